@@ -1,0 +1,127 @@
+// The checked aggregation spec: the DSL's output and every later stage's input.
+// All physical quantities are in SI base units (bits/s, seconds, bytes, radians, dB where named *Db).
+// Defaults live in `defaultSpec()` below and are documented in docs/language.md.
+
+export type Levels = 2 | 4 | 8 | 16;
+export type Encoding = "offset-binary" | "twos-complement";
+export type Rounding = "nearest-even" | "nearest-away" | "floor";
+export type Preprocess = "digit-sum" | "none";
+export type Activation = "relu" | "leaky-relu";
+export type MeshKind = "clements" | "reck";
+export type ApproxMethod = "none" | "unitary-diagonal";
+
+export interface NetworkSpec {
+  /** Hidden layer widths, or "auto" (the compiler picks). */
+  hidden: number[] | "auto";
+  activation: Activation;
+}
+
+export interface ApproximateSpec {
+  method: ApproxMethod;
+  /** 1-based weight-layer indices to approximate, or "all". */
+  layers: number[] | "all";
+  /** Square segment edge, or "auto" (per layer: the smaller dimension, capped). */
+  segment: number | "auto";
+}
+
+export interface CascadeSpec {
+  /** Workers per unit. A cascade is planned when workers > radix. */
+  radix: number;
+}
+
+export interface TrainingSpec {
+  seed: number;
+  /** Upper bound on epochs; training stops earlier at exact match. */
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  /** Decision margin in quantization steps (0 < margin < 0.5) the loss asks for. */
+  margin: number;
+  /** Hardware-aware options: phase DAC bits used in training (null = off). */
+  dacBits: number | null;
+  /** Phase-noise sigma injected during training, rad (0 = off). */
+  phaseNoise: number;
+  /** Epochs between Σ·U projections during hardware-aware training. */
+  projectEvery: number;
+}
+
+export interface TechnologySpec {
+  /** Insertion loss per MZI, dB. */
+  mziLossDb: number;
+  /** Splitter imbalance: coupler power ratio deviates from 0.5 by this amount. */
+  splitterImbalance: number;
+  /** Phase-noise sigma per phase shifter, rad. */
+  phaseNoise: number;
+  /** Phase DAC resolution, bits (null = ideal continuous phases). */
+  dacBits: number | null;
+  /** Detector noise sigma, in units of one quantization step of the output amplitude. */
+  detectorNoise: number;
+}
+
+export interface LinkSpec {
+  /** Per-transceiver bandwidth, bits/s. */
+  bandwidth: number;
+  /** Transceivers per server. */
+  transceivers: number;
+  /** Per-step software/NIC latency α, seconds. */
+  stepLatency: number;
+  /** Fibre length worker ↔ aggregator, metres. */
+  fiberLength: number;
+}
+
+export interface WorkloadSpec {
+  /** Named preset that supplied the values below, if any. */
+  preset: string | null;
+  /** Gradient size per worker per iteration, bytes (fp32 baseline). */
+  gradientBytes: number;
+  /** Model parameters (gradientBytes = 4 × parameters for fp32). */
+  parameters: number;
+  /** Compute time per iteration, seconds (derived from flopsPerStep when given). */
+  computeTime: number;
+  /** Training FLOPs per iteration per worker (null when computeTime was given directly). */
+  flopsPerStep: number | null;
+  /** Accelerator peak FLOP/s and efficiency used to turn FLOPs into time. */
+  peakFlops: number;
+  efficiency: number;
+}
+
+export interface Spec {
+  /** Aggregator name; also the base name of every emitted file. */
+  name: string;
+  workers: number;
+  /** Gradient precision b, bits. */
+  precision: number;
+  /** PAM-L levels per symbol. */
+  levels: Levels;
+  encoding: Encoding;
+  rounding: Rounding;
+  preprocess: Preprocess;
+  network: NetworkSpec;
+  approximate: ApproximateSpec;
+  mesh: MeshKind;
+  /** null = a single unit (workers ≤ radix or no cascade requested). */
+  cascade: CascadeSpec | null;
+  training: TrainingSpec;
+  technology: TechnologySpec;
+  link: LinkSpec;
+  workload: WorkloadSpec;
+}
+
+/** Where a setting was written, for diagnostics raised by later stages. */
+export interface SourceLoc {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A checked spec plus the source location of every setting that was written explicitly. */
+export interface CheckedSpec {
+  spec: Spec;
+  /** Keyed by dotted path, e.g. "training.seed", "link.bandwidth". */
+  locations: Record<string, SourceLoc>;
+}
+
+/** Symbols per value: b / log2 L. */
+export function digitsPerValue(spec: Pick<Spec, "precision" | "levels">): number {
+  return spec.precision / Math.log2(spec.levels);
+}

@@ -1,0 +1,160 @@
+// Every IR type of the toolchain lives here: the phase table (mesh-synthesis output, the
+// contract other tools read) and the SAX-style circuit netlist the backends emit.
+// Conventions (MZI matrix, port numbering, mode order) are specified in docs/conventions.md.
+
+/** A complex number as [re, im] (JSON-friendly). */
+export type Complex = [number, number];
+/** A 2×2 complex matrix, rows of [re, im] pairs: [[a, b], [c, d]]. */
+export type Matrix2 = [[Complex, Complex], [Complex, Complex]];
+
+// ---------------------------------------------------------------------------
+// Phase table (`*.phases.json` / `*.phases.csv`)
+// ---------------------------------------------------------------------------
+
+/** Name of the 2×2 MZI convention; see docs/conventions.md. */
+export const MZI_CONVENTION = "MZ-in" as const;
+
+/** Quantized DAC codes of an element's phases (present only when quantization is on). */
+export interface DacCodes {
+  bits: number;
+  theta?: number;
+  phi?: number;
+}
+
+interface ElementBase {
+  /** Position in light order within its stage (0 = first element light meets). */
+  index: number;
+  /** Column (layer of simultaneous elements) within the stage. */
+  column: number;
+  dac?: DacCodes;
+}
+
+/** A tunable MZI on modes (m, m+1); m is the top mode. */
+export interface MziElement extends ElementBase {
+  kind: "mzi";
+  modes: [number, number];
+  theta: number;
+  phi: number;
+  matrix: Matrix2;
+}
+
+/** A single-mode phase shifter. */
+export interface PhaseElement extends ElementBase {
+  kind: "phase";
+  modes: [number];
+  phi: number;
+  /** 1×1 transfer: [[ [re, im] ]]. */
+  matrix: [[Complex]];
+}
+
+/**
+ * A single-mode amplitude element realizing a diagonal entry sigma (|sigma| ≤ 1).
+ * Physically an MZI between this mode and a dumped auxiliary port; theta/phi are its setting.
+ */
+export interface AttenuatorElement extends ElementBase {
+  kind: "attenuator";
+  modes: [number];
+  sigma: Complex;
+  theta: number;
+  phi: number;
+  matrix: [[Complex]];
+}
+
+/** A fixed (untunable) 2×2 coupler, e.g. in a splitter or combiner tree. */
+export interface CouplerElement extends ElementBase {
+  kind: "coupler";
+  modes: [number, number];
+  /** Power coupling to the cross port (0.5 = 50:50). */
+  coupling: number;
+  matrix: Matrix2;
+}
+
+export type LinearElement = MziElement | PhaseElement | AttenuatorElement | CouplerElement;
+
+export type StageRole =
+  | "unitary" // a bare unitary mesh
+  | "svd" // V† · Σ · U of an arbitrary matrix
+  | "sigma-u" // segmented Σ·U layer
+  | "preprocess" // digit-sum combiner
+  | "broadcast"; // splitter tree back to the workers
+
+/**
+ * One linear stage. Its matrix (outputs × inputs) is
+ *   gain · P_out · E_{k-1} · … · E_1 · E_0   restricted to [outputs, inputs],
+ * where E_i are the elements in light order (each embedded in `modes` modes) and
+ * P_out = diag(exp(i · outputPhases)).
+ */
+export interface PhaseStage {
+  name: string;
+  role: StageRole;
+  /** "clements" | "reck" | "none" (for fixed stages). */
+  mesh: string;
+  /** Waveguides in the stage. */
+  modes: number;
+  /** Input modes 0..inputs-1 carry light in; the others are dark. */
+  inputs: number;
+  /** Output modes 0..outputs-1 are read; the others are dumped. */
+  outputs: number;
+  /** Electronic/optical gain applied after the passive stage (σ_max scale of an SVD). */
+  gain: number;
+  elements: LinearElement[];
+  outputPhases: number[];
+  convention: typeof MZI_CONVENTION;
+}
+
+/** A nonlinear step between linear stages (listed for completeness; not a matrix). */
+export interface ActivationStep {
+  name: string;
+  role: "activation";
+  function: string;
+  /** Parameters of the documented transfer function. */
+  params: Record<string, number>;
+  modes: number;
+}
+
+export interface PhaseTable {
+  format: "optinc.phases/1";
+  convention: {
+    name: typeof MZI_CONVENTION;
+    /** Human-readable closed form of the MZI 2×2 matrix. */
+    mzi: string;
+    coupler: string;
+    phaseRange: string;
+  };
+  /** Stages and activations in light order. */
+  pipeline: Array<PhaseStage | ActivationStep>;
+}
+
+// ---------------------------------------------------------------------------
+// Circuit netlist (SAX-style plain data; one hierarchical level per stage)
+// ---------------------------------------------------------------------------
+
+export type SettingValue = number | string | boolean | number[];
+
+export interface Instance {
+  /** A primitive model name (see netlist/models) or the name of another netlist in the circuit. */
+  component: string;
+  settings: Record<string, SettingValue>;
+}
+
+/** "instance,port" */
+export type PortRef = string;
+
+export interface Netlist {
+  instances: Record<string, Instance>;
+  /** "a,o3": "b,o1" — undirected optical connections. */
+  connections: Record<PortRef, PortRef>;
+  /** External port name → "instance,port". Mode k ↔ "in<k>" / "out<k>". */
+  ports: Record<string, PortRef>;
+  /** Optional layout hints (gdsfactory placements), metres-free units (µm). */
+  placements?: Record<string, { x: number; y: number; rotation?: number }>;
+}
+
+/** A hierarchical circuit: `top` names the netlist to simulate; others are sub-circuits. */
+export interface Circuit {
+  name: string;
+  top: string;
+  netlists: Record<string, Netlist>;
+  /** Free-form metadata carried into every backend (spec name, seed, convention). */
+  info: Record<string, SettingValue>;
+}
