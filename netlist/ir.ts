@@ -100,17 +100,56 @@ export interface PhaseStage {
   elements: LinearElement[];
   outputPhases: number[];
   convention: typeof MZI_CONVENTION;
+  /**
+   * When set, input mode `inputs - 1` is not fed by the previous step but by a constant
+   * optical source of this (real) amplitude: the layer's bias input.
+   */
+  biasInput?: number;
 }
 
-/** A nonlinear step between linear stages (listed for completeness; not a matrix). */
+/**
+ * A nonlinear step between linear stages, applied per mode to the complex field z:
+ *   relu:       z ↦ z if Re z > 0, else 0
+ *   leaky-relu: z ↦ z if Re z > 0, else slope · z      (params.slope)
+ * (an idealized coherent optical nonlinearity; see docs/conventions.md).
+ */
 export interface ActivationStep {
   name: string;
   role: "activation";
-  function: string;
+  function: "relu" | "leaky-relu";
   /** Parameters of the documented transfer function. */
   params: Record<string, number>;
   modes: number;
 }
+
+/**
+ * The first step of an ONN pipeline: how worker symbols become optical amplitudes.
+ * Input vector x has workers × digits entries, worker-major: x[w·digits + k] is digit k
+ * (k = 0 least significant) of worker w, sent at amplitude digit × amplitudePerLevel.
+ */
+export interface SourceStep {
+  name: string;
+  role: "source";
+  workers: number;
+  digits: number;
+  levels: number;
+  amplitudePerLevel: number;
+}
+
+/**
+ * The last step: coherent (homodyne) detection of Re(field) on each output mode and
+ * threshold decoding: digit = clamp(round((Re y − offset) / step), 0, levels − 1).
+ */
+export interface DetectorStep {
+  name: string;
+  role: "detector";
+  levels: number;
+  step: number;
+  offset: number;
+  modes: number;
+}
+
+export type PipelineStep = SourceStep | PhaseStage | ActivationStep | DetectorStep;
 
 export interface PhaseTable {
   format: "optinc.phases/1";
@@ -121,8 +160,12 @@ export interface PhaseTable {
     coupler: string;
     phaseRange: string;
   };
-  /** Stages and activations in light order. */
-  pipeline: Array<PhaseStage | ActivationStep>;
+  /**
+   * Steps in light order. A bare mesh (optinc decompose) lists PhaseStages only; a compiled
+   * ONN starts with a SourceStep and ends with a DetectorStep. Each step consumes the previous
+   * step's outputs as its input modes 0..k-1 (plus a bias source where biasInput is set).
+   */
+  pipeline: PipelineStep[];
 }
 
 // ---------------------------------------------------------------------------
