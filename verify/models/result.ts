@@ -1,0 +1,34 @@
+// What every cost model returns.
+export type ModelKind = "electrical-endpoint" | "electrical-in-network" | "optical-endpoint" | "optical-in-network";
+
+export interface ModelResult {
+  name: string;
+  kind: ModelKind;
+  /** True when the formula is reconstructed here rather than taken from a cited paper. */
+  derived: boolean;
+  time_s: number;
+  /** algbw = M / t (nccl-tests). */
+  algbw_Bps: number;
+  /** busbw = algbw · 2(N−1)/N, only for endpoint algorithms (nccl-tests; §3.2). */
+  busbw_Bps?: number;
+  /** The three additive terms: per-step latencies, serialization, endpoint reduction. */
+  terms: { latency_s: number; transfer_s: number; reduce_s: number };
+  /** Model-specific facts worth printing (steps, tree arity, bytes per worker…). */
+  notes: Record<string, number>;
+}
+
+export function finish(
+  name: string,
+  kind: ModelKind,
+  derived: boolean,
+  messageBytes: number,
+  workers: number,
+  terms: ModelResult["terms"],
+  notes: Record<string, number>,
+): ModelResult {
+  const time_s = terms.latency_s + terms.transfer_s + terms.reduce_s;
+  const algbw_Bps = messageBytes / time_s;
+  const r: ModelResult = { name, kind, derived, time_s, algbw_Bps, terms, notes };
+  if (kind.endsWith("endpoint") && workers > 1) r.busbw_Bps = (algbw_Bps * 2 * (workers - 1)) / workers;
+  return r;
+}

@@ -1,0 +1,113 @@
+// The OptINC data path executed on real gradient arrays: block quantization → PAM-L digits →
+// aggregation (an injected function: the golden model, or the emitted netlist's simulator) →
+// optional injected errors → dequantization. Every worker receives the same broadcast result.
+import { prng } from "./ring/prng.ts";
+import {
+  blockScales,
+  checkFormat,
+  dequantizeValue,
+  digitCount,
+  encode,
+  fromDigits,
+  fromWire,
+  qmax,
+  quantizeValue,
+  toDigits,
+  toWire,
+  type QuantFormat,
+} from "./quantize.ts";
+
+/**
+ * The aggregator contract: `digits` holds workers × D PAM-L digits, row-major (worker w's digit k
+ * at w·D + k, digit 0 least significant) of the b-bit offset-binary wire codes; it returns the D
+ * digits of the wire code of the quantized average (compiler/onn/golden.ts is the reference).
+ */
+export type Aggregate = (digits: Int32Array) => Int32Array;
+
+/** Injected output errors: with probability `rate` per element, add k steps, k drawn by weight. */
+export interface InjectedErrors {
+  rate: number;
+  distribution: { steps: number; weight: number }[];
+  seed: number;
+}
+
+export interface OptincOptions extends QuantFormat {
+  blockSize: number;
+  aggregate: Aggregate;
+  errors?: InjectedErrors;
+}
+
+export interface OptincResult {
+  /** Dequantized average (fp32), identical for every worker. */
+  output: Float32Array;
+  /** Signed output level per element (after injected errors). */
+  levels: Int32Array;
+  /** Per-block shared scales. */
+  scales: Float64Array;
+  /** Gradient payload each worker sends once (and receives once): M·b/8 bytes. */
+  bytesSentPerWorker: number;
+  bytesReceivedPerWorker: number;
+  /** Block-scale agreement traffic per worker (one fp32 per block), reported separately. */
+  scaleBytesPerWorker: number;
+  /** Elements hit by an injected error. */
+  injected: number;
+}
+
+function sampler(e: InjectedErrors): () => number {
+  const rng = prng(e.seed);
+  const total = e.distribution.reduce((s, d) => s + d.weight, 0);
+  if (!(e.rate >= 0 && e.rate <= 1)) throw new Error(`error rate must be in [0, 1], got ${e.rate}`);
+  if (e.rate > 0 && !(total > 0)) throw new Error("error distribution needs a positive total weight");
+  return () => {
+    if (e.rate === 0 || rng.next() >= e.rate) return 0;
+    let u = rng.next() * total;
+    for (const d of e.distribution) {
+      u -= d.weight;
+      if (u < 0) return d.steps;
+    }
+    return e.distribution[e.distribution.length - 1]!.steps;
+  };
+}
+
+export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): OptincResult {
+  checkFormat(opts);
+  const n = grads.length;
+  const m = grads[0]?.length ?? 0;
+  if (!(Number.isInteger(opts.blockSize) && opts.blockSize >= 1)) throw new Error(`block size must be a positive integer, got ${opts.blockSize}`);
+  const d = digitCount(opts);
+  const qm = qmax(opts.bits);
+  const scales = blockScales(grads, opts.blockSize);
+  const inDigits = new Int32Array(n * d);
+  const output = new Float32Array(m);
+  const levels = new Int32Array(m);
+  const err = opts.errors ? sampler(opts.errors) : () => 0;
+  let injected = 0;
+  for (let i = 0; i < m; i++) {
+    const scale = scales[Math.floor(i / opts.blockSize)]!;
+    for (let w = 0; w < n; w++) toDigits(toWire(encode(quantizeValue(grads[w]![i]!, scale, opts), opts), opts), opts, inDigits, w * d);
+    const outDigits = opts.aggregate(inDigits);
+    if (outDigits.length !== d) throw new Error(`aggregator returned ${outDigits.length} digits, expected ${d}`);
+    for (let k = 0; k < d; k++) {
+      const v = outDigits[k]!;
+      if (!(v >= 0 && v < opts.levels)) throw new Error(`aggregator digit ${k} = ${v} is outside 0..${opts.levels - 1}`);
+    }
+    let q = fromWire(fromDigits(outDigits, 0, opts), opts);
+    const e = err();
+    if (e !== 0) {
+      injected++;
+      q = Math.max(-qm, Math.min(qm, q + e)); // the receiver saturates to the representable range
+    }
+    levels[i] = q;
+    output[i] = dequantizeValue(q, scale, opts);
+  }
+  const payload = (m * opts.bits) / 8;
+  return {
+    output,
+    levels,
+    scales,
+    bytesSentPerWorker: payload,
+    bytesReceivedPerWorker: payload,
+    scaleBytesPerWorker: scales.length * 4,
+    injected,
+  };
+}
