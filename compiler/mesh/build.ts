@@ -1,0 +1,45 @@
+// RawMesh → IR elements: schedule columns, order by (column, mode), attach each MZI's
+// explicit 2×2 matrix from the convention module.
+import type { MziElement } from "../../netlist/ir.ts";
+import { mziMatrix, wrapPhase } from "./mzi.ts";
+import type { RawMesh } from "./raw.ts";
+import { asapColumns, columnOrder } from "./schedule.ts";
+
+export interface MeshElements {
+  elements: MziElement[];
+  /** Number of columns used (0 for an empty mesh). */
+  depth: number;
+}
+
+/** MZI elements of a raw mesh, with indices starting at `indexBase` and columns at `columnBase`. */
+export function meshElements(raw: RawMesh, indexBase = 0, columnBase = 0): MeshElements {
+  const width = new Uint8Array(raw.count).fill(2);
+  const col = asapColumns(raw.n, raw.top, width, raw.count);
+  const order = columnOrder(col, raw.top, raw.count);
+  const elements: MziElement[] = [];
+  let depth = 0;
+  for (let t = 0; t < raw.count; t++) {
+    const i = order[t];
+    const theta = wrapPhase(raw.theta[i]);
+    const phi = wrapPhase(raw.phi[i]);
+    const m = raw.top[i];
+    depth = Math.max(depth, col[i] + 1);
+    elements.push({
+      kind: "mzi",
+      index: indexBase + t,
+      column: columnBase + col[i],
+      modes: [m, m + 1],
+      theta,
+      phi,
+      matrix: mziMatrix(theta, phi),
+    });
+  }
+  return { elements, depth };
+}
+
+/** Number of columns of a stage (max column + 1 over its elements). */
+export function stageDepth(elements: readonly { column: number }[]): number {
+  let d = 0;
+  for (const e of elements) d = Math.max(d, e.column + 1);
+  return d;
+}
