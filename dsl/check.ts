@@ -1,0 +1,178 @@
+// Semantic checking: SpecAst (from either front end) → Spec with defaults filled in, plus OPT2xxx
+// diagnostics. All problems are collected; `checked` is returned only when there are no errors.
+import type { Entry, Loc, SpecAst } from "./ast.ts";
+import { defaultSpec } from "./defaults.ts";
+import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
+import { BLOCKS, findOption, isBlock, OPTIONS, optionsIn, type OptionDef } from "./options.ts";
+import { FP32_BYTES, PRESET_NAMES, PRESETS } from "./presets.ts";
+import type { CheckedSpec, SourceLoc, Spec } from "./spec.ts";
+import { didYouMean } from "./suggest.ts";
+import type { Problem } from "./values.ts";
+
+export interface CheckResult {
+  checked?: CheckedSpec;
+  diagnostics: Diagnostic[];
+}
+
+interface Written {
+  value: unknown;
+  loc: Loc;
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function checkSpec(file: string, ast: SpecAst): CheckResult {
+  const diags: Diagnostic[] = [];
+  const report = (p: Problem, severity: "error" | "warning" = "error") =>
+    diags.push(diagnosticAt({ file, line: p.loc.line, column: p.loc.column }, p.code, p.message, { hint: p.hint, length: p.loc.length, severity }));
+  const written = new Map<string, Written>();
+  const blockLocs = new Map<string, Loc>();
+  const locations: Record<string, SourceLoc> = {};
+
+  if (ast.name !== "" && !NAME_RE.test(ast.name)) {
+    report({ code: "OPT2003", loc: ast.nameLoc, message: `aggregator name '${ast.name}' is not a plain name`, hint: "use letters, digits, '_' and '-', starting with a letter" });
+  }
+
+  const visit = (entries: Entry[], block: string) => {
+    const seen = new Map<string, Loc>();
+    for (const e of entries) {
+      const first = seen.get(e.key);
+      if (first) {
+        report({ code: "OPT2002", loc: e.keyLoc, message: `${qualified(block, e.key)} is set twice`, hint: `it was first set at line ${first.line}; keep one of them` });
+        continue;
+      }
+      seen.set(e.key, e.keyLoc);
+      if (e.kind === "block") {
+        if (block === "" && isBlock(e.key)) {
+          blockLocs.set(e.key, e.keyLoc);
+          visit(e.entries, e.key);
+        } else if (findOption(block, e.key)) {
+          report({ code: "OPT2014", loc: e.keyLoc, message: `${qualified(block, e.key)} is a setting, not a block`, hint: `write ${e.key} = ${findOption(block, e.key)!.defaultText}` });
+        } else unknown(e.key, e.keyLoc, block);
+        continue;
+      }
+      const def = findOption(block, e.key);
+      if (!def) {
+        if (block === "" && isBlock(e.key)) {
+          report({ code: "OPT2014", loc: e.keyLoc, message: `${e.key} is a block, not a setting`, hint: `write ${e.key} { ${optionsIn(e.key)[0]!.key} = ${optionsIn(e.key)[0]!.defaultText} }` });
+        } else unknown(e.key, e.keyLoc, block);
+        continue;
+      }
+      const v = def.reader.read(e.value, qualified(block, e.key), report);
+      if (v !== undefined) written.set(def.specPath, { value: v, loc: e.value.loc });
+      locations[def.specPath] = { file, line: e.keyLoc.line, column: e.keyLoc.column };
+    }
+  };
+
+  const unknown = (key: string, loc: Loc, block: string) => {
+    const here = [...optionsIn(block).map((o) => o.key), ...(block === "" ? BLOCKS.map((b) => b.name) : [])];
+    const elsewhere = OPTIONS.filter((o) => o.key === key && o.block !== block).map((o) => (o.block ? `${o.block} { ${o.key} = ... }` : `${o.key} at the top level`));
+    const hint = didYouMean(key, here) ?? (elsewhere.length ? `${key} belongs in ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
+    report({ code: "OPT2001", loc, message: `unknown option ${qualified(block, key)}`, hint });
+  };
+
+  visit(ast.entries, "");
+  for (const [name, loc] of blockLocs) locations[name] = { file, line: loc.line, column: loc.column };
+  locations.name = { file, line: ast.nameLoc.line, column: ast.nameLoc.column };
+
+  const spec = buildSpec(ast.name, written, blockLocs.has("cascade"), report);
+  crossCheck(spec, written, blockLocs, report);
+  const diagnostics = sortDiagnostics(diags);
+  return hasErrors(diagnostics) ? { diagnostics } : { checked: { spec, locations }, diagnostics };
+}
+
+function qualified(block: string, key: string): string {
+  return block ? `${block}.${key}` : key;
+}
+
+function set(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let o = obj;
+  for (const p of parts.slice(0, -1)) o = o[p] as Record<string, unknown>;
+  o[parts[parts.length - 1]!] = value;
+}
+
+function buildSpec(name: string, written: Map<string, Written>, hasCascade: boolean, report: (p: Problem) => void): Spec {
+  const spec = defaultSpec(name);
+  const presetW = written.get("workload.preset");
+  if (presetW) {
+    const p = PRESETS[presetW.value as string];
+    if (p) spec.workload = { ...p };
+    else report({ code: "OPT2012", loc: presetW.loc, message: `unknown workload preset '${presetW.value as string}'`, hint: didYouMean(presetW.value as string, PRESET_NAMES) ?? `presets: ${PRESET_NAMES.join(", ")}` });
+  }
+  if (hasCascade) spec.cascade = { radix: 4 };
+  for (const [path, w] of written) if (path !== "workload.preset") set(spec as unknown as Record<string, unknown>, path, w.value);
+
+  // Workload derivations: gradient size follows parameters (fp32) and vice versa; compute time follows FLOPs.
+  const wl = spec.workload;
+  const params = written.get("workload.parameters");
+  const grad = written.get("workload.gradientBytes");
+  if (params && !grad) wl.gradientBytes = FP32_BYTES * wl.parameters;
+  if (grad && !params) wl.parameters = Math.max(1, Math.round(wl.gradientBytes / FP32_BYTES));
+  if (written.has("workload.computeTime")) wl.flopsPerStep = null;
+  else if (wl.flopsPerStep !== null) wl.computeTime = wl.flopsPerStep / (wl.peakFlops * wl.efficiency);
+  return spec;
+}
+
+function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<string, Loc>, report: (p: Problem, s?: "error" | "warning") => void): void {
+  const at = (path: string, fallback: Loc) => written.get(path)?.loc ?? fallback;
+  const top: Loc = { line: 1, column: 1, offset: 0, length: 1 };
+
+  const levelsW = written.get("levels");
+  if (levelsW && ![2, 4, 8, 16].includes(spec.levels)) {
+    report({ code: "OPT2004", loc: levelsW.loc, message: `levels must be 2, 4, 8 or 16 (PAM-L), not ${spec.levels}`, hint: "PAM4 is levels = 4" });
+    return;
+  }
+  const digitBits = Math.log2(spec.levels);
+  if (spec.precision % digitBits !== 0) {
+    const loc = at("precision", at("levels", top));
+    const lo = spec.precision - (spec.precision % digitBits);
+    report({
+      code: "OPT2008",
+      loc,
+      message: `precision ${spec.precision} bits is not a multiple of log2(levels) = ${digitBits} (levels = ${spec.levels})`,
+      hint: `each PAM-${spec.levels} symbol carries ${digitBits} bits; use precision = ${lo >= 2 ? `${lo} or ` : ""}${lo + digitBits} bits, or change levels`,
+    });
+  }
+
+  const radixW = written.get("cascade.radix");
+  if (spec.cascade) {
+    const loc = radixW?.loc ?? blocks.get("cascade")!;
+    if (spec.cascade.radix > spec.workers) {
+      report({ code: "OPT2009", loc, message: `cascade radix ${spec.cascade.radix} is larger than workers = ${spec.workers}`, hint: `use radix ≤ ${spec.workers}, or remove the cascade block for a single unit` });
+    } else if (spec.cascade.radix === spec.workers) {
+      report({ code: "OPT2016", loc, message: `cascade radix equals workers (${spec.workers}): the cascade is a single unit`, hint: "remove the cascade block, or lower the radix" }, "warning");
+    }
+  }
+
+  const layersW = written.get("approximate.layers");
+  if (layersW && Array.isArray(spec.network.hidden) && Array.isArray(spec.approximate.layers)) {
+    const count = spec.network.hidden.length + 1;
+    const bad = spec.approximate.layers.filter((l) => l > count);
+    if (bad.length) {
+      report({
+        code: "OPT2011",
+        loc: layersW.loc,
+        message: `approximate.layers refers to layer ${bad.join(", ")}, but the network has ${count} weight layer${count === 1 ? "" : "s"}`,
+        hint: `hidden = [${spec.network.hidden.join(", ")}] gives layers 1..${count}`,
+      });
+    }
+  }
+  if (spec.approximate.method === "none") {
+    for (const p of ["approximate.layers", "approximate.segment"]) {
+      const w = written.get(p);
+      if (w) report({ code: "OPT2016", loc: w.loc, message: `${p} has no effect when approximate.method = none`, hint: "remove it, or set method = unitary-diagonal" }, "warning");
+    }
+  }
+
+  const ct = written.get("workload.computeTime");
+  const fl = written.get("workload.flopsPerStep");
+  if (ct && fl) {
+    report({ code: "OPT2013", loc: fl.loc, message: "workload sets both compute_time and flops_per_step", hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency" });
+  }
+}
+
+/** Options the checker knows, for tools (docs generation, YAML key suggestions). */
+export function knownOptions(): readonly OptionDef[] {
+  return OPTIONS;
+}

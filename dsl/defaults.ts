@@ -1,0 +1,34 @@
+// Every option's documented default (docs/language.md lists the same values; a test keeps them in sync).
+import { PRESETS } from "./presets.ts";
+import type { Spec } from "./spec.ts";
+
+export const DEFAULT_PRESET = "resnet50-cifar100";
+
+export function defaultSpec(name: string): Spec {
+  return {
+    name,
+    workers: 4,
+    precision: 8,
+    levels: 4,
+    encoding: "offset-binary",
+    rounding: "nearest-even",
+    preprocess: "digit-sum",
+    network: { hidden: "auto", activation: "relu" },
+    approximate: { method: "unitary-diagonal", layers: "all", segment: "auto" },
+    mesh: "clements",
+    cascade: null,
+    training: {
+      seed: 1,
+      epochs: 4000,
+      learningRate: 0.003,
+      batchSize: 256,
+      margin: 0.3,
+      dacBits: null,
+      phaseNoise: 0,
+      projectEvery: 50,
+    },
+    technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 },
+    link: { bandwidth: 800e9, transceivers: 8, stepLatency: 2.7e-6, fiberLength: 10 },
+    workload: { ...PRESETS[DEFAULT_PRESET]! },
+  };
+}

@@ -1,0 +1,98 @@
+// The option table: every setting of the language, its reader, default and one-line documentation.
+// docs/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
+import { PRESET_NAMES } from "./presets.ts";
+import { choice, int, list, orWord, quantity, real, word, type Reader } from "./values.ts";
+
+export interface OptionDef {
+  /** Block name ("" for top level). */
+  block: string;
+  /** Name as written in .optinc and .yaml (snake_case). */
+  key: string;
+  /** Dotted path in Spec (camelCase), also the key of CheckedSpec.locations. */
+  specPath: string;
+  reader: Reader<unknown>;
+  /** The default as it would be written in a spec. */
+  defaultText: string;
+  doc: string;
+}
+
+export interface BlockDef {
+  name: string;
+  doc: string;
+}
+
+export const BLOCKS: BlockDef[] = [
+  { name: "network", doc: "Shape of the optical neural network that computes the aggregation." },
+  { name: "approximate", doc: "Hardware-saving approximation of weight matrices by unitary × diagonal factors." },
+  { name: "cascade", doc: "Split more workers than one unit takes into a cascade of units. Absent: a single unit." },
+  { name: "training", doc: "How the network is trained, including hardware-aware options." },
+  { name: "technology", doc: "Non-idealities of the photonic technology (all default to ideal)." },
+  { name: "link", doc: "Network links, for the comparison with ring all-reduce." },
+  { name: "workload", doc: "The training job, for the comparison with ring all-reduce. Unset values come from the preset." },
+];
+
+const bitsRange = { min: 1, max: 24 };
+const none = <T>(inner: Reader<T>) => orWord("none", null, inner);
+
+function opt(block: string, key: string, specPath: string, reader: Reader<unknown>, defaultText: string, doc: string): OptionDef {
+  return { block, key, specPath, reader, defaultText, doc };
+}
+
+export const OPTIONS: OptionDef[] = [
+  opt("", "workers", "workers", int({ min: 2, max: 4096 }), "4", "Number of workers (servers) whose gradients are averaged."),
+  opt("", "precision", "precision", int({ min: 2, max: 16 }, "bits"), "8 bits", "Gradient precision b in bits; must be a multiple of log2(levels)."),
+  opt("", "levels", "levels", int({ min: 2, max: 16 }), "4", "PAM-L levels per optical symbol: 2, 4, 8 or 16."),
+  opt("", "encoding", "encoding", choice(["offset-binary", "twos-complement"]), "offset-binary", "How a signed gradient is written as b-bit digits."),
+  opt("", "rounding", "rounding", choice(["nearest-even", "nearest-away", "floor"]), "nearest-even", "How the average is rounded back to b bits."),
+  opt("", "preprocess", "preprocess", choice(["digit-sum", "none"]), "digit-sum", "Electrical pre-processing: sum the workers' base-L digits per position before the optics."),
+  opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
+
+  opt("network", "hidden", "network.hidden", orWord("auto", "auto", list(int({ min: 1, max: 4096 }))), "auto", "Hidden layer widths, e.g. [64, 32], or auto (the compiler picks)."),
+  opt("network", "activation", "network.activation", choice(["relu", "leaky-relu"]), "relu", "Activation between layers (realised electro-optically)."),
+
+  opt("approximate", "method", "approximate.method", choice(["none", "unitary-diagonal"]), "unitary-diagonal", "none keeps full SVD meshes; unitary-diagonal replaces segments by Σ·U."),
+  opt("approximate", "layers", "approximate.layers", orWord("all", "all", list(int({ min: 1, max: 64 }), { unique: true })), "all", "1-based weight-layer indices to approximate, or all."),
+  opt("approximate", "segment", "approximate.segment", orWord("auto", "auto", int({ min: 2, max: 4096 })), "auto", "Square segment edge (≥ 2), or auto (per layer: the smaller dimension, capped)."),
+
+  opt("cascade", "radix", "cascade.radix", int({ min: 2, max: 4096 }), "4", "Workers per unit (2 ≤ radix ≤ workers); a cascade is built when workers > radix."),
+
+  opt("training", "seed", "training.seed", int({ min: 0, max: 2 ** 32 - 1 }), "1", "Seed of every random choice in training (same seed → same circuit)."),
+  opt("training", "epochs", "training.epochs", int({ min: 1, max: 10_000_000 }), "4000", "Upper bound on epochs; training stops early at an exact match."),
+  opt("training", "learning_rate", "training.learningRate", real({ min: 0, max: 10, exclusiveMin: true }), "0.003", "Adam learning rate."),
+  opt("training", "batch_size", "training.batchSize", int({ min: 1, max: 1_000_000 }), "256", "Training samples per step."),
+  opt("training", "margin", "training.margin", real({ min: 0, max: 0.5, exclusiveMin: true, exclusiveMax: true }), "0.3", "Decision margin in quantization steps the loss asks for (0 < margin < 0.5)."),
+  opt("training", "dac_bits", "training.dacBits", none(int(bitsRange, "bits")), "none", "Hardware-aware training: phase DAC bits to train against, or none."),
+  opt("training", "phase_noise", "training.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "0 rad", "Hardware-aware training: phase-noise sigma injected during training."),
+  opt("training", "project_every", "training.projectEvery", int({ min: 1, max: 1_000_000 }), "50", "Epochs between Σ·U projections during hardware-aware training."),
+
+  opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "0 dB", "Insertion loss per MZI."),
+  opt("technology", "splitter_imbalance", "technology.splitterImbalance", real({ min: 0, max: 0.5, exclusiveMax: true }), "0", "Coupler power-ratio deviation from 0.5."),
+  opt("technology", "phase_noise", "technology.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "0 rad", "Phase-noise sigma per phase shifter."),
+  opt("technology", "dac_bits", "technology.dacBits", none(int(bitsRange, "bits")), "none", "Phase DAC resolution, or none for ideal continuous phases."),
+  opt("technology", "detector_noise", "technology.detectorNoise", real({ min: 0, max: 10 }), "0", "Detector noise sigma, in quantization steps of the output amplitude."),
+
+  opt("link", "bandwidth", "link.bandwidth", quantity("bitrate", { min: 0, max: 1e15, exclusiveMin: true }), "800 Gb/s", "Bandwidth per transceiver."),
+  opt("link", "transceivers", "link.transceivers", int({ min: 1, max: 1024 }), "8", "Transceivers per server."),
+  opt("link", "step_latency", "link.stepLatency", quantity("time", { min: 0, max: 1 }), "2.7 us", "Per-step software/NIC latency α of one communication step."),
+  opt("link", "fiber_length", "link.fiberLength", quantity("length", { min: 0, max: 1e6 }), "10 m", "Fibre length between a worker and the aggregator."),
+
+  opt("workload", "preset", "workload.preset", word(`a preset name (${PRESET_NAMES.join(", ")})`), "resnet50-cifar100", `Named workload supplying the values below: ${PRESET_NAMES.join(", ")}.`),
+  opt("workload", "parameters", "workload.parameters", quantity("count", { min: 1, max: 1e13 }, { integer: true, unitOptional: true }), "preset", "Model parameters, e.g. 25.6 M params; sets gradient_size = 4 B × parameters unless given."),
+  opt("workload", "gradient_size", "workload.gradientBytes", quantity("bytes", { min: 1, max: 1e15 }, { integer: true }), "preset", "Gradient bytes per worker per step (fp32 baseline)."),
+  opt("workload", "compute_time", "workload.computeTime", quantity("time", { min: 0, max: 1e6, exclusiveMin: true }), "preset", "Compute time per step; replaces flops_per_step."),
+  opt("workload", "flops_per_step", "workload.flopsPerStep", quantity("flops", { min: 0, max: 1e24, exclusiveMin: true }, { unitOptional: true }), "preset", "Training FLOPs per worker per step; time = flops / (peak_flops × efficiency)."),
+  opt("workload", "peak_flops", "workload.peakFlops", quantity("flop-rate", { min: 0, max: 1e20, exclusiveMin: true }), "60 TFLOP/s", "Accelerator peak FLOP rate."),
+  opt("workload", "efficiency", "workload.efficiency", real({ min: 0, max: 1, exclusiveMin: true }), "0.6", "Fraction of peak_flops achieved in training."),
+];
+
+export function optionsIn(block: string): OptionDef[] {
+  return OPTIONS.filter((o) => o.block === block);
+}
+
+export function findOption(block: string, key: string): OptionDef | undefined {
+  return OPTIONS.find((o) => o.block === block && o.key === key);
+}
+
+export function isBlock(name: string): boolean {
+  return BLOCKS.some((b) => b.name === name);
+}

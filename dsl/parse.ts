@@ -1,0 +1,100 @@
+// Text → SpecAst for .optinc files, turning lexer and parser errors into OPT1xxx diagnostics.
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { SpecAst } from "./ast.ts";
+import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
+import { specParser } from "./parser.ts";
+import { toAst } from "./to-ast.ts";
+import { SpecLexer } from "./tokens.ts";
+
+export interface ParseResult {
+  ast?: SpecAst;
+  diagnostics: Diagnostic[];
+  /** Comment tokens in source order (for fmt). */
+  comments: IToken[];
+}
+
+export function parseOptinc(file: string, text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = SpecLexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const bad = text.substr(e.offset, e.length);
+    diagnostics.push(
+      diagnosticAt({ file, line: e.line ?? 1, column: e.column ?? 1 }, "OPT1001", `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, {
+        hint: lexHint(bad),
+        length: e.length,
+      }),
+    );
+  }
+  specParser.input = lexed.tokens;
+  const cst = specParser.spec();
+  for (const e of specParser.errors) diagnostics.push(syntaxDiagnostic(file, text, e));
+  const ast = cst ? (toAst.visit(cst) as SpecAst | undefined) : undefined;
+  return { ast, diagnostics: dedupe(diagnostics), comments: (lexed.groups.comments ?? []) as IToken[] };
+}
+
+export function lexHint(bad: string): string {
+  if (/^[;]/.test(bad)) return "settings need no terminator; remove the ';'";
+  if (/^["']/.test(bad)) return "names and choices are written without quotes, e.g. encoding = offset-binary";
+  if (/\p{Nd}/u.test(bad)) return "numbers are written with ASCII digits 0-9";
+  return "remove it; comments start with '#' or '//'";
+}
+
+const CODE_BY_EXCEPTION: Record<string, string> = {
+  MismatchedTokenException: "OPT1002",
+  NoViableAltException: "OPT1003",
+  NotAllInputParsedException: "OPT1004",
+  EarlyExitException: "OPT1005",
+};
+
+function isEofLike(t: IToken | undefined): boolean {
+  return !t || t.tokenType === EOF || !Number.isFinite(t.startLine ?? NaN);
+}
+
+export function syntaxDiagnostic(file: string, text: string, e: IRecognitionException): Diagnostic {
+  const code = CODE_BY_EXCEPTION[e.name] ?? "OPT1003";
+  const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const tok = e.token;
+  let line: number;
+  let column: number;
+  let length = 1;
+  // At EOF, or when the offending token starts a later line, point just after the previous token:
+  // that is where the missing '}' / value belongs.
+  const prevReal = prev && !isEofLike(prev) && !prev.isInsertedInRecovery;
+  if (prevReal && (isEofLike(tok) || tok.startLine !== (prev.endLine ?? prev.startLine))) {
+    line = prev.endLine ?? prev.startLine;
+    column = (prev.endColumn ?? prev.startColumn) + 1;
+  } else if (!isEofLike(tok)) {
+    line = tok.startLine!;
+    column = tok.startColumn!;
+    length = Math.max(1, tok.image.length);
+  } else {
+    // Empty file or nothing usable: point at the end of the text.
+    const lines = text.split(/\r?\n/);
+    line = lines.length;
+    column = (lines[lines.length - 1] ?? "").length + 1;
+  }
+  return diagnosticAt({ file, line, column }, code, e.message, { hint: syntaxHint(e, code), length });
+}
+
+function syntaxHint(e: IRecognitionException, code: string): string {
+  const m = e.message;
+  if (m.includes("found ':'")) return "settings use '=' in .optinc files (':' is the YAML form)";
+  if (code === "OPT1004") return "a file declares one aggregator; move these lines inside its braces";
+  if (m.startsWith("expected '}'") && m.endsWith("end of the file")) return "a '{' is not closed; add the missing '}'";
+  if (m.startsWith("expected 'aggregator")) return "a spec starts with `aggregator <name> {` and ends with `}`";
+  if (m.startsWith("expected '=' or '{'")) return "write `name = value` for a setting or `name { ... }` for a block";
+  if (m.startsWith("expected a value")) return "e.g. `workers = 4`, `bandwidth = 800 Gb/s`, `mesh = clements`, `hidden = [64, 32]`";
+  if (m.startsWith("expected ']'") || m.startsWith("expected a value or ']'")) return "separate list items with ',' and close the list with ']'";
+  if (m.startsWith("expected '}'")) return "each line inside a block is `name = value` or `name { ... }`";
+  return "check the punctuation near this point";
+}
+
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const k = `${d.line}:${d.column}:${d.code}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,53 @@
+// Workload presets for the ring all-reduce comparison. Every number states its source or assumption.
+// The all-reduce/latency engineer may refine these values here; keep the derivations visible.
+import type { WorkloadSpec } from "./spec.ts";
+
+/** Bytes per fp32 gradient element: the ring all-reduce baseline exchanges fp32 gradients. */
+export const FP32_BYTES = 4;
+
+/** Paper setting: an H100 at 60 TFLOP/s sustained dense throughput... */
+const PEAK_FLOPS = 60e12;
+/** ...of which 60 % is achieved in training (paper: "H100 at 60 TFLOPs × 0.6"). */
+const EFFICIENCY = 0.6;
+
+/** Decoder-only transformer (LLaMA style: RMSNorm, SwiGLU FFN, no biases) parameter count. */
+export function llamaParameters(d: { layers: number; hidden: number; ffn: number; vocab: number; tiedHead: boolean }): number {
+  const attention = 4 * d.hidden * d.hidden; // Wq, Wk, Wv, Wo (heads split d, so the count is head-independent)
+  const mlp = 3 * d.hidden * d.ffn; // gate, up, down projections of SwiGLU
+  const norms = 2 * d.hidden; // two RMSNorm gains per layer
+  const embedding = d.vocab * d.hidden;
+  const head = d.tiedHead ? 0 : d.vocab * d.hidden;
+  return d.layers * (attention + mlp + norms) + embedding + head + d.hidden; // + final RMSNorm
+}
+
+/** The llama-8l-384 model: 8 layers, hidden 384, 8 heads, FFN 1024, 32 000-token vocabulary, untied head. */
+export const LLAMA_8L_384 = { layers: 8, hidden: 384, heads: 8, ffn: 1024, vocab: 32000, tiedHead: false } as const;
+
+function workload(preset: string, parameters: number, flopsPerStep: number): WorkloadSpec {
+  return {
+    preset,
+    parameters,
+    gradientBytes: FP32_BYTES * parameters,
+    flopsPerStep,
+    peakFlops: PEAK_FLOPS,
+    efficiency: EFFICIENCY,
+    computeTime: flopsPerStep / (PEAK_FLOPS * EFFICIENCY),
+  };
+}
+
+const llamaParams = llamaParameters(LLAMA_8L_384);
+/** Tokens per worker per step: batch 32 sequences × 512 tokens (assumption). */
+const LLAMA_TOKENS_PER_STEP = 32 * 512;
+
+export const PRESETS: Record<string, WorkloadSpec> = {
+  // parameters: torchvision ResNet-50 (25 557 032) with its 1000-class fc (2 049 000) replaced by a
+  // 100-class fc (204 900) → 23 712 932.
+  // flopsPerStep: assumption. CIFAR-adapted ResNet-50 ≈ 1.3 GMAC forward per 32×32 image; training ≈ 3×
+  // forward; 128 images per worker per step → 1.3e9 × 2 × 3 × 128 ≈ 1.0e12 FLOP.
+  "resnet50-cifar100": workload("resnet50-cifar100", 23_712_932, 1.0e12),
+  // parameters: computed by llamaParameters(LLAMA_8L_384) = 38 738 304.
+  // flopsPerStep: the standard 6 × parameters × tokens training estimate, tokens = 32 × 512 per worker.
+  "llama-8l-384": workload("llama-8l-384", llamaParams, 6 * llamaParams * LLAMA_TOKENS_PER_STEP),
+};
+
+export const PRESET_NAMES = Object.keys(PRESETS).sort();

@@ -1,0 +1,135 @@
+// CST → SpecAst. Recovered CST nodes may miss children, so every access is defensive; a setting
+// whose key or value was lost in recovery is dropped (its syntax error has already been reported).
+import type { CstNode, IToken } from "chevrotain";
+import type { Entry, ListValue, Loc, NumberValue, SpecAst, Value } from "./ast.ts";
+import { specParser } from "./parser.ts";
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+const BaseVisitor = specParser.getBaseCstVisitorConstructor();
+
+export function tokenLoc(t: IToken): Loc {
+  return { line: t.startLine ?? 1, column: t.startColumn ?? 1, offset: t.startOffset, length: t.image.length };
+}
+
+function real(t: IToken | undefined): t is IToken {
+  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset) && t.image !== "";
+}
+
+function spanLoc(first: Loc, lastEndExclusive: number): Loc {
+  return { ...first, length: Math.max(1, lastEndExclusive - first.offset) };
+}
+
+function endOf(v: Value): number {
+  if (v.kind === "number" && v.unit) return v.unit.loc.offset + v.unit.loc.length;
+  return v.loc.offset + v.loc.length;
+}
+
+/** Parse the digits of a number literal; underscores group digits. */
+export function numberOf(text: string): number {
+  return Number(text.replace(/_/g, ""));
+}
+
+/** Join unit tokens as written, normalised: words separated by one space, no spaces around '/'. */
+export function unitText(tokens: IToken[]): string {
+  let s = "";
+  let prevWord = false;
+  for (const t of tokens) {
+    if (t.image === "/") {
+      s += "/";
+      prevWord = false;
+    } else {
+      s += (prevWord ? " " : "") + t.image;
+      prevWord = true;
+    }
+  }
+  return s;
+}
+
+class ToAst extends BaseVisitor {
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  spec(ctx: Children): SpecAst | undefined {
+    const name = (ctx.name as IToken[] | undefined)?.[0];
+    const agg = (ctx.Aggregator as IToken[] | undefined)?.[0];
+    const anchor = real(name) ? name : real(agg) ? agg : undefined;
+    return {
+      name: real(name) ? name.image : "",
+      nameLoc: anchor ? tokenLoc(anchor) : { line: 1, column: 1, offset: 0, length: 1 },
+      entries: this.entries(ctx.entry as CstNode[] | undefined),
+    };
+  }
+
+  entries(nodes: CstNode[] | undefined): Entry[] {
+    const out: Entry[] = [];
+    for (const n of nodes ?? []) {
+      const e = this.visit(n) as Entry | undefined;
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  entry(ctx: Children): Entry | undefined {
+    const key = (ctx.key as IToken[] | undefined)?.[0];
+    if (!real(key)) return undefined;
+    const keyLoc = tokenLoc(key);
+    const blockNode = (ctx.block as CstNode[] | undefined)?.[0];
+    if (blockNode) {
+      const b = blockNode.children as Children;
+      const r = (b.RCurly as IToken[] | undefined)?.[0];
+      const entries = this.entries(b.entry as CstNode[] | undefined);
+      const lastEnd = entries.length ? entries[entries.length - 1]!.end : keyLoc.offset + keyLoc.length;
+      const end = real(r) ? r.endOffset! + 1 : lastEnd;
+      return { kind: "block", key: key.image, keyLoc, entries, end };
+    }
+    const valueNode = (ctx.value as CstNode[] | undefined)?.[0];
+    const value = valueNode ? (this.visit(valueNode) as Value | undefined) : undefined;
+    if (!value) return undefined;
+    return { kind: "setting", key: key.image, keyLoc, value, end: endOf(value) };
+  }
+
+  block(): undefined {
+    return undefined; // handled inline by entry()
+  }
+
+  value(ctx: Children): Value | undefined {
+    const n = (ctx.number as CstNode[] | undefined)?.[0];
+    if (n) return this.visit(n) as Value | undefined;
+    const l = (ctx.list as CstNode[] | undefined)?.[0];
+    if (l) return this.visit(l) as Value | undefined;
+    const w = (ctx.word as IToken[] | undefined)?.[0];
+    if (real(w)) return { kind: "word", text: w.image, loc: tokenLoc(w) };
+    return undefined;
+  }
+
+  number(ctx: Children): NumberValue | undefined {
+    const lit = (ctx.NumberLiteral as IToken[] | undefined)?.[0];
+    if (!real(lit)) return undefined;
+    const v: NumberValue = { kind: "number", text: lit.image, value: numberOf(lit.image), loc: tokenLoc(lit) };
+    const units = ((ctx.unit as IToken[] | undefined) ?? []).filter(real).sort((a, b) => a.startOffset - b.startOffset);
+    if (units.length) {
+      const first = tokenLoc(units[0]!);
+      const last = units[units.length - 1]!;
+      v.unit = { text: unitText(units), loc: spanLoc(first, last.endOffset! + 1) };
+    }
+    return v;
+  }
+
+  list(ctx: Children): ListValue | undefined {
+    const lb = (ctx.LBracket as IToken[] | undefined)?.[0];
+    if (!real(lb)) return undefined;
+    const items: Value[] = [];
+    for (const n of (ctx.value as CstNode[] | undefined) ?? []) {
+      const v = this.visit(n) as Value | undefined;
+      if (v) items.push(v);
+    }
+    const rb = (ctx.RBracket as IToken[] | undefined)?.[0];
+    const end = real(rb) ? rb.endOffset! + 1 : items.length ? endOf(items[items.length - 1]!) : lb.endOffset! + 1;
+    return { kind: "list", items, loc: spanLoc(tokenLoc(lb), end) };
+  }
+}
+
+export const toAst = new ToAst();

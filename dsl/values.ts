@@ -1,0 +1,232 @@
+// Typed readers for option values. Each reader checks kind, unit and range of one AST value and either
+// returns the SI value or reports a diagnostic and returns undefined.
+import type { Loc, NumberValue, Value } from "./ast.ts";
+import { didYouMean } from "./suggest.ts";
+import { DIMENSION_INFO, dimensionOf, UNITS, type Dimension } from "./units.ts";
+
+export interface Problem {
+  code: string;
+  loc: Loc;
+  message: string;
+  hint?: string;
+}
+
+export interface Reader<T> {
+  /** For the docs: what may be written. */
+  accepts: string;
+  read(v: Value, key: string, report: (p: Problem) => void): T | undefined;
+}
+
+function show(v: Value): string {
+  if (v.kind === "number") return v.unit ? `${v.text} ${v.unit.text}` : v.text;
+  if (v.kind === "word") return v.text;
+  return "a list";
+}
+
+function kindName(v: Value): string {
+  return v.kind === "number" ? `the number ${show(v)}` : v.kind === "word" ? `the name '${v.text}'` : "a list";
+}
+
+interface Range {
+  min?: number;
+  max?: number;
+  /** Bounds excluded (margin in (0, 0.5)). */
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+}
+
+function rangeText(r: Range, unit = ""): string {
+  const u = unit ? ` ${unit}` : "";
+  const lo = r.min === undefined ? "" : `${r.exclusiveMin ? "greater than" : "at least"} ${r.min}${u}`;
+  const hi = r.max === undefined ? "" : `${r.exclusiveMax ? "less than" : "at most"} ${r.max}${u}`;
+  return [lo, hi].filter(Boolean).join(" and ");
+}
+
+function inRange(x: number, r: Range): boolean {
+  if (r.min !== undefined && (r.exclusiveMin ? x <= r.min : x < r.min)) return false;
+  if (r.max !== undefined && (r.exclusiveMax ? x >= r.max : x > r.max)) return false;
+  return true;
+}
+
+function expectNumber(v: Value, key: string, what: string, report: (p: Problem) => void): NumberValue | undefined {
+  if (v.kind === "number") {
+    if (!Number.isFinite(v.value)) {
+      report({ code: "OPT2004", loc: v.loc, message: `${key}: ${v.text} is too large to be a number`, hint: `write ${what}` });
+      return undefined;
+    }
+    return v;
+  }
+  report({ code: "OPT2003", loc: v.loc, message: `${key} expects ${what}, not ${kindName(v)}` });
+  return undefined;
+}
+
+/** Convert a number's unit to the dimension's SI factor, reporting missing, foreign or unknown units. */
+function unitFactor(v: NumberValue, key: string, dim: Dimension, unitRequired: boolean, report: (p: Problem) => void): number | undefined {
+  const info = DIMENSION_INFO[dim];
+  if (!v.unit) {
+    if (!unitRequired) return 1;
+    report({ code: "OPT2005", loc: v.loc, message: `${key} = ${v.text} has no unit; it is ${info.what}`, hint: `write it with a unit, e.g. ${key} = ${info.example}` });
+    return undefined;
+  }
+  const table = UNITS[dim];
+  const factor = table[v.unit.text];
+  if (factor !== undefined) return factor;
+  const other = dimensionOf(v.unit.text);
+  const units = Object.keys(table);
+  report({
+    code: "OPT2006",
+    loc: v.unit.loc,
+    message: other ? `'${v.unit.text}' is ${DIMENSION_INFO[other].what}, but ${key} is ${info.what}` : `unknown unit '${v.unit.text}' for ${key}`,
+    hint: didYouMean(v.unit.text, units) ?? `use one of: ${units.join(", ")}`,
+  });
+  return undefined;
+}
+
+function checkRange(x: number, r: Range, v: NumberValue, key: string, unit: string, report: (p: Problem) => void): boolean {
+  if (inRange(x, r)) return true;
+  report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${rangeText(r, unit)} (got ${show(v)})` });
+  return false;
+}
+
+function rejectUnit(v: NumberValue, key: string, report: (p: Problem) => void): boolean {
+  if (!v.unit) return true;
+  report({ code: "OPT2006", loc: v.unit.loc, message: `${key} takes a plain number, without a unit`, hint: `remove '${v.unit.text}'` });
+  return false;
+}
+
+/** An integer, optionally with a unit from `dim` (e.g. precision = 8 bits). */
+export function int(r: Range, dim?: Dimension): Reader<number> {
+  return {
+    accepts: `integer${dim ? ` (optionally in ${Object.keys(UNITS[dim]).join("/")})` : ""}${r.min !== undefined || r.max !== undefined ? `, ${rangeText(r)}` : ""}`,
+    read(v, key, report) {
+      const n = expectNumber(v, key, "a whole number", report);
+      if (!n) return undefined;
+      const f = dim ? unitFactor(n, key, dim, false, report) : rejectUnit(n, key, report) ? 1 : undefined;
+      if (f === undefined) return undefined;
+      const x = n.value * f;
+      if (!Number.isInteger(x)) {
+        report({ code: "OPT2010", loc: n.loc, message: `${key} must be a whole number (got ${show(n)})` });
+        return undefined;
+      }
+      return checkRange(x, r, n, key, "", report) ? x : undefined;
+    },
+  };
+}
+
+/** A plain real number without unit. */
+export function real(r: Range): Reader<number> {
+  return {
+    accepts: `number, ${rangeText(r)}`,
+    read(v, key, report) {
+      const n = expectNumber(v, key, "a number", report);
+      if (!n || !rejectUnit(n, key, report)) return undefined;
+      return checkRange(n.value, r, n, key, "", report) ? n.value : undefined;
+    },
+  };
+}
+
+/** A physical quantity; the unit is required unless the dimension is a plain count. Range in SI units. */
+export function quantity(dim: Dimension, r: Range, opts: { integer?: boolean; unitOptional?: boolean } = {}): Reader<number> {
+  return {
+    accepts: `${DIMENSION_INFO[dim].what} (${Object.keys(UNITS[dim]).join(", ")})${r.min !== undefined || r.max !== undefined ? `, ${rangeText(r)}` : ""}`,
+    read(v, key, report) {
+      const n = expectNumber(v, key, `${DIMENSION_INFO[dim].what}, e.g. ${DIMENSION_INFO[dim].example}`, report);
+      if (!n) return undefined;
+      const f = unitFactor(n, key, dim, !opts.unitOptional, report);
+      if (f === undefined) return undefined;
+      let x = n.value * f;
+      if (opts.integer) {
+        const rounded = Math.round(x);
+        if (Math.abs(x - rounded) > 1e-9 * Math.max(1, Math.abs(x))) {
+          report({ code: "OPT2010", loc: n.loc, message: `${key} must be a whole count (got ${show(n)} = ${x})` });
+          return undefined;
+        }
+        x = rounded;
+      }
+      return checkRange(x, r, n, key, "", report) ? x : undefined;
+    },
+  };
+}
+
+/** One of a fixed set of names. */
+export function choice<T extends string>(choices: readonly T[]): Reader<T> {
+  return {
+    accepts: choices.join(" | "),
+    read(v, key, report) {
+      if (v.kind === "word" && (choices as readonly string[]).includes(v.text)) return v.text as T;
+      report({
+        code: v.kind === "word" ? "OPT2007" : "OPT2003",
+        loc: v.loc,
+        message: v.kind === "word" ? `unknown ${key} '${v.text}'` : `${key} expects one of ${choices.join(", ")}, not ${kindName(v)}`,
+        hint: (v.kind === "word" ? didYouMean(v.text, choices) : undefined) ?? `choose one of: ${choices.join(", ")}`,
+      });
+      return undefined;
+    },
+  };
+}
+
+/** A keyword standing for a special value (auto, all, none), or whatever `inner` accepts. */
+export function orWord<T, W>(word: string, meaning: W, inner: Reader<T>): Reader<T | W> {
+  return {
+    accepts: `${word} | ${inner.accepts}`,
+    read(v, key, report) {
+      if (v.kind === "word") {
+        if (v.text === word) return meaning;
+        report({
+          code: "OPT2007",
+          loc: v.loc,
+          message: `unknown ${key} '${v.text}'`,
+          hint: didYouMean(v.text, [word]) ?? `write ${word} or ${inner.accepts}`,
+        });
+        return undefined;
+      }
+      return inner.read(v, key, report);
+    },
+  };
+}
+
+/** A non-empty list `[a, b, ...]` whose items `item` accepts. */
+export function list<T>(item: Reader<T>, opts: { unique?: boolean } = {}): Reader<T[]> {
+  return {
+    accepts: `[list of ${item.accepts}]`,
+    read(v, key, report) {
+      if (v.kind !== "list") {
+        report({ code: "OPT2003", loc: v.loc, message: `${key} expects a list such as [1, 2], not ${kindName(v)}` });
+        return undefined;
+      }
+      if (v.items.length === 0) {
+        report({ code: "OPT2004", loc: v.loc, message: `${key} must not be an empty list` });
+        return undefined;
+      }
+      const out: T[] = [];
+      let ok = true;
+      const seen = new Map<string, Loc>();
+      for (const it of v.items) {
+        const x = item.read(it, `${key} item`, report);
+        if (x === undefined) ok = false;
+        else {
+          const k = JSON.stringify(x);
+          if (opts.unique && seen.has(k)) {
+            report({ code: "OPT2015", loc: it.loc, message: `${key} lists ${show(it)} twice`, hint: "remove the repeated entry" });
+            ok = false;
+          }
+          seen.set(k, it.loc);
+          out.push(x);
+        }
+      }
+      return ok ? out : undefined;
+    },
+  };
+}
+
+/** A name (identifier), e.g. a preset. Validity against a table is checked by the caller. */
+export function word(accepts: string): Reader<string> {
+  return {
+    accepts,
+    read(v, key, report) {
+      if (v.kind === "word") return v.text;
+      report({ code: "OPT2003", loc: v.loc, message: `${key} expects ${accepts}, not ${kindName(v)}` });
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// The YAML front end: the same SpecAst as .optinc, with every location at YAML line:col.
+// Keys mirror the DSL names; `aggregator: <name>` names the spec; scalars such as "800 Gb/s" are read
+// with the .optinc value grammar, so units, lists and names mean exactly the same in both forms.
+import type { IToken } from "chevrotain";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type Scalar } from "yaml";
+import type { Entry, Loc, SpecAst, Value } from "./ast.ts";
+import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
+import { lexHint, syntaxDiagnostic } from "./parse.ts";
+import { specParser } from "./parser.ts";
+import { toAst } from "./to-ast.ts";
+import { SpecLexer } from "./tokens.ts";
+
+export interface YamlParseResult {
+  ast?: SpecAst;
+  diagnostics: Diagnostic[];
+}
+
+class YamlReader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly lc = new LineCounter();
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {}
+
+  loc(offset: number, length = 1): Loc {
+    const p = this.lc.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    return { line: p.line, column: p.col, offset, length: Math.max(1, length) };
+  }
+
+  error(code: string, offset: number, message: string, hint?: string, length = 1): void {
+    const l = this.loc(offset, length);
+    this.diagnostics.push(diagnosticAt({ file: this.file, line: l.line, column: l.column }, code, message, { hint, length: l.length }));
+  }
+
+  parse(): SpecAst | undefined {
+    const doc = parseDocument(this.text, { lineCounter: this.lc, uniqueKeys: false, prettyErrors: false });
+    for (const e of doc.errors) this.error("OPT1010", e.pos[0], e.message.split("\n")[0]!, "check the indentation and the ':' after each key");
+    if (doc.errors.length) return undefined;
+    const root = doc.contents;
+    if (!isMap(root)) {
+      this.error("OPT1011", (root as YamlNode | null)?.range?.[0] ?? 0, "a YAML spec is a mapping of settings", "start with `aggregator: <name>`, then one `key: value` per line");
+      return undefined;
+    }
+    let name = "";
+    let nameLoc = this.loc(0);
+    let sawName = false;
+    const entries: Entry[] = [];
+    for (const pair of root.items) {
+      const key = this.key(pair);
+      if (!key) continue;
+      if (key.text === "aggregator") {
+        sawName = true;
+        if (isScalar(pair.value) && typeof pair.value.value === "string") {
+          name = pair.value.value;
+          nameLoc = this.loc(pair.value.range![0], name.length);
+        } else this.error("OPT1011", pair.value?.range?.[0] ?? key.loc.offset, "aggregator must be a name", "e.g. aggregator: paper_4x8");
+        continue;
+      }
+      const e = this.entry(pair, key);
+      if (e) entries.push(e);
+    }
+    if (!sawName) this.error("OPT2017", 0, "the YAML spec has no `aggregator: <name>` entry", "add `aggregator: <name>` as the first line");
+    return { name, nameLoc, entries };
+  }
+
+  key(pair: Pair): { text: string; loc: Loc } | undefined {
+    const k = pair.key;
+    if (isScalar(k) && typeof k.value === "string" && k.range) return { text: k.value, loc: this.loc(k.range[0], k.value.length) };
+    const off = (k as YamlNode | null)?.range?.[0] ?? 0;
+    this.error("OPT1011", off, "keys must be plain option names");
+    return undefined;
+  }
+
+  entry(pair: Pair, key: { text: string; loc: Loc }): Entry | undefined {
+    const v = pair.value as YamlNode | null;
+    const end = v?.range?.[1] ?? key.loc.offset + key.loc.length;
+    if (isMap(v)) {
+      const entries: Entry[] = [];
+      for (const p of v.items) {
+        if (!isPair(p)) continue;
+        const k = this.key(p);
+        const e = k && this.entry(p, k);
+        if (e) entries.push(e);
+      }
+      return { kind: "block", key: key.text, keyLoc: key.loc, entries, end };
+    }
+    const value = this.value(v, key);
+    return value ? { kind: "setting", key: key.text, keyLoc: key.loc, value, end } : undefined;
+  }
+
+  value(v: YamlNode | null, key: { text: string; loc: Loc }): Value | undefined {
+    if (isSeq(v)) {
+      const items: Value[] = [];
+      for (const it of v.items) {
+        const x = this.value(it as YamlNode, key);
+        if (!x) return undefined;
+        if (x.kind === "list") {
+          this.error("OPT1011", x.loc.offset, `${key.text}: lists cannot be nested`);
+          return undefined;
+        }
+        items.push(x);
+      }
+      const r = v.range!;
+      return { kind: "list", items, loc: this.loc(r[0], r[1] - r[0]) };
+    }
+    if (isScalar(v) && v.range && v.value !== null) return this.scalar(v, key);
+    const off = v?.range?.[0] ?? key.loc.offset;
+    this.error("OPT1011", off, `${key.text} has no value`, "write a value after the ':' (numbers with units may be quoted: \"800 Gb/s\")");
+    return undefined;
+  }
+
+  /** Read a scalar with the .optinc value grammar, shifting token positions into the YAML file. */
+  scalar(s: Scalar, key: { text: string; loc: Loc }): Value | undefined {
+    const plain = s.type === "PLAIN";
+    const src = plain && typeof s.source === "string" ? s.source : String(s.value);
+    const base = s.range![0] + (plain ? 0 : 1);
+    if (src.trim() === "") {
+      this.error("OPT1011", base, `${key.text} has an empty value`);
+      return undefined;
+    }
+    const lexed = SpecLexer.tokenize(src);
+    let ok = true;
+    for (const e of lexed.errors) {
+      const bad = src.substr(e.offset, e.length);
+      this.error("OPT1001", base + e.offset, `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, lexHint(bad), e.length);
+      ok = false;
+    }
+    const tokens = lexed.tokens.map((t) => this.shift(t, base));
+    specParser.input = tokens;
+    const cst = specParser.value();
+    for (const e of specParser.errors) {
+      const d = syntaxDiagnostic(this.file, this.text, e);
+      if (d.code === "OPT1004") d.message = d.message.replace("after the end of the aggregator", `after the value of ${key.text}`);
+      this.diagnostics.push(d);
+      ok = false;
+    }
+    return ok ? (toAst.visit(cst) as Value | undefined) : undefined;
+  }
+
+  shift(t: IToken, base: number): IToken {
+    const start = this.loc(base + t.startOffset);
+    const endOff = base + (t.endOffset ?? t.startOffset);
+    const end = this.loc(endOff);
+    return { ...t, startOffset: base + t.startOffset, endOffset: endOff, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+  }
+}
+
+export function parseYamlSpec(file: string, text: string): YamlParseResult {
+  const r = new YamlReader(file, text);
+  const ast = r.parse();
+  return { ast, diagnostics: r.diagnostics };
+}
