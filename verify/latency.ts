@@ -1,0 +1,139 @@
+// Per-iteration latency breakdown (compute vs communication), normalised to the ring all-reduce
+// iteration, as in the paper's Fig. 7b. Assumptions (each overridable):
+// - no compute/communication overlap by default (T_iter = T_compute + T_comm); `overlap` ∈ [0, 1]
+//   hides that fraction of the communication behind compute;
+// - compute time = FLOPs per step / (peak × efficiency) from the workload (paper: 60 TFLOP/s × 0.6);
+// - every all-reduce of the fp32 gradient uses the cost models of verify/models with the spec's
+//   link (paper: 8 × 800 Gb/s per server, α = 2.7 µs per step);
+// - OptINC also pays the block-scale agreement: a ring max-all-reduce of one fp32 per block.
+import { PRESETS } from "../dsl/presets.ts";
+import type { Spec, WorkloadSpec } from "../dsl/spec.ts";
+import { ringModel } from "./models/electrical.ts";
+import { compareModels } from "./models/index.ts";
+import { modelInputs, type ModelInputs } from "./models/params.ts";
+
+export interface LatencyRow {
+  label: string;
+  /** Cost-model name ("ring", the best electrical baseline's name, "optinc"). */
+  model: string;
+  compute_s: number;
+  comm_s: number;
+  total_s: number;
+  /** total / ring total. */
+  normalized: number;
+}
+
+export interface LatencyBreakdown {
+  workload: string;
+  workers: number;
+  gradientBytes: number;
+  rows: LatencyRow[];
+  /** Every input used, for the report's assumptions table. */
+  assumptions: Record<string, number | string>;
+}
+
+export interface LatencyOptions extends Partial<Omit<ModelInputs, "workers" | "messageBytes">> {
+  /** Fraction of the communication hidden behind compute, 0..1 (default 0). */
+  overlap?: number;
+  /** Elements per quantization block (one fp32 scale each). Default 256. */
+  blockSize?: number;
+  /** Charge OptINC the block-scale agreement as an electrical ring all-reduce (default true). */
+  scaleSync?: boolean;
+}
+
+function resolve(source: Spec | string): { workload: WorkloadSpec; link: Partial<ModelInputs> } {
+  if (typeof source === "string") {
+    const w = PRESETS[source];
+    if (!w) throw new Error(`unknown workload preset "${source}"; known: ${Object.keys(PRESETS).sort().join(", ")}`);
+    return { workload: w, link: {} };
+  }
+  return {
+    workload: source.workload,
+    link: {
+      transceiverBps: source.link.bandwidth,
+      transceivers: source.link.transceivers,
+      stepLatency: source.link.stepLatency,
+      fiberLength: source.link.fiberLength,
+      bits: source.precision,
+      ...(source.cascade ? { radix: source.cascade.radix } : {}),
+    },
+  };
+}
+
+/** Latency breakdown for a spec or a workload preset name, at N workers. */
+export function latencyBreakdown(source: Spec | string, workers: number, opts: LatencyOptions = {}): LatencyBreakdown {
+  const { workload, link } = resolve(source);
+  const { overlap = 0, blockSize = 256, scaleSync: syncScales = true, ...overrides } = opts;
+  if (!(overlap >= 0 && overlap <= 1)) throw new Error(`overlap must be in [0, 1], got ${overlap}`);
+  const p = modelInputs({ workers, messageBytes: workload.gradientBytes, ...link, ...overrides });
+  const cmp = compareModels(p);
+  const time = (name: string) => cmp.models.find((m) => m.name === name)!.time_s;
+  const scaleSync = !syncScales ? 0 : ringModel({ ...p, messageBytes: (4 * Math.ceil(workload.gradientBytes / 4 / blockSize)), reduceSecondsPerByte: 0 }).time_s;
+  const compute = workload.computeTime;
+  const exposed = (comm: number) => comm * (1 - overlap);
+  const ringTotal = compute + exposed(time("ring"));
+  const row = (label: string, model: string, comm: number): LatencyRow => ({
+    label,
+    model,
+    compute_s: compute,
+    comm_s: exposed(comm),
+    total_s: compute + exposed(comm),
+    normalized: (compute + exposed(comm)) / ringTotal,
+  });
+  const rows = [row("ring all-reduce (fp32)", "ring", time("ring"))];
+  if (cmp.bestElectrical !== "ring") rows.push(row(`best electrical: ${cmp.bestElectrical} (fp32)`, cmp.bestElectrical, time(cmp.bestElectrical)));
+  rows.push(row(`OptINC (${p.bits}-bit)`, "optinc", time("optinc") + scaleSync));
+  return {
+    workload: workload.preset ?? "custom",
+    workers,
+    gradientBytes: workload.gradientBytes,
+    rows,
+    assumptions: {
+      compute_s: compute,
+      flops_per_step: workload.flopsPerStep ?? "given",
+      peak_flops: workload.peakFlops,
+      efficiency: workload.efficiency,
+      server_bandwidth_Bps: (p.transceivers * p.transceiverBps) / 8,
+      step_latency_s: p.stepLatency,
+      hop_latency_s: p.hopLatency,
+      reduce_s_per_byte: p.reduceSecondsPerByte,
+      bits: p.bits,
+      block_size: blockSize,
+      scale_sync_s: scaleSync,
+      overlap,
+    },
+  };
+}
+
+/**
+ * The compute time per iteration at which OptINC's normalised latency equals `target` (closed form:
+ * (C + c_o)/(C + c_r) = t ⇒ C = (t·c_r − c_o)/(1 − t)); null when the target is out of reach.
+ */
+export function computeTimeForTarget(source: Spec | string, workers: number, target: number, opts: LatencyOptions = {}): number | null {
+  const rows = latencyBreakdown(source, workers, opts).rows;
+  const ring = rows[0]!.comm_s;
+  const optinc = rows[rows.length - 1]!.comm_s;
+  const c = (target * ring - optinc) / (1 - target);
+  return c > 0 ? c : null;
+}
+
+/**
+ * The server bandwidth B (bytes/s) at which OptINC's normalised latency would equal `target`,
+ * other inputs fixed (bisection on log B; the normalised latency rises monotonically with B).
+ * Returns null when no bandwidth in [1 MB/s, 1 PB/s] reaches the target.
+ */
+export function bandwidthForTarget(source: Spec | string, workers: number, target: number, opts: LatencyOptions = {}): number | null {
+  const at = (bytesPerSecond: number) => {
+    const rows = latencyBreakdown(source, workers, { ...opts, transceivers: 1, transceiverBps: bytesPerSecond * 8 }).rows;
+    return rows[rows.length - 1]!.normalized;
+  };
+  let lo = Math.log(1e6);
+  let hi = Math.log(1e15);
+  if (at(Math.exp(lo)) > target || at(Math.exp(hi)) < target) return null;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (at(Math.exp(mid)) < target) lo = mid;
+    else hi = mid;
+  }
+  return Math.exp((lo + hi) / 2);
+}
