@@ -34,7 +34,7 @@ export const LONG_SCENARIO: TrainingScenario = {
   batchPerWorker: 32,
   steps: 3000,
   evalEvery: 150,
-  trainPerDigit: 800,
+  trainPerDigit: 700,
   testPerDigit: 150,
   errors: tableIIErrors(0.01),
 };

@@ -1,0 +1,2 @@
+export { renderReportHtml } from "./html.ts";
+export type * from "./types.ts";

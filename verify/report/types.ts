@@ -1,0 +1,89 @@
+// What the HTML report can show. Every section is optional: the report renders whatever
+// the caller has (compile fills it from report.json; verify and allreduce add their parts).
+import type { PhaseStage } from "../../netlist/ir.ts";
+
+export interface ReportData {
+  /** Page title; defaults to "OptINC aggregator <name>". */
+  title?: string;
+  /** Spec name (base name of the emitted files). */
+  name?: string;
+  /** Short key facts shown under the title, e.g. { workers: 4, precision: "8 bit" }. */
+  facts?: Array<{ label: string; value: string | number }>;
+  verdict?: VerdictSection;
+  mesh?: MeshSection;
+  errorHistogram?: ErrorHistogramSection;
+  yield?: YieldSection;
+  hardware?: HardwareSection;
+  latency?: LatencySection;
+  volume?: VolumeSection;
+  training?: TrainingSection;
+}
+
+export interface VerdictSection {
+  /** Fraction of verified cases whose decoded output equals the golden one (ideal components). */
+  exactMatch?: number;
+  /** Cases checked and the size of the reduced input space. */
+  cases?: number;
+  spaceSize?: number;
+  /** MZI count of the approximated ONN / the un-approximated one. */
+  areaRatio?: number;
+  /** Fraction of Monte-Carlo trials at exact match ≥ minExact. */
+  yield?: number;
+  minExact?: number;
+  minYield?: number;
+  /** Overall gate result; derived from the thresholds when omitted. */
+  pass?: boolean;
+}
+
+export interface MeshSection {
+  /** Linear stages to draw (each as columns of MZIs coloured by θ). */
+  stages: PhaseStage[];
+}
+
+export interface ErrorHistogramSection {
+  /** Count of cases per output error in quantization steps (decoded value − golden). */
+  bins: Array<{ steps: number; count: number }>;
+  /** What was simulated, e.g. "ideal components" or "all 32 Monte-Carlo trials". */
+  condition?: string;
+}
+
+export interface YieldSection {
+  trials: number;
+  /** Exact-match fraction of every trial, in trial order. */
+  exactPerTrial: number[];
+  minExact: number;
+  /** Non-idealities of the trials, for the caption. */
+  condition?: string;
+}
+
+export interface HardwareSection {
+  rows: Array<{ item: string; value: string | number; unit?: string; note?: string }>;
+}
+
+export interface LatencyBar {
+  compute: number;
+  communication: number;
+}
+
+export interface LatencySection {
+  /** Per workload preset, seconds per iteration; drawn normalized to the ring total. */
+  presets: Array<{ name: string; ring: LatencyBar; optinc: LatencyBar; paper?: number }>;
+}
+
+export interface VolumeSection {
+  /** Bytes sent per worker, normalized to the gradient size. */
+  points: Array<{ workers: number; ring: number; optinc: number }>;
+}
+
+export interface TrainingCurvePoint {
+  step: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+export interface TrainingSection {
+  /** One line per aggregator; the first is the reference (ring all-reduce). */
+  runs: Array<{ name: string; curve: TrainingCurvePoint[]; finalAccuracy: number; finalLoss: number }>;
+  description?: string;
+}
