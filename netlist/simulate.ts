@@ -1,0 +1,242 @@
+// The netlist simulator: responses computed from a Circuit alone (instances, settings and
+// connections). compileCircuit precomputes one complex matrix per linear instance of the top
+// netlist (by propagating through its flattened sub-circuit, after applying one Monte-Carlo trial
+// of non-idealities), then run() pushes a whole batch of cases through the pipeline in top-netlist
+// topological order. Fields are stored per mode as Float64Arrays over cases (structure of arrays),
+// so every matrix application is a run of contiguous axpy loops.
+import type { CMat } from "../compiler/linalg/cmat.ts";
+import { createRng } from "../compiler/linalg/rng.ts";
+import type { Circuit, Netlist } from "./ir.ts";
+import { activationFn, num, pamAmplitude, type Model } from "./models.ts";
+import { isIdeal, perturb, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
+import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix, type SubcircuitLookup } from "./propagate.ts";
+import { splitRef, type PortSpec } from "./ports.ts";
+
+export type { NonIdealities } from "./nonideal.ts";
+
+export interface SimOptions extends NonIdealities {
+  /** Seed of the Monte-Carlo streams (phase noise, imbalance signs, detector noise). Default 0. */
+  seed?: number;
+  /** Trial index: trial t uses the streams of (seed, t), so trials are independent and reproducible. */
+  trial?: number;
+}
+
+export interface StageMatrix {
+  /** Instance name in the top netlist and the component (sub-circuit) it instantiates. */
+  instance: string;
+  component: string;
+  /** outputs × inputs, mode order. */
+  matrix: CMat;
+}
+
+export interface SimResult {
+  cases: number;
+  /** Modes read out: the detector's inputs, or the top netlist's outputs when there is no detector. */
+  width: number;
+  /** Complex fields at those modes, cases × width, row-major. */
+  fields: { re: Float64Array; im: Float64Array };
+  /** Decoded digits, cases × width row-major; length 0 when the circuit has no detector. */
+  digits: Int32Array;
+}
+
+export interface CompiledCircuit {
+  stageMatrices: StageMatrix[];
+  /** Columns of run()'s input rows: the top netlist's input ports in0..in<k-1>. */
+  inputWidth: number;
+  hasDetector: boolean;
+  /**
+   * inputs: cases × inputWidth, row-major. Values are symbol digits when the top input feeds a
+   * pam_source, otherwise real optical amplitudes.
+   */
+  run(inputs: Float64Array, cases: number): SimResult;
+}
+
+interface Field {
+  re: Float64Array;
+  /** null = identically zero (real field), which halves the work of the next matrix. */
+  im: Float64Array | null;
+}
+
+type Step =
+  | { kind: "linear"; name: string; spec: PortSpec; matrix: CMat }
+  | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
+  | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
+  | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn> }
+  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number; offset: number };
+
+export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): CompiledCircuit {
+  validateNonIdealities(opts);
+  const top = circuit.netlists[circuit.top];
+  if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
+  const lookup: SubcircuitLookup = (c) => (c === circuit.top ? undefined : circuit.netlists[c]);
+  const seed = opts.seed ?? 0;
+  const trial = opts.trial ?? 0;
+  const rng = createRng(seed * 1000003 + trial * 2 + 1);
+  const steps: Step[] = [];
+  const stageMatrices: StageMatrix[] = [];
+  for (const name of topologicalOrder(top, lookup)) {
+    const inst = top.instances[name];
+    const r = resolveInstance(name, inst, lookup);
+    const spec = r.model ? r.model.ports(inst.settings) : netlistPortSpec(r.netlist, lookup);
+    const kind = r.model?.kind ?? "linear";
+    try {
+      if (kind === "linear") {
+        const sub: Netlist = r.netlist ?? {
+          instances: { [name]: inst },
+          connections: {},
+          ports: Object.fromEntries([...spec.inputs, ...spec.outputs].map((p) => [p, `${name},${p}`])),
+        };
+        const flat = perturb(flatten(sub, lookup), opts, rng);
+        const matrix = transferMatrix(flat, spec.inputs, spec.outputs, lookup);
+        steps.push({ kind: "linear", name, spec, matrix });
+        stageMatrices.push({ instance: name, component: inst.component, matrix });
+      } else if (inst.component === "pam_source") {
+        steps.push({ kind: "pam", name, spec, model: r.model!, settings: inst.settings });
+      } else if (inst.component === "bias_source") {
+        steps.push({ kind: "bias", name, spec, amplitude: num(inst.settings, "amplitude") });
+      } else if (inst.component === "activation") {
+        steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings) });
+      } else if (inst.component === "detector") {
+        const s = inst.settings;
+        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step: num(s, "step"), offset: num(s, "offset", 0) });
+      } else {
+        throw new Error(`no simulation rule for ${inst.component}`);
+      }
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new Error(msg.startsWith("instance ") ? msg : `instance "${name}" (${inst.component}): ${msg}`);
+    }
+  }
+  const inputPorts = Object.keys(top.ports).filter((p) => /^in\d+$/.test(p));
+  inputPorts.sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
+  const detectorNoise = opts.detectorNoise ?? 0;
+  const hasDetector = steps.some((s) => s.kind === "detector");
+  if (steps.filter((s) => s.kind === "detector").length > 1) throw new Error("the simulator supports at most one detector");
+  void isIdeal;
+  return {
+    stageMatrices,
+    inputWidth: inputPorts.length,
+    hasDetector,
+    run(inputs, cases) {
+      if (inputs.length !== cases * inputPorts.length) {
+        throw new RangeError(`run: expected ${cases} × ${inputPorts.length} inputs, got ${inputs.length} values`);
+      }
+      return runSteps(top, steps, inputPorts, inputs, cases, detectorNoise ? { sigma: detectorNoise, rng: createRng(seed * 1000003 + trial * 2 + 2) } : null);
+    },
+  };
+}
+
+function runSteps(
+  top: Netlist,
+  steps: Step[],
+  inputPorts: string[],
+  inputs: Float64Array,
+  cases: number,
+  noise: { sigma: number; rng: ReturnType<typeof createRng> } | null,
+): SimResult {
+  const peer = new Map<string, string>();
+  for (const [a, b] of Object.entries(top.connections)) {
+    peer.set(a, b);
+    peer.set(b, a);
+  }
+  const arrived = new Map<string, Field>();
+  const w = inputPorts.length;
+  inputPorts.forEach((p, j) => {
+    const re = new Float64Array(cases);
+    for (let c = 0; c < cases; c++) re[c] = inputs[c * w + j];
+    arrived.set(top.ports[p], { re, im: null });
+  });
+  let readout: Field[] | null = null;
+  let digits: Int32Array[] | null = null;
+  const deliver = (name: string, port: string, f: Field): void => {
+    const ref = `${name},${port}`;
+    const to = peer.get(ref);
+    if (to !== undefined) arrived.set(to, f);
+    arrived.set(ref, f); // also visible to top-level output ports
+  };
+  for (const st of steps) {
+    const xs = st.spec.inputs.map((p) => arrived.get(`${st.name},${p}`) ?? null);
+    if (st.kind === "linear") {
+      applyMatrix(st.matrix, xs, cases).forEach((y, q) => deliver(st.name, st.spec.outputs[q], y));
+    } else if (st.kind === "pam") {
+      xs.forEach((x, k) => {
+        const re = new Float64Array(cases);
+        if (x) for (let c = 0; c < cases; c++) re[c] = pamAmplitude(st.settings, x.re[c]);
+        deliver(st.name, st.spec.outputs[k], { re, im: null });
+      });
+    } else if (st.kind === "bias") {
+      deliver(st.name, st.spec.outputs[0], { re: new Float64Array(cases).fill(st.amplitude), im: null });
+    } else if (st.kind === "activation") {
+      xs.forEach((x, k) => {
+        const re = x ? Float64Array.from(x.re) : new Float64Array(cases);
+        const im = x?.im ? Float64Array.from(x.im) : new Float64Array(cases);
+        st.fn(re, im, 0, cases);
+        deliver(st.name, st.spec.outputs[k], { re, im });
+      });
+    } else {
+      readout = xs.map((x) => x ?? { re: new Float64Array(cases), im: null });
+      digits = readout.map((x, k) => {
+        const d = new Int32Array(cases);
+        for (let c = 0; c < cases; c++) {
+          const v = x.re[c] + (noise ? noise.sigma * st.step * noise.rng.normal() : 0);
+          const q = Math.round((v - st.offset) / st.step);
+          d[c] = q < 0 ? 0 : q > st.levels - 1 ? st.levels - 1 : q;
+        }
+        deliver(st.name, st.spec.outputs[k], { re: Float64Array.from(d), im: null });
+        return d;
+      });
+    }
+  }
+  if (!readout) {
+    const outs = Object.keys(top.ports).filter((p) => /^out\d+$/.test(p));
+    outs.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+    readout = outs.map((p) => {
+      const [i, port] = splitRef(top.ports[p]);
+      return arrived.get(`${i},${port}`) ?? { re: new Float64Array(cases), im: null };
+    });
+  }
+  const width = readout.length;
+  const fields = { re: new Float64Array(cases * width), im: new Float64Array(cases * width) };
+  readout.forEach((f, k) => {
+    for (let c = 0; c < cases; c++) {
+      fields.re[c * width + k] = f.re[c];
+      if (f.im) fields.im[c * width + k] = f.im[c];
+    }
+  });
+  const out = new Int32Array(digits ? cases * width : 0);
+  if (digits) (digits as Int32Array[]).forEach((d, k) => { for (let c = 0; c < cases; c++) out[c * width + k] = d[c]; });
+  return { cases, width, fields, digits: out };
+}
+
+/** y_q = Σ_k M[q][k] · x_k over all cases; skips dark inputs, zero entries and zero imaginary parts. */
+function applyMatrix(m: CMat, xs: (Field | null)[], cases: number): Field[] {
+  const ys: Field[] = [];
+  for (let q = 0; q < m.rows; q++) {
+    const yr = new Float64Array(cases);
+    const yi = new Float64Array(cases);
+    for (let k = 0; k < m.cols; k++) {
+      const x = xs[k];
+      const a = m.re[q * m.cols + k];
+      const b = m.im[q * m.cols + k];
+      if (!x || (a === 0 && b === 0)) continue;
+      const xr = x.re;
+      const xi = x.im;
+      if (xi === null) {
+        for (let c = 0; c < cases; c++) {
+          const v = xr[c];
+          yr[c] += a * v;
+          yi[c] += b * v;
+        }
+      } else {
+        for (let c = 0; c < cases; c++) {
+          const vr = xr[c];
+          const vi = xi[c];
+          yr[c] += a * vr - b * vi;
+          yi[c] += a * vi + b * vr;
+        }
+      }
+    }
+    ys.push({ re: yr, im: yi });
+  }
+  return ys;
+}

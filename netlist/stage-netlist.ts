@@ -1,0 +1,128 @@
+// One PhaseStage → one sub-circuit netlist of primitives (couplers, phase shifters, waveguides,
+// terminators, amplifiers). Every element of the phase table is spliced in physically:
+//   mzi        → e<i>_{phi, bsA, theta, ref, bsB}                (netlist/subcircuits.ts)
+//   attenuator → the same MZI + e<i>_dark / e<i>_dump terminators on its auxiliary mode
+//   phase      → e<i> (phase)          coupler → e<i> (coupler)
+// then the output phase screen po<m>, gain blocks g<m> (only when gain ≠ 1), terminators for
+// dark inputs (ti<m>, m ≥ inputs) and dumped outputs (to<m>, m ≥ outputs).
+import type { Instance, LinearElement, Netlist, PhaseStage, SettingValue } from "./ir.ts";
+import { attenuatorNetlist } from "./models.ts";
+import { inPort, outPort } from "./ports.ts";
+import { mziNetlist } from "./subcircuits.ts";
+
+/** Layout pitch (µm) used for placements: columns along x, modes along −y. */
+export const PITCH_X = 100;
+export const PITCH_Y = 20;
+const PART_DX: Record<string, number> = { phi: 0, bsA: 20, theta: 50, ref: 50, bsB: 80, dark: 10, dump: 90 };
+
+/** −0 → 0 so that every backend prints and reads back the same value. */
+function clean(x: number): number {
+  return x === 0 ? 0 : x;
+}
+
+export function stageNetlist(stage: PhaseStage): Netlist {
+  const { modes, inputs, outputs } = stage;
+  if (!(Number.isInteger(modes) && modes >= 1)) throw new Error(`stage "${stage.name}": modes must be a positive integer`);
+  if (!(inputs >= 1 && inputs <= modes && outputs >= 1 && outputs <= modes)) {
+    throw new Error(`stage "${stage.name}": inputs (${inputs}) and outputs (${outputs}) must lie in 1..modes (${modes})`);
+  }
+  const nl: Netlist = { instances: {}, connections: {}, ports: {}, placements: {} };
+  const placements = nl.placements!;
+  // cur[m]: the output port currently carrying mode m, or null before any element touched it.
+  const cur: (string | null)[] = new Array(modes).fill(null);
+  const feed = (m: number, ref: string): void => {
+    const from = cur[m];
+    if (from) nl.connections[from] = ref;
+    else if (m < inputs) nl.ports[inPort(m)] = ref;
+    else {
+      const t = `ti${m}`;
+      nl.instances[t] = { component: "terminator", settings: {} };
+      placements[t] = { x: -20, y: clean(-m * PITCH_Y) };
+      nl.connections[`${t},o1`] = ref;
+    }
+  };
+  const add = (name: string, inst: Instance, x: number, y: number): void => {
+    if (nl.instances[name]) throw new Error(`stage "${stage.name}": duplicate instance "${name}" (element indices must be unique)`);
+    nl.instances[name] = inst;
+    placements[name] = { x: clean(x), y: clean(y) };
+  };
+  // Ports are added in mode order for inputs first: reserve in<m> keys in order.
+  const order = [...stage.elements].sort((a, b) => a.index - b.index);
+  for (const el of order) {
+    checkModes(stage, el);
+    const p = `e${el.index}`;
+    const x0 = el.column * PITCH_X;
+    const m = el.modes[0];
+    if (el.kind === "mzi" || el.kind === "attenuator") {
+      const sub = el.kind === "mzi" ? mziNetlist({ theta: el.theta, phi: el.phi }) : attenuatorNetlist(el.theta, el.phi, 0);
+      for (const [n, inst] of Object.entries(sub.instances)) {
+        const settings: Record<string, SettingValue> = { ...inst.settings };
+        if (el.dac && (n === "phi" || n === "theta")) {
+          settings.dac_bits = el.dac.bits;
+          const code = n === "phi" ? el.dac.phi : el.dac.theta;
+          if (code !== undefined) settings.dac_code = code;
+        }
+        const dy = n === "ref" || n === "dark" || n === "dump" ? -PITCH_Y : 0;
+        add(`${p}_${n}`, { component: inst.component, settings }, x0 + PART_DX[n], -m * PITCH_Y + dy);
+      }
+      for (const [a, b] of Object.entries(sub.connections)) nl.connections[`${p}_${a}`] = `${p}_${b}`;
+      if (el.kind === "mzi") {
+        feed(m, `${p}_${sub.ports.o2}`);
+        feed(m + 1, `${p}_${sub.ports.o1}`);
+        cur[m] = `${p}_${sub.ports.o3}`;
+        cur[m + 1] = `${p}_${sub.ports.o4}`;
+      } else {
+        feed(m, `${p}_${sub.ports.o1}`);
+        cur[m] = `${p}_${sub.ports.o2}`;
+      }
+    } else if (el.kind === "phase") {
+      add(p, { component: "phase", settings: { phi: clean(el.phi) } }, x0, -m * PITCH_Y);
+      feed(m, `${p},o1`);
+      cur[m] = `${p},o2`;
+    } else {
+      add(p, { component: "coupler", settings: { coupling: clean(el.coupling) } }, x0, -(m + 0.5) * PITCH_Y);
+      feed(m, `${p},o2`);
+      feed(m + 1, `${p},o1`);
+      cur[m] = `${p},o3`;
+      cur[m + 1] = `${p},o4`;
+    }
+  }
+  const lastCol = order.reduce((c, e) => Math.max(c, e.column), -1) + 1;
+  for (let m = 0; m < modes; m++) {
+    const po = `po${m}`;
+    add(po, { component: "phase", settings: { phi: clean(stage.outputPhases[m] ?? 0) } }, lastCol * PITCH_X, -m * PITCH_Y);
+    feed(m, `${po},o1`);
+    cur[m] = `${po},o2`;
+    if (m < outputs && stage.gain !== 1) {
+      const g = `g${m}`;
+      add(g, { component: "amplifier", settings: { gain: stage.gain } }, lastCol * PITCH_X + 40, -m * PITCH_Y);
+      nl.connections[cur[m]!] = `${g},o1`;
+      cur[m] = `${g},o2`;
+    }
+    if (m < outputs) nl.ports[outPort(m)] = cur[m]!;
+    else {
+      const t = `to${m}`;
+      add(t, { component: "terminator", settings: {} }, lastCol * PITCH_X + 60, -m * PITCH_Y);
+      nl.connections[cur[m]!] = `${t},o1`;
+    }
+  }
+  return { ...nl, ports: orderPorts(nl.ports, inputs, outputs) };
+}
+
+function orderPorts(ports: Record<string, string>, inputs: number, outputs: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let m = 0; m < inputs; m++) out[inPort(m)] = ports[inPort(m)];
+  for (let m = 0; m < outputs; m++) out[outPort(m)] = ports[outPort(m)];
+  return out;
+}
+
+function checkModes(stage: PhaseStage, el: LinearElement): void {
+  const width = el.kind === "mzi" || el.kind === "coupler" ? 2 : 1;
+  const m = el.modes[0];
+  if (!Number.isInteger(m) || m < 0 || m + width > stage.modes) {
+    throw new Error(`stage "${stage.name}", element ${el.index} (${el.kind}): modes ${JSON.stringify(el.modes)} outside 0..${stage.modes - 1}`);
+  }
+  if (width === 2 && el.modes[1] !== m + 1) {
+    throw new Error(`stage "${stage.name}", element ${el.index}: a 2×2 element must act on adjacent modes (m, m+1), got ${JSON.stringify(el.modes)}`);
+  }
+}
