@@ -1,7 +1,8 @@
 // RawMesh → IR elements: schedule columns, order by (column, mode), attach each MZI's
 // explicit 2×2 matrix from the convention module.
 import type { MziElement } from "../../netlist/ir.ts";
-import { mziMatrix, wrapPhase } from "./mzi.ts";
+import type { Matrix2 } from "../../netlist/ir.ts";
+import { wrapPhase } from "./mzi.ts";
 import type { RawMesh } from "./raw.ts";
 import { asapColumns, columnOrder } from "./schedule.ts";
 
@@ -31,7 +32,7 @@ export function meshElements(raw: RawMesh, indexBase = 0, columnBase = 0): MeshE
       modes: [m, m + 1],
       theta,
       phi,
-      matrix: mziMatrix(theta, phi),
+      matrix: mziMatrixFast(theta, phi),
     });
   }
   return { elements, depth };
@@ -42,4 +43,23 @@ export function stageDepth(elements: readonly { column: number }[]): number {
   let d = 0;
   for (const e of elements) d = Math.max(d, e.column + 1);
   return d;
+}
+
+/**
+ * mziMatrix (mzi.ts) without intermediate objects: builds are allocation-bound at large N.
+ * tests/mesh checks it against mziMatrix entry by entry.
+ */
+export function mziMatrixFast(theta: number, phi: number): Matrix2 {
+  const s = Math.sin(theta / 2);
+  const c = Math.cos(theta / 2);
+  const gr = -s;
+  const gi = c;
+  const er = Math.cos(phi);
+  const ei = Math.sin(phi);
+  const ger = gr * er - gi * ei;
+  const gei = gr * ei + gi * er;
+  return [
+    [[ger * s, gei * s], [gr * c, gi * c]],
+    [[ger * c, gei * c], [-gr * s, -gi * s]],
+  ];
 }

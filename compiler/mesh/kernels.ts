@@ -32,6 +32,15 @@ export function applyRightInverse(re: Float64Array, im: Float64Array, n: number,
 
 /** W ← T(θ,φ) · W on rows (r, r+1), columns [colStart, n). */
 export function applyLeft(re: Float64Array, im: Float64Array, n: number, r: number, colStart: number, theta: number, phi: number): void {
+  applyLeftRange(re, im, n, r, colStart, n, theta, phi, 1);
+}
+
+/**
+ * W ← T · W (conj = 1) or conj(T) · W (conj = −1) on rows (r, r+1), columns [colStart, colEnd).
+ * conj(T)·Wᵀ = (W·T†)ᵀ: the transposed form of an input-side update, which lets a
+ * decomposer that stores Wᵀ do every update along contiguous rows.
+ */
+export function applyLeftRange(re: Float64Array, im: Float64Array, n: number, r: number, colStart: number, colEnd: number, theta: number, phi: number, conj: 1 | -1): void {
   const s = Math.sin(theta / 2);
   const c = Math.cos(theta / 2);
   const gr = -s;
@@ -40,13 +49,13 @@ export function applyLeft(re: Float64Array, im: Float64Array, n: number, r: numb
   const ei = Math.sin(phi);
   const ger = gr * er - gi * ei;
   const gei = gr * ei + gi * er;
-  const t00r = ger * s, t00i = gei * s;
-  const t01r = gr * c, t01i = gi * c;
-  const t10r = ger * c, t10i = gei * c;
-  const t11r = -gr * s, t11i = -gi * s;
+  const t00r = ger * s, t00i = conj * gei * s;
+  const t01r = gr * c, t01i = conj * gi * c;
+  const t10r = ger * c, t10i = conj * gei * c;
+  const t11r = -gr * s, t11i = -conj * gi * s;
   const p0 = r * n;
   const p1 = p0 + n;
-  for (let j = colStart; j < n; j++) {
+  for (let j = colStart; j < colEnd; j++) {
     const xr = re[p0 + j], xi = im[p0 + j];
     const yr = re[p1 + j], yi = im[p1 + j];
     re[p0 + j] = t00r * xr - t00i * xi + t01r * yr - t01i * yi;

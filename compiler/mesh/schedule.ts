@@ -21,7 +21,24 @@ export function asapColumns(modes: number, top: ArrayLike<number>, width: ArrayL
  * an element only depends on elements in earlier columns.
  */
 export function columnOrder(col: Int32Array, top: ArrayLike<number>, count: number): Int32Array {
-  const idx = new Int32Array(count);
-  for (let i = 0; i < count; i++) idx[i] = i;
-  return idx.sort((a, b) => col[a] - col[b] || top[a] - top[b] || a - b);
+  // Two stable counting sorts (by mode, then by column): O(count), no comparator calls.
+  let maxCol = 0;
+  let maxTop = 0;
+  for (let i = 0; i < count; i++) {
+    if (col[i] > maxCol) maxCol = col[i];
+    if (top[i] > maxTop) maxTop = top[i];
+  }
+  const ident = new Int32Array(count);
+  for (let i = 0; i < count; i++) ident[i] = i;
+  const byTop = countingSort(ident, (i) => top[i], maxTop + 1);
+  return countingSort(byTop, (i) => col[i], maxCol + 1);
+}
+
+function countingSort(items: Int32Array, key: (i: number) => number, buckets: number): Int32Array {
+  const start = new Int32Array(buckets + 1);
+  for (let t = 0; t < items.length; t++) start[key(items[t]) + 1]++;
+  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+  const out = new Int32Array(items.length);
+  for (let t = 0; t < items.length; t++) out[start[key(items[t])]++] = items[t];
+  return out;
 }
