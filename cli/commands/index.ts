@@ -1,4 +1,8 @@
 // The command table: one file per command, registered in this order in --help.
 import type { RegisterCommand } from "../context.ts";
+import { registerCheck } from "./check.ts";
+import { registerFmt } from "./fmt.ts";
+import { registerGrammar } from "./grammar.ts";
+import { registerAllreduce } from "./allreduce.ts";
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce];

@@ -1,0 +1,184 @@
+// `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
+import type { Command } from "commander";
+import type { ChalkInstance } from "chalk";
+import { PRESETS } from "../../dsl/presets.ts";
+import type { Levels, Rounding } from "../../dsl/spec.ts";
+import { runAllreduce, type AllreduceRun } from "../../verify/ring/allreduce-run.ts";
+import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
+import { EXIT, type RegisterCommand } from "../context.ts";
+
+interface Flags {
+  workers: string;
+  size?: string;
+  bandwidth: string;
+  transceivers: string;
+  latency: string;
+  bits: string;
+  levels: string;
+  rounding: string;
+  block: string;
+  execElements: string;
+  seed: string;
+  errorRate?: string;
+  workload?: string;
+}
+
+/** Table II-like error magnitudes (±1 steps ≈ 90 % of errors; the rest assumed on ±2 and ±4). */
+const ERROR_DISTRIBUTION = [
+  { steps: 1, weight: 0.45 },
+  { steps: -1, weight: 0.45 },
+  { steps: 2, weight: 0.035 },
+  { steps: -2, weight: 0.035 },
+  { steps: 4, weight: 0.015 },
+  { steps: -4, weight: 0.015 },
+];
+
+const SI = (v: number, unit: string, digits = 2): string => {
+  const prefixes: [number, string][] = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+  for (const [f, p] of prefixes) if (Math.abs(v) >= f) return `${(v / f).toFixed(digits)} ${p}${unit}`;
+  return `${v.toFixed(digits)} ${unit}`;
+};
+const time = (s: number): string =>
+  s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : s >= 1e-6 ? `${(s * 1e6).toFixed(2)} µs` : `${(s * 1e9).toFixed(1)} ns`;
+const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
+
+function table(rows: string[][], c: ChalkInstance, rightFrom = 1): string {
+  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, j) => (j < rightFrom ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join("  ");
+      return `  ${i === 0 ? c.bold(line) : line}`;
+    })
+    .join("\n");
+}
+
+function render(run: AllreduceRun, c: ChalkInstance): string {
+  const n = run.workers;
+  const out: string[] = [];
+  const full = Math.floor(run.message_bytes / 4);
+  out.push(c.cyan.bold(`N = ${n} workers`) + `  ·  M = ${SI(run.message_bytes, "B")} (${full} fp32 values)`);
+  if (run.executed.scaled) out.push(c.dim(`  executed on ${run.executed.elements} elements (synthetic N(0, 1e-3) gradients); byte counts are the exact closed form at M`));
+  const fig6 = (2 * (n - 1)) / n;
+  out.push(
+    table(
+      [
+        ["executed", "steps", "msgs/worker", "sent/worker", "max |err| vs exact mean"],
+        ["ring (fp32)", `${run.ring.steps}`, `${run.ring.messages_per_worker}`, SI(run.ring.bytes_sent_per_worker, "B"), sci(run.ring.max_abs_error)],
+        [
+          `OptINC (${run.optinc.bits}-bit)`,
+          "1",
+          "1",
+          SI(run.optinc.bytes_sent_per_worker, "B"),
+          `${sci(run.optinc.max_abs_error)} (${run.optinc.max_error_steps.toFixed(2)} steps${run.optinc.injected_errors ? `, ${run.optinc.injected_errors} injected` : ""})`,
+        ],
+      ],
+      c,
+    ),
+  );
+  const ok = Math.abs(run.volume_ratio - fig6) < 1e-12;
+  out.push(
+    `  volume ring/OptINC at equal precision: ${c.bold(run.volume_ratio.toFixed(4))} ${ok ? c.green(`(= 2(N−1)/N, paper Fig. 6)`) : c.yellow(`(2(N−1)/N = ${fig6.toFixed(4)}; chunks unequal)`)}` +
+      `;  at ${run.optinc.bits} bits: ${run.volume_ratio_at_bits.toFixed(2)}`,
+  );
+  const optinc = run.models.optinc!.time_s;
+  const rows = [["model", "time", "algbw", "busbw", "T / T_OptINC"]];
+  for (const [name, m] of Object.entries(run.models)) {
+    const label = `${name}${m.derived ? " †" : ""}${name === run.best_electrical ? " (best electrical)" : ""}`;
+    rows.push([label, time(m.time_s), SI(m.algbw_Bps, "B/s"), m.busbw_Bps !== undefined ? SI(m.busbw_Bps, "B/s") : "–", `${(m.time_s / optinc).toFixed(2)}×`]);
+  }
+  out.push(table(rows, c));
+  out.push(
+    `  OptINC speed-up: ${c.bold(`${run.speedup_vs_ring.toFixed(2)}× vs ring`)}, ${c.bold(`${run.speedup_vs_best_electrical.toFixed(2)}× vs best electrical (${run.best_electrical})`)}` +
+      c.dim(`; at equal precision (fp32 through OptINC): ${run.equal_precision.speedup_vs_ring.toFixed(2)}× / ${run.equal_precision.speedup_vs_best_electrical.toFixed(2)}×`),
+  );
+  if (run.latency) {
+    out.push(`  iteration latency, ${run.latency.workload} (compute ${time(run.latency.rows[0]!.compute_s)}, no overlap):`);
+    out.push(
+      table(
+        [["", "compute", "comm", "total", "normalized"], ...run.latency.rows.map((r) => [r.label, time(r.compute_s), time(r.comm_s), time(r.total_s), r.normalized.toFixed(4)])],
+        c,
+      ),
+    );
+  }
+  return out.join("\n");
+}
+
+export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command("allreduce")
+    .description("execute ring all-reduce and the OptINC data path on real arrays, and compare cost models per worker count")
+    .option("--workers <list>", "comma-separated worker counts", "4,8,16")
+    .option("--size <bytes>", "fp32 gradient size per worker, e.g. 100MB (default 100MB, or the --workload gradient)")
+    .option("--bandwidth <rate>", "line rate per transceiver", "800Gb/s")
+    .option("--transceivers <n>", "transceivers per server", "8")
+    .option("--latency <time>", "per-step software/NIC latency α", "2.7us")
+    .option("--bits <b>", "OptINC precision, bits", "8")
+    .option("--levels <L>", "PAM-L levels per symbol (2, 4, 8, 16)", "4")
+    .option("--rounding <rule>", "nearest-even | nearest-away | floor", "nearest-even")
+    .option("--block <n>", "elements per quantization block", "256")
+    .option("--exec-elements <n>", "largest element count executed (counts scale exactly)", "262144")
+    .option("--seed <s>", "seed of the synthetic gradients", "1")
+    .option("--error-rate <p>", "inject OptINC output errors at this rate (±1 step 90 %, ±2 7 %, ±4 3 %)")
+    .option("--workload <preset>", `add an iteration-latency breakdown (${Object.keys(PRESETS).sort().join(", ")})`)
+    .action((flags: Flags) => {
+      const g = ctx.globals();
+      const c = g.color;
+      try {
+        const workers = parseIntList(flags.workers, "--workers", 2, 1024);
+        if (flags.workload !== undefined && !PRESETS[flags.workload]) {
+          throw new UsageError(`--workload: unknown preset "${flags.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
+        }
+        const messageBytes =
+          flags.size !== undefined ? parseQuantity(flags.size, "bytes", "--size", "B") : flags.workload ? PRESETS[flags.workload]!.gradientBytes : 100e6;
+        if (messageBytes < 4) throw new UsageError(`--size: ${flags.size} is smaller than one fp32 value (4 B)`);
+        if (messageBytes > 1e13) throw new UsageError(`--size: ${flags.size} is above the 10 TB limit`);
+        const levels = parseInteger(flags.levels, "--levels", 2, 16);
+        if (![2, 4, 8, 16].includes(levels)) throw new UsageError(`--levels: ${levels} is not one of 2, 4, 8, 16`);
+        const bits = parseInteger(flags.bits, "--bits", 2, 24);
+        if (bits % Math.log2(levels) !== 0) throw new UsageError(`--bits: ${bits} is not a multiple of log2(${levels}) = ${Math.log2(levels)} bits per PAM-${levels} symbol`);
+        if (!["nearest-even", "nearest-away", "floor"].includes(flags.rounding)) throw new UsageError(`--rounding: "${flags.rounding}" is not one of nearest-even, nearest-away, floor`);
+        let errorRate: number | undefined;
+        if (flags.errorRate !== undefined) {
+          errorRate = Number(flags.errorRate);
+          if (!(flags.errorRate.trim() !== "" && errorRate >= 0 && errorRate <= 1)) throw new UsageError(`--error-rate: "${flags.errorRate}" is not a probability in [0, 1]`);
+        }
+        const link = {
+          transceiverBps: parseQuantity(flags.bandwidth, "bitrate", "--bandwidth"),
+          transceivers: parseInteger(flags.transceivers, "--transceivers", 1, 1024),
+          stepLatency: parseQuantity(flags.latency, "time", "--latency"),
+        };
+        if (!(link.transceiverBps > 0)) throw new UsageError("--bandwidth must be positive");
+        const seed = parseInteger(flags.seed, "--seed", 0, 2 ** 31 - 1);
+        const runs = workers.map((n) =>
+          runAllreduce({
+            workers: n,
+            messageBytes,
+            execElements: parseInteger(flags.execElements, "--exec-elements", 16, 1 << 24),
+            bits,
+            levels: levels as Levels,
+            encoding: "offset-binary",
+            rounding: flags.rounding as Rounding,
+            blockSize: parseInteger(flags.block, "--block", 1, 1 << 24),
+            seed,
+            link,
+            ...(errorRate !== undefined ? { errors: { rate: errorRate, distribution: ERROR_DISTRIBUTION, seed } } : {}),
+            ...(flags.workload ? { workload: flags.workload } : {}),
+          }),
+        );
+        if (g.json) {
+          ctx.io.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: true, command: "allreduce", runs }, null, 2)}\n`);
+        } else if (!g.quiet) {
+          const head = `aggregator: golden quantized average (compiler/onn/golden.ts) · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
+          ctx.io.stdout.write(`${c.dim(head)}\n\n${runs.map((r) => render(r, c)).join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
+        }
+        ctx.setExit(EXIT.ok);
+      } catch (e) {
+        if (e instanceof UsageError) {
+          ctx.io.stderr.write(`optinc allreduce: ${e.message}\n`);
+          ctx.setExit(EXIT.usage);
+          return;
+        }
+        throw e;
+      }
+    });
+};
