@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { main } from "../../../cli/main.ts";
+import { memoryIo } from "../../helpers/io.ts";
+
+async function run(args: string[]) {
+  const io = memoryIo();
+  const code = await main(["allreduce", ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe("optinc allreduce (in-process)", () => {
+  it("--json: schema, Fig. 6 volume ratios exactly, closed-form counts, every model", async () => {
+    const r = await run(["--workers", "4,8,16", "--size", "100MB", "--exec-elements", "4096", "--json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ schemaVersion: 1, ok: true, command: "allreduce" });
+    expect(doc.runs.map((x: { workers: number }) => x.workers)).toEqual([4, 8, 16]);
+    expect(doc.runs.map((x: { volume_ratio: number }) => x.volume_ratio)).toEqual([1.5, 1.75, 1.875]);
+    expect(doc.runs.map((x: { ring: { steps: number } }) => x.ring.steps)).toEqual([6, 14, 30]);
+    expect(doc.runs.map((x: { ring: { bytes_sent_per_worker: number } }) => x.ring.bytes_sent_per_worker)).toEqual([150e6, 175e6, 187.5e6]);
+    for (const run of doc.runs) {
+      expect(run.optinc.bytes_sent_per_worker).toBe(25e6); // 100 MB · 8/32
+      expect(run.executed).toEqual({ elements: 4096, scaled: true });
+      expect(run.ring.max_abs_error).toBeLessThan(1e-9); // fp32 rounding on N(0, 1e-3) values
+      expect(run.optinc.max_error_steps).toBeLessThanOrEqual(1); // nearest rounding: ≤ 1 step
+      expect(Object.keys(run.models).sort()).toEqual(
+        ["double-binary-tree", "optical-ring", "optinc", "rabenseifner", "recursive-doubling", "ring", "sharp", "wrht"],
+      );
+      for (const [name, m] of Object.entries<{ time_s: number; algbw_Bps: number; busbw_Bps?: number }>(run.models)) {
+        expect(m.time_s).toBeGreaterThan(0);
+        expect(m.algbw_Bps).toBeCloseTo(100e6 / m.time_s, 0);
+        expect(m.busbw_Bps === undefined).toBe(name === "sharp" || name === "optinc");
+      }
+      expect(run.speedup_vs_best_electrical).toBeLessThanOrEqual(run.speedup_vs_ring);
+    }
+  });
+
+  it("runs the full array when it is small; unequal chunks show in the ratio", async () => {
+    const r = await run(["--workers", "3", "--size", "4000B", "--json"]);
+    const [x] = JSON.parse(r.out).runs;
+    expect(x.executed).toEqual({ elements: 1000, scaled: false });
+    // chunks 334/333/333: the busiest worker skips two 333-element chunks → 2000 − 666 elements
+    expect(x.ring.bytes_sent_per_worker).toBe(4 * 1334);
+    expect(x.volume_ratio).toBeCloseTo(1.334, 12);
+    expect(x.optinc.bytes_sent_per_worker).toBe(1000);
+  });
+
+  it("table output per N, and a latency breakdown with --workload", async () => {
+    const r = await run(["--workers", "4", "--exec-elements", "1024", "--workload", "llama-8l-384"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("N = 4 workers");
+    expect(r.out).toContain("1.5000 (= 2(N−1)/N, paper Fig. 6)");
+    expect(r.out).toMatch(/ring all-reduce \(fp32\).*1\.0000/);
+    expect(r.out).toContain("vs best electrical");
+    expect(r.out).not.toMatch(/\u001b\[/); // NO_COLOR respected
+    const j = JSON.parse((await run(["--workers", "4", "--exec-elements", "1024", "--workload", "llama-8l-384", "--json"])).out);
+    expect(j.runs[0].latency.rows[0].normalized).toBe(1);
+    expect(j.runs[0].message_bytes).toBe(154953216); // the preset's fp32 gradient
+  });
+
+  it("injected errors are counted and raise the error", async () => {
+    const clean = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--json"])).out).runs[0];
+    const noisy = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--error-rate", "0.05", "--json"])).out).runs[0];
+    expect(noisy.optinc.injected_errors).toBeGreaterThan(300);
+    expect(noisy.optinc.max_error_steps).toBeGreaterThan(clean.optinc.max_error_steps);
+  });
+
+  it.each([
+    [["--workers", "1"], /--workers: 1 is outside 2\.\.1024/],
+    [["--workers", "4,x"], /not a whole number/],
+    [["--size", "5parsecs"], /unknown unit "parsecs"/],
+    [["--bandwidth", "800"], /needs a unit/],
+    [["--latency", "3Gb/s"], /unknown unit "Gb\/s" for a time/],
+    [["--bits", "7"], /not a multiple of log2\(4\)/],
+    [["--levels", "3"], /not one of 2, 4, 8, 16/],
+    [["--workload", "gpt5"], /unknown preset "gpt5"/],
+    [["--error-rate", "2"], /not a probability/],
+    [["--rounding", "up"], /not one of nearest-even/],
+  ])("usage error %j → exit 2", async (args, msg) => {
+    const r = await run(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(msg as RegExp);
+    expect(r.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+});
