@@ -34,14 +34,15 @@ export function loadSpec(file: string, text: string): LoadResult {
   return hasErrors(diagnostics) ? { diagnostics } : { checked: checked.checked, diagnostics };
 }
 
-export async function loadSpecFile(path: string): Promise<LoadResult & { text?: string }> {
+/** Read and load `path`; diagnostics name the file `display` (e.g. the path as the user typed it). */
+export async function loadSpecFile(path: string, display = path): Promise<LoadResult & { text?: string }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    return { diagnostics: [fileDiagnostic(path, "OPT0001", `cannot read '${path}': ${why}`)] };
+    return { diagnostics: [fileDiagnostic(display, "OPT0001", `cannot read '${display}': ${why}`)] };
   }
-  return { ...loadSpec(path, text), text };
+  return { ...loadSpec(display, text), text };
 }

@@ -11,6 +11,8 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
   /** Comment tokens in source order (for fmt). */
   comments: IToken[];
+  /** Non-comment tokens in source order (for fmt). */
+  tokens: IToken[];
 }
 
 export function parseOptinc(file: string, text: string): ParseResult {
@@ -29,7 +31,7 @@ export function parseOptinc(file: string, text: string): ParseResult {
   const cst = specParser.spec();
   for (const e of specParser.errors) diagnostics.push(syntaxDiagnostic(file, text, e));
   const ast = cst ? (toAst.visit(cst) as SpecAst | undefined) : undefined;
-  return { ast, diagnostics: dedupe(diagnostics), comments: (lexed.groups.comments ?? []) as IToken[] };
+  return { ast, diagnostics: dedupe(diagnostics), comments: (lexed.groups.comments ?? []) as IToken[], tokens: lexed.tokens };
 }
 
 export function lexHint(bad: string): string {
@@ -59,10 +61,11 @@ export function syntaxDiagnostic(file: string, text: string, e: IRecognitionExce
   let length = 1;
   // At EOF, or when the offending token starts a later line, point just after the previous token:
   // that is where the missing '}' / value belongs.
-  const prevReal = prev && !isEofLike(prev) && !prev.isInsertedInRecovery;
-  if (prevReal && (isEofLike(tok) || tok.startLine !== (prev.endLine ?? prev.startLine))) {
-    line = prev.endLine ?? prev.startLine;
-    column = (prev.endColumn ?? prev.startColumn) + 1;
+  const prevReal = prev !== undefined && !isEofLike(prev) && !prev.isInsertedInRecovery;
+  const prevLine = prev?.endLine ?? prev?.startLine ?? 1;
+  if (prevReal && (isEofLike(tok) || tok.startLine !== prevLine)) {
+    line = prevLine;
+    column = (prev.endColumn ?? prev.startColumn ?? 0) + 1;
   } else if (!isEofLike(tok)) {
     line = tok.startLine!;
     column = tok.startColumn!;

@@ -1,0 +1,70 @@
+// optinc fmt <spec> [--write]: canonical formatting (comments kept; formatting twice changes nothing).
+import { readFile, rename, writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { formatSpec } from "../../dsl/format.ts";
+import { specFormat } from "../../dsl/load.ts";
+import { EXIT, type RegisterCommand } from "../context.ts";
+import { CommandOutput } from "../output.ts";
+import { inputPath } from "../spec-input.ts";
+
+export const registerFmt: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command("fmt")
+    .description("print a spec in canonical form (or rewrite it in place with --write)")
+    .argument("<spec>", "spec file (.optinc, .yaml, .yml)")
+    .option("-w, --write", "rewrite the file instead of printing it")
+    .option("--check", "print nothing; exit 1 if the file is not formatted")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ optinc fmt examples/paper-4x8.optinc
+  $ optinc fmt --write my.optinc
+  $ optinc fmt --check my.optinc     # for CI: exit 1 when formatting would change the file
+
+Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.`,
+    )
+    .action(async (file: string, opts: { write?: boolean; check?: boolean }) => {
+      const out = new CommandOutput(ctx, "fmt");
+      if (!specFormat(file)) {
+        out.report([{ code: "OPT0002", severity: "error", message: `cannot tell the format of '${file}'`, hint: "spec files end in .optinc, .yaml or .yml", file, line: 1, column: 1 }]);
+        out.fail(EXIT.usage);
+        out.finish();
+        return;
+      }
+      const abs = inputPath(ctx, file);
+      let text: string;
+      try {
+        text = await readFile(abs, "utf8");
+      } catch (e) {
+        out.report([{ code: "OPT0001", severity: "error", message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }]);
+        out.fail(EXIT.usage);
+        out.finish();
+        return;
+      }
+      const r = formatSpec(file, text);
+      out.report(r.diagnostics, text);
+      if (r.text === undefined) {
+        out.finish({ changed: false });
+        return;
+      }
+      const changed = r.text !== text;
+      if (opts.check) {
+        if (changed) {
+          out.note(`${file}: not formatted (run \`optinc fmt --write ${file}\`)`);
+          out.fail(EXIT.failure);
+        }
+      } else if (opts.write) {
+        if (changed) {
+          // Write beside the target, then rename: a crash never leaves a half-written spec.
+          const tmp = `${abs}.optinc-fmt-${process.pid}.tmp`;
+          await writeFile(tmp, r.text, "utf8");
+          await rename(tmp, abs);
+        }
+        out.note(`${file}: ${changed ? "formatted" : "already formatted"}`);
+      } else {
+        out.print(r.text);
+      }
+      out.finish({ changed, ...(opts.write || opts.check ? {} : { formatted: r.text }) });
+    });
+};

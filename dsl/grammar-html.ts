@@ -1,0 +1,76 @@
+// Railroad diagrams of the .optinc grammar as one self-contained HTML page (no network access needed).
+// Chevrotain's createSyntaxDiagramsCode links its scripts from unpkg; we inline the same files from the
+// installed package instead, and drop their comments (the only other URLs in them).
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createSyntaxDiagramsCode } from "chevrotain";
+import { specParser } from "./parser.ts";
+
+const RES = "@@RES@@/";
+
+/** Find node_modules/chevrotain/diagrams: its package `exports` expose only ".", so walk up from here and from cwd. */
+export function findDiagramsDir(cwd = process.cwd()): string | undefined {
+  const starts: string[] = [];
+  try {
+    starts.push(dirname(fileURLToPath(import.meta.url)));
+  } catch {
+    /* not a file URL (unusual bundlers) */
+  }
+  starts.push(cwd);
+  for (const start of starts) {
+    let dir = start;
+    for (;;) {
+      const cand = join(dir, "node_modules", "chevrotain", "diagrams");
+      if (existsSync(join(cand, "src", "main.js"))) return cand;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return undefined;
+}
+
+/** Remove /* *\/ and // comments from the vendored scripts (a tiny scanner that respects string literals). */
+export function stripJsComments(src: string): string {
+  let out = "";
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    const n = src[i + 1];
+    if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === "\\" ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "/" && n === "*") {
+      const j = src.indexOf("*/", i + 2);
+      i = j < 0 ? src.length : j + 2;
+    } else if (c === "/" && n === "/") {
+      while (i < src.length && src[i] !== "\n") i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n");
+}
+
+/** The SVG/XLink namespace names are identifiers, not fetched resources; spell them without a literal URL. */
+function deUrlNamespaces(js: string): string {
+  return js
+    .replace(/"http:\/\/www\.w3\.org\/2000\/svg"/g, '["http:", "", "www.w3.org", "2000", "svg"].join("/")')
+    .replace(/"http:\/\/www\.w3\.org\/1999\/xlink"/g, '["http:", "", "www.w3.org", "1999", "xlink"].join("/")');
+}
+
+export function grammarHtml(diagramsDir = findDiagramsDir()): string {
+  if (!diagramsDir) throw new Error("cannot find node_modules/chevrotain/diagrams (is chevrotain installed?)");
+  const html = createSyntaxDiagramsCode(specParser.getSerializedGastProductions(), { resourceBase: RES, css: `${RES}diagrams.css` });
+  const read = (rel: string) => readFileSync(join(diagramsDir, rel), "utf8");
+  let out = html.replace(/<link rel='stylesheet' href='@@RES@@\/diagrams\.css'>/, () => `<style>\n${read("diagrams.css")}\n</style>`);
+  out = out.replace(/<script src='@@RES@@\/([^']+)'><\/script>/g, (_m, rel: string) => `<script>\n${deUrlNamespaces(stripJsComments(read(rel)))}\n</script>`);
+  out = out.replace("<!-- This is a generated file -->", "<!-- optinc grammar: railroad diagrams (railroad-diagrams by Tab Atkins Jr., CC0; Chevrotain diagrams, Apache-2.0). Generated; works offline. -->");
+  out = out.replace("<meta charset=\"utf-8\">", '<meta charset="utf-8">\n<title>optinc spec grammar</title>');
+  if (out.includes(RES)) throw new Error("grammar page still references external diagram resources");
+  return out;
+}
