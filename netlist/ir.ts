@@ -99,6 +99,8 @@ export interface PhaseStage {
   gain: number;
   elements: LinearElement[];
   outputPhases: number[];
+  /** DAC codes of the output phase screen (present only when quantization is on). */
+  outputDac?: { bits: number; codes: number[] };
   convention: typeof MZI_CONVENTION;
   /**
    * When set, input mode `inputs - 1` is not fed by the previous step but by a constant
