@@ -46,8 +46,15 @@ export const PRESETS: Record<string, WorkloadSpec> = {
   // forward; 128 images per worker per step → 1.3e9 × 2 × 3 × 128 ≈ 1.0e12 FLOP.
   "resnet50-cifar100": workload("resnet50-cifar100", 23_712_932, 1.0e12),
   // parameters: computed by llamaParameters(LLAMA_8L_384) = 38 738 304.
-  // flopsPerStep: the standard 6 × parameters × tokens training estimate, tokens = 32 × 512 per worker.
-  "llama-8l-384": workload("llama-8l-384", llamaParams, 6 * llamaParams * LLAMA_TOKENS_PER_STEP),
+  // flopsPerStep: Kaplan et al. 2020 (arXiv 2001.08361, Table 1): training ≈ 3 × forward, forward ≈
+  // 2·N + 2·n_layer·n_ctx·d per token, with N the non-embedding weights (layers + final norm +
+  // untied output head; the 12.3 M input-embedding lookup costs no FLOPs) = 26 450 304, n_ctx = 512.
+  // → 6 × (26 450 304 + 8·512·384) ≈ 1.681e8 FLOP/token × 32 × 512 tokens ≈ 2.75e12 FLOP per step.
+  "llama-8l-384": workload(
+    "llama-8l-384",
+    llamaParams,
+    6 * (llamaParams - LLAMA_8L_384.vocab * LLAMA_8L_384.hidden + LLAMA_8L_384.layers * 512 * LLAMA_8L_384.hidden) * LLAMA_TOKENS_PER_STEP,
+  ),
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS).sort();

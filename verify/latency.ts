@@ -5,10 +5,11 @@
 // - compute time = FLOPs per step / (peak × efficiency) from the workload (paper: 60 TFLOP/s × 0.6);
 // - every all-reduce of the fp32 gradient uses the cost models of verify/models with the spec's
 //   link (paper: 8 × 800 Gb/s per server, α = 2.7 µs per step);
-// - OptINC also pays the block-scale agreement: a ring max-all-reduce of one fp32 per block.
+// - OptINC also pays the block-scale agreement: a max-all-reduce of one fp32 per block, by
+//   recursive doubling (⌈lg N⌉ steps: the best endpoint algorithm for such small messages).
 import { PRESETS } from "../dsl/presets.ts";
 import type { Spec, WorkloadSpec } from "../dsl/spec.ts";
-import { ringModel } from "./models/electrical.ts";
+import { recursiveDoublingModel } from "./models/electrical.ts";
 import { compareModels } from "./models/index.ts";
 import { modelInputs, type ModelInputs } from "./models/params.ts";
 
@@ -37,7 +38,7 @@ export interface LatencyOptions extends Partial<Omit<ModelInputs, "workers" | "m
   overlap?: number;
   /** Elements per quantization block (one fp32 scale each). Default 256. */
   blockSize?: number;
-  /** Charge OptINC the block-scale agreement as an electrical ring all-reduce (default true). */
+  /** Charge OptINC the block-scale agreement as an electrical max-all-reduce (default true). */
   scaleSync?: boolean;
 }
 
@@ -68,7 +69,7 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
   const p = modelInputs({ workers, messageBytes: workload.gradientBytes, ...link, ...overrides });
   const cmp = compareModels(p);
   const time = (name: string) => cmp.models.find((m) => m.name === name)!.time_s;
-  const scaleSync = !syncScales ? 0 : ringModel({ ...p, messageBytes: (4 * Math.ceil(workload.gradientBytes / 4 / blockSize)), reduceSecondsPerByte: 0 }).time_s;
+  const scaleSync = !syncScales ? 0 : recursiveDoublingModel({ ...p, messageBytes: (4 * Math.ceil(workload.gradientBytes / 4 / blockSize)), reduceSecondsPerByte: 0 }).time_s;
   const compute = workload.computeTime;
   const exposed = (comm: number) => comm * (1 - overlap);
   const ringTotal = compute + exposed(time("ring"));
@@ -136,4 +137,9 @@ export function bandwidthForTarget(source: Spec | string, workers: number, targe
     else hi = mid;
   }
   return Math.exp((lo + hi) / 2);
+}
+
+/** The breakdown over several worker counts (for the report's sweep). */
+export function latencySweep(source: Spec | string, workers: number[], opts: LatencyOptions = {}): LatencyBreakdown[] {
+  return workers.map((n) => latencyBreakdown(source, n, opts));
 }
