@@ -118,11 +118,6 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   const at = (path: string, fallback: Loc) => written.get(path)?.loc ?? fallback;
   const top: Loc = { line: 1, column: 1, offset: 0, length: 1 };
 
-  const levelsW = written.get("levels");
-  if (levelsW && ![2, 4, 8, 16].includes(spec.levels)) {
-    report({ code: "OPT2004", loc: levelsW.loc, message: `levels must be 2, 4, 8 or 16 (PAM-L), not ${spec.levels}`, hint: "PAM4 is levels = 4" });
-    return;
-  }
   const digitBits = Math.log2(spec.levels);
   if (spec.precision % digitBits !== 0) {
     const loc = at("precision", at("levels", top));

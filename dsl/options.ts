@@ -1,7 +1,7 @@
 // The option table: every setting of the language, its reader, default and one-line documentation.
 // docs/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
 import { PRESET_NAMES } from "./presets.ts";
-import { choice, int, list, orWord, quantity, real, word, type Reader } from "./values.ts";
+import { choice, int, intIn, list, orWord, quantity, real, word, type Reader } from "./values.ts";
 
 export interface OptionDef {
   /** Block name ("" for top level). */
@@ -41,7 +41,7 @@ function opt(block: string, key: string, specPath: string, reader: Reader<unknow
 export const OPTIONS: OptionDef[] = [
   opt("", "workers", "workers", int({ min: 2, max: 4096 }), "4", "Number of workers (servers) whose gradients are averaged."),
   opt("", "precision", "precision", int({ min: 2, max: 16 }, "bits"), "8 bits", "Gradient precision b in bits; must be a multiple of log2(levels)."),
-  opt("", "levels", "levels", int({ min: 2, max: 16 }), "4", "PAM-L levels per optical symbol: 2, 4, 8 or 16."),
+  opt("", "levels", "levels", intIn([2, 4, 8, 16], "PAM-L"), "4", "PAM-L levels per optical symbol: 2, 4, 8 or 16."),
   opt("", "encoding", "encoding", choice(["offset-binary", "twos-complement"]), "offset-binary", "How a signed gradient is written as b-bit digits."),
   opt("", "rounding", "rounding", choice(["nearest-even", "nearest-away", "floor"]), "nearest-even", "How the average is rounded back to b bits."),
   opt("", "preprocess", "preprocess", choice(["digit-sum", "none"]), "digit-sum", "Electrical pre-processing: sum the workers' base-L digits per position before the optics."),
@@ -77,10 +77,10 @@ export const OPTIONS: OptionDef[] = [
   opt("link", "fiber_length", "link.fiberLength", quantity("length", { min: 0, max: 1e6 }), "10 m", "Fibre length between a worker and the aggregator."),
 
   opt("workload", "preset", "workload.preset", word(`a preset name (${PRESET_NAMES.join(", ")})`), "resnet50-cifar100", `Named workload supplying the values below: ${PRESET_NAMES.join(", ")}.`),
-  opt("workload", "parameters", "workload.parameters", quantity("count", { min: 1, max: 1e13 }, { integer: true, unitOptional: true }), "preset", "Model parameters, e.g. 25.6 M params; sets gradient_size = 4 B × parameters unless given."),
-  opt("workload", "gradient_size", "workload.gradientBytes", quantity("bytes", { min: 1, max: 1e15 }, { integer: true }), "preset", "Gradient bytes per worker per step (fp32 baseline)."),
-  opt("workload", "compute_time", "workload.computeTime", quantity("time", { min: 0, max: 1e6, exclusiveMin: true }), "preset", "Compute time per step; replaces flops_per_step."),
-  opt("workload", "flops_per_step", "workload.flopsPerStep", quantity("flops", { min: 0, max: 1e24, exclusiveMin: true }, { unitOptional: true }), "preset", "Training FLOPs per worker per step; time = flops / (peak_flops × efficiency)."),
+  opt("workload", "parameters", "workload.parameters", quantity("count", { min: 1, max: 1e13 }, { integer: true, unitOptional: true }), "from preset", "Model parameters, e.g. 25.6 M params; sets gradient_size = 4 B × parameters unless given."),
+  opt("workload", "gradient_size", "workload.gradientBytes", quantity("bytes", { min: 1, max: 1e15 }, { integer: true }), "from preset", "Gradient bytes per worker per step (fp32 baseline)."),
+  opt("workload", "compute_time", "workload.computeTime", quantity("time", { min: 0, max: 1e6, exclusiveMin: true }), "from preset", "Compute time per step; replaces flops_per_step."),
+  opt("workload", "flops_per_step", "workload.flopsPerStep", quantity("flops", { min: 0, max: 1e24, exclusiveMin: true }, { unitOptional: true }), "from preset", "Training FLOPs per worker per step; time = flops / (peak_flops × efficiency)."),
   opt("workload", "peak_flops", "workload.peakFlops", quantity("flop-rate", { min: 0, max: 1e20, exclusiveMin: true }), "60 TFLOP/s", "Accelerator peak FLOP rate."),
   opt("workload", "efficiency", "workload.efficiency", real({ min: 0, max: 1, exclusiveMin: true }), "0.6", "Fraction of peak_flops achieved in training."),
 ];

@@ -35,10 +35,17 @@ interface Range {
   exclusiveMax?: boolean;
 }
 
+/** Readable bounds: 1e15 rather than 1000000000000000, π rather than 3.14159…. */
+export function fmtBound(x: number): string {
+  if (x === Math.PI) return "π";
+  if (Math.abs(x) >= 1e7) return x.toExponential().replace("e+", "e");
+  return String(x);
+}
+
 function rangeText(r: Range, unit = ""): string {
   const u = unit ? ` ${unit}` : "";
-  const lo = r.min === undefined ? "" : `${r.exclusiveMin ? "greater than" : "at least"} ${r.min}${u}`;
-  const hi = r.max === undefined ? "" : `${r.exclusiveMax ? "less than" : "at most"} ${r.max}${u}`;
+  const lo = r.min === undefined ? "" : `${r.exclusiveMin ? "greater than" : "at least"} ${fmtBound(r.min)}${u}`;
+  const hi = r.max === undefined ? "" : `${r.exclusiveMax ? "less than" : "at most"} ${fmtBound(r.max)}${u}`;
   return [lo, hi].filter(Boolean).join(" and ");
 }
 
@@ -109,6 +116,21 @@ export function int(r: Range, dim?: Dimension): Reader<number> {
         return undefined;
       }
       return checkRange(x, r, n, key, "", report) ? x : undefined;
+    },
+  };
+}
+
+/** An integer from a fixed set (levels ∈ {2, 4, 8, 16}). */
+export function intIn(allowed: readonly number[], why: string): Reader<number> {
+  const inner = int({ min: Math.min(...allowed), max: Math.max(...allowed) });
+  return {
+    accepts: allowed.join(" | "),
+    read(v, key, report) {
+      if (v.kind === "number" && Number.isFinite(v.value) && !v.unit && !allowed.includes(v.value)) {
+        report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}` });
+        return undefined;
+      }
+      return inner.read(v, key, report);
     },
   };
 }

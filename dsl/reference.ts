@@ -1,0 +1,49 @@
+// Markdown reference tables generated from the option and unit tables. docs/language.md embeds them
+// between marker comments; tests/dsl/docs.test.ts fails when they drift (regenerate with
+// `UPDATE_DOCS=1 npx vitest run tests/dsl/docs.test.ts`).
+import { CODES } from "./diagnostics.ts";
+import { BLOCKS, optionsIn } from "./options.ts";
+import { DIMENSION_INFO, UNITS, type Dimension } from "./units.ts";
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|");
+}
+
+export function optionsReferenceMarkdown(): string {
+  const out: string[] = [];
+  const groups = [{ name: "", doc: "Top-level settings." }, ...BLOCKS];
+  for (const g of groups) {
+    out.push(g.name ? `### \`${g.name} { ... }\`` : "### Top level", "", g.doc, "");
+    out.push("| Option | Accepts | Default | Meaning |", "|---|---|---|---|");
+    for (const o of optionsIn(g.name)) {
+      const name = g.name ? `${g.name}.${o.key}` : o.key;
+      out.push(`| \`${name}\` | ${cell(o.reader.accepts)} | \`${cell(o.defaultText)}\` | ${cell(o.doc)} |`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+export function unitsReferenceMarkdown(): string {
+  const out = ["| Quantity | Units | Example |", "|---|---|---|"];
+  for (const dim of Object.keys(UNITS) as Dimension[]) {
+    out.push(`| ${DIMENSION_INFO[dim].what} | ${Object.keys(UNITS[dim]).map((u) => `\`${u}\``).join(" ")} | \`${DIMENSION_INFO[dim].example}\` |`);
+  }
+  return out.join("\n") + "\n";
+}
+
+export function codesReferenceMarkdown(): string {
+  const out = ["| Code | Meaning |", "|---|---|"];
+  for (const [code, what] of Object.entries(CODES)) out.push(`| \`${code}\` | ${cell(what)} |`);
+  return out.join("\n") + "\n";
+}
+
+/** Replace the text between `<!-- name:begin -->` and `<!-- name:end -->`. */
+export function spliceSection(doc: string, name: string, body: string): string {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`docs: markers for '${name}' not found`);
+  return `${doc.slice(0, i + begin.length)}\n${body}${doc.slice(j)}`;
+}
