@@ -24,6 +24,22 @@ import {
  */
 export type Aggregate = (digits: Int32Array) => Int32Array;
 
+/** Batched form (for circuit simulators): cases × workers × D digits in, cases × D digits out. */
+export type AggregateMany = (digits: Int32Array, cases: number) => Int32Array;
+
+/** Adapt a per-element aggregator to the batched form. */
+export function batched(aggregate: Aggregate, workers: number, d: number): AggregateMany {
+  return (digits, cases) => {
+    const out = new Int32Array(cases * d);
+    for (let c = 0; c < cases; c++) {
+      const r = aggregate(digits.subarray(c * workers * d, (c + 1) * workers * d));
+      if (r.length !== d) throw new Error(`aggregator returned ${r.length} digits, expected ${d}`);
+      out.set(r, c * d);
+    }
+    return out;
+  };
+}
+
 /** Injected output errors: with probability `rate` per element, add k steps, k drawn by weight. */
 export interface InjectedErrors {
   rate: number;
@@ -33,7 +49,9 @@ export interface InjectedErrors {
 
 export interface OptincOptions extends QuantFormat {
   blockSize: number;
-  aggregate: Aggregate;
+  /** Exactly one of the two aggregator forms. */
+  aggregate?: Aggregate;
+  aggregateMany?: AggregateMany;
   errors?: InjectedErrors;
 }
 
@@ -77,28 +95,38 @@ export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): Opt
   const d = digitCount(opts);
   const qm = qmax(opts.bits);
   const scales = blockScales(grads, opts.blockSize);
-  const inDigits = new Int32Array(n * d);
   const output = new Float32Array(m);
   const levels = new Int32Array(m);
   const err = opts.errors ? sampler(opts.errors) : () => 0;
+  if ((opts.aggregate === undefined) === (opts.aggregateMany === undefined)) throw new Error("pass exactly one of aggregate and aggregateMany");
+  const many = opts.aggregateMany ?? batched(opts.aggregate!, n, d);
+  const CHUNK = 4096;
+  const inDigits = new Int32Array(CHUNK * n * d);
   let injected = 0;
-  for (let i = 0; i < m; i++) {
-    const scale = scales[Math.floor(i / opts.blockSize)]!;
-    for (let w = 0; w < n; w++) toDigits(toWire(encode(quantizeValue(grads[w]![i]!, scale, opts), opts), opts), opts, inDigits, w * d);
-    const outDigits = opts.aggregate(inDigits);
-    if (outDigits.length !== d) throw new Error(`aggregator returned ${outDigits.length} digits, expected ${d}`);
-    for (let k = 0; k < d; k++) {
-      const v = outDigits[k]!;
-      if (!(v >= 0 && v < opts.levels)) throw new Error(`aggregator digit ${k} = ${v} is outside 0..${opts.levels - 1}`);
+  for (let start = 0; start < m; start += CHUNK) {
+    const cases = Math.min(CHUNK, m - start);
+    for (let c = 0; c < cases; c++) {
+      const i = start + c;
+      const scale = scales[Math.floor(i / opts.blockSize)]!;
+      for (let w = 0; w < n; w++) toDigits(toWire(encode(quantizeValue(grads[w]![i]!, scale, opts), opts), opts), opts, inDigits, (c * n + w) * d);
     }
-    let q = fromWire(fromDigits(outDigits, 0, opts), opts);
-    const e = err();
-    if (e !== 0) {
-      injected++;
-      q = Math.max(-qm, Math.min(qm, q + e)); // the receiver saturates to the representable range
+    const outDigits = many(inDigits.subarray(0, cases * n * d), cases);
+    if (outDigits.length !== cases * d) throw new Error(`aggregator returned ${outDigits.length} digits for ${cases} elements, expected ${cases * d}`);
+    for (let c = 0; c < cases; c++) {
+      for (let k = 0; k < d; k++) {
+        const v = outDigits[c * d + k]!;
+        if (!(v >= 0 && v < opts.levels)) throw new Error(`aggregator digit ${k} = ${v} is outside 0..${opts.levels - 1}`);
+      }
+      const i = start + c;
+      let q = fromWire(fromDigits(outDigits, c * d, opts), opts);
+      const e = err();
+      if (e !== 0) {
+        injected++;
+        q = Math.max(-qm, Math.min(qm, q + e)); // the receiver saturates to the representable range
+      }
+      levels[i] = q;
+      output[i] = dequantizeValue(q, scales[Math.floor(i / opts.blockSize)]!, opts);
     }
-    levels[i] = q;
-    output[i] = dequantizeValue(q, scale, opts);
   }
   const payload = (m * opts.bits) / 8;
   return {
