@@ -4,5 +4,6 @@ import { registerCheck } from "./check.ts";
 import { registerFmt } from "./fmt.ts";
 import { registerGrammar } from "./grammar.ts";
 import { registerAllreduce } from "./allreduce.ts";
+import { registerVerify } from "./verify.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce, registerVerify];

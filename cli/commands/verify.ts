@@ -1,0 +1,118 @@
+// optinc verify <output-dir | netlist.json>: the CI gate. Simulates the emitted circuit over the
+// reduced input space against the golden average, with optional Monte-Carlo non-idealities.
+import { resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { EXIT, type RegisterCommand } from "../context.ts";
+import { loadCircuit, VerifyInputError } from "../../verify/circuit/load.ts";
+import { CircuitShapeError, verifyCircuit } from "../../verify/circuit/run.ts";
+import { formatVerify, verifyJson } from "../../verify/circuit/format.ts";
+import type { Rounding } from "../../dsl/spec.ts";
+import type { NonIdealities } from "../../netlist/simulate.ts";
+
+function nonNegative(name: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, got "${v}"`);
+    return x;
+  };
+}
+
+function fraction(name: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === "" || !(x >= 0 && x <= 1)) throw new InvalidArgumentError(`${name} must be a fraction in [0, 1], got "${v}"`);
+    return x;
+  };
+}
+
+function integer(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
+    return x;
+  };
+}
+
+function dacBits(v: string): number | null {
+  if (v === "none" || v === "0") return null;
+  return integer("--dac-bits", 1, 52)(v);
+}
+
+function rounding(v: string): Rounding {
+  if (v === "nearest-even" || v === "nearest-away" || v === "floor") return v;
+  throw new InvalidArgumentError(`--rounding must be nearest-even, nearest-away or floor, got "${v}"`);
+}
+
+interface VerifyFlags {
+  phaseNoise?: number;
+  lossDb?: number;
+  imbalance?: number;
+  dacBits?: number | null;
+  detectorNoise?: number;
+  trials: number;
+  seed?: number;
+  minExact: number;
+  minYield: number;
+  maxCases: number;
+  rounding?: Rounding;
+  json?: boolean;
+}
+
+export const registerVerify: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command("verify")
+    .description("simulate an emitted circuit over its reduced input space against the golden average (CI gate)")
+    .argument("<target>", "output directory of optinc compile, or a <name>.netlist.json")
+    .option("--phase-noise <rad>", "phase-noise sigma per phase shifter (default: spec technology)", nonNegative("--phase-noise"))
+    .option("--loss-db <dB>", "insertion loss per MZI (default: spec technology)", nonNegative("--loss-db"))
+    .option("--imbalance <x>", "coupler power-ratio deviation from nominal (default: spec technology)", nonNegative("--imbalance"))
+    .option("--dac-bits <B>", "phase DAC resolution in bits, or none (default: spec technology)", dacBits)
+    .option("--detector-noise <s>", "detector noise sigma in output steps (default: spec technology)", nonNegative("--detector-noise"))
+    .option("--trials <K>", "Monte-Carlo trials of the non-idealities", integer("--trials", 1, 100000), 20)
+    .option("--seed <s>", "seed of the Monte-Carlo trials (default: spec training seed, else 1)", integer("--seed", 0, 2 ** 31 - 1))
+    .option("--min-exact <f>", "least exact-match fraction per run", fraction("--min-exact"), 1)
+    .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
+    .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 1, 10_000_000), 200_000)
+    .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
+    .option("--json", "print one JSON document on stdout")
+    .addHelpText("after", "\nExit status: 0 thresholds hold, 1 a threshold failed (or the files are invalid), 2 usage.\n")
+    .action((target: string, flags: VerifyFlags) => {
+      const { io } = ctx;
+      const g = ctx.globals();
+      const json = g.json || Boolean(flags.json);
+      try {
+        const loaded = loadCircuit(resolve(io.cwd, target));
+        const tech = loaded.technology ?? {};
+        const nonIdealities: NonIdealities = {
+          phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
+          mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
+          splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
+          dacBits: flags.dacBits !== undefined ? flags.dacBits : (tech.dacBits ?? null),
+          detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
+        };
+        const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
+        const result = verifyCircuit(loaded.circuit, {
+          nonIdealities,
+          trials: flags.trials,
+          seed: flags.seed ?? loaded.seed ?? 1,
+          minExact: flags.minExact,
+          minYield: flags.minYield,
+          maxCases: flags.maxCases,
+          rounding: loaded.rounding ?? flags.rounding ?? "nearest-even",
+          preprocess: loaded.preprocess ?? detectedPreprocess,
+        });
+        const sources = { netlist: loaded.netlistPath, report: loaded.reportPath };
+        if (json) io.stdout.write(JSON.stringify(verifyJson(result, sources), null, 2) + "\n");
+        else if (!g.quiet || !result.pass) io.stdout.write(formatVerify(result, sources));
+        ctx.setExit(result.pass ? EXIT.ok : EXIT.failure);
+      } catch (e) {
+        if (e instanceof VerifyInputError) {
+          io.stderr.write(`optinc verify: ${e.message}\n`);
+          ctx.setExit(e.exit);
+        } else if (e instanceof CircuitShapeError || (e instanceof Error && /^(instance |circuit |non-ideality |dacBits )/.test(e.message))) {
+          io.stderr.write(`optinc verify: error[E_VERIFY_CIRCUIT]: ${e.message}\n  fix: verify needs the netlist of a compiled ONN pipeline (optinc compile)\n`);
+          ctx.setExit(EXIT.failure);
+        } else throw e;
+      }
+    });
+};

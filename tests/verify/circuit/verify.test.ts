@@ -1,0 +1,148 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../../cli/main.ts";
+import { buildCases, digitSumSpaceSize } from "../../../verify/circuit/cases.ts";
+import { verifyCircuit, type VerifyOptions } from "../../../verify/circuit/run.ts";
+import { memoryIo } from "../../helpers/io.ts";
+import { tinyCircuit, tinyGoldenCode } from "./tiny-pipeline.ts";
+
+const IDEAL: VerifyOptions = { nonIdealities: {}, trials: 8, seed: 1, minExact: 1, minYield: 0.9, maxCases: 100000, rounding: "nearest-even", preprocess: false };
+
+function writeOutputDir(circuit = tinyCircuit(), spec?: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), "optinc-verify-"));
+  writeFileSync(join(dir, "tiny.netlist.json"), JSON.stringify(circuit));
+  if (spec) writeFileSync(join(dir, "tiny.report.json"), JSON.stringify({ spec }));
+  return dir;
+}
+
+describe("case enumeration", () => {
+  it("covers every digit-sum combination with valid worker digits", () => {
+    const f = { workers: 4, digits: 2, levels: 4 };
+    const set = buildCases(f, { preprocess: true, maxCases: 1e6, seed: 1 });
+    expect(set.cases).toBe(digitSumSpaceSize(f));
+    expect(set.cases).toBe(13 ** 2);
+    const seen = new Set<string>();
+    const ports = new Set<number>();
+    for (let c = 0; c < set.cases; c++) {
+      const sums = [0, 0];
+      for (let w = 0; w < 4; w++) {
+        for (let k = 0; k < 2; k++) {
+          const d = set.digits[c * 8 + w * 2 + k]!;
+          expect(d >= 0 && d <= 3).toBe(true);
+          sums[k] += d;
+          if (d > 0) ports.add(w * 2 + k);
+        }
+      }
+      seen.add(sums.join(","));
+    }
+    expect(seen.size).toBe(169);
+    expect(ports.size).toBe(8);
+  });
+
+  it("enumerates the full space when small and samples when too large", () => {
+    expect(buildCases({ workers: 2, digits: 2, levels: 2 }, { preprocess: false, maxCases: 100, seed: 1 }).cases).toBe(16);
+    const s = buildCases({ workers: 4, digits: 4, levels: 4 }, { preprocess: true, maxCases: 500, seed: 3 });
+    expect(s.mode).toBe("sampled");
+    expect(s.cases).toBe(500);
+    expect(s.spaceSize).toBe(28561);
+  });
+});
+
+describe("verifyCircuit on a hand-built exact pipeline", () => {
+  it("reference table agrees with a brute-force rounding of the average", () => {
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
+      const t = a - 2 + (b - 2);
+      const half = t / 2;
+      const r = Math.abs(half % 1) === 0.5 ? (Math.floor(half) % 2 === 0 ? Math.floor(half) : Math.ceil(half)) : Math.round(half);
+      expect(tinyGoldenCode(a, b)).toBe(r + 2);
+    }
+  });
+
+  it("is exact with ideal components over the full and the digit-sum space", () => {
+    const full = verifyCircuit(tinyCircuit(), IDEAL);
+    expect(full.caseSet.mode).toBe("full");
+    expect(full.nominal).toMatchObject({ cases: 16, exact: 16, exactFraction: 1, maxAbsError: 0 });
+    expect(full.trials).toBeNull();
+    expect(full.pass).toBe(true);
+    const sums = verifyCircuit(tinyCircuit(), { ...IDEAL, preprocess: true });
+    expect(sums.caseSet.cases).toBe(9);
+    expect(sums.pass).toBe(true);
+  });
+
+  it("reports the error histogram of a wrong circuit in output steps", () => {
+    // Drop the high digit: the decoded value is digit 0 only.
+    const wrong = tinyCircuit([[1, -2, 1, 1, -2], [0, 0, 0, 0, 0]]);
+    const r = verifyCircuit(wrong, IDEAL);
+    const expected = new Map<number, number>();
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
+      const code = tinyGoldenCode(a, b);
+      const e = (code & 1) - code;
+      expected.set(e, (expected.get(e) ?? 0) + 1);
+    }
+    expect(r.nominal.histogram).toEqual([...expected.entries()].map(([steps, count]) => ({ steps, count })).sort((x, y) => x.steps - y.steps));
+    expect(r.pass).toBe(false);
+    expect(r.failures[0]).toMatch(/exact match .* below --min-exact/);
+  });
+
+  it("Monte-Carlo trials: mild noise keeps the yield, heavy phase noise fails it; seeded", () => {
+    const mild = verifyCircuit(tinyCircuit(), { ...IDEAL, nonIdealities: { phaseNoise: 0.002, mziLossDb: 0.001 } });
+    expect(mild.trials!.count).toBe(8);
+    expect(mild.trials!.yield).toBe(1);
+    expect(mild.pass).toBe(true);
+    const heavy = verifyCircuit(tinyCircuit(), { ...IDEAL, nonIdealities: { phaseNoise: 0.5 } });
+    expect(heavy.trials!.yield).toBeLessThan(0.9);
+    expect(heavy.trials!.worstExact).toBeLessThan(1);
+    expect(heavy.pass).toBe(false);
+    expect(heavy.failures.join("\n")).toMatch(/yield .* below --min-yield/);
+    expect(JSON.stringify(verifyCircuit(tinyCircuit(), { ...IDEAL, nonIdealities: { phaseNoise: 0.5 } }))).toBe(JSON.stringify(heavy));
+  });
+});
+
+describe("optinc verify (CLI)", () => {
+  it("exits 0 on an exact circuit, 1 under heavy noise, 2 on usage errors", async () => {
+    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 }, training: { seed: 5 } });
+    let io = memoryIo();
+    expect(await main(["verify", dir], io)).toBe(0);
+    expect(io.out()).toContain("PASS");
+    expect(io.out()).toContain("exact 100.00% (16/16)");
+
+    io = memoryIo();
+    expect(await main(["verify", dir, "--phase-noise", "0.5", "--trials", "10"], io)).toBe(1);
+    expect(io.out()).toMatch(/FAIL: yield/);
+
+    io = memoryIo();
+    expect(await main(["verify", join(dir, "tiny.netlist.json"), "--phase-noise", "0.5", "--trials", "4", "--json"], io)).toBe(1);
+    const doc = JSON.parse(io.out());
+    expect(doc.format).toBe("optinc.verify/1");
+    expect(doc.pass).toBe(false);
+    expect(doc.trials.count).toBe(4);
+    expect(doc.trials.seed).toBe(5);
+
+    for (const bad of [["verify", dir, "--phase-noise", "-1"], ["verify", dir, "--min-exact", "2"], ["verify", join(dir, "missing")], ["verify"]]) {
+      io = memoryIo();
+      expect(await main(bad, io), bad.join(" ")).toBe(2);
+    }
+  });
+
+  it("takes non-ideality defaults from the report's technology block", async () => {
+    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5, mziLossDb: 0, splitterImbalance: 0, dacBits: null, detectorNoise: 0 } });
+    const io = memoryIo();
+    expect(await main(["verify", dir, "--trials", "6"], io)).toBe(1);
+    expect(io.out()).toContain("phase noise 0.5 rad");
+  });
+
+  it("rejects malformed files with file:line:col", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optinc-verify-bad-"));
+    mkdirSync(join(dir, "out"));
+    writeFileSync(join(dir, "out", "x.netlist.json"), '{\n  "top": "a",\n  oops\n}');
+    let io = memoryIo();
+    expect(await main(["verify", join(dir, "out")], io)).toBe(1);
+    expect(io.err()).toMatch(/x\.netlist\.json:3:\d+: error\[E_VERIFY_JSON\]/);
+    writeFileSync(join(dir, "out", "x.netlist.json"), JSON.stringify({ hello: 1 }));
+    io = memoryIo();
+    expect(await main(["verify", join(dir, "out")], io)).toBe(1);
+    expect(io.err()).toContain("E_VERIFY_NOT_CIRCUIT");
+  });
+});

@@ -1,0 +1,85 @@
+// The verification input set, built from worker-level inputs (what the circuit's source stage
+// receives), never from digit sums directly, so the preprocess stage is exercised too.
+//
+// - "full": every digit vector of every worker, L^(N·D) cases, when that is small enough.
+// - "digit-sum": one worker vector per combination of digit sums S_k ∈ 0..N(L−1), which covers
+//   the reduced input space (N(L−1)+1)^D exactly: the golden average depends on the worker
+//   values only through the S_k (compiler/onn/golden.ts). The units of each S_k are dealt to
+//   the workers starting at a rotating worker, so every input port carries light in some case.
+// - "sampled": when even the digit-sum space is too large, a seeded uniform sample of it.
+import { createRng } from "../train/rng.ts";
+
+export interface SourceFormat {
+  workers: number;
+  digits: number;
+  levels: number;
+}
+
+export type CaseMode = "full" | "digit-sum" | "sampled";
+
+export interface CaseSet {
+  mode: CaseMode;
+  /** cases × (workers·digits) digits, worker-major per case (x[w·D + k]). */
+  digits: Int32Array;
+  cases: number;
+  /** Size of the reduced input space the set stands for. */
+  spaceSize: number;
+  /** Human-readable description of the set, e.g. "digit-sum space 13^4". */
+  description: string;
+}
+
+export function fullSpaceSize(f: SourceFormat): number {
+  return f.levels ** (f.workers * f.digits);
+}
+
+export function digitSumSpaceSize(f: SourceFormat): number {
+  return (f.workers * (f.levels - 1) + 1) ** f.digits;
+}
+
+/** Deal S units among the workers (each at most L−1), starting at worker `start`. */
+function deal(sum: number, f: SourceFormat, start: number, k: number, row: Int32Array, at: number): void {
+  let left = sum;
+  for (let j = 0; j < f.workers; j++) {
+    const w = (start + j) % f.workers;
+    const d = Math.min(f.levels - 1, left);
+    row[at + w * f.digits + k] = d;
+    left -= d;
+  }
+}
+
+function fromSumIndex(index: number, f: SourceFormat, out: Int32Array, at: number): void {
+  const base = f.workers * (f.levels - 1) + 1;
+  let rest = index;
+  for (let k = 0; k < f.digits; k++) {
+    deal(rest % base, f, (index + k) % f.workers, k, out, at);
+    rest = Math.floor(rest / base);
+  }
+}
+
+export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCases: number; seed: number }): CaseSet {
+  const width = f.workers * f.digits;
+  const full = fullSpaceSize(f);
+  const sums = digitSumSpaceSize(f);
+  if (!opts.preprocess && full <= opts.maxCases) {
+    const digits = new Int32Array(full * width);
+    for (let c = 0; c < full; c++) {
+      let rest = c;
+      for (let i = 0; i < width; i++) {
+        digits[c * width + i] = rest % f.levels;
+        rest = Math.floor(rest / f.levels);
+      }
+    }
+    return { mode: "full", digits, cases: full, spaceSize: full, description: `all ${f.levels}^${width} worker digit vectors` };
+  }
+  const space = `digit-sum space ${f.workers * (f.levels - 1) + 1}^${f.digits}`;
+  if (sums <= opts.maxCases) {
+    const digits = new Int32Array(sums * width);
+    for (let c = 0; c < sums; c++) fromSumIndex(c, f, digits, c * width);
+    const of = opts.preprocess ? "" : ` (of ${f.levels}^${width} worker vectors)`;
+    return { mode: "digit-sum", digits, cases: sums, spaceSize: opts.preprocess ? sums : full, description: `${space}, one worker vector per combination${of}` };
+  }
+  const rng = createRng(opts.seed);
+  const digits = new Int32Array(opts.maxCases * width);
+  for (let c = 0; c < opts.maxCases; c++) fromSumIndex(Math.floor(rng.next() * sums), f, digits, c * width);
+  return { mode: "sampled", digits, cases: opts.maxCases, spaceSize: opts.preprocess ? sums : full, description: `${opts.maxCases} seeded samples of the ${space}` };
+}

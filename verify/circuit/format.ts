@@ -1,0 +1,62 @@
+// Short, stable text for the CI gate, and the JSON document of --json.
+import type { NonIdealities } from "../../netlist/simulate.ts";
+import type { ErrorHistogramSection, YieldSection } from "../report/types.ts";
+import type { ErrorBin, VerifyResult } from "./run.ts";
+
+const pct = (x: number, d = 2) => `${(100 * x).toFixed(d)}%`;
+const int = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
+export function describeNonIdealities(o: NonIdealities): string {
+  const bits: string[] = [];
+  if (o.phaseNoise) bits.push(`phase noise ${o.phaseNoise} rad`);
+  if (o.mziLossDb) bits.push(`loss ${o.mziLossDb} dB/MZI`);
+  if (o.splitterImbalance) bits.push(`imbalance ±${o.splitterImbalance}`);
+  if (o.dacBits) bits.push(`${o.dacBits}-bit phase DAC`);
+  if (o.detectorNoise) bits.push(`detector noise ${o.detectorNoise} step`);
+  return bits.length ? bits.join(", ") : "ideal components";
+}
+
+function errorSummary(h: ErrorBin[], total: number): string {
+  const wrong = h.filter((b) => b.steps !== 0);
+  if (!wrong.length) return "no errors";
+  const n = wrong.reduce((a, b) => a + b.count, 0);
+  const ones = wrong.filter((b) => Math.abs(b.steps) === 1).reduce((a, b) => a + b.count, 0);
+  const bins = wrong.map((b) => `${b.steps > 0 ? "+" : ""}${b.steps}:${int(b.count)}`).join(" ");
+  return `${int(n)}/${int(total)} wrong, ±1 step ${pct(ones / n, 1)} of errors [${bins}]`;
+}
+
+export function formatVerify(r: VerifyResult, sources: { netlist: string; report: string | null }): string {
+  const lines: string[] = [];
+  lines.push(`verify ${r.name}: ${r.source.workers} workers × ${r.precision}-bit (PAM-${r.source.levels} × ${r.source.digits}), rounding ${r.rounding}`);
+  lines.push(`  input: ${sources.netlist}${sources.report ? ` (+ ${sources.report})` : " (no report.json: defaults)"}`);
+  lines.push(`  cases: ${int(r.caseSet.cases)} — ${r.caseSet.description}`);
+  lines.push(`  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
+  if (r.trials) {
+    const t = r.trials;
+    lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}`);
+    lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.count} trials at exact ≥ ${pct(r.thresholds.minExact)}), worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`);
+    lines.push(`    all trials: ${errorSummary(t.histogram, t.count * r.caseSet.cases)}`);
+  } else {
+    lines.push(`  Monte-Carlo: skipped (no non-idealities set; use --phase-noise, --loss-db, --imbalance, --dac-bits or --detector-noise)`);
+  }
+  if (r.pass) {
+    const y = r.trials ? `, yield ${pct(r.trials.yield, 1)} ≥ ${pct(r.thresholds.minYield, 1)}` : "";
+    lines.push(`PASS: exact ${pct(r.nominal.exactFraction)} ≥ ${pct(r.thresholds.minExact)}${y}`);
+  } else {
+    for (const f of r.failures) lines.push(`FAIL: ${f}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function verifyJson(r: VerifyResult, sources: { netlist: string; report: string | null }): unknown {
+  return { format: "optinc.verify/1", netlist: sources.netlist, report: sources.report, ...r };
+}
+
+/** The report's functional-verification sections. */
+export function verifyReportSections(r: VerifyResult): { errorHistogram: ErrorHistogramSection; yield?: YieldSection } {
+  if (!r.trials) return { errorHistogram: { bins: r.nominal.histogram, condition: "ideal components" } };
+  return {
+    errorHistogram: { bins: r.trials.histogram, condition: `all ${r.trials.count} Monte-Carlo trials` },
+    yield: { trials: r.trials.count, exactPerTrial: r.trials.exactPerTrial, minExact: r.thresholds.minExact, condition: describeNonIdealities(r.trials.nonIdealities) },
+  };
+}

@@ -1,0 +1,162 @@
+// Functional verification of an emitted circuit: push every case of the (reduced) input space
+// through the netlist simulator, decode the detector's digits to the output value, and compare
+// it with the golden quantized average computed from the worker values. With non-idealities,
+// K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
+import { fromDigits, goldenAverage } from "../../compiler/onn/golden.ts";
+import type { Rounding } from "../../dsl/spec.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
+
+export interface VerifyOptions {
+  nonIdealities: NonIdealities;
+  trials: number;
+  seed: number;
+  minExact: number;
+  minYield: number;
+  /** Largest number of cases simulated per trial. */
+  maxCases: number;
+  rounding: Rounding;
+  /** Digit-sum preprocessing: verify over the digit-sum space. */
+  preprocess: boolean;
+}
+
+export interface ErrorBin {
+  steps: number;
+  count: number;
+}
+
+export interface CaseStats {
+  cases: number;
+  exact: number;
+  exactFraction: number;
+  /** Decoded output value − golden value, in quantization steps; sorted by steps. */
+  histogram: ErrorBin[];
+  maxAbsError: number;
+}
+
+export interface TrialStats {
+  count: number;
+  seed: number;
+  nonIdealities: NonIdealities;
+  exactPerTrial: number[];
+  passing: number;
+  yield: number;
+  worstExact: number;
+  /** Over all trials together. */
+  histogram: ErrorBin[];
+  maxAbsError: number;
+}
+
+export interface VerifyResult {
+  name: string;
+  source: SourceFormat;
+  precision: number;
+  rounding: Rounding;
+  caseSet: Omit<CaseSet, "digits">;
+  nominal: CaseStats;
+  trials: TrialStats | null;
+  thresholds: { minExact: number; minYield: number };
+  failures: string[];
+  pass: boolean;
+}
+
+export class CircuitShapeError extends Error {}
+
+/** The source format and output width, read from the circuit's instances. */
+export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputDigits: number } {
+  const top = circuit.netlists[circuit.top];
+  if (!top) throw new CircuitShapeError(`top netlist "${circuit.top}" is missing`);
+  const instances = Object.values(top.instances);
+  const src = instances.filter((i) => i.component === "pam_source");
+  const det = instances.filter((i) => i.component === "detector");
+  if (src.length !== 1) throw new CircuitShapeError(`expected one pam_source in the top netlist, found ${src.length}: verify needs a compiled ONN pipeline (source … detector)`);
+  if (det.length !== 1) throw new CircuitShapeError(`expected one detector in the top netlist, found ${det.length}: verify needs a compiled ONN pipeline (source … detector)`);
+  const s = src[0]!.settings;
+  const d = det[0]!.settings;
+  const source = { workers: Number(s.workers), digits: Number(s.digits), levels: Number(s.levels) };
+  for (const [k, v] of Object.entries(source)) if (!Number.isInteger(v) || v < 1) throw new CircuitShapeError(`pam_source setting ${k} must be a positive integer, got ${String(v)}`);
+  if (source.levels < 2 || (source.levels & (source.levels - 1)) !== 0) throw new CircuitShapeError(`pam_source levels must be a power of two ≥ 2, got ${source.levels}`);
+  if (Number(d.levels) !== source.levels) throw new CircuitShapeError(`detector levels ${String(d.levels)} differ from the source's ${source.levels}`);
+  return { source, outputDigits: Number(d.modes) };
+}
+
+function statsFrom(errors: Map<number, number>, cases: number): CaseStats {
+  const exact = errors.get(0) ?? 0;
+  const histogram = [...errors.entries()].map(([steps, count]) => ({ steps, count })).sort((a, b) => a.steps - b.steps);
+  const maxAbsError = histogram.reduce((m, b) => Math.max(m, Math.abs(b.steps)), 0);
+  return { cases, exact, exactFraction: cases ? exact / cases : 0, histogram, maxAbsError };
+}
+
+const CHUNK = 4096;
+
+/** Errors (decoded − golden) of every case, accumulated into a step histogram. */
+function simulateCases(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f: SourceFormat, into: Map<number, number>): void {
+  const width = f.workers * f.digits;
+  for (let start = 0; start < set.cases; start += CHUNK) {
+    const n = Math.min(CHUNK, set.cases - start);
+    const inputs = Float64Array.from(set.digits.subarray(start * width, (start + n) * width));
+    const r = sim.run(inputs, n);
+    for (let c = 0; c < n; c++) {
+      const e = fromDigits(r.digits, f.levels, c * r.width, r.width) - golden[start + c]!;
+      into.set(e, (into.get(e) ?? 0) + 1);
+    }
+  }
+}
+
+export function hasNonIdealities(o: NonIdealities): boolean {
+  return Boolean(o.phaseNoise || o.mziLossDb || o.splitterImbalance || o.dacBits || o.detectorNoise);
+}
+
+export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResult {
+  const { source: f, outputDigits } = circuitFormat(circuit);
+  if (outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits}`);
+  const precision = Math.round(f.digits * Math.log2(f.levels));
+  const set = buildCases(f, { preprocess: opts.preprocess, maxCases: opts.maxCases, seed: opts.seed });
+  const width = f.workers * f.digits;
+  const golden = new Int32Array(set.cases);
+  const codes = new Int32Array(f.workers);
+  for (let c = 0; c < set.cases; c++) {
+    for (let w = 0; w < f.workers; w++) codes[w] = fromDigits(set.digits, f.levels, c * width + w * f.digits, f.digits);
+    golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
+  }
+  const ideal = compileCircuit(circuit, { seed: opts.seed });
+  if (ideal.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);
+  const nominalErrors = new Map<number, number>();
+  simulateCases(ideal, set, golden, f, nominalErrors);
+  const nominal = statsFrom(nominalErrors, set.cases);
+
+  let trials: TrialStats | null = null;
+  if (hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
+    const all = new Map<number, number>();
+    const exactPerTrial: number[] = [];
+    for (let t = 0; t < opts.trials; t++) {
+      const sim = compileCircuit(circuit, { ...opts.nonIdealities, seed: opts.seed, trial: t });
+      const errs = new Map<number, number>();
+      simulateCases(sim, set, golden, f, errs);
+      exactPerTrial.push((errs.get(0) ?? 0) / set.cases);
+      for (const [e, c] of errs) all.set(e, (all.get(e) ?? 0) + c);
+    }
+    const passing = exactPerTrial.filter((e) => e >= opts.minExact).length;
+    const s = statsFrom(all, set.cases * opts.trials);
+    trials = {
+      count: opts.trials,
+      seed: opts.seed,
+      nonIdealities: opts.nonIdealities,
+      exactPerTrial,
+      passing,
+      yield: passing / opts.trials,
+      worstExact: Math.min(...exactPerTrial),
+      histogram: s.histogram,
+      maxAbsError: s.maxAbsError,
+    };
+  }
+
+  const failures: string[] = [];
+  const p = (x: number) => `${(100 * x).toFixed(2)}%`;
+  if (nominal.exactFraction < opts.minExact) failures.push(`exact match ${p(nominal.exactFraction)} with ideal components is below --min-exact ${p(opts.minExact)}`);
+  if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}) is below --min-yield ${p(opts.minYield)}`);
+  const { digits: _omit, ...caseSet } = set;
+  void _omit;
+  return { name: circuit.name, source: f, precision, rounding: opts.rounding, caseSet, nominal, trials, thresholds: { minExact: opts.minExact, minYield: opts.minYield }, failures, pass: failures.length === 0 };
+}
