@@ -51,8 +51,8 @@ export function table(pipeline: PipelineStep[]): PhaseTable {
 /** Reference: gain · P_out · E_{k-1} … E_0 restricted to [outputs, inputs], as [re, im] rows. */
 export function referenceMatrix(stage: PhaseStage): { re: number[][]; im: number[][] } {
   const n = stage.modes;
-  let re = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-  let im = Array.from({ length: n }, () => new Array(n).fill(0));
+  let re: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let im: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const apply = (modes: number[], blk: Complex[][]): void => {
     const nr = re.map((r) => r.slice());
     const ni = im.map((r) => r.slice());

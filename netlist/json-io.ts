@@ -1,0 +1,118 @@
+// `<name>.netlist.json`: the Circuit as a SAX-compatible recursive netlist. `netlists` is exactly
+// a SAX RecursiveNetlist ({name: {instances: {n: {component, settings}}, connections, ports,
+// placements}}), so `sax.circuit(doc["netlists"], models=..., top_level_name=doc["top"])` takes it
+// given models for the component names listed under `models`.
+import type { Circuit, Instance, Netlist, SettingValue } from "./ir.ts";
+import { lineCol, NetlistReadError } from "./errors.ts";
+import { getModel } from "./models.ts";
+
+export const NETLIST_FORMAT = "optinc.netlist/1";
+
+/** Deterministic JSON: one instance / connection / port / placement per line. */
+export function writeNetlistJson(circuit: Circuit): string {
+  const used = new Set<string>();
+  for (const nl of Object.values(circuit.netlists)) for (const i of Object.values(nl.instances)) if (getModel(i.component)) used.add(i.component);
+  const models = [...used].sort().map((c) => `    ${JSON.stringify(c)}: ${JSON.stringify(getModel(c)!.doc)}`);
+  const obj = (entries: string[], indent: string): string => (entries.length === 0 ? "{}" : `{\n${entries.join(",\n")}\n${indent}}`);
+  const kv = (indent: string, rec: Record<string, unknown>): string[] => Object.entries(rec).map(([k, v]) => `${indent}${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const netlist = (nl: Netlist): string => {
+    const parts = [
+      `      "instances": ${obj(kv("        ", nl.instances), "      ")}`,
+      `      "connections": ${obj(kv("        ", nl.connections), "      ")}`,
+      `      "ports": ${obj(kv("        ", nl.ports), "      ")}`,
+    ];
+    if (nl.placements) parts.push(`      "placements": ${obj(kv("        ", nl.placements), "      ")}`);
+    return `{\n${parts.join(",\n")}\n    }`;
+  };
+  return [
+    "{",
+    `  "format": ${JSON.stringify(NETLIST_FORMAT)},`,
+    `  "name": ${JSON.stringify(circuit.name)},`,
+    `  "top": ${JSON.stringify(circuit.top)},`,
+    `  "info": ${obj(kv("    ", circuit.info), "  ")},`,
+    `  "portConvention": "2x2 cells: o2 -> o3 top mode m, o1 -> o4 mode m+1 (gdsfactory o1 = lower-left, anticlockwise); two-ports o1 -> o2; blocks in<k>/out<k>, k = mode, 0 = top",`,
+    `  "models": ${obj(models, "  ")},`,
+    `  "netlists": ${obj(Object.entries(circuit.netlists).map(([n, nl]) => `    ${JSON.stringify(n)}: ${netlist(nl)}`), "  ")}`,
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** Parse and validate a `.netlist.json`; errors carry file:line:col of the offending value. */
+export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const at = lineCol(text, m ? Number(m[1]) : 0);
+    throw new NetlistReadError("JSON_SYNTAX", file, at.line, at.column, `invalid JSON: ${(e as Error).message}`, "fix the JSON syntax (e.g. trailing comma, missing quote)");
+  }
+  const where = (path: string[]): { line: number; column: number } => locate(text, path);
+  const fail = (path: string[], what: string, fix: string): never => {
+    const at = where(path);
+    throw new NetlistReadError("NETLIST_SHAPE", file, at.line, at.column, `${"$." + path.join(".")}: ${what}`, fix);
+  };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObj(doc)) return fail([], "expected an object", "the file must be one JSON object");
+  if (doc.format !== NETLIST_FORMAT) fail(["format"], `expected "${NETLIST_FORMAT}", got ${JSON.stringify(doc.format)}`, "re-export with this optinc version");
+  for (const k of ["name", "top"] as const) if (typeof doc[k] !== "string") fail([k], "expected a string", `set "${k}"`);
+  if (!isObj(doc.netlists)) fail(["netlists"], "expected an object of netlists", "add \"netlists\"");
+  const info = isObj(doc.info) ? doc.info : fail(["info"], "expected an object", 'add "info": {}');
+  for (const [k, v] of Object.entries(info)) if (!isSetting(v)) fail(["info", k], "expected a number, string, boolean or number array", "fix the value");
+  const netlists: Record<string, Netlist> = {};
+  for (const [name, raw] of Object.entries(doc.netlists as Record<string, unknown>)) {
+    const p = ["netlists", name];
+    if (!isObj(raw)) fail(p, "expected a netlist object", "give instances, connections, ports");
+    const r = raw as Record<string, unknown>;
+    for (const k of ["instances", "connections", "ports"]) if (!isObj(r[k])) fail([...p, k], "expected an object", `add "${k}": {}`);
+    const instances: Record<string, Instance> = {};
+    for (const [iname, iv] of Object.entries(r.instances as Record<string, unknown>)) {
+      const ip = [...p, "instances", iname];
+      if (!isObj(iv) || typeof iv.component !== "string") fail(ip, "expected {component, settings}", "each instance names its component");
+      const inst = iv as { component: string; settings?: unknown };
+      const settings = inst.settings ?? {};
+      if (!isObj(settings)) fail([...ip, "settings"], "expected an object", "settings is a key → value map");
+      for (const [k, v] of Object.entries(settings as Record<string, unknown>)) {
+        if (!isSetting(v)) fail([...ip, "settings", k], "expected a number, string, boolean or number array", "fix the value");
+      }
+      instances[iname] = { component: inst.component, settings: settings as Record<string, SettingValue> };
+    }
+    const strings = (k: string): Record<string, string> => {
+      const rec = r[k] as Record<string, unknown>;
+      for (const [a, b] of Object.entries(rec)) if (typeof b !== "string" || !b.includes(",")) fail([...p, k, a], 'expected "instance,port"', 'write "instance,port"');
+      return rec as Record<string, string>;
+    };
+    const nl: Netlist = { instances, connections: strings("connections"), ports: strings("ports") };
+    if (r.placements !== undefined) {
+      if (!isObj(r.placements)) fail([...p, "placements"], "expected an object", "placements map instance → {x, y}");
+      for (const [iname, pl] of Object.entries(r.placements as Record<string, unknown>)) {
+        if (!isObj(pl) || typeof pl.x !== "number" || typeof pl.y !== "number") fail([...p, "placements", iname], "expected {x, y}", "give numeric x and y (µm)");
+      }
+      nl.placements = r.placements as Netlist["placements"];
+    }
+    netlists[name] = nl;
+  }
+  if (!netlists[doc.top as string]) fail(["top"], `no netlist named ${JSON.stringify(doc.top)}`, "top must name one of netlists");
+  return { name: doc.name as string, top: doc.top as string, netlists, info: info as Record<string, SettingValue> };
+}
+
+function isSetting(v: unknown): v is SettingValue {
+  return (
+    (typeof v === "number" && Number.isFinite(v)) ||
+    typeof v === "string" ||
+    typeof v === "boolean" ||
+    (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x)))
+  );
+}
+
+/** Best-effort position of a key path in JSON text: the last key's occurrence after its parents. */
+function locate(text: string, path: string[]): { line: number; column: number } {
+  let pos = 0;
+  for (const key of path) {
+    const i = text.indexOf(JSON.stringify(key), pos);
+    if (i < 0) break;
+    pos = i;
+  }
+  return lineCol(text, pos);
+}
