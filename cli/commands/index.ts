@@ -5,5 +5,6 @@ import { registerFmt } from "./fmt.ts";
 import { registerGrammar } from "./grammar.ts";
 import { registerAllreduce } from "./allreduce.ts";
 import { registerVerify } from "./verify.ts";
+import { registerDecompose } from "./decompose.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce, registerVerify];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce, registerVerify, registerDecompose];
