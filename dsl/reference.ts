@@ -3,6 +3,7 @@
 // `UPDATE_DOCS=1 npx vitest run tests/dsl/docs.test.ts`).
 import { CODES } from "./diagnostics.ts";
 import { BLOCKS, optionsIn } from "./options.ts";
+import { PRESET_NAMES, PRESETS } from "./presets.ts";
 import { DIMENSION_INFO, UNITS, type Dimension } from "./units.ts";
 
 function cell(s: string): string {
@@ -28,6 +29,17 @@ export function unitsReferenceMarkdown(): string {
   const out = ["| Quantity | Units | Example |", "|---|---|---|"];
   for (const dim of Object.keys(UNITS) as Dimension[]) {
     out.push(`| ${DIMENSION_INFO[dim].what} | ${Object.keys(UNITS[dim]).map((u) => `\`${u}\``).join(" ")} | \`${DIMENSION_INFO[dim].example}\` |`);
+  }
+  return out.join("\n") + "\n";
+}
+
+export function presetsReferenceMarkdown(): string {
+  const out = ["| Preset | Parameters | Gradient (fp32) | FLOPs per worker per step | Peak × efficiency | Compute time per step |", "|---|---|---|---|---|---|"];
+  for (const name of PRESET_NAMES) {
+    const p = PRESETS[name]!;
+    out.push(
+      `| \`${name}\` | ${p.parameters.toLocaleString("en-US")} | ${p.gradientBytes.toLocaleString("en-US")} B | ${p.flopsPerStep === null ? "–" : p.flopsPerStep.toExponential(3)} | ${p.peakFlops / 1e12} TFLOP/s × ${p.efficiency} | ${(p.computeTime * 1e3).toFixed(2)} ms |`,
+    );
   }
   return out.join("\n") + "\n";
 }
