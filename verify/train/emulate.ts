@@ -5,7 +5,8 @@
 import { evaluate, initParams, lossAndGradient, parameterCount, type MlpShape } from "./mlp.ts";
 import { loadMnist, type Dataset } from "./mnist-data.ts";
 import { createRng, shuffleInPlace, type Rng } from "./rng.ts";
-import { exactAverage, type GradientAggregator } from "./aggregators.ts";
+import { exactAverage } from "../ring/ring-allreduce.ts";
+import type { GradientAggregator } from "./aggregators.ts";
 
 export interface EmulationConfig {
   workers: number;
@@ -33,7 +34,7 @@ export interface RunResult {
   curve: CurvePoint[];
   finalAccuracy: number;
   finalLoss: number;
-  /** Mean over steps of ‖aggregate − exact fp32 average‖ / ‖exact‖ (0 for the exact run). */
+  /** Mean over steps of ‖aggregate − exact average (float64)‖ / ‖exact‖; fp32 rounding only for the ring. */
   meanRelativeGradientError: number;
 }
 

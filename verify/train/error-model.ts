@@ -1,7 +1,7 @@
 // Injected aggregator errors, in quantization steps of the decoded output value.
 // The default distribution follows the paper's Table II, where ±1-step errors are ~90% of all
 // errors; the remaining mass (not recovered from the paper) is put on ±2 and ±4 steps.
-import type { Rng } from "./rng.ts";
+import type { InjectedErrors } from "../optinc-datapath.ts";
 
 export interface ErrorModel {
   /** Probability that one output value is wrong. */
@@ -29,17 +29,15 @@ export function checkErrorModel(m: ErrorModel): void {
   }
 }
 
-/** Draw one error in steps: 0 with probability 1 − rate, else ±magnitude. */
-export function drawError(m: ErrorModel, rng: Rng): number {
-  if (m.rate === 0 || rng.next() >= m.rate) return 0;
-  let u = rng.next();
-  let steps = m.magnitudes[m.magnitudes.length - 1]!.steps;
-  for (const e of m.magnitudes) {
-    if (u < e.probability) {
-      steps = e.steps;
-      break;
-    }
-    u -= e.probability;
-  }
-  return rng.next() < 0.5 ? -steps : steps;
+/** The data path's signed-step form: each magnitude split evenly between + and −. */
+export function toInjectedErrors(m: ErrorModel, seed: number): InjectedErrors {
+  checkErrorModel(m);
+  return {
+    rate: m.rate,
+    distribution: m.magnitudes.flatMap((e) => [
+      { steps: -e.steps, weight: e.probability / 2 },
+      { steps: e.steps, weight: e.probability / 2 },
+    ]),
+    seed,
+  };
 }

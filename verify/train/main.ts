@@ -1,8 +1,31 @@
-// Command-line entry: `npx tsx verify/train/main.ts [--long] [--json]`.
-import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO } from "./scenarios.ts";
+// Command-line entry: `npx tsx verify/train/main.ts [--long] [--error-rate r] [--seed s] [--json]`.
+import { tableIIErrors } from "./error-model.ts";
+import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "./scenarios.ts";
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 const args = process.argv.slice(2);
-const scenario = args.includes("--long") ? LONG_SCENARIO : SHORT_SCENARIO;
+let scenario: TrainingScenario = args.includes("--long") ? LONG_SCENARIO : SHORT_SCENARIO;
+const rate = flag("--error-rate");
+const seed = flag("--seed");
+if (rate !== undefined) {
+  const r = Number(rate);
+  if (!(r >= 0 && r <= 1)) {
+    process.stderr.write(`--error-rate must be in [0, 1], got ${rate}\n`);
+    process.exit(2);
+  }
+  scenario = { ...scenario, errors: tableIIErrors(r) };
+}
+if (seed !== undefined) {
+  if (!/^\d+$/.test(seed)) {
+    process.stderr.write(`--seed must be a non-negative integer, got ${seed}\n`);
+    process.exit(2);
+  }
+  scenario = { ...scenario, seed: Number(seed) };
+}
 const t0 = performance.now();
 const result = runScenario(scenario);
 const seconds = (performance.now() - t0) / 1000;

@@ -1,19 +1,21 @@
 // The standard comparison: ring all-reduce in fp32 vs OptINC (ideal) vs OptINC with injected
 // errors, plus the short (laptop, seconds) and long presets.
-import type { Rounding } from "../../dsl/spec.ts";
-import { exactAverage, goldenDigitAggregator, optincAggregator, type DigitAggregator, type GradientAggregator, type OptincFormat } from "./aggregators.ts";
+import type { Encoding, Levels, Rounding } from "../../dsl/spec.ts";
+import type { Aggregate, AggregateMany } from "../optinc-datapath.ts";
+import { optincAggregator, ringAverage, type GradientAggregator, type OptincFormat } from "./aggregators.ts";
 import { emulate, type EmulationConfig, type NamedAggregator, type RunResult } from "./emulate.ts";
 import { checkErrorModel, tableIIErrors, type ErrorModel } from "./error-model.ts";
 
 export interface TrainingScenario extends EmulationConfig {
   precision: number;
-  levels: number;
+  levels: Levels;
+  encoding: Encoding;
   rounding: Rounding;
   blockSize: number;
   errors: ErrorModel;
 }
 
-const COMMON = { precision: 8, levels: 4, rounding: "nearest-even" as Rounding, blockSize: 256, seed: 1, learningRate: 0.1 };
+const COMMON = { precision: 8, levels: 4 as Levels, encoding: "offset-binary" as Encoding, rounding: "nearest-even" as Rounding, blockSize: 256, seed: 1, learningRate: 0.1 };
 
 export const SHORT_SCENARIO: TrainingScenario = {
   ...COMMON,
@@ -46,18 +48,26 @@ export interface ScenarioResult {
   deltas: Array<{ name: string; accuracy: number; loss: number }>;
 }
 
-export function scenarioAggregators(s: TrainingScenario, opts: { exact?: GradientAggregator; digitAggregator?: DigitAggregator } = {}): NamedAggregator[] {
-  const format: OptincFormat = { workers: s.workers, precision: s.precision, levels: s.levels, rounding: s.rounding, blockSize: s.blockSize };
-  const digits = () => opts.digitAggregator ?? goldenDigitAggregator(format);
+export interface AggregatorOverrides {
+  /** Replaces the executed ring all-reduce as the reference. */
+  exact?: GradientAggregator;
+  /** The OptINC digit aggregator (default: the golden quantized average), e.g. a simulated circuit. */
+  aggregate?: Aggregate;
+  aggregateMany?: AggregateMany;
+}
+
+export function scenarioAggregators(s: TrainingScenario, opts: AggregatorOverrides = {}): NamedAggregator[] {
+  const format: OptincFormat = { workers: s.workers, precision: s.precision, levels: s.levels, encoding: s.encoding, rounding: s.rounding, blockSize: s.blockSize };
   checkErrorModel(s.errors);
+  const agg = { aggregate: opts.aggregate, aggregateMany: opts.aggregateMany };
   return [
-    { name: "ring all-reduce (fp32)", make: () => opts.exact ?? exactAverage },
-    { name: "OptINC (ideal)", make: () => optincAggregator({ format, digitAggregator: digits() }) },
-    { name: `OptINC (errors ${s.errors.rate})`, make: () => optincAggregator({ format, digitAggregator: digits(), errors: s.errors, seed: s.seed + 101 }) },
+    { name: "ring all-reduce (fp32)", make: () => opts.exact ?? ringAverage },
+    { name: "OptINC (ideal)", make: () => optincAggregator({ format, ...agg }) },
+    { name: `OptINC (errors ${s.errors.rate})`, make: () => optincAggregator({ format, ...agg, errors: s.errors, seed: s.seed + 101 }) },
   ];
 }
 
-export function runScenario(s: TrainingScenario, opts: Parameters<typeof scenarioAggregators>[1] = {}): ScenarioResult {
+export function runScenario(s: TrainingScenario, opts: AggregatorOverrides = {}): ScenarioResult {
   const runs = emulate(s, scenarioAggregators(s, opts));
   const base = runs[0]!;
   const deltas = runs.slice(1).map((r) => ({ name: r.name, accuracy: r.finalAccuracy - base.finalAccuracy, loss: r.finalLoss - base.finalLoss }));
