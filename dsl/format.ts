@@ -73,10 +73,10 @@ class Formatter {
     return out;
   }
 
-  /** The unused comment that ends the source line holding `offset`, after it. */
-  private takeTrailing(offset: number): Cmt | undefined {
+  /** The unused comment that ends the source line holding `offset`, after it (and before `limit`). */
+  private takeTrailing(offset: number, limit = Infinity): Cmt | undefined {
     const line = this.lineOf(offset);
-    const c = this.comments.find((x) => !x.used && x.offset >= offset && x.line === line);
+    const c = this.comments.find((x) => !x.used && x.offset >= offset && x.offset < limit && x.line === line);
     if (c) c.used = true;
     return c;
   }
@@ -108,7 +108,7 @@ class Formatter {
     out.push(...this.render(header, 0));
     const open = this.tokenAfter(ast.nameLoc.offset, "{");
     const close = this.lastToken("}");
-    const t = this.takeTrailing(ast.nameLoc.offset);
+    const t = this.takeTrailing(ast.nameLoc.offset, ast.entries[0]?.keyLoc.offset);
     out.push(`aggregator ${ast.name} {${t ? ` ${t.text}` : ""}`);
     out.push(...this.body(ast.entries, 1, open, close));
     const tc = this.takeTrailing(close);
@@ -130,7 +130,9 @@ class Formatter {
     const gap = (at: number) => {
       if (items.length && this.blankBetween(prevEnd, at)) items.push({ kind: "blank" });
     };
-    for (const e of entries) {
+    entries.forEach((e, idx) => {
+      // A trailing comment belongs to the last entry on its line, so it must come before the next one.
+      const next = entries[idx + 1]?.keyLoc.offset ?? close;
       for (const c of this.takeBefore(e.keyLoc.offset)) {
         gap(c.offset);
         items.push({ kind: "comment", text: c.text });
@@ -139,10 +141,10 @@ class Formatter {
       gap(e.keyLoc.offset);
       if (e.kind === "setting") {
         for (const c of this.takeBefore(e.end)) items.push({ kind: "comment", text: c.text });
-        const t = this.takeTrailing(e.end);
+        const t = this.takeTrailing(e.end, next);
         items.push({ kind: "entry", key: e.key, rest: `= ${formatValue(e.value)}`, trailing: t?.text });
         prevEnd = t?.end ?? e.end;
-        continue;
+        return;
       }
       const bOpen = this.tokenAfter(e.keyLoc.offset, "{");
       const bClose = e.end - 1;
@@ -150,19 +152,19 @@ class Formatter {
         ? e.entries.length === 0 ? "{}" : `{ ${e.entries.map((x) => `${x.key} = ${formatValue((x as Extract<Entry, { kind: "setting" }>).value)}`).join("  ")} }`
         : undefined;
       if (inline !== undefined && INDENT.length * depth + e.key.length + 1 + inline.length <= WIDTH) {
-        const t = this.takeTrailing(bClose);
+        const t = this.takeTrailing(bClose, next);
         items.push({ kind: "entry", key: e.key, rest: inline, trailing: t?.text });
         prevEnd = t?.end ?? e.end;
-        continue;
+        return;
       }
       const pad = INDENT.repeat(depth);
-      const to = this.takeTrailing(bOpen);
+      const to = this.takeTrailing(bOpen, e.entries[0]?.keyLoc.offset);
       const lines = [`${pad}${e.key} {${to ? ` ${to.text}` : ""}`, ...this.body(e.entries, depth + 1, bOpen, bClose)];
-      const tc = this.takeTrailing(bClose);
+      const tc = this.takeTrailing(bClose, next);
       lines.push(`${pad}}${tc ? ` ${tc.text}` : ""}`);
       items.push({ kind: "raw", lines });
       prevEnd = tc?.end ?? e.end;
-    }
+    });
     for (const c of this.takeBefore(close)) {
       gap(c.offset);
       items.push({ kind: "comment", text: c.text });
