@@ -79,3 +79,18 @@ export function referenceMatrix(stage: PhaseStage): { re: number[][]; im: number
   }
   return { re: re.slice(0, stage.outputs).map((r) => r.slice(0, stage.inputs)), im: im.slice(0, stage.outputs).map((r) => r.slice(0, stage.inputs)) };
 }
+
+/** A small ONN-shaped pipeline (not trained): source → SVD layer with bias → relu → Σ·U layer → detector. */
+export function onnTable(): PhaseTable {
+  const l1 = svdStage(5, 21, 4, 5, 2, "layer1");
+  l1.biasInput = 0.75;
+  const l2 = svdStage(4, 31, 2, 4, 1.5, "layer2");
+  l2.role = "sigma-u";
+  return table([
+    { name: "source", role: "source", workers: 2, digits: 2, levels: 4, amplitudePerLevel: 0.25 },
+    l1,
+    { name: "act1", role: "activation", function: "relu", params: {}, modes: 4 },
+    l2,
+    { name: "detector", role: "detector", levels: 4, step: 0.1, offset: 0.05, modes: 2 },
+  ]);
+}
