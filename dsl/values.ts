@@ -38,8 +38,10 @@ interface Range {
 /** Readable bounds: 1e15 rather than 1000000000000000, π rather than 3.14159…. */
 export function fmtBound(x: number): string {
   if (x === Math.PI) return "π";
-  if (Math.abs(x) >= 1e7) return x.toExponential().replace("e+", "e");
-  return String(x);
+  if (Math.abs(x) < 1e7) return String(x);
+  const exp = x.toExponential();
+  if (!Number.isInteger(x) || /^-?1e/.test(exp)) return exp.replace("e+", "e");
+  return String(x).replace(/\B(?=(\d{3})+$)/g, "_"); // 4_294_967_295, as it would be written
 }
 
 function rangeText(r: Range, unit = ""): string {
@@ -84,14 +86,17 @@ function unitFactor(v: NumberValue, key: string, dim: Dimension, unitRequired: b
     code: "OPT2006",
     loc: v.unit.loc,
     message: other ? `'${v.unit.text}' is ${DIMENSION_INFO[other].what}, but ${key} is ${info.what}` : `unknown unit '${v.unit.text}' for ${key}`,
-    hint: didYouMean(v.unit.text, units) ?? `use one of: ${units.join(", ")}`,
+    hint: other ? `use a unit for ${info.what}: ${units.join(", ")}` : (didYouMean(v.unit.text, units) ?? `use one of: ${units.join(", ")}`),
   });
   return undefined;
 }
 
-function checkRange(x: number, r: Range, v: NumberValue, key: string, unit: string, report: (p: Problem) => void): boolean {
+function checkRange(x: number, r: Range, v: NumberValue, key: string, unit: string, report: (p: Problem) => void, integer = false): boolean {
   if (inRange(x, r)) return true;
-  report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${rangeText(r, unit)} (got ${show(v)})` });
+  // For whole numbers with inclusive bounds the nearest allowed value is a concrete fix.
+  const near = r.min !== undefined && x < r.min ? (r.exclusiveMin ? undefined : r.min) : r.max !== undefined && !r.exclusiveMax ? r.max : undefined;
+  const hint = integer && near !== undefined && !v.unit ? `the nearest allowed value is ${key.split(".").pop()} = ${fmtBound(near)}` : undefined;
+  report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${rangeText(r, unit)} (got ${show(v)})`, hint });
   return false;
 }
 
@@ -115,7 +120,7 @@ export function int(r: Range, dim?: Dimension): Reader<number> {
         report({ code: "OPT2010", loc: n.loc, message: `${key} must be a whole number (got ${show(n)})` });
         return undefined;
       }
-      return checkRange(x, r, n, key, "", report) ? x : undefined;
+      return checkRange(x, r, n, key, "", report, true) ? x : undefined;
     },
   };
 }
@@ -127,7 +132,8 @@ export function intIn(allowed: readonly number[], why: string): Reader<number> {
     accepts: allowed.join(" | "),
     read(v, key, report) {
       if (v.kind === "number" && Number.isFinite(v.value) && !v.unit && !allowed.includes(v.value)) {
-        report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}` });
+        const near = allowed.reduce((a, b) => (Math.abs(b - v.value) < Math.abs(a - v.value) ? b : a));
+        report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}`, hint: `the nearest allowed value is ${key} = ${near}` });
         return undefined;
       }
       return inner.read(v, key, report);
