@@ -8,6 +8,7 @@
 //   δ1' = δ1 + π − θ,  δ0' = δ1' − φ
 // (derived in docs/conventions.md), leaving one phase screen at the output.
 import { applyLeft, applyRightInverse } from "./kernels.ts";
+import { nullInput, nullOutput } from "./null.ts";
 import { type RawMesh, finishDiagonal, newRawMesh, wrap } from "./raw.ts";
 
 export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawMesh {
@@ -27,8 +28,7 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         const k = i - j;
         const p = r * n + k;
         const ur = re[p], ui = im[p], vr = re[p + 1], vi = im[p + 1];
-        const theta = 2 * Math.atan2(Math.hypot(vr, vi), Math.hypot(ur, ui));
-        const phi = wrap(Math.atan2(ui, ur) - Math.atan2(vi, vr) - Math.PI);
+        const [theta, phi] = nullInput(ur, ui, vr, vi);
         applyRightInverse(re, im, n, k, r + 1, theta, phi);
         re[p] = 0;
         im[p] = 0;
@@ -42,8 +42,7 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         const r = n + j - i - 2;
         const p = r * n + j;
         const ur = re[p], ui = im[p], vr = re[p + n], vi = im[p + n];
-        const theta = 2 * Math.atan2(Math.hypot(ur, ui), Math.hypot(vr, vi));
-        const phi = wrap(Math.atan2(vi, vr) - Math.atan2(ui, ur));
+        const [theta, phi] = nullOutput(ur, ui, vr, vi);
         applyLeft(re, im, n, r, j, theta, phi);
         re[p + n] = 0;
         im[p + n] = 0;

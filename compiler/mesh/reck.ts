@@ -4,7 +4,8 @@
 // are already unit vectors, so each update touches rows 0..r only. The work matrix is
 // stored transposed (Wᵀ), so these column updates run along contiguous rows.
 import { applyLeftRange } from "./kernels.ts";
-import { type RawMesh, finishDiagonal, newRawMesh, wrap } from "./raw.ts";
+import { nullInput } from "./null.ts";
+import { type RawMesh, finishDiagonal, newRawMesh } from "./raw.ts";
 
 export function reckRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawMesh {
   // re/im hold Wᵀ: entry (i, j) of W sits at j·n + i.
@@ -21,8 +22,7 @@ export function reckRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawM
     for (let k = 0; k < r; k++) {
       const p = k * n + r; // W[r, k]; W[r, k+1] is one row further
       const ur = re[p], ui = im[p], vr = re[p + n], vi = im[p + n];
-      const theta = 2 * Math.atan2(Math.hypot(vr, vi), Math.hypot(ur, ui));
-      const phi = wrap(Math.atan2(ui, ur) - Math.atan2(vi, vr) - Math.PI);
+      const [theta, phi] = nullInput(ur, ui, vr, vi);
       applyLeftRange(re, im, n, k, 0, r + 1, theta, phi, -1);
       re[p] = 0;
       im[p] = 0;
