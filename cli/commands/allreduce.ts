@@ -1,21 +1,33 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
 import type { Levels, Rounding } from "../../dsl/spec.ts";
+import { CircuitShapeError } from "../../verify/circuit/run.ts";
+import { loadCircuit, VerifyInputError } from "../../verify/circuit/load.ts";
+import type { AggregateMany } from "../../verify/optinc-datapath.ts";
 import { runAllreduce, type AllreduceRun } from "../../verify/ring/allreduce-run.ts";
+import { circuitAggregator } from "../../verify/ring/circuit-aggregate.ts";
+import { validateNonIdealities } from "../../netlist/nonideal.ts";
 import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 
 interface Flags {
-  workers: string;
+  workers?: string;
   size?: string;
   bandwidth: string;
   transceivers: string;
   latency: string;
-  bits: string;
-  levels: string;
-  rounding: string;
+  bits?: string;
+  levels?: string;
+  rounding?: string;
+  netlist?: string;
+  phaseNoise?: string;
+  lossDb?: string;
+  imbalance?: string;
+  dacBits?: string;
+  detectorNoise?: string;
   block: string;
   execElements: string;
   seed: string;
@@ -69,7 +81,7 @@ function render(run: AllreduceRun, c: ChalkInstance): string {
           "1",
           "1",
           SI(run.optinc.bytes_sent_per_worker, "B"),
-          `${sci(run.optinc.max_abs_error)} (${run.optinc.max_error_steps.toFixed(2)} steps${run.optinc.injected_errors ? `, ${run.optinc.injected_errors} injected` : ""})`,
+          `${sci(run.optinc.max_abs_error)} (${run.optinc.max_error_steps.toFixed(2)} steps${run.optinc.injected_errors ? `, ${run.optinc.injected_errors} injected` : ""}${run.optinc.mismatched_elements ? `, ${run.optinc.mismatched_elements} ≠ golden` : ""})`,
         ],
       ],
       c,
@@ -107,14 +119,20 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
   program
     .command("allreduce")
     .description("execute ring all-reduce and the OptINC data path on real arrays, and compare cost models per worker count")
-    .option("--workers <list>", "comma-separated worker counts", "4,8,16")
+    .option("--workers <list>", "comma-separated worker counts (default 4,8,16, or the netlist's)")
     .option("--size <bytes>", "fp32 gradient size per worker, e.g. 100MB (default 100MB, or the --workload gradient)")
     .option("--bandwidth <rate>", "line rate per transceiver", "800Gb/s")
     .option("--transceivers <n>", "transceivers per server", "8")
     .option("--latency <time>", "per-step software/NIC latency α", "2.7us")
-    .option("--bits <b>", "OptINC precision, bits", "8")
-    .option("--levels <L>", "PAM-L levels per symbol (2, 4, 8, 16)", "4")
-    .option("--rounding <rule>", "nearest-even | nearest-away | floor", "nearest-even")
+    .option("--bits <b>", "OptINC precision, bits (default 8, or the netlist's)")
+    .option("--levels <L>", "PAM-L levels per symbol: 2, 4, 8, 16 (default 4, or the netlist's)")
+    .option("--rounding <rule>", "nearest-even | nearest-away | floor (default nearest-even, or the compiled spec's)")
+    .option("--netlist <path>", "aggregate with an emitted circuit (<name>.netlist.json or its output dir) instead of the golden function")
+    .option("--phase-noise <rad>", "with --netlist: phase-noise sigma per phase shifter")
+    .option("--loss-db <dB>", "with --netlist: insertion loss per MZI")
+    .option("--imbalance <x>", "with --netlist: coupler power-ratio deviation")
+    .option("--dac-bits <B>", "with --netlist: phase DAC resolution, bits")
+    .option("--detector-noise <s>", "with --netlist: detector noise sigma in output steps")
     .option("--block <n>", "elements per quantization block", "256")
     .option("--exec-elements <n>", "largest element count executed (counts scale exactly)", "262144")
     .option("--seed <s>", "seed of the synthetic gradients", "1")
@@ -124,7 +142,39 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
       const g = ctx.globals();
       const c = g.color;
       try {
-        const workers = parseIntList(flags.workers, "--workers", 2, 1024);
+        const real = (v: string | undefined, flag: string): number | undefined => {
+          if (v === undefined) return undefined;
+          const x = Number(v);
+          if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${flag}: "${v}" is not a number ≥ 0`);
+          return x;
+        };
+        const nonIdeal = {
+          phaseNoise: real(flags.phaseNoise, "--phase-noise"),
+          mziLossDb: real(flags.lossDb, "--loss-db"),
+          splitterImbalance: real(flags.imbalance, "--imbalance"),
+          dacBits: flags.dacBits === undefined ? undefined : parseInteger(flags.dacBits, "--dac-bits", 1, 52),
+          detectorNoise: real(flags.detectorNoise, "--detector-noise"),
+        };
+        const seed = parseInteger(flags.seed, "--seed", 0, 2 ** 31 - 1);
+        let circuit: { aggregateMany: AggregateMany; workers: number; bits: number; levels: number; path: string } | null = null;
+        let compiledRounding: Rounding | null = null;
+        if (flags.netlist !== undefined) {
+          const loaded = loadCircuit(resolve(ctx.io.cwd, flags.netlist));
+          const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
+          try {
+            validateNonIdealities(defined);
+          } catch (err) {
+            throw new UsageError((err as Error).message);
+          }
+          circuit = { ...circuitAggregator(loaded.circuit, defined, seed), path: loaded.netlistPath };
+          compiledRounding = loaded.rounding;
+        } else if (Object.values(nonIdeal).some((v) => v !== undefined)) {
+          throw new UsageError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)");
+        }
+        const workers = flags.workers !== undefined ? parseIntList(flags.workers, "--workers", 2, 1024) : circuit ? [circuit.workers] : [4, 8, 16];
+        if (circuit && workers.some((n) => n !== circuit.workers)) {
+          throw new UsageError(`--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`);
+        }
         if (flags.workload !== undefined && !PRESETS[flags.workload]) {
           throw new UsageError(`--workload: unknown preset "${flags.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
         }
@@ -132,11 +182,15 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
           flags.size !== undefined ? parseQuantity(flags.size, "bytes", "--size", "B") : flags.workload ? PRESETS[flags.workload]!.gradientBytes : 100e6;
         if (messageBytes < 4) throw new UsageError(`--size: ${flags.size} is smaller than one fp32 value (4 B)`);
         if (messageBytes > 1e13) throw new UsageError(`--size: ${flags.size} is above the 10 TB limit`);
-        const levels = parseInteger(flags.levels, "--levels", 2, 16);
+        const levels = flags.levels !== undefined ? parseInteger(flags.levels, "--levels", 2, 16) : circuit ? circuit.levels : 4;
         if (![2, 4, 8, 16].includes(levels)) throw new UsageError(`--levels: ${levels} is not one of 2, 4, 8, 16`);
-        const bits = parseInteger(flags.bits, "--bits", 2, 24);
+        const bits = flags.bits !== undefined ? parseInteger(flags.bits, "--bits", 2, 24) : circuit ? circuit.bits : 8;
         if (bits % Math.log2(levels) !== 0) throw new UsageError(`--bits: ${bits} is not a multiple of log2(${levels}) = ${Math.log2(levels)} bits per PAM-${levels} symbol`);
-        if (!["nearest-even", "nearest-away", "floor"].includes(flags.rounding)) throw new UsageError(`--rounding: "${flags.rounding}" is not one of nearest-even, nearest-away, floor`);
+        if (circuit && (bits !== circuit.bits || levels !== circuit.levels)) {
+          throw new UsageError(`--bits/--levels: the netlist carries ${circuit.bits}-bit values as PAM-${circuit.levels}; drop the flags or match them`);
+        }
+        const rounding = flags.rounding ?? compiledRounding ?? "nearest-even";
+        if (!["nearest-even", "nearest-away", "floor"].includes(rounding)) throw new UsageError(`--rounding: "${rounding}" is not one of nearest-even, nearest-away, floor`);
         let errorRate: number | undefined;
         if (flags.errorRate !== undefined) {
           errorRate = Number(flags.errorRate);
@@ -148,7 +202,6 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
           stepLatency: parseQuantity(flags.latency, "time", "--latency"),
         };
         if (!(link.transceiverBps > 0)) throw new UsageError("--bandwidth must be positive");
-        const seed = parseInteger(flags.seed, "--seed", 0, 2 ** 31 - 1);
         const runs = workers.map((n) =>
           runAllreduce({
             workers: n,
@@ -157,27 +210,34 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
             bits,
             levels: levels as Levels,
             encoding: "offset-binary",
-            rounding: flags.rounding as Rounding,
+            rounding: rounding as Rounding,
             blockSize: parseInteger(flags.block, "--block", 1, 1 << 24),
             seed,
             link,
             ...(errorRate !== undefined ? { errors: { rate: errorRate, distribution: ERROR_DISTRIBUTION, seed } } : {}),
             ...(flags.workload ? { workload: flags.workload } : {}),
-          }),
+          }, circuit?.aggregateMany),
         );
         if (g.json) {
           ctx.io.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: true, command: "allreduce", runs }, null, 2)}\n`);
         } else if (!g.quiet) {
-          const head = `aggregator: golden quantized average (compiler/onn/golden.ts) · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
+          const agg = circuit
+            ? `simulated netlist ${circuit.path}${Object.values(nonIdeal).some((v) => v !== undefined) ? " with non-idealities (one seeded trial)" : " (ideal components)"}`
+            : "golden quantized average (compiler/onn/golden.ts)";
+          const head = `aggregator: ${agg} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
           ctx.io.stdout.write(`${c.dim(head)}\n\n${runs.map((r) => render(r, c)).join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
         }
         ctx.setExit(EXIT.ok);
       } catch (e) {
-        if (e instanceof UsageError) {
-          ctx.io.stderr.write(`optinc allreduce: ${e.message}\n`);
-          ctx.setExit(EXIT.usage);
-          return;
-        }
+        // Clear one-line errors on stderr; under --json also one failure document on stdout.
+        const fail = (kind: "usage" | "input", code: number, message: string) => {
+          ctx.io.stderr.write(`optinc allreduce: ${message}\n`);
+          if (g.json) ctx.io.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: false, command: "allreduce", diagnostics: [], error: { kind, message } }, null, 2)}\n`);
+          ctx.setExit(code);
+        };
+        if (e instanceof UsageError) return fail("usage", EXIT.usage, e.message);
+        if (e instanceof VerifyInputError) return fail(e.exit === 2 ? "usage" : "input", e.exit, e.message);
+        if (e instanceof CircuitShapeError) return fail("input", EXIT.failure, `${flags.netlist}: error[E_VERIFY_CIRCUIT]: ${e.message}\n  fix: pass the netlist of a compiled ONN pipeline (optinc compile)`);
         throw e;
       }
     });

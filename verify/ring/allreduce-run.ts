@@ -6,7 +6,7 @@ import { compareModels } from "../models/index.ts";
 import { optincBytesPerWorker } from "../models/optinc.ts";
 import { modelInputs, type ModelInputs } from "../models/params.ts";
 import { latencyBreakdown, type LatencyBreakdown } from "../latency.ts";
-import { optincAllReduce, type Aggregate, type InjectedErrors } from "../optinc-datapath.ts";
+import { optincAllReduce, type Aggregate, type AggregateMany, type InjectedErrors } from "../optinc-datapath.ts";
 import { qmax } from "../quantize.ts";
 import { ringClosedForm } from "./chunks.ts";
 import { syntheticGradients } from "./prng.ts";
@@ -49,6 +49,8 @@ export interface AllreduceRun {
     max_abs_error: number;
     max_error_steps: number;
     injected_errors: number;
+    /** Elements whose output level differs from the golden quantized average (circuit errors + injected). */
+    mismatched_elements: number;
   };
   /** Ring bytes / OptINC bytes per worker at equal (fp32) precision: 2(N−1)/N. */
   volume_ratio: number;
@@ -77,7 +79,8 @@ export function goldenAggregate(workers: number, bits: number, levels: Levels, r
   };
 }
 
-export function runAllreduce(o: AllreduceRunOptions, aggregate?: Aggregate): AllreduceRun {
+/** `aggregateMany` (e.g. a simulated netlist) replaces the golden function when given. */
+export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMany): AllreduceRun {
   const n = o.workers;
   const full = Math.floor(o.messageBytes / 4);
   const scaled = full > o.execElements;
@@ -99,9 +102,16 @@ export function runAllreduce(o: AllreduceRunOptions, aggregate?: Aggregate): All
     encoding: o.encoding,
     rounding: o.rounding,
     blockSize: o.blockSize,
-    aggregate: aggregate ?? goldenAggregate(n, o.bits, o.levels, o.rounding),
+    ...(aggregateMany ? { aggregateMany } : { aggregate: goldenAggregate(n, o.bits, o.levels, o.rounding) }),
     ...(o.errors ? { errors: o.errors } : {}),
   });
+  // The golden quantized average on the same arrays: the reference for exact-match counting.
+  const golden =
+    aggregateMany || o.errors
+      ? optincAllReduce(grads, { bits: o.bits, levels: o.levels, encoding: o.encoding, rounding: o.rounding, blockSize: o.blockSize, aggregate: goldenAggregate(n, o.bits, o.levels, o.rounding) }).levels
+      : opt.levels;
+  let mismatched = 0;
+  for (let i = 0; i < elements; i++) if (golden[i] !== opt.levels[i]) mismatched++;
   let optErr = 0;
   let optSteps = 0;
   for (let i = 0; i < elements; i++) {
@@ -131,6 +141,7 @@ export function runAllreduce(o: AllreduceRunOptions, aggregate?: Aggregate): All
       max_abs_error: optErr,
       max_error_steps: optSteps,
       injected_errors: opt.injected,
+      mismatched_elements: mismatched,
     },
     volume_ratio: ringBytes / optincBytesPerWorker(4 * full, 32),
     volume_ratio_at_bits: ringBytes / optincBytes,

@@ -63,6 +63,9 @@ describe("optinc allreduce (in-process)", () => {
     const noisy = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--error-rate", "0.05", "--json"])).out).runs[0];
     expect(noisy.optinc.injected_errors).toBeGreaterThan(300);
     expect(noisy.optinc.max_error_steps).toBeGreaterThan(clean.optinc.max_error_steps);
+    expect(clean.optinc.mismatched_elements).toBe(0);
+    expect(noisy.optinc.mismatched_elements).toBeGreaterThan(0);
+    expect(noisy.optinc.mismatched_elements).toBeLessThanOrEqual(noisy.optinc.injected_errors);
   });
 
   it.each([

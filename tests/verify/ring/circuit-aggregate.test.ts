@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../../cli/main.ts";
+import { goldenDigits } from "../../../compiler/onn/golden.ts";
+import { writeNetlistJson } from "../../../netlist/json-io.ts";
+import { optincAllReduce } from "../../../verify/optinc-datapath.ts";
+import { circuitAggregator } from "../../../verify/ring/circuit-aggregate.ts";
+import { syntheticGradients } from "../../../verify/ring/prng.ts";
+import { memoryIo } from "../../helpers/io.ts";
+import { tinyCircuit, tinyGoldenCode } from "../circuit/tiny-pipeline.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "optinc-allreduce-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const netlist = join(dir, "tiny.netlist.json");
+writeFileSync(netlist, writeNetlistJson(tinyCircuit()));
+
+async function run(args: string[]) {
+  const io = memoryIo();
+  const code = await main(["allreduce", ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe("the emitted circuit as the OptINC aggregator", () => {
+  it("the simulated netlist reproduces its hand-built table on every input (2 workers, 2-bit, PAM-2)", () => {
+    const agg = circuitAggregator(tinyCircuit());
+    expect([agg.workers, agg.bits, agg.levels, agg.digits]).toEqual([2, 2, 2, 2]);
+    const digits = new Int32Array(16 * 4);
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) digits.set([a & 1, a >> 1, b & 1, b >> 1], (a * 4 + b) * 4);
+    const out = agg.aggregateMany(digits, 16);
+    for (let a = 0; a < 4; a++) {
+      for (let b = 0; b < 4; b++) {
+        const code = out[(a * 4 + b) * 2]! + 2 * out[(a * 4 + b) * 2 + 1]!;
+        expect(code).toBe(tinyGoldenCode(a, b));
+        expect(Array.from(goldenDigits([a, b], { precision: 2, levels: 2, rounding: "nearest-even" }))).toEqual([code & 1, code >> 1]);
+      }
+    }
+  });
+
+  it("in the data path the circuit gives the golden function's levels element by element", () => {
+    const grads = syntheticGradients(2, 3000, 5);
+    const fmt = { bits: 2, levels: 2 as const, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 16 };
+    const viaCircuit = optincAllReduce(grads, { ...fmt, aggregateMany: circuitAggregator(tinyCircuit()).aggregateMany });
+    const viaGolden = optincAllReduce(grads, { ...fmt, aggregate: (d) => goldenDigits([d[0]! + 2 * d[1]!, d[2]! + 2 * d[3]!], { precision: 2, levels: 2, rounding: "nearest-even" }) });
+    expect(Array.from(viaCircuit.levels)).toEqual(Array.from(viaGolden.levels));
+  });
+
+  it("optinc allreduce --netlist: takes N, b, L from the circuit; heavy phase noise degrades it", async () => {
+    const ideal = await run(["--netlist", netlist, "--size", "16KB", "--json"]);
+    expect(ideal.code).toBe(0);
+    const [x] = JSON.parse(ideal.out).runs;
+    expect([x.workers, x.optinc.bits, x.volume_ratio]).toEqual([2, 2, 1]);
+    expect(x.optinc.max_error_steps).toBeLessThanOrEqual(1);
+    expect(x.optinc.mismatched_elements).toBe(0); // the ideal circuit is exact
+    const noisy = JSON.parse((await run(["--netlist", netlist, "--size", "16KB", "--phase-noise", "0.5", "--json"])).out).runs[0];
+    expect(noisy.optinc.max_error_steps).toBeGreaterThan(1);
+    expect(noisy.optinc.mismatched_elements).toBeGreaterThan(0);
+    const text = await run(["--netlist", netlist, "--size", "16KB"]);
+    expect(text.out).toContain("aggregator: simulated netlist");
+  });
+
+  it.each([
+    [["--netlist", "NETLIST", "--workers", "4"], 2, /aggregates 2 workers/],
+    [["--netlist", "NETLIST", "--bits", "8"], 2, /carries 2-bit values as PAM-2/],
+    [["--netlist", "NETLIST", "--imbalance", "0.9"], 2, /splitterImbalance 0\.9 exceeds 0\.5/],
+    [["--phase-noise", "0.1"], 2, /need --netlist/],
+    [["--netlist", "/nonexistent/x.netlist.json"], 2, /no such file/],
+  ])("%j → exit %i", async (args, code, msg) => {
+    const r = await run((args as string[]).map((a) => (a === "NETLIST" ? netlist : a)));
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(msg as RegExp);
+  });
+
+  it("a file that is not a circuit is an input error (exit 1), with a JSON failure document under --json", async () => {
+    const bad = join(dir, "bad.netlist.json");
+    writeFileSync(bad, "{\"hello\": 1}");
+    const r = await run(["--netlist", bad, "--json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toMatchObject({ schemaVersion: 1, ok: false, command: "allreduce", error: { kind: "input" } });
+  });
+});

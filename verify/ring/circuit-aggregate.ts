@@ -1,0 +1,35 @@
+// The compiled aggregator's behaviour as a batched `aggregateMany`: the emitted netlist is
+// simulated (netlist/simulate.ts) on the workers' PAM-L digits, optionally with non-idealities
+// drawn once (one Monte-Carlo trial) from a seed.
+import type { Circuit } from "../../netlist/ir.ts";
+import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { circuitFormat, CircuitShapeError } from "../circuit/run.ts";
+import type { AggregateMany } from "../optinc-datapath.ts";
+
+export interface CircuitAggregator {
+  aggregateMany: AggregateMany;
+  workers: number;
+  digits: number;
+  levels: number;
+  /** b = digits · log2(levels). */
+  bits: number;
+}
+
+export function circuitAggregator(circuit: Circuit, nonIdealities: NonIdealities = {}, seed = 0): CircuitAggregator {
+  const { source, outputDigits } = circuitFormat(circuit);
+  if (outputDigits !== source.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${source.digits}`);
+  const sim = compileCircuit(circuit, { ...nonIdealities, seed, trial: 0 });
+  const width = source.workers * source.digits;
+  if (sim.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${sim.inputWidth} input ports, expected workers × digits = ${width}`);
+  return {
+    workers: source.workers,
+    digits: source.digits,
+    levels: source.levels,
+    bits: Math.round(source.digits * Math.log2(source.levels)),
+    aggregateMany(digits, cases) {
+      const r = sim.run(Float64Array.from(digits), cases);
+      if (r.width !== source.digits) throw new CircuitShapeError(`the simulator read ${r.width} output digits, expected ${source.digits}`);
+      return r.digits;
+    },
+  };
+}
