@@ -74,7 +74,7 @@ describe("phase table JSON", () => {
     expect(err(good.replace(/"theta":[^,]+,/, '"theta":"x",')).message).toMatch(/pipeline\[1\]\.elements\[0\]\.theta: expected a finite number, got string "x"/);
     expect(err(good.replace('"modes":[0,1]', '"modes":[0,2]')).message).toMatch(/adjacent modes/);
     expect(err(good.replace('"role": "activation"', '"role": "dance"')).message).toMatch(/pipeline\[2\]\.role: expected one of/);
-    expect(err(good.replace(/"matrix":\[\[\[/, '"matrix":[[')).message).toMatch(/elements\[0\]\.matrix\[0\]\[0\]: expected an array/);
+    expect(err(good.replace(/"matrix":\[\[\[[^\]]+\]/, '"matrix":[[5')).message).toMatch(/elements\[0\]\.matrix\[0\]\[0\]: expected an array, got number 5/);
   });
 });
 
