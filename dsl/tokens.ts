@@ -53,4 +53,11 @@ export const allTokens: TokenType[] = [
   Colon,
 ];
 
-export const SpecLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: "full" });
+// Only "\n" ends a line ("\r\n" too, through its "\n"), as in editors and in diagnostics' source excerpts;
+// Chevrotain's default would also count a lone "\r", putting line numbers past the end of the file.
+export const SpecLexer = new Lexer(allTokens, {
+  ensureOptimizations: true,
+  positionTracking: "full",
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ["\n"],
+});

@@ -2,7 +2,7 @@
 // Keys mirror the DSL names; `aggregator: <name>` names the spec; scalars such as "800 Gb/s" are read
 // with the .optinc value grammar, so units, lists and names mean exactly the same in both forms.
 import type { IToken } from "chevrotain";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type Scalar } from "yaml";
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type Scalar } from "yaml";
 import type { Entry, Loc, SpecAst, Value } from "./ast.ts";
 import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
 import { lexHint, syntaxDiagnostic } from "./parse.ts";
@@ -17,15 +17,26 @@ export interface YamlParseResult {
 
 class YamlReader {
   readonly diagnostics: Diagnostic[] = [];
-  readonly lc = new LineCounter();
+  /** yaml's LineCounter is fed by its lexer and misses newlines inside multi-line plain scalars, so
+   * positions are computed from the text itself (only "\n" ends a line, as in the .optinc lexer). */
+  private readonly lineStarts: number[] = [0];
   constructor(
     readonly file: string,
     readonly text: string,
-  ) {}
+  ) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
 
   loc(offset: number, length = 1): Loc {
-    const p = this.lc.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { line: p.line, column: p.col, offset, length: Math.max(1, length) };
+    const off = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: off - this.lineStarts[lo]! + 1, offset: off, length: Math.max(1, length) };
   }
 
   error(code: string, offset: number, message: string, hint?: string, length = 1): void {
@@ -34,9 +45,14 @@ class YamlReader {
   }
 
   parse(): SpecAst | undefined {
-    const doc = parseDocument(this.text, { lineCounter: this.lc, uniqueKeys: false, prettyErrors: false });
-    for (const e of doc.errors) this.error("OPT1010", e.pos[0], e.message.split("\n")[0]!, "check the indentation and the ':' after each key");
-    if (doc.errors.length) return undefined;
+    const doc = parseDocument(this.text, { uniqueKeys: false, prettyErrors: false });
+    // After the first YAML syntax error the rest of the stream is mostly follow-on noise: report one.
+    const first = doc.errors[0];
+    if (first) {
+      const more = doc.errors.length - 1;
+      this.error("OPT1010", first.pos[0], first.message.split("\n")[0]!, `check the indentation and the ':' after each key${more ? ` (${more} more YAML error${more === 1 ? "" : "s"} may follow from this one)` : ""}`);
+      return undefined;
+    }
     const root = doc.contents;
     if (!isMap(root)) {
       this.error("OPT1011", (root as YamlNode | null)?.range?.[0] ?? 0, "a YAML spec is a mapping of settings", "start with `aggregator: <name>`, then one `key: value` per line");
