@@ -6,5 +6,6 @@ import { registerGrammar } from "./grammar.ts";
 import { registerAllreduce } from "./allreduce.ts";
 import { registerVerify } from "./verify.ts";
 import { registerDecompose } from "./decompose.ts";
+import { registerExport } from "./export.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce, registerVerify, registerDecompose];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce, registerVerify, registerDecompose, registerExport];

@@ -1,0 +1,141 @@
+// optinc export <dir> --format spi|json|yaml|ngspice|phases: re-emit one format from a compile
+// output directory. The circuit is read from `<name>.netlist.json` (the phase table, for
+// --format phases, from `<name>.phases.json`), so the export depends on emitted files only.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import type { Diagnostic } from "../../dsl/diagnostics.ts";
+import { emitCircuit, writeArtifactsAtomically, type BackendFormat } from "../../netlist/emit-all.ts";
+import { NetlistReadError } from "../../netlist/errors.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import { parsePhaseTable, PhaseTableError, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
+import { EXIT, type RegisterCommand } from "../context.ts";
+import { CommandOutput } from "../output.ts";
+
+type Format = BackendFormat | "phases";
+
+interface ExportFlags {
+  format: Format;
+  outDir?: string;
+  lengthPhases?: boolean;
+  neff: number;
+  wavelength: number;
+}
+
+const SUFFIX = ".netlist.json";
+
+function positive(flag: string): (v: string) => number {
+  return (v) => {
+    const x = Number(v);
+    if (v.trim() === "" || !Number.isFinite(x) || x <= 0) throw new InvalidArgumentError(`${flag} must be a positive number, got "${v}"`);
+    return x;
+  };
+}
+
+function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
+  return { code, severity: "error", message, hint, file, line, column };
+}
+
+export const registerExport: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command("export")
+    .description("re-emit one netlist format from a compile output directory (reads <name>.netlist.json)")
+    .argument("<dir>", "output directory of optinc compile (or a <name>.netlist.json file)")
+    .addOption(new Option("--format <fmt>", "format to write").choices(["spi", "json", "yaml", "ngspice", "phases"]).makeOptionMandatory())
+    .option("-o, --out-dir <dir>", "where to write (default: <dir> itself)")
+    .option("--length-phases", "spi: write phases as EBeam waveguide lengths ΔL = φλ/(2π n_eff) instead of phi= parameters")
+    .option("--neff <n>", "spi --length-phases: effective index", positive("--neff"), DEFAULT_LENGTH_ENCODING.neff)
+    .option("--wavelength <nm>", "spi --length-phases: design wavelength in nm", positive("--wavelength"), DEFAULT_LENGTH_ENCODING.wavelength * 1e9)
+    .addHelpText(
+      "after",
+      `
+Formats:
+  spi      <name>.spi, <name>_main.spi, <name>.lsf   SiEPIC-Tools / Lumerical INTERCONNECT
+  json     <name>.netlist.json                       SAX-compatible recursive netlist
+  yaml     <name>.pic.yml                            gdsfactory YAML (Place and AutoRoute)
+  ngspice  <name>.ngspice.cir                        one DC deck per linear stage (cross-check)
+  phases   <name>.phases.json, <name>.phases.csv     phase table (from <name>.phases.json)
+
+Examples:
+  $ optinc export out/paper-4x8 --format yaml
+  $ optinc export out/paper-4x8 --format spi --length-phases --neff 2.35 -o pdk/
+
+Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing files.`,
+    )
+    .action(async (target: string, flags: ExportFlags) => {
+      const out = new CommandOutput(ctx, "export");
+      const written = await run(target, flags, out);
+      out.finish(written ? { files: written } : {});
+    });
+
+  async function run(target: string, flags: ExportFlags, out: CommandOutput): Promise<string[] | undefined> {
+    const path = resolve(ctx.io.cwd, target);
+    let netlistPath: string;
+    try {
+      if ((await stat(path)).isDirectory()) {
+        const found = (await readdir(path)).filter((f) => f.endsWith(SUFFIX)).sort();
+        if (found.length !== 1) {
+          const what = found.length === 0 ? `no *${SUFFIX} in ${target}` : `${found.length} netlists in ${target} (${found.join(", ")})`;
+          out.report([diag(target, "OPT5001", what, found.length === 0 ? "run optinc compile first, or pass the directory it wrote" : `pass one of them: ${target}/<name>${SUFFIX}`)]);
+          out.fail(EXIT.usage);
+          return undefined;
+        }
+        netlistPath = join(path, found[0]);
+      } else netlistPath = path;
+    } catch {
+      out.report([diag(target, "OPT5002", `cannot read '${target}'`, "check the path: pass the output directory of optinc compile")]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+    const name = netlistPath.slice(netlistPath.lastIndexOf("/") + 1).replace(/\.netlist\.json$/, "");
+    const dir = netlistPath.slice(0, netlistPath.lastIndexOf("/"));
+    const outDir = flags.outDir ? resolve(ctx.io.cwd, flags.outDir) : dir;
+    let files: Map<string, string>;
+    if (flags.format === "phases") {
+      const phasesPath = join(dir, `${name}.phases.json`);
+      let text: string;
+      try {
+        text = await readFile(phasesPath, "utf8");
+      } catch {
+        out.report([diag(phasesPath, "OPT5003", `no phase table ${name}.phases.json next to the netlist`, "the phase table is written by optinc compile / decompose; re-run it")]);
+        out.fail(EXIT.usage);
+        return undefined;
+      }
+      try {
+        const table = parsePhaseTable(text, phasesPath);
+        files = new Map([[`${name}.phases.json`, phaseTableToJson(table)], [`${name}.phases.csv`, phaseTableToCsv(table)]]);
+      } catch (e) {
+        if (!(e instanceof PhaseTableError)) throw e;
+        out.report([diag(phasesPath, "OPT5004", e.message, "fix or regenerate the phase table", e.line ?? 1, e.col ?? 1)], text);
+        return undefined;
+      }
+    } else {
+      let text: string;
+      try {
+        text = await readFile(netlistPath, "utf8");
+      } catch {
+        out.report([diag(target, "OPT5002", `cannot read '${netlistPath}'`, "check the path")]);
+        out.fail(EXIT.usage);
+        return undefined;
+      }
+      try {
+        const circuit = readNetlistJson(text, netlistPath);
+        const spice = flags.lengthPhases
+          ? { phases: "length" as const, length: { ...DEFAULT_LENGTH_ENCODING, neff: flags.neff, wavelength: flags.wavelength * 1e-9 } }
+          : {};
+        files = emitCircuit(circuit, name, { spice }, [flags.format]);
+      } catch (e) {
+        if (e instanceof NetlistReadError) {
+          out.report([diag(netlistPath, "OPT5005", `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);
+          return undefined;
+        }
+        out.report([diag(netlistPath, "OPT5006", `the netlist is inconsistent: ${(e as Error).message}`, "regenerate it with optinc compile")]);
+        return undefined;
+      }
+    }
+    await writeArtifactsAtomically(outDir, files);
+    for (const f of files.keys()) out.note(`wrote ${join(flags.outDir ?? target.replace(/[^/]*\.netlist\.json$/, ""), f)}`);
+    return [...files.keys()];
+  }
+};
