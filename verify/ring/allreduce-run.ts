@@ -65,6 +65,8 @@ export interface AllreduceRun {
   latency?: LatencyBreakdown;
 }
 
+const EXEC_BUDGET_VALUES = 1 << 22;
+
 /** The golden function as an `Aggregate` (digits of offset-binary wire codes). */
 export function goldenAggregate(workers: number, bits: number, levels: Levels, rounding: Rounding): Aggregate {
   const d = bits / Math.log2(levels);
@@ -83,8 +85,10 @@ export function goldenAggregate(workers: number, bits: number, levels: Levels, r
 export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMany): AllreduceRun {
   const n = o.workers;
   const full = Math.floor(o.messageBytes / 4);
-  const scaled = full > o.execElements;
-  const elements = scaled ? Math.max(n, Math.floor(o.execElements / n) * n) : full;
+  // Memory guard: at most 2^22 values over all workers (16 MiB per copy), whatever N is.
+  const cap = Math.min(o.execElements, Math.max(n, Math.floor(EXEC_BUDGET_VALUES / n)));
+  const scaled = full > cap;
+  const elements = scaled ? Math.max(n, Math.floor(cap / n) * n) : full;
   const grads = syntheticGradients(n, elements, o.seed + n);
   const exact = exactAverage(grads);
 
