@@ -72,5 +72,5 @@ export function grammarHtml(diagramsDir = findDiagramsDir()): string {
   out = out.replace("<!-- This is a generated file -->", "<!-- optinc grammar: railroad diagrams (railroad-diagrams by Tab Atkins Jr., CC0; Chevrotain diagrams, Apache-2.0). Generated; works offline. -->");
   out = out.replace("<meta charset=\"utf-8\">", '<meta charset="utf-8">\n<title>optinc spec grammar</title>');
   if (out.includes(RES)) throw new Error("grammar page still references external diagram resources");
-  return out;
+  return out.trimStart();
 }
