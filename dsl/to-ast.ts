@@ -2,9 +2,11 @@
 // whose key or value was lost in recovery is dropped (its syntax error has already been reported).
 import type { CstNode, IToken } from "chevrotain";
 import type { Entry, ListValue, Loc, NumberValue, SpecAst, Value } from "./ast.ts";
+import type { EntryCstChildren, ListCstChildren, NumberCstChildren, SpecCstChildren, ValueCstChildren } from "./cst-types.ts";
 import { specParser } from "./parser.ts";
 
-type Children = Record<string, (CstNode | IToken)[] | undefined>;
+/** After error recovery any child may be missing, whatever the generated types say. */
+type Recovered<T> = { [K in keyof T]?: T[K] };
 
 const BaseVisitor = specParser.getBaseCstVisitorConstructor();
 
@@ -52,14 +54,14 @@ class ToAst extends BaseVisitor {
     this.validateVisitor();
   }
 
-  spec(ctx: Children): SpecAst | undefined {
-    const name = (ctx.name as IToken[] | undefined)?.[0];
-    const agg = (ctx.Aggregator as IToken[] | undefined)?.[0];
+  spec(ctx: Recovered<SpecCstChildren>): SpecAst | undefined {
+    const name = ctx.name?.[0];
+    const agg = ctx.Aggregator?.[0];
     const anchor = real(name) ? name : real(agg) ? agg : undefined;
     return {
       name: real(name) ? name.image : "",
       nameLoc: anchor ? tokenLoc(anchor) : { line: 1, column: 1, offset: 0, length: 1 },
-      entries: this.entries(ctx.entry as CstNode[] | undefined),
+      entries: this.entries(ctx.entry),
     };
   }
 
@@ -72,20 +74,20 @@ class ToAst extends BaseVisitor {
     return out;
   }
 
-  entry(ctx: Children): Entry | undefined {
-    const key = (ctx.key as IToken[] | undefined)?.[0];
+  entry(ctx: Recovered<EntryCstChildren>): Entry | undefined {
+    const key = ctx.key?.[0];
     if (!real(key)) return undefined;
     const keyLoc = tokenLoc(key);
-    const blockNode = (ctx.block as CstNode[] | undefined)?.[0];
+    const blockNode = ctx.block?.[0];
     if (blockNode) {
-      const b = blockNode.children as Children;
-      const r = (b.RCurly as IToken[] | undefined)?.[0];
-      const entries = this.entries(b.entry as CstNode[] | undefined);
+      const b = blockNode.children as Recovered<typeof blockNode.children>;
+      const r = b.RCurly?.[0];
+      const entries = this.entries(b.entry);
       const lastEnd = entries.length ? entries[entries.length - 1]!.end : keyLoc.offset + keyLoc.length;
       const end = real(r) ? r.endOffset! + 1 : lastEnd;
       return { kind: "block", key: key.image, keyLoc, entries, end };
     }
-    const valueNode = (ctx.value as CstNode[] | undefined)?.[0];
+    const valueNode = ctx.value?.[0];
     const value = valueNode ? (this.visit(valueNode) as Value | undefined) : undefined;
     if (!value) return undefined;
     return { kind: "setting", key: key.image, keyLoc, value, end: endOf(value) };
@@ -95,21 +97,21 @@ class ToAst extends BaseVisitor {
     return undefined; // handled inline by entry()
   }
 
-  value(ctx: Children): Value | undefined {
-    const n = (ctx.number as CstNode[] | undefined)?.[0];
+  value(ctx: Recovered<ValueCstChildren>): Value | undefined {
+    const n = ctx.number?.[0];
     if (n) return this.visit(n) as Value | undefined;
-    const l = (ctx.list as CstNode[] | undefined)?.[0];
+    const l = ctx.list?.[0];
     if (l) return this.visit(l) as Value | undefined;
-    const w = (ctx.word as IToken[] | undefined)?.[0];
+    const w = ctx.word?.[0];
     if (real(w)) return { kind: "word", text: w.image, loc: tokenLoc(w) };
     return undefined;
   }
 
-  number(ctx: Children): NumberValue | undefined {
-    const lit = (ctx.NumberLiteral as IToken[] | undefined)?.[0];
+  number(ctx: Recovered<NumberCstChildren>): NumberValue | undefined {
+    const lit = ctx.NumberLiteral?.[0];
     if (!real(lit)) return undefined;
     const v: NumberValue = { kind: "number", text: lit.image, value: numberOf(lit.image), loc: tokenLoc(lit) };
-    const units = ((ctx.unit as IToken[] | undefined) ?? []).filter(real).sort((a, b) => a.startOffset - b.startOffset);
+    const units = (ctx.unit ?? []).filter(real).sort((a, b) => a.startOffset - b.startOffset);
     if (units.length) {
       const first = tokenLoc(units[0]!);
       const last = units[units.length - 1]!;
@@ -118,15 +120,15 @@ class ToAst extends BaseVisitor {
     return v;
   }
 
-  list(ctx: Children): ListValue | undefined {
-    const lb = (ctx.LBracket as IToken[] | undefined)?.[0];
+  list(ctx: Recovered<ListCstChildren>): ListValue | undefined {
+    const lb = ctx.LBracket?.[0];
     if (!real(lb)) return undefined;
     const items: Value[] = [];
-    for (const n of (ctx.value as CstNode[] | undefined) ?? []) {
+    for (const n of ctx.value ?? []) {
       const v = this.visit(n) as Value | undefined;
       if (v) items.push(v);
     }
-    const rb = (ctx.RBracket as IToken[] | undefined)?.[0];
+    const rb = ctx.RBracket?.[0];
     const end = real(rb) ? rb.endOffset! + 1 : items.length ? endOf(items[items.length - 1]!) : lb.endOffset! + 1;
     return { kind: "list", items, loc: spanLoc(tokenLoc(lb), end) };
   }
