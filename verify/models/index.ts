@@ -1,6 +1,6 @@
 // All cost models evaluated together, and OptINC against the best electrical baseline and ring.
 import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "./electrical.ts";
-import { opticalRingModel, wrhtModel } from "./optical.ts";
+import { opticalRecursiveDoublingModel, opticalRingModel, wrhtModel } from "./optical.ts";
 import { optincModel } from "./optinc.ts";
 import type { ModelInputs } from "./params.ts";
 import type { ModelResult } from "./result.ts";
@@ -30,6 +30,7 @@ export function evaluateModels(p: ModelInputs): ModelResult[] {
     doubleBinaryTreeModel(p),
     sharpModel(p),
     opticalRingModel(p),
+    opticalRecursiveDoublingModel(p),
     wrhtModel(p),
     optincModel(p),
   ];

@@ -23,6 +23,11 @@ export interface ModelInputs {
   bits: number;
   /** W: wavelengths per fibre and direction for the optical baselines. Default 64 (PULSE, §3.5). */
   wavelengths: number;
+  /**
+   * k: wavelengths striped per lightpath in the optical endpoint baselines. Default null =
+   * min(transceivers, W) (all of a server's transceivers); 1 is Dai et al.'s setting (§1.3).
+   */
+  opticalStripe: number | null;
   /** t_r: optical reconfiguration charged per step that needs one. Default 3 ns (EO-MZI, §3.5). */
   reconfigTime: number;
   /** t_ONN: optical aggregator latency per unit. Default 10 ns (placeholder upper end, §5.1). */
@@ -48,6 +53,7 @@ export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes">
   fiberLength: 10,
   bits: 8,
   wavelengths: 64,
+  opticalStripe: null,
   reconfigTime: 3e-9,
   onnLatency: 10e-9,
   oeoLatency: 100e-9,
@@ -63,6 +69,11 @@ export function modelInputs(p: Partial<ModelInputs> & Pick<ModelInputs, "workers
 /** B: a server's injection bandwidth per direction, bytes/s (all transceivers striped). */
 export function serverBandwidth(p: ModelInputs): number {
   return (p.transceivers * p.transceiverBps) / 8;
+}
+
+/** k for the optical endpoint baselines. */
+export function opticalStripe(p: ModelInputs): number {
+  return p.opticalStripe ?? Math.min(p.transceivers, p.wavelengths);
 }
 
 /** ⌈log_base n⌉ computed on integers (no floating-point log surprises at exact powers). */

@@ -42,6 +42,10 @@ describe("cost models against hand-computed values", () => {
   it("optical ring: 14·(α + (M/8)/(8 Gb/s)) + 0.875·M·γ", () => {
     expect(byName(HAND)["optical-ring"]!.time_s).toBeCloseTo(14 * (1e-5 + 8e6 / 1e9) + 5.6e-5, 12);
   });
+  it("optical recursive doubling: ⌈1/64⌉ + ⌈2/64⌉ + ⌈4/64⌉ = 3 rounds of (α + t_r + M/b_λ) + 3·M·γ", () => {
+    expect(byName(HAND)["optical-rd"]!.notes.rounds).toBe(3);
+    expect(byName(HAND)["optical-rd"]!.time_s).toBeCloseTo(3 * (1e-5 + 3e-9) + 0.192 + 1.92e-4, 12);
+  });
   it("algbw = M/t for every model; busbw only for endpoint algorithms", () => {
     for (const m of evaluateModels(HAND)) {
       expect(m.algbw_Bps).toBeCloseTo(64e6 / m.time_s, 3);
@@ -86,6 +90,19 @@ describe("identities and published checks", () => {
     expect(slow.wrht!.time_s).toBeLessThan(0.1 * slow["optical-ring"]!.time_s);
     const fast = byName(modelInputs({ workers: 4, messageBytes: 1e9, stepLatency: 1e-6 }));
     expect(fast.wrht!.time_s).toBeGreaterThan(fast["optical-ring"]!.time_s);
+  });
+
+  it("Dai et al. (§1.2): on a 1024-node WDM ring RD improves with W, ring does not; crossover ≈ 64 MB at α_o + t_r = 48 µs", () => {
+    const dai = (m: number, w: number) =>
+      byName(modelInputs({ workers: 1024, messageBytes: m, wavelengths: w, opticalStripe: 1, transceiverBps: 100e9, stepLatency: 48e-6, reconfigTime: 0, reduceSecondsPerByte: 0 }));
+    const rd = [16, 64, 256].map((w) => dai(10e6, w)["optical-rd"]!.time_s);
+    expect(rd[0]).toBeGreaterThan(rd[1]!);
+    expect(rd[1]).toBeGreaterThan(rd[2]!);
+    const ring = [16, 64, 256].map((w) => dai(10e6, w)["optical-ring"]!.time_s);
+    expect(new Set(ring).size).toBe(1);
+    // 2046·(α + M/1024/b) = 21·(α + M/b) ⇒ M = 2025·α·b / (21 − 2046/1024) ≈ 63.9 MB
+    expect(dai(60e6, 64)["optical-rd"]!.time_s).toBeLessThan(dai(60e6, 64)["optical-ring"]!.time_s);
+    expect(dai(68e6, 64)["optical-rd"]!.time_s).toBeGreaterThan(dai(68e6, 64)["optical-ring"]!.time_s);
   });
 
   it("OptINC is compared with the best electrical baseline, never only ring (property)", () => {

@@ -24,7 +24,7 @@ describe("optinc allreduce (in-process)", () => {
       expect(run.ring.max_abs_error).toBeLessThan(1e-9); // fp32 rounding on N(0, 1e-3) values
       expect(run.optinc.max_error_steps).toBeLessThanOrEqual(1); // nearest rounding: ≤ 1 step
       expect(Object.keys(run.models).sort()).toEqual(
-        ["double-binary-tree", "optical-ring", "optinc", "rabenseifner", "recursive-doubling", "ring", "sharp", "wrht"],
+        ["double-binary-tree", "optical-rd", "optical-ring", "optinc", "rabenseifner", "recursive-doubling", "ring", "sharp", "wrht"],
       );
       for (const [name, m] of Object.entries<{ time_s: number; algbw_Bps: number; busbw_Bps?: number }>(run.models)) {
         expect(m.time_s).toBeGreaterThan(0);
