@@ -66,8 +66,8 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
 
   const unknown = (key: string, loc: Loc, block: string) => {
     const here = [...optionsIn(block).map((o) => o.key), ...(block === "" ? BLOCKS.map((b) => b.name) : [])];
-    const elsewhere = OPTIONS.filter((o) => o.key === key && o.block !== block).map((o) => (o.block ? `${o.block} { ${o.key} = ... }` : `${o.key} at the top level`));
-    const hint = didYouMean(key, here) ?? (elsewhere.length ? `${key} belongs in ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
+    const elsewhere = OPTIONS.filter((o) => o.key === key && o.block !== block).map((o) => (o.block ? `in ${o.block} { ${o.key} = ... }` : "at the top level, outside any block"));
+    const hint = didYouMean(key, here) ?? (elsewhere.length ? `${key} belongs ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
     report({ code: "OPT2001", loc, message: `unknown option ${qualified(block, key)}`, hint });
   };
 

@@ -29,7 +29,10 @@ export function parseOptinc(file: string, text: string): ParseResult {
   }
   specParser.input = lexed.tokens;
   const cst = specParser.spec();
-  for (const e of specParser.errors) diagnostics.push(syntaxDiagnostic(file, text, e));
+  let syntax = specParser.errors.map((e) => syntaxDiagnostic(file, text, e));
+  // Without `aggregator <name> {` first, everything after is misparsed: one clear error is better.
+  if (syntax[0]?.message.startsWith("expected 'aggregator'")) syntax = [syntax[0]];
+  diagnostics.push(...syntax.map((d) => (d.message === "expected '}' but found the end of the file" ? explainUnclosed(d, lexed.tokens) : d)));
   const ast = cst ? (toAst.visit(cst) as SpecAst | undefined) : undefined;
   return { ast, diagnostics: dedupe(diagnostics), comments: (lexed.groups.comments ?? []) as IToken[], tokens: lexed.tokens };
 }
@@ -90,6 +93,36 @@ function syntaxHint(e: IRecognitionException, code: string): string {
   if (m.startsWith("expected ']'") || m.startsWith("expected a value or ']'")) return "separate list items with ',' and close the list with ']'";
   if (m.startsWith("expected '}'")) return "each line inside a block is `name = value` or `name { ... }`";
   return "check the punctuation near this point";
+}
+
+/**
+ * An unclosed nested block is only noticed at the end of the file, after the block has swallowed the
+ * following entries and the aggregator's '}'. Indentation tells where it most likely ends: the first line
+ * inside it that is indented no deeper than the line that opened it. Move the error there.
+ */
+function explainUnclosed(d: Diagnostic, tokens: IToken[]): Diagnostic {
+  const stack: { key: string; line: number; column: number; indent: number }[] = [];
+  const indentOf = new Map<number, number>();
+  for (const t of tokens) if (!indentOf.has(t.startLine!)) indentOf.set(t.startLine!, t.startColumn!);
+  let prev: IToken | undefined;
+  for (const t of tokens) {
+    const top = stack[stack.length - 1];
+    const firstOnLine = !prev || (prev.endLine ?? prev.startLine!) < t.startLine!;
+    if (firstOnLine && top && stack.length >= 2 && t.startLine! > top.line && t.image !== "}" && t.startColumn! <= top.indent && prev) {
+      return {
+        ...d,
+        line: prev.endLine ?? prev.startLine!,
+        column: (prev.endColumn ?? prev.startColumn!) + 1,
+        length: 1,
+        message: `expected '}' to close the ${top.key} block opened on line ${top.line}`,
+        hint: `line ${t.startLine} is not indented inside ${top.key} { ... }, so the block probably ends before it; add '}'`,
+      };
+    }
+    if (t.image === "{") stack.push({ key: prev?.image ?? "", line: t.startLine!, column: t.startColumn!, indent: indentOf.get(t.startLine!) ?? 1 });
+    else if (t.image === "}") stack.pop();
+    prev = t;
+  }
+  return d;
 }
 
 function dedupe(diags: Diagnostic[]): Diagnostic[] {

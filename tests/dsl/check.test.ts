@@ -123,7 +123,8 @@ describe("semantic errors", () => {
     expect(diag(spec("link { bandwidth = 800 Gbps }"), "OPT2006").hint).toBe("did you mean 'Gb/s'?");
     expect(diag(spec("link { bandwidth = 800 gb/s }"), "OPT2006").hint).toBe("did you mean 'Gb/s'?");
     expect(diag(spec("workload { preset = resnet50 }"), "OPT2012").hint).toBe("did you mean 'resnet50-cifar100'?");
-    expect(diag(spec("phase_noise = 1 rad"), "OPT2001").hint).toContain("training { phase_noise");
+    expect(diag(spec("phase_noise = 1 rad"), "OPT2001").hint).toBe("phase_noise belongs in training { phase_noise = ... } or in technology { phase_noise = ... }");
+    expect(diag(spec("link { mesh = reck }"), "OPT2001").hint).toBe("mesh belongs at the top level, outside any block");
   });
 
   it("reports all problems of a spec at once, sorted by position", () => {

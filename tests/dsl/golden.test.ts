@@ -21,6 +21,8 @@ const MISTAKES: [name: string, file: string, text: string][] = [
   ["choice-typo", "demo.optinc", BASE("  encoding = twos_complement")],
   ["yaml-colon-in-optinc", "demo.optinc", BASE("  levels: 4")],
   ["unclosed-block", "demo.optinc", "aggregator demo {\n  workers = 4\n  link { bandwidth = 800 Gb/s\n"],
+  ["unclosed-nested-block", "demo.optinc", BASE("  link { bandwidth = 800 Gb/s\n  mesh = clements")],
+  ["missing-aggregator-line", "demo.optinc", "workers = 4\nlevels = 4\n"],
   ["layer-out-of-range", "demo.optinc", BASE("  network { hidden = [32] }\n  approximate { layers = [1, 2, 3] }")],
   ["several-at-once", "demo.optinc", BASE("  levels = 5\n  mesh = clement\n  training { margin = 0.5  seed = -1 }\n  precision = 8 bits;")],
   ["yaml-unit-typo", "demo.yaml", "aggregator: demo\nworkers: 4\nlink:\n  bandwidth: 800 Gbit/s\n  step_latency: 3\n"],
