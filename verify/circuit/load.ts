@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { lineCol } from "../../netlist/errors.ts";
+import { lineCol, NetlistReadError } from "../../netlist/errors.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
 
 /** A problem with the files given to verify; `exit` is the CLI exit code it maps to. */
 export class VerifyInputError extends Error {
@@ -57,17 +58,15 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-function asCircuit(doc: unknown, path: string): Circuit {
-  const c = isRecord(doc) && isRecord(doc.circuit) ? doc.circuit : doc;
-  if (!isRecord(c) || typeof c.top !== "string" || !isRecord(c.netlists) || !isRecord(c.netlists[c.top])) {
-    throw new VerifyInputError("E_VERIFY_NOT_CIRCUIT", `${path}:1:1: error[E_VERIFY_NOT_CIRCUIT]: not an optinc circuit netlist (needs "top" naming one of "netlists")\n  fix: pass the <name>${NETLIST_SUFFIX} written by optinc compile`, 1);
-  }
-  return { name: typeof c.name === "string" ? c.name : basename(path, NETLIST_SUFFIX), top: c.top, netlists: c.netlists as Circuit["netlists"], info: isRecord(c.info) ? (c.info as Circuit["info"]) : {} };
-}
-
 export function loadCircuit(target: string): LoadedCircuit {
   const netlistPath = locateNetlist(target);
-  const circuit = asCircuit(parseJson(netlistPath), netlistPath);
+  let circuit: Circuit;
+  try {
+    circuit = readNetlistJson(readFileSync(netlistPath, "utf8"), netlistPath);
+  } catch (e) {
+    if (e instanceof NetlistReadError) throw new VerifyInputError(e.code, e.message, 1);
+    throw e;
+  }
   const base = basename(netlistPath).endsWith(NETLIST_SUFFIX) ? basename(netlistPath).slice(0, -NETLIST_SUFFIX.length) : basename(netlistPath).replace(/\.json$/, "");
   const candidate = join(dirname(netlistPath), `${base}.report.json`);
   const out: LoadedCircuit = { netlistPath, reportPath: null, circuit, rounding: null, preprocess: null, technology: null, seed: null };

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
+import { writeNetlistJson } from "../../../netlist/json-io.ts";
 import { buildCases, digitSumSpaceSize } from "../../../verify/circuit/cases.ts";
 import { verifyCircuit, type VerifyOptions } from "../../../verify/circuit/run.ts";
 import { memoryIo } from "../../helpers/io.ts";
@@ -12,7 +13,7 @@ const IDEAL: VerifyOptions = { nonIdealities: {}, trials: 8, seed: 1, minExact: 
 
 function writeOutputDir(circuit = tinyCircuit(), spec?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), "optinc-verify-"));
-  writeFileSync(join(dir, "tiny.netlist.json"), JSON.stringify(circuit));
+  writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(circuit));
   if (spec) writeFileSync(join(dir, "tiny.report.json"), JSON.stringify({ spec }));
   return dir;
 }
@@ -139,10 +140,10 @@ describe("optinc verify (CLI)", () => {
     writeFileSync(join(dir, "out", "x.netlist.json"), '{\n  "top": "a",\n  oops\n}');
     let io = memoryIo();
     expect(await main(["verify", join(dir, "out")], io)).toBe(1);
-    expect(io.err()).toMatch(/x\.netlist\.json:3:\d+: error\[E_VERIFY_JSON\]/);
+    expect(io.err()).toMatch(/x\.netlist\.json:3:\d+: error\[JSON_SYNTAX\]/);
     writeFileSync(join(dir, "out", "x.netlist.json"), JSON.stringify({ hello: 1 }));
     io = memoryIo();
     expect(await main(["verify", join(dir, "out")], io)).toBe(1);
-    expect(io.err()).toContain("E_VERIFY_NOT_CIRCUIT");
+    expect(io.err()).toMatch(/x\.netlist\.json:1:1: error\[NETLIST_SHAPE\]/);
   });
 });
