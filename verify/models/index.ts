@@ -8,8 +8,6 @@ import type { ModelResult } from "./result.ts";
 export type { ModelInputs } from "./params.ts";
 export type { ModelResult } from "./result.ts";
 
-export const ELECTRICAL_MODELS = ["ring", "recursive-doubling", "rabenseifner", "double-binary-tree", "sharp"] as const;
-
 export interface Comparison {
   models: ModelResult[];
   bestElectrical: string;
