@@ -2,18 +2,24 @@
 // Anti-diagonals of the lower-left triangle are nulled alternately by MZIs applied on the
 // input side (W·T†, two-column update) and on the output side (T·W, two-row update).
 // The ordering keeps earlier zeros intact, so each update only touches the rows (columns)
-// that are not already zero: about N³/3 two-entry updates in total, never a full product.
-// The output-side MZIs are then moved past the remaining diagonal with the exact identity
+// that are not already zero: about N³/3 entry-pair updates in total, never a full product.
+//
+// W = diag(ρ)·A·diag(γ) (kernels.ts). With T = g·R·diag(e^{iφ}, 1):
+//   input side:  diag(γk, γk+1)·T† = conj(g)·γk+1 · diag(e^{iψ}, 1)·R,  e^{iψ} = γk·e^{−iφ}·conj(γk+1)
+//   output side: T·diag(ρr, ρr+1) = g·ρr+1 · R·diag(e^{iψ}, 1),          e^{iψ} = e^{iφ}·ρr·conj(ρr+1)
+// so A gets one phase and R, and the scalar goes into both γ (resp. ρ) entries.
+// Finally the output-side MZIs are moved past the remaining diagonal with the identity
 //   T(θ,φ)† · diag(e^{iδ0}, e^{iδ1}) = diag(e^{iδ0'}, e^{iδ1'}) · T(θ, δ0 − δ1),
-//   δ1' = δ1 + π − θ,  δ0' = δ1' − φ
-// (derived in docs/conventions.md), leaving one phase screen at the output.
-import { applyLeft, applyRightInverse } from "./kernels.ts";
+//   δ1' = δ1 + π − θ,  δ0' = δ1' − φ,
+// leaving one phase screen at the output.
+import { colPair, interleave, rowPair, unitPhases } from "./kernels.ts";
 import { nullInput, nullOutput } from "./null.ts";
-import { type RawMesh, finishDiagonal, newRawMesh, wrap } from "./raw.ts";
+import { type RawMesh, finishLazyDiagonal, newRawMesh, wrap } from "./raw.ts";
 
 export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawMesh {
-  const re = reIn.slice();
-  const im = imIn.slice();
+  const a = interleave(reIn, imIn, n, false);
+  const rho = unitPhases(n);
+  const gam = unitPhases(n);
   const mesh = newRawMesh(n);
   const half = (n * (n - 1)) / 2;
   // Output-side MZIs in the order they were applied.
@@ -26,12 +32,27 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
       for (let j = 0; j <= i; j++) {
         const r = n - 1 - j;
         const k = i - j;
-        const p = r * n + k;
-        const ur = re[p], ui = im[p], vr = re[p + 1], vi = im[p + 1];
+        const p = 2 * (r * n + k);
+        // true entries up to the common factor ρr: A[r,k]·γk and A[r,k+1]·γk+1
+        const gkr = gam.re[k], gki = gam.im[k], glr = gam.re[k + 1], gli = gam.im[k + 1];
+        const ur = a[p] * gkr - a[p + 1] * gki, ui = a[p] * gki + a[p + 1] * gkr;
+        const vr = a[p + 2] * glr - a[p + 3] * gli, vi = a[p + 2] * gli + a[p + 3] * glr;
         const [theta, phi] = nullInput(ur, ui, vr, vi);
-        applyRightInverse(re, im, n, k, r + 1, theta, phi);
-        re[p] = 0;
-        im[p] = 0;
+        const s = Math.sin(theta / 2), c = Math.cos(theta / 2);
+        const fr = Math.cos(phi), fi = -Math.sin(phi); // e^{−iφ}
+        // e^{iψ} = γk·e^{−iφ}·conj(γk+1)
+        const tr = gkr * fr - gki * fi, ti = gkr * fi + gki * fr;
+        let er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
+        const m = Math.hypot(er, ei);
+        er /= m;
+        ei /= m;
+        colPair(a, n, k, r + 1, s, c, er, ei);
+        a[p] = 0;
+        a[p + 1] = 0;
+        // γk = γk+1 = conj(g)·γk+1, conj(g) = (−s, −c)
+        const nr = -s * glr + c * gli, ni = -s * gli - c * glr;
+        gam.re[k] = gam.re[k + 1] = nr;
+        gam.im[k] = gam.im[k + 1] = ni;
         mesh.top[mesh.count] = k;
         mesh.theta[mesh.count] = theta;
         mesh.phi[mesh.count] = phi;
@@ -40,12 +61,28 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
     } else {
       for (let j = 0; j <= i; j++) {
         const r = n + j - i - 2;
-        const p = r * n + j;
-        const ur = re[p], ui = im[p], vr = re[p + n], vi = im[p + n];
+        const p = 2 * (r * n + j);
+        const q = p + 2 * n;
+        // true entries up to the common factor γj: ρr·A[r,j] and ρr+1·A[r+1,j]
+        const rkr = rho.re[r], rki = rho.im[r], rlr = rho.re[r + 1], rli = rho.im[r + 1];
+        const ur = a[p] * rkr - a[p + 1] * rki, ui = a[p] * rki + a[p + 1] * rkr;
+        const vr = a[q] * rlr - a[q + 1] * rli, vi = a[q] * rli + a[q + 1] * rlr;
         const [theta, phi] = nullOutput(ur, ui, vr, vi);
-        applyLeft(re, im, n, r, j, theta, phi);
-        re[p + n] = 0;
-        im[p + n] = 0;
+        const s = Math.sin(theta / 2), c = Math.cos(theta / 2);
+        const fr = Math.cos(phi), fi = Math.sin(phi); // e^{iφ}
+        // e^{iψ} = e^{iφ}·ρr·conj(ρr+1)
+        const tr = fr * rkr - fi * rki, ti = fr * rki + fi * rkr;
+        let er = tr * rlr + ti * rli, ei = ti * rlr - tr * rli;
+        const m = Math.hypot(er, ei);
+        er /= m;
+        ei /= m;
+        rowPair(a, n, r, j, n, s, c, er, ei);
+        a[q] = 0;
+        a[q + 1] = 0;
+        // ρr = ρr+1 = g·ρr+1, g = (−s, c)
+        const nr = -s * rlr - c * rli, ni = -s * rli + c * rlr;
+        rho.re[r] = rho.re[r + 1] = nr;
+        rho.im[r] = rho.im[r + 1] = ni;
         lTop[nl] = r;
         lTheta[nl] = theta;
         lPhi[nl] = phi;
@@ -54,7 +91,7 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
     }
   }
   const delta = new Float64Array(n);
-  mesh.unitarityDefect = finishDiagonal(n, re, im, delta);
+  mesh.unitarityDefect = finishLazyDiagonal(n, a, rho, gam, delta);
   // U = L_1† … L_p† · D · (input-side MZIs); push D outward past L_p†, then L_{p−1}†, …
   for (let t = nl - 1; t >= 0; t--) {
     const m = lTop[t];

@@ -1,66 +1,63 @@
-// In-place two-column / two-row updates with one MZ-in matrix: the only O(N) work per MZI.
-// T(θ, φ) = g·[[e^{iφ} s, c], [e^{iφ} c, −s]], g = i·e^{iθ/2}, s = sin(θ/2), c = cos(θ/2)
-// (mzi.ts). Entries are expanded inline so the loops allocate nothing.
+// In-place two-row / two-column updates, O(N) per MZI, on an interleaved complex matrix
+// (a[2k] = Re, a[2k+1] = Im of entry k, row-major), so a column pair of one row is four
+// adjacent doubles.
+//
+// Every MZ-in matrix factors as T(θ,φ) = g · R · diag(e^{iφ}, 1) with the global phase
+// g = i·e^{iθ/2} and the REAL matrix R = [[s, c], [c, −s]], s = sin(θ/2), c = cos(θ/2).
+// The decomposers keep g (and the input phase e^{iφ}) out of the O(N) loops: the working
+// matrix is stored as W = diag(ρ)·A·diag(γ) with lazily tracked unit phases ρ (rows) and
+// γ (columns). An update then only applies one complex phase to one line and the real
+// 2×2 R: 12 multiplies + 6 adds per entry pair instead of 16 + 16 for a general complex
+// 2×2 (see docs/conventions.md §4 and the derivations in clements.ts).
 
-/**
- * W[0..rowEnd) ← W · T(θ,φ)† on columns (k, k+1) of an n-column row-major matrix.
- * new_k = w_k·conj(t00) + w_{k+1}·conj(t01),  new_{k+1} = w_k·conj(t10) + w_{k+1}·conj(t11).
- */
-export function applyRightInverse(re: Float64Array, im: Float64Array, n: number, k: number, rowEnd: number, theta: number, phi: number): void {
-  const s = Math.sin(theta / 2);
-  const c = Math.cos(theta / 2);
-  const gr = -s; // Re g
-  const gi = c; // Im g
-  const er = Math.cos(phi);
-  const ei = Math.sin(phi);
-  const ger = gr * er - gi * ei;
-  const gei = gr * ei + gi * er;
-  // conjugated entries of T
-  const a00r = ger * s, a00i = -gei * s;
-  const a01r = gr * c, a01i = -gi * c;
-  const a10r = ger * c, a10i = -gei * c;
-  const a11r = -gr * s, a11i = gi * s;
-  for (let i = 0, p = k; i < rowEnd; i++, p += n) {
-    const xr = re[p], xi = im[p];
-    const yr = re[p + 1], yi = im[p + 1];
-    re[p] = xr * a00r - xi * a00i + yr * a01r - yi * a01i;
-    im[p] = xr * a00i + xi * a00r + yr * a01i + yi * a01r;
-    re[p + 1] = xr * a10r - xi * a10i + yr * a11r - yi * a11i;
-    im[p + 1] = xr * a10i + xi * a10r + yr * a11i + yi * a11r;
+/** Rows (r, r+1), columns [c0, c1): x ← e^{iψ}·x, then [x; y] ← R·[x; y]. */
+export function rowPair(a: Float64Array, n: number, r: number, c0: number, c1: number, s: number, c: number, er: number, ei: number): void {
+  const n2 = 2 * n;
+  const end = 2 * (r * n + c1);
+  for (let p = 2 * (r * n + c0); p < end; p += 2) {
+    const q = p + n2;
+    const x0 = a[p], x1 = a[p + 1];
+    const xr = er * x0 - ei * x1;
+    const xi = er * x1 + ei * x0;
+    const yr = a[q], yi = a[q + 1];
+    a[p] = s * xr + c * yr;
+    a[p + 1] = s * xi + c * yi;
+    a[q] = c * xr - s * yr;
+    a[q + 1] = c * xi - s * yi;
   }
 }
 
-/** W ← T(θ,φ) · W on rows (r, r+1), columns [colStart, n). */
-export function applyLeft(re: Float64Array, im: Float64Array, n: number, r: number, colStart: number, theta: number, phi: number): void {
-  applyLeftRange(re, im, n, r, colStart, n, theta, phi, 1);
+/** Columns (k, k+1), rows [0, rowEnd): x ← e^{iψ}·x, then [x, y] ← [x, y]·R. */
+export function colPair(a: Float64Array, n: number, k: number, rowEnd: number, s: number, c: number, er: number, ei: number): void {
+  const n2 = 2 * n;
+  const end = 2 * k + rowEnd * n2;
+  for (let p = 2 * k; p < end; p += n2) {
+    const x0 = a[p], x1 = a[p + 1];
+    const xr = er * x0 - ei * x1;
+    const xi = er * x1 + ei * x0;
+    const yr = a[p + 2], yi = a[p + 3];
+    a[p] = s * xr + c * yr;
+    a[p + 1] = s * xi + c * yi;
+    a[p + 2] = c * xr - s * yr;
+    a[p + 3] = c * xi - s * yi;
+  }
 }
 
-/**
- * W ← T · W (conj = 1) or conj(T) · W (conj = −1) on rows (r, r+1), columns [colStart, colEnd).
- * conj(T)·Wᵀ = (W·T†)ᵀ: the transposed form of an input-side update, which lets a
- * decomposer that stores Wᵀ do every update along contiguous rows.
- */
-export function applyLeftRange(re: Float64Array, im: Float64Array, n: number, r: number, colStart: number, colEnd: number, theta: number, phi: number, conj: 1 | -1): void {
-  const s = Math.sin(theta / 2);
-  const c = Math.cos(theta / 2);
-  const gr = -s;
-  const gi = c;
-  const er = Math.cos(phi);
-  const ei = Math.sin(phi);
-  const ger = gr * er - gi * ei;
-  const gei = gr * ei + gi * er;
-  const t00r = ger * s, t00i = conj * gei * s;
-  const t01r = gr * c, t01i = conj * gi * c;
-  const t10r = ger * c, t10i = conj * gei * c;
-  const t11r = -gr * s, t11i = -conj * gi * s;
-  const p0 = r * n;
-  const p1 = p0 + n;
-  for (let j = colStart; j < colEnd; j++) {
-    const xr = re[p0 + j], xi = im[p0 + j];
-    const yr = re[p1 + j], yi = im[p1 + j];
-    re[p0 + j] = t00r * xr - t00i * xi + t01r * yr - t01i * yi;
-    im[p0 + j] = t00r * xi + t00i * xr + t01r * yi + t01i * yr;
-    re[p1 + j] = t10r * xr - t10i * xi + t11r * yr - t11i * yi;
-    im[p1 + j] = t10r * xi + t10i * xr + t11r * yi + t11i * yr;
+/** Unit phases as split arrays, all 1. */
+export function unitPhases(n: number): { re: Float64Array; im: Float64Array } {
+  return { re: new Float64Array(n).fill(1), im: new Float64Array(n) };
+}
+
+/** Interleaved copy of split re/im data, optionally transposed (n×n). */
+export function interleave(re: Float64Array, im: Float64Array, n: number, transpose: boolean): Float64Array {
+  const a = new Float64Array(2 * n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const src = i * n + j;
+      const dst = 2 * (transpose ? j * n + i : src);
+      a[dst] = re[src];
+      a[dst + 1] = im[src];
+    }
   }
+  return a;
 }

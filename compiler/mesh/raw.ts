@@ -41,22 +41,29 @@ export function wrap(x: number): number {
 }
 
 /**
- * After nulling, the working matrix W (row-major re/im) should be diag(e^{iδ}).
- * Store δ as output phases and return max |W − diag(e^{iδ})|.
+ * After nulling, W = diag(ρ)·A·diag(γ) (A interleaved re/im, row-major) should equal
+ * diag(e^{iδ}). Store δ_i = arg(ρ_i·A_ii·γ_i) and return max |W − diag(e^{iδ})|
+ * (the phases have unit modulus, so off-diagonal moduli can be read from A directly).
  */
-export function finishDiagonal(n: number, re: Float64Array, im: Float64Array, out: Float64Array): number {
+export function finishLazyDiagonal(
+  n: number,
+  a: Float64Array,
+  rho: { re: Float64Array; im: Float64Array },
+  gam: { re: Float64Array; im: Float64Array },
+  out: Float64Array,
+): number {
   let defect = 0;
   for (let i = 0; i < n; i++) {
-    const row = i * n;
     for (let j = 0; j < n; j++) {
-      const k = row + j;
+      const p = 2 * (i * n + j);
+      const mag = Math.hypot(a[p], a[p + 1]);
       if (i === j) {
-        const mag = Math.hypot(re[k], im[k]);
-        out[i] = wrap(Math.atan2(im[k], re[k]));
+        const pr = rho.re[i] * gam.re[i] - rho.im[i] * gam.im[i];
+        const pi = rho.re[i] * gam.im[i] + rho.im[i] * gam.re[i];
+        out[i] = wrap(Math.atan2(pr * a[p + 1] + pi * a[p], pr * a[p] - pi * a[p + 1]));
         defect = Math.max(defect, Math.abs(mag - 1));
-      } else {
-        const d = Math.hypot(re[k], im[k]);
-        if (d > defect || Number.isNaN(d)) defect = d;
+      } else if (mag > defect || Number.isNaN(mag)) {
+        defect = mag;
       }
     }
   }
