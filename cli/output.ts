@@ -24,6 +24,12 @@ export class CommandOutput {
     readonly command: string,
   ) {
     this.g = ctx.globals();
+    // A helper may have reported through outputOf(ctx) before the command created its output: keep that.
+    const earlier = outputs.get(ctx);
+    if (earlier) {
+      this.diagnostics.push(...earlier.diagnostics);
+      this.exit = earlier.exit;
+    }
     outputs.set(ctx, this);
   }
 
