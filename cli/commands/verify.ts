@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { loadCircuit, VerifyInputError } from "../../verify/circuit/load.ts";
-import { CircuitShapeError, verifyCircuit } from "../../verify/circuit/run.ts";
+import { CircuitShapeError, unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
 import { formatVerify, verifyJson } from "../../verify/circuit/format.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { NonIdealities } from "../../netlist/simulate.ts";
@@ -90,6 +90,8 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
           dacBits: flags.dacBits !== undefined ? flags.dacBits : (tech.dacBits ?? null),
           detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
         };
+        const info = loaded.circuit.info;
+        const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
         const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
         const result = verifyCircuit(loaded.circuit, {
           nonIdealities,
@@ -98,7 +100,8 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
           minExact: flags.minExact,
           minYield: flags.minYield,
           maxCases: flags.maxCases,
-          rounding: loaded.rounding ?? flags.rounding ?? "nearest-even",
+          rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
+          unit: unitFromInfo(info),
           preprocess: loaded.preprocess ?? detectedPreprocess,
         });
         const sources = { netlist: loaded.netlistPath, report: loaded.reportPath };

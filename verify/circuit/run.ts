@@ -2,7 +2,7 @@
 // through the netlist simulator, decode the detector's digits to the output value, and compare
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
-import { fromDigits, goldenAverage } from "../../compiler/onn/golden.ts";
+import { fromDigits, goldenAverage, roundedDivide } from "../../compiler/onn/golden.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
@@ -19,6 +19,27 @@ export interface VerifyOptions {
   rounding: Rounding;
   /** Digit-sum preprocessing: verify over the digit-sum space. */
   preprocess: boolean;
+  /**
+   * A cascade unit's function (compiler/onn/dataset.ts UnitFunction): output code =
+   * R((Σ v_i − N·inputOffset) / divisor) + outputOffset. Omitted = the flat golden average.
+   */
+  unit?: UnitSpec;
+}
+
+export interface UnitSpec {
+  inputOffset: number;
+  outputOffset: number;
+  divisor: number;
+}
+
+/** The unit function of a circuit from its info block (keys unit_input_offset, unit_output_offset, unit_divisor). */
+export function unitFromInfo(info: Circuit["info"]): UnitSpec | undefined {
+  const a = info.unit_input_offset;
+  const b = info.unit_output_offset;
+  const c = info.unit_divisor;
+  if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number") return undefined;
+  if (!Number.isInteger(a) || !Number.isInteger(b) || !Number.isInteger(c) || c < 1) throw new CircuitShapeError(`info unit_* settings must be integers (unit_divisor ≥ 1), got ${a}, ${b}, ${c}`);
+  return { inputOffset: a, outputOffset: b, divisor: c };
 }
 
 export interface ErrorBin {
@@ -110,15 +131,20 @@ export function hasNonIdealities(o: NonIdealities): boolean {
 
 export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResult {
   const { source: f, outputDigits } = circuitFormat(circuit);
-  if (outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits}`);
+  if (!opts.unit && outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits} (a cascade unit needs unit_* entries in the circuit info)`);
   const precision = Math.round(f.digits * Math.log2(f.levels));
+  const unit = opts.unit;
   const set = buildCases(f, { preprocess: opts.preprocess, maxCases: opts.maxCases, seed: opts.seed });
   const width = f.workers * f.digits;
   const golden = new Int32Array(set.cases);
   const codes = new Int32Array(f.workers);
   for (let c = 0; c < set.cases; c++) {
     for (let w = 0; w < f.workers; w++) codes[w] = fromDigits(set.digits, f.levels, c * width + w * f.digits, f.digits);
-    golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
+    if (unit) {
+      let t = 0;
+      for (let w = 0; w < f.workers; w++) t += codes[w]! - unit.inputOffset;
+      golden[c] = roundedDivide(t, unit.divisor, opts.rounding) + unit.outputOffset;
+    } else golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
   }
   const ideal = compileCircuit(circuit, { seed: opts.seed });
   if (ideal.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);

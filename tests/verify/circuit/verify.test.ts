@@ -101,6 +101,21 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
   });
 });
 
+describe("cascade unit functions", () => {
+  it("uses the unit function from the circuit info", async () => {
+    const same = tinyCircuit();
+    same.info = { ...same.info, unit_input_offset: 2, unit_output_offset: 2, unit_divisor: 2 };
+    let io = memoryIo();
+    expect(await main(["verify", writeOutputDir(same)], io)).toBe(0);
+    const sum = tinyCircuit();
+    // An exact-sum unit (divisor 1) is not what this circuit computes.
+    sum.info = { ...sum.info, unit_input_offset: 0, unit_output_offset: 0, unit_divisor: 1 };
+    io = memoryIo();
+    expect(await main(["verify", writeOutputDir(sum)], io)).toBe(1);
+    expect(io.out()).toMatch(/FAIL: exact match/);
+  });
+});
+
 describe("optinc verify (CLI)", () => {
   it("exits 0 on an exact circuit, 1 under heavy noise, 2 on usage errors", async () => {
     const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 }, training: { seed: 5 } });
