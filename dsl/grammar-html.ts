@@ -5,6 +5,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSyntaxDiagramsCode } from "chevrotain";
+import { BLOCKS, optionsIn } from "./options.ts";
 import { specParser } from "./parser.ts";
 
 const RES = "@@RES@@/";
@@ -63,6 +64,30 @@ function deUrlNamespaces(js: string): string {
     .replace(/"http:\/\/www\.w3\.org\/1999\/xlink"/g, '["http:", "", "www.w3.org", "1999", "xlink"].join("/")');
 }
 
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The grammar is generic (`name = value`, `name { ... }`); the options that fill it are listed below it. */
+function optionsTableHtml(): string {
+  const rows: string[] = [];
+  for (const g of [{ name: "", doc: "Top-level settings." }, ...BLOCKS]) {
+    rows.push(`<tr><th colspan="4">${g.name ? `${esc(g.name)} { ... }` : "top level"}: ${esc(g.doc)}</th></tr>`);
+    for (const o of optionsIn(g.name)) {
+      rows.push(`<tr><td><code>${esc(o.key)}</code></td><td>${esc(o.reader.accepts)}</td><td><code>${esc(o.defaultText)}</code></td><td>${esc(o.doc)}</td></tr>`);
+    }
+  }
+  return `<h2>Options</h2>
+<table class="options">
+<tr><th>Option</th><th>Accepts</th><th>Default</th><th>Meaning</th></tr>
+${rows.join("\n")}
+</table>
+<style>
+  table.options { border-collapse: collapse; margin: 1em auto; font: 13px sans-serif; }
+  table.options td, table.options th { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
+</style>`;
+}
+
 export function grammarHtml(diagramsDir = findDiagramsDir()): string {
   if (!diagramsDir) throw new Error("cannot find node_modules/chevrotain/diagrams (is chevrotain installed?)");
   const html = createSyntaxDiagramsCode(specParser.getSerializedGastProductions(), { resourceBase: RES, css: `${RES}diagrams.css` });
@@ -71,6 +96,7 @@ export function grammarHtml(diagramsDir = findDiagramsDir()): string {
   out = out.replace(/<script src='@@RES@@\/([^']+)'><\/script>/g, (_m, rel: string) => `<script>\n${deUrlNamespaces(stripJsComments(read(rel)))}\n</script>`);
   out = out.replace("<!-- This is a generated file -->", "<!-- optinc grammar: railroad diagrams (railroad-diagrams by Tab Atkins Jr., CC0; Chevrotain diagrams, Apache-2.0). Generated; works offline. -->");
   out = out.replace("<meta charset=\"utf-8\">", '<meta charset="utf-8">\n<title>optinc spec grammar</title>');
+  out = out.replace('<div id="diagrams" align="center"></div>', (m) => `<h1>optinc spec grammar</h1>\n${m}\n${optionsTableHtml()}`);
   if (out.includes(RES)) throw new Error("grammar page still references external diagram resources");
   return out.trimStart();
 }

@@ -17,7 +17,8 @@ export interface ParseResult {
 
 export function parseOptinc(file: string, text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const lexed = SpecLexer.tokenize(text);
+  // A UTF-8 byte-order mark (some Windows editors) is read as a space so offsets and columns stay put.
+  const lexed = SpecLexer.tokenize(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
   for (const e of lexed.errors) {
     const bad = text.substr(e.offset, e.length);
     diagnostics.push(

@@ -22,3 +22,12 @@ describe("optinc grammar HTML", () => {
     expect(stripJsComments('var a = "x // y"; // gone\n/* gone */ var b = \'/*k*/\';')).toBe('var a = "x // y";\n var b = \'/*k*/\';');
   });
 });
+
+describe("optinc grammar HTML options table", () => {
+  it("lists every option with its default below the diagrams", async () => {
+    const { OPTIONS } = await import("../../dsl/options.ts");
+    const html = grammarHtml();
+    for (const o of OPTIONS) expect(html).toContain(`<td><code>${o.key}</code></td>`);
+    expect(html).toContain("<td><code>800 Gb/s</code></td>");
+  });
+});

@@ -71,3 +71,11 @@ describe("parser", () => {
     expect(r.diagnostics[0]).toMatchObject({ code: "OPT1004", line: 2, column: 1 });
   });
 });
+
+describe("byte-order mark", () => {
+  it("a leading BOM is ignored and columns are unchanged", () => {
+    const r = parseOptinc("a.optinc", "\ufeffaggregator x {\n  workers = 4\n}\n");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ast!.entries[0]!.keyLoc).toMatchObject({ line: 2, column: 3 });
+  });
+});
