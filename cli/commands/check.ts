@@ -21,10 +21,11 @@ Exit codes: 0 all specs valid (warnings allowed), 1 a spec has errors, 2 a file 
     )
     .action(async (files: string[]) => {
       const out = new CommandOutput(ctx, "check");
-      const specs: { file: string; ok: boolean; name?: string }[] = [];
+      // --json also carries each resolved spec (defaults filled in, SI units), for reproducibility.
+      const specs: { file: string; ok: boolean; name?: string; spec?: unknown }[] = [];
       for (const file of files) {
         const checked = await loadSpecOrReport(file, ctx, out);
-        specs.push(checked ? { file, ok: true, name: checked.spec.name } : { file, ok: false });
+        specs.push(checked ? { file, ok: true, name: checked.spec.name, spec: checked.spec } : { file, ok: false });
         if (checked) out.note(`${file}: ok (aggregator ${checked.spec.name})`);
       }
       const bad = specs.filter((s) => !s.ok).length;

@@ -77,7 +77,7 @@ describe("--json envelope", () => {
     for (const d of env.diagnostics) expect(Object.keys(d).sort()).toEqual(expect.arrayContaining(["code", "column", "file", "line", "message", "severity"]));
     expect(env.specs).toEqual([
       { file: join(dir, "bad3.optinc"), ok: false },
-      { file: join(ROOT, "examples/paper-4x8.optinc"), ok: true, name: "paper_4x8" },
+      { file: join(ROOT, "examples/paper-4x8.optinc"), ok: true, name: "paper_4x8", spec: expect.objectContaining({ name: "paper_4x8", workers: 4, link: expect.objectContaining({ bandwidth: 800e9 }) }) },
     ]);
     expect(io.err()).toBe(""); // --json puts nothing human-readable on stderr for spec errors
   });
