@@ -17,6 +17,7 @@ export interface BenchModule {
 
 const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("./mesh.bench.ts"),
+  () => import("./train.bench.ts"),
 ];
 
 export function formatTable(t: BenchTable): string {
