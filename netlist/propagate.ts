@@ -41,105 +41,167 @@ export function instancePorts(name: string, inst: Instance, lookup: SubcircuitLo
   return r.model ? r.model.ports(inst.settings) : netlistPortSpec(r.netlist, lookup);
 }
 
-/** Instance names in light order (Kahn's algorithm, ties broken by declaration order). */
-export function topologicalOrder(netlist: Netlist, lookup: SubcircuitLookup): string[] {
+/** A netlist indexed by integers: instances in declaration order, pins numbered per instance. */
+interface Indexed {
+  names: string[];
+  specs: PortSpec[];
+  /** First pin id of each instance; its pins are inputs, outputs, both (pinOrder). */
+  pinBase: Int32Array;
+  /** Pin id → connected pin id, or −1. */
+  peer: Int32Array;
+  /** Pin id → owning instance. */
+  owner: Int32Array;
+  pinId: (ref: string) => number;
+}
+
+function indexNetlist(netlist: Netlist, lookup: SubcircuitLookup): Indexed {
   const names = Object.keys(netlist.instances);
-  const specs = new Map(names.map((n) => [n, instancePorts(n, netlist.instances[n], lookup)]));
-  const indeg = new Map(names.map((n) => [n, 0]));
-  const succ = new Map<string, string[]>(names.map((n) => [n, []]));
+  const specs = names.map((n) => instancePorts(n, netlist.instances[n], lookup));
+  const pinBase = new Int32Array(names.length + 1);
+  const local = new Map<string, number>();
+  names.forEach((n, i) => {
+    const pins = [...specs[i].inputs, ...specs[i].outputs, ...specs[i].both];
+    pinBase[i + 1] = pinBase[i] + pins.length;
+    local.set(n, i);
+  });
+  const total = pinBase[names.length];
+  const owner = new Int32Array(total);
+  for (let i = 0; i < names.length; i++) owner.fill(i, pinBase[i], pinBase[i + 1]);
+  const pinId = (ref: string): number => {
+    const [iname, port] = splitRef(ref);
+    const i = local.get(iname);
+    if (i === undefined) throw new Error(`"${ref}": unknown instance "${iname}"`);
+    const sp = specs[i];
+    let k = sp.inputs.indexOf(port);
+    if (k < 0) k = (k = sp.outputs.indexOf(port)) < 0 ? -1 : sp.inputs.length + k;
+    if (k < 0) k = (k = sp.both.indexOf(port)) < 0 ? -1 : sp.inputs.length + sp.outputs.length + k;
+    if (k < 0) throw new Error(`"${ref}": ${netlist.instances[iname].component} has no port "${port}"`);
+    return pinBase[i] + k;
+  };
+  const peer = new Int32Array(total).fill(-1);
   for (const [a, b] of Object.entries(netlist.connections)) {
-    const [from, to] = orient(netlist, specs, a, b);
-    if (!from) continue;
-    succ.get(from)!.push(to!);
-    indeg.set(to!, indeg.get(to!)! + 1);
+    const ia = pinId(a);
+    const ib = pinId(b);
+    if (peer[ia] >= 0 || peer[ib] >= 0) throw new Error(`port "${peer[ia] >= 0 ? a : b}" is connected twice`);
+    peer[ia] = ib;
+    peer[ib] = ia;
   }
-  const order: string[] = [];
-  const ready = names.filter((n) => indeg.get(n) === 0);
-  while (ready.length > 0) {
-    const n = ready.shift()!;
-    order.push(n);
-    for (const m of succ.get(n)!) {
-      indeg.set(m, indeg.get(m)! - 1);
-      if (indeg.get(m) === 0) ready.push(m);
+  return { names, specs, pinBase, peer, owner, pinId };
+}
+
+function pinDirection(ix: Indexed, pin: number): "in" | "out" | "both" {
+  const i = ix.owner[pin];
+  const k = pin - ix.pinBase[i];
+  const sp = ix.specs[i];
+  return k < sp.inputs.length ? "in" : k < sp.inputs.length + sp.outputs.length ? "out" : "both";
+}
+
+/** Instance indices in light order (Kahn's algorithm, ties broken by declaration order). */
+function topoIndices(ix: Indexed): number[] {
+  const n = ix.names.length;
+  const indeg = new Int32Array(n);
+  const succ: number[][] = Array.from({ length: n }, () => []);
+  for (let p = 0; p < ix.peer.length; p++) {
+    const q = ix.peer[p];
+    if (q < 0 || pinDirection(ix, p) !== "out") continue;
+    const dq = pinDirection(ix, q);
+    if (dq === "out") {
+      throw new Error(`connection ${ix.names[ix.owner[p]]} ↔ ${ix.names[ix.owner[q]]} joins two outputs`);
+    }
+    if (dq === "both") continue;
+    succ[ix.owner[p]].push(ix.owner[q]);
+    indeg[ix.owner[q]]++;
+  }
+  for (let p = 0; p < ix.peer.length; p++) {
+    const q = ix.peer[p];
+    if (q > p && pinDirection(ix, p) === "in" && pinDirection(ix, q) === "in") {
+      throw new Error(`connection ${ix.names[ix.owner[p]]} ↔ ${ix.names[ix.owner[q]]} joins two inputs`);
     }
   }
-  if (order.length !== names.length) throw new Error("netlist has a feedback loop; only feed-forward circuits are supported");
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) order.push(i);
+  for (let head = 0; head < order.length; head++) {
+    for (const m of succ[order[head]]) if (--indeg[m] === 0) order.push(m);
+  }
+  if (order.length !== n) throw new Error("netlist has a feedback loop; only feed-forward circuits are supported");
   return order;
 }
 
-/** For a connection, the [upstream, downstream] instance names, or [] when a terminator is involved. */
-function orient(netlist: Netlist, specs: Map<string, PortSpec>, a: string, b: string): [string?, string?] {
-  const [ia, pa] = splitRef(a);
-  const [ib, pb] = splitRef(b);
-  const sa = specs.get(ia);
-  const sb = specs.get(ib);
-  if (!sa) throw new Error(`connection "${a}": unknown instance "${ia}"`);
-  if (!sb) throw new Error(`connection "${b}": unknown instance "${ib}"`);
-  const da = directionOf(sa, pa);
-  const db = directionOf(sb, pb);
-  if (!da) throw new Error(`connection "${a}": ${netlist.instances[ia].component} has no port "${pa}"`);
-  if (!db) throw new Error(`connection "${b}": ${netlist.instances[ib].component} has no port "${pb}"`);
-  if (da === "both" || db === "both") return [];
-  if (da === db) throw new Error(`connection "${a}" ↔ "${b}" joins two ${da === "in" ? "inputs" : "outputs"}`);
-  return da === "out" ? [ia, ib] : [ib, ia];
+/** Instance names in light order (Kahn's algorithm, ties broken by declaration order). */
+export function topologicalOrder(netlist: Netlist, lookup: SubcircuitLookup): string[] {
+  const ix = indexNetlist(netlist, lookup);
+  return topoIndices(ix).map((i) => ix.names[i]);
 }
 
 /**
  * Transfer matrix (outputs.length × inputs.length) from the named external input ports to the
  * named external output ports. Composite models and sub-netlists are evaluated recursively.
+ * The identity is pushed through instance by instance: each pin holds the row of fields it
+ * carries for every input column.
  */
 export function transferMatrix(netlist: Netlist, inputs: string[], outputs: string[], lookup: SubcircuitLookup = noSubcircuits): CMat {
   const n = inputs.length;
-  const peer = new Map<string, string>();
-  for (const [a, b] of Object.entries(netlist.connections)) {
-    if (peer.has(a) || peer.has(b)) throw new Error(`port "${peer.has(a) ? a : b}" is connected twice`);
-    peer.set(a, b);
-    peer.set(b, a);
-  }
-  const arrived = new Map<string, { re: Float64Array; im: Float64Array }>();
+  const ix = indexNetlist(netlist, lookup);
+  const fieldRe: (Float64Array | undefined)[] = new Array(ix.peer.length);
+  const fieldIm: (Float64Array | undefined)[] = new Array(ix.peer.length);
+  const portPin = (ext: string): number => {
+    const ref = netlist.ports[ext];
+    if (!ref) throw new Error(`netlist has no port "${ext}"`);
+    return ix.pinId(ref);
+  };
   inputs.forEach((ext, j) => {
-    const ref = netlist.ports[ext];
-    if (!ref) throw new Error(`netlist has no port "${ext}"`);
-    const v = { re: new Float64Array(n), im: new Float64Array(n) };
-    v.re[j] = 1;
-    arrived.set(ref, v);
+    const p = portPin(ext);
+    fieldRe[p] = new Float64Array(n);
+    fieldIm[p] = new Float64Array(n);
+    fieldRe[p]![j] = 1;
   });
-  const outRef = new Map<string, number>();
-  outputs.forEach((ext, i) => {
-    const ref = netlist.ports[ext];
-    if (!ref) throw new Error(`netlist has no port "${ext}"`);
-    outRef.set(ref, i);
-  });
+  const outPins = outputs.map(portPin);
+  const outSet = new Set(outPins);
   const result = zeros(outputs.length, n);
-  for (const name of topologicalOrder(netlist, lookup)) {
-    const inst = netlist.instances[name];
-    const r = resolveInstance(name, inst, lookup);
-    const spec = r.model ? r.model.ports(inst.settings) : netlistPortSpec(r.netlist, lookup);
+  for (const i of topoIndices(ix)) {
+    const name = ix.names[i];
+    const spec = ix.specs[i];
     if (spec.inputs.length === 0 && spec.outputs.length === 0) continue;
-    const t = leafOrSubTransfer(name, inst, r, spec, lookup);
-    const xs = spec.inputs.map((p) => arrived.get(`${name},${p}`));
-    spec.outputs.forEach((p, q) => {
-      const y = { re: new Float64Array(n), im: new Float64Array(n) };
-      xs.forEach((x, k) => {
-        if (!x) return;
+    const inst = netlist.instances[name];
+    const t = leafOrSubTransfer(name, inst, resolveInstance(name, inst, lookup), spec, lookup);
+    const base = ix.pinBase[i];
+    const nin = spec.inputs.length;
+    for (let q = 0; q < spec.outputs.length; q++) {
+      const yr = new Float64Array(n);
+      const yi = new Float64Array(n);
+      for (let k = 0; k < nin; k++) {
+        const xr = fieldRe[base + k];
+        const xi = fieldIm[base + k];
         const tr = t.re[q * t.cols + k];
         const ti = t.im[q * t.cols + k];
-        if (tr === 0 && ti === 0) return;
+        if (!xr || !xi || (tr === 0 && ti === 0)) continue;
         for (let c = 0; c < n; c++) {
-          y.re[c] += tr * x.re[c] - ti * x.im[c];
-          y.im[c] += tr * x.im[c] + ti * x.re[c];
+          yr[c] += tr * xr[c] - ti * xi[c];
+          yi[c] += tr * xi[c] + ti * xr[c];
         }
-      });
-      const ref = `${name},${p}`;
-      const o = outRef.get(ref);
-      if (o !== undefined) {
-        result.re.set(y.re, o * n);
-        result.im.set(y.im, o * n);
       }
-      const to = peer.get(ref);
-      if (to !== undefined) arrived.set(to, y);
-    });
+      const pin = base + nin + q;
+      if (outSet.has(pin)) {
+        fieldRe[pin] = yr;
+        fieldIm[pin] = yi;
+      }
+      const to = ix.peer[pin];
+      if (to >= 0) {
+        fieldRe[to] = yr;
+        fieldIm[to] = yi;
+      }
+    }
+    // Inputs are consumed: release them.
+    for (let k = 0; k < nin; k++) fieldRe[base + k] = fieldIm[base + k] = undefined;
   }
+  outPins.forEach((p, o) => {
+    const yr = fieldRe[p];
+    const yi = fieldIm[p];
+    if (yr && yi) {
+      result.re.set(yr, o * n);
+      result.im.set(yi, o * n);
+    }
+  });
   return result;
 }
 

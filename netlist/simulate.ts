@@ -208,35 +208,55 @@ function runSteps(
   return { cases, width, fields, digits: out };
 }
 
-/** y_q = Σ_k M[q][k] · x_k over all cases; skips dark inputs, zero entries and zero imaginary parts. */
+/** Cases per block: the block's inputs are transposed to row-major so each case is a dot product. */
+const BLOCK = 128;
+
+/** y_q = Σ_k M[q][k] · x_k over all cases; dark inputs are zero, real inputs skip the Im work. */
 function applyMatrix(m: CMat, xs: (Field | null)[], cases: number): Field[] {
+  const rows = m.rows;
+  const cols = m.cols;
   const ys: Field[] = [];
-  for (let q = 0; q < m.rows; q++) {
-    const yr = new Float64Array(cases);
-    const yi = new Float64Array(cases);
-    for (let k = 0; k < m.cols; k++) {
+  for (let q = 0; q < rows; q++) ys.push({ re: new Float64Array(cases), im: new Float64Array(cases) });
+  const real = xs.every((x) => !x || x.im === null);
+  const xr = new Float64Array(BLOCK * cols);
+  const xi = new Float64Array(BLOCK * cols);
+  const mr = m.re;
+  const mi = m.im;
+  for (let c0 = 0; c0 < cases; c0 += BLOCK) {
+    const c1 = Math.min(cases, c0 + BLOCK);
+    for (let k = 0; k < cols; k++) {
       const x = xs[k];
-      const a = m.re[q * m.cols + k];
-      const b = m.im[q * m.cols + k];
-      if (!x || (a === 0 && b === 0)) continue;
-      const xr = x.re;
-      const xi = x.im;
-      if (xi === null) {
-        for (let c = 0; c < cases; c++) {
-          const v = xr[c];
-          yr[c] += a * v;
-          yi[c] += b * v;
-        }
-      } else {
-        for (let c = 0; c < cases; c++) {
-          const vr = xr[c];
-          const vi = xi[c];
-          yr[c] += a * vr - b * vi;
-          yi[c] += a * vi + b * vr;
-        }
+      for (let c = c0; c < c1; c++) {
+        xr[(c - c0) * cols + k] = x ? x.re[c] : 0;
+        if (!real) xi[(c - c0) * cols + k] = x && x.im ? x.im[c] : 0;
       }
     }
-    ys.push({ re: yr, im: yi });
+    for (let c = c0; c < c1; c++) {
+      const o = (c - c0) * cols;
+      for (let q = 0; q < rows; q++) {
+        const r = q * cols;
+        let sr = 0;
+        let si = 0;
+        if (real) {
+          for (let k = 0; k < cols; k++) {
+            const v = xr[o + k];
+            sr += mr[r + k] * v;
+            si += mi[r + k] * v;
+          }
+        } else {
+          for (let k = 0; k < cols; k++) {
+            const a = mr[r + k];
+            const b = mi[r + k];
+            const vr = xr[o + k];
+            const vi = xi[o + k];
+            sr += a * vr - b * vi;
+            si += a * vi + b * vr;
+          }
+        }
+        ys[q].re[c] = sr;
+        ys[q].im![c] = si;
+      }
+    }
   }
   return ys;
 }
