@@ -28,9 +28,18 @@ export class NotUnitaryError extends Error {
   }
 }
 
+function assertFinite(a: CMat): void {
+  for (let k = 0; k < a.re.length; k++) {
+    if (!Number.isFinite(a.re[k]) || !Number.isFinite(a.im[k])) {
+      throw new RangeError(`matrix entry (${Math.floor(k / a.cols)}, ${k % a.cols}) is not finite: ${a.re[k]} + ${a.im[k]}i`);
+    }
+  }
+}
+
 /** Raw nulling of a square matrix; no unitarity check. */
 export function meshRaw(u: CMat, mesh: MeshKind): RawMesh {
   if (u.rows !== u.cols) throw new RangeError(`a unitary mesh needs a square matrix, got ${u.rows}×${u.cols}`);
+  assertFinite(u);
   if (mesh === "clements") return clementsRaw(u.re, u.im, u.rows);
   if (mesh === "reck") return reckRaw(u.re, u.im, u.rows);
   throw new RangeError(`unknown mesh "${String(mesh)}" (expected clements or reck)`);
@@ -66,6 +75,7 @@ export function decomposeMatrix(w: CMat, opts: DecomposeOptions): PhaseStage {
   const m = w.rows;
   const n = w.cols;
   if (m === 0 || n === 0) throw new RangeError(`cannot decompose an empty ${m}×${n} matrix`);
+  assertFinite(w);
   const modes = Math.max(m, n);
   const k = Math.min(m, n);
   const { u, s, v } = svd(w);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type CMat, identity, matmul, maxAbsDiff, zeros } from "../../compiler/linalg/cmat.ts";
 import { haarOrthogonal, haarUnitary } from "../../compiler/linalg/haar.ts";
 import { createRng } from "../../compiler/linalg/rng.ts";
-import { NotUnitaryError, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
+import { NotUnitaryError, decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { MziElement, PhaseStage } from "../../netlist/ir.ts";
 import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/phase-table.ts";
@@ -136,6 +136,10 @@ describe("input checks", () => {
     expect(() => decomposeUnitary(a, { mesh: "clements" })).toThrow(NotUnitaryError);
     expect(() => decomposeUnitary(a, { mesh: "reck" })).toThrow(/not unitary/);
     expect(() => decomposeUnitary(zeros(2, 3), { mesh: "clements" })).toThrow(/square/);
+    const nan = identity(2);
+    nan.im[3] = Number.NaN;
+    expect(() => decomposeUnitary(nan, { mesh: "reck" })).toThrow(/entry \(1, 1\) is not finite/);
+    expect(() => decomposeMatrix(nan, { mesh: "reck" })).toThrow(/not finite/);
   });
   it("the unitarity certificate is sharp: a 1e-7 perturbation is caught at tolerance 1e-9", () => {
     const u = haarUnitary(10, createRng(2));
