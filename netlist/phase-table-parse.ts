@@ -100,7 +100,10 @@ function checkElement(c: Checker, v: unknown, path: string, i: number, modes: nu
   const two = kind === "mzi" || kind === "coupler";
   const ms = c.arr(e.modes, `${path}.modes`, two ? 2 : 1);
   const m0 = c.int(ms[0], `${path}.modes[0]`, 0, modes - 1);
-  if (two && c.int(ms[1], `${path}.modes[1]`, 0, modes - 1) !== m0 + 1) c.fail(`${path}.modes`, `expected adjacent modes [m, m+1], got [${ms.join(", ")}]`);
+  // MZIs sit on adjacent modes (a mesh cell); fixed couplers of fan-out/fan-in trees may join any a < b.
+  const m1 = two ? c.int(ms[1], `${path}.modes[1]`, 0, modes - 1) : 0;
+  if (kind === "mzi" && m1 !== m0 + 1) c.fail(`${path}.modes`, `expected adjacent modes [m, m+1], got [${ms.join(", ")}]`);
+  if (kind === "coupler" && !(m1 > m0)) c.fail(`${path}.modes`, `expected modes [a, b] with a < b, got [${ms.join(", ")}]`);
   if (kind !== "coupler") c.num(e.phi, `${path}.phi`);
   if (kind === "mzi" || kind === "attenuator") c.num(e.theta, `${path}.theta`);
   if (kind === "attenuator") c.complex(e.sigma, `${path}.sigma`);

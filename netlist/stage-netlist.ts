@@ -80,11 +80,13 @@ export function stageNetlist(stage: PhaseStage): Netlist {
       feed(m, `${p},o1`);
       cur[m] = `${p},o2`;
     } else {
+      // A fixed coupler may join non-adjacent modes (fan-out/fan-in trees): routing, not a mesh cell.
+      const b = el.modes[1]!;
       add(p, { component: "coupler", settings: { coupling: clean(el.coupling) } }, x0, -(m + 0.5) * PITCH_Y);
       feed(m, `${p},o2`);
-      feed(m + 1, `${p},o1`);
+      feed(b, `${p},o1`);
       cur[m] = `${p},o3`;
-      cur[m + 1] = `${p},o4`;
+      cur[b] = `${p},o4`;
     }
   }
   const lastCol = order.reduce((c, e) => Math.max(c, e.column), -1) + 1;
@@ -122,7 +124,10 @@ function checkModes(stage: PhaseStage, el: LinearElement): void {
   if (!Number.isInteger(m) || m < 0 || m + width > stage.modes) {
     throw new Error(`stage "${stage.name}", element ${el.index} (${el.kind}): modes ${JSON.stringify(el.modes)} outside 0..${stage.modes - 1}`);
   }
-  if (width === 2 && el.modes[1] !== m + 1) {
-    throw new Error(`stage "${stage.name}", element ${el.index}: a 2×2 element must act on adjacent modes (m, m+1), got ${JSON.stringify(el.modes)}`);
+  if (width === 2 && el.kind === "mzi" && el.modes[1] !== m + 1) {
+    throw new Error(`stage "${stage.name}", element ${el.index}: an MZI must act on adjacent modes (m, m+1), got ${JSON.stringify(el.modes)}`);
+  }
+  if (width === 2 && el.kind === "coupler" && !(Number.isInteger(el.modes[1]) && el.modes[1]! > m && el.modes[1]! < stage.modes)) {
+    throw new Error(`stage "${stage.name}", element ${el.index}: a coupler needs modes [a, b] with a < b < ${stage.modes}, got ${JSON.stringify(el.modes)}`);
   }
 }

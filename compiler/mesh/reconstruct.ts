@@ -11,7 +11,9 @@ function applyElement(x: CMat, e: LinearElement): void {
     const [[a, b], [c, d]] = e.matrix;
     const p0 = e.modes[0] * n;
     const p1 = e.modes[1] * n;
-    if (e.modes[1] !== e.modes[0] + 1) throw new RangeError(`element ${e.index}: modes must be adjacent (m, m+1)`);
+    if (e.kind === "mzi" ? e.modes[1] !== e.modes[0] + 1 : !(e.modes[1] > e.modes[0])) {
+      throw new RangeError(`element ${e.index}: an MZI needs adjacent modes (m, m+1), a coupler modes a < b`);
+    }
     for (let j = 0; j < n; j++) {
       const xr = re[p0 + j], xi = im[p0 + j];
       const yr = re[p1 + j], yi = im[p1 + j];

@@ -1,0 +1,79 @@
+// The training set of one aggregation unit: every digit-sum vector of the reduced input space
+// (or a stratified sample plus edge cases where the space is too large), with golden output digits.
+import type { Rounding } from "../../dsl/spec.ts";
+import { digitCount, roundedDivide, toDigits } from "./golden.ts";
+
+/** What one unit computes: N inputs of `inDigits` base-L digits → the average with `outDigits` digits. */
+export interface UnitFunction {
+  workers: number;
+  levels: number;
+  /** Digits per input value. */
+  inDigits: number;
+  /** Digits per output value. */
+  outDigits: number;
+  /** Offset subtracted from each input code before averaging (2^(b−1) for signed values, 0 for partial sums). */
+  inputOffset: number;
+  /** Offset added to the rounded result to form the output code. */
+  outputOffset: number;
+  /** Output = R((Σ v_i − workers · inputOffset) / divisor) + outputOffset. */
+  divisor: number;
+  rounding: Rounding;
+}
+
+/** The flat aggregator: b-bit codes in, b-bit quantized average out. */
+export function flatUnit(workers: number, precision: number, levels: number, rounding: Rounding): UnitFunction {
+  const d = digitCount({ precision, levels });
+  const half = 2 ** (precision - 1);
+  return { workers, levels, inDigits: d, outDigits: d, inputOffset: half, outputOffset: half, divisor: workers, rounding };
+}
+
+/** Evaluate a unit on digit sums S (length inDigits). */
+export function unitOutput(u: UnitFunction, sums: ArrayLike<number>): number {
+  let total = 0;
+  for (let k = u.inDigits - 1; k >= 0; k--) total = total * u.levels + sums[k];
+  return roundedDivide(total - u.workers * u.inputOffset, u.divisor, u.rounding) + u.outputOffset;
+}
+
+export interface Dataset {
+  cases: number;
+  /** Digit sums, cases × inDigits (integers 0..(L−1)·N). */
+  sums: Int32Array;
+  /** Golden output digits, cases × outDigits. */
+  targets: Int32Array;
+  inDigits: number;
+  outDigits: number;
+  /** True when every point of the reduced space is present. */
+  exhaustive: boolean;
+}
+
+/** Size of the reduced (digit-sum) input space: ((L−1)N + 1)^inDigits. */
+export function reducedSpaceSize(u: UnitFunction): number {
+  return ((u.levels - 1) * u.workers + 1) ** u.inDigits;
+}
+
+function fill(u: UnitFunction, sums: Int32Array, cases: number): Int32Array {
+  const targets = new Int32Array(cases * u.outDigits);
+  const fmt = { precision: u.outDigits * Math.log2(u.levels), levels: u.levels };
+  const row = new Int32Array(u.outDigits);
+  for (let c = 0; c < cases; c++) {
+    const code = unitOutput(u, sums.subarray(c * u.inDigits, (c + 1) * u.inDigits));
+    toDigits(code, fmt, row);
+    targets.set(row, c * u.outDigits);
+  }
+  return targets;
+}
+
+/** Every digit-sum vector, in mixed-radix order (digit 0 fastest). */
+export function exhaustiveDataset(u: UnitFunction): Dataset {
+  const radix = (u.levels - 1) * u.workers + 1;
+  const cases = reducedSpaceSize(u);
+  const sums = new Int32Array(cases * u.inDigits);
+  for (let c = 0; c < cases; c++) {
+    let v = c;
+    for (let k = 0; k < u.inDigits; k++) {
+      sums[c * u.inDigits + k] = v % radix;
+      v = Math.floor(v / radix);
+    }
+  }
+  return { cases, sums, targets: fill(u, sums, cases), inDigits: u.inDigits, outDigits: u.outDigits, exhaustive: true };
+}
