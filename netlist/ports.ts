@@ -45,6 +45,13 @@ export function pinOrder(spec: PortSpec): string[] {
   return [...spec.inputs, ...spec.outputs, ...spec.both];
 }
 
+/** SPICE pin order: o-numbered cells in numeric order (o1 o2 o3 o4, as SiEPIC lists numbered pins), else pinOrder. */
+export function spicePinOrder(spec: PortSpec): string[] {
+  const pins = pinOrder(spec);
+  if (!pins.every((p) => /^o\d+$/.test(p))) return pins;
+  return [...pins].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
 export function directionOf(spec: PortSpec, port: string): Direction | undefined {
   if (spec.inputs.includes(port)) return "in";
   if (spec.outputs.includes(port)) return "out";

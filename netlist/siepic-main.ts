@@ -33,7 +33,7 @@ export function writeLsf(circuit: Circuit, mainFile: string): string {
   const lines = [
     "# Lumerical INTERCONNECT start-up script written by optinc (SiEPIC-Tools layout).",
     "# The optinc ideal models (library optinc/ideal) must be provided as compact models;",
-    "# export with --phases length to get EBeam cells for couplers and phase arms.",
+    "# `optinc export <dir> --format spi --length-phases` writes EBeam cells for couplers and phase arms.",
     "switchtolayout;",
     "deleteall;",
     `importnetlist('${mainFile}');`,

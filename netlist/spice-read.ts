@@ -5,7 +5,7 @@
 import { TWO_PI } from "../compiler/mesh/mzi.ts";
 import type { Circuit, Netlist, SettingValue } from "./ir.ts";
 import { NetlistReadError } from "./errors.ts";
-import { directionOf, pinOrder } from "./ports.ts";
+import { directionOf, spicePinOrder } from "./ports.ts";
 import { instancePorts, type SubcircuitLookup } from "./propagate.ts";
 import {
   DEFAULT_LENGTH_ENCODING,
@@ -135,7 +135,7 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
     } catch (e) {
       return fail("SPI_INSTANCE", ln, 2, (e as Error).message, "check the component's settings");
     }
-    const pins = pinOrder(spec);
+    const pins = spicePinOrder(spec);
     if (pins.length !== nets.length) fail("SPI_PINS", ln, nets[0]?.col ?? 2, `${head} (${component}) needs ${pins.length} nets, got ${nets.length}`, `list nets in pin order ${pins.join(" ")}`);
     if (cur.nl.instances[head]) fail("SPI_DUP", ln, 2, `duplicate component name "${head}"`, "component names must be unique within a subcircuit");
     cur.nl.instances[head] = inst;

@@ -6,7 +6,7 @@
 import { wrapPhase, TWO_PI } from "../compiler/mesh/mzi.ts";
 import type { Circuit, Netlist, SettingValue } from "./ir.ts";
 import { num } from "./models.ts";
-import { directionOf, pinOrder } from "./ports.ts";
+import { directionOf, spicePinOrder } from "./ports.ts";
 import { instancePorts, netlistPortSpec, type SubcircuitLookup } from "./propagate.ts";
 import {
   DEFAULT_LENGTH_ENCODING,
@@ -68,7 +68,7 @@ export function writeSpice(circuit: Circuit, opts: SpiceOptions = {}): string {
   const lines: string[] = [
     `* Spice output from optinc 0.1.0 (SiEPIC-Tools / Lumerical INTERCONNECT dialect).`,
     `* Convention ${String(circuit.info.convention ?? "MZ-in")}: coupler [[t, i k], [i k, t]], t = sqrt(1 - coupling), k = sqrt(coupling).`,
-    `* Pins: 2x2 cells o1 o2 o3 o4 (o2 -> o3 = top mode m, o1 -> o4 = mode m+1); two-ports o1 o2; blocks in<k>... out<k>... (k = mode, 0 = top).`,
+    `* Pins in numeric order: 2x2 cells o1 o2 o3 o4 (o2 -> o3 = top mode m, o1 -> o4 = mode m+1); two-ports o1 o2; blocks in<k>... out<k>... (k = mode, 0 = top).`,
     lengthMode
       ? `* Phases: EBeam waveguide length L = ${spiceNumber(enc.baseLengthUm)}u + phi*lambda/(2*pi*n_eff), n_eff = ${spiceNumber(enc.neff)}, lambda = ${spiceNumber(enc.wavelength)} m.`
       : `* Phases: phi=<radians> on every "${SPICE_MODEL.phase}" line (e^{i phi}); loss_db in dB.`,
@@ -83,7 +83,7 @@ export function writeSpice(circuit: Circuit, opts: SpiceOptions = {}): string {
     const nets = assignNets(nl, io, lookup);
     for (const [iname, inst] of Object.entries(nl.instances)) {
       const spec = instancePorts(iname, inst, lookup);
-      const pins = pinOrder(spec).map((p) => nets.get(`${iname},${p}`)!);
+      const pins = spicePinOrder(spec).map((p) => nets.get(`${iname},${p}`)!);
       const params: string[] = [];
       let model: string;
       const settings: Record<string, SettingValue> = { ...inst.settings };
@@ -155,7 +155,7 @@ function assignNets(nl: Netlist, io: Map<string, string>, lookup: SubcircuitLook
   let next = 0;
   for (const [iname, inst] of Object.entries(nl.instances)) {
     const spec = instancePorts(iname, inst, lookup);
-    for (const p of pinOrder(spec)) {
+    for (const p of spicePinOrder(spec)) {
       const ref = `${iname},${p}`;
       if (nets.has(ref)) continue;
       const net = `N$${next++}`;
