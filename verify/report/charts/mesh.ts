@@ -11,17 +11,21 @@ function columnsOf(stage: PhaseStage): number {
   return stage.elements.reduce((m, e) => Math.max(m, e.column + 1), 0);
 }
 
-function elementShape(e: LinearElement, x: number, cw: number, rowY: (m: number) => number, rh: number): string {
+/** Hover titles only on small stages: they would double the page size of a 64-mode mesh. */
+const MAX_TITLED_ELEMENTS = 600;
+
+function elementShape(e: LinearElement, x: number, cw: number, rowY: (m: number) => number, rh: number, titled: boolean): string {
   const top = rowY(e.modes[0]);
+  const t = (s: string) => (titled ? `<title>${s}</title>` : "");
   switch (e.kind) {
     case "mzi":
-      return el("rect", { x: x + cw * 0.1, y: top - rh * 0.35, width: cw * 0.8, height: rh * 1.7, rx: Math.min(3, cw * 0.15), fill: phaseColor(e.theta), class: "mzi" }, `<title>MZI ${e.index}: θ=${e.theta.toFixed(3)} φ=${e.phi.toFixed(3)}</title>`);
+      return el("rect", { x: x + cw * 0.1, y: top - rh * 0.35, width: cw * 0.8, height: rh * 1.7, rx: Math.min(3, cw * 0.15), fill: phaseColor(e.theta), class: "mzi" }, t(`MZI ${e.index}: θ=${e.theta.toFixed(3)} φ=${e.phi.toFixed(3)}`));
     case "attenuator":
-      return el("rect", { x: x + cw * 0.25, y: top - rh * 0.35, width: cw * 0.5, height: rh * 0.7, fill: phaseColor(e.theta), class: "atten" }, `<title>attenuator ${e.index}: |σ|=${Math.hypot(e.sigma[0], e.sigma[1]).toFixed(3)}</title>`);
+      return el("rect", { x: x + cw * 0.25, y: top - rh * 0.35, width: cw * 0.5, height: rh * 0.7, fill: phaseColor(e.theta), class: "atten" }, t(`attenuator ${e.index}: |σ|=${Math.hypot(e.sigma[0], e.sigma[1]).toFixed(3)}`));
     case "phase":
       return el("circle", { cx: x + cw / 2, cy: top, r: Math.max(1.2, Math.min(cw, rh) * 0.25), fill: phaseColor(e.phi), class: "phase" });
     case "coupler":
-      return el("rect", { x: x + cw * 0.2, y: top - rh * 0.2, width: cw * 0.6, height: rh * 1.4, fill: "#9aa0a6", class: "coupler" }, `<title>coupler ${e.index}: κ²=${e.coupling.toFixed(3)}</title>`);
+      return el("rect", { x: x + cw * 0.2, y: top - rh * 0.2, width: cw * 0.6, height: rh * 1.4, fill: "#9aa0a6", class: "coupler" }, t(`coupler ${e.index}: κ²=${e.coupling.toFixed(3)}`));
   }
 }
 
@@ -42,7 +46,8 @@ export function meshDiagram(stage: PhaseStage): string {
     if (m % labelEvery === 0) parts.push(el("text", { x: left - 10, y: rowY(m) + 3.5, class: "tick", "text-anchor": "end" }, String(m)));
   }
   const sorted = [...stage.elements].sort((a, b) => a.column - b.column || a.modes[0] - b.modes[0]);
-  for (const e of sorted) parts.push(elementShape(e, left + e.column * cw, cw, rowY, rh));
+  const titled = stage.elements.length <= MAX_TITLED_ELEMENTS;
+  for (const e of sorted) parts.push(elementShape(e, left + e.column * cw, cw, rowY, rh, titled));
   parts.push("</svg>");
   return parts.join("");
 }
