@@ -1,6 +1,6 @@
 // optinc verify <output-dir | netlist.json>: the CI gate. Simulates the emitted circuit over the
 // reduced input space against the golden average, with optional Monte-Carlo non-idealities.
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { loadCircuit, VerifyInputError } from "../../verify/circuit/load.ts";
@@ -104,7 +104,9 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
           unit: unitFromInfo(info),
           preprocess: loaded.preprocess ?? detectedPreprocess,
         });
-        const sources = { netlist: loaded.netlistPath, report: loaded.reportPath };
+        // Paths relative to the working directory keep the output identical across checkouts.
+        const rel = (p: string) => relative(io.cwd, p) || p;
+        const sources = { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null };
         if (json) io.stdout.write(JSON.stringify(verifyJson(result, sources), null, 2) + "\n");
         else if (!g.quiet || !result.pass) io.stdout.write(formatVerify(result, sources));
         ctx.setExit(result.pass ? EXIT.ok : EXIT.failure);
