@@ -18,6 +18,8 @@ export function meshElements(raw: RawMesh, indexBase = 0, columnBase = 0): MeshE
   const col = asapColumns(raw.n, raw.top, width, raw.count);
   const order = columnOrder(col, raw.top, raw.count);
   const elements: MziElement[] = [];
+  // One frozen [m, m+1] per mode, shared by all MZIs on it: fewer objects for the GC.
+  const modePairs = Array.from({ length: Math.max(0, raw.n - 1) }, (_, m) => Object.freeze([m, m + 1]) as [number, number]);
   let depth = 0;
   for (let t = 0; t < raw.count; t++) {
     const i = order[t];
@@ -29,7 +31,7 @@ export function meshElements(raw: RawMesh, indexBase = 0, columnBase = 0): MeshE
       kind: "mzi",
       index: indexBase + t,
       column: columnBase + col[i],
-      modes: [m, m + 1],
+      modes: modePairs[m],
       theta,
       phi,
       matrix: mziMatrixFast(theta, phi),
