@@ -72,7 +72,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--seed <s>", "seed of the Monte-Carlo trials (default: spec training seed, else 1)", integer("--seed", 0, 2 ** 31 - 1))
     .option("--min-exact <f>", "least exact-match fraction per run", fraction("--min-exact"), 1)
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
-    .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 1, 10_000_000), 200_000)
+    .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
     .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
     .option("--json", "print one JSON document on stdout")
     .addHelpText("after", "\nExit status: 0 thresholds hold, 1 a threshold failed (or the files are invalid), 2 usage.\n")

@@ -6,8 +6,10 @@
 //   the reduced input space (N(L−1)+1)^D exactly: the golden average depends on the worker
 //   values only through the S_k (compiler/onn/golden.ts). The units of each S_k are dealt to
 //   the workers starting at a rotating worker, so every input port carries light in some case.
-// - "sampled": when even the digit-sum space is too large, a seeded uniform sample of it.
-import { createRng } from "../train/rng.ts";
+// - "stratified": when even the digit-sum space is too large, a seeded sample of it stratified
+//   per digit: every value of every S_k appears equally often (±1), like a Latin hypercube,
+//   and the two corners (all sums 0, all sums maximal) are always included.
+import { createRng, shuffleInPlace } from "../train/rng.ts";
 
 export interface SourceFormat {
   workers: number;
@@ -15,7 +17,7 @@ export interface SourceFormat {
   levels: number;
 }
 
-export type CaseMode = "full" | "digit-sum" | "sampled";
+export type CaseMode = "full" | "digit-sum" | "stratified";
 
 export interface CaseSet {
   mode: CaseMode;
@@ -47,13 +49,19 @@ function deal(sum: number, f: SourceFormat, start: number, k: number, row: Int32
   }
 }
 
+function fromSums(sums: ArrayLike<number>, rotate: number, f: SourceFormat, out: Int32Array, at: number): void {
+  for (let k = 0; k < f.digits; k++) deal(sums[k]!, f, (rotate + k) % f.workers, k, out, at);
+}
+
 function fromSumIndex(index: number, f: SourceFormat, out: Int32Array, at: number): void {
   const base = f.workers * (f.levels - 1) + 1;
+  const sums = new Int32Array(f.digits);
   let rest = index;
   for (let k = 0; k < f.digits; k++) {
-    deal(rest % base, f, (index + k) % f.workers, k, out, at);
+    sums[k] = rest % base;
     rest = Math.floor(rest / base);
   }
+  fromSums(sums, index, f, out, at);
 }
 
 export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCases: number; seed: number }): CaseSet {
@@ -78,8 +86,21 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
     const of = opts.preprocess ? "" : ` (of ${f.levels}^${width} worker vectors)`;
     return { mode: "digit-sum", digits, cases: sums, spaceSize: opts.preprocess ? sums : full, description: `${space}, one worker vector per combination${of}` };
   }
+  const n = Math.max(2, opts.maxCases);
+  const base = f.workers * (f.levels - 1) + 1;
   const rng = createRng(opts.seed);
-  const digits = new Int32Array(opts.maxCases * width);
-  for (let c = 0; c < opts.maxCases; c++) fromSumIndex(Math.floor(rng.next() * sums), f, digits, c * width);
-  return { mode: "sampled", digits, cases: opts.maxCases, spaceSize: opts.preprocess ? sums : full, description: `${opts.maxCases} seeded samples of the ${space}` };
+  const columns = Array.from({ length: f.digits }, () => {
+    const col = Int32Array.from({ length: n - 2 }, (_, i) => i % base);
+    shuffleInPlace(col, rng);
+    return col;
+  });
+  const digits = new Int32Array(n * width);
+  const row = new Int32Array(f.digits);
+  fromSums(row, 0, f, digits, 0);
+  fromSums(row.fill(base - 1), 0, f, digits, width);
+  for (let c = 2; c < n; c++) {
+    for (let k = 0; k < f.digits; k++) row[k] = columns[k]![c - 2]!;
+    fromSums(row, c, f, digits, c * width);
+  }
+  return { mode: "stratified", digits, cases: n, spaceSize: opts.preprocess ? sums : full, description: `${n} cases stratified per digit over the ${space} (seed ${opts.seed})` };
 }

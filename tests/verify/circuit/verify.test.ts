@@ -42,12 +42,22 @@ describe("case enumeration", () => {
     expect(ports.size).toBe(8);
   });
 
-  it("enumerates the full space when small and samples when too large", () => {
+  it("enumerates the full space when small and stratifies when too large", () => {
     expect(buildCases({ workers: 2, digits: 2, levels: 2 }, { preprocess: false, maxCases: 100, seed: 1 }).cases).toBe(16);
-    const s = buildCases({ workers: 4, digits: 4, levels: 4 }, { preprocess: true, maxCases: 500, seed: 3 });
-    expect(s.mode).toBe("sampled");
-    expect(s.cases).toBe(500);
+    const s = buildCases({ workers: 4, digits: 4, levels: 4 }, { preprocess: true, maxCases: 13 * 40 + 2, seed: 3 });
+    expect(s.mode).toBe("stratified");
+    expect(s.cases).toBe(13 * 40 + 2);
     expect(s.spaceSize).toBe(28561);
+    // Every value of every digit sum appears equally often (plus the two corners).
+    for (let k = 0; k < 4; k++) {
+      const counts = new Array(13).fill(0);
+      for (let c = 0; c < s.cases; c++) {
+        let sum = 0;
+        for (let w = 0; w < 4; w++) sum += s.digits[c * 16 + w * 4 + k]!;
+        counts[sum]++;
+      }
+      expect(counts).toEqual(counts.map((_, v) => 40 + (v === 0 || v === 12 ? 1 : 0)));
+    }
   });
 });
 
