@@ -5,6 +5,8 @@
 import type { Circuit, Instance, Netlist, SettingValue } from "./ir.ts";
 import { lineCol, NetlistReadError } from "./errors.ts";
 import { getModel } from "./models.ts";
+import { directionOf, splitRef } from "./ports.ts";
+import { instancePorts } from "./propagate.ts";
 
 export const NETLIST_FORMAT = "optinc.netlist/1";
 
@@ -94,7 +96,48 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
     netlists[name] = nl;
   }
   if (!netlists[doc.top as string]) fail(["top"], `no netlist named ${JSON.stringify(doc.top)}`, "top must name one of netlists");
+  checkReferences(netlists, fail);
   return { name: doc.name as string, top: doc.top as string, netlists, info: info as Record<string, SettingValue> };
+}
+
+/** Every component resolves and every "instance,port" names an existing port. */
+function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[], what: string, fix: string) => never): void {
+  const lookup = (c: string): Netlist | undefined => (Object.prototype.hasOwnProperty.call(netlists, c) ? netlists[c] : undefined);
+  // First pass: names only, so a broken sub-circuit is reported where it is broken.
+  for (const [name, nl] of Object.entries(netlists)) {
+    const refs: [string, string, string][] = [
+      ...Object.entries(nl.connections).flatMap(([a, b]): [string, string, string][] => [["connections", a, a], ["connections", a, b]]),
+      ...Object.entries(nl.ports).map(([k, r]): [string, string, string] => ["ports", k, r]),
+    ];
+    for (const [section, key, ref] of refs) {
+      if (!nl.instances[splitRef(ref)[0]]) fail(["netlists", name, section, key], `"${ref}" names no instance of ${name}`, "refer to an instance of the same netlist");
+    }
+  }
+  for (const [name, nl] of Object.entries(netlists)) {
+    const p = ["netlists", name];
+    for (const [iname, inst] of Object.entries(nl.instances)) {
+      if (!getModel(inst.component) && !lookup(inst.component)) {
+        fail([...p, "instances", iname, "component"], `unknown component "${inst.component}"`, "use a primitive model (see \"models\") or the name of a netlist in this file");
+      }
+    }
+    const check = (section: "connections" | "ports", key: string, ref: string): void => {
+      const [iname, port] = splitRef(ref);
+      const inst = nl.instances[iname];
+      if (!inst) fail([...p, section, key], `"${ref}" names no instance of ${name}`, "refer to an instance of the same netlist");
+      let spec;
+      try {
+        spec = instancePorts(iname, inst, lookup);
+      } catch (e) {
+        return fail([...p, "instances", iname], (e as Error).message, "fix the instance settings");
+      }
+      if (!directionOf(spec, port)) fail([...p, section, key], `${inst.component} has no port "${port}"`, `ports: ${[...spec.inputs, ...spec.outputs, ...spec.both].join(", ")}`);
+    };
+    for (const [a, b] of Object.entries(nl.connections)) {
+      check("connections", a, a);
+      check("connections", a, b);
+    }
+    for (const [k, ref] of Object.entries(nl.ports)) check("ports", k, ref);
+  }
 }
 
 function isSetting(v: unknown): v is SettingValue {

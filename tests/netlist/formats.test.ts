@@ -163,3 +163,15 @@ describe("artifacts", () => {
     expect([...emitCircuit(c, "onn", {}, ["yaml"]).keys()]).toEqual(["onn.pic.yml"]);
   });
 });
+
+describe("netlist.json semantic checks", () => {
+  it("unknown components and dangling port references are reported at their location", () => {
+    const text = emitArtifacts(cases[0][1], "m").get("m.netlist.json")!;
+    const badComp = text.replace('"component":"coupler"', '"component":"kettle"');
+    expect(() => readNetlistJson(badComp, "m.netlist.json")).toThrow(/^m\.netlist\.json:\d+:\d+: error\[NETLIST_SHAPE\].*unknown component "kettle"/);
+    const badPort = text.replace('"e0_bsA,o3": "e0_theta,o1"', '"e0_bsA,o3": "e0_theta,o7"');
+    expect(() => readNetlistJson(badPort, "m.netlist.json")).toThrow(/has no port "o7"/);
+    const badInst = text.replace('"in0": "e0_phi,o1"', '"in0": "ghost,o1"');
+    expect(() => readNetlistJson(badInst, "m.netlist.json")).toThrow(/names no instance/);
+  });
+});
