@@ -92,7 +92,7 @@ function stageRows(step: number, st: PhaseStage): Row[] {
 export function phaseTableToCsv(table: PhaseTable): string {
   const rows: Row[] = [];
   table.pipeline.forEach((s, i) => {
-    if (isStage(s)) rows.push(...stageRows(i, s));
+    if (isStage(s)) for (const r of stageRows(i, s)) rows.push(r); // no spread: large meshes overflow the stack
     else rows.push({ step: i, stage: s.name, role: s.role, kind: s.role, params: params(s as unknown as Record<string, unknown>, ["name", "role"]) });
   });
   const lines = [CSV_COLUMNS.join(",")];

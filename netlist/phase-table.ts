@@ -40,41 +40,95 @@ function orderedKeys(obj: Record<string, unknown>, order: string[]): string[] {
   return [...known, ...rest];
 }
 
-function num(x: number, path: string): string {
-  if (!Number.isFinite(x)) throw new RangeError(`phase table: ${path} is ${x}; only finite numbers can be written`);
+class NonFinite extends Error {}
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) throw new NonFinite();
   return JSON.stringify(x);
 }
 
-/** Compact canonical JSON of a value (objects by `order`, nested objects sorted). */
-function compact(v: unknown, path: string, order?: string[]): string {
-  if (typeof v === "number") return num(v, path);
+/** Compact canonical JSON of a value (objects by `order`, dac objects by the dac order, others sorted). */
+function compact(v: unknown, order?: string[], key?: string): string {
+  if (typeof v === "number") return num(v);
   if (v === null || typeof v !== "object") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((x, i) => compact(x, `${path}[${i}]`)).join(",")}]`;
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) out += (i ? "," : "") + compact(v[i]);
+    return out + "]";
+  }
   const o = v as Record<string, unknown>;
-  const keys = orderedKeys(o, order ?? (path.endsWith("dac") || path.endsWith("outputDac") ? KEY_ORDER.dac : []));
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${compact(o[k], `${path}.${k}`)}`).join(",")}}`;
+  const keys = orderedKeys(o, order ?? (key === "dac" || key === "outputDac" ? KEY_ORDER.dac : []));
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) out += `${i ? "," : ""}${JSON.stringify(keys[i])}:${compact(o[keys[i]], undefined, keys[i])}`;
+  return out + "}";
 }
 
-function stepJson(step: PipelineStep, path: string, ind: string): string {
+// Native JSON.stringify with a key allowlist writes keys in the list's order (nested
+// objects too), which is our canonical order; "bits" never occurs at element level, so
+// listing it first among the dac keys orders dac objects as {bits, theta, phi}.
+const ELEMENT_ALLOWLIST = ["index", "column", "kind", "modes", "bits", "theta", "phi", "sigma", "coupling", "dac", "matrix"];
+const ELEMENT_KEYS = new Set(KEY_ORDER.element);
+const DAC_KEYS = new Set(["bits", "theta", "phi"]);
+
+/** One element on one line; fast native path for the known shape, generic otherwise. */
+function elementJson(e: Record<string, unknown>): string {
+  const dac = e.dac as Record<string, unknown> | undefined;
+  const known = Object.keys(e).every((k) => ELEMENT_KEYS.has(k)) && (dac === undefined || Object.keys(dac).every((k) => DAC_KEYS.has(k)));
+  if (!known) return compact(e, KEY_ORDER.element);
+  const text = JSON.stringify(e, ELEMENT_ALLOWLIST);
+  // Non-finite numbers become null in JSON.stringify; the schema has no nulls.
+  if (text.includes("null")) throw new NonFinite();
+  return text;
+}
+
+/** Path of the first non-finite number (only computed when writing failed). */
+function findNonFinite(v: unknown, path: string): string | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? undefined : path;
+  if (v === null || typeof v !== "object") return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = findNonFinite(v[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const p = findNonFinite(x, path ? `${path}.${k}` : k);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function stepJson(step: PipelineStep, ind: string): string {
   const o = step as unknown as Record<string, unknown>;
   const lines = orderedKeys(o, KEY_ORDER.step).map((k) => {
-    const p = `${path}.${k}`;
     if (k === "elements" && Array.isArray(o[k])) {
       const els = o[k] as Record<string, unknown>[];
       if (els.length === 0) return `${ind}  "elements": []`;
-      const body = els.map((e, i) => `${ind}    ${compact(e, `${p}[${i}]`, KEY_ORDER.element)}`).join(",\n");
+      const body = els.map((e) => `${ind}    ${elementJson(e)}`).join(",\n");
       return `${ind}  "elements": [\n${body}\n${ind}  ]`;
     }
-    return `${ind}  ${JSON.stringify(k)}: ${compact(o[k], p)}`;
+    return `${ind}  ${JSON.stringify(k)}: ${compact(o[k], undefined, k)}`;
   });
   return `${ind}{\n${lines.join(",\n")}\n${ind}}`;
 }
 
 /** Canonical `*.phases.json` text (ends with a newline). */
 export function phaseTableToJson(table: PhaseTable): string {
+  try {
+    return writeJson(table);
+  } catch (e) {
+    if (!(e instanceof NonFinite)) throw e;
+    const path = findNonFinite(table, "") ?? "(unknown)";
+    const value = path.split(/\.|\[|\]/).filter(Boolean).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], table);
+    throw new RangeError(`phase table: ${path} is ${String(value)}; only finite numbers can be written`);
+  }
+}
+
+function writeJson(table: PhaseTable): string {
   const conv = table.convention as unknown as Record<string, unknown>;
-  const convLines = orderedKeys(conv, KEY_ORDER.convention).map((k) => `    ${JSON.stringify(k)}: ${compact(conv[k], `convention.${k}`)}`);
-  const steps = table.pipeline.map((s, i) => stepJson(s, `pipeline[${i}]`, "    "));
+  const convLines = orderedKeys(conv, KEY_ORDER.convention).map((k) => `    ${JSON.stringify(k)}: ${compact(conv[k])}`);
+  const steps = table.pipeline.map((s) => stepJson(s, "    "));
   return [
     "{",
     `  "format": ${JSON.stringify(table.format)},`,

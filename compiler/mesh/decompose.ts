@@ -92,7 +92,7 @@ export function decomposeMatrix(w: CMat, opts: DecomposeOptions): PhaseStage {
     elements.push(attenuatorElement(elements.length, vMesh.depth, i, theta, phi));
   }
   const uMesh = meshElements(uRaw, elements.length, vMesh.depth + 1);
-  elements.push(...uMesh.elements);
+  for (const e of uMesh.elements) elements.push(e); // no spread: 10⁵ arguments overflow the stack
   const outputPhases = new Array<number>(modes).fill(0);
   for (let i = 0; i < m; i++) outputPhases[i] = uRaw.outputPhases[i];
   return {

@@ -56,6 +56,9 @@ describe("phase table JSON", () => {
     const t = sampleTable();
     (t.pipeline[1] as { gain: number }).gain = Number.NaN;
     expect(() => phaseTableToJson(t)).toThrow(/pipeline\[1\]\.gain is NaN/);
+    const t2 = sampleTable();
+    (t2.pipeline[3] as { elements: { theta: number }[] }).elements[2].theta = Number.POSITIVE_INFINITY;
+    expect(() => phaseTableToJson(t2)).toThrow(/pipeline\[3\]\.elements\[2\]\.theta is Infinity/);
   });
   it("reports invalid JSON at line:col and structural problems by path", () => {
     const good = phaseTableToJson(sampleTable());
@@ -79,6 +82,13 @@ describe("phase table JSON", () => {
 });
 
 describe("phase table CSV", () => {
+  it("handles stages with hundreds of thousands of elements (no argument-spread limits)", () => {
+    const elements = Array.from({ length: 200_000 }, (_, i) => ({ kind: "phase" as const, index: i, column: i, modes: [0] as [number], phi: 0, matrix: [[[1, 0]]] as [[[number, number]]] }));
+    const stage = { name: "big", role: "unitary" as const, mesh: "none", modes: 1, inputs: 1, outputs: 1, gain: 1, elements, outputPhases: [0], convention: "MZ-in" as const };
+    const csv = phaseTableToCsv(buildPhaseTable([stage]));
+    expect(csv.split("\n").length).toBe(1 + 1 + 200_000 + 1 + 1 + 1);
+  });
+
   it("has the documented header and one row per element / output phase / gain / step", () => {
     const t = sampleTable();
     const lines = phaseTableToCsv(t).trimEnd().split("\n");
