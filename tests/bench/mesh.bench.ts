@@ -2,11 +2,11 @@
 // with their explicit 2×2 matrices) and the nulling alone, against one complex N×N matmul
 // timed in the same process, plus the reconstruction error of the emitted stage.
 import { loadavg } from "node:os";
-import { matmul, maxAbsDiff } from "../../compiler/linalg/cmat.ts";
-import { haarUnitary } from "../../compiler/linalg/haar.ts";
+import { frobenius, matmul, maxAbsDiff, sub } from "../../compiler/linalg/cmat.ts";
+import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
 import { createRng } from "../../compiler/linalg/rng.ts";
 import { stageDepth } from "../../compiler/mesh/build.ts";
-import { decomposeUnitary, meshRaw, type MeshKind } from "../../compiler/mesh/decompose.ts";
+import { decomposeMatrix, decomposeUnitary, meshRaw, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { BenchModule, BenchTable } from "./run.ts";
 
@@ -57,6 +57,14 @@ export const bench: BenchModule = {
         rows.push([n, mesh, stage.elements.length, stageDepth(stage.elements), fmtMs(tDec), fmtMs(tNull), fmtMs(tMul), (tDec / tMul).toFixed(2), err.toExponential(1)]);
       }
     }
+    const svdRows: (string | number)[][] = [];
+    for (const n of [16, 32, 64, 128]) {
+      const w = ginibre(n, n, createRng(2000 + n));
+      let stage = decomposeMatrix(w, { mesh: "clements" });
+      const t = time(() => void (stage = decomposeMatrix(w, { mesh: "clements" })), n <= 32 ? 9 : 3);
+      const m = stageMatrix(stage);
+      svdRows.push([n, stage.elements.length, fmtMs(t), (frobenius(sub(m, w)) / frobenius(w)).toExponential(1)]);
+    }
     return [
       {
         title: "Mesh synthesis: decomposeUnitary on Haar-random unitaries (median ms)",
@@ -68,6 +76,11 @@ export const bench: BenchModule = {
           "Targets: N=128 ≤ 20 ms, N=512 ≤ 2 s, ratio at N=256 ≤ 2. max|ΔU| = max entry error of stageMatrix(stage) vs U.",
           `1-min load average: ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (machine has 2 cores; others' jobs inflate times).`,
         ],
+      },
+      {
+        title: "SVD stage: decomposeMatrix on complex Ginibre N×N (Jacobi SVD + two Clements meshes + attenuators)",
+        columns: ["N", "elements", "median ms", "rel. error ‖ΔW‖F/‖W‖F"],
+        rows: svdRows,
       },
     ];
   },
