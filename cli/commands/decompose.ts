@@ -130,7 +130,14 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
     const scaleW = frobenius(w) || 1;
     const outDir = resolve(ctx.io.cwd, flags.outDir ?? ".");
     const names = { json: `${name}.phases.json`, csv: `${name}.phases.csv` };
-    await writeAtomically(outDir, { [names.json]: json, [names.csv]: csv });
+    try {
+      await writeAtomically(outDir, { [names.json]: json, [names.csv]: csv });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      out.report([diag(file, "OPT3009", `cannot write ${names.json} and ${names.csv} to '${flags.outDir ?? "."}': ${err.code ?? err.message}`, "pass a writable directory with -o")]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
     const shown = (n: string): string => relative(ctx.io.cwd, join(outDir, n)) || n;
     const mzis = ideal.elements.filter((e) => e.kind === "mzi").length;
     const attenuators = ideal.elements.filter((e) => e.kind === "attenuator").length;

@@ -14,6 +14,7 @@ export const MATRIX_CODES = {
   OPT3006: "matrix is not square (a unitary mesh needs N×N)",
   OPT3007: "matrix is not unitary",
   OPT3008: "JSON matrix has the wrong shape",
+  OPT3009: "the phase table files cannot be written",
 } as const;
 
 export class MatrixInputError extends Error {
