@@ -2,7 +2,7 @@
 // terminators, amplifiers). Every element of the phase table is spliced in physically:
 //   mzi        → e<i>_{phi, bsA, theta, ref, bsB}                (netlist/subcircuits.ts)
 //   attenuator → the same MZI + e<i>_dark / e<i>_dump terminators on its auxiliary mode
-//   phase      → e<i> (phase)          coupler → e<i> (coupler)
+//   phase      → e<i> (phase)          coupler → e<i> (coupler; modes [a, b], a < b, any distance)
 // then the output phase screen po<m>, gain blocks g<m> (only when gain ≠ 1), terminators for
 // dark inputs (ti<m>, m ≥ inputs) and dumped outputs (to<m>, m ≥ outputs).
 import type { Instance, LinearElement, Netlist, PhaseStage, SettingValue } from "./ir.ts";
@@ -92,7 +92,12 @@ export function stageNetlist(stage: PhaseStage): Netlist {
   const lastCol = order.reduce((c, e) => Math.max(c, e.column), -1) + 1;
   for (let m = 0; m < modes; m++) {
     const po = `po${m}`;
-    add(po, { component: "phase", settings: { phi: clean(stage.outputPhases[m] ?? 0) } }, lastCol * PITCH_X, -m * PITCH_Y);
+    const poSettings: Record<string, SettingValue> = { phi: clean(stage.outputPhases[m] ?? 0) };
+    if (stage.outputDac && stage.outputDac.codes[m] !== undefined) {
+      poSettings.dac_bits = stage.outputDac.bits;
+      poSettings.dac_code = stage.outputDac.codes[m];
+    }
+    add(po, { component: "phase", settings: poSettings }, lastCol * PITCH_X, -m * PITCH_Y);
     feed(m, `${po},o1`);
     cur[m] = `${po},o2`;
     if (m < outputs && stage.gain !== 1) {
