@@ -25,12 +25,9 @@ export function circuitFromPhaseTable(table: PhaseTable, name: string): Circuit 
   let prev: { inst: string; outputs: number } | null = null;
   table.pipeline.forEach((step, i) => {
     const inst = unique(step.name || `step${i}`);
-    const place = (): void => {
-      top.placements![inst] = { x: i * STEP_PITCH_X, y: 0 };
-    };
     const { instance, inputs, outputs, bias } = stepInstance(step, inst, netlists, unique);
     top.instances[inst] = instance;
-    place();
+    top.placements![inst] = { x: i * STEP_PITCH_X, y: 0 };
     const fed = inputs - (bias === undefined ? 0 : 1);
     if (prev) {
       if (prev.outputs > fed) {

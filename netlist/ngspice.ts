@@ -6,7 +6,6 @@
 // One deck per linear stage; `.param col=k` selects which input carries the unit field.
 import type { Circuit, Netlist } from "./ir.ts";
 import { num } from "./models.ts";
-import { directionOf, splitRef } from "./ports.ts";
 import { flatten, instancePorts, netlistPortSpec, resolveInstance, type SubcircuitLookup } from "./propagate.ts";
 import { circuitLookup } from "./spice-write.ts";
 
@@ -121,8 +120,6 @@ export function ngspiceStageDeck(circuit: Circuit, stage: string, column = 0): s
   }
   const saves = spec.outputs.flatMap((p) => [`v(${nodeOf(flat.ports[p])}r)`, `v(${nodeOf(flat.ports[p])}i)`]);
   out.push(`.save ${saves.join(" ")}`, ".op", ".end", "");
-  void directionOf;
-  void splitRef;
   return out.join("\n");
 }
 

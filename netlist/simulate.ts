@@ -8,7 +8,7 @@ import type { CMat } from "../compiler/linalg/cmat.ts";
 import { createRng } from "../compiler/linalg/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { activationFn, num, pamAmplitude, type Model } from "./models.ts";
-import { isIdeal, perturb, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
+import { perturb, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix, type SubcircuitLookup } from "./propagate.ts";
 import { splitRef, type PortSpec } from "./ports.ts";
 
@@ -112,7 +112,6 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
   const detectorNoise = opts.detectorNoise ?? 0;
   const hasDetector = steps.some((s) => s.kind === "detector");
   if (steps.filter((s) => s.kind === "detector").length > 1) throw new Error("the simulator supports at most one detector");
-  void isIdeal;
   return {
     stageMatrices,
     inputWidth: inputPorts.length,

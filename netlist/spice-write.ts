@@ -6,7 +6,7 @@
 import { wrapPhase, TWO_PI } from "../compiler/mesh/mzi.ts";
 import type { Circuit, Netlist, SettingValue } from "./ir.ts";
 import { num } from "./models.ts";
-import { directionOf, spicePinOrder } from "./ports.ts";
+import { spicePinOrder } from "./ports.ts";
 import { instancePorts, netlistPortSpec, type SubcircuitLookup } from "./propagate.ts";
 import {
   DEFAULT_LENGTH_ENCODING,
@@ -166,7 +166,6 @@ function assignNets(nl: Netlist, io: Map<string, string>, lookup: SubcircuitLook
         nets.set(other, net);
       }
     }
-    void directionOf;
   }
   return nets;
 }
