@@ -74,7 +74,9 @@ export function writeSpice(circuit: Circuit, opts: SpiceOptions = {}): string {
       : `* Phases: phi=<radians> on every "${SPICE_MODEL.phase}" line (e^{i phi}); loss_db in dB.`,
     `* optinc.circuit name=${circuit.name} top=${circuit.top}`,
   ];
-  for (const [k, v] of Object.entries(circuit.info)) lines.push(`* optinc.info ${k}=${JSON.stringify(v)}`);
+  // Keep the file ASCII (SPICE tools are not all UTF-8 clean): non-ASCII becomes JSON \uXXXX escapes.
+  const ascii = (t: string): string => t.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  for (const [k, v] of Object.entries(circuit.info)) lines.push(`* optinc.info ${k}=${ascii(JSON.stringify(v))}`);
   for (const name of dependencyOrder(circuit)) {
     const nl = circuit.netlists[name];
     const io = ioNets(nl, lookup);

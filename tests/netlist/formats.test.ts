@@ -175,3 +175,11 @@ describe("netlist.json semantic checks", () => {
     expect(() => readNetlistJson(badInst, "m.netlist.json")).toThrow(/names no instance/);
   });
 });
+
+describe("encodings", () => {
+  it("SPICE, LSF and ngspice files are pure ASCII (info with θ, φ, τ is escaped and read back)", () => {
+    const files = emitArtifacts(onnTable(), "onn");
+    for (const f of ["onn.spi", "onn_main.spi", "onn.lsf", "onn.ngspice.cir"]) expect(/^[\x00-\x7f]*$/.test(files.get(f)!), f).toBe(true);
+    expect(readSpice(files.get("onn.spi")!).info.mzi).toContain("θ");
+  });
+});
