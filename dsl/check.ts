@@ -3,7 +3,7 @@
 import type { Entry, Loc, SpecAst } from "./ast.ts";
 import { defaultSpec } from "./defaults.ts";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
-import { BLOCKS, findOption, isBlock, OPTIONS, optionsIn, type OptionDef } from "./options.ts";
+import { BLOCKS, findOption, isBlock, OPTIONS, optionsIn } from "./options.ts";
 import { FP32_BYTES, PRESET_NAMES, PRESETS } from "./presets.ts";
 import type { CheckedSpec, SourceLoc, Spec } from "./spec.ts";
 import { didYouMean } from "./suggest.ts";
@@ -165,9 +165,4 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   if (ct && fl) {
     report({ code: "OPT2013", loc: fl.loc, message: "workload sets both compute_time and flops_per_step", hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency" });
   }
-}
-
-/** Options the checker knows, for tools (docs generation, YAML key suggestions). */
-export function knownOptions(): readonly OptionDef[] {
-  return OPTIONS;
 }

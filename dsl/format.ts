@@ -6,7 +6,7 @@
 import type { IToken } from "chevrotain";
 import { parseDocument } from "yaml";
 import type { Entry, SpecAst, Value } from "./ast.ts";
-import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
+import { diagnosticAt, positionAt, type Diagnostic } from "./diagnostics.ts";
 import { specFormat } from "./load.ts";
 import { parseOptinc } from "./parse.ts";
 
@@ -211,10 +211,7 @@ export function formatYamlSpec(file: string, text: string): FormatResult {
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length) {
     return {
-      diagnostics: doc.errors.map((e) => {
-        const lines = text.slice(0, e.pos[0]).split("\n");
-        return diagnosticAt({ file, line: lines.length, column: lines[lines.length - 1]!.length + 1 }, "OPT1010", e.message.split("\n")[0]!);
-      }),
+      diagnostics: doc.errors.slice(0, 1).map((e) => diagnosticAt({ file, ...positionAt(text, e.pos[0]) }, "OPT1010", e.message.split("\n")[0]!)),
     };
   }
   return { text: doc.toString({ lineWidth: 0 }), diagnostics: [] };
