@@ -24,8 +24,12 @@ function elementShape(e: LinearElement, x: number, cw: number, rowY: (m: number)
       return el("rect", { x: x + cw * 0.25, y: top - rh * 0.35, width: cw * 0.5, height: rh * 0.7, fill: phaseColor(e.theta), class: "atten" }, t(`attenuator ${e.index}: |σ|=${Math.hypot(e.sigma[0], e.sigma[1]).toFixed(3)}`));
     case "phase":
       return el("circle", { cx: x + cw / 2, cy: top, r: Math.max(1.2, Math.min(cw, rh) * 0.25), fill: phaseColor(e.phi), class: "phase" });
-    case "coupler":
-      return el("rect", { x: x + cw * 0.2, y: top - rh * 0.2, width: cw * 0.6, height: rh * 1.4, fill: "#9aa0a6", class: "coupler" }, t(`coupler ${e.index}: κ²=${e.coupling.toFixed(3)}`));
+    case "coupler": {
+      // Couplers may join non-adjacent modes (combiner/splitter trees): span both rows.
+      const span = rowY(Math.max(e.modes[0], e.modes[1])) - rowY(Math.min(e.modes[0], e.modes[1]));
+      const y0 = rowY(Math.min(e.modes[0], e.modes[1]));
+      return el("rect", { x: x + cw * 0.3, y: y0 - rh * 0.2, width: cw * 0.4, height: span + rh * 0.4, fill: "#9aa0a6", class: "coupler" }, t(`coupler ${e.index}: modes ${e.modes[0]}–${e.modes[1]}, κ²=${e.coupling.toFixed(3)}`));
+    }
   }
 }
 
