@@ -2,7 +2,7 @@
 // Keys mirror the DSL names; `aggregator: <name>` names the spec; scalars such as "800 Gb/s" are read
 // with the .optinc value grammar, so units, lists and names mean exactly the same in both forms.
 import type { IToken } from "chevrotain";
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type Scalar } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar } from "yaml";
 import type { Entry, Loc, SpecAst, Value } from "./ast.ts";
 import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
 import { lexHint, syntaxDiagnostic } from "./parse.ts";
@@ -17,6 +17,7 @@ export interface YamlParseResult {
 
 class YamlReader {
   readonly diagnostics: Diagnostic[] = [];
+  private doc: Document | undefined;
   /** yaml's LineCounter is fed by its lexer and misses newlines inside multi-line plain scalars, so
    * positions are computed from the text itself (only "\n" ends a line, as in the .optinc lexer). */
   private readonly lineStarts: number[] = [0];
@@ -46,6 +47,7 @@ class YamlReader {
 
   parse(): SpecAst | undefined {
     const doc = parseDocument(this.text, { uniqueKeys: false, prettyErrors: false });
+    this.doc = doc;
     // After the first YAML syntax error the rest of the stream is mostly follow-on noise: report one.
     const first = doc.errors[0];
     if (first) {
@@ -88,8 +90,14 @@ class YamlReader {
     return undefined;
   }
 
+  /** Follow an alias (*name) to its anchored node; positions then point at the anchor's value. */
+  deref(v: unknown): YamlNode | null {
+    if (isAlias(v) && this.doc) return (v.resolve(this.doc) as YamlNode | undefined) ?? null;
+    return (v as YamlNode | null) ?? null;
+  }
+
   entry(pair: Pair, key: { text: string; loc: Loc }): Entry | undefined {
-    const v = pair.value as YamlNode | null;
+    const v = this.deref(pair.value);
     const end = v?.range?.[1] ?? key.loc.offset + key.loc.length;
     if (isMap(v)) {
       const entries: Entry[] = [];
@@ -105,7 +113,8 @@ class YamlReader {
     return value ? { kind: "setting", key: key.text, keyLoc: key.loc, value, end } : undefined;
   }
 
-  value(v: YamlNode | null, key: { text: string; loc: Loc }): Value | undefined {
+  value(node: YamlNode | null, key: { text: string; loc: Loc }): Value | undefined {
+    const v = this.deref(node);
     if (isSeq(v)) {
       const items: Value[] = [];
       for (const it of v.items) {

@@ -55,3 +55,12 @@ describe("YAML form", () => {
     expect(loadSpec("a.json", "{}").diagnostics[0]!.code).toBe("OPT0002");
   });
 });
+
+describe("YAML anchors", () => {
+  it("aliases resolve to the anchored value", () => {
+    const text = "aggregator: y\nworkers: 8\ntraining: { seed: &n 4 }\ncascade: { radix: *n }\nlink: { transceivers: 4 }\n";
+    const r = loadSpec("y.yaml", text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.checked!.spec).toMatchObject({ workers: 8, training: { seed: 4 }, cascade: { radix: 4 }, link: { transceivers: 4 } });
+  });
+});
