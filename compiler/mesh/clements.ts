@@ -12,7 +12,7 @@
 //   T(θ,φ)† · diag(e^{iδ0}, e^{iδ1}) = diag(e^{iδ0'}, e^{iδ1'}) · T(θ, δ0 − δ1),
 //   δ1' = δ1 + π − θ,  δ0' = δ1' − φ,
 // leaving one phase screen at the output.
-import { colPair, interleave, rowPair, unitPhases } from "./kernels.ts";
+import { interleave, rowChainDown, rowPair, unitPhases } from "./kernels.ts";
 import { nullInput, nullOutput } from "./null.ts";
 import { type RawMesh, finishLazyDiagonal, newRawMesh, wrap } from "./raw.ts";
 
@@ -27,11 +27,17 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
   const lTheta = new Float64Array(half);
   const lPhi = new Float64Array(half);
   let nl = 0;
+  // Parameters of the input-side MZIs of the current sweep.
+  const sS = new Float64Array(n), sC = new Float64Array(n), sEr = new Float64Array(n), sEi = new Float64Array(n);
   for (let i = 0; i < n - 1; i++) {
     if (i % 2 === 0) {
+      // Input-side sweep, applied row by row: the pivot rows (n−1−j) first, in order, each
+      // brought up to date with ops 0..j−1 before op j's angles are read from it; then
+      // every other row 0..n−2−i gets the whole chain in one streaming pass.
       for (let j = 0; j <= i; j++) {
         const r = n - 1 - j;
         const k = i - j;
+        rowChainDown(a, n, r, i, 0, j, sS, sC, sEr, sEi);
         const p = 2 * (r * n + k);
         // true entries up to the common factor ρr: A[r,k]·γk and A[r,k+1]·γk+1
         const gkr = gam.re[k], gki = gam.im[k], glr = gam.re[k + 1], gli = gam.im[k + 1];
@@ -42,11 +48,13 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         const fr = Math.cos(phi), fi = -Math.sin(phi); // e^{−iφ}
         // e^{iψ} = γk·e^{−iφ}·conj(γk+1)
         const tr = gkr * fr - gki * fi, ti = gkr * fi + gki * fr;
-        let er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
+        const er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
         const m = Math.hypot(er, ei);
-        er /= m;
-        ei /= m;
-        colPair(a, n, k, r + 1, s, c, er, ei);
+        sS[j] = s;
+        sC[j] = c;
+        sEr[j] = er / m;
+        sEi[j] = ei / m;
+        rowChainDown(a, n, r, i, j, j + 1, sS, sC, sEr, sEi);
         a[p] = 0;
         a[p + 1] = 0;
         // γk = γk+1 = conj(g)·γk+1, conj(g) = (−s, −c)
@@ -58,6 +66,7 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         mesh.phi[mesh.count] = phi;
         mesh.count++;
       }
+      for (let row = 0; row < n - 1 - i; row++) rowChainDown(a, n, row, i, 0, i + 1, sS, sC, sEr, sEi);
     } else {
       for (let j = 0; j <= i; j++) {
         const r = n + j - i - 2;

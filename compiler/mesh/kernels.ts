@@ -27,22 +27,6 @@ export function rowPair(a: Float64Array, n: number, r: number, c0: number, c1: n
   }
 }
 
-/** Columns (k, k+1), rows [0, rowEnd): x ← e^{iψ}·x, then [x, y] ← [x, y]·R. */
-export function colPair(a: Float64Array, n: number, k: number, rowEnd: number, s: number, c: number, er: number, ei: number): void {
-  const n2 = 2 * n;
-  const end = 2 * k + rowEnd * n2;
-  for (let p = 2 * k; p < end; p += n2) {
-    const x0 = a[p], x1 = a[p + 1];
-    const xr = er * x0 - ei * x1;
-    const xi = er * x1 + ei * x0;
-    const yr = a[p + 2], yi = a[p + 3];
-    a[p] = s * xr + c * yr;
-    a[p + 1] = s * xi + c * yi;
-    a[p + 2] = c * xr - s * yr;
-    a[p + 3] = c * xi - s * yi;
-  }
-}
-
 /** Unit phases as split arrays, all 1. */
 export function unitPhases(n: number): { re: Float64Array; im: Float64Array } {
   return { re: new Float64Array(n).fill(1), im: new Float64Array(n) };
@@ -60,4 +44,32 @@ export function interleave(re: Float64Array, im: Float64Array, n: number, transp
     }
   }
   return a;
+}
+
+/**
+ * One row, a chain of input-side updates on column pairs (k, k+1) for k = kTop, kTop−1, …,
+ * kTop−count+1 (op t uses s[t], c[t], e^{iψ_t} = (er[t], ei[t])). Consecutive pairs share a
+ * column, which stays in registers: each update loads one entry and stores one. Applying a
+ * whole sweep row by row turns strided column updates into one streaming pass per row.
+ */
+export function rowChainDown(
+  a: Float64Array, n: number, row: number, kTop: number, from: number, to: number,
+  s: Float64Array, c: Float64Array, er: Float64Array, ei: Float64Array,
+): void {
+  if (from >= to) return;
+  const base = 2 * row * n;
+  let p = base + 2 * (kTop - from);
+  let yr = a[p + 2], yi = a[p + 3]; // column k+1 of the first pair
+  for (let t = from; t < to; t++, p -= 2) {
+    const x0 = a[p], x1 = a[p + 1];
+    const e0 = er[t], e1 = ei[t], st = s[t], ct = c[t];
+    const xr = e0 * x0 - e1 * x1;
+    const xi = e0 * x1 + e1 * x0;
+    a[p + 2] = ct * xr - st * yr; // column k+1 is final after this pair
+    a[p + 3] = ct * xi - st * yi;
+    yr = st * xr + ct * yr; // new column k: the y of the next pair (k−1, k)
+    yi = st * xi + ct * yi;
+  }
+  a[p + 2] = yr;
+  a[p + 3] = yi;
 }
