@@ -3,11 +3,30 @@
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { EXIT, type RegisterCommand } from "../context.ts";
-import { loadCircuit, VerifyInputError } from "../../verify/circuit/load.ts";
+import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
 import { CircuitShapeError, unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
-import { formatVerify, verifyJson } from "../../verify/circuit/format.ts";
+import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { NonIdealities } from "../../netlist/simulate.ts";
+
+/** A circuit the simulator cannot run as an ONN pipeline, with the file it came from. */
+class CircuitError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function withFile<T>(file: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof CircuitShapeError || (e instanceof Error && /^(instance |circuit |non-ideality |dacBits |run: )/.test(e.message))) throw new CircuitError(file, e.message);
+    throw e;
+  }
+}
 
 function nonNegative(name: string) {
   return (v: string): number => {
@@ -81,41 +100,49 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
       const g = ctx.globals();
       const json = g.json || Boolean(flags.json);
       try {
-        const loaded = loadCircuit(resolve(io.cwd, target));
-        const tech = loaded.technology ?? {};
-        const nonIdealities: NonIdealities = {
-          phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
-          mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
-          splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-          dacBits: flags.dacBits !== undefined ? flags.dacBits : (tech.dacBits ?? null),
-          detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
-        };
-        const info = loaded.circuit.info;
-        const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
-        const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
-        const result = verifyCircuit(loaded.circuit, {
-          nonIdealities,
-          trials: flags.trials,
-          seed: flags.seed ?? loaded.seed ?? 1,
-          minExact: flags.minExact,
-          minYield: flags.minYield,
-          maxCases: flags.maxCases,
-          rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
-          unit: unitFromInfo(info),
-          preprocess: loaded.preprocess ?? detectedPreprocess,
-        });
+        const all = loadCircuits(resolve(io.cwd, target));
         // Paths relative to the working directory keep the output identical across checkouts.
         const rel = (p: string) => relative(io.cwd, p) || p;
-        const sources = { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null };
-        if (json) io.stdout.write(JSON.stringify(verifyJson(result, sources), null, 2) + "\n");
-        else if (!g.quiet || !result.pass) io.stdout.write(formatVerify(result, sources));
-        ctx.setExit(result.pass ? EXIT.ok : EXIT.failure);
+        const runs = all.map((loaded) => {
+          const tech = loaded.technology ?? {};
+          const nonIdealities: NonIdealities = {
+            phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
+            mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
+            splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
+            dacBits: flags.dacBits !== undefined ? flags.dacBits : (tech.dacBits ?? null),
+            detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
+          };
+          const info = loaded.circuit.info;
+          const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
+          const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
+          const result = withFile(loaded.netlistPath, () =>
+            verifyCircuit(loaded.circuit, {
+              nonIdealities,
+              trials: flags.trials,
+              seed: flags.seed ?? loaded.seed ?? 1,
+              minExact: flags.minExact,
+              minYield: flags.minYield,
+              maxCases: flags.maxCases,
+              rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
+              unit: unitFromInfo(info),
+              preprocess: loaded.preprocess ?? detectedPreprocess,
+            }),
+          );
+          return { result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null } };
+        });
+        const pass = runs.every((r) => r.result.pass);
+        if (json) io.stdout.write(JSON.stringify(verifyJsonAll(runs), null, 2) + "\n");
+        else if (!g.quiet || !pass) {
+          io.stdout.write(runs.map((r) => formatVerify(r.result, r.sources)).join(""));
+          if (runs.length > 1) io.stdout.write(`${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${runs.length} circuits pass\n`);
+        }
+        ctx.setExit(pass ? EXIT.ok : EXIT.failure);
       } catch (e) {
         if (e instanceof VerifyInputError) {
           io.stderr.write(`optinc verify: ${e.message}\n`);
           ctx.setExit(e.exit);
-        } else if (e instanceof CircuitShapeError || (e instanceof Error && /^(instance |circuit |non-ideality |dacBits )/.test(e.message))) {
-          io.stderr.write(`optinc verify: error[E_VERIFY_CIRCUIT]: ${e.message}\n  fix: verify needs the netlist of a compiled ONN pipeline (optinc compile)\n`);
+        } else if (e instanceof CircuitError) {
+          io.stderr.write(`optinc verify: ${e.file}: error[E_VERIFY_CIRCUIT]: ${e.message}\n  fix: verify needs the netlist of a compiled ONN pipeline (optinc compile)\n`);
           ctx.setExit(EXIT.failure);
         } else throw e;
       }

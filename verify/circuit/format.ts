@@ -48,8 +48,13 @@ export function formatVerify(r: VerifyResult, sources: { netlist: string; report
   return lines.join("\n") + "\n";
 }
 
-export function verifyJson(r: VerifyResult, sources: { netlist: string; report: string | null }): unknown {
-  return { format: "optinc.verify/1", netlist: sources.netlist, report: sources.report, ...r };
+/** The --json document: one entry per verified circuit (one per cascade unit). */
+export function verifyJsonAll(runs: Array<{ result: VerifyResult; sources: { netlist: string; report: string | null } }>): unknown {
+  return {
+    format: "optinc.verify/1",
+    pass: runs.every((r) => r.result.pass),
+    circuits: runs.map(({ result, sources }) => ({ netlist: sources.netlist, report: sources.report, ...result })),
+  };
 }
 
 /** The report's functional-verification sections. */

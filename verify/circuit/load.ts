@@ -32,14 +32,13 @@ export interface LoadedCircuit {
 
 const NETLIST_SUFFIX = ".netlist.json";
 
-/** `<dir>` → its single `*.netlist.json`; a file path is returned as is. */
-export function locateNetlist(target: string): string {
+/** `<dir>` → every `*.netlist.json` in it (one per cascade unit), sorted; a file path as is. */
+export function locateNetlists(target: string): string[] {
   if (!existsSync(target)) throw new VerifyInputError("E_VERIFY_NOT_FOUND", `${target}: no such file or directory\n  fix: pass the output directory of optinc compile or a <name>.netlist.json file`, 2);
-  if (!statSync(target).isDirectory()) return target;
+  if (!statSync(target).isDirectory()) return [target];
   const found = readdirSync(target).filter((f) => f.endsWith(NETLIST_SUFFIX)).sort();
   if (found.length === 0) throw new VerifyInputError("E_VERIFY_NO_NETLIST", `${target}: no *${NETLIST_SUFFIX} in this directory\n  fix: run optinc compile first, or pass the netlist file itself`, 2);
-  if (found.length > 1) throw new VerifyInputError("E_VERIFY_AMBIGUOUS", `${target}: ${found.length} netlists (${found.join(", ")})\n  fix: pass one of them as <dir>/<name>${NETLIST_SUFFIX}`, 2);
-  return join(target, found[0]!);
+  return found.map((f) => join(target, f));
 }
 
 function parseJson(path: string): unknown {
@@ -58,8 +57,12 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-export function loadCircuit(target: string): LoadedCircuit {
-  const netlistPath = locateNetlist(target);
+/** Every circuit under `target` (a compile output directory or one netlist file). */
+export function loadCircuits(target: string): LoadedCircuit[] {
+  return locateNetlists(target).map(loadCircuit);
+}
+
+export function loadCircuit(netlistPath: string): LoadedCircuit {
   let circuit: Circuit;
   try {
     circuit = readNetlistJson(readFileSync(netlistPath, "utf8"), netlistPath);
@@ -68,9 +71,11 @@ export function loadCircuit(target: string): LoadedCircuit {
     throw e;
   }
   const base = basename(netlistPath).endsWith(NETLIST_SUFFIX) ? basename(netlistPath).slice(0, -NETLIST_SUFFIX.length) : basename(netlistPath).replace(/\.json$/, "");
-  const candidate = join(dirname(netlistPath), `${base}.report.json`);
+  // A cascade unit <name>.L<k>.netlist.json shares <name>.report.json (its info names the spec).
+  const names = [base, ...(typeof circuit.info.spec_name === "string" ? [circuit.info.spec_name] : [])];
+  const candidate = names.map((n) => join(dirname(netlistPath), `${n}.report.json`)).find((p) => existsSync(p));
   const out: LoadedCircuit = { netlistPath, reportPath: null, circuit, rounding: null, preprocess: null, technology: null, seed: null };
-  if (!existsSync(candidate)) return out;
+  if (!candidate) return out;
   out.reportPath = candidate;
   const report = parseJson(candidate);
   const spec = isRecord(report) && isRecord(report.spec) ? report.spec : null;

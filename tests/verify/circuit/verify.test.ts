@@ -112,6 +112,22 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
 });
 
 describe("cascade unit functions", () => {
+  it("verifies every netlist of a directory and shares <spec>.report.json", async () => {
+    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5 }, training: { seed: 3 } });
+    const unit = tinyCircuit();
+    unit.info = { ...unit.info, spec_name: "tiny", unit_input_offset: 2, unit_output_offset: 2, unit_divisor: 2 };
+    writeFileSync(join(dir, "tiny.L2.netlist.json"), writeNetlistJson(unit));
+    const io = memoryIo();
+    expect(await main(["verify", dir, "--phase-noise", "0", "--json"], io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.circuits.map((c: { netlist: string }) => c.netlist.split("/").pop())).toEqual(["tiny.L2.netlist.json", "tiny.netlist.json"]);
+    expect(doc.circuits.every((c: { report: string | null }) => c.report?.endsWith("tiny.report.json"))).toBe(true);
+    const io2 = memoryIo();
+    expect(await main(["verify", dir, "--trials", "3"], io2)).toBe(1);
+    expect(io2.out()).toContain("FAIL: 0/2 circuits pass");
+  });
+
+
   it("uses the unit function from the circuit info", async () => {
     const same = tinyCircuit();
     same.info = { ...same.info, unit_input_offset: 2, unit_output_offset: 2, unit_divisor: 2 };
@@ -143,8 +159,10 @@ describe("optinc verify (CLI)", () => {
     const doc = JSON.parse(io.out());
     expect(doc.format).toBe("optinc.verify/1");
     expect(doc.pass).toBe(false);
-    expect(doc.trials.count).toBe(4);
-    expect(doc.trials.seed).toBe(5);
+    expect(doc.circuits).toHaveLength(1);
+    expect(doc.circuits[0].pass).toBe(false);
+    expect(doc.circuits[0].trials.count).toBe(4);
+    expect(doc.circuits[0].trials.seed).toBe(5);
 
     for (const bad of [["verify", dir, "--phase-noise", "-1"], ["verify", dir, "--min-exact", "2"], ["verify", join(dir, "missing")], ["verify"]]) {
       io = memoryIo();
@@ -170,5 +188,17 @@ describe("optinc verify (CLI)", () => {
     io = memoryIo();
     expect(await main(["verify", join(dir, "out")], io)).toBe(1);
     expect(io.err()).toMatch(/x\.netlist\.json:1:1: error\[NETLIST_SHAPE\]/);
+    // A valid netlist that is not an ONN pipeline (no source/detector).
+    const bare = tinyCircuit();
+    const top = bare.netlists[bare.top]!;
+    const det = Object.keys(top.instances).find((k) => top.instances[k]!.component === "detector")!;
+    delete top.instances[det];
+    // Reconnect what the detector fed: the last stage's outputs become the circuit outputs.
+    for (const [a, b] of Object.entries(top.connections)) if (b.startsWith(`${det},`)) delete top.connections[a];
+    for (const [p, ref] of Object.entries(top.ports)) if (ref.startsWith(`${det},`)) top.ports[p] = ref.replace(`${det},`, "layer2,");
+    writeFileSync(join(dir, "out", "x.netlist.json"), writeNetlistJson(bare));
+    io = memoryIo();
+    expect(await main(["verify", join(dir, "out")], io)).toBe(1);
+    expect(io.err()).toMatch(/x\.netlist\.json: error\[E_VERIFY_CIRCUIT\]: expected one detector/);
   });
 });
