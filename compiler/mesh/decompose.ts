@@ -82,6 +82,10 @@ export function decomposeMatrix(w: CMat, opts: DecomposeOptions): PhaseStage {
   const gain = s[0] ?? 0;
   const vRaw = meshRaw(adjoint(v), opts.mesh);
   const uRaw = meshRaw(u, opts.mesh);
+  // The singular vectors must be unitary to working precision; anything else is a bug
+  // (e.g. a Jacobi sweep limit), never a property of the input.
+  const defect = Math.max(vRaw.unitarityDefect, uRaw.unitarityDefect);
+  if (!(defect <= 1e-9)) throw new Error(`SVD singular vectors are not unitary (residual ${defect.toExponential(2)})`);
   const vMesh = meshElements(vRaw, 0, 0);
   const elements: LinearElement[] = [...vMesh.elements];
   for (let i = 0; i < k; i++) {
