@@ -27,8 +27,8 @@ function errorSummary(h: ErrorBin[], total: number): string {
 
 export function formatVerify(r: VerifyResult, sources: { netlist: string; report: string | null }): string {
   const lines: string[] = [];
-  lines.push(`verify ${r.name}: ${r.source.workers} workers × ${r.precision}-bit (PAM-${r.source.levels} × ${r.source.digits}), rounding ${r.rounding}`);
-  lines.push(`  input: ${sources.netlist}${sources.report ? ` (+ ${sources.report})` : " (no report.json: defaults)"}`);
+  lines.push(`verify ${sources.netlist}: ${r.source.workers} inputs × ${r.source.digits} PAM-${r.source.levels} digits (${r.precision} bit), rounding ${r.rounding}`);
+  lines.push(`  spec: ${sources.report ?? "no report.json (defaults)"}`);
   lines.push(`  cases: ${int(r.caseSet.cases)} — ${r.caseSet.description}`);
   lines.push(`  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
   if (r.trials) {
