@@ -1,4 +1,13 @@
-// Command-line entry: `npx tsx verify/train/main.ts [--long] [--error-rate r] [--seed s] [--json]`.
+// Command-line entry:
+//   npx tsx verify/train/main.ts [--long] [--error-rate r] [--seed s] [--netlist <name.netlist.json>] [--json]
+// With --netlist, the OptINC runs aggregate through that compiled circuit (tabulated over its
+// digit-sum space) instead of the golden function, in the circuit's own format.
+import { readFileSync } from "node:fs";
+import type { Levels } from "../../dsl/spec.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import type { AggregateMany } from "../optinc-datapath.ts";
+import { circuitFormat } from "../circuit/run.ts";
+import { circuitAggregateMany } from "./circuit-aggregate.ts";
 import { tableIIErrors } from "./error-model.ts";
 import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "./scenarios.ts";
 
@@ -26,8 +35,23 @@ if (seed !== undefined) {
   }
   scenario = { ...scenario, seed: Number(seed) };
 }
+let aggregateMany: AggregateMany | undefined;
+const netlist = flag("--netlist");
+if (netlist !== undefined) {
+  const circuit = readNetlistJson(readFileSync(netlist, "utf8"), netlist);
+  const { source } = circuitFormat(circuit);
+  const rounding = circuit.info.rounding;
+  scenario = {
+    ...scenario,
+    workers: source.workers,
+    levels: source.levels as Levels,
+    precision: Math.round(source.digits * Math.log2(source.levels)),
+    rounding: rounding === "nearest-even" || rounding === "nearest-away" || rounding === "floor" ? rounding : scenario.rounding,
+  };
+  aggregateMany = circuitAggregateMany(circuit);
+}
 const t0 = performance.now();
-const result = runScenario(scenario);
+const result = runScenario(scenario, { aggregateMany });
 const seconds = (performance.now() - t0) / 1000;
 if (args.includes("--json")) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
 else process.stdout.write(formatScenario(result) + `(${seconds.toFixed(1)} s)\n`);

@@ -178,3 +178,24 @@ describe("training emulation (reduced)", () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(runs));
   });
 });
+
+describe("compiled circuit as the aggregator", () => {
+  it("a tabulated exact circuit behaves like the golden function, in aggregation and in training", async () => {
+    const { circuitAggregateMany } = await import("../../../verify/train/circuit-aggregate.ts");
+    const { tinyCircuit } = await import("../circuit/tiny-pipeline.ts");
+    const many = circuitAggregateMany(tinyCircuit());
+    const golden = goldenAggregate(2, 2, 2, "nearest-even");
+    const all = new Int32Array(16 * 4);
+    for (let c = 0; c < 16; c++) for (let i = 0; i < 4; i++) all[c * 4 + i] = (c >> i) & 1;
+    const got = many(all, 16);
+    for (let c = 0; c < 16; c++) expect(Array.from(got.subarray(c * 2, c * 2 + 2))).toEqual(Array.from(golden(all.subarray(c * 4, c * 4 + 4))));
+    const s = { ...SHORT_SCENARIO, workers: 2, precision: 2, levels: 2 as const, hidden: 8, batchPerWorker: 8, steps: 10, evalEvery: 5, trainPerDigit: 20, testPerDigit: 5 };
+    const viaCircuit = emulate(s, scenarioAggregators(s, { aggregateMany: many }));
+    const viaGolden = emulate(s, scenarioAggregators(s));
+    expect(JSON.stringify(viaCircuit)).toBe(JSON.stringify(viaGolden));
+    // A noisy device changes the outputs of some input classes.
+    const noisy = circuitAggregateMany(tinyCircuit(), { nonIdealities: { phaseNoise: 0.5 }, seed: 1, trial: 0 });
+    const bad = noisy(all, 16);
+    expect(Array.from(bad)).not.toEqual(Array.from(got));
+  });
+});
