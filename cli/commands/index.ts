@@ -7,5 +7,6 @@ import { registerAllreduce } from "./allreduce.ts";
 import { registerVerify } from "./verify.ts";
 import { registerDecompose } from "./decompose.ts";
 import { registerExport } from "./export.ts";
+import { registerCompile } from "./compile.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerAllreduce, registerVerify, registerDecompose, registerExport];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerCompile, registerAllreduce, registerVerify, registerDecompose, registerExport];

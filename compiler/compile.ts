@@ -1,0 +1,140 @@
+// `optinc compile` as a table of named passes over one immutable context (peggy-style):
+//   plan → train → map → emit → verify → report
+// Each pass is a pure function of the spec, the seed and the previous passes' results; only the
+// timing fields of the report depend on the machine. Verification reads back the EMITTED netlist.
+import type { CheckedSpec, Spec } from "../dsl/spec.ts";
+import { buildPhaseTable, phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
+import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
+import { emitCircuit } from "../netlist/emit-all.ts";
+import { readNetlistJson } from "../netlist/json-io.ts";
+import type { PhaseTable } from "../netlist/ir.ts";
+import { verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
+import { planCascade, type CascadePlan } from "./onn/cascade.ts";
+import { flatUnit, type UnitFunction } from "./onn/dataset.ts";
+import { digitCount } from "./onn/golden.ts";
+import type { EpochStats } from "./onn/train.ts";
+import { compileUnit, type UnitResult } from "./onn/unit.ts";
+import { buildReport, type Report } from "./report.ts";
+
+export interface CompileOptions {
+  /** Overrides spec.training.seed. */
+  seed?: number;
+  onEpoch?: (unit: string, s: EpochStats, budget: number) => void;
+  onPass?: (pass: string) => void;
+  /** Largest number of cases the emitted-netlist verification simulates per unit. */
+  maxVerifyCases?: number;
+}
+
+/** One emitted unit: a flat aggregator has one ("<name>"), a cascade one per level ("<name>.L1", …). */
+export interface EmittedUnit {
+  file: string;
+  level: number | null;
+  count: number;
+  result: UnitResult;
+  table: PhaseTable;
+  verify?: VerifyResult;
+}
+
+export interface CompileResult {
+  files: Map<string, string>;
+  report: Report;
+  units: EmittedUnit[];
+  cascade: CascadePlan | null;
+}
+
+interface Ctx {
+  checked: CheckedSpec;
+  spec: Spec;
+  seed: number;
+  opts: CompileOptions;
+  plan: { fn: UnitFunction; file: string; level: number | null; count: number }[];
+  cascade: CascadePlan | null;
+  units: EmittedUnit[];
+  files: Map<string, string>;
+  timing: Record<string, number>;
+}
+
+type Pass = (ctx: Ctx) => void;
+
+const passes: [string, Pass][] = [
+  ["plan", planUnits],
+  ["train", trainUnits],
+  ["emit", emitUnits],
+  ["verify", verifyUnits],
+];
+
+/** Units to build: the flat aggregator, or one unit function per cascade level. */
+function planUnits(ctx: Ctx): void {
+  const { spec } = ctx;
+  const radix = spec.cascade?.radix;
+  if (radix !== undefined && spec.workers > radix) {
+    ctx.cascade = planCascade(spec.workers, radix, spec.precision, spec.levels, spec.rounding);
+    ctx.plan = ctx.cascade.levels.map((l) => ({ fn: l.fn, file: `${spec.name}.L${l.level}`, level: l.level, count: l.units }));
+  } else {
+    ctx.plan = [{ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), file: spec.name, level: null, count: 1 }];
+  }
+}
+
+function trainUnits(ctx: Ctx): void {
+  for (const [i, p] of ctx.plan.entries()) {
+    const result = compileUnit(ctx.spec, p.fn, ctx.seed + i, (s) => ctx.opts.onEpoch?.(p.file, s, ctx.spec.training.epochs));
+    ctx.units.push({ file: p.file, level: p.level, count: p.count, result, table: buildPhaseTable(result.pipeline) });
+  }
+}
+
+/** The unit's function in the circuit info, so `optinc verify` can check a cascade unit alone. */
+function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
+  const fn = u.result.fn;
+  return {
+    spec_name: spec.name,
+    rounding: spec.rounding,
+    unit_input_offset: fn.inputOffset,
+    unit_output_offset: fn.outputOffset,
+    unit_divisor: fn.divisor,
+    ...(u.level !== null ? { cascade_level: u.level } : {}),
+  };
+}
+
+function emitUnits(ctx: Ctx): void {
+  for (const u of ctx.units) {
+    const circuit = circuitFromPhaseTable(u.table, u.file);
+    circuit.info = { ...circuit.info, ...unitInfo(u, ctx.spec) };
+    ctx.files.set(`${u.file}.phases.json`, phaseTableToJson(u.table));
+    ctx.files.set(`${u.file}.phases.csv`, phaseTableToCsv(u.table));
+    for (const [f, text] of emitCircuit(circuit, u.file)) ctx.files.set(f, text);
+  }
+}
+
+/** Exact match of every unit, measured on the circuit parsed back from its emitted netlist.json. */
+function verifyUnits(ctx: Ctx): void {
+  for (const u of ctx.units) {
+    const text = ctx.files.get(`${u.file}.netlist.json`);
+    if (text === undefined) throw new Error(`internal: ${u.file}.netlist.json was not emitted`);
+    const circuit = readNetlistJson(text, `${u.file}.netlist.json`);
+    const fn = u.result.fn;
+    u.verify = verifyCircuit(circuit, {
+      nonIdealities: {},
+      trials: 0,
+      seed: ctx.seed,
+      minExact: 1,
+      minYield: 1,
+      maxCases: ctx.opts.maxVerifyCases ?? 1_000_000,
+      rounding: ctx.spec.rounding,
+      preprocess: ctx.spec.preprocess === "digit-sum",
+      unit: { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor },
+    });
+  }
+}
+
+export function compileSpec(checked: CheckedSpec, opts: CompileOptions = {}): CompileResult {
+  const spec = checked.spec;
+  const ctx: Ctx = { checked, spec, seed: opts.seed ?? spec.training.seed, opts, plan: [], cascade: null, units: [], files: new Map(), timing: {} };
+  for (const [name, pass] of passes) {
+    opts.onPass?.(name);
+    const t0 = performance.now();
+    pass(ctx);
+    ctx.timing[name] = (performance.now() - t0) / 1000;
+  }
+  const report = buildReport(ctx.checked, ctx.seed, ctx.units, ctx.cascade, ctx.timing, digitCount(spec));
+  return { files: ctx.files, report, units: ctx.units, cascade: ctx.cascade };
+}

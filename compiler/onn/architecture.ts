@@ -1,0 +1,42 @@
+// Choosing a unit's network: hidden widths ("auto" or the spec's list) and, per weight layer,
+// whether it is Σ·U-approximated and with which segment size.
+import type { Spec } from "../../dsl/spec.ts";
+import type { UnitFunction } from "./dataset.ts";
+import { cheapestSegment } from "./hardware.ts";
+
+export interface UnitArchitecture {
+  /** Layer widths including inputs and outputs: [inDigits, ...hidden, outDigits]. */
+  dims: number[];
+  /** Per weight layer: segment size, or null for full SVD mapping. */
+  segments: (number | null)[];
+}
+
+/**
+ * Default hidden widths. An expand–contract shape keeps Σ·U cheap: an m×n segmented layer costs
+ * about mn(s+1)/(2s) MZIs against (m² + n²)/2 for full SVD, so wide-from-narrow layers (n ≪ m)
+ * cost far less than half of their unapproximated mesh while square layers cost about half.
+ */
+export function autoHidden(fn: UnitFunction): number[] {
+  const width = 16 * Math.max(fn.inDigits, fn.outDigits);
+  const neck = 4 * Math.max(fn.inDigits, fn.outDigits);
+  return [width, neck, width];
+}
+
+export function chooseArchitecture(spec: Pick<Spec, "network" | "approximate">, fn: UnitFunction): UnitArchitecture {
+  const hidden = spec.network.hidden === "auto" ? autoHidden(fn) : spec.network.hidden;
+  const dims = [fn.inDigits, ...hidden, fn.outDigits];
+  const layers = dims.length - 1;
+  const approx = spec.approximate;
+  const segments: (number | null)[] = [];
+  for (let i = 0; i < layers; i++) {
+    const chosen = approx.method === "unitary-diagonal" && (approx.layers === "all" || approx.layers.includes(i + 1));
+    if (!chosen) {
+      segments.push(null);
+      continue;
+    }
+    const rows = dims[i + 1];
+    const cols = dims[i] + 1; // bias column
+    segments.push(approx.segment === "auto" ? cheapestSegment(rows, cols) : Math.min(approx.segment, Math.max(rows, cols)));
+  }
+  return { dims, segments };
+}

@@ -1,0 +1,62 @@
+// report.json (+ the compile result) → the self-contained report.html sections.
+import { PRESETS } from "../dsl/presets.ts";
+import { latencyBreakdown } from "../verify/latency.ts";
+import { renderReportHtml } from "../verify/report/index.ts";
+import type { ReportData } from "../verify/report/types.ts";
+import type { PhaseStage } from "../netlist/ir.ts";
+import type { CompileResult } from "./compile.ts";
+import type { Report } from "./report.ts";
+
+/** The paper's normalised iteration latencies (Fig. 7b), shown next to ours. */
+const PAPER_LATENCY: Record<string, number> = { "resnet50-cifar100": 0.74, "llama-8l-384": 0.83 };
+
+function latencySection(report: Report): ReportData["latency"] {
+  const presets = ["resnet50-cifar100", "llama-8l-384"].map((name) => {
+    // The spec's own link and workers, with each preset's workload.
+    const b = latencyBreakdown({ ...report.spec, workload: { ...PRESETS[name]! } }, report.spec.workers);
+    const ring = b.rows.find((r) => r.model === "ring")!;
+    const opt = b.rows.find((r) => r.model === "optinc")!;
+    return { name, ring: { compute: ring.compute_s, communication: ring.comm_s }, optinc: { compute: opt.compute_s, communication: opt.comm_s }, paper: PAPER_LATENCY[name] };
+  });
+  return { presets };
+}
+
+export function reportHtml(report: Report, result: CompileResult): string {
+  const h = report.hardware;
+  const firstUnit = result.units[0];
+  const layerStages = (firstUnit?.table.pipeline ?? []).filter((s): s is PhaseStage => "elements" in s && s.role !== "preprocess");
+  const data: ReportData = {
+    name: report.name,
+    facts: [
+      { label: "workers", value: report.spec.workers },
+      { label: "precision", value: `${report.spec.precision} bit` },
+      { label: "levels", value: `PAM-${report.spec.levels}` },
+      { label: "rounding", value: report.spec.rounding },
+      { label: "mesh", value: report.spec.mesh },
+      { label: "seed", value: report.seed },
+    ],
+    verdict: {
+      exactMatch: report.onn.exact_match,
+      cases: report.onn.cases_checked,
+      spaceSize: report.onn.units.reduce((a, u) => a + u.dataset.space_size, 0),
+      areaRatio: h.area_ratio,
+    },
+    mesh: layerStages.length ? { stages: layerStages } : undefined,
+    errorHistogram: { bins: Object.entries(report.onn.error_histogram).map(([k, v]) => ({ steps: Number(k), count: v })).sort((a, b) => a.steps - b.steps), condition: "ideal components, emitted netlist" },
+    hardware: {
+      rows: [
+        { item: "tunable MZIs", value: h.mzi, note: "mesh MZIs + attenuator MZIs" },
+        { item: "MZIs without approximation", value: h.mzi_unapproximated, note: "full SVD mapping of every layer" },
+        { item: "area ratio", value: h.area_ratio.toFixed(3), note: "paper: 0.393 (4×8-bit), 0.493 (4×16-bit)" },
+        { item: "fixed couplers (segments)", value: h.fixed_couplers },
+        { item: "preprocessing couplers", value: h.preprocess_couplers },
+        { item: "broadcast couplers", value: h.broadcast_couplers },
+        { item: "optical activations", value: h.activations },
+        ...(report.cascade ? [{ item: "cascade units", value: report.cascade.units, note: `+${(100 * report.cascade.overhead_vs_base_units).toFixed(1)}% vs base units (paper ≈ +10.5%)` }] : []),
+      ],
+    },
+    latency: latencySection(report),
+    volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
+  };
+  return renderReportHtml(data);
+}

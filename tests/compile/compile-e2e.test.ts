@@ -1,0 +1,82 @@
+// End-to-end compile of a small aggregator: training to exact match, every artifact emitted,
+// exactness measured on the netlist parsed back from the emitted file, byte-identical reruns.
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileSpec } from "../../compiler/compile.ts";
+import { loadSpec } from "../../dsl/load.ts";
+import { main } from "../../cli/main.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import { verifyCircuit } from "../../verify/circuit/run.ts";
+import { memoryIo } from "../helpers/io.ts";
+
+const SPEC = `aggregator small {
+  workers   = 2
+  precision = 4 bits
+  levels    = 4
+  network     { hidden = [16, 8, 16] }
+  approximate { method = none }
+  training    { seed = 3  epochs = 200  learning_rate = 0.01  margin = 0.2 }
+}
+`;
+
+function checked() {
+  const r = loadSpec("small.optinc", SPEC);
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return r.checked!;
+}
+
+describe("optinc compile (small spec)", () => {
+  const first = compileSpec(checked());
+
+  it("trains to exact match on every case of the reduced space, measured on the emitted netlist", () => {
+    const r = first.report;
+    expect(r.onn.cases_checked).toBe(7 * 7); // ((L−1)N+1)^digits = 7^2
+    expect(r.onn.exact_match).toBe(1);
+    expect(r.onn.error_histogram).toEqual({ "0": 49 });
+    expect(r.ok).toBe(true);
+    // Independently: parse the emitted netlist and verify it again.
+    const circuit = readNetlistJson(first.files.get("small.netlist.json")!);
+    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
+    expect(v.pass).toBe(true);
+    expect(v.nominal.exact).toBe(49);
+  });
+
+  it("counts hardware by the paper's SVD definition when nothing is approximated", () => {
+    const h = first.report.hardware;
+    // Layers 16×3, 8×17, 16×9, 2×17: m(m−1)/2 + n(n−1)/2 + min(m, n) each.
+    const svd = (m: number, n: number) => (m * (m - 1)) / 2 + (n * (n - 1)) / 2 + Math.min(m, n);
+    expect(h.mzi_unapproximated).toBe(svd(16, 3) + svd(8, 17) + svd(16, 9) + svd(2, 17));
+    expect(h.mzi).toBe(h.mzi_unapproximated);
+    expect(h.area_ratio).toBe(1);
+    expect(h.preprocess_couplers).toBe(2 * (2 - 1));
+  });
+
+  it("emits every backend and is byte-identical on a rerun with the same seed", () => {
+    const names = [...first.files.keys()].sort();
+    expect(names).toEqual(["small.lsf", "small.netlist.json", "small.ngspice.cir", "small.phases.csv", "small.phases.json", "small.pic.yml", "small.spi", "small_main.spi"]);
+    const again = compileSpec(checked());
+    for (const [f, text] of first.files) expect(again.files.get(f), f).toBe(text);
+    const strip = (r: typeof first.report) => JSON.stringify({ ...r, timing: {} });
+    expect(strip(again.report)).toBe(strip(first.report));
+  });
+
+  it("the CLI writes the artifacts, report.json and report.html, and exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optinc-compile-"));
+    const specDir = mkdtempSync(join(tmpdir(), "optinc-spec-"));
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(specDir, "small.optinc"), SPEC);
+    const io = memoryIo({ NO_COLOR: "1" }, specDir);
+    const code = await main(["compile", "small.optinc", "-o", dir], io);
+    expect(io.err()).toContain("exact match 100%");
+    expect(code).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toContain("small.report.json");
+    expect(files).toContain("small.report.html");
+    const report = JSON.parse(readFileSync(join(dir, "small.report.json"), "utf8"));
+    expect(report.onn.exact_match).toBe(1);
+    expect(report.artifacts).toEqual(files);
+    expect(Object.keys(report.timing)).toEqual(expect.arrayContaining(["plan", "train", "emit", "verify", "total"]));
+  });
+});
