@@ -3,6 +3,7 @@
 // input side (W·T†, two-column update) and on the output side (T·W, two-row update).
 // The ordering keeps earlier zeros intact, so each update only touches the rows (columns)
 // that are not already zero: about N³/3 entry-pair updates in total, never a full product.
+// An input-side sweep is applied row by row (rowChainDown), so no update strides columns.
 //
 // W = diag(ρ)·A·diag(γ) (kernels.ts). With T = g·R·diag(e^{iφ}, 1):
 //   input side:  diag(γk, γk+1)·T† = conj(g)·γk+1 · diag(e^{iψ}, 1)·R,  e^{iψ} = γk·e^{−iφ}·conj(γk+1)

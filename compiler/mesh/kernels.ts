@@ -47,8 +47,8 @@ export function interleave(re: Float64Array, im: Float64Array, n: number, transp
 }
 
 /**
- * One row, a chain of input-side updates on column pairs (k, k+1) for k = kTop, kTop−1, …,
- * kTop−count+1 (op t uses s[t], c[t], e^{iψ_t} = (er[t], ei[t])). Consecutive pairs share a
+ * One row, a chain of input-side updates: op t ∈ [from, to) acts on the column pair
+ * (k, k+1), k = kTop − t, with s[t], c[t], e^{iψ_t} = (er[t], ei[t]). Consecutive pairs share a
  * column, which stays in registers: each update loads one entry and stores one. Applying a
  * whole sweep row by row turns strided column updates into one streaming pass per row.
  */
