@@ -1,7 +1,8 @@
 // Structured unitaries hit the exact-zero (bar/cross) branches of the nulling.
 import { describe, expect, it } from "vitest";
 import { type CMat, identity, matmul, maxAbsDiff, zeros } from "../../compiler/linalg/cmat.ts";
-import { haarOrthogonal, haarUnitary } from "../../compiler/linalg/haar.ts";
+import { ginibre, haarOrthogonal, haarUnitary } from "../../compiler/linalg/haar.ts";
+import { nearestUnitary } from "../../compiler/linalg/procrustes.ts";
 import { createRng } from "../../compiler/linalg/rng.ts";
 import { NotUnitaryError, decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
@@ -111,6 +112,18 @@ describe.each(MESHES)("%s: special unitaries", (mesh) => {
     }
     roundTrip(blockDiag(haarUnitary(3, rng), haarUnitary(4, rng)), mesh);
     roundTrip(matmul(permutation([2, 0, 4, 1, 3]), blockDiag(haarUnitary(2, rng), haarUnitary(3, rng))), mesh);
+  });
+  it("near-identity unitaries: entries at and around the 1e-15 'already zero' threshold", () => {
+    const rng = createRng(12);
+    for (const eps of [1e-17, 5e-16, 1e-15, 3e-15, 1e-12]) {
+      const a = identity(24);
+      const g = ginibre(24, 24, rng);
+      for (let i = 0; i < a.re.length; i++) {
+        a.re[i] += eps * g.re[i];
+        a.im[i] += eps * g.im[i];
+      }
+      roundTrip(nearestUnitary(a), mesh);
+    }
   });
   it("N = 2 edge cases: bar, cross, i·swap, −1 entries", () => {
     const cases: [number, number][][][] = [
