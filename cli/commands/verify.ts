@@ -74,6 +74,7 @@ interface VerifyFlags {
   minYield: number;
   maxCases: number;
   rounding?: Rounding;
+  calibrate: boolean;
   json?: boolean;
 }
 
@@ -93,6 +94,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
     .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
+    .option("--no-calibrate", "decide on raw amplitudes (default: each trial's receiver fits gain and offset per output on the known patterns)")
     .option("--json", "print one JSON document on stdout")
     .addHelpText("after", "\nExit status: 0 thresholds hold, 1 a threshold failed (or the files are invalid), 2 usage.\n")
     .action((target: string, flags: VerifyFlags) => {
@@ -126,6 +128,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
               rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
               unit: unitFromInfo(info),
               preprocess: loaded.preprocess ?? detectedPreprocess,
+              calibrate: flags.calibrate,
             }),
           );
           return { result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null } };

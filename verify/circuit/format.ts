@@ -33,7 +33,7 @@ export function formatVerify(r: VerifyResult, sources: { netlist: string; report
   lines.push(`  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
   if (r.trials) {
     const t = r.trials;
-    lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}`);
+    lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; receiver ${t.calibrated ? "calibrated (gain + offset per output)" : "uncalibrated"}`);
     lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.count} trials at exact ≥ ${pct(r.thresholds.minExact)}), worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`);
     lines.push(`    all trials: ${errorSummary(t.histogram, t.count * r.caseSet.cases)}`);
   } else {

@@ -6,7 +6,9 @@ import { fromDigits, goldenAverage, roundedDivide } from "../../compiler/onn/gol
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { createRng } from "../../compiler/linalg/rng.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
+import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
 
 export interface VerifyOptions {
   nonIdealities: NonIdealities;
@@ -24,6 +26,11 @@ export interface VerifyOptions {
    * R((Σ v_i − N·inputOffset) / divisor) + outputOffset. Omitted = the flat golden average.
    */
   unit?: UnitSpec;
+  /**
+   * Calibrate the receiver of every Monte-Carlo trial (per output: gain and offset fitted on the
+   * known verification patterns, then detector noise); see calibrate.ts. Default false.
+   */
+  calibrate?: boolean;
 }
 
 export interface UnitSpec {
@@ -60,6 +67,7 @@ export interface TrialStats {
   count: number;
   seed: number;
   nonIdealities: NonIdealities;
+  calibrated: boolean;
   exactPerTrial: number[];
   passing: number;
   yield: number;
@@ -85,7 +93,7 @@ export interface VerifyResult {
 export class CircuitShapeError extends Error {}
 
 /** The source format and output width, read from the circuit's instances. */
-export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputDigits: number } {
+export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputDigits: number; detector: DetectorSettings } {
   const top = circuit.netlists[circuit.top];
   if (!top) throw new CircuitShapeError(`top netlist "${circuit.top}" is missing`);
   const instances = Object.values(top.instances);
@@ -99,7 +107,9 @@ export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputD
   for (const [k, v] of Object.entries(source)) if (!Number.isInteger(v) || v < 1) throw new CircuitShapeError(`pam_source setting ${k} must be a positive integer, got ${String(v)}`);
   if (source.levels < 2 || (source.levels & (source.levels - 1)) !== 0) throw new CircuitShapeError(`pam_source levels must be a power of two ≥ 2, got ${source.levels}`);
   if (Number(d.levels) !== source.levels) throw new CircuitShapeError(`detector levels ${String(d.levels)} differ from the source's ${source.levels}`);
-  return { source, outputDigits: Number(d.modes) };
+  const detector = { levels: Number(d.levels), step: Number(d.step), offset: Number(d.offset ?? 0) };
+  if (!(detector.step > 0) || !Number.isFinite(detector.offset)) throw new CircuitShapeError(`detector step must be > 0 and offset finite, got ${String(d.step)}, ${String(d.offset)}`);
+  return { source, outputDigits: Number(d.modes), detector };
 }
 
 function statsFrom(errors: Map<number, number>, cases: number): CaseStats {
@@ -130,7 +140,7 @@ export function hasNonIdealities(o: NonIdealities): boolean {
 }
 
 export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResult {
-  const { source: f, outputDigits } = circuitFormat(circuit);
+  const { source: f, outputDigits, detector } = circuitFormat(circuit);
   if (!opts.unit && outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits} (a cascade unit needs unit_* entries in the circuit info)`);
   const precision = Math.round(f.digits * Math.log2(f.levels));
   const unit = opts.unit;
@@ -156,10 +166,23 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   if (hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
     const all = new Map<number, number>();
     const exactPerTrial: number[] = [];
+    const idealFields = opts.calibrate ? simulateFields(ideal, set, f) : null;
     for (let t = 0; t < opts.trials; t++) {
-      const sim = compileCircuit(circuit, { ...opts.nonIdealities, seed: opts.seed, trial: t });
       const errs = new Map<number, number>();
-      simulateCases(sim, set, golden, f, errs);
+      if (idealFields) {
+        const sim = compileCircuit(circuit, { ...opts.nonIdealities, detectorNoise: 0, seed: opts.seed, trial: t });
+        const measured = simulateFields(sim, set, f);
+        const rx = fitReceiver(measured.re, idealFields.re, set.cases, measured.width);
+        const rng = createRng(opts.seed * 1000003 + t * 2 + 2);
+        const digits = decodeCalibrated(measured.re, rx, detector, opts.nonIdealities.detectorNoise ?? 0, rng, set.cases, measured.width);
+        for (let c = 0; c < set.cases; c++) {
+          const e = fromDigits(digits, f.levels, c * measured.width, measured.width) - golden[c]!;
+          errs.set(e, (errs.get(e) ?? 0) + 1);
+        }
+      } else {
+        const sim = compileCircuit(circuit, { ...opts.nonIdealities, seed: opts.seed, trial: t });
+        simulateCases(sim, set, golden, f, errs);
+      }
       exactPerTrial.push((errs.get(0) ?? 0) / set.cases);
       for (const [e, c] of errs) all.set(e, (all.get(e) ?? 0) + c);
     }
@@ -169,6 +192,7 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
       count: opts.trials,
       seed: opts.seed,
       nonIdealities: opts.nonIdealities,
+      calibrated: Boolean(opts.calibrate),
       exactPerTrial,
       passing,
       yield: passing / opts.trials,

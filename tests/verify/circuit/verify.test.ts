@@ -97,6 +97,23 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
     expect(r.failures[0]).toMatch(/exact match .* below --min-exact/);
   });
 
+  it("receiver calibration absorbs uniform insertion loss but not heavy phase noise", () => {
+    const loss = { ...IDEAL, trials: 3, nonIdealities: { mziLossDb: 0.3 } };
+    const raw = verifyCircuit(tinyCircuit(), { ...loss, calibrate: false });
+    const cal = verifyCircuit(tinyCircuit(), { ...loss, calibrate: true });
+    expect(raw.trials!.worstExact).toBeLessThan(1);
+    expect(raw.pass).toBe(false);
+    expect(cal.trials!.yield).toBe(1);
+    expect(cal.trials!.calibrated).toBe(true);
+    expect(cal.pass).toBe(true);
+    const heavy = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { phaseNoise: 0.5 }, calibrate: true });
+    expect(heavy.pass).toBe(false);
+    // Detector noise is applied after calibration, from the trial's own stream.
+    const det = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, calibrate: true });
+    expect(det.trials!.worstExact).toBeLessThan(1);
+    expect(JSON.stringify(verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, calibrate: true }))).toBe(JSON.stringify(det));
+  });
+
   it("Monte-Carlo trials: mild noise keeps the yield, heavy phase noise fails it; seeded", () => {
     const mild = verifyCircuit(tinyCircuit(), { ...IDEAL, nonIdealities: { phaseNoise: 0.002, mziLossDb: 0.001 } });
     expect(mild.trials!.count).toBe(8);
