@@ -14,7 +14,7 @@
 //   δ1' = δ1 + π − θ,  δ0' = δ1' − φ,
 // leaving one phase screen at the output.
 import { interleave, rowChainDown, rowPair, unitPhases } from "./kernels.ts";
-import { nullInput, nullOutput } from "./null.ts";
+import { newSetting, nullInput, nullOutput } from "./null.ts";
 import { type RawMesh, finishLazyDiagonal, newRawMesh, wrap } from "./raw.ts";
 
 export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawMesh {
@@ -22,6 +22,7 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
   const rho = unitPhases(n);
   const gam = unitPhases(n);
   const mesh = newRawMesh(n);
+  const st = newSetting();
   const half = (n * (n - 1)) / 2;
   // Output-side MZIs in the order they were applied.
   const lTop = new Int32Array(half);
@@ -44,13 +45,13 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         const gkr = gam.re[k], gki = gam.im[k], glr = gam.re[k + 1], gli = gam.im[k + 1];
         const ur = a[p] * gkr - a[p + 1] * gki, ui = a[p] * gki + a[p + 1] * gkr;
         const vr = a[p + 2] * glr - a[p + 3] * gli, vi = a[p + 2] * gli + a[p + 3] * glr;
-        const [theta, phi] = nullInput(ur, ui, vr, vi);
-        const s = Math.sin(theta / 2), c = Math.cos(theta / 2);
-        const fr = Math.cos(phi), fi = -Math.sin(phi); // e^{−iφ}
+        nullInput(ur, ui, vr, vi, st);
+        const theta = st[0], phi = st[1], s = st[2], c = st[3];
+        const fr = st[4], fi = st[5]; // e^{−iφ}
         // e^{iψ} = γk·e^{−iφ}·conj(γk+1)
         const tr = gkr * fr - gki * fi, ti = gkr * fi + gki * fr;
         const er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
-        const m = Math.hypot(er, ei);
+        const m = Math.sqrt(er * er + ei * ei);
         sS[j] = s;
         sC[j] = c;
         sEr[j] = er / m;
@@ -77,13 +78,13 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         const rkr = rho.re[r], rki = rho.im[r], rlr = rho.re[r + 1], rli = rho.im[r + 1];
         const ur = a[p] * rkr - a[p + 1] * rki, ui = a[p] * rki + a[p + 1] * rkr;
         const vr = a[q] * rlr - a[q + 1] * rli, vi = a[q] * rli + a[q + 1] * rlr;
-        const [theta, phi] = nullOutput(ur, ui, vr, vi);
-        const s = Math.sin(theta / 2), c = Math.cos(theta / 2);
-        const fr = Math.cos(phi), fi = Math.sin(phi); // e^{iφ}
+        nullOutput(ur, ui, vr, vi, st);
+        const theta = st[0], phi = st[1], s = st[2], c = st[3];
+        const fr = st[4], fi = st[5]; // e^{iφ}
         // e^{iψ} = e^{iφ}·ρr·conj(ρr+1)
         const tr = fr * rkr - fi * rki, ti = fr * rki + fi * rkr;
         let er = tr * rlr + ti * rli, ei = ti * rlr - tr * rli;
-        const m = Math.hypot(er, ei);
+        const m = Math.sqrt(er * er + ei * ei);
         er /= m;
         ei /= m;
         rowPair(a, n, r, j, n, s, c, er, ei);

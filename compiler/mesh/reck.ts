@@ -7,13 +7,14 @@
 //   conj(T)·diag(γk, γk+1) = conj(g)·γk+1 · R·diag(e^{iψ}, 1),  e^{iψ} = γk·e^{−iφ}·conj(γk+1)
 // (same ψ and γ update as Clements' input side; see kernels.ts).
 import { interleave, rowPair, unitPhases } from "./kernels.ts";
-import { nullInput } from "./null.ts";
+import { newSetting, nullInput } from "./null.ts";
 import { type RawMesh, finishLazyDiagonal, newRawMesh } from "./raw.ts";
 
 export function reckRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawMesh {
   const a = interleave(reIn, imIn, n, true); // A[k, r] = W[r, k]
   const gam = unitPhases(n);
   const mesh = newRawMesh(n);
+  const st = newSetting();
   for (let r = n - 1; r >= 1; r--) {
     for (let k = 0; k < r; k++) {
       const p = 2 * (k * n + r); // W[r, k]; W[r, k+1] is one row of A further
@@ -21,12 +22,12 @@ export function reckRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawM
       const gkr = gam.re[k], gki = gam.im[k], glr = gam.re[k + 1], gli = gam.im[k + 1];
       const ur = a[p] * gkr - a[p + 1] * gki, ui = a[p] * gki + a[p + 1] * gkr;
       const vr = a[q] * glr - a[q + 1] * gli, vi = a[q] * gli + a[q + 1] * glr;
-      const [theta, phi] = nullInput(ur, ui, vr, vi);
-      const s = Math.sin(theta / 2), c = Math.cos(theta / 2);
-      const fr = Math.cos(phi), fi = -Math.sin(phi);
+      nullInput(ur, ui, vr, vi, st);
+      const theta = st[0], phi = st[1], s = st[2], c = st[3];
+      const fr = st[4], fi = st[5]; // e^{−iφ}
       const tr = gkr * fr - gki * fi, ti = gkr * fi + gki * fr;
       let er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
-      const m = Math.hypot(er, ei);
+      const m = Math.sqrt(er * er + ei * ei);
       er /= m;
       ei /= m;
       rowPair(a, n, k, 0, r + 1, s, c, er, ei);
