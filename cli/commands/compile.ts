@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { compileSpec } from "../../compiler/compile.ts";
+import { CompileError, COMPILE_CODES } from "../../compiler/errors.ts";
+import { diagnosticAt } from "../../dsl/diagnostics.ts";
 import { reportHtml } from "../../compiler/report-html.ts";
 import { writeArtifactsAtomically } from "../../netlist/emit-all.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
@@ -36,7 +38,9 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         : null;
       let current = "";
       const started = performance.now();
-      const result = compileSpec(checked, {
+      let result;
+      try {
+        result = compileSpec(checked, {
         seed: flags.seed,
         onPass: (p) => out.note(`${p}…`),
         onEpoch: (unit, s, budget) => {
@@ -51,7 +55,14 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
             out.note(`  ${unit} epoch ${s.epoch} (${s.phase}): exact ${s.exact}, margin violations ${s.violations}`);
           }
         },
-      });
+        });
+      } catch (e) {
+        bar?.stop();
+        if (!(e instanceof CompileError)) throw e;
+        const loc = checked.locations[e.path] ?? { file: specPath, line: 1, column: 1 };
+        out.report([diagnosticAt(loc, e.code, e.message, e.hint ? { hint: e.hint } : {})]);
+        return void out.finish();
+      }
       bar?.stop();
       const report = result.report;
       report.timing.total = (performance.now() - started) / 1000;
@@ -65,7 +76,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (!report.ok) {
         out.report([
           {
-            code: "OPT3001",
+            code: COMPILE_CODES.notExact,
             severity: "error",
             message: `the compiled aggregator is not exact: ${report.onn.cases_checked - Math.round(report.onn.exact_match * report.onn.cases_checked)} of ${report.onn.cases_checked} cases decode wrongly`,
             hint: "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)",

@@ -72,7 +72,7 @@ export function goldenAverage(codes: ArrayLike<number>, spec: Pick<Spec, "precis
 export function goldenFromDigitSums(
   sums: ArrayLike<number>,
   workers: number,
-  spec: Pick<Spec, "precision" | "levels" | "rounding">,
+  spec: DigitFormat & { rounding: Rounding },
 ): number {
   let total = 0;
   for (let k = sums.length - 1; k >= 0; k--) total = total * spec.levels + sums[k];
@@ -81,6 +81,6 @@ export function goldenFromDigitSums(
 }
 
 /** Output digits of the golden average, straight from worker codes. */
-export function goldenDigits(codes: ArrayLike<number>, spec: Pick<Spec, "precision" | "levels" | "rounding">): Int32Array {
+export function goldenDigits(codes: ArrayLike<number>, spec: DigitFormat & { rounding: Rounding }): Int32Array {
   return toDigits(goldenAverage(codes, spec), spec);
 }

@@ -1,6 +1,7 @@
 // Compile one aggregation unit: dataset → architecture → exact-match training → phase-table pipeline.
 import type { Spec } from "../../dsl/spec.ts";
 import { createRng } from "../linalg/rng.ts";
+import { COMPILE_CODES, CompileError } from "../errors.ts";
 import type { PipelineStep } from "../../netlist/ir.ts";
 import { chooseArchitecture, type UnitArchitecture } from "./architecture.ts";
 import { exhaustiveDataset, reducedSpaceSize, type Dataset, type UnitFunction } from "./dataset.ts";
@@ -24,7 +25,12 @@ export interface UnitResult {
 export function unitDataset(fn: UnitFunction): Dataset {
   const size = reducedSpaceSize(fn);
   if (size > EXHAUSTIVE_LIMIT) {
-    throw new RangeError(`the reduced input space has ${size} cases; sampled training above ${EXHAUSTIVE_LIMIT} is not supported yet`);
+    throw new CompileError(
+      COMPILE_CODES.spaceTooLarge,
+      `the reduced input space of this unit has ${size.toLocaleString("en-US")} cases; exhaustive training handles at most ${EXHAUSTIVE_LIMIT.toLocaleString("en-US")} and stratified training is not implemented yet`,
+      "precision",
+      "use a cascade (cascade { radix = … }) or fewer bits per unit",
+    );
   }
   return exhaustiveDataset(fn);
 }
