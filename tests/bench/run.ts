@@ -18,6 +18,8 @@ export interface BenchModule {
 const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("./mesh.bench.ts"),
   () => import("./train.bench.ts"),
+  () => import("./compile.bench.ts"),
+  () => import("../dsl/dsl.bench.ts"),
 ];
 
 export function formatTable(t: BenchTable): string {
