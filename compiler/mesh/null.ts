@@ -6,9 +6,11 @@
 // leakage of earlier bar states (cos(π/2) is 6e-17 in floating point): nulling such dust
 // would set θ from rounding noise. Inputs are unitary, so the threshold is absolute.
 //
-// Besides (θ, φ) the functions return s, c and the phase factor the kernels apply,
-// computed algebraically from the entries (one atan2 per angle, no sin/cos) because this
-// runs once per MZI, N²/2 times.
+// Besides (θ, φ) the functions return s, c and the phase factor the kernels apply, into a
+// scratch array (no allocation: this runs N²/2 times). They are evaluated with sin/cos of
+// the recorded angles, not algebraically from the entries: then the update applied to the
+// work matrix is exactly the emitted MZI matrix, which measurably lowers the
+// reconstruction error (Reck N=128: 1.1e-15 vs 4.4e-15 with s = |v|/ρ etc.).
 import { wrap } from "./raw.ts";
 
 const DUST2 = 1e-30; // (1e-15)²
@@ -39,17 +41,19 @@ export function nullInput(ur: number, ui: number, vr: number, vi: number, out: N
   const mu2 = ur * ur + ui * ui;
   const mv2 = vr * vr + vi * vi;
   if (mu2 <= DUST2 && mv2 <= DUST2) return setBar(out, -1);
-  const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2), rho = Math.sqrt(mu2 + mv2);
-  out[0] = 2 * Math.atan2(mv, mu);
-  out[2] = mv / rho;
-  out[3] = mu / rho;
+  const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2);
+  const theta = 2 * Math.atan2(mv, mu);
+  out[0] = theta;
+  out[2] = Math.sin(theta / 2);
+  out[3] = Math.cos(theta / 2);
   const wr = ur * vr + ui * vi; // u·conj(v)
   const wi = ui * vr - ur * vi;
   const mw = Math.sqrt(wr * wr + wi * wi);
   if (mw > 0) {
-    out[1] = wrap(Math.atan2(wi, wr) - Math.PI);
-    out[4] = -wr / mw; // e^{−iφ} = −conj(w)/|w|
-    out[5] = wi / mw;
+    const phi = wrap(Math.atan2(wi, wr) - Math.PI);
+    out[1] = phi;
+    out[4] = Math.cos(phi);
+    out[5] = -Math.sin(phi);
   } else {
     const phi = wrap(Math.atan2(ui, ur) - Math.atan2(vi, vr) - Math.PI);
     out[1] = phi;
@@ -66,17 +70,19 @@ export function nullOutput(ur: number, ui: number, vr: number, vi: number, out: 
   const mu2 = ur * ur + ui * ui;
   const mv2 = vr * vr + vi * vi;
   if (mu2 <= DUST2 && mv2 <= DUST2) return setBar(out, 1);
-  const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2), rho = Math.sqrt(mu2 + mv2);
-  out[0] = 2 * Math.atan2(mu, mv);
-  out[2] = mu / rho;
-  out[3] = mv / rho;
+  const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2);
+  const theta = 2 * Math.atan2(mu, mv);
+  out[0] = theta;
+  out[2] = Math.sin(theta / 2);
+  out[3] = Math.cos(theta / 2);
   const wr = vr * ur + vi * ui; // v·conj(u)
   const wi = vi * ur - vr * ui;
   const mw = Math.sqrt(wr * wr + wi * wi);
   if (mw > 0) {
-    out[1] = wrap(Math.atan2(wi, wr));
-    out[4] = wr / mw;
-    out[5] = wi / mw;
+    const phi = wrap(Math.atan2(wi, wr));
+    out[1] = phi;
+    out[4] = Math.cos(phi);
+    out[5] = Math.sin(phi);
   } else {
     const phi = wrap(Math.atan2(vi, vr) - Math.atan2(ui, ur));
     out[1] = phi;
