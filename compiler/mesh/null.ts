@@ -46,20 +46,12 @@ export function nullInput(ur: number, ui: number, vr: number, vi: number, out: N
   out[0] = theta;
   out[2] = Math.sin(theta / 2);
   out[3] = Math.cos(theta / 2);
-  const wr = ur * vr + ui * vi; // u·conj(v)
+  const wr = ur * vr + ui * vi; // u·conj(v); zero when u or v is (then φ is free)
   const wi = ui * vr - ur * vi;
-  const mw = Math.sqrt(wr * wr + wi * wi);
-  if (mw > 0) {
-    const phi = wrap(Math.atan2(wi, wr) - Math.PI);
-    out[1] = phi;
-    out[4] = Math.cos(phi);
-    out[5] = -Math.sin(phi);
-  } else {
-    const phi = wrap(Math.atan2(ui, ur) - Math.atan2(vi, vr) - Math.PI);
-    out[1] = phi;
-    out[4] = Math.cos(phi);
-    out[5] = -Math.sin(phi);
-  }
+  const phi = wr !== 0 || wi !== 0 ? wrap(Math.atan2(wi, wr) - Math.PI) : wrap(Math.atan2(ui, ur) - Math.atan2(vi, vr) - Math.PI);
+  out[1] = phi;
+  out[4] = Math.cos(phi);
+  out[5] = -Math.sin(phi);
 }
 
 /**
@@ -77,16 +69,8 @@ export function nullOutput(ur: number, ui: number, vr: number, vi: number, out: 
   out[3] = Math.cos(theta / 2);
   const wr = vr * ur + vi * ui; // v·conj(u)
   const wi = vi * ur - vr * ui;
-  const mw = Math.sqrt(wr * wr + wi * wi);
-  if (mw > 0) {
-    const phi = wrap(Math.atan2(wi, wr));
-    out[1] = phi;
-    out[4] = Math.cos(phi);
-    out[5] = Math.sin(phi);
-  } else {
-    const phi = wrap(Math.atan2(vi, vr) - Math.atan2(ui, ur));
-    out[1] = phi;
-    out[4] = Math.cos(phi);
-    out[5] = Math.sin(phi);
-  }
+  const phi = wr !== 0 || wi !== 0 ? wrap(Math.atan2(wi, wr)) : wrap(Math.atan2(vi, vr) - Math.atan2(ui, ur));
+  out[1] = phi;
+  out[4] = Math.cos(phi);
+  out[5] = Math.sin(phi);
 }
