@@ -5,7 +5,7 @@ import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
 import type { Levels, Rounding } from "../../dsl/spec.ts";
 import { CircuitShapeError } from "../../verify/circuit/run.ts";
-import { loadCircuit, VerifyInputError } from "../../verify/circuit/load.ts";
+import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
 import type { AggregateMany } from "../../verify/optinc-datapath.ts";
 import { runAllreduce, type AllreduceRun } from "../../verify/ring/allreduce-run.ts";
 import { circuitAggregator } from "../../verify/ring/circuit-aggregate.ts";
@@ -159,7 +159,9 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
         let circuit: { aggregateMany: AggregateMany; workers: number; bits: number; levels: number; path: string } | null = null;
         let compiledRounding: Rounding | null = null;
         if (flags.netlist !== undefined) {
-          const loaded = loadCircuit(resolve(ctx.io.cwd, flags.netlist));
+          const found = loadCircuits(resolve(ctx.io.cwd, flags.netlist));
+          if (found.length !== 1) throw new UsageError(`--netlist: ${flags.netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
+          const loaded = found[0]!;
           const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
           try {
             validateNonIdealities(defined);
