@@ -2,6 +2,8 @@
 // with their explicit 2×2 matrices) and the nulling alone, against one complex N×N matmul
 // timed in the same process, plus the reconstruction error of the emitted stage.
 import { loadavg } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { frobenius, matmul, maxAbsDiff, sub } from "../../compiler/linalg/cmat.ts";
 import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
 import { createRng } from "../../compiler/linalg/rng.ts";
@@ -23,6 +25,12 @@ function repeatsFor(n: number): number {
   return n <= 64 ? 41 : n <= 128 ? 21 : n <= 256 ? 9 : 5;
 }
 
+// Collect garbage before every timed repetition (outside the timer), so one call is not
+// billed for the garbage of the previous ones (the matmul reference allocates an N×N result
+// per call). Garbage collection triggered by a call's own allocations is still timed.
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
 /** Median wall time (ms); `cpu` receives the median process CPU time (all threads, incl. GC). */
 function time(fn: () => void, reps: number, cpu?: { ms: number }): number {
   // Warm up until the JIT has seen the code for a while (≥ 3 runs and ≥ 50 ms).
@@ -31,6 +39,7 @@ function time(fn: () => void, reps: number, cpu?: { ms: number }): number {
   const ts: number[] = [];
   const cs: number[] = [];
   for (let r = 0; r < reps; r++) {
+    gc();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
@@ -79,7 +88,7 @@ export const bench: BenchModule = {
         rows,
         notes: [
           "decompose = full API (nulling + IR elements with 2×2 matrices), wall time; (cpu ms) = its process CPU time, all threads incl. GC",
-          "(µs-resolution, coarse below ~1 ms); nulling = the O(N³) part alone.",
+          "(µs-resolution, coarse below ~1 ms); nulling = the O(N³) part alone. A full GC runs before each repetition (untimed).",
           "ratio = decompose / one complex N×N matmul (i-k-j, split Float64Array) timed in this process.",
           "Targets: N=128 ≤ 20 ms, N=512 ≤ 2 s, ratio at N=256 ≤ 2. max|ΔU| = max entry error of stageMatrix(stage) vs U.",
           `1-min load average: ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (machine has 2 cores; others' jobs inflate times).`,
