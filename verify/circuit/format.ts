@@ -21,7 +21,10 @@ function errorSummary(h: ErrorBin[], total: number): string {
   if (!wrong.length) return "no errors";
   const n = wrong.reduce((a, b) => a + b.count, 0);
   const ones = wrong.filter((b) => Math.abs(b.steps) === 1).reduce((a, b) => a + b.count, 0);
-  const bins = wrong.map((b) => `${b.steps > 0 ? "+" : ""}${b.steps}:${int(b.count)}`).join(" ");
+  // Small errors bin by bin; large ones summed so the line stays short.
+  const small = wrong.filter((b) => Math.abs(b.steps) <= 4);
+  const large = wrong.filter((b) => Math.abs(b.steps) > 4).reduce((a, b) => a + b.count, 0);
+  const bins = [...small.map((b) => `${b.steps > 0 ? "+" : ""}${b.steps}:${int(b.count)}`), ...(large ? [`|e|≥5:${int(large)}`] : [])].join(" ");
   return `${int(n)}/${int(total)} wrong, ±1 step ${pct(ones / n, 1)} of errors [${bins}]`;
 }
 
