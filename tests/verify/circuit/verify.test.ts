@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { writeNetlistJson } from "../../../netlist/json-io.ts";
 import { buildCases, digitSumSpaceSize } from "../../../verify/circuit/cases.ts";
@@ -11,8 +11,19 @@ import { tinyCircuit, tinyGoldenCode } from "./tiny-pipeline.ts";
 
 const IDEAL: VerifyOptions = { nonIdealities: {}, trials: 8, seed: 1, minExact: 1, minYield: 0.9, maxCases: 100000, rounding: "nearest-even", preprocess: false };
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 function writeOutputDir(circuit = tinyCircuit(), spec?: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), "optinc-verify-"));
+  const dir = tempDir("optinc-verify-");
   writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(circuit));
   if (spec) writeFileSync(join(dir, "tiny.report.json"), JSON.stringify({ spec }));
   return dir;
@@ -195,7 +206,7 @@ describe("optinc verify (CLI)", () => {
   });
 
   it("rejects malformed files with file:line:col", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "optinc-verify-bad-"));
+    const dir = tempDir("optinc-verify-bad-");
     mkdirSync(join(dir, "out"));
     writeFileSync(join(dir, "out", "x.netlist.json"), '{\n  "top": "a",\n  oops\n}');
     let io = memoryIo();
