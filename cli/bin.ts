@@ -2,6 +2,13 @@
 import { main } from "./main.ts";
 
 process.on("SIGINT", () => process.exit(130));
+// A closed pipe (`optinc … | head`) is the reader's choice, not an error: stop quietly.
+for (const s of [process.stdout, process.stderr]) {
+  s.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

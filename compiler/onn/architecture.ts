@@ -2,7 +2,6 @@
 // whether it is Σ·U-approximated and with which segment size.
 import type { Spec } from "../../dsl/spec.ts";
 import type { UnitFunction } from "./dataset.ts";
-import { cheapestSegment } from "./hardware.ts";
 
 export interface UnitArchitecture {
   /** Layer widths including inputs and outputs: [inDigits, ...hidden, outDigits]. */
@@ -22,6 +21,17 @@ export function autoHidden(fn: UnitFunction): number[] {
   return [width, neck, width];
 }
 
+/**
+ * Automatic segment size. An m×n layer in s×s segments costs ≈ m·n·(s+1)/(2s) MZIs — nearly flat in
+ * s — while the constraint (rows orthogonal within every s-wide slice) tightens quickly as s grows.
+ * So small segments buy most of the area saving at little loss of trainability.
+ */
+export const AUTO_SEGMENT = 4;
+
+export function autoSegment(rows: number, cols: number): number {
+  return Math.max(2, Math.min(AUTO_SEGMENT, rows, cols));
+}
+
 export function chooseArchitecture(spec: Pick<Spec, "network" | "approximate">, fn: UnitFunction): UnitArchitecture {
   const hidden = spec.network.hidden === "auto" ? autoHidden(fn) : spec.network.hidden;
   const dims = [fn.inDigits, ...hidden, fn.outDigits];
@@ -36,7 +46,7 @@ export function chooseArchitecture(spec: Pick<Spec, "network" | "approximate">, 
     }
     const rows = dims[i + 1];
     const cols = dims[i] + 1; // bias column
-    segments.push(approx.segment === "auto" ? cheapestSegment(rows, cols) : Math.min(approx.segment, Math.max(rows, cols)));
+    segments.push(approx.segment === "auto" ? autoSegment(rows, cols) : Math.min(approx.segment, Math.max(rows, cols)));
   }
   return { dims, segments };
 }

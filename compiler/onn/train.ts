@@ -31,6 +31,11 @@ export interface TrainConfig {
   projectEvery: number;
   /** Relative weight noise (σ/|w|) injected in hinge phases: robustness to phase errors. */
   weightNoise: number;
+  /**
+   * Train in the hardware parameterization from the first epoch (warm-up, then fitted), on
+   * centred inputs throughout: the input offset is then realized optically in preprocessing.
+   */
+  fitFromStart?: boolean;
 }
 
 export type Phase = "warm-up" | "free" | "pull" | "fitted";
@@ -220,21 +225,25 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     return { exact: r.exact, loss: r.loss, active: Int32Array.from(act) };
   };
 
+  const fromStart = approximating && cfg.fitFromStart === true;
+  if (fromStart) enterFitted();
   let exact = 0;
   let epoch = 1;
   const maxEpochs = approximating ? 2 * cfg.epochs : cfg.epochs;
   for (; epoch <= maxEpochs; epoch++) {
     const frac = Math.min(1, (epoch - 1) / cfg.epochs);
-    const phase = phaseOf(frac, approximating);
+    const phase: Phase = fromStart ? (frac < 0.15 ? "warm-up" : "fitted") : phaseOf(frac, approximating);
     const lr = cfg.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * (approximating ? Math.min(1, frac / 0.7) : frac))));
-    if ((phase === "pull" || phase === "fitted") && xin === centred) {
+    if ((phase === "pull" || phase === "fitted") && xin === centred && !fromStart) {
       uncentreFirstLayer(net);
       xin = x;
     }
     if (phase === "fitted") {
       if (!fitted) enterFitted();
-      // Restart at a third of the rate, decaying over the fitted span.
-      const fitLr = (cfg.learningRate / 3) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
+      // Restart at a third of the rate, decaying over the fitted span (from the start: the full rate).
+      const fitLr = fromStart
+        ? cfg.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1) / (2 * cfg.epochs)))))
+        : (cfg.learningRate / 3) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
       const { active } = evaluate(cfg.margin);
       shuffle(active, rng);
       const batch = Math.max(1, Math.min(cfg.batchSize, active.length));
@@ -268,7 +277,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     const done = approximating ? phase === "fitted" : phase !== "warm-up";
     if (done && exact === cases) break;
   }
-  if (xin === centred) uncentreFirstLayer(net); // stopped in a free phase (nothing approximated)
+  if (xin === centred && !fromStart) uncentreFirstLayer(net); // stopped in a free phase (nothing approximated)
   const final = fitted as (LayerTiles | null)[] | null;
   if (final) final.forEach((lt, i) => (tiles[i] = lt ? toTiles(lt) : null));
   return { net, plans, tiles, exact, cases, epochs: Math.min(epoch, maxEpochs), history };

@@ -1,0 +1,78 @@
+// The paper's main configuration end to end, on the files `optinc compile` actually writes:
+//  - the netlist simulator, fed the emitted netlist, reproduces exact match on all 28,561 cases;
+//  - `optinc verify` passes with ideal components and fails (exit 1) under heavy phase noise;
+//  - ngspice solves the compiled linear stages from the emitted netlist like our simulator does.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Simulation } from "eecircuit-engine";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import { ngspiceStageDeck, withColumn } from "../../netlist/ngspice.ts";
+import { netlistPortSpec } from "../../netlist/propagate.ts";
+import { compileCircuit } from "../../netlist/simulate.ts";
+import { circuitLookup } from "../../netlist/spice-write.ts";
+import { verifyCircuit } from "../../verify/circuit/run.ts";
+import { memoryIo } from "../helpers/io.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-"));
+let report: { onn: { exact_match: number; cases_checked: number }; hardware: { area_ratio: number } };
+
+beforeAll(async () => {
+  const io = memoryIo();
+  const code = await main(["compile", "examples/paper-4x8.optinc", "-o", dir], io);
+  if (code !== 0) throw new Error(`compile failed (${code}):\n${io.err()}`);
+  report = JSON.parse(readFileSync(join(dir, "paper_4x8.report.json"), "utf8"));
+}, 900_000);
+
+describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
+  it("report: exact match on every one of the 28,561 reduced cases, area ratio ≤ 0.393", () => {
+    expect(report.onn.cases_checked).toBe(13 ** 4);
+    expect(report.onn.exact_match).toBe(1);
+    expect(report.hardware.area_ratio).toBeLessThanOrEqual(0.393);
+  });
+
+  it("the simulator fed the emitted netlist reproduces exact match on all 28,561 cases", () => {
+    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8.netlist.json"), "utf8"));
+    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
+    expect(v.nominal.cases).toBe(28_561);
+    expect(v.nominal.exact).toBe(28_561);
+  });
+
+  it("optinc verify: exit 0 with ideal components, exit 1 under 0.5 rad phase noise", async () => {
+    const ok = memoryIo();
+    expect(await main(["verify", dir, "--phase-noise", "0", "--loss-db", "0", "--imbalance", "0", "--dac-bits", "none", "--detector-noise", "0"], ok)).toBe(0);
+    const bad = memoryIo();
+    expect(await main(["verify", dir, "--phase-noise", "0.5", "--trials", "3"], bad)).toBe(1);
+    expect(bad.out() + bad.err()).toMatch(/exact|yield/i);
+  });
+
+  it("ngspice (WebAssembly) solves every compiled linear stage like the netlist simulator (sampled input columns, ≤ 1e-12)", async () => {
+    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8.netlist.json"), "utf8"));
+    const sim = compileCircuit(circuit);
+    const engine = new Simulation();
+    await engine.start();
+    let worst = 0;
+    let columns = 0;
+    for (const { component, matrix } of sim.stageMatrices) {
+      const spec = netlistPortSpec(circuit.netlists[component], circuitLookup(circuit));
+      const deck = ngspiceStageDeck(circuit, component);
+      // First, last (the bias input) and a few in between: every column is checked by `npm run bench`.
+      const picks = [...new Set([0, 1, Math.floor(spec.inputs.length / 2), spec.inputs.length - 1])].filter((k) => k < spec.inputs.length);
+      for (const k of picks) {
+        engine.setNetList(withColumn(deck, k));
+        const r = await engine.runSim();
+        const v = new Map<string, number>();
+        for (const d of r.data as { name: string; values: unknown[] }[]) v.set(d.name.toLowerCase(), Number(d.values[0]));
+        for (let q = 0; q < matrix.rows; q++) {
+          const e = Math.hypot((v.get(`v(out${q}r)`) ?? NaN) - matrix.re[q * matrix.cols + k], (v.get(`v(out${q}i)`) ?? NaN) - matrix.im[q * matrix.cols + k]);
+          worst = Math.max(worst, Number.isNaN(e) ? Infinity : e);
+        }
+        columns++;
+      }
+    }
+    expect(columns).toBeGreaterThan(8);
+    expect(worst).toBeLessThanOrEqual(1e-12);
+  }, 600_000);
+});
