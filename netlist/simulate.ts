@@ -214,8 +214,12 @@ const BLOCK = 128;
 function applyMatrix(m: CMat, xs: (Field | null)[], cases: number): Field[] {
   const rows = m.rows;
   const cols = m.cols;
-  const ys: Field[] = [];
-  for (let q = 0; q < rows; q++) ys.push({ re: new Float64Array(cases), im: new Float64Array(cases) });
+  const yre: Float64Array[] = [];
+  const yim: Float64Array[] = [];
+  for (let q = 0; q < rows; q++) {
+    yre.push(new Float64Array(cases));
+    yim.push(new Float64Array(cases));
+  }
   const real = xs.every((x) => !x || x.im === null);
   const xr = new Float64Array(BLOCK * cols);
   const xi = new Float64Array(BLOCK * cols);
@@ -230,17 +234,24 @@ function applyMatrix(m: CMat, xs: (Field | null)[], cases: number): Field[] {
         if (!real) xi[(c - c0) * cols + k] = x && x.im ? x.im[c] : 0;
       }
     }
-    for (let c = c0; c < c1; c++) {
+    // Two cases per pass share every matrix load (register blocking).
+    let c = c0;
+    for (; c + 1 < c1; c += 2) {
       const o = (c - c0) * cols;
+      const o2 = o + cols;
       for (let q = 0; q < rows; q++) {
         const r = q * cols;
-        let sr = 0;
-        let si = 0;
+        let sr = 0, si = 0, tr = 0, ti = 0;
         if (real) {
           for (let k = 0; k < cols; k++) {
+            const a = mr[r + k];
+            const b = mi[r + k];
             const v = xr[o + k];
-            sr += mr[r + k] * v;
-            si += mi[r + k] * v;
+            const w = xr[o2 + k];
+            sr += a * v;
+            si += b * v;
+            tr += a * w;
+            ti += b * w;
           }
         } else {
           for (let k = 0; k < cols; k++) {
@@ -248,14 +259,37 @@ function applyMatrix(m: CMat, xs: (Field | null)[], cases: number): Field[] {
             const b = mi[r + k];
             const vr = xr[o + k];
             const vi = xi[o + k];
+            const wr = xr[o2 + k];
+            const wi = xi[o2 + k];
             sr += a * vr - b * vi;
             si += a * vi + b * vr;
+            tr += a * wr - b * wi;
+            ti += a * wi + b * wr;
           }
         }
-        ys[q].re[c] = sr;
-        ys[q].im![c] = si;
+        yre[q][c] = sr;
+        yim[q][c] = si;
+        yre[q][c + 1] = tr;
+        yim[q][c + 1] = ti;
+      }
+    }
+    for (; c < c1; c++) {
+      const o = (c - c0) * cols;
+      for (let q = 0; q < rows; q++) {
+        const r = q * cols;
+        let sr = 0, si = 0;
+        for (let k = 0; k < cols; k++) {
+          const a = mr[r + k];
+          const b = mi[r + k];
+          const vr = xr[o + k];
+          const vi = real ? 0 : xi[o + k];
+          sr += a * vr - b * vi;
+          si += a * vi + b * vr;
+        }
+        yre[q][c] = sr;
+        yim[q][c] = si;
       }
     }
   }
-  return ys;
+  return yre.map((re, q) => ({ re, im: yim[q] }));
 }
