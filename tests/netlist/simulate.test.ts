@@ -53,6 +53,20 @@ describe("simulator on an ONN pipeline", () => {
     expect(seen.size).toBeGreaterThan(1);
   });
 
+  it("batches of any size (odd, below and across a block) give the same per-case results", () => {
+    const sim = compileCircuit(circuitFromPhaseTable(onnTable(), "onn"));
+    const cases = 301;
+    const inputs = new Float64Array(cases * 4);
+    for (let i = 0; i < inputs.length; i++) inputs[i] = (i * 5 + (i >> 3)) % 4;
+    const all = sim.run(inputs, cases);
+    for (const [from, n] of [[0, 1], [7, 3], [100, 201], [299, 2]]) {
+      const part = sim.run(inputs.slice(from * 4, (from + n) * 4), n);
+      expect([...part.fields.re]).toEqual([...all.fields.re.slice(from * 2, (from + n) * 2)]);
+      expect([...part.fields.im]).toEqual([...all.fields.im.slice(from * 2, (from + n) * 2)]);
+      expect([...part.digits]).toEqual([...all.digits.slice(from * 2, (from + n) * 2)]);
+    }
+  });
+
   it("rejects an input batch of the wrong size", () => {
     const sim = compileCircuit(circuitFromPhaseTable(onnTable(), "onn"));
     expect(() => sim.run(new Float64Array(7), 2)).toThrow(/expected 2 × 4 inputs/);
