@@ -1,4 +1,5 @@
-// Trained network → phase-table pipeline (the circuit IR's source of truth).
+// Trained network → phase-table pipeline (the circuit IR's source of truth). The network's inputs
+// are the centred digit sums x_k = S_k/maxSum − ½; preprocessing produces them optically.
 //
 // The optical network is fully passive: every stage has gain 1. Layer l realizes M_l = W_l / s_l
 // with s_l ≥ the largest |weight factor| (so attenuators stay ≤ 1) times the fan-out/fan-in loss.
@@ -72,23 +73,48 @@ export function sourceStep(shape: UnitShape): SourceStep {
   return { name: "source", role: "source", workers: shape.workers, digits: shape.inDigits, levels: shape.levels, amplitudePerLevel: amplitudePerLevel(shape.levels) };
 }
 
-/** Digit-sum preprocessing: output k = (1/√N) Σ_w x[w·D + k], by a chain of weighted combiners. */
-export function preprocessStage(shape: UnitShape): PhaseStage {
+/**
+ * Digit-sum preprocessing with the input offset removed optically:
+ *   q_k = (Σ_w x[w·D + k] − μ·β/√D) / √(N + μ²),   β = the bias input (mode N·D, amplitude 1),
+ * so q_k ∝ S_k − maxSum/2: the network's centred input. The bias is split into D equal copies
+ * (modes N·D … N·D + D − 1), then each digit's chain merges its N − 1 other workers (weight 1)
+ * and its bias copy (weight −μ). Chain couplings κ_j² = v_j² / Σ_{i≤j} v_i² give every input its
+ * weight v_j / √Σv², a +π/2 instead of −π/2 phase on the crossing arm makes a weight negative.
+ */
+export function preprocessStage(shape: UnitShape): { stage: PhaseStage; scale: number } {
   const { workers: n, inDigits: d } = shape;
+  const a = amplitudePerLevel(shape.levels);
+  const mu = 0.5 * a * shape.maxSum * Math.sqrt(d);
+  const biasMode = n * d;
   const el = new Elements();
-  for (let w = 1; w < n; w++) for (let k = 0; k < d; k++) el.merge(w - 1, k, w * d + k, 1 / (w + 1));
-  return {
+  for (let k = 1; k < d; k++) el.split(0, biasMode, biasMode + k, 1 / (d - k + 1));
+  const copy = (k: number): number => biasMode + k; // digit 0's copy stays on the source mode
+  for (let k = 0; k < d; k++) {
+    let acc = 1; // Σ v² merged so far (worker 0 is already on mode k)
+    for (let w = 1; w < n; w++) {
+      acc += 1;
+      el.merge(1 + w, k, w * d + k, 1 / acc);
+    }
+    acc += mu * mu;
+    el.push(phaseEl(el.next, n + 1, copy(k), wrapPhase(Math.PI / 2))); // negative weight
+    el.push(couplerEl(el.next, n + 1, k, copy(k), (mu * mu) / acc));
+  }
+  const modes = n * d + d;
+  const stage: PhaseStage = {
     name: "preprocess",
     role: "preprocess",
     mesh: "none",
-    modes: n * d,
-    inputs: n * d,
+    modes,
+    inputs: n * d + 1,
     outputs: d,
     gain: 1,
     elements: el.list,
-    outputPhases: new Array<number>(n * d).fill(0),
+    outputPhases: new Array<number>(modes).fill(0),
     convention: MZI_CONVENTION,
+    biasInput: 1,
   };
+  // q_k = a·(S_k − maxSum/2)/√(N + μ²) = a·maxSum/√(N + μ²) · x_k.
+  return { stage, scale: Math.sqrt(n + mu * mu) / (a * shape.maxSum) };
 }
 
 function realCMat(rows: number, cols: number, data: Float64Array): CMat {
@@ -180,11 +206,11 @@ export function mapNetwork(
   opts: { mesh: MeshKind; preprocess: boolean },
 ): MappedNetwork {
   const pipeline: PipelineStep[] = [sourceStep(shape)];
-  // Physical input p_k = a·S_k/√N after preprocessing; the network input is S_k / maxSum = c·p_k.
-  const a = amplitudePerLevel(shape.levels);
-  const c = opts.preprocess ? Math.sqrt(shape.workers) / (a * shape.maxSum) : 1 / (a * shape.maxSum);
-  if (opts.preprocess) pipeline.push(preprocessStage(shape));
-  let cumulative = c;
+  // The network input x_k = S_k/maxSum − ½ equals c·q_k, q_k the preprocessing stage's output.
+  if (!opts.preprocess) throw new Error("internal: mapping without digit-sum preprocessing is not supported");
+  const pre = preprocessStage(shape);
+  pipeline.push(pre.stage);
+  let cumulative = pre.scale;
   const scales: number[] = [];
   net.layers.forEach((l, i) => {
     const bias = 1 / cumulative;

@@ -1,9 +1,9 @@
 // Exact-match training of one unit's ONN, hardware-aware (segmented Σ·U) when asked.
 //
 // Schedule over `epochs` epochs (fractions of that budget; the fitted phase may run as long again):
-//   warm-up  [0, 0.15)    MSE to the target levels, all cases, centred inputs;
-//   free     [0.15, 0.45) margin hinge, unconstrained weights, centred inputs;
-//   pull     [0.45, 0.7)  hinge on physical inputs (centring folded into layer 1) plus a proximal
+//   warm-up  [0, 0.15)    MSE to the target levels, all cases;
+//   free     [0.15, 0.45) margin hinge, unconstrained weights;
+//   pull     [0.45, 0.7)  hinge plus a proximal
 //                         pull λ·(W − Π(W)) toward the Σ·U set, λ ramping up; Π refreshed every
 //                         `projectEvery` steps (the paper's periodic approximation, two-stage loss);
 //   fitted   [0.7, 2]     hinge in the hardware parameterization itself: per segment, signed
@@ -32,8 +32,8 @@ export interface TrainConfig {
   /** Relative weight noise (σ/|w|) injected in hinge phases: robustness to phase errors. */
   weightNoise: number;
   /**
-   * Train in the hardware parameterization from the first epoch (warm-up, then fitted), on
-   * centred inputs throughout: the input offset is then realized optically in preprocessing.
+   * Train in the hardware parameterization from the first epoch (warm-up, then fitted): the network
+   * is exactly Σ·U at every step, so no free-to-constrained transition can undo what it learned.
    */
   fitFromStart?: boolean;
 }
@@ -63,10 +63,10 @@ const MIN_STEPS = 32;
 /** Final strength of the proximal pull toward Σ·U (per weight, before Adam's normalisation). */
 const PULL_MAX = 1;
 
-/** Network inputs from digit sums: x_k = S_k / maxSum (uncentred, so the mapping can fold the scale into the bias source). */
+/** Network inputs from digit sums, centred: x_k = S_k / maxSum − ½ (preprocessing removes the offset optically). */
 export function inputsFromSums(ds: Dataset, maxSum: number): Float64Array {
   const x = new Float64Array(ds.cases * ds.inDigits);
-  for (let i = 0; i < x.length; i++) x[i] = ds.sums[i] / maxSum;
+  for (let i = 0; i < x.length; i++) x[i] = ds.sums[i] / maxSum - 0.5;
   return x;
 }
 
@@ -85,19 +85,6 @@ export function initMlp(dims: number[], activation: Mlp["activation"], slope: nu
     layers.push({ out: m, in: n, w });
   }
   return { layers, activation, slope };
-}
-
-/**
- * Fold input centring into the first layer: W[x − ½; 1] = W[x; 1] with b ← b − ½·Σ_k W[:, k].
- * Free phases learn faster on centred inputs; hardware phases need the physical (uncentred) ones.
- */
-export function uncentreFirstLayer(net: Mlp): void {
-  const l = net.layers[0];
-  for (let o = 0; o < l.out; o++) {
-    let sum = 0;
-    for (let k = 0; k < l.in; k++) sum += l.w[o * (l.in + 1) + k];
-    l.w[o * (l.in + 1) + l.in] -= 0.5 * sum;
-  }
 }
 
 export function phaseOf(frac: number, approximating: boolean): Phase {
@@ -131,8 +118,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   const tgt = new Int32Array(bmax * nout);
   const order = Int32Array.from({ length: cases }, (_, i) => i);
   const history: EpochStats[] = [];
-  const centred = x.map((v) => v - 0.5);
-  let xin: Float64Array = centred;
+  const xin = x;
   let pull = 0;
   let pullSteps = 0;
 
@@ -234,10 +220,6 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     const frac = Math.min(1, (epoch - 1) / cfg.epochs);
     const phase: Phase = fromStart ? (frac < 0.15 ? "warm-up" : "fitted") : phaseOf(frac, approximating);
     const lr = cfg.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * (approximating ? Math.min(1, frac / 0.7) : frac))));
-    if ((phase === "pull" || phase === "fitted") && xin === centred && !fromStart) {
-      uncentreFirstLayer(net);
-      xin = x;
-    }
     if (phase === "fitted") {
       if (!fitted) enterFitted();
       // Restart at a third of the rate, decaying over the fitted span (from the start: the full rate).
@@ -277,7 +259,6 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     const done = approximating ? phase === "fitted" : phase !== "warm-up";
     if (done && exact === cases) break;
   }
-  if (xin === centred && !fromStart) uncentreFirstLayer(net); // stopped in a free phase (nothing approximated)
   const final = fitted as (LayerTiles | null)[] | null;
   if (final) final.forEach((lt, i) => (tiles[i] = lt ? toTiles(lt) : null));
   return { net, plans, tiles, exact, cases, epochs: Math.min(epoch, maxEpochs), history };
