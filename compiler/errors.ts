@@ -18,4 +18,6 @@ export const COMPILE_CODES = {
   notExact: "OPT3001",
   /** The reduced input space is too large to train exhaustively. */
   spaceTooLarge: "OPT3002",
+  /** The ONN is trained on digit sums; without the digit-sum stage it would see every worker's digits. */
+  noPreprocess: "OPT3003",
 } as const;

@@ -36,6 +36,14 @@ export function unitDataset(fn: UnitFunction): Dataset {
 }
 
 export function compileUnit(spec: Spec, fn: UnitFunction, seed: number, onEpoch?: (s: EpochStats) => void): UnitResult {
+  if (spec.preprocess !== "digit-sum") {
+    throw new CompileError(
+      COMPILE_CODES.noPreprocess,
+      `preprocess = none would make the ONN learn from all ${fn.workers * fn.inDigits} worker digits (${(fn.levels ** (fn.workers * fn.inDigits)).toExponential(2)} cases); the compiler trains on digit sums only`,
+      "preprocess",
+      "use preprocess = digit-sum (it loses nothing: the average is a function of the digit sums)",
+    );
+  }
   const ds = unitDataset(fn);
   const arch = chooseArchitecture(spec, fn);
   const rng = createRng(seed);

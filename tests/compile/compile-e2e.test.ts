@@ -80,3 +80,19 @@ describe("optinc compile (small spec)", () => {
     expect(Object.keys(report.timing)).toEqual(expect.arrayContaining(["plan", "train", "emit", "verify", "total"]));
   });
 });
+
+describe("optinc compile: specs the compiler cannot build give located diagnostics, exit 1", () => {
+  it.each([
+    ["preprocess = none", "aggregator np {\n  workers = 2\n  precision = 4 bits\n  levels = 4\n  preprocess = none\n}\n", "OPT3003", "np.optinc:5:3"],
+    ["a 16-bit flat unit (13^8 reduced cases)", "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n}\n", "OPT3002", "big.optinc:3:3"],
+  ])("%s", async (_what, text, code, where) => {
+    const { writeFileSync } = await import("node:fs");
+    const specDir = mkdtempSync(join(tmpdir(), "optinc-spec-"));
+    const file = where.split(":")[0]!;
+    writeFileSync(join(specDir, file), text);
+    const io = memoryIo({ NO_COLOR: "1" }, specDir);
+    expect(await main(["compile", file, "-o", join(specDir, "out")], io)).toBe(1);
+    expect(io.err()).toContain(`${where}: error[${code}]`);
+    expect(io.err()).not.toMatch(/internal error|at .*\.ts:\d+/);
+  });
+});
