@@ -52,18 +52,18 @@ export const OPTIONS: OptionDef[] = [
 
   opt("approximate", "method", "approximate.method", choice(["none", "unitary-diagonal"]), "unitary-diagonal", "none keeps full SVD meshes; unitary-diagonal replaces segments by Σ·U."),
   opt("approximate", "layers", "approximate.layers", orWord("all", "all", list(int({ min: 1, max: 64 }), { unique: true })), "all", "1-based weight-layer indices to approximate, or all."),
-  opt("approximate", "segment", "approximate.segment", orWord("auto", "auto", int({ min: 2, max: 4096 })), "auto", "Square segment edge (≥ 2), or auto (per layer: the smaller dimension, capped)."),
+  opt("approximate", "segment", "approximate.segment", orWord("auto", "auto", int({ min: 2, max: 4096 })), "auto", "Square segment edge (≥ 2), or auto (per layer: 4, or the smaller dimension when below 4)."),
 
   opt("cascade", "radix", "cascade.radix", int({ min: 2, max: 4096 }), "4", "Workers per unit (2 ≤ radix ≤ workers); a cascade is built when workers > radix."),
 
   opt("training", "seed", "training.seed", int({ min: 0, max: 2 ** 32 - 1 }), "1", "Seed of every random choice in training (same seed → same circuit)."),
-  opt("training", "epochs", "training.epochs", int({ min: 1, max: 10_000_000 }), "4000", "Upper bound on epochs; training stops early at an exact match."),
+  opt("training", "epochs", "training.epochs", int({ min: 1, max: 10_000_000 }), "200", "Length of the training schedule in epochs; the hardware-aware (fitted) phase may run up to as long again, stopping at the first exact match (docs/onn.md)."),
   opt("training", "learning_rate", "training.learningRate", real({ min: 0, max: 10, exclusiveMin: true }), "0.003", "Adam learning rate."),
   opt("training", "batch_size", "training.batchSize", int({ min: 1, max: 1_000_000 }), "256", "Training samples per step."),
-  opt("training", "margin", "training.margin", real({ min: 0, max: 0.5, exclusiveMin: true, exclusiveMax: true }), "0.3", "Decision margin in quantization steps the loss asks for (0 < margin < 0.5)."),
+  opt("training", "margin", "training.margin", real({ min: 0, max: 0.5, exclusiveMin: true, exclusiveMax: true }), "0.2", "Decision margin in quantization steps the loss asks for (0 < margin < 0.5)."),
   opt("training", "dac_bits", "training.dacBits", none(int(bitsRange, "bits")), "none", "Hardware-aware training: phase DAC bits to train against, or none."),
   opt("training", "phase_noise", "training.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "0 rad", "Hardware-aware training: phase-noise sigma injected during training."),
-  opt("training", "project_every", "training.projectEvery", int({ min: 1, max: 1_000_000 }), "50", "Epochs between Σ·U projections during hardware-aware training."),
+  opt("training", "project_every", "training.projectEvery", int({ min: 1, max: 1_000_000 }), "20", "Optimizer steps between refreshes of the Σ·U projection target in the pull phase (docs/onn.md)."),
 
   opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "0 dB", "Insertion loss per MZI."),
   opt("technology", "splitter_imbalance", "technology.splitterImbalance", real({ min: 0, max: 0.5, exclusiveMax: true }), "0", "Coupler power-ratio deviation from 0.5."),
