@@ -26,6 +26,7 @@ export function defaultSpec(name: string): Spec {
       dacBits: null,
       phaseNoise: 0,
       projectEvery: 20,
+      hardwareAware: "from-start",
     },
     technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 },
     link: { bandwidth: 800e9, transceivers: 8, stepLatency: 2.7e-6, fiberLength: 10 },

@@ -44,7 +44,7 @@ export const OPTIONS: OptionDef[] = [
   opt("", "levels", "levels", intIn([2, 4, 8, 16], "PAM-L"), "4", "PAM-L levels per optical symbol: 2, 4, 8 or 16."),
   opt("", "encoding", "encoding", choice(["offset-binary", "twos-complement"]), "offset-binary", "How a signed gradient is written as b-bit digits."),
   opt("", "rounding", "rounding", choice(["nearest-even", "nearest-away", "floor"]), "nearest-even", "How the average is rounded back to b bits."),
-  opt("", "preprocess", "preprocess", choice(["digit-sum", "none"]), "digit-sum", "Electrical pre-processing: sum the workers' base-L digits per position before the optics."),
+  opt("", "preprocess", "preprocess", choice(["digit-sum", "none"]), "digit-sum", "Optical preprocessing: a fixed coupler stage sums the workers' base-L digits per position before the ONN."),
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
 
   opt("network", "hidden", "network.hidden", orWord("auto", "auto", list(int({ min: 1, max: 4096 }))), "auto", "Hidden layer widths, e.g. [64, 32], or auto (the compiler picks)."),
@@ -63,6 +63,7 @@ export const OPTIONS: OptionDef[] = [
   opt("training", "margin", "training.margin", real({ min: 0, max: 0.5, exclusiveMin: true, exclusiveMax: true }), "0.2", "Decision margin in quantization steps the loss asks for (0 < margin < 0.5)."),
   opt("training", "dac_bits", "training.dacBits", none(int(bitsRange, "bits")), "none", "Hardware-aware training: phase DAC bits to train against, or none."),
   opt("training", "phase_noise", "training.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "0 rad", "Hardware-aware training: phase-noise sigma injected during training."),
+  opt("training", "hardware_aware", "training.hardwareAware", choice(["from-start", "after-free"]), "from-start", "How approximated layers are trained: in their Σ·U (attenuator + Givens-angle) parameterization from the first epoch, or the paper's route — free training, a ramped pull toward Σ·U, then the fitted phase (docs/onn.md)."),
   opt("training", "project_every", "training.projectEvery", int({ min: 1, max: 1_000_000 }), "20", "Optimizer steps between refreshes of the Σ·U projection target in the pull phase (docs/onn.md)."),
 
   opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "0 dB", "Insertion loss per MZI."),

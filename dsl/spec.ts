@@ -1,6 +1,6 @@
 // The checked aggregation spec: the DSL's output and every later stage's input.
 // All physical quantities are in SI base units (bits/s, seconds, bytes, radians, dB where named *Db).
-// Defaults live in `defaultSpec()` below and are documented in docs/language.md.
+// Defaults live in `defaultSpec()` (dsl/defaults.ts) and are documented in docs/language.md.
 
 export type Levels = 2 | 4 | 8 | 16;
 export type Encoding = "offset-binary" | "twos-complement";
@@ -41,8 +41,10 @@ export interface TrainingSpec {
   dacBits: number | null;
   /** Phase-noise sigma injected during training, rad (0 = off). */
   phaseNoise: number;
-  /** Epochs between Σ·U projections during hardware-aware training. */
+  /** Optimizer steps between Σ·U projection refreshes in the pull phase (after-free route). */
   projectEvery: number;
+  /** Σ·U training route: hardware parameterization from the start, or free → pull → fitted. */
+  hardwareAware: "from-start" | "after-free";
 }
 
 export interface TechnologySpec {

@@ -11,14 +11,14 @@ export interface UnitArchitecture {
 }
 
 /**
- * Default hidden widths. An expand–contract shape keeps Σ·U cheap: an m×n segmented layer costs
- * about mn(s+1)/(2s) MZIs against (m² + n²)/2 for full SVD, so wide-from-narrow layers (n ≪ m)
- * cost far less than half of their unapproximated mesh while square layers cost about half.
+ * Default hidden widths: two expand–contract pairs [16D, 4D, 16D, 4D] (D = digits per value). Σ·U
+ * segments are cheap on layers whose fan-out is much larger than their fan-in (an m×n segmented
+ * layer costs ≈ 0.75·m·n MZIs at s = 2 against (m² + n²)/2 for full SVD), and depth lets the network
+ * build the carry chain of the average stage by stage.
  */
 export function autoHidden(fn: UnitFunction): number[] {
-  const width = 16 * Math.max(fn.inDigits, fn.outDigits);
-  const neck = 4 * Math.max(fn.inDigits, fn.outDigits);
-  return [width, neck, width];
+  const d = Math.max(fn.inDigits, fn.outDigits);
+  return [16 * d, 4 * d, 16 * d, 4 * d];
 }
 
 /**

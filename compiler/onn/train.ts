@@ -224,7 +224,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       if (!fitted) enterFitted();
       // Restart at a third of the rate, decaying over the fitted span (from the start: the full rate).
       const fitLr = fromStart
-        ? cfg.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1) / (2 * cfg.epochs)))))
+        ? cfg.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * frac)))
         : (cfg.learningRate / 3) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
       const { active } = evaluate(cfg.margin);
       shuffle(active, rng);

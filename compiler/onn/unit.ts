@@ -63,8 +63,7 @@ export function compileUnit(spec: Spec, fn: UnitFunction, seed: number, onEpoch?
       margin: spec.training.margin,
       projectEvery: spec.training.projectEvery,
       weightNoise: spec.training.phaseNoise,
-      // Train the approximated layers in their hardware parameterization from the first epoch.
-      fitFromStart: true,
+      fitFromStart: spec.training.hardwareAware === "from-start",
     },
     rng,
     onEpoch,
