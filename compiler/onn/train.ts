@@ -60,6 +60,8 @@ export interface TrainResult {
 
 /** Fewest optimizer steps per epoch; small reduced spaces are cycled to reach it. */
 const MIN_STEPS = 32;
+/** Fraction of the learning rate kept after the schedule, while the fitted phase chases the last cases. */
+const FIT_FLOOR = 0.1;
 /** Final strength of the proximal pull toward Σ·U (per weight, before Adam's normalisation). */
 const PULL_MAX = 1;
 
@@ -156,6 +158,12 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     opt = createAdam(params);
   };
 
+  /**
+   * Margin annealing: the full margin for the scheduled B epochs, then half, then a quarter, so
+   * the extra fitted epochs concentrate on wrong decisions instead of polishing right ones.
+   */
+  const fitMargin = (e: number): number => (e <= cfg.epochs ? cfg.margin : e <= 1.5 * cfg.epochs ? cfg.margin / 2 : cfg.margin / 4);
+  let margin = cfg.margin;
   const step = (ids: Int32Array, from: number, batch: number, mse: boolean, lr: number): void => {
     for (let b = 0; b < batch; b++) {
       const c = ids[from + b];
@@ -172,7 +180,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     const y = forward(net, tr, batch);
     if (mse) for (let j = 0; j < batch * nout; j++) g[j] = (2 * (y[j] - tgt[j])) / batch;
     else {
-      marginLoss(y, tgt, 0, batch, nout, cfg.levels, cfg.margin, g);
+      marginLoss(y, tgt, 0, batch, nout, cfg.levels, margin, g);
       for (let j = 0; j < batch * nout; j++) g[j] /= batch;
     }
     for (const gg of grads) gg.fill(0);
@@ -215,6 +223,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   if (fromStart) enterFitted();
   let exact = 0;
   let epoch = 1;
+  let last: Int32Array | null = null;
   const maxEpochs = approximating ? 2 * cfg.epochs : cfg.epochs;
   for (; epoch <= maxEpochs; epoch++) {
     const frac = Math.min(1, (epoch - 1) / cfg.epochs);
@@ -224,9 +233,12 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       if (!fitted) enterFitted();
       // Restart at a third of the rate, decaying over the fitted span (from the start: the full rate).
       const fitLr = fromStart
-        ? cfg.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * frac)))
+        ? cfg.learningRate * (FIT_FLOOR + (1 - FIT_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * frac)))
         : (cfg.learningRate / 3) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
-      const { active } = evaluate(cfg.margin);
+      const m = fitMargin(epoch);
+      // The previous epoch ended with an evaluation at the same weights: reuse it unless the margin moved.
+      const active = last && m === margin ? last : evaluate(m).active;
+      margin = m;
       shuffle(active, rng);
       const batch = Math.max(1, Math.min(cfg.batchSize, active.length));
       const passes = Math.max(1, Math.ceil((MIN_STEPS * batch) / Math.max(1, active.length)));
@@ -251,8 +263,9 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       }
     }
     if (phase === "fitted") pull = 0;
-    const ev = evaluate(cfg.margin);
-    exact = evaluate(0).exact;
+    const ev = evaluate(margin);
+    exact = ev.exact; // decodes correctly, whatever the margin
+    last = ev.active;
     const stats: EpochStats = { epoch, phase, exact, violations: ev.active.length, loss: ev.loss };
     history.push(stats);
     onEpoch?.(stats);
