@@ -14,7 +14,7 @@ export interface UnitReport {
   dims: number[];
   segments: (number | null)[];
   dataset: { cases: number; space_size: number; exhaustive: boolean };
-  training: { epochs: number; exact: number; cases: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
+  training: { epochs: number; exact: number; cases: number; decision_margin: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
   exact_match: number;
   cases_checked: number;
   error_histogram: Record<string, number>;
@@ -93,6 +93,7 @@ function unitReport(u: EmittedUnit): UnitReport {
       epochs: r.training.epochs,
       exact: r.training.exact,
       cases: r.training.cases,
+      decision_margin: r.training.decisionMargin,
       history: r.training.history.map((h) => ({ epoch: h.epoch, phase: h.phase, exact: h.exact, violations: h.violations })),
     },
     exact_match: u.verify?.nominal.exactFraction ?? 0,

@@ -45,3 +45,19 @@ export function marginLoss(
   }
   return { loss, exact };
 }
+
+/**
+ * The smallest distance of any output to a decision threshold it must not cross, in level units
+ * (negative when some case decodes wrongly): how much output error the decisions tolerate.
+ */
+export function minDecisionMargin(y: Float64Array, targets: Int32Array, count: number, levels: number): number {
+  let worst = Infinity;
+  for (let j = 0; j < count; j++) {
+    const d = targets[j];
+    const e = y[j] - d;
+    const up = d < levels - 1 ? 0.5 - e : Infinity;
+    const down = d > 0 ? 0.5 + e : Infinity;
+    worst = Math.min(worst, up, down);
+  }
+  return worst;
+}

@@ -15,7 +15,7 @@
 import type { Rng } from "../linalg/rng.ts";
 import { createAdam, adamStep, type Adam } from "./adam.ts";
 import type { Dataset } from "./dataset.ts";
-import { marginLoss } from "./loss.ts";
+import { marginLoss, minDecisionMargin } from "./loss.ts";
 import { allocTrace, backward, forward, type Mlp } from "./mlp.ts";
 import { projectLayer, tilePlan, writeLayer, type Tile, type TilePlan } from "./sigma-u.ts";
 import { tileGradients, tilesFromFactors, toTiles, writeWeights, type LayerTiles } from "./tile-params.ts";
@@ -56,6 +56,8 @@ export interface TrainResult {
   cases: number;
   epochs: number;
   history: EpochStats[];
+  /** Smallest distance of any output to its decision thresholds, in quantization steps. */
+  decisionMargin: number;
 }
 
 /** Fewest optimizer steps per epoch; small reduced spaces are cycled to reach it. */
@@ -274,5 +276,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   }
   const final = fitted as (LayerTiles | null)[] | null;
   if (final) final.forEach((lt, i) => (tiles[i] = lt ? toTiles(lt) : null));
-  return { net, plans, tiles, exact, cases, epochs: Math.min(epoch, maxEpochs), history };
+  all.acts[0].set(xin);
+  const decisionMargin = minDecisionMargin(forward(net, all, cases), ds.targets, cases * nout, cfg.levels);
+  return { net, plans, tiles, exact, cases, epochs: Math.min(epoch, maxEpochs), history, decisionMargin };
 }

@@ -17,7 +17,7 @@ export interface UnitResult {
   fn: UnitFunction;
   arch: UnitArchitecture;
   dataset: { cases: number; spaceSize: number; exhaustive: boolean };
-  training: { epochs: number; exact: number; cases: number; history: EpochStats[] };
+  training: { epochs: number; exact: number; cases: number; history: EpochStats[]; decisionMargin: number };
   hardware: UnitHardware;
   pipeline: PipelineStep[];
 }
@@ -78,7 +78,7 @@ export function compileUnit(spec: Spec, fn: UnitFunction, seed: number, onEpoch?
     fn,
     arch,
     dataset: { cases: ds.cases, spaceSize: reducedSpaceSize(fn), exhaustive: ds.exhaustive },
-    training: { epochs: t.epochs, exact: t.exact, cases: t.cases, history: t.history },
+    training: { epochs: t.epochs, exact: t.exact, cases: t.cases, history: t.history, decisionMargin: t.decisionMargin },
     hardware,
     pipeline: mapped.pipeline,
   };

@@ -89,3 +89,13 @@ describe("Σ·U projection", () => {
     );
   });
 });
+
+describe("decision margin", () => {
+  it("is the distance to the nearest threshold a level must not cross (open-ended at the extremes)", async () => {
+    const { minDecisionMargin } = await import("../../compiler/onn/loss.ts");
+    // level 0 only has an upper threshold at 0.5; level 3 (top of PAM4) only a lower one at 2.5.
+    expect(minDecisionMargin(Float64Array.of(-7, 3.9), Int32Array.of(0, 3), 2, 4)).toBeCloseTo(1.4, 12);
+    expect(minDecisionMargin(Float64Array.of(1.2, 2.05), Int32Array.of(1, 2), 2, 4)).toBeCloseTo(0.3, 12);
+    expect(minDecisionMargin(Float64Array.of(1.7), Int32Array.of(1), 1, 4)).toBeCloseTo(-0.2, 12); // decodes as 2
+  });
+});
