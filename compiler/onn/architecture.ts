@@ -11,14 +11,14 @@ export interface UnitArchitecture {
 }
 
 /**
- * Default hidden widths: two expand–contract pairs [16D, 4D, 16D, 4D] (D = digits per value). Σ·U
+ * Default hidden widths: two expand–contract pairs [24D, 6D, 24D, 6D] (D = digits per value). Σ·U
  * segments are cheap on layers whose fan-out is much larger than their fan-in (an m×n segmented
  * layer costs ≈ 0.75·m·n MZIs at s = 2 against (m² + n²)/2 for full SVD), and depth lets the network
  * build the carry chain of the average stage by stage.
  */
 export function autoHidden(fn: UnitFunction): number[] {
   const d = Math.max(fn.inDigits, fn.outDigits);
-  return [16 * d, 4 * d, 16 * d, 4 * d];
+  return [24 * d, 6 * d, 24 * d, 6 * d];
 }
 
 /**

@@ -63,7 +63,7 @@ export interface TrainResult {
 /** Fewest optimizer steps per epoch; small reduced spaces are cycled to reach it. */
 const MIN_STEPS = 32;
 /** Fraction of the learning rate kept after the schedule, while the fitted phase chases the last cases. */
-const FIT_FLOOR = 0.1;
+const FIT_FLOOR = 0.02;
 /** Final strength of the proximal pull toward Σ·U (per weight, before Adam's normalisation). */
 const PULL_MAX = 1;
 
@@ -226,6 +226,8 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   let exact = 0;
   let epoch = 1;
   let last: Int32Array | null = null;
+  let bestExact = -1;
+  let best: Float64Array[] | null = null;
   const maxEpochs = approximating ? 2 * cfg.epochs : cfg.epochs;
   for (; epoch <= maxEpochs; epoch++) {
     const frac = Math.min(1, (epoch - 1) / cfg.epochs);
@@ -268,11 +270,22 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     const ev = evaluate(margin);
     exact = ev.exact; // decodes correctly, whatever the margin
     last = ev.active;
+    // Keep the best network seen in the (constrained) final phase: late epochs can jitter.
+    if ((phase === "fitted" || !approximating) && exact > bestExact) {
+      bestExact = exact;
+      best = params.map((p) => Float64Array.from(p));
+    }
     const stats: EpochStats = { epoch, phase, exact, violations: ev.active.length, loss: ev.loss };
     history.push(stats);
     onEpoch?.(stats);
     const done = approximating ? phase === "fitted" : phase !== "warm-up";
     if (done && exact === cases) break;
+  }
+  if (best && bestExact > exact) {
+    params.forEach((p, i) => p.set(best![i]));
+    const f = fitted as (LayerTiles | null)[] | null;
+    if (f) f.forEach((lt, i) => lt && writeWeights(lt, net.layers[i].w));
+    exact = bestExact;
   }
   const final = fitted as (LayerTiles | null)[] | null;
   if (final) final.forEach((lt, i) => (tiles[i] = lt ? toTiles(lt) : null));
