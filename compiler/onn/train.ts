@@ -160,12 +160,9 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     opt = createAdam(params);
   };
 
-  /**
-   * Margin annealing: the full margin for the scheduled B epochs, then half, then a quarter, so
-   * the extra fitted epochs concentrate on wrong decisions instead of polishing right ones.
-   */
-  const fitMargin = (e: number): number => (e <= cfg.epochs ? cfg.margin : e <= 1.5 * cfg.epochs ? cfg.margin / 2 : cfg.margin / 4);
-  let margin = cfg.margin;
+  // Constant margin: cases that satisfy it leave the active set, so a smaller margin would leave
+  // fewer cases anchoring the network (tried: annealing it destabilized the last epochs).
+  const margin = cfg.margin;
   const step = (ids: Int32Array, from: number, batch: number, mse: boolean, lr: number): void => {
     for (let b = 0; b < batch; b++) {
       const c = ids[from + b];
@@ -239,10 +236,8 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       const fitLr = fromStart
         ? cfg.learningRate * (FIT_FLOOR + (1 - FIT_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * frac)))
         : (cfg.learningRate / 3) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
-      const m = fitMargin(epoch);
-      // The previous epoch ended with an evaluation at the same weights: reuse it unless the margin moved.
-      const active = last && m === margin ? last : evaluate(m).active;
-      margin = m;
+      // The previous epoch ended with an evaluation at the same weights: reuse its active set.
+      const active = last ?? evaluate(margin).active;
       shuffle(active, rng);
       const batch = Math.max(1, Math.min(cfg.batchSize, active.length));
       const passes = Math.max(1, Math.ceil((MIN_STEPS * batch) / Math.max(1, active.length)));
