@@ -7,6 +7,9 @@ import type { PhaseStage } from "../netlist/ir.ts";
 import type { CompileResult } from "./compile.ts";
 import type { Report } from "./report.ts";
 
+/** Largest stage (in modes) drawn in the mesh section. */
+const MAX_DRAWN_MODES = 320;
+
 /** The paper's normalised iteration latencies (Fig. 7b), shown next to ours. */
 const PAPER_LATENCY: Record<string, number> = { "resnet50-cifar100": 0.74, "llama-8l-384": 0.83 };
 
@@ -24,7 +27,12 @@ function latencySection(report: Report): ReportData["latency"] {
 export function reportHtml(report: Report, result: CompileResult): string {
   const h = report.hardware;
   const firstUnit = result.units[0];
-  const layerStages = (firstUnit?.table.pipeline ?? []).filter((s): s is PhaseStage => "elements" in s && s.role !== "preprocess");
+  // Draw at most two layer stages, the smallest: a 1,000-mode stage is unreadable as a picture
+  // (the netlists carry every stage in full).
+  const layerStages = (firstUnit?.table.pipeline ?? [])
+    .filter((s): s is PhaseStage => "elements" in s && s.role !== "preprocess" && s.modes <= MAX_DRAWN_MODES)
+    .sort((a, b) => a.modes - b.modes || a.name.localeCompare(b.name))
+    .slice(0, 2);
   const data: ReportData = {
     name: report.name,
     facts: [

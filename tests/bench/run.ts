@@ -19,6 +19,7 @@ const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("./mesh.bench.ts"),
   () => import("./train.bench.ts"),
   () => import("./compile.bench.ts"),
+  () => import("../netlist/simulate.bench.ts"),
   () => import("../dsl/dsl.bench.ts"),
 ];
 
