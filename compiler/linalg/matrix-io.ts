@@ -2,6 +2,7 @@
 // array of rows whose entries are numbers, [re, im] pairs or complex strings) and CSV
 // (one row per line, real or complex cells such as 0.5, -1e-3, 1+2j, (0.5-0.25j), 3i).
 // Every failure carries a stable code and a 1-based line:col into the source text.
+import { lineCol } from "../../netlist/phase-table-parse.ts";
 import { type CMat, zeros } from "./cmat.ts";
 import { jsonPathOffset } from "./json-locate.ts";
 
@@ -31,17 +32,6 @@ export class MatrixInputError extends Error {
   }
 }
 
-function lineColOf(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, col: offset - start + 1 };
-}
 
 const NUM = String.raw`(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
 const REAL_RE = new RegExp(`^[+-]?${NUM}$`, "i");
@@ -116,12 +106,12 @@ export function parseMatrixJson(text: string): CMat {
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
-    const { line, col } = lineColOf(text, m ? Number(m[1]) : text.length);
+    const { line, col } = lineCol(text, m ? Number(m[1]) : text.length);
     throw new MatrixInputError("OPT3003", `invalid JSON: ${msg.replace(/\s*in JSON at position \d+.*$/, "")}`, line, col);
   }
   const at = (path: (string | number)[], code: keyof typeof MATRIX_CODES, message: string, hint?: string): MatrixInputError => {
     const off = jsonPathOffset(text, path) ?? 0;
-    const { line, col } = lineColOf(text, off);
+    const { line, col } = lineCol(text, off);
     return new MatrixInputError(code, message, line, col, hint);
   };
   const shapeHint = 'use { "re": [[…], …], "im": [[…], …] } or a plain array of rows, e.g. [[1, 0], [0, 1]]';

@@ -14,6 +14,10 @@ import { netlistPortSpec } from "../../netlist/propagate.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { circuitLookup } from "../../netlist/spice-write.ts";
 import { verifyCircuit } from "../../verify/circuit/run.ts";
+import { writeNetlistJson } from "../../netlist/json-io.ts";
+import { readSpice } from "../../netlist/spice-read.ts";
+import { writeSpice } from "../../netlist/spice-write.ts";
+import { siepicViolations } from "../netlist/siepic-grammar.ts";
 import { memoryIo } from "../helpers/io.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-"));
@@ -38,6 +42,17 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
     const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
     expect(v.nominal.cases).toBe(28_561);
     expect(v.nominal.exact).toBe(28_561);
+  });
+
+  it("round trips: the emitted .spi and .netlist.json read back to the same circuit and re-emit the same bytes; the .spi obeys the SiEPIC dialect", () => {
+    const jsonText = readFileSync(join(dir, "paper_4x8.netlist.json"), "utf8");
+    const spiText = readFileSync(join(dir, "paper_4x8.spi"), "utf8");
+    const fromJson = readNetlistJson(jsonText);
+    const fromSpi = readSpice(spiText, "paper_4x8.spi");
+    expect(fromSpi.netlists).toEqual(fromJson.netlists);
+    expect(writeNetlistJson(fromJson)).toBe(jsonText);
+    expect(writeSpice(fromSpi)).toBe(spiText);
+    expect(siepicViolations(spiText)).toEqual([]);
   });
 
   it("optinc verify: exit 0 with ideal components, exit 1 under 0.5 rad phase noise", async () => {
