@@ -52,8 +52,9 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-function dacBits(v: string): number | null {
-  if (v === "none" || v === "0") return null;
+/** 0 stands for "none": commander turns a parser's null into "" for options with an argument. */
+function dacBits(v: string): number {
+  if (v === "none" || v === "0") return 0;
   return integer("--dac-bits", 1, 52)(v);
 }
 
@@ -66,7 +67,7 @@ interface VerifyFlags {
   phaseNoise?: number;
   lossDb?: number;
   imbalance?: number;
-  dacBits?: number | null;
+  dacBits?: number;
   detectorNoise?: number;
   trials: number;
   seed?: number;
@@ -111,7 +112,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
             phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
             mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
             splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-            dacBits: flags.dacBits !== undefined ? flags.dacBits : (tech.dacBits ?? null),
+            dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
             detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
           };
           const info = loaded.circuit.info;

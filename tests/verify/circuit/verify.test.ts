@@ -230,3 +230,15 @@ describe("optinc verify (CLI)", () => {
     expect(io.err()).toMatch(/x\.netlist\.json: error\[E_VERIFY_CIRCUIT\]: expected one detector/);
   });
 });
+
+describe("flags", () => {
+  it("--dac-bits none turns the DAC off even when other non-idealities are on (not a circuit error)", async () => {
+    const dir = writeOutputDir(tinyCircuit());
+    const io = memoryIo();
+    const code = await main(["verify", dir, "--trials", "2", "--phase-noise", "0.001", "--dac-bits", "none", "--json"], io);
+    expect(io.err()).not.toContain("dacBits");
+    expect(code).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(JSON.stringify(doc)).not.toContain("phase DAC");
+  });
+});
