@@ -15,6 +15,8 @@ import { digitCount } from "./onn/golden.ts";
 import type { EpochStats } from "./onn/train.ts";
 import { compileUnit, type UnitResult } from "./onn/unit.ts";
 import { buildReport, type Report } from "./report.ts";
+import { technologyYield, trainingThroughCircuit } from "./evaluate.ts";
+import type { ScenarioResult } from "../verify/train/scenarios.ts";
 
 export interface CompileOptions {
   /** Overrides spec.training.seed. */
@@ -23,6 +25,8 @@ export interface CompileOptions {
   onPass?: (pass: string) => void;
   /** Largest number of cases the emitted-netlist verification simulates per unit. */
   maxVerifyCases?: number;
+  /** Skip the yield trials and the training emulation (the report then omits them). */
+  skipEvaluation?: boolean;
 }
 
 /** One emitted unit: a flat aggregator has one ("<name>"), a cascade one per level ("<name>.L1", …). */
@@ -33,6 +37,10 @@ export interface EmittedUnit {
   result: UnitResult;
   table: PhaseTable;
   verify?: VerifyResult;
+  /** Monte-Carlo trials under the spec's technology block (null when it is ideal). */
+  yield?: VerifyResult | null;
+  /** Short MNIST data-parallel run through this circuit (flat aggregators only). */
+  training?: ScenarioResult;
 }
 
 export interface CompileResult {
@@ -61,6 +69,7 @@ const passes: [string, Pass][] = [
   ["train", trainUnits],
   ["emit", emitUnits],
   ["verify", verifyUnits],
+  ["evaluate", evaluateUnits],
 ];
 
 /** Units to build: the flat aggregator, or one unit function per cascade level. */
@@ -123,6 +132,17 @@ function verifyUnits(ctx: Ctx): void {
       preprocess: ctx.spec.preprocess === "digit-sum",
       unit: { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor },
     });
+  }
+}
+
+/** Yield under the technology block and, for a flat aggregator, training through the circuit. */
+function evaluateUnits(ctx: Ctx): void {
+  if (ctx.opts.skipEvaluation) return;
+  for (const u of ctx.units) {
+    const circuit = readNetlistJson(ctx.files.get(`${u.file}.netlist.json`)!, `${u.file}.netlist.json`);
+    const fn = u.result.fn;
+    u.yield = technologyYield(circuit, ctx.spec, ctx.seed, { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor });
+    if (u.level === null) u.training = trainingThroughCircuit(circuit, ctx.spec);
   }
 }
 

@@ -3,6 +3,8 @@ import { PRESETS } from "../dsl/presets.ts";
 import { latencyBreakdown } from "../verify/latency.ts";
 import { renderReportHtml } from "../verify/report/index.ts";
 import type { ReportData } from "../verify/report/types.ts";
+import { verifyReportSections } from "../verify/circuit/format.ts";
+import { toTrainingSection } from "../verify/train/report.ts";
 import type { PhaseStage } from "../netlist/ir.ts";
 import type { CompileResult } from "./compile.ts";
 import type { Report } from "./report.ts";
@@ -22,6 +24,14 @@ function latencySection(report: Report): ReportData["latency"] {
     return { name, ring: { compute: ring.compute_s, communication: ring.comm_s }, optinc: { compute: opt.compute_s, communication: opt.comm_s }, paper: PAPER_LATENCY[name] };
   });
   return { presets };
+}
+
+/** Yield trials of the first unit (the technology block), when the spec has non-idealities. */
+function yieldSections(result: CompileResult): Pick<ReportData, "yield"> {
+  const y = result.units[0]?.yield;
+  if (!y) return {};
+  const sec = verifyReportSections(y).yield;
+  return sec ? { yield: sec } : {};
 }
 
 export function reportHtml(report: Report, result: CompileResult): string {
@@ -44,6 +54,9 @@ export function reportHtml(report: Report, result: CompileResult): string {
       { label: "seed", value: report.seed },
     ],
     verdict: {
+      yield: result.units[0]?.yield?.trials?.yield,
+      minExact: 1,
+      minYield: 0.9,
       exactMatch: report.onn.exact_match,
       cases: report.onn.cases_checked,
       spaceSize: report.onn.units.reduce((a, u) => a + u.dataset.space_size, 0),
@@ -63,6 +76,8 @@ export function reportHtml(report: Report, result: CompileResult): string {
         ...(report.cascade ? [{ item: "cascade units", value: report.cascade.units, note: `+${(100 * report.cascade.overhead_vs_base_units).toFixed(1)}% vs base units (paper ≈ +10.5%)` }] : []),
       ],
     },
+    ...yieldSections(result),
+    training: result.units[0]?.training ? toTrainingSection(result.units[0].training) : undefined,
     latency: latencySection(report),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };

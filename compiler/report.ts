@@ -18,6 +18,8 @@ export interface UnitReport {
   exact_match: number;
   cases_checked: number;
   error_histogram: Record<string, number>;
+  /** Monte-Carlo trials under the spec's technology block; null when that block is ideal. */
+  yield: { trials: number; passing: number; yield: number; worst_exact: number; exact_per_trial: number[]; max_abs_error: number } | null;
   hardware: ReturnType<typeof hardwareJson>;
 }
 
@@ -45,6 +47,8 @@ export interface Report {
     detectors: number;
   };
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[]; overhead_vs_base_units: number } | null;
+  /** Short MNIST data-parallel run with gradients aggregated through the circuit (flat aggregators). */
+  training_emulation: { runs: { name: string; final_accuracy: number; final_loss: number }[]; deltas: { name: string; accuracy: number; loss: number }[] } | null;
   artifacts: string[];
   timing: Record<string, number>;
 }
@@ -99,6 +103,16 @@ function unitReport(u: EmittedUnit): UnitReport {
     exact_match: u.verify?.nominal.exactFraction ?? 0,
     cases_checked: u.verify?.nominal.cases ?? 0,
     error_histogram: histogram(u),
+    yield: u.yield?.trials
+      ? {
+          trials: u.yield.trials.count,
+          passing: u.yield.trials.passing,
+          yield: u.yield.trials.yield,
+          worst_exact: u.yield.trials.worstExact,
+          exact_per_trial: u.yield.trials.exactPerTrial,
+          max_abs_error: u.yield.trials.maxAbsError,
+        }
+      : null,
     hardware: hardwareJson(r.hardware),
   };
 }
@@ -152,6 +166,12 @@ export function buildReport(
           levels: units.map((u) => ({ level: u.level ?? 1, units: u.count, file: u.file })),
           // Against the same number of level-1 (base) units: the cost of carrying residual bits upward.
           overhead_vs_base_units: base > 0 ? mzi / (cascade.totalUnits * base) - 1 : 0,
+        }
+      : null,
+    training_emulation: units[0]?.training
+      ? {
+          runs: units[0].training.runs.map((r) => ({ name: r.name, final_accuracy: r.finalAccuracy, final_loss: r.finalLoss })),
+          deltas: units[0].training.deltas,
         }
       : null,
     artifacts: [],

@@ -77,7 +77,9 @@ describe("optinc compile (small spec)", () => {
     const report = JSON.parse(readFileSync(join(dir, "small.report.json"), "utf8"));
     expect(report.onn.exact_match).toBe(1);
     expect(report.artifacts).toEqual(files);
-    expect(Object.keys(report.timing)).toEqual(expect.arrayContaining(["plan", "train", "emit", "verify", "total"]));
+    expect(Object.keys(report.timing)).toEqual(expect.arrayContaining(["plan", "train", "emit", "verify", "evaluate", "total"]));
+    expect(report.training_emulation.runs.map((r: { name: string }) => r.name)).toEqual(["ring all-reduce (fp32)", "OptINC (ideal)", expect.stringMatching(/^OptINC \(errors/)]);
+    expect(report.onn.units[0].yield).toBeNull(); // the spec has an ideal technology block
   });
 });
 
