@@ -52,20 +52,6 @@ export function layerCost(layer: number, rows: number, cols: number, mapping: La
   };
 }
 
-/** The cheapest segment size for an m×n layer (ties → the smaller segment, i.e. more freedom). */
-export function cheapestSegment(m: number, n: number, maxS = Math.max(m, n)): number {
-  let best = 2;
-  let cost = Infinity;
-  for (let s = 2; s <= maxS; s++) {
-    const c = sigmaUMziCount(m, n, s);
-    if (c < cost) {
-      cost = c;
-      best = s;
-    }
-  }
-  return best;
-}
-
 export interface UnitHardware {
   layers: LayerCost[];
   /** Tunable MZIs of the ONN as mapped. */

@@ -122,16 +122,3 @@ export function writeLayer(w: Float64Array, plan: TilePlan, tiles: Tile[]): void
       }
     }
 }
-
-/** Relative Frobenius error ‖W − Π(W)‖ / ‖W‖ of the projection. */
-export function projectionError(w: Float64Array, plan: TilePlan, tiles: Tile[]): number {
-  const p = new Float64Array(w.length);
-  writeLayer(p, plan, tiles);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < w.length; i++) {
-    num += (w[i] - p[i]) ** 2;
-    den += w[i] ** 2;
-  }
-  return den === 0 ? 0 : Math.sqrt(num / den);
-}
