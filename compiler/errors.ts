@@ -20,4 +20,6 @@ export const COMPILE_CODES = {
   spaceTooLarge: "OPT3002",
   /** The ONN is trained on digit sums; without the digit-sum stage it would see every worker's digits. */
   noPreprocess: "OPT3003",
+  /** A training option the trainer does not use yet (warning). */
+  unusedOption: "OPT3004",
 } as const;

@@ -31,6 +31,15 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       const out = new CommandOutput(ctx, "compile");
       const checked = await loadSpecOrReport(specPath, ctx, out);
       if (!checked) return void out.finish();
+      if (checked.spec.training.dacBits !== null) {
+        const loc = checked.locations["training.dacBits"] ?? { file: specPath, line: 1, column: 1 };
+        out.report([
+          diagnosticAt(loc, COMPILE_CODES.unusedOption, "training.dac_bits is not used by the trainer yet: the circuit is trained with continuous phases", {
+            severity: "warning",
+            hint: "DAC quantization is still simulated by `optinc verify --dac-bits` and by the technology block's dac_bits",
+          }),
+        ]);
+      }
       const g = out.g;
       const live = !g.json && !g.quiet;
       const bar = live && ctx.io.stderr.isTTY

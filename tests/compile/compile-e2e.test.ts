@@ -98,3 +98,14 @@ describe("optinc compile: specs the compiler cannot build give located diagnosti
     expect(io.err()).not.toMatch(/internal error|at .*\.ts:\d+/);
   });
 });
+
+describe("optinc compile: options the trainer does not use yet are reported, not silently ignored", () => {
+  it("training.dac_bits → warning OPT3004 at its location, compile still succeeds", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const specDir = mkdtempSync(join(tmpdir(), "optinc-spec-"));
+    writeFileSync(join(specDir, "dac.optinc"), SPEC.replace("epochs = 200", "epochs = 200  dac_bits = 8 bits"));
+    const io = memoryIo({ NO_COLOR: "1" }, specDir);
+    expect(await main(["compile", "dac.optinc", "-o", join(specDir, "out")], io)).toBe(0);
+    expect(io.err()).toMatch(/dac\.optinc:7:\d+: warning\[OPT3004\]/);
+  });
+});
