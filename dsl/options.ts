@@ -52,7 +52,7 @@ export const OPTIONS: OptionDef[] = [
 
   opt("approximate", "method", "approximate.method", choice(["none", "unitary-diagonal"]), "unitary-diagonal", "none keeps full SVD meshes; unitary-diagonal replaces segments by Σ·U."),
   opt("approximate", "layers", "approximate.layers", orWord("all", "all", list(int({ min: 1, max: 64 }), { unique: true })), "all", "1-based weight-layer indices to approximate, or all."),
-  opt("approximate", "segment", "approximate.segment", orWord("auto", "auto", int({ min: 2, max: 4096 })), "auto", "Square segment edge (≥ 2), or auto (2: the least constrained segment; see docs/onn.md)."),
+  opt("approximate", "segment", "approximate.segment", orWord("auto", "auto", int({ min: 2, max: 4096 })), "auto", "Square segment edge (≥ 2), or auto (4, or the layer's smaller side when below 4; see docs/onn.md)."),
 
   opt("cascade", "radix", "cascade.radix", int({ min: 2, max: 4096 }), "4", "Workers per unit (2 ≤ radix ≤ workers); a cascade is built when workers > radix."),
 
