@@ -7,7 +7,7 @@ import { buildPhaseTable, phaseTableToCsv, phaseTableToJson } from "../netlist/p
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { emitCircuit } from "../netlist/emit-all.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
-import type { PhaseTable } from "../netlist/ir.ts";
+import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
 import { planCascade, type CascadePlan } from "./onn/cascade.ts";
 import { flatUnit, type UnitFunction } from "./onn/dataset.ts";
@@ -36,6 +36,8 @@ export interface EmittedUnit {
   count: number;
   result: UnitResult;
   table: PhaseTable;
+  /** The circuit parsed back from the emitted netlist.json (what verify and evaluate simulate). */
+  emitted?: Circuit;
   verify?: VerifyResult;
   /** Monte-Carlo trials under the spec's technology block (null when it is ideal). */
   yield?: VerifyResult | null;
@@ -120,6 +122,7 @@ function verifyUnits(ctx: Ctx): void {
     const text = ctx.files.get(`${u.file}.netlist.json`);
     if (text === undefined) throw new Error(`internal: ${u.file}.netlist.json was not emitted`);
     const circuit = readNetlistJson(text, `${u.file}.netlist.json`);
+    u.emitted = circuit;
     const fn = u.result.fn;
     u.verify = verifyCircuit(circuit, {
       nonIdealities: {},
@@ -139,7 +142,8 @@ function verifyUnits(ctx: Ctx): void {
 function evaluateUnits(ctx: Ctx): void {
   if (ctx.opts.skipEvaluation) return;
   for (const u of ctx.units) {
-    const circuit = readNetlistJson(ctx.files.get(`${u.file}.netlist.json`)!, `${u.file}.netlist.json`);
+    const circuit = u.emitted;
+    if (!circuit) throw new Error(`internal: ${u.file} was not verified before evaluation`);
     const fn = u.result.fn;
     u.yield = technologyYield(circuit, ctx.spec, ctx.seed, { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor });
     if (u.level === null) u.training = trainingThroughCircuit(circuit, ctx.spec);

@@ -13,7 +13,7 @@
 //   T(θ,φ)† · diag(e^{iδ0}, e^{iδ1}) = diag(e^{iδ0'}, e^{iδ1'}) · T(θ, δ0 − δ1),
 //   δ1' = δ1 + π − θ,  δ0' = δ1' − φ,
 // leaving one phase screen at the output.
-import { interleave, rowChainDown, rowPair, unitPhases } from "./kernels.ts";
+import { interleave, recordInputMzi, rowChainDown, rowPair, unitPhases } from "./kernels.ts";
 import { newSetting, nullInput, nullOutput } from "./null.ts";
 import { type RawMesh, finishLazyDiagonal, newRawMesh, wrap } from "./raw.ts";
 
@@ -59,14 +59,7 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         rowChainDown(a, n, r, i, j, j + 1, sS, sC, sEr, sEi);
         a[p] = 0;
         a[p + 1] = 0;
-        // γk = γk+1 = conj(g)·γk+1, conj(g) = (−s, −c)
-        const nr = -s * glr + c * gli, ni = -s * gli - c * glr;
-        gam.re[k] = gam.re[k + 1] = nr;
-        gam.im[k] = gam.im[k + 1] = ni;
-        mesh.top[mesh.count] = k;
-        mesh.theta[mesh.count] = theta;
-        mesh.phi[mesh.count] = phi;
-        mesh.count++;
+        recordInputMzi(mesh, gam, k, theta, phi, s, c);
       }
       for (let row = 0; row < n - 1 - i; row++) rowChainDown(a, n, row, i, 0, i + 1, sS, sC, sEr, sEi);
     } else {

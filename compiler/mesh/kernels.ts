@@ -9,6 +9,7 @@
 // γ (columns). An update then only applies one complex phase to one line and the real
 // 2×2 R: 12 multiplies + 6 adds per entry pair instead of 16 + 16 for a general complex
 // 2×2 (see docs/conventions.md §4 and the derivations in clements.ts).
+import type { RawMesh } from "./raw.ts";
 
 /** Rows (r, r+1), columns [c0, c1): x ← e^{iψ}·x, then [x; y] ← R·[x; y]. */
 export function rowPair(a: Float64Array, n: number, r: number, c0: number, c1: number, s: number, c: number, er: number, ei: number): void {
@@ -30,6 +31,31 @@ export function rowPair(a: Float64Array, n: number, r: number, c0: number, c1: n
 /** Unit phases as split arrays, all 1. */
 export function unitPhases(n: number): { re: Float64Array; im: Float64Array } {
   return { re: new Float64Array(n).fill(1), im: new Float64Array(n) };
+}
+
+/**
+ * After an input-side nulling MZI on modes (k, k+1): both lazy output phases become
+ * conj(g)·γ_{k+1} with conj(g) = (−s, −c), and the MZI is appended to the raw mesh.
+ */
+export function recordInputMzi(
+  mesh: RawMesh,
+  gam: { re: Float64Array; im: Float64Array },
+  k: number,
+  theta: number,
+  phi: number,
+  s: number,
+  c: number,
+): void {
+  const glr = gam.re[k + 1];
+  const gli = gam.im[k + 1];
+  const nr = -s * glr + c * gli;
+  const ni = -s * gli - c * glr;
+  gam.re[k] = gam.re[k + 1] = nr;
+  gam.im[k] = gam.im[k + 1] = ni;
+  mesh.top[mesh.count] = k;
+  mesh.theta[mesh.count] = theta;
+  mesh.phi[mesh.count] = phi;
+  mesh.count++;
 }
 
 /** Interleaved copy of split re/im data, optionally transposed (n×n). */

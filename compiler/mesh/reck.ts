@@ -6,7 +6,7 @@
 // along contiguous rows of A: W·T† ⇔ conj(T)·Wᵀ, and
 //   conj(T)·diag(γk, γk+1) = conj(g)·γk+1 · R·diag(e^{iψ}, 1),  e^{iψ} = γk·e^{−iφ}·conj(γk+1)
 // (same ψ and γ update as Clements' input side; see kernels.ts).
-import { interleave, rowPair, unitPhases } from "./kernels.ts";
+import { interleave, recordInputMzi, rowPair, unitPhases } from "./kernels.ts";
 import { newSetting, nullInput } from "./null.ts";
 import { type RawMesh, finishLazyDiagonal, newRawMesh } from "./raw.ts";
 
@@ -33,13 +33,7 @@ export function reckRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawM
       rowPair(a, n, k, 0, r + 1, s, c, er, ei);
       a[p] = 0;
       a[p + 1] = 0;
-      const nr = -s * glr + c * gli, ni = -s * gli - c * glr;
-      gam.re[k] = gam.re[k + 1] = nr;
-      gam.im[k] = gam.im[k + 1] = ni;
-      mesh.top[mesh.count] = k;
-      mesh.theta[mesh.count] = theta;
-      mesh.phi[mesh.count] = phi;
-      mesh.count++;
+      recordInputMzi(mesh, gam, k, theta, phi, s, c);
     }
   }
   // Wᵀ = diag(γ)·A: the diagonal of W is γi·A[i,i] (ρ ≡ 1 here).
