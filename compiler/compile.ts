@@ -10,6 +10,9 @@ import { readNetlistJson } from "../netlist/json-io.ts";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
 import { planCascade, type CascadePlan } from "./onn/cascade.ts";
+import { slicePlanFor, type SlicePlan } from "./onn/slices.ts";
+import { verifyComposed, type ComposedResult } from "./compose.ts";
+import type { UnitSpec } from "../verify/circuit/run.ts";
 import { flatUnit, type UnitFunction } from "./onn/dataset.ts";
 import { digitCount } from "./onn/golden.ts";
 import type { EpochStats } from "./onn/train.ts";
@@ -27,6 +30,8 @@ export interface CompileOptions {
   maxVerifyCases?: number;
   /** Skip the yield trials and the training emulation (the report then omits them). */
   skipEvaluation?: boolean;
+  /** Largest number of end-to-end cases of a sliced or cascaded design (default 10^6). */
+  maxComposeCases?: number;
 }
 
 /** One emitted unit: a flat aggregator has one ("<name>"), a cascade one per level ("<name>.L1", …). */
@@ -57,11 +62,32 @@ interface Ctx {
   spec: Spec;
   seed: number;
   opts: CompileOptions;
-  plan: { fn: UnitFunction; file: string; level: number | null; count: number }[];
+  plan: PlannedUnit[];
+  /** Per aggregation step (the flat unit, or each cascade level): its slice chain, if sliced. */
+  stages: AggregationStage[];
   cascade: CascadePlan | null;
   units: EmittedUnit[];
   files: Map<string, string>;
   timing: Record<string, number>;
+  composed: ComposedResult | null;
+}
+
+interface PlannedUnit {
+  fn: UnitFunction;
+  file: string;
+  level: number | null;
+  count: number;
+  /** Index in ctx.plan of an earlier unit with the same function: its training is reused. */
+  sameAs?: number;
+}
+
+/** One aggregation step: a single unit, or a chain of digit slices (indices into ctx.plan). */
+export interface AggregationStage {
+  level: number | null;
+  fn: UnitFunction;
+  count: number;
+  slices: SlicePlan | null;
+  units: number[];
 }
 
 type Pass = (ctx: Ctx) => void;
@@ -72,23 +98,38 @@ const passes: [string, Pass][] = [
   ["emit", emitUnits],
   ["verify", verifyUnits],
   ["evaluate", evaluateUnits],
+  ["compose", composeUnits],
 ];
 
 /** Units to build: the flat aggregator, or one unit function per cascade level. */
 function planUnits(ctx: Ctx): void {
   const { spec } = ctx;
   const radix = spec.cascade?.radix;
+  const steps: { fn: UnitFunction; file: string; level: number | null; count: number }[] = [];
   if (radix !== undefined && spec.workers > radix) {
     ctx.cascade = planCascade(spec.workers, radix, spec.precision, spec.levels, spec.rounding);
-    ctx.plan = ctx.cascade.levels.map((l) => ({ fn: l.fn, file: `${spec.name}.L${l.level}`, level: l.level, count: l.units }));
+    for (const l of ctx.cascade.levels) steps.push({ fn: l.fn, file: `${spec.name}.L${l.level}`, level: l.level, count: l.units });
   } else {
-    ctx.plan = [{ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), file: spec.name, level: null, count: 1 }];
+    steps.push({ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), file: spec.name, level: null, count: 1 });
+  }
+  const seen = new Map<string, number>();
+  const add = (u: PlannedUnit): number => {
+    const key = JSON.stringify(u.fn);
+    const prev = seen.get(key);
+    if (prev === undefined) seen.set(key, ctx.plan.length);
+    ctx.plan.push(prev === undefined ? u : { ...u, sameAs: prev });
+    return ctx.plan.length - 1;
+  };
+  for (const st of steps) {
+    const slices = spec.network.slices === "none" ? null : slicePlanFor(st.fn, spec.network.slices === "auto" ? undefined : 0);
+    const units = slices ? slices.slices.map((sl, j) => add({ fn: sl.fn, file: `${st.file}.S${j}`, level: st.level, count: st.count })) : [add(st)];
+    ctx.stages.push({ level: st.level, fn: st.fn, count: st.count, slices, units });
   }
 }
 
 function trainUnits(ctx: Ctx): void {
   for (const [i, p] of ctx.plan.entries()) {
-    const result = compileUnit(ctx.spec, p.fn, ctx.seed + i, (s) => ctx.opts.onEpoch?.(p.file, s, ctx.spec.training.epochs));
+    const result = p.sameAs !== undefined ? ctx.units[p.sameAs]!.result : compileUnit(ctx.spec, p.fn, ctx.seed + i, (s) => ctx.opts.onEpoch?.(p.file, s, ctx.spec.training.epochs));
     ctx.units.push({ file: p.file, level: p.level, count: p.count, result, table: buildPhaseTable(result.pipeline) });
   }
 }
@@ -102,6 +143,7 @@ function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
     unit_input_offset: fn.inputOffset,
     unit_output_offset: fn.outputOffset,
     unit_divisor: fn.divisor,
+    ...(fn.weights ? { unit_weights: fn.weights.join(","), unit_carry_in: fn.carryIn ?? 0 } : {}),
     ...(u.level !== null ? { cascade_level: u.level } : {}),
   };
 }
@@ -133,9 +175,21 @@ function verifyUnits(ctx: Ctx): void {
       maxCases: ctx.opts.maxVerifyCases ?? 1_000_000,
       rounding: ctx.spec.rounding,
       preprocess: ctx.spec.preprocess === "digit-sum",
-      unit: { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor },
+      unit: unitSpecOf(fn),
     });
   }
+}
+
+function unitSpecOf(fn: UnitFunction): UnitSpec {
+  return fn.weights
+    ? { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor, weights: fn.weights, carryIn: fn.carryIn ?? 0 }
+    : { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor };
+}
+
+/** Sliced or cascaded designs: the whole aggregator, composed from the emitted circuits. */
+function composeUnits(ctx: Ctx): void {
+  if (!ctx.cascade && ctx.stages.every((s) => !s.slices)) return;
+  ctx.composed = verifyComposed(ctx.spec, ctx.stages, ctx.units.map((u) => u.emitted!), { seed: ctx.seed, maxCases: ctx.opts.maxComposeCases ?? 1_000_000 });
 }
 
 /** Yield under the technology block and, for a flat aggregator, training through the circuit. */
@@ -145,20 +199,21 @@ function evaluateUnits(ctx: Ctx): void {
     const circuit = u.emitted;
     if (!circuit) throw new Error(`internal: ${u.file} was not verified before evaluation`);
     const fn = u.result.fn;
-    u.yield = technologyYield(circuit, ctx.spec, ctx.seed, { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor });
-    if (u.level === null) u.training = trainingThroughCircuit(circuit, ctx.spec);
+    u.yield = technologyYield(circuit, ctx.spec, ctx.seed, unitSpecOf(fn));
+    // The MNIST emulation needs the whole aggregator in one circuit: not a slice or cascade level.
+    if (u.level === null && !ctx.stages[0]?.slices) u.training = trainingThroughCircuit(circuit, ctx.spec);
   }
 }
 
 export function compileSpec(checked: CheckedSpec, opts: CompileOptions = {}): CompileResult {
   const spec = checked.spec;
-  const ctx: Ctx = { checked, spec, seed: opts.seed ?? spec.training.seed, opts, plan: [], cascade: null, units: [], files: new Map(), timing: {} };
+  const ctx: Ctx = { checked, spec, seed: opts.seed ?? spec.training.seed, opts, plan: [], stages: [], cascade: null, units: [], files: new Map(), timing: {}, composed: null };
   for (const [name, pass] of passes) {
     opts.onPass?.(name);
     const t0 = performance.now();
     pass(ctx);
     ctx.timing[name] = (performance.now() - t0) / 1000;
   }
-  const report = buildReport(ctx.checked, ctx.seed, ctx.units, ctx.cascade, ctx.timing, digitCount(spec));
+  const report = buildReport(ctx.checked, ctx.seed, ctx.units, ctx.cascade, ctx.timing, digitCount(spec), ctx.stages, ctx.composed);
   return { files: ctx.files, report, units: ctx.units, cascade: ctx.cascade };
 }

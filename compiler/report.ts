@@ -4,13 +4,14 @@
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import type { CascadePlan } from "./onn/cascade.ts";
 import type { UnitHardware } from "./onn/hardware.ts";
-import type { EmittedUnit } from "./compile.ts";
+import type { AggregationStage, EmittedUnit } from "./compile.ts";
+import type { ComposedResult } from "./compose.ts";
 
 export interface UnitReport {
   file: string;
   level: number | null;
   count: number;
-  function: { workers: number; in_digits: number; out_digits: number; input_offset: number; output_offset: number; divisor: number };
+  function: { workers: number; in_digits: number; out_digits: number; input_offset: number; output_offset: number; divisor: number; carry_in?: number; weights?: number[] };
   dims: number[];
   segments: (number | null)[];
   dataset: { cases: number; space_size: number; exhaustive: boolean };
@@ -34,8 +35,12 @@ export interface Report {
     cases_checked: number;
     error_histogram: Record<string, number>;
     exhaustive: boolean;
+    /** Sliced or cascaded designs: the whole aggregator checked end to end (then the fields above are its figures). */
+    composed: { mode: string; cases: number; edge_cases: number; exact: number; description: string } | null;
     units: UnitReport[];
   };
+  /** Digit-slice chains (docs/onn.md), one per sliced aggregation step; null when nothing is sliced. */
+  slices: { level: number | null; multiplier: number; slices: { file: string; from: number; count: number; carry_in: number; emit: number; cases: number }[] }[] | null;
   hardware: {
     mzi: number;
     mzi_unapproximated: number;
@@ -89,7 +94,15 @@ function unitReport(u: EmittedUnit): UnitReport {
     file: u.file,
     level: u.level,
     count: u.count,
-    function: { workers: fn.workers, in_digits: fn.inDigits, out_digits: fn.outDigits, input_offset: fn.inputOffset, output_offset: fn.outputOffset, divisor: fn.divisor },
+    function: {
+      workers: fn.workers,
+      in_digits: fn.inDigits,
+      out_digits: fn.outDigits,
+      input_offset: fn.inputOffset,
+      output_offset: fn.outputOffset,
+      divisor: fn.divisor,
+      ...(fn.weights ? { carry_in: fn.carryIn ?? 0, weights: fn.weights } : {}),
+    },
     dims: r.arch.dims,
     segments: r.arch.segments,
     dataset: { cases: r.dataset.cases, space_size: r.dataset.spaceSize, exhaustive: r.dataset.exhaustive },
@@ -124,6 +137,8 @@ export function buildReport(
   cascade: CascadePlan | null,
   timing: Record<string, number>,
   _digits: number,
+  stages: AggregationStage[] = [],
+  composed: ComposedResult | null = null,
 ): Report {
   const spec = checked.spec;
   const unitReports = units.map(unitReport);
@@ -135,20 +150,30 @@ export function buildReport(
   const mzi = sum((h) => h.mzi);
   const mziUn = sum((h) => h.mziUnapproximated);
   const base = units[0]?.result.hardware.mzi ?? 0;
-  const exactMatch = cases > 0 ? exact / cases : 0;
+  const exactMatch = composed ? composed.exactFraction : cases > 0 ? exact / cases : 0;
   return {
     schemaVersion: 1,
     name: spec.name,
     seed,
-    ok: exactMatch === 1,
+    ok: exactMatch === 1 && (!composed || units.every((u) => u.verify?.nominal.exactFraction === 1)),
     spec,
     onn: {
       exact_match: exactMatch,
-      cases_checked: cases,
-      error_histogram: hist,
-      exhaustive: units.every((u) => u.verify !== undefined && u.verify.caseSet.mode !== "stratified"),
+      cases_checked: composed ? composed.cases : cases,
+      error_histogram: composed ? composed.histogram : hist,
+      exhaustive: composed ? composed.mode === "exhaustive" : units.every((u) => u.verify !== undefined && u.verify.caseSet.mode !== "stratified"),
+      composed: composed ? { mode: composed.mode, cases: composed.cases, edge_cases: composed.edgeCases, exact: composed.exact, description: composed.description } : null,
       units: unitReports,
     },
+    slices: stages.some((st) => st.slices)
+      ? stages
+          .filter((st) => st.slices)
+          .map((st) => ({
+            level: st.level,
+            multiplier: st.slices!.multiplier,
+            slices: st.slices!.slices.map((sl, j) => ({ file: units[st.units[j]!]!.file, from: sl.from, count: sl.count, carry_in: sl.carryIn, emit: sl.emit, cases: units[st.units[j]!]!.result.dataset.cases })),
+          }))
+      : null,
     hardware: {
       mzi,
       mzi_unapproximated: mziUn,

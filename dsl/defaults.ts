@@ -13,7 +13,7 @@ export function defaultSpec(name: string): Spec {
     encoding: "offset-binary",
     rounding: "nearest-even",
     preprocess: "digit-sum",
-    network: { hidden: "auto", activation: "relu" },
+    network: { hidden: "auto", slices: "auto", activation: "relu" },
     approximate: { method: "unitary-diagonal", layers: "all", segment: "auto" },
     mesh: "clements",
     cascade: null,

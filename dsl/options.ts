@@ -48,6 +48,7 @@ export const OPTIONS: OptionDef[] = [
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
 
   opt("network", "hidden", "network.hidden", orWord("auto", "auto", list(int({ min: 1, max: 4096 }))), "auto", "Hidden layer widths, e.g. [64, 32], or auto (the compiler picks)."),
+  opt("network", "slices", "network.slices", choice(["auto", "none", "always"]), "auto", "Digit slicing (docs/onn.md): split a unit into a chain of small exhaustively trained ONNs; auto slices units whose reduced space exceeds 100,000 cases."),
   opt("network", "activation", "network.activation", choice(["relu", "leaky-relu"]), "relu", "Activation between layers (realised electro-optically)."),
 
   opt("approximate", "method", "approximate.method", choice(["none", "unitary-diagonal"]), "unitary-diagonal", "none keeps full SVD meshes; unitary-diagonal replaces segments by Σ·U."),

@@ -13,6 +13,8 @@ export type ApproxMethod = "none" | "unitary-diagonal";
 export interface NetworkSpec {
   /** Hidden layer widths, or "auto" (the compiler picks). */
   hidden: number[] | "auto";
+  /** Digit slicing: auto (units above 100,000 reduced cases), none, or always (when possible). */
+  slices: "auto" | "none" | "always";
   activation: Activation;
 }
 

@@ -99,7 +99,12 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       out.note(
         [
           `${g.color.bold(name)}: exact match ${pct(report.onn.exact_match)} over ${report.onn.cases_checked} cases` +
-            (report.onn.exhaustive ? " (every case of the reduced space)" : " (stratified)"),
+            (report.onn.composed
+              ? ` end to end: ${report.onn.composed.description}`
+              : report.onn.exhaustive
+                ? " (every case of the reduced space)"
+                : " (stratified)"),
+          ...(report.slices ? report.slices.map((c) => `  digit slices${c.level !== null ? ` (level ${c.level})` : ""}: ${c.slices.map((s) => `${s.file} ${s.cases} cases`).join(", ")}`) : []),
           `  MZIs ${h.mzi} vs ${h.mzi_unapproximated} unapproximated: area ratio ${h.area_ratio.toFixed(3)}` +
             (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overhead_vs_base_units).toFixed(1)}% vs base units` : ""),
           `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,

@@ -18,6 +18,28 @@ export interface UnitFunction {
   /** Output = R((Σ v_i − workers · inputOffset) / divisor) + outputOffset. */
   divisor: number;
   rounding: Rounding;
+  /**
+   * Digit slices (compiler/onn/slices.ts) generalize the input side. The first `carryIn` input
+   * positions carry one regenerated carry digit c ∈ 0..L−1, sent on all N ports of the position,
+   * so its optical digit sum is N·c and the network sees it at full scale like any digit sum.
+   */
+  carryIn?: number;
+  /** Integer weight of each position's value (digit sum, or carry digit); default L^k. */
+  weights?: number[];
+}
+
+export function unitWeights(u: UnitFunction): number[] {
+  return u.weights ?? Array.from({ length: u.inDigits }, (_, k) => u.levels ** k);
+}
+
+/** Largest value per input position: (L−1)·N for digit sums, L−1 for carry digits. */
+export function unitMaxValues(u: UnitFunction): number[] {
+  return Array.from({ length: u.inDigits }, (_, k) => (k < (u.carryIn ?? 0) ? u.levels - 1 : (u.levels - 1) * u.workers));
+}
+
+/** How many ports' symbols add up in each position's optical sum per unit of its value. */
+function unitCopies(u: UnitFunction, k: number): number {
+  return k < (u.carryIn ?? 0) ? u.workers : 1;
 }
 
 /** The flat aggregator: b-bit codes in, b-bit quantized average out. */
@@ -27,16 +49,23 @@ export function flatUnit(workers: number, precision: number, levels: number, rou
   return { workers, levels, inDigits: d, outDigits: d, inputOffset: half, outputOffset: half, divisor: workers, rounding };
 }
 
-/** Evaluate a unit on digit sums S (length inDigits). */
+/**
+ * Evaluate a unit on digit sums S (length inDigits):
+ *   clamp(R((Σ_k w_k S_k − N·inputOffset) / divisor) + outputOffset, 0, L^outDigits − 1).
+ * The clamp never acts on inputs a real aggregator can receive; it only defines the slices'
+ * carry codes that no lower slice produces (a saturating, hence smooth, target there).
+ */
 export function unitOutput(u: UnitFunction, sums: ArrayLike<number>): number {
+  const w = unitWeights(u);
   let total = 0;
-  for (let k = u.inDigits - 1; k >= 0; k--) total = total * u.levels + sums[k];
-  return roundedDivide(total - u.workers * u.inputOffset, u.divisor, u.rounding) + u.outputOffset;
+  for (let k = 0; k < u.inDigits; k++) total += (w[k]! * sums[k]!) / unitCopies(u, k);
+  const q = roundedDivide(total - u.workers * u.inputOffset, u.divisor, u.rounding) + u.outputOffset;
+  return Math.max(0, Math.min(u.levels ** u.outDigits - 1, q));
 }
 
 export interface Dataset {
   cases: number;
-  /** Digit sums, cases × inDigits (integers 0..(L−1)·N). */
+  /** Optical digit sums, cases × inDigits (integers 0..(L−1)·N; N·c on a carry position). */
   sums: Int32Array;
   /** Golden output digits, cases × outDigits. */
   targets: Int32Array;
@@ -46,9 +75,9 @@ export interface Dataset {
   exhaustive: boolean;
 }
 
-/** Size of the reduced (digit-sum) input space: ((L−1)N + 1)^inDigits. */
+/** Size of the reduced (digit-sum) input space: ((L−1)N + 1)^inDigits, or Π (max_k + 1) for slices. */
 export function reducedSpaceSize(u: UnitFunction): number {
-  return ((u.levels - 1) * u.workers + 1) ** u.inDigits;
+  return unitMaxValues(u).reduce((a, m) => a * (m + 1), 1);
 }
 
 function fill(u: UnitFunction, sums: Int32Array, cases: number): Int32Array {
@@ -65,14 +94,14 @@ function fill(u: UnitFunction, sums: Int32Array, cases: number): Int32Array {
 
 /** Every digit-sum vector, in mixed-radix order (digit 0 fastest). */
 export function exhaustiveDataset(u: UnitFunction): Dataset {
-  const radix = (u.levels - 1) * u.workers + 1;
+  const radix = unitMaxValues(u).map((m) => m + 1);
   const cases = reducedSpaceSize(u);
   const sums = new Int32Array(cases * u.inDigits);
   for (let c = 0; c < cases; c++) {
     let v = c;
     for (let k = 0; k < u.inDigits; k++) {
-      sums[c * u.inDigits + k] = v % radix;
-      v = Math.floor(v / radix);
+      sums[c * u.inDigits + k] = (v % radix[k]!) * unitCopies(u, k);
+      v = Math.floor(v / radix[k]!);
     }
   }
   return { cases, sums, targets: fill(u, sums, cases), inDigits: u.inDigits, outDigits: u.outDigits, exhaustive: true };

@@ -15,6 +15,16 @@ export interface SourceFormat {
   workers: number;
   digits: number;
   levels: number;
+  /**
+   * A digit slice's first `carryIn` positions carry one regenerated carry digit on ALL worker
+   * ports (compiler/onn/slices.ts); their optical sum is N·c, c ∈ 0..L−1.
+   */
+  carryIn?: number;
+}
+
+/** Values per position of the reduced space: N(L−1)+1 for a digit sum, L for a carry digit. */
+function radixOf(f: SourceFormat, k: number): number {
+  return k < (f.carryIn ?? 0) ? f.levels : f.workers * (f.levels - 1) + 1;
 }
 
 export type CaseMode = "full" | "digit-sum" | "stratified";
@@ -35,7 +45,9 @@ export function fullSpaceSize(f: SourceFormat): number {
 }
 
 export function digitSumSpaceSize(f: SourceFormat): number {
-  return (f.workers * (f.levels - 1) + 1) ** f.digits;
+  let n = 1;
+  for (let k = 0; k < f.digits; k++) n *= radixOf(f, k);
+  return n;
 }
 
 /** Deal S units among the workers (each at most L−1), starting at worker `start`. */
@@ -49,15 +61,19 @@ function deal(sum: number, f: SourceFormat, start: number, k: number, row: Int32
   }
 }
 
-function fromSums(sums: ArrayLike<number>, rotate: number, f: SourceFormat, out: Int32Array, at: number): void {
-  for (let k = 0; k < f.digits; k++) deal(sums[k]!, f, (rotate + k) % f.workers, k, out, at);
+/** `values[k]` is a digit sum, or for a carry position the carry digit (put on every port). */
+function fromSums(values: ArrayLike<number>, rotate: number, f: SourceFormat, out: Int32Array, at: number): void {
+  for (let k = 0; k < f.digits; k++) {
+    if (k < (f.carryIn ?? 0)) for (let w = 0; w < f.workers; w++) out[at + w * f.digits + k] = values[k]!;
+    else deal(values[k]!, f, (rotate + k) % f.workers, k, out, at);
+  }
 }
 
 function fromSumIndex(index: number, f: SourceFormat, out: Int32Array, at: number): void {
-  const base = f.workers * (f.levels - 1) + 1;
   const sums = new Int32Array(f.digits);
   let rest = index;
   for (let k = 0; k < f.digits; k++) {
+    const base = radixOf(f, k);
     sums[k] = rest % base;
     rest = Math.floor(rest / base);
   }
@@ -79,7 +95,7 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
     }
     return { mode: "full", digits, cases: full, spaceSize: full, description: `all ${f.levels}^${width} worker digit vectors` };
   }
-  const space = `digit-sum space ${f.workers * (f.levels - 1) + 1}^${f.digits}`;
+  const space = f.carryIn ? `digit-sum space ${f.levels}^${f.carryIn}·${f.workers * (f.levels - 1) + 1}^${f.digits - f.carryIn}` : `digit-sum space ${f.workers * (f.levels - 1) + 1}^${f.digits}`;
   if (sums <= opts.maxCases) {
     const digits = new Int32Array(sums * width);
     for (let c = 0; c < sums; c++) fromSumIndex(c, f, digits, c * width);
@@ -87,9 +103,9 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
     return { mode: "digit-sum", digits, cases: sums, spaceSize: opts.preprocess ? sums : full, description: `${space}, one worker vector per combination${of}` };
   }
   const n = Math.max(2, opts.maxCases);
-  const base = f.workers * (f.levels - 1) + 1;
   const rng = createRng(opts.seed);
-  const columns = Array.from({ length: f.digits }, () => {
+  const columns = Array.from({ length: f.digits }, (_, k) => {
+    const base = radixOf(f, k);
     const col = Int32Array.from({ length: n - 2 }, (_, i) => i % base);
     shuffleInPlace(col, rng);
     return col;
@@ -97,7 +113,8 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
   const digits = new Int32Array(n * width);
   const row = new Int32Array(f.digits);
   fromSums(row, 0, f, digits, 0);
-  fromSums(row.fill(base - 1), 0, f, digits, width);
+  for (let k = 0; k < f.digits; k++) row[k] = radixOf(f, k) - 1;
+  fromSums(row, 0, f, digits, width);
   for (let c = 2; c < n; c++) {
     for (let k = 0; k < f.digits; k++) row[k] = columns[k]![c - 2]!;
     fromSums(row, c, f, digits, c * width);

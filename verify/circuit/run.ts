@@ -37,6 +37,9 @@ export interface UnitSpec {
   inputOffset: number;
   outputOffset: number;
   divisor: number;
+  /** A digit slice: carry positions (regenerated on every port) and per-position integer weights. */
+  carryIn?: number;
+  weights?: number[];
 }
 
 /** The unit function of a circuit from its info block (keys unit_input_offset, unit_output_offset, unit_divisor). */
@@ -46,7 +49,13 @@ export function unitFromInfo(info: Circuit["info"]): UnitSpec | undefined {
   const c = info.unit_divisor;
   if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number") return undefined;
   if (!Number.isInteger(a) || !Number.isInteger(b) || !Number.isInteger(c) || c < 1) throw new CircuitShapeError(`info unit_* settings must be integers (unit_divisor ≥ 1), got ${a}, ${b}, ${c}`);
-  return { inputOffset: a, outputOffset: b, divisor: c };
+  const w = info.unit_weights;
+  if (w === undefined) return { inputOffset: a, outputOffset: b, divisor: c };
+  const weights = String(w).split(",").map(Number);
+  const carryIn = info.unit_carry_in ?? 0;
+  if (!weights.every((x) => Number.isInteger(x) && x > 0) || typeof carryIn !== "number" || !Number.isInteger(carryIn) || carryIn < 0 || carryIn > weights.length)
+    throw new CircuitShapeError(`info unit_weights must list positive integers and unit_carry_in be an integer in 0..${weights.length}, got "${String(w)}", ${String(carryIn)}`);
+  return { inputOffset: a, outputOffset: b, divisor: c, weights, carryIn };
 }
 
 export interface ErrorBin {
@@ -135,12 +144,30 @@ function simulateCases(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f
   }
 }
 
+/**
+ * A slice's golden output (compiler/onn/dataset.ts unitOutput, restated here from the info block):
+ * position values (carry digit: worker 0's symbol; else the digit sum) weighted, then as a unit.
+ */
+function sliceGolden(unit: UnitSpec, weights: number[], digits: Int32Array, at: number, f: SourceFormat, outDigits: number, rounding: Rounding): number {
+  let t = 0;
+  for (let k = 0; k < f.digits; k++) {
+    let v = 0;
+    if (k < (unit.carryIn ?? 0)) v = digits[at + k]!;
+    else for (let w = 0; w < f.workers; w++) v += digits[at + w * f.digits + k]!;
+    t += weights[k]! * v;
+  }
+  const q = roundedDivide(t - f.workers * unit.inputOffset, unit.divisor, rounding) + unit.outputOffset;
+  return Math.max(0, Math.min(f.levels ** outDigits - 1, q));
+}
+
 export function hasNonIdealities(o: NonIdealities): boolean {
   return Boolean(o.phaseNoise || o.mziLossDb || o.splitterImbalance || o.dacBits || o.detectorNoise);
 }
 
 export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResult {
-  const { source: f, outputDigits, detector } = circuitFormat(circuit);
+  const { source: f0, outputDigits, detector } = circuitFormat(circuit);
+  const f: SourceFormat = opts.unit?.carryIn ? { ...f0, carryIn: opts.unit.carryIn } : f0;
+  if (opts.unit?.weights && opts.unit.weights.length !== f.digits) throw new CircuitShapeError(`info unit_weights lists ${opts.unit.weights.length} weights for ${f.digits} input positions`);
   if (!opts.unit && outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits} (a cascade unit needs unit_* entries in the circuit info)`);
   const precision = Math.round(f.digits * Math.log2(f.levels));
   const unit = opts.unit;
@@ -150,7 +177,8 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   const codes = new Int32Array(f.workers);
   for (let c = 0; c < set.cases; c++) {
     for (let w = 0; w < f.workers; w++) codes[w] = fromDigits(set.digits, f.levels, c * width + w * f.digits, f.digits);
-    if (unit) {
+    if (unit?.weights) golden[c] = sliceGolden(unit, unit.weights, set.digits, c * width, f, outputDigits, opts.rounding);
+    else if (unit) {
       let t = 0;
       for (let w = 0; w < f.workers; w++) t += codes[w]! - unit.inputOffset;
       golden[c] = roundedDivide(t, unit.divisor, opts.rounding) + unit.outputOffset;
