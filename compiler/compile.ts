@@ -144,6 +144,7 @@ function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
     unit_output_offset: fn.outputOffset,
     unit_divisor: fn.divisor,
     ...(fn.weights ? { unit_weights: fn.weights.join(","), unit_carry_in: fn.carryIn ?? 0 } : {}),
+    ...(fn.roundClass ? { unit_round: "class" } : fn.roundCarry ? { unit_round: "carry" } : {}),
     ...(u.level !== null ? { cascade_level: u.level } : {}),
   };
 }
@@ -182,7 +183,14 @@ function verifyUnits(ctx: Ctx): void {
 
 function unitSpecOf(fn: UnitFunction): UnitSpec {
   return fn.weights
-    ? { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor, weights: fn.weights, carryIn: fn.carryIn ?? 0 }
+    ? {
+        inputOffset: fn.inputOffset,
+        outputOffset: fn.outputOffset,
+        divisor: fn.divisor,
+        weights: fn.weights,
+        carryIn: fn.carryIn ?? 0,
+        ...(fn.roundClass ? { round: "class" as const } : fn.roundCarry ? { round: "carry" as const } : {}),
+      }
     : { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor };
 }
 

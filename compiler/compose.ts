@@ -170,8 +170,12 @@ export function flatCases(fn: UnitFunction, maxCases: number, rng: Rng): { sums:
   return { sums, n: total, edge, exhaustive: false };
 }
 
-/** Worker code vectors for a cascade: edge cases, then uniform random codes. */
-export function cascadeCases(workers: number, precision: number, maxCases: number, rng: Rng): { codes: Int32Array; n: number; edge: number } {
+/**
+ * Worker code vectors for a cascade: edge cases, then — when the flat digit-sum space
+ * (N(L−1)+1)^D fits in maxCases — one worker vector per flat digit-sum vector (the units of each
+ * sum dealt to the workers from a rotating start), otherwise uniform random codes.
+ */
+export function cascadeCases(workers: number, precision: number, levels: number, maxCases: number, rng: Rng): { codes: Int32Array; n: number; edge: number; exhaustive: boolean } {
   const top = 2 ** precision - 1;
   const half = 2 ** (precision - 1);
   const rows: number[][] = [];
@@ -202,11 +206,31 @@ export function cascadeCases(workers: number, precision: number, maxCases: numbe
     rows.push(v);
   }
   const edge = rows.length;
-  const total = edge + maxCases;
+  const D = Math.round(precision / Math.log2(levels));
+  const base = workers * (levels - 1) + 1;
+  const space = base ** D;
+  const exhaustive = space <= maxCases;
+  const total = edge + (exhaustive ? space : maxCases);
   const codes = new Int32Array(total * workers);
   rows.forEach((r, c) => codes.set(r, c * workers));
-  for (let i = edge * workers; i < codes.length; i++) codes[i] = rng.int(top + 1);
-  return { codes, n: total, edge };
+  if (!exhaustive) {
+    for (let i = edge * workers; i < codes.length; i++) codes[i] = rng.int(top + 1);
+    return { codes, n: total, edge, exhaustive };
+  }
+  for (let c = 0; c < space; c++) {
+    let rest = c;
+    for (let k = 0; k < D; k++) {
+      let left = rest % base;
+      rest = Math.floor(rest / base);
+      for (let j = 0; j < workers && left > 0; j++) {
+        const w = (c + k + j) % workers;
+        const d = Math.min(levels - 1, left);
+        codes[(edge + c) * workers + w] += d * levels ** k;
+        left -= d;
+      }
+    }
+  }
+  return { codes, n: total, edge, exhaustive };
 }
 
 export function verifyComposed(spec: Spec, stages: AggregationStage[], circuits: Circuit[], opts: { seed: number; maxCases: number }): ComposedResult {
@@ -228,7 +252,7 @@ export function verifyComposed(spec: Spec, stages: AggregationStage[], circuits:
   }
   // Cascade: level by level, each unit's decoded value feeds the next level as base-L digits.
   const N = spec.workers;
-  const set = cascadeCases(N, spec.precision, opts.maxCases, rng);
+  const set = cascadeCases(N, spec.precision, spec.levels, opts.maxCases, rng);
   let values = set.codes;
   let perCase = N;
   let pad = 2 ** (spec.precision - 1);
@@ -255,13 +279,15 @@ export function verifyComposed(spec: Spec, stages: AggregationStage[], circuits:
   for (let c = 0; c < set.n; c++) want[c] = goldenAverage(set.codes.subarray(c * N, (c + 1) * N), spec);
   const { exact, histogram } = histogramOf(values, want);
   return {
-    mode: "sampled",
+    mode: set.exhaustive ? "exhaustive" : "sampled",
     cases: set.n,
     edgeCases: set.edge,
     exact,
     exactFraction: exact / set.n,
     histogram,
-    description: `${(set.n - set.edge).toLocaleString("en-US")} uniform random ${N}-worker code vectors (seed ${opts.seed}) plus ${set.edge.toLocaleString("en-US")} edge cases`,
+    description: set.exhaustive
+      ? `one ${N}-worker code vector for each of the ${(set.n - set.edge).toLocaleString("en-US")} flat digit-sum vectors plus ${set.edge.toLocaleString("en-US")} edge cases`
+      : `${(set.n - set.edge).toLocaleString("en-US")} uniform random ${N}-worker code vectors (seed ${opts.seed}) plus ${set.edge.toLocaleString("en-US")} edge cases`,
   };
 }
 

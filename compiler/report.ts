@@ -11,7 +11,7 @@ export interface UnitReport {
   file: string;
   level: number | null;
   count: number;
-  function: { workers: number; in_digits: number; out_digits: number; input_offset: number; output_offset: number; divisor: number; carry_in?: number; weights?: number[] };
+  function: { workers: number; in_digits: number; out_digits: number; input_offset: number; output_offset: number; divisor: number; carry_in?: number; weights?: number[]; round?: string };
   dims: number[];
   segments: (number | null)[];
   dataset: { cases: number; space_size: number; exhaustive: boolean };
@@ -102,6 +102,7 @@ function unitReport(u: EmittedUnit): UnitReport {
       output_offset: fn.outputOffset,
       divisor: fn.divisor,
       ...(fn.weights ? { carry_in: fn.carryIn ?? 0, weights: fn.weights } : {}),
+      ...(fn.roundClass ? { round: "class" } : fn.roundCarry ? { round: "carry" } : {}),
     },
     dims: r.arch.dims,
     segments: r.arch.segments,

@@ -1,8 +1,9 @@
 // Cascade planning: when workers exceed one unit's radix, a tree of units aggregates them.
 // Lower levels output the EXACT partial sum of their inputs (all residual bits kept, in more
 // digits), so only the top unit rounds: the result equals the flat golden function of all N.
-// A unit with fewer real inputs than its radix is fed the zero code (2^(b−1) at level 1), which
-// the top unit's offset accounts for.
+// A lower-level unit with fewer real inputs than its radix is fed the zero code (2^(b−1) at
+// level 1), which the top unit's offset accounts for; the top unit has exactly as many inputs as
+// there are partial sums left.
 import type { Rounding } from "../../dsl/spec.ts";
 import { digitCount } from "./golden.ts";
 import type { UnitFunction } from "./dataset.ts";
@@ -36,8 +37,10 @@ export function planCascade(workers: number, radix: number, precision: number, l
   for (let level = 1; ; level++) {
     const units = Math.ceil(inputs / radix);
     const top = units === 1;
+    // The top unit takes exactly the partial sums that remain (8 workers at radix 4: a radix-2
+    // top unit), so no padded input widens its digit sums.
     const fn: UnitFunction = top
-      ? { workers: radix, levels, inDigits, outDigits: digitCount({ precision, levels }), inputOffset: codesPerInput * half, outputOffset: half, divisor: workers, rounding }
+      ? { workers: inputs, levels, inDigits, outDigits: digitCount({ precision, levels }), inputOffset: codesPerInput * half, outputOffset: half, divisor: workers, rounding }
       : { workers: radix, levels, inDigits, outDigits: digitsFor(radix * maxIn, levels), inputOffset: 0, outputOffset: 0, divisor: 1, rounding };
     out.push({ level, units, fn });
     if (top) break;
@@ -58,7 +61,7 @@ export function evaluateCascade(plan: CascadePlan, codes: ArrayLike<number>, pre
     const next: number[] = [];
     for (let u = 0; u < lvl.units; u++) {
       const ins: number[] = [];
-      for (let j = 0; j < plan.radix; j++) ins.push(values[u * plan.radix + j] ?? padValue);
+      for (let j = 0; j < lvl.fn.workers; j++) ins.push(values[u * plan.radix + j] ?? padValue);
       next.push(unitEval(lvl.fn, ins));
     }
     values = next;

@@ -26,6 +26,16 @@ export interface UnitFunction {
   carryIn?: number;
   /** Integer weight of each position's value (digit sum, or carry digit); default L^k. */
   weights?: number[];
+  /**
+   * Slice 0 of a nearest-even chain with odd M: the output is L·(⌊x/div⌋ + outputOffset) + class,
+   * x = Σ w_k S_k − N·inputOffset, class 0/1/2 = remainder below/at/above div/2.
+   */
+  roundClass?: boolean;
+  /**
+   * The slice after it: carry position 0 holds that class and adds 1 when 2, or when 1 and
+   * (Σ_{0<j<carryIn} w_j c_j + S_carryIn) is odd, to Σ w_k value_k (docs/onn.md).
+   */
+  roundCarry?: boolean;
 }
 
 export function unitWeights(u: UnitFunction): number[] {
@@ -59,7 +69,19 @@ export function unitOutput(u: UnitFunction, sums: ArrayLike<number>): number {
   const w = unitWeights(u);
   let total = 0;
   for (let k = 0; k < u.inDigits; k++) total += (w[k]! * sums[k]!) / unitCopies(u, k);
-  const q = roundedDivide(total - u.workers * u.inputOffset, u.divisor, u.rounding) + u.outputOffset;
+  let q: number;
+  if (u.roundClass) {
+    const x = total - u.workers * u.inputOffset;
+    const f = Math.floor(x / u.divisor);
+    const twice = 2 * (x - f * u.divisor);
+    q = u.levels * (f + u.outputOffset) + (twice < u.divisor ? 0 : twice === u.divisor ? 1 : 2);
+  } else if (u.roundCarry) {
+    const cls = sums[0]! / unitCopies(u, 0);
+    let f = 0;
+    for (let k = 1; k < (u.carryIn ?? 0); k++) f += (w[k]! * sums[k]!) / unitCopies(u, k);
+    const up = cls >= 2 ? 1 : cls === 1 && (f + sums[u.carryIn ?? 0]!) % 2 === 1 ? 1 : 0;
+    q = total + up;
+  } else q = roundedDivide(total - u.workers * u.inputOffset, u.divisor, u.rounding) + u.outputOffset;
   return Math.max(0, Math.min(u.levels ** u.outDigits - 1, q));
 }
 

@@ -2,9 +2,12 @@
 // of small ONN units, each trained exhaustively on its own space (docs/onn.md, "Digit slices").
 //
 // With S = Σ_k S_k L^k, P = Σ_{k<K} S_k L^k and H = Σ_{k≥K} S_k L^(k−K), choose the smallest K
-// for which M = L^K / divisor is an EVEN integer. Then, for floor and nearest-even rounding,
-//   Q = R((S − N·off_in)/div) + off_out = r + M·H,   r = R((P − N·off_in)/div) + off_out,
-// because R(x + 2j) = R(x) + 2j. Slice 0 computes r from the low K digit sums; every later
+// for which M = L^K / divisor is an integer. Then, for floor rounding and for nearest-even with M
+// even (R(x + 2j) = R(x) + 2j),
+//   Q = R((S − N·off_in)/div) + off_out = r + M·H,   r = R((P − N·off_in)/div) + off_out.
+// Nearest-even with M odd: slice 0 sends ⌊x⌋ + off_out and the remainder's class instead of r,
+// and slice 1 adds 1 above one half, or at exactly one half when ⌊x⌋ + H is odd (H's parity
+// is that of its lowest digit sum, L being even). Slice 0 computes r from the low K digit sums; every later
 // slice takes a carry c (as base-L digits) and a group of g digit sums G, computes
 // v = c + M·G, emits v mod L^g as the next g output digits and passes ⌊v / L^g⌋ on as the next
 // carry; the last slice emits all remaining digits. Between slices the carry digits are detected
@@ -47,13 +50,17 @@ export function planSlices(parent: UnitFunction, budget = SLICE_CASES): SlicePla
   if (parent.weights || parent.carryIn) return null; // already a slice
   if (parent.rounding === "nearest-away" && div !== 1) return null; // ties depend on the sign of the total
   let K = 1;
-  while (K < parent.inDigits && !((L ** K) % div === 0 && ((L ** K) / div) % 2 === 0)) K++;
+  while (K < parent.inDigits && (L ** K) % div !== 0) K++;
   if (K >= parent.inDigits) return null;
   const M = (L ** K) / div;
   const maxSum = (L - 1) * parent.workers;
-  // Slice 0: the parent's function on the low K positions; r ≥ 0 is needed to send it as digits.
-  if (roundedDivide(-parent.workers * parent.inputOffset, div, parent.rounding) + parent.outputOffset < 0) return null;
-  const probe: UnitFunction = { ...parent, inDigits: K, outDigits: 64, weights: Array.from({ length: K }, (_, k) => L ** k) };
+  const weights0 = Array.from({ length: K }, (_, k) => L ** k);
+  // An odd M shifts the quotient's parity, so nearest-even ties cannot be settled in slice 0: it
+  // sends ⌊x⌋ and the class of the remainder (below, at, above one half) instead, and slice 1,
+  // which sees the parity of H (that of its first digit sum, L being even), rounds.
+  const tieClass = parent.rounding === "nearest-even" && M % 2 === 1;
+  if (roundedDivide(-parent.workers * parent.inputOffset, div, tieClass ? "floor" : parent.rounding) + parent.outputOffset < 0) return null;
+  const probe: UnitFunction = { ...parent, inDigits: K, outDigits: 64, weights: weights0, ...(tieClass ? { roundClass: true } : {}) };
   const rMax = unitOutput(probe, new Array<number>(K).fill(maxSum));
   let carry = digitsFor(rMax, L);
   const slices: Slice[] = [{ fn: { ...probe, outDigits: carry }, from: 0, count: K, carryIn: 0, emit: 0 }];
@@ -64,10 +71,13 @@ export function planSlices(parent: UnitFunction, budget = SLICE_CASES): SlicePla
     let g = 1;
     while (g < left && L ** carry * (maxSum + 1) ** (g + 1) <= budget) g++;
     const last = g === left;
-    const weights = [...Array.from({ length: carry }, (_, j) => L ** j), ...Array.from({ length: g }, (_, i) => M * L ** i)];
-    const vMax = L ** carry - 1 + M * maxSum * ((L ** g - 1) / (L - 1));
+    // After a tie-class slice 0, carry digit 0 is the class and the others hold ⌊x⌋ (weights L^(j−1)).
+    const roundCarry = tieClass && slices.length === 1;
+    const carryWeights = Array.from({ length: carry }, (_, j) => (roundCarry ? (j === 0 ? 0 : L ** (j - 1)) : L ** j));
+    const weights = [...carryWeights, ...Array.from({ length: g }, (_, i) => M * L ** i)];
+    const vMax = (roundCarry ? L ** (carry - 1) : L ** carry - 1) + M * maxSum * ((L ** g - 1) / (L - 1));
     const outDigits = last ? parent.outDigits - emitted : g + digitsFor(Math.floor(vMax / L ** g), L);
-    const fn: UnitFunction = { workers: parent.workers, levels: L, inDigits: carry + g, outDigits, inputOffset: 0, outputOffset: 0, divisor: 1, rounding: parent.rounding, carryIn: carry, weights };
+    const fn: UnitFunction = { workers: parent.workers, levels: L, inDigits: carry + g, outDigits, inputOffset: 0, outputOffset: 0, divisor: 1, rounding: parent.rounding, carryIn: carry, weights, ...(roundCarry ? { roundCarry: true } : {}) };
     slices.push({ fn, from: pos, count: g, carryIn: carry, emit: last ? outDigits : g });
     emitted += last ? outDigits : g;
     carry = outDigits - g;

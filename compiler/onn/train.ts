@@ -63,12 +63,13 @@ export interface TrainResult {
 /** Fewest optimizer steps per epoch; small reduced spaces are cycled to reach it. */
 const MIN_STEPS = 32;
 /**
- * Most optimizer steps per epoch. Large spaces (eight workers: 390,625 cases) are sampled rather
- * than swept: the function depends on the digit sums only through a few hundred decision
- * boundaries, so a fresh random 32k-case slice per epoch teaches as much as the full sweep, and
- * every epoch still ends with an exact evaluation over ALL cases.
+ * Most training samples per epoch. Spaces larger than this (a 390,625-case unit trained whole,
+ * network.slices = none) are sampled rather than swept: a fresh random slice each epoch, while
+ * every epoch still ends with an exact evaluation over ALL cases. Smaller spaces are swept whole.
  */
-const MAX_STEPS = 128;
+const MAX_SAMPLES = 32_768;
+/** Polishing budget after the first exact epoch, as a fraction of `epochs` (see the training loop). */
+const POLISH = 0.2;
 /** Fraction of the learning rate kept after the schedule, while the fitted phase chases the last cases. */
 const FIT_FLOOR = 0.02;
 /** Final strength of the proximal pull toward Σ·U (per weight, before Adam's normalisation). */
@@ -211,9 +212,10 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     if (fitted) fitted.forEach((lt, i) => lt && writeWeights(lt, net.layers[i].w));
   };
 
-  const evaluate = (margin: number): { exact: number; loss: number; active: Int32Array } => {
+  const evaluate = (margin: number): { exact: number; loss: number; active: Int32Array; minMargin: number } => {
     all.acts[0].set(xin);
     const y = forward(net, all, cases);
+    const minMargin = minDecisionMargin(y, ds.targets, cases * nout, cfg.levels);
     const r = marginLoss(y, ds.targets, 0, cases, nout, cfg.levels, margin, gAll);
     const act: number[] = [];
     for (let c = 0; c < cases; c++)
@@ -222,7 +224,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
           act.push(c);
           break;
         }
-    return { exact: r.exact, loss: r.loss, active: Int32Array.from(act) };
+    return { exact: r.exact, loss: r.loss, active: Int32Array.from(act), minMargin };
   };
 
   const fromStart = approximating && cfg.fitFromStart === true;
@@ -231,7 +233,12 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   let epoch = 1;
   let last: Int32Array | null = null;
   let bestExact = -1;
+  let bestMargin = -Infinity;
   let best: Float64Array[] | null = null;
+  // Once exact, keep training for margin ("polish"): until every case clears the requested margin
+  // or POLISH × epochs more epochs have run. The kept snapshot is the most exact, then the one
+  // with the largest decision margin, so polishing can only improve robustness.
+  let exactAt = -1;
   const maxEpochs = approximating ? 2 * cfg.epochs : cfg.epochs;
   for (; epoch <= maxEpochs; epoch++) {
     const frac = Math.min(1, (epoch - 1) / cfg.epochs);
@@ -250,7 +257,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       const passes = Math.max(1, Math.ceil((MIN_STEPS * batch) / Math.max(1, active.length)));
       let steps = 0;
       for (let pass = 0; pass < passes && active.length > 0; pass++)
-        for (let s = 0; s + batch <= active.length && steps < MAX_STEPS; s += batch, steps++) step(active, s, batch, false, fitLr);
+        for (let s = 0; s + batch <= active.length && steps * batch < MAX_SAMPLES; s += batch, steps++) step(active, s, batch, false, fitLr);
     } else {
       // All cases, shuffled; batches grow as training settles. Small spaces: smaller batches and
       // several passes, so an epoch has at least MIN_STEPS steps.
@@ -260,7 +267,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       let steps = 0;
       for (let pass = 0; pass < passes; pass++) {
         shuffle(order, rng);
-        for (let s = 0; s + batch <= cases && steps < MAX_STEPS; s += batch, steps++) {
+        for (let s = 0; s + batch <= cases && steps * batch < MAX_SAMPLES; s += batch, steps++) {
           if (phase === "pull") {
             // λ ramps quadratically over the phase: the task adapts while weights approach Σ·U.
             pull = PULL_MAX * Math.min(1, (frac - 0.45) / 0.25) ** 2;
@@ -275,17 +282,19 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     exact = ev.exact; // decodes correctly, whatever the margin
     last = ev.active;
     // Keep the best network seen in the (constrained) final phase: late epochs can jitter.
-    if ((phase === "fitted" || !approximating) && exact > bestExact) {
+    if ((phase === "fitted" || !approximating) && (exact > bestExact || (exact === bestExact && ev.minMargin > bestMargin))) {
       bestExact = exact;
+      bestMargin = ev.minMargin;
       best = params.map((p) => Float64Array.from(p));
     }
     const stats: EpochStats = { epoch, phase, exact, violations: ev.active.length, loss: ev.loss };
     history.push(stats);
     onEpoch?.(stats);
     const done = approximating ? phase === "fitted" : phase !== "warm-up";
-    if (done && exact === cases) break;
+    if (done && exact === cases && exactAt < 0) exactAt = epoch;
+    if (exactAt > 0 && (ev.active.length === 0 || epoch >= exactAt + Math.ceil(POLISH * cfg.epochs))) break;
   }
-  if (best && bestExact > exact) {
+  if (best && (bestExact > exact || (bestExact === exact && bestMargin > evaluate(margin).minMargin))) {
     params.forEach((p, i) => p.set(best![i]));
     const f = fitted as (LayerTiles | null)[] | null;
     if (f) f.forEach((lt, i) => lt && writeWeights(lt, net.layers[i].w));

@@ -27,9 +27,9 @@ export function unitDataset(fn: UnitFunction): Dataset {
   if (size > EXHAUSTIVE_LIMIT) {
     throw new CompileError(
       COMPILE_CODES.spaceTooLarge,
-      `the reduced input space of this unit has ${size.toLocaleString("en-US")} cases; exhaustive training handles at most ${EXHAUSTIVE_LIMIT.toLocaleString("en-US")} and stratified training is not implemented yet`,
+      `the reduced input space of this unit has ${size.toLocaleString("en-US")} cases; exhaustive training handles at most ${EXHAUSTIVE_LIMIT.toLocaleString("en-US")}, and this unit is not digit-sliced (network.slices = none, nearest-away rounding, or a divisor that divides no power of L evenly)`,
       "precision",
-      "use a cascade (cascade { radix = … }) or fewer bits per unit",
+      "allow digit slices (network { slices = auto }), use floor or nearest-even rounding, a cascade (cascade { radix = … }), or fewer bits per unit",
     );
   }
   return exhaustiveDataset(fn);

@@ -86,7 +86,8 @@ describe("optinc compile (small spec)", () => {
 describe("optinc compile: specs the compiler cannot build give located diagnostics, exit 1", () => {
   it.each([
     ["preprocess = none", "aggregator np {\n  workers = 2\n  precision = 4 bits\n  levels = 4\n  preprocess = none\n}\n", "OPT3003", "np.optinc:5:3"],
-    ["a 16-bit flat unit (13^8 reduced cases)", "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n}\n", "OPT3002", "big.optinc:3:3"],
+    ["a 16-bit flat unit (13^8 reduced cases) that may not be sliced", "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  network { slices = none }\n}\n", "OPT3002", "big.optinc:3:3"],
+    ["a 16-bit flat unit whose rounding cannot be sliced", "aggregator away {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  rounding = nearest-away\n}\n", "OPT3002", "away.optinc:3:3"],
   ])("%s", async (_what, text, code, where) => {
     const { writeFileSync } = await import("node:fs");
     const specDir = mkdtempSync(join(tmpdir(), "optinc-spec-"));

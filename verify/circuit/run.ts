@@ -3,6 +3,7 @@
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
 import { fromDigits, goldenAverage, roundedDivide } from "../../compiler/onn/golden.ts";
+import { unitOutput, type UnitFunction } from "../../compiler/onn/dataset.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
@@ -40,6 +41,8 @@ export interface UnitSpec {
   /** A digit slice: carry positions (regenerated on every port) and per-position integer weights. */
   carryIn?: number;
   weights?: number[];
+  /** Tie-class handshake of a nearest-even slice chain (compiler/onn/dataset.ts). */
+  round?: "class" | "carry";
 }
 
 /** The unit function of a circuit from its info block (keys unit_input_offset, unit_output_offset, unit_divisor). */
@@ -53,9 +56,11 @@ export function unitFromInfo(info: Circuit["info"]): UnitSpec | undefined {
   if (w === undefined) return { inputOffset: a, outputOffset: b, divisor: c };
   const weights = String(w).split(",").map(Number);
   const carryIn = info.unit_carry_in ?? 0;
-  if (!weights.every((x) => Number.isInteger(x) && x > 0) || typeof carryIn !== "number" || !Number.isInteger(carryIn) || carryIn < 0 || carryIn > weights.length)
-    throw new CircuitShapeError(`info unit_weights must list positive integers and unit_carry_in be an integer in 0..${weights.length}, got "${String(w)}", ${String(carryIn)}`);
-  return { inputOffset: a, outputOffset: b, divisor: c, weights, carryIn };
+  if (!weights.every((x) => Number.isInteger(x) && x >= 0) || typeof carryIn !== "number" || !Number.isInteger(carryIn) || carryIn < 0 || carryIn > weights.length)
+    throw new CircuitShapeError(`info unit_weights must list non-negative integers and unit_carry_in be an integer in 0..${weights.length}, got "${String(w)}", ${String(carryIn)}`);
+  const round = info.unit_round;
+  if (round !== undefined && round !== "class" && round !== "carry") throw new CircuitShapeError(`info unit_round must be "class" or "carry", got ${String(round)}`);
+  return { inputOffset: a, outputOffset: b, divisor: c, weights, carryIn, ...(round ? { round } : {}) };
 }
 
 export interface ErrorBin {
@@ -144,20 +149,24 @@ function simulateCases(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f
   }
 }
 
-/**
- * A slice's golden output (compiler/onn/dataset.ts unitOutput, restated here from the info block):
- * position values (carry digit: worker 0's symbol; else the digit sum) weighted, then as a unit.
- */
+/** A slice's golden output: the compiler's unit function, fed the digit sums of this case. */
 function sliceGolden(unit: UnitSpec, weights: number[], digits: Int32Array, at: number, f: SourceFormat, outDigits: number, rounding: Rounding): number {
-  let t = 0;
-  for (let k = 0; k < f.digits; k++) {
-    let v = 0;
-    if (k < (unit.carryIn ?? 0)) v = digits[at + k]!;
-    else for (let w = 0; w < f.workers; w++) v += digits[at + w * f.digits + k]!;
-    t += weights[k]! * v;
-  }
-  const q = roundedDivide(t - f.workers * unit.inputOffset, unit.divisor, rounding) + unit.outputOffset;
-  return Math.max(0, Math.min(f.levels ** outDigits - 1, q));
+  const sums = new Array<number>(f.digits).fill(0);
+  for (let k = 0; k < f.digits; k++) for (let w = 0; w < f.workers; w++) sums[k]! += digits[at + w * f.digits + k]!;
+  const fn: UnitFunction = {
+    workers: f.workers,
+    levels: f.levels,
+    inDigits: f.digits,
+    outDigits,
+    inputOffset: unit.inputOffset,
+    outputOffset: unit.outputOffset,
+    divisor: unit.divisor,
+    rounding,
+    carryIn: unit.carryIn ?? 0,
+    weights,
+    ...(unit.round === "class" ? { roundClass: true } : unit.round === "carry" ? { roundCarry: true } : {}),
+  };
+  return unitOutput(fn, sums);
 }
 
 export function hasNonIdealities(o: NonIdealities): boolean {
