@@ -15,7 +15,7 @@ export interface UnitReport {
   dims: number[];
   segments: (number | null)[];
   dataset: { cases: number; space_size: number; exhaustive: boolean };
-  training: { epochs: number; exact: number; cases: number; decision_margin: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
+  training: { epochs: number; runs: number; exact: number; cases: number; decision_margin: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
   exact_match: number;
   cases_checked: number;
   error_histogram: Record<string, number>;
@@ -109,6 +109,7 @@ function unitReport(u: EmittedUnit): UnitReport {
     dataset: { cases: r.dataset.cases, space_size: r.dataset.spaceSize, exhaustive: r.dataset.exhaustive },
     training: {
       epochs: r.training.epochs,
+      runs: r.training.runs,
       exact: r.training.exact,
       cases: r.training.cases,
       decision_margin: r.training.decisionMargin,
