@@ -190,7 +190,8 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
     else if (unit) {
       let t = 0;
       for (let w = 0; w < f.workers; w++) t += codes[w]! - unit.inputOffset;
-      golden[c] = roundedDivide(t, unit.divisor, opts.rounding) + unit.outputOffset;
+      // Clamped like the compiler's unit function: only inputs no lower unit produces reach the clamp.
+      golden[c] = Math.max(0, Math.min(f.levels ** outputDigits - 1, roundedDivide(t, unit.divisor, opts.rounding) + unit.outputOffset));
     } else golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
   }
   const ideal = compileCircuit(circuit, { seed: opts.seed });
