@@ -12,7 +12,7 @@ import { verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
 import { planCascade, type CascadePlan } from "./onn/cascade.ts";
 import { slicePlanFor, type SlicePlan } from "./onn/slices.ts";
 import { verifyComposed, type ComposedResult } from "./compose.ts";
-import type { UnitSpec } from "../verify/circuit/run.ts";
+import { unitInfoEntries, type UnitSpec } from "../verify/circuit/run.ts";
 import { flatUnit, type UnitFunction } from "./onn/dataset.ts";
 import { digitCount } from "./onn/golden.ts";
 import type { EpochStats } from "./onn/train.ts";
@@ -140,11 +140,7 @@ function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
   return {
     spec_name: spec.name,
     rounding: spec.rounding,
-    unit_input_offset: fn.inputOffset,
-    unit_output_offset: fn.outputOffset,
-    unit_divisor: fn.divisor,
-    ...(fn.weights ? { unit_weights: fn.weights.join(","), unit_carry_in: fn.carryIn ?? 0 } : {}),
-    ...(fn.roundClass ? { unit_round: "class" } : fn.roundCarry ? { unit_round: "carry" } : {}),
+    ...unitInfoEntries(unitSpecOf(fn)),
     ...(u.level !== null ? { cascade_level: u.level } : {}),
   };
 }
@@ -197,7 +193,8 @@ function unitSpecOf(fn: UnitFunction): UnitSpec {
 /** Sliced or cascaded designs: the whole aggregator, composed from the emitted circuits. */
 function composeUnits(ctx: Ctx): void {
   if (!ctx.cascade && ctx.stages.every((s) => !s.slices)) return;
-  ctx.composed = verifyComposed(ctx.spec, ctx.stages, ctx.units.map((u) => u.emitted!), { seed: ctx.seed, maxCases: ctx.opts.maxComposeCases ?? 1_000_000 });
+  const units = ctx.units.map((u) => ({ circuit: u.emitted!, fn: u.result.fn }));
+  ctx.composed = verifyComposed(ctx.spec, ctx.stages, units, { seed: ctx.seed, maxCases: ctx.opts.maxComposeCases ?? 1_000_000 });
 }
 
 /** Yield under the technology block and, for a flat aggregator, training through the circuit. */

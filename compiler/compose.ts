@@ -14,6 +14,7 @@ import { createRng, type Rng } from "./linalg/rng.ts";
 import type { AggregationStage } from "./compile.ts";
 import { reducedSpaceSize, unitOutput, type UnitFunction } from "./onn/dataset.ts";
 import { fromDigits, goldenAverage } from "./onn/golden.ts";
+import { deal, fromSumIndex } from "../verify/circuit/cases.ts";
 
 export interface ComposedResult {
   /** "exhaustive": the whole flat reduced space; "sampled": stratified/random cases plus edge cases. */
@@ -36,24 +37,22 @@ function unitRunner(circuit: Circuit, fn: UnitFunction): (sums: Int32Array, n: n
   const D = fn.inDigits;
   const width = N * D;
   const carry = fn.carryIn ?? 0;
+  const f = { workers: N, digits: D, levels: fn.levels };
   return (sums, n) => {
     const out = new Int32Array(n);
+    const row = new Int32Array(width);
     for (let start = 0; start < n; start += CHUNK) {
       const m = Math.min(CHUNK, n - start);
       const x = new Float64Array(m * width);
-      for (let c = 0; c < m; c++)
+      for (let c = 0; c < m; c++) {
+        row.fill(0);
         for (let k = 0; k < D; k++) {
           const s = sums[(start + c) * D + k]!;
-          if (k < carry) for (let w = 0; w < N; w++) x[c * width + w * D + k] = s / N;
-          else {
-            let left = s;
-            for (let w = 0; w < N && left > 0; w++) {
-              const d = Math.min(fn.levels - 1, left);
-              x[c * width + w * D + k] = d;
-              left -= d;
-            }
-          }
+          if (k < carry) for (let w = 0; w < N; w++) row[w * D + k] = s / N;
+          else deal(s, f, 0, k, row, 0);
         }
+        x.set(row, c * width);
+      }
       const r = sim.run(x, m);
       for (let c = 0; c < m; c++) out[start + c] = fromDigits(r.digits, fn.levels, c * r.width, r.width);
     }
@@ -217,25 +216,20 @@ export function cascadeCases(workers: number, precision: number, levels: number,
     for (let i = edge * workers; i < codes.length; i++) codes[i] = rng.int(top + 1);
     return { codes, n: total, edge, exhaustive };
   }
+  const f = { workers, digits: D, levels };
+  const row = new Int32Array(workers * D);
   for (let c = 0; c < space; c++) {
-    let rest = c;
-    for (let k = 0; k < D; k++) {
-      let left = rest % base;
-      rest = Math.floor(rest / base);
-      for (let j = 0; j < workers && left > 0; j++) {
-        const w = (c + k + j) % workers;
-        const d = Math.min(levels - 1, left);
-        codes[(edge + c) * workers + w] += d * levels ** k;
-        left -= d;
-      }
-    }
+    row.fill(0);
+    fromSumIndex(c, f, row, 0);
+    for (let w = 0; w < workers; w++) codes[(edge + c) * workers + w] = fromDigits(row, levels, w * D, D);
   }
   return { codes, n: total, edge, exhaustive };
 }
 
-export function verifyComposed(spec: Spec, stages: AggregationStage[], circuits: Circuit[], opts: { seed: number; maxCases: number }): ComposedResult {
+/** `units[i]`: the circuit read back from unit i's emitted netlist and the function it computes. */
+export function verifyComposed(spec: Spec, stages: AggregationStage[], units: { circuit: Circuit; fn: UnitFunction }[], opts: { seed: number; maxCases: number }): ComposedResult {
   const runners: Runner[] = [];
-  const runnerOf = (i: number): Runner => (runners[i] ??= unitRunner(circuits[i]!, fnOfUnit(stages, i)));
+  const runnerOf = (i: number): Runner => (runners[i] ??= unitRunner(units[i]!.circuit, units[i]!.fn));
   const stageRuns = stages.map((st) => stageRunner(st, runnerOf));
   const rng = createRng(opts.seed * 7919 + 17);
   if (stages.length === 1 && stages[0]!.level === null) {
@@ -291,10 +285,3 @@ export function verifyComposed(spec: Spec, stages: AggregationStage[], circuits:
   };
 }
 
-function fnOfUnit(stages: AggregationStage[], unit: number): UnitFunction {
-  for (const st of stages) {
-    const i = st.units.indexOf(unit);
-    if (i >= 0) return st.slices ? st.slices.slices[i]!.fn : st.fn;
-  }
-  throw new Error(`internal: unit ${unit} belongs to no aggregation stage`);
-}

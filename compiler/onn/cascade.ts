@@ -5,7 +5,7 @@
 // level 1), which the top unit's offset accounts for; the top unit has exactly as many inputs as
 // there are partial sums left.
 import type { Rounding } from "../../dsl/spec.ts";
-import { digitCount } from "./golden.ts";
+import { digitCount, digitsFor } from "./golden.ts";
 import type { UnitFunction } from "./dataset.ts";
 
 export interface CascadeLevel {
@@ -21,11 +21,6 @@ export interface CascadePlan {
   totalUnits: number;
 }
 
-function digitsFor(maxValue: number, levels: number): number {
-  let d = 1;
-  while (levels ** d <= maxValue) d++;
-  return d;
-}
 
 export function planCascade(workers: number, radix: number, precision: number, levels: number, rounding: Rounding): CascadePlan {
   const half = 2 ** (precision - 1);

@@ -22,6 +22,13 @@ export function digitCount(f: DigitFormat): number {
   return Math.round(f.precision / Math.log2(f.levels));
 }
 
+/** Base-L digits needed to write every value 0..max. */
+export function digitsFor(max: number, levels: number): number {
+  let d = 1;
+  while (levels ** d <= max) d++;
+  return d;
+}
+
 /** Divide an integer by a positive integer under a rounding rule, exactly. */
 export function roundedDivide(t: number, n: number, rule: Rounding): number {
   const q0 = Math.floor(t / n);

@@ -13,7 +13,7 @@
 // carry; the last slice emits all remaining digits. Between slices the carry digits are detected
 // and re-sent as PAM-L symbols (an O-E-O regeneration, like the levels of a cascade).
 import { unitOutput, reducedSpaceSize, type UnitFunction } from "./dataset.ts";
-import { roundedDivide } from "./golden.ts";
+import { digitsFor, roundedDivide, toDigits } from "./golden.ts";
 
 export interface Slice {
   fn: UnitFunction;
@@ -38,11 +38,6 @@ export const SLICE_THRESHOLD = 100_000;
 /** Largest space of one carry slice: the group size g is the largest that fits. */
 export const SLICE_CASES = 12_000;
 
-function digitsFor(max: number, levels: number): number {
-  let d = 1;
-  while (levels ** d <= max) d++;
-  return d;
-}
 
 /** The slice chain of a unit, or null when it cannot be sliced (nearest-away ties, too few digits). */
 export function planSlices(parent: UnitFunction, budget = SLICE_CASES): SlicePlan | null {
@@ -110,15 +105,5 @@ export function runSlices(plan: SlicePlan, sums: ArrayLike<number>, evalSlice: (
 
 /** Golden digits of one slice function (base-L, least significant first). */
 export function sliceDigits(fn: UnitFunction, inputs: ArrayLike<number>): number[] {
-  let v = unitOutput(fn, inputs);
-  const out: number[] = [];
-  for (let k = 0; k < fn.outDigits; k++) {
-    out.push(v % fn.levels);
-    v = Math.floor(v / fn.levels);
-  }
-  return out;
-}
-
-export function isSlice(fn: UnitFunction): boolean {
-  return fn.weights !== undefined || fn.carryIn !== undefined;
+  return Array.from(toDigits(unitOutput(fn, inputs), { precision: fn.outDigits * Math.log2(fn.levels), levels: fn.levels }));
 }

@@ -232,6 +232,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   let exact = 0;
   let epoch = 1;
   let last: Int32Array | null = null;
+  let lastMargin = -Infinity;
   let bestExact = -1;
   let bestMargin = -Infinity;
   let best: Float64Array[] | null = null;
@@ -281,6 +282,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     const ev = evaluate(margin);
     exact = ev.exact; // decodes correctly, whatever the margin
     last = ev.active;
+    lastMargin = ev.minMargin;
     // Keep the best network seen in the (constrained) final phase: late epochs can jitter.
     if ((phase === "fitted" || !approximating) && (exact > bestExact || (exact === bestExact && ev.minMargin > bestMargin))) {
       bestExact = exact;
@@ -294,7 +296,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     if (done && exact === cases && exactAt < 0) exactAt = epoch;
     if (exactAt > 0 && (ev.active.length === 0 || epoch >= exactAt + Math.ceil(POLISH * cfg.epochs))) break;
   }
-  if (best && (bestExact > exact || (bestExact === exact && bestMargin > evaluate(margin).minMargin))) {
+  if (best && (bestExact > exact || (bestExact === exact && bestMargin > lastMargin))) {
     params.forEach((p, i) => p.set(best![i]));
     const f = fitted as (LayerTiles | null)[] | null;
     if (f) f.forEach((lt, i) => lt && writeWeights(lt, net.layers[i].w));

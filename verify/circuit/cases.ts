@@ -51,7 +51,7 @@ export function digitSumSpaceSize(f: SourceFormat): number {
 }
 
 /** Deal S units among the workers (each at most L−1), starting at worker `start`. */
-function deal(sum: number, f: SourceFormat, start: number, k: number, row: Int32Array, at: number): void {
+export function deal(sum: number, f: SourceFormat, start: number, k: number, row: Int32Array, at: number): void {
   let left = sum;
   for (let j = 0; j < f.workers; j++) {
     const w = (start + j) % f.workers;
@@ -69,7 +69,8 @@ function fromSums(values: ArrayLike<number>, rotate: number, f: SourceFormat, ou
   }
 }
 
-function fromSumIndex(index: number, f: SourceFormat, out: Int32Array, at: number): void {
+/** The worker digits of digit-sum vector `index` (mixed radix, position 0 fastest), dealt from a rotating start. */
+export function fromSumIndex(index: number, f: SourceFormat, out: Int32Array, at: number): void {
   const sums = new Int32Array(f.digits);
   let rest = index;
   for (let k = 0; k < f.digits; k++) {

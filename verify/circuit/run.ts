@@ -2,7 +2,7 @@
 // through the netlist simulator, decode the detector's digits to the output value, and compare
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
-import { fromDigits, goldenAverage, roundedDivide } from "../../compiler/onn/golden.ts";
+import { fromDigits, goldenAverage } from "../../compiler/onn/golden.ts";
 import { unitOutput, type UnitFunction } from "../../compiler/onn/dataset.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -43,6 +43,17 @@ export interface UnitSpec {
   weights?: number[];
   /** Tie-class handshake of a nearest-even slice chain (compiler/onn/dataset.ts). */
   round?: "class" | "carry";
+}
+
+/** The circuit-info entries of a unit spec; `unitFromInfo` reads them back. */
+export function unitInfoEntries(unit: UnitSpec): Record<string, number | string> {
+  return {
+    unit_input_offset: unit.inputOffset,
+    unit_output_offset: unit.outputOffset,
+    unit_divisor: unit.divisor,
+    ...(unit.weights ? { unit_weights: unit.weights.join(","), unit_carry_in: unit.carryIn ?? 0 } : {}),
+    ...(unit.round ? { unit_round: unit.round } : {}),
+  };
 }
 
 /** The unit function of a circuit from its info block (keys unit_input_offset, unit_output_offset, unit_divisor). */
@@ -149,11 +160,12 @@ function simulateCases(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f
   }
 }
 
-/** A slice's golden output: the compiler's unit function, fed the digit sums of this case. */
-function sliceGolden(unit: UnitSpec, weights: number[], digits: Int32Array, at: number, f: SourceFormat, outDigits: number, rounding: Rounding): number {
-  const sums = new Array<number>(f.digits).fill(0);
-  for (let k = 0; k < f.digits; k++) for (let w = 0; w < f.workers; w++) sums[k]! += digits[at + w * f.digits + k]!;
-  const fn: UnitFunction = {
+/**
+ * The compiler's unit function (compiler/onn/dataset.ts) for a circuit's unit spec: verify computes
+ * every unit's golden output from the case's digit sums with the same definition the trainer used.
+ */
+function unitFunctionOf(unit: UnitSpec, f: SourceFormat, outDigits: number, rounding: Rounding): UnitFunction {
+  return {
     workers: f.workers,
     levels: f.levels,
     inDigits: f.digits,
@@ -162,11 +174,9 @@ function sliceGolden(unit: UnitSpec, weights: number[], digits: Int32Array, at: 
     outputOffset: unit.outputOffset,
     divisor: unit.divisor,
     rounding,
-    carryIn: unit.carryIn ?? 0,
-    weights,
+    ...(unit.weights ? { carryIn: unit.carryIn ?? 0, weights: unit.weights } : {}),
     ...(unit.round === "class" ? { roundClass: true } : unit.round === "carry" ? { roundCarry: true } : {}),
   };
-  return unitOutput(fn, sums);
 }
 
 export function hasNonIdealities(o: NonIdealities): boolean {
@@ -184,15 +194,17 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   const width = f.workers * f.digits;
   const golden = new Int32Array(set.cases);
   const codes = new Int32Array(f.workers);
+  const unitFn = unit ? unitFunctionOf(unit, f, outputDigits, opts.rounding) : null;
+  const sums = new Array<number>(f.digits);
   for (let c = 0; c < set.cases; c++) {
-    for (let w = 0; w < f.workers; w++) codes[w] = fromDigits(set.digits, f.levels, c * width + w * f.digits, f.digits);
-    if (unit?.weights) golden[c] = sliceGolden(unit, unit.weights, set.digits, c * width, f, outputDigits, opts.rounding);
-    else if (unit) {
-      let t = 0;
-      for (let w = 0; w < f.workers; w++) t += codes[w]! - unit.inputOffset;
-      // Clamped like the compiler's unit function: only inputs no lower unit produces reach the clamp.
-      golden[c] = Math.max(0, Math.min(f.levels ** outputDigits - 1, roundedDivide(t, unit.divisor, opts.rounding) + unit.outputOffset));
-    } else golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
+    if (unitFn) {
+      sums.fill(0);
+      for (let k = 0; k < f.digits; k++) for (let w = 0; w < f.workers; w++) sums[k]! += set.digits[c * width + w * f.digits + k]!;
+      golden[c] = unitOutput(unitFn, sums);
+    } else {
+      for (let w = 0; w < f.workers; w++) codes[w] = fromDigits(set.digits, f.levels, c * width + w * f.digits, f.digits);
+      golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
+    }
   }
   const ideal = compileCircuit(circuit, { seed: opts.seed });
   if (ideal.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);
