@@ -45,6 +45,11 @@ export function mziNetlist(p: MziParts): Netlist {
   };
 }
 
+/** A 1 → 1 tree: one waveguide. */
+function singleWaveguide(): Netlist {
+  return { instances: { wg: { component: "waveguide", settings: {} } }, connections: {}, ports: { [inPort(0)]: "wg,o1", [outPort(0)]: "wg,o2" } };
+}
+
 /**
  * A 1 → n splitter tree of 50:50 couplers (n a power of two). Light enters the top input of the
  * root coupler; coupler (level l, j) feeds modes [j·n/2^l, (j+1)·n/2^l). Unused inputs are
@@ -55,10 +60,7 @@ export function splitterTreeNetlist(n: number): Netlist {
   const instances: Record<string, Instance> = {};
   const connections: Record<string, string> = {};
   const ports: Record<string, string> = {};
-  if (n === 1) {
-    instances.wg = { component: "waveguide", settings: {} };
-    return { instances, connections, ports: { [inPort(0)]: "wg,o1", [outPort(0)]: "wg,o2" } };
-  }
+  if (n === 1) return singleWaveguide();
   const levels = Math.log2(n);
   for (let l = 0; l < levels; l++) {
     for (let j = 0; j < 2 ** l; j++) {
@@ -86,10 +88,7 @@ export function combinerNetlist(n: number): Netlist {
   const instances: Record<string, Instance> = {};
   const connections: Record<string, string> = {};
   const ports: Record<string, string> = {};
-  if (n === 1) {
-    instances.wg = { component: "waveguide", settings: {} };
-    return { instances, connections, ports: { [inPort(0)]: "wg,o1", [outPort(0)]: "wg,o2" } };
-  }
+  if (n === 1) return singleWaveguide();
   const levels = Math.log2(n);
   // Level l has 2^(levels-1-l) couplers; level 0 takes the inputs.
   for (let l = 0; l < levels; l++) {
