@@ -13,16 +13,3 @@ export class NetlistReadError extends Error {
     this.name = "NetlistReadError";
   }
 }
-
-/** 1-based line and column of a character offset. */
-export function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, column: offset - last };
-}

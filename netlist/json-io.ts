@@ -3,7 +3,8 @@
 // placements}}), so `sax.circuit(doc["netlists"], models=..., top_level_name=doc["top"])` takes it
 // given models for the component names listed under `models`.
 import type { Circuit, Instance, Netlist, SettingValue } from "./ir.ts";
-import { lineCol, NetlistReadError } from "./errors.ts";
+import { lineCol } from "../math/source-position.ts";
+import { NetlistReadError } from "./errors.ts";
 import { getModel } from "./models.ts";
 import { directionOf, splitRef } from "./ports.ts";
 import { instancePorts } from "./propagate.ts";
@@ -48,12 +49,12 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const at = lineCol(text, m ? Number(m[1]) : 0);
-    throw new NetlistReadError("JSON_SYNTAX", file, at.line, at.column, `invalid JSON: ${(e as Error).message}`, "fix the JSON syntax (e.g. trailing comma, missing quote)");
+    throw new NetlistReadError("JSON_SYNTAX", file, at.line, at.col, `invalid JSON: ${(e as Error).message}`, "fix the JSON syntax (e.g. trailing comma, missing quote)");
   }
-  const where = (path: string[]): { line: number; column: number } => locate(text, path);
+  const where = (path: string[]): { line: number; col: number } => locate(text, path);
   const fail = (path: string[], what: string, fix: string): never => {
     const at = where(path);
-    throw new NetlistReadError("NETLIST_SHAPE", file, at.line, at.column, `${"$." + path.join(".")}: ${what}`, fix);
+    throw new NetlistReadError("NETLIST_SHAPE", file, at.line, at.col, `${"$." + path.join(".")}: ${what}`, fix);
   };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isObj(doc)) return fail([], "expected an object", "the file must be one JSON object");
@@ -150,7 +151,7 @@ function isSetting(v: unknown): v is SettingValue {
 }
 
 /** Best-effort position of a key path in JSON text: the last key's occurrence after its parents. */
-function locate(text: string, path: string[]): { line: number; column: number } {
+function locate(text: string, path: string[]): { line: number; col: number } {
   let pos = 0;
   for (const key of path) {
     const i = text.indexOf(JSON.stringify(key), pos);

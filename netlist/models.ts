@@ -2,7 +2,7 @@
 // forward transfer matrix (outputs × inputs, both in mode order, see netlist/ports.ts) and, when
 // reciprocal and passive, the full bidirectional S-matrix over pinOrder(ports). Composite models
 // (mzi, attenuator, splitter_tree, combiner) are sub-circuits of primitives (netlist/subcircuits.ts).
-import { zeros, type CMat } from "../compiler/linalg/cmat.ts";
+import { zeros, type CMat } from "../math/cmat.ts";
 import type { Netlist, SettingValue } from "./ir.ts";
 import { multiPorts, PORTS_1PORT, PORTS_2PORT, PORTS_2X2, type PortSpec } from "./ports.ts";
 import { combinerNetlist, mziNetlist, splitterTreeNetlist } from "./subcircuits.ts";
@@ -61,7 +61,7 @@ function mat(rows: number, cols: number, entries: [number, number, number, numbe
   return m;
 }
 
-/** [[τ, iκ], [iκ, τ]] with τ = √(1−k), κ = √k (same closed form as compiler/mesh/mzi.ts). */
+/** [[τ, iκ], [iκ, τ]] with τ = √(1−k), κ = √k (same closed form as netlist/mzi.ts). */
 export function couplerTransfer(s: Settings): CMat {
   const k = effectiveCoupling(s);
   const t = Math.sqrt(1 - k);

@@ -1,7 +1,7 @@
 // Non-idealities applied to a flattened netlist of primitives before its matrix is computed.
 // One call = one Monte-Carlo trial: every draw comes from the seeded stream in instance order.
-import type { Rng } from "../compiler/linalg/rng.ts";
-import { TWO_PI, wrapPhase } from "../compiler/mesh/mzi.ts";
+import type { Rng } from "../math/rng.ts";
+import { TWO_PI, wrapPhase } from "./mzi.ts";
 import type { Netlist } from "./ir.ts";
 import { num } from "./models.ts";
 

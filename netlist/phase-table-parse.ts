@@ -1,5 +1,6 @@
 // Reading `*.phases.json`: JSON syntax errors with line:col, then a structural check of
 // every field the toolchain relies on, each failure naming the exact path.
+import { lineCol } from "../math/source-position.ts";
 import type { PhaseTable } from "./ir.ts";
 
 export class PhaseTableError extends Error {
@@ -12,19 +13,6 @@ export class PhaseTableError extends Error {
     super(message);
     this.name = "PhaseTableError";
   }
-}
-
-/** 1-based line and column of a character offset. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, col: offset - start + 1 };
 }
 
 /** JSON.parse with the error position turned into file:line:col. */

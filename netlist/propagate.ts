@@ -2,7 +2,7 @@
 // ports, computed only from instances, their models and the connections (no compiler matrices).
 // Light is pushed instance by instance in topological order; an input port with nothing
 // connected is dark, an output port with nothing connected (or a terminator) is dumped.
-import { zeros, type CMat } from "../compiler/linalg/cmat.ts";
+import { zeros, type CMat } from "../math/cmat.ts";
 import type { Instance, Netlist } from "./ir.ts";
 import { getModel, type Model } from "./models.ts";
 import { directionOf, splitRef, type PortSpec } from "./ports.ts";

@@ -4,8 +4,8 @@
 // of non-idealities), then run() pushes a whole batch of cases through the pipeline in top-netlist
 // topological order. Fields are stored per mode as Float64Arrays over cases (structure of arrays),
 // so every matrix application is a run of contiguous axpy loops.
-import type { CMat } from "../compiler/linalg/cmat.ts";
-import { createRng } from "../compiler/linalg/rng.ts";
+import type { CMat } from "../math/cmat.ts";
+import { createRng } from "../math/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { activationFn, num, pamAmplitude, type Model } from "./models.ts";
 import { perturb, validateNonIdealities, type NonIdealities } from "./nonideal.ts";

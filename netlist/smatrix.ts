@@ -4,7 +4,7 @@
 //   S_ext = S_EE + S_EI (I − C S_II)^{-1} C S_IE.
 // It is an evaluation independent of the forward propagator (bidirectional, one linear solve),
 // used to check reciprocity (S = Sᵀ) and to cross-check the forward transfer blocks.
-import { zeros, type CMat } from "../compiler/linalg/cmat.ts";
+import { zeros, type CMat } from "../math/cmat.ts";
 import type { Netlist } from "./ir.ts";
 import { getModel } from "./models.ts";
 import { pinOrder } from "./ports.ts";

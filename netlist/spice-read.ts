@@ -2,7 +2,7 @@
 // downstream by the models' port directions), IO nets become ports, parameters become settings,
 // lay_x/lay_y (µm with the `u` suffix) become placements. EBeam cells written in length mode are
 // mapped back to phase shifters with φ = 2π n_eff (L − L0)/λ.
-import { TWO_PI } from "../compiler/mesh/mzi.ts";
+import { TWO_PI } from "./mzi.ts";
 import type { Circuit, Netlist, SettingValue } from "./ir.ts";
 import { NetlistReadError } from "./errors.ts";
 import { directionOf, spicePinOrder } from "./ports.ts";

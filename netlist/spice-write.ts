@@ -3,7 +3,7 @@
 // `_detector<d>`, six `.param MC_*` lines per subcircuit, `library=` on every primitive line and
 // `lay_x/lay_y/sch_x/sch_y` everywhere. Phases are `phi=` parameters (radians) or, with
 // phases: "length", EBeam waveguide lengths L = L0 + φλ/(2π n_eff).
-import { wrapPhase, TWO_PI } from "../compiler/mesh/mzi.ts";
+import { wrapPhase, TWO_PI } from "./mzi.ts";
 import type { Circuit, Netlist, SettingValue } from "./ir.ts";
 import { num } from "./models.ts";
 import { spicePinOrder } from "./ports.ts";

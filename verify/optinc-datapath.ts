@@ -20,7 +20,7 @@ import {
 /**
  * The aggregator contract: `digits` holds workers × D PAM-L digits, row-major (worker w's digit k
  * at w·D + k, digit 0 least significant) of the b-bit offset-binary wire codes; it returns the D
- * digits of the wire code of the quantized average (compiler/onn/golden.ts is the reference).
+ * digits of the wire code of the quantized average (aggregate/golden.ts is the reference).
  */
 export type Aggregate = (digits: Int32Array) => Int32Array;
 

@@ -9,7 +9,7 @@
 // - Local code words are b-bit unsigned integers: offset-binary c = q + 2^(b−1) (c ∈ [1, 2^b − 1]);
 //   two's-complement c = q mod 2^b.
 // - The WIRE is offset-binary for both encodings (a two's-complement sender flips the sign bit,
-//   c XOR 2^(b−1) = q + 2^(b−1)), as compiler/onn/golden.ts defines: then the average is a
+//   c XOR 2^(b−1) = q + 2^(b−1)), as aggregate/golden.ts defines: then the average is a
 //   function of the per-digit sums. A wire code is sent as b / log2 L PAM-L digits, base L,
 //   digit 0 the least significant.
 // - Rounding R is applied to the signed value (for offset-binary codes nearest-even and floor give

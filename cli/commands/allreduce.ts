@@ -225,7 +225,7 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
         } else if (!g.quiet) {
           const agg = circuit
             ? `simulated netlist ${circuit.path}${Object.values(nonIdeal).some((v) => v !== undefined) ? " with non-idealities (one seeded trial)" : " (ideal components)"}`
-            : "golden quantized average (compiler/onn/golden.ts)";
+            : "golden quantized average (aggregate/golden.ts)";
           const head = `aggregator: ${agg} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
           ctx.io.stdout.write(`${c.dim(head)}\n\n${runs.map((r) => render(r, c)).join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
         }

@@ -3,10 +3,10 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { compileSpec } from "../../compiler/compile.ts";
+import { compileSpec } from "../../pipeline/compile.ts";
 import { CompileError, COMPILE_CODES } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
-import { reportHtml } from "../../compiler/report-html.ts";
+import { reportHtml } from "../../pipeline/report-html.ts";
 import { writeArtifactsAtomically } from "../../netlist/emit-all.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promise
 import { basename, extname, join, relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
-import { type CMat, frobenius, maxAbsDiff, sub, unitarityError } from "../../compiler/linalg/cmat.ts";
-import { MATRIX_CODES, MatrixInputError, parseMatrixText } from "../../compiler/linalg/matrix-io.ts";
+import { type CMat, frobenius, maxAbsDiff, sub, unitarityError } from "../../math/cmat.ts";
+import { MATRIX_CODES, MatrixInputError, parseMatrixText } from "../../math/matrix-io.ts";
 import { stageDepth } from "../../compiler/mesh/build.ts";
 import { decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { MAX_DAC_BITS, quantizeStage } from "../../compiler/mesh/quantize.ts";

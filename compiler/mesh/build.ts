@@ -2,7 +2,7 @@
 // explicit 2×2 matrix from the convention module.
 import type { MziElement } from "../../netlist/ir.ts";
 import type { Matrix2 } from "../../netlist/ir.ts";
-import { wrapPhase } from "./mzi.ts";
+import { wrapPhase } from "../../netlist/mzi.ts";
 import type { RawMesh } from "./raw.ts";
 import { asapColumns, columnOrder } from "./schedule.ts";
 

@@ -1,10 +1,10 @@
 // Public mesh-synthesis API: unitary → Clements/Reck mesh, arbitrary matrix → SVD stage.
 import { MZI_CONVENTION, type AttenuatorElement, type LinearElement, type PhaseStage } from "../../netlist/ir.ts";
-import { type CMat, adjoint } from "../linalg/cmat.ts";
-import { svd } from "../linalg/svd.ts";
+import { type CMat, adjoint } from "../../math/cmat.ts";
+import { svd } from "../../math/svd.ts";
 import { meshElements } from "./build.ts";
 import { clementsRaw } from "./clements.ts";
-import { attenuatorSetting, mziEntries, wrapPhase } from "./mzi.ts";
+import { attenuatorSetting, mziEntries, wrapPhase } from "../../netlist/mzi.ts";
 import type { RawMesh } from "./raw.ts";
 import { reckRaw } from "./reck.ts";
 

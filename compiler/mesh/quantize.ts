@@ -3,9 +3,9 @@
 // 2π·code/2^bits. Element matrices (and attenuator σ) are recomputed from the snapped
 // phases, so the quantized table is self-consistent; the error is reported, not hidden.
 import type { LinearElement, PhaseStage } from "../../netlist/ir.ts";
-import { maxAbsDiff } from "../linalg/cmat.ts";
+import { maxAbsDiff } from "../../math/cmat.ts";
 import { mziMatrixFast } from "./build.ts";
-import { TWO_PI, mziEntries, wrapPhase } from "./mzi.ts";
+import { TWO_PI, mziEntries, wrapPhase } from "../../netlist/mzi.ts";
 import { stageMatrix } from "./reconstruct.ts";
 
 export interface QuantizeResult {

@@ -1,6 +1,6 @@
 // The decomposers' working format: MZIs in light order as flat typed arrays, plus the
 // final output phase screen. Builders in stage.ts turn this into IR elements.
-import { TWO_PI } from "./mzi.ts";
+import { TWO_PI } from "../../netlist/mzi.ts";
 
 export interface RawMesh {
   /** Number of modes. */

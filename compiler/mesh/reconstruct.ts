@@ -2,7 +2,7 @@
 // columns (the unit input fields) through the elements in light order, then apply the
 // output phase screen and the gain. Each element touches one or two rows: O(elements·inputs).
 import type { LinearElement, PhaseStage } from "../../netlist/ir.ts";
-import { type CMat, zeros } from "../linalg/cmat.ts";
+import { type CMat, zeros } from "../../math/cmat.ts";
 
 function applyElement(x: CMat, e: LinearElement): void {
   const n = x.cols;

@@ -1,7 +1,7 @@
 // Choosing a unit's network: hidden widths ("auto" or the spec's list) and, per weight layer,
 // whether it is Σ·U-approximated and with which segment size.
 import type { Spec } from "../../dsl/spec.ts";
-import type { UnitFunction } from "./dataset.ts";
+import type { UnitFunction } from "../../aggregate/unit.ts";
 
 export interface UnitArchitecture {
   /** Layer widths including inputs and outputs: [inDigits, ...hidden, outDigits]. */

@@ -9,11 +9,11 @@
 import type { Activation } from "../../dsl/spec.ts";
 import type { ActivationStep, CouplerElement, DetectorStep, LinearElement, PhaseElement, PhaseStage, PipelineStep, SourceStep } from "../../netlist/ir.ts";
 import { MZI_CONVENTION } from "../../netlist/ir.ts";
-import type { CMat } from "../linalg/cmat.ts";
+import type { CMat } from "../../math/cmat.ts";
 import { attenuatorElement, decomposeMatrix, decomposeUnitary, type MeshKind } from "../mesh/decompose.ts";
-import { couplerMatrix, wrapPhase } from "../mesh/mzi.ts";
+import { couplerMatrix, wrapPhase } from "../../netlist/mzi.ts";
 import type { Mlp } from "./mlp.ts";
-import { attenuatorSetting } from "../mesh/mzi.ts";
+import { attenuatorSetting } from "../../netlist/mzi.ts";
 import type { Tile, TilePlan } from "./sigma-u.ts";
 
 export interface UnitShape {

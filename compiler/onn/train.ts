@@ -12,9 +12,9 @@
 // as the (fitted) network decodes every case correctly.
 // The fitted phase trains on the active set only: cases violating the margin. Cases that satisfy
 // it have exactly zero loss and gradient, so skipping them changes nothing but the cost.
-import type { Rng } from "../linalg/rng.ts";
+import type { Rng } from "../../math/rng.ts";
 import { createAdam, adamStep, type Adam } from "./adam.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset } from "../../aggregate/unit.ts";
 import { marginLoss, minDecisionMargin } from "./loss.ts";
 import { allocTrace, backward, forward, type Mlp } from "./mlp.ts";
 import { projectLayer, tilePlan, writeLayer, type Tile, type TilePlan } from "./sigma-u.ts";

@@ -1,10 +1,10 @@
 // Compile one aggregation unit: dataset → architecture → exact-match training → phase-table pipeline.
 import type { Spec } from "../../dsl/spec.ts";
-import { createRng } from "../linalg/rng.ts";
+import { createRng } from "../../math/rng.ts";
 import { COMPILE_CODES, CompileError } from "../errors.ts";
 import type { PipelineStep } from "../../netlist/ir.ts";
 import { chooseArchitecture, type UnitArchitecture } from "./architecture.ts";
-import { exhaustiveDataset, reducedSpaceSize, type Dataset, type UnitFunction } from "./dataset.ts";
+import { exhaustiveDataset, reducedSpaceSize, type Dataset, type UnitFunction } from "../../aggregate/unit.ts";
 import { layerCost, unitHardware, type UnitHardware } from "./hardware.ts";
 import { activationSlope, type Mlp } from "./mlp.ts";
 import { mapNetwork } from "./to-phase-table.ts";

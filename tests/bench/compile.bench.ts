@@ -1,7 +1,7 @@
 // Full-size compiles of the bundled examples: wall time per pass, exact match on the emitted
 // netlist, area ratio. `npm run bench compile` (or `compile:paper-4x8` for one example).
 import { readFileSync } from "node:fs";
-import { compileSpec } from "../../compiler/compile.ts";
+import { compileSpec } from "../../pipeline/compile.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { BenchModule } from "./run.ts";

@@ -4,9 +4,9 @@
 import { loadavg } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { frobenius, matmul, maxAbsDiff, sub } from "../../compiler/linalg/cmat.ts";
-import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { frobenius, matmul, maxAbsDiff, sub } from "../../math/cmat.ts";
+import { ginibre, haarUnitary } from "../../math/haar.ts";
+import { createRng } from "../../math/rng.ts";
 import { stageDepth } from "../../compiler/mesh/build.ts";
 import { decomposeMatrix, decomposeUnitary, meshRaw, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";

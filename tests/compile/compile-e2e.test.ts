@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileSpec } from "../../compiler/compile.ts";
+import { compileSpec } from "../../pipeline/compile.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { main } from "../../cli/main.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";

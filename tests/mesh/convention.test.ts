@@ -1,9 +1,9 @@
 // The MZ-in convention and the identities the decomposers rely on, checked numerically.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { type CMat, matmul, maxAbsDiff, zeros } from "../../compiler/linalg/cmat.ts";
+import { type CMat, matmul, maxAbsDiff, zeros } from "../../math/cmat.ts";
 import { mziMatrixFast } from "../../compiler/mesh/build.ts";
-import { TWO_PI, attenuatorSetting, mziEntries, mziMatrix } from "../../compiler/mesh/mzi.ts";
+import { TWO_PI, attenuatorSetting, mziEntries, mziMatrix } from "../../netlist/mzi.ts";
 import type { Matrix2 } from "../../netlist/ir.ts";
 
 const c2 = (m: [number, number][][]): CMat => {

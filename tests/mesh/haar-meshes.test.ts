@@ -1,9 +1,9 @@
 // Acceptance: Haar-random unitaries decomposed by both meshes and rebuilt from the
 // EMITTED phase table text, by two evaluators in different orders.
 import { describe, expect, it } from "vitest";
-import { maxAbsDiff } from "../../compiler/linalg/cmat.ts";
-import { haarUnitary } from "../../compiler/linalg/haar.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { maxAbsDiff } from "../../math/cmat.ts";
+import { haarUnitary } from "../../math/haar.ts";
+import { createRng } from "../../math/rng.ts";
 import { stageDepth } from "../../compiler/mesh/build.ts";
 import { decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { ginibre, haarUnitary } from "../../math/haar.ts";
+import { createRng } from "../../math/rng.ts";
 import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose.ts";
 import { quantizeStage } from "../../compiler/mesh/quantize.ts";
 import type { PhaseTable, PipelineStep } from "../../netlist/ir.ts";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { maxAbsDiff } from "../../compiler/linalg/cmat.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { ginibre, haarUnitary } from "../../math/haar.ts";
+import { maxAbsDiff } from "../../math/cmat.ts";
+import { createRng } from "../../math/rng.ts";
 import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose.ts";
-import { TWO_PI, mziEntries, mziMatrix } from "../../compiler/mesh/mzi.ts";
+import { TWO_PI, mziEntries, mziMatrix } from "../../netlist/mzi.ts";
 import { quantizePhase, quantizeStage } from "../../compiler/mesh/quantize.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 

@@ -1,9 +1,9 @@
 // Structured unitaries hit the exact-zero (bar/cross) branches of the nulling.
 import { describe, expect, it } from "vitest";
-import { type CMat, identity, matmul, maxAbsDiff, zeros } from "../../compiler/linalg/cmat.ts";
-import { ginibre, haarOrthogonal, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { nearestUnitary } from "../../compiler/linalg/procrustes.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { type CMat, identity, matmul, maxAbsDiff, zeros } from "../../math/cmat.ts";
+import { ginibre, haarOrthogonal, haarUnitary } from "../../math/haar.ts";
+import { nearestUnitary } from "../../math/procrustes.ts";
+import { createRng } from "../../math/rng.ts";
 import { NotUnitaryError, decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { MziElement, PhaseStage } from "../../netlist/ir.ts";

@@ -1,10 +1,10 @@
 // Arbitrary matrices through the SVD stage: V† mesh → attenuators → U mesh, gain = σ_max.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { type CMat, frobenius, matmul, maxAbsDiff, sub, zeros } from "../../compiler/linalg/cmat.ts";
-import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
-import { svd } from "../../compiler/linalg/svd.ts";
+import { type CMat, frobenius, matmul, maxAbsDiff, sub, zeros } from "../../math/cmat.ts";
+import { ginibre, haarUnitary } from "../../math/haar.ts";
+import { createRng } from "../../math/rng.ts";
+import { svd } from "../../math/svd.ts";
 import { decomposeMatrix, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { AttenuatorElement, PhaseStage } from "../../netlist/ir.ts";

@@ -4,7 +4,7 @@
 // .spi to the IR it was written from, and re-emit to the same bytes.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileSpec } from "../../compiler/compile.ts";
+import { compileSpec } from "../../pipeline/compile.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";

@@ -1,7 +1,7 @@
 // Test meshes built independently of mesh synthesis: Clements-layout stages with seeded random
 // phases, plus a reference stage matrix computed as a plain product of embedded 2×2 blocks.
-import { createRng } from "../../compiler/linalg/rng.ts";
-import { attenuatorSetting, couplerMatrix, mziMatrix, TWO_PI } from "../../compiler/mesh/mzi.ts";
+import { createRng } from "../../math/rng.ts";
+import { attenuatorSetting, couplerMatrix, mziMatrix, TWO_PI } from "../../netlist/mzi.ts";
 import { MZI_CONVENTION, type Complex, type LinearElement, type PhaseStage, type PhaseTable, type PipelineStep } from "../../netlist/ir.ts";
 
 export const CONVENTION: PhaseTable["convention"] = {

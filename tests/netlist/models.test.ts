@@ -1,7 +1,7 @@
 // Primitive models against the MZ-in convention module and closed forms.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { attenuatorSetting, couplerMatrix, mziMatrix, TWO_PI } from "../../compiler/mesh/mzi.ts";
+import { attenuatorSetting, couplerMatrix, mziMatrix, TWO_PI } from "../../netlist/mzi.ts";
 import type { Netlist } from "../../netlist/ir.ts";
 import { activationFn, detectDigit, MODELS } from "../../netlist/models.ts";
 import { PORTS_2X2 } from "../../netlist/ports.ts";

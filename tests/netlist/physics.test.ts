@@ -5,7 +5,7 @@ import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { netlistSMatrix } from "../../netlist/smatrix.ts";
 import { circuitLookup } from "../../netlist/spice-write.ts";
-import type { CMat } from "../../compiler/linalg/cmat.ts";
+import type { CMat } from "../../math/cmat.ts";
 import { clementsStage, referenceMatrix, svdStage, table } from "./fixtures.ts";
 
 function maxDiff(m: CMat, ref: { re: number[][]; im: number[][] }): number {

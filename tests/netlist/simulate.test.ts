@@ -1,7 +1,7 @@
 // The netlist simulator: a whole ONN pipeline against an independent reference, and each
 // non-ideality against its definition.
 import { describe, expect, it } from "vitest";
-import { mziMatrix } from "../../compiler/mesh/mzi.ts";
+import { mziMatrix } from "../../netlist/mzi.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { LinearElement, MziElement, PhaseStage } from "../../netlist/ir.ts";
 import { quantizePhase } from "../../netlist/nonideal.ts";

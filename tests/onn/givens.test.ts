@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { haarOrthogonal } from "../../compiler/linalg/haar.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { haarOrthogonal } from "../../math/haar.ts";
+import { createRng } from "../../math/rng.ts";
 import { angleGradient, buildRotations, decomposeOrthogonal, givensPairs } from "../../compiler/onn/givens.ts";
 
 describe("Givens parameterization of orthogonal segments", () => {

@@ -2,8 +2,8 @@
 // optimality of the Σ·U projection on small cases.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { haarOrthogonal } from "../../compiler/linalg/haar.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { haarOrthogonal } from "../../math/haar.ts";
+import { createRng } from "../../math/rng.ts";
 import { marginLoss } from "../../compiler/onn/loss.ts";
 import { allocTrace, backward, forward } from "../../compiler/onn/mlp.ts";
 import { projectTile } from "../../compiler/onn/sigma-u.ts";

@@ -1,8 +1,8 @@
 // The mapped phase table must compute the trained network's function exactly: rebuild every stage
 // from its emitted elements (stageMatrix), run the pipeline, decode, and compare with the MLP.
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../compiler/linalg/rng.ts";
-import { haarOrthogonal } from "../../compiler/linalg/haar.ts";
+import { createRng } from "../../math/rng.ts";
+import { haarOrthogonal } from "../../math/haar.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import { allocTrace, forward } from "../../compiler/onn/mlp.ts";
 import { tilePlan, writeLayer, type Tile } from "../../compiler/onn/sigma-u.ts";

@@ -4,7 +4,7 @@
 // patterns (all known inputs) of that trial's device; then detector noise is added and the
 // detector's documented threshold rule decodes. Without this, a uniform insertion loss, which
 // scales every amplitude by the same factor, would read as a functional error.
-import type { Rng } from "../../compiler/linalg/rng.ts";
+import type { Rng } from "../../math/rng.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import type { CompiledCircuit } from "../../netlist/simulate.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";

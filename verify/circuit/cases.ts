@@ -4,7 +4,7 @@
 // - "full": every digit vector of every worker, L^(N·D) cases, when that is small enough.
 // - "digit-sum": one worker vector per combination of digit sums S_k ∈ 0..N(L−1), which covers
 //   the reduced input space (N(L−1)+1)^D exactly: the golden average depends on the worker
-//   values only through the S_k (compiler/onn/golden.ts). The units of each S_k are dealt to
+//   values only through the S_k (aggregate/golden.ts). The units of each S_k are dealt to
 //   the workers starting at a rotating worker, so every input port carries light in some case.
 // - "stratified": when even the digit-sum space is too large, a seeded sample of it stratified
 //   per digit: every value of every S_k appears equally often (±1), like a Latin hypercube,
@@ -17,7 +17,7 @@ export interface SourceFormat {
   levels: number;
   /**
    * A digit slice's first `carryIn` positions carry one regenerated carry digit on ALL worker
-   * ports (compiler/onn/slices.ts); their optical sum is N·c, c ∈ 0..L−1.
+   * ports (aggregate/slices.ts); their optical sum is N·c, c ∈ 0..L−1.
    */
   carryIn?: number;
 }

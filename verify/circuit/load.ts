@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { lineCol, NetlistReadError } from "../../netlist/errors.ts";
+import { lineCol } from "../../math/source-position.ts";
+import { NetlistReadError } from "../../netlist/errors.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 
 /** A problem with the files given to verify; `exit` is the CLI exit code it maps to. */
@@ -48,7 +49,7 @@ function parseJson(path: string): unknown {
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
-    const { line, column } = pos ? lineCol(text, Number(pos[1])) : { line: 1, column: 1 };
+    const { line, col: column } = pos ? lineCol(text, Number(pos[1])) : { line: 1, col: 1 };
     throw new VerifyInputError("E_VERIFY_JSON", `${path}:${line}:${column}: error[E_VERIFY_JSON]: not valid JSON (${msg})\n  fix: re-run optinc compile to regenerate the file`, 1);
   }
 }

@@ -2,12 +2,12 @@
 // through the netlist simulator, decode the detector's digits to the output value, and compare
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
-import { fromDigits, goldenAverage } from "../../compiler/onn/golden.ts";
-import { unitOutput, type UnitFunction } from "../../compiler/onn/dataset.ts";
+import { fromDigits, goldenAverage } from "../../aggregate/golden.ts";
+import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { createRng } from "../../math/rng.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
 import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
 
@@ -23,7 +23,7 @@ export interface VerifyOptions {
   /** Digit-sum preprocessing: verify over the digit-sum space. */
   preprocess: boolean;
   /**
-   * A cascade unit's function (compiler/onn/dataset.ts UnitFunction): output code =
+   * A cascade unit's function (aggregate/unit.ts UnitFunction): output code =
    * R((Σ v_i − N·inputOffset) / divisor) + outputOffset. Omitted = the flat golden average.
    */
   unit?: UnitSpec;
@@ -41,7 +41,7 @@ export interface UnitSpec {
   /** A digit slice: carry positions (regenerated on every port) and per-position integer weights. */
   carryIn?: number;
   weights?: number[];
-  /** Tie-class handshake of a nearest-even slice chain (compiler/onn/dataset.ts). */
+  /** Tie-class handshake of a nearest-even slice chain (aggregate/unit.ts). */
   round?: "class" | "carry";
 }
 
@@ -161,7 +161,7 @@ function simulateCases(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f
 }
 
 /**
- * The compiler's unit function (compiler/onn/dataset.ts) for a circuit's unit spec: verify computes
+ * The compiler's unit function (aggregate/unit.ts) for a circuit's unit spec: verify computes
  * every unit's golden output from the case's digit sums with the same definition the trainer used.
  */
 function unitFunctionOf(unit: UnitSpec, f: SourceFormat, outDigits: number, rounding: Rounding): UnitFunction {

@@ -1,6 +1,6 @@
 // One `optinc allreduce` run per worker count: execute the ring and the OptINC data path on real
 // arrays, and evaluate every cost model at the full message size. Pure: returns plain data.
-import { goldenDigits } from "../../compiler/onn/golden.ts";
+import { goldenDigits } from "../../aggregate/golden.ts";
 import type { Encoding, Levels, Rounding } from "../../dsl/spec.ts";
 import { compareModels } from "../models/index.ts";
 import { optincBytesPerWorker } from "../models/optinc.ts";

@@ -5,7 +5,7 @@
 //   code digit 1 = h2 − h3            (code ≥ 2 ⇔ S ≥ 3)
 //   code digit 0 = h1 − 2h2 + h3 + h5 − 2h6   (bumps at S = 2 and S = 6)
 // Each weight matrix is realized as an SVD mesh stage by the project's mesh synthesis.
-import { fromReal } from "../../../compiler/linalg/cmat.ts";
+import { fromReal } from "../../../math/cmat.ts";
 import { decomposeMatrix } from "../../../compiler/mesh/decompose.ts";
 import { circuitFromPhaseTable } from "../../../netlist/from-phase-table.ts";
 import { MZI_CONVENTION, type Circuit, type PhaseTable } from "../../../netlist/ir.ts";

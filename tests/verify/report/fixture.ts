@@ -1,7 +1,7 @@
 // A complete ReportData for report tests and the screenshot sample. Mesh stages follow the
 // Clements layout (column c holds MZIs on modes m ≡ c mod 2) with seeded phases; the
 // histogram/yield/latency figures are illustrative inputs for rendering, not results.
-import { attenuatorSetting, mziMatrix } from "../../../compiler/mesh/mzi.ts";
+import { attenuatorSetting, mziMatrix } from "../../../netlist/mzi.ts";
 import type { LinearElement, PhaseStage } from "../../../netlist/ir.ts";
 import type { ReportData, TrainingSection } from "../../../verify/report/types.ts";
 import { createRng } from "../../../verify/train/rng.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
-import { goldenDigits } from "../../../compiler/onn/golden.ts";
+import { goldenDigits } from "../../../aggregate/golden.ts";
 import { writeNetlistJson } from "../../../netlist/json-io.ts";
 import { optincAllReduce } from "../../../verify/optinc-datapath.ts";
 import { circuitAggregator } from "../../../verify/ring/circuit-aggregate.ts";

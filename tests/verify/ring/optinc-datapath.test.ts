@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { goldenDigits } from "../../../compiler/onn/golden.ts";
+import { goldenDigits } from "../../../aggregate/golden.ts";
 import type { Encoding, Levels, Rounding } from "../../../dsl/spec.ts";
 import { optincAllReduce, type Aggregate } from "../../../verify/optinc-datapath.ts";
 import { optincBytesPerWorker } from "../../../verify/models/optinc.ts";

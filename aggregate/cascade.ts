@@ -4,9 +4,9 @@
 // A lower-level unit with fewer real inputs than its radix is fed the zero code (2^(b−1) at
 // level 1), which the top unit's offset accounts for; the top unit has exactly as many inputs as
 // there are partial sums left.
-import type { Rounding } from "../../dsl/spec.ts";
+import type { Rounding } from "../dsl/spec.ts";
 import { digitCount, digitsFor } from "./golden.ts";
-import type { UnitFunction } from "./dataset.ts";
+import type { UnitFunction } from "./unit.ts";
 
 export interface CascadeLevel {
   level: number;

@@ -7,19 +7,18 @@ import { buildPhaseTable, phaseTableToCsv, phaseTableToJson } from "../netlist/p
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { emitCircuit } from "../netlist/emit-all.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
-import type { Circuit, PhaseTable } from "../netlist/ir.ts";
-import { verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
-import { planCascade, type CascadePlan } from "./onn/cascade.ts";
-import { slicePlanFor, type SlicePlan } from "./onn/slices.ts";
-import { verifyComposed, type ComposedResult } from "./compose.ts";
+import { verifyCircuit } from "../verify/circuit/run.ts";
+import { planCascade, type CascadePlan } from "../aggregate/cascade.ts";
+import { slicePlanFor } from "../aggregate/slices.ts";
+import { verifyComposed } from "./compose.ts";
+import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
 import { unitInfoEntries, type UnitSpec } from "../verify/circuit/run.ts";
-import { flatUnit, type UnitFunction } from "./onn/dataset.ts";
-import { digitCount } from "./onn/golden.ts";
-import type { EpochStats } from "./onn/train.ts";
-import { compileUnit, type UnitResult } from "./onn/unit.ts";
+import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
+import { digitCount } from "../aggregate/golden.ts";
+import type { EpochStats } from "../compiler/onn/train.ts";
+import { compileUnit } from "../compiler/onn/unit.ts";
 import { buildReport, type Report } from "./report.ts";
 import { technologyYield, trainingThroughCircuit } from "./evaluate.ts";
-import type { ScenarioResult } from "../verify/train/scenarios.ts";
 
 export interface CompileOptions {
   /** Overrides spec.training.seed. */
@@ -34,21 +33,6 @@ export interface CompileOptions {
   maxComposeCases?: number;
 }
 
-/** One emitted unit: a flat aggregator has one ("<name>"), a cascade one per level ("<name>.L1", …). */
-export interface EmittedUnit {
-  file: string;
-  level: number | null;
-  count: number;
-  result: UnitResult;
-  table: PhaseTable;
-  /** The circuit parsed back from the emitted netlist.json (what verify and evaluate simulate). */
-  emitted?: Circuit;
-  verify?: VerifyResult;
-  /** Monte-Carlo trials under the spec's technology block (null when it is ideal). */
-  yield?: VerifyResult | null;
-  /** Short MNIST data-parallel run through this circuit (flat aggregators only). */
-  training?: ScenarioResult;
-}
 
 export interface CompileResult {
   files: Map<string, string>;
@@ -81,14 +65,6 @@ interface PlannedUnit {
   sameAs?: number;
 }
 
-/** One aggregation step: a single unit, or a chain of digit slices (indices into ctx.plan). */
-export interface AggregationStage {
-  level: number | null;
-  fn: UnitFunction;
-  count: number;
-  slices: SlicePlan | null;
-  units: number[];
-}
 
 type Pass = (ctx: Ctx) => void;
 

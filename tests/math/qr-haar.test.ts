@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { matmul, maxAbsDiff, unitarityError } from "../../compiler/linalg/cmat.ts";
-import { ginibre, haarOrthogonal, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { qr } from "../../compiler/linalg/qr.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { matmul, maxAbsDiff, unitarityError } from "../../math/cmat.ts";
+import { ginibre, haarOrthogonal, haarUnitary } from "../../math/haar.ts";
+import { qr } from "../../math/qr.ts";
+import { createRng } from "../../math/rng.ts";
 
 describe("complex Householder QR", () => {
   it("A = QR, Q unitary, R upper triangular (random shapes)", () => {

@@ -1,6 +1,6 @@
 // The training set of one aggregation unit: every digit-sum vector of the reduced input space
 // (or a stratified sample plus edge cases where the space is too large), with golden output digits.
-import type { Rounding } from "../../dsl/spec.ts";
+import type { Rounding } from "../dsl/spec.ts";
 import { digitCount, roundedDivide, toDigits } from "./golden.ts";
 
 /** What one unit computes: N inputs of `inDigits` base-L digits → the average with `outDigits` digits. */
@@ -19,7 +19,7 @@ export interface UnitFunction {
   divisor: number;
   rounding: Rounding;
   /**
-   * Digit slices (compiler/onn/slices.ts) generalize the input side. The first `carryIn` input
+   * Digit slices (aggregate/slices.ts) generalize the input side. The first `carryIn` input
    * positions carry one regenerated carry digit c ∈ 0..L−1, sent on all N ports of the position,
    * so its optical digit sum is N·c and the network sees it at full scale like any digit sum.
    */

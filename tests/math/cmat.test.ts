@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { adjoint, block, clone, fromReal, frobenius, get, identity, matmul, maxAbs, maxAbsDiff, scale, set, sub, toArrays, unitarityError, zeros } from "../../compiler/linalg/cmat.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { adjoint, block, clone, fromReal, frobenius, get, identity, matmul, maxAbs, maxAbsDiff, scale, set, sub, toArrays, unitarityError, zeros } from "../../math/cmat.ts";
+import { createRng } from "../../math/rng.ts";
 
 /** Naive triple loop written from the definition C_ij = Σ_k A_ik B_kj. */
 function naiveMul(a: number[][][], b: number[][][]): number[][][] {

@@ -10,23 +10,12 @@
 import type { Spec } from "../dsl/spec.ts";
 import type { Circuit } from "../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit } from "../netlist/simulate.ts";
-import { createRng, type Rng } from "./linalg/rng.ts";
-import type { AggregationStage } from "./compile.ts";
-import { reducedSpaceSize, unitOutput, type UnitFunction } from "./onn/dataset.ts";
-import { fromDigits, goldenAverage } from "./onn/golden.ts";
+import { createRng, type Rng } from "../math/rng.ts";
+import type { AggregationStage, ComposedResult } from "./types.ts";
+import { reducedSpaceSize, unitOutput, type UnitFunction } from "../aggregate/unit.ts";
+import { fromDigits, goldenAverage } from "../aggregate/golden.ts";
 import { deal, fromSumIndex } from "../verify/circuit/cases.ts";
 
-export interface ComposedResult {
-  /** "exhaustive": the whole flat reduced space; "sampled": stratified/random cases plus edge cases. */
-  mode: "exhaustive" | "sampled";
-  cases: number;
-  edgeCases: number;
-  exact: number;
-  exactFraction: number;
-  /** Output error in quantization steps → count. */
-  histogram: Record<string, number>;
-  description: string;
-}
 
 const CHUNK = 4096;
 

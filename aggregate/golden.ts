@@ -11,7 +11,7 @@
 //   nearest-even  nearest integer; a tie (2r = N) goes to the even neighbour
 //   nearest-away  nearest integer; a tie goes away from zero
 // q always lies in [−2^(b−1), 2^(b−1) − 1], so the output code q + 2^(b−1) has b bits.
-import type { Rounding, Spec } from "../../dsl/spec.ts";
+import type { Rounding, Spec } from "../dsl/spec.ts";
 
 export interface DigitFormat {
   precision: number;

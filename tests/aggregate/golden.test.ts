@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Rounding } from "../../dsl/spec.ts";
-import { fromDigits, goldenAverage, goldenFromDigitSums, roundedDivide, toDigits, twosToOffset } from "../../compiler/onn/golden.ts";
+import { fromDigits, goldenAverage, goldenFromDigitSums, roundedDivide, toDigits, twosToOffset } from "../../aggregate/golden.ts";
 
 const RULES: Rounding[] = ["nearest-even", "nearest-away", "floor"];
 

@@ -2,10 +2,9 @@
 // docs/report.md. Only `timing` depends on the machine; everything else is a pure function of
 // (spec, seed), so two compiles give byte-identical reports once `timing` is removed.
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
-import type { CascadePlan } from "./onn/cascade.ts";
-import type { UnitHardware } from "./onn/hardware.ts";
-import type { AggregationStage, EmittedUnit } from "./compile.ts";
-import type { ComposedResult } from "./compose.ts";
+import type { CascadePlan } from "../aggregate/cascade.ts";
+import type { UnitHardware } from "../compiler/onn/hardware.ts";
+import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
 
 export interface UnitReport {
   file: string;

@@ -1,10 +1,10 @@
 // Digit slicing is exact: the chain of slice golden functions equals the unit's golden function
 // on every digit-sum vector (exhaustively where the space allows, seeded samples otherwise).
 import { describe, expect, it } from "vitest";
-import { planCascade } from "../../compiler/onn/cascade.ts";
-import { exhaustiveDataset, flatUnit, reducedSpaceSize, unitOutput, type UnitFunction } from "../../compiler/onn/dataset.ts";
-import { planSlices, runSlices, sliceDigits } from "../../compiler/onn/slices.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
+import { planCascade } from "../../aggregate/cascade.ts";
+import { exhaustiveDataset, flatUnit, reducedSpaceSize, unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
+import { planSlices, runSlices, sliceDigits } from "../../aggregate/slices.ts";
+import { createRng } from "../../math/rng.ts";
 
 function chained(fn: UnitFunction, sums: number[]): number {
   const plan = planSlices(fn)!;

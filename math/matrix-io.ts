@@ -2,7 +2,7 @@
 // array of rows whose entries are numbers, [re, im] pairs or complex strings) and CSV
 // (one row per line, real or complex cells such as 0.5, -1e-3, 1+2j, (0.5-0.25j), 3i).
 // Every failure carries a stable code and a 1-based line:col into the source text.
-import { lineCol } from "../../netlist/phase-table-parse.ts";
+import { lineCol } from "./source-position.ts";
 import { type CMat, zeros } from "./cmat.ts";
 import { jsonPathOffset } from "./json-locate.ts";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { SVD as MlSVD, Matrix } from "ml-matrix";
-import { type CMat, adjoint, frobenius, matmul, maxAbsDiff, sub, unitarityError, zeros } from "../../compiler/linalg/cmat.ts";
-import { ginibre, haarUnitary } from "../../compiler/linalg/haar.ts";
-import { nearestUnitary, polar, procrustes } from "../../compiler/linalg/procrustes.ts";
-import { createRng } from "../../compiler/linalg/rng.ts";
-import { svd } from "../../compiler/linalg/svd.ts";
+import { type CMat, adjoint, frobenius, matmul, maxAbsDiff, sub, unitarityError, zeros } from "../../math/cmat.ts";
+import { ginibre, haarUnitary } from "../../math/haar.ts";
+import { nearestUnitary, polar, procrustes } from "../../math/procrustes.ts";
+import { createRng } from "../../math/rng.ts";
+import { svd } from "../../math/svd.ts";
 
 function recompose(u: CMat, s: Float64Array, v: CMat, m: number, n: number): CMat {
   const sig = zeros(m, n);

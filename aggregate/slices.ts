@@ -12,7 +12,7 @@
 // v = c + M·G, emits v mod L^g as the next g output digits and passes ⌊v / L^g⌋ on as the next
 // carry; the last slice emits all remaining digits. Between slices the carry digits are detected
 // and re-sent as PAM-L symbols (an O-E-O regeneration, like the levels of a cascade).
-import { unitOutput, reducedSpaceSize, type UnitFunction } from "./dataset.ts";
+import { unitOutput, reducedSpaceSize, type UnitFunction } from "./unit.ts";
 import { digitsFor, roundedDivide, toDigits } from "./golden.ts";
 
 export interface Slice {

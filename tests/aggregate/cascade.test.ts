@@ -1,9 +1,9 @@
 // A cascade of units (partial sums below, one rounding at the top) equals the flat golden average.
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../compiler/linalg/rng.ts";
-import { evaluateCascade, planCascade } from "../../compiler/onn/cascade.ts";
-import { unitOutput, type UnitFunction } from "../../compiler/onn/dataset.ts";
-import { goldenAverage, toDigits } from "../../compiler/onn/golden.ts";
+import { createRng } from "../../math/rng.ts";
+import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
+import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
+import { goldenAverage, toDigits } from "../../aggregate/golden.ts";
 
 /** A unit evaluated exactly as its ONN must: from the digit sums of its inputs. */
 function unitFromDigits(fn: UnitFunction, inputs: number[]): number {

@@ -1,0 +1,80 @@
+// The house runs one way down (docs/architecture.md); this test is the check, and its fixture
+// cases show that it fails on a wrong import and on a circle.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe as group, expect, it } from "vitest";
+import { checkArchitecture, describe } from "./layers.ts";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const scratch = mkdtempSync(join(tmpdir(), "optinc-arch-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A fixture tree: path → source text. */
+function tree(name: string, files: Record<string, string>): string {
+  const root = join(scratch, name);
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+group("architecture", () => {
+  it("the project's own imports run one way down, with no circle", () => {
+    const r = checkArchitecture(repo);
+    expect(r.files).toBeGreaterThan(120);
+    expect(r.edges).toBeGreaterThan(300);
+    expect(describe(r, repo)).toMatch(/^ok: /);
+  });
+
+  it("fails on an import that climbs a floor (verify → compiler)", () => {
+    const root = tree("up", {
+      "math/cmat.ts": "export const a = 1;\n",
+      "compiler/onn/golden.ts": 'import { a } from "../../math/cmat.ts";\nexport const g = a;\n',
+      "verify/run.ts": 'import { g } from "../compiler/onn/golden.ts";\nexport const r = g;\n',
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations).toEqual([{ file: "verify/run.ts", imports: "compiler/onn/golden.ts", why: "verify/ may import only netlist/, aggregate/, math/, dsl/" }]);
+    expect(r.cycles).toEqual([]);
+  });
+
+  it("sees type-only imports, re-exports and dynamic import() too", () => {
+    const root = tree("kinds", {
+      "netlist/ir.ts": "export type T = number;\n",
+      "math/a.ts": 'import type { T } from "../netlist/ir.ts";\nexport const x: T = 1;\n',
+      "math/b.ts": 'export { x } from "./a.ts";\n// import { y } from "../cli/nothing.ts"; (a comment, not an import)\n',
+      "math/c.ts": 'export const load = () => import("../pipeline/late.ts");\n',
+      "pipeline/late.ts": "export const late = 1;\n",
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}`).sort()).toEqual(["math/a.ts → netlist/ir.ts", "math/c.ts → pipeline/late.ts"]);
+  });
+
+  it("fails on rooms of one floor importing each other and on a folder outside the house", () => {
+    const root = tree("sideways", {
+      "netlist/sim.ts": 'import { u } from "../aggregate/unit.ts";\nexport const s = u;\n',
+      "aggregate/unit.ts": 'import { t } from "../tests/helper.ts";\nexport const u = t;\n',
+      "tests/helper.ts": "export const t = 1;\n",
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations.map((v) => `${v.file}: ${v.why}`).sort()).toEqual([
+      'aggregate/unit.ts: "tests/" is not a room of the house (tests, scripts and tools sit outside it)',
+      "netlist/sim.ts: netlist/ may import only math/",
+    ]);
+  });
+
+  it("fails on an import circle between files of one room", () => {
+    const root = tree("circle", {
+      "pipeline/compile.ts": 'import { c } from "./compose.ts";\nexport const a = c;\n',
+      "pipeline/compose.ts": 'import type { R } from "./report.ts";\nexport const c = 1 as R;\n',
+      "pipeline/report.ts": 'import { a } from "./compile.ts";\nexport type R = typeof a;\n',
+      "pipeline/types.ts": "export type T = 1;\n",
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations).toEqual([]);
+    expect(r.cycles).toEqual([["pipeline/compile.ts", "pipeline/compose.ts", "pipeline/report.ts"]]);
+    expect(describe(r, root)).toContain("import circle: pipeline/compile.ts → pipeline/compose.ts → pipeline/report.ts");
+  });
+});

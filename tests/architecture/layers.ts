@@ -1,0 +1,120 @@
+// The project's architecture check: every import between the source rooms must run one way down
+// the house (docs/architecture.md), and no two files may import each other, directly or round a
+// circle. Imports are read with TypeScript's own pre-processor, so comments, strings, type-only
+// imports, re-exports and dynamic import() are all seen as the compiler sees them.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize, relative, sep } from "node:path";
+import ts from "typescript";
+
+/** What each room may import besides itself. Rooms on one floor never import each other. */
+export const ALLOWED: Record<string, readonly string[]> = {
+  math: [],
+  dsl: [],
+  netlist: ["math"],
+  aggregate: ["math", "dsl"],
+  compiler: ["netlist", "aggregate", "math", "dsl"],
+  verify: ["netlist", "aggregate", "math", "dsl"],
+  pipeline: ["compiler", "verify", "netlist", "aggregate", "math", "dsl"],
+  cli: ["pipeline", "compiler", "verify", "netlist", "aggregate", "math", "dsl"],
+};
+
+export interface Violation {
+  file: string;
+  imports: string;
+  why: string;
+}
+
+export interface ArchitectureReport {
+  files: number;
+  edges: number;
+  violations: Violation[];
+  /** Import circles between files: each is a list of files, every one reachable from the others. */
+  cycles: string[][];
+}
+
+function sourceFiles(root: string, dir: string, out: string[]): void {
+  for (const name of readdirSync(join(root, dir)).sort()) {
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) sourceFiles(root, rel, out);
+    else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) out.push(rel.split(sep).join("/"));
+  }
+}
+
+const roomOf = (file: string): string => file.split("/")[0]!;
+
+/** Checks the rooms of the tree at `root` (each a top-level folder named in `allowed`). */
+export function checkArchitecture(root: string, allowed: Record<string, readonly string[]> = ALLOWED): ArchitectureReport {
+  const files: string[] = [];
+  for (const room of Object.keys(allowed)) {
+    try {
+      if (statSync(join(root, room)).isDirectory()) sourceFiles(root, room, files);
+    } catch {
+      // a room that does not exist (in a fixture tree) has nothing to check
+    }
+  }
+  const known = new Set(files);
+  const graph = new Map<string, string[]>();
+  const violations: Violation[] = [];
+  let edges = 0;
+  for (const file of files) {
+    const info = ts.preProcessFile(readFileSync(join(root, file), "utf8"), true, true);
+    const targets: string[] = [];
+    for (const ref of info.importedFiles) {
+      if (!ref.fileName.startsWith(".")) continue; // packages and node: built-ins
+      const target = normalize(join(dirname(file), ref.fileName)).split(sep).join("/");
+      edges++;
+      if (target.startsWith("..")) {
+        violations.push({ file, imports: ref.fileName, why: "imports from outside the project's rooms" });
+        continue;
+      }
+      const from = roomOf(file);
+      const to = roomOf(target);
+      if (!(to in allowed)) violations.push({ file, imports: target, why: `"${to}/" is not a room of the house (tests, scripts and tools sit outside it)` });
+      else if (from !== to && !allowed[from]!.includes(to)) violations.push({ file, imports: target, why: `${from}/ may import only ${allowed[from]!.length ? allowed[from]!.map((r) => r + "/").join(", ") : "itself"}` });
+      if (known.has(target)) targets.push(target);
+    }
+    graph.set(file, targets);
+  }
+  return { files: files.length, edges, violations, cycles: circles(graph) };
+}
+
+/** Strongly connected components with more than one file, or a file importing itself (Tarjan). */
+function circles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(scc.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+/** One line per problem, for a failing test's message. */
+export function describe(r: ArchitectureReport, root: string): string {
+  const lines = r.violations.map((v) => `${v.file}: imports ${v.imports}: ${v.why}`);
+  for (const c of r.cycles) lines.push(`import circle: ${c.join(" → ")}`);
+  return lines.length ? lines.join("\n") : `ok: ${r.files} files, ${r.edges} imports under ${relative(process.cwd(), root) || "."}`;
+}
