@@ -1,5 +1,6 @@
-// Seeded, deterministic PRNG (xoshiro128**, 32-bit state words): the only randomness
-// the compiler may use, so artifacts are reproducible from (input, seed).
+// Seeded, deterministic PRNG (xoshiro128**, 32-bit state words): the ONE source of randomness in
+// optinc (compiler, simulator, Monte-Carlo, ring and training emulation), so every artifact and
+// figure is reproducible from (input, seed). Library code never uses Math.random.
 
 export interface Rng {
   /** Uniform in [0, 1) with 53 random bits. */
@@ -57,4 +58,14 @@ export function createRng(seed: number): Rng {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** Fisher–Yates shuffle in place with a seeded generator. */
+export function shuffleInPlace<T>(xs: T[] | Int32Array, rng: Rng): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t as never;
+  }
 }

@@ -1,7 +1,7 @@
 // The OptINC data path executed on real gradient arrays: block quantization → PAM-L digits →
 // aggregation (an injected function: the golden model, or the emitted netlist's simulator) →
 // optional injected errors → dequantization. Every worker receives the same broadcast result.
-import { prng } from "./ring/prng.ts";
+import { createRng } from "../math/rng.ts";
 import {
   blockScales,
   checkFormat,
@@ -72,7 +72,7 @@ export interface OptincResult {
 }
 
 function sampler(e: InjectedErrors): () => number {
-  const rng = prng(e.seed);
+  const rng = createRng(e.seed);
   const total = e.distribution.reduce((s, d) => s + d.weight, 0);
   if (!(e.rate >= 0 && e.rate <= 1)) throw new Error(`error rate must be in [0, 1], got ${e.rate}`);
   if (e.rate > 0 && !(total > 0)) throw new Error("error distribution needs a positive total weight");

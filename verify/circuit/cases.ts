@@ -9,7 +9,7 @@
 // - "stratified": when even the digit-sum space is too large, a seeded sample of it stratified
 //   per digit: every value of every S_k appears equally often (±1), like a Latin hypercube,
 //   and the two corners (all sums 0, all sums maximal) are always included.
-import { createRng, shuffleInPlace } from "../train/rng.ts";
+import { createRng, shuffleInPlace } from "../../math/rng.ts";
 
 export interface SourceFormat {
   workers: number;

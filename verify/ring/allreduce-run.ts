@@ -9,7 +9,7 @@ import { latencyBreakdown, type LatencyBreakdown } from "../latency.ts";
 import { optincAllReduce, type Aggregate, type AggregateMany, type InjectedErrors } from "../optinc-datapath.ts";
 import { qmax } from "../quantize.ts";
 import { ringClosedForm } from "./chunks.ts";
-import { syntheticGradients } from "./prng.ts";
+import { syntheticGradients } from "./gradients.ts";
 import { exactAverage, maxAbsError, ringAllReduce } from "./ring-allreduce.ts";
 
 export interface AllreduceRunOptions {

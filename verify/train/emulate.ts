@@ -4,7 +4,7 @@
 // weights, so the only difference between them is the aggregator.
 import { evaluate, initParams, lossAndGradient, parameterCount, type MlpShape } from "./mlp.ts";
 import { loadMnist, type Dataset } from "./mnist-data.ts";
-import { createRng, shuffleInPlace, type Rng } from "./rng.ts";
+import { createRng, shuffleInPlace, type Rng } from "../../math/rng.ts";
 import { exactAverage } from "../ring/ring-allreduce.ts";
 import type { GradientAggregator } from "./aggregators.ts";
 

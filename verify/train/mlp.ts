@@ -3,7 +3,7 @@
 // Layout: W1 (H × 784, row-major) | b1 (H) | W2 (10 × H) | b2 (10).
 // MNIST images are ~80% zeros, so the first layer skips zero pixels (same result, faster).
 import { CLASSES, IMAGE_PIXELS, type Dataset } from "./mnist-data.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../../math/rng.ts";
 
 export interface MlpShape {
   hidden: number;

@@ -3,7 +3,7 @@
 // directly: the first `trainPerDigit` samples of each digit train, the last `testPerDigit`
 // are held out (disjoint), and the order is interleaved with a seeded shuffle.
 import { createRequire } from "node:module";
-import { createRng, shuffleInPlace } from "./rng.ts";
+import { createRng, shuffleInPlace } from "../../math/rng.ts";
 
 export const IMAGE_PIXELS = 28 * 28;
 export const CLASSES = 10;

@@ -4,7 +4,7 @@
 import { attenuatorSetting, mziMatrix } from "../../../netlist/mzi.ts";
 import type { LinearElement, PhaseStage } from "../../../netlist/ir.ts";
 import type { ReportData, TrainingSection } from "../../../verify/report/types.ts";
-import { createRng } from "../../../verify/train/rng.ts";
+import { createRng } from "../../../math/rng.ts";
 
 export function clementsStage(name: string, modes: number, seed: number, withSigma: boolean): PhaseStage {
   const rng = createRng(seed);

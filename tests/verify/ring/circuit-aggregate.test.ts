@@ -7,7 +7,7 @@ import { goldenDigits } from "../../../aggregate/golden.ts";
 import { writeNetlistJson } from "../../../netlist/json-io.ts";
 import { optincAllReduce } from "../../../verify/optinc-datapath.ts";
 import { circuitAggregator } from "../../../verify/ring/circuit-aggregate.ts";
-import { syntheticGradients } from "../../../verify/ring/prng.ts";
+import { syntheticGradients } from "../../../verify/ring/gradients.ts";
 import { memoryIo } from "../../helpers/io.ts";
 import { tinyCircuit, tinyGoldenCode } from "../circuit/tiny-pipeline.ts";
 

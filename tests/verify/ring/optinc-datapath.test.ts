@@ -5,7 +5,7 @@ import type { Encoding, Levels, Rounding } from "../../../dsl/spec.ts";
 import { optincAllReduce, type Aggregate } from "../../../verify/optinc-datapath.ts";
 import { optincBytesPerWorker } from "../../../verify/models/optinc.ts";
 import { exactAverage, ringAllReduce } from "../../../verify/ring/ring-allreduce.ts";
-import { syntheticGradients } from "../../../verify/ring/prng.ts";
+import { syntheticGradients } from "../../../verify/ring/gradients.ts";
 
 /**
  * The reference quantized average, written here independently of verify/ and compiler/:

@@ -8,7 +8,7 @@ import { emulate, type EmulationConfig } from "../../../verify/train/emulate.ts"
 import { tableIIErrors } from "../../../verify/train/error-model.ts";
 import { initParams, lossAndGradient, parameterCount } from "../../../verify/train/mlp.ts";
 import { IMAGE_PIXELS, loadMnist } from "../../../verify/train/mnist-data.ts";
-import { createRng } from "../../../verify/train/rng.ts";
+import { createRng } from "../../../math/rng.ts";
 import { scenarioAggregators, SHORT_SCENARIO } from "../../../verify/train/scenarios.ts";
 
 const FORMAT: OptincFormat = { workers: 4, precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 16 };
