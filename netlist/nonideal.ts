@@ -1,21 +1,29 @@
-// Non-idealities applied to a flattened netlist of primitives before its matrix is computed.
-// One call = one Monte-Carlo trial: every draw comes from the seeded stream in instance order.
-import type { Rng } from "../math/rng.ts";
+// Non-idealities as the CLI and the spec's technology block name them. The static ones (coupler
+// imbalance, phase error, loss) are realized per Monte-Carlo trial as a die (netlist/die.ts); the
+// DAC snaps programmed phases; detector noise is drawn per sample at decode time.
 import { TWO_PI, wrapPhase } from "./mzi.ts";
-import type { Netlist } from "./ir.ts";
-import { num } from "./models.ts";
 
 export interface NonIdealities {
   /** Insertion loss per MZI in dB: amplitude 10^(−dB/20), put on both arms of every MZI. */
   mziLossDb?: number;
-  /** Coupler power coupling deviates from its nominal value by ±this (sign drawn per coupler). */
+  /** Coupler power coupling deviates from its nominal value by ±this (sign drawn per coupler, per die). */
   splitterImbalance?: number;
-  /** Gaussian phase-noise sigma per phase shifter, rad (one draw per shifter per trial). */
+  /** Gaussian static phase error σ per phase shifter, rad (one draw per shifter per die). */
   phaseNoise?: number;
   /** Phase DAC resolution in bits: phases snap to multiples of 2π/2^bits (null/0 = ideal). */
   dacBits?: number | null;
   /** Gaussian detector noise sigma in units of the detector step, added before thresholding. */
   detectorNoise?: number;
+}
+
+/** Static error levels of a technology (the levels a die is drawn at). */
+export interface ErrorLevels {
+  /** Coupler power-coupling deviation: ±this, sign drawn per coupler. */
+  couplerImbalance?: number;
+  /** Gaussian static phase offset σ per phase shifter, rad. */
+  phaseError?: number;
+  /** Insertion loss per MZI (dB), on both arms; also on each attenuator. */
+  mziLossDb?: number;
 }
 
 export function isIdeal(o: NonIdealities): boolean {
@@ -43,28 +51,7 @@ export function quantizePhase(phi: number, bits: number): number {
   return (code * TWO_PI) / levels;
 }
 
-/** A perturbed copy of a flat netlist (the input is not modified). */
-export function perturb(flat: Netlist, o: NonIdealities, rng: Rng): Netlist {
-  if (isIdeal(o)) return flat;
-  const instances: Netlist["instances"] = {};
-  for (const [name, inst] of Object.entries(flat.instances)) {
-    const s = { ...inst.settings };
-    if (inst.component === "phase") {
-      let phi = num(s, "phi");
-      if (o.dacBits) phi = quantizePhase(phi, o.dacBits);
-      if (o.phaseNoise) phi += o.phaseNoise * rng.normal();
-      s.phi = phi;
-    }
-    if ((inst.component === "phase" || inst.component === "waveguide") && (s.arm === "top" || s.arm === "bottom") && o.mziLossDb) {
-      s.loss_db = num(s, "loss_db", 0) + o.mziLossDb;
-    }
-    if (inst.component === "coupler" && o.splitterImbalance) {
-      // Keep the perturbed coupling physical: clamp the effective value to [0, 1].
-      const k = num(s, "coupling", 0.5);
-      const target = k + num(s, "imbalance", 0) + (rng.next() < 0.5 ? -1 : 1) * o.splitterImbalance;
-      s.imbalance = Math.min(1, Math.max(0, target)) - k;
-    }
-    instances[name] = { component: inst.component, settings: s };
-  }
-  return { ...flat, instances };
+/** The static error levels of a set of non-idealities (what a die is drawn at). */
+export function errorLevels(o: NonIdealities): ErrorLevels {
+  return { couplerImbalance: o.splitterImbalance ?? 0, phaseError: o.phaseNoise ?? 0, mziLossDb: o.mziLossDb ?? 0 };
 }

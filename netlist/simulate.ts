@@ -1,15 +1,16 @@
 // The netlist simulator: responses computed from a Circuit alone (instances, settings and
 // connections). compileCircuit precomputes one complex matrix per linear instance of the top
-// netlist (by propagating through its flattened sub-circuit, after applying one Monte-Carlo trial
-// of non-idealities), then run() pushes a whole batch of cases through the pipeline in top-netlist
-// topological order. Fields are stored per mode as Float64Arrays over cases (structure of arrays),
+// netlist (by propagating through its flattened sub-circuit, after applying one die: a Monte-Carlo
+// trial of static errors, or a measured chip; netlist/die.ts), then run() pushes a whole batch of
+// cases through the pipeline in top-netlist topological order. Fields are stored per mode as Float64Arrays over cases (structure of arrays),
 // so every matrix application is a run of contiguous axpy loops.
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { activationFn, num, pamAmplitude, type Model } from "./models.ts";
-import { perturb, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
-import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix, type SubcircuitLookup } from "./propagate.ts";
+import { applyDie, circuitLookup, drawDie, linearParts, type Die } from "./die.ts";
+import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
+import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
 import { splitRef, type PortSpec } from "./ports.ts";
 
 export type { NonIdealities } from "./nonideal.ts";
@@ -19,6 +20,8 @@ export interface SimOptions extends NonIdealities {
   seed?: number;
   /** Trial index: trial t uses the streams of (seed, t), so trials are independent and reproducible. */
   trial?: number;
+  /** An explicit die (a measured chip, or one drawn beforehand); replaces the draw from the levels. */
+  die?: Die | null;
 }
 
 export interface StageMatrix {
@@ -62,16 +65,17 @@ type Step =
   | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
   | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
   | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn> }
-  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number; offset: number };
+  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number; offset: number; response: Die["detector"] | null };
 
 export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): CompiledCircuit {
   validateNonIdealities(opts);
   const top = circuit.netlists[circuit.top];
   if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
-  const lookup: SubcircuitLookup = (c) => (c === circuit.top ? undefined : circuit.netlists[c]);
+  const lookup = circuitLookup(circuit);
   const seed = opts.seed ?? 0;
   const trial = opts.trial ?? 0;
-  const rng = createRng(seed * 1000003 + trial * 2 + 1);
+  const die = opts.die !== undefined ? opts.die : isIdeal({ ...opts, dacBits: null }) ? null : drawDie(circuit, errorLevels(opts), seed, trial);
+  const parts = new Map(linearParts(circuit).map((p) => [p.name, p]));
   const steps: Step[] = [];
   const stageMatrices: StageMatrix[] = [];
   for (const name of topologicalOrder(top, lookup)) {
@@ -81,13 +85,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
     const kind = r.model?.kind ?? "linear";
     try {
       if (kind === "linear") {
-        const sub: Netlist = r.netlist ?? {
-          instances: { [name]: inst },
-          connections: {},
-          ports: Object.fromEntries([...spec.inputs, ...spec.outputs].map((p) => [p, `${name},${p}`])),
-        };
-        const flat = perturb(flatten(sub, lookup), opts, rng);
-        const matrix = transferMatrix(flat, spec.inputs, spec.outputs, lookup);
+        const matrix = transferMatrix(applyDie(parts.get(name)!, die, opts.dacBits), spec.inputs, spec.outputs, lookup);
         steps.push({ kind: "linear", name, spec, matrix });
         stageMatrices.push({ instance: name, component: inst.component, matrix });
       } else if (inst.component === "pam_source") {
@@ -98,7 +96,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
         steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings) });
       } else if (inst.component === "detector") {
         const s = inst.settings;
-        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step: num(s, "step"), offset: num(s, "offset", 0) });
+        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step: num(s, "step"), offset: num(s, "offset", 0), response: die?.detector ?? null });
       } else {
         throw new Error(`no simulation rule for ${inst.component}`);
       }
@@ -174,6 +172,8 @@ function runSteps(
       });
     } else {
       readout = xs.map((x) => x ?? { re: new Float64Array(cases), im: null });
+      // A die's detector response (gain and offset per mode) acts on what the receiver measures.
+      if (st.response) readout = readout.map((x, k) => ({ re: x.re.map((v) => st.response!.gain[k]! * v + st.response!.offset[k]!), im: x.im }));
       digits = readout.map((x, k) => {
         const d = new Int32Array(cases);
         for (let c = 0; c < cases; c++) {

@@ -53,7 +53,7 @@ describe("the emitted circuit as the OptINC aggregator", () => {
     expect([x.workers, x.optinc.bits, x.volume_ratio]).toEqual([2, 2, 1]);
     expect(x.optinc.max_error_steps).toBeLessThanOrEqual(1);
     expect(x.optinc.mismatched_elements).toBe(0); // the ideal circuit is exact
-    const noisy = JSON.parse((await run(["--netlist", netlist, "--size", "16KB", "--phase-noise", "0.5", "--json"])).out).runs[0];
+    const noisy = JSON.parse((await run(["--netlist", netlist, "--size", "16KB", "--phase-noise", "1.5", "--json"])).out).runs[0];
     expect(noisy.optinc.max_error_steps).toBeGreaterThan(1);
     expect(noisy.optinc.mismatched_elements).toBeGreaterThan(0);
     const text = await run(["--netlist", netlist, "--size", "16KB"]);

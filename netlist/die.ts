@@ -1,0 +1,145 @@
+// One fabricated chip ("die"): how each element of a circuit deviates from its netlist. The errors
+// are static: they are fixed when the chip is made, so one die is one Monte-Carlo trial. A die is
+// drawn from a technology (verify's Monte-Carlo, `optinc die`), or read from a lab's measurement
+// file, and applied to the flattened primitives of each linear stage before its matrix is built.
+//
+// Leaves are addressed by path "<top instance>/<leaf>", where <leaf> is the primitive's name in the
+// flattened stage (netlist/propagate.ts flatten: "e12_bsA", "c0_1", …). Detector noise is not a
+// die property: it is drawn per sample at decode time.
+//
+// Draws are "shape × level": each coupler gets a sign and each phase shifter a standard normal,
+// whatever the levels, so the same (seed, trial) at two error levels is the same die scaled —
+// common random numbers, which the tolerance bisection relies on.
+import { createRng } from "../math/rng.ts";
+import type { Circuit, Netlist } from "./ir.ts";
+import { num } from "./models.ts";
+import { quantizePhase, type ErrorLevels } from "./nonideal.ts";
+import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./propagate.ts";
+
+export interface LeafError {
+  /** Additive deviation of a coupler's power coupling (coupler leaves). */
+  dCoupling?: number;
+  /** Static phase offset, rad (phase leaves). */
+  dPhi?: number;
+  /** Phase-shifter gain: realized = gain · programmed + dPhi (1 when absent). */
+  phaseGain?: number;
+  /** Extra insertion loss, dB (phase and waveguide leaves). */
+  lossDb?: number;
+}
+
+export interface Die {
+  id: string;
+  /** Deviations by leaf path; leaves not listed are ideal. */
+  leaves: Map<string, LeafError>;
+  /** Per detector input mode: measured = gain · field + offset (offset in field units). */
+  detector?: { gain: number[]; offset: number[] };
+}
+
+/** The unit random variates of one trial: a sign per coupler, a standard normal per shifter. */
+export interface DieShape {
+  couplerSign: Map<string, number>;
+  phaseZ: Map<string, number>;
+  /** Arm leaves of MZIs and attenuators (the ones insertion loss applies to). */
+  arms: string[];
+}
+
+/** One linear instance of the top netlist, flattened to primitives. */
+export interface LinearPart {
+  name: string;
+  flat: Netlist;
+}
+
+export function circuitLookup(circuit: Circuit): SubcircuitLookup {
+  return (c) => (c === circuit.top ? undefined : circuit.netlists[c]);
+}
+
+/**
+ * The flattened primitives of every linear instance of the top netlist, in light order. A
+ * sub-netlist instance flattens to its own leaves; a composite model (mzi, splitter_tree, …) to the
+ * leaves of its sub-circuit; a primitive linear model is its own single leaf.
+ */
+export function linearParts(circuit: Circuit): LinearPart[] {
+  const top = circuit.netlists[circuit.top];
+  if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
+  const lookup = circuitLookup(circuit);
+  const parts: LinearPart[] = [];
+  for (const name of topologicalOrder(top, lookup)) {
+    const inst = top.instances[name]!;
+    const r = resolveInstance(name, inst, lookup);
+    if (r.model && r.model.kind !== "linear") continue;
+    const sub: Netlist = r.netlist ?? r.model!.subcircuit?.(inst.settings) ?? wrap(name, inst, r.model!.ports(inst.settings));
+    parts.push({ name, flat: flatten(sub, lookup) });
+  }
+  return parts;
+}
+
+function wrap(name: string, inst: Netlist["instances"][string], spec: ReturnType<typeof netlistPortSpec>): Netlist {
+  return { instances: { [name]: inst }, connections: {}, ports: Object.fromEntries([...spec.inputs, ...spec.outputs, ...spec.both].map((p) => [p, `${name},${p}`])) };
+}
+
+export const leafPath = (part: string, leaf: string): string => `${part}/${leaf}`;
+
+/** Unit variates of trial `trial`: the same for every error level. */
+export function drawDieShape(circuit: Circuit, seed: number, trial: number, parts: LinearPart[] = linearParts(circuit)): DieShape {
+  const rng = createRng(seed * 1000003 + trial * 2 + 1);
+  const shape: DieShape = { couplerSign: new Map(), phaseZ: new Map(), arms: [] };
+  for (const part of parts) {
+    for (const [leaf, inst] of Object.entries(part.flat.instances)) {
+      const path = leafPath(part.name, leaf);
+      if (inst.component === "coupler") shape.couplerSign.set(path, rng.next() < 0.5 ? -1 : 1);
+      else if (inst.component === "phase") shape.phaseZ.set(path, rng.normal());
+      const arm = inst.settings.arm;
+      if ((inst.component === "phase" || inst.component === "waveguide") && (arm === "top" || arm === "bottom")) shape.arms.push(path);
+    }
+  }
+  return shape;
+}
+
+/** A die at the given levels from a trial's unit variates. */
+export function realizeDie(shape: DieShape, levels: ErrorLevels, id: string): Die {
+  const leaves = new Map<string, LeafError>();
+  const at = (p: string): LeafError => {
+    let e = leaves.get(p);
+    if (!e) leaves.set(p, (e = {}));
+    return e;
+  };
+  if (levels.couplerImbalance) for (const [p, s] of shape.couplerSign) at(p).dCoupling = s * levels.couplerImbalance;
+  if (levels.phaseError) for (const [p, z] of shape.phaseZ) at(p).dPhi = z * levels.phaseError;
+  if (levels.mziLossDb) for (const p of shape.arms) at(p).lossDb = levels.mziLossDb;
+  return { id, leaves };
+}
+
+export function drawDie(circuit: Circuit, levels: ErrorLevels, seed: number, trial: number): Die {
+  return realizeDie(drawDieShape(circuit, seed, trial), levels, `seed ${seed} trial ${trial}`);
+}
+
+/**
+ * A perturbed copy of one part's flat netlist: programmed phases snapped to the DAC grid, then the
+ * die's deviations. The input is not modified.
+ */
+export function applyDie(part: LinearPart, die: Die | null, dacBits: number | null | undefined): Netlist {
+  if (!die && !dacBits) return part.flat;
+  const instances: Netlist["instances"] = {};
+  for (const [leaf, inst] of Object.entries(part.flat.instances)) {
+    const e = die?.leaves.get(leafPath(part.name, leaf));
+    if (!e && !(dacBits && inst.component === "phase")) {
+      instances[leaf] = inst;
+      continue;
+    }
+    const s = { ...inst.settings };
+    if (inst.component === "phase") {
+      let phi = num(s, "phi");
+      if (dacBits) phi = quantizePhase(phi, dacBits);
+      s.phi = (e?.phaseGain ?? 1) * phi + (e?.dPhi ?? 0);
+    }
+    if (e?.lossDb && (inst.component === "phase" || inst.component === "waveguide")) s.loss_db = num(s, "loss_db", 0) + e.lossDb;
+    if (e?.dCoupling && inst.component === "coupler") {
+      // Keep the coupler physical: the effective coupling stays in [0, 1].
+      const k = num(s, "coupling", 0.5);
+      const target = k + num(s, "imbalance", 0) + e.dCoupling;
+      s.imbalance = Math.min(1, Math.max(0, target)) - k;
+    }
+    instances[leaf] = { component: inst.component, settings: s };
+  }
+  return { ...part.flat, instances };
+}
