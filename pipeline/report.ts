@@ -10,49 +10,50 @@ export interface UnitReport {
   file: string;
   level: number | null;
   count: number;
-  function: { workers: number; in_digits: number; out_digits: number; input_offset: number; output_offset: number; divisor: number; carry_in?: number; weights?: number[]; round?: string };
+  function: { workers: number; inDigits: number; outDigits: number; inputOffset: number; outputOffset: number; divisor: number; carryIn?: number; weights?: number[]; round?: string };
   dims: number[];
   segments: (number | null)[];
-  dataset: { cases: number; space_size: number; exhaustive: boolean };
-  training: { epochs: number; runs: number; exact: number; cases: number; decision_margin: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
-  exact_match: number;
-  cases_checked: number;
-  error_histogram: Record<string, number>;
+  dataset: { cases: number; spaceSize: number; exhaustive: boolean };
+  training: { epochs: number; runs: number; exact: number; cases: number; decisionMargin: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
+  exactMatch: number;
+  casesChecked: number;
+  errorHistogram: Record<string, number>;
   /** Monte-Carlo trials under the spec's technology block; null when that block is ideal. */
-  yield: { trials: number; passing: number; yield: number; worst_exact: number; exact_per_trial: number[]; max_abs_error: number } | null;
+  yield: { trials: number; passing: number; yield: number; worstExact: number; exactPerTrial: number[]; maxAbsError: number } | null;
   hardware: ReturnType<typeof hardwareJson>;
 }
 
 export interface Report {
-  schemaVersion: 1;
+  /** 2: every key camelCase (1 had snake_case keys); see docs/report.md. */
+  schemaVersion: 2;
   name: string;
   seed: number;
   ok: boolean;
   spec: Spec;
   onn: {
-    exact_match: number;
-    cases_checked: number;
-    error_histogram: Record<string, number>;
+    exactMatch: number;
+    casesChecked: number;
+    errorHistogram: Record<string, number>;
     exhaustive: boolean;
     /** Sliced or cascaded designs: the whole aggregator checked end to end (then the fields above are its figures). */
-    composed: { mode: string; cases: number; edge_cases: number; exact: number; description: string } | null;
+    composed: { mode: string; cases: number; edgeCases: number; exact: number; description: string } | null;
     units: UnitReport[];
   };
   /** Digit-slice chains (docs/onn.md), one per sliced aggregation step; null when nothing is sliced. */
-  slices: { level: number | null; multiplier: number; slices: { file: string; from: number; count: number; carry_in: number; emit: number; cases: number }[] }[] | null;
+  slices: { level: number | null; multiplier: number; slices: { file: string; from: number; count: number; carryIn: number; emit: number; cases: number }[] }[] | null;
   hardware: {
     mzi: number;
-    mzi_unapproximated: number;
-    area_ratio: number;
-    fixed_couplers: number;
-    preprocess_couplers: number;
-    broadcast_couplers: number;
+    mziUnapproximated: number;
+    areaRatio: number;
+    fixedCouplers: number;
+    preprocessCouplers: number;
+    broadcastCouplers: number;
     activations: number;
     detectors: number;
   };
-  cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[]; overhead_vs_base_units: number } | null;
+  cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[]; overheadVsBaseUnits: number } | null;
   /** Short MNIST data-parallel run with gradients aggregated through the circuit (flat aggregators). */
-  training_emulation: { runs: { name: string; final_accuracy: number; final_loss: number }[]; deltas: { name: string; accuracy: number; loss: number }[] } | null;
+  trainingEmulation: { runs: { name: string; finalAccuracy: number; finalLoss: number }[]; deltas: { name: string; accuracy: number; loss: number }[] } | null;
   artifacts: string[];
   timing: Record<string, number>;
 }
@@ -60,13 +61,13 @@ export interface Report {
 function hardwareJson(h: UnitHardware) {
   return {
     mzi: h.mzi,
-    mzi_unapproximated: h.mziUnapproximated,
-    area_ratio: h.areaRatio,
-    segment_couplers: h.segmentCouplers,
-    preprocess_couplers: h.preprocessCouplers,
-    broadcast_couplers: h.broadcastCouplers,
+    mziUnapproximated: h.mziUnapproximated,
+    areaRatio: h.areaRatio,
+    segmentCouplers: h.segmentCouplers,
+    preprocessCouplers: h.preprocessCouplers,
+    broadcastCouplers: h.broadcastCouplers,
     activations: h.activations,
-    bias_sources: h.biasSources,
+    biasSources: h.biasSources,
     detectors: h.detectors,
     layers: h.layers.map((l) => ({
       layer: l.layer,
@@ -74,7 +75,7 @@ function hardwareJson(h: UnitHardware) {
       cols: l.cols,
       mapping: l.mapping.kind === "svd" ? "svd" : `sigma-u/${l.mapping.s}`,
       mzi: l.mzi,
-      mzi_svd: l.mziSvd,
+      mziSvd: l.mziSvd,
       couplers: l.couplers,
     })),
   };
@@ -95,36 +96,36 @@ function unitReport(u: EmittedUnit): UnitReport {
     count: u.count,
     function: {
       workers: fn.workers,
-      in_digits: fn.inDigits,
-      out_digits: fn.outDigits,
-      input_offset: fn.inputOffset,
-      output_offset: fn.outputOffset,
+      inDigits: fn.inDigits,
+      outDigits: fn.outDigits,
+      inputOffset: fn.inputOffset,
+      outputOffset: fn.outputOffset,
       divisor: fn.divisor,
-      ...(fn.weights ? { carry_in: fn.carryIn ?? 0, weights: fn.weights } : {}),
+      ...(fn.weights ? { carryIn: fn.carryIn ?? 0, weights: fn.weights } : {}),
       ...(fn.roundClass ? { round: "class" } : fn.roundCarry ? { round: "carry" } : {}),
     },
     dims: r.arch.dims,
     segments: r.arch.segments,
-    dataset: { cases: r.dataset.cases, space_size: r.dataset.spaceSize, exhaustive: r.dataset.exhaustive },
+    dataset: { cases: r.dataset.cases, spaceSize: r.dataset.spaceSize, exhaustive: r.dataset.exhaustive },
     training: {
       epochs: r.training.epochs,
       runs: r.training.runs,
       exact: r.training.exact,
       cases: r.training.cases,
-      decision_margin: r.training.decisionMargin,
+      decisionMargin: r.training.decisionMargin,
       history: r.training.history.map((h) => ({ epoch: h.epoch, phase: h.phase, exact: h.exact, violations: h.violations })),
     },
-    exact_match: u.verify?.nominal.exactFraction ?? 0,
-    cases_checked: u.verify?.nominal.cases ?? 0,
-    error_histogram: histogram(u),
+    exactMatch: u.verify?.nominal.exactFraction ?? 0,
+    casesChecked: u.verify?.nominal.cases ?? 0,
+    errorHistogram: histogram(u),
     yield: u.yield?.trials
       ? {
           trials: u.yield.trials.count,
           passing: u.yield.trials.passing,
           yield: u.yield.trials.yield,
-          worst_exact: u.yield.trials.worstExact,
-          exact_per_trial: u.yield.trials.exactPerTrial,
-          max_abs_error: u.yield.trials.maxAbsError,
+          worstExact: u.yield.trials.worstExact,
+          exactPerTrial: u.yield.trials.exactPerTrial,
+          maxAbsError: u.yield.trials.maxAbsError,
         }
       : null,
     hardware: hardwareJson(r.hardware),
@@ -143,27 +144,27 @@ export function buildReport(
 ): Report {
   const spec = checked.spec;
   const unitReports = units.map(unitReport);
-  const cases = unitReports.reduce((a, u) => a + u.cases_checked, 0);
+  const cases = unitReports.reduce((a, u) => a + u.casesChecked, 0);
   const exact = units.reduce((a, u) => a + (u.verify?.nominal.exact ?? 0), 0);
   const hist: Record<string, number> = {};
-  for (const u of unitReports) for (const [k, v] of Object.entries(u.error_histogram)) hist[k] = (hist[k] ?? 0) + v;
+  for (const u of unitReports) for (const [k, v] of Object.entries(u.errorHistogram)) hist[k] = (hist[k] ?? 0) + v;
   const sum = (f: (h: UnitHardware) => number): number => units.reduce((a, u) => a + u.count * f(u.result.hardware), 0);
   const mzi = sum((h) => h.mzi);
   const mziUn = sum((h) => h.mziUnapproximated);
   const base = units[0]?.result.hardware.mzi ?? 0;
   const exactMatch = composed ? composed.exactFraction : cases > 0 ? exact / cases : 0;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     name: spec.name,
     seed,
     ok: exactMatch === 1 && (!composed || units.every((u) => u.verify?.nominal.exactFraction === 1)),
     spec,
     onn: {
-      exact_match: exactMatch,
-      cases_checked: composed ? composed.cases : cases,
-      error_histogram: composed ? composed.histogram : hist,
+      exactMatch: exactMatch,
+      casesChecked: composed ? composed.cases : cases,
+      errorHistogram: composed ? composed.histogram : hist,
       exhaustive: composed ? composed.mode === "exhaustive" : units.every((u) => u.verify !== undefined && u.verify.caseSet.mode !== "stratified"),
-      composed: composed ? { mode: composed.mode, cases: composed.cases, edge_cases: composed.edgeCases, exact: composed.exact, description: composed.description } : null,
+      composed: composed ? { mode: composed.mode, cases: composed.cases, edgeCases: composed.edgeCases, exact: composed.exact, description: composed.description } : null,
       units: unitReports,
     },
     slices: stages.some((st) => st.slices)
@@ -172,16 +173,16 @@ export function buildReport(
           .map((st) => ({
             level: st.level,
             multiplier: st.slices!.multiplier,
-            slices: st.slices!.slices.map((sl, j) => ({ file: units[st.units[j]!]!.file, from: sl.from, count: sl.count, carry_in: sl.carryIn, emit: sl.emit, cases: units[st.units[j]!]!.result.dataset.cases })),
+            slices: st.slices!.slices.map((sl, j) => ({ file: units[st.units[j]!]!.file, from: sl.from, count: sl.count, carryIn: sl.carryIn, emit: sl.emit, cases: units[st.units[j]!]!.result.dataset.cases })),
           }))
       : null,
     hardware: {
       mzi,
-      mzi_unapproximated: mziUn,
-      area_ratio: mziUn > 0 ? mzi / mziUn : 0,
-      fixed_couplers: sum((h) => h.segmentCouplers),
-      preprocess_couplers: sum((h) => h.preprocessCouplers),
-      broadcast_couplers: units.length ? units[units.length - 1]!.result.hardware.broadcastCouplers : 0,
+      mziUnapproximated: mziUn,
+      areaRatio: mziUn > 0 ? mzi / mziUn : 0,
+      fixedCouplers: sum((h) => h.segmentCouplers),
+      preprocessCouplers: sum((h) => h.preprocessCouplers),
+      broadcastCouplers: units.length ? units[units.length - 1]!.result.hardware.broadcastCouplers : 0,
       activations: sum((h) => h.activations),
       detectors: sum((h) => h.detectors),
     },
@@ -191,12 +192,12 @@ export function buildReport(
           radix: cascade.radix,
           levels: units.map((u) => ({ level: u.level ?? 1, units: u.count, file: u.file })),
           // Against the same number of level-1 (base) units: the cost of carrying residual bits upward.
-          overhead_vs_base_units: base > 0 ? mzi / (cascade.totalUnits * base) - 1 : 0,
+          overheadVsBaseUnits: base > 0 ? mzi / (cascade.totalUnits * base) - 1 : 0,
         }
       : null,
-    training_emulation: units[0]?.training
+    trainingEmulation: units[0]?.training
       ? {
-          runs: units[0].training.runs.map((r) => ({ name: r.name, final_accuracy: r.finalAccuracy, final_loss: r.finalLoss })),
+          runs: units[0].training.runs.map((r) => ({ name: r.name, finalAccuracy: r.finalAccuracy, finalLoss: r.finalLoss })),
           deltas: units[0].training.deltas,
         }
       : null,

@@ -87,7 +87,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
           {
             code: COMPILE_CODES.notExact,
             severity: "error",
-            message: `the compiled aggregator is not exact: ${report.onn.cases_checked - Math.round(report.onn.exact_match * report.onn.cases_checked)} of ${report.onn.cases_checked} cases decode wrongly`,
+            message: `the compiled aggregator is not exact: ${report.onn.casesChecked - Math.round(report.onn.exactMatch * report.onn.casesChecked)} of ${report.onn.casesChecked} cases decode wrongly`,
             hint: "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)",
             file: specPath,
             line: checked.locations["training.epochs"]?.line ?? 1,
@@ -98,15 +98,15 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       const h = report.hardware;
       out.note(
         [
-          `${g.color.bold(name)}: exact match ${pct(report.onn.exact_match)} over ${report.onn.cases_checked} cases` +
+          `${g.color.bold(name)}: exact match ${pct(report.onn.exactMatch)} over ${report.onn.casesChecked} cases` +
             (report.onn.composed
               ? ` end to end: ${report.onn.composed.description}`
               : report.onn.exhaustive
                 ? " (every case of the reduced space)"
                 : " (stratified)"),
           ...(report.slices ? report.slices.map((c) => `  digit slices${c.level !== null ? ` (level ${c.level})` : ""}: ${c.slices.map((s) => `${s.file} ${s.cases} cases`).join(", ")}`) : []),
-          `  MZIs ${h.mzi} vs ${h.mzi_unapproximated} unapproximated: area ratio ${h.area_ratio.toFixed(3)}` +
-            (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overhead_vs_base_units).toFixed(1)}% vs base units` : ""),
+          `  MZIs ${h.mzi} vs ${h.mziUnapproximated} unapproximated: area ratio ${h.areaRatio.toFixed(3)}` +
+            (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units` : ""),
           `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
         ].join("\n"),
       );

@@ -37,9 +37,9 @@ export const bench: BenchModule = {
           ((performance.now() - t0) / 1000).toFixed(1),
           (t.train ?? 0).toFixed(1),
           (t.verify ?? 0).toFixed(1),
-          `${c.report.onn.exact_match} (${c.report.onn.cases_checked})`,
-          c.report.hardware.area_ratio.toFixed(3),
-          c.report.cascade ? `${c.report.cascade.units} units, +${(100 * c.report.cascade.overhead_vs_base_units).toFixed(1)}%` : "",
+          `${c.report.onn.exactMatch} (${c.report.onn.casesChecked})`,
+          c.report.hardware.areaRatio.toFixed(3),
+          c.report.cascade ? `${c.report.cascade.units} units, +${(100 * c.report.cascade.overheadVsBaseUnits).toFixed(1)}%` : "",
         ]);
       } catch (e) {
         if (!(e instanceof CompileError)) throw e;

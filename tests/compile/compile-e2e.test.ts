@@ -32,9 +32,9 @@ describe("optinc compile (small spec)", () => {
 
   it("trains to exact match on every case of the reduced space, measured on the emitted netlist", () => {
     const r = first.report;
-    expect(r.onn.cases_checked).toBe(7 * 7); // ((L−1)N+1)^digits = 7^2
-    expect(r.onn.exact_match).toBe(1);
-    expect(r.onn.error_histogram).toEqual({ "0": 49 });
+    expect(r.onn.casesChecked).toBe(7 * 7); // ((L−1)N+1)^digits = 7^2
+    expect(r.onn.exactMatch).toBe(1);
+    expect(r.onn.errorHistogram).toEqual({ "0": 49 });
     expect(r.ok).toBe(true);
     // Independently: parse the emitted netlist and verify it again.
     const circuit = readNetlistJson(first.files.get("small.netlist.json")!);
@@ -47,10 +47,10 @@ describe("optinc compile (small spec)", () => {
     const h = first.report.hardware;
     // Layers 16×3, 8×17, 16×9, 2×17: m(m−1)/2 + n(n−1)/2 + min(m, n) each.
     const svd = (m: number, n: number) => (m * (m - 1)) / 2 + (n * (n - 1)) / 2 + Math.min(m, n);
-    expect(h.mzi_unapproximated).toBe(svd(16, 3) + svd(8, 17) + svd(16, 9) + svd(2, 17));
-    expect(h.mzi).toBe(h.mzi_unapproximated);
-    expect(h.area_ratio).toBe(1);
-    expect(h.preprocess_couplers).toBe(2 * (2 - 1));
+    expect(h.mziUnapproximated).toBe(svd(16, 3) + svd(8, 17) + svd(16, 9) + svd(2, 17));
+    expect(h.mzi).toBe(h.mziUnapproximated);
+    expect(h.areaRatio).toBe(1);
+    expect(h.preprocessCouplers).toBe(2 * (2 - 1));
   });
 
   it("emits every backend and is byte-identical on a rerun with the same seed", () => {
@@ -75,10 +75,10 @@ describe("optinc compile (small spec)", () => {
     expect(files).toContain("small.report.json");
     expect(files).toContain("small.report.html");
     const report = JSON.parse(readFileSync(join(dir, "small.report.json"), "utf8"));
-    expect(report.onn.exact_match).toBe(1);
+    expect(report.onn.exactMatch).toBe(1);
     expect(report.artifacts).toEqual(files);
     expect(Object.keys(report.timing)).toEqual(expect.arrayContaining(["plan", "train", "emit", "verify", "evaluate", "total"]));
-    expect(report.training_emulation.runs.map((r: { name: string }) => r.name)).toEqual(["ring all-reduce (fp32)", "OptINC (ideal)", expect.stringMatching(/^OptINC \(errors/)]);
+    expect(report.trainingEmulation.runs.map((r: { name: string }) => r.name)).toEqual(["ring all-reduce (fp32)", "OptINC (ideal)", expect.stringMatching(/^OptINC \(errors/)]);
     expect(report.onn.units[0].yield).toBeNull(); // the spec has an ideal technology block
   });
 });

@@ -34,15 +34,15 @@ describe.each([
     expect(chain.multiplier).toBe(multiplier);
     expect(chain.slices.map((s) => s.file)).toEqual(chain.slices.map((_, j) => `sliced.S${j}`));
     for (const u of report.onn.units) {
-      expect(u.exact_match, u.file).toBe(1);
-      expect(u.cases_checked, u.file).toBe(u.dataset.space_size);
+      expect(u.exactMatch, u.file).toBe(1);
+      expect(u.casesChecked, u.file).toBe(u.dataset.spaceSize);
     }
   });
 
   it("composes the emitted circuits into the exact flat average on every digit-sum vector", () => {
     expect(report.onn.composed).toMatchObject({ mode: "exhaustive", cases: space, exact: space });
-    expect(report.onn.exact_match).toBe(1);
-    expect(report.onn.error_histogram).toEqual({ "0": space });
+    expect(report.onn.exactMatch).toBe(1);
+    expect(report.onn.errorHistogram).toEqual({ "0": space });
     expect(report.ok).toBe(true);
   });
 

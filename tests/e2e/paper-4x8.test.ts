@@ -22,9 +22,9 @@ import { memoryIo } from "../helpers/io.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-"));
 let report: {
-  onn: { exact_match: number; cases_checked: number; units: { yield: { trials: number; exact_per_trial: number[] } | null }[] };
-  hardware: { area_ratio: number };
-  training_emulation: { runs: { final_accuracy: number }[] } | null;
+  onn: { exactMatch: number; casesChecked: number; units: { yield: { trials: number; exactPerTrial: number[] } | null }[] };
+  hardware: { areaRatio: number };
+  trainingEmulation: { runs: { finalAccuracy: number }[] } | null;
 };
 
 beforeAll(async () => {
@@ -36,13 +36,13 @@ beforeAll(async () => {
 
 describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
   it("report: exact match on every one of the 28,561 reduced cases, area ratio ≤ 0.393", () => {
-    expect(report.onn.cases_checked).toBe(13 ** 4);
-    expect(report.onn.exact_match).toBe(1);
-    expect(report.hardware.area_ratio).toBeLessThanOrEqual(0.393);
+    expect(report.onn.casesChecked).toBe(13 ** 4);
+    expect(report.onn.exactMatch).toBe(1);
+    expect(report.hardware.areaRatio).toBeLessThanOrEqual(0.393);
     // The report also carries the technology-block yield trials and the training run through the circuit.
     expect(report.onn.units[0]!.yield!.trials).toBe(10);
-    expect(report.onn.units[0]!.yield!.exact_per_trial).toHaveLength(10);
-    expect(report.training_emulation!.runs).toHaveLength(3);
+    expect(report.onn.units[0]!.yield!.exactPerTrial).toHaveLength(10);
+    expect(report.trainingEmulation!.runs).toHaveLength(3);
   });
 
   it("the simulator fed the emitted netlist reproduces exact match on all 28,561 cases", () => {
