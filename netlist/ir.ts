@@ -76,13 +76,14 @@ export type StageRole =
   | "svd" // V† · Σ · U of an arbitrary matrix
   | "sigma-u" // segmented Σ·U layer
   | "preprocess" // digit-sum combiner
+  | "sparse" // fan-out trees, one attenuator per matrix entry, fan-in trees (closed-form cells)
   | "broadcast"; // splitter tree back to the workers
 
 /**
  * One linear stage. Its matrix (outputs × inputs) is
  *   gain · P_out · E_{k-1} · … · E_1 · E_0   restricted to [outputs, inputs],
- * where E_i are the elements in light order (each embedded in `modes` modes) and
- * P_out = diag(exp(i · outputPhases)).
+ * where E_i are the elements in light order (each embedded in `modes` modes),
+ * P_out = diag(exp(i · outputPhases)), and the rows kept are `outputModes` (default 0..outputs−1).
  */
 export interface PhaseStage {
   name: string;
@@ -93,8 +94,13 @@ export interface PhaseStage {
   modes: number;
   /** Input modes 0..inputs-1 carry light in; the others are dark. */
   inputs: number;
-  /** Output modes 0..outputs-1 are read; the others are dumped. */
+  /** Output modes 0..outputs-1 are read (or the modes in `outputModes`); the others are dumped. */
   outputs: number;
+  /**
+   * The modes read as outputs 0..outputs-1, in that order, when they are not modes 0..outputs-1:
+   * a sparse stage's fan-in trees end wherever their rows' light is (compiler/cells/sparse-stage.ts).
+   */
+  outputModes?: number[];
   /** Electronic/optical gain applied after the passive stage (σ_max scale of an SVD). */
   gain: number;
   elements: LinearElement[];

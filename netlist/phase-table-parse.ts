@@ -77,7 +77,7 @@ function describe(v: unknown): string {
   return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
 }
 
-const STAGE_ROLES = ["unitary", "svd", "sigma-u", "preprocess", "broadcast"] as const;
+const STAGE_ROLES = ["unitary", "svd", "sigma-u", "preprocess", "sparse", "broadcast"] as const;
 const ROLES = [...STAGE_ROLES, "source", "activation", "detector"] as const;
 
 function checkElement(c: Checker, v: unknown, path: string, i: number, modes: number): void {
@@ -115,7 +115,15 @@ function checkStep(c: Checker, v: unknown, path: string): void {
     c.str(s.mesh, `${path}.mesh`);
     const modes = c.int(s.modes, `${path}.modes`, 1);
     c.int(s.inputs, `${path}.inputs`, 1, modes);
-    c.int(s.outputs, `${path}.outputs`, 1, modes);
+    const outputs = c.int(s.outputs, `${path}.outputs`, 1, modes);
+    if (s.outputModes !== undefined) {
+      const seen = new Set<number>();
+      c.arr(s.outputModes, `${path}.outputModes`, outputs).forEach((x, i) => {
+        const m = c.int(x, `${path}.outputModes[${i}]`, 0, modes - 1);
+        if (seen.has(m)) c.fail(`${path}.outputModes[${i}]`, `mode ${m} is listed twice`);
+        seen.add(m);
+      });
+    }
     if (c.num(s.gain, `${path}.gain`) < 0) c.fail(`${path}.gain`, "expected a gain ≥ 0");
     c.str(s.convention, `${path}.convention`, ["MZ-in"]);
     if (s.biasInput !== undefined) c.num(s.biasInput, `${path}.biasInput`);

@@ -27,7 +27,7 @@ export function buildPhaseTable(pipeline: PipelineStep[]): PhaseTable {
 const KEY_ORDER: Record<string, string[]> = {
   table: ["format", "convention", "pipeline"],
   convention: ["name", "mzi", "coupler", "phaseRange"],
-  step: ["name", "role", "mesh", "function", "modes", "inputs", "outputs", "workers", "digits", "levels", "amplitudePerLevel", "step", "offset", "params", "gain", "convention", "biasInput", "outputPhases", "outputDac", "elements"],
+  step: ["name", "role", "mesh", "function", "modes", "inputs", "outputs", "outputModes", "workers", "digits", "levels", "amplitudePerLevel", "step", "offset", "params", "gain", "convention", "biasInput", "outputPhases", "outputDac", "elements"],
   element: ["index", "column", "kind", "modes", "theta", "phi", "sigma", "coupling", "dac", "matrix"],
   dac: ["bits", "theta", "phi", "codes"],
 };

@@ -90,6 +90,7 @@ export function stageNetlist(stage: PhaseStage): Netlist {
     }
   }
   const lastCol = order.reduce((c, e) => Math.max(c, e.column), -1) + 1;
+  const outAt = outputIndexOfMode(stage);
   for (let m = 0; m < modes; m++) {
     const po = `po${m}`;
     const poSettings: Record<string, SettingValue> = { phi: clean(stage.outputPhases[m] ?? 0) };
@@ -100,13 +101,14 @@ export function stageNetlist(stage: PhaseStage): Netlist {
     add(po, { component: "phase", settings: poSettings }, lastCol * PITCH_X, -m * PITCH_Y);
     feed(m, `${po},o1`);
     cur[m] = `${po},o2`;
-    if (m < outputs && stage.gain !== 1) {
+    const k = outAt[m]!;
+    if (k >= 0 && stage.gain !== 1) {
       const g = `g${m}`;
       add(g, { component: "amplifier", settings: { gain: stage.gain } }, lastCol * PITCH_X + 40, -m * PITCH_Y);
       nl.connections[cur[m]!] = `${g},o1`;
       cur[m] = `${g},o2`;
     }
-    if (m < outputs) nl.ports[outPort(m)] = cur[m]!;
+    if (k >= 0) nl.ports[outPort(k)] = cur[m]!;
     else {
       const t = `to${m}`;
       add(t, { component: "terminator", settings: {} }, lastCol * PITCH_X + 60, -m * PITCH_Y);
@@ -114,6 +116,18 @@ export function stageNetlist(stage: PhaseStage): Netlist {
     }
   }
   return { ...nl, ports: orderPorts(nl.ports, inputs, outputs) };
+}
+
+/** For each mode, the output index it is read as, or −1 when it is dumped. */
+export function outputIndexOfMode(stage: PhaseStage): number[] {
+  const at = new Array<number>(stage.modes).fill(-1);
+  const modes = stage.outputModes ?? Array.from({ length: stage.outputs }, (_, k) => k);
+  if (modes.length !== stage.outputs) throw new Error(`stage "${stage.name}": outputModes lists ${modes.length} modes for ${stage.outputs} outputs`);
+  modes.forEach((m, k) => {
+    if (!(Number.isInteger(m) && m >= 0 && m < stage.modes) || at[m] !== -1) throw new Error(`stage "${stage.name}": outputModes must be distinct modes in 0..${stage.modes - 1}, got ${JSON.stringify(modes)}`);
+    at[m] = k;
+  });
+  return at;
 }
 
 function orderPorts(ports: Record<string, string>, inputs: number, outputs: number): Record<string, string> {

@@ -46,11 +46,12 @@ export function stageMatrix(stage: PhaseStage): CMat {
   }
   const out = zeros(outputs, inputs);
   for (let i = 0; i < outputs; i++) {
-    const ph = stage.outputPhases[i] ?? 0;
+    const m = stage.outputModes?.[i] ?? i;
+    const ph = stage.outputPhases[m] ?? 0;
     const cr = stage.gain * Math.cos(ph);
     const ci = stage.gain * Math.sin(ph);
     for (let j = 0; j < inputs; j++) {
-      const xr = x.re[i * inputs + j], xi = x.im[i * inputs + j];
+      const xr = x.re[m * inputs + j], xi = x.im[m * inputs + j];
       out.re[i * inputs + j] = cr * xr - ci * xi;
       out.im[i * inputs + j] = cr * xi + ci * xr;
     }

@@ -1,0 +1,150 @@
+// Signal scales of a chain of sparse stages. A stage realizes its matrix only up to positive scales
+// per row (ReLU commutes with them; the next stage divides them out), and each bias source may have
+// any amplitude. Those choices set every attenuator's |σ|, and an attenuator's phase error costs
+// ≈ δθ/2 of absolute transmission whatever its setting: a small |σ| is a large relative error. So
+// the scales are chosen to make the smallest |σ| of the whole cell as large as possible, with every
+// |σ| ≤ headroom. In logs this is a max-min problem over difference constraints,
+//   t ≤ x_r + c_rj − y_j ≤ log headroom,
+// (x: a row's log scale, y: its input's log amplitude, c_rj = log |W_rj| − log |tree path|),
+// solved by bisection on t with a Bellman-Ford feasibility test (no negative cycle).
+import { entrySigma, type SparseLayout, type SparseScales } from "./sparse-stage.ts";
+
+interface Edge {
+  from: number;
+  to: number;
+  w: number;
+}
+
+/** Potentials satisfying x_to − x_from ≤ w for every edge, or null when infeasible. */
+function feasible(n: number, edges: Edge[]): Float64Array | null {
+  const d = new Float64Array(n); // a virtual root at distance 0 from every node
+  for (let it = 0; it < n; it++) {
+    let changed = false;
+    for (const e of edges) {
+      if (d[e.from]! + e.w < d[e.to]! - 1e-12) {
+        d[e.to] = d[e.from]! + e.w;
+        changed = true;
+      }
+    }
+    if (!changed) return d;
+  }
+  return null;
+}
+
+/**
+ * Scales for layers fed by `inputs` source ports at amplitude `sourceAmplitude` each. Rows of
+ * the last layer share one scale (they meet one detector step).
+ */
+export interface LayerBudget {
+  /** Largest value of each non-bias input, and the error each row can take. */
+  inputMax: number[];
+  rowMargin: number[];
+}
+
+export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, headroom: number, budgets?: LayerBudget[]): SparseScales[] {
+  // Node 0 is the source; then per layer its rows (one node for the last layer) and its bias.
+  let n = 1;
+  const rowNode: number[][] = [];
+  const biasNode: number[] = [];
+  layers.forEach((layer, l) => {
+    const rows = layer.weights.length;
+    if (l === layers.length - 1) {
+      const shared = n++;
+      rowNode.push(new Array<number>(rows).fill(shared));
+    } else rowNode.push(Array.from({ length: rows }, () => n++));
+    biasNode.push(n++);
+  });
+  const H = Math.log(headroom);
+  const nodeLayer = (node: number): number => rowNode.findIndex((rs) => rs.includes(node));
+  const entries: { x: number; y: number; c: number; w: number }[] = [];
+  layers.forEach((layer, l) => {
+    const cols = layer.weights[0]!.length;
+    layer.weights.forEach((row, r) =>
+      row.forEach((w, j) => {
+        if (w === 0) return;
+        const y = j === cols - 1 ? biasNode[l]! : l === 0 ? 0 : rowNode[l - 1]![j]!;
+        // Weight of the entry's error: |W|·(largest input)/(row's margin), per unit of 1/|σ|.
+        const b = budgets?.[l];
+        const weight = b ? (Math.abs(w) * (j === cols - 1 ? 1 : b.inputMax[j]!)) / b.rowMargin[r]! : 1;
+        entries.push({ x: rowNode[l]![r]!, y, c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!), w: weight });
+      }),
+    );
+  });
+  const edgesAt = (t: number): Edge[] =>
+    entries.flatMap((e) => [
+      { from: e.y, to: e.x, w: H - e.c }, // x − y ≤ H − c
+      { from: e.x, to: e.y, w: e.c - t }, // y − x ≤ c − t
+    ]);
+  let lo = H - 40;
+  let hi = H;
+  let best = feasible(n, edgesAt(lo));
+  if (!best) throw new Error("internal: no passive scaling of the cell network");
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    const d = feasible(n, edgesAt(mid));
+    if (d) [lo, best] = [mid, d];
+    else hi = mid;
+  }
+  // The bisection only lifts the smallest |σ|. Then minimize the total error sensitivity
+  // Σ_e w_e/|σ_e| (an attenuator's error is ≈ constant in absolute |σ|, so its relative error goes
+  // as 1/|σ|) by exact coordinate descent: each log scale v sees A·e^{−v} + B·e^{v}, minimal at
+  // ½ ln(A/B), clipped to keep every |σ| in [e^{t*}, headroom]. The problem is convex in logs.
+  const pot = Float64Array.from(best, (x) => x - best![0]!);
+  const floor = lo;
+  for (let sweep = 0; sweep < 200; sweep++) {
+    let moved = 0;
+    for (let node = 1; node < n; node++) {
+      let A = 0;
+      let B = 0;
+      let upper = Infinity;
+      let lower = -Infinity;
+      for (const e of entries) {
+        if (e.x === node && e.y === node) continue;
+        if (e.x === node) {
+          A += e.w * Math.exp(pot[e.y]! - e.c);
+          upper = Math.min(upper, H - e.c + pot[e.y]!);
+          lower = Math.max(lower, floor - e.c + pot[e.y]!);
+        } else if (e.y === node) {
+          B += e.w * Math.exp(-pot[e.x]! - e.c);
+          lower = Math.max(lower, pot[e.x]! + e.c - H);
+          upper = Math.min(upper, pot[e.x]! + e.c - floor);
+        }
+      }
+      if (A === 0 && B === 0) continue;
+      const target = B === 0 ? upper : A === 0 ? lower : 0.5 * Math.log(A / B);
+      const next = Math.min(upper, Math.max(lower, target));
+      if (Number.isFinite(next)) {
+        moved = Math.max(moved, Math.abs(next - pot[node]!));
+        pot[node] = next;
+      }
+    }
+    // A layer and everything after it may move up together: only that layer's |σ| change (all
+    // up), so lift each layer until its largest |σ| meets the headroom.
+    layers.forEach((_, l) => {
+      let peak = -Infinity;
+      for (const e of entries) if (nodeLayer(e.x) === l) peak = Math.max(peak, pot[e.x]! + e.c - pot[e.y]!);
+      const delta = H - peak;
+      if (!(delta > 1e-12)) return;
+      moved = Math.max(moved, delta);
+      for (let k = l; k < layers.length; k++) {
+        for (const node of new Set(rowNode[k])) pot[node]! += delta;
+        if (k > l) pot[biasNode[k]!]! += delta;
+      }
+    });
+    if (moved < 1e-9) break;
+  }
+  const value = (node: number): number => Math.exp(pot[node]!) * sourceAmplitude;
+  const out: SparseScales[] = [];
+  layers.forEach((layer, l) => {
+    const cols = layer.weights[0]!.length;
+    const inputScale = Array.from({ length: cols - 1 }, (_, j) => (l === 0 ? sourceAmplitude : out[l - 1]!.rowScale[j]!));
+    out.push({ inputScale, rowScale: rowNode[l]!.map(value), biasAmplitude: value(biasNode[l]!) });
+  });
+  // Guard the rounding of the bisection: no |σ| may exceed the headroom.
+  layers.forEach((layer, l) => {
+    let peak = 0;
+    layer.weights.forEach((row, r) => row.forEach((w, j) => w !== 0 && (peak = Math.max(peak, entrySigma(layer, out[l]!, r, j)))));
+    if (peak > headroom * (1 + 1e-9)) throw new Error(`internal: balanced stage ${layer.name} has |σ| = ${peak} > ${headroom}`);
+  });
+  return out;
+}

@@ -1,0 +1,196 @@
+// A sparse real matrix as one passive optical stage: every input fans out through an equal-split
+// coupler tree to the rows that use it, each matrix entry has its own programmable attenuator (an
+// MZI with a dumped port, which also sets the entry's sign and cancels the trees' i factors), and
+// each row fans in through an equal-split coupler tree. Compared with a dense mesh, an entry's light
+// meets only ⌈log₂F⌉ + ⌈log₂G⌉ fixed couplers and one attenuator, so a component error perturbs
+// only the entries whose path it lies on, and every path sees the same loss (one MZI).
+//
+//   in j ──┬─ split ─┬── [σ_rj] ──┐
+//          │         └── [σ_r'j] ─┼─ merge ─┬─► out r
+//   in j' ─┴─ split ──── [σ_rj'] ─┘         │
+//
+// Input j enters on mode j (the phase-table contract); each row's fan-in tree ends on the mode of
+// one of its entries, which the stage lists in `outputModes`.
+import type { CouplerElement, LinearElement, PhaseStage } from "../../netlist/ir.ts";
+import { MZI_CONVENTION } from "../../netlist/ir.ts";
+import { attenuatorSetting, couplerMatrix } from "../../netlist/mzi.ts";
+import { attenuatorElement } from "../mesh/decompose.ts";
+
+/**
+ * Where every entry's light runs, before any attenuator is set: the fan-out trees (already laid
+ * out) and each entry's tree path factor |fan-out leaf| · |fan-in leaf|.
+ */
+export interface SparseLayout {
+  name: string;
+  /** Target matrix, rows × cols; the last column multiplies the constant 1 (the bias source). */
+  weights: number[][];
+  /** |path factor| of entry (r, j) through both trees (0 where the entry is zero). */
+  pathMag: number[][];
+  entryMode: Map<string, number>;
+  survivor: number[];
+  path: Map<string, [number, number]>;
+  fanInOrder: number[][];
+  builder: { elements: LinearElement[]; depth: number[] };
+}
+
+/** Physical amplitudes: input j arrives at inputScale[j] per unit, the bias source at biasAmplitude. */
+export interface SparseScales {
+  inputScale: number[];
+  /** Physical output r = rowScale[r] · (weights · [x; 1])_r. */
+  rowScale: number[];
+  biasAmplitude: number;
+}
+
+type C = [number, number];
+const cmul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
+
+interface Builder {
+  elements: LinearElement[];
+  /** Next free column per mode (ASAP layout). */
+  depth: number[];
+}
+
+function coupler(b: Builder, a: number, c: number, coupling: number): void {
+  const [lo, hi] = a < c ? [a, c] : [c, a];
+  while (b.depth.length <= hi) b.depth.push(0);
+  const column = Math.max(b.depth[lo]!, b.depth[hi]!);
+  const el: CouplerElement = { kind: "coupler", index: b.elements.length, column, modes: [lo, hi], coupling, matrix: couplerMatrix(coupling) };
+  b.elements.push(el);
+  b.depth[lo] = b.depth[hi] = column + 1;
+}
+
+/**
+ * The field factor a coupler on (lo, hi) applies to light entering on `from` and leaving on `to`:
+ * [[τ, iκ], [iκ, τ]], κ² = coupling.
+ */
+function couplerFactor(lo: number, from: number, to: number, coupling: number): C {
+  void lo;
+  return from === to ? [Math.sqrt(1 - coupling), 0] : [0, Math.sqrt(coupling)];
+}
+
+/**
+ * Split the light on `root` equally over `modes` (root first), by recursive halving with couplers
+ * of ratio |right|/|all|. Returns the complex path factor of each destination mode.
+ */
+function fanOut(b: Builder, modes: number[]): C[] {
+  const factor: C[] = modes.map(() => [1, 0]);
+  const rec = (lo: number, hi: number): void => {
+    const n = hi - lo;
+    if (n <= 1) return;
+    const mid = lo + Math.ceil(n / 2);
+    const coupling = (hi - mid) / n;
+    const from = modes[lo]!;
+    const to = modes[mid]!;
+    coupler(b, from, to, coupling);
+    const stay = couplerFactor(Math.min(from, to), from, from, coupling);
+    const cross = couplerFactor(Math.min(from, to), from, to, coupling);
+    for (let i = lo; i < mid; i++) factor[i] = cmul(factor[i]!, stay);
+    for (let i = mid; i < hi; i++) factor[i] = cmul(factor[i]!, cross);
+    rec(lo, mid);
+    rec(mid, hi);
+  };
+  rec(0, modes.length);
+  return factor;
+}
+
+/** The mirror of fanOut: equal-weight coherent sum of `modes` onto modes[0]. */
+function fanIn(b: Builder, modes: number[]): C[] {
+  const factor: C[] = modes.map(() => [1, 0]);
+  const rec = (lo: number, hi: number): void => {
+    const n = hi - lo;
+    if (n <= 1) return;
+    const mid = lo + Math.ceil(n / 2);
+    rec(lo, mid);
+    rec(mid, hi);
+    const coupling = (hi - mid) / n;
+    const into = modes[lo]!;
+    const from = modes[mid]!;
+    coupler(b, into, from, coupling);
+    const stay = couplerFactor(Math.min(into, from), into, into, coupling);
+    const cross = couplerFactor(Math.min(into, from), from, into, coupling);
+    for (let i = lo; i < mid; i++) factor[i] = cmul(factor[i]!, stay);
+    for (let i = mid; i < hi; i++) factor[i] = cmul(factor[i]!, cross);
+  };
+  rec(0, modes.length);
+  return factor;
+}
+
+export function sparseLayout(name: string, weights: number[][]): SparseLayout {
+  const W = weights;
+  const rows = W.length;
+  const cols = W[0]?.length ?? 0;
+  if (rows === 0 || cols === 0) throw new Error(`stage ${name}: empty matrix`);
+  W.forEach((row, r) => {
+    if (row.every((w) => w === 0)) throw new Error(`stage ${name}: row ${r} is zero`);
+  });
+  const rowsOf: number[][] = Array.from({ length: cols }, (_, j) => W.map((_, r) => r).filter((r) => W[r]![j] !== 0));
+  // Input j's light starts on mode j and stays there for the first row that uses it; every other
+  // entry gets a fresh mode. A row's result leaves on the mode of its first entry.
+  const entryMode = new Map<string, number>();
+  let nextFree = cols;
+  for (let j = 0; j < cols; j++) rowsOf[j]!.forEach((r, i) => entryMode.set(`${r},${j}`, i === 0 ? j : nextFree++));
+  const survivor = W.map((row, r) => entryMode.get(`${r},${row.findIndex((w) => w !== 0)}`)!);
+  const builder: Builder = { elements: [], depth: [] };
+  const path = new Map<string, C>();
+  for (let j = 0; j < cols; j++) {
+    const rs = rowsOf[j]!;
+    const f = fanOut(builder, rs.map((r) => entryMode.get(`${r},${j}`)!));
+    rs.forEach((r, i) => path.set(`${r},${j}`, f[i]!));
+  }
+  // The fan-in factors are needed before the attenuators are placed: lay the trees out on a
+  // scratch builder now; the real fan-in follows the attenuators in sparseStage.
+  const fanInOrder = W.map((row) => row.map((_, j) => j).filter((j) => row[j] !== 0));
+  const scratch: Builder = { elements: [], depth: [] };
+  fanInOrder.forEach((js, r) => {
+    const f = fanIn(scratch, js.map((j) => entryMode.get(`${r},${j}`)!));
+    js.forEach((j, i) => path.set(`${r},${j}`, cmul(path.get(`${r},${j}`)!, f[i]!)));
+  });
+  const pathMag = W.map((row, r) => row.map((w, j) => (w === 0 ? 0 : Math.hypot(...path.get(`${r},${j}`)!))));
+  return { name, weights: W, pathMag, entryMode, survivor, path, fanInOrder, builder };
+}
+
+/** |σ| of entry (r, j) at the given amplitudes. */
+export function entrySigma(layout: SparseLayout, scales: SparseScales, r: number, j: number): number {
+  const cols = layout.weights[0]!.length;
+  const amp = j === cols - 1 ? scales.biasAmplitude : scales.inputScale[j]!;
+  return (scales.rowScale[r]! * Math.abs(layout.weights[r]![j]!)) / (amp * layout.pathMag[r]![j]!);
+}
+
+/** The stage: the layout's fan-out trees, one attenuator per entry, the fan-in trees. */
+export function sparseStage(layout: SparseLayout, scales: SparseScales): PhaseStage {
+  const W = layout.weights;
+  const rows = W.length;
+  const cols = W[0]!.length;
+  const b: Builder = { elements: [...layout.builder.elements], depth: [...layout.builder.depth] };
+  for (let r = 0; r < rows; r++) {
+    for (const j of layout.fanInOrder[r]!) {
+      const p = layout.path.get(`${r},${j}`)!;
+      const amp = j === cols - 1 ? scales.biasAmplitude : scales.inputScale[j]!;
+      // σ · path = rowScale · W / amp (a real number): σ = rowScale·W / (amp · path).
+      const target = (scales.rowScale[r]! * W[r]![j]!) / amp;
+      const mag2 = p[0] * p[0] + p[1] * p[1];
+      const sigma: C = [(target * p[0]) / mag2, (-target * p[1]) / mag2];
+      const mode = layout.entryMode.get(`${r},${j}`)!;
+      while (b.depth.length <= mode) b.depth.push(0);
+      const { theta, phi } = attenuatorSetting(sigma);
+      b.elements.push(attenuatorElement(b.elements.length, b.depth[mode]!, mode, theta, phi));
+      b.depth[mode]!++;
+    }
+  }
+  layout.fanInOrder.forEach((js, r) => fanIn(b, js.map((j) => layout.entryMode.get(`${r},${j}`)!)));
+  const modes = Math.max(b.depth.length, cols, rows);
+  return {
+    name: layout.name,
+    role: "sparse",
+    mesh: "none",
+    modes,
+    inputs: cols,
+    outputs: rows,
+    ...(layout.survivor.every((m, r) => m === r) ? {} : { outputModes: layout.survivor }),
+    gain: 1,
+    elements: b.elements,
+    outputPhases: new Array<number>(modes).fill(0),
+    convention: MZI_CONVENTION,
+    biasInput: scales.biasAmplitude,
+  };
+}
