@@ -45,6 +45,7 @@ export const OPTIONS: OptionDef[] = [
   opt("", "encoding", "encoding", choice(["offset-binary", "twos-complement"]), "offset-binary", "How a signed gradient is written as b-bit digits."),
   opt("", "rounding", "rounding", choice(["nearest-even", "nearest-away", "floor"]), "nearest-even", "How the average is rounded back to b bits."),
   opt("", "preprocess", "preprocess", choice(["digit-sum", "none"]), "digit-sum", "Optical preprocessing: a fixed coupler stage sums the workers' base-L digits per position before the ONN."),
+  opt("", "route", "route", choice(["closed-form", "trained"]), "closed-form", "How the average is realized: closed-form digit cells with regenerated carries (robust; docs/robustness.md), or the paper's trained ONN (network, approximate, training and mesh apply to it; docs/onn.md)."),
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
 
   opt("network", "hidden", "network.hidden", orWord("auto", "auto", list(int({ min: 1, max: 4096 }))), "auto", "Hidden layer widths, e.g. [64, 32], or auto (the compiler picks)."),

@@ -9,6 +9,7 @@ export type Preprocess = "digit-sum" | "none";
 export type Activation = "relu" | "leaky-relu";
 export type MeshKind = "clements" | "reck";
 export type ApproxMethod = "none" | "unitary-diagonal";
+export type Route = "closed-form" | "trained";
 
 export interface NetworkSpec {
   /** Hidden layer widths, or "auto" (the compiler picks). */
@@ -100,6 +101,8 @@ export interface Spec {
   encoding: Encoding;
   rounding: Rounding;
   preprocess: Preprocess;
+  /** closed-form digit cells (docs/robustness.md), or the paper's trained ONN (docs/onn.md). */
+  route: Route;
   network: NetworkSpec;
   approximate: ApproximateSpec;
   mesh: MeshKind;

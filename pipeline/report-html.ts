@@ -1,5 +1,6 @@
 // report.json (+ the compile result) → the self-contained report.html sections.
 import { PRESETS } from "../dsl/presets.ts";
+import type { Spec } from "../dsl/spec.ts";
 import { latencyBreakdown } from "../verify/latency.ts";
 import { renderReportHtml } from "../verify/report/index.ts";
 import type { ReportData } from "../verify/report/types.ts";
@@ -15,10 +16,10 @@ const MAX_DRAWN_MODES = 320;
 /** The paper's normalised iteration latencies (Fig. 7b), shown next to ours. */
 const PAPER_LATENCY: Record<string, number> = { "resnet50-cifar100": 0.74, "llama-8l-384": 0.83 };
 
-function latencySection(report: Report): ReportData["latency"] {
+export function latencySection(spec: Spec): ReportData["latency"] {
   const presets = ["resnet50-cifar100", "llama-8l-384"].map((name) => {
     // The spec's own link and workers, with each preset's workload.
-    const b = latencyBreakdown({ ...report.spec, workload: { ...PRESETS[name]! } }, report.spec.workers);
+    const b = latencyBreakdown({ ...spec, workload: { ...PRESETS[name]! } }, spec.workers);
     const ring = b.rows.find((r) => r.model === "ring")!;
     const opt = b.rows.find((r) => r.model === "optinc")!;
     return { name, ring: { compute: ring.compute_s, communication: ring.comm_s }, optinc: { compute: opt.compute_s, communication: opt.comm_s }, paper: PAPER_LATENCY[name] };
@@ -78,7 +79,7 @@ export function reportHtml(report: Report, result: CompileResult): string {
     },
     ...yieldSections(result),
     training: result.units[0]?.training ? toTrainingSection(result.units[0].training) : undefined,
-    latency: latencySection(report),
+    latency: latencySection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };
   return renderReportHtml(data);

@@ -3,10 +3,9 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { compileSpec } from "../../pipeline/compile.ts";
+import { aggregatorHtml, aggregatorSummary, compileAggregator } from "../../pipeline/route.ts";
 import { CompileError, COMPILE_CODES } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
-import { reportHtml } from "../../pipeline/report-html.ts";
 import { writeArtifactsAtomically } from "../../netlist/emit-all.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
@@ -31,7 +30,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       const out = new CommandOutput(ctx, "compile");
       const checked = await loadSpecOrReport(specPath, ctx, out);
       if (!checked) return void out.finish();
-      if (checked.spec.training.dacBits !== null) {
+      if (checked.spec.route === "trained" && checked.spec.training.dacBits !== null) {
         const loc = checked.locations["training.dacBits"] ?? { file: specPath, line: 1, column: 1 };
         out.report([
           diagnosticAt(loc, COMPILE_CODES.unusedOption, "training.dac_bits is not used by the trainer yet: the circuit is trained with continuous phases", {
@@ -49,7 +48,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       const started = performance.now();
       let result;
       try {
-        result = compileSpec(checked, {
+        result = compileAggregator(checked, {
         seed: flags.seed,
         onPass: (p) => out.note(`${p}…`),
         onEpoch: (unit, s, budget) => {
@@ -76,8 +75,8 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       const report = result.report;
       report.timing.total = (performance.now() - started) / 1000;
       const name = checked.spec.name;
-      const files = new Map(result.files);
-      files.set(`${name}.report.html`, reportHtml(report, result));
+      const files = new Map(result.result.files);
+      files.set(`${name}.report.html`, aggregatorHtml(result));
       report.artifacts = [...files.keys(), `${name}.report.json`].sort();
       files.set(`${name}.report.json`, JSON.stringify(report, null, 2) + "\n");
       const dir = resolve(ctx.io.cwd, flags.out);
@@ -88,28 +87,17 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
             code: COMPILE_CODES.notExact,
             severity: "error",
             message: `the compiled aggregator is not exact: ${report.onn.casesChecked - Math.round(report.onn.exactMatch * report.onn.casesChecked)} of ${report.onn.casesChecked} cases decode wrongly`,
-            hint: "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)",
+            hint:
+              result.route === "trained"
+                ? "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)"
+                : "the closed-form construction is exact by design, so this is a bug in optinc: please report it with the spec",
             file: specPath,
             line: checked.locations["training.epochs"]?.line ?? 1,
             column: checked.locations["training.epochs"]?.column ?? 1,
           },
         ]);
       }
-      const h = report.hardware;
-      out.note(
-        [
-          `${g.color.bold(name)}: exact match ${pct(report.onn.exactMatch)} over ${report.onn.casesChecked} cases` +
-            (report.onn.composed
-              ? ` end to end: ${report.onn.composed.description}`
-              : report.onn.exhaustive
-                ? " (every case of the reduced space)"
-                : " (stratified)"),
-          ...(report.slices ? report.slices.map((c) => `  digit slices${c.level !== null ? ` (level ${c.level})` : ""}: ${c.slices.map((s) => `${s.file} ${s.cases} cases`).join(", ")}`) : []),
-          `  MZIs ${h.mzi} vs ${h.mziUnapproximated} unapproximated: area ratio ${h.areaRatio.toFixed(3)}` +
-            (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units` : ""),
-          `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
-        ].join("\n"),
-      );
+      out.note([...aggregatorSummary(result, g.color.bold), `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`].join("\n"));
       if (!report.ok) out.fail(EXIT.failure);
       out.finish({ outDir: flags.out, report });
     });

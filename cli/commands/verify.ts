@@ -6,6 +6,7 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
 import { CircuitShapeError, unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
 import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
+import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { NonIdealities } from "../../netlist/simulate.ts";
 
@@ -106,6 +107,23 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
         const all = loadCircuits(resolve(io.cwd, target));
         // Paths relative to the working directory keep the output identical across checkouts.
         const rel = (p: string) => relative(io.cwd, p) || p;
+        if (isClosedForm(all)) {
+          const tech = all.find((l) => l.technology)?.technology ?? {};
+          const nonIdealities: NonIdealities = {
+            phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
+            mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
+            splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
+            dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
+            detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
+          };
+          const r = withFile(resolve(io.cwd, target), () =>
+            verifyClosedForm(resolve(io.cwd, target), all, { nonIdealities, trials: flags.trials, seed: flags.seed ?? all[0]?.seed ?? 1, minYield: flags.minYield, maxCases: Math.max(flags.maxCases, 1_000_000) }),
+          );
+          if (json) io.stdout.write(JSON.stringify({ format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: rel(r.target) } }, null, 2) + "\n");
+          else if (!g.quiet || !r.pass) io.stdout.write(formatClosedForm(r, rel));
+          ctx.setExit(r.pass ? EXIT.ok : EXIT.failure);
+          return;
+        }
         const runs = all.map((loaded) => {
           const tech = loaded.technology ?? {};
           const nonIdealities: NonIdealities = {

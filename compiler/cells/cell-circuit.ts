@@ -15,6 +15,12 @@ export interface CellCircuitOptions {
   /** Largest attenuator transmission (headroom for calibration). */
   headroom: number;
   form?: "steps" | "slope";
+  /**
+   * Nominal insertion loss per MZI (dB). Every path through a stage meets exactly one MZI, so a
+   * signal entering stage l has lost a^l (a = 10^(−dB/20)) more than that stage's fresh bias: the
+   * bias sources and the detector step are scaled to match.
+   */
+  mziLossDb?: number;
 }
 
 export interface CellCircuit {
@@ -30,11 +36,12 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
   const pipeline: PipelineStep[] = [source];
   const layouts = network.layers.map((layer) => sparseLayout(layer.name, layer.weights));
   const scales = balanceScales(layouts, perLevel, opts.headroom, network.layers);
+  const a = 10 ** (-(opts.mziLossDb ?? 0) / 20);
   network.layers.forEach((layer, i) => {
-    pipeline.push(sparseStage(layouts[i]!, scales[i]!));
+    pipeline.push(sparseStage(layouts[i]!, { ...scales[i]!, biasSource: scales[i]!.biasAmplitude * a ** i }));
     if (layer.relu) pipeline.push({ name: `${layer.name}_relu`, role: "activation", function: "relu", params: {}, modes: layer.weights.length });
   });
-  const step = scales[scales.length - 1]!.rowScale[0]!;
+  const step = scales[scales.length - 1]!.rowScale[0]! * a ** network.layers.length;
   const detector: DetectorStep = { name: "detector", role: "detector", levels: L, step, offset: 0, modes: cell.outputs.length };
   pipeline.push(detector);
   return { network, table: buildPhaseTable(pipeline) };

@@ -39,6 +39,12 @@ export interface SparseScales {
   /** Physical output r = rowScale[r] · (weights · [x; 1])_r. */
   rowScale: number[];
   biasAmplitude: number;
+  /**
+   * The amplitude the bias source emits, when it differs from the design's biasAmplitude (a
+   * source pre-scaled to match the loss its signals met in earlier stages); |σ| are set for
+   * biasAmplitude either way.
+   */
+  biasSource?: number;
 }
 
 type C = [number, number];
@@ -179,18 +185,20 @@ export function sparseStage(layout: SparseLayout, scales: SparseScales): PhaseSt
   }
   layout.fanInOrder.forEach((js, r) => fanIn(b, js.map((j) => layout.entryMode.get(`${r},${j}`)!)));
   const modes = Math.max(b.depth.length, cols, rows);
+  // A layer whose bias column is zero has no bias source: its last mode stays dark.
+  const biasUsed = W.some((row) => row[cols - 1] !== 0);
   return {
     name: layout.name,
     role: "sparse",
     mesh: "none",
     modes,
-    inputs: cols,
+    inputs: biasUsed ? cols : cols - 1,
     outputs: rows,
     ...(layout.survivor.every((m, r) => m === r) ? {} : { outputModes: layout.survivor }),
     gain: 1,
     elements: b.elements,
     outputPhases: new Array<number>(modes).fill(0),
     convention: MZI_CONVENTION,
-    biasInput: scales.biasAmplitude,
+    ...(biasUsed ? { biasInput: scales.biasSource ?? scales.biasAmplitude } : {}),
   };
 }

@@ -1,0 +1,139 @@
+// `<name>.chip.json` (format optinc.chip/1): how the cells of a closed-form aggregator are wired.
+// Each cell copy names the circuit design that realizes it, reads worker digits or earlier cells'
+// regenerated digits, and its function is written out in full (v = bias + Σ weight·x; output o is
+// tables[o][v]), so the file alone defines what the chip computes. docs/robustness.md documents it.
+import type { Rounding } from "../dsl/spec.ts";
+import { lineCol } from "../math/source-position.ts";
+import type { Cell, CellRole, DigitChip, DigitRef, PortSource } from "./digit-chip.ts";
+
+export const CHIP_FORMAT = "optinc.chip/1";
+
+export interface ChipFile {
+  name: string;
+  unit: { inputOffset: number; outputOffset: number; divisor: number };
+  chip: DigitChip;
+  /** Design (circuit file stem) of each cell, in chip order. */
+  designs: string[];
+}
+
+type JsonRef = { cell: string; output: string } | { constant: number };
+
+export function writeChipJson(f: ChipFile): string {
+  const { chip } = f;
+  const ref = (r: DigitRef | PortSource): JsonRef | { worker: number; position: number } => {
+    if ("constant" in r) return { constant: r.constant };
+    if ("kind" in r && r.kind === "worker") return { worker: r.worker, position: r.position };
+    const c = chip.cells[(r as { cell: number }).cell]!;
+    return { cell: c.name, output: c.outputs[(r as { output: number }).output]!.name };
+  };
+  const doc = {
+    format: CHIP_FORMAT,
+    name: f.name,
+    workers: chip.workers,
+    levels: chip.levels,
+    inDigits: chip.inDigits,
+    outDigits: chip.outDigits,
+    rounding: chip.rounding,
+    unit: f.unit,
+    cells: chip.cells.map((c, i) => ({
+      name: c.name,
+      design: f.designs[i],
+      role: c.role,
+      position: c.position,
+      bias: c.bias,
+      vmax: c.vmax,
+      ports: c.ports.map((p) => ({ ...ref(p.source), weight: p.weight, max: p.max })),
+      groups: c.groups,
+      outputs: c.outputs.map((o) => ({ name: o.name, table: o.table })),
+    })),
+    result: chip.result.map(ref),
+  };
+  // Indented objects, number lists on one line: readable, and stable bytes.
+  return JSON.stringify(doc, null, 1).replace(/\[[\d\s,.-]*\]/g, (m) => m.replace(/\s+/g, "")) + "\n";
+}
+
+export class ChipFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    what: string,
+  ) {
+    super(`${file}:${line}:${col}: error[OPT4101]: ${what}`);
+    this.name = "ChipFileError";
+  }
+}
+
+const ROLES: CellRole[] = ["add", "compare", "divide", "decrement"];
+
+/** Parse and check a chip file: every reference resolves to an earlier cell, every table is a digit table. */
+export function readChipJson(text: string, file: string): ChipFile {
+  let doc: unknown;
+  const at = (needle: string, what: string): never => {
+    const i = Math.max(0, text.indexOf(needle));
+    const { line, col } = lineCol(text, i);
+    throw new ChipFileError(file, line, col, what);
+  };
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const { line, col } = lineCol(text, m ? Number(m[1]) : 0);
+    throw new ChipFileError(file, line, col, `invalid JSON (${(e as Error).message})`);
+  }
+  const d = doc as Record<string, unknown>;
+  if (d?.format !== CHIP_FORMAT) at('"format"', `expected "format": "${CHIP_FORMAT}"`);
+  const int = (v: unknown, where: string, min = 0): number => (Number.isInteger(v) && (v as number) >= min ? (v as number) : at(where, `${where.replace(/"/g, "")} must be an integer ≥ ${min}`));
+  const levels = int(d.levels, '"levels"', 2);
+  const workers = int(d.workers, '"workers"', 1);
+  const inDigits = int(d.inDigits, '"inDigits"', 1);
+  const outDigits = int(d.outDigits, '"outDigits"', 1);
+  const rounding = d.rounding as Rounding;
+  if (!["floor", "nearest-even", "nearest-away"].includes(rounding)) at('"rounding"', "rounding must be floor, nearest-even or nearest-away");
+  const u = (d.unit ?? {}) as Record<string, unknown>;
+  const unit = { inputOffset: int(u.inputOffset, '"inputOffset"'), outputOffset: int(u.outputOffset, '"outputOffset"'), divisor: int(u.divisor, '"divisor"', 1) };
+  if (!Array.isArray(d.cells)) at('"cells"', "cells must be a list");
+  const names = new Map<string, number>();
+  const cells: Cell[] = [];
+  const designs: string[] = [];
+  const resolve = (r: Record<string, unknown>, where: string): DigitRef => {
+    if (typeof r.constant === "number") return { constant: int(r.constant, where) };
+    const c = names.get(String(r.cell));
+    if (c === undefined) at(`"${String(r.cell)}"`, `${where}: cell "${String(r.cell)}" is not an earlier cell`);
+    const o = cells[c!]!.outputs.findIndex((x) => x.name === r.output);
+    if (o < 0) at(`"${String(r.output)}"`, `${where}: cell "${String(r.cell)}" has no output "${String(r.output)}"`);
+    return { cell: c!, output: o };
+  };
+  for (const raw of d.cells as Record<string, unknown>[]) {
+    const name = String(raw.name);
+    const where = `"name": "${name}"`;
+    if (names.has(name)) at(where, `cell "${name}" is listed twice`);
+    if (!ROLES.includes(raw.role as CellRole)) at(where, `cell "${name}": role must be one of ${ROLES.join(", ")}`);
+    const ports = (Array.isArray(raw.ports) ? raw.ports : at(where, `cell "${name}": ports must be a list`)) as Record<string, unknown>[];
+    const outputs = (Array.isArray(raw.outputs) ? raw.outputs : at(where, `cell "${name}": outputs must be a list`)) as { name: string; table: number[] }[];
+    const vmax = int(raw.vmax, where);
+    for (const o of outputs) {
+      if (!Array.isArray(o.table) || o.table.length !== vmax + 1 || !o.table.every((x) => Number.isInteger(x) && x >= 0 && x < levels)) at(`"${o.name}"`, `cell "${name}" output "${o.name}": the table must list ${vmax + 1} base-${levels} digits`);
+    }
+    const cell: Cell = {
+      name,
+      role: raw.role as CellRole,
+      position: int(raw.position, where),
+      bias: Number.isInteger(raw.bias) ? (raw.bias as number) : at(where, `cell "${name}": bias must be an integer`),
+      vmax,
+      ports: ports.map((p, k) => {
+        const source: PortSource = p.worker !== undefined ? { kind: "worker", worker: int(p.worker, where), position: int(p.position, where) } : { kind: "cell", ...(resolve(p, `cell "${name}" port ${k}`) as { cell: number; output: number }) };
+        if (source.kind === "worker" && (source.worker >= workers || source.position >= inDigits)) at(where, `cell "${name}" port ${k}: worker ${source.worker} digit ${source.position} does not exist`);
+        return { source, weight: Number.isInteger(p.weight) ? (p.weight as number) : at(where, `cell "${name}" port ${k}: weight must be an integer`), max: int(p.max, where) };
+      }),
+      groups: ((raw.groups ?? []) as { ports: number[]; max: number }[]).map((g) => ({ ports: g.ports, max: int(g.max, where) })),
+      outputs: outputs.map((o) => ({ name: o.name, table: o.table })),
+    };
+    names.set(name, cells.length);
+    cells.push(cell);
+    designs.push(String(raw.design));
+  }
+  const result = ((d.result ?? []) as Record<string, unknown>[]).map((r, j) => resolve(r, `result digit ${j}`));
+  if (result.length !== outDigits) at('"result"', `result must list ${outDigits} digits`);
+  return { name: String(d.name), unit, designs, chip: { workers, levels, inDigits, outDigits, rounding, cells, result } };
+}

@@ -1,0 +1,71 @@
+// A digit chip's cells as circuits: cells with the same function (e.g. the adders of positions
+// 1..K−1) share one design; each shared design is emitted once and stands for several physical
+// copies (`instances`). The cell's function travels in the circuit's info, so `optinc verify` can
+// check one cell file on its own.
+import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
+import type { PhaseTable, SettingValue } from "../../netlist/ir.ts";
+import { cellCircuit } from "./cell-circuit.ts";
+import type { CellNetwork } from "./cell-network.ts";
+
+export interface CellDesign {
+  /** File stem suffix, e.g. "add0", "add1": the first instance's cell name. */
+  name: string;
+  /** Indices into chip.cells of the physical copies of this design. */
+  instances: number[];
+  cell: Cell;
+  network: CellNetwork;
+  table: PhaseTable;
+}
+
+/** What makes two cells the same circuit: ports (weights, ranges, grouping), bias and tables. */
+function functionKey(c: Cell): string {
+  return JSON.stringify({
+    ports: c.ports.map((p) => [p.source.kind, p.weight, p.max]),
+    groups: c.groups.map((g) => [g.ports, g.max]),
+    bias: c.bias,
+    vmax: c.vmax,
+    outputs: c.outputs.map((o) => o.table),
+  });
+}
+
+export interface ChipCircuitOptions {
+  levels: number;
+  headroom: number;
+  /** Nominal insertion loss per MZI the design compensates (dB). */
+  mziLossDb?: number;
+}
+
+export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDesign[] {
+  const byKey = new Map<string, CellDesign>();
+  chip.cells.forEach((cell, i) => {
+    const key = functionKey(cell);
+    const known = byKey.get(key);
+    if (known) return void known.instances.push(i);
+    const { network, table } = cellCircuit(cell, { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0 });
+    byKey.set(key, { name: cell.name, instances: [i], cell, network, table });
+  });
+  return [...byKey.values()];
+}
+
+/**
+ * The circuit-info entries of a cell design: its function (v = bias + Σ weight·x over the ports;
+ * output o = table_o[v]) and where its copies sit in the chip. `cellFromInfo` (verify/) reads them.
+ */
+export function cellInfoEntries(design: CellDesign, chip: DigitChip): Record<string, SettingValue> {
+  const c = design.cell;
+  return {
+    cell: design.name,
+    cell_role: c.role,
+    cell_instances: design.instances.length,
+    cell_copies: design.instances.map((i) => chip.cells[i]!.name).join(","),
+    cell_levels: chip.levels,
+    cell_port_kinds: c.ports.map((p) => (p.source.kind === "worker" ? "worker" : "digit")).join(","),
+    cell_weights: c.ports.map((p) => p.weight),
+    cell_groups: c.ports.map((_, p) => c.groups.findIndex((g) => g.ports.includes(p))),
+    cell_group_max: c.groups.map((g) => g.max),
+    cell_bias: c.bias,
+    cell_vmax: c.vmax,
+    cell_outputs: c.outputs.map((o) => o.name).join(","),
+    cell_tables: c.outputs.flatMap((o) => o.table),
+  };
+}

@@ -1,0 +1,51 @@
+// report.json of a closed-form compile → the self-contained report.html (the shared section kit in
+// verify/report/). Cell stages are small, so the first cell design's stages are drawn.
+import { renderReportHtml } from "../verify/report/index.ts";
+import type { ReportData } from "../verify/report/types.ts";
+import type { PhaseStage } from "../netlist/ir.ts";
+import type { ClosedFormResult } from "./closed-form.ts";
+import type { ClosedFormReport } from "./closed-form-report.ts";
+import { latencySection } from "./report-html.ts";
+
+export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
+  const h = report.hardware;
+  const first = result.steps[0]?.designs.find((d) => d.cell.role === "add") ?? result.steps[0]?.designs[0];
+  const stages = (first?.table.pipeline ?? []).filter((s): s is PhaseStage => "elements" in s);
+  const yieldData = report.yield;
+  const data: ReportData = {
+    name: report.name,
+    facts: [
+      { label: "workers", value: report.spec.workers },
+      { label: "precision", value: `${report.spec.precision} bit` },
+      { label: "levels", value: `PAM-${report.spec.levels}` },
+      { label: "rounding", value: report.spec.rounding },
+      { label: "route", value: "closed-form digit cells" },
+      { label: "seed", value: report.seed },
+    ],
+    verdict: {
+      yield: yieldData?.yield,
+      minExact: 1,
+      minYield: 0.9,
+      exactMatch: report.onn.exactMatch,
+      cases: report.onn.casesChecked,
+      pass: report.ok && (!yieldData || yieldData.yield >= 0.9),
+    },
+    mesh: stages.length ? { stages } : undefined,
+    errorHistogram: { bins: Object.entries(report.onn.errorHistogram).map(([k, v]) => ({ steps: Number(k), count: v })).sort((a, b) => a.steps - b.steps), condition: "ideal components, emitted netlists, end to end" },
+    ...(yieldData ? { yield: { trials: yieldData.trials, exactPerTrial: yieldData.exactCopies, minExact: 1, condition: "the spec's technology block; per trial the fraction of exact cell copies" } } : {}),
+    hardware: {
+      rows: [
+        { item: "cell designs", value: report.cells.length, note: report.cells.map((c) => `${c.design} ×${c.copies} (v ≤ ${c.vmax})`).join(", ") },
+        { item: "tunable MZIs (attenuators)", value: h.mzi, note: "one per matrix entry; every optical path meets exactly one" },
+        { item: "fixed couplers", value: h.fixedCouplers, note: "fan-out and fan-in trees" },
+        { item: "optical activations", value: h.activations },
+        { item: "detectors", value: h.detectors },
+        { item: "modulators", value: h.modulators, note: `${h.regeneratedDigits} driven by regenerated digits` },
+        { item: "cells on the critical path", value: h.cellsOnCriticalPath, note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each` },
+      ],
+    },
+    latency: latencySection(report.spec),
+    volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
+  };
+  return renderReportHtml(data);
+}

@@ -1,0 +1,158 @@
+// `<name>.report.json` of a closed-form compile (route "closed-form"; docs/report.md). Every count is
+// taken from the emitted cell designs (their phase tables) times their physical copies; only
+// `timing` depends on the machine.
+import type { CascadePlan } from "../aggregate/cascade.ts";
+import type { CheckedSpec, Spec } from "../dsl/spec.ts";
+import type { PhaseStage } from "../netlist/ir.ts";
+import type { ComposeResult } from "../verify/cells/chip-compose.ts";
+import type { ChipTrials } from "../verify/cells/chip-yield.ts";
+import type { ChipStep } from "./closed-form.ts";
+
+/** Assumed delay of one O-E-O regeneration (limiting PAM receiver + modulator driver, no DSP). */
+export const OEO_HOP_SECONDS = 1e-9;
+
+export interface CellHardware {
+  mzi: number;
+  fixedCouplers: number;
+  phaseShifters: number;
+  activations: number;
+  detectors: number;
+  modulators: number;
+  biasSources: number;
+  stages: number;
+}
+
+export interface ClosedFormReport {
+  schemaVersion: 2;
+  route: "closed-form";
+  name: string;
+  seed: number;
+  ok: boolean;
+  spec: Spec;
+  onn: {
+    exactMatch: number;
+    casesChecked: number;
+    errorHistogram: Record<string, number>;
+    exhaustive: boolean;
+    composed: { mode: string; cases: number; edgeCases: number; exact: number; description: string };
+    /** True when every cell is exact on all its raw inputs and the chip on every digit-sum vector: the whole input space is then covered. */
+    fullInputSpace: boolean;
+  };
+  cells: {
+    design: string;
+    level: number | null;
+    role: string;
+    copies: number;
+    ports: number;
+    vmax: number;
+    thresholds: number;
+    cases: number;
+    exact: number;
+    raw: boolean;
+    hardware: CellHardware;
+  }[];
+  chips: { level: number | null; units: number; cells: number; depth: number; regeneratedDigits: number }[];
+  hardware: CellHardware & {
+    /** Cells in series on the longest path (each ends in detection). */
+    cellsOnCriticalPath: number;
+    /** O-E-O regenerations on that path, and the latency they add at OEO_HOP_SECONDS each. */
+    oeoOnCriticalPath: number;
+    oeoLatencySeconds: number;
+    /** Detected digits re-sent to another cell, on the whole aggregator. */
+    regeneratedDigits: number;
+  };
+  yield: { trials: number; passing: number; yield: number; exactCopies: number[]; perDesign: { name: string; copies: number; passing: number }[] } | null;
+  cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[] } | null;
+  trainingEmulation: null;
+  artifacts: string[];
+  timing: Record<string, number>;
+}
+
+function designHardware(d: ChipStep["designs"][number]): CellHardware {
+  const stages = d.table.pipeline.filter((s): s is PhaseStage => "elements" in s);
+  const count = (kind: string): number => stages.reduce((a, s) => a + s.elements.filter((e) => e.kind === kind).length, 0);
+  const activations = d.table.pipeline.reduce((a, s) => a + (s.role === "activation" ? s.modes : 0), 0);
+  const mzi = count("mzi") + count("attenuator");
+  return {
+    mzi,
+    fixedCouplers: count("coupler"),
+    // Two shifters per MZI (θ, φ) plus single phase elements and output screens that are not zero.
+    phaseShifters: 2 * mzi + count("phase") + stages.reduce((a, s) => a + s.outputPhases.filter((p) => p !== 0).length, 0),
+    activations,
+    detectors: d.cell.outputs.length,
+    modulators: d.cell.ports.length,
+    biasSources: stages.filter((s) => (s.biasInput ?? 0) > 0).length,
+    stages: stages.length,
+  };
+}
+
+function scaled(h: CellHardware, k: number): CellHardware {
+  return Object.fromEntries(Object.entries(h).map(([key, v]) => [key, key === "stages" ? v : v * k])) as unknown as CellHardware;
+}
+
+export function closedFormReport(a: {
+  checked: CheckedSpec;
+  seed: number;
+  steps: ChipStep[];
+  cascade: CascadePlan | null;
+  composed: ComposeResult;
+  yield: ChipTrials | null;
+  timing: Record<string, number>;
+  depth: number[];
+}): ClosedFormReport {
+  const spec = a.checked.spec;
+  const cells: ClosedFormReport["cells"] = [];
+  const total: CellHardware = { mzi: 0, fixedCouplers: 0, phaseShifters: 0, activations: 0, detectors: 0, modulators: 0, biasSources: 0, stages: 0 };
+  for (const step of a.steps) {
+    step.designs.forEach((d, i) => {
+      const h = designHardware(d);
+      const copies = d.instances.length * step.count;
+      const check = step.checks![i]!.check;
+      cells.push({ design: step.checks![i]!.design, level: step.level, role: d.cell.role, copies, ports: d.cell.ports.length, vmax: d.cell.vmax, thresholds: d.network.thresholds.length, cases: check.cases, exact: check.exact, raw: check.raw, hardware: h });
+      const t = scaled(h, copies);
+      for (const k of Object.keys(total) as (keyof CellHardware)[]) if (k !== "stages") total[k] += t[k];
+      total.stages = Math.max(total.stages, h.stages);
+    });
+  }
+  const chips = a.steps.map((s, l) => ({
+    level: s.level,
+    units: s.count,
+    cells: s.chip.cells.length,
+    depth: a.depth[l]!,
+    regeneratedDigits: s.chip.cells.reduce((n, c) => n + c.ports.filter((p) => p.source.kind === "cell").length, 0),
+  }));
+  const critical = chips.reduce((n, c) => n + c.depth, 0);
+  const oeo = Math.max(0, critical - 1);
+  const cellsExact = cells.every((c) => c.exact === c.cases);
+  const exactMatch = a.composed.cases ? a.composed.exact / a.composed.cases : 0;
+  return {
+    schemaVersion: 2,
+    route: "closed-form",
+    name: spec.name,
+    seed: a.seed,
+    ok: cellsExact && exactMatch === 1,
+    spec,
+    onn: {
+      exactMatch,
+      casesChecked: a.composed.cases,
+      errorHistogram: a.composed.histogram,
+      exhaustive: a.composed.mode === "exhaustive",
+      composed: { mode: a.composed.mode, cases: a.composed.cases, edgeCases: a.composed.edgeCases, exact: a.composed.exact, description: a.composed.description },
+      fullInputSpace: cellsExact && cells.every((c) => c.raw) && a.composed.mode === "exhaustive" && exactMatch === 1,
+    },
+    cells,
+    chips,
+    hardware: {
+      ...total,
+      cellsOnCriticalPath: critical,
+      oeoOnCriticalPath: oeo,
+      oeoLatencySeconds: oeo * OEO_HOP_SECONDS,
+      regeneratedDigits: chips.reduce((n, c) => n + c.regeneratedDigits * c.units, 0),
+    },
+    yield: a.yield ? { trials: a.yield.trials, passing: a.yield.passing, yield: a.yield.yield, exactCopies: a.yield.exactCopies, perDesign: a.yield.perDesign } : null,
+    cascade: a.cascade ? { units: a.cascade.totalUnits, radix: a.cascade.radix, levels: a.steps.map((s) => ({ level: s.level ?? 1, units: s.count, file: `${s.stem}.chip.json` })) } : null,
+    trainingEmulation: null,
+    artifacts: [],
+    timing: a.timing,
+  };
+}

@@ -1,0 +1,18 @@
+// What `optinc compile` prints for a closed-form aggregator.
+import type { ClosedFormReport } from "./closed-form-report.ts";
+
+const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
+
+export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => string): string[] {
+  const h = r.hardware;
+  const raw = r.cells.every((c) => c.raw);
+  const cellCases = r.cells.reduce((a, c) => a + c.cases, 0);
+  const exactCells = r.cells.filter((c) => c.exact === c.cases).length;
+  return [
+    `${bold(r.name)}: exact match ${pct(r.onn.exactMatch)} over ${r.onn.casesChecked} cases end to end (${r.onn.composed.description})`,
+    `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs` +
+      (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
+    `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
+    ...(r.yield ? [`  yield under the spec's technology block: ${r.yield.passing}/${r.yield.trials} chips exact (${pct(r.yield.yield)})`] : []),
+  ];
+}

@@ -1,0 +1,181 @@
+// `optinc compile` for route = closed-form, as a table of named passes (like pipeline/compile.ts):
+//   plan → build → emit → verify → compose → evaluate
+// plan: the unit (or each cascade level) as a digit chip (aggregate/digit-chip.ts); build: one circuit
+// per distinct cell (compiler/cells/); emit: phase tables, every netlist backend and the chip file;
+// verify: every cell design over its whole input space, from its emitted netlist.json; compose: the
+// aggregator end to end from the emitted files against the golden average; evaluate: Monte-Carlo
+// yield of whole chips (every physical cell copy its own die) under the spec's technology block.
+import { planCascade, type CascadePlan } from "../aggregate/cascade.ts";
+import { readChipJson, writeChipJson, type ChipFile } from "../aggregate/chip-file.ts";
+import { cellDepths, planDigitChip, type DigitChip } from "../aggregate/digit-chip.ts";
+import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
+import { cellInfoEntries, chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
+import type { CheckedSpec, Spec } from "../dsl/spec.ts";
+import { emitCircuit } from "../netlist/emit-all.ts";
+import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
+import type { Circuit } from "../netlist/ir.ts";
+import { readNetlistJson } from "../netlist/json-io.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
+import { cellOf, verifyCellCircuit, type CellCheck } from "../verify/cells/cell-verify.ts";
+import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
+import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
+import { hasNonIdealities } from "../verify/circuit/run.ts";
+import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
+
+/** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
+export const CELL_HEADROOM = 0.9;
+/** Monte-Carlo chips in the compile report's yield (each chip: every cell copy a die). */
+export const CHIP_TRIALS = 100;
+
+export interface ClosedFormOptions {
+  seed?: number;
+  onPass?: (pass: string) => void;
+  /** Largest number of end-to-end cases composed (default 10^6). */
+  maxComposeCases?: number;
+  skipEvaluation?: boolean;
+}
+
+/** One aggregation step: the flat unit, or one cascade level (whose unit is copied `count` times). */
+export interface ChipStep {
+  level: number | null;
+  count: number;
+  fn: UnitFunction;
+  chip: DigitChip;
+  /** File stem of the step: "<name>" or "<name>.L<k>". */
+  stem: string;
+  designs: CellDesign[];
+  /** Filled by the passes. */
+  circuits?: Map<string, Circuit>;
+  checks?: { design: string; check: CellCheck }[];
+}
+
+export interface ClosedFormResult {
+  files: Map<string, string>;
+  report: ClosedFormReport;
+  steps: ChipStep[];
+  cascade: CascadePlan | null;
+}
+
+interface Ctx {
+  spec: Spec;
+  seed: number;
+  opts: ClosedFormOptions;
+  steps: ChipStep[];
+  cascade: CascadePlan | null;
+  files: Map<string, string>;
+  composed: ComposeResult | null;
+  yield: ChipTrials | null;
+  timing: Record<string, number>;
+}
+
+const designStem = (step: ChipStep, d: CellDesign): string => `${step.stem}.${d.name}`;
+
+function plan(ctx: Ctx): void {
+  const { spec } = ctx;
+  const radix = spec.cascade?.radix;
+  const units: { fn: UnitFunction; level: number | null; count: number; stem: string }[] = [];
+  if (radix !== undefined && spec.workers > radix) {
+    ctx.cascade = planCascade(spec.workers, radix, spec.precision, spec.levels, spec.rounding);
+    for (const l of ctx.cascade.levels) units.push({ fn: l.fn, level: l.level, count: l.units, stem: `${spec.name}.L${l.level}` });
+  } else units.push({ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), level: null, count: 1, stem: spec.name });
+  for (const u of units) {
+    const chip = planDigitChip(u.fn);
+    ctx.steps.push({ ...u, chip, designs: [] });
+  }
+}
+
+function build(ctx: Ctx): void {
+  for (const step of ctx.steps) step.designs = chipCircuits(step.chip, { levels: ctx.spec.levels, headroom: CELL_HEADROOM, mziLossDb: ctx.spec.technology.mziLossDb });
+}
+
+function emit(ctx: Ctx): void {
+  const { spec } = ctx;
+  for (const step of ctx.steps) {
+    const designOf: string[] = [];
+    for (const d of step.designs) {
+      const stem = designStem(step, d);
+      for (const i of d.instances) designOf[i] = stem;
+      const circuit = circuitFromPhaseTable(d.table, stem);
+      circuit.info = {
+        ...circuit.info,
+        spec_name: spec.name,
+        rounding: spec.rounding,
+        route: "closed-form",
+        chip: `${step.stem}.chip.json`,
+        ...(step.level !== null ? { cascade_level: step.level, cascade_units: step.count } : {}),
+        ...cellInfoEntries(d, step.chip),
+        // Physical copies: the cell's copies on one chip times the units of its cascade level.
+        cell_instances: d.instances.length * step.count,
+      };
+      ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
+      ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
+      for (const [f, text] of emitCircuit(circuit, stem)) ctx.files.set(f, text);
+    }
+    const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
+    ctx.files.set(`${step.stem}.chip.json`, writeChipJson(chipFile));
+  }
+}
+
+/** Every cell design read back from its emitted netlist.json and checked over its whole input space. */
+function verify(ctx: Ctx): void {
+  for (const step of ctx.steps) {
+    step.circuits = new Map();
+    step.checks = [];
+    for (const d of step.designs) {
+      const stem = designStem(step, d);
+      const circuit = readNetlistJson(ctx.files.get(`${stem}.netlist.json`)!, `${stem}.netlist.json`);
+      step.circuits.set(stem, circuit);
+      step.checks.push({ design: stem, check: verifyCellCircuit(circuit) });
+    }
+  }
+}
+
+/** The aggregator end to end, from the emitted chip files and netlists, against the golden average. */
+function compose(ctx: Ctx): void {
+  const maxCases = ctx.opts.maxComposeCases ?? 1_000_000;
+  const chips = ctx.steps.map((s) => readChipJson(ctx.files.get(`${s.stem}.chip.json`)!, `${s.stem}.chip.json`));
+  if (!ctx.cascade) {
+    ctx.composed = composeChip(chips[0]!, ctx.steps[0]!.circuits!, { maxCases, seed: ctx.seed });
+    return;
+  }
+  const circuits = new Map(ctx.steps.flatMap((s) => [...s.circuits!]));
+  ctx.composed = composeCascade(chips, circuits, ctx.cascade, { workers: ctx.spec.workers, precision: ctx.spec.precision, rounding: ctx.spec.rounding }, { maxCases: Math.min(maxCases, 200_000), seed: ctx.seed });
+}
+
+function evaluate(ctx: Ctx): void {
+  if (ctx.opts.skipEvaluation) return;
+  const t = ctx.spec.technology;
+  const o = { phaseNoise: t.phaseNoise, mziLossDb: t.mziLossDb, splitterImbalance: t.splitterImbalance, dacBits: t.dacBits, detectorNoise: t.detectorNoise };
+  if (!hasNonIdealities(o)) return;
+  ctx.yield = chipYield(chipDesigns(ctx.steps), o, CHIP_TRIALS, ctx.seed);
+}
+
+/** Every cell design with its physical copies on the whole aggregator. */
+export function chipDesigns(steps: ChipStep[]): ChipDesign[] {
+  return steps.flatMap((s) => s.designs.map((d) => {
+    const circuit = s.circuits!.get(designStem(s, d))!;
+    return { name: designStem(s, d), circuit, cell: cellOf(circuit), copies: d.instances.length * s.count };
+  }));
+}
+
+const PASSES: [string, (ctx: Ctx) => void][] = [
+  ["plan", plan],
+  ["build", build],
+  ["emit", emit],
+  ["verify", verify],
+  ["compose", compose],
+  ["evaluate", evaluate],
+];
+
+export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions = {}): ClosedFormResult {
+  const spec = checked.spec;
+  const ctx: Ctx = { spec, seed: opts.seed ?? spec.training.seed, opts, steps: [], cascade: null, files: new Map(), composed: null, yield: null, timing: {} };
+  for (const [name, pass] of PASSES) {
+    opts.onPass?.(name);
+    const t0 = performance.now();
+    pass(ctx);
+    ctx.timing[name] = (performance.now() - t0) / 1000;
+  }
+  const report = closedFormReport({ checked, seed: ctx.seed, steps: ctx.steps, cascade: ctx.cascade, composed: ctx.composed!, yield: ctx.yield, timing: ctx.timing, depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))) });
+  return { files: ctx.files, report, steps: ctx.steps, cascade: ctx.cascade };
+}

@@ -1,0 +1,54 @@
+// One closed-form cell, simulated from its emitted circuit over its whole input space (cell-cases.ts)
+// with ideal parts, a Monte-Carlo die, or a measured die: how many inputs decode to the cell's digits.
+import type { Circuit } from "../../netlist/ir.ts";
+import { compileCircuit, type SimOptions } from "../../netlist/simulate.ts";
+import { CircuitShapeError } from "../circuit/run.ts";
+import { cellCases, cellFromInfo, type CellCases, type CellFunction } from "./cell-cases.ts";
+
+export interface CellCheck {
+  name: string;
+  cases: number;
+  exact: number;
+  /** Output digits that decode wrongly, over all cases. */
+  wrongDigits: number;
+  raw: boolean;
+}
+
+export function cellOf(circuit: Circuit): CellFunction {
+  const f = cellFromInfo(circuit.info);
+  if (!f) throw new CircuitShapeError(`circuit ${circuit.name} is not a closed-form cell (its info has no "cell" entry)`);
+  return f;
+}
+
+/** Exact cases of a cell circuit under `sim` options (a die, levels, DAC bits; detector noise). */
+export function checkCell(circuit: Circuit, f: CellFunction, set: CellCases, sim: SimOptions = {}, stopAtFirst = false): CellCheck {
+  const compiled = compileCircuit(circuit, sim);
+  if (compiled.inputWidth !== f.ports.length) throw new CircuitShapeError(`cell ${f.name}: the circuit has ${compiled.inputWidth} inputs, its function ${f.ports.length} ports`);
+  const W = f.outputs.length;
+  let exact = 0;
+  let wrongDigits = 0;
+  const CHUNK = 4096;
+  for (let start = 0; start < set.cases; start += CHUNK) {
+    const n = Math.min(CHUNK, set.cases - start);
+    const r = compiled.run(set.inputs.subarray(start * f.ports.length, (start + n) * f.ports.length), n);
+    if (r.width !== W) throw new CircuitShapeError(`cell ${f.name}: the detector reads ${r.width} digits, its function has ${W} outputs`);
+    for (let c = 0; c < n; c++) {
+      let ok = true;
+      for (let k = 0; k < W; k++) {
+        if (r.digits[c * W + k] !== set.expected[(start + c) * W + k]) {
+          ok = false;
+          wrongDigits++;
+        }
+      }
+      if (ok) exact++;
+      else if (stopAtFirst) return { name: f.name, cases: set.cases, exact, wrongDigits, raw: set.raw };
+    }
+  }
+  return { name: f.name, cases: set.cases, exact, wrongDigits, raw: set.raw };
+}
+
+/** A cell circuit checked with ideal parts over its whole input space. */
+export function verifyCellCircuit(circuit: Circuit): CellCheck {
+  const f = cellOf(circuit);
+  return checkCell(circuit, f, cellCases(f));
+}

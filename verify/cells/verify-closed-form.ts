@@ -1,0 +1,152 @@
+// `optinc verify` for a closed-form aggregator (a compile output directory, or one cell netlist):
+//  1. identity: the chip files and every cell's function agree with a chip planned afresh from the
+//     spec in report.json (aggregate/digit-chip.ts), so a stray or edited file cannot pass;
+//  2. every cell design exact over its whole input space, simulated from its emitted netlist;
+//  3. the aggregator end to end, from the chip files and netlists, against the golden average;
+//  4. with non-idealities: Monte-Carlo chips, every physical cell copy its own die.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { planCascade } from "../../aggregate/cascade.ts";
+import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
+import { planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
+import { flatUnit } from "../../aggregate/unit.ts";
+import type { Rounding } from "../../dsl/spec.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import type { NonIdealities } from "../../netlist/nonideal.ts";
+import type { LoadedCircuit } from "../circuit/load.ts";
+import { describeNonIdealities } from "../circuit/format.ts";
+import { hasNonIdealities } from "../circuit/run.ts";
+import { cellCases } from "./cell-cases.ts";
+import { cellOf, checkCell, type CellCheck } from "./cell-verify.ts";
+import { composeCascade, composeChip, type ComposeResult } from "./chip-compose.ts";
+import { chipYield, type ChipTrials } from "./chip-yield.ts";
+
+export interface ClosedFormVerifyOptions {
+  nonIdealities: NonIdealities;
+  trials: number;
+  seed: number;
+  minYield: number;
+  maxCases: number;
+}
+
+export interface ClosedFormVerifyResult {
+  target: string;
+  spec: { workers: number; precision: number; levels: number; rounding: Rounding } | null;
+  identity: string[];
+  cells: (CellCheck & { design: string; copies: number })[];
+  composed: ComposeResult[];
+  trials: (ChipTrials & { nonIdealities: NonIdealities; seed: number }) | null;
+  failures: string[];
+  pass: boolean;
+}
+
+/** Whether the loaded circuits are closed-form cells. */
+export function isClosedForm(loaded: LoadedCircuit[]): boolean {
+  return loaded.length > 0 && loaded.every((l) => l.circuit.info.cell !== undefined);
+}
+
+interface SpecLike {
+  name: string;
+  workers: number;
+  precision: number;
+  levels: number;
+  rounding: Rounding;
+  radix: number | null;
+}
+
+function specOf(reportPath: string | null): SpecLike | null {
+  if (!reportPath) return null;
+  const r = JSON.parse(readFileSync(reportPath, "utf8")) as { spec?: Record<string, unknown> };
+  const s = r.spec;
+  if (!s) return null;
+  const cascade = s.cascade as { radix?: number } | null;
+  return { name: String(s.name), workers: Number(s.workers), precision: Number(s.precision), levels: Number(s.levels), rounding: s.rounding as Rounding, radix: cascade?.radix ?? null };
+}
+
+/** The same cell, up to the names of the cells it reads: ports (kind, weight, range), groups, bias and tables. */
+function sameFunction(a: Cell, b: Cell): boolean {
+  const key = (c: Cell): string => JSON.stringify([c.ports.map((p) => [p.source.kind, p.weight, p.max]), c.groups, c.bias, c.vmax, c.outputs]);
+  return key(a) === key(b);
+}
+
+export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: ClosedFormVerifyOptions): ClosedFormVerifyResult {
+  const failures: string[] = [];
+  const identity: string[] = [];
+  const byStem = new Map<string, Circuit>(loaded.map((l) => [basename(l.netlistPath).replace(/\.netlist\.json$/, ""), l.circuit]));
+  const spec = specOf(loaded.find((l) => l.reportPath)?.reportPath ?? null);
+  const dir = loaded.length ? dirname(loaded[0]!.netlistPath) : target;
+  const chipFiles = loaded.length > 1 || existsSync(join(dir, `${spec?.name ?? ""}.chip.json`)) ? readdirSync(dir).filter((f) => f.endsWith(".chip.json")).sort() : [];
+  const chips: ChipFile[] = chipFiles.map((f) => readChipJson(readFileSync(join(dir, f), "utf8"), join(dir, f)));
+  // 1. Identity against a fresh plan.
+  if (chips.length) {
+    if (!spec) failures.push(`no report.json beside ${chipFiles[0]}: cannot check what the chip should compute`);
+    else {
+      const planned =
+        spec.radix !== null && spec.workers > spec.radix
+          ? planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding).levels.map((l) => ({ stem: `${spec.name}.L${l.level}`, chip: planDigitChip(l.fn) }))
+          : [{ stem: spec.name, chip: planDigitChip(flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding)) }];
+      for (const p of planned) {
+        const f = chips.find((c) => c.name === p.stem);
+        if (!f) {
+          failures.push(`${p.stem}.chip.json is missing (the spec in report.json plans it)`);
+          continue;
+        }
+        if (f.chip.cells.length !== p.chip.cells.length || f.chip.cells.some((c, i) => !sameFunction(c, p.chip.cells[i]!))) failures.push(`${p.stem}.chip.json does not compute what report.json's spec asks (${spec.workers} workers × ${spec.precision} bits, PAM-${spec.levels}, ${spec.rounding})`);
+        f.chip.cells.forEach((c, i) => {
+          const circuit = byStem.get(f.designs[i]!);
+          if (!circuit) return void failures.push(`${f.name}: cell ${c.name} names design ${f.designs[i]}, which has no netlist here`);
+          const fn = cellOf(circuit);
+          const tables = fn.outputs.map((o) => o.table);
+          if (JSON.stringify(tables) !== JSON.stringify(c.outputs.map((o) => o.table)) || fn.bias !== c.bias || JSON.stringify(fn.ports.map((q) => q.weight)) !== JSON.stringify(c.ports.map((q) => q.weight)))
+            failures.push(`${f.designs[i]}.netlist.json does not realize cell ${c.name} of ${f.name}.chip.json`);
+        });
+        identity.push(`${p.stem}.chip.json: ${p.chip.cells.length} cells as planned from the spec`);
+      }
+    }
+  }
+  // 2. Every design over its whole input space, ideal parts.
+  const cells = loaded.map((l) => {
+    const f = cellOf(l.circuit);
+    const check = checkCell(l.circuit, f, cellCases(f));
+    if (check.exact !== check.cases) failures.push(`cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`);
+    return { ...check, design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), copies: f.instances };
+  });
+  // 3. End to end.
+  const composed: ComposeResult[] = [];
+  if (chips.length && spec) {
+    if (chips.length === 1) composed.push(composeChip(chips[0]!, byStem, { maxCases: opts.maxCases, seed: opts.seed }));
+    else if (spec.radix !== null) {
+      const plan = planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding);
+      composed.push(composeCascade(chips, byStem, plan, spec, { maxCases: Math.min(opts.maxCases, 200_000), seed: opts.seed }));
+    }
+    for (const c of composed) if (c.exact !== c.cases) failures.push(`end to end: ${c.cases - c.exact} of ${c.cases} cases differ from the golden average`);
+  }
+  // 4. Monte-Carlo chips.
+  let trials: ClosedFormVerifyResult["trials"] = null;
+  if (hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
+    const designs = loaded.map((l) => ({ name: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), circuit: l.circuit, cell: cellOf(l.circuit), copies: cellOf(l.circuit).instances }));
+    const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed);
+    trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };
+    if (y.yield < opts.minYield) failures.push(`yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`);
+  }
+  return { target, spec: spec ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, rounding: spec.rounding } : null, identity, cells, composed, trials, failures, pass: failures.length === 0 };
+}
+
+const pct = (x: number, d = 2): string => `${(100 * x).toFixed(d)}%`;
+
+export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => string): string {
+  const lines: string[] = [];
+  const s = r.spec;
+  lines.push(`verify ${rel(r.target)}: closed-form aggregator${s ? ` — ${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : ""}`);
+  for (const i of r.identity) lines.push(`  identity: ${i}`);
+  for (const c of r.cells) lines.push(`  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"}`);
+  for (const c of r.composed) lines.push(`  end to end: exact ${pct(c.exact / c.cases)} (${c.exact}/${c.cases}) — ${c.description}`);
+  if (r.trials) {
+    const t = r.trials;
+    lines.push(`  ${t.trials} Monte-Carlo chips (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; every cell copy a die, raw detector thresholds`);
+    lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.trials} chips exact); per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`);
+  }
+  for (const f of r.failures) lines.push(`  FAIL: ${f}`);
+  lines.push(r.pass ? "  PASS" : "  FAIL");
+  return lines.join("\n") + "\n";
+}
