@@ -22,4 +22,6 @@ export const COMPILE_CODES = {
   noPreprocess: "OPT3003",
   /** A training option the trainer does not use yet (warning). */
   unusedOption: "OPT3004",
+  /** An option of the trained route written in a closed-form spec (warning). */
+  notForRoute: "OPT3005",
 } as const;

@@ -6,7 +6,7 @@ import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import type { PhaseStage } from "../netlist/ir.ts";
 import type { ComposeResult } from "../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
-import type { ChipStep } from "./closed-form.ts";
+import type { ChipStep } from "./types.ts";
 
 /** Assumed delay of one O-E-O regeneration (limiting PAM receiver + modulator driver, no DSP). */
 export const OEO_HOP_SECONDS = 1e-9;

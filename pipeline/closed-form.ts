@@ -7,20 +7,20 @@
 // yield of whole chips (every physical cell copy its own die) under the spec's technology block.
 import { planCascade, type CascadePlan } from "../aggregate/cascade.ts";
 import { readChipJson, writeChipJson, type ChipFile } from "../aggregate/chip-file.ts";
-import { cellDepths, planDigitChip, type DigitChip } from "../aggregate/digit-chip.ts";
+import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { cellInfoEntries, chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { emitCircuit } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
-import type { Circuit } from "../netlist/ir.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
-import { cellOf, verifyCellCircuit, type CellCheck } from "../verify/cells/cell-verify.ts";
+import { cellOf, verifyCellCircuit } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
 import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
 import { hasNonIdealities } from "../verify/circuit/run.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
+import type { ChipStep } from "./types.ts";
 
 /** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
 export const CELL_HEADROOM = 0.9;
@@ -33,20 +33,6 @@ export interface ClosedFormOptions {
   /** Largest number of end-to-end cases composed (default 10^6). */
   maxComposeCases?: number;
   skipEvaluation?: boolean;
-}
-
-/** One aggregation step: the flat unit, or one cascade level (whose unit is copied `count` times). */
-export interface ChipStep {
-  level: number | null;
-  count: number;
-  fn: UnitFunction;
-  chip: DigitChip;
-  /** File stem of the step: "<name>" or "<name>.L<k>". */
-  stem: string;
-  designs: CellDesign[];
-  /** Filled by the passes. */
-  circuits?: Map<string, Circuit>;
-  checks?: { design: string; check: CellCheck }[];
 }
 
 export interface ClosedFormResult {

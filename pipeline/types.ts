@@ -1,9 +1,12 @@
 // The pipeline's shared data: what compile's passes hand to compose and report. Kept apart so
 // that compile → compose → types and compile → report → types run one way, with no circle.
+import type { DigitChip } from "../aggregate/digit-chip.ts";
 import type { SlicePlan } from "../aggregate/slices.ts";
 import type { UnitFunction } from "../aggregate/unit.ts";
+import type { CellDesign } from "../compiler/cells/chip-circuits.ts";
 import type { UnitResult } from "../compiler/onn/unit.ts";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import type { CellCheck } from "../verify/cells/cell-verify.ts";
 import type { VerifyResult } from "../verify/circuit/run.ts";
 import type { ScenarioResult } from "../verify/train/scenarios.ts";
 
@@ -42,4 +45,18 @@ export interface ComposedResult {
   /** Output error in quantization steps → count. */
   histogram: Record<string, number>;
   description: string;
+}
+
+/** One aggregation step: the flat unit, or one cascade level (whose unit is copied `count` times). */
+export interface ChipStep {
+  level: number | null;
+  count: number;
+  fn: UnitFunction;
+  chip: DigitChip;
+  /** File stem of the step: "<name>" or "<name>.L<k>". */
+  stem: string;
+  designs: CellDesign[];
+  /** Filled by the passes. */
+  circuits?: Map<string, Circuit>;
+  checks?: { design: string; check: CellCheck }[];
 }

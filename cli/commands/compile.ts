@@ -16,8 +16,6 @@ function seedArg(v: string): number {
   return Number(v);
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
-
 export const registerCompile: RegisterCommand = (program, ctx) => {
   program
     .command("compile")
@@ -38,6 +36,18 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
             hint: "DAC quantization is still simulated by `optinc verify --dac-bits` and by the technology block's dac_bits",
           }),
         ]);
+      }
+      if (checked.spec.route === "closed-form") {
+        // The trained route's knobs do nothing here; say so where they were written.
+        const ignored = Object.entries(checked.locations).filter(([k]) => (/^(network|approximate)\./.test(k) || k === "mesh") || (k.startsWith("training.") && k !== "training.seed") || (k === "preprocess" && checked.spec.preprocess === "none"));
+        out.report(
+          ignored.map(([k, loc]) =>
+            diagnosticAt(loc, COMPILE_CODES.notForRoute, `${k.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = closed-form`, {
+              severity: "warning",
+              hint: k === "preprocess" ? "closed-form cells always add the workers' digits by position" : "remove it, or set route = trained to build the paper's trained ONN",
+            }),
+          ),
+        );
       }
       const g = out.g;
       const live = !g.json && !g.quiet;

@@ -15,6 +15,7 @@ const SPEC = `aggregator small {
   workers   = 2
   precision = 4 bits
   levels    = 4
+  route     = trained
   network     { hidden = [16, 8, 16] }
   approximate { method = none }
   training    { seed = 3  epochs = 200  learning_rate = 0.01  margin = 0.2 }
@@ -85,9 +86,9 @@ describe("optinc compile (small spec)", () => {
 
 describe("optinc compile: specs the compiler cannot build give located diagnostics, exit 1", () => {
   it.each([
-    ["preprocess = none", "aggregator np {\n  workers = 2\n  precision = 4 bits\n  levels = 4\n  preprocess = none\n}\n", "OPT3003", "np.optinc:5:3"],
-    ["a 16-bit flat unit (13^8 reduced cases) that may not be sliced", "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  network { slices = none }\n}\n", "OPT3002", "big.optinc:3:3"],
-    ["a 16-bit flat unit whose rounding cannot be sliced", "aggregator away {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  rounding = nearest-away\n}\n", "OPT3002", "away.optinc:3:3"],
+    ["preprocess = none", "aggregator np {\n  workers = 2\n  precision = 4 bits\n  levels = 4\n  preprocess = none\n  route = trained\n}\n", "OPT3003", "np.optinc:5:3"],
+    ["a 16-bit flat unit (13^8 reduced cases) that may not be sliced", "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  route = trained\n  network { slices = none }\n}\n", "OPT3002", "big.optinc:3:3"],
+    ["a 16-bit flat unit whose rounding cannot be sliced", "aggregator away {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  rounding = nearest-away\n  route = trained\n}\n", "OPT3002", "away.optinc:3:3"],
   ])("%s", async (_what, text, code, where) => {
     const { writeFileSync } = await import("node:fs");
     const specDir = mkdtempSync(join(tmpdir(), "optinc-spec-"));
@@ -107,6 +108,6 @@ describe("optinc compile: options the trainer does not use yet are reported, not
     writeFileSync(join(specDir, "dac.optinc"), SPEC.replace("epochs = 200", "epochs = 200  dac_bits = 8 bits"));
     const io = memoryIo({ NO_COLOR: "1" }, specDir);
     expect(await main(["compile", "dac.optinc", "-o", join(specDir, "out")], io)).toBe(0);
-    expect(io.err()).toMatch(/dac\.optinc:7:\d+: warning\[OPT3004\]/);
+    expect(io.err()).toMatch(/dac\.optinc:8:\d+: warning\[OPT3004\]/);
   });
 });

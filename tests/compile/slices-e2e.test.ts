@@ -11,6 +11,7 @@ const spec = (workers: number, bits: number, hidden: string) => `aggregator slic
   workers   = ${workers}
   precision = ${bits} bits
   levels    = 4
+  route     = trained
   network     { hidden = ${hidden}  slices = always }
   approximate { method = unitary-diagonal  layers = all  segment = 4 }
   training    { seed = 2  epochs = 200  learning_rate = 0.01 }

@@ -1,4 +1,4 @@
-// The paper's main configuration end to end, on the files `optinc compile` actually writes:
+// The paper's trained architecture (examples/paper-4x8-trained.optinc) end to end, on the files `optinc compile` actually writes:
 //  - the netlist simulator, fed the emitted netlist, reproduces exact match on all 28,561 cases;
 //  - `optinc verify` passes with ideal components and fails (exit 1) under heavy phase noise;
 //  - ngspice solves the compiled linear stages from the emitted netlist like our simulator does.
@@ -29,9 +29,9 @@ let report: {
 
 beforeAll(async () => {
   const io = memoryIo();
-  const code = await main(["compile", "examples/paper-4x8.optinc", "-o", dir], io);
+  const code = await main(["compile", "examples/paper-4x8-trained.optinc", "-o", dir], io);
   if (code !== 0) throw new Error(`compile failed (${code}):\n${io.err()}`);
-  report = JSON.parse(readFileSync(join(dir, "paper_4x8.report.json"), "utf8"));
+  report = JSON.parse(readFileSync(join(dir, "paper_4x8_trained.report.json"), "utf8"));
 }, 900_000);
 
 describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
@@ -46,17 +46,17 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
   });
 
   it("the simulator fed the emitted netlist reproduces exact match on all 28,561 cases", () => {
-    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8.netlist.json"), "utf8"));
+    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
     const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
     expect(v.nominal.cases).toBe(28_561);
     expect(v.nominal.exact).toBe(28_561);
   });
 
   it("round trips: the emitted .spi and .netlist.json read back to the same circuit and re-emit the same bytes; the .spi obeys the SiEPIC dialect", () => {
-    const jsonText = readFileSync(join(dir, "paper_4x8.netlist.json"), "utf8");
-    const spiText = readFileSync(join(dir, "paper_4x8.spi"), "utf8");
+    const jsonText = readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8");
+    const spiText = readFileSync(join(dir, "paper_4x8_trained.spi"), "utf8");
     const fromJson = readNetlistJson(jsonText);
-    const fromSpi = readSpice(spiText, "paper_4x8.spi");
+    const fromSpi = readSpice(spiText, "paper_4x8_trained.spi");
     expect(fromSpi.netlists).toEqual(fromJson.netlists);
     expect(writeNetlistJson(fromJson)).toBe(jsonText);
     expect(writeSpice(fromSpi)).toBe(spiText);
@@ -72,7 +72,7 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
   });
 
   it("ngspice (WebAssembly) solves every compiled linear stage like the netlist simulator (sampled input columns, ≤ 1e-12)", async () => {
-    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8.netlist.json"), "utf8"));
+    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
     const sim = compileCircuit(circuit);
     const engine = new Simulation();
     await engine.start();

@@ -1,36 +1,48 @@
-// Round trips on every bundled example: each example's real unit structure (flat unit, digit
-// slices, cascade levels) is compiled with a one-epoch training budget — these tests are about
-// the backends, not accuracy — and every emitted circuit must read back from .netlist.json and
-// .spi to the IR it was written from, and re-emit to the same bytes.
-import { readFileSync } from "node:fs";
+// Round trips on every bundled example: each example's real structure is compiled (the trained
+// route with a one-epoch budget — these tests are about the backends, not accuracy; the closed-form
+// route in full), and every emitted circuit must read back from .netlist.json and .spi to the IR it
+// was written from, and re-emit to the same bytes; every phase table must read back equal.
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileSpec } from "../../pipeline/compile.ts";
+import { compileClosedForm } from "../../pipeline/closed-form.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { readSpice } from "../../netlist/spice-read.ts";
 import { writeSpice } from "../../netlist/spice-write.ts";
 import { parsePhaseTable } from "../../netlist/phase-table-parse.ts";
+import type { PhaseTable } from "../../netlist/ir.ts";
 
-const EXAMPLES = ["paper-4x8", "eight-workers", "paper-4x16", "cluster-16"];
+const EXAMPLES = readdirSync("examples").filter((f) => f.endsWith(".optinc")).map((f) => f.replace(/\.optinc$/, "")).sort();
+
+/** Every emitted circuit of an example: its file stem and the phase table it was built from. */
+function emitted(ex: string): { files: Map<string, string>; units: { file: string; table: PhaseTable; expected: number }[] } {
+  const file = `examples/${ex}.optinc`;
+  const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
+  if (checked.spec.route === "trained") {
+    const quick = { ...checked, spec: { ...checked.spec, training: { ...checked.spec.training, epochs: 1 } } };
+    const out = compileSpec(quick, { skipEvaluation: true, maxVerifyCases: 2000, maxComposeCases: 1000 });
+    return { files: out.files, units: out.units.map((u) => ({ file: u.file, table: u.table, expected: out.units.length })) };
+  }
+  const out = compileClosedForm(checked, { skipEvaluation: true, maxComposeCases: 2000 });
+  const designs = out.steps.flatMap((s) => s.designs.map((d) => ({ file: `${s.stem}.${d.name}`, table: d.table })));
+  return { files: out.files, units: designs.map((d) => ({ ...d, expected: designs.length })) };
+}
 
 describe.each(EXAMPLES)("round trips: examples/%s", (ex) => {
-  const file = `examples/${ex}.optinc`;
-  const r = loadSpec(file, readFileSync(file, "utf8"));
-  const checked = r.checked!;
-  const quick = { ...checked, spec: { ...checked.spec, training: { ...checked.spec.training, epochs: 1 } } };
-  const out = compileSpec(quick, { skipEvaluation: true, maxVerifyCases: 2000, maxComposeCases: 1000 });
+  const out = emitted(ex);
 
-  it("emits one circuit per unit of the example's real structure", () => {
-    const names = out.units.map((u) => u.file);
-    expect(names.length).toBeGreaterThan(0);
-    for (const n of names) for (const ext of [".netlist.json", ".spi", "_main.spi", ".lsf", ".pic.yml", ".phases.json", ".phases.csv", ".ngspice.cir"]) expect(out.files.has(n + ext), n + ext).toBe(true);
+  it("emits every backend for every circuit of the example's real structure", () => {
+    const netlists = [...out.files.keys()].filter((f) => f.endsWith(".netlist.json")).sort();
+    expect(netlists).toEqual(out.units.map((u) => `${u.file}.netlist.json`).sort());
+    for (const u of out.units) for (const ext of [".netlist.json", ".spi", "_main.spi", ".lsf", ".pic.yml", ".phases.json", ".phases.csv", ".ngspice.cir"]) expect(out.files.has(u.file + ext), u.file + ext).toBe(true);
   });
 
-  it("every unit: IR → .netlist.json → IR and IR → .spi → IR give the same circuit, and the same bytes again", () => {
+  it("every circuit: IR → .netlist.json → IR and IR → .spi → IR give the same circuit, and the same bytes again", () => {
     for (const u of out.units) {
       const ir = circuitFromPhaseTable(u.table, u.file);
-      ir.info = readNetlistJson(out.files.get(`${u.file}.netlist.json`)!).info; // compile adds the unit function to info
+      ir.info = readNetlistJson(out.files.get(`${u.file}.netlist.json`)!).info; // compile adds the unit's function to info
       const json = out.files.get(`${u.file}.netlist.json`)!;
       const spi = out.files.get(`${u.file}.spi`)!;
       const fromJson = readNetlistJson(json, `${u.file}.netlist.json`);

@@ -111,9 +111,9 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
     if (check.exact !== check.cases) failures.push(`cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`);
     return { ...check, design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), copies: f.instances };
   });
-  // 3. End to end.
+  // 3. End to end (only on files that passed the identity check: others would not even connect).
   const composed: ComposeResult[] = [];
-  if (chips.length && spec) {
+  if (chips.length && spec && failures.length === 0) {
     if (chips.length === 1) composed.push(composeChip(chips[0]!, byStem, { maxCases: opts.maxCases, seed: opts.seed }));
     else if (spec.radix !== null) {
       const plan = planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding);

@@ -1,0 +1,133 @@
+// The closed-form route end to end on the quick-start example, through the CLI: compile, then
+// `optinc verify` on what was written. It must pass under the spec's own technology block, fail
+// under errors beyond the design's tolerance, fail on a tampered file, and be byte-identical when
+// compiled twice. Hardware counts in report.json are recounted from the emitted netlists.
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import { flatten } from "../../netlist/propagate.ts";
+import { circuitLookup } from "../../netlist/die.ts";
+import { memoryIo } from "../helpers/io.ts";
+
+const base = mkdtempSync(join(tmpdir(), "optinc-closed-form-"));
+const dir = join(base, "a");
+const again = join(base, "b");
+let report: {
+  ok: boolean;
+  route: string;
+  onn: { exactMatch: number; casesChecked: number; exhaustive: boolean; fullInputSpace: boolean };
+  cells: { design: string; copies: number; cases: number; exact: number; raw: boolean; hardware: { mzi: number; fixedCouplers: number; detectors: number } }[];
+  hardware: { mzi: number; fixedCouplers: number; detectors: number };
+  yield: { trials: number; passing: number } | null;
+};
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = memoryIo();
+  const code = await main(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+beforeAll(async () => {
+  for (const out of [dir, again]) {
+    const r = await cli(["compile", "examples/paper-4x8.optinc", "-o", out]);
+    if (r.code !== 0) throw new Error(`compile failed (${r.code}):\n${r.err}`);
+  }
+  report = JSON.parse(readFileSync(join(dir, "paper_4x8.report.json"), "utf8"));
+}, 600_000);
+
+describe("closed-form paper-4x8 through the CLI", () => {
+  it("is exact end to end on all 28,561 digit-sum vectors, every cell on all its raw inputs", () => {
+    expect(report.route).toBe("closed-form");
+    expect(report.ok).toBe(true);
+    expect(report.onn.casesChecked).toBe(13 ** 4);
+    expect(report.onn.exactMatch).toBe(1);
+    expect(report.onn.fullInputSpace).toBe(true);
+    expect(report.cells.map((c) => [c.design, c.copies, c.cases, c.exact, c.raw])).toEqual([
+      ["paper_4x8.add0", 1, 4 ** 4, 4 ** 4, true],
+      ["paper_4x8.add1", 3, 4 ** 5, 4 ** 5, true],
+      ["paper_4x8.divide0", 1, 16, 16, true],
+    ]);
+    expect(report.yield!.passing).toBe(report.yield!.trials);
+  });
+
+  it("counts hardware from the emitted netlists: MZIs, fixed couplers and detector outputs", () => {
+    let mzi = 0;
+    let couplers = 0;
+    let detectors = 0;
+    for (const c of report.cells) {
+      const circuit = readNetlistJson(readFileSync(join(dir, `${c.design}.netlist.json`), "utf8"));
+      const top = circuit.netlists[circuit.top]!;
+      const flat = flatten(top, circuitLookup(circuit));
+      // An MZI (or attenuator) is spliced as e<i>_{phi, bsA, theta, ref, bsB}: count its θ shifters.
+      const m = Object.keys(flat.instances).filter((n) => /__e\d+_theta$/.test(n)).length;
+      const k = Object.entries(flat.instances).filter(([n, i]) => i.component === "coupler" && !/_bs[AB]$/.test(n)).length;
+      const d = Object.values(top.instances).filter((i) => i.component === "detector").reduce((a, i) => a + Number(i.settings.modes), 0);
+      expect(c.hardware.mzi, c.design).toBe(m);
+      expect(c.hardware.fixedCouplers, c.design).toBe(k);
+      expect(c.hardware.detectors, c.design).toBe(d);
+      mzi += c.copies * m;
+      couplers += c.copies * k;
+      detectors += c.copies * d;
+    }
+    expect([report.hardware.mzi, report.hardware.fixedCouplers, report.hardware.detectors]).toEqual([mzi, couplers, detectors]);
+  });
+
+  it("is byte-identical when compiled twice (timing aside)", () => {
+    const files = readdirSync(dir).sort();
+    expect(readdirSync(again).sort()).toEqual(files);
+    for (const f of files) {
+      if (f.endsWith(".report.json")) {
+        const strip = (t: string) => JSON.stringify({ ...JSON.parse(t), timing: null });
+        expect(strip(readFileSync(join(again, f), "utf8")), f).toBe(strip(readFileSync(join(dir, f), "utf8")));
+      } else expect(readFileSync(join(again, f), "utf8"), f).toBe(readFileSync(join(dir, f), "utf8"));
+    }
+  });
+
+  it("optinc verify passes under the spec's technology block and fails beyond the design's tolerance", async () => {
+    const ok = await cli(["verify", dir, "--trials", "20"]);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
+    expect(ok.out).toContain("yield 100.0% (20/20 chips exact)");
+    const bad = await cli(["verify", dir, "--trials", "20", "--imbalance", "0.03"]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact\) is below --min-yield/);
+  });
+
+  it("optinc verify fails on a cell table edited in the chip file, and on a cell netlist from another spec", async () => {
+    const tampered = join(base, "tampered");
+    cpSync(dir, tampered, { recursive: true });
+    const chip = join(tampered, "paper_4x8.chip.json");
+    writeFileSync(chip, readFileSync(chip, "utf8").replace('"table": [0,1,2,3,', '"table": [0,1,2,2,'));
+    const r1 = await cli(["verify", tampered]);
+    expect(r1.code).toBe(1);
+    expect(r1.out).toContain("paper_4x8.chip.json does not compute what report.json's spec asks");
+    // A 3-worker compile's adder dropped in under the expected name.
+    const other = join(base, "other");
+    const spec = join(base, "three.optinc");
+    writeFileSync(spec, readFileSync("examples/paper-4x8.optinc", "utf8").replace("workers    = 4", "workers    = 3").replace("aggregator paper_4x8", "aggregator paper_4x8"));
+    expect((await cli(["compile", spec, "-o", other])).code).toBe(0);
+    const swapped = join(base, "swapped");
+    cpSync(dir, swapped, { recursive: true });
+    cpSync(join(other, "paper_4x8.add1.netlist.json"), join(swapped, "paper_4x8.add1.netlist.json"));
+    const r2 = await cli(["verify", swapped]);
+    expect(r2.code).toBe(1);
+    expect(r2.out).toContain("paper_4x8.add1.netlist.json does not realize cell add1 of paper_4x8.chip.json");
+  });
+});
+
+describe("closed-form specs that carry trained-route options", () => {
+  it("warn (OPT3005) at each such option and still compile", async () => {
+    const d = mkdtempSync(join(tmpdir(), "optinc-cf-warn-"));
+    writeFileSync(join(d, "w.optinc"), "aggregator w {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n}\n");
+    const io = memoryIo({ NO_COLOR: "1" }, d);
+    expect(await main(["compile", "w.optinc", "-o", join(d, "out")], io)).toBe(0);
+    const warnings = io.err().split("\n").filter((l) => l.includes("warning[OPT3005]"));
+    expect(warnings).toEqual([
+      "w.optinc:4:13: warning[OPT3005]: network.hidden does not apply to route = closed-form",
+      "w.optinc:5:24: warning[OPT3005]: training.epochs does not apply to route = closed-form",
+    ]);
+  });
+});
