@@ -4,12 +4,11 @@
 // average of the workers' codes (aggregate/golden.ts, the spec's own definition).
 import type { CascadePlan } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";
-import { runDigitChip } from "../../aggregate/digit-chip.ts";
-import { fromDigits, goldenAverage, roundedDivide, toDigits } from "../../aggregate/golden.ts";
+import { fromDigits, goldenAverage, roundedDivide } from "../../aggregate/golden.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import { chipRunner } from "./chip-batch.ts";
 
 export interface ComposeResult {
   cases: number;
@@ -65,44 +64,38 @@ export function composeCases(f: ChipFile, maxCases: number, seed: number): { cod
   return { codes, mode: "sampled", edge };
 }
 
-/** Simulates one design on port vectors, each distinct vector once. */
-function cachedRunner(sim: CompiledCircuit): (ports: number[][]) => number[][] {
-  const memo = new Map<string, number[]>();
-  return (batch) => {
-    const missing: number[][] = [];
-    for (const p of batch) if (!memo.has(p.join(","))) missing.push(p), memo.set(p.join(","), []);
-    if (missing.length) {
-      const r = sim.run(Float64Array.from(missing.flat()), missing.length);
-      missing.forEach((p, i) => memo.set(p.join(","), Array.from(r.digits.subarray(i * r.width, (i + 1) * r.width))));
-    }
-    return batch.map((p) => memo.get(p.join(","))!);
-  };
+const BATCH = 8192;
+
+function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exhaustive" | "sampled", description: string): ComposeResult {
+  const hist = new Map<number, number>();
+  for (const e of errors) hist.set(e, (hist.get(e) ?? 0) + 1);
+  const histogram: Record<string, number> = {};
+  for (const [e, n] of [...hist].sort((a, b) => a[0] - b[0])) histogram[String(e)] = n;
+  return { cases: codes, exact: hist.get(0) ?? 0, mode, edgeCases: edge, histogram, description };
+}
+
+/** Worker codes → worker-major digit rows (inDigits base-L digits per worker). */
+function digitsOf(batch: number[][], L: number, K: number): Int32Array {
+  const N = batch[0]?.length ?? 0;
+  const d = new Int32Array(batch.length * N * K);
+  batch.forEach((cs, c) => cs.forEach((code, w) => {
+    for (let k = 0; k < K; k++) d[(c * N + w) * K + k] = Math.floor(code / L ** k) % L;
+  }));
+  return d;
 }
 
 export function composeChip(f: ChipFile, circuits: Map<string, Circuit>, opts: { maxCases: number; seed: number }): ComposeResult {
   const { chip } = f;
-  const runners = new Map<string, (ports: number[][]) => number[][]>();
-  for (const design of new Set(f.designs)) {
-    const c = circuits.get(design);
-    if (!c) throw new Error(`chip ${f.name}: no circuit for design "${design}"`);
-    runners.set(design, cachedRunner(compileCircuit(c)));
-  }
+  const runner = chipRunner(f, circuits);
   const { codes, mode, edge } = composeCases(f, opts.maxCases, opts.seed);
-  const K = chip.inDigits;
-  const hist = new Map<number, number>();
-  let exact = 0;
-  for (const cs of codes) {
-    const digits: number[] = [];
-    for (const code of cs) for (let k = 0; k < K; k++) digits.push(Math.floor(code / chip.levels ** k) % chip.levels);
-    const out = fromDigits(runDigitChip(chip, digits, (i, ports) => runners.get(f.designs[i]!)!([ports])[0]!), chip.levels);
-    const err = out - unitGolden(f, cs);
-    hist.set(err, (hist.get(err) ?? 0) + 1);
-    if (err === 0) exact++;
+  const errors: number[] = [];
+  for (let start = 0; start < codes.length; start += BATCH) {
+    const batch = codes.slice(start, start + BATCH);
+    const out = runner.run(digitsOf(batch, chip.levels, chip.inDigits), batch.length);
+    batch.forEach((cs, c) => errors.push(fromDigits(out, chip.levels, c * chip.outDigits, chip.outDigits) - unitGolden(f, cs)));
   }
-  const histogram: Record<string, number> = {};
-  for (const [e, n] of [...hist].sort((a, b) => a[0] - b[0])) histogram[String(e)] = n;
   const description = mode === "exhaustive" ? `every digit-sum vector of the reduced space (${codes.length})` : `${codes.length - edge} random worker vectors + ${edge} edge cases`;
-  return { cases: codes.length, exact, mode, edgeCases: edge, histogram, description };
+  return tally(errors, codes.length, edge, mode, description);
 }
 
 /**
@@ -117,31 +110,25 @@ export function composeCascade(
   spec: { workers: number; precision: number; rounding: Rounding },
   opts: { maxCases: number; seed: number },
 ): ComposeResult {
-  const runners = new Map([...circuits].map(([k, c]) => [k, cachedRunner(compileCircuit(c))]));
+  const runners = chips.map((c) => chipRunner(c, circuits));
   const flat: ChipFile = { ...chips[0]!, chip: { ...chips[0]!.chip, workers: spec.workers } };
   const { codes, edge } = composeCases(flat, opts.maxCases, opts.seed);
   const half = 2 ** (spec.precision - 1);
-  const hist = new Map<number, number>();
-  let exact = 0;
-  for (const cs of codes) {
-    let values = cs;
+  const errors: number[] = [];
+  for (let start = 0; start < codes.length; start += BATCH) {
+    const batch = codes.slice(start, start + BATCH);
+    let values = batch;
     let pad = half;
     plan.levels.forEach((lvl, l) => {
-      const { chip, designs } = chips[l]!;
-      const next: number[] = [];
-      for (let u = 0; u < lvl.units; u++) {
-        const digits: number[] = [];
-        for (let j = 0; j < lvl.fn.workers; j++) digits.push(...toDigits(values[u * plan.radix + j] ?? pad, { precision: chip.inDigits * Math.log2(chip.levels), levels: chip.levels }));
-        next.push(fromDigits(runDigitChip(chip, digits, (i, ports) => runners.get(designs[i]!)!([ports])[0]!), chip.levels));
-      }
-      values = next;
+      const { chip } = chips[l]!;
+      // Every unit of the level, for every case of the batch, as one run of the level's chip.
+      const inputs: number[][] = [];
+      for (const vs of values) for (let u = 0; u < lvl.units; u++) inputs.push(Array.from({ length: lvl.fn.workers }, (_, j) => vs[u * plan.radix + j] ?? pad));
+      const out = runners[l]!.run(digitsOf(inputs, chip.levels, chip.inDigits), inputs.length);
+      values = values.map((_, c) => Array.from({ length: lvl.units }, (__, u) => fromDigits(out, chip.levels, (c * lvl.units + u) * chip.outDigits, chip.outDigits)));
       pad *= plan.radix;
     });
-    const err = values[0]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding });
-    hist.set(err, (hist.get(err) ?? 0) + 1);
-    if (err === 0) exact++;
+    batch.forEach((cs, c) => errors.push(values[c]![0]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
   }
-  const histogram: Record<string, number> = {};
-  for (const [e, n] of [...hist].sort((a, b) => a[0] - b[0])) histogram[String(e)] = n;
-  return { cases: codes.length, exact, mode: "sampled", edgeCases: edge, histogram, description: `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases` };
+  return tally(errors, codes.length, edge, "sampled", `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`);
 }
