@@ -11,7 +11,7 @@ import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { cellInfoEntries, chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
-import { emitCircuit } from "../netlist/emit-all.ts";
+import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
@@ -33,6 +33,8 @@ export interface ClosedFormOptions {
   /** Largest number of end-to-end cases composed (default 10^6). */
   maxComposeCases?: number;
   skipEvaluation?: boolean;
+  /** Netlist backends to emit (default: all); the route needs "json" to verify what it wrote. */
+  formats?: BackendFormat[];
 }
 
 export interface ClosedFormResult {
@@ -95,7 +97,7 @@ function emit(ctx: Ctx): void {
       };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
-      for (const [f, text] of emitCircuit(circuit, stem)) ctx.files.set(f, text);
+      for (const [f, text] of emitCircuit(circuit, stem, {}, ctx.opts.formats)) ctx.files.set(f, text);
     }
     const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
     ctx.files.set(`${step.stem}.chip.json`, writeChipJson(chipFile));

@@ -76,7 +76,7 @@ export interface CellCases {
 }
 
 /** Largest number of cases enumerated raw; above it worker digits are represented by their sum. */
-export const RAW_CELL_CASES = 1 << 18;
+export const RAW_CELL_CASES = 1 << 16;
 
 export function cellCases(f: CellFunction, cap = RAW_CELL_CASES): CellCases {
   const L = f.levels;
