@@ -5,7 +5,7 @@ import type { ReportData } from "../verify/report/types.ts";
 import type { PhaseStage } from "../netlist/ir.ts";
 import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
-import { latencySection } from "./report-html.ts";
+import { latencySection, specFacts } from "./report-html.ts";
 
 export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
   const h = report.hardware;
@@ -14,14 +14,7 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
   const yieldData = report.yield;
   const data: ReportData = {
     name: report.name,
-    facts: [
-      { label: "workers", value: report.spec.workers },
-      { label: "precision", value: `${report.spec.precision} bit` },
-      { label: "levels", value: `PAM-${report.spec.levels}` },
-      { label: "rounding", value: report.spec.rounding },
-      { label: "route", value: "closed-form digit cells" },
-      { label: "seed", value: report.seed },
-    ],
+    facts: specFacts(report.spec, report.seed, { label: "route", value: "closed-form digit cells" }),
     verdict: {
       yield: yieldData?.yield,
       minExact: 1,

@@ -16,6 +16,18 @@ const MAX_DRAWN_MODES = 320;
 /** The paper's normalised iteration latencies (Fig. 7b), shown next to ours. */
 const PAPER_LATENCY: Record<string, number> = { "resnet50-cifar100": 0.74, "llama-8l-384": 0.83 };
 
+/** The key facts under the report's title: the number format, one route-specific fact, the seed. */
+export function specFacts(spec: Spec, seed: number, route: { label: string; value: string }): NonNullable<ReportData["facts"]> {
+  return [
+    { label: "workers", value: spec.workers },
+    { label: "precision", value: `${spec.precision} bit` },
+    { label: "levels", value: `PAM-${spec.levels}` },
+    { label: "rounding", value: spec.rounding },
+    route,
+    { label: "seed", value: seed },
+  ];
+}
+
 export function latencySection(spec: Spec): ReportData["latency"] {
   const presets = ["resnet50-cifar100", "llama-8l-384"].map((name) => {
     // The spec's own link and workers, with each preset's workload.
@@ -46,14 +58,7 @@ export function reportHtml(report: Report, result: CompileResult): string {
     .slice(0, 2);
   const data: ReportData = {
     name: report.name,
-    facts: [
-      { label: "workers", value: report.spec.workers },
-      { label: "precision", value: `${report.spec.precision} bit` },
-      { label: "levels", value: `PAM-${report.spec.levels}` },
-      { label: "rounding", value: report.spec.rounding },
-      { label: "mesh", value: report.spec.mesh },
-      { label: "seed", value: report.seed },
-    ],
+    facts: specFacts(report.spec, report.seed, { label: "mesh", value: report.spec.mesh }),
     verdict: {
       yield: result.units[0]?.yield?.trials?.yield,
       minExact: 1,

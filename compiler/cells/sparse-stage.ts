@@ -66,60 +66,41 @@ function coupler(b: Builder, a: number, c: number, coupling: number): void {
 }
 
 /**
- * The field factor a coupler on (lo, hi) applies to light entering on `from` and leaving on `to`:
- * [[τ, iκ], [iκ, τ]], κ² = coupling.
+ * An equal-split binary tree over `modes` by recursive halving: a coupler of ratio |right|/|all|
+ * joins modes[lo] and modes[mid] of each range. Fan-out splits the light on modes[0] over all modes
+ * (root first: the coupler comes before the subtrees); fan-in is its mirror, the coherent sum of all
+ * modes onto modes[0] (subtrees first). Returns the complex path factor of each mode.
  */
-function couplerFactor(lo: number, from: number, to: number, coupling: number): C {
-  void lo;
-  return from === to ? [Math.sqrt(1 - coupling), 0] : [0, Math.sqrt(coupling)];
-}
-
-/**
- * Split the light on `root` equally over `modes` (root first), by recursive halving with couplers
- * of ratio |right|/|all|. Returns the complex path factor of each destination mode.
- */
-function fanOut(b: Builder, modes: number[]): C[] {
+function tree(b: Builder, modes: number[], direction: "out" | "in"): C[] {
   const factor: C[] = modes.map(() => [1, 0]);
   const rec = (lo: number, hi: number): void => {
     const n = hi - lo;
     if (n <= 1) return;
     const mid = lo + Math.ceil(n / 2);
+    if (direction === "in") {
+      rec(lo, mid);
+      rec(mid, hi);
+    }
     const coupling = (hi - mid) / n;
-    const from = modes[lo]!;
-    const to = modes[mid]!;
-    coupler(b, from, to, coupling);
-    const stay = couplerFactor(Math.min(from, to), from, from, coupling);
-    const cross = couplerFactor(Math.min(from, to), from, to, coupling);
+    const root = modes[lo]!;
+    const other = modes[mid]!;
+    coupler(b, root, other, coupling);
+    // [[τ, iκ], [iκ, τ]]: light stays on the root mode with τ and crosses with iκ, either way.
+    const stay: C = [Math.sqrt(1 - coupling), 0];
+    const cross: C = [0, Math.sqrt(coupling)];
     for (let i = lo; i < mid; i++) factor[i] = cmul(factor[i]!, stay);
     for (let i = mid; i < hi; i++) factor[i] = cmul(factor[i]!, cross);
-    rec(lo, mid);
-    rec(mid, hi);
+    if (direction === "out") {
+      rec(lo, mid);
+      rec(mid, hi);
+    }
   };
   rec(0, modes.length);
   return factor;
 }
 
-/** The mirror of fanOut: equal-weight coherent sum of `modes` onto modes[0]. */
-function fanIn(b: Builder, modes: number[]): C[] {
-  const factor: C[] = modes.map(() => [1, 0]);
-  const rec = (lo: number, hi: number): void => {
-    const n = hi - lo;
-    if (n <= 1) return;
-    const mid = lo + Math.ceil(n / 2);
-    rec(lo, mid);
-    rec(mid, hi);
-    const coupling = (hi - mid) / n;
-    const into = modes[lo]!;
-    const from = modes[mid]!;
-    coupler(b, into, from, coupling);
-    const stay = couplerFactor(Math.min(into, from), into, into, coupling);
-    const cross = couplerFactor(Math.min(into, from), from, into, coupling);
-    for (let i = lo; i < mid; i++) factor[i] = cmul(factor[i]!, stay);
-    for (let i = mid; i < hi; i++) factor[i] = cmul(factor[i]!, cross);
-  };
-  rec(0, modes.length);
-  return factor;
-}
+const fanOut = (b: Builder, modes: number[]): C[] => tree(b, modes, "out");
+const fanIn = (b: Builder, modes: number[]): C[] => tree(b, modes, "in");
 
 export function sparseLayout(name: string, weights: number[][]): SparseLayout {
   const W = weights;
