@@ -12,11 +12,15 @@
 // as the (fitted) network decodes every case correctly.
 // The fitted phase trains on the active set only: cases violating the margin. Cases that satisfy
 // it have exactly zero loss and gradient, so skipping them changes nothing but the cost.
+// Forward and backward run as blocked f32 matrix products (mlp-f32.ts, WASM SIMD) on f32 copies of
+// the Float64 master weights; the returned exact count and decision margin are measured again with
+// the Float64 reference forward (mlp.ts), and the compile verifies the emitted netlist in Float64.
 import type { Rng } from "../../math/rng.ts";
 import { createAdam, adamStep, type Adam } from "./adam.ts";
 import type { Dataset } from "../../aggregate/unit.ts";
 import { marginLoss, minDecisionMargin } from "./loss.ts";
-import { allocTrace, backward, forward, type Mlp } from "./mlp.ts";
+import { allocTrace, forward, type Mlp } from "./mlp.ts";
+import { F32Mlp } from "./mlp-f32.ts";
 import { projectLayer, tilePlan, writeLayer, type Tile, type TilePlan } from "./sigma-u.ts";
 import { tileGradients, tilesFromFactors, toTiles, writeWeights, type LayerTiles } from "./tile-params.ts";
 
@@ -114,18 +118,33 @@ function shuffle(a: Int32Array, rng: Rng): void {
   }
 }
 
+/** The Float64 reference forward over all cases, in chunks (one trace of CHUNK rows). */
+function forwardF64(net: Mlp, x: Float64Array, nin: number, cases: number): Float64Array {
+  const CHUNK = 4096;
+  const nout = net.layers[net.layers.length - 1].out;
+  const y = new Float64Array(cases * nout);
+  const tr = allocTrace(net, Math.min(CHUNK, cases));
+  for (let c0 = 0; c0 < cases; c0 += CHUNK) {
+    const n = Math.min(CHUNK, cases - c0);
+    tr.acts[0].set(x.subarray(c0 * nin, (c0 + n) * nin));
+    y.set(forward(net, tr, n).subarray(0, n * nout), c0 * nout);
+  }
+  return y;
+}
+
 export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConfig, rng: Rng, onEpoch?: (s: EpochStats) => void): TrainResult {
-  const { inDigits: nin, outDigits: nout, cases } = ds;
+  const { outDigits: nout, cases } = ds;
   const plans = net.layers.map((l, i) => (cfg.segments[i] == null ? null : tilePlan(l.out, l.in + 1, cfg.segments[i]!)));
   const approximating = plans.some((p) => p !== null);
   const tiles: (Tile[] | null)[] = plans.map(() => null);
   const targets: (Float64Array | null)[] = plans.map(() => null);
   const grads = net.layers.map((l) => new Float64Array(l.w.length));
   const clean = net.layers.map((l) => new Float64Array(l.w.length));
-  const all = allocTrace(net, cases);
+  const yAll = new Float64Array(cases * nout);
   const gAll = new Float64Array(cases * nout);
   const bmax = Math.max(cfg.batchSize * 4, 128);
-  const tr = allocTrace(net, bmax);
+  const eng = new F32Mlp(net, Math.max(bmax, 512));
+  const yb = new Float64Array(bmax * nout);
   const g = new Float64Array(bmax * nout);
   const tgt = new Int32Array(bmax * nout);
   const order = Int32Array.from({ length: cases }, (_, i) => i);
@@ -172,9 +191,9 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   // fewer cases anchoring the network (tried: annealing it destabilized the last epochs).
   const margin = cfg.margin;
   const step = (ids: Int32Array, from: number, batch: number, mse: boolean, lr: number): void => {
+    eng.setInputs(xin, ids, from, batch);
     for (let b = 0; b < batch; b++) {
       const c = ids[from + b];
-      for (let k = 0; k < nin; k++) tr.acts[0][b * nin + k] = xin[c * nin + k];
       for (let k = 0; k < nout; k++) tgt[b * nout + k] = ds.targets[c * nout + k];
     }
     // Weight noise: evaluate the gradient at perturbed weights, apply it to the clean ones.
@@ -184,14 +203,15 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
         clean[i].set(l.w);
         for (let j = 0; j < l.w.length; j++) l.w[j] += cfg.weightNoise * Math.abs(l.w[j]) * rng.normal();
       });
-    const y = forward(net, tr, batch);
+    eng.pack(net);
+    eng.forward(batch, yb);
+    const y = yb;
     if (mse) for (let j = 0; j < batch * nout; j++) g[j] = (2 * (y[j] - tgt[j])) / batch;
     else {
       marginLoss(y, tgt, 0, batch, nout, cfg.levels, margin, g);
       for (let j = 0; j < batch * nout; j++) g[j] /= batch;
     }
-    for (const gg of grads) gg.fill(0);
-    backward(net, tr, g, grads, batch);
+    eng.backward(batch, g, grads);
     if (noisy) net.layers.forEach((l, i) => l.w.set(clean[i]));
     if (pull > 0)
       targets.forEach((t, i) => {
@@ -213,8 +233,9 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   };
 
   const evaluate = (margin: number): { exact: number; loss: number; active: Int32Array; minMargin: number } => {
-    all.acts[0].set(xin);
-    const y = forward(net, all, cases);
+    eng.pack(net);
+    eng.forwardAll(xin, cases, yAll);
+    const y = yAll;
     const minMargin = minDecisionMargin(y, ds.targets, cases * nout, cfg.levels);
     const r = marginLoss(y, ds.targets, 0, cases, nout, cfg.levels, margin, gAll);
     const act: number[] = [];
@@ -300,11 +321,12 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     params.forEach((p, i) => p.set(best![i]));
     const f = fitted as (LayerTiles | null)[] | null;
     if (f) f.forEach((lt, i) => lt && writeWeights(lt, net.layers[i].w));
-    exact = bestExact;
   }
   const final = fitted as (LayerTiles | null)[] | null;
   if (final) final.forEach((lt, i) => (tiles[i] = lt ? toTiles(lt) : null));
-  all.acts[0].set(xin);
-  const decisionMargin = minDecisionMargin(forward(net, all, cases), ds.targets, cases * nout, cfg.levels);
+  // The kept network, measured in Float64: what the mapping and the emitted netlist compute.
+  const yRef = forwardF64(net, xin, ds.inDigits, cases);
+  const decisionMargin = minDecisionMargin(yRef, ds.targets, cases * nout, cfg.levels);
+  exact = marginLoss(yRef, ds.targets, 0, cases, nout, cfg.levels, margin, gAll).exact;
   return { net, plans, tiles, exact, cases, epochs: Math.min(epoch, maxEpochs), history, decisionMargin };
 }
