@@ -70,6 +70,8 @@ export const op = {
   f32x4mul: simd(0xe6),
   f32x4max: simd(0xe9),
   f32x4gt: simd(0x44),
+  f64x2gt: simd(0x4a),
+  f64x2max: simd(0xf5),
   i32eq: [0x46],
   f64x2add: simd(0xf0),
   f64x2mul: simd(0xf2),

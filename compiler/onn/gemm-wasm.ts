@@ -1,5 +1,5 @@
-// The trainer's two matrix-matrix kernels, hand-written in WASM SIMD (f32x4), register-blocked
-// 4 rows × 8 columns (8 accumulators, each operand loaded once per 8 multiply-adds):
+// The trainer's two matrix-matrix kernels, hand-written in WASM SIMD (f64x2 or f32x4),
+// register-blocked 4 rows × 2 vectors (8 accumulators, each operand loaded once per 8 multiply-adds):
 //
 //   nn(L, R) → O[b, j] = Σ_t L[b, t] · R[t, j]   then an epilogue: store, leaky-relu, or a
 //                                                   relu-derivative mask read from A[b, j]
@@ -7,8 +7,30 @@
 //
 // Every argument is a byte address in the module's memory or an element count/stride. Columns
 // (N) are multiples of 4, nn's rows (M) multiples of 4; tn handles any M. Multiplies and adds are
-// separate IEEE f32 operations in a fixed order, so results are identical on every machine.
+// separate IEEE operations, each sum runs over t in ascending order from 0, so every output equals
+// the scalar loop `s = 0; for t: s += l·r` bit for bit, on every machine.
 import { assemble, instantiate, loop, op, when, type ValType, type WasmMemory } from "../../math/wasm.ts";
+
+export type Precision = "f32" | "f64";
+
+interface Ops {
+  shift: number;
+  lanes: number;
+  splatLoad: (off?: number) => number[];
+  splat: number[];
+  add: number[];
+  mul: number[];
+  max: number[];
+  gt: number[];
+  scalar: ValType;
+  zero: number[];
+}
+
+function opsFor(p: Precision): Ops {
+  return p === "f32"
+    ? { shift: 2, lanes: 4, splatLoad: op.v32splat, splat: op.f32x4splat, add: op.f32x4add, mul: op.f32x4mul, max: op.f32x4max, gt: op.f32x4gt, scalar: "f32", zero: op.f32(0) }
+    : { shift: 3, lanes: 2, splatLoad: op.v64splat, splat: op.f64x2splat, add: op.f64x2add, mul: op.f64x2mul, max: op.f64x2max, gt: op.f64x2gt, scalar: "f64", zero: op.f64(0) };
+}
 
 export const EPILOGUE = { store: 0, leakyRelu: 1, mask: 2 } as const;
 
@@ -31,9 +53,9 @@ function locals(params: ValType[]): Locals {
   return l;
 }
 
-// nn params: 0 L, 1 ldl, 2 R, 3 ldr, 4 K, 5 N, 6 O, 7 ldo, 8 M, 9 mode, 10 slope (f32), 11 A, 12 lda
-function nnKernel(): { name: string; params: ValType[]; locals: ValType[]; body: number[] } {
-  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "f32", "i32", "i32"];
+// nn params: 0 L, 1 ldl, 2 R, 3 ldr, 4 K, 5 N, 6 O, 7 ldo, 8 M, 9 mode, 10 slope, 11 A, 12 lda
+function nnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[]; body: number[] } {
+  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", x.scalar, "i32", "i32"];
   const [L, ldl, R, ldr, K, N, O, ldo, M, mode, slope, A, lda] = params.map((_, i) => i);
   const lc = locals(params);
   const b = lc.next("i32"), j = lc.next("i32"), t = lc.next("i32"), rp = lc.next("i32"), t4 = lc.next("i32"), ldr4 = lc.next("i32"), n7 = lc.next("i32"), ap = lc.next("i32"), op_ = lc.next("i32");
@@ -46,27 +68,27 @@ function nnKernel(): { name: string; params: ValType[]; locals: ValType[]; body:
   const block = (C: number): number[] => {
     const out: number[] = [];
     for (let k = 0; k < 4 * C; k++) out.push(...op.get(vzero), ...op.set(acc[k]));
-    out.push(...op.get(R), ...op.get(j), ...op.i32(2), ...op.i32shl, ...op.i32add, ...op.set(rp));
+    out.push(...op.get(R), ...op.get(j), ...op.i32(x.shift), ...op.i32shl, ...op.i32add, ...op.set(rp));
     const inner: number[] = [];
-    for (let r = 0; r < 4; r++) inner.push(...op.get(lrow[r]), ...op.get(t4), ...op.i32add, ...op.v32splat(), ...op.set(s[r]));
+    for (let r = 0; r < 4; r++) inner.push(...op.get(lrow[r]), ...op.get(t4), ...op.i32add, ...x.splatLoad(), ...op.set(s[r]));
     for (let c = 0; c < C; c++) inner.push(...op.get(rp), ...op.v128load(16 * c), ...op.set(w[c]));
     for (let r = 0; r < 4; r++)
-      for (let c = 0; c < C; c++) inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...op.f32x4mul, ...op.f32x4add, ...op.set(acc[r * C + c]));
+      for (let c = 0; c < C; c++) inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...x.mul, ...x.add, ...op.set(acc[r * C + c]));
     inner.push(...op.get(rp), ...op.get(ldr4), ...op.i32add, ...op.set(rp));
-    inner.push(...op.get(t4), ...op.i32(4), ...op.i32add, ...op.set(t4));
+    inner.push(...op.get(t4), ...op.i32(1 << x.shift), ...op.i32add, ...op.set(t4));
     out.push(...op.i32(0), ...op.set(t4), ...loop(t, op.i32(0), op.get(K), 1, inner));
     // Epilogue and store, row by row.
     for (let r = 0; r < 4; r++) {
       // op_ = O + ((b + r)·ldo + j)·4 ; ap = A + ((b + r)·lda + j)·4
-      out.push(...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(ldo), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(2), ...op.i32shl, ...op.get(O), ...op.i32add, ...op.set(op_));
-      out.push(...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(lda), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(2), ...op.i32shl, ...op.get(A), ...op.i32add, ...op.set(ap));
+      out.push(...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(ldo), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(x.shift), ...op.i32shl, ...op.get(O), ...op.i32add, ...op.set(op_));
+      out.push(...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(lda), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(x.shift), ...op.i32shl, ...op.get(A), ...op.i32add, ...op.set(ap));
       for (let c = 0; c < C; c++) {
         const a = acc[r * C + c];
         out.push(
-          ...when([...op.get(mode), ...op.i32(EPILOGUE.leakyRelu), ...op.i32eq], [...op.get(a), ...op.get(a), ...op.get(vslope), ...op.f32x4mul, ...op.f32x4max, ...op.set(a)]),
+          ...when([...op.get(mode), ...op.i32(EPILOGUE.leakyRelu), ...op.i32eq], [...op.get(a), ...op.get(a), ...op.get(vslope), ...x.mul, ...x.max, ...op.set(a)]),
           ...when([...op.get(mode), ...op.i32(EPILOGUE.mask), ...op.i32eq], [
-            ...op.get(a), ...op.get(a), ...op.get(vslope), ...op.f32x4mul,
-            ...op.get(ap), ...op.v128load(16 * c), ...op.get(vzero), ...op.f32x4gt,
+            ...op.get(a), ...op.get(a), ...op.get(vslope), ...x.mul,
+            ...op.get(ap), ...op.v128load(16 * c), ...op.get(vzero), ...x.gt,
             ...op.v128bitselect, ...op.set(a),
           ]),
           ...op.get(op_), ...op.get(a), ...op.v128store(16 * c),
@@ -77,14 +99,14 @@ function nnKernel(): { name: string; params: ValType[]; locals: ValType[]; body:
   };
 
   const body: number[] = [
-    ...op.get(slope), ...op.f32x4splat, ...op.set(vslope),
-    ...op.f32(0), ...op.f32x4splat, ...op.set(vzero),
-    ...op.get(ldr), ...op.i32(2), ...op.i32shl, ...op.set(ldr4),
-    ...op.get(N), ...op.i32(7), ...op.i32sub, ...op.set(n7),
+    ...op.get(slope), ...x.splat, ...op.set(vslope),
+    ...x.zero, ...x.splat, ...op.set(vzero),
+    ...op.get(ldr), ...op.i32(x.shift), ...op.i32shl, ...op.set(ldr4),
+    ...op.get(N), ...op.i32(2 * x.lanes - 1), ...op.i32sub, ...op.set(n7),
     ...loop(b, op.i32(0), op.get(M), 4, [
-      // lrow[r] = L + (b + r)·ldl·4
-      ...[0, 1, 2, 3].flatMap((r) => [...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(ldl), ...op.i32mul, ...op.i32(2), ...op.i32shl, ...op.get(L), ...op.i32add, ...op.set(lrow[r])]),
-      ...loop(j, op.i32(0), op.get(n7), 8, block(2)),
+      // lrow[r] = L + (b + r)·ldl·size
+      ...[0, 1, 2, 3].flatMap((r) => [...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(ldl), ...op.i32mul, ...op.i32(x.shift), ...op.i32shl, ...op.get(L), ...op.i32add, ...op.set(lrow[r])]),
+      ...loop(j, op.i32(0), op.get(n7), 2 * x.lanes, block(2)),
       ...when([...op.get(j), ...op.get(N), ...op.i32ltS], block(1)),
     ]),
   ];
@@ -92,7 +114,7 @@ function nnKernel(): { name: string; params: ValType[]; locals: ValType[]; body:
 }
 
 // tn params: 0 L, 1 ldl, 2 R, 3 ldr, 4 K, 5 N, 6 O, 7 ldo, 8 M
-function tnKernel(): { name: string; params: ValType[]; locals: ValType[]; body: number[] } {
+function tnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[]; body: number[] } {
   const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
   const [L, ldl, R, ldr, K, N, O, ldo, M] = params.map((_, i) => i);
   const lc = locals(params);
@@ -105,31 +127,31 @@ function tnKernel(): { name: string; params: ValType[]; locals: ValType[]; body:
   const block = (rows: number, C: number): number[] => {
     const out: number[] = [];
     for (let k = 0; k < rows * C; k++) out.push(...op.get(vzero), ...op.set(acc[k]));
-    out.push(...op.get(L), ...op.get(i), ...op.i32(2), ...op.i32shl, ...op.i32add, ...op.set(lp));
-    out.push(...op.get(R), ...op.get(j), ...op.i32(2), ...op.i32shl, ...op.i32add, ...op.set(rp));
+    out.push(...op.get(L), ...op.get(i), ...op.i32(x.shift), ...op.i32shl, ...op.i32add, ...op.set(lp));
+    out.push(...op.get(R), ...op.get(j), ...op.i32(x.shift), ...op.i32shl, ...op.i32add, ...op.set(rp));
     const inner: number[] = [];
-    for (let r = 0; r < rows; r++) inner.push(...op.get(lp), ...op.v32splat(4 * r), ...op.set(s[r]));
+    for (let r = 0; r < rows; r++) inner.push(...op.get(lp), ...x.splatLoad(r << x.shift), ...op.set(s[r]));
     for (let c = 0; c < C; c++) inner.push(...op.get(rp), ...op.v128load(16 * c), ...op.set(w[c]));
     for (let r = 0; r < rows; r++)
-      for (let c = 0; c < C; c++) inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...op.f32x4mul, ...op.f32x4add, ...op.set(acc[r * C + c]));
+      for (let c = 0; c < C; c++) inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...x.mul, ...x.add, ...op.set(acc[r * C + c]));
     inner.push(...op.get(lp), ...op.get(ldl4), ...op.i32add, ...op.set(lp));
     inner.push(...op.get(rp), ...op.get(ldr4), ...op.i32add, ...op.set(rp));
     out.push(...loop(t, op.i32(0), op.get(K), 1, inner));
     for (let r = 0; r < rows; r++) {
-      out.push(...op.get(i), ...op.i32(r), ...op.i32add, ...op.get(ldo), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(2), ...op.i32shl, ...op.get(O), ...op.i32add, ...op.set(op_));
+      out.push(...op.get(i), ...op.i32(r), ...op.i32add, ...op.get(ldo), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(x.shift), ...op.i32shl, ...op.get(O), ...op.i32add, ...op.set(op_));
       for (let c = 0; c < C; c++) out.push(...op.get(op_), ...op.get(acc[r * C + c]), ...op.v128store(16 * c));
     }
     return out;
   };
   const cols = (rows: number): number[] => [
-    ...loop(j, op.i32(0), op.get(n7), 8, block(rows, 2)),
+    ...loop(j, op.i32(0), op.get(n7), 2 * x.lanes, block(rows, 2)),
     ...when([...op.get(j), ...op.get(N), ...op.i32ltS], block(rows, 1)),
   ];
   const body: number[] = [
-    ...op.f32(0), ...op.f32x4splat, ...op.set(vzero),
-    ...op.get(ldl), ...op.i32(2), ...op.i32shl, ...op.set(ldl4),
-    ...op.get(ldr), ...op.i32(2), ...op.i32shl, ...op.set(ldr4),
-    ...op.get(N), ...op.i32(7), ...op.i32sub, ...op.set(n7),
+    ...x.zero, ...x.splat, ...op.set(vzero),
+    ...op.get(ldl), ...op.i32(x.shift), ...op.i32shl, ...op.set(ldl4),
+    ...op.get(ldr), ...op.i32(x.shift), ...op.i32shl, ...op.set(ldr4),
+    ...op.get(N), ...op.i32(2 * x.lanes - 1), ...op.i32sub, ...op.set(n7),
     ...op.get(M), ...op.i32(3), ...op.i32sub, ...op.set(m3),
     // 4-row blocks, then single rows; `i` carries over from the first loop to the second.
     ...op.i32(0), ...op.set(i),
@@ -153,12 +175,12 @@ export interface GemmKernels {
   tn(L: number, ldl: number, R: number, ldr: number, K: number, N: number, O: number, ldo: number, M: number): void;
 }
 
-let bytes: Uint8Array | null = null;
+const bytes: Partial<Record<Precision, Uint8Array>> = {};
 
 /** A fresh instance (own memory of `bytes` rounded up to 64 KiB pages). */
-export function createGemm(memoryBytes: number): GemmKernels {
-  bytes ??= assemble([nnKernel(), tnKernel()], 1);
-  const k = instantiate(bytes);
+export function createGemm(precision: Precision, memoryBytes: number): GemmKernels {
+  const x = opsFor(precision);
+  const k = instantiate((bytes[precision] ??= assemble([nnKernel(x), tnKernel(x)], 1)));
   const need = Math.ceil(memoryBytes / 65536);
   const have = k.memory.buffer.byteLength / 65536;
   if (need > have) k.memory.grow(need - have);

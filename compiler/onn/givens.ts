@@ -26,11 +26,31 @@ function rotateRows(m: Float64Array, n: number, a: number, c: number, s: number)
 }
 
 /** U0 = G_K ⋯ G_1 (without the sign D'), row-major n×n into `out`. */
-export function buildRotations(n: number, pairs: Int32Array, theta: Float64Array, out: Float64Array = new Float64Array(n * n)): Float64Array {
+export function buildRotations(n: number, pairs: Int32Array, theta: Float64Array, out: Float64Array = new Float64Array(n * n), trig?: Trig): Float64Array {
   out.fill(0);
   for (let i = 0; i < n; i++) out[i * n + i] = 1;
-  for (let k = 0; k < pairs.length; k++) rotateRows(out, n, pairs[k], Math.cos(theta[k]), Math.sin(theta[k]));
+  for (let k = 0; k < pairs.length; k++) {
+    const c = Math.cos(theta[k]);
+    const s = Math.sin(theta[k]);
+    if (trig) {
+      trig.cos[k] = c;
+      trig.sin[k] = s;
+    }
+    rotateRows(out, n, pairs[k], c, s);
+  }
   return out;
+}
+
+/** cos θ_k and sin θ_k as buildRotations computed them, for angleGradient to reuse. */
+export interface Trig {
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+/** Scratch of angleGradient (two n×n buffers), so a training step allocates nothing. */
+export interface GivensWork {
+  p: Float64Array;
+  b: Float64Array;
 }
 
 /**
@@ -63,13 +83,24 @@ export function decomposeOrthogonal(u: Float64Array, n: number, pairs = givensPa
  * dL/dθ from dL/dU0 (`gU`, n×n) given U0 = buildRotations(θ): a backward sweep that peels one
  * rotation at a time off both U0 and the back-propagated gradient. Overwrites nothing it is given.
  */
-export function angleGradient(n: number, pairs: Int32Array, theta: Float64Array, u0: Float64Array, gU: Float64Array, out: Float64Array = new Float64Array(pairs.length)): Float64Array {
-  const p = Float64Array.from(u0);
-  const b = Float64Array.from(gU);
+export function angleGradient(
+  n: number,
+  pairs: Int32Array,
+  theta: Float64Array,
+  u0: Float64Array,
+  gU: Float64Array,
+  out: Float64Array = new Float64Array(pairs.length),
+  work?: GivensWork,
+  trig?: Trig,
+): Float64Array {
+  const p = work ? work.p : new Float64Array(n * n);
+  const b = work ? work.b : new Float64Array(n * n);
+  p.set(u0);
+  b.set(gU);
   for (let k = pairs.length - 1; k >= 0; k--) {
     const a = pairs[k];
-    const c = Math.cos(theta[k]);
-    const s = Math.sin(theta[k]);
+    const c = trig ? trig.cos[k] : Math.cos(theta[k]);
+    const s = trig ? trig.sin[k] : Math.sin(theta[k]);
     const ra = a * n;
     const rb = ra + n;
     // Undo G_k on P (P_{k−1} = G_kᵀ P_k) and on B (B_{k−1} = G_kᵀ B_k), then

@@ -1,6 +1,6 @@
 // Trainable hardware parameters of a Σ·U-segmented layer: per tile, signed attenuations d (s) and
 // Givens angles θ (s(s−1)/2). The layer matrix is always exactly Σ·U: W_tile = diag(d) · U0(θ).
-import { angleGradient, buildRotations, decomposeOrthogonal, givensPairs } from "./givens.ts";
+import { angleGradient, buildRotations, decomposeOrthogonal, givensPairs, type GivensWork, type Trig } from "./givens.ts";
 import type { Tile, TilePlan } from "./sigma-u.ts";
 
 export interface LayerTiles {
@@ -12,6 +12,11 @@ export interface LayerTiles {
   theta: Float64Array;
   /** U0(θ) of every tile, refreshed by writeWeights. */
   u0: Float64Array[];
+  /** Per tile: its view of θ, and cos θ, sin θ as writeWeights last computed them. */
+  thetaOf: Float64Array[];
+  trig: Trig[];
+  /** Scratch of tileGradients: nothing is allocated per training step. */
+  work: GivensWork & { gU: Float64Array; gt: Float64Array };
 }
 
 /** Exact angles of projected factors; the determinant sign of U folds into the last row's d. */
@@ -27,15 +32,24 @@ export function tilesFromFactors(plan: TilePlan, tiles: Tile[]): LayerTiles {
     d.set(t.d, i * s);
     d[i * s + s - 1] *= sign;
   });
-  return { plan, pairs, d, theta, u0: tiles.map(() => new Float64Array(s * s)) };
+  const work = { p: new Float64Array(s * s), b: new Float64Array(s * s), gU: new Float64Array(s * s), gt: new Float64Array(K) };
+  return {
+    plan,
+    pairs,
+    d,
+    theta,
+    u0: tiles.map(() => new Float64Array(s * s)),
+    thetaOf: tiles.map((_, t) => theta.subarray(t * K, (t + 1) * K)),
+    trig: tiles.map(() => ({ cos: new Float64Array(K), sin: new Float64Array(K) })),
+    work,
+  };
 }
 
 /** Rebuild every U0 and write W = Σ·U into the layer's weights (padding dropped). */
 export function writeWeights(lt: LayerTiles, w: Float64Array): void {
   const { s, R, C, rows, cols } = lt.plan;
-  const K = lt.pairs.length;
   for (let t = 0; t < R * C; t++) {
-    const u = buildRotations(s, lt.pairs, lt.theta.subarray(t * K, (t + 1) * K), lt.u0[t]);
+    const u = buildRotations(s, lt.pairs, lt.thetaOf[t], lt.u0[t], lt.trig[t]);
     const r = Math.floor(t / C);
     const c = t % C;
     for (let i = 0; i < s; i++) {
@@ -55,8 +69,7 @@ export function writeWeights(lt: LayerTiles, w: Float64Array): void {
 export function tileGradients(lt: LayerTiles, gW: Float64Array, gD: Float64Array, gTheta: Float64Array): void {
   const { s, R, C, rows, cols } = lt.plan;
   const K = lt.pairs.length;
-  const gU = new Float64Array(s * s);
-  const gt = new Float64Array(K);
+  const { gU, gt } = lt.work;
   for (let t = 0; t < R * C; t++) {
     const r = Math.floor(t / C);
     const c = t % C;
@@ -77,7 +90,7 @@ export function tileGradients(lt: LayerTiles, gW: Float64Array, gD: Float64Array
       }
       gD[t * s + i] = gd;
     }
-    angleGradient(s, lt.pairs, lt.theta.subarray(t * K, (t + 1) * K), u, gU, gt);
+    angleGradient(s, lt.pairs, lt.thetaOf[t], u, gU, gt, lt.work, lt.trig[t]);
     gTheta.set(gt, t * K);
   }
 }

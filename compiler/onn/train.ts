@@ -12,15 +12,14 @@
 // as the (fitted) network decodes every case correctly.
 // The fitted phase trains on the active set only: cases violating the margin. Cases that satisfy
 // it have exactly zero loss and gradient, so skipping them changes nothing but the cost.
-// Forward and backward run as blocked f32 matrix products (mlp-f32.ts, WASM SIMD) on f32 copies of
-// the Float64 master weights; the returned exact count and decision margin are measured again with
-// the Float64 reference forward (mlp.ts), and the compile verifies the emitted netlist in Float64.
+// Forward and backward run as blocked Float64 matrix products (mlp-simd.ts, WASM SIMD) whose every
+// output equals mlp.ts's scalar reference bit for bit, so the trained weights are the reference's.
 import type { Rng } from "../../math/rng.ts";
 import { createAdam, adamStep, type Adam } from "./adam.ts";
 import type { Dataset } from "../../aggregate/unit.ts";
 import { marginLoss, minDecisionMargin } from "./loss.ts";
-import { allocTrace, forward, type Mlp } from "./mlp.ts";
-import { F32Mlp } from "./mlp-f32.ts";
+import type { Mlp } from "./mlp.ts";
+import { MlpEngine } from "./mlp-simd.ts";
 import { projectLayer, tilePlan, writeLayer, type Tile, type TilePlan } from "./sigma-u.ts";
 import { tileGradients, tilesFromFactors, toTiles, writeWeights, type LayerTiles } from "./tile-params.ts";
 
@@ -118,20 +117,6 @@ function shuffle(a: Int32Array, rng: Rng): void {
   }
 }
 
-/** The Float64 reference forward over all cases, in chunks (one trace of CHUNK rows). */
-function forwardF64(net: Mlp, x: Float64Array, nin: number, cases: number): Float64Array {
-  const CHUNK = 4096;
-  const nout = net.layers[net.layers.length - 1].out;
-  const y = new Float64Array(cases * nout);
-  const tr = allocTrace(net, Math.min(CHUNK, cases));
-  for (let c0 = 0; c0 < cases; c0 += CHUNK) {
-    const n = Math.min(CHUNK, cases - c0);
-    tr.acts[0].set(x.subarray(c0 * nin, (c0 + n) * nin));
-    y.set(forward(net, tr, n).subarray(0, n * nout), c0 * nout);
-  }
-  return y;
-}
-
 export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConfig, rng: Rng, onEpoch?: (s: EpochStats) => void): TrainResult {
   const { outDigits: nout, cases } = ds;
   const plans = net.layers.map((l, i) => (cfg.segments[i] == null ? null : tilePlan(l.out, l.in + 1, cfg.segments[i]!)));
@@ -143,7 +128,7 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
   const yAll = new Float64Array(cases * nout);
   const gAll = new Float64Array(cases * nout);
   const bmax = Math.max(cfg.batchSize * 4, 128);
-  const eng = new F32Mlp(net, Math.max(bmax, 512));
+  const eng = new MlpEngine(net, Math.max(bmax, 512));
   const yb = new Float64Array(bmax * nout);
   const g = new Float64Array(bmax * nout);
   const tgt = new Int32Array(bmax * nout);
@@ -321,12 +306,12 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
     params.forEach((p, i) => p.set(best![i]));
     const f = fitted as (LayerTiles | null)[] | null;
     if (f) f.forEach((lt, i) => lt && writeWeights(lt, net.layers[i].w));
+    exact = bestExact;
   }
   const final = fitted as (LayerTiles | null)[] | null;
   if (final) final.forEach((lt, i) => (tiles[i] = lt ? toTiles(lt) : null));
-  // The kept network, measured in Float64: what the mapping and the emitted netlist compute.
-  const yRef = forwardF64(net, xin, ds.inDigits, cases);
-  const decisionMargin = minDecisionMargin(yRef, ds.targets, cases * nout, cfg.levels);
-  exact = marginLoss(yRef, ds.targets, 0, cases, nout, cfg.levels, margin, gAll).exact;
+  eng.pack(net);
+  eng.forwardAll(xin, cases, yAll);
+  const decisionMargin = minDecisionMargin(yAll, ds.targets, cases * nout, cfg.levels);
   return { net, plans, tiles, exact, cases, epochs: Math.min(epoch, maxEpochs), history, decisionMargin };
 }
