@@ -16,6 +16,7 @@ export interface BenchModule {
 }
 
 const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
+  () => import("./kernels.bench.ts"),
   () => import("./mesh.bench.ts"),
   () => import("./train.bench.ts"),
   () => import("./compile.bench.ts"),
