@@ -59,6 +59,17 @@ export function circuitLookup(circuit: Circuit): SubcircuitLookup {
  * leaves of its sub-circuit; a primitive linear model is its own single leaf.
  */
 export function linearParts(circuit: Circuit): LinearPart[] {
+  // Every Monte-Carlo trial asks again; circuits are not modified after they are read.
+  const hit = partsCache.get(circuit);
+  if (hit) return hit;
+  const parts = flattenParts(circuit);
+  partsCache.set(circuit, parts);
+  return parts;
+}
+
+const partsCache = new WeakMap<Circuit, LinearPart[]>();
+
+function flattenParts(circuit: Circuit): LinearPart[] {
   const top = circuit.netlists[circuit.top];
   if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
   const lookup = circuitLookup(circuit);

@@ -3,7 +3,7 @@
 // netlist (by propagating through its flattened sub-circuit, after applying one die: a Monte-Carlo
 // trial of static errors, or a measured chip; netlist/die.ts), then run() pushes a whole batch of
 // cases through the pipeline in top-netlist topological order. Fields are stored per mode as Float64Arrays over cases (structure of arrays),
-// so every matrix application is a run of contiguous axpy loops.
+// and every matrix application is a blocked matrix-matrix product over the cases (stage-gemm.ts).
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
@@ -12,6 +12,7 @@ import { applyDie, circuitLookup, drawDie, linearParts, type Die } from "./die.t
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
 import { splitRef, type PortSpec } from "./ports.ts";
+import { applyStage } from "./stage-gemm.ts";
 
 export type { NonIdealities } from "./nonideal.ts";
 
@@ -154,7 +155,7 @@ function runSteps(
   for (const st of steps) {
     const xs = st.spec.inputs.map((p) => arrived.get(`${st.name},${p}`) ?? null);
     if (st.kind === "linear") {
-      applyMatrix(st.matrix, xs, cases).forEach((y, q) => deliver(st.name, st.spec.outputs[q], y));
+      applyStage(st.matrix, xs, cases).forEach((y, q) => deliver(st.name, st.spec.outputs[q], y));
     } else if (st.kind === "pam") {
       xs.forEach((x, k) => {
         const re = new Float64Array(cases);
@@ -205,91 +206,4 @@ function runSteps(
   const out = new Int32Array(digits ? cases * width : 0);
   if (digits) (digits as Int32Array[]).forEach((d, k) => { for (let c = 0; c < cases; c++) out[c * width + k] = d[c]; });
   return { cases, width, fields, digits: out };
-}
-
-/** Cases per block: the block's inputs are transposed to row-major so each case is a dot product. */
-const BLOCK = 128;
-
-/** y_q = Σ_k M[q][k] · x_k over all cases; dark inputs are zero, real inputs skip the Im work. */
-function applyMatrix(m: CMat, xs: (Field | null)[], cases: number): Field[] {
-  const rows = m.rows;
-  const cols = m.cols;
-  const yre: Float64Array[] = [];
-  const yim: Float64Array[] = [];
-  for (let q = 0; q < rows; q++) {
-    yre.push(new Float64Array(cases));
-    yim.push(new Float64Array(cases));
-  }
-  const real = xs.every((x) => !x || x.im === null);
-  const xr = new Float64Array(BLOCK * cols);
-  const xi = new Float64Array(BLOCK * cols);
-  const mr = m.re;
-  const mi = m.im;
-  for (let c0 = 0; c0 < cases; c0 += BLOCK) {
-    const c1 = Math.min(cases, c0 + BLOCK);
-    for (let k = 0; k < cols; k++) {
-      const x = xs[k];
-      for (let c = c0; c < c1; c++) {
-        xr[(c - c0) * cols + k] = x ? x.re[c] : 0;
-        if (!real) xi[(c - c0) * cols + k] = x && x.im ? x.im[c] : 0;
-      }
-    }
-    // Two cases per pass share every matrix load (register blocking).
-    let c = c0;
-    for (; c + 1 < c1; c += 2) {
-      const o = (c - c0) * cols;
-      const o2 = o + cols;
-      for (let q = 0; q < rows; q++) {
-        const r = q * cols;
-        let sr = 0, si = 0, tr = 0, ti = 0;
-        if (real) {
-          for (let k = 0; k < cols; k++) {
-            const a = mr[r + k];
-            const b = mi[r + k];
-            const v = xr[o + k];
-            const w = xr[o2 + k];
-            sr += a * v;
-            si += b * v;
-            tr += a * w;
-            ti += b * w;
-          }
-        } else {
-          for (let k = 0; k < cols; k++) {
-            const a = mr[r + k];
-            const b = mi[r + k];
-            const vr = xr[o + k];
-            const vi = xi[o + k];
-            const wr = xr[o2 + k];
-            const wi = xi[o2 + k];
-            sr += a * vr - b * vi;
-            si += a * vi + b * vr;
-            tr += a * wr - b * wi;
-            ti += a * wi + b * wr;
-          }
-        }
-        yre[q][c] = sr;
-        yim[q][c] = si;
-        yre[q][c + 1] = tr;
-        yim[q][c + 1] = ti;
-      }
-    }
-    for (; c < c1; c++) {
-      const o = (c - c0) * cols;
-      for (let q = 0; q < rows; q++) {
-        const r = q * cols;
-        let sr = 0, si = 0;
-        for (let k = 0; k < cols; k++) {
-          const a = mr[r + k];
-          const b = mi[r + k];
-          const vr = xr[o + k];
-          const vi = real ? 0 : xi[o + k];
-          sr += a * vr - b * vi;
-          si += a * vi + b * vr;
-        }
-        yre[q][c] = sr;
-        yim[q][c] = si;
-      }
-    }
-  }
-  return yre.map((re, q) => ({ re, im: yim[q] }));
 }

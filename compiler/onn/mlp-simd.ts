@@ -15,10 +15,10 @@
 //   W[ℓ]     mp × np: backward right operand (dX = G · W, bias column excluded);
 //   dWt[ℓ]  (np + 1) × mp: weight gradient Xᵀ · G, bias row 0;
 //   G[ℓ]     rows × mp: dL/dz of the layer's outputs.
-import { createGemm, EPILOGUE, type GemmKernels, type Precision } from "./gemm-wasm.ts";
+import { createGemm, EPILOGUE, type GemmKernels, type Precision } from "../../math/gemm-wasm.ts";
 import type { Mlp } from "./mlp.ts";
 
-export type { Precision } from "./gemm-wasm.ts";
+export type { Precision } from "../../math/gemm-wasm.ts";
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 

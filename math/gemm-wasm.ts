@@ -1,4 +1,4 @@
-// The trainer's two matrix-matrix kernels, hand-written in WASM SIMD (f64x2 or f32x4),
+// Two real matrix-matrix kernels (the trainer's and the simulator's), hand-written in WASM SIMD (f64x2 or f32x4),
 // register-blocked 4 rows × 2 vectors (8 accumulators, each operand loaded once per 8 multiply-adds):
 //
 //   nn(L, R) → O[b, j] = Σ_t L[b, t] · R[t, j]   then an epilogue: store, leaky-relu, or a
@@ -9,7 +9,7 @@
 // (N) are multiples of 4, nn's rows (M) multiples of 4; tn handles any M. Multiplies and adds are
 // separate IEEE operations, each sum runs over t in ascending order from 0, so every output equals
 // the scalar loop `s = 0; for t: s += l·r` bit for bit, on every machine.
-import { assemble, instantiate, loop, op, when, type ValType, type WasmMemory } from "../../math/wasm.ts";
+import { assemble, instantiate, loop, op, when, type ValType, type WasmMemory } from "./wasm.ts";
 
 export type Precision = "f32" | "f64";
 
