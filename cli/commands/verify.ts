@@ -77,6 +77,7 @@ interface VerifyFlags {
   maxCases: number;
   rounding?: Rounding;
   calibrate: boolean;
+  jobs?: number;
   json?: boolean;
 }
 
@@ -97,6 +98,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
     .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
     .option("--no-calibrate", "decide on raw amplitudes (default: each trial's receiver fits gain and offset per output on the known patterns)")
+    .option("--jobs <N>", "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)", integer("--jobs", 1, 256))
     .option("--json", "print one JSON document on stdout")
     .addHelpText("after", "\nExit status: 0 thresholds hold, 1 a threshold failed (or the files are invalid), 2 usage.\n")
     .action((target: string, flags: VerifyFlags) => {
@@ -148,6 +150,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
               unit: unitFromInfo(info),
               preprocess: loaded.preprocess ?? detectedPreprocess,
               calibrate: flags.calibrate,
+              ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
             }),
           );
           return { result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null } };

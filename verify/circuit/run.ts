@@ -6,10 +6,11 @@ import { fromDigits, goldenAverage } from "../../aggregate/golden.ts";
 import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
-import { createRng } from "../../math/rng.ts";
+import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
-import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
+import { simulateFields, type DetectorSettings } from "./calibrate.ts";
+import { simulateCases, type TrialJob } from "./trial.ts";
+import { runTrials } from "./trial-pool.ts";
 
 export interface VerifyOptions {
   nonIdealities: NonIdealities;
@@ -32,6 +33,8 @@ export interface VerifyOptions {
    * known verification patterns, then detector noise); see calibrate.ts. Default false.
    */
   calibrate?: boolean;
+  /** Threads for the Monte-Carlo trials (default: the core count); results do not depend on it. */
+  jobs?: number;
 }
 
 export interface UnitSpec {
@@ -144,22 +147,6 @@ function statsFrom(errors: Map<number, number>, cases: number): CaseStats {
   return { cases, exact, exactFraction: cases ? exact / cases : 0, histogram, maxAbsError };
 }
 
-const CHUNK = 4096;
-
-/** Errors (decoded − golden) of every case, accumulated into a step histogram. */
-function simulateCases(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f: SourceFormat, into: Map<number, number>): void {
-  const width = f.workers * f.digits;
-  for (let start = 0; start < set.cases; start += CHUNK) {
-    const n = Math.min(CHUNK, set.cases - start);
-    const inputs = Float64Array.from(set.digits.subarray(start * width, (start + n) * width));
-    const r = sim.run(inputs, n);
-    for (let c = 0; c < n; c++) {
-      const e = fromDigits(r.digits, f.levels, c * r.width, r.width) - golden[start + c]!;
-      into.set(e, (into.get(e) ?? 0) + 1);
-    }
-  }
-}
-
 /**
  * The compiler's unit function (aggregate/unit.ts) for a circuit's unit spec: verify computes
  * every unit's golden output from the case's digit sums with the same definition the trainer used.
@@ -215,27 +202,11 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   let trials: TrialStats | null = null;
   if (hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
     const all = new Map<number, number>();
-    const exactPerTrial: number[] = [];
-    const idealFields = opts.calibrate ? simulateFields(ideal, set, f) : null;
-    for (let t = 0; t < opts.trials; t++) {
-      const errs = new Map<number, number>();
-      if (idealFields) {
-        const sim = compileCircuit(circuit, { ...opts.nonIdealities, detectorNoise: 0, seed: opts.seed, trial: t });
-        const measured = simulateFields(sim, set, f);
-        const rx = fitReceiver(measured.re, idealFields.re, set.cases, measured.width);
-        const rng = createRng(opts.seed * 1000003 + t * 2 + 2);
-        const digits = decodeCalibrated(measured.re, rx, detector, opts.nonIdealities.detectorNoise ?? 0, rng, set.cases, measured.width);
-        for (let c = 0; c < set.cases; c++) {
-          const e = fromDigits(digits, f.levels, c * measured.width, measured.width) - golden[c]!;
-          errs.set(e, (errs.get(e) ?? 0) + 1);
-        }
-      } else {
-        const sim = compileCircuit(circuit, { ...opts.nonIdealities, seed: opts.seed, trial: t });
-        simulateCases(sim, set, golden, f, errs);
-      }
-      exactPerTrial.push((errs.get(0) ?? 0) / set.cases);
-      for (const [e, c] of errs) all.set(e, (all.get(e) ?? 0) + c);
-    }
+    const idealRe = opts.calibrate ? simulateFields(ideal, set, f).re : null;
+    const job: TrialJob = { circuit, set, golden, f, detector, nonIdealities: opts.nonIdealities, seed: opts.seed, idealRe };
+    const outcomes = runTrials(job, opts.trials, opts.jobs);
+    const exactPerTrial = outcomes.map((o) => o.exact / set.cases);
+    for (const o of outcomes) for (const [e, c] of o.errors) all.set(e, (all.get(e) ?? 0) + c);
     const passing = exactPerTrial.filter((e) => e >= opts.minExact).length;
     const s = statsFrom(all, set.cases * opts.trials);
     trials = {

@@ -1,0 +1,62 @@
+// Monte-Carlo trials on `jobs` threads: the calling thread and jobs − 1 worker threads claim trial
+// indices from one shared counter, and the outcomes are put back in trial order. A trial's result
+// depends only on (seed, trial) (trial.ts), so the merged result is byte-identical for every
+// `jobs`. The API stays synchronous: the caller blocks on Atomics.wait and reads the workers'
+// messages with receiveMessageOnPort.
+import { availableParallelism } from "node:os";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { runTrial, type TrialJob, type TrialOutcome } from "./trial.ts";
+import type { TrialWorkerData } from "./trial-worker.ts";
+import "./trial-worker.ts"; // keeps the worker side in the CLI bundle
+
+/** Default thread count: the machine's cores. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** How a worker thread loads this code: the CLI bundle itself, or the TypeScript source through tsx. */
+function spawn(data: TrialWorkerData): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL(here), { workerData: data, transferList: [data.port] });
+  const entry = new URL("./trial-worker.ts", here).href;
+  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: data, transferList: [data.port] });
+}
+
+export function runTrials(job: TrialJob, trials: number, jobs = defaultJobs()): TrialOutcome[] {
+  const threads = Math.max(1, Math.min(jobs, trials));
+  const out: (TrialOutcome | undefined)[] = new Array(trials);
+  if (threads === 1) {
+    for (let t = 0; t < trials; t++) out[t] = runTrial(job, t);
+    return out as TrialOutcome[];
+  }
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const ports: MessagePort[] = [];
+  const workers: Worker[] = [];
+  try {
+    for (let i = 1; i < threads; i++) {
+      const { port1, port2 } = new MessageChannel();
+      ports.push(port1);
+      workers.push(spawn({ optincTrialWorker: true, job, trials, counters, port: port2 }));
+    }
+    // This thread works too, then collects the workers' outcomes.
+    let mine = 0;
+    for (let t = Atomics.add(counters, 0, 1); t < trials; t = Atomics.add(counters, 0, 1), mine++) out[t] = runTrial(job, t);
+    let have = mine;
+    while (have < trials) {
+      const seen = Atomics.load(counters, 1);
+      for (const p of ports)
+        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+          const msg = m.message as { t: number; outcome: TrialOutcome } | { error: string };
+          if ("error" in msg) throw new Error(`internal: a Monte-Carlo worker failed: ${msg.error}`);
+          out[msg.t] = msg.outcome;
+          have++;
+        }
+      if (have < trials) Atomics.wait(counters, 1, seen, 1000);
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+    for (const p of ports) p.close();
+  }
+  return out as TrialOutcome[];
+}

@@ -1,0 +1,31 @@
+// The worker side of trial-pool.ts. Loaded as a worker's main module (from source under tsx, or
+// as the CLI bundle, which contains this module), it claims trial indices from a shared counter
+// until none are left and posts each outcome. In the main thread it does nothing.
+import { isMainThread, workerData, type MessagePort } from "node:worker_threads";
+import { runTrial, type TrialJob } from "./trial.ts";
+
+export interface TrialWorkerData {
+  optincTrialWorker: true;
+  job: TrialJob;
+  trials: number;
+  /** Int32Array over a SharedArrayBuffer: [next trial to claim, outcomes posted]. */
+  counters: Int32Array;
+  port: MessagePort;
+}
+
+function serve(d: TrialWorkerData): void {
+  try {
+    for (let t = Atomics.add(d.counters, 0, 1); t < d.trials; t = Atomics.add(d.counters, 0, 1)) {
+      d.port.postMessage({ t, outcome: runTrial(d.job, t) });
+      Atomics.add(d.counters, 1, 1);
+      Atomics.notify(d.counters, 1);
+    }
+  } catch (e) {
+    d.port.postMessage({ error: (e as Error).stack ?? String(e) });
+    Atomics.add(d.counters, 1, 1);
+    Atomics.notify(d.counters, 1);
+  }
+  d.port.close();
+}
+
+if (!isMainThread && (workerData as Partial<TrialWorkerData> | null)?.optincTrialWorker) serve(workerData as TrialWorkerData);
