@@ -60,19 +60,24 @@ export function applyStage(m: CMat, xs: (ModeField | null)[], cases: number): Mo
     const rows = (n + 3) & ~3;
     for (let kk = 0; kk < K; kk++) {
       const x = xs[kk];
-      for (let c = 0; c < n; c++) {
-        mem[X + c * Kr + kk] = x ? x.re[c0 + c]! : 0;
-        if (!real) mem[X + c * Kr + K + kk] = x && x.im ? x.im[c0 + c]! : 0;
-      }
+      const xr = x ? x.re : null;
+      const xi = x && x.im ? x.im : null;
+      let at = X + kk;
+      if (xr) for (let c = 0; c < n; c++, at += Kr) mem[at] = xr[c0 + c]!;
+      else for (let c = 0; c < n; c++, at += Kr) mem[at] = 0;
+      if (real) continue;
+      at = X + K + kk;
+      if (xi) for (let c = 0; c < n; c++, at += Kr) mem[at] = xi[c0 + c]!;
+      else for (let c = 0; c < n; c++, at += Kr) mem[at] = 0;
     }
     for (let c = n; c < rows; c++) mem.fill(0, X + c * Kr, X + (c + 1) * Kr);
     g.nn(X * 8, Kr, R * 8, N, Kr, N, O * 8, N, rows, EPILOGUE.store, 0, 0, 0);
     for (let q = 0; q < Q; q++) {
       const yr = yre[q]!;
       const yi = yim[q]!;
-      for (let c = 0; c < n; c++) {
-        yr[c0 + c] = mem[O + c * N + q]!;
-        yi[c0 + c] = mem[O + c * N + Qp + q]!;
+      for (let c = 0, at = O + q; c < n; c++, at += N) {
+        yr[c0 + c] = mem[at]!;
+        yi[c0 + c] = mem[at + Qp]!;
       }
     }
   }
