@@ -31,6 +31,8 @@ export interface CompileOptions {
   skipEvaluation?: boolean;
   /** Largest number of end-to-end cases of a sliced or cascaded design (default 10^6). */
   maxComposeCases?: number;
+  /** Threads for Monte-Carlo trials (default: the core count); the output does not depend on it. */
+  jobs?: number;
 }
 
 
@@ -180,7 +182,7 @@ function evaluateUnits(ctx: Ctx): void {
     const circuit = u.emitted;
     if (!circuit) throw new Error(`internal: ${u.file} was not verified before evaluation`);
     const fn = u.result.fn;
-    u.yield = technologyYield(circuit, ctx.spec, ctx.seed, unitSpecOf(fn));
+    u.yield = technologyYield(circuit, ctx.spec, ctx.seed, unitSpecOf(fn), ctx.opts.jobs);
     // The MNIST emulation needs the whole aggregator in one circuit: not a slice or cascade level.
     if (u.level === null && !ctx.stages[0]?.slices) u.training = trainingThroughCircuit(circuit, ctx.spec);
   }

@@ -10,7 +10,7 @@ import { runScenario, SHORT_SCENARIO, type ScenarioResult } from "../verify/trai
 /** Monte-Carlo trials of the technology block reported by compile. */
 export const REPORT_TRIALS = 10;
 
-export function technologyYield(circuit: Circuit, spec: Spec, seed: number, unit: { inputOffset: number; outputOffset: number; divisor: number }): VerifyResult | null {
+export function technologyYield(circuit: Circuit, spec: Spec, seed: number, unit: { inputOffset: number; outputOffset: number; divisor: number }, jobs?: number): VerifyResult | null {
   const t = spec.technology;
   const nonIdealities = { phaseNoise: t.phaseNoise, mziLossDb: t.mziLossDb, splitterImbalance: t.splitterImbalance, dacBits: t.dacBits, detectorNoise: t.detectorNoise };
   if (!hasNonIdealities(nonIdealities)) return null;
@@ -24,6 +24,7 @@ export function technologyYield(circuit: Circuit, spec: Spec, seed: number, unit
     rounding: spec.rounding,
     preprocess: spec.preprocess === "digit-sum",
     unit,
+    ...(jobs !== undefined ? { jobs } : {}),
   });
 }
 

@@ -1,4 +1,4 @@
-// optinc compile <spec> [-o dir] [--seed n]: spec → trained, Σ·U-approximated ONN → every netlist
+// optinc compile <spec> [-o dir] [--seed n] [--jobs N]: spec → trained, Σ·U-approximated ONN → every netlist
 // backend, phase tables and <name>.report.json/.html, verified on the emitted netlist.
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
@@ -16,6 +16,11 @@ function seedArg(v: string): number {
   return Number(v);
 }
 
+function jobsArg(v: string): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError(`--jobs must be an integer in 1..256, got "${v}"`);
+  return Number(v);
+}
+
 export const registerCompile: RegisterCommand = (program, ctx) => {
   program
     .command("compile")
@@ -23,8 +28,9 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .argument("<spec>", "aggregation spec (.optinc, .yaml or .yml)")
     .option("-o, --out <dir>", "output directory", "out")
     .option("--seed <n>", "training seed (default: the spec's training.seed)", seedArg)
+    .option("--jobs <N>", "threads for Monte-Carlo trials (default: the core count; the output does not depend on it)", jobsArg)
     .addHelpText("after", "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json")
-    .action(async (specPath: string, flags: { out: string; seed?: number }) => {
+    .action(async (specPath: string, flags: { out: string; seed?: number; jobs?: number }) => {
       const out = new CommandOutput(ctx, "compile");
       const checked = await loadSpecOrReport(specPath, ctx, out);
       if (!checked) return void out.finish();
@@ -60,6 +66,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       try {
         result = compileAggregator(checked, {
         seed: flags.seed,
+        ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
         onPass: (p) => out.note(`${p}…`),
         onEpoch: (unit, s, budget) => {
           if (bar) {

@@ -1,0 +1,70 @@
+// --jobs changes how many threads run the Monte-Carlo trials, never a byte of the output: the
+// spawned CLI bundle (the artifact users run, whose worker threads load the bundle itself) compiles
+// and verifies one small spec with --jobs 1 and --jobs 2, and every file and the verify JSON match.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+// A small unit with a lossy, noisy technology block: the compile's evaluate pass runs 10 seeded
+// Monte-Carlo trials and `optinc verify` runs more.
+const SPEC = `aggregator jobs_check {
+  workers   = 2
+  precision = 4 bits
+  levels    = 4
+  network     { hidden = [16, 8, 16] }
+  approximate { method = none }
+  training    { seed = 3  epochs = 200  learning_rate = 0.01  margin = 0.2 }
+  technology  { mzi_loss = 0.02 dB  splitter_imbalance = 0.002  phase_noise = 0.01 rad  dac_bits = 10 bits  detector_noise = 0.05 }
+}
+`;
+
+function optinc(args: string[]) {
+  const { PATH, HOME } = process.env;
+  return spawnSync(process.execPath, ["bin/optinc.mjs", ...args], { cwd: ROOT, encoding: "utf8", env: { PATH, HOME } });
+}
+
+/** Every output file's bytes; report.json's machine-dependent `timing` block is dropped. */
+function outputs(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const f of readdirSync(dir).sort()) {
+    let text = readFileSync(join(dir, f), "utf8");
+    if (f.endsWith(".report.json")) text = JSON.stringify({ ...JSON.parse(text), timing: null });
+    if (f.endsWith(".report.html")) text = text.replace(/"timing":\{[^}]*\}/g, "").replace(/<!--timing-->[\s\S]*?<!--\/timing-->/g, "");
+    m.set(f, text);
+  }
+  return m;
+}
+
+describe("--jobs 1 and --jobs 2 give the same bytes", () => {
+  it("compile (with Monte-Carlo yield trials) and verify (40 trials, calibrated and raw)", () => {
+    const specDir = mkdtempSync(join(tmpdir(), "optinc-jobs-spec-"));
+    const spec = join(specDir, "jobs.optinc");
+    writeFileSync(spec, SPEC);
+    const runs = [1, 2].map((jobs) => {
+      const dir = mkdtempSync(join(tmpdir(), `optinc-jobs-${jobs}-`));
+      const c = optinc(["compile", spec, "-o", dir, "--jobs", String(jobs)]);
+      expect(c.status, c.stderr).toBe(0);
+      const v = optinc(["--json", "verify", dir, "--trials", "40", "--jobs", String(jobs)]);
+      const raw = optinc(["--json", "verify", dir, "--trials", "40", "--no-calibrate", "--jobs", String(jobs)]);
+      expect([0, 1]).toContain(v.status);
+      // The verify JSON names its files: the two output directories differ by name only.
+      const at = (s: string): string => s.split(relative(ROOT, dir)).join("<out>");
+      return { files: outputs(dir), verify: at(v.stdout), raw: at(raw.stdout) };
+    });
+    const [one, two] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    expect([...two.files.keys()]).toEqual([...one.files.keys()]);
+    for (const [f, text] of one.files) expect(two.files.get(f) === text, f).toBe(true);
+    const report = JSON.parse(one.files.get("jobs_check.report.json")!);
+    expect(report.onn.units[0].yield.trials).toBe(10);
+    const trials = JSON.parse(one.verify).circuits[0].trials;
+    expect(trials.count).toBe(40);
+    expect(trials.exactPerTrial).toHaveLength(40);
+    expect(two.verify).toBe(one.verify);
+    expect(two.raw).toBe(one.raw);
+    expect(JSON.parse(one.raw).circuits[0].trials.calibrated).toBe(false);
+  });
+});
