@@ -127,6 +127,25 @@ function topoIndices(ix: Indexed): number[] {
   return order;
 }
 
+/**
+ * The index and light order of a netlist, computed once per connection table: Monte-Carlo dies
+ * (netlist/die.ts) copy a stage's instances with new settings but share its connections object.
+ * A hit is used only when the instance names and components are the same.
+ */
+const indexCache = new WeakMap<object, { names: string[]; components: string[]; ix: Indexed; order: number[] }>();
+
+function indexedOnce(netlist: Netlist, lookup: SubcircuitLookup): { ix: Indexed; order: number[] } {
+  const hit = indexCache.get(netlist.connections);
+  if (hit) {
+    const names = Object.keys(netlist.instances);
+    if (names.length === hit.names.length && names.every((n, i) => n === hit.names[i] && netlist.instances[n].component === hit.components[i])) return hit;
+  }
+  const ix = indexNetlist(netlist, lookup);
+  const entry = { names: ix.names, components: ix.names.map((n) => netlist.instances[n].component), ix, order: topoIndices(ix) };
+  indexCache.set(netlist.connections, entry);
+  return entry;
+}
+
 /** Instance names in light order (Kahn's algorithm, ties broken by declaration order). */
 export function topologicalOrder(netlist: Netlist, lookup: SubcircuitLookup): string[] {
   const ix = indexNetlist(netlist, lookup);
@@ -141,7 +160,15 @@ export function topologicalOrder(netlist: Netlist, lookup: SubcircuitLookup): st
  */
 export function transferMatrix(netlist: Netlist, inputs: string[], outputs: string[], lookup: SubcircuitLookup = noSubcircuits): CMat {
   const n = inputs.length;
-  const ix = indexNetlist(netlist, lookup);
+  const { ix, order } = indexedOnce(netlist, lookup);
+  // Field rows are recycled once consumed: a stage of thousands of leaves allocates a handful.
+  const pool: Float64Array[] = [];
+  const take = (): Float64Array => {
+    const a = pool.pop();
+    if (!a) return new Float64Array(n);
+    a.fill(0);
+    return a;
+  };
   const fieldRe: (Float64Array | undefined)[] = new Array(ix.peer.length);
   const fieldIm: (Float64Array | undefined)[] = new Array(ix.peer.length);
   const portPin = (ext: string): number => {
@@ -157,8 +184,9 @@ export function transferMatrix(netlist: Netlist, inputs: string[], outputs: stri
   });
   const outPins = outputs.map(portPin);
   const outSet = new Set(outPins);
+  const kept = new Set<Float64Array>();
   const result = zeros(outputs.length, n);
-  for (const i of topoIndices(ix)) {
+  for (const i of order) {
     const name = ix.names[i];
     const spec = ix.specs[i];
     if (spec.inputs.length === 0 && spec.outputs.length === 0) continue;
@@ -167,8 +195,8 @@ export function transferMatrix(netlist: Netlist, inputs: string[], outputs: stri
     const base = ix.pinBase[i];
     const nin = spec.inputs.length;
     for (let q = 0; q < spec.outputs.length; q++) {
-      const yr = new Float64Array(n);
-      const yi = new Float64Array(n);
+      const yr = take();
+      const yi = take();
       for (let k = 0; k < nin; k++) {
         const xr = fieldRe[base + k];
         const xi = fieldIm[base + k];
@@ -184,6 +212,7 @@ export function transferMatrix(netlist: Netlist, inputs: string[], outputs: stri
       if (outSet.has(pin)) {
         fieldRe[pin] = yr;
         fieldIm[pin] = yi;
+        kept.add(yr);
       }
       const to = ix.peer[pin];
       if (to >= 0) {
@@ -191,8 +220,13 @@ export function transferMatrix(netlist: Netlist, inputs: string[], outputs: stri
         fieldIm[to] = yi;
       }
     }
-    // Inputs are consumed: release them.
-    for (let k = 0; k < nin; k++) fieldRe[base + k] = fieldIm[base + k] = undefined;
+    // Inputs are consumed: release them (rows also held by an output port are kept).
+    for (let k = 0; k < nin; k++) {
+      const xr = fieldRe[base + k];
+      const xi = fieldIm[base + k];
+      if (xr && xi && !kept.has(xr)) pool.push(xr, xi);
+      fieldRe[base + k] = fieldIm[base + k] = undefined;
+    }
   }
   outPins.forEach((p, o) => {
     const yr = fieldRe[p];
