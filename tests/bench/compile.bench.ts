@@ -7,6 +7,9 @@ import { compileSpec, type CompileResult } from "../../pipeline/compile.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { kernelCounters } from "../../compiler/onn/mlp-simd.ts";
 import { loadSpec } from "../../dsl/load.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import { verifyCircuit, type VerifyOptions } from "../../verify/circuit/run.ts";
+import { defaultJobs } from "../../verify/circuit/trial-pool.ts";
 import { median } from "./kernels.bench.ts";
 import type { BenchModule, BenchTable } from "./run.ts";
 
@@ -68,7 +71,58 @@ function passCases(c: CompileResult): Record<string, number> {
   };
 }
 
-function exampleTable(ex: string, runs: number): BenchTable {
+/**
+ * `optinc verify` on a compiled example: ideal exhaustive verification (after the netlist is
+ * parsed) and 100 calibrated Monte-Carlo trials under the spec's technology block, on --jobs
+ * threads (the CLI default: the core count).
+ */
+function verifyTable(ex: string, c: CompileResult, runs: number): BenchTable {
+  const rows: (string | number)[][] = [];
+  for (const u of c.units) {
+    const text = c.files.get(`${u.file}.netlist.json`)!;
+    const t0 = performance.now();
+    const circuit = readNetlistJson(text, `${u.file}.netlist.json`);
+    const parse = (performance.now() - t0) / 1000;
+    const t = c.report.spec.technology;
+    const base: VerifyOptions = {
+      nonIdealities: { phaseNoise: t.phaseNoise, mziLossDb: t.mziLossDb, splitterImbalance: t.splitterImbalance, dacBits: t.dacBits, detectorNoise: t.detectorNoise },
+      trials: 0,
+      seed: c.report.seed,
+      minExact: 1,
+      minYield: 0.9,
+      maxCases: 50_000,
+      rounding: c.report.spec.rounding,
+      preprocess: c.report.spec.preprocess === "digit-sum",
+      calibrate: true,
+    };
+    for (const [label, trials] of [["ideal, exhaustive", 0], ["100 Monte-Carlo trials", 100]] as const) {
+      const walls: number[] = [];
+      const cpus: number[] = [];
+      let cases = 0;
+      let yieldText = "";
+      for (let r = 0; r < runs; r++) {
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        const v = verifyCircuit(circuit, { ...base, trials });
+        walls.push((performance.now() - w0) / 1000);
+        const cu = process.cpuUsage(c0);
+        cpus.push((cu.user + cu.system) / 1e6);
+        cases = v.nominal.cases * (1 + trials);
+        yieldText = v.trials ? `yield ${v.trials.yield}, worst exact ${v.trials.worstExact.toFixed(4)}` : `exact ${v.nominal.exactFraction}`;
+      }
+      const wall = median(walls);
+      rows.push([u.file, label, parse.toFixed(2), wall.toFixed(2), median(cpus).toFixed(2), Math.round(cases / wall).toLocaleString("en-US"), yieldText]);
+    }
+  }
+  return {
+    title: `optinc verify on the compiled ${ex} (median of ${runs} runs, ${defaultJobs()} threads)`,
+    columns: ["unit", "run", "parse s", "wall s", "CPU s", "cases/s", "result"],
+    rows,
+    notes: ["wall and CPU exclude parsing the netlist; CPU is the whole process (all threads)"],
+  };
+}
+
+function exampleTable(ex: string, runs: number): BenchTable[] {
   const [base, variant] = ex.split("+");
   const file = `examples/${base}.optinc`;
   let text = readFileSync(file, "utf8");
@@ -77,7 +131,7 @@ function exampleTable(ex: string, runs: number): BenchTable {
   const done: Run[] = [];
   for (let i = 0; i < runs; i++) {
     const r = compileOnce(file, text, undefined);
-    if (typeof r === "string") return { title: ex, columns: ["result"], rows: [[r]] };
+    if (typeof r === "string") return [{ title: ex, columns: ["result"], rows: [[r]] }];
     done.push(r);
     process.stderr.write(`  ${ex} run ${i + 1}/${runs}: ${r.total.toFixed(1)} s\n`);
   }
@@ -93,7 +147,7 @@ function exampleTable(ex: string, runs: number): BenchTable {
   });
   rows.push(["total", median(done.map((d) => d.total)).toFixed(2), median(done.map((d) => d.cpu)).toFixed(2), "", ""]);
   const r = last.report;
-  return {
+  const table: BenchTable = {
     title: `optinc compile ${ex} (median of ${runs} runs)`,
     columns: ["pass", "wall s", "CPU s", "cases/s", "train GFLOP/s"],
     rows,
@@ -102,6 +156,7 @@ function exampleTable(ex: string, runs: number): BenchTable {
       "train cases/s: training-set cases per second of the pass; train GFLOP/s: kernel multiply-adds × 2 / pass wall time (includes the Σ·U parameterization and the optimizer)",
     ],
   };
+  return ex === "paper-4x8" ? [table, verifyTable(ex, last, runs)] : [table];
 }
 
 export const bench: BenchModule = {
@@ -109,6 +164,6 @@ export const bench: BenchModule = {
   run() {
     const only = process.argv.find((a) => a.startsWith("compile:"))?.slice("compile:".length);
     const runs = Number(process.env.OPTINC_BENCH_RUNS ?? 3);
-    return EXAMPLES.filter((e) => !only || e === only).map((ex) => exampleTable(ex, runs));
+    return EXAMPLES.filter((e) => !only || e === only).flatMap((ex) => exampleTable(ex, runs));
   },
 };
