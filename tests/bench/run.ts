@@ -36,7 +36,7 @@ export function formatTable(t: BenchTable): string {
 async function runAll(filters: string[]): Promise<void> {
   for (const load of BENCHES) {
     const { bench } = await load();
-    if (filters.length > 0 && !filters.some((f) => bench.name.includes(f))) continue;
+    if (filters.length > 0 && !filters.some((f) => bench.name.includes(f.split(":")[0]!))) continue;
     const t0 = performance.now();
     const tables = await bench.run();
     for (const t of tables) process.stdout.write(`${formatTable(t)}\n\n`);
