@@ -73,29 +73,31 @@ function elementRow(step: number, st: PhaseStage, e: LinearElement): Row {
   return row;
 }
 
-function stageRows(step: number, st: PhaseStage): Row[] {
-  const head: Row = { step, stage: st.name, role: st.role, kind: "stage", params: params(st as unknown as Record<string, unknown>, ["name", "role", "elements", "outputPhases", "outputDac"]) };
-  const rows: Row[] = [head, ...st.elements.map((e) => elementRow(step, st, e))];
-  st.outputPhases.forEach((ph, m) => {
+function* stageRows(step: number, st: PhaseStage): Generator<Row> {
+  yield { step, stage: st.name, role: st.role, kind: "stage", params: params(st as unknown as Record<string, unknown>, ["name", "role", "elements", "outputPhases", "outputDac"]) };
+  for (const e of st.elements) yield elementRow(step, st, e);
+  for (const [m, ph] of st.outputPhases.entries()) {
     const r: Row = { step, stage: st.name, role: st.role, index: m, kind: "output_phase", mode_top: m, phi: ph, m00_re: Math.cos(ph), m00_im: Math.sin(ph) };
     if (st.outputDac) {
       r.dac_bits = st.outputDac.bits;
       r.dac_phi = st.outputDac.codes[m];
     }
-    rows.push(r);
-  });
-  rows.push({ step, stage: st.name, role: st.role, kind: "gain", m00_re: st.gain, m00_im: 0 });
-  return rows;
+    yield r;
+  }
+  yield { step, stage: st.name, role: st.role, kind: "gain", m00_re: st.gain, m00_im: 0 };
 }
 
 /** Flat CSV (header + rows, '\n' line ends, trailing newline). */
 export function phaseTableToCsv(table: PhaseTable): string {
-  const rows: Row[] = [];
-  table.pipeline.forEach((s, i) => {
-    if (isStage(s)) for (const r of stageRows(i, s)) rows.push(r); // no spread: large meshes overflow the stack
-    else rows.push({ step: i, stage: s.name, role: s.role, kind: s.role, params: params(s as unknown as Record<string, unknown>, ["name", "role"]) });
-  });
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => cell(r[c])).join(","));
-  return `${lines.join("\n")}\n`;
+  return [...phaseTableCsvChunks(table)].join("");
+}
+
+/** The same text as phaseTableToCsv, a line at a time (for files too large for one string). */
+export function* phaseTableCsvChunks(table: PhaseTable): Generator<string> {
+  yield `${CSV_COLUMNS.join(",")}\n`;
+  const line = (r: Row): string => `${CSV_COLUMNS.map((c) => cell(r[c])).join(",")}\n`;
+  for (const [i, s] of table.pipeline.entries()) {
+    if (isStage(s)) for (const r of stageRows(i, s)) yield line(r);
+    else yield line({ step: i, stage: s.name, role: s.role, kind: s.role, params: params(s as unknown as Record<string, unknown>, ["name", "role"]) });
+  }
 }

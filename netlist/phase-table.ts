@@ -99,24 +99,42 @@ function findNonFinite(v: unknown, path: string): string | undefined {
   return undefined;
 }
 
-function stepJson(step: PipelineStep, ind: string): string {
+function* stepJson(step: PipelineStep, ind: string): Generator<string> {
   const o = step as unknown as Record<string, unknown>;
-  const lines = orderedKeys(o, KEY_ORDER.step).map((k) => {
+  yield `${ind}{\n`;
+  let first = true;
+  for (const k of orderedKeys(o, KEY_ORDER.step)) {
+    if (!first) yield ",\n";
+    first = false;
     if (k === "elements" && Array.isArray(o[k])) {
       const els = o[k] as Record<string, unknown>[];
-      if (els.length === 0) return `${ind}  "elements": []`;
-      const body = els.map((e) => `${ind}    ${elementJson(e)}`).join(",\n");
-      return `${ind}  "elements": [\n${body}\n${ind}  ]`;
+      if (els.length === 0) {
+        yield `${ind}  "elements": []`;
+        continue;
+      }
+      yield `${ind}  "elements": [\n`;
+      for (let i = 0; i < els.length; i++) yield `${ind}    ${elementJson(els[i]!)}${i + 1 < els.length ? ",\n" : "\n"}`;
+      yield `${ind}  ]`;
+      continue;
     }
-    return `${ind}  ${JSON.stringify(k)}: ${compact(o[k], undefined, k)}`;
-  });
-  return `${ind}{\n${lines.join(",\n")}\n${ind}}`;
+    yield `${ind}  ${JSON.stringify(k)}: ${compact(o[k], undefined, k)}`;
+  }
+  yield `\n${ind}}`;
 }
 
 /** Canonical `*.phases.json` text (ends with a newline). */
 export function phaseTableToJson(table: PhaseTable): string {
+  return [...phaseTableJsonChunks(table)].join("");
+}
+
+/**
+ * The same text as phaseTableToJson, in pieces of at most one element line each, for tables too
+ * large for one string (a 2000×2000 decompose). A non-finite number throws a RangeError that
+ * names its path.
+ */
+export function* phaseTableJsonChunks(table: PhaseTable): Generator<string> {
   try {
-    return writeJson(table);
+    yield* writeJson(table);
   } catch (e) {
     if (!(e instanceof NonFinite)) throw e;
     const path = findNonFinite(table, "") ?? "(unknown)";
@@ -125,16 +143,18 @@ export function phaseTableToJson(table: PhaseTable): string {
   }
 }
 
-function writeJson(table: PhaseTable): string {
+function* writeJson(table: PhaseTable): Generator<string> {
   const conv = table.convention as unknown as Record<string, unknown>;
   const convLines = orderedKeys(conv, KEY_ORDER.convention).map((k) => `    ${JSON.stringify(k)}: ${compact(conv[k])}`);
-  const steps = table.pipeline.map((s) => stepJson(s, "    "));
-  return [
-    "{",
-    `  "format": ${JSON.stringify(table.format)},`,
-    `  "convention": {\n${convLines.join(",\n")}\n  },`,
-    steps.length === 0 ? `  "pipeline": []` : `  "pipeline": [\n${steps.join(",\n")}\n  ]`,
-    "}",
-    "",
-  ].join("\n");
+  yield `{\n  "format": ${JSON.stringify(table.format)},\n  "convention": {\n${convLines.join(",\n")}\n  },\n`;
+  if (table.pipeline.length === 0) {
+    yield `  "pipeline": []\n}\n`;
+    return;
+  }
+  yield `  "pipeline": [\n`;
+  for (let i = 0; i < table.pipeline.length; i++) {
+    yield* stepJson(table.pipeline[i]!, "    ");
+    yield i + 1 < table.pipeline.length ? ",\n" : "\n";
+  }
+  yield "  ]\n}\n";
 }

@@ -1,6 +1,6 @@
 // optinc decompose <matrix.json|matrix.csv>: a matrix → MZI mesh phase table (JSON + CSV).
 // Unitary input gets a bare Clements/Reck mesh; anything else goes through the SVD stage.
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
@@ -11,7 +11,9 @@ import { decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler
 import { MAX_DAC_BITS, quantizeStage } from "../../compiler/mesh/quantize.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { PhaseStage } from "../../netlist/ir.ts";
-import { buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { buildPhaseTable, phaseTableJsonChunks } from "../../netlist/phase-table.ts";
+import { phaseTableCsvChunks } from "../../netlist/phase-table-csv.ts";
+import { readPhaseTableFile, writeChunks } from "../../netlist/phase-table-stream.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 
@@ -42,13 +44,19 @@ function diag(file: string, code: keyof typeof MATRIX_CODES, message: string, hi
   return d;
 }
 
-/** Write files into dir atomically: a temp dir next to the targets, then one rename each. */
-async function writeAtomically(dir: string, files: Record<string, string>): Promise<void> {
+/**
+ * Write files into dir atomically: a temp dir next to the targets, each file streamed from its
+ * chunk generator (a 2000×2000 mesh is gigabytes of text, more than one string can hold), then
+ * `check` on the written temp files, then one rename each. File-system errors are NodeJS errors.
+ */
+async function writeAtomically<T>(dir: string, files: Record<string, () => Iterable<string>>, check: (tmp: string) => T): Promise<T> {
   await mkdir(dir, { recursive: true });
   const tmp = await mkdtemp(join(dir, ".optinc-decompose-"));
   try {
-    for (const [name, text] of Object.entries(files)) await writeFile(join(tmp, name), text);
+    for (const [name, chunks] of Object.entries(files)) writeChunks(join(tmp, name), chunks());
+    const r = check(tmp);
     for (const name of Object.keys(files)) await rename(join(tmp, name), join(dir, name));
+    return r;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -122,18 +130,21 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
     const ideal: PhaseStage = path === "unitary" ? decomposeUnitary(w, { mesh: flags.mesh, name, unitaryTol: Math.max(flags.tol, 1e-9) }) : decomposeMatrix(w, { mesh: flags.mesh, name });
     const q = flags.dacBits !== undefined ? quantizeStage(ideal, flags.dacBits) : undefined;
     const table = buildPhaseTable([q ? q.stage : ideal]);
-    const json = phaseTableToJson(table);
-    const csv = phaseTableToCsv(table);
-    // Errors are measured on the emitted text, re-read, not on in-memory objects.
-    const emitted = stageMatrix(parsePhaseTable(json, `${name}.phases.json`).pipeline[0] as PhaseStage);
     const idealM = stageMatrix(ideal);
     const scaleW = frobenius(w) || 1;
     const outDir = resolve(ctx.io.cwd, flags.outDir ?? ".");
     const names = { json: `${name}.phases.json`, csv: `${name}.phases.csv` };
+    let emitted: CMat;
     try {
-      await writeAtomically(outDir, { [names.json]: json, [names.csv]: csv });
+      // Errors are measured on the emitted file, read back, not on in-memory objects.
+      emitted = await writeAtomically(
+        outDir,
+        { [names.json]: () => phaseTableJsonChunks(table), [names.csv]: () => phaseTableCsvChunks(table) },
+        (tmp) => stageMatrix(readPhaseTableFile(join(tmp, names.json), `${name}.phases.json`).pipeline[0] as PhaseStage),
+      );
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
+      if (typeof err.code !== "string" || !err.syscall) throw e;
       out.report([diag(file, "OPT3009", `cannot write ${names.json} and ${names.csv} to '${flags.outDir ?? "."}': ${err.code ?? err.message}`, "pass a writable directory with -o")]);
       out.fail(EXIT.usage);
       return undefined;

@@ -19,8 +19,8 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
-/** Seconds per call of `fn`, median over `repeats` timed groups of `inner` calls. */
-function timeIt(fn: () => void, inner: number, repeats = 5): number {
+/** Seconds per call of `fn` over `repeats` timed groups of `inner` calls: the median and the best. */
+function timeIt(fn: () => void, inner: number, repeats = 5): { median: number; best: number } {
   fn();
   const t: number[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -28,7 +28,7 @@ function timeIt(fn: () => void, inner: number, repeats = 5): number {
     for (let i = 0; i < inner; i++) fn();
     t.push((performance.now() - t0) / 1000 / inner);
   }
-  return median(t);
+  return { median: median(t), best: Math.min(...t) };
 }
 
 export function trainingKernelFigures(): { rows: (string | number)[][]; best: Record<Precision, number> } {
@@ -51,10 +51,11 @@ export function trainingKernelFigures(): { rows: (string | number)[][]; best: Re
       eng.backward(BATCH, g, grads);
     }, 200);
     const evalS = timeIt(() => eng.forwardAll(x, CASES, y), 5);
-    const stepG = (2 * BATCH * (m.forward + m.backward)) / step / 1e9;
-    const evalG = (2 * CASES * m.forward) / evalS / 1e9;
-    best[precision] = Math.max(stepG, evalG);
-    rows.push([`WASM SIMD ${precision}`, (step * 1e3).toFixed(3), stepG.toFixed(2), (evalS * 1e3).toFixed(1), evalG.toFixed(2)]);
+    const stepFlops = 2 * BATCH * (m.forward + m.backward);
+    const evalFlops = 2 * CASES * m.forward;
+    // Against the peak (a best of 5): the best group, measured the same way.
+    best[precision] = Math.max(stepFlops / step.best, evalFlops / evalS.best) / 1e9;
+    rows.push([`WASM SIMD ${precision}`, (step.median * 1e3).toFixed(3), (stepFlops / step.median / 1e9).toFixed(2), (evalS.median * 1e3).toFixed(1), (evalFlops / evalS.median / 1e9).toFixed(2)]);
   }
   const tr = allocTrace(net, BATCH);
   const ref = timeIt(() => {
@@ -63,7 +64,7 @@ export function trainingKernelFigures(): { rows: (string | number)[][]; best: Re
     backward(net, tr, g, grads, BATCH);
   }, 10);
   const m = new MlpEngine(net, 4).macsPerRow();
-  rows.push(["scalar JS f64 (mlp.ts reference)", (ref * 1e3).toFixed(3), ((2 * BATCH * (m.forward + m.backward)) / ref / 1e9).toFixed(2), "", ""]);
+  rows.push(["scalar JS f64 (mlp.ts reference)", (ref.median * 1e3).toFixed(3), ((2 * BATCH * (m.forward + m.backward)) / ref.median / 1e9).toFixed(2), "", ""]);
   return { rows, best };
 }
 
@@ -86,7 +87,8 @@ export const bench: BenchModule = {
         columns: ["engine", "step ms (batch 256)", "step GFLOP/s", "eval ms (28,561 cases)", "eval GFLOP/s"],
         rows: k.rows,
         notes: [
-          `f64: ${((100 * k.best.f64) / p64).toFixed(0)} % of the f64x2 peak (${p64.toFixed(2)} GFLOP/s); f32: ${((100 * k.best.f32) / p32).toFixed(0)} % of the f32x4 peak (${p32.toFixed(2)} GFLOP/s)`,
+          `best groups: f64 ${k.best.f64.toFixed(2)} GFLOP/s = ${((100 * k.best.f64) / p64).toFixed(0)} % of the f64x2 peak (${p64.toFixed(2)} GFLOP/s); f32 ${k.best.f32.toFixed(2)} GFLOP/s = ${((100 * k.best.f32) / p32).toFixed(0)} % of the f32x4 peak (${p32.toFixed(2)} GFLOP/s)`,
+          "the peak and the kernel run in the same process minutes apart: on a loaded machine compare the best figures, not the medians",
           "target: ≥ 30 % of the peak of the same precision",
         ],
       },
