@@ -12,6 +12,7 @@ const ROOT = join(import.meta.dirname, "../..");
 // A small unit with a lossy, noisy technology block: the compile's evaluate pass runs 10 seeded
 // Monte-Carlo trials and `optinc verify` runs more.
 const SPEC = `aggregator jobs_check {
+  route     = trained
   workers   = 2
   precision = 4 bits
   levels    = 4
