@@ -39,9 +39,9 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
     expect(report.onn.casesChecked).toBe(13 ** 4);
     expect(report.onn.exactMatch).toBe(1);
     expect(report.hardware.areaRatio).toBeLessThanOrEqual(0.393);
-    // The report also carries the technology-block yield trials and the training run through the circuit.
-    expect(report.onn.units[0]!.yield!.trials).toBe(10);
-    expect(report.onn.units[0]!.yield!.exactPerTrial).toHaveLength(10);
+    // Its technology block is ideal (all the trained design meets), so the report has no yield trials;
+    // it does carry the training run through the circuit.
+    expect(report.onn.units[0]!.yield).toBeNull();
     expect(report.trainingEmulation!.runs).toHaveLength(3);
   });
 
