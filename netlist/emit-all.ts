@@ -8,6 +8,7 @@ import { circuitFromPhaseTable } from "./from-phase-table.ts";
 import type { Circuit, PhaseTable } from "./ir.ts";
 import { writeNetlistJson } from "./json-io.ts";
 import { writeNgspice } from "./ngspice.ts";
+import { writePortMap } from "./port-map.ts";
 import { writeLsf, writeSpiceMain } from "./siepic-main.ts";
 import { writeSpice, type SpiceOptions } from "./spice-write.ts";
 import { writePicYaml } from "./yaml-write.ts";
@@ -16,7 +17,7 @@ export interface EmitOptions {
   spice?: SpiceOptions;
 }
 
-export type BackendFormat = "spi" | "json" | "yaml" | "ngspice";
+export type BackendFormat = "spi" | "json" | "yaml" | "ngspice" | "ports";
 
 export interface Backend {
   format: BackendFormat;
@@ -36,6 +37,7 @@ export const BACKENDS: Backend[] = [
   { format: "json", files: (name, c) => [[`${name}.netlist.json`, writeNetlistJson(c)]] },
   { format: "yaml", files: (name, c) => [[`${name}.pic.yml`, writePicYaml(c)]] },
   { format: "ngspice", files: (name, c) => [[`${name}.ngspice.cir`, writeNgspice(c)]] },
+  { format: "ports", files: (name, c) => [[`${name}.ports.json`, writePortMap(c)]] },
 ];
 
 export function getBackend(format: string): Backend | undefined {

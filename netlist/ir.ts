@@ -209,3 +209,88 @@ export interface Circuit {
   /** Free-form metadata carried into every backend (spec name, seed, convention). */
   info: Record<string, SettingValue>;
 }
+
+// ---------------------------------------------------------------------------
+// Port map (`<name>.ports.json`): what a lab connects to each port of the emitted circuit
+// ---------------------------------------------------------------------------
+
+/** One optical input of the circuit: a top-level input port or an on-chip constant source. */
+export type PortMapInput =
+  | {
+      /** Top-level input port in<k>: digit `digit` (0 = least significant) of worker `worker`. */
+      kind: "worker-digit";
+      port: string;
+      worker: number;
+      digit: number;
+      /** Place value of the digit: levels^digit. */
+      weight: number;
+      /** The PAM modulator it drives ("instance,port"); symbol d is sent at amplitude d · amplitudePerLevel. */
+      drives: string;
+      levels: number;
+      amplitudePerLevel: number;
+    }
+  | {
+      /** Top-level input port that carries an optical amplitude directly (no modulator). */
+      kind: "optical";
+      port: string;
+      drives: string;
+    }
+  | {
+      /** A constant optical source inside the circuit (a layer's bias input). */
+      kind: "bias";
+      instance: string;
+      /** Real field amplitude the source emits. */
+      amplitude: number;
+      drives: string;
+    }
+  | {
+      /** A modulator input fed by a detector inside the circuit (an O-E-O regenerated digit). */
+      kind: "regenerated";
+      drives: string;
+      from: string;
+      levels: number;
+      amplitudePerLevel: number;
+    };
+
+export interface PortMapOutput {
+  port: string;
+  /** "digit": a detector's decoded output digit; "optical": a field leaving the circuit. */
+  kind: "digit" | "optical";
+  /** Digit position in the output code (0 = least significant), for kind "digit". */
+  digit?: number;
+  /** Place value levels^digit, for kind "digit". */
+  weight?: number;
+  /** The detector output ("instance,port") or the optical output it is. */
+  from: string;
+  /** For kind "digit": the optical field the detector reads ("instance,port"). */
+  reads?: string;
+}
+
+export interface PortMapDetector {
+  instance: string;
+  levels: number;
+  step: number;
+  offset: number;
+  modes: number;
+  /** The decision rule in words, half steps included. */
+  rule: string;
+}
+
+export interface PortMap {
+  format: "optinc.ports/1";
+  circuit: string;
+  inputs: PortMapInput[];
+  outputs: PortMapOutput[];
+  detectors: PortMapDetector[];
+  /** The function the output code computes, from the circuit info (unit_* entries, rounding). */
+  function: Record<string, SettingValue>;
+  /** Who receives which output digit. */
+  broadcast: {
+    /** Whether the splitting unit that fans the result out to the workers is part of the circuit. */
+    emitted: boolean;
+    workers: number;
+    note: string;
+    /** receivers[w] lists, for worker w, the output ports carrying each digit (digit order). */
+    receivers: { worker: number; digits: { digit: number; port: string }[] }[];
+  };
+}

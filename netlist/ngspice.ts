@@ -1,19 +1,25 @@
-// `<name>.ngspice.cir`: each linear stage as a DC circuit for ngspice (anchors §4.2a). A complex
-// field is a pair of nodes (<net>r, <net>i); every linear combination is a chain of voltage-
-// controlled voltage sources whose gains are brace expressions ngspice evaluates itself
-// ({cos(φ)}, {sqrt(1-k)}), so the trigonometry is independent of our code. Numbers are written
-// with 17 significant digits (no `pi` inside braces: ngspice does not define it there).
-// One deck per linear stage; `.param col=k` selects which input carries the unit field.
+// `<name>.ngspice.cir`: every linear stage of a circuit as one DC circuit for stock ngspice
+// (anchors §4.2a), written so that `ngspice -b <name>.ngspice.cir` prints every stage's full
+// transfer matrix. A complex field is a pair of nodes (<net>r, <net>i); every linear combination
+// is a chain of voltage-controlled voltage sources whose gains are brace expressions ngspice
+// evaluates itself ({cos(φ)}, {sqrt(1-k)}), so the trigonometry is independent of our code.
+// Numbers are written with 17 significant digits (no `pi` inside braces: ngspice does not define
+// it there).
+//
+// Stage i's nodes are prefixed s<i>_. One DC sweep of the selector source `Vcolsel` over
+// 0 … (largest input count − 1) computes every column at once: behavioural sources put a unit
+// field on input k of every stage while Vcolsel = k (the stages are independent circuits, so
+// they share the sweep). The `.control` block prints, per stage, one table whose row k holds
+// column k of its matrix as Re/Im voltage pairs. A second `op` after `alter` is pathologically
+// slow in ngspice 39 on large decks; one sweep is one analysis and stays linear in size.
 import type { Circuit, Netlist } from "./ir.ts";
 import { num } from "./models.ts";
 import { flatten, instancePorts, netlistPortSpec, resolveInstance, type SubcircuitLookup } from "./propagate.ts";
 import { circuitLookup } from "./spice-write.ts";
 
-export const DECK_SEPARATOR = "* ---- optinc deck ----";
-
 const lit = (x: number): string => (x === 0 ? "0" : x.toPrecision(17));
 
-/** Netlists (other than the top) that contain only linear optical components. */
+/** Netlists (other than the top) that contain only linear optical components, in file order. */
 export function linearStageNames(circuit: Circuit): string[] {
   const lookup = circuitLookup(circuit);
   return Object.keys(circuit.netlists).filter((n) => n !== circuit.top && isLinear(circuit.netlists[n], lookup));
@@ -26,13 +32,79 @@ function isLinear(nl: Netlist, lookup: SubcircuitLookup): boolean {
   });
 }
 
-/** Re/Im gain terms of one output of a leaf: sum over inputs of (expr × V(input part)). */
+/** One output of a leaf as a sum over input node parts: [gain expression, controlling node]. */
 type Term = [gain: string, node: string];
 
-export function ngspiceStageDeck(circuit: Circuit, stage: string, column = 0): string {
+/** What the deck prints for one stage: its output node names in mode order. */
+export interface DeckStage {
+  netlist: string;
+  prefix: string;
+  inputs: number;
+  outputs: number;
+  /** Node of output q is `${prefix}${outNodes[q]}` + "r" / "i". */
+  outNodes: string[];
+}
+
+export interface NgspiceDeck {
+  text: string;
+  stages: DeckStage[];
+  /** Sweep points: the largest input count of any stage. */
+  columns: number;
+}
+
+/** A deck for the given linear stages (default: all of them). */
+export function ngspiceDeck(circuit: Circuit, stages: string[] = linearStageNames(circuit)): NgspiceDeck {
   const lookup = circuitLookup(circuit);
-  const nl = circuit.netlists[stage];
-  if (!nl) throw new Error(`no netlist "${stage}" in circuit`);
+  const body: string[] = [];
+  const info: DeckStage[] = [];
+  const counter = { e: 0, k: 0 };
+  stages.forEach((stage, i) => {
+    const nl = circuit.netlists[stage];
+    if (!nl) throw new Error(`no netlist "${stage}" in circuit`);
+    info.push(stageLines(nl, stage, `s${i}_`, lookup, counter, body));
+  });
+  const columns = Math.max(1, ...info.map((s) => s.inputs));
+  const saves = info.flatMap((s) => s.outNodes.flatMap((n) => [`v(${s.prefix}${n}r)`, `v(${s.prefix}${n}i)`]));
+  const widest = Math.max(1, ...info.map((s) => 2 * s.outputs));
+  const head = [
+    `* optinc ngspice deck: the linear stages of ${circuit.name}; run \`ngspice -b <this file>\``,
+    "* Fields are (Re, Im) node pairs; each linear combination is a chain of VCVS with ngspice-evaluated gains.",
+    `* One DC sweep of Vcolsel over 0..${columns - 1}: at Vcolsel = k input k of every stage carries the unit field,`,
+    "* so row k of each printed table is column k of that stage's transfer matrix (rows past a stage's inputs are blank).",
+    ...info.map((s, i) => `* stage ${i} = ${s.netlist} (${s.inputs} in, ${s.outputs} out), nodes ${s.prefix}*`),
+    "Vcolsel colsel 0 DC 0",
+  ];
+  const control = [
+    ".control",
+    "set numdgt=17",
+    // Index, sweep and 2 columns per output, 25 characters each: one line per sweep point.
+    `set width=${25 * (widest + 2) + 8}`,
+    `set height=${columns + 20}`,
+    `dc Vcolsel 0 ${columns - 1} 1`,
+    ...info.flatMap((s) => {
+      // Rows past this stage's inputs would be zero: print only its own columns (ngspice leaves the rest blank).
+      const rows = s.inputs < columns ? `[0,${s.inputs - 1}]` : "";
+      return [
+        `echo "optinc stage ${s.netlist} inputs ${s.inputs} outputs ${s.outputs}"`,
+        `print ${s.outNodes.map((n) => `v(${s.prefix}${n}r)${rows} v(${s.prefix}${n}i)${rows}`).join(" ")}`,
+      ];
+    }),
+    // Without `quit`, batch mode ends with "no simulations run" and exit status 1.
+    "quit",
+    ".endc",
+  ];
+  const text = [...head, ...body, ...chunkedSave(saves), ...control, ".end", ""].join("\n");
+  return { text, stages: info, columns };
+}
+
+/** `.save` lines of at most 20 vectors each (short lines for every SPICE reader). */
+function chunkedSave(vectors: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < vectors.length; i += 20) out.push(`.save ${vectors.slice(i, i + 20).join(" ")}`);
+  return out;
+}
+
+function stageLines(nl: Netlist, stage: string, prefix: string, lookup: SubcircuitLookup, counter: { e: number; k: number }, out: string[]): DeckStage {
   const spec = netlistPortSpec(nl, lookup);
   const flat = flatten(nl, lookup);
   const net = new Map<string, string>();
@@ -47,30 +119,24 @@ export function ngspiceStageDeck(circuit: Circuit, stage: string, column = 0): s
   const nodeOf = (ref: string): string => {
     let v = net.get(ref);
     if (!v) net.set(ref, (v = `u${n++}`));
-    return v;
+    return `${prefix}${v}`;
   };
-  const out: string[] = [
-    `* optinc ngspice cross-check: stage ${stage} of ${circuit.name} (${spec.inputs.length} in, ${spec.outputs.length} out)`,
-    "* (Re, Im) node pairs; VCVS chains with ngspice-evaluated gains; DC operating point.",
-    `.param col=${column}`,
-  ];
+  out.push(`* ---- stage ${stage}: ${spec.inputs.length} in, ${spec.outputs.length} out`);
   const driven = new Set<string>();
   spec.inputs.forEach((p, k) => {
     const node = nodeOf(flat.ports[p]);
-    out.push(`Vr_${node} ${node}r 0 DC {col==${k} ? 1 : 0}`, `Vi_${node} ${node}i 0 DC 0`);
+    out.push(`Bsel_${node} ${node}r 0 V = abs(v(colsel)-${k}) < 0.5 ? 1 : 0`, `Vi_${node} ${node}i 0 DC 0`);
     driven.add(node);
   });
-  let e = 0;
-  let k = 0;
   const emit = (target: string, terms: Term[]): void => {
     if (terms.length === 0) {
-      out.push(`V${e++} ${target} 0 DC 0`);
+      out.push(`V${counter.e++} ${target} 0 DC 0`);
       return;
     }
     let from = "0";
     terms.forEach(([g, ctrl], i) => {
-      const to = i === terms.length - 1 ? target : `k${k++}`;
-      out.push(`E${e++} ${to} ${from} ${ctrl} 0 {${g}}`);
+      const to = i === terms.length - 1 ? target : `k${counter.k++}`;
+      out.push(`E${counter.e++} ${to} ${from} ${ctrl} 0 {${g}}`);
       from = to;
     });
   };
@@ -118,33 +184,15 @@ export function ngspiceStageDeck(circuit: Circuit, stage: string, column = 0): s
       driven.add(node);
     }
   }
-  const saves = spec.outputs.flatMap((p) => [`v(${nodeOf(flat.ports[p])}r)`, `v(${nodeOf(flat.ports[p])}i)`]);
-  out.push(`.save ${saves.join(" ")}`, ".op", ".end", "");
-  return out.join("\n");
+  const outNodes = spec.outputs.map((p) => nodeOf(flat.ports[p]).slice(prefix.length));
+  return { netlist: stage, prefix, inputs: spec.inputs.length, outputs: spec.outputs.length, outNodes };
 }
 
 function ampExpr(lossDb: number): string {
   return lossDb === 0 ? "" : `exp(-(${lit(lossDb)})/20*ln(10))*`;
 }
 
-/** All linear-stage decks of the circuit, separated by DECK_SEPARATOR lines. */
+/** The emitted `<name>.ngspice.cir`: one deck holding every linear stage. */
 export function writeNgspice(circuit: Circuit): string {
-  return linearStageNames(circuit)
-    .map((s) => `${DECK_SEPARATOR} ${s}\n${ngspiceStageDeck(circuit, s, 0)}`)
-    .join("\n");
-}
-
-/** Split an emitted `.ngspice.cir` back into {stage → deck text}. */
-export function splitNgspiceDecks(text: string): Map<string, string> {
-  const decks = new Map<string, string>();
-  for (const chunk of text.split(`${DECK_SEPARATOR} `).slice(1)) {
-    const nl = chunk.indexOf("\n");
-    decks.set(chunk.slice(0, nl), chunk.slice(nl + 1).replace(/\n+$/, "\n"));
-  }
-  return decks;
-}
-
-/** The same deck with another input column selected. */
-export function withColumn(deck: string, column: number): string {
-  return deck.replace(/^\.param col=\d+$/m, `.param col=${column}`);
+  return ngspiceDeck(circuit).text;
 }

@@ -2,7 +2,7 @@
 // + `.INCLUDE`) and `<name>.lsf` (the INTERCONNECT start-up script that imports and runs it).
 import type { Circuit } from "./ir.ts";
 import { MC_PARAMS } from "./spice-dialect.ts";
-import { circuitLookup, ioNets } from "./spice-write.ts";
+import { circuitLookup, ioNets, spiceNames } from "./spice-write.ts";
 import { netlistPortSpec } from "./propagate.ts";
 
 export function writeSpiceMain(circuit: Circuit, spiFile: string): string {
@@ -11,6 +11,7 @@ export function writeSpiceMain(circuit: Circuit, spiFile: string): string {
   const io = ioNets(top, lookup);
   const spec = netlistPortSpec(top, lookup);
   const laser = spec.inputs.length > 0 ? io.get(spec.inputs[0])! : [...io.values()][0];
+  const topName = spiceNames(circuit).get(circuit.top)!;
   const lines = [
     "* Optical Network Analyzer:",
     ".ona input_unit=wavelength input_parameter=start_and_stop",
@@ -22,8 +23,8 @@ export function writeSpiceMain(circuit: Circuit, spiFile: string): string {
     "  + stop=1600.000e-9",
     "  + number_of_points=2000",
   ];
-  spec.outputs.forEach((p, k) => lines.push(`  + input(${k + 1})=${circuit.top},${io.get(p)}`));
-  if (laser !== undefined) lines.push(`  + output=${circuit.top},${laser}`);
+  spec.outputs.forEach((p, k) => lines.push(`  + input(${k + 1})=${topName},${io.get(p)}`));
+  if (laser !== undefined) lines.push(`  + output=${topName},${laser}`);
   lines.push(`.INCLUDE "${spiFile}"`, "");
   return lines.join("\n");
 }

@@ -1,8 +1,9 @@
 // `<name>.spi` (our SiEPIC dialect) → Circuit. Nets become connections again (oriented upstream →
 // downstream by the models' port directions), IO nets become ports, parameters become settings,
-// lay_x/lay_y (µm with the `u` suffix) become placements. EBeam cells written in length mode are
-// mapped back to phase shifters with φ = 2π n_eff (L − L0)/λ.
-import { TWO_PI } from "./mzi.ts";
+// lay_x/lay_y (µm with the `u` suffix) become placements. EBeam waveguides written in length mode
+// are mapped back to phase shifters with φ = 2π·n_eff·L/λ wrapped to [0, 2π), using the encoding
+// the file states in its `* optinc.length` line.
+import { wrapPhase } from "./mzi.ts";
 import type { Circuit, Netlist, SettingValue } from "./ir.ts";
 import { NetlistReadError } from "./errors.ts";
 import { directionOf, spicePinOrder } from "./ports.ts";
@@ -12,8 +13,11 @@ import {
   EBEAM,
   INTERNAL_NET_RE,
   IO_NET_RE,
+  LEGACY_SPICE_MODEL,
+  micronsFromSpice,
   parseSpiceNumber,
   portFromIoNet,
+  propagationPhase,
   SPICE_MODEL,
   type LengthEncoding,
 } from "./spice-dialect.ts";
@@ -42,7 +46,7 @@ export function tokenizeSpiceLine(line: string): Token[] {
   return out;
 }
 
-const MODEL_TO_COMPONENT = new Map(Object.entries(SPICE_MODEL).map(([c, m]) => [`"${m}"`, c]));
+const MODEL_TO_COMPONENT = new Map([...Object.entries(SPICE_MODEL), ...Object.entries(LEGACY_SPICE_MODEL)].map(([c, m]) => [m, c]));
 const SKIP_PARAMS = new Set(["library", "lay_x", "lay_y", "sch_x", "sch_y", "sch_r", "sch_f", "wg_length", "wg_width", "component"]);
 
 export function readSpice(text: string, file = "<spi>", length: LengthEncoding = DEFAULT_LENGTH_ENCODING): Circuit {
@@ -52,6 +56,10 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
   };
   let name: string | undefined;
   let top: string | undefined;
+  let enc = length;
+  /** SPICE subcircuit name → netlist name, for names the writer had to change. */
+  const renamed = new Map<string, string>();
+  const irName = (spice: string): string => renamed.get(spice) ?? spice;
   const info: Record<string, SettingValue> = {};
   const netlists: Record<string, Netlist> = {};
   const lookup: SubcircuitLookup = (c) => netlists[c];
@@ -64,6 +72,14 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
     if (line.startsWith("*")) {
       const c = /^\* optinc\.circuit name=(\S+) top=(\S+)$/.exec(line);
       if (c) [name, top] = [c[1], c[2]];
+      const r = /^\* optinc\.spice_name (\S+)=(\S+)$/.exec(line);
+      if (r) renamed.set(r[1], r[2]);
+      const l = /^\* optinc\.length neff=(\S+) wavelength=(\S+) min_length_um=(\S+)$/.exec(line);
+      if (l) {
+        const [neff, wavelength, minLengthUm] = [Number(l[1]), Number(l[2]), Number(l[3])];
+        if (![neff, wavelength, minLengthUm].every((x) => Number.isFinite(x) && x > 0)) fail("SPI_LENGTH", ln, 1, "bad optinc.length line", "write positive numbers: neff=<n> wavelength=<m> min_length_um=<um>");
+        enc = { neff, wavelength, minLengthUm };
+      }
       const i = /^\* optinc\.info (\w+)=(.*)$/.exec(line);
       if (i) {
         try {
@@ -87,12 +103,12 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
       if (toks.length < 2) fail("SPI_SUBCKT", ln, 1, ".subckt without a name", "write .subckt <name> <port nets…>");
       const portNets = toks.slice(2).map((t) => t.text);
       const ports = toks.slice(2).map((t) => portFromIoNet(t.text) ?? fail("SPI_IONET", ln, t.col, `external net "${t.text}" does not end in _laser/_detector`, "name IO nets <port>_laser<d> / <port>_detector<d>"));
-      cur = { name: toks[1].text, ports, portNets, line: ln, pins: new Map(), nl: { instances: {}, connections: {}, ports: {}, placements: {} } };
+      cur = { name: irName(toks[1].text), ports, portNets, line: ln, pins: new Map(), nl: { instances: {}, connections: {}, ports: {}, placements: {} } };
       return;
     }
     if (head.toLowerCase() === ".ends") {
       if (!cur) return fail("SPI_ENDS", ln, 1, ".ends without .subckt", "remove it or add the matching .subckt");
-      if (toks[1]?.text !== cur.name) fail("SPI_ENDS", ln, toks[1]?.col ?? 1, `.ends ${toks[1]?.text ?? ""} closes .subckt ${cur.name}`, `write ".ends ${cur.name}"`);
+      if (toks[1] === undefined || irName(toks[1].text) !== cur.name) fail("SPI_ENDS", ln, toks[1]?.col ?? 1, `.ends ${toks[1]?.text ?? ""} closes .subckt ${cur.name}`, `write ".ends" with the .subckt's name`);
       netlists[cur.name] = finishNetlist(cur, fail);
       cur = null;
       return;
@@ -100,7 +116,7 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
     if (head.startsWith(".")) return fail("SPI_DIRECTIVE", ln, 1, `unsupported directive ${head}`, "only .subckt/.ends/.param/.ona/.INCLUDE are understood");
     if (!cur) {
       // The top-level instance line: NAME <nets> NAME sch_x=… — names the top subcircuit.
-      top ??= head;
+      top ??= irName(head);
       return;
     }
     // Component line: name, nets, model, key=value params.
@@ -115,7 +131,7 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
       if (eq <= 0) fail("SPI_PARAM", ln, toks[k].col, `"${toks[k].text}" is not key=value`, "parameters are key=value");
       params.set(toks[k].text.slice(0, eq), { value: toks[k].text.slice(eq + 1), col: toks[k].col });
     }
-    const component = componentOf(modelTok.text, params, netlists) ?? fail("SPI_UNKNOWN_MODEL", ln, modelTok.col, `unknown model ${modelTok.text}`, "use an optinc model, an EBeam cell, or a subcircuit defined above");
+    const component = componentOf(irName(modelTok.text), params, netlists) ?? fail("SPI_UNKNOWN_MODEL", ln, modelTok.col, `unknown model ${modelTok.text}`, "use an optinc model, an EBeam cell, or a subcircuit defined above");
     const settings: Record<string, SettingValue> = {};
     for (const [key, { value, col }] of params) {
       if (SKIP_PARAMS.has(key)) continue;
@@ -123,10 +139,9 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
     }
     if (modelTok.text === EBEAM.waveguide && component === "phase") {
       const l = params.get("wg_length");
-      const v = l && parseSpiceNumber(l.value);
-      if (!v) return fail("SPI_LENGTH", ln, modelTok.col, "EBeam waveguide without a numeric wg_length", "write wg_length=<µm>u");
-      const um = v.scale === 1e-6 ? v.mantissa : v.mantissa * v.scale * 1e6;
-      settings.phi = (TWO_PI * length.neff * (um - length.baseLengthUm)) / (length.wavelength * 1e6);
+      const um = l ? micronsFromSpice(l.value) : null;
+      if (um === null) return fail("SPI_LENGTH", ln, modelTok.col, "EBeam waveguide without a numeric wg_length", "write wg_length=<µm>u");
+      settings.phi = wrapPhase(propagationPhase(um, enc));
     }
     const inst = { component, settings };
     let spec;
@@ -206,9 +221,7 @@ function parseValue(v: string): SettingValue | undefined {
 function placementOf(params: Map<string, { value: string }>): { x: number; y: number; rotation?: number } {
   const um = (key: string): number => {
     const p = params.get(key);
-    const v = p && parseSpiceNumber(p.value);
-    if (!v) return 0;
-    return v.scale === 1e-6 ? v.mantissa : v.mantissa * v.scale * 1e6;
+    return (p && micronsFromSpice(p.value)) ?? 0;
   };
   const out: { x: number; y: number; rotation?: number } = { x: um("lay_x"), y: um("lay_y") };
   const r = params.get("sch_r");

@@ -5,7 +5,7 @@ import type { ReportData } from "../verify/report/types.ts";
 import type { PhaseStage } from "../netlist/ir.ts";
 import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
-import { latencySection, specFacts } from "./report-html.ts";
+import { latencySection, portMapSection, specFacts } from "./report-html.ts";
 
 export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
   const h = report.hardware;
@@ -31,12 +31,15 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
         { item: "cell designs", value: report.cells.length, note: report.cells.map((c) => `${c.design} ×${c.copies} (v ≤ ${c.vmax})`).join(", ") },
         { item: "tunable MZIs (attenuators)", value: h.mzi, note: "one per matrix entry; every optical path meets exactly one" },
         { item: "fixed couplers", value: h.fixedCouplers, note: "fan-out and fan-in trees" },
+        { item: "phase shifters", value: h.phaseShifters, note: "two per MZI plus every non-zero phase; every count here is taken on the emitted netlists" },
         { item: "optical activations", value: h.activations },
+        { item: "bias sources", value: h.biasSources },
         { item: "detectors", value: h.detectors },
         { item: "modulators", value: h.modulators, note: `${h.regeneratedDigits} driven by regenerated digits` },
         { item: "cells on the critical path", value: h.cellsOnCriticalPath, note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each` },
       ],
     },
+    portMap: portMapSection(result.steps.flatMap((s) => [...(s.circuits ?? new Map())].map(([name, circuit]) => ({ name, circuit })))),
     latency: latencySection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };

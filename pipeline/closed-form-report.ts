@@ -1,9 +1,10 @@
 // `<name>.report.json` of a closed-form compile (route "closed-form"; docs/report.md). Every count is
-// taken from the emitted cell designs (their phase tables) times their physical copies; only
-// `timing` depends on the machine.
+// taken on the emitted cell circuits (read back from their netlist.json; netlist/inventory.ts) times
+// their physical copies; only `timing` depends on the machine.
 import type { CascadePlan } from "../aggregate/cascade.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
-import type { PhaseStage } from "../netlist/ir.ts";
+import type { Circuit } from "../netlist/ir.ts";
+import { circuitInventory } from "../netlist/inventory.ts";
 import type { ComposeResult } from "../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
 import type { ChipStep } from "./types.ts";
@@ -68,21 +69,19 @@ export interface ClosedFormReport {
   timing: Record<string, number>;
 }
 
-function designHardware(d: ChipStep["designs"][number]): CellHardware {
-  const stages = d.table.pipeline.filter((s): s is PhaseStage => "elements" in s);
-  const count = (kind: string): number => stages.reduce((a, s) => a + s.elements.filter((e) => e.kind === kind).length, 0);
-  const activations = d.table.pipeline.reduce((a, s) => a + (s.role === "activation" ? s.modes : 0), 0);
-  const mzi = count("mzi") + count("attenuator");
+/** One cell design's hardware, counted on its emitted circuit. */
+function designHardware(circuit: Circuit): CellHardware {
+  const inv = circuitInventory(circuit);
+  const sum = (f: (s: (typeof inv.stages)[number]) => number): number => inv.stages.reduce((a, s) => a + f(s), 0);
   return {
-    mzi,
-    fixedCouplers: count("coupler"),
-    // Two shifters per MZI (θ, φ) plus single phase elements and output screens that are not zero.
-    phaseShifters: 2 * mzi + count("phase") + stages.reduce((a, s) => a + s.outputPhases.filter((p) => p !== 0).length, 0),
-    activations,
-    detectors: d.cell.outputs.length,
-    modulators: d.cell.ports.length,
-    biasSources: stages.filter((s) => (s.biasInput ?? 0) > 0).length,
-    stages: stages.length,
+    mzi: sum((s) => s.mzis),
+    fixedCouplers: sum((s) => s.fixedCouplers),
+    phaseShifters: sum((s) => s.phaseShifters),
+    activations: inv.activations,
+    detectors: inv.detectors,
+    modulators: inv.modulators,
+    biasSources: inv.biasSources,
+    stages: inv.stages.length,
   };
 }
 
@@ -105,7 +104,9 @@ export function closedFormReport(a: {
   const total: CellHardware = { mzi: 0, fixedCouplers: 0, phaseShifters: 0, activations: 0, detectors: 0, modulators: 0, biasSources: 0, stages: 0 };
   for (const step of a.steps) {
     step.designs.forEach((d, i) => {
-      const h = designHardware(d);
+      const circuit = step.circuits?.get(step.checks![i]!.design);
+      if (!circuit) throw new Error(`internal: ${step.checks![i]!.design} has no emitted circuit to count`);
+      const h = designHardware(circuit);
       const copies = d.instances.length * step.count;
       const check = step.checks![i]!.check;
       cells.push({ design: step.checks![i]!.design, level: step.level, role: d.cell.role, copies, ports: d.cell.ports.length, vmax: d.cell.vmax, thresholds: d.network.thresholds.length, cases: check.cases, exact: check.exact, raw: check.raw, hardware: h });

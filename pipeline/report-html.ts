@@ -6,7 +6,8 @@ import { renderReportHtml } from "../verify/report/index.ts";
 import type { ReportData } from "../verify/report/types.ts";
 import { verifyReportSections } from "../verify/circuit/format.ts";
 import { toTrainingSection } from "../verify/train/report.ts";
-import type { PhaseStage } from "../netlist/ir.ts";
+import type { Circuit, PhaseStage } from "../netlist/ir.ts";
+import { portMap } from "../netlist/port-map.ts";
 import type { CompileResult } from "./compile.ts";
 import type { Report } from "./report.ts";
 
@@ -37,6 +38,38 @@ export function latencySection(spec: Spec): ReportData["latency"] {
     return { name, ring: { compute: ring.compute_s, communication: ring.comm_s }, optinc: { compute: opt.compute_s, communication: opt.comm_s }, paper: PAPER_LATENCY[name] };
   });
   return { presets };
+}
+
+/** The port map of every emitted circuit (the same content as its `<name>.ports.json`). */
+export function portMapSection(circuits: { name: string; circuit: Circuit }[]): ReportData["portMap"] {
+  const notes = new Set<string>();
+  const units = circuits.map((u) => {
+    const m = portMap(u.circuit);
+    const rows: NonNullable<ReportData["portMap"]>["units"][number]["rows"] = [];
+    for (const i of m.inputs) {
+      if (i.kind === "worker-digit") rows.push({ port: i.port, kind: "input", meaning: `worker ${i.worker}, digit ${i.digit} (×${i.weight})`, value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
+      else if (i.kind === "bias") rows.push({ port: i.instance, kind: "bias source", meaning: "constant optical input", value: `amplitude ${fmt(i.amplitude)}`, connects: i.drives });
+      else if (i.kind === "regenerated") rows.push({ port: i.drives, kind: "regenerated", meaning: `digit re-sent from ${i.from}`, value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
+      else rows.push({ port: i.port, kind: "optical input", meaning: "field amplitude", value: "", connects: i.drives });
+    }
+    const det = new Map(m.detectors.map((d) => [d.instance, d]));
+    for (const o of m.outputs) {
+      const d = det.get(o.from.split(",")[0]!);
+      rows.push(
+        o.kind === "digit"
+          ? { port: o.port, kind: "output", meaning: `result digit ${o.digit} (×${o.weight})`, value: d ? `step ${fmt(d.step)}, offset ${fmt(d.offset)}` : "", connects: `detector reads ${o.reads}` }
+          : { port: o.port, kind: "optical output", meaning: "field", value: "", connects: o.from },
+      );
+    }
+    for (const d of m.detectors) notes.add(`Detector decision: ${d.rule}.`);
+    notes.add(`Broadcast: ${m.broadcast.note}.`);
+    return { name: u.name, rows };
+  });
+  return units.length ? { units, notes: [...notes] } : undefined;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toPrecision(6);
 }
 
 /** Yield trials of the first unit (the technology block), when the spec has non-idealities. */
@@ -72,16 +105,19 @@ export function reportHtml(report: Report, result: CompileResult): string {
     errorHistogram: { bins: Object.entries(report.onn.errorHistogram).map(([k, v]) => ({ steps: Number(k), count: v })).sort((a, b) => a.steps - b.steps), condition: "ideal components, emitted netlist" },
     hardware: {
       rows: [
-        { item: "tunable MZIs", value: h.mzi, note: "mesh MZIs + attenuator MZIs" },
+        { item: "tunable MZIs", value: h.mzi, note: "mesh MZIs + attenuator MZIs; every count here is taken on the emitted netlists" },
         { item: "MZIs without approximation", value: h.mziUnapproximated, note: "full SVD mapping of every layer" },
         { item: "area ratio", value: h.areaRatio.toFixed(3), note: "paper: 0.393 (4×8-bit), 0.493 (4×16-bit)" },
         { item: "fixed couplers (segments)", value: h.fixedCouplers },
-        { item: "preprocessing couplers", value: h.preprocessCouplers },
-        { item: "broadcast couplers", value: h.broadcastCouplers },
+        { item: "preprocessing couplers", value: h.preprocessCouplers, note: "digit-sum chains and the bias split" },
+        { item: "broadcast couplers", value: h.broadcastCouplers, note: h.broadcastCouplers ? "" : "the splitting unit is not part of the emitted circuit" },
         { item: "optical activations", value: h.activations },
+        { item: "bias sources", value: h.biasSources },
+        { item: "detectors", value: h.detectors, note: "one decoded digit each" },
         ...(report.cascade ? [{ item: "cascade units", value: report.cascade.units, note: `+${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units (paper ≈ +10.5%)` }] : []),
       ],
     },
+    portMap: portMapSection(result.units.flatMap((u) => (u.emitted ? [{ name: u.file, circuit: u.emitted }] : []))),
     ...yieldSections(result),
     training: result.units[0]?.training ? toTrainingSection(result.units[0].training) : undefined,
     latency: latencySection(report.spec),

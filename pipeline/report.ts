@@ -3,7 +3,8 @@
 // (spec, seed), so two compiles give byte-identical reports once `timing` is removed.
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import type { CascadePlan } from "../aggregate/cascade.ts";
-import type { UnitHardware } from "../compiler/onn/hardware.ts";
+import { emittedHardware, type EmittedHardware } from "../compiler/onn/hardware.ts";
+import { circuitInventory } from "../netlist/inventory.ts";
 import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
 
 export interface UnitReport {
@@ -41,6 +42,7 @@ export interface Report {
   };
   /** Digit-slice chains (docs/onn.md), one per sliced aggregation step; null when nothing is sliced. */
   slices: { level: number | null; multiplier: number; slices: { file: string; from: number; count: number; carryIn: number; emit: number; cases: number }[] }[] | null;
+  /** Counted on the emitted circuits (netlist/inventory.ts), each unit times its count. */
   hardware: {
     mzi: number;
     mziUnapproximated: number;
@@ -49,6 +51,7 @@ export interface Report {
     preprocessCouplers: number;
     broadcastCouplers: number;
     activations: number;
+    biasSources: number;
     detectors: number;
   };
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[]; overheadVsBaseUnits: number } | null;
@@ -58,7 +61,13 @@ export interface Report {
   timing: Record<string, number>;
 }
 
-function hardwareJson(h: UnitHardware) {
+/** Every hardware figure of a unit, counted on its emitted circuit. */
+function unitHardwareOf(u: EmittedUnit): EmittedHardware {
+  if (!u.emitted) throw new Error(`internal: ${u.file} has no emitted circuit to count`);
+  return emittedHardware(circuitInventory(u.emitted), u.result.hardware.layers);
+}
+
+function hardwareJson(h: EmittedHardware) {
   return {
     mzi: h.mzi,
     mziUnapproximated: h.mziUnapproximated,
@@ -73,7 +82,7 @@ function hardwareJson(h: UnitHardware) {
       layer: l.layer,
       rows: l.rows,
       cols: l.cols,
-      mapping: l.mapping.kind === "svd" ? "svd" : `sigma-u/${l.mapping.s}`,
+      mapping: l.mapping,
       mzi: l.mzi,
       mziSvd: l.mziSvd,
       couplers: l.couplers,
@@ -128,7 +137,7 @@ function unitReport(u: EmittedUnit): UnitReport {
           maxAbsError: u.yield.trials.maxAbsError,
         }
       : null,
-    hardware: hardwareJson(r.hardware),
+    hardware: hardwareJson(unitHardwareOf(u)),
   };
 }
 
@@ -148,10 +157,11 @@ export function buildReport(
   const exact = units.reduce((a, u) => a + (u.verify?.nominal.exact ?? 0), 0);
   const hist: Record<string, number> = {};
   for (const u of unitReports) for (const [k, v] of Object.entries(u.errorHistogram)) hist[k] = (hist[k] ?? 0) + v;
-  const sum = (f: (h: UnitHardware) => number): number => units.reduce((a, u) => a + u.count * f(u.result.hardware), 0);
+  const hw = units.map(unitHardwareOf);
+  const sum = (f: (h: EmittedHardware) => number): number => units.reduce((a, u, i) => a + u.count * f(hw[i]!), 0);
   const mzi = sum((h) => h.mzi);
   const mziUn = sum((h) => h.mziUnapproximated);
-  const base = units[0]?.result.hardware.mzi ?? 0;
+  const base = hw[0]?.mzi ?? 0;
   const exactMatch = composed ? composed.exactFraction : cases > 0 ? exact / cases : 0;
   return {
     schemaVersion: 2,
@@ -182,8 +192,9 @@ export function buildReport(
       areaRatio: mziUn > 0 ? mzi / mziUn : 0,
       fixedCouplers: sum((h) => h.segmentCouplers),
       preprocessCouplers: sum((h) => h.preprocessCouplers),
-      broadcastCouplers: units.length ? units[units.length - 1]!.result.hardware.broadcastCouplers : 0,
+      broadcastCouplers: sum((h) => h.broadcastCouplers),
       activations: sum((h) => h.activations),
+      biasSources: sum((h) => h.biasSources),
       detectors: sum((h) => h.detectors),
     },
     cascade: cascade

@@ -1,4 +1,4 @@
-// optinc export <dir> --format spi|json|yaml|ngspice|phases: re-emit one format from a compile
+// optinc export <dir> --format spi|json|yaml|ngspice|ports|phases: re-emit one format from a compile
 // output directory. The circuit is read from `<name>.netlist.json` (the phase table, for
 // --format phases, from `<name>.phases.json`), so the export depends on emitted files only.
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -42,9 +42,9 @@ export const registerExport: RegisterCommand = (program: Command, ctx) => {
     .command("export")
     .description("re-emit one netlist format from a compile output directory (reads <name>.netlist.json)")
     .argument("<dir>", "output directory of optinc compile (or a <name>.netlist.json file)")
-    .addOption(new Option("--format <fmt>", "format to write").choices(["spi", "json", "yaml", "ngspice", "phases"]).makeOptionMandatory())
+    .addOption(new Option("--format <fmt>", "format to write").choices(["spi", "json", "yaml", "ngspice", "ports", "phases"]).makeOptionMandatory())
     .option("-o, --out-dir <dir>", "where to write (default: <dir> itself)")
-    .option("--length-phases", "spi: write phases as EBeam waveguide lengths ΔL = φλ/(2π n_eff) instead of phi= parameters")
+    .option("--length-phases", "spi: write phases as EBeam waveguides whose propagation phase 2π·n_eff·L/λ is φ (mod 2π) instead of phi= parameters")
     .option("--neff <n>", "spi --length-phases: effective index", positive("--neff"), DEFAULT_LENGTH_ENCODING.neff)
     .option("--wavelength <nm>", "spi --length-phases: design wavelength in nm", positive("--wavelength"), DEFAULT_LENGTH_ENCODING.wavelength * 1e9)
     .addHelpText(
@@ -54,7 +54,8 @@ Formats:
   spi      <name>.spi, <name>_main.spi, <name>.lsf   SiEPIC-Tools / Lumerical INTERCONNECT
   json     <name>.netlist.json                       SAX-compatible recursive netlist
   yaml     <name>.pic.yml                            gdsfactory YAML (Place and AutoRoute)
-  ngspice  <name>.ngspice.cir                        one DC deck per linear stage (cross-check)
+  ngspice  <name>.ngspice.cir                        every linear stage for ngspice -b (prints each matrix)
+  ports    <name>.ports.json                         port map: worker/digit inputs, bias sources, outputs, detector rule
   phases   <name>.phases.json, <name>.phases.csv     phase table (from <name>.phases.json)
 
 Examples:

@@ -1,9 +1,14 @@
-// Hardware cost model. Counts follow the paper's MZI-count definition of area:
+// Hardware cost model and the hardware figures of the report. Counts follow the paper's MZI-count
+// definition of area:
 //   full SVD mapping of an m×n layer:      m(m−1)/2 + n(n−1)/2 + min(m, n)   (U mesh, V† mesh, Σ)
 //   Σ·U segments (R×C tiles of size s):    R·C·(s(s−1)/2 + s)               (one mesh + s attenuators each)
 // Area ratio = tunable MZIs of the approximated ONN / MZIs of the same ONN mapped by full SVD.
-// Fixed (untunable) couplers — segment fan-out/fan-in, crossings, preprocessing combiners and the
-// broadcast splitter — are counted separately and reported, never hidden in the ratio.
+// The model (layerCost, unitHardware) is what training plans with; every figure the report prints
+// (emittedHardware) is counted on the emitted circuit (netlist/inventory.ts), the SVD reference
+// included (the formula applied to each emitted layer stage's inputs × outputs). Fixed (untunable)
+// couplers — segment fan-out/fan-in, crossings, the digit-sum chains — are counted separately and
+// never hidden in the ratio.
+import type { CircuitInventory } from "../../netlist/inventory.ts";
 
 export type LayerMapping = { kind: "svd" } | { kind: "sigma-u"; s: number };
 
@@ -52,6 +57,7 @@ export function layerCost(layer: number, rows: number, cols: number, mapping: La
   };
 }
 
+/** The cost model of a unit as planned (before emission). */
 export interface UnitHardware {
   layers: LayerCost[];
   /** Tunable MZIs of the ONN as mapped. */
@@ -61,28 +67,77 @@ export interface UnitHardware {
   areaRatio: number;
   /** Fixed couplers: segment fan-out/fan-in/crossings. */
   segmentCouplers: number;
-  /** Digit-sum combiners: digits × (workers − 1). */
+}
+
+export function unitHardware(layers: LayerCost[]): UnitHardware {
+  const mzi = layers.reduce((a, l) => a + l.mzi, 0);
+  const mziUnapproximated = layers.reduce((a, l) => a + l.mziSvd, 0);
+  return { layers, mzi, mziUnapproximated, areaRatio: mzi / mziUnapproximated, segmentCouplers: layers.reduce((a, l) => a + l.couplers, 0) };
+}
+
+/** One layer stage of the emitted circuit. */
+export interface EmittedLayer {
+  layer: number;
+  /** Outputs × inputs of the stage (inputs include the bias input). */
+  rows: number;
+  cols: number;
+  /** The planned mapping ("svd" | "sigma-u/<s>"), or the stage's role when no plan matches. */
+  mapping: string;
+  mzi: number;
+  /** svdMziCount(rows, cols): what the same layer costs mapped by full SVD. */
+  mziSvd: number;
+  /** Fixed couplers of the stage. */
+  couplers: number;
+}
+
+/** Every hardware figure of one emitted circuit, counted by netlist/inventory.ts. */
+export interface EmittedHardware {
+  layers: EmittedLayer[];
+  mzi: number;
+  mziUnapproximated: number;
+  areaRatio: number;
+  /** Fixed couplers of the layer stages (segment fan-out, fan-in, crossings). */
+  segmentCouplers: number;
+  /** Couplers of the preprocessing stage (digit-sum chains and the bias split). */
   preprocessCouplers: number;
-  /** Broadcast splitter tree: digits × (workers − 1). */
+  /** Couplers of broadcast stages (0: the splitting unit is not emitted). */
   broadcastCouplers: number;
   activations: number;
   biasSources: number;
   detectors: number;
 }
 
-export function unitHardware(layers: LayerCost[], workers: number, inDigits: number, outDigits: number, preprocess: boolean): UnitHardware {
-  const mzi = layers.reduce((a, l) => a + l.mzi, 0);
-  const mziUnapproximated = layers.reduce((a, l) => a + l.mziSvd, 0);
+/** Stages that are not network layers. */
+const NOT_LAYERS = new Set(["preprocess", "broadcast"]);
+
+export function emittedHardware(inv: CircuitInventory, plan: LayerCost[] = []): EmittedHardware {
+  const layerStages = inv.stages.filter((s) => !NOT_LAYERS.has(s.role));
+  const layers = layerStages.map((s, i): EmittedLayer => {
+    const p = plan.length === layerStages.length ? plan[i] : undefined;
+    return {
+      layer: i + 1,
+      rows: s.outputs,
+      cols: s.inputs,
+      mapping: p ? (p.mapping.kind === "svd" ? "svd" : `sigma-u/${p.mapping.s}`) : s.role,
+      mzi: s.mzis,
+      mziSvd: svdMziCount(s.outputs, s.inputs),
+      couplers: s.fixedCouplers,
+    };
+  });
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const mzi = sum(layers.map((l) => l.mzi));
+  const mziUnapproximated = sum(layers.map((l) => l.mziSvd));
+  const couplersOf = (role: string): number => sum(inv.stages.filter((s) => s.role === role).map((s) => s.fixedCouplers + s.mziCouplers));
   return {
     layers,
     mzi,
     mziUnapproximated,
-    areaRatio: mzi / mziUnapproximated,
-    segmentCouplers: layers.reduce((a, l) => a + l.couplers, 0),
-    preprocessCouplers: preprocess ? inDigits * (workers - 1) : 0,
-    broadcastCouplers: outDigits * (workers - 1),
-    activations: layers.slice(0, -1).reduce((a, l) => a + l.rows, 0),
-    biasSources: layers.length,
-    detectors: outDigits,
+    areaRatio: mziUnapproximated > 0 ? mzi / mziUnapproximated : 0,
+    segmentCouplers: sum(layers.map((l) => l.couplers)),
+    preprocessCouplers: couplersOf("preprocess"),
+    broadcastCouplers: couplersOf("broadcast"),
+    activations: inv.activations,
+    biasSources: inv.biasSources,
+    detectors: inv.detectors,
   };
 }

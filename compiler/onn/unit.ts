@@ -90,7 +90,7 @@ export function compileUnit(spec: Spec, fn: UnitFunction, seed: number, onEpoch?
     layerCost(i + 1, l.out, l.in + 1, arch.segments[i] == null ? { kind: "svd" } : { kind: "sigma-u", s: arch.segments[i]! }),
   );
   const preprocess = spec.preprocess === "digit-sum";
-  const hardware = unitHardware(layers, fn.workers, fn.inDigits, fn.outDigits, preprocess);
+  const hardware = unitHardware(layers);
   const mapped = mapNetwork(net, t.plans, t.tiles, { workers: fn.workers, inDigits: fn.inDigits, outDigits: fn.outDigits, levels: fn.levels, maxSum }, { mesh: spec.mesh, preprocess });
   return {
     fn,

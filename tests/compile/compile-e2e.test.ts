@@ -51,12 +51,13 @@ describe("optinc compile (small spec)", () => {
     expect(h.mziUnapproximated).toBe(svd(16, 3) + svd(8, 17) + svd(16, 9) + svd(2, 17));
     expect(h.mzi).toBe(h.mziUnapproximated);
     expect(h.areaRatio).toBe(1);
-    expect(h.preprocessCouplers).toBe(2 * (2 - 1));
+    // The centred digit sums as built: per digit one worker merge and one bias merge, plus one bias split.
+    expect(h.preprocessCouplers).toBe(2 * 2 + 2 - 1);
   });
 
   it("emits every backend and is byte-identical on a rerun with the same seed", () => {
     const names = [...first.files.keys()].sort();
-    expect(names).toEqual(["small.lsf", "small.netlist.json", "small.ngspice.cir", "small.phases.csv", "small.phases.json", "small.pic.yml", "small.spi", "small_main.spi"]);
+    expect(names).toEqual(["small.lsf", "small.netlist.json", "small.ngspice.cir", "small.phases.csv", "small.phases.json", "small.pic.yml", "small.ports.json", "small.spi", "small_main.spi"]);
     const again = compileSpec(checked());
     for (const [f, text] of first.files) expect(again.files.get(f), f).toBe(text);
     const strip = (r: typeof first.report) => JSON.stringify({ ...r, timing: {} });

@@ -1,24 +1,25 @@
 // The paper's trained architecture (examples/paper-4x8-trained.optinc) end to end, on the files `optinc compile` actually writes:
 //  - the netlist simulator, fed the emitted netlist, reproduces exact match on all 28,561 cases;
 //  - `optinc verify` passes with ideal components and fails (exit 1) under heavy phase noise;
-//  - ngspice solves the compiled linear stages from the emitted netlist like our simulator does.
+//  - the --length-phases export stays exact when every waveguide adds its full physical phase;
+//  - Debian's ngspice runs the emitted deck as written and prints every stage's matrix, equal to the
+//    simulator's.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Simulation } from "eecircuit-engine";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
-import { ngspiceStageDeck, withColumn } from "../../netlist/ngspice.ts";
-import { netlistPortSpec } from "../../netlist/propagate.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
-import { circuitLookup } from "../../netlist/spice-write.ts";
 import { verifyCircuit } from "../../verify/circuit/run.ts";
 import { writeNetlistJson } from "../../netlist/json-io.ts";
 import { readSpice } from "../../netlist/spice-read.ts";
 import { writeSpice } from "../../netlist/spice-write.ts";
-import { siepicViolations } from "../netlist/siepic-grammar.ts";
+import { siepicViolations } from "../netlist/siepic-conventions.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { runNgspiceBinary } from "../netlist/ngspice-helper.ts";
+import { itWith, NGSPICE } from "../netlist/tools.ts";
+import { physicalCircuit } from "../netlist/physical-phase.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-"));
 let report: {
@@ -71,31 +72,33 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
     expect(bad.out() + bad.err()).toMatch(/exact|yield/i);
   });
 
-  it("ngspice (WebAssembly) solves every compiled linear stage like the netlist simulator (sampled input columns, ≤ 1e-12)", async () => {
+  it("`optinc export --length-phases`: with the physical phase 2π·n_eff·L/λ of every exported waveguide, still exact on all 28,561 cases", async () => {
+    const out = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-length-"));
+    expect(await main(["export", dir, "--format", "spi", "--length-phases", "-o", out], memoryIo())).toBe(0);
+    const design = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
+    const { circuit, waveguides } = physicalCircuit(design, readFileSync(join(out, "paper_4x8_trained.spi"), "utf8"), { neff: 2.44, wavelength: 1.55e-6 });
+    expect(waveguides).toBeGreaterThan(10_000);
+    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
+    expect(v.nominal.exact).toBe(28_561);
+  });
+
+  itWith(NGSPICE, "ngspice")("Debian ngspice runs the emitted deck as written and prints every stage's full matrix, equal to the simulator's (≤ 1e-12)", () => {
     const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
-    const sim = compileCircuit(circuit);
-    const engine = new Simulation();
-    await engine.start();
+    const stages = compileCircuit(circuit).stageMatrices;
+    const run = runNgspiceBinary("paper_4x8_trained.ngspice.cir", dir);
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
     let worst = 0;
-    let columns = 0;
-    for (const { component, matrix } of sim.stageMatrices) {
-      const spec = netlistPortSpec(circuit.netlists[component], circuitLookup(circuit));
-      const deck = ngspiceStageDeck(circuit, component);
-      // First, last (the bias input) and a few in between: every column is checked by `npm run bench`.
-      const picks = [...new Set([0, 1, Math.floor(spec.inputs.length / 2), spec.inputs.length - 1])].filter((k) => k < spec.inputs.length);
-      for (const k of picks) {
-        engine.setNetList(withColumn(deck, k));
-        const r = await engine.runSim();
-        const v = new Map<string, number>();
-        for (const d of r.data as { name: string; values: unknown[] }[]) v.set(d.name.toLowerCase(), Number(d.values[0]));
-        for (let q = 0; q < matrix.rows; q++) {
-          const e = Math.hypot((v.get(`v(out${q}r)`) ?? NaN) - matrix.re[q * matrix.cols + k], (v.get(`v(out${q}i)`) ?? NaN) - matrix.im[q * matrix.cols + k]);
+    for (const { component, matrix } of stages) {
+      const m = run.matrices.get(component)!;
+      for (let q = 0; q < matrix.rows; q++) {
+        for (let k = 0; k < matrix.cols; k++) {
+          const e = Math.hypot(m.re[q]![k]! - matrix.re[q * matrix.cols + k]!, m.im[q]![k]! - matrix.im[q * matrix.cols + k]!);
           worst = Math.max(worst, Number.isNaN(e) ? Infinity : e);
         }
-        columns++;
       }
     }
-    expect(columns).toBeGreaterThan(8);
+    console.log(`Debian ngspice on the ${stages.length} stages of paper-4x8: max |Δ| = ${worst.toExponential(2)}`);
+    expect(run.matrices.size).toBe(stages.length);
     expect(worst).toBeLessThanOrEqual(1e-12);
   }, 600_000);
 });

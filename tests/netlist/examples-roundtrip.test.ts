@@ -1,7 +1,9 @@
 // Round trips on every bundled example: each example's real structure is compiled (the trained
 // route with a one-epoch budget — these tests are about the backends, not accuracy; the closed-form
 // route in full), and every emitted circuit must read back from .netlist.json and .spi to the IR it
-// was written from, and re-emit to the same bytes; every phase table must read back equal.
+// was written from, and re-emit to the same bytes; every phase table must read back equal; every
+// emitted SPICE file (and its --length-phases twin) loads as simphony 0.6.1 reads it and meets the
+// SiEPIC conventions; every hardware count of the report equals a count of netlist instances.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileSpec } from "../../pipeline/compile.ts";
@@ -13,21 +15,35 @@ import { readSpice } from "../../netlist/spice-read.ts";
 import { writeSpice } from "../../netlist/spice-write.ts";
 import { parsePhaseTable } from "../../netlist/phase-table-parse.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { checkSimphonyView } from "./simphony-view.ts";
+import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
 
 const EXAMPLES = readdirSync("examples").filter((f) => f.endsWith(".optinc")).map((f) => f.replace(/\.optinc$/, "")).sort();
 
 /** Every emitted circuit of an example: its file stem and the phase table it was built from. */
-function emitted(ex: string): { files: Map<string, string>; units: { file: string; table: PhaseTable; expected: number }[] } {
+function emitted(ex: string): { files: Map<string, string>; units: { file: string; table: PhaseTable; expected: number }[]; checkCounts: () => void } {
   const file = `examples/${ex}.optinc`;
   const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
   if (checked.spec.route === "trained") {
     const quick = { ...checked, spec: { ...checked.spec, training: { ...checked.spec.training, epochs: 1 } } };
     const out = compileSpec(quick, { skipEvaluation: true, maxVerifyCases: 2000, maxComposeCases: 1000 });
-    return { files: out.files, units: out.units.map((u) => ({ file: u.file, table: u.table, expected: out.units.length })) };
+    const checkCounts = (): void => expectReportCountsNetlists(JSON.parse(JSON.stringify(out.report)), (f) => out.files.get(`${f}.netlist.json`)!);
+    return { files: out.files, units: out.units.map((u) => ({ file: u.file, table: u.table, expected: out.units.length })), checkCounts };
   }
   const out = compileClosedForm(checked, { skipEvaluation: true, maxComposeCases: 2000 });
   const designs = out.steps.flatMap((s) => s.designs.map((d) => ({ file: `${s.stem}.${d.name}`, table: d.table })));
-  return { files: out.files, units: designs.map((d) => ({ ...d, expected: designs.length })) };
+  const checkCounts = (): void => {
+    const total: Record<string, number> = {};
+    for (const c of out.report.cells) {
+      const want = cellCounts(out.files.get(`${c.design}.netlist.json`)!);
+      expect(c.hardware, c.design).toEqual(want);
+      for (const [k, v] of Object.entries(want)) total[k] = k === "stages" ? Math.max(total[k] ?? 0, v) : (total[k] ?? 0) + c.copies * v;
+    }
+    const { cellsOnCriticalPath: _a, oeoOnCriticalPath: _b, oeoLatencySeconds: _c, regeneratedDigits: _d, ...counts } = out.report.hardware;
+    expect(counts).toEqual(total);
+  };
+  return { files: out.files, units: designs.map((d) => ({ ...d, expected: designs.length })), checkCounts };
 }
 
 describe.each(EXAMPLES)("round trips: examples/%s", (ex) => {
@@ -36,7 +52,7 @@ describe.each(EXAMPLES)("round trips: examples/%s", (ex) => {
   it("emits every backend for every circuit of the example's real structure", () => {
     const netlists = [...out.files.keys()].filter((f) => f.endsWith(".netlist.json")).sort();
     expect(netlists).toEqual(out.units.map((u) => `${u.file}.netlist.json`).sort());
-    for (const u of out.units) for (const ext of [".netlist.json", ".spi", "_main.spi", ".lsf", ".pic.yml", ".phases.json", ".phases.csv", ".ngspice.cir"]) expect(out.files.has(u.file + ext), u.file + ext).toBe(true);
+    for (const u of out.units) for (const ext of [".netlist.json", ".spi", "_main.spi", ".lsf", ".pic.yml", ".phases.json", ".phases.csv", ".ngspice.cir", ".ports.json"]) expect(out.files.has(u.file + ext), u.file + ext).toBe(true);
   });
 
   it("every circuit: IR → .netlist.json → IR and IR → .spi → IR give the same circuit, and the same bytes again", () => {
@@ -54,5 +70,17 @@ describe.each(EXAMPLES)("round trips: examples/%s", (ex) => {
       // The phase table reads back to the table it was written from.
       expect(parsePhaseTable(out.files.get(`${u.file}.phases.json`)!, `${u.file}.phases.json`)).toEqual(u.table);
     }
+  });
+
+  it("every circuit's .spi and _main.spi, as emitted and with --length-phases, load as simphony reads them", () => {
+    for (const u of out.units) {
+      const circuit = readNetlistJson(out.files.get(`${u.file}.netlist.json`)!);
+      checkSimphonyView(out.files, u.file, circuit, false);
+      checkSimphonyView(emitCircuit(circuit, u.file, { spice: { phases: "length" } }, ["spi"]), u.file, circuit, true);
+    }
+  });
+
+  it("every hardware count in the report equals a count of instances in the emitted netlists", () => {
+    out.checkCounts();
   });
 });

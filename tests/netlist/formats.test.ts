@@ -15,7 +15,7 @@ import { compileCircuit } from "../../netlist/simulate.ts";
 import { readSpice } from "../../netlist/spice-read.ts";
 import { writeSpice } from "../../netlist/spice-write.ts";
 import { clementsStage, onnTable, svdStage, table } from "./fixtures.ts";
-import { siepicViolations } from "./siepic-grammar.ts";
+import { siepicViolations } from "./siepic-conventions.ts";
 
 const schema = JSON.parse(readFileSync(new URL("../../netlist/schema/gdsfactory-netlist.schema.json", import.meta.url), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
@@ -79,7 +79,9 @@ describe("SiEPIC dialect", () => {
     expect(siepicViolations(good.replace(/out0_detector1/g, "out0_detector10"))).not.toEqual([]);
     expect(siepicViolations(good.replace(/\.ends mesh4_circuit/, ".ends other"))).not.toEqual([]);
     expect(siepicViolations(good.replace(/N\$3 /, "n3 "))).not.toEqual([]);
-    expect(siepicViolations(good.replace('"optinc coupler"', "optinc coupler"))).not.toEqual([]);
+    expect(siepicViolations(good.replace("optinc_coupler", '"optinc coupler"'))).not.toEqual([]);
+    expect(siepicViolations(good.replace(/optinc_coupler/g, "optinc_detector"))).not.toEqual([]);
+    expect(siepicViolations(good.replace("lay_x=20u", "lay_x=20"))).not.toEqual([]);
     expect(siepicViolations(good.replace(".param MC_grid=10e-6\n", ""))).not.toEqual([]);
     expect(siepicViolations(good.replace(/ library="optinc\/ideal"/, ""))).not.toEqual([]);
     expect(siepicViolations(good.replace(/phi=[0-9.]+/, "phi=.5"))).not.toEqual([]);
@@ -87,7 +89,7 @@ describe("SiEPIC dialect", () => {
 
   it("the reader reports bad input with file:line:col and a code", () => {
     const good = writeSpice(circuitFromPhaseTable(table([clementsStage(3, 3)]), "r"));
-    const broken = good.replace('"optinc coupler"', '"optinc kettle"');
+    const broken = good.replace("optinc_coupler", "optinc_kettle");
     expect(() => readSpice(broken, "r.spi")).toThrow(NetlistReadError);
     expect(() => readSpice(broken, "r.spi")).toThrow(/^r\.spi:\d+:\d+: error\[SPI_UNKNOWN_MODEL\]/);
     expect(() => readSpice(good.replace(".ends mesh3_circuit", ".ends x"), "r.spi")).toThrow(/SPI_ENDS/);
@@ -126,7 +128,7 @@ describe("artifacts", () => {
   it("are byte-identical across runs", () => {
     const a = emitArtifacts(onnTable(), "onn");
     const b = emitArtifacts(onnTable(), "onn");
-    expect([...a.keys()]).toEqual(["onn.spi", "onn_main.spi", "onn.lsf", "onn.netlist.json", "onn.pic.yml", "onn.ngspice.cir"]);
+    expect([...a.keys()]).toEqual(["onn.spi", "onn_main.spi", "onn.lsf", "onn.netlist.json", "onn.pic.yml", "onn.ngspice.cir", "onn.ports.json"]);
     for (const [k, v] of a) expect(b.get(k)).toBe(v);
   });
 

@@ -14,13 +14,11 @@ import { mapNetwork } from "../../compiler/onn/to-phase-table.ts";
 import { initMlp } from "../../compiler/onn/train.ts";
 import { emitArtifacts, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
-import { ngspiceStageDeck } from "../../netlist/ngspice.ts";
-import { netlistPortSpec } from "../../netlist/propagate.ts";
+import { ngspiceDeck } from "../../netlist/ngspice.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { readSpice } from "../../netlist/spice-read.ts";
-import { circuitLookup } from "../../netlist/spice-write.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { ngspiceMatrix } from "./ngspice-helper.ts";
+import { wasmStageMatrices } from "./ngspice-helper.ts";
 import { table } from "./fixtures.ts";
 
 const workers = 3;
@@ -92,10 +90,10 @@ describe("compiled ONN pipelines through the emitted circuit", () => {
     const sim = compileCircuit(circuit);
     const roles = new Set<string>();
     let worst = 0;
+    const all = await wasmStageMatrices(ngspiceDeck(circuit).text);
     for (const { instance, component, matrix } of sim.stageMatrices) {
       roles.add(String(circuit.netlists[circuit.top].instances[instance].settings.role));
-      const spec = netlistPortSpec(circuit.netlists[component], circuitLookup(circuit));
-      const ng = await ngspiceMatrix(ngspiceStageDeck(circuit, component), spec.inputs.length, spec.outputs.length);
+      const ng = all.get(component)!;
       for (let i = 0; i < matrix.rows; i++) for (let j = 0; j < matrix.cols; j++) {
         worst = Math.max(worst, Math.hypot(ng.re[i][j] - matrix.re[i * matrix.cols + j], ng.im[i][j] - matrix.im[i * matrix.cols + j]));
       }

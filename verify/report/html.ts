@@ -56,6 +56,16 @@ function hardwareSection(d: NonNullable<ReportData["hardware"]>): string {
   return section("Hardware", `<table><thead><tr><th>item</th><th>value</th><th>unit</th><th>note</th></tr></thead><tbody>${rows}</tbody></table>`);
 }
 
+function portMapSection(d: NonNullable<ReportData["portMap"]>): string {
+  const tables = d.units
+    .map((u) => {
+      const rows = u.rows.map((r) => `<tr><td>${esc(r.port)}</td><td>${esc(r.kind)}</td><td>${esc(r.meaning)}</td><td class="num">${esc(r.value)}</td><td>${esc(r.connects)}</td></tr>`).join("");
+      return `<div class="stage-title">${esc(u.name)}</div><table><thead><tr><th>port</th><th>kind</th><th>meaning</th><th>value</th><th>connects to</th></tr></thead><tbody>${rows}</tbody></table>`;
+    })
+    .join("");
+  return section("Port map", tables + d.notes.map((n) => `<p>${esc(n)}</p>`).join(""));
+}
+
 function trainingSection(d: NonNullable<ReportData["training"]>): string {
   const base = d.runs[0];
   const rows = d.runs
@@ -82,6 +92,7 @@ export function renderReportHtml(d: ReportData): string {
     body.push(section("Functional verification", `<div class="row">${figs}</div>`));
   }
   if (d.hardware?.rows.length) body.push(hardwareSection(d.hardware));
+  if (d.portMap?.units.length) body.push(portMapSection(d.portMap));
   if (d.latency?.presets.length || d.volume?.points.length) {
     const figs = [
       d.latency?.presets.length ? figure(latencyChart(d.latency), "Time of one training iteration, compute vs communication, divided by the ring all-reduce total of the same workload.") : "",

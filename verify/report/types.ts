@@ -14,6 +14,7 @@ export interface ReportData {
   errorHistogram?: ErrorHistogramSection;
   yield?: YieldSection;
   hardware?: HardwareSection;
+  portMap?: PortMapSection;
   latency?: LatencySection;
   volume?: VolumeSection;
   training?: TrainingSection;
@@ -58,6 +59,14 @@ export interface YieldSection {
 
 export interface HardwareSection {
   rows: Array<{ item: string; value: string | number; unit?: string; note?: string }>;
+}
+
+/** What connects to each port of the emitted circuits (from `<name>.ports.json`). */
+export interface PortMapSection {
+  /** One table per emitted unit. */
+  units: Array<{ name: string; rows: Array<{ port: string; kind: string; meaning: string; value: string; connects: string }> }>;
+  /** Notes under the tables: the detector rule with its half steps, the broadcast. */
+  notes: string[];
 }
 
 export interface LatencyBar {

@@ -1,5 +1,10 @@
-// A checker for the SiEPIC-Tools / INTERCONNECT SPICE constraints (anchors §2.1–2.2, simphony's
-// grammar): returns a list of violations, empty when the text conforms.
+// A checker for the SiEPIC-Tools / Lumerical INTERCONNECT conventions of a `.spi` file (anchors
+// §2.1, what SiEPIC-Tools writes and INTERCONNECT imports), beyond what simphony's grammar
+// (simphony-grammar.ts) enforces: six MC_* params per subcircuit, a leading space and `library=`
+// first on primitive lines, lay_x/lay_y/sch_x/sch_y on every line, positions in metres, EBeam
+// waveguides with wg_length/wg_width, IO nets used once, two pins per internal net, the port-index
+// rule for ≥ 10 ports, bare-word model names, and the `NAME <ports> NAME sch_x=-1 sch_y=-1` line.
+// Returns a list of violations, empty when the text conforms.
 const IO_NET = /^[-\w$]+(detector|laser)\d?$/;
 const INTERNAL_NET = /^N\$[-\d]+$/;
 const NUMBER = /^[-+]?[0-9]+\.?[0-9]*([eE][-+]?[0-9]+)?[fpnumkMGT]?$/;
@@ -70,9 +75,8 @@ export function siepicViolations(text: string): string[] {
     }
     if (k === 1) bad.push(`${at}: component without nets`);
     const model = t[k++] ?? "";
-    const quoted = /^"[^"]+"$/.test(model);
-    if (quoted && !model.includes(" ")) bad.push(`${at}: quoted model without spaces ${model}`);
-    if (!quoted && !/^[A-Za-z_]\w*$/.test(model)) bad.push(`${at}: model ${model} with spaces must be quoted`);
+    if (!/^[A-Za-z_]\w*$/.test(model)) bad.push(`${at}: model ${model} is not a bare word`);
+    if (/(detector|laser)/.test(model.slice(1))) bad.push(`${at}: model ${model} would be read as a port (contains detector/laser)`);
     const keys: string[] = [];
     for (; k < t.length; k++) {
       const m = /^(\w+)=(.*)$/.exec(t[k]);
@@ -86,6 +90,16 @@ export function siepicViolations(text: string): string[] {
     const isSub = subckts.has(model);
     if (!isSub && keys[0] !== "library") bad.push(`${at}: primitive ${t[0]} must start its parameters with library=`);
     for (const need of ["lay_x", "lay_y", "sch_x", "sch_y"]) if (!keys.includes(need)) bad.push(`${at}: missing ${need}`);
+    const value = (key: string): string | undefined => t.find((x) => x.startsWith(`${key}=`))?.slice(key.length + 1);
+    // Positions are metres: an SI letter (20u) or an exponent, never a bare number of µm.
+    for (const key of ["lay_x", "lay_y"]) {
+      const v = value(key);
+      if (v !== undefined && v !== "0" && !/^-?[0-9.]+(u|e-?\d+)$/.test(v)) bad.push(`${at}: ${key}=${v} is not in metres`);
+    }
+    if (model.startsWith("ebeam_")) {
+      if (value("library") !== '"Design kits/ebeam"') bad.push(`${at}: EBeam cell ${model} outside library "Design kits/ebeam"`);
+      if (model === "ebeam_wg_integral_1550" && !(/^[0-9.]+u$/.test(value("wg_length") ?? "") && value("wg_width") !== undefined)) bad.push(`${at}: EBeam waveguide needs wg_length=<µm>u and wg_width`);
+    }
   });
   if (open) bad.push(`unclosed .subckt ${(open as { name: string }).name}`);
   const tl = topLine as string[] | null;

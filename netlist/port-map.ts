@@ -1,0 +1,129 @@
+// Circuit → `<name>.ports.json`: what to connect to each port, derived from the circuit IR alone.
+// Inputs are traced from the top netlist's ports to the modulator (pam_source, worker-major: input
+// k of a source with D digits is digit k mod D of worker ⌊k/D⌋) or the block they drive; every
+// bias_source is listed with its amplitude; a pam_source input fed from inside the circuit is a
+// regenerated digit. Outputs are traced back to the detector output (digit k = detector mode k,
+// least significant first) or the optical output they are. The detector rule states how a half
+// step decodes. Nothing here assumes the trained ONN's shape.
+import type { Circuit, PortMap, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
+import { num } from "./models.ts";
+import { splitRef } from "./ports.ts";
+import { instancePorts, netlistPortSpec, topologicalOrder } from "./propagate.ts";
+import { circuitLookup } from "./spice-write.ts";
+
+export const PORT_MAP_FORMAT = "optinc.ports/1";
+
+/** The rule netlist/simulate.ts applies (JavaScript Math.round: an exact half step goes up). */
+export const DETECTOR_RULE =
+  "u = (Re(field) - offset) / step; digit = floor(u) + (1 if u - floor(u) >= 1/2 else 0), clamped to 0..levels-1: " +
+  "round half up, so an exact half step goes to the upper level (u = 1.5 gives 2, u = -0.5 gives 0)";
+
+export function portMap(circuit: Circuit): PortMap {
+  const lookup = circuitLookup(circuit);
+  const top = circuit.netlists[circuit.top];
+  if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
+  const spec = netlistPortSpec(top, lookup);
+  const upstream = new Map<string, string>(); // input pin → the output pin that feeds it
+  for (const [a, b] of Object.entries(top.connections)) upstream.set(b, a);
+  const byPin = new Map<string, string>(); // top port's inner pin → top port name
+  for (const [p, ref] of Object.entries(top.ports)) byPin.set(ref, p);
+  const order = topologicalOrder(top, lookup);
+  const inputs: PortMapInput[] = [];
+  const outputs: PortMapOutput[] = [];
+  const detectors: PortMapDetector[] = [];
+  for (const p of spec.inputs) {
+    const ref = top.ports[p]!;
+    const [iname, port] = splitRef(ref);
+    const inst = top.instances[iname]!;
+    if (inst.component !== "pam_source") {
+      inputs.push({ kind: "optical", port: p, drives: ref });
+      continue;
+    }
+    const { worker, digit, levels, amplitudePerLevel } = pamDigit(inst.settings, instancePorts(iname, inst, lookup).inputs.indexOf(port));
+    inputs.push({ kind: "worker-digit", port: p, worker, digit, weight: levels ** digit, drives: ref, levels, amplitudePerLevel });
+  }
+  for (const iname of order) {
+    const inst = top.instances[iname]!;
+    const ports = instancePorts(iname, inst, lookup);
+    if (inst.component === "bias_source") {
+      for (const o of ports.outputs) {
+        const to = Object.entries(top.connections).find(([a]) => a === `${iname},${o}`)?.[1] ?? `${iname},${o}`;
+        inputs.push({ kind: "bias", instance: iname, amplitude: num(inst.settings, "amplitude"), drives: to });
+      }
+    } else if (inst.component === "pam_source") {
+      for (const i of ports.inputs) {
+        const from = upstream.get(`${iname},${i}`);
+        if (from === undefined) continue; // a top-level input (listed above) or dark
+        const { levels, amplitudePerLevel } = pamDigit(inst.settings, 0);
+        inputs.push({ kind: "regenerated", drives: `${iname},${i}`, from, levels, amplitudePerLevel });
+      }
+    } else if (inst.component === "detector") {
+      detectors.push({ instance: iname, levels: num(inst.settings, "levels"), step: num(inst.settings, "step"), offset: num(inst.settings, "offset", 0), modes: num(inst.settings, "modes"), rule: DETECTOR_RULE });
+    }
+  }
+  for (const p of spec.outputs) {
+    const ref = top.ports[p]!;
+    const [iname, port] = splitRef(ref);
+    const inst = top.instances[iname]!;
+    if (inst.component === "detector") {
+      const k = instancePorts(iname, inst, lookup).outputs.indexOf(port);
+      const levels = num(inst.settings, "levels");
+      const input = instancePorts(iname, inst, lookup).inputs[k]!;
+      outputs.push({ port: p, kind: "digit", digit: k, weight: levels ** k, from: ref, reads: upstream.get(`${iname},${input}`) ?? "dark" });
+    } else {
+      outputs.push({ port: p, kind: "optical", from: ref });
+    }
+  }
+  return { format: PORT_MAP_FORMAT, circuit: circuit.name, inputs, outputs, detectors, function: unitFunction(circuit.info), broadcast: broadcast(circuit, inputs, outputs) };
+}
+
+function pamDigit(s: Record<string, SettingValue>, k: number): { worker: number; digit: number; levels: number; amplitudePerLevel: number } {
+  const digits = num(s, "digits");
+  return { worker: Math.floor(k / digits), digit: k % digits, levels: num(s, "levels"), amplitudePerLevel: num(s, "amplitude_per_level") };
+}
+
+/** The circuit info entries that define the computed function (set by optinc compile). */
+function unitFunction(info: Circuit["info"]): Record<string, SettingValue> {
+  const out: Record<string, SettingValue> = {};
+  for (const [k, v] of Object.entries(info)) if (k.startsWith("unit_") || k === "rounding" || k === "cascade_level" || k === "spec_name") out[k] = v;
+  return out;
+}
+
+/**
+ * The compiled circuits end at their detectors: the splitting unit that returns the result to the
+ * workers is not emitted, so every worker receives every digit output. A stage with role
+ * "broadcast" would make it part of the circuit.
+ */
+function broadcast(circuit: Circuit, inputs: PortMapInput[], outputs: PortMapOutput[]): PortMap["broadcast"] {
+  const top = circuit.netlists[circuit.top]!;
+  const emitted = Object.values(top.instances).some((i) => i.settings.role === "broadcast");
+  const workers = inputs.reduce((m, i) => (i.kind === "worker-digit" ? Math.max(m, i.worker + 1) : m), 0);
+  const digits = outputs.filter((o) => o.kind === "digit").map((o) => ({ digit: o.digit!, port: o.port }));
+  return {
+    emitted,
+    workers,
+    note: emitted
+      ? "the circuit contains its broadcast stage"
+      : "the splitting unit is not part of the emitted circuit: each digit output goes to every worker (1:N fan-out outside this netlist)",
+    receivers: Array.from({ length: workers }, (_, worker) => ({ worker, digits })),
+  };
+}
+
+/** Deterministic JSON text of the port map: one line per input, output and detector. */
+export function writePortMap(circuit: Circuit): string {
+  const m = portMap(circuit);
+  const list = (xs: unknown[]): string => (xs.length ? `[\n${xs.map((x) => `    ${JSON.stringify(x)}`).join(",\n")}\n  ]` : "[]");
+  const b = m.broadcast;
+  return [
+    "{",
+    `  "format": ${JSON.stringify(m.format)},`,
+    `  "circuit": ${JSON.stringify(m.circuit)},`,
+    `  "inputs": ${list(m.inputs)},`,
+    `  "outputs": ${list(m.outputs)},`,
+    `  "detectors": ${list(m.detectors)},`,
+    `  "function": ${JSON.stringify(m.function)},`,
+    `  "broadcast": {"emitted": ${b.emitted}, "workers": ${b.workers}, "note": ${JSON.stringify(b.note)}, "receivers": ${list(b.receivers).replace(/\n {4}/g, "\n      ").replace(/\n {2}\]$/, "\n    ]")}}`,
+    "}",
+    "",
+  ].join("\n");
+}
