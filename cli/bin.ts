@@ -1,10 +1,8 @@
-// Process entry point (bundled to dist/optinc.mjs). A worker thread loads the same bundle to run
-// Monte-Carlo trials (verify/circuit/trial-worker.ts): it must not start the CLI.
-import { isMainThread } from "node:worker_threads";
-import { main } from "./main.ts";
+// Process entry point (bundled to dist/optinc.mjs): the main thread supervises (signals, file
+// commits) and runs the command in a worker thread (dist/optinc-worker.mjs; cli/supervisor.ts).
+import { supervise } from "./supervisor.ts";
 
-async function runCli(): Promise<void> {
-  process.on("SIGINT", () => process.exit(130));
+{
   // A closed pipe (`optinc … | head`) is the reader's choice, not an error: stop quietly.
   for (const s of [process.stdout, process.stderr]) {
     s.on("error", (e: NodeJS.ErrnoException) => {
@@ -12,13 +10,7 @@ async function runCli(): Promise<void> {
       throw e;
     });
   }
-  const code = await main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-  });
-  process.exitCode = code;
+  // Bundled: dist/optinc-worker.mjs beside this file; from source (tsx): cli/worker-entry.ts.
+  const worker = new URL(import.meta.url.endsWith(".ts") ? "./worker-entry.ts" : "./optinc-worker.mjs", import.meta.url);
+  supervise(worker, process.argv.slice(2));
 }
-
-if (isMainThread) await runCli();

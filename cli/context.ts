@@ -1,11 +1,14 @@
 // What every command receives: streams, environment, and the resolved global options.
 import type { ChalkInstance } from "chalk";
+import type { OutputBroker } from "./files/broker.ts";
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Where file output goes (cli/files/broker.ts); in-process calls default to direct writes. */
+  output?: OutputBroker;
 }
 
 export interface GlobalOptions {
@@ -23,7 +26,10 @@ export const EXIT = {
   usage: 2,
   /** A bug in optinc (the message says so). */
   internal: 70,
+  /** SIGINT (Ctrl-C). */
   interrupted: 130,
+  /** SIGTERM. */
+  terminated: 143,
 } as const;
 
 export interface CommandContext {

@@ -3,6 +3,8 @@ import { Chalk } from "chalk";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.ts";
 import { EXIT, type CommandContext, type GlobalOptions, type Io } from "./context.ts";
+import { commandOf, envelopeForFailure, jsonRequested } from "./envelope.ts";
+import { CLI_CODES } from "./output.ts";
 
 /** Colour precedence: --color/--no-color, then NO_COLOR (non-empty), then FORCE_COLOR, then TTY. */
 export function resolveColorLevel(flag: boolean | undefined, io: Io): 0 | 1 {
@@ -15,6 +17,7 @@ export function resolveColorLevel(flag: boolean | undefined, io: Io): 0 | 1 {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
+  const command = commandOf(argv);
   const program = new Command()
     .name("optinc")
     .description("Compile gradient-aggregation specs into optical in-network-computing circuits.")
@@ -24,9 +27,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--color", "force ANSI colour")
     .option("--no-color", "disable ANSI colour (NO_COLOR is respected too)")
     .exitOverride()
-    .showHelpAfterError()
+    .showHelpAfterError(`(run \`optinc ${command === "optinc" ? "" : `${command} `}--help\` for usage)`)
     .addHelpText("after", EXIT_HELP)
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Usage errors look like every other diagnostic: stable code, what is wrong.
+      outputError: (s, write) => write(`optinc ${command}: error[${CLI_CODES.usage}]: ${s.replace(/^error: /, "")}`),
+    });
 
   const ctx: CommandContext = {
     io,
@@ -47,33 +55,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok;
-      jsonFailure(argv, io, "usage", e.message.replace(/^error: /, ""));
+      if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, CLI_CODES.usage, e.message.replace(/^error: /, ""), `run \`optinc ${command === "optinc" ? "" : `${command} `}--help\` for usage`));
       return EXIT.usage;
     }
     const err = e as Error;
-    io.stderr.write(`optinc: internal error (this is a bug in optinc, not in your input): ${err?.message ?? String(e)}\n`);
+    const message = err?.message ?? String(e);
+    io.stderr.write(`optinc ${command}: error[${CLI_CODES.internal}]: internal error (this is a bug in optinc, not in your input): ${message}\n`);
     if (io.env.OPTINC_DEBUG) io.stderr.write(`${err?.stack ?? ""}\n`);
-    jsonFailure(argv, io, "internal", err?.message ?? String(e));
+    else io.stderr.write("  = hint: set OPTINC_DEBUG=1 for the stack trace, and report it\n");
+    if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, CLI_CODES.internal, `internal error: ${message}`));
     return EXIT.internal;
   }
 }
 
 const EXIT_HELP = `
 Exit codes:
-  0   success (also --help, --version)
-  1   the spec has errors, or a verification threshold failed
-  2   usage error: bad flags or arguments, unreadable input file
-  70  internal error (a bug in optinc; set OPTINC_DEBUG=1 for the stack)
+  0    success (also --help, --version)
+  1    the spec has errors, or a verification threshold failed
+  2    usage error: bad flags or arguments, unreadable input, unusable output path
+  70   internal error (a bug in optinc; set OPTINC_DEBUG=1 for the stack)
+  130  interrupted (SIGINT, Ctrl-C); 143 terminated (SIGTERM): nothing is written
 
 Example:
   $ optinc check examples/paper-4x8.optinc`;
-
-/** Under --json a failure before or outside a command still produces one JSON document. */
-function jsonFailure(argv: string[], io: Io, kind: "usage" | "internal", message: string): void {
-  const dash = argv.indexOf("--");
-  const args = dash < 0 ? argv : argv.slice(0, dash);
-  if (!args.includes("--json")) return;
-  const command = args.find((a) => !a.startsWith("-")) ?? "optinc";
-  const env = { schemaVersion: 1, ok: false, command, diagnostics: [], error: { kind, message } };
-  io.stdout.write(JSON.stringify(env, null, 2) + "\n");
-}

@@ -1,23 +1,37 @@
 // Command output: diagnostics rendering in text mode, and the single JSON envelope in --json mode.
 // Every command creates one CommandOutput; helpers such as loadSpecOrReport find it via outputOf(ctx).
-import { renderDiagnostic, summarize, type Diagnostic } from "../dsl/diagnostics.ts";
+import { renderDiagnostic, sanitizeText, type Diagnostic } from "../dsl/diagnostics.ts";
 import { EXIT, type CommandContext, type GlobalOptions } from "./context.ts";
+import { ENVELOPE_VERSION, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
+import { localBroker, type OutputBroker } from "./files/broker.ts";
 
-/** The --json document. Commands add their own fields next to these. */
-export interface Envelope {
-  schemaVersion: 1;
-  ok: boolean;
-  command: string;
-  diagnostics: Diagnostic[];
-  [field: string]: unknown;
-}
+export type { Envelope };
+
+/** At most this many diagnostics are kept and shown; the rest are counted ("and N more"). */
+export const MAX_DIAGNOSTICS = 100;
+/** Messages and hints longer than this are cut (a message may quote hostile input). */
+const MAX_MESSAGE = 400;
+
+export const CLI_CODES = {
+  usage: "OPT0003",
+  outputPath: "OPT0004",
+  writeFailed: "OPT0005",
+  internal: "OPT0007",
+  truncated: "OPT0008",
+  interrupted: "OPT0009",
+} as const;
 
 const outputs = new WeakMap<CommandContext, CommandOutput>();
 
+function located(d: CliDiagnostic): d is Diagnostic {
+  return d.file !== undefined && d.line !== undefined && d.column !== undefined && d.severity !== "note";
+}
+
 export class CommandOutput {
-  readonly diagnostics: Diagnostic[] = [];
+  readonly diagnostics: CliDiagnostic[] = [];
   readonly g: GlobalOptions;
   private exit: number = EXIT.ok;
+  private omitted = 0;
 
   constructor(
     readonly ctx: CommandContext,
@@ -29,6 +43,7 @@ export class CommandOutput {
     if (earlier) {
       this.diagnostics.push(...earlier.diagnostics);
       this.exit = earlier.exit;
+      this.omitted = earlier.omitted;
     }
     outputs.set(ctx, this);
   }
@@ -37,14 +52,43 @@ export class CommandOutput {
     return this.g.json;
   }
 
+  get broker(): OutputBroker {
+    return this.ctx.io.output ?? localBroker;
+  }
+
   /** Record diagnostics; in text mode print them now (warnings are hidden by --quiet). */
-  report(diags: readonly Diagnostic[], sourceText?: string): void {
-    for (const d of diags) {
+  report(diags: readonly CliDiagnostic[], sourceText?: string): void {
+    for (const raw of diags) {
+      if (raw.severity === "error") this.fail(EXIT.failure);
+      if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+        this.omitted++;
+        continue;
+      }
+      const d: CliDiagnostic = { ...raw, message: sanitizeText(raw.message, MAX_MESSAGE) };
+      if (raw.hint !== undefined) d.hint = sanitizeText(raw.hint, MAX_MESSAGE);
       this.diagnostics.push(d);
-      if (d.severity === "error") this.fail(EXIT.failure);
-      if (this.json || (this.g.quiet && d.severity === "warning")) continue;
-      this.ctx.io.stderr.write(renderDiagnostic(d, sourceText, this.g.color) + "\n");
+      if (this.json || (this.g.quiet && d.severity !== "error")) continue;
+      this.ctx.io.stderr.write(this.render(d, sourceText));
     }
+  }
+
+  /** Record diagnostics the command's own text output already shows (they appear under --json). */
+  record(diags: readonly CliDiagnostic[]): void {
+    if (this.json) this.report(diags);
+    else for (const d of diags) if (d.severity === "error") this.fail(EXIT.failure);
+  }
+
+  private render(d: CliDiagnostic, sourceText?: string): string {
+    if (located(d)) return renderDiagnostic(d, sourceText, this.g.color) + "\n";
+    const c = this.g.color;
+    const sev = d.severity === "error" ? c.red.bold(`error[${d.code}]`) : d.severity === "warning" ? c.yellow.bold(`warning[${d.code}]`) : c.bold(`note[${d.code}]`);
+    return `optinc ${this.command}: ${sev}: ${c.bold(d.message)}\n${d.hint ? `  ${c.blue("=")} ${c.bold("hint:")} ${d.hint}\n` : ""}\n`;
+  }
+
+  /** A usage error (bad flag or argument): exit 2, no location. */
+  usage(message: string, hint?: string): void {
+    this.report([{ code: CLI_CODES.usage, severity: "error", message, ...(hint ? { hint } : {}) }]);
+    this.fail(EXIT.usage);
   }
 
   /** Progress or summary for humans, on stderr; silent with --quiet or --json. */
@@ -57,6 +101,11 @@ export class CommandOutput {
     if (!this.json) this.ctx.io.stdout.write(text);
   }
 
+  /** A result summary on stdout for humans: silent with --quiet or --json. */
+  summaryOut(text: string): void {
+    if (!this.json && !this.g.quiet) this.ctx.io.stdout.write(text);
+  }
+
   /** Raise the exit code (usage 2 beats failure 1, internal 70 beats both). */
   fail(code: number): void {
     if (code > this.exit) this.exit = code;
@@ -67,14 +116,47 @@ export class CommandOutput {
   }
 
   summary(): string {
-    return summarize(this.diagnostics);
+    const e = this.diagnostics.filter((d) => d.severity === "error").length;
+    const w = this.diagnostics.filter((d) => d.severity === "warning").length;
+    const more = this.omitted ? ` (and ${this.omitted} more not shown)` : "";
+    return `${e} error${e === 1 ? "" : "s"}, ${w} warning${w === 1 ? "" : "s"}${more}`;
   }
 
-  /** Finish the command: emit the JSON envelope (with extra fields) in --json mode and set the exit code. */
-  finish(extra: Record<string, unknown> = {}): number {
+  /**
+   * Check an output directory (or file) before any work; on a problem report it (exit 2) and
+   * return false.
+   */
+  async checkOutput(kind: "dir" | "file", path: string, shown: string): Promise<boolean> {
+    const problem = kind === "dir" ? await this.broker.checkDir(path, shown) : await this.broker.checkFile(path, shown);
+    if (!problem) return true;
+    this.report([{ code: CLI_CODES.outputPath, severity: "error", message: problem.message, hint: problem.hint }]);
+    this.fail(EXIT.usage);
+    return false;
+  }
+
+  /** Commit a command's whole output set (all or nothing); on failure report it (exit 2). */
+  async commit(dir: string, files: ReadonlyMap<string, string>, shown: string): Promise<boolean> {
+    try {
+      await this.broker.commitFiles(dir, files);
+      return true;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      this.report([{ code: CLI_CODES.writeFailed, severity: "error", message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`, hint: "pass a writable directory with -o" }]);
+      this.fail(EXIT.usage);
+      return false;
+    }
+  }
+
+  /** Finish the command: emit the JSON envelope in --json mode and set the exit code. */
+  finish(result: unknown = null): number {
+    if (this.omitted) {
+      const more: CliDiagnostic = { code: CLI_CODES.truncated, severity: "note", message: `and ${this.omitted} more diagnostic${this.omitted === 1 ? "" : "s"} not shown (at most ${MAX_DIAGNOSTICS} are reported)`, hint: "fix the ones shown and run again" };
+      this.diagnostics.push(more);
+      if (!this.json) this.ctx.io.stderr.write(this.render(more));
+    }
     if (this.json) {
-      const env: Envelope = { schemaVersion: 1, ok: this.exit === EXIT.ok, command: this.command, diagnostics: this.diagnostics, ...extra };
-      this.ctx.io.stdout.write(JSON.stringify(env, null, 2) + "\n");
+      const env: Envelope = { schemaVersion: ENVELOPE_VERSION, ok: this.exit === EXIT.ok, command: this.command, diagnostics: this.diagnostics, result };
+      this.ctx.io.stdout.write(renderEnvelope(env));
     }
     this.ctx.setExit(this.exit);
     return this.exit;

@@ -31,6 +31,8 @@ export async function loadSpecOrReport(path: string, ctx: CommandContext, out: C
     return undefined;
   }
   out.report(diags, r.text);
+  // Not a text file at all: an input error (exit 2), like an unreadable one.
+  if (diags.some((d) => d.code === "OPT0006")) out.fail(EXIT.usage);
   if (!r.checked) return undefined;
   return r.checked;
 }

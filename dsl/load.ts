@@ -1,7 +1,8 @@
 // Spec loading: dispatch on the file extension, parse, check. `loadSpec` is pure; `loadSpecFile` reads.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { SPEC_BYTES_MAX } from "./limits.ts";
 import { checkSpec } from "./check.ts";
-import { fileDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
+import { diagnosticAt, fileDiagnostic, hasErrors, positionAt, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { parseOptinc } from "./parse.ts";
 import type { CheckedSpec } from "./spec.ts";
 import { parseYamlSpec } from "./yaml.ts";
@@ -34,15 +35,45 @@ export function loadSpec(file: string, text: string): LoadResult {
   return hasErrors(diagnostics) ? { diagnostics } : { checked: checked.checked, diagnostics };
 }
 
+/**
+ * Offset of the first control character when the file looks binary (at least 1 % of its first
+ * 8 KB are NUL or other C0 controls besides tab and line ends), else -1. A stray control byte in a
+ * text spec is left to the lexer (OPT1001).
+ */
+function binaryAt(text: string): number {
+  const n = Math.min(text.length, 8192);
+  let controls = 0;
+  let first = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) {
+      controls++;
+      if (first < 0) first = i;
+    }
+  }
+  return controls >= 8 && controls * 100 >= n ? first : -1;
+}
+
 /** Read and load `path`; diagnostics name the file `display` (e.g. the path as the user typed it). */
 export async function loadSpecFile(path: string, display = path): Promise<LoadResult & { text?: string }> {
   let text: string;
   try {
+    // Only regular files of bounded size: a link to /dev/zero or a FIFO must not hang the check.
+    const st = await stat(path);
+    if (st.isFile() && st.size > SPEC_BYTES_MAX) {
+      return { diagnostics: [fileDiagnostic(display, "OPT0001", `cannot read '${display}': ${st.size} bytes is more than the ${SPEC_BYTES_MAX / 1024 ** 2} MB limit for a spec`, { hint: "a spec is a few dozen lines; is this the right file?" })] };
+    }
+    if (!st.isFile() && !st.isDirectory()) return { diagnostics: [fileDiagnostic(display, "OPT0001", `cannot read '${display}': not a regular file`)] };
     text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
     return { diagnostics: [fileDiagnostic(display, "OPT0001", `cannot read '${display}': ${why}`)] };
+  }
+  const binary = binaryAt(text);
+  if (binary >= 0) {
+    const { line, column } = positionAt(text, binary);
+    return { diagnostics: [diagnosticAt({ file: display, line, column }, "OPT0006", "this is not a text file (it is full of control bytes)", { hint: "pass a .optinc or .yaml spec written as text" })], text };
   }
   return { ...loadSpec(display, text), text };
 }

@@ -1,6 +1,7 @@
 // The option table: every setting of the language, its reader, default and one-line documentation.
 // docs/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
 import { PRESET_NAMES } from "./presets.ts";
+import { DAC_BITS, SEED, WORKERS } from "./limits.ts";
 import { choice, int, intIn, list, orWord, quantity, real, word, type Reader } from "./values.ts";
 
 export interface OptionDef {
@@ -31,7 +32,7 @@ export const BLOCKS: BlockDef[] = [
   { name: "workload", doc: "The training job, for the comparison with ring all-reduce. Unset values come from the preset." },
 ];
 
-const bitsRange = { min: 1, max: 24 };
+const bitsRange = DAC_BITS;
 const none = <T>(inner: Reader<T>) => orWord("none", null, inner);
 
 function opt(block: string, key: string, specPath: string, reader: Reader<unknown>, defaultText: string, doc: string): OptionDef {
@@ -39,7 +40,7 @@ function opt(block: string, key: string, specPath: string, reader: Reader<unknow
 }
 
 export const OPTIONS: OptionDef[] = [
-  opt("", "workers", "workers", int({ min: 2, max: 4096 }), "4", "Number of workers (servers) whose gradients are averaged."),
+  opt("", "workers", "workers", int(WORKERS), "4", "Number of workers (servers) whose gradients are averaged."),
   opt("", "precision", "precision", int({ min: 2, max: 16 }, "bits"), "8 bits", "Gradient precision b in bits; must be a multiple of log2(levels)."),
   opt("", "levels", "levels", intIn([2, 4, 8, 16], "PAM-L"), "4", "PAM-L levels per optical symbol: 2, 4, 8 or 16."),
   opt("", "encoding", "encoding", choice(["offset-binary", "twos-complement"]), "offset-binary", "How a signed gradient is written as b-bit digits."),
@@ -58,7 +59,7 @@ export const OPTIONS: OptionDef[] = [
 
   opt("cascade", "radix", "cascade.radix", int({ min: 2, max: 4096 }), "4", "Workers per unit (2 ≤ radix ≤ workers); a cascade is built when workers > radix."),
 
-  opt("training", "seed", "training.seed", int({ min: 0, max: 2 ** 32 - 1 }), "1", "Seed of every random choice in training (same seed → same circuit)."),
+  opt("training", "seed", "training.seed", int(SEED), "1", "Seed of every random choice in training (same seed → same circuit)."),
   opt("training", "epochs", "training.epochs", int({ min: 1, max: 10_000_000 }), "200", "Length of the training schedule in epochs; the hardware-aware (fitted) phase may run up to as long again, stopping at the first exact match (docs/onn.md)."),
   opt("training", "learning_rate", "training.learningRate", real({ min: 0, max: 10, exclusiveMin: true }), "0.003", "Adam learning rate."),
   opt("training", "batch_size", "training.batchSize", int({ min: 1, max: 1_000_000 }), "256", "Training samples per step."),

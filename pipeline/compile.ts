@@ -19,6 +19,8 @@ import type { EpochStats } from "../compiler/onn/train.ts";
 import { compileUnit } from "../compiler/onn/unit.ts";
 import { buildReport, type Report } from "./report.ts";
 import { technologyYield, trainingThroughCircuit } from "./evaluate.ts";
+import { refuseOverCap } from "./estimate.ts";
+import { identityInfo } from "../verify/circuit/identity.ts";
 
 export interface CompileOptions {
   /** Overrides spec.training.seed. */
@@ -33,6 +35,8 @@ export interface CompileOptions {
   maxComposeCases?: number;
   /** Threads for Monte-Carlo trials (default: the core count); the output does not depend on it. */
   jobs?: number;
+  /** Compile even when the resource estimate is above its caps (pipeline/estimate.ts). */
+  force?: boolean;
 }
 
 
@@ -72,6 +76,7 @@ type Pass = (ctx: Ctx) => void;
 
 const passes: [string, Pass][] = [
   ["plan", planUnits],
+  ["estimate", (ctx) => ctx.opts.force || refuseOverCap(ctx.spec, ctx.plan.filter((p) => p.sameAs === undefined))],
   ["train", trainUnits],
   ["emit", emitUnits],
   ["verify", verifyUnits],
@@ -115,10 +120,10 @@ function trainUnits(ctx: Ctx): void {
 /** The unit's function in the circuit info, so `optinc verify` can check a cascade unit alone. */
 function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
   const fn = u.result.fn;
+  const unit = unitSpecOf(fn);
   return {
-    spec_name: spec.name,
-    rounding: spec.rounding,
-    ...unitInfoEntries(unitSpecOf(fn)),
+    ...identityInfo(spec, u.file, { workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: spec.rounding, ...unit }),
+    ...unitInfoEntries(unit),
     ...(u.level !== null ? { cascade_level: u.level } : {}),
   };
 }

@@ -35,7 +35,7 @@ export function latencySection(spec: Spec): ReportData["latency"] {
     const b = latencyBreakdown({ ...spec, workload: { ...PRESETS[name]! } }, spec.workers);
     const ring = b.rows.find((r) => r.model === "ring")!;
     const opt = b.rows.find((r) => r.model === "optinc")!;
-    return { name, ring: { compute: ring.compute_s, communication: ring.comm_s }, optinc: { compute: opt.compute_s, communication: opt.comm_s }, paper: PAPER_LATENCY[name] };
+    return { name, ring: { compute: ring.compute, communication: ring.comm }, optinc: { compute: opt.compute, communication: opt.comm }, paper: PAPER_LATENCY[name] };
   });
   return { presets };
 }

@@ -17,9 +17,10 @@ export interface LatencyRow {
   label: string;
   /** Cost-model name ("ring", the best electrical baseline's name, "optinc"). */
   model: string;
-  compute_s: number;
-  comm_s: number;
-  total_s: number;
+  /** Seconds. */
+  compute: number;
+  comm: number;
+  total: number;
   /** total / ring total. */
   normalized: number;
 }
@@ -76,9 +77,9 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
   const row = (label: string, model: string, comm: number): LatencyRow => ({
     label,
     model,
-    compute_s: compute,
-    comm_s: exposed(comm),
-    total_s: compute + exposed(comm),
+    compute,
+    comm: exposed(comm),
+    total: compute + exposed(comm),
     normalized: (compute + exposed(comm)) / ringTotal,
   });
   const rows = [row("ring all-reduce (fp32)", "ring", time("ring"))];
@@ -90,17 +91,17 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
     gradientBytes: workload.gradientBytes,
     rows,
     assumptions: {
-      compute_s: compute,
-      flops_per_step: workload.flopsPerStep ?? "given",
-      peak_flops: workload.peakFlops,
+      computeTime: compute,
+      flopsPerStep: workload.flopsPerStep ?? "given",
+      peakFlops: workload.peakFlops,
       efficiency: workload.efficiency,
-      server_bandwidth_Bps: (p.transceivers * p.transceiverBps) / 8,
-      step_latency_s: p.stepLatency,
-      hop_latency_s: p.hopLatency,
-      reduce_s_per_byte: p.reduceSecondsPerByte,
+      serverBandwidth: (p.transceivers * p.transceiverBps) / 8,
+      stepLatency: p.stepLatency,
+      hopLatency: p.hopLatency,
+      reduceSecondsPerByte: p.reduceSecondsPerByte,
       bits: p.bits,
-      block_size: blockSize,
-      scale_sync_s: scaleSync,
+      blockSize,
+      scaleSync,
       overlap,
     },
   };
@@ -112,8 +113,8 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
  */
 export function computeTimeForTarget(source: Spec | string, workers: number, target: number, opts: LatencyOptions = {}): number | null {
   const rows = latencyBreakdown(source, workers, opts).rows;
-  const ring = rows[0]!.comm_s;
-  const optinc = rows[rows.length - 1]!.comm_s;
+  const ring = rows[0]!.comm;
+  const optinc = rows[rows.length - 1]!.comm;
   const c = (target * ring - optinc) / (1 - target);
   return c > 0 ? c : null;
 }

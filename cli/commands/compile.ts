@@ -6,13 +6,13 @@ import cliProgress from "cli-progress";
 import { aggregatorHtml, aggregatorSummary, compileAggregator } from "../../pipeline/route.ts";
 import { CompileError, COMPILE_CODES } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
-import { writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { SEED } from "../../dsl/limits.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { inputPath, loadSpecOrReport } from "../spec-input.ts";
 
 function seedArg(v: string): number {
-  if (!/^\d+$/.test(v.trim()) || Number(v) > 2 ** 32 - 1) throw new InvalidArgumentError(`--seed must be an integer in 0..4294967295, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max) throw new InvalidArgumentError(`--seed must be an integer in ${SEED.min}..${SEED.max}, got "${v}"`);
   return Number(v);
 }
 
@@ -29,11 +29,17 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .option("-o, --out <dir>", "output directory", "out")
     .option("--seed <n>", "training seed (default: the spec's training.seed)", seedArg)
     .option("--jobs <N>", "threads for Monte-Carlo trials (default: the core count; the output does not depend on it)", jobsArg)
-    .addHelpText("after", "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json")
-    .action(async (specPath: string, flags: { out: string; seed?: number; jobs?: number }) => {
+    .option("--force", "compile even when the resource estimate is above its limits (docs/onn.md)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json\n\nThe output set is written all or nothing: on failure or Ctrl-C the directory is left as it was.",
+    )
+    .action(async (specPath: string, flags: { out: string; seed?: number; jobs?: number; force?: boolean }) => {
       const out = new CommandOutput(ctx, "compile");
+      const dir = resolve(ctx.io.cwd, flags.out);
+      if (!(await out.checkOutput("dir", dir, flags.out))) return void out.finish(null);
       const checked = await loadSpecOrReport(specPath, ctx, out);
-      if (!checked) return void out.finish();
+      if (!checked) return void out.finish(null);
       if (checked.spec.route === "trained" && checked.spec.training.dacBits !== null) {
         const loc = checked.locations["training.dacBits"] ?? { file: specPath, line: 1, column: 1 };
         out.report([
@@ -58,7 +64,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       const g = out.g;
       const live = !g.json && !g.quiet;
       const bar = live && ctx.io.stderr.isTTY
-        ? new cliProgress.SingleBar({ stream: process.stderr, format: "train {unit} |{bar}| epoch {value}/{total} · exact {exact} · {phase}", hideCursor: true }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar({ stream: ctx.io.stderr as unknown as NodeJS.WriteStream, format: "train {unit} |{bar}| epoch {value}/{total} · exact {exact} · {phase}", hideCursor: true }, cliProgress.Presets.shades_classic)
         : null;
       let current = "";
       const started = performance.now();
@@ -67,6 +73,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         result = compileAggregator(checked, {
         seed: flags.seed,
         ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+        force: flags.force,
         onPass: (p) => out.note(`${p}…`),
         onEpoch: (unit, s, budget) => {
           if (bar) {
@@ -86,7 +93,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         if (!(e instanceof CompileError)) throw e;
         const loc = checked.locations[e.path] ?? { file: specPath, line: 1, column: 1 };
         out.report([diagnosticAt(loc, e.code, e.message, e.hint ? { hint: e.hint } : {})]);
-        return void out.finish();
+        return void out.finish(null);
       }
       bar?.stop();
       const report = result.report;
@@ -96,8 +103,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       files.set(`${name}.report.html`, aggregatorHtml(result));
       report.artifacts = [...files.keys(), `${name}.report.json`].sort();
       files.set(`${name}.report.json`, JSON.stringify(report, null, 2) + "\n");
-      const dir = resolve(ctx.io.cwd, flags.out);
-      await writeArtifactsAtomically(dir, files);
+      if (!(await out.commit(dir, files, flags.out))) return void out.finish(null);
       if (!report.ok) {
         out.report([
           {

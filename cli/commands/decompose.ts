@@ -1,19 +1,18 @@
 // optinc decompose <matrix.json|matrix.csv>: a matrix → MZI mesh phase table (JSON + CSV).
 // Unitary input gets a bare Clements/Reck mesh; anything else goes through the SVD stage.
-import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
-import { type CMat, frobenius, maxAbsDiff, sub, unitarityError } from "../../math/cmat.ts";
+import { type CMat, frobenius, maxAbsDiff, scale, sub, unitarityError } from "../../math/cmat.ts";
 import { MATRIX_CODES, MatrixInputError, parseMatrixText } from "../../math/matrix-io.ts";
 import { stageDepth } from "../../compiler/mesh/build.ts";
 import { decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
-import { MAX_DAC_BITS, quantizeStage } from "../../compiler/mesh/quantize.ts";
+import { quantizeStage } from "../../compiler/mesh/quantize.ts";
+import { DAC_BITS } from "../../dsl/limits.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { PhaseStage } from "../../netlist/ir.ts";
-import { buildPhaseTable, phaseTableJsonChunks } from "../../netlist/phase-table.ts";
-import { phaseTableCsvChunks } from "../../netlist/phase-table-csv.ts";
-import { readPhaseTableFile, writeChunks } from "../../netlist/phase-table-stream.ts";
+import { buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 
@@ -24,11 +23,19 @@ interface DecomposeFlags {
   unitary?: boolean;
   svd?: boolean;
   tol: number;
+  maxError: number;
 }
+
+/** Largest matrix side decomposed (the SVD and nulling are O(n³); 256 takes seconds). */
+export const MAX_MATRIX_SIDE = 256;
+/** Largest matrix file read. */
+const MAX_MATRIX_BYTES = 64 * 1024 * 1024;
+
+const NUMERIC_CODES = { tooLarge: "OPT3010", overflow: "OPT3011", inaccurate: "OPT3012" } as const;
 
 function parseBits(v: string): number {
   const x = Number(v);
-  if (!/^\d+$/.test(v.trim()) || x < 1 || x > MAX_DAC_BITS) throw new InvalidArgumentError(`--dac-bits must be an integer in 1..${MAX_DAC_BITS}, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || x < DAC_BITS.min || x > DAC_BITS.max) throw new InvalidArgumentError(`--dac-bits must be an integer in ${DAC_BITS.min}..${DAC_BITS.max}, got "${v}"`);
   return x;
 }
 
@@ -38,28 +45,17 @@ function parseTol(v: string): number {
   return x;
 }
 
-function diag(file: string, code: keyof typeof MATRIX_CODES, message: string, hint?: string, line = 1, column = 1, length = 1): Diagnostic {
+function diag(file: string, code: keyof typeof MATRIX_CODES | (typeof NUMERIC_CODES)[keyof typeof NUMERIC_CODES], message: string, hint?: string, line = 1, column = 1, length = 1): Diagnostic {
   const d: Diagnostic = { code, severity: "error", message, file, line, column, length };
   if (hint) d.hint = hint;
   return d;
 }
 
-/**
- * Write files into dir atomically: a temp dir next to the targets, each file streamed from its
- * chunk generator (a 2000×2000 mesh is gigabytes of text, more than one string can hold), then
- * `check` on the written temp files, then one rename each. File-system errors are NodeJS errors.
- */
-async function writeAtomically<T>(dir: string, files: Record<string, () => Iterable<string>>, check: (tmp: string) => T): Promise<T> {
-  await mkdir(dir, { recursive: true });
-  const tmp = await mkdtemp(join(dir, ".optinc-decompose-"));
-  try {
-    for (const [name, chunks] of Object.entries(files)) writeChunks(join(tmp, name), chunks());
-    const r = check(tmp);
-    for (const name of Object.keys(files)) await rename(join(tmp, name), join(dir, name));
-    return r;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+/** max |entry| over real and imaginary parts. */
+function maxAbs(w: CMat): number {
+  let m = 0;
+  for (let i = 0; i < w.re.length; i++) m = Math.max(m, Math.abs(w.re[i]!), Math.abs(w.im[i]!));
+  return m;
 }
 
 const fmtE = (x: number): string => x.toExponential(2);
@@ -70,11 +66,12 @@ export const registerDecompose: RegisterCommand = (program: Command, ctx) => {
     .description("decompose a matrix into an MZI mesh and write its phase table (.phases.json, .phases.csv)")
     .argument("<matrix>", "matrix file: .json ({\"re\": [[…]], \"im\": [[…]]} or [[…]]) or .csv (reals or a+bj entries)")
     .addOption(new Option("--mesh <kind>", "mesh topology").choices(["clements", "reck"]).default("clements"))
-    .option("--dac-bits <B>", `quantize every phase to a B-bit DAC (1..${MAX_DAC_BITS}) and report the error`, parseBits)
+    .option("--dac-bits <B>", `quantize every phase to a B-bit DAC (${DAC_BITS.min}..${DAC_BITS.max}) and report the error`, parseBits)
     .option("-o, --out-dir <dir>", "directory for the phase table files (default: the current directory)")
     .option("--unitary", "require a unitary mesh: reject non-square or non-unitary input instead of using SVD")
     .addOption(new Option("--svd", "always use the SVD stage (U·Σ·V† with attenuators and a gain), even for unitary input").conflicts("unitary"))
     .option("--tol <x>", "unitarity tolerance: max |U†U − I| accepted as unitary", parseTol, 1e-10)
+    .option("--max-error <x>", "largest relative (Frobenius) error of the decomposition accepted as success", parseTol, 1e-9)
     .addHelpText(
       "after",
       `
@@ -83,12 +80,17 @@ Examples:
   $ optinc decompose weights.csv --mesh reck -o out # non-unitary → SVD stage with attenuators and gain
   $ optinc decompose u.json --dac-bits 10           # also quantize phases, report the error
 
-Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage or unreadable file.`,
+Entries of any magnitude are rescaled by a power of two before the decomposition (the gain takes
+the scale back); a result whose relative error exceeds --max-error is an error, never a success.
+Matrices up to ${MAX_MATRIX_SIDE}×${MAX_MATRIX_SIDE}.
+
+Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not representable within
+--max-error, 2 usage, unreadable file or unusable output directory.`,
     )
     .action(async (file: string, flags: DecomposeFlags) => {
       const out = new CommandOutput(ctx, "decompose");
       const result = await run(file, flags, out);
-      out.finish(result ? { result } : {});
+      out.finish(result ?? null);
     });
 
   async function run(file: string, flags: DecomposeFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
@@ -98,8 +100,13 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
       out.fail(EXIT.usage);
       return undefined;
     }
+    const outDir = resolve(ctx.io.cwd, flags.outDir ?? ".");
+    if (!(await out.checkOutput("dir", outDir, flags.outDir ?? "."))) return undefined;
     let text: string;
     try {
+      const st = await stat(resolve(ctx.io.cwd, file));
+      if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
+      if (st.size > MAX_MATRIX_BYTES) throw Object.assign(new Error("too large"), { code: `${st.size} bytes, larger than the ${MAX_MATRIX_BYTES / 1024 ** 2} MB limit` });
       text = await readFile(resolve(ctx.io.cwd, file), "utf8");
     } catch (e) {
       out.report([diag(file, "OPT3001", `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path")]);
@@ -114,9 +121,19 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
       out.report([diag(file, e.code, e.message, e.hint, e.line, e.col, e.length)], text);
       return undefined;
     }
-    const square = w.rows === w.cols;
+    if (w.rows > MAX_MATRIX_SIDE || w.cols > MAX_MATRIX_SIDE) {
+      out.report([diag(file, NUMERIC_CODES.tooLarge, `the matrix is ${w.rows}×${w.cols}; optinc decompose handles at most ${MAX_MATRIX_SIDE}×${MAX_MATRIX_SIDE}`, "decompose it in blocks, or compile the network that uses it")]);
+      return undefined;
+    }
+    // Exact power-of-two rescaling: entries like 1e200 or 1e-320 would overflow or underflow in
+    // the SVD (|w|² is computed); the scale goes back into the stage gain at the end.
+    const peak = maxAbs(w);
+    const exponent = peak > 0 ? -Math.round(Math.log2(peak)) : 0;
+    const factor = 2 ** exponent;
+    const ws = exponent === 0 ? w : scale(w, factor);
+    const square = ws.rows === ws.cols;
     const uErr = square ? unitarityError(w) : Number.POSITIVE_INFINITY;
-    const isUnitary = uErr <= flags.tol;
+    const isUnitary = Number.isFinite(uErr) && uErr <= flags.tol;
     if (flags.unitary && !square) {
       out.report([diag(file, "OPT3006", `a unitary mesh needs a square matrix, got ${w.rows}×${w.cols}`, "drop --unitary to realise it as an SVD stage (U·Σ·V† with attenuators), which handles any shape")]);
       return undefined;
@@ -127,28 +144,37 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
     }
     const path = isUnitary && !flags.svd ? "unitary" : "svd";
     const name = basename(file, extname(file));
-    const ideal: PhaseStage = path === "unitary" ? decomposeUnitary(w, { mesh: flags.mesh, name, unitaryTol: Math.max(flags.tol, 1e-9) }) : decomposeMatrix(w, { mesh: flags.mesh, name });
-    const q = flags.dacBits !== undefined ? quantizeStage(ideal, flags.dacBits) : undefined;
-    const table = buildPhaseTable([q ? q.stage : ideal]);
-    const idealM = stageMatrix(ideal);
-    const scaleW = frobenius(w) || 1;
-    const outDir = resolve(ctx.io.cwd, flags.outDir ?? ".");
-    const names = { json: `${name}.phases.json`, csv: `${name}.phases.csv` };
-    let emitted: CMat;
-    try {
-      // Errors are measured on the emitted file, read back, not on in-memory objects.
-      emitted = await writeAtomically(
-        outDir,
-        { [names.json]: () => phaseTableJsonChunks(table), [names.csv]: () => phaseTableCsvChunks(table) },
-        (tmp) => stageMatrix(readPhaseTableFile(join(tmp, names.json), `${name}.phases.json`).pipeline[0] as PhaseStage),
-      );
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (typeof err.code !== "string" || !err.syscall) throw e;
-      out.report([diag(file, "OPT3009", `cannot write ${names.json} and ${names.csv} to '${flags.outDir ?? "."}': ${err.code ?? err.message}`, "pass a writable directory with -o")]);
-      out.fail(EXIT.usage);
+    // The decomposition of the rescaled matrix; `ideal` is the same stage with the true gain.
+    const scaled: PhaseStage = path === "unitary" ? decomposeUnitary(w, { mesh: flags.mesh, name, unitaryTol: Math.max(flags.tol, 1e-9) }) : decomposeMatrix(ws, { mesh: flags.mesh, name });
+    const unitScale = path === "unitary" ? 1 : factor;
+    const ideal: PhaseStage = { ...scaled, gain: scaled.gain / unitScale };
+    if (!Number.isFinite(ideal.gain) || (scaled.gain > 0 && ideal.gain === 0)) {
+      out.report([diag(file, NUMERIC_CODES.overflow, `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-Math.log2(unitScale)}) is not representable as a double`, "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh")]);
       return undefined;
     }
+    const q = flags.dacBits !== undefined ? quantizeStage(ideal, flags.dacBits) : undefined;
+    const table = buildPhaseTable([q ? q.stage : ideal]);
+    const json = phaseTableToJson(table);
+    const csv = phaseTableToCsv(table);
+    // Errors are measured on the emitted text, re-read, not on in-memory objects, in the rescaled
+    // units (relative errors do not depend on the scale; absolute ones are scaled back).
+    const reread = parsePhaseTable(json, `${name}.phases.json`).pipeline[0] as PhaseStage;
+    const target = path === "unitary" ? w : ws;
+    const emitted = stageMatrix({ ...reread, gain: reread.gain * unitScale });
+    const idealM = stageMatrix(scaled);
+    const scaleW = frobenius(target) || 1;
+    const names = { json: `${name}.phases.json`, csv: `${name}.phases.csv` };
+    const reconstruction = { maxAbsError: maxAbsDiff(idealM, target) / unitScale, relativeError: frobenius(sub(idealM, target)) / scaleW };
+    const emittedErr = { maxAbsError: maxAbsDiff(emitted, target) / unitScale, relativeError: frobenius(sub(emitted, target)) / scaleW };
+    // Never a success when the result is not the matrix: NaN fails every comparison, so test ≤.
+    const bad = [["reconstruction", reconstruction.relativeError], ...(q ? [] : [["emitted phase table", emittedErr.relativeError]])].filter(([, e]) => !((e as number) <= flags.maxError));
+    if (bad.length) {
+      out.report([
+        diag(file, NUMERIC_CODES.inaccurate, `the decomposition is not accurate: relative error of the ${bad.map(([k, e]) => `${k as string} ${fmtE(e as number)}`).join(" and ")} exceeds --max-error ${flags.maxError}; nothing was written`, "check the matrix for entries of very different magnitudes, or raise --max-error if this accuracy is enough"),
+      ]);
+      return undefined;
+    }
+    if (!(await out.commit(outDir, new Map([[names.json, json], [names.csv, csv]]), flags.outDir ?? "."))) return undefined;
     const shown = (n: string): string => relative(ctx.io.cwd, join(outDir, n)) || n;
     const mzis = ideal.elements.filter((e) => e.kind === "mzi").length;
     const attenuators = ideal.elements.filter((e) => e.kind === "attenuator").length;
@@ -163,8 +189,8 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
       depth: stageDepth(ideal.elements),
       gain: ideal.gain,
       unitarityError: Number.isFinite(uErr) ? uErr : null,
-      reconstruction: { maxAbsError: maxAbsDiff(idealM, w), relativeError: frobenius(sub(idealM, w)) / scaleW },
-      emitted: { maxAbsError: maxAbsDiff(emitted, w), relativeError: frobenius(sub(emitted, w)) / scaleW },
+      reconstruction,
+      emitted: emittedErr,
       quantization: q ? { bits: flags.dacBits, maxPhaseError: q.maxPhaseError, matrixError: q.matrixError } : null,
       files: [shown(names.json), shown(names.csv)],
     };
@@ -177,7 +203,7 @@ Exit codes: 0 ok, 1 bad matrix content (or not unitary with --unitary), 2 usage 
       lines.push(`  quantization (${flags.dacBits} bits): max phase error ${q.maxPhaseError.toExponential(3)} rad, max|ΔW| ${fmtE(q.matrixError)}, emitted table vs target ${fmtE(result.emitted.maxAbsError)}`);
     }
     lines.push(`  wrote ${result.files.join(", ")}`);
-    out.print(`${lines.join("\n")}\n`);
+    out.summaryOut(`${lines.join("\n")}\n`);
     return result;
   }
 };

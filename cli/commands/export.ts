@@ -1,11 +1,12 @@
 // optinc export <dir> --format spi|json|yaml|ngspice|ports|phases: re-emit one format from a compile
 // output directory. The circuit is read from `<name>.netlist.json` (the phase table, for
 // --format phases, from `<name>.phases.json`), so the export depends on emitted files only.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import { readInputText } from "../files/read-input.ts";
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
-import { emitCircuit, writeArtifactsAtomically, type BackendFormat } from "../../netlist/emit-all.ts";
+import { emitCircuit, type BackendFormat } from "../../netlist/emit-all.ts";
 import { NetlistReadError } from "../../netlist/errors.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { parsePhaseTable, PhaseTableError, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
@@ -19,11 +20,13 @@ interface ExportFlags {
   format: Format;
   outDir?: string;
   lengthPhases?: boolean;
-  neff: number;
-  wavelength: number;
+  neff?: number;
+  wavelength?: number;
 }
 
 const SUFFIX = ".netlist.json";
+/** Largest netlist or phase table read. */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 function positive(flag: string): (v: string) => number {
   return (v) => {
@@ -59,15 +62,20 @@ Formats:
   phases   <name>.phases.json, <name>.phases.csv     phase table (from <name>.phases.json)
 
 Examples:
-  $ optinc export out/paper-4x8 --format yaml
-  $ optinc export out/paper-4x8 --format spi --length-phases --neff 2.35 -o pdk/
+  $ optinc export out/ --format yaml                 # out/ holds paper_4x8.netlist.json
+  $ optinc export out/paper_4x8.netlist.json --format spi --length-phases --neff 2.35 -o pdk/
 
 Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing files.`,
     )
     .action(async (target: string, flags: ExportFlags) => {
       const out = new CommandOutput(ctx, "export");
+      // A flag that would be ignored is a usage error, not a silent no-op.
+      const spiOnly = [flags.neff !== undefined ? "--neff" : "", flags.wavelength !== undefined ? "--wavelength" : ""].filter(Boolean);
+      if (flags.lengthPhases && flags.format !== "spi") out.usage(`--length-phases applies only to --format spi, not ${flags.format}`, "drop --length-phases, or use --format spi");
+      else if (spiOnly.length && !(flags.format === "spi" && flags.lengthPhases)) out.usage(`${spiOnly.join(" and ")} only appl${spiOnly.length === 1 ? "ies" : "y"} to --format spi --length-phases`, "add --length-phases with --format spi, or drop the flag");
+      if (out.exitCode !== EXIT.ok) return void out.finish(null);
       const written = await run(target, flags, out);
-      out.finish(written ? { files: written } : {});
+      out.finish(written ? { files: written } : null);
     });
 
   async function run(target: string, flags: ExportFlags, out: CommandOutput): Promise<string[] | undefined> {
@@ -92,17 +100,18 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
     const name = netlistPath.slice(netlistPath.lastIndexOf("/") + 1).replace(/\.netlist\.json$/, "");
     const dir = netlistPath.slice(0, netlistPath.lastIndexOf("/"));
     const outDir = flags.outDir ? resolve(ctx.io.cwd, flags.outDir) : dir;
+    const outShown = flags.outDir ?? target.replace(/[^/]*\.netlist\.json$/, "");
+    if (!(await out.checkOutput("dir", outDir, outShown || "."))) return undefined;
     let files: Map<string, string>;
     if (flags.format === "phases") {
       const phasesPath = join(dir, `${name}.phases.json`);
-      let text: string;
-      try {
-        text = await readFile(phasesPath, "utf8");
-      } catch {
+      const read = await readInputText(phasesPath, MAX_INPUT_BYTES);
+      if ("error" in read) {
         out.report([diag(phasesPath, "OPT5003", `no phase table ${name}.phases.json next to the netlist`, "the phase table is written by optinc compile / decompose; re-run it")]);
         out.fail(EXIT.usage);
         return undefined;
       }
+      const text = read.text;
       try {
         const table = parsePhaseTable(text, phasesPath);
         files = new Map([[`${name}.phases.json`, phaseTableToJson(table)], [`${name}.phases.csv`, phaseTableToCsv(table)]]);
@@ -112,18 +121,17 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         return undefined;
       }
     } else {
-      let text: string;
-      try {
-        text = await readFile(netlistPath, "utf8");
-      } catch {
-        out.report([diag(target, "OPT5002", `cannot read '${netlistPath}'`, "check the path")]);
+      const read = await readInputText(netlistPath, MAX_INPUT_BYTES);
+      if ("error" in read) {
+        out.report([diag(target, "OPT5002", `cannot read '${netlistPath}': ${read.error}`, "check the path")]);
         out.fail(EXIT.usage);
         return undefined;
       }
+      const text = read.text;
       try {
         const circuit = readNetlistJson(text, netlistPath);
         const spice = flags.lengthPhases
-          ? { phases: "length" as const, length: { ...DEFAULT_LENGTH_ENCODING, neff: flags.neff, wavelength: flags.wavelength * 1e-9 } }
+          ? { phases: "length" as const, length: { ...DEFAULT_LENGTH_ENCODING, neff: flags.neff ?? DEFAULT_LENGTH_ENCODING.neff, wavelength: flags.wavelength !== undefined ? flags.wavelength * 1e-9 : DEFAULT_LENGTH_ENCODING.wavelength } }
           : {};
         files = emitCircuit(circuit, name, { spice }, [flags.format]);
       } catch (e) {
@@ -135,8 +143,8 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         return undefined;
       }
     }
-    await writeArtifactsAtomically(outDir, files);
-    for (const f of files.keys()) out.note(`wrote ${join(flags.outDir ?? target.replace(/[^/]*\.netlist\.json$/, ""), f)}`);
+    if (!(await out.commit(outDir, files, outShown || "."))) return undefined;
+    for (const f of files.keys()) out.note(`wrote ${join(outShown, f)}`);
     return [...files.keys()];
   }
 };

@@ -1,10 +1,10 @@
 // optinc fmt <spec> [--write]: canonical formatting (comments kept; formatting twice changes nothing).
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatSpec } from "../../dsl/format.ts";
 import { specFormat } from "../../dsl/load.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
-import { CommandOutput } from "../output.ts";
+import { CLI_CODES, CommandOutput } from "../output.ts";
 import { inputPath } from "../spec-input.ts";
 
 export const registerFmt: RegisterCommand = (program: Command, ctx) => {
@@ -29,7 +29,7 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       if (!specFormat(file)) {
         out.report([{ code: "OPT0002", severity: "error", message: `cannot tell the format of '${file}'`, hint: "spec files end in .optinc, .yaml or .yml", file, line: 1, column: 1 }]);
         out.fail(EXIT.usage);
-        out.finish();
+        out.finish(null);
         return;
       }
       const abs = inputPath(ctx, file);
@@ -39,13 +39,13 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       } catch (e) {
         out.report([{ code: "OPT0001", severity: "error", message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }]);
         out.fail(EXIT.usage);
-        out.finish();
+        out.finish(null);
         return;
       }
       const r = formatSpec(file, text);
       out.report(r.diagnostics, text);
       if (r.text === undefined) {
-        out.finish({ changed: false });
+        out.finish(null);
         return;
       }
       const changed = r.text !== text;
@@ -55,11 +55,17 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
           out.fail(EXIT.failure);
         }
       } else if (opts.write) {
+        // Staged beside the file and renamed over it: a symlink stays a link (its target is
+        // rewritten) and the file keeps its permission bits.
+        if (changed && !(await out.checkOutput("file", abs, file))) return void out.finish(null);
         if (changed) {
-          // Write beside the target, then rename: a crash never leaves a half-written spec.
-          const tmp = `${abs}.optinc-fmt-${process.pid}.tmp`;
-          await writeFile(tmp, r.text, "utf8");
-          await rename(tmp, abs);
+          try {
+            await out.broker.commitFile(abs, r.text);
+          } catch (e) {
+            out.report([{ code: CLI_CODES.writeFailed, severity: "error", message: `cannot rewrite '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the file is unchanged`, file, line: 1, column: 1 }]);
+            out.fail(EXIT.usage);
+            return void out.finish(null);
+          }
         }
         out.note(`${file}: ${changed ? "formatted" : "already formatted"}`);
       } else {

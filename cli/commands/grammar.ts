@@ -1,11 +1,9 @@
 // optinc grammar [-o file.html]: railroad diagrams of the .optinc grammar, usable offline.
 import { createHash } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import { grammarHtml } from "../../dsl/grammar-html.ts";
-import type { RegisterCommand } from "../context.ts";
-import { CommandOutput } from "../output.ts";
+import { EXIT, type RegisterCommand } from "../context.ts";
+import { CLI_CODES, CommandOutput } from "../output.ts";
 import { inputPath } from "../spec-input.ts";
 
 export const registerGrammar: RegisterCommand = (program: Command, ctx) => {
@@ -24,14 +22,18 @@ The options themselves (names, units, defaults) are listed in docs/language.md.`
     )
     .action(async (opts: { out?: string }) => {
       const out = new CommandOutput(ctx, "grammar");
+      const abs = opts.out !== undefined ? inputPath(ctx, opts.out) : undefined;
+      if (abs && !(await out.checkOutput("file", abs, opts.out!))) return void out.finish(null);
       const html = grammarHtml();
       const sha256 = createHash("sha256").update(html).digest("hex");
-      if (opts.out) {
-        const abs = inputPath(ctx, opts.out);
-        await mkdir(dirname(abs), { recursive: true });
-        const tmp = `${abs}.${process.pid}.tmp`;
-        await writeFile(tmp, html, "utf8");
-        await rename(tmp, abs);
+      if (abs) {
+        try {
+          await out.broker.commitFile(abs, html);
+        } catch (e) {
+          out.report([{ code: CLI_CODES.writeFailed, severity: "error", message: `cannot write '${opts.out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hint: "pass a writable path with -o" }]);
+          out.fail(EXIT.usage);
+          return void out.finish(null);
+        }
         out.note(`wrote ${opts.out} (${html.length} bytes)`);
         out.finish({ artifacts: [{ kind: "grammar-html", path: opts.out, sha256 }] });
       } else {

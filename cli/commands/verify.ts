@@ -3,12 +3,14 @@
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { EXIT, type RegisterCommand } from "../context.ts";
-import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
+import { CommandOutput } from "../output.ts";
+import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
 import { CircuitShapeError, unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
 import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { NonIdealities } from "../../netlist/simulate.ts";
+import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 
 /** A circuit the simulator cannot run as an ONN pipeline, with the file it came from. */
 class CircuitError extends Error {
@@ -55,8 +57,8 @@ function integer(name: string, min: number, max: number) {
 
 /** 0 stands for "none": commander turns a parser's null into "" for options with an argument. */
 function dacBits(v: string): number {
-  if (v === "none" || v === "0") return 0;
-  return integer("--dac-bits", 1, 52)(v);
+  if (v === "none") return 0;
+  return integer("--dac-bits", DAC_BITS.min, DAC_BITS.max)(v);
 }
 
 function rounding(v: string): Rounding {
@@ -89,10 +91,10 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--phase-noise <rad>", "phase-noise sigma per phase shifter (default: spec technology)", nonNegative("--phase-noise"))
     .option("--loss-db <dB>", "insertion loss per MZI (default: spec technology)", nonNegative("--loss-db"))
     .option("--imbalance <x>", "coupler power-ratio deviation from nominal (default: spec technology)", nonNegative("--imbalance"))
-    .option("--dac-bits <B>", "phase DAC resolution in bits, or none (default: spec technology)", dacBits)
+    .option("--dac-bits <B>", `phase DAC resolution in bits (${DAC_BITS.min}..${DAC_BITS.max}), or none (default: spec technology)`, dacBits)
     .option("--detector-noise <s>", "detector noise sigma in output steps (default: spec technology)", nonNegative("--detector-noise"))
     .option("--trials <K>", "Monte-Carlo trials of the non-idealities", integer("--trials", 1, 100000), 20)
-    .option("--seed <s>", "seed of the Monte-Carlo trials (default: spec training seed, else 1)", integer("--seed", 0, 2 ** 31 - 1))
+    .option("--seed <s>", `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`, integer("--seed", SEED.min, SEED.max))
     .option("--min-exact <f>", "least exact-match fraction per run", fraction("--min-exact"), 1)
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
@@ -100,44 +102,77 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--no-calibrate", "decide on raw amplitudes (default: each trial's receiver fits gain and offset per output on the known patterns)")
     .option("--jobs <N>", "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)", integer("--jobs", 1, 256))
     .option("--json", "print one JSON document on stdout")
-    .addHelpText("after", "\nExit status: 0 thresholds hold, 1 a threshold failed (or the files are invalid), 2 usage.\n")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ optinc verify out/                                   # every netlist of a compile output directory
+  $ optinc verify out/paper_4x8.netlist.json --phase-noise 0.01 --trials 50 --min-yield 0.95
+  $ optinc --json verify out/ > verify.json              # one JSON document for CI
+
+Exit codes: 0 thresholds hold, 1 a threshold failed or the files are invalid or not the compiled
+circuit (identity), 2 usage or missing files.`,
+    )
     .action((target: string, flags: VerifyFlags) => {
       const { io } = ctx;
-      const g = ctx.globals();
-      const json = g.json || Boolean(flags.json);
+      const out = new CommandOutput(ctx, "verify");
+      // `optinc verify --json` (after the command) works like the global --json.
+      if (flags.json) (out.g as { json: boolean }).json = true;
+      // Paths relative to the working directory keep the output identical across checkouts.
+      const rel = (p: string) => relative(io.cwd, p) || p;
+      let all;
       try {
-        const all = loadCircuits(resolve(io.cwd, target));
-        // Paths relative to the working directory keep the output identical across checkouts.
-        const rel = (p: string) => relative(io.cwd, p) || p;
-        if (isClosedForm(all)) {
-          const tech = all.find((l) => l.technology)?.technology ?? {};
-          const nonIdealities: NonIdealities = {
-            phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
-            mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
-            splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-            dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
-            detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
-          };
-          const r = withFile(resolve(io.cwd, target), () =>
+        all = loadCircuits(resolve(io.cwd, target), target);
+      } catch (e) {
+        if (!(e instanceof VerifyInputError)) throw e;
+        out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, ...(e.where ? { ...e.where, file: rel(e.where.file) } : {}) }], e.text);
+        out.fail(e.exit);
+        return void out.finish(null);
+      }
+      if (isClosedForm(all)) {
+        // Closed-form cells: identity against a fresh plan, every cell, end to end, yield.
+        const tech = all.find((l) => l.technology)?.technology ?? {};
+        const nonIdealities: NonIdealities = {
+          phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
+          mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
+          splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
+          dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
+          detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
+        };
+        let r;
+        try {
+          r = withFile(resolve(io.cwd, target), () =>
             verifyClosedForm(resolve(io.cwd, target), all, { nonIdealities, trials: flags.trials, seed: flags.seed ?? all[0]?.seed ?? 1, minYield: flags.minYield, maxCases: Math.max(flags.maxCases, 1_000_000) }),
           );
-          if (json) io.stdout.write(JSON.stringify({ format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: rel(r.target) } }, null, 2) + "\n");
-          else if (!g.quiet || !r.pass) io.stdout.write(formatClosedForm(r, rel));
-          ctx.setExit(r.pass ? EXIT.ok : EXIT.failure);
-          return;
+        } catch (e) {
+          if (!(e instanceof CircuitError)) throw e;
+          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the files of one optinc compile", file: rel(e.file), line: 1, column: 1 }]);
+          return void out.finish(null);
         }
-        const runs = all.map((loaded) => {
-          const tech = loaded.technology ?? {};
-          const nonIdealities: NonIdealities = {
-            phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
-            mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
-            splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-            dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
-            detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
-          };
-          const info = loaded.circuit.info;
-          const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
-          const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
+        const identityFailure = /chip\.json|report\.json|names design|does not realize/;
+        out.record(r.failures.map((f) => ({ code: identityFailure.test(f) ? VERIFY_CODES.identity : VERIFY_CODES.threshold, severity: "error" as const, message: f })));
+        if (!out.json && (!out.g.quiet || !r.pass)) io.stdout.write(formatClosedForm(r, rel));
+        if (!r.pass) out.fail(EXIT.failure);
+        return void out.finish({ format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: rel(r.target) } });
+      }
+      const runs: { result: ReturnType<typeof verifyCircuit>; sources: { netlist: string; report: string | null } }[] = [];
+      for (const loaded of all) {
+        if (loaded.identity.length) {
+          out.report(loaded.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "verify the files of one optinc compile, as written (re-run optinc compile)", file: rel(loaded.netlistPath), line: 1, column: 1 })));
+          continue;
+        }
+        const tech = loaded.technology ?? {};
+        const nonIdealities: NonIdealities = {
+          phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
+          mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
+          splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
+          dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
+          detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
+        };
+        const info = loaded.circuit.info;
+        const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
+        const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
+        try {
           const result = withFile(loaded.netlistPath, () =>
             verifyCircuit(loaded.circuit, {
               nonIdealities,
@@ -153,23 +188,19 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
               ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
             }),
           );
-          return { result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null } };
-        });
-        const pass = runs.every((r) => r.result.pass);
-        if (json) io.stdout.write(JSON.stringify(verifyJsonAll(runs), null, 2) + "\n");
-        else if (!g.quiet || !pass) {
-          io.stdout.write(runs.map((r) => formatVerify(r.result, r.sources)).join(""));
-          if (runs.length > 1) io.stdout.write(`${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${runs.length} circuits pass\n`);
+          runs.push({ result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null } });
+        } catch (e) {
+          if (!(e instanceof CircuitError)) throw e;
+          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the netlist of a compiled ONN pipeline (optinc compile)", file: rel(e.file), line: 1, column: 1 }]);
         }
-        ctx.setExit(pass ? EXIT.ok : EXIT.failure);
-      } catch (e) {
-        if (e instanceof VerifyInputError) {
-          io.stderr.write(`optinc verify: ${e.message}\n`);
-          ctx.setExit(e.exit);
-        } else if (e instanceof CircuitError) {
-          io.stderr.write(`optinc verify: ${e.file}: error[E_VERIFY_CIRCUIT]: ${e.message}\n  fix: verify needs the netlist of a compiled ONN pipeline (optinc compile)\n`);
-          ctx.setExit(EXIT.failure);
-        } else throw e;
       }
+      for (const r of runs) for (const f of r.result.failures) out.record([{ code: VERIFY_CODES.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` }]);
+      const pass = out.exitCode === EXIT.ok && runs.length === all.length && runs.every((r) => r.result.pass);
+      if (!out.json && (!out.g.quiet || !pass) && runs.length) {
+        io.stdout.write(runs.map((r) => formatVerify(r.result, r.sources)).join(""));
+        if (all.length > 1) io.stdout.write(`${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${all.length} circuits pass\n`);
+      }
+      if (!pass) out.fail(EXIT.failure);
+      out.finish(verifyJsonAll(runs));
     });
 };

@@ -72,10 +72,10 @@ describe("--json envelope", () => {
     expect(code).toBe(1);
     const env = JSON.parse(io.out());
     expect(io.out().trimEnd().split("\n").at(-1)).toBe("}");
-    expect(env).toMatchObject({ schemaVersion: 1, ok: false, command: "check" });
+    expect(env).toMatchObject({ schemaVersion: 2, ok: false, command: "check" });
     expect(env.diagnostics.map((d: { code: string }) => d.code)).toEqual(["OPT2008", "OPT2006"]);
     for (const d of env.diagnostics) expect(Object.keys(d).sort()).toEqual(expect.arrayContaining(["code", "column", "file", "line", "message", "severity"]));
-    expect(env.specs).toEqual([
+    expect(env.result.specs).toEqual([
       { file: join(dir, "bad3.optinc"), ok: false },
       { file: join(ROOT, "examples/paper-4x8.optinc"), ok: true, name: "paper_4x8", spec: expect.objectContaining({ name: "paper_4x8", workers: 4, link: expect.objectContaining({ bandwidth: 800e9 }) }) },
     ]);
@@ -85,14 +85,14 @@ describe("--json envelope", () => {
   it("ok: true and no colour codes for a valid spec", async () => {
     const io = memoryIo({ FORCE_COLOR: "1" });
     expect(await main(["--json", "check", join(ROOT, "examples/cluster-16.yaml")], io)).toBe(0);
-    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 1, ok: true, command: "check", diagnostics: [] });
+    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 2, ok: true, command: "check", diagnostics: [] });
     expect(io.out()).not.toContain("\u001b[");
   });
 
   it("usage errors still produce one JSON document (exit 2)", async () => {
     const io = memoryIo();
     expect(await main(["--json", "fmt"], io)).toBe(2);
-    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 1, ok: false, command: "fmt", error: { kind: "usage" } });
+    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 2, ok: false, command: "fmt", diagnostics: [{ code: "OPT0003", severity: "error" }], result: null });
   });
 });
 
@@ -146,8 +146,8 @@ describe("optinc grammar", () => {
     const io = memoryIo();
     expect(await main(["--json", "grammar", "-o", out], io)).toBe(0);
     const env = JSON.parse(io.out());
-    expect(env).toMatchObject({ schemaVersion: 1, ok: true, command: "grammar", artifacts: [{ kind: "grammar-html", path: out }] });
-    expect(env.artifacts[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(env).toMatchObject({ schemaVersion: 2, ok: true, command: "grammar", result: { artifacts: [{ kind: "grammar-html", path: out }] } });
+    expect(env.result.artifacts[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     const html = readFileSync(out, "utf8");
     expect(html).toContain("<!DOCTYPE html>");
     expect(html).not.toMatch(/https?:\/\//);

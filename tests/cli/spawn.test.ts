@@ -28,6 +28,6 @@ describe("optinc (spawned bundle)", () => {
     expect(bad.stderr).not.toContain("\u001b[");
     const j = optinc(["--json", "check", "examples/paper-4x8.optinc"]);
     expect(j.status).toBe(0);
-    expect(JSON.parse(j.stdout)).toMatchObject({ schemaVersion: 1, ok: true, command: "check" });
+    expect(JSON.parse(j.stdout)).toMatchObject({ schemaVersion: 2, ok: true, command: "check" });
   });
 });

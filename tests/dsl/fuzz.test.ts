@@ -114,7 +114,7 @@ describe("fuzz: mutated specs", () => {
         expect(io.err()).not.toContain("internal error");
         if (json) {
           const env = JSON.parse(io.out());
-          expect(env).toMatchObject({ schemaVersion: 1, command: "check", ok: code === 0 });
+          expect(env).toMatchObject({ schemaVersion: 2, command: "check", ok: code === 0 });
           for (const d of env.diagnostics) expectInside(d, text);
         }
       }),

@@ -134,7 +134,7 @@ describe("optinc decompose", () => {
     expect(ext.err).toContain("error[OPT3002]");
     const blocked = await run(["decompose", "u8.json", "-o", "m.txt"]); // a file, not a directory
     expect(blocked.code).toBe(2);
-    expect(blocked.err).toContain("error[OPT3009]: cannot write u8.phases.json and u8.phases.csv to 'm.txt'");
+    expect(blocked.err).toContain("error[OPT0004]: output directory 'm.txt' exists and is not a directory");
   });
 
   it("reports relative reconstruction error for a large-scale non-unitary matrix", async () => {

@@ -33,7 +33,7 @@ describe("optinc export", () => {
     const { dir } = await compiledDir();
     const io = memoryIo();
     expect(await main(["--json", "export", dir, "--format", "phases"], io)).toBe(0);
-    expect(JSON.parse(io.out()).files).toEqual(["onn.phases.json", "onn.phases.csv"]);
+    expect(JSON.parse(io.out()).result.files).toEqual(["onn.phases.json", "onn.phases.csv"]);
     const io2 = memoryIo();
     expect(await main(["export", join(dir, "onn.netlist.json"), "--format", "spi", "--length-phases", "--neff", "2.35"], io2)).toBe(0);
     const spi = readFileSync(join(dir, "onn.spi"), "utf8");

@@ -1,6 +1,7 @@
 // Reads what `optinc compile` emitted: `<name>.netlist.json` (the circuit) and, when present,
 // `<name>.report.json` beside it (its `spec` block supplies rounding, preprocess and the
 // technology defaults). Nothing else is read: verification depends on emitted files only.
+// Each circuit's identity is checked against the report and the directory (identity.ts).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
@@ -8,6 +9,20 @@ import type { Circuit } from "../../netlist/ir.ts";
 import { lineCol } from "../../math/source-position.ts";
 import { NetlistReadError } from "../../netlist/errors.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
+import { identityProblems, missingUnits } from "./identity.ts";
+import { CircuitShapeError } from "./run.ts";
+
+/** Stable codes of verify's input problems (docs/report.md). */
+export const VERIFY_CODES = {
+  notFound: "OPT6001",
+  noNetlist: "OPT6002",
+  badJson: "OPT6003",
+  badNetlist: "OPT6004",
+  notPipeline: "OPT6005",
+  identity: "OPT6006",
+  threshold: "OPT6007",
+  tooLarge: "OPT6008",
+} as const;
 
 /** A problem with the files given to verify; `exit` is the CLI exit code it maps to. */
 export class VerifyInputError extends Error {
@@ -15,6 +30,10 @@ export class VerifyInputError extends Error {
     readonly code: string,
     message: string,
     readonly exit: 1 | 2,
+    readonly hint: string,
+    readonly where: { file: string; line: number; column: number } | null = null,
+    /** The file's text, for the source excerpt under the diagnostic. */
+    readonly text?: string,
   ) {
     super(message);
   }
@@ -29,28 +48,49 @@ export interface LoadedCircuit {
   preprocess: boolean | null;
   technology: Partial<TechnologySpec> | null;
   seed: number | null;
+  /** One-line reasons why this circuit is not what its name and report.json say (empty = it is). */
+  identity: string[];
 }
 
 const NETLIST_SUFFIX = ".netlist.json";
+/** Largest netlist or report read (paper-4x16's largest netlist is a few MB). */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 /** `<dir>` → every `*.netlist.json` in it (one per cascade unit), sorted; a file path as is. */
-export function locateNetlists(target: string): string[] {
-  if (!existsSync(target)) throw new VerifyInputError("E_VERIFY_NOT_FOUND", `${target}: no such file or directory\n  fix: pass the output directory of optinc compile or a <name>.netlist.json file`, 2);
+export function locateNetlists(target: string, shown = target): string[] {
+  if (!existsSync(target)) throw new VerifyInputError(VERIFY_CODES.notFound, `${shown}: no such file or directory`, 2, "pass the output directory of optinc compile or a <name>.netlist.json file");
   if (!statSync(target).isDirectory()) return [target];
   const found = readdirSync(target).filter((f) => f.endsWith(NETLIST_SUFFIX)).sort();
-  if (found.length === 0) throw new VerifyInputError("E_VERIFY_NO_NETLIST", `${target}: no *${NETLIST_SUFFIX} in this directory\n  fix: run optinc compile first, or pass the netlist file itself`, 2);
+  if (found.length === 0) throw new VerifyInputError(VERIFY_CODES.noNetlist, `${shown}: no *${NETLIST_SUFFIX} in this directory`, 2, "run optinc compile first, or pass the netlist file itself");
   return found.map((f) => join(target, f));
 }
 
+/** A regular file of bounded size: never /dev/zero, a FIFO or a directory. */
+function readInput(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new VerifyInputError(VERIFY_CODES.notFound, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2, "check the path");
+  }
+  if (!st.isFile()) throw new VerifyInputError(VERIFY_CODES.notFound, `${path}: not a regular file`, 2, "pass the output directory of optinc compile or a <name>.netlist.json file");
+  if (st.size > MAX_INPUT_BYTES) throw new VerifyInputError(VERIFY_CODES.tooLarge, `${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES / 1024 ** 2} MB limit for emitted files`, 1, "pass a file written by optinc compile");
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new VerifyInputError(VERIFY_CODES.notFound, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2, "check the path and its permissions");
+  }
+}
+
 function parseJson(path: string): unknown {
-  const text = readFileSync(path, "utf8");
+  const text = readInput(path);
   try {
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const { line, col: column } = pos ? lineCol(text, Number(pos[1])) : { line: 1, col: 1 };
-    throw new VerifyInputError("E_VERIFY_JSON", `${path}:${line}:${column}: error[E_VERIFY_JSON]: not valid JSON (${msg})\n  fix: re-run optinc compile to regenerate the file`, 1);
+    throw new VerifyInputError(VERIFY_CODES.badJson, `not valid JSON (${msg})`, 1, "re-run optinc compile to regenerate the file", { file: path, line, column }, text);
   }
 }
 
@@ -59,26 +99,45 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 }
 
 /** Every circuit under `target` (a compile output directory or one netlist file). */
-export function loadCircuits(target: string): LoadedCircuit[] {
-  return locateNetlists(target).map(loadCircuit);
+export function loadCircuits(target: string, shown = target): LoadedCircuit[] {
+  const paths = locateNetlists(target, shown);
+  const loaded = paths.map(loadCircuit);
+  if (statSync(target).isDirectory()) {
+    // Every unit a report lists must be here: a missing level or slice is not a passing cascade.
+    const present = new Set(paths.map((p) => basename(p)));
+    const reports = new Map<string, LoadedCircuit>();
+    for (const l of loaded) if (l.reportPath && !reports.has(l.reportPath)) reports.set(l.reportPath, l);
+    for (const [reportPath, first] of reports) {
+      const missing = missingUnits(parseJson(reportPath), present);
+      if (missing.length) first.identity.push(`${basename(reportPath)} lists unit${missing.length === 1 ? "" : "s"} ${missing.join(", ")}, missing from the directory`);
+    }
+  }
+  return loaded;
 }
 
 export function loadCircuit(netlistPath: string): LoadedCircuit {
+  const text = readInput(netlistPath);
   let circuit: Circuit;
   try {
-    circuit = readNetlistJson(readFileSync(netlistPath, "utf8"), netlistPath);
+    circuit = readNetlistJson(text, netlistPath);
   } catch (e) {
-    if (e instanceof NetlistReadError) throw new VerifyInputError(e.code, e.message, 1);
+    if (e instanceof NetlistReadError) throw new VerifyInputError(VERIFY_CODES.badNetlist, `${e.what} (${e.code})`, 1, e.fix, { file: e.file, line: e.line, column: e.column }, text);
     throw e;
   }
   const base = basename(netlistPath).endsWith(NETLIST_SUFFIX) ? basename(netlistPath).slice(0, -NETLIST_SUFFIX.length) : basename(netlistPath).replace(/\.json$/, "");
   // A cascade unit <name>.L<k>.netlist.json shares <name>.report.json (its info names the spec).
   const names = [base, ...(typeof circuit.info.spec_name === "string" ? [circuit.info.spec_name] : [])];
   const candidate = names.map((n) => join(dirname(netlistPath), `${n}.report.json`)).find((p) => existsSync(p));
-  const out: LoadedCircuit = { netlistPath, reportPath: null, circuit, rounding: null, preprocess: null, technology: null, seed: null };
+  const out: LoadedCircuit = { netlistPath, reportPath: null, circuit, rounding: null, preprocess: null, technology: null, seed: null, identity: [] };
+  const report = candidate ? parseJson(candidate) : null;
+  try {
+    out.identity = identityProblems(netlistPath, circuit, report);
+  } catch (e) {
+    if (!(e instanceof CircuitShapeError)) throw e;
+    throw new VerifyInputError(VERIFY_CODES.notPipeline, e.message, 1, "verify needs the netlist of a compiled ONN pipeline (optinc compile)", { file: netlistPath, line: 1, column: 1 });
+  }
   if (!candidate) return out;
   out.reportPath = candidate;
-  const report = parseJson(candidate);
   const spec = isRecord(report) && isRecord(report.spec) ? report.spec : null;
   if (!spec) return out;
   if (spec.rounding === "nearest-even" || spec.rounding === "nearest-away" || spec.rounding === "floor") out.rounding = spec.rounding;

@@ -31,37 +31,37 @@ export interface AllreduceRunOptions {
 }
 
 export interface ModelJson {
-  time_s: number;
-  algbw_Bps: number;
-  busbw_Bps?: number;
+  time: number;
+  algbw: number;
+  busbw?: number;
   derived: boolean;
 }
 
 export interface AllreduceRun {
   workers: number;
-  message_bytes: number;
+  messageBytes: number;
   executed: { elements: number; scaled: boolean };
-  ring: { steps: number; messages_per_worker: number; bytes_sent_per_worker: number; max_abs_error: number };
+  ring: { steps: number; messagesPerWorker: number; bytesSentPerWorker: number; maxAbsError: number };
   optinc: {
     bits: number;
-    bytes_sent_per_worker: number;
-    scale_bytes_per_worker: number;
-    max_abs_error: number;
-    max_error_steps: number;
-    injected_errors: number;
+    bytesSentPerWorker: number;
+    scaleBytesPerWorker: number;
+    maxAbsError: number;
+    maxErrorSteps: number;
+    injectedErrors: number;
     /** Elements whose output level differs from the golden quantized average (circuit errors + injected). */
-    mismatched_elements: number;
+    mismatchedElements: number;
   };
   /** Ring bytes / OptINC bytes per worker at equal (fp32) precision: 2(N−1)/N. */
-  volume_ratio: number;
+  volumeRatio: number;
   /** Ring fp32 bytes / OptINC b-bit bytes per worker. */
-  volume_ratio_at_bits: number;
+  volumeRatioAtBits: number;
   models: Record<string, ModelJson>;
-  best_electrical: string;
-  speedup_vs_ring: number;
-  speedup_vs_best_electrical: number;
+  bestElectrical: string;
+  speedupVsRing: number;
+  speedupVsBestElectrical: number;
   /** The same speed-ups with OptINC carrying fp32 (no quantization gain): isolates the INC gain. */
-  equal_precision: { speedup_vs_ring: number; speedup_vs_best_electrical: number };
+  equalPrecision: { speedupVsRing: number; speedupVsBestElectrical: number };
   latency?: LatencyBreakdown;
 }
 
@@ -130,30 +130,30 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
   const cmp32 = compareModels(modelInputs({ ...o.link, workers: n, messageBytes: o.messageBytes, bits: 32 }));
   const models: Record<string, ModelJson> = {};
   for (const m of cmp.models) {
-    models[m.name] = { time_s: m.time_s, algbw_Bps: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw_Bps: m.busbw_Bps } : {}), derived: m.derived };
+    models[m.name] = { time: m.time_s, algbw: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}), derived: m.derived };
   }
   const optincBytes = scaled ? optincBytesPerWorker(4 * full, o.bits) : opt.bytesSentPerWorker;
   const run: AllreduceRun = {
     workers: n,
-    message_bytes: o.messageBytes,
+    messageBytes: o.messageBytes,
     executed: { elements, scaled },
-    ring: { steps: ring.steps, messages_per_worker: ring.perWorker[0]!.messagesSent, bytes_sent_per_worker: ringBytes, max_abs_error: ringErr },
+    ring: { steps: ring.steps, messagesPerWorker: ring.perWorker[0]!.messagesSent, bytesSentPerWorker: ringBytes, maxAbsError: ringErr },
     optinc: {
       bits: o.bits,
-      bytes_sent_per_worker: optincBytes,
-      scale_bytes_per_worker: scaled ? 4 * fullBlocks : opt.scaleBytesPerWorker,
-      max_abs_error: optErr,
-      max_error_steps: optSteps,
-      injected_errors: opt.injected,
-      mismatched_elements: mismatched,
+      bytesSentPerWorker: optincBytes,
+      scaleBytesPerWorker: scaled ? 4 * fullBlocks : opt.scaleBytesPerWorker,
+      maxAbsError: optErr,
+      maxErrorSteps: optSteps,
+      injectedErrors: opt.injected,
+      mismatchedElements: mismatched,
     },
-    volume_ratio: ringBytes / optincBytesPerWorker(4 * full, 32),
-    volume_ratio_at_bits: ringBytes / optincBytes,
+    volumeRatio: ringBytes / optincBytesPerWorker(4 * full, 32),
+    volumeRatioAtBits: ringBytes / optincBytes,
     models,
-    best_electrical: cmp.bestElectrical,
-    speedup_vs_ring: cmp.speedupVsRing,
-    speedup_vs_best_electrical: cmp.speedupVsBestElectrical,
-    equal_precision: { speedup_vs_ring: cmp32.speedupVsRing, speedup_vs_best_electrical: cmp32.speedupVsBestElectrical },
+    bestElectrical: cmp.bestElectrical,
+    speedupVsRing: cmp.speedupVsRing,
+    speedupVsBestElectrical: cmp.speedupVsBestElectrical,
+    equalPrecision: { speedupVsRing: cmp32.speedupVsRing, speedupVsBestElectrical: cmp32.speedupVsBestElectrical },
   };
   if (o.workload) run.latency = latencyBreakdown(o.workload, n, { ...o.link, bits: o.bits, blockSize: o.blockSize });
   return run;

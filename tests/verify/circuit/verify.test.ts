@@ -8,6 +8,7 @@ import { buildCases, digitSumSpaceSize } from "../../../verify/circuit/cases.ts"
 import { verifyCircuit, type VerifyOptions } from "../../../verify/circuit/run.ts";
 import { memoryIo } from "../../helpers/io.ts";
 import { tinyCircuit, tinyGoldenCode } from "./tiny-pipeline.ts";
+import { asCompiled, reportJson, TINY_SPEC } from "./compiled-fixture.ts";
 
 const IDEAL: VerifyOptions = { nonIdealities: {}, trials: 8, seed: 1, minExact: 1, minYield: 0.9, maxCases: 100000, rounding: "nearest-even", preprocess: false };
 
@@ -22,10 +23,11 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-function writeOutputDir(circuit = tinyCircuit(), spec?: unknown): string {
+/** A compile output directory: the circuit with its identity and, given spec settings, a report.json. */
+function writeOutputDir(circuit = tinyCircuit(), spec?: Record<string, unknown>, units = ["tiny"]): string {
   const dir = tempDir("optinc-verify-");
-  writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(circuit));
-  if (spec) writeFileSync(join(dir, "tiny.report.json"), JSON.stringify({ spec }));
+  writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(spec ? asCompiled(circuit) : circuit));
+  if (spec) writeFileSync(join(dir, "tiny.report.json"), reportJson({ ...TINY_SPEC, ...spec }, units));
   return dir;
 }
 
@@ -141,13 +143,11 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
 
 describe("cascade unit functions", () => {
   it("verifies every netlist of a directory and shares <spec>.report.json", async () => {
-    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5 }, training: { seed: 3 } });
-    const unit = tinyCircuit();
-    unit.info = { ...unit.info, spec_name: "tiny", unit_input_offset: 2, unit_output_offset: 2, unit_divisor: 2 };
-    writeFileSync(join(dir, "tiny.L2.netlist.json"), writeNetlistJson(unit));
+    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5 }, training: { seed: 3 } }, ["tiny.L2", "tiny"]);
+    writeFileSync(join(dir, "tiny.L2.netlist.json"), writeNetlistJson(asCompiled(tinyCircuit(), "tiny.L2")));
     const io = memoryIo();
     expect(await main(["verify", dir, "--phase-noise", "0", "--json"], io)).toBe(0);
-    const doc = JSON.parse(io.out());
+    const doc = JSON.parse(io.out()).result;
     expect(doc.circuits.map((c: { netlist: string }) => c.netlist.split("/").pop())).toEqual(["tiny.L2.netlist.json", "tiny.netlist.json"]);
     expect(doc.circuits.every((c: { report: string | null }) => c.report?.endsWith("tiny.report.json"))).toBe(true);
     const io2 = memoryIo();
@@ -184,7 +184,10 @@ describe("optinc verify (CLI)", () => {
 
     io = memoryIo();
     expect(await main(["verify", join(dir, "tiny.netlist.json"), "--phase-noise", "0.5", "--trials", "4", "--json"], io)).toBe(1);
-    const doc = JSON.parse(io.out());
+    const env = JSON.parse(io.out());
+    expect(env).toMatchObject({ schemaVersion: 2, ok: false, command: "verify" });
+    expect(env.diagnostics.map((d: { code: string }) => d.code)).toEqual(["OPT6007"]);
+    const doc = env.result;
     expect(doc.format).toBe("optinc.verify/1");
     expect(doc.pass).toBe(false);
     expect(doc.circuits).toHaveLength(1);
@@ -211,11 +214,11 @@ describe("optinc verify (CLI)", () => {
     writeFileSync(join(dir, "out", "x.netlist.json"), '{\n  "top": "a",\n  oops\n}');
     let io = memoryIo();
     expect(await main(["verify", join(dir, "out")], io)).toBe(1);
-    expect(io.err()).toMatch(/x\.netlist\.json:3:\d+: error\[JSON_SYNTAX\]/);
+    expect(io.err()).toMatch(/x\.netlist\.json:3:\d+: error\[OPT6004\]: invalid JSON.*\(JSON_SYNTAX\)/);
     writeFileSync(join(dir, "out", "x.netlist.json"), JSON.stringify({ hello: 1 }));
     io = memoryIo();
     expect(await main(["verify", join(dir, "out")], io)).toBe(1);
-    expect(io.err()).toMatch(/x\.netlist\.json:1:1: error\[NETLIST_SHAPE\]/);
+    expect(io.err()).toMatch(/x\.netlist\.json:1:1: error\[OPT6004\].*\(NETLIST_SHAPE\)/);
     // A valid netlist that is not an ONN pipeline (no source/detector).
     const bare = tinyCircuit();
     const top = bare.netlists[bare.top]!;
@@ -227,7 +230,7 @@ describe("optinc verify (CLI)", () => {
     writeFileSync(join(dir, "out", "x.netlist.json"), writeNetlistJson(bare));
     io = memoryIo();
     expect(await main(["verify", join(dir, "out")], io)).toBe(1);
-    expect(io.err()).toMatch(/x\.netlist\.json: error\[E_VERIFY_CIRCUIT\]: expected one detector/);
+    expect(io.err()).toMatch(/x\.netlist\.json:1:1: error\[OPT6005\]: expected one detector/);
   });
 });
 
@@ -239,6 +242,7 @@ describe("flags", () => {
     expect(io.err()).not.toContain("dacBits");
     expect(code).toBe(0);
     const doc = JSON.parse(io.out());
+    expect(doc.ok).toBe(true);
     expect(JSON.stringify(doc)).not.toContain("phase DAC");
   });
 });

@@ -11,8 +11,8 @@ describe("iteration latency breakdown", () => {
       expect(b.rows[0]!.normalized).toBe(1);
       expect(b.rows.at(-1)!.model).toBe("optinc");
       for (const r of b.rows) {
-        expect(r.compute_s).toBe(PRESETS[preset]!.computeTime);
-        expect(r.total_s).toBeCloseTo(r.compute_s + r.comm_s, 15);
+        expect(r.compute).toBe(PRESETS[preset]!.computeTime);
+        expect(r.total).toBeCloseTo(r.compute + r.comm, 15);
         expect(r.normalized).toBeLessThanOrEqual(1);
       }
     }
@@ -22,9 +22,9 @@ describe("iteration latency breakdown", () => {
     const b = latencyBreakdown("resnet50-cifar100", 4, { stepLatency: 0, hopLatency: 0, reduceSecondsPerByte: 0, reconfigTime: 0, scaleSync: false });
     const m = PRESETS["resnet50-cifar100"]!.gradientBytes;
     const bw = 800e9; // 8 × 800 Gb/s
-    expect(b.rows[0]!.comm_s).toBeCloseTo((1.5 * m) / bw, 15);
+    expect(b.rows[0]!.comm).toBeCloseTo((1.5 * m) / bw, 15);
     const fixed = 2 * 10 * 5e-9 + 10e-9 + 100e-9; // propagation both ways over 10 m, ONN, O/E/O
-    expect(b.rows.at(-1)!.comm_s).toBeCloseTo(m / 4 / bw + fixed, 15);
+    expect(b.rows.at(-1)!.comm).toBeCloseTo(m / 4 / bw + fixed, 15);
     const c = PRESETS["resnet50-cifar100"]!.computeTime;
     expect(b.rows.at(-1)!.normalized).toBeCloseTo((c + m / 4 / bw + fixed) / (c + (1.5 * m) / bw), 12);
   });

@@ -12,37 +12,38 @@ describe("optinc allreduce (in-process)", () => {
   it("--json: schema, Fig. 6 volume ratios exactly, closed-form counts, every model", async () => {
     const r = await run(["--workers", "4,8,16", "--size", "100MB", "--exec-elements", "4096", "--json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: true, command: "allreduce" });
+    const env = JSON.parse(r.out);
+    expect(env).toMatchObject({ schemaVersion: 2, ok: true, command: "allreduce", diagnostics: [] });
+    const doc = env.result;
     expect(doc.runs.map((x: { workers: number }) => x.workers)).toEqual([4, 8, 16]);
-    expect(doc.runs.map((x: { volume_ratio: number }) => x.volume_ratio)).toEqual([1.5, 1.75, 1.875]);
+    expect(doc.runs.map((x: { volumeRatio: number }) => x.volumeRatio)).toEqual([1.5, 1.75, 1.875]);
     expect(doc.runs.map((x: { ring: { steps: number } }) => x.ring.steps)).toEqual([6, 14, 30]);
-    expect(doc.runs.map((x: { ring: { bytes_sent_per_worker: number } }) => x.ring.bytes_sent_per_worker)).toEqual([150e6, 175e6, 187.5e6]);
+    expect(doc.runs.map((x: { ring: { bytesSentPerWorker: number } }) => x.ring.bytesSentPerWorker)).toEqual([150e6, 175e6, 187.5e6]);
     for (const run of doc.runs) {
-      expect(run.optinc.bytes_sent_per_worker).toBe(25e6); // 100 MB · 8/32
+      expect(run.optinc.bytesSentPerWorker).toBe(25e6); // 100 MB · 8/32
       expect(run.executed).toEqual({ elements: 4096, scaled: true });
-      expect(run.ring.max_abs_error).toBeLessThan(1e-9); // fp32 rounding on N(0, 1e-3) values
-      expect(run.optinc.max_error_steps).toBeLessThanOrEqual(1); // nearest rounding: ≤ 1 step
+      expect(run.ring.maxAbsError).toBeLessThan(1e-9); // fp32 rounding on N(0, 1e-3) values
+      expect(run.optinc.maxErrorSteps).toBeLessThanOrEqual(1); // nearest rounding: ≤ 1 step
       expect(Object.keys(run.models).sort()).toEqual(
         ["double-binary-tree", "optical-rd", "optical-ring", "optinc", "rabenseifner", "recursive-doubling", "ring", "sharp", "wrht"],
       );
-      for (const [name, m] of Object.entries<{ time_s: number; algbw_Bps: number; busbw_Bps?: number }>(run.models)) {
-        expect(m.time_s).toBeGreaterThan(0);
-        expect(m.algbw_Bps).toBeCloseTo(100e6 / m.time_s, 0);
-        expect(m.busbw_Bps === undefined).toBe(name === "sharp" || name === "optinc");
+      for (const [name, m] of Object.entries<{ time: number; algbw: number; busbw?: number }>(run.models)) {
+        expect(m.time).toBeGreaterThan(0);
+        expect(m.algbw).toBeCloseTo(100e6 / m.time, 0);
+        expect(m.busbw === undefined).toBe(name === "sharp" || name === "optinc");
       }
-      expect(run.speedup_vs_best_electrical).toBeLessThanOrEqual(run.speedup_vs_ring);
+      expect(run.speedupVsBestElectrical).toBeLessThanOrEqual(run.speedupVsRing);
     }
   });
 
   it("runs the full array when it is small; unequal chunks show in the ratio", async () => {
     const r = await run(["--workers", "3", "--size", "4000B", "--json"]);
-    const [x] = JSON.parse(r.out).runs;
+    const [x] = JSON.parse(r.out).result.runs;
     expect(x.executed).toEqual({ elements: 1000, scaled: false });
     // chunks 334/333/333: the busiest worker skips two 333-element chunks → 2000 − 666 elements
-    expect(x.ring.bytes_sent_per_worker).toBe(4 * 1334);
-    expect(x.volume_ratio).toBeCloseTo(1.334, 12);
-    expect(x.optinc.bytes_sent_per_worker).toBe(1000);
+    expect(x.ring.bytesSentPerWorker).toBe(4 * 1334);
+    expect(x.volumeRatio).toBeCloseTo(1.334, 12);
+    expect(x.optinc.bytesSentPerWorker).toBe(1000);
   });
 
   it("table output per N, and a latency breakdown with --workload", async () => {
@@ -53,23 +54,23 @@ describe("optinc allreduce (in-process)", () => {
     expect(r.out).toMatch(/ring all-reduce \(fp32\).*1\.0000/);
     expect(r.out).toContain("vs best electrical");
     expect(r.out).not.toMatch(/\u001b\[/); // NO_COLOR respected
-    const j = JSON.parse((await run(["--workers", "4", "--exec-elements", "1024", "--workload", "llama-8l-384", "--json"])).out);
+    const j = JSON.parse((await run(["--workers", "4", "--exec-elements", "1024", "--workload", "llama-8l-384", "--json"])).out).result;
     expect(j.runs[0].latency.rows[0].normalized).toBe(1);
-    expect(j.runs[0].message_bytes).toBe(154953216); // the preset's fp32 gradient
+    expect(j.runs[0].messageBytes).toBe(154953216); // the preset's fp32 gradient
   });
 
   it("injected errors are counted and raise the error", async () => {
-    const clean = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--json"])).out).runs[0];
-    const noisy = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--error-rate", "0.05", "--json"])).out).runs[0];
-    expect(noisy.optinc.injected_errors).toBeGreaterThan(300);
-    expect(noisy.optinc.max_error_steps).toBeGreaterThan(clean.optinc.max_error_steps);
-    expect(clean.optinc.mismatched_elements).toBe(0);
-    expect(noisy.optinc.mismatched_elements).toBeGreaterThan(0);
-    expect(noisy.optinc.mismatched_elements).toBeLessThanOrEqual(noisy.optinc.injected_errors);
+    const clean = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--json"])).out).result.runs[0];
+    const noisy = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--error-rate", "0.05", "--json"])).out).result.runs[0];
+    expect(noisy.optinc.injectedErrors).toBeGreaterThan(300);
+    expect(noisy.optinc.maxErrorSteps).toBeGreaterThan(clean.optinc.maxErrorSteps);
+    expect(clean.optinc.mismatchedElements).toBe(0);
+    expect(noisy.optinc.mismatchedElements).toBeGreaterThan(0);
+    expect(noisy.optinc.mismatchedElements).toBeLessThanOrEqual(noisy.optinc.injectedErrors);
   });
 
   it.each([
-    [["--workers", "1"], /--workers: 1 is outside 2\.\.1024/],
+    [["--workers", "1"], /--workers: 1 is outside 2\.\.4096/],
     [["--workers", "4,x"], /not a whole number/],
     [["--size", "5parsecs"], /unknown unit "parsecs"/],
     [["--bandwidth", "800"], /needs a unit/],

@@ -1,0 +1,42 @@
+// Every file a command writes goes through an OutputBroker. In a plain in-process call (tests) the
+// broker runs the checks and commits directly; in the CLI the command runs in a worker thread and
+// its broker forwards each request to the supervising thread (cli/supervisor.ts), which owns the
+// filesystem side so that an interrupt can never land in the middle of a commit.
+import { checkOutputDir, checkOutputFile, type OutputProblem } from "./validate.ts";
+import { commitFile, commitFiles } from "./commit.ts";
+
+export interface OutputBroker {
+  checkDir(dir: string, shown: string): Promise<OutputProblem | null>;
+  checkFile(file: string, shown: string): Promise<OutputProblem | null>;
+  /** All or nothing (cli/files/commit.ts); rejects with the reason on failure, nothing written. */
+  commitFiles(dir: string, files: ReadonlyMap<string, string>): Promise<string[]>;
+  commitFile(path: string, text: string): Promise<string>;
+}
+
+export type BrokerOp = "checkDir" | "checkFile" | "commitFiles" | "commitFile";
+
+/** Run one broker request synchronously (the supervisor's side, and the local broker). */
+export function runBrokerOp(op: BrokerOp, args: unknown[]): unknown {
+  switch (op) {
+    case "checkDir":
+      return checkOutputDir(args[0] as string, args[1] as string);
+    case "checkFile":
+      return checkOutputFile(args[0] as string, args[1] as string);
+    case "commitFiles":
+      return commitFiles(args[0] as string, new Map(args[1] as [string, string][]));
+    case "commitFile":
+      return commitFile(args[0] as string, args[1] as string);
+  }
+}
+
+/** A broker that calls `send` for every request (in-process: runBrokerOp itself). */
+export function makeBroker(send: (op: BrokerOp, args: unknown[]) => Promise<unknown>): OutputBroker {
+  return {
+    checkDir: (dir, shown) => send("checkDir", [dir, shown]) as Promise<OutputProblem | null>,
+    checkFile: (file, shown) => send("checkFile", [file, shown]) as Promise<OutputProblem | null>,
+    commitFiles: (dir, files) => send("commitFiles", [dir, [...files]]) as Promise<string[]>,
+    commitFile: (path, text) => send("commitFile", [path, text]) as Promise<string>,
+  };
+}
+
+export const localBroker: OutputBroker = makeBroker(async (op, args) => runBrokerOp(op, args));

@@ -1,0 +1,100 @@
+// The process's main thread: it runs the command in a worker thread and stays responsive, so that
+// SIGINT/SIGTERM stop any command within a second, even one deep in a synchronous training or
+// simulation loop (a signal handler on the busy thread would only run when the loop ends).
+// On a signal it terminates the worker (with any worker threads the command started), prints one
+// line and exits 130 (SIGINT) or 143 (SIGTERM). It also performs every file write on the command's
+// behalf (cli/files/broker.ts): a commit runs synchronously here, so a signal is handled before or
+// after it, never during it, and an interrupted command leaves the output directory as it was.
+import { Worker } from "node:worker_threads";
+import { runBrokerOp, type BrokerOp } from "./files/broker.ts";
+import { EXIT } from "./context.ts";
+import { envelopeForFailure, jsonRequested } from "./envelope.ts";
+
+export interface WorkerMessage {
+  t: "out" | "err" | "rpc" | "done";
+  s?: string;
+  id?: number;
+  op?: BrokerOp;
+  args?: unknown[];
+  code?: number;
+}
+
+export interface WorkerSetup {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdoutTTY: boolean;
+  stderrTTY: boolean;
+  columns: number | undefined;
+}
+
+const SIGNAL_EXIT = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const;
+/** After the output is committed the command only prints its summary: give it this long. */
+const FINISH_GRACE_MS = 1000;
+
+export function supervise(entry: URL, argv: string[]): void {
+  const setup: WorkerSetup = {
+    argv,
+    env: { ...process.env },
+    cwd: process.cwd(),
+    stdoutTTY: Boolean(process.stdout.isTTY),
+    stderrTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns,
+  };
+  const worker = new Worker(entry, { workerData: setup });
+  let finished = false;
+  let committed = false;
+  let code: number | null = null;
+  let wroteStdout = false;
+
+  const stop = (exitCode: number, line: string): void => {
+    if (finished) return;
+    finished = true;
+    void worker.terminate();
+    process.stderr.write(`${line}\n`);
+    if (jsonRequested(argv) && !wroteStdout) process.stdout.write(envelopeForFailure(argv, "OPT0009", line.replace(/^optinc: /, "")));
+    process.exitCode = exitCode;
+  };
+
+  const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {
+    if (finished) return;
+    const line = `optinc: interrupted by ${sig}; nothing was written`;
+    if (committed) {
+      // The output is complete and in place; let the command print its summary and end.
+      setTimeout(() => stop(SIGNAL_EXIT[sig], `optinc: interrupted by ${sig} after the output was written`), FINISH_GRACE_MS).unref();
+      return;
+    }
+    stop(SIGNAL_EXIT[sig], line);
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+  worker.on("message", (m: WorkerMessage) => {
+    if (finished) return;
+    if (m.t === "out") {
+      wroteStdout = true;
+      process.stdout.write(m.s!);
+    } else if (m.t === "err") process.stderr.write(m.s!);
+    else if (m.t === "done") code = m.code!;
+    else if (m.t === "rpc") {
+      try {
+        const value = runBrokerOp(m.op!, m.args!);
+        if (m.op === "commitFiles" || m.op === "commitFile") committed = true;
+        worker.postMessage({ t: "reply", id: m.id, ok: true, value });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        worker.postMessage({ t: "reply", id: m.id, ok: false, error: { message: err.message, code: err.code ?? null } });
+      }
+    }
+  });
+  worker.on("error", (e) => {
+    if (finished) return;
+    stop(EXIT.internal, `optinc: internal error (this is a bug in optinc, not in your input): ${e.message}`);
+    if (process.env.OPTINC_DEBUG) process.stderr.write(`${e.stack ?? ""}\n`);
+  });
+  worker.on("exit", (workerCode) => {
+    if (finished) return;
+    finished = true;
+    process.exitCode = code ?? (workerCode === 0 ? EXIT.ok : EXIT.internal);
+  });
+}

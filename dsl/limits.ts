@@ -1,0 +1,13 @@
+// Limits shared by the spec language and every command-line flag that means the same thing, so a
+// value accepted in one place is accepted everywhere (docs/cli.md, "Limits").
+export const WORKERS = { min: 2, max: 4096 } as const;
+/** Every seed (training, Monte-Carlo trials, synthetic gradients): an unsigned 32-bit integer. */
+export const SEED = { min: 0, max: 2 ** 32 - 1 } as const;
+/** Phase DAC resolution in bits; "none" (never 0) turns the DAC off. */
+export const DAC_BITS = { min: 1, max: 24 } as const;
+/** Longest aggregator name: it is the base name of every emitted file (<name>.L2.S3.netlist.json…). */
+export const NAME_MAX = 64;
+/** Deepest nesting of blocks and lists a spec may use (the grammar itself needs 3). */
+export const NESTING_MAX = 32;
+/** Largest spec file read. */
+export const SPEC_BYTES_MAX = 4 * 1024 * 1024;

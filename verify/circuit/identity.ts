@@ -1,0 +1,113 @@
+// Which circuit is this? A compiled netlist carries its identity in its `info` block (spec name,
+// worker count, precision, levels, rounding, its unit file name and a content hash of the unit
+// function it computes). `optinc verify` and `allreduce --netlist` check that identity against the
+// circuit itself, its file name, the report.json beside it and, for a directory, the report's unit
+// list, so a netlist from another spec or a renamed file cannot pass as the expected circuit.
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import type { Circuit } from "../../netlist/ir.ts";
+import { circuitFormat, unitFromInfo, type UnitSpec } from "./run.ts";
+
+/** Everything that defines a unit's integer function (docs/onn.md), in one canonical form. */
+export interface UnitIdentity extends UnitSpec {
+  workers: number;
+  levels: number;
+  inDigits: number;
+  outDigits: number;
+  rounding: string;
+}
+
+export function unitHash(u: UnitIdentity): string {
+  const sliced = u.weights !== undefined;
+  const canonical = [
+    "optinc.unit/1",
+    `workers=${u.workers}`,
+    `levels=${u.levels}`,
+    `inDigits=${u.inDigits}`,
+    `outDigits=${u.outDigits}`,
+    `inputOffset=${u.inputOffset}`,
+    `outputOffset=${u.outputOffset}`,
+    `divisor=${u.divisor}`,
+    `rounding=${u.rounding}`,
+    `weights=${sliced ? u.weights!.join(",") : ""}`,
+    `carryIn=${sliced ? (u.carryIn ?? 0) : ""}`,
+    `round=${sliced ? (u.round ?? "") : ""}`,
+  ].join(";");
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** The identity entries compile writes into a unit's circuit info. */
+export function identityInfo(spec: { name: string; workers: number; precision: number; levels: number; rounding: string }, file: string, unit: UnitIdentity): Record<string, number | string> {
+  return {
+    spec_name: spec.name,
+    spec_workers: spec.workers,
+    spec_precision: spec.precision,
+    spec_levels: spec.levels,
+    rounding: spec.rounding,
+    unit_file: file,
+    unit_hash: unitHash(unit),
+  };
+}
+
+/** A report.json as far as identity goes (schemaVersion 2 keys). */
+interface ReportLike {
+  name?: unknown;
+  spec?: { workers?: unknown; precision?: unknown; levels?: unknown; rounding?: unknown };
+  onn?: { units?: { file?: unknown; function?: Record<string, unknown> }[] };
+}
+
+const NETLIST_SUFFIX = ".netlist.json";
+
+function fromReportFunction(f: Record<string, unknown>, levels: number, rounding: string): UnitIdentity | null {
+  const n = (k: string) => (typeof f[k] === "number" ? (f[k] as number) : NaN);
+  const u: UnitIdentity = { workers: n("workers"), levels, inDigits: n("inDigits"), outDigits: n("outDigits"), inputOffset: n("inputOffset"), outputOffset: n("outputOffset"), divisor: n("divisor"), rounding };
+  if ([u.workers, u.inDigits, u.outDigits, u.inputOffset, u.outputOffset, u.divisor].some((x) => !Number.isInteger(x))) return null;
+  if (Array.isArray(f.weights)) {
+    u.weights = f.weights as number[];
+    u.carryIn = typeof f.carryIn === "number" ? f.carryIn : 0;
+    if (f.round === "class" || f.round === "carry") u.round = f.round;
+  }
+  return u;
+}
+
+/**
+ * Problems with a circuit's identity, as one-line reasons (empty = consistent). `report` is the
+ * parsed report.json beside it (null when there is none); without identity entries and without a
+ * report there is nothing to check against (a hand-made circuit).
+ */
+export function identityProblems(netlistPath: string, circuit: Circuit, report: unknown): string[] {
+  const info = circuit.info;
+  const r = (typeof report === "object" && report !== null ? report : null) as ReportLike | null;
+  if (typeof info.unit_hash !== "string") {
+    return r ? ["the netlist carries no identity (info.unit_hash) but a report.json is beside it: it was not written by this compile; re-run optinc compile"] : [];
+  }
+  const problems: string[] = [];
+  const fmt = circuitFormat(circuit);
+  const spec = unitFromInfo(info);
+  const rounding = String(info.rounding ?? "");
+  if (spec) {
+    const own: UnitIdentity = { workers: fmt.source.workers, levels: fmt.source.levels, inDigits: fmt.source.digits, outDigits: fmt.outputDigits, rounding, ...spec };
+    if (unitHash(own) !== info.unit_hash) problems.push(`the circuit (${fmt.source.workers} inputs × ${fmt.source.digits} PAM-${fmt.source.levels} digits → ${fmt.outputDigits}) does not compute the unit function its info.unit_hash names: it was edited after compile`);
+  } else problems.push("the netlist's info has a unit_hash but no unit_* function entries");
+  const file = basename(netlistPath);
+  if (typeof info.unit_file === "string" && file !== `${info.unit_file}${NETLIST_SUFFIX}`) problems.push(`the file is named ${file} but holds unit ${info.unit_file} (${info.unit_file}${NETLIST_SUFFIX}): it was renamed`);
+  if (!r) return problems;
+  if (r.name !== info.spec_name) problems.push(`the netlist is from spec "${String(info.spec_name)}" but report.json is for "${String(r.name)}"`);
+  for (const [key, field] of [["spec_workers", "workers"], ["spec_precision", "precision"], ["spec_levels", "levels"], ["rounding", "rounding"]] as const) {
+    const want = r.spec?.[field];
+    if (want !== info[key]) problems.push(`the netlist says ${field} = ${String(info[key])} but report.json says ${String(want)}`);
+  }
+  const entry = r.onn?.units?.find((u) => u.file === info.unit_file);
+  if (!entry?.function) problems.push(`report.json lists no unit ${String(info.unit_file)} (its units: ${(r.onn?.units ?? []).map((u) => String(u.file)).join(", ")})`);
+  else {
+    const fromReport = fromReportFunction(entry.function, Number(r.spec?.levels), String(r.spec?.rounding));
+    if (!fromReport || unitHash(fromReport) !== info.unit_hash) problems.push(`the unit function in report.json for ${String(info.unit_file)} differs from the netlist's (info.unit_hash)`);
+  }
+  return problems;
+}
+
+/** Units a report lists whose netlists are missing from `present` (file names in the directory). */
+export function missingUnits(report: unknown, present: ReadonlySet<string>): string[] {
+  const r = (typeof report === "object" && report !== null ? report : null) as ReportLike | null;
+  return (r?.onn?.units ?? []).map((u) => `${String(u.file)}${NETLIST_SUFFIX}`).filter((f) => !present.has(f));
+}
