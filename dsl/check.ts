@@ -7,6 +7,7 @@ import { BLOCKS, findOption, isBlock, OPTIONS, optionsIn } from "./options.ts";
 import { FP32_BYTES, PRESET_NAMES, PRESETS } from "./presets.ts";
 import type { CheckedSpec, SourceLoc, Spec } from "./spec.ts";
 import { didYouMean } from "./suggest.ts";
+import { NAME_MAX } from "./limits.ts";
 import type { Problem } from "./values.ts";
 
 export interface CheckResult {
@@ -19,6 +20,9 @@ interface Written {
   loc: Loc;
 }
 
+/** Problems that get a did-you-mean hint (the CLI shows 100). */
+const HINTED_DIAGNOSTICS = 200;
+
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export function checkSpec(file: string, ast: SpecAst): CheckResult {
@@ -29,7 +33,9 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
   const blockLocs = new Map<string, Loc>();
   const locations: Record<string, SourceLoc> = {};
 
-  if (ast.name !== "" && !NAME_RE.test(ast.name)) {
+  if (ast.name.length > NAME_MAX) {
+    report({ code: "OPT2018", loc: { ...ast.nameLoc, length: Math.min(ast.nameLoc.length, NAME_MAX + 1) }, message: `aggregator name is ${ast.name.length} characters long; at most ${NAME_MAX}`, hint: "the name is the base of every emitted file name (<name>.L2.S3.netlist.json); use a shorter one" });
+  } else if (ast.name !== "" && !NAME_RE.test(ast.name)) {
     report({ code: "OPT2003", loc: ast.nameLoc, message: `aggregator name '${ast.name}' is not a plain name`, hint: "use letters, digits, '_' and '-', starting with a letter" });
   }
 
@@ -64,10 +70,15 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
     }
   };
 
+  // Names known per block, built once: checking stays linear in the number of entries.
+  const knownHere = new Map<string, string[]>();
   const unknown = (key: string, loc: Loc, block: string) => {
-    const here = [...optionsIn(block).map((o) => o.key), ...(block === "" ? BLOCKS.map((b) => b.name) : [])];
+    let here = knownHere.get(block);
+    if (!here) knownHere.set(block, (here = [...optionsIn(block).map((o) => o.key), ...(block === "" ? BLOCKS.map((b) => b.name) : [])]));
     const elsewhere = OPTIONS.filter((o) => o.key === key && o.block !== block).map((o) => (o.block ? `in ${o.block} { ${o.key} = ... }` : "at the top level, outside any block"));
-    const hint = didYouMean(key, here) ?? (elsewhere.length ? `${key} belongs ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
+    // Past the first few hundred problems nobody reads suggestions; skip the edit distances.
+    const suggestion = diags.length < HINTED_DIAGNOSTICS ? didYouMean(key, here) : undefined;
+    const hint = suggestion ?? (elsewhere.length ? `${key} belongs ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
     report({ code: "OPT2001", loc, message: `unknown option ${qualified(block, key)}`, hint });
   };
 

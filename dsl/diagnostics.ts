@@ -25,14 +25,22 @@ export interface Diagnostic {
  * codes in their own modules and build diagnostics with `diagnosticAt`.
  */
 export const CODES = {
-  OPT0001: "the spec file cannot be read",
+  OPT0001: "the spec file cannot be read (missing, not a regular file, or too large)",
   OPT0002: "unsupported spec file extension",
+  OPT0003: "usage error: a bad flag or argument",
+  OPT0004: "an output path cannot be used (a file, not writable, or a pseudo-filesystem)",
+  OPT0005: "the output could not be written (nothing was written)",
+  OPT0006: "the input is not a text file",
+  OPT0007: "internal error (a bug in optinc)",
+  OPT0008: "more diagnostics than are shown",
+  OPT0009: "interrupted (SIGINT or SIGTERM)",
   OPT1001: "unexpected character",
   OPT1002: "expected a different token",
   OPT1003: "unexpected token",
   OPT1004: "unexpected text after the end of the aggregator",
   OPT1005: "expected at least one item",
   OPT1006: "malformed number",
+  OPT1007: "nesting too deep",
   OPT1010: "YAML syntax error",
   OPT1011: "YAML value has the wrong shape",
   OPT2001: "unknown option",
@@ -52,6 +60,8 @@ export const CODES = {
   OPT2015: "duplicate list entry",
   OPT2016: "setting has no effect",
   OPT2017: "missing required entry",
+  OPT2018: "name too long",
+  OPT2019: "the compile is estimated to exceed the memory or time limit (compile --force overrides)",
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -9,6 +9,7 @@ import type { Entry, SpecAst, Value } from "./ast.ts";
 import { diagnosticAt, positionAt, type Diagnostic } from "./diagnostics.ts";
 import { specFormat } from "./load.ts";
 import { parseOptinc } from "./parse.ts";
+import { yamlNesting } from "./nesting.ts";
 
 const WIDTH = 100;
 const INDENT = "  ";
@@ -208,6 +209,8 @@ export function formatOptinc(file: string, text: string): FormatResult {
 
 /** YAML specs are normalised by the yaml package (comments kept); only syntax errors stop it. */
 export function formatYamlSpec(file: string, text: string): FormatResult {
+  const deep = yamlNesting(file, text);
+  if (deep) return { diagnostics: [deep] };
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length) {
     return {

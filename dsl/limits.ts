@@ -10,4 +10,4 @@ export const NAME_MAX = 64;
 /** Deepest nesting of blocks and lists a spec may use (the grammar itself needs 3). */
 export const NESTING_MAX = 32;
 /** Largest spec file read. */
-export const SPEC_BYTES_MAX = 4 * 1024 * 1024;
+export const SPEC_BYTES_MAX = 1024 * 1024;

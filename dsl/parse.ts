@@ -2,9 +2,10 @@
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
 import type { SpecAst } from "./ast.ts";
 import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
-import { specParser } from "./parser.ts";
+import { specParser, TooManySyntaxErrors } from "./parser.ts";
 import { toAst } from "./to-ast.ts";
 import { SpecLexer } from "./tokens.ts";
+import { optincNesting } from "./nesting.ts";
 
 export interface ParseResult {
   ast?: SpecAst;
@@ -28,8 +29,17 @@ export function parseOptinc(file: string, text: string): ParseResult {
       }),
     );
   }
+  const deep = optincNesting(file, lexed.tokens);
+  if (deep) return { diagnostics: [...diagnostics, deep], comments: [], tokens: lexed.tokens };
   specParser.input = lexed.tokens;
-  const cst = specParser.spec();
+  let cst;
+  try {
+    cst = specParser.spec();
+  } catch (e) {
+    if (!(e instanceof TooManySyntaxErrors)) throw e;
+    // Hundreds of syntax errors: report those found, check nothing (the rest is garbage too).
+    return { diagnostics: dedupe([...diagnostics, ...specParser.errors.map((x) => syntaxDiagnostic(file, text, x))]), comments: [], tokens: lexed.tokens };
+  }
   let syntax = specParser.errors.map((e) => syntaxDiagnostic(file, text, e));
   // Without `aggregator <name> {` first, everything after is misparsed: one clear error is better.
   if (syntax[0]?.message.startsWith("expected 'aggregator'")) syntax = [syntax[0]];

@@ -24,6 +24,12 @@ import {
 } from "./tokens.ts";
 import { syntaxMessages } from "./syntax-messages.ts";
 
+/** Syntax errors after which parsing stops: recovery costs time per error, and 100 are shown. */
+export const MAX_SYNTAX_ERRORS = 500;
+
+/** Thrown out of the parser when MAX_SYNTAX_ERRORS is reached (parse.ts reports what it has). */
+export class TooManySyntaxErrors extends Error {}
+
 export class SpecParser extends CstParser {
   constructor() {
     super(allTokens, {
@@ -33,6 +39,13 @@ export class SpecParser extends CstParser {
       errorMessageProvider: syntaxMessages,
     });
     this.performSelfAnalysis();
+    // Chevrotain records every recognition error through SAVE_ERROR (not in its typings).
+    const self = this as unknown as { SAVE_ERROR(e: unknown): unknown; _errors: unknown[] };
+    const save = self.SAVE_ERROR.bind(this);
+    self.SAVE_ERROR = (e: unknown) => {
+      if (self._errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+      return save(e);
+    };
   }
 
   public spec = this.RULE("spec", () => {

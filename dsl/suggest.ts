@@ -21,6 +21,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip the table for hopeless candidates
+    // (a 1 MB identifier must not cost a 1 MB-row table per candidate).
+    if (Math.abs(c.length - word.length) > Math.max(budget, bestD)) continue;
     // Case-only differences (gb/s vs Gb/s) count as 0.5 so they beat any real edit.
     const d = c === word ? 0 : c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) {

@@ -3,6 +3,7 @@
 // with the .optinc value grammar, so units, lists and names mean exactly the same in both forms.
 import type { IToken } from "chevrotain";
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar } from "yaml";
+import { yamlNesting } from "./nesting.ts";
 import type { Entry, Loc, SpecAst, Value } from "./ast.ts";
 import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
 import { lexHint, syntaxDiagnostic } from "./parse.ts";
@@ -172,6 +173,8 @@ class YamlReader {
 }
 
 export function parseYamlSpec(file: string, text: string): YamlParseResult {
+  const deep = yamlNesting(file, text);
+  if (deep) return { diagnostics: [deep] };
   const r = new YamlReader(file, text);
   const ast = r.parse();
   return { ast, diagnostics: r.diagnostics };
