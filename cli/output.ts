@@ -19,6 +19,7 @@ export const CLI_CODES = {
   internal: "OPT0007",
   truncated: "OPT0008",
   interrupted: "OPT0009",
+  notFormatted: "OPT0010",
 } as const;
 
 const outputs = new WeakMap<CommandContext, CommandOutput>();

@@ -34,6 +34,7 @@ export const CODES = {
   OPT0007: "internal error (a bug in optinc)",
   OPT0008: "more diagnostics than are shown",
   OPT0009: "interrupted (SIGINT or SIGTERM)",
+  OPT0010: "fmt --check: the file is not in canonical form",
   OPT1001: "unexpected character",
   OPT1002: "expected a different token",
   OPT1003: "unexpected token",

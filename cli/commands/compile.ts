@@ -30,11 +30,12 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .option("--seed <n>", "training seed (default: the spec's training.seed)", seedArg)
     .option("--jobs <N>", "threads for Monte-Carlo trials (default: the core count; the output does not depend on it)", jobsArg)
     .option("--force", "compile even when the resource estimate is above its limits (docs/onn.md)")
+    .option("--no-evaluate", "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there")
     .addHelpText(
       "after",
       "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json\n\nThe output set is written all or nothing: on failure or Ctrl-C the directory is left as it was.",
     )
-    .action(async (specPath: string, flags: { out: string; seed?: number; jobs?: number; force?: boolean }) => {
+    .action(async (specPath: string, flags: { out: string; seed?: number; jobs?: number; force?: boolean; evaluate: boolean }) => {
       const out = new CommandOutput(ctx, "compile");
       const dir = resolve(ctx.io.cwd, flags.out);
       if (!(await out.checkOutput("dir", dir, flags.out))) return void out.finish(null);
@@ -74,6 +75,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         seed: flags.seed,
         ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
         force: flags.force,
+        skipEvaluation: !flags.evaluate,
         onPass: (p) => out.note(`${p}…`),
         onEpoch: (unit, s, budget) => {
           if (bar) {

@@ -52,7 +52,7 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       if (opts.check) {
         if (changed) {
           out.note(`${file}: not formatted (run \`optinc fmt --write ${file}\`)`);
-          out.fail(EXIT.failure);
+          out.record([{ code: CLI_CODES.notFormatted, severity: "error", message: `${file} is not in canonical form`, hint: `run optinc fmt --write ${file}`, file, line: 1, column: 1 }]);
         }
       } else if (opts.write) {
         // Staged beside the file and renamed over it: a symlink stays a link (its target is

@@ -1,0 +1,65 @@
+// A scratch workspace with tiny specs and their compiled output (compile --no-evaluate: well under
+// a second each), shared by the hostile cases of one test file.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { optinc } from "./harness.ts";
+
+export const TINY = `aggregator tiny {
+  workers   = 2
+  precision = 2 bits
+  levels    = 2
+  network     { hidden = [8] }
+  approximate { method = none }
+  training    { seed = 3  epochs = 100 }
+}
+`;
+
+/** Another function (floor rounding) in the same format: its netlist must not pass as tiny's. */
+export const OTHER = TINY.replace("aggregator tiny", "aggregator other").replace("  levels    = 2\n", "  levels    = 2\n  rounding  = floor\n");
+
+/** Trains for minutes: for interrupts in the middle of training. */
+export const SLOW = `aggregator slow {
+  workers   = 4
+  precision = 8 bits
+  levels    = 4
+  network     { hidden = [96, 24, 96, 24] }
+  training    { seed = 1  epochs = 100000 }
+}
+`;
+
+export interface Workspace {
+  dir: string;
+  /** tiny's compile output: tiny.netlist.json, tiny.report.json, … */
+  out: string;
+  other: string;
+  path(...p: string[]): string;
+  /** A fresh copy of tiny's output directory. */
+  copyOut(name: string): string;
+  cleanup(): void;
+}
+
+export async function workspace(): Promise<Workspace> {
+  const dir = mkdtempSync(join(tmpdir(), "optinc-hostile-"));
+  writeFileSync(join(dir, "tiny.optinc"), TINY);
+  writeFileSync(join(dir, "other.optinc"), OTHER);
+  writeFileSync(join(dir, "slow.optinc"), SLOW);
+  for (const [spec, out] of [["tiny.optinc", "out"], ["other.optinc", "other"]]) {
+    const r = await optinc(["compile", spec, "-o", out, "--no-evaluate"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+  }
+  return {
+    dir,
+    out: join(dir, "out"),
+    other: join(dir, "other"),
+    path: (...p) => join(dir, ...p),
+    copyOut(name) {
+      const to = join(dir, name);
+      mkdirSync(to, { recursive: true });
+      cpSync(join(dir, "out"), to, { recursive: true });
+      return to;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,147 @@
+// Runs the real CLI bundle as a child process, as a CI job would, and measures what the hostile
+// suite asserts: exit code, stdout/stderr size, wall time, peak memory (VmHWM from /proc, polled),
+// and the byte-for-byte state of output directories before and after.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+
+export const ROOT = join(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/optinc.mjs");
+
+/** The bounds every invocation must respect (the issue's acceptance list). */
+export const LIMITS = { ms: 10_000, outputBytes: 1024 * 1024, rssKb: 1024 * 1024 } as const;
+export const EXIT_CODES = [0, 1, 2, 130, 143];
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit. */
+  ms: number;
+  /** From the signal (when one was sent) to exit. */
+  msAfterSignal: number | null;
+  peakRssKb: number;
+  /** Output beyond LIMITS.outputBytes was cut (the child was killed). */
+  overflow: boolean;
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  /** Send this signal … */
+  signal?: NodeJS.Signals;
+  /** … this long after spawn, or after `afterStderr` appears (then `ms` after that). */
+  signalAfterMs?: number;
+  afterStderr?: string;
+  /** Run as this user id (tests of unwritable directories when running as root). */
+  uid?: number;
+}
+
+function peakRss(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function optinc(args: string[], o: RunOptions): Promise<Run> {
+  const { PATH, HOME } = process.env;
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: o.cwd,
+    env: { PATH: PATH ?? "", HOME: HOME ?? "", NO_COLOR: "1", ...o.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(o.uid !== undefined ? { uid: o.uid, gid: o.uid } : {}),
+  });
+  const run: Run = { code: null, signal: null, stdout: "", stderr: "", ms: 0, msAfterSignal: null, peakRssKb: 0, overflow: false, timedOut: false };
+  let signalledAt: number | null = null;
+  const sendSignal = () => {
+    if (signalledAt !== null || run.code !== null) return;
+    signalledAt = performance.now();
+    child.kill(o.signal);
+  };
+  const collect = (key: "stdout" | "stderr") => (chunk: Buffer) => {
+    if (run[key].length + chunk.length > LIMITS.outputBytes) {
+      run.overflow = true;
+      child.kill("SIGKILL");
+      return;
+    }
+    run[key] += chunk.toString("utf8");
+    if (key === "stderr" && o.signal && o.afterStderr && run.stderr.includes(o.afterStderr)) setTimeout(sendSignal, o.signalAfterMs ?? 0);
+  };
+  child.stdout!.on("data", collect("stdout"));
+  child.stderr!.on("data", collect("stderr"));
+  if (o.signal && !o.afterStderr) setTimeout(sendSignal, o.signalAfterMs ?? 0);
+  const poll = setInterval(() => {
+    if (child.pid) run.peakRssKb = Math.max(run.peakRssKb, peakRss(child.pid));
+  }, 20);
+  const killer = setTimeout(() => {
+    run.timedOut = true;
+    child.kill("SIGKILL");
+  }, LIMITS.ms + 5_000);
+  return new Promise((resolve) => {
+    child.on("close", (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(killer);
+      run.code = code;
+      run.signal = signal;
+      run.ms = performance.now() - started;
+      if (signalledAt !== null) run.msAfterSignal = performance.now() - signalledAt;
+      resolve(run);
+    });
+  });
+}
+
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+const INTERNAL = /internal error|Maximum call stack|FATAL ERROR|Invalid string length|heap out of memory|ERR_WORKER/;
+
+/** The acceptance invariants of every hostile invocation. */
+export function expectSane(r: Run, what: string): void {
+  const ctx = `${what}\n--- stderr ---\n${r.stderr.slice(0, 2000)}`;
+  expect(r.timedOut, ctx).toBe(false);
+  expect(r.overflow, ctx).toBe(false);
+  expect(EXIT_CODES, ctx).toContain(r.code);
+  expect(r.stderr, ctx).not.toMatch(STACK);
+  expect(r.stdout, ctx).not.toMatch(STACK);
+  expect(r.stderr, ctx).not.toMatch(INTERNAL);
+  expect(r.stdout.length + r.stderr.length, ctx).toBeLessThanOrEqual(LIMITS.outputBytes);
+  expect(r.ms, ctx).toBeLessThanOrEqual(LIMITS.ms);
+  expect(r.peakRssKb, ctx).toBeLessThanOrEqual(LIMITS.rssKb);
+}
+
+/** Every entry under `dir` (hidden ones included): type, mode and content hash, sorted. */
+export function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch {
+      out.push(`${rel || "."}: missing`);
+      return;
+    }
+    for (const n of names) {
+      const p = join(d, n);
+      const r = rel ? `${rel}/${n}` : n;
+      const st = lstatSync(p);
+      if (st.isSymbolicLink()) out.push(`${r} -> ${readlinkSync(p)}`);
+      else if (st.isDirectory()) {
+        out.push(`${r}/ ${(st.mode & 0o777).toString(8)}`);
+        walk(p, r);
+      } else out.push(`${r} ${(st.mode & 0o777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`);
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+/** The one JSON document of a --json run. */
+export function envelope(r: Run): { schemaVersion: number; ok: boolean; command: string; diagnostics: { code: string; severity: string; message: string }[]; result: unknown } {
+  return JSON.parse(r.stdout);
+}
