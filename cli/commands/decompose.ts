@@ -28,8 +28,8 @@ interface DecomposeFlags {
 
 /** Largest matrix side decomposed (the SVD and nulling are O(n³); 256 takes seconds). */
 export const MAX_MATRIX_SIDE = 256;
-/** Largest matrix file read. */
-const MAX_MATRIX_BYTES = 64 * 1024 * 1024;
+/** Largest matrix file read: 256×256 complex entries at full precision fit in about 3 MB. */
+const MAX_MATRIX_BYTES = 4 * 1024 * 1024;
 
 const NUMERIC_CODES = { tooLarge: "OPT3010", overflow: "OPT3011", inaccurate: "OPT3012" } as const;
 
@@ -49,6 +49,12 @@ function diag(file: string, code: keyof typeof MATRIX_CODES | (typeof NUMERIC_CO
   const d: Diagnostic = { code, severity: "error", message, file, line, column, length };
   if (hint) d.hint = hint;
   return d;
+}
+
+/** x·2^e in two steps, so that |e| up to ~2100 neither overflows nor underflows the factor. */
+function pow2(x: number, e: number): number {
+  const a = Math.trunc(e / 2);
+  return x * 2 ** a * 2 ** (e - a);
 }
 
 /** max |entry| over real and imaginary parts. */
@@ -129,8 +135,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     // the SVD (|w|² is computed); the scale goes back into the stage gain at the end.
     const peak = maxAbs(w);
     const exponent = peak > 0 ? -Math.round(Math.log2(peak)) : 0;
-    const factor = 2 ** exponent;
-    const ws = exponent === 0 ? w : scale(w, factor);
+    const ws = exponent === 0 ? w : scale(scale(w, 2 ** Math.trunc(exponent / 2)), 2 ** (exponent - Math.trunc(exponent / 2)));
     const square = ws.rows === ws.cols;
     const uErr = square ? unitarityError(w) : Number.POSITIVE_INFINITY;
     const isUnitary = Number.isFinite(uErr) && uErr <= flags.tol;
@@ -146,10 +151,10 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const name = basename(file, extname(file));
     // The decomposition of the rescaled matrix; `ideal` is the same stage with the true gain.
     const scaled: PhaseStage = path === "unitary" ? decomposeUnitary(w, { mesh: flags.mesh, name, unitaryTol: Math.max(flags.tol, 1e-9) }) : decomposeMatrix(ws, { mesh: flags.mesh, name });
-    const unitScale = path === "unitary" ? 1 : factor;
-    const ideal: PhaseStage = { ...scaled, gain: scaled.gain / unitScale };
+    const e = path === "unitary" ? 0 : exponent;
+    const ideal: PhaseStage = { ...scaled, gain: pow2(scaled.gain, -e) };
     if (!Number.isFinite(ideal.gain) || (scaled.gain > 0 && ideal.gain === 0)) {
-      out.report([diag(file, NUMERIC_CODES.overflow, `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-Math.log2(unitScale)}) is not representable as a double`, "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh")]);
+      out.report([diag(file, NUMERIC_CODES.overflow, `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-e}) is not representable as a double`, "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh")]);
       return undefined;
     }
     const q = flags.dacBits !== undefined ? quantizeStage(ideal, flags.dacBits) : undefined;
@@ -160,12 +165,12 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     // units (relative errors do not depend on the scale; absolute ones are scaled back).
     const reread = parsePhaseTable(json, `${name}.phases.json`).pipeline[0] as PhaseStage;
     const target = path === "unitary" ? w : ws;
-    const emitted = stageMatrix({ ...reread, gain: reread.gain * unitScale });
+    const emitted = stageMatrix({ ...reread, gain: pow2(reread.gain, e) });
     const idealM = stageMatrix(scaled);
     const scaleW = frobenius(target) || 1;
     const names = { json: `${name}.phases.json`, csv: `${name}.phases.csv` };
-    const reconstruction = { maxAbsError: maxAbsDiff(idealM, target) / unitScale, relativeError: frobenius(sub(idealM, target)) / scaleW };
-    const emittedErr = { maxAbsError: maxAbsDiff(emitted, target) / unitScale, relativeError: frobenius(sub(emitted, target)) / scaleW };
+    const reconstruction = { maxAbsError: pow2(maxAbsDiff(idealM, target), -e), relativeError: frobenius(sub(idealM, target)) / scaleW };
+    const emittedErr = { maxAbsError: pow2(maxAbsDiff(emitted, target), -e), relativeError: frobenius(sub(emitted, target)) / scaleW };
     // Never a success when the result is not the matrix: NaN fails every comparison, so test ≤.
     const bad = [["reconstruction", reconstruction.relativeError], ...(q ? [] : [["emitted phase table", emittedErr.relativeError]])].filter(([, e]) => !((e as number) <= flags.maxError));
     if (bad.length) {
