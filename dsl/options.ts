@@ -57,7 +57,7 @@ export const OPTIONS: OptionDef[] = [
   opt("approximate", "layers", "approximate.layers", orWord("all", "all", list(int({ min: 1, max: 64 }), { unique: true })), "all", "1-based weight-layer indices to approximate, or all."),
   opt("approximate", "segment", "approximate.segment", orWord("auto", "auto", int({ min: 2, max: 4096 })), "auto", "Square segment edge (≥ 2), or auto (4, or the layer's smaller side when below 4; see docs/onn.md)."),
 
-  opt("cascade", "radix", "cascade.radix", int({ min: 2, max: 4096 }), "4", "Workers per unit (2 ≤ radix ≤ workers); a cascade is built when workers > radix."),
+  opt("cascade", "radix", "cascade.radix", int(WORKERS), "4", "Workers per unit (2 ≤ radix ≤ workers); a cascade is built when workers > radix."),
 
   opt("training", "seed", "training.seed", int(SEED), "1", "Seed of every random choice in training (same seed → same circuit)."),
   opt("training", "epochs", "training.epochs", int({ min: 1, max: 10_000_000 }), "200", "Length of the training schedule in epochs; the hardware-aware (fitted) phase may run up to as long again, stopping at the first exact match (docs/onn.md)."),

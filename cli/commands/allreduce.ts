@@ -1,5 +1,5 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
@@ -273,7 +273,9 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           return void out.finish(null);
         }
         if (e instanceof VerifyInputError) {
-          out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, ...(e.where ?? {}) }], e.text);
+          // Paths relative to the working directory, as verify prints them.
+          const where = e.where ? { ...e.where, file: relative(ctx.io.cwd, e.where.file) || e.where.file } : {};
+          out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, ...where }], e.text);
           out.fail(e.exit);
           return void out.finish(null);
         }

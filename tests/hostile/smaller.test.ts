@@ -1,0 +1,110 @@
+// The "smaller things": -q decompose, README examples that match the files written, help examples,
+// one set of limits for every command, and flags that would be silently ignored.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectSane, optinc, ROOT } from "./harness.ts";
+import { TINY, workspace, type Workspace } from "./fixtures.ts";
+
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await workspace();
+  writeFileSync(ws.path("u2.json"), JSON.stringify([[0, 1], [1, 0]]));
+});
+afterAll(() => ws?.cleanup());
+
+async function run(args: string[]) {
+  const r = await optinc(args, { cwd: ws.dir });
+  expectSane(r, args.join(" "));
+  return r;
+}
+
+describe("smaller things", () => {
+  it("-q decompose prints nothing (the files are its output)", async () => {
+    const r = await run(["-q", "decompose", "u2.json", "-o", "q"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("");
+    expect(readdirSync(ws.path("q")).sort()).toEqual(["u2.phases.csv", "u2.phases.json"]);
+  });
+
+  it("README and docs name emitted files as compile writes them (<aggregator name>.*)", () => {
+    const names = readdirSync(join(ROOT, "examples"))
+      .filter((f) => f.endsWith(".optinc"))
+      .map((f) => /aggregator\s+(\S+)/.exec(readFileSync(join(ROOT, "examples", f), "utf8"))![1]!);
+    const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)].map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
+    const used = [...docs.matchAll(/out\/([A-Za-z0-9_-]+)\.(?:netlist\.json|report\.json|report\.html|phases\.json)/g)].map((m) => m[1]!);
+    expect(used.length).toBeGreaterThan(0);
+    for (const n of used) expect(names, `out/${n}.*`).toContain(n);
+    expect(docs).not.toMatch(/export out\/paper-4x8\b/);
+  });
+
+  it("verify and allreduce --help show examples", async () => {
+    for (const cmd of ["verify", "allreduce"]) {
+      const r = await run([cmd, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("Examples:");
+      expect(r.stdout).toMatch(new RegExp(`\\$ optinc ${cmd} `));
+    }
+  });
+
+  it("export --neff / --wavelength / --length-phases with a format that ignores them: exit 2", async () => {
+    for (const args of [["--format", "yaml", "--neff", "2.3"], ["--format", "json", "--wavelength", "1310"], ["--format", "yaml", "--length-phases"], ["--format", "spi", "--neff", "2.3"]]) {
+      const r = await run(["export", "out", ...args, "-o", "exp"]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/error\[OPT0003\]: .*(only appl|applies only)/);
+    }
+    const ok = await run(["export", "out", "--format", "spi", "--length-phases", "--neff", "2.3", "-o", "exp"]);
+    expect(ok.code).toBe(0);
+  });
+});
+
+describe("one set of limits for the spec and every flag", () => {
+  const spec = (line: string) => {
+    const f = `lim-${Math.random().toString(36).slice(2)}.optinc`;
+    writeFileSync(ws.path(f), TINY.replace("  levels    = 2\n", `  levels    = 2\n${line}\n`));
+    return f;
+  };
+
+  it("workers: 1024 is accepted and 1025 refused, by the spec and by allreduce --workers", async () => {
+    const w = (n: number) => {
+      const f = `w${n}.optinc`;
+      writeFileSync(ws.path(f), TINY.replace("workers   = 2", `workers   = ${n}`));
+      return f;
+    };
+    expect((await run(["check", w(1024)])).code).toBe(0);
+    expect((await run(["check", w(1025)])).code).toBe(1);
+    expect((await run(["allreduce", "--workers", "1024", "--exec-elements", "16", "--size", "64KB"])).code).toBe(0);
+    expect((await run(["allreduce", "--workers", "1025"])).code).toBe(2);
+  });
+
+  it("DAC bits: 1..24 or none everywhere; 0 and 25 refused everywhere", async () => {
+    expect((await run(["check", spec("  technology { dac_bits = 24 bits }")])).code).toBe(0);
+    expect((await run(["check", spec("  technology { dac_bits = 0 bits }")])).code).toBe(1);
+    expect((await run(["check", spec("  technology { dac_bits = 25 bits }")])).code).toBe(1);
+    for (const bits of ["0", "25"]) {
+      expect((await run(["verify", "out", "--dac-bits", bits])).code, `verify ${bits}`).toBe(2);
+      expect((await run(["allreduce", "--netlist", "out", "--dac-bits", bits])).code, `allreduce ${bits}`).toBe(2);
+      expect((await run(["decompose", "u2.json", "--dac-bits", bits, "-o", "d"])).code, `decompose ${bits}`).toBe(2);
+    }
+    expect((await run(["verify", "out", "--dac-bits", "24", "--trials", "1"])).code).toBe(0);
+    expect((await run(["verify", "out", "--dac-bits", "none"])).code).toBe(0);
+    expect((await run(["allreduce", "--netlist", "out", "--dac-bits", "none", "--size", "16KB"])).code).toBe(0);
+  });
+
+  it("seeds: 0..4294967295 for the spec, compile, verify and allreduce", async () => {
+    const max = "4294967295";
+    writeFileSync(ws.path("seedmax.optinc"), TINY.replace("seed = 3", `seed = ${max}`));
+    writeFileSync(ws.path("seedover.optinc"), TINY.replace("seed = 3", "seed = 4294967296"));
+    expect((await run(["check", "seedmax.optinc"])).code).toBe(0);
+    expect((await run(["check", "seedover.optinc"])).code).toBe(1);
+    expect((await run(["verify", "out", "--seed", max, "--phase-noise", "0.001", "--trials", "1"])).code).toBe(0);
+    expect((await run(["allreduce", "--seed", max, "--workers", "4", "--exec-elements", "1024"])).code).toBe(0);
+    for (const args of [["compile", "tiny.optinc", "--seed", "4294967296"], ["verify", "out", "--seed", "4294967296"], ["allreduce", "--seed", "4294967296"]]) {
+      expect((await run(args)).code, args.join(" ")).toBe(2);
+    }
+    const r = await run(["compile", "tiny.optinc", "--seed", max, "-o", "seeded", "--no-evaluate"]);
+    expect([0, 1]).toContain(r.code); // accepted (exit 1 would only mean the seed trained inexactly)
+    expect(r.stderr).not.toMatch(/OPT0003/);
+  });
+});
