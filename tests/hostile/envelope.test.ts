@@ -5,7 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENVELOPE_SCHEMA } from "../../cli/envelope-schema.ts";
-import { expectSane, optinc } from "./harness.ts";
+import { expectSane, inParallel, optinc } from "./harness.ts";
 import { workspace, type Workspace } from "./fixtures.ts";
 
 let ws: Workspace;
@@ -60,21 +60,22 @@ const RUNS: [string, string[], number][] = [
 ];
 
 describe("--json: one envelope per run, every command, success and failure", () => {
-  for (const [what, args, code] of RUNS) {
-    it(what, async () => {
-      const r = await optinc(["--json", ...args], { cwd: ws.dir });
+  it(`${RUNS.length} runs validate against the schema, ok matches the exit code, keys are camelCase`, async () => {
+    const runs = await inParallel(RUNS.map(([, args]) => () => optinc(["--json", ...args], { cwd: ws.dir })));
+    for (const [i, [what, , code]] of RUNS.entries()) {
+      const r = runs[i]!;
       expectSane(r, what);
-      expect(r.code, r.stderr).toBe(code);
+      expect(r.code, `${what}\n${r.stderr}`).toBe(code);
       const doc = JSON.parse(r.stdout); // exactly one document: JSON.parse fails on two
-      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
-      expect(doc.ok).toBe(code === 0);
+      expect(validate(doc), `${what}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(doc.ok, what).toBe(code === 0);
       // ok: false always comes with an error saying why.
-      expect(doc.diagnostics.some((d: { severity: string }) => d.severity === "error")).toBe(code !== 0);
+      expect(doc.diagnostics.some((d: { severity: string }) => d.severity === "error"), what).toBe(code !== 0);
       const bad: string[] = [];
       camelCaseKeys(doc, "$", bad);
-      expect(bad).toEqual([]);
-    });
-  }
+      expect(bad, what).toEqual([]);
+    }
+  });
 
   it("report.json uses the same case style (schemaVersion 2, camelCase keys)", () => {
     const report = JSON.parse(readFileSync(ws.path("out", "tiny.report.json"), "utf8"));

@@ -89,7 +89,11 @@ export function optinc(args: string[], o: RunOptions): Promise<Run> {
     child.on("close", (code, signal) => {
       clearInterval(poll);
       clearTimeout(killer);
-      run.code = code;
+      // A signal that arrives before Node has run any of optinc (the first ~50 ms) takes the
+      // default action: death by that signal, which a shell reports as 128 + signo, the same
+      // 130/143 the handlers exit with. Only signals the harness sent are mapped.
+      const bySignal = signal !== null && signal === o.signal ? { SIGINT: 130, SIGTERM: 143 }[signal as "SIGINT" | "SIGTERM"] : undefined;
+      run.code = code ?? bySignal ?? null;
       run.signal = signal;
       run.ms = performance.now() - started;
       if (signalledAt !== null) run.msAfterSignal = performance.now() - signalledAt;
@@ -144,4 +148,19 @@ export function snapshot(dir: string): string[] {
 /** The one JSON document of a --json run. */
 export function envelope(r: Run): { schemaVersion: number; ok: boolean; command: string; diagnostics: { code: string; severity: string; message: string }[]; result: unknown } {
   return JSON.parse(r.stdout);
+}
+
+/** Run `jobs` at most `width` at a time (independent invocations share the 2 cores). */
+export async function inParallel<T>(jobs: (() => Promise<T>)[], width = 4): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]!();
+      }
+    }),
+  );
+  return out;
 }

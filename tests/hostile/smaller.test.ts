@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSane, optinc, ROOT } from "./harness.ts";
+import { expectSane, inParallel, optinc, ROOT } from "./harness.ts";
 import { TINY, workspace, type Workspace } from "./fixtures.ts";
 
 let ws: Workspace;
@@ -79,32 +79,42 @@ describe("one set of limits for the spec and every flag", () => {
   });
 
   it("DAC bits: 1..24 or none everywhere; 0 and 25 refused everywhere", async () => {
-    expect((await run(["check", spec("  technology { dac_bits = 24 bits }")])).code).toBe(0);
-    expect((await run(["check", spec("  technology { dac_bits = 0 bits }")])).code).toBe(1);
-    expect((await run(["check", spec("  technology { dac_bits = 25 bits }")])).code).toBe(1);
-    for (const bits of ["0", "25"]) {
-      expect((await run(["verify", "out", "--dac-bits", bits])).code, `verify ${bits}`).toBe(2);
-      expect((await run(["allreduce", "--netlist", "out", "--dac-bits", bits])).code, `allreduce ${bits}`).toBe(2);
-      expect((await run(["decompose", "u2.json", "--dac-bits", bits, "-o", "d"])).code, `decompose ${bits}`).toBe(2);
-    }
-    expect((await run(["verify", "out", "--dac-bits", "24", "--trials", "1"])).code).toBe(0);
-    expect((await run(["verify", "out", "--dac-bits", "none"])).code).toBe(0);
-    expect((await run(["allreduce", "--netlist", "out", "--dac-bits", "none", "--size", "16KB"])).code).toBe(0);
+    const cases: [string[], number][] = [
+      [["check", spec("  technology { dac_bits = 24 bits }")], 0],
+      [["check", spec("  technology { dac_bits = 0 bits }")], 1],
+      [["check", spec("  technology { dac_bits = 25 bits }")], 1],
+      ...["0", "25"].flatMap((bits): [string[], number][] => [
+        [["verify", "out", "--dac-bits", bits], 2],
+        [["allreduce", "--netlist", "out", "--dac-bits", bits], 2],
+        [["decompose", "u2.json", "--dac-bits", bits, "-o", "d"], 2],
+      ]),
+      [["verify", "out", "--dac-bits", "24", "--trials", "1"], 0],
+      [["verify", "out", "--dac-bits", "none"], 0],
+      [["allreduce", "--netlist", "out", "--dac-bits", "none", "--size", "16KB"], 0],
+    ];
+    const runs = await inParallel(cases.map(([args]) => () => run(args)));
+    cases.forEach(([args, code], i) => expect(runs[i]!.code, args.join(" ")).toBe(code));
   });
 
   it("seeds: 0..4294967295 for the spec, compile, verify and allreduce", async () => {
     const max = "4294967295";
     writeFileSync(ws.path("seedmax.optinc"), TINY.replace("seed = 3", `seed = ${max}`));
     writeFileSync(ws.path("seedover.optinc"), TINY.replace("seed = 3", "seed = 4294967296"));
-    expect((await run(["check", "seedmax.optinc"])).code).toBe(0);
-    expect((await run(["check", "seedover.optinc"])).code).toBe(1);
-    expect((await run(["verify", "out", "--seed", max, "--phase-noise", "0.001", "--trials", "1"])).code).toBe(0);
-    expect((await run(["allreduce", "--seed", max, "--workers", "4", "--exec-elements", "1024"])).code).toBe(0);
-    for (const args of [["compile", "tiny.optinc", "--seed", "4294967296"], ["verify", "out", "--seed", "4294967296"], ["allreduce", "--seed", "4294967296"]]) {
-      expect((await run(args)).code, args.join(" ")).toBe(2);
-    }
-    const r = await run(["compile", "tiny.optinc", "--seed", max, "-o", "seeded", "--no-evaluate"]);
-    expect([0, 1]).toContain(r.code); // accepted (exit 1 would only mean the seed trained inexactly)
-    expect(r.stderr).not.toMatch(/OPT0003/);
+    const cases: [string[], number[]][] = [
+      [["check", "seedmax.optinc"], [0]],
+      [["check", "seedover.optinc"], [1]],
+      [["verify", "out", "--seed", max, "--phase-noise", "0.001", "--trials", "1"], [0]],
+      [["allreduce", "--seed", max, "--workers", "4", "--exec-elements", "1024"], [0]],
+      [["compile", "tiny.optinc", "--seed", "4294967296"], [2]],
+      [["verify", "out", "--seed", "4294967296"], [2]],
+      [["allreduce", "--seed", "4294967296"], [2]],
+      // accepted (exit 1 would only mean that this seed trained inexactly)
+      [["compile", "tiny.optinc", "--seed", max, "-o", "seeded", "--no-evaluate"], [0, 1]],
+    ];
+    const runs = await inParallel(cases.map(([args]) => () => run(args)));
+    cases.forEach(([args, codes], i) => {
+      expect(codes, args.join(" ")).toContain(runs[i]!.code);
+      if (codes.includes(0)) expect(runs[i]!.stderr).not.toMatch(/OPT0003/);
+    });
   });
 });
