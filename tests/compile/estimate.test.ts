@@ -1,0 +1,38 @@
+// The compile resource estimate (pipeline/estimate.ts): every bundled example is under the caps,
+// an oversized network is refused with OPT2019 at network.hidden before any training, and a unit
+// too large to train keeps the trainer's own error (OPT3002).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadSpec } from "../../dsl/load.ts";
+import { compileSpec } from "../../pipeline/compile.ts";
+import { CompileError } from "../../compiler/errors.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+function refusal(text: string): CompileError | null {
+  const r = loadSpec("e.optinc", text);
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  try {
+    // Stop at the first epoch: only the passes before training matter here.
+    compileSpec(r.checked!, { onEpoch: () => { throw new Error("trained"); } });
+  } catch (e) {
+    if (e instanceof CompileError) return e;
+    expect((e as Error).message).toBe("trained");
+  }
+  return null;
+}
+
+describe("resource estimate", () => {
+  for (const f of readdirSync(join(ROOT, "examples")).filter((x) => x.endsWith(".optinc"))) {
+    it(`${f} is under the caps (training starts)`, () => {
+      expect(refusal(readFileSync(join(ROOT, "examples", f), "utf8"))).toBeNull();
+    });
+  }
+  it("hidden = [4096, 4096] is refused with OPT2019 at network.hidden", () => {
+    const e = refusal("aggregator w {\n  network { hidden = [4096, 4096] }\n}\n");
+    expect(e?.code).toBe("OPT2019");
+    expect(e?.path).toBe("network.hidden");
+    expect(e?.message).toMatch(/estimated to need [\d.]+ GB of memory/);
+  });
+});
