@@ -13,6 +13,7 @@ import { validateNonIdealities } from "../../netlist/nonideal.ts";
 import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
+import { isCircuitProblem } from "../circuit-error.ts";
 import { DAC_BITS, SEED, WORKERS } from "../../dsl/limits.ts";
 
 interface Flags {
@@ -279,7 +280,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           out.fail(e.exit);
           return void out.finish(null);
         }
-        if (e instanceof CircuitShapeError) {
+        if (e instanceof CircuitShapeError || (flags.netlist !== undefined && isCircuitProblem(e))) {
           out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "pass the netlist of a compiled ONN pipeline (optinc compile)", file: flags.netlist ?? "", line: 1, column: 1 }]);
           return void out.finish(null);
         }

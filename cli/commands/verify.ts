@@ -5,31 +5,13 @@ import { InvalidArgumentError, type Command } from "commander";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
-import { CircuitShapeError, unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
+import { unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
 import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { NonIdealities } from "../../netlist/simulate.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
-
-/** A circuit the simulator cannot run as an ONN pipeline, with the file it came from. */
-class CircuitError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function withFile<T>(file: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof CircuitShapeError || (e instanceof Error && /^(instance |circuit |non-ideality |dacBits |run: )/.test(e.message))) throw new CircuitError(file, e.message);
-    throw e;
-  }
-}
+import { CircuitError, withFile } from "../circuit-error.ts";
 
 function nonNegative(name: string) {
   return (v: string): number => {

@@ -89,6 +89,18 @@ describe("allreduce --netlist", () => {
     expect(allowed.stderr).toMatch(/warning\[OPT7001\]/);
   });
 
+  it("a circuit the simulator cannot run (a coupling outside [0, 1]) is an input error for verify and allreduce, not exit 70", async () => {
+    const dir = ws.copyOut("unphysical");
+    const p = join(dir, "tiny.netlist.json");
+    writeFileSync(p, readFileSync(p, "utf8").replace(/"coupling":[-0-9.e]+/, '"coupling":-0.5'));
+    for (const args of [["verify", "unphysical/tiny.netlist.json"], ["allreduce", "--netlist", "unphysical/tiny.netlist.json", "--size", "4KB"]]) {
+      const r = await optinc(args, { cwd: ws.dir });
+      expectSane(r, args.join(" "));
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^unphysical\/tiny\.netlist\.json:1:1: error\[OPT6005\]: instance "[^"]+" \(coupler\): coupler power coupling -0\.5 is outside \[0, 1\]/m);
+    }
+  });
+
   it("the genuine circuit is exact: exit 0", async () => {
     const a = await optinc(["allreduce", "--netlist", "out/tiny.netlist.json", "--size", "64KB"], { cwd: ws.dir });
     expectSane(a, "allreduce genuine");
