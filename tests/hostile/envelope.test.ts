@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => ws?.cleanup());
 
 /** Keys that hold maps (names, histogram bins, pass names) rather than fields. */
-const MAP_KEYS = new Set(["models", "errorHistogram", "timing", "locations", "assumptions"]);
+const MAP_KEYS = new Set(["models", "errorHistogram", "histogram", "timing", "locations", "assumptions"]);
 
 /** Every object key is camelCase (map-valued fields excepted). */
 function camelCaseKeys(x: unknown, path: string, bad: string[]): void {
@@ -74,6 +74,22 @@ describe("--json: one envelope per run, every command, success and failure", () 
       const bad: string[] = [];
       camelCaseKeys(doc, "$", bad);
       expect(bad, what).toEqual([]);
+    }
+  });
+
+  it("the closed-form route (the default): compile and verify print valid envelopes with camelCase keys", async () => {
+    writeFileSync(ws.path("cf.optinc"), "aggregator cf {\n  workers = 2\n  precision = 2 bits\n  levels = 2\n}\n");
+    for (const [args, code] of [[["compile", "cf.optinc", "-o", "cf-out", "--no-evaluate"], 0], [["verify", "cf-out"], 0], [["verify", "cf-out", "--phase-noise", "3", "--trials", "3"], 1]] as const) {
+      const r = await optinc(["--json", ...args], { cwd: ws.dir });
+      expectSane(r, args.join(" "));
+      expect(r.code, r.stderr).toBe(code);
+      const doc = JSON.parse(r.stdout);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.ok).toBe(code === 0);
+      expect(doc.diagnostics.some((d: { severity: string }) => d.severity === "error")).toBe(code !== 0);
+      const bad: string[] = [];
+      camelCaseKeys(doc, "$", bad);
+      expect(bad).toEqual([]);
     }
   });
 

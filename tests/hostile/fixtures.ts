@@ -1,5 +1,7 @@
 // A scratch workspace with tiny specs and their compiled output (compile --no-evaluate: well under
-// a second each), shared by the hostile cases of one test file.
+// a second each), shared by the hostile cases of one test file. The fixtures take the trained route
+// (one netlist per unit, with the identity compile writes); closed-form output is exercised by
+// envelope.test.ts.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +9,7 @@ import { expect } from "vitest";
 import { optinc } from "./harness.ts";
 
 export const TINY = `aggregator tiny {
+  route     = trained
   workers   = 2
   precision = 2 bits
   levels    = 2
@@ -21,6 +24,7 @@ export const OTHER = TINY.replace("aggregator tiny", "aggregator other").replace
 
 /** Trains for minutes: for interrupts in the middle of training. */
 export const SLOW = `aggregator slow {
+  route     = trained
   workers   = 4
   precision = 8 bits
   levels    = 4
