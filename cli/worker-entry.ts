@@ -45,5 +45,7 @@ export async function serveWorker(): Promise<void> {
   port.close();
 }
 
-// Started by the supervisor as a worker thread (bundled to dist/optinc-worker.mjs).
-if (!isMainThread && parentPort) await serveWorker();
+// Started by the supervisor as a worker thread (bundled to dist/optinc-worker.mjs). The same bundle
+// is also the main module of Monte-Carlo trial threads (verify/circuit/trial-worker.ts): not those.
+const trialThread = Boolean((workerData as { optincTrialWorker?: boolean } | null)?.optincTrialWorker);
+if (!isMainThread && parentPort && !trialThread) await serveWorker();

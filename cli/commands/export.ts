@@ -48,8 +48,8 @@ export const registerExport: RegisterCommand = (program: Command, ctx) => {
     .addOption(new Option("--format <fmt>", "format to write").choices(["spi", "json", "yaml", "ngspice", "ports", "phases"]).makeOptionMandatory())
     .option("-o, --out-dir <dir>", "where to write (default: <dir> itself)")
     .option("--length-phases", "spi: write phases as EBeam waveguides whose propagation phase 2π·n_eff·L/λ is φ (mod 2π) instead of phi= parameters")
-    .option("--neff <n>", "spi --length-phases: effective index", positive("--neff"), DEFAULT_LENGTH_ENCODING.neff)
-    .option("--wavelength <nm>", "spi --length-phases: design wavelength in nm", positive("--wavelength"), DEFAULT_LENGTH_ENCODING.wavelength * 1e9)
+    .option("--neff <n>", `spi --length-phases: effective index (default ${DEFAULT_LENGTH_ENCODING.neff})`, positive("--neff"))
+    .option("--wavelength <nm>", `spi --length-phases: design wavelength in nm (default ${DEFAULT_LENGTH_ENCODING.wavelength * 1e9})`, positive("--wavelength"))
     .addHelpText(
       "after",
       `

@@ -61,11 +61,11 @@ describe("--jobs 1 and --jobs 2 give the same bytes", () => {
     for (const [f, text] of one.files) expect(two.files.get(f) === text, f).toBe(true);
     const report = JSON.parse(one.files.get("jobs_check.report.json")!);
     expect(report.onn.units[0].yield.trials).toBe(10);
-    const trials = JSON.parse(one.verify).circuits[0].trials;
+    const trials = JSON.parse(one.verify).result.circuits[0].trials;
     expect(trials.count).toBe(40);
     expect(trials.exactPerTrial).toHaveLength(40);
     expect(two.verify).toBe(one.verify);
     expect(two.raw).toBe(one.raw);
-    expect(JSON.parse(one.raw).circuits[0].trials.calibrated).toBe(false);
+    expect(JSON.parse(one.raw).result.circuits[0].trials.calibrated).toBe(false);
   });
 });

@@ -90,7 +90,7 @@ describe("the Python reference simulator of docs/netlists.md", () => {
     expect(worstField).toBeLessThan(1e-9);
     const io = memoryIo();
     expect(await main(["--json", "verify", unit.dir], io)).toBe(0);
-    const v = JSON.parse(io.out());
+    const v = JSON.parse(io.out()).result;
     expect(v.pass).toBe(true);
     expect(v.circuits[0].nominal.exact).toBe(v.circuits[0].nominal.cases);
   });
