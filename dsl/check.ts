@@ -5,6 +5,7 @@ import { defaultSpec } from "./defaults.ts";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { BLOCKS, findOption, isBlock, OPTIONS, optionsIn } from "./options.ts";
 import { FP32_BYTES, PRESET_NAMES, PRESETS } from "./presets.ts";
+import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "./technology-presets.ts";
 import type { CheckedSpec, SourceLoc, Spec } from "./spec.ts";
 import { didYouMean } from "./suggest.ts";
 import { NAME_MAX } from "./limits.ts";
@@ -111,8 +112,15 @@ function buildSpec(name: string, written: Map<string, Written>, hasCascade: bool
     if (p) spec.workload = { ...p };
     else report({ code: "OPT2012", loc: presetW.loc, message: `unknown workload preset '${presetW.value as string}'`, hint: didYouMean(presetW.value as string, PRESET_NAMES) ?? `presets: ${PRESET_NAMES.join(", ")}` });
   }
+  const techW = written.get("technology.preset");
+  if (techW) {
+    const t = technologyPreset(techW.value as string);
+    if (t) spec.technology = t;
+    else report({ code: "OPT2020", loc: techW.loc, message: `unknown technology preset '${techW.value as string}'`, hint: didYouMean(techW.value as string, TECHNOLOGY_PRESET_NAMES) ?? `presets: ${TECHNOLOGY_PRESET_NAMES.join(", ")}` });
+  }
   if (hasCascade) spec.cascade = { radix: 4 };
-  for (const [path, w] of written) if (path !== "workload.preset") set(spec as unknown as Record<string, unknown>, path, w.value);
+  // Written settings override the presets' values.
+  for (const [path, w] of written) if (path !== "workload.preset" && path !== "technology.preset") set(spec as unknown as Record<string, unknown>, path, w.value);
 
   // Workload derivations: gradient size follows parameters (fp32) and vice versa; compute time follows FLOPs.
   const wl = spec.workload;

@@ -1,5 +1,6 @@
 // Every option's documented default (docs/language.md lists the same values; a test keeps them in sync).
 import { PRESETS } from "./presets.ts";
+import { DEFAULT_TECHNOLOGY_PRESET, technologyPreset } from "./technology-presets.ts";
 import type { Spec } from "./spec.ts";
 
 export const DEFAULT_PRESET = "resnet50-cifar100";
@@ -29,7 +30,7 @@ export function defaultSpec(name: string): Spec {
       projectEvery: 20,
       hardwareAware: "from-start",
     },
-    technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 },
+    technology: technologyPreset(DEFAULT_TECHNOLOGY_PRESET)!,
     link: { bandwidth: 800e9, transceivers: 8, stepLatency: 2.7e-6, fiberLength: 10 },
     workload: { ...PRESETS[DEFAULT_PRESET]! },
   };

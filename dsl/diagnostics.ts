@@ -63,6 +63,7 @@ export const CODES = {
   OPT2017: "missing required entry",
   OPT2018: "name too long",
   OPT2019: "the compile is estimated to exceed the memory or time limit (compile --force overrides)",
+  OPT2020: "unknown technology preset",
 } as const;
 
 export type Code = keyof typeof CODES;

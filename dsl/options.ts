@@ -2,6 +2,7 @@
 // docs/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
 import { PRESET_NAMES } from "./presets.ts";
 import { DAC_BITS, SEED, WORKERS } from "./limits.ts";
+import { TECHNOLOGY_PRESET_NAMES } from "./technology-presets.ts";
 import { choice, int, intIn, list, orWord, quantity, real, word, type Reader } from "./values.ts";
 
 export interface OptionDef {
@@ -27,7 +28,7 @@ export const BLOCKS: BlockDef[] = [
   { name: "approximate", doc: "Hardware-saving approximation of weight matrices by unitary × diagonal factors." },
   { name: "cascade", doc: "Split more workers than one unit takes into a cascade of units. Absent: a single unit." },
   { name: "training", doc: "How the network is trained, including hardware-aware options." },
-  { name: "technology", doc: "Non-idealities of the photonic technology (all default to ideal)." },
+  { name: "technology", doc: "Non-idealities of the photonic technology. Unset values come from the preset (ideal unless `preset` says otherwise)." },
   { name: "link", doc: "Network links, for the comparison with ring all-reduce." },
   { name: "workload", doc: "The training job, for the comparison with ring all-reduce. Unset values come from the preset." },
 ];
@@ -69,11 +70,12 @@ export const OPTIONS: OptionDef[] = [
   opt("training", "hardware_aware", "training.hardwareAware", choice(["from-start", "after-free"]), "from-start", "How approximated layers are trained: in their Σ·U (attenuator + Givens-angle) parameterization from the first epoch, or the paper's route — free training, a ramped pull toward Σ·U, then the fitted phase (docs/onn.md)."),
   opt("training", "project_every", "training.projectEvery", int({ min: 1, max: 1_000_000 }), "20", "Optimizer steps between refreshes of the Σ·U projection target in the pull phase (docs/onn.md)."),
 
-  opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "0 dB", "Insertion loss per MZI."),
-  opt("technology", "splitter_imbalance", "technology.splitterImbalance", real({ min: 0, max: 0.5, exclusiveMax: true }), "0", "Coupler power-ratio deviation from 0.5."),
-  opt("technology", "phase_noise", "technology.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "0 rad", "Phase-noise sigma per phase shifter."),
-  opt("technology", "dac_bits", "technology.dacBits", none(int(bitsRange, "bits")), "none", "Phase DAC resolution, or none for ideal continuous phases."),
-  opt("technology", "detector_noise", "technology.detectorNoise", real({ min: 0, max: 10 }), "0", "Detector noise sigma, in quantization steps of the output amplitude."),
+  opt("technology", "preset", "technology.preset", word(`a technology preset (${TECHNOLOGY_PRESET_NAMES.join(", ")})`), "ideal", `Named technology supplying the values below: ${TECHNOLOGY_PRESET_NAMES.join(", ")} (docs/robustness.md).`),
+  opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "from preset", "Insertion loss per MZI."),
+  opt("technology", "splitter_imbalance", "technology.splitterImbalance", real({ min: 0, max: 0.5, exclusiveMax: true }), "from preset", "Coupler power-ratio deviation from 0.5."),
+  opt("technology", "phase_noise", "technology.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "from preset", "Phase-noise sigma per phase shifter."),
+  opt("technology", "dac_bits", "technology.dacBits", none(int(bitsRange, "bits")), "from preset", "Phase DAC resolution, or none for ideal continuous phases."),
+  opt("technology", "detector_noise", "technology.detectorNoise", real({ min: 0, max: 10 }), "from preset", "Detector noise sigma, in quantization steps of the output amplitude."),
 
   opt("link", "bandwidth", "link.bandwidth", quantity("bitrate", { min: 0, max: 1e15, exclusiveMin: true }), "800 Gb/s", "Bandwidth per transceiver."),
   opt("link", "transceivers", "link.transceivers", int({ min: 1, max: 1024 }), "8", "Transceivers per server."),

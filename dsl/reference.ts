@@ -4,6 +4,7 @@
 import { CODES } from "./diagnostics.ts";
 import { BLOCKS, optionsIn } from "./options.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
+import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "./technology-presets.ts";
 import { DIMENSION_INFO, UNITS, type Dimension } from "./units.ts";
 
 function cell(s: string): string {
@@ -40,6 +41,16 @@ export function presetsReferenceMarkdown(): string {
     out.push(
       `| \`${name}\` | ${p.parameters.toLocaleString("en-US")} | ${p.gradientBytes.toLocaleString("en-US")} B | ${p.flopsPerStep === null ? "–" : p.flopsPerStep.toExponential(3)} | ${p.peakFlops / 1e12} TFLOP/s × ${p.efficiency} | ${(p.computeTime * 1e3).toFixed(2)} ms |`,
     );
+  }
+  return out.join("\n") + "\n";
+}
+
+export function technologyPresetsReferenceMarkdown(): string {
+  const out = ["| Preset | Loss per MZI | Coupler imbalance | Phase error σ | Phase DAC | Detector noise σ | What it stands for |", "|---|---|---|---|---|---|---|"];
+  for (const name of TECHNOLOGY_PRESET_NAMES) {
+    const p = TECHNOLOGY_PRESETS[name]!;
+    const t = p.levels;
+    out.push(`| \`${name}\` | ${t.mziLossDb} dB | ±${t.splitterImbalance} | ${t.phaseNoise * 1000} mrad | ${t.dacBits === null ? "none" : `${t.dacBits} bits`} | ${t.detectorNoise} step | ${cell(p.summary)} |`);
   }
   return out.join("\n") + "\n";
 }

@@ -51,6 +51,8 @@ export interface TrainingSpec {
 }
 
 export interface TechnologySpec {
+  /** Named preset the values start from (dsl/technology-presets.ts); written settings override it. */
+  preset: string;
   /** Insertion loss per MZI, dB. */
   mziLossDb: number;
   /** Splitter imbalance: coupler power ratio deviates from 0.5 by this amount. */

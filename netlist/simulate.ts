@@ -8,7 +8,7 @@ import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { activationFn, num, pamAmplitude, type Model } from "./models.ts";
-import { applyDie, circuitLookup, drawDie, linearParts, type Die } from "./die.ts";
+import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
 import { splitRef, type PortSpec } from "./ports.ts";
@@ -23,6 +23,12 @@ export interface SimOptions extends NonIdealities {
   trial?: number;
   /** An explicit die (a measured chip, or one drawn beforehand); replaces the draw from the levels. */
   die?: Die | null;
+  /**
+   * Linear stage matrices by top-level instance name, already built for this run's die and DAC
+   * (e.g. by a caller that compiled the flattened stages once and rebuilds them per trial); they
+   * replace the die and DAC for those instances. Instances not listed are built as usual.
+   */
+  matrices?: ReadonlyMap<string, CMat>;
 }
 
 export interface StageMatrix {
@@ -76,7 +82,8 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
   const seed = opts.seed ?? 0;
   const trial = opts.trial ?? 0;
   const die = opts.die !== undefined ? opts.die : isIdeal({ ...opts, dacBits: null }) ? null : drawDie(circuit, errorLevels(opts), seed, trial);
-  const parts = new Map(linearParts(circuit).map((p) => [p.name, p]));
+  let partsByName: Map<string, LinearPart> | null = null;
+  const part = (name: string): LinearPart => (partsByName ??= new Map(linearParts(circuit).map((p) => [p.name, p]))).get(name)!;
   const steps: Step[] = [];
   const stageMatrices: StageMatrix[] = [];
   for (const name of topologicalOrder(top, lookup)) {
@@ -86,7 +93,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
     const kind = r.model?.kind ?? "linear";
     try {
       if (kind === "linear") {
-        const matrix = transferMatrix(applyDie(parts.get(name)!, die, opts.dacBits), spec.inputs, spec.outputs, lookup);
+        const matrix = opts.matrices?.get(name) ?? transferMatrix(applyDie(part(name), die, opts.dacBits), spec.inputs, spec.outputs, lookup);
         steps.push({ kind: "linear", name, spec, matrix });
         stageMatrices.push({ instance: name, component: inst.component, matrix });
       } else if (inst.component === "pam_source") {

@@ -18,7 +18,8 @@ import { digitCount } from "../aggregate/golden.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
 import { compileUnit } from "../compiler/onn/unit.ts";
 import { buildReport, type Report } from "./report.ts";
-import { technologyYield, trainingThroughCircuit } from "./evaluate.ts";
+import { REPORT_TOLERANCE_TRIALS, technologyYield, toleranceOfChip, trainingThroughCircuit } from "./evaluate.ts";
+import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { refuseOverCap } from "./estimate.ts";
 import { identityInfo } from "../verify/circuit/identity.ts";
 
@@ -29,8 +30,10 @@ export interface CompileOptions {
   onPass?: (pass: string) => void;
   /** Largest number of cases the emitted-netlist verification simulates per unit. */
   maxVerifyCases?: number;
-  /** Skip the yield trials and the training emulation (the report then omits them). */
+  /** Skip the yield trials, the tolerance analysis and the training emulation (the report then omits them). */
   skipEvaluation?: boolean;
+  /** Dies per random axis of the report's tolerance section (default REPORT_TOLERANCE_TRIALS; 0 skips it). */
+  toleranceTrials?: number;
   /** Largest number of end-to-end cases of a sliced or cascaded design (default 10^6). */
   maxComposeCases?: number;
   /** Threads for Monte-Carlo trials (default: the core count); the output does not depend on it. */
@@ -45,6 +48,8 @@ export interface CompileResult {
   report: Report;
   units: EmittedUnit[];
   cascade: CascadePlan | null;
+  /** The evaluate pass's tolerance analysis (null when skipped). */
+  tolerance: ToleranceResult | null;
 }
 
 interface Ctx {
@@ -60,6 +65,7 @@ interface Ctx {
   files: Map<string, string>;
   timing: Record<string, number>;
   composed: ComposedResult | null;
+  tolerance: ToleranceResult | null;
 }
 
 interface PlannedUnit {
@@ -191,17 +197,19 @@ function evaluateUnits(ctx: Ctx): void {
     // The MNIST emulation needs the whole aggregator in one circuit: not a slice or cascade level.
     if (u.level === null && !ctx.stages[0]?.slices) u.training = trainingThroughCircuit(circuit, ctx.spec);
   }
+  const trials = ctx.opts.toleranceTrials ?? REPORT_TOLERANCE_TRIALS;
+  if (trials > 0) ctx.tolerance = toleranceOfChip(ctx.units.map((u) => ({ file: u.file, circuit: u.emitted!, count: u.count, unit: unitSpecOf(u.result.fn), verified: u.verify })), ctx.spec, ctx.seed, trials, ctx.opts.maxVerifyCases ?? 1_000_000);
 }
 
 export function compileSpec(checked: CheckedSpec, opts: CompileOptions = {}): CompileResult {
   const spec = checked.spec;
-  const ctx: Ctx = { checked, spec, seed: opts.seed ?? spec.training.seed, opts, plan: [], stages: [], cascade: null, units: [], files: new Map(), timing: {}, composed: null };
+  const ctx: Ctx = { checked, spec, seed: opts.seed ?? spec.training.seed, opts, plan: [], stages: [], cascade: null, units: [], files: new Map(), timing: {}, composed: null, tolerance: null };
   for (const [name, pass] of passes) {
     opts.onPass?.(name);
     const t0 = performance.now();
     pass(ctx);
     ctx.timing[name] = (performance.now() - t0) / 1000;
   }
-  const report = buildReport(ctx.checked, ctx.seed, ctx.units, ctx.cascade, ctx.timing, digitCount(spec), ctx.stages, ctx.composed);
-  return { files: ctx.files, report, units: ctx.units, cascade: ctx.cascade };
+  const report = buildReport(ctx.checked, ctx.seed, ctx.units, ctx.cascade, ctx.timing, digitCount(spec), ctx.stages, ctx.composed, ctx.tolerance);
+  return { files: ctx.files, report, units: ctx.units, cascade: ctx.cascade, tolerance: ctx.tolerance };
 }

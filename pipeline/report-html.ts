@@ -6,6 +6,7 @@ import { renderReportHtml } from "../verify/report/index.ts";
 import type { ReportData } from "../verify/report/types.ts";
 import { verifyReportSections } from "../verify/circuit/format.ts";
 import { toTrainingSection } from "../verify/train/report.ts";
+import { toleranceSection } from "../verify/tolerance/report-section.ts";
 import type { Circuit, PhaseStage } from "../netlist/ir.ts";
 import { portMap } from "../netlist/port-map.ts";
 import type { CompileResult } from "./compile.ts";
@@ -120,6 +121,7 @@ export function reportHtml(report: Report, result: CompileResult): string {
     portMap: portMapSection(result.units.flatMap((u) => (u.emitted ? [{ name: u.file, circuit: u.emitted }] : []))),
     ...yieldSections(result),
     training: result.units[0]?.training ? toTrainingSection(result.units[0].training) : undefined,
+    tolerance: result.tolerance ? toleranceSection(result.tolerance) : undefined,
     latency: latencySection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };

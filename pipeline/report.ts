@@ -6,6 +6,7 @@ import type { CascadePlan } from "../aggregate/cascade.ts";
 import { emittedHardware, type EmittedHardware } from "../compiler/onn/hardware.ts";
 import { circuitInventory } from "../netlist/inventory.ts";
 import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
+import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 
 export interface UnitReport {
   file: string;
@@ -55,6 +56,8 @@ export interface Report {
     detectors: number;
   };
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[]; overheadVsBaseUnits: number } | null;
+  /** The chip's tolerances (verify/tolerance/, docs/robustness.md); null when the evaluate pass skipped it. */
+  tolerance: ToleranceResult | null;
   /** Short MNIST data-parallel run with gradients aggregated through the circuit (flat aggregators). */
   trainingEmulation: { runs: { name: string; finalAccuracy: number; finalLoss: number }[]; deltas: { name: string; accuracy: number; loss: number }[] } | null;
   artifacts: string[];
@@ -150,6 +153,7 @@ export function buildReport(
   _digits: number,
   stages: AggregationStage[] = [],
   composed: ComposedResult | null = null,
+  tolerance: ToleranceResult | null = null,
 ): Report {
   const spec = checked.spec;
   const unitReports = units.map(unitReport);
@@ -206,6 +210,7 @@ export function buildReport(
           overheadVsBaseUnits: base > 0 ? mzi / (cascade.totalUnits * base) - 1 : 0,
         }
       : null,
+    tolerance,
     trainingEmulation: units[0]?.training
       ? {
           runs: units[0].training.runs.map((r) => ({ name: r.name, finalAccuracy: r.finalAccuracy, finalLoss: r.finalLoss })),

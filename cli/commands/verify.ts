@@ -8,10 +8,15 @@ import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circu
 import { unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
 import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
-import type { Rounding } from "../../dsl/spec.ts";
-import type { NonIdealities } from "../../netlist/simulate.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
+import { effectiveNonIdealities, formatTolerance, runCellTolerance, runTolerance, technologyFlag } from "./verify-tolerance.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 import { CircuitError, withFile } from "../circuit-error.ts";
+
+function detectPreprocess(circuit: Circuit): boolean {
+  return Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
+}
 
 function nonNegative(name: string) {
   return (v: string): number => {
@@ -63,6 +68,8 @@ interface VerifyFlags {
   calibrate: boolean;
   jobs?: number;
   json?: boolean;
+  tolerance?: boolean;
+  technology?: TechnologySpec;
 }
 
 export const registerVerify: RegisterCommand = (program: Command, ctx) => {
@@ -83,6 +90,8 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
     .option("--no-calibrate", "decide on raw amplitudes (default: each trial's receiver fits gain and offset per output on the known patterns)")
     .option("--jobs <N>", "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)", integer("--jobs", 1, 256))
+    .option("--technology <preset>", "non-idealities of a technology preset: ideal, optimistic, foundry or calibrated (replaces the spec's block; the flags above override it)", technologyFlag)
+    .option("--tolerance", "measure the design's tolerances instead of one yield: per non-ideality and for the technology scaled, the level at 99 % yield (Monte-Carlo over --trials dies) and the certified level")
     .option("--json", "print one JSON document on stdout")
     .addHelpText(
       "after",
@@ -91,6 +100,8 @@ Examples:
   $ optinc verify out/                                   # every netlist of a compile output directory
   $ optinc verify out/paper_4x8.netlist.json --phase-noise 0.01 --trials 50 --min-yield 0.95
   $ optinc --json verify out/ > verify.json              # one JSON document for CI
+  $ optinc verify out/ --technology foundry              # the yield under a technology preset
+  $ optinc verify out/ --tolerance --trials 30           # tolerance at 99 % yield per non-ideality
 
 Exit codes: 0 thresholds hold, 1 a threshold failed or the files are invalid or not the compiled
 circuit (identity), 2 usage or missing files.`,
@@ -113,19 +124,21 @@ circuit (identity), 2 usage or missing files.`,
       }
       if (isClosedForm(all)) {
         // Closed-form cells: identity against a fresh plan, every cell, end to end, yield.
-        const tech = all.find((l) => l.technology)?.technology ?? {};
-        const nonIdealities: NonIdealities = {
-          phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
-          mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
-          splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-          dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
-          detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
-        };
+        const technology = all.find((l) => l.technology)?.technology ?? null;
+        const nonIdealities = effectiveNonIdealities(flags, technology);
+        const seed = flags.seed ?? all[0]?.seed ?? 1;
+        const cells = all;
         let r;
+        let tolerance = null;
         try {
+          // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
           r = withFile(resolve(io.cwd, target), () =>
-            verifyClosedForm(resolve(io.cwd, target), all, { nonIdealities, trials: flags.trials, seed: flags.seed ?? all[0]?.seed ?? 1, minYield: flags.minYield, maxCases: Math.max(flags.maxCases, 1_000_000) }),
+            verifyClosedForm(resolve(io.cwd, target), cells, { nonIdealities: flags.tolerance ? {} : nonIdealities, trials: flags.trials, seed, minYield: flags.minYield, maxCases: Math.max(flags.maxCases, 1_000_000) }),
           );
+          if (flags.tolerance && r.pass)
+            tolerance = withFile(resolve(io.cwd, target), () =>
+              runCellTolerance(cells.map((l) => ({ name: rel(l.netlistPath), circuit: l.circuit })), { seed, trials: flags.trials, calibrate: flags.calibrate, nonIdealities, preset: flags.technology?.preset ?? technology?.preset }),
+            );
         } catch (e) {
           if (!(e instanceof CircuitError)) throw e;
           out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the files of one optinc compile", file: rel(e.file), line: 1, column: 1 }]);
@@ -133,27 +146,24 @@ circuit (identity), 2 usage or missing files.`,
         }
         const identityFailure = /chip\.json|report\.json|names design|does not realize/;
         out.record(r.failures.map((f) => ({ code: identityFailure.test(f) ? VERIFY_CODES.identity : VERIFY_CODES.threshold, severity: "error" as const, message: f })));
-        if (!out.json && (!out.g.quiet || !r.pass)) io.stdout.write(formatClosedForm(r, rel));
+        if (!out.json && (!out.g.quiet || !r.pass)) {
+          io.stdout.write(formatClosedForm(r, rel));
+          if (tolerance) io.stdout.write(formatTolerance(tolerance, rel(resolve(io.cwd, target))));
+        }
         if (!r.pass) out.fail(EXIT.failure);
-        return void out.finish({ format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: rel(r.target) } });
+        return void out.finish({ format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: rel(r.target) }, ...(tolerance ? { tolerance } : {}) });
       }
-      const runs: { result: ReturnType<typeof verifyCircuit>; sources: { netlist: string; report: string | null } }[] = [];
+      type Loaded = (typeof all)[number];
+      const runs: { result: ReturnType<typeof verifyCircuit>; sources: { netlist: string; report: string | null }; loaded: Loaded }[] = [];
       for (const loaded of all) {
         if (loaded.identity.length) {
           out.report(loaded.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "verify the files of one optinc compile, as written (re-run optinc compile)", file: rel(loaded.netlistPath), line: 1, column: 1 })));
           continue;
         }
-        const tech = loaded.technology ?? {};
-        const nonIdealities: NonIdealities = {
-          phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
-          mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
-          splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-          dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
-          detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
-        };
+        // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
+        const nonIdealities = flags.tolerance ? {} : effectiveNonIdealities(flags, loaded.technology);
         const info = loaded.circuit.info;
         const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
-        const detectedPreprocess = Object.values(loaded.circuit.netlists[loaded.circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
         try {
           const result = withFile(loaded.netlistPath, () =>
             verifyCircuit(loaded.circuit, {
@@ -165,12 +175,12 @@ circuit (identity), 2 usage or missing files.`,
               maxCases: flags.maxCases,
               rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
               unit: unitFromInfo(info),
-              preprocess: loaded.preprocess ?? detectedPreprocess,
+              preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit),
               calibrate: flags.calibrate,
               ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
             }),
           );
-          runs.push({ result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null } });
+          runs.push({ result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null }, loaded });
         } catch (e) {
           if (!(e instanceof CircuitError)) throw e;
           out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the netlist of a compiled ONN pipeline (optinc compile)", file: rel(e.file), line: 1, column: 1 }]);
@@ -178,11 +188,26 @@ circuit (identity), 2 usage or missing files.`,
       }
       for (const r of runs) for (const f of r.result.failures) out.record([{ code: VERIFY_CODES.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` }]);
       const pass = out.exitCode === EXIT.ok && runs.length === all.length && runs.every((r) => r.result.pass);
+      let tolerance = null;
+      if (flags.tolerance && pass) {
+        try {
+          tolerance = withFile(all[0]!.netlistPath, () =>
+            runTolerance(
+              runs.map(({ loaded, result, sources }) => ({ name: sources.netlist, circuit: loaded.circuit, rounding: result.rounding, preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit), unit: unitFromInfo(loaded.circuit.info), maxCases: flags.maxCases })),
+              { seed: flags.seed ?? all[0]!.seed ?? 1, trials: flags.trials, calibrate: flags.calibrate, nonIdealities: effectiveNonIdealities(flags, all[0]!.technology), preset: flags.technology?.preset ?? all[0]!.technology?.preset },
+            ),
+          );
+        } catch (e) {
+          if (!(e instanceof CircuitError)) throw e;
+          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the netlist of a compiled ONN pipeline (optinc compile)", file: rel(e.file), line: 1, column: 1 }]);
+        }
+      }
       if (!out.json && (!out.g.quiet || !pass) && runs.length) {
         io.stdout.write(runs.map((r) => formatVerify(r.result, r.sources)).join(""));
         if (all.length > 1) io.stdout.write(`${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${all.length} circuits pass\n`);
+        if (tolerance) io.stdout.write(formatTolerance(tolerance, rel(resolve(io.cwd, target))));
       }
       if (!pass) out.fail(EXIT.failure);
-      out.finish(verifyJsonAll(runs));
+      out.finish({ ...(verifyJsonAll(runs.map(({ result, sources }) => ({ result, sources }))) as object), ...(tolerance ? { tolerance } : {}) });
     });
 };

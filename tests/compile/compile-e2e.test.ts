@@ -55,6 +55,22 @@ describe("optinc compile (small spec)", () => {
     expect(h.preprocessCouplers).toBe(2 * 2 + 2 - 1);
   });
 
+  it("the evaluate pass writes the chip's tolerance section (docs/robustness.md) and its chart", async () => {
+    const t = first.report.tolerance!;
+    expect(t).not.toBeNull();
+    expect(t).toMatchObject({ seed: 3, trials: 2, calibrated: false, exact: true, technology: { name: "foundry" } });
+    expect(t.units).toEqual([{ name: "small", instances: 1, cases: 49, exact: true, certifyMethod: "first-order" }]);
+    expect(t.axes.map((a) => a.axis)).toEqual(["couplerImbalance", "phaseError", "mziLoss", "dacBits", "detectorNoise", "technology"]);
+    for (const a of t.axes.filter((x) => x.monteCarlo)) expect(a.monteCarlo!.critical).toHaveLength(a.monteCarlo!.deterministic ? 1 : 2);
+    const coupler = t.axes[0]!;
+    expect(coupler.certified!.level).toBeGreaterThan(0);
+    expect(coupler.certified!.level).toBeLessThanOrEqual(Math.min(...coupler.monteCarlo!.critical));
+    const { reportHtml } = await import("../../pipeline/report-html.ts");
+    const html = reportHtml(first.report, first);
+    expect(html).toContain("<h2>Tolerance</h2>");
+    expect(html).toContain("yield against error level");
+  });
+
   it("emits every backend and is byte-identical on a rerun with the same seed", () => {
     const names = [...first.files.keys()].sort();
     expect(names).toEqual(["small.lsf", "small.netlist.json", "small.ngspice.cir", "small.phases.csv", "small.phases.json", "small.pic.yml", "small.ports.json", "small.spi", "small_main.spi"]);

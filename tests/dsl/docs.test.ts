@@ -6,7 +6,7 @@ import { CODES } from "../../dsl/diagnostics.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { OPTIONS } from "../../dsl/options.ts";
 import { specParser } from "../../dsl/parser.ts";
-import { codesReferenceMarkdown, optionsReferenceMarkdown, presetsReferenceMarkdown, spliceSection, unitsReferenceMarkdown } from "../../dsl/reference.ts";
+import { codesReferenceMarkdown, optionsReferenceMarkdown, presetsReferenceMarkdown, spliceSection, technologyPresetsReferenceMarkdown, unitsReferenceMarkdown } from "../../dsl/reference.ts";
 import { allTokens } from "../../dsl/tokens.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -17,6 +17,7 @@ function expectedDoc(current: string): string {
   d = spliceSection(d, "units", unitsReferenceMarkdown());
   d = spliceSection(d, "options", optionsReferenceMarkdown());
   d = spliceSection(d, "presets", presetsReferenceMarkdown());
+  d = spliceSection(d, "technology-presets", technologyPresetsReferenceMarkdown());
   d = spliceSection(d, "codes", codesReferenceMarkdown());
   return d;
 }

@@ -10,6 +10,7 @@ import { yieldChart, yieldSummary } from "./charts/yield.ts";
 import { latencyChart } from "./charts/latency.ts";
 import { volumeChart } from "./charts/volume.ts";
 import { trainingCharts } from "./charts/training.ts";
+import { toleranceChart } from "./charts/tolerance.ts";
 
 const MAX_MESH_STAGES = 6;
 
@@ -82,6 +83,15 @@ function trainingSection(d: NonNullable<ReportData["training"]>): string {
   );
 }
 
+function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
+  const rows = d.rows
+    .map((r) => `<tr><td>${esc(r.nonIdeality)}</td><td class="num">${esc(r.tolerance)}</td><td class="num">${esc(r.lowerBound)}</td><td class="num">${esc(r.certified)}</td><td class="num">${esc(r.technology)}</td><td>${r.meets === null ? "" : r.meets ? "meets" : "<b>fails</b>"}</td></tr>`)
+    .join("");
+  const table = `<table><thead><tr><th>non-ideality</th><th>tolerance at 99% yield</th><th>lower bound</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+  const chart = d.series.length ? figure(toleranceChart(d), esc(d.caption)) : `<p>${esc(d.caption)}</p>`;
+  return section("Tolerance", `<div class="row">${chart}</div>${table}`);
+}
+
 export function renderReportHtml(d: ReportData): string {
   const title = d.title ?? `OptINC aggregator${d.name ? ` ${d.name}` : ""}`;
   const facts = d.facts?.length ? `<p class="facts">${d.facts.map((f) => `<span>${esc(f.label)}: <b>${esc(String(f.value))}</b></span>`).join("")}</p>` : "";
@@ -100,6 +110,7 @@ export function renderReportHtml(d: ReportData): string {
     ].join("");
     body.push(section("Communication and latency", `<div class="row">${figs}</div>`));
   }
+  if (d.tolerance) body.push(toleranceSection(d.tolerance));
   if (d.training?.runs.length) body.push(trainingSection(d.training));
   if (!body.length) body.push(section("Nothing to show", "<p>This report has no sections yet.</p>"));
   return [

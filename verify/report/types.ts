@@ -18,6 +18,7 @@ export interface ReportData {
   latency?: LatencySection;
   volume?: VolumeSection;
   training?: TrainingSection;
+  tolerance?: ToleranceSection;
 }
 
 export interface VerdictSection {
@@ -95,4 +96,20 @@ export interface TrainingSection {
   /** One line per aggregator; the first is the reference (ring all-reduce). */
   runs: Array<{ name: string; curve: TrainingCurvePoint[]; finalAccuracy: number; finalLoss: number }>;
   description?: string;
+}
+
+/** Yield against error level per non-ideality, each level divided by the technology's own. */
+export interface ToleranceSection {
+  /** Name of the reference technology (a preset, or "spec"). */
+  technology: string;
+  series: Array<{
+    label: string;
+    /** (level ÷ technology level, fraction of trials exact), level ascending. */
+    points: Array<{ x: number; yield: number }>;
+    /** Certified level ÷ technology level (yield ≥ 99 % proven below it), when known and > 0. */
+    certified?: number;
+  }>;
+  /** The table under the chart. */
+  rows: Array<{ nonIdeality: string; tolerance: string; lowerBound: string; certified: string; technology: string; meets: boolean | null }>;
+  caption: string;
 }

@@ -51,3 +51,13 @@ export function withTicks(s: Scale, ticks: number[]): Scale {
   f.domain = s.domain;
   return f;
 }
+
+/** log10 scale over [lo, hi] (both > 0), widened to whole decades; decades as ticks. */
+export function logRangeScale(lo: number, hi: number, r0: number, r1: number): Scale {
+  const d0 = Math.floor(Math.log10(lo) + 1e-9);
+  const d1 = Math.max(d0 + 1, Math.ceil(Math.log10(hi) - 1e-9));
+  const f = ((v: number) => r0 + ((Math.log10(v) - d0) / (d1 - d0)) * (r1 - r0)) as Scale;
+  f.ticks = Array.from({ length: d1 - d0 + 1 }, (_, i) => 10 ** (d0 + i));
+  f.domain = [10 ** d0, 10 ** d1];
+  return f;
+}

@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { readNetlistJson } from "/work/wt/tolerance/netlist/json-io.ts";
+import { toleranceOfChip } from "/work/wt/tolerance/pipeline/evaluate.ts";
+import { loadSpec } from "/work/wt/tolerance/dsl/load.ts";
+import { formatTolerance } from "/work/wt/tolerance/verify/tolerance/format.ts";
+const spec = loadSpec("paper-4x8.optinc", readFileSync("/work/wt/tolerance/examples/paper-4x8.optinc", "utf8")).checked!.spec;
+const circuit = readNetlistJson(readFileSync("/tmp/tol/b48/paper_4x8.netlist.json", "utf8"), "x");
+const t0 = performance.now(); const c0 = process.cpuUsage();
+const r = toleranceOfChip([{ file: "paper_4x8", circuit, count: 1, unit: { inputOffset: 128, outputOffset: 128, divisor: 4 } }], spec, 1, Number(process.argv[2] ?? 3));
+const c1 = process.cpuUsage(c0);
+console.log(formatTolerance(r, "b48"));
+console.log("wall", ((performance.now() - t0) / 1000).toFixed(1), "s cpu", ((c1.user + c1.system) / 1e6).toFixed(1), "s");
+console.log(r.axes.map(a => `${a.axis}: mc evals ${a.monteCarlo?.evaluations ?? "-"} cert evals ${a.certified?.evaluations ?? "-"}`).join("\n"));

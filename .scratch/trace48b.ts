@@ -1,0 +1,12 @@
+import { readFileSync } from "node:fs";
+import { readNetlistJson } from "../netlist/json-io.ts";
+import { prepareDesign } from "../verify/tolerance/design.ts";
+import { AXES } from "../verify/tolerance/axes.ts";
+import { baseMargins, trialCritical } from "../verify/tolerance/trial.ts";
+const circuit = readNetlistJson(readFileSync("/tmp/tol/b48/paper_4x8.netlist.json", "utf8"), "x");
+const design = prepareDesign([{ name: "b", circuit, rounding: "nearest-even", preprocess: true, maxCases: 1e6 }], 1);
+const ax = { ...AXES[process.argv[2] as "couplerImbalance"] };
+const orig = ax.point;
+ax.point = (s: number) => { if (s > 0 && s !== 1) process.stdout.write(`probe ${s.toExponential(3)}\n`); return orig(s); };
+const base = baseMargins(design, ax, true);
+for (let t = 0; t < 2; t++) console.log(trialCritical(design, ax, base, t, { rtol: 0.05, maxEvaluations: 40, calibrate: true }, Number(process.argv[3])));

@@ -1,0 +1,46 @@
+// `optinc verify --tolerance` and `--technology <preset>`: the parts of verify that measure how much
+// error a design takes (verify/tolerance/), kept apart from the CI gate in verify.ts.
+import { InvalidArgumentError } from "commander";
+import type { TechnologySpec } from "../../dsl/spec.ts";
+import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
+import type { NonIdealities } from "../../netlist/simulate.ts";
+import { analyzeTolerance, type ToleranceResult } from "../../verify/tolerance/analyze.ts";
+import { jointTechnology } from "../../verify/tolerance/technology.ts";
+import { prepareCellDesign, prepareDesign, type DesignUnitInput } from "../../verify/tolerance/design.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import { formatTolerance } from "../../verify/tolerance/format.ts";
+
+/** commander parser of --technology. */
+export function technologyFlag(v: string): TechnologySpec {
+  const t = technologyPreset(v);
+  if (!t) throw new InvalidArgumentError(`--technology must be one of ${TECHNOLOGY_PRESET_NAMES.join(", ")}, got "${v}"`);
+  return t;
+}
+
+/** The technology block in effect: --technology replaces the report's block; explicit flags override either. */
+export function effectiveNonIdealities(
+  flags: { technology?: TechnologySpec; phaseNoise?: number; lossDb?: number; imbalance?: number; dacBits?: number; detectorNoise?: number },
+  report: Partial<TechnologySpec> | null,
+): NonIdealities {
+  const tech = flags.technology ?? report ?? {};
+  return {
+    phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
+    mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
+    splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
+    dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
+    detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
+  };
+}
+
+/** The same for a closed-form directory: every cell design with its physical copies (info cell_instances). */
+export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: NonIdealities; preset?: string }): ToleranceResult {
+  const design = prepareCellDesign(cells, o.seed);
+  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, calibrate: o.calibrate, technology: jointTechnology(o.nonIdealities, o.preset) });
+}
+
+export function runTolerance(units: DesignUnitInput[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: NonIdealities; preset?: string }): ToleranceResult {
+  const design = prepareDesign(units, o.seed);
+  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, calibrate: o.calibrate, technology: jointTechnology(o.nonIdealities, o.preset) });
+}
+
+export { formatTolerance };
