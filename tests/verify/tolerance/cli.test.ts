@@ -9,6 +9,7 @@ import { writeNetlistJson } from "../../../netlist/json-io.ts";
 import type { Circuit } from "../../../netlist/ir.ts";
 import { memoryIo } from "../../helpers/io.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
+import { asCompiled, reportJson, TINY_SPEC } from "../circuit/compiled-fixture.ts";
 
 const made: string[] = [];
 afterAll(() => {
@@ -18,8 +19,13 @@ afterAll(() => {
 function outputDir(circuit: Circuit = tinyCircuit(), spec?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), "optinc-tolerance-"));
   made.push(dir);
-  writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(circuit));
-  if (spec) writeFileSync(join(dir, "tiny.report.json"), JSON.stringify({ spec }));
+  // Dressed as compile output (identity entries and a report.json that agrees with them).
+  writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(asCompiled(circuit)));
+  if (spec) {
+    const report = JSON.parse(reportJson(TINY_SPEC, ["tiny"])) as { spec: object };
+    report.spec = { ...TINY_SPEC, ...(spec as object) };
+    writeFileSync(join(dir, "tiny.report.json"), JSON.stringify(report));
+  }
   return dir;
 }
 
@@ -41,7 +47,7 @@ describe("optinc verify --tolerance", () => {
     const dir = outputDir(tinyCircuit(), SPEC);
     const io = memoryIo();
     expect(await main(["verify", dir, "--tolerance", "--trials", "4", "--no-calibrate", "--json"], io)).toBe(0);
-    const doc = JSON.parse(io.out());
+    const doc = JSON.parse(io.out()).result;
     expect(doc.pass).toBe(true);
     const t = doc.tolerance;
     expect(t).toMatchObject({ seed: 4, trials: 4, calibrated: false, yieldTarget: 0.99, exact: true, technology: { name: "spec", couplerImbalance: 0.002, dacBits: 12 } });
@@ -55,20 +61,20 @@ describe("optinc verify --tolerance", () => {
     // The same run again gives the same document (seeded).
     const again = memoryIo();
     await main(["verify", dir, "--tolerance", "--trials", "4", "--no-calibrate", "--json"], again);
-    expect(JSON.parse(again.out()).tolerance).toEqual(t);
+    expect(JSON.parse(again.out()).result.tolerance).toEqual(t);
   });
 
   it("scales foundry when the technology in effect is ideal, and names a preset it equals", async () => {
     let io = memoryIo();
     expect(await main(["verify", outputDir(), "--tolerance", "--trials", "2", "--json"], io)).toBe(0);
-    expect(JSON.parse(io.out()).tolerance.technology).toMatchObject({ name: "foundry", couplerImbalance: 0.02, phaseError: 0.01 });
+    expect(JSON.parse(io.out()).result.tolerance.technology).toMatchObject({ name: "foundry", couplerImbalance: 0.02, phaseError: 0.01 });
     io = memoryIo();
     expect(await main(["verify", outputDir(), "--tolerance", "--trials", "2", "--technology", "optimistic", "--json"], io)).toBe(0);
-    expect(JSON.parse(io.out()).tolerance.technology.name).toBe("optimistic");
+    expect(JSON.parse(io.out()).result.tolerance.technology.name).toBe("optimistic");
     // An explicit flag on top of a preset is no longer that preset.
     io = memoryIo();
     expect(await main(["verify", outputDir(), "--tolerance", "--trials", "2", "--technology", "optimistic", "--dac-bits", "14", "--json"], io)).toBe(0);
-    expect(JSON.parse(io.out()).tolerance.technology).toMatchObject({ name: "spec", dacBits: 14, phaseError: 0.002 });
+    expect(JSON.parse(io.out()).result.tolerance.technology).toMatchObject({ name: "spec", dacBits: 14, phaseError: 0.002 });
   });
 
   it("exits 1 when the circuit is not exact with ideal components: every tolerance is 0", async () => {
@@ -86,10 +92,10 @@ describe("optinc verify --technology", () => {
     let io = memoryIo();
     await main(["verify", dir, "--technology", "foundry", "--trials", "3", "--json"], io);
     const f = technologyPreset("foundry")!;
-    expect(JSON.parse(io.out()).circuits[0].trials.nonIdealities).toEqual({ phaseNoise: f.phaseNoise, mziLossDb: f.mziLossDb, splitterImbalance: f.splitterImbalance, dacBits: f.dacBits, detectorNoise: f.detectorNoise });
+    expect(JSON.parse(io.out()).result.circuits[0].trials.nonIdealities).toEqual({ phaseNoise: f.phaseNoise, mziLossDb: f.mziLossDb, splitterImbalance: f.splitterImbalance, dacBits: f.dacBits, detectorNoise: f.detectorNoise });
     io = memoryIo();
     await main(["verify", dir, "--technology", "calibrated", "--phase-noise", "0", "--trials", "3", "--json"], io);
-    expect(JSON.parse(io.out()).circuits[0].trials.nonIdealities).toMatchObject({ phaseNoise: 0, splitterImbalance: 0.001 });
+    expect(JSON.parse(io.out()).result.circuits[0].trials.nonIdealities).toMatchObject({ phaseNoise: 0, splitterImbalance: 0.001 });
     io = memoryIo();
     expect(await main(["verify", dir, "--technology", "ideal"], io)).toBe(0);
     expect(io.out()).toContain("Monte-Carlo: skipped");

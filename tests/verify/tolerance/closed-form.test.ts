@@ -90,7 +90,7 @@ describe("closed-form chips", () => {
     writeFileSync(join(dir, "cf.report.json"), JSON.stringify(c.report));
     const io = memoryIo();
     expect(await main(["verify", dir, "--tolerance", "--trials", "3", "--json"], io)).toBe(0);
-    const doc = JSON.parse(io.out());
+    const doc = JSON.parse(io.out()).result;
     expect(doc.route).toBe("closed-form");
     expect(doc.pass).toBe(true);
     expect(doc.result.trials).toBeNull(); // --tolerance replaces the yield run
