@@ -37,7 +37,7 @@ export function jsonRequested(argv: string[]): boolean {
 }
 
 const GLOBAL_FLAGS = new Set(["--json", "-q", "--quiet", "--color", "--no-color"]);
-const COMMANDS = new Set(["check", "fmt", "grammar", "compile", "allreduce", "verify", "decompose", "export"]);
+const COMMANDS = new Set(["check", "fmt", "grammar", "compile", "allreduce", "verify", "decompose", "export", "die", "calibrate"]);
 
 /** The sub-command named on the command line ("optinc" when there is none). */
 export function commandOf(argv: string[]): string {

@@ -18,6 +18,7 @@ export function defaultSpec(name: string): Spec {
     network: { hidden: "auto", slices: "auto", activation: "relu" },
     approximate: { method: "unitary-diagonal", layers: "all", segment: "auto" },
     mesh: "clements",
+    trees: "fixed",
     cascade: null,
     training: {
       seed: 1,

@@ -49,6 +49,7 @@ export const OPTIONS: OptionDef[] = [
   opt("", "preprocess", "preprocess", choice(["digit-sum", "none"]), "digit-sum", "Optical preprocessing: a fixed coupler stage sums the workers' base-L digits per position before the ONN."),
   opt("", "route", "route", choice(["closed-form", "trained"]), "closed-form", "How the average is realized: closed-form digit cells with regenerated carries (robust; docs/robustness.md), or the paper's trained ONN (network, approximate, training and mesh apply to it; docs/onn.md)."),
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
+  opt("", "trees", "trees", choice(["fixed", "mzi"]), "fixed", "Splitter and combiner trees (segment fan-out and fan-in, digit-sum combiners) as fixed couplers, or as MZIs whose split ratios optinc calibrate can trim on a measured die; MZI trees cost area (docs/calibration.md)."),
 
   opt("network", "hidden", "network.hidden", orWord("auto", "auto", list(int({ min: 1, max: 4096 }))), "auto", "Hidden layer widths, e.g. [64, 32], or auto (the compiler picks)."),
   opt("network", "slices", "network.slices", choice(["auto", "none", "always"]), "auto", "Digit slicing (docs/onn.md): split a unit into a chain of small exhaustively trained ONNs; auto slices units whose reduced space exceeds 100,000 cases."),

@@ -8,6 +8,8 @@ export type Rounding = "nearest-even" | "nearest-away" | "floor";
 export type Preprocess = "digit-sum" | "none";
 export type Activation = "relu" | "leaky-relu";
 export type MeshKind = "clements" | "reck";
+/** Splitter and combiner trees as fixed couplers, or as MZIs whose split ratio can be trimmed. */
+export type TreeKind = "fixed" | "mzi";
 export type ApproxMethod = "none" | "unitary-diagonal";
 export type Route = "closed-form" | "trained";
 
@@ -108,6 +110,7 @@ export interface Spec {
   network: NetworkSpec;
   approximate: ApproximateSpec;
   mesh: MeshKind;
+  trees: TreeKind;
   /** null = a single unit (workers ≤ radix or no cascade requested). */
   cascade: CascadeSpec | null;
   training: TrainingSpec;

@@ -11,7 +11,8 @@
 // whatever the levels, so the same (seed, trial) at two error levels is the same die scaled —
 // common random numbers, which the tolerance bisection relies on.
 import { createRng } from "../math/rng.ts";
-import type { Circuit, Netlist } from "./ir.ts";
+import type { Circuit, Instance, Netlist } from "./ir.ts";
+import { TWO_PI } from "./mzi.ts";
 import { num } from "./models.ts";
 import { quantizePhase, type ErrorLevels } from "./nonideal.ts";
 import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./propagate.ts";
@@ -19,10 +20,20 @@ import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type Subci
 export interface LeafError {
   /** Additive deviation of a coupler's power coupling (coupler leaves). */
   dCoupling?: number;
+  /**
+   * A measured coupler's absolute power coupling to the cross port; replaces coupling + imbalance +
+   * dCoupling (a lab measures the ratio itself, and keeping it avoids a subtract-and-add round-off).
+   */
+  coupling?: number;
   /** Static phase offset, rad (phase leaves). */
   dPhi?: number;
   /** Phase-shifter gain: realized = gain · programmed + dPhi (1 when absent). */
   phaseGain?: number;
+  /**
+   * A measured shifter's gain in rad per DAC code (of the die's `dacBits` DAC); replaces phaseGain:
+   * gain = radPerCode / (2π / 2^dacBits).
+   */
+  radPerCode?: number;
   /** Extra insertion loss, dB (phase and waveguide leaves). */
   lossDb?: number;
 }
@@ -33,6 +44,8 @@ export interface Die {
   leaves: Map<string, LeafError>;
   /** Per detector input mode: measured = gain · field + offset (offset in field units). */
   detector?: { gain: number[]; offset: number[] };
+  /** The phase DAC the shifter gains (radPerCode) refer to; a measured chip has one. */
+  dacBits?: number;
 }
 
 /** The unit random variates of one trial: a sign per coupler, a standard normal per shifter. */
@@ -132,25 +145,46 @@ export function applyDie(part: LinearPart, die: Die | null, dacBits: number | nu
   if (!die && !dacBits) return part.flat;
   const instances: Netlist["instances"] = {};
   for (const [leaf, inst] of Object.entries(part.flat.instances)) {
-    const e = die?.leaves.get(leafPath(part.name, leaf));
-    if (!e && !(dacBits && inst.component === "phase")) {
-      instances[leaf] = inst;
-      continue;
-    }
-    const s = { ...inst.settings };
-    if (inst.component === "phase") {
-      let phi = num(s, "phi");
-      if (dacBits) phi = quantizePhase(phi, dacBits);
-      s.phi = (e?.phaseGain ?? 1) * phi + (e?.dPhi ?? 0);
-    }
-    if (e?.lossDb && (inst.component === "phase" || inst.component === "waveguide")) s.loss_db = num(s, "loss_db", 0) + e.lossDb;
-    if (e?.dCoupling && inst.component === "coupler") {
-      // Keep the coupler physical: the effective coupling stays in [0, 1].
-      const k = num(s, "coupling", 0.5);
-      const target = k + num(s, "imbalance", 0) + e.dCoupling;
-      s.imbalance = Math.min(1, Math.max(0, target)) - k;
-    }
-    instances[leaf] = { component: inst.component, settings: s };
+    instances[leaf] = perturbLeaf(inst, die?.leaves.get(leafPath(part.name, leaf)), dacBits, die?.dacBits);
   }
   return { ...part.flat, instances };
+}
+
+/** Effective power coupling of a coupler leaf on a die: the measured value, or nominal + deviation kept in [0, 1]. */
+export function dieCoupling(settings: Instance["settings"], e: LeafError | undefined): number {
+  if (e?.coupling !== undefined) return e.coupling;
+  const nominal = num(settings, "coupling", 0.5) + num(settings, "imbalance", 0);
+  if (!e?.dCoupling) return nominal;
+  return Math.min(1, Math.max(0, nominal + e.dCoupling));
+}
+
+/** Realized phase-shifter gain of a leaf (1 when nominal). */
+export function dieGain(e: LeafError | undefined, dieDacBits: number | undefined): number {
+  if (e?.radPerCode !== undefined) {
+    if (!dieDacBits) throw new Error("a die with gains in rad per DAC code needs its dacBits");
+    return e.radPerCode / (TWO_PI / 2 ** dieDacBits);
+  }
+  return e?.phaseGain ?? 1;
+}
+
+/**
+ * One leaf as the die realizes it: a phase shifter's programmed phase snapped to the DAC grid, then
+ * gain · phase + offset; extra loss on phase shifters and waveguides; a coupler's effective coupling.
+ * Returns the input instance itself when nothing changes.
+ */
+export function perturbLeaf(inst: Instance, e: LeafError | undefined, dacBits: number | null | undefined, dieDacBits?: number): Instance {
+  if (!e && !(dacBits && inst.component === "phase")) return inst;
+  const s = { ...inst.settings };
+  if (inst.component === "phase") {
+    let phi = num(s, "phi");
+    if (dacBits) phi = quantizePhase(phi, dacBits);
+    s.phi = dieGain(e, dieDacBits) * phi + (e?.dPhi ?? 0);
+  }
+  if (e?.lossDb && (inst.component === "phase" || inst.component === "waveguide")) s.loss_db = num(s, "loss_db", 0) + e.lossDb;
+  if ((e?.dCoupling || e?.coupling !== undefined) && inst.component === "coupler") {
+    // The effective coupling is written as is (imbalance 0), so the model reads back exactly it.
+    s.coupling = dieCoupling(inst.settings, e);
+    s.imbalance = 0;
+  }
+  return { component: inst.component, settings: s };
 }

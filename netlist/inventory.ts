@@ -19,6 +19,8 @@ export interface StageInventory {
   outputs: number;
   /** Tunable MZIs (mesh MZIs and attenuators): one per internal arm. */
   mzis: number;
+  /** Of those, the MZIs of splitter and combiner trees (trees = mzi: their arm carries `tree`). */
+  treeMzis: number;
   /** Couplers wired to an MZI arm (two per MZI). */
   mziCouplers: number;
   /** Every other coupler: splitters, combiners, crossings, digit-sum chains. */
@@ -67,8 +69,8 @@ export function circuitInventory(circuit: Circuit): CircuitInventory {
   return inv;
 }
 
-function countPrimitives(flat: ReturnType<typeof flatten>): Pick<StageInventory, "mzis" | "mziCouplers" | "fixedCouplers" | "phaseShifters" | "waveguides" | "terminators" | "amplifiers"> {
-  const c = { mzis: 0, mziCouplers: 0, fixedCouplers: 0, phaseShifters: 0, waveguides: 0, terminators: 0, amplifiers: 0 };
+function countPrimitives(flat: ReturnType<typeof flatten>): Pick<StageInventory, "mzis" | "treeMzis" | "mziCouplers" | "fixedCouplers" | "phaseShifters" | "waveguides" | "terminators" | "amplifiers"> {
+  const c = { mzis: 0, treeMzis: 0, mziCouplers: 0, fixedCouplers: 0, phaseShifters: 0, waveguides: 0, terminators: 0, amplifiers: 0 };
   const isArm = (i: string): boolean => flat.instances[i]?.settings.arm !== undefined;
   const touchesArm = new Set<string>();
   const feeds = new Map<string, string>(); // instance → the instance its first output drives
@@ -82,7 +84,10 @@ function countPrimitives(flat: ReturnType<typeof flatten>): Pick<StageInventory,
   for (const [name, inst] of Object.entries(flat.instances)) {
     if (inst.component === "coupler") touchesArm.has(name) ? c.mziCouplers++ : c.fixedCouplers++;
     else if (inst.component === "phase") {
-      if (inst.settings.arm === "top") c.mzis++;
+      if (inst.settings.arm === "top") {
+        c.mzis++;
+        if (inst.settings.tree) c.treeMzis++;
+      }
       const mziPart = inst.settings.arm !== undefined || touchesArm.has(feeds.get(name) ?? "");
       if (mziPart || num(inst.settings, "phi") !== 0) c.phaseShifters++;
     } else if (inst.component === "waveguide") c.waveguides++;

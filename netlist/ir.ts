@@ -29,13 +29,18 @@ interface ElementBase {
   dac?: DacCodes;
 }
 
-/** A tunable MZI on modes (m, m+1); m is the top mode. */
+/**
+ * A tunable MZI on modes [a, b], a the top mode: (m, m+1) in a mesh; a tree MZI (trees = mzi) may,
+ * like a fixed coupler, join any two modes a < b.
+ */
 export interface MziElement extends ElementBase {
   kind: "mzi";
   modes: [number, number];
   theta: number;
   phi: number;
   matrix: Matrix2;
+  /** A splitter/combiner-tree MZI (trees = mzi), counted apart from the mesh (inventory.ts). */
+  tree?: true;
 }
 
 /** A single-mode phase shifter. */
@@ -147,13 +152,14 @@ export interface SourceStep {
 /**
  * The last step: coherent (homodyne) detection of Re(field) on each output mode and
  * threshold decoding: digit = clamp(round((Re y − offset) / step), 0, levels − 1).
+ * `step` and `offset` are one value for every mode, or one per mode (a calibrated die's receiver).
  */
 export interface DetectorStep {
   name: string;
   role: "detector";
   levels: number;
-  step: number;
-  offset: number;
+  step: number | number[];
+  offset: number | number[];
   modes: number;
 }
 

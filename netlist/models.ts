@@ -164,7 +164,7 @@ export const MODELS: Record<string, Model> = {
   },
   detector: {
     kind: "detector",
-    doc: "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1)",
+    doc: "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists",
     ports: (s) => multiPorts(int(s, "modes"), int(s, "modes")),
   },
 };
@@ -207,6 +207,19 @@ export function activationFn(s: Settings): (re: Float64Array, im: Float64Array, 
     };
   }
   throw new Error(`activation: unknown function ${JSON.stringify(fn)} (expected "relu" or "leaky-relu")`);
+}
+
+/** A detector's step and offset per input mode: one setting for all modes, or a list of one per mode. */
+export function detectorThresholds(s: Settings, modes: number): { step: number[]; offset: number[] } {
+  const per = (key: string, fallback?: number): number[] => {
+    const v = s[key];
+    if (Array.isArray(v)) {
+      if (v.length !== modes || !v.every((x) => Number.isFinite(x))) throw new Error(`setting "${key}" must list ${modes} finite numbers (one per mode), got ${JSON.stringify(v)}`);
+      return [...v];
+    }
+    return new Array<number>(modes).fill(num(s, key, fallback));
+  };
+  return { step: per("step"), offset: per("offset", 0) };
 }
 
 /** Threshold decoding of the homodyne signal Re y. */

@@ -14,7 +14,9 @@ export const TWO_PI = 2 * Math.PI;
 
 /** Wrap an angle to [0, 2π). */
 export function wrapPhase(x: number): number {
-  const r = x - TWO_PI * Math.floor(x / TWO_PI);
+  let r = x - TWO_PI * Math.floor(x / TWO_PI);
+  // x / 2π underflows to −0 for a tiny negative x: floor leaves it, so r is still negative.
+  if (r < 0) r += TWO_PI;
   return r >= TWO_PI ? 0 : r;
 }
 

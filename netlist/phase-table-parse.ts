@@ -90,7 +90,8 @@ function checkElement(c: Checker, v: unknown, path: string, i: number, modes: nu
   const m0 = c.int(ms[0], `${path}.modes[0]`, 0, modes - 1);
   // MZIs sit on adjacent modes (a mesh cell); fixed couplers of fan-out/fan-in trees may join any a < b.
   const m1 = two ? c.int(ms[1], `${path}.modes[1]`, 0, modes - 1) : 0;
-  if (kind === "mzi" && m1 !== m0 + 1) c.fail(`${path}.modes`, `expected adjacent modes [m, m+1], got [${ms.join(", ")}]`);
+  // Mesh MZIs use adjacent modes; tree MZIs (trees = mzi), like couplers, any a < b.
+  if (kind === "mzi" && !(m1 > m0)) c.fail(`${path}.modes`, `expected modes [a, b] with a < b, got [${ms.join(", ")}]`);
   if (kind === "coupler" && !(m1 > m0)) c.fail(`${path}.modes`, `expected modes [a, b] with a < b, got [${ms.join(", ")}]`);
   if (kind !== "coupler") c.num(e.phi, `${path}.phi`);
   if (kind === "mzi" || kind === "attenuator") c.num(e.theta, `${path}.theta`);
@@ -144,9 +145,12 @@ function checkStep(c: Checker, v: unknown, path: string): void {
     c.int(s.modes, `${path}.modes`, 1);
   } else {
     c.int(s.levels, `${path}.levels`, 1);
-    c.num(s.step, `${path}.step`);
-    c.num(s.offset, `${path}.offset`);
-    c.int(s.modes, `${path}.modes`, 1);
+    const modes = c.int(s.modes, `${path}.modes`, 1);
+    // One threshold for every mode, or one per mode (a calibrated receiver).
+    for (const k of ["step", "offset"]) {
+      if (Array.isArray(s[k])) c.arr(s[k], `${path}.${k}`, modes).forEach((x, i) => c.num(x, `${path}.${k}[${i}]`));
+      else c.num(s[k], `${path}.${k}`);
+    }
   }
 }
 

@@ -7,7 +7,7 @@
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
-import { activationFn, num, pamAmplitude, type Model } from "./models.ts";
+import { activationFn, detectorThresholds, num, pamAmplitude, type Model } from "./models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
@@ -72,7 +72,7 @@ type Step =
   | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
   | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
   | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn> }
-  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number; offset: number; response: Die["detector"] | null };
+  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number[]; offset: number[]; response: Die["detector"] | null };
 
 export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): CompiledCircuit {
   validateNonIdealities(opts);
@@ -104,7 +104,8 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
         steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings) });
       } else if (inst.component === "detector") {
         const s = inst.settings;
-        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step: num(s, "step"), offset: num(s, "offset", 0), response: die?.detector ?? null });
+        const { step, offset } = detectorThresholds(s, spec.inputs.length);
+        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step, offset, response: die?.detector ?? null });
       } else {
         throw new Error(`no simulation rule for ${inst.component}`);
       }
@@ -201,9 +202,11 @@ function runSteps(
       if (st.response) readout = readout.map((x, k) => ({ re: x.re.map((v) => st.response!.gain[k]! * v + st.response!.offset[k]!), im: x.im }));
       digits = readout.map((x, k) => {
         const d = new Int32Array(cases);
+        const step = st.step[k]!;
+        const offset = st.offset[k]!;
         for (let c = 0; c < cases; c++) {
-          const v = x.re[c] + (noise ? noise.sigma * st.step * noise.rng.normal() : 0);
-          const q = Math.round((v - st.offset) / st.step);
+          const v = x.re[c] + (noise ? noise.sigma * step * noise.rng.normal() : 0);
+          const q = Math.round((v - offset) / step);
           d[c] = q < 0 ? 0 : q > st.levels - 1 ? st.levels - 1 : q;
         }
         deliver(st.name, st.spec.outputs[k], { re: Float64Array.from(d), im: null });

@@ -62,15 +62,17 @@ export function stageNetlist(stage: PhaseStage): Netlist {
           const code = n === "phi" ? el.dac.phi : el.dac.theta;
           if (code !== undefined) settings.dac_code = code;
         }
+        if (el.kind === "mzi" && el.tree && n === "theta") settings.tree = 1;
         const dy = n === "ref" || n === "dark" || n === "dump" ? -PITCH_Y : 0;
         add(`${p}_${n}`, { component: inst.component, settings }, x0 + PART_DX[n], -m * PITCH_Y + dy);
       }
       for (const [a, b] of Object.entries(sub.connections)) nl.connections[`${p}_${a}`] = `${p}_${b}`;
       if (el.kind === "mzi") {
+        const b = el.modes[1];
         feed(m, `${p}_${sub.ports.o2}`);
-        feed(m + 1, `${p}_${sub.ports.o1}`);
+        feed(b, `${p}_${sub.ports.o1}`);
         cur[m] = `${p}_${sub.ports.o3}`;
-        cur[m + 1] = `${p}_${sub.ports.o4}`;
+        cur[b] = `${p}_${sub.ports.o4}`;
       } else {
         feed(m, `${p}_${sub.ports.o1}`);
         cur[m] = `${p}_${sub.ports.o2}`;
@@ -143,10 +145,8 @@ function checkModes(stage: PhaseStage, el: LinearElement): void {
   if (!Number.isInteger(m) || m < 0 || m + width > stage.modes) {
     throw new Error(`stage "${stage.name}", element ${el.index} (${el.kind}): modes ${JSON.stringify(el.modes)} outside 0..${stage.modes - 1}`);
   }
-  if (width === 2 && el.kind === "mzi" && el.modes[1] !== m + 1) {
-    throw new Error(`stage "${stage.name}", element ${el.index}: an MZI must act on adjacent modes (m, m+1), got ${JSON.stringify(el.modes)}`);
-  }
-  if (width === 2 && el.kind === "coupler" && !(Number.isInteger(el.modes[1]) && el.modes[1]! > m && el.modes[1]! < stage.modes)) {
-    throw new Error(`stage "${stage.name}", element ${el.index}: a coupler needs modes [a, b] with a < b < ${stage.modes}, got ${JSON.stringify(el.modes)}`);
+  // Mesh MZIs act on adjacent modes (m, m+1); tree MZIs and couplers may join any two (routing).
+  if (width === 2 && !(Number.isInteger(el.modes[1]) && el.modes[1]! > m && el.modes[1]! < stage.modes)) {
+    throw new Error(`stage "${stage.name}", element ${el.index}: ${el.kind === "mzi" ? "an MZI" : "a coupler"} needs modes [a, b] with a < b < ${stage.modes}, got ${JSON.stringify(el.modes)}`);
   }
 }

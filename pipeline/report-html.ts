@@ -109,6 +109,7 @@ export function reportHtml(report: Report, result: CompileResult): string {
         { item: "tunable MZIs", value: h.mzi, note: "mesh MZIs + attenuator MZIs; every count here is taken on the emitted netlists" },
         { item: "MZIs without approximation", value: h.mziUnapproximated, note: "full SVD mapping of every layer" },
         { item: "area ratio", value: h.areaRatio.toFixed(3), note: "paper: 0.393 (4×8-bit), 0.493 (4×16-bit)" },
+        ...(h.treeMzi ? [{ item: "tree MZIs", value: h.treeMzi, note: `trees = mzi: area ratio ${h.areaRatioWithTrees.toFixed(3)} with them (docs/calibration.md)` }] : []),
         { item: "fixed couplers (segments)", value: h.fixedCouplers },
         { item: "preprocessing couplers", value: h.preprocessCouplers, note: "digit-sum chains and the bias split" },
         { item: "broadcast couplers", value: h.broadcastCouplers, note: h.broadcastCouplers ? "" : "the splitting unit is not part of the emitted circuit" },

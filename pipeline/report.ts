@@ -48,6 +48,9 @@ export interface Report {
     mzi: number;
     mziUnapproximated: number;
     areaRatio: number;
+    /** MZIs of the splitter and combiner trees (trees = mzi), and the area ratio counting them. */
+    treeMzi: number;
+    areaRatioWithTrees: number;
     fixedCouplers: number;
     preprocessCouplers: number;
     broadcastCouplers: number;
@@ -76,6 +79,7 @@ function hardwareJson(h: EmittedHardware) {
     mziUnapproximated: h.mziUnapproximated,
     areaRatio: h.areaRatio,
     segmentCouplers: h.segmentCouplers,
+    treeMzi: h.treeMzi,
     preprocessCouplers: h.preprocessCouplers,
     broadcastCouplers: h.broadcastCouplers,
     activations: h.activations,
@@ -194,6 +198,8 @@ export function buildReport(
       mzi,
       mziUnapproximated: mziUn,
       areaRatio: mziUn > 0 ? mzi / mziUn : 0,
+      treeMzi: sum((h) => h.treeMzi),
+      areaRatioWithTrees: mziUn > 0 ? (mzi + sum((h) => h.treeMzi)) / mziUn : 0,
       fixedCouplers: sum((h) => h.segmentCouplers),
       preprocessCouplers: sum((h) => h.preprocessCouplers),
       broadcastCouplers: sum((h) => h.broadcastCouplers),

@@ -37,6 +37,7 @@ export function aggregatorSummary(c: CompiledAggregator, bold: (s: string) => st
       (report.onn.composed ? ` end to end: ${report.onn.composed.description}` : report.onn.exhaustive ? " (every case of the reduced space)" : " (stratified)"),
     ...(report.slices ? report.slices.map((ch) => `  digit slices${ch.level !== null ? ` (level ${ch.level})` : ""}: ${ch.slices.map((s) => `${s.file} ${s.cases} cases`).join(", ")}`) : []),
     `  MZIs ${h.mzi} vs ${h.mziUnapproximated} unapproximated: area ratio ${h.areaRatio.toFixed(3)}` +
+      (h.treeMzi ? `; + ${h.treeMzi} tree MZIs (trees = mzi): ${h.areaRatioWithTrees.toFixed(3)} with them` : "") +
       (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units` : ""),
   ];
 }

@@ -8,5 +8,7 @@ import { registerVerify } from "./verify.ts";
 import { registerDecompose } from "./decompose.ts";
 import { registerExport } from "./export.ts";
 import { registerCompile } from "./compile.ts";
+import { registerDie } from "./die.ts";
+import { registerCalibrate } from "./calibrate.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerCompile, registerAllreduce, registerVerify, registerDecompose, registerExport];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerCompile, registerAllreduce, registerVerify, registerDecompose, registerExport, registerDie, registerCalibrate];

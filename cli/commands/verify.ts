@@ -1,5 +1,6 @@
 // optinc verify <output-dir | netlist.json>: the CI gate. Simulates the emitted circuit over the
 // reduced input space against the golden average, with optional Monte-Carlo non-idealities.
+import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { EXIT, type RegisterCommand } from "../context.ts";
@@ -13,6 +14,11 @@ import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import { effectiveNonIdealities, formatTolerance, runCellTolerance, runTolerance, technologyFlag } from "./verify-tolerance.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 import { CircuitError, withFile } from "../circuit-error.ts";
+import { cellCases } from "../../verify/cells/cell-cases.ts";
+import { cellOf, checkCell } from "../../verify/cells/cell-verify.ts";
+import type { LoadedCircuit } from "../../verify/circuit/load.ts";
+import type { MeasuredDie } from "../../verify/circuit/run.ts";
+import { loadDie } from "../circuit-input.ts";
 
 function detectPreprocess(circuit: Circuit): boolean {
   return Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
@@ -70,9 +76,33 @@ interface VerifyFlags {
   json?: boolean;
   tolerance?: boolean;
   technology?: TechnologySpec;
+  measured?: string;
+  fitReceiver?: boolean;
 }
 
 export const registerVerify: RegisterCommand = (program: Command, ctx) => {
+  /** The die of --measured, read against the circuit it names; a bad file is a located diagnostic, exit 2. */
+  async function measuredDie(out: CommandOutput, target: string, flags: VerifyFlags, all: LoadedCircuit[]): Promise<{ loaded: LoadedCircuit; die: MeasuredDie } | undefined> {
+    const file = flags.measured!;
+    let named: string | undefined;
+    try {
+      named = (JSON.parse(await readFile(resolve(ctx.io.cwd, file), "utf8")) as { circuit?: string }).circuit;
+    } catch {
+      named = undefined;
+    }
+    const loaded = all.length === 1 ? all[0]! : all.find((l) => l.circuit.name === named);
+    if (!loaded) {
+      out.report([{ code: "OPT6011", severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+    const name = loaded.netlistPath.replace(/^.*\//, "").replace(/\.netlist\.json$/, "");
+    const die = await loadDie(ctx, out, file, { loaded, name, table: null, tablePath: null, index: 0 });
+    if (!die) return undefined;
+    const dacBits = flags.dacBits !== undefined ? flags.dacBits || null : (die.dacBits ?? null);
+    return { loaded, die: { die, dacBits, fitReceiver: Boolean(flags.fitReceiver) } };
+  }
+
   program
     .command("verify")
     .description("simulate an emitted circuit over its reduced input space against the golden average (CI gate)")
@@ -92,6 +122,8 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--jobs <N>", "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)", integer("--jobs", 1, 256))
     .option("--technology <preset>", "non-idealities of a technology preset: ideal, optimistic, foundry or calibrated (replaces the spec's block; the flags above override it)", technologyFlag)
     .option("--tolerance", "measure the design's tolerances instead of one yield: per non-ideality and for the technology scaled, the level at 99 % yield (Monte-Carlo over --trials dies) and the certified level")
+    .option("--measured <die.json>", "simulate exactly this die (a measurement file, optinc.die/1) instead of ideal components and Monte-Carlo trials")
+    .option("--fit-receiver", "with --measured: fit each output's gain and offset on the known patterns (default: the detector's own thresholds)")
     .option("--json", "print one JSON document on stdout")
     .addHelpText(
       "after",
@@ -102,18 +134,19 @@ Examples:
   $ optinc --json verify out/ > verify.json              # one JSON document for CI
   $ optinc verify out/ --technology foundry              # the yield under a technology preset
   $ optinc verify out/ --tolerance --trials 30           # tolerance at 99 % yield per non-ideality
+  $ optinc verify cal/ --measured die3.json              # the acceptance check of one calibrated chip
 
 Exit codes: 0 thresholds hold, 1 a threshold failed or the files are invalid or not the compiled
-circuit (identity), 2 usage or missing files.`,
+circuit (identity), 2 usage, missing files or an invalid measurement file.`,
     )
-    .action((target: string, flags: VerifyFlags) => {
+    .action(async (target: string, flags: VerifyFlags) => {
       const { io } = ctx;
       const out = new CommandOutput(ctx, "verify");
       // `optinc verify --json` (after the command) works like the global --json.
       if (flags.json) (out.g as { json: boolean }).json = true;
       // Paths relative to the working directory keep the output identical across checkouts.
       const rel = (p: string) => relative(io.cwd, p) || p;
-      let all;
+      let all: LoadedCircuit[];
       try {
         all = loadCircuits(resolve(io.cwd, target), target);
       } catch (e) {
@@ -121,6 +154,41 @@ circuit (identity), 2 usage or missing files.`,
         out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, ...(e.where ? { ...e.where, file: rel(e.where.file) } : {}) }], e.text);
         out.fail(e.exit);
         return void out.finish(null);
+      }
+      let measured: MeasuredDie | undefined;
+      if (flags.measured) {
+        // One die belongs to one circuit: verify that one alone.
+        const m = await measuredDie(out, target, flags, all);
+        if (!m) return void out.finish(null);
+        all = [m.loaded];
+        measured = m.die;
+      } else if (flags.fitReceiver) {
+        out.usage("--fit-receiver needs --measured", "pass the die's measurement file with --measured");
+        return void out.finish(null);
+      }
+      if (measured && isClosedForm(all)) {
+        // One closed-form cell on one measured die: every input of its port space against its tables.
+        const loaded = all[0]!;
+        const die = measured;
+        let r;
+        let f;
+        try {
+          f = withFile(loaded.netlistPath, () => cellOf(loaded.circuit));
+          const cell = f;
+          r = withFile(loaded.netlistPath, () => checkCell(loaded.circuit, cell, cellCases(cell), { die: die.die, dacBits: die.dacBits, detectorNoise: flags.detectorNoise ?? 0, seed: flags.seed ?? 1 }));
+        } catch (e) {
+          if (!(e instanceof CircuitError)) throw e;
+          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the files of one optinc compile", file: rel(e.file), line: 1, column: 1 }]);
+          return void out.finish(null);
+        }
+        const pass = r.exact === r.cases;
+        const how = `${die.dacBits ? `${die.dacBits}-bit phase DAC` : "continuous phases"}, receiver on the detector's thresholds`;
+        if (!pass) out.record([{ code: VERIFY_CODES.threshold, severity: "error", message: `${r.cases - r.exact} of ${r.cases} inputs decode wrongly on die "${die.die.id}"` }]);
+        if (!out.json && (!out.g.quiet || !pass)) {
+          io.stdout.write(`verify ${rel(loaded.netlistPath)}: closed-form cell ${f.name}\n  measured die "${die.die.id}" (${how}): exact ${r.exact}/${r.cases}${r.raw ? " (every raw input)" : ""}, ${r.wrongDigits} wrong digits\n${pass ? "PASS" : `FAIL: ${r.cases - r.exact} of ${r.cases} inputs decode wrongly on this die`}\n`);
+        }
+        if (!pass) out.fail(EXIT.failure);
+        return void out.finish({ format: "optinc.verify/1", route: "closed-form", pass, measured: { die: die.die.id, dacBits: die.dacBits }, cell: { netlist: rel(loaded.netlistPath), ...r } });
       }
       if (isClosedForm(all)) {
         // Closed-form cells: identity against a fresh plan, every cell, end to end, yield.
@@ -162,6 +230,8 @@ circuit (identity), 2 usage or missing files.`,
         }
         // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
         const nonIdealities = flags.tolerance ? {} : effectiveNonIdealities(flags, loaded.technology);
+        // A measured die is exactly its errors: detector noise only when asked for.
+        if (measured) nonIdealities.detectorNoise = flags.detectorNoise ?? 0;
         const info = loaded.circuit.info;
         const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
         try {
@@ -178,6 +248,7 @@ circuit (identity), 2 usage or missing files.`,
               preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit),
               calibrate: flags.calibrate,
               ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+              ...(measured ? { measured } : {}),
             }),
           );
           runs.push({ result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null }, loaded });

@@ -11,8 +11,8 @@ function applyElement(x: CMat, e: LinearElement): void {
     const [[a, b], [c, d]] = e.matrix;
     const p0 = e.modes[0] * n;
     const p1 = e.modes[1] * n;
-    if (e.kind === "mzi" ? e.modes[1] !== e.modes[0] + 1 : !(e.modes[1] > e.modes[0])) {
-      throw new RangeError(`element ${e.index}: an MZI needs adjacent modes (m, m+1), a coupler modes a < b`);
+    if (!(e.modes[1] > e.modes[0])) {
+      throw new RangeError(`element ${e.index}: an MZI or coupler needs modes [a, b] with a < b`);
     }
     for (let j = 0; j < n; j++) {
       const xr = re[p0 + j], xi = im[p0 + j];

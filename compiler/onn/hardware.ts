@@ -96,8 +96,14 @@ export interface EmittedHardware {
   mzi: number;
   mziUnapproximated: number;
   areaRatio: number;
-  /** Fixed couplers of the layer stages (segment fan-out, fan-in, crossings). */
+  /** Fixed couplers of the layer stages (segment fan-out, fan-in, crossings); 0 with trees = mzi. */
   segmentCouplers: number;
+  /**
+   * MZIs of the splitter and combiner trees (trees = mzi: every segment and digit-sum coupler is an
+   * MZI whose split calibration can trim); 0 with fixed trees. Not in `mzi` or `areaRatio`, which
+   * keep the paper's definition.
+   */
+  treeMzi: number;
   /** Couplers of the preprocessing stage (digit-sum chains and the bias split). */
   preprocessCouplers: number;
   /** Couplers of broadcast stages (0: the splitting unit is not emitted). */
@@ -119,7 +125,7 @@ export function emittedHardware(inv: CircuitInventory, plan: LayerCost[] = []): 
       rows: s.outputs,
       cols: s.inputs,
       mapping: p ? (p.mapping.kind === "svd" ? "svd" : `sigma-u/${p.mapping.s}`) : s.role,
-      mzi: s.mzis,
+      mzi: s.mzis - s.treeMzis,
       mziSvd: svdMziCount(s.outputs, s.inputs),
       couplers: s.fixedCouplers,
     };
@@ -127,13 +133,14 @@ export function emittedHardware(inv: CircuitInventory, plan: LayerCost[] = []): 
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const mzi = sum(layers.map((l) => l.mzi));
   const mziUnapproximated = sum(layers.map((l) => l.mziSvd));
-  const couplersOf = (role: string): number => sum(inv.stages.filter((s) => s.role === role).map((s) => s.fixedCouplers + s.mziCouplers));
+  const couplersOf = (role: string): number => sum(inv.stages.filter((s) => s.role === role).map((s) => s.fixedCouplers + s.mziCouplers - 2 * s.treeMzis));
   return {
     layers,
     mzi,
     mziUnapproximated,
     areaRatio: mziUnapproximated > 0 ? mzi / mziUnapproximated : 0,
     segmentCouplers: sum(layers.map((l) => l.couplers)),
+    treeMzi: sum(inv.stages.map((s) => s.treeMzis)),
     preprocessCouplers: couplersOf("preprocess"),
     broadcastCouplers: couplersOf("broadcast"),
     activations: inv.activations,

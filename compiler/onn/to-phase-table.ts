@@ -6,12 +6,12 @@
 // Because ReLU(a·z) = a·ReLU(z) for a > 0, the physical field is the network's activation divided
 // by G_l = G_{l−1}·s_l; the bias source of layer l emits 1/G_{l−1} and the detector's decision
 // step is 1/G_L. Nothing is lost: the decoded digits are those of the trained network.
-import type { Activation } from "../../dsl/spec.ts";
-import type { ActivationStep, CouplerElement, DetectorStep, LinearElement, PhaseElement, PhaseStage, PipelineStep, SourceStep } from "../../netlist/ir.ts";
+import type { Activation, TreeKind } from "../../dsl/spec.ts";
+import type { ActivationStep, CouplerElement, DetectorStep, LinearElement, MziElement, PhaseElement, PhaseStage, PipelineStep, SourceStep } from "../../netlist/ir.ts";
 import { MZI_CONVENTION } from "../../netlist/ir.ts";
 import type { CMat } from "../../math/cmat.ts";
 import { attenuatorElement, decomposeMatrix, decomposeUnitary, type MeshKind } from "../mesh/decompose.ts";
-import { couplerMatrix, wrapPhase } from "../../netlist/mzi.ts";
+import { couplerMatrix, mziMatrix, wrapPhase } from "../../netlist/mzi.ts";
 import type { Mlp } from "./mlp.ts";
 import { attenuatorSetting } from "../../netlist/mzi.ts";
 import type { Tile, TilePlan } from "./sigma-u.ts";
@@ -40,26 +40,58 @@ function couplerEl(index: number, column: number, a: number, b: number, coupling
   return { kind: "coupler", index, column, modes: [a, b], coupling, matrix: couplerMatrix(coupling) };
 }
 
+function treeMzi(index: number, column: number, a: number, b: number, theta: number, phi: number): MziElement {
+  return { kind: "mzi", index, column, modes: [a, b], theta, phi: wrapPhase(phi), matrix: mziMatrix(theta, wrapPhase(phi)), tree: true };
+}
+
 /**
  * Element list builder that keeps indices in light order. A coupler [[τ, iκ], [iκ, τ]] puts a
  * factor i on light crossing over; a −π/2 phase on the crossing arm cancels it, so fields stay real.
+ *
+ * With `trees = mzi` every split and merge coupler is an MZI instead (on the same two modes, which
+ * need not be adjacent: routing, like the couplers), set to the same split, so calibration can trim
+ * it; the stage then reads its outputs where the fan-in trees end (outputModes) instead of crossing
+ * them over. The MZ-in
+ * cell with θ = 2·atan2(√(1−k), √k) sends √(1−k) of its top input to the top output and √k across,
+ * times i·e^{iθ/2}·e^{iφ}; φ (or a phase after it) takes that phase out.
  */
 class Elements {
   readonly list: LinearElement[] = [];
+  /** Tree MZIs emitted (trees = mzi). */
+  treeMzis = 0;
+  constructor(readonly trees: TreeKind = "fixed") {}
   push(e: LinearElement): void {
     this.list.push(e);
   }
   get next(): number {
     return this.list.length;
   }
+  private mzi(column: number, a: number, b: number, theta: number, phi: number): void {
+    this.push(treeMzi(this.next, column, a, b, theta, phi));
+    this.treeMzis++;
+  }
   /** Move the fraction `coupling` of the power on `from` onto the dark mode `to`, real-valued. */
   split(column: number, from: number, to: number, coupling: number): void {
+    if (this.trees === "mzi") {
+      const theta = 2 * Math.atan2(Math.sqrt(1 - coupling), Math.sqrt(coupling));
+      this.mzi(column, from, to, theta, -Math.PI / 2 - theta / 2);
+      return;
+    }
     this.push(couplerEl(this.next, column, from, to, coupling));
     this.push(phaseEl(this.next, column, to, MINUS_HALF_PI));
   }
-  /** Coherently add mode `from` into `into`: into ← τ·into + κ·from. */
-  merge(column: number, into: number, from: number, coupling: number): void {
-    this.push(phaseEl(this.next, column, from, MINUS_HALF_PI));
+  /** Coherently add mode `from` into `into` (into < from): into ← τ·into + sign·κ·from. */
+  merge(column: number, into: number, from: number, coupling: number, sign: 1 | -1 = 1): void {
+    if (this.trees === "mzi") {
+      // Row 0 of T(θ, φ) with e^{iφ} = sign: i·e^{iθ/2}·sign·(τ·into + sign·κ·from).
+      const theta = 2 * Math.atan2(Math.sqrt(1 - coupling), Math.sqrt(coupling));
+      const phi = sign > 0 ? 0 : Math.PI;
+      this.mzi(column, into, from, theta, phi);
+      this.push(phaseEl(this.next, column, into, wrapPhase(-(Math.PI / 2 + theta / 2 + phi))));
+      return;
+    }
+    // A −π/2 phase on the crossing arm makes its weight +κ, +π/2 makes it −κ.
+    this.push(phaseEl(this.next, column, from, sign > 0 ? MINUS_HALF_PI : wrapPhase(Math.PI / 2)));
     this.push(couplerEl(this.next, column, into, from, coupling));
   }
   /** Exchange two modes (a full-cross coupler), correcting the phase of the mode we keep. */
@@ -81,12 +113,12 @@ export function sourceStep(shape: UnitShape): SourceStep {
  * and its bias copy (weight −μ). Chain couplings κ_j² = v_j² / Σ_{i≤j} v_i² give every input its
  * weight v_j / √Σv², a +π/2 instead of −π/2 phase on the crossing arm makes a weight negative.
  */
-export function preprocessStage(shape: UnitShape): { stage: PhaseStage; scale: number } {
+export function preprocessStage(shape: UnitShape, trees: TreeKind = "fixed"): { stage: PhaseStage; scale: number; treeMzis: number } {
   const { workers: n, inDigits: d } = shape;
   const a = amplitudePerLevel(shape.levels);
   const mu = 0.5 * a * shape.maxSum * Math.sqrt(d);
   const biasMode = n * d;
-  const el = new Elements();
+  const el = new Elements(trees);
   for (let k = 1; k < d; k++) el.split(0, biasMode, biasMode + k, 1 / (d - k + 1));
   const copy = (k: number): number => biasMode + k; // digit 0's copy stays on the source mode
   for (let k = 0; k < d; k++) {
@@ -96,8 +128,7 @@ export function preprocessStage(shape: UnitShape): { stage: PhaseStage; scale: n
       el.merge(1 + w, k, w * d + k, 1 / acc);
     }
     acc += mu * mu;
-    el.push(phaseEl(el.next, n + 1, copy(k), wrapPhase(Math.PI / 2))); // negative weight
-    el.push(couplerEl(el.next, n + 1, k, copy(k), (mu * mu) / acc));
+    el.merge(n + 1, k, copy(k), (mu * mu) / acc, -1); // negative weight
   }
   const modes = n * d + d;
   const stage: PhaseStage = {
@@ -114,7 +145,7 @@ export function preprocessStage(shape: UnitShape): { stage: PhaseStage; scale: n
     biasInput: 1,
   };
   // q_k = a·(S_k − maxSum/2)/√(N + μ²) = a·maxSum/√(N + μ²) · x_k.
-  return { stage, scale: Math.sqrt(n + mu * mu) / (a * shape.maxSum) };
+  return { stage, scale: Math.sqrt(n + mu * mu) / (a * shape.maxSum), treeMzis: el.treeMzis };
 }
 
 function realCMat(rows: number, cols: number, data: Float64Array): CMat {
@@ -122,13 +153,13 @@ function realCMat(rows: number, cols: number, data: Float64Array): CMat {
 }
 
 /** A Σ·U-segmented layer as one stage realizing W / (g·√(R·C)), g = max |d| over its tiles. */
-export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: MeshKind, bias: number): { stage: PhaseStage; scale: number } {
+export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: MeshKind, bias: number, trees: TreeKind = "fixed"): { stage: PhaseStage; scale: number; treeMzis: number } {
   const { s, R, C, rows: m, cols: n } = plan;
   let g = 0;
   for (const t of tiles) for (const v of t.d) g = Math.max(g, Math.abs(v));
   if (g === 0) g = 1;
   const base = (r: number, c: number): number => (r * C + c) * s;
-  const el = new Elements();
+  const el = new Elements(trees);
   let col = 0;
   // 1. Fan-out: every real input mode i = c·s + t sends an equal share to each row group.
   for (let r = 1; r < R; r++, col++)
@@ -163,8 +194,12 @@ export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: M
   for (let c = 1; c < C; c++, col++)
     for (let r = 0; r < R; r++)
       for (let i = 0; i < s && r * s + i < m; i++) el.merge(col, base(r, 0) + i, base(r, c) + i, 1 / (c + 1));
-  // 4. Move row group r from tile (r, 0) to output modes r·s.. (only needed when C > 1).
-  if (C > 1) {
+  // 4. Move row group r from tile (r, 0) to output modes r·s.. (only needed when C > 1). MZI trees
+  // read the rows where their fan-in ends instead (outputModes): a crossing is a cell at full cross,
+  // which couplers that deviate the same way cannot reach, and it would pass on merge leftovers.
+  let outputModes: number[] | undefined;
+  if (C > 1 && trees === "mzi") outputModes = Array.from({ length: m }, (_, k) => base(Math.floor(k / s), 0) + (k % s));
+  else if (C > 1) {
     for (let r = 1; r < R; r++) for (let i = 0; i < s && r * s + i < m; i++) el.swapInto(col, r * s + i, base(r, 0) + i);
     col++;
   }
@@ -181,8 +216,9 @@ export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: M
     outputPhases: new Array<number>(modes).fill(0),
     convention: MZI_CONVENTION,
     biasInput: bias,
+    ...(outputModes ? { outputModes } : {}),
   };
-  return { stage, scale: g * Math.sqrt(R * C) };
+  return { stage, scale: g * Math.sqrt(R * C), treeMzis: el.treeMzis };
 }
 
 /** An unconstrained layer by full SVD mapping, passive (gain folded into the scale chain). */
@@ -196,6 +232,8 @@ export interface MappedNetwork {
   pipeline: PipelineStep[];
   /** Cumulative scale after each layer (G_l); the detector step is 1 / G_L. */
   scales: number[];
+  /** MZIs of the splitter and combiner trees (trees = mzi; 0 with fixed trees). */
+  treeMzis: number;
 }
 
 export function mapNetwork(
@@ -203,20 +241,22 @@ export function mapNetwork(
   plans: (TilePlan | null)[],
   tiles: (Tile[] | null)[],
   shape: UnitShape,
-  opts: { mesh: MeshKind; preprocess: boolean },
+  opts: { mesh: MeshKind; preprocess: boolean; trees?: TreeKind },
 ): MappedNetwork {
   const pipeline: PipelineStep[] = [sourceStep(shape)];
   // The network input x_k = S_k/maxSum − ½ equals c·q_k, q_k the preprocessing stage's output.
   if (!opts.preprocess) throw new Error("internal: mapping without digit-sum preprocessing is not supported");
-  const pre = preprocessStage(shape);
+  const pre = preprocessStage(shape, opts.trees);
   pipeline.push(pre.stage);
   let cumulative = pre.scale;
+  let treeMzis = pre.treeMzis;
   const scales: number[] = [];
   net.layers.forEach((l, i) => {
     const bias = 1 / cumulative;
     const name = `layer${i + 1}`;
     const plan = plans[i];
-    const mapped = plan ? sigmaUStage(name, plan, tiles[i]!, opts.mesh, bias) : svdStage(name, l.out, l.in + 1, l.w, opts.mesh, bias);
+    const mapped = plan ? sigmaUStage(name, plan, tiles[i]!, opts.mesh, bias, opts.trees) : { ...svdStage(name, l.out, l.in + 1, l.w, opts.mesh, bias), treeMzis: 0 };
+    treeMzis += mapped.treeMzis;
     pipeline.push(mapped.stage);
     cumulative *= mapped.scale;
     scales.push(cumulative);
@@ -224,7 +264,7 @@ export function mapNetwork(
   });
   const detector: DetectorStep = { name: "detector", role: "detector", levels: shape.levels, step: 1 / cumulative, offset: 0, modes: shape.outDigits };
   pipeline.push(detector);
-  return { pipeline, scales };
+  return { pipeline, scales, treeMzis };
 }
 
 function activationStep(name: string, fn: Activation, slope: number, modes: number): ActivationStep {

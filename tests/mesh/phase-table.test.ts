@@ -75,7 +75,8 @@ describe("phase table JSON", () => {
     expect(err(good.replace('"optinc.phases/1"', '"optinc.phases/2"')).message).toMatch(/format: expected one of "optinc.phases\/1"/);
     expect(err(good.replace('"index":1,', '"index":7,')).message).toMatch(/pipeline\[1\]\.elements\[1\]\.index: expected 1/);
     expect(err(good.replace(/"theta":[^,]+,/, '"theta":"x",')).message).toMatch(/pipeline\[1\]\.elements\[0\]\.theta: expected a finite number, got string "x"/);
-    expect(err(good.replace('"modes":[0,1]', '"modes":[0,2]')).message).toMatch(/adjacent modes/);
+    // Tree MZIs may join any two modes a < b (trees = mzi); a reversed pair is an error.
+    expect(err(good.replace('"modes":[0,1]', '"modes":[1,0]')).message).toMatch(/expected modes \[a, b\] with a < b, got \[1, 0\]/);
     expect(err(good.replace('"role": "activation"', '"role": "dance"')).message).toMatch(/pipeline\[2\]\.role: expected one of/);
     expect(err(good.replace(/"matrix":\[\[\[[^\]]+\]/, '"matrix":[[5')).message).toMatch(/elements\[0\]\.matrix\[0\]\[0\]: expected an array, got number 5/);
   });

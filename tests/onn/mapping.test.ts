@@ -20,7 +20,7 @@ function runPipeline(pipeline: PipelineStep[], input: number[]): number[] {
     } else if (step.role === "activation") {
       for (let i = 0; i < re.length; i++) if (!(re[i] > 0)) { re[i] = 0; im[i] = 0; }
     } else if (step.role === "detector") {
-      return re.map((v) => Math.min(step.levels - 1, Math.max(0, Math.round((v - step.offset) / step.step))));
+      return re.map((v) => Math.min(step.levels - 1, Math.max(0, Math.round((v - (step.offset as number)) / (step.step as number)))));
     } else {
       const st = step as PhaseStage;
       const inR = re.slice(), inI = im.slice();

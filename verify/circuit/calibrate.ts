@@ -11,8 +11,9 @@ import type { CaseSet, SourceFormat } from "./cases.ts";
 
 export interface DetectorSettings {
   levels: number;
-  step: number;
-  offset: number;
+  /** Per detector input mode. */
+  step: number[];
+  offset: number[];
 }
 
 export interface Receiver {
@@ -70,8 +71,8 @@ export function decodeCalibrated(measured: Float64Array, rx: Receiver, det: Dete
   const out = new Int32Array(cases * width);
   for (let c = 0; c < cases; c++) {
     for (let k = 0; k < width; k++) {
-      const v = rx.gain[k]! * measured[c * width + k]! + rx.offset[k]! + (sigma ? sigma * det.step * rng.normal() : 0);
-      out[c * width + k] = detectDigit(v, det.step, det.offset, det.levels);
+      const v = rx.gain[k]! * measured[c * width + k]! + rx.offset[k]! + (sigma ? sigma * det.step[k]! * rng.normal() : 0);
+      out[c * width + k] = detectDigit(v, det.step[k]!, det.offset[k]!, det.levels);
     }
   }
   return out;

@@ -33,8 +33,14 @@ export function formatVerify(r: VerifyResult, sources: { netlist: string; report
   lines.push(`verify ${sources.netlist}: ${r.source.workers} inputs × ${r.source.digits} PAM-${r.source.levels} digits (${r.precision} bit), rounding ${r.rounding}`);
   lines.push(`  spec: ${sources.report ?? "no report.json (defaults)"}`);
   lines.push(`  cases: ${int(r.caseSet.cases)} — ${r.caseSet.description}`);
-  lines.push(`  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
-  if (r.trials) {
+  if (r.measured) {
+    const m = r.measured;
+    const how = `${m.dacBits ? `${m.dacBits}-bit phase DAC` : "continuous phases"}, receiver ${m.receiver === "fitted" ? "fitted (gain + offset per output)" : "on the detector's thresholds"}${m.detectorNoise ? `, detector noise ${m.detectorNoise} step` : ""}`;
+    lines.push(`  measured die "${m.die}" (${how}): exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
+  } else lines.push(`  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
+  if (r.measured) {
+    // One die, no Monte-Carlo.
+  } else if (r.trials) {
     const t = r.trials;
     lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; receiver ${t.calibrated ? "calibrated (gain + offset per output)" : "uncalibrated"}`);
     lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.count} trials at exact ≥ ${pct(r.thresholds.minExact)}), worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`);

@@ -6,9 +6,12 @@ import { fromDigits, goldenAverage } from "../../aggregate/golden.ts";
 import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import type { Die } from "../../netlist/die.ts";
+import { detectorThresholds } from "../../netlist/models.ts";
+import { createRng } from "../../math/rng.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
-import { simulateFields, type DetectorSettings } from "./calibrate.ts";
+import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
 import { simulateCases, type TrialJob } from "./trial.ts";
 import { runTrials } from "./trial-pool.ts";
 
@@ -35,6 +38,19 @@ export interface VerifyOptions {
   calibrate?: boolean;
   /** Threads for the Monte-Carlo trials (default: the core count); results do not depend on it. */
   jobs?: number;
+  /**
+   * One measured (or drawn) die instead of ideal components and Monte-Carlo trials: the circuit is
+   * simulated once with exactly its errors.
+   */
+  measured?: MeasuredDie;
+}
+
+export interface MeasuredDie {
+  die: Die;
+  /** DAC the programmed phases are snapped to (the die's, unless overridden). */
+  dacBits: number | null;
+  /** Fit each output's gain and offset to the golden levels on the known patterns (default: decide with the detector's own thresholds). */
+  fitReceiver: boolean;
 }
 
 export interface UnitSpec {
@@ -107,6 +123,8 @@ export interface TrialStats {
 
 export interface VerifyResult {
   name: string;
+  /** Set when the run simulated one measured die (then `nominal` is that die's run). */
+  measured: { die: string; dacBits: number | null; receiver: "thresholds" | "fitted"; detectorNoise: number } | null;
   source: SourceFormat;
   precision: number;
   rounding: Rounding;
@@ -135,8 +153,13 @@ export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputD
   for (const [k, v] of Object.entries(source)) if (!Number.isInteger(v) || v < 1) throw new CircuitShapeError(`pam_source setting ${k} must be a positive integer, got ${String(v)}`);
   if (source.levels < 2 || (source.levels & (source.levels - 1)) !== 0) throw new CircuitShapeError(`pam_source levels must be a power of two ≥ 2, got ${source.levels}`);
   if (Number(d.levels) !== source.levels) throw new CircuitShapeError(`detector levels ${String(d.levels)} differ from the source's ${source.levels}`);
-  const detector = { levels: Number(d.levels), step: Number(d.step), offset: Number(d.offset ?? 0) };
-  if (!(detector.step > 0) || !Number.isFinite(detector.offset)) throw new CircuitShapeError(`detector step must be > 0 and offset finite, got ${String(d.step)}, ${String(d.offset)}`);
+  let detector: DetectorSettings;
+  try {
+    detector = { levels: Number(d.levels), ...detectorThresholds(d, Number(d.modes)) };
+  } catch (e) {
+    throw new CircuitShapeError(`detector: ${(e as Error).message}`);
+  }
+  if (!detector.step.every((s) => s > 0)) throw new CircuitShapeError(`detector step must be > 0, got ${JSON.stringify(d.step)}`);
   return { source, outputDigits: Number(d.modes), detector };
 }
 
@@ -193,14 +216,17 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
       golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
     }
   }
-  const ideal = compileCircuit(circuit, { seed: opts.seed });
+  const m = opts.measured;
+  const detectorNoise = m ? (opts.nonIdealities.detectorNoise ?? 0) : 0;
+  const ideal = m ? compileCircuit(circuit, { die: m.die, dacBits: m.dacBits, detectorNoise, seed: opts.seed }) : compileCircuit(circuit, { seed: opts.seed });
   if (ideal.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);
   const nominalErrors = new Map<number, number>();
-  simulateCases(ideal, set, golden, f, nominalErrors);
+  if (m?.fitReceiver) decodeFittedToGolden(ideal, set, golden, f, detector, detectorNoise, opts.seed, nominalErrors);
+  else simulateCases(ideal, set, golden, f, nominalErrors);
   const nominal = statsFrom(nominalErrors, set.cases);
 
   let trials: TrialStats | null = null;
-  if (hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
+  if (!m && hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
     const all = new Map<number, number>();
     const idealRe = opts.calibrate ? simulateFields(ideal, set, f).re : null;
     const job: TrialJob = { circuit, set, golden, f, detector, nonIdealities: opts.nonIdealities, seed: opts.seed, idealRe };
@@ -225,9 +251,35 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
 
   const failures: string[] = [];
   const p = (x: number) => `${(100 * x).toFixed(2)}%`;
-  if (nominal.exactFraction < opts.minExact) failures.push(`exact match ${p(nominal.exactFraction)} with ideal components is below --min-exact ${p(opts.minExact)}`);
+  if (nominal.exactFraction < opts.minExact) failures.push(`exact match ${p(nominal.exactFraction)} ${m ? `on die "${m.die.id}"` : "with ideal components"} is below --min-exact ${p(opts.minExact)}`);
   if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}) is below --min-yield ${p(opts.minYield)}`);
   const { digits: _omit, ...caseSet } = set;
   void _omit;
-  return { name: circuit.name, source: f, precision, rounding: opts.rounding, caseSet, nominal, trials, thresholds: { minExact: opts.minExact, minYield: opts.minYield }, failures, pass: failures.length === 0 };
+  const measured = m ? { die: m.die.id, dacBits: m.dacBits, receiver: m.fitReceiver ? ("fitted" as const) : ("thresholds" as const), detectorNoise } : null;
+  return { name: circuit.name, measured, source: f, precision, rounding: opts.rounding, caseSet, nominal, trials, thresholds: { minExact: opts.minExact, minYield: opts.minYield }, failures, pass: failures.length === 0 };
+}
+
+/**
+ * A receiver trained on the known patterns of one die: per output, the least-squares gain and offset
+ * that map the measured field onto the level of the golden digit, then (optional) detector noise and
+ * the detector's threshold rule.
+ */
+function decodeFittedToGolden(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f: SourceFormat, det: DetectorSettings, sigma: number, seed: number, into: Map<number, number>): void {
+  const measured = simulateFields(sim, set, f);
+  const w = measured.width;
+  const target = new Float64Array(set.cases * w);
+  for (let c = 0; c < set.cases; c++) {
+    let code = golden[c]!;
+    for (let k = 0; k < w; k++) {
+      const d = code % det.levels;
+      code = Math.floor(code / det.levels);
+      target[c * w + k] = d * det.step[k]! + det.offset[k]!;
+    }
+  }
+  const rx = fitReceiver(measured.re, target, set.cases, w);
+  const digits = decodeCalibrated(measured.re, rx, det, sigma, createRng(seed * 1000003 + 2), set.cases, w);
+  for (let c = 0; c < set.cases; c++) {
+    const e = fromDigits(digits, f.levels, c * w, w) - golden[c]!;
+    into.set(e, (into.get(e) ?? 0) + 1);
+  }
 }

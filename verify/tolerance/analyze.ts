@@ -157,7 +157,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
     const d = monteCarloDetector(design, mc);
     let certified: CertifiedSummary | null = null;
     if (cx) {
-      const sets: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v) => (v - u.detector.offset) / u.detector.step), digits: u.reference, levels: u.detector.levels }));
+      const sets: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels }));
       const margin = Math.min(...sets.map(minMargin));
       const z = coverageZ(cx.decisions, 1 - YIELD_TARGET);
       certified = { level: margin / z, marginSteps: margin, z, sigma99: margin / z, evaluations: 0 };

@@ -100,7 +100,7 @@ export function prepareUnit(input: DesignUnitInput, seed: number): DesignUnit {
   const { re, width } = simulateSet(compileCircuit(circuit, {}), set, format);
   // verify found every case exact: the ideal digits are the golden ones.
   const reference = new Int32Array(re.length);
-  for (let i = 0; i < re.length; i++) reference[i] = detectDigit(re[i]!, detector.step, detector.offset, detector.levels);
+  for (let i = 0; i < re.length; i++) reference[i] = detectDigit(re[i]!, detector.step[i % width]!, detector.offset[i % width]!, detector.levels);
   return { name: input.name, circuit, instances, programs: circuitPrograms(circuit), format, detector, set, width, exact: v.pass, failures: v.failures, reference, idealRe: re, hardFirst: hardFirst(set, re, reference, width, detector, format), streamSeed: unitStreamSeed };
 }
 
@@ -128,7 +128,7 @@ export function prepareCell(name: string, circuit: Circuit, index: number, copie
   const { re, width } = simulateSet(compileCircuit(circuit, {}), set, source);
   if (width !== f.outputs.length) throw new CircuitShapeError(`cell ${f.name}: the detector reads ${width} digits, its function has ${f.outputs.length} outputs`);
   let wrong = 0;
-  for (let i = 0; i < re.length; i++) if (detectDigit(re[i]!, detector.step, detector.offset, detector.levels) !== cases.expected[i]) wrong++;
+  for (let i = 0; i < re.length; i++) if (detectDigit(re[i]!, detector.step[i % width]!, detector.offset[i % width]!, detector.levels) !== cases.expected[i]) wrong++;
   const failures = wrong ? [`cell ${f.name}: ${wrong} output digits decode wrongly with ideal parts`] : [];
   return {
     name,
@@ -153,7 +153,7 @@ function hardFirst(set: CaseSet, re: Float64Array, reference: Int32Array, width:
   const room = new Float64Array(set.cases).fill(Infinity);
   for (let i = 0; i < re.length; i++) {
     const c = Math.floor(i / width);
-    room[c] = Math.min(room[c]!, margin((re[i]! - d.offset) / d.step, reference[i]!, d.levels));
+    room[c] = Math.min(room[c]!, margin((re[i]! - d.offset[i % width]!) / d.step[i % width]!, reference[i]!, d.levels));
   }
   const cases = Int32Array.from({ length: set.cases }, (_, c) => c).sort((a, b) => room[a]! - room[b]! || a - b);
   const inW = f.workers * f.digits;

@@ -83,7 +83,7 @@ export interface DetectorNoiseResult extends MonteCarloAxis {
 export function monteCarloDetector(design: Design, o: MonteCarloOptions): DetectorNoiseResult {
   // A receiver fitted on the ideal fields against themselves is the identity (gain 1 and offset 0
   // exactly: calibrate.ts forms both sums from the same numbers), so either mode decides on idealRe.
-  const perUnit: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v) => (v - u.detector.offset) / u.detector.step), digits: u.reference, levels: u.detector.levels }));
+  const perUnit: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels }));
   const sets = design.units.flatMap((u, ui) => Array.from({ length: u.instances }, () => perUnit[ui]!));
   const exact = design.units.every((u) => u.exact);
   const brackets = Array.from({ length: o.trials }, (_, t) => {

@@ -73,10 +73,10 @@ export function evaluateCopy(unit: DesignUnit, die: DieShape | null, noise: Floa
     for (let k = 0; k < w; k++) {
       const i = c * w + k;
       let v = rx ? rx.gain[k]! * measured[i]! + rx.offset[k]! : measured[i]!;
-      if (sigma) v += sigma * step * noise![i]!;
+      if (sigma) v += sigma * step[k]! * noise![i]!;
       const d = unit.reference[i]!;
-      if (detectDigit(v, step, offset, levels) !== d) exact = false;
-      margins[i] = margin((v - offset) / step, d, levels);
+      if (detectDigit(v, step[k]!, offset[k]!, levels) !== d) exact = false;
+      margins[i] = margin((v - offset[k]!) / step[k]!, d, levels);
     }
   }
   return { exact, margins };
@@ -101,10 +101,10 @@ function rawInOrder(unit: DesignUnit, sim: ReturnType<typeof compileCircuit>, si
       for (let k = 0; k < w; k++) {
         const i = c * w + k;
         let v = r.fields.re[j * r.width + k]!;
-        if (sigma) v += sigma * step * noise![i]!;
+        if (sigma) v += sigma * step[k]! * noise![i]!;
         const d = unit.reference[i]!;
-        if (detectDigit(v, step, offset, levels) !== d) return { exact: false, margins: null };
-        margins[i] = margin((v - offset) / step, d, levels);
+        if (detectDigit(v, step[k]!, offset[k]!, levels) !== d) return { exact: false, margins: null };
+        margins[i] = margin((v - offset[k]!) / step[k]!, d, levels);
       }
     }
   }
@@ -172,7 +172,7 @@ export function baseMargins(design: Design, axis: AxisDef, calibrate: boolean): 
   return design.units.map((u) => {
     const { step, offset, levels } = u.detector;
     const margins = new Float64Array(u.idealRe.length);
-    for (let i = 0; i < margins.length; i++) margins[i] = margin((u.idealRe[i]! - offset) / step, u.reference[i]!, levels);
+    for (let i = 0; i < margins.length; i++) margins[i] = margin((u.idealRe[i]! - offset[i % u.width]!) / step[i % u.width]!, u.reference[i]!, levels);
     return { exact: u.exact, margins };
   });
 }

@@ -126,8 +126,8 @@ function expectSound(name: string, design: ReturnType<typeof tinyDesign>, box: E
       for (let i = 0; i < measured.length; i++) {
         const k = i % u.width;
         const v = rx ? rx.gain[k]! * measured[i]! + rx.offset[k]! : measured[i]!;
-        expect(margin((v - offset) / step, u.reference[i]!, levels)).toBeGreaterThan(reserve);
-        expect(detectDigit(v, step, offset, levels) === u.reference[i]).toBe(true);
+        expect(margin((v - offset[k]!) / step[k]!, u.reference[i]!, levels)).toBeGreaterThan(reserve);
+        expect(detectDigit(v, step[k]!, offset[k]!, levels) === u.reference[i]).toBe(true);
       }
     }
   }

@@ -84,7 +84,7 @@ export function dieExact(unit: DesignUnit, die: Die | null, dacBits: number | nu
   for (let i = 0; i < n * w; i++) {
     const k = i % w;
     const v = rx ? rx.gain[k]! * measured[i]! + rx.offset[k]! : measured[i]!;
-    if (detectDigit(v, step, offset, levels) !== unit.reference[i]) return false;
+    if (detectDigit(v, step[k]!, offset[k]!, levels) !== unit.reference[i]) return false;
   }
   return true;
 }

@@ -120,7 +120,7 @@ describe("detector noise yield", () => {
     const design = tinyDesign(threeWorkerCircuit());
     const r = monteCarloDetector(design, { ...search, trials: 4000, calibrate: true, yieldTarget: 0.99, confidence: 0.95 });
     const u = design.units[0]!;
-    const set: DecisionSet = { u: u.idealRe.map((v) => (v - u.detector.offset) / u.detector.step), digits: u.reference, levels: u.detector.levels };
+    const set: DecisionSet = { u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels };
     expect(noiseYield([set], r.analytic)).toBeGreaterThanOrEqual(0.99);
     expect(noiseYield([set], r.analytic * 1.001)).toBeLessThan(0.99);
     // Empirical share of trials whose critical σ exceeds the exact 99 % σ: 0.99 ± 3 sd (sd ≈ 0.0016).

@@ -27,10 +27,10 @@ export function decideUnit(unit: DesignUnit, re: Float64Array, err: Float64Array
   const bound = calibrate ? calibratedBound(re, err, n, w) : err;
   let ratio = Infinity;
   for (let i = 0; i < n * w; i++) {
-    const g = gaps((re[i]! - offset) / step, unit.reference[i]!, levels);
+    const g = gaps((re[i]! - offset[i % w]!) / step[i % w]!, unit.reference[i]!, levels);
     const room = Math.min(g.up, g.down);
     if (!(room > 0)) return { ratio: 0 };
-    const need = bound[i]! / step + reserve;
+    const need = bound[i]! / step[i % w]! + reserve;
     if (need > 0) ratio = Math.min(ratio, room / need);
   }
   return { ratio };

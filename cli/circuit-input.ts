@@ -1,0 +1,112 @@
+// Shared by `optinc die` and `optinc calibrate`: find the compiled circuit in an output directory
+// (or a netlist file), its phase table, and read a measurement file against it. Problems become
+// diagnostics with a stable code and the exit code of an input error (2).
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Diagnostic } from "../dsl/diagnostics.ts";
+import type { Die } from "../netlist/die.ts";
+import { DieFileError, readDieFile } from "../netlist/die-file.ts";
+import type { PhaseTable } from "../netlist/ir.ts";
+import { parsePhaseTable, PhaseTableError } from "../netlist/phase-table.ts";
+import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
+import { EXIT, type CommandContext } from "./context.ts";
+import type { CommandOutput } from "./output.ts";
+
+export function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
+  return { code, severity: "error", message, hint, file, line, column };
+}
+
+export interface Target {
+  loaded: LoadedCircuit;
+  /** Base name of the circuit's files: `<name>.netlist.json`. */
+  name: string;
+  table: PhaseTable | null;
+  /** Where the phase table was read from (null when there is none). */
+  tablePath: string | null;
+  /** Position of the circuit among the directory's netlists (sorted): a closed-form design's index. */
+  index: number;
+}
+
+const SUFFIX = ".netlist.json";
+
+/**
+ * The circuit at `target` (an output directory or a netlist file). A directory with several
+ * netlists (a cascade) needs `circuitName` (the measured circuit) to choose one.
+ */
+export async function loadTarget(ctx: CommandContext, out: CommandOutput, target: string, circuitName?: string, cell?: string): Promise<Target | undefined> {
+  const path = resolve(ctx.io.cwd, target);
+  let files: string[];
+  try {
+    files = locateNetlists(path);
+  } catch (e) {
+    if (!(e instanceof VerifyInputError)) throw e;
+    out.report([diag(target, "OPT6010", e.message.split("\n")[0]!.replace(/^[^:]*: /, ""), "pass the output directory of optinc compile, or its <name>.netlist.json")]);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
+  let chosen: LoadedCircuit | undefined;
+  try {
+    const all = files.map(loadCircuit);
+    const stem = (l: LoadedCircuit): string => basename(l.netlistPath).slice(0, -SUFFIX.length);
+    if (cell !== undefined) chosen = all.find((l) => stem(l) === cell || stem(l).endsWith(`.${cell}`) || l.circuit.name === cell);
+    else chosen = all.length === 1 ? all[0] : all.find((l) => l.circuit.name === circuitName);
+    if (!chosen) {
+      const names = all.map((l) => l.circuit.name).join(", ");
+      const which = cell !== undefined ? `, none is cell "${cell}"` : circuitName ? `, none named "${circuitName}"` : "";
+      out.report([diag(target, "OPT6011", `${target} holds ${all.length} circuits (${names})${which}`, cell !== undefined ? `name a cell design (${all.map(stem).join(", ")})` : `pass one netlist file: ${target}/<name>${SUFFIX}, or --cell <design>`)]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+  } catch (e) {
+    if (!(e instanceof VerifyInputError)) throw e;
+    out.report([diag(target, e.code, e.message.split("\n")[0]!, "regenerate the files with optinc compile")]);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
+  const name = basename(chosen.netlistPath).endsWith(SUFFIX) ? basename(chosen.netlistPath).slice(0, -SUFFIX.length) : basename(chosen.netlistPath).replace(/\.json$/, "");
+  const tablePath = join(dirname(chosen.netlistPath), `${name}.phases.json`);
+  let table: PhaseTable | null = null;
+  if (existsSync(tablePath)) {
+    const text = await readFile(tablePath, "utf8");
+    try {
+      table = parsePhaseTable(text, tablePath);
+    } catch (e) {
+      if (!(e instanceof PhaseTableError)) throw e;
+      out.report([diag(tablePath, "OPT6012", e.message, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)], text);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+  }
+  return { loaded: chosen, name, table, tablePath: table ? tablePath : null, index: files.indexOf(chosen.netlistPath) };
+}
+
+/** Just the circuit name a measurement file claims, to pick the circuit of a cascade. */
+export async function dieCircuitName(ctx: CommandContext, file: string): Promise<string | undefined> {
+  try {
+    const doc = JSON.parse(await readFile(resolve(ctx.io.cwd, file), "utf8")) as { circuit?: unknown };
+    return typeof doc.circuit === "string" ? doc.circuit : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Read and check a measurement file for the circuit; diagnostics at file:line:col, exit 2 on any problem. */
+export async function loadDie(ctx: CommandContext, out: CommandOutput, file: string, t: Target): Promise<Die | undefined> {
+  let text: string;
+  try {
+    text = await readFile(resolve(ctx.io.cwd, file), "utf8");
+  } catch (e) {
+    out.report([diag(file, "OPT6013", `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path of the measurement file (optinc die writes one)")]);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
+  try {
+    return readDieFile(text, file, t.loaded.circuit);
+  } catch (e) {
+    if (!(e instanceof DieFileError)) throw e;
+    out.report(e.diagnostics.map((d) => diag(d.file, d.code, d.message, d.hint, d.line, d.column)), text);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
+}

@@ -1,0 +1,145 @@
+// optinc calibrate <out-dir> --measured die.json -o <dir>: re-program a compiled circuit for one
+// measured die (pipeline/calibrate.ts) and write the corrected phase table and netlists (same
+// formats and names, info.calibrated_for = the die's id) plus <name>.calibration.json, atomically.
+import { relative, resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { calibrate } from "../../pipeline/calibrate.ts";
+import { unitFromInfo } from "../../verify/circuit/run.ts";
+import { EXIT, type RegisterCommand } from "../context.ts";
+import { CommandOutput } from "../output.ts";
+import { diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
+
+interface CalibrateFlags {
+  measured: string;
+  out: string;
+  dacBits?: number;
+  tolerance: number;
+  maxCases: number;
+  verify: boolean;
+  show: number;
+}
+
+function dacBits(v: string): number {
+  if (v === "none" || v === "0") return 0;
+  const x = Number(v);
+  if (!/^\d+$/.test(v.trim()) || x < 1 || x > 24) throw new InvalidArgumentError(`--dac-bits must be an integer in 1..24, or none, got "${v}"`);
+  return x;
+}
+
+function positive(name: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === "" || !(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return x;
+  };
+}
+
+function count(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
+    return x;
+  };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
+
+export const registerCalibrate: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command("calibrate")
+    .description("re-program a compiled circuit for one measured die, so that the die computes the design (writes a corrected phase table and netlists)")
+    .argument("<out-dir>", "output directory of optinc compile (or a <name>.netlist.json)")
+    .requiredOption("--measured <die.json>", "the die's measurement file (optinc.die/1; optinc die draws one)")
+    .requiredOption("-o, --out <dir>", "directory for the calibrated files (not the input directory)")
+    .option("--dac-bits <B>", "phase DAC of the corrected phases, or none (default: the die's dacBits)", dacBits)
+    .option("--tolerance <x>", "largest miss (power fraction, amplitude or rad) that still counts as corrected", positive("--tolerance"), 1e-6)
+    .option("--max-cases <n>", "most cases of the check on the die (larger spaces are sampled)", count("--max-cases", 2, 10_000_000), 50_000)
+    .option("--no-verify", "skip the check on the die (before and after)")
+    .option("--show <n>", "elements listed in the text report", count("--show", 0, 1_000_000), 10)
+    .addHelpText(
+      "after",
+      `
+Example:
+  $ optinc die out/ --technology foundry --seed 3 -o die3.json
+  $ optinc calibrate out/ --measured die3.json -o out-die3/
+  $ optinc verify out-die3/ --measured die3.json
+
+Exit codes: 0 every element reached its target and the die decodes every case exactly,
+            1 some element cannot be corrected, or the die is still not exact (files are written),
+            2 usage, unreadable input or an invalid measurement file.`,
+    )
+    .action(async (target: string, flags: CalibrateFlags) => {
+      const out = new CommandOutput(ctx, "calibrate");
+      const result = await run(target, flags, out);
+      out.finish(result ?? {});
+    });
+
+  async function run(target: string, flags: CalibrateFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
+    const t = await loadTarget(ctx, out, target, await dieCircuitName(ctx, flags.measured));
+    if (!t) return undefined;
+    const outDir = resolve(ctx.io.cwd, flags.out);
+    if (resolve(t.loaded.netlistPath, "..") === outDir) {
+      out.report([diag(flags.out, "OPT6015", "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+    if (!(await out.checkOutput("dir", outDir, flags.out))) return undefined;
+    const die = await loadDie(ctx, out, flags.measured, t);
+    if (!die) return undefined;
+    const circuit = t.loaded.circuit;
+    const info = circuit.info;
+    const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
+    const dac = flags.dacBits === undefined ? (die.dacBits ?? null) : flags.dacBits || null;
+    const result = calibrate({
+      name: t.name,
+      circuit,
+      table: t.table,
+      die,
+      dacBits: dac,
+      tolerance: flags.tolerance,
+      verify: flags.verify
+        ? {
+            seed: t.loaded.seed ?? 1,
+            minExact: 1,
+            maxCases: flags.maxCases,
+            rounding: t.loaded.rounding ?? infoRounding ?? "nearest-even",
+            unit: unitFromInfo(info),
+            preprocess: t.loaded.preprocess ?? Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess"),
+          }
+        : null,
+    });
+    if (!(await out.commit(outDir, result.files, flags.out))) return undefined;
+    const exact = result.after ? result.after.exact === result.after.cases : null;
+    if (!result.corrected || exact === false) out.fail(EXIT.failure);
+    const cal = result.calibration;
+    const shifters = cal.parts.reduce((a, p) => a + p.phases.size, 0);
+    const lines = [
+      `calibrate ${t.name} for die "${die.id}": ${shifters} phase shifters re-programmed${dac ? ` on a ${dac}-bit DAC` : ""}${result.program === "original" ? " — the original program is kept: the calibrated one decodes fewer cases exactly on this die" : ""}`,
+      ...result.parts.map((p) => `  ${p.part}: residual ${sci(p.residualBefore)} → ${sci(p.residualAfter)} (scale ${p.scale.toPrecision(4)}${p.dacErrorRad ? `, DAC error ≤ ${sci(p.dacErrorRad)} rad` : ""})`),
+    ];
+    if (result.failing.length) {
+      lines.push(`  ${result.failing.length} element${result.failing.length > 1 ? "s" : ""} cannot be corrected (miss > ${flags.tolerance}):`);
+      for (const i of result.failing.slice(0, flags.show)) lines.push(`    ${i.element} [${i.kind}]: ${i.detail}`);
+      if (result.failing.length > flags.show) lines.push(`    … ${result.failing.length - flags.show} more in ${t.name}.calibration.json`);
+    } else lines.push(`  every element reached its target (miss ≤ ${flags.tolerance})`);
+    if (result.before && result.after) lines.push(`  exact on the die: ${pct(result.before.exactFraction)} before → ${pct(result.after.exactFraction)} after (${result.after.cases} cases)`);
+    lines.push(`  wrote ${result.files.size} files to ${relative(ctx.io.cwd, outDir) || "."}`);
+    if (exact === false || !result.corrected) lines.push(`FAIL: ${!result.corrected ? "the die is not fully correctable" : "the calibrated die is not exact"}`);
+    out.note(lines.join("\n"));
+    // --quiet prints only problems: the elements that could not be corrected and the verdict.
+    if (out.g.quiet && !out.json && (exact === false || !result.corrected)) {
+      ctx.io.stderr.write(lines.filter((l) => l.startsWith("    ") || l.startsWith("FAIL") || l.includes("cannot be corrected") || l.includes("exact on the die")).join("\n") + "\n");
+    }
+    return {
+      outDir: flags.out,
+      die: die.id,
+      program: result.program,
+      corrected: result.corrected,
+      exactOnDie: { before: result.before, after: result.after },
+      parts: result.parts,
+      failing: result.failing,
+      files: [...result.files.keys()].sort(),
+    };
+  }
+};

@@ -1,0 +1,97 @@
+// optinc die <out-dir> --technology <preset> --seed s [--trial t] -o die.json: draw one synthetic die
+// of a compiled circuit and write it as a measurement file (optinc.die/1). The draw is verify's
+// Monte-Carlo model (netlist/die.ts drawDie): trial t of seed s is the die that
+// `optinc verify --trials … --seed s` simulates as its trial t.
+import { basename, dirname, relative, resolve } from "node:path";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { drawDie, drawDieShape, realizeDie } from "../../netlist/die.ts";
+import { cellFromInfo } from "../../verify/cells/cell-cases.ts";
+import { copySeed } from "../../verify/cells/chip-yield.ts";
+import { writeDieFile } from "../../netlist/die-file.ts";
+import { dieElements } from "../../netlist/die-elements.ts";
+import { EXIT, type RegisterCommand } from "../context.ts";
+import { CommandOutput } from "../output.ts";
+import { diag, loadTarget } from "../circuit-input.ts";
+import { TECHNOLOGY_NAMES, TECHNOLOGY_PRESETS } from "../technology-presets.ts";
+
+interface DieFlags {
+  cell?: string;
+  copy: number;
+  technology: string;
+  seed?: number;
+  trial: number;
+  dacBits?: number;
+  out?: string;
+  id?: string;
+}
+
+function integer(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
+    return x;
+  };
+}
+
+export const registerDie: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command("die")
+    .description("draw a synthetic fabricated die of a compiled circuit and write it as a measurement file (<name>.die.json)")
+    .argument("<out-dir>", "output directory of optinc compile (or a <name>.netlist.json)")
+    .addOption(new Option("--technology <preset>", "static error levels to draw from").choices(TECHNOLOGY_NAMES).makeOptionMandatory())
+    .option("--seed <s>", "seed of the draw (default: the spec's training seed, else 1), as in optinc verify", integer("--seed", 0, 2 ** 31 - 1))
+    .option("--trial <t>", "trial index: the die optinc verify simulates as its trial t", integer("--trial", 0, 1_000_000), 0)
+    .option("--cell <design>", "closed-form route: the cell design (e.g. add1) of the directory")
+    .option("--copy <k>", "closed-form route: which physical copy of the cell (its own die, as in verify's Monte-Carlo chips)", integer("--copy", 0, 1_000_000), 0)
+    .option("--dac-bits <B>", "the chip's phase DAC, which shifter gains refer to (default: the preset's)", integer("--dac-bits", 1, 24))
+    .option("-o, --out <file>", "measurement file to write (default: <name>.die.json)")
+    .option("--id <text>", "the die's identity (default: circuit, technology, seed and trial)")
+    .addHelpText(
+      "after",
+      `
+Presets:
+${TECHNOLOGY_NAMES.map((n) => {
+  const p = TECHNOLOGY_PRESETS[n]!;
+  return `  ${n.padEnd(8)} couplers ±${p.couplerImbalance}, phase offsets σ ${p.phaseError} rad, ${p.mziLossDb} dB per MZI, ${p.dacBits}-bit DAC`;
+}).join("\n")}
+
+Example:
+  $ optinc die out/ --technology foundry --seed 3 -o die3.json
+  $ optinc calibrate out/ --measured die3.json -o out-die3/
+  $ optinc die out/ --cell add1 --copy 2 --technology foundry --trial 5 -o add1-2.json   # closed-form route
+
+Exit codes: 0 ok, 2 usage or unreadable input.`,
+    )
+    .action(async (target: string, flags: DieFlags) => {
+      const out = new CommandOutput(ctx, "die");
+      const result = await run(target, flags, out);
+      out.finish(result ?? {});
+    });
+
+  async function run(target: string, flags: DieFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
+    const t = await loadTarget(ctx, out, target, undefined, flags.cell);
+    if (!t) return undefined;
+    const file = flags.out ?? `${t.name}.die.json`;
+    const path = resolve(ctx.io.cwd, file);
+    if (!(await out.checkOutput("file", path, file))) return undefined;
+    const tech = TECHNOLOGY_PRESETS[flags.technology]!;
+    const seed = flags.seed ?? t.loaded.seed ?? 1;
+    const dacBits = flags.dacBits ?? tech.dacBits;
+    const circuit = t.loaded.circuit;
+    const cell = cellFromInfo(circuit.info);
+    if (cell ? flags.copy >= cell.instances : flags.copy > 0) {
+      out.report([diag(target, "OPT6017", cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+    // A closed-form chip draws every copy of every cell design its own die, seeded by (seed, design, copy).
+    const die = cell ? realizeDie(drawDieShape(circuit, copySeed(seed, t.index, flags.copy), flags.trial), tech, "") : drawDie(circuit, tech, seed, flags.trial);
+    const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} seed ${seed} trial ${flags.trial}`;
+    const source = { technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };
+    const text = writeDieFile(circuit, die, { id, dacBits, source });
+    if (!(await out.commit(dirname(path), new Map([[basename(path), text]]), file))) return undefined;
+    const elements = dieElements(circuit).length;
+    out.note(`die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.couplerImbalance}, phase offsets σ ${tech.phaseError} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`);
+    return { file, die: { id, circuit: circuit.name, elements, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}), dacBits } };
+  }
+};

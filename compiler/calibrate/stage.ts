@@ -1,0 +1,472 @@
+// Calibration of one linear part (a stage of the pipeline, or any linear instance of the top
+// netlist) for one die. Two passes over its cells (cells.ts):
+//
+// 1. Requirements, output side first. Every output the design reads must arrive as λ × the designed
+//    field (λ: one scale for the whole part, passed on to the next part's bias and the detector).
+//    Walking back through the part, each pin gets the amplitude and phase its light must have,
+//    relative to the designed field, for the elements after it to deliver that: a fixed coupler
+//    divides by its measured path gain (t'/t or κ'/κ), a loss by its amplitude, a programmable
+//    phase shifter frees the phase, an attenuator (or any cell with one lit input and one used
+//    output) frees both. A fixed coupler whose two outputs both need light from one input can
+//    only honour one of them: fan-out imbalance with nothing programmable behind it is reported.
+//
+// 2. Light order. The designed field D and the realized field R of every pin are propagated over
+//    the unit inputs; a pin's pending f = ⟨D, R⟩/⟨D, D⟩ is how far its light is from the design.
+//    Each MZ-in cell is re-solved in closed form (mzi-solve.ts) for its measured couplers, losses
+//    and phase offsets, given the pendings of its inputs and the requirements of its outputs; each
+//    phase shifter cancels the pending phase it receives; phases are then programmed through the
+//    shifter's gain and offset and snapped to the DAC (program.ts). What a cell leaves over is
+//    passed forward in R and absorbed by the next programmable element.
+//
+// λ starts at 1; when an amplitude element cannot reach its target (losses eat the headroom), the
+// pass is repeated with λ = the smallest headroom.
+import type { CMat } from "../../math/cmat.ts";
+import type { DieElement } from "../../netlist/die-elements.ts";
+import type { Instance } from "../../netlist/ir.ts";
+import { getModel, lossAmplitude, num } from "../../netlist/models.ts";
+import { cellGraph, type Cell, type CellGraph, type LeafCell, type MziCell } from "./cells.ts";
+import { cabs, carg, cmul, type C, type C2 } from "./complex.ts";
+import { cellHardware, cellPhases, leafError, realizedLeaf, type DieView } from "./hardware.ts";
+import { cellMatrix, solveCell, type CellHardware, type Target } from "./mzi-solve.ts";
+import { programPhase, type Programmed } from "./program.ts";
+import { dieGain } from "../../netlist/die.ts";
+
+export interface Req {
+  amp: number | null;
+  phase: number | null;
+}
+
+export type IssueKind = "unreachable" | "gain-gap" | "uncompensable";
+
+export interface Issue {
+  element: string;
+  kind: IssueKind;
+  /** What was needed and what the element can do, in words. */
+  detail: string;
+  /** Shortfall: power fraction or amplitude (unreachable), rad (gain-gap), relative amplitude (uncompensable). */
+  miss: number;
+}
+
+export interface ProgrammedPhase {
+  value: number;
+  code: number | null;
+}
+
+export interface PartCalibration {
+  part: string;
+  /** New programmed phase of every re-programmed shifter leaf (flat leaf name). */
+  phases: Map<string, ProgrammedPhase>;
+  /** The part's scale: realized outputs ≈ λ · designed outputs (least squares, complex). */
+  lambda: C;
+  /** max |R − λD| / max |λD| over the outputs the design reads. */
+  residual: number;
+  /** Largest phase error left by the DAC grid, rad. */
+  dacError: number;
+  issues: Issue[];
+}
+
+export interface CalibrateOptions {
+  /** DAC of the programmed phases (null: continuous). */
+  dacBits: number | null;
+  /** Shifter leaves that may be re-programmed (flat leaf names). */
+  programmable: (leaf: string) => boolean;
+}
+
+interface Field {
+  dre: Float64Array;
+  dim: Float64Array;
+  rre: Float64Array;
+  rim: Float64Array;
+  /**
+   * The pin's pending: realized ≈ f · designed, carried element by element from the inputs (f = 1)
+   * through each element's realized and designed 2×2 — not fitted from the fields, so light that
+   * leaks onto a weakly lit pin cannot make it blow up. Null on a designed-dark pin.
+   */
+  f: C | null;
+}
+
+const LIT = 1e-13;
+/** A pin whose light may take any amplitude and phase (or, when designed dark, must stay dark). */
+const FREE: Req = { amp: null, phase: null };
+const REL = 1e-9;
+
+export function calibratePart(view: DieView, elements: DieElement[], ports: { inputs: string[]; outputs: string[] }, opts: CalibrateOptions): PartCalibration {
+  const graph = cellGraph(view.part, elements, ports.inputs, ports.outputs);
+  const lit = designedLit(view, graph);
+  const reqs = requirements(view, graph, lit, opts);
+  let run = sweep(view, graph, reqs.reqs, lit, 1, opts);
+  const headroom = Math.min(1, ...run.headrooms);
+  if (headroom < 1 && headroom > 0) run = sweep(view, graph, reqs.reqs, lit, headroom, opts);
+  const { lambda, residual } = fit(graph, run.fields);
+  return { part: view.part.name, phases: run.phases, lambda, residual, dacError: run.dacError, issues: [...reqs.issues, ...run.issues] };
+}
+
+/** Which pins carry light in the design (designed field nonzero for some input). */
+function designedLit(view: DieView, g: CellGraph): Set<string> {
+  const n = g.inputs.length;
+  const d = new Map<string, { re: Float64Array; im: Float64Array }>();
+  g.inputs.forEach((pin, j) => {
+    const re = new Float64Array(n);
+    re[j] = 1;
+    d.set(pin, { re, im: new Float64Array(n) });
+  });
+  const lit = new Set<string>();
+  const mark = (pin: string, f: { re: Float64Array; im: Float64Array }): void => {
+    let s = 0;
+    for (let c = 0; c < n; c++) s = Math.max(s, Math.abs(f.re[c]!), Math.abs(f.im[c]!));
+    if (s > LIT) lit.add(pin);
+  };
+  for (const pin of g.inputs) mark(pin, d.get(pin)!);
+  for (const cell of g.cells) {
+    const ins = cell.ins.map((p) => d.get(p) ?? null);
+    const t = cell.kind === "mzi" ? mziDesign(view, cell) : leafTransfer(cell.inst);
+    const outs = applyDesign(t, ins, n);
+    cell.outs.forEach((p, q) => {
+      mark(p, outs[q]!);
+      const to = g.peer.get(p);
+      if (to !== undefined) {
+        d.set(to, outs[q]!);
+        mark(to, outs[q]!);
+      }
+      d.set(p, outs[q]!);
+    });
+    for (const p of cell.ins) d.delete(p);
+  }
+  return lit;
+}
+
+function mziDesign(view: DieView, cell: MziCell): C2 {
+  const ph = cellPhases(view, cell);
+  return cellMatrix(cellHardware(view, cell, false), ph.theta, ph.phi);
+}
+
+function leafTransfer(inst: Instance): CMat {
+  const m = getModel(inst.component)!;
+  if (!m.transfer) throw new Error(`internal: ${inst.component} has no transfer`);
+  return m.transfer(inst.settings);
+}
+
+type Vec = { re: Float64Array; im: Float64Array };
+
+function applyDesign(t: C2 | CMat, ins: (Vec | null)[], n: number): Vec[] {
+  const rows = Array.isArray(t) ? 2 : t.rows;
+  const cols = Array.isArray(t) ? 2 : t.cols;
+  const out: Vec[] = [];
+  for (let q = 0; q < rows; q++) {
+    const re = new Float64Array(n);
+    const im = new Float64Array(n);
+    for (let k = 0; k < cols; k++) {
+      const x = ins[k];
+      if (!x) continue;
+      const [a, b] = Array.isArray(t) ? t[2 * q + k]! : [t.re[q * cols + k]!, t.im[q * cols + k]!];
+      if (a === 0 && b === 0) continue;
+      for (let c = 0; c < n; c++) {
+        re[c] += a * x.re[c]! - b * x.im[c]!;
+        im[c] += a * x.im[c]! + b * x.re[c]!;
+      }
+    }
+    out.push({ re, im });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1: requirements
+// ---------------------------------------------------------------------------------------------
+
+function requirements(view: DieView, g: CellGraph, lit: Set<string>, opts: CalibrateOptions): { reqs: Map<string, Req | null>; issues: Issue[] } {
+  const reqs = new Map<string, Req | null>();
+  const issues: Issue[] = [];
+  for (const p of g.outputs) reqs.set(p, lit.has(p) ? { amp: 1, phase: 0 } : FREE);
+  const outReq = (pin: string): Req | null => {
+    const to = g.peer.get(pin);
+    if (to !== undefined && reqs.has(to)) return reqs.get(to)!;
+    return g.outputs.includes(pin) ? reqs.get(pin)! : null;
+  };
+  // A pin matters when its light can reach a read output: designed-dark pins too, since any light
+  // the die puts on them is error (they must stay dark).
+  for (let i = g.cells.length - 1; i >= 0; i--) {
+    const cell = g.cells[i]!;
+    const outs = cell.outs.map(outReq);
+    const reaches = outs.some((o) => o !== null);
+    const ins = cell.kind === "mzi" ? mziReqs(view, cell, outs, lit) : leafReqs(view, cell, outs, lit, issues, opts);
+    cell.ins.forEach((p, k) => reqs.set(p, reaches ? (lit.has(p) ? (ins[k] ?? FREE) : FREE) : null));
+  }
+  return { reqs, issues };
+}
+
+function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<string>): (Req | null)[] {
+  const used = outs.map((o) => o !== null);
+  const on = cell.ins.map((p) => lit.has(p));
+  if (!used.some(Boolean)) return [null, null];
+  const d = cellHardware(view, cell, false);
+  const r = cellHardware(view, cell, true);
+  const armRatio = Math.sqrt((r.theta.amp ** 2 + r.ref.amp ** 2) / (d.theta.amp ** 2 + d.ref.amp ** 2));
+  if (on[0] && on[1]) {
+    const amps = outs.filter((o): o is Req => o !== null && o.amp !== null).map((o) => o.amp!);
+    const amp = amps.length ? amps.reduce((a, b) => a + b, 0) / amps.length : null;
+    return [
+      { amp: amp === null ? null : (amp * d.phi.amp) / (armRatio * r.phi.amp), phase: null },
+      { amp: amp === null ? null : amp / armRatio, phase: null },
+    ];
+  }
+  const k = on[0] ? 0 : 1;
+  const free: Req = { amp: null, phase: null };
+  if (!(used[0] && used[1]) || outs.some((o) => o!.amp === null)) return k === 0 ? [free, null] : [null, free];
+  const t = mziDesign(view, cell);
+  const pw = cabs(t[k]!) ** 2 + cabs(t[2 + k]!) ** 2;
+  const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[2 + k]!) ** 2) / pw) / armRatio;
+  const req: Req = { amp: k === 0 ? (need * d.phi.amp) / r.phi.amp : need, phase: null };
+  return k === 0 ? [req, null] : [null, req];
+}
+
+/** Amplitude and phase of a leaf as designed and as realized (its phase as programmed now). */
+function leafFactor(view: DieView, cell: LeafCell): { amp: number; phase: number } {
+  const s = cell.inst.settings;
+  const r = realizedLeaf(view, cell.leaf, cell.inst).settings;
+  if (cell.inst.component === "phase") return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi") - num(s, "phi") };
+  if (cell.inst.component === "waveguide") return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: 0 };
+  return { amp: 1, phase: 0 };
+}
+
+function leafReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[], opts: CalibrateOptions): (Req | null)[] {
+  const comp = cell.inst.component;
+  if (comp === "coupler") return couplerReqs(view, cell, outs, lit, issues);
+  if (cell.ins.length !== 1 || cell.outs.length !== 1) return cell.ins.map(() => null);
+  const o = outs[0];
+  if (!o) return [null];
+  const f = leafFactor(view, cell);
+  const programmable = comp === "phase" && opts.programmable(cell.leaf);
+  return [{ amp: o.amp === null ? null : o.amp / f.amp, phase: programmable || o.phase === null ? null : o.phase - f.phase }];
+}
+
+function couplerReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[]): (Req | null)[] {
+  const s = cell.inst.settings;
+  const k = num(s, "coupling", 0.5) + num(s, "imbalance", 0);
+  const kr = num(realizedLeaf(view, cell.leaf, cell.inst).settings, "coupling", 0.5);
+  // Path gains input i → output j (inputs [o2, o1], outputs [o3, o4]): bar √(1−k), cross √k.
+  const gain = (kk: number, i: number, j: number): number => (i === j ? Math.sqrt(1 - kk) : Math.sqrt(kk));
+  const on = cell.ins.map((p) => lit.has(p));
+  const both = on[0] && on[1] && outs.some((o) => o !== null);
+  return cell.ins.map((_, i) => {
+    if (!on[i]) return null;
+    const cands: { amp: number | null; phase: number | null; w: number }[] = [];
+    outs.forEach((o, j) => {
+      if (!o) return;
+      const gd = gain(k, i, j);
+      const gr = gain(kr, i, j);
+      if (gd < 1e-12) return;
+      cands.push({ amp: o.amp === null ? null : gr > 0 ? (o.amp * gd) / gr : Infinity, phase: o.phase, w: gd });
+    });
+    if (cands.length === 0) return null;
+    cands.sort((a, b) => b.w - a.w);
+    const first = cands[0]!;
+    const amps = cands.map((c) => c.amp).filter((a): a is number => a !== null);
+    if (amps.length > 1 && Math.abs(amps[0]! - amps[1]!) > REL * Math.max(amps[0]!, amps[1]!)) {
+      const rel = Math.abs(amps[0]! - amps[1]!) / Math.max(amps[0]!, amps[1]!);
+      issues.push({
+        element: cell.name,
+        kind: "uncompensable",
+        detail: `fixed coupler splits one input to two used outputs at coupling ${fmt(kr)} instead of ${fmt(k)}, and nothing programmable after it restores the ratio (relative amplitude error ${fmt(rel)})`,
+        miss: rel,
+      });
+    }
+    const phase = both ? (first.phase ?? 0) : first.phase;
+    return { amp: first.amp === Infinity ? null : first.amp, phase };
+  });
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 1e-3 || x === 0 ? x.toPrecision(4) : x.toExponential(2));
+
+// ---------------------------------------------------------------------------------------------
+// Pass 2: light order
+// ---------------------------------------------------------------------------------------------
+
+interface SweepResult {
+  phases: Map<string, ProgrammedPhase>;
+  issues: Issue[];
+  headrooms: number[];
+  fields: Map<string, Field>;
+  dacError: number;
+}
+
+function sweep(view: DieView, g: CellGraph, reqs: Map<string, Req | null>, lit: Set<string>, lambda: number, opts: CalibrateOptions): SweepResult {
+  const n = g.inputs.length;
+  const fields = new Map<string, Field>();
+  g.inputs.forEach((pin, j) => {
+    const f: Field = { dre: new Float64Array(n), dim: new Float64Array(n), rre: new Float64Array(n), rim: new Float64Array(n), f: [1, 0] };
+    f.dre[j] = 1;
+    f.rre[j] = 1;
+    fields.set(pin, f);
+  });
+  const out: SweepResult = { phases: new Map(), issues: [], headrooms: [], fields: new Map(), dacError: 0 };
+  const outSet = new Set(g.outputs);
+  const outReq = (pin: string): Req | null => {
+    const to = g.peer.get(pin);
+    if (to !== undefined && reqs.has(to)) return reqs.get(to) ?? null;
+    return outSet.has(pin) ? (reqs.get(pin) ?? null) : null;
+  };
+  const target = (r: Req | null): Target | null => (r ? { amp: r.amp === null ? null : lambda * r.amp, phase: r.phase } : null);
+  const program = (leaf: string, element: string, targetPhase: number, gain: number, offset: number): Programmed => {
+    const p = programPhase(targetPhase, gain, offset, opts.dacBits);
+    if (p.gap > REL) out.issues.push({ element, kind: "gain-gap", detail: `shifter ${leaf} (gain ${fmt(gain)}) cannot realize the phase it needs: ${fmt(p.gap)} rad short`, miss: p.gap });
+    out.dacError = Math.max(out.dacError, p.miss - p.gap);
+    out.phases.set(leaf, { value: p.value, code: p.code });
+    return p;
+  };
+  for (const cell of g.cells) {
+    const ins = cell.ins.map((p) => fields.get(p) ?? null);
+    let t: { d: C2 | CMat; r: C2 | CMat };
+    if (cell.kind === "mzi") t = solveMzi(view, cell, ins, n, cell.outs.map(outReq), target, opts, program, out);
+    else t = solveLeaf(view, cell, ins, n, outReq(cell.outs[0] ?? ""), opts, program);
+    const res = applyField(t, ins, n, cell.outs.map((p) => lit.has(p)));
+    cell.outs.forEach((p, q) => {
+      const to = g.peer.get(p);
+      if (to !== undefined) fields.set(to, res[q]!);
+      if (outSet.has(p)) out.fields.set(p, res[q]!);
+    });
+    for (const p of cell.ins) fields.delete(p);
+  }
+  return out;
+}
+
+function applyField(t: { d: C2 | CMat; r: C2 | CMat }, ins: (Field | null)[], n: number, litOut: boolean[]): Field[] {
+  const dIn = ins.map((f) => (f ? { re: f.dre, im: f.dim } : null));
+  const rIn = ins.map((f) => (f ? { re: f.rre, im: f.rim } : null));
+  const d = applyDesign(t.d, dIn, n);
+  const r = applyDesign(t.r, rIn, n);
+  const fin = ins.map((x) => x?.f ?? null);
+  const energy = dIn.map((x) => {
+    let e = 0;
+    if (x) for (let c = 0; c < n; c++) e += x.re[c]! * x.re[c]! + x.im[c]! * x.im[c]!;
+    return e;
+  });
+  return d.map((x, q) => ({ dre: x.re, dim: x.im, rre: r[q]!.re, rim: r[q]!.im, f: litOut[q] ? outPending(t, q, fin, energy) : null }));
+}
+
+const entry = (t: C2 | CMat, q: number, k: number): C => (Array.isArray(t) ? t[2 * q + k]! : [t.re[q * t.cols + k]!, t.im[q * t.cols + k]!]);
+
+/**
+ * Pending of output q: realized row · f against the designed row over the lit inputs, each input
+ * weighted by the designed power it carries (the least-squares pending when the inputs' fields are
+ * orthogonal). Exact when the element met its target.
+ */
+function outPending(t: { d: C2 | CMat; r: C2 | CMat }, q: number, fin: (C | null)[], energy: number[]): C | null {
+  let num: C = [0, 0];
+  let den = 0;
+  fin.forEach((f, k) => {
+    if (!f) return;
+    const td = entry(t.d, q, k);
+    const w = energy[k]!;
+    const v = cmul(cmul([td[0], -td[1]], entry(t.r, q, k)), f);
+    num = [num[0] + w * v[0], num[1] + w * v[1]];
+    den += w * (td[0] * td[0] + td[1] * td[1]);
+  });
+  return den > LIT * LIT ? [num[0] / den, num[1] / den] : null;
+}
+
+function solveMzi(
+  view: DieView,
+  cell: MziCell,
+  ins: (Field | null)[],
+  n: number,
+  outs: (Req | null)[],
+  target: (r: Req | null) => Target | null,
+  opts: CalibrateOptions,
+  program: (leaf: string, element: string, phase: number, gain: number, offset: number) => Programmed,
+  out: SweepResult,
+): { d: C2; r: C2 } {
+  const design = mziDesign(view, cell);
+  const real = cellHardware(view, cell, true);
+  const ph = cellPhases(view, cell);
+  const canProgram = opts.programmable(cell.leaves.theta) && opts.programmable(cell.leaves.phi);
+  const realize = (sh: CellHardware["theta"], p: number): number => sh.gain * p + sh.offset;
+  const asIs = (): { d: C2; r: C2 } => {
+    const th = realizedLeaf(view, cell.leaves.theta, view.part.flat.instances[cell.leaves.theta]!);
+    const pp = realizedLeaf(view, cell.leaves.phi, view.part.flat.instances[cell.leaves.phi]!);
+    return { d: design, r: cellMatrix(real, num(th.settings, "phi"), num(pp.settings, "phi")) };
+  };
+  if (!canProgram) return asIs();
+  const f: [C | null, C | null] = [ins[0]?.f ?? null, ins[1]?.f ?? null];
+  const used: [boolean, boolean] = [outs[0] !== null, outs[1] !== null];
+  if ((!f[0] && !f[1]) || (!used[0] && !used[1])) {
+    // No light through it, or none that matters: keep the design's setting (snapped to the DAC).
+    const th = program(cell.leaves.theta, cell.name, realize(real.theta, ph.theta), real.theta.gain, real.theta.offset);
+    const pp = program(cell.leaves.phi, cell.name, realize(real.phi, ph.phi), real.phi.gain, real.phi.offset);
+    return { d: design, r: cellMatrix(real, realize(real.theta, th.value), realize(real.phi, pp.value)) };
+  }
+  const sol = solveCell({
+    hw: real,
+    design,
+    f,
+    used,
+    target: [target(outs[0] ?? null), target(outs[1] ?? null)],
+    keepPhi: realize(real.phi, ph.phi),
+    designTheta: realize(real.theta, ph.theta),
+  });
+  if (sol.reach && sol.reach.miss > REL) {
+    const r = sol.reach;
+    const what = r.quantity === "split" ? "power split" : "transmitted amplitude";
+    out.issues.push({ element: cell.name, kind: "unreachable", detail: `needs ${what} ${fmt(r.needed)}, reachable [${fmt(r.lo)}, ${fmt(r.hi)}] with its measured couplers: short by ${fmt(r.miss)}`, miss: r.miss });
+  }
+  // The part's scale follows the amplitude elements whose light arrives roughly as designed; one
+  // starved by an unreachable element upstream is clamped (and reported) instead of dimming all.
+  const fin = f[0] ?? f[1];
+  if (sol.headroom !== null && Number.isFinite(sol.headroom) && fin && cabs(fin) >= 0.5 && cabs(fin) <= 2) out.headrooms.push(sol.headroom);
+  const th = program(cell.leaves.theta, cell.name, sol.thetaR, real.theta.gain, real.theta.offset);
+  // φ has no effect when only the bottom input is lit: keep the programmed φ (snapped).
+  const phiTarget = f[0] ? sol.phiR : realize(real.phi, ph.phi);
+  const pp = program(cell.leaves.phi, cell.name, phiTarget, real.phi.gain, real.phi.offset);
+  return { d: design, r: cellMatrix(real, realize(real.theta, th.value), realize(real.phi, pp.value)) };
+}
+
+function solveLeaf(
+  view: DieView,
+  cell: LeafCell,
+  ins: (Field | null)[],
+  n: number,
+  req: Req | null,
+  opts: CalibrateOptions,
+  program: (leaf: string, element: string, phase: number, gain: number, offset: number) => Programmed,
+): { d: CMat; r: CMat } {
+  const d = leafTransfer(cell.inst);
+  if (cell.inst.component !== "phase" || !opts.programmable(cell.leaf)) return { d, r: leafTransfer(realizedLeaf(view, cell.leaf, cell.inst)) };
+  const e = leafError(view, cell.leaf);
+  const gain = dieGain(e, view.die?.dacBits);
+  const offset = e?.dPhi ?? 0;
+  const phiD = num(cell.inst.settings, "phi");
+  const f = ins[0]?.f ?? null;
+  // Cancel the pending phase (or put the output at its required phase); without light, keep the design.
+  const targetPhase = f && req ? phiD + (req.phase ?? 0) - carg(f) : gain * phiD + offset;
+  const p = program(cell.leaf, cell.name, targetPhase, gain, offset);
+  return { d, r: leafTransfer(realizedLeaf(view, cell.leaf, cell.inst, p.value)) };
+}
+
+/** λ by least squares over the read outputs, and the residual relative to λ · design. */
+function fit(g: CellGraph, fields: Map<string, Field>): { lambda: C; residual: number } {
+  let dd = 0;
+  let re = 0;
+  let im = 0;
+  const all = g.outputs.map((p) => fields.get(p)).filter((f): f is Field => f !== undefined);
+  for (const f of all) {
+    for (let c = 0; c < f.dre.length; c++) {
+      const a = f.dre[c]!;
+      const b = f.dim[c]!;
+      dd += a * a + b * b;
+      re += a * f.rre[c]! + b * f.rim[c]!;
+      im += a * f.rim[c]! - b * f.rre[c]!;
+    }
+  }
+  const lambda: C = dd > 0 ? [re / dd, im / dd] : [1, 0];
+  let err = 0;
+  let scale = 0;
+  for (const f of all) {
+    for (let c = 0; c < f.dre.length; c++) {
+      const ld = cmul(lambda, [f.dre[c]!, f.dim[c]!]);
+      err = Math.max(err, cabs([f.rre[c]! - ld[0], f.rim[c]! - ld[1]]));
+      scale = Math.max(scale, cabs(ld));
+    }
+  }
+  return { lambda, residual: scale > 0 ? err / scale : 0 };
+}
+
