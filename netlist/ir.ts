@@ -275,8 +275,9 @@ export interface PortMapOutput {
 export interface PortMapDetector {
   instance: string;
   levels: number;
-  step: number;
-  offset: number;
+  /** One value for every mode, or one per mode (a receiver calibrated for a die). */
+  step: number | number[];
+  offset: number | number[];
   modes: number;
   /** The decision rule in words, half steps included. */
   rule: string;

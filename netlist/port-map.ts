@@ -6,7 +6,7 @@
 // least significant first) or the optical output they are. The detector rule states how a half
 // step decodes. Nothing here assumes the trained ONN's shape.
 import type { Circuit, PortMap, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
-import { num } from "./models.ts";
+import { num, detectorThresholds } from "./models.ts";
 import { splitRef } from "./ports.ts";
 import { instancePorts, netlistPortSpec, topologicalOrder } from "./propagate.ts";
 import { circuitLookup } from "./spice-write.ts";
@@ -17,6 +17,11 @@ export const PORT_MAP_FORMAT = "optinc.ports/1";
 export const DETECTOR_RULE =
   "u = (Re(field) - offset) / step; digit = floor(u) + (1 if u - floor(u) >= 1/2 else 0), clamped to 0..levels-1: " +
   "round half up, so an exact half step goes to the upper level (u = 1.5 gives 2, u = -0.5 gives 0)";
+
+/** A threshold shared by every mode as one number, else the per-mode list. */
+function oneOrPerMode(xs: number[]): number | number[] {
+  return xs.every((x) => x === xs[0]) ? xs[0]! : xs;
+}
 
 export function portMap(circuit: Circuit): PortMap {
   const lookup = circuitLookup(circuit);
@@ -58,7 +63,9 @@ export function portMap(circuit: Circuit): PortMap {
         inputs.push({ kind: "regenerated", drives: `${iname},${i}`, from, levels, amplitudePerLevel });
       }
     } else if (inst.component === "detector") {
-      detectors.push({ instance: iname, levels: num(inst.settings, "levels"), step: num(inst.settings, "step"), offset: num(inst.settings, "offset", 0), modes: num(inst.settings, "modes"), rule: DETECTOR_RULE });
+      const modes = num(inst.settings, "modes");
+      const t = detectorThresholds(inst.settings, modes);
+      detectors.push({ instance: iname, levels: num(inst.settings, "levels"), step: oneOrPerMode(t.step), offset: oneOrPerMode(t.offset), modes, rule: DETECTOR_RULE });
     }
   }
   for (const p of spec.outputs) {

@@ -58,7 +58,7 @@ export function portMapSection(circuits: { name: string; circuit: Circuit }[]): 
       const d = det.get(o.from.split(",")[0]!);
       rows.push(
         o.kind === "digit"
-          ? { port: o.port, kind: "output", meaning: `result digit ${o.digit} (×${o.weight})`, value: d ? `step ${fmt(d.step)}, offset ${fmt(d.offset)}` : "", connects: `detector reads ${o.reads}` }
+          ? { port: o.port, kind: "output", meaning: `result digit ${o.digit} (×${o.weight})`, value: d ? `step ${fmtEach(d.step)}, offset ${fmtEach(d.offset)}` : "", connects: `detector reads ${o.reads}` }
           : { port: o.port, kind: "optical output", meaning: "field", value: "", connects: o.from },
       );
     }
@@ -67,6 +67,10 @@ export function portMapSection(circuits: { name: string; circuit: Circuit }[]): 
     return { name: u.name, rows };
   });
   return units.length ? { units, notes: [...notes] } : undefined;
+}
+
+function fmtEach(x: number | number[]): string {
+  return Array.isArray(x) ? `[${x.map(fmt).join(", ")}]` : fmt(x);
 }
 
 function fmt(x: number): string {

@@ -38,7 +38,7 @@ describe("optinc calibrate on a correctable die", () => {
     expect(c.err).toContain("every element reached its target");
     expect(c.err).toMatch(/exact on the die: \d+\.\d+% before → 100\.00% after \(16 cases\)/);
     expect(c.code).toBe(0);
-    expect(readdirSync(cal).sort()).toEqual(["tiny.calibration.json", "tiny.lsf", "tiny.netlist.json", "tiny.ngspice.cir", "tiny.phases.csv", "tiny.phases.json", "tiny.pic.yml", "tiny.spi", "tiny_main.spi"]);
+    expect(readdirSync(cal).sort()).toEqual(["tiny.calibration.json", "tiny.lsf", "tiny.netlist.json", "tiny.ngspice.cir", "tiny.phases.csv", "tiny.phases.json", "tiny.pic.yml", "tiny.ports.json", "tiny.spi", "tiny_main.spi"]);
     expect(readdirSync(work).filter((f) => f.startsWith("."))).toEqual([]); // no temp dir left behind
     const netlist = JSON.parse(readFileSync(join(cal, "tiny.netlist.json"), "utf8"));
     expect(netlist.info.calibrated_for).toBe("correctable seed 21");
@@ -64,9 +64,9 @@ describe("optinc calibrate on a correctable die", () => {
     const die = dieFile(work, correctableDie(circuit, 22));
     const r = await run(["--json", "calibrate", dir, "--measured", die, "-o", join(work, "cal")]);
     const env = JSON.parse(r.out);
-    expect(env).toMatchObject({ schemaVersion: 1, ok: true, command: "calibrate", program: "calibrated", corrected: true, failing: [] });
-    expect(env.exactOnDie.after.exactFraction).toBe(1);
-    expect(env.files).toContain("tiny.phases.json");
+    expect(env).toMatchObject({ schemaVersion: 2, ok: true, command: "calibrate", result: { program: "calibrated", corrected: true, failing: [] } });
+    expect(env.result.exactOnDie.after.exactFraction).toBe(1);
+    expect(env.result.files).toContain("tiny.phases.json");
   });
 });
 
@@ -94,13 +94,13 @@ describe("optinc die", () => {
     const dir = await compiledDir(tinyPhaseTable(), "tiny");
     const work = mkdtempSync(join(tmpdir(), "optinc-cal-work-"));
     const mc = await run(["--json", "verify", dir, "--imbalance", "0.02", "--phase-noise", "0.01", "--loss-db", "0.1", "--dac-bits", "12", "--detector-noise", "0", "--trials", "3", "--seed", "5", "--no-calibrate"]);
-    const perTrial = JSON.parse(mc.out).circuits[0].trials.exactPerTrial as number[];
+    const perTrial = JSON.parse(mc.out).result.circuits[0].trials.exactPerTrial as number[];
     for (const trial of [0, 1, 2]) {
       const file = join(work, `d${trial}.json`);
-      const d = await run(["die", dir, "--technology", "foundry", "--seed", "5", "--trial", String(trial), "-o", file]);
+      const d = await run(["die", dir, "--technology", "foundry", "--dac-bits", "12", "--seed", "5", "--trial", String(trial), "-o", file]);
       expect(d.code).toBe(0);
       const m = await run(["--json", "verify", dir, "--measured", file]);
-      expect(JSON.parse(m.out).circuits[0].nominal.exactFraction).toBe(perTrial[trial]);
+      expect(JSON.parse(m.out).result.circuits[0].nominal.exactFraction).toBe(perTrial[trial]);
     }
   });
 
@@ -111,7 +111,7 @@ describe("optinc die", () => {
     expect((await run(["die", dir, "--technology", "foundry", "-o", file])).code).toBe(0);
     const doc = JSON.parse(readFileSync(file, "utf8"));
     expect(Object.keys(doc.elements)).toEqual(dieElements(circuit).map((e) => e.name));
-    expect(doc).toMatchObject({ format: "optinc.die/1", circuit: "tiny", dacBits: 12, source: { technology: "foundry", seed: 1, trial: 0 } });
+    expect(doc).toMatchObject({ format: "optinc.die/1", circuit: "tiny", dacBits: 10, source: { technology: "foundry", seed: 1, trial: 0 } });
     const bad = await run(["die", dir, "--technology", "fab9000"]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("fab9000");

@@ -17,7 +17,8 @@ import type { Circuit, PhaseStage } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { stagesTable } from "./fixtures.ts";
-import { sigmaUCouplers } from "../../compiler/onn/hardware.ts";
+import { emittedHardware, sigmaUCouplers } from "../../compiler/onn/hardware.ts";
+import { circuitInventory } from "../../netlist/inventory.ts";
 
 function network(trees: "fixed" | "mzi") {
   const rng = createRng(5);
@@ -61,6 +62,19 @@ describe("trees = mzi", () => {
     // The segment part matches the hardware model's fixed-coupler count: layer 1 is 10 × 3 at s = 2, layer 2 is 2 × 11.
     const preprocess = f.pipeline[1]!;
     expect(couplers(f) - ("elements" in preprocess ? preprocess.elements.filter((e) => e.kind === "coupler").length : 0)).toBe(sigmaUCouplers(10, 3, 2) + sigmaUCouplers(2, 11, 2));
+  });
+
+  it("the emitted netlist marks tree MZIs, and the inventory counts them apart from the mesh", () => {
+    const fixed = circuitInventory(stagesCircuit("fixed"));
+    const mzi = circuitInventory(stagesCircuit("mzi"));
+    const sum = (inv: typeof fixed, f: (s: (typeof fixed)["stages"][number]) => number) => inv.stages.reduce((a, s) => a + f(s), 0);
+    expect(sum(mzi, (s) => s.treeMzis)).toBe(network("mzi").treeMzis);
+    expect(sum(fixed, (s) => s.treeMzis)).toBe(0);
+    // Mesh MZIs and attenuators are the same either way; only the trees changed kind.
+    expect(mzi.stages.map((s) => s.mzis - s.treeMzis)).toEqual(fixed.stages.map((s) => s.mzis));
+    const hw = emittedHardware(mzi);
+    expect(hw.treeMzi).toBe(network("mzi").treeMzis);
+    expect(hw.mzi).toBe(emittedHardware(fixed).mzi);
   });
 
   it("on a die with ±2 % tree couplers, calibration trims MZI trees exact where fixed trees stay off", () => {

@@ -15,6 +15,8 @@ export interface StageCount {
   outputs: number;
   couplers: number;
   mzis: number;
+  /** Of the MZIs, those of splitter/combiner trees (trees = mzi): their top arm has `tree`. */
+  treeMzis: number;
   fixed: number;
 }
 
@@ -38,12 +40,14 @@ export function countNetlist(text: string): NetlistCount {
       const leaves = Object.values(nl.instances);
       const couplers = leaves.filter((l) => l.component === "coupler").length;
       const mzis = leaves.filter((l) => l.settings.arm === "top").length;
+      const treeMzis = leaves.filter((l) => l.settings.arm === "top" && l.settings.tree).length;
       out.stages.push({
         role: String(inst.settings.role),
         inputs: Object.keys(nl.ports).filter((p) => p.startsWith("in")).length,
         outputs: Object.keys(nl.ports).filter((p) => p.startsWith("out")).length,
         couplers,
         mzis,
+        treeMzis,
         fixed: couplers - 2 * mzis,
       });
     }
@@ -58,11 +62,12 @@ export function expectedUnitHardware(c: NetlistCount): Record<string, number> {
   const layers = c.stages.filter((s) => s.role !== "preprocess" && s.role !== "broadcast");
   const sum = (f: (s: StageCount) => number, of = layers): number => of.reduce((a, s) => a + f(s), 0);
   return {
-    mzi: sum((s) => s.mzis),
+    mzi: sum((s) => s.mzis - s.treeMzis),
+    treeMzi: sum((s) => s.treeMzis, c.stages),
     mziUnapproximated: sum((s) => svd(s.outputs, s.inputs)),
     segmentCouplers: sum((s) => s.fixed),
-    preprocessCouplers: sum((s) => s.couplers, c.stages.filter((s) => s.role === "preprocess")),
-    broadcastCouplers: sum((s) => s.couplers, c.stages.filter((s) => s.role === "broadcast")),
+    preprocessCouplers: sum((s) => s.couplers - 2 * s.treeMzis, c.stages.filter((s) => s.role === "preprocess")),
+    broadcastCouplers: sum((s) => s.couplers - 2 * s.treeMzis, c.stages.filter((s) => s.role === "broadcast")),
     activations: c.activations,
     biasSources: c.biasSources,
     detectors: c.detectors,
@@ -85,16 +90,18 @@ export function expectReportCountsNetlists(report: ReportLike, netlistText: (fil
       total[k] = (total[k] ?? 0) + u.count * v;
     }
     const layers = c.stages.filter((s) => s.role !== "preprocess" && s.role !== "broadcast");
-    expect(u.hardware.layers.map((l) => [l.rows, l.cols, l.mzi, l.mziSvd, l.couplers]), `${u.file}: layers`).toEqual(layers.map((s) => [s.outputs, s.inputs, s.mzis, svd(s.outputs, s.inputs), s.fixed]));
+    expect(u.hardware.layers.map((l) => [l.rows, l.cols, l.mzi, l.mziSvd, l.couplers]), `${u.file}: layers`).toEqual(layers.map((s) => [s.outputs, s.inputs, s.mzis - s.treeMzis, svd(s.outputs, s.inputs), s.fixed]));
   }
   const h = report.hardware;
   expect(h.mzi).toBe(total.mzi);
   expect(h.mziUnapproximated).toBe(total.mziUnapproximated);
   expect(h.areaRatio).toBeCloseTo(total.mzi! / total.mziUnapproximated!, 15);
   expect(h.fixedCouplers).toBe(total.segmentCouplers);
+  expect(h.treeMzi).toBe(total.treeMzi);
+  expect(h.areaRatioWithTrees).toBeCloseTo((total.mzi! + total.treeMzi!) / total.mziUnapproximated!, 15);
   for (const k of ["preprocessCouplers", "broadcastCouplers", "activations", "biasSources", "detectors"]) expect(h[k], `hardware.${k}`).toBe(total[k]);
   // No hardware field goes unchecked.
-  expect(Object.keys(h).sort()).toEqual(["activations", "areaRatio", "biasSources", "broadcastCouplers", "detectors", "fixedCouplers", "mzi", "mziUnapproximated", "preprocessCouplers"]);
+  expect(Object.keys(h).sort()).toEqual(["activations", "areaRatio", "areaRatioWithTrees", "biasSources", "broadcastCouplers", "detectors", "fixedCouplers", "mzi", "mziUnapproximated", "preprocessCouplers", "treeMzi"]);
 }
 
 /** A closed-form cell's hardware, counted on its `.netlist.json` (plain JSON). */
