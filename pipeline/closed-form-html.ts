@@ -5,6 +5,7 @@ import type { ReportData } from "../verify/report/types.ts";
 import type { PhaseStage } from "../netlist/ir.ts";
 import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
+import { toleranceSection } from "../verify/tolerance/report-section.ts";
 import { latencySection, portMapSection, specFacts } from "./report-html.ts";
 
 export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
@@ -39,6 +40,7 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
         { item: "cells on the critical path", value: h.cellsOnCriticalPath, note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each` },
       ],
     },
+    ...(report.tolerance ? { tolerance: toleranceSection(report.tolerance) } : {}),
     portMap: portMapSection(result.steps.flatMap((s) => [...(s.circuits ?? new Map())].map(([name, circuit]) => ({ name, circuit })))),
     latency: latencySection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },

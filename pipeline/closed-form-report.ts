@@ -7,6 +7,7 @@ import type { Circuit } from "../netlist/ir.ts";
 import { circuitInventory } from "../netlist/inventory.ts";
 import type { ComposeResult } from "../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
+import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import type { ChipStep } from "./types.ts";
 
 /** Assumed delay of one O-E-O regeneration (limiting PAM receiver + modulator driver, no DSP). */
@@ -64,6 +65,8 @@ export interface ClosedFormReport {
   };
   yield: { trials: number; passing: number; yield: number; exactCopies: number[]; perDesign: { name: string; copies: number; passing: number }[] } | null;
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[] } | null;
+  /** The chip's tolerances (verify/tolerance/, docs/robustness.md): what `optinc verify --tolerance` prints; null when skipped. */
+  tolerance: ToleranceResult | null;
   trainingEmulation: null;
   artifacts: string[];
   timing: Record<string, number>;
@@ -96,6 +99,7 @@ export function closedFormReport(a: {
   cascade: CascadePlan | null;
   composed: ComposeResult;
   yield: ChipTrials | null;
+  tolerance: ToleranceResult | null;
   timing: Record<string, number>;
   depth: number[];
 }): ClosedFormReport {
@@ -152,6 +156,7 @@ export function closedFormReport(a: {
     },
     yield: a.yield ? { trials: a.yield.trials, passing: a.yield.passing, yield: a.yield.yield, exactCopies: a.yield.exactCopies, perDesign: a.yield.perDesign } : null,
     cascade: a.cascade ? { units: a.cascade.totalUnits, radix: a.cascade.radix, levels: a.steps.map((s) => ({ level: s.level ?? 1, units: s.count, file: `${s.stem}.chip.json` })) } : null,
+    tolerance: a.tolerance,
     trainingEmulation: null,
     artifacts: [],
     timing: a.timing,

@@ -1,5 +1,6 @@
 // What `optinc compile` prints for a closed-form aggregator.
 import type { ClosedFormReport } from "./closed-form-report.ts";
+import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
 
 const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
 
@@ -14,5 +15,6 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
     ...(r.yield ? [`  yield under the spec's technology block: ${r.yield.passing}/${r.yield.trials} chips exact (${pct(r.yield.yield)})`] : []),
+    ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
   ];
 }

@@ -19,6 +19,8 @@ import { cellOf, verifyCellCircuit } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
 import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
 import { hasNonIdealities } from "../verify/circuit/run.ts";
+import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
+import { toleranceOfCellChip } from "./evaluate.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
 import type { ChipStep } from "./types.ts";
 
@@ -26,6 +28,12 @@ import type { ChipStep } from "./types.ts";
 export const CELL_HEADROOM = 0.9;
 /** Monte-Carlo chips in the compile report's yield (each chip: every cell copy a die). */
 export const CHIP_TRIALS = 100;
+/**
+ * Dies per random axis of the report's tolerance section, with the calibrated receiver: the same as
+ * `optinc verify --tolerance` by default, so the two print the same figures. Cells are small, so
+ * this costs seconds.
+ */
+export const CLOSED_FORM_TOLERANCE_TRIALS = 20;
 
 export interface ClosedFormOptions {
   seed?: number;
@@ -33,6 +41,8 @@ export interface ClosedFormOptions {
   /** Largest number of end-to-end cases composed (default 10^6). */
   maxComposeCases?: number;
   skipEvaluation?: boolean;
+  /** Dies per random axis of the tolerance section (default CLOSED_FORM_TOLERANCE_TRIALS; 0 skips it). */
+  toleranceTrials?: number;
   /** Netlist backends to emit (default: all); the route needs "json" to verify what it wrote. */
   formats?: BackendFormat[];
 }
@@ -53,6 +63,7 @@ interface Ctx {
   files: Map<string, string>;
   composed: ComposeResult | null;
   yield: ChipTrials | null;
+  tolerance: ToleranceResult | null;
   timing: Record<string, number>;
 }
 
@@ -134,8 +145,10 @@ function evaluate(ctx: Ctx): void {
   if (ctx.opts.skipEvaluation) return;
   const t = ctx.spec.technology;
   const o = { phaseNoise: t.phaseNoise, mziLossDb: t.mziLossDb, splitterImbalance: t.splitterImbalance, dacBits: t.dacBits, detectorNoise: t.detectorNoise };
-  if (!hasNonIdealities(o)) return;
-  ctx.yield = chipYield(chipDesigns(ctx.steps), o, CHIP_TRIALS, ctx.seed);
+  const designs = chipDesigns(ctx.steps);
+  if (hasNonIdealities(o)) ctx.yield = chipYield(designs, o, CHIP_TRIALS, ctx.seed);
+  const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
+  if (trials > 0) ctx.tolerance = toleranceOfCellChip(designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })), ctx.spec, ctx.seed, trials, true);
 }
 
 /** Every cell design with its physical copies on the whole aggregator. */
@@ -157,13 +170,13 @@ const PASSES: [string, (ctx: Ctx) => void][] = [
 
 export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions = {}): ClosedFormResult {
   const spec = checked.spec;
-  const ctx: Ctx = { spec, seed: opts.seed ?? spec.training.seed, opts, steps: [], cascade: null, files: new Map(), composed: null, yield: null, timing: {} };
+  const ctx: Ctx = { spec, seed: opts.seed ?? spec.training.seed, opts, steps: [], cascade: null, files: new Map(), composed: null, yield: null, tolerance: null, timing: {} };
   for (const [name, pass] of PASSES) {
     opts.onPass?.(name);
     const t0 = performance.now();
     pass(ctx);
     ctx.timing[name] = (performance.now() - t0) / 1000;
   }
-  const report = closedFormReport({ checked, seed: ctx.seed, steps: ctx.steps, cascade: ctx.cascade, composed: ctx.composed!, yield: ctx.yield, timing: ctx.timing, depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))) });
+  const report = closedFormReport({ checked, seed: ctx.seed, steps: ctx.steps, cascade: ctx.cascade, composed: ctx.composed!, yield: ctx.yield, tolerance: ctx.tolerance, timing: ctx.timing, depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))) });
   return { files: ctx.files, report, steps: ctx.steps, cascade: ctx.cascade };
 }

@@ -69,7 +69,7 @@ export function toleranceOfChip(units: { file: string; circuit: Circuit; count: 
  * The tolerance of a closed-form chip (route = closed-form): every cell design with its physical
  * copies (pipeline/closed-form.ts chipDesigns). Cells are small, so the certified bounds always run.
  */
-export function toleranceOfCellChip(designs: { name: string; circuit: Circuit; copies: number }[], spec: Spec, seed: number, trials = REPORT_TOLERANCE_TRIALS): ToleranceResult {
+export function toleranceOfCellChip(designs: { name: string; circuit: Circuit; copies: number }[], spec: Spec, seed: number, trials = REPORT_TOLERANCE_TRIALS, calibrate = REPORT_CALIBRATE): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
-  return analyzeTolerance(design, { seed, trials, calibrate: REPORT_CALIBRATE, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(nonIdealitiesOf(spec.technology), spec.technology.preset) });
+  return analyzeTolerance(design, { seed, trials, calibrate, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(nonIdealitiesOf(spec.technology), spec.technology.preset) });
 }

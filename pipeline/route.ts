@@ -10,6 +10,7 @@ import { compileSpec, type CompileOptions, type CompileResult } from "./compile.
 import { reportHtml } from "./report-html.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import type { Report } from "./report.ts";
+import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
 
 export type CompiledAggregator = { route: "trained"; result: CompileResult; report: Report } | { route: "closed-form"; result: ClosedFormResult; report: ClosedFormReport };
 
@@ -39,5 +40,6 @@ export function aggregatorSummary(c: CompiledAggregator, bold: (s: string) => st
     `  MZIs ${h.mzi} vs ${h.mziUnapproximated} unapproximated: area ratio ${h.areaRatio.toFixed(3)}` +
       (h.treeMzi ? `; + ${h.treeMzi} tree MZIs (trees = mzi): ${h.areaRatioWithTrees.toFixed(3)} with them` : "") +
       (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units` : ""),
+    ...(report.tolerance ? toleranceSummaryLines(report.tolerance) : []),
   ];
 }
