@@ -222,8 +222,8 @@ export function detectorThresholds(s: Settings, modes: number): { step: number[]
   return { step: per("step"), offset: per("offset", 0) };
 }
 
-/** Threshold decoding of the homodyne signal Re y. */
+/** Threshold decoding of the homodyne signal Re y; a half step rounds up (Math.round). */
 export function detectDigit(re: number, step: number, offset: number, levels: number): number {
   const d = Math.round((re - offset) / step);
-  return d < 0 ? 0 : d > levels - 1 ? levels - 1 : d;
+  return d <= 0 ? 0 : d > levels - 1 ? levels - 1 : d; // `<= 0` also maps Math.round's −0 to 0
 }

@@ -7,7 +7,7 @@
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { Circuit, Netlist } from "./ir.ts";
-import { activationFn, detectorThresholds, num, pamAmplitude, type Model } from "./models.ts";
+import { activationFn, detectDigit, detectorThresholds, num, pamAmplitude, type Model } from "./models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
@@ -205,9 +205,8 @@ function runSteps(
         const step = st.step[k]!;
         const offset = st.offset[k]!;
         for (let c = 0; c < cases; c++) {
-          const v = x.re[c] + (noise ? noise.sigma * step * noise.rng.normal() : 0);
-          const q = Math.round((v - offset) / step);
-          d[c] = q < 0 ? 0 : q > st.levels - 1 ? st.levels - 1 : q;
+          // The one documented decision rule (models.ts), so the tested function is the one used.
+          d[c] = detectDigit(x.re[c] + (noise ? noise.sigma * step * noise.rng.normal() : 0), step, offset, st.levels);
         }
         deliver(st.name, st.spec.outputs[k], { re: Float64Array.from(d), im: null });
         return d;

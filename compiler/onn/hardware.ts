@@ -1,7 +1,8 @@
 // Hardware cost model and the hardware figures of the report. Counts follow the paper's MZI-count
 // definition of area:
 //   full SVD mapping of an m×n layer:      m(m−1)/2 + n(n−1)/2 + min(m, n)   (U mesh, V† mesh, Σ)
-//   Σ·U segments (R×C tiles of size s):    R·C·(s(s−1)/2 + s)               (one mesh + s attenuators each)
+//   Σ·U segments (R×C tiles of size s):    R·C·s(s−1)/2 + C·m               (one mesh per tile, one
+//                                          attenuator per real row of each tile; padded rows are dumped)
 // Area ratio = tunable MZIs of the approximated ONN / MZIs of the same ONN mapped by full SVD.
 // The model (layerCost, unitHardware) is what training plans with; every figure the report prints
 // (emittedHardware) is counted on the emitted circuit (netlist/inventory.ts), the SVD reference
@@ -31,8 +32,10 @@ export function svdMziCount(m: number, n: number): number {
   return (m * (m - 1)) / 2 + (n * (n - 1)) / 2 + Math.min(m, n);
 }
 
+/** As emitted (compiler/onn/to-phase-table.ts sigmaUStage): a padded row of a tile gets no attenuator. */
 export function sigmaUMziCount(m: number, n: number, s: number): number {
-  return Math.ceil(m / s) * Math.ceil(n / s) * ((s * (s - 1)) / 2 + s);
+  const C = Math.ceil(n / s);
+  return Math.ceil(m / s) * C * ((s * (s - 1)) / 2) + C * m;
 }
 
 /** Fixed couplers of a tiled layer: (R−1) splits per real input, (C−1) merges and one crossing per moved output. */

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Rounding } from "../../dsl/spec.ts";
-import { fromDigits, goldenAverage, goldenFromDigitSums, roundedDivide, toDigits, twosToOffset } from "../../aggregate/golden.ts";
+import { digitCount, digitsFor, fromDigits, goldenAverage, goldenDigits, goldenFromDigitSums, roundedDivide, toDigits, twosToOffset } from "../../aggregate/golden.ts";
 
 const RULES: Rounding[] = ["nearest-even", "nearest-away", "floor"];
 
@@ -87,5 +87,38 @@ describe("golden quantized average", () => {
 
   it("digits round-trip", () => {
     for (let v = 0; v < 256; v++) expect(fromDigits(toDigits(v, { precision: 8, levels: 4 }), 4)).toBe(v);
+  });
+
+  it("digit counts: b / log2 L digits per value; digitsFor(max) digits hold 0..max", () => {
+    expect([digitCount({ precision: 8, levels: 4 }), digitCount({ precision: 16, levels: 4 }), digitCount({ precision: 6, levels: 2 }), digitCount({ precision: 8, levels: 16 })]).toEqual([4, 8, 6, 2]);
+    expect([0, 1, 3, 4, 15, 16, 1020, 1023, 1024].map((m) => digitsFor(m, 4))).toEqual([1, 1, 1, 2, 2, 3, 5, 5, 6]);
+    expect([1, 2, 255, 256].map((m) => digitsFor(m, 2))).toEqual([1, 2, 8, 9]);
+  });
+
+  it("toDigits / fromDigits at an offset inside a longer array", () => {
+    const f = { precision: 8, levels: 4 };
+    const out = new Int32Array(10).fill(-1);
+    // 0b10_01_11_00 = 156 → digits 0, 3, 1, 2 (least significant first), written at 3..6.
+    expect(toDigits(156, f, out, 3)).toBe(out);
+    expect([...out]).toEqual([-1, -1, -1, 0, 3, 1, 2, -1, -1, -1]);
+    expect(fromDigits(out, 4, 3, 4)).toBe(156);
+    expect(fromDigits(out, 4, 4, 2)).toBe(3 + 4 * 1);
+    expect(fromDigits([2, 1], 16)).toBe(18);
+    expect(fromDigits([1, 2, 3], 4, 1)).toBe(2 + 3 * 4); // from `at` to the end when no count is given
+    expect([...toDigits(255, f)]).toEqual([3, 3, 3, 3]);
+    expect([...toDigits(0, { precision: 6, levels: 2 })]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("goldenDigits: the average's output code as digits (4 workers, 8 bits, PAM4)", () => {
+    const spec = { precision: 8, levels: 4, rounding: "nearest-even" as Rounding };
+    // Signed 10, 20, 31, −1: T = 60, T/4 = 15 → code 143 = 3 + 3·4 + 0·16 + 2·64.
+    expect([...goldenDigits([138, 148, 159, 127], spec)]).toEqual([3, 3, 0, 2]);
+    // Signed −128 ×3 and −127: T = −511, T/4 = −127.75 → −128 → code 0.
+    expect([...goldenDigits([0, 0, 0, 1], spec)]).toEqual([0, 0, 0, 0]);
+    // Ties: T = 2 over 4 → 0.5 → 0 (even) or 1 (away); T = 6 → 1.5 → 2 either way.
+    expect(goldenAverage([129, 129, 128, 128], spec)).toBe(128);
+    expect(goldenAverage([129, 129, 128, 128], { ...spec, rounding: "nearest-away" })).toBe(129);
+    expect(goldenAverage([130, 130, 129, 129], spec)).toBe(130);
+    expect(goldenFromDigitSums([2, 0, 0, 8], 4, spec)).toBe(128); // Σ codes = 514: T = 2 → 0.5 → 0
   });
 });

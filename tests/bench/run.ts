@@ -22,6 +22,7 @@ const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("./compile.bench.ts"),
   () => import("../netlist/simulate.bench.ts"),
   () => import("../dsl/dsl.bench.ts"),
+  () => import("./allreduce.bench.ts"),
 ];
 
 export function formatTable(t: BenchTable): string {

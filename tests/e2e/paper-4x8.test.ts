@@ -22,9 +22,10 @@ import { itWith, NGSPICE } from "../netlist/tools.ts";
 import { physicalCircuit } from "../netlist/physical-phase.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-"));
+let closing = "";
 let report: {
   onn: { exactMatch: number; casesChecked: number; units: { yield: { trials: number; exactPerTrial: number[] } | null }[] };
-  hardware: { areaRatio: number };
+  hardware: { mzi: number; mziUnapproximated: number; areaRatio: number };
   trainingEmulation: { runs: { finalAccuracy: number }[] } | null;
 };
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
   const io = memoryIo();
   const code = await main(["compile", "examples/paper-4x8-trained.optinc", "-o", dir], io);
   if (code !== 0) throw new Error(`compile failed (${code}):\n${io.err()}`);
+  closing = io.err();
   report = JSON.parse(readFileSync(join(dir, "paper_4x8_trained.report.json"), "utf8"));
 }, 900_000);
 
@@ -40,6 +42,13 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
     expect(report.onn.casesChecked).toBe(13 ** 4);
     expect(report.onn.exactMatch).toBe(1);
     expect(report.hardware.areaRatio).toBeLessThanOrEqual(0.393);
+    // The closing lines README.md quotes.
+    expect([report.hardware.mzi, report.hardware.mziUnapproximated, report.hardware.areaRatio.toFixed(3)]).toEqual([5230, 19682, "0.266"]);
+    const readme = readFileSync("README.md", "utf8");
+    for (const line of ["paper_4x8_trained: exact match 100% over 28561 cases (every case of the reduced space)", "  MZIs 5230 vs 19682 unapproximated: area ratio 0.266"]) {
+      expect(closing).toContain(line);
+      expect(readme).toContain(line);
+    }
     // Its technology block is ideal (all the trained design meets), so the report has no yield trials;
     // it does carry the training run through the circuit.
     expect(report.onn.units[0]!.yield).toBeNull();

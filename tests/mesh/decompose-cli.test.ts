@@ -74,7 +74,20 @@ describe("optinc decompose", () => {
     expect(st.elements.every((e) => e.dac?.bits === 6)).toBe(true);
     const err = maxAbsDiff(stageMatrix(st), u);
     expect(err).toBeGreaterThan(1e-4); // quantized, so not exact…
-    expect(err).toBeLessThan(0.5); // …but close
+    // …and no further off than its phase errors allow: each phase enters as e^{iφ} in a product
+    // of unitaries, so |ΔU| ≤ Σ |Δφ| over every phase (θ, φ and the output screen), each ≤ π/2^6.
+    await run(["decompose", "q.json", "-o", "exact"]);
+    const exact = parsePhaseTable(readFileSync(join(dir, "exact", "q.phases.json"), "utf8")).pipeline[0] as PhaseStage;
+    const arc = (a: number, b: number) => Math.abs(Math.atan2(Math.sin(a - b), Math.cos(a - b)));
+    const deltas: number[] = [];
+    st.elements.forEach((e, i) => {
+      const x = exact.elements[i]!;
+      if (e.kind === "mzi" && x.kind === "mzi") deltas.push(arc(e.theta, x.theta), arc(e.phi, x.phi));
+    });
+    st.outputPhases.forEach((ph, i) => deltas.push(arc(ph, exact.outputPhases[i]!)));
+    expect(deltas).toHaveLength(2 * 10 + 5);
+    expect(Math.max(...deltas)).toBeLessThanOrEqual(Math.PI / 64 + 1e-12);
+    expect(err).toBeLessThanOrEqual(deltas.reduce((a, b) => a + b, 0));
     await run(["decompose", "q.json", "--dac-bits", "6"]);
     expect(readFileSync(join(dir, "q.phases.json"), "utf8")).toBe(first);
   });

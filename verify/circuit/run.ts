@@ -2,8 +2,7 @@
 // through the netlist simulator, decode the detector's digits to the output value, and compare
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
-import { fromDigits, goldenAverage } from "../../aggregate/golden.ts";
-import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
+import { fromDigits } from "../../aggregate/golden.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
@@ -14,6 +13,9 @@ import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
 import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
 import { simulateCases, type TrialJob } from "./trial.ts";
 import { runTrials } from "./trial-pool.ts";
+import { flatFunctionMismatch, referenceCodes, unitRole, type UnitSpec } from "./reference.ts";
+
+export type { UnitSpec } from "./reference.ts";
 
 export interface VerifyOptions {
   nonIdealities: NonIdealities;
@@ -51,17 +53,6 @@ export interface MeasuredDie {
   dacBits: number | null;
   /** Fit each output's gain and offset to the golden levels on the known patterns (default: decide with the detector's own thresholds). */
   fitReceiver: boolean;
-}
-
-export interface UnitSpec {
-  inputOffset: number;
-  outputOffset: number;
-  divisor: number;
-  /** A digit slice: carry positions (regenerated on every port) and per-position integer weights. */
-  carryIn?: number;
-  weights?: number[];
-  /** Tie-class handshake of a nearest-even slice chain (aggregate/unit.ts). */
-  round?: "class" | "carry";
 }
 
 /** The circuit-info entries of a unit spec; `unitFromInfo` reads them back. */
@@ -170,25 +161,6 @@ function statsFrom(errors: Map<number, number>, cases: number): CaseStats {
   return { cases, exact, exactFraction: cases ? exact / cases : 0, histogram, maxAbsError };
 }
 
-/**
- * The compiler's unit function (aggregate/unit.ts) for a circuit's unit spec: verify computes
- * every unit's golden output from the case's digit sums with the same definition the trainer used.
- */
-function unitFunctionOf(unit: UnitSpec, f: SourceFormat, outDigits: number, rounding: Rounding): UnitFunction {
-  return {
-    workers: f.workers,
-    levels: f.levels,
-    inDigits: f.digits,
-    outDigits,
-    inputOffset: unit.inputOffset,
-    outputOffset: unit.outputOffset,
-    divisor: unit.divisor,
-    rounding,
-    ...(unit.weights ? { carryIn: unit.carryIn ?? 0, weights: unit.weights } : {}),
-    ...(unit.round === "class" ? { roundClass: true } : unit.round === "carry" ? { roundCarry: true } : {}),
-  };
-}
-
 export function hasNonIdealities(o: NonIdealities): boolean {
   return Boolean(o.phaseNoise || o.mziLossDb || o.splitterImbalance || o.dacBits || o.detectorNoise);
 }
@@ -199,23 +171,11 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   if (opts.unit?.weights && opts.unit.weights.length !== f.digits) throw new CircuitShapeError(`info unit_weights lists ${opts.unit.weights.length} weights for ${f.digits} input positions`);
   if (!opts.unit && outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits} (a cascade unit needs unit_* entries in the circuit info)`);
   const precision = Math.round(f.digits * Math.log2(f.levels));
-  const unit = opts.unit;
   const set = buildCases(f, { preprocess: opts.preprocess, maxCases: opts.maxCases, seed: opts.seed });
   const width = f.workers * f.digits;
-  const golden = new Int32Array(set.cases);
-  const codes = new Int32Array(f.workers);
-  const unitFn = unit ? unitFunctionOf(unit, f, outputDigits, opts.rounding) : null;
-  const sums = new Array<number>(f.digits);
-  for (let c = 0; c < set.cases; c++) {
-    if (unitFn) {
-      sums.fill(0);
-      for (let k = 0; k < f.digits; k++) for (let w = 0; w < f.workers; w++) sums[k]! += set.digits[c * width + w * f.digits + k]!;
-      golden[c] = unitOutput(unitFn, sums);
-    } else {
-      for (let w = 0; w < f.workers; w++) codes[w] = fromDigits(set.digits, f.levels, c * width + w * f.digits, f.digits);
-      golden[c] = goldenAverage(codes, { precision, rounding: opts.rounding });
-    }
-  }
+  // The spec's own definition on worker codes (reference.ts), never the trained unit function.
+  const role = unitRole(circuit.info, opts.unit);
+  const golden = referenceCodes(set, f, role, opts.unit, outputDigits, opts.rounding);
   const m = opts.measured;
   const detectorNoise = m ? (opts.nonIdealities.detectorNoise ?? 0) : 0;
   const ideal = m ? compileCircuit(circuit, { die: m.die, dacBits: m.dacBits, detectorNoise, seed: opts.seed }) : compileCircuit(circuit, { seed: opts.seed });
@@ -250,6 +210,8 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   }
 
   const failures: string[] = [];
+  const mismatch = role === "flat" ? flatFunctionMismatch(opts.unit, f, outputDigits, precision) : null;
+  if (mismatch) failures.push(mismatch);
   const p = (x: number) => `${(100 * x).toFixed(2)}%`;
   if (nominal.exactFraction < opts.minExact) failures.push(`exact match ${p(nominal.exactFraction)} ${m ? `on die "${m.die.id}"` : "with ideal components"} is below --min-exact ${p(opts.minExact)}`);
   if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}) is below --min-yield ${p(opts.minYield)}`);

@@ -81,14 +81,22 @@ export function goldenAggregate(workers: number, bits: number, levels: Levels, r
   };
 }
 
+/**
+ * Elements actually executed per worker: the whole message when it fits the budget, else whole
+ * rounds of N within it (at least N). Memory guard: at most 2^22 values over all workers (16 MiB
+ * per copy), whatever N is.
+ */
+export function executedElements(workers: number, fullElements: number, execElements: number): { elements: number; scaled: boolean } {
+  const cap = Math.min(execElements, Math.max(workers, Math.floor(EXEC_BUDGET_VALUES / workers)));
+  const scaled = fullElements > cap;
+  return { elements: scaled ? Math.max(workers, Math.floor(cap / workers) * workers) : fullElements, scaled };
+}
+
 /** `aggregateMany` (e.g. a simulated netlist) replaces the golden function when given. */
 export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMany): AllreduceRun {
   const n = o.workers;
   const full = Math.floor(o.messageBytes / 4);
-  // Memory guard: at most 2^22 values over all workers (16 MiB per copy), whatever N is.
-  const cap = Math.min(o.execElements, Math.max(n, Math.floor(EXEC_BUDGET_VALUES / n)));
-  const scaled = full > cap;
-  const elements = scaled ? Math.max(n, Math.floor(cap / n) * n) : full;
+  const { elements, scaled } = executedElements(n, full, o.execElements);
   const grads = syntheticGradients(n, elements, o.seed + n);
   const exact = exactAverage(grads);
 

@@ -156,17 +156,33 @@ describe("cascade unit functions", () => {
   });
 
 
-  it("uses the unit function from the circuit info", async () => {
+  it("checks a flat circuit against the golden average and its stored function against the spec", async () => {
     const same = tinyCircuit();
     same.info = { ...same.info, unit_input_offset: 2, unit_output_offset: 2, unit_divisor: 2 };
     let io = memoryIo();
     expect(await main(["verify", writeOutputDir(same)], io)).toBe(0);
+    // A flat circuit whose stored function is an exact sum (divisor 1): the circuit still
+    // computes the average, but its info no longer describes the spec, and verify says so.
     const sum = tinyCircuit();
-    // An exact-sum unit (divisor 1) is not what this circuit computes.
     sum.info = { ...sum.info, unit_input_offset: 0, unit_output_offset: 0, unit_divisor: 1 };
     io = memoryIo();
     expect(await main(["verify", writeOutputDir(sum)], io)).toBe(1);
-    expect(io.out()).toMatch(/FAIL: exact match/);
+    expect(io.out()).toContain("exact 100.00% (16/16)");
+    expect(io.out()).toMatch(/FAIL: the circuit's stored unit function \(divisor 1, input offset 0, output offset 0, 2 output digits\) is not the flat average of its 2 × 2-bit inputs \(divisor 2, offsets 2, 2 output digits\)/);
+  });
+
+  it("uses a cascade unit's function from the circuit info, evaluated on the input codes", async () => {
+    const sum = tinyCircuit();
+    // A cascade unit (cascade_level set) whose function is the exact sum: not what this circuit computes.
+    sum.info = { ...sum.info, cascade_level: 1, unit_input_offset: 0, unit_output_offset: 0, unit_divisor: 1 };
+    const io = memoryIo();
+    expect(await main(["verify", writeOutputDir(sum), "--json"], io)).toBe(1);
+    const doc = JSON.parse(io.out());
+    // Exact only where the average's code equals the sum of the codes (clamped to 0..3).
+    let exact = 0;
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) exact += tinyGoldenCode(a, b) === Math.min(3, a + b) ? 1 : 0;
+    expect(doc.circuits[0].nominal.exact).toBe(exact);
+    expect(doc.circuits[0].failures).toEqual([expect.stringMatching(/^exact match .* below --min-exact/)]);
   });
 });
 

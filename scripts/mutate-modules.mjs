@@ -1,0 +1,47 @@
+// The core modules under mutation testing (docs/testing.md): what each one is, the files Stryker
+// mutates, and the only test files it runs against them, so one module takes minutes on 2 cores.
+// Used by stryker.config.mjs and scripts/mutate.mjs.
+export const MODULES = {
+  golden: {
+    what: "the golden function and unit functions",
+    mutate: ["aggregate/golden.ts", "aggregate/unit.ts"],
+    testFiles: ["tests/aggregate/golden.test.ts", "tests/aggregate/unit.test.ts"],
+  },
+  models: {
+    what: "the MZI convention and the primitive component models",
+    mutate: ["netlist/mzi.ts", "netlist/models.ts", "netlist/subcircuits.ts"],
+    testFiles: ["tests/netlist/models.test.ts", "tests/netlist/primitives.test.ts", "tests/netlist/detector.test.ts", "tests/mesh/convention.test.ts"],
+  },
+  simulator: {
+    what: "the simulator's propagation and detector",
+    mutate: ["netlist/simulate.ts", "netlist/propagate.ts"],
+    testFiles: ["tests/netlist/simulate.test.ts", "tests/netlist/detector.test.ts", "tests/netlist/physics.test.ts", "tests/netlist/propagate.test.ts"],
+  },
+  hardware: {
+    what: "hardware counting",
+    mutate: ["compiler/onn/hardware.ts"],
+    testFiles: ["tests/onn/hardware.test.ts"],
+  },
+  ring: {
+    what: "the ring executor and the allreduce run (busiest-worker counts)",
+    mutate: ["verify/ring/chunks.ts", "verify/ring/ring-allreduce.ts", "verify/ring/allreduce-run.ts"],
+    testFiles: ["tests/verify/ring/ring-allreduce.test.ts", "tests/verify/ring/ring-counts.test.ts", "tests/verify/ring/allreduce-run.test.ts"],
+  },
+  "cost-models": {
+    what: "the all-reduce cost models",
+    mutate: ["verify/models/*.ts"],
+    testFiles: ["tests/verify/models/models.test.ts", "tests/verify/models/terms.test.ts", "tests/verify/ring/ring-counts.test.ts"],
+  },
+  // The closed-form construction (the lead's route = closed-form): the digit-cell decomposition,
+  // and the cells' sparse passive circuits.
+  "closed-form": {
+    what: "the closed-form construction: digit cells",
+    mutate: ["aggregate/digit-chip.ts"],
+    testFiles: ["tests/aggregate/digit-chip.test.ts"],
+  },
+  cells: {
+    what: "the closed-form construction: cell circuits",
+    mutate: ["compiler/cells/*.ts"],
+    testFiles: ["tests/cells/sparse-stage.test.ts", "tests/cells/cell-circuit.test.ts"],
+  },
+};

@@ -1,0 +1,64 @@
+// Every figure README.md states is computed here from the code and must appear in the README as
+// computed. Figures that need a trained circuit (exact match of the bigger examples, compile
+// times) are printed by `npm run bench -- compile`, which names the README claim it checks; the
+// paper-4x8 compile itself runs in tests/e2e/paper-4x8.test.ts.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createRng } from "../../math/rng.ts";
+import { flatCases } from "../../pipeline/compose.ts";
+import { commas, design, exampleSpec } from "./design.ts";
+
+const readme = readFileSync("README.md", "utf8");
+
+describe("README.md figures", () => {
+  it("paper-4x8-trained: 28561 cases, MZIs 5230 vs 19682 unapproximated, area ratio 0.266 (the compile's closing lines)", () => {
+    const d = design(exampleSpec("paper-4x8-trained"));
+    expect(d.units).toHaveLength(1);
+    const cases = d.units[0]!.cases;
+    expect(cases).toBe(13 ** 4);
+    expect(readme).toContain(`paper_4x8_trained: exact match 100% over ${cases} cases (every case of the reduced space)`);
+    expect(readme).toContain(`  MZIs ${d.mzi} vs ${d.mziUnapproximated} unapproximated: area ratio ${(d.mzi / d.mziUnapproximated).toFixed(3)}`);
+    expect([d.mzi, d.mziUnapproximated]).toEqual([5230, 19682]);
+  });
+
+  it("paper-4x16: a chain of five small units, 75,536 edge cases besides the 10⁶ stratified ones, area ratio 0.266", () => {
+    const d = design(exampleSpec("paper-4x16"));
+    const chain = d.stages[0]!.slices!;
+    expect(chain.slices).toHaveLength(5);
+    expect(readme).toContain("`paper-4x16` compiles to a chain of five small ONN units");
+    // compose's edge cases: every digit-sum vector over {0, 1, max−1, max} (4^8) plus 10,000 ties.
+    const edge = flatCases(d.stages[0]!.fn, 0, createRng(1)).edge;
+    expect(edge).toBe(4 ** 8 + 10_000);
+    expect(readme).toContain(`exact on 10⁶ stratified cases plus ${commas(edge)} edge cases at area`);
+    expect(readme).toContain(`ratio ${(d.mzi / d.mziUnapproximated).toFixed(3)}`);
+  });
+
+  it("eight-workers and cluster-16 are cascades of radix-4 units; cluster-16's top unit is sliced", () => {
+    const eight = design(exampleSpec("eight-workers"));
+    expect(eight.cascade!.radix).toBe(4);
+    expect(eight.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([[2, 4], [1, 2]]);
+    expect(eight.stages.every((s) => s.slices === null)).toBe(true);
+    const cluster = design(exampleSpec("cluster-16"));
+    expect(cluster.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([[4, 4], [1, 4]]);
+    expect(cluster.stages.map((s) => s.slices !== null)).toEqual([false, true]);
+    expect(readme).toContain("`eight-workers` and `cluster-16` are cascades of radix-4 units; the top unit of `cluster-16` is\n  itself sliced.");
+  });
+
+  it("the examples folder holds the specs of the table, each as .optinc and .yaml", async () => {
+    const { readdirSync } = await import("node:fs");
+    const files = readdirSync("examples").sort();
+    const names = [...new Set(files.map((f) => f.replace(/\.(optinc|yaml)$/, "")))].sort();
+    expect(files).toEqual(names.flatMap((n) => [`${n}.optinc`, `${n}.yaml`]).sort());
+    for (const n of names) expect(readme).toMatch(new RegExp(`^\\| \`${n}\` \\|`, "m"));
+    const count = ["no", "one", "two", "three", "four", "five", "six", "seven"][names.length];
+    expect(readme).toContain(`The \`examples/\` folder holds ${count} specs, each as \`.optinc\` and \`.yaml\``);
+    for (const n of ["paper-4x8", "paper-4x8-trained", "eight-workers"]) expect(exampleSpec(n).workers).toBe(n === "eight-workers" ? 8 : 4);
+    expect([exampleSpec("cluster-16").workers, exampleSpec("paper-4x16").precision]).toEqual([16, 16]);
+  });
+
+  it("Node 20.19 or later, as package.json's engines field says", () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe(">=20.19");
+    expect(readme).toContain("Node 20.19 or later is required.");
+  });
+});
