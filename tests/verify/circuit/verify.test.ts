@@ -177,7 +177,7 @@ describe("cascade unit functions", () => {
     sum.info = { ...sum.info, cascade_level: 1, unit_input_offset: 0, unit_output_offset: 0, unit_divisor: 1 };
     const io = memoryIo();
     expect(await main(["verify", writeOutputDir(sum), "--json"], io)).toBe(1);
-    const doc = JSON.parse(io.out());
+    const doc = JSON.parse(io.out()).result;
     // Exact only where the average's code equals the sum of the codes (clamped to 0..3).
     let exact = 0;
     for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) exact += tinyGoldenCode(a, b) === Math.min(3, a + b) ? 1 : 0;

@@ -49,7 +49,7 @@ describe("runAllreduce", () => {
     expect(run.optinc.maxErrorSteps).toBe(steps);
     expect(steps).toBeGreaterThan(0.4);
     expect(steps).toBeLessThanOrEqual(1);
-    expect(run.optinc).toMatchObject({ bits: 8, bytes_sent_per_worker: 997, scale_bytes_per_worker: 4 * Math.ceil(997 / 64), injected_errors: 0, mismatched_elements: 0 });
+    expect(run.optinc).toMatchObject({ bits: 8, bytesSentPerWorker: 997, scaleBytesPerWorker: 4 * Math.ceil(997 / 64), injectedErrors: 0, mismatchedElements: 0 });
     expect(run.volumeRatioAtBits).toBe(run.ring.bytesSentPerWorker / 997);
     expect(run.messageBytes).toBe(4 * 997);
     expect(run.workers).toBe(5);
@@ -114,15 +114,15 @@ describe("runAllreduce", () => {
     const cmp32 = compareModels(modelInputs({ stepLatency: 1e-5, workers: 6, messageBytes: 24e6, bits: 32 }));
     for (const m of cmp.models) {
       const j = run.models[m.name]!;
-      expect(j).toEqual({ time_s: m.time_s, algbw_Bps: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw_Bps: m.busbw_Bps } : {}), derived: m.derived });
+      expect(j).toEqual({ time: m.time_s, algbw: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}), derived: m.derived });
     }
     expect(Object.keys(run.models)).toEqual(cmp.models.map((m) => m.name));
-    expect("busbw_Bps" in run.models.optinc!).toBe(false);
-    expect("busbw_Bps" in run.models.ring!).toBe(true);
+    expect("busbw" in run.models.optinc!).toBe(false);
+    expect("busbw" in run.models.ring!).toBe(true);
     expect(run.bestElectrical).toBe(cmp.bestElectrical);
     expect(run.speedupVsRing).toBe(cmp.speedupVsRing);
     expect(run.speedupVsBestElectrical).toBe(cmp.speedupVsBestElectrical);
-    expect(run.equalPrecision).toEqual({ speedup_vs_ring: cmp32.speedupVsRing, speedup_vs_best_electrical: cmp32.speedupVsBestElectrical });
+    expect(run.equalPrecision).toEqual({ speedupVsRing: cmp32.speedupVsRing, speedupVsBestElectrical: cmp32.speedupVsBestElectrical });
     expect(run.equalPrecision.speedupVsRing).toBeLessThan(run.speedupVsRing);
     expect(run.latency).toBeUndefined();
     const withLatency = runAllreduce({ ...o, workload: "llama-8l-384" });
