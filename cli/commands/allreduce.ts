@@ -1,5 +1,6 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { relative, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
@@ -9,6 +10,8 @@ import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circu
 import type { AggregateMany } from "../../verify/optinc-datapath.ts";
 import { runAllreduce, type AllreduceRun } from "../../verify/ring/allreduce-run.ts";
 import { circuitAggregator } from "../../verify/ring/circuit-aggregate.ts";
+import { chipAggregator } from "../../verify/cells/chip-aggregate.ts";
+import { isClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import { validateNonIdealities } from "../../netlist/nonideal.ts";
 import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
@@ -180,6 +183,14 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
         let compiledRounding: Rounding | null = null;
         if (flags.netlist !== undefined) {
           const found = loadCircuits(resolve(ctx.io.cwd, flags.netlist), flags.netlist);
+          if (isClosedForm(found)) {
+            // A closed-form chip: its cells, wired as <name>.chip.json says, with ideal parts.
+            if (Object.values(nonIdeal).some((v) => v !== undefined)) throw new UsageError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise are for trained circuits; a closed-form chip's yield is optinc verify <dir> (every cell copy its own die)");
+            const dir = dirname(found[0]!.netlistPath);
+            const stems = readdirSync(dir).filter((f) => f.endsWith(".chip.json")).map((f) => f.replace(/\.chip\.json$/, "")).sort();
+            circuit = { ...chipAggregator(found, stems), path: dir };
+            compiledRounding = found.find((l) => l.rounding)?.rounding ?? null;
+          } else {
           if (found.length !== 1) throw new UsageError(`--netlist: ${flags.netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
           const loaded = found[0]!;
           if (loaded.identity.length) {
@@ -194,6 +205,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           }
           circuit = { ...circuitAggregator(loaded.circuit, defined, seed), path: loaded.netlistPath };
           compiledRounding = loaded.rounding;
+          }
         } else if (Object.values(nonIdeal).some((v) => v !== undefined)) {
           throw new UsageError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)");
         }

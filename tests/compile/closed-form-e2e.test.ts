@@ -96,6 +96,26 @@ describe("closed-form paper-4x8 through the CLI", () => {
     expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact\) is below --min-yield/);
   });
 
+  it("optinc allreduce --netlist <dir> aggregates through the chip's cells: no element differs from the golden average; a detuned cell is caught", async () => {
+    const r = await cli(["--json", "allreduce", "--netlist", dir, "--exec-elements", "4096"]);
+    expect(r.code, r.err).toBe(0);
+    const run = JSON.parse(r.out).result.runs[0];
+    expect(run.workers).toBe(4);
+    expect(run.optinc).toMatchObject({ bits: 8, mismatchedElements: 0, injectedErrors: 0 });
+    // The divide cell's detector step doubled: its output digit halves, the chip no longer averages.
+    const detuned = join(base, "detuned");
+    cpSync(dir, detuned, { recursive: true });
+    const cell = join(detuned, "paper_4x8.divide0.netlist.json");
+    const text = readFileSync(cell, "utf8");
+    const step = /"detector":\s*\{"component":"detector","settings":\{"levels":4,"step":([0-9.e-]+)/.exec(text)!;
+    writeFileSync(cell, text.replace(step[0], step[0].replace(step[1]!, String(2 * Number(step[1])))));
+    const bad = await cli(["--json", "allreduce", "--netlist", detuned, "--exec-elements", "4096"]);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out).result.runs[0].optinc.mismatchedElements).toBeGreaterThan(0);
+    // Non-idealities are for trained circuits: a closed-form chip's yield is optinc verify.
+    expect((await cli(["allreduce", "--netlist", dir, "--phase-noise", "0.01"])).code).toBe(2);
+  });
+
   it("optinc verify fails on a cell table edited in the chip file, and on a cell netlist from another spec", async () => {
     const tampered = join(base, "tampered");
     cpSync(dir, tampered, { recursive: true });

@@ -1,0 +1,32 @@
+// A flat closed-form chip (one <name>.chip.json and its cell netlists) as a batched `aggregateMany`
+// for `optinc allreduce --netlist <dir>`: every cell simulated from its emitted netlist with ideal
+// parts (chip-batch.ts), worker digits in, result digits out, both least significant first.
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { readChipJson } from "../../aggregate/chip-file.ts";
+import type { LoadedCircuit } from "../circuit/load.ts";
+import { CircuitShapeError } from "../circuit/run.ts";
+import type { CircuitAggregator } from "../ring/circuit-aggregate.ts";
+import { chipRunner } from "./chip-batch.ts";
+
+/** The chip files of a closed-form directory: `stems` are the chip.json names found beside the cells. */
+export function chipAggregator(loaded: LoadedCircuit[], chipStems: string[]): CircuitAggregator {
+  if (chipStems.length !== 1) throw new CircuitShapeError(`the directory holds ${chipStems.length} chips (a cascade of closed-form units); optinc allreduce runs one flat chip`);
+  const dir = dirname(loaded[0]!.netlistPath);
+  const file = join(dir, `${chipStems[0]}.chip.json`);
+  const f = readChipJson(readFileSync(file, "utf8"), file);
+  const circuits = new Map(loaded.map((l) => [basename(l.netlistPath).replace(/\.netlist\.json$/, ""), l.circuit]));
+  const runner = chipRunner(f, circuits);
+  const { chip } = f;
+  const flat = f.unit.inputOffset === f.unit.outputOffset && f.unit.divisor === chip.workers && chip.outDigits === chip.inDigits;
+  if (!flat) throw new CircuitShapeError(`${basename(file)} computes a cascade unit, not the flat average of ${chip.workers} workers`);
+  return {
+    workers: chip.workers,
+    digits: chip.inDigits,
+    levels: chip.levels,
+    bits: Math.round(chip.inDigits * Math.log2(chip.levels)),
+    aggregateMany(digits, cases) {
+      return runner.run(digits, cases);
+    },
+  };
+}
