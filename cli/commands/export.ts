@@ -80,28 +80,43 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
 
   async function run(target: string, flags: ExportFlags, out: CommandOutput): Promise<string[] | undefined> {
     const path = resolve(ctx.io.cwd, target);
-    let netlistPath: string;
+    let netlistPaths: string[];
     try {
       if ((await stat(path)).isDirectory()) {
+        // Every netlist of the directory (a closed-form chip has one per cell design, a cascade one per unit).
         const found = (await readdir(path)).filter((f) => f.endsWith(SUFFIX)).sort();
-        if (found.length !== 1) {
-          const what = found.length === 0 ? `no *${SUFFIX} in ${target}` : `${found.length} netlists in ${target} (${found.join(", ")})`;
-          out.report([diag(target, "OPT5001", what, found.length === 0 ? "run optinc compile first, or pass the directory it wrote" : `pass one of them: ${target}/<name>${SUFFIX}`)]);
+        if (found.length === 0) {
+          out.report([diag(target, "OPT5001", `no *${SUFFIX} in ${target}`, "run optinc compile first, or pass the directory it wrote")]);
           out.fail(EXIT.usage);
           return undefined;
         }
-        netlistPath = join(path, found[0]);
-      } else netlistPath = path;
+        netlistPaths = found.map((f) => join(path, f));
+      } else netlistPaths = [path];
     } catch {
       out.report([diag(target, "OPT5002", `cannot read '${target}'`, "check the path: pass the output directory of optinc compile")]);
       out.fail(EXIT.usage);
       return undefined;
     }
-    const name = netlistPath.slice(netlistPath.lastIndexOf("/") + 1).replace(/\.netlist\.json$/, "");
-    const dir = netlistPath.slice(0, netlistPath.lastIndexOf("/"));
+    const dir = netlistPaths[0]!.slice(0, netlistPaths[0]!.lastIndexOf("/"));
     const outDir = flags.outDir ? resolve(ctx.io.cwd, flags.outDir) : dir;
     const outShown = flags.outDir ?? target.replace(/[^/]*\.netlist\.json$/, "");
     if (!(await out.checkOutput("dir", outDir, outShown || "."))) return undefined;
+    const files = new Map<string, string>();
+    for (const netlistPath of netlistPaths) {
+      const one = await exportOne(netlistPath, target, flags, out);
+      if (!one) return undefined;
+      for (const [f, text] of one) files.set(f, text);
+    }
+    // The whole set at once: every netlist's files or none.
+    if (!(await out.commit(outDir, files, outShown || "."))) return undefined;
+    for (const f of files.keys()) out.note(`wrote ${join(outShown, f)}`);
+    return [...files.keys()];
+  }
+
+  /** The files of one netlist in the requested format; undefined after reporting a problem. */
+  async function exportOne(netlistPath: string, target: string, flags: ExportFlags, out: CommandOutput): Promise<Map<string, string> | undefined> {
+    const name = netlistPath.slice(netlistPath.lastIndexOf("/") + 1).replace(/\.netlist\.json$/, "");
+    const dir = netlistPath.slice(0, netlistPath.lastIndexOf("/"));
     let files: Map<string, string>;
     if (flags.format === "phases") {
       const phasesPath = join(dir, `${name}.phases.json`);
@@ -143,8 +158,6 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         return undefined;
       }
     }
-    if (!(await out.commit(outDir, files, outShown || "."))) return undefined;
-    for (const f of files.keys()) out.note(`wrote ${join(outShown, f)}`);
-    return [...files.keys()];
+    return files;
   }
 };

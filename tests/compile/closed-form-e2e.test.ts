@@ -116,6 +116,15 @@ describe("closed-form paper-4x8 through the CLI", () => {
     expect((await cli(["allreduce", "--netlist", dir, "--phase-noise", "0.01"])).code).toBe(2);
   });
 
+  it("optinc export <dir> re-emits every cell's netlist in one all-or-nothing set, byte for byte as compiled", async () => {
+    const exported = join(base, "exported");
+    const r = await cli(["export", dir, "--format", "spi", "-o", exported]);
+    expect(r.code, r.err).toBe(0);
+    const cells = report.cells.map((c) => c.design).sort();
+    expect(readdirSync(exported).filter((f) => f.endsWith(".spi") && !f.endsWith("_main.spi")).sort()).toEqual(cells.map((d) => `${d}.spi`));
+    for (const d of cells) expect(readFileSync(join(exported, `${d}.spi`), "utf8")).toBe(readFileSync(join(dir, `${d}.spi`), "utf8"));
+  });
+
   it("optinc verify fails on a cell table edited in the chip file, and on a cell netlist from another spec", async () => {
     const tampered = join(base, "tampered");
     cpSync(dir, tampered, { recursive: true });
