@@ -112,7 +112,11 @@ export function composeCascade(
 ): ComposeResult {
   const runners = chips.map((c) => chipRunner(c, circuits));
   const flat: ChipFile = { ...chips[0]!, chip: { ...chips[0]!.chip, workers: spec.workers } };
-  const { codes, edge } = composeCases(flat, opts.maxCases, opts.seed);
+  // Units of a cascade see partial sums, not digit sums of the whole: its reduced space is every
+  // worker code vector, enumerated when it fits.
+  const space = 2 ** (spec.precision * spec.workers);
+  const exhaustive = space <= opts.maxCases;
+  const { codes, edge } = exhaustive ? { codes: everyCodeVector(spec.workers, 2 ** spec.precision), edge: 0 } : composeCases(flat, opts.maxCases, opts.seed);
   const half = 2 ** (spec.precision - 1);
   const errors: number[] = [];
   for (let start = 0; start < codes.length; start += BATCH) {
@@ -130,5 +134,14 @@ export function composeCascade(
     });
     batch.forEach((cs, c) => errors.push(values[c]![0]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
   }
-  return tally(errors, codes.length, edge, "sampled", `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`);
+  return exhaustive
+    ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})`)
+    : tally(errors, codes.length, edge, "sampled", `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`);
+}
+
+/** All n-tuples of codes 0 … size − 1, the first worker fastest. */
+function everyCodeVector(n: number, size: number): number[][] {
+  const out: number[][] = [];
+  for (let c = 0; c < size ** n; c++) out.push(Array.from({ length: n }, (_, w) => Math.floor(c / size ** w) % size));
+  return out;
 }
