@@ -191,20 +191,20 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             circuit = { ...chipAggregator(found, stems), path: dir };
             compiledRounding = found.find((l) => l.rounding)?.rounding ?? null;
           } else {
-          if (found.length !== 1) throw new UsageError(`--netlist: ${flags.netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
-          const loaded = found[0]!;
-          if (loaded.identity.length) {
-            out.report(loaded.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: flags.netlist!, line: 1, column: 1 })));
-            return void out.finish(null);
-          }
-          const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
-          try {
-            validateNonIdealities(defined);
-          } catch (err) {
-            throw new UsageError((err as Error).message);
-          }
-          circuit = { ...circuitAggregator(loaded.circuit, defined, seed), path: loaded.netlistPath };
-          compiledRounding = loaded.rounding;
+            if (found.length !== 1) throw new UsageError(`--netlist: ${flags.netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
+            const loaded = found[0]!;
+            if (loaded.identity.length) {
+              out.report(loaded.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: flags.netlist!, line: 1, column: 1 })));
+              return void out.finish(null);
+            }
+            const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
+            try {
+              validateNonIdealities(defined);
+            } catch (err) {
+              throw new UsageError((err as Error).message);
+            }
+            circuit = { ...circuitAggregator(loaded.circuit, defined, seed), path: loaded.netlistPath };
+            compiledRounding = loaded.rounding;
           }
         } else if (Object.values(nonIdeal).some((v) => v !== undefined)) {
           throw new UsageError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)");

@@ -3,6 +3,7 @@
 // formats and names, info.calibrated_for = the die's id) plus <name>.calibration.json, atomically.
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
+import { integer, positive } from "../option-parsers.ts";
 import { calibrate } from "../../pipeline/calibrate.ts";
 import { unitFromInfo } from "../../verify/circuit/run.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
@@ -26,21 +27,7 @@ function dacBits(v: string): number {
   return x;
 }
 
-function positive(name: string) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === "" || !(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
-    return x;
-  };
-}
 
-function count(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
-    return x;
-  };
-}
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
@@ -54,9 +41,9 @@ export const registerCalibrate: RegisterCommand = (program: Command, ctx) => {
     .requiredOption("-o, --out <dir>", "directory for the calibrated files (not the input directory)")
     .option("--dac-bits <B>", "phase DAC of the corrected phases, or none (default: the die's dacBits)", dacBits)
     .option("--tolerance <x>", "largest miss (power fraction, amplitude or rad) that still counts as corrected", positive("--tolerance"), 1e-6)
-    .option("--max-cases <n>", "most cases of the check on the die (larger spaces are sampled)", count("--max-cases", 2, 10_000_000), 50_000)
+    .option("--max-cases <n>", "most cases of the check on the die (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
     .option("--no-verify", "skip the check on the die (before and after)")
-    .option("--show <n>", "elements listed in the text report", count("--show", 0, 1_000_000), 10)
+    .option("--show <n>", "elements listed in the text report", integer("--show", 0, 1_000_000), 10)
     .addHelpText(
       "after",
       `

@@ -3,7 +3,8 @@
 // Monte-Carlo model (netlist/die.ts drawDie): trial t of seed s is the die that
 // `optinc verify --trials … --seed s` simulates as its trial t.
 import { basename, dirname, relative, resolve } from "node:path";
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { integer } from "../option-parsers.ts";
 import { drawDie, drawDieShape, realizeDie } from "../../netlist/die.ts";
 import { cellFromInfo } from "../../verify/cells/cell-cases.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
@@ -25,13 +26,6 @@ interface DieFlags {
   id?: string;
 }
 
-function integer(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
-    return x;
-  };
-}
 
 export const registerDie: RegisterCommand = (program: Command, ctx) => {
   program

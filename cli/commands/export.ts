@@ -4,7 +4,8 @@
 import { readdir, stat } from "node:fs/promises";
 import { readInputText } from "../files/read-input.ts";
 import { join, resolve } from "node:path";
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { positive } from "../option-parsers.ts";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
 import { emitCircuit, type BackendFormat } from "../../netlist/emit-all.ts";
 import { NetlistReadError } from "../../netlist/errors.ts";
@@ -28,13 +29,6 @@ const SUFFIX = ".netlist.json";
 /** Largest netlist or phase table read. */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-function positive(flag: string): (v: string) => number {
-  return (v) => {
-    const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || x <= 0) throw new InvalidArgumentError(`${flag} must be a positive number, got "${v}"`);
-    return x;
-  };
-}
 
 function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };

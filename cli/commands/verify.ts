@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
+import { fraction, integer, nonNegative } from "../option-parsers.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
@@ -24,29 +25,8 @@ function detectPreprocess(circuit: Circuit): boolean {
   return Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
 }
 
-function nonNegative(name: string) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, got "${v}"`);
-    return x;
-  };
-}
 
-function fraction(name: string) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === "" || !(x >= 0 && x <= 1)) throw new InvalidArgumentError(`${name} must be a fraction in [0, 1], got "${v}"`);
-    return x;
-  };
-}
 
-function integer(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
-    return x;
-  };
-}
 
 /** 0 stands for "none": commander turns a parser's null into "" for options with an argument. */
 function dacBits(v: string): number {
