@@ -30,10 +30,13 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: io.out(), err: io.err() };
 }
 
+let closing = "";
+
 beforeAll(async () => {
   for (const out of [dir, again]) {
     const r = await cli(["compile", "examples/paper-4x8.optinc", "-o", out]);
     if (r.code !== 0) throw new Error(`compile failed (${r.code}):\n${r.err}`);
+    closing = r.err;
   }
   report = JSON.parse(readFileSync(join(dir, "paper_4x8.report.json"), "utf8"));
 }, 600_000);
@@ -51,6 +54,14 @@ describe("closed-form paper-4x8 through the CLI", () => {
       ["paper_4x8.divide0", 1, 16, 16, true],
     ]);
     expect(report.yield!.passing).toBe(report.yield!.trials);
+  });
+
+  it("prints the closing lines README.md's quick start quotes", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const block = /The compile ends with\n\n```\n([\s\S]*?)```/.exec(readme)![1]!;
+    const lines = block.split("\n").filter(Boolean);
+    expect(lines.length).toBe(5);
+    for (const line of lines) expect(closing).toContain(line);
   });
 
   it("counts hardware from the emitted netlists: MZIs, fixed couplers and detector outputs", () => {
