@@ -19,13 +19,13 @@ export const DIE_FORMAT = "optinc.die/1";
 
 /** Stable codes of the die-file reader (docs/calibration.md). */
 export const DIE_CODES = {
-  json: "OPT6001",
-  schema: "OPT6002",
-  unknown: "OPT6003",
-  missing: "OPT6004",
-  value: "OPT6005",
-  kind: "OPT6006",
-  circuit: "OPT6007",
+  json: "OPT6101",
+  schema: "OPT6102",
+  unknown: "OPT6103",
+  missing: "OPT6104",
+  value: "OPT6105",
+  kind: "OPT6106",
+  circuit: "OPT6107",
 } as const;
 
 export interface FileDiagnostic {

@@ -67,7 +67,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!t) return undefined;
     const outDir = resolve(ctx.io.cwd, flags.out);
     if (resolve(t.loaded.netlistPath, "..") === outDir) {
-      out.report([diag(flags.out, "OPT6015", "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
+      out.report([diag(flags.out, "OPT6115", "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
       out.fail(EXIT.usage);
       return undefined;
     }

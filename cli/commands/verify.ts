@@ -72,7 +72,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     }
     const loaded = all.length === 1 ? all[0]! : all.find((l) => l.circuit.name === named);
     if (!loaded) {
-      out.report([{ code: "OPT6011", severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
+      out.report([{ code: "OPT6111", severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
       out.fail(EXIT.usage);
       return undefined;
     }

@@ -120,12 +120,12 @@ describe("optinc die", () => {
 
 describe("bad measurement files", () => {
   const cases: [string, (t: string) => string, string, RegExp][] = [
-    ["NaN", (t) => t.replace(/"offsetRad":[^,]+/, '"offsetRad":NaN'), "OPT6001", /invalid JSON/],
-    ["a non-physical coupling", (t) => t.replace(/"coupling":0\.5/, '"coupling":1.25'), "OPT6005", /non-physical value: must be <= 1/],
-    ["an unknown element", (t) => t.replace('"layer2/e3"', '"layer2/e99"'), "OPT6003", /no element "layer2\/e99" in circuit "tiny"/],
-    ["a missing element", (t) => t.replace(/\n {4}"layer1\/po2": [^\n]*/, ""), "OPT6004", /1 element of the netlist is missing: layer1\/po2/],
-    ["a wrong kind", (t) => t.replace(/"layer1\/po2": \{"kind":"phase"/, '"layer1/po2": {"kind":"coupler"'), "OPT6002", /layer1\/po2/],
-    ["a wrong circuit", (t) => t.replace('"circuit": "tiny"', '"circuit": "other"'), "OPT6007", /measured on circuit "other"/],
+    ["NaN", (t) => t.replace(/"offsetRad":[^,]+/, '"offsetRad":NaN'), "OPT6101", /invalid JSON/],
+    ["a non-physical coupling", (t) => t.replace(/"coupling":0\.5/, '"coupling":1.25'), "OPT6105", /non-physical value: must be <= 1/],
+    ["an unknown element", (t) => t.replace('"layer2/e3"', '"layer2/e99"'), "OPT6103", /no element "layer2\/e99" in circuit "tiny"/],
+    ["a missing element", (t) => t.replace(/\n {4}"layer1\/po2": [^\n]*/, ""), "OPT6104", /1 element of the netlist is missing: layer1\/po2/],
+    ["a wrong kind", (t) => t.replace(/"layer1\/po2": \{"kind":"phase"/, '"layer1/po2": {"kind":"coupler"'), "OPT6102", /layer1\/po2/],
+    ["a wrong circuit", (t) => t.replace('"circuit": "tiny"', '"circuit": "other"'), "OPT6107", /measured on circuit "other"/],
   ];
   for (const [what, edit, code, message] of cases) {
     it(`${what}: exit 2 with file:line:col and ${code}`, async () => {
@@ -152,6 +152,6 @@ describe("bad measurement files", () => {
     const die = dieFile(mkdtempSync(join(tmpdir(), "optinc-cal-work-")), correctableDie(circuit, 1));
     const r = await run(["calibrate", dir, "--measured", die, "-o", dir]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("OPT6015");
+    expect(r.err).toContain("OPT6115");
   });
 });

@@ -85,7 +85,7 @@ describe("optinc.die/1", () => {
       throw new Error("expected a DieFileError");
     } catch (e) {
       const d = (e as { diagnostics: { code: string; line: number; column: number; message: string }[] }).diagnostics;
-      expect(d.map((x) => x.code)).toEqual(["OPT6005", "OPT6005"]);
+      expect(d.map((x) => x.code)).toEqual(["OPT6105", "OPT6105"]);
       const lines = bad.split("\n");
       for (const x of d) expect(lines[x.line - 1]!.slice(x.column - 1)).toMatch(/^(-1|-3|\{"lossDb":-3\})/);
       expect(d[0]!.message).toMatch(/elements\["layer1\/e0"\]\.ref\.lossDb|elements\["layer1\/e1"\]\.phi\.radPerCode/);
