@@ -3,7 +3,7 @@
 // regenerated digits, and its function is written out in full (v = bias + Σ weight·x; output o is
 // tables[o][v]), so the file alone defines what the chip computes. docs/robustness.md documents it.
 import type { Rounding } from "../dsl/spec.ts";
-import { lineCol } from "../math/source-position.ts";
+import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import type { Cell, CellRole, DigitChip, DigitRef, PortSource } from "./digit-chip.ts";
 
 export const CHIP_FORMAT = "optinc.chip/1";
@@ -77,9 +77,8 @@ export function readChipJson(text: string, file: string): ChipFile {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const { line, col } = lineCol(text, m ? Number(m[1]) : 0);
-    throw new ChipFileError(file, line, col, `invalid JSON (${(e as Error).message})`);
+    const { line, col, message } = jsonErrorAt(text, e, "start");
+    throw new ChipFileError(file, line, col, `invalid JSON (${message})`);
   }
   const d = doc as Record<string, unknown>;
   if (d?.format !== CHIP_FORMAT) at('"format"', `expected "format": "${CHIP_FORMAT}"`);

@@ -2,7 +2,7 @@
 // array of rows whose entries are numbers, [re, im] pairs or complex strings) and CSV
 // (one row per line, real or complex cells such as 0.5, -1e-3, 1+2j, (0.5-0.25j), 3i).
 // Every failure carries a stable code and a 1-based line:col into the source text.
-import { lineCol } from "./source-position.ts";
+import { jsonErrorAt, lineCol } from "./source-position.ts";
 import { type CMat, zeros } from "./cmat.ts";
 import { jsonPathOffset } from "./json-locate.ts";
 
@@ -104,10 +104,8 @@ export function parseMatrixJson(text: string): CMat {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const { line, col } = lineCol(text, m ? Number(m[1]) : text.length);
-    throw new MatrixInputError("OPT3003", `invalid JSON: ${msg.replace(/\s*in JSON at position \d+.*$/, "")}`, line, col);
+    const { line, col, reason } = jsonErrorAt(text, e);
+    throw new MatrixInputError("OPT3003", `invalid JSON: ${reason}`, line, col);
   }
   const at = (path: (string | number)[], code: keyof typeof MATRIX_CODES, message: string, hint?: string): MatrixInputError => {
     const off = jsonPathOffset(text, path) ?? 0;

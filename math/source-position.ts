@@ -13,3 +13,15 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
   }
   return { line, col: offset - start + 1 };
 }
+
+/**
+ * Where a JSON.parse error points: V8 names the character offset ("… in JSON at position 12");
+ * without one, `fallback` (the start or the end of the text). `reason` is the message without the
+ * position, for messages that give line:col themselves.
+ */
+export function jsonErrorAt(text: string, error: unknown, fallback: "start" | "end" = "end"): { line: number; col: number; message: string; reason: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const m = /position (\d+)/.exec(message);
+  const { line, col } = lineCol(text, m ? Number(m[1]) : fallback === "start" ? 0 : text.length);
+  return { line, col, message, reason: message.replace(/\s*in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "") };
+}

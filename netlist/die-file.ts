@@ -7,7 +7,7 @@
 // netlist/schema/die.schema.json, which the reader enforces with ajv.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { jsonPathOffset } from "../math/json-locate.ts";
-import { lineCol } from "../math/source-position.ts";
+import { lineCol, jsonErrorAt } from "../math/source-position.ts";
 import type { Circuit, Instance } from "./ir.ts";
 import { num } from "./models.ts";
 import { TWO_PI } from "./mzi.ts";
@@ -168,10 +168,8 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const at = lineCol(text, m ? Number(m[1]) : text.length);
-    throw new DieFileError([{ code: DIE_CODES.json, file, line: at.line, column: at.col, message: `invalid JSON: ${msg.replace(/\s*in JSON at position \d+.*$/, "")}`, hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)" }]);
+    const at = jsonErrorAt(text, e);
+    throw new DieFileError([{ code: DIE_CODES.json, file, line: at.line, column: at.col, message: `invalid JSON: ${at.reason}`, hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)" }]);
   }
   const diags: FileDiagnostic[] = [];
   const at = (path: (string | number)[], code: string, message: string, hint: string): void => {

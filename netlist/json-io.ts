@@ -3,7 +3,7 @@
 // placements}}), so `sax.circuit(doc["netlists"], models=..., top_level_name=doc["top"])` takes it
 // given models for the component names listed under `models`.
 import type { Circuit, Instance, Netlist, SettingValue } from "./ir.ts";
-import { lineCol } from "../math/source-position.ts";
+import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import { NetlistReadError } from "./errors.ts";
 import { getModel } from "./models.ts";
 import { directionOf, splitRef } from "./ports.ts";
@@ -47,9 +47,8 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const at = lineCol(text, m ? Number(m[1]) : 0);
-    throw new NetlistReadError("JSON_SYNTAX", file, at.line, at.col, `invalid JSON: ${(e as Error).message}`, "fix the JSON syntax (e.g. trailing comma, missing quote)");
+    const at = jsonErrorAt(text, e, "start");
+    throw new NetlistReadError("JSON_SYNTAX", file, at.line, at.col, `invalid JSON: ${at.message}`, "fix the JSON syntax (e.g. trailing comma, missing quote)");
   }
   const where = (path: string[]): { line: number; col: number } => locate(text, path);
   const fail = (path: string[], what: string, fix: string): never => {

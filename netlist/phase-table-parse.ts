@@ -1,6 +1,6 @@
 // Reading `*.phases.json`: JSON syntax errors with line:col, then a structural check of
 // every field the toolchain relies on, each failure naming the exact path.
-import { lineCol } from "../math/source-position.ts";
+import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import type { PhaseTable } from "./ir.ts";
 
 export class PhaseTableError extends Error {
@@ -20,12 +20,8 @@ export function parseJsonText(text: string, file = "<input>"): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : text.length;
-    const { line, col } = lineCol(text, pos);
-    const what = msg.replace(/\s*in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "");
-    throw new PhaseTableError(`${file}:${line}:${col}: invalid JSON: ${what}`, "", line, col);
+    const { line, col, reason } = jsonErrorAt(text, e);
+    throw new PhaseTableError(`${file}:${line}:${col}: invalid JSON: ${reason}`, "", line, col);
   }
 }
 
