@@ -17,10 +17,12 @@ export const MODULES = {
     mutate: ["netlist/simulate.ts", "netlist/propagate.ts"],
     testFiles: ["tests/netlist/simulate.test.ts", "tests/netlist/detector.test.ts", "tests/netlist/physics.test.ts", "tests/netlist/propagate.test.ts"],
   },
+  // The planned cost model (compiler/onn/hardware.ts) and every figure report.json prints, counted
+  // on the emitted circuit (netlist/inventory.ts, emittedHardware).
   hardware: {
-    what: "hardware counting",
-    mutate: ["compiler/onn/hardware.ts"],
-    testFiles: ["tests/onn/hardware.test.ts"],
+    what: "hardware counting: the cost model and the counts of the emitted circuit",
+    mutate: ["compiler/onn/hardware.ts", "netlist/inventory.ts"],
+    testFiles: ["tests/onn/hardware.test.ts", "tests/netlist/report-counts.test.ts", "tests/calibrate/trees.test.ts"],
   },
   ring: {
     what: "the ring executor and the allreduce run (busiest-worker counts)",
@@ -42,6 +44,6 @@ export const MODULES = {
   cells: {
     what: "the closed-form construction: cell circuits",
     mutate: ["compiler/cells/*.ts"],
-    testFiles: ["tests/cells/sparse-stage.test.ts", "tests/cells/cell-circuit.test.ts"],
+    testFiles: ["tests/cells/sparse-stage.test.ts", "tests/cells/balance.test.ts", "tests/cells/cell-network.test.ts", "tests/cells/cell-circuit.test.ts", "tests/cells/chip-circuits.test.ts"],
   },
 };

@@ -93,6 +93,83 @@ describe("transferMatrix", () => {
     expect(() => transferMatrix({ instances: { p: { component: "phase", settings: {} } }, connections: {}, ports: { in0: "p,o1", out0: "p,o2" } }, ["in0"], ["out0"])).toThrow('instance "p" (phase): missing numeric setting "phi"');
   });
 
+  it("light into a bidirectional port orders nothing: a dump fed back from downstream is not a loop", () => {
+    // s passes in0 through a 20 dB waveguide to a coupler c; c's second output is dumped into s's
+    // own terminator. Only out → in connections order instances, so s still comes first.
+    const sub: Netlist = {
+      instances: { g: { component: "waveguide", settings: { loss_db: 20 } }, t: { component: "terminator", settings: {} } },
+      connections: {},
+      ports: { in0: "g,o1", out0: "g,o2", dump: "t,o1" },
+    };
+    const lookup = (c: string) => (c === "sub" ? sub : undefined);
+    const top: Netlist = {
+      instances: { c: { component: "coupler", settings: { coupling: 0.5 } }, s: { component: "sub", settings: {} } },
+      connections: { "s,out0": "c,o1", "c,o4": "s,dump" },
+      ports: { in0: "s,in0", out0: "c,o3" },
+    };
+    expect(topologicalOrder(top, lookup)).toEqual(["s", "c"]);
+    const t = transferMatrix(top, ["in0"], ["out0"], lookup);
+    // c,o1 → c,o3 crosses: iκ.
+    expect(t.re[0]).toBeCloseTo(0, 15);
+    expect(t.im[0]).toBeCloseTo(0.1 * H, 15);
+  });
+
+  it("a four-input combiner declared after the waveguide it feeds: out0 = Σ in_k / 2, real", () => {
+    const nl: Netlist = {
+      instances: { w: { component: "waveguide", settings: {} }, m: { component: "combiner", settings: { n: 4 } } },
+      connections: { "m,out0": "w,o1" },
+      ports: { in0: "m,in0", in1: "m,in1", in2: "m,in2", in3: "m,in3", out0: "w,o2" },
+    };
+    expect(topologicalOrder(nl, noSubcircuits)).toEqual(["m", "w"]);
+    const t = transferMatrix(nl, ["in0", "in1", "in2", "in3"], ["out0"]);
+    for (let k = 0; k < 4; k++) {
+      expect(t.re[k]).toBeCloseTo(0.5, 15);
+      expect(t.im[k]).toBeCloseTo(0, 15);
+    }
+  });
+
+  it("an output port on a connected pin (a tap) reads the light passing it, and the light goes on", () => {
+    // in0 → a (e^{0.5i}) → [tap out0] → b → c (e^{0.25i}) → out1.
+    const nl: Netlist = {
+      instances: { a: { component: "phase", settings: { phi: 0.5 } }, b: { component: "waveguide", settings: {} }, c: { component: "phase", settings: { phi: 0.25 } } },
+      connections: { "a,o2": "b,o1", "b,o2": "c,o1" },
+      ports: { in0: "a,o1", out0: "a,o2", out1: "c,o2" },
+    };
+    const t = transferMatrix(nl, ["in0"], ["out0", "out1"]);
+    expect([t.re[0], t.im[0]].map((v) => +v!.toFixed(15))).toEqual([+Math.cos(0.5).toFixed(15), +Math.sin(0.5).toFixed(15)]);
+    expect([t.re[1], t.im[1]].map((v) => +v!.toFixed(15))).toEqual([+Math.cos(0.75).toFixed(15), +Math.sin(0.75).toFixed(15)]);
+  });
+
+  it("netlists that share one connection table (as Monte-Carlo dies do) but not their instances are indexed afresh", () => {
+    // The index cache (keyed by the connections object) may only serve a netlist whose instance
+    // names and components are those it was built for.
+    const wg = { component: "waveguide", settings: { loss_db: 20 } };
+    const cp = { component: "coupler", settings: { coupling: 0.25 } };
+    const fresh = (nl: Netlist, ins: string[], outs: string[]) => transferMatrix({ ...nl, connections: { ...nl.connections } }, ins, outs);
+    const expectSame = (nl: Netlist, ins: string[], outs: string[]) => {
+      const want = fresh(nl, ins, outs);
+      const got = transferMatrix(nl, ins, outs);
+      expect([...got.re]).toEqual([...want.re]);
+      expect([...got.im]).toEqual([...want.im]);
+    };
+    // One of two components changes (a waveguide becomes a coupler: other ports).
+    const shared: Netlist["connections"] = {};
+    transferMatrix({ instances: { u: wg, v: wg }, connections: shared, ports: { in0: "u,o1", in1: "v,o1", out0: "u,o2", out1: "v,o2" } }, ["in0", "in1"], ["out0", "out1"]);
+    expectSame({ instances: { u: wg, v: cp }, connections: shared, ports: { in0: "u,o1", in1: "v,o1", out0: "u,o2", out1: "v,o3", out2: "v,o4" } }, ["in0", "in1"], ["out0", "out1", "out2"]);
+    // Every component changes.
+    const shared2: Netlist["connections"] = {};
+    transferMatrix({ instances: { u: wg }, connections: shared2, ports: { in0: "u,o1", out0: "u,o2" } }, ["in0"], ["out0"]);
+    expectSame({ instances: { u: cp }, connections: shared2, ports: { in0: "u,o1", out0: "u,o3", out1: "u,o4" } }, ["in0"], ["out0", "out1"]);
+    // Renamed instances, same components.
+    const shared3: Netlist["connections"] = {};
+    transferMatrix({ instances: { u: cp }, connections: shared3, ports: { in0: "u,o1", out0: "u,o3" } }, ["in0"], ["out0"]);
+    expectSame({ instances: { x: cp }, connections: shared3, ports: { in0: "x,o2", out0: "x,o3" } }, ["in0"], ["out0"]);
+    // Fewer instances (the first ones kept).
+    const shared4: Netlist["connections"] = { "u,o2": "v,o1" };
+    transferMatrix({ instances: { u: wg, v: wg, w: cp }, connections: shared4, ports: { in0: "u,o1", out0: "v,o2" } }, ["in0"], ["out0"]);
+    expectSame({ instances: { u: wg, v: wg }, connections: shared4, ports: { in0: "u,o1", out0: "v,o2" } }, ["in0"], ["out0"]);
+  });
+
   it("flatten names leaves <outer>__<inner> and reroutes ports and connections", () => {
     const lookup = (c: string) => (c === "chain" ? chain : undefined);
     const top: Netlist = { instances: { a: { component: "chain", settings: {} }, w: { component: "waveguide", settings: {} } }, connections: { "a,out0": "w,o1" }, ports: { in0: "a,in0", out0: "w,o2" } };
@@ -218,6 +295,18 @@ describe("the simulator's steps", () => {
     const r = compileCircuit(circuit(top)).run(Float64Array.from([0.6, 1.3]), 2);
     expect([...r.digits]).toEqual([1, 0, 3, 0]);
     expect([...r.fields.re]).toEqual([0.6, 0, 1.3, 0]);
+  });
+
+  it("instances after the detector carry its digits on; the readout stays the detector's inputs", () => {
+    const top: Netlist = {
+      instances: { d: { component: "detector", settings: { modes: 1, levels: 4, step: 1, offset: 0 } }, w: { component: "waveguide", settings: {} } },
+      connections: { "d,out0": "w,o1" },
+      ports: { in0: "d,in0", out0: "w,o2" },
+    };
+    const r = compileCircuit(circuit(top)).run(Float64Array.from([2.2, -1, 0.7]), 3);
+    expect(r.width).toBe(1);
+    expect([...r.fields.re]).toEqual([2.2, -1, 0.7]);
+    expect([...r.digits]).toEqual([2, 0, 1]);
   });
 
   it("a die's detector response scales and offsets what the receiver measures, mode by mode", () => {

@@ -15,42 +15,89 @@ function apply(m: Ref, xr: number[], xi: number[]): [number[], number[]] {
   return [yr, yi];
 }
 
+/**
+ * onnTable() worked by hand from its stages' reference matrices (fixtures.ts), case by case: the
+ * largest field error, the decided digits compared (fields within 1e-6 of a half step skipped),
+ * and the digits seen.
+ */
+function checkAgainstHand(inputs: Float64Array, cases: number, r: ReturnType<ReturnType<typeof compileCircuit>["run"]>): { maxErr: number; checked: number; seen: Set<number> } {
+  const [, l1, , l2] = onnTable().pipeline as [unknown, PhaseStage, unknown, PhaseStage];
+  const m1 = referenceMatrix(l1);
+  const m2 = referenceMatrix(l2);
+  expect(r.cases).toBe(cases);
+  expect(r.width).toBe(2);
+  expect(r.fields.re.length).toBe(cases * 2);
+  expect(r.digits.length).toBe(cases * 2);
+  let maxErr = 0;
+  let checked = 0;
+  const seen = new Set<number>();
+  for (let c = 0; c < cases; c++) {
+    const x = [...inputs.subarray(c * 4, c * 4 + 4)].map((d) => d * 0.25);
+    const [h1r, h1i] = apply(m1, [...x, 0.75], [0, 0, 0, 0, 0]);
+    const ar = h1r.map((v) => (v > 0 ? v : 0));
+    const ai = h1i.map((v, i) => (h1r[i] > 0 ? v : 0));
+    const [yr, yi] = apply(m2, ar, ai);
+    for (let q = 0; q < 2; q++) {
+      maxErr = Math.max(maxErr, Math.abs(r.fields.re[c * 2 + q] - yr[q]), Math.abs(r.fields.im[c * 2 + q] - yi[q]));
+      const u = (yr[q] - 0.05) / 0.1;
+      if (Math.abs(u - Math.round(u) - 0.5) < 1e-6 || Math.abs(u - Math.round(u) + 0.5) < 1e-6) continue;
+      const d = Math.min(3, Math.max(0, Math.round(u)));
+      expect(r.digits[c * 2 + q], `case ${c} output ${q}`).toBe(d);
+      seen.add(d);
+      checked++;
+    }
+  }
+  return { maxErr, checked, seen };
+}
+
 describe("simulator on an ONN pipeline", () => {
   it("matches source → stage(+bias) → relu → stage → detector computed by hand, for all 256 inputs", () => {
-    const t = onnTable();
-    const [, l1, , l2] = t.pipeline as [unknown, PhaseStage, unknown, PhaseStage];
-    const m1 = referenceMatrix(l1);
-    const m2 = referenceMatrix(l2);
-    const sim = compileCircuit(circuitFromPhaseTable(t, "onn"));
+    const sim = compileCircuit(circuitFromPhaseTable(onnTable(), "onn"));
     expect(sim.inputWidth).toBe(4);
     expect(sim.hasDetector).toBe(true);
     const cases = 256;
     const inputs = new Float64Array(cases * 4);
     for (let c = 0; c < cases; c++) for (let k = 0; k < 4; k++) inputs[c * 4 + k] = (c >> (2 * k)) & 3;
-    const r = sim.run(inputs, cases);
-    expect(r.width).toBe(2);
-    let maxErr = 0;
-    let checked = 0;
-    const seen = new Set<number>();
-    for (let c = 0; c < cases; c++) {
-      const x = [...inputs.subarray(c * 4, c * 4 + 4)].map((d) => d * 0.25);
-      const [h1r, h1i] = apply(m1, [...x, 0.75], [0, 0, 0, 0, 0]);
-      const ar = h1r.map((v) => (v > 0 ? v : 0));
-      const ai = h1i.map((v, i) => (h1r[i] > 0 ? v : 0));
-      const [yr, yi] = apply(m2, ar, ai);
-      for (let q = 0; q < 2; q++) {
-        maxErr = Math.max(maxErr, Math.abs(r.fields.re[c * 2 + q] - yr[q]), Math.abs(r.fields.im[c * 2 + q] - yi[q]));
-        const u = (yr[q] - 0.05) / 0.1;
-        if (Math.abs(u - Math.round(u) - 0.5) < 1e-6 || Math.abs(u - Math.round(u) + 0.5) < 1e-6) continue;
-        const d = Math.min(3, Math.max(0, Math.round(u)));
-        expect(r.digits[c * 2 + q]).toBe(d);
-        seen.add(d);
-        checked++;
-      }
-    }
+    const { maxErr, checked, seen } = checkAgainstHand(inputs, cases, sim.run(inputs, cases));
     expect(maxErr).toBeLessThan(1e-12);
     expect(checked).toBeGreaterThan(400);
     expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("a batch larger than one pass (1300 cases: blocks of 512, 512 and 276) matches the hand computation case by case", () => {
+    const sim = compileCircuit(circuitFromPhaseTable(onnTable(), "onn"));
+    const cases = 1300;
+    const inputs = new Float64Array(cases * 4);
+    // Every case differs from its neighbours and from the case 512 or 1024 before it.
+    for (let c = 0; c < cases; c++) for (let k = 0; k < 4; k++) inputs[c * 4 + k] = ((c * 7 + (c >> 8) * 3) >> (2 * k)) & 3;
+    const { maxErr, checked, seen } = checkAgainstHand(inputs, cases, sim.run(inputs, cases));
+    expect(maxErr).toBeLessThan(1e-12);
+    expect(checked).toBeGreaterThan(2000);
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("without a detector, a batch larger than one pass reads out every case's fields and decides no digits", () => {
+    const mesh = circuitFromPhaseTable(table([clementsStage(3, 8)]), "m3");
+    const ref = referenceMatrix(clementsStage(3, 8));
+    const sim = compileCircuit(mesh);
+    expect(sim.hasDetector).toBe(false);
+    const cases = 1100;
+    const inputs = Float64Array.from({ length: cases * 3 }, (_, i) => Math.sin(1 + i * 0.37));
+    const r = sim.run(inputs, cases);
+    expect([r.cases, r.width, r.digits.length, r.fields.re.length]).toEqual([cases, 3, 0, cases * 3]);
+    let maxErr = 0;
+    for (let c = 0; c < cases; c++) {
+      const [yr, yi] = apply(ref, [...inputs.subarray(c * 3, c * 3 + 3)], [0, 0, 0]);
+      for (let q = 0; q < 3; q++) maxErr = Math.max(maxErr, Math.abs(r.fields.re[c * 3 + q] - yr[q]), Math.abs(r.fields.im[c * 3 + q] - yi[q]));
+    }
+    expect(maxErr).toBeLessThan(1e-12);
+  });
+
+  it("an empty batch gives an empty result of the circuit's width", () => {
+    const r = compileCircuit(circuitFromPhaseTable(onnTable(), "onn")).run(new Float64Array(0), 0);
+    expect(r.cases).toBe(0);
+    expect(r.width).toBe(2);
+    expect([r.fields.re.length, r.fields.im.length, r.digits.length]).toEqual([0, 0, 0]);
   });
 
   it("batches of any size (odd, below and across a block) give the same per-case results", () => {
