@@ -2,12 +2,13 @@
 // exactly. Checked against goldenAverage on worker codes (the spec's own definition), over every
 // digit-sum vector of the reduced space, for N ∈ {2,3,4,5,6,8} × L ∈ {2,4,16} × every rounding rule.
 import { describe, expect, it } from "vitest";
-import { cellDepths, planDigitChip, runDigitChip, type DigitChip } from "../../aggregate/digit-chip.ts";
+import { cellDepths, chipSupports, planDigitChip, runDigitChip, type DigitChip } from "../../aggregate/digit-chip.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
 import { digitCount, fromDigits, goldenAverage, toDigits } from "../../aggregate/golden.ts";
 import { flatUnit, unitOutput } from "../../aggregate/unit.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Rounding } from "../../dsl/spec.ts";
+import { planProblems, runProblems, testUnits } from "./digit-chip-checks.ts";
 
 const ROUNDINGS: Rounding[] = ["floor", "nearest-even", "nearest-away"];
 
@@ -106,6 +107,46 @@ describe("digit chip", () => {
           expect(evaluateCascade(plan, codes, 8, viaChips)).toBe(goldenAverage(codes, { precision: 8, rounding }));
         }
       }
+    }
+  });
+
+  it("every cell says what it computes: ports, groups, bounds, tables, folding, pruning, and each digit its name stands for", () => {
+    // digit-chip-checks.ts: the plan against an enumeration of each cell's declared port space, and
+    // every regenerated digit against the whole-number chain (add, compare, divide, decrement) it
+    // belongs to, on flat units of 1–9 workers and every level of five cascades.
+    const units = testUnits();
+    expect(units.length).toBeGreaterThan(150);
+    for (const { name, u, cases } of units) {
+      const chip = planDigitChip(u);
+      expect([...planProblems(u, chip), ...runProblems(u, chip, cases)], name).toEqual([]);
+    }
+  });
+
+  it("the checks can fail: a cell with an unread output, a loose vmax and a misnamed digit are reported", () => {
+    const u = flatUnit(3, 2, 2, "nearest-even");
+    const chip = planDigitChip(u);
+    const cases = Array.from({ length: 64 }, (_, c) => Int32Array.from({ length: 6 }, (__, i) => (c >> i) & 1));
+    expect(runProblems(u, chip, cases)).toEqual([]);
+    expect(planProblems(u, chip)).toEqual([]);
+    const unread = structuredClone(chip);
+    unread.cells[0]!.outputs.push({ ...unread.cells[0]!.outputs[0]!, name: "extra" });
+    expect(planProblems(u, unread).join("\n")).toMatch(/extra: read by nobody/);
+    const loose = structuredClone(chip);
+    loose.cells[0]!.vmax += 1;
+    expect(planProblems(u, loose).join("\n")).toMatch(/vmax says/);
+    const renamed = structuredClone(chip);
+    const o = renamed.cells.find((c) => c.role === "add")!.outputs.find((x) => /^c\d+_0$/.test(x.name))!;
+    o.name = o.name.replace(/^c(\d+)_0$/, (_, k) => `c${Number(k) + 1}_0`);
+    expect(runProblems(u, renamed, cases).join("\n")).toMatch(/its name says/);
+  });
+
+  it("refuses trained digit slices (weights, carry-in, round class, round carry): plain units only", () => {
+    const plain = flatUnit(4, 8, 4, "nearest-even");
+    expect(chipSupports(plain)).toBe(true);
+    for (const extra of [{ weights: [1, 4, 16, 64] }, { carryIn: 1 }, { roundClass: true }, { roundCarry: true }]) {
+      const slice = { ...plain, ...extra };
+      expect(chipSupports(slice), JSON.stringify(extra)).toBe(false);
+      expect(() => planDigitChip(slice)).toThrow("the closed-form route builds plain units only (not trained digit slices)");
     }
   });
 
