@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { cellV, planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
-import { cellCircuit } from "../../compiler/cells/cell-circuit.ts";
+import { cellCircuit, type CellCircuitOptions } from "../../compiler/cells/cell-circuit.ts";
+import { balanceScales } from "../../compiler/cells/balance.ts";
+import { sparseLayout } from "../../compiler/cells/sparse-stage.ts";
 import { evaluateCellNetwork } from "../../compiler/cells/cell-network.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -27,19 +29,20 @@ function portCases(cell: Cell, L: number): number[][] {
   return out;
 }
 
-function checkChip(N: number, L: number, b: number, rounding: Rounding): void {
+/** Every cell of the chip decodes every input of its port space from its emitted netlist (simulated with `sim`). */
+function checkChip(N: number, L: number, b: number, rounding: Rounding, opts: Partial<CellCircuitOptions> = {}, sim: Parameters<typeof compileCircuit>[1] = {}): void {
   const chip = planDigitChip(flatUnit(N, b, L, rounding));
   for (const cell of chip.cells) {
-    const { table, network } = cellCircuit(cell, { levels: L, headroom: 0.9 });
+    const { table, network } = cellCircuit(cell, { levels: L, headroom: 0.9, ...opts });
     const circuit = readNetlistJson(writeNetlistJson(circuitFromPhaseTable(table, cell.name)), `${cell.name}.netlist.json`);
     const cases = portCases(cell, L);
-    const sim = compileCircuit(circuit).run(Float64Array.from(cases.flat()), cases.length);
+    const run = compileCircuit(circuit, sim).run(Float64Array.from(cases.flat()), cases.length);
     cases.forEach((ports, i) => {
       const v = cellV(cell, ports);
       const y = evaluateCellNetwork(network, ports);
       cell.outputs.forEach((o, k) => {
         expect(y[k]).toBeCloseTo(o.table[v]!, 9);
-        expect(sim.digits[i * sim.width + k], `${cell.name} ports ${ports} output ${o.name}`).toBe(o.table[v]);
+        expect(run.digits[i * run.width + k], `${cell.name} ports ${ports} output ${o.name}`).toBe(o.table[v]);
       });
     });
   }
@@ -55,5 +58,60 @@ describe("closed-form cells from emitted netlists", () => {
   it("2 workers, PAM2 and 3 workers, PAM16", () => {
     checkChip(2, 2, 3, "nearest-even");
     checkChip(3, 16, 4, "nearest-even");
+  });
+  it("slope form: every cell of two chips decodes every input too", () => {
+    checkChip(4, 4, 8, "nearest-even", { form: "slope" });
+    checkChip(4, 4, 4, "nearest-away", { form: "slope" });
+  });
+});
+
+describe("a cell's pipeline", () => {
+  const cell = planDigitChip(flatUnit(4, 8, 4, "nearest-away")).cells.find((c) => c.name === "divide0")!;
+
+  it("PAM sources at 1/(L − 1) per level (a full-scale digit is amplitude 1), the network's stages, ReLUs after ReLU layers, a PAM-L detector", () => {
+    const { table, network } = cellCircuit(cell, { levels: 4, headroom: 0.9 });
+    const steps = table.pipeline;
+    expect(steps[0]).toEqual({ name: "source", role: "source", workers: 1, digits: cell.ports.length, levels: 4, amplitudePerLevel: 1 / 3 });
+    const roles = steps.map((s) => [s.name, s.role]);
+    const want: string[][] = [["source", "source"]];
+    for (const l of network.layers) {
+      want.push([l.name, "sparse"]);
+      if (l.relu) want.push([`${l.name}_relu`, "activation"]);
+    }
+    want.push(["detector", "detector"]);
+    expect(roles).toEqual(want);
+    const det = steps[steps.length - 1] as { levels: number; offset: number; modes: number; step: number };
+    expect([det.levels, det.offset, det.modes]).toEqual([4, 0, cell.outputs.length]);
+    // One output unit = one detector step: the last layer's row scale, as balanced.
+    const scales = balanceScales(network.layers.map((l) => sparseLayout(l.name, l.weights)), 1 / 3, 0.9, network.layers);
+    expect(det.step).toBeCloseTo(scales[scales.length - 1]!.rowScale[0]!, 14);
+    steps.filter((s) => s.role === "activation").forEach((s) => expect(s).toMatchObject({ function: "relu", modes: network.layers.find((l) => `${l.name}_relu` === s.name)!.weights.length }));
+  });
+
+  it("nominal MZI loss: the design scales bias sources and the detector step so a die with that loss decodes every input", () => {
+    const dB = 0.5;
+    const a = 10 ** (-dB / 20);
+    const plain = cellCircuit(cell, { levels: 4, headroom: 0.9 });
+    const lossy = cellCircuit(cell, { levels: 4, headroom: 0.9, mziLossDb: dB });
+    const stages = (t: typeof plain.table) => t.pipeline.filter((s) => s.role === "sparse") as { biasInput?: number }[];
+    stages(lossy.table).forEach((s, i) => {
+      const p = stages(plain.table)[i]!;
+      if (p.biasInput === undefined) expect(s.biasInput).toBeUndefined();
+      else expect(s.biasInput).toBeCloseTo(p.biasInput * a ** i, 14);
+    });
+    const step = (t: typeof plain.table) => (t.pipeline[t.pipeline.length - 1] as { step: number }).step;
+    expect(step(lossy.table)).toBeCloseTo(step(plain.table) * a ** plain.network.layers.length, 14);
+    // Simulated with that loss on every MZI: the compensated design is exact, the plain one is not.
+    const cases = portCases(cell, 4);
+    const exact = (t: typeof plain.table): number => {
+      const r = compileCircuit(circuitFromPhaseTable(t, "c"), { mziLossDb: dB }).run(Float64Array.from(cases.flat()), cases.length);
+      return cases.filter((ports, i) => cell.outputs.every((o, k) => r.digits[i * r.width + k] === o.table[cellV(cell, ports)])).length;
+    };
+    expect(exact(lossy.table)).toBe(cases.length);
+    expect(exact(plain.table)).toBeLessThan(cases.length);
+  });
+
+  it("compensated chips decode every input on dies with their nominal loss", () => {
+    checkChip(4, 4, 4, "nearest-away", { mziLossDb: 0.3 }, { mziLossDb: 0.3 });
   });
 });

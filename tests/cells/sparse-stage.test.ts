@@ -52,7 +52,58 @@ describe("sparse stage", () => {
     expect(sparseStage(wide, balanceScales([wide], 1, 0.9)[0]!).outputModes).toEqual([0, 3]);
   });
 
-  it("refuses a zero row (its output mode would carry nothing)", () => {
+  it("refuses a zero row (its output mode would carry nothing) and an empty matrix", () => {
     expect(() => sparseLayout("z", [[1, 0], [0, 0]])).toThrow(/row 1 is zero/);
+    expect(() => sparseLayout("e", [])).toThrow("stage e: empty matrix");
+    expect(() => sparseLayout("e", [[]])).toThrow("stage e: empty matrix");
+  });
+
+  it("rows that end on modes 0..rows−1 need no outputModes; a fixed stage is no mesh (mesh = none)", () => {
+    const layout = sparseLayout("d", [[2, 0, 0], [0, -1, 0]]);
+    const stage = sparseStage(layout, balanceScales([layout], 1, 0.9)[0]!);
+    expect(stage.outputModes).toBeUndefined();
+    expect(stage.mesh).toBe("none");
+    expect(stage.role).toBe("sparse");
+    expect(stage.inputs).toBe(2); // no bias column in use: no bias input
+    expect(stage.biasInput).toBeUndefined();
+  });
+
+  it("one attenuator per entry, at the |σ| entrySigma states; a pre-scaled bias source is what the stage emits", () => {
+    fc.assert(
+      fc.property(sparseMatrix, (W) => {
+        const layout = sparseLayout("s", W);
+        const [scales] = balanceScales([layout], 0.5, 0.9);
+        const stage = sparseStage(layout, scales!);
+        const att = stage.elements.filter((e) => e.kind === "attenuator").map((e) => Math.hypot(...(e as { sigma: [number, number] }).sigma));
+        const want = W.flatMap((row, r) => row.flatMap((w, j) => (w === 0 ? [] : [entrySigma(layout, scales!, r, j)])));
+        expect(att.length).toBe(want.length);
+        att.sort((a, b) => a - b);
+        want.sort((a, b) => a - b);
+        att.forEach((a, k) => expect(Math.abs(a - want[k]!)).toBeLessThan(1e-12));
+        const biasUsed = W.some((row) => row[row.length - 1] !== 0);
+        const pre = sparseStage(layout, { ...scales!, biasSource: 0.123 });
+        expect(pre.biasInput).toBe(biasUsed ? 0.123 : undefined);
+        expect(stage.biasInput).toBe(biasUsed ? scales!.biasAmplitude : undefined);
+      }),
+      { seed: 5, numRuns: 60 },
+    );
+  });
+
+  it("layout: elements on a mode sit in strictly increasing columns, in light order", () => {
+    fc.assert(
+      fc.property(sparseMatrix, (W) => {
+        const layout = sparseLayout("s", W);
+        const stage = sparseStage(layout, balanceScales([layout], 0.5, 0.9)[0]!);
+        const last = new Map<number, number>();
+        for (const e of [...stage.elements].sort((a, b) => a.index - b.index)) {
+          for (const m of e.modes) {
+            expect(e.column, `element ${e.index} on mode ${m}`).toBeGreaterThan(last.get(m) ?? -1);
+            last.set(m, e.column);
+          }
+        }
+        expect(stage.elements.map((e) => e.index)).toEqual(stage.elements.map((_, i) => i));
+      }),
+      { seed: 7, numRuns: 60 },
+    );
   });
 });
