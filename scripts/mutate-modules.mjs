@@ -22,7 +22,7 @@ export const MODULES = {
   hardware: {
     what: "hardware counting: the cost model and the counts of the emitted circuit",
     mutate: ["compiler/onn/hardware.ts", "netlist/inventory.ts"],
-    testFiles: ["tests/onn/hardware.test.ts", "tests/netlist/report-counts.test.ts", "tests/calibrate/trees.test.ts"],
+    testFiles: ["tests/onn/hardware.test.ts", "tests/netlist/inventory.test.ts", "tests/netlist/report-counts.test.ts", "tests/calibrate/trees.test.ts"],
   },
   ring: {
     what: "the ring executor and the allreduce run (busiest-worker counts)",
