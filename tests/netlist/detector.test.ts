@@ -4,7 +4,7 @@
 // exact in binary, so (Re y − offset) / step lands exactly on the half step.
 import { describe, expect, it } from "vitest";
 import type { Circuit } from "../../netlist/ir.ts";
-import { detectDigit } from "../../netlist/models.ts";
+import { detectDigit, detectorThresholds } from "../../netlist/models.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 
 /** A top netlist whose inputs feed a detector directly: run() takes the field amplitudes. */
@@ -72,5 +72,25 @@ describe("detector decision in the simulator", () => {
     expect([...r.digits]).toEqual([0, 2, 3, 3, 1, 2]);
     // The readout fields are the detector's inputs, untouched.
     expect([...r.fields.re]).toEqual([-1, 1.5, 9, 3.5, 0.5, 2.49]);
+  });
+
+  it("per-mode thresholds: a list of steps and of offsets, one per mode; a single setting serves every mode", () => {
+    const c = detectorOnly(3, 4, 1, 0);
+    c.netlists.top!.instances.det!.settings = { modes: 3, levels: 4, step: [0.5, 1, 0.25], offset: [0, 0.5, -0.25] };
+    // Mode 0: u = 2·y; mode 1: u = y − 0.5; mode 2: u = 4·y + 1.
+    const r = compileCircuit(c).run(Float64Array.from([0.75, 2.5, 0.2, 0.2, 0.9, -0.25]), 2);
+    expect([...r.digits]).toEqual([2, 2, 2, 0, 0, 0]);
+    expect(detectorThresholds({ step: [0.5, 1, 0.25], offset: [0, 0.5, -0.25] }, 3)).toEqual({ step: [0.5, 1, 0.25], offset: [0, 0.5, -0.25] });
+    expect(detectorThresholds({ step: 0.5 }, 2)).toEqual({ step: [0.5, 0.5], offset: [0, 0] });
+    expect(detectorThresholds({ step: 0.5, offset: 0.1 }, 2)).toEqual({ step: [0.5, 0.5], offset: [0.1, 0.1] });
+    expect(detectorThresholds({ step: [1, 2], offset: 0.1 }, 2)).toEqual({ step: [1, 2], offset: [0.1, 0.1] });
+  });
+
+  it("a threshold list of the wrong length or with a non-finite entry is refused, naming the setting", () => {
+    expect(() => detectorThresholds({ step: [1, 2] }, 3)).toThrow('setting "step" must list 3 finite numbers (one per mode), got [1,2]');
+    expect(() => detectorThresholds({ step: 1, offset: [0, null] } as never, 2)).toThrow('setting "offset" must list 2 finite numbers (one per mode), got [0,null]');
+    const c = detectorOnly(2, 4, 1, 0);
+    c.netlists.top!.instances.det!.settings = { modes: 2, levels: 4, step: [1, 2, 3] };
+    expect(() => compileCircuit(c)).toThrow('instance "det" (detector): setting "step" must list 2 finite numbers (one per mode), got [1,2,3]');
   });
 });
