@@ -32,7 +32,7 @@ describe("smaller things", () => {
     const names = readdirSync(join(ROOT, "examples"))
       .filter((f) => f.endsWith(".optinc"))
       .map((f) => /aggregator\s+(\S+)/.exec(readFileSync(join(ROOT, "examples", f), "utf8"))![1]!);
-    const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)].map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
+    const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
     const used = [...docs.matchAll(/out\/([A-Za-z0-9_-]+)\.(?:netlist\.json|report\.json|report\.html|phases\.json)/g)].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(0);
     for (const n of used) expect(names, `out/${n}.*`).toContain(n);
