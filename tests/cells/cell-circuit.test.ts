@@ -7,7 +7,7 @@ import { flatUnit } from "../../aggregate/unit.ts";
 import { cellCircuit, type CellCircuitOptions } from "../../compiler/cells/cell-circuit.ts";
 import { balanceScales } from "../../compiler/cells/balance.ts";
 import { sparseLayout } from "../../compiler/cells/sparse-stage.ts";
-import { evaluateCellNetwork } from "../../compiler/cells/cell-network.ts";
+import { cellNetwork, evaluateCellNetwork } from "../../compiler/cells/cell-network.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
@@ -59,6 +59,16 @@ describe("closed-form cells from emitted netlists", () => {
     checkChip(2, 2, 3, "nearest-even");
     checkChip(3, 16, 4, "nearest-even");
   });
+  it("the form option reaches the cell network: steps by default, slope when asked", () => {
+    for (const cell of planDigitChip(flatUnit(4, 4, 4, "nearest-away")).cells) {
+      expect(cellCircuit(cell, { levels: 4, headroom: 0.9 }).network).toEqual(cellNetwork(cell, { form: "steps" }));
+      expect(cellCircuit(cell, { levels: 4, headroom: 0.9, form: "slope" }).network).toEqual(cellNetwork(cell, { form: "slope" }));
+    }
+    // Some cell is built differently in the two forms.
+    const cells = planDigitChip(flatUnit(4, 8, 4, "nearest-even")).cells;
+    expect(cells.some((c) => JSON.stringify(cellNetwork(c, { form: "slope" })) !== JSON.stringify(cellNetwork(c, { form: "steps" })))).toBe(true);
+  });
+
   it("slope form: every cell of two chips decodes every input too", () => {
     checkChip(4, 4, 8, "nearest-even", { form: "slope" });
     checkChip(4, 4, 4, "nearest-away", { form: "slope" });

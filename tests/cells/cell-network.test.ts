@@ -132,7 +132,7 @@ describe("cell networks", () => {
     const net = cellNetwork(cell, { form: "slope" });
     expect(net.thresholds).toEqual([]);
     expect(net.slopes).toEqual([1]);
-    expect(net.layers.map((l) => l.name)).toEqual(["sum", "digits"]);
+    expect(net.layers.map((l) => [l.name, l.relu])).toEqual([["sum", false], ["digits", false]]);
     expect(net.layers[1]!.weights).toEqual([[1, -1]]);
     expect(net.layers[1]!.inputMax).toEqual([3]);
     expect(net.layers[1]!.rowMargin).toEqual([0.5]);

@@ -42,6 +42,28 @@ describe("chip circuits", () => {
     expect(designs.length).toBeLessThan(chip.cells.length + 1);
   });
 
+  it("cells that differ only in where a port reads from, in how ports group, or in one table entry are different designs", () => {
+    const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
+    const add1 = chip.cells.find((c) => c.name === "add1")!;
+    const carry = add1.ports.findIndex((p) => p.source.kind === "cell");
+    // A regenerated port read from a worker digit instead (same weight and range).
+    const fromWorker: Cell = structuredClone(add1);
+    fromWorker.name = "kind";
+    fromWorker.ports[carry]!.source = { kind: "worker", worker: 0, position: add1.position };
+    // divide0's ports declared as one group instead of one group each (another port space for verify).
+    const divide = chip.cells.find((c) => c.name === "divide0")!;
+    const regrouped: Cell = structuredClone(divide);
+    regrouped.name = "groups";
+    regrouped.groups = [{ ports: regrouped.groups.flatMap((g) => g.ports), max: Math.max(...regrouped.groups.map((g) => g.max)) }];
+    // One table entry changed (to another digit).
+    const retabled: Cell = structuredClone(add1);
+    retabled.name = "table";
+    retabled.outputs[0]!.table[0] = (retabled.outputs[0]!.table[0]! + 1) % 4;
+    const mixed: DigitChip = { ...chip, cells: [add1, fromWorker, divide, regrouped, retabled, structuredClone(add1)] };
+    const designs = chipCircuits(mixed, { levels: 4, headroom: 0.9 });
+    expect(designs.map((d) => [d.name, d.instances])).toEqual([["add1", [0, 5]], ["kind", [1]], ["divide0", [2]], ["groups", [3]], ["table", [4]]]);
+  });
+
   it("the nominal loss defaults to 0 dB", () => {
     const chip = planDigitChip(flatUnit(4, 4, 4, "nearest-away"));
     const a = chipCircuits(chip, { levels: 4, headroom: 0.9 });
