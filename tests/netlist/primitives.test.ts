@@ -228,6 +228,10 @@ describe("MZI convention helpers", () => {
     expect(wrapPhase(-3 * TWO_PI - 0.5)).toBeCloseTo(TWO_PI - 0.5, 13);
     // −1e−300 + 2π rounds to 2π itself, which must still wrap to 0.
     expect(wrapPhase(-1e-300)).toBe(0);
+    // The smallest negative double: x / 2π underflows to −0, floor keeps −0, and x itself is left;
+    // shifted by 2π it rounds to 2π, which wraps to 0.
+    expect(-Number.MIN_VALUE / TWO_PI).toBe(-0);
+    expect(wrapPhase(-Number.MIN_VALUE)).toBe(0);
   });
 
   it("attenuatorSetting: θ = 2 asin|σ|, φ = arg σ − π/2 − θ/2; 0 → (0, 0); |σ| ≤ 1 up to 1e−12", () => {
