@@ -89,9 +89,8 @@ describe("counts equal the emitted stage's elements", () => {
 });
 
 describe("unitHardware sums a unit's layers", () => {
-  const layers: LayerCost[] = [layerCost(1, 8, 3, { kind: "sigma-u", s: 2 }), layerCost(2, 6, 9, { kind: "svd" }), layerCost(3, 3, 7, { kind: "sigma-u", s: 3 })];
-
   it("totals and area ratio of the planned layers (the rest is counted on the emitted netlist: report-counts.test.ts)", () => {
+    const layers: LayerCost[] = [layerCost(1, 8, 3, { kind: "sigma-u", s: 2 }), layerCost(2, 6, 9, { kind: "svd" }), layerCost(3, 3, 7, { kind: "sigma-u", s: 3 })];
     const h = unitHardware(layers);
     const mzi = sigmaUMziCount(8, 3, 2) + svdMziCount(6, 9) + sigmaUMziCount(3, 7, 3);
     const un = svdMziCount(8, 3) + svdMziCount(6, 9) + svdMziCount(3, 7);
