@@ -42,7 +42,7 @@ describe("chip circuits", () => {
     expect(designs.length).toBeLessThan(chip.cells.length + 1);
   });
 
-  it("cells that differ only in where a port reads from, in how ports group, or in one table entry are different designs", () => {
+  it("cells that differ only in where a port reads from, in how ports group or how far a group ranges, or in one table entry are different designs", () => {
     const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
     const add1 = chip.cells.find((c) => c.name === "add1")!;
     const carry = add1.ports.findIndex((p) => p.source.kind === "cell");
@@ -50,18 +50,22 @@ describe("chip circuits", () => {
     const fromWorker: Cell = structuredClone(add1);
     fromWorker.name = "kind";
     fromWorker.ports[carry]!.source = { kind: "worker", worker: 0, position: add1.position };
-    // divide0's ports declared as one group instead of one group each (another port space for verify).
+    // divide0's ports declared as one group instead of one each, or with a smaller range for one
+    // group (other port spaces for verify to enumerate).
     const divide = chip.cells.find((c) => c.name === "divide0")!;
     const regrouped: Cell = structuredClone(divide);
     regrouped.name = "groups";
     regrouped.groups = [{ ports: regrouped.groups.flatMap((g) => g.ports), max: Math.max(...regrouped.groups.map((g) => g.max)) }];
+    const narrowed: Cell = structuredClone(divide);
+    narrowed.name = "range";
+    narrowed.groups[0]!.max -= 1;
     // One table entry changed (to another digit).
     const retabled: Cell = structuredClone(add1);
     retabled.name = "table";
     retabled.outputs[0]!.table[0] = (retabled.outputs[0]!.table[0]! + 1) % 4;
-    const mixed: DigitChip = { ...chip, cells: [add1, fromWorker, divide, regrouped, retabled, structuredClone(add1)] };
+    const mixed: DigitChip = { ...chip, cells: [add1, fromWorker, divide, regrouped, retabled, structuredClone(add1), narrowed] };
     const designs = chipCircuits(mixed, { levels: 4, headroom: 0.9 });
-    expect(designs.map((d) => [d.name, d.instances])).toEqual([["add1", [0, 5]], ["kind", [1]], ["divide0", [2]], ["groups", [3]], ["table", [4]]]);
+    expect(designs.map((d) => [d.name, d.instances])).toEqual([["add1", [0, 5]], ["kind", [1]], ["divide0", [2]], ["groups", [3]], ["table", [4]], ["range", [6]]]);
   });
 
   it("the nominal loss defaults to 0 dB", () => {
