@@ -42,7 +42,7 @@ export function instancePorts(name: string, inst: Instance, lookup: SubcircuitLo
 }
 
 /** A netlist indexed by integers: instances in declaration order, pins numbered per instance. */
-interface Indexed {
+export interface Indexed {
   names: string[];
   specs: PortSpec[];
   /** First pin id of each instance; its pins are inputs, outputs, both (pinOrder). */
@@ -89,7 +89,7 @@ function indexNetlist(netlist: Netlist, lookup: SubcircuitLookup): Indexed {
   return { names, specs, pinBase, peer, owner, pinId };
 }
 
-function pinDirection(ix: Indexed, pin: number): "in" | "out" | "both" {
+export function pinDirection(ix: Indexed, pin: number): "in" | "out" | "both" {
   const i = ix.owner[pin];
   const k = pin - ix.pinBase[i];
   const sp = ix.specs[i];
@@ -134,7 +134,7 @@ function topoIndices(ix: Indexed): number[] {
  */
 const indexCache = new WeakMap<object, { names: string[]; components: string[]; ix: Indexed; order: number[] }>();
 
-function indexedOnce(netlist: Netlist, lookup: SubcircuitLookup): { ix: Indexed; order: number[] } {
+export function indexedNetlist(netlist: Netlist, lookup: SubcircuitLookup): { ix: Indexed; order: number[] } {
   const hit = indexCache.get(netlist.connections);
   if (hit) {
     const names = Object.keys(netlist.instances);
@@ -160,7 +160,7 @@ export function topologicalOrder(netlist: Netlist, lookup: SubcircuitLookup): st
  */
 export function transferMatrix(netlist: Netlist, inputs: string[], outputs: string[], lookup: SubcircuitLookup = noSubcircuits): CMat {
   const n = inputs.length;
-  const { ix, order } = indexedOnce(netlist, lookup);
+  const { ix, order } = indexedNetlist(netlist, lookup);
   // Field rows are recycled once consumed: a stage of thousands of leaves allocates a handful.
   const pool: Float64Array[] = [];
   const take = (): Float64Array => {

@@ -1,18 +1,20 @@
 // The netlist simulator: responses computed from a Circuit alone (instances, settings and
 // connections). compileCircuit precomputes one complex matrix per linear instance of the top
-// netlist (by propagating through its flattened sub-circuit, after applying one die: a Monte-Carlo
-// trial of static errors, or a measured chip; netlist/die.ts), then run() pushes a whole batch of
-// cases through the pipeline in top-netlist topological order. Fields are stored per mode as Float64Arrays over cases (structure of arrays),
-// and every matrix application is a blocked matrix-matrix product over the cases (stage-gemm.ts).
+// netlist (through its compiled stage program, stage-program.ts, on a drawn die or none; or by
+// propagating through its flattened sub-circuit after applying an explicit die, a measured chip,
+// netlist/die.ts), then run() pushes a whole batch of cases through the pipeline in top-netlist
+// topological order: sim-engine.ts lays the fields out as rows over cases and applies every
+// stage as one matrix-matrix product per block of cases.
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
-import type { Circuit, Netlist } from "./ir.ts";
-import { activationFn, detectDigit, detectorThresholds, num, pamAmplitude, type Model } from "./models.ts";
+import type { Circuit } from "./ir.ts";
+import { activationFn, detectorThresholds, num } from "./models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
-import { splitRef, type PortSpec } from "./ports.ts";
-import { applyStage } from "./stage-gemm.ts";
+import { planSteps, runPlan, type Step } from "./sim-engine.ts";
+import { circuitPrograms, dieMatrices, type CircuitPrograms } from "./stage-program.ts";
+import { drawable, drawDieDraws, drawnMatrices } from "./die-draws.ts";
 
 export type { NonIdealities } from "./nonideal.ts";
 
@@ -61,19 +63,6 @@ export interface CompiledCircuit {
   run(inputs: Float64Array, cases: number): SimResult;
 }
 
-interface Field {
-  re: Float64Array;
-  /** null = identically zero (real field), which halves the work of the next matrix. */
-  im: Float64Array | null;
-}
-
-type Step =
-  | { kind: "linear"; name: string; spec: PortSpec; matrix: CMat }
-  | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
-  | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
-  | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn> }
-  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number[]; offset: number[]; response: Die["detector"] | null };
-
 export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): CompiledCircuit {
   validateNonIdealities(opts);
   const top = circuit.netlists[circuit.top];
@@ -81,7 +70,13 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
   const lookup = circuitLookup(circuit);
   const seed = opts.seed ?? 0;
   const trial = opts.trial ?? 0;
-  const die = opts.die !== undefined ? opts.die : isIdeal({ ...opts, dacBits: null }) ? null : drawDie(circuit, errorLevels(opts), seed, trial);
+  const drawn = opts.die === undefined && !isIdeal({ ...opts, dacBits: null });
+  // A drawn die (or none) goes through the compiled stage programs; an explicit die (a measured
+  // chip: absolute couplings, gains per DAC code) through the perturbed netlist.
+  // The ideal circuit needs no program: one propagation per stage is cheaper than compiling one.
+  const built = opts.die === undefined && !opts.matrices && (drawn || opts.dacBits) ? programMatrices(circuit, opts, drawn) : null;
+  const die = built ? null : opts.die !== undefined ? opts.die : drawn ? drawDie(circuit, errorLevels(opts), seed, trial) : null;
+  const given = built ?? opts.matrices;
   let partsByName: Map<string, LinearPart> | null = null;
   const part = (name: string): LinearPart => (partsByName ??= new Map(linearParts(circuit).map((p) => [p.name, p]))).get(name)!;
   const steps: Step[] = [];
@@ -93,7 +88,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
     const kind = r.model?.kind ?? "linear";
     try {
       if (kind === "linear") {
-        const matrix = opts.matrices?.get(name) ?? transferMatrix(applyDie(part(name), die, opts.dacBits), spec.inputs, spec.outputs, lookup);
+        const matrix = given?.get(name) ?? transferMatrix(applyDie(part(name), die, opts.dacBits), spec.inputs, spec.outputs, lookup);
         steps.push({ kind: "linear", name, spec, matrix });
         stageMatrices.push({ instance: name, component: inst.component, matrix });
       } else if (inst.component === "pam_source") {
@@ -119,6 +114,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
   const detectorNoise = opts.detectorNoise ?? 0;
   const hasDetector = steps.some((s) => s.kind === "detector");
   if (steps.filter((s) => s.kind === "detector").length > 1) throw new Error("the simulator supports at most one detector");
+  const plan = planSteps(top, steps, inputPorts);
   return {
     stageMatrices,
     inputWidth: inputPorts.length,
@@ -127,109 +123,27 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
       if (inputs.length !== cases * inputPorts.length) {
         throw new RangeError(`run: expected ${cases} × ${inputPorts.length} inputs, got ${inputs.length} values`);
       }
-      // Detector noise is drawn mode by mode over all cases: one pass keeps that order.
-      if (detectorNoise) return runSteps(top, steps, inputPorts, inputs, cases, { sigma: detectorNoise, rng: createRng(seed * 1000003 + trial * 2 + 2) });
-      if (cases <= RUN_BLOCK) return runSteps(top, steps, inputPorts, inputs, cases, null);
-      // Blocks of cases keep every intermediate field small and cache-resident (no large garbage).
-      const w = inputPorts.length;
-      let out: SimResult | null = null;
-      for (let c0 = 0; c0 < cases; c0 += RUN_BLOCK) {
-        const n = Math.min(RUN_BLOCK, cases - c0);
-        const r = runSteps(top, steps, inputPorts, inputs.subarray(c0 * w, (c0 + n) * w), n, null);
-        out ??= { cases, width: r.width, fields: { re: new Float64Array(cases * r.width), im: new Float64Array(cases * r.width) }, digits: new Int32Array(r.digits.length ? cases * r.width : 0) };
-        out.fields.re.set(r.fields.re, c0 * r.width);
-        out.fields.im.set(r.fields.im, c0 * r.width);
-        if (r.digits.length) out.digits.set(r.digits, c0 * r.width);
-      }
-      return out!;
+      return runPlan(plan, inputs, cases, detectorNoise ? { sigma: detectorNoise, rng: createRng(seed * 1000003 + trial * 2 + 2) } : null);
     },
   };
 }
 
-/** Cases per pass through the steps (no detector noise). */
-const RUN_BLOCK = 512;
-
-function runSteps(
-  top: Netlist,
-  steps: Step[],
-  inputPorts: string[],
-  inputs: Float64Array,
-  cases: number,
-  noise: { sigma: number; rng: ReturnType<typeof createRng> } | null,
-): SimResult {
-  const peer = new Map<string, string>();
-  for (const [a, b] of Object.entries(top.connections)) {
-    peer.set(a, b);
-    peer.set(b, a);
+/**
+ * Stage matrices of a drawn die (or of the ideal circuit) through the compiled stage programs, or
+ * null when a part has none or the circuit is one the simulator must reject with its own message
+ * (the netlist path then builds, and reports, every stage).
+ */
+function programMatrices(circuit: Circuit, opts: SimOptions, drawn: boolean): Map<string, CMat> | null {
+  try {
+    let cp = programsCache.get(circuit);
+    if (cp === undefined) programsCache.set(circuit, (cp = circuitPrograms(circuit)));
+    if (!drawable(cp)) return null;
+    if (!drawn) return dieMatrices(cp, null, opts.dacBits);
+    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0), errorLevels(opts), opts.dacBits);
+  } catch {
+    return null;
   }
-  const arrived = new Map<string, Field>();
-  const w = inputPorts.length;
-  inputPorts.forEach((p, j) => {
-    const re = new Float64Array(cases);
-    for (let c = 0; c < cases; c++) re[c] = inputs[c * w + j];
-    arrived.set(top.ports[p], { re, im: null });
-  });
-  let readout: Field[] | null = null;
-  let digits: Int32Array[] | null = null;
-  const deliver = (name: string, port: string, f: Field): void => {
-    const ref = `${name},${port}`;
-    const to = peer.get(ref);
-    if (to !== undefined) arrived.set(to, f);
-    arrived.set(ref, f); // also visible to top-level output ports
-  };
-  for (const st of steps) {
-    const xs = st.spec.inputs.map((p) => arrived.get(`${st.name},${p}`) ?? null);
-    if (st.kind === "linear") {
-      applyStage(st.matrix, xs, cases).forEach((y, q) => deliver(st.name, st.spec.outputs[q], y));
-    } else if (st.kind === "pam") {
-      xs.forEach((x, k) => {
-        const re = new Float64Array(cases);
-        if (x) for (let c = 0; c < cases; c++) re[c] = pamAmplitude(st.settings, x.re[c]);
-        deliver(st.name, st.spec.outputs[k], { re, im: null });
-      });
-    } else if (st.kind === "bias") {
-      deliver(st.name, st.spec.outputs[0], { re: new Float64Array(cases).fill(st.amplitude), im: null });
-    } else if (st.kind === "activation") {
-      xs.forEach((x, k) => {
-        const re = x ? Float64Array.from(x.re) : new Float64Array(cases);
-        const im = x?.im ? Float64Array.from(x.im) : new Float64Array(cases);
-        st.fn(re, im, 0, cases);
-        deliver(st.name, st.spec.outputs[k], { re, im });
-      });
-    } else {
-      readout = xs.map((x) => x ?? { re: new Float64Array(cases), im: null });
-      // A die's detector response (gain and offset per mode) acts on what the receiver measures.
-      if (st.response) readout = readout.map((x, k) => ({ re: x.re.map((v) => st.response!.gain[k]! * v + st.response!.offset[k]!), im: x.im }));
-      digits = readout.map((x, k) => {
-        const d = new Int32Array(cases);
-        const step = st.step[k]!;
-        const offset = st.offset[k]!;
-        for (let c = 0; c < cases; c++) {
-          // The one documented decision rule (models.ts), so the tested function is the one used.
-          d[c] = detectDigit(x.re[c] + (noise ? noise.sigma * step * noise.rng.normal() : 0), step, offset, st.levels);
-        }
-        deliver(st.name, st.spec.outputs[k], { re: Float64Array.from(d), im: null });
-        return d;
-      });
-    }
-  }
-  if (!readout) {
-    const outs = Object.keys(top.ports).filter((p) => /^out\d+$/.test(p));
-    outs.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-    readout = outs.map((p) => {
-      const [i, port] = splitRef(top.ports[p]);
-      return arrived.get(`${i},${port}`) ?? { re: new Float64Array(cases), im: null };
-    });
-  }
-  const width = readout.length;
-  const fields = { re: new Float64Array(cases * width), im: new Float64Array(cases * width) };
-  readout.forEach((f, k) => {
-    for (let c = 0; c < cases; c++) {
-      fields.re[c * width + k] = f.re[c];
-      if (f.im) fields.im[c * width + k] = f.im[c];
-    }
-  });
-  const out = new Int32Array(digits ? cases * width : 0);
-  if (digits) (digits as Int32Array[]).forEach((d, k) => { for (let c = 0; c < cases; c++) out[c * width + k] = d[c]; });
-  return { cases, width, fields, digits: out };
 }
+
+// Circuits are not modified after they are read; every Monte-Carlo trial reuses the programs.
+const programsCache = new WeakMap<Circuit, CircuitPrograms>();

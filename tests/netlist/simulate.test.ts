@@ -6,6 +6,8 @@ import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { LinearElement, MziElement, PhaseStage } from "../../netlist/ir.ts";
 import { quantizePhase } from "../../netlist/nonideal.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
+import { detectDigit, detectorThresholds } from "../../netlist/models.ts";
+import { createRng } from "../../math/rng.ts";
 import { clementsStage, onnTable, referenceMatrix, table } from "./fixtures.ts";
 
 type Ref = { re: number[][]; im: number[][] };
@@ -203,6 +205,23 @@ describe("non-idealities", () => {
     expect([...n1]).toEqual([...n2]);
     const flips = n1.reduce((s, v, i) => s + (v !== ideal[i] ? 1 : 0), 0);
     expect(flips).toBeGreaterThan(20);
+  });
+
+  it("detector noise is drawn mode by mode over every case of a run, whatever the block size (the documented order)", () => {
+    const c = circuitFromPhaseTable(onnTable(), "onn");
+    const cases = 1300; // more than one block of the batch engine
+    const inputs = new Float64Array(cases * 4);
+    for (let i = 0; i < cases; i++) for (let k = 0; k < 4; k++) inputs[i * 4 + k] = ((i * 13) >> (2 * k)) & 3;
+    const clean = compileCircuit(c).run(inputs, cases);
+    const det = c.netlists[c.top]!.instances.detector!.settings;
+    const { step, offset } = detectorThresholds(det, clean.width);
+    const rng = createRng(5 * 1000003 + 2 * 2 + 2);
+    const want = new Int32Array(cases * clean.width);
+    for (let k = 0; k < clean.width; k++)
+      for (let i = 0; i < cases; i++) want[i * clean.width + k] = detectDigit(clean.fields.re[i * clean.width + k]! + 0.7 * step[k]! * rng.normal(), step[k]!, offset[k]!, det.levels as number);
+    const noisy = compileCircuit(c, { detectorNoise: 0.7, seed: 5, trial: 2 }).run(inputs, cases);
+    expect(Array.from(noisy.fields.re)).toEqual(Array.from(clean.fields.re));
+    expect(Array.from(noisy.digits)).toEqual(Array.from(want));
   });
 
   it("rejects invalid non-idealities with a clear message", () => {

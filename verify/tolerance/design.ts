@@ -12,7 +12,7 @@ import { cellCases } from "../cells/cell-cases.ts";
 import { cellOf } from "../cells/cell-verify.ts";
 import { copySeed as chipCopySeed } from "../cells/chip-yield.ts";
 import { margin } from "./decisions.ts";
-import { circuitPrograms, type CircuitPrograms } from "./program.ts";
+import { circuitPrograms, type CircuitPrograms } from "../../netlist/stage-program.ts";
 
 export interface DesignUnitInput {
   /** Shown in tables (the netlist file or unit name). */

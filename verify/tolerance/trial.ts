@@ -18,7 +18,7 @@ import type { AxisDef, OperatingPoint } from "./axes.ts";
 import { margin } from "./decisions.ts";
 import type { Design, DesignUnit } from "./design.ts";
 import { simulateSet } from "./design.ts";
-import { dieMatrices } from "./program.ts";
+import { dieMatrices } from "../../netlist/stage-program.ts";
 import { criticalLevel, type Bracket } from "./search.ts";
 
 export interface CopyShape {

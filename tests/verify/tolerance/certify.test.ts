@@ -17,7 +17,7 @@ import { stageBounds, walk } from "../../../verify/tolerance/certify/walk.ts";
 import { margin } from "../../../verify/tolerance/decisions.ts";
 import { simulateSet } from "../../../verify/tolerance/design.ts";
 import { monteCarloAxis } from "../../../verify/tolerance/monte-carlo.ts";
-import { dieMatrices } from "../../../verify/tolerance/program.ts";
+import { dieMatrices } from "../../../netlist/stage-program.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { boxDie, dieExact, threeWorkerCircuit, tinyDesign } from "./helpers.ts";
 

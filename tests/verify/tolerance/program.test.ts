@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../../netlist/die.ts";
 import { transferMatrix } from "../../../netlist/propagate.ts";
-import { circuitPrograms, dieMatrices } from "../../../verify/tolerance/program.ts";
+import { circuitPrograms, dieMatrices } from "../../../netlist/stage-program.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { boxDie, threeWorkerCircuit } from "./helpers.ts";
 

@@ -17,7 +17,7 @@
 // |J_t C_t|_k ≤ Σ |J_t[k,·]| G_t E_t (G from sensitivity.ts, E_t the interval bound on a_t).
 // The cost is O(leaves × readout modes) per case, so certify.ts uses it only for small designs.
 import { lossAmplitude } from "../../../netlist/models.ts";
-import { leafTransfer, type LinearProgram } from "../program.ts";
+import { leafTransfer, type LinearProgram } from "../../../netlist/stage-program.ts";
 import { leafDelta, leafNorm, type ErrorBox } from "./leaf-bounds.ts";
 import type { Step, WalkPlan, WalkResult } from "./walk.ts";
 

@@ -2,7 +2,7 @@
 // the box, and the largest norm ‖T'‖ it can reach. These are exact suprema for each leaf model
 // (netlist/models.ts), not linearizations, so the bounds built on them stay sound at any level.
 import { lossAmplitude } from "../../../netlist/models.ts";
-import type { LeafOp } from "../program.ts";
+import type { LeafOp } from "../../../netlist/stage-program.ts";
 
 /** Every element error at once, as worst-case magnitudes. */
 export interface ErrorBox {

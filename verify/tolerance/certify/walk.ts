@@ -14,7 +14,7 @@ import { circuitLookup } from "../../../netlist/die.ts";
 import { num, pamAmplitude } from "../../../netlist/models.ts";
 import type { PortSpec } from "../../../netlist/ports.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder } from "../../../netlist/propagate.ts";
-import { buildMatrix, type CircuitPrograms, type LinearProgram } from "../program.ts";
+import { buildMatrix, type CircuitPrograms, type LinearProgram } from "../../../netlist/stage-program.ts";
 import { sensitivityMatrix, stageSensitivity, type StageSensitivity } from "./sensitivity.ts";
 import type { ErrorBox } from "./leaf-bounds.ts";
 

@@ -5,12 +5,12 @@
 // transferMatrix on netlist/die.ts applyDie's perturbed netlist operation for operation, so the
 // matrices are the same numbers (tests/verify/tolerance/program.test.ts compares them exactly).
 // Certification (certify/) walks the same operations forwards and backwards.
-import { zeros, type CMat } from "../../math/cmat.ts";
-import type { Circuit, Netlist } from "../../netlist/ir.ts";
-import { applyDie, circuitLookup, leafPath, linearParts, type Die, type LinearPart } from "../../netlist/die.ts";
-import { getModel, lossAmplitude, num } from "../../netlist/models.ts";
-import { quantizePhase } from "../../netlist/nonideal.ts";
-import { netlistPortSpec, noSubcircuits, resolveInstance, topologicalOrder, transferMatrix } from "../../netlist/propagate.ts";
+import { zeros, type CMat } from "../math/cmat.ts";
+import type { Circuit, Netlist } from "./ir.ts";
+import { applyDie, circuitLookup, leafPath, linearParts, type Die, type LinearPart } from "./die.ts";
+import { getModel, lossAmplitude, num } from "./models.ts";
+import { quantizePhase } from "./nonideal.ts";
+import { indexedNetlist, netlistPortSpec, noSubcircuits, pinDirection, resolveInstance, transferMatrix } from "./propagate.ts";
 
 export type LeafKind = "coupler" | "phase" | "waveguide" | "amplifier";
 
@@ -43,6 +43,11 @@ export interface LinearProgram {
   /** 1 for slots holding a stage output: reading them downstream does not consume them. */
   keep: Uint8Array;
   ops: LeafOp[];
+  /**
+   * Op index of every coupler and phase leaf in the part's declaration order: the order in which
+   * netlist/die.ts drawDieShape draws their unit variates (die-draws.ts keeps that stream).
+   */
+  draws: Int32Array;
 }
 
 /** The stage cannot be compiled (an unusual wiring): callers fall back to the simulator's path. */
@@ -51,22 +56,20 @@ export class ProgramUnsupported extends Error {}
 /** Compile one flattened linear part; `inputs` and `outputs` are its port names in mode order. */
 export function compileProgram(part: LinearPart, inputs: string[], outputs: string[]): LinearProgram {
   const flat: Netlist = part.flat;
-  const peer = new Map<string, string>();
-  for (const [a, b] of Object.entries(flat.connections)) {
-    peer.set(a, b);
-    peer.set(b, a);
-  }
-  const inputOf = new Map<string, number>();
-  inputs.forEach((p, j) => {
+  // Pins as integers (propagate.ts's index of this connection table, shared with transferMatrix):
+  // a stage of thousands of leaves compiles without building a string per pin.
+  const { ix, order } = indexedNetlist(flat, noSubcircuits);
+  const portPin = (p: string, what: string): number => {
     const ref = flat.ports[p];
-    if (ref === undefined) throw new ProgramUnsupported(`part "${part.name}" has no input port ${p}`);
-    inputOf.set(ref, j);
-  });
-  const outputOf = new Map<string, number[]>();
+    if (ref === undefined) throw new ProgramUnsupported(`part "${part.name}" has no ${what} port ${p}`);
+    return ix.pinId(ref);
+  };
+  const inputOf = new Map<number, number>();
+  inputs.forEach((p, j) => inputOf.set(portPin(p, "input"), j));
+  const outputOf = new Map<number, number[]>();
   outputs.forEach((p, k) => {
-    const ref = flat.ports[p];
-    if (ref === undefined) throw new ProgramUnsupported(`part "${part.name}" has no output port ${p}`);
-    outputOf.set(ref, [...(outputOf.get(ref) ?? []), k]);
+    const pin = portPin(p, "output");
+    outputOf.set(pin, [...(outputOf.get(pin) ?? []), k]);
   });
   const free: number[] = [];
   let slots = 0;
@@ -74,51 +77,59 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
   const kept = new Set<number>();
   const inputSlots = inputs.map(() => alloc());
   const outputSlots = outputs.map(() => -1);
-  const slotOfOut = new Map<string, number>();
-  const inputPins = new Set<string>();
+  const slotOfPin = new Int32Array(ix.peer.length).fill(-1);
   const ops: LeafOp[] = [];
-  const order = topologicalOrder(flat, noSubcircuits);
-  for (const name of order) {
-    const inst = flat.instances[name]!;
+  const opOfInstance = new Int32Array(ix.names.length).fill(-1);
+  for (const i of order) {
+    const inst = flat.instances[ix.names[i]!]!;
     const model = getModel(inst.component);
-    if (!model || model.kind !== "linear") throw new ProgramUnsupported(`leaf "${name}" is a ${inst.component}`);
-    for (const p of model.ports(inst.settings).inputs) inputPins.add(`${name},${p}`);
+    if (!model || model.kind !== "linear") throw new ProgramUnsupported(`leaf "${ix.names[i]}" is a ${inst.component}`);
   }
-  for (const name of order) {
+  for (const i of order) {
+    const name = ix.names[i]!;
     const inst = flat.instances[name]!;
     const c = inst.component;
     if (c === "terminator") continue;
     if (c !== "coupler" && c !== "phase" && c !== "waveguide" && c !== "amplifier") throw new ProgramUnsupported(`leaf "${name}" is a ${c}`);
-    const spec = getModel(c)!.ports(inst.settings);
-    const ins = spec.inputs.map((p) => {
-      const ref = `${name},${p}`;
-      if (outputOf.has(ref)) throw new ProgramUnsupported(`output port on input pin ${ref}`);
-      const from = peer.get(ref);
-      if (from !== undefined && slotOfOut.has(from)) {
-        const s = slotOfOut.get(from)!;
+    const spec = ix.specs[i]!;
+    const base = ix.pinBase[i]!;
+    const nin = spec.inputs.length;
+    const ins: number[] = [];
+    for (let k = 0; k < nin; k++) {
+      const pin = base + k;
+      if (outputOf.has(pin)) throw new ProgramUnsupported(`output port on input pin ${name},${spec.inputs[k]}`);
+      const from = ix.peer[pin]!;
+      if (from >= 0 && slotOfPin[from]! >= 0) {
+        const s = slotOfPin[from]!;
         // A stage output that also feeds a leaf would need accumulated sensitivities (certify/).
-        if (kept.has(s)) throw new ProgramUnsupported(`stage output ${from} also feeds ${ref}`);
-        return s;
+        if (kept.has(s)) throw new ProgramUnsupported(`stage output ${ix.names[ix.owner[from]!]} also feeds ${name},${spec.inputs[k]}`);
+        ins.push(s);
+        continue;
       }
-      const j = inputOf.get(ref);
-      return j === undefined ? -1 : inputSlots[j]!;
-    });
+      const j = inputOf.get(pin);
+      ins.push(j === undefined ? -1 : inputSlots[j]!);
+    }
     // A wire is consumed by its one reader; its slot is free for the reader's own outputs.
     for (const s of ins) if (s >= 0 && !kept.has(s)) free.push(s);
-    const outs = spec.outputs.map((p) => {
-      const ref = `${name},${p}`;
-      const to = peer.get(ref);
-      const ks = outputOf.get(ref);
-      if (!ks && !(to !== undefined && inputPins.has(to))) return -1;
+    const outs: number[] = [];
+    for (let q = 0; q < spec.outputs.length; q++) {
+      const pin = base + nin + q;
+      const to = ix.peer[pin]!;
+      const ks = outputOf.get(pin);
+      if (!ks && !(to >= 0 && pinDirection(ix, to) === "in")) {
+        outs.push(-1);
+        continue;
+      }
       const s = alloc();
-      slotOfOut.set(ref, s);
+      slotOfPin[pin] = s;
       if (ks) {
         kept.add(s);
         for (const k of ks) outputSlots[k] = s;
       }
-      return s;
-    });
+      outs.push(s);
+    }
     const st = inst.settings;
+    opOfInstance[i] = ops.length;
     ops.push({
       kind: c,
       path: leafPath(part.name, name),
@@ -133,20 +144,42 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
   }
   const keep = new Uint8Array(slots);
   for (const s of kept) keep[s] = 1;
-  return { part: part.name, inputs: inputs.length, outputs: outputs.length, slots, inputSlots, outputSlots, keep, ops };
+  // The index lists instances in declaration order, drawDieShape's order.
+  const draws: number[] = [];
+  ix.names.forEach((n, i) => {
+    const c = flat.instances[n]!.component;
+    if (c === "coupler" || c === "phase") draws.push(opOfInstance[i]!);
+  });
+  return { part: part.name, inputs: inputs.length, outputs: outputs.length, slots, inputSlots, outputSlots, keep, ops, draws: Int32Array.from(draws) };
 }
 
 /** The 2×2 (coupler) or 1×1 transfer of one leaf on a die: [re00, im00, re01, im01, re10, im10, re11, im11]. */
 export function leafTransfer(op: LeafOp, die: Die | null, dacBits: number | null | undefined, out: Float64Array): void {
   const e = die?.leaves.get(op.path);
+  transferOf(op, e !== undefined, e?.dCoupling ?? 0, e?.dPhi ?? 0, e?.phaseGain ?? 1, e?.lossDb ?? 0, dacBits, out);
+}
+
+/**
+ * The same transfer from the leaf's deviations as plain numbers (`has`: the die lists the leaf),
+ * so that a drawn die need not be built as a map of objects (die-draws.ts). Measured dies (absolute
+ * couplings, gains per DAC code) take the simulator's netlist path instead.
+ */
+export function transferOf(op: LeafOp, has: boolean, dCoupling: number, dPhi: number, phaseGain: number, extraLossDb: number, dacBits: number | null | undefined, out: Float64Array): void {
   if (op.kind === "coupler") {
     let k = op.coupling;
-    if (e?.dCoupling) k = Math.min(1, Math.max(0, k + e.dCoupling));
+    if (dCoupling) k = Math.min(1, Math.max(0, k + dCoupling));
     else if (k < -1e-15 || k > 1 + 1e-15) throw new RangeError(`coupler ${op.path}: power coupling ${k} is outside [0, 1]`);
     else k = Math.min(1, Math.max(0, k));
     const t = Math.sqrt(1 - k);
     const c = Math.sqrt(k);
-    out.set([t, 0, 0, c, 0, c, t, 0]);
+    out[0] = t;
+    out[1] = 0;
+    out[2] = 0;
+    out[3] = c;
+    out[4] = 0;
+    out[5] = c;
+    out[6] = t;
+    out[7] = 0;
     return;
   }
   if (op.kind === "amplifier") {
@@ -154,7 +187,7 @@ export function leafTransfer(op: LeafOp, die: Die | null, dacBits: number | null
     out[1] = 0;
     return;
   }
-  const loss = e?.lossDb ? op.lossDb + e.lossDb : op.lossDb;
+  const loss = extraLossDb ? op.lossDb + extraLossDb : op.lossDb;
   const a = lossAmplitude(loss);
   if (op.kind === "waveguide") {
     out[0] = a;
@@ -163,7 +196,7 @@ export function leafTransfer(op: LeafOp, die: Die | null, dacBits: number | null
   }
   let phi = op.phi;
   if (dacBits) phi = quantizePhase(phi, dacBits);
-  if (e || dacBits) phi = (e?.phaseGain ?? 1) * phi + (e?.dPhi ?? 0);
+  if (has || dacBits) phi = phaseGain * phi + dPhi;
   out[0] = a * Math.cos(phi);
   out[1] = a * Math.sin(phi);
 }
@@ -182,6 +215,14 @@ export function workspace(p: LinearProgram): ProgramWorkspace {
 
 /** The stage matrix (outputs × inputs) on a die, with programmed phases snapped to a DAC grid. */
 export function buildMatrix(p: LinearProgram, die: Die | null, dacBits: number | null | undefined, ws: ProgramWorkspace = workspace(p)): CMat {
+  return buildMatrixWith(p, (op, _i, t) => leafTransfer(op, die, dacBits, t), ws);
+}
+
+/** Writes op i's transfer into `out` (leafTransfer's layout). */
+export type TransferSource = (op: LeafOp, i: number, out: Float64Array) => void;
+
+/** The stage matrix with each leaf's transfer taken from `transfer`. */
+export function buildMatrixWith(p: LinearProgram, transfer: TransferSource, ws: ProgramWorkspace = workspace(p)): CMat {
   const n = p.inputs;
   const { re, im, live, t } = ws;
   live.fill(0);
@@ -193,8 +234,9 @@ export function buildMatrix(p: LinearProgram, die: Die | null, dacBits: number |
   });
   const yr = [new Float64Array(n), new Float64Array(n)];
   const yi = [new Float64Array(n), new Float64Array(n)];
-  for (const op of p.ops) {
-    leafTransfer(op, die, dacBits, t);
+  for (let oi = 0; oi < p.ops.length; oi++) {
+    const op = p.ops[oi]!;
+    transfer(op, oi, t);
     const nin = op.ins.length;
     const nout = op.outs.length;
     // y_q = Σ_k t[q][k] · x_k, in transferMatrix's order and skipping its skips.

@@ -1,0 +1,89 @@
+// A drawn die as arrays (netlist/die-draws.ts) is the die drawDieShape + realizeDie build as a map of
+// leaf errors: same stream, same order, same numbers. Checked bit for bit against the netlist path
+// (transferMatrix on applyDie's perturbed copy), and through compileCircuit, whose Monte-Carlo trials
+// now take the array path.
+import { describe, expect, it } from "vitest";
+import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
+import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/die-draws.ts";
+import type { ErrorLevels } from "../../netlist/nonideal.ts";
+import { transferMatrix } from "../../netlist/propagate.ts";
+import { compileCircuit } from "../../netlist/simulate.ts";
+import { circuitPrograms } from "../../netlist/stage-program.ts";
+import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
+import { threeWorkerCircuit } from "../verify/tolerance/helpers.ts";
+
+const LEVELS: ErrorLevels[] = [
+  { couplerImbalance: 0, phaseError: 0, mziLossDb: 0 },
+  { couplerImbalance: 0.01, phaseError: 0, mziLossDb: 0 },
+  { couplerImbalance: 0, phaseError: 0.03, mziLossDb: 0 },
+  { couplerImbalance: 0, phaseError: 0, mziLossDb: 0.2 },
+  { couplerImbalance: 0.004, phaseError: 0.02, mziLossDb: 0.1 },
+  { couplerImbalance: 0.7, phaseError: 2, mziLossDb: 3 }, // couplers clamped to [0, 1]
+];
+
+const bits = (a: Float64Array): string[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : String(v)));
+
+describe("drawn dies as arrays", () => {
+  for (const [name, circuit] of [["tiny", tinyCircuit()], ["three-worker", threeWorkerCircuit()], ["three-worker reck", threeWorkerCircuit("reck")]] as const) {
+    it(`${name}: every stage matrix equals the netlist path's bit for bit, per seed, trial, level and DAC`, () => {
+      const parts = linearParts(circuit);
+      const cp = circuitPrograms(circuit, parts);
+      expect(drawable(cp)).toBe(true);
+      const lookup = circuitLookup(circuit);
+      let compared = 0;
+      for (const [seed, trial] of [[1, 0], [7, 3], [4294967295, 99]] as const) {
+        const draws = drawDieDraws(cp, seed, trial);
+        const shape = drawDieShape(circuit, seed, trial, parts);
+        for (const levels of LEVELS) {
+          const die = realizeDie(shape, levels, "ref");
+          for (const dac of [null, 5, 12]) {
+            const mine = drawnMatrices(cp, draws, levels, dac);
+            parts.forEach((p, i) => {
+              const ref = transferMatrix(applyDie(p, die, dac), cp.ports[i]!.inputs, cp.ports[i]!.outputs, lookup);
+              const m = mine.get(p.name)!;
+              expect([m.rows, m.cols]).toEqual([ref.rows, ref.cols]);
+              expect(bits(m.re)).toEqual(bits(ref.re));
+              expect(bits(m.im)).toEqual(bits(ref.im));
+              compared++;
+            });
+          }
+        }
+      }
+      expect(compared).toBe(3 * LEVELS.length * 3 * parts.length);
+    });
+  }
+
+  it("different trials draw different dies, and the same trial the same one", () => {
+    const circuit = threeWorkerCircuit();
+    const cp = circuitPrograms(circuit);
+    const a = drawDieDraws(cp, 1, 0);
+    const b = drawDieDraws(cp, 1, 1);
+    expect(a.map((u) => Array.from(u))).toEqual(drawDieDraws(cp, 1, 0).map((u) => Array.from(u)));
+    expect(a.map((u) => Array.from(u))).not.toEqual(b.map((u) => Array.from(u)));
+    // Couplers get a sign, shifters a normal, everything else nothing.
+    cp.programs.forEach((p, pi) =>
+      p!.ops.forEach((op, i) => {
+        const u = a[pi]![i]!;
+        if (op.kind === "coupler") expect(Math.abs(u)).toBe(1);
+        else if (op.kind !== "phase") expect(u).toBe(0);
+      }),
+    );
+  });
+
+  it("compileCircuit's trials (array path) simulate what an explicit die of the same draw gives (netlist path)", () => {
+    const circuit = threeWorkerCircuit();
+    const nonIdealities = { phaseNoise: 0.05, splitterImbalance: 0.01, mziLossDb: 0.3, dacBits: 7 };
+    const inputs = Float64Array.from({ length: 3 * 64 }, (_, i) => (i * 7) % 4);
+    for (const trial of [0, 5]) {
+      const fast = compileCircuit(circuit, { ...nonIdealities, seed: 3, trial });
+      const die = realizeDie(drawDieShape(circuit, 3, trial), { couplerImbalance: 0.01, phaseError: 0.05, mziLossDb: 0.3 }, "explicit");
+      const slow = compileCircuit(circuit, { dacBits: 7, die });
+      const a = fast.run(inputs, 64);
+      const b = slow.run(inputs, 64);
+      expect(bits(a.fields.re)).toEqual(bits(b.fields.re));
+      expect(bits(a.fields.im)).toEqual(bits(b.fields.im));
+      expect(Array.from(a.digits)).toEqual(Array.from(b.digits));
+      fast.stageMatrices.forEach((s, i) => expect(bits(s.matrix.re)).toEqual(bits(slow.stageMatrices[i]!.matrix.re)));
+    }
+  });
+});
