@@ -42,9 +42,10 @@ interface Rows {
 
 type Op =
   | { kind: "input"; j: number; row: number }
-  | { kind: "pam"; x: Rows | null; row: number; settings: Netlist["instances"][string]["settings"] }
-  | { kind: "linear"; xs: (Rows | null)[]; real: boolean; kr: number; m: number; out: number; a: Float64Array; aOff: number }
-  | { kind: "activation"; x: Rows | null; out: Rows; fn: ReturnType<typeof activationFn> }
+  | { kind: "pam"; x: Rows; row: number; scale: number }
+  | { kind: "linear"; copies: [number, number][]; real: boolean; kr: number; m: number; gather: number; out: number; a: Float64Array; aOff: number }
+  | { kind: "activation"; pairs: [Rows | null, Rows][]; fn: ReturnType<typeof activationFn> }
+  | { kind: "activation-block"; from: Rows; to: Rows; modes: number; fn: ReturnType<typeof activationFn> }
   | { kind: "digits"; det: Detector; rows: number[] };
 
 interface Detector {
@@ -58,14 +59,12 @@ interface Detector {
 export interface Plan {
   rows: number;
   ops: Op[];
-  /** Rows refilled once per run: bias sources (value) and dark pam outputs (0). */
+  /** Rows refilled once per run: bias sources. Every other row starts a run at 0. */
   constants: { row: number; value: number }[];
   readout: (Rows | null)[];
   detector: Detector | null;
   /** The detector's digits feed later steps (then a noisy run cannot defer its decisions). */
   digitsUsed: boolean;
-  /** Largest gathered input of a linear stage, rows. */
-  maxKr: number;
   /** Doubles of all stage matrices (the memory's first region). */
   aDoubles: number;
   inputWidth: number;
@@ -73,90 +72,144 @@ export interface Plan {
 
 const ceil4 = (n: number): number => (n + 3) & ~3;
 
-/** Lays the steps out on rows: done once per compiled circuit. */
+/** A field while planning: who makes it and who reads it. */
+interface Wire {
+  complex: boolean;
+  /** Made by a linear stage (its rows are the product's output block) or by the detector. */
+  fixed: boolean;
+  /** (step, input) pairs that read it; "out" when a readout or top port reads it. */
+  readers: ([number, number] | "out")[];
+  rows?: Rows;
+}
+
+/**
+ * Lays the steps out on rows: done once per compiled circuit. Each linear stage owns a gather
+ * region, its inputs' rows in mode order ([re; im]), and every field read only by that stage is
+ * made straight into its slot there, so a product reads its inputs where they were written (no
+ * copy per block); an activation between two stages then runs over all its modes at once.
+ */
 export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Plan {
   const peer = new Map<string, string>();
   for (const [a, b] of Object.entries(top.connections)) {
     peer.set(a, b);
     peer.set(b, a);
   }
-  const at = new Map<string, Rows>();
-  let rows = 0;
-  const alloc = (k: number): number => ((rows += k), rows - k);
-  const ops: Op[] = [];
-  const constants: Plan["constants"] = [];
-  const deliver = (name: string, port: string, f: Rows): void => {
+  // Pass 1: which wire each step reads and makes.
+  const wires: Wire[] = [];
+  const at = new Map<string, number>();
+  const make = (complex: boolean, fixed: boolean): number => wires.push({ complex, fixed, readers: [] }) - 1;
+  const deliver = (name: string, port: string, w: number): void => {
     const ref = `${name},${port}`;
     const to = peer.get(ref);
-    if (to !== undefined) at.set(to, f);
-    at.set(ref, f); // also visible to top-level output ports
+    if (to !== undefined) at.set(to, w);
+    at.set(ref, w); // also visible to top-level output ports
   };
-  inputPorts.forEach((p, j) => {
-    const row = alloc(1);
-    ops.push({ kind: "input", j, row });
-    at.set(top.ports[p]!, { re: row, im: -1 });
+  const inputWires = inputPorts.map((p) => {
+    const w = make(false, false);
+    at.set(top.ports[p]!, w);
+    return w;
   });
-  let detector: Detector | null = null;
-  let digitRows: number[] = [];
-  let maxKr = 0;
-  let aDoubles = 0;
-  for (const st of steps) {
+  const reads: (number | null)[][] = [];
+  const makes: number[][] = [];
+  let detectorStep = -1;
+  steps.forEach((st, si) => {
     const xs = st.spec.inputs.map((p) => at.get(`${st.name},${p}`) ?? null);
-    if (st.kind === "linear") {
-      const Q = st.matrix.rows;
-      const K = st.matrix.cols;
-      const real = xs.every((x) => !x || x.im < 0);
-      const kr = real ? K : 2 * K;
-      const m = ceil4(2 * Q);
-      const out = alloc(m);
-      ops.push({ kind: "linear", xs, real, kr, m, out, a: stageOperand(st.matrix, real, m), aOff: aDoubles });
-      aDoubles += m * kr;
-      maxKr = Math.max(maxKr, kr);
-      st.spec.outputs.forEach((p, q) => deliver(st.name, p, { re: out + q, im: out + Q + q }));
-    } else if (st.kind === "pam") {
-      st.spec.outputs.forEach((p, k) => {
-        const row = alloc(1);
-        const x = xs[k] ?? null;
-        if (x) ops.push({ kind: "pam", x, row, settings: st.settings });
-        else constants.push({ row, value: 0 });
-        deliver(st.name, p, { re: row, im: -1 });
-      });
-    } else if (st.kind === "bias") {
-      const row = alloc(1);
-      constants.push({ row, value: st.amplitude });
-      deliver(st.name, st.spec.outputs[0]!, { re: row, im: -1 });
-    } else if (st.kind === "activation") {
-      st.spec.outputs.forEach((p, k) => {
-        const out = { re: alloc(1), im: alloc(1) };
-        ops.push({ kind: "activation", x: xs[k] ?? null, out, fn: st.fn });
-        deliver(st.name, p, out);
-      });
-    } else {
-      detector = { readout: xs, step: st.step, offset: st.offset, levels: st.levels, response: st.response };
-      digitRows = st.spec.outputs.map((p) => {
-        const row = alloc(1);
-        deliver(st.name, p, { re: row, im: -1 });
-        return row;
-      });
-      ops.push({ kind: "digits", det: detector, rows: digitRows });
-    }
-  }
-  let readout: (Rows | null)[];
-  if (detector) {
-    readout = (detector as Detector).readout;
+    xs.forEach((x, i) => x !== null && wires[x]!.readers.push([si, i]));
+    reads.push(xs);
+    const complex = st.kind === "linear" || st.kind === "activation";
+    const outs = st.kind === "bias" ? [st.spec.outputs[0]!] : st.spec.outputs;
+    makes.push(
+      outs.map((p) => {
+        const w = make(complex, st.kind === "linear" || st.kind === "detector");
+        deliver(st.name, p, w);
+        return w;
+      }),
+    );
+    if (st.kind === "detector") detectorStep = si;
+  });
+  let readoutWires: (number | null)[];
+  if (detectorStep >= 0) {
+    readoutWires = reads[detectorStep]!;
   } else {
     const outs = Object.keys(top.ports).filter((p) => /^out\d+$/.test(p));
     outs.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-    readout = outs.map((p) => {
+    readoutWires = outs.map((p) => {
       const [i, port] = splitRef(top.ports[p]!);
       return at.get(`${i},${port}`) ?? null;
     });
   }
-  // Digit rows are read downstream only if a later op names one of them.
-  const digitSet = new Set(digitRows);
-  const reads = (r: Rows | null): boolean => !!r && digitSet.has(r.re);
-  const digitsUsed = ops.some((op) => (op.kind === "linear" ? op.xs.some(reads) : op.kind === "pam" || op.kind === "activation" ? reads(op.x) : false));
-  return { rows, ops, constants, readout, detector, digitsUsed, maxKr, aDoubles, inputWidth: inputPorts.length };
+  for (const w of readoutWires) if (w !== null) wires[w]!.readers.push("out");
+
+  // Pass 2: rows. Gather regions first, then each wire in its reader's slot or on rows of its own.
+  let rows = 0;
+  const alloc = (k: number): number => ((rows += k), rows - k);
+  const gather = new Map<number, { base: number; k: number; real: boolean }>();
+  steps.forEach((st, si) => {
+    if (st.kind !== "linear") return;
+    const real = reads[si]!.every((x) => x === null || !wires[x]!.complex);
+    const k = st.matrix.cols;
+    gather.set(si, { base: alloc(real ? k : 2 * k), k, real });
+  });
+  const place = (w: number): Rows => {
+    const wire = wires[w]!;
+    if (wire.rows) return wire.rows;
+    const only = wire.readers.length === 1 ? wire.readers[0]! : null;
+    const g = only !== null && only !== "out" && !wire.fixed ? gather.get(only[0]) : undefined;
+    if (g && only !== null && only !== "out") wire.rows = { re: g.base + only[1], im: wire.complex ? g.base + g.k + only[1] : -1 };
+    else wire.rows = { re: alloc(1), im: wire.complex ? alloc(1) : -1 };
+    return wire.rows;
+  };
+  const rowsOf = (x: number | null): Rows | null => (x === null ? null : place(x));
+
+  const ops: Op[] = [];
+  const constants: Plan["constants"] = [];
+  inputWires.forEach((w, j) => ops.push({ kind: "input", j, row: place(w).re }));
+  let detector: Detector | null = null;
+  let digitRows: number[] = [];
+  let aDoubles = 0;
+  steps.forEach((st, si) => {
+    const xs = reads[si]!.map(rowsOf);
+    const outs = makes[si]!;
+    if (st.kind === "linear") {
+      const Q = st.matrix.rows;
+      const g = gather.get(si)!;
+      const kr = g.real ? g.k : 2 * g.k;
+      const m = ceil4(2 * Q);
+      const out = alloc(m);
+      outs.forEach((w, q) => (wires[w]!.rows = { re: out + q, im: out + Q + q }));
+      // Inputs made elsewhere are copied into their slots; a dark slot stays 0.
+      const copies: [number, number][] = [];
+      xs.forEach((x, i) => {
+        if (!x) return;
+        if (x.re !== g.base + i) copies.push([x.re, g.base + i]);
+        if (!g.real && x.im >= 0 && x.im !== g.base + g.k + i) copies.push([x.im, g.base + g.k + i]);
+      });
+      ops.push({ kind: "linear", copies, real: g.real, kr, m, gather: g.base, out, a: stageOperand(st.matrix, g.real, m), aOff: aDoubles });
+      aDoubles += m * kr;
+    } else if (st.kind === "pam") {
+      outs.forEach((w, k) => {
+        const row = place(w).re;
+        const x = xs[k];
+        // A dark modulator input leaves its row at 0 (and needs no setting).
+        if (x) ops.push({ kind: "pam", x, row, scale: pamAmplitude(st.settings, 1) });
+      });
+    } else if (st.kind === "bias") {
+      constants.push({ row: place(outs[0]!).re, value: st.amplitude });
+    } else if (st.kind === "activation") {
+      const ys = outs.map(place);
+      const contiguous = (rs: (Rows | null)[]): boolean => rs.every((r, k) => r !== null && r.im >= 0 && r.re === rs[0]!.re + k && r.im === rs[0]!.im + k);
+      if (ys.length > 0 && contiguous(xs) && contiguous(ys)) ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, fn: st.fn });
+      else ops.push({ kind: "activation", pairs: ys.map((y, k) => [xs[k] ?? null, y]), fn: st.fn });
+    } else {
+      detector = { readout: xs, step: st.step, offset: st.offset, levels: st.levels, response: st.response };
+      digitRows = outs.map((w) => place(w).re);
+      ops.push({ kind: "digits", det: detector, rows: digitRows });
+    }
+  });
+  const readout = detector ? (detector as Detector).readout : readoutWires.map(rowsOf);
+  // Digit rows are read downstream only if a later step reads the detector's wires.
+  const digitsUsed = detectorStep >= 0 && makes[detectorStep]!.some((w) => wires[w]!.readers.some((r) => r !== "out"));
+  return { rows, ops, constants, readout, detector, digitsUsed, aDoubles, inputWidth: inputPorts.length };
 }
 
 /** The stage's real operand, m × kr row-major (rows past 2Q are zero). */
@@ -195,8 +248,7 @@ function memoryFor(doubles: number): Float64Array {
 
 /** Cases per block: rows stay within a few MB so a stage's inputs stay in cache. */
 function blockSize(plan: Plan, cases: number): number {
-  const perCase = plan.rows + plan.maxKr;
-  const fit = Math.floor((1 << 19) / Math.max(1, perCase)) & ~3;
+  const fit = Math.floor((1 << 19) / Math.max(1, plan.rows)) & ~3;
   return Math.min(ceil4(cases), Math.max(16, Math.min(256, fit)));
 }
 
@@ -213,8 +265,7 @@ export interface Noise {
 export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: Noise | null): EngineResult {
   const single = noise !== null && plan.digitsUsed;
   const B = single ? ceil4(Math.max(cases, 1)) : blockSize(plan, cases);
-  const gOff = plan.aDoubles;
-  const sOff = gOff + plan.maxKr * B;
+  const sOff = plan.aDoubles;
   const f = memoryFor(sOff + plan.rows * B);
   const k = g!;
   if (resident !== plan) {
@@ -224,10 +275,11 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
   f.fill(0, sOff, sOff + plan.rows * B);
   for (const c of plan.constants) f.fill(c.value, sOff + c.row * B, sOff + (c.row + 1) * B);
   const row = (r: number): number => sOff + r * B;
-  const views = new Map<number, Float64Array>();
-  const view = (r: number): Float64Array => {
-    let v = views.get(r);
-    if (!v) views.set(r, (v = f.subarray(row(r), row(r) + B)));
+  const views = new Map<string, Float64Array>();
+  const view = (r: number, count = 1): Float64Array => {
+    const key = `${r},${count}`;
+    let v = views.get(key);
+    if (!v) views.set(key, (v = f.subarray(row(r), row(r) + count * B)));
     return v;
   };
   const width = plan.readout.length;
@@ -240,30 +292,28 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
     for (const op of plan.ops) {
       if (op.kind === "input") {
         const o = row(op.row);
-        for (let c = 0; c < n; c++) f[o + c] = inputs[(c0 + c) * w + op.j]!;
+        for (let c = 0, i = c0 * w + op.j; c < n; c++, i += w) f[o + c] = inputs[i]!;
       } else if (op.kind === "pam") {
+        // pamAmplitude(s, d) = d · amplitude_per_level (models.ts), with the setting read once.
         const o = row(op.row);
-        const x = row(op.x!.re);
-        for (let c = 0; c < n; c++) f[o + c] = pamAmplitude(op.settings, f[x + c]!);
+        const x = row(op.x.re);
+        for (let c = 0; c < n; c++) f[o + c] = f[x + c]! * op.scale;
       } else if (op.kind === "linear") {
-        const K = op.xs.length;
-        op.xs.forEach((x, i) => {
-          const to = gOff + i * B;
-          if (x) f.copyWithin(to, row(x.re), row(x.re) + np);
-          else f.fill(0, to, to + np);
-          if (op.real) return;
-          const toI = gOff + (K + i) * B;
-          if (x && x.im >= 0) f.copyWithin(toI, row(x.im), row(x.im) + np);
-          else f.fill(0, toI, toI + np);
-        });
-        k.nn(op.aOff * 8, op.kr, gOff * 8, B, op.kr, np, row(op.out) * 8, B, op.m, EPILOGUE.store, 0, 0, 0);
+        for (const [from, to] of op.copies) f.copyWithin(row(to), row(from), row(from) + np);
+        k.nn(op.aOff * 8, op.kr, row(op.gather) * 8, B, op.kr, np, row(op.out) * 8, B, op.m, EPILOGUE.store, 0, 0, 0);
+      } else if (op.kind === "activation-block") {
+        // Every mode at once: whole rows (columns past n hold earlier finite values, never read).
+        f.copyWithin(row(op.to.re), row(op.from.re), row(op.from.re + op.modes));
+        f.copyWithin(row(op.to.im), row(op.from.im), row(op.from.im + op.modes));
+        op.fn(view(op.to.re, op.modes), view(op.to.im, op.modes), 0, op.modes * B);
       } else if (op.kind === "activation") {
-        const { x, out: y } = op;
-        if (x) f.copyWithin(row(y.re), row(x.re), row(x.re) + n);
-        else f.fill(0, row(y.re), row(y.re) + n);
-        if (x && x.im >= 0) f.copyWithin(row(y.im), row(x.im), row(x.im) + n);
-        else f.fill(0, row(y.im), row(y.im) + n);
-        op.fn(view(y.re), view(y.im), 0, n);
+        for (const [x, y] of op.pairs) {
+          if (x) f.copyWithin(row(y.re), row(x.re), row(x.re) + n);
+          else f.fill(0, row(y.re), row(y.re) + n);
+          if (x && x.im >= 0) f.copyWithin(row(y.im), row(x.im), row(x.im) + n);
+          else f.fill(0, row(y.im), row(y.im) + n);
+          op.fn(view(y.re), view(y.im), 0, n);
+        }
       } else if (!noise) {
         // Digits within the block (no noise to draw in the documented order).
         decide(op.det, f, row, c0, n, width, out, null);
@@ -272,7 +322,6 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
           for (let c = 0; c < n; c++) f[o + c] = out.digits[(c0 + c) * width + q]!;
         });
       } else if (single) {
-        readoutBlock(plan, f, row, c0, n, out);
         decide(op.det, f, row, c0, n, width, out, noise);
         op.rows.forEach((r, q) => {
           const o = row(r);

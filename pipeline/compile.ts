@@ -183,7 +183,7 @@ function unitSpecOf(fn: UnitFunction): UnitSpec {
 function composeUnits(ctx: Ctx): void {
   if (!ctx.cascade && ctx.stages.every((s) => !s.slices)) return;
   const units = ctx.units.map((u) => ({ circuit: u.emitted!, fn: u.result.fn }));
-  ctx.composed = verifyComposed(ctx.spec, ctx.stages, units, { seed: ctx.seed, maxCases: ctx.opts.maxComposeCases ?? 1_000_000 });
+  ctx.composed = verifyComposed(ctx.spec, ctx.stages, units, { seed: ctx.seed, maxCases: ctx.opts.maxComposeCases ?? 1_000_000, ...(ctx.opts.jobs !== undefined ? { jobs: ctx.opts.jobs } : {}) });
 }
 
 /** Yield under the technology block and, for a flat aggregator, training through the circuit. */

@@ -9,44 +9,18 @@
 // rounding ties, and for cascades all-min/all-max/all-zero/alternating/one-hot codes.
 import type { Spec } from "../dsl/spec.ts";
 import type { Circuit } from "../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit } from "../netlist/simulate.ts";
 import { createRng, type Rng } from "../math/rng.ts";
 import type { AggregationStage, ComposedResult } from "./types.ts";
 import { reducedSpaceSize, type UnitFunction } from "../aggregate/unit.ts";
 import { digitCount, fromDigits, goldenAverage } from "../aggregate/golden.ts";
 import { deal, fromSumIndex } from "../verify/circuit/cases.ts";
+import { runUnitParallel } from "../verify/circuit/case-pool.ts";
 
-
-const CHUNK = 4096;
 
 /** Runs one emitted unit on optical digit sums (a carry position holds N·c) and decodes its value. */
-function unitRunner(circuit: Circuit, fn: UnitFunction): (sums: Int32Array, n: number) => Int32Array {
-  const sim: CompiledCircuit = compileCircuit(circuit);
-  const N = fn.workers;
-  const D = fn.inDigits;
-  const width = N * D;
-  const carry = fn.carryIn ?? 0;
-  const f = { workers: N, digits: D, levels: fn.levels };
-  return (sums, n) => {
-    const out = new Int32Array(n);
-    const row = new Int32Array(width);
-    for (let start = 0; start < n; start += CHUNK) {
-      const m = Math.min(CHUNK, n - start);
-      const x = new Float64Array(m * width);
-      for (let c = 0; c < m; c++) {
-        row.fill(0);
-        for (let k = 0; k < D; k++) {
-          const s = sums[(start + c) * D + k]!;
-          if (k < carry) for (let w = 0; w < N; w++) row[w * D + k] = s / N;
-          else deal(s, f, 0, k, row, 0);
-        }
-        x.set(row, c * width);
-      }
-      const r = sim.run(x, m);
-      for (let c = 0; c < m; c++) out[start + c] = fromDigits(r.digits, fn.levels, c * r.width, r.width);
-    }
-    return out;
-  };
+function unitRunner(circuit: Circuit, fn: UnitFunction, jobs: number | undefined): (sums: Int32Array, n: number) => Int32Array {
+  const shape = { workers: fn.workers, inDigits: fn.inDigits, levels: fn.levels, carryIn: fn.carryIn ?? 0 };
+  return (sums, n) => runUnitParallel(circuit, shape, sums, n, jobs);
 }
 
 type Runner = (sums: Int32Array, n: number) => Int32Array;
@@ -238,9 +212,9 @@ export function cascadeCases(workers: number, precision: number, levels: number,
 }
 
 /** `units[i]`: the circuit read back from unit i's emitted netlist and the function it computes. */
-export function verifyComposed(spec: Spec, stages: AggregationStage[], units: { circuit: Circuit; fn: UnitFunction }[], opts: { seed: number; maxCases: number }): ComposedResult {
+export function verifyComposed(spec: Spec, stages: AggregationStage[], units: { circuit: Circuit; fn: UnitFunction }[], opts: { seed: number; maxCases: number; jobs?: number }): ComposedResult {
   const runners: Runner[] = [];
-  const runnerOf = (i: number): Runner => (runners[i] ??= unitRunner(units[i]!.circuit, units[i]!.fn));
+  const runnerOf = (i: number): Runner => (runners[i] ??= unitRunner(units[i]!.circuit, units[i]!.fn, opts.jobs));
   const stageRuns = stages.map((st) => stageRunner(st, runnerOf));
   const rng = createRng(opts.seed * 7919 + 17);
   if (stages.length === 1 && stages[0]!.level === null) {

@@ -3,25 +3,12 @@
 // depends only on (seed, trial) (trial.ts), so the merged result is byte-identical for every
 // `jobs`. The API stays synchronous: the caller blocks on Atomics.wait and reads the workers'
 // messages with receiveMessageOnPort.
-import { availableParallelism } from "node:os";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
 import { runTrial, type TrialJob, type TrialOutcome } from "./trial.ts";
-import type { TrialWorkerData } from "./trial-worker.ts";
+import { defaultJobs, spawnWorker } from "./worker-spawn.ts";
 import "./trial-worker.ts"; // keeps the worker side in the CLI bundle
 
-/** Default thread count: the machine's cores. */
-export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
-}
-
-/** How a worker thread loads this code: the CLI bundle itself, or the TypeScript source through tsx. */
-function spawn(data: TrialWorkerData): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL(here), { workerData: data, transferList: [data.port] });
-  const entry = new URL("./trial-worker.ts", here).href;
-  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: data, transferList: [data.port] });
-}
+export { defaultJobs } from "./worker-spawn.ts";
 
 export function runTrials(job: TrialJob, trials: number, jobs = defaultJobs()): TrialOutcome[] {
   const threads = Math.max(1, Math.min(jobs, trials));
@@ -37,7 +24,7 @@ export function runTrials(job: TrialJob, trials: number, jobs = defaultJobs()): 
     for (let i = 1; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      workers.push(spawn({ optincTrialWorker: true, job, trials, counters, port: port2 }));
+      workers.push(spawnWorker({ optincTrialWorker: true, job, trials, counters, port: port2 }, port2));
     }
     // This thread works too, then collects the workers' outcomes.
     let mine = 0;

@@ -1,8 +1,25 @@
-// The worker side of trial-pool.ts. Loaded as a worker's main module (from source under tsx, or
-// as the CLI bundle, which contains this module), it claims trial indices from a shared counter
-// until none are left and posts each outcome. In the main thread it does nothing.
+// The worker side of trial-pool.ts and case-pool.ts. Loaded as a worker's main module (from source
+// under tsx, or as the CLI bundle, which contains this module), it claims trial indices (or slices
+// of cases) from a shared counter until none are left and posts each outcome (cases are written
+// to shared memory). In the main thread it does nothing.
 import { isMainThread, workerData, type MessagePort } from "node:worker_threads";
+import { serveCases, type CaseJob } from "./case-pool.ts";
 import { runTrial, type TrialJob } from "./trial.ts";
+
+export interface CaseWorkerData {
+  optincTrialWorker: true;
+  cases: CaseJob;
+  port: MessagePort;
+}
+
+function serveSlices(d: CaseWorkerData): void {
+  try {
+    serveCases(d.cases);
+  } catch (e) {
+    d.port.postMessage({ error: (e as Error).stack ?? String(e) });
+  }
+  d.port.close();
+}
 
 export interface TrialWorkerData {
   optincTrialWorker: true;
@@ -28,4 +45,8 @@ function serve(d: TrialWorkerData): void {
   d.port.close();
 }
 
-if (!isMainThread && (workerData as Partial<TrialWorkerData> | null)?.optincTrialWorker) serve(workerData as TrialWorkerData);
+const data = isMainThread ? null : (workerData as Partial<TrialWorkerData & CaseWorkerData> | null);
+if (data?.optincTrialWorker) {
+  if (data.cases) serveSlices(data as CaseWorkerData);
+  else serve(data as TrialWorkerData);
+}
