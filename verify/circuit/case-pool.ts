@@ -35,7 +35,11 @@ export function serveCases(job: CaseJob, sim = compileCircuit(job.circuit)): voi
   }
 }
 
-export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Array, cases: number, jobs = defaultJobs()): Int32Array {
+/**
+ * Values of `cases` digit-sum vectors. `callerWorks: false` leaves every slice to the worker
+ * threads (tests use it to be sure the threads' path ran).
+ */
+export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Array, cases: number, jobs = defaultJobs(), opts: { callerWorks?: boolean } = {}): Int32Array {
   const threads = cases < MIN_PARALLEL ? 1 : Math.max(1, Math.min(jobs, Math.ceil(cases / SLICE)));
   if (threads === 1) {
     const out = new Int32Array(cases);
@@ -53,7 +57,7 @@ export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Ar
       ports.push(port1);
       workers.push(spawnWorker({ optincTrialWorker: true, cases: job, port: port2 }, port2));
     }
-    serveCases(job);
+    if (opts.callerWorks !== false) serveCases(job);
     const slices = Math.ceil(cases / SLICE);
     for (let done = Atomics.load(job.counters, 1); done < slices; done = Atomics.load(job.counters, 1)) {
       for (const p of ports) {
