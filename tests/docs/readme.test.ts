@@ -1,7 +1,7 @@
 // Every figure README.md states is computed here from the code and must appear in the README as
 // computed. Figures that need a trained circuit (exact match of the bigger examples, compile
 // times) are printed by `npm run bench -- compile`, which names the README claim it checks; the
-// paper-4x8 compile itself runs in tests/e2e/paper-4x8.test.ts.
+// paper-4x8 compile itself runs in tests/e2e/paper-4x8.test.ts (npm run test:full).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../math/rng.ts";
