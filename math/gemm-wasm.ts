@@ -169,10 +169,37 @@ function tnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
   return { name: "tn", params, locals: lc.types, body };
 }
 
+// act params: 0 re, 1 im, 2 bytes, 3 slope (f64), 4 leaky. In place over [re, re + bytes) and
+// [im, im + bytes) (f64 lanes): where !(re > 0), re and im become 0 (relu) or × slope (leaky);
+// NaN fails `re > 0` as in the scalar rule. `bytes` is a multiple of 16.
+function actKernel(): { name: string; params: ValType[]; locals: ValType[]; body: number[] } {
+  const params: ValType[] = ["i32", "i32", "i32", "f64", "i32"];
+  const [RE, IM, BYTES, SLOPE, LEAKY] = params.map((_, i) => i);
+  const lc = locals(params);
+  const p = lc.next("i32"), a = lc.next("v128"), b = lc.next("v128"), m = lc.next("v128"), a2 = lc.next("v128"), b2 = lc.next("v128"), vslope = lc.next("v128"), vzero = lc.next("v128");
+  const body: number[] = [
+    ...op.get(SLOPE), ...op.f64x2splat, ...op.set(vslope),
+    ...op.f64(0), ...op.f64x2splat, ...op.set(vzero),
+    ...loop(p, op.i32(0), op.get(BYTES), 16, [
+      ...op.get(RE), ...op.get(p), ...op.i32add, ...op.v128load(), ...op.set(a),
+      ...op.get(IM), ...op.get(p), ...op.i32add, ...op.v128load(), ...op.set(b),
+      ...op.get(a), ...op.get(vzero), ...op.f64x2gt, ...op.set(m),
+      ...op.get(vzero), ...op.set(a2),
+      ...op.get(vzero), ...op.set(b2),
+      ...when(op.get(LEAKY), [...op.get(a), ...op.get(vslope), ...op.f64x2mul, ...op.set(a2), ...op.get(b), ...op.get(vslope), ...op.f64x2mul, ...op.set(b2)]),
+      ...op.get(RE), ...op.get(p), ...op.i32add, ...op.get(a), ...op.get(a2), ...op.get(m), ...op.v128bitselect, ...op.v128store(),
+      ...op.get(IM), ...op.get(p), ...op.i32add, ...op.get(b), ...op.get(b2), ...op.get(m), ...op.v128bitselect, ...op.v128store(),
+    ]),
+  ];
+  return { name: "act", params, locals: lc.types, body };
+}
+
 export interface GemmKernels {
   memory: WasmMemory;
   nn(L: number, ldl: number, R: number, ldr: number, K: number, N: number, O: number, ldo: number, M: number, mode: number, slope: number, A: number, lda: number): void;
   tn(L: number, ldl: number, R: number, ldr: number, K: number, N: number, O: number, ldo: number, M: number): void;
+  /** The simulator's complex relu / leaky-relu on rows (netlist/models.ts activationFn), in place. */
+  act(re: number, im: number, bytes: number, slope: number, leaky: number): void;
 }
 
 const bytes: Partial<Record<Precision, Uint8Array>> = {};
@@ -180,9 +207,9 @@ const bytes: Partial<Record<Precision, Uint8Array>> = {};
 /** A fresh instance (own memory of `bytes` rounded up to 64 KiB pages). */
 export function createGemm(precision: Precision, memoryBytes: number): GemmKernels {
   const x = opsFor(precision);
-  const k = instantiate((bytes[precision] ??= assemble([nnKernel(x), tnKernel(x)], 1)));
+  const k = instantiate((bytes[precision] ??= assemble([nnKernel(x), tnKernel(x), actKernel()], 1)));
   const need = Math.ceil(memoryBytes / 65536);
   const have = k.memory.buffer.byteLength / 65536;
   if (need > have) k.memory.grow(need - have);
-  return { memory: k.memory, nn: k.fns.nn as GemmKernels["nn"], tn: k.fns.tn as GemmKernels["tn"] };
+  return { memory: k.memory, nn: k.fns.nn as GemmKernels["nn"], tn: k.fns.tn as GemmKernels["tn"], act: k.fns.act as GemmKernels["act"] };
 }

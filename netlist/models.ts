@@ -192,21 +192,25 @@ export function pamAmplitude(s: Settings, digit: number): number {
   return digit * num(s, "amplitude_per_level");
 }
 
+/** An activation's rule: relu zeroes a field whose Re is not > 0; leaky-relu scales it by `slope`. */
+export function activationRule(s: Settings): { leaky: boolean; slope: number } {
+  const fn = s.function;
+  if (fn === "relu") return { leaky: false, slope: 0 };
+  if (fn === "leaky-relu") return { leaky: true, slope: num(s, "slope") };
+  throw new Error(`activation: unknown function ${JSON.stringify(fn)} (expected "relu" or "leaky-relu")`);
+}
+
 /** Returns an in-place per-mode activation on split re/im arrays. */
 export function activationFn(s: Settings): (re: Float64Array, im: Float64Array, from: number, to: number) => void {
-  const fn = s.function;
-  if (fn === "relu") {
+  const { leaky, slope } = activationRule(s);
+  if (!leaky) {
     return (re, im, from, to) => {
       for (let i = from; i < to; i++) if (!(re[i] > 0)) { re[i] = 0; im[i] = 0; }
     };
   }
-  if (fn === "leaky-relu") {
-    const slope = num(s, "slope");
-    return (re, im, from, to) => {
-      for (let i = from; i < to; i++) if (!(re[i] > 0)) { re[i] *= slope; im[i] *= slope; }
-    };
-  }
-  throw new Error(`activation: unknown function ${JSON.stringify(fn)} (expected "relu" or "leaky-relu")`);
+  return (re, im, from, to) => {
+    for (let i = from; i < to; i++) if (!(re[i] > 0)) { re[i] *= slope; im[i] *= slope; }
+  };
 }
 
 /** A detector's step and offset per input mode: one setting for all modes, or a list of one per mode. */

@@ -24,7 +24,7 @@ export type Step =
   | { kind: "linear"; name: string; spec: PortSpec; matrix: CMat }
   | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
   | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
-  | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn> }
+  | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn>; rule: { leaky: boolean; slope: number } }
   | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number[]; offset: number[]; response: DetectorResponse | null };
 
 export interface EngineResult {
@@ -45,7 +45,7 @@ type Op =
   | { kind: "pam"; x: Rows; row: number; scale: number }
   | { kind: "linear"; copies: [number, number][]; real: boolean; kr: number; m: number; gather: number; out: number; a: Float64Array; aOff: number }
   | { kind: "activation"; pairs: [Rows | null, Rows][]; fn: ReturnType<typeof activationFn> }
-  | { kind: "activation-block"; from: Rows; to: Rows; modes: number; fn: ReturnType<typeof activationFn> }
+  | { kind: "activation-block"; from: Rows; to: Rows; modes: number; rule: { leaky: boolean; slope: number } }
   | { kind: "digits"; det: Detector; rows: number[] };
 
 interface Detector {
@@ -198,7 +198,7 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
     } else if (st.kind === "activation") {
       const ys = outs.map(place);
       const contiguous = (rs: (Rows | null)[]): boolean => rs.every((r, k) => r !== null && r.im >= 0 && r.re === rs[0]!.re + k && r.im === rs[0]!.im + k);
-      if (ys.length > 0 && contiguous(xs) && contiguous(ys)) ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, fn: st.fn });
+      if (ys.length > 0 && contiguous(xs) && contiguous(ys)) ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, rule: st.rule });
       else ops.push({ kind: "activation", pairs: ys.map((y, k) => [xs[k] ?? null, y]), fn: st.fn });
     } else {
       detector = { readout: xs, step: st.step, offset: st.offset, levels: st.levels, response: st.response };
@@ -302,10 +302,11 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
         for (const [from, to] of op.copies) f.copyWithin(row(to), row(from), row(from) + np);
         k.nn(op.aOff * 8, op.kr, row(op.gather) * 8, B, op.kr, np, row(op.out) * 8, B, op.m, EPILOGUE.store, 0, 0, 0);
       } else if (op.kind === "activation-block") {
-        // Every mode at once: whole rows (columns past n hold earlier finite values, never read).
+        // Every mode at once, whole rows (columns past n hold earlier finite values, never read),
+        // in the WASM form of models.ts activationFn (tests/netlist/activation-kernel.test.ts).
         f.copyWithin(row(op.to.re), row(op.from.re), row(op.from.re + op.modes));
         f.copyWithin(row(op.to.im), row(op.from.im), row(op.from.im + op.modes));
-        op.fn(view(op.to.re, op.modes), view(op.to.im, op.modes), 0, op.modes * B);
+        k.act(row(op.to.re) * 8, row(op.to.im) * 8, op.modes * B * 8, op.rule.slope, op.rule.leaky ? 1 : 0);
       } else if (op.kind === "activation") {
         for (const [x, y] of op.pairs) {
           if (x) f.copyWithin(row(y.re), row(x.re), row(x.re) + n);

@@ -8,7 +8,7 @@
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { Circuit } from "./ir.ts";
-import { activationFn, detectorThresholds, num } from "./models.ts";
+import { activationFn, activationRule, detectorThresholds, num } from "./models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
@@ -96,7 +96,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
       } else if (inst.component === "bias_source") {
         steps.push({ kind: "bias", name, spec, amplitude: num(inst.settings, "amplitude") });
       } else if (inst.component === "activation") {
-        steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings) });
+        steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings), rule: activationRule(inst.settings) });
       } else if (inst.component === "detector") {
         const s = inst.settings;
         const { step, offset } = detectorThresholds(s, spec.inputs.length);
