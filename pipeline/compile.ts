@@ -16,7 +16,7 @@ import { unitInfoEntries, type UnitSpec } from "../verify/circuit/run.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { digitCount } from "../aggregate/golden.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
-import { compileUnit } from "../compiler/onn/unit.ts";
+import { trainUnitsParallel } from "./unit-pool.ts";
 import { buildReport, type Report } from "./report.ts";
 import { REPORT_TOLERANCE_TRIALS, technologyYield, toleranceOfChip, trainingThroughCircuit } from "./evaluate.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
@@ -116,9 +116,14 @@ function planUnits(ctx: Ctx): void {
   }
 }
 
+/** Distinct units train on `--jobs` threads (unit-pool.ts); a unit the same as an earlier one reuses it. */
 function trainUnits(ctx: Ctx): void {
-  for (const [i, p] of ctx.plan.entries()) {
-    const result = p.sameAs !== undefined ? ctx.units[p.sameAs]!.result : compileUnit(ctx.spec, p.fn, ctx.seed + i, (s) => ctx.opts.onEpoch?.(p.file, s, ctx.spec.training.epochs));
+  const jobs = ctx.plan.flatMap((p, i) => (p.sameAs === undefined ? [{ spec: ctx.spec, fn: p.fn, seed: ctx.seed + i, file: p.file }] : []));
+  const onEpoch = ctx.opts.onEpoch;
+  const results = trainUnitsParallel(jobs, ctx.opts.jobs, onEpoch && ((j, s) => onEpoch(j.file, s, ctx.spec.training.epochs)));
+  let next = 0;
+  for (const p of ctx.plan) {
+    const result = p.sameAs !== undefined ? ctx.units[p.sameAs]!.result : results[next++]!;
     ctx.units.push({ file: p.file, level: p.level, count: p.count, result, table: buildPhaseTable(result.pipeline) });
   }
 }

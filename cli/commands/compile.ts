@@ -28,7 +28,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .argument("<spec>", "aggregation spec (.optinc, .yaml or .yml)")
     .option("-o, --out <dir>", "output directory", "out")
     .option("--seed <n>", "training seed (default: the spec's training.seed)", seedArg)
-    .option("--jobs <N>", "threads for Monte-Carlo trials (default: the core count; the output does not depend on it)", jobsArg)
+    .option("--jobs <N>", "threads for Monte-Carlo trials and the compose pass's cases (default: the core count; the output does not depend on it)", jobsArg)
     .option("--force", "compile even when the resource estimate is above its limits (docs/cli.md)")
     .option("--no-evaluate", "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there")
     .addHelpText(

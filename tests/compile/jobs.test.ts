@@ -23,6 +23,18 @@ const SPEC = `aggregator jobs_check {
 }
 `;
 
+// Digit slices of 2 workers × 6 bits: two units to train (tests/compile/slices-e2e.test.ts).
+const SLICED = `aggregator sliced {
+  workers   = 2
+  precision = 6 bits
+  levels    = 4
+  route     = trained
+  network     { hidden = [24, 12, 24]  slices = always }
+  approximate { method = unitary-diagonal  layers = all  segment = 4 }
+  training    { seed = 2  epochs = 200  learning_rate = 0.01 }
+}
+`;
+
 function optinc(args: string[]) {
   const { PATH, HOME } = process.env;
   return spawnSync(process.execPath, ["bin/optinc.mjs", ...args], { cwd: ROOT, encoding: "utf8", env: { PATH, HOME } });
@@ -67,5 +79,22 @@ describe("--jobs 1 and --jobs 2 give the same bytes", () => {
     expect(two.verify).toBe(one.verify);
     expect(two.raw).toBe(one.raw);
     expect(JSON.parse(one.raw).result.circuits[0].trials.calibrated).toBe(false);
+  });
+
+  it("compile of a sliced aggregator (units trained on the pool's threads): the same files", () => {
+    const specDir = mkdtempSync(join(tmpdir(), "optinc-jobs-sliced-"));
+    const spec = join(specDir, "sliced.optinc");
+    writeFileSync(spec, SLICED);
+    const runs = [1, 2].map((jobs) => {
+      const dir = mkdtempSync(join(tmpdir(), `optinc-jobs-sliced-${jobs}-`));
+      const c = optinc(["compile", spec, "-o", dir, "--jobs", String(jobs), "--no-evaluate"]);
+      expect(c.status, c.stderr).toBe(0);
+      return outputs(dir);
+    });
+    const [one, two] = runs as [Map<string, string>, Map<string, string>];
+    // Two slices, each its own unit, so two threads really split the training.
+    expect([...one.keys()].filter((f) => f.endsWith(".netlist.json"))).toEqual(["sliced.S0.netlist.json", "sliced.S1.netlist.json"]);
+    expect([...two.keys()]).toEqual([...one.keys()]);
+    for (const [f, text] of one) expect(two.get(f) === text, f).toBe(true);
   });
 });

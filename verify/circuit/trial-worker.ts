@@ -46,7 +46,8 @@ function serve(d: TrialWorkerData): void {
 }
 
 const data = isMainThread ? null : (workerData as Partial<TrialWorkerData & CaseWorkerData> | null);
+// Other pool threads (pipeline/unit-worker.ts) carry other jobs: not these.
 if (data?.optincTrialWorker) {
   if (data.cases) serveSlices(data as CaseWorkerData);
-  else serve(data as TrialWorkerData);
+  else if (data.job) serve(data as TrialWorkerData);
 }

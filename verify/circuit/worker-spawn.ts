@@ -9,11 +9,13 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** `data` carries `optincTrialWorker: true` and the job; `port` (in data) is transferred. */
-export function spawnWorker(data: object, port: MessagePort): Worker {
+/**
+ * `data` carries `optincTrialWorker: true` and the job; `port` (in data) is transferred. `entry` is
+ * the module that serves the job when running from source (the bundle contains every server).
+ */
+export function spawnWorker(data: object, port: MessagePort, entry: URL = new URL("./trial-worker.ts", import.meta.url)): Worker {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return new Worker(new URL(here), { workerData: data, transferList: [port] });
-  const entry = new URL("./trial-worker.ts", here).href;
-  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData: data, transferList: [port] });
 }
