@@ -11,6 +11,7 @@
 // so trials may run in any order or in parallel with the same results.
 import { createRng } from "../../math/rng.ts";
 import { drawDieShape, realizeDie, type DieShape } from "../../netlist/die.ts";
+import { drawable, drawDieDraws, drawnMatrices, type DieDraws } from "../../netlist/die-draws.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { fitReceiver } from "../circuit/calibrate.ts";
@@ -18,19 +19,27 @@ import type { AxisDef, OperatingPoint } from "./axes.ts";
 import { margin } from "./decisions.ts";
 import type { Design, DesignUnit } from "./design.ts";
 import { simulateSet } from "./design.ts";
-import { dieMatrices } from "../../netlist/stage-program.ts";
+import { dieMatrices, type CircuitPrograms } from "../../netlist/stage-program.ts";
 import { criticalLevel, type Bracket } from "./search.ts";
+
+/**
+ * A copy's die as unit variates: arrays per stage program when every part compiled to one
+ * (netlist/die-draws.ts, no map of leaf objects per evaluation), otherwise the netlist path's shape.
+ * Both are the same die (tests/netlist/die-draws.test.ts).
+ */
+export type TrialDie = { draws: DieDraws; shape?: undefined } | { draws?: undefined; shape: DieShape };
 
 export interface CopyShape {
   unit: DesignUnit;
   copy: number;
-  die: DieShape;
+  die: TrialDie;
   /** Unit normals per decision (cases × width), or null when the axis has no detector noise. */
   noise: Float64Array | null;
 }
 
 export function copyShape(unit: DesignUnit, seed: number, copy: number, trial: number, withNoise: boolean): CopyShape {
-  const die = drawDieShape(unit.circuit, unit.streamSeed(seed, copy), trial, unit.programs.parts);
+  const s = unit.streamSeed(seed, copy);
+  const die: TrialDie = drawable(unit.programs) ? { draws: drawDieDraws(unit.programs, s, trial) } : { shape: drawDieShape(unit.circuit, s, trial, unit.programs.parts) };
   return { unit, copy, die, noise: withNoise ? noiseDraws(unit, seed, copy, trial) : null };
 }
 
@@ -55,10 +64,8 @@ export interface CopyResult {
  * the least ideal margin first, in chunks, and stops at the first wrong one; a calibrated
  * receiver's gain and offset come from every case, so it always simulates them all.
  */
-export function evaluateCopy(unit: DesignUnit, die: DieShape | null, noise: Float64Array | null, point: OperatingPoint, calibrate: boolean): CopyResult {
-  const l = point.levels;
-  const realized = die && (l.couplerImbalance || l.phaseError || l.mziLossDb) ? realizeDie(die, l, "trial") : null;
-  const matrices = dieMatrices(unit.programs, realized, point.dacBits);
+export function evaluateCopy(unit: DesignUnit, die: TrialDie | null, noise: Float64Array | null, point: OperatingPoint, calibrate: boolean): CopyResult {
+  const matrices = copyMatrices(unit.programs, die, point);
   const sim = compileCircuit(unit.circuit, { matrices });
   if (!calibrate) return rawInOrder(unit, sim, noise ? point.detectorNoise : 0, noise);
   const measured = simulateSet(sim, unit.set, unit.format).re;
@@ -80,6 +87,14 @@ export function evaluateCopy(unit: DesignUnit, die: DieShape | null, noise: Floa
     }
   }
   return { exact, margins };
+}
+
+/** The copy's stage matrices at an operating point (the ideal ones, with its DAC, at level 0). */
+function copyMatrices(programs: CircuitPrograms, die: TrialDie | null, point: OperatingPoint): ReturnType<typeof dieMatrices> {
+  const l = point.levels;
+  const lit = !!(l.couplerImbalance || l.phaseError || l.mziLossDb);
+  if (die?.draws && lit) return drawnMatrices(programs, die.draws, l, point.dacBits);
+  return dieMatrices(programs, die?.shape && lit ? realizeDie(die.shape, l, "trial") : null, point.dacBits);
 }
 
 /** Chunk sizes of the raw receiver's early-exit pass: a small first chunk of the hardest cases. */
