@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Full-size end-to-end runs (the trained paper-4x8 compile with its whole ngspice deck, about 1.5
+// Full-size end-to-end runs (the trained paper-4x8 compile with its whole ngspice deck, about one
 // min) run with `npm run test:full`; `npm test` keeps the small trained compile end to end.
 const full = process.env.OPTINC_FULL === "1";
 const exclude = ["tests/bench/**", "node_modules/**", ...(full ? [] : ["tests/e2e/**"])];
