@@ -12,7 +12,8 @@ import { activationFn, activationRule, detectorThresholds, num } from "./models.
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
 import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
-import { planSteps, runPlan, type Step } from "./sim-engine.ts";
+import { runPlan } from "./sim-engine.ts";
+import { planSteps, type Step } from "./sim-plan.ts";
 import { circuitPrograms, dieMatrices, type CircuitPrograms } from "./stage-program.ts";
 import { drawable, drawDieDraws, drawnMatrices } from "./die-draws.ts";
 
