@@ -11,7 +11,7 @@ import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { compileCircuit } from "../netlist/simulate.ts";
 import { calibrateCircuit, type CircuitCalibration } from "../compiler/calibrate/circuit.ts";
 import { matrixResidual } from "../compiler/calibrate/residual.ts";
-import type { Issue } from "../compiler/calibrate/stage.ts";
+import type { Issue } from "../compiler/calibrate/types.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../compiler/calibrate/writeback.ts";
 import { verifyCircuit, type VerifyOptions } from "../verify/circuit/run.ts";
 import { cellCases, cellFromInfo } from "../verify/cells/cell-cases.ts";

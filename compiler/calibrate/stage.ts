@@ -1,8 +1,9 @@
 // Calibration of one linear part (a stage of the pipeline, or any linear instance of the top
 // netlist) for one die. Two passes over its cells (cells.ts):
 //
-// 1. Requirements, output side first. Every output the design reads must arrive as λ × the designed
-//    field (λ: one scale for the whole part, passed on to the next part's bias and the detector).
+// 1. Requirements (requirements.ts), output side first. Every output the design reads must arrive
+//    as λ × the designed field (λ: one scale for the whole part, passed on to the next part's bias
+//    and the detector).
 //    Walking back through the part, each pin gets the amplitude and phase its light must have,
 //    relative to the designed field, for the elements after it to deliver that: a fixed coupler
 //    divides by its measured path gain (t'/t or κ'/κ), a loss by its amplitude, a programmable
@@ -22,55 +23,16 @@
 // pass is repeated with λ = the smallest headroom.
 import type { CMat } from "../../math/cmat.ts";
 import type { DieElement } from "../../netlist/die-elements.ts";
-import type { Instance } from "../../netlist/ir.ts";
-import { getModel, lossAmplitude, num } from "../../netlist/models.ts";
-import { cellGraph, type Cell, type CellGraph, type LeafCell, type MziCell } from "./cells.ts";
+import { cellGraph, type CellGraph, type LeafCell, type MziCell } from "./cells.ts";
 import { cabs, carg, cmul, type C, type C2 } from "./complex.ts";
 import { cellHardware, cellPhases, leafError, realizedLeaf, type DieView } from "./hardware.ts";
 import { cellMatrix, solveCell, type CellHardware, type Target } from "./mzi-solve.ts";
+import { num } from "../../netlist/models.ts";
 import { programPhase, type Programmed } from "./program.ts";
 import { dieGain } from "../../netlist/die.ts";
-
-export interface Req {
-  amp: number | null;
-  phase: number | null;
-}
-
-export type IssueKind = "unreachable" | "gain-gap" | "uncompensable";
-
-export interface Issue {
-  element: string;
-  kind: IssueKind;
-  /** What was needed and what the element can do, in words. */
-  detail: string;
-  /** Shortfall: power fraction or amplitude (unreachable), rad (gain-gap), relative amplitude (uncompensable). */
-  miss: number;
-}
-
-export interface ProgrammedPhase {
-  value: number;
-  code: number | null;
-}
-
-export interface PartCalibration {
-  part: string;
-  /** New programmed phase of every re-programmed shifter leaf (flat leaf name). */
-  phases: Map<string, ProgrammedPhase>;
-  /** The part's scale: realized outputs ≈ λ · designed outputs (least squares, complex). */
-  lambda: C;
-  /** max |R − λD| / max |λD| over the outputs the design reads. */
-  residual: number;
-  /** Largest phase error left by the DAC grid, rad. */
-  dacError: number;
-  issues: Issue[];
-}
-
-export interface CalibrateOptions {
-  /** DAC of the programmed phases (null: continuous). */
-  dacBits: number | null;
-  /** Shifter leaves that may be re-programmed (flat leaf names). */
-  programmable: (leaf: string) => boolean;
-}
+import { applyDesign, designedLit, fmt, leafTransfer, LIT, mziDesign, REL } from "./designed.ts";
+import { requirements } from "./requirements.ts";
+import type { CalibrateOptions, Issue, PartCalibration, ProgrammedPhase, Req } from "./types.ts";
 
 interface Field {
   dre: Float64Array;
@@ -85,11 +47,6 @@ interface Field {
   f: C | null;
 }
 
-const LIT = 1e-13;
-/** A pin whose light may take any amplitude and phase (or, when designed dark, must stay dark). */
-const FREE: Req = { amp: null, phase: null };
-const REL = 1e-9;
-
 export function calibratePart(view: DieView, elements: DieElement[], ports: { inputs: string[]; outputs: string[] }, opts: CalibrateOptions): PartCalibration {
   const graph = cellGraph(view.part, elements, ports.inputs, ports.outputs);
   const lit = designedLit(view, graph);
@@ -100,183 +57,6 @@ export function calibratePart(view: DieView, elements: DieElement[], ports: { in
   const { lambda, residual } = fit(graph, run.fields);
   return { part: view.part.name, phases: run.phases, lambda, residual, dacError: run.dacError, issues: [...reqs.issues, ...run.issues] };
 }
-
-/** Which pins carry light in the design (designed field nonzero for some input). */
-function designedLit(view: DieView, g: CellGraph): Set<string> {
-  const n = g.inputs.length;
-  const d = new Map<string, { re: Float64Array; im: Float64Array }>();
-  g.inputs.forEach((pin, j) => {
-    const re = new Float64Array(n);
-    re[j] = 1;
-    d.set(pin, { re, im: new Float64Array(n) });
-  });
-  const lit = new Set<string>();
-  const mark = (pin: string, f: { re: Float64Array; im: Float64Array }): void => {
-    let s = 0;
-    for (let c = 0; c < n; c++) s = Math.max(s, Math.abs(f.re[c]!), Math.abs(f.im[c]!));
-    if (s > LIT) lit.add(pin);
-  };
-  for (const pin of g.inputs) mark(pin, d.get(pin)!);
-  for (const cell of g.cells) {
-    const ins = cell.ins.map((p) => d.get(p) ?? null);
-    const t = cell.kind === "mzi" ? mziDesign(view, cell) : leafTransfer(cell.inst);
-    const outs = applyDesign(t, ins, n);
-    cell.outs.forEach((p, q) => {
-      mark(p, outs[q]!);
-      const to = g.peer.get(p);
-      if (to !== undefined) {
-        d.set(to, outs[q]!);
-        mark(to, outs[q]!);
-      }
-      d.set(p, outs[q]!);
-    });
-    for (const p of cell.ins) d.delete(p);
-  }
-  return lit;
-}
-
-function mziDesign(view: DieView, cell: MziCell): C2 {
-  const ph = cellPhases(view, cell);
-  return cellMatrix(cellHardware(view, cell, false), ph.theta, ph.phi);
-}
-
-function leafTransfer(inst: Instance): CMat {
-  const m = getModel(inst.component)!;
-  if (!m.transfer) throw new Error(`internal: ${inst.component} has no transfer`);
-  return m.transfer(inst.settings);
-}
-
-type Vec = { re: Float64Array; im: Float64Array };
-
-function applyDesign(t: C2 | CMat, ins: (Vec | null)[], n: number): Vec[] {
-  const rows = Array.isArray(t) ? 2 : t.rows;
-  const cols = Array.isArray(t) ? 2 : t.cols;
-  const out: Vec[] = [];
-  for (let q = 0; q < rows; q++) {
-    const re = new Float64Array(n);
-    const im = new Float64Array(n);
-    for (let k = 0; k < cols; k++) {
-      const x = ins[k];
-      if (!x) continue;
-      const [a, b] = Array.isArray(t) ? t[2 * q + k]! : [t.re[q * cols + k]!, t.im[q * cols + k]!];
-      if (a === 0 && b === 0) continue;
-      for (let c = 0; c < n; c++) {
-        re[c] += a * x.re[c]! - b * x.im[c]!;
-        im[c] += a * x.im[c]! + b * x.re[c]!;
-      }
-    }
-    out.push({ re, im });
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pass 1: requirements
-// ---------------------------------------------------------------------------------------------
-
-function requirements(view: DieView, g: CellGraph, lit: Set<string>, opts: CalibrateOptions): { reqs: Map<string, Req | null>; issues: Issue[] } {
-  const reqs = new Map<string, Req | null>();
-  const issues: Issue[] = [];
-  for (const p of g.outputs) reqs.set(p, lit.has(p) ? { amp: 1, phase: 0 } : FREE);
-  const outReq = (pin: string): Req | null => {
-    const to = g.peer.get(pin);
-    if (to !== undefined && reqs.has(to)) return reqs.get(to)!;
-    return g.outputs.includes(pin) ? reqs.get(pin)! : null;
-  };
-  // A pin matters when its light can reach a read output: designed-dark pins too, since any light
-  // the die puts on them is error (they must stay dark).
-  for (let i = g.cells.length - 1; i >= 0; i--) {
-    const cell = g.cells[i]!;
-    const outs = cell.outs.map(outReq);
-    const reaches = outs.some((o) => o !== null);
-    const ins = cell.kind === "mzi" ? mziReqs(view, cell, outs, lit) : leafReqs(view, cell, outs, lit, issues, opts);
-    cell.ins.forEach((p, k) => reqs.set(p, reaches ? (lit.has(p) ? (ins[k] ?? FREE) : FREE) : null));
-  }
-  return { reqs, issues };
-}
-
-function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<string>): (Req | null)[] {
-  const used = outs.map((o) => o !== null);
-  const on = cell.ins.map((p) => lit.has(p));
-  if (!used.some(Boolean)) return [null, null];
-  const d = cellHardware(view, cell, false);
-  const r = cellHardware(view, cell, true);
-  const armRatio = Math.sqrt((r.theta.amp ** 2 + r.ref.amp ** 2) / (d.theta.amp ** 2 + d.ref.amp ** 2));
-  if (on[0] && on[1]) {
-    const amps = outs.filter((o): o is Req => o !== null && o.amp !== null).map((o) => o.amp!);
-    const amp = amps.length ? amps.reduce((a, b) => a + b, 0) / amps.length : null;
-    return [
-      { amp: amp === null ? null : (amp * d.phi.amp) / (armRatio * r.phi.amp), phase: null },
-      { amp: amp === null ? null : amp / armRatio, phase: null },
-    ];
-  }
-  const k = on[0] ? 0 : 1;
-  const free: Req = { amp: null, phase: null };
-  if (!(used[0] && used[1]) || outs.some((o) => o!.amp === null)) return k === 0 ? [free, null] : [null, free];
-  const t = mziDesign(view, cell);
-  const pw = cabs(t[k]!) ** 2 + cabs(t[2 + k]!) ** 2;
-  const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[2 + k]!) ** 2) / pw) / armRatio;
-  const req: Req = { amp: k === 0 ? (need * d.phi.amp) / r.phi.amp : need, phase: null };
-  return k === 0 ? [req, null] : [null, req];
-}
-
-/** Amplitude and phase of a leaf as designed and as realized (its phase as programmed now). */
-function leafFactor(view: DieView, cell: LeafCell): { amp: number; phase: number } {
-  const s = cell.inst.settings;
-  const r = realizedLeaf(view, cell.leaf, cell.inst).settings;
-  if (cell.inst.component === "phase") return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi") - num(s, "phi") };
-  if (cell.inst.component === "waveguide") return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: 0 };
-  return { amp: 1, phase: 0 };
-}
-
-function leafReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[], opts: CalibrateOptions): (Req | null)[] {
-  const comp = cell.inst.component;
-  if (comp === "coupler") return couplerReqs(view, cell, outs, lit, issues);
-  if (cell.ins.length !== 1 || cell.outs.length !== 1) return cell.ins.map(() => null);
-  const o = outs[0];
-  if (!o) return [null];
-  const f = leafFactor(view, cell);
-  const programmable = comp === "phase" && opts.programmable(cell.leaf);
-  return [{ amp: o.amp === null ? null : o.amp / f.amp, phase: programmable || o.phase === null ? null : o.phase - f.phase }];
-}
-
-function couplerReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[]): (Req | null)[] {
-  const s = cell.inst.settings;
-  const k = num(s, "coupling", 0.5) + num(s, "imbalance", 0);
-  const kr = num(realizedLeaf(view, cell.leaf, cell.inst).settings, "coupling", 0.5);
-  // Path gains input i → output j (inputs [o2, o1], outputs [o3, o4]): bar √(1−k), cross √k.
-  const gain = (kk: number, i: number, j: number): number => (i === j ? Math.sqrt(1 - kk) : Math.sqrt(kk));
-  const on = cell.ins.map((p) => lit.has(p));
-  const both = on[0] && on[1] && outs.some((o) => o !== null);
-  return cell.ins.map((_, i) => {
-    if (!on[i]) return null;
-    const cands: { amp: number | null; phase: number | null; w: number }[] = [];
-    outs.forEach((o, j) => {
-      if (!o) return;
-      const gd = gain(k, i, j);
-      const gr = gain(kr, i, j);
-      if (gd < 1e-12) return;
-      cands.push({ amp: o.amp === null ? null : gr > 0 ? (o.amp * gd) / gr : Infinity, phase: o.phase, w: gd });
-    });
-    if (cands.length === 0) return null;
-    cands.sort((a, b) => b.w - a.w);
-    const first = cands[0]!;
-    const amps = cands.map((c) => c.amp).filter((a): a is number => a !== null);
-    if (amps.length > 1 && Math.abs(amps[0]! - amps[1]!) > REL * Math.max(amps[0]!, amps[1]!)) {
-      const rel = Math.abs(amps[0]! - amps[1]!) / Math.max(amps[0]!, amps[1]!);
-      issues.push({
-        element: cell.name,
-        kind: "uncompensable",
-        detail: `fixed coupler splits one input to two used outputs at coupling ${fmt(kr)} instead of ${fmt(k)}, and nothing programmable after it restores the ratio (relative amplitude error ${fmt(rel)})`,
-        miss: rel,
-      });
-    }
-    const phase = both ? (first.phase ?? 0) : first.phase;
-    return { amp: first.amp === Infinity ? null : first.amp, phase };
-  });
-}
-
-const fmt = (x: number): string => (Math.abs(x) >= 1e-3 || x === 0 ? x.toPrecision(4) : x.toExponential(2));
 
 // ---------------------------------------------------------------------------------------------
 // Pass 2: light order
