@@ -56,11 +56,10 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
   f.fill(0, sOff, sOff + plan.rows * B);
   for (const c of plan.constants) f.fill(c.value, sOff + c.row * B, sOff + (c.row + 1) * B);
   const row = (r: number): number => sOff + r * B;
-  const views = new Map<string, Float64Array>();
-  const view = (r: number, count = 1): Float64Array => {
-    const key = `${r},${count}`;
-    let v = views.get(key);
-    if (!v) views.set(key, (v = f.subarray(row(r), row(r) + count * B)));
+  const views = new Map<number, Float64Array>();
+  const view = (r: number): Float64Array => {
+    let v = views.get(r);
+    if (!v) views.set(r, (v = f.subarray(row(r), row(r) + B)));
     return v;
   };
   const width = plan.readout.length;
@@ -96,14 +95,9 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
           else f.fill(0, row(y.im), row(y.im) + n);
           op.fn(view(y.re), view(y.im), 0, n);
         }
-      } else if (!noise) {
-        // Digits within the block (no noise to draw in the documented order).
-        decide(op.det, f, row, c0, n, width, out, null);
-        op.rows.forEach((r, q) => {
-          const o = row(r);
-          for (let c = 0; c < n; c++) f[o + c] = out.digits[(c0 + c) * width + q]!;
-        });
-      } else if (single) {
+      } else if (!noise || single) {
+        // Digits within the block: without noise, or with it when the one block holds every case
+        // (the documented draw order); otherwise decideNoisy decides after the last block.
         decide(op.det, f, row, c0, n, width, out, noise);
         op.rows.forEach((r, q) => {
           const o = row(r);

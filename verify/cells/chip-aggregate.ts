@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { readChipJson } from "../../aggregate/chip-file.ts";
 import type { LoadedCircuit } from "../circuit/load.ts";
 import { CircuitShapeError } from "../circuit/run.ts";
-import type { CircuitAggregator } from "../ring/circuit-aggregate.ts";
+import { aggregatorOf, type CircuitAggregator } from "../ring/circuit-aggregate.ts";
 import { chipRunner } from "./chip-batch.ts";
 
 /** The chip files of a closed-form directory: `stems` are the chip.json names found beside the cells. */
@@ -20,13 +20,5 @@ export function chipAggregator(loaded: LoadedCircuit[], chipStems: string[]): Ci
   const { chip } = f;
   const flat = f.unit.inputOffset === f.unit.outputOffset && f.unit.divisor === chip.workers && chip.outDigits === chip.inDigits;
   if (!flat) throw new CircuitShapeError(`${basename(file)} computes a cascade unit, not the flat average of ${chip.workers} workers`);
-  return {
-    workers: chip.workers,
-    digits: chip.inDigits,
-    levels: chip.levels,
-    bits: Math.round(chip.inDigits * Math.log2(chip.levels)),
-    aggregateMany(digits, cases) {
-      return runner.run(digits, cases);
-    },
-  };
+  return aggregatorOf({ workers: chip.workers, digits: chip.inDigits, levels: chip.levels }, (digits, cases) => runner.run(digits, cases));
 }

@@ -8,8 +8,6 @@ import { runTrial, type TrialJob, type TrialOutcome } from "./trial.ts";
 import { defaultJobs, spawnWorker } from "./worker-spawn.ts";
 import "./trial-worker.ts"; // keeps the worker side in the CLI bundle
 
-export { defaultJobs } from "./worker-spawn.ts";
-
 export function runTrials(job: TrialJob, trials: number, jobs = defaultJobs()): TrialOutcome[] {
   const threads = Math.max(1, Math.min(jobs, trials));
   const out: (TrialOutcome | undefined)[] = new Array(trials);

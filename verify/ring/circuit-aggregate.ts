@@ -21,15 +21,14 @@ export function circuitAggregator(circuit: Circuit, nonIdealities: NonIdealities
   const sim = compileCircuit(circuit, { ...nonIdealities, seed, trial: 0 });
   const width = source.workers * source.digits;
   if (sim.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${sim.inputWidth} input ports, expected workers × digits = ${width}`);
-  return {
-    workers: source.workers,
-    digits: source.digits,
-    levels: source.levels,
-    bits: Math.round(source.digits * Math.log2(source.levels)),
-    aggregateMany(digits, cases) {
-      const r = sim.run(Float64Array.from(digits), cases);
-      if (r.width !== source.digits) throw new CircuitShapeError(`the simulator read ${r.width} output digits, expected ${source.digits}`);
-      return r.digits;
-    },
-  };
+  return aggregatorOf(source, (digits, cases) => {
+    const r = sim.run(Float64Array.from(digits), cases);
+    if (r.width !== source.digits) throw new CircuitShapeError(`the simulator read ${r.width} output digits, expected ${source.digits}`);
+    return r.digits;
+  });
+}
+
+/** An aggregator of N workers × D base-L digits (b = D · log2 L bits). */
+export function aggregatorOf(f: { workers: number; digits: number; levels: number }, aggregateMany: AggregateMany): CircuitAggregator {
+  return { workers: f.workers, digits: f.digits, levels: f.levels, bits: Math.round(f.digits * Math.log2(f.levels)), aggregateMany };
 }
