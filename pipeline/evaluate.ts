@@ -5,8 +5,8 @@
 import type { Spec } from "../dsl/spec.ts";
 import type { Circuit } from "../netlist/ir.ts";
 import { hasNonIdealities, verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
-import { circuitAggregateMany } from "../verify/train/circuit-aggregate.ts";
-import { runScenario, SHORT_SCENARIO, type ScenarioResult } from "../verify/train/scenarios.ts";
+import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";
+import { runScenario, SHORT_SCENARIO, type ScenarioResult } from "../system/train/scenarios.ts";
 import type { UnitSpec } from "../verify/circuit/run.ts";
 import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { prepareCellDesign, prepareDesign } from "../verify/tolerance/design.ts";

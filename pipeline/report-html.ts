@@ -1,11 +1,11 @@
 // report.json (+ the compile result) → the self-contained report.html sections.
 import { PRESETS } from "../dsl/presets.ts";
 import type { Spec } from "../dsl/spec.ts";
-import { latencyBreakdown } from "../verify/latency.ts";
+import { latencyBreakdown } from "../system/latency.ts";
 import { renderReportHtml } from "../verify/report/index.ts";
 import type { ReportData } from "../verify/report/types.ts";
 import { verifyReportSections } from "../verify/circuit/format.ts";
-import { toTrainingSection } from "../verify/train/report.ts";
+import { toTrainingSection } from "./training-section.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
 import type { Circuit, PhaseStage } from "../netlist/ir.ts";
 import { portMap } from "../netlist/port-map.ts";

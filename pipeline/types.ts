@@ -8,7 +8,7 @@ import type { UnitResult } from "../compiler/onn/unit.ts";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import type { CellCheck } from "../verify/cells/cell-verify.ts";
 import type { VerifyResult } from "../verify/circuit/run.ts";
-import type { ScenarioResult } from "../verify/train/scenarios.ts";
+import type { ScenarioResult } from "../system/train/scenarios.ts";
 
 /** One emitted unit: a flat aggregator has one ("<name>"), a cascade one per level ("<name>.L1", …). */
 export interface EmittedUnit {

@@ -26,13 +26,13 @@ export const MODULES = {
   },
   ring: {
     what: "the ring executor and the allreduce run (busiest-worker counts)",
-    mutate: ["verify/ring/chunks.ts", "verify/ring/ring-allreduce.ts", "verify/ring/allreduce-run.ts"],
-    testFiles: ["tests/verify/ring/ring-allreduce.test.ts", "tests/verify/ring/ring-counts.test.ts", "tests/verify/ring/allreduce-run.test.ts"],
+    mutate: ["system/ring/chunks.ts", "system/ring/ring-allreduce.ts", "system/ring/allreduce-run.ts"],
+    testFiles: ["tests/system/ring/ring-allreduce.test.ts", "tests/system/ring/ring-counts.test.ts", "tests/system/ring/allreduce-run.test.ts"],
   },
   "cost-models": {
     what: "the all-reduce cost models",
-    mutate: ["verify/models/*.ts"],
-    testFiles: ["tests/verify/models/models.test.ts", "tests/verify/models/terms.test.ts", "tests/verify/ring/ring-counts.test.ts"],
+    mutate: ["system/models/*.ts"],
+    testFiles: ["tests/system/models/models.test.ts", "tests/system/models/terms.test.ts", "tests/system/ring/ring-counts.test.ts"],
   },
   // The closed-form construction (the lead's route = closed-form): the digit-cell decomposition,
   // and the cells' sparse passive circuits.

@@ -40,6 +40,21 @@ group("architecture", () => {
     expect(r.cycles).toEqual([]);
   });
 
+  it("fails where verify/ imports system/ and where system/ imports verify/ (circuits and cluster models meet only in pipeline/)", () => {
+    const root = tree("system-walls", {
+      "aggregate/aggregator.ts": "export type AggregateMany = (d: Int32Array, n: number) => Int32Array;\n",
+      "verify/circuit/aggregator.ts": 'import { ring } from "../../system/ring/ring-allreduce.ts";\nexport const v = ring;\n',
+      "system/ring/ring-allreduce.ts": 'import type { AggregateMany } from "../../aggregate/aggregator.ts";\nexport const ring = 1 as unknown as AggregateMany;\n',
+      "system/train/scenarios.ts": 'import { v } from "../../verify/circuit/aggregator.ts";\nexport const s = v;\n',
+      "pipeline/evaluate.ts": 'import { v } from "../verify/circuit/aggregator.ts";\nimport { s } from "../system/train/scenarios.ts";\nexport const e = [v, s];\n',
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`).sort()).toEqual([
+      "system/train/scenarios.ts → verify/circuit/aggregator.ts: system/ may import only aggregate/, math/, dsl/",
+      "verify/circuit/aggregator.ts → system/ring/ring-allreduce.ts: verify/ may import only netlist/, aggregate/, math/, dsl/",
+    ]);
+  });
+
   it("sees type-only imports, re-exports and dynamic import() too", () => {
     const root = tree("kinds", {
       "netlist/ir.ts": "export type T = number;\n",

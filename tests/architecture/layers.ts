@@ -14,8 +14,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   aggregate: ["math", "dsl"],
   compiler: ["netlist", "aggregate", "math", "dsl"],
   verify: ["netlist", "aggregate", "math", "dsl"],
-  pipeline: ["compiler", "verify", "netlist", "aggregate", "math", "dsl"],
-  cli: ["pipeline", "compiler", "verify", "netlist", "aggregate", "math", "dsl"],
+  system: ["aggregate", "math", "dsl"],
+  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
+  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
 };
 
 export interface Violation {

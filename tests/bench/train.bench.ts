@@ -1,6 +1,6 @@
 // Training emulation: wall time and final figures of the short scenario (and of the long one
 // with OPTINC_TRAIN_LONG=1), ring all-reduce vs OptINC (ideal / injected errors).
-import { LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "../../verify/train/scenarios.ts";
+import { LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "../../system/train/scenarios.ts";
 import type { BenchModule, BenchTable } from "./run.ts";
 
 function table(name: string, s: TrainingScenario): BenchTable {

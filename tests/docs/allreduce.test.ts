@@ -1,14 +1,14 @@
-// Every cost-model and latency figure of docs/allreduce.md, recomputed from verify/models and
-// verify/latency and found in the text as computed. Figures that need executed arrays (the max
+// Every cost-model and latency figure of docs/allreduce.md, recomputed from system/models and
+// system/latency and found in the text as computed. Figures that need executed arrays (the max
 // errors of the command's table, the example runs through a circuit) are printed and compared
 // with the doc by `npm run bench -- allreduce`.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "../../dsl/presets.ts";
-import { bandwidthForTarget, computeTimeForTarget, latencyBreakdown, latencySweep } from "../../verify/latency.ts";
-import { compareModels } from "../../verify/models/index.ts";
-import { DEFAULT_MODEL_INPUTS, modelInputs } from "../../verify/models/params.ts";
-import { runAllreduce } from "../../verify/ring/allreduce-run.ts";
+import { bandwidthForTarget, computeTimeForTarget, latencyBreakdown, latencySweep } from "../../system/latency.ts";
+import { compareModels } from "../../system/models/index.ts";
+import { DEFAULT_MODEL_INPUTS, modelInputs } from "../../system/models/params.ts";
+import { runAllreduce } from "../../system/ring/allreduce-run.ts";
 
 const doc = readFileSync("docs/allreduce.md", "utf8");
 const flat = doc.replace(/\s*\n\s*/g, " ");
@@ -156,7 +156,7 @@ describe("docs/allreduce.md: the command's options and data path", () => {
   });
 
   it("the data path calls the aggregator once per 4 096 elements", () => {
-    expect(readFileSync("verify/optinc-datapath.ts", "utf8")).toMatch(/const CHUNK = 4096;/);
+    expect(readFileSync("system/datapath.ts", "utf8")).toMatch(/const CHUNK = 4096;/);
     has("the data path calls it once per 4 096 elements, so with `--detector-noise` that noise pattern repeats every 4 096 elements");
   });
 });

@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { readChipJson } from "../../aggregate/chip-file.ts";
 import type { LoadedCircuit } from "../circuit/load.ts";
 import { CircuitShapeError } from "../circuit/run.ts";
-import { aggregatorOf, type CircuitAggregator } from "../ring/circuit-aggregate.ts";
+import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 import { chipRunner } from "./chip-batch.ts";
 
 /** The chip files of a closed-form directory: `stems` are the chip.json names found beside the cells. */

@@ -3,8 +3,8 @@
 // With --train the training section comes from a real short emulation run.
 import { writeFileSync } from "node:fs";
 import { renderReportHtml } from "../../../verify/report/html.ts";
-import { runScenario, SHORT_SCENARIO } from "../../../verify/train/scenarios.ts";
-import { toTrainingSection } from "../../../verify/train/report.ts";
+import { runScenario, SHORT_SCENARIO } from "../../../system/train/scenarios.ts";
+import { toTrainingSection } from "../../../pipeline/training-section.ts";
 import { sampleReport } from "./fixture.ts";
 
 const out = process.argv[2] ?? "sample.report.html";

@@ -3,7 +3,7 @@
 // - no compute/communication overlap by default (T_iter = T_compute + T_comm); `overlap` ∈ [0, 1]
 //   hides that fraction of the communication behind compute;
 // - compute time = FLOPs per step / (peak × efficiency) from the workload (paper: 60 TFLOP/s × 0.6);
-// - every all-reduce of the fp32 gradient uses the cost models of verify/models with the spec's
+// - every all-reduce of the fp32 gradient uses the cost models of system/models with the spec's
 //   link (paper: 8 × 800 Gb/s per server, α = 2.7 µs per step);
 // - OptINC also pays the block-scale agreement: a max-all-reduce of one fp32 per block, by
 //   recursive doubling (⌈lg N⌉ steps: the best endpoint algorithm for such small messages).

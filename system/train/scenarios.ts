@@ -1,7 +1,7 @@
 // The standard comparison: ring all-reduce in fp32 vs OptINC (ideal) vs OptINC with injected
 // errors, plus the short (laptop, seconds) and long presets.
 import type { Encoding, Levels, Rounding } from "../../dsl/spec.ts";
-import type { Aggregate, AggregateMany } from "../optinc-datapath.ts";
+import type { Aggregate, AggregateMany } from "../../aggregate/aggregator.ts";
 import { optincAggregator, ringAverage, type GradientAggregator, type OptincFormat } from "./aggregators.ts";
 import { emulate, type EmulationConfig, type NamedAggregator, type RunResult } from "./emulate.ts";
 import { checkErrorModel, tableIIErrors, type ErrorModel } from "./error-model.ts";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareModels, evaluateModels } from "../../../verify/models/index.ts";
-import { ceilLog, modelInputs, type ModelInputs } from "../../../verify/models/params.ts";
+import { compareModels, evaluateModels } from "../../../system/models/index.ts";
+import { ceilLog, modelInputs, type ModelInputs } from "../../../system/models/params.ts";
 
 const byName = (p: ModelInputs) => Object.fromEntries(evaluateModels(p).map((m) => [m.name, m]));
 

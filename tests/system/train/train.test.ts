@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { blockScales, qmax } from "../../../verify/quantize.ts";
-import { goldenAggregate } from "../../../verify/ring/allreduce-run.ts";
-import { exactAverage } from "../../../verify/ring/ring-allreduce.ts";
-import { optincAggregator, ringAverage, type OptincFormat } from "../../../verify/train/aggregators.ts";
-import { emulate, type EmulationConfig } from "../../../verify/train/emulate.ts";
-import { tableIIErrors } from "../../../verify/train/error-model.ts";
-import { initParams, lossAndGradient, parameterCount } from "../../../verify/train/mlp.ts";
-import { IMAGE_PIXELS, loadMnist } from "../../../verify/train/mnist-data.ts";
+import { blockScales, qmax } from "../../../system/block-quantize.ts";
+import { goldenAggregate } from "../../../system/ring/allreduce-run.ts";
+import { exactAverage } from "../../../system/ring/ring-allreduce.ts";
+import { optincAggregator, ringAverage, type OptincFormat } from "../../../system/train/aggregators.ts";
+import { emulate, type EmulationConfig } from "../../../system/train/emulate.ts";
+import { tableIIErrors } from "../../../system/train/error-model.ts";
+import { initParams, lossAndGradient, parameterCount } from "../../../system/train/mnist-mlp.ts";
+import { IMAGE_PIXELS, loadMnist } from "../../../system/train/mnist-data.ts";
 import { createRng } from "../../../math/rng.ts";
-import { scenarioAggregators, SHORT_SCENARIO } from "../../../verify/train/scenarios.ts";
+import { scenarioAggregators, SHORT_SCENARIO } from "../../../system/train/scenarios.ts";
 
 const FORMAT: OptincFormat = { workers: 4, precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 16 };
 const maxLevel = qmax;
@@ -181,8 +181,8 @@ describe("training emulation (reduced)", () => {
 
 describe("compiled circuit as the aggregator", () => {
   it("a tabulated exact circuit behaves like the golden function, in aggregation and in training", async () => {
-    const { circuitAggregateMany } = await import("../../../verify/train/circuit-aggregate.ts");
-    const { tinyCircuit } = await import("../circuit/tiny-pipeline.ts");
+    const { circuitAggregateMany } = await import("../../../verify/circuit/tabulated-aggregator.ts");
+    const { tinyCircuit } = await import("../../verify/circuit/tiny-pipeline.ts");
     const many = circuitAggregateMany(tinyCircuit());
     const golden = goldenAggregate(2, 2, 2, "nearest-even");
     const all = new Int32Array(16 * 4);

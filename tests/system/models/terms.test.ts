@@ -2,12 +2,12 @@
 // reconfiguration time and reduction cost so that no term hides behind a zero; the defaults and
 // where each comes from; the comparison's choice of baselines, tie-break included.
 import { describe, expect, it } from "vitest";
-import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "../../../verify/models/electrical.ts";
-import { compareModels, evaluateModels } from "../../../verify/models/index.ts";
-import { opticalRecursiveDoublingModel, opticalRingModel, wrhtModel } from "../../../verify/models/optical.ts";
-import { optincModel } from "../../../verify/models/optinc.ts";
-import { DEFAULT_MODEL_INPUTS, modelInputs, opticalStripe, serverBandwidth } from "../../../verify/models/params.ts";
-import { finish } from "../../../verify/models/result.ts";
+import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "../../../system/models/electrical.ts";
+import { compareModels, evaluateModels } from "../../../system/models/index.ts";
+import { opticalRecursiveDoublingModel, opticalRingModel, wrhtModel } from "../../../system/models/optical.ts";
+import { optincModel } from "../../../system/models/optinc.ts";
+import { DEFAULT_MODEL_INPUTS, modelInputs, opticalStripe, serverBandwidth } from "../../../system/models/params.ts";
+import { finish } from "../../../system/models/result.ts";
 
 // B = 2 transceivers × 8 Gb/s = 2e9 B/s; α = 4 µs, h = 1 µs, γ = 1 ns/B, t_r = 0.5 µs; M = 8 MB; N = 8.
 const P = modelInputs({

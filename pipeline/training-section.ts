@@ -1,6 +1,6 @@
 // Emulation results → the report's training section.
-import type { TrainingSection } from "../report/types.ts";
-import type { ScenarioResult } from "./scenarios.ts";
+import type { TrainingSection } from "../verify/report/types.ts";
+import type { ScenarioResult } from "../system/train/scenarios.ts";
 
 export function toTrainingSection(r: ScenarioResult): TrainingSection {
   const s = r.scenario;

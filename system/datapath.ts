@@ -15,30 +15,10 @@ import {
   toDigits,
   toWire,
   type QuantFormat,
-} from "./quantize.ts";
+} from "./block-quantize.ts";
+import { batched, type Aggregate, type AggregateMany } from "../aggregate/aggregator.ts";
 
-/**
- * The aggregator contract: `digits` holds workers × D PAM-L digits, row-major (worker w's digit k
- * at w·D + k, digit 0 least significant) of the b-bit offset-binary wire codes; it returns the D
- * digits of the wire code of the quantized average (aggregate/golden.ts is the reference).
- */
-export type Aggregate = (digits: Int32Array) => Int32Array;
 
-/** Batched form (for circuit simulators): cases × workers × D digits in, cases × D digits out. */
-export type AggregateMany = (digits: Int32Array, cases: number) => Int32Array;
-
-/** Adapt a per-element aggregator to the batched form. */
-export function batched(aggregate: Aggregate, workers: number, d: number): AggregateMany {
-  return (digits, cases) => {
-    const out = new Int32Array(cases * d);
-    for (let c = 0; c < cases; c++) {
-      const r = aggregate(digits.subarray(c * workers * d, (c + 1) * workers * d));
-      if (r.length !== d) throw new Error(`aggregator returned ${r.length} digits, expected ${d}`);
-      out.set(r, c * d);
-    }
-    return out;
-  };
-}
 
 /** Injected output errors: with probability `rate` per element, add k steps, k drawn by weight. */
 export interface InjectedErrors {

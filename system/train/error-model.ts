@@ -1,7 +1,7 @@
 // Injected aggregator errors, in quantization steps of the decoded output value.
 // The default distribution follows the paper's Table II, where ±1-step errors are ~90% of all
 // errors; the remaining mass (not recovered from the paper) is put on ±2 and ±4 steps.
-import type { InjectedErrors } from "../optinc-datapath.ts";
+import type { InjectedErrors } from "../datapath.ts";
 
 export interface ErrorModel {
   /** Probability that one output value is wrong. */

@@ -5,9 +5,9 @@
 // model of one fabricated device (fixed errors per input class) with them.
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
-import { buildCases, digitSumSpaceSize } from "../circuit/cases.ts";
-import { circuitFormat } from "../circuit/run.ts";
-import type { AggregateMany } from "../optinc-datapath.ts";
+import { buildCases, digitSumSpaceSize } from "./cases.ts";
+import { circuitFormat } from "./run.ts";
+import type { AggregateMany } from "../../aggregate/aggregator.ts";
 
 export interface CircuitAggregateOptions {
   nonIdealities?: NonIdealities;

@@ -1,16 +1,17 @@
-// One `optinc allreduce` run (verify/ring/allreduce-run.ts) against the same computation redone
+// One `optinc allreduce` run (system/ring/allreduce-run.ts) against the same computation redone
 // here from its parts: the executed-array budget, the ring's and OptINC's errors, exact-match
 // counting against the golden average, and every figure of the JSON it returns.
 import { describe, expect, it } from "vitest";
 import { goldenAverage } from "../../../aggregate/golden.ts";
-import { latencyBreakdown } from "../../../verify/latency.ts";
-import { compareModels } from "../../../verify/models/index.ts";
-import { modelInputs } from "../../../verify/models/params.ts";
-import { optincAllReduce, type AggregateMany } from "../../../verify/optinc-datapath.ts";
-import { qmax } from "../../../verify/quantize.ts";
-import { executedElements, goldenAggregate, runAllreduce, type AllreduceRunOptions } from "../../../verify/ring/allreduce-run.ts";
-import { syntheticGradients } from "../../../verify/ring/gradients.ts";
-import { exactAverage, maxAbsError, ringAllReduce } from "../../../verify/ring/ring-allreduce.ts";
+import { latencyBreakdown } from "../../../system/latency.ts";
+import { compareModels } from "../../../system/models/index.ts";
+import { modelInputs } from "../../../system/models/params.ts";
+import { optincAllReduce } from "../../../system/datapath.ts";
+import type { AggregateMany } from "../../../aggregate/aggregator.ts";
+import { qmax } from "../../../system/block-quantize.ts";
+import { executedElements, goldenAggregate, runAllreduce, type AllreduceRunOptions } from "../../../system/ring/allreduce-run.ts";
+import { syntheticGradients } from "../../../system/ring/gradients.ts";
+import { exactAverage, maxAbsError, ringAllReduce } from "../../../system/ring/ring-allreduce.ts";
 
 function options(o: Partial<AllreduceRunOptions> = {}): AllreduceRunOptions {
   return { workers: 4, messageBytes: 4 * 1000, execElements: 1 << 20, bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, seed: 9, link: {}, ...o };

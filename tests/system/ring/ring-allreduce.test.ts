@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ringChunks, ringClosedForm } from "../../../verify/ring/chunks.ts";
-import { exactAverage, ringAllReduce } from "../../../verify/ring/ring-allreduce.ts";
-import { syntheticGradients } from "../../../verify/ring/gradients.ts";
+import { ringChunks, ringClosedForm } from "../../../system/ring/chunks.ts";
+import { exactAverage, ringAllReduce } from "../../../system/ring/ring-allreduce.ts";
+import { syntheticGradients } from "../../../system/ring/gradients.ts";
 
 const U = 2 ** -24; // fp32 unit roundoff
 

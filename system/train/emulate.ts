@@ -2,7 +2,7 @@
 // compute gradients on identical model replicas; an aggregator combines them and every
 // replica applies the same SGD step. Runs share the seed, the data order and the initial
 // weights, so the only difference between them is the aggregator.
-import { evaluate, initParams, lossAndGradient, parameterCount, type MlpShape } from "./mlp.ts";
+import { evaluate, initParams, lossAndGradient, parameterCount, type MlpShape } from "./mnist-mlp.ts";
 import { loadMnist, type Dataset } from "./mnist-data.ts";
 import { createRng, shuffleInPlace, type Rng } from "../../math/rng.ts";
 import { exactAverage } from "../ring/ring-allreduce.ts";

@@ -3,10 +3,10 @@
 // (reduce-scatter sends chunk w − s, all-gather chunk w + 1 − s), independently of chunks.ts.
 // The cost models' bytes_per_worker are checked against their closed forms.
 import { describe, expect, it } from "vitest";
-import { evaluateModels } from "../../../verify/models/index.ts";
-import { modelInputs } from "../../../verify/models/params.ts";
-import { runAllreduce, type AllreduceRunOptions } from "../../../verify/ring/allreduce-run.ts";
-import { ringClosedForm } from "../../../verify/ring/chunks.ts";
+import { evaluateModels } from "../../../system/models/index.ts";
+import { modelInputs } from "../../../system/models/params.ts";
+import { runAllreduce, type AllreduceRunOptions } from "../../../system/ring/allreduce-run.ts";
+import { ringClosedForm } from "../../../system/ring/chunks.ts";
 
 /** Elements each worker sends in a ring all-reduce of `m` elements over `n` workers. */
 function scheduleCounts(m: number, n: number): number[] {

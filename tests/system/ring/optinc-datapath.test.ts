@@ -2,10 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { goldenDigits } from "../../../aggregate/golden.ts";
 import type { Encoding, Levels, Rounding } from "../../../dsl/spec.ts";
-import { optincAllReduce, type Aggregate } from "../../../verify/optinc-datapath.ts";
-import { optincBytesPerWorker } from "../../../verify/models/optinc.ts";
-import { exactAverage, ringAllReduce } from "../../../verify/ring/ring-allreduce.ts";
-import { syntheticGradients } from "../../../verify/ring/gradients.ts";
+import { optincAllReduce } from "../../../system/datapath.ts";
+import type { Aggregate } from "../../../aggregate/aggregator.ts";
+import { optincBytesPerWorker } from "../../../system/models/optinc.ts";
+import { exactAverage, ringAllReduce } from "../../../system/ring/ring-allreduce.ts";
+import { syntheticGradients } from "../../../system/ring/gradients.ts";
 
 /**
  * The reference quantized average, written here independently of verify/ and compiler/:

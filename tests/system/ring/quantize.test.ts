@@ -15,7 +15,7 @@ import {
   toDigits,
   toWire,
   type QuantFormat,
-} from "../../../verify/quantize.ts";
+} from "../../../system/block-quantize.ts";
 
 const ROUNDINGS: Rounding[] = ["nearest-even", "nearest-away", "floor"];
 const ENCODINGS: Encoding[] = ["offset-binary", "twos-complement"];

@@ -1,11 +1,12 @@
 // Gradient aggregators for the data-parallel emulation. Each maps the N workers' fp32
 // gradients to the one gradient every worker applies. Both reuse the executed data paths:
-//   ring:    the executed ring all-reduce in fp32 (verify/ring/ring-allreduce.ts)
-//   optinc:  the OptINC data path (verify/optinc-datapath.ts): block quantization → offset-binary
+//   ring:    the executed ring all-reduce in fp32 (system/ring/ring-allreduce.ts)
+//   optinc:  the OptINC data path (system/datapath.ts): block quantization → offset-binary
 //            b-bit codes → PAM-L digits → an injected digit aggregator (golden function, or a
 //            simulated circuit) → optional injected errors in output steps → dequantization
 import type { Encoding, Levels, Rounding } from "../../dsl/spec.ts";
-import { optincAllReduce, type Aggregate, type AggregateMany } from "../optinc-datapath.ts";
+import { optincAllReduce } from "../datapath.ts";
+import type { Aggregate, AggregateMany } from "../../aggregate/aggregator.ts";
 import { goldenAggregate } from "../ring/allreduce-run.ts";
 import { ringAllReduce } from "../ring/ring-allreduce.ts";
 import { toInjectedErrors, type ErrorModel } from "./error-model.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultSpec } from "../../../dsl/defaults.ts";
 import { PRESETS } from "../../../dsl/presets.ts";
-import { bandwidthForTarget, computeTimeForTarget, latencyBreakdown } from "../../../verify/latency.ts";
+import { bandwidthForTarget, computeTimeForTarget, latencyBreakdown } from "../../../system/latency.ts";
 
 describe("iteration latency breakdown", () => {
   it("rows: ring first at 1.0, compute from the preset, total = compute + comm, OptINC last", () => {

@@ -1,15 +1,15 @@
 // Command-line entry:
-//   npx tsx verify/train/main.ts [--long] [--error-rate r] [--seed s] [--netlist <name.netlist.json>] [--json]
+//   npx tsx scripts/emulate-training.ts [--long] [--error-rate r] [--seed s] [--netlist <name.netlist.json>] [--json]
 // With --netlist, the OptINC runs aggregate through that compiled circuit (tabulated over its
 // digit-sum space) instead of the golden function, in the circuit's own format.
 import { readFileSync } from "node:fs";
-import type { Levels } from "../../dsl/spec.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import type { AggregateMany } from "../optinc-datapath.ts";
-import { circuitFormat } from "../circuit/run.ts";
-import { circuitAggregateMany } from "./circuit-aggregate.ts";
-import { tableIIErrors } from "./error-model.ts";
-import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "./scenarios.ts";
+import type { Levels } from "../dsl/spec.ts";
+import { readNetlistJson } from "../netlist/json-io.ts";
+import type { AggregateMany } from "../aggregate/aggregator.ts";
+import { circuitFormat } from "../verify/circuit/run.ts";
+import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";
+import { tableIIErrors } from "../system/train/error-model.ts";
+import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "../system/train/scenarios.ts";
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -3,17 +3,8 @@
 // drawn once (one Monte-Carlo trial) from a seed.
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
-import { circuitFormat, CircuitShapeError } from "../circuit/run.ts";
-import type { AggregateMany } from "../optinc-datapath.ts";
-
-export interface CircuitAggregator {
-  aggregateMany: AggregateMany;
-  workers: number;
-  digits: number;
-  levels: number;
-  /** b = digits · log2(levels). */
-  bits: number;
-}
+import { circuitFormat, CircuitShapeError } from "./run.ts";
+import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 
 export function circuitAggregator(circuit: Circuit, nonIdealities: NonIdealities = {}, seed = 0): CircuitAggregator {
   const { source, outputDigits } = circuitFormat(circuit);
@@ -26,9 +17,4 @@ export function circuitAggregator(circuit: Circuit, nonIdealities: NonIdealities
     if (r.width !== source.digits) throw new CircuitShapeError(`the simulator read ${r.width} output digits, expected ${source.digits}`);
     return r.digits;
   });
-}
-
-/** An aggregator of N workers × D base-L digits (b = D · log2 L bits). */
-export function aggregatorOf(f: { workers: number; digits: number; levels: number }, aggregateMany: AggregateMany): CircuitAggregator {
-  return { workers: f.workers, digits: f.digits, levels: f.levels, bits: Math.round(f.digits * Math.log2(f.levels)), aggregateMany };
 }

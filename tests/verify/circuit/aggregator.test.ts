@@ -5,11 +5,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { goldenDigits } from "../../../aggregate/golden.ts";
 import { writeNetlistJson } from "../../../netlist/json-io.ts";
-import { optincAllReduce } from "../../../verify/optinc-datapath.ts";
-import { circuitAggregator } from "../../../verify/ring/circuit-aggregate.ts";
-import { syntheticGradients } from "../../../verify/ring/gradients.ts";
+import { optincAllReduce } from "../../../system/datapath.ts";
+import { circuitAggregator } from "../../../verify/circuit/aggregator.ts";
+import { syntheticGradients } from "../../../system/ring/gradients.ts";
 import { memoryIo } from "../../helpers/io.ts";
-import { tinyCircuit, tinyGoldenCode } from "../circuit/tiny-pipeline.ts";
+import { tinyCircuit, tinyGoldenCode } from "./tiny-pipeline.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "optinc-allreduce-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
