@@ -44,11 +44,15 @@ export function validateNonIdealities(o: NonIdealities): void {
   if ((o.splitterImbalance ?? 0) > 0.5) throw new RangeError(`splitterImbalance ${o.splitterImbalance} exceeds 0.5`);
 }
 
-/** Snap a phase to the b-bit DAC grid on [0, 2π). */
-export function quantizePhase(phi: number, bits: number): number {
+/** The b-bit phase DAC's code for a phase: the nearest point of the grid 2π·code/2^b, wrapped to [0, 2^b). */
+export function dacCode(phi: number, bits: number): number {
   const levels = 2 ** bits;
-  const code = Math.round((wrapPhase(phi) / TWO_PI) * levels) % levels;
-  return (code * TWO_PI) / levels;
+  return Math.round((wrapPhase(phi) / TWO_PI) * levels) % levels;
+}
+
+/** Snap a phase to the b-bit DAC grid on [0, 2π): the phase of its code. The compiler's DAC tables use this too. */
+export function quantizePhase(phi: number, bits: number): number {
+  return (dacCode(phi, bits) * TWO_PI) / 2 ** bits;
 }
 
 /** The static error levels of a set of non-idealities (what a die is drawn at). */

@@ -6,6 +6,7 @@ import type { LinearElement, PhaseStage } from "../../netlist/ir.ts";
 import { maxAbsDiff } from "../../math/cmat.ts";
 import { mziMatrixFast } from "./build.ts";
 import { TWO_PI, mziEntries, wrapPhase } from "../../netlist/mzi.ts";
+import { dacCode, quantizePhase } from "../../netlist/nonideal.ts";
 import { stageMatrix } from "./reconstruct.ts";
 
 export interface QuantizeResult {
@@ -18,14 +19,11 @@ export interface QuantizeResult {
 
 export const MAX_DAC_BITS = 24;
 
-/** Snap a phase: returns the code in [0, 2^bits) and the circular error. */
-export function quantizePhase(x: number, bits: number): { code: number; value: number; error: number } {
-  const levels = 2 ** bits;
-  const step = TWO_PI / levels;
-  const w = wrapPhase(x);
-  const code = Math.round(w / step) % levels;
-  const value = code * step;
-  let d = Math.abs(value - w);
+/** Snap a phase (netlist/nonideal.ts, the simulator's rule): its code in [0, 2^bits), value and circular error. */
+export function snapPhase(x: number, bits: number): { code: number; value: number; error: number } {
+  const code = dacCode(x, bits);
+  const value = quantizePhase(x, bits);
+  let d = Math.abs(value - wrapPhase(x));
   if (d > Math.PI) d = TWO_PI - d;
   return { code, value, error: d };
 }
@@ -36,7 +34,7 @@ export function quantizeStage(stage: PhaseStage, bits: number): QuantizeResult {
   }
   let maxErr = 0;
   const q = (x: number): { code: number; value: number } => {
-    const r = quantizePhase(x, bits);
+    const r = snapPhase(x, bits);
     maxErr = Math.max(maxErr, r.error);
     return r;
   };

@@ -5,8 +5,9 @@ import { maxAbsDiff } from "../../math/cmat.ts";
 import { createRng } from "../../math/rng.ts";
 import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose.ts";
 import { TWO_PI, mziEntries, mziMatrix } from "../../netlist/mzi.ts";
-import { quantizePhase, quantizeStage } from "../../compiler/mesh/quantize.ts";
+import { snapPhase, quantizeStage } from "../../compiler/mesh/quantize.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
+import { quantizePhase } from "../../netlist/nonideal.ts";
 
 describe("phase quantization", () => {
   it("error ≤ π/2^bits per phase; codes, values and matrices are consistent", () => {
@@ -53,10 +54,22 @@ describe("phase quantization", () => {
     expect(e24).toBeLessThan(1e-5);
   });
   it("wraps before snapping (2π − ε → code 0) and rejects bad bit counts", () => {
-    expect(quantizePhase(TWO_PI - 1e-9, 4).code).toBe(0);
-    expect(quantizePhase(-Math.PI / 2, 2).code).toBe(3);
+    expect(snapPhase(TWO_PI - 1e-9, 4).code).toBe(0);
+    expect(snapPhase(-Math.PI / 2, 2).code).toBe(3);
     const stage = decomposeUnitary(haarUnitary(3, createRng(1)), { mesh: "reck" });
     expect(() => quantizeStage(stage, 0)).toThrow(/DAC bits/);
     expect(() => quantizeStage(stage, 2.5)).toThrow(/DAC bits/);
+  });
+  it("snaps to the simulator's grid: the compiler's value is netlist quantizePhase's, its code the code of that value", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -20, max: 20, noNaN: true }), fc.integer({ min: 1, max: 24 }), (x, bits) => {
+        const r = snapPhase(x, bits);
+        expect(r.value).toBe(quantizePhase(x, bits));
+        expect(r.value).toBe((r.code * TWO_PI) / 2 ** bits);
+        expect(r.code).toBeGreaterThanOrEqual(0);
+        expect(r.code).toBeLessThan(2 ** bits);
+        expect(r.error).toBeLessThanOrEqual(Math.PI / 2 ** bits + 1e-12);
+      }),
+    );
   });
 });
