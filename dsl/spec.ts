@@ -1,6 +1,7 @@
 // The checked aggregation spec: the DSL's output and every later stage's input.
 // All physical quantities are in SI base units (bits/s, seconds, bytes, radians, dB where named *Db).
 // Defaults live in `defaultSpec()` (dsl/defaults.ts) and are documented in docs/language.md.
+import type { Technology } from "./technology.ts";
 
 export type Levels = 2 | 4 | 8 | 16;
 export type Encoding = "offset-binary" | "twos-complement";
@@ -52,19 +53,10 @@ export interface TrainingSpec {
   hardwareAware: "from-start" | "after-free";
 }
 
-export interface TechnologySpec {
+/** The spec's technology block: the technology's numbers (dsl/technology.ts) and the preset they start from. */
+export interface TechnologySpec extends Technology {
   /** Named preset the values start from (dsl/technology-presets.ts); written settings override it. */
   preset: string;
-  /** Insertion loss per MZI, dB. */
-  mziLossDb: number;
-  /** Splitter imbalance: coupler power ratio deviates from 0.5 by this amount. */
-  splitterImbalance: number;
-  /** Phase-noise sigma per phase shifter, rad. */
-  phaseNoise: number;
-  /** Phase DAC resolution, bits (null = ideal continuous phases). */
-  dacBits: number | null;
-  /** Detector noise sigma, in units of one quantization step of the output amplitude. */
-  detectorNoise: number;
 }
 
 export interface LinkSpec {

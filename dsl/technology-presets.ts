@@ -1,13 +1,12 @@
-// Technology presets: named sets of non-idealities for `technology { preset = … }` and
-// `optinc verify --technology`. Every number states where it comes from; docs/robustness.md
-// ("Technology presets") gives the argument with links. Settings written in the block override
-// the preset's values.
+// Technology presets, the one table of named technologies (dsl/technology.ts names the numbers):
+// `technology { preset = … }`, `optinc verify --technology` and `optinc die --technology`. Every
+// number states where it comes from; docs/robustness.md ("Technology presets") gives the argument
+// with links. Settings written in the block override the preset's values.
 import type { TechnologySpec } from "./spec.ts";
-
-export type TechnologyLevels = Omit<TechnologySpec, "preset">;
+import type { Technology } from "./technology.ts";
 
 export interface TechnologyPreset {
-  levels: TechnologyLevels;
+  levels: Technology;
   /** One line for the docs table. */
   summary: string;
 }

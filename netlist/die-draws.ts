@@ -7,7 +7,7 @@
 // two bit for bit.
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
-import type { ErrorLevels } from "./nonideal.ts";
+import type { DieLevels } from "../dsl/technology.ts";
 import { buildMatrixWith, transferOf, type CircuitPrograms } from "./stage-program.ts";
 
 /** Per program, per op: the coupler's sign or the shifter's standard normal (0 for other leaves). */
@@ -30,9 +30,9 @@ export function drawDieDraws(cp: CircuitPrograms, seed: number, trial: number): 
 }
 
 /** Every linear stage matrix of the circuit on the drawn die at `levels`, phases snapped to the DAC. */
-export function drawnMatrices(cp: CircuitPrograms, draws: DieDraws, levels: ErrorLevels, dacBits: number | null | undefined): Map<string, CMat> {
-  const ci = levels.couplerImbalance ?? 0;
-  const pe = levels.phaseError ?? 0;
+export function drawnMatrices(cp: CircuitPrograms, draws: DieDraws, levels: DieLevels, dacBits: number | null | undefined): Map<string, CMat> {
+  const ci = levels.splitterImbalance ?? 0;
+  const pe = levels.phaseNoise ?? 0;
   const loss = levels.mziLossDb ?? 0;
   const out = new Map<string, CMat>();
   cp.programs.forEach((p, pi) => {

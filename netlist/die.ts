@@ -14,7 +14,8 @@ import { createRng } from "../math/rng.ts";
 import type { Circuit, Instance, Netlist } from "./ir.ts";
 import { TWO_PI } from "./mzi.ts";
 import { num } from "./models.ts";
-import { quantizePhase, type ErrorLevels } from "./nonideal.ts";
+import type { DieLevels } from "../dsl/technology.ts";
+import { quantizePhase } from "./dac.ts";
 import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./propagate.ts";
 
 export interface LeafError {
@@ -120,20 +121,20 @@ export function drawDieShape(circuit: Circuit, seed: number, trial: number, part
 }
 
 /** A die at the given levels from a trial's unit variates. */
-export function realizeDie(shape: DieShape, levels: ErrorLevels, id: string): Die {
+export function realizeDie(shape: DieShape, levels: DieLevels, id: string): Die {
   const leaves = new Map<string, LeafError>();
   const at = (p: string): LeafError => {
     let e = leaves.get(p);
     if (!e) leaves.set(p, (e = {}));
     return e;
   };
-  if (levels.couplerImbalance) for (const [p, s] of shape.couplerSign) at(p).dCoupling = s * levels.couplerImbalance;
-  if (levels.phaseError) for (const [p, z] of shape.phaseZ) at(p).dPhi = z * levels.phaseError;
+  if (levels.splitterImbalance) for (const [p, s] of shape.couplerSign) at(p).dCoupling = s * levels.splitterImbalance;
+  if (levels.phaseNoise) for (const [p, z] of shape.phaseZ) at(p).dPhi = z * levels.phaseNoise;
   if (levels.mziLossDb) for (const p of shape.arms) at(p).lossDb = levels.mziLossDb;
   return { id, leaves };
 }
 
-export function drawDie(circuit: Circuit, levels: ErrorLevels, seed: number, trial: number): Die {
+export function drawDie(circuit: Circuit, levels: DieLevels, seed: number, trial: number): Die {
   return realizeDie(drawDieShape(circuit, seed, trial), levels, `seed ${seed} trial ${trial}`);
 }
 

@@ -10,16 +10,15 @@ import { createRng } from "../math/rng.ts";
 import type { Circuit } from "./ir.ts";
 import { activationFn, activationRule, detectorThresholds, num } from "./models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "./die.ts";
-import { errorLevels, isIdeal, validateNonIdealities, type NonIdealities } from "./nonideal.ts";
+import { dieLevels, isIdeal, validateTechnology, type Technology } from "../dsl/technology.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
 import { runPlan } from "./sim-engine.ts";
 import { planSteps, type Step } from "./sim-plan.ts";
 import { circuitPrograms, dieMatrices, type CircuitPrograms } from "./stage-program.ts";
 import { drawable, drawDieDraws, drawnMatrices } from "./die-draws.ts";
 
-export type { NonIdealities } from "./nonideal.ts";
-
-export interface SimOptions extends NonIdealities {
+/** The technology of a run (dsl/technology.ts), plus how to realize it. */
+export interface SimOptions extends Partial<Technology> {
   /** Seed of the Monte-Carlo streams (phase noise, imbalance signs, detector noise). Default 0. */
   seed?: number;
   /** Trial index: trial t uses the streams of (seed, t), so trials are independent and reproducible. */
@@ -65,18 +64,18 @@ export interface CompiledCircuit {
 }
 
 export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): CompiledCircuit {
-  validateNonIdealities(opts);
+  validateTechnology(opts);
   const top = circuit.netlists[circuit.top];
   if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
   const lookup = circuitLookup(circuit);
   const seed = opts.seed ?? 0;
   const trial = opts.trial ?? 0;
-  const drawn = opts.die === undefined && !isIdeal({ ...opts, dacBits: null });
+  const drawn = opts.die === undefined && !isIdeal(dieLevels(opts), { detector: "ignore" });
   // A drawn die (or none) goes through the compiled stage programs; an explicit die (a measured
   // chip: absolute couplings, gains per DAC code) through the perturbed netlist.
   // The ideal circuit needs no program: one propagation per stage is cheaper than compiling one.
   const built = opts.die === undefined && !opts.matrices && (drawn || opts.dacBits) ? programMatrices(circuit, opts, drawn) : null;
-  const die = built ? null : opts.die !== undefined ? opts.die : drawn ? drawDie(circuit, errorLevels(opts), seed, trial) : null;
+  const die = built ? null : opts.die !== undefined ? opts.die : drawn ? drawDie(circuit, dieLevels(opts), seed, trial) : null;
   const given = built ?? opts.matrices;
   let partsByName: Map<string, LinearPart> | null = null;
   const part = (name: string): LinearPart => (partsByName ??= new Map(linearParts(circuit).map((p) => [p.name, p]))).get(name)!;
@@ -140,7 +139,7 @@ function programMatrices(circuit: Circuit, opts: SimOptions, drawn: boolean): Ma
     if (cp === undefined) programsCache.set(circuit, (cp = circuitPrograms(circuit)));
     if (!drawable(cp)) return null;
     if (!drawn) return dieMatrices(cp, null, opts.dacBits);
-    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0), errorLevels(opts), opts.dacBits);
+    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0), dieLevels(opts), opts.dacBits);
   } catch {
     return null;
   }

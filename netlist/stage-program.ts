@@ -9,7 +9,7 @@ import { zeros, type CMat } from "../math/cmat.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { applyDie, circuitLookup, leafPath, linearParts, type Die, type LinearPart } from "./die.ts";
 import { getModel, lossAmplitude, num } from "./models.ts";
-import { quantizePhase } from "./nonideal.ts";
+import { quantizePhase } from "./dac.ts";
 import { indexedNetlist, netlistPortSpec, noSubcircuits, pinDirection, resolveInstance, transferMatrix } from "./propagate.ts";
 
 export type LeafKind = "coupler" | "phase" | "waveguide" | "amplifier";

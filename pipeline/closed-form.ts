@@ -11,6 +11,7 @@ import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { cellInfoEntries, chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
+import { isIdeal, technologyOf } from "../dsl/technology.ts";
 import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
@@ -18,7 +19,6 @@ import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { cellOf, verifyCellCircuit } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
 import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
-import { hasNonIdealities } from "../verify/circuit/run.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
@@ -143,10 +143,9 @@ function compose(ctx: Ctx): void {
 
 function evaluate(ctx: Ctx): void {
   if (ctx.opts.skipEvaluation) return;
-  const t = ctx.spec.technology;
-  const o = { phaseNoise: t.phaseNoise, mziLossDb: t.mziLossDb, splitterImbalance: t.splitterImbalance, dacBits: t.dacBits, detectorNoise: t.detectorNoise };
+  const o = technologyOf(ctx.spec.technology);
   const designs = chipDesigns(ctx.steps);
-  if (hasNonIdealities(o)) ctx.yield = chipYield(designs, o, CHIP_TRIALS, ctx.seed);
+  if (!isIdeal(o, { detector: "include" })) ctx.yield = chipYield(designs, o, CHIP_TRIALS, ctx.seed);
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
   if (trials > 0) ctx.tolerance = toleranceOfCellChip(designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })), ctx.spec, ctx.seed, trials, true);
 }

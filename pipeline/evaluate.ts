@@ -4,21 +4,21 @@
 //  - a short data-parallel MNIST training run whose OptINC gradients go through the circuit.
 import type { Spec } from "../dsl/spec.ts";
 import type { Circuit } from "../netlist/ir.ts";
-import { hasNonIdealities, verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
+import { isIdeal, technologyOf } from "../dsl/technology.ts";
+import { verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
 import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";
 import { runScenario, SHORT_SCENARIO, type ScenarioResult } from "../system/train/scenarios.ts";
 import type { UnitSpec } from "../verify/circuit/run.ts";
 import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { prepareCellDesign, prepareDesign } from "../verify/tolerance/design.ts";
-import { jointTechnology, nonIdealitiesOf } from "../verify/tolerance/technology.ts";
+import { jointTechnology } from "../verify/tolerance/technology.ts";
 
 /** Monte-Carlo trials of the technology block reported by compile. */
 export const REPORT_TRIALS = 10;
 
 export function technologyYield(circuit: Circuit, spec: Spec, seed: number, unit: { inputOffset: number; outputOffset: number; divisor: number }, jobs?: number): VerifyResult | null {
-  const t = spec.technology;
-  const nonIdealities = { phaseNoise: t.phaseNoise, mziLossDb: t.mziLossDb, splitterImbalance: t.splitterImbalance, dacBits: t.dacBits, detectorNoise: t.detectorNoise };
-  if (!hasNonIdealities(nonIdealities)) return null;
+  const nonIdealities = technologyOf(spec.technology);
+  if (isIdeal(nonIdealities, { detector: "include" })) return null;
   return verifyCircuit(circuit, {
     nonIdealities,
     trials: REPORT_TRIALS,
@@ -62,7 +62,7 @@ export function toleranceOfChip(units: { file: string; circuit: Circuit; count: 
     units.map((u) => ({ name: u.file, circuit: u.circuit, instances: u.count, rounding: spec.rounding, preprocess: spec.preprocess === "digit-sum", unit: u.unit, maxCases, ...(u.verified ? { verified: u.verified } : {}) })),
     seed,
   );
-  return analyzeTolerance(design, { seed, trials, calibrate: REPORT_CALIBRATE, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(nonIdealitiesOf(spec.technology), spec.technology.preset) });
+  return analyzeTolerance(design, { seed, trials, calibrate: REPORT_CALIBRATE, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
 }
 
 /**
@@ -71,5 +71,5 @@ export function toleranceOfChip(units: { file: string; circuit: Circuit; count: 
  */
 export function toleranceOfCellChip(designs: { name: string; circuit: Circuit; copies: number }[], spec: Spec, seed: number, trials = REPORT_TOLERANCE_TRIALS, calibrate = REPORT_CALIBRATE): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
-  return analyzeTolerance(design, { seed, trials, calibrate, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(nonIdealitiesOf(spec.technology), spec.technology.preset) });
+  return analyzeTolerance(design, { seed, trials, calibrate, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
 }

@@ -24,7 +24,7 @@ import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { parsePhaseTable } from "../netlist/phase-table.ts";
 import { loadCircuits } from "../verify/circuit/load.ts";
 import { unitFromInfo, verifyCircuit } from "../verify/circuit/run.ts";
-import { TECHNOLOGY_PRESETS } from "../cli/technology-presets.ts";
+import { TECHNOLOGY_PRESETS } from "../dsl/technology-presets.ts";
 import { drawDieShape, linearParts, realizeDie } from "../netlist/die.ts";
 import { cellCases } from "../verify/cells/cell-cases.ts";
 import { cellOf, checkCell } from "../verify/cells/cell-verify.ts";
@@ -48,7 +48,7 @@ const variants = flag("variants", "foundry,foundry-nodac,no-loss,no-trees,phase,
 const sweep = flag("dac-sweep", "").split(",").filter(Boolean).map(Number);
 
 const all = loadCircuits(dir);
-const foundry = TECHNOLOGY_PRESETS.foundry!;
+const foundry = { ...TECHNOLOGY_PRESETS.foundry!.levels, dacBits: TECHNOLOGY_PRESETS.foundry!.levels.dacBits ?? 16 };
 if (isClosedForm(all)) {
   closedFormStudy();
   process.exit(0);

@@ -12,7 +12,7 @@ import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run
 import { circuitAggregator } from "../../verify/circuit/aggregator.ts";
 import { chipAggregator } from "../../verify/cells/chip-aggregate.ts";
 import { isClosedForm } from "../../verify/cells/verify-closed-form.ts";
-import { validateNonIdealities } from "../../netlist/nonideal.ts";
+import { validateTechnology } from "../../dsl/technology.ts";
 import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
@@ -199,7 +199,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             }
             const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
             try {
-              validateNonIdealities(defined);
+              validateTechnology(defined);
             } catch (err) {
               throw new UsageError((err as Error).message);
             }

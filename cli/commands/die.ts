@@ -13,7 +13,20 @@ import { dieElements } from "../../netlist/die-elements.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
-import { TECHNOLOGY_NAMES, TECHNOLOGY_PRESETS } from "../technology-presets.ts";
+import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "../../dsl/technology-presets.ts";
+import type { Technology } from "../../dsl/technology.ts";
+
+/**
+ * A die's phase DAC, whose gains are rad per code: the preset's, or for the ideal preset (no DAC) a
+ * 16-bit one (rounding ≤ 0.05 mrad, far below every other preset's errors).
+ */
+const IDEAL_DIE_DAC_BITS = 16;
+
+/** The preset a die is drawn at, with the DAC it is programmed through. */
+function dieTechnology(name: string): Technology & { dacBits: number } {
+  const levels = TECHNOLOGY_PRESETS[name]!.levels;
+  return { ...levels, dacBits: levels.dacBits ?? IDEAL_DIE_DAC_BITS };
+}
 
 interface DieFlags {
   cell?: string;
@@ -32,7 +45,7 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
     .command("die")
     .description("draw a synthetic fabricated die of a compiled circuit and write it as a measurement file (<name>.die.json)")
     .argument("<out-dir>", "output directory of optinc compile (or a <name>.netlist.json)")
-    .addOption(new Option("--technology <preset>", "static error levels to draw from").choices(TECHNOLOGY_NAMES).makeOptionMandatory())
+    .addOption(new Option("--technology <preset>", "static error levels to draw from").choices(TECHNOLOGY_PRESET_NAMES).makeOptionMandatory())
     .option("--seed <s>", "seed of the draw (default: the spec's training seed, else 1), as in optinc verify", integer("--seed", 0, 2 ** 31 - 1))
     .option("--trial <t>", "trial index: the die optinc verify simulates as its trial t", integer("--trial", 0, 1_000_000), 0)
     .option("--cell <design>", "closed-form route: the cell design (e.g. add1) of the directory")
@@ -44,9 +57,9 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
       "after",
       `
 Presets:
-${TECHNOLOGY_NAMES.map((n) => {
-  const p = TECHNOLOGY_PRESETS[n]!;
-  return `  ${n.padEnd(8)} couplers ±${p.couplerImbalance}, phase offsets σ ${p.phaseError} rad, ${p.mziLossDb} dB per MZI, ${p.dacBits}-bit DAC`;
+${TECHNOLOGY_PRESET_NAMES.map((n) => {
+  const p = dieTechnology(n);
+  return `  ${n.padEnd(8)} couplers ±${p.splitterImbalance}, phase offsets σ ${p.phaseNoise} rad, ${p.mziLossDb} dB per MZI, ${p.dacBits}-bit DAC`;
 }).join("\n")}
 
 Example:
@@ -68,7 +81,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const file = flags.out ?? `${t.name}.die.json`;
     const path = resolve(ctx.io.cwd, file);
     if (!(await out.checkOutput("file", path, file))) return undefined;
-    const tech = TECHNOLOGY_PRESETS[flags.technology]!;
+    const tech = dieTechnology(flags.technology);
     const seed = flags.seed ?? t.loaded.seed ?? 1;
     const dacBits = flags.dacBits ?? tech.dacBits;
     const circuit = t.loaded.circuit;
@@ -85,7 +98,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const text = writeDieFile(circuit, die, { id, dacBits, source });
     if (!(await out.commit(dirname(path), new Map([[basename(path), text]]), file))) return undefined;
     const elements = dieElements(circuit).length;
-    out.note(`die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.couplerImbalance}, phase offsets σ ${tech.phaseError} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`);
+    out.note(`die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.splitterImbalance}, phase offsets σ ${tech.phaseNoise} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`);
     return { file, die: { id, circuit: circuit.name, elements, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}), dacBits } };
   }
 };

@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from "commander";
 import type { TechnologySpec } from "../../dsl/spec.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
-import type { NonIdealities } from "../../netlist/simulate.ts";
+import { technologyOf, type Technology } from "../../dsl/technology.ts";
 import { analyzeTolerance, type ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import { prepareCellDesign, prepareDesign, type DesignUnitInput } from "../../verify/tolerance/design.ts";
@@ -21,24 +21,24 @@ export function technologyFlag(v: string): TechnologySpec {
 export function effectiveNonIdealities(
   flags: { technology?: TechnologySpec; phaseNoise?: number; lossDb?: number; imbalance?: number; dacBits?: number; detectorNoise?: number },
   report: Partial<TechnologySpec> | null,
-): NonIdealities {
+): Partial<Technology> {
   const tech = flags.technology ?? report ?? {};
-  return {
-    phaseNoise: flags.phaseNoise ?? tech.phaseNoise ?? 0,
-    mziLossDb: flags.lossDb ?? tech.mziLossDb ?? 0,
-    splitterImbalance: flags.imbalance ?? tech.splitterImbalance ?? 0,
-    dacBits: flags.dacBits !== undefined ? flags.dacBits || null : (tech.dacBits ?? null),
-    detectorNoise: flags.detectorNoise ?? tech.detectorNoise ?? 0,
-  };
+  return technologyOf({
+    phaseNoise: flags.phaseNoise ?? tech.phaseNoise,
+    mziLossDb: flags.lossDb ?? tech.mziLossDb,
+    splitterImbalance: flags.imbalance ?? tech.splitterImbalance,
+    dacBits: flags.dacBits !== undefined ? flags.dacBits || null : tech.dacBits,
+    detectorNoise: flags.detectorNoise ?? tech.detectorNoise,
+  });
 }
 
 /** The same for a closed-form directory: every cell design with its physical copies (info cell_instances). */
-export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: NonIdealities; preset?: string }): ToleranceResult {
+export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: Partial<Technology>; preset?: string }): ToleranceResult {
   const design = prepareCellDesign(cells, o.seed);
   return analyzeTolerance(design, { seed: o.seed, trials: o.trials, calibrate: o.calibrate, technology: jointTechnology(o.nonIdealities, o.preset) });
 }
 
-export function runTolerance(units: DesignUnitInput[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: NonIdealities; preset?: string }): ToleranceResult {
+export function runTolerance(units: DesignUnitInput[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: Partial<Technology>; preset?: string }): ToleranceResult {
   const design = prepareDesign(units, o.seed);
   return analyzeTolerance(design, { seed: o.seed, trials: o.trials, calibrate: o.calibrate, technology: jointTechnology(o.nonIdealities, o.preset) });
 }

@@ -47,6 +47,6 @@ export function programPhase(target: number, gain: number, offset: number, dacBi
       }
     }
   }
-  // Same expression as netlist/nonideal.ts quantizePhase (the one DAC rule), so the simulator reads back this exact value.
+  // Same expression as netlist/dac.ts quantizePhase (the one DAC rule), so the simulator reads back this exact value.
   return { value: (best * TWO_PI) / levels, code: best, gap, miss: bestD };
 }

@@ -6,7 +6,7 @@ import type { LinearElement, PhaseStage } from "../../netlist/ir.ts";
 import { maxAbsDiff } from "../../math/cmat.ts";
 import { mziMatrixFast } from "./build.ts";
 import { TWO_PI, mziEntries, wrapPhase } from "../../netlist/mzi.ts";
-import { dacCode, quantizePhase } from "../../netlist/nonideal.ts";
+import { dacCode, quantizePhase } from "../../netlist/dac.ts";
 import { stageMatrix } from "./reconstruct.ts";
 
 export interface QuantizeResult {
@@ -19,7 +19,7 @@ export interface QuantizeResult {
 
 export const MAX_DAC_BITS = 24;
 
-/** Snap a phase (netlist/nonideal.ts, the simulator's rule): its code in [0, 2^bits), value and circular error. */
+/** Snap a phase (netlist/dac.ts, the simulator's rule): its code in [0, 2^bits), value and circular error. */
 export function snapPhase(x: number, bits: number): { code: number; value: number; error: number } {
   const code = dacCode(x, bits);
   const value = quantizePhase(x, bits);

@@ -55,6 +55,17 @@ group("architecture", () => {
     ]);
   });
 
+  it("lets netlist/ import the technology vocabulary (dsl/technology.ts) and nothing else of dsl/", () => {
+    const root = tree("vocabulary", {
+      "dsl/technology.ts": "export type Technology = { phaseNoise: number };\n",
+      "dsl/spec.ts": 'import type { Technology } from "./technology.ts";\nexport type Spec = { technology: Technology };\n',
+      "netlist/die.ts": 'import type { Technology } from "../dsl/technology.ts";\nexport const d = (t: Technology) => t.phaseNoise;\n',
+      "netlist/simulate.ts": 'import type { Spec } from "../dsl/spec.ts";\nexport const s = (x: Spec) => x;\n',
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`)).toEqual(["netlist/simulate.ts → dsl/spec.ts: netlist/ may import only math/, dsl/technology.ts"]);
+  });
+
   it("sees type-only imports, re-exports and dynamic import() too", () => {
     const root = tree("kinds", {
       "netlist/ir.ts": "export type T = number;\n",
@@ -76,7 +87,7 @@ group("architecture", () => {
     const r = checkArchitecture(root);
     expect(r.violations.map((v) => `${v.file}: ${v.why}`).sort()).toEqual([
       'aggregate/unit.ts: "tests/" is not a room of the house (tests, scripts and tools sit outside it)',
-      "netlist/sim.ts: netlist/ may import only math/",
+      "netlist/sim.ts: netlist/ may import only math/, dsl/technology.ts",
     ]);
   });
 

@@ -110,7 +110,7 @@ describe("calibration never makes a die worse", () => {
   it("on 20 foundry dies of the tiny pipeline, the written program decodes at least as many cases exactly as the original", () => {
     const circuit = tinyCircuit();
     for (let trial = 0; trial < 20; trial++) {
-      const die = { ...drawDie(circuit, { couplerImbalance: 0.02, phaseError: 0.01, mziLossDb: 0.1 }, 7, trial), dacBits: 12 };
+      const die = { ...drawDie(circuit, { splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1 }, 7, trial), dacBits: 12 };
       const r = calibrate({ name: "tiny", circuit, table: tinyPhaseTable(), die, dacBits: 12, tolerance: 1e-6, verify: VERIFY });
       expect(r.after!.exact).toBeGreaterThanOrEqual(r.before!.exact);
       // The original program is kept exactly when the calibrated one decodes fewer cases exactly.

@@ -16,7 +16,7 @@ const inputs = Float64Array.from([0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1
 describe("optinc.die/1", () => {
   it("the schema compiles under ajv's strict mode and accepts what the writer writes", () => {
     const validate = new Ajv({ strict: true, discriminator: true, allErrors: true }).compile(schema);
-    const text = writeDieFile(circuit, drawDie(circuit, { couplerImbalance: 0.02, phaseError: 0.01, mziLossDb: 0.1 }, 1, 0), { id: "x", dacBits: 12 });
+    const text = writeDieFile(circuit, drawDie(circuit, { splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1 }, 1, 0), { id: "x", dacBits: 12 });
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -46,7 +46,7 @@ describe("optinc.die/1", () => {
   });
 
   it("a drawn die written and read back is the same die for the simulator (effective couplings, offsets, losses)", () => {
-    const drawn = drawDie(circuit, { couplerImbalance: 0.02, phaseError: 0.01, mziLossDb: 0.1 }, 4, 2);
+    const drawn = drawDie(circuit, { splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1 }, 4, 2);
     const back = readDieFile(writeDieFile(circuit, drawn, { id: "d", dacBits: 12 }), "d.json", circuit);
     for (const dac of [null, 12]) {
       const a = compileCircuit(circuit, { die: drawn, dacBits: dac }).run(inputs, 4);

@@ -87,7 +87,7 @@ describe("trees = mzi", () => {
       const c = stagesCircuit(trees);
       // Errors on the splits and merges of the trees only: ±2 % on every fixed tree coupler, or on
       // both couplers of a tree MZI (mesh cells and the crossings that re-order outputs stay ideal).
-      const all = drawDie(c, { couplerImbalance: 0.02, phaseError: 0.01 }, 3, 0);
+      const all = drawDie(c, { splitterImbalance: 0.02, phaseNoise: 0.01 }, 3, 0);
       const die: Die = { id: "trees", leaves: new Map() };
       const tree = new Set<string>();
       for (const st of network(trees).pipeline) {

@@ -7,7 +7,7 @@ import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose
 import { TWO_PI, mziEntries, mziMatrix } from "../../netlist/mzi.ts";
 import { snapPhase, quantizeStage } from "../../compiler/mesh/quantize.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
-import { quantizePhase } from "../../netlist/nonideal.ts";
+import { quantizePhase } from "../../netlist/dac.ts";
 
 describe("phase quantization", () => {
   it("error ≤ π/2^bits per phase; codes, values and matrices are consistent", () => {

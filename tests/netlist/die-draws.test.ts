@@ -5,20 +5,20 @@
 import { describe, expect, it } from "vitest";
 import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
 import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/die-draws.ts";
-import type { ErrorLevels } from "../../netlist/nonideal.ts";
+import type { DieLevels } from "../../dsl/technology.ts";
 import { transferMatrix } from "../../netlist/propagate.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { circuitPrograms } from "../../netlist/stage-program.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 import { threeWorkerCircuit } from "../verify/tolerance/helpers.ts";
 
-const LEVELS: ErrorLevels[] = [
-  { couplerImbalance: 0, phaseError: 0, mziLossDb: 0 },
-  { couplerImbalance: 0.01, phaseError: 0, mziLossDb: 0 },
-  { couplerImbalance: 0, phaseError: 0.03, mziLossDb: 0 },
-  { couplerImbalance: 0, phaseError: 0, mziLossDb: 0.2 },
-  { couplerImbalance: 0.004, phaseError: 0.02, mziLossDb: 0.1 },
-  { couplerImbalance: 0.7, phaseError: 2, mziLossDb: 3 }, // couplers clamped to [0, 1]
+const LEVELS: DieLevels[] = [
+  { splitterImbalance: 0, phaseNoise: 0, mziLossDb: 0 },
+  { splitterImbalance: 0.01, phaseNoise: 0, mziLossDb: 0 },
+  { splitterImbalance: 0, phaseNoise: 0.03, mziLossDb: 0 },
+  { splitterImbalance: 0, phaseNoise: 0, mziLossDb: 0.2 },
+  { splitterImbalance: 0.004, phaseNoise: 0.02, mziLossDb: 0.1 },
+  { splitterImbalance: 0.7, phaseNoise: 2, mziLossDb: 3 }, // couplers clamped to [0, 1]
 ];
 
 const bits = (a: Float64Array): string[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : String(v)));
@@ -76,7 +76,7 @@ describe("drawn dies as arrays", () => {
     const inputs = Float64Array.from({ length: 3 * 64 }, (_, i) => (i * 7) % 4);
     for (const trial of [0, 5]) {
       const fast = compileCircuit(circuit, { ...nonIdealities, seed: 3, trial });
-      const die = realizeDie(drawDieShape(circuit, 3, trial), { couplerImbalance: 0.01, phaseError: 0.05, mziLossDb: 0.3 }, "explicit");
+      const die = realizeDie(drawDieShape(circuit, 3, trial), { splitterImbalance: 0.01, phaseNoise: 0.05, mziLossDb: 0.3 }, "explicit");
       const slow = compileCircuit(circuit, { dacBits: 7, die });
       const a = fast.run(inputs, 64);
       const b = slow.run(inputs, 64);

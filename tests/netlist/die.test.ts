@@ -24,9 +24,9 @@ describe("die model", () => {
   });
 
   it("draws common random numbers: the same trial at twice the level is the same die, scaled", () => {
-    const a = drawDie(circuit, { couplerImbalance: 0.01, phaseError: 0.002 }, 3, 5);
-    const b = drawDie(circuit, { couplerImbalance: 0.02, phaseError: 0.004 }, 3, 5);
-    const c = drawDie(circuit, { couplerImbalance: 0.01, phaseError: 0.002 }, 3, 6);
+    const a = drawDie(circuit, { splitterImbalance: 0.01, phaseNoise: 0.002 }, 3, 5);
+    const b = drawDie(circuit, { splitterImbalance: 0.02, phaseNoise: 0.004 }, 3, 5);
+    const c = drawDie(circuit, { splitterImbalance: 0.01, phaseNoise: 0.002 }, 3, 6);
     let differs = 0;
     for (const [p, e] of a.leaves) {
       const f = b.leaves.get(p)!;
@@ -51,7 +51,7 @@ describe("die model", () => {
   it("the simulator draws the same die from levels as drawDie does, and honours an explicit one", () => {
     const levels = { splitterImbalance: 0.05, phaseNoise: 0.05 };
     const fromLevels = compileCircuit(circuit, { ...levels, seed: 11, trial: 2 }).run(inputs, 3);
-    const die = realizeDie(drawDieShape(circuit, 11, 2), { couplerImbalance: 0.05, phaseError: 0.05 }, "x");
+    const die = realizeDie(drawDieShape(circuit, 11, 2), { splitterImbalance: 0.05, phaseNoise: 0.05 }, "x");
     const explicit = compileCircuit(circuit, { die }).run(inputs, 3);
     expect(Array.from(explicit.fields.re)).toEqual(Array.from(fromLevels.fields.re));
     const ideal = compileCircuit(circuit).run(inputs, 3);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mziMatrix } from "../../netlist/mzi.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { LinearElement, MziElement, PhaseStage } from "../../netlist/ir.ts";
-import { quantizePhase } from "../../netlist/nonideal.ts";
+import { quantizePhase } from "../../netlist/dac.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { detectDigit, detectorThresholds } from "../../netlist/models.ts";
 import { createRng } from "../../math/rng.ts";

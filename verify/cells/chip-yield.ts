@@ -4,7 +4,7 @@
 // index, so results do not depend on the order or the thread they run in.
 import type { Circuit } from "../../netlist/ir.ts";
 import { drawDieShape, linearParts, realizeDie, type DieShape, type LinearPart } from "../../netlist/die.ts";
-import { errorLevels, type NonIdealities } from "../../netlist/nonideal.ts";
+import { dieLevels, type Technology } from "../../dsl/technology.ts";
 import { cellCases, type CellCases, type CellFunction } from "./cell-cases.ts";
 import { checkCell } from "./cell-verify.ts";
 
@@ -43,8 +43,8 @@ export function prepareDesigns(designs: ChipDesign[]): Prepared[] {
 }
 
 /** Whether every copy of every design is exact on trial `t` at these non-idealities. */
-export function chipTrial(prepared: Prepared[], o: NonIdealities, seed: number, t: number, shapes?: DieShape[][]): { pass: boolean; exactCopies: number; copies: number; designPass: boolean[] } {
-  const levels = errorLevels(o);
+export function chipTrial(prepared: Prepared[], o: Partial<Technology>, seed: number, t: number, shapes?: DieShape[][]): { pass: boolean; exactCopies: number; copies: number; designPass: boolean[] } {
+  const levels = dieLevels(o);
   let exactCopies = 0;
   let copies = 0;
   const designPass = prepared.map(() => true);
@@ -61,7 +61,7 @@ export function chipTrial(prepared: Prepared[], o: NonIdealities, seed: number, 
   return { pass: designPass.every(Boolean), exactCopies, copies, designPass };
 }
 
-export function chipYield(designs: ChipDesign[], o: NonIdealities, trials: number, seed: number): ChipTrials {
+export function chipYield(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number): ChipTrials {
   const prepared = prepareDesigns(designs);
   let passing = 0;
   const exactCopies: number[] = [];

@@ -12,17 +12,16 @@ import { planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import type { NonIdealities } from "../../netlist/nonideal.ts";
+import { isIdeal, type Technology } from "../../dsl/technology.ts";
 import type { LoadedCircuit } from "../circuit/load.ts";
 import { describeNonIdealities } from "../circuit/format.ts";
-import { hasNonIdealities } from "../circuit/run.ts";
 import { cellCases } from "./cell-cases.ts";
 import { cellOf, checkCell, type CellCheck } from "./cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "./chip-compose.ts";
 import { chipYield, type ChipTrials } from "./chip-yield.ts";
 
 export interface ClosedFormVerifyOptions {
-  nonIdealities: NonIdealities;
+  nonIdealities: Partial<Technology>;
   trials: number;
   seed: number;
   minYield: number;
@@ -35,7 +34,7 @@ export interface ClosedFormVerifyResult {
   identity: string[];
   cells: (CellCheck & { design: string; copies: number })[];
   composed: ComposeResult[];
-  trials: (ChipTrials & { nonIdealities: NonIdealities; seed: number }) | null;
+  trials: (ChipTrials & { nonIdealities: Partial<Technology>; seed: number }) | null;
   failures: string[];
   pass: boolean;
 }
@@ -123,7 +122,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   }
   // 4. Monte-Carlo chips.
   let trials: ClosedFormVerifyResult["trials"] = null;
-  if (hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
+  if (!isIdeal(opts.nonIdealities, { detector: "include" }) && opts.trials > 0) {
     const designs = loaded.map((l) => ({ name: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), circuit: l.circuit, cell: cellOf(l.circuit), copies: cellOf(l.circuit).instances }));
     const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed);
     trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };

@@ -2,11 +2,12 @@
 // simulated (netlist/simulate.ts) on the workers' PAM-L digits, optionally with non-idealities
 // drawn once (one Monte-Carlo trial) from a seed.
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/simulate.ts";
+import type { Technology } from "../../dsl/technology.ts";
 import { circuitFormat, CircuitShapeError } from "./run.ts";
 import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 
-export function circuitAggregator(circuit: Circuit, nonIdealities: NonIdealities = {}, seed = 0): CircuitAggregator {
+export function circuitAggregator(circuit: Circuit, nonIdealities: Partial<Technology> = {}, seed = 0): CircuitAggregator {
   const { source, outputDigits } = circuitFormat(circuit);
   if (outputDigits !== source.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${source.digits}`);
   const sim = compileCircuit(circuit, { ...nonIdealities, seed, trial: 0 });

@@ -1,12 +1,12 @@
 // Short, stable text for the CI gate, and the JSON document of --json.
-import type { NonIdealities } from "../../netlist/simulate.ts";
+import type { Technology } from "../../dsl/technology.ts";
 import type { ErrorHistogramSection, YieldSection } from "../report/types.ts";
 import type { ErrorBin, VerifyResult } from "./run.ts";
 
 const pct = (x: number, d = 2) => `${(100 * x).toFixed(d)}%`;
 const int = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-export function describeNonIdealities(o: NonIdealities): string {
+export function describeNonIdealities(o: Partial<Technology>): string {
   const bits: string[] = [];
   if (o.phaseNoise) bits.push(`phase noise ${o.phaseNoise} rad`);
   if (o.mziLossDb) bits.push(`loss ${o.mziLossDb} dB/MZI`);

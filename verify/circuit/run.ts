@@ -5,7 +5,8 @@
 import { fromDigits } from "../../aggregate/golden.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import { isIdeal, type Technology } from "../../dsl/technology.ts";
 import type { Die } from "../../netlist/die.ts";
 import { detectorThresholds } from "../../netlist/models.ts";
 import { createRng } from "../../math/rng.ts";
@@ -18,7 +19,7 @@ import { flatFunctionMismatch, referenceCodes, unitRole, type UnitSpec } from ".
 export type { UnitSpec } from "./reference.ts";
 
 export interface VerifyOptions {
-  nonIdealities: NonIdealities;
+  nonIdealities: Partial<Technology>;
   trials: number;
   seed: number;
   minExact: number;
@@ -101,7 +102,7 @@ export interface CaseStats {
 export interface TrialStats {
   count: number;
   seed: number;
-  nonIdealities: NonIdealities;
+  nonIdealities: Partial<Technology>;
   calibrated: boolean;
   exactPerTrial: number[];
   passing: number;
@@ -161,10 +162,6 @@ function statsFrom(errors: Map<number, number>, cases: number): CaseStats {
   return { cases, exact, exactFraction: cases ? exact / cases : 0, histogram, maxAbsError };
 }
 
-export function hasNonIdealities(o: NonIdealities): boolean {
-  return Boolean(o.phaseNoise || o.mziLossDb || o.splitterImbalance || o.dacBits || o.detectorNoise);
-}
-
 export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResult {
   const { source: f0, outputDigits, detector } = circuitFormat(circuit);
   const f: SourceFormat = opts.unit?.carryIn ? { ...f0, carryIn: opts.unit.carryIn } : f0;
@@ -186,7 +183,7 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   const nominal = statsFrom(nominalErrors, set.cases);
 
   let trials: TrialStats | null = null;
-  if (!m && hasNonIdealities(opts.nonIdealities) && opts.trials > 0) {
+  if (!m && !isIdeal(opts.nonIdealities, { detector: "include" }) && opts.trials > 0) {
     const all = new Map<number, number>();
     const idealRe = opts.calibrate ? simulateFields(ideal, set, f).re : null;
     const job: TrialJob = { circuit, set, golden, f, detector, nonIdealities: opts.nonIdealities, seed: opts.seed, idealRe };

@@ -4,13 +4,14 @@
 // the workers' digit sums. This is exact for a digit-sum circuit without non-idealities, and a
 // model of one fabricated device (fixed errors per input class) with them.
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/simulate.ts";
+import type { Technology } from "../../dsl/technology.ts";
 import { buildCases, digitSumSpaceSize } from "./cases.ts";
 import { circuitFormat } from "./run.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 
 export interface CircuitAggregateOptions {
-  nonIdealities?: NonIdealities;
+  nonIdealities?: Partial<Technology>;
   seed?: number;
   trial?: number;
   /** Largest digit-sum space tabulated. */

@@ -4,7 +4,8 @@
 // number of threads (trial-pool.ts) and merge to the same bytes.
 import { fromDigits } from "../../aggregate/golden.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import type { Technology } from "../../dsl/technology.ts";
 import { createRng } from "../../math/rng.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";
 import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
@@ -16,7 +17,7 @@ export interface TrialJob {
   golden: Int32Array;
   f: SourceFormat;
   detector: DetectorSettings;
-  nonIdealities: NonIdealities;
+  nonIdealities: Partial<Technology>;
   seed: number;
   /** Ideal fields of every case (calibrated receivers fit against them), or null: raw decisions. */
   idealRe: Float64Array | null;

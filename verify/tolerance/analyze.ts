@@ -1,7 +1,8 @@
 // Tolerance analysis of a design: for each non-ideality alone and for a technology scaled as a
 // whole, the Monte-Carlo tolerance at 99 % yield (monte-carlo.ts) and the certified tolerance
 // (certify/). The result is plain data for the table, the JSON and report.json.
-import { AXES, technologyAxis, type AxisName, type Technology } from "./axes.ts";
+import { isIdeal, type Technology } from "../../dsl/technology.ts";
+import { AXES, technologyAxis, type AxisName } from "./axes.ts";
 import { certifiedLevel, certifyContext, CertifyUnsupported, coverageZ, axisFamily, technologyFamily, type CertifyContext } from "./certify/certify.ts";
 import { minMargin, type DecisionSet } from "./decisions.ts";
 import type { Design } from "./design.ts";
@@ -76,13 +77,26 @@ export interface ToleranceResult {
   rtol: number;
   exact: boolean;
   units: { name: string; instances: number; cases: number; exact: boolean; certifyMethod: "first-order" | "interval" | null }[];
-  technology: { name: string } & Technology;
+  technology: ToleranceTechnology;
   /** Phase shifters and detector decisions on the whole chip (every copy of every unit). */
   phaseShifters: number;
   decisions: number;
   /** Why certification was skipped, when it was. */
   certifyNote: string | null;
   axes: AxisReport[];
+}
+
+/**
+ * The technology scaled, as written in verify --json and report.json (tolerance.technology): its
+ * static levels keep the names of their axes (couplerImbalance = splitterImbalance, phaseError = phaseNoise).
+ */
+export interface ToleranceTechnology {
+  name: string;
+  couplerImbalance: number;
+  phaseError: number;
+  mziLossDb: number;
+  dacBits: number | null;
+  detectorNoise: number;
 }
 
 export const YIELD_TARGET = 0.99;
@@ -131,7 +145,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
       }
     }
     if (!want(name)) continue;
-    const level = name === "couplerImbalance" ? t.couplerImbalance : name === "phaseError" ? t.phaseError : t.mziLossDb;
+    const level = name === "couplerImbalance" ? t.splitterImbalance : name === "phaseError" ? t.phaseNoise : t.mziLossDb;
     // Every trial starts at the certified level: exact, and close enough for a linear prediction.
     const start = certified && certified.level > axis.min ? certified.level : undefined;
     const m = monteCarloAxis(design, axis, mc, start);
@@ -164,7 +178,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
     }
     axes.push({ axis: "detectorNoise", label: "detector noise σ", unit: "step", technologyLevel: t.detectorNoise, monteCarlo: mcSummary(d), analytic: d.analytic, decisions: d.decisions, certified });
   }
-  if (want("technology") && Object.values(t).some((v) => v)) {
+  if (want("technology") && !isIdeal(t, { detector: "include" })) {
     const axis = technologyAxis(t);
     let certified: CertifiedSummary | null = null;
     if (cx) {
@@ -184,7 +198,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
     rtol,
     exact,
     units: design.units.map((u, i) => ({ name: u.name, instances: u.instances, cases: u.set.cases, exact: u.exact, certifyMethod: cx ? (cx.firstOrder[i] ? "first-order" : "interval") : null })),
-    technology: { name: o.technology.name, ...t },
+    technology: { name: o.technology.name, couplerImbalance: t.splitterImbalance, phaseError: t.phaseNoise, mziLossDb: t.mziLossDb, dacBits: t.dacBits, detectorNoise: t.detectorNoise },
     phaseShifters: cx?.phaseShifters ?? 0,
     decisions: design.units.reduce((a, u) => a + u.instances * u.set.cases * u.width, 0),
     certifyNote,

@@ -1,32 +1,16 @@
 // The error axes of a tolerance analysis and what one level on each means. Every axis maps a
 // scalar level s to an operating point: static die levels (drawn as shape × level, so one trial
 // at two levels is the same die scaled), a DAC resolution, and a detector-noise sigma.
-import type { ErrorLevels, NonIdealities } from "../../netlist/nonideal.ts";
+import type { DieLevels, Technology } from "../../dsl/technology.ts";
 
+/** Axis names are written in verify --json and report.json (tolerance.axes[].axis), so they keep their names. */
 export type AxisName = "couplerImbalance" | "phaseError" | "mziLoss" | "dacBits" | "detectorNoise" | "technology";
 
 export interface OperatingPoint {
-  levels: ErrorLevels;
+  levels: DieLevels;
   dacBits: number | null;
   /** Detector noise sigma in detector steps. */
   detectorNoise: number;
-}
-
-/** A technology in the die's terms (the spec's technology block, a preset, or CLI flags). */
-export interface Technology {
-  couplerImbalance: number;
-  phaseError: number;
-  mziLossDb: number;
-  dacBits: number | null;
-  detectorNoise: number;
-}
-
-export function technologyOf(n: NonIdealities): Technology {
-  return { couplerImbalance: n.splitterImbalance ?? 0, phaseError: n.phaseNoise ?? 0, mziLossDb: n.mziLossDb ?? 0, dacBits: n.dacBits ?? null, detectorNoise: n.detectorNoise ?? 0 };
-}
-
-export function isIdealTechnology(t: Technology): boolean {
-  return !t.couplerImbalance && !t.phaseError && !t.mziLossDb && !t.dacBits && !t.detectorNoise;
 }
 
 export interface AxisDef {
@@ -49,8 +33,8 @@ const none: OperatingPoint = { levels: {}, dacBits: null, detectorNoise: 0 };
 // Ranges: from far below any fab (1e-7) to the largest level the models accept (imbalance 0.5,
 // phase σ of π/2, 10 dB per MZI).
 export const AXES: Record<Exclude<AxisName, "dacBits" | "detectorNoise" | "technology">, AxisDef> = {
-  couplerImbalance: { name: "couplerImbalance", unit: "", label: "coupler imbalance ±Δk", random: true, min: 1e-7, max: 0.5, start: 1e-4, point: (s) => ({ ...none, levels: { couplerImbalance: s } }) },
-  phaseError: { name: "phaseError", unit: "rad", label: "phase error σ", random: true, min: 1e-7, max: Math.PI / 2, start: 1e-4, point: (s) => ({ ...none, levels: { phaseError: s } }) },
+  couplerImbalance: { name: "couplerImbalance", unit: "", label: "coupler imbalance ±Δk", random: true, min: 1e-7, max: 0.5, start: 1e-4, point: (s) => ({ ...none, levels: { splitterImbalance: s } }) },
+  phaseError: { name: "phaseError", unit: "rad", label: "phase error σ", random: true, min: 1e-7, max: Math.PI / 2, start: 1e-4, point: (s) => ({ ...none, levels: { phaseNoise: s } }) },
   mziLoss: { name: "mziLoss", unit: "dB", label: "insertion loss per MZI", random: false, min: 1e-6, max: 10, start: 1e-2, point: (s) => ({ ...none, levels: { mziLossDb: s } }) },
 };
 
@@ -60,13 +44,13 @@ export function technologyAxis(t: Technology): AxisDef {
     name: "technology",
     unit: "×",
     label: "technology scaled",
-    random: Boolean(t.couplerImbalance || t.phaseError || t.detectorNoise),
+    random: Boolean(t.splitterImbalance || t.phaseNoise || t.detectorNoise),
     min: 1e-5,
     // Not beyond the models' ranges on any axis (imbalance 0.5, phase σ π/2, 10 dB per MZI).
-    max: Math.min(1e4, t.couplerImbalance ? 0.5 / t.couplerImbalance : Infinity, t.phaseError ? Math.PI / 2 / t.phaseError : Infinity, t.mziLossDb ? 10 / t.mziLossDb : Infinity),
+    max: Math.min(1e4, t.splitterImbalance ? 0.5 / t.splitterImbalance : Infinity, t.phaseNoise ? Math.PI / 2 / t.phaseNoise : Infinity, t.mziLossDb ? 10 / t.mziLossDb : Infinity),
     start: 0.1,
     point: (s) => ({
-      levels: { couplerImbalance: s * t.couplerImbalance, phaseError: s * t.phaseError, mziLossDb: s * t.mziLossDb },
+      levels: { splitterImbalance: s * t.splitterImbalance, phaseNoise: s * t.phaseNoise, mziLossDb: s * t.mziLossDb },
       dacBits: t.dacBits,
       detectorNoise: s * t.detectorNoise,
     }),

@@ -92,7 +92,7 @@ export function evaluateCopy(unit: DesignUnit, die: TrialDie | null, noise: Floa
 /** The copy's stage matrices at an operating point (the ideal ones, with its DAC, at level 0). */
 function copyMatrices(programs: CircuitPrograms, die: TrialDie | null, point: OperatingPoint): ReturnType<typeof dieMatrices> {
   const l = point.levels;
-  const lit = !!(l.couplerImbalance || l.phaseError || l.mziLossDb);
+  const lit = !!(l.splitterImbalance || l.phaseNoise || l.mziLossDb);
   if (die?.draws && lit) return drawnMatrices(programs, die.draws, l, point.dacBits);
   return dieMatrices(programs, die?.shape && lit ? realizeDie(die.shape, l, "trial") : null, point.dacBits);
 }

@@ -7,7 +7,8 @@ import { detectDigit } from "../../../netlist/models.ts";
 import { compileCircuit } from "../../../netlist/simulate.ts";
 import { fitReceiver } from "../../../verify/circuit/calibrate.ts";
 import { analyzeTolerance } from "../../../verify/tolerance/analyze.ts";
-import { AXES, type Technology } from "../../../verify/tolerance/axes.ts";
+import { AXES } from "../../../verify/tolerance/axes.ts";
+import type { Technology } from "../../../dsl/technology.ts";
 import { axisFamily, certifiedLevel, certifyContext, technologyFamily } from "../../../verify/tolerance/certify/certify.ts";
 import { calibratedBound } from "../../../verify/tolerance/certify/decide.ts";
 import { firstOrderBounds } from "../../../verify/tolerance/certify/first-order.ts";
@@ -153,7 +154,7 @@ describe("sound at the certified level", () => {
         // A technology scaled as a whole, with a DAC and detector noise (reserve kept for it).
         // A DAC whose rounding takes at most a quarter of the certified phase box.
         const dac = Math.ceil(Math.log2((4 * Math.PI) / phaseBox));
-        const t: Technology = { couplerImbalance: 0.002, phaseError: 0.002, mziLossDb: 0.02, dacBits: dac, detectorNoise: 0.01 };
+        const t: Technology = { splitterImbalance: 0.002, phaseNoise: 0.002, mziLossDb: 0.02, dacBits: dac, detectorNoise: 0.01 };
         const fam = technologyFamily(cx, t, 0.01);
         const b = certifiedLevel(cx, fam.family, { min: 1e-6, max: 1e3, start: 0.01 }, o);
         expect(b.lo).toBeGreaterThan(0);
@@ -168,7 +169,7 @@ describe("sound at the certified level", () => {
 describe("not vacuous", () => {
   it("tiny unit, raw receiver: certified coupler imbalance within 10× of the Monte-Carlo 99 % tolerance, and below every trial's critical level", () => {
     const design = tinyDesign();
-    const r = analyzeTolerance(design, { seed: 1, trials: 20, calibrate: false, technology: { name: "x", levels: { couplerImbalance: 0.002, phaseError: 0.002, mziLossDb: 0.02, dacBits: null, detectorNoise: 0.01 } } });
+    const r = analyzeTolerance(design, { seed: 1, trials: 20, calibrate: false, technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0.002, mziLossDb: 0.02, dacBits: null, detectorNoise: 0.01 } } });
     const coupler = r.axes.find((a) => a.axis === "couplerImbalance")!;
     const c = coupler.certified!.level;
     expect(c).toBeGreaterThan(0);

@@ -8,14 +8,13 @@ import { noiseYield, type DecisionSet } from "../../../verify/tolerance/decision
 import { monteCarloAxis, monteCarloDac, monteCarloDetector } from "../../../verify/tolerance/monte-carlo.ts";
 import { baseMargins, copyShape, evaluateCopy, trialCritical } from "../../../verify/tolerance/trial.ts";
 import { technologyPreset } from "../../../dsl/technology-presets.ts";
-import { technologyOf } from "../../../verify/tolerance/axes.ts";
-import { nonIdealitiesOf } from "../../../verify/tolerance/technology.ts";
+import { technologyOf } from "../../../dsl/technology.ts";
 import { drawDieShape, realizeDie } from "../../../netlist/die.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { dieExact, threeWorkerCircuit, tinyDesign } from "./helpers.ts";
 
 const search = { rtol: 0.02, maxEvaluations: 40 };
-const foundry = technologyAxis(technologyOf(nonIdealitiesOf(technologyPreset("foundry")!)));
+const foundry = technologyAxis(technologyOf(technologyPreset("foundry")!));
 const circuits = [["tiny", tinyCircuit()], ["three-worker", threeWorkerCircuit()]] as const;
 
 describe("exactness is monotone along a die's scaling ray (the bisection's assumption)", () => {

@@ -16,7 +16,7 @@ describe("compiled stage programs", () => {
       const lookup = circuitLookup(circuit);
       const dies = [
         null,
-        realizeDie(drawDieShape(circuit, 7, 3, parts), { couplerImbalance: 0.01, phaseError: 0.02, mziLossDb: 0.3 }, "drawn"),
+        realizeDie(drawDieShape(circuit, 7, 3, parts), { splitterImbalance: 0.01, phaseNoise: 0.02, mziLossDb: 0.3 }, "drawn"),
         boxDie(circuit, { coupler: 0.05, phase: 0.1, loss: 0.5 }, 11, false),
         boxDie(circuit, { coupler: 0.6, phase: 3, loss: 2 }, 12, true), // couplers clamped to [0, 1]
       ];

@@ -8,7 +8,7 @@
 //     probability ≤ 2Q(z_d); over D decisions, ≤ β when 2D·Q(z_d) ≤ β.
 // Coupler imbalance (±ε with a random sign) and loss per MZI are inside their boxes with
 // certainty. DAC rounding adds π/2^bits to the phase box.
-import type { Technology } from "../axes.ts";
+import type { Technology } from "../../../dsl/technology.ts";
 import type { Design } from "../design.ts";
 import { criticalLevel, type Bracket } from "../search.ts";
 import { normalTailInverse } from "../normal.ts";
@@ -131,12 +131,12 @@ export function axisFamily(axis: "couplerImbalance" | "phaseError" | "mziLoss"):
 }
 
 export function technologyFamily(cx: CertifyContext, t: Technology, budget: number): { family: (s: number) => { box: ErrorBox; reserve: number }; zPhase: number | null; zDetector: number | null } {
-  const parts = (t.phaseError > 0 ? 1 : 0) + (t.detectorNoise > 0 ? 1 : 0);
-  const zPhase = t.phaseError > 0 ? coverageZ(cx.phaseShifters, budget / parts) : null;
+  const parts = (t.phaseNoise > 0 ? 1 : 0) + (t.detectorNoise > 0 ? 1 : 0);
+  const zPhase = t.phaseNoise > 0 ? coverageZ(cx.phaseShifters, budget / parts) : null;
   const zDetector = t.detectorNoise > 0 ? coverageZ(cx.decisions, budget / parts) : null;
   const dac = t.dacBits ? Math.PI / 2 ** t.dacBits : 0;
   return {
-    family: (s) => ({ box: { coupler: s * t.couplerImbalance, phase: s * (zPhase ?? 0) * t.phaseError + dac, loss: s * t.mziLossDb }, reserve: s * (zDetector ?? 0) * t.detectorNoise }),
+    family: (s) => ({ box: { coupler: s * t.splitterImbalance, phase: s * (zPhase ?? 0) * t.phaseNoise + dac, loss: s * t.mziLossDb }, reserve: s * (zDetector ?? 0) * t.detectorNoise }),
     zPhase,
     zDetector,
   };
