@@ -21,6 +21,7 @@ import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chi
 import { hasNonIdealities } from "../verify/circuit/run.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
+import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
 import type { ChipStep } from "./types.ts";
 
@@ -91,9 +92,10 @@ function emit(ctx: Ctx): void {
   const { spec } = ctx;
   for (const step of ctx.steps) {
     const designOf: string[] = [];
+    for (const d of step.designs) for (const i of d.instances) designOf[i] = designStem(step, d);
+    const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
     for (const d of step.designs) {
       const stem = designStem(step, d);
-      for (const i of d.instances) designOf[i] = stem;
       const circuit = circuitFromPhaseTable(d.table, stem);
       circuit.info = {
         ...circuit.info,
@@ -108,9 +110,8 @@ function emit(ctx: Ctx): void {
       };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
-      for (const [f, text] of emitCircuit(circuit, stem, {}, ctx.opts.formats)) ctx.files.set(f, text);
+      for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats)) ctx.files.set(f, text);
     }
-    const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
     ctx.files.set(`${step.stem}.chip.json`, writeChipJson(chipFile));
   }
 }
