@@ -15,7 +15,7 @@ import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
-import { cellOf, verifyCellCircuit } from "../verify/cells/cell-verify.ts";
+import { cellOf, verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
 import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
 import { hasNonIdealities } from "../verify/circuit/run.ts";
@@ -116,7 +116,10 @@ function emit(ctx: Ctx): void {
   }
 }
 
-/** Every cell design read back from its emitted netlist.json and checked over its whole input space. */
+/**
+ * Every cell design read back from its emitted netlist.json and checked over its whole input space,
+ * with ideal parts and at the technology block's MZI loss (what its biases are set for).
+ */
 function verify(ctx: Ctx): void {
   for (const step of ctx.steps) {
     step.circuits = new Map();
@@ -125,7 +128,8 @@ function verify(ctx: Ctx): void {
       const stem = designStem(step, d);
       const circuit = readNetlistJson(ctx.files.get(`${stem}.netlist.json`)!, `${stem}.netlist.json`);
       step.circuits.set(stem, circuit);
-      step.checks.push({ design: stem, check: verifyCellCircuit(circuit) });
+      const { ideal, atLoss } = verifyCellAtLosses(circuit, ctx.spec.technology.mziLossDb);
+      step.checks.push({ design: stem, check: ideal, atLoss });
     }
   }
 }
