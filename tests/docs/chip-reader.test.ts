@@ -259,6 +259,18 @@ describe("a reader written from docs/formats.md: paper-4x8", () => {
   });
 });
 
+describe("a reader written from docs/formats.md: compare and decrement cells (negative weights)", () => {
+  it("4 workers × 4 bits, nearest-away: every design's phases.json decodes its tables; the chip is exact on every worker vector", () => {
+    const files = compiled("away", "aggregator away { workers = 4  precision = 4 bits  levels = 4  rounding = nearest-away  preprocess = digit-sum  route = closed-form }");
+    const chip = JSON.parse(files("away.chip.json")) as Json;
+    expect(chip.cells.some((c: Json) => c.ports.some((p: Json) => p.weight < 0))).toBe(true);
+    const sim = bySimulation(files);
+    for (const cell of chip.cells) for (const x of cellInputs(cell, chip.levels)) expect(sim(cell, x), `${cell.name} ${x}`).toEqual(byTable(cell, x));
+    const every = Array.from({ length: 16 ** 4 }, (_, c) => [0, 1, 2, 3].map((w) => Math.floor(c / 16 ** w) % 16));
+    expect(disagreements(every, (codes) => runChip(chip, codes, sim), 4, "nearest-away")).toBe(0);
+  });
+});
+
 describe("a reader written from docs/formats.md: cascades", () => {
   it("paper-4x8-robust (4 workers, radix 2): the levels wired as §4 says give the golden average on 20,000 seeded worker vectors", () => {
     const files = compiled("paper-4x8-robust", readFileSync("examples/paper-4x8-robust.optinc", "utf8"));
