@@ -7,10 +7,8 @@ import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { positive } from "../option-parsers.ts";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
-import { readChipJson } from "../../aggregate/chip-file.ts";
+import { chipCellPortMap } from "../circuit-input.ts";
 import { emitCircuit, type BackendFormat } from "../../netlist/emit-all.ts";
-import type { PortMapCell } from "../../netlist/ir.ts";
-import { cellPortMap } from "../../pipeline/cell-ports.ts";
 import { NetlistReadError } from "../../netlist/errors.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { parsePhaseTable, PhaseTableError, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
@@ -111,14 +109,6 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
   }
 
   /** The files of one netlist in the requested format; undefined after reporting a problem. */
-  /** The port-map description of cell design `name` from the chip file its info names, when that file sits beside it. */
-  async function cellOfChipFile(dir: string, name: string, chip: unknown): Promise<PortMapCell | undefined> {
-    if (typeof chip !== "string" || chip.includes("/")) return undefined;
-    const read = await readInputText(join(dir, chip), MAX_INPUT_BYTES);
-    if ("error" in read) return undefined;
-    return cellPortMap(readChipJson(read.text, join(dir, chip)), name);
-  }
-
   async function exportOne(netlistPath: string, target: string, flags: ExportFlags, out: CommandOutput): Promise<Map<string, string> | undefined> {
     const name = netlistPath.slice(netlistPath.lastIndexOf("/") + 1).replace(/\.netlist\.json$/, "");
     const dir = netlistPath.slice(0, netlistPath.lastIndexOf("/"));
@@ -154,7 +144,7 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
           ? { phases: "length" as const, length: { ...DEFAULT_LENGTH_ENCODING, neff: flags.neff ?? DEFAULT_LENGTH_ENCODING.neff, wavelength: flags.wavelength !== undefined ? flags.wavelength * 1e-9 : DEFAULT_LENGTH_ENCODING.wavelength } }
           : {};
         // A closed-form cell's port map says what each port carries, which only its chip file knows.
-        const cell = flags.format === "ports" ? await cellOfChipFile(dir, name, circuit.info.chip) : undefined;
+        const cell = flags.format === "ports" ? await chipCellPortMap(dir, name, circuit.info) : undefined;
         files = emitCircuit(circuit, name, { spice, ports: { cell } }, [flags.format]);
       } catch (e) {
         if (e instanceof NetlistReadError) {

@@ -94,4 +94,17 @@ describe("optinc export --format ports of a closed-form directory", () => {
     expect(await main(["export", dir, "--format", "ports", "-o", out], memoryIo())).toBe(0);
     for (const d of ["add0", "add1", "divide0"]) expect(readFileSync(join(out, `paper_4x8.${d}.ports.json`), "utf8")).toBe(r.files.get(`paper_4x8.${d}.ports.json`));
   });
+
+  it("optinc calibrate of one cell writes a ports.json with the same port labels, read from the chip file beside it", async () => {
+    const die = join(dir, "add1-die.json");
+    expect(await main(["die", dir, "--cell", "add1", "--copy", "1", "--technology", "foundry", "-o", die], memoryIo())).toBe(0);
+    const cal = join(dir, "cal");
+    const io = memoryIo();
+    await main(["calibrate", dir, "--measured", die, "-o", cal], io);
+    const written = JSON.parse(readFileSync(join(cal, "paper_4x8.add1.ports.json"), "utf8")) as PortMap;
+    const compiled = JSON.parse(compile("paper-4x8").files.get("paper_4x8.add1.ports.json")!) as PortMap;
+    const labels = (m: PortMap) => [m.inputs.filter((i) => i.kind === "cell-port"), m.outputs.map((o) => ({ ...o, reads: undefined }))];
+    expect(written.inputs.filter((i) => i.kind === "cell-port")).toHaveLength(5);
+    expect(labels(written)).toEqual(labels(compiled));
+  });
 });
