@@ -2,6 +2,7 @@
 // compile checks every cell over its whole input space twice: with ideal parts, and at that loss
 // alone (verify/cells/cell-verify.ts verifyCellAtLosses). The two checks answer different
 // questions, and each can fail where the other passes.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { planDigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
@@ -46,6 +47,16 @@ describe("cells checked at two losses", () => {
     const rs = checks(1, 1);
     for (const r of rs) expect(r.atLoss!.exact, r.name).toBe(r.atLoss!.cases);
     expect(rs.some((r) => r.ideal.exact < r.ideal.cases)).toBe(true);
+  });
+});
+
+describe("docs/formats.md §5", () => {
+  it("quotes add0's counts as measured here", () => {
+    const doc = readFileSync("docs/formats.md", "utf8").replace(/\s+/g, " ");
+    const set1 = checks(1, 1).find((r) => r.name === "add0")!;
+    const set0 = checks(0, 1).find((r) => r.name === "add0")!;
+    expect(doc).toContain(`with biases set for 1 dB, paper-4x8's add0 decodes ${set1.ideal.exact} of its ${set1.ideal.cases} inputs with ideal parts and all ${set1.atLoss!.cases} at 1 dB; set for 0 dB, it decodes ${set0.atLoss!.exact} of ${set0.atLoss!.cases} at 1 dB`);
+    expect(set1.atLoss!.exact).toBe(set1.atLoss!.cases);
   });
 });
 
