@@ -111,7 +111,7 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
         const r = checkCell(c, cell, set, { die, dacBits: input.dacBits });
         return { cases: r.cases, exact: r.exact, exactFraction: r.cases ? r.exact / r.cases : 0 };
       }
-      const n = verifyCircuit(c, { ...input.verify!, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: input.dacBits, fitReceiver: false } }).nominal;
+      const n = verifyCircuit(c, { ...input.verify!, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: input.dacBits, receiver: "thresholds" } }).nominal;
       return { cases: n.cases, exact: n.exact, exactFraction: n.exactFraction };
     };
     before = run(circuit);

@@ -30,7 +30,7 @@ export const CELL_HEADROOM = 0.9;
 /** Monte-Carlo chips in the compile report's yield (each chip: every cell copy a die). */
 export const CHIP_TRIALS = 100;
 /**
- * Dies per random axis of the report's tolerance section, with the calibrated receiver: the same as
+ * Dies per random axis of the report's tolerance section, with the fitted receiver: the same as
  * `optinc verify --tolerance` by default, so the two print the same figures. Cells are small, so
  * this costs seconds.
  */
@@ -152,7 +152,7 @@ function evaluate(ctx: Ctx): void {
   const designs = chipDesigns(ctx.steps);
   if (!isIdeal(o, { detector: "include" })) ctx.yield = chipYield(designs, o, CHIP_TRIALS, ctx.seed);
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
-  if (trials > 0) ctx.tolerance = toleranceOfCellChip(designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })), ctx.spec, ctx.seed, trials, true);
+  if (trials > 0) ctx.tolerance = toleranceOfCellChip(designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })), ctx.spec, ctx.seed, { trials, receiver: "fitted" });
 }
 
 /** Every cell design with its physical copies on the whole aggregator. */

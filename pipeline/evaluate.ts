@@ -12,6 +12,7 @@ import type { UnitSpec } from "../verify/circuit/run.ts";
 import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { prepareCellDesign, prepareDesign } from "../verify/tolerance/design.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
+import type { ReceiverMode } from "../verify/circuit/receiver.ts";
 
 /** Monte-Carlo trials of the technology block reported by compile. */
 export const REPORT_TRIALS = 10;
@@ -50,11 +51,11 @@ export const REPORT_TOLERANCE_TRIALS = 2;
 export const REPORT_TOLERANCE_RTOL = 0.1;
 export const REPORT_CERTIFY_BUDGET = 2e8;
 /**
- * The report decides on raw amplitudes, like its other yields (technologyYield above, and
- * closed-form chips): a raw receiver can stop a failing simulation at its first wrong case, which
- * roughly halves the section's cost. `optinc verify --tolerance` calibrates by default.
+ * The report decides on the detector's thresholds, like its other yields (technologyYield above,
+ * and closed-form chips): a threshold receiver can stop a failing simulation at its first wrong
+ * case, which roughly halves the section's cost. `optinc verify --tolerance` fits the receiver by default.
  */
-export const REPORT_CALIBRATE = false;
+export const REPORT_RECEIVER: ReceiverMode = "thresholds";
 
 /** The tolerance of the whole chip: every emitted unit, each standing for its physical copies. */
 export function toleranceOfChip(units: { file: string; circuit: Circuit; count: number; unit: UnitSpec; verified?: VerifyResult }[], spec: Spec, seed: number, trials = REPORT_TOLERANCE_TRIALS, maxCases = 1_000_000): ToleranceResult {
@@ -62,14 +63,14 @@ export function toleranceOfChip(units: { file: string; circuit: Circuit; count: 
     units.map((u) => ({ name: u.file, circuit: u.circuit, instances: u.count, rounding: spec.rounding, preprocess: spec.preprocess === "digit-sum", unit: u.unit, maxCases, ...(u.verified ? { verified: u.verified } : {}) })),
     seed,
   );
-  return analyzeTolerance(design, { seed, trials, calibrate: REPORT_CALIBRATE, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
+  return analyzeTolerance(design, { seed, trials, receiver: REPORT_RECEIVER, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
 }
 
 /**
  * The tolerance of a closed-form chip (route = closed-form): every cell design with its physical
  * copies (pipeline/closed-form.ts chipDesigns). Cells are small, so the certified bounds always run.
  */
-export function toleranceOfCellChip(designs: { name: string; circuit: Circuit; copies: number }[], spec: Spec, seed: number, trials = REPORT_TOLERANCE_TRIALS, calibrate = REPORT_CALIBRATE): ToleranceResult {
+export function toleranceOfCellChip(designs: { name: string; circuit: Circuit; copies: number }[], spec: Spec, seed: number, o: { trials?: number; receiver?: ReceiverMode } = {}): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
-  return analyzeTolerance(design, { seed, trials, calibrate, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
+  return analyzeTolerance(design, { seed, trials: o.trials ?? REPORT_TOLERANCE_TRIALS, receiver: o.receiver ?? REPORT_RECEIVER, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
 }

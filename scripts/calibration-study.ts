@@ -104,7 +104,7 @@ function variantDie(base: Die, v: string): Die {
 }
 
 function exact(c: Circuit, die: Die, dacBits: number | null): number {
-  return verifyCircuit(c, { ...opts, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits, fitReceiver: false } }).nominal.exactFraction;
+  return verifyCircuit(c, { ...opts, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits, receiver: "thresholds" } }).nominal.exactFraction;
 }
 
 function calibrated(die: Die, dacBits: number | null): Circuit {

@@ -9,12 +9,24 @@ import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import { prepareCellDesign, prepareDesign, type DesignUnitInput } from "../../verify/tolerance/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { formatTolerance } from "../../verify/tolerance/format.ts";
+import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
 
 /** commander parser of --technology. */
 export function technologyFlag(v: string): TechnologySpec {
   const t = technologyPreset(v);
   if (!t) throw new InvalidArgumentError(`--technology must be one of ${TECHNOLOGY_PRESET_NAMES.join(", ")}, got "${v}"`);
   return t;
+}
+
+/**
+ * The receiver of a verify run. `--receiver` names it; without it, Monte-Carlo trials fit it and a
+ * measured die decides on the detector's thresholds. `--no-calibrate` (trials) and `--fit-receiver`
+ * (measured) are the older spellings, kept for one version (CHANGELOG.md).
+ */
+export function receiverOf(flags: { receiver?: ReceiverMode; calibrate: boolean; fitReceiver?: boolean }, measured: boolean): ReceiverMode {
+  if (flags.receiver) return flags.receiver;
+  if (measured) return flags.fitReceiver ? "fitted" : "thresholds";
+  return flags.calibrate ? "fitted" : "thresholds";
 }
 
 /** The technology block in effect: --technology replaces the report's block; explicit flags override either. */
@@ -33,14 +45,14 @@ export function effectiveNonIdealities(
 }
 
 /** The same for a closed-form directory: every cell design with its physical copies (info cell_instances). */
-export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: Partial<Technology>; preset?: string }): ToleranceResult {
+export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: { seed: number; trials: number; receiver: ReceiverMode; nonIdealities: Partial<Technology>; preset?: string }): ToleranceResult {
   const design = prepareCellDesign(cells, o.seed);
-  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, calibrate: o.calibrate, technology: jointTechnology(o.nonIdealities, o.preset) });
+  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, receiver: o.receiver, technology: jointTechnology(o.nonIdealities, o.preset) });
 }
 
-export function runTolerance(units: DesignUnitInput[], o: { seed: number; trials: number; calibrate: boolean; nonIdealities: Partial<Technology>; preset?: string }): ToleranceResult {
+export function runTolerance(units: DesignUnitInput[], o: { seed: number; trials: number; receiver: ReceiverMode; nonIdealities: Partial<Technology>; preset?: string }): ToleranceResult {
   const design = prepareDesign(units, o.seed);
-  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, calibrate: o.calibrate, technology: jointTechnology(o.nonIdealities, o.preset) });
+  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, receiver: o.receiver, technology: jointTechnology(o.nonIdealities, o.preset) });
 }
 
 export { formatTolerance };

@@ -2,7 +2,7 @@
 // reduced input space against the golden average, with optional Monte-Carlo non-idealities.
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { fraction, integer, nonNegative } from "../option-parsers.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
@@ -12,7 +12,8 @@ import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
-import { effectiveNonIdealities, formatTolerance, runCellTolerance, runTolerance, technologyFlag } from "./verify-tolerance.ts";
+import { effectiveNonIdealities, formatTolerance, receiverOf, runCellTolerance, runTolerance, technologyFlag } from "./verify-tolerance.ts";
+import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 import { CircuitError, withFile } from "../circuit-error.ts";
 import { cellCases } from "../../verify/cells/cell-cases.ts";
@@ -58,6 +59,7 @@ interface VerifyFlags {
   technology?: TechnologySpec;
   measured?: string;
   fitReceiver?: boolean;
+  receiver?: ReceiverMode;
 }
 
 export const registerVerify: RegisterCommand = (program: Command, ctx) => {
@@ -80,7 +82,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     const die = await loadDie(ctx, out, file, { loaded, name, table: null, tablePath: null, index: 0 });
     if (!die) return undefined;
     const dacBits = flags.dacBits !== undefined ? flags.dacBits || null : (die.dacBits ?? null);
-    return { loaded, die: { die, dacBits, fitReceiver: Boolean(flags.fitReceiver) } };
+    return { loaded, die: { die, dacBits, receiver: receiverOf(flags, true) } };
   }
 
   program
@@ -98,12 +100,13 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
     .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
-    .option("--no-calibrate", "decide on raw amplitudes (default: each trial's receiver fits gain and offset per output on the known patterns)")
+    .addOption(new Option("--receiver <mode>", "fitted: fit each output's gain and offset on the known patterns before the thresholds; thresholds: the detector's own (default: fitted for trials, thresholds with --measured)").choices(["fitted", "thresholds"]))
+    .option("--no-calibrate", "the same as --receiver thresholds for the Monte-Carlo trials (older spelling, kept for one version)")
     .option("--jobs <N>", "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)", integer("--jobs", 1, 256))
     .option("--technology <preset>", "non-idealities of a technology preset: ideal, optimistic, foundry or calibrated (replaces the spec's block; the flags above override it)", technologyFlag)
     .option("--tolerance", "measure the design's tolerances instead of one yield: per non-ideality and for the technology scaled, the level at 99 % yield (Monte-Carlo over --trials dies) and the certified level")
     .option("--measured <die.json>", "simulate exactly this die (a measurement file, optinc.die/1) instead of ideal components and Monte-Carlo trials")
-    .option("--fit-receiver", "with --measured: fit each output's gain and offset on the known patterns (default: the detector's own thresholds)")
+    .option("--fit-receiver", "with --measured: the same as --receiver fitted (older spelling, kept for one version)")
     .option("--json", "print one JSON document on stdout")
     .addHelpText(
       "after",
@@ -185,7 +188,7 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
           );
           if (flags.tolerance)
             tolerance = withFile(resolve(io.cwd, target), () =>
-              runCellTolerance(cells.map((l) => ({ name: rel(l.netlistPath), circuit: l.circuit })), { seed, trials: flags.trials, calibrate: flags.calibrate, nonIdealities, preset: flags.technology?.preset ?? technology?.preset }),
+              runCellTolerance(cells.map((l) => ({ name: rel(l.netlistPath), circuit: l.circuit })), { seed, trials: flags.trials, receiver: receiverOf(flags, false), nonIdealities, preset: flags.technology?.preset ?? technology?.preset }),
             );
         } catch (e) {
           if (!(e instanceof CircuitError)) throw e;
@@ -226,7 +229,7 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
               rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
               unit: unitFromInfo(info),
               preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit),
-              calibrate: flags.calibrate,
+              receiver: receiverOf(flags, false),
               ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
               ...(measured ? { measured } : {}),
             }),
@@ -246,7 +249,7 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
           tolerance = withFile(all[0]!.netlistPath, () =>
             runTolerance(
               runs.map(({ loaded, result, sources }) => ({ name: sources.netlist, circuit: loaded.circuit, rounding: result.rounding, preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit), unit: unitFromInfo(loaded.circuit.info), maxCases: flags.maxCases })),
-              { seed: flags.seed ?? all[0]!.seed ?? 1, trials: flags.trials, calibrate: flags.calibrate, nonIdealities: effectiveNonIdealities(flags, all[0]!.technology), preset: flags.technology?.preset ?? all[0]!.technology?.preset },
+              { seed: flags.seed ?? all[0]!.seed ?? 1, trials: flags.trials, receiver: receiverOf(flags, false), nonIdealities: effectiveNonIdealities(flags, all[0]!.technology), preset: flags.technology?.preset ?? all[0]!.technology?.preset },
             ),
           );
         } catch (e) {

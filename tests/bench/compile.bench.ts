@@ -98,7 +98,7 @@ function passCases(c: CompileResult): Record<string, number> {
 
 /**
  * `optinc verify` on a compiled example: ideal exhaustive verification (after the netlist is
- * parsed) and 100 calibrated Monte-Carlo trials at TECHNOLOGY, on --jobs threads (the CLI
+ * parsed) and 100 Monte-Carlo trials with a fitted receiver at TECHNOLOGY, on --jobs threads (the CLI
  * default: the core count).
  */
 function verifyTable(ex: string, c: CompileResult, runs: number): BenchTable {
@@ -123,7 +123,7 @@ function verifyTable(ex: string, c: CompileResult, runs: number): BenchTable {
       maxCases: 50_000,
       rounding: c.report.spec.rounding,
       preprocess: c.report.spec.preprocess === "digit-sum",
-      calibrate: true,
+      receiver: "fitted",
     };
     for (const [label, trials] of [["ideal, exhaustive", 0], ["100 Monte-Carlo trials", 100]] as const) {
       const walls: number[] = [];

@@ -41,9 +41,9 @@ describe("calibration recovers the designed stage matrices where the errors are 
       const viaTable = circuitFromPhaseTable(calibratedPhaseTable(table, circuit, cal), circuit.name);
       expect(worstResidual(circuit, viaTable, die)).toBeLessThan(1e-9);
       // The whole chip decides like the design: bias sources and detector thresholds carry the scales.
-      const r = verifyCircuit(viaTable, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: null, fitReceiver: false } });
+      const r = verifyCircuit(viaTable, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: null, receiver: "thresholds" } });
       expect(r.nominal.exactFraction).toBe(1);
-      const was = verifyCircuit(circuit, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: null, fitReceiver: false } });
+      const was = verifyCircuit(circuit, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: null, receiver: "thresholds" } });
       expect(was.nominal.exactFraction).toBeLessThan(1);
     });
   }
@@ -118,7 +118,7 @@ describe("calibration never makes a die worse", () => {
       // The claim holds for the files written: read the netlist back and simulate it on the die.
       const written = readNetlistJson(r.files.get("tiny.netlist.json")!);
       expect(written.info.calibrated_for).toBe(die.id);
-      const again = verifyCircuit(written, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: 12, fitReceiver: false } });
+      const again = verifyCircuit(written, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: 12, receiver: "thresholds" } });
       expect(again.nominal.exact).toBe(r.after!.exact);
     }
   });

@@ -11,7 +11,7 @@ import type { Die } from "../../netlist/die.ts";
 import { detectorThresholds } from "../../netlist/models.ts";
 import { createRng } from "../../math/rng.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
-import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
+import { decodeFitted, fitReceiver, simulateFields, type DetectorSettings, type ReceiverMode } from "./receiver.ts";
 import { simulateCases, type TrialJob } from "./trial.ts";
 import { runTrials } from "./trial-pool.ts";
 import { flatFunctionMismatch, referenceCodes, unitRole, type UnitSpec } from "./reference.ts";
@@ -35,10 +35,10 @@ export interface VerifyOptions {
    */
   unit?: UnitSpec;
   /**
-   * Calibrate the receiver of every Monte-Carlo trial (per output: gain and offset fitted on the
-   * known verification patterns, then detector noise); see calibrate.ts. Default false.
+   * The receiver of every Monte-Carlo trial (receiver.ts): "fitted" (per output, gain and offset
+   * fitted on the known verification patterns, then detector noise) or "thresholds" (the default).
    */
-  calibrate?: boolean;
+  receiver?: ReceiverMode;
   /** Threads for the Monte-Carlo trials (default: the core count); results do not depend on it. */
   jobs?: number;
   /**
@@ -52,8 +52,8 @@ export interface MeasuredDie {
   die: Die;
   /** DAC the programmed phases are snapped to (the die's, unless overridden). */
   dacBits: number | null;
-  /** Fit each output's gain and offset to the golden levels on the known patterns (default: decide with the detector's own thresholds). */
-  fitReceiver: boolean;
+  /** "fitted": each output's gain and offset fitted to the golden levels on the known patterns; "thresholds": the detector's own. */
+  receiver: ReceiverMode;
 }
 
 /** The circuit-info entries of a unit spec; `unitFromInfo` reads them back. */
@@ -103,6 +103,7 @@ export interface TrialStats {
   count: number;
   seed: number;
   nonIdealities: Partial<Technology>;
+  /** The receiver was fitted (receiver "fitted"). The JSON name of verify --json, kept for one version (CHANGELOG.md). */
   calibrated: boolean;
   exactPerTrial: number[];
   passing: number;
@@ -178,14 +179,14 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   const ideal = m ? compileCircuit(circuit, { die: m.die, dacBits: m.dacBits, detectorNoise, seed: opts.seed }) : compileCircuit(circuit, { seed: opts.seed });
   if (ideal.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);
   const nominalErrors = new Map<number, number>();
-  if (m?.fitReceiver) decodeFittedToGolden(ideal, set, golden, f, detector, detectorNoise, opts.seed, nominalErrors);
+  if (m?.receiver === "fitted") decodeFittedToGolden(ideal, set, golden, f, detector, detectorNoise, opts.seed, nominalErrors);
   else simulateCases(ideal, set, golden, f, nominalErrors);
   const nominal = statsFrom(nominalErrors, set.cases);
 
   let trials: TrialStats | null = null;
   if (!m && !isIdeal(opts.nonIdealities, { detector: "include" }) && opts.trials > 0) {
     const all = new Map<number, number>();
-    const idealRe = opts.calibrate ? simulateFields(ideal, set, f).re : null;
+    const idealRe = opts.receiver === "fitted" ? simulateFields(ideal, set, f).re : null;
     const job: TrialJob = { circuit, set, golden, f, detector, nonIdealities: opts.nonIdealities, seed: opts.seed, idealRe };
     const outcomes = runTrials(job, opts.trials, opts.jobs);
     const exactPerTrial = outcomes.map((o) => o.exact / set.cases);
@@ -196,7 +197,7 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
       count: opts.trials,
       seed: opts.seed,
       nonIdealities: opts.nonIdealities,
-      calibrated: Boolean(opts.calibrate),
+      calibrated: opts.receiver === "fitted",
       exactPerTrial,
       passing,
       yield: passing / opts.trials,
@@ -214,7 +215,7 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}) is below --min-yield ${p(opts.minYield)}`);
   const { digits: _omit, ...caseSet } = set;
   void _omit;
-  const measured = m ? { die: m.die.id, dacBits: m.dacBits, receiver: m.fitReceiver ? ("fitted" as const) : ("thresholds" as const), detectorNoise } : null;
+  const measured = m ? { die: m.die.id, dacBits: m.dacBits, receiver: m.receiver, detectorNoise } : null;
   return { name: circuit.name, measured, source: f, precision, rounding: opts.rounding, caseSet, nominal, trials, thresholds: { minExact: opts.minExact, minYield: opts.minYield }, failures, pass: failures.length === 0 };
 }
 
@@ -236,7 +237,7 @@ function decodeFittedToGolden(sim: CompiledCircuit, set: CaseSet, golden: Int32A
     }
   }
   const rx = fitReceiver(measured.re, target, set.cases, w);
-  const digits = decodeCalibrated(measured.re, rx, det, sigma, createRng(seed * 1000003 + 2), set.cases, w);
+  const digits = decodeFitted(measured.re, rx, det, sigma, createRng(seed * 1000003 + 2), set.cases, w);
   for (let c = 0; c < set.cases; c++) {
     const e = fromDigits(digits, f.levels, c * w, w) - golden[c]!;
     into.set(e, (into.get(e) ?? 0) + 1);

@@ -1,5 +1,5 @@
 // One Monte-Carlo trial of verifyCircuit: draw the die of trial t, simulate every case, decode (with
-// the calibrated receiver when asked) and count the errors against the golden outputs. A trial
+// the fitted receiver when asked) and count the errors against the golden outputs. A trial
 // depends on (seed, t) alone, never on which thread runs it, so trials can run in any order on any
 // number of threads (trial-pool.ts) and merge to the same bytes.
 import { fromDigits } from "../../aggregate/golden.ts";
@@ -8,7 +8,7 @@ import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts"
 import type { Technology } from "../../dsl/technology.ts";
 import { createRng } from "../../math/rng.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";
-import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
+import { decodeFitted, fitReceiver, simulateFields, type DetectorSettings } from "./receiver.ts";
 
 /** Everything a trial needs; structured-cloneable, so a worker thread gets its own copy. */
 export interface TrialJob {
@@ -19,7 +19,7 @@ export interface TrialJob {
   detector: DetectorSettings;
   nonIdealities: Partial<Technology>;
   seed: number;
-  /** Ideal fields of every case (calibrated receivers fit against them), or null: raw decisions. */
+  /** Ideal fields of every case (a fitted receiver fits against them), or null: raw decisions. */
   idealRe: Float64Array | null;
 }
 
@@ -54,7 +54,7 @@ export function runTrial(job: TrialJob, t: number): TrialOutcome {
     const measured = simulateFields(sim, set, f);
     const rx = fitReceiver(measured.re, job.idealRe, set.cases, measured.width);
     const rng = createRng(seed * 1000003 + t * 2 + 2);
-    const digits = decodeCalibrated(measured.re, rx, detector, job.nonIdealities.detectorNoise ?? 0, rng, set.cases, measured.width);
+    const digits = decodeFitted(measured.re, rx, detector, job.nonIdealities.detectorNoise ?? 0, rng, set.cases, measured.width);
     for (let c = 0; c < set.cases; c++) {
       const e = fromDigits(digits, f.levels, c * measured.width, measured.width) - golden[c]!;
       errs.set(e, (errs.get(e) ?? 0) + 1);

@@ -2,6 +2,7 @@
 // whole, the Monte-Carlo tolerance at 99 % yield (monte-carlo.ts) and the certified tolerance
 // (certify/). The result is plain data for the table, the JSON and report.json.
 import { isIdeal, type Technology } from "../../dsl/technology.ts";
+import type { ReceiverMode } from "../circuit/receiver.ts";
 import { AXES, technologyAxis, type AxisName } from "./axes.ts";
 import { certifiedLevel, certifyContext, CertifyUnsupported, coverageZ, axisFamily, technologyFamily, type CertifyContext } from "./certify/certify.ts";
 import { minMargin, type DecisionSet } from "./decisions.ts";
@@ -12,8 +13,8 @@ import type { Quantile } from "./quantile.ts";
 export interface ToleranceOptions {
   seed: number;
   trials: number;
-  /** Receiver calibration as in verify (calibrate.ts); certification uses the same receiver. */
-  calibrate: boolean;
+  /** The receiver as in verify (verify/circuit/receiver.ts); certification uses the same receiver. */
+  receiver: ReceiverMode;
   /** The technology scaled jointly, and its name (a preset or "spec"). */
   technology: { name: string; levels: Technology };
   /** Relative width of every search bracket (default 0.02). */
@@ -71,6 +72,7 @@ export interface CertifiedSummary {
 export interface ToleranceResult {
   seed: number;
   trials: number;
+  /** The receiver was fitted (receiver "fitted"). The JSON name (verify --json, report.json), kept for one version (CHANGELOG.md). */
   calibrated: boolean;
   yieldTarget: number;
   confidence: number;
@@ -108,7 +110,7 @@ function mcSummary(m: MonteCarloAxis): MonteCarloSummary {
 
 export function analyzeTolerance(design: Design, o: ToleranceOptions): ToleranceResult {
   const rtol = o.rtol ?? 0.02;
-  const mc: MonteCarloOptions = { trials: o.trials, rtol, maxEvaluations: 40, calibrate: o.calibrate, yieldTarget: YIELD_TARGET, confidence: CONFIDENCE };
+  const mc: MonteCarloOptions = { trials: o.trials, rtol, maxEvaluations: 40, receiver: o.receiver, yieldTarget: YIELD_TARGET, confidence: CONFIDENCE };
   const want = (a: AxisName) => !o.axes || o.axes.includes(a);
   const t = o.technology.levels;
   const exact = design.units.every((u) => u.exact);
@@ -116,7 +118,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
   let certifyNote: string | null = o.certify === false ? "not requested" : exact ? null : "not exact with ideal components";
   if (certifyNote === null) {
     try {
-      cx = certifyContext(design, o.calibrate);
+      cx = certifyContext(design, o.receiver);
       if (o.certifyBudget !== undefined && cx.cost > o.certifyBudget) {
         certifyNote = `one bound pass is ${cx.cost.toExponential(1)} multiply-adds, above this run's budget of ${o.certifyBudget.toExponential(1)}; optinc verify --tolerance computes it`;
         cx = null;
@@ -154,7 +156,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
   }
   if (want("dacBits")) {
     // A b-bit DAC rounds phases uniformly within ±π/2^b, σ = π/(2^b √3): start where that meets the phase tolerance.
-    const dac = monteCarloDac(design, o.calibrate, phaseTolerance > 0 ? Math.log2(Math.PI / (Math.sqrt(3) * phaseTolerance)) : 12);
+    const dac = monteCarloDac(design, o.receiver, phaseTolerance > 0 ? Math.log2(Math.PI / (Math.sqrt(3) * phaseTolerance)) : 12);
     const pc = phaseCert as CertifiedSummary | null;
     const certBits = pc && pc.level > 0 ? Math.max(1, Math.ceil(Math.log2(Math.PI / pc.level))) : null;
     axes.push({
@@ -192,7 +194,7 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
   return {
     seed: design.seed,
     trials: o.trials,
-    calibrated: o.calibrate,
+    calibrated: o.receiver === "fitted",
     yieldTarget: YIELD_TARGET,
     confidence: CONFIDENCE,
     rtol,

@@ -1,4 +1,4 @@
-// Decisions at the detector: how far each case's (calibrated) amplitude sits from the thresholds
+// Decisions at the detector: how far each case's (fitted) amplitude sits from the thresholds
 // of its reference digit, in detector steps. The detector rounds u = (v − offset)/step to the
 // nearest level (clamped), so digit d is decided exactly when d − ½ ≤ u < d + ½, with no lower
 // threshold for d = 0 and no upper one for d = L − 1.

@@ -1,12 +1,12 @@
 // A design for tolerance analysis: every emitted unit circuit with its case set, the digits every
-// case must decode to, the ideal detector fields (the calibration target) and the number of
+// case must decode to, the ideal detector fields (what a fitted receiver fits to) and the number of
 // physical copies it stands for. The chip is exact only if every case of every copy of every unit is.
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "../circuit/cases.ts";
-import type { DetectorSettings } from "../circuit/calibrate.ts";
+import type { DetectorSettings } from "../circuit/receiver.ts";
 import { circuitFormat, CircuitShapeError, verifyCircuit, type UnitSpec, type VerifyResult } from "../circuit/run.ts";
 import { cellCases } from "../cells/cell-cases.ts";
 import { cellOf } from "../cells/cell-verify.ts";
@@ -44,7 +44,7 @@ export interface DesignUnit {
   failures: string[];
   /** Digits every case decodes to with ideal components, cases × width. */
   reference: Int32Array;
-  /** Re(field) at the detector with ideal components, cases × width: the calibration target. */
+  /** Re(field) at the detector with ideal components, cases × width: what a fitted receiver fits to. */
   idealRe: Float64Array;
   /** The cases ordered by their smallest ideal decision margin (hardest first), and their input digits in that order. */
   hardFirst: { cases: Int32Array; digits: Int32Array };

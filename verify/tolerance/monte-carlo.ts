@@ -3,6 +3,7 @@
 // 1 % quantile with an order-statistics confidence bound (quantile.ts). Axes without randomness
 // (loss per MZI, DAC bits, a technology with neither couplers, phases nor detector noise) are one
 // deterministic evaluation: their yield is 0 or 1.
+import type { ReceiverMode } from "../circuit/receiver.ts";
 import { DAC_RANGE, type AxisDef } from "./axes.ts";
 import { noiseCriticalSigma, noiseSigmaAt, type DecisionSet } from "./decisions.ts";
 import type { Design } from "./design.ts";
@@ -49,7 +50,7 @@ function summarize(brackets: { lo: number; hi: number; evaluations: number }[], 
  * each other (and of the order they run in) given trial 0.
  */
 export function monteCarloAxis(design: Design, axis: AxisDef, o: MonteCarloOptions, start?: number): MonteCarloAxis {
-  const base = baseMargins(design, axis, o.calibrate);
+  const base = baseMargins(design, axis, o.receiver);
   const trials = axis.random ? o.trials : 1;
   const first = trialCritical(design, axis, base, 0, o, start ?? axis.start);
   const later = start ?? (first.lo > axis.min ? first.lo : axis.start);
@@ -60,9 +61,9 @@ export function monteCarloAxis(design: Design, axis: AxisDef, o: MonteCarloOptio
 }
 
 /** The smallest DAC resolution at which every unit is exact (deterministic: no die), searched from a guess. */
-export function monteCarloDac(design: Design, calibrate: boolean, guess: number = DAC_RANGE.max): { bits: number | null; evaluations: number } {
+export function monteCarloDac(design: Design, receiver: ReceiverMode, guess: number = DAC_RANGE.max): { bits: number | null; evaluations: number } {
   return smallestPassing(
-    (bits) => design.units.every((u) => evaluateCopy(u, null, null, { levels: {}, dacBits: bits, detectorNoise: 0 }, calibrate).exact),
+    (bits) => design.units.every((u) => evaluateCopy(u, null, null, { levels: {}, dacBits: bits, detectorNoise: 0 }, receiver).exact),
     DAC_RANGE.min,
     DAC_RANGE.max,
     guess,
@@ -82,7 +83,7 @@ export interface DetectorNoiseResult extends MonteCarloAxis {
  */
 export function monteCarloDetector(design: Design, o: MonteCarloOptions): DetectorNoiseResult {
   // A receiver fitted on the ideal fields against themselves is the identity (gain 1 and offset 0
-  // exactly: calibrate.ts forms both sums from the same numbers), so either mode decides on idealRe.
+  // exactly: receiver.ts forms both sums from the same numbers), so either mode decides on idealRe.
   const perUnit: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels }));
   const sets = design.units.flatMap((u, ui) => Array.from({ length: u.instances }, () => perUnit[ui]!));
   const exact = design.units.every((u) => u.exact);

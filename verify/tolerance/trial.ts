@@ -5,7 +5,7 @@
 // Streams: the dies are those `optinc verify --trials` draws for the same circuit (copy 0 of a
 // unit: (seed, t); every copy of a closed-form cell: chip-yield.ts's copy seed), so a trial here
 // and there is the same chip (design.ts streamSeed). Detector noise uses the same stream in
-// calibrate's case-major order.
+// receiver.ts's case-major order.
 //
 // A trial is a pure function of (design, axis, seed, trial): nothing carries over between trials,
 // so trials may run in any order or in parallel with the same results.
@@ -14,7 +14,7 @@ import { drawDieShape, realizeDie, type DieShape } from "../../netlist/die.ts";
 import { drawable, drawDieDraws, drawnMatrices, type DieDraws } from "../../netlist/die-draws.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
-import { fitReceiver } from "../circuit/calibrate.ts";
+import { fitReceiver, type ReceiverMode } from "../circuit/receiver.ts";
 import type { AxisDef, OperatingPoint } from "./axes.ts";
 import { margin } from "./decisions.ts";
 import type { Design, DesignUnit } from "./design.ts";
@@ -43,7 +43,7 @@ export function copyShape(unit: DesignUnit, seed: number, copy: number, trial: n
   return { unit, copy, die, noise: withNoise ? noiseDraws(unit, seed, copy, trial) : null };
 }
 
-/** The simulator's detector-noise stream of (seed, trial), drawn case-major like calibrate.ts. */
+/** The simulator's detector-noise stream of (seed, trial), drawn case-major like receiver.ts. */
 export function noiseDraws(unit: DesignUnit, seed: number, copy: number, trial: number): Float64Array {
   const rng = createRng(unit.streamSeed(seed, copy) * 1000003 + trial * 2 + 2);
   const z = new Float64Array(unit.set.cases * unit.width);
@@ -59,19 +59,19 @@ export interface CopyResult {
 
 /**
  * Simulate every case of one copy at an operating point and decide as verify does: the receiver
- * is calibrated on the ideal fields (calibrate.ts) or not, then detector noise, then the
- * detector's rounding rule. A raw receiver decides case by case, so it simulates the cases with
- * the least ideal margin first, in chunks, and stops at the first wrong one; a calibrated
+ * is fitted on the ideal fields (receiver.ts) or decides on its thresholds, then detector noise,
+ * then the detector's rounding rule. A threshold receiver decides case by case, so it simulates the
+ * cases with the least ideal margin first, in chunks, and stops at the first wrong one; a fitted
  * receiver's gain and offset come from every case, so it always simulates them all.
  */
-export function evaluateCopy(unit: DesignUnit, die: TrialDie | null, noise: Float64Array | null, point: OperatingPoint, calibrate: boolean): CopyResult {
+export function evaluateCopy(unit: DesignUnit, die: TrialDie | null, noise: Float64Array | null, point: OperatingPoint, receiver: ReceiverMode): CopyResult {
   const matrices = copyMatrices(unit.programs, die, point);
   const sim = compileCircuit(unit.circuit, { matrices });
-  if (!calibrate) return rawInOrder(unit, sim, noise ? point.detectorNoise : 0, noise);
+  if (receiver === "thresholds") return rawInOrder(unit, sim, noise ? point.detectorNoise : 0, noise);
   const measured = simulateSet(sim, unit.set, unit.format).re;
   const n = unit.set.cases;
   const w = unit.width;
-  const rx = calibrate ? fitReceiver(measured, unit.idealRe, n, w) : null;
+  const rx = fitReceiver(measured, unit.idealRe, n, w);
   const { step, offset, levels } = unit.detector;
   const sigma = noise ? point.detectorNoise : 0;
   const margins = new Float64Array(n * w);
@@ -79,7 +79,7 @@ export function evaluateCopy(unit: DesignUnit, die: TrialDie | null, noise: Floa
   for (let c = 0; c < n; c++) {
     for (let k = 0; k < w; k++) {
       const i = c * w + k;
-      let v = rx ? rx.gain[k]! * measured[i]! + rx.offset[k]! : measured[i]!;
+      let v = rx.gain[k]! * measured[i]! + rx.offset[k]!;
       if (sigma) v += sigma * step[k]! * noise![i]!;
       const d = unit.reference[i]!;
       if (detectDigit(v, step[k]!, offset[k]!, levels) !== d) exact = false;
@@ -173,17 +173,17 @@ function smallestPositiveRoot(a: number, b: number, c: number): number {
 export interface TrialSearch {
   rtol: number;
   maxEvaluations: number;
-  calibrate: boolean;
+  receiver: ReceiverMode;
 }
 
 /**
  * The margins of every unit at the axis's zero level (shared by all trials: no die yet). With no
  * DAC that is the ideal circuit, whose margins need no simulation: a receiver fitted on the ideal
- * fields against themselves is the identity (gain 1 and offset 0 exactly, calibrate.ts).
+ * fields against themselves is the identity (gain 1 and offset 0 exactly, receiver.ts).
  */
-export function baseMargins(design: Design, axis: AxisDef, calibrate: boolean): CopyResult[] {
+export function baseMargins(design: Design, axis: AxisDef, receiver: ReceiverMode): CopyResult[] {
   const p = axis.point(0);
-  if (p.dacBits) return design.units.map((u) => evaluateCopy(u, null, null, p, calibrate));
+  if (p.dacBits) return design.units.map((u) => evaluateCopy(u, null, null, p, receiver));
   return design.units.map((u) => {
     const { step, offset, levels } = u.detector;
     const margins = new Float64Array(u.idealRe.length);
@@ -210,7 +210,7 @@ export function trialCritical(design: Design, axis: AxisDef, base: CopyResult[],
       let predicted = Infinity;
       for (const i of order) {
         const cp = copies[i]!;
-        const r = evaluateCopy(cp.shape.unit, cp.shape.die, cp.shape.noise, point, o.calibrate);
+        const r = evaluateCopy(cp.shape.unit, cp.shape.die, cp.shape.noise, point, o.receiver);
         let p = Infinity;
         if (r.margins) {
           // The three evaluated levels nearest this one, in level order.

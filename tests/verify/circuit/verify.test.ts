@@ -110,21 +110,21 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
     expect(r.failures[0]).toMatch(/exact match .* below --min-exact/);
   });
 
-  it("receiver calibration absorbs uniform insertion loss but not heavy phase noise", () => {
+  it("a fitted receiver absorbs uniform insertion loss but not heavy phase noise", () => {
     const loss = { ...IDEAL, trials: 3, nonIdealities: { mziLossDb: 0.3 } };
-    const raw = verifyCircuit(tinyCircuit(), { ...loss, calibrate: false });
-    const cal = verifyCircuit(tinyCircuit(), { ...loss, calibrate: true });
+    const raw = verifyCircuit(tinyCircuit(), { ...loss, receiver: "thresholds" });
+    const cal = verifyCircuit(tinyCircuit(), { ...loss, receiver: "fitted" });
     expect(raw.trials!.worstExact).toBeLessThan(1);
     expect(raw.pass).toBe(false);
     expect(cal.trials!.yield).toBe(1);
     expect(cal.trials!.calibrated).toBe(true);
     expect(cal.pass).toBe(true);
-    const heavy = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { phaseNoise: 0.5 }, calibrate: true });
+    const heavy = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { phaseNoise: 0.5 }, receiver: "fitted" });
     expect(heavy.pass).toBe(false);
-    // Detector noise is applied after calibration, from the trial's own stream.
-    const det = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, calibrate: true });
+    // Detector noise is applied after the fit, from the trial's own stream.
+    const det = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, receiver: "fitted" });
     expect(det.trials!.worstExact).toBeLessThan(1);
-    expect(JSON.stringify(verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, calibrate: true }))).toBe(JSON.stringify(det));
+    expect(JSON.stringify(verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, receiver: "fitted" }))).toBe(JSON.stringify(det));
   });
 
   it("Monte-Carlo trials: mild noise keeps the yield, heavy phase noise fails it; seeded", () => {

@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../../math/rng.ts";
 import { detectDigit } from "../../../netlist/models.ts";
 import { compileCircuit } from "../../../netlist/simulate.ts";
-import { fitReceiver } from "../../../verify/circuit/calibrate.ts";
+import { fitReceiver, type ReceiverMode } from "../../../verify/circuit/receiver.ts";
 import { analyzeTolerance } from "../../../verify/tolerance/analyze.ts";
 import { AXES } from "../../../verify/tolerance/axes.ts";
 import type { Technology } from "../../../dsl/technology.ts";
 import { axisFamily, certifiedLevel, certifyContext, technologyFamily } from "../../../verify/tolerance/certify/certify.ts";
-import { calibratedBound } from "../../../verify/tolerance/certify/decide.ts";
+import { fittedBound } from "../../../verify/tolerance/certify/decide.ts";
 import { firstOrderBounds } from "../../../verify/tolerance/certify/first-order.ts";
 import type { ErrorBox } from "../../../verify/tolerance/certify/leaf-bounds.ts";
 import { sensitivityMatrix } from "../../../verify/tolerance/certify/sensitivity.ts";
@@ -36,7 +36,7 @@ describe("bounds hold for every die in the box, at any box size", () => {
     it(`${name}: stage matrices — |((M' − M)x)_k| ≤ (G|x|)_k`, () => {
       const design = tinyDesign(make());
       const u = design.units[0]!;
-      const cx = certifyContext(design, false);
+      const cx = certifyContext(design, "thresholds");
       const rng = createRng(3);
       let checks = 0;
       for (const box of BOXES) {
@@ -71,10 +71,10 @@ describe("bounds hold for every die in the box, at any box size", () => {
       expect(checks).toBeGreaterThan(500);
     });
 
-    it(`${name}: readout — |Δ Re y| ≤ the interval and first-order bounds, per case; calibrated readout too`, () => {
+    it(`${name}: readout — |Δ Re y| ≤ the interval and first-order bounds, per case; fitted readout too`, () => {
       const design = tinyDesign(make());
       const u = design.units[0]!;
-      const cx = certifyContext(design, false);
+      const cx = certifyContext(design, "thresholds");
       const plan = cx.plans[0]!;
       const fo = cx.firstOrder[0]!;
       expect(fo).not.toBeNull();
@@ -90,7 +90,7 @@ describe("bounds hold for every die in the box, at any box size", () => {
         for (let i = 0; i < r.re.length; i++) expect(Math.abs(r.re[i]! - u.idealRe[i]!)).toBeLessThan(1e-12);
         const tight = firstOrderBounds(fo, box, g, r, n);
         const bound = r.err.map((e, i) => Math.min(e, tight[i]!));
-        const calBound = calibratedBound(r.re, bound, n, w);
+        const calBound = fittedBound(r.re, bound, n, w);
         for (let d = 0; d < 30; d++) {
           const die = boxDie(u.circuit, box, 500 + d, d % 3 !== 0);
           const measured = simulateSet(compileCircuit(u.circuit, { die }), u.set, u.format).re;
@@ -101,7 +101,7 @@ describe("bounds hold for every die in the box, at any box size", () => {
             expect(dev, `box ${JSON.stringify(box)} die ${d} decision ${i}: first-order`).toBeLessThanOrEqual(tight[i]! * (1 + 1e-9) + 1e-12);
             const k = i % w;
             const cal = Math.abs(rx.gain[k]! * measured[i]! + rx.offset[k]! - u.idealRe[i]!);
-            expect(cal, `calibrated decision ${i}`).toBeLessThanOrEqual(calBound[i]! * (1 + 1e-9) + 1e-12);
+            expect(cal, `fitted decision ${i}`).toBeLessThanOrEqual(calBound[i]! * (1 + 1e-9) + 1e-12);
             if (tight[i]! < r.err[i]!) tightWins++;
             checks++;
           }
@@ -114,16 +114,16 @@ describe("bounds hold for every die in the box, at any box size", () => {
 });
 
 /** Dies inside a certified box: uniform inside and at the corners; all must decide every case right. */
-function expectSound(name: string, design: ReturnType<typeof tinyDesign>, box: ErrorBox, dac: number | null, calibrate: boolean, reserve = 0, dies = 60): void {
+function expectSound(name: string, design: ReturnType<typeof tinyDesign>, box: ErrorBox, dac: number | null, receiver: ReceiverMode, reserve = 0, dies = 60): void {
   const u = design.units[0]!;
   const { step, offset, levels } = u.detector;
   for (let d = 0; d < dies; d++) {
     const die = boxDie(u.circuit, box, 900 + d, d % 2 === 1);
-    expect(dieExact(u, die, dac, calibrate), `${name}: die ${d} in ${JSON.stringify(box)}`).toBe(true);
+    expect(dieExact(u, die, dac, receiver), `${name}: die ${d} in ${JSON.stringify(box)}`).toBe(true);
     if (reserve > 0) {
       // The room kept for detector noise is really there.
       const measured = simulateSet(compileCircuit(u.circuit, { die, dacBits: dac }), u.set, u.format).re;
-      const rx = calibrate ? fitReceiver(measured, u.idealRe, u.set.cases, u.width) : null;
+      const rx = receiver === "fitted" ? fitReceiver(measured, u.idealRe, u.set.cases, u.width) : null;
       for (let i = 0; i < measured.length; i++) {
         const k = i % u.width;
         const v = rx ? rx.gain[k]! * measured[i]! + rx.offset[k]! : measured[i]!;
@@ -136,10 +136,10 @@ function expectSound(name: string, design: ReturnType<typeof tinyDesign>, box: E
 
 describe("sound at the certified level", () => {
   for (const [name, make] of circuits) {
-    for (const calibrate of [false, true]) {
-      it(`${name}, receiver ${calibrate ? "calibrated" : "raw"}: no die inside any certified box fails`, () => {
+    for (const receiver of ["thresholds", "fitted"] as const) {
+      it(`${name}, receiver ${receiver}: no die inside any certified box fails`, () => {
         const design = tinyDesign(make());
-        const cx = certifyContext(design, calibrate);
+        const cx = certifyContext(design, receiver);
         const o = { rtol: 0.02, maxEvaluations: 60 };
         let phaseBox = 0;
         for (const axis of ["couplerImbalance", "phaseError", "mziLoss"] as const) {
@@ -147,7 +147,7 @@ describe("sound at the certified level", () => {
           expect(b.lo, `${name} ${axis}`).toBeGreaterThan(0);
           const box = axisFamily(axis)(b.lo).box;
           if (axis === "phaseError") phaseBox = b.lo;
-          expectSound(`${name} ${axis}`, design, box, null, calibrate);
+          expectSound(`${name} ${axis}`, design, box, null, receiver);
           // The search is tight to its rtol: just above, the bound no longer proves it.
           expect(b.hi / b.lo).toBeLessThanOrEqual(1.02 + 1e-12);
         }
@@ -160,7 +160,7 @@ describe("sound at the certified level", () => {
         expect(b.lo).toBeGreaterThan(0);
         const f = fam.family(b.lo);
         // The DAC's rounding is applied by the simulator; the die's own phase errors take the rest of the box.
-        expectSound(`${name} technology`, design, { ...f.box, phase: Math.max(0, f.box.phase - Math.PI / 2 ** dac) }, dac, calibrate, f.reserve);
+        expectSound(`${name} technology`, design, { ...f.box, phase: Math.max(0, f.box.phase - Math.PI / 2 ** dac) }, dac, receiver, f.reserve);
       });
     }
   }
@@ -169,7 +169,7 @@ describe("sound at the certified level", () => {
 describe("not vacuous", () => {
   it("tiny unit, raw receiver: certified coupler imbalance within 10× of the Monte-Carlo 99 % tolerance, and below every trial's critical level", () => {
     const design = tinyDesign();
-    const r = analyzeTolerance(design, { seed: 1, trials: 20, calibrate: false, technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0.002, mziLossDb: 0.02, dacBits: null, detectorNoise: 0.01 } } });
+    const r = analyzeTolerance(design, { seed: 1, trials: 20, receiver: "thresholds", technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0.002, mziLossDb: 0.02, dacBits: null, detectorNoise: 0.01 } } });
     const coupler = r.axes.find((a) => a.axis === "couplerImbalance")!;
     const c = coupler.certified!.level;
     expect(c).toBeGreaterThan(0);
@@ -182,7 +182,7 @@ describe("not vacuous", () => {
     const dac = r.axes.find((a) => a.axis === "dacBits")!;
     const phase = r.axes.find((a) => a.axis === "phaseError")!;
     expect(Math.PI / 2 ** dac.certified!.bits!).toBeLessThanOrEqual(phase.certified!.level);
-    expect(dieExact(design.units[0]!, null, dac.certified!.bits!, false)).toBe(true);
+    expect(dieExact(design.units[0]!, null, dac.certified!.bits!, "thresholds")).toBe(true);
     expect(dac.certified!.bits!).toBeGreaterThanOrEqual(dac.bits!);
     // Detector noise: the certified σ is a lower bound of the exact 99 % σ, and not a loose one.
     const det = r.axes.find((a) => a.axis === "detectorNoise")!;

@@ -58,10 +58,14 @@ describe("optinc verify --tolerance", () => {
     expect(coupler.certified.level).toBeGreaterThan(0);
     expect(coupler.certified.level).toBeLessThanOrEqual(coupler.monteCarlo.tolerance);
     expect(t.axes[1].certified.sigma99).toBeLessThan(t.axes[1].certified.level);
-    // The same run again gives the same document (seeded).
+    // The same run again gives the same document (seeded); --receiver thresholds is what the older
+    // --no-calibrate spells, and --receiver fitted is a different run.
     const again = memoryIo();
-    await main(["verify", dir, "--tolerance", "--trials", "4", "--no-calibrate", "--json"], again);
+    await main(["verify", dir, "--tolerance", "--trials", "4", "--receiver", "thresholds", "--json"], again);
     expect(JSON.parse(again.out()).result.tolerance).toEqual(t);
+    const fitted = memoryIo();
+    await main(["verify", dir, "--tolerance", "--trials", "4", "--receiver", "fitted", "--json"], fitted);
+    expect(JSON.parse(fitted.out()).result.tolerance.calibrated).toBe(true);
   });
 
   it("scales foundry when the technology in effect is ideal, and names a preset it equals", async () => {

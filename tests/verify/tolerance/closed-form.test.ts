@@ -48,7 +48,7 @@ describe("closed-form chips", () => {
 
   it("the dies are closed-form verify's: a chip exact at every trial's critical level passes its Monte-Carlo there", () => {
     const design = prepareCellDesign(cells, 1);
-    const r = analyzeTolerance(design, { seed: 1, trials: 4, calibrate: false, axes: ["couplerImbalance"], certify: false, technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } } });
+    const r = analyzeTolerance(design, { seed: 1, trials: 4, receiver: "thresholds", axes: ["couplerImbalance"], certify: false, technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } } });
     const crit = r.axes[0]!.monteCarlo!.critical;
     const designs = cells.map((x) => ({ name: x.name, circuit: x.circuit, cell: cellOf(x.circuit), copies: cellOf(x.circuit).instances }));
     // chip-yield.ts runs trials 0..K−1 with the same seeds: trial t passes at level x iff x ≤ its critical level.
@@ -61,17 +61,17 @@ describe("closed-form chips", () => {
 
   it("certified bounds are sound on real cells and within 10× of the Monte-Carlo for coupler imbalance", () => {
     const design = prepareCellDesign(cells, 1);
-    for (const calibrate of [false, true]) {
-      const cx = certifyContext(design, calibrate);
+    for (const receiver of ["thresholds", "fitted"] as const) {
+      const cx = certifyContext(design, receiver);
       expect(cx.firstOrder.every((f) => f !== null)).toBe(true);
       for (const axis of ["couplerImbalance", "phaseError", "mziLoss"] as const) {
         const b = certifiedLevel(cx, axisFamily(axis), { min: 1e-12, max: 1, start: 1e-5 }, { rtol: 0.02, maxEvaluations: 60 });
         expect(b.lo).toBeGreaterThan(0);
         const box = axisFamily(axis)(b.lo).box;
-        for (const u of design.units) for (let d = 0; d < 24; d++) expect(dieExact(u, boxDie(u.circuit, box, 70 + d, d % 2 === 0), null, calibrate), `${u.name} ${axis} die ${d}`).toBe(true);
+        for (const u of design.units) for (let d = 0; d < 24; d++) expect(dieExact(u, boxDie(u.circuit, box, 70 + d, d % 2 === 0), null, receiver), `${u.name} ${axis} die ${d}`).toBe(true);
       }
     }
-    const r = analyzeTolerance(design, { seed: 1, trials: 20, calibrate: false, axes: ["couplerImbalance"], technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } } });
+    const r = analyzeTolerance(design, { seed: 1, trials: 20, receiver: "thresholds", axes: ["couplerImbalance"], technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } } });
     const a = r.axes[0]!;
     expect(a.certified!.level).toBeGreaterThan(a.monteCarlo!.tolerance / 10);
     for (const x of a.monteCarlo!.critical) expect(x).toBeGreaterThanOrEqual(a.certified!.level);

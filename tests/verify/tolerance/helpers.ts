@@ -9,7 +9,7 @@ import { linearParts, leafPath, type Die, type LeafError } from "../../../netlis
 import { MZI_CONVENTION, type Circuit, type PhaseTable } from "../../../netlist/ir.ts";
 import { detectDigit } from "../../../netlist/models.ts";
 import { compileCircuit } from "../../../netlist/simulate.ts";
-import { fitReceiver } from "../../../verify/circuit/calibrate.ts";
+import { fitReceiver, type ReceiverMode } from "../../../verify/circuit/receiver.ts";
 import { prepareDesign, simulateSet, type Design, type DesignUnit } from "../../../verify/tolerance/design.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 
@@ -75,11 +75,11 @@ export function boxDie(circuit: Circuit, box: { coupler: number; phase: number; 
 }
 
 /** Is every case of the unit decided right on this die (the simulator's path, verify's receiver)? */
-export function dieExact(unit: DesignUnit, die: Die | null, dacBits: number | null, calibrate: boolean): boolean {
+export function dieExact(unit: DesignUnit, die: Die | null, dacBits: number | null, receiver: ReceiverMode): boolean {
   const measured = simulateSet(compileCircuit(unit.circuit, { die, dacBits }), unit.set, unit.format).re;
   const n = unit.set.cases;
   const w = unit.width;
-  const rx = calibrate ? fitReceiver(measured, unit.idealRe, n, w) : null;
+  const rx = receiver === "fitted" ? fitReceiver(measured, unit.idealRe, n, w) : null;
   const { step, offset, levels } = unit.detector;
   for (let i = 0; i < n * w; i++) {
     const k = i % w;

@@ -24,17 +24,17 @@ describe("exactness is monotone along a die's scaling ray (the bisection's assum
       const u = design.units[0]!;
       let scanned = 0;
       for (const axis of [AXES.couplerImbalance, AXES.phaseError, AXES.mziLoss, foundry] as AxisDef[]) {
-        for (const calibrate of [true, false]) {
-          const base = baseMargins(design, axis, calibrate);
+        for (const receiver of ["fitted", "thresholds"] as const) {
+          const base = baseMargins(design, axis, receiver);
           for (let t = 0; t < (axis.random ? 6 : 1); t++) {
             const shape = copyShape(u, design.seed, 0, t, axis.point(1).detectorNoise > 0);
-            const b = trialCritical(design, axis, base, t, { ...search, calibrate });
+            const b = trialCritical(design, axis, base, t, { ...search, receiver });
             // 80 levels log-spaced over four decades around the critical level.
             const c = b.lo > 0 ? b.lo : axis.min;
             const levels = Array.from({ length: 80 }, (_, i) => c * 10 ** (-2 + (4 * i) / 79)).filter((s) => s <= axis.max);
-            const exact = levels.map((s) => evaluateCopy(u, shape.die, shape.noise, axis.point(s), calibrate).exact);
+            const exact = levels.map((s) => evaluateCopy(u, shape.die, shape.noise, axis.point(s), receiver).exact);
             const firstFail = exact.indexOf(false);
-            if (firstFail >= 0) expect(exact.slice(firstFail).some((e) => e), `${axis.name} trial ${t} calibrate ${calibrate}: exact again above a failure`).toBe(false);
+            if (firstFail >= 0) expect(exact.slice(firstFail).some((e) => e), `${axis.name} trial ${t} receiver ${receiver}: exact again above a failure`).toBe(false);
             // The search's bracket agrees with the scan.
             levels.forEach((s, i) => {
               if (s <= b.lo) expect(exact[i], `${axis.name} t${t} ${s} ≤ lo ${b.lo}`).toBe(true);
@@ -60,10 +60,10 @@ describe("one die's verdict", () => {
       const shape = copyShape(u, 1, 0, t, false);
       for (const s of [1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]) {
         const point = AXES.couplerImbalance.point(s);
-        const mine = evaluateCopy(u, shape.die, null, point, false);
+        const mine = evaluateCopy(u, shape.die, null, point, "thresholds");
         // The judge draws the same die on the netlist path (a map of leaf errors), not the arrays.
         const die = realizeDie(drawDieShape(u.circuit, u.streamSeed(1, 0), t, u.programs.parts), point.levels, "x");
-        expect(mine.exact, `trial ${t} level ${s}`).toBe(dieExact(u, die, null, false));
+        expect(mine.exact, `trial ${t} level ${s}`).toBe(dieExact(u, die, null, "thresholds"));
         expect(mine.margins === null).toBe(!mine.exact);
         if (!mine.exact) failing++;
         agree++;
@@ -78,11 +78,11 @@ describe("one die's verdict", () => {
 describe("the same dies as optinc verify", () => {
   const circuit = tinyCircuit();
   const design = tinyDesign(circuit);
-  const opts: VerifyOptions = { nonIdealities: {}, trials: 6, seed: 1, minExact: 1, minYield: 0, maxCases: 1e6, rounding: "nearest-even", preprocess: false, calibrate: true };
+  const opts: VerifyOptions = { nonIdealities: {}, trials: 6, seed: 1, minExact: 1, minYield: 0, maxCases: 1e6, rounding: "nearest-even", preprocess: false, receiver: "fitted" };
 
   it("each trial's critical coupler imbalance and phase error: verify's trial t is exact just below and fails just above", () => {
     for (const [axis, key] of [[AXES.couplerImbalance, "splitterImbalance"], [AXES.phaseError, "phaseNoise"]] as const) {
-      const r = monteCarloAxis(design, axis, { ...search, trials: 6, calibrate: true, yieldTarget: 0.99, confidence: 0.95 });
+      const r = monteCarloAxis(design, axis, { ...search, trials: 6, receiver: "fitted", yieldTarget: 0.99, confidence: 0.95 });
       const below = verifyCircuit(circuit, { ...opts, nonIdealities: { [key]: 0 } });
       expect(below.trials).toBeNull();
       for (let t = 0; t < 6; t++) {
@@ -97,7 +97,7 @@ describe("the same dies as optinc verify", () => {
   });
 
   it("detector noise: the closed-form critical σ of trial t splits verify's trial t", () => {
-    const r = monteCarloDetector(design, { ...search, trials: 8, calibrate: true, yieldTarget: 0.99, confidence: 0.95 });
+    const r = monteCarloDetector(design, { ...search, trials: 8, receiver: "fitted", yieldTarget: 0.99, confidence: 0.95 });
     for (let t = 0; t < 8; t++) {
       const c = r.critical[t]!;
       const at = (sigma: number) => verifyCircuit(circuit, { ...opts, trials: 8, nonIdealities: { detectorNoise: sigma } }).trials!.exactPerTrial[t];
@@ -107,18 +107,18 @@ describe("the same dies as optinc verify", () => {
   });
 
   it("DAC bits: exact at the reported resolution and not one bit below (the simulator's own DAC)", () => {
-    const { bits } = monteCarloDac(design, true);
+    const { bits } = monteCarloDac(design, "fitted");
     expect(bits).not.toBeNull();
     const u = design.units[0]!;
-    expect(dieExact(u, null, bits!, true)).toBe(true);
-    expect(dieExact(u, null, bits! - 1, true)).toBe(false);
+    expect(dieExact(u, null, bits!, "fitted")).toBe(true);
+    expect(dieExact(u, null, bits! - 1, "fitted")).toBe(false);
   });
 });
 
 describe("detector noise yield", () => {
   it("the exact yield at the reported σ is 99 %, and the per-trial critical σ agree with it", () => {
     const design = tinyDesign(threeWorkerCircuit());
-    const r = monteCarloDetector(design, { ...search, trials: 4000, calibrate: true, yieldTarget: 0.99, confidence: 0.95 });
+    const r = monteCarloDetector(design, { ...search, trials: 4000, receiver: "fitted", yieldTarget: 0.99, confidence: 0.95 });
     const u = design.units[0]!;
     const set: DecisionSet = { u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels };
     expect(noiseYield([set], r.analytic)).toBeGreaterThanOrEqual(0.99);
@@ -134,15 +134,15 @@ describe("a chip of several copies", () => {
     const circuit = tinyCircuit();
     const one = tinyDesign(circuit, 1);
     const three = tinyDesign(circuit, 3);
-    const o = { ...search, calibrate: true };
+    const o = { ...search, receiver: "fitted" as const };
     for (let t = 0; t < 4; t++) {
-      const a = trialCritical(one, AXES.couplerImbalance, baseMargins(one, AXES.couplerImbalance, true), t, o);
-      const b = trialCritical(three, AXES.couplerImbalance, baseMargins(three, AXES.couplerImbalance, true), t, o);
+      const a = trialCritical(one, AXES.couplerImbalance, baseMargins(one, AXES.couplerImbalance, "fitted"), t, o);
+      const b = trialCritical(three, AXES.couplerImbalance, baseMargins(three, AXES.couplerImbalance, "fitted"), t, o);
       // Copy 0 is the same die in both designs, so three copies can only do worse.
       expect(b.lo).toBeLessThanOrEqual(a.hi);
       const u = three.units[0]!;
       const copies = [0, 1, 2].map((c) => copyShape(u, three.seed, c, t, false));
-      const at = (s: number) => copies.map((c) => evaluateCopy(u, c.die, null, AXES.couplerImbalance.point(s), true).exact);
+      const at = (s: number) => copies.map((c) => evaluateCopy(u, c.die, null, AXES.couplerImbalance.point(s), "fitted").exact);
       expect(at(b.lo).every(Boolean)).toBe(true);
       expect(at(b.hi).some((e) => !e)).toBe(true);
     }

@@ -8,6 +8,7 @@
 //     probability ≤ 2Q(z_d); over D decisions, ≤ β when 2D·Q(z_d) ≤ β.
 // Coupler imbalance (±ε with a random sign) and loss per MZI are inside their boxes with
 // certainty. DAC rounding adds π/2^bits to the phase box.
+import type { ReceiverMode } from "../../circuit/receiver.ts";
 import type { Technology } from "../../../dsl/technology.ts";
 import type { Design } from "../design.ts";
 import { criticalLevel, type Bracket } from "../search.ts";
@@ -27,7 +28,8 @@ export interface CertifyContext {
   plans: WalkPlan[];
   /** Per unit: the first-order pass, when the unit is small enough for it. */
   firstOrder: (FirstOrderPlan | null)[];
-  calibrate: boolean;
+  /** The receiver the bounds are for (decide.ts). */
+  receiver: ReceiverMode;
   /** Phase shifters and decisions on the whole chip (every copy of every unit). */
   phaseShifters: number;
   decisions: number;
@@ -35,7 +37,7 @@ export interface CertifyContext {
   cost: number;
 }
 
-export function certifyContext(design: Design, calibrate: boolean): CertifyContext {
+export function certifyContext(design: Design, receiver: ReceiverMode): CertifyContext {
   const plans = design.units.map((u) => walkPlan(u.circuit, u.programs));
   let phaseShifters = 0;
   let decisions = 0;
@@ -55,7 +57,7 @@ export function certifyContext(design: Design, calibrate: boolean): CertifyConte
     const fo = firstOrder[i];
     if (fo) cost += fo.cost * cases;
   });
-  return { design, plans, firstOrder, calibrate, phaseShifters, decisions, cost };
+  return { design, plans, firstOrder, receiver, phaseShifters, decisions, cost };
 }
 
 /** The chip is certified in `box` with `reserve` steps kept free for detector noise: min over units of decide.ts's ratio. */
@@ -85,7 +87,7 @@ export function certifiedRatio(cx: CertifyContext, box: ErrorBox, reserve: numbe
       }
       err.set(r.err, start * u.width);
     }
-    ratio = Math.min(ratio, decideUnit(u, re, err, cx.calibrate, reserve).ratio);
+    ratio = Math.min(ratio, decideUnit(u, re, err, cx.receiver, reserve).ratio);
   });
   return ratio;
 }

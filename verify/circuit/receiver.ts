@@ -1,5 +1,5 @@
-// Receiver calibration for Monte-Carlo trials. A PAM receiver does not decide on raw amplitudes:
-// it trains its gain and decision offset on known symbols. Here each output mode gets the
+// The receiver of Monte-Carlo trials and measured dies. A PAM receiver need not decide on raw
+// amplitudes: it can train its gain and decision offset on known symbols (receiver "fitted"). Here each output mode gets the
 // least-squares affine map  ideal ≈ gain · measured + offset  fitted over the verification
 // patterns (all known inputs) of that trial's device; then detector noise is added and the
 // detector's documented threshold rule decodes. Without this, a uniform insertion loss, which
@@ -8,6 +8,13 @@ import type { Rng } from "../../math/rng.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import type { CompiledCircuit } from "../../netlist/simulate.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";
+
+/**
+ * How the receiver decides: "fitted" trains each output's gain and offset on the known patterns
+ * (fitReceiver below) before the detector's threshold rule; "thresholds" applies the detector's
+ * own thresholds to the raw amplitudes.
+ */
+export type ReceiverMode = "fitted" | "thresholds";
 
 export interface DetectorSettings {
   levels: number;
@@ -66,8 +73,8 @@ export function fitReceiver(measured: Float64Array, ideal: Float64Array, cases: 
   return { gain, offset };
 }
 
-/** Calibrated fields + Gaussian detector noise (σ in steps) → digits (cases × width). */
-export function decodeCalibrated(measured: Float64Array, rx: Receiver, det: DetectorSettings, sigma: number, rng: Rng, cases: number, width: number): Int32Array {
+/** Fitted fields (gain · measured + offset) + Gaussian detector noise (σ in steps) → digits (cases × width). */
+export function decodeFitted(measured: Float64Array, rx: Receiver, det: DetectorSettings, sigma: number, rng: Rng, cases: number, width: number): Int32Array {
   const out = new Int32Array(cases * width);
   for (let c = 0; c < cases; c++) {
     for (let k = 0; k < width; k++) {
