@@ -14,7 +14,7 @@ import { verifyComposed } from "./compose.ts";
 import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
 import { unitInfoEntries, type UnitSpec } from "../verify/circuit/run.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
-import { digitCount } from "../aggregate/golden.ts";
+import { digitCount } from "../aggregate/wire-codec.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
 import { trainUnitsParallel } from "./unit-pool.ts";
 import { buildReport, type Report } from "./report.ts";
