@@ -8,7 +8,7 @@
 //         = i e^{iθ/2} [[e^{iφ} sin(θ/2),  cos(θ/2)],
 //                       [e^{iφ} cos(θ/2), −sin(θ/2)]]
 // θ = π, φ = π → identity (bar); θ = 0, φ = 0 → i·swap (cross). Phases live in [0, 2π).
-import type { Complex, Matrix2 } from "./ir.ts";
+import type { Complex, Matrix2 } from "../math/complex.ts";
 
 export const TWO_PI = 2 * Math.PI;
 

@@ -2,7 +2,7 @@
 // first — the amplitude and phase its light must have, relative to the designed field, for the
 // elements after it to deliver the part's outputs.
 import type { CellGraph, LeafCell, MziCell } from "./cells.ts";
-import { cabs } from "./complex.ts";
+import { cabs } from "../../math/complex.ts";
 import { cellHardware, realizedLeaf, type DieView } from "./hardware.ts";
 import { lossAmplitude, num } from "../../netlist/models.ts";
 import { fmt, mziDesign, REL } from "./designed.ts";
@@ -51,8 +51,8 @@ function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<st
   const free: Req = { amp: null, phase: null };
   if (!(used[0] && used[1]) || outs.some((o) => o!.amp === null)) return k === 0 ? [free, null] : [null, free];
   const t = mziDesign(view, cell);
-  const pw = cabs(t[k]!) ** 2 + cabs(t[2 + k]!) ** 2;
-  const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[2 + k]!) ** 2) / pw) / armRatio;
+  const pw = cabs(t[0]![k]!) ** 2 + cabs(t[1]![k]!) ** 2;
+  const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[0]![k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[1]![k]!) ** 2) / pw) / armRatio;
   const req: Req = { amp: k === 0 ? (need * d.phi.amp) / r.phi.amp : need, phase: null };
   return k === 0 ? [req, null] : [null, req];
 }
