@@ -5,6 +5,7 @@ import type { CellGraph, LeafCell, MziCell } from "./cells.ts";
 import { cabs } from "../../math/complex.ts";
 import { cellHardware, realizedLeaf, type DieView } from "./hardware.ts";
 import { lossAmplitude, num } from "../../netlist/models.ts";
+import { couplerCross, couplerThrough } from "../../netlist/mzi.ts";
 import { fmt, mziDesign, REL } from "./designed.ts";
 import type { CalibrateOptions, Issue, Req } from "./types.ts";
 
@@ -82,7 +83,7 @@ function couplerReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: S
   const k = num(s, "coupling", 0.5) + num(s, "imbalance", 0);
   const kr = num(realizedLeaf(view, cell.leaf, cell.inst).settings, "coupling", 0.5);
   // Path gains input i → output j (inputs [o2, o1], outputs [o3, o4]): bar √(1−k), cross √k.
-  const gain = (kk: number, i: number, j: number): number => (i === j ? Math.sqrt(1 - kk) : Math.sqrt(kk));
+  const gain = (kk: number, i: number, j: number): number => (i === j ? couplerThrough(kk) : couplerCross(kk));
   const on = cell.ins.map((p) => lit.has(p));
   const both = on[0] && on[1] && outs.some((o) => o !== null);
   return cell.ins.map((_, i) => {
