@@ -10,13 +10,14 @@ import ts from "typescript";
 export const ALLOWED: Record<string, readonly string[]> = {
   math: [],
   dsl: [],
-  netlist: ["math"],
-  aggregate: ["math", "dsl"],
-  compiler: ["netlist", "aggregate", "math", "dsl"],
-  verify: ["netlist", "aggregate", "math", "dsl"],
-  system: ["aggregate", "math", "dsl"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
+  runtime: [],
+  netlist: ["math", "runtime"],
+  aggregate: ["math", "dsl", "runtime"],
+  compiler: ["netlist", "aggregate", "math", "dsl", "runtime"],
+  verify: ["netlist", "aggregate", "math", "dsl", "runtime"],
+  system: ["aggregate", "math", "dsl", "runtime"],
+  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "runtime"],
+  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "runtime"],
 };
 
 export interface Violation {
