@@ -13,7 +13,8 @@ import { calibrateCircuit } from "../../compiler/calibrate/circuit.ts";
 import { calibratedCircuit } from "../../compiler/calibrate/writeback.ts";
 import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -79,7 +80,7 @@ describe("closed-form paper-4x8 on foundry dies", () => {
       files.set(`${stem}.phases.csv`, phaseTableToCsv(table));
       for (const [f, text] of emitCircuit(circuit, stem)) files.set(f, text);
     }
-    await writeArtifactsAtomically(dir, files);
+    commitFiles(dir, files);
     const run = async (args: string[]) => {
       const io = memoryIo();
       const code = await main(args, io);
