@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
 import type { Levels, Rounding } from "../../dsl/spec.ts";
-import { CircuitShapeError } from "../../verify/circuit/run.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run.ts";

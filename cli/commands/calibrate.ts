@@ -5,7 +5,7 @@ import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { integer, positive } from "../option-parsers.ts";
 import { calibrate } from "../../pipeline/calibrate.ts";
-import { unitFromInfo } from "../../verify/circuit/run.ts";
+import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
@@ -91,7 +91,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
             minExact: 1,
             maxCases: flags.maxCases,
             rounding: t.loaded.rounding ?? infoRounding ?? "nearest-even",
-            unit: unitFromInfo(info),
+            unit: readUnitInfo(info),
             preprocess: t.loaded.preprocess ?? Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess"),
           }
         : null,

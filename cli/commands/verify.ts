@@ -7,7 +7,8 @@ import { fraction, integer, nonNegative } from "../option-parsers.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
-import { unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
+import { verifyCircuit } from "../../verify/circuit/run.ts";
+import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -224,7 +225,7 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
               minYield: flags.minYield,
               maxCases: flags.maxCases,
               rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
-              unit: unitFromInfo(info),
+              unit: readUnitInfo(info),
               preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit),
               calibrate: flags.calibrate,
               ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
@@ -245,7 +246,7 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
         try {
           tolerance = withFile(all[0]!.netlistPath, () =>
             runTolerance(
-              runs.map(({ loaded, result, sources }) => ({ name: sources.netlist, circuit: loaded.circuit, rounding: result.rounding, preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit), unit: unitFromInfo(loaded.circuit.info), maxCases: flags.maxCases })),
+              runs.map(({ loaded, result, sources }) => ({ name: sources.netlist, circuit: loaded.circuit, rounding: result.rounding, preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit), unit: readUnitInfo(loaded.circuit.info), maxCases: flags.maxCases })),
               { seed: flags.seed ?? all[0]!.seed ?? 1, trials: flags.trials, calibrate: flags.calibrate, nonIdealities: effectiveNonIdealities(flags, all[0]!.technology), preset: flags.technology?.preset ?? all[0]!.technology?.preset },
             ),
           );

@@ -10,7 +10,7 @@ import { lineCol } from "../../math/source-position.ts";
 import { NetlistReadError } from "../../netlist/errors.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { identityProblems, missingUnits } from "./identity.ts";
-import { CircuitShapeError } from "./run.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 
 /** Stable codes of verify's input problems (docs/report.md). */
 export const VERIFY_CODES = {
