@@ -1,5 +1,6 @@
 // Semantic checking: SpecAst (from either front end) → Spec with defaults filled in, plus OPT2xxx
-// diagnostics. All problems are collected; `checked` is returned only when there are no errors.
+// diagnostics and the spec-level route warnings (OPT3004, OPT3005) that compile would otherwise be
+// the first to notice. All problems are collected; `checked` is returned only when there are no errors.
 import type { Entry, Loc, SpecAst } from "./ast.ts";
 import { defaultSpec } from "./defaults.ts";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
@@ -33,6 +34,8 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
   const written = new Map<string, Written>();
   const blockLocs = new Map<string, Loc>();
   const locations: Record<string, SourceLoc> = {};
+  /** Where each written option's key is, by spec path, in the order written. */
+  const keyLocs = new Map<string, Loc>();
 
   if (ast.name.length > NAME_MAX) {
     report({ code: "OPT2018", loc: { ...ast.nameLoc, length: Math.min(ast.nameLoc.length, NAME_MAX + 1) }, message: `aggregator name is ${ast.name.length} characters long; at most ${NAME_MAX}`, hint: "the name is the base of every emitted file name (<name>.L2.S3.netlist.json); use a shorter one" });
@@ -68,6 +71,7 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
       const v = def.reader.read(e.value, qualified(block, e.key), report);
       if (v !== undefined) written.set(def.specPath, { value: v, loc: e.value.loc });
       locations[def.specPath] = { file, line: e.keyLoc.line, column: e.keyLoc.column };
+      keyLocs.set(def.specPath, e.keyLoc);
     }
   };
 
@@ -89,6 +93,7 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
 
   const spec = buildSpec(ast.name, written, blockLocs.has("cascade"), report);
   crossCheck(spec, written, blockLocs, report);
+  routeCheck(spec, keyLocs, report);
   const diagnostics = sortDiagnostics(diags);
   return hasErrors(diagnostics) ? { diagnostics } : { checked: { spec, locations }, diagnostics };
 }
@@ -183,5 +188,39 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   const fl = written.get("workload.flopsPerStep");
   if (ct && fl) {
     report({ code: "OPT2013", loc: fl.loc, message: "workload sets both compute_time and flops_per_step", hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency" });
+  }
+}
+
+/**
+ * Options of the other route: the trained route's knobs do nothing in a closed-form spec, and the
+ * trainer does not use training.dac_bits yet. Warnings at the key, so `optinc check` shows what
+ * `optinc compile` would ignore.
+ */
+function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?: "error" | "warning") => void): void {
+  const top: Loc = { line: 1, column: 1, offset: 0, length: 1 };
+  if (spec.route === "trained" && spec.training.dacBits !== null) {
+    report(
+      {
+        code: "OPT3004",
+        loc: keys.get("training.dacBits") ?? top,
+        message: "training.dac_bits is not used by the trainer yet: the circuit is trained with continuous phases",
+        hint: "DAC quantization is still simulated by `optinc verify --dac-bits` and by the technology block's dac_bits",
+      },
+      "warning",
+    );
+  }
+  if (spec.route !== "closed-form") return;
+  for (const [path, loc] of keys) {
+    const trainedOnly = /^(network|approximate)\./.test(path) || path === "mesh" || (path.startsWith("training.") && path !== "training.seed") || (path === "preprocess" && spec.preprocess === "none");
+    if (!trainedOnly) continue;
+    report(
+      {
+        code: "OPT3005",
+        loc,
+        message: `${path.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = closed-form`,
+        hint: path === "preprocess" ? "closed-form cells always add the workers' digits by position" : "remove it, or set route = trained to build the paper's trained ONN",
+      },
+      "warning",
+    );
   }
 }
