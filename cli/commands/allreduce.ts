@@ -16,7 +16,7 @@ import { validateNonIdealities } from "../../netlist/nonideal.ts";
 import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { isCircuitProblem } from "../circuit-error.ts";
+import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { DAC_BITS, SEED, WORKERS } from "../../dsl/limits.ts";
 
 interface Flags {
