@@ -13,12 +13,13 @@ import { cellOf, checkCell } from "../verify/cells/cell-verify.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../verify/cells/verify-closed-form.ts";
 import { CircuitError, withFile } from "../verify/circuit/circuit-error.ts";
 import { formatVerify, verifyJsonAll } from "../verify/circuit/format.ts";
-import { VERIFY_CODES, type LoadedCircuit } from "../verify/circuit/load.ts";
+import type { LoadedCircuit } from "../verify/circuit/load.ts";
 import { verifyCircuit, type MeasuredDie, type VerifyResult } from "../verify/circuit/run.ts";
 import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { prepareCellDesign, prepareDesign, type DesignUnitInput } from "../verify/tolerance/design.ts";
 import { formatTolerance } from "../verify/tolerance/format.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
+import { VERIFY } from "../codes/catalogue.ts";
 
 /** Explicit non-ideality levels (command-line flags); each overrides the technology block's. */
 export interface NonIdealityOverrides {
@@ -124,7 +125,7 @@ function goldenRounding(loaded: LoadedCircuit, fallback: Rounding | undefined): 
   return loaded.rounding ?? fromInfo ?? fallback ?? "nearest-even";
 }
 
-const notPipeline = (e: CircuitError, shown: (p: string) => string, hint: string): VerifyMessage => ({ kind: "problem", code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint, file: shown(e.file), line: 1, column: 1 });
+const notPipeline = (e: CircuitError, shown: (p: string) => string, hint: string): VerifyMessage => ({ kind: "problem", code: VERIFY.notPipeline, severity: "error", message: e.message, hint, file: shown(e.file), line: 1, column: 1 });
 
 const failed = (messages: VerifyMessage[]): VerifyTargetResult => ({ pass: false, messages, text: null, json: null });
 
@@ -150,7 +151,7 @@ function measuredCell(o: VerifyTargetOptions, die: MeasuredDie): VerifyTargetRes
   }
   const pass = r.exact === r.cases;
   const how = `${die.dacBits ? `${die.dacBits}-bit phase DAC` : "continuous phases"}, receiver on the detector's thresholds`;
-  const messages: VerifyMessage[] = pass ? [] : [{ kind: "verdict", code: VERIFY_CODES.threshold, severity: "error", message: `${r.cases - r.exact} of ${r.cases} inputs decode wrongly on die "${die.die.id}"` }];
+  const messages: VerifyMessage[] = pass ? [] : [{ kind: "verdict", code: VERIFY.threshold, severity: "error", message: `${r.cases - r.exact} of ${r.cases} inputs decode wrongly on die "${die.die.id}"` }];
   const text = `verify ${o.shown(loaded.netlistPath)}: closed-form cell ${f.name}\n  measured die "${die.die.id}" (${how}): exact ${r.exact}/${r.cases}${r.raw ? " (every raw input)" : ""}, ${r.wrongDigits} wrong digits\n${pass ? "PASS" : `FAIL: ${r.cases - r.exact} of ${r.cases} inputs decode wrongly on this die`}\n`;
   return { pass, messages, text, json: { format: "optinc.verify/1", route: "closed-form", pass, measured: { die: die.die.id, dacBits: die.dacBits }, cell: { netlist: o.shown(loaded.netlistPath), ...r } } };
 }
@@ -178,7 +179,7 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
     return failed([notPipeline(e, o.shown, "verify needs the files of one optinc compile")]);
   }
   const identityFailure = /chip\.json|report\.json|names design|does not realize/;
-  const messages = r.failures.map((f): VerifyMessage => ({ kind: "verdict", code: identityFailure.test(f) ? VERIFY_CODES.identity : VERIFY_CODES.threshold, severity: "error", message: f }));
+  const messages = r.failures.map((f): VerifyMessage => ({ kind: "verdict", code: identityFailure.test(f) ? VERIFY.identity : VERIFY.threshold, severity: "error", message: f }));
   const text = formatClosedForm(r, o.shown) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
   return { pass: r.pass, messages, text, json: { format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: o.shown(r.target) }, ...(tolerance ? { tolerance } : {}) } };
 }
@@ -191,7 +192,7 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
   const runs: { result: VerifyResult; sources: { netlist: string; report: string | null }; loaded: LoadedCircuit }[] = [];
   for (const loaded of all) {
     if (loaded.identity.length) {
-      for (const why of loaded.identity) messages.push({ kind: "problem", code: VERIFY_CODES.identity, severity: "error", message: `not the compiled circuit: ${why}`, hint: "verify the files of one optinc compile, as written (re-run optinc compile)", file: o.shown(loaded.netlistPath), line: 1, column: 1 });
+      for (const why of loaded.identity) messages.push({ kind: "problem", code: VERIFY.identity, severity: "error", message: `not the compiled circuit: ${why}`, hint: "verify the files of one optinc compile, as written (re-run optinc compile)", file: o.shown(loaded.netlistPath), line: 1, column: 1 });
       continue;
     }
     // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
@@ -221,7 +222,7 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
       messages.push(notPipeline(e, o.shown, pipelineHint));
     }
   }
-  for (const r of runs) for (const f of r.result.failures) messages.push({ kind: "verdict", code: VERIFY_CODES.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` });
+  for (const r of runs) for (const f of r.result.failures) messages.push({ kind: "verdict", code: VERIFY.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` });
   const pass = messages.length === 0 && runs.length === all.length && runs.every((r) => r.result.pass);
   let tolerance = null;
   // Not exact with ideal components is a result too: every tolerance is 0.

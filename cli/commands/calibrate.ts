@@ -9,6 +9,7 @@ import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
+import { DIE } from "../../codes/catalogue.ts";
 
 interface CalibrateFlags {
   measured: string;
@@ -67,7 +68,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!t) return undefined;
     const outDir = resolve(ctx.io.cwd, flags.out);
     if (resolve(t.loaded.netlistPath, "..") === outDir) {
-      out.report([diag(flags.out, "OPT6115", "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
+      out.report([diag(flags.out, DIE.overwritesDesign, "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
       out.fail(EXIT.usage);
       return undefined;
     }

@@ -4,12 +4,13 @@ import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { aggregatorHtml, aggregatorSummary, compileAggregator } from "../../pipeline/route.ts";
-import { CompileError, COMPILE_CODES } from "../../compiler/errors.ts";
+import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
 import { SEED } from "../../dsl/limits.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { inputPath, loadSpecOrReport } from "../spec-input.ts";
+import { COMPILE } from "../../codes/catalogue.ts";
 
 function seedArg(v: string): number {
   if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max) throw new InvalidArgumentError(`--seed must be an integer in ${SEED.min}..${SEED.max}, got "${v}"`);
@@ -88,7 +89,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (!report.ok) {
         out.report([
           {
-            code: COMPILE_CODES.notExact,
+            code: COMPILE.notExact,
             severity: "error",
             message: `the compiled aggregator is not exact: ${report.onn.casesChecked - Math.round(report.onn.exactMatch * report.onn.casesChecked)} of ${report.onn.casesChecked} cases decode wrongly`,
             hint:

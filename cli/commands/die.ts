@@ -14,6 +14,7 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_NAMES, TECHNOLOGY_PRESETS } from "../technology-presets.ts";
+import { DIE } from "../../codes/catalogue.ts";
 
 interface DieFlags {
   cell?: string;
@@ -74,7 +75,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const circuit = t.loaded.circuit;
     const cell = readCellInfo(circuit.info);
     if (cell ? flags.copy >= cell.instances : flags.copy > 0) {
-      out.report([diag(target, "OPT6117", cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
+      out.report([diag(target, DIE.noSuchCopy, cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
       out.fail(EXIT.usage);
       return undefined;
     }

@@ -14,6 +14,7 @@ import { verifyTarget } from "../../pipeline/verify.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 import { loadDie } from "../circuit-input.ts";
+import { DIE } from "../../codes/catalogue.ts";
 
 /** 0 stands for "none": commander turns a parser's null into "" for options with an argument. */
 function dacBits(v: string): number {
@@ -65,7 +66,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     }
     const loaded = all.length === 1 ? all[0]! : all.find((l) => l.circuit.name === named);
     if (!loaded) {
-      out.report([{ code: "OPT6111", severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
+      out.report([{ code: DIE.whichCircuit, severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
       out.fail(EXIT.usage);
       return undefined;
     }
