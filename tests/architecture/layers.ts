@@ -8,16 +8,17 @@ import ts from "typescript";
 
 /** What each room may import besides itself. Rooms on one floor never import each other. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  math: [],
-  dsl: [],
+  codes: [],
+  math: ["codes"],
+  dsl: ["codes"],
   runtime: [],
-  netlist: ["math", "runtime"],
-  aggregate: ["math", "dsl", "runtime"],
-  compiler: ["netlist", "aggregate", "math", "dsl", "runtime"],
-  verify: ["netlist", "aggregate", "math", "dsl", "runtime"],
-  system: ["aggregate", "math", "dsl", "runtime"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "runtime"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "runtime"],
+  netlist: ["math", "codes", "runtime"],
+  aggregate: ["math", "dsl", "codes", "runtime"],
+  compiler: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  verify: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  system: ["aggregate", "math", "dsl", "codes", "runtime"],
+  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
 };
 
 export interface Violation {
