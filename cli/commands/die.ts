@@ -6,7 +6,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { integer } from "../option-parsers.ts";
 import { drawDie, drawDieShape, realizeDie } from "../../netlist/die.ts";
-import { cellFromInfo } from "../../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
 import { writeDieFile } from "../../netlist/die-file.ts";
 import { dieElements } from "../../netlist/die-elements.ts";
@@ -15,6 +15,7 @@ import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "../../dsl/technology-presets.ts";
 import type { Technology } from "../../dsl/technology.ts";
+import { DIE } from "../../codes/catalogue.ts";
 
 /**
  * A die's phase DAC, whose gains are rad per code: the preset's, or for the ideal preset (no DAC) a
@@ -85,9 +86,9 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const seed = flags.seed ?? t.loaded.seed ?? 1;
     const dacBits = flags.dacBits ?? tech.dacBits;
     const circuit = t.loaded.circuit;
-    const cell = cellFromInfo(circuit.info);
+    const cell = readCellInfo(circuit.info);
     if (cell ? flags.copy >= cell.instances : flags.copy > 0) {
-      out.report([diag(target, "OPT6117", cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
+      out.report([diag(target, DIE.noSuchCopy, cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
       out.fail(EXIT.usage);
       return undefined;
     }

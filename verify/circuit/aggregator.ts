@@ -4,7 +4,8 @@
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import type { Technology } from "../../dsl/technology.ts";
-import { circuitFormat, CircuitShapeError } from "./run.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
+import { circuitFormat } from "./shape.ts";
 import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 
 export function circuitAggregator(circuit: Circuit, nonIdealities: Partial<Technology> = {}, seed = 0): CircuitAggregator {

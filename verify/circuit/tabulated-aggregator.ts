@@ -7,7 +7,7 @@ import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import type { Technology } from "../../dsl/technology.ts";
 import { buildCases, digitSumSpaceSize } from "./cases.ts";
-import { circuitFormat } from "./run.ts";
+import { circuitFormat } from "./shape.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 
 export interface CircuitAggregateOptions {
