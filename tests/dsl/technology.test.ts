@@ -16,7 +16,8 @@ describe("technology vocabulary", () => {
   it("isIdeal: every number counts, detector noise only when the question includes it", () => {
     expect(isIdeal({}, { detector: "include" })).toBe(true);
     expect(isIdeal(technologyPreset("ideal")!, { detector: "include" })).toBe(true);
-    for (const name of TECHNOLOGY_PRESET_NAMES.filter((n) => n !== "ideal")) expect(isIdeal(technologyPreset(name)!, { detector: "ignore" }), name).toBe(false);
+    for (const name of TECHNOLOGY_PRESET_NAMES.filter((n) => n !== "ideal"))
+      expect(isIdeal(technologyPreset(name)!, { detector: "ignore" }), name).toBe(false);
     for (const k of ["mziLossDb", "splitterImbalance", "phaseNoise", "dacBits"] as const) {
       expect(isIdeal({ [k]: 1 }, { detector: "include" }), k).toBe(false);
       expect(isIdeal({ [k]: 1 }, { detector: "ignore" }), k).toBe(false);
