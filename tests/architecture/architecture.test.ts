@@ -63,7 +63,7 @@ group("architecture", () => {
       "netlist/simulate.ts": 'import type { Spec } from "../dsl/spec.ts";\nexport const s = (x: Spec) => x;\n',
     });
     const r = checkArchitecture(root);
-    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`)).toEqual(["netlist/simulate.ts → dsl/spec.ts: netlist/ may import only math/, dsl/technology.ts"]);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`)).toEqual(["netlist/simulate.ts → dsl/spec.ts: netlist/ may import only math/, codes/, runtime/, dsl/technology.ts"]);
   });
 
   it("sees type-only imports, re-exports and dynamic import() too", () => {
