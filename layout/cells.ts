@@ -4,7 +4,7 @@
 // placeholder blocks (modulator array, nonlinearity, photodetector array, bias laser). Every
 // optical path through a cell except a phase shifter's is a whole number of periods P = λ/n_eff
 // long, so a cell adds no phase beyond its model's (docs/layout.md).
-import { curve, drawnLength, samples, sbendLength, snap, type Pt } from "./geometry.ts";
+import { curve, drawnLength, LEAD, samples, sbendLength, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { boundsOf, type LayoutCell, type Pad, type Pin, type Shape } from "./cell.ts";
 
@@ -114,9 +114,8 @@ export function coupler(k: number, period: number): LayoutCell {
  */
 export function crossing(period: number): LayoutCell {
   const g = crossingGeometry(period);
-  const n = samples(g.width) * 2;
-  const a: Pt[] = [[0, 0], ...curve(0, 0, g.width, -g.pitch, 0, n)];
-  const b: Pt[] = [[0, -g.pitch], ...curve(0, -g.pitch, g.width, g.pitch, 0, n)];
+  const a = crossingPath(g.width, g.pitch, 1);
+  const b = crossingPath(g.width, g.pitch, -1);
   const len = drawnLength(a);
   const pins: Pin[] = [
     { name: "o1", x: 0, y: -g.pitch, side: "in" },
@@ -128,12 +127,19 @@ export function crossing(period: number): LayoutCell {
 }
 
 /** Width (a whole number of periods) and track pitch of the crossing, found once per period. */
+function crossingPath(w: number, p: number, dir: 1 | -1): Pt[] {
+  const y0 = dir === 1 ? 0 : -p;
+  const inner = w - 2 * LEAD;
+  return [[0, y0], [LEAD, y0], ...curve(LEAD, y0, inner, -dir * p, 0, 4 * samples(inner)), [w, y0 - dir * p]];
+}
+
 export function crossingGeometry(period: number): { width: number; pitch: number; exactWidth: number } {
-  const f = (w: number, p: number): number => drawnLength([[0, 0], ...curve(0, 0, w, -p, 0, samples(w) * 2)]);
+  const f = (w: number, p: number): number => drawnLength(crossingPath(w, p, 1));
   for (let j = Math.ceil(15 / period); j < 200; j++) {
     const w = snap(j * period);
-    const lo = (2 * w) / Math.PI; // slope 1 at the centre: a 90° crossing
-    const hi = Math.min(lo * 1.2, (2 * w * w) / (Math.PI * Math.PI * RULES.minRadius));
+    const inner = w - 2 * LEAD;
+    const lo = (2 * inner) / Math.PI; // slope 1 at the centre: a 90° crossing
+    const hi = Math.min(lo * 1.2, (2 * inner * inner) / (Math.PI * Math.PI * 1.05 * RULES.minRadius));
     if (hi <= lo) continue;
     const target = Math.ceil(f(w, lo) / period) * period;
     if (f(w, hi) < target) continue;

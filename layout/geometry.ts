@@ -31,7 +31,18 @@ export function drawnLength(points: Pt[]): number {
 export function sbendLength(h: number): number {
   const a = Math.abs(h);
   if (a < 1e-9) return 0;
-  return Math.max((Math.PI * a) / (2 * RULES.maxSlope), Math.PI * Math.sqrt((a * RULES.minRadius) / 2));
+  // 10 % above the radius limit: the sampled, snapped curve bends a little tighter than the cosine
+  return Math.max((Math.PI * a) / (2 * RULES.maxSlope), Math.PI * Math.sqrt((a * 1.1 * RULES.minRadius) / 2)) + 2 * LEAD;
+}
+
+/** Straight lead at both ends of every curve: a flush path end is then square to its pin. */
+export const LEAD = 1;
+
+/** A cosine S-bend of height h over [x0, x0 + len] with a straight lead at each end, without the first point. */
+export function sbend(x0: number, y0: number, len: number, h: number): Pt[] {
+  if (Math.abs(h) < 1e-9) return [[x0 + len, y0]];
+  const inner = len - 2 * LEAD;
+  return [[x0 + LEAD, y0], ...curve(x0 + LEAD, y0, inner, h, 0, samples(inner)), [x0 + len, y0 + h]];
 }
 
 /** Points of y(t) = y0 + h·(1 − cos πt)/2 + b·sin²(πt)·bump over [x0, x0 + len], t ∈ [0, 1], without the first point. */

@@ -10,7 +10,7 @@
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
 import { crossingGeometry, toWholePeriods } from "./cells.ts";
-import { curve, drawnLength, samples, sbendLength, snap, tidy, type Pt } from "./geometry.ts";
+import { curve, drawnLength, LEAD, sbend, sbendLength, snap, tidy, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 
 /** One end of a connection: a node's pin. */
@@ -209,7 +209,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     if (!plan.cross) {
       for (const t of tracks) {
         const s = open.get(t.edge)!;
-        s.parts.push({ kind: "pts", pts: curve(xr, t.yl, plan.ls1, t.yr - t.yl, 0, samples(plan.ls1)) });
+        s.parts.push({ kind: "pts", pts: sbend(xr, t.yl, plan.ls1, t.yr - t.yl) });
         s.parts.push({ kind: "trim", x: snap(xr + plan.ls1), y: t.yr, b: 0 });
       }
     } else {
@@ -221,7 +221,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
         const t = tracks[ti]!;
         const s = open.get(t.edge)!;
         s.parts.push({ kind: "trim", x: xr, y: t.yl, b: 0 });
-        s.parts.push({ kind: "pts", pts: curve(x1, t.yl, plan.ls1, yg(pos) - t.yl, 0, samples(plan.ls1)) });
+        s.parts.push({ kind: "pts", pts: sbend(x1, t.yl, plan.ls1, yg(pos) - t.yl) });
       });
       const at = order.slice(); // at[pos] = track index
       plan.layers.forEach((swaps, li) => {
@@ -251,7 +251,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       at.forEach((ti, pos) => {
         const t = tracks[ti]!;
         const s = open.get(t.edge)!;
-        s.parts.push({ kind: "pts", pts: [[x3, yg(pos)], ...curve(x3, yg(pos), plan.ls2, t.yr - yg(pos), 0, samples(plan.ls2))] });
+        s.parts.push({ kind: "pts", pts: [[x3, yg(pos)], ...sbend(x3, yg(pos), plan.ls2, t.yr - yg(pos))] });
         s.parts.push({ kind: "trim", x: snap(x3 + plan.ls2), y: t.yr, b: 0 });
       });
     }
@@ -372,8 +372,8 @@ function trimSegment(s: SegBuild, period: number): Segment {
       else {
         pts.push([p.x, p.y]);
         const bb = i === lastTrim ? b : 0;
-        if (bb > 0) pts.push(...curve(p.x, p.y, lt, 0, bb, 24));
-        else pts.push([snap(p.x + lt), p.y]);
+        if (bb > 0) pts.push([p.x + LEAD, p.y], ...curve(p.x + LEAD, p.y, lt - 2 * LEAD, 0, bb, 24));
+        pts.push([snap(p.x + lt), p.y]);
       }
     });
     return tidy(pts);
@@ -384,7 +384,7 @@ function trimSegment(s: SegBuild, period: number): Segment {
   if (lastTrim >= 0 && need > 0) {
     // excess length of the bump ≈ b²π²/(4·lt): bisection on the drawn (snapped) length
     const target = base + need;
-    let [lo, hi] = [0, 2 * Math.sqrt((4 * lt * period) / (Math.PI * Math.PI))];
+    let [lo, hi] = [0, 2 * Math.sqrt((4 * (lt - 2 * LEAD) * period) / (Math.PI * Math.PI))];
     for (let i = 0; i < 50; i++) {
       const m = (lo + hi) / 2;
       if (drawnLength(render(m)) < target) lo = m;
