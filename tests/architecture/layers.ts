@@ -15,8 +15,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   compiler: ["netlist", "aggregate", "math", "dsl"],
   verify: ["netlist", "aggregate", "math", "dsl"],
   system: ["aggregate", "math", "dsl"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
+  layout: ["netlist", "aggregate", "math", "dsl"],
+  pipeline: ["compiler", "verify", "system", "layout", "netlist", "aggregate", "math", "dsl"],
+  cli: ["pipeline", "compiler", "verify", "system", "layout", "netlist", "aggregate", "math", "dsl"],
 };
 
 export interface Violation {

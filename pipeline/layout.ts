@@ -1,0 +1,121 @@
+// `optinc layout`: the compiled circuits of an output directory → one GDSII library (the chip and
+// every cell design), the heater pad map and a summary. Reads only emitted files: every
+// `<name>.netlist.json` and, for a closed-form aggregator, its `<name>.chip.json` files.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { ChipFileError, readChipJson } from "../aggregate/chip-file.ts";
+import { NetlistReadError } from "../netlist/errors.ts";
+import { readNetlistJson } from "../netlist/json-io.ts";
+import { DEFAULT_LENGTH_ENCODING, type LengthEncoding } from "../netlist/spice-dialect.ts";
+import { layoutChip, writePadMap, type ChipInput, type ChipStats } from "../layout/chip.ts";
+import { LayoutError } from "../layout/design.ts";
+import { writeGds } from "../layout/gds-write.ts";
+import { LAYER_MAPS, type PdkName } from "../layout/layers.ts";
+import { toLibrary } from "../layout/library.ts";
+
+/** Stable codes of layout's input problems (the diagnostic catalogue's OPT8xxx range). */
+export const LAYOUT_CODES = {
+  notFound: "OPT8001",
+  noNetlist: "OPT8002",
+  badNetlist: "OPT8003",
+  badChip: "OPT8004",
+  cannotDraw: "OPT8005",
+  noSuchCell: "OPT8006",
+} as const;
+
+export class LayoutInputError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+    readonly where: { file: string; line: number; column: number } | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface LayoutOptions {
+  pdk: PdkName;
+  /** Draw one cell design only (its stem, e.g. `add0` or `paper_4x8.add0`). */
+  cell?: string;
+  length?: LengthEncoding;
+}
+
+export interface LayoutOutput {
+  name: string;
+  gds: Uint8Array;
+  padMap: string;
+  summary: string;
+  stats: ChipStats;
+  topCell: string;
+}
+
+const MAX_BYTES = 256 * 1024 * 1024;
+
+function readText(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new LayoutInputError(LAYOUT_CODES.notFound, `${path}: no such file`, "check the path");
+  }
+  if (!st.isFile() || st.size > MAX_BYTES) throw new LayoutInputError(LAYOUT_CODES.notFound, `${path}: not a regular file of at most ${MAX_BYTES / 1024 ** 2} MB`, "pass the output directory of optinc compile");
+  return readFileSync(path, "utf8");
+}
+
+/** Read the compiled directory (or one netlist file) into the chip description. */
+export function readCompiled(target: string): ChipInput {
+  let dir = target;
+  let files: string[];
+  try {
+    if (statSync(target).isDirectory()) files = readdirSync(target).sort();
+    else {
+      dir = join(target, "..");
+      files = [basename(target)];
+    }
+  } catch {
+    throw new LayoutInputError(LAYOUT_CODES.notFound, `${target}: no such file or directory`, "pass the output directory of optinc compile");
+  }
+  const netlists = files.filter((f) => f.endsWith(".netlist.json"));
+  if (!netlists.length) throw new LayoutInputError(LAYOUT_CODES.noNetlist, `${target}: no *.netlist.json here`, "run optinc compile first and pass the directory it wrote");
+  const designs = netlists.map((f) => {
+    const path = join(dir, f);
+    const text = readText(path);
+    try {
+      return { stem: f.slice(0, -".netlist.json".length), circuit: readNetlistJson(text, path) };
+    } catch (e) {
+      if (e instanceof NetlistReadError) throw new LayoutInputError(LAYOUT_CODES.badNetlist, `${e.what} (${e.code})`, e.fix, { file: e.file, line: e.line, column: e.column });
+      throw e;
+    }
+  });
+  const chips = files
+    .filter((f) => f.endsWith(".chip.json"))
+    .map((f) => {
+      const path = join(dir, f);
+      try {
+        const c = readChipJson(readText(path), path);
+        return { name: c.name, copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })) };
+      } catch (e) {
+        if (e instanceof ChipFileError) throw new LayoutInputError(LAYOUT_CODES.badChip, e.message, "re-run optinc compile to regenerate the chip file", { file: e.file, line: e.line, column: e.col });
+        throw e;
+      }
+    });
+  const spec = designs.map((d) => d.circuit.info.spec_name).find((s) => typeof s === "string") as string | undefined;
+  return { name: spec ?? designs[0]!.circuit.name, designs, chips };
+}
+
+/** Lay out a compiled directory: pure after reading, deterministic bytes. */
+export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutput {
+  const input = readCompiled(target);
+  try {
+    const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell);
+    const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
+    const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));
+    const designs = [...chip.designs].map(([stem, d]) => ({ design: stem, cell: d.top.name, widthUm: d.top.bbox.x1 - d.top.bbox.x0, heightUm: d.top.bbox.y1 - d.top.bbox.y0, crossings: d.crossings, routes: d.segments.length }));
+    const summary = JSON.stringify({ format: "optinc.layout/1", chip: name, topCell: chip.top.name, pdk: opts.pdk, stats: chip.stats, designs }, null, 1) + "\n";
+    return { name, gds, padMap: writePadMap(name, chip.padMap), summary, stats: chip.stats, topCell: chip.top.name };
+  } catch (e) {
+    if (e instanceof LayoutError) throw new LayoutInputError(opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw, e.message, opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile");
+    throw e;
+  }
+}
