@@ -177,8 +177,8 @@ export function gratingCoupler(role: "in" | "out"): LayoutCell {
  * device box. A detector block ends its inputs in 10 µm photodiode squares and starts its outputs
  * from re-emitters (O-E-O).
  */
-export function block(kind: string, inputs: number, outputs: number): LayoutCell {
-  const len = 40;
+export function block(kind: string, inputs: number, outputs: number, period: number): LayoutCell {
+  const len = snap(Math.ceil(40 / period) * period); // a through path of whole periods adds no phase
   const shapes: Shape[] = [];
   const pins: Pin[] = [];
   const through: Record<string, number> = {};
@@ -198,6 +198,13 @@ export function block(kind: string, inputs: number, outputs: number): LayoutCell
     }
   }
   return primitive(`${kind}_${inputs}x${outputs}`, kind, shapes, pins, through);
+}
+
+/** An amplifier placeholder (a stage's gain block): o1 → o2 through a 40 µm device, whole periods long. */
+export function amplifier(period: number): LayoutCell {
+  const len = snap(Math.ceil(40 / period) * period);
+  const pins: Pin[] = [{ name: "o1", x: 0, y: 0, side: "in" }, { name: "o2", x: len, y: 0, side: "out" }];
+  return primitive("amplifier", "amplifier", [wg([[0, 0], [len, 0]])], pins, { "o1>o2": len });
 }
 
 /** A bias laser: an input grating coupler feeding out0 (the constant source of a layer's bias input). */

@@ -9,7 +9,7 @@ import { instancePorts, netlistPortSpec } from "../netlist/propagate.ts";
 import { basePeriods, periodUm, type LengthEncoding } from "../netlist/spice-dialect.ts";
 import { circuitLookup, dependencyOrder } from "../netlist/spice-write.ts";
 import type { LayoutCell } from "./cell.ts";
-import { biasLaser, block, coupler, crossing, gratingCoupler, phaseShifter, straight, terminator } from "./cells.ts";
+import { amplifier, biasLaser, block, coupler, crossing, gratingCoupler, phaseShifter, straight, terminator } from "./cells.ts";
 import { placeAndRoute, type PlaceNode, type Segment } from "./place-route.ts";
 
 /** Thrown for a circuit the layout cannot draw (an unknown component, a feedback loop). */
@@ -119,10 +119,12 @@ function instanceCell(
     case "activation":
     case "detector": {
       const spec = instancePorts(iname, inst, lookup);
-      return cache.get(() => block(inst.component, spec.inputs.length, spec.outputs.length));
+      return cache.get(() => block(inst.component, spec.inputs.length, spec.outputs.length, period));
     }
+    case "amplifier":
+      return cache.get(() => amplifier(period));
     default:
       void nl;
-      throw new LayoutError(`instance "${iname}": component "${inst.component}" has no layout cell (supported: phase, waveguide, coupler, terminator, bias_source, pam_source, activation, detector and sub-circuits)`);
+      throw new LayoutError(`instance "${iname}": component "${inst.component}" has no layout cell (supported: phase, waveguide, coupler, terminator, amplifier, bias_source, pam_source, activation, detector and sub-circuits)`);
   }
 }

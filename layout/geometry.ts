@@ -42,6 +42,8 @@ export const LEAD = 1;
 export function sbend(x0: number, y0: number, len: number, h: number): Pt[] {
   if (Math.abs(h) < 1e-9) return [[x0 + len, y0]];
   const inner = len - 2 * LEAD;
+  // an offset of a few tens of nanometres: one slightly tilted straight between the leads
+  if (Math.abs(h) < 0.05) return [[x0 + LEAD, y0], [x0 + LEAD + inner, y0 + h], [x0 + len, y0 + h]];
   return [[x0 + LEAD, y0], ...curve(x0 + LEAD, y0, inner, h, 0, samples(inner)), [x0 + len, y0 + h]];
 }
 
@@ -55,9 +57,12 @@ export function curve(x0: number, y0: number, len: number, h: number, b: number,
   return out;
 }
 
-/** Sample count for a curved section: points about 2 µm apart, 16 to 256. */
+/**
+ * Sample count for a curved section: points 1 to 2 µm apart (4 to 256 of them). Closer points
+ * would turn the 1 nm grid's rounding into curvature noise (a radius check reads the points).
+ */
 export function samples(len: number): number {
-  return Math.max(16, Math.min(256, Math.ceil(len / 2)));
+  return Math.max(4, Math.min(256, Math.ceil(len / 1.5)));
 }
 
 /** Smallest radius of a polyline's discrete curvature (circumradius of consecutive point triples). */

@@ -119,7 +119,7 @@ res["drc_violations"] = sum(drc.values())
 # ---- connectivity -----------------------------------------------------------------------------
 PRIMS = [("phase_shifter_", "phase"), ("waveguide_", "waveguide"), ("coupler_", "coupler"), ("terminator_", "terminator"),
          ("grating_coupler_", "io"), ("crossing", "crossing"), ("bias_source", "bias_source"), ("pam_source_", "pam_source"),
-         ("activation_", "activation"), ("detector_", "detector")]
+         ("activation_", "activation"), ("detector_", "detector"), ("amplifier", "amplifier")]
 
 def component_of(cellname, netcells):
     if cellname in netcells:
@@ -284,7 +284,7 @@ for c in ly.each_cell():
         if ch.name.startswith("phase_shifter_") or ch.name.startswith("waveguide_"):
             ls = [path_len(s) for s in ch.shapes(L["si"]).each() if s.is_path()]
             arms[f"{c.name}/{inst.property(1)}"] = ls[0] if len(ls) == 1 else None
-    if c.name not in all_netcells and c.name not in ("crossing",) and not c.name.startswith("coupler_"):
+    if c.name not in all_netcells and c.name not in ("crossing", "amplifier") and not c.name.startswith(("coupler_", "activation_")):
         continue  # routes, crossings and couplers are whole periods; blocks and stubs carry no phase
     for sh in c.shapes(L["si"]).each():
         if sh.is_path():
