@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect } from "vitest";
+import { beforeAll, describe, expect, it as vitestIt } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { netlistCellName } from "../../layout/design.ts";
@@ -47,6 +47,19 @@ beforeAll(() => {
   writeFileSync(join(root, "divide0.gds"), d.gds);
   circuit = readNetlistJson(readFileSync(join(compiled, "paper_4x8.divide0.netlist.json"), "utf8"));
   if (KLAYOUT.available) check = checkLayout(join(root, "divide0.gds"), compiled);
+});
+
+describe("the quick start's layout figures in README.md and docs/layout.md", () => {
+  // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
+  vitestIt("5 copies of 3 designs, 1013 heaters, 2026 pads, 42 optical I/O, 7399 crossings, 348 mm², longest path 41.37 mm", () => {
+    const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
+    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 7399]);
+    const readme = readFileSync("README.md", "utf8");
+    expect(readme).toContain(`(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`);
+    const doc = readFileSync("docs/layout.md", "utf8");
+    const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${s.heaters} | ${s.pads} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
+    expect(doc).toContain(row);
+  });
 });
 
 describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
