@@ -12,6 +12,7 @@ import { LayoutError } from "../layout/design.ts";
 import { writeGds } from "../layout/gds-write.ts";
 import { LAYER_MAPS, type PdkName } from "../layout/layers.ts";
 import { toLibrary } from "../layout/library.ts";
+import { chipSvg } from "../layout/svg.ts";
 
 /** Stable codes of layout's input problems (the diagnostic catalogue's OPT8xxx range). */
 export const LAYOUT_CODES = {
@@ -46,6 +47,8 @@ export interface LayoutOutput {
   gds: Uint8Array;
   padMap: string;
   summary: string;
+  /** The HTML summary with the chip picture. */
+  html: string;
   stats: ChipStats;
   topCell: string;
 }
@@ -113,9 +116,38 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
     const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));
     const designs = [...chip.designs].map(([stem, d]) => ({ design: stem, cell: d.top.name, widthUm: d.top.bbox.x1 - d.top.bbox.x0, heightUm: d.top.bbox.y1 - d.top.bbox.y0, crossings: d.crossings, routes: d.segments.length }));
     const summary = JSON.stringify({ format: "optinc.layout/1", chip: name, topCell: chip.top.name, pdk: opts.pdk, stats: chip.stats, designs }, null, 1) + "\n";
-    return { name, gds, padMap: writePadMap(name, chip.padMap), summary, stats: chip.stats, topCell: chip.top.name };
+    const html = layoutHtml(name, chip.stats, chipSvg(chip.top), designs);
+    return { name, gds, padMap: writePadMap(name, chip.padMap), summary, html, stats: chip.stats, topCell: chip.top.name };
   } catch (e) {
     if (e instanceof LayoutError) throw new LayoutInputError(opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw, e.message, opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile");
     throw e;
   }
+}
+
+/** The HTML summary: the figures and the chip picture (layout/svg.ts). */
+export function layoutHtml(name: string, stats: ChipStats, svg: string, designs: { design: string; widthUm: number; heightUm: number; crossings: number; routes: number }[]): string {
+  const esc = (t: string): string => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const rows: [string, string][] = [
+    ["die", `${(stats.dieWidthUm / 1000).toFixed(2)} × ${(stats.dieHeightUm / 1000).toFixed(2)} mm = ${stats.dieAreaMm2.toFixed(1)} mm²`],
+    ["cell designs / copies", `${stats.designs} / ${stats.copies}`],
+    ["heaters / bond pads", `${stats.heaters} / ${stats.pads} (pad map: .pads.json)`],
+    ["optical I/O", String(stats.opticalIo)],
+    ["waveguide crossings", String(stats.crossings)],
+    ["longest waveguide path", `${stats.longestPathMm.toFixed(2)} mm, ${stats.longestPathLossDb.toFixed(2)} dB at ${stats.lossDbPerCm} dB/cm (assumed)`],
+    ["routes; largest distance from whole periods", `${stats.routes}; ${stats.maxRouteResidualNm.toFixed(2)} nm`],
+  ];
+  return [
+    "<!doctype html>",
+    `<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} layout</title>`,
+    "<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}svg{max-width:100%;height:auto}</style></head><body>",
+    `<h1>${esc(name)}: layout</h1>`,
+    `<p>Written by <code>optinc layout</code>; docs/layout.md explains every number. Check the GDSII file with <code>klayout -b -r scripts/klayout/check_layout.py</code>.</p>`,
+    `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`,
+    `<h2>Chip</h2>`,
+    svg,
+    `<h2>Designs</h2>`,
+    `<table><tr><th>design</th><th>width µm</th><th>height µm</th><th>crossings</th><th>routes</th></tr>${designs.map((d) => `<tr><td>${esc(d.design)}</td><td>${d.widthUm.toFixed(0)}</td><td>${d.heightUm.toFixed(0)}</td><td>${d.crossings}</td><td>${d.routes}</td></tr>`).join("")}</table>`,
+    "</body></html>",
+    "",
+  ].join("\n");
 }

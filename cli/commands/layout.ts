@@ -1,6 +1,7 @@
 // optinc layout <compiled-dir> -o <file.gds> [--cell D] [--pdk ebeam|generic]: the chip as GDSII
 // (every cell design a cell, every copy an instance), with <file>.pads.json (heater → pad pair →
-// DAC channel) and <file>.layout.json (area, heaters, pads, optical I/O, longest path) beside it.
+// DAC channel), <file>.layout.json (area, heaters, pads, optical I/O, longest path) and
+// <file>.layout.html (those figures and a picture of the chip) beside it.
 // The arguments become one options object for pipeline/layout.ts; all files are written or none.
 import { basename, dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
@@ -21,7 +22,7 @@ export const registerLayout: RegisterCommand = (program: Command, ctx) => {
     .command("layout")
     .description("draw the compiled chip as GDSII (KLayout-readable): cells, routes, heaters and pads")
     .argument("<dir>", "output directory of optinc compile (or one <name>.netlist.json)")
-    .requiredOption("-o, --out <file.gds>", "GDSII file to write (<file>.pads.json and <file>.layout.json go beside it)")
+    .requiredOption("-o, --out <file.gds>", "GDSII file to write (<file>.pads.json, <file>.layout.json and <file>.layout.html go beside it)")
     .option("--cell <design>", "draw one cell design only (e.g. add0)")
     .addOption(new Option("--pdk <name>", "layer map").choices(["ebeam", "generic"]).default("ebeam"))
     .addHelpText(
@@ -55,6 +56,7 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
         [basename(path), result.gds],
         [`${stem}.pads.json`, result.padMap],
         [`${stem}.layout.json`, result.summary],
+        [`${stem}.layout.html`, result.html],
       ]);
       if (!(await out.commit(dirname(path), files, dirname(flags.out) || "."))) return void out.finish(null);
       const s = result.stats;
