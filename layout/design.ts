@@ -39,6 +39,11 @@ export function phaseLength(phi: number, enc: LengthEncoding): number {
 export interface DesignLayout {
   /** The design's top cell. */
   top: LayoutCell;
+  /**
+   * The circuit as drawn: the same instances plus every waveguide crossing (component
+   * "crossing", netlist/models.ts) spliced into the connections it carries.
+   */
+  drawn: Circuit;
   /** Every netlist cell of the design, by netlist name. */
   netlists: Map<string, LayoutCell>;
   segments: { netlist: string; segment: Segment }[];
@@ -55,6 +60,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
   const period = periodUm(cache.enc);
   const netlists = new Map<string, LayoutCell>();
   const segments: DesignLayout["segments"] = [];
+  const drawn: Record<string, Netlist> = {};
   let crossings = 0;
   for (const name of dependencyOrder(circuit)) {
     const nl = circuit.netlists[name]!;
@@ -67,8 +73,10 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       nodes.push({ name: iname, cell: instanceCell(iname, inst, nl, upstream, netlists, lookup, cache) });
     }
     const spec = netlistPortSpec(nl, lookup);
+    const portKey = new Map<string, string>(); // a segment end that is a port → the port
     const portNode = (p: string, side: "in" | "out"): number => {
       index.set(`port:${p}`, nodes.length);
+      portKey.set(isTop ? `io_${p},o1` : p, p);
       nodes.push({ name: isTop ? `io_${p}` : p, cell: isTop ? cache.get(() => gratingCoupler(side)) : null, port: side });
       return nodes.length - 1;
     };
@@ -85,10 +93,27 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
     for (const [a, b] of Object.entries(nl.connections)) edges.push({ from: end(a), to: end(b) });
     const placed = placeAndRoute({ name: netlistCellName(circuit, name), nodes, edges, period, crossing: cache.crossing });
     netlists.set(name, placed.cell);
+    drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
     for (const s of placed.segments) segments.push({ netlist: name, segment: s });
     crossings += placed.crossings;
   }
-  return { top: netlists.get(circuit.top)!, netlists, segments, crossings };
+  return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings };
+}
+
+/** The netlist as drawn: its instances, the crossings, and one connection per drawn segment. */
+function drawnNetlist(nl: Netlist, cell: LayoutCell, segments: Segment[], portKey: Map<string, string>): Netlist {
+  const out: Netlist = { instances: { ...nl.instances }, connections: {}, ports: {}, ...(nl.placements ? { placements: nl.placements } : {}) };
+  for (const r of cell.refs) if (r.cell.kind === "crossing") out.instances[r.name] = { component: "crossing", settings: {} };
+  for (const s of segments) {
+    const from = portKey.get(s.from);
+    const to = portKey.get(s.to);
+    if (from !== undefined) out.ports[from] = s.to;
+    else if (to !== undefined) out.ports[to] = s.from;
+    else out.connections[s.from] = s.to;
+  }
+  // ports keep the netlist's order
+  out.ports = Object.fromEntries(Object.keys(nl.ports).map((p) => [p, out.ports[p]!]));
+  return out;
 }
 
 function instanceCell(

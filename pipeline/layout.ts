@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ChipFileError, readChipJson } from "../aggregate/chip-file.ts";
 import { NetlistReadError } from "../netlist/errors.ts";
-import { readNetlistJson } from "../netlist/json-io.ts";
+import { readNetlistJson, writeNetlistJson } from "../netlist/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING, type LengthEncoding } from "../netlist/spice-dialect.ts";
 import { layoutChip, writePadMap, type ChipInput, type ChipStats } from "../layout/chip.ts";
 import { LayoutError } from "../layout/design.ts";
@@ -49,6 +49,8 @@ export interface LayoutOutput {
   summary: string;
   /** The HTML summary with the chip picture. */
   html: string;
+  /** Each design's netlist as drawn (crossings included), by design stem. */
+  drawn: Map<string, string>;
   stats: ChipStats;
   topCell: string;
 }
@@ -117,7 +119,8 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
     const designs = [...chip.designs].map(([stem, d]) => ({ design: stem, cell: d.top.name, widthUm: d.top.bbox.x1 - d.top.bbox.x0, heightUm: d.top.bbox.y1 - d.top.bbox.y0, crossings: d.crossings, routes: d.segments.length }));
     const summary = JSON.stringify({ format: "optinc.layout/1", chip: name, topCell: chip.top.name, pdk: opts.pdk, stats: chip.stats, designs }, null, 1) + "\n";
     const html = layoutHtml(name, chip.stats, chipSvg(chip.top), designs);
-    return { name, gds, padMap: writePadMap(name, chip.padMap), summary, html, stats: chip.stats, topCell: chip.top.name };
+    const drawn = new Map([...chip.designs].map(([stem, d]) => [stem, writeNetlistJson(d.drawn)]));
+    return { name, gds, padMap: writePadMap(name, chip.padMap), summary, html, drawn, stats: chip.stats, topCell: chip.top.name };
   } catch (e) {
     if (e instanceof LayoutError) throw new LayoutInputError(opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw, e.message, opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile");
     throw e;

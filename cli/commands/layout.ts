@@ -1,7 +1,8 @@
 // optinc layout <compiled-dir> -o <file.gds> [--cell D] [--pdk ebeam|generic]: the chip as GDSII
 // (every cell design a cell, every copy an instance), with <file>.pads.json (heater → pad pair →
 // DAC channel), <file>.layout.json (area, heaters, pads, optical I/O, longest path) and
-// <file>.layout.html (those figures and a picture of the chip) beside it.
+// <file>.layout.html (those figures and a picture of the chip) beside it, and each design's
+// netlist as drawn, crossings included (<file>.<design>.drawn-netlist.json).
 // The arguments become one options object for pipeline/layout.ts; all files are written or none.
 import { basename, dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
@@ -57,6 +58,7 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
         [`${stem}.pads.json`, result.padMap],
         [`${stem}.layout.json`, result.summary],
         [`${stem}.layout.html`, result.html],
+        ...[...result.drawn].map(([design, text]): [string, FileBody] => [`${stem}.${design}.drawn-netlist.json`, text]),
       ]);
       if (!(await out.commit(dirname(path), files, dirname(flags.out) || "."))) return void out.finish(null);
       const s = result.stats;

@@ -29,7 +29,7 @@ describe("optinc layout (CLI)", async () => {
   it("writes the GDSII file, the pad map and the summary, the same bytes twice", async () => {
     expect(code, io.err()).toBe(0);
     const env = JSON.parse(io.out());
-    expect(env.result.files).toEqual(["onn.gds", "onn.pads.json", "onn.layout.json", "onn.layout.html"]);
+    expect(env.result.files).toEqual(["onn.gds", "onn.pads.json", "onn.layout.json", "onn.layout.html", "onn.onn.drawn-netlist.json"]);
     const html = readFileSync(join(out, "onn.layout.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).toMatch(/heaters \/ bond pads<\/th><td>\d+ \/ \d+/);
