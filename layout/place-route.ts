@@ -365,35 +365,32 @@ function planChannel(tracks: { yl: number; yr: number }[], xg: { width: number; 
 function trimSegment(s: SegBuild, period: number): Segment {
   const lt = RULES.trimLength;
   const lastTrim = s.parts.map((p) => p.kind).lastIndexOf("trim");
-  const render = (b: number): Pt[] => {
-    const pts: Pt[] = [];
-    s.parts.forEach((p, i) => {
-      if (p.kind === "pts") pts.push(...p.pts);
-      else {
-        pts.push([p.x, p.y]);
-        const bb = i === lastTrim ? b : 0;
-        if (bb > 0) pts.push([p.x + LEAD, p.y], ...curve(p.x + LEAD, p.y, lt - 2 * LEAD, 0, bb, 24));
-        pts.push([snap(p.x + lt), p.y]);
-      }
-    });
-    return tidy(pts);
-  };
-  let pts = render(0);
-  const base = drawnLength(pts);
+  const flatten = (parts: Part[]): Pt[] => parts.flatMap((p): Pt[] => (p.kind === "pts" ? p.pts : [[p.x, p.y], [snap(p.x + lt), p.y]]));
+  if (lastTrim < 0) return finish(s, tidy(flatten(s.parts)), period);
+  // The drawn length is additive over the snapped points: the bump is solved on its own section.
+  const trim = s.parts[lastTrim] as Extract<Part, { kind: "trim" }>;
+  const pre = flatten(s.parts.slice(0, lastTrim));
+  const post = flatten(s.parts.slice(lastTrim + 1));
+  const bump = (b: number): Pt[] => (b > 0 ? [[trim.x, trim.y], [trim.x + LEAD, trim.y], ...curve(trim.x + LEAD, trim.y, lt - 2 * LEAD, 0, b, 24), [snap(trim.x + lt), trim.y]] : [[trim.x, trim.y], [snap(trim.x + lt), trim.y]]);
+  const fixed = drawnLength([...pre, [trim.x, trim.y]]) + drawnLength([[snap(trim.x + lt), trim.y], ...post]);
+  const base = fixed + drawnLength(bump(0));
   const need = toWholePeriods(base, period);
-  if (lastTrim >= 0 && need > 0) {
-    // excess length of the bump ≈ b²π²/(4·lt): bisection on the drawn (snapped) length
+  let b = 0;
+  if (need > 0) {
+    // excess length of the bump ≈ b²π²/(4·(lt − 2·LEAD)): bisection on the drawn (snapped) length
     const target = base + need;
     let [lo, hi] = [0, 2 * Math.sqrt((4 * (lt - 2 * LEAD) * period) / (Math.PI * Math.PI))];
     for (let i = 0; i < 50; i++) {
       const m = (lo + hi) / 2;
-      if (drawnLength(render(m)) < target) lo = m;
+      if (fixed + drawnLength(bump(m)) < target) lo = m;
       else hi = m;
     }
-    const a = render(lo);
-    const b = render(hi);
-    pts = Math.abs(drawnLength(a) - target) <= Math.abs(drawnLength(b) - target) ? a : b;
+    b = Math.abs(fixed + drawnLength(bump(lo)) - target) <= Math.abs(fixed + drawnLength(bump(hi)) - target) ? lo : hi;
   }
+  return finish(s, tidy([...pre, ...bump(b), ...post]), period);
+}
+
+function finish(s: SegBuild, pts: Pt[], period: number): Segment {
   const length = drawnLength(pts);
   const r = length / period;
   return { points: pts, length, residual: Math.abs(r - Math.round(r)) * period, from: s.from, to: s.to };
