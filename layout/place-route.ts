@@ -413,39 +413,37 @@ function throughLengths(cell: LayoutCell, nodes: PlaceNode[], segments: Segment[
     const [i, o] = k.split(">");
     add(`${r.name},${i}`, `${r.name},${o}`, w);
   }
+  // topological order of the pin graph (iterative: large meshes are deep)
+  const nodesOf = new Set<string>(adj.keys());
+  for (const es of adj.values()) for (const [w] of es) nodesOf.add(w);
+  const indeg = new Map<string, number>([...nodesOf].map((v) => [v, 0]));
+  for (const es of adj.values()) for (const [w] of es) indeg.set(w, indeg.get(w)! + 1);
+  const order: string[] = [...nodesOf].filter((v) => indeg.get(v) === 0);
+  for (let i = 0; i < order.length; i++) for (const [w] of adj.get(order[i]!) ?? []) if (indeg.set(w, indeg.get(w)! - 1).get(w) === 0) order.push(w);
   const out: Record<string, number> = {};
-  const memo = new Map<string, Map<string, number>>();
   // a boundary port is a bare pin (sub-circuit) or the pin o1 of its grating coupler (design top)
   const key = (n: PlaceNode): string => (n.cell ? `${n.name},o1` : n.name);
   const outs = nodes.filter((n) => n.port === "out").map(key);
-  const longest = (v: string, stack: Set<string>): Map<string, number> => {
-    const m = memo.get(v);
-    if (m) return m;
-    const res = new Map<string, number>();
-    if (outs.includes(v)) res.set(v, 0);
-    stack.add(v);
-    for (const [w, len] of adj.get(v) ?? []) {
-      if (stack.has(w)) continue;
-      for (const [o, d] of longest(w, stack)) res.set(o, Math.max(res.get(o) ?? -Infinity, d + len));
+  for (const n of nodes) {
+    if (n.port !== "in") continue;
+    const dist = new Map<string, number>([[key(n), 0]]);
+    for (const v of order) {
+      const d = dist.get(v);
+      if (d === undefined) continue;
+      for (const [w, len] of adj.get(v) ?? []) if ((dist.get(w) ?? -Infinity) < d + len) dist.set(w, d + len);
     }
-    stack.delete(v);
-    memo.set(v, res);
-    return res;
-  };
-  for (const n of nodes) if (n.port === "in") for (const [o, d] of longest(key(n), new Set())) out[`${key(n)}>${o}`] = d;
+    for (const o of outs) if (dist.has(o)) out[`${key(n)}>${o}`] = dist.get(o)!;
+  }
   // the longest drawn path between any two pins of this netlist (sub-circuits through their ports)
   const far = new Map<string, number>();
-  const reach = (v: string): number => {
-    const got = far.get(v);
-    if (got !== undefined) return got;
-    far.set(v, 0);
-    let best = 0;
-    for (const [w, len] of adj.get(v) ?? []) best = Math.max(best, len + reach(w));
-    far.set(v, best);
-    return best;
-  };
   let longestAny = 0;
-  for (const v of adj.keys()) longestAny = Math.max(longestAny, reach(v));
+  for (let i = order.length - 1; i >= 0; i--) {
+    const v = order[i]!;
+    let best = 0;
+    for (const [w, len] of adj.get(v) ?? []) best = Math.max(best, len + far.get(w)!);
+    far.set(v, best);
+    longestAny = Math.max(longestAny, best);
+  }
   out["*"] = longestAny;
   return out;
 }
