@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ChipFileError, readChipJson } from "../aggregate/chip-file.ts";
+import { LAYOUT } from "../codes/catalogue.ts";
 import { NetlistReadError } from "../netlist/errors.ts";
 import { readNetlistJson, writeNetlistJson } from "../netlist/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING, type LengthEncoding } from "../netlist/spice-dialect.ts";
@@ -14,15 +15,8 @@ import { LAYER_MAPS, type PdkName } from "../layout/layers.ts";
 import { toLibrary } from "../layout/library.ts";
 import { chipSvg } from "../layout/svg.ts";
 
-/** Stable codes of layout's input problems (the diagnostic catalogue's OPT8xxx range). */
-export const LAYOUT_CODES = {
-  notFound: "OPT8001",
-  noNetlist: "OPT8002",
-  badNetlist: "OPT8003",
-  badChip: "OPT8004",
-  cannotDraw: "OPT8005",
-  noSuchCell: "OPT8006",
-} as const;
+/** Stable codes of layout's input problems (codes/catalogue.ts, OPT8xxx). */
+export const LAYOUT_CODES = LAYOUT;
 
 export class LayoutInputError extends Error {
   constructor(

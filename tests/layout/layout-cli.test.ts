@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { emitArtifacts, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
+import { emitArtifacts } from "../../netlist/emit-all.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { onnTable } from "../netlist/fixtures.ts";
@@ -15,7 +16,7 @@ import { checkLayout } from "./klayout.ts";
 
 async function compiledDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "optinc-layout-cli-"));
-  await writeArtifactsAtomically(dir, emitArtifacts(onnTable(), "onn"));
+  commitFiles(dir, emitArtifacts(onnTable(), "onn"));
   return dir;
 }
 

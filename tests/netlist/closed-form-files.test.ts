@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
@@ -37,9 +38,9 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
       checkSimphonyView(emitCircuit(circuit, d, { spice: { phases: "length" } }, ["spi"]), d, circuit, true);
       const map = JSON.parse(r.files.get(`${d}.ports.json`)!) as PortMap;
       const top = circuit.netlists[circuit.top];
-      expect(map.inputs.filter((i) => i.kind === "worker-digit").length).toBe(Object.keys(top.ports).filter((p) => p.startsWith("in")).length);
+      expect(map.inputs.filter((i) => i.kind === "cell-port" && i.weight !== undefined && i.carries?.length).length).toBe(Object.keys(top.ports).filter((p) => p.startsWith("in")).length);
       expect(map.inputs.filter((i) => i.kind === "bias").length).toBe(Object.values(top.instances).filter((i) => i.component === "bias_source").length);
-      expect(map.outputs.every((o) => o.kind === "digit")).toBe(true);
+      expect(map.outputs.every((o) => o.kind === "cell-output" && o.carries?.length)).toBe(true);
       expect(map.detectors).toHaveLength(1);
     }
   });
@@ -55,7 +56,7 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
 
   itWith(NGSPICE, "ngspice")("Debian ngspice runs every cell's deck as written; its matrices equal the simulator's (≤ 1e-12)", async () => {
     const dir = mkdtempSync(join(tmpdir(), `optinc-cf-${ex}-`));
-    await writeArtifactsAtomically(dir, new Map([...r.files].filter(([f]) => f.endsWith(".ngspice.cir"))));
+    commitFiles(dir, new Map([...r.files].filter(([f]) => f.endsWith(".ngspice.cir"))));
     let worst = 0;
     let entries = 0;
     for (const d of designs) {

@@ -8,25 +8,20 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { goldenAverage, toDigits } from "../../aggregate/golden.ts";
+import { goldenAverage } from "../../aggregate/golden.ts";
+import { toDigits } from "../../aggregate/wire-codec.ts";
 import { main } from "../../cli/main.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { compiledSmallUnit, type CompiledUnit } from "./compiled-unit.ts";
+import { referenceSimulatorSource } from "./reference-source.ts";
 import { itWith, PYTHON_NUMPY } from "./tools.ts";
 
 const WORKERS = 2;
 const DIGITS = 2;
 const LEVELS = 4;
 
-/** The fenced python block between the reference-simulator markers of docs/netlists.md. */
-export function referenceSimulatorSource(): string {
-  const doc = readFileSync(new URL("../../docs/netlists.md", import.meta.url), "utf8");
-  const m = /<!-- reference-simulator:begin -->\n```python\n([\s\S]*?)```\n<!-- reference-simulator:end -->/.exec(doc);
-  if (!m) throw new Error("docs/netlists.md has no reference-simulator block");
-  return m[1]!;
-}
 
 const HARNESS = `
 import itertools, json, sys
