@@ -6,7 +6,7 @@
 //
 // Ranges: OPT0xxx inputs, outputs and the command line · OPT1xxx spec syntax · OPT2xxx spec
 // semantics · OPT30xx compile · OPT31xx decompose · OPT4xxx chip files · OPT5xxx export ·
-// OPT60xx verify · OPT61xx measurement files, die and calibrate · OPT7xxx allreduce.
+// OPT60xx verify · OPT61xx measurement files, die and calibrate · OPT7xxx allreduce · OPT8xxx layout.
 
 /** One code: [code, what it means, the exit code it gives]. */
 type Entry = readonly [code: `OPT${number}`, summary: string, exit: string];
@@ -123,6 +123,14 @@ export const CATALOGUE = {
   allreduce: group("OPT7xxx — allreduce", {
     inexact: ["OPT7001", "allreduce --netlist: the circuit's outputs differ from the golden quantized average (a warning with --allow-inexact)", "1"],
   }),
+  layout: group("OPT8xxx — layout", {
+    notFound: ["OPT8001", "layout: the directory or a file cannot be read", "2"],
+    noNetlist: ["OPT8002", "layout: no *.netlist.json in the directory", "2"],
+    badNetlist: ["OPT8003", "layout: an invalid netlist (the netlist reader's own code in parentheses)", "1"],
+    badChip: ["OPT8004", "layout: an invalid chip file", "1"],
+    cannotDraw: ["OPT8005", "layout: a circuit the layout cannot draw (a component without a cell, a feedback loop)", "1"],
+    noSuchCell: ["OPT8006", "layout --cell: no such cell design", "2"],
+  }),
 } as const satisfies Record<string, Group>;
 
 type CodesOf<G extends Group> = { readonly [K in keyof G["codes"]]: G["codes"][K][0] };
@@ -141,6 +149,7 @@ export const EXPORT = codesOf(CATALOGUE.export);
 export const VERIFY = codesOf(CATALOGUE.verify);
 export const DIE = codesOf(CATALOGUE.die);
 export const ALLREDUCE = codesOf(CATALOGUE.allreduce);
+export const LAYOUT = codesOf(CATALOGUE.layout);
 
 /** Every code with its meaning and exit code, in catalogue order. */
 export function allCodes(): { code: string; summary: string; exit: string; group: string }[] {
