@@ -14,6 +14,9 @@ import { chipAggregator } from "../verify/cells/chip-aggregate.ts";
 import { isClosedForm } from "../verify/cells/verify-closed-form.ts";
 import { runAllreduce, type AllreduceRun } from "../system/ring/allreduce-run.ts";
 import type { ModelInputs } from "../system/models/params.ts";
+import { MODEL_NAMES } from "../system/models/index.ts";
+import { compareOnWorkload, type WorkloadComparison } from "../system/comparison.ts";
+import { WORKERS } from "../dsl/limits.ts";
 
 /** Options that contradict each other or the given circuit; the CLI reports it as a usage error. */
 export class AllreduceOptionsError extends Error {}
@@ -53,6 +56,11 @@ export interface AllreduceOptions {
   link: Partial<Omit<ModelInputs, "workers" | "messageBytes">> & Pick<ModelInputs, "transceiverBps" | "transceivers" | "stepLatency">;
   execElements: number;
   blockSize: number;
+  /**
+   * Compare these cost models on the workload per N (per-iteration time, system/comparison.ts);
+   * "all" is every model. Worker counts above WORKERS.max are then modelled but not executed.
+   */
+  models?: readonly string[] | "all";
 }
 
 export type AllreduceOutcome =
@@ -65,6 +73,8 @@ export type AllreduceOutcome =
       runs: AllreduceRun[];
       /** With a circuit: aggregated values that differ from the golden average (injected errors aside). */
       inexact: { wrong: number; total: number } | null;
+      /** With `models`: every chosen model's per-iteration time per N. */
+      comparison?: WorkloadComparison;
     };
 
 interface LoadedCircuit {
@@ -126,7 +136,11 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
   }
   const rounding = o.rounding ?? circuit?.rounding ?? "nearest-even";
   if (!(ROUNDINGS as readonly string[]).includes(rounding)) throw new AllreduceOptionsError(`--rounding: "${rounding}" is not one of nearest-even, nearest-away, floor`);
-  const runs = workers.map((n) =>
+  const models = o.models === "all" ? MODEL_NAMES : o.models;
+  for (const m of models ?? []) if (!MODEL_NAMES.includes(m)) throw new AllreduceOptionsError(`--models: unknown model "${m}"; use all or some of ${MODEL_NAMES.join(", ")}`);
+  // The executed ring simulates 2(N−1)·N messages: above WORKERS.max only the cost models run.
+  const executed = models ? workers.filter((n) => n <= WORKERS.max) : workers;
+  const runs = executed.map((n) =>
     runAllreduce(
       {
         workers: n,
@@ -141,6 +155,7 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
         link: o.link,
         ...(o.errorRate !== undefined ? { errors: { rate: o.errorRate, distribution: ERROR_DISTRIBUTION, seed: o.seed } } : {}),
         ...(o.workload ? { workload: o.workload } : {}),
+        ...(models ? { models } : {}),
       },
       circuit?.aggregateMany,
     ),
@@ -151,5 +166,6 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
   // A speed-up means nothing when the circuit does not compute the average.
   const wrong = runs.reduce((a, r) => a + r.optinc.mismatchedElements - r.optinc.injectedErrors, 0);
   const inexact = circuit && wrong > 0 ? { wrong, total: runs.reduce((a, r) => a + r.executed.elements, 0) } : null;
-  return { kind: "done", aggregator, runs, inexact };
+  const comparison = models ? compareOnWorkload(models, workers, o.workload, messageBytes, { ...o.link, bits }) : undefined;
+  return { kind: "done", aggregator, runs, inexact, ...(comparison ? { comparison } : {}) };
 }

@@ -11,7 +11,10 @@ import { integer, integerList, nonNegative, quantity } from "../option-parsers.t
 import { type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { isCircuitProblem } from "../circuit-error.ts";
-import { DAC_BITS, SEED, WORKERS } from "../../dsl/limits.ts";
+import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
+import { MODEL_NAMES } from "../../system/models/index.ts";
+import { parseModelParams } from "../../system/models/params.ts";
+import type { WorkloadComparison } from "../../system/comparison.ts";
 
 interface Flags {
   workers?: string;
@@ -34,6 +37,8 @@ interface Flags {
   errorRate?: string;
   workload?: string;
   allowInexact?: boolean;
+  models?: string;
+  param?: string;
 }
 
 /** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
@@ -132,6 +137,8 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--seed <s>", "seed of the synthetic gradients", "1")
     .option("--error-rate <p>", "inject OptINC output errors at this rate (±1 step 90 %, ±2 7 %, ±4 3 %)")
     .option("--workload <preset>", `add an iteration-latency breakdown (${Object.keys(PRESETS).sort().join(", ")})`)
+    .option("--models <list>", `compare these cost models per iteration on the workload, or all (${MODEL_NAMES.join(", ")})`)
+    .option("--param <name=value,...>", "override cost-model inputs (docs/allreduce.md lists names, SI units and defaults)")
     .option("--allow-inexact", "with --netlist: exit 0 even when the circuit's outputs differ from the golden quantized average")
     .addHelpText(
       "after",
@@ -159,7 +166,8 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
         if (!g.quiet) {
           const link = options.link;
           const head = `aggregator: ${aggregator} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
-          out.print(`${c.dim(head)}\n\n${runs.map((r) => render(r, c)).join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
+          const sections = [...runs.map((r) => render(r, c)), ...(outcome.comparison ? [renderComparison(outcome.comparison, c)] : [])];
+          out.print(`${c.dim(head)}\n\n${sections.join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
         }
         if (inexact) {
           out.report([
@@ -174,7 +182,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             },
           ]);
         }
-        out.finish({ aggregator, runs });
+        out.finish({ aggregator, runs, ...(outcome.comparison ? { comparison: outcome.comparison } : {}) });
       } catch (e) {
         if (e instanceof InvalidArgumentError || e instanceof AllreduceOptionsError) {
           out.usage(e.message);
@@ -220,7 +228,8 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
       detectorNoise: real(flags.detectorNoise, "--detector-noise"),
     },
     seed: integer("--seed", SEED.min, SEED.max)(flags.seed),
-    ...(flags.workers !== undefined ? { workers: integerList("--workers", WORKERS.min, WORKERS.max)(flags.workers) } : {}),
+    ...(flags.workers !== undefined ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) } : {}),
+    ...(flags.models !== undefined ? { models: flags.models.trim() === "all" ? ("all" as const) : flags.models.split(",").map((m) => m.trim()) } : {}),
     ...(size !== undefined ? { messageBytes: size } : {}),
     ...(flags.workload !== undefined ? { workload: flags.workload } : {}),
     ...(flags.levels !== undefined ? { levels: integer("--levels", 2, 16)(flags.levels) } : {}),
@@ -228,6 +237,7 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     ...(flags.rounding !== undefined ? { rounding: flags.rounding } : {}),
     ...(errorRate !== undefined ? { errorRate } : {}),
     link: {
+      ...params(flags.param),
       transceiverBps,
       transceivers: integer("--transceivers", 1, 1024)(flags.transceivers),
       stepLatency: quantity("--latency", "time")(flags.latency),
@@ -235,6 +245,55 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     execElements: integer("--exec-elements", 16, 1 << 24)(flags.execElements),
     blockSize: integer("--block", 1, 1 << 24)(flags.block),
   };
+}
+
+/** --param name=value,…: cost-model inputs (system/models/params.ts). */
+function params(text: string | undefined): ReturnType<typeof parseModelParams> {
+  if (text === undefined) return {};
+  try {
+    const p = parseModelParams(text);
+    for (const k of ["transceiverBps", "transceivers", "stepLatency", "bits"] as const) {
+      if (k in p) throw new Error(`${k} has its own flag (--bandwidth, --transceivers, --latency, --bits)`);
+    }
+    return p;
+  } catch (e) {
+    throw new InvalidArgumentError(`--param: ${(e as Error).message}`);
+  }
+}
+
+/** The facts a model's row shows beside its times. */
+function facts(name: string, n: Record<string, unknown>): string {
+  switch (name) {
+    case "wrht":
+      return `m = ${n.arity}, ${n.steps} steps, λ ${n.wavelengths_used}/${n.wavelengths_available}, loss slack ${(n.loss_slack_db as number[]).map((x) => x.toFixed(1)).join(" / ")} dB${n.loss_binds ? `, loss binds: ${n.regenerations} O-E-O regenerations` : ""}`;
+    case "oddl":
+      return `${n.schedule} circuits, ${n.circuit_changes} circuit changes; WSS ${((n.wss_setup_s as number) * 1e3).toFixed(0)} ms once per job`;
+    case "fat-tree":
+      return `k = ${n.radix}, ${n.oversubscription}:1, ${n.placement} placement, ECMP slowdown ${n.ecmp_slowdown}`;
+    case "sip-ring":
+      return `${n.wavelengths_per_segment} λ/segment, duty ${(n.duty_cycle as number).toFixed(3)}, ${n.placement}, ${n.segment_sharing} flows/segment`;
+    default:
+      return n.steps !== undefined ? `${n.steps} steps` : "";
+  }
+}
+
+function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): string {
+  const head = cmp.workload === "none"
+    ? `per-iteration time = one all-reduce of ${SI(cmp.messageBytes, "B")} (no --workload: no compute)`
+    : `per-iteration time, ${cmp.workload}: compute ${time(cmp.compute)}, ${SI(cmp.messageBytes, "B")} of fp32 gradients in ${cmp.buckets} buckets overlapped with backward`;
+  const out = [c.cyan.bold(head)];
+  for (const row of cmp.rows) {
+    const models = Object.values(row.models);
+    const best = Math.min(...models.map((m) => m.time));
+    const rows = [["N = " + row.workers, "iteration", "all-reduce", "exposed", "vs fastest"]];
+    const notes = ["model facts"];
+    for (const m of models) {
+      rows.push([`${m.name}${m.derived ? " †" : ""}`, time(m.time), time(m.allreduce), time(m.exposed), `${(m.time / best).toFixed(2)}×`]);
+      notes.push(facts(m.name, m.notes));
+    }
+    out.push(table(rows, c).split("\n").map((l, i) => `${l}  ${i === 0 ? c.bold(notes[i]!) : notes[i]}`.trimEnd()).join("\n"));
+  }
+  return out.join("\n");
 }
 
 /** --dac-bits: DAC_BITS.min..max or none (the same values as the spec and optinc verify). */

@@ -168,3 +168,38 @@ export function ceilLog(n: number, base: number): number {
   for (let reach = 1; reach < n; reach *= base) levels++;
   return levels;
 }
+
+const CHOICES: Partial<Record<keyof ModelInputs, readonly string[]>> = {
+  oddlSchedule: ["ring", "halving-doubling", "best"],
+  placement: ["random", "ordered"],
+  sipRingPlacement: ["random", "ordered"],
+};
+const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode"]);
+/** Inputs that may be negative (powers in dBm). */
+const SIGNED = new Set<keyof ModelInputs>(["laserPowerDbm", "receiverSensitivityDbm"]);
+
+/**
+ * Overrides written `name=value,name=value` (names as in ModelInputs, values in its SI units; "null"
+ * where a default is null). Throws an Error that says which entry is wrong and what is allowed.
+ */
+export function parseModelParams(text: string): Partial<ModelInputs> {
+  const out: Record<string, unknown> = {};
+  for (const entry of text.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    const eq = entry.indexOf("=");
+    const key = (eq < 0 ? entry : entry.slice(0, eq).trim()) as keyof ModelInputs;
+    const value = eq < 0 ? "" : entry.slice(eq + 1).trim();
+    if (!(key in DEFAULT_MODEL_INPUTS)) throw new Error(`unknown model parameter "${key}"; known: ${Object.keys(DEFAULT_MODEL_INPUTS).join(", ")}`);
+    const choices = CHOICES[key];
+    if (choices) {
+      if (!choices.includes(value)) throw new Error(`${key}: "${value}" is not one of ${choices.join(", ")}`);
+      out[key] = value;
+    } else if (value === "null" && NULLABLE.has(key)) {
+      out[key] = null;
+    } else {
+      const x = Number(value);
+      if (value === "" || !Number.isFinite(x) || (x < 0 && !SIGNED.has(key))) throw new Error(`${key}: "${value}" is not a ${SIGNED.has(key) ? "" : "non-negative "}number${NULLABLE.has(key) ? " or null" : ""}`);
+      out[key] = x;
+    }
+  }
+  return out as Partial<ModelInputs>;
+}
