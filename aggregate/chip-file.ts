@@ -5,6 +5,7 @@
 import type { Rounding } from "../dsl/spec.ts";
 import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import type { Cell, CellRole, DigitChip, DigitRef, PortSource } from "./digit-chip.ts";
+import { CHIP_FILE } from "../codes/catalogue.ts";
 
 export const CHIP_FORMAT = "optinc.chip/1";
 
@@ -18,14 +19,21 @@ export interface ChipFile {
 
 type JsonRef = { cell: string; output: string } | { constant: number };
 
+/** A port source in the file's JSON form: `{worker, position}` or `{cell, output}` (by name). */
+export function portSourceJson(chip: DigitChip, r: PortSource): { worker: number; position: number } | { cell: string; output: string } {
+  return chipRefJson(chip, r) as { worker: number; position: number } | { cell: string; output: string };
+}
+
+function chipRefJson(chip: DigitChip, r: DigitRef | PortSource): JsonRef | { worker: number; position: number } {
+  if ("constant" in r) return { constant: r.constant };
+  if ("kind" in r && r.kind === "worker") return { worker: r.worker, position: r.position };
+  const c = chip.cells[(r as { cell: number }).cell]!;
+  return { cell: c.name, output: c.outputs[(r as { output: number }).output]!.name };
+}
+
 export function writeChipJson(f: ChipFile): string {
   const { chip } = f;
-  const ref = (r: DigitRef | PortSource): JsonRef | { worker: number; position: number } => {
-    if ("constant" in r) return { constant: r.constant };
-    if ("kind" in r && r.kind === "worker") return { worker: r.worker, position: r.position };
-    const c = chip.cells[(r as { cell: number }).cell]!;
-    return { cell: c.name, output: c.outputs[(r as { output: number }).output]!.name };
-  };
+  const ref = (r: DigitRef | PortSource): JsonRef | { worker: number; position: number } => chipRefJson(chip, r);
   const doc = {
     format: CHIP_FORMAT,
     name: f.name,
@@ -59,7 +67,7 @@ export class ChipFileError extends Error {
     readonly col: number,
     what: string,
   ) {
-    super(`${file}:${line}:${col}: error[OPT4101]: ${what}`);
+    super(`${file}:${line}:${col}: error[${CHIP_FILE.invalid}]: ${what}`);
     this.name = "ChipFileError";
   }
 }

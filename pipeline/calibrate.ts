@@ -5,7 +5,7 @@
 // fewer cases exactly than the original on this die, the original program is kept (and said so).
 import type { Die } from "../netlist/die.ts";
 import { emitCircuit } from "../netlist/emit-all.ts";
-import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import type { Circuit, PhaseTable, PortMapCell } from "../netlist/ir.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { compileCircuit } from "../netlist/simulate.ts";
@@ -14,7 +14,8 @@ import { matrixResidual } from "../compiler/calibrate/residual.ts";
 import type { Issue } from "../compiler/calibrate/types.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../compiler/calibrate/writeback.ts";
 import { verifyCircuit, type VerifyOptions } from "../verify/circuit/run.ts";
-import { cellCases, cellFromInfo } from "../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
+import { cellCases } from "../verify/cells/cell-cases.ts";
 import { checkCell } from "../verify/cells/cell-verify.ts";
 
 /** How many cases a program decodes exactly on the die. */
@@ -39,6 +40,8 @@ export interface CalibrateInput {
   tolerance: number;
   /** Verification on the die (before and after); null skips it. */
   verify: Omit<VerifyOptions, "measured" | "nonIdealities" | "trials" | "minYield" | "calibrate"> | null;
+  /** A closed-form cell's port description from its chip file, for its `<name>.ports.json`. */
+  portCell?: PortMapCell;
 }
 
 export interface PartSummary {
@@ -102,7 +105,7 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
   if (input.verify) {
     // A closed-form cell is checked against its own digit tables over its whole input space; an
     // aggregator pipeline against the golden average (both as `optinc verify --measured`).
-    const cell = cellFromInfo(circuit.info);
+    const cell = readCellInfo(circuit.info);
     const set = cell ? cellCases(cell) : null;
     const run = (c: Circuit): DieCheck => {
       if (cell && set) {
@@ -127,7 +130,7 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
     files.set(`${input.name}.phases.json`, phaseTableToJson(table));
     files.set(`${input.name}.phases.csv`, phaseTableToCsv(table));
   }
-  for (const [f, text] of emitCircuit(fixed, input.name)) files.set(f, text);
+  for (const [f, text] of emitCircuit(fixed, input.name, { ports: { cell: input.portCell } })) files.set(f, text);
   const outcome: CalibrateOutcome = { files, calibration: cal, parts, before, after, calibrated, program, failing, corrected: failing.length === 0 };
   files.set(`${input.name}.calibration.json`, calibrationJson(input, outcome));
   return outcome;

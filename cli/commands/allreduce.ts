@@ -3,14 +3,15 @@ import { relative } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
-import { CircuitShapeError } from "../../verify/circuit/run.ts";
-import { VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
+import { VerifyInputError } from "../../verify/circuit/load.ts";
 import type { AllreduceRun } from "../../system/ring/allreduce-run.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce.ts";
 import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
 import { type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { isCircuitProblem } from "../circuit-error.ts";
+import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
+import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
 import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { parseModelParams } from "../../system/models/params.ts";
@@ -42,7 +43,7 @@ interface Flags {
 }
 
 /** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
-const INEXACT = "OPT7001";
+const INEXACT = ALLREDUCE.inexact;
 
 const SI = (v: number, unit: string, digits = 2): string => {
   const prefixes: [number, string][] = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
@@ -159,7 +160,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
         const options = optionsOf(flags, ctx.io.cwd);
         const outcome = allreduce(options);
         if (outcome.kind === "not-compiled") {
-          out.report(outcome.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: outcome.netlist, line: 1, column: 1 })));
+          out.report(outcome.identity.map((why) => ({ code: VERIFY.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: outcome.netlist, line: 1, column: 1 })));
           return void out.finish(null);
         }
         const { aggregator, runs, inexact } = outcome;
@@ -196,7 +197,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           return void out.finish(null);
         }
         if (e instanceof CircuitShapeError || (flags.netlist !== undefined && isCircuitProblem(e))) {
-          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "pass the netlist of a compiled ONN pipeline (optinc compile)", file: flags.netlist ?? "", line: 1, column: 1 }]);
+          out.report([{ code: VERIFY.notPipeline, severity: "error", message: e.message, hint: "pass the netlist of a compiled ONN pipeline (optinc compile)", file: flags.netlist ?? "", line: 1, column: 1 }]);
           return void out.finish(null);
         }
         throw e;

@@ -2,8 +2,8 @@
 // with ideal parts, a Monte-Carlo die, or a measured die: how many inputs decode to the cell's digits.
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type SimOptions } from "../../netlist/simulate.ts";
-import { CircuitShapeError } from "../circuit/run.ts";
-import { cellCases, cellFromInfo, type CellCases, type CellFunction } from "./cell-cases.ts";
+import { CircuitShapeError, readCellInfo, type CellFunction } from "../../aggregate/circuit-info.ts";
+import { cellCases, type CellCases } from "./cell-cases.ts";
 
 export interface CellCheck {
   name: string;
@@ -15,7 +15,7 @@ export interface CellCheck {
 }
 
 export function cellOf(circuit: Circuit): CellFunction {
-  const f = cellFromInfo(circuit.info);
+  const f = readCellInfo(circuit.info);
   if (!f) throw new CircuitShapeError(`circuit ${circuit.name} is not a closed-form cell (its info has no "cell" entry)`);
   return f;
 }
@@ -51,4 +51,16 @@ export function checkCell(circuit: Circuit, f: CellFunction, set: CellCases, sim
 export function verifyCellCircuit(circuit: Circuit): CellCheck {
   const f = cellOf(circuit);
   return checkCell(circuit, f, cellCases(f));
+}
+
+/**
+ * A cell's biases and detector step are set for the technology block's nominal MZI loss
+ * (compiler/cells/cell-circuit.ts), so exactness is checked twice over the whole input space: with
+ * ideal parts, and at that loss with no other non-ideality. `atLoss` is null when the loss is 0
+ * (the two checks would be one).
+ */
+export function verifyCellAtLosses(circuit: Circuit, mziLossDb: number): { ideal: CellCheck; atLoss: CellCheck | null } {
+  const f = cellOf(circuit);
+  const cases = cellCases(f);
+  return { ideal: checkCell(circuit, f, cases), atLoss: mziLossDb > 0 ? checkCell(circuit, f, cases, { mziLossDb }) : null };
 }
