@@ -11,13 +11,14 @@ export const ALLOWED: Record<string, readonly string[]> = {
   codes: [],
   math: ["codes"],
   dsl: ["codes"],
-  netlist: ["math", "codes"],
-  aggregate: ["math", "dsl", "codes"],
-  compiler: ["netlist", "aggregate", "math", "dsl", "codes"],
-  verify: ["netlist", "aggregate", "math", "dsl", "codes"],
-  system: ["aggregate", "math", "dsl", "codes"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes"],
+  runtime: [],
+  netlist: ["math", "codes", "runtime"],
+  aggregate: ["math", "dsl", "codes", "runtime"],
+  compiler: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  verify: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  system: ["aggregate", "math", "dsl", "codes", "runtime"],
+  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
 };
 
 export interface Violation {

@@ -14,7 +14,8 @@ import { calibratedCircuit } from "../../compiler/calibrate/writeback.ts";
 import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -80,7 +81,7 @@ describe("closed-form paper-4x8 on foundry dies", () => {
       files.set(`${stem}.phases.csv`, phaseTableToCsv(table));
       for (const [f, text] of emitCircuit(circuit, stem)) files.set(f, text);
     }
-    await writeArtifactsAtomically(dir, files);
+    commitFiles(dir, files);
     const run = async (args: string[]) => {
       const io = memoryIo();
       const code = await main(args, io);

@@ -10,7 +10,8 @@
 //   case set also lists partial-sum codes no lower level sends;
 // - digit slice: only its slice function defines it (unitOutput); the whole chain is checked
 //   against the flat golden average by compile's compose pass (pipeline/compose.ts).
-import { fromDigits, goldenAverage, roundedDivide } from "../../aggregate/golden.ts";
+import { goldenAverage } from "../../aggregate/golden.ts";
+import { fromDigits, roundedDivide } from "../../aggregate/wire-codec.ts";
 import { unitOutput } from "../../aggregate/unit.ts";
 import { isCascadeUnit, unitFunctionOf, type UnitSpec } from "../../aggregate/circuit-info.ts";
 import type { Rounding } from "../../dsl/spec.ts";

@@ -2,7 +2,7 @@
 // through the netlist simulator, decode the detector's digits to the output value, and compare
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
-import { fromDigits } from "../../aggregate/golden.ts";
+import { fromDigits } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
