@@ -1,0 +1,47 @@
+// Calibration of a fabricated die (netlist/die-fab.ts) from a die model — the true die (the
+// oracle, `calibrate --measured die-v2.json`) or one estimated from readings: the per-MZI corrector
+// (compiler/calibrate) re-programs the design against the model's couplers and losses as realized
+// phases, then every heater's drive code is solved for its target phase with the crosstalk
+// compensated (die-fab.ts codesForPhases). The check runs the codes on a die — the model itself,
+// or, in tests and the bench, the true die the model was estimated for.
+import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import { codesForPhases, dieAtCodes, passiveDie, type FabDie } from "../netlist/die-fab.ts";
+import { programmedPhases, writeDriveFile } from "../netlist/die-fab-drive.ts";
+import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
+import { calibrateCircuit, type CircuitCalibration } from "../compiler/calibrate/circuit.ts";
+import { calibratedCircuit, calibratedPhaseTable } from "../compiler/calibrate/writeback.ts";
+import { cellCases, cellFromInfo } from "../verify/cells/cell-cases.ts";
+import { checkCell } from "../verify/cells/cell-verify.ts";
+import type { DieCheck } from "./calibrate.ts";
+
+export interface FabCalibration {
+  circuit: Circuit;
+  table: PhaseTable | null;
+  calibration: CircuitCalibration;
+  codes: Int32Array;
+  /** Largest |realized − target| on the model after quantization, rad. */
+  maxPhaseErrorRad: number;
+  outOfRange: number[];
+  /** `<name>.drive.json` text. */
+  drive: string;
+}
+
+export function calibrateFab(circuit: Circuit, table: PhaseTable | null, model: FabDie, compensate = true): FabCalibration {
+  const cal = calibrateCircuit(circuit, passiveDie(model), { dacBits: null });
+  const newTable = table ? calibratedPhaseTable(table, circuit, cal) : null;
+  let fixed: Circuit;
+  if (newTable) {
+    fixed = circuitFromPhaseTable(newTable, circuit.name);
+    fixed.info = { ...circuit.info, calibrated_for: model.id };
+  } else fixed = calibratedCircuit(circuit, cal);
+  const sol = codesForPhases(model, programmedPhases(fixed, model), compensate);
+  return { circuit: fixed, table: newTable, calibration: cal, codes: sol.codes, maxPhaseErrorRad: sol.maxErrorRad, outOfRange: sol.outOfRange, drive: writeDriveFile(model, sol.codes) };
+}
+
+/** A closed-form cell driven at `codes` on a die: how many of its inputs decode exactly. */
+export function checkCellOnFab(circuit: Circuit, die: FabDie, codes: ArrayLike<number>): DieCheck {
+  const cell = cellFromInfo(circuit.info);
+  if (!cell) throw new Error(`checkCellOnFab: ${circuit.name} is not a closed-form cell`);
+  const r = checkCell(circuit, cell, cellCases(cell), { die: dieAtCodes(die, codes), dacBits: null });
+  return { cases: r.cases, exact: r.exact, exactFraction: r.cases ? r.exact / r.cases : 0 };
+}
