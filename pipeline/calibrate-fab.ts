@@ -6,7 +6,9 @@
 // or, in tests and the bench, the true die the model was estimated for.
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { codesForPhases, dieAtCodes, passiveDie, type FabDie } from "../netlist/die-fab.ts";
-import { programmedPhases, writeDriveFile } from "../netlist/die-fab-drive.ts";
+import { nominalCodes, programmedPhases, writeDriveFile } from "../netlist/die-fab-drive.ts";
+import { emitCircuit } from "../netlist/emit-all.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { calibrateCircuit, type CircuitCalibration } from "../compiler/calibrate/circuit.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../compiler/calibrate/writeback.ts";
@@ -44,4 +46,40 @@ export function checkCellOnFab(circuit: Circuit, die: FabDie, codes: ArrayLike<n
   if (!cell) throw new Error(`checkCellOnFab: ${circuit.name} is not a closed-form cell`);
   const r = checkCell(circuit, cell, cellCases(cell), { die: dieAtCodes(die, codes), dacBits: null });
   return { cases: r.cases, exact: r.exact, exactFraction: r.cases ? r.exact / r.cases : 0 };
+}
+
+export interface FabCalibrateOutcome {
+  files: Map<string, string>;
+  result: FabCalibration;
+  /** Exact cases on the die with the nominal drive of the original program, and with the calibrated codes (cells only). */
+  before: DieCheck | null;
+  after: DieCheck | null;
+}
+
+/** `optinc calibrate --measured die-v2.json`: the calibrated files of a fabricated die, checked on it. */
+export function calibrateFabFiles(name: string, circuit: Circuit, table: PhaseTable | null, die: FabDie, check: boolean): FabCalibrateOutcome {
+  const result = calibrateFab(circuit, table, die);
+  const files = new Map<string, string>();
+  if (result.table) {
+    files.set(`${name}.phases.json`, phaseTableToJson(result.table));
+    files.set(`${name}.phases.csv`, phaseTableToCsv(result.table));
+  }
+  for (const [f, text] of emitCircuit(result.circuit, name)) files.set(f, text);
+  files.set(`${name}.drive.json`, result.drive);
+  const cell = check && cellFromInfo(circuit.info);
+  const before = cell ? checkCellOnFab(circuit, die, nominalCodes(circuit, die)) : null;
+  const after = cell ? checkCellOnFab(result.circuit, die, result.codes) : null;
+  const doc = {
+    format: "optinc.calibration/1",
+    circuit: circuit.name,
+    die: die.id,
+    model: "fabricated",
+    drive: { bits: die.drive.bits, heaters: die.heaters.length, crosstalkCompensated: true, maxPhaseErrorRad: result.maxPhaseErrorRad, outOfRange: result.outOfRange.map((i) => die.heaters[i]!.name) },
+    exactOnDie: { before, after },
+    biasAmplitudes: Object.fromEntries(result.calibration.bias),
+    detector: result.calibration.detector,
+    issues: [...result.calibration.issues].sort((a, b) => b.miss - a.miss || a.element.localeCompare(b.element)),
+  };
+  files.set(`${name}.calibration.json`, JSON.stringify(doc, null, 2) + "\n");
+  return { files, result, before, after };
 }

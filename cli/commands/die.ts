@@ -14,6 +14,9 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_NAMES, TECHNOLOGY_PRESETS } from "../technology-presets.ts";
+import { drawFabDie } from "../../netlist/die-fab.ts";
+import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../netlist/die-fab-technology.ts";
+import { writeFabDieFile } from "../../netlist/die-fab-file.ts";
 
 interface DieFlags {
   cell?: string;
@@ -24,6 +27,7 @@ interface DieFlags {
   dacBits?: number;
   out?: string;
   id?: string;
+  fabricated?: boolean;
 }
 
 
@@ -40,6 +44,7 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
     .option("--dac-bits <B>", "the chip's phase DAC, which shifter gains refer to (default: the preset's)", integer("--dac-bits", 1, 24))
     .option("-o, --out <file>", "measurement file to write (default: <name>.die.json)")
     .option("--id <text>", "the die's identity (default: circuit, technology, seed and trial)")
+    .option("--fabricated", `a die as fabricated (optinc.die/2): heaters with offsets uniform on [0, 2π), efficiency spread, thermal crosstalk, detectors, laser (presets: ${FAB_TECHNOLOGY_NAMES.join(", ")})`)
     .addHelpText(
       "after",
       `
@@ -78,6 +83,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
       out.fail(EXIT.usage);
       return undefined;
     }
+    if (flags.fabricated) return fabricated(t, flags, seed, cell ? copySeed(seed, t.index, flags.copy) * 1000003 + flags.trial : seed * 1000003 + flags.trial, file, path, out, target);
     // A closed-form chip draws every copy of every cell design its own die, seeded by (seed, design, copy).
     const die = cell ? realizeDie(drawDieShape(circuit, copySeed(seed, t.index, flags.copy), flags.trial), tech, "") : drawDie(circuit, tech, seed, flags.trial);
     const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} seed ${seed} trial ${flags.trial}`;
@@ -87,5 +93,23 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const elements = dieElements(circuit).length;
     out.note(`die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.couplerImbalance}, phase offsets σ ${tech.phaseError} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`);
     return { file, die: { id, circuit: circuit.name, elements, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}), dacBits } };
+  }
+
+  /** `--fabricated`: an optinc.die/2 file drawn from the preset's fabrication parameters (netlist/die-fab.ts). */
+  async function fabricated(t: NonNullable<Awaited<ReturnType<typeof loadTarget>>>, flags: DieFlags, seed: number, stream: number, file: string, path: string, out: CommandOutput, target: string): Promise<Record<string, unknown> | undefined> {
+    const tech = FAB_TECHNOLOGIES[flags.technology];
+    if (!tech) {
+      out.report([diag(target, "OPT7110", `--fabricated has no fabrication parameters for preset "${flags.technology}"`, `use --technology ${FAB_TECHNOLOGY_NAMES.join(" or ")}`)]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+    const circuit = t.loaded.circuit;
+    const cell = cellFromInfo(circuit.info);
+    const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} fabricated seed ${seed} trial ${flags.trial}`;
+    const die = drawFabDie(circuit, tech, stream, id);
+    const source = { technology: flags.technology, model: "fabricated", seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };
+    if (!(await out.commit(dirname(path), new Map([[basename(path), writeFabDieFile(die, { source })]]), file))) return undefined;
+    out.note(`die "${id}" (as fabricated): ${die.heaters.length} heaters (offsets uniform on [0, 2π), ${die.drive.bits}-bit drive to ${die.drive.pMaxMw.toFixed(1)} mW), ${die.crosstalk.length} crosstalk couplings, ${die.detectors.length} detectors\n  wrote ${relative(ctx.io.cwd, path) || file}`);
+    return { file, die: { id, circuit: circuit.name, format: "optinc.die/2", heaters: die.heaters.length, crosstalk: die.crosstalk.length, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) } };
   }
 };
