@@ -4,7 +4,7 @@
 // phases, then every heater's drive code is solved for its target phase with the crosstalk
 // compensated (die-fab.ts codesForPhases). The check runs the codes on a die — the model itself,
 // or, in tests and the bench, the true die the model was estimated for.
-import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import type { Circuit, PhaseTable, PortMapCell } from "../netlist/ir.ts";
 import { codesForPhases, dieAtCodes, passiveDie, type FabDie } from "../netlist/die-fab.ts";
 import { nominalCodes, programmedPhases, writeDriveFile } from "../netlist/die-fab-drive.ts";
 import { emitCircuit } from "../netlist/emit-all.ts";
@@ -57,14 +57,14 @@ export interface FabCalibrateOutcome {
 }
 
 /** `optinc calibrate --measured die-v2.json`: the calibrated files of a fabricated die, checked on it. */
-export function calibrateFabFiles(name: string, circuit: Circuit, table: PhaseTable | null, die: FabDie, check: boolean): FabCalibrateOutcome {
+export function calibrateFabFiles(name: string, circuit: Circuit, table: PhaseTable | null, die: FabDie, check: boolean, portCell?: PortMapCell): FabCalibrateOutcome {
   const result = calibrateFab(circuit, table, die);
   const files = new Map<string, string>();
   if (result.table) {
     files.set(`${name}.phases.json`, phaseTableToJson(result.table));
     files.set(`${name}.phases.csv`, phaseTableToCsv(result.table));
   }
-  for (const [f, text] of emitCircuit(result.circuit, name)) files.set(f, text);
+  for (const [f, text] of emitCircuit(result.circuit, name, { ports: { cell: portCell } })) files.set(f, text);
   files.set(`${name}.drive.json`, result.drive);
   const cell = check && cellFromInfo(circuit.info);
   const before = cell ? checkCellOnFab(circuit, die, nominalCodes(circuit, die)) : null;
