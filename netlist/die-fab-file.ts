@@ -6,6 +6,7 @@
 // same bytes. readAnyDieFile accepts v1 (die-file.ts) beside v2. Format: docs/calibration.md §8;
 // schema: netlist/schema/die-fab.schema.json.
 import { Ajv, type ValidateFunction } from "ajv";
+import { FAB } from "../codes/catalogue.ts";
 import { jsonPathOffset } from "../math/json-locate.ts";
 import { lineCol, jsonErrorAt } from "../math/source-position.ts";
 import type { Circuit } from "./ir.ts";
@@ -16,8 +17,8 @@ import schema from "./schema/die-fab.schema.json" with { type: "json" };
 
 export const FAB_DIE_FORMAT = "optinc.die/2";
 
-/** Stable codes of the v2 reader (docs/calibration.md §8). */
-export const FAB_DIE_CODES = { json: "OPT7101", schema: "OPT7102", unknown: "OPT7103", missing: "OPT7104", value: "OPT7105", circuit: "OPT7107" } as const;
+/** Stable codes of the v2 reader (codes/catalogue.ts, docs/calibration.md §8). */
+export const FAB_DIE_CODES = FAB;
 
 export interface FabDieExtras {
   source?: Record<string, string | number>;

@@ -12,7 +12,8 @@ import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { calibrateCircuit, type CircuitCalibration } from "../compiler/calibrate/circuit.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../compiler/calibrate/writeback.ts";
-import { cellCases, cellFromInfo } from "../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
+import { cellCases } from "../verify/cells/cell-cases.ts";
 import { checkCell } from "../verify/cells/cell-verify.ts";
 import type { DieCheck } from "./calibrate.ts";
 
@@ -42,7 +43,7 @@ export function calibrateFab(circuit: Circuit, table: PhaseTable | null, model: 
 
 /** A closed-form cell driven at `codes` on a die: how many of its inputs decode exactly. */
 export function checkCellOnFab(circuit: Circuit, die: FabDie, codes: ArrayLike<number>): DieCheck {
-  const cell = cellFromInfo(circuit.info);
+  const cell = readCellInfo(circuit.info);
   if (!cell) throw new Error(`checkCellOnFab: ${circuit.name} is not a closed-form cell`);
   const r = checkCell(circuit, cell, cellCases(cell), { die: dieAtCodes(die, codes), dacBits: null });
   return { cases: r.cases, exact: r.exact, exactFraction: r.cases ? r.exact / r.cases : 0 };
@@ -66,7 +67,7 @@ export function calibrateFabFiles(name: string, circuit: Circuit, table: PhaseTa
   }
   for (const [f, text] of emitCircuit(result.circuit, name, { ports: { cell: portCell } })) files.set(f, text);
   files.set(`${name}.drive.json`, result.drive);
-  const cell = check && cellFromInfo(circuit.info);
+  const cell = check && readCellInfo(circuit.info);
   const before = cell ? checkCellOnFab(circuit, die, nominalCodes(circuit, die)) : null;
   const after = cell ? checkCellOnFab(result.circuit, die, result.codes) : null;
   const doc = {

@@ -12,7 +12,7 @@ import { planCascade, type CascadePlan } from "../aggregate/cascade.ts";
 import { slicePlanFor } from "../aggregate/slices.ts";
 import { verifyComposed } from "./compose.ts";
 import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
-import { unitInfoEntries, type UnitSpec } from "../verify/circuit/run.ts";
+import { unitSpecOf, writeIdentityInfo, writeUnitInfo, type InfoEntries } from "../aggregate/circuit-info.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { digitCount } from "../aggregate/golden.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
@@ -21,7 +21,6 @@ import { buildReport, type Report } from "./report.ts";
 import { REPORT_TOLERANCE_TRIALS, technologyYield, toleranceOfChip, trainingThroughCircuit } from "./evaluate.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { refuseOverCap } from "./estimate.ts";
-import { identityInfo } from "../verify/circuit/identity.ts";
 
 export interface CompileOptions {
   /** Overrides spec.training.seed. */
@@ -129,13 +128,12 @@ function trainUnits(ctx: Ctx): void {
 }
 
 /** The unit's function in the circuit info, so `optinc verify` can check a cascade unit alone. */
-function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
+function unitInfo(u: EmittedUnit, spec: Spec): InfoEntries {
   const fn = u.result.fn;
   const unit = unitSpecOf(fn);
   return {
-    ...identityInfo(spec, u.file, { workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: spec.rounding, ...unit }),
-    ...unitInfoEntries(unit),
-    ...(u.level !== null ? { cascade_level: u.level } : {}),
+    ...writeIdentityInfo(spec, u.file, { workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: spec.rounding, ...unit }),
+    ...writeUnitInfo(unit, u.level),
   };
 }
 
@@ -169,19 +167,6 @@ function verifyUnits(ctx: Ctx): void {
       unit: unitSpecOf(fn),
     });
   }
-}
-
-function unitSpecOf(fn: UnitFunction): UnitSpec {
-  return fn.weights
-    ? {
-        inputOffset: fn.inputOffset,
-        outputOffset: fn.outputOffset,
-        divisor: fn.divisor,
-        weights: fn.weights,
-        carryIn: fn.carryIn ?? 0,
-        ...(fn.roundClass ? { round: "class" as const } : fn.roundCarry ? { round: "carry" as const } : {}),
-      }
-    : { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor };
 }
 
 /** Sliced or cascaded designs: the whole aggregator, composed from the emitted circuits. */

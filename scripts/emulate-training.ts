@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Levels } from "../dsl/spec.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
 import type { AggregateMany } from "../aggregate/aggregator.ts";
-import { circuitFormat } from "../verify/circuit/run.ts";
+import { circuitFormat } from "../verify/circuit/shape.ts";
 import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";
 import { tableIIErrors } from "../system/train/error-model.ts";
 import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "../system/train/scenarios.ts";

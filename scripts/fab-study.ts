@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCircuits } from "../verify/circuit/load.ts";
 import { parsePhaseTable } from "../netlist/phase-table.ts";
-import { cellFromInfo } from "../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
 import { FAB_STUDY_COLUMNS, fabStudy, fabStudyCells } from "./fab-study-core.ts";
 
 const args = process.argv.slice(2);
@@ -19,7 +19,7 @@ const seed = Number(flag("seed", "1"));
 
 console.log(`| ${FAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${FAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
-for (const l of loadCircuits(dir).filter((c) => cellFromInfo(c.circuit.info))) {
+for (const l of loadCircuits(dir).filter((c) => readCellInfo(c.circuit.info))) {
   const name = l.netlistPath.split("/").pop()!.replace(/\.netlist\.json$/, "");
   const table = parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name);
   console.log(`| ${fabStudyCells(fabStudy(name, l.circuit, table, dies, seed)).join(" | ")} |`);

@@ -6,7 +6,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { integer } from "../option-parsers.ts";
 import { drawDie, drawDieShape, realizeDie } from "../../netlist/die.ts";
-import { cellFromInfo } from "../../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
 import { writeDieFile } from "../../netlist/die-file.ts";
 import { dieElements } from "../../netlist/die-elements.ts";
@@ -17,6 +17,7 @@ import { TECHNOLOGY_NAMES, TECHNOLOGY_PRESETS } from "../technology-presets.ts";
 import { drawFabDie } from "../../netlist/die-fab.ts";
 import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../netlist/die-fab-technology.ts";
 import { writeFabDieFile } from "../../netlist/die-fab-file.ts";
+import { DIE, FAB } from "../../codes/catalogue.ts";
 
 interface DieFlags {
   cell?: string;
@@ -77,9 +78,9 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const seed = flags.seed ?? t.loaded.seed ?? 1;
     const dacBits = flags.dacBits ?? tech.dacBits;
     const circuit = t.loaded.circuit;
-    const cell = cellFromInfo(circuit.info);
+    const cell = readCellInfo(circuit.info);
     if (cell ? flags.copy >= cell.instances : flags.copy > 0) {
-      out.report([diag(target, "OPT6117", cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
+      out.report([diag(target, DIE.noSuchCopy, cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -99,12 +100,12 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
   async function fabricated(t: NonNullable<Awaited<ReturnType<typeof loadTarget>>>, flags: DieFlags, seed: number, stream: number, file: string, path: string, out: CommandOutput, target: string): Promise<Record<string, unknown> | undefined> {
     const tech = FAB_TECHNOLOGIES[flags.technology];
     if (!tech) {
-      out.report([diag(target, "OPT7110", `--fabricated has no fabrication parameters for preset "${flags.technology}"`, `use --technology ${FAB_TECHNOLOGY_NAMES.join(" or ")}`)]);
+      out.report([diag(target, FAB.noFabParameters, `--fabricated has no fabrication parameters for preset "${flags.technology}"`, `use --technology ${FAB_TECHNOLOGY_NAMES.join(" or ")}`)]);
       out.fail(EXIT.usage);
       return undefined;
     }
     const circuit = t.loaded.circuit;
-    const cell = cellFromInfo(circuit.info);
+    const cell = readCellInfo(circuit.info);
     const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} fabricated seed ${seed} trial ${flags.trial}`;
     const die = drawFabDie(circuit, tech, stream, id);
     const source = { technology: flags.technology, model: "fabricated", seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };

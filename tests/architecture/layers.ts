@@ -8,15 +8,16 @@ import ts from "typescript";
 
 /** What each room may import besides itself. Rooms on one floor never import each other. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  math: [],
-  dsl: [],
-  netlist: ["math"],
-  aggregate: ["math", "dsl"],
-  compiler: ["netlist", "aggregate", "math", "dsl"],
-  verify: ["netlist", "aggregate", "math", "dsl"],
-  system: ["aggregate", "math", "dsl"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
+  codes: [],
+  math: ["codes"],
+  dsl: ["codes"],
+  netlist: ["math", "codes"],
+  aggregate: ["math", "dsl", "codes"],
+  compiler: ["netlist", "aggregate", "math", "dsl", "codes"],
+  verify: ["netlist", "aggregate", "math", "dsl", "codes"],
+  system: ["aggregate", "math", "dsl", "codes"],
+  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes"],
+  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes"],
 };
 
 export interface Violation {

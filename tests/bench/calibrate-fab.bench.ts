@@ -3,7 +3,8 @@
 // docs/calibration.md §9): exact dies k/n with 95 % Clopper–Pearson intervals and calibration time.
 import { planDigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
-import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { CELL_HEADROOM } from "../../pipeline/closed-form.ts";
@@ -16,7 +17,7 @@ export const bench: BenchModule = {
     const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
     const rows = chipCircuits(chip, { levels: 4, headroom: CELL_HEADROOM, mziLossDb: 0.02 }).map((d) => {
       const c = circuitFromPhaseTable(d.table, `paper_4x8.${d.name}`);
-      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...cellInfoEntries(d, chip), cell_instances: d.instances.length };
+      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
       return fabStudyCells(fabStudy(`paper_4x8.${d.name}`, readNetlistJson(writeNetlistJson(c)), d.table, 100, 1));
     });
     return [{ title: "Fabricated foundry dies of paper-4x8, oracle calibration (true die model)", columns: FAB_STUDY_COLUMNS, rows, notes: ["Intervals: 95 % Clopper–Pearson. The oracle reads the die; calibration from readings alone is issue #23's open part."] }];

@@ -11,7 +11,8 @@ import { main } from "../../cli/main.ts";
 import { TECHNOLOGY_PRESETS } from "../../cli/technology-presets.ts";
 import { calibrateCircuit } from "../../compiler/calibrate/circuit.ts";
 import { calibratedCircuit } from "../../compiler/calibrate/writeback.ts";
-import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
 import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
@@ -31,7 +32,7 @@ function paperCells(): { stem: string; circuit: Circuit; table: PhaseTable }[] {
     .map((d) => {
       const stem = `paper_4x8.${d.name}`;
       const c = circuitFromPhaseTable(d.table, stem);
-      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...cellInfoEntries(d, chip), cell_instances: d.instances.length };
+      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
       return { stem, circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
     })
     .sort((a, b) => (a.stem < b.stem ? -1 : 1));

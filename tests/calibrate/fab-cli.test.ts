@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
+import { FAB } from "../../codes/catalogue.ts";
 import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
@@ -42,6 +43,6 @@ describe("optinc die --fabricated / calibrate / verify on a fabricated die", () 
     writeFileSync(join(work, "bad.json"), JSON.stringify(bad));
     const r = await run(["calibrate", dir, "--measured", join(work, "bad.json"), "-o", join(work, "cal2")]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("OPT7105");
+    expect(r.err).toContain(FAB.value);
   });
 });

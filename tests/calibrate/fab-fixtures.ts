@@ -2,7 +2,8 @@
 // for the fabricated-die tests.
 import { planDigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
-import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -14,6 +15,6 @@ export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; ta
   if (!d) throw new Error(`no cell design ${name}`);
   const stem = `paper_4x8.${d.name}`;
   const c = circuitFromPhaseTable(d.table, stem);
-  c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...cellInfoEntries(d, chip), cell_instances: d.instances.length };
+  c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
   return { circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
 }
