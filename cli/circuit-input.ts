@@ -6,7 +6,10 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../dsl/diagnostics.ts";
 import type { Die } from "../netlist/die.ts";
-import { DieFileError, readDieFile } from "../netlist/die-file.ts";
+import { DieFileError } from "../netlist/die-file.ts";
+import { readAnyDieFile } from "../netlist/die-fab-file.ts";
+import { dieAtCodes, type FabDie } from "../netlist/die-fab.ts";
+import { nominalCodes, readDriveFile } from "../netlist/die-fab-drive.ts";
 import type { PhaseTable, PortMapCell, SettingValue } from "../netlist/ir.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
 import { cellPortMap } from "../pipeline/cell-ports.ts";
@@ -15,7 +18,7 @@ import { parsePhaseTable, PhaseTableError } from "../netlist/phase-table.ts";
 import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import type { CommandOutput } from "./output.ts";
-import { DIE } from "../codes/catalogue.ts";
+import { DIE, FAB } from "../codes/catalogue.ts";
 
 export function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };
@@ -112,8 +115,29 @@ export async function dieCircuitName(ctx: CommandContext, file: string): Promise
   }
 }
 
-/** Read and check a measurement file for the circuit; diagnostics at file:line:col, exit 2 on any problem. */
+/**
+ * Read and check a measurement file for the circuit as the simulator's Die; diagnostics at
+ * file:line:col, exit 2 on any problem. A fabricated die (optinc.die/2) is driven at the codes of
+ * `<name>.drive.json` beside the netlist (what `calibrate` wrote for it), else at the nominal codes
+ * of the programmed phases (an uncalibrated chip).
+ */
 export async function loadDie(ctx: CommandContext, out: CommandOutput, file: string, t: Target): Promise<Die | undefined> {
+  const any = await loadAnyDie(ctx, out, file, t);
+  if (!any) return undefined;
+  if (any.version === 1) return any.die;
+  const drivePath = t.loaded.netlistPath.replace(/\.netlist\.json$/, ".drive.json");
+  if (!existsSync(drivePath)) return dieAtCodes(any.die, nominalCodes(t.loaded.circuit, any.die));
+  const r = readDriveFile(await readFile(drivePath, "utf8"), any.die);
+  if ("error" in r) {
+    out.report([diag(drivePath, FAB.staleDrive, `the drive codes do not fit die "${any.die.id}": ${r.error}`, "calibrate the design for this die (optinc calibrate --measured) or remove the stale drive file")]);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
+  return dieAtCodes(any.die, r.codes);
+}
+
+/** Either die file version, checked against the circuit (diagnostics and exit 2 as loadDie). */
+export async function loadAnyDie(ctx: CommandContext, out: CommandOutput, file: string, t: Target): Promise<{ version: 1; die: Die } | { version: 2; die: FabDie } | undefined> {
   let text: string;
   try {
     text = await readFile(resolve(ctx.io.cwd, file), "utf8");
@@ -123,7 +147,7 @@ export async function loadDie(ctx: CommandContext, out: CommandOutput, file: str
     return undefined;
   }
   try {
-    return readDieFile(text, file, t.loaded.circuit);
+    return readAnyDieFile(text, file, t.loaded.circuit);
   } catch (e) {
     if (!(e instanceof DieFileError)) throw e;
     out.report(e.diagnostics.map((d) => diag(d.file, d.code, d.message, d.hint, d.line, d.column)), text);

@@ -1,6 +1,9 @@
 // Commander argument parsers shared by the commands: each returns the parsed value or throws
 // commander's InvalidArgumentError, which the CLI reports as a usage error (exit 2).
+// Quantities with units ("100MB", "800Gb/s", "2.7us") use the DSL's unit table (dsl/units.ts), so
+// the CLI and the spec language accept the same spellings.
 import { InvalidArgumentError } from "commander";
+import { DIMENSION_INFO, UNITS, type Dimension } from "../dsl/units.ts";
 
 /** An integer in min..max (digits only: no sign, no exponent). */
 export function integer(name: string, min: number, max: number) {
@@ -36,4 +39,29 @@ export function fraction(name: string) {
     if (v.trim() === "" || !(x >= 0 && x <= 1)) throw new InvalidArgumentError(`${name} must be a fraction in [0, 1], got "${v}"`);
     return x;
   };
+}
+
+/** A non-negative quantity of `dim`; `defaultUnit` applies when no unit is written. */
+export function quantity(name: string, dim: Dimension, defaultUnit?: string) {
+  return (text: string): number => {
+    const m = /^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([^\s0-9].*?)?\s*$/.exec(text);
+    const info = DIMENSION_INFO[dim];
+    const units = Object.keys(UNITS[dim]);
+    if (!m) throw new InvalidArgumentError(`${name}: "${text}" is not ${info.what} (example: ${info.example.replace(" ", "")})`);
+    const unit = m[2] ?? defaultUnit;
+    if (unit === undefined) throw new InvalidArgumentError(`${name}: "${text}" needs a unit, one of ${units.join(", ")} (example: ${info.example.replace(" ", "")})`);
+    const factor = UNITS[dim][unit];
+    if (factor === undefined) throw new InvalidArgumentError(`${name}: unknown unit "${unit}" for ${info.what}; use one of ${units.join(", ")}`);
+    return Number(m[1]) * factor;
+  };
+}
+
+/** A comma-separated list of integers in min..max, e.g. "4,8,16". */
+export function integerList(name: string, min: number, max: number) {
+  const one = integer(name, min, max);
+  return (text: string): number[] =>
+    text.split(",").map((p) => {
+      if (!/^[0-9]+$/.test(p.trim())) throw new InvalidArgumentError(`${name}: "${p.trim()}" is not a whole number (example: 4,8,16)`);
+      return one(p);
+    });
 }

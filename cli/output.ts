@@ -1,6 +1,7 @@
 // Command output: diagnostics rendering in text mode, and the single JSON envelope in --json mode.
 // Every command creates one CommandOutput; helpers such as loadSpecOrReport find it via outputOf(ctx).
 import { renderDiagnostic, sanitizeText, type Diagnostic } from "../dsl/diagnostics.ts";
+import type { FileBody } from "./files/commit.ts";
 import { EXIT, type CommandContext, type GlobalOptions } from "./context.ts";
 import { ENVELOPE_VERSION, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
 import { localBroker, type OutputBroker } from "./files/broker.ts";
@@ -128,7 +129,7 @@ export class CommandOutput {
   }
 
   /** Commit a command's whole output set (all or nothing); on failure report it (exit 2). */
-  async commit(dir: string, files: ReadonlyMap<string, string>, shown: string): Promise<boolean> {
+  async commit(dir: string, files: ReadonlyMap<string, FileBody>, shown: string): Promise<boolean> {
     try {
       await this.broker.commitFiles(dir, files);
       return true;

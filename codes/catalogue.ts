@@ -6,7 +6,8 @@
 //
 // Ranges: OPT0xxx inputs, outputs and the command line · OPT1xxx spec syntax · OPT2xxx spec
 // semantics · OPT30xx compile · OPT31xx decompose · OPT4xxx chip files · OPT5xxx export ·
-// OPT60xx verify · OPT61xx measurement files, die and calibrate · OPT7xxx allreduce.
+// OPT60xx verify · OPT61xx measurement files, die and calibrate · OPT62xx fabricated dies and drive codes ·
+// OPT7xxx allreduce · OPT8xxx layout.
 
 /** One code: [code, what it means, the exit code it gives]. */
 type Entry = readonly [code: `OPT${number}`, summary: string, exit: string];
@@ -120,8 +121,26 @@ export const CATALOGUE = {
     overwritesDesign: ["OPT6115", "calibrate -o points at the design's own directory", "2"],
     noSuchCopy: ["OPT6117", "die --copy beyond the cell's physical copies, or on a circuit that is not a cell", "2"],
   }),
+  fab: group("OPT62xx — fabricated dies (optinc.die/2) and drive codes", {
+    json: ["OPT6201", "fabricated die file: not valid JSON (a truncated file)", "2"],
+    schema: ["OPT6202", "fabricated die file: does not follow the schema (a missing or unknown field, a wrong type)", "2"],
+    unknown: ["OPT6203", "fabricated die file: a heater, crosstalk entry or passive leaf the circuit does not have, or a value a leaf does not take", "2"],
+    missing: ["OPT6204", "fabricated die file: heaters of the circuit missing, or fewer detector entries than detector modes", "2"],
+    value: ["OPT6205", "fabricated die file: a non-physical value (offset outside [0, 2π), efficiency or power ≤ 0, coupling outside [0, 1], negative loss)", "2"],
+    circuit: ["OPT6207", "fabricated die file: belongs to another circuit", "2"],
+    noFabParameters: ["OPT6210", "die --fabricated: the preset has no fabrication parameters", "2"],
+    staleDrive: ["OPT6211", "verify --measured: the drive file beside the netlist does not fit the fabricated die", "2"],
+  }),
   allreduce: group("OPT7xxx — allreduce", {
     inexact: ["OPT7001", "allreduce --netlist: the circuit's outputs differ from the golden quantized average (a warning with --allow-inexact)", "1"],
+  }),
+  layout: group("OPT8xxx — layout", {
+    notFound: ["OPT8001", "layout: the directory or a file cannot be read", "2"],
+    noNetlist: ["OPT8002", "layout: no *.netlist.json in the directory", "2"],
+    badNetlist: ["OPT8003", "layout: an invalid netlist (the netlist reader's own code in parentheses)", "1"],
+    badChip: ["OPT8004", "layout: an invalid chip file", "1"],
+    cannotDraw: ["OPT8005", "layout: a circuit the layout cannot draw (a component without a cell, a feedback loop)", "1"],
+    noSuchCell: ["OPT8006", "layout --cell: no such cell design", "2"],
   }),
 } as const satisfies Record<string, Group>;
 
@@ -140,7 +159,9 @@ export const CHIP_FILE = codesOf(CATALOGUE.chipFile);
 export const EXPORT = codesOf(CATALOGUE.export);
 export const VERIFY = codesOf(CATALOGUE.verify);
 export const DIE = codesOf(CATALOGUE.die);
+export const FAB = codesOf(CATALOGUE.fab);
 export const ALLREDUCE = codesOf(CATALOGUE.allreduce);
+export const LAYOUT = codesOf(CATALOGUE.layout);
 
 /** Every code with its meaning and exit code, in catalogue order. */
 export function allCodes(): { code: string; summary: string; exit: string; group: string }[] {

@@ -2,6 +2,8 @@
 // value accepted in one place is accepted everywhere (docs/cli.md, "Limits").
 /** The executed ring all-reduce (optinc allreduce) simulates every message, 2(N−1)·N per run: 512 keeps a run within seconds. */
 export const WORKERS = { min: 2, max: 512 } as const;
+/** `optinc allreduce --models`: counts above WORKERS.max are modelled, not executed (the fat-tree model hashes N flows). */
+export const MODELLED_WORKERS = { min: 2, max: 16384 } as const;
 /** Every seed (training, Monte-Carlo trials, synthetic gradients): an unsigned 32-bit integer. */
 export const SEED = { min: 0, max: 2 ** 32 - 1 } as const;
 /** Phase DAC resolution in bits; "none" (never 0) turns the DAC off. */

@@ -35,11 +35,55 @@ function workload(preset: string, parameters: number, flopsPerStep: number): Wor
   };
 }
 
+/** One layer of a workload, in forward order: its parameters and forward FLOPs per sample. */
+export interface LayerShape {
+  name: string;
+  parameters: number;
+  forwardFlops: number;
+}
+
+/**
+ * VGG19 (Simonyan & Zisserman 2015, configuration E) at 224×224×3 with a 1000-class head, as
+ * torchvision builds it: sixteen 3×3 convolutions (stride 1, pad 1, bias) in five blocks of
+ * 64, 128, 256, 512, 512 channels (2, 2, 4, 4, 4 layers), each block closed by a 2×2 max-pool, then
+ * fc6 25088→4096, fc7 4096→4096, fc8 4096→1000. FLOPs count a multiply-add as 2 (torchvision's
+ * "19.63 GFLOPS" counts multiply-adds: 2 × 19.63 G = 39.26 GFLOP here).
+ */
+export function vgg19Layers(): LayerShape[] {
+  const layers: LayerShape[] = [];
+  let channels = 3;
+  let side = 224;
+  let i = 0;
+  for (const [width, count] of [[64, 2], [128, 2], [256, 4], [512, 4], [512, 4]] as const) {
+    for (let c = 0; c < count; c++) {
+      const weights = 9 * channels * width;
+      layers.push({ name: `conv${++i}`, parameters: weights + width, forwardFlops: 2 * weights * side * side });
+      channels = width;
+    }
+    side /= 2;
+  }
+  for (const [name, inputs, outputs] of [["fc6", 512 * 7 * 7, 4096], ["fc7", 4096, 4096], ["fc8", 4096, 1000]] as const) {
+    layers.push({ name, parameters: inputs * outputs + outputs, forwardFlops: 2 * inputs * outputs });
+  }
+  return layers;
+}
+
+/** Images per worker per VGG19 step: 32 at 224×224 [assumption; ODDL's batch is not known]. */
+export const VGG19_BATCH = 32;
+const vgg19 = vgg19Layers();
+
 const llamaParams = llamaParameters(LLAMA_8L_384);
 /** Tokens per worker per step: batch 32 sequences × 512 tokens (assumption). */
 const LLAMA_TOKENS_PER_STEP = 32 * 512;
 
 export const PRESETS: Record<string, WorkloadSpec> = {
+  // parameters: vgg19Layers() = 143 667 240 (torchvision vgg19). flopsPerStep: training ≈ 3 × forward
+  // (backward ≈ 2 × forward), forward 39.26 GFLOP per 224² image, batch VGG19_BATCH = 32 → 3.77e12 FLOP.
+  vgg19: workload(
+    "vgg19",
+    vgg19.reduce((a, l) => a + l.parameters, 0),
+    3 * VGG19_BATCH * vgg19.reduce((a, l) => a + l.forwardFlops, 0),
+  ),
   // parameters: torchvision ResNet-50 (25 557 032) with its 1000-class fc (2 049 000) replaced by a
   // 100-class fc (204 900) → 23 712 932.
   // flopsPerStep: assumption. CIFAR-adapted ResNet-50 ≈ 1.3 GMAC forward per 32×32 image; training ≈ 3×

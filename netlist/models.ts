@@ -104,6 +104,17 @@ export const MODELS: Record<string, Model> = {
     transfer: waveguideTransfer,
     reciprocal: true,
   },
+  crossing: {
+    kind: "linear",
+    doc: "waveguide crossing (drawn by optinc layout): o2 → o4 and o1 → o3 straight through, amplitude 10^(−loss_db/20)",
+    ports: () => PORTS_2X2,
+    // rows (o3, o4), columns (o2, o1): the top input leaves at the bottom and vice versa
+    transfer: (s) => {
+      const a = lossAmplitude(num(s, "loss_db", 0));
+      return mat(2, 2, [[0, 1, a, 0], [1, 0, a, 0]]);
+    },
+    reciprocal: true,
+  },
   amplifier: {
     kind: "linear",
     doc: "gain block o1 → o2 (the stage's σ_max scale): amplitude × gain",

@@ -12,6 +12,7 @@ export const EBEAM_LIBRARY = "Design kits/ebeam";
 /** IR component → SPICE model name (a bare word; the detector's avoids the word "detector"). */
 export const SPICE_MODEL: Record<string, string> = {
   coupler: "optinc_coupler",
+  crossing: "optinc_crossing",
   phase: "optinc_phase_shifter",
   waveguide: "optinc_waveguide",
   amplifier: "optinc_amplifier",

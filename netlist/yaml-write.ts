@@ -20,6 +20,8 @@ function gdsCell(inst: Instance): string {
       return "straight";
     case "terminator":
       return "terminator";
+    case "crossing":
+      return "crossing";
     default:
       return `optinc_${inst.component}`;
   }

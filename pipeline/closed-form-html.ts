@@ -7,6 +7,7 @@ import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
 import { latencySection, portMapSection, specFacts } from "./report-html.ts";
+import { systemsSection } from "./systems-section.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
 import { cellPortMap } from "./cell-ports.ts";
 
@@ -50,6 +51,7 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
       }),
     ),
     latency: latencySection(report.spec),
+    systems: systemsSection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };
   return renderReportHtml(data);

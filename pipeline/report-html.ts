@@ -2,6 +2,7 @@
 import { PRESETS } from "../dsl/presets.ts";
 import type { Spec } from "../dsl/spec.ts";
 import { latencyBreakdown } from "../system/latency.ts";
+import { systemsSection } from "./systems-section.ts";
 import { renderReportHtml } from "../verify/report/index.ts";
 import type { ReportData } from "../verify/report/types.ts";
 import { verifyReportSections } from "../verify/circuit/format.ts";
@@ -141,6 +142,7 @@ export function reportHtml(report: Report, result: CompileResult): string {
     training: result.units[0]?.training ? toTrainingSection(result.units[0].training) : undefined,
     tolerance: result.tolerance ? toleranceSection(result.tolerance) : undefined,
     latency: latencySection(report.spec),
+    systems: systemsSection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };
   return renderReportHtml(data);

@@ -1,24 +1,21 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { readdirSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
-import type { Command } from "commander";
+import { relative } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
-import type { Levels, Rounding } from "../../dsl/spec.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
-import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
-import type { AggregateMany } from "../../aggregate/aggregator.ts";
-import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run.ts";
-import { circuitAggregator } from "../../verify/circuit/aggregator.ts";
-import { chipAggregator } from "../../verify/cells/chip-aggregate.ts";
-import { isClosedForm } from "../../verify/cells/verify-closed-form.ts";
-import { validateTechnology } from "../../dsl/technology.ts";
-import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
-import { EXIT, type RegisterCommand } from "../context.ts";
+import { VerifyInputError } from "../../verify/circuit/load.ts";
+import type { AllreduceRun } from "../../system/ring/allreduce-run.ts";
+import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce.ts";
+import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
+import { type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
-import { DAC_BITS, SEED, WORKERS } from "../../dsl/limits.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
+import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
+import { MODEL_NAMES } from "../../system/models/index.ts";
+import { parseModelParams } from "../../system/models/params.ts";
+import type { WorkloadComparison } from "../../system/comparison.ts";
 
 interface Flags {
   workers?: string;
@@ -41,20 +38,12 @@ interface Flags {
   errorRate?: string;
   workload?: string;
   allowInexact?: boolean;
+  models?: string;
+  param?: string;
 }
 
 /** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
 const INEXACT = ALLREDUCE.inexact;
-
-/** Table II-like error magnitudes (±1 steps ≈ 90 % of errors; the rest assumed on ±2 and ±4). */
-const ERROR_DISTRIBUTION = [
-  { steps: 1, weight: 0.45 },
-  { steps: -1, weight: 0.45 },
-  { steps: 2, weight: 0.035 },
-  { steps: -2, weight: 0.035 },
-  { steps: 4, weight: 0.015 },
-  { steps: -4, weight: 0.015 },
-];
 
 const SI = (v: number, unit: string, digits = 2): string => {
   const prefixes: [number, string][] = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
@@ -149,6 +138,8 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--seed <s>", "seed of the synthetic gradients", "1")
     .option("--error-rate <p>", "inject OptINC output errors at this rate (±1 step 90 %, ±2 7 %, ±4 3 %)")
     .option("--workload <preset>", `add an iteration-latency breakdown (${Object.keys(PRESETS).sort().join(", ")})`)
+    .option("--models <list>", `compare these cost models per iteration on the workload, or all (${MODEL_NAMES.join(", ")})`)
+    .option("--param <name=value,...>", "override cost-model inputs (docs/allreduce.md lists names, SI units and defaults)")
     .option("--allow-inexact", "with --netlist: exit 0 even when the circuit's outputs differ from the golden quantized average")
     .addHelpText(
       "after",
@@ -166,113 +157,25 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
       const g = out.g;
       const c = g.color;
       try {
-        const real = (v: string | undefined, flag: string): number | undefined => {
-          if (v === undefined) return undefined;
-          const x = Number(v);
-          if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${flag}: "${v}" is not a number ≥ 0`);
-          return x;
-        };
-        const nonIdeal = {
-          phaseNoise: real(flags.phaseNoise, "--phase-noise"),
-          mziLossDb: real(flags.lossDb, "--loss-db"),
-          splitterImbalance: real(flags.imbalance, "--imbalance"),
-          dacBits: flags.dacBits === undefined ? undefined : dacBitsFlag(flags.dacBits),
-          detectorNoise: real(flags.detectorNoise, "--detector-noise"),
-        };
-        const seed = parseInteger(flags.seed, "--seed", SEED.min, SEED.max);
-        let circuit: { aggregateMany: AggregateMany; workers: number; bits: number; levels: number; path: string } | null = null;
-        let compiledRounding: Rounding | null = null;
-        if (flags.netlist !== undefined) {
-          const found = loadCircuits(resolve(ctx.io.cwd, flags.netlist), flags.netlist);
-          if (isClosedForm(found)) {
-            // A closed-form chip: its cells, wired as <name>.chip.json says, with ideal parts.
-            if (Object.values(nonIdeal).some((v) => v !== undefined)) throw new UsageError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise are for trained circuits; a closed-form chip's yield is optinc verify <dir> (every cell copy its own die)");
-            const dir = dirname(found[0]!.netlistPath);
-            const stems = readdirSync(dir).filter((f) => f.endsWith(".chip.json")).map((f) => f.replace(/\.chip\.json$/, "")).sort();
-            circuit = { ...chipAggregator(found, stems), path: dir };
-            compiledRounding = found.find((l) => l.rounding)?.rounding ?? null;
-          } else {
-            if (found.length !== 1) throw new UsageError(`--netlist: ${flags.netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
-            const loaded = found[0]!;
-            if (loaded.identity.length) {
-              out.report(loaded.identity.map((why) => ({ code: VERIFY.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: flags.netlist!, line: 1, column: 1 })));
-              return void out.finish(null);
-            }
-            const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
-            try {
-              validateTechnology(defined);
-            } catch (err) {
-              throw new UsageError((err as Error).message);
-            }
-            circuit = { ...circuitAggregator(loaded.circuit, defined, seed), path: loaded.netlistPath };
-            compiledRounding = loaded.rounding;
-          }
-        } else if (Object.values(nonIdeal).some((v) => v !== undefined)) {
-          throw new UsageError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)");
+        const options = optionsOf(flags, ctx.io.cwd);
+        const outcome = allreduce(options);
+        if (outcome.kind === "not-compiled") {
+          out.report(outcome.identity.map((why) => ({ code: VERIFY.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: outcome.netlist, line: 1, column: 1 })));
+          return void out.finish(null);
         }
-        const workers = flags.workers !== undefined ? parseIntList(flags.workers, "--workers", WORKERS.min, WORKERS.max) : circuit ? [circuit.workers] : [4, 8, 16];
-        if (circuit && workers.some((n) => n !== circuit.workers)) {
-          throw new UsageError(`--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`);
-        }
-        if (flags.workload !== undefined && !PRESETS[flags.workload]) {
-          throw new UsageError(`--workload: unknown preset "${flags.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
-        }
-        const messageBytes =
-          flags.size !== undefined ? parseQuantity(flags.size, "bytes", "--size", "B") : flags.workload ? PRESETS[flags.workload]!.gradientBytes : 100e6;
-        if (messageBytes < 4) throw new UsageError(`--size: ${flags.size} is smaller than one fp32 value (4 B)`);
-        if (messageBytes > 1e13) throw new UsageError(`--size: ${flags.size} is above the 10 TB limit`);
-        const levels = flags.levels !== undefined ? parseInteger(flags.levels, "--levels", 2, 16) : circuit ? circuit.levels : 4;
-        if (![2, 4, 8, 16].includes(levels)) throw new UsageError(`--levels: ${levels} is not one of 2, 4, 8, 16`);
-        const bits = flags.bits !== undefined ? parseInteger(flags.bits, "--bits", 2, 24) : circuit ? circuit.bits : 8;
-        if (bits % Math.log2(levels) !== 0) throw new UsageError(`--bits: ${bits} is not a multiple of log2(${levels}) = ${Math.log2(levels)} bits per PAM-${levels} symbol`);
-        if (circuit && (bits !== circuit.bits || levels !== circuit.levels)) {
-          throw new UsageError(`--bits/--levels: the netlist carries ${circuit.bits}-bit values as PAM-${circuit.levels}; drop the flags or match them`);
-        }
-        const rounding = flags.rounding ?? compiledRounding ?? "nearest-even";
-        if (!["nearest-even", "nearest-away", "floor"].includes(rounding)) throw new UsageError(`--rounding: "${rounding}" is not one of nearest-even, nearest-away, floor`);
-        let errorRate: number | undefined;
-        if (flags.errorRate !== undefined) {
-          errorRate = Number(flags.errorRate);
-          if (!(flags.errorRate.trim() !== "" && errorRate >= 0 && errorRate <= 1)) throw new UsageError(`--error-rate: "${flags.errorRate}" is not a probability in [0, 1]`);
-        }
-        const link = {
-          transceiverBps: parseQuantity(flags.bandwidth, "bitrate", "--bandwidth"),
-          transceivers: parseInteger(flags.transceivers, "--transceivers", 1, 1024),
-          stepLatency: parseQuantity(flags.latency, "time", "--latency"),
-        };
-        if (!(link.transceiverBps > 0)) throw new UsageError("--bandwidth must be positive");
-        const runs = workers.map((n) =>
-          runAllreduce({
-            workers: n,
-            messageBytes,
-            execElements: parseInteger(flags.execElements, "--exec-elements", 16, 1 << 24),
-            bits,
-            levels: levels as Levels,
-            encoding: "offset-binary",
-            rounding: rounding as Rounding,
-            blockSize: parseInteger(flags.block, "--block", 1, 1 << 24),
-            seed,
-            link,
-            ...(errorRate !== undefined ? { errors: { rate: errorRate, distribution: ERROR_DISTRIBUTION, seed } } : {}),
-            ...(flags.workload ? { workload: flags.workload } : {}),
-          }, circuit?.aggregateMany),
-        );
-        const aggregator = circuit
-          ? `simulated netlist ${circuit.path}${Object.values(nonIdeal).some((v) => v !== undefined) ? " with non-idealities (one seeded trial)" : " (ideal components)"}`
-          : "golden quantized average (aggregate/golden.ts)";
+        const { aggregator, runs, inexact } = outcome;
         if (!g.quiet) {
+          const link = options.link;
           const head = `aggregator: ${aggregator} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
-          out.print(`${c.dim(head)}\n\n${runs.map((r) => render(r, c)).join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
+          const sections = [...runs.map((r) => render(r, c)), ...(outcome.comparison ? [renderComparison(outcome.comparison, c)] : [])];
+          out.print(`${c.dim(head)}\n\n${sections.join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
         }
-        // A speed-up means nothing when the circuit does not compute the average.
-        const wrong = runs.reduce((a, r) => a + r.optinc.mismatchedElements - r.optinc.injectedErrors, 0);
-        if (circuit && wrong > 0) {
-          const total = runs.reduce((a, r) => a + r.executed.elements, 0);
+        if (inexact) {
           out.report([
             {
               code: INEXACT,
               severity: flags.allowInexact ? "warning" : "error",
-              message: `the circuit is not exact: ${wrong} of ${total} aggregated values differ from the golden quantized average`,
+              message: `the circuit is not exact: ${inexact.wrong} of ${inexact.total} aggregated values differ from the golden quantized average`,
               hint: flags.allowInexact ? "accepted with --allow-inexact" : "check it with optinc verify, lower the non-idealities, or pass --allow-inexact to accept it",
               file: flags.netlist!,
               line: 1,
@@ -280,9 +183,9 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             },
           ]);
         }
-        out.finish({ aggregator, runs });
+        out.finish({ aggregator, runs, ...(outcome.comparison ? { comparison: outcome.comparison } : {}) });
       } catch (e) {
-        if (e instanceof UsageError) {
+        if (e instanceof InvalidArgumentError || e instanceof AllreduceOptionsError) {
           out.usage(e.message);
           return void out.finish(null);
         }
@@ -302,8 +205,100 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
     });
 };
 
+/** The flags as the pipeline's options object (throws InvalidArgumentError on a malformed flag). */
+function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
+  const real = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : nonNegative(flag)(v));
+  const size = flags.size === undefined ? undefined : quantity("--size", "bytes", "B")(flags.size);
+  if (size !== undefined && size < 4) throw new InvalidArgumentError(`--size: ${flags.size} is smaller than one fp32 value (4 B)`);
+  if (size !== undefined && size > 1e13) throw new InvalidArgumentError(`--size: ${flags.size} is above the 10 TB limit`);
+  let errorRate: number | undefined;
+  if (flags.errorRate !== undefined) {
+    errorRate = Number(flags.errorRate);
+    if (!(flags.errorRate.trim() !== "" && errorRate >= 0 && errorRate <= 1)) throw new InvalidArgumentError(`--error-rate: "${flags.errorRate}" is not a probability in [0, 1]`);
+  }
+  const transceiverBps = quantity("--bandwidth", "bitrate")(flags.bandwidth);
+  if (!(transceiverBps > 0)) throw new InvalidArgumentError("--bandwidth must be positive");
+  return {
+    cwd,
+    ...(flags.netlist !== undefined ? { netlist: flags.netlist } : {}),
+    nonIdeal: {
+      phaseNoise: real(flags.phaseNoise, "--phase-noise"),
+      mziLossDb: real(flags.lossDb, "--loss-db"),
+      splitterImbalance: real(flags.imbalance, "--imbalance"),
+      dacBits: flags.dacBits === undefined ? undefined : dacBitsFlag(flags.dacBits),
+      detectorNoise: real(flags.detectorNoise, "--detector-noise"),
+    },
+    seed: integer("--seed", SEED.min, SEED.max)(flags.seed),
+    ...(flags.workers !== undefined ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) } : {}),
+    ...(flags.models !== undefined ? { models: flags.models.trim() === "all" ? ("all" as const) : flags.models.split(",").map((m) => m.trim()) } : {}),
+    ...(size !== undefined ? { messageBytes: size } : {}),
+    ...(flags.workload !== undefined ? { workload: flags.workload } : {}),
+    ...(flags.levels !== undefined ? { levels: integer("--levels", 2, 16)(flags.levels) } : {}),
+    ...(flags.bits !== undefined ? { bits: integer("--bits", 2, 24)(flags.bits) } : {}),
+    ...(flags.rounding !== undefined ? { rounding: flags.rounding } : {}),
+    ...(errorRate !== undefined ? { errorRate } : {}),
+    link: {
+      ...params(flags.param),
+      transceiverBps,
+      transceivers: integer("--transceivers", 1, 1024)(flags.transceivers),
+      stepLatency: quantity("--latency", "time")(flags.latency),
+    },
+    execElements: integer("--exec-elements", 16, 1 << 24)(flags.execElements),
+    blockSize: integer("--block", 1, 1 << 24)(flags.block),
+  };
+}
+
+/** --param name=value,…: cost-model inputs (system/models/params.ts). */
+function params(text: string | undefined): ReturnType<typeof parseModelParams> {
+  if (text === undefined) return {};
+  try {
+    const p = parseModelParams(text);
+    for (const k of ["transceiverBps", "transceivers", "stepLatency", "bits"] as const) {
+      if (k in p) throw new Error(`${k} has its own flag (--bandwidth, --transceivers, --latency, --bits)`);
+    }
+    return p;
+  } catch (e) {
+    throw new InvalidArgumentError(`--param: ${(e as Error).message}`);
+  }
+}
+
+/** The facts a model's row shows beside its times. */
+function facts(name: string, n: Record<string, unknown>): string {
+  switch (name) {
+    case "wrht":
+      return `m = ${n.arity}, ${n.steps} steps, λ ${n.wavelengths_used}/${n.wavelengths_available}, loss slack ${(n.loss_slack_db as number[]).map((x) => x.toFixed(1)).join(" / ")} dB${n.loss_binds ? `, loss binds: ${n.regenerations} O-E-O regenerations` : ""}`;
+    case "oddl":
+      return `${n.schedule} circuits, ${n.circuit_changes} circuit changes; WSS ${((n.wss_setup_s as number) * 1e3).toFixed(0)} ms once per job`;
+    case "fat-tree":
+      return `k = ${n.radix}, ${n.oversubscription}:1, ${n.placement} placement, ECMP slowdown ${n.ecmp_slowdown}`;
+    case "sip-ring":
+      return `${n.wavelengths_per_segment} λ/segment, duty ${(n.duty_cycle as number).toFixed(3)}, ${n.placement}, ${n.segment_sharing} flows/segment`;
+    default:
+      return n.steps !== undefined ? `${n.steps} steps` : "";
+  }
+}
+
+function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): string {
+  const head = cmp.workload === "none"
+    ? `per-iteration time = one all-reduce of ${SI(cmp.messageBytes, "B")} (no --workload: no compute)`
+    : `per-iteration time, ${cmp.workload}: compute ${time(cmp.compute)}, ${SI(cmp.messageBytes, "B")} of fp32 gradients in ${cmp.buckets} buckets overlapped with backward`;
+  const out = [c.cyan.bold(head)];
+  for (const row of cmp.rows) {
+    const models = Object.values(row.models);
+    const best = Math.min(...models.map((m) => m.time));
+    const rows = [["N = " + row.workers, "iteration", "all-reduce", "exposed", "vs fastest"]];
+    const notes = ["model facts"];
+    for (const m of models) {
+      rows.push([`${m.name}${m.derived ? " †" : ""}`, time(m.time), time(m.allreduce), time(m.exposed), `${(m.time / best).toFixed(2)}×`]);
+      notes.push(facts(m.name, m.notes));
+    }
+    out.push(table(rows, c).split("\n").map((l, i) => `${l}  ${i === 0 ? c.bold(notes[i]!) : notes[i]}`.trimEnd()).join("\n"));
+  }
+  return out.join("\n");
+}
+
 /** --dac-bits: DAC_BITS.min..max or none (the same values as the spec and optinc verify). */
 function dacBitsFlag(v: string): number | undefined {
   if (v === "none") return undefined;
-  return parseInteger(v, "--dac-bits", DAC_BITS.min, DAC_BITS.max);
+  return integer("--dac-bits", DAC_BITS.min, DAC_BITS.max)(v);
 }

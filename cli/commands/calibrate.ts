@@ -8,7 +8,8 @@ import { calibrate } from "../../pipeline/calibrate.ts";
 import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { chipCellPortMap, diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
+import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget } from "../circuit-input.ts";
+import { calibrateFabFiles } from "../../pipeline/calibrate-fab.ts";
 import { DIE } from "../../codes/catalogue.ts";
 
 interface CalibrateFlags {
@@ -73,8 +74,25 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       return undefined;
     }
     if (!(await out.checkOutput("dir", outDir, flags.out))) return undefined;
-    const die = await loadDie(ctx, out, flags.measured, t);
-    if (!die) return undefined;
+    const any = await loadAnyDie(ctx, out, flags.measured, t);
+    if (!any) return undefined;
+    if (any.version === 2) {
+      // A fabricated die: re-programmed against its passive parts, drive codes with crosstalk compensated.
+      const r = calibrateFabFiles(t.name, t.loaded.circuit, t.table, any.die, flags.verify, await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info));
+      if (!(await out.commit(outDir, r.files, flags.out))) return undefined;
+      const exact = r.after ? r.after.exact === r.after.cases : null;
+      if (exact === false || r.result.outOfRange.length) out.fail(EXIT.failure);
+      out.note(
+        [
+          `calibrate ${t.name} for fabricated die "${any.die.id}": ${any.die.heaters.length} heaters driven (${any.die.drive.bits}-bit, crosstalk compensated; largest phase error ${sci(r.result.maxPhaseErrorRad)} rad)`,
+          ...(r.before && r.after ? [`  exact on the die: ${pct(r.before.exactFraction)} with nominal drive → ${pct(r.after.exactFraction)} calibrated (${r.after.cases} cases)`] : []),
+          `  wrote ${r.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json)`,
+          ...(exact === false ? ["FAIL: the calibrated die is not exact"] : []),
+        ].join("\n"),
+      );
+      return { outDir: flags.out, die: any.die.id, format: "optinc.die/2", exactOnDie: { before: r.before, after: r.after }, maxPhaseErrorRad: r.result.maxPhaseErrorRad, files: [...r.files.keys()].sort() };
+    }
+    const die = any.die;
     const circuit = t.loaded.circuit;
     const info = circuit.info;
     const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;

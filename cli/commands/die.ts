@@ -15,7 +15,10 @@ import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "../../dsl/technology-presets.ts";
 import type { Technology } from "../../dsl/technology.ts";
-import { DIE } from "../../codes/catalogue.ts";
+import { drawFabDie } from "../../netlist/die-fab.ts";
+import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../netlist/die-fab-technology.ts";
+import { writeFabDieFile } from "../../netlist/die-fab-file.ts";
+import { DIE, FAB } from "../../codes/catalogue.ts";
 
 /**
  * A die's phase DAC, whose gains are rad per code: the preset's, or for the ideal preset (no DAC) a
@@ -38,6 +41,7 @@ interface DieFlags {
   dacBits?: number;
   out?: string;
   id?: string;
+  fabricated?: boolean;
 }
 
 
@@ -54,6 +58,7 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
     .option("--dac-bits <B>", "the chip's phase DAC, which shifter gains refer to (default: the preset's)", integer("--dac-bits", 1, 24))
     .option("-o, --out <file>", "measurement file to write (default: <name>.die.json)")
     .option("--id <text>", "the die's identity (default: circuit, technology, seed and trial)")
+    .option("--fabricated", `a die as fabricated (optinc.die/2): heaters with offsets uniform on [0, 2π), efficiency spread, thermal crosstalk, detectors, laser (presets: ${FAB_TECHNOLOGY_NAMES.join(", ")})`)
     .addHelpText(
       "after",
       `
@@ -92,6 +97,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
       out.fail(EXIT.usage);
       return undefined;
     }
+    if (flags.fabricated) return fabricated(t, flags, seed, cell ? copySeed(seed, t.index, flags.copy) * 1000003 + flags.trial : seed * 1000003 + flags.trial, file, path, out, target);
     // A closed-form chip draws every copy of every cell design its own die, seeded by (seed, design, copy).
     const die = cell ? realizeDie(drawDieShape(circuit, copySeed(seed, t.index, flags.copy), flags.trial), tech, "") : drawDie(circuit, tech, seed, flags.trial);
     const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} seed ${seed} trial ${flags.trial}`;
@@ -101,5 +107,23 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const elements = dieElements(circuit).length;
     out.note(`die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.splitterImbalance}, phase offsets σ ${tech.phaseNoise} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`);
     return { file, die: { id, circuit: circuit.name, elements, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}), dacBits } };
+  }
+
+  /** `--fabricated`: an optinc.die/2 file drawn from the preset's fabrication parameters (netlist/die-fab.ts). */
+  async function fabricated(t: NonNullable<Awaited<ReturnType<typeof loadTarget>>>, flags: DieFlags, seed: number, stream: number, file: string, path: string, out: CommandOutput, target: string): Promise<Record<string, unknown> | undefined> {
+    const tech = FAB_TECHNOLOGIES[flags.technology];
+    if (!tech) {
+      out.report([diag(target, FAB.noFabParameters, `--fabricated has no fabrication parameters for preset "${flags.technology}"`, `use --technology ${FAB_TECHNOLOGY_NAMES.join(" or ")}`)]);
+      out.fail(EXIT.usage);
+      return undefined;
+    }
+    const circuit = t.loaded.circuit;
+    const cell = readCellInfo(circuit.info);
+    const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} fabricated seed ${seed} trial ${flags.trial}`;
+    const die = drawFabDie(circuit, tech, stream, id);
+    const source = { technology: flags.technology, model: "fabricated", seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };
+    if (!(await out.commit(dirname(path), new Map([[basename(path), writeFabDieFile(die, { source })]]), file))) return undefined;
+    out.note(`die "${id}" (as fabricated): ${die.heaters.length} heaters (offsets uniform on [0, 2π), ${die.drive.bits}-bit drive to ${die.drive.pMaxMw.toFixed(1)} mW), ${die.crosstalk.length} crosstalk couplings, ${die.detectors.length} detectors\n  wrote ${relative(ctx.io.cwd, path) || file}`);
+    return { file, die: { id, circuit: circuit.name, format: "optinc.die/2", heaters: die.heaters.length, crosstalk: die.crosstalk.length, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) } };
   }
 };

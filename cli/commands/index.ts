@@ -10,5 +10,6 @@ import { registerExport } from "./export.ts";
 import { registerCompile } from "./compile.ts";
 import { registerDie } from "./die.ts";
 import { registerCalibrate } from "./calibrate.ts";
+import { registerLayout } from "./layout.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerCompile, registerAllreduce, registerVerify, registerDecompose, registerExport, registerDie, registerCalibrate];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerCompile, registerAllreduce, registerVerify, registerDecompose, registerExport, registerDie, registerCalibrate, registerLayout];

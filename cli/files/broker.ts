@@ -3,13 +3,13 @@
 // its broker forwards each request to the supervising thread (cli/supervisor.ts), which owns the
 // filesystem side so that an interrupt can never land in the middle of a commit.
 import { checkOutputDir, checkOutputFile, type OutputProblem } from "./validate.ts";
-import { commitFile, commitFiles } from "./commit.ts";
+import { commitFile, commitFiles, type FileBody } from "./commit.ts";
 
 export interface OutputBroker {
   checkDir(dir: string, shown: string): Promise<OutputProblem | null>;
   checkFile(file: string, shown: string): Promise<OutputProblem | null>;
   /** All or nothing (cli/files/commit.ts); rejects with the reason on failure, nothing written. */
-  commitFiles(dir: string, files: ReadonlyMap<string, string>): Promise<string[]>;
+  commitFiles(dir: string, files: ReadonlyMap<string, FileBody>): Promise<string[]>;
   commitFile(path: string, text: string): Promise<string>;
 }
 
@@ -23,7 +23,7 @@ export function runBrokerOp(op: BrokerOp, args: unknown[]): unknown {
     case "checkFile":
       return checkOutputFile(args[0] as string, args[1] as string);
     case "commitFiles":
-      return commitFiles(args[0] as string, new Map(args[1] as [string, string][]));
+      return commitFiles(args[0] as string, new Map(args[1] as [string, FileBody][]));
     case "commitFile":
       return commitFile(args[0] as string, args[1] as string);
   }

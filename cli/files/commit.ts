@@ -7,6 +7,9 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
+/** A file's contents: text (written as UTF-8) or bytes (a GDSII stream). */
+export type FileBody = string | Uint8Array;
+
 export class CommitError extends Error {}
 
 function exists(p: string): boolean {
@@ -31,7 +34,7 @@ function plainName(name: string): void {
 }
 
 /** Write `files` (name → text) into `dir`, all or nothing. Returns the paths written. */
-export function commitFiles(dir: string, files: ReadonlyMap<string, string>): string[] {
+export function commitFiles(dir: string, files: ReadonlyMap<string, FileBody>): string[] {
   for (const name of files.keys()) plainName(name);
   const target = resolve(dir);
   if (!exists(target)) {

@@ -1,12 +1,35 @@
 // All cost models evaluated together, and OptINC against the best electrical baseline and ring.
 import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "./electrical.ts";
-import { opticalRecursiveDoublingModel, opticalRingModel, wrhtModel } from "./optical.ts";
+import { fatTreeModel } from "./fat-tree.ts";
+import { oddlModel } from "./oddl.ts";
+import { opticalRecursiveDoublingModel, opticalRingModel } from "./optical.ts";
 import { optincModel } from "./optinc.ts";
 import type { ModelInputs } from "./params.ts";
 import type { ModelResult } from "./result.ts";
+import { sipRingModel } from "./sip-ring.ts";
+import { wrhtModel } from "./wrht.ts";
 
 export type { ModelInputs } from "./params.ts";
 export type { ModelResult } from "./result.ts";
+
+/** Every model by name, in the order tables list them. */
+export const MODELS: Readonly<Record<string, (p: ModelInputs) => ModelResult>> = {
+  ring: ringModel,
+  "recursive-doubling": recursiveDoublingModel,
+  rabenseifner: rabenseifnerModel,
+  "double-binary-tree": doubleBinaryTreeModel,
+  sharp: sharpModel,
+  "optical-ring": opticalRingModel,
+  "optical-rd": opticalRecursiveDoublingModel,
+  wrht: wrhtModel,
+  oddl: oddlModel,
+  "fat-tree": fatTreeModel,
+  "sip-ring": sipRingModel,
+  optinc: optincModel,
+};
+export const MODEL_NAMES = Object.keys(MODELS);
+/** What `optinc allreduce` compares without --models (the seed systems' fabrics are opt-in). */
+export const DEFAULT_MODELS = ["ring", "recursive-doubling", "rabenseifner", "double-binary-tree", "sharp", "optical-ring", "optical-rd", "wrht", "optinc"];
 
 export interface Comparison {
   models: ModelResult[];
@@ -18,28 +41,25 @@ export interface Comparison {
   speedupVsBestBaseline: number;
 }
 
-export function evaluateModels(p: ModelInputs): ModelResult[] {
+function check(p: ModelInputs): void {
   if (!(Number.isInteger(p.workers) && p.workers >= 2)) throw new Error(`cost models need at least 2 workers, got ${p.workers}`);
   if (!(p.messageBytes > 0)) throw new Error(`message size must be positive, got ${p.messageBytes}`);
-  return [
-    ringModel(p),
-    recursiveDoublingModel(p),
-    rabenseifnerModel(p),
-    doubleBinaryTreeModel(p),
-    sharpModel(p),
-    opticalRingModel(p),
-    opticalRecursiveDoublingModel(p),
-    wrhtModel(p),
-    optincModel(p),
-  ];
+}
+
+/** The named models (default DEFAULT_MODELS), in MODELS order. */
+export function evaluateModels(p: ModelInputs, names: readonly string[] = DEFAULT_MODELS): ModelResult[] {
+  check(p);
+  for (const n of names) if (!MODELS[n]) throw new Error(`unknown model "${n}"; known: ${MODEL_NAMES.join(", ")}`);
+  return MODEL_NAMES.filter((n) => names.includes(n)).map((n) => MODELS[n]!(p));
 }
 
 function fastest(models: ModelResult[]): ModelResult {
   return models.reduce((a, b) => (b.time_s < a.time_s ? b : a));
 }
 
-export function compareModels(p: ModelInputs): Comparison {
-  const models = evaluateModels(p);
+/** OptINC against ring and the best baselines; ring and optinc are always evaluated. */
+export function compareModels(p: ModelInputs, names: readonly string[] = DEFAULT_MODELS): Comparison {
+  const models = evaluateModels(p, [...new Set([...names, "ring", "optinc"])]);
   const byName = (n: string) => models.find((m) => m.name === n)!;
   const optinc = byName("optinc");
   const electrical = fastest(models.filter((m) => m.kind.startsWith("electrical")));

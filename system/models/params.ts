@@ -40,6 +40,66 @@ export interface ModelInputs {
   switchRadix: number;
   /** Pipeline chunk of the double binary tree. Default 512 KiB [derived; NCCL uses 256 kB–1 MB]. */
   treeChunkBytes: number;
+  /** Seed of the models that draw placements or ECMP hashes (fat-tree, random placement). */
+  seed: number;
+
+  // WRHT (system/models/wrht.ts; seed-systems.md §2.1). Loss figures in dB, powers in dBm.
+  /** k_rx: receivers of a group representative. Default null = one drop ring + PD per wavelength and direction (2W) [derived]. */
+  wrhtReceivers: number | null;
+  /** Rings a through signal passes at every node. Default null = 2W (one drop ring per wavelength and direction) [derived]. */
+  ringsPerNode: number | null;
+  /** Laser power per wavelength. Default 10 dBm [assumption: no sourced value recovered, seed-systems §4]. */
+  laserPowerDbm: number;
+  /** Receiver sensitivity. Default −15 dBm [assumption: no sourced value recovered, seed-systems §4]. */
+  receiverSensitivityDbm: number;
+  /** Power margin kept in the budget. Default 3 dB [assumption]. */
+  lossMarginDb: number;
+  /** Modulator insertion loss. Default 1 dB [assumption, DSENT's magnitude for passive parts]. */
+  modulatorLossDb: number;
+  /** Per fibre–chip coupling, counted twice (off the sender's chip, onto the receiver's). Default 1 dB (DSENT coupler). */
+  couplingLossDb: number;
+  /** Per off-resonance (through) microring. Default 0.01 dB (DSENT Photonics.model). */
+  mrrThroughLossDb: number;
+  /** Drop into the receiver's ring. Default 1.0 dB (DSENT Photonics.model). */
+  mrrDropLossDb: number;
+  /** Photodetector loss. Default 1 dB (DSENT Photonics.model). */
+  photodetectorLossDb: number;
+  /** Waveguide loss. Default 100 dB/m (DSENT Photonics.model). */
+  waveguideLossDbPerM: number;
+  /** On-chip bus waveguide a signal crosses per node passed. Default 1 mm [assumption]. */
+  nodeWaveguideM: number;
+
+  // ODDL (system/models/oddl.ts; seed-systems.md §2.2).
+  /** t_WSS: LCoS-WSS configuration, once per job. Default 20 ms (LCoS 5–30 ms, allreduce-models §3.5 [derived]). */
+  oddlWssTime: number;
+  /** t_ctrl: distributed control-plane scheduling per circuit change. Default 25 µs (DiReNet proxy, JOCN 563353). */
+  oddlControlDelay: number;
+  /** t_tune: tunable-transceiver retuning per circuit change. Default 10 ns (fast tunable laser, arXiv 2002.11640). */
+  oddlTuneTime: number;
+  /** All-reduce schedule on ODDL's circuits: "ring", "halving-doubling" or "best" (the faster). */
+  oddlSchedule: "ring" | "halving-doubling" | "best";
+
+  // Fat-tree electrical baseline (system/models/fat-tree.ts; seed-systems.md §1.3, §2.3).
+  /** k: switch radix of the 3-tier k-ary fat-tree (N ≤ k³/4; grown to the next even k when N is larger). Default 16 (ffsim: 1024 hosts). */
+  fatTreeRadix: number;
+  /** ToR uplink oversubscription o (uplinks carry B/o each). Default 1 (ffsim fat_tree_topology 1:1). */
+  fatTreeOversubscription: number;
+  /** Latency per link. Default 500 ns (ffsim RTT_rack/RTT_net). */
+  fatTreeLinkLatency: number;
+  /** Rank placement on hosts: "random" (shared-cluster traces; ODDL's "real-world traces" [hypothesis]) or "ordered". */
+  placement: "random" | "ordered";
+  /** Placements (and ECMP hash draws) averaged. Default 8. */
+  placementTrials: number;
+
+  // SiP-Ring (system/models/sip-ring.ts; ffsim-opera SIPML_RING, seed-systems.md §1.3, §2.4).
+  /** Wavelengths per ring segment (ffsim -deg). Default 4. Each carries B/deg, so a node injects B. */
+  sipRingWavelengths: number;
+  /** MRR reconfiguration: traffic pauses this long every cycle. Default 1 ms (ffsim -rdelay 100 × 10 µs). */
+  sipRingReconfigTime: number;
+  /** Live time between reconfigurations, s (duty L/(L + t_r)). Default 10 ms = 10 × t_r [assumption: ffsim's n_nondelay default not recovered]. */
+  sipRingLiveTime: number;
+  /** Rank placement on the ring: "ordered" (one job laid out along the ring) or "random". */
+  sipRingPlacement: "random" | "ordered";
 }
 
 export const FIBER_SECONDS_PER_METRE = 5e-9;
@@ -60,6 +120,32 @@ export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes">
   radix: 4,
   switchRadix: 64,
   treeChunkBytes: 512 * 1024,
+  seed: 1,
+  wrhtReceivers: null,
+  ringsPerNode: null,
+  laserPowerDbm: 10,
+  receiverSensitivityDbm: -15,
+  lossMarginDb: 3,
+  modulatorLossDb: 1,
+  couplingLossDb: 1,
+  mrrThroughLossDb: 0.01,
+  mrrDropLossDb: 1,
+  photodetectorLossDb: 1,
+  waveguideLossDbPerM: 100,
+  nodeWaveguideM: 1e-3,
+  oddlWssTime: 20e-3,
+  oddlControlDelay: 25e-6,
+  oddlTuneTime: 10e-9,
+  oddlSchedule: "best",
+  fatTreeRadix: 16,
+  fatTreeOversubscription: 1,
+  fatTreeLinkLatency: 500e-9,
+  placement: "random",
+  placementTrials: 8,
+  sipRingWavelengths: 4,
+  sipRingReconfigTime: 1e-3,
+  sipRingLiveTime: 10e-3,
+  sipRingPlacement: "ordered",
 };
 
 export function modelInputs(p: Partial<ModelInputs> & Pick<ModelInputs, "workers" | "messageBytes">): ModelInputs {
@@ -81,4 +167,39 @@ export function ceilLog(n: number, base: number): number {
   let levels = 0;
   for (let reach = 1; reach < n; reach *= base) levels++;
   return levels;
+}
+
+const CHOICES: Partial<Record<keyof ModelInputs, readonly string[]>> = {
+  oddlSchedule: ["ring", "halving-doubling", "best"],
+  placement: ["random", "ordered"],
+  sipRingPlacement: ["random", "ordered"],
+};
+const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode"]);
+/** Inputs that may be negative (powers in dBm). */
+const SIGNED = new Set<keyof ModelInputs>(["laserPowerDbm", "receiverSensitivityDbm"]);
+
+/**
+ * Overrides written `name=value,name=value` (names as in ModelInputs, values in its SI units; "null"
+ * where a default is null). Throws an Error that says which entry is wrong and what is allowed.
+ */
+export function parseModelParams(text: string): Partial<ModelInputs> {
+  const out: Record<string, unknown> = {};
+  for (const entry of text.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    const eq = entry.indexOf("=");
+    const key = (eq < 0 ? entry : entry.slice(0, eq).trim()) as keyof ModelInputs;
+    const value = eq < 0 ? "" : entry.slice(eq + 1).trim();
+    if (!(key in DEFAULT_MODEL_INPUTS)) throw new Error(`unknown model parameter "${key}"; known: ${Object.keys(DEFAULT_MODEL_INPUTS).join(", ")}`);
+    const choices = CHOICES[key];
+    if (choices) {
+      if (!choices.includes(value)) throw new Error(`${key}: "${value}" is not one of ${choices.join(", ")}`);
+      out[key] = value;
+    } else if (value === "null" && NULLABLE.has(key)) {
+      out[key] = null;
+    } else {
+      const x = Number(value);
+      if (value === "" || !Number.isFinite(x) || (x < 0 && !SIGNED.has(key))) throw new Error(`${key}: "${value}" is not a ${SIGNED.has(key) ? "" : "non-negative "}number${NULLABLE.has(key) ? " or null" : ""}`);
+      out[key] = x;
+    }
+  }
+  return out as Partial<ModelInputs>;
 }

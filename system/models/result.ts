@@ -14,8 +14,10 @@ export interface ModelResult {
   /** The three additive terms: per-step latencies, serialization, endpoint reduction. */
   terms: { latency_s: number; transfer_s: number; reduce_s: number };
   /** Model-specific facts worth printing (steps, tree arity, bytes per worker…). */
-  notes: Record<string, number>;
+  notes: Record<string, Note>;
 }
+
+export type Note = number | string | boolean | number[];
 
 export function finish(
   name: string,
@@ -24,7 +26,7 @@ export function finish(
   messageBytes: number,
   workers: number,
   terms: ModelResult["terms"],
-  notes: Record<string, number>,
+  notes: Record<string, Note>,
 ): ModelResult {
   const time_s = terms.latency_s + terms.transfer_s + terms.reduce_s;
   const algbw_Bps = messageBytes / time_s;

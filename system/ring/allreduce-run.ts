@@ -30,6 +30,8 @@ export interface AllreduceRunOptions {
   link: Partial<Omit<ModelInputs, "workers" | "messageBytes">>;
   /** Workload preset for the latency breakdown (optional). */
   workload?: string;
+  /** Cost models to compare (default DEFAULT_MODELS; ring and optinc always). */
+  models?: readonly string[];
 }
 
 export interface ModelJson {
@@ -132,8 +134,8 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
   }
   const fullBlocks = Math.ceil(full / o.blockSize);
 
-  const cmp = compareModels(modelInputs({ ...o.link, workers: n, messageBytes: o.messageBytes, bits: o.bits }));
-  const cmp32 = compareModels(modelInputs({ ...o.link, workers: n, messageBytes: o.messageBytes, bits: 32 }));
+  const cmp = compareModels(modelInputs({ ...o.link, workers: n, messageBytes: o.messageBytes, bits: o.bits }), o.models);
+  const cmp32 = compareModels(modelInputs({ ...o.link, workers: n, messageBytes: o.messageBytes, bits: 32 }), o.models);
   const models: Record<string, ModelJson> = {};
   for (const m of cmp.models) {
     models[m.name] = { time: m.time_s, algbw: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}), derived: m.derived };

@@ -17,8 +17,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   compiler: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
   verify: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
   system: ["aggregate", "math", "dsl", "codes", "runtime"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  layout: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  pipeline: ["compiler", "verify", "system", "layout", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  cli: ["pipeline", "compiler", "verify", "system", "layout", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
 };
 
 /**

@@ -23,6 +23,7 @@ const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("../netlist/simulate.bench.ts"),
   () => import("../dsl/dsl.bench.ts"),
   () => import("./allreduce.bench.ts"),
+  () => import("./calibrate-fab.bench.ts"),
 ];
 
 export function formatTable(t: BenchTable): string {

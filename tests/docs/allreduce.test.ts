@@ -39,7 +39,7 @@ describe("docs/allreduce.md: the command's table at the defaults (100 MB)", () =
     has(`Rabenseifner: ${(a!.rabenseifner! * 1e6).toFixed(2)}, ${(b!.rabenseifner! * 1e6).toFixed(2)} and ${(c!.rabenseifner! * 1e6).toFixed(2)} µs`);
     const trio = (k: string) => [a, b, c].map((t) => (t![k]! * 1e6).toFixed(2)).join(" / ");
     has(`${trio("optical-ring")} µs (optical ring), ${trio("optical-rd")} µs (optical RD)`);
-    has(`and ${us(a!.wrht!)} / ${ms(b!.wrht!)} / ${ms(c!.wrht!)} (WRHT-like) for N = 4 / 8 / 16`);
+    has(`and ${us(a!.wrht!)} / ${ms(b!.wrht!)} / ${ms(c!.wrht!)} (WRHT) for N = 4 / 8 / 16`);
   });
 
   it("unequal chunks: --workers 3 --size 4000B sends 5 336 bytes, a ratio of 1.334", () => {
@@ -139,6 +139,7 @@ describe("docs/allreduce.md: per-iteration latency", () => {
 
 describe("docs/allreduce.md: the command's options and data path", () => {
   const cli = readFileSync("cli/commands/allreduce.ts", "utf8");
+  const pipeline = readFileSync("pipeline/allreduce.ts", "utf8");
   it("option defaults in the flag table are the command's defaults", () => {
     for (const [flag, value] of [["--bandwidth <rate>", "800Gb/s"], ["--transceivers <n>", "8"], ["--latency <time>", "2.7us"], ["--block <n>", "256"], ["--exec-elements <n>", "262144"], ["--seed <s>", "1"]]) {
       expect(cli).toMatch(new RegExp(`\\.option\\("${flag!.replace(/[<>]/g, (c) => c)}", "[^"]*", "${value!.replace(/\./g, "\\.")}"\\)`));
@@ -149,7 +150,7 @@ describe("docs/allreduce.md: the command's options and data path", () => {
   });
 
   it("injected errors: ±1 step 90 %, ±2 7 %, ±4 3 %", () => {
-    const weights = [...cli.matchAll(/\{ steps: (-?\d+), weight: ([\d.]+) \}/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    const weights = [...pipeline.matchAll(/\{ steps: (-?\d+), weight: ([\d.]+) \}/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
     const share = (k: number) => Math.round(100 * weights.filter(([st]) => Math.abs(st) === k).reduce((a, [, w]) => a + w, 0));
     expect(weights).toHaveLength(6);
     has(`±1 step ${share(1)} %, ±2 ${share(2)} %, ±4 ${share(4)} %`);

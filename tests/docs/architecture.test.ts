@@ -39,7 +39,9 @@ describe("docs/architecture.md agrees with tests/architecture/layers.ts", () => 
   });
 
   it("names every sub-folder of every room in its sub-folder table", () => {
-    const named = new Set([...doc.matchAll(/^\| `([a-z]+\/[a-z-]+\/)` \|/gm)].map((m) => m[1]!));
+    const rows = [...doc.matchAll(/^\| `([a-z]+\/[a-z-]+\/)` \|/gm)].map((m) => m[1]!);
+    const named = new Set(rows);
+    expect(rows.length, "a sub-folder listed twice").toBe(named.size);
     const folders = Object.keys(ALLOWED).flatMap(subFolders);
     expect(folders.length).toBeGreaterThan(8);
     expect(folders.filter((f) => !named.has(f))).toEqual([]);

@@ -95,10 +95,10 @@ describe("leaf transfer matrices", () => {
   it("kinds, port maps and which leaves are reciprocal (the S-matrix solver accepts only those)", () => {
     const kinds = Object.fromEntries(Object.entries(MODELS).map(([k, m]) => [k, m.kind]));
     expect(kinds).toEqual({
-      coupler: "linear", phase: "linear", waveguide: "linear", amplifier: "linear", terminator: "linear", mzi: "linear", attenuator: "linear",
+      coupler: "linear", phase: "linear", waveguide: "linear", crossing: "linear", amplifier: "linear", terminator: "linear", mzi: "linear", attenuator: "linear",
       splitter_tree: "linear", combiner: "linear", bias_source: "source", pam_source: "source", activation: "nonlinear", detector: "detector",
     });
-    expect(Object.entries(MODELS).filter(([, m]) => m.reciprocal).map(([k]) => k)).toEqual(["coupler", "phase", "waveguide", "terminator"]);
+    expect(Object.entries(MODELS).filter(([, m]) => m.reciprocal).map(([k]) => k)).toEqual(["coupler", "phase", "waveguide", "crossing", "terminator"]);
     expect([MODELS.coupler!.ports({}), MODELS.mzi!.ports({}), MODELS.phase!.ports({}), MODELS.waveguide!.ports({}), MODELS.amplifier!.ports({}), MODELS.attenuator!.ports({}), MODELS.terminator!.ports({})]).toEqual([PORTS_2X2, PORTS_2X2, PORTS_2PORT, PORTS_2PORT, PORTS_2PORT, PORTS_2PORT, PORTS_1PORT]);
     expect(MODELS.bias_source!.ports({})).toEqual({ inputs: [], outputs: ["out0"], both: [] });
     expect(MODELS.pam_source!.ports({ workers: 2, digits: 3 }).inputs).toEqual(["in0", "in1", "in2", "in3", "in4", "in5"]);
@@ -106,6 +106,13 @@ describe("leaf transfer matrices", () => {
     expect(MODELS.activation!.ports({ modes: 2 })).toEqual({ inputs: ["in0", "in1"], outputs: ["out0", "out1"], both: [] });
     expect(MODELS.splitter_tree!.ports({ n: 4 })).toEqual({ inputs: ["in0"], outputs: ["out0", "out1", "out2", "out3"], both: [] });
     expect(MODELS.combiner!.ports({ n: 2 })).toEqual({ inputs: ["in0", "in1"], outputs: ["out0"], both: [] });
+  });
+
+  it("a crossing sends the top input to the bottom output and the bottom input to the top, with its loss", () => {
+    expect(MODELS.crossing!.ports({})).toEqual(PORTS_2X2);
+    const a = 10 ** (-0.3 / 20);
+    expectEntries(entries("crossing", { loss_db: 0.3 }), [[[0, 0], [a, 0]], [[a, 0], [0, 0]]]);
+    expectEntries(entries("crossing", {}), [[[0, 0], [1, 0]], [[1, 0], [0, 0]]]);
   });
 
   it("getModel finds only the models themselves", () => {
@@ -121,6 +128,7 @@ describe("leaf transfer matrices", () => {
       coupler: "2×2 directional coupler [[τ, iκ], [iκ, τ]], κ² = coupling + imbalance",
       phase: "phase shifter o1 → o2: 10^(−loss_db/20) · e^{i·phi}",
       waveguide: "waveguide o1 → o2 with loss: 10^(−loss_db/20) (phase referenced to its partner arm)",
+      crossing: "waveguide crossing (drawn by optinc layout): o2 → o4 and o1 → o3 straight through, amplitude 10^(−loss_db/20)",
       amplifier: "gain block o1 → o2 (the stage's σ_max scale): amplitude × gain",
       terminator: "absorbing termination: a dark input or a dumped output",
       mzi: "MZ-in MZI B·P(θ)·B·P(φ) as couplers + phase shifters (netlist/subcircuits.ts)",

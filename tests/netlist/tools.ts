@@ -38,3 +38,6 @@ export function itWith(tool: Tool, what: string): typeof it {
   process.stderr.write(`\n*** SKIPPED: ${reason} ***\n`);
   return ((name: string) => it.skip(`${name} [SKIPPED: ${what} missing]`, () => {})) as unknown as typeof it;
 }
+
+/** Debian's KLayout, run headless (klayout -b -r script.py). */
+export const KLAYOUT: Tool = { command: "klayout", available: probe("klayout", ["-v"]) };

@@ -8,6 +8,7 @@ import { meshDiagram, phaseKey, stageSummary } from "./charts/mesh.ts";
 import { errorHistogramChart, plusMinusOneShare } from "./charts/histogram.ts";
 import { yieldChart, yieldSummary } from "./charts/yield.ts";
 import { latencyChart } from "./charts/latency.ts";
+import { systemsChart } from "./charts/systems.ts";
 import { volumeChart } from "./charts/volume.ts";
 import { trainingCharts } from "./charts/training.ts";
 import { toleranceChart } from "./charts/tolerance.ts";
@@ -109,6 +110,12 @@ export function renderReportHtml(d: ReportData): string {
       d.volume?.points.length ? figure(volumeChart(d.volume), "Bytes every worker sends per all-reduce divided by the gradient size: ring sends 2(N−1)/N, OptINC sends each gradient once.") : "",
     ].join("");
     body.push(section("Communication and latency", `<div class="row">${figs}</div>`));
+  }
+  if (d.systems?.panels.length) {
+    const figs = d.systems.panels
+      .map((panel) => figure(systemsChart(panel), `All-reduce time of every cost model against ${panel.xTitle} (${panel.fixed}); rings mark where two models swap order (${panel.crossovers.length} crossovers).`))
+      .join("");
+    body.push(section("Cost models compared", `<div class="row">${figs}</div>`));
   }
   if (d.tolerance) body.push(toleranceSection(d.tolerance));
   if (d.training?.runs.length) body.push(trainingSection(d.training));

@@ -17,6 +17,7 @@ export interface ReportData {
   portMap?: PortMapSection;
   latency?: LatencySection;
   volume?: VolumeSection;
+  systems?: SystemsSection;
   training?: TrainingSection;
   tolerance?: ToleranceSection;
 }
@@ -78,6 +79,26 @@ export interface LatencyBar {
 export interface LatencySection {
   /** Per workload preset, seconds per iteration; drawn normalized to the ring total. */
   presets: Array<{ name: string; ring: LatencyBar; optinc: LatencyBar; paper?: number }>;
+}
+
+/** One curve of the systems chart: all-reduce seconds against x. */
+export interface CurveSeries {
+  name: string;
+  points: Array<{ x: number; y: number }>;
+}
+
+export interface SystemsPanel {
+  /** What x is ("message size, bytes" or "workers N") and what is held fixed. */
+  xTitle: string;
+  fixed: string;
+  series: CurveSeries[];
+  /** x where two curves swap order. */
+  crossovers: Array<{ x: number; a: string; b: string }>;
+}
+
+/** Every cost model's all-reduce time against message size and against N. */
+export interface SystemsSection {
+  panels: SystemsPanel[];
 }
 
 export interface VolumeSection {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "../../../system/models/electrical.ts";
 import { compareModels, evaluateModels } from "../../../system/models/index.ts";
-import { opticalRecursiveDoublingModel, opticalRingModel, wrhtModel } from "../../../system/models/optical.ts";
+import { opticalRecursiveDoublingModel, opticalRingModel } from "../../../system/models/optical.ts";
 import { optincModel } from "../../../system/models/optinc.ts";
 import { DEFAULT_MODEL_INPUTS, modelInputs, opticalStripe, serverBandwidth } from "../../../system/models/params.ts";
 import { finish } from "../../../system/models/result.ts";
@@ -80,40 +80,7 @@ describe("optical baselines, term by term", () => {
     close(terms(r.terms), [4 * 4.5e-6, 4 * 4e-3, 24e-3]);
     expect(r).toMatchObject({ derived: true, notes: { steps: 3, rounds: 4, wavelengths_per_transfer: 2 } });
   });
-  /** The WRHT time at arity m, transcribed from optical.ts's doc comment. */
-  function wrhtAt(p: typeof P, m: number): number {
-    let levels = 0;
-    for (let reach = 1; reach < p.workers; reach *= m) levels++;
-    const kUp = Math.max(1, Math.floor(p.transceivers / (m - 1)));
-    const kDown = Math.min(p.transceivers, p.wavelengths);
-    const lambda = p.transceiverBps / 8;
-    return levels * 2 * (p.stepLatency + p.reconfigTime) + levels * (p.messageBytes / (kUp * lambda) + p.messageBytes / (kDown * lambda)) + levels * (m - 1) * p.messageBytes * p.reduceSecondsPerByte;
-  }
-
-  it.each([
-    // m ≤ min(8, 2·4 + 1, 2 + 1) = 3. m = 2: 3 levels, k_up 2: 27 µs + 24 ms + 24 ms; m = 3: 2 levels, k_up 1: 18 µs + 24 ms + 32 ms.
-    ["reduction-heavy: the binary tree", P, 2, 27e-6 + 24e-3 + 24e-3],
-    // Without γ, m = 3 saves a level: 18 µs + 24 ms against 27 µs + 24 ms.
-    ["no reduction cost: arity 3", { ...P, reduceSecondsPerByte: 0 }, 3, 18e-6 + 24e-3],
-    // Latency-bound, 16 nodes: m ≤ min(16, 2·2 + 1, 17) = 5 (the wavelength bound); m = 4 and 5 need 2 levels, m = 4 has the wider up-link (k_up 5 vs 4).
-    ["latency-bound, wavelength-limited", { ...P, workers: 16, transceivers: 16, wavelengths: 2, stepLatency: 1e-3, reduceSecondsPerByte: 0, messageBytes: 1e3 }, 4, NaN],
-    // An exact tie (binary-exact sizes): m = 2 takes 3·(2^−10 + 2^−10) s, m = 3 takes 2·(2^−9 + 2^−10) s; the smaller arity is kept.
-    ["a tie between arities 2 and 3", { ...P, transceivers: 8, wavelengths: 64, transceiverBps: 8 * 2 ** 30, messageBytes: 2 ** 23, stepLatency: 0, reconfigTime: 0, reduceSecondsPerByte: 0 }, 2, 3 * 2 ** -9],
-    // Latency-bound, transceiver-limited: m ≤ min(16, 129, 3 + 1) = 4, two levels.
-    ["latency-bound, transceiver-limited", { ...P, workers: 16, transceivers: 3, wavelengths: 64, stepLatency: 1e-3, reduceSecondsPerByte: 0, messageBytes: 1e3 }, 4, NaN],
-  ])("WRHT, %s: arity %i", (_what, p, arity, time) => {
-    const r = wrhtModel(p);
-    expect(r.notes.arity).toBe(arity);
-    expect(r.notes.steps).toBe(2 * Math.ceil(Math.log(p.workers) / Math.log(arity) - 1e-12));
-    expect(r.notes.wavelengths_per_child).toBe(Math.max(1, Math.floor(p.transceivers / (arity - 1))));
-    expect(r.time_s).toBeCloseTo(wrhtAt(p, arity), 15);
-    if (!Number.isNaN(time)) expect(r.time_s).toBeCloseTo(time, 15);
-    if (arity === 2 && p.stepLatency === 0) expect(wrhtAt(p, 3)).toBe(r.time_s);
-    const mMax = Math.max(2, Math.min(p.workers, 2 * p.wavelengths + 1, p.transceivers + 1));
-    for (let m = 2; m <= mMax; m++) expect(wrhtAt(p, m)).toBeGreaterThanOrEqual(r.time_s - 1e-18);
-    expect(r).toMatchObject({ name: "wrht", kind: "optical-endpoint", derived: true });
-    expect(r.terms.latency_s + r.terms.transfer_s + r.terms.reduce_s).toBeCloseTo(r.time_s, 15);
-  });
+  // WRHT (wrht.ts) is checked against hand computations in seed-systems.test.ts.
 });
 
 describe("OptINC and the shared result fields", () => {
@@ -152,6 +119,32 @@ describe("defaults and comparison", () => {
       radix: 4,
       switchRadix: 64,
       treeChunkBytes: 524_288,
+      seed: 1,
+      wrhtReceivers: null,
+      ringsPerNode: null,
+      laserPowerDbm: 10,
+      receiverSensitivityDbm: -15,
+      lossMarginDb: 3,
+      modulatorLossDb: 1,
+      couplingLossDb: 1,
+      mrrThroughLossDb: 0.01,
+      mrrDropLossDb: 1,
+      photodetectorLossDb: 1,
+      waveguideLossDbPerM: 100,
+      nodeWaveguideM: 1e-3,
+      oddlWssTime: 20e-3,
+      oddlControlDelay: 25e-6,
+      oddlTuneTime: 10e-9,
+      oddlSchedule: "best",
+      fatTreeRadix: 16,
+      fatTreeOversubscription: 1,
+      fatTreeLinkLatency: 500e-9,
+      placement: "random",
+      placementTrials: 8,
+      sipRingWavelengths: 4,
+      sipRingReconfigTime: 1e-3,
+      sipRingLiveTime: 10e-3,
+      sipRingPlacement: "ordered",
     });
     expect(DEFAULT_MODEL_INPUTS.reduceSecondsPerByte).toBeCloseTo(8.955e-13, 15);
     expect(serverBandwidth(modelInputs({ workers: 2, messageBytes: 1 }))).toBe(800e9);

@@ -70,7 +70,7 @@ describe("optinc allreduce (in-process)", () => {
   });
 
   it.each([
-    [["--workers", "1"], /--workers: 1 is outside 2\.\.512/],
+    [["--workers", "1"], /--workers must be an integer in 2\.\.512/],
     [["--workers", "4,x"], /not a whole number/],
     [["--size", "5parsecs"], /unknown unit "parsecs"/],
     [["--bandwidth", "800"], /needs a unit/],

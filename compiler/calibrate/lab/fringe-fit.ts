@@ -1,0 +1,132 @@
+// One heater's fringe from readings: a detector behind an MZI reads r(P) = a + b·cos(ψ + η·P) while
+// the heater's power P is swept (uniform in P, i.e. in code², as the published lab code sweeps V²).
+// The fit returns a, b ≥ 0, the phase ψ at P = 0 and the efficiency η, with 1σ uncertainties from
+// the residual — the building block of calibration from readings (docs/calibration.md §9). It sees
+// readings and powers only: no die.
+//
+// Method: η on a grid over its prior range (the fringe is linear in (a, b·cos ψ, −b·sin ψ) for a
+// fixed η: least squares), the best grid point refined by Gauss–Newton on (a, c, s, η); the
+// covariance is σ²·(JᵀJ)⁻¹ with σ² the residual variance.
+
+export interface FringeFit {
+  a: number;
+  b: number;
+  /** Phase of the cosine at P = 0, in [0, 2π). */
+  psiRad: number;
+  /** Efficiency η, rad per unit of P. */
+  eta: number;
+  /** 1σ uncertainties of ψ and η. */
+  sigmaPsi: number;
+  sigmaEta: number;
+  /** RMS residual, reading units. */
+  rms: number;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+/** Solve a small symmetric positive system (Gauss–Jordan with partial pivoting); null if singular. */
+function solve(m: number[][], v: number[]): number[] | null {
+  const n = v.length;
+  const a = m.map((row, i) => [...row, v[i]!]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    if (Math.abs(a[p]![c]!) < 1e-300) return null;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / a[c]![c]!;
+      for (let k = c; k <= n; k++) a[r]![k]! -= f * a[c]![k]!;
+    }
+  }
+  return a.map((row, i) => row[n]! / row[i]!);
+}
+
+function inverse(m: number[][]): number[][] | null {
+  const n = m.length;
+  const cols: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    const e = new Array(n).fill(0);
+    e[j] = 1;
+    const x = solve(m, e);
+    if (!x) return null;
+    cols.push(x);
+  }
+  return m.map((_, i) => cols.map((c) => c[i]!));
+}
+
+/** Linear least squares of r on [1, cos ηP, sin ηP]: coefficients and residual sum of squares. */
+function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x: number[]; sse: number } | null {
+  const n = p.length;
+  const ata = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const atb = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const row = [1, Math.cos(eta * p[i]!), Math.sin(eta * p[i]!)];
+    for (let j = 0; j < 3; j++) {
+      atb[j]! += row[j]! * r[i]!;
+      for (let k = 0; k < 3; k++) ata[j]![k]! += row[j]! * row[k]!;
+    }
+  }
+  const x = solve(ata, atb);
+  if (!x) return null;
+  let sse = 0;
+  for (let i = 0; i < n; i++) sse += (r[i]! - x[0]! - x[1]! * Math.cos(eta * p[i]!) - x[2]! * Math.sin(eta * p[i]!)) ** 2;
+  return { x, sse };
+}
+
+/** Fit r(P) = a + b·cos(ψ + ηP) with η in [etaMin, etaMax]. Needs ≥ 5 readings. */
+export function fitFringe(p: ArrayLike<number>, r: ArrayLike<number>, etaMin: number, etaMax: number, grid = 200): FringeFit {
+  const n = p.length;
+  if (n < 5 || r.length !== n) throw new RangeError(`fitFringe: need ≥ 5 readings with one power each, got ${n} and ${r.length}`);
+  let best = { eta: etaMin, sse: Infinity, x: [0, 0, 0] };
+  for (let g = 0; g <= grid; g++) {
+    const eta = etaMin + ((etaMax - etaMin) * g) / grid;
+    const l = linearAt(p, r, eta);
+    if (l && l.sse < best.sse) best = { eta, sse: l.sse, x: l.x };
+  }
+  // Gauss–Newton on θ = (a, c, s, η), model a + c·cos ηP + s·sin ηP.
+  let [a, c, s] = best.x as [number, number, number];
+  let eta = best.eta;
+  let jtj: number[][] = [];
+  let sse = best.sse;
+  for (let it = 0; it < 30; it++) {
+    jtj = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    const jtr = [0, 0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const co = Math.cos(eta * p[i]!);
+      const si = Math.sin(eta * p[i]!);
+      const res = r[i]! - (a + c * co + s * si);
+      const j = [1, co, si, p[i]! * (-c * si + s * co)];
+      for (let u = 0; u < 4; u++) {
+        jtr[u]! += j[u]! * res;
+        for (let v = 0; v < 4; v++) jtj[u]![v]! += j[u]! * j[v]!;
+      }
+    }
+    const d = solve(jtj, jtr);
+    if (!d) break;
+    const next = { a: a + d[0]!, c: c + d[1]!, s: s + d[2]!, eta: Math.min(etaMax * 1.5, Math.max(etaMin / 1.5, eta + d[3]!)) };
+    let nsse = 0;
+    for (let i = 0; i < n; i++) nsse += (r[i]! - next.a - next.c * Math.cos(next.eta * p[i]!) - next.s * Math.sin(next.eta * p[i]!)) ** 2;
+    if (nsse > sse) break;
+    const done = sse - nsse <= 1e-14 * Math.max(sse, 1e-300);
+    ({ a, c, s, eta } = next);
+    sse = nsse;
+    if (done) break;
+  }
+  const b = Math.hypot(c, s);
+  // c = b cos ψ, s = −b sin ψ.
+  const psi = (((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI);
+  const variance = sse / Math.max(1, n - 4);
+  const cov = inverse(jtj);
+  // ψ = atan2(−s, c): dψ/dc = s/b², dψ/ds = −c/b².
+  let sigmaPsi = Infinity;
+  let sigmaEta = Infinity;
+  if (cov && b > 0) {
+    const g = [0, s / b ** 2, -c / b ** 2, 0];
+    let vp = 0;
+    for (let u = 0; u < 4; u++) for (let v = 0; v < 4; v++) vp += g[u]! * cov[u]![v]! * g[v]!;
+    sigmaPsi = Math.sqrt(Math.max(0, vp * variance));
+    sigmaEta = Math.sqrt(Math.max(0, cov[3]![3]! * variance));
+  }
+  return { a, b, psiRad: psi, eta, sigmaPsi, sigmaEta, rms: Math.sqrt(sse / n) };
+}

@@ -1,0 +1,89 @@
+// The layout cell: shapes on logical layers, references to other cells, and optical pins. A cell
+// is plain data made by a pure factory (cells.ts) or by the placer (place-route.ts).
+import type { LayerName } from "./layers.ts";
+import type { Pt } from "./geometry.ts";
+
+export type Shape =
+  | { kind: "box"; layer: LayerName; x0: number; y0: number; x1: number; y1: number }
+  | { kind: "polygon"; layer: LayerName; points: Pt[] }
+  | { kind: "path"; layer: LayerName; width: number; points: Pt[] }
+  | { kind: "text"; layer: LayerName; at: Pt; text: string };
+
+/** An optical pin: light enters an "in" pin from the left, leaves an "out" pin to the right. */
+export interface Pin {
+  name: string;
+  x: number;
+  y: number;
+  side: "in" | "out";
+}
+
+export interface CellRef {
+  cell: LayoutCell;
+  /** Origin of the referenced cell in this cell (on the nm grid). */
+  at: Pt;
+  /** Instance name (written as GDSII property 1 of the SREF). */
+  name: string;
+}
+
+/** A bond pad: its centre in cell coordinates and what it drives. */
+export interface Pad {
+  name: string;
+  x: number;
+  y: number;
+}
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface LayoutCell {
+  name: string;
+  /** What it realizes: a primitive component, a block, a crossing, a grating coupler, or a netlist. */
+  kind: string;
+  shapes: Shape[];
+  refs: CellRef[];
+  pins: Pin[];
+  bbox: Box;
+  /** Bond pads drawn in this cell itself (heater pads of a phase shifter). */
+  pads: Pad[];
+  /** Drawn optical path length (µm) from an in pin to an out pin, "in>out". */
+  through: Record<string, number>;
+}
+
+export function pin(cell: LayoutCell, name: string): Pin {
+  const p = cell.pins.find((q) => q.name === name);
+  if (!p) throw new Error(`cell "${cell.name}" has no pin "${name}"`);
+  return p;
+}
+
+/** Bounding box of shapes and references (pins included). */
+export function boundsOf(shapes: Shape[], refs: CellRef[], pins: Pin[] = []): Box {
+  const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  const add = (x: number, y: number): void => {
+    b.x0 = Math.min(b.x0, x);
+    b.y0 = Math.min(b.y0, y);
+    b.x1 = Math.max(b.x1, x);
+    b.y1 = Math.max(b.y1, y);
+  };
+  for (const s of shapes) {
+    if (s.kind === "box") {
+      add(s.x0, s.y0);
+      add(s.x1, s.y1);
+    } else if (s.kind === "text") continue;
+    else for (const [x, y] of s.points) {
+      const w = s.kind === "path" ? s.width / 2 : 0;
+      add(x - w, y - w);
+      add(x + w, y + w);
+    }
+  }
+  for (const r of refs) {
+    add(r.at[0] + r.cell.bbox.x0, r.at[1] + r.cell.bbox.y0);
+    add(r.at[0] + r.cell.bbox.x1, r.at[1] + r.cell.bbox.y1);
+  }
+  for (const p of pins) add(p.x, p.y);
+  if (!Number.isFinite(b.x0)) return { x0: 0, y0: 0, x1: 0, y1: 0 };
+  return b;
+}

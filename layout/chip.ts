@@ -1,0 +1,187 @@
+// The chip: every cell copy of a closed-form chip file as an instance of its design's cell (a
+// trained single netlist is one cell), rows per chip file, the die outline on the floor-plan
+// layer, and what the report needs: area, heaters, pads (with the heater → pad map), optical I/O,
+// crossings and the longest waveguide path.
+import type { Circuit } from "../netlist/ir.ts";
+import { periodUm, type LengthEncoding } from "../netlist/spice-dialect.ts";
+import { boundsOf, type CellRef, type LayoutCell, type Shape } from "./cell.ts";
+import { CellCache, layoutCircuit, LayoutError, type DesignLayout } from "./design.ts";
+import { snap } from "./geometry.ts";
+import { RULES } from "./layers.ts";
+
+export interface ChipInput {
+  name: string;
+  /** Designs by file stem (`paper_4x8.add0`). */
+  designs: { stem: string; circuit: Circuit }[];
+  /** Closed-form chip files: the copies of each, in chip order. Empty: each design once. */
+  chips: { name: string; copies: { name: string; design: string }[] }[];
+}
+
+/** Assumed propagation loss of the strip waveguide (docs/layout.md). */
+export const LOSS_DB_PER_CM = 2;
+
+export interface PadMapEntry {
+  /** Heater path: copy / sub-circuit instance / phase instance. */
+  heater: string;
+  channel: number;
+  pads: { name: string; x: number; y: number }[];
+}
+
+export interface ChipStats {
+  dieWidthUm: number;
+  dieHeightUm: number;
+  dieAreaMm2: number;
+  heaters: number;
+  pads: number;
+  opticalIo: number;
+  crossings: number;
+  designs: number;
+  copies: number;
+  longestPathMm: number;
+  longestPathLossDb: number;
+  lossDbPerCm: number;
+  /** Largest distance of a drawn route from a whole number of periods, nm. */
+  maxRouteResidualNm: number;
+  routes: number;
+}
+
+export interface ChipLayout {
+  top: LayoutCell;
+  designs: Map<string, DesignLayout>;
+  stats: ChipStats;
+  padMap: PadMapEntry[];
+}
+
+const GAP = 200;
+
+export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string): ChipLayout {
+  const cache = new CellCache(enc);
+  let designs = input.designs;
+  let chips = input.chips;
+  if (only !== undefined) {
+    const d = designs.find((x) => x.stem === only || x.stem.endsWith(`.${only}`) || x.circuit.top === only);
+    if (!d) throw new LayoutError(`no cell design "${only}" (designs: ${designs.map((x) => x.stem).join(", ")})`);
+    designs = [d];
+    chips = [];
+  }
+  const laid = new Map<string, DesignLayout>();
+  for (const d of designs) laid.set(d.stem, layoutCircuit(d.circuit, cache));
+  const rows = chips.length ? chips : [{ name: input.name, copies: designs.map((d) => ({ name: d.stem.split(".").pop()!, design: d.stem })) }];
+  // Shelf packing: copies left to right, a new shelf when the row would pass a square's width.
+  const all = rows.flatMap((r) => r.copies.map((c) => ({ row: r.name, copy: c, cell: cellOf(laid, c.design) })));
+  const area = all.reduce((a, x) => a + (x.cell.bbox.x1 - x.cell.bbox.x0 + GAP) * (x.cell.bbox.y1 - x.cell.bbox.y0 + GAP), 0);
+  const maxW = Math.max(Math.sqrt(area), ...all.map((x) => x.cell.bbox.x1 - x.cell.bbox.x0));
+  const refs: CellRef[] = [];
+  let [x, y, h] = [0, 0, 0];
+  for (const { row, copy, cell } of all) {
+    const w = cell.bbox.x1 - cell.bbox.x0;
+    if (x > 0 && x + w > maxW) {
+      y -= h + GAP;
+      [x, h] = [0, 0];
+    }
+    const name = rows.length > 1 ? `${row}/${copy.name}` : copy.name;
+    refs.push({ cell, at: [snap(x - cell.bbox.x0), snap(y - cell.bbox.y1)], name });
+    x += w + GAP;
+    h = Math.max(h, cell.bbox.y1 - cell.bbox.y0);
+  }
+  const inner = boundsOf([], refs);
+  const m = RULES.dieMargin;
+  const die = { x0: snap(inner.x0 - m), y0: snap(inner.y0 - m), x1: snap(inner.x1 + m), y1: snap(inner.y1 + m) };
+  const shapes: Shape[] = [
+    { kind: "box", layer: "floorplan", ...die },
+    { kind: "text", layer: "text", at: [die.x0 + 10, die.y1 - 10], text: `optinc ${input.name}` },
+  ];
+  const top: LayoutCell = { name: `${input.name}_chip`.replace(/[^A-Za-z0-9_$]/g, "_"), kind: "chip", shapes, refs, pins: [], bbox: die, pads: [], through: {} };
+  const stats = chipStats(top, laid, periodUm(enc));
+  return { top, designs: laid, stats, padMap: padMap(top) };
+}
+
+function cellOf(laid: Map<string, DesignLayout>, stem: string): LayoutCell {
+  const d = laid.get(stem);
+  if (!d) throw new LayoutError(`the chip file names design "${stem}", which has no netlist in the directory`);
+  return d.top;
+}
+
+/** How many times each cell occurs in the flattened top. */
+export function multiplicity(top: LayoutCell): Map<LayoutCell, number> {
+  const m = new Map<LayoutCell, number>();
+  const walk = (c: LayoutCell, k: number): void => {
+    m.set(c, (m.get(c) ?? 0) + k);
+    for (const r of c.refs) walk(r.cell, k);
+  };
+  // cells repeat: count by a memoised sum over the DAG
+  const counts = new Map<LayoutCell, Map<LayoutCell, number>>();
+  const inside = (c: LayoutCell): Map<LayoutCell, number> => {
+    const got = counts.get(c);
+    if (got) return got;
+    const res = new Map<LayoutCell, number>([[c, 1]]);
+    for (const r of c.refs) for (const [x, k] of inside(r.cell)) res.set(x, (res.get(x) ?? 0) + k);
+    counts.set(c, res);
+    return res;
+  };
+  void walk;
+  for (const [c, k] of inside(top)) m.set(c, k);
+  return m;
+}
+
+function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: number): ChipStats {
+  const mult = multiplicity(top);
+  let heaters = 0;
+  let pads = 0;
+  let io = 0;
+  let crossings = 0;
+  for (const [c, k] of mult) {
+    if (c.kind === "phase") heaters += k;
+    pads += c.pads.length * k;
+    if (c.kind === "grating_coupler" || c.kind === "bias_source") io += k;
+    if (c.kind === "crossing") crossings += k;
+  }
+  let longest = 0;
+  let residual = 0;
+  let routes = 0;
+  for (const d of laid.values()) {
+    longest = Math.max(longest, d.top.through["*"] ?? 0);
+    for (const s of d.segments) residual = Math.max(residual, s.segment.residual);
+    routes += d.segments.length;
+  }
+  const w = top.bbox.x1 - top.bbox.x0;
+  const h = top.bbox.y1 - top.bbox.y0;
+  void period;
+  return {
+    dieWidthUm: w,
+    dieHeightUm: h,
+    dieAreaMm2: (w * h) / 1e6,
+    heaters,
+    pads,
+    opticalIo: io,
+    crossings,
+    designs: laid.size,
+    copies: top.refs.length,
+    longestPathMm: longest / 1000,
+    longestPathLossDb: (longest / 1e4) * LOSS_DB_PER_CM,
+    lossDbPerCm: LOSS_DB_PER_CM,
+    maxRouteResidualNm: residual * 1000,
+    routes,
+  };
+}
+
+/** Every heater's two pads in chip coordinates, with a DAC channel in drawing order. */
+function padMap(top: LayoutCell): PadMapEntry[] {
+  const out: PadMapEntry[] = [];
+  const walk = (c: LayoutCell, path: string[], ox: number, oy: number): void => {
+    if (c.kind === "phase") {
+      const channel = out.length;
+      out.push({ heater: path.join("/"), channel, pads: c.pads.map((p) => ({ name: `H${channel}${p.name}`, x: snap(ox + p.x), y: snap(oy + p.y) })) });
+      return;
+    }
+    for (const r of c.refs) walk(r.cell, [...path, r.name], ox + r.at[0], oy + r.at[1]);
+  };
+  walk(top, [], 0, 0);
+  return out;
+}
+
+/** `<name>.pads.json`: the heater → pad pair → DAC channel map, one line per heater. */
+export function writePadMap(name: string, entries: PadMapEntry[]): string {
+  const lines = entries.map((e) => `    ${JSON.stringify(e)}`);
+  return `{\n  "format": "optinc.pads/1",\n  "chip": ${JSON.stringify(name)},\n  "units": "um, chip coordinates of pad centres",\n  "heaters": [\n${lines.join(",\n")}\n  ]\n}\n`;
+}

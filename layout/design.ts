@@ -1,0 +1,155 @@
+// A compiled circuit → layout cells: one cell per netlist (sub-circuits first), each instance a
+// reference to the cell of its component. Phase shifters and plain waveguides are drawn exactly
+// as long as `optinc export --format spi --length-phases` writes them (L = (m + φ/2π)·λ/n_eff).
+import type { Circuit, Instance, Netlist } from "../netlist/ir.ts";
+import { num } from "../netlist/models.ts";
+import { wrapPhase, TWO_PI } from "../netlist/mzi.ts";
+import { splitRef } from "../netlist/ports.ts";
+import { instancePorts, netlistPortSpec } from "../netlist/propagate.ts";
+import { basePeriods, periodUm, type LengthEncoding } from "../netlist/spice-dialect.ts";
+import { circuitLookup, dependencyOrder } from "../netlist/spice-write.ts";
+import type { LayoutCell } from "./cell.ts";
+import { amplifier, biasLaser, block, coupler, crossing, gratingCoupler, phaseShifter, straight, terminator } from "./cells.ts";
+import { placeAndRoute, type PlaceNode, type Segment } from "./place-route.ts";
+
+/** Thrown for a circuit the layout cannot draw (an unknown component, a feedback loop). */
+export class LayoutError extends Error {}
+
+/** Cells shared by every design of one layout (equal parameters → one cell). */
+export class CellCache {
+  private cells = new Map<string, LayoutCell>();
+  readonly crossing: LayoutCell;
+  constructor(readonly enc: LengthEncoding) {
+    this.crossing = crossing(periodUm(enc));
+  }
+  get(make: () => LayoutCell): LayoutCell {
+    const c = make();
+    const old = this.cells.get(c.name);
+    if (old) return old;
+    this.cells.set(c.name, c);
+    return c;
+  }
+}
+
+/** The drawn length of a phase φ: (m + φ/2π)·P, as in the .spi of --length-phases. */
+export function phaseLength(phi: number, enc: LengthEncoding): number {
+  return (basePeriods(enc) + wrapPhase(phi) / TWO_PI) * periodUm(enc);
+}
+
+export interface DesignLayout {
+  /** The design's top cell. */
+  top: LayoutCell;
+  /**
+   * The circuit as drawn: the same instances plus every waveguide crossing (component
+   * "crossing", netlist/models.ts) spliced into the connections it carries.
+   */
+  drawn: Circuit;
+  /** Every netlist cell of the design, by netlist name. */
+  netlists: Map<string, LayoutCell>;
+  segments: { netlist: string; segment: Segment }[];
+  crossings: number;
+}
+
+/** GDSII cell name of a netlist: the top netlist keeps its name, sub-circuits get the top's as prefix. */
+export function netlistCellName(circuit: Circuit, netlist: string): string {
+  return netlist === circuit.top ? circuit.top : `${circuit.top}__${netlist}`;
+}
+
+export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout {
+  const lookup = circuitLookup(circuit);
+  const period = periodUm(cache.enc);
+  const netlists = new Map<string, LayoutCell>();
+  const segments: DesignLayout["segments"] = [];
+  const drawn: Record<string, Netlist> = {};
+  let crossings = 0;
+  for (const name of dependencyOrder(circuit)) {
+    const nl = circuit.netlists[name]!;
+    const isTop = name === circuit.top;
+    const nodes: PlaceNode[] = [];
+    const index = new Map<string, number>();
+    const upstream = new Set(Object.keys(nl.connections));
+    for (const [iname, inst] of Object.entries(nl.instances)) {
+      index.set(iname, nodes.length);
+      nodes.push({ name: iname, cell: instanceCell(iname, inst, nl, upstream, netlists, lookup, cache) });
+    }
+    const spec = netlistPortSpec(nl, lookup);
+    const portKey = new Map<string, string>(); // a segment end that is a port → the port
+    const portNode = (p: string, side: "in" | "out"): number => {
+      index.set(`port:${p}`, nodes.length);
+      portKey.set(isTop ? `io_${p},o1` : p, p);
+      nodes.push({ name: isTop ? `io_${p}` : p, cell: isTop ? cache.get(() => gratingCoupler(side)) : null, port: side });
+      return nodes.length - 1;
+    };
+    const edges: { from: { node: number; pin: string }; to: { node: number; pin: string } }[] = [];
+    const end = (ref: string): { node: number; pin: string } => {
+      const [i, p] = splitRef(ref);
+      const n = index.get(i);
+      if (n === undefined) throw new LayoutError(`netlist "${name}": connection to unknown instance "${i}"`);
+      return { node: n, pin: p };
+    };
+    for (const p of spec.inputs) edges.push({ from: { node: portNode(p, "in"), pin: "o1" }, to: end(nl.ports[p]!) });
+    for (const p of spec.outputs) edges.push({ from: end(nl.ports[p]!), to: { node: portNode(p, "out"), pin: "o1" } });
+    for (const p of spec.both) throw new LayoutError(`netlist "${name}": port "${p}" has no direction (a terminator exposed as a port) and cannot be drawn`);
+    for (const [a, b] of Object.entries(nl.connections)) edges.push({ from: end(a), to: end(b) });
+    const placed = placeAndRoute({ name: netlistCellName(circuit, name), nodes, edges, period, crossing: cache.crossing });
+    netlists.set(name, placed.cell);
+    drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
+    for (const s of placed.segments) segments.push({ netlist: name, segment: s });
+    crossings += placed.crossings;
+  }
+  return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings };
+}
+
+/** The netlist as drawn: its instances, the crossings, and one connection per drawn segment. */
+function drawnNetlist(nl: Netlist, cell: LayoutCell, segments: Segment[], portKey: Map<string, string>): Netlist {
+  const out: Netlist = { instances: { ...nl.instances }, connections: {}, ports: {}, ...(nl.placements ? { placements: nl.placements } : {}) };
+  for (const r of cell.refs) if (r.cell.kind === "crossing") out.instances[r.name] = { component: "crossing", settings: {} };
+  for (const s of segments) {
+    const from = portKey.get(s.from);
+    const to = portKey.get(s.to);
+    if (from !== undefined) out.ports[from] = s.to;
+    else if (to !== undefined) out.ports[to] = s.from;
+    else out.connections[s.from] = s.to;
+  }
+  // ports keep the netlist's order
+  out.ports = Object.fromEntries(Object.keys(nl.ports).map((p) => [p, out.ports[p]!]));
+  return out;
+}
+
+function instanceCell(
+  iname: string,
+  inst: Instance,
+  nl: Netlist,
+  upstream: Set<string>,
+  netlists: Map<string, LayoutCell>,
+  lookup: ReturnType<typeof circuitLookup>,
+  cache: CellCache,
+): LayoutCell {
+  const sub = netlists.get(inst.component);
+  if (sub) return sub;
+  const s = inst.settings;
+  const period = periodUm(cache.enc);
+  switch (inst.component) {
+    case "phase":
+      return cache.get(() => phaseShifter(phaseLength(num(s, "phi"), cache.enc)));
+    case "waveguide":
+      return cache.get(() => straight(phaseLength(0, cache.enc)));
+    case "coupler":
+      return cache.get(() => coupler(num(s, "coupling", 0.5), period));
+    case "terminator":
+      return cache.get(() => terminator(upstream.has(`${iname},o1`) ? "source" : "sink"));
+    case "bias_source":
+      return cache.get(() => biasLaser());
+    case "pam_source":
+    case "activation":
+    case "detector": {
+      const spec = instancePorts(iname, inst, lookup);
+      return cache.get(() => block(inst.component, spec.inputs.length, spec.outputs.length, period));
+    }
+    case "amplifier":
+      return cache.get(() => amplifier(period));
+    default:
+      void nl;
+      throw new LayoutError(`instance "${iname}": component "${inst.component}" has no layout cell (supported: phase, waveguide, coupler, terminator, amplifier, bias_source, pam_source, activation, detector and sub-circuits)`);
+  }
+}

@@ -1,0 +1,66 @@
+// Layer maps and the design rules every drawn shape obeys (docs/layout.md). Cells draw on logical
+// layers; a PDK map turns them into GDSII layer/datatype pairs when the library is written.
+
+export type LayerName = "si" | "heater" | "metal" | "padopen" | "pinrec" | "devrec" | "floorplan" | "text";
+
+export type LayerMap = Record<LayerName, [number, number]>;
+
+/** SiEPIC EBeam PDK layers. */
+export const EBEAM_LAYERS: LayerMap = {
+  si: [1, 0],
+  heater: [11, 0],
+  metal: [12, 0],
+  padopen: [13, 0],
+  pinrec: [1, 10],
+  devrec: [68, 0],
+  floorplan: [99, 0],
+  text: [10, 0],
+};
+
+/** gdsfactory's generic PDK (after Chrostowski & Hochberg): WG, MH, M2, PADOPEN, PORT, DEVREC, FLOORPLAN, TEXT. */
+export const GENERIC_LAYERS: LayerMap = {
+  si: [1, 0],
+  heater: [47, 0],
+  metal: [45, 0],
+  padopen: [46, 0],
+  pinrec: [1, 10],
+  devrec: [68, 0],
+  floorplan: [64, 0],
+  text: [66, 0],
+};
+
+export type PdkName = "ebeam" | "generic";
+export const LAYER_MAPS: Record<PdkName, LayerMap> = { ebeam: EBEAM_LAYERS, generic: GENERIC_LAYERS };
+
+/** Geometry of the drawn circuit, µm. Every number here is a design choice documented in docs/layout.md. */
+export const RULES = {
+  /** Strip waveguide width (EBeam 500 × 220 nm Si). */
+  wgWidth: 0.5,
+  /** Smallest Si gap (the directional coupler's gap). */
+  siSpace: 0.2,
+  /** Smallest bend radius of any waveguide centreline. */
+  minRadius: 5,
+  /** Heater (TiN) strip width over a phase shifter. */
+  heaterWidth: 3,
+  heaterSpace: 3,
+  metalWidth: 3,
+  metalSpace: 4,
+  /** Bond pad: metal square, opening inset, pitch of a pad pair. */
+  pad: 40,
+  padOpenInset: 2,
+  padPitch: 50,
+  /** Grating-coupler pitch (fibre array). */
+  ioPitch: 127,
+  /** Pitch of the two ports on one side of a 2×2 cell. */
+  portPitch: 10,
+  /** Vertical gap between stacked cells in one column. */
+  cellGap: 10,
+  /** Pitch of through-going waveguides (feed-throughs). */
+  trackPitch: 10,
+  /** Largest slope of an S-bend (1 = 45°). */
+  maxSlope: 1,
+  /** Length of the trim section where a route gets its phase-trim bump. */
+  trimLength: 30,
+  /** Space from a design's outermost shape to the die edge (floor plan). */
+  dieMargin: 100,
+} as const;

@@ -1,0 +1,449 @@
+// Placement and routing of one netlist (docs/layout.md, "Placement and routing"):
+// 1. every instance gets a column: its longest path from the inputs (a source with no inputs, such
+//    as a terminator on a dark input, sits just before its first successor); a connection that
+//    skips columns runs through them as a feed-through track;
+// 2. each column is stacked top-down in the order of its predecessors' heights (barycentre);
+// 3. between two columns, the tracks leave in one vertical order and must arrive in another: an
+//    odd-even transposition network of crossing cells realizes that permutation, cosine S-bends
+//    (slope ≤ 1, radius ≥ the minimum) move tracks between pins and the crossing grid;
+// 4. every route segment (pin to pin, or to a crossing) gets a trim bump that makes its drawn length
+//    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
+import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
+import { crossingGeometry, toWholePeriods } from "./cells.ts";
+import { curve, drawnLength, LEAD, sbend, sbendLength, snap, tidy, type Pt } from "./geometry.ts";
+import { RULES } from "./layers.ts";
+
+/** One end of a connection: a node's pin. */
+interface End {
+  node: number;
+  pin: string;
+}
+
+export interface PlaceNode {
+  /** Instance name (or port name for a port node). */
+  name: string;
+  /** The cell to place; a bare port (sub-circuit boundary) has none. */
+  cell: LayoutCell | null;
+  /** "in"/"out" for a port node (a boundary pin of the netlist), else undefined. */
+  port?: "in" | "out";
+}
+
+export interface PlaceInput {
+  name: string;
+  nodes: PlaceNode[];
+  /** Directed connections, upstream pin → downstream pin. */
+  edges: { from: End; to: End }[];
+  /** One period λ/n_eff, µm. */
+  period: number;
+  /** The crossing cell (made once per period). */
+  crossing: LayoutCell;
+}
+
+/** A drawn route segment between two pins. */
+export interface Segment {
+  points: Pt[];
+  length: number;
+  /** Distance of the drawn length from the nearest whole number of periods, µm. */
+  residual: number;
+  from: string;
+  to: string;
+}
+
+export interface Placed {
+  cell: LayoutCell;
+  segments: Segment[];
+  crossings: number;
+}
+
+type Part = { kind: "pts"; pts: Pt[] } | { kind: "trim"; x: number; y: number; b: number };
+
+interface SegBuild {
+  parts: Part[];
+  from: string;
+  to: string;
+}
+
+/** The pin of a bare boundary port: an input port feeds the circuit (its pin faces right). */
+const bare = (side: "in" | "out"): Pin => ({ name: "p", x: 0, y: 0, side: side === "in" ? "out" : "in" });
+
+export function placeAndRoute(inp: PlaceInput): Placed {
+  const { nodes, edges, period } = inp;
+  const xg = crossingGeometry(period);
+  const pinOf = (e: End): Pin => {
+    const n = nodes[e.node]!;
+    if (!n.cell) return bare(n.port!);
+    return pin(n.cell, e.pin);
+  };
+  // 1. columns
+  const preds = nodes.map(() => [] as number[]);
+  const succs = nodes.map(() => [] as number[]);
+  edges.forEach((e, i) => {
+    succs[e.from.node]!.push(i);
+    preds[e.to.node]!.push(i);
+  });
+  const level = longestPath(nodes, edges, preds, succs);
+  const maxLevel = Math.max(0, ...level);
+  nodes.forEach((n, i) => {
+    if (n.port === "out") level[i] = maxLevel + 1;
+  });
+  const last = Math.max(0, ...level);
+  // Items per column: real nodes and feed-throughs (edge, column).
+  type Item = { kind: "node"; node: number } | { kind: "dummy"; edge: number };
+  const cols: Item[][] = Array.from({ length: last + 1 }, () => []);
+  nodes.forEach((_, i) => cols[level[i]!]!.push({ kind: "node", node: i }));
+  edges.forEach((e, i) => {
+    for (let l = level[e.from.node]! + 1; l < level[e.to.node]!; l++) cols[l]!.push({ kind: "dummy", edge: i });
+  });
+  // 2. stacking
+  const origin = new Map<number, Pt>(); // node → cell origin
+  const dummyY = new Map<string, number>(); // `${edge}@${col}` → y
+  const colX: number[] = [];
+  const colW: number[] = [];
+  const pinAbs = (e: End): Pt => {
+    const o = origin.get(e.node)!;
+    const p = pinOf(e);
+    return [snap(o[0] + p.x), snap(o[1] + p.y)];
+  };
+  const srcY = (edge: number, col: number): number => {
+    const e = edges[edge]!;
+    return level[e.from.node] === col - 1 ? pinAbs(e.from)[1] : dummyY.get(`${edge}@${col - 1}`)!;
+  };
+  const portIndex = (name: string): number => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+  let x = 0;
+  for (let c = 0; c <= last; c++) {
+    const items = cols[c]!;
+    const key = (it: Item): number => {
+      if (it.kind === "dummy") return srcY(it.edge, c);
+      const n = nodes[it.node]!;
+      if (n.port === "in") return -portIndex(n.name);
+      if (n.port === "out") return c > 0 && preds[it.node]!.length ? ys(preds[it.node]!.map((ei) => srcY(ei, c))) : -portIndex(n.name);
+      return c > 0 && preds[it.node]!.length ? ys(preds[it.node]!.map((ei) => srcY(ei, c))) : -Infinity;
+    };
+    const keyed = items.map((it, i) => ({ it, k: key(it), i }));
+    keyed.sort((a, b) => b.k - a.k || a.i - b.i);
+    // stack, then centre the column on y = 0
+    let cursor = 0;
+    const tops: number[] = [];
+    for (const { it } of keyed) {
+      tops.push(cursor);
+      const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
+      cursor -= h + (it.kind === "node" && nodes[it.node]!.cell?.kind === "grating_coupler" ? RULES.ioPitch - h : RULES.cellGap);
+    }
+    const shift = snap(-cursor / 2);
+    let width = 0;
+    for (const { it } of keyed) if (it.kind === "node" && nodes[it.node]!.cell) width = Math.max(width, nodes[it.node]!.cell!.bbox.x1 - nodes[it.node]!.cell!.bbox.x0);
+    width = snap(width);
+    keyed.forEach(({ it }, j) => {
+      const top = tops[j]! + shift;
+      if (it.kind === "dummy") dummyY.set(`${it.edge}@${c}`, snap(top));
+      else {
+        const cell = nodes[it.node]!.cell;
+        if (!cell) origin.set(it.node, [x, snap(top)]);
+        else origin.set(it.node, [snap(x - cell.bbox.x0), snap(top - cell.bbox.y1)]);
+      }
+    });
+    colX.push(x);
+    colW.push(width);
+    x = snap(x + width);
+  }
+  // 3. channels: a channel's width depends on the heights on both sides, so the columns are
+  // stacked first (their order depends only on heights) and then moved right by the channels.
+  const segs: SegBuild[] = [];
+  const open = new Map<number, SegBuild>(); // edge → segment being drawn
+  const refs: CellRef[] = [];
+  let crossings = 0;
+  const shapes: Shape[] = [];
+  const tracksOf = (c: number): { edge: number; yl: number; yr: number }[] => {
+    const out: { edge: number; yl: number; yr: number }[] = [];
+    edges.forEach((e, i) => {
+      const a = level[e.from.node]!;
+      const b = level[e.to.node]!;
+      if (a <= c && b >= c + 1) {
+        const yl = a === c ? pinAbs(e.from)[1] : dummyY.get(`${i}@${c}`)!;
+        const yr = b === c + 1 ? pinAbs(e.to)[1] : dummyY.get(`${i}@${c + 1}`)!;
+        out.push({ edge: i, yl, yr });
+      }
+    });
+    return out;
+  };
+  // Shift columns right by the channel widths, in order.
+  let offset = 0;
+  const shiftCol = (c: number, by: number): void => {
+    for (const it of cols[c]!) if (it.kind === "node") {
+      const o = origin.get(it.node)!;
+      origin.set(it.node, [snap(o[0] + by), o[1]]);
+    }
+    colX[c] = snap(colX[c]! + by);
+  };
+  for (let c = 0; c <= last; c++) {
+    if (offset) shiftCol(c, offset);
+    if (c === last) break;
+    const tracks = tracksOf(c);
+    const plan = planChannel(tracks, xg);
+    offset = snap(offset + plan.width);
+  }
+  // 4. draw: feed-throughs and channels, left to right
+  const startSeg = (edge: number, from: string): SegBuild => {
+    const s: SegBuild = { parts: [], from, to: "" };
+    open.set(edge, s);
+    return s;
+  };
+  const refName = (e: End): string => (nodes[e.node]!.cell ? `${nodes[e.node]!.name},${e.pin}` : nodes[e.node]!.name);
+  edges.forEach((e, i) => {
+    const s = startSeg(i, refName(e.from));
+    const p = pinAbs(e.from);
+    s.parts.push({ kind: "pts", pts: [p] });
+  });
+  for (let c = 0; c < last; c++) {
+    const xr = snap(colX[c]! + colW[c]!);
+    const tracks = tracksOf(c);
+    // feed-throughs of column c and the straight from each pin to the column's right edge
+    for (const t of tracks) {
+      const s = open.get(t.edge)!;
+      const e = edges[t.edge]!;
+      if (level[e.from.node]! < c) s.parts.push({ kind: "pts", pts: [[colX[c]!, t.yl]] });
+      s.parts.push({ kind: "pts", pts: [[xr, t.yl]] });
+    }
+    const plan = planChannel(tracks, xg);
+    const lt = RULES.trimLength;
+    if (!plan.cross) {
+      for (const t of tracks) {
+        const s = open.get(t.edge)!;
+        s.parts.push({ kind: "pts", pts: sbend(xr, t.yl, plan.ls1, t.yr - t.yl) });
+        s.parts.push({ kind: "trim", x: snap(xr + plan.ls1), y: t.yr, b: 0 });
+      }
+    } else {
+      const order = plan.order; // tracks top-down on the left
+      const yg = (pos: number): number => snap(plan.gridTop - pos * xg.pitch);
+      const x1 = snap(xr + lt);
+      const x2 = snap(x1 + plan.ls1);
+      order.forEach((ti, pos) => {
+        const t = tracks[ti]!;
+        const s = open.get(t.edge)!;
+        s.parts.push({ kind: "trim", x: xr, y: t.yl, b: 0 });
+        s.parts.push({ kind: "pts", pts: sbend(x1, t.yl, plan.ls1, yg(pos) - t.yl) });
+      });
+      const at = order.slice(); // at[pos] = track index
+      plan.layers.forEach((swaps, li) => {
+        const lx = snap(x2 + li * xg.exactWidth); // layers a whole number of periods apart
+        for (const pos of swaps) {
+          const [ta, tb] = [at[pos]!, at[pos + 1]!];
+          const name = `xing_c${c}_l${li}_p${pos}`;
+          refs.push({ cell: inp.crossing, at: [lx, yg(pos)], name });
+          crossings++;
+          const sa = open.get(tracks[ta]!.edge)!; // upper track → o2 → o4 (lower)
+          sa.parts.push({ kind: "pts", pts: [[lx, yg(pos)]] });
+          sa.to = `${name},o2`;
+          segs.push(sa);
+          const sb = open.get(tracks[tb]!.edge)!;
+          sb.parts.push({ kind: "pts", pts: [[lx, yg(pos + 1)]] });
+          sb.to = `${name},o1`;
+          segs.push(sb);
+          const na = startSeg(tracks[ta]!.edge, `${name},o4`);
+          na.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos + 1)]] });
+          const nb = startSeg(tracks[tb]!.edge, `${name},o3`);
+          nb.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos)]] });
+          at[pos] = tb;
+          at[pos + 1] = ta;
+        }
+      });
+      const x3 = snap(x2 + (plan.layers.length - 1) * xg.exactWidth + xg.width);
+      at.forEach((ti, pos) => {
+        const t = tracks[ti]!;
+        const s = open.get(t.edge)!;
+        s.parts.push({ kind: "pts", pts: [[x3, yg(pos)], ...sbend(x3, yg(pos), plan.ls2, t.yr - yg(pos))] });
+        s.parts.push({ kind: "trim", x: snap(x3 + plan.ls2), y: t.yr, b: 0 });
+      });
+    }
+    const xe = snap(colX[c + 1]!);
+    for (const t of tracks) open.get(t.edge)!.parts.push({ kind: "pts", pts: [[xe, t.yr]] });
+  }
+  edges.forEach((e, i) => {
+    const s = open.get(i)!;
+    s.parts.push({ kind: "pts", pts: [pinAbs(e.to)] });
+    s.to = refName(e.to);
+    segs.push(s);
+  });
+  // 5. trim every segment to a whole number of periods
+  // (two crossings in a row abut: their zero-length segment is kept for the path lengths, not drawn)
+  const segments: Segment[] = segs.map((s) => trimSegment(s, period));
+  for (const seg of segments) if (seg.length > 0) shapes.push({ kind: "path", layer: "si", width: RULES.wgWidth, points: seg.points });
+  // 6. the cell: instances, boundary pins
+  const pins: Pin[] = [];
+  nodes.forEach((n, i) => {
+    const o = origin.get(i)!;
+    if (n.cell) refs.push({ cell: n.cell, at: o, name: n.name });
+    else {
+      const p: Pin = { name: n.name, x: o[0], y: o[1], side: n.port === "in" ? "in" : "out" };
+      pins.push(p);
+      shapes.push({ kind: "box", layer: "pinrec", x0: p.x - 0.1, y0: p.y - RULES.wgWidth / 2, x1: p.x + 0.1, y1: p.y + RULES.wgWidth / 2 }, { kind: "text", layer: "pinrec", at: [p.x, p.y], text: p.name });
+    }
+  });
+  const bbox = boundsOf(shapes, refs, pins);
+  const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, pads: [], through: {} };
+  cell.through = throughLengths(cell, nodes, segments);
+  return { cell, segments, crossings };
+}
+
+function ys(v: number[]): number {
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+/** Longest-path columns; sources without inputs move next to their first successor. */
+function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds: number[][], succs: number[][]): number[] {
+  const level = nodes.map(() => 0);
+  const indeg = nodes.map((_, i) => preds[i]!.length);
+  const queue = nodes.map((_, i) => i).filter((i) => indeg[i] === 0);
+  const order: number[] = [];
+  while (queue.length) {
+    const v = queue.shift()!;
+    order.push(v);
+    for (const ei of succs[v]!) {
+      const w = edges[ei]!.to.node;
+      level[w] = Math.max(level[w]!, level[v]! + 1);
+      if (--indeg[w]! === 0) queue.push(w);
+    }
+  }
+  if (order.length !== nodes.length) throw new Error("the netlist has a feedback loop: it cannot be placed in columns");
+  for (let k = order.length - 1; k >= 0; k--) {
+    const v = order[k]!;
+    if (preds[v]!.length === 0 && nodes[v]!.port !== "in" && succs[v]!.length) level[v] = Math.min(...succs[v]!.map((ei) => level[edges[ei]!.to.node]!)) - 1;
+  }
+  return level;
+}
+
+interface ChannelPlan {
+  width: number;
+  cross: boolean;
+  ls1: number;
+  ls2: number;
+  /** Track indices top-down on the left. */
+  order: number[];
+  /** Crossing layers: the upper positions of the swapped pairs. */
+  layers: number[][];
+  gridTop: number;
+}
+
+/** Lay out one channel: S-bends only when the vertical order is kept, else a crossing network. */
+function planChannel(tracks: { yl: number; yr: number }[], xg: { width: number; pitch: number; exactWidth: number }): ChannelPlan {
+  const pitch = xg.pitch;
+  const lt = RULES.trimLength;
+  const order = tracks.map((_, i) => i).sort((a, b) => tracks[b]!.yl - tracks[a]!.yl);
+  const rank = new Map(
+    tracks
+      .map((_, i) => i)
+      .sort((a, b) => tracks[b]!.yr - tracks[a]!.yr)
+      .map((t, r) => [t, r]),
+  );
+  const target = order.map((t) => rank.get(t)!);
+  const sorted = target.every((v, i) => v === i);
+  if (sorted) {
+    const ls1 = snap(Math.max(0, ...tracks.map((t) => sbendLength(t.yr - t.yl))));
+    return { width: snap(ls1 + lt), cross: false, ls1, ls2: 0, order, layers: [], gridTop: 0 };
+  }
+  const layers: number[][] = [];
+  const v = target.slice();
+  for (let round = 0; round < v.length + 1 && !v.every((x, i) => x === i); round++) {
+    const swaps: number[] = [];
+    for (let i = round % 2; i + 1 < v.length; i += 2) {
+      if (v[i]! > v[i + 1]!) {
+        [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
+        swaps.push(i);
+      }
+    }
+    if (swaps.length) layers.push(swaps);
+  }
+  const n = tracks.length;
+  const mean = (tracks.reduce((a, t) => a + t.yl + t.yr, 0) / (2 * n));
+  const gridTop = snap(mean + ((n - 1) * pitch) / 2);
+  const ls1 = snap(Math.max(0, ...order.map((t, pos) => sbendLength(gridTop - pos * pitch - tracks[t]!.yl))));
+  const ls2 = snap(Math.max(0, ...order.map((t) => sbendLength(gridTop - rank.get(t)! * pitch - tracks[t]!.yr))));
+  return { width: snap(2 * lt + ls1 + ls2 + (layers.length - 1) * xg.exactWidth + xg.width), cross: true, ls1, ls2, order, layers, gridTop };
+}
+
+/** Points of a segment with its last trim bump set so that its drawn length is a whole number of periods. */
+function trimSegment(s: SegBuild, period: number): Segment {
+  const lt = RULES.trimLength;
+  const lastTrim = s.parts.map((p) => p.kind).lastIndexOf("trim");
+  const flatten = (parts: Part[]): Pt[] => parts.flatMap((p): Pt[] => (p.kind === "pts" ? p.pts : [[p.x, p.y], [snap(p.x + lt), p.y]]));
+  if (lastTrim < 0) return finish(s, tidy(flatten(s.parts)), period);
+  // The drawn length is additive over the snapped points: the bump is solved on its own section.
+  const trim = s.parts[lastTrim] as Extract<Part, { kind: "trim" }>;
+  const pre = flatten(s.parts.slice(0, lastTrim));
+  const post = flatten(s.parts.slice(lastTrim + 1));
+  const bump = (b: number): Pt[] => (b > 0 ? [[trim.x, trim.y], [trim.x + LEAD, trim.y], ...curve(trim.x + LEAD, trim.y, lt - 2 * LEAD, 0, b, 24), [snap(trim.x + lt), trim.y]] : [[trim.x, trim.y], [snap(trim.x + lt), trim.y]]);
+  const fixed = drawnLength([...pre, [trim.x, trim.y]]) + drawnLength([[snap(trim.x + lt), trim.y], ...post]);
+  const base = fixed + drawnLength(bump(0));
+  const need = toWholePeriods(base, period);
+  let b = 0;
+  if (need > 0) {
+    // excess length of the bump ≈ b²π²/(4·(lt − 2·LEAD)): bisection on the drawn (snapped) length
+    const target = base + need;
+    let [lo, hi] = [0, 2 * Math.sqrt((4 * (lt - 2 * LEAD) * period) / (Math.PI * Math.PI))];
+    for (let i = 0; i < 50; i++) {
+      const m = (lo + hi) / 2;
+      if (fixed + drawnLength(bump(m)) < target) lo = m;
+      else hi = m;
+    }
+    b = Math.abs(fixed + drawnLength(bump(lo)) - target) <= Math.abs(fixed + drawnLength(bump(hi)) - target) ? lo : hi;
+  }
+  return finish(s, tidy([...pre, ...bump(b), ...post]), period);
+}
+
+function finish(s: SegBuild, pts: Pt[], period: number): Segment {
+  const length = drawnLength(pts);
+  const r = length / period;
+  return { points: pts, length, residual: Math.abs(r - Math.round(r)) * period, from: s.from, to: s.to };
+}
+
+/**
+ * Longest drawn path (µm) from each boundary input pin to each boundary output pin ("in>out"),
+ * and under "*" the longest path between any two pins of the netlist.
+ */
+function throughLengths(cell: LayoutCell, nodes: PlaceNode[], segments: Segment[]): Record<string, number> {
+  // graph on "inst,pin" / port names: segment edges and cell-internal paths
+  const adj = new Map<string, [string, number][]>();
+  const add = (a: string, b: string, w: number): void => {
+    if (!adj.has(a)) adj.set(a, []);
+    adj.get(a)!.push([b, w]);
+  };
+  for (const s of segments) add(s.from, s.to, s.length);
+  for (const r of cell.refs) for (const [k, w] of Object.entries(r.cell.through)) {
+    if (!k.includes(">")) continue;
+    const [i, o] = k.split(">");
+    add(`${r.name},${i}`, `${r.name},${o}`, w);
+  }
+  // topological order of the pin graph (iterative: large meshes are deep)
+  const nodesOf = new Set<string>(adj.keys());
+  for (const es of adj.values()) for (const [w] of es) nodesOf.add(w);
+  const indeg = new Map<string, number>([...nodesOf].map((v) => [v, 0]));
+  for (const es of adj.values()) for (const [w] of es) indeg.set(w, indeg.get(w)! + 1);
+  const order: string[] = [...nodesOf].filter((v) => indeg.get(v) === 0);
+  for (let i = 0; i < order.length; i++) for (const [w] of adj.get(order[i]!) ?? []) if (indeg.set(w, indeg.get(w)! - 1).get(w) === 0) order.push(w);
+  const out: Record<string, number> = {};
+  // a boundary port is a bare pin (sub-circuit) or the pin o1 of its grating coupler (design top)
+  const key = (n: PlaceNode): string => (n.cell ? `${n.name},o1` : n.name);
+  const outs = nodes.filter((n) => n.port === "out").map(key);
+  for (const n of nodes) {
+    if (n.port !== "in") continue;
+    const dist = new Map<string, number>([[key(n), 0]]);
+    for (const v of order) {
+      const d = dist.get(v);
+      if (d === undefined) continue;
+      for (const [w, len] of adj.get(v) ?? []) if ((dist.get(w) ?? -Infinity) < d + len) dist.set(w, d + len);
+    }
+    for (const o of outs) if (dist.has(o)) out[`${key(n)}>${o}`] = dist.get(o)!;
+  }
+  // the longest drawn path between any two pins of this netlist (sub-circuits through their ports)
+  const far = new Map<string, number>();
+  let longestAny = 0;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const v = order[i]!;
+    let best = 0;
+    for (const [w, len] of adj.get(v) ?? []) best = Math.max(best, len + far.get(w)!);
+    far.set(v, best);
+    longestAny = Math.max(longestAny, best);
+  }
+  out["*"] = longestAny;
+  return out;
+}

@@ -1,0 +1,44 @@
+// A picture of the chip for the HTML summary: the die, every design copy and sub-circuit as a box
+// with its name, every route as a thin line (at most 8 points each), and heater pads as dots.
+// Plain SVG text, deterministic; large chips (over 20,000 routes) keep the boxes only.
+import type { LayoutCell } from "./cell.ts";
+
+const MAX_ROUTES = 20_000;
+
+export function chipSvg(top: LayoutCell, widthPx = 1200): string {
+  const b = top.bbox;
+  const w = b.x1 - b.x0;
+  const h = b.y1 - b.y0;
+  const s = widthPx / w;
+  const X = (x: number): string => ((x - b.x0) * s).toFixed(1);
+  const Y = (y: number): string => ((b.y1 - y) * s).toFixed(1);
+  const out: string[] = [];
+  let routes = 0;
+  const count = (c: LayoutCell, k: number): void => {
+    routes += k * c.shapes.filter((x) => x.kind === "path").length;
+    if (routes <= MAX_ROUTES) for (const r of c.refs) if (r.cell.kind === "netlist") count(r.cell, k);
+  };
+  for (const r of top.refs) count(r.cell, 1);
+  const draw = (c: LayoutCell, ox: number, oy: number, depth: number, label: string): void => {
+    const cb = c.bbox;
+    out.push(`<rect x="${X(ox + cb.x0)}" y="${Y(oy + cb.y1)}" width="${((cb.x1 - cb.x0) * s).toFixed(1)}" height="${((cb.y1 - cb.y0) * s).toFixed(1)}" class="d${depth}"><title>${label}</title></rect>`);
+    if (routes <= MAX_ROUTES) {
+      for (const p of c.shapes) {
+        if (p.kind !== "path") continue;
+        const step = Math.max(1, Math.ceil(p.points.length / 8));
+        const pts = p.points.filter((_, i) => i % step === 0 || i === p.points.length - 1);
+        out.push(`<polyline points="${pts.map(([x, y]) => `${X(ox + x)},${Y(oy + y)}`).join(" ")}"/>`);
+      }
+    }
+    for (const r of c.refs) if (r.cell.kind === "netlist" && depth < 2) draw(r.cell, ox + r.at[0], oy + r.at[1], depth + 1, `${label}/${r.name}`);
+  };
+  for (const r of top.refs) draw(r.cell, r.at[0], r.at[1], 0, r.name);
+  const height = Math.ceil(h * s);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${widthPx} ${height}" width="${widthPx}" height="${height}">`,
+    `<style>rect{fill:none;stroke-width:1}.d0{stroke:#1f4e9c}.d1{stroke:#9c6b1f}.d2{stroke:#999}polyline{fill:none;stroke:#d0423c;stroke-width:0.4}</style>`,
+    `<rect x="0" y="0" width="${widthPx}" height="${height}" style="fill:#fbfaf5;stroke:#333"/>`,
+    ...out,
+    `</svg>`,
+  ].join("\n");
+}

@@ -1,0 +1,326 @@
+# KLayout check of an optinc layout (run headless: klayout -b -r check_layout.py -rd gds=chip.gds
+#   -rd netlists=<compiled dir> -rd out=check.json [-rd png=chip.png] [-rd period=0.6352459016393442]).
+# 1. reads the GDSII file; 2. runs the DRC deck of docs/layout.md; 3. extracts the optical
+# connectivity of every netlist cell (route paths between pin-recognition shapes, crossings
+# contracted) and compares it, instance by instance, with the <name>.netlist.json files;
+# 4. measures every phase-shifter / waveguide / route length; 5. renders a PNG. Writes one JSON.
+import json, math, os, glob, time
+import pya
+
+T0 = time.time()
+seconds = {}
+def lap(name):
+    global T0
+    seconds[name] = round(time.time() - T0, 2)
+    T0 = time.time()
+
+gds = globals().get("gds"); ndir = globals().get("netlists"); out = globals().get("out")
+png = globals().get("png"); period = float(globals().get("period") or 1.55 / 2.44)
+pdk = globals().get("pdk") or "ebeam"
+LAYERS = {
+    "ebeam": dict(si=(1, 0), heater=(11, 0), metal=(12, 0), padopen=(13, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(99, 0), text=(10, 0)),
+    "generic": dict(si=(1, 0), heater=(47, 0), metal=(45, 0), padopen=(46, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(64, 0), text=(66, 0)),
+}[pdk]
+# Rules in µm (docs/layout.md): layer: (min width, min space)
+RULES = dict(si=(0.5, 0.2), heater=(3.0, 3.0), metal=(3.0, 4.0), padopen=(30.0, 4.0))
+MIN_RADIUS = 5.0
+
+ly = pya.Layout()
+ly.read(gds)
+dbu = ly.dbu
+tops = ly.top_cells()
+top = tops[0]
+L = {k: ly.layer(a, b) for k, (a, b) in LAYERS.items()}
+lap("read")
+res = {"read": {"cells": ly.cells(), "top": top.name, "tops": len(tops), "dbu": dbu}, "drc": {}, "connectivity": {}, "lengths": {}}
+
+def rec(name):
+    return pya.Region(top.begin_shapes_rec(L[name]))
+
+# ---- DRC --------------------------------------------------------------------------------------
+# Width, space, pad and crossing checks run on each design cell (every cell the chip instantiates,
+# flattened), once per design however many copies the chip holds; copies must not come closer
+# than the largest spacing rule, and nothing may lie outside the floor plan.
+drc = {}
+where = {}
+def flat(cell, name):
+    return pya.Region(cell.begin_shapes_rec(L[name]))
+CORE = int(round(3.5 / dbu))
+def crossing_cores(cell):
+    # a 7 µm × 7 µm box round the point where a crossing's arms cross: its DRC is waived there, as
+    # a PDK crossing's is (the arms meet at about 90°, which no width or space rule describes)
+    waiver = pya.Region()
+    it = cell.begin_shapes_rec(L["devrec"])
+    while not it.at_end():
+        if it.cell().name == "crossing":
+            c = it.shape().bbox().transformed(it.trans()).center()
+            waiver.insert(pya.Box(c.x - CORE, c.y - CORE, c.x + CORE, c.y + CORE))
+        it.next()
+    return waiver
+design_cells = sorted({i.cell.cell_index() for i in top.each_inst()}) or [top.cell_index()]
+for k in RULES:
+    drc[f"{k}.width<{RULES[k][0]}"] = 0
+    drc[f"{k}.space<{RULES[k][1]}"] = 0
+drc["pad_over_waveguide"] = 0
+for ci in design_cells:
+    cell = ly.cell(ci)
+    waiver = crossing_cores(cell)
+    si = flat(cell, "si")
+    for k, (w, s) in RULES.items():
+        r = si if k == "si" else flat(cell, k)
+        # Curved paths become polygons on the 1 nm grid: vertices move by up to a nanometre and
+        # the joins of nearly collinear segments leave steps a few nanometres long. So the checks
+        # run 5 nm (1 %) below the drawn widths and gaps, and count an edge pair only when the
+        # edges face each other over at least 20 nm (a real violation faces over far more).
+        r = r.merged()
+        proj = int(round(0.02 / dbu))
+        wv = r.width_check(int(round(w / dbu)) - 5, False, pya.Region.Euclidian, None, proj).polygons()
+        sv = r.space_check(int(round(s / dbu)) - 5, False, pya.Region.Euclidian, None, proj).polygons()
+        if k == "si":
+            wv = wv.not_inside(waiver)
+            sv = sv.not_inside(waiver)
+        drc[f"{k}.width<{w}"] += wv.count()
+        drc[f"{k}.space<{s}"] += sv.count()
+        where.setdefault(f"{k}.width", []).extend(f"{cell.name} {b.bbox()}" for b in list(wv.each())[:3])
+        where.setdefault(f"{k}.space", []).extend(f"{cell.name} {b.bbox()}" for b in list(sv.each())[:3])
+    pads = flat(cell, "padopen").sized(int(round(2 / dbu)))
+    drc["pad_over_waveguide"] += (pads & si).count()
+lap("drc_layers")
+# copies of designs on the chip: bounding boxes apart by more than the largest spacing rule
+boxes = [i.bbox() for i in top.each_inst()]
+gap = int(round(max(s for _, s in RULES.values()) / dbu))
+close = 0
+for i in range(len(boxes)):
+    for j in range(i + 1, len(boxes)):
+        if boxes[i].enlarged(gap, gap).overlaps(boxes[j]):
+            close += 1
+drc["design_copies_too_close"] = close
+# bend radius of every waveguide centreline (paths on Si), from consecutive point triples
+bad_bends = 0
+min_r = float("inf")
+for ci in ly.each_cell():
+    for sh in ci.shapes(L["si"]).each():
+        if not sh.is_path():
+            continue
+        pts = [(p.x * dbu, p.y * dbu) for p in sh.path.each_point()]
+        for i in range(1, len(pts) - 1):
+            (ax, ay), (bx, by), (cx, cy) = pts[i - 1], pts[i], pts[i + 1]
+            cross = abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+            if cross < 1e-9:
+                continue
+            r = math.hypot(bx - ax, by - ay) * math.hypot(cx - bx, cy - by) * math.hypot(ax - cx, ay - cy) / (2 * cross)
+            min_r = min(min_r, r)
+            if r < MIN_RADIUS:
+                bad_bends += 1
+                where.setdefault("bend", []).append(f"{ci.name} ({bx:.3f}, {by:.3f}) r={r:.3f}")
+lap("drc_bends")
+drc["bend_radius<5"] = bad_bends
+res["drc_min_radius_um"] = min_r
+fps = [sh.bbox() for sh in top.shapes(L["floorplan"]).each()]
+drc["floorplan_shapes"] = 0 if len(fps) == 1 else 1
+outside = 0
+if fps:
+    for k in L:
+        bb = top.bbox_per_layer(L[k])
+        if not bb.empty() and not fps[0].contains(bb.p1) or not bb.empty() and not fps[0].contains(bb.p2):
+            outside += 1
+drc["outside_floorplan"] = outside
+res["drc"] = drc
+res["drc_where"] = where
+res["drc_violations"] = sum(drc.values())
+
+# ---- connectivity -----------------------------------------------------------------------------
+PRIMS = [("phase_shifter_", "phase"), ("waveguide_", "waveguide"), ("coupler_", "coupler"), ("terminator_", "terminator"),
+         ("grating_coupler_", "io"), ("crossing", "crossing"), ("bias_source", "bias_source"), ("pam_source_", "pam_source"),
+         ("activation_", "activation"), ("detector_", "detector"), ("amplifier", "amplifier")]
+
+def component_of(cellname, netcells):
+    if cellname in netcells:
+        return netcells[cellname]
+    for p, c in PRIMS:
+        if cellname.startswith(p):
+            return c
+    return "?" + cellname
+
+def own_pins(cell):
+    pins = {}
+    for sh in cell.shapes(L["pinrec"]).each():
+        if sh.is_text():
+            pins[sh.text.string] = (sh.text.x, sh.text.y)
+    return pins
+
+pin_cache = {}
+def pins_of(cell):
+    if cell.cell_index() not in pin_cache:
+        pin_cache[cell.cell_index()] = own_pins(cell)
+    return pin_cache[cell.cell_index()]
+
+def extract(cell, netcells):
+    """Instances {name: component}, connections as a set of frozensets, problems."""
+    problems = []
+    at = {}  # point -> [ref]
+    insts = {}
+    cross = []
+    for inst in cell.each_inst():
+        name = inst.property(1)
+        child = inst.cell
+        comp = component_of(child.name, netcells)
+        if name is None:
+            problems.append(f"instance of {child.name} without a name property")
+            continue
+        if comp == "io":
+            ref_of = lambda pin, name=name: "port:" + name[3:]
+        else:
+            insts[name] = comp
+            ref_of = lambda pin, name=name: f"{name},{pin}"
+        if comp == "crossing":
+            cross.append(name)
+        for pname, (x, y) in pins_of(child).items():
+            p = inst.trans * pya.Point(x, y)
+            at.setdefault((p.x, p.y), []).append(ref_of(pname))
+    for pname, (x, y) in own_pins(cell).items():
+        at.setdefault((x, y), []).append("port:" + pname)
+    links = []
+    paths = 0
+    for sh in cell.shapes(L["si"]).each():
+        if not sh.is_path():
+            continue
+        paths += 1
+        pts = list(sh.path.each_point())
+        ends = []
+        for p in (pts[0], pts[-1]):
+            refs = at.get((p.x, p.y), [])
+            if len(refs) != 1:
+                problems.append(f"route end at ({p.x * dbu:.3f}, {p.y * dbu:.3f}) µm touches {len(refs)} pins")
+            ends.append(refs[0] if refs else None)
+        if None not in ends:
+            links.append(tuple(ends))
+    for refs in at.values():  # abutting pins (crossing after crossing)
+        if len(refs) == 2:
+            links.append(tuple(refs))
+        elif len(refs) > 2:
+            problems.append(f"{len(refs)} pins at one point: {refs}")
+    # geometric shorts: two routes touching, or a route over an instance's waveguide
+    routes = pya.Region(cell.shapes(L["si"]))
+    merged = routes.merged().count()
+    if merged != paths:
+        problems.append(f"{paths} route paths merge into {merged} shapes (routes touch each other)")
+    # the shapes of the instances themselves: a sub-circuit's own routes, a device's waveguides
+    inner = pya.RecursiveShapeIterator(ly, cell, L["si"])
+    inner.min_depth = 1
+    inner.max_depth = 1
+    over = (routes & pya.Region(inner)).count()
+    if over:
+        problems.append(f"{over} overlaps of routes with devices")
+    # contract crossings: o2 <-> o4, o1 <-> o3 pass through
+    peer = {}
+    for a, b in links:
+        peer.setdefault(a, []).append(b)
+        peer.setdefault(b, []).append(a)
+    through = {}
+    for x in cross:
+        for a, b in (("o2", "o4"), ("o1", "o3")):
+            through[f"{x},{a}"] = f"{x},{b}"
+            through[f"{x},{b}"] = f"{x},{a}"
+    def is_cross(ref):
+        return ref.split(",")[0] in insts and insts[ref.split(",")[0]] == "crossing" and not ref.startswith("port:")
+    conns = set()
+    for a, b in links:
+        if is_cross(a) or is_cross(b):
+            continue
+        conns.add(frozenset((a, b)))
+    # walk each chain that enters a crossing from a device pin
+    for start in peer:
+        if is_cross(start):
+            continue
+        for nxt in peer[start]:
+            if not is_cross(nxt):
+                continue
+            cur, steps = nxt, 0
+            while is_cross(cur) and steps < 100000:
+                out_pin = through[cur]
+                nbrs = [q for q in peer.get(out_pin, [])]
+                if len(nbrs) != 1:
+                    problems.append(f"crossing pin {out_pin} has {len(nbrs)} links")
+                    cur = None
+                    break
+                cur = nbrs[0]
+                steps += 1
+            if cur is not None:
+                conns.add(frozenset((start, cur)))
+    real = {k: v for k, v in insts.items() if v != "crossing"}
+    return real, conns, problems, len(cross)
+
+def expected(nl):
+    insts = {k: v["component"] for k, v in nl["instances"].items()}
+    conns = set(frozenset((a, b)) for a, b in nl["connections"].items())
+    for p, ref in nl["ports"].items():
+        conns.add(frozenset(("port:" + p, ref)))
+    return insts, conns
+
+all_netcells = set()
+designs = 0
+mismatches = 0
+report = {}
+for f in sorted(glob.glob(os.path.join(ndir, "*.netlist.json"))):
+    doc = json.load(open(f))
+    topname = doc["top"]
+    cellname = lambda n: n if n == topname else f"{topname}__{n}"
+    netcells = {cellname(n): n for n in doc["netlists"]}
+    all_netcells.update(netcells)
+    for n, nl in doc["netlists"].items():
+        c = ly.cell(cellname(n))
+        if c is None:
+            continue  # --cell: designs not drawn
+        designs += 1
+        ei, ec = expected(nl)
+        gi, gc, probs, nx = extract(c, netcells)
+        missing_i = sorted(set(ei) - set(gi))
+        extra_i = sorted(set(gi) - set(ei))
+        wrong_c = sorted(k for k in set(ei) & set(gi) if ei[k] != gi[k])
+        missing_c = sorted(",".join(sorted(x)) for x in ec - gc)
+        extra_c = sorted(",".join(sorted(x)) for x in gc - ec)
+        bad = len(missing_i) + len(extra_i) + len(wrong_c) + len(missing_c) + len(extra_c) + len(probs)
+        mismatches += bad
+        report[cellname(n)] = {"instances": len(gi), "expected_instances": len(ei), "connections": len(gc), "expected_connections": len(ec), "crossings": nx,
+                               "mismatches": bad, "examples": (missing_i[:3] + extra_i[:3] + wrong_c[:3] + ["missing " + x for x in missing_c[:3]] + ["extra " + x for x in extra_c[:3]] + probs[:3])}
+lap("connectivity")
+res["connectivity"] = {"cells_checked": designs, "mismatches": mismatches, "cells": report}
+
+# ---- lengths ------------------------------------------------------------------------------------
+def path_len(sh):
+    pts = list(sh.path.each_point())
+    return sum(math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y) for i in range(1, len(pts))) * dbu
+arms = {}
+routes_n = 0
+max_res = 0.0
+for c in ly.each_cell():
+    for inst in c.each_inst():
+        ch = inst.cell
+        if ch.name.startswith("phase_shifter_") or ch.name.startswith("waveguide_"):
+            ls = [path_len(s) for s in ch.shapes(L["si"]).each() if s.is_path()]
+            arms[f"{c.name}/{inst.property(1)}"] = ls[0] if len(ls) == 1 else None
+    if c.name not in all_netcells and c.name not in ("crossing", "amplifier") and not c.name.startswith(("coupler_", "activation_")):
+        continue  # routes, crossings and couplers are whole periods; blocks and stubs carry no phase
+    for sh in c.shapes(L["si"]).each():
+        if sh.is_path():
+            routes_n += 1
+            n = path_len(sh) / period
+            max_res = max(max_res, abs(n - round(n)) * period)
+res["lengths"] = {"arms": arms, "paths_checked": routes_n, "max_residual_nm": max_res * 1000, "period_um": period}
+
+lap("lengths")
+if png:
+    view = pya.LayoutView()
+    view.set_config("text-visible", "false")
+    view.load_layout(gds, True)
+    view.max_hier()
+    view.zoom_fit()
+    view.save_image(png, 1600, 1000)
+    res["png"] = png
+
+lap("png")
+res["seconds"] = seconds
+with open(out, "w") as fh:
+    json.dump(res, fh, indent=1, sort_keys=True)
+print(json.dumps({"drc_violations": res["drc_violations"], "drc": drc, "mismatches": mismatches, "cells_checked": designs, "max_residual_nm": max_res * 1000, "min_radius_um": min_r}))

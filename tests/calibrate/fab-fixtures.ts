@@ -1,0 +1,20 @@
+// paper-4x8's cell designs as `optinc compile` emits them (0.1 dB per MZI in their bias amplitudes),
+// for the fabricated-die tests.
+import { planDigitChip } from "../../aggregate/digit-chip.ts";
+import { flatUnit } from "../../aggregate/unit.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
+import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
+import { CELL_HEADROOM } from "../../pipeline/closed-form.ts";
+
+export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; table: PhaseTable } {
+  const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
+  const d = chipCircuits(chip, { levels: 4, headroom: CELL_HEADROOM, mziLossDb }).find((x) => x.name === name);
+  if (!d) throw new Error(`no cell design ${name}`);
+  const stem = `paper_4x8.${d.name}`;
+  const c = circuitFromPhaseTable(d.table, stem);
+  c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
+  return { circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
+}

@@ -1,0 +1,138 @@
+// `optinc layout` checked by KLayout: the paper-4x8 quick start's divide0 cell design is read,
+// passes the DRC deck with 0 violations, and its extracted connectivity equals the netlist for
+// every netlist cell; the drawn phase-shifter and waveguide lengths equal the .spi of
+// --length-phases, and every route is a whole number of periods. Each check is shown failing: a
+// layout with two ports flipped mismatches the netlist, and a file with one violation of each
+// rule fails the deck.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it as vitestIt } from "vitest";
+import { loadSpec } from "../../dsl/load.ts";
+import { writeGds } from "../../layout/gds-write.ts";
+import { netlistCellName } from "../../layout/design.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
+import { writeSpice } from "../../netlist/spice-write.ts";
+import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { layoutCompiled } from "../../pipeline/layout.ts";
+import { itWith, KLAYOUT } from "../netlist/tools.ts";
+import { checkLayout, type CheckResult } from "./klayout.ts";
+
+const it = itWith(KLAYOUT, "klayout");
+const root = mkdtempSync(join(tmpdir(), "optinc-layout-"));
+const compiled = join(root, "out");
+let circuit: Circuit;
+let check: CheckResult;
+
+/** wg_length (µm) of every instance of the --length-phases .spi, by "<gds cell>/<instance>". */
+function spiLengths(c: Circuit): Map<string, number> {
+  const out = new Map<string, number>();
+  let sub = "";
+  for (const line of writeSpice(c, { phases: "length" }).split("\n")) {
+    const s = /^\.subckt (\S+)/.exec(line);
+    if (s) sub = s[1]!;
+    const m = /^ (\S+) .* wg_length=([0-9.e-]+)(u?) /.exec(line);
+    if (m) out.set(`${netlistCellName(c, sub)}/${m[1]}`, m[3] ? Number(m[2]) : Number(m[2]) * 1e6);
+  }
+  return out;
+}
+
+beforeAll(() => {
+  const file = "examples/paper-4x8.optinc";
+  const r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+  mkdirSync(compiled);
+  for (const [name, text] of r.files) if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(compiled, name), text);
+  const d = layoutCompiled(compiled, { pdk: "ebeam", cell: "divide0" });
+  writeFileSync(join(root, "divide0.gds"), d.gds);
+  circuit = readNetlistJson(readFileSync(join(compiled, "paper_4x8.divide0.netlist.json"), "utf8"));
+  if (KLAYOUT.available) check = checkLayout(join(root, "divide0.gds"), compiled);
+});
+
+describe("the quick start's layout figures in README.md and docs/layout.md", () => {
+  // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
+  vitestIt("5 copies of 3 designs, 1013 heaters, 2026 pads, 42 optical I/O, 7399 crossings, 348 mm², longest path 41.37 mm", () => {
+    const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
+    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 7399]);
+    const readme = readFileSync("README.md", "utf8");
+    expect(readme).toContain(`(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`);
+    const doc = readFileSync("docs/layout.md", "utf8");
+    const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${s.heaters} | ${s.pads} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
+    expect(doc).toContain(row);
+  });
+});
+
+describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
+  it("reads the file, 0 DRC violations, connectivity equal to the netlist in every netlist cell", () => {
+    expect(check.read.dbu).toBe(0.001);
+    expect(check.drc).toMatchObject({ "si.width<0.5": 0, "si.space<0.2": 0, "metal.space<4.0": 0, "bend_radius<5": 0, pad_over_waveguide: 0, outside_floorplan: 0 });
+    expect(check.drc_violations).toBe(0);
+    expect(check.connectivity.cells_checked).toBe(Object.keys(circuit.netlists).length);
+    for (const [cell, r] of Object.entries(check.connectivity.cells)) expect(r.mismatches, `${cell}: ${r.examples.join("; ")}`).toBe(0);
+    const top = check.connectivity.cells[circuit.top]!;
+    expect(top.instances).toBe(Object.keys(circuit.netlists[circuit.top]!.instances).length);
+    expect(Object.values(check.connectivity.cells).reduce((a, r) => a + r.crossings, 0)).toBeGreaterThan(0);
+  });
+
+  it("draws every phase shifter and waveguide as long as the .spi of --length-phases says, and every route a whole number of periods", () => {
+    const spi = spiLengths(circuit);
+    expect(spi.size).toBeGreaterThan(50);
+    let worst = 0;
+    for (const [key, len] of spi) {
+      const drawn = check.lengths.arms[key];
+      expect(drawn, key).toBeTypeOf("number");
+      worst = Math.max(worst, Math.abs(drawn! - len));
+    }
+    expect(Object.keys(check.lengths.arms).length).toBe(spi.size);
+    expect(worst).toBeLessThanOrEqual(0.0005); // the 1 nm grid
+    expect(check.lengths.paths_checked).toBeGreaterThan(100);
+    expect(check.lengths.max_residual_nm).toBeLessThan(2);
+  });
+
+  it("fails when one connection is flipped: two ports of a sub-circuit swapped in the drawn layout", () => {
+    const flipped = structuredClone(circuit);
+    const nl = flipped.netlists.step_circuit!;
+    [nl.ports.in0, nl.ports.in1] = [nl.ports.in1!, nl.ports.in0!];
+    const dir = join(root, "flipped");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "paper_4x8.divide0.netlist.json"), writeNetlistJson(flipped));
+    const gds = join(root, "flipped.gds");
+    writeFileSync(gds, layoutCompiled(dir, { pdk: "ebeam" }).gds);
+    const bad = checkLayout(gds, compiled); // compared with the true netlists
+    expect(bad.drc_violations).toBe(0);
+    const step = bad.connectivity.cells[`${circuit.top}__step_circuit`]!;
+    expect(step.mismatches).toBe(4); // port:in0 and port:in1 each missing once and extra once
+    expect(step.examples.join(" ")).toMatch(/port:in0/);
+    expect(bad.connectivity.mismatches).toBe(4);
+  });
+
+  it("fails each DRC rule on a file that breaks it", () => {
+    const si = (x0: number, y0: number, x1: number, y1: number) => ({ kind: "boundary" as const, layer: 1, datatype: 0, points: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] as [number, number][] });
+    const gds = writeGds({
+      name: "BAD",
+      structures: [
+        {
+          name: "bad",
+          elements: [
+            si(0, 0, 10, 0.5), si(0, 0.6, 10, 1.1), // 0.1 µm gap
+            si(20, 0, 30, 0.3), // 0.3 µm wide
+            si(40, 0, 80, 0.5), { kind: "boundary", layer: 13, datatype: 0, points: [[45, -20], [80, -20], [80, 20], [45, 20]] }, // pad opening over a waveguide
+            { kind: "path", layer: 1, datatype: 0, width: 0.5, points: [[100, 0], [102, 0], [103.4, 0.6], [104, 2]] }, // 2 µm bend
+            si(500, 0, 510, 0.5), // outside the floor plan
+            { kind: "boundary", layer: 99, datatype: 0, points: [[-10, -30], [200, -30], [200, 30], [-10, 30]] },
+          ],
+        },
+      ],
+    });
+    const file = join(root, "bad.gds");
+    writeFileSync(file, gds);
+    const empty = join(root, "empty");
+    mkdirSync(empty);
+    const r = checkLayout(file, empty);
+    expect(r.drc["si.space<0.2"]).toBeGreaterThan(0);
+    expect(r.drc["si.width<0.5"]).toBeGreaterThan(0);
+    expect(r.drc.pad_over_waveguide).toBeGreaterThan(0);
+    expect(r.drc["bend_radius<5"]).toBeGreaterThan(0);
+    expect(r.drc.outside_floorplan).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,79 @@
+// `optinc layout` on a small trained ONN (source, stages, bias lasers, activation, detector):
+// the three files, byte-identical on a second run, a pad pair and a DAC channel per heater, clear
+// errors that write nothing, and KLayout's checks on the trained route's single netlist.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
+import { emitArtifacts } from "../../netlist/emit-all.ts";
+import { readNetlistJson } from "../../netlist/json-io.ts";
+import { memoryIo } from "../helpers/io.ts";
+import { onnTable } from "../netlist/fixtures.ts";
+import { itWith, KLAYOUT } from "../netlist/tools.ts";
+import { checkLayout } from "./klayout.ts";
+
+async function compiledDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "optinc-layout-cli-"));
+  commitFiles(dir, emitArtifacts(onnTable(), "onn"));
+  return dir;
+}
+
+describe("optinc layout (CLI)", async () => {
+  const dir = await compiledDir();
+  const out = mkdtempSync(join(tmpdir(), "optinc-layout-out-"));
+  const gds = join(out, "onn.gds");
+  const io = memoryIo();
+  const code = await main(["--json", "layout", dir, "-o", gds], io);
+
+  it("writes the GDSII file, the pad map and the summary, the same bytes twice", async () => {
+    expect(code, io.err()).toBe(0);
+    const env = JSON.parse(io.out());
+    expect(env.result.files).toEqual(["onn.gds", "onn.pads.json", "onn.layout.json", "onn.layout.html", "onn.onn.drawn-netlist.json"]);
+    const html = readFileSync(join(out, "onn.layout.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).toMatch(/heaters \/ bond pads<\/th><td>\d+ \/ \d+/);
+    const again = join(mkdtempSync(join(tmpdir(), "optinc-layout-out-")), "onn.gds");
+    expect(await main(["layout", dir, "-o", again], memoryIo())).toBe(0);
+    expect(Buffer.compare(readFileSync(gds), readFileSync(again))).toBe(0);
+  });
+
+  it("maps every heater to two pads and its own DAC channel, and counts them in the summary", () => {
+    const circuit = readNetlistJson(readFileSync(join(dir, "onn.netlist.json"), "utf8"));
+    const phases = Object.values(circuit.netlists).reduce((a, nl) => a + Object.values(nl.instances).filter((i) => i.component === "phase").length, 0);
+    const pads = JSON.parse(readFileSync(join(out, "onn.pads.json"), "utf8"));
+    expect(pads.format).toBe("optinc.pads/1");
+    expect(pads.heaters.length).toBe(phases);
+    expect(pads.heaters.map((h: { channel: number }) => h.channel)).toEqual([...Array(phases).keys()]);
+    for (const h of pads.heaters) expect(h.pads.length).toBe(2);
+    expect(new Set(pads.heaters.flatMap((h: { pads: { x: number; y: number }[] }) => h.pads.map((p) => `${p.x},${p.y}`))).size).toBe(2 * phases);
+    const s = JSON.parse(readFileSync(join(out, "onn.layout.json"), "utf8")).stats;
+    expect(s).toMatchObject({ heaters: phases, pads: 2 * phases });
+    expect(s.dieAreaMm2).toBeGreaterThan(0);
+    expect(s.longestPathMm).toBeGreaterThan(0);
+  });
+
+  it("reports bad arguments and inputs with a code and writes nothing", async () => {
+    const none = join(mkdtempSync(join(tmpdir(), "optinc-layout-none-")), "x.gds");
+    const cases: [string[], number, string][] = [
+      [["layout", dir, "-o", "x.txt"], 2, "must end in .gds"],
+      [["layout", join(dir, "missing"), "-o", none], 2, "OPT8001"],
+      [["layout", out, "-o", none], 2, "OPT8002"],
+      [["layout", dir, "-o", none, "--cell", "nope"], 2, "OPT8006"],
+    ];
+    for (const [args, exit, text] of cases) {
+      const e = memoryIo();
+      expect(await main(args, e), args.join(" ")).toBe(exit);
+      expect(e.err()).toContain(text);
+    }
+    expect(existsSync(none)).toBe(false);
+  });
+
+  itWith(KLAYOUT, "klayout")("KLayout: 0 DRC violations and the trained netlist's connectivity, cell by cell", () => {
+    const r = checkLayout(gds, dir);
+    expect(r.drc_violations, JSON.stringify(r.drc)).toBe(0);
+    expect(r.connectivity.cells_checked).toBeGreaterThan(1);
+    expect(r.connectivity.mismatches, JSON.stringify(r.connectivity.cells)).toBe(0);
+  });
+});
