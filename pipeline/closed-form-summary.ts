@@ -1,6 +1,7 @@
 // What `optinc compile` prints for a closed-form aggregator.
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
+import { yieldText } from "../verify/tolerance/statistics.ts";
 
 const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
 
@@ -14,7 +15,7 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
     `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs` +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
-    ...(r.yield ? [`  yield under the spec's technology block: ${r.yield.passing}/${r.yield.trials} chips exact (${pct(r.yield.yield)})`] : []),
+    ...(r.yield ? [`  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}`] : []),
     ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
   ];
 }

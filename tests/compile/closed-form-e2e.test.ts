@@ -11,6 +11,7 @@ import { readNetlistJson } from "../../netlist/json-io.ts";
 import { flatten } from "../../netlist/propagate.ts";
 import { circuitLookup } from "../../netlist/die.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { expectHonest } from "../verify/tolerance/honest.ts";
 
 const base = mkdtempSync(join(tmpdir(), "optinc-closed-form-"));
 const dir = join(base, "a");
@@ -62,6 +63,7 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const lines = block.split("\n").filter(Boolean);
     expect(lines.length).toBe(5);
     for (const line of lines) expect(closing).toContain(line);
+    expectHonest(closing); // the compile line: no 99 %-yield level without its confidence, no yield without its interval
   });
 
   it("counts hardware from the emitted netlists: MZIs, fixed couplers and detector outputs", () => {
@@ -101,7 +103,8 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const ok = await cli(["verify", dir, "--trials", "20"]);
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
-    expect(ok.out).toContain("yield 100.0% (20/20 chips exact)");
+    expect(ok.out).toContain("yield 100.0%, 20/20 chips exact (95% CI 83.2–100%)");
+    expectHonest(ok.out);
     const bad = await cli(["verify", dir, "--trials", "20", "--imbalance", "0.03"]);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact\) is below --min-yield/);

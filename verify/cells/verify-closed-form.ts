@@ -10,6 +10,7 @@ import { planCascade } from "../../aggregate/cascade.ts";
 import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
 import { planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
+import { yieldText } from "../tolerance/statistics.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import type { NonIdealities } from "../../netlist/nonideal.ts";
@@ -144,7 +145,7 @@ export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => 
   if (r.trials) {
     const t = r.trials;
     lines.push(`  ${t.trials} Monte-Carlo chips (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; every cell copy a die, raw detector thresholds`);
-    lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.trials} chips exact); per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`);
+    lines.push(`    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.trials)}; per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`);
   }
   for (const f of r.failures) lines.push(`  FAIL: ${f}`);
   lines.push(r.pass ? "  PASS" : "  FAIL");

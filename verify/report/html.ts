@@ -87,7 +87,7 @@ function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
   const rows = d.rows
     .map((r) => `<tr><td>${esc(r.nonIdeality)}</td><td class="num">${esc(r.tolerance)}</td><td class="num">${esc(r.lowerBound)}</td><td class="num">${esc(r.certified)}</td><td class="num">${esc(r.technology)}</td><td>${r.meets === null ? "" : r.meets ? "meets" : "<b>fails</b>"}</td></tr>`)
     .join("");
-  const table = `<table><thead><tr><th>non-ideality</th><th>tolerance at 99% yield</th><th>lower bound</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+  const table = `<table><thead><tr><th>non-ideality</th><th>99%-yield estimate</th><th>lower bound (confidence)</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
   const chart = d.series.length ? figure(toleranceChart(d), esc(d.caption)) : `<p>${esc(d.caption)}</p>`;
   return section("Tolerance", `<div class="row">${chart}</div>${table}`);
 }
