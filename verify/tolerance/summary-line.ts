@@ -26,7 +26,8 @@ export function certifiedTechnologyText(r: ToleranceResult): string | null {
   const tech = r.axes.find((a) => a.axis === "technology");
   if (!tech?.certified) return null;
   const s = tech.certified.level;
-  const what = `worst-case certified: ${level(s)}× ${r.technology.name} (every die with all errors at the edges of that box at once is proven exact`;
+  // The search starts at 1e-6×: below it nothing was proven.
+  const what = s > 1e-6 ? `worst-case certified: ${level(s)}× ${r.technology.name} (every die with all errors at the edges of that box at once is proven exact` : `worst-case certified: none (no scale of ${r.technology.name} is proven exact for every die with all errors at their box edges at once`;
   const phase = r.axes.find((a) => a.axis === "phaseError")?.certified?.level;
   const dac = r.technology.dacBits ? Math.PI / 2 ** r.technology.dacBits : 0;
   if (dac > 0 && phase !== undefined && dac >= phase) {

@@ -28,7 +28,7 @@ describe("printed tolerances state their confidence", () => {
   it("20 dies: the compile line says 18.2% confidence and that 299 dies give 95%", () => {
     const [line, cert] = toleranceSummaryLines(result(20));
     expect(line).toContain("tolerance at 99% yield, only 18.2% confidence (20 dies; 299 give 95%), receiver calibrated: couplers ±0.002, phase σ 0.002 rad; 2× calibrated");
-    expect(cert).toMatch(/^ {2}worst-case certified: 0× calibrated \(every die with all errors at the edges of that box at once is proven exact\); it is this small because the 10-bit DAC's rounding alone, ±3\.07 mrad on each of 40 shifters/);
+    expect(cert).toMatch(/^ {2}worst-case certified: none \(no scale of calibrated is proven exact for every die with all errors at their box edges at once\); it is this small because the 10-bit DAC's rounding alone, ±3\.07 mrad on each of 40 shifters/);
     expectHonest(toleranceSummaryLines(result(20)).join("\n"));
   });
   it("299 dies: 95% confidence, and the printed level is the rank-1 die", () => {
