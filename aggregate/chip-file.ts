@@ -18,14 +18,21 @@ export interface ChipFile {
 
 type JsonRef = { cell: string; output: string } | { constant: number };
 
+/** A port source in the file's JSON form: `{worker, position}` or `{cell, output}` (by name). */
+export function portSourceJson(chip: DigitChip, r: PortSource): { worker: number; position: number } | { cell: string; output: string } {
+  return chipRefJson(chip, r) as { worker: number; position: number } | { cell: string; output: string };
+}
+
+function chipRefJson(chip: DigitChip, r: DigitRef | PortSource): JsonRef | { worker: number; position: number } {
+  if ("constant" in r) return { constant: r.constant };
+  if ("kind" in r && r.kind === "worker") return { worker: r.worker, position: r.position };
+  const c = chip.cells[(r as { cell: number }).cell]!;
+  return { cell: c.name, output: c.outputs[(r as { output: number }).output]!.name };
+}
+
 export function writeChipJson(f: ChipFile): string {
   const { chip } = f;
-  const ref = (r: DigitRef | PortSource): JsonRef | { worker: number; position: number } => {
-    if ("constant" in r) return { constant: r.constant };
-    if ("kind" in r && r.kind === "worker") return { worker: r.worker, position: r.position };
-    const c = chip.cells[(r as { cell: number }).cell]!;
-    return { cell: c.name, output: c.outputs[(r as { output: number }).output]!.name };
-  };
+  const ref = (r: DigitRef | PortSource): JsonRef | { worker: number; position: number } => chipRefJson(chip, r);
   const doc = {
     format: CHIP_FORMAT,
     name: f.name,

@@ -7,7 +7,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../dsl/diagnostics.ts";
 import type { Die } from "../netlist/die.ts";
 import { DieFileError, readDieFile } from "../netlist/die-file.ts";
-import type { PhaseTable } from "../netlist/ir.ts";
+import type { PhaseTable, PortMapCell, SettingValue } from "../netlist/ir.ts";
+import { readChipJson } from "../aggregate/chip-file.ts";
+import { cellPortMap } from "../pipeline/cell-ports.ts";
+import { readInputText } from "./files/read-input.ts";
 import { parsePhaseTable, PhaseTableError } from "../netlist/phase-table.ts";
 import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
 import { EXIT, type CommandContext } from "./context.ts";
@@ -15,6 +18,23 @@ import type { CommandOutput } from "./output.ts";
 
 export function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };
+}
+
+/** Largest chip file read for a port map. */
+const MAX_CHIP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What the ports of cell design `name` carry, from the chip file its info names (`chip`), when that
+ * file sits in `dir` (a compile output directory): for its `<name>.ports.json`. Undefined for a
+ * circuit that is not a cell or whose chip file is absent; a chip file that does not parse throws
+ * its ChipFileError (file:line:col).
+ */
+export async function chipCellPortMap(dir: string, name: string, info: Record<string, SettingValue>): Promise<PortMapCell | undefined> {
+  const chip = info.chip;
+  if (info.cell === undefined || typeof chip !== "string" || chip !== basename(chip)) return undefined;
+  const read = await readInputText(join(dir, chip), MAX_CHIP_BYTES);
+  if ("error" in read) return undefined;
+  return cellPortMap(readChipJson(read.text, join(dir, chip)), name);
 }
 
 export interface Target {

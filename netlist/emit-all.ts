@@ -8,13 +8,15 @@ import { circuitFromPhaseTable } from "./from-phase-table.ts";
 import type { Circuit, PhaseTable } from "./ir.ts";
 import { writeNetlistJson } from "./json-io.ts";
 import { writeNgspice } from "./ngspice.ts";
-import { writePortMap } from "./port-map.ts";
+import { writePortMap, type PortMapOptions } from "./port-map.ts";
 import { writeLsf, writeSpiceMain } from "./siepic-main.ts";
 import { writeSpice, type SpiceOptions } from "./spice-write.ts";
 import { writePicYaml } from "./yaml-write.ts";
 
 export interface EmitOptions {
   spice?: SpiceOptions;
+  /** The port map's options: a closed-form cell's chip-file description. */
+  ports?: PortMapOptions;
 }
 
 export type BackendFormat = "spi" | "json" | "yaml" | "ngspice" | "ports";
@@ -37,7 +39,7 @@ export const BACKENDS: Backend[] = [
   { format: "json", files: (name, c) => [[`${name}.netlist.json`, writeNetlistJson(c)]] },
   { format: "yaml", files: (name, c) => [[`${name}.pic.yml`, writePicYaml(c)]] },
   { format: "ngspice", files: (name, c) => [[`${name}.ngspice.cir`, writeNgspice(c)]] },
-  { format: "ports", files: (name, c) => [[`${name}.ports.json`, writePortMap(c)]] },
+  { format: "ports", files: (name, c, o) => [[`${name}.ports.json`, writePortMap(c, o.ports)]] },
 ];
 
 export function getBackend(format: string): Backend | undefined {

@@ -236,6 +236,27 @@ export type PortMapInput =
       amplitudePerLevel: number;
     }
   | {
+      /**
+       * Top-level input port in<k> of a closed-form cell (circuit info has `cell`): port k of the
+       * cell in its chip file (`optinc.chip/1`, docs/formats.md), which every copy of this design
+       * reads with the same weight. Without the chip file at hand, `weight`, `max` and `carries`
+       * are left out.
+       */
+      kind: "cell-port";
+      port: string;
+      /** Index k into the chip file's `ports` of every copy of this design. */
+      cellPort: number;
+      /** The port's weight in the cell's v = bias + Σ weight·x. */
+      weight?: number;
+      /** Largest digit the port carries. */
+      max?: number;
+      /** What the port carries on each physical copy: a worker digit, or an earlier cell's output. */
+      carries?: CellPortSource[];
+      drives: string;
+      levels: number;
+      amplitudePerLevel: number;
+    }
+  | {
       /** Top-level input port that carries an optical amplitude directly (no modulator). */
       kind: "optical";
       port: string;
@@ -258,10 +279,29 @@ export type PortMapInput =
       amplitudePerLevel: number;
     };
 
+/** One copy's source of a cell port, in the chip file's own JSON form plus the copy's cell name. */
+export type CellPortSource = { copy: string; worker: number; position: number } | { copy: string; cell: string; output: string };
+
+/**
+ * What the ports of one closed-form cell design carry, from its chip file: per port k (in<k>) its
+ * weight, range and source on each copy; per detector mode k (out<k>) the output's name.
+ */
+export interface PortMapCell {
+  ports: { weight: number; max: number; carries: CellPortSource[] }[];
+  /** Per detector mode k: output k's name on each copy (a shared design's copies name it by their own position). */
+  outputs: { copy: string; output: string }[][];
+}
+
 export interface PortMapOutput {
   port: string;
-  /** "digit": a detector's decoded output digit; "optical": a field leaving the circuit. */
-  kind: "digit" | "optical";
+  /**
+   * "digit": a detector's decoded output digit; "cell-output": detector mode k of a closed-form
+   * cell, its chip file output k; "optical": a field leaving the circuit.
+   */
+  kind: "digit" | "cell-output" | "optical";
+  /** For kind "cell-output": index k into the chip file's `outputs` of the cell, and its name on each copy (with the chip file at hand). */
+  cellOutput?: number;
+  carries?: { copy: string; output: string }[];
   /** Digit position in the output code (0 = least significant), for kind "digit". */
   digit?: number;
   /** Place value levels^digit, for kind "digit". */

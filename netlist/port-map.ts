@@ -4,8 +4,11 @@
 // bias_source is listed with its amplitude; a pam_source input fed from inside the circuit is a
 // regenerated digit. Outputs are traced back to the detector output (digit k = detector mode k,
 // least significant first) or the optical output they are. The detector rule states how a half
-// step decodes. Nothing here assumes the trained ONN's shape.
-import type { Circuit, PortMap, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
+// step decodes. Nothing here assumes the trained ONN's shape. A closed-form cell (info `cell`) is
+// no worker's modulator: its in<k> is port k and its out<k> output k of the cell in its chip file,
+// and what they carry (weights, sources on every copy, output names) comes from that chip file,
+// passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it.
+import type { Circuit, PortMap, PortMapCell, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
 import { num, detectorThresholds } from "./models.ts";
 import { splitRef } from "./ports.ts";
 import { instancePorts, netlistPortSpec, topologicalOrder } from "./propagate.ts";
@@ -23,7 +26,14 @@ function oneOrPerMode(xs: number[]): number | number[] {
   return xs.every((x) => x === xs[0]) ? xs[0]! : xs;
 }
 
-export function portMap(circuit: Circuit): PortMap {
+/** Options of the port map: `cell`, the chip file's description of a closed-form cell design. */
+export interface PortMapOptions {
+  cell?: PortMapCell;
+}
+
+export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
+  const isCell = circuit.info.cell !== undefined;
+  const cell = opts.cell;
   const lookup = circuitLookup(circuit);
   const top = circuit.netlists[circuit.top];
   if (!top) throw new Error(`circuit "${circuit.name}": top netlist "${circuit.top}" is missing`);
@@ -44,8 +54,13 @@ export function portMap(circuit: Circuit): PortMap {
       inputs.push({ kind: "optical", port: p, drives: ref });
       continue;
     }
-    const { worker, digit, levels, amplitudePerLevel } = pamDigit(inst.settings, instancePorts(iname, inst, lookup).inputs.indexOf(port));
-    inputs.push({ kind: "worker-digit", port: p, worker, digit, weight: levels ** digit, drives: ref, levels, amplitudePerLevel });
+    const k = instancePorts(iname, inst, lookup).inputs.indexOf(port);
+    const { worker, digit, levels, amplitudePerLevel } = pamDigit(inst.settings, k);
+    if (isCell) {
+      const c = cell?.ports[k];
+      if (cell && !c) throw new Error(`circuit "${circuit.name}": input ${p} is port ${k}, but its chip file lists ${cell.ports.length} ports`);
+      inputs.push({ kind: "cell-port", port: p, cellPort: k, ...(c ? { weight: c.weight, max: c.max, carries: c.carries } : {}), drives: ref, levels, amplitudePerLevel });
+    } else inputs.push({ kind: "worker-digit", port: p, worker, digit, weight: levels ** digit, drives: ref, levels, amplitudePerLevel });
   }
   for (const iname of order) {
     const inst = top.instances[iname]!;
@@ -76,12 +91,16 @@ export function portMap(circuit: Circuit): PortMap {
       const k = instancePorts(iname, inst, lookup).outputs.indexOf(port);
       const levels = num(inst.settings, "levels");
       const input = instancePorts(iname, inst, lookup).inputs[k]!;
-      outputs.push({ port: p, kind: "digit", digit: k, weight: levels ** k, from: ref, reads: upstream.get(`${iname},${input}`) ?? "dark" });
+      const reads = upstream.get(`${iname},${input}`) ?? "dark";
+      if (isCell) {
+        if (cell && cell.outputs[k] === undefined) throw new Error(`circuit "${circuit.name}": output ${p} is detector mode ${k}, but its chip file lists ${cell.outputs.length} outputs`);
+        outputs.push({ port: p, kind: "cell-output", cellOutput: k, ...(cell ? { carries: cell.outputs[k]! } : {}), from: ref, reads });
+      } else outputs.push({ port: p, kind: "digit", digit: k, weight: levels ** k, from: ref, reads });
     } else {
       outputs.push({ port: p, kind: "optical", from: ref });
     }
   }
-  return { format: PORT_MAP_FORMAT, circuit: circuit.name, inputs, outputs, detectors, function: unitFunction(circuit.info), broadcast: broadcast(circuit, inputs, outputs) };
+  return { format: PORT_MAP_FORMAT, circuit: circuit.name, inputs, outputs, detectors, function: unitFunction(circuit.info), broadcast: isCell ? CELL_BROADCAST : broadcast(circuit, inputs, outputs) };
 }
 
 function pamDigit(s: Record<string, SettingValue>, k: number): { worker: number; digit: number; levels: number; amplitudePerLevel: number } {
@@ -95,6 +114,14 @@ function unitFunction(info: Circuit["info"]): Record<string, SettingValue> {
   for (const [k, v] of Object.entries(info)) if (k.startsWith("unit_") || k === "rounding" || k === "cascade_level" || k === "spec_name") out[k] = v;
   return out;
 }
+
+/** A cell's digits go to later cells or the chip's result, as its chip file wires them: no worker receives them directly. */
+const CELL_BROADCAST: PortMap["broadcast"] = {
+  emitted: false,
+  workers: 0,
+  note: "a closed-form cell: each output goes where its chip file's references send it (later cells' ports or the chip's result), not to the workers directly",
+  receivers: [],
+};
 
 /**
  * The compiled circuits end at their detectors: the splitting unit that returns the result to the
@@ -117,8 +144,8 @@ function broadcast(circuit: Circuit, inputs: PortMapInput[], outputs: PortMapOut
 }
 
 /** Deterministic JSON text of the port map: one line per input, output and detector. */
-export function writePortMap(circuit: Circuit): string {
-  const m = portMap(circuit);
+export function writePortMap(circuit: Circuit, opts: PortMapOptions = {}): string {
+  const m = portMap(circuit, opts);
   const list = (xs: unknown[]): string => (xs.length ? `[\n${xs.map((x) => `    ${JSON.stringify(x)}`).join(",\n")}\n  ]` : "[]");
   const b = m.broadcast;
   return [

@@ -5,7 +5,7 @@
 // fewer cases exactly than the original on this die, the original program is kept (and said so).
 import type { Die } from "../netlist/die.ts";
 import { emitCircuit } from "../netlist/emit-all.ts";
-import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import type { Circuit, PhaseTable, PortMapCell } from "../netlist/ir.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { compileCircuit } from "../netlist/simulate.ts";
@@ -39,6 +39,8 @@ export interface CalibrateInput {
   tolerance: number;
   /** Verification on the die (before and after); null skips it. */
   verify: Omit<VerifyOptions, "measured" | "nonIdealities" | "trials" | "minYield" | "calibrate"> | null;
+  /** A closed-form cell's port description from its chip file, for its `<name>.ports.json`. */
+  portCell?: PortMapCell;
 }
 
 export interface PartSummary {
@@ -127,7 +129,7 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
     files.set(`${input.name}.phases.json`, phaseTableToJson(table));
     files.set(`${input.name}.phases.csv`, phaseTableToCsv(table));
   }
-  for (const [f, text] of emitCircuit(fixed, input.name)) files.set(f, text);
+  for (const [f, text] of emitCircuit(fixed, input.name, { ports: { cell: input.portCell } })) files.set(f, text);
   const outcome: CalibrateOutcome = { files, calibration: cal, parts, before, after, calibrated, program, failing, corrected: failing.length === 0 };
   files.set(`${input.name}.calibration.json`, calibrationJson(input, outcome));
   return outcome;

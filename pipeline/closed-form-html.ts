@@ -7,6 +7,8 @@ import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
 import { latencySection, portMapSection, specFacts } from "./report-html.ts";
+import { readChipJson } from "../aggregate/chip-file.ts";
+import { cellPortMap } from "./cell-ports.ts";
 
 export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
   const h = report.hardware;
@@ -41,7 +43,12 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
       ],
     },
     ...(report.tolerance ? { tolerance: toleranceSection(report.tolerance) } : {}),
-    portMap: portMapSection(result.steps.flatMap((s) => [...(s.circuits ?? new Map())].map(([name, circuit]) => ({ name, circuit })))),
+    portMap: portMapSection(
+      result.steps.flatMap((s) => {
+        const chip = readChipJson(result.files.get(`${s.stem}.chip.json`)!, `${s.stem}.chip.json`);
+        return [...(s.circuits ?? new Map())].map(([name, circuit]) => ({ name, circuit, cell: cellPortMap(chip, name) }));
+      }),
+    ),
     latency: latencySection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };

@@ -37,7 +37,7 @@ export interface ClosedFormReport {
     errorHistogram: Record<string, number>;
     exhaustive: boolean;
     composed: { mode: string; cases: number; edgeCases: number; exact: number; description: string };
-    /** True when every cell is exact on all its raw inputs and the chip on every digit-sum vector: the whole input space is then covered. */
+    /** True when every cell is exact on all its raw inputs (ideal parts and at the design MZI loss) and the chip on every digit-sum vector: the whole input space is then covered. */
     fullInputSpace: boolean;
   };
   cells: {
@@ -49,7 +49,10 @@ export interface ClosedFormReport {
     vmax: number;
     thresholds: number;
     cases: number;
+    /** Exact cases with ideal parts. */
     exact: number;
+    /** Exact cases at the technology block's MZI loss alone, which the biases are set for; null when that loss is 0. */
+    atDesignLoss: { mziLossDb: number; exact: number } | null;
     raw: boolean;
     hardware: CellHardware;
   }[];
@@ -112,8 +115,9 @@ export function closedFormReport(a: {
       if (!circuit) throw new Error(`internal: ${step.checks![i]!.design} has no emitted circuit to count`);
       const h = designHardware(circuit);
       const copies = d.instances.length * step.count;
-      const check = step.checks![i]!.check;
-      cells.push({ design: step.checks![i]!.design, level: step.level, role: d.cell.role, copies, ports: d.cell.ports.length, vmax: d.cell.vmax, thresholds: d.network.thresholds.length, cases: check.cases, exact: check.exact, raw: check.raw, hardware: h });
+      const { check, atLoss } = step.checks![i]!;
+      const atDesignLoss = atLoss ? { mziLossDb: spec.technology.mziLossDb, exact: atLoss.exact } : null;
+      cells.push({ design: step.checks![i]!.design, level: step.level, role: d.cell.role, copies, ports: d.cell.ports.length, vmax: d.cell.vmax, thresholds: d.network.thresholds.length, cases: check.cases, exact: check.exact, atDesignLoss, raw: check.raw, hardware: h });
       const t = scaled(h, copies);
       for (const k of Object.keys(total) as (keyof CellHardware)[]) if (k !== "stages") total[k] += t[k];
       total.stages = Math.max(total.stages, h.stages);
@@ -128,7 +132,7 @@ export function closedFormReport(a: {
   }));
   const critical = chips.reduce((n, c) => n + c.depth, 0);
   const oeo = Math.max(0, critical - 1);
-  const cellsExact = cells.every((c) => c.exact === c.cases);
+  const cellsExact = cells.every((c) => c.exact === c.cases && (c.atDesignLoss === null || c.atDesignLoss.exact === c.cases));
   const exactMatch = a.composed.cases ? a.composed.exact / a.composed.cases : 0;
   return {
     schemaVersion: 2,

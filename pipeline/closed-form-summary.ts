@@ -10,9 +10,12 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
   const raw = r.cells.every((c) => c.raw);
   const cellCases = r.cells.reduce((a, c) => a + c.cases, 0);
   const exactCells = r.cells.filter((c) => c.exact === c.cases).length;
+  const loss = r.cells.find((c) => c.atDesignLoss)?.atDesignLoss?.mziLossDb;
+  const exactAtLoss = r.cells.filter((c) => c.atDesignLoss?.exact === c.cases).length;
   return [
     `${bold(r.name)}: exact match ${pct(r.onn.exactMatch)} over ${r.onn.casesChecked} cases end to end (${r.onn.composed.description})`,
-    `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs` +
+    `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs with ideal parts` +
+      (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
     ...(r.yield ? [`  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}`] : []),

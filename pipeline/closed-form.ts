@@ -15,12 +15,13 @@ import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
-import { cellOf, verifyCellCircuit } from "../verify/cells/cell-verify.ts";
+import { cellOf, verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
 import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
 import { hasNonIdealities } from "../verify/circuit/run.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
+import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
 import type { ChipStep } from "./types.ts";
 
@@ -91,9 +92,10 @@ function emit(ctx: Ctx): void {
   const { spec } = ctx;
   for (const step of ctx.steps) {
     const designOf: string[] = [];
+    for (const d of step.designs) for (const i of d.instances) designOf[i] = designStem(step, d);
+    const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
     for (const d of step.designs) {
       const stem = designStem(step, d);
-      for (const i of d.instances) designOf[i] = stem;
       const circuit = circuitFromPhaseTable(d.table, stem);
       circuit.info = {
         ...circuit.info,
@@ -108,14 +110,16 @@ function emit(ctx: Ctx): void {
       };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
-      for (const [f, text] of emitCircuit(circuit, stem, {}, ctx.opts.formats)) ctx.files.set(f, text);
+      for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats)) ctx.files.set(f, text);
     }
-    const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
     ctx.files.set(`${step.stem}.chip.json`, writeChipJson(chipFile));
   }
 }
 
-/** Every cell design read back from its emitted netlist.json and checked over its whole input space. */
+/**
+ * Every cell design read back from its emitted netlist.json and checked over its whole input space,
+ * with ideal parts and at the technology block's MZI loss (what its biases are set for).
+ */
 function verify(ctx: Ctx): void {
   for (const step of ctx.steps) {
     step.circuits = new Map();
@@ -124,7 +128,8 @@ function verify(ctx: Ctx): void {
       const stem = designStem(step, d);
       const circuit = readNetlistJson(ctx.files.get(`${stem}.netlist.json`)!, `${stem}.netlist.json`);
       step.circuits.set(stem, circuit);
-      step.checks.push({ design: stem, check: verifyCellCircuit(circuit) });
+      const { ideal, atLoss } = verifyCellAtLosses(circuit, ctx.spec.technology.mziLossDb);
+      step.checks.push({ design: stem, check: ideal, atLoss });
     }
   }
 }

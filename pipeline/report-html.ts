@@ -7,7 +7,7 @@ import type { ReportData } from "../verify/report/types.ts";
 import { verifyReportSections } from "../verify/circuit/format.ts";
 import { toTrainingSection } from "./training-section.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
-import type { Circuit, PhaseStage } from "../netlist/ir.ts";
+import type { CellPortSource, Circuit, PhaseStage, PortMapCell, PortMapInput } from "../netlist/ir.ts";
 import { portMap } from "../netlist/port-map.ts";
 import type { CompileResult } from "./compile.ts";
 import type { Report } from "./report.ts";
@@ -42,13 +42,14 @@ export function latencySection(spec: Spec): ReportData["latency"] {
 }
 
 /** The port map of every emitted circuit (the same content as its `<name>.ports.json`). */
-export function portMapSection(circuits: { name: string; circuit: Circuit }[]): ReportData["portMap"] {
+export function portMapSection(circuits: { name: string; circuit: Circuit; cell?: PortMapCell }[]): ReportData["portMap"] {
   const notes = new Set<string>();
   const units = circuits.map((u) => {
-    const m = portMap(u.circuit);
+    const m = portMap(u.circuit, { cell: u.cell });
     const rows: NonNullable<ReportData["portMap"]>["units"][number]["rows"] = [];
     for (const i of m.inputs) {
       if (i.kind === "worker-digit") rows.push({ port: i.port, kind: "input", meaning: `worker ${i.worker}, digit ${i.digit} (×${i.weight})`, value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
+      else if (i.kind === "cell-port") rows.push({ port: i.port, kind: "input", meaning: cellPortMeaning(i), value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
       else if (i.kind === "bias") rows.push({ port: i.instance, kind: "bias source", meaning: "constant optical input", value: `amplitude ${fmt(i.amplitude)}`, connects: i.drives });
       else if (i.kind === "regenerated") rows.push({ port: i.drives, kind: "regenerated", meaning: `digit re-sent from ${i.from}`, value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
       else rows.push({ port: i.port, kind: "optical input", meaning: "field amplitude", value: "", connects: i.drives });
@@ -57,8 +58,14 @@ export function portMapSection(circuits: { name: string; circuit: Circuit }[]): 
     for (const o of m.outputs) {
       const d = det.get(o.from.split(",")[0]!);
       rows.push(
-        o.kind === "digit"
-          ? { port: o.port, kind: "output", meaning: `result digit ${o.digit} (×${o.weight})`, value: d ? `step ${fmtEach(d.step)}, offset ${fmtEach(d.offset)}` : "", connects: `detector reads ${o.reads}` }
+        o.kind === "digit" || o.kind === "cell-output"
+          ? {
+              port: o.port,
+              kind: "output",
+              meaning: o.kind === "digit" ? `result digit ${o.digit} (×${o.weight})` : `cell output ${o.cellOutput}${o.carries ? `: ${o.carries.map((c) => `${c.copy}.${c.output}`).join(", ")}` : ""}`,
+              value: d ? `step ${fmtEach(d.step)}, offset ${fmtEach(d.offset)}` : "",
+              connects: `detector reads ${o.reads}`,
+            }
           : { port: o.port, kind: "optical output", meaning: "field", value: "", connects: o.from },
       );
     }
@@ -67,6 +74,12 @@ export function portMapSection(circuits: { name: string; circuit: Circuit }[]): 
     return { name: u.name, rows };
   });
   return units.length ? { units, notes: [...notes] } : undefined;
+}
+
+/** A cell port in words: its index and weight in v, and what it carries on each copy. */
+function cellPortMeaning(i: Extract<PortMapInput, { kind: "cell-port" }>): string {
+  const src = (c: CellPortSource): string => ("worker" in c ? `worker ${c.worker} digit ${c.position}` : `${c.cell}.${c.output}`);
+  return `cell port ${i.cellPort}${i.weight !== undefined ? ` (×${i.weight} in v)` : ""}${i.carries ? `: ${i.carries.map((c) => `${c.copy} ← ${src(c)}`).join(", ")}` : ""}`;
 }
 
 function fmtEach(x: number | number[]): string {

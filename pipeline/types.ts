@@ -58,5 +58,6 @@ export interface ChipStep {
   designs: CellDesign[];
   /** Filled by the passes. */
   circuits?: Map<string, Circuit>;
-  checks?: { design: string; check: CellCheck }[];
+  /** Per design: exact cases with ideal parts (`check`) and at the design MZI loss alone (`atLoss`, null at 0 dB). */
+  checks?: { design: string; check: CellCheck; atLoss: CellCheck | null }[];
 }

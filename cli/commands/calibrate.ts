@@ -1,14 +1,14 @@
 // optinc calibrate <out-dir> --measured die.json -o <dir>: re-program a compiled circuit for one
 // measured die (pipeline/calibrate.ts) and write the corrected phase table and netlists (same
 // formats and names, info.calibrated_for = the die's id) plus <name>.calibration.json, atomically.
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { integer, positive } from "../option-parsers.ts";
 import { calibrate } from "../../pipeline/calibrate.ts";
 import { unitFromInfo } from "../../verify/circuit/run.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
+import { chipCellPortMap, diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
 
 interface CalibrateFlags {
   measured: string;
@@ -80,6 +80,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const dac = flags.dacBits === undefined ? (die.dacBits ?? null) : flags.dacBits || null;
     const result = calibrate({
       name: t.name,
+      portCell: await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, info),
       circuit,
       table: t.table,
       die,

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { positive } from "../option-parsers.ts";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
+import { chipCellPortMap } from "../circuit-input.ts";
 import { emitCircuit, type BackendFormat } from "../../netlist/emit-all.ts";
 import { NetlistReadError } from "../../netlist/errors.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
@@ -142,7 +143,9 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         const spice = flags.lengthPhases
           ? { phases: "length" as const, length: { ...DEFAULT_LENGTH_ENCODING, neff: flags.neff ?? DEFAULT_LENGTH_ENCODING.neff, wavelength: flags.wavelength !== undefined ? flags.wavelength * 1e-9 : DEFAULT_LENGTH_ENCODING.wavelength } }
           : {};
-        files = emitCircuit(circuit, name, { spice }, [flags.format]);
+        // A closed-form cell's port map says what each port carries, which only its chip file knows.
+        const cell = flags.format === "ports" ? await chipCellPortMap(dir, name, circuit.info) : undefined;
+        files = emitCircuit(circuit, name, { spice, ports: { cell } }, [flags.format]);
       } catch (e) {
         if (e instanceof NetlistReadError) {
           out.report([diag(netlistPath, "OPT5005", `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);

@@ -20,7 +20,7 @@ let report: {
   ok: boolean;
   route: string;
   onn: { exactMatch: number; casesChecked: number; exhaustive: boolean; fullInputSpace: boolean };
-  cells: { design: string; copies: number; cases: number; exact: number; raw: boolean; hardware: { mzi: number; fixedCouplers: number; detectors: number } }[];
+  cells: { design: string; copies: number; cases: number; exact: number; atDesignLoss: { mziLossDb: number; exact: number } | null; raw: boolean; hardware: { mzi: number; fixedCouplers: number; detectors: number } }[];
   hardware: { mzi: number; fixedCouplers: number; detectors: number };
   yield: { trials: number; passing: number } | null;
 };
@@ -54,6 +54,8 @@ describe("closed-form paper-4x8 through the CLI", () => {
       ["paper_4x8.add1", 3, 4 ** 5, 4 ** 5, true],
       ["paper_4x8.divide0", 1, 16, 16, true],
     ]);
+    // Checked again at the technology block's MZI loss alone (the calibrated preset's 0.1 dB).
+    expect(report.cells.map((c) => c.atDesignLoss)).toEqual(report.cells.map((c) => ({ mziLossDb: 0.1, exact: c.cases })));
     expect(report.yield!.passing).toBe(report.yield!.trials);
   });
 
@@ -103,11 +105,13 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const ok = await cli(["verify", dir, "--trials", "20"]);
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
+    expect(ok.out).toContain("cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB MZI loss its biases are set for");
     expect(ok.out).toContain("yield 100.0%, 20/20 chips exact (95% CI 83.2–100%)");
     expectHonest(ok.out);
     const bad = await cli(["verify", dir, "--trials", "20", "--imbalance", "0.03"]);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact\) is below --min-yield/);
+    expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact, 95% CI [\d.]+–[\d.]+%\) is below --min-yield/);
+    expectHonest(bad.out);
   });
 
   it("optinc allreduce --netlist <dir> aggregates through the chip's cells: no element differs from the golden average; a detuned cell is caught", async () => {

@@ -37,9 +37,9 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
       checkSimphonyView(emitCircuit(circuit, d, { spice: { phases: "length" } }, ["spi"]), d, circuit, true);
       const map = JSON.parse(r.files.get(`${d}.ports.json`)!) as PortMap;
       const top = circuit.netlists[circuit.top];
-      expect(map.inputs.filter((i) => i.kind === "worker-digit").length).toBe(Object.keys(top.ports).filter((p) => p.startsWith("in")).length);
+      expect(map.inputs.filter((i) => i.kind === "cell-port" && i.weight !== undefined && i.carries?.length).length).toBe(Object.keys(top.ports).filter((p) => p.startsWith("in")).length);
       expect(map.inputs.filter((i) => i.kind === "bias").length).toBe(Object.values(top.instances).filter((i) => i.component === "bias_source").length);
-      expect(map.outputs.every((o) => o.kind === "digit")).toBe(true);
+      expect(map.outputs.every((o) => o.kind === "cell-output" && o.carries?.length)).toBe(true);
       expect(map.detectors).toHaveLength(1);
     }
   });

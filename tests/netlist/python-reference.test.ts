@@ -14,19 +14,13 @@ import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { compiledSmallUnit, type CompiledUnit } from "./compiled-unit.ts";
+import { referenceSimulatorSource } from "./reference-source.ts";
 import { itWith, PYTHON_NUMPY } from "./tools.ts";
 
 const WORKERS = 2;
 const DIGITS = 2;
 const LEVELS = 4;
 
-/** The fenced python block between the reference-simulator markers of docs/netlists.md. */
-export function referenceSimulatorSource(): string {
-  const doc = readFileSync(new URL("../../docs/netlists.md", import.meta.url), "utf8");
-  const m = /<!-- reference-simulator:begin -->\n```python\n([\s\S]*?)```\n<!-- reference-simulator:end -->/.exec(doc);
-  if (!m) throw new Error("docs/netlists.md has no reference-simulator block");
-  return m[1]!;
-}
 
 const HARNESS = `
 import itertools, json, sys

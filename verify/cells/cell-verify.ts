@@ -52,3 +52,15 @@ export function verifyCellCircuit(circuit: Circuit): CellCheck {
   const f = cellOf(circuit);
   return checkCell(circuit, f, cellCases(f));
 }
+
+/**
+ * A cell's biases and detector step are set for the technology block's nominal MZI loss
+ * (compiler/cells/cell-circuit.ts), so exactness is checked twice over the whole input space: with
+ * ideal parts, and at that loss with no other non-ideality. `atLoss` is null when the loss is 0
+ * (the two checks would be one).
+ */
+export function verifyCellAtLosses(circuit: Circuit, mziLossDb: number): { ideal: CellCheck; atLoss: CellCheck | null } {
+  const f = cellOf(circuit);
+  const cases = cellCases(f);
+  return { ideal: checkCell(circuit, f, cases), atLoss: mziLossDb > 0 ? checkCell(circuit, f, cases, { mziLossDb }) : null };
+}

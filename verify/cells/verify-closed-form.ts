@@ -1,7 +1,8 @@
 // `optinc verify` for a closed-form aggregator (a compile output directory, or one cell netlist):
 //  1. identity: the chip files and every cell's function agree with a chip planned afresh from the
 //     spec in report.json (aggregate/digit-chip.ts), so a stray or edited file cannot pass;
-//  2. every cell design exact over its whole input space, simulated from its emitted netlist;
+//  2. every cell design exact over its whole input space, simulated from its emitted netlist, with
+//     ideal parts and at the spec's MZI loss alone (the loss its biases are set for);
 //  3. the aggregator end to end, from the chip files and netlists, against the golden average;
 //  4. with non-idealities: Monte-Carlo chips, every physical cell copy its own die.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -10,15 +11,14 @@ import { planCascade } from "../../aggregate/cascade.ts";
 import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
 import { planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
-import { yieldText } from "../tolerance/statistics.ts";
+import { yieldInterval, yieldText } from "../tolerance/statistics.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import type { NonIdealities } from "../../netlist/nonideal.ts";
 import type { LoadedCircuit } from "../circuit/load.ts";
 import { describeNonIdealities } from "../circuit/format.ts";
 import { hasNonIdealities } from "../circuit/run.ts";
-import { cellCases } from "./cell-cases.ts";
-import { cellOf, checkCell, type CellCheck } from "./cell-verify.ts";
+import { cellOf, verifyCellAtLosses, type CellCheck } from "./cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "./chip-compose.ts";
 import { chipYield, type ChipTrials } from "./chip-yield.ts";
 
@@ -34,7 +34,8 @@ export interface ClosedFormVerifyResult {
   target: string;
   spec: { workers: number; precision: number; levels: number; rounding: Rounding } | null;
   identity: string[];
-  cells: (CellCheck & { design: string; copies: number })[];
+  /** `atLoss`: the same cases at the spec's MZI loss alone (null when it is 0 or unknown). */
+  cells: (CellCheck & { design: string; copies: number; atLoss: { mziLossDb: number; exact: number } | null })[];
   composed: ComposeResult[];
   trials: (ChipTrials & { nonIdealities: NonIdealities; seed: number }) | null;
   failures: string[];
@@ -53,6 +54,8 @@ interface SpecLike {
   levels: number;
   rounding: Rounding;
   radix: number | null;
+  /** The technology block's nominal MZI loss (dB), which the cells' biases are set for. */
+  mziLossDb: number;
 }
 
 function specOf(reportPath: string | null): SpecLike | null {
@@ -61,7 +64,8 @@ function specOf(reportPath: string | null): SpecLike | null {
   const s = r.spec;
   if (!s) return null;
   const cascade = s.cascade as { radix?: number } | null;
-  return { name: String(s.name), workers: Number(s.workers), precision: Number(s.precision), levels: Number(s.levels), rounding: s.rounding as Rounding, radix: cascade?.radix ?? null };
+  const loss = Number((s.technology as { mziLossDb?: unknown } | undefined)?.mziLossDb ?? 0);
+  return { name: String(s.name), workers: Number(s.workers), precision: Number(s.precision), levels: Number(s.levels), rounding: s.rounding as Rounding, radix: cascade?.radix ?? null, mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0 };
 }
 
 /** The same cell, up to the names of the cells it reads: ports (kind, weight, range), groups, bias and tables. */
@@ -105,12 +109,14 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
       }
     }
   }
-  // 2. Every design over its whole input space, ideal parts.
+  // 2. Every design over its whole input space, ideal parts and at the design loss.
+  const loss = spec?.mziLossDb ?? 0;
   const cells = loaded.map((l) => {
     const f = cellOf(l.circuit);
-    const check = checkCell(l.circuit, f, cellCases(f));
+    const { ideal: check, atLoss: lossy } = verifyCellAtLosses(l.circuit, loss);
     if (check.exact !== check.cases) failures.push(`cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`);
-    return { ...check, design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), copies: f.instances };
+    if (lossy && lossy.exact !== lossy.cases) failures.push(`cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB MZI loss its biases are set for`);
+    return { ...check, design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), copies: f.instances, atLoss: lossy ? { mziLossDb: loss, exact: lossy.exact } : null };
   });
   // 3. End to end (only on files that passed the identity check: others would not even connect).
   const composed: ComposeResult[] = [];
@@ -128,7 +134,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
     const designs = loaded.map((l) => ({ name: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), circuit: l.circuit, cell: cellOf(l.circuit), copies: cellOf(l.circuit).instances }));
     const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed);
     trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };
-    if (y.yield < opts.minYield) failures.push(`yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`);
+    if (y.yield < opts.minYield) failures.push(`yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact, 95% CI ${yieldInterval(y.passing, y.trials)}) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`);
   }
   return { target, spec: spec ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, rounding: spec.rounding } : null, identity, cells, composed, trials, failures, pass: failures.length === 0 };
 }
@@ -140,7 +146,8 @@ export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => 
   const s = r.spec;
   lines.push(`verify ${rel(r.target)}: closed-form aggregator${s ? ` — ${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : ""}`);
   for (const i of r.identity) lines.push(`  identity: ${i}`);
-  for (const c of r.cells) lines.push(`  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"}`);
+  for (const c of r.cells)
+    lines.push(`  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"} with ideal parts${c.atLoss ? `, ${c.atLoss.exact}/${c.cases} at the ${c.atLoss.mziLossDb} dB MZI loss its biases are set for` : ""}`);
   for (const c of r.composed) lines.push(`  end to end: exact ${pct(c.exact / c.cases)} (${c.exact}/${c.cases}) — ${c.description}`);
   if (r.trials) {
     const t = r.trials;
