@@ -113,3 +113,9 @@ export function orderStatisticConfidence(n: number, p: number, r = 1): number {
 export function drawsForConfidence(p: number, confidence: number): number {
   return Math.ceil(Math.log(1 - confidence) / Math.log1p(-p) - 1e-12);
 }
+
+/** One-sided bounds on a proportion from k of n: P(true ≥ lower) ≥ confidence, P(true ≤ upper) ≥ confidence. */
+export function oneSidedBounds(k: number, n: number, confidence = 0.95): { lower: number; upper: number } {
+  const i = clopperPearson(k, n, 2 * confidence - 1);
+  return { lower: i.lower, upper: i.upper };
+}
