@@ -24,4 +24,6 @@ export const COMPILE_CODES = {
   unusedOption: "OPT3004",
   /** An option of the trained route written in a closed-form spec (warning). */
   notForRoute: "OPT3005",
+  /** The chips' Monte-Carlo yield is below the spec's yield target, with the target's confidence (warning under an explicit route). */
+  yieldTargetMissed: "OPT3040",
 } as const;

@@ -1,6 +1,6 @@
 // The rule every printed tolerance follows (docs/robustness.md, "How yields and tolerances are
 // stated"): a level claimed at a yield from fewer dies than give 95 % confidence carries the
-// confidence it has, on the same line; a yield k/n carries its interval.
+// confidence it has, on the same line; a yield k/n carries its interval (or a one-sided bound).
 import { expect } from "vitest";
 import { drawsForConfidence } from "../../../math/binomial.ts";
 
@@ -20,7 +20,7 @@ export function dishonestLines(text: string): string[] {
       else if (Number(dies[1]) < need && Number(conf[1]) >= 95) bad.push(`claims ≥ 95% confidence from ${dies[1]} dies: ${line}`);
     }
     if (/\b0× certified/.test(line)) bad.push(`bare "0× certified": ${line}`);
-    for (const m of line.matchAll(/(\d+)\/(\d+) (?:chips|trials)/g)) if (!/CI \d/.test(line.slice(m.index))) bad.push(`yield ${m[0]} without its interval: ${line}`);
+    for (const m of line.matchAll(/(\d+)\/(\d+) (?:chips|trials)/g)) if (!/CI \d|yield [≤≥] [\d.]+% at \d/.test(line.slice(m.index))) bad.push(`yield ${m[0]} without its interval: ${line}`);
   }
   return bad;
 }
