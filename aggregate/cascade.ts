@@ -5,7 +5,7 @@
 // level 1), which the top unit's offset accounts for; the top unit has exactly as many inputs as
 // there are partial sums left.
 import type { Rounding } from "../dsl/spec.ts";
-import { digitCount, digitsFor } from "./golden.ts";
+import { digitCount, digitsFor } from "./wire-codec.ts";
 import type { UnitFunction } from "./unit.ts";
 
 export interface CascadeLevel {

@@ -5,6 +5,7 @@
 import type { Rounding } from "../dsl/spec.ts";
 import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import type { Cell, CellRole, DigitChip, DigitRef, PortSource } from "./digit-chip.ts";
+import { CHIP_FILE } from "../codes/catalogue.ts";
 
 export const CHIP_FORMAT = "optinc.chip/1";
 
@@ -66,7 +67,7 @@ export class ChipFileError extends Error {
     readonly col: number,
     what: string,
   ) {
-    super(`${file}:${line}:${col}: error[OPT4101]: ${what}`);
+    super(`${file}:${line}:${col}: error[${CHIP_FILE.invalid}]: ${what}`);
     this.name = "ChipFileError";
   }
 }

@@ -17,7 +17,7 @@
 //   decrement LSB first: v = q_k − borrow + L  →  digit v mod L, borrow [v < L]
 import type { Rounding } from "../dsl/spec.ts";
 import type { UnitFunction } from "./unit.ts";
-import { digitsFor } from "./golden.ts";
+import { digitsFor } from "./wire-codec.ts";
 
 export type DigitRef = { cell: number; output: number } | { constant: number };
 

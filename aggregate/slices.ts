@@ -13,7 +13,7 @@
 // carry; the last slice emits all remaining digits. Between slices the carry digits are detected
 // and re-sent as PAM-L symbols (an O-E-O regeneration, like the levels of a cascade).
 import { unitOutput, reducedSpaceSize, type UnitFunction } from "./unit.ts";
-import { digitsFor, roundedDivide, toDigits } from "./golden.ts";
+import { digitsFor, roundedDivide, toDigits } from "./wire-codec.ts";
 
 export interface Slice {
   fn: UnitFunction;

@@ -1,7 +1,7 @@
 // The training set of one aggregation unit: every digit-sum vector of the reduced input space
 // (or a stratified sample plus edge cases where the space is too large), with golden output digits.
 import type { Rounding } from "../dsl/spec.ts";
-import { digitCount, roundedDivide, toDigits } from "./golden.ts";
+import { digitCount, roundedDivide, toDigits } from "./wire-codec.ts";
 
 /** What one unit computes: N inputs of `inDigits` base-L digits → the average with `outDigits` digits. */
 export interface UnitFunction {

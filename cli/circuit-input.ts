@@ -15,6 +15,7 @@ import { parsePhaseTable, PhaseTableError } from "../netlist/phase-table.ts";
 import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import type { CommandOutput } from "./output.ts";
+import { DIE } from "../codes/catalogue.ts";
 
 export function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };
@@ -61,7 +62,7 @@ export async function loadTarget(ctx: CommandContext, out: CommandOutput, target
     files = locateNetlists(path);
   } catch (e) {
     if (!(e instanceof VerifyInputError)) throw e;
-    out.report([diag(target, "OPT6110", e.message.split("\n")[0]!.replace(/^[^:]*: /, ""), "pass the output directory of optinc compile, or its <name>.netlist.json")]);
+    out.report([diag(target, DIE.noCircuit, e.message.split("\n")[0]!.replace(/^[^:]*: /, ""), "pass the output directory of optinc compile, or its <name>.netlist.json")]);
     out.fail(EXIT.usage);
     return undefined;
   }
@@ -74,7 +75,7 @@ export async function loadTarget(ctx: CommandContext, out: CommandOutput, target
     if (!chosen) {
       const names = all.map((l) => l.circuit.name).join(", ");
       const which = cell !== undefined ? `, none is cell "${cell}"` : circuitName ? `, none named "${circuitName}"` : "";
-      out.report([diag(target, "OPT6111", `${target} holds ${all.length} circuits (${names})${which}`, cell !== undefined ? `name a cell design (${all.map(stem).join(", ")})` : `pass one netlist file: ${target}/<name>${SUFFIX}, or --cell <design>`)]);
+      out.report([diag(target, DIE.whichCircuit, `${target} holds ${all.length} circuits (${names})${which}`, cell !== undefined ? `name a cell design (${all.map(stem).join(", ")})` : `pass one netlist file: ${target}/<name>${SUFFIX}, or --cell <design>`)]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -93,7 +94,7 @@ export async function loadTarget(ctx: CommandContext, out: CommandOutput, target
       table = parsePhaseTable(text, tablePath);
     } catch (e) {
       if (!(e instanceof PhaseTableError)) throw e;
-      out.report([diag(tablePath, "OPT6112", e.message, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)], text);
+      out.report([diag(tablePath, DIE.badPhaseTable, e.message, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)], text);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -117,7 +118,7 @@ export async function loadDie(ctx: CommandContext, out: CommandOutput, file: str
   try {
     text = await readFile(resolve(ctx.io.cwd, file), "utf8");
   } catch (e) {
-    out.report([diag(file, "OPT6113", `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path of the measurement file (optinc die writes one)")]);
+    out.report([diag(file, DIE.unreadable, `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path of the measurement file (optinc die writes one)")]);
     out.fail(EXIT.usage);
     return undefined;
   }

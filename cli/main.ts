@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.ts";
 import { EXIT, type CommandContext, type GlobalOptions, type Io } from "./context.ts";
 import { commandOf, envelopeForFailure, jsonRequested } from "./envelope.ts";
-import { CLI_CODES } from "./output.ts";
+import { IO } from "../codes/catalogue.ts";
 
 /** Colour precedence: --color/--no-color, then NO_COLOR (non-empty), then FORCE_COLOR, then TTY. */
 export function resolveColorLevel(flag: boolean | undefined, io: Io): 0 | 1 {
@@ -33,7 +33,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       // Usage errors look like every other diagnostic: stable code, what is wrong.
-      outputError: (s, write) => write(`optinc ${command}: error[${CLI_CODES.usage}]: ${s.replace(/^error: /, "")}`),
+      outputError: (s, write) => write(`optinc ${command}: error[${IO.usage}]: ${s.replace(/^error: /, "")}`),
     });
 
   const ctx: CommandContext = {
@@ -55,15 +55,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok;
-      if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, CLI_CODES.usage, e.message.replace(/^error: /, ""), `run \`optinc ${command === "optinc" ? "" : `${command} `}--help\` for usage`));
+      if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, IO.usage, e.message.replace(/^error: /, ""), `run \`optinc ${command === "optinc" ? "" : `${command} `}--help\` for usage`));
       return EXIT.usage;
     }
     const err = e as Error;
     const message = err?.message ?? String(e);
-    io.stderr.write(`optinc ${command}: error[${CLI_CODES.internal}]: internal error (this is a bug in optinc, not in your input): ${message}\n`);
+    io.stderr.write(`optinc ${command}: error[${IO.internal}]: internal error (this is a bug in optinc, not in your input): ${message}\n`);
     if (io.env.OPTINC_DEBUG) io.stderr.write(`${err?.stack ?? ""}\n`);
     else io.stderr.write("  = hint: set OPTINC_DEBUG=1 for the stack trace, and report it\n");
-    if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, CLI_CODES.internal, `internal error: ${message}`));
+    if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, IO.internal, `internal error: ${message}`));
     return EXIT.internal;
   }
 }

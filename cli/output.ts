@@ -4,6 +4,7 @@ import { renderDiagnostic, sanitizeText, type Diagnostic } from "../dsl/diagnost
 import { EXIT, type CommandContext, type GlobalOptions } from "./context.ts";
 import { ENVELOPE_VERSION, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
 import { localBroker, type OutputBroker } from "./files/broker.ts";
+import { IO } from "../codes/catalogue.ts";
 
 export type { Envelope };
 
@@ -12,15 +13,6 @@ export const MAX_DIAGNOSTICS = 100;
 /** Messages and hints longer than this are cut (a message may quote hostile input). */
 const MAX_MESSAGE = 400;
 
-export const CLI_CODES = {
-  usage: "OPT0003",
-  outputPath: "OPT0004",
-  writeFailed: "OPT0005",
-  internal: "OPT0007",
-  truncated: "OPT0008",
-  interrupted: "OPT0009",
-  notFormatted: "OPT0010",
-} as const;
 
 const outputs = new WeakMap<CommandContext, CommandOutput>();
 
@@ -88,7 +80,7 @@ export class CommandOutput {
 
   /** A usage error (bad flag or argument): exit 2, no location. */
   usage(message: string, hint?: string): void {
-    this.report([{ code: CLI_CODES.usage, severity: "error", message, ...(hint ? { hint } : {}) }]);
+    this.report([{ code: IO.usage, severity: "error", message, ...(hint ? { hint } : {}) }]);
     this.fail(EXIT.usage);
   }
 
@@ -130,7 +122,7 @@ export class CommandOutput {
   async checkOutput(kind: "dir" | "file", path: string, shown: string): Promise<boolean> {
     const problem = kind === "dir" ? await this.broker.checkDir(path, shown) : await this.broker.checkFile(path, shown);
     if (!problem) return true;
-    this.report([{ code: CLI_CODES.outputPath, severity: "error", message: problem.message, hint: problem.hint }]);
+    this.report([{ code: IO.outputPath, severity: "error", message: problem.message, hint: problem.hint }]);
     this.fail(EXIT.usage);
     return false;
   }
@@ -142,7 +134,7 @@ export class CommandOutput {
       return true;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      this.report([{ code: CLI_CODES.writeFailed, severity: "error", message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`, hint: "pass a writable directory with -o" }]);
+      this.report([{ code: IO.writeFailed, severity: "error", message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`, hint: "pass a writable directory with -o" }]);
       this.fail(EXIT.usage);
       return false;
     }
@@ -151,7 +143,7 @@ export class CommandOutput {
   /** Finish the command: emit the JSON envelope in --json mode and set the exit code. */
   finish(result: unknown = null): number {
     if (this.omitted) {
-      const more: CliDiagnostic = { code: CLI_CODES.truncated, severity: "note", message: `and ${this.omitted} more diagnostic${this.omitted === 1 ? "" : "s"} not shown (at most ${MAX_DIAGNOSTICS} are reported)`, hint: "fix the ones shown and run again" };
+      const more: CliDiagnostic = { code: IO.truncated, severity: "note", message: `and ${this.omitted} more diagnostic${this.omitted === 1 ? "" : "s"} not shown (at most ${MAX_DIAGNOSTICS} are reported)`, hint: "fix the ones shown and run again" };
       this.diagnostics.push(more);
       if (!this.json) this.ctx.io.stderr.write(this.render(more));
     }

@@ -4,6 +4,7 @@ import { loadSpecFile, specFormat } from "../dsl/load.ts";
 import type { CheckedSpec } from "../dsl/spec.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import { outputOf, type CommandOutput } from "./output.ts";
+import { IO } from "../codes/catalogue.ts";
 
 /** Resolve a user path against the Io's cwd, but keep the path as typed for messages. */
 export function inputPath(ctx: CommandContext, path: string): string {
@@ -18,7 +19,7 @@ export function inputPath(ctx: CommandContext, path: string): string {
  */
 export async function loadSpecOrReport(path: string, ctx: CommandContext, out: CommandOutput = outputOf(ctx)): Promise<CheckedSpec | undefined> {
   if (!specFormat(path)) {
-    out.report([{ code: "OPT0002", severity: "error", message: `cannot tell the format of '${path}'`, hint: "spec files end in .optinc, .yaml or .yml", file: path, line: 1, column: 1 }]);
+    out.report([{ code: IO.extension, severity: "error", message: `cannot tell the format of '${path}'`, hint: "spec files end in .optinc, .yaml or .yml", file: path, line: 1, column: 1 }]);
     out.fail(EXIT.usage);
     return undefined;
   }
@@ -32,7 +33,7 @@ export async function loadSpecOrReport(path: string, ctx: CommandContext, out: C
   }
   out.report(diags, r.text);
   // Not a text file at all: an input error (exit 2), like an unreadable one.
-  if (diags.some((d) => d.code === "OPT0006")) out.fail(EXIT.usage);
+  if (diags.some((d) => d.code === IO.notText)) out.fail(EXIT.usage);
   if (!r.checked) return undefined;
   return r.checked;
 }

@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import { runBrokerOp, type BrokerOp } from "./files/broker.ts";
 import { EXIT } from "./context.ts";
 import { envelopeForFailure, jsonRequested } from "./envelope.ts";
+import { IO } from "../codes/catalogue.ts";
 
 export interface WorkerMessage {
   t: "out" | "err" | "rpc" | "done";
@@ -52,7 +53,7 @@ export function supervise(entry: URL, argv: string[]): void {
     finished = true;
     void worker.terminate();
     process.stderr.write(`${line}\n`);
-    if (jsonRequested(argv) && !wroteStdout) process.stdout.write(envelopeForFailure(argv, "OPT0009", line.replace(/^optinc: /, "")));
+    if (jsonRequested(argv) && !wroteStdout) process.stdout.write(envelopeForFailure(argv, IO.interrupted, line.replace(/^optinc: /, "")));
     process.exitCode = exitCode;
   };
 

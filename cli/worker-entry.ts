@@ -4,6 +4,7 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { makeBroker, type BrokerOp } from "./files/broker.ts";
 import type { Io } from "./context.ts";
 import { main } from "./main.ts";
+import { poolThreadData } from "../runtime/worker-threads.ts";
 import type { WorkerMessage, WorkerSetup } from "./supervisor.ts";
 
 interface Reply {
@@ -46,6 +47,5 @@ export async function serveWorker(): Promise<void> {
 }
 
 // Started by the supervisor as a worker thread (bundled to dist/optinc-worker.mjs). The same bundle
-// is also the main module of Monte-Carlo trial threads (verify/circuit/trial-worker.ts): not those.
-const trialThread = Boolean((workerData as { optincTrialWorker?: boolean } | null)?.optincTrialWorker);
-if (!isMainThread && parentPort && !trialThread) await serveWorker();
+// is also the main module of pool threads (runtime/worker-threads.ts): not those.
+if (!isMainThread && parentPort && poolThreadData() === null) await serveWorker();

@@ -1,5 +1,5 @@
 // Compile-stage failures the user can fix in the spec: carried to the CLI as located diagnostics.
-// Codes OPT3xxx belong to the compiler (OPT1xxx syntax, OPT2xxx semantics are the DSL's).
+// Its codes are the catalogue's COMPILE group (codes/catalogue.ts).
 export class CompileError extends Error {
   constructor(
     readonly code: string,
@@ -13,17 +13,3 @@ export class CompileError extends Error {
   }
 }
 
-export const COMPILE_CODES = {
-  /** The compiled aggregator does not decode every checked case correctly. */
-  notExact: "OPT3001",
-  /** The reduced input space is too large to train exhaustively. */
-  spaceTooLarge: "OPT3002",
-  /** The ONN is trained on digit sums; without the digit-sum stage it would see every worker's digits. */
-  noPreprocess: "OPT3003",
-  /** A training option the trainer does not use yet (warning). */
-  unusedOption: "OPT3004",
-  /** An option of the trained route written in a closed-form spec (warning). */
-  notForRoute: "OPT3005",
-  /** The chips' Monte-Carlo yield is below the spec's yield target, with the target's confidence (warning under an explicit route). */
-  yieldTargetMissed: "OPT3040",
-} as const;

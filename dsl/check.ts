@@ -1,5 +1,6 @@
 // Semantic checking: SpecAst (from either front end) → Spec with defaults filled in, plus OPT2xxx
-// diagnostics. All problems are collected; `checked` is returned only when there are no errors.
+// diagnostics and the spec-level route warnings (OPT3004, OPT3005) that compile would otherwise be
+// the first to notice. All problems are collected; `checked` is returned only when there are no errors.
 import type { Entry, Loc, SpecAst } from "./ast.ts";
 import { defaultSpec } from "./defaults.ts";
 import { diagnosticAt, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
@@ -10,6 +11,7 @@ import type { CheckedSpec, SourceLoc, Spec } from "./spec.ts";
 import { didYouMean } from "./suggest.ts";
 import { NAME_MAX } from "./limits.ts";
 import type { Problem } from "./values.ts";
+import { COMPILE, SPEC } from "../codes/catalogue.ts";
 
 export interface CheckResult {
   checked?: CheckedSpec;
@@ -33,11 +35,13 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
   const written = new Map<string, Written>();
   const blockLocs = new Map<string, Loc>();
   const locations: Record<string, SourceLoc> = {};
+  /** Where each written option's key is, by spec path, in the order written. */
+  const keyLocs = new Map<string, Loc>();
 
   if (ast.name.length > NAME_MAX) {
-    report({ code: "OPT2018", loc: { ...ast.nameLoc, length: Math.min(ast.nameLoc.length, NAME_MAX + 1) }, message: `aggregator name is ${ast.name.length} characters long; at most ${NAME_MAX}`, hint: "the name is the base of every emitted file name (<name>.L2.S3.netlist.json); use a shorter one" });
+    report({ code: SPEC.nameTooLong, loc: { ...ast.nameLoc, length: Math.min(ast.nameLoc.length, NAME_MAX + 1) }, message: `aggregator name is ${ast.name.length} characters long; at most ${NAME_MAX}`, hint: "the name is the base of every emitted file name (<name>.L2.S3.netlist.json); use a shorter one" });
   } else if (ast.name !== "" && !NAME_RE.test(ast.name)) {
-    report({ code: "OPT2003", loc: ast.nameLoc, message: `aggregator name '${ast.name}' is not a plain name`, hint: "use letters, digits, '_' and '-', starting with a letter" });
+    report({ code: SPEC.wrongKind, loc: ast.nameLoc, message: `aggregator name '${ast.name}' is not a plain name`, hint: "use letters, digits, '_' and '-', starting with a letter" });
   }
 
   const visit = (entries: Entry[], block: string) => {
@@ -45,7 +49,7 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
     for (const e of entries) {
       const first = seen.get(e.key);
       if (first) {
-        report({ code: "OPT2002", loc: e.keyLoc, message: `${qualified(block, e.key)} is set twice`, hint: `it was first set at line ${first.line}; keep one of them` });
+        report({ code: SPEC.duplicateOption, loc: e.keyLoc, message: `${qualified(block, e.key)} is set twice`, hint: `it was first set at line ${first.line}; keep one of them` });
         continue;
       }
       seen.set(e.key, e.keyLoc);
@@ -54,20 +58,21 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
           blockLocs.set(e.key, e.keyLoc);
           visit(e.entries, e.key);
         } else if (findOption(block, e.key)) {
-          report({ code: "OPT2014", loc: e.keyLoc, message: `${qualified(block, e.key)} is a setting, not a block`, hint: `write ${e.key} = ${findOption(block, e.key)!.defaultText}` });
+          report({ code: SPEC.blockOrSetting, loc: e.keyLoc, message: `${qualified(block, e.key)} is a setting, not a block`, hint: `write ${e.key} = ${findOption(block, e.key)!.defaultText}` });
         } else unknown(e.key, e.keyLoc, block);
         continue;
       }
       const def = findOption(block, e.key);
       if (!def) {
         if (block === "" && isBlock(e.key)) {
-          report({ code: "OPT2014", loc: e.keyLoc, message: `${e.key} is a block, not a setting`, hint: `write ${e.key} { ${optionsIn(e.key)[0]!.key} = ${optionsIn(e.key)[0]!.defaultText} }` });
+          report({ code: SPEC.blockOrSetting, loc: e.keyLoc, message: `${e.key} is a block, not a setting`, hint: `write ${e.key} { ${optionsIn(e.key)[0]!.key} = ${optionsIn(e.key)[0]!.defaultText} }` });
         } else unknown(e.key, e.keyLoc, block);
         continue;
       }
       const v = def.reader.read(e.value, qualified(block, e.key), report);
       if (v !== undefined) written.set(def.specPath, { value: v, loc: e.value.loc });
       locations[def.specPath] = { file, line: e.keyLoc.line, column: e.keyLoc.column };
+      keyLocs.set(def.specPath, e.keyLoc);
     }
   };
 
@@ -80,7 +85,7 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
     // Past the first few hundred problems nobody reads suggestions; skip the edit distances.
     const suggestion = diags.length < HINTED_DIAGNOSTICS ? didYouMean(key, here) : undefined;
     const hint = suggestion ?? (elsewhere.length ? `${key} belongs ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
-    report({ code: "OPT2001", loc, message: `unknown option ${qualified(block, key)}`, hint });
+    report({ code: SPEC.unknownOption, loc, message: `unknown option ${qualified(block, key)}`, hint });
   };
 
   visit(ast.entries, "");
@@ -89,6 +94,7 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
 
   const spec = buildSpec(ast.name, written, blockLocs.has("cascade"), report);
   crossCheck(spec, written, blockLocs, report);
+  routeCheck(spec, keyLocs, report);
   const diagnostics = sortDiagnostics(diags);
   return hasErrors(diagnostics) ? { diagnostics } : { checked: { spec, locations }, diagnostics };
 }
@@ -110,13 +116,13 @@ function buildSpec(name: string, written: Map<string, Written>, hasCascade: bool
   if (presetW) {
     const p = PRESETS[presetW.value as string];
     if (p) spec.workload = { ...p };
-    else report({ code: "OPT2012", loc: presetW.loc, message: `unknown workload preset '${presetW.value as string}'`, hint: didYouMean(presetW.value as string, PRESET_NAMES) ?? `presets: ${PRESET_NAMES.join(", ")}` });
+    else report({ code: SPEC.unknownWorkload, loc: presetW.loc, message: `unknown workload preset '${presetW.value as string}'`, hint: didYouMean(presetW.value as string, PRESET_NAMES) ?? `presets: ${PRESET_NAMES.join(", ")}` });
   }
   const techW = written.get("technology.preset");
   if (techW) {
     const t = technologyPreset(techW.value as string);
     if (t) spec.technology = t;
-    else report({ code: "OPT2020", loc: techW.loc, message: `unknown technology preset '${techW.value as string}'`, hint: didYouMean(techW.value as string, TECHNOLOGY_PRESET_NAMES) ?? `presets: ${TECHNOLOGY_PRESET_NAMES.join(", ")}` });
+    else report({ code: SPEC.unknownTechnology, loc: techW.loc, message: `unknown technology preset '${techW.value as string}'`, hint: didYouMean(techW.value as string, TECHNOLOGY_PRESET_NAMES) ?? `presets: ${TECHNOLOGY_PRESET_NAMES.join(", ")}` });
   }
   if (hasCascade) spec.cascade = { radix: 4 };
   // Written settings override the presets' values.
@@ -142,7 +148,7 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
     const loc = at("precision", at("levels", top));
     const lo = spec.precision - (spec.precision % digitBits);
     report({
-      code: "OPT2008",
+      code: SPEC.precisionNotMultiple,
       loc,
       message: `precision ${spec.precision} bits is not a multiple of log2(levels) = ${digitBits} (levels = ${spec.levels})`,
       hint: `each PAM-${spec.levels} symbol carries ${digitBits} bits; use precision = ${lo >= 2 ? `${lo} or ` : ""}${lo + digitBits} bits, or change levels`,
@@ -153,9 +159,9 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   if (spec.cascade) {
     const loc = radixW?.loc ?? blocks.get("cascade")!;
     if (spec.cascade.radix > spec.workers) {
-      report({ code: "OPT2009", loc, message: `cascade radix ${spec.cascade.radix} is larger than workers = ${spec.workers}`, hint: `use radix ≤ ${spec.workers}, or remove the cascade block for a single unit` });
+      report({ code: SPEC.radixAboveWorkers, loc, message: `cascade radix ${spec.cascade.radix} is larger than workers = ${spec.workers}`, hint: `use radix ≤ ${spec.workers}, or remove the cascade block for a single unit` });
     } else if (spec.cascade.radix === spec.workers) {
-      report({ code: "OPT2016", loc, message: `cascade radix equals workers (${spec.workers}): the cascade is a single unit`, hint: "remove the cascade block, or lower the radix" }, "warning");
+      report({ code: SPEC.noEffect, loc, message: `cascade radix equals workers (${spec.workers}): the cascade is a single unit`, hint: "remove the cascade block, or lower the radix" }, "warning");
     }
   }
 
@@ -165,7 +171,7 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
     const bad = spec.approximate.layers.filter((l) => l > count);
     if (bad.length) {
       report({
-        code: "OPT2011",
+        code: SPEC.noSuchLayer,
         loc: layersW.loc,
         message: `approximate.layers refers to layer ${bad.join(", ")}, but the network has ${count} weight layer${count === 1 ? "" : "s"}`,
         hint: `hidden = [${spec.network.hidden.join(", ")}] gives layers 1..${count}`,
@@ -175,13 +181,47 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   if (spec.approximate.method === "none") {
     for (const p of ["approximate.layers", "approximate.segment"]) {
       const w = written.get(p);
-      if (w) report({ code: "OPT2016", loc: w.loc, message: `${p} has no effect when approximate.method = none`, hint: "remove it, or set method = unitary-diagonal" }, "warning");
+      if (w) report({ code: SPEC.noEffect, loc: w.loc, message: `${p} has no effect when approximate.method = none`, hint: "remove it, or set method = unitary-diagonal" }, "warning");
     }
   }
 
   const ct = written.get("workload.computeTime");
   const fl = written.get("workload.flopsPerStep");
   if (ct && fl) {
-    report({ code: "OPT2013", loc: fl.loc, message: "workload sets both compute_time and flops_per_step", hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency" });
+    report({ code: SPEC.conflicting, loc: fl.loc, message: "workload sets both compute_time and flops_per_step", hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency" });
+  }
+}
+
+/**
+ * Options of the other route: the trained route's knobs do nothing in a closed-form spec, and the
+ * trainer does not use training.dac_bits yet. Warnings at the key, so `optinc check` shows what
+ * `optinc compile` would ignore.
+ */
+function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?: "error" | "warning") => void): void {
+  const top: Loc = { line: 1, column: 1, offset: 0, length: 1 };
+  if (spec.route === "trained" && spec.training.dacBits !== null) {
+    report(
+      {
+        code: COMPILE.unusedOption,
+        loc: keys.get("training.dacBits") ?? top,
+        message: "training.dac_bits is not used by the trainer yet: the circuit is trained with continuous phases",
+        hint: "DAC quantization is still simulated by `optinc verify --dac-bits` and by the technology block's dac_bits",
+      },
+      "warning",
+    );
+  }
+  if (spec.route !== "closed-form") return;
+  for (const [path, loc] of keys) {
+    const trainedOnly = /^(network|approximate)\./.test(path) || path === "mesh" || (path.startsWith("training.") && path !== "training.seed") || (path === "preprocess" && spec.preprocess === "none");
+    if (!trainedOnly) continue;
+    report(
+      {
+        code: COMPILE.notForRoute,
+        loc,
+        message: `${path.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = closed-form`,
+        hint: path === "preprocess" ? "closed-form cells always add the workers' digits by position" : "remove it, or set route = trained to build the paper's trained ONN",
+      },
+      "warning",
+    );
   }
 }

@@ -1,5 +1,5 @@
-// Diagnostics: one shape for every stage, a catalogue of stable codes, and a rustc-style renderer.
-// Codes are part of the public interface (tests, scripts and docs refer to them): never renumber.
+// Diagnostics: one shape for every stage and a rustc-style renderer. The codes are in the one
+// catalogue, codes/catalogue.ts (public interface: never renumber).
 import type { ChalkInstance } from "chalk";
 import type { SourceLoc } from "./spec.ts";
 
@@ -18,55 +18,6 @@ export interface Diagnostic {
   /** Characters to underline from `column` (default 1). */
   length?: number;
 }
-
-/**
- * The catalogue. OPT0xxx input/IO, OPT1xxx lexical and syntax, OPT2xxx semantic.
- * OPT3xxx and above are reserved for later stages (compile, decompose, verify): they add their own
- * codes in their own modules and build diagnostics with `diagnosticAt`.
- */
-export const CODES = {
-  OPT0001: "the spec file cannot be read (missing, not a regular file, or too large)",
-  OPT0002: "unsupported spec file extension",
-  OPT0003: "usage error: a bad flag or argument",
-  OPT0004: "an output path cannot be used (a file, not writable, or a pseudo-filesystem)",
-  OPT0005: "the output could not be written (nothing was written)",
-  OPT0006: "the input is not a text file",
-  OPT0007: "internal error (a bug in optinc)",
-  OPT0008: "more diagnostics than are shown",
-  OPT0009: "interrupted (SIGINT or SIGTERM)",
-  OPT0010: "fmt --check: the file is not in canonical form",
-  OPT1001: "unexpected character",
-  OPT1002: "expected a different token",
-  OPT1003: "unexpected token",
-  OPT1004: "unexpected text after the end of the aggregator",
-  OPT1005: "expected at least one item",
-  OPT1006: "malformed number",
-  OPT1007: "nesting too deep",
-  OPT1010: "YAML syntax error",
-  OPT1011: "YAML value has the wrong shape",
-  OPT2001: "unknown option",
-  OPT2002: "duplicate option",
-  OPT2003: "wrong kind of value",
-  OPT2004: "value out of range",
-  OPT2005: "missing unit",
-  OPT2006: "wrong or unknown unit",
-  OPT2007: "unknown choice",
-  OPT2008: "precision is not a multiple of log2(levels)",
-  OPT2009: "cascade radix larger than workers",
-  OPT2010: "not an integer",
-  OPT2011: "approximate.layers refers to a layer that does not exist",
-  OPT2012: "unknown workload preset",
-  OPT2013: "conflicting options",
-  OPT2014: "a block was used as a setting, or a setting as a block",
-  OPT2015: "duplicate list entry",
-  OPT2016: "setting has no effect",
-  OPT2017: "missing required entry",
-  OPT2018: "name too long",
-  OPT2019: "the compile is estimated to exceed the memory or time limit (compile --force overrides)",
-  OPT2020: "unknown technology preset",
-} as const;
-
-export type Code = keyof typeof CODES;
 
 export interface DiagnosticOptions {
   severity?: Severity;

@@ -10,6 +10,7 @@ import { diagnosticAt, positionAt, type Diagnostic } from "./diagnostics.ts";
 import { specFormat } from "./load.ts";
 import { parseOptinc } from "./parse.ts";
 import { yamlNesting } from "./nesting.ts";
+import { SYNTAX } from "../codes/catalogue.ts";
 
 const WIDTH = 100;
 const INDENT = "  ";
@@ -214,7 +215,7 @@ export function formatYamlSpec(file: string, text: string): FormatResult {
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length) {
     return {
-      diagnostics: doc.errors.slice(0, 1).map((e) => diagnosticAt({ file, ...positionAt(text, e.pos[0]) }, "OPT1010", e.message.split("\n")[0]!)),
+      diagnostics: doc.errors.slice(0, 1).map((e) => diagnosticAt({ file, ...positionAt(text, e.pos[0]) }, SYNTAX.yamlSyntax, e.message.split("\n")[0]!)),
     };
   }
   return { text: doc.toString({ lineWidth: 0 }), diagnostics: [] };

@@ -5,9 +5,10 @@
 import type { IToken } from "chevrotain";
 import { diagnosticAt, positionAt, type Diagnostic } from "./diagnostics.ts";
 import { NESTING_MAX } from "./limits.ts";
+import { SYNTAX } from "../codes/catalogue.ts";
 
 function tooDeep(file: string, line: number, column: number): Diagnostic {
-  return diagnosticAt({ file, line, column }, "OPT1007", `nesting deeper than ${NESTING_MAX} levels`, {
+  return diagnosticAt({ file, line, column }, SYNTAX.tooDeep, `nesting deeper than ${NESTING_MAX} levels`, {
     hint: "a spec nests at most a block inside the aggregator and a list inside a setting; remove the extra braces or brackets",
   });
 }

@@ -6,6 +6,7 @@ import { specParser, TooManySyntaxErrors } from "./parser.ts";
 import { toAst } from "./to-ast.ts";
 import { SpecLexer } from "./tokens.ts";
 import { optincNesting } from "./nesting.ts";
+import { SYNTAX } from "../codes/catalogue.ts";
 
 export interface ParseResult {
   ast?: SpecAst;
@@ -23,7 +24,7 @@ export function parseOptinc(file: string, text: string): ParseResult {
   for (const e of lexed.errors) {
     const bad = text.substr(e.offset, e.length);
     diagnostics.push(
-      diagnosticAt({ file, line: e.line ?? 1, column: e.column ?? 1 }, "OPT1001", `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, {
+      diagnosticAt({ file, line: e.line ?? 1, column: e.column ?? 1 }, SYNTAX.unexpectedCharacter, `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, {
         hint: lexHint(bad),
         length: e.length,
       }),
@@ -56,10 +57,10 @@ export function lexHint(bad: string): string {
 }
 
 const CODE_BY_EXCEPTION: Record<string, string> = {
-  MismatchedTokenException: "OPT1002",
-  NoViableAltException: "OPT1003",
-  NotAllInputParsedException: "OPT1004",
-  EarlyExitException: "OPT1005",
+  MismatchedTokenException: SYNTAX.expectedToken,
+  NoViableAltException: SYNTAX.unexpectedToken,
+  NotAllInputParsedException: SYNTAX.trailingText,
+  EarlyExitException: SYNTAX.expectedItem,
 };
 
 function isEofLike(t: IToken | undefined): boolean {
@@ -67,7 +68,7 @@ function isEofLike(t: IToken | undefined): boolean {
 }
 
 export function syntaxDiagnostic(file: string, text: string, e: IRecognitionException): Diagnostic {
-  const code = CODE_BY_EXCEPTION[e.name] ?? "OPT1003";
+  const code = CODE_BY_EXCEPTION[e.name] ?? SYNTAX.unexpectedToken;
   const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
   const tok = e.token;
   let line: number;
@@ -96,7 +97,7 @@ export function syntaxDiagnostic(file: string, text: string, e: IRecognitionExce
 function syntaxHint(e: IRecognitionException, code: string): string {
   const m = e.message;
   if (m.includes("found ':'")) return "settings use '=' in .optinc files (':' is the YAML form)";
-  if (code === "OPT1004") return "a file declares one aggregator; move these lines inside its braces";
+  if (code === SYNTAX.trailingText) return "a file declares one aggregator; move these lines inside its braces";
   if (m.startsWith("expected '}'") && m.endsWith("end of the file")) return "a '{' is not closed; add the missing '}'";
   if (m.startsWith("expected 'aggregator")) return "a spec starts with `aggregator <name> {` and ends with `}`";
   if (m.startsWith("expected '=' or '{'")) return "write `name = value` for a setting or `name { ... }` for a block";

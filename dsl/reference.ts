@@ -1,7 +1,7 @@
 // Markdown reference tables generated from the option and unit tables. docs/language.md embeds them
 // between marker comments; tests/dsl/docs.test.ts fails when they drift (regenerate with
 // `UPDATE_DOCS=1 npx vitest run tests/dsl/docs.test.ts`).
-import { CODES } from "./diagnostics.ts";
+import { codesMarkdown } from "../codes/catalogue.ts";
 import { BLOCKS, optionsIn } from "./options.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "./technology-presets.ts";
@@ -55,10 +55,9 @@ export function technologyPresetsReferenceMarkdown(): string {
   return out.join("\n") + "\n";
 }
 
+/** The spec language's codes (OPT0xxx–OPT2xxx) from the one catalogue. */
 export function codesReferenceMarkdown(): string {
-  const out = ["| Code | Meaning |", "|---|---|"];
-  for (const [code, what] of Object.entries(CODES)) out.push(`| \`${code}\` | ${cell(what)} |`);
-  return out.join("\n") + "\n";
+  return codesMarkdown(["io", "syntax", "spec"], false);
 }
 
 /** Replace the text between `<!-- name:begin -->` and `<!-- name:end -->`. */

@@ -142,8 +142,3 @@ export interface CheckedSpec {
   /** Keyed by dotted path, e.g. "training.seed", "link.bandwidth". */
   locations: Record<string, SourceLoc>;
 }
-
-/** Symbols per value: b / log2 L. */
-export function digitsPerValue(spec: Pick<Spec, "precision" | "levels">): number {
-  return spec.precision / Math.log2(spec.levels);
-}

@@ -3,6 +3,7 @@
 import type { Loc, NumberValue, Value } from "./ast.ts";
 import { didYouMean } from "./suggest.ts";
 import { DIMENSION_INFO, dimensionOf, UNITS, type Dimension } from "./units.ts";
+import { SPEC } from "../codes/catalogue.ts";
 
 export interface Problem {
   code: string;
@@ -60,12 +61,12 @@ function inRange(x: number, r: Range): boolean {
 function expectNumber(v: Value, key: string, what: string, report: (p: Problem) => void): NumberValue | undefined {
   if (v.kind === "number") {
     if (!Number.isFinite(v.value)) {
-      report({ code: "OPT2004", loc: v.loc, message: `${key}: ${v.text} is too large to be a number`, hint: `write ${what}` });
+      report({ code: SPEC.outOfRange, loc: v.loc, message: `${key}: ${v.text} is too large to be a number`, hint: `write ${what}` });
       return undefined;
     }
     return v;
   }
-  report({ code: "OPT2003", loc: v.loc, message: `${key} expects ${what}, not ${kindName(v)}` });
+  report({ code: SPEC.wrongKind, loc: v.loc, message: `${key} expects ${what}, not ${kindName(v)}` });
   return undefined;
 }
 
@@ -74,7 +75,7 @@ function unitFactor(v: NumberValue, key: string, dim: Dimension, unitRequired: b
   const info = DIMENSION_INFO[dim];
   if (!v.unit) {
     if (!unitRequired) return 1;
-    report({ code: "OPT2005", loc: v.loc, message: `${key} = ${v.text} has no unit; it is ${info.what}`, hint: `write it with a unit, e.g. ${key} = ${info.example}` });
+    report({ code: SPEC.missingUnit, loc: v.loc, message: `${key} = ${v.text} has no unit; it is ${info.what}`, hint: `write it with a unit, e.g. ${key} = ${info.example}` });
     return undefined;
   }
   const table = UNITS[dim];
@@ -83,7 +84,7 @@ function unitFactor(v: NumberValue, key: string, dim: Dimension, unitRequired: b
   const other = dimensionOf(v.unit.text);
   const units = Object.keys(table);
   report({
-    code: "OPT2006",
+    code: SPEC.wrongUnit,
     loc: v.unit.loc,
     message: other ? `'${v.unit.text}' is ${DIMENSION_INFO[other].what}, but ${key} is ${info.what}` : `unknown unit '${v.unit.text}' for ${key}`,
     hint: other ? `use a unit for ${info.what}: ${units.join(", ")}` : (didYouMean(v.unit.text, units) ?? `use one of: ${units.join(", ")}`),
@@ -96,13 +97,13 @@ function checkRange(x: number, r: Range, v: NumberValue, key: string, unit: stri
   // For whole numbers with inclusive bounds the nearest allowed value is a concrete fix.
   const near = r.min !== undefined && x < r.min ? (r.exclusiveMin ? undefined : r.min) : r.max !== undefined && !r.exclusiveMax ? r.max : undefined;
   const hint = integer && near !== undefined && !v.unit ? `the nearest allowed value is ${key.split(".").pop()} = ${fmtBound(near)}` : undefined;
-  report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${rangeText(r, unit)} (got ${show(v)})`, hint });
+  report({ code: SPEC.outOfRange, loc: v.loc, message: `${key} must be ${rangeText(r, unit)} (got ${show(v)})`, hint });
   return false;
 }
 
 function rejectUnit(v: NumberValue, key: string, report: (p: Problem) => void): boolean {
   if (!v.unit) return true;
-  report({ code: "OPT2006", loc: v.unit.loc, message: `${key} takes a plain number, without a unit`, hint: `remove '${v.unit.text}'` });
+  report({ code: SPEC.wrongUnit, loc: v.unit.loc, message: `${key} takes a plain number, without a unit`, hint: `remove '${v.unit.text}'` });
   return false;
 }
 
@@ -117,7 +118,7 @@ export function int(r: Range, dim?: Dimension): Reader<number> {
       if (f === undefined) return undefined;
       const x = n.value * f;
       if (!Number.isInteger(x)) {
-        report({ code: "OPT2010", loc: n.loc, message: `${key} must be a whole number (got ${show(n)})` });
+        report({ code: SPEC.notInteger, loc: n.loc, message: `${key} must be a whole number (got ${show(n)})` });
         return undefined;
       }
       return checkRange(x, r, n, key, "", report, true) ? x : undefined;
@@ -133,7 +134,7 @@ export function intIn(allowed: readonly number[], why: string): Reader<number> {
     read(v, key, report) {
       if (v.kind === "number" && Number.isFinite(v.value) && !v.unit && !allowed.includes(v.value)) {
         const near = allowed.reduce((a, b) => (Math.abs(b - v.value) < Math.abs(a - v.value) ? b : a));
-        report({ code: "OPT2004", loc: v.loc, message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}`, hint: `the nearest allowed value is ${key} = ${near}` });
+        report({ code: SPEC.outOfRange, loc: v.loc, message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}`, hint: `the nearest allowed value is ${key} = ${near}` });
         return undefined;
       }
       return inner.read(v, key, report);
@@ -166,7 +167,7 @@ export function quantity(dim: Dimension, r: Range, opts: { integer?: boolean; un
       if (opts.integer) {
         const rounded = Math.round(x);
         if (Math.abs(x - rounded) > 1e-9 * Math.max(1, Math.abs(x))) {
-          report({ code: "OPT2010", loc: n.loc, message: `${key} must be a whole count (got ${show(n)} = ${x})` });
+          report({ code: SPEC.notInteger, loc: n.loc, message: `${key} must be a whole count (got ${show(n)} = ${x})` });
           return undefined;
         }
         x = rounded;
@@ -198,7 +199,7 @@ export function choice<T extends string>(choices: readonly T[]): Reader<T> {
     read(v, key, report) {
       if (v.kind === "word" && (choices as readonly string[]).includes(v.text)) return v.text as T;
       report({
-        code: v.kind === "word" ? "OPT2007" : "OPT2003",
+        code: v.kind === "word" ? SPEC.unknownChoice : SPEC.wrongKind,
         loc: v.loc,
         message: v.kind === "word" ? `unknown ${key} '${v.text}'` : `${key} expects one of ${choices.join(", ")}, not ${kindName(v)}`,
         hint: (v.kind === "word" ? didYouMean(v.text, choices) : undefined) ?? `choose one of: ${choices.join(", ")}`,
@@ -216,7 +217,7 @@ export function orWord<T, W>(word: string, meaning: W, inner: Reader<T>): Reader
       if (v.kind === "word") {
         if (v.text === word) return meaning;
         report({
-          code: "OPT2007",
+          code: SPEC.unknownChoice,
           loc: v.loc,
           message: `unknown ${key} '${v.text}'`,
           hint: didYouMean(v.text, [word]) ?? `write ${word} or ${inner.accepts}`,
@@ -234,11 +235,11 @@ export function list<T>(item: Reader<T>, opts: { unique?: boolean } = {}): Reade
     accepts: `[list of ${item.accepts}]`,
     read(v, key, report) {
       if (v.kind !== "list") {
-        report({ code: "OPT2003", loc: v.loc, message: `${key} expects a list such as [1, 2], not ${kindName(v)}` });
+        report({ code: SPEC.wrongKind, loc: v.loc, message: `${key} expects a list such as [1, 2], not ${kindName(v)}` });
         return undefined;
       }
       if (v.items.length === 0) {
-        report({ code: "OPT2004", loc: v.loc, message: `${key} must not be an empty list` });
+        report({ code: SPEC.outOfRange, loc: v.loc, message: `${key} must not be an empty list` });
         return undefined;
       }
       const out: T[] = [];
@@ -250,7 +251,7 @@ export function list<T>(item: Reader<T>, opts: { unique?: boolean } = {}): Reade
         else {
           const k = JSON.stringify(x);
           if (opts.unique && seen.has(k)) {
-            report({ code: "OPT2015", loc: it.loc, message: `${key} lists ${show(it)} twice`, hint: "remove the repeated entry" });
+            report({ code: SPEC.duplicateEntry, loc: it.loc, message: `${key} lists ${show(it)} twice`, hint: "remove the repeated entry" });
             ok = false;
           }
           seen.set(k, it.loc);
@@ -268,7 +269,7 @@ export function word(accepts: string): Reader<string> {
     accepts,
     read(v, key, report) {
       if (v.kind === "word") return v.text;
-      report({ code: "OPT2003", loc: v.loc, message: `${key} expects ${accepts}, not ${kindName(v)}` });
+      report({ code: SPEC.wrongKind, loc: v.loc, message: `${key} expects ${accepts}, not ${kindName(v)}` });
       return undefined;
     },
   };

@@ -10,6 +10,7 @@ import { lexHint, syntaxDiagnostic } from "./parse.ts";
 import { specParser } from "./parser.ts";
 import { toAst } from "./to-ast.ts";
 import { SpecLexer } from "./tokens.ts";
+import { SPEC, SYNTAX } from "../codes/catalogue.ts";
 
 export interface YamlParseResult {
   ast?: SpecAst;
@@ -53,12 +54,12 @@ class YamlReader {
     const first = doc.errors[0];
     if (first) {
       const more = doc.errors.length - 1;
-      this.error("OPT1010", first.pos[0], first.message.split("\n")[0]!, `check the indentation and the ':' after each key${more ? ` (${more} more YAML error${more === 1 ? "" : "s"} may follow from this one)` : ""}`);
+      this.error(SYNTAX.yamlSyntax, first.pos[0], first.message.split("\n")[0]!, `check the indentation and the ':' after each key${more ? ` (${more} more YAML error${more === 1 ? "" : "s"} may follow from this one)` : ""}`);
       return undefined;
     }
     const root = doc.contents;
     if (!isMap(root)) {
-      this.error("OPT1011", (root as YamlNode | null)?.range?.[0] ?? 0, "a YAML spec is a mapping of settings", "start with `aggregator: <name>`, then one `key: value` per line");
+      this.error(SYNTAX.yamlShape, (root as YamlNode | null)?.range?.[0] ?? 0, "a YAML spec is a mapping of settings", "start with `aggregator: <name>`, then one `key: value` per line");
       return undefined;
     }
     let name = "";
@@ -73,13 +74,13 @@ class YamlReader {
         if (isScalar(pair.value) && typeof pair.value.value === "string") {
           name = pair.value.value;
           nameLoc = this.loc(pair.value.range![0], name.length);
-        } else this.error("OPT1011", pair.value?.range?.[0] ?? key.loc.offset, "aggregator must be a name", "e.g. aggregator: paper_4x8");
+        } else this.error(SYNTAX.yamlShape, pair.value?.range?.[0] ?? key.loc.offset, "aggregator must be a name", "e.g. aggregator: paper_4x8");
         continue;
       }
       const e = this.entry(pair, key);
       if (e) entries.push(e);
     }
-    if (!sawName) this.error("OPT2017", 0, "the YAML spec has no `aggregator: <name>` entry", "add `aggregator: <name>` as the first line");
+    if (!sawName) this.error(SPEC.missingEntry, 0, "the YAML spec has no `aggregator: <name>` entry", "add `aggregator: <name>` as the first line");
     return { name, nameLoc, entries };
   }
 
@@ -87,7 +88,7 @@ class YamlReader {
     const k = pair.key;
     if (isScalar(k) && typeof k.value === "string" && k.range) return { text: k.value, loc: this.loc(k.range[0], k.value.length) };
     const off = (k as YamlNode | null)?.range?.[0] ?? 0;
-    this.error("OPT1011", off, "keys must be plain option names");
+    this.error(SYNTAX.yamlShape, off, "keys must be plain option names");
     return undefined;
   }
 
@@ -122,7 +123,7 @@ class YamlReader {
         const x = this.value(it as YamlNode, key);
         if (!x) return undefined;
         if (x.kind === "list") {
-          this.error("OPT1011", x.loc.offset, `${key.text}: lists cannot be nested`);
+          this.error(SYNTAX.yamlShape, x.loc.offset, `${key.text}: lists cannot be nested`);
           return undefined;
         }
         items.push(x);
@@ -132,7 +133,7 @@ class YamlReader {
     }
     if (isScalar(v) && v.range && v.value !== null) return this.scalar(v, key);
     const off = v?.range?.[0] ?? key.loc.offset;
-    this.error("OPT1011", off, `${key.text} has no value`, "write a value after the ':' (numbers with units may be quoted: \"800 Gb/s\")");
+    this.error(SYNTAX.yamlShape, off, `${key.text} has no value`, "write a value after the ':' (numbers with units may be quoted: \"800 Gb/s\")");
     return undefined;
   }
 
@@ -142,14 +143,14 @@ class YamlReader {
     const src = plain && typeof s.source === "string" ? s.source : String(s.value);
     const base = s.range![0] + (plain ? 0 : 1);
     if (src.trim() === "") {
-      this.error("OPT1011", base, `${key.text} has an empty value`);
+      this.error(SYNTAX.yamlShape, base, `${key.text} has an empty value`);
       return undefined;
     }
     const lexed = SpecLexer.tokenize(src);
     let ok = true;
     for (const e of lexed.errors) {
       const bad = src.substr(e.offset, e.length);
-      this.error("OPT1001", base + e.offset, `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, lexHint(bad), e.length);
+      this.error(SYNTAX.unexpectedCharacter, base + e.offset, `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, lexHint(bad), e.length);
       ok = false;
     }
     const tokens = lexed.tokens.map((t) => this.shift(t, base));
@@ -157,7 +158,7 @@ class YamlReader {
     const cst = specParser.value();
     for (const e of specParser.errors) {
       const d = syntaxDiagnostic(this.file, this.text, e);
-      if (d.code === "OPT1004") d.message = d.message.replace("after the end of the aggregator", `after the value of ${key.text}`);
+      if (d.code === SYNTAX.trailingText) d.message = d.message.replace("after the end of the aggregator", `after the value of ${key.text}`);
       this.diagnostics.push(d);
       ok = false;
     }

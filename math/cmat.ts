@@ -1,6 +1,8 @@
 // Dense complex matrices stored as split real/imaginary Float64Arrays, row-major.
 // Split storage keeps hot loops on plain typed arrays (no per-entry objects), which V8
-// compiles to tight scalar code; see ts-ecosystem.md §2.3.
+// compiles to tight scalar code; see ts-ecosystem.md §2.3. One entry read out is a Complex
+// (math/complex.ts), the project's one scalar complex type.
+import type { Complex } from "./complex.ts";
 
 export interface CMat {
   readonly rows: number;
@@ -53,7 +55,7 @@ export function clone(a: CMat): CMat {
   return { rows: a.rows, cols: a.cols, re: a.re.slice(), im: a.im.slice() };
 }
 
-export function get(a: CMat, i: number, j: number): [number, number] {
+export function get(a: CMat, i: number, j: number): Complex {
   const k = i * a.cols + j;
   return [a.re[k], a.im[k]];
 }

@@ -2,25 +2,17 @@
 // array of rows whose entries are numbers, [re, im] pairs or complex strings) and CSV
 // (one row per line, real or complex cells such as 0.5, -1e-3, 1+2j, (0.5-0.25j), 3i).
 // Every failure carries a stable code and a 1-based line:col into the source text.
+import { DECOMPOSE } from "../codes/catalogue.ts";
 import { jsonErrorAt, lineCol } from "./source-position.ts";
 import { type CMat, zeros } from "./cmat.ts";
 import { jsonPathOffset } from "./json-locate.ts";
 
-export const MATRIX_CODES = {
-  OPT3001: "the matrix file cannot be read",
-  OPT3002: "unsupported matrix file extension",
-  OPT3003: "invalid JSON",
-  OPT3004: "malformed matrix entry",
-  OPT3005: "matrix rows have different lengths, or the matrix is empty",
-  OPT3006: "matrix is not square (a unitary mesh needs N×N)",
-  OPT3007: "matrix is not unitary",
-  OPT3008: "JSON matrix has the wrong shape",
-  OPT3009: "the phase table files cannot be written",
-} as const;
+/** A decompose input code (codes/catalogue.ts DECOMPOSE). */
+export type MatrixCode = (typeof DECOMPOSE)[keyof typeof DECOMPOSE];
 
 export class MatrixInputError extends Error {
   constructor(
-    readonly code: keyof typeof MATRIX_CODES,
+    readonly code: MatrixCode,
     message: string,
     readonly line = 1,
     readonly col = 1,
@@ -73,18 +65,18 @@ export function parseMatrixCsv(text: string): CMat {
       const v = parseComplex(trimmed);
       if (!v) {
         const lead = cell.length - cell.trimStart().length;
-        throw new MatrixInputError("OPT3004", `bad matrix entry ${JSON.stringify(cell.trim())} in row ${rows.length + 1}, column ${row.length + 1}`, li + 1, col + lead, ENTRY_HINT, Math.max(1, cell.trim().length));
+        throw new MatrixInputError(DECOMPOSE.badEntry, `bad matrix entry ${JSON.stringify(cell.trim())} in row ${rows.length + 1}, column ${row.length + 1}`, li + 1, col + lead, ENTRY_HINT, Math.max(1, cell.trim().length));
       }
       row.push(v);
       col += cell.length + 1;
     }
     if (width >= 0 && row.length !== width) {
-      throw new MatrixInputError("OPT3005", `row ${rows.length + 1} has ${row.length} entries but row 1 has ${width}`, li + 1, 1, "every row of the matrix needs the same number of comma-separated entries");
+      throw new MatrixInputError(DECOMPOSE.ragged, `row ${rows.length + 1} has ${row.length} entries but row 1 has ${width}`, li + 1, 1, "every row of the matrix needs the same number of comma-separated entries");
     }
     width = row.length;
     rows.push(row);
   });
-  if (rows.length === 0) throw new MatrixInputError("OPT3005", "the CSV file contains no matrix rows", 1, 1, "write one matrix row per line, entries separated by commas");
+  if (rows.length === 0) throw new MatrixInputError(DECOMPOSE.ragged, "the CSV file contains no matrix rows", 1, 1, "write one matrix row per line, entries separated by commas");
   return toCMat(rows);
 }
 
@@ -105,20 +97,20 @@ export function parseMatrixJson(text: string): CMat {
     doc = JSON.parse(text);
   } catch (e) {
     const { line, col, reason } = jsonErrorAt(text, e);
-    throw new MatrixInputError("OPT3003", `invalid JSON: ${reason}`, line, col);
+    throw new MatrixInputError(DECOMPOSE.badJson, `invalid JSON: ${reason}`, line, col);
   }
-  const at = (path: (string | number)[], code: keyof typeof MATRIX_CODES, message: string, hint?: string): MatrixInputError => {
+  const at = (path: (string | number)[], code: MatrixCode, message: string, hint?: string): MatrixInputError => {
     const off = jsonPathOffset(text, path) ?? 0;
     const { line, col } = lineCol(text, off);
     return new MatrixInputError(code, message, line, col, hint);
   };
   const shapeHint = 'use { "re": [[…], …], "im": [[…], …] } or a plain array of rows, e.g. [[1, 0], [0, 1]]';
   const readRows = (v: unknown, path: (string | number)[], allowComplex: boolean): [number, number][][] => {
-    if (!Array.isArray(v) || v.length === 0) throw at(path, v === undefined ? "OPT3008" : "OPT3005", `${path.join(".") || "the matrix"} must be a non-empty array of rows`, shapeHint);
+    if (!Array.isArray(v) || v.length === 0) throw at(path, v === undefined ? DECOMPOSE.badShape : DECOMPOSE.ragged, `${path.join(".") || "the matrix"} must be a non-empty array of rows`, shapeHint);
     return v.map((row: unknown, i) => {
-      if (!Array.isArray(row)) throw at([...path, i], "OPT3008", `row ${i + 1} is not an array`, shapeHint);
+      if (!Array.isArray(row)) throw at([...path, i], DECOMPOSE.badShape, `row ${i + 1} is not an array`, shapeHint);
       if (row.length !== (v[0] as unknown[]).length || row.length === 0) {
-        throw at([...path, i], "OPT3005", `row ${i + 1} has ${row.length} entries but row 1 has ${(v[0] as unknown[]).length}`, "every row needs the same (non-zero) number of entries");
+        throw at([...path, i], DECOMPOSE.ragged, `row ${i + 1} has ${row.length} entries but row 1 has ${(v[0] as unknown[]).length}`, "every row needs the same (non-zero) number of entries");
       }
       return row.map((x: unknown, j): [number, number] => {
         if (typeof x === "number" && Number.isFinite(x)) return [x, 0];
@@ -127,7 +119,7 @@ export function parseMatrixJson(text: string): CMat {
           if (c) return c;
         }
         if (allowComplex && Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === "number" && Number.isFinite(y))) return [x[0] as number, x[1] as number];
-        throw at([...path, i, j], "OPT3004", `bad matrix entry at row ${i + 1}, column ${j + 1}: ${JSON.stringify(x)}`, allowComplex ? `${ENTRY_HINT}, or a [re, im] pair` : "entries of re/im must be finite numbers");
+        throw at([...path, i, j], DECOMPOSE.badEntry, `bad matrix entry at row ${i + 1}, column ${j + 1}: ${JSON.stringify(x)}`, allowComplex ? `${ENTRY_HINT}, or a [re, im] pair` : "entries of re/im must be finite numbers");
       });
     });
   };
@@ -135,16 +127,16 @@ export function parseMatrixJson(text: string): CMat {
   if (doc !== null && typeof doc === "object") {
     const o = doc as Record<string, unknown>;
     const extra = Object.keys(o).filter((k) => k !== "re" && k !== "im");
-    if (extra.length > 0) throw at([extra[0]], "OPT3008", `unexpected key ${JSON.stringify(extra[0])}`, shapeHint);
+    if (extra.length > 0) throw at([extra[0]], DECOMPOSE.badShape, `unexpected key ${JSON.stringify(extra[0])}`, shapeHint);
     const re = readRows(o.re, ["re"], false);
     if (o.im === undefined) return toCMat(re);
     const im = readRows(o.im, ["im"], false);
     if (im.length !== re.length || im[0].length !== re[0].length) {
-      throw at(["im"], "OPT3005", `"im" is ${im.length}×${im[0].length} but "re" is ${re.length}×${re[0].length}`, "re and im must have the same shape");
+      throw at(["im"], DECOMPOSE.ragged, `"im" is ${im.length}×${im[0].length} but "re" is ${re.length}×${re[0].length}`, "re and im must have the same shape");
     }
     return toCMat(re.map((r, i) => r.map(([a], j): [number, number] => [a, im[i][j][0]])));
   }
-  throw new MatrixInputError("OPT3008", "the JSON document is not a matrix", 1, 1, shapeHint);
+  throw new MatrixInputError(DECOMPOSE.badShape, "the JSON document is not a matrix", 1, 1, shapeHint);
 }
 
 /** Parse by format ("json" | "csv"), chosen by the caller from the file extension. */

@@ -14,19 +14,9 @@ import { TWO_PI } from "./mzi.ts";
 import { dieCoupling, dieGain, leafPath, linearParts, type Die, type LeafError, type LinearPart } from "./die.ts";
 import { dieElements, type DieElement } from "./die-elements.ts";
 import schema from "./schema/die.schema.json" with { type: "json" };
+import { DIE } from "../codes/catalogue.ts";
 
 export const DIE_FORMAT = "optinc.die/1";
-
-/** Stable codes of the die-file reader (docs/calibration.md). */
-export const DIE_CODES = {
-  json: "OPT6101",
-  schema: "OPT6102",
-  unknown: "OPT6103",
-  missing: "OPT6104",
-  value: "OPT6105",
-  kind: "OPT6106",
-  circuit: "OPT6107",
-} as const;
 
 export interface FileDiagnostic {
   code: string;
@@ -169,7 +159,7 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
     doc = JSON.parse(text);
   } catch (e) {
     const at = jsonErrorAt(text, e);
-    throw new DieFileError([{ code: DIE_CODES.json, file, line: at.line, column: at.col, message: `invalid JSON: ${at.reason}`, hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)" }]);
+    throw new DieFileError([{ code: DIE.json, file, line: at.line, column: at.col, message: `invalid JSON: ${at.reason}`, hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)" }]);
   }
   const diags: FileDiagnostic[] = [];
   const at = (path: (string | number)[], code: string, message: string, hint: string): void => {
@@ -180,7 +170,7 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
   };
   const bad: [(string | number)[], number][] = [];
   nonFinite(doc, [], bad);
-  for (const [path, v] of bad) at(path, DIE_CODES.value, `${v} is not a finite number`, "give the measured value");
+  for (const [path, v] of bad) at(path, DIE.value, `${v} is not a finite number`, "give the measured value");
   if (bad.length === 0) {
     const seen = new Set<string>();
     // The most specific problems: an alternative's complaint about a whole object is dropped when
@@ -194,13 +184,13 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
       seen.add(key);
       const path = pointerPath(e.instancePath, doc);
       const { message, hint } = schemaMessage(e);
-      at(path, ["minimum", "maximum", "exclusiveMinimum"].includes(e.keyword) ? DIE_CODES.value : DIE_CODES.schema, message, hint);
+      at(path, ["minimum", "maximum", "exclusiveMinimum"].includes(e.keyword) ? DIE.value : DIE.schema, message, hint);
     }
   }
   if (diags.length) throw new DieFileError(diags);
   const d = doc as { id: string; circuit: string; dacBits: number; elements: Record<string, Record<string, unknown>> };
   if (d.circuit !== circuit.name) {
-    at(["circuit"], DIE_CODES.circuit, `this die was measured on circuit "${d.circuit}", not "${circuit.name}"`, "pass the netlist the die belongs to, or regenerate the file with `optinc die`");
+    at(["circuit"], DIE.circuit, `this die was measured on circuit "${d.circuit}", not "${circuit.name}"`, "pass the netlist the die belongs to, or regenerate the file with `optinc die`");
     throw new DieFileError(diags);
   }
   const parts = linearParts(circuit);
@@ -214,18 +204,18 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
   for (const [name, rec] of Object.entries(d.elements)) {
     const el = byName.get(name);
     if (!el) {
-      at(["elements", name], DIE_CODES.unknown, `no element "${name}" in circuit "${circuit.name}"`, `element names are "<top instance>/<element>" as in the netlist (e.g. ${elements[0]?.name ?? "layer1/e0"}); \`optinc die\` lists them all`);
+      at(["elements", name], DIE.unknown, `no element "${name}" in circuit "${circuit.name}"`, `element names are "<top instance>/<element>" as in the netlist (e.g. ${elements[0]?.name ?? "layer1/e0"}); \`optinc die\` lists them all`);
       continue;
     }
     if (rec.kind !== el.kind) {
-      at(["elements", name, "kind"], DIE_CODES.kind, `"${name}" is a ${el.kind} in the netlist, not a ${String(rec.kind)}`, `measure it as a ${el.kind}`);
+      at(["elements", name, "kind"], DIE.kind, `"${name}" is a ${el.kind} in the netlist, not a ${String(rec.kind)}`, `measure it as a ${el.kind}`);
       continue;
     }
     if (el.kind === "detector") {
       const gain = rec.gain as number[];
       const offset = rec.offset as number[];
       for (const [k, arr] of [["gain", gain], ["offset", offset]] as const) {
-        if (arr.length !== el.modes) at(["elements", name, k], DIE_CODES.kind, `the detector has ${el.modes} modes, the file gives ${arr.length} values`, "give one value per detector input mode");
+        if (arr.length !== el.modes) at(["elements", name, k], DIE.kind, `the detector has ${el.modes} modes, the file gives ${arr.length} values`, "give one value per detector input mode");
       }
       if (gain.some((g) => g !== 1) || offset.some((o) => o !== 0)) die.detector = { gain: [...gain], offset: [...offset] };
       continue;
@@ -239,22 +229,22 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
           : [["leaf", el.leaves.leaf!, ["elements", name]]];
     if (el.kind === "tree") {
       const given = rec.leaves as Record<string, unknown>;
-      for (const k of Object.keys(given)) if (!(k in el.leaves)) at(["elements", name, "leaves", k], DIE_CODES.unknown, `the tree has no leaf "${k}"`, `its leaves are ${Object.keys(el.leaves).join(", ")}`);
+      for (const k of Object.keys(given)) if (!(k in el.leaves)) at(["elements", name, "leaves", k], DIE.unknown, `the tree has no leaf "${k}"`, `its leaves are ${Object.keys(el.leaves).join(", ")}`);
       const missing = Object.keys(el.leaves).filter((k) => !(k in given));
-      if (missing.length) at(["elements", name, "leaves"], DIE_CODES.missing, `missing tree leaves ${missing.join(", ")}`, "measure every coupler and phase section of the tree");
+      if (missing.length) at(["elements", name, "leaves"], DIE.missing, `missing tree leaves ${missing.join(", ")}`, "measure every coupler and phase section of the tree");
     }
     for (const [role, leaf, path] of children) {
       const raw = (el.kind === "tree" ? (rec.leaves as Record<string, unknown>)[role] : el.kind === "mzi" || el.kind === "attenuator" ? rec[role] : rec) as Record<string, number> | undefined;
       if (!raw) continue;
       const inst = part.flat.instances[leaf]!;
-      const e = leafError(inst, raw, el.kind !== "tree", d.dacBits, (what, hint) => at(path, DIE_CODES.kind, what, hint));
+      const e = leafError(inst, raw, el.kind !== "tree", d.dacBits, (what, hint) => at(path, DIE.kind, what, hint));
       if (e) set(el.part, leaf, e);
     }
   }
   const missing = elements.filter((e) => !(e.name in d.elements));
   if (missing.length) {
     const shown = missing.slice(0, 5).map((e) => e.name).join(", ");
-    at(["elements"], DIE_CODES.missing, `${missing.length} element${missing.length > 1 ? "s" : ""} of the netlist ${missing.length > 1 ? "are" : "is"} missing: ${shown}${missing.length > 5 ? ", …" : ""}`, "a measurement names every element; `optinc die` writes a complete template to fill in");
+    at(["elements"], DIE.missing, `${missing.length} element${missing.length > 1 ? "s" : ""} of the netlist ${missing.length > 1 ? "are" : "is"} missing: ${shown}${missing.length > 5 ? ", …" : ""}`, "a measurement names every element; `optinc die` writes a complete template to fill in");
   }
   if (diags.length) throw new DieFileError(diags);
   return die;

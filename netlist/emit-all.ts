@@ -1,9 +1,7 @@
 // The backend registry: each backend is a pure function Circuit → file text. emitArtifacts builds
 // the circuit from a phase table once and renders every backend (the phase table files themselves
-// are written by the caller through netlist/phase-table.ts). writeArtifactsAtomically stages all
-// files in a temp dir next to the output dir and renames them into place.
-import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+// are written by the caller through netlist/phase-table.ts). Writing them is the caller's job too:
+// the CLI's all-or-nothing writer is cli/files/commit.ts.
 import { circuitFromPhaseTable } from "./from-phase-table.ts";
 import type { Circuit, PhaseTable } from "./ir.ts";
 import { writeNetlistJson } from "./json-io.ts";
@@ -58,23 +56,4 @@ export function emitCircuit(circuit: Circuit, name: string, opts: EmitOptions = 
 
 export function emitArtifacts(table: PhaseTable, name: string, opts: EmitOptions = {}): Map<string, string> {
   return emitCircuit(circuitFromPhaseTable(table, name), name, opts);
-}
-
-/**
- * Write files into outDir all-or-nothing per file: everything is first written to a sibling temp
- * dir (same filesystem), then each file is renamed into place. A crash before the renames leaves
- * outDir untouched; rename itself is atomic, so no file is ever seen half-written.
- */
-export async function writeArtifactsAtomically(outDir: string, files: Map<string, string>): Promise<void> {
-  for (const f of files.keys()) {
-    if (f !== basename(f) || f === "." || f === "..") throw new Error(`artifact name "${f}" must be a plain file name`);
-  }
-  await mkdir(outDir, { recursive: true });
-  const tmp = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}.tmp-`));
-  try {
-    for (const [f, text] of files) await writeFile(join(tmp, f), text);
-    for (const f of files.keys()) await rename(join(tmp, f), join(outDir, f));
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
 }

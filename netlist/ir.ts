@@ -1,11 +1,7 @@
 // Every IR type of the toolchain lives here: the phase table (mesh-synthesis output, the
 // contract other tools read) and the SAX-style circuit netlist the backends emit.
 // Conventions (MZI matrix, port numbering, mode order) are specified in docs/conventions.md.
-
-/** A complex number as [re, im] (JSON-friendly). */
-export type Complex = [number, number];
-/** A 2×2 complex matrix, rows of [re, im] pairs: [[a, b], [c, d]]. */
-export type Matrix2 = [[Complex, Complex], [Complex, Complex]];
+import type { Complex, Matrix2 } from "../math/complex.ts";
 
 // ---------------------------------------------------------------------------
 // Phase table (`*.phases.json` / `*.phases.csv`)

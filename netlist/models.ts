@@ -4,6 +4,7 @@
 // (mzi, attenuator, splitter_tree, combiner) are sub-circuits of primitives (netlist/subcircuits.ts).
 import { zeros, type CMat } from "../math/cmat.ts";
 import type { Netlist, SettingValue } from "./ir.ts";
+import { couplerCross, couplerThrough } from "./mzi.ts";
 import { multiPorts, PORTS_1PORT, PORTS_2PORT, PORTS_2X2, type PortSpec } from "./ports.ts";
 import { combinerNetlist, mziNetlist, splitterTreeNetlist } from "./subcircuits.ts";
 
@@ -61,11 +62,11 @@ function mat(rows: number, cols: number, entries: [number, number, number, numbe
   return m;
 }
 
-/** [[τ, iκ], [iκ, τ]] with τ = √(1−k), κ = √k (same closed form as netlist/mzi.ts). */
+/** [[τ, iκ], [iκ, τ]] with τ = √(1−k), κ = √k (netlist/mzi.ts). */
 export function couplerTransfer(s: Settings): CMat {
   const k = effectiveCoupling(s);
-  const t = Math.sqrt(1 - k);
-  const c = Math.sqrt(k);
+  const t = couplerThrough(k);
+  const c = couplerCross(k);
   return mat(2, 2, [[0, 0, t, 0], [0, 1, 0, c], [1, 0, 0, c], [1, 1, t, 0]]);
 }
 

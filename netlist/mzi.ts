@@ -8,7 +8,7 @@
 //         = i e^{iθ/2} [[e^{iφ} sin(θ/2),  cos(θ/2)],
 //                       [e^{iφ} cos(θ/2), −sin(θ/2)]]
 // θ = π, φ = π → identity (bar); θ = 0, φ = 0 → i·swap (cross). Phases live in [0, 2π).
-import type { Complex, Matrix2 } from "./ir.ts";
+import type { Complex, Matrix2 } from "../math/complex.ts";
 
 export const TWO_PI = 2 * Math.PI;
 
@@ -46,10 +46,22 @@ export function mziMatrix(theta: number, phi: number): Matrix2 {
   ];
 }
 
-/** A fixed coupler with power coupling κ² = k to the cross port: [[τ, iκ], [iκ, τ]]. */
+// A fixed coupler with power coupling κ² = k to the cross port: [[τ, iκ], [iκ, τ]], τ = √(1−k).
+// Every coupler model (this matrix, the netlist simulator's transfer, the stage programs, the
+// calibration solves) takes its two amplitudes from these two functions.
+
+/** τ = √(1−k): the amplitude that stays on its waveguide. */
+export const couplerThrough = (coupling: number): number => Math.sqrt(1 - coupling);
+/** κ = √k: the magnitude of the amplitude that crosses (its phase is i). */
+export const couplerCross = (coupling: number): number => Math.sqrt(coupling);
+
+/** The MZI θ that splits like a coupler of power coupling k: sin(θ/2) = τ, cos(θ/2) = κ. */
+export const couplerTheta = (coupling: number): number => 2 * Math.atan2(couplerThrough(coupling), couplerCross(coupling));
+
+/** The coupler as a 2×2: [[τ, iκ], [iκ, τ]]. */
 export function couplerMatrix(coupling: number): Matrix2 {
-  const t = Math.sqrt(1 - coupling);
-  const k = Math.sqrt(coupling);
+  const t = couplerThrough(coupling);
+  const k = couplerCross(coupling);
   return [
     [[t, 0], [0, k]],
     [[0, k], [t, 0]],

@@ -9,6 +9,7 @@ import { zeros, type CMat } from "../math/cmat.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { applyDie, circuitLookup, leafPath, linearParts, type Die, type LinearPart } from "./die.ts";
 import { getModel, lossAmplitude, num } from "./models.ts";
+import { couplerCross, couplerThrough } from "./mzi.ts";
 import { quantizePhase } from "./nonideal.ts";
 import { indexedNetlist, netlistPortSpec, noSubcircuits, pinDirection, resolveInstance, transferMatrix } from "./propagate.ts";
 
@@ -170,8 +171,8 @@ export function transferOf(op: LeafOp, has: boolean, dCoupling: number, dPhi: nu
     if (dCoupling) k = Math.min(1, Math.max(0, k + dCoupling));
     else if (k < -1e-15 || k > 1 + 1e-15) throw new RangeError(`coupler ${op.path}: power coupling ${k} is outside [0, 1]`);
     else k = Math.min(1, Math.max(0, k));
-    const t = Math.sqrt(1 - k);
-    const c = Math.sqrt(k);
+    const t = couplerThrough(k);
+    const c = couplerCross(k);
     out[0] = t;
     out[1] = 0;
     out[2] = 0;

@@ -14,7 +14,8 @@ import { matrixResidual } from "../compiler/calibrate/residual.ts";
 import type { Issue } from "../compiler/calibrate/types.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../compiler/calibrate/writeback.ts";
 import { verifyCircuit, type VerifyOptions } from "../verify/circuit/run.ts";
-import { cellCases, cellFromInfo } from "../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
+import { cellCases } from "../verify/cells/cell-cases.ts";
 import { checkCell } from "../verify/cells/cell-verify.ts";
 
 /** How many cases a program decodes exactly on the die. */
@@ -104,7 +105,7 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
   if (input.verify) {
     // A closed-form cell is checked against its own digit tables over its whole input space; an
     // aggregator pipeline against the golden average (both as `optinc verify --measured`).
-    const cell = cellFromInfo(circuit.info);
+    const cell = readCellInfo(circuit.info);
     const set = cell ? cellCases(cell) : null;
     const run = (c: Circuit): DieCheck => {
       if (cell && set) {

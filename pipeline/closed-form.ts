@@ -9,7 +9,8 @@ import { planCascade, type CascadePlan } from "../aggregate/cascade.ts";
 import { readChipJson, writeChipJson, type ChipFile } from "../aggregate/chip-file.ts";
 import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
-import { cellInfoEntries, chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
+import { chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
+import { writeCellInfo } from "../aggregate/circuit-info.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
@@ -104,7 +105,7 @@ function emit(ctx: Ctx): void {
         route: "closed-form",
         chip: `${step.stem}.chip.json`,
         ...(step.level !== null ? { cascade_level: step.level, cascade_units: step.count } : {}),
-        ...cellInfoEntries(d, step.chip),
+        ...writeCellInfo(d, step.chip),
         // Physical copies: the cell's copies on one chip times the units of its cascade level.
         cell_instances: d.instances.length * step.count,
       };

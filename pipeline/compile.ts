@@ -1,7 +1,16 @@
-// `optinc compile` as a table of named passes over one immutable context (peggy-style):
-//   plan → train → map → emit → verify → report
-// Each pass is a pure function of the spec, the seed and the previous passes' results; only the
-// timing fields of the report depend on the machine. Verification reads back the EMITTED netlist.
+// `optinc compile` for the trained route (route = trained; pipeline/closed-form.ts is the other
+// route, pipeline/route.ts picks one), as the table of named passes `passes` below (peggy-style):
+//   plan → estimate → train → emit → verify → evaluate → compose
+// plan: the units to build (the flat aggregator, or each cascade level, each cut into digit slices
+// when the spec asks), a unit equal to an earlier one marked for reuse; estimate: refuse a design
+// over the size cap unless --force; train: the distinct units' ONNs on --jobs threads, each mapped
+// to its phase table; emit: phase tables and every netlist backend, with the unit function in the
+// circuit info; verify: exact match of each unit on the circuit read back from its EMITTED
+// netlist.json; evaluate: Monte-Carlo yield under the technology block, training through a flat
+// circuit, the tolerance section; compose: a sliced or cascaded aggregator end to end from the
+// emitted circuits. After the passes the report is built from the context.
+// Each pass is a function of the spec, the seed and the previous passes' results, writing its part
+// of the context; only the timing fields of the report depend on the machine.
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { buildPhaseTable, phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
@@ -12,16 +21,15 @@ import { planCascade, type CascadePlan } from "../aggregate/cascade.ts";
 import { slicePlanFor } from "../aggregate/slices.ts";
 import { verifyComposed } from "./compose.ts";
 import type { AggregationStage, ComposedResult, EmittedUnit } from "./types.ts";
-import { unitInfoEntries, type UnitSpec } from "../verify/circuit/run.ts";
+import { unitSpecOf, writeIdentityInfo, writeUnitInfo, type InfoEntries } from "../aggregate/circuit-info.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
-import { digitCount } from "../aggregate/golden.ts";
+import { digitCount } from "../aggregate/wire-codec.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
 import { trainUnitsParallel } from "./unit-pool.ts";
 import { buildReport, type Report } from "./report.ts";
 import { REPORT_TOLERANCE_TRIALS, technologyYield, toleranceOfChip, trainingThroughCircuit } from "./evaluate.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { refuseOverCap } from "./estimate.ts";
-import { identityInfo } from "../verify/circuit/identity.ts";
 
 export interface CompileOptions {
   /** Overrides spec.training.seed. */
@@ -129,13 +137,12 @@ function trainUnits(ctx: Ctx): void {
 }
 
 /** The unit's function in the circuit info, so `optinc verify` can check a cascade unit alone. */
-function unitInfo(u: EmittedUnit, spec: Spec): Record<string, number | string> {
+function unitInfo(u: EmittedUnit, spec: Spec): InfoEntries {
   const fn = u.result.fn;
   const unit = unitSpecOf(fn);
   return {
-    ...identityInfo(spec, u.file, { workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: spec.rounding, ...unit }),
-    ...unitInfoEntries(unit),
-    ...(u.level !== null ? { cascade_level: u.level } : {}),
+    ...writeIdentityInfo(spec, u.file, { workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: spec.rounding, ...unit }),
+    ...writeUnitInfo(unit, u.level),
   };
 }
 
@@ -169,19 +176,6 @@ function verifyUnits(ctx: Ctx): void {
       unit: unitSpecOf(fn),
     });
   }
-}
-
-function unitSpecOf(fn: UnitFunction): UnitSpec {
-  return fn.weights
-    ? {
-        inputOffset: fn.inputOffset,
-        outputOffset: fn.outputOffset,
-        divisor: fn.divisor,
-        weights: fn.weights,
-        carryIn: fn.carryIn ?? 0,
-        ...(fn.roundClass ? { round: "class" as const } : fn.roundCarry ? { round: "carry" as const } : {}),
-      }
-    : { inputOffset: fn.inputOffset, outputOffset: fn.outputOffset, divisor: fn.divisor };
 }
 
 /** Sliced or cascaded designs: the whole aggregator, composed from the emitted circuits. */

@@ -12,7 +12,8 @@ import type { Circuit } from "../netlist/ir.ts";
 import { createRng, type Rng } from "../math/rng.ts";
 import type { AggregationStage, ComposedResult } from "./types.ts";
 import { reducedSpaceSize, type UnitFunction } from "../aggregate/unit.ts";
-import { digitCount, fromDigits, goldenAverage } from "../aggregate/golden.ts";
+import { goldenAverage } from "../aggregate/golden.ts";
+import { digitCount, fromDigits } from "../aggregate/wire-codec.ts";
 import { deal, fromSumIndex } from "../verify/circuit/cases.ts";
 import { runUnitParallel } from "../verify/circuit/case-pool.ts";
 

@@ -7,6 +7,7 @@ import { chooseArchitecture } from "../compiler/onn/architecture.ts";
 import { EXHAUSTIVE_LIMIT, RESTART_LIMIT, RESTARTS } from "../compiler/onn/unit.ts";
 import type { Spec } from "../dsl/spec.ts";
 import { CompileError } from "../compiler/errors.ts";
+import { SPEC } from "../codes/catalogue.ts";
 
 /** Largest estimated peak memory compile accepts without --force. */
 export const MEMORY_CAP_BYTES = 1024 ** 3;
@@ -78,7 +79,7 @@ export function refuseOverCap(spec: Spec, units: { fn: UnitFunction; file: strin
   if (!overCap(e)) return;
   const worst = e.units.reduce((a, u) => (u.bytes > a.bytes ? u : a));
   throw new CompileError(
-    "OPT2019",
+    SPEC.overCap,
     `compiling this spec is estimated to need ${GB(e.bytes)} of memory and ${HOURS(e.seconds)} (limits ${GB(MEMORY_CAP_BYTES)} and ${HOURS(TIME_CAP_SECONDS)}); the largest unit is ${worst.dims.join("×")} trained on ${worst.cases.toLocaleString("en-US")} cases`,
     spec.network.hidden !== "auto" ? "network.hidden" : "training.epochs",
     "use narrower network.hidden layers or fewer training.epochs, or pass --force to compile anyway",

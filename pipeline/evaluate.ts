@@ -7,7 +7,7 @@ import type { Circuit } from "../netlist/ir.ts";
 import { hasNonIdealities, verifyCircuit, type VerifyResult } from "../verify/circuit/run.ts";
 import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";
 import { runScenario, SHORT_SCENARIO, type ScenarioResult } from "../system/train/scenarios.ts";
-import type { UnitSpec } from "../verify/circuit/run.ts";
+import type { UnitSpec } from "../aggregate/circuit-info.ts";
 import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { prepareCellDesign, prepareDesign } from "../verify/tolerance/design.ts";
 import { jointTechnology, nonIdealitiesOf } from "../verify/tolerance/technology.ts";

@@ -7,7 +7,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { CompileError } from "../compiler/errors.ts";
 import { compileUnit, type UnitResult } from "../compiler/onn/unit.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
-import { defaultJobs, spawnWorker } from "../verify/circuit/worker-spawn.ts";
+import { defaultJobs, spawnWorker } from "../runtime/worker-threads.ts";
 import type { UnitTrainJob } from "./unit-jobs.ts";
 import { errorData } from "./unit-worker.ts"; // also keeps the worker side in the CLI bundle
 
@@ -41,7 +41,7 @@ export function trainUnitsParallel(jobs: UnitTrainJob[], threads = defaultJobs()
     for (let i = 1; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      workers.push(spawnWorker({ optincTrialWorker: true, units: { jobs, counters }, port: port2 }, port2, new URL("./unit-worker.ts", import.meta.url)));
+      workers.push(spawnWorker({ units: { jobs, counters }, port: port2 }, port2, new URL("./unit-worker.ts", import.meta.url)));
     }
     for (let i = Atomics.add(counters, 0, 1); i < jobs.length; i = Atomics.add(counters, 0, 1)) {
       const j = jobs[i]!;

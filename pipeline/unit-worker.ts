@@ -1,13 +1,13 @@
 // The worker side of unit-pool.ts: loaded as a pool thread's main module (the CLI bundle, or this
 // file under tsx), it trains the units it claims from a shared counter and posts each result, and
 // its progress, to the calling thread. In the main thread it does nothing.
-import { isMainThread, workerData, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { poolThreadData } from "../runtime/worker-threads.ts";
 import { CompileError } from "../compiler/errors.ts";
 import { compileUnit } from "../compiler/onn/unit.ts";
 import type { UnitTrainJob } from "./unit-jobs.ts";
 
 export interface UnitWorkerData {
-  optincTrialWorker: true;
   units: { jobs: UnitTrainJob[]; counters: Int32Array };
   port: MessagePort;
 }
@@ -36,5 +36,5 @@ function serve(d: UnitWorkerData): void {
   d.port.close();
 }
 
-const data = isMainThread ? null : (workerData as Partial<UnitWorkerData> | null);
-if (data?.optincTrialWorker && data.units) serve(data as UnitWorkerData);
+const data = poolThreadData<UnitWorkerData>();
+if (data?.units) serve(data as UnitWorkerData);

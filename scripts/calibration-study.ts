@@ -23,7 +23,8 @@ import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { parsePhaseTable } from "../netlist/phase-table.ts";
 import { loadCircuits } from "../verify/circuit/load.ts";
-import { unitFromInfo, verifyCircuit } from "../verify/circuit/run.ts";
+import { readUnitInfo } from "../aggregate/circuit-info.ts";
+import { verifyCircuit } from "../verify/circuit/run.ts";
 import { TECHNOLOGY_PRESETS } from "../cli/technology-presets.ts";
 import { drawDieShape, linearParts, realizeDie } from "../netlist/die.ts";
 import { cellCases } from "../verify/cells/cell-cases.ts";
@@ -69,7 +70,7 @@ const opts = {
   minExact: 1,
   maxCases,
   rounding: loaded.rounding ?? (info.rounding as "nearest-even") ?? "nearest-even",
-  unit: unitFromInfo(info),
+  unit: readUnitInfo(info),
   preprocess: loaded.preprocess ?? Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess"),
 };
 

@@ -1,57 +1,97 @@
-// Command-line entry:
+// Command-line entry of the data-parallel training emulation (system/train/scenarios.ts):
 //   npx tsx scripts/emulate-training.ts [--long] [--error-rate r] [--seed s] [--netlist <name.netlist.json>] [--json]
 // With --netlist, the OptINC runs aggregate through that compiled circuit (tabulated over its
 // digit-sum space) instead of the golden function, in the circuit's own format.
+// Exit codes: 0 done, 2 bad arguments or an unreadable netlist.
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import type { Levels } from "../dsl/spec.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
 import type { AggregateMany } from "../aggregate/aggregator.ts";
-import { circuitFormat } from "../verify/circuit/run.ts";
+import { circuitFormat } from "../verify/circuit/shape.ts";
 import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";
 import { tableIIErrors } from "../system/train/error-model.ts";
 import { formatScenario, LONG_SCENARIO, runScenario, SHORT_SCENARIO, type TrainingScenario } from "../system/train/scenarios.ts";
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const USAGE = `usage: npx tsx scripts/emulate-training.ts [options]
+  --long              the long scenario (4 workers, H = 64, batch 32, 3000 steps) instead of the short one
+  --error-rate <r>    inject Table II output errors at rate r, 0..1
+  --seed <s>          seed of the scenario, a non-negative integer
+  --netlist <file>    aggregate through this compiled circuit (<name>.netlist.json)
+  --json              print the result as JSON
+  -h, --help          print this help
+`;
+
+class UsageError extends Error {}
+
+function scenarioOf(argv: string[]): { scenario: TrainingScenario; aggregateMany?: AggregateMany; json: boolean } | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        long: { type: "boolean" },
+        "error-rate": { type: "string" },
+        seed: { type: "string" },
+        netlist: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return null;
+  let scenario: TrainingScenario = values.long ? LONG_SCENARIO : SHORT_SCENARIO;
+  const rate = values["error-rate"];
+  if (rate !== undefined) {
+    const r = rate.trim() === "" ? NaN : Number(rate);
+    if (!(r >= 0 && r <= 1)) throw new UsageError(`--error-rate must be a number in [0, 1], got '${rate}'`);
+    scenario = { ...scenario, errors: tableIIErrors(r) };
+  }
+  if (values.seed !== undefined) {
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+    scenario = { ...scenario, seed: Number(values.seed) };
+  }
+  let aggregateMany: AggregateMany | undefined;
+  const netlist = values.netlist;
+  if (netlist !== undefined) {
+    let circuit;
+    try {
+      circuit = readNetlistJson(readFileSync(netlist, "utf8"), netlist);
+    } catch (e) {
+      throw new UsageError(`--netlist ${netlist}: ${(e as Error).message}`);
+    }
+    const { source } = circuitFormat(circuit);
+    const rounding = circuit.info.rounding;
+    scenario = {
+      ...scenario,
+      workers: source.workers,
+      levels: source.levels as Levels,
+      precision: Math.round(source.digits * Math.log2(source.levels)),
+      rounding: rounding === "nearest-even" || rounding === "nearest-away" || rounding === "floor" ? rounding : scenario.rounding,
+    };
+    aggregateMany = circuitAggregateMany(circuit);
+  }
+  return { scenario, ...(aggregateMany ? { aggregateMany } : {}), json: values.json === true };
 }
 
-const args = process.argv.slice(2);
-let scenario: TrainingScenario = args.includes("--long") ? LONG_SCENARIO : SHORT_SCENARIO;
-const rate = flag("--error-rate");
-const seed = flag("--seed");
-if (rate !== undefined) {
-  const r = Number(rate);
-  if (!(r >= 0 && r <= 1)) {
-    process.stderr.write(`--error-rate must be in [0, 1], got ${rate}\n`);
-    process.exit(2);
-  }
-  scenario = { ...scenario, errors: tableIIErrors(r) };
+let run;
+try {
+  run = scenarioOf(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`emulate-training: ${e.message}\n${USAGE}`);
+  process.exit(2);
 }
-if (seed !== undefined) {
-  if (!/^\d+$/.test(seed)) {
-    process.stderr.write(`--seed must be a non-negative integer, got ${seed}\n`);
-    process.exit(2);
-  }
-  scenario = { ...scenario, seed: Number(seed) };
+if (run === null) {
+  process.stdout.write(USAGE);
+} else {
+  const t0 = performance.now();
+  const result = runScenario(run.scenario, { aggregateMany: run.aggregateMany });
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  else process.stdout.write(formatScenario(result) + `(${seconds.toFixed(1)} s)\n`);
 }
-let aggregateMany: AggregateMany | undefined;
-const netlist = flag("--netlist");
-if (netlist !== undefined) {
-  const circuit = readNetlistJson(readFileSync(netlist, "utf8"), netlist);
-  const { source } = circuitFormat(circuit);
-  const rounding = circuit.info.rounding;
-  scenario = {
-    ...scenario,
-    workers: source.workers,
-    levels: source.levels as Levels,
-    precision: Math.round(source.digits * Math.log2(source.levels)),
-    rounding: rounding === "nearest-even" || rounding === "nearest-away" || rounding === "floor" ? rounding : scenario.rounding,
-  };
-  aggregateMany = circuitAggregateMany(circuit);
-}
-const t0 = performance.now();
-const result = runScenario(scenario, { aggregateMany });
-const seconds = (performance.now() - t0) / 1000;
-if (args.includes("--json")) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-else process.stdout.write(formatScenario(result) + `(${seconds.toFixed(1)} s)\n`);

@@ -4,8 +4,8 @@
 export const MODULES = {
   golden: {
     what: "the golden function and unit functions",
-    mutate: ["aggregate/golden.ts", "aggregate/unit.ts"],
-    testFiles: ["tests/aggregate/golden.test.ts", "tests/aggregate/unit.test.ts"],
+    mutate: ["aggregate/golden.ts", "aggregate/wire-codec.ts", "aggregate/unit.ts"],
+    testFiles: ["tests/aggregate/golden.test.ts", "tests/aggregate/wire-codec.test.ts", "tests/aggregate/unit.test.ts"],
   },
   models: {
     what: "the MZI convention and the primitive component models",

@@ -2,20 +2,8 @@
 // aggregation (an injected function: the golden model, or the emitted netlist's simulator) →
 // optional injected errors → dequantization. Every worker receives the same broadcast result.
 import { createRng } from "../math/rng.ts";
-import {
-  blockScales,
-  checkFormat,
-  dequantizeValue,
-  digitCount,
-  encode,
-  fromDigits,
-  fromWire,
-  qmax,
-  quantizeValue,
-  toDigits,
-  toWire,
-  type QuantFormat,
-} from "./block-quantize.ts";
+import { blockScales, checkFormat, dequantizeValue, qmax, quantizeValue, type QuantFormat } from "./block-quantize.ts";
+import { digitCount, encode, fromDigits, fromWire, toDigits, toWire } from "../aggregate/wire-codec.ts";
 import { batched, type Aggregate, type AggregateMany } from "../aggregate/aggregator.ts";
 
 
@@ -73,7 +61,7 @@ export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): Opt
   const m = grads[0]?.length ?? 0;
   if (!(Number.isInteger(opts.blockSize) && opts.blockSize >= 1)) throw new Error(`block size must be a positive integer, got ${opts.blockSize}`);
   const d = digitCount(opts);
-  const qm = qmax(opts.bits);
+  const qm = qmax(opts.precision);
   const scales = blockScales(grads, opts.blockSize);
   const output = new Float32Array(m);
   const levels = new Int32Array(m);
@@ -98,7 +86,7 @@ export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): Opt
         if (!(v >= 0 && v < opts.levels)) throw new Error(`aggregator digit ${k} = ${v} is outside 0..${opts.levels - 1}`);
       }
       const i = start + c;
-      let q = fromWire(fromDigits(outDigits, c * d, opts), opts);
+      let q = fromWire(fromDigits(outDigits, opts.levels, c * d, d), opts);
       const e = err();
       if (e !== 0) {
         injected++;
@@ -108,7 +96,7 @@ export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): Opt
       output[i] = dequantizeValue(q, scales[Math.floor(i / opts.blockSize)]!, opts);
     }
   }
-  const payload = (m * opts.bits) / 8;
+  const payload = (m * opts.precision) / 8;
   return {
     output,
     levels,

@@ -5,8 +5,8 @@ import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
 import type { Levels, Rounding } from "../../dsl/spec.ts";
-import { CircuitShapeError } from "../../verify/circuit/run.ts";
-import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
+import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run.ts";
 import { circuitAggregator } from "../../verify/circuit/aggregator.ts";
@@ -16,8 +16,9 @@ import { validateNonIdealities } from "../../netlist/nonideal.ts";
 import { parseInteger, parseIntList, parseQuantity, UsageError } from "../../verify/units.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { isCircuitProblem } from "../circuit-error.ts";
+import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { DAC_BITS, SEED, WORKERS } from "../../dsl/limits.ts";
+import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
 
 interface Flags {
   workers?: string;
@@ -43,7 +44,7 @@ interface Flags {
 }
 
 /** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
-const INEXACT = "OPT7001";
+const INEXACT = ALLREDUCE.inexact;
 
 /** Table II-like error magnitudes (±1 steps ≈ 90 % of errors; the rest assumed on ±2 and ±4). */
 const ERROR_DISTRIBUTION = [
@@ -194,7 +195,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             if (found.length !== 1) throw new UsageError(`--netlist: ${flags.netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
             const loaded = found[0]!;
             if (loaded.identity.length) {
-              out.report(loaded.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: flags.netlist!, line: 1, column: 1 })));
+              out.report(loaded.identity.map((why) => ({ code: VERIFY.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: flags.netlist!, line: 1, column: 1 })));
               return void out.finish(null);
             }
             const defined = Object.fromEntries(Object.entries(nonIdeal).filter(([, v]) => v !== undefined));
@@ -293,7 +294,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           return void out.finish(null);
         }
         if (e instanceof CircuitShapeError || (flags.netlist !== undefined && isCircuitProblem(e))) {
-          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "pass the netlist of a compiled ONN pipeline (optinc compile)", file: flags.netlist ?? "", line: 1, column: 1 }]);
+          out.report([{ code: VERIFY.notPipeline, severity: "error", message: e.message, hint: "pass the netlist of a compiled ONN pipeline (optinc compile)", file: flags.netlist ?? "", line: 1, column: 1 }]);
           return void out.finish(null);
         }
         throw e;

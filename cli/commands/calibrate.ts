@@ -5,10 +5,11 @@ import { dirname, relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { integer, positive } from "../option-parsers.ts";
 import { calibrate } from "../../pipeline/calibrate.ts";
-import { unitFromInfo } from "../../verify/circuit/run.ts";
+import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadDie, loadTarget } from "../circuit-input.ts";
+import { DIE } from "../../codes/catalogue.ts";
 
 interface CalibrateFlags {
   measured: string;
@@ -67,7 +68,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!t) return undefined;
     const outDir = resolve(ctx.io.cwd, flags.out);
     if (resolve(t.loaded.netlistPath, "..") === outDir) {
-      out.report([diag(flags.out, "OPT6115", "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
+      out.report([diag(flags.out, DIE.overwritesDesign, "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -92,7 +93,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
             minExact: 1,
             maxCases: flags.maxCases,
             rounding: t.loaded.rounding ?? infoRounding ?? "nearest-even",
-            unit: unitFromInfo(info),
+            unit: readUnitInfo(info),
             preprocess: t.loaded.preprocess ?? Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess"),
           }
         : null,

@@ -4,12 +4,13 @@ import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { aggregatorHtml, aggregatorSummary, compileAggregator } from "../../pipeline/route.ts";
-import { CompileError, COMPILE_CODES } from "../../compiler/errors.ts";
+import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
 import { SEED } from "../../dsl/limits.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { inputPath, loadSpecOrReport } from "../spec-input.ts";
+import { COMPILE } from "../../codes/catalogue.ts";
 
 function seedArg(v: string): number {
   if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max) throw new InvalidArgumentError(`--seed must be an integer in ${SEED.min}..${SEED.max}, got "${v}"`);
@@ -41,27 +42,6 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (!(await out.checkOutput("dir", dir, flags.out))) return void out.finish(null);
       const checked = await loadSpecOrReport(specPath, ctx, out);
       if (!checked) return void out.finish(null);
-      if (checked.spec.route === "trained" && checked.spec.training.dacBits !== null) {
-        const loc = checked.locations["training.dacBits"] ?? { file: specPath, line: 1, column: 1 };
-        out.report([
-          diagnosticAt(loc, COMPILE_CODES.unusedOption, "training.dac_bits is not used by the trainer yet: the circuit is trained with continuous phases", {
-            severity: "warning",
-            hint: "DAC quantization is still simulated by `optinc verify --dac-bits` and by the technology block's dac_bits",
-          }),
-        ]);
-      }
-      if (checked.spec.route === "closed-form") {
-        // The trained route's knobs do nothing here; say so where they were written.
-        const ignored = Object.entries(checked.locations).filter(([k]) => (/^(network|approximate)\./.test(k) || k === "mesh") || (k.startsWith("training.") && k !== "training.seed") || (k === "preprocess" && checked.spec.preprocess === "none"));
-        out.report(
-          ignored.map(([k, loc]) =>
-            diagnosticAt(loc, COMPILE_CODES.notForRoute, `${k.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = closed-form`, {
-              severity: "warning",
-              hint: k === "preprocess" ? "closed-form cells always add the workers' digits by position" : "remove it, or set route = trained to build the paper's trained ONN",
-            }),
-          ),
-        );
-      }
       const g = out.g;
       const live = !g.json && !g.quiet;
       const bar = live && ctx.io.stderr.isTTY
@@ -109,7 +89,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (!report.ok) {
         out.report([
           {
-            code: COMPILE_CODES.notExact,
+            code: COMPILE.notExact,
             severity: "error",
             message: `the compiled aggregator is not exact: ${report.onn.casesChecked - Math.round(report.onn.exactMatch * report.onn.casesChecked)} of ${report.onn.casesChecked} cases decode wrongly`,
             hint:
@@ -127,7 +107,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (y && target?.verdict === "missed") {
         const loc = checked.locations["target.yield"] ?? checked.locations["technology.preset"] ?? { file: specPath, line: 1, column: 1 };
         out.report([
-          diagnosticAt(loc, COMPILE_CODES.yieldTargetMissed, `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${Math.round(100 * target.confidence)}% confidence, below ${+(100 * target.yield).toFixed(2)}%`, {
+          diagnosticAt(loc, COMPILE.yieldTargetMissed, `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${Math.round(100 * target.confidence)}% confidence, below ${+(100 * target.yield).toFixed(2)}%`, {
             severity: "warning",
             hint: "a more tolerant structure (cascade { radix = 2 }), a better technology (optinc calibrate), or a lower target; optinc verify --tolerance shows which non-ideality limits it",
           }),

@@ -5,7 +5,8 @@ import { basename, extname, join, relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
 import { type CMat, frobenius, maxAbsDiff, scale, sub, unitarityError } from "../../math/cmat.ts";
-import { MATRIX_CODES, MatrixInputError, parseMatrixText } from "../../math/matrix-io.ts";
+import { MatrixInputError, parseMatrixText, type MatrixCode } from "../../math/matrix-io.ts";
+import { DECOMPOSE } from "../../codes/catalogue.ts";
 import { stageDepth } from "../../compiler/mesh/build.ts";
 import { decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { quantizeStage } from "../../compiler/mesh/quantize.ts";
@@ -31,8 +32,6 @@ export const MAX_MATRIX_SIDE = 256;
 /** Largest matrix file read: 256×256 complex entries at full precision fit in about 3 MB. */
 const MAX_MATRIX_BYTES = 4 * 1024 * 1024;
 
-const NUMERIC_CODES = { tooLarge: "OPT3010", overflow: "OPT3011", inaccurate: "OPT3012" } as const;
-
 function parseBits(v: string): number {
   const x = Number(v);
   if (!/^\d+$/.test(v.trim()) || x < DAC_BITS.min || x > DAC_BITS.max) throw new InvalidArgumentError(`--dac-bits must be an integer in ${DAC_BITS.min}..${DAC_BITS.max}, got "${v}"`);
@@ -45,7 +44,7 @@ function parseTol(v: string): number {
   return x;
 }
 
-function diag(file: string, code: keyof typeof MATRIX_CODES | (typeof NUMERIC_CODES)[keyof typeof NUMERIC_CODES], message: string, hint?: string, line = 1, column = 1, length = 1): Diagnostic {
+function diag(file: string, code: MatrixCode, message: string, hint?: string, line = 1, column = 1, length = 1): Diagnostic {
   const d: Diagnostic = { code, severity: "error", message, file, line, column, length };
   if (hint) d.hint = hint;
   return d;
@@ -102,7 +101,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
   async function run(file: string, flags: DecomposeFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
     const ext = extname(file).toLowerCase();
     if (ext !== ".json" && ext !== ".csv") {
-      out.report([diag(file, "OPT3002", `cannot tell the format of '${file}'`, "matrix files end in .json or .csv")]);
+      out.report([diag(file, DECOMPOSE.extension, `cannot tell the format of '${file}'`, "matrix files end in .json or .csv")]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -115,7 +114,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
       if (st.size > MAX_MATRIX_BYTES) throw Object.assign(new Error("too large"), { code: `${st.size} bytes, larger than the ${MAX_MATRIX_BYTES / 1024 ** 2} MB limit` });
       text = await readFile(resolve(ctx.io.cwd, file), "utf8");
     } catch (e) {
-      out.report([diag(file, "OPT3001", `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path")]);
+      out.report([diag(file, DECOMPOSE.unreadable, `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path")]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -128,7 +127,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
       return undefined;
     }
     if (w.rows > MAX_MATRIX_SIDE || w.cols > MAX_MATRIX_SIDE) {
-      out.report([diag(file, NUMERIC_CODES.tooLarge, `the matrix is ${w.rows}×${w.cols}; optinc decompose handles at most ${MAX_MATRIX_SIDE}×${MAX_MATRIX_SIDE}`, "decompose it in blocks, or compile the network that uses it")]);
+      out.report([diag(file, DECOMPOSE.tooLarge, `the matrix is ${w.rows}×${w.cols}; optinc decompose handles at most ${MAX_MATRIX_SIDE}×${MAX_MATRIX_SIDE}`, "decompose it in blocks, or compile the network that uses it")]);
       return undefined;
     }
     // Exact power-of-two rescaling: entries like 1e200 or 1e-320 would overflow or underflow in
@@ -140,11 +139,11 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const uErr = square ? unitarityError(w) : Number.POSITIVE_INFINITY;
     const isUnitary = Number.isFinite(uErr) && uErr <= flags.tol;
     if (flags.unitary && !square) {
-      out.report([diag(file, "OPT3006", `a unitary mesh needs a square matrix, got ${w.rows}×${w.cols}`, "drop --unitary to realise it as an SVD stage (U·Σ·V† with attenuators), which handles any shape")]);
+      out.report([diag(file, DECOMPOSE.notSquare, `a unitary mesh needs a square matrix, got ${w.rows}×${w.cols}`, "drop --unitary to realise it as an SVD stage (U·Σ·V† with attenuators), which handles any shape")]);
       return undefined;
     }
     if (flags.unitary && !isUnitary) {
-      out.report([diag(file, "OPT3007", `matrix is not unitary: max |U†U − I| = ${fmtE(uErr)} exceeds --tol ${flags.tol}`, "drop --unitary to use the SVD stage, or raise --tol if the entries were rounded")]);
+      out.report([diag(file, DECOMPOSE.notUnitary, `matrix is not unitary: max |U†U − I| = ${fmtE(uErr)} exceeds --tol ${flags.tol}`, "drop --unitary to use the SVD stage, or raise --tol if the entries were rounded")]);
       return undefined;
     }
     const path = isUnitary && !flags.svd ? "unitary" : "svd";
@@ -154,7 +153,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const e = path === "unitary" ? 0 : exponent;
     const ideal: PhaseStage = { ...scaled, gain: pow2(scaled.gain, -e) };
     if (!Number.isFinite(ideal.gain) || (scaled.gain > 0 && ideal.gain === 0)) {
-      out.report([diag(file, NUMERIC_CODES.overflow, `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-e}) is not representable as a double`, "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh")]);
+      out.report([diag(file, DECOMPOSE.overflow, `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-e}) is not representable as a double`, "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh")]);
       return undefined;
     }
     const q = flags.dacBits !== undefined ? quantizeStage(ideal, flags.dacBits) : undefined;
@@ -175,7 +174,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const bad = [["reconstruction", reconstruction.relativeError], ...(q ? [] : [["emitted phase table", emittedErr.relativeError]])].filter(([, e]) => !((e as number) <= flags.maxError));
     if (bad.length) {
       out.report([
-        diag(file, NUMERIC_CODES.inaccurate, `the decomposition is not accurate: relative error of the ${bad.map(([k, e]) => `${k as string} ${fmtE(e as number)}`).join(" and ")} exceeds --max-error ${flags.maxError}; nothing was written`, "check the matrix for entries of very different magnitudes, or raise --max-error if this accuracy is enough"),
+        diag(file, DECOMPOSE.inaccurate, `the decomposition is not accurate: relative error of the ${bad.map(([k, e]) => `${k as string} ${fmtE(e as number)}`).join(" and ")} exceeds --max-error ${flags.maxError}; nothing was written`, "check the matrix for entries of very different magnitudes, or raise --max-error if this accuracy is enough"),
       ]);
       return undefined;
     }

@@ -6,7 +6,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { integer } from "../option-parsers.ts";
 import { drawDie, drawDieShape, realizeDie } from "../../netlist/die.ts";
-import { cellFromInfo } from "../../verify/cells/cell-cases.ts";
+import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
 import { writeDieFile } from "../../netlist/die-file.ts";
 import { dieElements } from "../../netlist/die-elements.ts";
@@ -14,6 +14,7 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_NAMES, TECHNOLOGY_PRESETS } from "../technology-presets.ts";
+import { DIE } from "../../codes/catalogue.ts";
 
 interface DieFlags {
   cell?: string;
@@ -72,9 +73,9 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const seed = flags.seed ?? t.loaded.seed ?? 1;
     const dacBits = flags.dacBits ?? tech.dacBits;
     const circuit = t.loaded.circuit;
-    const cell = cellFromInfo(circuit.info);
+    const cell = readCellInfo(circuit.info);
     if (cell ? flags.copy >= cell.instances : flags.copy > 0) {
-      out.report([diag(target, "OPT6117", cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
+      out.report([diag(target, DIE.noSuchCopy, cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
       out.fail(EXIT.usage);
       return undefined;
     }

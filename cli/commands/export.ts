@@ -15,6 +15,7 @@ import { parsePhaseTable, PhaseTableError, phaseTableToCsv, phaseTableToJson } f
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
+import { EXPORT } from "../../codes/catalogue.ts";
 
 type Format = BackendFormat | "phases";
 
@@ -81,14 +82,14 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         // Every netlist of the directory (a closed-form chip has one per cell design, a cascade one per unit).
         const found = (await readdir(path)).filter((f) => f.endsWith(SUFFIX)).sort();
         if (found.length === 0) {
-          out.report([diag(target, "OPT5001", `no *${SUFFIX} in ${target}`, "run optinc compile first, or pass the directory it wrote")]);
+          out.report([diag(target, EXPORT.noNetlist, `no *${SUFFIX} in ${target}`, "run optinc compile first, or pass the directory it wrote")]);
           out.fail(EXIT.usage);
           return undefined;
         }
         netlistPaths = found.map((f) => join(path, f));
       } else netlistPaths = [path];
     } catch {
-      out.report([diag(target, "OPT5002", `cannot read '${target}'`, "check the path: pass the output directory of optinc compile")]);
+      out.report([diag(target, EXPORT.unreadable, `cannot read '${target}'`, "check the path: pass the output directory of optinc compile")]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -117,7 +118,7 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
       const phasesPath = join(dir, `${name}.phases.json`);
       const read = await readInputText(phasesPath, MAX_INPUT_BYTES);
       if ("error" in read) {
-        out.report([diag(phasesPath, "OPT5003", `no phase table ${name}.phases.json next to the netlist`, "the phase table is written by optinc compile / decompose; re-run it")]);
+        out.report([diag(phasesPath, EXPORT.noPhaseTable, `no phase table ${name}.phases.json next to the netlist`, "the phase table is written by optinc compile / decompose; re-run it")]);
         out.fail(EXIT.usage);
         return undefined;
       }
@@ -127,13 +128,13 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         files = new Map([[`${name}.phases.json`, phaseTableToJson(table)], [`${name}.phases.csv`, phaseTableToCsv(table)]]);
       } catch (e) {
         if (!(e instanceof PhaseTableError)) throw e;
-        out.report([diag(phasesPath, "OPT5004", e.message, "fix or regenerate the phase table", e.line ?? 1, e.col ?? 1)], text);
+        out.report([diag(phasesPath, EXPORT.badPhaseTable, e.message, "fix or regenerate the phase table", e.line ?? 1, e.col ?? 1)], text);
         return undefined;
       }
     } else {
       const read = await readInputText(netlistPath, MAX_INPUT_BYTES);
       if ("error" in read) {
-        out.report([diag(target, "OPT5002", `cannot read '${netlistPath}': ${read.error}`, "check the path")]);
+        out.report([diag(target, EXPORT.unreadable, `cannot read '${netlistPath}': ${read.error}`, "check the path")]);
         out.fail(EXIT.usage);
         return undefined;
       }
@@ -148,10 +149,10 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         files = emitCircuit(circuit, name, { spice, ports: { cell } }, [flags.format]);
       } catch (e) {
         if (e instanceof NetlistReadError) {
-          out.report([diag(netlistPath, "OPT5005", `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);
+          out.report([diag(netlistPath, EXPORT.badNetlist, `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);
           return undefined;
         }
-        out.report([diag(netlistPath, "OPT5006", `the netlist is inconsistent: ${(e as Error).message}`, "regenerate it with optinc compile")]);
+        out.report([diag(netlistPath, EXPORT.inconsistent, `the netlist is inconsistent: ${(e as Error).message}`, "regenerate it with optinc compile")]);
         return undefined;
       }
     }

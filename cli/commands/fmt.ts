@@ -4,8 +4,9 @@ import type { Command } from "commander";
 import { formatSpec } from "../../dsl/format.ts";
 import { specFormat } from "../../dsl/load.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
-import { CLI_CODES, CommandOutput } from "../output.ts";
+import { CommandOutput } from "../output.ts";
 import { inputPath } from "../spec-input.ts";
+import { IO } from "../../codes/catalogue.ts";
 
 export const registerFmt: RegisterCommand = (program: Command, ctx) => {
   program
@@ -27,7 +28,7 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
     .action(async (file: string, opts: { write?: boolean; check?: boolean }) => {
       const out = new CommandOutput(ctx, "fmt");
       if (!specFormat(file)) {
-        out.report([{ code: "OPT0002", severity: "error", message: `cannot tell the format of '${file}'`, hint: "spec files end in .optinc, .yaml or .yml", file, line: 1, column: 1 }]);
+        out.report([{ code: IO.extension, severity: "error", message: `cannot tell the format of '${file}'`, hint: "spec files end in .optinc, .yaml or .yml", file, line: 1, column: 1 }]);
         out.fail(EXIT.usage);
         out.finish(null);
         return;
@@ -37,7 +38,7 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       try {
         text = await readFile(abs, "utf8");
       } catch (e) {
-        out.report([{ code: "OPT0001", severity: "error", message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }]);
+        out.report([{ code: IO.unreadable, severity: "error", message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }]);
         out.fail(EXIT.usage);
         out.finish(null);
         return;
@@ -52,7 +53,7 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       if (opts.check) {
         if (changed) {
           out.note(`${file}: not formatted (run \`optinc fmt --write ${file}\`)`);
-          out.record([{ code: CLI_CODES.notFormatted, severity: "error", message: `${file} is not in canonical form`, hint: `run optinc fmt --write ${file}`, file, line: 1, column: 1 }]);
+          out.record([{ code: IO.notFormatted, severity: "error", message: `${file} is not in canonical form`, hint: `run optinc fmt --write ${file}`, file, line: 1, column: 1 }]);
         }
       } else if (opts.write) {
         // Staged beside the file and renamed over it: a symlink stays a link (its target is
@@ -62,7 +63,7 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
           try {
             await out.broker.commitFile(abs, r.text);
           } catch (e) {
-            out.report([{ code: CLI_CODES.writeFailed, severity: "error", message: `cannot rewrite '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the file is unchanged`, file, line: 1, column: 1 }]);
+            out.report([{ code: IO.writeFailed, severity: "error", message: `cannot rewrite '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the file is unchanged`, file, line: 1, column: 1 }]);
             out.fail(EXIT.usage);
             return void out.finish(null);
           }

@@ -3,8 +3,9 @@ import { createHash } from "node:crypto";
 import type { Command } from "commander";
 import { grammarHtml } from "../../dsl/grammar-html.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
-import { CLI_CODES, CommandOutput } from "../output.ts";
+import { CommandOutput } from "../output.ts";
 import { inputPath } from "../spec-input.ts";
+import { IO } from "../../codes/catalogue.ts";
 
 export const registerGrammar: RegisterCommand = (program: Command, ctx) => {
   program
@@ -30,7 +31,7 @@ The options themselves (names, units, defaults) are listed in docs/language.md.`
         try {
           await out.broker.commitFile(abs, html);
         } catch (e) {
-          out.report([{ code: CLI_CODES.writeFailed, severity: "error", message: `cannot write '${opts.out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hint: "pass a writable path with -o" }]);
+          out.report([{ code: IO.writeFailed, severity: "error", message: `cannot write '${opts.out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hint: "pass a writable path with -o" }]);
           out.fail(EXIT.usage);
           return void out.finish(null);
         }

@@ -1,32 +1,20 @@
 // optinc verify <output-dir | netlist.json>: the CI gate. Simulates the emitted circuit over the
 // reduced input space against the golden average, with optional Monte-Carlo non-idealities.
+// The command reads the files and flags; pipeline/verify.ts verifyTarget does the verifying.
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { fraction, integer, nonNegative } from "../option-parsers.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { loadCircuits, VERIFY_CODES, VerifyInputError } from "../../verify/circuit/load.ts";
-import { unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
-import { formatVerify, verifyJsonAll } from "../../verify/circuit/format.ts";
-import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
-import type { Circuit } from "../../netlist/ir.ts";
-import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
-import { effectiveNonIdealities, formatTolerance, runCellTolerance, runTolerance, technologyFlag } from "./verify-tolerance.ts";
-import { DAC_BITS, SEED } from "../../dsl/limits.ts";
-import { CircuitError, withFile } from "../circuit-error.ts";
-import { cellCases } from "../../verify/cells/cell-cases.ts";
-import { cellOf, checkCell } from "../../verify/cells/cell-verify.ts";
-import type { LoadedCircuit } from "../../verify/circuit/load.ts";
+import { loadCircuits, VerifyInputError, type LoadedCircuit } from "../../verify/circuit/load.ts";
 import type { MeasuredDie } from "../../verify/circuit/run.ts";
+import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
+import { verifyTarget } from "../../pipeline/verify.ts";
+import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
+import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 import { loadDie } from "../circuit-input.ts";
-
-function detectPreprocess(circuit: Circuit): boolean {
-  return Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess");
-}
-
-
-
+import { DIE } from "../../codes/catalogue.ts";
 
 /** 0 stands for "none": commander turns a parser's null into "" for options with an argument. */
 function dacBits(v: string): number {
@@ -37,6 +25,12 @@ function dacBits(v: string): number {
 function rounding(v: string): Rounding {
   if (v === "nearest-even" || v === "nearest-away" || v === "floor") return v;
   throw new InvalidArgumentError(`--rounding must be nearest-even, nearest-away or floor, got "${v}"`);
+}
+
+function technologyFlag(v: string): TechnologySpec {
+  const t = technologyPreset(v);
+  if (!t) throw new InvalidArgumentError(`--technology must be one of ${TECHNOLOGY_PRESET_NAMES.join(", ")}, got "${v}"`);
+  return t;
 }
 
 interface VerifyFlags {
@@ -72,7 +66,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     }
     const loaded = all.length === 1 ? all[0]! : all.find((l) => l.circuit.name === named);
     if (!loaded) {
-      out.report([{ code: "OPT6111", severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
+      out.report([{ code: DIE.whichCircuit, severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -146,120 +140,16 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
         out.usage("--fit-receiver needs --measured", "pass the die's measurement file with --measured");
         return void out.finish(null);
       }
-      if (measured && isClosedForm(all)) {
-        // One closed-form cell on one measured die: every input of its port space against its tables.
-        const loaded = all[0]!;
-        const die = measured;
-        let r;
-        let f;
-        try {
-          f = withFile(loaded.netlistPath, () => cellOf(loaded.circuit));
-          const cell = f;
-          r = withFile(loaded.netlistPath, () => checkCell(loaded.circuit, cell, cellCases(cell), { die: die.die, dacBits: die.dacBits, detectorNoise: flags.detectorNoise ?? 0, seed: flags.seed ?? 1 }));
-        } catch (e) {
-          if (!(e instanceof CircuitError)) throw e;
-          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the files of one optinc compile", file: rel(e.file), line: 1, column: 1 }]);
-          return void out.finish(null);
-        }
-        const pass = r.exact === r.cases;
-        const how = `${die.dacBits ? `${die.dacBits}-bit phase DAC` : "continuous phases"}, receiver on the detector's thresholds`;
-        if (!pass) out.record([{ code: VERIFY_CODES.threshold, severity: "error", message: `${r.cases - r.exact} of ${r.cases} inputs decode wrongly on die "${die.die.id}"` }]);
-        if (!out.json && (!out.g.quiet || !pass)) {
-          io.stdout.write(`verify ${rel(loaded.netlistPath)}: closed-form cell ${f.name}\n  measured die "${die.die.id}" (${how}): exact ${r.exact}/${r.cases}${r.raw ? " (every raw input)" : ""}, ${r.wrongDigits} wrong digits\n${pass ? "PASS" : `FAIL: ${r.cases - r.exact} of ${r.cases} inputs decode wrongly on this die`}\n`);
-        }
-        if (!pass) out.fail(EXIT.failure);
-        return void out.finish({ format: "optinc.verify/1", route: "closed-form", pass, measured: { die: die.die.id, dacBits: die.dacBits }, cell: { netlist: rel(loaded.netlistPath), ...r } });
+      const { measured: _file, fitReceiver: _fit, json: _json, ...options } = flags;
+      const run = verifyTarget({ ...options, circuits: all, target: resolve(io.cwd, target), shown: rel, ...(measured ? { measured } : {}) });
+      for (const m of run.messages) {
+        const { kind, ...d } = m;
+        // A verdict is already in the text report: a diagnostic of its own only under --json.
+        if (kind === "problem") out.report([d]);
+        else out.record([d]);
       }
-      if (isClosedForm(all)) {
-        // Closed-form cells: identity against a fresh plan, every cell, end to end, yield.
-        const technology = all.find((l) => l.technology)?.technology ?? null;
-        const nonIdealities = effectiveNonIdealities(flags, technology);
-        const seed = flags.seed ?? all[0]?.seed ?? 1;
-        const cells = all;
-        let r;
-        let tolerance = null;
-        try {
-          // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
-          r = withFile(resolve(io.cwd, target), () =>
-            verifyClosedForm(resolve(io.cwd, target), cells, { nonIdealities: flags.tolerance ? {} : nonIdealities, trials: flags.trials, seed, minYield: flags.minYield, maxCases: Math.max(flags.maxCases, 1_000_000) }),
-          );
-          if (flags.tolerance)
-            tolerance = withFile(resolve(io.cwd, target), () =>
-              runCellTolerance(cells.map((l) => ({ name: rel(l.netlistPath), circuit: l.circuit })), { seed, trials: flags.trials, calibrate: flags.calibrate, nonIdealities, preset: flags.technology?.preset ?? technology?.preset }),
-            );
-        } catch (e) {
-          if (!(e instanceof CircuitError)) throw e;
-          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the files of one optinc compile", file: rel(e.file), line: 1, column: 1 }]);
-          return void out.finish(null);
-        }
-        const identityFailure = /chip\.json|report\.json|names design|does not realize/;
-        out.record(r.failures.map((f) => ({ code: identityFailure.test(f) ? VERIFY_CODES.identity : VERIFY_CODES.threshold, severity: "error" as const, message: f })));
-        if (!out.json && (!out.g.quiet || !r.pass)) {
-          io.stdout.write(formatClosedForm(r, rel));
-          if (tolerance) io.stdout.write(formatTolerance(tolerance, rel(resolve(io.cwd, target))));
-        }
-        if (!r.pass) out.fail(EXIT.failure);
-        return void out.finish({ format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: rel(r.target) }, ...(tolerance ? { tolerance } : {}) });
-      }
-      type Loaded = (typeof all)[number];
-      const runs: { result: ReturnType<typeof verifyCircuit>; sources: { netlist: string; report: string | null }; loaded: Loaded }[] = [];
-      for (const loaded of all) {
-        if (loaded.identity.length) {
-          out.report(loaded.identity.map((why) => ({ code: VERIFY_CODES.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "verify the files of one optinc compile, as written (re-run optinc compile)", file: rel(loaded.netlistPath), line: 1, column: 1 })));
-          continue;
-        }
-        // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
-        const nonIdealities = flags.tolerance ? {} : effectiveNonIdealities(flags, loaded.technology);
-        // A measured die is exactly its errors: detector noise only when asked for.
-        if (measured) nonIdealities.detectorNoise = flags.detectorNoise ?? 0;
-        const info = loaded.circuit.info;
-        const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
-        try {
-          const result = withFile(loaded.netlistPath, () =>
-            verifyCircuit(loaded.circuit, {
-              nonIdealities,
-              trials: flags.trials,
-              seed: flags.seed ?? loaded.seed ?? 1,
-              minExact: flags.minExact,
-              minYield: flags.minYield,
-              maxCases: flags.maxCases,
-              rounding: loaded.rounding ?? infoRounding ?? flags.rounding ?? "nearest-even",
-              unit: unitFromInfo(info),
-              preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit),
-              calibrate: flags.calibrate,
-              ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
-              ...(measured ? { measured } : {}),
-            }),
-          );
-          runs.push({ result, sources: { netlist: rel(loaded.netlistPath), report: loaded.reportPath ? rel(loaded.reportPath) : null }, loaded });
-        } catch (e) {
-          if (!(e instanceof CircuitError)) throw e;
-          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the netlist of a compiled ONN pipeline (optinc compile)", file: rel(e.file), line: 1, column: 1 }]);
-        }
-      }
-      for (const r of runs) for (const f of r.result.failures) out.record([{ code: VERIFY_CODES.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` }]);
-      const pass = out.exitCode === EXIT.ok && runs.length === all.length && runs.every((r) => r.result.pass);
-      let tolerance = null;
-      // Not exact with ideal components is a result too: every tolerance is 0.
-      if (flags.tolerance && runs.length === all.length && runs.length > 0) {
-        try {
-          tolerance = withFile(all[0]!.netlistPath, () =>
-            runTolerance(
-              runs.map(({ loaded, result, sources }) => ({ name: sources.netlist, circuit: loaded.circuit, rounding: result.rounding, preprocess: loaded.preprocess ?? detectPreprocess(loaded.circuit), unit: unitFromInfo(loaded.circuit.info), maxCases: flags.maxCases })),
-              { seed: flags.seed ?? all[0]!.seed ?? 1, trials: flags.trials, calibrate: flags.calibrate, nonIdealities: effectiveNonIdealities(flags, all[0]!.technology), preset: flags.technology?.preset ?? all[0]!.technology?.preset },
-            ),
-          );
-        } catch (e) {
-          if (!(e instanceof CircuitError)) throw e;
-          out.report([{ code: VERIFY_CODES.notPipeline, severity: "error", message: e.message, hint: "verify needs the netlist of a compiled ONN pipeline (optinc compile)", file: rel(e.file), line: 1, column: 1 }]);
-        }
-      }
-      if (!out.json && (!out.g.quiet || !pass) && runs.length) {
-        io.stdout.write(runs.map((r) => formatVerify(r.result, r.sources)).join(""));
-        if (all.length > 1) io.stdout.write(`${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${all.length} circuits pass\n`);
-        if (tolerance) io.stdout.write(formatTolerance(tolerance, rel(resolve(io.cwd, target))));
-      }
-      if (!pass) out.fail(EXIT.failure);
-      out.finish({ ...(verifyJsonAll(runs.map(({ result, sources }) => ({ result, sources }))) as object), ...(tolerance ? { tolerance } : {}) });
+      if (run.text !== null && !out.json && (!out.g.quiet || !run.pass)) io.stdout.write(run.text);
+      if (!run.pass) out.fail(EXIT.failure);
+      out.finish(run.json);
     });
 };

@@ -11,7 +11,7 @@ import type { Circuit } from "../../netlist/ir.ts";
 import { detectorThresholds, num } from "../../netlist/models.ts";
 import { circuitLookup } from "../../netlist/die.ts";
 import { instancePorts, topologicalOrder } from "../../netlist/propagate.ts";
-import { cabs, carg } from "./complex.ts";
+import { cabs, carg } from "../../math/complex.ts";
 import { calibratePart } from "./stage.ts";
 import { programmableLeaves } from "./programmable.ts";
 import type { CircuitCalibration } from "./types.ts";

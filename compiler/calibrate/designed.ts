@@ -5,7 +5,7 @@ import type { CMat } from "../../math/cmat.ts";
 import type { Instance } from "../../netlist/ir.ts";
 import { getModel } from "../../netlist/models.ts";
 import type { CellGraph, MziCell } from "./cells.ts";
-import type { C2 } from "./complex.ts";
+import type { Matrix2 } from "../../math/complex.ts";
 import { cellHardware, cellPhases, type DieView } from "./hardware.ts";
 import { cellMatrix } from "./mzi-solve.ts";
 
@@ -48,7 +48,7 @@ export function designedLit(view: DieView, g: CellGraph): Set<string> {
   return lit;
 }
 
-export function mziDesign(view: DieView, cell: MziCell): C2 {
+export function mziDesign(view: DieView, cell: MziCell): Matrix2 {
   const ph = cellPhases(view, cell);
   return cellMatrix(cellHardware(view, cell, false), ph.theta, ph.phi);
 }
@@ -61,7 +61,7 @@ export function leafTransfer(inst: Instance): CMat {
 
 type Vec = { re: Float64Array; im: Float64Array };
 
-export function applyDesign(t: C2 | CMat, ins: (Vec | null)[], n: number): Vec[] {
+export function applyDesign(t: Matrix2 | CMat, ins: (Vec | null)[], n: number): Vec[] {
   const rows = Array.isArray(t) ? 2 : t.rows;
   const cols = Array.isArray(t) ? 2 : t.cols;
   const out: Vec[] = [];
@@ -71,7 +71,7 @@ export function applyDesign(t: C2 | CMat, ins: (Vec | null)[], n: number): Vec[]
     for (let k = 0; k < cols; k++) {
       const x = ins[k];
       if (!x) continue;
-      const [a, b] = Array.isArray(t) ? t[2 * q + k]! : [t.re[q * cols + k]!, t.im[q * cols + k]!];
+      const [a, b] = Array.isArray(t) ? t[q]![k]! : [t.re[q * cols + k]!, t.im[q * cols + k]!];
       if (a === 0 && b === 0) continue;
       for (let c = 0; c < n; c++) {
         re[c] += a * x.re[c]! - b * x.im[c]!;

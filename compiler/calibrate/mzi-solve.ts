@@ -14,7 +14,8 @@
 //   2 lit, any used   (mesh cell, fan-in cell)   match the designed ratio of a used row
 //   1 lit, 2 used     (fan-out cell)             split in the ratio of the two output targets
 //   1 lit, 1 used     (attenuator)               transmit the target amplitude
-import { angleDistance, cabs, cabs2, carg, cconj, cexp, cmul, coupler2, diag2, mul2, type C, type C2 } from "./complex.ts";
+import { angleDistance, cabs, cabs2, carg, cconj, cexp, cmul, diag2, mul2, type Complex, type Matrix2 } from "../../math/complex.ts";
+import { couplerMatrix } from "../../netlist/mzi.ts";
 
 /** A phase shifter as the die realizes it: phase = gain · programmed + offset, amplitude `amp`. */
 export interface Shifter {
@@ -33,8 +34,8 @@ export interface CellHardware {
 }
 
 /** The cell's 2×2 for realized phases θ_r, φ_r. */
-export function cellMatrix(h: CellHardware, thetaR: number, phiR: number): C2 {
-  const inner = mul2(coupler2(h.kB), mul2(diag2(cexp(thetaR, h.theta.amp), cexp(h.ref.phase, h.ref.amp)), coupler2(h.kA)));
+export function cellMatrix(h: CellHardware, thetaR: number, phiR: number): Matrix2 {
+  const inner = mul2(couplerMatrix(h.kB), mul2(diag2(cexp(thetaR, h.theta.amp), cexp(h.ref.phase, h.ref.amp)), couplerMatrix(h.kA)));
   return mul2(inner, diag2(cexp(phiR, h.phi.amp), [1, 0]));
 }
 
@@ -47,9 +48,9 @@ export interface Target {
 export interface CellProblem {
   hw: CellHardware;
   /** The designed 2×2 of the cell. */
-  design: C2;
+  design: Matrix2;
   /** Pendings of the two inputs (realized ≈ f · designed field); null = dark in the design. */
-  f: [C | null, C | null];
+  f: [Complex | null, Complex | null];
   used: [boolean, boolean];
   target: [Target | null, Target | null];
   /** Realized φ to keep when φ has no effect (bottom input alone), realized θ of the design (tie-break). */
@@ -80,7 +81,7 @@ export interface CellSolution {
  * (nearly cross or bar cells) exact: the condition is never a difference of two numbers close to 1.
  */
 function ends(h: CellHardware, j: number, k: number): { at0: number; at1: number } {
-  return { at0: cabs2(cellMatrix(h, h.ref.phase, 0)[2 * j + k]!), at1: cabs2(cellMatrix(h, h.ref.phase + Math.PI, 0)[2 * j + k]!) };
+  return { at0: cabs2(cellMatrix(h, h.ref.phase, 0)[j]![k]!), at1: cabs2(cellMatrix(h, h.ref.phase + Math.PI, 0)[j]![k]!) };
 }
 
 interface Condition {
@@ -99,8 +100,8 @@ const lerp = (e: { at0: number; at1: number }, s: number): number => e.at0 + (e.
 
 /** Ratio of a used row j with both inputs lit: e0²|M_j0|² · |T_j1|² = e1²|M_j1|² · |T_j0|². */
 function rowRatio(p: CellProblem, j: number, e: [number, number]): Condition | null {
-  const t0 = cabs2(p.design[2 * j]!);
-  const t1 = cabs2(p.design[2 * j + 1]!);
+  const t0 = cabs2(p.design[j]![0]);
+  const t1 = cabs2(p.design[j]![1]);
   if (t0 + t1 < TINY) return null;
   const a0 = ends(p.hw, j, 0);
   const a1 = ends(p.hw, j, 1);
@@ -116,8 +117,8 @@ function rowRatio(p: CellProblem, j: number, e: [number, number]): Condition | n
 
 /** Split of lit input k to the two outputs in the ratio of the targets: |M_0k|² · A1²|T_1k|² = |M_1k|² · A0²|T_0k|². */
 function columnRatio(p: CellProblem, k: number, amps: [number, number]): Condition | null {
-  const t0 = amps[0] ** 2 * cabs2(p.design[k]!);
-  const t1 = amps[1] ** 2 * cabs2(p.design[2 + k]!);
+  const t0 = amps[0] ** 2 * cabs2(p.design[0]![k]!);
+  const t1 = amps[1] ** 2 * cabs2(p.design[1]![k]!);
   if (t0 + t1 < TINY) return null;
   const a0 = ends(p.hw, 0, k);
   const a1 = ends(p.hw, 1, k);
@@ -134,7 +135,7 @@ function columnRatio(p: CellProblem, k: number, amps: [number, number]): Conditi
  * transmission |M_jk| needed (A·|T_jk|/e_k) against the range it can take.
  */
 function absolute(p: CellProblem, j: number, k: number, ek: number, amp: number): Condition {
-  const tjk = cabs(p.design[2 * j + k]!);
+  const tjk = cabs(p.design[j]![k]!);
   const a = ends(p.hw, j, k);
   const needed = amp * tjk;
   const value = (s: number): number => Math.sqrt(Math.max(0, lerp(a, s)));
@@ -164,15 +165,15 @@ function solveS(c: Condition): { s: number; u: number } {
 function bestPhi(p: CellProblem, thetaR: number, lit: [boolean, boolean]): number {
   const m = cellMatrix(p.hw, thetaR, 0);
   if (lit[0] && lit[1]) {
-    let acc: C = [0, 0];
+    let acc: Complex = [0, 0];
     for (let j = 0; j < 2; j++) {
       if (!p.used[j]) continue;
-      const tj0 = p.design[2 * j]!;
-      const tj1 = p.design[2 * j + 1]!;
+      const tj0 = p.design[j]![0];
+      const tj1 = p.design[j]![1];
       const n = cabs2(tj0) + cabs2(tj1);
       if (n < TINY) continue;
-      const u = cmul(cmul(cconj(tj0), m[2 * j]!), p.f[0]!);
-      const v = cmul(cmul(cconj(tj1), m[2 * j + 1]!), p.f[1]!);
+      const u = cmul(cmul(cconj(tj0), m[j]![0]), p.f[0]!);
+      const v = cmul(cmul(cconj(tj1), m[j]![1]), p.f[1]!);
       const t = cmul(u, cconj(v));
       acc = [acc[0] + t[0] / n, acc[1] + t[1] / n];
     }
@@ -181,11 +182,11 @@ function bestPhi(p: CellProblem, thetaR: number, lit: [boolean, boolean]): numbe
   if (!lit[0]) return p.keepPhi;
   // Top input alone: φ sets the common phase of the outputs; put the chosen row at its target phase.
   let j = -1;
-  for (let r = 0; r < 2; r++) if (p.used[r] && p.target[r]?.phase != null && cabs(p.design[2 * r]!) > TINY) j = r;
-  if (j < 0) for (let r = 0; r < 2; r++) if (p.used[r] && (j < 0 || cabs(p.design[2 * r]!) > cabs(p.design[2 * j]!))) j = r;
-  const tj = p.design[2 * j]!;
-  if (cabs(tj) < TINY || cabs(m[2 * j]!) < TINY) return p.keepPhi;
-  return (p.target[j]?.phase ?? 0) - carg(m[2 * j]!) - carg(p.f[0]!) + carg(tj);
+  for (let r = 0; r < 2; r++) if (p.used[r] && p.target[r]?.phase != null && cabs(p.design[r]![0]) > TINY) j = r;
+  if (j < 0) for (let r = 0; r < 2; r++) if (p.used[r] && (j < 0 || cabs(p.design[r]![0]) > cabs(p.design[j]![0]))) j = r;
+  const tj = p.design[j]![0];
+  if (cabs(tj) < TINY || cabs(m[j]![0]) < TINY) return p.keepPhi;
+  return (p.target[j]?.phase ?? 0) - carg(m[j]![0]) - carg(p.f[0]!) + carg(tj);
 }
 
 /** Score of a candidate: distance of the used outputs from their targets (free parts fitted). */
@@ -196,21 +197,21 @@ function score(p: CellProblem, thetaR: number, phiR: number): number {
   for (let j = 0; j < 2; j++) {
     if (!p.used[j]) continue;
     // Realized row j applied to the pendings vs the designed row, with the output pending q fitted.
-    const r0 = p.f[0] ? cmul(m[2 * j]!, p.f[0]) : ([0, 0] as C);
-    const r1 = p.f[1] ? cmul(m[2 * j + 1]!, p.f[1]) : ([0, 0] as C);
-    const t0 = p.f[0] ? p.design[2 * j]! : ([0, 0] as C);
-    const t1 = p.f[1] ? p.design[2 * j + 1]! : ([0, 0] as C);
+    const r0 = p.f[0] ? cmul(m[j]![0], p.f[0]) : ([0, 0] as Complex);
+    const r1 = p.f[1] ? cmul(m[j]![1], p.f[1]) : ([0, 0] as Complex);
+    const t0 = p.f[0] ? p.design[j]![0] : ([0, 0] as Complex);
+    const t1 = p.f[1] ? p.design[j]![1] : ([0, 0] as Complex);
     const tn = cabs2(t0) + cabs2(t1);
     if (tn < TINY) continue;
     const ip = cmul(cconj(t0), r0);
     const ip1 = cmul(cconj(t1), r1);
-    const q: C = [(ip[0] + ip1[0]) / tn, (ip[1] + ip1[1]) / tn];
+    const q: Complex = [(ip[0] + ip1[0]) / tn, (ip[1] + ip1[1]) / tn];
     const tg = p.target[j];
     const amp = tg?.amp ?? cabs(q);
     const ph = tg?.phase ?? carg(q);
     const qq = cexp(ph, amp);
-    const d0: C = [r0[0] - qq[0] * t0[0] + qq[1] * t0[1], r0[1] - qq[0] * t0[1] - qq[1] * t0[0]];
-    const d1: C = [r1[0] - qq[0] * t1[0] + qq[1] * t1[1], r1[1] - qq[0] * t1[1] - qq[1] * t1[0]];
+    const d0: Complex = [r0[0] - qq[0] * t0[0] + qq[1] * t0[1], r0[1] - qq[0] * t0[1] - qq[1] * t0[0]];
+    const d1: Complex = [r1[0] - qq[0] * t1[0] + qq[1] * t1[1], r1[1] - qq[0] * t1[1] - qq[1] * t1[0]];
     err += cabs2(d0) + cabs2(d1);
     norm += tn * amp * amp;
   }
@@ -244,9 +245,9 @@ export function solveCell(p: CellProblem): CellSolution {
       // One output decides: the used one with a target amplitude, else the used one the design
       // sends the most light to (at the designed transmission).
       let j = -1;
-      for (let r = 0; r < 2; r++) if (p.used[r] && amps[r] != null) j = j < 0 || cabs(p.design[2 * r + k]!) > cabs(p.design[2 * j + k]!) ? r : j;
+      for (let r = 0; r < 2; r++) if (p.used[r] && amps[r] != null) j = j < 0 || cabs(p.design[r]![k]!) > cabs(p.design[j]![k]!) ? r : j;
       const withAmp = j >= 0;
-      if (!withAmp) for (let r = 0; r < 2; r++) if (p.used[r] && (j < 0 || cabs(p.design[2 * r + k]!) > cabs(p.design[2 * j + k]!))) j = r;
+      if (!withAmp) for (let r = 0; r < 2; r++) if (p.used[r] && (j < 0 || cabs(p.design[r]![k]!) > cabs(p.design[j]![k]!))) j = r;
       conds.push(absolute(p, j, k, e[k], withAmp ? amps[j]! : e[k]));
     }
   }

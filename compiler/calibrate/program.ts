@@ -3,7 +3,7 @@
 // on its grid code · 2π/2^bits. A gain below 1 leaves a gap of realized phases no setting reaches;
 // a gain above 1 gives several settings, of which the smallest is taken.
 import { TWO_PI, wrapPhase } from "../../netlist/mzi.ts";
-import { angleDistance } from "./complex.ts";
+import { angleDistance } from "../../math/complex.ts";
 
 export interface Programmed {
   /** The programmed phase, in [0, 2π) (on the DAC grid when there is one). */

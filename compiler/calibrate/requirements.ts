@@ -2,9 +2,10 @@
 // first — the amplitude and phase its light must have, relative to the designed field, for the
 // elements after it to deliver the part's outputs.
 import type { CellGraph, LeafCell, MziCell } from "./cells.ts";
-import { cabs } from "./complex.ts";
+import { cabs } from "../../math/complex.ts";
 import { cellHardware, realizedLeaf, type DieView } from "./hardware.ts";
 import { lossAmplitude, num } from "../../netlist/models.ts";
+import { couplerCross, couplerThrough } from "../../netlist/mzi.ts";
 import { fmt, mziDesign, REL } from "./designed.ts";
 import type { CalibrateOptions, Issue, Req } from "./types.ts";
 
@@ -51,8 +52,8 @@ function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<st
   const free: Req = { amp: null, phase: null };
   if (!(used[0] && used[1]) || outs.some((o) => o!.amp === null)) return k === 0 ? [free, null] : [null, free];
   const t = mziDesign(view, cell);
-  const pw = cabs(t[k]!) ** 2 + cabs(t[2 + k]!) ** 2;
-  const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[2 + k]!) ** 2) / pw) / armRatio;
+  const pw = cabs(t[0]![k]!) ** 2 + cabs(t[1]![k]!) ** 2;
+  const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[0]![k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[1]![k]!) ** 2) / pw) / armRatio;
   const req: Req = { amp: k === 0 ? (need * d.phi.amp) / r.phi.amp : need, phase: null };
   return k === 0 ? [req, null] : [null, req];
 }
@@ -82,7 +83,7 @@ function couplerReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: S
   const k = num(s, "coupling", 0.5) + num(s, "imbalance", 0);
   const kr = num(realizedLeaf(view, cell.leaf, cell.inst).settings, "coupling", 0.5);
   // Path gains input i → output j (inputs [o2, o1], outputs [o3, o4]): bar √(1−k), cross √k.
-  const gain = (kk: number, i: number, j: number): number => (i === j ? Math.sqrt(1 - kk) : Math.sqrt(kk));
+  const gain = (kk: number, i: number, j: number): number => (i === j ? couplerThrough(kk) : couplerCross(kk));
   const on = cell.ins.map((p) => lit.has(p));
   const both = on[0] && on[1] && outs.some((o) => o !== null);
   return cell.ins.map((_, i) => {

@@ -24,7 +24,7 @@
 import type { CMat } from "../../math/cmat.ts";
 import type { DieElement } from "../../netlist/die-elements.ts";
 import { cellGraph, type CellGraph, type LeafCell, type MziCell } from "./cells.ts";
-import { cabs, carg, cmul, type C, type C2 } from "./complex.ts";
+import { cabs, carg, cmul, type Complex, type Matrix2 } from "../../math/complex.ts";
 import { cellHardware, cellPhases, leafError, realizedLeaf, type DieView } from "./hardware.ts";
 import { cellMatrix, solveCell, type CellHardware, type Target } from "./mzi-solve.ts";
 import { num } from "../../netlist/models.ts";
@@ -44,7 +44,7 @@ interface Field {
    * through each element's realized and designed 2×2 — not fitted from the fields, so light that
    * leaks onto a weakly lit pin cannot make it blow up. Null on a designed-dark pin.
    */
-  f: C | null;
+  f: Complex | null;
 }
 
 export function calibratePart(view: DieView, elements: DieElement[], ports: { inputs: string[]; outputs: string[] }, opts: CalibrateOptions): PartCalibration {
@@ -96,7 +96,7 @@ function sweep(view: DieView, g: CellGraph, reqs: Map<string, Req | null>, lit: 
   };
   for (const cell of g.cells) {
     const ins = cell.ins.map((p) => fields.get(p) ?? null);
-    let t: { d: C2 | CMat; r: C2 | CMat };
+    let t: { d: Matrix2 | CMat; r: Matrix2 | CMat };
     if (cell.kind === "mzi") t = solveMzi(view, cell, ins, n, cell.outs.map(outReq), target, opts, program, out);
     else t = solveLeaf(view, cell, ins, n, outReq(cell.outs[0] ?? ""), opts, program);
     const res = applyField(t, ins, n, cell.outs.map((p) => lit.has(p)));
@@ -110,7 +110,7 @@ function sweep(view: DieView, g: CellGraph, reqs: Map<string, Req | null>, lit: 
   return out;
 }
 
-function applyField(t: { d: C2 | CMat; r: C2 | CMat }, ins: (Field | null)[], n: number, litOut: boolean[]): Field[] {
+function applyField(t: { d: Matrix2 | CMat; r: Matrix2 | CMat }, ins: (Field | null)[], n: number, litOut: boolean[]): Field[] {
   const dIn = ins.map((f) => (f ? { re: f.dre, im: f.dim } : null));
   const rIn = ins.map((f) => (f ? { re: f.rre, im: f.rim } : null));
   const d = applyDesign(t.d, dIn, n);
@@ -124,15 +124,15 @@ function applyField(t: { d: C2 | CMat; r: C2 | CMat }, ins: (Field | null)[], n:
   return d.map((x, q) => ({ dre: x.re, dim: x.im, rre: r[q]!.re, rim: r[q]!.im, f: litOut[q] ? outPending(t, q, fin, energy) : null }));
 }
 
-const entry = (t: C2 | CMat, q: number, k: number): C => (Array.isArray(t) ? t[2 * q + k]! : [t.re[q * t.cols + k]!, t.im[q * t.cols + k]!]);
+const entry = (t: Matrix2 | CMat, q: number, k: number): Complex => (Array.isArray(t) ? t[q]![k]! : [t.re[q * t.cols + k]!, t.im[q * t.cols + k]!]);
 
 /**
  * Pending of output q: realized row · f against the designed row over the lit inputs, each input
  * weighted by the designed power it carries (the least-squares pending when the inputs' fields are
  * orthogonal). Exact when the element met its target.
  */
-function outPending(t: { d: C2 | CMat; r: C2 | CMat }, q: number, fin: (C | null)[], energy: number[]): C | null {
-  let num: C = [0, 0];
+function outPending(t: { d: Matrix2 | CMat; r: Matrix2 | CMat }, q: number, fin: (Complex | null)[], energy: number[]): Complex | null {
+  let num: Complex = [0, 0];
   let den = 0;
   fin.forEach((f, k) => {
     if (!f) return;
@@ -155,19 +155,19 @@ function solveMzi(
   opts: CalibrateOptions,
   program: (leaf: string, element: string, phase: number, gain: number, offset: number) => Programmed,
   out: SweepResult,
-): { d: C2; r: C2 } {
+): { d: Matrix2; r: Matrix2 } {
   const design = mziDesign(view, cell);
   const real = cellHardware(view, cell, true);
   const ph = cellPhases(view, cell);
   const canProgram = opts.programmable(cell.leaves.theta) && opts.programmable(cell.leaves.phi);
   const realize = (sh: CellHardware["theta"], p: number): number => sh.gain * p + sh.offset;
-  const asIs = (): { d: C2; r: C2 } => {
+  const asIs = (): { d: Matrix2; r: Matrix2 } => {
     const th = realizedLeaf(view, cell.leaves.theta, view.part.flat.instances[cell.leaves.theta]!);
     const pp = realizedLeaf(view, cell.leaves.phi, view.part.flat.instances[cell.leaves.phi]!);
     return { d: design, r: cellMatrix(real, num(th.settings, "phi"), num(pp.settings, "phi")) };
   };
   if (!canProgram) return asIs();
-  const f: [C | null, C | null] = [ins[0]?.f ?? null, ins[1]?.f ?? null];
+  const f: [Complex | null, Complex | null] = [ins[0]?.f ?? null, ins[1]?.f ?? null];
   const used: [boolean, boolean] = [outs[0] !== null, outs[1] !== null];
   if ((!f[0] && !f[1]) || (!used[0] && !used[1])) {
     // No light through it, or none that matters: keep the design's setting (snapped to the DAC).
@@ -223,7 +223,7 @@ function solveLeaf(
 }
 
 /** λ by least squares over the read outputs, and the residual relative to λ · design. */
-function fit(g: CellGraph, fields: Map<string, Field>): { lambda: C; residual: number } {
+function fit(g: CellGraph, fields: Map<string, Field>): { lambda: Complex; residual: number } {
   let dd = 0;
   let re = 0;
   let im = 0;
@@ -237,7 +237,7 @@ function fit(g: CellGraph, fields: Map<string, Field>): { lambda: C; residual: n
       im += a * f.rim[c]! - b * f.rre[c]!;
     }
   }
-  const lambda: C = dd > 0 ? [re / dd, im / dd] : [1, 0];
+  const lambda: Complex = dd > 0 ? [re / dd, im / dd] : [1, 0];
   let err = 0;
   let scale = 0;
   for (const f of all) {

@@ -1,6 +1,6 @@
 // What a calibration for one die produced: per linear part (stage.ts) and for the whole circuit
 // (circuit.ts), and the options and requirements the passes share.
-import type { C } from "./complex.ts";
+import type { Complex } from "../../math/complex.ts";
 
 export interface Req {
   amp: number | null;
@@ -28,7 +28,7 @@ export interface PartCalibration {
   /** New programmed phase of every re-programmed shifter leaf (flat leaf name). */
   phases: Map<string, ProgrammedPhase>;
   /** The part's scale: realized outputs ≈ λ · designed outputs (least squares, complex). */
-  lambda: C;
+  lambda: Complex;
   /** max |R − λD| / max |λD| over the outputs the design reads. */
   residual: number;
   /** Largest phase error left by the DAC grid, rad. */

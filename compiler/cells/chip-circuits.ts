@@ -1,9 +1,9 @@
 // A digit chip's cells as circuits: cells with the same function (e.g. the adders of positions
 // 1..K−1) share one design; each shared design is emitted once and stands for several physical
-// copies (`instances`). The cell's function travels in the circuit's info, so `optinc verify` can
-// check one cell file on its own.
+// copies (`instances`). The cell's function travels in the circuit's info (aggregate/circuit-info.ts
+// writeCellInfo), so `optinc verify` can check one cell file on its own.
 import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
-import type { PhaseTable, SettingValue } from "../../netlist/ir.ts";
+import type { PhaseTable } from "../../netlist/ir.ts";
 import { cellCircuit } from "./cell-circuit.ts";
 import type { CellNetwork } from "./cell-network.ts";
 
@@ -45,27 +45,4 @@ export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDes
     byKey.set(key, { name: cell.name, instances: [i], cell, network, table });
   });
   return [...byKey.values()];
-}
-
-/**
- * The circuit-info entries of a cell design: its function (v = bias + Σ weight·x over the ports;
- * output o = table_o[v]) and where its copies sit in the chip. `cellFromInfo` (verify/) reads them.
- */
-export function cellInfoEntries(design: CellDesign, chip: DigitChip): Record<string, SettingValue> {
-  const c = design.cell;
-  return {
-    cell: design.name,
-    cell_role: c.role,
-    cell_instances: design.instances.length,
-    cell_copies: design.instances.map((i) => chip.cells[i]!.name).join(","),
-    cell_levels: chip.levels,
-    cell_port_kinds: c.ports.map((p) => (p.source.kind === "worker" ? "worker" : "digit")).join(","),
-    cell_weights: c.ports.map((p) => p.weight),
-    cell_groups: c.ports.map((_, p) => c.groups.findIndex((g) => g.ports.includes(p))),
-    cell_group_max: c.groups.map((g) => g.max),
-    cell_bias: c.bias,
-    cell_vmax: c.vmax,
-    cell_outputs: c.outputs.map((o) => o.name).join(","),
-    cell_tables: c.outputs.flatMap((o) => o.table),
-  };
 }

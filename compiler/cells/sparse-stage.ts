@@ -13,6 +13,7 @@
 // one of its entries, which the stage lists in `outputModes`.
 import type { CouplerElement, LinearElement, PhaseStage } from "../../netlist/ir.ts";
 import { MZI_CONVENTION } from "../../netlist/ir.ts";
+import { cmul, type Complex } from "../../math/complex.ts";
 import { attenuatorSetting, couplerMatrix } from "../../netlist/mzi.ts";
 import { attenuatorElement } from "../mesh/decompose.ts";
 
@@ -47,9 +48,6 @@ export interface SparseScales {
   biasSource?: number;
 }
 
-type C = [number, number];
-const cmul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
-
 interface Builder {
   elements: LinearElement[];
   /** Next free column per mode (ASAP layout). */
@@ -71,8 +69,8 @@ function coupler(b: Builder, a: number, c: number, coupling: number): void {
  * (root first: the coupler comes before the subtrees); fan-in is its mirror, the coherent sum of all
  * modes onto modes[0] (subtrees first). Returns the complex path factor of each mode.
  */
-function tree(b: Builder, modes: number[], direction: "out" | "in"): C[] {
-  const factor: C[] = modes.map(() => [1, 0]);
+function tree(b: Builder, modes: number[], direction: "out" | "in"): Complex[] {
+  const factor: Complex[] = modes.map(() => [1, 0]);
   const rec = (lo: number, hi: number): void => {
     const n = hi - lo;
     if (n <= 1) return;
@@ -86,8 +84,7 @@ function tree(b: Builder, modes: number[], direction: "out" | "in"): C[] {
     const other = modes[mid]!;
     coupler(b, root, other, coupling);
     // [[τ, iκ], [iκ, τ]]: light stays on the root mode with τ and crosses with iκ, either way.
-    const stay: C = [Math.sqrt(1 - coupling), 0];
-    const cross: C = [0, Math.sqrt(coupling)];
+    const [[stay, cross]] = couplerMatrix(coupling);
     for (let i = lo; i < mid; i++) factor[i] = cmul(factor[i]!, stay);
     for (let i = mid; i < hi; i++) factor[i] = cmul(factor[i]!, cross);
     if (direction === "out") {
@@ -99,8 +96,8 @@ function tree(b: Builder, modes: number[], direction: "out" | "in"): C[] {
   return factor;
 }
 
-const fanOut = (b: Builder, modes: number[]): C[] => tree(b, modes, "out");
-const fanIn = (b: Builder, modes: number[]): C[] => tree(b, modes, "in");
+const fanOut = (b: Builder, modes: number[]): Complex[] => tree(b, modes, "out");
+const fanIn = (b: Builder, modes: number[]): Complex[] => tree(b, modes, "in");
 
 export function sparseLayout(name: string, weights: number[][]): SparseLayout {
   const W = weights;
@@ -118,7 +115,7 @@ export function sparseLayout(name: string, weights: number[][]): SparseLayout {
   for (let j = 0; j < cols; j++) rowsOf[j]!.forEach((r, i) => entryMode.set(`${r},${j}`, i === 0 ? j : nextFree++));
   const survivor = W.map((row, r) => entryMode.get(`${r},${row.findIndex((w) => w !== 0)}`)!);
   const builder: Builder = { elements: [], depth: [] };
-  const path = new Map<string, C>();
+  const path = new Map<string, Complex>();
   for (let j = 0; j < cols; j++) {
     const rs = rowsOf[j]!;
     const f = fanOut(builder, rs.map((r) => entryMode.get(`${r},${j}`)!));
@@ -156,7 +153,7 @@ export function sparseStage(layout: SparseLayout, scales: SparseScales): PhaseSt
       // σ · path = rowScale · W / amp (a real number): σ = rowScale·W / (amp · path).
       const target = (scales.rowScale[r]! * W[r]![j]!) / amp;
       const mag2 = p[0] * p[0] + p[1] * p[1];
-      const sigma: C = [(target * p[0]) / mag2, (-target * p[1]) / mag2];
+      const sigma: Complex = [(target * p[0]) / mag2, (-target * p[1]) / mag2];
       const mode = layout.entryMode.get(`${r},${j}`)!;
       while (b.depth.length <= mode) b.depth.push(0);
       const { theta, phi } = attenuatorSetting(sigma);

@@ -1,7 +1,7 @@
 // RawMesh → IR elements: schedule columns, order by (column, mode), attach each MZI's
 // explicit 2×2 matrix from the convention module.
 import type { MziElement } from "../../netlist/ir.ts";
-import type { Matrix2 } from "../../netlist/ir.ts";
+import type { Matrix2 } from "../../math/complex.ts";
 import { wrapPhase } from "../../netlist/mzi.ts";
 import type { RawMesh } from "./raw.ts";
 import { asapColumns, columnOrder } from "./schedule.ts";

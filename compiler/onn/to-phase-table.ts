@@ -11,7 +11,7 @@ import type { ActivationStep, CouplerElement, DetectorStep, LinearElement, MziEl
 import { MZI_CONVENTION } from "../../netlist/ir.ts";
 import type { CMat } from "../../math/cmat.ts";
 import { attenuatorElement, decomposeMatrix, decomposeUnitary, type MeshKind } from "../mesh/decompose.ts";
-import { couplerMatrix, mziMatrix, wrapPhase } from "../../netlist/mzi.ts";
+import { couplerMatrix, couplerTheta, mziMatrix, wrapPhase } from "../../netlist/mzi.ts";
 import type { Mlp } from "./mlp.ts";
 import { attenuatorSetting } from "../../netlist/mzi.ts";
 import type { Tile, TilePlan } from "./sigma-u.ts";
@@ -73,7 +73,7 @@ class Elements {
   /** Move the fraction `coupling` of the power on `from` onto the dark mode `to`, real-valued. */
   split(column: number, from: number, to: number, coupling: number): void {
     if (this.trees === "mzi") {
-      const theta = 2 * Math.atan2(Math.sqrt(1 - coupling), Math.sqrt(coupling));
+      const theta = couplerTheta(coupling);
       this.mzi(column, from, to, theta, -Math.PI / 2 - theta / 2);
       return;
     }
@@ -84,7 +84,7 @@ class Elements {
   merge(column: number, into: number, from: number, coupling: number, sign: 1 | -1 = 1): void {
     if (this.trees === "mzi") {
       // Row 0 of T(θ, φ) with e^{iφ} = sign: i·e^{iθ/2}·sign·(τ·into + sign·κ·from).
-      const theta = 2 * Math.atan2(Math.sqrt(1 - coupling), Math.sqrt(coupling));
+      const theta = couplerTheta(coupling);
       const phi = sign > 0 ? 0 : Math.PI;
       this.mzi(column, into, from, theta, phi);
       this.push(phaseEl(this.next, column, into, wrapPhase(-(Math.PI / 2 + theta / 2 + phi))));

@@ -1,7 +1,7 @@
 // Compile one aggregation unit: dataset → architecture → exact-match training → phase-table pipeline.
 import type { Spec } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";
-import { COMPILE_CODES, CompileError } from "../errors.ts";
+import { CompileError } from "../errors.ts";
 import type { PipelineStep } from "../../netlist/ir.ts";
 import { chooseArchitecture, type UnitArchitecture } from "./architecture.ts";
 import { exhaustiveDataset, reducedSpaceSize, type Dataset, type UnitFunction } from "../../aggregate/unit.ts";
@@ -9,6 +9,7 @@ import { layerCost, unitHardware, type UnitHardware } from "./hardware.ts";
 import { activationSlope, type Mlp } from "./mlp.ts";
 import { mapNetwork } from "./to-phase-table.ts";
 import { initMlp, inputsFromSums, trainUnit, type EpochStats, type TrainResult } from "./train.ts";
+import { COMPILE } from "../../codes/catalogue.ts";
 
 /** Training runs tried on a unit of at most RESTART_LIMIT cases before giving up on exact match. */
 export const RESTARTS = 3;
@@ -31,7 +32,7 @@ export function unitDataset(fn: UnitFunction): Dataset {
   const size = reducedSpaceSize(fn);
   if (size > EXHAUSTIVE_LIMIT) {
     throw new CompileError(
-      COMPILE_CODES.spaceTooLarge,
+      COMPILE.spaceTooLarge,
       `the reduced input space of this unit has ${size.toLocaleString("en-US")} cases; exhaustive training handles at most ${EXHAUSTIVE_LIMIT.toLocaleString("en-US")}, and this unit is not digit-sliced (network.slices = none, nearest-away rounding, or a divisor that divides no power of L evenly)`,
       "precision",
       "allow digit slices (network { slices = auto }), use floor or nearest-even rounding, a cascade (cascade { radix = … }), or fewer bits per unit",
@@ -43,7 +44,7 @@ export function unitDataset(fn: UnitFunction): Dataset {
 export function compileUnit(spec: Spec, fn: UnitFunction, seed: number, onEpoch?: (s: EpochStats) => void): UnitResult {
   if (spec.preprocess !== "digit-sum") {
     throw new CompileError(
-      COMPILE_CODES.noPreprocess,
+      COMPILE.noPreprocess,
       `preprocess = none would make the ONN learn from all ${fn.workers * fn.inDigits} worker digits (${(fn.levels ** (fn.workers * fn.inDigits)).toExponential(2)} cases); the compiler trains on digit sums only`,
       "preprocess",
       "use preprocess = digit-sum (it loses nothing: the average is a function of the digit sums)",

@@ -1,6 +1,7 @@
 // One `optinc allreduce` run per worker count: execute the ring and the OptINC data path on real
 // arrays, and evaluate every cost model at the full message size. Pure: returns plain data.
 import { goldenDigits } from "../../aggregate/golden.ts";
+import { digitCount, fromDigits } from "../../aggregate/wire-codec.ts";
 import type { Encoding, Levels, Rounding } from "../../dsl/spec.ts";
 import { compareModels } from "../models/index.ts";
 import { optincBytesPerWorker } from "../models/optinc.ts";
@@ -70,14 +71,10 @@ const EXEC_BUDGET_VALUES = 1 << 22;
 
 /** The golden function as an `Aggregate` (digits of offset-binary wire codes). */
 export function goldenAggregate(workers: number, bits: number, levels: Levels, rounding: Rounding): Aggregate {
-  const d = bits / Math.log2(levels);
+  const d = digitCount({ precision: bits, levels });
   const codes = new Int32Array(workers);
   return (digits) => {
-    for (let w = 0; w < workers; w++) {
-      let c = 0;
-      for (let k = d - 1; k >= 0; k--) c = c * levels + digits[w * d + k]!;
-      codes[w] = c;
-    }
+    for (let w = 0; w < workers; w++) codes[w] = fromDigits(digits, levels, w * d, d);
     return goldenDigits(codes, { precision: bits, levels, rounding });
   };
 }
@@ -110,7 +107,7 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
     : Math.max(...ring.perWorker.map((w) => w.bytesSent));
 
   const opt = optincAllReduce(grads, {
-    bits: o.bits,
+    precision: o.bits,
     levels: o.levels,
     encoding: o.encoding,
     rounding: o.rounding,
@@ -121,7 +118,7 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
   // The golden quantized average on the same arrays: the reference for exact-match counting.
   const golden =
     aggregateMany || o.errors
-      ? optincAllReduce(grads, { bits: o.bits, levels: o.levels, encoding: o.encoding, rounding: o.rounding, blockSize: o.blockSize, aggregate: goldenAggregate(n, o.bits, o.levels, o.rounding) }).levels
+      ? optincAllReduce(grads, { precision: o.bits, levels: o.levels, encoding: o.encoding, rounding: o.rounding, blockSize: o.blockSize, aggregate: goldenAggregate(n, o.bits, o.levels, o.rounding) }).levels
       : opt.levels;
   let mismatched = 0;
   for (let i = 0; i < elements; i++) if (golden[i] !== opt.levels[i]) mismatched++;

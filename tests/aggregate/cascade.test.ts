@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../math/rng.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
 import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
-import { goldenAverage, toDigits } from "../../aggregate/golden.ts";
+import { goldenAverage } from "../../aggregate/golden.ts";
+import { toDigits } from "../../aggregate/wire-codec.ts";
 
 /** A unit evaluated exactly as its ONN must: from the digit sums of its inputs. */
 function unitFromDigits(fn: UnitFunction, inputs: number[]): number {

@@ -5,7 +5,7 @@
 // decrement chains), computed from the worker digit sums. Returns the problems found (none = ok).
 import type { DigitChip, DigitRef, PortSource } from "../../aggregate/digit-chip.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
-import { toDigits } from "../../aggregate/golden.ts";
+import { toDigits } from "../../aggregate/wire-codec.ts";
 import { flatUnit, unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";

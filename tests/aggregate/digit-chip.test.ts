@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { cellDepths, chipSupports, planDigitChip, runDigitChip, type DigitChip } from "../../aggregate/digit-chip.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
-import { digitCount, fromDigits, goldenAverage, toDigits } from "../../aggregate/golden.ts";
+import { goldenAverage } from "../../aggregate/golden.ts";
+import { digitCount, fromDigits, toDigits } from "../../aggregate/wire-codec.ts";
 import { flatUnit, unitOutput } from "../../aggregate/unit.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Rounding } from "../../dsl/spec.ts";

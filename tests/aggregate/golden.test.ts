@@ -4,7 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Rounding } from "../../dsl/spec.ts";
-import { digitCount, digitsFor, fromDigits, goldenAverage, goldenDigits, goldenFromDigitSums, roundedDivide, toDigits, twosToOffset } from "../../aggregate/golden.ts";
+import { goldenAverage, goldenDigits, goldenFromDigitSums } from "../../aggregate/golden.ts";
+import { toDigits, toWire } from "../../aggregate/wire-codec.ts";
 
 const RULES: Rounding[] = ["nearest-even", "nearest-away", "floor"];
 
@@ -20,23 +21,6 @@ function refRound(t: number, n: number, rule: Rounding): number {
 }
 
 describe("golden quantized average", () => {
-  it("roundedDivide equals the rational reference for every rule", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -5000, max: 5000 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(...RULES), (t, n, rule) => {
-        expect(roundedDivide(t, n, rule)).toBe(refRound(t, n, rule));
-      }),
-      { seed: 42, numRuns: 3000 },
-    );
-  });
-
-  it("ties: 2.5 → 2 (even) or 3 (away); −2.5 → −2 (even) or −3 (away); floor −2.5 → −3", () => {
-    expect(roundedDivide(5, 2, "nearest-even")).toBe(2);
-    expect(roundedDivide(5, 2, "nearest-away")).toBe(3);
-    expect(roundedDivide(-5, 2, "nearest-even")).toBe(-2);
-    expect(roundedDivide(-5, 2, "nearest-away")).toBe(-3);
-    expect(roundedDivide(-5, 2, "floor")).toBe(-3);
-  });
-
   // Every configuration small enough to enumerate all inputs: N ∈ {2,3,4}, b ∈ {2,4}, L ∈ {2,4}.
   const configs = [2, 3, 4].flatMap((n) => [2, 4].flatMap((b) => [2, 4].filter((l) => b % Math.log2(l) === 0).map((l) => ({ n, b, l }))));
   it.each(configs)("N=$n b=$b L=$l: golden = brute force on signed values, and = f(digit sums), for every input and rule", ({ n, b, l }) => {
@@ -74,39 +58,12 @@ describe("golden quantized average", () => {
 
   it("two's-complement words become offset-binary on the wire (sign-bit flip); without it digit sums would lose information", () => {
     const b = 4, l = 4, spec = { precision: b, levels: l, rounding: "nearest-even" as Rounding };
-    for (let c = 0; c < 16; c++) {
-      const signed = c < 8 ? c : c - 16;
-      expect(twosToOffset(c, b)).toBe(signed + 8);
-    }
+    const twosToOffset = (c: number, precision: number): number => toWire(c, { precision, encoding: "twos-complement" });
     // Raw two's-complement codes 0b0100 (+4) + 0b1100 (−4) and 0b1000 (−8) + 0b1000 (−8) have equal
     // digit sums (top digit sums 1+3 = 2+2) but different averages (0 vs −8).
     const sumsOf = (codes: number[]) => [0, 1].map((k) => codes.reduce((a, c) => a + toDigits(c, spec)[k], 0));
     expect(sumsOf([0b0100, 0b1100])).toEqual(sumsOf([0b1000, 0b1000]));
     expect(goldenAverage([twosToOffset(0b0100, b), twosToOffset(0b1100, b)], spec)).not.toBe(goldenAverage([twosToOffset(0b1000, b), twosToOffset(0b1000, b)], spec));
-  });
-
-  it("digits round-trip", () => {
-    for (let v = 0; v < 256; v++) expect(fromDigits(toDigits(v, { precision: 8, levels: 4 }), 4)).toBe(v);
-  });
-
-  it("digit counts: b / log2 L digits per value; digitsFor(max) digits hold 0..max", () => {
-    expect([digitCount({ precision: 8, levels: 4 }), digitCount({ precision: 16, levels: 4 }), digitCount({ precision: 6, levels: 2 }), digitCount({ precision: 8, levels: 16 })]).toEqual([4, 8, 6, 2]);
-    expect([0, 1, 3, 4, 15, 16, 1020, 1023, 1024].map((m) => digitsFor(m, 4))).toEqual([1, 1, 1, 2, 2, 3, 5, 5, 6]);
-    expect([1, 2, 255, 256].map((m) => digitsFor(m, 2))).toEqual([1, 2, 8, 9]);
-  });
-
-  it("toDigits / fromDigits at an offset inside a longer array", () => {
-    const f = { precision: 8, levels: 4 };
-    const out = new Int32Array(10).fill(-1);
-    // 0b10_01_11_00 = 156 → digits 0, 3, 1, 2 (least significant first), written at 3..6.
-    expect(toDigits(156, f, out, 3)).toBe(out);
-    expect([...out]).toEqual([-1, -1, -1, 0, 3, 1, 2, -1, -1, -1]);
-    expect(fromDigits(out, 4, 3, 4)).toBe(156);
-    expect(fromDigits(out, 4, 4, 2)).toBe(3 + 4 * 1);
-    expect(fromDigits([2, 1], 16)).toBe(18);
-    expect(fromDigits([1, 2, 3], 4, 1)).toBe(2 + 3 * 4); // from `at` to the end when no count is given
-    expect([...toDigits(255, f)]).toEqual([3, 3, 3, 3]);
-    expect([...toDigits(0, { precision: 6, levels: 2 })]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it("goldenDigits: the average's output code as digits (4 workers, 8 bits, PAM4)", () => {

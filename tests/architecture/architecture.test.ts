@@ -36,7 +36,7 @@ group("architecture", () => {
       "verify/run.ts": 'import { g } from "../compiler/onn/golden.ts";\nexport const r = g;\n',
     });
     const r = checkArchitecture(root);
-    expect(r.violations).toEqual([{ file: "verify/run.ts", imports: "compiler/onn/golden.ts", why: "verify/ may import only netlist/, aggregate/, math/, dsl/" }]);
+    expect(r.violations).toEqual([{ file: "verify/run.ts", imports: "compiler/onn/golden.ts", why: "verify/ may import only netlist/, aggregate/, math/, dsl/, codes/, runtime/" }]);
     expect(r.cycles).toEqual([]);
   });
 
@@ -50,8 +50,8 @@ group("architecture", () => {
     });
     const r = checkArchitecture(root);
     expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`).sort()).toEqual([
-      "system/train/scenarios.ts → verify/circuit/aggregator.ts: system/ may import only aggregate/, math/, dsl/",
-      "verify/circuit/aggregator.ts → system/ring/ring-allreduce.ts: verify/ may import only netlist/, aggregate/, math/, dsl/",
+      "system/train/scenarios.ts → verify/circuit/aggregator.ts: system/ may import only aggregate/, math/, dsl/, codes/, runtime/",
+      "verify/circuit/aggregator.ts → system/ring/ring-allreduce.ts: verify/ may import only netlist/, aggregate/, math/, dsl/, codes/, runtime/",
     ]);
   });
 
@@ -76,7 +76,7 @@ group("architecture", () => {
     const r = checkArchitecture(root);
     expect(r.violations.map((v) => `${v.file}: ${v.why}`).sort()).toEqual([
       'aggregate/unit.ts: "tests/" is not a room of the house (tests, scripts and tools sit outside it)',
-      "netlist/sim.ts: netlist/ may import only math/",
+      "netlist/sim.ts: netlist/ may import only math/, codes/, runtime/",
     ]);
   });
 

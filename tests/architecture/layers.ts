@@ -8,15 +8,17 @@ import ts from "typescript";
 
 /** What each room may import besides itself. Rooms on one floor never import each other. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  math: [],
-  dsl: [],
-  netlist: ["math"],
-  aggregate: ["math", "dsl"],
-  compiler: ["netlist", "aggregate", "math", "dsl"],
-  verify: ["netlist", "aggregate", "math", "dsl"],
-  system: ["aggregate", "math", "dsl"],
-  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
-  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl"],
+  codes: [],
+  math: ["codes"],
+  dsl: ["codes"],
+  runtime: [],
+  netlist: ["math", "codes", "runtime"],
+  aggregate: ["math", "dsl", "codes", "runtime"],
+  compiler: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  verify: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  system: ["aggregate", "math", "dsl", "codes", "runtime"],
+  pipeline: ["compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  cli: ["pipeline", "compiler", "verify", "system", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
 };
 
 export interface Violation {

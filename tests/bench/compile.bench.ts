@@ -11,7 +11,7 @@ import { kernelCounters } from "../../compiler/onn/mlp-simd.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { verifyCircuit, type VerifyOptions } from "../../verify/circuit/run.ts";
-import { defaultJobs } from "../../verify/circuit/worker-spawn.ts";
+import { defaultJobs } from "../../runtime/worker-threads.ts";
 import { median } from "./kernels.bench.ts";
 import type { BenchModule, BenchTable } from "./run.ts";
 

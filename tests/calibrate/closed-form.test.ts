@@ -11,9 +11,11 @@ import { main } from "../../cli/main.ts";
 import { TECHNOLOGY_PRESETS } from "../../cli/technology-presets.ts";
 import { calibrateCircuit } from "../../compiler/calibrate/circuit.ts";
 import { calibratedCircuit } from "../../compiler/calibrate/writeback.ts";
-import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -31,7 +33,7 @@ function paperCells(): { stem: string; circuit: Circuit; table: PhaseTable }[] {
     .map((d) => {
       const stem = `paper_4x8.${d.name}`;
       const c = circuitFromPhaseTable(d.table, stem);
-      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...cellInfoEntries(d, chip), cell_instances: d.instances.length };
+      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
       return { stem, circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
     })
     .sort((a, b) => (a.stem < b.stem ? -1 : 1));
@@ -79,7 +81,7 @@ describe("closed-form paper-4x8 on foundry dies", () => {
       files.set(`${stem}.phases.csv`, phaseTableToCsv(table));
       for (const [f, text] of emitCircuit(circuit, stem)) files.set(f, text);
     }
-    await writeArtifactsAtomically(dir, files);
+    commitFiles(dir, files);
     const run = async (args: string[]) => {
       const io = memoryIo();
       const code = await main(args, io);

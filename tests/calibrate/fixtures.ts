@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { createRng } from "../../math/rng.ts";
 import { leafPath, linearParts, type Die, type LeafError } from "../../netlist/die.ts";
 import { dieElements } from "../../netlist/die-elements.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { MZI_CONVENTION, type Circuit, type LinearElement, type PhaseStage, type PhaseTable } from "../../netlist/ir.ts";
 import { num } from "../../netlist/models.ts";
@@ -78,7 +79,7 @@ export async function compiledDir(table: PhaseTable, name: string, info: Record<
   const files = emitCircuit(circuit, name);
   files.set(`${name}.phases.json`, phaseTableToJson(table));
   files.set(`${name}.phases.csv`, phaseTableToCsv(table));
-  await writeArtifactsAtomically(dir, files);
+  commitFiles(dir, files);
   return dir;
 }
 

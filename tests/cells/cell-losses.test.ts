@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { planDigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
-import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { compileClosedForm } from "../../pipeline/closed-form.ts";
@@ -19,7 +20,7 @@ const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
 function checks(designDb: number, checkDb: number) {
   return chipCircuits(chip, { levels: 4, headroom: 0.9, mziLossDb: designDb }).map((d) => {
     const c = circuitFromPhaseTable(d.table, d.name);
-    c.info = { ...c.info, ...cellInfoEntries(d, chip) };
+    c.info = { ...c.info, ...writeCellInfo(d, chip) };
     return { name: d.name, ...verifyCellAtLosses(c, checkDb) };
   });
 }

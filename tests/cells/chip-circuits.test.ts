@@ -1,14 +1,14 @@
 // A chip's cells as circuit designs (compiler/cells/chip-circuits.ts): cells with the same function
 // share one design (paper-4x8: add0, add1 for add1…add3, divide0 — docs/robustness.md §2.1), every
 // design is the circuit cellCircuit builds for its cell, and the info entries a design carries read
-// back through verify's own reader (verify/cells/cell-cases.ts cellFromInfo) as the cell's function.
+// back through verify's own reader (aggregate/circuit-info.ts readCellInfo) as the cell's function.
 import { describe, expect, it } from "vitest";
 import { planDigitChip, type Cell, type DigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { cellCircuit } from "../../compiler/cells/cell-circuit.ts";
-import { cellInfoEntries, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import type { Rounding } from "../../dsl/spec.ts";
-import { cellFromInfo } from "../../verify/cells/cell-cases.ts";
+import { readCellInfo, writeCellInfo } from "../../aggregate/circuit-info.ts";
 
 /** Everything a cell computes with, in plain terms: port kinds, weights and ranges, groups, bias, vmax, tables. */
 function sameFunction(a: Cell, b: Cell): boolean {
@@ -80,11 +80,11 @@ describe("chip circuits", () => {
   it.each(CHIPS)("N = %i, %i bits, L = %i, %s: a design's info reads back as its cell's function", (N, b, L, rounding) => {
     const chip: DigitChip = planDigitChip(flatUnit(N, b, L, rounding));
     for (const d of chipCircuits(chip, { levels: L, headroom: 0.9 })) {
-      const info = cellInfoEntries(d, chip);
+      const info = writeCellInfo(d, chip);
       expect(info.cell).toBe(d.name);
       expect(info.cell_role).toBe(d.cell.role);
       expect(info.cell_copies).toBe(d.instances.map((i) => chip.cells[i]!.name).join(","));
-      const f = cellFromInfo(info)!;
+      const f = readCellInfo(info)!;
       const c = d.cell;
       expect(f.name).toBe(d.name);
       expect(f.role).toBe(c.role);

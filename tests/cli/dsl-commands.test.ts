@@ -36,6 +36,30 @@ describe("optinc check", () => {
     expect(io.err()).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("reports options of the other route (OPT3004, OPT3005) as located warnings with a caret, as compile does", async () => {
+    const closed = file("route.optinc", "aggregator r {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n  mesh = reck\n}\n");
+    let io = memoryIo({ NO_COLOR: "1" }, dir);
+    expect(await main(["check", "route.optinc"], io)).toBe(0);
+    const lines = io.err().split("\n");
+    expect(lines.filter((l) => /warning\[OPT300\d\]/.test(l))).toEqual([
+      "route.optinc:4:13: warning[OPT3005]: network.hidden does not apply to route = closed-form",
+      "route.optinc:5:24: warning[OPT3005]: training.epochs does not apply to route = closed-form",
+      "route.optinc:6:3: warning[OPT3005]: mesh does not apply to route = closed-form",
+    ]);
+    // The caret underlines the key; training.seed applies to both routes and is not reported.
+    expect(io.err()).toContain("4 |   network { hidden = [8] }\n  |             ^^^^^^\n");
+    expect(io.err()).not.toContain("training.seed");
+    const trained = file("dac.optinc", "aggregator d {\n  workers = 3\n  precision = 4 bits\n  route = trained\n  training { dac_bits = 8 bits }\n}\n");
+    io = memoryIo({ NO_COLOR: "1" }, dir);
+    expect(await main(["--json", "check", trained], io)).toBe(0);
+    expect(JSON.parse(io.out()).diagnostics).toMatchObject([{ code: "OPT3004", severity: "warning", line: 5, column: 14, length: 8, message: expect.stringContaining("training.dac_bits is not used by the trainer yet") }]);
+    // The same spec on the closed-form route says dac_bits does not apply there instead.
+    io = memoryIo({ NO_COLOR: "1" }, dir);
+    expect(await main(["--json", "check", file("dac2.optinc", readFileSync(trained, "utf8").replace("route = trained", "route = closed-form"))], io)).toBe(0);
+    expect(JSON.parse(io.out()).diagnostics.map((d: { code: string }) => d.code)).toEqual(["OPT3005"]);
+    void closed;
+  });
+
   it("paths in diagnostics are as the user typed them (relative to cwd)", async () => {
     file("rel.optinc", BAD);
     const io = memoryIo({ NO_COLOR: "1" }, dir);

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { compileSpec } from "../../pipeline/compile.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
-import { unitFromInfo, verifyCircuit } from "../../verify/circuit/run.ts";
+import { readUnitInfo } from "../../aggregate/circuit-info.ts";
+import { verifyCircuit } from "../../verify/circuit/run.ts";
 
 const spec = (workers: number, bits: number, hidden: string) => `aggregator sliced {
   workers   = ${workers}
@@ -50,7 +51,7 @@ describe.each([
   it("lets optinc verify check one slice from its netlist alone", () => {
     const last = report.slices![0]!.slices.at(-1)!;
     const circuit = readNetlistJson(out.files.get(`${last.file}.netlist.json`)!);
-    const unit = unitFromInfo(circuit.info);
+    const unit = readUnitInfo(circuit.info);
     expect(unit?.weights?.length).toBeGreaterThan(0);
     const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true, unit });
     expect(v.nominal.cases).toBe(last.cases);

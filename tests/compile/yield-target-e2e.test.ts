@@ -1,5 +1,5 @@
 // The spec's yield target through the CLI on small closed-form chips (2 workers, 2 bits, PAM-4): a
-// missed target is warning OPT3040 at the `yield` setting and MISSED on the compile line, a met one
+// missed target is warning OPT3006 at the `yield` setting and MISSED on the compile line, a met one
 // says met; each verdict is checked against a 100-die Monte-Carlo of the emitted files by optinc verify.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,10 +28,10 @@ async function compileTiny(name: string, technology: string) {
 }
 
 describe("yield target on the compile line, confirmed by verify's 100-die Monte-Carlo", () => {
-  it("foundry at 99 %: missed — warning OPT3040 at the yield setting, exit 0 under the explicit route, and verify agrees", async () => {
+  it("foundry at 99 %: missed — warning OPT3006 at the yield setting, exit 0 under the explicit route, and verify agrees", async () => {
     const c = await compileTiny("missed", "preset = foundry  yield = 99 %");
     expect(c.code).toBe(0);
-    expect(c.err).toMatch(/missed\.optinc:5:34: warning\[OPT3040\]: the design misses its yield target: \d+\/100 chips exact, yield ≤ [\d.]+% at 95% confidence, below 99%/);
+    expect(c.err).toMatch(/missed\.optinc:5:34: warning\[OPT3006\]: the design misses its yield target: \d+\/100 chips exact, yield ≤ [\d.]+% at 95% confidence, below 99%/);
     expect(c.err).toMatch(/target 99% yield at 95% confidence: MISSED/);
     expectHonest(c.err);
     expect(c.report.yield.target.verdict).toBe("missed");
@@ -45,7 +45,7 @@ describe("yield target on the compile line, confirmed by verify's 100-die Monte-
   it("optimistic at 90 %: met — 100/100 chips bound the yield above 97 %, and verify's 100 dies are all exact", async () => {
     const c = await compileTiny("met", "preset = optimistic  yield = 90 %");
     expect(c.code).toBe(0);
-    expect(c.err).not.toContain("OPT3040");
+    expect(c.err).not.toContain("OPT3006");
     expect(c.err).toContain("yield under the spec's technology block: 100/100 chips exact (95% CI 96.4–100%); target 90% yield at 95% confidence: met (100/100 chips exact: yield ≥ 97% at 95%)");
     expect(c.report.yield.target.verdict).toBe("met");
     const v = await cli(["verify", c.dir, "--trials", "100"]);

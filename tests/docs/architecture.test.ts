@@ -47,7 +47,7 @@ describe("docs/architecture.md agrees with tests/architecture/layers.ts", () => 
   });
 
   it("the table reader sees a wrong import list and a missing room (the check can fail)", () => {
-    const wrong = doc.replace("| `netlist/`, `aggregate/`, `math/`, `dsl/` |\n| `system/`", "| `netlist/`, `aggregate/`, `math/`, `dsl/`, `system/` |\n| `system/`");
+    const wrong = doc.replace("| `netlist/`, `aggregate/`, `math/`, `dsl/`, `codes/`, `runtime/` |\n| `system/`", "| `netlist/`, `aggregate/`, `math/`, `dsl/`, `codes/`, `runtime/`, `system/` |\n| `system/`");
     expect(wrong).not.toBe(doc);
     expect(roomTable(wrong).get("verify")).toContain("system");
     const missing = doc.replace(/^\| `system\/` \|.*$/m, "");

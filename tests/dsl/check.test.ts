@@ -133,7 +133,7 @@ describe("semantic errors", () => {
   });
 
   it("warnings do not block: radix equal to workers, approximation settings with method none", () => {
-    const r = loadSpec("t.optinc", spec("workers = 4\ncascade { radix = 4 }\napproximate { method = none  segment = 4 }"));
+    const r = loadSpec("t.optinc", spec("workers = 4\nroute = trained\ncascade { radix = 4 }\napproximate { method = none  segment = 4 }"));
     expect(r.checked).toBeDefined();
     expect(r.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual(["warning:OPT2016", "warning:OPT2016"]);
   });

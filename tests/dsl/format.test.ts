@@ -8,6 +8,7 @@ const MESSY = `   # header comment
 // another header
 aggregator   messy{workers=8 precision=8 bits   # trailing
 levels = 4
+route = trained
 network{hidden=[64,32] activation=relu}
 
 

@@ -71,3 +71,32 @@ describe("commitFiles under injected rename failures", () => {
     expect(fs.readdirSync(dir).sort()).toEqual(["a.json", "b.spi", "c.csv"]);
   });
 });
+
+describe("commitFiles when the output set itself fails", () => {
+  it("a write that dies after the first file leaves no partial files and no staging directories", () => {
+    const top = fs.mkdtempSync(join(root, "dying-"));
+    const out = join(top, "out");
+    commitFiles(out, new Map([["a.txt", "old"]]));
+    // A files map whose iteration dies after the first file: the crash happens mid-write.
+    const files = new Map([["a.txt", "new"], ["b.txt", "B"], ["c.txt", "C"]]);
+    const dying = new Map(files);
+    let n = 0;
+    const entries = dying.entries.bind(dying);
+    dying[Symbol.iterator] = function* () {
+      for (const e of entries()) {
+        if (n++ === 1) throw new Error("killed");
+        yield e;
+      }
+    } as (typeof dying)[typeof Symbol.iterator];
+    expect(() => commitFiles(out, dying)).toThrow("killed");
+    expect(fs.readdirSync(out)).toEqual(["a.txt"]);
+    expect(fs.readFileSync(join(out, "a.txt"), "utf8")).toBe("old");
+    expect(fs.readdirSync(top)).toEqual(["out"]);
+    commitFiles(out, files);
+    expect(fs.readdirSync(out).sort()).toEqual(["a.txt", "b.txt", "c.txt"]);
+    expect(fs.readFileSync(join(out, "a.txt"), "utf8")).toBe("new");
+    expect(fs.readdirSync(top)).toEqual(["out"]);
+    expect(() => commitFiles(out, new Map([["../x", "y"]]))).toThrow(/plain file name/);
+    expect(fs.existsSync(join(top, "x"))).toBe(false);
+  });
+});

@@ -121,20 +121,20 @@ describe("decompose: extreme magnitudes, sizes and accuracy", () => {
     });
   }
 
-  it("subnormal entries (1e-320) whose gain cannot be stored accurately: exit 1 (OPT3012), nothing written", async () => {
+  it("subnormal entries (1e-320) whose gain cannot be stored accurately: exit 1 (OPT3112), nothing written", async () => {
     writeFileSync(ws.path("sub.json"), JSON.stringify([[1e-320, 3e-321], [2e-321, 1e-320]]));
     const before = snapshot(ws.dir);
     const r = await run(["decompose", "sub.json", "-o", "dec-sub"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error\[OPT3012\]: the decomposition is not accurate: relative error of the emitted phase table [\d.e+-]+ exceeds --max-error/);
+    expect(r.stderr).toMatch(/error\[OPT3112\]: the decomposition is not accurate: relative error of the emitted phase table [\d.e+-]+ exceeds --max-error/);
     expect(snapshot(ws.dir)).toEqual(before);
   });
 
-  it("a largest singular value beyond the double range: exit 1 (OPT3011)", async () => {
+  it("a largest singular value beyond the double range: exit 1 (OPT3111)", async () => {
     writeFileSync(ws.path("over.json"), "[[1.7e308, 1.7e308], [1.7e308, 1.7e308]]");
     const r = await run(["decompose", "over.json", "-o", "dec-over"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error\[OPT3011\]/);
+    expect(r.stderr).toMatch(/error\[OPT3111\]/);
   });
 
   it("a 2000×2000 matrix is refused at once (file above the 4 MB limit); a 300×300 one by its shape", async () => {
@@ -142,11 +142,11 @@ describe("decompose: extreme magnitudes, sizes and accuracy", () => {
     const a = await run(["decompose", "m2000.csv"]);
     expect(a.code).toBe(2);
     expect(a.ms).toBeLessThan(3000);
-    expect(a.stderr).toMatch(/error\[OPT3001\]: cannot read 'm2000\.csv': 16000000 bytes, larger than the 4 MB limit/);
+    expect(a.stderr).toMatch(/error\[OPT3101\]: cannot read 'm2000\.csv': 16000000 bytes, larger than the 4 MB limit/);
     writeFileSync(ws.path("m300.csv"), `${Array.from({ length: 300 }, () => new Array(300).fill("0.5").join(",")).join("\n")}\n`);
     const b = await run(["decompose", "m300.csv"]);
     expect(b.code).toBe(1);
-    expect(b.stderr).toMatch(/error\[OPT3010\]: the matrix is 300×300; optinc decompose handles at most 256×256/);
+    expect(b.stderr).toMatch(/error\[OPT3110\]: the matrix is 300×300; optinc decompose handles at most 256×256/);
   });
 });
 

@@ -57,6 +57,15 @@ describe("verify checks identity", () => {
     expect(env.diagnostics.map((d) => d.message).join("\n")).toMatch(/does not compute the unit function its info\.unit_hash names/);
   });
 
+  it("a malformed info block is a located error naming the key (OPT6005), not a stack trace", async () => {
+    const dir = ws.copyOut("malformed");
+    const p = join(dir, "tiny.netlist.json");
+    writeFileSync(p, readFileSync(p, "utf8").replace('"unit_divisor": 2', '"unit_divisor": 0'));
+    const { r, env } = await verify("malformed");
+    expect(r.code).toBe(1);
+    expect(env.diagnostics).toMatchObject([{ code: "OPT6005", file: "malformed/tiny.netlist.json", message: expect.stringMatching(/info unit_\* settings must be integers \(unit_divisor ≥ 1\), got 2, 2, 0/) }]);
+  });
+
   it("a report whose unit list names a netlist that is missing fails", async () => {
     const dir = ws.copyOut("missing");
     const p = join(dir, "tiny.report.json");

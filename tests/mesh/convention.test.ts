@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { type CMat, matmul, maxAbsDiff, zeros } from "../../math/cmat.ts";
 import { mziMatrixFast } from "../../compiler/mesh/build.ts";
 import { TWO_PI, attenuatorSetting, mziEntries, mziMatrix } from "../../netlist/mzi.ts";
-import type { Matrix2 } from "../../netlist/ir.ts";
+import type { Matrix2 } from "../../math/complex.ts";
 
 const c2 = (m: [number, number][][]): CMat => {
   const r = m.length;

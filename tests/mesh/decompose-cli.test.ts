@@ -101,16 +101,16 @@ describe("optinc decompose", () => {
     expect(plain.out).toContain("2×2 unitary → clements mesh");
   });
 
-  it("rejects non-square or non-unitary input to the unitary path (exit 1, OPT3006/OPT3007)", async () => {
+  it("rejects non-square or non-unitary input to the unitary path (exit 1, OPT3106/OPT3107)", async () => {
     writeFileSync(join(dir, "rect.csv"), "1,2,3\n4,5,6\n");
     const a = await run(["decompose", "rect.csv", "--unitary"]);
     expect(a.code).toBe(1);
-    expect(a.err).toContain("rect.csv:1:1: error[OPT3006]: a unitary mesh needs a square matrix, got 2×3");
+    expect(a.err).toContain("rect.csv:1:1: error[OPT3106]: a unitary mesh needs a square matrix, got 2×3");
     expect(a.err).toContain("drop --unitary");
     writeFileSync(join(dir, "sq.csv"), "1,2\n3,4\n");
     const b = await run(["decompose", "sq.csv", "--unitary"]);
     expect(b.code).toBe(1);
-    expect(b.err).toMatch(/error\[OPT3007\]: matrix is not unitary: max \|U†U − I\| = [\d.e+]+ exceeds --tol/);
+    expect(b.err).toMatch(/error\[OPT3107\]: matrix is not unitary: max \|U†U − I\| = [\d.e+]+ exceeds --tol/);
     const c = await run(["decompose", "sq.csv"]);
     expect(c.code).toBe(0);
     expect(c.out).toContain("2×2 matrix → SVD stage");
@@ -120,16 +120,16 @@ describe("optinc decompose", () => {
     writeFileSync(join(dir, "bad.csv"), "1, 2\n3, 4+x\n");
     const a = await run(["decompose", "bad.csv"]);
     expect(a.code).toBe(1);
-    expect(a.err).toContain('bad.csv:2:4: error[OPT3004]: bad matrix entry "4+x" in row 2, column 2');
+    expect(a.err).toContain('bad.csv:2:4: error[OPT3104]: bad matrix entry "4+x" in row 2, column 2');
     expect(a.err).toContain("^^^");
     writeFileSync(join(dir, "ragged.csv"), "1,2\n3\n");
-    expect((await run(["decompose", "ragged.csv"])).err).toContain("ragged.csv:2:1: error[OPT3005]");
+    expect((await run(["decompose", "ragged.csv"])).err).toContain("ragged.csv:2:1: error[OPT3105]");
     writeFileSync(join(dir, "bad.json"), '{"re": [[1, 0],\n        [0, true]]}');
-    expect((await run(["decompose", "bad.json"])).err).toContain("bad.json:2:13: error[OPT3004]: bad matrix entry at row 2, column 2: true");
+    expect((await run(["decompose", "bad.json"])).err).toContain("bad.json:2:13: error[OPT3104]: bad matrix entry at row 2, column 2: true");
     writeFileSync(join(dir, "syntax.json"), '{"re": [[1, 0]');
     const s = await run(["decompose", "syntax.json"]);
     expect(s.code).toBe(1);
-    expect(s.err).toMatch(/syntax\.json:1:\d+: error\[OPT3003\]: invalid JSON/);
+    expect(s.err).toMatch(/syntax\.json:1:\d+: error\[OPT3103\]: invalid JSON/);
     expect(s.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
 
@@ -140,11 +140,11 @@ describe("optinc decompose", () => {
     expect((await run(["decompose", "u8.json", "--unitary", "--svd"])).code).toBe(2);
     const missing = await run(["decompose", "nope.json"]);
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain("nope.json:1:1: error[OPT3001]: cannot read 'nope.json': ENOENT");
+    expect(missing.err).toContain("nope.json:1:1: error[OPT3101]: cannot read 'nope.json': ENOENT");
     writeFileSync(join(dir, "m.txt"), "1\n");
     const ext = await run(["decompose", "m.txt"]);
     expect(ext.code).toBe(2);
-    expect(ext.err).toContain("error[OPT3002]");
+    expect(ext.err).toContain("error[OPT3102]");
     const blocked = await run(["decompose", "u8.json", "-o", "m.txt"]); // a file, not a directory
     expect(blocked.code).toBe(2);
     expect(blocked.err).toContain("error[OPT0004]: output directory 'm.txt' exists and is not a directory");

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
@@ -55,7 +56,7 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
 
   itWith(NGSPICE, "ngspice")("Debian ngspice runs every cell's deck as written; its matrices equal the simulator's (≤ 1e-12)", async () => {
     const dir = mkdtempSync(join(tmpdir(), `optinc-cf-${ex}-`));
-    await writeArtifactsAtomically(dir, new Map([...r.files].filter(([f]) => f.endsWith(".ngspice.cir"))));
+    commitFiles(dir, new Map([...r.files].filter(([f]) => f.endsWith(".ngspice.cir"))));
     let worst = 0;
     let entries = 0;
     for (const d of designs) {

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
-import { writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { compileSpec, type CompileResult } from "../../pipeline/compile.ts";
 
 export const SMALL_SPEC = `aggregator small {
@@ -34,6 +34,6 @@ export async function compiledSmallUnit(): Promise<CompiledUnit> {
   const dir = mkdtempSync(join(tmpdir(), "optinc-small-"));
   const files = new Map(result.files);
   files.set("small.report.json", JSON.stringify(result.report, null, 2) + "\n");
-  await writeArtifactsAtomically(dir, files);
+  commitFiles(dir, files);
   return { dir, name: "small", result };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { emitArtifacts, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitArtifacts } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { phaseTableToJson } from "../../netlist/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { onnTable } from "./fixtures.ts";
@@ -13,7 +14,7 @@ async function compiledDir(): Promise<{ dir: string; files: Map<string, string> 
   const dir = mkdtempSync(join(tmpdir(), "optinc-export-"));
   const files = emitArtifacts(onnTable(), "onn");
   files.set("onn.phases.json", phaseTableToJson(onnTable()));
-  await writeArtifactsAtomically(dir, files);
+  commitFiles(dir, files);
   return { dir, files };
 }
 

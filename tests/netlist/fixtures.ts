@@ -2,7 +2,8 @@
 // phases, plus a reference stage matrix computed as a plain product of embedded 2×2 blocks.
 import { createRng } from "../../math/rng.ts";
 import { attenuatorSetting, couplerMatrix, mziMatrix, TWO_PI } from "../../netlist/mzi.ts";
-import { MZI_CONVENTION, type Complex, type LinearElement, type PhaseStage, type PhaseTable, type PipelineStep } from "../../netlist/ir.ts";
+import type { Complex } from "../../math/complex.ts";
+import { MZI_CONVENTION, type LinearElement, type PhaseStage, type PhaseTable, type PipelineStep } from "../../netlist/ir.ts";
 
 export const CONVENTION: PhaseTable["convention"] = {
   name: MZI_CONVENTION,

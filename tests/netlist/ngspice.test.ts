@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { emitCircuit, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { linearStageNames, ngspiceDeck } from "../../netlist/ngspice.ts";
@@ -38,7 +39,7 @@ function worstDiff(stages: StageMatrix[], ng: Map<string, Matrix>): number {
 
 async function crossCheck(circuit: Circuit, name: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "optinc-ngspice-"));
-  await writeArtifactsAtomically(dir, emitCircuit(circuit, name));
+  commitFiles(dir, emitCircuit(circuit, name));
   const fromJson = readNetlistJson(readFileSync(join(dir, `${name}.netlist.json`), "utf8"), `${name}.netlist.json`);
   const fromSpi = readSpice(readFileSync(join(dir, `${name}.spi`), "utf8"), `${name}.spi`);
   const deck = readFileSync(join(dir, `${name}.ngspice.cir`), "utf8");

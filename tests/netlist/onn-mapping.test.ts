@@ -12,7 +12,8 @@ import { allocTrace, forward } from "../../compiler/onn/mlp.ts";
 import { tilePlan, writeLayer, type Tile } from "../../compiler/onn/sigma-u.ts";
 import { mapNetwork } from "../../compiler/onn/to-phase-table.ts";
 import { initMlp } from "../../compiler/onn/train.ts";
-import { emitArtifacts, writeArtifactsAtomically } from "../../netlist/emit-all.ts";
+import { emitArtifacts } from "../../netlist/emit-all.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { ngspiceDeck } from "../../netlist/ngspice.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
@@ -51,7 +52,7 @@ describe("compiled ONN pipelines through the emitted circuit", () => {
     const { net, pipeline, gain } = mapped(hidden, segs);
     const dir = mkdtempSync(join(tmpdir(), "optinc-onn-"));
     const files = emitArtifacts(table(pipeline), "unit");
-    await writeArtifactsAtomically(dir, files);
+    commitFiles(dir, files);
     const circuit = readNetlistJson(readFileSync(join(dir, "unit.netlist.json"), "utf8"), "unit.netlist.json");
     expect(readSpice(files.get("unit.spi")!, "unit.spi")).toEqual(circuitFromPhaseTable(table(pipeline), "unit"));
     const sim = compileCircuit(circuit);

@@ -2,8 +2,8 @@
 // with ideal parts, a Monte-Carlo die, or a measured die: how many inputs decode to the cell's digits.
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type SimOptions } from "../../netlist/simulate.ts";
-import { CircuitShapeError } from "../circuit/run.ts";
-import { cellCases, cellFromInfo, type CellCases, type CellFunction } from "./cell-cases.ts";
+import { CircuitShapeError, readCellInfo, type CellFunction } from "../../aggregate/circuit-info.ts";
+import { cellCases, type CellCases } from "./cell-cases.ts";
 
 export interface CellCheck {
   name: string;
@@ -15,7 +15,7 @@ export interface CellCheck {
 }
 
 export function cellOf(circuit: Circuit): CellFunction {
-  const f = cellFromInfo(circuit.info);
+  const f = readCellInfo(circuit.info);
   if (!f) throw new CircuitShapeError(`circuit ${circuit.name} is not a closed-form cell (its info has no "cell" entry)`);
   return f;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { readChipJson } from "../../aggregate/chip-file.ts";
 import type { LoadedCircuit } from "../circuit/load.ts";
-import { CircuitShapeError } from "../circuit/run.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 import { chipRunner } from "./chip-batch.ts";
 

@@ -4,7 +4,8 @@
 // average of the workers' codes (aggregate/golden.ts, the spec's own definition).
 import type { CascadePlan } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";
-import { fromDigits, goldenAverage, roundedDivide } from "../../aggregate/golden.ts";
+import { goldenAverage } from "../../aggregate/golden.ts";
+import { fromDigits, roundedDivide, toDigits } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -79,7 +80,7 @@ function digitsOf(batch: number[][], L: number, K: number): Int32Array {
   const N = batch[0]?.length ?? 0;
   const d = new Int32Array(batch.length * N * K);
   batch.forEach((cs, c) => cs.forEach((code, w) => {
-    for (let k = 0; k < K; k++) d[(c * N + w) * K + k] = Math.floor(code / L ** k) % L;
+    toDigits(code, { precision: K * Math.log2(L), levels: L }, d, (c * N + w) * K);
   }));
   return d;
 }

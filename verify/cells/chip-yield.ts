@@ -5,7 +5,8 @@
 import type { Circuit } from "../../netlist/ir.ts";
 import { drawDieShape, linearParts, realizeDie, type DieShape, type LinearPart } from "../../netlist/die.ts";
 import { errorLevels, type NonIdealities } from "../../netlist/nonideal.ts";
-import { cellCases, type CellCases, type CellFunction } from "./cell-cases.ts";
+import type { CellFunction } from "../../aggregate/circuit-info.ts";
+import { cellCases, type CellCases } from "./cell-cases.ts";
 import { checkCell } from "./cell-verify.ts";
 
 export interface ChipDesign {

@@ -3,7 +3,8 @@
 // drawn once (one Monte-Carlo trial) from a seed.
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
-import { circuitFormat, CircuitShapeError } from "./run.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
+import { circuitFormat } from "./shape.ts";
 import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 
 export function circuitAggregator(circuit: Circuit, nonIdealities: NonIdealities = {}, seed = 0): CircuitAggregator {

@@ -6,7 +6,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
-import { defaultJobs, spawnWorker } from "./worker-spawn.ts";
+import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
 import { runUnitCases, type UnitShape } from "./unit-runner.ts";
 
 /** Cases per claimed slice, and the fewest cases worth a second thread. */
@@ -55,7 +55,7 @@ export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Ar
     for (let i = 1; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      workers.push(spawnWorker({ optincTrialWorker: true, cases: job, port: port2 }, port2));
+      workers.push(spawnWorker({ cases: job, port: port2 }, port2, new URL("./trial-worker.ts", import.meta.url)));
     }
     if (opts.callerWorks !== false) serveCases(job);
     const slices = Math.ceil(cases / SLICE);

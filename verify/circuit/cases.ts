@@ -10,6 +10,7 @@
 //   per digit: every value of every S_k appears equally often (±1), like a Latin hypercube,
 //   and the two corners (all sums 0, all sums maximal) are always included.
 import { createRng, shuffleInPlace } from "../../math/rng.ts";
+import { toDigits } from "../../aggregate/wire-codec.ts";
 
 export interface SourceFormat {
   workers: number;
@@ -87,13 +88,8 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
   const sums = digitSumSpaceSize(f);
   if (!opts.preprocess && full <= opts.maxCases) {
     const digits = new Int32Array(full * width);
-    for (let c = 0; c < full; c++) {
-      let rest = c;
-      for (let i = 0; i < width; i++) {
-        digits[c * width + i] = rest % f.levels;
-        rest = Math.floor(rest / f.levels);
-      }
-    }
+    const all = { precision: width * Math.log2(f.levels), levels: f.levels };
+    for (let c = 0; c < full; c++) toDigits(c, all, digits, c * width);
     return { mode: "full", digits, cases: full, spaceSize: full, description: `all ${f.levels}^${width} worker digit vectors` };
   }
   const space = f.carryIn ? `digit-sum space ${f.levels}^${f.carryIn}·${f.workers * (f.levels - 1) + 1}^${f.digits - f.carryIn}` : `digit-sum space ${f.workers * (f.levels - 1) + 1}^${f.digits}`;

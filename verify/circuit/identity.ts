@@ -1,53 +1,12 @@
 // Which circuit is this? A compiled netlist carries its identity in its `info` block (spec name,
 // worker count, precision, levels, rounding, its unit file name and a content hash of the unit
-// function it computes). `optinc verify` and `allreduce --netlist` check that identity against the
+// function it computes; aggregate/circuit-info.ts writes and reads them). `optinc verify` and `allreduce --netlist` check that identity against the
 // circuit itself, its file name, the report.json beside it and, for a directory, the report's unit
 // list, so a netlist from another spec or a renamed file cannot pass as the expected circuit.
-import { createHash } from "node:crypto";
 import { basename } from "node:path";
+import { isCellCircuit, readIdentityInfo, readUnitInfo, unitHash, type UnitIdentity } from "../../aggregate/circuit-info.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { circuitFormat, unitFromInfo, type UnitSpec } from "./run.ts";
-
-/** Everything that defines a unit's integer function (docs/onn.md), in one canonical form. */
-export interface UnitIdentity extends UnitSpec {
-  workers: number;
-  levels: number;
-  inDigits: number;
-  outDigits: number;
-  rounding: string;
-}
-
-export function unitHash(u: UnitIdentity): string {
-  const sliced = u.weights !== undefined;
-  const canonical = [
-    "optinc.unit/1",
-    `workers=${u.workers}`,
-    `levels=${u.levels}`,
-    `inDigits=${u.inDigits}`,
-    `outDigits=${u.outDigits}`,
-    `inputOffset=${u.inputOffset}`,
-    `outputOffset=${u.outputOffset}`,
-    `divisor=${u.divisor}`,
-    `rounding=${u.rounding}`,
-    `weights=${sliced ? u.weights!.join(",") : ""}`,
-    `carryIn=${sliced ? (u.carryIn ?? 0) : ""}`,
-    `round=${sliced ? (u.round ?? "") : ""}`,
-  ].join(";");
-  return createHash("sha256").update(canonical).digest("hex");
-}
-
-/** The identity entries compile writes into a unit's circuit info. */
-export function identityInfo(spec: { name: string; workers: number; precision: number; levels: number; rounding: string }, file: string, unit: UnitIdentity): Record<string, number | string> {
-  return {
-    spec_name: spec.name,
-    spec_workers: spec.workers,
-    spec_precision: spec.precision,
-    spec_levels: spec.levels,
-    rounding: spec.rounding,
-    unit_file: file,
-    unit_hash: unitHash(unit),
-  };
-}
+import { circuitFormat } from "./shape.ts";
 
 /** A report.json as far as identity goes (schemaVersion 2 keys). */
 interface ReportLike {
@@ -79,32 +38,33 @@ export function identityProblems(netlistPath: string, circuit: Circuit, report: 
   const info = circuit.info;
   // A closed-form cell: its identity is checked against a chip planned afresh from the spec
   // (verify/cells/verify-closed-form.ts).
-  if (info.cell !== undefined) return [];
+  if (isCellCircuit(info)) return [];
   const r = (typeof report === "object" && report !== null ? report : null) as ReportLike | null;
-  if (typeof info.unit_hash !== "string") {
+  const id = readIdentityInfo(info);
+  if (!id) {
     return r ? ["the netlist carries no identity (info.unit_hash) but a report.json is beside it: it was not written by this compile; re-run optinc compile"] : [];
   }
   const problems: string[] = [];
   const fmt = circuitFormat(circuit);
-  const spec = unitFromInfo(info);
-  const rounding = String(info.rounding ?? "");
+  const spec = readUnitInfo(info);
+  const rounding = String(id.spec.rounding ?? "");
   if (spec) {
     const own: UnitIdentity = { workers: fmt.source.workers, levels: fmt.source.levels, inDigits: fmt.source.digits, outDigits: fmt.outputDigits, rounding, ...spec };
-    if (unitHash(own) !== info.unit_hash) problems.push(`the circuit (${fmt.source.workers} inputs × ${fmt.source.digits} PAM-${fmt.source.levels} digits → ${fmt.outputDigits}) does not compute the unit function its info.unit_hash names: it was edited after compile`);
+    if (unitHash(own) !== id.hash) problems.push(`the circuit (${fmt.source.workers} inputs × ${fmt.source.digits} PAM-${fmt.source.levels} digits → ${fmt.outputDigits}) does not compute the unit function its info.unit_hash names: it was edited after compile`);
   } else problems.push("the netlist's info has a unit_hash but no unit_* function entries");
   const file = basename(netlistPath);
-  if (typeof info.unit_file === "string" && file !== `${info.unit_file}${NETLIST_SUFFIX}`) problems.push(`the file is named ${file} but holds unit ${info.unit_file} (${info.unit_file}${NETLIST_SUFFIX}): it was renamed`);
+  if (typeof id.file === "string" && file !== `${id.file}${NETLIST_SUFFIX}`) problems.push(`the file is named ${file} but holds unit ${id.file} (${id.file}${NETLIST_SUFFIX}): it was renamed`);
   if (!r) return problems;
-  if (r.name !== info.spec_name) problems.push(`the netlist is from spec "${String(info.spec_name)}" but report.json is for "${String(r.name)}"`);
-  for (const [key, field] of [["spec_workers", "workers"], ["spec_precision", "precision"], ["spec_levels", "levels"], ["rounding", "rounding"]] as const) {
+  if (r.name !== id.spec.name) problems.push(`the netlist is from spec "${String(id.spec.name)}" but report.json is for "${String(r.name)}"`);
+  for (const field of ["workers", "precision", "levels", "rounding"] as const) {
     const want = r.spec?.[field];
-    if (want !== info[key]) problems.push(`the netlist says ${field} = ${String(info[key])} but report.json says ${String(want)}`);
+    if (want !== id.spec[field]) problems.push(`the netlist says ${field} = ${String(id.spec[field])} but report.json says ${String(want)}`);
   }
-  const entry = r.onn?.units?.find((u) => u.file === info.unit_file);
-  if (!entry?.function) problems.push(`report.json lists no unit ${String(info.unit_file)} (its units: ${(r.onn?.units ?? []).map((u) => String(u.file)).join(", ")})`);
+  const entry = r.onn?.units?.find((u) => u.file === id.file);
+  if (!entry?.function) problems.push(`report.json lists no unit ${String(id.file)} (its units: ${(r.onn?.units ?? []).map((u) => String(u.file)).join(", ")})`);
   else {
     const fromReport = fromReportFunction(entry.function, Number(r.spec?.levels), String(r.spec?.rounding));
-    if (!fromReport || unitHash(fromReport) !== info.unit_hash) problems.push(`the unit function in report.json for ${String(info.unit_file)} differs from the netlist's (info.unit_hash)`);
+    if (!fromReport || unitHash(fromReport) !== id.hash) problems.push(`the unit function in report.json for ${String(id.file)} differs from the netlist's (info.unit_hash)`);
   }
   return problems;
 }

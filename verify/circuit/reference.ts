@@ -10,30 +10,20 @@
 //   case set also lists partial-sum codes no lower level sends;
 // - digit slice: only its slice function defines it (unitOutput); the whole chain is checked
 //   against the flat golden average by compile's compose pass (pipeline/compose.ts).
-import { fromDigits, goldenAverage, roundedDivide } from "../../aggregate/golden.ts";
-import { unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
+import { goldenAverage } from "../../aggregate/golden.ts";
+import { fromDigits, roundedDivide } from "../../aggregate/wire-codec.ts";
+import { unitOutput } from "../../aggregate/unit.ts";
+import { isCascadeUnit, unitFunctionOf, type UnitSpec } from "../../aggregate/circuit-info.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";
 
 export type UnitRole = "flat" | "cascade" | "slice";
 
-/** A unit's function as stored in the circuit info (unit_* keys; run.ts unitFromInfo). */
-export interface UnitSpec {
-  inputOffset: number;
-  outputOffset: number;
-  divisor: number;
-  /** A digit slice: carry positions (regenerated on every port) and per-position integer weights. */
-  carryIn?: number;
-  weights?: number[];
-  /** Tie-class handshake of a nearest-even slice chain (aggregate/unit.ts). */
-  round?: "class" | "carry";
-}
-
 /** A slice has weights or a tie handshake; a cascade unit says its level; anything else is the flat aggregator. */
 export function unitRole(info: Circuit["info"], unit: UnitSpec | undefined): UnitRole {
   if (unit?.weights || unit?.round) return "slice";
-  if (unit && info.cascade_level !== undefined) return "cascade";
+  if (unit && isCascadeUnit(info)) return "cascade";
   return "flat";
 }
 
@@ -49,22 +39,6 @@ export function flatFunctionMismatch(unit: UnitSpec | undefined, f: SourceFormat
   );
 }
 
-function sliceFunction(unit: UnitSpec, f: SourceFormat, outDigits: number, rounding: Rounding): UnitFunction {
-  return {
-    workers: f.workers,
-    levels: f.levels,
-    inDigits: f.digits,
-    outDigits,
-    inputOffset: unit.inputOffset,
-    outputOffset: unit.outputOffset,
-    divisor: unit.divisor,
-    rounding,
-    carryIn: unit.carryIn ?? 0,
-    ...(unit.weights ? { weights: unit.weights } : {}),
-    ...(unit.round === "class" ? { roundClass: true } : unit.round === "carry" ? { roundCarry: true } : {}),
-  };
-}
-
 /** The reference output code of every case of `set`. */
 export function referenceCodes(set: CaseSet, f: SourceFormat, role: UnitRole, unit: UnitSpec | undefined, outputDigits: number, rounding: Rounding): Int32Array {
   const width = f.workers * f.digits;
@@ -72,7 +46,7 @@ export function referenceCodes(set: CaseSet, f: SourceFormat, role: UnitRole, un
   const out = new Int32Array(set.cases);
   const codes = new Int32Array(f.workers);
   const top = f.levels ** outputDigits - 1;
-  const slice = role === "slice" ? sliceFunction(unit!, f, outputDigits, rounding) : null;
+  const slice = role === "slice" ? unitFunctionOf(unit!, { workers: f.workers, levels: f.levels, inDigits: f.digits, outDigits: outputDigits, rounding }) : null;
   const sums = new Array<number>(f.digits);
   for (let c = 0; c < set.cases; c++) {
     if (slice) {

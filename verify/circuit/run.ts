@@ -2,21 +2,20 @@
 // through the netlist simulator, decode the detector's digits to the output value, and compare
 // it with the golden quantized average computed from the worker values. With non-idealities,
 // K seeded Monte-Carlo trials give the yield (trials at exact match ≥ min-exact) and the worst case.
-import { fromDigits } from "../../aggregate/golden.ts";
+import { fromDigits } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
 import type { Die } from "../../netlist/die.ts";
-import { detectorThresholds } from "../../netlist/models.ts";
 import { createRng } from "../../math/rng.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
 import { decodeCalibrated, fitReceiver, simulateFields, type DetectorSettings } from "./calibrate.ts";
 import { simulateCases, type TrialJob } from "./trial.ts";
 import { runTrials } from "./trial-pool.ts";
 import { yieldInterval } from "../tolerance/statistics.ts";
-import { flatFunctionMismatch, referenceCodes, unitRole, type UnitSpec } from "./reference.ts";
-
-export type { UnitSpec } from "./reference.ts";
+import { flatFunctionMismatch, referenceCodes, unitRole } from "./reference.ts";
+import { circuitFormat } from "./shape.ts";
+import { CircuitShapeError, type UnitSpec } from "../../aggregate/circuit-info.ts";
 
 export interface VerifyOptions {
   nonIdealities: NonIdealities;
@@ -54,35 +53,6 @@ export interface MeasuredDie {
   dacBits: number | null;
   /** Fit each output's gain and offset to the golden levels on the known patterns (default: decide with the detector's own thresholds). */
   fitReceiver: boolean;
-}
-
-/** The circuit-info entries of a unit spec; `unitFromInfo` reads them back. */
-export function unitInfoEntries(unit: UnitSpec): Record<string, number | string> {
-  return {
-    unit_input_offset: unit.inputOffset,
-    unit_output_offset: unit.outputOffset,
-    unit_divisor: unit.divisor,
-    ...(unit.weights ? { unit_weights: unit.weights.join(","), unit_carry_in: unit.carryIn ?? 0 } : {}),
-    ...(unit.round ? { unit_round: unit.round } : {}),
-  };
-}
-
-/** The unit function of a circuit from its info block (keys unit_input_offset, unit_output_offset, unit_divisor). */
-export function unitFromInfo(info: Circuit["info"]): UnitSpec | undefined {
-  const a = info.unit_input_offset;
-  const b = info.unit_output_offset;
-  const c = info.unit_divisor;
-  if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number") return undefined;
-  if (!Number.isInteger(a) || !Number.isInteger(b) || !Number.isInteger(c) || c < 1) throw new CircuitShapeError(`info unit_* settings must be integers (unit_divisor ≥ 1), got ${a}, ${b}, ${c}`);
-  const w = info.unit_weights;
-  if (w === undefined) return { inputOffset: a, outputOffset: b, divisor: c };
-  const weights = String(w).split(",").map(Number);
-  const carryIn = info.unit_carry_in ?? 0;
-  if (!weights.every((x) => Number.isInteger(x) && x >= 0) || typeof carryIn !== "number" || !Number.isInteger(carryIn) || carryIn < 0 || carryIn > weights.length)
-    throw new CircuitShapeError(`info unit_weights must list non-negative integers and unit_carry_in be an integer in 0..${weights.length}, got "${String(w)}", ${String(carryIn)}`);
-  const round = info.unit_round;
-  if (round !== undefined && round !== "class" && round !== "carry") throw new CircuitShapeError(`info unit_round must be "class" or "carry", got ${String(round)}`);
-  return { inputOffset: a, outputOffset: b, divisor: c, weights, carryIn, ...(round ? { round } : {}) };
 }
 
 export interface ErrorBin {
@@ -126,33 +96,6 @@ export interface VerifyResult {
   thresholds: { minExact: number; minYield: number };
   failures: string[];
   pass: boolean;
-}
-
-export class CircuitShapeError extends Error {}
-
-/** The source format and output width, read from the circuit's instances. */
-export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputDigits: number; detector: DetectorSettings } {
-  const top = circuit.netlists[circuit.top];
-  if (!top) throw new CircuitShapeError(`top netlist "${circuit.top}" is missing`);
-  const instances = Object.values(top.instances);
-  const src = instances.filter((i) => i.component === "pam_source");
-  const det = instances.filter((i) => i.component === "detector");
-  if (src.length !== 1) throw new CircuitShapeError(`expected one pam_source in the top netlist, found ${src.length}: verify needs a compiled ONN pipeline (source … detector)`);
-  if (det.length !== 1) throw new CircuitShapeError(`expected one detector in the top netlist, found ${det.length}: verify needs a compiled ONN pipeline (source … detector)`);
-  const s = src[0]!.settings;
-  const d = det[0]!.settings;
-  const source = { workers: Number(s.workers), digits: Number(s.digits), levels: Number(s.levels) };
-  for (const [k, v] of Object.entries(source)) if (!Number.isInteger(v) || v < 1) throw new CircuitShapeError(`pam_source setting ${k} must be a positive integer, got ${String(v)}`);
-  if (source.levels < 2 || (source.levels & (source.levels - 1)) !== 0) throw new CircuitShapeError(`pam_source levels must be a power of two ≥ 2, got ${source.levels}`);
-  if (Number(d.levels) !== source.levels) throw new CircuitShapeError(`detector levels ${String(d.levels)} differ from the source's ${source.levels}`);
-  let detector: DetectorSettings;
-  try {
-    detector = { levels: Number(d.levels), ...detectorThresholds(d, Number(d.modes)) };
-  } catch (e) {
-    throw new CircuitShapeError(`detector: ${(e as Error).message}`);
-  }
-  if (!detector.step.every((s) => s > 0)) throw new CircuitShapeError(`detector step must be > 0, got ${JSON.stringify(d.step)}`);
-  return { source, outputDigits: Number(d.modes), detector };
 }
 
 function statsFrom(errors: Map<number, number>, cases: number): CaseStats {

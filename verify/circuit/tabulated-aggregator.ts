@@ -6,7 +6,7 @@
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type NonIdealities } from "../../netlist/simulate.ts";
 import { buildCases, digitSumSpaceSize } from "./cases.ts";
-import { circuitFormat } from "./run.ts";
+import { circuitFormat } from "./shape.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 
 export interface CircuitAggregateOptions {

@@ -5,7 +5,7 @@
 // messages with receiveMessageOnPort.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
 import { runTrial, type TrialJob, type TrialOutcome } from "./trial.ts";
-import { defaultJobs, spawnWorker } from "./worker-spawn.ts";
+import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
 import "./trial-worker.ts"; // keeps the worker side in the CLI bundle
 
 export function runTrials(job: TrialJob, trials: number, jobs = defaultJobs()): TrialOutcome[] {
@@ -22,7 +22,7 @@ export function runTrials(job: TrialJob, trials: number, jobs = defaultJobs()): 
     for (let i = 1; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      workers.push(spawnWorker({ optincTrialWorker: true, job, trials, counters, port: port2 }, port2));
+      workers.push(spawnWorker({ job, trials, counters, port: port2 }, port2, new URL("./trial-worker.ts", import.meta.url)));
     }
     // This thread works too, then collects the workers' outcomes.
     let mine = 0;

@@ -2,12 +2,12 @@
 // under tsx, or as the CLI bundle, which contains this module), it claims trial indices (or slices
 // of cases) from a shared counter until none are left and posts each outcome (cases are written
 // to shared memory). In the main thread it does nothing.
-import { isMainThread, workerData, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { poolThreadData } from "../../runtime/worker-threads.ts";
 import { serveCases, type CaseJob } from "./case-pool.ts";
 import { runTrial, type TrialJob } from "./trial.ts";
 
 export interface CaseWorkerData {
-  optincTrialWorker: true;
   cases: CaseJob;
   port: MessagePort;
 }
@@ -22,7 +22,6 @@ function serveSlices(d: CaseWorkerData): void {
 }
 
 export interface TrialWorkerData {
-  optincTrialWorker: true;
   job: TrialJob;
   trials: number;
   /** Int32Array over a SharedArrayBuffer: [next trial to claim, outcomes posted]. */
@@ -45,9 +44,7 @@ function serve(d: TrialWorkerData): void {
   d.port.close();
 }
 
-const data = isMainThread ? null : (workerData as Partial<TrialWorkerData & CaseWorkerData> | null);
+const data = poolThreadData<TrialWorkerData & CaseWorkerData>();
 // Other pool threads (pipeline/unit-worker.ts) carry other jobs: not these.
-if (data?.optincTrialWorker) {
-  if (data.cases) serveSlices(data as CaseWorkerData);
-  else if (data.job) serve(data as TrialWorkerData);
-}
+if (data?.cases) serveSlices(data as CaseWorkerData);
+else if (data?.job) serve(data as TrialWorkerData);

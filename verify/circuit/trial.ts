@@ -2,7 +2,7 @@
 // the calibrated receiver when asked) and count the errors against the golden outputs. A trial
 // depends on (seed, t) alone, never on which thread runs it, so trials can run in any order on any
 // number of threads (trial-pool.ts) and merge to the same bytes.
-import { fromDigits } from "../../aggregate/golden.ts";
+import { fromDigits } from "../../aggregate/wire-codec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type NonIdealities } from "../../netlist/simulate.ts";
 import { createRng } from "../../math/rng.ts";

@@ -2,7 +2,7 @@
 // carry position holds N·c, put on every port as c), simulated, and the decoded digits read back
 // as one value. Shared by compose (pipeline/compose.ts) and the threads of case-pool.ts, so a slice
 // of cases gives the same values on any thread.
-import { fromDigits } from "../../aggregate/golden.ts";
+import { fromDigits } from "../../aggregate/wire-codec.ts";
 import type { CompiledCircuit } from "../../netlist/simulate.ts";
 import { deal } from "./cases.ts";
 

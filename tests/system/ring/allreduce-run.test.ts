@@ -38,7 +38,7 @@ describe("runAllreduce", () => {
     const ring = ringAllReduce(grads);
     expect(run.ring.maxAbsError).toBe(maxAbsError(ring.outputs[0]!, exact));
     expect(run.ring.maxAbsError).toBeGreaterThan(0);
-    const opt = optincAllReduce(grads, { bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregate: goldenAggregate(5, 8, 4, "nearest-even") });
+    const opt = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregate: goldenAggregate(5, 8, 4, "nearest-even") });
     let err = 0;
     let steps = 0;
     for (let i = 0; i < 997; i++) {
@@ -98,8 +98,8 @@ describe("runAllreduce", () => {
       return out;
     };
     const grads = syntheticGradients(4, 3000, o.seed + 4);
-    const ref = optincAllReduce(grads, { bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregate: golden });
-    const wrong = optincAllReduce(grads, { bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregateMany: zeroLow });
+    const ref = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregate: golden });
+    const wrong = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregateMany: zeroLow });
     let differ = 0;
     for (let i = 0; i < 3000; i++) if (ref.levels[i] !== wrong.levels[i]) differ++;
     const bad = runAllreduce(o, zeroLow);

@@ -63,7 +63,7 @@ describe("OptINC data path (executed)", () => {
         fc.integer({ min: 0, max: 1e6 }),
         (n, bits, levels, encoding, rounding, blockSize, seed) => {
           const grads = syntheticGradients(n, 97, seed, 0.01);
-          const r = optincAllReduce(grads, { bits, levels, encoding, rounding, blockSize, aggregate: referenceAggregate(n, bits, levels, rounding) });
+          const r = optincAllReduce(grads, { precision: bits, levels, encoding, rounding, blockSize, aggregate: referenceAggregate(n, bits, levels, rounding) });
           const ref = exactAverage(grads);
           const qm = 2 ** (bits - 1) - 1;
           for (let i = 0; i < ref.length; i++) {
@@ -92,7 +92,7 @@ describe("OptINC data path (executed)", () => {
           }
           return goldenDigits(codes, { precision: bits, levels, rounding });
         };
-        const fmt = { bits, levels, encoding: "offset-binary" as const, rounding, blockSize: 32 };
+        const fmt = { precision: bits, levels, encoding: "offset-binary" as const, rounding, blockSize: 32 };
         const a = optincAllReduce(grads, { ...fmt, aggregate: golden });
         const b = optincAllReduce(grads, { ...fmt, aggregate: referenceAggregate(n, bits, levels, rounding) });
         expect(Array.from(a.levels)).toEqual(Array.from(b.levels));
@@ -103,7 +103,7 @@ describe("OptINC data path (executed)", () => {
   it("a hand-worked element: 4 workers, 8-bit, nearest-even", () => {
     // scale 1.27 → Δ = 0.01; levels 127, 2, 3, −1 → sum 131 → 32.75 → 33 → 0.33
     const grads = [Float32Array.of(1.27), Float32Array.of(0.02), Float32Array.of(0.03), Float32Array.of(-0.01)];
-    const r = optincAllReduce(grads, { bits: 8, levels: 4, encoding: "twos-complement", rounding: "nearest-even", blockSize: 1, aggregate: referenceAggregate(4, 8, 4, "nearest-even") });
+    const r = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "twos-complement", rounding: "nearest-even", blockSize: 1, aggregate: referenceAggregate(4, 8, 4, "nearest-even") });
     expect(r.levels[0]).toBe(33);
     expect(r.output[0]).toBeCloseTo(0.33, 6);
   });
@@ -112,7 +112,7 @@ describe("OptINC data path (executed)", () => {
     for (const [n, ratio] of [[4, 1.5], [8, 1.75], [16, 1.875]] as const) {
       const m = 4096;
       const grads = syntheticGradients(n, m, n);
-      const o = optincAllReduce(grads, { bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 256, aggregate: referenceAggregate(n, 8, 4, "nearest-even") });
+      const o = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 256, aggregate: referenceAggregate(n, 8, 4, "nearest-even") });
       expect(o.bytesSentPerWorker).toBe((4 * m * 8) / 32);
       expect(o.bytesReceivedPerWorker).toBe(o.bytesSentPerWorker);
       expect(o.scaleBytesPerWorker).toBe(4 * 16);
@@ -125,7 +125,7 @@ describe("OptINC data path (executed)", () => {
   it("injected errors: rate 0 changes nothing, rate 1 with +1 shifts every level, rate p hits ≈ p", () => {
     const n = 4;
     const grads = syntheticGradients(n, 5000, 3);
-    const fmt = { bits: 8, levels: 4 as Levels, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 64, aggregate: referenceAggregate(n, 8, 4, "nearest-even") };
+    const fmt = { precision: 8, levels: 4 as Levels, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 64, aggregate: referenceAggregate(n, 8, 4, "nearest-even") };
     const clean = optincAllReduce(grads, fmt);
     const zero = optincAllReduce(grads, { ...fmt, errors: { rate: 0, distribution: [{ steps: 1, weight: 1 }], seed: 1 } });
     expect(Array.from(zero.levels)).toEqual(Array.from(clean.levels));
@@ -144,7 +144,7 @@ describe("OptINC data path (executed)", () => {
   it("rejects an aggregator that returns an invalid digit", () => {
     const grads = syntheticGradients(2, 4, 1);
     expect(() =>
-      optincAllReduce(grads, { bits: 8, levels: 4, encoding: "offset-binary", rounding: "floor", blockSize: 4, aggregate: () => Int32Array.of(0, 0, 4, 0) }),
+      optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "floor", blockSize: 4, aggregate: () => Int32Array.of(0, 0, 4, 0) }),
     ).toThrow(/outside 0\.\.3/);
   });
 });

@@ -40,7 +40,7 @@ describe("the emitted circuit as the OptINC aggregator", () => {
 
   it("in the data path the circuit gives the golden function's levels element by element", () => {
     const grads = syntheticGradients(2, 3000, 5);
-    const fmt = { bits: 2, levels: 2 as const, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 16 };
+    const fmt = { precision: 2, levels: 2 as const, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 16 };
     const viaCircuit = optincAllReduce(grads, { ...fmt, aggregateMany: circuitAggregator(tinyCircuit()).aggregateMany });
     const viaGolden = optincAllReduce(grads, { ...fmt, aggregate: (d) => goldenDigits([d[0]! + 2 * d[1]!, d[2]! + 2 * d[3]!], { precision: 2, levels: 2, rounding: "nearest-even" }) });
     expect(Array.from(viaCircuit.levels)).toEqual(Array.from(viaGolden.levels));

@@ -1,8 +1,7 @@
 // Hand-built circuits dressed as compile output: the identity entries optinc compile writes into
 // the circuit info, and a report.json that agrees with them (verify/circuit/identity.ts).
 import type { Circuit } from "../../../netlist/ir.ts";
-import { identityInfo } from "../../../verify/circuit/identity.ts";
-import { unitInfoEntries, type UnitSpec } from "../../../verify/circuit/run.ts";
+import { writeIdentityInfo, writeUnitInfo, type UnitSpec } from "../../../aggregate/circuit-info.ts";
 
 export interface FixtureSpec {
   name: string;
@@ -20,8 +19,8 @@ export const TINY_UNIT: UnitSpec = { inputOffset: 2, outputOffset: 2, divisor: 2
 
 /** The circuit with the info compile would write for unit `file` of `spec`. */
 export function asCompiled(circuit: Circuit, file = "tiny", spec: FixtureSpec = TINY_SPEC, unit: UnitSpec = TINY_UNIT, digits = 2): Circuit {
-  const identity = identityInfo(spec, file, { workers: spec.workers, levels: spec.levels, inDigits: digits, outDigits: digits, rounding: spec.rounding, ...unit });
-  return { ...circuit, info: { ...circuit.info, ...identity, ...unitInfoEntries(unit) } };
+  const identity = writeIdentityInfo(spec, file, { workers: spec.workers, levels: spec.levels, inDigits: digits, outDigits: digits, rounding: spec.rounding, ...unit });
+  return { ...circuit, info: { ...circuit.info, ...identity, ...writeUnitInfo(unit) } };
 }
 
 /** A report.json (schemaVersion 2) listing `files` as units of the flat function. */

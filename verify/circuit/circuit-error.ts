@@ -1,7 +1,7 @@
 // The simulator rejects circuits it cannot run (a coupling outside [0, 1], a missing instance…)
 // with plain Errors whose messages name the culprit. verify and allreduce turn exactly those into
 // an input error about the file (OPT6005, exit 1) instead of an internal error.
-import { CircuitShapeError } from "../verify/circuit/run.ts";
+import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 
 /** A circuit the simulator cannot run as an ONN pipeline, with the file it came from. */
 export class CircuitError extends Error {

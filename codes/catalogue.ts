@@ -1,0 +1,166 @@
+// The one catalogue of diagnostic codes, for every command (as the TypeScript compiler has one
+// table of diagnostics). Each code means one thing everywhere; tests/codes/catalogue.test.ts fails
+// on a code listed twice and on a code literal written anywhere else in the source. Emitters use the
+// constants below (e.g. SPEC.unknownOption); docs/cli.md and docs/language.md embed the tables that
+// codesMarkdown writes. Codes are part of the public interface: never renumber one, retire it.
+//
+// Ranges: OPT0xxx inputs, outputs and the command line · OPT1xxx spec syntax · OPT2xxx spec
+// semantics · OPT30xx compile · OPT31xx decompose · OPT4xxx chip files · OPT5xxx export ·
+// OPT60xx verify · OPT61xx measurement files, die and calibrate · OPT7xxx allreduce.
+
+/** One code: [code, what it means, the exit code it gives]. */
+type Entry = readonly [code: `OPT${number}`, summary: string, exit: string];
+
+interface Group {
+  readonly title: string;
+  readonly codes: Readonly<Record<string, Entry>>;
+}
+
+const group = <const C extends Record<string, Entry>>(title: string, codes: C) => ({ title, codes });
+
+export const CATALOGUE = {
+  io: group("OPT0xxx — inputs, outputs and the command line", {
+    unreadable: ["OPT0001", "the spec file cannot be read (missing, not a regular file, or too large)", "2"],
+    extension: ["OPT0002", "unsupported spec file extension", "2"],
+    usage: ["OPT0003", "usage error: a bad flag or argument (also a flag that the chosen format would ignore, e.g. `export --format yaml --neff 2.3`)", "2"],
+    outputPath: ["OPT0004", "an output path cannot be used (a file or under one, not writable, or on /proc, /sys or /dev)", "2"],
+    writeFailed: ["OPT0005", "the output could not be written (nothing was written)", "2"],
+    notText: ["OPT0006", "the input is not a text file", "2"],
+    internal: ["OPT0007", "internal error (a bug in optinc)", "70"],
+    truncated: ["OPT0008", "more diagnostics than are shown (a note)", "–"],
+    interrupted: ["OPT0009", "interrupted (SIGINT or SIGTERM)", "130/143"],
+    notFormatted: ["OPT0010", "fmt --check: the file is not in canonical form", "1"],
+  }),
+  syntax: group("OPT1xxx — spec syntax", {
+    unexpectedCharacter: ["OPT1001", "unexpected character", "1"],
+    expectedToken: ["OPT1002", "expected a different token", "1"],
+    unexpectedToken: ["OPT1003", "unexpected token", "1"],
+    trailingText: ["OPT1004", "unexpected text after the end of the aggregator", "1"],
+    expectedItem: ["OPT1005", "expected at least one item", "1"],
+    badNumber: ["OPT1006", "malformed number", "1"],
+    tooDeep: ["OPT1007", "nesting too deep", "1"],
+    yamlSyntax: ["OPT1010", "YAML syntax error", "1"],
+    yamlShape: ["OPT1011", "YAML value has the wrong shape", "1"],
+  }),
+  spec: group("OPT2xxx — spec semantics", {
+    unknownOption: ["OPT2001", "unknown option", "1"],
+    duplicateOption: ["OPT2002", "duplicate option", "1"],
+    wrongKind: ["OPT2003", "wrong kind of value", "1"],
+    outOfRange: ["OPT2004", "value out of range", "1"],
+    missingUnit: ["OPT2005", "missing unit", "1"],
+    wrongUnit: ["OPT2006", "wrong or unknown unit", "1"],
+    unknownChoice: ["OPT2007", "unknown choice", "1"],
+    precisionNotMultiple: ["OPT2008", "precision is not a multiple of log2(levels)", "1"],
+    radixAboveWorkers: ["OPT2009", "cascade radix larger than workers", "1"],
+    notInteger: ["OPT2010", "not an integer", "1"],
+    noSuchLayer: ["OPT2011", "approximate.layers refers to a layer that does not exist", "1"],
+    unknownWorkload: ["OPT2012", "unknown workload preset", "1"],
+    conflicting: ["OPT2013", "conflicting options", "1"],
+    blockOrSetting: ["OPT2014", "a block was used as a setting, or a setting as a block", "1"],
+    duplicateEntry: ["OPT2015", "duplicate list entry", "1"],
+    noEffect: ["OPT2016", "setting has no effect (a warning)", "0"],
+    missingEntry: ["OPT2017", "missing required entry", "1"],
+    nameTooLong: ["OPT2018", "name too long", "1"],
+    overCap: ["OPT2019", "the compile is estimated to exceed the memory or time limit (compile --force overrides)", "1"],
+    unknownTechnology: ["OPT2020", "unknown technology preset", "1"],
+  }),
+  compile: group("OPT30xx — compile", {
+    notExact: ["OPT3001", "compile: the compiled aggregator is not exact (some cases decode wrongly on the emitted netlist; the files are still written)", "1"],
+    spaceTooLarge: ["OPT3002", "compile: a unit's reduced input space is larger than exhaustive training handles", "1"],
+    noPreprocess: ["OPT3003", "compile: preprocess = none, but the trainer trains on digit sums only", "1"],
+    unusedOption: ["OPT3004", "training.dac_bits is not used by the trainer yet (a warning, from check and compile)", "0"],
+    notForRoute: ["OPT3005", "an option of the trained route in a closed-form spec (a warning, from check and compile)", "0"],
+    yieldTargetMissed: ["OPT3006", "compile: the chips' Monte-Carlo yield is below the spec's yield target at its confidence (technology.yield; a warning under an explicit route)", "0"],
+  }),
+  decompose: group("OPT31xx — decompose (were OPT3001–OPT3012 before; CHANGELOG.md)", {
+    unreadable: ["OPT3101", "decompose: the matrix file cannot be read", "2"],
+    extension: ["OPT3102", "decompose: unsupported matrix file extension (use .json or .csv)", "2"],
+    badJson: ["OPT3103", "decompose: invalid JSON (at line:col)", "1"],
+    badEntry: ["OPT3104", "decompose: malformed matrix entry (CSV cell or JSON value, at line:col)", "1"],
+    ragged: ["OPT3105", "decompose: matrix rows have different lengths, or the matrix is empty", "1"],
+    notSquare: ["OPT3106", "decompose: --unitary with a matrix that is not square", "1"],
+    notUnitary: ["OPT3107", "decompose: --unitary with a matrix that is not unitary within --tol", "1"],
+    badShape: ["OPT3108", "decompose: the JSON document is not a matrix (not {re, im} or an array of rows)", "1"],
+    tooLarge: ["OPT3110", "decompose: the matrix is larger than 256×256", "1"],
+    overflow: ["OPT3111", "decompose: the largest singular value is outside the double range", "1"],
+    inaccurate: ["OPT3112", "decompose: the relative error of the reconstruction or of the emitted table exceeds --max-error; nothing is written", "1"],
+  }),
+  chipFile: group("OPT4xxx — chip files", {
+    invalid: ["OPT4101", "an invalid <name>.chip.json (optinc.chip/1), at line:col", "1"],
+  }),
+  export: group("OPT5xxx — export", {
+    noNetlist: ["OPT5001", "export: no *.netlist.json in the directory", "2"],
+    unreadable: ["OPT5002", "export: the target or its netlist cannot be read", "2"],
+    noPhaseTable: ["OPT5003", "export: no phase table beside the netlist", "2"],
+    badPhaseTable: ["OPT5004", "export: an invalid phase table", "1"],
+    badNetlist: ["OPT5005", "export: an invalid netlist (the netlist reader's own code first)", "1"],
+    inconsistent: ["OPT5006", "export: the netlist is inconsistent", "1"],
+  }),
+  verify: group("OPT60xx — verify", {
+    notFound: ["OPT6001", "verify/allreduce: no such file or directory", "2"],
+    noNetlist: ["OPT6002", "verify: a directory without *.netlist.json", "2"],
+    badJson: ["OPT6003", "verify: a report.json that is not valid JSON", "1"],
+    badNetlist: ["OPT6004", "verify/allreduce: an invalid netlist (the netlist reader's own code in parentheses)", "1"],
+    notPipeline: ["OPT6005", "verify/allreduce: the netlist is not a compiled circuit (or its info block is malformed)", "1"],
+    identity: ["OPT6006", "verify/allreduce: the circuit is not the compiled one (identity)", "1"],
+    threshold: ["OPT6007", "verify: a threshold failed (--min-exact, --min-yield)", "1"],
+    tooLarge: ["OPT6008", "verify: a netlist or report larger than 256 MB", "1"],
+  }),
+  die: group("OPT61xx — measurement files, die and calibrate", {
+    json: ["OPT6101", "measurement file: not valid JSON (NaN and Infinity are not JSON)", "2"],
+    schema: ["OPT6102", "measurement file: does not follow the schema (a missing or unknown field, an unknown kind, a wrong type)", "2"],
+    unknown: ["OPT6103", "measurement file: an element (or tree leaf) that the netlist does not have", "2"],
+    missing: ["OPT6104", "measurement file: elements (or tree leaves) of the netlist are missing", "2"],
+    value: ["OPT6105", "measurement file: a non-physical value (a coupling outside [0, 1], a negative loss, a gain ≤ 0, a non-finite number)", "2"],
+    kind: ["OPT6106", "measurement file: an element measured as another kind, or a detector with the wrong number of modes", "2"],
+    circuit: ["OPT6107", "measurement file: measured on another circuit", "2"],
+    noCircuit: ["OPT6110", "die/calibrate: no compiled circuit at the path", "2"],
+    whichCircuit: ["OPT6111", "die/calibrate/verify --measured: several circuits there and none named (by the die, or --cell)", "2"],
+    badPhaseTable: ["OPT6112", "die/calibrate: an unreadable phase table beside the netlist", "2"],
+    unreadable: ["OPT6113", "die/calibrate/verify --measured: an unreadable measurement file", "2"],
+    overwritesDesign: ["OPT6115", "calibrate -o points at the design's own directory", "2"],
+    noSuchCopy: ["OPT6117", "die --copy beyond the cell's physical copies, or on a circuit that is not a cell", "2"],
+  }),
+  allreduce: group("OPT7xxx — allreduce", {
+    inexact: ["OPT7001", "allreduce --netlist: the circuit's outputs differ from the golden quantized average (a warning with --allow-inexact)", "1"],
+  }),
+} as const satisfies Record<string, Group>;
+
+type CodesOf<G extends Group> = { readonly [K in keyof G["codes"]]: G["codes"][K][0] };
+
+function codesOf<G extends Group>(g: G): CodesOf<G> {
+  return Object.fromEntries(Object.entries(g.codes).map(([name, [code]]) => [name, code])) as CodesOf<G>;
+}
+
+export const IO = codesOf(CATALOGUE.io);
+export const SYNTAX = codesOf(CATALOGUE.syntax);
+export const SPEC = codesOf(CATALOGUE.spec);
+export const COMPILE = codesOf(CATALOGUE.compile);
+export const DECOMPOSE = codesOf(CATALOGUE.decompose);
+export const CHIP_FILE = codesOf(CATALOGUE.chipFile);
+export const EXPORT = codesOf(CATALOGUE.export);
+export const VERIFY = codesOf(CATALOGUE.verify);
+export const DIE = codesOf(CATALOGUE.die);
+export const ALLREDUCE = codesOf(CATALOGUE.allreduce);
+
+/** Every code with its meaning and exit code, in catalogue order. */
+export function allCodes(): { code: string; summary: string; exit: string; group: string }[] {
+  return Object.values(CATALOGUE).flatMap((g: Group) => Object.values(g.codes).map(([code, summary, exit]) => ({ code, summary, exit, group: g.title })));
+}
+
+/** The meaning of a code (undefined for a code not in the catalogue). */
+export function codeSummary(code: string): string | undefined {
+  return allCodes().find((c) => c.code === code)?.summary;
+}
+
+/** A markdown table of the given groups (all by default): one section row per range. */
+export function codesMarkdown(groups: readonly (keyof typeof CATALOGUE)[] = Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[], withExit = true): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const out = withExit ? ["| Code | Meaning | Exit |", "|---|---|---|"] : ["| Code | Meaning |", "|---|---|"];
+  for (const name of groups) {
+    const g: Group = CATALOGUE[name];
+    if (groups.length > 1) out.push(withExit ? `| | **${g.title}** | |` : `| | **${g.title}** |`);
+    for (const [code, summary, exit] of Object.values(g.codes)) out.push(withExit ? `| \`${code}\` | ${cell(summary)} | ${exit} |` : `| \`${code}\` | ${cell(summary)} |`);
+  }
+  return out.join("\n") + "\n";
+}

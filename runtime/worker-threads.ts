@@ -1,0 +1,36 @@
+// Pool threads: the worker threads of every job pool (verify/circuit's Monte-Carlo trials and
+// verification cases, pipeline/'s unit training). A pool thread loads the same code as its
+// parent: the CLI bundle itself, or the TypeScript source through tsx under the test runner; the
+// job's own worker module then serves the job it was given. Every pool thread's workerData carries
+// the POOL_THREAD flag, so that a bundle loaded as a pool thread's main module serves its job and
+// does not start the CLI (cli/worker-entry.ts).
+import { availableParallelism } from "node:os";
+import { isMainThread, Worker, workerData, type MessagePort } from "node:worker_threads";
+
+/** The workerData key that marks a pool thread. */
+export const POOL_THREAD = "optincPoolThread";
+
+/** Default thread count: the machine's cores. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * Start a pool thread on `data` (plus the POOL_THREAD flag); `port` (in data) is transferred.
+ * `entry` is the module that serves the job when running from source (the bundle contains every
+ * server).
+ */
+export function spawnWorker(data: object, port: MessagePort, entry: URL): Worker {
+  const workerData = { ...data, [POOL_THREAD]: true };
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL(here), { workerData, transferList: [port] });
+  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(boot, { eval: true, workerData, transferList: [port] });
+}
+
+/** This thread's job data when it is a pool thread (fields unchecked), else null. */
+export function poolThreadData<T extends object>(): Partial<T> | null {
+  if (isMainThread) return null;
+  const d = workerData as Record<string, unknown> | null;
+  return d?.[POOL_THREAD] === true ? (d as Partial<T>) : null;
+}
