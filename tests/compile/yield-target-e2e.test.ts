@@ -36,6 +36,7 @@ describe("yield target on the compile line, confirmed by verify's 100-die Monte-
     expectHonest(c.err);
     expect(c.report.yield.target.verdict).toBe("missed");
     expect(c.report.yield.target.upper).toBeLessThan(0.99);
+    expect(readFileSync(join(c.dir, "missed.report.html"), "utf8")).toContain("target 99% yield at 95% confidence: MISSED"); // and in the report
     const v = await cli(["verify", c.dir, "--trials", "100"]);
     const m = /(\d+)\/100 chips exact/.exec(v.out)!;
     expect(Number(m[1])).toBe(c.report.yield.passing); // the same dies, drawn from the emitted files

@@ -11,6 +11,7 @@ import { latencyChart } from "./charts/latency.ts";
 import { volumeChart } from "./charts/volume.ts";
 import { trainingCharts } from "./charts/training.ts";
 import { toleranceChart } from "./charts/tolerance.ts";
+import { yieldInterval } from "../tolerance/statistics.ts";
 
 const MAX_MESH_STAGES = 6;
 
@@ -47,7 +48,7 @@ function histogramSection(d: NonNullable<ReportData["errorHistogram"]>): string 
 
 function yieldFigure(d: NonNullable<ReportData["yield"]>): string {
   const s = yieldSummary(d);
-  return figure(yieldChart(d), `${s.passing} of ${d.trials} Monte-Carlo trials reach exact match ≥ ${esc(pct(d.minExact, 2))}: yield ${esc(pct(s.yield, 1))}; worst trial ${esc(pct(s.worst, 3))}${d.condition ? `. Non-idealities: ${esc(d.condition)}` : ""}.`);
+  return figure(yieldChart(d), `${s.passing} of ${d.trials} Monte-Carlo trials reach exact match ≥ ${esc(pct(d.minExact, 2))}: yield ${esc(pct(s.yield, 1))} (95% CI ${esc(yieldInterval(s.passing, d.trials))}); worst trial ${esc(pct(s.worst, 3))}${d.condition ? `. Non-idealities: ${esc(d.condition)}` : ""}.`);
 }
 
 function hardwareSection(d: NonNullable<ReportData["hardware"]>): string {
