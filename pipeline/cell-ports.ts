@@ -11,11 +11,21 @@ export function cellPortMap(f: ChipFile, design: string): PortMapCell | undefine
   const first = copies[0];
   if (!first) return undefined;
   for (const c of copies) {
-    if (c.ports.length !== first.ports.length || c.ports.some((p, k) => p.weight !== first.ports[k]!.weight || p.max !== first.ports[k]!.max) || c.outputs.length !== first.outputs.length)
-      throw new Error(`${f.name}: cells ${first.name} and ${c.name} name one design, ${design}, but their ports or outputs differ (count, weight or range)`);
+    if (
+      c.ports.length !== first.ports.length ||
+      c.ports.some((p, k) => p.weight !== first.ports[k]!.weight || p.max !== first.ports[k]!.max) ||
+      c.outputs.length !== first.outputs.length
+    )
+      throw new Error(
+        `${f.name}: cells ${first.name} and ${c.name} name one design, ${design}, but their ports or outputs differ (count, weight or range)`,
+      );
   }
   return {
-    ports: first.ports.map((p, k) => ({ weight: p.weight, max: p.max, carries: copies.map((c) => ({ copy: c.name, ...portSourceJson(f.chip, c.ports[k]!.source) })) })),
+    ports: first.ports.map((p, k) => ({
+      weight: p.weight,
+      max: p.max,
+      carries: copies.map((c) => ({ copy: c.name, ...portSourceJson(f.chip, c.ports[k]!.source) })),
+    })),
     outputs: first.outputs.map((_, k) => copies.map((c) => ({ copy: c.name, output: c.outputs[k]!.name }))),
   };
 }

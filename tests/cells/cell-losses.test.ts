@@ -56,20 +56,29 @@ describe("docs/formats.md §5", () => {
     const doc = readFileSync("docs/formats.md", "utf8").replace(/\s+/g, " ");
     const set1 = checks(1, 1).find((r) => r.name === "add0")!;
     const set0 = checks(0, 1).find((r) => r.name === "add0")!;
-    expect(doc).toContain(`with biases set for 1 dB, paper-4x8's add0 decodes ${set1.ideal.exact} of its ${set1.ideal.cases} inputs with ideal parts and all ${set1.atLoss!.cases} at 1 dB; set for 0 dB, it decodes ${set0.atLoss!.exact} of ${set0.atLoss!.cases} at 1 dB`);
+    expect(doc).toContain(
+      `with biases set for 1 dB, paper-4x8's add0 decodes ${set1.ideal.exact} of its ${set1.ideal.cases} inputs with ideal parts and all ${set1.atLoss!.cases} at 1 dB; set for 0 dB, it decodes ${set0.atLoss!.exact} of ${set0.atLoss!.cases} at 1 dB`,
+    );
     expect(set1.atLoss!.exact).toBe(set1.atLoss!.cases);
   });
 });
 
 describe("the compile's report and line", () => {
   const spec = (loss: string) =>
-    loadSpec("t.optinc", `aggregator t { workers = 2  precision = 4 bits  levels = 4  rounding = nearest-even  preprocess = digit-sum  route = closed-form  technology { mzi_loss = ${loss} dB  phase_noise = 0 rad  splitter_imbalance = 0 } }`).checked!;
+    loadSpec(
+      "t.optinc",
+      `aggregator t { workers = 2  precision = 4 bits  levels = 4  rounding = nearest-even  preprocess = digit-sum  route = closed-form  technology { mzi_loss = ${loss} dB  phase_noise = 0 rad  splitter_imbalance = 0 } }`,
+    ).checked!;
 
   it("say both checks, and a cell inexact at either makes the report not ok", () => {
     const good = compileClosedForm(spec("0.1"), { skipEvaluation: true, toleranceTrials: 0 });
-    expect(good.report.cells.every((c) => c.atDesignLoss?.mziLossDb === 0.1 && c.atDesignLoss.exact === c.cases && c.exact === c.cases)).toBe(true);
+    expect(
+      good.report.cells.every((c) => c.atDesignLoss?.mziLossDb === 0.1 && c.atDesignLoss.exact === c.cases && c.exact === c.cases),
+    ).toBe(true);
     expect(good.report.ok).toBe(true);
-    expect(closedFormSummary(good.report, (s) => s)[1]).toMatch(/exact over all \d+ raw inputs with ideal parts, \d+ at the 0\.1 dB MZI loss their biases are set for/);
+    expect(closedFormSummary(good.report, (s) => s)[1]).toMatch(
+      /exact over all \d+ raw inputs with ideal parts, \d+ at the 0\.1 dB MZI loss their biases are set for/,
+    );
     const lossy = compileClosedForm(spec("1"), { skipEvaluation: true, toleranceTrials: 0 });
     expect(lossy.report.cells.every((c) => c.atDesignLoss!.exact === c.cases)).toBe(true);
     expect(lossy.report.cells.some((c) => c.exact < c.cases)).toBe(true);

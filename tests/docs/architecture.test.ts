@@ -9,7 +9,7 @@ import { ALLOWED } from "../architecture/layers.ts";
 const doc = readFileSync("docs/architecture.md", "utf8");
 
 /** Rows `| \`room/\` | … | imports |` of the room table: room → the rooms its last cell names. */
-export function roomTable(text: string): Map<string, string[]> {
+function roomTable(text: string): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const line of text.split("\n")) {
     const m = /^\| `([a-z]+)\/` \|.*\| ([^|]+) \|$/.exec(line);
@@ -47,7 +47,10 @@ describe("docs/architecture.md agrees with tests/architecture/layers.ts", () => 
   });
 
   it("the table reader sees a wrong import list and a missing room (the check can fail)", () => {
-    const wrong = doc.replace("| `netlist/`, `aggregate/`, `math/`, `dsl/`, `codes/`, `runtime/` |\n| `system/`", "| `netlist/`, `aggregate/`, `math/`, `dsl/`, `codes/`, `runtime/`, `system/` |\n| `system/`");
+    const wrong = doc.replace(
+      "| `netlist/`, `aggregate/`, `math/`, `dsl/`, `codes/`, `runtime/` |\n| `system/`",
+      "| `netlist/`, `aggregate/`, `math/`, `dsl/`, `codes/`, `runtime/`, `system/` |\n| `system/`",
+    );
     expect(wrong).not.toBe(doc);
     expect(roomTable(wrong).get("verify")).toContain("system");
     const missing = doc.replace(/^\| `system\/` \|.*$/m, "");

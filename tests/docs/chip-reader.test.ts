@@ -15,7 +15,8 @@ const doc = readFileSync("docs/formats.md", "utf8");
 // The reader. Everything below uses only fields docs/formats.md names (see the last test).
 // ---------------------------------------------------------------------------------------------
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read field by field as a stranger would
+type Json = Record<string, any>;
 type Files = (name: string) => string;
 
 /** §1: R(t / n) for an integer t, by the spec's rounding rule. */
@@ -31,7 +32,13 @@ function rounded(t: number, n: number, rule: string): number {
 /** §1: the golden output code of worker codes. */
 function golden(codes: number[], bits: number, rule: string): number {
   const half = 2 ** (bits - 1);
-  return rounded(codes.reduce((a, c) => a + c - half, 0), codes.length, rule) + half;
+  return (
+    rounded(
+      codes.reduce((a, c) => a + c - half, 0),
+      codes.length,
+      rule,
+    ) + half
+  );
 }
 
 const digitsOf = (value: number, L: number, K: number): number[] => Array.from({ length: K }, (_, k) => Math.floor(value / L ** k) % L);
@@ -80,7 +87,13 @@ function runCascade(levels: Json[], codes: number[], bits: number, evalCell: Cel
     const top = l === levels.length - 1;
     const units = top ? 1 : Math.ceil(values.length / r);
     if (top && chip.workers !== values.length) throw new Error(`top chip has ${chip.workers} inputs, ${values.length} values are left`);
-    values = Array.from({ length: units }, (_, u) => runChip(chip, Array.from({ length: chip.workers }, (__, j) => values[u * r + j] ?? padWith ?? pad), evalCell));
+    values = Array.from({ length: units }, (_, u) =>
+      runChip(
+        chip,
+        Array.from({ length: chip.workers }, (__, j) => values[u * r + j] ?? padWith ?? pad),
+        evalCell,
+      ),
+    );
     pad *= r;
   });
   return values[0]!;
@@ -167,7 +180,12 @@ function bySimulation(files: Files): CellEval {
 // ---------------------------------------------------------------------------------------------
 
 function compiled(name: string, text: string): Files {
-  const r = compileClosedForm(loadSpec(`${name}.optinc`, text).checked!, { skipEvaluation: true, toleranceTrials: 0, maxComposeCases: 100, formats: ["json"] });
+  const r = compileClosedForm(loadSpec(`${name}.optinc`, text).checked!, {
+    skipEvaluation: true,
+    toleranceTrials: 0,
+    maxComposeCases: 100,
+    formats: ["json"],
+  });
   return (f) => {
     const t = r.files.get(f);
     if (t === undefined) throw new Error(`no file ${f}`);
@@ -247,10 +265,20 @@ describe("a reader written from docs/formats.md: paper-4x8", () => {
     const swapped = structuredClone(chip);
     const d = swapped.cells.find((c: Json) => c.name === "divide0");
     const src = (p: Json) => ({ cell: p.cell, output: p.output });
-    [d.ports[0], d.ports[1]] = [{ ...d.ports[0], ...src(d.ports[1]) }, { ...d.ports[1], ...src(d.ports[0]) }];
+    [d.ports[0], d.ports[1]] = [
+      { ...d.ports[0], ...src(d.ports[1]) },
+      { ...d.ports[1], ...src(d.ports[0]) },
+    ];
     expect(disagreements(sums, (codes) => runChip(swapped, codes, byTable), 8, chip.rounding)).toBeGreaterThan(1000);
     // Simulated from the emitted circuit, which weighs in0 by 4, fed in the swapped file's port order.
-    expect(disagreements(sums, (codes) => runChip(swapped, codes, (cell, x) => (cell.name === "divide0" ? sim(chip.cells[4], x) : sim(cell, x))), 8, chip.rounding)).toBeGreaterThan(1000);
+    expect(
+      disagreements(
+        sums,
+        (codes) => runChip(swapped, codes, (cell, x) => (cell.name === "divide0" ? sim(chip.cells[4], x) : sim(cell, x))),
+        8,
+        chip.rounding,
+      ),
+    ).toBeGreaterThan(1000);
     const edited = structuredClone(chip);
     const t = edited.cells.find((c: Json) => c.name === "add1").outputs[0].table;
     t[7] = (t[7] + 1) % 4;
@@ -261,11 +289,15 @@ describe("a reader written from docs/formats.md: paper-4x8", () => {
 
 describe("a reader written from docs/formats.md: compare and decrement cells (negative weights)", () => {
   it("4 workers × 4 bits, nearest-away: every design's phases.json decodes its tables; the chip is exact on every worker vector", () => {
-    const files = compiled("away", "aggregator away { workers = 4  precision = 4 bits  levels = 4  rounding = nearest-away  preprocess = digit-sum  route = closed-form }");
+    const files = compiled(
+      "away",
+      "aggregator away { workers = 4  precision = 4 bits  levels = 4  rounding = nearest-away  preprocess = digit-sum  route = closed-form }",
+    );
     const chip = JSON.parse(files("away.chip.json")) as Json;
     expect(chip.cells.some((c: Json) => c.ports.some((p: Json) => p.weight < 0))).toBe(true);
     const sim = bySimulation(files);
-    for (const cell of chip.cells) for (const x of cellInputs(cell, chip.levels)) expect(sim(cell, x), `${cell.name} ${x}`).toEqual(byTable(cell, x));
+    for (const cell of chip.cells)
+      for (const x of cellInputs(cell, chip.levels)) expect(sim(cell, x), `${cell.name} ${x}`).toEqual(byTable(cell, x));
     const every = Array.from({ length: 16 ** 4 }, (_, c) => [0, 1, 2, 3].map((w) => Math.floor(c / 16 ** w) % 16));
     expect(disagreements(every, (codes) => runChip(chip, codes, sim), 4, "nearest-away")).toBe(0);
   });
@@ -286,7 +318,8 @@ describe("a reader written from docs/formats.md: cascades", () => {
   });
 
   it("3 workers at radix 2 (a padded input): exact on every worker vector; padding with 0 instead of the zero code is wrong", () => {
-    const spec = "aggregator pad3 { workers = 3  precision = 4 bits  levels = 4  rounding = nearest-away  preprocess = digit-sum  route = closed-form  cascade { radix = 2 } }";
+    const spec =
+      "aggregator pad3 { workers = 3  precision = 4 bits  levels = 4  rounding = nearest-away  preprocess = digit-sum  route = closed-form  cascade { radix = 2 } }";
     const files = compiled("pad3", spec);
     const levels = [1, 2].map((l) => JSON.parse(files(`pad3.L${l}.chip.json`)) as Json);
     expect(() => files("pad3.L3.chip.json")).toThrow();
@@ -299,11 +332,58 @@ describe("a reader written from docs/formats.md: cascades", () => {
 
 describe("the reader uses only what docs/formats.md documents", () => {
   // Every JSON field the reader above reads, as the doc spells it.
-  const FIELDS = ["levels", "inDigits", "workers", "rounding", "unit", "inputOffset", "outputOffset", "divisor", "cells", "result", "name", "design", "bias", "vmax", "ports", "weight", "worker", "position", "cell", "output", "constant", "max", "groups", "outputs", "table"];
-  const PHASES = ["pipeline", "role", "source", "activation", "detector", "function", "amplitudePerLevel", "biasInput", "modes", "inputs", "outputs", "outputModes", "elements", "index", "matrix", "gain", "outputPhases", "step", "offset", "levels"];
+  const FIELDS = [
+    "levels",
+    "inDigits",
+    "workers",
+    "rounding",
+    "unit",
+    "inputOffset",
+    "outputOffset",
+    "divisor",
+    "cells",
+    "result",
+    "name",
+    "design",
+    "bias",
+    "vmax",
+    "ports",
+    "weight",
+    "worker",
+    "position",
+    "cell",
+    "output",
+    "constant",
+    "max",
+    "groups",
+    "outputs",
+    "table",
+  ];
+  const PHASES = [
+    "pipeline",
+    "role",
+    "source",
+    "activation",
+    "detector",
+    "function",
+    "amplitudePerLevel",
+    "biasInput",
+    "modes",
+    "inputs",
+    "outputs",
+    "outputModes",
+    "elements",
+    "index",
+    "matrix",
+    "gain",
+    "outputPhases",
+    "step",
+    "offset",
+    "levels",
+  ];
 
   it("names every field the reader reads", () => {
-    for (const f of [...FIELDS, ...PHASES]) expect(doc, f).toMatch(new RegExp("`" + f + "`|\"" + f + "\""));
+    for (const f of [...FIELDS, ...PHASES]) expect(doc, f).toMatch(new RegExp("`" + f + '`|"' + f + '"'));
   });
 
   it("imports nothing of the chip code", () => {

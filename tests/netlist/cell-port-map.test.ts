@@ -16,7 +16,12 @@ import { cellPortMap } from "../../pipeline/cell-ports.ts";
 import { compileClosedForm } from "../../pipeline/closed-form.ts";
 import { memoryIo } from "../helpers/io.ts";
 
-const compile = (ex: string) => compileClosedForm(loadSpec(`examples/${ex}.optinc`, readFileSync(`examples/${ex}.optinc`, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 500, toleranceTrials: 0 });
+const compile = (ex: string) =>
+  compileClosedForm(loadSpec(`examples/${ex}.optinc`, readFileSync(`examples/${ex}.optinc`, "utf8")).checked!, {
+    skipEvaluation: true,
+    maxComposeCases: 500,
+    toleranceTrials: 0,
+  });
 
 describe.each(["paper-4x8", "paper-4x8-robust"])("ports.json of every cell of examples/%s", (ex) => {
   const r = compile(ex);
@@ -39,7 +44,12 @@ describe.each(["paper-4x8", "paper-4x8-robust"])("ports.json of every cell of ex
           expect(x.max).toBe(p.max);
           const src = x.carries!.find((c) => c.copy === cell.name)!;
           if (p.source.kind === "worker") expect(src).toEqual({ copy: cell.name, worker: p.source.worker, position: p.source.position });
-          else expect(src).toEqual({ copy: cell.name, cell: chip.chip.cells[p.source.cell]!.name, output: chip.chip.cells[p.source.cell]!.outputs[p.source.output]!.name });
+          else
+            expect(src).toEqual({
+              copy: cell.name,
+              cell: chip.chip.cells[p.source.cell]!.name,
+              output: chip.chip.cells[p.source.cell]!.outputs[p.source.output]!.name,
+            });
           checked++;
         });
         const outs = map.outputs.filter((o) => o.kind === "cell-output");
@@ -58,8 +68,18 @@ describe("paper-4x8's divide0", () => {
   const map = JSON.parse(r.files.get("paper_4x8.divide0.ports.json")!) as PortMap;
 
   it("in0 carries add1's t1 at weight 4 and in1 add0's t0 at weight 1; out0 is q0", () => {
-    expect(map.inputs[0]).toMatchObject({ kind: "cell-port", port: "in0", weight: 4, carries: [{ copy: "divide0", cell: "add1", output: "t1" }] });
-    expect(map.inputs[1]).toMatchObject({ kind: "cell-port", port: "in1", weight: 1, carries: [{ copy: "divide0", cell: "add0", output: "t0" }] });
+    expect(map.inputs[0]).toMatchObject({
+      kind: "cell-port",
+      port: "in0",
+      weight: 4,
+      carries: [{ copy: "divide0", cell: "add1", output: "t1" }],
+    });
+    expect(map.inputs[1]).toMatchObject({
+      kind: "cell-port",
+      port: "in1",
+      weight: 1,
+      carries: [{ copy: "divide0", cell: "add0", output: "t0" }],
+    });
     expect(map.outputs[0]).toMatchObject({ kind: "cell-output", port: "out0", carries: [{ copy: "divide0", output: "q0" }] });
   });
 
@@ -92,7 +112,8 @@ describe("optinc export --format ports of a closed-form directory", () => {
     for (const [f, text] of r.files) if (f.endsWith(".netlist.json") || f.endsWith(".chip.json")) writeFileSync(join(dir, f), text);
     const out = join(dir, "out");
     expect(await main(["export", dir, "--format", "ports", "-o", out], memoryIo())).toBe(0);
-    for (const d of ["add0", "add1", "divide0"]) expect(readFileSync(join(out, `paper_4x8.${d}.ports.json`), "utf8")).toBe(r.files.get(`paper_4x8.${d}.ports.json`));
+    for (const d of ["add0", "add1", "divide0"])
+      expect(readFileSync(join(out, `paper_4x8.${d}.ports.json`), "utf8")).toBe(r.files.get(`paper_4x8.${d}.ports.json`));
   });
 
   it("optinc calibrate of one cell writes a ports.json with the same port labels, read from the chip file beside it", async () => {
