@@ -71,6 +71,7 @@ export const CATALOGUE = {
     noPreprocess: ["OPT3003", "compile: preprocess = none, but the trainer trains on digit sums only", "1"],
     unusedOption: ["OPT3004", "training.dac_bits is not used by the trainer yet (a warning, from check and compile)", "0"],
     notForRoute: ["OPT3005", "an option of the trained route in a closed-form spec (a warning, from check and compile)", "0"],
+    yieldTargetMissed: ["OPT3006", "compile: the chips' Monte-Carlo yield is below the spec's yield target at its confidence (technology.yield; a warning under an explicit route)", "0"],
   }),
   decompose: group("OPT31xx — decompose (were OPT3001–OPT3012 before; CHANGELOG.md)", {
     unreadable: ["OPT3101", "decompose: the matrix file cannot be read", "2"],

@@ -32,6 +32,7 @@ export function defaultSpec(name: string): Spec {
       hardwareAware: "from-start",
     },
     technology: technologyPreset(DEFAULT_TECHNOLOGY_PRESET)!,
+    target: { yield: 0.99, confidence: 0.95 },
     link: { bandwidth: 800e9, transceivers: 8, stepLatency: 2.7e-6, fiberLength: 10 },
     workload: { ...PRESETS[DEFAULT_PRESET]! },
   };

@@ -3,7 +3,7 @@
 import { PRESET_NAMES } from "./presets.ts";
 import { DAC_BITS, SEED, WORKERS } from "./limits.ts";
 import { TECHNOLOGY_PRESET_NAMES } from "./technology-presets.ts";
-import { choice, int, intIn, list, orWord, quantity, real, word, type Reader } from "./values.ts";
+import { choice, int, intIn, list, orWord, percent, quantity, real, word, type Reader } from "./values.ts";
 
 export interface OptionDef {
   /** Block name ("" for top level). */
@@ -76,6 +76,8 @@ export const OPTIONS: OptionDef[] = [
   opt("technology", "splitter_imbalance", "technology.splitterImbalance", real({ min: 0, max: 0.5, exclusiveMax: true }), "from preset", "Coupler power-ratio deviation from 0.5."),
   opt("technology", "phase_noise", "technology.phaseNoise", quantity("angle", { min: 0, max: Math.PI }), "from preset", "Phase-noise sigma per phase shifter."),
   opt("technology", "dac_bits", "technology.dacBits", none(int(bitsRange, "bits")), "from preset", "Phase DAC resolution, or none for ideal continuous phases."),
+  opt("technology", "yield", "target.yield", percent({ min: 0, max: 100, exclusiveMin: true, exclusiveMax: true }), "99 %", "Yield target: the share of fabricated chips that must be exact at this technology (docs/robustness.md, \"How yields and tolerances are stated\")."),
+  opt("technology", "target_confidence", "target.confidence", percent({ min: 50, max: 100, exclusiveMax: true }), "95 %", "Confidence at which the yield target must be shown: a target is met when the one-sided lower bound on the yield at this confidence reaches it."),
   opt("technology", "detector_noise", "technology.detectorNoise", real({ min: 0, max: 10 }), "from preset", "Detector noise sigma, in quantization steps of the output amplitude."),
 
   opt("link", "bandwidth", "link.bandwidth", quantity("bitrate", { min: 0, max: 1e15, exclusiveMin: true }), "800 Gb/s", "Bandwidth per transceiver."),

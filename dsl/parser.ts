@@ -5,7 +5,7 @@
 //   spec    := 'aggregator' Identifier '{' entry* '}'
 //   entry   := Identifier ( '=' value | '{' entry* '}' )
 //   value   := number | Identifier | list
-//   number  := NumberLiteral unitWord*        (unit words must sit on the number's line)
+//   number  := NumberLiteral unitWord*        (unit words, '/' and '%', must sit on the number's line)
 //   list    := '[' ( value ( ',' value )* )? ']'
 import { CstParser, type IToken, type TokenType } from "chevrotain";
 import {
@@ -20,7 +20,7 @@ import {
   NumberLiteral,
   RBracket,
   RCurly,
-  Slash,
+  Slash, Percent,
 } from "./tokens.ts";
 import { syntaxMessages } from "./syntax-messages.ts";
 
@@ -92,6 +92,7 @@ export class SpecParser extends CstParser {
         this.OR([
           { ALT: () => this.CONSUME2(Identifier, { LABEL: "unit" }) },
           { ALT: () => this.CONSUME(Slash, { LABEL: "unit" }) },
+          { ALT: () => this.CONSUME(Percent, { LABEL: "unit" }) },
         ]);
       },
     });
@@ -111,9 +112,9 @@ export class SpecParser extends CstParser {
   private atUnitWord(): boolean {
     const next = this.LA(1);
     const prev = this.LA(0);
-    if (next.tokenType !== Identifier && next.tokenType !== Slash) return false;
+    if (next.tokenType !== Identifier && next.tokenType !== Slash && next.tokenType !== Percent) return false;
     if (!sameLine(prev, next)) return false;
-    if (next.tokenType === Slash) return true;
+    if (next.tokenType === Slash || next.tokenType === Percent) return true;
     return !startsEntry(this.LA(2).tokenType);
   }
 }

@@ -59,6 +59,14 @@ export interface TechnologySpec extends Technology {
   preset: string;
 }
 
+/** The yield a design must reach at its technology, and the confidence it must be shown at. */
+export interface YieldTarget {
+  /** Share of chips exact, 0 < yield < 1. */
+  yield: number;
+  /** Confidence of the one-sided lower bound on the yield, 0.5 ≤ confidence < 1. */
+  confidence: number;
+}
+
 export interface LinkSpec {
   /** Per-transceiver bandwidth, bits/s. */
   bandwidth: number;
@@ -107,6 +115,8 @@ export interface Spec {
   cascade: CascadeSpec | null;
   training: TrainingSpec;
   technology: TechnologySpec;
+  /** Written in the technology block (`yield`, `target_confidence`). */
+  target: YieldTarget;
   link: LinkSpec;
   workload: WorkloadSpec;
 }

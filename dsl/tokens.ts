@@ -34,6 +34,8 @@ export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','" });
 export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
 /** Only meaningful inside units (Gb/s); the Comment token wins for "//" because it is listed first. */
 export const Slash = createToken({ name: "Slash", pattern: /\//, label: "'/'" });
+/** The percent sign of a percentage unit: `yield = 99 %`. */
+export const Percent = createToken({ name: "Percent", pattern: /%/, label: "'%'" });
 /** Not part of the language: lexed so that YAML habits (`workers: 4`) get a precise "expected '='". */
 export const Colon = createToken({ name: "Colon", pattern: /:/, label: "':'" });
 
@@ -50,6 +52,7 @@ export const allTokens: TokenType[] = [
   Comma,
   Equals,
   Slash,
+  Percent,
   Colon,
 ];
 

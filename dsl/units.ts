@@ -11,7 +11,8 @@ export type Dimension =
   | "bytes"
   | "count"
   | "flops"
-  | "flop-rate";
+  | "flop-rate"
+  | "fraction";
 
 const SI: Record<string, number> = { "": 1, K: 1e3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
 
@@ -38,6 +39,7 @@ export const UNITS: Record<Dimension, Record<string, number>> = {
   count: { params: 1, K: 1e3, "K params": 1e3, M: 1e6, "M params": 1e6, G: 1e9, "G params": 1e9, B: 1e9, "B params": 1e9 },
   flops: { ...prefixed("FLOP", 1, ["", "G", "T", "P"]) },
   "flop-rate": { ...prefixed("FLOP/s", 1, ["", "G", "T", "P"]) },
+  fraction: { "%": 0.01 },
 };
 
 /** What each dimension is called in messages, and an example for hints. */
@@ -52,6 +54,7 @@ export const DIMENSION_INFO: Record<Dimension, { what: string; example: string }
   count: { what: "a count", example: "25.6 M params" },
   flops: { what: "a number of floating-point operations", example: "1.0 TFLOP" },
   "flop-rate": { what: "a FLOP rate", example: "60 TFLOP/s" },
+  fraction: { what: "a percentage", example: "99 %" },
 };
 
 /** The dimension a unit belongs to, if it is known at all (to say "a time, not a bit rate"). */

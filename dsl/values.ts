@@ -177,6 +177,21 @@ export function quantity(dim: Dimension, r: Range, opts: { integer?: boolean; un
   };
 }
 
+/** A percentage written with `%` (yield = 99 %), stored as a fraction; the range is in percent. */
+export function percent(r: Range): Reader<number> {
+  return {
+    accepts: `${DIMENSION_INFO.fraction.what} (%), ${rangeText(r, "%")}`,
+    read(v, key, report) {
+      const n = expectNumber(v, key, `${DIMENSION_INFO.fraction.what}, e.g. ${DIMENSION_INFO.fraction.example}`, report);
+      if (!n) return undefined;
+      const f = unitFactor(n, key, "fraction", true, report);
+      if (f === undefined) return undefined;
+      const inPercent = n.value * f * 100;
+      return checkRange(inPercent, r, n, key, "%", report) ? inPercent / 100 : undefined;
+    },
+  };
+}
+
 /** One of a fixed set of names. */
 export function choice<T extends string>(choices: readonly T[]): Reader<T> {
   return {

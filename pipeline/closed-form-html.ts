@@ -6,6 +6,7 @@ import type { PhaseStage } from "../netlist/ir.ts";
 import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
+import { targetText } from "../verify/tolerance/statistics.ts";
 import { latencySection, portMapSection, specFacts } from "./report-html.ts";
 import { systemsSection } from "./systems-section.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
@@ -29,7 +30,7 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
     },
     mesh: stages.length ? { stages } : undefined,
     errorHistogram: { bins: Object.entries(report.onn.errorHistogram).map(([k, v]) => ({ steps: Number(k), count: v })).sort((a, b) => a.steps - b.steps), condition: "ideal components, emitted netlists, end to end" },
-    ...(yieldData ? { yield: { trials: yieldData.trials, exactPerTrial: yieldData.exactCopies, minExact: 1, condition: "the spec's technology block; per trial the fraction of exact cell copies" } } : {}),
+    ...(yieldData ? { yield: { trials: yieldData.trials, exactPerTrial: yieldData.exactCopies, minExact: 1, condition: `the spec's technology block; per trial the fraction of exact cell copies. ${targetText(yieldData.passing, yieldData.trials, yieldData.target)}` } } : {}),
     hardware: {
       rows: [
         { item: "cell designs", value: report.cells.length, note: report.cells.map((c) => `${c.design} ×${c.copies} (v ≤ ${c.vmax})`).join(", ") },

@@ -7,6 +7,7 @@ import type { Circuit } from "../netlist/ir.ts";
 import { circuitInventory } from "../netlist/inventory.ts";
 import type { ComposeResult } from "../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
+import { checkTarget, type TargetCheck } from "../verify/tolerance/statistics.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import type { ChipStep } from "./types.ts";
 
@@ -66,7 +67,15 @@ export interface ClosedFormReport {
     /** Detected digits re-sent to another cell, on the whole aggregator. */
     regeneratedDigits: number;
   };
-  yield: { trials: number; passing: number; yield: number; exactCopies: number[]; perDesign: { name: string; copies: number; passing: number }[] } | null;
+  yield: {
+    trials: number;
+    passing: number;
+    yield: number;
+    /** The spec's yield target against these chips (verify/tolerance/statistics.ts checkTarget). */
+    target: { yield: number; confidence: number } & TargetCheck;
+    exactCopies: number[];
+    perDesign: { name: string; copies: number; passing: number }[];
+  } | null;
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[] } | null;
   /** The chip's tolerances (verify/tolerance/, docs/robustness.md): what `optinc verify --tolerance` prints; null when skipped. */
   tolerance: ToleranceResult | null;
@@ -158,7 +167,7 @@ export function closedFormReport(a: {
       oeoLatencySeconds: oeo * OEO_HOP_SECONDS,
       regeneratedDigits: chips.reduce((n, c) => n + c.regeneratedDigits * c.units, 0),
     },
-    yield: a.yield ? { trials: a.yield.trials, passing: a.yield.passing, yield: a.yield.yield, exactCopies: a.yield.exactCopies, perDesign: a.yield.perDesign } : null,
+    yield: a.yield ? { trials: a.yield.trials, passing: a.yield.passing, yield: a.yield.yield, target: { ...spec.target, ...checkTarget(a.yield.passing, a.yield.trials, spec.target) }, exactCopies: a.yield.exactCopies, perDesign: a.yield.perDesign } : null,
     cascade: a.cascade ? { units: a.cascade.totalUnits, radix: a.cascade.radix, levels: a.steps.map((s) => ({ level: s.level ?? 1, units: s.count, file: `${s.stem}.chip.json` })) } : null,
     tolerance: a.tolerance,
     trainingEmulation: null,

@@ -1,6 +1,7 @@
 // What `optinc compile` prints for a closed-form aggregator.
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
+import { targetText, yieldText } from "../verify/tolerance/statistics.ts";
 
 const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
 
@@ -17,7 +18,7 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
-    ...(r.yield ? [`  yield under the spec's technology block: ${r.yield.passing}/${r.yield.trials} chips exact (${pct(r.yield.yield)})`] : []),
+    ...(r.yield ? [`  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}; ${targetText(r.yield.passing, r.yield.trials, r.yield.target)}`] : []),
     ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
   ];
 }

@@ -102,6 +102,17 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
           },
         ]);
       }
+      const y = result.route === "closed-form" ? result.report.yield : null;
+      const target = y?.target;
+      if (y && target?.verdict === "missed") {
+        const loc = checked.locations["target.yield"] ?? checked.locations["technology.preset"] ?? { file: specPath, line: 1, column: 1 };
+        out.report([
+          diagnosticAt(loc, COMPILE.yieldTargetMissed, `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${Math.round(100 * target.confidence)}% confidence, below ${+(100 * target.yield).toFixed(2)}%`, {
+            severity: "warning",
+            hint: "a more tolerant structure (cascade { radix = 2 }), a better technology (optinc calibrate), or a lower target; optinc verify --tolerance shows which non-ideality limits it",
+          }),
+        ]);
+      }
       out.note([...aggregatorSummary(result, g.color.bold), `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`].join("\n"));
       if (!report.ok) out.fail(EXIT.failure);
       out.finish({ outDir: flags.out, report });

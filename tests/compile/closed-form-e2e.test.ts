@@ -11,6 +11,7 @@ import { readNetlistJson } from "../../netlist/json-io.ts";
 import { flatten } from "../../netlist/propagate.ts";
 import { circuitLookup } from "../../netlist/die.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { expectHonest } from "../verify/tolerance/honest.ts";
 
 const base = mkdtempSync(join(tmpdir(), "optinc-closed-form-"));
 const dir = join(base, "a");
@@ -62,8 +63,9 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const readme = readFileSync("README.md", "utf8");
     const block = /The compile ends with\n\n```\n([\s\S]*?)```/.exec(readme)![1]!;
     const lines = block.split("\n").filter(Boolean);
-    expect(lines.length).toBe(5);
+    expect(lines.length).toBe(6);
     for (const line of lines) expect(closing).toContain(line);
+    expectHonest(closing); // the compile line: no 99 %-yield level without its confidence, no yield without its interval
   });
 
   it("counts hardware from the emitted netlists: MZIs, fixed couplers and detector outputs", () => {
@@ -104,10 +106,12 @@ describe("closed-form paper-4x8 through the CLI", () => {
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
     expect(ok.out).toContain("cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB MZI loss its biases are set for");
-    expect(ok.out).toContain("yield 100.0% (20/20 chips exact)");
+    expect(ok.out).toContain("yield 100.0%, 20/20 chips exact (95% CI 83.2–100%)");
+    expectHonest(ok.out);
     const bad = await cli(["verify", dir, "--trials", "20", "--imbalance", "0.03"]);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact\) is below --min-yield/);
+    expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact, 95% CI [\d.]+–[\d.]+%\) is below --min-yield/);
+    expectHonest(bad.out);
   });
 
   it("optinc allreduce --netlist <dir> aggregates through the chip's cells: no element differs from the golden average; a detuned cell is caught", async () => {

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../math/rng.ts";
 import { flatCases } from "../../pipeline/compose.ts";
 import { commas, design, exampleSpec } from "./design.ts";
+import { drawsForConfidence, orderStatisticConfidence } from "../../math/binomial.ts";
+import { yieldInterval } from "../../verify/tolerance/statistics.ts";
 
 const readme = readFileSync("README.md", "utf8");
 
@@ -60,5 +62,23 @@ describe("README.md figures", () => {
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } };
     expect(pkg.engines.node).toBe(">=20.19");
     expect(readme).toContain("Node 20.19 or later is required.");
+  });
+
+  it("every yield in the README's tables is k/n with its 95% Clopper–Pearson interval, as the code computes it", () => {
+    const rows = readme.split("\n").filter((l) => /^\| `[^`]+` \|/.test(l));
+    let seen = 0;
+    for (const row of rows) {
+      for (const m of row.matchAll(/\| (\d+)\/(\d+) ([^|]*)/g)) {
+        expect(m[3]!.trim(), row).toBe(`(${yieldInterval(Number(m[1]), Number(m[2]))})`);
+        seen++;
+      }
+    }
+    expect(seen).toBe(18); // six examples × three presets
+  });
+
+  it("the tolerance table states the confidence its die count gives", () => {
+    const c = orderStatisticConfidence(30, 0.01);
+    expect(readme).toContain(`30 dies bound\nthe 99 %-yield level with only ${Math.round(100 * c)} % confidence, ${drawsForConfidence(0.01, 0.95)} dies would give 95 %`);
+    expect(readme).toContain(`only with ${(100 * orderStatisticConfidence(20, 0.01)).toFixed(1)} % confidence (1 − 0.99²⁰)`);
   });
 });

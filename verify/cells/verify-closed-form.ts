@@ -11,6 +11,7 @@ import { planCascade } from "../../aggregate/cascade.ts";
 import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
 import { planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
+import { yieldInterval, yieldText } from "../tolerance/statistics.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { isIdeal, type Technology } from "../../dsl/technology.ts";
@@ -132,7 +133,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
     const designs = loaded.map((l) => ({ name: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), circuit: l.circuit, cell: cellOf(l.circuit), copies: cellOf(l.circuit).instances }));
     const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed);
     trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };
-    if (y.yield < opts.minYield) failures.push(`yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`);
+    if (y.yield < opts.minYield) failures.push(`yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact, 95% CI ${yieldInterval(y.passing, y.trials)}) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`);
   }
   return { target, spec: spec ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, rounding: spec.rounding } : null, identity, cells, composed, trials, failures, pass: failures.length === 0 };
 }
@@ -150,7 +151,7 @@ export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => 
   if (r.trials) {
     const t = r.trials;
     lines.push(`  ${t.trials} Monte-Carlo chips (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; every cell copy a die, raw detector thresholds`);
-    lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.trials} chips exact); per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`);
+    lines.push(`    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.trials)}; per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`);
   }
   for (const f of r.failures) lines.push(`  FAIL: ${f}`);
   lines.push(r.pass ? "  PASS" : "  FAIL");

@@ -2,6 +2,7 @@
 import type { Technology } from "../../dsl/technology.ts";
 import type { ErrorHistogramSection, YieldSection } from "../report/types.ts";
 import type { ErrorBin, VerifyResult } from "./run.ts";
+import { yieldText } from "../tolerance/statistics.ts";
 
 const pct = (x: number, d = 2) => `${(100 * x).toFixed(d)}%`;
 const int = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -43,7 +44,7 @@ export function formatVerify(r: VerifyResult, sources: { netlist: string; report
   } else if (r.trials) {
     const t = r.trials;
     lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; receiver ${t.calibrated ? "calibrated (gain + offset per output)" : "uncalibrated"}`);
-    lines.push(`    yield ${pct(t.yield, 1)} (${t.passing}/${t.count} trials at exact ≥ ${pct(r.thresholds.minExact)}), worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`);
+    lines.push(`    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.count, `trials at exact ≥ ${pct(r.thresholds.minExact)}`)}, worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`);
     lines.push(`    all trials: ${errorSummary(t.histogram, t.count * r.caseSet.cases)}`);
   } else {
     lines.push(`  Monte-Carlo: skipped (no non-idealities set; use --phase-noise, --loss-db, --imbalance, --dac-bits or --detector-noise)`);

@@ -13,6 +13,7 @@ import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
 import { decodeFitted, fitReceiver, simulateFields, type DetectorSettings, type ReceiverMode } from "./receiver.ts";
 import { simulateCases, type TrialJob } from "./trial.ts";
 import { runTrials } from "./trial-pool.ts";
+import { yieldInterval } from "../tolerance/statistics.ts";
 import { flatFunctionMismatch, referenceCodes, unitRole } from "./reference.ts";
 import { circuitFormat } from "./shape.ts";
 import { CircuitShapeError, type UnitSpec } from "../../aggregate/circuit-info.ts";
@@ -155,7 +156,7 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   if (mismatch) failures.push(mismatch);
   const p = (x: number) => `${(100 * x).toFixed(2)}%`;
   if (nominal.exactFraction < opts.minExact) failures.push(`exact match ${p(nominal.exactFraction)} ${m ? `on die "${m.die.id}"` : "with ideal components"} is below --min-exact ${p(opts.minExact)}`);
-  if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}) is below --min-yield ${p(opts.minYield)}`);
+  if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}, 95% CI ${yieldInterval(trials.passing, trials.count)}) is below --min-yield ${p(opts.minYield)}`);
   const { digits: _omit, ...caseSet } = set;
   void _omit;
   const measured = m ? { die: m.die.id, dacBits: m.dacBits, receiver: m.receiver, detectorNoise } : null;

@@ -12,6 +12,7 @@ import { systemsChart } from "./charts/systems.ts";
 import { volumeChart } from "./charts/volume.ts";
 import { trainingCharts } from "./charts/training.ts";
 import { toleranceChart } from "./charts/tolerance.ts";
+import { yieldInterval } from "../tolerance/statistics.ts";
 
 const MAX_MESH_STAGES = 6;
 
@@ -48,7 +49,7 @@ function histogramSection(d: NonNullable<ReportData["errorHistogram"]>): string 
 
 function yieldFigure(d: NonNullable<ReportData["yield"]>): string {
   const s = yieldSummary(d);
-  return figure(yieldChart(d), `${s.passing} of ${d.trials} Monte-Carlo trials reach exact match ≥ ${esc(pct(d.minExact, 2))}: yield ${esc(pct(s.yield, 1))}; worst trial ${esc(pct(s.worst, 3))}${d.condition ? `. Non-idealities: ${esc(d.condition)}` : ""}.`);
+  return figure(yieldChart(d), `${s.passing} of ${d.trials} Monte-Carlo trials reach exact match ≥ ${esc(pct(d.minExact, 2))}: yield ${esc(pct(s.yield, 1))} (95% CI ${esc(yieldInterval(s.passing, d.trials))}); worst trial ${esc(pct(s.worst, 3))}${d.condition ? `. Non-idealities: ${esc(d.condition)}` : ""}.`);
 }
 
 function hardwareSection(d: NonNullable<ReportData["hardware"]>): string {
@@ -88,7 +89,7 @@ function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
   const rows = d.rows
     .map((r) => `<tr><td>${esc(r.nonIdeality)}</td><td class="num">${esc(r.tolerance)}</td><td class="num">${esc(r.lowerBound)}</td><td class="num">${esc(r.certified)}</td><td class="num">${esc(r.technology)}</td><td>${r.meets === null ? "" : r.meets ? "meets" : "<b>fails</b>"}</td></tr>`)
     .join("");
-  const table = `<table><thead><tr><th>non-ideality</th><th>tolerance at 99% yield</th><th>lower bound</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+  const table = `<table><thead><tr><th>non-ideality</th><th>99%-yield estimate</th><th>lower bound (confidence)</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
   const chart = d.series.length ? figure(toleranceChart(d), esc(d.caption)) : `<p>${esc(d.caption)}</p>`;
   return section("Tolerance", `<div class="row">${chart}</div>${table}`);
 }

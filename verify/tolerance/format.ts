@@ -1,16 +1,13 @@
 // The tolerance table printed by `optinc verify --tolerance`.
 import type { AxisReport, ToleranceResult } from "./analyze.ts";
+import { level } from "./level.ts";
+import { certifiedTechnologyText } from "./summary-line.ts";
+
+export { level };
+import { tolerancePhrase, toleranceConfidence } from "./statistics.ts";
 
 const pct = (x: number, d = 0) => `${(100 * x).toFixed(d)}%`;
 const int = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-/** A level with 3 significant digits: 0.0123, 1.23e-7. */
-export function level(x: number): string {
-  if (x === Infinity) return "∞";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  return a >= 1e-3 && a < 1e4 ? String(Number(x.toPrecision(3))) : x.toExponential(2).replace("e+", "e");
-}
 
 function withUnit(x: number, unit: string): string {
   return unit === "×" ? `${level(x)}×` : unit ? `${level(x)} ${unit}` : level(x);
@@ -60,6 +57,11 @@ export function formatTolerance(r: ToleranceResult, target: string): string {
   const copies = r.units.reduce((s, u) => s + u.instances, 0);
   lines.push(`tolerance ${target}: ${r.units.length} circuit${r.units.length === 1 ? "" : "s"}, ${copies} cop${copies === 1 ? "y" : "ies"} on the chip, ${int(cases)} cases per chip`);
   lines.push(`  ${r.trials} Monte-Carlo trials (seed ${r.seed}), receiver ${r.calibrated ? "calibrated" : "uncalibrated"}; critical levels bracketed to ±${pct(r.rtol, 0)}; yield ${pct(r.yieldTarget)}`);
+  const random = r.axes.find((a) => a.monteCarlo && !a.monteCarlo.deterministic);
+  if (random) {
+    const c = toleranceConfidence(random.monteCarlo!.lowerBound, random.monteCarlo!.trials, r.yieldTarget);
+    lines.push(`  a tolerance is the rank-${c.rank} critical level of the dies (order statistic), ${tolerancePhrase(c, r.yieldTarget)}`);
+  }
   if (!r.exact) {
     for (const u of r.units.filter((x) => !x.exact)) lines.push(`  ${u.name}: not exact with ideal components: every tolerance is 0`);
   }
@@ -67,13 +69,18 @@ export function formatTolerance(r: ToleranceResult, target: string): string {
     const ok = meets(a);
     return [a.axis === "technology" ? a.label : a.label, mcCell(a), boundCell(a), certCell(a), techCell(a), ok === null ? "" : ok ? "meets" : "fails"];
   });
-  const head = ["non-ideality", "99%-yield tolerance", "lower bound", "certified", r.technology.name, ""];
+  const head = ["non-ideality", `${pct(r.yieldTarget)}-yield estimate`, "lower bound (confidence)", "certified", r.technology.name, ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => "  " + row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   lines.push(fmt(head));
   for (const row of rows) lines.push(fmt(row));
   const tech = r.axes.find((a) => a.axis === "technology");
-  if (tech?.monteCarlo) lines.push(`  the design tolerates ${level(tech.monteCarlo.tolerance)}× ${r.technology.name} at ${pct(r.yieldTarget)} yield${tech.certified ? `; ${level(tech.certified.level)}× is certified` : ""}`);
+  if (tech?.monteCarlo) {
+    const c = toleranceConfidence(tech.monteCarlo.lowerBound, tech.monteCarlo.trials, r.yieldTarget);
+    lines.push(`  the design tolerates ${level(tech.monteCarlo.lowerBound.value)}× ${r.technology.name} ${tolerancePhrase(c, r.yieldTarget)}`);
+    const cert = certifiedTechnologyText(r);
+    if (cert) lines.push(cert);
+  }
   if (r.certifyNote) lines.push(`  certified: skipped (${r.certifyNote})`);
   else {
     const methods = [...new Set(r.units.map((u) => u.certifyMethod))].join(", ");

@@ -3,6 +3,8 @@ import type { ToleranceSection } from "../report/types.ts";
 import type { ToleranceResult } from "./analyze.ts";
 import { boundCell, certCell, level, mcCell, meets, techCell } from "./format.ts";
 import { yieldCurve } from "./quantile.ts";
+import { certifiedTechnologyText } from "./summary-line.ts";
+import { tolerancePhrase, toleranceConfidence } from "./statistics.ts";
 
 export function toleranceSection(r: ToleranceResult): ToleranceSection {
   const series: ToleranceSection["series"] = [];
@@ -19,7 +21,10 @@ export function toleranceSection(r: ToleranceResult): ToleranceSection {
   }
   const tech = r.axes.find((a) => a.axis === "technology");
   const trials = `${r.trials} Monte-Carlo dies per random axis (seed ${r.seed}), receiver ${r.calibrated ? "calibrated" : "uncalibrated"}`;
-  const summary = tech?.monteCarlo ? ` The design tolerates ${level(tech.monteCarlo.tolerance)}× ${r.technology.name} at ${Math.round(100 * r.yieldTarget)}% yield${tech.certified ? ` (${level(tech.certified.level)}× certified)` : ""}.` : "";
+  const cert = certifiedTechnologyText(r);
+  const summary = tech?.monteCarlo
+    ? ` The design tolerates ${level(tech.monteCarlo.lowerBound.value)}× ${r.technology.name} ${tolerancePhrase(toleranceConfidence(tech.monteCarlo.lowerBound, tech.monteCarlo.trials, r.yieldTarget), r.yieldTarget)}.${cert ? ` ${cert.trim().replace(/^w/, "W")}.` : ""}`
+    : "";
   return {
     technology: r.technology.name,
     series,
