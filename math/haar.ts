@@ -2,7 +2,7 @@
 // diagonal phase fix Q·diag(r_kk/|r_kk|) (Mezzadri 2007), without which Q is not Haar.
 import { type CMat, zeros } from "./cmat.ts";
 import { qr } from "./qr.ts";
-import { type Rng } from "./rng.ts";
+import type { Rng } from "./rng.ts";
 
 function haarFrom(g: CMat): CMat {
   const n = g.rows;

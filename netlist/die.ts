@@ -16,7 +16,7 @@ import { TWO_PI } from "./mzi.ts";
 import { num } from "./models.ts";
 import type { DieLevels } from "../dsl/technology.ts";
 import { quantizePhase } from "./dac.ts";
-import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./propagate.ts";
+import { flatten, type netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./propagate.ts";
 
 export interface LeafError {
   /** Additive deviation of a coupler's power coupling (coupler leaves). */

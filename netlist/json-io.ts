@@ -102,7 +102,7 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
 
 /** Every component resolves and every "instance,port" names an existing port. */
 function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[], what: string, fix: string) => never): void {
-  const lookup = (c: string): Netlist | undefined => (Object.prototype.hasOwnProperty.call(netlists, c) ? netlists[c] : undefined);
+  const lookup = (c: string): Netlist | undefined => (Object.hasOwn(netlists, c) ? netlists[c] : undefined);
   // First pass: names only, so a broken sub-circuit is reported where it is broken.
   for (const [name, nl] of Object.entries(netlists)) {
     const refs: [string, string, string][] = [
@@ -128,7 +128,8 @@ function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[
       try {
         spec = instancePorts(iname, inst, lookup);
       } catch (e) {
-        return fail([...p, "instances", iname], (e as Error).message, "fix the instance settings");
+        fail([...p, "instances", iname], (e as Error).message, "fix the instance settings");
+        return;
       }
       if (!directionOf(spec, port)) fail([...p, section, key], `${inst.component} has no port "${port}"`, `ports: ${[...spec.inputs, ...spec.outputs, ...spec.both].join(", ")}`);
     };

@@ -43,7 +43,7 @@ function int(s: Settings, key: string, fallback?: number): number {
 
 /** Amplitude factor of a loss in dB. */
 export function lossAmplitude(db: number): number {
-  return db === 0 ? 1 : Math.pow(10, -db / 20);
+  return db === 0 ? 1 : 10 ** (-db / 20);
 }
 
 /** Effective power coupling of a coupler: coupling + imbalance, checked to lie in [0, 1]. */
@@ -192,7 +192,7 @@ export function attenuatorNetlist(theta: number, phi: number, lossDb: number): N
 }
 
 export function getModel(component: string): Model | undefined {
-  return Object.prototype.hasOwnProperty.call(MODELS, component) ? MODELS[component] : undefined;
+  return  Object.hasOwn(MODELS, component) ? MODELS[component] : undefined;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Reading `*.phases.json`: JSON syntax errors with line:col, then a structural check of
 // every field the toolchain relies on, each failure naming the exact path.
-import { jsonErrorAt, lineCol } from "../math/source-position.ts";
+import { jsonErrorAt, } from "../math/source-position.ts";
 import type { PhaseTable } from "./ir.ts";
 
 export class PhaseTableError extends Error {

@@ -29,7 +29,7 @@ export function writeSpiceMain(circuit: Circuit, spiFile: string): string {
   return lines.join("\n");
 }
 
-export function writeLsf(circuit: Circuit, mainFile: string): string {
+export function writeLsf(_circuit: Circuit, mainFile: string): string {
   const icp = mainFile.replace(/_main\.spi$/, ".icp");
   const lines = [
     "# Lumerical INTERCONNECT start-up script written by optinc (SiEPIC-Tools layout).",

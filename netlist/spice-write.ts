@@ -36,7 +36,7 @@ export interface SpiceOptions {
 }
 
 export function circuitLookup(circuit: Circuit): SubcircuitLookup {
-  return (c) => (Object.prototype.hasOwnProperty.call(circuit.netlists, c) ? circuit.netlists[c] : undefined);
+  return (c) => (Object.hasOwn(circuit.netlists, c) ? circuit.netlists[c] : undefined);
 }
 
 /** Netlist names with every sub-circuit before its first user (file order for SPICE). */

@@ -9,7 +9,7 @@ import { compileUnit, type UnitResult } from "../compiler/onn/unit.ts";
 import type { EpochStats } from "../compiler/onn/train.ts";
 import { defaultJobs, spawnWorker } from "../runtime/worker-threads.ts";
 import type { UnitTrainJob } from "./unit-jobs.ts";
-import { errorData } from "./unit-worker.ts"; // also keeps the worker side in the CLI bundle
+import type { errorData } from "./unit-worker.ts"; // also keeps the worker side in the CLI bundle
 
 type Message = { progress: number; stats: EpochStats } | { i: number; result: UnitResult } | { error: ReturnType<typeof errorData> };
 

@@ -8,7 +8,7 @@ import { VerifyInputError } from "../../verify/circuit/load.ts";
 import type { AllreduceRun } from "../../system/ring/allreduce-run.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce.ts";
 import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
-import { type RegisterCommand } from "../context.ts";
+import type { RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";

@@ -40,7 +40,10 @@ function setBar(out: NullSetting, sign: number): void {
 export function nullInput(ur: number, ui: number, vr: number, vi: number, out: NullSetting): void {
   const mu2 = ur * ur + ui * ui;
   const mv2 = vr * vr + vi * vi;
-  if (mu2 <= DUST2 && mv2 <= DUST2) return setBar(out, -1);
+  if (mu2 <= DUST2 && mv2 <= DUST2) {
+    setBar(out, -1);
+    return;
+  }
   const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2);
   const theta = 2 * Math.atan2(mv, mu);
   out[0] = theta;
@@ -61,7 +64,10 @@ export function nullInput(ur: number, ui: number, vr: number, vi: number, out: N
 export function nullOutput(ur: number, ui: number, vr: number, vi: number, out: NullSetting): void {
   const mu2 = ur * ur + ui * ui;
   const mv2 = vr * vr + vi * vi;
-  if (mu2 <= DUST2 && mv2 <= DUST2) return setBar(out, 1);
+  if (mu2 <= DUST2 && mv2 <= DUST2) {
+    setBar(out, 1);
+    return;
+  }
   const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2);
   const theta = 2 * Math.atan2(mu, mv);
   out[0] = theta;

@@ -69,7 +69,7 @@ export function wrhtPlan(p: ModelInputs, m: number): WrhtPlan {
   let latency = 0;
   let bandwidth = 0;
   let reduce = 0;
-  for (let l = 1, span = 1; span < n; l++, span *= m) {
+  for (let span = 1; span < n; span *= m) {
     // The farthest child at level l is ⌈(m−1)/2⌉·m^(l−1) nodes away, never more than half the ring.
     const hops = Math.min(half * span, Math.floor(n / 2));
     const slackDb = budget.budgetDb - budget.fixedDb - hops * budget.perNodeDb;

@@ -1,7 +1,4 @@
-// The golden function against an independent brute-force reference, and the proof that digit-sum
-// preprocessing loses nothing: over every input of small configurations, the average is a
-// function of the per-position digit sums.
-import fc from "fast-check";
+
 import { describe, expect, it } from "vitest";
 import type { Rounding } from "../../dsl/spec.ts";
 import { goldenAverage, goldenDigits, goldenFromDigitSums } from "../../aggregate/golden.ts";

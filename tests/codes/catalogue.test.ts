@@ -81,6 +81,7 @@ describe("the diagnostic catalogue", () => {
   });
 
   it("the literal scanner finds codes in strings and templates, not in comments", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is source text with a template literal in it
     const text = ['// OPT2001 in a comment', 'const a = "OPT2001";', "const b = `x ${a} error[OPT4101]`;", "const c = { code: 'OPT0003' };"].join("\n");
     expect(codeLiterals("f.ts", text)).toEqual(["f.ts:2: OPT2001", "f.ts:3: OPT4101", "f.ts:4: OPT0003"]);
     // the catalogue itself is full of them

@@ -1,8 +1,6 @@
 // Backends and readers: round trips IR → file → IR, the SiEPIC dialect grammar, the gdsfactory
 // schema, determinism, and atomic writes.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, } from "node:fs";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";

@@ -7,7 +7,7 @@ import type { ReceiverMode } from "../circuit/receiver.ts";
 import { DAC_RANGE, type AxisDef } from "./axes.ts";
 import { noiseCriticalSigma, noiseSigmaAt, type DecisionSet } from "./decisions.ts";
 import type { Design } from "./design.ts";
-import { toleranceQuantile, yieldCurve, type Quantile } from "./quantile.ts";
+import { toleranceQuantile, type Quantile } from "./quantile.ts";
 import { smallestPassing } from "./search.ts";
 import { baseMargins, evaluateCopy, noiseDraws, trialCritical, type TrialSearch } from "./trial.ts";
 
