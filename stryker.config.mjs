@@ -6,7 +6,8 @@ import { MODULES } from "./scripts/mutate-modules.mjs";
 
 const name = process.env.OPTINC_MUTATE_MODULE ?? "";
 const mod = MODULES[name];
-if (!mod) throw new Error(`stryker.config.mjs: set OPTINC_MUTATE_MODULE to one of ${Object.keys(MODULES).join(", ")} (npm run mutate does)`);
+if (!mod)
+  throw new Error(`stryker.config.mjs: set OPTINC_MUTATE_MODULE to one of ${Object.keys(MODULES).join(", ")} (npm run mutate does)`);
 
 // The module's test files reach vitest through the environment (vitest.mutate.config.ts), not
 // Stryker's `testFiles`: with `testFiles`, Stryker 9.6.1 activates static mutants after their

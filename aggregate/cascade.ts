@@ -21,7 +21,6 @@ export interface CascadePlan {
   totalUnits: number;
 }
 
-
 export function planCascade(workers: number, radix: number, precision: number, levels: number, rounding: Rounding): CascadePlan {
   const half = 2 ** (precision - 1);
   const out: CascadeLevel[] = [];
@@ -35,8 +34,26 @@ export function planCascade(workers: number, radix: number, precision: number, l
     // The top unit takes exactly the partial sums that remain (8 workers at radix 4: a radix-2
     // top unit), so no padded input widens its digit sums.
     const fn: UnitFunction = top
-      ? { workers: inputs, levels, inDigits, outDigits: digitCount({ precision, levels }), inputOffset: codesPerInput * half, outputOffset: half, divisor: workers, rounding }
-      : { workers: radix, levels, inDigits, outDigits: digitsFor(radix * maxIn, levels), inputOffset: 0, outputOffset: 0, divisor: 1, rounding };
+      ? {
+          workers: inputs,
+          levels,
+          inDigits,
+          outDigits: digitCount({ precision, levels }),
+          inputOffset: codesPerInput * half,
+          outputOffset: half,
+          divisor: workers,
+          rounding,
+        }
+      : {
+          workers: radix,
+          levels,
+          inDigits,
+          outDigits: digitsFor(radix * maxIn, levels),
+          inputOffset: 0,
+          outputOffset: 0,
+          divisor: 1,
+          rounding,
+        };
     out.push({ level, units, fn });
     if (top) break;
     inputs = units;
@@ -48,7 +65,12 @@ export function planCascade(workers: number, radix: number, precision: number, l
 }
 
 /** Reference evaluation of a cascade on worker codes (offset-binary), padding with the zero code. */
-export function evaluateCascade(plan: CascadePlan, codes: ArrayLike<number>, precision: number, unitEval: (fn: UnitFunction, inputs: number[]) => number): number {
+export function evaluateCascade(
+  plan: CascadePlan,
+  codes: ArrayLike<number>,
+  precision: number,
+  unitEval: (fn: UnitFunction, inputs: number[]) => number,
+): number {
   const half = 2 ** (precision - 1);
   let values = Array.from(codes);
   let padValue = half;

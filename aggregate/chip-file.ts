@@ -90,15 +90,21 @@ export function readChipJson(text: string, file: string): ChipFile {
   }
   const d = doc as Record<string, unknown>;
   if (d?.format !== CHIP_FORMAT) at('"format"', `expected "format": "${CHIP_FORMAT}"`);
-  const int = (v: unknown, where: string, min = 0): number => (Number.isInteger(v) && (v as number) >= min ? (v as number) : at(where, `${where.replace(/"/g, "")} must be an integer ≥ ${min}`));
+  const int = (v: unknown, where: string, min = 0): number =>
+    Number.isInteger(v) && (v as number) >= min ? (v as number) : at(where, `${where.replace(/"/g, "")} must be an integer ≥ ${min}`);
   const levels = int(d.levels, '"levels"', 2);
   const workers = int(d.workers, '"workers"', 1);
   const inDigits = int(d.inDigits, '"inDigits"', 1);
   const outDigits = int(d.outDigits, '"outDigits"', 1);
   const rounding = d.rounding as Rounding;
-  if (!["floor", "nearest-even", "nearest-away"].includes(rounding)) at('"rounding"', "rounding must be floor, nearest-even or nearest-away");
+  if (!["floor", "nearest-even", "nearest-away"].includes(rounding))
+    at('"rounding"', "rounding must be floor, nearest-even or nearest-away");
   const u = (d.unit ?? {}) as Record<string, unknown>;
-  const unit = { inputOffset: int(u.inputOffset, '"inputOffset"'), outputOffset: int(u.outputOffset, '"outputOffset"'), divisor: int(u.divisor, '"divisor"', 1) };
+  const unit = {
+    inputOffset: int(u.inputOffset, '"inputOffset"'),
+    outputOffset: int(u.outputOffset, '"outputOffset"'),
+    divisor: int(u.divisor, '"divisor"', 1),
+  };
   if (!Array.isArray(d.cells)) at('"cells"', "cells must be a list");
   const names = new Map<string, number>();
   const cells: Cell[] = [];
@@ -117,10 +123,14 @@ export function readChipJson(text: string, file: string): ChipFile {
     if (names.has(name)) at(where, `cell "${name}" is listed twice`);
     if (!ROLES.includes(raw.role as CellRole)) at(where, `cell "${name}": role must be one of ${ROLES.join(", ")}`);
     const ports = (Array.isArray(raw.ports) ? raw.ports : at(where, `cell "${name}": ports must be a list`)) as Record<string, unknown>[];
-    const outputs = (Array.isArray(raw.outputs) ? raw.outputs : at(where, `cell "${name}": outputs must be a list`)) as { name: string; table: number[] }[];
+    const outputs = (Array.isArray(raw.outputs) ? raw.outputs : at(where, `cell "${name}": outputs must be a list`)) as {
+      name: string;
+      table: number[];
+    }[];
     const vmax = int(raw.vmax, where);
     for (const o of outputs) {
-      if (!Array.isArray(o.table) || o.table.length !== vmax + 1 || !o.table.every((x) => Number.isInteger(x) && x >= 0 && x < levels)) at(`"${o.name}"`, `cell "${name}" output "${o.name}": the table must list ${vmax + 1} base-${levels} digits`);
+      if (!Array.isArray(o.table) || o.table.length !== vmax + 1 || !o.table.every((x) => Number.isInteger(x) && x >= 0 && x < levels))
+        at(`"${o.name}"`, `cell "${name}" output "${o.name}": the table must list ${vmax + 1} base-${levels} digits`);
     }
     const cell: Cell = {
       name,
@@ -129,9 +139,17 @@ export function readChipJson(text: string, file: string): ChipFile {
       bias: Number.isInteger(raw.bias) ? (raw.bias as number) : at(where, `cell "${name}": bias must be an integer`),
       vmax,
       ports: ports.map((p, k) => {
-        const source: PortSource = p.worker !== undefined ? { kind: "worker", worker: int(p.worker, where), position: int(p.position, where) } : { kind: "cell", ...(resolve(p, `cell "${name}" port ${k}`) as { cell: number; output: number }) };
-        if (source.kind === "worker" && (source.worker >= workers || source.position >= inDigits)) at(where, `cell "${name}" port ${k}: worker ${source.worker} digit ${source.position} does not exist`);
-        return { source, weight: Number.isInteger(p.weight) ? (p.weight as number) : at(where, `cell "${name}" port ${k}: weight must be an integer`), max: int(p.max, where) };
+        const source: PortSource =
+          p.worker !== undefined
+            ? { kind: "worker", worker: int(p.worker, where), position: int(p.position, where) }
+            : { kind: "cell", ...(resolve(p, `cell "${name}" port ${k}`) as { cell: number; output: number }) };
+        if (source.kind === "worker" && (source.worker >= workers || source.position >= inDigits))
+          at(where, `cell "${name}" port ${k}: worker ${source.worker} digit ${source.position} does not exist`);
+        return {
+          source,
+          weight: Number.isInteger(p.weight) ? (p.weight as number) : at(where, `cell "${name}" port ${k}: weight must be an integer`),
+          max: int(p.max, where),
+        };
       }),
       groups: ((raw.groups ?? []) as { ports: number[]; max: number }[]).map((g) => ({ ports: g.ports, max: int(g.max, where) })),
       outputs: outputs.map((o) => ({ name: o.name, table: o.table })),

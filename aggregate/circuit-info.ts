@@ -117,15 +117,25 @@ export function readUnitInfo(info: InfoBlock): UnitSpec | undefined {
   const b = info.unit_output_offset;
   const c = info.unit_divisor;
   if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number") return undefined;
-  if (!Number.isInteger(a) || !Number.isInteger(b) || !Number.isInteger(c) || c < 1) throw new CircuitShapeError(`info unit_* settings must be integers (unit_divisor ≥ 1), got ${a}, ${b}, ${c}`);
+  if (!Number.isInteger(a) || !Number.isInteger(b) || !Number.isInteger(c) || c < 1)
+    throw new CircuitShapeError(`info unit_* settings must be integers (unit_divisor ≥ 1), got ${a}, ${b}, ${c}`);
   const w = info.unit_weights;
   if (w === undefined) return { inputOffset: a, outputOffset: b, divisor: c };
   const weights = String(w).split(",").map(Number);
   const carryIn = info.unit_carry_in ?? 0;
-  if (!weights.every((x) => Number.isInteger(x) && x >= 0) || typeof carryIn !== "number" || !Number.isInteger(carryIn) || carryIn < 0 || carryIn > weights.length)
-    throw new CircuitShapeError(`info unit_weights must list non-negative integers and unit_carry_in be an integer in 0..${weights.length}, got "${String(w)}", ${String(carryIn)}`);
+  if (
+    !weights.every((x) => Number.isInteger(x) && x >= 0) ||
+    typeof carryIn !== "number" ||
+    !Number.isInteger(carryIn) ||
+    carryIn < 0 ||
+    carryIn > weights.length
+  )
+    throw new CircuitShapeError(
+      `info unit_weights must list non-negative integers and unit_carry_in be an integer in 0..${weights.length}, got "${String(w)}", ${String(carryIn)}`,
+    );
   const round = info.unit_round;
-  if (round !== undefined && round !== "class" && round !== "carry") throw new CircuitShapeError(`info unit_round must be "class" or "carry", got ${String(round)}`);
+  if (round !== undefined && round !== "class" && round !== "carry")
+    throw new CircuitShapeError(`info unit_round must be "class" or "carry", got ${String(round)}`);
   return { inputOffset: a, outputOffset: b, divisor: c, weights, carryIn, ...(round ? { round } : {}) };
 }
 
@@ -211,10 +221,22 @@ export function readCellInfo(info: InfoBlock): CellFunction | null {
   const names = String(need(info, "cell_outputs")).split(",");
   const tables = ints(need(info, "cell_tables"), "cell_tables");
   const instances = Number(info.cell_instances ?? 1);
-  if (!(Number.isInteger(levels) && levels >= 2 && Number.isInteger(vmax) && vmax >= 0 && Number.isInteger(bias) && Number.isInteger(instances) && instances >= 1))
+  if (
+    !(
+      Number.isInteger(levels) &&
+      levels >= 2 &&
+      Number.isInteger(vmax) &&
+      vmax >= 0 &&
+      Number.isInteger(bias) &&
+      Number.isInteger(instances) &&
+      instances >= 1
+    )
+  )
     throw new CircuitShapeError("info cell_levels, cell_vmax, cell_bias and cell_instances must be integers (levels ≥ 2, instances ≥ 1)");
-  if (kinds.length !== weights.length || groups.length !== weights.length) throw new CircuitShapeError(`info cell_port_kinds, cell_weights and cell_groups must have one entry per port (${weights.length})`);
-  if (tables.length !== names.length * (vmax + 1)) throw new CircuitShapeError(`info cell_tables must hold ${names.length} tables of ${vmax + 1} digits`);
+  if (kinds.length !== weights.length || groups.length !== weights.length)
+    throw new CircuitShapeError(`info cell_port_kinds, cell_weights and cell_groups must have one entry per port (${weights.length})`);
+  if (tables.length !== names.length * (vmax + 1))
+    throw new CircuitShapeError(`info cell_tables must hold ${names.length} tables of ${vmax + 1} digits`);
   if (!tables.every((d) => d >= 0 && d < levels)) throw new CircuitShapeError(`info cell_tables must hold base-${levels} digits`);
   if (!groups.every((g) => g >= 0 && g < groupMax.length)) throw new CircuitShapeError("info cell_groups must index cell_group_max");
   return {
@@ -285,7 +307,13 @@ export function writeIdentityInfo(spec: IdentitySpec, file: string, unit: UnitId
 }
 
 /** The identity keys of the spec's fields, by IdentitySpec field. */
-const IDENTITY_SPEC_KEYS = { name: "spec_name", workers: "spec_workers", precision: "spec_precision", levels: "spec_levels", rounding: "rounding" } as const;
+const IDENTITY_SPEC_KEYS = {
+  name: "spec_name",
+  workers: "spec_workers",
+  precision: "spec_precision",
+  levels: "spec_levels",
+  rounding: "rounding",
+} as const;
 
 /**
  * A circuit's identity entries as written (values unchecked: identity.ts compares them with the
@@ -300,5 +328,15 @@ export interface IdentityEntries {
 export function readIdentityInfo(info: InfoBlock): IdentityEntries | null {
   if (typeof info.unit_hash !== "string") return null;
   const k = IDENTITY_SPEC_KEYS;
-  return { spec: { name: info[k.name], workers: info[k.workers], precision: info[k.precision], levels: info[k.levels], rounding: info[k.rounding] }, file: info.unit_file, hash: info.unit_hash };
+  return {
+    spec: {
+      name: info[k.name],
+      workers: info[k.workers],
+      precision: info[k.precision],
+      levels: info[k.levels],
+      rounding: info[k.rounding],
+    },
+    file: info.unit_file,
+    hash: info.unit_hash,
+  };
 }

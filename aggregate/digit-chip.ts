@@ -96,7 +96,15 @@ function digitMax(b: Builder, ref: DigitRef): number {
 
 function addCell(
   b: Builder,
-  spec: { name: string; role: CellRole; position: number; workerPosition: number | null; terms: Term[]; bias: number; outputs: { name: string; fn: (v: number) => number }[] },
+  spec: {
+    name: string;
+    role: CellRole;
+    position: number;
+    workerPosition: number | null;
+    terms: Term[];
+    bias: number;
+    outputs: { name: string; fn: (v: number) => number }[];
+  },
 ): DigitRef[] {
   const L = b.L;
   let bias = spec.bias;
@@ -117,14 +125,20 @@ function addCell(
       bias += t.weight * t.digits.reduce((acc, d, j) => acc + (d as { constant: number }).constant * L ** j, 0);
       continue;
     }
-    if (t.digits.some((d) => "constant" in d && d.constant !== 0)) throw new Error(`internal: cell ${spec.name} mixes constant and regenerated digits in one value`);
+    if (t.digits.some((d) => "constant" in d && d.constant !== 0))
+      throw new Error(`internal: cell ${spec.name} mixes constant and regenerated digits in one value`);
     const group: CellGroup = { ports: [], max: t.max };
     t.digits.forEach((d, j) => {
       if ("constant" in d) return;
       group.ports.push(ports.length);
       ports.push({ source: { kind: "cell", ...d }, weight: t.weight * L ** j, max: Math.min(L - 1, Math.floor(t.max / L ** j)) });
     });
-    values.push({ weight: t.weight, max: t.max, digits: t.digits.filter((d): d is { cell: number; output: number } => "cell" in d), group: groups.length });
+    values.push({
+      weight: t.weight,
+      max: t.max,
+      digits: t.digits.filter((d): d is { cell: number; output: number } => "cell" in d),
+      group: groups.length,
+    });
     groups.push(group);
   }
   const vmin = bias + values.reduce((acc, x) => acc + Math.min(0, x.weight * x.max), 0);
@@ -145,7 +159,8 @@ function addCell(
         for (let s = 0; s <= workerMax; s++) {
           const v = bias + s + values.reduce((acc, val, g) => acc + val.weight * x[g]!, 0);
           const out = table[v]!;
-          if (!(Number.isInteger(out) && out >= 0 && out < L)) throw new Error(`internal: cell ${spec.name} output ${out} at v = ${v} is not a base-${L} digit`);
+          if (!(Number.isInteger(out) && out >= 0 && out < L))
+            throw new Error(`internal: cell ${spec.name} output ${out} at v = ${v} is not a base-${L} digit`);
           if (constant === null) constant = out;
           else if (out !== constant) isConstant = false;
           candidates.forEach((c, k) => {
@@ -169,7 +184,16 @@ function addCell(
   const kept = tables.map((_, o) => o).filter((o) => refs[o] === null);
   if (kept.length === 0) return refs as DigitRef[];
   const index = b.cells.length;
-  b.cells.push({ name: spec.name, role: spec.role, position: spec.position, ports, groups, bias, vmax, outputs: kept.map((o) => ({ name: spec.outputs[o]!.name, table: tables[o]! })) });
+  b.cells.push({
+    name: spec.name,
+    role: spec.role,
+    position: spec.position,
+    ports,
+    groups,
+    bias,
+    vmax,
+    outputs: kept.map((o) => ({ name: spec.outputs[o]!.name, table: tables[o]! })),
+  });
   return refs.map((r, o) => r ?? { cell: index, output: kept.indexOf(o) });
 }
 
@@ -182,7 +206,14 @@ function digitsOf(x: number, L: number, count: number): number[] {
  * LSB-first addition of the worker digit sums (positions < inDigits) and a constant C (taken
  * modulo L^X, so a negative C wraps and its carry out of the top is dropped). Returns the X digits.
  */
-function addChain(b: Builder, inDigits: number, X: number, C: number, role: "add" | "compare", keepDigits: boolean): { digits: DigitRef[]; carryOut: DigitRef[] } {
+function addChain(
+  b: Builder,
+  inDigits: number,
+  X: number,
+  C: number,
+  role: "add" | "compare",
+  keepDigits: boolean,
+): { digits: DigitRef[]; carryOut: DigitRef[] } {
   const L = b.L;
   const cst = digitsOf(((C % L ** X) + L ** X) % L ** X, L, X);
   let carry: DigitRef[] = [];
@@ -195,7 +226,15 @@ function addChain(b: Builder, inDigits: number, X: number, C: number, role: "add
       ...(keepDigits ? [{ name: `t${k}`, fn: (v: number) => v % L }] : []),
       ...Array.from({ length: cw }, (_, j) => ({ name: `c${k + 1}_${j}`, fn: (v: number) => Math.floor(v / L ** (j + 1)) % L })),
     ];
-    const refs = addCell(b, { name: `${role}${k}`, role, position: k, workerPosition: k < inDigits ? k : null, terms: [{ digits: carry, weight: 1, max: carryMax }], bias: cst[k]!, outputs });
+    const refs = addCell(b, {
+      name: `${role}${k}`,
+      role,
+      position: k,
+      workerPosition: k < inDigits ? k : null,
+      terms: [{ digits: carry, weight: 1, max: carryMax }],
+      bias: cst[k]!,
+      outputs,
+    });
     if (keepDigits) digits.push(refs[0]!);
     carry = refs.slice(keepDigits ? 1 : 0);
     carryMax = Math.floor(vmax / L);
@@ -207,7 +246,13 @@ function addChain(b: Builder, inDigits: number, X: number, C: number, role: "add
  * MSB-first division of the digits t (least significant first) by D. The last cell (position 0)
  * computes q_0 with `q0` and adds the outputs `extra` (functions of its v = L·r + t_0).
  */
-function divideChain(b: Builder, t: DigitRef[], D: number, q0: (v: number) => number, extra: { name: string; fn: (v: number) => number }[]): { q: DigitRef[]; extra: DigitRef[] } {
+function divideChain(
+  b: Builder,
+  t: DigitRef[],
+  D: number,
+  q0: (v: number) => number,
+  extra: { name: string; fn: (v: number) => number }[],
+): { q: DigitRef[]; extra: DigitRef[] } {
   const L = b.L;
   const rDigits = digitsFor(D - 1, L);
   let r: DigitRef[] = [];
@@ -216,9 +261,23 @@ function divideChain(b: Builder, t: DigitRef[], D: number, q0: (v: number) => nu
   for (let k = t.length - 1; k >= 0; k--) {
     const outputs =
       k > 0
-        ? [{ name: `q${k}`, fn: (v: number) => Math.floor(v / D) }, ...Array.from({ length: rDigits }, (_, j) => ({ name: `r${k}_${j}`, fn: (v: number) => Math.floor((v % D) / L ** j) % L }))]
+        ? [
+            { name: `q${k}`, fn: (v: number) => Math.floor(v / D) },
+            ...Array.from({ length: rDigits }, (_, j) => ({ name: `r${k}_${j}`, fn: (v: number) => Math.floor((v % D) / L ** j) % L })),
+          ]
         : [{ name: "q0", fn: q0 }, ...extra];
-    const refs = addCell(b, { name: `divide${k}`, role: "divide", position: k, workerPosition: null, terms: [{ digits: r, weight: L, max: rMax }, { digits: [t[k]!], weight: 1, max: digitMax(b, t[k]!) }], bias: 0, outputs });
+    const refs = addCell(b, {
+      name: `divide${k}`,
+      role: "divide",
+      position: k,
+      workerPosition: null,
+      terms: [
+        { digits: r, weight: L, max: rMax },
+        { digits: [t[k]!], weight: 1, max: digitMax(b, t[k]!) },
+      ],
+      bias: 0,
+      outputs,
+    });
     q[k] = refs[0]!;
     r = refs.slice(1);
     rMax = Math.min(D - 1, L * rMax + L - 1);
@@ -242,10 +301,16 @@ function prune(cells: Cell[], result: DigitRef[]): { cells: Cell[]; result: Digi
     });
     let n = 0;
     const cellMap = used.map((u) => (u.some(Boolean) ? n++ : -1));
-    const remap = <T extends DigitRef | PortSource>(r: T): T => ("cell" in r ? { ...r, cell: cellMap[r.cell]!, output: outMap[r.cell]![r.output]! } : r);
+    const remap = <T extends DigitRef | PortSource>(r: T): T =>
+      "cell" in r ? { ...r, cell: cellMap[r.cell]!, output: outMap[r.cell]![r.output]! } : r;
     const kept: Cell[] = [];
     cells.forEach((c, i) => {
-      if (cellMap[i]! >= 0) kept.push({ ...c, outputs: c.outputs.filter((_, o) => used[i]![o]), ports: c.ports.map((p) => ({ ...p, source: remap(p.source) })) });
+      if (cellMap[i]! >= 0)
+        kept.push({
+          ...c,
+          outputs: c.outputs.filter((_, o) => used[i]![o]),
+          ports: c.ports.map((p) => ({ ...p, source: remap(p.source) })),
+        });
     });
     cells = kept;
     result = result.map(remap);
@@ -273,7 +338,8 @@ export function planDigitChip(u: UnitFunction): DigitChip {
   const evenInPlace = rounding === "nearest-even" && !odd(B);
   const q0 = (v: number): number => Math.floor(v / D) - (evenInPlace && tie(v) && odd(Math.floor(v / D) + B) ? 1 : 0);
   const extra: { name: string; fn: (v: number) => number }[] = [];
-  if (rounding === "nearest-even" && tiesExist && !evenInPlace) extra.push({ name: "tie_odd", fn: (v) => (tie(v) && odd(Math.floor(v / D) + B) ? 1 : 0) });
+  if (rounding === "nearest-even" && tiesExist && !evenInPlace)
+    extra.push({ name: "tie_odd", fn: (v) => (tie(v) && odd(Math.floor(v / D) + B) ? 1 : 0) });
   // nearest-away takes a tie back only below zero (T < A), which needs A > 0.
   if (rounding === "nearest-away" && tiesExist && A > 0) extra.push({ name: "tie", fn: (v) => (tie(v) ? 1 : 0) });
   const { q, extra: flags } = divideChain(b, t, D, q0, extra);
@@ -284,7 +350,18 @@ export function planDigitChip(u: UnitFunction): DigitChip {
     // nearest-away: take a tie back down when T < A; [T ≥ A] is the carry of T + (L^X − A) out of position X − 1.
     const { carryOut } = addChain(b, u.inDigits, X, L ** X - A, "compare", false);
     if (carryOut.length !== 1) throw new Error("internal: the compare chain must end in one carry digit");
-    [flag] = addCell(b, { name: "flag", role: "decrement", position: 0, workerPosition: null, terms: [{ digits: [flags[0]!], weight: 2, max: 1 }, { digits: [carryOut[0]!], weight: 1, max: 1 }], bias: 0, outputs: [{ name: "dec", fn: (v) => (v === 2 ? 1 : 0) }] }) as [DigitRef];
+    [flag] = addCell(b, {
+      name: "flag",
+      role: "decrement",
+      position: 0,
+      workerPosition: null,
+      terms: [
+        { digits: [flags[0]!], weight: 2, max: 1 },
+        { digits: [carryOut[0]!], weight: 1, max: 1 },
+      ],
+      bias: 0,
+      outputs: [{ name: "dec", fn: (v) => (v === 2 ? 1 : 0) }],
+    }) as [DigitRef];
   }
   // Borrow chain: v = q_k − borrow + L.
   let borrow = flag;
@@ -295,7 +372,10 @@ export function planDigitChip(u: UnitFunction): DigitChip {
       role: "decrement",
       position: k,
       workerPosition: null,
-      terms: [{ digits: [q[k]!], weight: 1, max: digitMax(b, q[k]!) }, { digits: [borrow], weight: -1, max: 1 }],
+      terms: [
+        { digits: [q[k]!], weight: 1, max: digitMax(b, q[k]!) },
+        { digits: [borrow], weight: -1, max: 1 },
+      ],
       bias: L,
       outputs: [{ name: `d${k}`, fn: (v) => v % L }, ...(k + 1 < X ? [{ name: `b${k + 1}`, fn: (v: number) => (v < L ? 1 : 0) }] : [])],
     });
@@ -308,7 +388,15 @@ export function planDigitChip(u: UnitFunction): DigitChip {
 function finish(b: Builder, u: UnitFunction, digits: DigitRef[]): DigitChip {
   const result = Array.from({ length: u.outDigits }, (_, j) => digits[j] ?? { constant: 0 });
   const pruned = prune(b.cells, result);
-  return { workers: u.workers, levels: u.levels, inDigits: u.inDigits, outDigits: u.outDigits, rounding: u.rounding, cells: pruned.cells, result: pruned.result };
+  return {
+    workers: u.workers,
+    levels: u.levels,
+    inDigits: u.inDigits,
+    outDigits: u.outDigits,
+    rounding: u.rounding,
+    cells: pruned.cells,
+    result: pruned.result,
+  };
 }
 
 /**
@@ -319,7 +407,11 @@ function finish(b: Builder, u: UnitFunction, digits: DigitRef[]): DigitChip {
 export function runDigitChip(chip: DigitChip, digits: ArrayLike<number>, cellOut?: (cell: number, ports: number[]) => number[]): number[] {
   const values: number[][] = [];
   const read = (r: DigitRef | PortSource): number =>
-    "constant" in r ? r.constant : "kind" in r && r.kind === "worker" ? digits[r.worker * chip.inDigits + r.position]! : values[(r as { cell: number }).cell]![(r as { output: number }).output]!;
+    "constant" in r
+      ? r.constant
+      : "kind" in r && r.kind === "worker"
+        ? digits[r.worker * chip.inDigits + r.position]!
+        : values[(r as { cell: number }).cell]![(r as { output: number }).output]!;
   chip.cells.forEach((c, i) => {
     const ports = c.ports.map((p) => read(p.source));
     values.push(cellOut ? cellOut(i, ports) : c.outputs.map((o) => o.table[cellV(c, ports)]!));

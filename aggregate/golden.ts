@@ -25,11 +25,7 @@ export function goldenAverage(codes: ArrayLike<number>, spec: Pick<Spec, "precis
  * The same function computed from the digit sums S_k = Σ_i d_{i,k} only. Equality with
  * goldenAverage on every input is the proof that digit-sum preprocessing loses nothing.
  */
-export function goldenFromDigitSums(
-  sums: ArrayLike<number>,
-  workers: number,
-  spec: DigitFormat & { rounding: Rounding },
-): number {
+export function goldenFromDigitSums(sums: ArrayLike<number>, workers: number, spec: DigitFormat & { rounding: Rounding }): number {
   let total = 0;
   for (let k = sums.length - 1; k >= 0; k--) total = total * spec.levels + sums[k];
   const t = total - workers * 2 ** (spec.precision - 1);

@@ -38,16 +38,15 @@ export const SLICE_THRESHOLD = 100_000;
 /** Largest space of one carry slice: the group size g is the largest that fits. */
 export const SLICE_CASES = 12_000;
 
-
 /** The slice chain of a unit, or null when it cannot be sliced (nearest-away ties, too few digits). */
 export function planSlices(parent: UnitFunction, budget = SLICE_CASES): SlicePlan | null {
   const { levels: L, divisor: div } = parent;
   if (parent.weights || parent.carryIn) return null; // already a slice
   if (parent.rounding === "nearest-away" && div !== 1) return null; // ties depend on the sign of the total
   let K = 1;
-  while (K < parent.inDigits && (L ** K) % div !== 0) K++;
+  while (K < parent.inDigits && L ** K % div !== 0) K++;
   if (K >= parent.inDigits) return null;
-  const M = (L ** K) / div;
+  const M = L ** K / div;
   const maxSum = (L - 1) * parent.workers;
   const weights0 = Array.from({ length: K }, (_, k) => L ** k);
   // An odd M shifts the quotient's parity, so nearest-even ties cannot be settled in slice 0: it
@@ -72,7 +71,19 @@ export function planSlices(parent: UnitFunction, budget = SLICE_CASES): SlicePla
     const weights = [...carryWeights, ...Array.from({ length: g }, (_, i) => M * L ** i)];
     const vMax = (roundCarry ? L ** (carry - 1) : L ** carry - 1) + M * maxSum * ((L ** g - 1) / (L - 1));
     const outDigits = last ? parent.outDigits - emitted : g + digitsFor(Math.floor(vMax / L ** g), L);
-    const fn: UnitFunction = { workers: parent.workers, levels: L, inDigits: carry + g, outDigits, inputOffset: 0, outputOffset: 0, divisor: 1, rounding: parent.rounding, carryIn: carry, weights, ...(roundCarry ? { roundCarry: true } : {}) };
+    const fn: UnitFunction = {
+      workers: parent.workers,
+      levels: L,
+      inDigits: carry + g,
+      outDigits,
+      inputOffset: 0,
+      outputOffset: 0,
+      divisor: 1,
+      rounding: parent.rounding,
+      carryIn: carry,
+      weights,
+      ...(roundCarry ? { roundCarry: true } : {}),
+    };
     slices.push({ fn, from: pos, count: g, carryIn: carry, emit: last ? outDigits : g });
     emitted += last ? outDigits : g;
     carry = outDigits - g;

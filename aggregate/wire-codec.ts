@@ -86,7 +86,7 @@ export function decode(code: number, f: CodeFormat): number {
 
 /** Local code word → offset-binary wire code (two's complement: flip the sign bit). */
 export function toWire(code: number, f: CodeFormat): number {
-  return f.encoding === "offset-binary" ? code : code ^ 2 ** (f.precision - 1);
+  return f.encoding === "offset-binary" ? code : code ^ (2 ** (f.precision - 1));
 }
 
 /** Offset-binary wire code → signed level. */

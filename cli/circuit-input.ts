@@ -58,14 +58,27 @@ const SUFFIX = ".netlist.json";
  * The circuit at `target` (an output directory or a netlist file). A directory with several
  * netlists (a cascade) needs `circuitName` (the measured circuit) to choose one.
  */
-export async function loadTarget(ctx: CommandContext, out: CommandOutput, target: string, circuitName?: string, cell?: string): Promise<Target | undefined> {
+export async function loadTarget(
+  ctx: CommandContext,
+  out: CommandOutput,
+  target: string,
+  circuitName?: string,
+  cell?: string,
+): Promise<Target | undefined> {
   const path = resolve(ctx.io.cwd, target);
   let files: string[];
   try {
     files = locateNetlists(path);
   } catch (e) {
     if (!(e instanceof VerifyInputError)) throw e;
-    out.report([diag(target, DIE.noCircuit, e.message.split("\n")[0]!.replace(/^[^:]*: /, ""), "pass the output directory of optinc compile, or its <name>.netlist.json")]);
+    out.report([
+      diag(
+        target,
+        DIE.noCircuit,
+        e.message.split("\n")[0]!.replace(/^[^:]*: /, ""),
+        "pass the output directory of optinc compile, or its <name>.netlist.json",
+      ),
+    ]);
     out.fail(EXIT.usage);
     return undefined;
   }
@@ -78,7 +91,16 @@ export async function loadTarget(ctx: CommandContext, out: CommandOutput, target
     if (!chosen) {
       const names = all.map((l) => l.circuit.name).join(", ");
       const which = cell !== undefined ? `, none is cell "${cell}"` : circuitName ? `, none named "${circuitName}"` : "";
-      out.report([diag(target, DIE.whichCircuit, `${target} holds ${all.length} circuits (${names})${which}`, cell !== undefined ? `name a cell design (${all.map(stem).join(", ")})` : `pass one netlist file: ${target}/<name>${SUFFIX}, or --cell <design>`)]);
+      out.report([
+        diag(
+          target,
+          DIE.whichCircuit,
+          `${target} holds ${all.length} circuits (${names})${which}`,
+          cell !== undefined
+            ? `name a cell design (${all.map(stem).join(", ")})`
+            : `pass one netlist file: ${target}/<name>${SUFFIX}, or --cell <design>`,
+        ),
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -88,7 +110,9 @@ export async function loadTarget(ctx: CommandContext, out: CommandOutput, target
     out.fail(EXIT.usage);
     return undefined;
   }
-  const name = basename(chosen.netlistPath).endsWith(SUFFIX) ? basename(chosen.netlistPath).slice(0, -SUFFIX.length) : basename(chosen.netlistPath).replace(/\.json$/, "");
+  const name = basename(chosen.netlistPath).endsWith(SUFFIX)
+    ? basename(chosen.netlistPath).slice(0, -SUFFIX.length)
+    : basename(chosen.netlistPath).replace(/\.json$/, "");
   const tablePath = join(dirname(chosen.netlistPath), `${name}.phases.json`);
   let table: PhaseTable | null = null;
   if (existsSync(tablePath)) {
@@ -97,7 +121,10 @@ export async function loadTarget(ctx: CommandContext, out: CommandOutput, target
       table = parsePhaseTable(text, tablePath);
     } catch (e) {
       if (!(e instanceof PhaseTableError)) throw e;
-      out.report([diag(tablePath, DIE.badPhaseTable, e.message, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)], text);
+      out.report(
+        [diag(tablePath, DIE.badPhaseTable, e.message, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)],
+        text,
+      );
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -129,7 +156,14 @@ export async function loadDie(ctx: CommandContext, out: CommandOutput, file: str
   if (!existsSync(drivePath)) return dieAtCodes(any.die, nominalCodes(t.loaded.circuit, any.die));
   const r = readDriveFile(await readFile(drivePath, "utf8"), any.die);
   if ("error" in r) {
-    out.report([diag(drivePath, FAB.staleDrive, `the drive codes do not fit die "${any.die.id}": ${r.error}`, "calibrate the design for this die (optinc calibrate --measured) or remove the stale drive file")]);
+    out.report([
+      diag(
+        drivePath,
+        FAB.staleDrive,
+        `the drive codes do not fit die "${any.die.id}": ${r.error}`,
+        "calibrate the design for this die (optinc calibrate --measured) or remove the stale drive file",
+      ),
+    ]);
     out.fail(EXIT.usage);
     return undefined;
   }
@@ -137,12 +171,24 @@ export async function loadDie(ctx: CommandContext, out: CommandOutput, file: str
 }
 
 /** Either die file version, checked against the circuit (diagnostics and exit 2 as loadDie). */
-export async function loadAnyDie(ctx: CommandContext, out: CommandOutput, file: string, t: Target): Promise<{ version: 1; die: Die } | { version: 2; die: FabDie } | undefined> {
+export async function loadAnyDie(
+  ctx: CommandContext,
+  out: CommandOutput,
+  file: string,
+  t: Target,
+): Promise<{ version: 1; die: Die } | { version: 2; die: FabDie } | undefined> {
   let text: string;
   try {
     text = await readFile(resolve(ctx.io.cwd, file), "utf8");
   } catch (e) {
-    out.report([diag(file, DIE.unreadable, `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path of the measurement file (optinc die writes one)")]);
+    out.report([
+      diag(
+        file,
+        DIE.unreadable,
+        `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        "check the path of the measurement file (optinc die writes one)",
+      ),
+    ]);
     out.fail(EXIT.usage);
     return undefined;
   }
@@ -150,7 +196,10 @@ export async function loadAnyDie(ctx: CommandContext, out: CommandOutput, file: 
     return readAnyDieFile(text, file, t.loaded.circuit);
   } catch (e) {
     if (!(e instanceof DieFileError)) throw e;
-    out.report(e.diagnostics.map((d) => diag(d.file, d.code, d.message, d.hint, d.line, d.column)), text);
+    out.report(
+      e.diagnostics.map((d) => diag(d.file, d.code, d.message, d.hint, d.line, d.column)),
+      text,
+    );
     out.fail(EXIT.usage);
     return undefined;
   }

@@ -55,7 +55,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok;
-      if (jsonRequested(argv)) io.stdout.write(envelopeForFailure(argv, IO.usage, e.message.replace(/^error: /, ""), `run \`optinc ${command === "optinc" ? "" : `${command} `}--help\` for usage`));
+      if (jsonRequested(argv))
+        io.stdout.write(
+          envelopeForFailure(
+            argv,
+            IO.usage,
+            e.message.replace(/^error: /, ""),
+            `run \`optinc ${command === "optinc" ? "" : `${command} `}--help\` for usage`,
+          ),
+        );
       return EXIT.usage;
     }
     const err = e as Error;

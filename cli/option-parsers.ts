@@ -9,7 +9,8 @@ import { DIMENSION_INFO, UNITS, type Dimension } from "../dsl/units.ts";
 export function integer(name: string, min: number, max: number) {
   return (v: string): number => {
     const x = Number(v);
-    if (!/^\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
+    if (!/^\d+$/.test(v.trim()) || x < min || x > max)
+      throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
     return x;
   };
 }
@@ -49,9 +50,13 @@ export function quantity(name: string, dim: Dimension, defaultUnit?: string) {
     const units = Object.keys(UNITS[dim]);
     if (!m) throw new InvalidArgumentError(`${name}: "${text}" is not ${info.what} (example: ${info.example.replace(" ", "")})`);
     const unit = m[2] ?? defaultUnit;
-    if (unit === undefined) throw new InvalidArgumentError(`${name}: "${text}" needs a unit, one of ${units.join(", ")} (example: ${info.example.replace(" ", "")})`);
+    if (unit === undefined)
+      throw new InvalidArgumentError(
+        `${name}: "${text}" needs a unit, one of ${units.join(", ")} (example: ${info.example.replace(" ", "")})`,
+      );
     const factor = UNITS[dim][unit];
-    if (factor === undefined) throw new InvalidArgumentError(`${name}: unknown unit "${unit}" for ${info.what}; use one of ${units.join(", ")}`);
+    if (factor === undefined)
+      throw new InvalidArgumentError(`${name}: unknown unit "${unit}" for ${info.what}; use one of ${units.join(", ")}`);
     return Number(m[1]) * factor;
   };
 }

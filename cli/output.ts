@@ -14,7 +14,6 @@ export const MAX_DIAGNOSTICS = 100;
 /** Messages and hints longer than this are cut (a message may quote hostile input). */
 const MAX_MESSAGE = 400;
 
-
 const outputs = new WeakMap<CommandContext, CommandOutput>();
 
 function located(d: CliDiagnostic): d is Diagnostic {
@@ -75,7 +74,12 @@ export class CommandOutput {
   private render(d: CliDiagnostic, sourceText?: string): string {
     if (located(d)) return renderDiagnostic(d, sourceText, this.g.color) + "\n";
     const c = this.g.color;
-    const sev = d.severity === "error" ? c.red.bold(`error[${d.code}]`) : d.severity === "warning" ? c.yellow.bold(`warning[${d.code}]`) : c.bold(`note[${d.code}]`);
+    const sev =
+      d.severity === "error"
+        ? c.red.bold(`error[${d.code}]`)
+        : d.severity === "warning"
+          ? c.yellow.bold(`warning[${d.code}]`)
+          : c.bold(`note[${d.code}]`);
     return `optinc ${this.command}: ${sev}: ${c.bold(d.message)}\n${d.hint ? `  ${c.blue("=")} ${c.bold("hint:")} ${d.hint}\n` : ""}\n`;
   }
 
@@ -135,7 +139,14 @@ export class CommandOutput {
       return true;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      this.report([{ code: IO.writeFailed, severity: "error", message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`, hint: "pass a writable directory with -o" }]);
+      this.report([
+        {
+          code: IO.writeFailed,
+          severity: "error",
+          message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`,
+          hint: "pass a writable directory with -o",
+        },
+      ]);
       this.fail(EXIT.usage);
       return false;
     }
@@ -144,12 +155,23 @@ export class CommandOutput {
   /** Finish the command: emit the JSON envelope in --json mode and set the exit code. */
   finish(result: unknown = null): number {
     if (this.omitted) {
-      const more: CliDiagnostic = { code: IO.truncated, severity: "note", message: `and ${this.omitted} more diagnostic${this.omitted === 1 ? "" : "s"} not shown (at most ${MAX_DIAGNOSTICS} are reported)`, hint: "fix the ones shown and run again" };
+      const more: CliDiagnostic = {
+        code: IO.truncated,
+        severity: "note",
+        message: `and ${this.omitted} more diagnostic${this.omitted === 1 ? "" : "s"} not shown (at most ${MAX_DIAGNOSTICS} are reported)`,
+        hint: "fix the ones shown and run again",
+      };
       this.diagnostics.push(more);
       if (!this.json) this.ctx.io.stderr.write(this.render(more));
     }
     if (this.json) {
-      const env: Envelope = { schemaVersion: ENVELOPE_VERSION, ok: this.exit === EXIT.ok, command: this.command, diagnostics: this.diagnostics, result };
+      const env: Envelope = {
+        schemaVersion: ENVELOPE_VERSION,
+        ok: this.exit === EXIT.ok,
+        command: this.command,
+        diagnostics: this.diagnostics,
+        result,
+      };
       this.ctx.io.stdout.write(renderEnvelope(env));
     }
     this.ctx.setExit(this.exit);

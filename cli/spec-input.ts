@@ -17,9 +17,23 @@ export function inputPath(ctx: CommandContext, path: string): string {
  * extension) and returns the checked spec only when there are no errors.
  * Usage in a command: `const out = new CommandOutput(ctx, "compile"); const s = await loadSpecOrReport(file, ctx); ... out.finish({...})`.
  */
-export async function loadSpecOrReport(path: string, ctx: CommandContext, out: CommandOutput = outputOf(ctx)): Promise<CheckedSpec | undefined> {
+export async function loadSpecOrReport(
+  path: string,
+  ctx: CommandContext,
+  out: CommandOutput = outputOf(ctx),
+): Promise<CheckedSpec | undefined> {
   if (!specFormat(path)) {
-    out.report([{ code: IO.extension, severity: "error", message: `cannot tell the format of '${path}'`, hint: "spec files end in .optinc, .yaml or .yml", file: path, line: 1, column: 1 }]);
+    out.report([
+      {
+        code: IO.extension,
+        severity: "error",
+        message: `cannot tell the format of '${path}'`,
+        hint: "spec files end in .optinc, .yaml or .yml",
+        file: path,
+        line: 1,
+        column: 1,
+      },
+    ]);
     out.fail(EXIT.usage);
     return undefined;
   }

@@ -23,7 +23,11 @@ export const CATALOGUE = {
   io: group("OPT0xxx — inputs, outputs and the command line", {
     unreadable: ["OPT0001", "the spec file cannot be read (missing, not a regular file, or too large)", "2"],
     extension: ["OPT0002", "unsupported spec file extension", "2"],
-    usage: ["OPT0003", "usage error: a bad flag or argument (also a flag that the chosen format would ignore, e.g. `export --format yaml --neff 2.3`)", "2"],
+    usage: [
+      "OPT0003",
+      "usage error: a bad flag or argument (also a flag that the chosen format would ignore, e.g. `export --format yaml --neff 2.3`)",
+      "2",
+    ],
     outputPath: ["OPT0004", "an output path cannot be used (a file or under one, not writable, or on /proc, /sys or /dev)", "2"],
     writeFailed: ["OPT0005", "the output could not be written (nothing was written)", "2"],
     notText: ["OPT0006", "the input is not a text file", "2"],
@@ -66,12 +70,20 @@ export const CATALOGUE = {
     unknownTechnology: ["OPT2020", "unknown technology preset", "1"],
   }),
   compile: group("OPT30xx — compile", {
-    notExact: ["OPT3001", "compile: the compiled aggregator is not exact (some cases decode wrongly on the emitted netlist; the files are still written)", "1"],
+    notExact: [
+      "OPT3001",
+      "compile: the compiled aggregator is not exact (some cases decode wrongly on the emitted netlist; the files are still written)",
+      "1",
+    ],
     spaceTooLarge: ["OPT3002", "compile: a unit's reduced input space is larger than exhaustive training handles", "1"],
     noPreprocess: ["OPT3003", "compile: preprocess = none, but the trainer trains on digit sums only", "1"],
     unusedOption: ["OPT3004", "training.dac_bits is not used by the trainer yet (a warning, from check and compile)", "0"],
     notForRoute: ["OPT3005", "an option of the trained route in a closed-form spec (a warning, from check and compile)", "0"],
-    yieldTargetMissed: ["OPT3006", "compile: the chips' Monte-Carlo yield is below the spec's yield target at its confidence (technology.yield; a warning under an explicit route)", "0"],
+    yieldTargetMissed: [
+      "OPT3006",
+      "compile: the chips' Monte-Carlo yield is below the spec's yield target at its confidence (technology.yield; a warning under an explicit route)",
+      "0",
+    ],
   }),
   decompose: group("OPT31xx — decompose (were OPT3001–OPT3012 before; CHANGELOG.md)", {
     unreadable: ["OPT3101", "decompose: the matrix file cannot be read", "2"],
@@ -84,7 +96,11 @@ export const CATALOGUE = {
     badShape: ["OPT3108", "decompose: the JSON document is not a matrix (not {re, im} or an array of rows)", "1"],
     tooLarge: ["OPT3110", "decompose: the matrix is larger than 256×256", "1"],
     overflow: ["OPT3111", "decompose: the largest singular value is outside the double range", "1"],
-    inaccurate: ["OPT3112", "decompose: the relative error of the reconstruction or of the emitted table exceeds --max-error; nothing is written", "1"],
+    inaccurate: [
+      "OPT3112",
+      "decompose: the relative error of the reconstruction or of the emitted table exceeds --max-error; nothing is written",
+      "1",
+    ],
   }),
   chipFile: group("OPT4xxx — chip files", {
     invalid: ["OPT4101", "an invalid <name>.chip.json (optinc.chip/1), at line:col", "1"],
@@ -112,7 +128,11 @@ export const CATALOGUE = {
     schema: ["OPT6102", "measurement file: does not follow the schema (a missing or unknown field, an unknown kind, a wrong type)", "2"],
     unknown: ["OPT6103", "measurement file: an element (or tree leaf) that the netlist does not have", "2"],
     missing: ["OPT6104", "measurement file: elements (or tree leaves) of the netlist are missing", "2"],
-    value: ["OPT6105", "measurement file: a non-physical value (a coupling outside [0, 1], a negative loss, a gain ≤ 0, a non-finite number)", "2"],
+    value: [
+      "OPT6105",
+      "measurement file: a non-physical value (a coupling outside [0, 1], a negative loss, a gain ≤ 0, a non-finite number)",
+      "2",
+    ],
     kind: ["OPT6106", "measurement file: an element measured as another kind, or a detector with the wrong number of modes", "2"],
     circuit: ["OPT6107", "measurement file: measured on another circuit", "2"],
     noCircuit: ["OPT6110", "die/calibrate: no compiled circuit at the path", "2"],
@@ -125,15 +145,27 @@ export const CATALOGUE = {
   fab: group("OPT62xx — fabricated dies (optinc.die/2) and drive codes", {
     json: ["OPT6201", "fabricated die file: not valid JSON (a truncated file)", "2"],
     schema: ["OPT6202", "fabricated die file: does not follow the schema (a missing or unknown field, a wrong type)", "2"],
-    unknown: ["OPT6203", "fabricated die file: a heater, crosstalk entry or passive leaf the circuit does not have, or a value a leaf does not take", "2"],
+    unknown: [
+      "OPT6203",
+      "fabricated die file: a heater, crosstalk entry or passive leaf the circuit does not have, or a value a leaf does not take",
+      "2",
+    ],
     missing: ["OPT6204", "fabricated die file: heaters of the circuit missing, or fewer detector entries than detector modes", "2"],
-    value: ["OPT6205", "fabricated die file: a non-physical value (offset outside [0, 2π), efficiency or power ≤ 0, coupling outside [0, 1], negative loss)", "2"],
+    value: [
+      "OPT6205",
+      "fabricated die file: a non-physical value (offset outside [0, 2π), efficiency or power ≤ 0, coupling outside [0, 1], negative loss)",
+      "2",
+    ],
     circuit: ["OPT6207", "fabricated die file: belongs to another circuit", "2"],
     noFabParameters: ["OPT6210", "die --fabricated: the preset has no fabrication parameters", "2"],
     staleDrive: ["OPT6211", "verify --measured: the drive file beside the netlist does not fit the fabricated die", "2"],
   }),
   allreduce: group("OPT7xxx — allreduce", {
-    inexact: ["OPT7001", "allreduce --netlist: the circuit's outputs differ from the golden quantized average (a warning with --allow-inexact)", "1"],
+    inexact: [
+      "OPT7001",
+      "allreduce --netlist: the circuit's outputs differ from the golden quantized average (a warning with --allow-inexact)",
+      "1",
+    ],
   }),
   layout: group("OPT8xxx — layout", {
     notFound: ["OPT8001", "layout: the directory or a file cannot be read", "2"],
@@ -166,7 +198,9 @@ export const LAYOUT = codesOf(CATALOGUE.layout);
 
 /** Every code with its meaning and exit code, in catalogue order. */
 export function allCodes(): { code: string; summary: string; exit: string; group: string }[] {
-  return Object.values(CATALOGUE).flatMap((g: Group) => Object.values(g.codes).map(([code, summary, exit]) => ({ code, summary, exit, group: g.title })));
+  return Object.values(CATALOGUE).flatMap((g: Group) =>
+    Object.values(g.codes).map(([code, summary, exit]) => ({ code, summary, exit, group: g.title })),
+  );
 }
 
 /** The meaning of a code (undefined for a code not in the catalogue). */
@@ -175,13 +209,17 @@ export function codeSummary(code: string): string | undefined {
 }
 
 /** A markdown table of the given groups (all by default): one section row per range. */
-export function codesMarkdown(groups: readonly (keyof typeof CATALOGUE)[] = Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[], withExit = true): string {
+export function codesMarkdown(
+  groups: readonly (keyof typeof CATALOGUE)[] = Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[],
+  withExit = true,
+): string {
   const cell = (s: string) => s.replace(/\|/g, "\\|");
   const out = withExit ? ["| Code | Meaning | Exit |", "|---|---|---|"] : ["| Code | Meaning |", "|---|---|"];
   for (const name of groups) {
     const g: Group = CATALOGUE[name];
     if (groups.length > 1) out.push(withExit ? `| | **${g.title}** | |` : `| | **${g.title}** |`);
-    for (const [code, summary, exit] of Object.values(g.codes)) out.push(withExit ? `| \`${code}\` | ${cell(summary)} | ${exit} |` : `| \`${code}\` | ${cell(summary)} |`);
+    for (const [code, summary, exit] of Object.values(g.codes))
+      out.push(withExit ? `| \`${code}\` | ${cell(summary)} | ${exit} |` : `| \`${code}\` | ${cell(summary)} |`);
   }
   return out.join("\n") + "\n";
 }

@@ -12,4 +12,3 @@ export class CompileError extends Error {
     this.name = "CompileError";
   }
 }
-

@@ -31,7 +31,9 @@ const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export function checkSpec(file: string, ast: SpecAst): CheckResult {
   const diags: Diagnostic[] = [];
   const report = (p: Problem, severity: "error" | "warning" = "error") =>
-    diags.push(diagnosticAt({ file, line: p.loc.line, column: p.loc.column }, p.code, p.message, { hint: p.hint, length: p.loc.length, severity }));
+    diags.push(
+      diagnosticAt({ file, line: p.loc.line, column: p.loc.column }, p.code, p.message, { hint: p.hint, length: p.loc.length, severity }),
+    );
   const written = new Map<string, Written>();
   const blockLocs = new Map<string, Loc>();
   const locations: Record<string, SourceLoc> = {};
@@ -39,9 +41,19 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
   const keyLocs = new Map<string, Loc>();
 
   if (ast.name.length > NAME_MAX) {
-    report({ code: SPEC.nameTooLong, loc: { ...ast.nameLoc, length: Math.min(ast.nameLoc.length, NAME_MAX + 1) }, message: `aggregator name is ${ast.name.length} characters long; at most ${NAME_MAX}`, hint: "the name is the base of every emitted file name (<name>.L2.S3.netlist.json); use a shorter one" });
+    report({
+      code: SPEC.nameTooLong,
+      loc: { ...ast.nameLoc, length: Math.min(ast.nameLoc.length, NAME_MAX + 1) },
+      message: `aggregator name is ${ast.name.length} characters long; at most ${NAME_MAX}`,
+      hint: "the name is the base of every emitted file name (<name>.L2.S3.netlist.json); use a shorter one",
+    });
   } else if (ast.name !== "" && !NAME_RE.test(ast.name)) {
-    report({ code: SPEC.wrongKind, loc: ast.nameLoc, message: `aggregator name '${ast.name}' is not a plain name`, hint: "use letters, digits, '_' and '-', starting with a letter" });
+    report({
+      code: SPEC.wrongKind,
+      loc: ast.nameLoc,
+      message: `aggregator name '${ast.name}' is not a plain name`,
+      hint: "use letters, digits, '_' and '-', starting with a letter",
+    });
   }
 
   const visit = (entries: Entry[], block: string) => {
@@ -49,7 +61,12 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
     for (const e of entries) {
       const first = seen.get(e.key);
       if (first) {
-        report({ code: SPEC.duplicateOption, loc: e.keyLoc, message: `${qualified(block, e.key)} is set twice`, hint: `it was first set at line ${first.line}; keep one of them` });
+        report({
+          code: SPEC.duplicateOption,
+          loc: e.keyLoc,
+          message: `${qualified(block, e.key)} is set twice`,
+          hint: `it was first set at line ${first.line}; keep one of them`,
+        });
         continue;
       }
       seen.set(e.key, e.keyLoc);
@@ -58,14 +75,24 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
           blockLocs.set(e.key, e.keyLoc);
           visit(e.entries, e.key);
         } else if (findOption(block, e.key)) {
-          report({ code: SPEC.blockOrSetting, loc: e.keyLoc, message: `${qualified(block, e.key)} is a setting, not a block`, hint: `write ${e.key} = ${findOption(block, e.key)!.defaultText}` });
+          report({
+            code: SPEC.blockOrSetting,
+            loc: e.keyLoc,
+            message: `${qualified(block, e.key)} is a setting, not a block`,
+            hint: `write ${e.key} = ${findOption(block, e.key)!.defaultText}`,
+          });
         } else unknown(e.key, e.keyLoc, block);
         continue;
       }
       const def = findOption(block, e.key);
       if (!def) {
         if (block === "" && isBlock(e.key)) {
-          report({ code: SPEC.blockOrSetting, loc: e.keyLoc, message: `${e.key} is a block, not a setting`, hint: `write ${e.key} { ${optionsIn(e.key)[0]!.key} = ${optionsIn(e.key)[0]!.defaultText} }` });
+          report({
+            code: SPEC.blockOrSetting,
+            loc: e.keyLoc,
+            message: `${e.key} is a block, not a setting`,
+            hint: `write ${e.key} { ${optionsIn(e.key)[0]!.key} = ${optionsIn(e.key)[0]!.defaultText} }`,
+          });
         } else unknown(e.key, e.keyLoc, block);
         continue;
       }
@@ -81,7 +108,9 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
   const unknown = (key: string, loc: Loc, block: string) => {
     let here = knownHere.get(block);
     if (!here) knownHere.set(block, (here = [...optionsIn(block).map((o) => o.key), ...(block === "" ? BLOCKS.map((b) => b.name) : [])]));
-    const elsewhere = OPTIONS.filter((o) => o.key === key && o.block !== block).map((o) => (o.block ? `in ${o.block} { ${o.key} = ... }` : "at the top level, outside any block"));
+    const elsewhere = OPTIONS.filter((o) => o.key === key && o.block !== block).map((o) =>
+      o.block ? `in ${o.block} { ${o.key} = ... }` : "at the top level, outside any block",
+    );
     // Past the first few hundred problems nobody reads suggestions; skip the edit distances.
     const suggestion = diags.length < HINTED_DIAGNOSTICS ? didYouMean(key, here) : undefined;
     const hint = suggestion ?? (elsewhere.length ? `${key} belongs ${elsewhere.join(" or ")}` : `known here: ${here.join(", ")}`);
@@ -116,17 +145,30 @@ function buildSpec(name: string, written: Map<string, Written>, hasCascade: bool
   if (presetW) {
     const p = PRESETS[presetW.value as string];
     if (p) spec.workload = { ...p };
-    else report({ code: SPEC.unknownWorkload, loc: presetW.loc, message: `unknown workload preset '${presetW.value as string}'`, hint: didYouMean(presetW.value as string, PRESET_NAMES) ?? `presets: ${PRESET_NAMES.join(", ")}` });
+    else
+      report({
+        code: SPEC.unknownWorkload,
+        loc: presetW.loc,
+        message: `unknown workload preset '${presetW.value as string}'`,
+        hint: didYouMean(presetW.value as string, PRESET_NAMES) ?? `presets: ${PRESET_NAMES.join(", ")}`,
+      });
   }
   const techW = written.get("technology.preset");
   if (techW) {
     const t = technologyPreset(techW.value as string);
     if (t) spec.technology = t;
-    else report({ code: SPEC.unknownTechnology, loc: techW.loc, message: `unknown technology preset '${techW.value as string}'`, hint: didYouMean(techW.value as string, TECHNOLOGY_PRESET_NAMES) ?? `presets: ${TECHNOLOGY_PRESET_NAMES.join(", ")}` });
+    else
+      report({
+        code: SPEC.unknownTechnology,
+        loc: techW.loc,
+        message: `unknown technology preset '${techW.value as string}'`,
+        hint: didYouMean(techW.value as string, TECHNOLOGY_PRESET_NAMES) ?? `presets: ${TECHNOLOGY_PRESET_NAMES.join(", ")}`,
+      });
   }
   if (hasCascade) spec.cascade = { radix: 4 };
   // Written settings override the presets' values.
-  for (const [path, w] of written) if (path !== "workload.preset" && path !== "technology.preset") set(spec as unknown as Record<string, unknown>, path, w.value);
+  for (const [path, w] of written)
+    if (path !== "workload.preset" && path !== "technology.preset") set(spec as unknown as Record<string, unknown>, path, w.value);
 
   // Workload derivations: gradient size follows parameters (fp32) and vice versa; compute time follows FLOPs.
   const wl = spec.workload;
@@ -139,7 +181,12 @@ function buildSpec(name: string, written: Map<string, Written>, hasCascade: bool
   return spec;
 }
 
-function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<string, Loc>, report: (p: Problem, s?: "error" | "warning") => void): void {
+function crossCheck(
+  spec: Spec,
+  written: Map<string, Written>,
+  blocks: Map<string, Loc>,
+  report: (p: Problem, s?: "error" | "warning") => void,
+): void {
   const at = (path: string, fallback: Loc) => written.get(path)?.loc ?? fallback;
   const top: Loc = { line: 1, column: 1, offset: 0, length: 1 };
 
@@ -159,9 +206,22 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   if (spec.cascade) {
     const loc = radixW?.loc ?? blocks.get("cascade")!;
     if (spec.cascade.radix > spec.workers) {
-      report({ code: SPEC.radixAboveWorkers, loc, message: `cascade radix ${spec.cascade.radix} is larger than workers = ${spec.workers}`, hint: `use radix ≤ ${spec.workers}, or remove the cascade block for a single unit` });
+      report({
+        code: SPEC.radixAboveWorkers,
+        loc,
+        message: `cascade radix ${spec.cascade.radix} is larger than workers = ${spec.workers}`,
+        hint: `use radix ≤ ${spec.workers}, or remove the cascade block for a single unit`,
+      });
     } else if (spec.cascade.radix === spec.workers) {
-      report({ code: SPEC.noEffect, loc, message: `cascade radix equals workers (${spec.workers}): the cascade is a single unit`, hint: "remove the cascade block, or lower the radix" }, "warning");
+      report(
+        {
+          code: SPEC.noEffect,
+          loc,
+          message: `cascade radix equals workers (${spec.workers}): the cascade is a single unit`,
+          hint: "remove the cascade block, or lower the radix",
+        },
+        "warning",
+      );
     }
   }
 
@@ -181,14 +241,28 @@ function crossCheck(spec: Spec, written: Map<string, Written>, blocks: Map<strin
   if (spec.approximate.method === "none") {
     for (const p of ["approximate.layers", "approximate.segment"]) {
       const w = written.get(p);
-      if (w) report({ code: SPEC.noEffect, loc: w.loc, message: `${p} has no effect when approximate.method = none`, hint: "remove it, or set method = unitary-diagonal" }, "warning");
+      if (w)
+        report(
+          {
+            code: SPEC.noEffect,
+            loc: w.loc,
+            message: `${p} has no effect when approximate.method = none`,
+            hint: "remove it, or set method = unitary-diagonal",
+          },
+          "warning",
+        );
     }
   }
 
   const ct = written.get("workload.computeTime");
   const fl = written.get("workload.flopsPerStep");
   if (ct && fl) {
-    report({ code: SPEC.conflicting, loc: fl.loc, message: "workload sets both compute_time and flops_per_step", hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency" });
+    report({
+      code: SPEC.conflicting,
+      loc: fl.loc,
+      message: "workload sets both compute_time and flops_per_step",
+      hint: "keep one: compute_time is used as given, flops_per_step is divided by peak_flops × efficiency",
+    });
   }
 }
 
@@ -212,14 +286,21 @@ function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?:
   }
   if (spec.route !== "closed-form") return;
   for (const [path, loc] of keys) {
-    const trainedOnly = /^(network|approximate)\./.test(path) || path === "mesh" || (path.startsWith("training.") && path !== "training.seed") || (path === "preprocess" && spec.preprocess === "none");
+    const trainedOnly =
+      /^(network|approximate)\./.test(path) ||
+      path === "mesh" ||
+      (path.startsWith("training.") && path !== "training.seed") ||
+      (path === "preprocess" && spec.preprocess === "none");
     if (!trainedOnly) continue;
     report(
       {
         code: COMPILE.notForRoute,
         loc,
         message: `${path.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = closed-form`,
-        hint: path === "preprocess" ? "closed-form cells always add the workers' digits by position" : "remove it, or set route = trained to build the paper's trained ONN",
+        hint:
+          path === "preprocess"
+            ? "closed-form cells always add the workers' digits by position"
+            : "remove it, or set route = trained to build the paper's trained ONN",
       },
       "warning",
     );

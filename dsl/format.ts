@@ -49,7 +49,13 @@ class Formatter {
     comments: IToken[],
     private readonly tokens: IToken[],
   ) {
-    this.comments = comments.map((c) => ({ offset: c.startOffset, end: c.startOffset + c.image.length, line: c.startLine ?? 1, text: c.image.trimEnd(), used: false }));
+    this.comments = comments.map((c) => ({
+      offset: c.startOffset,
+      end: c.startOffset + c.image.length,
+      line: c.startLine ?? 1,
+      text: c.image.trimEnd(),
+      used: false,
+    }));
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 
@@ -150,9 +156,12 @@ class Formatter {
       }
       const bOpen = this.tokenAfter(e.keyLoc.offset, "{");
       const bClose = e.end - 1;
-      const inline = e.entries.every((x) => x.kind === "setting") && !this.hasCommentsIn(e.keyLoc.offset, bClose)
-        ? e.entries.length === 0 ? "{}" : `{ ${e.entries.map((x) => `${x.key} = ${formatValue((x as Extract<Entry, { kind: "setting" }>).value)}`).join("  ")} }`
-        : undefined;
+      const inline =
+        e.entries.every((x) => x.kind === "setting") && !this.hasCommentsIn(e.keyLoc.offset, bClose)
+          ? e.entries.length === 0
+            ? "{}"
+            : `{ ${e.entries.map((x) => `${x.key} = ${formatValue((x as Extract<Entry, { kind: "setting" }>).value)}`).join("  ")} }`
+          : undefined;
       if (inline !== undefined && INDENT.length * depth + e.key.length + 1 + inline.length <= WIDTH) {
         const t = this.takeTrailing(bClose, next);
         items.push({ kind: "entry", key: e.key, rest: inline, trailing: t?.text });
@@ -215,7 +224,9 @@ export function formatYamlSpec(file: string, text: string): FormatResult {
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length) {
     return {
-      diagnostics: doc.errors.slice(0, 1).map((e) => diagnosticAt({ file, ...positionAt(text, e.pos[0]) }, SYNTAX.yamlSyntax, e.message.split("\n")[0]!)),
+      diagnostics: doc.errors
+        .slice(0, 1)
+        .map((e) => diagnosticAt({ file, ...positionAt(text, e.pos[0]) }, SYNTAX.yamlSyntax, e.message.split("\n")[0]!)),
     };
   }
   return { text: doc.toString({ lineWidth: 0 }), diagnostics: [] };

@@ -74,7 +74,9 @@ function optionsTableHtml(): string {
   for (const g of [{ name: "", doc: "Top-level settings." }, ...BLOCKS]) {
     rows.push(`<tr><th colspan="4">${g.name ? `${esc(g.name)} { ... }` : "top level"}: ${esc(g.doc)}</th></tr>`);
     for (const o of optionsIn(g.name)) {
-      rows.push(`<tr><td><code>${esc(o.key)}</code></td><td>${esc(o.reader.accepts)}</td><td><code>${esc(o.defaultText)}</code></td><td>${esc(o.doc)}</td></tr>`);
+      rows.push(
+        `<tr><td><code>${esc(o.key)}</code></td><td>${esc(o.reader.accepts)}</td><td><code>${esc(o.defaultText)}</code></td><td>${esc(o.doc)}</td></tr>`,
+      );
     }
   }
   return `<h2>Options</h2>
@@ -93,9 +95,15 @@ export function grammarHtml(diagramsDir = findDiagramsDir()): string {
   const html = createSyntaxDiagramsCode(specParser.getSerializedGastProductions(), { resourceBase: RES, css: `${RES}diagrams.css` });
   const read = (rel: string) => readFileSync(join(diagramsDir, rel), "utf8");
   let out = html.replace(/<link rel='stylesheet' href='@@RES@@\/diagrams\.css'>/, () => `<style>\n${read("diagrams.css")}\n</style>`);
-  out = out.replace(/<script src='@@RES@@\/([^']+)'><\/script>/g, (_m, rel: string) => `<script>\n${deUrlNamespaces(stripJsComments(read(rel)))}\n</script>`);
-  out = out.replace("<!-- This is a generated file -->", "<!-- optinc grammar: railroad diagrams (railroad-diagrams by Tab Atkins Jr., CC0; Chevrotain diagrams, Apache-2.0). Generated; works offline. -->");
-  out = out.replace("<meta charset=\"utf-8\">", '<meta charset="utf-8">\n<title>optinc spec grammar</title>');
+  out = out.replace(
+    /<script src='@@RES@@\/([^']+)'><\/script>/g,
+    (_m, rel: string) => `<script>\n${deUrlNamespaces(stripJsComments(read(rel)))}\n</script>`,
+  );
+  out = out.replace(
+    "<!-- This is a generated file -->",
+    "<!-- optinc grammar: railroad diagrams (railroad-diagrams by Tab Atkins Jr., CC0; Chevrotain diagrams, Apache-2.0). Generated; works offline. -->",
+  );
+  out = out.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n<title>optinc spec grammar</title>');
   out = out.replace('<div id="diagrams" align="center"></div>', (m) => `<h1>optinc spec grammar</h1>\n${m}\n${optionsTableHtml()}`);
   if (out.includes(RES)) throw new Error("grammar page still references external diagram resources");
   return out.trimStart();

@@ -26,7 +26,11 @@ export function specFormat(file: string): SpecFormat | undefined {
 export function loadSpec(file: string, text: string): LoadResult {
   const format = specFormat(file);
   if (!format) {
-    return { diagnostics: [fileDiagnostic(file, IO.extension, `cannot tell the format of '${file}'`, { hint: "spec files end in .optinc, .yaml or .yml" })] };
+    return {
+      diagnostics: [
+        fileDiagnostic(file, IO.extension, `cannot tell the format of '${file}'`, { hint: "spec files end in .optinc, .yaml or .yml" }),
+      ],
+    };
   }
   const parsed = format === "optinc" ? parseOptinc(file, text) : parseYamlSpec(file, text);
   if (!parsed.ast) return { diagnostics: sortDiagnostics(parsed.diagnostics) };
@@ -62,19 +66,43 @@ export async function loadSpecFile(path: string, display = path): Promise<LoadRe
     // Only regular files of bounded size: a link to /dev/zero or a FIFO must not hang the check.
     const st = await stat(path);
     if (st.isFile() && st.size > SPEC_BYTES_MAX) {
-      return { diagnostics: [fileDiagnostic(display, IO.unreadable, `cannot read '${display}': ${st.size} bytes is more than the ${SPEC_BYTES_MAX / 1024 ** 2} MB limit for a spec`, { hint: "a spec is a few dozen lines; is this the right file?" })] };
+      return {
+        diagnostics: [
+          fileDiagnostic(
+            display,
+            IO.unreadable,
+            `cannot read '${display}': ${st.size} bytes is more than the ${SPEC_BYTES_MAX / 1024 ** 2} MB limit for a spec`,
+            { hint: "a spec is a few dozen lines; is this the right file?" },
+          ),
+        ],
+      };
     }
-    if (!st.isFile() && !st.isDirectory()) return { diagnostics: [fileDiagnostic(display, IO.unreadable, `cannot read '${display}': not a regular file`)] };
+    if (!st.isFile() && !st.isDirectory())
+      return { diagnostics: [fileDiagnostic(display, IO.unreadable, `cannot read '${display}': not a regular file`)] };
     text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : (e as Error).message;
     return { diagnostics: [fileDiagnostic(display, IO.unreadable, `cannot read '${display}': ${why}`)] };
   }
   const binary = binaryAt(text);
   if (binary >= 0) {
     const { line, column } = positionAt(text, binary);
-    return { diagnostics: [diagnosticAt({ file: display, line, column }, IO.notText, "this is not a text file (it is full of control bytes)", { hint: "pass a .optinc or .yaml spec written as text" })], text };
+    return {
+      diagnostics: [
+        diagnosticAt({ file: display, line, column }, IO.notText, "this is not a text file (it is full of control bytes)", {
+          hint: "pass a .optinc or .yaml spec written as text",
+        }),
+      ],
+      text,
+    };
   }
   return { ...loadSpec(display, text), text };
 }

@@ -24,10 +24,15 @@ export function parseOptinc(file: string, text: string): ParseResult {
   for (const e of lexed.errors) {
     const bad = text.substr(e.offset, e.length);
     diagnostics.push(
-      diagnosticAt({ file, line: e.line ?? 1, column: e.column ?? 1 }, SYNTAX.unexpectedCharacter, `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, {
-        hint: lexHint(bad),
-        length: e.length,
-      }),
+      diagnosticAt(
+        { file, line: e.line ?? 1, column: e.column ?? 1 },
+        SYNTAX.unexpectedCharacter,
+        `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`,
+        {
+          hint: lexHint(bad),
+          length: e.length,
+        },
+      ),
     );
   }
   const deep = optincNesting(file, lexed.tokens);
@@ -39,12 +44,18 @@ export function parseOptinc(file: string, text: string): ParseResult {
   } catch (e) {
     if (!(e instanceof TooManySyntaxErrors)) throw e;
     // Hundreds of syntax errors: report those found, check nothing (the rest is garbage too).
-    return { diagnostics: dedupe([...diagnostics, ...specParser.errors.map((x) => syntaxDiagnostic(file, text, x))]), comments: [], tokens: lexed.tokens };
+    return {
+      diagnostics: dedupe([...diagnostics, ...specParser.errors.map((x) => syntaxDiagnostic(file, text, x))]),
+      comments: [],
+      tokens: lexed.tokens,
+    };
   }
   let syntax = specParser.errors.map((e) => syntaxDiagnostic(file, text, e));
   // Without `aggregator <name> {` first, everything after is misparsed: one clear error is better.
   if (syntax[0]?.message.startsWith("expected 'aggregator'")) syntax = [syntax[0]];
-  diagnostics.push(...syntax.map((d) => (d.message === "expected '}' but found the end of the file" ? explainUnclosed(d, lexed.tokens) : d)));
+  diagnostics.push(
+    ...syntax.map((d) => (d.message === "expected '}' but found the end of the file" ? explainUnclosed(d, lexed.tokens) : d)),
+  );
   const ast = cst ? (toAst.visit(cst) as SpecAst | undefined) : undefined;
   return { ast, diagnostics: dedupe(diagnostics), comments: (lexed.groups.comments ?? []) as IToken[], tokens: lexed.tokens };
 }
@@ -102,7 +113,8 @@ function syntaxHint(e: IRecognitionException, code: string): string {
   if (m.startsWith("expected 'aggregator")) return "a spec starts with `aggregator <name> {` and ends with `}`";
   if (m.startsWith("expected '=' or '{'")) return "write `name = value` for a setting or `name { ... }` for a block";
   if (m.startsWith("expected a value")) return "e.g. `workers = 4`, `bandwidth = 800 Gb/s`, `mesh = clements`, `hidden = [64, 32]`";
-  if (m.startsWith("expected ']'") || m.startsWith("expected a value or ']'")) return "separate list items with ',' and close the list with ']'";
+  if (m.startsWith("expected ']'") || m.startsWith("expected a value or ']'"))
+    return "separate list items with ',' and close the list with ']'";
   if (m.startsWith("expected '}'")) return "each line inside a block is `name = value` or `name { ... }`";
   return "check the punctuation near this point";
 }
@@ -130,7 +142,8 @@ function explainUnclosed(d: Diagnostic, tokens: IToken[]): Diagnostic {
         hint: `line ${t.startLine} is not indented inside ${top.key} { ... }, so the block probably ends before it; add '}'`,
       };
     }
-    if (t.image === "{") stack.push({ key: prev?.image ?? "", line: t.startLine!, column: t.startColumn!, indent: indentOf.get(t.startLine!) ?? 1 });
+    if (t.image === "{")
+      stack.push({ key: prev?.image ?? "", line: t.startLine!, column: t.startColumn!, indent: indentOf.get(t.startLine!) ?? 1 });
     else if (t.image === "}") stack.pop();
     prev = t;
   }

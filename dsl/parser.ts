@@ -20,7 +20,8 @@ import {
   NumberLiteral,
   RBracket,
   RCurly,
-  Slash, Percent,
+  Slash,
+  Percent,
 } from "./tokens.ts";
 import { syntaxMessages } from "./syntax-messages.ts";
 

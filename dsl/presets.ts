@@ -54,7 +54,13 @@ export function vgg19Layers(): LayerShape[] {
   let channels = 3;
   let side = 224;
   let i = 0;
-  for (const [width, count] of [[64, 2], [128, 2], [256, 4], [512, 4], [512, 4]] as const) {
+  for (const [width, count] of [
+    [64, 2],
+    [128, 2],
+    [256, 4],
+    [512, 4],
+    [512, 4],
+  ] as const) {
     for (let c = 0; c < count; c++) {
       const weights = 9 * channels * width;
       layers.push({ name: `conv${++i}`, parameters: weights + width, forwardFlops: 2 * weights * side * side });
@@ -62,7 +68,11 @@ export function vgg19Layers(): LayerShape[] {
     }
     side /= 2;
   }
-  for (const [name, inputs, outputs] of [["fc6", 512 * 7 * 7, 4096], ["fc7", 4096, 4096], ["fc8", 4096, 1000]] as const) {
+  for (const [name, inputs, outputs] of [
+    ["fc6", 512 * 7 * 7, 4096],
+    ["fc7", 4096, 4096],
+    ["fc8", 4096, 1000],
+  ] as const) {
     layers.push({ name, parameters: inputs * outputs + outputs, forwardFlops: 2 * inputs * outputs });
   }
   return layers;

@@ -29,13 +29,20 @@ export function optionsReferenceMarkdown(): string {
 export function unitsReferenceMarkdown(): string {
   const out = ["| Quantity | Units | Example |", "|---|---|---|"];
   for (const dim of Object.keys(UNITS) as Dimension[]) {
-    out.push(`| ${DIMENSION_INFO[dim].what} | ${Object.keys(UNITS[dim]).map((u) => `\`${u}\``).join(" ")} | \`${DIMENSION_INFO[dim].example}\` |`);
+    out.push(
+      `| ${DIMENSION_INFO[dim].what} | ${Object.keys(UNITS[dim])
+        .map((u) => `\`${u}\``)
+        .join(" ")} | \`${DIMENSION_INFO[dim].example}\` |`,
+    );
   }
   return out.join("\n") + "\n";
 }
 
 export function presetsReferenceMarkdown(): string {
-  const out = ["| Preset | Parameters | Gradient (fp32) | FLOPs per worker per step | Peak × efficiency | Compute time per step |", "|---|---|---|---|---|---|"];
+  const out = [
+    "| Preset | Parameters | Gradient (fp32) | FLOPs per worker per step | Peak × efficiency | Compute time per step |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const name of PRESET_NAMES) {
     const p = PRESETS[name]!;
     out.push(
@@ -46,11 +53,16 @@ export function presetsReferenceMarkdown(): string {
 }
 
 export function technologyPresetsReferenceMarkdown(): string {
-  const out = ["| Preset | Loss per MZI | Coupler imbalance | Phase error σ | Phase DAC | Detector noise σ | What it stands for |", "|---|---|---|---|---|---|---|"];
+  const out = [
+    "| Preset | Loss per MZI | Coupler imbalance | Phase error σ | Phase DAC | Detector noise σ | What it stands for |",
+    "|---|---|---|---|---|---|---|",
+  ];
   for (const name of TECHNOLOGY_PRESET_NAMES) {
     const p = TECHNOLOGY_PRESETS[name]!;
     const t = p.levels;
-    out.push(`| \`${name}\` | ${t.mziLossDb} dB | ±${t.splitterImbalance} | ${t.phaseNoise * 1000} mrad | ${t.dacBits === null ? "none" : `${t.dacBits} bits`} | ${t.detectorNoise} step | ${cell(p.summary)} |`);
+    out.push(
+      `| \`${name}\` | ${t.mziLossDb} dB | ±${t.splitterImbalance} | ${t.phaseNoise * 1000} mrad | ${t.dacBits === null ? "none" : `${t.dacBits} bits`} | ${t.detectorNoise} step | ${cell(p.summary)} |`,
+    );
   }
   return out.join("\n") + "\n";
 }

@@ -1,18 +1,7 @@
 // Units by dimension, each with its factor to the SI base unit that Spec stores.
 // Case matters: Gb/s (gigabits) and GB/s (gigabytes) differ by 8×; mb would be millibits, so it is absent.
 
-export type Dimension =
-  | "bitrate"
-  | "time"
-  | "length"
-  | "loss"
-  | "angle"
-  | "bits"
-  | "bytes"
-  | "count"
-  | "flops"
-  | "flop-rate"
-  | "fraction";
+export type Dimension = "bitrate" | "time" | "length" | "loss" | "angle" | "bits" | "bytes" | "count" | "flops" | "flop-rate" | "fraction";
 
 const SI: Record<string, number> = { "": 1, K: 1e3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
 

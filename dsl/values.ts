@@ -75,7 +75,12 @@ function unitFactor(v: NumberValue, key: string, dim: Dimension, unitRequired: b
   const info = DIMENSION_INFO[dim];
   if (!v.unit) {
     if (!unitRequired) return 1;
-    report({ code: SPEC.missingUnit, loc: v.loc, message: `${key} = ${v.text} has no unit; it is ${info.what}`, hint: `write it with a unit, e.g. ${key} = ${info.example}` });
+    report({
+      code: SPEC.missingUnit,
+      loc: v.loc,
+      message: `${key} = ${v.text} has no unit; it is ${info.what}`,
+      hint: `write it with a unit, e.g. ${key} = ${info.example}`,
+    });
     return undefined;
   }
   const table = UNITS[dim];
@@ -86,24 +91,43 @@ function unitFactor(v: NumberValue, key: string, dim: Dimension, unitRequired: b
   report({
     code: SPEC.wrongUnit,
     loc: v.unit.loc,
-    message: other ? `'${v.unit.text}' is ${DIMENSION_INFO[other].what}, but ${key} is ${info.what}` : `unknown unit '${v.unit.text}' for ${key}`,
-    hint: other ? `use a unit for ${info.what}: ${units.join(", ")}` : (didYouMean(v.unit.text, units) ?? `use one of: ${units.join(", ")}`),
+    message: other
+      ? `'${v.unit.text}' is ${DIMENSION_INFO[other].what}, but ${key} is ${info.what}`
+      : `unknown unit '${v.unit.text}' for ${key}`,
+    hint: other
+      ? `use a unit for ${info.what}: ${units.join(", ")}`
+      : (didYouMean(v.unit.text, units) ?? `use one of: ${units.join(", ")}`),
   });
   return undefined;
 }
 
-function checkRange(x: number, r: Range, v: NumberValue, key: string, unit: string, report: (p: Problem) => void, integer = false): boolean {
+function checkRange(
+  x: number,
+  r: Range,
+  v: NumberValue,
+  key: string,
+  unit: string,
+  report: (p: Problem) => void,
+  integer = false,
+): boolean {
   if (inRange(x, r)) return true;
   // For whole numbers with inclusive bounds the nearest allowed value is a concrete fix.
-  const near = r.min !== undefined && x < r.min ? (r.exclusiveMin ? undefined : r.min) : r.max !== undefined && !r.exclusiveMax ? r.max : undefined;
-  const hint = integer && near !== undefined && !v.unit ? `the nearest allowed value is ${key.split(".").pop()} = ${fmtBound(near)}` : undefined;
+  const near =
+    r.min !== undefined && x < r.min ? (r.exclusiveMin ? undefined : r.min) : r.max !== undefined && !r.exclusiveMax ? r.max : undefined;
+  const hint =
+    integer && near !== undefined && !v.unit ? `the nearest allowed value is ${key.split(".").pop()} = ${fmtBound(near)}` : undefined;
   report({ code: SPEC.outOfRange, loc: v.loc, message: `${key} must be ${rangeText(r, unit)} (got ${show(v)})`, hint });
   return false;
 }
 
 function rejectUnit(v: NumberValue, key: string, report: (p: Problem) => void): boolean {
   if (!v.unit) return true;
-  report({ code: SPEC.wrongUnit, loc: v.unit.loc, message: `${key} takes a plain number, without a unit`, hint: `remove '${v.unit.text}'` });
+  report({
+    code: SPEC.wrongUnit,
+    loc: v.unit.loc,
+    message: `${key} takes a plain number, without a unit`,
+    hint: `remove '${v.unit.text}'`,
+  });
   return false;
 }
 
@@ -134,7 +158,12 @@ export function intIn(allowed: readonly number[], why: string): Reader<number> {
     read(v, key, report) {
       if (v.kind === "number" && Number.isFinite(v.value) && !v.unit && !allowed.includes(v.value)) {
         const near = allowed.reduce((a, b) => (Math.abs(b - v.value) < Math.abs(a - v.value) ? b : a));
-        report({ code: SPEC.outOfRange, loc: v.loc, message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}`, hint: `the nearest allowed value is ${key} = ${near}` });
+        report({
+          code: SPEC.outOfRange,
+          loc: v.loc,
+          message: `${key} must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (${why}), not ${show(v)}`,
+          hint: `the nearest allowed value is ${key} = ${near}`,
+        });
         return undefined;
       }
       return inner.read(v, key, report);
@@ -251,7 +280,12 @@ export function list<T>(item: Reader<T>, opts: { unique?: boolean } = {}): Reade
         else {
           const k = JSON.stringify(x);
           if (opts.unique && seen.has(k)) {
-            report({ code: SPEC.duplicateEntry, loc: it.loc, message: `${key} lists ${show(it)} twice`, hint: "remove the repeated entry" });
+            report({
+              code: SPEC.duplicateEntry,
+              loc: it.loc,
+              message: `${key} lists ${show(it)} twice`,
+              hint: "remove the repeated entry",
+            });
             ok = false;
           }
           seen.set(k, it.loc);

@@ -54,12 +54,22 @@ class YamlReader {
     const first = doc.errors[0];
     if (first) {
       const more = doc.errors.length - 1;
-      this.error(SYNTAX.yamlSyntax, first.pos[0], first.message.split("\n")[0]!, `check the indentation and the ':' after each key${more ? ` (${more} more YAML error${more === 1 ? "" : "s"} may follow from this one)` : ""}`);
+      this.error(
+        SYNTAX.yamlSyntax,
+        first.pos[0],
+        first.message.split("\n")[0]!,
+        `check the indentation and the ':' after each key${more ? ` (${more} more YAML error${more === 1 ? "" : "s"} may follow from this one)` : ""}`,
+      );
       return undefined;
     }
     const root = doc.contents;
     if (!isMap(root)) {
-      this.error(SYNTAX.yamlShape, (root as YamlNode | null)?.range?.[0] ?? 0, "a YAML spec is a mapping of settings", "start with `aggregator: <name>`, then one `key: value` per line");
+      this.error(
+        SYNTAX.yamlShape,
+        (root as YamlNode | null)?.range?.[0] ?? 0,
+        "a YAML spec is a mapping of settings",
+        "start with `aggregator: <name>`, then one `key: value` per line",
+      );
       return undefined;
     }
     let name = "";
@@ -74,13 +84,15 @@ class YamlReader {
         if (isScalar(pair.value) && typeof pair.value.value === "string") {
           name = pair.value.value;
           nameLoc = this.loc(pair.value.range![0], name.length);
-        } else this.error(SYNTAX.yamlShape, pair.value?.range?.[0] ?? key.loc.offset, "aggregator must be a name", "e.g. aggregator: paper_4x8");
+        } else
+          this.error(SYNTAX.yamlShape, pair.value?.range?.[0] ?? key.loc.offset, "aggregator must be a name", "e.g. aggregator: paper_4x8");
         continue;
       }
       const e = this.entry(pair, key);
       if (e) entries.push(e);
     }
-    if (!sawName) this.error(SPEC.missingEntry, 0, "the YAML spec has no `aggregator: <name>` entry", "add `aggregator: <name>` as the first line");
+    if (!sawName)
+      this.error(SPEC.missingEntry, 0, "the YAML spec has no `aggregator: <name>` entry", "add `aggregator: <name>` as the first line");
     return { name, nameLoc, entries };
   }
 
@@ -133,7 +145,12 @@ class YamlReader {
     }
     if (isScalar(v) && v.range && v.value !== null) return this.scalar(v, key);
     const off = v?.range?.[0] ?? key.loc.offset;
-    this.error(SYNTAX.yamlShape, off, `${key.text} has no value`, "write a value after the ':' (numbers with units may be quoted: \"800 Gb/s\")");
+    this.error(
+      SYNTAX.yamlShape,
+      off,
+      `${key.text} has no value`,
+      "write a value after the ':' (numbers with units may be quoted: \"800 Gb/s\")",
+    );
     return undefined;
   }
 
@@ -150,7 +167,13 @@ class YamlReader {
     let ok = true;
     for (const e of lexed.errors) {
       const bad = src.substr(e.offset, e.length);
-      this.error(SYNTAX.unexpectedCharacter, base + e.offset, `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`, lexHint(bad), e.length);
+      this.error(
+        SYNTAX.unexpectedCharacter,
+        base + e.offset,
+        `unexpected character${e.length > 1 ? "s" : ""} '${bad}'`,
+        lexHint(bad),
+        e.length,
+      );
       ok = false;
     }
     const tokens = lexed.tokens.map((t) => this.shift(t, base));
@@ -158,7 +181,8 @@ class YamlReader {
     const cst = specParser.value();
     for (const e of specParser.errors) {
       const d = syntaxDiagnostic(this.file, this.text, e);
-      if (d.code === SYNTAX.trailingText) d.message = d.message.replace("after the end of the aggregator", `after the value of ${key.text}`);
+      if (d.code === SYNTAX.trailingText)
+        d.message = d.message.replace("after the end of the aggregator", `after the value of ${key.text}`);
       this.diagnostics.push(d);
       ok = false;
     }
@@ -169,7 +193,15 @@ class YamlReader {
     const start = this.loc(base + t.startOffset);
     const endOff = base + (t.endOffset ?? t.startOffset);
     const end = this.loc(endOff);
-    return { ...t, startOffset: base + t.startOffset, endOffset: endOff, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+    return {
+      ...t,
+      startOffset: base + t.startOffset,
+      endOffset: endOff,
+      startLine: start.line,
+      startColumn: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+    };
   }
 }
 

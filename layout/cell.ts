@@ -73,11 +73,12 @@ export function boundsOf(shapes: Shape[], refs: CellRef[], pins: Pin[] = []): Bo
       add(s.x0, s.y0);
       add(s.x1, s.y1);
     } else if (s.kind === "text") continue;
-    else for (const [x, y] of s.points) {
-      const w = s.kind === "path" ? s.width / 2 : 0;
-      add(x - w, y - w);
-      add(x + w, y + w);
-    }
+    else
+      for (const [x, y] of s.points) {
+        const w = s.kind === "path" ? s.width / 2 : 0;
+        add(x - w, y - w);
+        add(x + w, y + w);
+      }
   }
   for (const r of refs) {
     add(r.at[0] + r.cell.bbox.x0, r.at[1] + r.cell.bbox.y0);

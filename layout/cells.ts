@@ -19,7 +19,14 @@ function pinShapes(p: Pin): Shape[] {
 }
 
 /** Finish a primitive cell: pins drawn, device-recognition box, bounding box. */
-export function primitive(name: string, kind: string, shapes: Shape[], pins: Pin[], through: Record<string, number>, pads: Pad[] = []): LayoutCell {
+export function primitive(
+  name: string,
+  kind: string,
+  shapes: Shape[],
+  pins: Pin[],
+  through: Record<string, number>,
+  pads: Pad[] = [],
+): LayoutCell {
   const bbox = boundsOf(shapes, [], pins);
   const all = [...shapes, ...pins.flatMap(pinShapes), { kind: "box" as const, layer: "devrec" as const, ...bbox }];
   return { name, kind, shapes: all, refs: [], pins, bbox, pads, through };
@@ -44,7 +51,13 @@ export function phaseShifter(length: number): LayoutCell {
   const hw = RULES.heaterWidth / 2;
   const padY = 15;
   const m = RULES.metalWidth;
-  const shapes: Shape[] = [wg([[xw, 0], [xw + L, 0]]), { kind: "box", layer: "heater", x0: xw, y0: -hw, x1: xw + L, y1: hw }];
+  const shapes: Shape[] = [
+    wg([
+      [xw, 0],
+      [xw + L, 0],
+    ]),
+    { kind: "box", layer: "heater", x0: xw, y0: -hw, x1: xw + L, y1: hw },
+  ];
   const pads: Pad[] = [];
   const pcx = [RULES.pad / 2, width - RULES.pad / 2];
   for (const [k, cx] of pcx.entries()) {
@@ -54,18 +67,42 @@ export function phaseShifter(length: number): LayoutCell {
       { kind: "box", layer: "metal", x0: Math.min(cx - m / 2, cx0), y0: 6, x1: Math.max(cx + m / 2, cx0 + m), y1: 9 },
       { kind: "box", layer: "metal", x0: cx - m / 2, y0: 6, x1: cx + m / 2, y1: padY },
       { kind: "box", layer: "metal", x0: cx - RULES.pad / 2, y0: padY, x1: cx + RULES.pad / 2, y1: padY + RULES.pad },
-      { kind: "box", layer: "padopen", x0: cx - RULES.pad / 2 + RULES.padOpenInset, y0: padY + RULES.padOpenInset, x1: cx + RULES.pad / 2 - RULES.padOpenInset, y1: padY + RULES.pad - RULES.padOpenInset },
+      {
+        kind: "box",
+        layer: "padopen",
+        x0: cx - RULES.pad / 2 + RULES.padOpenInset,
+        y0: padY + RULES.padOpenInset,
+        x1: cx + RULES.pad / 2 - RULES.padOpenInset,
+        y1: padY + RULES.pad - RULES.padOpenInset,
+      },
     );
     pads.push({ name: k === 0 ? "a" : "b", x: cx, y: padY + RULES.pad / 2 });
   }
-  const pins: Pin[] = [{ name: "o1", x: xw, y: 0, side: "in" }, { name: "o2", x: xw + L, y: 0, side: "out" }];
+  const pins: Pin[] = [
+    { name: "o1", x: xw, y: 0, side: "in" },
+    { name: "o2", x: xw + L, y: 0, side: "out" },
+  ];
   return primitive(`phase_shifter_L${Math.round(L * 1000)}`, "phase", shapes, pins, { "o1>o2": L }, pads);
 }
 
 /** A plain waveguide of `length` µm (an MZI's reference arm). */
 export function straight(length: number): LayoutCell {
   const L = snap(length);
-  return primitive(`waveguide_L${Math.round(L * 1000)}`, "waveguide", [wg([[0, 0], [L, 0]])], [{ name: "o1", x: 0, y: 0, side: "in" }, { name: "o2", x: L, y: 0, side: "out" }], { "o1>o2": L });
+  return primitive(
+    `waveguide_L${Math.round(L * 1000)}`,
+    "waveguide",
+    [
+      wg([
+        [0, 0],
+        [L, 0],
+      ]),
+    ],
+    [
+      { name: "o1", x: 0, y: 0, side: "in" },
+      { name: "o2", x: L, y: 0, side: "out" },
+    ],
+    { "o1>o2": L },
+  );
 }
 
 /** Cross-over length of the directional coupler (full power transfer) at the 200 nm gap: a placeholder, not PDK data. */
@@ -84,7 +121,10 @@ export function coupler(k: number, period: number): LayoutCell {
   const lc = snap(((2 * DC_CROSSOVER_UM) / Math.PI) * Math.asin(Math.sqrt(Math.min(1, Math.max(0, k)))));
   const arm = (lead: number, sign: 1 | -1): Pt[] => {
     const y0 = sign * half;
-    const pts: Pt[] = [[0, y0], [lead, y0]];
+    const pts: Pt[] = [
+      [0, y0],
+      [lead, y0],
+    ];
     pts.push(...curve(lead, y0, ls, -sign * h, 0, samples(ls)));
     pts.push([lead + ls + lc, sign * inner]);
     pts.push(...curve(lead + ls + lc, sign * inner, ls, sign * h, 0, samples(ls)));
@@ -158,14 +198,34 @@ export function crossingGeometry(period: number): { width: number; pitch: number
 export function terminator(role: "source" | "sink"): LayoutCell {
   const L = 10;
   const pins: Pin[] = role === "sink" ? [{ name: "o1", x: 0, y: 0, side: "in" }] : [{ name: "o1", x: L, y: 0, side: "out" }];
-  return primitive(`terminator_${role}`, "terminator", [wg([[0, 0], [L, 0]])], pins, {});
+  return primitive(
+    `terminator_${role}`,
+    "terminator",
+    [
+      wg([
+        [0, 0],
+        [L, 0],
+      ]),
+    ],
+    pins,
+    {},
+  );
 }
 
 /** Grating coupler placeholder: a 20 µm taper to a 10 × 15 µm grating area; the pin faces the circuit. */
 export function gratingCoupler(role: "in" | "out"): LayoutCell {
   const s = role === "in" ? 1 : -1; // "in": grating on the left, pin on the right
   const x0 = role === "in" ? 0 : 35;
-  const pts: Pt[] = [[x0, -5], [x0 + s * 15, -5], [x0 + s * 15, -(W / 2) * 1 - 4.75], [x0 + s * 35, -W / 2], [x0 + s * 35, W / 2], [x0 + s * 15, 4.75 + W / 2], [x0 + s * 15, 5], [x0, 5]];
+  const pts: Pt[] = [
+    [x0, -5],
+    [x0 + s * 15, -5],
+    [x0 + s * 15, -(W / 2) * 1 - 4.75],
+    [x0 + s * 35, -W / 2],
+    [x0 + s * 35, W / 2],
+    [x0 + s * 15, 4.75 + W / 2],
+    [x0 + s * 15, 5],
+    [x0, 5],
+  ];
   const shapes: Shape[] = [{ kind: "polygon", layer: "si", points: pts.map(([x, y]) => [x, Math.max(-5, Math.min(5, y))] as Pt) }];
   const pins: Pin[] = role === "in" ? [{ name: "o1", x: 35, y: 0, side: "out" }] : [{ name: "o1", x: 0, y: 0, side: "in" }];
   return primitive(`grating_coupler_${role}`, "grating_coupler", shapes, pins, {});
@@ -190,10 +250,29 @@ export function block(kind: string, inputs: number, outputs: number, period: num
     if (hasIn) pins.push({ name: `in${k}`, x: 0, y, side: "in" });
     if (hasOut) pins.push({ name: `out${k}`, x: len, y, side: "out" });
     if (kind === "detector" || !hasIn || !hasOut) {
-      if (hasIn) shapes.push(wg([[0, y], [12, y]]), { kind: "box", layer: "si", x0: 12, y0: y - 2, x1: 16, y1: y + 2 });
-      if (hasOut) shapes.push({ kind: "box", layer: "si", x0: 24, y0: y - 2, x1: 28, y1: y + 2 }, wg([[28, y], [len, y]]));
+      if (hasIn)
+        shapes.push(
+          wg([
+            [0, y],
+            [12, y],
+          ]),
+          { kind: "box", layer: "si", x0: 12, y0: y - 2, x1: 16, y1: y + 2 },
+        );
+      if (hasOut)
+        shapes.push(
+          { kind: "box", layer: "si", x0: 24, y0: y - 2, x1: 28, y1: y + 2 },
+          wg([
+            [28, y],
+            [len, y],
+          ]),
+        );
     } else {
-      shapes.push(wg([[0, y], [len, y]]));
+      shapes.push(
+        wg([
+          [0, y],
+          [len, y],
+        ]),
+      );
       through[`in${k}>out${k}`] = len;
     }
   }
@@ -203,12 +282,41 @@ export function block(kind: string, inputs: number, outputs: number, period: num
 /** An amplifier placeholder (a stage's gain block): o1 → o2 through a 40 µm device, whole periods long. */
 export function amplifier(period: number): LayoutCell {
   const len = snap(Math.ceil(40 / period) * period);
-  const pins: Pin[] = [{ name: "o1", x: 0, y: 0, side: "in" }, { name: "o2", x: len, y: 0, side: "out" }];
-  return primitive("amplifier", "amplifier", [wg([[0, 0], [len, 0]])], pins, { "o1>o2": len });
+  const pins: Pin[] = [
+    { name: "o1", x: 0, y: 0, side: "in" },
+    { name: "o2", x: len, y: 0, side: "out" },
+  ];
+  return primitive(
+    "amplifier",
+    "amplifier",
+    [
+      wg([
+        [0, 0],
+        [len, 0],
+      ]),
+    ],
+    pins,
+    { "o1>o2": len },
+  );
 }
 
 /** A bias laser: an input grating coupler feeding out0 (the constant source of a layer's bias input). */
 export function biasLaser(): LayoutCell {
-  const shapes: Shape[] = [{ kind: "polygon", layer: "si", points: [[0, -5], [15, -5], [35, -W / 2], [45, -W / 2], [45, W / 2], [35, W / 2], [15, 5], [0, 5]] }];
+  const shapes: Shape[] = [
+    {
+      kind: "polygon",
+      layer: "si",
+      points: [
+        [0, -5],
+        [15, -5],
+        [35, -W / 2],
+        [45, -W / 2],
+        [45, W / 2],
+        [35, W / 2],
+        [15, 5],
+        [0, 5],
+      ],
+    },
+  ];
   return primitive("bias_source", "bias_source", shapes, [{ name: "out0", x: 45, y: 0, side: "out" }], {});
 }

@@ -66,7 +66,9 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string)
   }
   const laid = new Map<string, DesignLayout>();
   for (const d of designs) laid.set(d.stem, layoutCircuit(d.circuit, cache));
-  const rows = chips.length ? chips : [{ name: input.name, copies: designs.map((d) => ({ name: d.stem.split(".").pop()!, design: d.stem })) }];
+  const rows = chips.length
+    ? chips
+    : [{ name: input.name, copies: designs.map((d) => ({ name: d.stem.split(".").pop()!, design: d.stem })) }];
   // Shelf packing: copies left to right, a new shelf when the row would pass a square's width.
   const all = rows.flatMap((r) => r.copies.map((c) => ({ row: r.name, copy: c, cell: cellOf(laid, c.design) })));
   const area = all.reduce((a, x) => a + (x.cell.bbox.x1 - x.cell.bbox.x0 + GAP) * (x.cell.bbox.y1 - x.cell.bbox.y0 + GAP), 0);
@@ -91,7 +93,16 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string)
     { kind: "box", layer: "floorplan", ...die },
     { kind: "text", layer: "text", at: [die.x0 + 10, die.y1 - 10], text: `optinc ${input.name}` },
   ];
-  const top: LayoutCell = { name: `${input.name}_chip`.replace(/[^A-Za-z0-9_$]/g, "_"), kind: "chip", shapes, refs, pins: [], bbox: die, pads: [], through: {} };
+  const top: LayoutCell = {
+    name: `${input.name}_chip`.replace(/[^A-Za-z0-9_$]/g, "_"),
+    kind: "chip",
+    shapes,
+    refs,
+    pins: [],
+    bbox: die,
+    pads: [],
+    through: {},
+  };
   const stats = chipStats(top, laid, periodUm(enc));
   return { top, designs: laid, stats, padMap: padMap(top) };
 }
@@ -171,7 +182,11 @@ function padMap(top: LayoutCell): PadMapEntry[] {
   const walk = (c: LayoutCell, path: string[], ox: number, oy: number): void => {
     if (c.kind === "phase") {
       const channel = out.length;
-      out.push({ heater: path.join("/"), channel, pads: c.pads.map((p) => ({ name: `H${channel}${p.name}`, x: snap(ox + p.x), y: snap(oy + p.y) })) });
+      out.push({
+        heater: path.join("/"),
+        channel,
+        pads: c.pads.map((p) => ({ name: `H${channel}${p.name}`, x: snap(ox + p.x), y: snap(oy + p.y) })),
+      });
       return;
     }
     for (const r of c.refs) walk(r.cell, [...path, r.name], ox + r.at[0], oy + r.at[1]);

@@ -89,7 +89,8 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
     };
     for (const p of spec.inputs) edges.push({ from: { node: portNode(p, "in"), pin: "o1" }, to: end(nl.ports[p]!) });
     for (const p of spec.outputs) edges.push({ from: end(nl.ports[p]!), to: { node: portNode(p, "out"), pin: "o1" } });
-    for (const p of spec.both) throw new LayoutError(`netlist "${name}": port "${p}" has no direction (a terminator exposed as a port) and cannot be drawn`);
+    for (const p of spec.both)
+      throw new LayoutError(`netlist "${name}": port "${p}" has no direction (a terminator exposed as a port) and cannot be drawn`);
     for (const [a, b] of Object.entries(nl.connections)) edges.push({ from: end(a), to: end(b) });
     const placed = placeAndRoute({ name: netlistCellName(circuit, name), nodes, edges, period, crossing: cache.crossing });
     netlists.set(name, placed.cell);
@@ -102,7 +103,12 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
 
 /** The netlist as drawn: its instances, the crossings, and one connection per drawn segment. */
 function drawnNetlist(nl: Netlist, cell: LayoutCell, segments: Segment[], portKey: Map<string, string>): Netlist {
-  const out: Netlist = { instances: { ...nl.instances }, connections: {}, ports: {}, ...(nl.placements ? { placements: nl.placements } : {}) };
+  const out: Netlist = {
+    instances: { ...nl.instances },
+    connections: {},
+    ports: {},
+    ...(nl.placements ? { placements: nl.placements } : {}),
+  };
   for (const r of cell.refs) if (r.cell.kind === "crossing") out.instances[r.name] = { component: "crossing", settings: {} };
   for (const s of segments) {
     const from = portKey.get(s.from);
@@ -150,6 +156,8 @@ function instanceCell(
       return cache.get(() => amplifier(period));
     default:
       void nl;
-      throw new LayoutError(`instance "${iname}": component "${inst.component}" has no layout cell (supported: phase, waveguide, coupler, terminator, amplifier, bias_source, pam_source, activation, detector and sub-circuits)`);
+      throw new LayoutError(
+        `instance "${iname}": component "${inst.component}" has no layout cell (supported: phase, waveguide, coupler, terminator, amplifier, bias_source, pam_source, activation, detector and sub-circuits)`,
+      );
   }
 }

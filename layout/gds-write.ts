@@ -25,12 +25,39 @@ export interface GdsLibrary {
 
 // Record types (GDSII stream format, release 6).
 const R = {
-  HEADER: 0x00, BGNLIB: 0x01, LIBNAME: 0x02, UNITS: 0x03, ENDLIB: 0x04, BGNSTR: 0x05, STRNAME: 0x06, ENDSTR: 0x07,
-  BOUNDARY: 0x08, PATH: 0x09, SREF: 0x0a, TEXT: 0x0c, LAYER: 0x0d, DATATYPE: 0x0e, WIDTH: 0x0f, XY: 0x10, ENDEL: 0x11,
-  SNAME: 0x12, TEXTTYPE: 0x16, STRING: 0x19, STRANS: 0x1a, ANGLE: 0x1c, PATHTYPE: 0x21, PROPATTR: 0x2b, PROPVALUE: 0x2c,
+  HEADER: 0x00,
+  BGNLIB: 0x01,
+  LIBNAME: 0x02,
+  UNITS: 0x03,
+  ENDLIB: 0x04,
+  BGNSTR: 0x05,
+  STRNAME: 0x06,
+  ENDSTR: 0x07,
+  BOUNDARY: 0x08,
+  PATH: 0x09,
+  SREF: 0x0a,
+  TEXT: 0x0c,
+  LAYER: 0x0d,
+  DATATYPE: 0x0e,
+  WIDTH: 0x0f,
+  XY: 0x10,
+  ENDEL: 0x11,
+  SNAME: 0x12,
+  TEXTTYPE: 0x16,
+  STRING: 0x19,
+  STRANS: 0x1a,
+  ANGLE: 0x1c,
+  PATHTYPE: 0x21,
+  PROPATTR: 0x2b,
+  PROPVALUE: 0x2c,
 } as const;
 // Data types.
-const NONE = 0, BITS = 1, INT2 = 2, INT4 = 3, REAL8 = 5, ASCII = 6;
+const NONE = 0,
+  BITS = 1,
+  INT2 = 2,
+  INT4 = 3,
+  REAL8 = 5,
+  ASCII = 6;
 
 /** Largest number of points in one XY record ((65535 − 4) / 8, closing point included). */
 export const MAX_XY_POINTS = 8191;
@@ -120,7 +147,10 @@ const STAMP = [2000, 1, 1, 0, 0, 0, 2000, 1, 1, 0, 0, 0];
 
 function xy(s: Stream, points: [number, number][]): void {
   if (points.length > MAX_XY_POINTS) throw new Error(`${points.length} points exceed the GDSII limit of ${MAX_XY_POINTS} per element`);
-  s.int4(R.XY, points.flatMap(([x, y]) => [toDbu(x), toDbu(y)]));
+  s.int4(
+    R.XY,
+    points.flatMap(([x, y]) => [toDbu(x), toDbu(y)]),
+  );
 }
 
 /** The library as GDSII stream bytes. */

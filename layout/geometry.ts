@@ -43,7 +43,12 @@ export function sbend(x0: number, y0: number, len: number, h: number): Pt[] {
   if (Math.abs(h) < 1e-9) return [[x0 + len, y0]];
   const inner = len - 2 * LEAD;
   // an offset of a few tens of nanometres: one slightly tilted straight between the leads
-  if (Math.abs(h) < 0.05) return [[x0 + LEAD, y0], [x0 + LEAD + inner, y0 + h], [x0 + len, y0 + h]];
+  if (Math.abs(h) < 0.05)
+    return [
+      [x0 + LEAD, y0],
+      [x0 + LEAD + inner, y0 + h],
+      [x0 + len, y0 + h],
+    ];
   return [[x0 + LEAD, y0], ...curve(x0 + LEAD, y0, inner, h, 0, samples(inner)), [x0 + len, y0 + h]];
 }
 

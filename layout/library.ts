@@ -28,7 +28,18 @@ function structure(c: LayoutCell, layers: LayerMap): GdsStructure {
   const elements: GdsElement[] = [];
   for (const s of c.shapes) {
     const [layer, datatype] = layers[s.layer];
-    if (s.kind === "box") elements.push({ kind: "boundary", layer, datatype, points: [[s.x0, s.y0], [s.x1, s.y0], [s.x1, s.y1], [s.x0, s.y1]] });
+    if (s.kind === "box")
+      elements.push({
+        kind: "boundary",
+        layer,
+        datatype,
+        points: [
+          [s.x0, s.y0],
+          [s.x1, s.y0],
+          [s.x1, s.y1],
+          [s.x0, s.y1],
+        ],
+      });
     else if (s.kind === "polygon") elements.push({ kind: "boundary", layer, datatype, points: s.points });
     else if (s.kind === "path") elements.push({ kind: "path", layer, datatype, width: s.width, points: s.points });
     else elements.push({ kind: "text", layer, texttype: datatype, at: s.at, text: s.text });

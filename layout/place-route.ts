@@ -131,7 +131,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     }
     const shift = snap(-cursor / 2);
     let width = 0;
-    for (const { it } of keyed) if (it.kind === "node" && nodes[it.node]!.cell) width = Math.max(width, nodes[it.node]!.cell!.bbox.x1 - nodes[it.node]!.cell!.bbox.x0);
+    for (const { it } of keyed)
+      if (it.kind === "node" && nodes[it.node]!.cell)
+        width = Math.max(width, nodes[it.node]!.cell!.bbox.x1 - nodes[it.node]!.cell!.bbox.x0);
     width = snap(width);
     keyed.forEach(({ it }, j) => {
       const top = tops[j]! + shift;
@@ -169,10 +171,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   // Shift columns right by the channel widths, in order.
   let offset = 0;
   const shiftCol = (c: number, by: number): void => {
-    for (const it of cols[c]!) if (it.kind === "node") {
-      const o = origin.get(it.node)!;
-      origin.set(it.node, [snap(o[0] + by), o[1]]);
-    }
+    for (const it of cols[c]!)
+      if (it.kind === "node") {
+        const o = origin.get(it.node)!;
+        origin.set(it.node, [snap(o[0] + by), o[1]]);
+      }
     colX[c] = snap(colX[c]! + by);
   };
   for (let c = 0; c <= last; c++) {
@@ -276,7 +279,10 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     else {
       const p: Pin = { name: n.name, x: o[0], y: o[1], side: n.port === "in" ? "in" : "out" };
       pins.push(p);
-      shapes.push({ kind: "box", layer: "pinrec", x0: p.x - 0.1, y0: p.y - RULES.wgWidth / 2, x1: p.x + 0.1, y1: p.y + RULES.wgWidth / 2 }, { kind: "text", layer: "pinrec", at: [p.x, p.y], text: p.name });
+      shapes.push(
+        { kind: "box", layer: "pinrec", x0: p.x - 0.1, y0: p.y - RULES.wgWidth / 2, x1: p.x + 0.1, y1: p.y + RULES.wgWidth / 2 },
+        { kind: "text", layer: "pinrec", at: [p.x, p.y], text: p.name },
+      );
     }
   });
   const bbox = boundsOf(shapes, refs, pins);
@@ -307,7 +313,8 @@ function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds:
   if (order.length !== nodes.length) throw new Error("the netlist has a feedback loop: it cannot be placed in columns");
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k]!;
-    if (preds[v]!.length === 0 && nodes[v]!.port !== "in" && succs[v]!.length) level[v] = Math.min(...succs[v]!.map((ei) => level[edges[ei]!.to.node]!)) - 1;
+    if (preds[v]!.length === 0 && nodes[v]!.port !== "in" && succs[v]!.length)
+      level[v] = Math.min(...succs[v]!.map((ei) => level[edges[ei]!.to.node]!)) - 1;
   }
   return level;
 }
@@ -354,24 +361,46 @@ function planChannel(tracks: { yl: number; yr: number }[], xg: { width: number; 
     if (swaps.length) layers.push(swaps);
   }
   const n = tracks.length;
-  const mean = (tracks.reduce((a, t) => a + t.yl + t.yr, 0) / (2 * n));
+  const mean = tracks.reduce((a, t) => a + t.yl + t.yr, 0) / (2 * n);
   const gridTop = snap(mean + ((n - 1) * pitch) / 2);
   const ls1 = snap(Math.max(0, ...order.map((t, pos) => sbendLength(gridTop - pos * pitch - tracks[t]!.yl))));
   const ls2 = snap(Math.max(0, ...order.map((t) => sbendLength(gridTop - rank.get(t)! * pitch - tracks[t]!.yr))));
-  return { width: snap(2 * lt + ls1 + ls2 + (layers.length - 1) * xg.exactWidth + xg.width), cross: true, ls1, ls2, order, layers, gridTop };
+  return {
+    width: snap(2 * lt + ls1 + ls2 + (layers.length - 1) * xg.exactWidth + xg.width),
+    cross: true,
+    ls1,
+    ls2,
+    order,
+    layers,
+    gridTop,
+  };
 }
 
 /** Points of a segment with its last trim bump set so that its drawn length is a whole number of periods. */
 function trimSegment(s: SegBuild, period: number): Segment {
   const lt = RULES.trimLength;
   const lastTrim = s.parts.map((p) => p.kind).lastIndexOf("trim");
-  const flatten = (parts: Part[]): Pt[] => parts.flatMap((p): Pt[] => (p.kind === "pts" ? p.pts : [[p.x, p.y], [snap(p.x + lt), p.y]]));
+  const flatten = (parts: Part[]): Pt[] =>
+    parts.flatMap((p): Pt[] =>
+      p.kind === "pts"
+        ? p.pts
+        : [
+            [p.x, p.y],
+            [snap(p.x + lt), p.y],
+          ],
+    );
   if (lastTrim < 0) return finish(s, tidy(flatten(s.parts)), period);
   // The drawn length is additive over the snapped points: the bump is solved on its own section.
   const trim = s.parts[lastTrim] as Extract<Part, { kind: "trim" }>;
   const pre = flatten(s.parts.slice(0, lastTrim));
   const post = flatten(s.parts.slice(lastTrim + 1));
-  const bump = (b: number): Pt[] => (b > 0 ? [[trim.x, trim.y], [trim.x + LEAD, trim.y], ...curve(trim.x + LEAD, trim.y, lt - 2 * LEAD, 0, b, 24), [snap(trim.x + lt), trim.y]] : [[trim.x, trim.y], [snap(trim.x + lt), trim.y]]);
+  const bump = (b: number): Pt[] =>
+    b > 0
+      ? [[trim.x, trim.y], [trim.x + LEAD, trim.y], ...curve(trim.x + LEAD, trim.y, lt - 2 * LEAD, 0, b, 24), [snap(trim.x + lt), trim.y]]
+      : [
+          [trim.x, trim.y],
+          [snap(trim.x + lt), trim.y],
+        ];
   const fixed = drawnLength([...pre, [trim.x, trim.y]]) + drawnLength([[snap(trim.x + lt), trim.y], ...post]);
   const base = fixed + drawnLength(bump(0));
   const need = toWholePeriods(base, period);
@@ -408,18 +437,20 @@ function throughLengths(cell: LayoutCell, nodes: PlaceNode[], segments: Segment[
     adj.get(a)!.push([b, w]);
   };
   for (const s of segments) add(s.from, s.to, s.length);
-  for (const r of cell.refs) for (const [k, w] of Object.entries(r.cell.through)) {
-    if (!k.includes(">")) continue;
-    const [i, o] = k.split(">");
-    add(`${r.name},${i}`, `${r.name},${o}`, w);
-  }
+  for (const r of cell.refs)
+    for (const [k, w] of Object.entries(r.cell.through)) {
+      if (!k.includes(">")) continue;
+      const [i, o] = k.split(">");
+      add(`${r.name},${i}`, `${r.name},${o}`, w);
+    }
   // topological order of the pin graph (iterative: large meshes are deep)
   const nodesOf = new Set<string>(adj.keys());
   for (const es of adj.values()) for (const [w] of es) nodesOf.add(w);
   const indeg = new Map<string, number>([...nodesOf].map((v) => [v, 0]));
   for (const es of adj.values()) for (const [w] of es) indeg.set(w, indeg.get(w)! + 1);
   const order: string[] = [...nodesOf].filter((v) => indeg.get(v) === 0);
-  for (let i = 0; i < order.length; i++) for (const [w] of adj.get(order[i]!) ?? []) if (indeg.set(w, indeg.get(w)! - 1).get(w) === 0) order.push(w);
+  for (let i = 0; i < order.length; i++)
+    for (const [w] of adj.get(order[i]!) ?? []) if (indeg.set(w, indeg.get(w)! - 1).get(w) === 0) order.push(w);
   const out: Record<string, number> = {};
   // a boundary port is a bare pin (sub-circuit) or the pin o1 of its grating coupler (design top)
   const key = (n: PlaceNode): string => (n.cell ? `${n.name},o1` : n.name);

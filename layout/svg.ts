@@ -21,7 +21,9 @@ export function chipSvg(top: LayoutCell, widthPx = 1200): string {
   for (const r of top.refs) count(r.cell, 1);
   const draw = (c: LayoutCell, ox: number, oy: number, depth: number, label: string): void => {
     const cb = c.bbox;
-    out.push(`<rect x="${X(ox + cb.x0)}" y="${Y(oy + cb.y1)}" width="${((cb.x1 - cb.x0) * s).toFixed(1)}" height="${((cb.y1 - cb.y0) * s).toFixed(1)}" class="d${depth}"><title>${label}</title></rect>`);
+    out.push(
+      `<rect x="${X(ox + cb.x0)}" y="${Y(oy + cb.y1)}" width="${((cb.x1 - cb.x0) * s).toFixed(1)}" height="${((cb.y1 - cb.y0) * s).toFixed(1)}" class="d${depth}"><title>${label}</title></rect>`,
+    );
     if (routes <= MAX_ROUTES) {
       for (const p of c.shapes) {
         if (p.kind !== "path") continue;
@@ -30,7 +32,8 @@ export function chipSvg(top: LayoutCell, widthPx = 1200): string {
         out.push(`<polyline points="${pts.map(([x, y]) => `${X(ox + x)},${Y(oy + y)}`).join(" ")}"/>`);
       }
     }
-    for (const r of c.refs) if (r.cell.kind === "netlist" && depth < 2) draw(r.cell, ox + r.at[0], oy + r.at[1], depth + 1, `${label}/${r.name}`);
+    for (const r of c.refs)
+      if (r.cell.kind === "netlist" && depth < 2) draw(r.cell, ox + r.at[0], oy + r.at[1], depth + 1, `${label}/${r.name}`);
   };
   for (const r of top.refs) draw(r.cell, r.at[0], r.at[1], 0, r.name);
   const height = Math.ceil(h * s);

@@ -5,7 +5,10 @@
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error below 1e-14 over the range we use). */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   const z = x - 1;
   let a = c[0]!;
   const t = z + 7.5;
@@ -87,7 +90,8 @@ export interface BinomialInterval {
  * when k = 0 or k = n. Its coverage is at least `confidence` for every true proportion.
  */
 export function clopperPearson(k: number, n: number, confidence = 0.95): BinomialInterval {
-  if (!(Number.isInteger(k) && Number.isInteger(n) && n > 0 && k >= 0 && k <= n)) throw new RangeError(`clopperPearson: need integers 0 ≤ k ≤ n, n > 0 (k = ${k}, n = ${n})`);
+  if (!(Number.isInteger(k) && Number.isInteger(n) && n > 0 && k >= 0 && k <= n))
+    throw new RangeError(`clopperPearson: need integers 0 ≤ k ≤ n, n > 0 (k = ${k}, n = ${n})`);
   const alpha = 1 - confidence;
   return {
     k,

@@ -74,7 +74,12 @@ export function matmul(a: CMat, b: CMat, out?: CMat): CMat {
   const m = b.cols;
   const c = out ?? zeros(n, m);
   if (c.rows !== n || c.cols !== m) throw new RangeError("matmul: bad output shape");
-  const ar = a.re, ai = a.im, br = b.re, bi = b.im, cr = c.re, ci = c.im;
+  const ar = a.re,
+    ai = a.im,
+    br = b.re,
+    bi = b.im,
+    cr = c.re,
+    ci = c.im;
   cr.fill(0);
   ci.fill(0);
   for (let i = 0; i < n; i++) {

@@ -31,7 +31,10 @@ export function mul2(a: Matrix2, b: Matrix2): Matrix2 {
 }
 
 /** diag(a, b) as a 2×2. */
-export const diag2 = (a: Complex, b: Complex): Matrix2 => [[a, [0, 0]], [[0, 0], b]];
+export const diag2 = (a: Complex, b: Complex): Matrix2 => [
+  [a, [0, 0]],
+  [[0, 0], b],
+];
 
 /** Circular distance between two angles, in [0, π]. */
 export function angleDistance(a: number, b: number): number {

@@ -28,8 +28,30 @@ interface Ops {
 
 function opsFor(p: Precision): Ops {
   return p === "f32"
-    ? { shift: 2, lanes: 4, splatLoad: op.v32splat, splat: op.f32x4splat, add: op.f32x4add, mul: op.f32x4mul, max: op.f32x4max, gt: op.f32x4gt, scalar: "f32", zero: op.f32(0) }
-    : { shift: 3, lanes: 2, splatLoad: op.v64splat, splat: op.f64x2splat, add: op.f64x2add, mul: op.f64x2mul, max: op.f64x2max, gt: op.f64x2gt, scalar: "f64", zero: op.f64(0) };
+    ? {
+        shift: 2,
+        lanes: 4,
+        splatLoad: op.v32splat,
+        splat: op.f32x4splat,
+        add: op.f32x4add,
+        mul: op.f32x4mul,
+        max: op.f32x4max,
+        gt: op.f32x4gt,
+        scalar: "f32",
+        zero: op.f32(0),
+      }
+    : {
+        shift: 3,
+        lanes: 2,
+        splatLoad: op.v64splat,
+        splat: op.f64x2splat,
+        add: op.f64x2add,
+        mul: op.f64x2mul,
+        max: op.f64x2max,
+        gt: op.f64x2gt,
+        scalar: "f64",
+        zero: op.f64(0),
+      };
 }
 
 export const EPILOGUE = { store: 0, leakyRelu: 1, mask: 2 } as const;
@@ -58,12 +80,21 @@ function nnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
   const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", x.scalar, "i32", "i32"];
   const [L, ldl, R, ldr, K, N, O, ldo, M, mode, slope, A, lda] = params.map((_, i) => i);
   const lc = locals(params);
-  const b = lc.next("i32"), j = lc.next("i32"), t = lc.next("i32"), rp = lc.next("i32"), t4 = lc.next("i32"), ldr4 = lc.next("i32"), n7 = lc.next("i32"), ap = lc.next("i32"), op_ = lc.next("i32");
+  const b = lc.next("i32"),
+    j = lc.next("i32"),
+    t = lc.next("i32"),
+    rp = lc.next("i32"),
+    t4 = lc.next("i32"),
+    ldr4 = lc.next("i32"),
+    n7 = lc.next("i32"),
+    ap = lc.next("i32"),
+    op_ = lc.next("i32");
   const lrow = [0, 1, 2, 3].map(() => lc.next("i32"));
   const acc = Array.from({ length: 8 }, () => lc.next("v128"));
   const s = [0, 1, 2, 3].map(() => lc.next("v128"));
   const w = [0, 1].map(() => lc.next("v128"));
-  const vslope = lc.next("v128"), vzero = lc.next("v128");
+  const vslope = lc.next("v128"),
+    vzero = lc.next("v128");
 
   const block = (C: number): number[] => {
     const out: number[] = [];
@@ -73,25 +104,67 @@ function nnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
     for (let r = 0; r < 4; r++) inner.push(...op.get(lrow[r]), ...op.get(t4), ...op.i32add, ...x.splatLoad(), ...op.set(s[r]));
     for (let c = 0; c < C; c++) inner.push(...op.get(rp), ...op.v128load(16 * c), ...op.set(w[c]));
     for (let r = 0; r < 4; r++)
-      for (let c = 0; c < C; c++) inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...x.mul, ...x.add, ...op.set(acc[r * C + c]));
+      for (let c = 0; c < C; c++)
+        inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...x.mul, ...x.add, ...op.set(acc[r * C + c]));
     inner.push(...op.get(rp), ...op.get(ldr4), ...op.i32add, ...op.set(rp));
     inner.push(...op.get(t4), ...op.i32(1 << x.shift), ...op.i32add, ...op.set(t4));
     out.push(...op.i32(0), ...op.set(t4), ...loop(t, op.i32(0), op.get(K), 1, inner));
     // Epilogue and store, row by row.
     for (let r = 0; r < 4; r++) {
       // op_ = O + ((b + r)·ldo + j)·4 ; ap = A + ((b + r)·lda + j)·4
-      out.push(...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(ldo), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(x.shift), ...op.i32shl, ...op.get(O), ...op.i32add, ...op.set(op_));
-      out.push(...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(lda), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(x.shift), ...op.i32shl, ...op.get(A), ...op.i32add, ...op.set(ap));
+      out.push(
+        ...op.get(b),
+        ...op.i32(r),
+        ...op.i32add,
+        ...op.get(ldo),
+        ...op.i32mul,
+        ...op.get(j),
+        ...op.i32add,
+        ...op.i32(x.shift),
+        ...op.i32shl,
+        ...op.get(O),
+        ...op.i32add,
+        ...op.set(op_),
+      );
+      out.push(
+        ...op.get(b),
+        ...op.i32(r),
+        ...op.i32add,
+        ...op.get(lda),
+        ...op.i32mul,
+        ...op.get(j),
+        ...op.i32add,
+        ...op.i32(x.shift),
+        ...op.i32shl,
+        ...op.get(A),
+        ...op.i32add,
+        ...op.set(ap),
+      );
       for (let c = 0; c < C; c++) {
         const a = acc[r * C + c];
         out.push(
-          ...when([...op.get(mode), ...op.i32(EPILOGUE.leakyRelu), ...op.i32eq], [...op.get(a), ...op.get(a), ...op.get(vslope), ...x.mul, ...x.max, ...op.set(a)]),
-          ...when([...op.get(mode), ...op.i32(EPILOGUE.mask), ...op.i32eq], [
-            ...op.get(a), ...op.get(a), ...op.get(vslope), ...x.mul,
-            ...op.get(ap), ...op.v128load(16 * c), ...op.get(vzero), ...x.gt,
-            ...op.v128bitselect, ...op.set(a),
-          ]),
-          ...op.get(op_), ...op.get(a), ...op.v128store(16 * c),
+          ...when(
+            [...op.get(mode), ...op.i32(EPILOGUE.leakyRelu), ...op.i32eq],
+            [...op.get(a), ...op.get(a), ...op.get(vslope), ...x.mul, ...x.max, ...op.set(a)],
+          ),
+          ...when(
+            [...op.get(mode), ...op.i32(EPILOGUE.mask), ...op.i32eq],
+            [
+              ...op.get(a),
+              ...op.get(a),
+              ...op.get(vslope),
+              ...x.mul,
+              ...op.get(ap),
+              ...op.v128load(16 * c),
+              ...op.get(vzero),
+              ...x.gt,
+              ...op.v128bitselect,
+              ...op.set(a),
+            ],
+          ),
+          ...op.get(op_),
+          ...op.get(a),
+          ...op.v128store(16 * c),
         );
       }
     }
@@ -99,13 +172,34 @@ function nnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
   };
 
   const body: number[] = [
-    ...op.get(slope), ...x.splat, ...op.set(vslope),
-    ...x.zero, ...x.splat, ...op.set(vzero),
-    ...op.get(ldr), ...op.i32(x.shift), ...op.i32shl, ...op.set(ldr4),
-    ...op.get(N), ...op.i32(2 * x.lanes - 1), ...op.i32sub, ...op.set(n7),
+    ...op.get(slope),
+    ...x.splat,
+    ...op.set(vslope),
+    ...x.zero,
+    ...x.splat,
+    ...op.set(vzero),
+    ...op.get(ldr),
+    ...op.i32(x.shift),
+    ...op.i32shl,
+    ...op.set(ldr4),
+    ...op.get(N),
+    ...op.i32(2 * x.lanes - 1),
+    ...op.i32sub,
+    ...op.set(n7),
     ...loop(b, op.i32(0), op.get(M), 4, [
       // lrow[r] = L + (b + r)·ldl·size
-      ...[0, 1, 2, 3].flatMap((r) => [...op.get(b), ...op.i32(r), ...op.i32add, ...op.get(ldl), ...op.i32mul, ...op.i32(x.shift), ...op.i32shl, ...op.get(L), ...op.i32add, ...op.set(lrow[r])]),
+      ...[0, 1, 2, 3].flatMap((r) => [
+        ...op.get(b),
+        ...op.i32(r),
+        ...op.i32add,
+        ...op.get(ldl),
+        ...op.i32mul,
+        ...op.i32(x.shift),
+        ...op.i32shl,
+        ...op.get(L),
+        ...op.i32add,
+        ...op.set(lrow[r]),
+      ]),
       ...loop(j, op.i32(0), op.get(n7), 2 * x.lanes, block(2)),
       ...when([...op.get(j), ...op.get(N), ...op.i32ltS], block(1)),
     ]),
@@ -118,7 +212,16 @@ function tnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
   const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
   const [L, ldl, R, ldr, K, N, O, ldo, M] = params.map((_, i) => i);
   const lc = locals(params);
-  const i = lc.next("i32"), j = lc.next("i32"), t = lc.next("i32"), lp = lc.next("i32"), rp = lc.next("i32"), ldl4 = lc.next("i32"), ldr4 = lc.next("i32"), n7 = lc.next("i32"), m3 = lc.next("i32"), op_ = lc.next("i32");
+  const i = lc.next("i32"),
+    j = lc.next("i32"),
+    t = lc.next("i32"),
+    lp = lc.next("i32"),
+    rp = lc.next("i32"),
+    ldl4 = lc.next("i32"),
+    ldr4 = lc.next("i32"),
+    n7 = lc.next("i32"),
+    m3 = lc.next("i32"),
+    op_ = lc.next("i32");
   const acc = Array.from({ length: 8 }, () => lc.next("v128"));
   const s = [0, 1, 2, 3].map(() => lc.next("v128"));
   const w = [0, 1].map(() => lc.next("v128"));
@@ -133,12 +236,26 @@ function tnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
     for (let r = 0; r < rows; r++) inner.push(...op.get(lp), ...x.splatLoad(r << x.shift), ...op.set(s[r]));
     for (let c = 0; c < C; c++) inner.push(...op.get(rp), ...op.v128load(16 * c), ...op.set(w[c]));
     for (let r = 0; r < rows; r++)
-      for (let c = 0; c < C; c++) inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...x.mul, ...x.add, ...op.set(acc[r * C + c]));
+      for (let c = 0; c < C; c++)
+        inner.push(...op.get(acc[r * C + c]), ...op.get(s[r]), ...op.get(w[c]), ...x.mul, ...x.add, ...op.set(acc[r * C + c]));
     inner.push(...op.get(lp), ...op.get(ldl4), ...op.i32add, ...op.set(lp));
     inner.push(...op.get(rp), ...op.get(ldr4), ...op.i32add, ...op.set(rp));
     out.push(...loop(t, op.i32(0), op.get(K), 1, inner));
     for (let r = 0; r < rows; r++) {
-      out.push(...op.get(i), ...op.i32(r), ...op.i32add, ...op.get(ldo), ...op.i32mul, ...op.get(j), ...op.i32add, ...op.i32(x.shift), ...op.i32shl, ...op.get(O), ...op.i32add, ...op.set(op_));
+      out.push(
+        ...op.get(i),
+        ...op.i32(r),
+        ...op.i32add,
+        ...op.get(ldo),
+        ...op.i32mul,
+        ...op.get(j),
+        ...op.i32add,
+        ...op.i32(x.shift),
+        ...op.i32shl,
+        ...op.get(O),
+        ...op.i32add,
+        ...op.set(op_),
+      );
       for (let c = 0; c < C; c++) out.push(...op.get(op_), ...op.get(acc[r * C + c]), ...op.v128store(16 * c));
     }
     return out;
@@ -148,23 +265,64 @@ function tnKernel(x: Ops): { name: string; params: ValType[]; locals: ValType[];
     ...when([...op.get(j), ...op.get(N), ...op.i32ltS], block(rows, 1)),
   ];
   const body: number[] = [
-    ...x.zero, ...x.splat, ...op.set(vzero),
-    ...op.get(ldl), ...op.i32(x.shift), ...op.i32shl, ...op.set(ldl4),
-    ...op.get(ldr), ...op.i32(x.shift), ...op.i32shl, ...op.set(ldr4),
-    ...op.get(N), ...op.i32(2 * x.lanes - 1), ...op.i32sub, ...op.set(n7),
-    ...op.get(M), ...op.i32(3), ...op.i32sub, ...op.set(m3),
+    ...x.zero,
+    ...x.splat,
+    ...op.set(vzero),
+    ...op.get(ldl),
+    ...op.i32(x.shift),
+    ...op.i32shl,
+    ...op.set(ldl4),
+    ...op.get(ldr),
+    ...op.i32(x.shift),
+    ...op.i32shl,
+    ...op.set(ldr4),
+    ...op.get(N),
+    ...op.i32(2 * x.lanes - 1),
+    ...op.i32sub,
+    ...op.set(n7),
+    ...op.get(M),
+    ...op.i32(3),
+    ...op.i32sub,
+    ...op.set(m3),
     // 4-row blocks, then single rows; `i` carries over from the first loop to the second.
-    ...op.i32(0), ...op.set(i),
-    0x02, 0x40, 0x03, 0x40,
-    ...op.get(i), ...op.get(m3), ...op.i32geS, 0x0d, 0x01,
+    ...op.i32(0),
+    ...op.set(i),
+    0x02,
+    0x40,
+    0x03,
+    0x40,
+    ...op.get(i),
+    ...op.get(m3),
+    ...op.i32geS,
+    0x0d,
+    0x01,
     ...cols(4),
-    ...op.get(i), ...op.i32(4), ...op.i32add, ...op.set(i),
-    0x0c, 0x00, 0x0b, 0x0b,
-    0x02, 0x40, 0x03, 0x40,
-    ...op.get(i), ...op.get(M), ...op.i32geS, 0x0d, 0x01,
+    ...op.get(i),
+    ...op.i32(4),
+    ...op.i32add,
+    ...op.set(i),
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b,
+    0x02,
+    0x40,
+    0x03,
+    0x40,
+    ...op.get(i),
+    ...op.get(M),
+    ...op.i32geS,
+    0x0d,
+    0x01,
     ...cols(1),
-    ...op.get(i), ...op.i32(1), ...op.i32add, ...op.set(i),
-    0x0c, 0x00, 0x0b, 0x0b,
+    ...op.get(i),
+    ...op.i32(1),
+    ...op.i32add,
+    ...op.set(i),
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b,
   ];
   return { name: "tn", params, locals: lc.types, body };
 }
@@ -176,19 +334,66 @@ function actKernel(): { name: string; params: ValType[]; locals: ValType[]; body
   const params: ValType[] = ["i32", "i32", "i32", "f64", "i32"];
   const [RE, IM, BYTES, SLOPE, LEAKY] = params.map((_, i) => i);
   const lc = locals(params);
-  const p = lc.next("i32"), a = lc.next("v128"), b = lc.next("v128"), m = lc.next("v128"), a2 = lc.next("v128"), b2 = lc.next("v128"), vslope = lc.next("v128"), vzero = lc.next("v128");
+  const p = lc.next("i32"),
+    a = lc.next("v128"),
+    b = lc.next("v128"),
+    m = lc.next("v128"),
+    a2 = lc.next("v128"),
+    b2 = lc.next("v128"),
+    vslope = lc.next("v128"),
+    vzero = lc.next("v128");
   const body: number[] = [
-    ...op.get(SLOPE), ...op.f64x2splat, ...op.set(vslope),
-    ...op.f64(0), ...op.f64x2splat, ...op.set(vzero),
+    ...op.get(SLOPE),
+    ...op.f64x2splat,
+    ...op.set(vslope),
+    ...op.f64(0),
+    ...op.f64x2splat,
+    ...op.set(vzero),
     ...loop(p, op.i32(0), op.get(BYTES), 16, [
-      ...op.get(RE), ...op.get(p), ...op.i32add, ...op.v128load(), ...op.set(a),
-      ...op.get(IM), ...op.get(p), ...op.i32add, ...op.v128load(), ...op.set(b),
-      ...op.get(a), ...op.get(vzero), ...op.f64x2gt, ...op.set(m),
-      ...op.get(vzero), ...op.set(a2),
-      ...op.get(vzero), ...op.set(b2),
-      ...when(op.get(LEAKY), [...op.get(a), ...op.get(vslope), ...op.f64x2mul, ...op.set(a2), ...op.get(b), ...op.get(vslope), ...op.f64x2mul, ...op.set(b2)]),
-      ...op.get(RE), ...op.get(p), ...op.i32add, ...op.get(a), ...op.get(a2), ...op.get(m), ...op.v128bitselect, ...op.v128store(),
-      ...op.get(IM), ...op.get(p), ...op.i32add, ...op.get(b), ...op.get(b2), ...op.get(m), ...op.v128bitselect, ...op.v128store(),
+      ...op.get(RE),
+      ...op.get(p),
+      ...op.i32add,
+      ...op.v128load(),
+      ...op.set(a),
+      ...op.get(IM),
+      ...op.get(p),
+      ...op.i32add,
+      ...op.v128load(),
+      ...op.set(b),
+      ...op.get(a),
+      ...op.get(vzero),
+      ...op.f64x2gt,
+      ...op.set(m),
+      ...op.get(vzero),
+      ...op.set(a2),
+      ...op.get(vzero),
+      ...op.set(b2),
+      ...when(op.get(LEAKY), [
+        ...op.get(a),
+        ...op.get(vslope),
+        ...op.f64x2mul,
+        ...op.set(a2),
+        ...op.get(b),
+        ...op.get(vslope),
+        ...op.f64x2mul,
+        ...op.set(b2),
+      ]),
+      ...op.get(RE),
+      ...op.get(p),
+      ...op.i32add,
+      ...op.get(a),
+      ...op.get(a2),
+      ...op.get(m),
+      ...op.v128bitselect,
+      ...op.v128store(),
+      ...op.get(IM),
+      ...op.get(p),
+      ...op.i32add,
+      ...op.get(b),
+      ...op.get(b2),
+      ...op.get(m),
+      ...op.v128bitselect,
+      ...op.v128store(),
     ]),
   ];
   return { name: "act", params, locals: lc.types, body };
@@ -196,7 +401,21 @@ function actKernel(): { name: string; params: ValType[]; locals: ValType[]; body
 
 export interface GemmKernels {
   memory: WasmMemory;
-  nn(L: number, ldl: number, R: number, ldr: number, K: number, N: number, O: number, ldo: number, M: number, mode: number, slope: number, A: number, lda: number): void;
+  nn(
+    L: number,
+    ldl: number,
+    R: number,
+    ldr: number,
+    K: number,
+    N: number,
+    O: number,
+    ldo: number,
+    M: number,
+    mode: number,
+    slope: number,
+    A: number,
+    lda: number,
+  ): void;
   tn(L: number, ldl: number, R: number, ldr: number, K: number, N: number, O: number, ldo: number, M: number): void;
   /** The simulator's complex relu / leaky-relu on rows (netlist/models.ts activationFn), in place. */
   act(re: number, im: number, bytes: number, slope: number, leaky: number): void;

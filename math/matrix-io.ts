@@ -24,7 +24,6 @@ export class MatrixInputError extends Error {
   }
 }
 
-
 const NUM = String.raw`(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
 const REAL_RE = new RegExp(`^[+-]?${NUM}$`, "i");
 const COMPLEX_RE = new RegExp(`^([+-]?${NUM})?(?:([+-])(${NUM})?)?[ij]$`);
@@ -42,7 +41,8 @@ export function parseComplex(raw: string): [number, number] | undefined {
     if (p) out = [0, (p[1] === "-" ? -1 : 1) * (p[2] === undefined ? 1 : Number(p[2]))];
     else {
       const c = COMPLEX_RE.exec(s);
-      if (c && c[1] !== undefined && c[2] !== undefined) out = [Number(c[1]), (c[2] === "-" ? -1 : 1) * (c[3] === undefined ? 1 : Number(c[3]))];
+      if (c && c[1] !== undefined && c[2] !== undefined)
+        out = [Number(c[1]), (c[2] === "-" ? -1 : 1) * (c[3] === undefined ? 1 : Number(c[3]))];
     }
   }
   if (!out || !Number.isFinite(out[0]) || !Number.isFinite(out[1])) return undefined;
@@ -65,18 +65,38 @@ export function parseMatrixCsv(text: string): CMat {
       const v = parseComplex(trimmed);
       if (!v) {
         const lead = cell.length - cell.trimStart().length;
-        throw new MatrixInputError(DECOMPOSE.badEntry, `bad matrix entry ${JSON.stringify(cell.trim())} in row ${rows.length + 1}, column ${row.length + 1}`, li + 1, col + lead, ENTRY_HINT, Math.max(1, cell.trim().length));
+        throw new MatrixInputError(
+          DECOMPOSE.badEntry,
+          `bad matrix entry ${JSON.stringify(cell.trim())} in row ${rows.length + 1}, column ${row.length + 1}`,
+          li + 1,
+          col + lead,
+          ENTRY_HINT,
+          Math.max(1, cell.trim().length),
+        );
       }
       row.push(v);
       col += cell.length + 1;
     }
     if (width >= 0 && row.length !== width) {
-      throw new MatrixInputError(DECOMPOSE.ragged, `row ${rows.length + 1} has ${row.length} entries but row 1 has ${width}`, li + 1, 1, "every row of the matrix needs the same number of comma-separated entries");
+      throw new MatrixInputError(
+        DECOMPOSE.ragged,
+        `row ${rows.length + 1} has ${row.length} entries but row 1 has ${width}`,
+        li + 1,
+        1,
+        "every row of the matrix needs the same number of comma-separated entries",
+      );
     }
     width = row.length;
     rows.push(row);
   });
-  if (rows.length === 0) throw new MatrixInputError(DECOMPOSE.ragged, "the CSV file contains no matrix rows", 1, 1, "write one matrix row per line, entries separated by commas");
+  if (rows.length === 0)
+    throw new MatrixInputError(
+      DECOMPOSE.ragged,
+      "the CSV file contains no matrix rows",
+      1,
+      1,
+      "write one matrix row per line, entries separated by commas",
+    );
   return toCMat(rows);
 }
 
@@ -106,11 +126,22 @@ export function parseMatrixJson(text: string): CMat {
   };
   const shapeHint = 'use { "re": [[…], …], "im": [[…], …] } or a plain array of rows, e.g. [[1, 0], [0, 1]]';
   const readRows = (v: unknown, path: (string | number)[], allowComplex: boolean): [number, number][][] => {
-    if (!Array.isArray(v) || v.length === 0) throw at(path, v === undefined ? DECOMPOSE.badShape : DECOMPOSE.ragged, `${path.join(".") || "the matrix"} must be a non-empty array of rows`, shapeHint);
+    if (!Array.isArray(v) || v.length === 0)
+      throw at(
+        path,
+        v === undefined ? DECOMPOSE.badShape : DECOMPOSE.ragged,
+        `${path.join(".") || "the matrix"} must be a non-empty array of rows`,
+        shapeHint,
+      );
     return v.map((row: unknown, i) => {
       if (!Array.isArray(row)) throw at([...path, i], DECOMPOSE.badShape, `row ${i + 1} is not an array`, shapeHint);
       if (row.length !== (v[0] as unknown[]).length || row.length === 0) {
-        throw at([...path, i], DECOMPOSE.ragged, `row ${i + 1} has ${row.length} entries but row 1 has ${(v[0] as unknown[]).length}`, "every row needs the same (non-zero) number of entries");
+        throw at(
+          [...path, i],
+          DECOMPOSE.ragged,
+          `row ${i + 1} has ${row.length} entries but row 1 has ${(v[0] as unknown[]).length}`,
+          "every row needs the same (non-zero) number of entries",
+        );
       }
       return row.map((x: unknown, j): [number, number] => {
         if (typeof x === "number" && Number.isFinite(x)) return [x, 0];
@@ -118,8 +149,14 @@ export function parseMatrixJson(text: string): CMat {
           const c = parseComplex(x);
           if (c) return c;
         }
-        if (allowComplex && Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === "number" && Number.isFinite(y))) return [x[0] as number, x[1] as number];
-        throw at([...path, i, j], DECOMPOSE.badEntry, `bad matrix entry at row ${i + 1}, column ${j + 1}: ${JSON.stringify(x)}`, allowComplex ? `${ENTRY_HINT}, or a [re, im] pair` : "entries of re/im must be finite numbers");
+        if (allowComplex && Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === "number" && Number.isFinite(y)))
+          return [x[0] as number, x[1] as number];
+        throw at(
+          [...path, i, j],
+          DECOMPOSE.badEntry,
+          `bad matrix entry at row ${i + 1}, column ${j + 1}: ${JSON.stringify(x)}`,
+          allowComplex ? `${ENTRY_HINT}, or a [re, im] pair` : "entries of re/im must be finite numbers",
+        );
       });
     });
   };
@@ -132,7 +169,12 @@ export function parseMatrixJson(text: string): CMat {
     if (o.im === undefined) return toCMat(re);
     const im = readRows(o.im, ["im"], false);
     if (im.length !== re.length || im[0].length !== re[0].length) {
-      throw at(["im"], DECOMPOSE.ragged, `"im" is ${im.length}×${im[0].length} but "re" is ${re.length}×${re[0].length}`, "re and im must have the same shape");
+      throw at(
+        ["im"],
+        DECOMPOSE.ragged,
+        `"im" is ${im.length}×${im[0].length} but "re" is ${re.length}×${re[0].length}`,
+        "re and im must have the same shape",
+      );
     }
     return toCMat(re.map((r, i) => r.map(([a], j): [number, number] => [a, im[i][j][0]])));
   }

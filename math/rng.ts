@@ -27,7 +27,10 @@ export function createRng(seed: number): Rng {
   // Fold the seed (possibly > 2^32 or fractional) into 32 bits, then expand with splitmix.
   const folded = (Math.floor(Math.abs(seed)) ^ Math.floor(Math.abs(seed) / 2 ** 32) ^ (seed < 0 ? 0x5bd1e995 : 0)) >>> 0;
   const sm = splitmix32(folded);
-  let a = sm(), b = sm(), c = sm(), d = sm();
+  let a = sm(),
+    b = sm(),
+    c = sm(),
+    d = sm();
   if ((a | b | c | d) === 0) a = 1;
   const u32 = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;

@@ -19,7 +19,11 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
  * without one, `fallback` (the start or the end of the text). `reason` is the message without the
  * position, for messages that give line:col themselves.
  */
-export function jsonErrorAt(text: string, error: unknown, fallback: "start" | "end" = "end"): { line: number; col: number; message: string; reason: string } {
+export function jsonErrorAt(
+  text: string,
+  error: unknown,
+  fallback: "start" | "end" = "end",
+): { line: number; col: number; message: string; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
   const m = /position (\d+)/.exec(message);
   const { line, col } = lineCol(text, m ? Number(m[1]) : fallback === "start" ? 0 : text.length);

@@ -25,24 +25,33 @@ function svdTall(a: CMat): SVD {
   const m = a.rows;
   const n = a.cols;
   // g: column j of A at g[j*m .. j*m+m); vt: column j of V at vt[j*n ..].
-  const gr = new Float64Array(n * m), gi = new Float64Array(n * m);
+  const gr = new Float64Array(n * m),
+    gi = new Float64Array(n * m);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       gr[j * m + i] = a.re[i * n + j];
       gi[j * m + i] = a.im[i * n + j];
     }
   }
-  const vr = new Float64Array(n * n), vi = new Float64Array(n * n);
+  const vr = new Float64Array(n * n),
+    vi = new Float64Array(n * n);
   for (let j = 0; j < n; j++) vr[j * n + j] = 1;
   const tol = EPS * Math.max(m, 8);
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
-        const op = p * m, oq = q * m;
-        let alpha = 0, beta = 0, cr = 0, ci = 0;
+        const op = p * m,
+          oq = q * m;
+        let alpha = 0,
+          beta = 0,
+          cr = 0,
+          ci = 0;
         for (let i = 0; i < m; i++) {
-          const xr = gr[op + i], xi = gi[op + i], yr = gr[oq + i], yi = gi[oq + i];
+          const xr = gr[op + i],
+            xi = gi[op + i],
+            yr = gr[oq + i],
+            yi = gi[oq + i];
           alpha += xr * xr + xi * xi;
           beta += yr * yr + yi * yi;
           cr += xr * yr + xi * yi; // conj(x)·y
@@ -56,7 +65,8 @@ function svdTall(a: CMat): SVD {
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
         // e^{−iψ} with ψ = arg γ
-        const er = cr / g, ei = -ci / g;
+        const er = cr / g,
+          ei = -ci / g;
         rotatePair(gr, gi, op, oq, m, c, s, er, ei);
         rotatePair(vr, vi, p * n, q * n, n, c, s, er, ei);
       }
@@ -98,10 +108,22 @@ function svdTall(a: CMat): SVD {
 /**
  * [a_p, a_q] ← [c·a_p − s·e^{−iψ}·a_q,  s·a_p + c·e^{−iψ}·a_q]: a unitary 2×2 update.
  */
-function rotatePair(re: Float64Array, im: Float64Array, op: number, oq: number, len: number, c: number, s: number, er: number, ei: number): void {
+function rotatePair(
+  re: Float64Array,
+  im: Float64Array,
+  op: number,
+  oq: number,
+  len: number,
+  c: number,
+  s: number,
+  er: number,
+  ei: number,
+): void {
   for (let i = 0; i < len; i++) {
-    const xr = re[op + i], xi = im[op + i];
-    const yr0 = re[oq + i], yi0 = im[oq + i];
+    const xr = re[op + i],
+      xi = im[op + i];
+    const yr0 = re[oq + i],
+      yi0 = im[oq + i];
     const yr = yr0 * er - yi0 * ei;
     const yi = yr0 * ei + yi0 * er;
     re[op + i] = c * xr - s * yr;
@@ -134,14 +156,17 @@ export function completeBasis(u: CMat, have: Uint8Array): void {
       for (let pass = 0; pass < 2; pass++) {
         for (const j of basis) {
           // coefficient = col_j† x
-          let pr = 0, pi = 0;
+          let pr = 0,
+            pi = 0;
           for (let t = 0; t < m; t++) {
-            const cr = u.re[t * m + j], ci = u.im[t * m + j];
+            const cr = u.re[t * m + j],
+              ci = u.im[t * m + j];
             pr += cr * r[t] + ci * i[t];
             pi += cr * i[t] - ci * r[t];
           }
           for (let t = 0; t < m; t++) {
-            const cr = u.re[t * m + j], ci = u.im[t * m + j];
+            const cr = u.re[t * m + j],
+              ci = u.im[t * m + j];
             r[t] -= pr * cr - pi * ci;
             i[t] -= pr * ci + pi * cr;
           }

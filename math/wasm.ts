@@ -40,8 +40,16 @@ export const op = {
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v | 0)],
-  f32: (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setFloat32(0, v, true); return [0x43, ...b]; },
-  f64: (v: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setFloat64(0, v, true); return [0x44, ...b]; },
+  f32: (v: number) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, v, true);
+    return [0x43, ...b];
+  },
+  f64: (v: number) => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setFloat64(0, v, true);
+    return [0x44, ...b];
+  },
   i32add: [0x6a],
   i32sub: [0x6b],
   i32mul: [0x6c],
@@ -83,14 +91,26 @@ export const op = {
 /** `for (i = from; i < to; i += step) body` with i, to in locals; `from` and `step` are byte arrays / numbers. */
 export function loop(i: number, from: number[], to: number[], step: number, body: number[]): number[] {
   return [
-    ...from, ...op.set(i),
-    0x02, 0x40, // block
-    0x03, 0x40, // loop
-    ...op.get(i), ...to, ...op.i32geS, 0x0d, 0x01, // br_if out
+    ...from,
+    ...op.set(i),
+    0x02,
+    0x40, // block
+    0x03,
+    0x40, // loop
+    ...op.get(i),
+    ...to,
+    ...op.i32geS,
+    0x0d,
+    0x01, // br_if out
     ...body,
-    ...op.get(i), ...op.i32(step), ...op.i32add, ...op.set(i),
-    0x0c, 0x00, // br loop
-    0x0b, 0x0b,
+    ...op.get(i),
+    ...op.i32(step),
+    ...op.i32add,
+    ...op.set(i),
+    0x0c,
+    0x00, // br loop
+    0x0b,
+    0x0b,
   ];
 }
 
@@ -114,7 +134,10 @@ function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
 
-const utf8 = (s: string): number[] => { const b = [...new TextEncoder().encode(s)]; return [...uleb(b.length), ...b]; };
+const utf8 = (s: string): number[] => {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+};
 
 /** The module's bytes: functions (no results) and a memory of `pages` × 64 KiB exported as "mem". */
 export function assemble(fns: WasmFunction[], pages: number, maxPages = 65536): Uint8Array {
@@ -126,7 +149,14 @@ export function assemble(fns: WasmFunction[], pages: number, maxPages = 65536): 
   });
   const exports = [[...utf8("mem"), 0x02, 0x00], ...fns.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)])];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(3, vec(fns.map((_, i) => uleb(i)))),
     ...section(5, vec([[0x01, ...uleb(pages), ...uleb(maxPages)]])),

@@ -30,7 +30,12 @@ export function drawDieDraws(cp: CircuitPrograms, seed: number, trial: number): 
 }
 
 /** Every linear stage matrix of the circuit on the drawn die at `levels`, phases snapped to the DAC. */
-export function drawnMatrices(cp: CircuitPrograms, draws: DieDraws, levels: DieLevels, dacBits: number | null | undefined): Map<string, CMat> {
+export function drawnMatrices(
+  cp: CircuitPrograms,
+  draws: DieDraws,
+  levels: DieLevels,
+  dacBits: number | null | undefined,
+): Map<string, CMat> {
   const ci = levels.splitterImbalance ?? 0;
   const pe = levels.phaseNoise ?? 0;
   const loss = levels.mziLossDb ?? 0;

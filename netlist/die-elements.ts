@@ -48,7 +48,8 @@ export function dieElements(circuit: Circuit, parts: LinearPart[] = linearParts(
     if (r.model) {
       if (CELL_MODELS.has(inst.component)) out.push(cellElement(part.name, part.name, inst.component as "mzi" | "attenuator", ""));
       else if (TREE_MODELS.has(inst.component)) out.push(treeElement(part.name, part.name, part.flat, ""));
-      else if (!SILENT.has(inst.component)) out.push({ name: part.name, kind: inst.component as DieElementKind, part: part.name, leaves: { leaf: part.name } });
+      else if (!SILENT.has(inst.component))
+        out.push({ name: part.name, kind: inst.component as DieElementKind, part: part.name, leaves: { leaf: part.name } });
       continue;
     }
     walk(r.netlist, "", part, lookup, out);
@@ -147,7 +148,11 @@ export function splicedCells(netlist: Netlist): Map<string, SplicedCell> {
     if (!ok) continue;
     const dark = netlist.instances[`${p}_dark`];
     const dump = netlist.instances[`${p}_dump`];
-    const attenuator = dark?.component === "terminator" && dump?.component === "terminator" && wired(`${p}_dark,o1`, `${leaves.bsA},o1`) && wired(`${p}_dump,o1`, `${leaves.bsB},o4`);
+    const attenuator =
+      dark?.component === "terminator" &&
+      dump?.component === "terminator" &&
+      wired(`${p}_dark,o1`, `${leaves.bsA},o1`) &&
+      wired(`${p}_dump,o1`, `${leaves.bsB},o4`);
     cells.set(p, { prefix: p, leaves, attenuator });
   }
   return cells;

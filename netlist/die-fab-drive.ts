@@ -18,7 +18,16 @@ export interface DriveFile {
 
 export function writeDriveFile(die: FabDie, codes: ArrayLike<number>): string {
   const rows = die.heaters.map((h, i) => `    ${JSON.stringify(h.name)}: ${codes[i]}`);
-  return ["{", `  "format": ${JSON.stringify(DRIVE_FORMAT)},`, `  "circuit": ${JSON.stringify(die.circuit)},`, `  "die": ${JSON.stringify(die.id)},`, `  "bits": ${die.drive.bits},`, `  "codes": {\n${rows.join(",\n")}\n  }`, "}", ""].join("\n");
+  return [
+    "{",
+    `  "format": ${JSON.stringify(DRIVE_FORMAT)},`,
+    `  "circuit": ${JSON.stringify(die.circuit)},`,
+    `  "die": ${JSON.stringify(die.id)},`,
+    `  "bits": ${die.drive.bits},`,
+    `  "codes": {\n${rows.join(",\n")}\n  }`,
+    "}",
+    "",
+  ].join("\n");
 }
 
 /** Codes of a drive file in the die's heater order; a message when the file does not fit the die. */
@@ -36,7 +45,8 @@ export function readDriveFile(text: string, die: FabDie): { codes: Int32Array } 
   const codes = new Int32Array(die.heaters.length);
   for (let i = 0; i < die.heaters.length; i++) {
     const c = doc.codes?.[die.heaters[i]!.name];
-    if (typeof c !== "number" || !Number.isInteger(c) || c < 0 || c > max) return { error: `heater "${die.heaters[i]!.name}": ${c === undefined ? "no code" : `code ${String(c)} outside 0..${max}`}` };
+    if (typeof c !== "number" || !Number.isInteger(c) || c < 0 || c > max)
+      return { error: `heater "${die.heaters[i]!.name}": ${c === undefined ? "no code" : `code ${String(c)} outside 0..${max}`}` };
     codes[i] = c;
   }
   return { codes };

@@ -32,8 +32,12 @@ export function writeFabDieFile(die: FabDie, extras: FabDieExtras = {}): string 
   const heaters = die.heaters.map((h) => line(h.name, { offsetRad: h.offsetRad, radPerMw: h.radPerMw, x: h.x, y: h.y }));
   const xt = die.crosstalk.map((c) => `    ${JSON.stringify([die.heaters[c.victim]!.name, die.heaters[c.aggressor]!.name, c.radPerMw])}`);
   const passive = [...die.passive].map(([p, e]) => line(p, passiveRecord(e)));
-  const detectors = die.detectors.map((d) => `    ${JSON.stringify({ name: d.name, responsivityAW: d.responsivityAW, darkA: d.darkA, noiseA: d.noiseA, adcBits: d.adcBits, fullScaleA: d.fullScaleA })}`);
-  const block = (open: string, close: string, rows: string[]): string => (rows.length ? `${open}\n${rows.join(",\n")}\n  ${close}` : `${open}${close}`);
+  const detectors = die.detectors.map(
+    (d) =>
+      `    ${JSON.stringify({ name: d.name, responsivityAW: d.responsivityAW, darkA: d.darkA, noiseA: d.noiseA, adcBits: d.adcBits, fullScaleA: d.fullScaleA })}`,
+  );
+  const block = (open: string, close: string, rows: string[]): string =>
+    rows.length ? `${open}\n${rows.join(",\n")}\n  ${close}` : `${open}${close}`;
   return [
     "{",
     `  "format": ${JSON.stringify(FAB_DIE_FORMAT)},`,
@@ -80,7 +84,16 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
     doc = JSON.parse(text);
   } catch (e) {
     const at = jsonErrorAt(text, e);
-    throw new DieFileError([{ code: FAB_DIE_CODES.json, file, line: at.line, column: at.col, message: `invalid JSON: ${at.reason}`, hint: "fix the JSON syntax (NaN and Infinity are not JSON)" }]);
+    throw new DieFileError([
+      {
+        code: FAB_DIE_CODES.json,
+        file,
+        line: at.line,
+        column: at.col,
+        message: `invalid JSON: ${at.reason}`,
+        hint: "fix the JSON syntax (NaN and Infinity are not JSON)",
+      },
+    ]);
   }
   const diags: FileDiagnostic[] = [];
   const at = (path: (string | number)[], code: string, message: string, hint: string): void => {
@@ -91,16 +104,37 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
   validator ??= new Ajv({ allErrors: true, strictTuples: false }).compile(schema);
   if (!validator(doc)) {
     for (const e of validator.errors ?? []) {
-      const path = e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      const path = e.instancePath
+        .split("/")
+        .slice(1)
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       const physical = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].includes(e.keyword);
-      const extra = e.keyword === "additionalProperties" ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : e.keyword === "required" ? ` "${String((e.params as { missingProperty: string }).missingProperty)}"` : "";
-      at(path, physical ? FAB_DIE_CODES.value : FAB_DIE_CODES.schema, `${e.message ?? e.keyword}${extra}`, physical ? "offsets lie in [0, 2π), efficiencies and powers are > 0, couplings in [0, 1], losses ≥ 0" : "see docs/calibration.md §8 and netlist/schema/die-fab.schema.json");
+      const extra =
+        e.keyword === "additionalProperties"
+          ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
+          : e.keyword === "required"
+            ? ` "${String((e.params as { missingProperty: string }).missingProperty)}"`
+            : "";
+      at(
+        path,
+        physical ? FAB_DIE_CODES.value : FAB_DIE_CODES.schema,
+        `${e.message ?? e.keyword}${extra}`,
+        physical
+          ? "offsets lie in [0, 2π), efficiencies and powers are > 0, couplings in [0, 1], losses ≥ 0"
+          : "see docs/calibration.md §8 and netlist/schema/die-fab.schema.json",
+      );
     }
     throw new DieFileError(diags);
   }
   const d = doc as Doc;
   if (d.circuit !== circuit.name) {
-    at(["circuit"], FAB_DIE_CODES.circuit, `this die belongs to circuit "${d.circuit}", not "${circuit.name}"`, "pass the netlist the die belongs to");
+    at(
+      ["circuit"],
+      FAB_DIE_CODES.circuit,
+      `this die belongs to circuit "${d.circuit}", not "${circuit.name}"`,
+      "pass the netlist the die belongs to",
+    );
     throw new DieFileError(diags);
   }
   const parts = linearParts(circuit);
@@ -112,13 +146,34 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
     if (h) heaters.push({ ...s, offsetRad: h.offsetRad, radPerMw: h.radPerMw, x: h.x, y: h.y });
   }
   const missing = sites.filter((s) => !(s.name in d.heaters));
-  if (missing.length) at(["heaters"], FAB_DIE_CODES.missing, `${missing.length} heater${missing.length > 1 ? "s are" : " is"} missing: ${missing.slice(0, 5).map((s) => s.name).join(", ")}${missing.length > 5 ? ", …" : ""}`, "name every programmable shifter (`optinc die --fabricated` writes a complete file)");
-  for (const name of Object.keys(d.heaters)) if (!index.has(name)) at(["heaters", name], FAB_DIE_CODES.unknown, `no heater "${name}" in circuit "${circuit.name}"`, `heaters are "<element>.phi", "<element>.theta" or a phase element's name (e.g. ${sites[0]?.name ?? "sum/e0.theta"})`);
+  if (missing.length)
+    at(
+      ["heaters"],
+      FAB_DIE_CODES.missing,
+      `${missing.length} heater${missing.length > 1 ? "s are" : " is"} missing: ${missing
+        .slice(0, 5)
+        .map((s) => s.name)
+        .join(", ")}${missing.length > 5 ? ", …" : ""}`,
+      "name every programmable shifter (`optinc die --fabricated` writes a complete file)",
+    );
+  for (const name of Object.keys(d.heaters))
+    if (!index.has(name))
+      at(
+        ["heaters", name],
+        FAB_DIE_CODES.unknown,
+        `no heater "${name}" in circuit "${circuit.name}"`,
+        `heaters are "<element>.phi", "<element>.theta" or a phase element's name (e.g. ${sites[0]?.name ?? "sum/e0.theta"})`,
+      );
   const crosstalk = d.crosstalk.flatMap(([v, a, k], i) => {
     const vi = index.get(v);
     const ai = index.get(a);
     if (vi === undefined || ai === undefined || vi === ai) {
-      at(["crosstalk", i], FAB_DIE_CODES.unknown, vi === ai && vi !== undefined ? `heater "${v}" cannot be its own aggressor` : `no heater "${vi === undefined ? v : a}"`, "victim and aggressor are two heaters of the file");
+      at(
+        ["crosstalk", i],
+        FAB_DIE_CODES.unknown,
+        vi === ai && vi !== undefined ? `heater "${v}" cannot be its own aggressor` : `no heater "${vi === undefined ? v : a}"`,
+        "victim and aggressor are two heaters of the file",
+      );
       return [];
     }
     return [{ victim: vi, aggressor: ai, radPerMw: k }];
@@ -129,17 +184,50 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
   const passive = new Map<string, LeafError>();
   for (const [path, r] of Object.entries(d.passive)) {
     const comp = leaves.get(path);
-    const ok = comp === "coupler" ? Object.keys(r).every((k) => k === "coupling") : comp === "phase" && !heaterPaths.has(path) ? !("coupling" in r) : comp === "waveguide" || comp === "phase" ? Object.keys(r).every((k) => k === "lossDb") : false;
+    const ok =
+      comp === "coupler"
+        ? Object.keys(r).every((k) => k === "coupling")
+        : comp === "phase" && !heaterPaths.has(path)
+          ? !("coupling" in r)
+          : comp === "waveguide" || comp === "phase"
+            ? Object.keys(r).every((k) => k === "lossDb")
+            : false;
     if (!ok) {
-      at(["passive", path], FAB_DIE_CODES.unknown, comp ? `a ${comp} leaf does not take ${Object.keys(r).join(", ")}` : `no leaf "${path}" in circuit "${circuit.name}"`, "couplers take coupling; arms and waveguides lossDb; fixed phase sections offsetRad and lossDb");
+      at(
+        ["passive", path],
+        FAB_DIE_CODES.unknown,
+        comp ? `a ${comp} leaf does not take ${Object.keys(r).join(", ")}` : `no leaf "${path}" in circuit "${circuit.name}"`,
+        "couplers take coupling; arms and waveguides lossDb; fixed phase sections offsetRad and lossDb",
+      );
       continue;
     }
-    passive.set(path, { ...(r.coupling !== undefined ? { coupling: r.coupling } : {}), ...(r.offsetRad !== undefined ? { dPhi: r.offsetRad } : {}), ...(r.lossDb !== undefined ? { lossDb: r.lossDb } : {}) });
+    passive.set(path, {
+      ...(r.coupling !== undefined ? { coupling: r.coupling } : {}),
+      ...(r.offsetRad !== undefined ? { dPhi: r.offsetRad } : {}),
+      ...(r.lossDb !== undefined ? { lossDb: r.lossDb } : {}),
+    });
   }
-  const detModes = Object.values(circuit.netlists[circuit.top]!.instances).filter((i) => i.component === "detector").reduce((n, i) => n + Number(i.settings.modes ?? 0), 0);
-  if (d.detectors.length < detModes) at(["detectors"], FAB_DIE_CODES.missing, `the circuit's detectors have ${detModes} modes, the file describes ${d.detectors.length}`, "give one entry per detector mode and monitor");
+  const detModes = Object.values(circuit.netlists[circuit.top]!.instances)
+    .filter((i) => i.component === "detector")
+    .reduce((n, i) => n + Number(i.settings.modes ?? 0), 0);
+  if (d.detectors.length < detModes)
+    at(
+      ["detectors"],
+      FAB_DIE_CODES.missing,
+      `the circuit's detectors have ${detModes} modes, the file describes ${d.detectors.length}`,
+      "give one entry per detector mode and monitor",
+    );
   if (diags.length) throw new DieFileError(diags);
-  return { id: d.id, circuit: d.circuit, drive: { ...d.drive }, laser: { ...d.laser }, heaters, crosstalk, passive, detectors: d.detectors.map((x) => ({ ...x })) };
+  return {
+    id: d.id,
+    circuit: d.circuit,
+    drive: { ...d.drive },
+    laser: { ...d.laser },
+    heaters,
+    crosstalk,
+    passive,
+    detectors: d.detectors.map((x) => ({ ...x })),
+  };
 }
 
 /** The format a die file claims (null when it is not a JSON object with a format string). */
@@ -154,5 +242,7 @@ export function dieFileFormat(text: string): string | null {
 
 /** Either version: v1 as the σ-level Die, v2 as the fabricated die. */
 export function readAnyDieFile(text: string, file: string, circuit: Circuit): { version: 1; die: Die } | { version: 2; die: FabDie } {
-  return dieFileFormat(text) === FAB_DIE_FORMAT ? { version: 2, die: readFabDieFile(text, file, circuit) } : { version: 1, die: readDieFile(text, file, circuit) };
+  return dieFileFormat(text) === FAB_DIE_FORMAT
+    ? { version: 2, die: readFabDieFile(text, file, circuit) }
+    : { version: 1, die: readDieFile(text, file, circuit) };
 }

@@ -69,7 +69,8 @@ export interface FabDie {
 export function heaterSites(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): Omit<Heater, "offsetRad" | "radPerMw">[] {
   const out: Omit<Heater, "offsetRad" | "radPerMw">[] = [];
   for (const el of dieElements(circuit, parts)) {
-    const roles = el.kind === "mzi" || el.kind === "attenuator" ? (["phi", "theta"] as const) : el.kind === "phase" ? (["leaf"] as const) : [];
+    const roles =
+      el.kind === "mzi" || el.kind === "attenuator" ? (["phi", "theta"] as const) : el.kind === "phase" ? (["leaf"] as const) : [];
     for (const role of roles) {
       const leaf = el.leaves[role]!;
       const [x, y] = leafPosition(circuit, el.part, leaf);
@@ -136,7 +137,11 @@ export function drawFabDie(circuit: Circuit, tech: FabTechnology, seed: number, 
   const h = tech.heater;
   const eta0 = Math.PI / h.pPiMw;
   const pMaxMw = h.rangeRad / eta0;
-  const heaters: Heater[] = heaterSites(circuit, parts).map((s) => ({ ...s, offsetRad: TWO_PI * rng.next(), radPerMw: eta0 * (1 + h.etaSpread * truncNormal(rng, 3)) }));
+  const heaters: Heater[] = heaterSites(circuit, parts).map((s) => ({
+    ...s,
+    offsetRad: TWO_PI * rng.next(),
+    radPerMw: eta0 * (1 + h.etaSpread * truncNormal(rng, 3)),
+  }));
   const heaterPaths = new Set(heaters.map((x) => x.path));
   const passive = new Map<string, LeafError>();
   for (const part of parts) {
@@ -149,7 +154,8 @@ export function drawFabDie(circuit: Circuit, tech: FabTechnology, seed: number, 
       if (inst.component === "coupler") {
         const nominal = num(inst.settings, "coupling", 0.5) + num(inst.settings, "imbalance", 0);
         passive.set(path, { coupling: Math.min(1, Math.max(0, nominal + tech.couplerSigma * truncNormal(rng, 3))) });
-      } else if (inst.component === "waveguide" && inst.settings.arm === "bottom" && tech.mziLossDb) passive.set(path, { lossDb: tech.mziLossDb });
+      } else if (inst.component === "waveguide" && inst.settings.arm === "bottom" && tech.mziLossDb)
+        passive.set(path, { lossDb: tech.mziLossDb });
     }
   }
   const d = tech.detector;
@@ -157,10 +163,26 @@ export function drawFabDie(circuit: Circuit, tech: FabTechnology, seed: number, 
   for (const el of dieElements(circuit, parts)) {
     if (el.kind !== "detector") continue;
     for (let m = 0; m < el.modes!; m++) {
-      detectors.push({ name: `${el.name}[${m}]`, responsivityAW: d.responsivityAW * (1 + d.responsivitySpread * truncNormal(rng, 3)), darkA: d.darkA * (0.5 + rng.next()), noiseA: d.noiseA, adcBits: d.adcBits, fullScaleA: d.fullScaleA });
+      detectors.push({
+        name: `${el.name}[${m}]`,
+        responsivityAW: d.responsivityAW * (1 + d.responsivitySpread * truncNormal(rng, 3)),
+        darkA: d.darkA * (0.5 + rng.next()),
+        noiseA: d.noiseA,
+        adcBits: d.adcBits,
+        fullScaleA: d.fullScaleA,
+      });
     }
   }
-  return { id, circuit: circuit.name, drive: { bits: h.driveBits, pMaxMw }, heaters, crosstalk: crosstalkOf(tech, heaters), passive, detectors, laser: { ...tech.laser } };
+  return {
+    id,
+    circuit: circuit.name,
+    drive: { bits: h.driveBits, pMaxMw },
+    heaters,
+    crosstalk: crosstalkOf(tech, heaters),
+    passive,
+    detectors,
+    laser: { ...tech.laser },
+  };
 }
 
 export function fabTechnology(name: string): FabTechnology | undefined {
@@ -214,7 +236,11 @@ export interface DriveSolution {
  * contract), then each code rounded, then a few coordinate passes on the quantized codes.
  * `compensate = false` ignores C (what a chip programmed without the crosstalk matrix does).
  */
-export function codesForPhases(die: Pick<FabDie, "drive" | "heaters" | "crosstalk">, targets: ArrayLike<number>, compensate = true): DriveSolution {
+export function codesForPhases(
+  die: Pick<FabDie, "drive" | "heaters" | "crosstalk">,
+  targets: ArrayLike<number>,
+  compensate = true,
+): DriveSolution {
   const n = die.heaters.length;
   const pMax = die.drive.pMaxMw;
   const cm = codeMax(die.drive.bits);

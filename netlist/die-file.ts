@@ -51,7 +51,8 @@ export function writeDieFile(circuit: Circuit, die: Die, opts: WriteOptions): st
   const parts = linearParts(circuit);
   const byName = new Map(parts.map((p) => [p.name, p]));
   const lines: string[] = [];
-  for (const el of dieElements(circuit, parts)) lines.push(`    ${JSON.stringify(el.name)}: ${JSON.stringify(elementRecord(el, byName.get(el.part), die, opts.dacBits))}`);
+  for (const el of dieElements(circuit, parts))
+    lines.push(`    ${JSON.stringify(el.name)}: ${JSON.stringify(elementRecord(el, byName.get(el.part), die, opts.dacBits))}`);
   const head = [
     "{",
     `  "format": ${JSON.stringify(DIE_FORMAT)},`,
@@ -80,7 +81,11 @@ function leafRecord(inst: Instance, e: LeafError | undefined, dacBits: number, p
 function elementRecord(el: DieElement, part: LinearPart | undefined, die: Die, dacBits: number): Record<string, unknown> {
   if (el.kind === "detector") {
     const n = el.modes!;
-    return { kind: "detector", gain: die.detector?.gain.slice(0, n) ?? new Array(n).fill(1), offset: die.detector?.offset.slice(0, n) ?? new Array(n).fill(0) };
+    return {
+      kind: "detector",
+      gain: die.detector?.gain.slice(0, n) ?? new Array(n).fill(1),
+      offset: die.detector?.offset.slice(0, n) ?? new Array(n).fill(0),
+    };
   }
   const leaf = (name: string): [Instance, LeafError | undefined] => [part!.flat.instances[name]!, die.leaves.get(leafPath(el.part, name))];
   if (el.kind === "mzi" || el.kind === "attenuator") {
@@ -121,9 +126,15 @@ function schemaMessage(e: ErrorObject): { message: string; hint: string } {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "required":
-      return { message: `missing "${String(p.missingProperty)}"`, hint: "every measured quantity of the element is required; `optinc die` writes a complete template" };
+      return {
+        message: `missing "${String(p.missingProperty)}"`,
+        hint: "every measured quantity of the element is required; `optinc die` writes a complete template",
+      };
     case "additionalProperties":
-      return { message: `unknown field "${String(p.additionalProperty)}"`, hint: "see docs/calibration.md for the fields of each element kind" };
+      return {
+        message: `unknown field "${String(p.additionalProperty)}"`,
+        hint: "see docs/calibration.md for the fields of each element kind",
+      };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -131,7 +142,10 @@ function schemaMessage(e: ErrorObject): { message: string; hint: string } {
     case "const":
       return { message: `expected ${JSON.stringify(p.allowedValue)}`, hint: `this file must be ${DIE_FORMAT}` };
     case "discriminator":
-      return { message: `unknown element kind ${JSON.stringify(p.tagValue)}`, hint: "kind is one of mzi, attenuator, phase, coupler, waveguide, tree, detector" };
+      return {
+        message: `unknown element kind ${JSON.stringify(p.tagValue)}`,
+        hint: "kind is one of mzi, attenuator, phase, coupler, waveguide, tree, detector",
+      };
     case "type":
       return { message: `expected ${String(p.type)}`, hint: "see docs/calibration.md" };
     default:
@@ -159,7 +173,16 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
     doc = JSON.parse(text);
   } catch (e) {
     const at = jsonErrorAt(text, e);
-    throw new DieFileError([{ code: DIE.json, file, line: at.line, column: at.col, message: `invalid JSON: ${at.reason}`, hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)" }]);
+    throw new DieFileError([
+      {
+        code: DIE.json,
+        file,
+        line: at.line,
+        column: at.col,
+        message: `invalid JSON: ${at.reason}`,
+        hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)",
+      },
+    ]);
   }
   const diags: FileDiagnostic[] = [];
   const at = (path: (string | number)[], code: string, message: string, hint: string): void => {
@@ -190,7 +213,12 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
   if (diags.length) throw new DieFileError(diags);
   const d = doc as { id: string; circuit: string; dacBits: number; elements: Record<string, Record<string, unknown>> };
   if (d.circuit !== circuit.name) {
-    at(["circuit"], DIE.circuit, `this die was measured on circuit "${d.circuit}", not "${circuit.name}"`, "pass the netlist the die belongs to, or regenerate the file with `optinc die`");
+    at(
+      ["circuit"],
+      DIE.circuit,
+      `this die was measured on circuit "${d.circuit}", not "${circuit.name}"`,
+      "pass the netlist the die belongs to, or regenerate the file with `optinc die`",
+    );
     throw new DieFileError(diags);
   }
   const parts = linearParts(circuit);
@@ -204,18 +232,37 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
   for (const [name, rec] of Object.entries(d.elements)) {
     const el = byName.get(name);
     if (!el) {
-      at(["elements", name], DIE.unknown, `no element "${name}" in circuit "${circuit.name}"`, `element names are "<top instance>/<element>" as in the netlist (e.g. ${elements[0]?.name ?? "layer1/e0"}); \`optinc die\` lists them all`);
+      at(
+        ["elements", name],
+        DIE.unknown,
+        `no element "${name}" in circuit "${circuit.name}"`,
+        `element names are "<top instance>/<element>" as in the netlist (e.g. ${elements[0]?.name ?? "layer1/e0"}); \`optinc die\` lists them all`,
+      );
       continue;
     }
     if (rec.kind !== el.kind) {
-      at(["elements", name, "kind"], DIE.kind, `"${name}" is a ${el.kind} in the netlist, not a ${String(rec.kind)}`, `measure it as a ${el.kind}`);
+      at(
+        ["elements", name, "kind"],
+        DIE.kind,
+        `"${name}" is a ${el.kind} in the netlist, not a ${String(rec.kind)}`,
+        `measure it as a ${el.kind}`,
+      );
       continue;
     }
     if (el.kind === "detector") {
       const gain = rec.gain as number[];
       const offset = rec.offset as number[];
-      for (const [k, arr] of [["gain", gain], ["offset", offset]] as const) {
-        if (arr.length !== el.modes) at(["elements", name, k], DIE.kind, `the detector has ${el.modes} modes, the file gives ${arr.length} values`, "give one value per detector input mode");
+      for (const [k, arr] of [
+        ["gain", gain],
+        ["offset", offset],
+      ] as const) {
+        if (arr.length !== el.modes)
+          at(
+            ["elements", name, k],
+            DIE.kind,
+            `the detector has ${el.modes} modes, the file gives ${arr.length} values`,
+            "give one value per detector input mode",
+          );
       }
       if (gain.some((g) => g !== 1) || offset.some((o) => o !== 0)) die.detector = { gain: [...gain], offset: [...offset] };
       continue;
@@ -229,12 +276,27 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
           : [["leaf", el.leaves.leaf!, ["elements", name]]];
     if (el.kind === "tree") {
       const given = rec.leaves as Record<string, unknown>;
-      for (const k of Object.keys(given)) if (!(k in el.leaves)) at(["elements", name, "leaves", k], DIE.unknown, `the tree has no leaf "${k}"`, `its leaves are ${Object.keys(el.leaves).join(", ")}`);
+      for (const k of Object.keys(given))
+        if (!(k in el.leaves))
+          at(
+            ["elements", name, "leaves", k],
+            DIE.unknown,
+            `the tree has no leaf "${k}"`,
+            `its leaves are ${Object.keys(el.leaves).join(", ")}`,
+          );
       const missing = Object.keys(el.leaves).filter((k) => !(k in given));
-      if (missing.length) at(["elements", name, "leaves"], DIE.missing, `missing tree leaves ${missing.join(", ")}`, "measure every coupler and phase section of the tree");
+      if (missing.length)
+        at(
+          ["elements", name, "leaves"],
+          DIE.missing,
+          `missing tree leaves ${missing.join(", ")}`,
+          "measure every coupler and phase section of the tree",
+        );
     }
     for (const [role, leaf, path] of children) {
-      const raw = (el.kind === "tree" ? (rec.leaves as Record<string, unknown>)[role] : el.kind === "mzi" || el.kind === "attenuator" ? rec[role] : rec) as Record<string, number> | undefined;
+      const raw = (
+        el.kind === "tree" ? (rec.leaves as Record<string, unknown>)[role] : el.kind === "mzi" || el.kind === "attenuator" ? rec[role] : rec
+      ) as Record<string, number> | undefined;
       if (!raw) continue;
       const inst = part.flat.instances[leaf]!;
       const e = leafError(inst, raw, el.kind !== "tree", d.dacBits, (what, hint) => at(path, DIE.kind, what, hint));
@@ -243,15 +305,29 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
   }
   const missing = elements.filter((e) => !(e.name in d.elements));
   if (missing.length) {
-    const shown = missing.slice(0, 5).map((e) => e.name).join(", ");
-    at(["elements"], DIE.missing, `${missing.length} element${missing.length > 1 ? "s" : ""} of the netlist ${missing.length > 1 ? "are" : "is"} missing: ${shown}${missing.length > 5 ? ", …" : ""}`, "a measurement names every element; `optinc die` writes a complete template to fill in");
+    const shown = missing
+      .slice(0, 5)
+      .map((e) => e.name)
+      .join(", ");
+    at(
+      ["elements"],
+      DIE.missing,
+      `${missing.length} element${missing.length > 1 ? "s" : ""} of the netlist ${missing.length > 1 ? "are" : "is"} missing: ${shown}${missing.length > 5 ? ", …" : ""}`,
+      "a measurement names every element; `optinc die` writes a complete template to fill in",
+    );
   }
   if (diags.length) throw new DieFileError(diags);
   return die;
 }
 
 /** A leaf's measured values → its deviation from the netlist (undefined fields are nominal). */
-function leafError(inst: Instance, raw: Record<string, number>, programmable: boolean, dacBits: number, fail: (what: string, hint: string) => void): LeafError | null {
+function leafError(
+  inst: Instance,
+  raw: Record<string, number>,
+  programmable: boolean,
+  dacBits: number,
+  fail: (what: string, hint: string) => void,
+): LeafError | null {
   const s = inst.settings;
   const e: LeafError = {};
   const expect = (fields: string[]): boolean => {
@@ -275,6 +351,10 @@ function leafError(inst: Instance, raw: Record<string, number>, programmable: bo
 }
 
 function describePath(path: (string | number)[]): string {
-  if (path[0] === "elements" && path.length >= 2) return `elements["${String(path[1])}"]${path.slice(2).map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("")}`;
+  if (path[0] === "elements" && path.length >= 2)
+    return `elements["${String(path[1])}"]${path
+      .slice(2)
+      .map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`))
+      .join("")}`;
   return path.map((k) => (typeof k === "number" ? `[${k}]` : k)).join(".");
 }

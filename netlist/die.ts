@@ -99,7 +99,11 @@ function flattenParts(circuit: Circuit): LinearPart[] {
 }
 
 function wrap(name: string, inst: Netlist["instances"][string], spec: ReturnType<typeof netlistPortSpec>): Netlist {
-  return { instances: { [name]: inst }, connections: {}, ports: Object.fromEntries([...spec.inputs, ...spec.outputs, ...spec.both].map((p) => [p, `${name},${p}`])) };
+  return {
+    instances: { [name]: inst },
+    connections: {},
+    ports: Object.fromEntries([...spec.inputs, ...spec.outputs, ...spec.both].map((p) => [p, `${name},${p}`])),
+  };
 }
 
 export const leafPath = (part: string, leaf: string): string => `${part}/${leaf}`;

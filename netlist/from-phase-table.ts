@@ -95,11 +95,15 @@ function stepInstance(
         outputs: step.modes,
       };
     default: {
-      if (step.biasInput !== undefined && step.inputs < 1) throw new Error(`stage "${step.name}": a bias input needs at least one input mode`);
+      if (step.biasInput !== undefined && step.inputs < 1)
+        throw new Error(`stage "${step.name}": a bias input needs at least one input mode`);
       const sub = unique(`${inst}_circuit`);
       netlists[sub] = stageNetlist(step);
       return {
-        instance: { component: sub, settings: { role: step.role, mesh: step.mesh, modes: step.modes, inputs: step.inputs, outputs: step.outputs } },
+        instance: {
+          component: sub,
+          settings: { role: step.role, mesh: step.mesh, modes: step.modes, inputs: step.inputs, outputs: step.outputs },
+        },
         inputs: step.inputs,
         outputs: step.outputs,
         bias: step.biasInput,

@@ -63,13 +63,25 @@ export function circuitInventory(circuit: Circuit): CircuitInventory {
     else if (r.netlist || r.model.kind === "linear") {
       const sub = r.netlist ?? { instances: { [name]: inst }, connections: {}, ports: {} };
       const spec = r.netlist ? netlistPortSpec(r.netlist, lookup) : r.model.ports(inst.settings);
-      inv.stages.push({ instance: name, netlist: inst.component, role: typeof inst.settings.role === "string" ? inst.settings.role : "", inputs: spec.inputs.length, outputs: spec.outputs.length, ...countPrimitives(flatten(sub, lookup)) });
+      inv.stages.push({
+        instance: name,
+        netlist: inst.component,
+        role: typeof inst.settings.role === "string" ? inst.settings.role : "",
+        inputs: spec.inputs.length,
+        outputs: spec.outputs.length,
+        ...countPrimitives(flatten(sub, lookup)),
+      });
     }
   }
   return inv;
 }
 
-function countPrimitives(flat: ReturnType<typeof flatten>): Pick<StageInventory, "mzis" | "treeMzis" | "mziCouplers" | "fixedCouplers" | "phaseShifters" | "waveguides" | "terminators" | "amplifiers"> {
+function countPrimitives(
+  flat: ReturnType<typeof flatten>,
+): Pick<
+  StageInventory,
+  "mzis" | "treeMzis" | "mziCouplers" | "fixedCouplers" | "phaseShifters" | "waveguides" | "terminators" | "amplifiers"
+> {
   const c = { mzis: 0, treeMzis: 0, mziCouplers: 0, fixedCouplers: 0, phaseShifters: 0, waveguides: 0, terminators: 0, amplifiers: 0 };
   const isArm = (i: string): boolean => flat.instances[i]?.settings.arm !== undefined;
   const touchesArm = new Set<string>();

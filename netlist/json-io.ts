@@ -14,10 +14,12 @@ export const NETLIST_FORMAT = "optinc.netlist/1";
 /** Deterministic JSON: one instance / connection / port / placement per line. */
 export function writeNetlistJson(circuit: Circuit): string {
   const used = new Set<string>();
-  for (const nl of Object.values(circuit.netlists)) for (const i of Object.values(nl.instances)) if (getModel(i.component)) used.add(i.component);
+  for (const nl of Object.values(circuit.netlists))
+    for (const i of Object.values(nl.instances)) if (getModel(i.component)) used.add(i.component);
   const models = [...used].sort().map((c) => `    ${JSON.stringify(c)}: ${JSON.stringify(getModel(c)!.doc)}`);
   const obj = (entries: string[], indent: string): string => (entries.length === 0 ? "{}" : `{\n${entries.join(",\n")}\n${indent}}`);
-  const kv = (indent: string, rec: Record<string, unknown>): string[] => Object.entries(rec).map(([k, v]) => `${indent}${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const kv = (indent: string, rec: Record<string, unknown>): string[] =>
+    Object.entries(rec).map(([k, v]) => `${indent}${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   const netlist = (nl: Netlist): string => {
     const parts = [
       `      "instances": ${obj(kv("        ", nl.instances), "      ")}`,
@@ -35,7 +37,10 @@ export function writeNetlistJson(circuit: Circuit): string {
     `  "info": ${obj(kv("    ", circuit.info), "  ")},`,
     `  "portConvention": "2x2 cells: o2 -> o3 top mode m, o1 -> o4 mode m+1 (gdsfactory o1 = lower-left, anticlockwise); two-ports o1 -> o2; blocks in<k>/out<k>, k = mode, 0 = top",`,
     `  "models": ${obj(models, "  ")},`,
-    `  "netlists": ${obj(Object.entries(circuit.netlists).map(([n, nl]) => `    ${JSON.stringify(n)}: ${netlist(nl)}`), "  ")}`,
+    `  "netlists": ${obj(
+      Object.entries(circuit.netlists).map(([n, nl]) => `    ${JSON.stringify(n)}: ${netlist(nl)}`),
+      "  ",
+    )}`,
     "}",
     "",
   ].join("\n");
@@ -48,7 +53,14 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
     doc = JSON.parse(text);
   } catch (e) {
     const at = jsonErrorAt(text, e, "start");
-    throw new NetlistReadError("JSON_SYNTAX", file, at.line, at.col, `invalid JSON: ${at.message}`, "fix the JSON syntax (e.g. trailing comma, missing quote)");
+    throw new NetlistReadError(
+      "JSON_SYNTAX",
+      file,
+      at.line,
+      at.col,
+      `invalid JSON: ${at.message}`,
+      "fix the JSON syntax (e.g. trailing comma, missing quote)",
+    );
   }
   const where = (path: string[]): { line: number; col: number } => locate(text, path);
   const fail = (path: string[], what: string, fix: string): never => {
@@ -57,11 +69,13 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
   };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isObj(doc)) return fail([], "expected an object", "the file must be one JSON object");
-  if (doc.format !== NETLIST_FORMAT) fail(["format"], `expected "${NETLIST_FORMAT}", got ${JSON.stringify(doc.format)}`, "re-export with this optinc version");
+  if (doc.format !== NETLIST_FORMAT)
+    fail(["format"], `expected "${NETLIST_FORMAT}", got ${JSON.stringify(doc.format)}`, "re-export with this optinc version");
   for (const k of ["name", "top"] as const) if (typeof doc[k] !== "string") fail([k], "expected a string", `set "${k}"`);
-  if (!isObj(doc.netlists)) fail(["netlists"], "expected an object of netlists", "add \"netlists\"");
+  if (!isObj(doc.netlists)) fail(["netlists"], "expected an object of netlists", 'add "netlists"');
   const info = isObj(doc.info) ? doc.info : fail(["info"], "expected an object", 'add "info": {}');
-  for (const [k, v] of Object.entries(info)) if (!isSetting(v)) fail(["info", k], "expected a number, string, boolean or number array", "fix the value");
+  for (const [k, v] of Object.entries(info))
+    if (!isSetting(v)) fail(["info", k], "expected a number, string, boolean or number array", "fix the value");
   const netlists: Record<string, Netlist> = {};
   for (const [name, raw] of Object.entries(doc.netlists as Record<string, unknown>)) {
     const p = ["netlists", name];
@@ -82,14 +96,16 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
     }
     const strings = (k: string): Record<string, string> => {
       const rec = r[k] as Record<string, unknown>;
-      for (const [a, b] of Object.entries(rec)) if (typeof b !== "string" || !b.includes(",")) fail([...p, k, a], 'expected "instance,port"', 'write "instance,port"');
+      for (const [a, b] of Object.entries(rec))
+        if (typeof b !== "string" || !b.includes(",")) fail([...p, k, a], 'expected "instance,port"', 'write "instance,port"');
       return rec as Record<string, string>;
     };
     const nl: Netlist = { instances, connections: strings("connections"), ports: strings("ports") };
     if (r.placements !== undefined) {
       if (!isObj(r.placements)) fail([...p, "placements"], "expected an object", "placements map instance → {x, y}");
       for (const [iname, pl] of Object.entries(r.placements as Record<string, unknown>)) {
-        if (!isObj(pl) || typeof pl.x !== "number" || typeof pl.y !== "number") fail([...p, "placements", iname], "expected {x, y}", "give numeric x and y (µm)");
+        if (!isObj(pl) || typeof pl.x !== "number" || typeof pl.y !== "number")
+          fail([...p, "placements", iname], "expected {x, y}", "give numeric x and y (µm)");
       }
       nl.placements = r.placements as Netlist["placements"];
     }
@@ -106,18 +122,26 @@ function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[
   // First pass: names only, so a broken sub-circuit is reported where it is broken.
   for (const [name, nl] of Object.entries(netlists)) {
     const refs: [string, string, string][] = [
-      ...Object.entries(nl.connections).flatMap(([a, b]): [string, string, string][] => [["connections", a, a], ["connections", a, b]]),
+      ...Object.entries(nl.connections).flatMap(([a, b]): [string, string, string][] => [
+        ["connections", a, a],
+        ["connections", a, b],
+      ]),
       ...Object.entries(nl.ports).map(([k, r]): [string, string, string] => ["ports", k, r]),
     ];
     for (const [section, key, ref] of refs) {
-      if (!nl.instances[splitRef(ref)[0]]) fail(["netlists", name, section, key], `"${ref}" names no instance of ${name}`, "refer to an instance of the same netlist");
+      if (!nl.instances[splitRef(ref)[0]])
+        fail(["netlists", name, section, key], `"${ref}" names no instance of ${name}`, "refer to an instance of the same netlist");
     }
   }
   for (const [name, nl] of Object.entries(netlists)) {
     const p = ["netlists", name];
     for (const [iname, inst] of Object.entries(nl.instances)) {
       if (!getModel(inst.component) && !lookup(inst.component)) {
-        fail([...p, "instances", iname, "component"], `unknown component "${inst.component}"`, "use a primitive model (see \"models\") or the name of a netlist in this file");
+        fail(
+          [...p, "instances", iname, "component"],
+          `unknown component "${inst.component}"`,
+          'use a primitive model (see "models") or the name of a netlist in this file',
+        );
       }
     }
     const check = (section: "connections" | "ports", key: string, ref: string): void => {
@@ -131,7 +155,12 @@ function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[
         fail([...p, "instances", iname], (e as Error).message, "fix the instance settings");
         return;
       }
-      if (!directionOf(spec, port)) fail([...p, section, key], `${inst.component} has no port "${port}"`, `ports: ${[...spec.inputs, ...spec.outputs, ...spec.both].join(", ")}`);
+      if (!directionOf(spec, port))
+        fail(
+          [...p, section, key],
+          `${inst.component} has no port "${port}"`,
+          `ports: ${[...spec.inputs, ...spec.outputs, ...spec.both].join(", ")}`,
+        );
     };
     for (const [a, b] of Object.entries(nl.connections)) {
       check("connections", a, a);

@@ -67,7 +67,12 @@ export function couplerTransfer(s: Settings): CMat {
   const k = effectiveCoupling(s);
   const t = couplerThrough(k);
   const c = couplerCross(k);
-  return mat(2, 2, [[0, 0, t, 0], [0, 1, 0, c], [1, 0, 0, c], [1, 1, t, 0]]);
+  return mat(2, 2, [
+    [0, 0, t, 0],
+    [0, 1, 0, c],
+    [1, 0, 0, c],
+    [1, 1, t, 0],
+  ]);
 }
 
 /** a · e^{iφ}, a = 10^(−loss_db/20). */
@@ -111,7 +116,10 @@ export const MODELS: Record<string, Model> = {
     // rows (o3, o4), columns (o2, o1): the top input leaves at the bottom and vice versa
     transfer: (s) => {
       const a = lossAmplitude(num(s, "loss_db", 0));
-      return mat(2, 2, [[0, 1, a, 0], [1, 0, a, 0]]);
+      return mat(2, 2, [
+        [0, 1, a, 0],
+        [1, 0, a, 0],
+      ]);
     },
     reciprocal: true,
   },
@@ -192,7 +200,7 @@ export function attenuatorNetlist(theta: number, phi: number, lossDb: number): N
 }
 
 export function getModel(component: string): Model | undefined {
-  return  Object.hasOwn(MODELS, component) ? MODELS[component] : undefined;
+  return Object.hasOwn(MODELS, component) ? MODELS[component] : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -217,11 +225,19 @@ export function activationFn(s: Settings): (re: Float64Array, im: Float64Array, 
   const { leaky, slope } = activationRule(s);
   if (!leaky) {
     return (re, im, from, to) => {
-      for (let i = from; i < to; i++) if (!(re[i] > 0)) { re[i] = 0; im[i] = 0; }
+      for (let i = from; i < to; i++)
+        if (!(re[i] > 0)) {
+          re[i] = 0;
+          im[i] = 0;
+        }
     };
   }
   return (re, im, from, to) => {
-    for (let i = from; i < to; i++) if (!(re[i] > 0)) { re[i] *= slope; im[i] *= slope; }
+    for (let i = from; i < to; i++)
+      if (!(re[i] > 0)) {
+        re[i] *= slope;
+        im[i] *= slope;
+      }
   };
 }
 
@@ -230,7 +246,8 @@ export function detectorThresholds(s: Settings, modes: number): { step: number[]
   const per = (key: string, fallback?: number): number[] => {
     const v = s[key];
     if (Array.isArray(v)) {
-      if (v.length !== modes || !v.every((x) => Number.isFinite(x))) throw new Error(`setting "${key}" must list ${modes} finite numbers (one per mode), got ${JSON.stringify(v)}`);
+      if (v.length !== modes || !v.every((x) => Number.isFinite(x)))
+        throw new Error(`setting "${key}" must list ${modes} finite numbers (one per mode), got ${JSON.stringify(v)}`);
       return [...v];
     }
     return new Array<number>(modes).fill(num(s, key, fallback));

@@ -41,8 +41,14 @@ export function mziEntries(theta: number, phi: number): { re: [number, number, n
 export function mziMatrix(theta: number, phi: number): Matrix2 {
   const { re, im } = mziEntries(theta, phi);
   return [
-    [[re[0], im[0]], [re[1], im[1]]],
-    [[re[2], im[2]], [re[3], im[3]]],
+    [
+      [re[0], im[0]],
+      [re[1], im[1]],
+    ],
+    [
+      [re[2], im[2]],
+      [re[3], im[3]],
+    ],
   ];
 }
 
@@ -63,8 +69,14 @@ export function couplerMatrix(coupling: number): Matrix2 {
   const t = couplerThrough(coupling);
   const k = couplerCross(coupling);
   return [
-    [[t, 0], [0, k]],
-    [[0, k], [t, 0]],
+    [
+      [t, 0],
+      [0, k],
+    ],
+    [
+      [0, k],
+      [t, 0],
+    ],
   ];
 }
 

@@ -104,7 +104,14 @@ function chunkedSave(vectors: string[]): string[] {
   return out;
 }
 
-function stageLines(nl: Netlist, stage: string, prefix: string, lookup: SubcircuitLookup, counter: { e: number; k: number }, out: string[]): DeckStage {
+function stageLines(
+  nl: Netlist,
+  stage: string,
+  prefix: string,
+  lookup: SubcircuitLookup,
+  counter: { e: number; k: number },
+  out: string[],
+): DeckStage {
   const spec = netlistPortSpec(nl, lookup);
   const flat = flatten(nl, lookup);
   const net = new Map<string, string>();
@@ -150,7 +157,16 @@ function stageLines(nl: Netlist, stage: string, prefix: string, lookup: Subcircu
     consumed.push(...ins);
     outs.forEach((o) => driven.add(o));
     const s = inst.settings;
-    out.push(`* ${iname}: ${inst.component}${Object.keys(s).length ? " " + Object.entries(s).map(([a, b]) => `${a}=${String(b)}`).join(" ") : ""}`);
+    out.push(
+      `* ${iname}: ${inst.component}${
+        Object.keys(s).length
+          ? " " +
+            Object.entries(s)
+              .map(([a, b]) => `${a}=${String(b)}`)
+              .join(" ")
+          : ""
+      }`,
+    );
     if (inst.component === "coupler") {
       const kk = lit(num(s, "coupling", 0.5) + num(s, "imbalance", 0));
       const t = `sqrt(1-(${kk}))`;
@@ -158,17 +174,35 @@ function stageLines(nl: Netlist, stage: string, prefix: string, lookup: Subcircu
       const [a, b] = ins;
       const [y3, y4] = outs;
       // o3 = t·a + i·c·b ; o4 = i·c·a + t·b
-      emit(`${y3}r`, [[t, `${a}r`], [`-${c}`, `${b}i`]]);
-      emit(`${y3}i`, [[t, `${a}i`], [c, `${b}r`]]);
-      emit(`${y4}r`, [[`-${c}`, `${a}i`], [t, `${b}r`]]);
-      emit(`${y4}i`, [[c, `${a}r`], [t, `${b}i`]]);
+      emit(`${y3}r`, [
+        [t, `${a}r`],
+        [`-${c}`, `${b}i`],
+      ]);
+      emit(`${y3}i`, [
+        [t, `${a}i`],
+        [c, `${b}r`],
+      ]);
+      emit(`${y4}r`, [
+        [`-${c}`, `${a}i`],
+        [t, `${b}r`],
+      ]);
+      emit(`${y4}i`, [
+        [c, `${a}r`],
+        [t, `${b}i`],
+      ]);
     } else if (inst.component === "phase") {
       const phi = lit(num(s, "phi"));
       const amp = ampExpr(num(s, "loss_db", 0));
       const [x] = ins;
       const [y] = outs;
-      emit(`${y}r`, [[`${amp}cos(${phi})`, `${x}r`], [`-${amp}sin(${phi})`, `${x}i`]]);
-      emit(`${y}i`, [[`${amp}sin(${phi})`, `${x}r`], [`${amp}cos(${phi})`, `${x}i`]]);
+      emit(`${y}r`, [
+        [`${amp}cos(${phi})`, `${x}r`],
+        [`-${amp}sin(${phi})`, `${x}i`],
+      ]);
+      emit(`${y}i`, [
+        [`${amp}sin(${phi})`, `${x}r`],
+        [`${amp}cos(${phi})`, `${x}i`],
+      ]);
     } else if (inst.component === "waveguide" || inst.component === "amplifier") {
       const g = inst.component === "amplifier" ? lit(num(s, "gain")) : `${ampExpr(num(s, "loss_db", 0))}1`;
       emit(`${outs[0]}r`, [[g, `${ins[0]}r`]]);

@@ -7,9 +7,30 @@
 import type { LinearElement, PhaseStage, PhaseTable, PipelineStep } from "./ir.ts";
 
 export const CSV_COLUMNS = [
-  "step", "stage", "role", "index", "kind", "column", "mode_top", "mode_bottom", "theta", "phi",
-  "sigma_re", "sigma_im", "dac_bits", "dac_theta", "dac_phi",
-  "m00_re", "m00_im", "m01_re", "m01_im", "m10_re", "m10_im", "m11_re", "m11_im", "params",
+  "step",
+  "stage",
+  "role",
+  "index",
+  "kind",
+  "column",
+  "mode_top",
+  "mode_bottom",
+  "theta",
+  "phi",
+  "sigma_re",
+  "sigma_im",
+  "dac_bits",
+  "dac_theta",
+  "dac_phi",
+  "m00_re",
+  "m00_im",
+  "m01_re",
+  "m01_im",
+  "m10_re",
+  "m10_im",
+  "m11_re",
+  "m11_im",
+  "params",
 ] as const;
 
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
@@ -74,10 +95,26 @@ function elementRow(step: number, st: PhaseStage, e: LinearElement): Row {
 }
 
 function* stageRows(step: number, st: PhaseStage): Generator<Row> {
-  yield { step, stage: st.name, role: st.role, kind: "stage", params: params(st as unknown as Record<string, unknown>, ["name", "role", "elements", "outputPhases", "outputDac"]) };
+  yield {
+    step,
+    stage: st.name,
+    role: st.role,
+    kind: "stage",
+    params: params(st as unknown as Record<string, unknown>, ["name", "role", "elements", "outputPhases", "outputDac"]),
+  };
   for (const e of st.elements) yield elementRow(step, st, e);
   for (const [m, ph] of st.outputPhases.entries()) {
-    const r: Row = { step, stage: st.name, role: st.role, index: m, kind: "output_phase", mode_top: m, phi: ph, m00_re: Math.cos(ph), m00_im: Math.sin(ph) };
+    const r: Row = {
+      step,
+      stage: st.name,
+      role: st.role,
+      index: m,
+      kind: "output_phase",
+      mode_top: m,
+      phi: ph,
+      m00_re: Math.cos(ph),
+      m00_im: Math.sin(ph),
+    };
     if (st.outputDac) {
       r.dac_bits = st.outputDac.bits;
       r.dac_phi = st.outputDac.codes[m];
@@ -98,6 +135,13 @@ export function* phaseTableCsvChunks(table: PhaseTable): Generator<string> {
   const line = (r: Row): string => `${CSV_COLUMNS.map((c) => cell(r[c])).join(",")}\n`;
   for (const [i, s] of table.pipeline.entries()) {
     if (isStage(s)) for (const r of stageRows(i, s)) yield line(r);
-    else yield line({ step: i, stage: s.name, role: s.role, kind: s.role, params: params(s as unknown as Record<string, unknown>, ["name", "role"]) });
+    else
+      yield line({
+        step: i,
+        stage: s.name,
+        role: s.role,
+        kind: s.role,
+        params: params(s as unknown as Record<string, unknown>, ["name", "role"]),
+      });
   }
 }

@@ -1,6 +1,6 @@
 // Reading `*.phases.json`: JSON syntax errors with line:col, then a structural check of
 // every field the toolchain relies on, each failure naming the exact path.
-import { jsonErrorAt, } from "../math/source-position.ts";
+import { jsonErrorAt } from "../math/source-position.ts";
 import type { PhaseTable } from "./ir.ts";
 
 export class PhaseTableError extends Error {
@@ -52,7 +52,8 @@ class Checker {
   }
   str(v: unknown, path: string, allowed?: readonly string[]): string {
     if (typeof v !== "string") this.fail(path, `expected a string, got ${describe(v)}`);
-    if (allowed && !allowed.includes(v)) this.fail(path, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(v)}`);
+    if (allowed && !allowed.includes(v))
+      this.fail(path, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(v)}`);
     return v;
   }
   complex(v: unknown, path: string): void {
@@ -78,7 +79,8 @@ const ROLES = [...STAGE_ROLES, "source", "activation", "detector"] as const;
 
 function checkElement(c: Checker, v: unknown, path: string, i: number, modes: number): void {
   const e = c.obj(v, path);
-  if (c.int(e.index, `${path}.index`, 0) !== i) c.fail(`${path}.index`, `expected ${i} (elements are listed in light order, indexed from 0)`);
+  if (c.int(e.index, `${path}.index`, 0) !== i)
+    c.fail(`${path}.index`, `expected ${i} (elements are listed in light order, indexed from 0)`);
   c.int(e.column, `${path}.column`, 0);
   const kind = c.str(e.kind, `${path}.kind`, ["mzi", "phase", "attenuator", "coupler"]);
   const two = kind === "mzi" || kind === "coupler";

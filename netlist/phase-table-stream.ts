@@ -82,7 +82,9 @@ export function readPhaseTableFile(path: string, file = path): PhaseTable {
     skeleton.push(line);
   }
   // Empty element lists in the skeleton, then the streamed elements put back.
-  const text = skeleton.join("\n").replace(/"elements": \[\n(\n)*\s*\]/g, (m) => `"elements": []${"\n".repeat((m.match(/\n/g) ?? []).length)}`);
+  const text = skeleton
+    .join("\n")
+    .replace(/"elements": \[\n(\n)*\s*\]/g, (m) => `"elements": []${"\n".repeat((m.match(/\n/g) ?? []).length)}`);
   const table = parsePhaseTable(text, file);
   for (const [i, els] of elements) (table.pipeline[i] as PhaseStage).elements = els;
   return table;

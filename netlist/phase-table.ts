@@ -27,7 +27,29 @@ export function buildPhaseTable(pipeline: PipelineStep[]): PhaseTable {
 const KEY_ORDER: Record<string, string[]> = {
   table: ["format", "convention", "pipeline"],
   convention: ["name", "mzi", "coupler", "phaseRange"],
-  step: ["name", "role", "mesh", "function", "modes", "inputs", "outputs", "outputModes", "workers", "digits", "levels", "amplitudePerLevel", "step", "offset", "params", "gain", "convention", "biasInput", "outputPhases", "outputDac", "elements"],
+  step: [
+    "name",
+    "role",
+    "mesh",
+    "function",
+    "modes",
+    "inputs",
+    "outputs",
+    "outputModes",
+    "workers",
+    "digits",
+    "levels",
+    "amplitudePerLevel",
+    "step",
+    "offset",
+    "params",
+    "gain",
+    "convention",
+    "biasInput",
+    "outputPhases",
+    "outputDac",
+    "elements",
+  ],
   element: ["index", "column", "kind", "modes", "theta", "phi", "sigma", "coupling", "dac", "matrix"],
   dac: ["bits", "theta", "phi", "codes"],
 };
@@ -138,7 +160,10 @@ export function* phaseTableJsonChunks(table: PhaseTable): Generator<string> {
   } catch (e) {
     if (!(e instanceof NonFinite)) throw e;
     const path = findNonFinite(table, "") ?? "(unknown)";
-    const value = path.split(/\.|\[|\]/).filter(Boolean).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], table);
+    const value = path
+      .split(/\.|\[|\]/)
+      .filter(Boolean)
+      .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], table);
     throw new RangeError(`phase table: ${path} is ${String(value)}; only finite numbers can be written`);
   }
 }

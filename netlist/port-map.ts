@@ -58,8 +58,17 @@ export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
     const { worker, digit, levels, amplitudePerLevel } = pamDigit(inst.settings, k);
     if (isCell) {
       const c = cell?.ports[k];
-      if (cell && !c) throw new Error(`circuit "${circuit.name}": input ${p} is port ${k}, but its chip file lists ${cell.ports.length} ports`);
-      inputs.push({ kind: "cell-port", port: p, cellPort: k, ...(c ? { weight: c.weight, max: c.max, carries: c.carries } : {}), drives: ref, levels, amplitudePerLevel });
+      if (cell && !c)
+        throw new Error(`circuit "${circuit.name}": input ${p} is port ${k}, but its chip file lists ${cell.ports.length} ports`);
+      inputs.push({
+        kind: "cell-port",
+        port: p,
+        cellPort: k,
+        ...(c ? { weight: c.weight, max: c.max, carries: c.carries } : {}),
+        drives: ref,
+        levels,
+        amplitudePerLevel,
+      });
     } else inputs.push({ kind: "worker-digit", port: p, worker, digit, weight: levels ** digit, drives: ref, levels, amplitudePerLevel });
   }
   for (const iname of order) {
@@ -80,7 +89,14 @@ export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
     } else if (inst.component === "detector") {
       const modes = num(inst.settings, "modes");
       const t = detectorThresholds(inst.settings, modes);
-      detectors.push({ instance: iname, levels: num(inst.settings, "levels"), step: oneOrPerMode(t.step), offset: oneOrPerMode(t.offset), modes, rule: DETECTOR_RULE });
+      detectors.push({
+        instance: iname,
+        levels: num(inst.settings, "levels"),
+        step: oneOrPerMode(t.step),
+        offset: oneOrPerMode(t.offset),
+        modes,
+        rule: DETECTOR_RULE,
+      });
     }
   }
   for (const p of spec.outputs) {
@@ -93,17 +109,31 @@ export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
       const input = instancePorts(iname, inst, lookup).inputs[k]!;
       const reads = upstream.get(`${iname},${input}`) ?? "dark";
       if (isCell) {
-        if (cell && cell.outputs[k] === undefined) throw new Error(`circuit "${circuit.name}": output ${p} is detector mode ${k}, but its chip file lists ${cell.outputs.length} outputs`);
+        if (cell && cell.outputs[k] === undefined)
+          throw new Error(
+            `circuit "${circuit.name}": output ${p} is detector mode ${k}, but its chip file lists ${cell.outputs.length} outputs`,
+          );
         outputs.push({ port: p, kind: "cell-output", cellOutput: k, ...(cell ? { carries: cell.outputs[k]! } : {}), from: ref, reads });
       } else outputs.push({ port: p, kind: "digit", digit: k, weight: levels ** k, from: ref, reads });
     } else {
       outputs.push({ port: p, kind: "optical", from: ref });
     }
   }
-  return { format: PORT_MAP_FORMAT, circuit: circuit.name, inputs, outputs, detectors, function: unitFunction(circuit.info), broadcast: isCell ? CELL_BROADCAST : broadcast(circuit, inputs, outputs) };
+  return {
+    format: PORT_MAP_FORMAT,
+    circuit: circuit.name,
+    inputs,
+    outputs,
+    detectors,
+    function: unitFunction(circuit.info),
+    broadcast: isCell ? CELL_BROADCAST : broadcast(circuit, inputs, outputs),
+  };
 }
 
-function pamDigit(s: Record<string, SettingValue>, k: number): { worker: number; digit: number; levels: number; amplitudePerLevel: number } {
+function pamDigit(
+  s: Record<string, SettingValue>,
+  k: number,
+): { worker: number; digit: number; levels: number; amplitudePerLevel: number } {
   const digits = num(s, "digits");
   return { worker: Math.floor(k / digits), digit: k % digits, levels: num(s, "levels"), amplitudePerLevel: num(s, "amplitude_per_level") };
 }
@@ -111,7 +141,8 @@ function pamDigit(s: Record<string, SettingValue>, k: number): { worker: number;
 /** The circuit info entries that define the computed function (set by optinc compile). */
 function unitFunction(info: Circuit["info"]): Record<string, SettingValue> {
   const out: Record<string, SettingValue> = {};
-  for (const [k, v] of Object.entries(info)) if (k.startsWith("unit_") || k === "rounding" || k === "cascade_level" || k === "spec_name") out[k] = v;
+  for (const [k, v] of Object.entries(info))
+    if (k.startsWith("unit_") || k === "rounding" || k === "cascade_level" || k === "spec_name") out[k] = v;
   return out;
 }
 
@@ -156,7 +187,9 @@ export function writePortMap(circuit: Circuit, opts: PortMapOptions = {}): strin
     `  "outputs": ${list(m.outputs)},`,
     `  "detectors": ${list(m.detectors)},`,
     `  "function": ${JSON.stringify(m.function)},`,
-    `  "broadcast": {"emitted": ${b.emitted}, "workers": ${b.workers}, "note": ${JSON.stringify(b.note)}, "receivers": ${list(b.receivers).replace(/\n {4}/g, "\n      ").replace(/\n {2}\]$/, "\n    ]")}}`,
+    `  "broadcast": {"emitted": ${b.emitted}, "workers": ${b.workers}, "note": ${JSON.stringify(b.note)}, "receivers": ${list(b.receivers)
+      .replace(/\n {4}/g, "\n      ")
+      .replace(/\n {2}\]$/, "\n    ]")}}`,
     "}",
     "",
   ].join("\n");

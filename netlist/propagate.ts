@@ -138,7 +138,11 @@ export function indexedNetlist(netlist: Netlist, lookup: SubcircuitLookup): { ix
   const hit = indexCache.get(netlist.connections);
   if (hit) {
     const names = Object.keys(netlist.instances);
-    if (names.length === hit.names.length && names.every((n, i) => n === hit.names[i] && netlist.instances[n].component === hit.components[i])) return hit;
+    if (
+      names.length === hit.names.length &&
+      names.every((n, i) => n === hit.names[i] && netlist.instances[n].component === hit.components[i])
+    )
+      return hit;
   }
   const ix = indexNetlist(netlist, lookup);
   const entry = { names: ix.names, components: ix.names.map((n) => netlist.instances[n].component), ix, order: topoIndices(ix) };

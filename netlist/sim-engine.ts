@@ -12,7 +12,6 @@ import type { Rng } from "../math/rng.ts";
 import { detectDigit } from "./models.ts";
 import { ceil4, type Detector, type EngineResult, type Plan } from "./sim-plan.ts";
 
-
 // One memory per thread, shared by every plan; `resident` is the plan whose matrices it holds.
 let g: GemmKernels | null = null;
 let mem = new Float64Array(0);
@@ -63,7 +62,12 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
     return v;
   };
   const width = plan.readout.length;
-  const out: EngineResult = { cases, width, fields: { re: new Float64Array(cases * width), im: new Float64Array(cases * width) }, digits: new Int32Array(plan.detector ? cases * width : 0) };
+  const out: EngineResult = {
+    cases,
+    width,
+    fields: { re: new Float64Array(cases * width), im: new Float64Array(cases * width) },
+    digits: new Int32Array(plan.detector ? cases * width : 0),
+  };
   const det = plan.detector;
   const w = plan.inputWidth;
   for (let c0 = 0; c0 < cases; c0 += B) {
@@ -132,7 +136,16 @@ function readoutBlock(plan: Plan, f: Float64Array, row: (r: number) => number, c
 }
 
 /** Noise-free decisions of one block, from the (response-applied) readout rows. */
-function decide(det: Detector, f: Float64Array, row: (r: number) => number, c0: number, n: number, width: number, out: EngineResult, noise: Noise | null): void {
+function decide(
+  det: Detector,
+  f: Float64Array,
+  row: (r: number) => number,
+  c0: number,
+  n: number,
+  width: number,
+  out: EngineResult,
+  noise: Noise | null,
+): void {
   det.readout.forEach((x, q) => {
     const step = det.step[q]!;
     const offset = det.offset[q]!;
@@ -155,7 +168,12 @@ function decideNoisy(det: Detector, out: EngineResult, noise: Noise): void {
     const step = det.step[q]!;
     const offset = det.offset[q]!;
     for (let c = 0; c < out.cases; c++) {
-      out.digits[c * width + q] = detectDigit(out.fields.re[c * width + q]! + noise.sigma * step * noise.rng.normal(), step, offset, det.levels);
+      out.digits[c * width + q] = detectDigit(
+        out.fields.re[c * width + q]! + noise.sigma * step * noise.rng.normal(),
+        step,
+        offset,
+        det.levels,
+      );
     }
   });
 }

@@ -37,7 +37,17 @@ export interface Rows {
 export type Op =
   | { kind: "input"; j: number; row: number }
   | { kind: "pam"; x: Rows; row: number; scale: number }
-  | { kind: "linear"; copies: [number, number][]; real: boolean; kr: number; m: number; gather: number; out: number; a: Float64Array; aOff: number }
+  | {
+      kind: "linear";
+      copies: [number, number][];
+      real: boolean;
+      kr: number;
+      m: number;
+      gather: number;
+      out: number;
+      a: Float64Array;
+      aOff: number;
+    }
   | { kind: "activation"; pairs: [Rows | null, Rows][]; fn: ReturnType<typeof activationFn> }
   | { kind: "activation-block"; from: Rows; to: Rows; modes: number; rule: { leaky: boolean; slope: number } }
   | { kind: "digits"; det: Detector; rows: number[] };
@@ -191,8 +201,10 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
       constants.push({ row: place(outs[0]!).re, value: st.amplitude });
     } else if (st.kind === "activation") {
       const ys = outs.map(place);
-      const contiguous = (rs: (Rows | null)[]): boolean => rs.every((r, k) => r !== null && r.im >= 0 && r.re === rs[0]!.re + k && r.im === rs[0]!.im + k);
-      if (ys.length > 0 && contiguous(xs) && contiguous(ys)) ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, rule: st.rule });
+      const contiguous = (rs: (Rows | null)[]): boolean =>
+        rs.every((r, k) => r !== null && r.im >= 0 && r.re === rs[0]!.re + k && r.im === rs[0]!.im + k);
+      if (ys.length > 0 && contiguous(xs) && contiguous(ys))
+        ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, rule: st.rule });
       else ops.push({ kind: "activation", pairs: ys.map((y, k) => [xs[k] ?? null, y]), fn: st.fn });
     } else {
       detector = { readout: xs, step: st.step, offset: st.offset, levels: st.levels, response: st.response };

@@ -17,7 +17,8 @@ export function netlistSMatrix(netlist: Netlist, lookup: SubcircuitLookup = noSu
   const blocks: { pins: number[]; s: CMat }[] = [];
   for (const [name, inst] of Object.entries(flat.instances)) {
     const model = getModel(inst.component);
-    if (!model || !model.reciprocal || !model.transfer) throw new Error(`instance "${name}": ${inst.component} is not a reciprocal passive primitive`);
+    if (!model || !model.reciprocal || !model.transfer)
+      throw new Error(`instance "${name}": ${inst.component} is not a reciprocal passive primitive`);
     const spec = instancePorts(name, inst, lookup);
     const pins = pinOrder(spec).map((p) => {
       const i = pinIndex.size;
@@ -43,10 +44,12 @@ export function netlistSMatrix(netlist: Netlist, lookup: SubcircuitLookup = noSu
   const total = pinIndex.size;
   const sBlk = zeros(total, total);
   for (const { pins, s } of blocks) {
-    pins.forEach((pi, a) => pins.forEach((pj, b) => {
-      sBlk.re[pi * total + pj] = s.re[a * s.cols + b];
-      sBlk.im[pi * total + pj] = s.im[a * s.cols + b];
-    }));
+    pins.forEach((pi, a) =>
+      pins.forEach((pj, b) => {
+        sBlk.re[pi * total + pj] = s.re[a * s.cols + b];
+        sBlk.im[pi * total + pj] = s.im[a * s.cols + b];
+      }),
+    );
   }
   const ports = Object.keys(flat.ports);
   const ext = ports.map((p) => pinIndex.get(flat.ports[p])!);

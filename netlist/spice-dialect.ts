@@ -81,7 +81,18 @@ export function propagationPhase(lengthUm: number, enc: LengthEncoding): number 
 }
 
 /** Parameter names the dialect itself uses; settings may not take them. */
-export const RESERVED_PARAMS = new Set(["library", "lay_x", "lay_y", "sch_x", "sch_y", "sch_r", "sch_f", "wg_length", "wg_width", "component"]);
+export const RESERVED_PARAMS = new Set([
+  "library",
+  "lay_x",
+  "lay_y",
+  "sch_x",
+  "sch_y",
+  "sch_r",
+  "sch_f",
+  "wg_length",
+  "wg_width",
+  "component",
+]);
 
 export const MC_PARAMS: [string, string][] = [
   ["MC_uniformity_width", "0"],

@@ -63,7 +63,14 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
   const info: Record<string, SettingValue> = {};
   const netlists: Record<string, Netlist> = {};
   const lookup: SubcircuitLookup = (c) => netlists[c];
-  let cur: { name: string; ports: string[]; portNets: string[]; line: number; pins: Map<string, { ref: string; line: number }[]>; nl: Netlist } | null = null;
+  let cur: {
+    name: string;
+    ports: string[];
+    portNets: string[];
+    line: number;
+    pins: Map<string, { ref: string; line: number }[]>;
+    nl: Netlist;
+  } | null = null;
 
   lines.forEach((raw, idx) => {
     const ln = idx + 1;
@@ -77,7 +84,8 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
       const l = /^\* optinc\.length neff=(\S+) wavelength=(\S+) min_length_um=(\S+)$/.exec(line);
       if (l) {
         const [neff, wavelength, minLengthUm] = [Number(l[1]), Number(l[2]), Number(l[3])];
-        if (![neff, wavelength, minLengthUm].every((x) => Number.isFinite(x) && x > 0)) fail("SPI_LENGTH", ln, 1, "bad optinc.length line", "write positive numbers: neff=<n> wavelength=<m> min_length_um=<um>");
+        if (![neff, wavelength, minLengthUm].every((x) => Number.isFinite(x) && x > 0))
+          fail("SPI_LENGTH", ln, 1, "bad optinc.length line", "write positive numbers: neff=<n> wavelength=<m> min_length_um=<um>");
         enc = { neff, wavelength, minLengthUm };
       }
       const i = /^\* optinc\.info (\w+)=(.*)$/.exec(line);
@@ -102,18 +110,45 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
       if (cur) fail("SPI_NESTED", ln, 1, `.subckt inside .subckt ${cur.name}`, `close ${cur.name} with ".ends ${cur.name}" first`);
       if (toks.length < 2) fail("SPI_SUBCKT", ln, 1, ".subckt without a name", "write .subckt <name> <port nets…>");
       const portNets = toks.slice(2).map((t) => t.text);
-      const ports = toks.slice(2).map((t) => portFromIoNet(t.text) ?? fail("SPI_IONET", ln, t.col, `external net "${t.text}" does not end in _laser/_detector`, "name IO nets <port>_laser<d> / <port>_detector<d>"));
-      cur = { name: irName(toks[1].text), ports, portNets, line: ln, pins: new Map(), nl: { instances: {}, connections: {}, ports: {}, placements: {} } };
+      const ports = toks
+        .slice(2)
+        .map(
+          (t) =>
+            portFromIoNet(t.text) ??
+            fail(
+              "SPI_IONET",
+              ln,
+              t.col,
+              `external net "${t.text}" does not end in _laser/_detector`,
+              "name IO nets <port>_laser<d> / <port>_detector<d>",
+            ),
+        );
+      cur = {
+        name: irName(toks[1].text),
+        ports,
+        portNets,
+        line: ln,
+        pins: new Map(),
+        nl: { instances: {}, connections: {}, ports: {}, placements: {} },
+      };
       return;
     }
     if (head.toLowerCase() === ".ends") {
       if (!cur) return fail("SPI_ENDS", ln, 1, ".ends without .subckt", "remove it or add the matching .subckt");
-      if (toks[1] === undefined || irName(toks[1].text) !== cur.name) fail("SPI_ENDS", ln, toks[1]?.col ?? 1, `.ends ${toks[1]?.text ?? ""} closes .subckt ${cur.name}`, `write ".ends" with the .subckt's name`);
+      if (toks[1] === undefined || irName(toks[1].text) !== cur.name)
+        fail(
+          "SPI_ENDS",
+          ln,
+          toks[1]?.col ?? 1,
+          `.ends ${toks[1]?.text ?? ""} closes .subckt ${cur.name}`,
+          `write ".ends" with the .subckt's name`,
+        );
       netlists[cur.name] = finishNetlist(cur, fail);
       cur = null;
       return;
     }
-    if (head.startsWith(".")) return fail("SPI_DIRECTIVE", ln, 1, `unsupported directive ${head}`, "only .subckt/.ends/.param/.ona/.INCLUDE are understood");
+    if (head.startsWith("."))
+      return fail("SPI_DIRECTIVE", ln, 1, `unsupported directive ${head}`, "only .subckt/.ends/.param/.ona/.INCLUDE are understood");
     if (!cur) {
       // The top-level instance line: NAME <nets> NAME sch_x=… — names the top subcircuit.
       top ??= irName(head);
@@ -131,11 +166,21 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
       if (eq <= 0) fail("SPI_PARAM", ln, toks[k].col, `"${toks[k].text}" is not key=value`, "parameters are key=value");
       params.set(toks[k].text.slice(0, eq), { value: toks[k].text.slice(eq + 1), col: toks[k].col });
     }
-    const component = componentOf(irName(modelTok.text), params, netlists) ?? fail("SPI_UNKNOWN_MODEL", ln, modelTok.col, `unknown model ${modelTok.text}`, "use an optinc model, an EBeam cell, or a subcircuit defined above");
+    const component =
+      componentOf(irName(modelTok.text), params, netlists) ??
+      fail(
+        "SPI_UNKNOWN_MODEL",
+        ln,
+        modelTok.col,
+        `unknown model ${modelTok.text}`,
+        "use an optinc model, an EBeam cell, or a subcircuit defined above",
+      );
     const settings: Record<string, SettingValue> = {};
     for (const [key, { value, col }] of params) {
       if (SKIP_PARAMS.has(key)) continue;
-      settings[key] = parseValue(value) ?? fail("SPI_VALUE", ln, col, `cannot read value of ${key}: ${value}`, "numbers, true/false, or double-quoted strings");
+      settings[key] =
+        parseValue(value) ??
+        fail("SPI_VALUE", ln, col, `cannot read value of ${key}: ${value}`, "numbers, true/false, or double-quoted strings");
     }
     if (modelTok.text === EBEAM.waveguide && component === "phase") {
       const l = params.get("wg_length");
@@ -151,8 +196,16 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
       return fail("SPI_INSTANCE", ln, 2, (e as Error).message, "check the component's settings");
     }
     const pins = spicePinOrder(spec);
-    if (pins.length !== nets.length) fail("SPI_PINS", ln, nets[0]?.col ?? 2, `${head} (${component}) needs ${pins.length} nets, got ${nets.length}`, `list nets in pin order ${pins.join(" ")}`);
-    if (cur.nl.instances[head]) fail("SPI_DUP", ln, 2, `duplicate component name "${head}"`, "component names must be unique within a subcircuit");
+    if (pins.length !== nets.length)
+      fail(
+        "SPI_PINS",
+        ln,
+        nets[0]?.col ?? 2,
+        `${head} (${component}) needs ${pins.length} nets, got ${nets.length}`,
+        `list nets in pin order ${pins.join(" ")}`,
+      );
+    if (cur.nl.instances[head])
+      fail("SPI_DUP", ln, 2, `duplicate component name "${head}"`, "component names must be unique within a subcircuit");
     cur.nl.instances[head] = inst;
     cur.nl.placements![head] = placementOf(params);
     nets.forEach((n, i) => {
@@ -162,7 +215,14 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
     });
   });
   if (cur) fail("SPI_UNCLOSED", lines.length, 1, `.subckt ${(cur as { name: string }).name} is never closed`, "add .ends");
-  if (!top || !netlists[top]) fail("SPI_TOP", lines.length, 1, "no top-level instance line naming a defined subcircuit", "end the file with <top> <nets…> <top> sch_x=-1 sch_y=-1");
+  if (!top || !netlists[top])
+    fail(
+      "SPI_TOP",
+      lines.length,
+      1,
+      "no top-level instance line naming a defined subcircuit",
+      "end the file with <top> <nets…> <top> sch_x=-1 sch_y=-1",
+    );
   return { name: name ?? top!, top: top!, netlists, info };
 
   function finishNetlist(c: NonNullable<typeof cur>, f: typeof fail): Netlist {
@@ -173,17 +233,19 @@ export function readSpice(text: string, file = "<spi>", length: LengthEncoding =
     };
     c.portNets.forEach((net, k) => {
       const at = c.pins.get(net) ?? [];
-      if (at.length !== 1) f("SPI_IOPIN", c.line, 1, `IO net ${net} touches ${at.length} pins (expected exactly 1)`, "connect each external net to one pin");
+      if (at.length !== 1)
+        f("SPI_IOPIN", c.line, 1, `IO net ${net} touches ${at.length} pins (expected exactly 1)`, "connect each external net to one pin");
       nl.ports[c.ports[k]] = at[0].ref;
     });
     for (const [net, at] of c.pins) {
       if (c.portNets.includes(net)) continue;
-      if (at.length > 2) f("SPI_FANOUT", at[2].line, 1, `net ${net} joins ${at.length} pins; optical nets join two`, "use a splitter/combiner component");
+      if (at.length > 2)
+        f("SPI_FANOUT", at[2].line, 1, `net ${net} joins ${at.length} pins; optical nets join two`, "use a splitter/combiner component");
       if (at.length < 2) continue;
       const [a, b] = at.map((p) => p.ref);
       const da = dirOf(a);
       const db = dirOf(b);
-      const aFirst = da === "out" || (da === "both" && db === "in") || (da === db);
+      const aFirst = da === "out" || (da === "both" && db === "in") || da === db;
       nl.connections[aFirst ? a : b] = aFirst ? b : a;
     }
     return nl;

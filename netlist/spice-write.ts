@@ -96,7 +96,10 @@ export function writeSpice(circuit: Circuit, opts: SpiceOptions = {}): string {
       : `* Phases: phi=<radians> on every ${SPICE_MODEL.phase} line (e^{i phi}); loss_db in dB.`,
     `* optinc.circuit name=${circuit.name} top=${circuit.top}`,
   ];
-  if (lengthMode) lines.push(`* optinc.length neff=${spiceNumber(enc.neff)} wavelength=${spiceNumber(enc.wavelength)} min_length_um=${spiceNumber(enc.minLengthUm)}`);
+  if (lengthMode)
+    lines.push(
+      `* optinc.length neff=${spiceNumber(enc.neff)} wavelength=${spiceNumber(enc.wavelength)} min_length_um=${spiceNumber(enc.minLengthUm)}`,
+    );
   for (const [n, s] of names) if (n !== s) lines.push(`* optinc.spice_name ${s}=${n}`);
   // Keep the file ASCII (SPICE tools are not all UTF-8 clean): non-ASCII becomes JSON \uXXXX escapes.
   const ascii = (t: string): string => t.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -116,7 +119,8 @@ export function writeSpice(circuit: Circuit, opts: SpiceOptions = {}): string {
       let model: string;
       const settings: Record<string, SettingValue> = { ...inst.settings };
       for (const k of Object.keys(settings)) {
-        if (RESERVED_PARAMS.has(k) || !/^\w+$/.test(k)) throw new Error(`instance "${iname}": setting name "${k}" is reserved or not a word`);
+        if (RESERVED_PARAMS.has(k) || !/^\w+$/.test(k))
+          throw new Error(`instance "${iname}": setting name "${k}" is reserved or not a word`);
       }
       if (circuit.netlists[inst.component]) {
         model = names.get(inst.component)!;

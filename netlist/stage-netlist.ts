@@ -124,9 +124,11 @@ export function stageNetlist(stage: PhaseStage): Netlist {
 export function outputIndexOfMode(stage: PhaseStage): number[] {
   const at = new Array<number>(stage.modes).fill(-1);
   const modes = stage.outputModes ?? Array.from({ length: stage.outputs }, (_, k) => k);
-  if (modes.length !== stage.outputs) throw new Error(`stage "${stage.name}": outputModes lists ${modes.length} modes for ${stage.outputs} outputs`);
+  if (modes.length !== stage.outputs)
+    throw new Error(`stage "${stage.name}": outputModes lists ${modes.length} modes for ${stage.outputs} outputs`);
   modes.forEach((m, k) => {
-    if (!(Number.isInteger(m) && m >= 0 && m < stage.modes) || at[m] !== -1) throw new Error(`stage "${stage.name}": outputModes must be distinct modes in 0..${stage.modes - 1}, got ${JSON.stringify(modes)}`);
+    if (!(Number.isInteger(m) && m >= 0 && m < stage.modes) || at[m] !== -1)
+      throw new Error(`stage "${stage.name}": outputModes must be distinct modes in 0..${stage.modes - 1}, got ${JSON.stringify(modes)}`);
     at[m] = k;
   });
   return at;
@@ -143,10 +145,14 @@ function checkModes(stage: PhaseStage, el: LinearElement): void {
   const width = el.kind === "mzi" || el.kind === "coupler" ? 2 : 1;
   const m = el.modes[0];
   if (!Number.isInteger(m) || m < 0 || m + width > stage.modes) {
-    throw new Error(`stage "${stage.name}", element ${el.index} (${el.kind}): modes ${JSON.stringify(el.modes)} outside 0..${stage.modes - 1}`);
+    throw new Error(
+      `stage "${stage.name}", element ${el.index} (${el.kind}): modes ${JSON.stringify(el.modes)} outside 0..${stage.modes - 1}`,
+    );
   }
   // Mesh MZIs act on adjacent modes (m, m+1); tree MZIs and couplers may join any two (routing).
   if (width === 2 && !(Number.isInteger(el.modes[1]) && el.modes[1]! > m && el.modes[1]! < stage.modes)) {
-    throw new Error(`stage "${stage.name}", element ${el.index}: ${el.kind === "mzi" ? "an MZI" : "a coupler"} needs modes [a, b] with a < b < ${stage.modes}, got ${JSON.stringify(el.modes)}`);
+    throw new Error(
+      `stage "${stage.name}", element ${el.index}: ${el.kind === "mzi" ? "an MZI" : "a coupler"} needs modes [a, b] with a < b < ${stage.modes}, got ${JSON.stringify(el.modes)}`,
+    );
   }
 }

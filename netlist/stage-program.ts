@@ -91,7 +91,8 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
     const inst = flat.instances[name]!;
     const c = inst.component;
     if (c === "terminator") continue;
-    if (c !== "coupler" && c !== "phase" && c !== "waveguide" && c !== "amplifier") throw new ProgramUnsupported(`leaf "${name}" is a ${c}`);
+    if (c !== "coupler" && c !== "phase" && c !== "waveguide" && c !== "amplifier")
+      throw new ProgramUnsupported(`leaf "${name}" is a ${c}`);
     const spec = ix.specs[i]!;
     const base = ix.pinBase[i]!;
     const nin = spec.inputs.length;
@@ -151,7 +152,17 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
     const c = flat.instances[n]!.component;
     if (c === "coupler" || c === "phase") draws.push(opOfInstance[i]!);
   });
-  return { part: part.name, inputs: inputs.length, outputs: outputs.length, slots, inputSlots, outputSlots, keep, ops, draws: Int32Array.from(draws) };
+  return {
+    part: part.name,
+    inputs: inputs.length,
+    outputs: outputs.length,
+    slots,
+    inputSlots,
+    outputSlots,
+    keep,
+    ops,
+    draws: Int32Array.from(draws),
+  };
 }
 
 /** The 2×2 (coupler) or 1×1 transfer of one leaf on a die: [re00, im00, re01, im01, re10, im10, re11, im11]. */
@@ -165,7 +176,16 @@ export function leafTransfer(op: LeafOp, die: Die | null, dacBits: number | null
  * so that a drawn die need not be built as a map of objects (die-draws.ts). Measured dies (absolute
  * couplings, gains per DAC code) take the simulator's netlist path instead.
  */
-export function transferOf(op: LeafOp, has: boolean, dCoupling: number, dPhi: number, phaseGain: number, extraLossDb: number, dacBits: number | null | undefined, out: Float64Array): void {
+export function transferOf(
+  op: LeafOp,
+  has: boolean,
+  dCoupling: number,
+  dPhi: number,
+  phaseGain: number,
+  extraLossDb: number,
+  dacBits: number | null | undefined,
+  out: Float64Array,
+): void {
   if (op.kind === "coupler") {
     let k = op.coupling;
     if (dCoupling) k = Math.min(1, Math.max(0, k + dCoupling));
@@ -211,11 +231,21 @@ export interface ProgramWorkspace {
 }
 
 export function workspace(p: LinearProgram): ProgramWorkspace {
-  return { re: new Float64Array(p.slots * p.inputs), im: new Float64Array(p.slots * p.inputs), live: new Uint8Array(p.slots), t: new Float64Array(8) };
+  return {
+    re: new Float64Array(p.slots * p.inputs),
+    im: new Float64Array(p.slots * p.inputs),
+    live: new Uint8Array(p.slots),
+    t: new Float64Array(8),
+  };
 }
 
 /** The stage matrix (outputs × inputs) on a die, with programmed phases snapped to a DAC grid. */
-export function buildMatrix(p: LinearProgram, die: Die | null, dacBits: number | null | undefined, ws: ProgramWorkspace = workspace(p)): CMat {
+export function buildMatrix(
+  p: LinearProgram,
+  die: Die | null,
+  dacBits: number | null | undefined,
+  ws: ProgramWorkspace = workspace(p),
+): CMat {
   return buildMatrixWith(p, (op, _i, t) => leafTransfer(op, die, dacBits, t), ws);
 }
 
@@ -312,7 +342,9 @@ export function dieMatrices(cp: CircuitPrograms, die: Die | null, dacBits: numbe
   const out = new Map<string, CMat>();
   cp.parts.forEach((part, i) => {
     const p = cp.programs[i];
-    const m = p ? buildMatrix(p, die, dacBits, cp.workspaces[i]!) : transferMatrix(applyDie(part, die, dacBits), cp.ports[i]!.inputs, cp.ports[i]!.outputs, lookup);
+    const m = p
+      ? buildMatrix(p, die, dacBits, cp.workspaces[i]!)
+      : transferMatrix(applyDie(part, die, dacBits), cp.ports[i]!.inputs, cp.ports[i]!.outputs, lookup);
     out.set(part.name, m);
   });
   return out;

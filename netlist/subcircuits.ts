@@ -47,7 +47,11 @@ export function mziNetlist(p: MziParts): Netlist {
 
 /** A 1 → 1 tree: one waveguide. */
 function singleWaveguide(): Netlist {
-  return { instances: { wg: { component: "waveguide", settings: {} } }, connections: {}, ports: { [inPort(0)]: "wg,o1", [outPort(0)]: "wg,o2" } };
+  return {
+    instances: { wg: { component: "waveguide", settings: {} } },
+    connections: {},
+    ports: { [inPort(0)]: "wg,o1", [outPort(0)]: "wg,o2" },
+  };
 }
 
 /**

@@ -92,12 +92,19 @@ function loadCircuit(o: AllreduceOptions, netlist: string): LoadedCircuit | { id
   const found = loadCircuits(resolve(o.cwd, netlist), netlist);
   if (isClosedForm(found)) {
     // A closed-form chip: its cells, wired as <name>.chip.json says, with ideal parts.
-    if (anyDefined(o.nonIdeal)) throw new AllreduceOptionsError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise are for trained circuits; a closed-form chip's yield is optinc verify <dir> (every cell copy its own die)");
+    if (anyDefined(o.nonIdeal))
+      throw new AllreduceOptionsError(
+        "--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise are for trained circuits; a closed-form chip's yield is optinc verify <dir> (every cell copy its own die)",
+      );
     const dir = dirname(found[0]!.netlistPath);
-    const stems = readdirSync(dir).filter((f) => f.endsWith(".chip.json")).map((f) => f.replace(/\.chip\.json$/, "")).sort();
+    const stems = readdirSync(dir)
+      .filter((f) => f.endsWith(".chip.json"))
+      .map((f) => f.replace(/\.chip\.json$/, ""))
+      .sort();
     return { ...chipAggregator(found, stems), path: dir, rounding: found.find((l) => l.rounding)?.rounding ?? null };
   }
-  if (found.length !== 1) throw new AllreduceOptionsError(`--netlist: ${netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
+  if (found.length !== 1)
+    throw new AllreduceOptionsError(`--netlist: ${netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
   const loaded = found[0]!;
   if (loaded.identity.length) return { identity: loaded.identity };
   const defined = Object.fromEntries(Object.entries(o.nonIdeal).filter(([, v]) => v !== undefined));
@@ -117,11 +124,15 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
     if ("identity" in c) return { kind: "not-compiled", netlist: o.netlist, identity: c.identity };
     circuit = c;
   } else if (anyDefined(o.nonIdeal)) {
-    throw new AllreduceOptionsError("--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)");
+    throw new AllreduceOptionsError(
+      "--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)",
+    );
   }
   const workers = o.workers ?? (circuit ? [circuit.workers] : [4, 8, 16]);
   if (circuit && workers.some((n) => n !== circuit.workers)) {
-    throw new AllreduceOptionsError(`--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`);
+    throw new AllreduceOptionsError(
+      `--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`,
+    );
   }
   if (o.workload !== undefined && !PRESETS[o.workload]) {
     throw new AllreduceOptionsError(`--workload: unknown preset "${o.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
@@ -130,14 +141,22 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
   const levels = o.levels ?? (circuit ? circuit.levels : 4);
   if (![2, 4, 8, 16].includes(levels)) throw new AllreduceOptionsError(`--levels: ${levels} is not one of 2, 4, 8, 16`);
   const bits = o.bits ?? (circuit ? circuit.bits : 8);
-  if (bits % Math.log2(levels) !== 0) throw new AllreduceOptionsError(`--bits: ${bits} is not a multiple of log2(${levels}) = ${Math.log2(levels)} bits per PAM-${levels} symbol`);
+  if (bits % Math.log2(levels) !== 0)
+    throw new AllreduceOptionsError(
+      `--bits: ${bits} is not a multiple of log2(${levels}) = ${Math.log2(levels)} bits per PAM-${levels} symbol`,
+    );
   if (circuit && (bits !== circuit.bits || levels !== circuit.levels)) {
-    throw new AllreduceOptionsError(`--bits/--levels: the netlist carries ${circuit.bits}-bit values as PAM-${circuit.levels}; drop the flags or match them`);
+    throw new AllreduceOptionsError(
+      `--bits/--levels: the netlist carries ${circuit.bits}-bit values as PAM-${circuit.levels}; drop the flags or match them`,
+    );
   }
   const rounding = o.rounding ?? circuit?.rounding ?? "nearest-even";
-  if (!(ROUNDINGS as readonly string[]).includes(rounding)) throw new AllreduceOptionsError(`--rounding: "${rounding}" is not one of nearest-even, nearest-away, floor`);
+  if (!(ROUNDINGS as readonly string[]).includes(rounding))
+    throw new AllreduceOptionsError(`--rounding: "${rounding}" is not one of nearest-even, nearest-away, floor`);
   const models = o.models === "all" ? MODEL_NAMES : o.models;
-  for (const m of models ?? []) if (!MODEL_NAMES.includes(m)) throw new AllreduceOptionsError(`--models: unknown model "${m}"; use all or some of ${MODEL_NAMES.join(", ")}`);
+  for (const m of models ?? [])
+    if (!MODEL_NAMES.includes(m))
+      throw new AllreduceOptionsError(`--models: unknown model "${m}"; use all or some of ${MODEL_NAMES.join(", ")}`);
   // The executed ring simulates 2(N−1)·N messages: above WORKERS.max only the cost models run.
   const executed = models ? workers.filter((n) => n <= WORKERS.max) : workers;
   const runs = executed.map((n) =>

@@ -38,7 +38,15 @@ export function calibrateFab(circuit: Circuit, table: PhaseTable | null, model: 
     fixed.info = { ...circuit.info, calibrated_for: model.id };
   } else fixed = calibratedCircuit(circuit, cal);
   const sol = codesForPhases(model, programmedPhases(fixed, model), compensate);
-  return { circuit: fixed, table: newTable, calibration: cal, codes: sol.codes, maxPhaseErrorRad: sol.maxErrorRad, outOfRange: sol.outOfRange, drive: writeDriveFile(model, sol.codes) };
+  return {
+    circuit: fixed,
+    table: newTable,
+    calibration: cal,
+    codes: sol.codes,
+    maxPhaseErrorRad: sol.maxErrorRad,
+    outOfRange: sol.outOfRange,
+    drive: writeDriveFile(model, sol.codes),
+  };
 }
 
 /** A closed-form cell driven at `codes` on a die: how many of its inputs decode exactly. */
@@ -58,7 +66,14 @@ export interface FabCalibrateOutcome {
 }
 
 /** `optinc calibrate --measured die-v2.json`: the calibrated files of a fabricated die, checked on it. */
-export function calibrateFabFiles(name: string, circuit: Circuit, table: PhaseTable | null, die: FabDie, check: boolean, portCell?: PortMapCell): FabCalibrateOutcome {
+export function calibrateFabFiles(
+  name: string,
+  circuit: Circuit,
+  table: PhaseTable | null,
+  die: FabDie,
+  check: boolean,
+  portCell?: PortMapCell,
+): FabCalibrateOutcome {
   const result = calibrateFab(circuit, table, die);
   const files = new Map<string, string>();
   if (result.table) {
@@ -75,7 +90,13 @@ export function calibrateFabFiles(name: string, circuit: Circuit, table: PhaseTa
     circuit: circuit.name,
     die: die.id,
     model: "fabricated",
-    drive: { bits: die.drive.bits, heaters: die.heaters.length, crosstalkCompensated: true, maxPhaseErrorRad: result.maxPhaseErrorRad, outOfRange: result.outOfRange.map((i) => die.heaters[i]!.name) },
+    drive: {
+      bits: die.drive.bits,
+      heaters: die.heaters.length,
+      crosstalkCompensated: true,
+      maxPhaseErrorRad: result.maxPhaseErrorRad,
+      outOfRange: result.outOfRange.map((i) => die.heaters[i]!.name),
+    },
     exactOnDie: { before, after },
     biasAmplitudes: Object.fromEntries(result.calibration.bias),
     detector: result.calibration.detector,

@@ -112,7 +112,13 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
         const r = checkCell(c, cell, set, { die, dacBits: input.dacBits });
         return { cases: r.cases, exact: r.exact, exactFraction: r.cases ? r.exact / r.cases : 0 };
       }
-      const n = verifyCircuit(c, { ...input.verify!, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: input.dacBits, receiver: "thresholds" } }).nominal;
+      const n = verifyCircuit(c, {
+        ...input.verify!,
+        nonIdealities: {},
+        trials: 0,
+        minYield: 0,
+        measured: { die, dacBits: input.dacBits, receiver: "thresholds" },
+      }).nominal;
       return { cases: n.cases, exact: n.exact, exactFraction: n.exactFraction };
     };
     before = run(circuit);
@@ -131,7 +137,17 @@ export function calibrate(input: CalibrateInput): CalibrateOutcome {
     files.set(`${input.name}.phases.csv`, phaseTableToCsv(table));
   }
   for (const [f, text] of emitCircuit(fixed, input.name, { ports: { cell: input.portCell } })) files.set(f, text);
-  const outcome: CalibrateOutcome = { files, calibration: cal, parts, before, after, calibrated, program, failing, corrected: failing.length === 0 };
+  const outcome: CalibrateOutcome = {
+    files,
+    calibration: cal,
+    parts,
+    before,
+    after,
+    calibrated,
+    program,
+    failing,
+    corrected: failing.length === 0,
+  };
   files.set(`${input.name}.calibration.json`, calibrationJson(input, outcome));
   return outcome;
 }

@@ -29,19 +29,45 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
       pass: report.ok && (!yieldData || yieldData.yield >= 0.9),
     },
     mesh: stages.length ? { stages } : undefined,
-    errorHistogram: { bins: Object.entries(report.onn.errorHistogram).map(([k, v]) => ({ steps: Number(k), count: v })).sort((a, b) => a.steps - b.steps), condition: "ideal components, emitted netlists, end to end" },
-    ...(yieldData ? { yield: { trials: yieldData.trials, exactPerTrial: yieldData.exactCopies, minExact: 1, condition: `the spec's technology block; per trial the fraction of exact cell copies. ${targetText(yieldData.passing, yieldData.trials, yieldData.target)}` } } : {}),
+    errorHistogram: {
+      bins: Object.entries(report.onn.errorHistogram)
+        .map(([k, v]) => ({ steps: Number(k), count: v }))
+        .sort((a, b) => a.steps - b.steps),
+      condition: "ideal components, emitted netlists, end to end",
+    },
+    ...(yieldData
+      ? {
+          yield: {
+            trials: yieldData.trials,
+            exactPerTrial: yieldData.exactCopies,
+            minExact: 1,
+            condition: `the spec's technology block; per trial the fraction of exact cell copies. ${targetText(yieldData.passing, yieldData.trials, yieldData.target)}`,
+          },
+        }
+      : {}),
     hardware: {
       rows: [
-        { item: "cell designs", value: report.cells.length, note: report.cells.map((c) => `${c.design} ×${c.copies} (v ≤ ${c.vmax})`).join(", ") },
+        {
+          item: "cell designs",
+          value: report.cells.length,
+          note: report.cells.map((c) => `${c.design} ×${c.copies} (v ≤ ${c.vmax})`).join(", "),
+        },
         { item: "tunable MZIs (attenuators)", value: h.mzi, note: "one per matrix entry; every optical path meets exactly one" },
         { item: "fixed couplers", value: h.fixedCouplers, note: "fan-out and fan-in trees" },
-        { item: "phase shifters", value: h.phaseShifters, note: "two per MZI plus every non-zero phase; every count here is taken on the emitted netlists" },
+        {
+          item: "phase shifters",
+          value: h.phaseShifters,
+          note: "two per MZI plus every non-zero phase; every count here is taken on the emitted netlists",
+        },
         { item: "optical activations", value: h.activations },
         { item: "bias sources", value: h.biasSources },
         { item: "detectors", value: h.detectors },
         { item: "modulators", value: h.modulators, note: `${h.regeneratedDigits} driven by regenerated digits` },
-        { item: "cells on the critical path", value: h.cellsOnCriticalPath, note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each` },
+        {
+          item: "cells on the critical path",
+          value: h.cellsOnCriticalPath,
+          note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each`,
+        },
       ],
     },
     ...(report.tolerance ? { tolerance: toleranceSection(report.tolerance) } : {}),

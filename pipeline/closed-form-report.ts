@@ -117,7 +117,16 @@ export function closedFormReport(a: {
 }): ClosedFormReport {
   const spec = a.checked.spec;
   const cells: ClosedFormReport["cells"] = [];
-  const total: CellHardware = { mzi: 0, fixedCouplers: 0, phaseShifters: 0, activations: 0, detectors: 0, modulators: 0, biasSources: 0, stages: 0 };
+  const total: CellHardware = {
+    mzi: 0,
+    fixedCouplers: 0,
+    phaseShifters: 0,
+    activations: 0,
+    detectors: 0,
+    modulators: 0,
+    biasSources: 0,
+    stages: 0,
+  };
   for (const step of a.steps) {
     step.designs.forEach((d, i) => {
       const circuit = step.circuits?.get(step.checks![i]!.design);
@@ -126,7 +135,20 @@ export function closedFormReport(a: {
       const copies = d.instances.length * step.count;
       const { check, atLoss } = step.checks![i]!;
       const atDesignLoss = atLoss ? { mziLossDb: spec.technology.mziLossDb, exact: atLoss.exact } : null;
-      cells.push({ design: step.checks![i]!.design, level: step.level, role: d.cell.role, copies, ports: d.cell.ports.length, vmax: d.cell.vmax, thresholds: d.network.thresholds.length, cases: check.cases, exact: check.exact, atDesignLoss, raw: check.raw, hardware: h });
+      cells.push({
+        design: step.checks![i]!.design,
+        level: step.level,
+        role: d.cell.role,
+        copies,
+        ports: d.cell.ports.length,
+        vmax: d.cell.vmax,
+        thresholds: d.network.thresholds.length,
+        cases: check.cases,
+        exact: check.exact,
+        atDesignLoss,
+        raw: check.raw,
+        hardware: h,
+      });
       const t = scaled(h, copies);
       for (const k of Object.keys(total) as (keyof CellHardware)[]) if (k !== "stages") total[k] += t[k];
       total.stages = Math.max(total.stages, h.stages);
@@ -155,7 +177,13 @@ export function closedFormReport(a: {
       casesChecked: a.composed.cases,
       errorHistogram: a.composed.histogram,
       exhaustive: a.composed.mode === "exhaustive",
-      composed: { mode: a.composed.mode, cases: a.composed.cases, edgeCases: a.composed.edgeCases, exact: a.composed.exact, description: a.composed.description },
+      composed: {
+        mode: a.composed.mode,
+        cases: a.composed.cases,
+        edgeCases: a.composed.edgeCases,
+        exact: a.composed.exact,
+        description: a.composed.description,
+      },
       fullInputSpace: cellsExact && cells.every((c) => c.raw) && a.composed.mode === "exhaustive" && exactMatch === 1,
     },
     cells,
@@ -167,8 +195,23 @@ export function closedFormReport(a: {
       oeoLatencySeconds: oeo * OEO_HOP_SECONDS,
       regeneratedDigits: chips.reduce((n, c) => n + c.regeneratedDigits * c.units, 0),
     },
-    yield: a.yield ? { trials: a.yield.trials, passing: a.yield.passing, yield: a.yield.yield, target: { ...spec.target, ...checkTarget(a.yield.passing, a.yield.trials, spec.target) }, exactCopies: a.yield.exactCopies, perDesign: a.yield.perDesign } : null,
-    cascade: a.cascade ? { units: a.cascade.totalUnits, radix: a.cascade.radix, levels: a.steps.map((s) => ({ level: s.level ?? 1, units: s.count, file: `${s.stem}.chip.json` })) } : null,
+    yield: a.yield
+      ? {
+          trials: a.yield.trials,
+          passing: a.yield.passing,
+          yield: a.yield.yield,
+          target: { ...spec.target, ...checkTarget(a.yield.passing, a.yield.trials, spec.target) },
+          exactCopies: a.yield.exactCopies,
+          perDesign: a.yield.perDesign,
+        }
+      : null,
+    cascade: a.cascade
+      ? {
+          units: a.cascade.totalUnits,
+          radix: a.cascade.radix,
+          levels: a.steps.map((s) => ({ level: s.level ?? 1, units: s.count, file: `${s.stem}.chip.json` })),
+        }
+      : null,
     tolerance: a.tolerance,
     trainingEmulation: null,
     artifacts: [],

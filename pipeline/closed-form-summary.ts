@@ -18,7 +18,11 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
-    ...(r.yield ? [`  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}; ${targetText(r.yield.passing, r.yield.trials, r.yield.target)}`] : []),
+    ...(r.yield
+      ? [
+          `  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}; ${targetText(r.yield.passing, r.yield.trials, r.yield.target)}`,
+        ]
+      : []),
     ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
   ];
 }

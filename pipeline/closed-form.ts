@@ -86,7 +86,8 @@ function plan(ctx: Ctx): void {
 }
 
 function build(ctx: Ctx): void {
-  for (const step of ctx.steps) step.designs = chipCircuits(step.chip, { levels: ctx.spec.levels, headroom: CELL_HEADROOM, mziLossDb: ctx.spec.technology.mziLossDb });
+  for (const step of ctx.steps)
+    step.designs = chipCircuits(step.chip, { levels: ctx.spec.levels, headroom: CELL_HEADROOM, mziLossDb: ctx.spec.technology.mziLossDb });
 }
 
 function emit(ctx: Ctx): void {
@@ -94,7 +95,12 @@ function emit(ctx: Ctx): void {
   for (const step of ctx.steps) {
     const designOf: string[] = [];
     for (const d of step.designs) for (const i of d.instances) designOf[i] = designStem(step, d);
-    const chipFile: ChipFile = { name: step.stem, unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor }, chip: step.chip, designs: designOf };
+    const chipFile: ChipFile = {
+      name: step.stem,
+      unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor },
+      chip: step.chip,
+      designs: designOf,
+    };
     for (const d of step.designs) {
       const stem = designStem(step, d);
       const circuit = circuitFromPhaseTable(d.table, stem);
@@ -111,7 +117,8 @@ function emit(ctx: Ctx): void {
       };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
-      for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats)) ctx.files.set(f, text);
+      for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats))
+        ctx.files.set(f, text);
     }
     ctx.files.set(`${step.stem}.chip.json`, writeChipJson(chipFile));
   }
@@ -144,7 +151,13 @@ function compose(ctx: Ctx): void {
     return;
   }
   const circuits = new Map(ctx.steps.flatMap((s) => [...s.circuits!]));
-  ctx.composed = composeCascade(chips, circuits, ctx.cascade, { workers: ctx.spec.workers, precision: ctx.spec.precision, rounding: ctx.spec.rounding }, { maxCases: Math.min(maxCases, 200_000), seed: ctx.seed });
+  ctx.composed = composeCascade(
+    chips,
+    circuits,
+    ctx.cascade,
+    { workers: ctx.spec.workers, precision: ctx.spec.precision, rounding: ctx.spec.rounding },
+    { maxCases: Math.min(maxCases, 200_000), seed: ctx.seed },
+  );
 }
 
 function evaluate(ctx: Ctx): void {
@@ -153,15 +166,23 @@ function evaluate(ctx: Ctx): void {
   const designs = chipDesigns(ctx.steps);
   if (!isIdeal(o, { detector: "include" })) ctx.yield = chipYield(designs, o, CHIP_TRIALS, ctx.seed);
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
-  if (trials > 0) ctx.tolerance = toleranceOfCellChip(designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })), ctx.spec, ctx.seed, { trials, receiver: "fitted" });
+  if (trials > 0)
+    ctx.tolerance = toleranceOfCellChip(
+      designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
+      ctx.spec,
+      ctx.seed,
+      { trials, receiver: "fitted" },
+    );
 }
 
 /** Every cell design with its physical copies on the whole aggregator. */
 export function chipDesigns(steps: ChipStep[]): ChipDesign[] {
-  return steps.flatMap((s) => s.designs.map((d) => {
-    const circuit = s.circuits!.get(designStem(s, d))!;
-    return { name: designStem(s, d), circuit, cell: cellOf(circuit), copies: d.instances.length * s.count };
-  }));
+  return steps.flatMap((s) =>
+    s.designs.map((d) => {
+      const circuit = s.circuits!.get(designStem(s, d))!;
+      return { name: designStem(s, d), circuit, cell: cellOf(circuit), copies: d.instances.length * s.count };
+    }),
+  );
 }
 
 const PASSES: [string, (ctx: Ctx) => void][] = [
@@ -175,13 +196,34 @@ const PASSES: [string, (ctx: Ctx) => void][] = [
 
 export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions = {}): ClosedFormResult {
   const spec = checked.spec;
-  const ctx: Ctx = { spec, seed: opts.seed ?? spec.training.seed, opts, steps: [], cascade: null, files: new Map(), composed: null, yield: null, tolerance: null, timing: {} };
+  const ctx: Ctx = {
+    spec,
+    seed: opts.seed ?? spec.training.seed,
+    opts,
+    steps: [],
+    cascade: null,
+    files: new Map(),
+    composed: null,
+    yield: null,
+    tolerance: null,
+    timing: {},
+  };
   for (const [name, pass] of PASSES) {
     opts.onPass?.(name);
     const t0 = performance.now();
     pass(ctx);
     ctx.timing[name] = (performance.now() - t0) / 1000;
   }
-  const report = closedFormReport({ checked, seed: ctx.seed, steps: ctx.steps, cascade: ctx.cascade, composed: ctx.composed!, yield: ctx.yield, tolerance: ctx.tolerance, timing: ctx.timing, depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))) });
+  const report = closedFormReport({
+    checked,
+    seed: ctx.seed,
+    steps: ctx.steps,
+    cascade: ctx.cascade,
+    composed: ctx.composed!,
+    yield: ctx.yield,
+    tolerance: ctx.tolerance,
+    timing: ctx.timing,
+    depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))),
+  });
   return { files: ctx.files, report, steps: ctx.steps, cascade: ctx.cascade };
 }

@@ -50,7 +50,6 @@ export interface CompileOptions {
   force?: boolean;
 }
 
-
 export interface CompileResult {
   files: Map<string, string>;
   report: Report;
@@ -85,12 +84,19 @@ interface PlannedUnit {
   sameAs?: number;
 }
 
-
 type Pass = (ctx: Ctx) => void;
 
 const passes: [string, Pass][] = [
   ["plan", planUnits],
-  ["estimate", (ctx) => ctx.opts.force || refuseOverCap(ctx.spec, ctx.plan.filter((p) => p.sameAs === undefined))],
+  [
+    "estimate",
+    (ctx) =>
+      ctx.opts.force ||
+      refuseOverCap(
+        ctx.spec,
+        ctx.plan.filter((p) => p.sameAs === undefined),
+      ),
+  ],
   ["train", trainUnits],
   ["emit", emitUnits],
   ["verify", verifyUnits],
@@ -119,7 +125,9 @@ function planUnits(ctx: Ctx): void {
   };
   for (const st of steps) {
     const slices = spec.network.slices === "none" ? null : slicePlanFor(st.fn, spec.network.slices === "auto" ? undefined : 0);
-    const units = slices ? slices.slices.map((sl, j) => add({ fn: sl.fn, file: `${st.file}.S${j}`, level: st.level, count: st.count })) : [add(st)];
+    const units = slices
+      ? slices.slices.map((sl, j) => add({ fn: sl.fn, file: `${st.file}.S${j}`, level: st.level, count: st.count }))
+      : [add(st)];
     ctx.stages.push({ level: st.level, fn: st.fn, count: st.count, slices, units });
   }
 }
@@ -141,7 +149,14 @@ function unitInfo(u: EmittedUnit, spec: Spec): InfoEntries {
   const fn = u.result.fn;
   const unit = unitSpecOf(fn);
   return {
-    ...writeIdentityInfo(spec, u.file, { workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: spec.rounding, ...unit }),
+    ...writeIdentityInfo(spec, u.file, {
+      workers: fn.workers,
+      levels: fn.levels,
+      inDigits: fn.inDigits,
+      outDigits: fn.outDigits,
+      rounding: spec.rounding,
+      ...unit,
+    }),
     ...writeUnitInfo(unit, u.level),
   };
 }
@@ -182,7 +197,11 @@ function verifyUnits(ctx: Ctx): void {
 function composeUnits(ctx: Ctx): void {
   if (!ctx.cascade && ctx.stages.every((s) => !s.slices)) return;
   const units = ctx.units.map((u) => ({ circuit: u.emitted!, fn: u.result.fn }));
-  ctx.composed = verifyComposed(ctx.spec, ctx.stages, units, { seed: ctx.seed, maxCases: ctx.opts.maxComposeCases ?? 1_000_000, ...(ctx.opts.jobs !== undefined ? { jobs: ctx.opts.jobs } : {}) });
+  ctx.composed = verifyComposed(ctx.spec, ctx.stages, units, {
+    seed: ctx.seed,
+    maxCases: ctx.opts.maxComposeCases ?? 1_000_000,
+    ...(ctx.opts.jobs !== undefined ? { jobs: ctx.opts.jobs } : {}),
+  });
 }
 
 /** Yield under the technology block and, for a flat aggregator, training through the circuit. */
@@ -197,18 +216,48 @@ function evaluateUnits(ctx: Ctx): void {
     if (u.level === null && !ctx.stages[0]?.slices) u.training = trainingThroughCircuit(circuit, ctx.spec);
   }
   const trials = ctx.opts.toleranceTrials ?? REPORT_TOLERANCE_TRIALS;
-  if (trials > 0) ctx.tolerance = toleranceOfChip(ctx.units.map((u) => ({ file: u.file, circuit: u.emitted!, count: u.count, unit: unitSpecOf(u.result.fn), verified: u.verify })), ctx.spec, ctx.seed, trials, ctx.opts.maxVerifyCases ?? 1_000_000);
+  if (trials > 0)
+    ctx.tolerance = toleranceOfChip(
+      ctx.units.map((u) => ({ file: u.file, circuit: u.emitted!, count: u.count, unit: unitSpecOf(u.result.fn), verified: u.verify })),
+      ctx.spec,
+      ctx.seed,
+      trials,
+      ctx.opts.maxVerifyCases ?? 1_000_000,
+    );
 }
 
 export function compileSpec(checked: CheckedSpec, opts: CompileOptions = {}): CompileResult {
   const spec = checked.spec;
-  const ctx: Ctx = { checked, spec, seed: opts.seed ?? spec.training.seed, opts, plan: [], stages: [], cascade: null, units: [], files: new Map(), timing: {}, composed: null, tolerance: null };
+  const ctx: Ctx = {
+    checked,
+    spec,
+    seed: opts.seed ?? spec.training.seed,
+    opts,
+    plan: [],
+    stages: [],
+    cascade: null,
+    units: [],
+    files: new Map(),
+    timing: {},
+    composed: null,
+    tolerance: null,
+  };
   for (const [name, pass] of passes) {
     opts.onPass?.(name);
     const t0 = performance.now();
     pass(ctx);
     ctx.timing[name] = (performance.now() - t0) / 1000;
   }
-  const report = buildReport(ctx.checked, ctx.seed, ctx.units, ctx.cascade, ctx.timing, digitCount(spec), ctx.stages, ctx.composed, ctx.tolerance);
+  const report = buildReport(
+    ctx.checked,
+    ctx.seed,
+    ctx.units,
+    ctx.cascade,
+    ctx.timing,
+    digitCount(spec),
+    ctx.stages,
+    ctx.composed,
+    ctx.tolerance,
+  );
   return { files: ctx.files, report, units: ctx.units, cascade: ctx.cascade, tolerance: ctx.tolerance };
 }

@@ -17,7 +17,6 @@ import { digitCount, fromDigits } from "../aggregate/wire-codec.ts";
 import { deal, fromSumIndex } from "../verify/circuit/cases.ts";
 import { runUnitParallel } from "../verify/circuit/case-pool.ts";
 
-
 /** Runs one emitted unit on optical digit sums (a carry position holds N·c) and decodes its value. */
 function unitRunner(circuit: Circuit, fn: UnitFunction, jobs: number | undefined): (sums: Int32Array, n: number) => Int32Array {
   const shape = { workers: fn.workers, inDigits: fn.inDigits, levels: fn.levels, carryIn: fn.carryIn ?? 0 };
@@ -88,7 +87,8 @@ function histogramOf(got: Int32Array, want: Int32Array): { exact: number; histog
 function flatGolden(spec: Spec, fn: UnitFunction, sums: Int32Array, n: number): Int32Array {
   const N = spec.workers;
   const D = digitCount(spec);
-  if (fn.workers !== N || fn.inDigits !== D) throw new Error(`internal: a flat stage of ${fn.workers} × ${fn.inDigits} digits for a spec of ${N} workers × ${D} digits`);
+  if (fn.workers !== N || fn.inDigits !== D)
+    throw new Error(`internal: a flat stage of ${fn.workers} × ${fn.inDigits} digits for a spec of ${N} workers × ${D} digits`);
   const f = { workers: N, digits: D, levels: spec.levels };
   const row = new Int32Array(N * D);
   const codes = new Int32Array(N);
@@ -103,7 +103,11 @@ function flatGolden(spec: Spec, fn: UnitFunction, sums: Int32Array, n: number): 
 }
 
 /** Digit-sum vectors of a flat unit: all of them, or stratified samples plus edge cases. */
-export function flatCases(fn: UnitFunction, maxCases: number, rng: Rng): { sums: Int32Array; n: number; edge: number; exhaustive: boolean } {
+export function flatCases(
+  fn: UnitFunction,
+  maxCases: number,
+  rng: Rng,
+): { sums: Int32Array; n: number; edge: number; exhaustive: boolean } {
   const D = fn.inDigits;
   const max = (fn.levels - 1) * fn.workers;
   const size = reducedSpaceSize(fn);
@@ -160,7 +164,13 @@ export function flatCases(fn: UnitFunction, maxCases: number, rng: Rng): { sums:
  * (N(L−1)+1)^D fits in maxCases — one worker vector per flat digit-sum vector (the units of each
  * sum dealt to the workers from a rotating start), otherwise uniform random codes.
  */
-export function cascadeCases(workers: number, precision: number, levels: number, maxCases: number, rng: Rng): { codes: Int32Array; n: number; edge: number; exhaustive: boolean } {
+export function cascadeCases(
+  workers: number,
+  precision: number,
+  levels: number,
+  maxCases: number,
+  rng: Rng,
+): { codes: Int32Array; n: number; edge: number; exhaustive: boolean } {
   const top = 2 ** precision - 1;
   const half = 2 ** (precision - 1);
   const rows: number[][] = [];
@@ -183,7 +193,7 @@ export function cascadeCases(workers: number, precision: number, levels: number,
     const want = workers / 2;
     for (let c0 = 0; c0 <= top; c0++) {
       const t2 = rest + c0 - half;
-      if ((((t2 % workers) + workers) % workers) === want) {
+      if (((t2 % workers) + workers) % workers === want) {
         v[0] = c0;
         break;
       }
@@ -213,7 +223,12 @@ export function cascadeCases(workers: number, precision: number, levels: number,
 }
 
 /** `units[i]`: the circuit read back from unit i's emitted netlist and the function it computes. */
-export function verifyComposed(spec: Spec, stages: AggregationStage[], units: { circuit: Circuit; fn: UnitFunction }[], opts: { seed: number; maxCases: number; jobs?: number }): ComposedResult {
+export function verifyComposed(
+  spec: Spec,
+  stages: AggregationStage[],
+  units: { circuit: Circuit; fn: UnitFunction }[],
+  opts: { seed: number; maxCases: number; jobs?: number },
+): ComposedResult {
   const runners: Runner[] = [];
   const runnerOf = (i: number): Runner => (runners[i] ??= unitRunner(units[i]!.circuit, units[i]!.fn, opts.jobs));
   const stageRuns = stages.map((st) => stageRunner(st, runnerOf));
@@ -227,7 +242,15 @@ export function verifyComposed(spec: Spec, stages: AggregationStage[], units: { 
     const description = set.exhaustive
       ? `every one of the ${set.n.toLocaleString("en-US")} digit-sum vectors`
       : `${(set.n - set.edge).toLocaleString("en-US")} stratified digit-sum vectors (seed ${opts.seed}) plus ${set.edge.toLocaleString("en-US")} edge cases`;
-    return { mode: set.exhaustive ? "exhaustive" : "sampled", cases: set.n, edgeCases: set.edge, exact, exactFraction: exact / set.n, histogram, description };
+    return {
+      mode: set.exhaustive ? "exhaustive" : "sampled",
+      cases: set.n,
+      edgeCases: set.edge,
+      exact,
+      exactFraction: exact / set.n,
+      histogram,
+      description,
+    };
   }
   // Cascade: level by level, each unit's decoded value feeds the next level as base-L digits.
   const N = spec.workers;
@@ -269,4 +292,3 @@ export function verifyComposed(spec: Spec, stages: AggregationStage[], units: { 
       : `${(set.n - set.edge).toLocaleString("en-US")} uniform random ${N}-worker code vectors (seed ${opts.seed}) plus ${set.edge.toLocaleString("en-US")} edge cases`,
   };
 }
-

@@ -74,7 +74,10 @@ const HOURS = (s: number) => (s < 3600 ? `${Math.ceil(s / 60)} min` : `${(s / 36
 export function refuseOverCap(spec: Spec, units: { fn: UnitFunction; file: string }[]): void {
   // A unit whose reduced space is too large to train is refused by the trainer itself (OPT3002),
   // with a better hint than any estimate.
-  const e = estimateCompile(spec, units.filter((u) => reducedSpaceSize(u.fn) <= EXHAUSTIVE_LIMIT));
+  const e = estimateCompile(
+    spec,
+    units.filter((u) => reducedSpaceSize(u.fn) <= EXHAUSTIVE_LIMIT),
+  );
   if (!e.units.length) return;
   if (!overCap(e)) return;
   const worst = e.units.reduce((a, u) => (u.bytes > a.bytes ? u : a));

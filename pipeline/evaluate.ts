@@ -17,7 +17,13 @@ import type { ReceiverMode } from "../verify/circuit/receiver.ts";
 /** Monte-Carlo trials of the technology block reported by compile. */
 export const REPORT_TRIALS = 10;
 
-export function technologyYield(circuit: Circuit, spec: Spec, seed: number, unit: { inputOffset: number; outputOffset: number; divisor: number }, jobs?: number): VerifyResult | null {
+export function technologyYield(
+  circuit: Circuit,
+  spec: Spec,
+  seed: number,
+  unit: { inputOffset: number; outputOffset: number; divisor: number },
+  jobs?: number,
+): VerifyResult | null {
   const nonIdealities = technologyOf(spec.technology);
   if (isIdeal(nonIdealities, { detector: "include" })) return null;
   return verifyCircuit(circuit, {
@@ -36,7 +42,14 @@ export function technologyYield(circuit: Circuit, spec: Spec, seed: number, unit
 
 /** The short training scenario at the spec's number format, aggregating through the circuit. */
 export function trainingThroughCircuit(circuit: Circuit, spec: Spec): ScenarioResult {
-  const s = { ...SHORT_SCENARIO, workers: spec.workers, precision: spec.precision, levels: spec.levels, encoding: spec.encoding, rounding: spec.rounding };
+  const s = {
+    ...SHORT_SCENARIO,
+    workers: spec.workers,
+    precision: spec.precision,
+    levels: spec.levels,
+    encoding: spec.encoding,
+    rounding: spec.rounding,
+  };
   return runScenario(s, { aggregateMany: circuitAggregateMany(circuit) });
 }
 
@@ -58,19 +71,53 @@ export const REPORT_CERTIFY_BUDGET = 2e8;
 export const REPORT_RECEIVER: ReceiverMode = "thresholds";
 
 /** The tolerance of the whole chip: every emitted unit, each standing for its physical copies. */
-export function toleranceOfChip(units: { file: string; circuit: Circuit; count: number; unit: UnitSpec; verified?: VerifyResult }[], spec: Spec, seed: number, trials = REPORT_TOLERANCE_TRIALS, maxCases = 1_000_000): ToleranceResult {
+export function toleranceOfChip(
+  units: { file: string; circuit: Circuit; count: number; unit: UnitSpec; verified?: VerifyResult }[],
+  spec: Spec,
+  seed: number,
+  trials = REPORT_TOLERANCE_TRIALS,
+  maxCases = 1_000_000,
+): ToleranceResult {
   const design = prepareDesign(
-    units.map((u) => ({ name: u.file, circuit: u.circuit, instances: u.count, rounding: spec.rounding, preprocess: spec.preprocess === "digit-sum", unit: u.unit, maxCases, ...(u.verified ? { verified: u.verified } : {}) })),
+    units.map((u) => ({
+      name: u.file,
+      circuit: u.circuit,
+      instances: u.count,
+      rounding: spec.rounding,
+      preprocess: spec.preprocess === "digit-sum",
+      unit: u.unit,
+      maxCases,
+      ...(u.verified ? { verified: u.verified } : {}),
+    })),
     seed,
   );
-  return analyzeTolerance(design, { seed, trials, receiver: REPORT_RECEIVER, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
+  return analyzeTolerance(design, {
+    seed,
+    trials,
+    receiver: REPORT_RECEIVER,
+    rtol: REPORT_TOLERANCE_RTOL,
+    certifyBudget: REPORT_CERTIFY_BUDGET,
+    technology: jointTechnology(spec.technology, spec.technology.preset),
+  });
 }
 
 /**
  * The tolerance of a closed-form chip (route = closed-form): every cell design with its physical
  * copies (pipeline/closed-form.ts chipDesigns). Cells are small, so the certified bounds always run.
  */
-export function toleranceOfCellChip(designs: { name: string; circuit: Circuit; copies: number }[], spec: Spec, seed: number, o: { trials?: number; receiver?: ReceiverMode } = {}): ToleranceResult {
+export function toleranceOfCellChip(
+  designs: { name: string; circuit: Circuit; copies: number }[],
+  spec: Spec,
+  seed: number,
+  o: { trials?: number; receiver?: ReceiverMode } = {},
+): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
-  return analyzeTolerance(design, { seed, trials: o.trials ?? REPORT_TOLERANCE_TRIALS, receiver: o.receiver ?? REPORT_RECEIVER, rtol: REPORT_TOLERANCE_RTOL, certifyBudget: REPORT_CERTIFY_BUDGET, technology: jointTechnology(spec.technology, spec.technology.preset) });
+  return analyzeTolerance(design, {
+    seed,
+    trials: o.trials ?? REPORT_TOLERANCE_TRIALS,
+    receiver: o.receiver ?? REPORT_RECEIVER,
+    rtol: REPORT_TOLERANCE_RTOL,
+    certifyBudget: REPORT_CERTIFY_BUDGET,
+    technology: jointTechnology(spec.technology, spec.technology.preset),
+  });
 }

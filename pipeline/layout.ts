@@ -58,7 +58,12 @@ function readText(path: string): string {
   } catch {
     throw new LayoutInputError(LAYOUT_CODES.notFound, `${path}: no such file`, "check the path");
   }
-  if (!st.isFile() || st.size > MAX_BYTES) throw new LayoutInputError(LAYOUT_CODES.notFound, `${path}: not a regular file of at most ${MAX_BYTES / 1024 ** 2} MB`, "pass the output directory of optinc compile");
+  if (!st.isFile() || st.size > MAX_BYTES)
+    throw new LayoutInputError(
+      LAYOUT_CODES.notFound,
+      `${path}: not a regular file of at most ${MAX_BYTES / 1024 ** 2} MB`,
+      "pass the output directory of optinc compile",
+    );
   return readFileSync(path, "utf8");
 }
 
@@ -73,17 +78,31 @@ export function readCompiled(target: string): ChipInput {
       files = [basename(target)];
     }
   } catch {
-    throw new LayoutInputError(LAYOUT_CODES.notFound, `${target}: no such file or directory`, "pass the output directory of optinc compile");
+    throw new LayoutInputError(
+      LAYOUT_CODES.notFound,
+      `${target}: no such file or directory`,
+      "pass the output directory of optinc compile",
+    );
   }
   const netlists = files.filter((f) => f.endsWith(".netlist.json"));
-  if (!netlists.length) throw new LayoutInputError(LAYOUT_CODES.noNetlist, `${target}: no *.netlist.json here`, "run optinc compile first and pass the directory it wrote");
+  if (!netlists.length)
+    throw new LayoutInputError(
+      LAYOUT_CODES.noNetlist,
+      `${target}: no *.netlist.json here`,
+      "run optinc compile first and pass the directory it wrote",
+    );
   const designs = netlists.map((f) => {
     const path = join(dir, f);
     const text = readText(path);
     try {
       return { stem: f.slice(0, -".netlist.json".length), circuit: readNetlistJson(text, path) };
     } catch (e) {
-      if (e instanceof NetlistReadError) throw new LayoutInputError(LAYOUT_CODES.badNetlist, `${e.what} (${e.code})`, e.fix, { file: e.file, line: e.line, column: e.column });
+      if (e instanceof NetlistReadError)
+        throw new LayoutInputError(LAYOUT_CODES.badNetlist, `${e.what} (${e.code})`, e.fix, {
+          file: e.file,
+          line: e.line,
+          column: e.column,
+        });
       throw e;
     }
   });
@@ -95,7 +114,12 @@ export function readCompiled(target: string): ChipInput {
         const c = readChipJson(readText(path), path);
         return { name: c.name, copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })) };
       } catch (e) {
-        if (e instanceof ChipFileError) throw new LayoutInputError(LAYOUT_CODES.badChip, e.message, "re-run optinc compile to regenerate the chip file", { file: e.file, line: e.line, column: e.col });
+        if (e instanceof ChipFileError)
+          throw new LayoutInputError(LAYOUT_CODES.badChip, e.message, "re-run optinc compile to regenerate the chip file", {
+            file: e.file,
+            line: e.line,
+            column: e.col,
+          });
         throw e;
       }
     });
@@ -110,19 +134,41 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
     const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell);
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
     const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));
-    const designs = [...chip.designs].map(([stem, d]) => ({ design: stem, cell: d.top.name, widthUm: d.top.bbox.x1 - d.top.bbox.x0, heightUm: d.top.bbox.y1 - d.top.bbox.y0, crossings: d.crossings, routes: d.segments.length }));
-    const summary = JSON.stringify({ format: "optinc.layout/1", chip: name, topCell: chip.top.name, pdk: opts.pdk, stats: chip.stats, designs }, null, 1) + "\n";
+    const designs = [...chip.designs].map(([stem, d]) => ({
+      design: stem,
+      cell: d.top.name,
+      widthUm: d.top.bbox.x1 - d.top.bbox.x0,
+      heightUm: d.top.bbox.y1 - d.top.bbox.y0,
+      crossings: d.crossings,
+      routes: d.segments.length,
+    }));
+    const summary =
+      JSON.stringify(
+        { format: "optinc.layout/1", chip: name, topCell: chip.top.name, pdk: opts.pdk, stats: chip.stats, designs },
+        null,
+        1,
+      ) + "\n";
     const html = layoutHtml(name, chip.stats, chipSvg(chip.top), designs);
     const drawn = new Map([...chip.designs].map(([stem, d]) => [stem, writeNetlistJson(d.drawn)]));
     return { name, gds, padMap: writePadMap(name, chip.padMap), summary, html, drawn, stats: chip.stats, topCell: chip.top.name };
   } catch (e) {
-    if (e instanceof LayoutError) throw new LayoutInputError(opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw, e.message, opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile");
+    if (e instanceof LayoutError)
+      throw new LayoutInputError(
+        opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw,
+        e.message,
+        opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile",
+      );
     throw e;
   }
 }
 
 /** The HTML summary: the figures and the chip picture (layout/svg.ts). */
-export function layoutHtml(name: string, stats: ChipStats, svg: string, designs: { design: string; widthUm: number; heightUm: number; crossings: number; routes: number }[]): string {
+export function layoutHtml(
+  name: string,
+  stats: ChipStats,
+  svg: string,
+  designs: { design: string; widthUm: number; heightUm: number; crossings: number; routes: number }[],
+): string {
   const esc = (t: string): string => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const rows: [string, string][] = [
     ["die", `${(stats.dieWidthUm / 1000).toFixed(2)} × ${(stats.dieHeightUm / 1000).toFixed(2)} mm = ${stats.dieAreaMm2.toFixed(1)} mm²`],
@@ -130,7 +176,10 @@ export function layoutHtml(name: string, stats: ChipStats, svg: string, designs:
     ["heaters / bond pads", `${stats.heaters} / ${stats.pads} (pad map: .pads.json)`],
     ["optical I/O", String(stats.opticalIo)],
     ["waveguide crossings", String(stats.crossings)],
-    ["longest waveguide path", `${stats.longestPathMm.toFixed(2)} mm, ${stats.longestPathLossDb.toFixed(2)} dB at ${stats.lossDbPerCm} dB/cm (assumed)`],
+    [
+      "longest waveguide path",
+      `${stats.longestPathMm.toFixed(2)} mm, ${stats.longestPathLossDb.toFixed(2)} dB at ${stats.lossDbPerCm} dB/cm (assumed)`,
+    ],
     ["routes; largest distance from whole periods", `${stats.routes}; ${stats.maxRouteResidualNm.toFixed(2)} nm`],
   ];
   return [

@@ -37,7 +37,12 @@ export function latencySection(spec: Spec): ReportData["latency"] {
     const b = latencyBreakdown({ ...spec, workload: { ...PRESETS[name]! } }, spec.workers);
     const ring = b.rows.find((r) => r.model === "ring")!;
     const opt = b.rows.find((r) => r.model === "optinc")!;
-    return { name, ring: { compute: ring.compute, communication: ring.comm }, optinc: { compute: opt.compute, communication: opt.comm }, paper: PAPER_LATENCY[name] };
+    return {
+      name,
+      ring: { compute: ring.compute, communication: ring.comm },
+      optinc: { compute: opt.compute, communication: opt.comm },
+      paper: PAPER_LATENCY[name],
+    };
   });
   return { presets };
 }
@@ -49,10 +54,38 @@ export function portMapSection(circuits: { name: string; circuit: Circuit; cell?
     const m = portMap(u.circuit, { cell: u.cell });
     const rows: NonNullable<ReportData["portMap"]>["units"][number]["rows"] = [];
     for (const i of m.inputs) {
-      if (i.kind === "worker-digit") rows.push({ port: i.port, kind: "input", meaning: `worker ${i.worker}, digit ${i.digit} (×${i.weight})`, value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
-      else if (i.kind === "cell-port") rows.push({ port: i.port, kind: "input", meaning: cellPortMeaning(i), value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
-      else if (i.kind === "bias") rows.push({ port: i.instance, kind: "bias source", meaning: "constant optical input", value: `amplitude ${fmt(i.amplitude)}`, connects: i.drives });
-      else if (i.kind === "regenerated") rows.push({ port: i.drives, kind: "regenerated", meaning: `digit re-sent from ${i.from}`, value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`, connects: i.drives });
+      if (i.kind === "worker-digit")
+        rows.push({
+          port: i.port,
+          kind: "input",
+          meaning: `worker ${i.worker}, digit ${i.digit} (×${i.weight})`,
+          value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`,
+          connects: i.drives,
+        });
+      else if (i.kind === "cell-port")
+        rows.push({
+          port: i.port,
+          kind: "input",
+          meaning: cellPortMeaning(i),
+          value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`,
+          connects: i.drives,
+        });
+      else if (i.kind === "bias")
+        rows.push({
+          port: i.instance,
+          kind: "bias source",
+          meaning: "constant optical input",
+          value: `amplitude ${fmt(i.amplitude)}`,
+          connects: i.drives,
+        });
+      else if (i.kind === "regenerated")
+        rows.push({
+          port: i.drives,
+          kind: "regenerated",
+          meaning: `digit re-sent from ${i.from}`,
+          value: `symbol d → amplitude d × ${fmt(i.amplitudePerLevel)}`,
+          connects: i.drives,
+        });
       else rows.push({ port: i.port, kind: "optical input", meaning: "field amplitude", value: "", connects: i.drives });
     }
     const det = new Map(m.detectors.map((d) => [d.instance, d]));
@@ -63,7 +96,10 @@ export function portMapSection(circuits: { name: string; circuit: Circuit; cell?
           ? {
               port: o.port,
               kind: "output",
-              meaning: o.kind === "digit" ? `result digit ${o.digit} (×${o.weight})` : `cell output ${o.cellOutput}${o.carries ? `: ${o.carries.map((c) => `${c.copy}.${c.output}`).join(", ")}` : ""}`,
+              meaning:
+                o.kind === "digit"
+                  ? `result digit ${o.digit} (×${o.weight})`
+                  : `cell output ${o.cellOutput}${o.carries ? `: ${o.carries.map((c) => `${c.copy}.${c.output}`).join(", ")}` : ""}`,
               value: d ? `step ${fmtEach(d.step)}, offset ${fmtEach(d.offset)}` : "",
               connects: `detector reads ${o.reads}`,
             }
@@ -121,20 +157,45 @@ export function reportHtml(report: Report, result: CompileResult): string {
       areaRatio: h.areaRatio,
     },
     mesh: layerStages.length ? { stages: layerStages } : undefined,
-    errorHistogram: { bins: Object.entries(report.onn.errorHistogram).map(([k, v]) => ({ steps: Number(k), count: v })).sort((a, b) => a.steps - b.steps), condition: "ideal components, emitted netlist" },
+    errorHistogram: {
+      bins: Object.entries(report.onn.errorHistogram)
+        .map(([k, v]) => ({ steps: Number(k), count: v }))
+        .sort((a, b) => a.steps - b.steps),
+      condition: "ideal components, emitted netlist",
+    },
     hardware: {
       rows: [
         { item: "tunable MZIs", value: h.mzi, note: "mesh MZIs + attenuator MZIs; every count here is taken on the emitted netlists" },
         { item: "MZIs without approximation", value: h.mziUnapproximated, note: "full SVD mapping of every layer" },
         { item: "area ratio", value: h.areaRatio.toFixed(3), note: "paper: 0.393 (4×8-bit), 0.493 (4×16-bit)" },
-        ...(h.treeMzi ? [{ item: "tree MZIs", value: h.treeMzi, note: `trees = mzi: area ratio ${h.areaRatioWithTrees.toFixed(3)} with them (docs/calibration.md)` }] : []),
+        ...(h.treeMzi
+          ? [
+              {
+                item: "tree MZIs",
+                value: h.treeMzi,
+                note: `trees = mzi: area ratio ${h.areaRatioWithTrees.toFixed(3)} with them (docs/calibration.md)`,
+              },
+            ]
+          : []),
         { item: "fixed couplers (segments)", value: h.fixedCouplers },
         { item: "preprocessing couplers", value: h.preprocessCouplers, note: "digit-sum chains and the bias split" },
-        { item: "broadcast couplers", value: h.broadcastCouplers, note: h.broadcastCouplers ? "" : "the splitting unit is not part of the emitted circuit" },
+        {
+          item: "broadcast couplers",
+          value: h.broadcastCouplers,
+          note: h.broadcastCouplers ? "" : "the splitting unit is not part of the emitted circuit",
+        },
         { item: "optical activations", value: h.activations },
         { item: "bias sources", value: h.biasSources },
         { item: "detectors", value: h.detectors, note: "one decoded digit each" },
-        ...(report.cascade ? [{ item: "cascade units", value: report.cascade.units, note: `+${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units (paper ≈ +10.5%)` }] : []),
+        ...(report.cascade
+          ? [
+              {
+                item: "cascade units",
+                value: report.cascade.units,
+                note: `+${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units (paper ≈ +10.5%)`,
+              },
+            ]
+          : []),
       ],
     },
     portMap: portMapSection(result.units.flatMap((u) => (u.emitted ? [{ name: u.file, circuit: u.emitted }] : []))),

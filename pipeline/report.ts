@@ -12,11 +12,28 @@ export interface UnitReport {
   file: string;
   level: number | null;
   count: number;
-  function: { workers: number; inDigits: number; outDigits: number; inputOffset: number; outputOffset: number; divisor: number; carryIn?: number; weights?: number[]; round?: string };
+  function: {
+    workers: number;
+    inDigits: number;
+    outDigits: number;
+    inputOffset: number;
+    outputOffset: number;
+    divisor: number;
+    carryIn?: number;
+    weights?: number[];
+    round?: string;
+  };
   dims: number[];
   segments: (number | null)[];
   dataset: { cases: number; spaceSize: number; exhaustive: boolean };
-  training: { epochs: number; runs: number; exact: number; cases: number; decisionMargin: number; history: { epoch: number; phase: string; exact: number; violations: number }[] };
+  training: {
+    epochs: number;
+    runs: number;
+    exact: number;
+    cases: number;
+    decisionMargin: number;
+    history: { epoch: number; phase: string; exact: number; violations: number }[];
+  };
   exactMatch: number;
   casesChecked: number;
   errorHistogram: Record<string, number>;
@@ -42,7 +59,13 @@ export interface Report {
     units: UnitReport[];
   };
   /** Digit-slice chains (docs/onn.md), one per sliced aggregation step; null when nothing is sliced. */
-  slices: { level: number | null; multiplier: number; slices: { file: string; from: number; count: number; carryIn: number; emit: number; cases: number }[] }[] | null;
+  slices:
+    | {
+        level: number | null;
+        multiplier: number;
+        slices: { file: string; from: number; count: number; carryIn: number; emit: number; cases: number }[];
+      }[]
+    | null;
   /** Counted on the emitted circuits (netlist/inventory.ts), each unit times its count. */
   hardware: {
     mzi: number;
@@ -62,7 +85,10 @@ export interface Report {
   /** The chip's tolerances (verify/tolerance/, docs/robustness.md); null when the evaluate pass skipped it. */
   tolerance: ToleranceResult | null;
   /** Short MNIST data-parallel run with gradients aggregated through the circuit (flat aggregators). */
-  trainingEmulation: { runs: { name: string; finalAccuracy: number; finalLoss: number }[]; deltas: { name: string; accuracy: number; loss: number }[] } | null;
+  trainingEmulation: {
+    runs: { name: string; finalAccuracy: number; finalLoss: number }[];
+    deltas: { name: string; accuracy: number; loss: number }[];
+  } | null;
   artifacts: string[];
   timing: Record<string, number>;
 }
@@ -181,8 +207,18 @@ export function buildReport(
       exactMatch: exactMatch,
       casesChecked: composed ? composed.cases : cases,
       errorHistogram: composed ? composed.histogram : hist,
-      exhaustive: composed ? composed.mode === "exhaustive" : units.every((u) => u.verify !== undefined && u.verify.caseSet.mode !== "stratified"),
-      composed: composed ? { mode: composed.mode, cases: composed.cases, edgeCases: composed.edgeCases, exact: composed.exact, description: composed.description } : null,
+      exhaustive: composed
+        ? composed.mode === "exhaustive"
+        : units.every((u) => u.verify !== undefined && u.verify.caseSet.mode !== "stratified"),
+      composed: composed
+        ? {
+            mode: composed.mode,
+            cases: composed.cases,
+            edgeCases: composed.edgeCases,
+            exact: composed.exact,
+            description: composed.description,
+          }
+        : null,
       units: unitReports,
     },
     slices: stages.some((st) => st.slices)
@@ -191,7 +227,14 @@ export function buildReport(
           .map((st) => ({
             level: st.level,
             multiplier: st.slices!.multiplier,
-            slices: st.slices!.slices.map((sl, j) => ({ file: units[st.units[j]!]!.file, from: sl.from, count: sl.count, carryIn: sl.carryIn, emit: sl.emit, cases: units[st.units[j]!]!.result.dataset.cases })),
+            slices: st.slices!.slices.map((sl, j) => ({
+              file: units[st.units[j]!]!.file,
+              from: sl.from,
+              count: sl.count,
+              carryIn: sl.carryIn,
+              emit: sl.emit,
+              cases: units[st.units[j]!]!.result.dataset.cases,
+            })),
           }))
       : null,
     hardware: {

@@ -12,11 +12,18 @@ import type { ClosedFormReport } from "./closed-form-report.ts";
 import type { Report } from "./report.ts";
 import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
 
-export type CompiledAggregator = { route: "trained"; result: CompileResult; report: Report } | { route: "closed-form"; result: ClosedFormResult; report: ClosedFormReport };
+export type CompiledAggregator =
+  | { route: "trained"; result: CompileResult; report: Report }
+  | { route: "closed-form"; result: ClosedFormResult; report: ClosedFormReport };
 
 export function compileAggregator(checked: CheckedSpec, opts: CompileOptions = {}): CompiledAggregator {
   if (checked.spec.route === "closed-form") {
-    const result = compileClosedForm(checked, { seed: opts.seed, onPass: opts.onPass, maxComposeCases: opts.maxComposeCases, skipEvaluation: opts.skipEvaluation });
+    const result = compileClosedForm(checked, {
+      seed: opts.seed,
+      onPass: opts.onPass,
+      maxComposeCases: opts.maxComposeCases,
+      skipEvaluation: opts.skipEvaluation,
+    });
     return { route: "closed-form", result, report: result.report };
   }
   const result = compileSpec(checked, opts);
@@ -35,11 +42,22 @@ export function aggregatorSummary(c: CompiledAggregator, bold: (s: string) => st
   const h = report.hardware;
   return [
     `${bold(report.name)}: exact match ${pct(report.onn.exactMatch)} over ${report.onn.casesChecked} cases` +
-      (report.onn.composed ? ` end to end: ${report.onn.composed.description}` : report.onn.exhaustive ? " (every case of the reduced space)" : " (stratified)"),
-    ...(report.slices ? report.slices.map((ch) => `  digit slices${ch.level !== null ? ` (level ${ch.level})` : ""}: ${ch.slices.map((s) => `${s.file} ${s.cases} cases`).join(", ")}`) : []),
+      (report.onn.composed
+        ? ` end to end: ${report.onn.composed.description}`
+        : report.onn.exhaustive
+          ? " (every case of the reduced space)"
+          : " (stratified)"),
+    ...(report.slices
+      ? report.slices.map(
+          (ch) =>
+            `  digit slices${ch.level !== null ? ` (level ${ch.level})` : ""}: ${ch.slices.map((s) => `${s.file} ${s.cases} cases`).join(", ")}`,
+        )
+      : []),
     `  MZIs ${h.mzi} vs ${h.mziUnapproximated} unapproximated: area ratio ${h.areaRatio.toFixed(3)}` +
       (h.treeMzi ? `; + ${h.treeMzi} tree MZIs (trees = mzi): ${h.areaRatioWithTrees.toFixed(3)} with them` : "") +
-      (report.cascade ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units` : ""),
+      (report.cascade
+        ? `; cascade of ${report.cascade.units} units, +${(100 * report.cascade.overheadVsBaseUnits).toFixed(1)}% vs base units`
+        : ""),
     ...(report.tolerance ? toleranceSummaryLines(report.tolerance) : []),
   ];
 }

@@ -13,7 +13,11 @@ import type { errorData } from "./unit-worker.ts"; // also keeps the worker side
 
 type Message = { progress: number; stats: EpochStats } | { i: number; result: UnitResult } | { error: ReturnType<typeof errorData> };
 
-export function trainUnitsParallel(jobs: UnitTrainJob[], threads = defaultJobs(), onEpoch?: (job: UnitTrainJob, s: EpochStats) => void): UnitResult[] {
+export function trainUnitsParallel(
+  jobs: UnitTrainJob[],
+  threads = defaultJobs(),
+  onEpoch?: (job: UnitTrainJob, s: EpochStats) => void,
+): UnitResult[] {
   const n = Math.max(1, Math.min(threads, jobs.length));
   if (n === 1) return jobs.map((j) => compileUnit(j.spec, j.fn, j.seed, onEpoch && ((s) => onEpoch(j, s))));
   const out: (UnitResult | undefined)[] = new Array(jobs.length);

@@ -14,7 +14,8 @@ export interface UnitWorkerData {
 
 /** A thrown error as plain data (a CompileError keeps its code, spec path and hint). */
 export function errorData(e: unknown): { message: string; stack?: string; code?: string; path?: string; hint?: string } {
-  if (e instanceof CompileError) return { message: e.message, code: e.code, path: e.path, ...(e.hint !== undefined ? { hint: e.hint } : {}) };
+  if (e instanceof CompileError)
+    return { message: e.message, code: e.code, path: e.path, ...(e.hint !== undefined ? { hint: e.hint } : {}) };
   return { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack ?? String(e) };
 }
 

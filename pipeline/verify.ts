@@ -83,7 +83,10 @@ export interface VerifyTargetResult {
 }
 
 /** The technology block in effect: `technology` replaces the report's block; explicit overrides win over either. */
-export function effectiveNonIdealities(o: NonIdealityOverrides & { technology?: TechnologySpec }, report: Partial<TechnologySpec> | null): Partial<Technology> {
+export function effectiveNonIdealities(
+  o: NonIdealityOverrides & { technology?: TechnologySpec },
+  report: Partial<TechnologySpec> | null,
+): Partial<Technology> {
   const tech = o.technology ?? report ?? {};
   return technologyOf({
     phaseNoise: o.phaseNoise ?? tech.phaseNoise,
@@ -105,13 +108,23 @@ interface ToleranceRun {
 /** Tolerances of a closed-form directory: every cell design with its physical copies (info cell_instances). */
 export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: ToleranceRun): ToleranceResult {
   const design = prepareCellDesign(cells, o.seed);
-  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, receiver: o.receiver, technology: jointTechnology(o.nonIdealities, o.preset) });
+  return analyzeTolerance(design, {
+    seed: o.seed,
+    trials: o.trials,
+    receiver: o.receiver,
+    technology: jointTechnology(o.nonIdealities, o.preset),
+  });
 }
 
 /** Tolerances of the trained route's units. */
 export function runTolerance(units: DesignUnitInput[], o: ToleranceRun): ToleranceResult {
   const design = prepareDesign(units, o.seed);
-  return analyzeTolerance(design, { seed: o.seed, trials: o.trials, receiver: o.receiver, technology: jointTechnology(o.nonIdealities, o.preset) });
+  return analyzeTolerance(design, {
+    seed: o.seed,
+    trials: o.trials,
+    receiver: o.receiver,
+    technology: jointTechnology(o.nonIdealities, o.preset),
+  });
 }
 
 /** A circuit whose top netlist has a digit-sum stage verifies over the digit-sum space. */
@@ -126,7 +139,16 @@ function goldenRounding(loaded: LoadedCircuit, fallback: Rounding | undefined): 
   return loaded.rounding ?? fromInfo ?? fallback ?? "nearest-even";
 }
 
-const notPipeline = (e: CircuitError, shown: (p: string) => string, hint: string): VerifyMessage => ({ kind: "problem", code: VERIFY.notPipeline, severity: "error", message: e.message, hint, file: shown(e.file), line: 1, column: 1 });
+const notPipeline = (e: CircuitError, shown: (p: string) => string, hint: string): VerifyMessage => ({
+  kind: "problem",
+  code: VERIFY.notPipeline,
+  severity: "error",
+  message: e.message,
+  hint,
+  file: shown(e.file),
+  line: 1,
+  column: 1,
+});
 
 const failed = (messages: VerifyMessage[]): VerifyTargetResult => ({ pass: false, messages, text: null, json: null });
 
@@ -145,16 +167,43 @@ function measuredCell(o: VerifyTargetOptions, die: MeasuredDie): VerifyTargetRes
   try {
     f = withFile(loaded.netlistPath, () => cellOf(loaded.circuit));
     const cell = f;
-    r = withFile(loaded.netlistPath, () => checkCell(loaded.circuit, cell, cellCases(cell), { die: die.die, dacBits: die.dacBits, detectorNoise: o.detectorNoise ?? 0, seed: o.seed ?? 1 }));
+    r = withFile(loaded.netlistPath, () =>
+      checkCell(loaded.circuit, cell, cellCases(cell), {
+        die: die.die,
+        dacBits: die.dacBits,
+        detectorNoise: o.detectorNoise ?? 0,
+        seed: o.seed ?? 1,
+      }),
+    );
   } catch (e) {
     if (!(e instanceof CircuitError)) throw e;
     return failed([notPipeline(e, o.shown, "verify needs the files of one optinc compile")]);
   }
   const pass = r.exact === r.cases;
   const how = `${die.dacBits ? `${die.dacBits}-bit phase DAC` : "continuous phases"}, receiver on the detector's thresholds`;
-  const messages: VerifyMessage[] = pass ? [] : [{ kind: "verdict", code: VERIFY.threshold, severity: "error", message: `${r.cases - r.exact} of ${r.cases} inputs decode wrongly on die "${die.die.id}"` }];
+  const messages: VerifyMessage[] = pass
+    ? []
+    : [
+        {
+          kind: "verdict",
+          code: VERIFY.threshold,
+          severity: "error",
+          message: `${r.cases - r.exact} of ${r.cases} inputs decode wrongly on die "${die.die.id}"`,
+        },
+      ];
   const text = `verify ${o.shown(loaded.netlistPath)}: closed-form cell ${f.name}\n  measured die "${die.die.id}" (${how}): exact ${r.exact}/${r.cases}${r.raw ? " (every raw input)" : ""}, ${r.wrongDigits} wrong digits\n${pass ? "PASS" : `FAIL: ${r.cases - r.exact} of ${r.cases} inputs decode wrongly on this die`}\n`;
-  return { pass, messages, text, json: { format: "optinc.verify/1", route: "closed-form", pass, measured: { die: die.die.id, dacBits: die.dacBits }, cell: { netlist: o.shown(loaded.netlistPath), ...r } } };
+  return {
+    pass,
+    messages,
+    text,
+    json: {
+      format: "optinc.verify/1",
+      route: "closed-form",
+      pass,
+      measured: { die: die.die.id, dacBits: die.dacBits },
+      cell: { netlist: o.shown(loaded.netlistPath), ...r },
+    },
+  };
 }
 
 /** Closed-form cells: identity against a fresh plan, every cell, end to end, yield (or tolerances). */
@@ -167,7 +216,15 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   let tolerance = null;
   try {
     // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
-    r = withFile(o.target, () => verifyClosedForm(o.target, cells, { nonIdealities: o.tolerance ? {} : nonIdealities, trials: o.trials, seed, minYield: o.minYield, maxCases: Math.max(o.maxCases, 1_000_000) }));
+    r = withFile(o.target, () =>
+      verifyClosedForm(o.target, cells, {
+        nonIdealities: o.tolerance ? {} : nonIdealities,
+        trials: o.trials,
+        seed,
+        minYield: o.minYield,
+        maxCases: Math.max(o.maxCases, 1_000_000),
+      }),
+    );
     if (o.tolerance)
       tolerance = withFile(o.target, () =>
         runCellTolerance(
@@ -180,9 +237,27 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
     return failed([notPipeline(e, o.shown, "verify needs the files of one optinc compile")]);
   }
   const identityFailure = /chip\.json|report\.json|names design|does not realize/;
-  const messages = r.failures.map((f): VerifyMessage => ({ kind: "verdict", code: identityFailure.test(f) ? VERIFY.identity : VERIFY.threshold, severity: "error", message: f }));
+  const messages = r.failures.map(
+    (f): VerifyMessage => ({
+      kind: "verdict",
+      code: identityFailure.test(f) ? VERIFY.identity : VERIFY.threshold,
+      severity: "error",
+      message: f,
+    }),
+  );
   const text = formatClosedForm(r, o.shown) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
-  return { pass: r.pass, messages, text, json: { format: "optinc.verify/1", route: "closed-form", pass: r.pass, result: { ...r, target: o.shown(r.target) }, ...(tolerance ? { tolerance } : {}) } };
+  return {
+    pass: r.pass,
+    messages,
+    text,
+    json: {
+      format: "optinc.verify/1",
+      route: "closed-form",
+      pass: r.pass,
+      result: { ...r, target: o.shown(r.target) },
+      ...(tolerance ? { tolerance } : {}),
+    },
+  };
 }
 
 /** The trained route: each circuit against the golden average (its identity first), then tolerances if asked. */
@@ -193,7 +268,17 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
   const runs: { result: VerifyResult; sources: { netlist: string; report: string | null }; loaded: LoadedCircuit }[] = [];
   for (const loaded of all) {
     if (loaded.identity.length) {
-      for (const why of loaded.identity) messages.push({ kind: "problem", code: VERIFY.identity, severity: "error", message: `not the compiled circuit: ${why}`, hint: "verify the files of one optinc compile, as written (re-run optinc compile)", file: o.shown(loaded.netlistPath), line: 1, column: 1 });
+      for (const why of loaded.identity)
+        messages.push({
+          kind: "problem",
+          code: VERIFY.identity,
+          severity: "error",
+          message: `not the compiled circuit: ${why}`,
+          hint: "verify the files of one optinc compile, as written (re-run optinc compile)",
+          file: o.shown(loaded.netlistPath),
+          line: 1,
+          column: 1,
+        });
       continue;
     }
     // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
@@ -217,13 +302,19 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
           ...(o.measured ? { measured: o.measured } : {}),
         }),
       );
-      runs.push({ result, sources: { netlist: o.shown(loaded.netlistPath), report: loaded.reportPath ? o.shown(loaded.reportPath) : null }, loaded });
+      runs.push({
+        result,
+        sources: { netlist: o.shown(loaded.netlistPath), report: loaded.reportPath ? o.shown(loaded.reportPath) : null },
+        loaded,
+      });
     } catch (e) {
       if (!(e instanceof CircuitError)) throw e;
       messages.push(notPipeline(e, o.shown, pipelineHint));
     }
   }
-  for (const r of runs) for (const f of r.result.failures) messages.push({ kind: "verdict", code: VERIFY.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` });
+  for (const r of runs)
+    for (const f of r.result.failures)
+      messages.push({ kind: "verdict", code: VERIFY.threshold, severity: "error", message: `${r.sources.netlist}: ${f}` });
   const pass = messages.length === 0 && runs.length === all.length && runs.every((r) => r.result.pass);
   let tolerance = null;
   // Not exact with ideal components is a result too: every tolerance is 0.
@@ -231,8 +322,21 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
     try {
       tolerance = withFile(all[0]!.netlistPath, () =>
         runTolerance(
-          runs.map(({ loaded, result, sources }) => ({ name: sources.netlist, circuit: loaded.circuit, rounding: result.rounding, preprocess: loaded.preprocess ?? hasPreprocess(loaded.circuit), unit: readUnitInfo(loaded.circuit.info), maxCases: o.maxCases })),
-          { seed: o.seed ?? all[0]!.seed ?? 1, trials: o.trials, receiver: o.receiver, nonIdealities: effectiveNonIdealities(o, all[0]!.technology), preset: o.technology?.preset ?? all[0]!.technology?.preset },
+          runs.map(({ loaded, result, sources }) => ({
+            name: sources.netlist,
+            circuit: loaded.circuit,
+            rounding: result.rounding,
+            preprocess: loaded.preprocess ?? hasPreprocess(loaded.circuit),
+            unit: readUnitInfo(loaded.circuit.info),
+            maxCases: o.maxCases,
+          })),
+          {
+            seed: o.seed ?? all[0]!.seed ?? 1,
+            trials: o.trials,
+            receiver: o.receiver,
+            nonIdealities: effectiveNonIdealities(o, all[0]!.technology),
+            preset: o.technology?.preset ?? all[0]!.technology?.preset,
+          },
         ),
       );
     } catch (e) {
@@ -246,5 +350,10 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
     if (all.length > 1) text += `${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${all.length} circuits pass\n`;
     if (tolerance) text += formatTolerance(tolerance, o.shown(o.target));
   }
-  return { pass, messages, text, json: { ...(verifyJsonAll(runs.map(({ result, sources }) => ({ result, sources }))) as object), ...(tolerance ? { tolerance } : {}) } };
+  return {
+    pass,
+    messages,
+    text,
+    json: { ...(verifyJsonAll(runs.map(({ result, sources }) => ({ result, sources }))) as object), ...(tolerance ? { tolerance } : {}) },
+  };
 }

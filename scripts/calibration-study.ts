@@ -39,7 +39,9 @@ const flag = (name: string, fallback: string): string => {
 };
 const dir = args.find((a) => !a.startsWith("--") && !args[args.indexOf(a) - 1]?.startsWith("--"));
 if (!dir) {
-  console.error("usage: npx tsx scripts/calibration-study.ts <compile-out-dir> [--dies 20] [--seed 1] [--max-cases 50000] [--variants …] [--dac-sweep …]");
+  console.error(
+    "usage: npx tsx scripts/calibration-study.ts <compile-out-dir> [--dies 20] [--seed 1] [--max-cases 50000] [--variants …] [--dac-sweep …]",
+  );
   process.exit(2);
 }
 const dies = Number(flag("dies", "20"));
@@ -105,7 +107,8 @@ function variantDie(base: Die, v: string): Die {
 }
 
 function exact(c: Circuit, die: Die, dacBits: number | null): number {
-  return verifyCircuit(c, { ...opts, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits, receiver: "thresholds" } }).nominal.exactFraction;
+  return verifyCircuit(c, { ...opts, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits, receiver: "thresholds" } })
+    .nominal.exactFraction;
 }
 
 function calibrated(die: Die, dacBits: number | null): Circuit {
@@ -143,7 +146,9 @@ for (const v of variants) {
   rows.push(line);
   console.log(`${line}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
-console.log("\n| variant | DAC bits | exact dies before | after (calibrated) | after (never worse) | mean exact before | mean after | worst after |\n|---|---|---|---|---|---|---|---|");
+console.log(
+  "\n| variant | DAC bits | exact dies before | after (calibrated) | after (never worse) | mean exact before | mean after | worst after |\n|---|---|---|---|---|---|---|---|",
+);
 for (const r of rows) console.log(r);
 
 if (sweep.length) {
@@ -167,9 +172,18 @@ if (sweep.length) {
  * every copy decodes every input of its cell. "After": every copy calibrated for its own die.
  */
 function closedFormStudy(): void {
-  const designs = all.map((l) => ({ name: l.netlistPath.replace(/^.*\//, "").replace(/\.netlist\.json$/, ""), circuit: l.circuit, cell: cellOf(l.circuit), parts: linearParts(l.circuit) }));
-  console.log(`${dir}: closed-form chip of ${designs.map((d) => `${d.name} ×${d.cell.instances}`).join(", ")}; ${dies} foundry chips (seed ${seed})`);
-  console.log("\n| variant | DAC bits | exact chips before | after calibration | cell copies exact before | after |\n|---|---|---|---|---|---|");
+  const designs = all.map((l) => ({
+    name: l.netlistPath.replace(/^.*\//, "").replace(/\.netlist\.json$/, ""),
+    circuit: l.circuit,
+    cell: cellOf(l.circuit),
+    parts: linearParts(l.circuit),
+  }));
+  console.log(
+    `${dir}: closed-form chip of ${designs.map((d) => `${d.name} ×${d.cell.instances}`).join(", ")}; ${dies} foundry chips (seed ${seed})`,
+  );
+  console.log(
+    "\n| variant | DAC bits | exact chips before | after calibration | cell copies exact before | after |\n|---|---|---|---|---|---|",
+  );
   for (const v of variants) {
     const dac = v === "foundry-nodac" ? null : foundry.dacBits;
     let chipsBefore = 0;
@@ -183,9 +197,18 @@ function closedFormStudy(): void {
       designs.forEach((d, di) => {
         const set = cellCases(d.cell);
         for (let k = 0; k < d.cell.instances; k++) {
-          const die = variantDie({ ...realizeDie(drawDieShape(d.circuit, copySeed(seed, di, k), t, d.parts), foundry, `${d.name} copy ${k} trial ${t}`), dacBits: foundry.dacBits }, v);
+          const die = variantDie(
+            {
+              ...realizeDie(drawDieShape(d.circuit, copySeed(seed, di, k), t, d.parts), foundry, `${d.name} copy ${k} trial ${t}`),
+              dacBits: foundry.dacBits,
+            },
+            v,
+          );
           const b = checkCell(d.circuit, d.cell, set, { die, dacBits: dac });
-          const a = checkCell(calibratedCircuit(d.circuit, calibrateCircuit(d.circuit, die, { dacBits: dac })), d.cell, set, { die, dacBits: dac });
+          const a = checkCell(calibratedCircuit(d.circuit, calibrateCircuit(d.circuit, die, { dacBits: dac })), d.cell, set, {
+            die,
+            dacBits: dac,
+          });
           copies++;
           if (b.exact === b.cases) copiesBefore++;
           else okB = false;
@@ -196,6 +219,8 @@ function closedFormStudy(): void {
       if (okB) chipsBefore++;
       if (okA) chipsAfter++;
     }
-    console.log(`| ${v} | ${dac ?? "none"} | ${chipsBefore}/${dies} | ${chipsAfter}/${dies} | ${copiesBefore}/${copies} | ${copiesAfter}/${copies} |`);
+    console.log(
+      `| ${v} | ${dac ?? "none"} | ${chipsBefore}/${dies} | ${chipsAfter}/${dies} | ${copiesBefore}/${copies} | ${copiesAfter}/${copies} |`,
+    );
   }
 }

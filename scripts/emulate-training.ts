@@ -52,7 +52,8 @@ function scenarioOf(argv: string[]): { scenario: TrainingScenario; aggregateMany
     scenario = { ...scenario, errors: tableIIErrors(r) };
   }
   if (values.seed !== undefined) {
-    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed)))
+      throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
     scenario = { ...scenario, seed: Number(values.seed) };
   }
   let aggregateMany: AggregateMany | undefined;

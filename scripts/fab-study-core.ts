@@ -74,8 +74,28 @@ export function fabStudy(name: string, circuit: Circuit, table: PhaseTable | nul
   return { name, dies, heaters, crosstalk: xt, raw, ok, plain, other, maxErr, msPerDie: ms / dies };
 }
 
-export const FAB_STUDY_COLUMNS = ["cell design", "heaters", "crosstalk couplings", "uncalibrated exact", "oracle calibrated exact", "without crosstalk compensation", "program on the next die", "largest phase error (rad)", "calibration time / die"];
+export const FAB_STUDY_COLUMNS = [
+  "cell design",
+  "heaters",
+  "crosstalk couplings",
+  "uncalibrated exact",
+  "oracle calibrated exact",
+  "without crosstalk compensation",
+  "program on the next die",
+  "largest phase error (rad)",
+  "calibration time / die",
+];
 
 export function fabStudyCells(r: FabStudyRow): string[] {
-  return [r.name, String(r.heaters), String(r.crosstalk), fmtYield(r.raw, r.dies), fmtYield(r.ok, r.dies), fmtYield(r.plain, r.dies), fmtYield(r.other, r.dies - 1), r.maxErr.toExponential(2), `${r.msPerDie.toFixed(0)} ms`];
+  return [
+    r.name,
+    String(r.heaters),
+    String(r.crosstalk),
+    fmtYield(r.raw, r.dies),
+    fmtYield(r.ok, r.dies),
+    fmtYield(r.plain, r.dies),
+    fmtYield(r.other, r.dies - 1),
+    r.maxErr.toExponential(2),
+    `${r.msPerDie.toFixed(0)} ms`,
+  ];
 }

@@ -20,7 +20,10 @@ const seed = Number(flag("seed", "1"));
 console.log(`| ${FAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${FAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
 for (const l of loadCircuits(dir).filter((c) => readCellInfo(c.circuit.info))) {
-  const name = l.netlistPath.split("/").pop()!.replace(/\.netlist\.json$/, "");
+  const name = l.netlistPath
+    .split("/")
+    .pop()!
+    .replace(/\.netlist\.json$/, "");
   const table = parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name);
   console.log(`| ${fabStudyCells(fabStudy(name, l.circuit, table, dies, seed)).join(" | ")} |`);
 }

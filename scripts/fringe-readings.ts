@@ -23,7 +23,9 @@ for (const b of [0.2, 0.05, 0.01]) {
       const psi = 2 * Math.PI * rng.next();
       const eta = eta0 * (1 + 0.05 * rng.normal());
       const p = Float64Array.from({ length: n }, (_, i) => (pMax * i) / (n - 1));
-      const r = Float64Array.from(p, (x) => Math.min(1, Math.max(0, Math.round((1.1 * b + b * Math.cos(psi + eta * x) + noise * rng.normal()) / lsb) * lsb)));
+      const r = Float64Array.from(p, (x) =>
+        Math.min(1, Math.max(0, Math.round((1.1 * b + b * Math.cos(psi + eta * x) + noise * rng.normal()) / lsb) * lsb)),
+      );
       const f = fitFringe(p, r, eta0 * 0.8, eta0 * 1.2);
       se += Math.atan2(Math.sin(f.psiRad - psi), Math.cos(f.psiRad - psi)) ** 2;
     }

@@ -10,24 +10,43 @@ export const MODULES = {
   models: {
     what: "the MZI convention and the primitive component models",
     mutate: ["netlist/mzi.ts", "netlist/models.ts", "netlist/subcircuits.ts"],
-    testFiles: ["tests/netlist/models.test.ts", "tests/netlist/primitives.test.ts", "tests/netlist/detector.test.ts", "tests/mesh/convention.test.ts"],
+    testFiles: [
+      "tests/netlist/models.test.ts",
+      "tests/netlist/primitives.test.ts",
+      "tests/netlist/detector.test.ts",
+      "tests/mesh/convention.test.ts",
+    ],
   },
   simulator: {
     what: "the simulator's propagation and detector",
     mutate: ["netlist/simulate.ts", "netlist/propagate.ts"],
-    testFiles: ["tests/netlist/simulate.test.ts", "tests/netlist/detector.test.ts", "tests/netlist/physics.test.ts", "tests/netlist/propagate.test.ts"],
+    testFiles: [
+      "tests/netlist/simulate.test.ts",
+      "tests/netlist/detector.test.ts",
+      "tests/netlist/physics.test.ts",
+      "tests/netlist/propagate.test.ts",
+    ],
   },
   // The planned cost model (compiler/onn/hardware.ts) and every figure report.json prints, counted
   // on the emitted circuit (netlist/inventory.ts, emittedHardware).
   hardware: {
     what: "hardware counting: the cost model and the counts of the emitted circuit",
     mutate: ["compiler/onn/hardware.ts", "netlist/inventory.ts"],
-    testFiles: ["tests/onn/hardware.test.ts", "tests/netlist/inventory.test.ts", "tests/netlist/report-counts.test.ts", "tests/calibrate/trees.test.ts"],
+    testFiles: [
+      "tests/onn/hardware.test.ts",
+      "tests/netlist/inventory.test.ts",
+      "tests/netlist/report-counts.test.ts",
+      "tests/calibrate/trees.test.ts",
+    ],
   },
   ring: {
     what: "the ring executor and the allreduce run (busiest-worker counts)",
     mutate: ["system/ring/chunks.ts", "system/ring/ring-allreduce.ts", "system/ring/allreduce-run.ts"],
-    testFiles: ["tests/system/ring/ring-allreduce.test.ts", "tests/system/ring/ring-counts.test.ts", "tests/system/ring/allreduce-run.test.ts"],
+    testFiles: [
+      "tests/system/ring/ring-allreduce.test.ts",
+      "tests/system/ring/ring-counts.test.ts",
+      "tests/system/ring/allreduce-run.test.ts",
+    ],
   },
   "cost-models": {
     what: "the all-reduce cost models",
@@ -44,6 +63,12 @@ export const MODULES = {
   cells: {
     what: "the closed-form construction: cell circuits",
     mutate: ["compiler/cells/*.ts"],
-    testFiles: ["tests/cells/sparse-stage.test.ts", "tests/cells/balance.test.ts", "tests/cells/cell-network.test.ts", "tests/cells/cell-circuit.test.ts", "tests/cells/chip-circuits.test.ts"],
+    testFiles: [
+      "tests/cells/sparse-stage.test.ts",
+      "tests/cells/balance.test.ts",
+      "tests/cells/cell-network.test.ts",
+      "tests/cells/cell-circuit.test.ts",
+      "tests/cells/chip-circuits.test.ts",
+    ],
   },
 };

@@ -17,7 +17,10 @@ if (unknown.length) {
 let status = 0;
 for (const name of args.length ? args : Object.keys(MODULES)) {
   console.log(`\n=== mutate ${name}: ${MODULES[name].what}`);
-  const r = spawnSync("npx", ["stryker", "run", "stryker.config.mjs"], { stdio: "inherit", env: { ...process.env, OPTINC_MUTATE_MODULE: name } });
+  const r = spawnSync("npx", ["stryker", "run", "stryker.config.mjs"], {
+    stdio: "inherit",
+    env: { ...process.env, OPTINC_MUTATE_MODULE: name },
+  });
   const code = r.status ?? 1;
   console.log(`=== ${name}: ${code === 0 ? "ok" : `failed (exit ${code})`}; reports in reports/mutation/${name}/`);
   if (code !== 0 && status === 0) status = code;

@@ -11,7 +11,9 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 
 function usage(msg) {
-  process.stderr.write(`report-screenshot: ${msg}\nusage: npm run report:screenshot -- <report.html> [out.png] [--width 1280] [--height 6000]\n`);
+  process.stderr.write(
+    `report-screenshot: ${msg}\nusage: npm run report:screenshot -- <report.html> [out.png] [--width 1280] [--height 6000]\n`,
+  );
   process.exit(2);
 }
 
@@ -40,9 +42,18 @@ try {
   execFileSync(
     chromium,
     [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--no-first-run", "--hide-scrollbars", `--user-data-dir=${profile}`, `--screenshot=${raw}`,
-      `--window-size=${opts.width},${opts.height}`, pathToFileURL(input).href,
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--hide-scrollbars",
+      `--user-data-dir=${profile}`,
+      `--screenshot=${raw}`,
+      `--window-size=${opts.width},${opts.height}`,
+      pathToFileURL(input).href,
     ],
     { stdio: ["ignore", "ignore", "pipe"], timeout: 120_000 },
   );
@@ -87,7 +98,9 @@ function unfilter(data, width, height, bpp) {
       else if (type === 2) p += b;
       else if (type === 3) p += (a + b) >> 1;
       else if (type === 4) {
-        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
+        const pa = Math.abs(b - c),
+          pb = Math.abs(a - c),
+          pc = Math.abs(a + b - 2 * c);
         p += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       out[row + x] = p & 255;
@@ -110,7 +123,9 @@ function cropBlankBottom(buf, margin) {
   const ihdr = cs.find((c) => c.type === "IHDR").data;
   const width = ihdr.readUInt32BE(0);
   const height = ihdr.readUInt32BE(4);
-  const depth = ihdr[8], color = ihdr[9], interlace = ihdr[12];
+  const depth = ihdr[8],
+    color = ihdr[9],
+    interlace = ihdr[12];
   if (depth !== 8 || (color !== 2 && color !== 6) || interlace !== 0) return buf; // leave unusual PNGs alone
   const bpp = color === 6 ? 4 : 3;
   const pixels = unfilter(zlib.inflateSync(Buffer.concat(cs.filter((c) => c.type === "IDAT").map((c) => c.data))), width, height, bpp);
@@ -125,5 +140,10 @@ function cropBlankBottom(buf, margin) {
   for (let y = 0; y < h; y++) pixels.copy(rows, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
   const hdr = Buffer.from(ihdr);
   hdr.writeUInt32BE(h, 4);
-  return Buffer.concat([buf.subarray(0, 8), chunk("IHDR", hdr), chunk("IDAT", zlib.deflateSync(rows, { level: 9 })), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    buf.subarray(0, 8),
+    chunk("IHDR", hdr),
+    chunk("IDAT", zlib.deflateSync(rows, { level: 9 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

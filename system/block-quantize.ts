@@ -20,7 +20,8 @@ export interface QuantFormat extends DigitFormat, CodeFormat {
 
 export function checkFormat(f: QuantFormat): void {
   const bitsPerDigit = Math.log2(f.levels);
-  if (!Number.isInteger(f.precision) || f.precision < 2 || f.precision > 30) throw new Error(`precision must be an integer in 2..30 bits, got ${f.precision}`);
+  if (!Number.isInteger(f.precision) || f.precision < 2 || f.precision > 30)
+    throw new Error(`precision must be an integer in 2..30 bits, got ${f.precision}`);
   if (f.precision % bitsPerDigit !== 0) throw new Error(`precision ${f.precision} is not a multiple of log2(levels) = ${bitsPerDigit}`);
 }
 

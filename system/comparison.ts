@@ -37,14 +37,29 @@ export interface WorkloadComparison {
 export type Overrides = Partial<Omit<ModelInputs, "workers" | "messageBytes">>;
 
 function workloadOf(name: string | undefined, messageBytes: number): WorkloadSpec {
-  if (name === undefined) return { preset: null, gradientBytes: messageBytes, parameters: messageBytes / 4, computeTime: 0, flopsPerStep: null, peakFlops: 0, efficiency: 0 };
+  if (name === undefined)
+    return {
+      preset: null,
+      gradientBytes: messageBytes,
+      parameters: messageBytes / 4,
+      computeTime: 0,
+      flopsPerStep: null,
+      peakFlops: 0,
+      efficiency: 0,
+    };
   const w = PRESETS[name];
   if (!w) throw new Error(`unknown workload preset "${name}"`);
   return w;
 }
 
 /** The named models on one workload at each N. `messageBytes` is used when no workload is named. */
-export function compareOnWorkload(names: readonly string[], workers: readonly number[], workload: string | undefined, messageBytes: number, overrides: Overrides): WorkloadComparison {
+export function compareOnWorkload(
+  names: readonly string[],
+  workers: readonly number[],
+  workload: string | undefined,
+  messageBytes: number,
+  overrides: Overrides,
+): WorkloadComparison {
   const w = workloadOf(workload, messageBytes);
   const layers = workloadLayers(w.preset);
   const buckets = gradientBuckets(w, layers);
@@ -53,7 +68,11 @@ export function compareOnWorkload(names: readonly string[], workers: readonly nu
     const whole = evaluateModels(modelInputs({ ...overrides, workers: n, messageBytes: w.gradientBytes }), names);
     for (const m of whole) {
       const model = MODELS[m.name]!;
-      const it = iterationTime(buckets, w.computeTime, (bytes) => model(modelInputs({ ...overrides, workers: n, messageBytes: bytes })).time_s);
+      const it = iterationTime(
+        buckets,
+        w.computeTime,
+        (bytes) => model(modelInputs({ ...overrides, workers: n, messageBytes: bytes })).time_s,
+      );
       models[m.name] = { name: m.name, time: it.time, allreduce: m.time_s, exposed: it.exposed, derived: m.derived, notes: m.notes };
     }
     return { workers: n, models };
@@ -67,7 +86,12 @@ export interface Series {
 }
 
 /** All-reduce time of each model against x (message bytes, or N). */
-export function modelSweep(names: readonly string[], xs: readonly number[], at: (x: number) => Pick<ModelInputs, "workers" | "messageBytes">, overrides: Overrides): Series[] {
+export function modelSweep(
+  names: readonly string[],
+  xs: readonly number[],
+  at: (x: number) => Pick<ModelInputs, "workers" | "messageBytes">,
+  overrides: Overrides,
+): Series[] {
   const series: Series[] = names.map((name) => ({ name, points: [] }));
   for (const x of xs) {
     const results = evaluateModels(modelInputs({ ...overrides, ...at(x) }), names);

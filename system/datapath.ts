@@ -6,8 +6,6 @@ import { blockScales, checkFormat, dequantizeValue, qmax, quantizeValue, type Qu
 import { digitCount, encode, fromDigits, fromWire, toDigits, toWire } from "../aggregate/wire-codec.ts";
 import { batched, type Aggregate, type AggregateMany } from "../aggregate/aggregator.ts";
 
-
-
 /** Injected output errors: with probability `rate` per element, add k steps, k drawn by weight. */
 export interface InjectedErrors {
   rate: number;
@@ -59,14 +57,16 @@ export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): Opt
   checkFormat(opts);
   const n = grads.length;
   const m = grads[0]?.length ?? 0;
-  if (!(Number.isInteger(opts.blockSize) && opts.blockSize >= 1)) throw new Error(`block size must be a positive integer, got ${opts.blockSize}`);
+  if (!(Number.isInteger(opts.blockSize) && opts.blockSize >= 1))
+    throw new Error(`block size must be a positive integer, got ${opts.blockSize}`);
   const d = digitCount(opts);
   const qm = qmax(opts.precision);
   const scales = blockScales(grads, opts.blockSize);
   const output = new Float32Array(m);
   const levels = new Int32Array(m);
   const err = opts.errors ? sampler(opts.errors) : () => 0;
-  if ((opts.aggregate === undefined) === (opts.aggregateMany === undefined)) throw new Error("pass exactly one of aggregate and aggregateMany");
+  if ((opts.aggregate === undefined) === (opts.aggregateMany === undefined))
+    throw new Error("pass exactly one of aggregate and aggregateMany");
   const many = opts.aggregateMany ?? batched(opts.aggregate!, n, d);
   const CHUNK = 4096;
   const inDigits = new Int32Array(CHUNK * n * d);
@@ -76,10 +76,12 @@ export function optincAllReduce(grads: Float32Array[], opts: OptincOptions): Opt
     for (let c = 0; c < cases; c++) {
       const i = start + c;
       const scale = scales[Math.floor(i / opts.blockSize)]!;
-      for (let w = 0; w < n; w++) toDigits(toWire(encode(quantizeValue(grads[w]![i]!, scale, opts), opts), opts), opts, inDigits, (c * n + w) * d);
+      for (let w = 0; w < n; w++)
+        toDigits(toWire(encode(quantizeValue(grads[w]![i]!, scale, opts), opts), opts), opts, inDigits, (c * n + w) * d);
     }
     const outDigits = many(inDigits.subarray(0, cases * n * d), cases);
-    if (outDigits.length !== cases * d) throw new Error(`aggregator returned ${outDigits.length} digits for ${cases} elements, expected ${cases * d}`);
+    if (outDigits.length !== cases * d)
+      throw new Error(`aggregator returned ${outDigits.length} digits for ${cases} elements, expected ${cases * d}`);
     for (let c = 0; c < cases; c++) {
       for (let k = 0; k < d; k++) {
         const v = outDigits[c * d + k]!;

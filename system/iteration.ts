@@ -27,7 +27,12 @@ export interface Bucket {
 }
 
 /** The gradient buckets of one iteration and when each is ready (fp32 gradients). */
-export function gradientBuckets(workload: WorkloadSpec, layers: LayerShape[] | null, firstCap = FIRST_BUCKET_BYTES, cap = BUCKET_BYTES): Bucket[] {
+export function gradientBuckets(
+  workload: WorkloadSpec,
+  layers: LayerShape[] | null,
+  firstCap = FIRST_BUCKET_BYTES,
+  cap = BUCKET_BYTES,
+): Bucket[] {
   const compute = workload.computeTime;
   if (!layers) return [{ bytes: workload.gradientBytes, ready: compute }];
   const forward = compute / 3;

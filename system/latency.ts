@@ -70,7 +70,9 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
   const p = modelInputs({ workers, messageBytes: workload.gradientBytes, ...link, ...overrides });
   const cmp = compareModels(p);
   const time = (name: string) => cmp.models.find((m) => m.name === name)!.time_s;
-  const scaleSync = !syncScales ? 0 : recursiveDoublingModel({ ...p, messageBytes: (4 * Math.ceil(workload.gradientBytes / 4 / blockSize)), reduceSecondsPerByte: 0 }).time_s;
+  const scaleSync = !syncScales
+    ? 0
+    : recursiveDoublingModel({ ...p, messageBytes: 4 * Math.ceil(workload.gradientBytes / 4 / blockSize), reduceSecondsPerByte: 0 }).time_s;
   const compute = workload.computeTime;
   const exposed = (comm: number) => comm * (1 - overlap);
   const ringTotal = compute + exposed(time("ring"));
@@ -83,7 +85,8 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
     normalized: (compute + exposed(comm)) / ringTotal,
   });
   const rows = [row("ring all-reduce (fp32)", "ring", time("ring"))];
-  if (cmp.bestElectrical !== "ring") rows.push(row(`best electrical: ${cmp.bestElectrical} (fp32)`, cmp.bestElectrical, time(cmp.bestElectrical)));
+  if (cmp.bestElectrical !== "ring")
+    rows.push(row(`best electrical: ${cmp.bestElectrical} (fp32)`, cmp.bestElectrical, time(cmp.bestElectrical)));
   rows.push(row(`OptINC (${p.bits}-bit)`, "optinc", time("optinc") + scaleSync));
   return {
     workload: workload.preset ?? "custom",

@@ -46,12 +46,23 @@ interface Flags {
 const INEXACT = ALLREDUCE.inexact;
 
 const SI = (v: number, unit: string, digits = 2): string => {
-  const prefixes: [number, string][] = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+  const prefixes: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
   for (const [f, p] of prefixes) if (Math.abs(v) >= f) return `${(v / f).toFixed(digits)} ${p}${unit}`;
   return `${v.toFixed(digits)} ${unit}`;
 };
 const time = (s: number): string =>
-  s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : s >= 1e-6 ? `${(s * 1e6).toFixed(2)} µs` : `${(s * 1e9).toFixed(1)} ns`;
+  s >= 1
+    ? `${s.toFixed(3)} s`
+    : s >= 1e-3
+      ? `${(s * 1e3).toFixed(3)} ms`
+      : s >= 1e-6
+        ? `${(s * 1e6).toFixed(2)} µs`
+        : `${(s * 1e9).toFixed(1)} ns`;
 const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
 
 function table(rows: string[][], c: ChalkInstance, rightFrom = 1): string {
@@ -69,13 +80,22 @@ function render(run: AllreduceRun, c: ChalkInstance): string {
   const out: string[] = [];
   const full = Math.floor(run.messageBytes / 4);
   out.push(c.cyan.bold(`N = ${n} workers`) + `  ·  M = ${SI(run.messageBytes, "B")} (${full} fp32 values)`);
-  if (run.executed.scaled) out.push(c.dim(`  executed on ${run.executed.elements} elements (synthetic N(0, 1e-3) gradients); byte counts are the exact closed form at M`));
+  if (run.executed.scaled)
+    out.push(
+      c.dim(`  executed on ${run.executed.elements} elements (synthetic N(0, 1e-3) gradients); byte counts are the exact closed form at M`),
+    );
   const fig6 = (2 * (n - 1)) / n;
   out.push(
     table(
       [
         ["executed", "steps", "msgs/worker", "sent/worker", "max |err| vs exact mean"],
-        ["ring (fp32)", `${run.ring.steps}`, `${run.ring.messagesPerWorker}`, SI(run.ring.bytesSentPerWorker, "B"), sci(run.ring.maxAbsError)],
+        [
+          "ring (fp32)",
+          `${run.ring.steps}`,
+          `${run.ring.messagesPerWorker}`,
+          SI(run.ring.bytesSentPerWorker, "B"),
+          sci(run.ring.maxAbsError),
+        ],
         [
           `OptINC (${run.optinc.bits}-bit)`,
           "1",
@@ -96,18 +116,29 @@ function render(run: AllreduceRun, c: ChalkInstance): string {
   const rows = [["model", "time", "algbw", "busbw", "T / T_OptINC"]];
   for (const [name, m] of Object.entries(run.models)) {
     const label = `${name}${m.derived ? " †" : ""}${name === run.bestElectrical ? " (best electrical)" : ""}`;
-    rows.push([label, time(m.time), SI(m.algbw, "B/s"), m.busbw !== undefined ? SI(m.busbw, "B/s") : "–", `${(m.time / optinc).toFixed(2)}×`]);
+    rows.push([
+      label,
+      time(m.time),
+      SI(m.algbw, "B/s"),
+      m.busbw !== undefined ? SI(m.busbw, "B/s") : "–",
+      `${(m.time / optinc).toFixed(2)}×`,
+    ]);
   }
   out.push(table(rows, c));
   out.push(
     `  OptINC speed-up: ${c.bold(`${run.speedupVsRing.toFixed(2)}× vs ring`)}, ${c.bold(`${run.speedupVsBestElectrical.toFixed(2)}× vs best electrical (${run.bestElectrical})`)}` +
-      c.dim(`; at equal precision (fp32 through OptINC): ${run.equalPrecision.speedupVsRing.toFixed(2)}× / ${run.equalPrecision.speedupVsBestElectrical.toFixed(2)}×`),
+      c.dim(
+        `; at equal precision (fp32 through OptINC): ${run.equalPrecision.speedupVsRing.toFixed(2)}× / ${run.equalPrecision.speedupVsBestElectrical.toFixed(2)}×`,
+      ),
   );
   if (run.latency) {
     out.push(`  iteration latency, ${run.latency.workload} (compute ${time(run.latency.rows[0]!.compute)}, no overlap):`);
     out.push(
       table(
-        [["", "compute", "comm", "total", "normalized"], ...run.latency.rows.map((r) => [r.label, time(r.compute), time(r.comm), time(r.total), r.normalized.toFixed(4)])],
+        [
+          ["", "compute", "comm", "total", "normalized"],
+          ...run.latency.rows.map((r) => [r.label, time(r.compute), time(r.comm), time(r.total), r.normalized.toFixed(4)]),
+        ],
         c,
       ),
     );
@@ -160,7 +191,17 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
         const options = optionsOf(flags, ctx.io.cwd);
         const outcome = allreduce(options);
         if (outcome.kind === "not-compiled") {
-          out.report(outcome.identity.map((why) => ({ code: VERIFY.identity, severity: "error" as const, message: `not the compiled circuit: ${why}`, hint: "pass the files of one optinc compile, as written", file: outcome.netlist, line: 1, column: 1 })));
+          out.report(
+            outcome.identity.map((why) => ({
+              code: VERIFY.identity,
+              severity: "error" as const,
+              message: `not the compiled circuit: ${why}`,
+              hint: "pass the files of one optinc compile, as written",
+              file: outcome.netlist,
+              line: 1,
+              column: 1,
+            })),
+          );
           return void out.finish(null);
         }
         const { aggregator, runs, inexact } = outcome;
@@ -168,7 +209,9 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           const link = options.link;
           const head = `aggregator: ${aggregator} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
           const sections = [...runs.map((r) => render(r, c)), ...(outcome.comparison ? [renderComparison(outcome.comparison, c)] : [])];
-          out.print(`${c.dim(head)}\n\n${sections.join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`);
+          out.print(
+            `${c.dim(head)}\n\n${sections.join("\n\n")}\n\n${c.dim("† derived model (allreduce-models.md §1.3/§5.3), not a published formula. busbw only for endpoint algorithms.")}\n`,
+          );
         }
         if (inexact) {
           out.report([
@@ -176,7 +219,9 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
               code: INEXACT,
               severity: flags.allowInexact ? "warning" : "error",
               message: `the circuit is not exact: ${inexact.wrong} of ${inexact.total} aggregated values differ from the golden quantized average`,
-              hint: flags.allowInexact ? "accepted with --allow-inexact" : "check it with optinc verify, lower the non-idealities, or pass --allow-inexact to accept it",
+              hint: flags.allowInexact
+                ? "accepted with --allow-inexact"
+                : "check it with optinc verify, lower the non-idealities, or pass --allow-inexact to accept it",
               file: flags.netlist!,
               line: 1,
               column: 1,
@@ -197,7 +242,17 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           return void out.finish(null);
         }
         if (e instanceof CircuitShapeError || (flags.netlist !== undefined && isCircuitProblem(e))) {
-          out.report([{ code: VERIFY.notPipeline, severity: "error", message: e.message, hint: "pass the netlist of a compiled ONN pipeline (optinc compile)", file: flags.netlist ?? "", line: 1, column: 1 }]);
+          out.report([
+            {
+              code: VERIFY.notPipeline,
+              severity: "error",
+              message: e.message,
+              hint: "pass the netlist of a compiled ONN pipeline (optinc compile)",
+              file: flags.netlist ?? "",
+              line: 1,
+              column: 1,
+            },
+          ]);
           return void out.finish(null);
         }
         throw e;
@@ -214,7 +269,8 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
   let errorRate: number | undefined;
   if (flags.errorRate !== undefined) {
     errorRate = Number(flags.errorRate);
-    if (!(flags.errorRate.trim() !== "" && errorRate >= 0 && errorRate <= 1)) throw new InvalidArgumentError(`--error-rate: "${flags.errorRate}" is not a probability in [0, 1]`);
+    if (!(flags.errorRate.trim() !== "" && errorRate >= 0 && errorRate <= 1))
+      throw new InvalidArgumentError(`--error-rate: "${flags.errorRate}" is not a probability in [0, 1]`);
   }
   const transceiverBps = quantity("--bandwidth", "bitrate")(flags.bandwidth);
   if (!(transceiverBps > 0)) throw new InvalidArgumentError("--bandwidth must be positive");
@@ -229,8 +285,12 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
       detectorNoise: real(flags.detectorNoise, "--detector-noise"),
     },
     seed: integer("--seed", SEED.min, SEED.max)(flags.seed),
-    ...(flags.workers !== undefined ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) } : {}),
-    ...(flags.models !== undefined ? { models: flags.models.trim() === "all" ? ("all" as const) : flags.models.split(",").map((m) => m.trim()) } : {}),
+    ...(flags.workers !== undefined
+      ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) }
+      : {}),
+    ...(flags.models !== undefined
+      ? { models: flags.models.trim() === "all" ? ("all" as const) : flags.models.split(",").map((m) => m.trim()) }
+      : {}),
     ...(size !== undefined ? { messageBytes: size } : {}),
     ...(flags.workload !== undefined ? { workload: flags.workload } : {}),
     ...(flags.levels !== undefined ? { levels: integer("--levels", 2, 16)(flags.levels) } : {}),
@@ -279,9 +339,10 @@ function facts(name: string, n: Record<string, unknown>): string {
 }
 
 function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): string {
-  const head = cmp.workload === "none"
-    ? `per-iteration time = one all-reduce of ${SI(cmp.messageBytes, "B")} (no --workload: no compute)`
-    : `per-iteration time, ${cmp.workload}: compute ${time(cmp.compute)}, ${SI(cmp.messageBytes, "B")} of fp32 gradients in ${cmp.buckets} buckets overlapped with backward`;
+  const head =
+    cmp.workload === "none"
+      ? `per-iteration time = one all-reduce of ${SI(cmp.messageBytes, "B")} (no --workload: no compute)`
+      : `per-iteration time, ${cmp.workload}: compute ${time(cmp.compute)}, ${SI(cmp.messageBytes, "B")} of fp32 gradients in ${cmp.buckets} buckets overlapped with backward`;
   const out = [c.cyan.bold(head)];
   for (const row of cmp.rows) {
     const models = Object.values(row.models);
@@ -292,7 +353,12 @@ function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): string {
       rows.push([`${m.name}${m.derived ? " †" : ""}`, time(m.time), time(m.allreduce), time(m.exposed), `${(m.time / best).toFixed(2)}×`]);
       notes.push(facts(m.name, m.notes));
     }
-    out.push(table(rows, c).split("\n").map((l, i) => `${l}  ${i === 0 ? c.bold(notes[i]!) : notes[i]}`.trimEnd()).join("\n"));
+    out.push(
+      table(rows, c)
+        .split("\n")
+        .map((l, i) => `${l}  ${i === 0 ? c.bold(notes[i]!) : notes[i]}`.trimEnd())
+        .join("\n"),
+    );
   }
   return out.join("\n");
 }

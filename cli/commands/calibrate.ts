@@ -25,11 +25,10 @@ interface CalibrateFlags {
 function dacBits(v: string): number {
   if (v === "none" || v === "0") return 0;
   const x = Number(v);
-  if (!/^\d+$/.test(v.trim()) || x < 1 || x > 24) throw new InvalidArgumentError(`--dac-bits must be an integer in 1..24, or none, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || x < 1 || x > 24)
+    throw new InvalidArgumentError(`--dac-bits must be an integer in 1..24, or none, got "${v}"`);
   return x;
 }
-
-
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
@@ -37,13 +36,25 @@ const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
 export const registerCalibrate: RegisterCommand = (program: Command, ctx) => {
   program
     .command("calibrate")
-    .description("re-program a compiled circuit for one measured die, so that the die computes the design (writes a corrected phase table and netlists)")
+    .description(
+      "re-program a compiled circuit for one measured die, so that the die computes the design (writes a corrected phase table and netlists)",
+    )
     .argument("<out-dir>", "output directory of optinc compile (or a <name>.netlist.json)")
     .requiredOption("--measured <die.json>", "the die's measurement file (optinc.die/1; optinc die draws one)")
     .requiredOption("-o, --out <dir>", "directory for the calibrated files (not the input directory)")
     .option("--dac-bits <B>", "phase DAC of the corrected phases, or none (default: the die's dacBits)", dacBits)
-    .option("--tolerance <x>", "largest miss (power fraction, amplitude or rad) that still counts as corrected", positive("--tolerance"), 1e-6)
-    .option("--max-cases <n>", "most cases of the check on the die (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
+    .option(
+      "--tolerance <x>",
+      "largest miss (power fraction, amplitude or rad) that still counts as corrected",
+      positive("--tolerance"),
+      1e-6,
+    )
+    .option(
+      "--max-cases <n>",
+      "most cases of the check on the die (larger spaces are sampled)",
+      integer("--max-cases", 2, 10_000_000),
+      50_000,
+    )
     .option("--no-verify", "skip the check on the die (before and after)")
     .option("--show <n>", "elements listed in the text report", integer("--show", 0, 1_000_000), 10)
     .addHelpText(
@@ -69,7 +80,14 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!t) return undefined;
     const outDir = resolve(ctx.io.cwd, flags.out);
     if (resolve(t.loaded.netlistPath, "..") === outDir) {
-      out.report([diag(flags.out, DIE.overwritesDesign, "the calibrated files would overwrite the design they are computed from", "write them to another directory with -o")]);
+      out.report([
+        diag(
+          flags.out,
+          DIE.overwritesDesign,
+          "the calibrated files would overwrite the design they are computed from",
+          "write them to another directory with -o",
+        ),
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -78,24 +96,43 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!any) return undefined;
     if (any.version === 2) {
       // A fabricated die: re-programmed against its passive parts, drive codes with crosstalk compensated.
-      const r = calibrateFabFiles(t.name, t.loaded.circuit, t.table, any.die, flags.verify, await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info));
+      const r = calibrateFabFiles(
+        t.name,
+        t.loaded.circuit,
+        t.table,
+        any.die,
+        flags.verify,
+        await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info),
+      );
       if (!(await out.commit(outDir, r.files, flags.out))) return undefined;
       const exact = r.after ? r.after.exact === r.after.cases : null;
       if (exact === false || r.result.outOfRange.length) out.fail(EXIT.failure);
       out.note(
         [
           `calibrate ${t.name} for fabricated die "${any.die.id}": ${any.die.heaters.length} heaters driven (${any.die.drive.bits}-bit, crosstalk compensated; largest phase error ${sci(r.result.maxPhaseErrorRad)} rad)`,
-          ...(r.before && r.after ? [`  exact on the die: ${pct(r.before.exactFraction)} with nominal drive → ${pct(r.after.exactFraction)} calibrated (${r.after.cases} cases)`] : []),
+          ...(r.before && r.after
+            ? [
+                `  exact on the die: ${pct(r.before.exactFraction)} with nominal drive → ${pct(r.after.exactFraction)} calibrated (${r.after.cases} cases)`,
+              ]
+            : []),
           `  wrote ${r.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json)`,
           ...(exact === false ? ["FAIL: the calibrated die is not exact"] : []),
         ].join("\n"),
       );
-      return { outDir: flags.out, die: any.die.id, format: "optinc.die/2", exactOnDie: { before: r.before, after: r.after }, maxPhaseErrorRad: r.result.maxPhaseErrorRad, files: [...r.files.keys()].sort() };
+      return {
+        outDir: flags.out,
+        die: any.die.id,
+        format: "optinc.die/2",
+        exactOnDie: { before: r.before, after: r.after },
+        maxPhaseErrorRad: r.result.maxPhaseErrorRad,
+        files: [...r.files.keys()].sort(),
+      };
     }
     const die = any.die;
     const circuit = t.loaded.circuit;
     const info = circuit.info;
-    const infoRounding = info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
+    const infoRounding =
+      info.rounding === "nearest-even" || info.rounding === "nearest-away" || info.rounding === "floor" ? info.rounding : null;
     const dac = flags.dacBits === undefined ? (die.dacBits ?? null) : flags.dacBits || null;
     const result = calibrate({
       name: t.name,
@@ -112,7 +149,8 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
             maxCases: flags.maxCases,
             rounding: t.loaded.rounding ?? infoRounding ?? "nearest-even",
             unit: readUnitInfo(info),
-            preprocess: t.loaded.preprocess ?? Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess"),
+            preprocess:
+              t.loaded.preprocess ?? Object.values(circuit.netlists[circuit.top]!.instances).some((i) => i.settings.role === "preprocess"),
           }
         : null,
     });
@@ -123,20 +161,35 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const shifters = cal.parts.reduce((a, p) => a + p.phases.size, 0);
     const lines = [
       `calibrate ${t.name} for die "${die.id}": ${shifters} phase shifters re-programmed${dac ? ` on a ${dac}-bit DAC` : ""}${result.program === "original" ? " — the original program is kept: the calibrated one decodes fewer cases exactly on this die" : ""}`,
-      ...result.parts.map((p) => `  ${p.part}: residual ${sci(p.residualBefore)} → ${sci(p.residualAfter)} (scale ${p.scale.toPrecision(4)}${p.dacErrorRad ? `, DAC error ≤ ${sci(p.dacErrorRad)} rad` : ""})`),
+      ...result.parts.map(
+        (p) =>
+          `  ${p.part}: residual ${sci(p.residualBefore)} → ${sci(p.residualAfter)} (scale ${p.scale.toPrecision(4)}${p.dacErrorRad ? `, DAC error ≤ ${sci(p.dacErrorRad)} rad` : ""})`,
+      ),
     ];
     if (result.failing.length) {
-      lines.push(`  ${result.failing.length} element${result.failing.length > 1 ? "s" : ""} cannot be corrected (miss > ${flags.tolerance}):`);
+      lines.push(
+        `  ${result.failing.length} element${result.failing.length > 1 ? "s" : ""} cannot be corrected (miss > ${flags.tolerance}):`,
+      );
       for (const i of result.failing.slice(0, flags.show)) lines.push(`    ${i.element} [${i.kind}]: ${i.detail}`);
       if (result.failing.length > flags.show) lines.push(`    … ${result.failing.length - flags.show} more in ${t.name}.calibration.json`);
     } else lines.push(`  every element reached its target (miss ≤ ${flags.tolerance})`);
-    if (result.before && result.after) lines.push(`  exact on the die: ${pct(result.before.exactFraction)} before → ${pct(result.after.exactFraction)} after (${result.after.cases} cases)`);
+    if (result.before && result.after)
+      lines.push(
+        `  exact on the die: ${pct(result.before.exactFraction)} before → ${pct(result.after.exactFraction)} after (${result.after.cases} cases)`,
+      );
     lines.push(`  wrote ${result.files.size} files to ${relative(ctx.io.cwd, outDir) || "."}`);
-    if (exact === false || !result.corrected) lines.push(`FAIL: ${!result.corrected ? "the die is not fully correctable" : "the calibrated die is not exact"}`);
+    if (exact === false || !result.corrected)
+      lines.push(`FAIL: ${!result.corrected ? "the die is not fully correctable" : "the calibrated die is not exact"}`);
     out.note(lines.join("\n"));
     // --quiet prints only problems: the elements that could not be corrected and the verdict.
     if (out.g.quiet && !out.json && (exact === false || !result.corrected)) {
-      ctx.io.stderr.write(lines.filter((l) => l.startsWith("    ") || l.startsWith("FAIL") || l.includes("cannot be corrected") || l.includes("exact on the die")).join("\n") + "\n");
+      ctx.io.stderr.write(
+        lines
+          .filter(
+            (l) => l.startsWith("    ") || l.startsWith("FAIL") || l.includes("cannot be corrected") || l.includes("exact on the die"),
+          )
+          .join("\n") + "\n",
+      );
     }
     return {
       outDir: flags.out,

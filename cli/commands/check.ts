@@ -29,7 +29,11 @@ Exit codes: 0 all specs valid (warnings allowed), 1 a spec has errors, 2 a file 
         if (checked) out.note(`${file}: ok (aggregator ${checked.spec.name})`);
       }
       const bad = specs.filter((s) => !s.ok).length;
-      out.note(bad ? `${bad} of ${files.length} spec${files.length === 1 ? "" : "s"} failed: ${out.summary()}` : `${files.length} spec${files.length === 1 ? "" : "s"} ok`);
+      out.note(
+        bad
+          ? `${bad} of ${files.length} spec${files.length === 1 ? "" : "s"} failed: ${out.summary()}`
+          : `${files.length} spec${files.length === 1 ? "" : "s"} ok`,
+      );
       out.finish({ specs });
     });
 };

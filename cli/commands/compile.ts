@@ -13,12 +13,14 @@ import { inputPath, loadSpecOrReport } from "../spec-input.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
 
 function seedArg(v: string): number {
-  if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max) throw new InvalidArgumentError(`--seed must be an integer in ${SEED.min}..${SEED.max}, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max)
+    throw new InvalidArgumentError(`--seed must be an integer in ${SEED.min}..${SEED.max}, got "${v}"`);
   return Number(v);
 }
 
 function jobsArg(v: string): number {
-  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError(`--jobs must be an integer in 1..256, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 256)
+    throw new InvalidArgumentError(`--jobs must be an integer in 1..256, got "${v}"`);
   return Number(v);
 }
 
@@ -29,9 +31,16 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .argument("<spec>", "aggregation spec (.optinc, .yaml or .yml)")
     .option("-o, --out <dir>", "output directory", "out")
     .option("--seed <n>", "training seed (default: the spec's training.seed)", seedArg)
-    .option("--jobs <N>", "threads for Monte-Carlo trials and the compose pass's cases (default: the core count; the output does not depend on it)", jobsArg)
+    .option(
+      "--jobs <N>",
+      "threads for Monte-Carlo trials and the compose pass's cases (default: the core count; the output does not depend on it)",
+      jobsArg,
+    )
     .option("--force", "compile even when the resource estimate is above its limits (docs/cli.md)")
-    .option("--no-evaluate", "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there")
+    .option(
+      "--no-evaluate",
+      "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there",
+    )
     .addHelpText(
       "after",
       "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json\n\nThe output set is written all or nothing: on failure or Ctrl-C the directory is left as it was.",
@@ -44,31 +53,39 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (!checked) return void out.finish(null);
       const g = out.g;
       const live = !g.json && !g.quiet;
-      const bar = live && ctx.io.stderr.isTTY
-        ? new cliProgress.SingleBar({ stream: ctx.io.stderr as unknown as NodeJS.WriteStream, format: "train {unit} |{bar}| epoch {value}/{total} · exact {exact} · {phase}", hideCursor: true }, cliProgress.Presets.shades_classic)
-        : null;
+      const bar =
+        live && ctx.io.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              {
+                stream: ctx.io.stderr as unknown as NodeJS.WriteStream,
+                format: "train {unit} |{bar}| epoch {value}/{total} · exact {exact} · {phase}",
+                hideCursor: true,
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
       let current = "";
       const started = performance.now();
       let result;
       try {
         result = compileAggregator(checked, {
-        seed: flags.seed,
-        ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
-        force: flags.force,
-        skipEvaluation: !flags.evaluate,
-        onPass: (p) => out.note(`${p}…`),
-        onEpoch: (unit, s, budget) => {
-          if (bar) {
-            if (unit !== current) {
-              if (current) bar.stop();
-              bar.start(2 * budget, 0, { unit, exact: "", phase: "" });
-              current = unit;
+          seed: flags.seed,
+          ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+          force: flags.force,
+          skipEvaluation: !flags.evaluate,
+          onPass: (p) => out.note(`${p}…`),
+          onEpoch: (unit, s, budget) => {
+            if (bar) {
+              if (unit !== current) {
+                if (current) bar.stop();
+                bar.start(2 * budget, 0, { unit, exact: "", phase: "" });
+                current = unit;
+              }
+              bar.update(s.epoch, { exact: `${s.exact}`, phase: s.phase });
+            } else if (live && (s.epoch % 10 === 0 || s.violations === 0)) {
+              out.note(`  ${unit} epoch ${s.epoch} (${s.phase}): exact ${s.exact}, margin violations ${s.violations}`);
             }
-            bar.update(s.epoch, { exact: `${s.exact}`, phase: s.phase });
-          } else if (live && (s.epoch % 10 === 0 || s.violations === 0)) {
-            out.note(`  ${unit} epoch ${s.epoch} (${s.phase}): exact ${s.exact}, margin violations ${s.violations}`);
-          }
-        },
+          },
         });
       } catch (e) {
         bar?.stop();
@@ -107,13 +124,23 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       if (y && target?.verdict === "missed") {
         const loc = checked.locations["target.yield"] ?? checked.locations["technology.preset"] ?? { file: specPath, line: 1, column: 1 };
         out.report([
-          diagnosticAt(loc, COMPILE.yieldTargetMissed, `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${Math.round(100 * target.confidence)}% confidence, below ${+(100 * target.yield).toFixed(2)}%`, {
-            severity: "warning",
-            hint: "a more tolerant structure (cascade { radix = 2 }), a better technology (optinc calibrate), or a lower target; optinc verify --tolerance shows which non-ideality limits it",
-          }),
+          diagnosticAt(
+            loc,
+            COMPILE.yieldTargetMissed,
+            `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${Math.round(100 * target.confidence)}% confidence, below ${+(100 * target.yield).toFixed(2)}%`,
+            {
+              severity: "warning",
+              hint: "a more tolerant structure (cascade { radix = 2 }), a better technology (optinc calibrate), or a lower target; optinc verify --tolerance shows which non-ideality limits it",
+            },
+          ),
         ]);
       }
-      out.note([...aggregatorSummary(result, g.color.bold), `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`].join("\n"));
+      out.note(
+        [
+          ...aggregatorSummary(result, g.color.bold),
+          `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
+        ].join("\n"),
+      );
       if (!report.ok) out.fail(EXIT.failure);
       out.finish({ outDir: flags.out, report });
     });

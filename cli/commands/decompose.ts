@@ -34,7 +34,8 @@ const MAX_MATRIX_BYTES = 4 * 1024 * 1024;
 
 function parseBits(v: string): number {
   const x = Number(v);
-  if (!/^\d+$/.test(v.trim()) || x < DAC_BITS.min || x > DAC_BITS.max) throw new InvalidArgumentError(`--dac-bits must be an integer in ${DAC_BITS.min}..${DAC_BITS.max}, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || x < DAC_BITS.min || x > DAC_BITS.max)
+    throw new InvalidArgumentError(`--dac-bits must be an integer in ${DAC_BITS.min}..${DAC_BITS.max}, got "${v}"`);
   return x;
 }
 
@@ -69,12 +70,14 @@ export const registerDecompose: RegisterCommand = (program: Command, ctx) => {
   program
     .command("decompose")
     .description("decompose a matrix into an MZI mesh and write its phase table (.phases.json, .phases.csv)")
-    .argument("<matrix>", "matrix file: .json ({\"re\": [[…]], \"im\": [[…]]} or [[…]]) or .csv (reals or a+bj entries)")
+    .argument("<matrix>", 'matrix file: .json ({"re": [[…]], "im": [[…]]} or [[…]]) or .csv (reals or a+bj entries)')
     .addOption(new Option("--mesh <kind>", "mesh topology").choices(["clements", "reck"]).default("clements"))
     .option("--dac-bits <B>", `quantize every phase to a B-bit DAC (${DAC_BITS.min}..${DAC_BITS.max}) and report the error`, parseBits)
     .option("-o, --out-dir <dir>", "directory for the phase table files (default: the current directory)")
     .option("--unitary", "require a unitary mesh: reject non-square or non-unitary input instead of using SVD")
-    .addOption(new Option("--svd", "always use the SVD stage (U·Σ·V† with attenuators and a gain), even for unitary input").conflicts("unitary"))
+    .addOption(
+      new Option("--svd", "always use the SVD stage (U·Σ·V† with attenuators and a gain), even for unitary input").conflicts("unitary"),
+    )
     .option("--tol <x>", "unitarity tolerance: max |U†U − I| accepted as unitary", parseTol, 1e-10)
     .option("--max-error <x>", "largest relative (Frobenius) error of the decomposition accepted as success", parseTol, 1e-9)
     .addHelpText(
@@ -111,10 +114,18 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     try {
       const st = await stat(resolve(ctx.io.cwd, file));
       if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
-      if (st.size > MAX_MATRIX_BYTES) throw Object.assign(new Error("too large"), { code: `${st.size} bytes, larger than the ${MAX_MATRIX_BYTES / 1024 ** 2} MB limit` });
+      if (st.size > MAX_MATRIX_BYTES)
+        throw Object.assign(new Error("too large"), { code: `${st.size} bytes, larger than the ${MAX_MATRIX_BYTES / 1024 ** 2} MB limit` });
       text = await readFile(resolve(ctx.io.cwd, file), "utf8");
     } catch (e) {
-      out.report([diag(file, DECOMPOSE.unreadable, `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "check the path")]);
+      out.report([
+        diag(
+          file,
+          DECOMPOSE.unreadable,
+          `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          "check the path",
+        ),
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -127,7 +138,14 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
       return undefined;
     }
     if (w.rows > MAX_MATRIX_SIDE || w.cols > MAX_MATRIX_SIDE) {
-      out.report([diag(file, DECOMPOSE.tooLarge, `the matrix is ${w.rows}×${w.cols}; optinc decompose handles at most ${MAX_MATRIX_SIDE}×${MAX_MATRIX_SIDE}`, "decompose it in blocks, or compile the network that uses it")]);
+      out.report([
+        diag(
+          file,
+          DECOMPOSE.tooLarge,
+          `the matrix is ${w.rows}×${w.cols}; optinc decompose handles at most ${MAX_MATRIX_SIDE}×${MAX_MATRIX_SIDE}`,
+          "decompose it in blocks, or compile the network that uses it",
+        ),
+      ]);
       return undefined;
     }
     // Exact power-of-two rescaling: entries like 1e200 or 1e-320 would overflow or underflow in
@@ -139,21 +157,45 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const uErr = square ? unitarityError(w) : Number.POSITIVE_INFINITY;
     const isUnitary = Number.isFinite(uErr) && uErr <= flags.tol;
     if (flags.unitary && !square) {
-      out.report([diag(file, DECOMPOSE.notSquare, `a unitary mesh needs a square matrix, got ${w.rows}×${w.cols}`, "drop --unitary to realise it as an SVD stage (U·Σ·V† with attenuators), which handles any shape")]);
+      out.report([
+        diag(
+          file,
+          DECOMPOSE.notSquare,
+          `a unitary mesh needs a square matrix, got ${w.rows}×${w.cols}`,
+          "drop --unitary to realise it as an SVD stage (U·Σ·V† with attenuators), which handles any shape",
+        ),
+      ]);
       return undefined;
     }
     if (flags.unitary && !isUnitary) {
-      out.report([diag(file, DECOMPOSE.notUnitary, `matrix is not unitary: max |U†U − I| = ${fmtE(uErr)} exceeds --tol ${flags.tol}`, "drop --unitary to use the SVD stage, or raise --tol if the entries were rounded")]);
+      out.report([
+        diag(
+          file,
+          DECOMPOSE.notUnitary,
+          `matrix is not unitary: max |U†U − I| = ${fmtE(uErr)} exceeds --tol ${flags.tol}`,
+          "drop --unitary to use the SVD stage, or raise --tol if the entries were rounded",
+        ),
+      ]);
       return undefined;
     }
     const path = isUnitary && !flags.svd ? "unitary" : "svd";
     const name = basename(file, extname(file));
     // The decomposition of the rescaled matrix; `ideal` is the same stage with the true gain.
-    const scaled: PhaseStage = path === "unitary" ? decomposeUnitary(w, { mesh: flags.mesh, name, unitaryTol: Math.max(flags.tol, 1e-9) }) : decomposeMatrix(ws, { mesh: flags.mesh, name });
+    const scaled: PhaseStage =
+      path === "unitary"
+        ? decomposeUnitary(w, { mesh: flags.mesh, name, unitaryTol: Math.max(flags.tol, 1e-9) })
+        : decomposeMatrix(ws, { mesh: flags.mesh, name });
     const e = path === "unitary" ? 0 : exponent;
     const ideal: PhaseStage = { ...scaled, gain: pow2(scaled.gain, -e) };
     if (!Number.isFinite(ideal.gain) || (scaled.gain > 0 && ideal.gain === 0)) {
-      out.report([diag(file, DECOMPOSE.overflow, `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-e}) is not representable as a double`, "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh")]);
+      out.report([
+        diag(
+          file,
+          DECOMPOSE.overflow,
+          `the matrix's largest singular value (${fmtE(scaled.gain)} × 2^${-e}) is not representable as a double`,
+          "scale the matrix into the double range (about 1e-300 to 1e300) and apply the factor outside the mesh",
+        ),
+      ]);
       return undefined;
     }
     const q = flags.dacBits !== undefined ? quantizeStage(ideal, flags.dacBits) : undefined;
@@ -171,14 +213,32 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const reconstruction = { maxAbsError: pow2(maxAbsDiff(idealM, target), -e), relativeError: frobenius(sub(idealM, target)) / scaleW };
     const emittedErr = { maxAbsError: pow2(maxAbsDiff(emitted, target), -e), relativeError: frobenius(sub(emitted, target)) / scaleW };
     // Never a success when the result is not the matrix: NaN fails every comparison, so test ≤.
-    const bad = [["reconstruction", reconstruction.relativeError], ...(q ? [] : [["emitted phase table", emittedErr.relativeError]])].filter(([, e]) => !((e as number) <= flags.maxError));
+    const bad = [
+      ["reconstruction", reconstruction.relativeError],
+      ...(q ? [] : [["emitted phase table", emittedErr.relativeError]]),
+    ].filter(([, e]) => !((e as number) <= flags.maxError));
     if (bad.length) {
       out.report([
-        diag(file, DECOMPOSE.inaccurate, `the decomposition is not accurate: relative error of the ${bad.map(([k, e]) => `${k as string} ${fmtE(e as number)}`).join(" and ")} exceeds --max-error ${flags.maxError}; nothing was written`, "check the matrix for entries of very different magnitudes, or raise --max-error if this accuracy is enough"),
+        diag(
+          file,
+          DECOMPOSE.inaccurate,
+          `the decomposition is not accurate: relative error of the ${bad.map(([k, e]) => `${k as string} ${fmtE(e as number)}`).join(" and ")} exceeds --max-error ${flags.maxError}; nothing was written`,
+          "check the matrix for entries of very different magnitudes, or raise --max-error if this accuracy is enough",
+        ),
       ]);
       return undefined;
     }
-    if (!(await out.commit(outDir, new Map([[names.json, json], [names.csv, csv]]), flags.outDir ?? "."))) return undefined;
+    if (
+      !(await out.commit(
+        outDir,
+        new Map([
+          [names.json, json],
+          [names.csv, csv],
+        ]),
+        flags.outDir ?? ".",
+      ))
+    )
+      return undefined;
     const shown = (n: string): string => relative(ctx.io.cwd, join(outDir, n)) || n;
     const mzis = ideal.elements.filter((e) => e.kind === "mzi").length;
     const attenuators = ideal.elements.filter((e) => e.kind === "attenuator").length;
@@ -204,7 +264,9 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
       `  reconstruction error: max|ΔW| ${fmtE(result.reconstruction.maxAbsError)}, relative (Frobenius) ${fmtE(result.reconstruction.relativeError)}`,
     ];
     if (q) {
-      lines.push(`  quantization (${flags.dacBits} bits): max phase error ${q.maxPhaseError.toExponential(3)} rad, max|ΔW| ${fmtE(q.matrixError)}, emitted table vs target ${fmtE(result.emitted.maxAbsError)}`);
+      lines.push(
+        `  quantization (${flags.dacBits} bits): max phase error ${q.maxPhaseError.toExponential(3)} rad, max|ΔW| ${fmtE(q.matrixError)}, emitted table vs target ${fmtE(result.emitted.maxAbsError)}`,
+      );
     }
     lines.push(`  wrote ${result.files.join(", ")}`);
     out.summaryOut(`${lines.join("\n")}\n`);

@@ -44,21 +44,34 @@ interface DieFlags {
   fabricated?: boolean;
 }
 
-
 export const registerDie: RegisterCommand = (program: Command, ctx) => {
   program
     .command("die")
     .description("draw a synthetic fabricated die of a compiled circuit and write it as a measurement file (<name>.die.json)")
     .argument("<out-dir>", "output directory of optinc compile (or a <name>.netlist.json)")
-    .addOption(new Option("--technology <preset>", "static error levels to draw from").choices(TECHNOLOGY_PRESET_NAMES).makeOptionMandatory())
-    .option("--seed <s>", "seed of the draw (default: the spec's training seed, else 1), as in optinc verify", integer("--seed", 0, 2 ** 31 - 1))
+    .addOption(
+      new Option("--technology <preset>", "static error levels to draw from").choices(TECHNOLOGY_PRESET_NAMES).makeOptionMandatory(),
+    )
+    .option(
+      "--seed <s>",
+      "seed of the draw (default: the spec's training seed, else 1), as in optinc verify",
+      integer("--seed", 0, 2 ** 31 - 1),
+    )
     .option("--trial <t>", "trial index: the die optinc verify simulates as its trial t", integer("--trial", 0, 1_000_000), 0)
     .option("--cell <design>", "closed-form route: the cell design (e.g. add1) of the directory")
-    .option("--copy <k>", "closed-form route: which physical copy of the cell (its own die, as in verify's Monte-Carlo chips)", integer("--copy", 0, 1_000_000), 0)
+    .option(
+      "--copy <k>",
+      "closed-form route: which physical copy of the cell (its own die, as in verify's Monte-Carlo chips)",
+      integer("--copy", 0, 1_000_000),
+      0,
+    )
     .option("--dac-bits <B>", "the chip's phase DAC, which shifter gains refer to (default: the preset's)", integer("--dac-bits", 1, 24))
     .option("-o, --out <file>", "measurement file to write (default: <name>.die.json)")
     .option("--id <text>", "the die's identity (default: circuit, technology, seed and trial)")
-    .option("--fabricated", `a die as fabricated (optinc.die/2): heaters with offsets uniform on [0, 2π), efficiency spread, thermal crosstalk, detectors, laser (presets: ${FAB_TECHNOLOGY_NAMES.join(", ")})`)
+    .option(
+      "--fabricated",
+      `a die as fabricated (optinc.die/2): heaters with offsets uniform on [0, 2π), efficiency spread, thermal crosstalk, detectors, laser (presets: ${FAB_TECHNOLOGY_NAMES.join(", ")})`,
+    )
     .addHelpText(
       "after",
       `
@@ -93,37 +106,104 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const circuit = t.loaded.circuit;
     const cell = readCellInfo(circuit.info);
     if (cell ? flags.copy >= cell.instances : flags.copy > 0) {
-      out.report([diag(target, DIE.noSuchCopy, cell ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}` : "--copy applies to the cells of the closed-form route", cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy")]);
+      out.report([
+        diag(
+          target,
+          DIE.noSuchCopy,
+          cell
+            ? `cell ${t.name} has ${cell.instances} physical cop${cell.instances === 1 ? "y" : "ies"}, not ${flags.copy + 1}`
+            : "--copy applies to the cells of the closed-form route",
+          cell ? `pass --copy 0..${cell.instances - 1}` : "drop --copy",
+        ),
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
-    if (flags.fabricated) return fabricated(t, flags, seed, cell ? copySeed(seed, t.index, flags.copy) * 1000003 + flags.trial : seed * 1000003 + flags.trial, file, path, out, target);
+    if (flags.fabricated)
+      return fabricated(
+        t,
+        flags,
+        seed,
+        cell ? copySeed(seed, t.index, flags.copy) * 1000003 + flags.trial : seed * 1000003 + flags.trial,
+        file,
+        path,
+        out,
+        target,
+      );
     // A closed-form chip draws every copy of every cell design its own die, seeded by (seed, design, copy).
-    const die = cell ? realizeDie(drawDieShape(circuit, copySeed(seed, t.index, flags.copy), flags.trial), tech, "") : drawDie(circuit, tech, seed, flags.trial);
+    const die = cell
+      ? realizeDie(drawDieShape(circuit, copySeed(seed, t.index, flags.copy), flags.trial), tech, "")
+      : drawDie(circuit, tech, seed, flags.trial);
     const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} seed ${seed} trial ${flags.trial}`;
     const source = { technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };
     const text = writeDieFile(circuit, die, { id, dacBits, source });
     if (!(await out.commit(dirname(path), new Map([[basename(path), text]]), file))) return undefined;
     const elements = dieElements(circuit).length;
-    out.note(`die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.splitterImbalance}, phase offsets σ ${tech.phaseNoise} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`);
-    return { file, die: { id, circuit: circuit.name, elements, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}), dacBits } };
+    out.note(
+      `die "${id}": ${elements} elements of ${circuit.name} (couplers ±${tech.splitterImbalance}, phase offsets σ ${tech.phaseNoise} rad, ${tech.mziLossDb} dB per MZI, ${dacBits}-bit DAC)\n  wrote ${relative(ctx.io.cwd, path) || file}`,
+    );
+    return {
+      file,
+      die: {
+        id,
+        circuit: circuit.name,
+        elements,
+        technology: flags.technology,
+        seed,
+        trial: flags.trial,
+        ...(cell ? { copy: flags.copy } : {}),
+        dacBits,
+      },
+    };
   }
 
   /** `--fabricated`: an optinc.die/2 file drawn from the preset's fabrication parameters (netlist/die-fab.ts). */
-  async function fabricated(t: NonNullable<Awaited<ReturnType<typeof loadTarget>>>, flags: DieFlags, seed: number, stream: number, file: string, path: string, out: CommandOutput, target: string): Promise<Record<string, unknown> | undefined> {
+  async function fabricated(
+    t: NonNullable<Awaited<ReturnType<typeof loadTarget>>>,
+    flags: DieFlags,
+    seed: number,
+    stream: number,
+    file: string,
+    path: string,
+    out: CommandOutput,
+    target: string,
+  ): Promise<Record<string, unknown> | undefined> {
     const tech = FAB_TECHNOLOGIES[flags.technology];
     if (!tech) {
-      out.report([diag(target, FAB.noFabParameters, `--fabricated has no fabrication parameters for preset "${flags.technology}"`, `use --technology ${FAB_TECHNOLOGY_NAMES.join(" or ")}`)]);
+      out.report([
+        diag(
+          target,
+          FAB.noFabParameters,
+          `--fabricated has no fabrication parameters for preset "${flags.technology}"`,
+          `use --technology ${FAB_TECHNOLOGY_NAMES.join(" or ")}`,
+        ),
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
     const circuit = t.loaded.circuit;
     const cell = readCellInfo(circuit.info);
-    const id = flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} fabricated seed ${seed} trial ${flags.trial}`;
+    const id =
+      flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} fabricated seed ${seed} trial ${flags.trial}`;
     const die = drawFabDie(circuit, tech, stream, id);
     const source = { technology: flags.technology, model: "fabricated", seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };
     if (!(await out.commit(dirname(path), new Map([[basename(path), writeFabDieFile(die, { source })]]), file))) return undefined;
-    out.note(`die "${id}" (as fabricated): ${die.heaters.length} heaters (offsets uniform on [0, 2π), ${die.drive.bits}-bit drive to ${die.drive.pMaxMw.toFixed(1)} mW), ${die.crosstalk.length} crosstalk couplings, ${die.detectors.length} detectors\n  wrote ${relative(ctx.io.cwd, path) || file}`);
-    return { file, die: { id, circuit: circuit.name, format: "optinc.die/2", heaters: die.heaters.length, crosstalk: die.crosstalk.length, technology: flags.technology, seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) } };
+    out.note(
+      `die "${id}" (as fabricated): ${die.heaters.length} heaters (offsets uniform on [0, 2π), ${die.drive.bits}-bit drive to ${die.drive.pMaxMw.toFixed(1)} mW), ${die.crosstalk.length} crosstalk couplings, ${die.detectors.length} detectors\n  wrote ${relative(ctx.io.cwd, path) || file}`,
+    );
+    return {
+      file,
+      die: {
+        id,
+        circuit: circuit.name,
+        format: "optinc.die/2",
+        heaters: die.heaters.length,
+        crosstalk: die.crosstalk.length,
+        technology: flags.technology,
+        seed,
+        trial: flags.trial,
+        ...(cell ? { copy: flags.copy } : {}),
+      },
+    };
   }
 };

@@ -31,7 +31,6 @@ const SUFFIX = ".netlist.json";
 /** Largest netlist or phase table read. */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-
 function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };
 }
@@ -41,11 +40,20 @@ export const registerExport: RegisterCommand = (program: Command, ctx) => {
     .command("export")
     .description("re-emit one netlist format from a compile output directory (reads <name>.netlist.json)")
     .argument("<dir>", "output directory of optinc compile (or a <name>.netlist.json file)")
-    .addOption(new Option("--format <fmt>", "format to write").choices(["spi", "json", "yaml", "ngspice", "ports", "phases"]).makeOptionMandatory())
+    .addOption(
+      new Option("--format <fmt>", "format to write").choices(["spi", "json", "yaml", "ngspice", "ports", "phases"]).makeOptionMandatory(),
+    )
     .option("-o, --out-dir <dir>", "where to write (default: <dir> itself)")
-    .option("--length-phases", "spi: write phases as EBeam waveguides whose propagation phase 2π·n_eff·L/λ is φ (mod 2π) instead of phi= parameters")
+    .option(
+      "--length-phases",
+      "spi: write phases as EBeam waveguides whose propagation phase 2π·n_eff·L/λ is φ (mod 2π) instead of phi= parameters",
+    )
     .option("--neff <n>", `spi --length-phases: effective index (default ${DEFAULT_LENGTH_ENCODING.neff})`, positive("--neff"))
-    .option("--wavelength <nm>", `spi --length-phases: design wavelength in nm (default ${DEFAULT_LENGTH_ENCODING.wavelength * 1e9})`, positive("--wavelength"))
+    .option(
+      "--wavelength <nm>",
+      `spi --length-phases: design wavelength in nm (default ${DEFAULT_LENGTH_ENCODING.wavelength * 1e9})`,
+      positive("--wavelength"),
+    )
     .addHelpText(
       "after",
       `
@@ -67,8 +75,13 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
       const out = new CommandOutput(ctx, "export");
       // A flag that would be ignored is a usage error, not a silent no-op.
       const spiOnly = [flags.neff !== undefined ? "--neff" : "", flags.wavelength !== undefined ? "--wavelength" : ""].filter(Boolean);
-      if (flags.lengthPhases && flags.format !== "spi") out.usage(`--length-phases applies only to --format spi, not ${flags.format}`, "drop --length-phases, or use --format spi");
-      else if (spiOnly.length && !(flags.format === "spi" && flags.lengthPhases)) out.usage(`${spiOnly.join(" and ")} only appl${spiOnly.length === 1 ? "ies" : "y"} to --format spi --length-phases`, "add --length-phases with --format spi, or drop the flag");
+      if (flags.lengthPhases && flags.format !== "spi")
+        out.usage(`--length-phases applies only to --format spi, not ${flags.format}`, "drop --length-phases, or use --format spi");
+      else if (spiOnly.length && !(flags.format === "spi" && flags.lengthPhases))
+        out.usage(
+          `${spiOnly.join(" and ")} only appl${spiOnly.length === 1 ? "ies" : "y"} to --format spi --length-phases`,
+          "add --length-phases with --format spi, or drop the flag",
+        );
       if (out.exitCode !== EXIT.ok) return void out.finish(null);
       const written = await run(target, flags, out);
       out.finish(written ? { files: written } : null);
@@ -82,14 +95,18 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         // Every netlist of the directory (a closed-form chip has one per cell design, a cascade one per unit).
         const found = (await readdir(path)).filter((f) => f.endsWith(SUFFIX)).sort();
         if (found.length === 0) {
-          out.report([diag(target, EXPORT.noNetlist, `no *${SUFFIX} in ${target}`, "run optinc compile first, or pass the directory it wrote")]);
+          out.report([
+            diag(target, EXPORT.noNetlist, `no *${SUFFIX} in ${target}`, "run optinc compile first, or pass the directory it wrote"),
+          ]);
           out.fail(EXIT.usage);
           return undefined;
         }
         netlistPaths = found.map((f) => join(path, f));
       } else netlistPaths = [path];
     } catch {
-      out.report([diag(target, EXPORT.unreadable, `cannot read '${target}'`, "check the path: pass the output directory of optinc compile")]);
+      out.report([
+        diag(target, EXPORT.unreadable, `cannot read '${target}'`, "check the path: pass the output directory of optinc compile"),
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -110,7 +127,12 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
   }
 
   /** The files of one netlist in the requested format; undefined after reporting a problem. */
-  async function exportOne(netlistPath: string, target: string, flags: ExportFlags, out: CommandOutput): Promise<Map<string, string> | undefined> {
+  async function exportOne(
+    netlistPath: string,
+    target: string,
+    flags: ExportFlags,
+    out: CommandOutput,
+  ): Promise<Map<string, string> | undefined> {
     const name = netlistPath.slice(netlistPath.lastIndexOf("/") + 1).replace(/\.netlist\.json$/, "");
     const dir = netlistPath.slice(0, netlistPath.lastIndexOf("/"));
     let files: Map<string, string>;
@@ -118,14 +140,24 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
       const phasesPath = join(dir, `${name}.phases.json`);
       const read = await readInputText(phasesPath, MAX_INPUT_BYTES);
       if ("error" in read) {
-        out.report([diag(phasesPath, EXPORT.noPhaseTable, `no phase table ${name}.phases.json next to the netlist`, "the phase table is written by optinc compile / decompose; re-run it")]);
+        out.report([
+          diag(
+            phasesPath,
+            EXPORT.noPhaseTable,
+            `no phase table ${name}.phases.json next to the netlist`,
+            "the phase table is written by optinc compile / decompose; re-run it",
+          ),
+        ]);
         out.fail(EXIT.usage);
         return undefined;
       }
       const text = read.text;
       try {
         const table = parsePhaseTable(text, phasesPath);
-        files = new Map([[`${name}.phases.json`, phaseTableToJson(table)], [`${name}.phases.csv`, phaseTableToCsv(table)]]);
+        files = new Map([
+          [`${name}.phases.json`, phaseTableToJson(table)],
+          [`${name}.phases.csv`, phaseTableToCsv(table)],
+        ]);
       } catch (e) {
         if (!(e instanceof PhaseTableError)) throw e;
         out.report([diag(phasesPath, EXPORT.badPhaseTable, e.message, "fix or regenerate the phase table", e.line ?? 1, e.col ?? 1)], text);
@@ -142,7 +174,14 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
       try {
         const circuit = readNetlistJson(text, netlistPath);
         const spice = flags.lengthPhases
-          ? { phases: "length" as const, length: { ...DEFAULT_LENGTH_ENCODING, neff: flags.neff ?? DEFAULT_LENGTH_ENCODING.neff, wavelength: flags.wavelength !== undefined ? flags.wavelength * 1e-9 : DEFAULT_LENGTH_ENCODING.wavelength } }
+          ? {
+              phases: "length" as const,
+              length: {
+                ...DEFAULT_LENGTH_ENCODING,
+                neff: flags.neff ?? DEFAULT_LENGTH_ENCODING.neff,
+                wavelength: flags.wavelength !== undefined ? flags.wavelength * 1e-9 : DEFAULT_LENGTH_ENCODING.wavelength,
+              },
+            }
           : {};
         // A closed-form cell's port map says what each port carries, which only its chip file knows.
         const cell = flags.format === "ports" ? await chipCellPortMap(dir, name, circuit.info) : undefined;
@@ -152,7 +191,14 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
           out.report([diag(netlistPath, EXPORT.badNetlist, `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);
           return undefined;
         }
-        out.report([diag(netlistPath, EXPORT.inconsistent, `the netlist is inconsistent: ${(e as Error).message}`, "regenerate it with optinc compile")]);
+        out.report([
+          diag(
+            netlistPath,
+            EXPORT.inconsistent,
+            `the netlist is inconsistent: ${(e as Error).message}`,
+            "regenerate it with optinc compile",
+          ),
+        ]);
         return undefined;
       }
     }

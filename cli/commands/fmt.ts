@@ -28,7 +28,17 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
     .action(async (file: string, opts: { write?: boolean; check?: boolean }) => {
       const out = new CommandOutput(ctx, "fmt");
       if (!specFormat(file)) {
-        out.report([{ code: IO.extension, severity: "error", message: `cannot tell the format of '${file}'`, hint: "spec files end in .optinc, .yaml or .yml", file, line: 1, column: 1 }]);
+        out.report([
+          {
+            code: IO.extension,
+            severity: "error",
+            message: `cannot tell the format of '${file}'`,
+            hint: "spec files end in .optinc, .yaml or .yml",
+            file,
+            line: 1,
+            column: 1,
+          },
+        ]);
         out.fail(EXIT.usage);
         out.finish(null);
         return;
@@ -38,7 +48,16 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       try {
         text = await readFile(abs, "utf8");
       } catch (e) {
-        out.report([{ code: IO.unreadable, severity: "error", message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }]);
+        out.report([
+          {
+            code: IO.unreadable,
+            severity: "error",
+            message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+            file,
+            line: 1,
+            column: 1,
+          },
+        ]);
         out.fail(EXIT.usage);
         out.finish(null);
         return;
@@ -53,7 +72,17 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
       if (opts.check) {
         if (changed) {
           out.note(`${file}: not formatted (run \`optinc fmt --write ${file}\`)`);
-          out.record([{ code: IO.notFormatted, severity: "error", message: `${file} is not in canonical form`, hint: `run optinc fmt --write ${file}`, file, line: 1, column: 1 }]);
+          out.record([
+            {
+              code: IO.notFormatted,
+              severity: "error",
+              message: `${file} is not in canonical form`,
+              hint: `run optinc fmt --write ${file}`,
+              file,
+              line: 1,
+              column: 1,
+            },
+          ]);
         }
       } else if (opts.write) {
         // Staged beside the file and renamed over it: a symlink stays a link (its target is
@@ -63,7 +92,16 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
           try {
             await out.broker.commitFile(abs, r.text);
           } catch (e) {
-            out.report([{ code: IO.writeFailed, severity: "error", message: `cannot rewrite '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the file is unchanged`, file, line: 1, column: 1 }]);
+            out.report([
+              {
+                code: IO.writeFailed,
+                severity: "error",
+                message: `cannot rewrite '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the file is unchanged`,
+                file,
+                line: 1,
+                column: 1,
+              },
+            ]);
             out.fail(EXIT.usage);
             return void out.finish(null);
           }

@@ -31,7 +31,14 @@ The options themselves (names, units, defaults) are listed in docs/language.md.`
         try {
           await out.broker.commitFile(abs, html);
         } catch (e) {
-          out.report([{ code: IO.writeFailed, severity: "error", message: `cannot write '${opts.out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hint: "pass a writable path with -o" }]);
+          out.report([
+            {
+              code: IO.writeFailed,
+              severity: "error",
+              message: `cannot write '${opts.out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+              hint: "pass a writable path with -o",
+            },
+          ]);
           out.fail(EXIT.usage);
           return void out.finish(null);
         }

@@ -12,4 +12,16 @@ import { registerDie } from "./die.ts";
 import { registerCalibrate } from "./calibrate.ts";
 import { registerLayout } from "./layout.ts";
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerGrammar, registerCompile, registerAllreduce, registerVerify, registerDecompose, registerExport, registerDie, registerCalibrate, registerLayout];
+export const commands: RegisterCommand[] = [
+  registerCheck,
+  registerFmt,
+  registerGrammar,
+  registerCompile,
+  registerAllreduce,
+  registerVerify,
+  registerDecompose,
+  registerExport,
+  registerDie,
+  registerCalibrate,
+  registerLayout,
+];

@@ -24,7 +24,10 @@ export const registerLayout: RegisterCommand = (program: Command, ctx) => {
     .command("layout")
     .description("draw the compiled chip as GDSII (KLayout-readable): cells, routes, heaters and pads")
     .argument("<dir>", "output directory of optinc compile (or one <name>.netlist.json)")
-    .requiredOption("-o, --out <file.gds>", "GDSII file to write (<file>.pads.json, <file>.layout.json and <file>.layout.html go beside it)")
+    .requiredOption(
+      "-o, --out <file.gds>",
+      "GDSII file to write (<file>.pads.json, <file>.layout.json and <file>.layout.html go beside it)",
+    )
     .option("--cell <design>", "draw one cell design only (e.g. add0)")
     .addOption(new Option("--pdk <name>", "layer map").choices(["ebeam", "generic"]).default("ebeam"))
     .addHelpText(
@@ -63,7 +66,9 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
       ]);
       if (!(await out.commit(dirname(path), files, dirname(flags.out) || "."))) return void out.finish(null);
       const s = result.stats;
-      out.note(`wrote ${flags.out} (top cell ${result.topCell}): die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm (${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm)`);
+      out.note(
+        `wrote ${flags.out} (top cell ${result.topCell}): die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm (${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm)`,
+      );
       out.finish({ files: [...files.keys()], stats: s, topCell: result.topCell });
     });
 };

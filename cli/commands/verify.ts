@@ -69,7 +69,12 @@ export function receiverOf(flags: Pick<VerifyFlags, "receiver" | "calibrate" | "
 
 export const registerVerify: RegisterCommand = (program: Command, ctx) => {
   /** The die of --measured, read against the circuit it names; a bad file is a located diagnostic, exit 2. */
-  async function measuredDie(out: CommandOutput, target: string, flags: VerifyFlags, all: LoadedCircuit[]): Promise<{ loaded: LoadedCircuit; die: MeasuredDie } | undefined> {
+  async function measuredDie(
+    out: CommandOutput,
+    target: string,
+    flags: VerifyFlags,
+    all: LoadedCircuit[],
+  ): Promise<{ loaded: LoadedCircuit; die: MeasuredDie } | undefined> {
     const file = flags.measured!;
     let named: string | undefined;
     try {
@@ -79,7 +84,17 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     }
     const loaded = all.length === 1 ? all[0]! : all.find((l) => l.circuit.name === named);
     if (!loaded) {
-      out.report([{ code: DIE.whichCircuit, severity: "error", message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`, hint: "pass the netlist file of the measured circuit", file: target, line: 1, column: 1 }]);
+      out.report([
+        {
+          code: DIE.whichCircuit,
+          severity: "error",
+          message: `${target} holds ${all.length} circuits; the die names ${named === undefined ? "none of them" : `"${named}"`}`,
+          hint: "pass the netlist file of the measured circuit",
+          file: target,
+          line: 1,
+          column: 1,
+        },
+      ]);
       out.fail(EXIT.usage);
       return undefined;
     }
@@ -97,20 +112,47 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .option("--phase-noise <rad>", "phase-noise sigma per phase shifter (default: spec technology)", nonNegative("--phase-noise"))
     .option("--loss-db <dB>", "insertion loss per MZI (default: spec technology)", nonNegative("--loss-db"))
     .option("--imbalance <x>", "coupler power-ratio deviation from nominal (default: spec technology)", nonNegative("--imbalance"))
-    .option("--dac-bits <B>", `phase DAC resolution in bits (${DAC_BITS.min}..${DAC_BITS.max}), or none (default: spec technology)`, dacBits)
+    .option(
+      "--dac-bits <B>",
+      `phase DAC resolution in bits (${DAC_BITS.min}..${DAC_BITS.max}), or none (default: spec technology)`,
+      dacBits,
+    )
     .option("--detector-noise <s>", "detector noise sigma in output steps (default: spec technology)", nonNegative("--detector-noise"))
     .option("--trials <K>", "Monte-Carlo trials of the non-idealities", integer("--trials", 1, 100000), 20)
-    .option("--seed <s>", `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`, integer("--seed", SEED.min, SEED.max))
+    .option(
+      "--seed <s>",
+      `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`,
+      integer("--seed", SEED.min, SEED.max),
+    )
     .option("--min-exact <f>", "least exact-match fraction per run", fraction("--min-exact"), 1)
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
     .option("--rounding <rule>", "rounding of the golden average when no report.json gives it", rounding)
-    .addOption(new Option("--receiver <mode>", "fitted: fit each output's gain and offset on the known patterns before the thresholds; thresholds: the detector's own (default: fitted for trials, thresholds with --measured)").choices(["fitted", "thresholds"]))
+    .addOption(
+      new Option(
+        "--receiver <mode>",
+        "fitted: fit each output's gain and offset on the known patterns before the thresholds; thresholds: the detector's own (default: fitted for trials, thresholds with --measured)",
+      ).choices(["fitted", "thresholds"]),
+    )
     .option("--no-calibrate", "the same as --receiver thresholds for the Monte-Carlo trials (older spelling, kept for one version)")
-    .option("--jobs <N>", "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)", integer("--jobs", 1, 256))
-    .option("--technology <preset>", "non-idealities of a technology preset: ideal, optimistic, foundry or calibrated (replaces the spec's block; the flags above override it)", technologyFlag)
-    .option("--tolerance", "measure the design's tolerances instead of one yield: per non-ideality and for the technology scaled, the level at 99 % yield (Monte-Carlo over --trials dies) and the certified level")
-    .option("--measured <die.json>", "simulate exactly this die (a measurement file, optinc.die/1) instead of ideal components and Monte-Carlo trials")
+    .option(
+      "--jobs <N>",
+      "threads for the Monte-Carlo trials (default: the core count; results do not depend on it)",
+      integer("--jobs", 1, 256),
+    )
+    .option(
+      "--technology <preset>",
+      "non-idealities of a technology preset: ideal, optimistic, foundry or calibrated (replaces the spec's block; the flags above override it)",
+      technologyFlag,
+    )
+    .option(
+      "--tolerance",
+      "measure the design's tolerances instead of one yield: per non-ideality and for the technology scaled, the level at 99 % yield (Monte-Carlo over --trials dies) and the certified level",
+    )
+    .option(
+      "--measured <die.json>",
+      "simulate exactly this die (a measurement file, optinc.die/1) instead of ideal components and Monte-Carlo trials",
+    )
     .option("--fit-receiver", "with --measured: the same as --receiver fitted (older spelling, kept for one version)")
     .option("--json", "print one JSON document on stdout")
     .addHelpText(
@@ -139,7 +181,18 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
         all = loadCircuits(resolve(io.cwd, target), target);
       } catch (e) {
         if (!(e instanceof VerifyInputError)) throw e;
-        out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, ...(e.where ? { ...e.where, file: rel(e.where.file) } : {}) }], e.text);
+        out.report(
+          [
+            {
+              code: e.code,
+              severity: "error",
+              message: e.message,
+              hint: e.hint,
+              ...(e.where ? { ...e.where, file: rel(e.where.file) } : {}),
+            },
+          ],
+          e.text,
+        );
         out.fail(e.exit);
         return void out.finish(null);
       }
@@ -155,7 +208,14 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
         return void out.finish(null);
       }
       const { measured: _file, fitReceiver: _fit, json: _json, calibrate: _calibrate, receiver: _receiver, ...options } = flags;
-      const run = verifyTarget({ ...options, receiver: receiverOf(flags, false), circuits: all, target: resolve(io.cwd, target), shown: rel, ...(measured ? { measured } : {}) });
+      const run = verifyTarget({
+        ...options,
+        receiver: receiverOf(flags, false),
+        circuits: all,
+        target: resolve(io.cwd, target),
+        shown: rel,
+        ...(measured ? { measured } : {}),
+      });
       for (const m of run.messages) {
         const { kind, ...d } = m;
         // A verdict is already in the text report: a diagnostic of its own only under --json.

@@ -30,7 +30,8 @@ function mkdirs(dir: string): string[] {
 }
 
 function plainName(name: string): void {
-  if (name !== basename(name) || name === "" || name === "." || name === "..") throw new CommitError(`output name "${name}" must be a plain file name`);
+  if (name !== basename(name) || name === "" || name === "." || name === "..")
+    throw new CommitError(`output name "${name}" must be a plain file name`);
 }
 
 /** Write `files` (name → text) into `dir`, all or nothing. Returns the paths written. */
@@ -55,7 +56,8 @@ export function commitFiles(dir: string, files: ReadonlyMap<string, FileBody>): 
   }
   for (const name of files.keys()) {
     const p = join(target, name);
-    if (exists(p) && !lstatSync(p).isFile() && !lstatSync(p).isSymbolicLink()) throw new CommitError(`'${p}' exists and is not a regular file`);
+    if (exists(p) && !lstatSync(p).isFile() && !lstatSync(p).isSymbolicLink())
+      throw new CommitError(`'${p}' exists and is not a regular file`);
   }
   const stage = mkdtempSync(join(target, ".optinc-staging-"));
   const aside = mkdtempSync(join(target, ".optinc-replaced-"));

@@ -67,12 +67,21 @@ function probeWritable(dir: string): string | null {
 /** `shown` is the path as the user typed it (for messages). */
 export function checkOutputDir(dir: string, shown: string): OutputProblem | null {
   const st = statOrNull(dir);
-  if (st && !st.isDirectory()) return { message: `output directory '${shown}' exists and is not a directory`, hint: "pass a directory (it is created when missing), or remove the file" };
+  if (st && !st.isDirectory())
+    return {
+      message: `output directory '${shown}' exists and is not a directory`,
+      hint: "pass a directory (it is created when missing), or remove the file",
+    };
   const base = existingAncestor(dir);
   const baseSt = statOrNull(base);
-  if (!baseSt?.isDirectory()) return { message: `cannot create output directory '${shown}': '${base}' is not a directory`, hint: "pass a path whose parent is a directory" };
+  if (!baseSt?.isDirectory())
+    return {
+      message: `cannot create output directory '${shown}': '${base}' is not a directory`,
+      hint: "pass a path whose parent is a directory",
+    };
   const special = specialFilesystem(base);
-  if (special) return { message: `output directory '${shown}' is on the ${special} pseudo-filesystem`, hint: "write to a normal directory" };
+  if (special)
+    return { message: `output directory '${shown}' is on the ${special} pseudo-filesystem`, hint: "write to a normal directory" };
   const why = probeWritable(base);
   if (why) return { message: `output directory '${shown}' is not writable (${why})`, hint: "pass a writable directory with -o" };
   return null;
@@ -81,7 +90,11 @@ export function checkOutputDir(dir: string, shown: string): OutputProblem | null
 /** An output file: absent or a regular file, in a usable directory. */
 export function checkOutputFile(file: string, shown: string): OutputProblem | null {
   const st = statOrNull(file);
-  if (st && !st.isFile()) return { message: `output file '${shown}' exists and is not a regular file`, hint: st.isDirectory() ? "pass a file name inside the directory" : "pass a normal file path" };
+  if (st && !st.isFile())
+    return {
+      message: `output file '${shown}' exists and is not a regular file`,
+      hint: st.isDirectory() ? "pass a file name inside the directory" : "pass a normal file path",
+    };
   const dirProblem = checkOutputDir(dirname(resolve(file)), dirname(shown) || ".");
   if (dirProblem) return dirProblem;
   if (basename(file) === "") return { message: `output file '${shown}' has no file name`, hint: "pass a file path" };

@@ -65,7 +65,14 @@ export function cellGraph(part: LinearPart, elements: DieElement[], inPorts: str
     if (!model) throw new Error(`internal: leaf "${leaf}" of "${part.name}" is not a primitive (${inst.component})`);
     const spec = model.ports(inst.settings);
     owner.set(leaf, cells.length);
-    cells.push({ kind: "leaf", name: named.get(leaf) ?? `${part.name}/${leaf}`, leaf, inst, ins: spec.inputs.map((p) => `${leaf},${p}`), outs: spec.outputs.map((p) => `${leaf},${p}`) });
+    cells.push({
+      kind: "leaf",
+      name: named.get(leaf) ?? `${part.name}/${leaf}`,
+      leaf,
+      inst,
+      ins: spec.inputs.map((p) => `${leaf},${p}`),
+      outs: spec.outputs.map((p) => `${leaf},${p}`),
+    });
   }
   const pinCell = (pin: string): number => owner.get(pin.slice(0, pin.lastIndexOf(",")))!;
   const succ: number[][] = cells.map(() => []);

@@ -56,20 +56,33 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
       const lambdaIn = scales.length ? scales.reduce((a, b) => a + b, 0) / scales.length : 1;
       const spread = scales.length ? Math.max(...scales) - Math.min(...scales) : 0;
       if (spread > 1e-12 * lambdaIn) {
-        out.issues.push({ element: name, kind: "uncompensable", detail: `its inputs arrive at different scales (${Math.min(...scales)} … ${Math.max(...scales)})`, miss: spread / lambdaIn });
+        out.issues.push({
+          element: name,
+          kind: "uncompensable",
+          detail: `its inputs arrive at different scales (${Math.min(...scales)} … ${Math.max(...scales)})`,
+          miss: spread / lambdaIn,
+        });
       }
       for (const x of fed) {
         if (x.src !== undefined && top.instances[x.src]?.component === "bias_source") {
           out.bias.set(x.src, num(top.instances[x.src]!.settings, "amplitude") * lambdaIn);
         }
       }
-      const cal = calibratePart({ part, die, dacBits: opts.dacBits }, elements, spec, { dacBits: opts.dacBits, programmable: programmableLeaves(circuit, name) });
+      const cal = calibratePart({ part, die, dacBits: opts.dacBits }, elements, spec, {
+        dacBits: opts.dacBits,
+        programmable: programmableLeaves(circuit, name),
+      });
       out.parts.push(cal);
       out.issues.push(...cal.issues);
       const lambda = cabs(cal.lambda);
       // A common phase within the DAC's grid is the grid's, not a missing phase screen.
       if (Math.abs(carg(cal.lambda)) > 1e-9 + cal.dacError) {
-        out.issues.push({ element: name, kind: "uncompensable", detail: `its outputs keep a common phase error of ${carg(cal.lambda).toExponential(2)} rad (no output phase screen)`, miss: Math.abs(carg(cal.lambda)) });
+        out.issues.push({
+          element: name,
+          kind: "uncompensable",
+          detail: `its outputs keep a common phase error of ${carg(cal.lambda).toExponential(2)} rad (no output phase screen)`,
+          miss: Math.abs(carg(cal.lambda)),
+        });
       }
       for (const p of spec.outputs) scale.set(`${name},${p}`, lambdaIn * lambda);
       continue;

@@ -27,13 +27,18 @@ export function realizedLeaf(v: DieView, leaf: string, inst: Instance, phi?: num
 function shifter(v: DieView, leaf: string, real: boolean): Shifter {
   const inst = v.part.flat.instances[leaf]!;
   const e = real ? leafError(v, leaf) : undefined;
-  return { gain: real ? dieGain(e, v.die?.dacBits) : 1, offset: e?.dPhi ?? 0, amp: lossAmplitude(num(inst.settings, "loss_db", 0) + (e?.lossDb ?? 0)) };
+  return {
+    gain: real ? dieGain(e, v.die?.dacBits) : 1,
+    offset: e?.dPhi ?? 0,
+    amp: lossAmplitude(num(inst.settings, "loss_db", 0) + (e?.lossDb ?? 0)),
+  };
 }
 
 /** The cell's hardware, as designed (real = false) or on the die. */
 export function cellHardware(v: DieView, cell: MziCell, real: boolean): CellHardware {
   const inst = (l: string): Instance => v.part.flat.instances[l]!;
-  const k = (l: string): number => (real ? dieCoupling(inst(l).settings, leafError(v, l)) : num(inst(l).settings, "coupling", 0.5) + num(inst(l).settings, "imbalance", 0));
+  const k = (l: string): number =>
+    real ? dieCoupling(inst(l).settings, leafError(v, l)) : num(inst(l).settings, "coupling", 0.5) + num(inst(l).settings, "imbalance", 0);
   const ref = inst(cell.leaves.ref);
   const refInst = real ? realizedLeaf(v, cell.leaves.ref, ref) : ref;
   return {
@@ -47,5 +52,8 @@ export function cellHardware(v: DieView, cell: MziCell, real: boolean): CellHard
 
 /** Programmed phases of the cell's two shifters in the netlist. */
 export function cellPhases(v: DieView, cell: MziCell): { theta: number; phi: number } {
-  return { theta: num(v.part.flat.instances[cell.leaves.theta]!.settings, "phi"), phi: num(v.part.flat.instances[cell.leaves.phi]!.settings, "phi") };
+  return {
+    theta: num(v.part.flat.instances[cell.leaves.theta]!.settings, "phi"),
+    phi: num(v.part.flat.instances[cell.leaves.phi]!.settings, "phi"),
+  };
 }

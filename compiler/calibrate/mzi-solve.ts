@@ -112,7 +112,13 @@ function rowRatio(p: CellProblem, j: number, e: [number, number]): Condition | n
     const v = w1 * lerp(a1, s);
     return u + v > 0 ? u / (u + v) : 0;
   };
-  return { f0: w0 * t1 * a0.at0 - w1 * t0 * a1.at0, f1: w0 * t1 * a0.at1 - w1 * t0 * a1.at1, quantity: "split", value, needed: t0 / (t0 + t1) };
+  return {
+    f0: w0 * t1 * a0.at0 - w1 * t0 * a1.at0,
+    f1: w0 * t1 * a0.at1 - w1 * t0 * a1.at1,
+    quantity: "split",
+    value,
+    needed: t0 / (t0 + t1),
+  };
 }
 
 /** Split of lit input k to the two outputs in the ratio of the targets: |M_0k|² · A1²|T_1k|² = |M_1k|² · A0²|T_0k|². */
@@ -229,10 +235,11 @@ export function solveCell(p: CellProblem): CellSolution {
   if ((!lit[0] && !lit[1]) || (!p.used[0] && !p.used[1])) return keep;
   const conds: Condition[] = [];
   if (lit[0] && lit[1]) {
-    for (let j = 0; j < 2; j++) if (p.used[j]) {
-      const c = rowRatio(p, j, e);
-      if (c) conds.push(c);
-    }
+    for (let j = 0; j < 2; j++)
+      if (p.used[j]) {
+        const c = rowRatio(p, j, e);
+        if (c) conds.push(c);
+      }
   } else {
     const k = lit[0] ? 0 : 1;
     const amps = [p.target[0]?.amp, p.target[1]?.amp];
@@ -260,7 +267,10 @@ export function solveCell(p: CellProblem): CellSolution {
       const thetaR = delta + p.hw.ref.phase;
       const phiR = bestPhi(p, thetaR, lit);
       const sc = score(p, thetaR, phiR);
-      const better = !best || sc < best.score - 1e-15 || (Math.abs(sc - best.score) <= 1e-15 && angleDistance(thetaR, p.designTheta) < angleDistance(best.thetaR, p.designTheta));
+      const better =
+        !best ||
+        sc < best.score - 1e-15 ||
+        (Math.abs(sc - best.score) <= 1e-15 && angleDistance(thetaR, p.designTheta) < angleDistance(best.thetaR, p.designTheta));
       if (better) best = { thetaR, phiR, score: sc, cond };
     }
   }

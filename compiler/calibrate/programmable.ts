@@ -15,7 +15,9 @@ export interface SettingRef {
 /** How many instances (in any netlist of the circuit) use each sub-netlist. */
 export function usage(circuit: Circuit): Map<string, number> {
   const n = new Map<string, number>();
-  for (const nl of Object.values(circuit.netlists)) for (const inst of Object.values(nl.instances)) if (circuit.netlists[inst.component]) n.set(inst.component, (n.get(inst.component) ?? 0) + 1);
+  for (const nl of Object.values(circuit.netlists))
+    for (const inst of Object.values(nl.instances))
+      if (circuit.netlists[inst.component]) n.set(inst.component, (n.get(inst.component) ?? 0) + 1);
   return n;
 }
 
@@ -25,7 +27,8 @@ export function settingRef(circuit: Circuit, part: string, leaf: string, uses: M
   const inst = top.instances[part];
   if (!inst) return null;
   if (!circuit.netlists[inst.component] || inst.component === circuit.top) {
-    if ((inst.component === "mzi" || inst.component === "attenuator") && (leaf === "phi" || leaf === "theta")) return { netlist: circuit.top, instance: part, key: leaf };
+    if ((inst.component === "mzi" || inst.component === "attenuator") && (leaf === "phi" || leaf === "theta"))
+      return { netlist: circuit.top, instance: part, key: leaf };
     if (inst.component === "phase" && leaf === part) return { netlist: circuit.top, instance: part, key: "phi" };
     return null;
   }
@@ -47,7 +50,8 @@ export function settingRef(circuit: Circuit, part: string, leaf: string, uses: M
       rest = tail;
       continue;
     }
-    if ((h.component === "mzi" || h.component === "attenuator") && (tail === "phi" || tail === "theta") && getModel(h.component)) return { netlist: name, instance: head, key: tail };
+    if ((h.component === "mzi" || h.component === "attenuator") && (tail === "phi" || tail === "theta") && getModel(h.component))
+      return { netlist: name, instance: head, key: tail };
     return null;
   }
 }
@@ -62,4 +66,3 @@ export function programmableLeaves(circuit: Circuit, part: string): (leaf: strin
     return v;
   };
 }
-

@@ -12,7 +12,12 @@ import type { CalibrateOptions, Issue, Req } from "./types.ts";
 /** A pin whose light may take any amplitude and phase (or, when designed dark, must stay dark). */
 const FREE: Req = { amp: null, phase: null };
 
-export function requirements(view: DieView, g: CellGraph, lit: Set<string>, opts: CalibrateOptions): { reqs: Map<string, Req | null>; issues: Issue[] } {
+export function requirements(
+  view: DieView,
+  g: CellGraph,
+  lit: Set<string>,
+  opts: CalibrateOptions,
+): { reqs: Map<string, Req | null>; issues: Issue[] } {
   const reqs = new Map<string, Req | null>();
   const issues: Issue[] = [];
   for (const p of g.outputs) reqs.set(p, lit.has(p) ? { amp: 1, phase: 0 } : FREE);
@@ -62,12 +67,21 @@ function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<st
 function leafFactor(view: DieView, cell: LeafCell): { amp: number; phase: number } {
   const s = cell.inst.settings;
   const r = realizedLeaf(view, cell.leaf, cell.inst).settings;
-  if (cell.inst.component === "phase") return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi") - num(s, "phi") };
-  if (cell.inst.component === "waveguide") return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: 0 };
+  if (cell.inst.component === "phase")
+    return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi") - num(s, "phi") };
+  if (cell.inst.component === "waveguide")
+    return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: 0 };
   return { amp: 1, phase: 0 };
 }
 
-function leafReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[], opts: CalibrateOptions): (Req | null)[] {
+function leafReqs(
+  view: DieView,
+  cell: LeafCell,
+  outs: (Req | null)[],
+  lit: Set<string>,
+  issues: Issue[],
+  opts: CalibrateOptions,
+): (Req | null)[] {
   const comp = cell.inst.component;
   if (comp === "coupler") return couplerReqs(view, cell, outs, lit, issues);
   if (cell.ins.length !== 1 || cell.outs.length !== 1) return cell.ins.map(() => null);

@@ -47,7 +47,12 @@ interface Field {
   f: Complex | null;
 }
 
-export function calibratePart(view: DieView, elements: DieElement[], ports: { inputs: string[]; outputs: string[] }, opts: CalibrateOptions): PartCalibration {
+export function calibratePart(
+  view: DieView,
+  elements: DieElement[],
+  ports: { inputs: string[]; outputs: string[] },
+  opts: CalibrateOptions,
+): PartCalibration {
   const graph = cellGraph(view.part, elements, ports.inputs, ports.outputs);
   const lit = designedLit(view, graph);
   const reqs = requirements(view, graph, lit, opts);
@@ -70,7 +75,14 @@ interface SweepResult {
   dacError: number;
 }
 
-function sweep(view: DieView, g: CellGraph, reqs: Map<string, Req | null>, lit: Set<string>, lambda: number, opts: CalibrateOptions): SweepResult {
+function sweep(
+  view: DieView,
+  g: CellGraph,
+  reqs: Map<string, Req | null>,
+  lit: Set<string>,
+  lambda: number,
+  opts: CalibrateOptions,
+): SweepResult {
   const n = g.inputs.length;
   const fields = new Map<string, Field>();
   g.inputs.forEach((pin, j) => {
@@ -89,7 +101,13 @@ function sweep(view: DieView, g: CellGraph, reqs: Map<string, Req | null>, lit: 
   const target = (r: Req | null): Target | null => (r ? { amp: r.amp === null ? null : lambda * r.amp, phase: r.phase } : null);
   const program = (leaf: string, element: string, targetPhase: number, gain: number, offset: number): Programmed => {
     const p = programPhase(targetPhase, gain, offset, opts.dacBits);
-    if (p.gap > REL) out.issues.push({ element, kind: "gain-gap", detail: `shifter ${leaf} (gain ${fmt(gain)}) cannot realize the phase it needs: ${fmt(p.gap)} rad short`, miss: p.gap });
+    if (p.gap > REL)
+      out.issues.push({
+        element,
+        kind: "gain-gap",
+        detail: `shifter ${leaf} (gain ${fmt(gain)}) cannot realize the phase it needs: ${fmt(p.gap)} rad short`,
+        miss: p.gap,
+      });
     out.dacError = Math.max(out.dacError, p.miss - p.gap);
     out.phases.set(leaf, { value: p.value, code: p.code });
     return p;
@@ -99,7 +117,12 @@ function sweep(view: DieView, g: CellGraph, reqs: Map<string, Req | null>, lit: 
     let t: { d: Matrix2 | CMat; r: Matrix2 | CMat };
     if (cell.kind === "mzi") t = solveMzi(view, cell, ins, n, cell.outs.map(outReq), target, opts, program, out);
     else t = solveLeaf(view, cell, ins, n, outReq(cell.outs[0] ?? ""), opts, program);
-    const res = applyField(t, ins, n, cell.outs.map((p) => lit.has(p)));
+    const res = applyField(
+      t,
+      ins,
+      n,
+      cell.outs.map((p) => lit.has(p)),
+    );
     cell.outs.forEach((p, q) => {
       const to = g.peer.get(p);
       if (to !== undefined) fields.set(to, res[q]!);
@@ -124,7 +147,8 @@ function applyField(t: { d: Matrix2 | CMat; r: Matrix2 | CMat }, ins: (Field | n
   return d.map((x, q) => ({ dre: x.re, dim: x.im, rre: r[q]!.re, rim: r[q]!.im, f: litOut[q] ? outPending(t, q, fin, energy) : null }));
 }
 
-const entry = (t: Matrix2 | CMat, q: number, k: number): Complex => (Array.isArray(t) ? t[q]![k]! : [t.re[q * t.cols + k]!, t.im[q * t.cols + k]!]);
+const entry = (t: Matrix2 | CMat, q: number, k: number): Complex =>
+  Array.isArray(t) ? t[q]![k]! : [t.re[q * t.cols + k]!, t.im[q * t.cols + k]!];
 
 /**
  * Pending of output q: realized row · f against the designed row over the lit inputs, each input
@@ -187,7 +211,12 @@ function solveMzi(
   if (sol.reach && sol.reach.miss > REL) {
     const r = sol.reach;
     const what = r.quantity === "split" ? "power split" : "transmitted amplitude";
-    out.issues.push({ element: cell.name, kind: "unreachable", detail: `needs ${what} ${fmt(r.needed)}, reachable [${fmt(r.lo)}, ${fmt(r.hi)}] with its measured couplers: short by ${fmt(r.miss)}`, miss: r.miss });
+    out.issues.push({
+      element: cell.name,
+      kind: "unreachable",
+      detail: `needs ${what} ${fmt(r.needed)}, reachable [${fmt(r.lo)}, ${fmt(r.hi)}] with its measured couplers: short by ${fmt(r.miss)}`,
+      miss: r.miss,
+    });
   }
   // The part's scale follows the amplitude elements whose light arrives roughly as designed; one
   // starved by an unreachable element upstream is clamped (and reported) instead of dimming all.
@@ -210,7 +239,8 @@ function solveLeaf(
   program: (leaf: string, element: string, phase: number, gain: number, offset: number) => Programmed,
 ): { d: CMat; r: CMat } {
   const d = leafTransfer(cell.inst);
-  if (cell.inst.component !== "phase" || !opts.programmable(cell.leaf)) return { d, r: leafTransfer(realizedLeaf(view, cell.leaf, cell.inst)) };
+  if (cell.inst.component !== "phase" || !opts.programmable(cell.leaf))
+    return { d, r: leafTransfer(realizedLeaf(view, cell.leaf, cell.inst)) };
   const e = leafError(view, cell.leaf);
   const gain = dieGain(e, view.die?.dacBits);
   const offset = e?.dPhi ?? 0;
@@ -249,4 +279,3 @@ function fit(g: CellGraph, fields: Map<string, Field>): { lambda: Complex; resid
   }
   return { lambda, residual: scale > 0 ? err / scale : 0 };
 }
-

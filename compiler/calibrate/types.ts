@@ -54,4 +54,3 @@ export interface CircuitCalibration {
   /** Every element that could not be brought to its target, over all parts. */
   issues: Issue[];
 }
-

@@ -46,7 +46,8 @@ export function stepInstances(table: PhaseTable, circuit: Circuit): string[] {
   const names = Object.entries(circuit.netlists[circuit.top]!.instances)
     .filter(([, i]) => i.component !== "bias_source")
     .map(([n]) => n);
-  if (names.length !== table.pipeline.length) throw new Error(`the phase table has ${table.pipeline.length} steps but the netlist has ${names.length} non-bias instances`);
+  if (names.length !== table.pipeline.length)
+    throw new Error(`the phase table has ${table.pipeline.length} steps but the netlist has ${names.length} non-bias instances`);
   return names;
 }
 

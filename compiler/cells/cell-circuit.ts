@@ -32,14 +32,22 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
   const network = cellNetwork(cell, { form: opts.form ?? "steps" });
   const L = opts.levels;
   const perLevel = 1 / (L - 1);
-  const source: SourceStep = { name: "source", role: "source", workers: 1, digits: cell.ports.length, levels: L, amplitudePerLevel: perLevel };
+  const source: SourceStep = {
+    name: "source",
+    role: "source",
+    workers: 1,
+    digits: cell.ports.length,
+    levels: L,
+    amplitudePerLevel: perLevel,
+  };
   const pipeline: PipelineStep[] = [source];
   const layouts = network.layers.map((layer) => sparseLayout(layer.name, layer.weights));
   const scales = balanceScales(layouts, perLevel, opts.headroom, network.layers);
   const a = 10 ** (-(opts.mziLossDb ?? 0) / 20);
   network.layers.forEach((layer, i) => {
     pipeline.push(sparseStage(layouts[i]!, { ...scales[i]!, biasSource: scales[i]!.biasAmplitude * a ** i }));
-    if (layer.relu) pipeline.push({ name: `${layer.name}_relu`, role: "activation", function: "relu", params: {}, modes: layer.weights.length });
+    if (layer.relu)
+      pipeline.push({ name: `${layer.name}_relu`, role: "activation", function: "relu", params: {}, modes: layer.weights.length });
   });
   const step = scales[scales.length - 1]!.rowScale[0]! * a ** network.layers.length;
   const detector: DetectorStep = { name: "detector", role: "detector", levels: L, step, offset: 0, modes: cell.outputs.length };

@@ -84,7 +84,15 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
   const stepMargin = (s - STEP_KNEE) / 2;
   const vMargin = Math.min(n > 0 ? stepMargin / s : Infinity, ...slopes.filter((b) => b !== 0).map((b) => 0.5 / Math.abs(b)));
   const jumpMax = thresholds.map((t) => Math.max(...jumps.map((j) => Math.abs(j.get(t) ?? 0))));
-  const layers: CellLayer[] = [{ name: "sum", weights: [[...cell.ports.map((p) => p.weight), cell.bias]], relu: false, inputMax: cell.ports.map((p) => p.max), rowMargin: [vMargin] }];
+  const layers: CellLayer[] = [
+    {
+      name: "sum",
+      weights: [[...cell.ports.map((p) => p.weight), cell.bias]],
+      relu: false,
+      inputMax: cell.ports.map((p) => p.max),
+      rowMargin: [vMargin],
+    },
+  ];
   const digits = (vIndex: number | null, stepIndex: (i: number) => number, width: number): number[][] =>
     cell.outputs.map((out, o) => {
       const row = new Array<number>(width + 1).fill(0);
@@ -117,7 +125,13 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
     inputMax: [...thresholds.map((t) => s * (t - vmin) + STEP_KNEE / 2), ...(needV ? [vmax] : [])],
     rowMargin: [...jumpMax.map((j) => 0.5 / j), ...(needV ? [vMargin] : [])],
   });
-  layers.push({ name: "digits", weights: digits(needV ? n : null, (i) => i, w), relu: false, inputMax: [...thresholds.map(() => 1), ...(needV ? [vmax] : [])], rowMargin: cell.outputs.map(() => 0.5) });
+  layers.push({
+    name: "digits",
+    weights: digits(needV ? n : null, (i) => i, w),
+    relu: false,
+    inputMax: [...thresholds.map(() => 1), ...(needV ? [vmax] : [])],
+    rowMargin: cell.outputs.map(() => 0.5),
+  });
   return { layers, thresholds, slopes };
 }
 

@@ -58,7 +58,14 @@ function coupler(b: Builder, a: number, c: number, coupling: number): void {
   const [lo, hi] = a < c ? [a, c] : [c, a];
   while (b.depth.length <= hi) b.depth.push(0);
   const column = Math.max(b.depth[lo]!, b.depth[hi]!);
-  const el: CouplerElement = { kind: "coupler", index: b.elements.length, column, modes: [lo, hi], coupling, matrix: couplerMatrix(coupling) };
+  const el: CouplerElement = {
+    kind: "coupler",
+    index: b.elements.length,
+    column,
+    modes: [lo, hi],
+    coupling,
+    matrix: couplerMatrix(coupling),
+  };
   b.elements.push(el);
   b.depth[lo] = b.depth[hi] = column + 1;
 }
@@ -118,7 +125,10 @@ export function sparseLayout(name: string, weights: number[][]): SparseLayout {
   const path = new Map<string, Complex>();
   for (let j = 0; j < cols; j++) {
     const rs = rowsOf[j]!;
-    const f = fanOut(builder, rs.map((r) => entryMode.get(`${r},${j}`)!));
+    const f = fanOut(
+      builder,
+      rs.map((r) => entryMode.get(`${r},${j}`)!),
+    );
     rs.forEach((r, i) => path.set(`${r},${j}`, f[i]!));
   }
   // The fan-in factors are needed before the attenuators are placed: lay the trees out on a
@@ -126,7 +136,10 @@ export function sparseLayout(name: string, weights: number[][]): SparseLayout {
   const fanInOrder = W.map((row) => row.map((_, j) => j).filter((j) => row[j] !== 0));
   const scratch: Builder = { elements: [], depth: [] };
   fanInOrder.forEach((js, r) => {
-    const f = fanIn(scratch, js.map((j) => entryMode.get(`${r},${j}`)!));
+    const f = fanIn(
+      scratch,
+      js.map((j) => entryMode.get(`${r},${j}`)!),
+    );
     js.forEach((j, i) => path.set(`${r},${j}`, cmul(path.get(`${r},${j}`)!, f[i]!)));
   });
   const pathMag = W.map((row, r) => row.map((w, j) => (w === 0 ? 0 : Math.hypot(...path.get(`${r},${j}`)!))));
@@ -161,7 +174,12 @@ export function sparseStage(layout: SparseLayout, scales: SparseScales): PhaseSt
       b.depth[mode]!++;
     }
   }
-  layout.fanInOrder.forEach((js, r) => fanIn(b, js.map((j) => layout.entryMode.get(`${r},${j}`)!)));
+  layout.fanInOrder.forEach((js, r) =>
+    fanIn(
+      b,
+      js.map((j) => layout.entryMode.get(`${r},${j}`)!),
+    ),
+  );
   const modes = Math.max(b.depth.length, cols, rows);
   // A layer whose bias column is zero has no bias source: its last mode stays dark.
   const biasUsed = W.some((row) => row[cols - 1] !== 0);

@@ -61,7 +61,13 @@ export function mziMatrixFast(theta: number, phi: number): Matrix2 {
   const ger = gr * er - gi * ei;
   const gei = gr * ei + gi * er;
   return [
-    [[ger * s, gei * s], [gr * c, gi * c]],
-    [[ger * c, gei * c], [-gr * s, -gi * s]],
+    [
+      [ger * s, gei * s],
+      [gr * c, gi * c],
+    ],
+    [
+      [ger * c, gei * c],
+      [-gr * s, -gi * s],
+    ],
   ];
 }

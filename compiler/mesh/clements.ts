@@ -30,7 +30,10 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
   const lPhi = new Float64Array(half);
   let nl = 0;
   // Parameters of the input-side MZIs of the current sweep.
-  const sS = new Float64Array(n), sC = new Float64Array(n), sEr = new Float64Array(n), sEi = new Float64Array(n);
+  const sS = new Float64Array(n),
+    sC = new Float64Array(n),
+    sEr = new Float64Array(n),
+    sEi = new Float64Array(n);
   for (let i = 0; i < n - 1; i++) {
     if (i % 2 === 0) {
       // Input-side sweep, applied row by row: the pivot rows (n−1−j) first, in order, each
@@ -42,15 +45,26 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         rowChainDown(a, n, r, i, 0, j, sS, sC, sEr, sEi);
         const p = 2 * (r * n + k);
         // true entries up to the common factor ρr: A[r,k]·γk and A[r,k+1]·γk+1
-        const gkr = gam.re[k], gki = gam.im[k], glr = gam.re[k + 1], gli = gam.im[k + 1];
-        const ur = a[p] * gkr - a[p + 1] * gki, ui = a[p] * gki + a[p + 1] * gkr;
-        const vr = a[p + 2] * glr - a[p + 3] * gli, vi = a[p + 2] * gli + a[p + 3] * glr;
+        const gkr = gam.re[k],
+          gki = gam.im[k],
+          glr = gam.re[k + 1],
+          gli = gam.im[k + 1];
+        const ur = a[p] * gkr - a[p + 1] * gki,
+          ui = a[p] * gki + a[p + 1] * gkr;
+        const vr = a[p + 2] * glr - a[p + 3] * gli,
+          vi = a[p + 2] * gli + a[p + 3] * glr;
         nullInput(ur, ui, vr, vi, st);
-        const theta = st[0], phi = st[1], s = st[2], c = st[3];
-        const fr = st[4], fi = st[5]; // e^{−iφ}
+        const theta = st[0],
+          phi = st[1],
+          s = st[2],
+          c = st[3];
+        const fr = st[4],
+          fi = st[5]; // e^{−iφ}
         // e^{iψ} = γk·e^{−iφ}·conj(γk+1)
-        const tr = gkr * fr - gki * fi, ti = gkr * fi + gki * fr;
-        const er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
+        const tr = gkr * fr - gki * fi,
+          ti = gkr * fi + gki * fr;
+        const er = tr * glr + ti * gli,
+          ei = ti * glr - tr * gli;
         const m = Math.sqrt(er * er + ei * ei);
         sS[j] = s;
         sC[j] = c;
@@ -68,15 +82,26 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         const p = 2 * (r * n + j);
         const q = p + 2 * n;
         // true entries up to the common factor γj: ρr·A[r,j] and ρr+1·A[r+1,j]
-        const rkr = rho.re[r], rki = rho.im[r], rlr = rho.re[r + 1], rli = rho.im[r + 1];
-        const ur = a[p] * rkr - a[p + 1] * rki, ui = a[p] * rki + a[p + 1] * rkr;
-        const vr = a[q] * rlr - a[q + 1] * rli, vi = a[q] * rli + a[q + 1] * rlr;
+        const rkr = rho.re[r],
+          rki = rho.im[r],
+          rlr = rho.re[r + 1],
+          rli = rho.im[r + 1];
+        const ur = a[p] * rkr - a[p + 1] * rki,
+          ui = a[p] * rki + a[p + 1] * rkr;
+        const vr = a[q] * rlr - a[q + 1] * rli,
+          vi = a[q] * rli + a[q + 1] * rlr;
         nullOutput(ur, ui, vr, vi, st);
-        const theta = st[0], phi = st[1], s = st[2], c = st[3];
-        const fr = st[4], fi = st[5]; // e^{iφ}
+        const theta = st[0],
+          phi = st[1],
+          s = st[2],
+          c = st[3];
+        const fr = st[4],
+          fi = st[5]; // e^{iφ}
         // e^{iψ} = e^{iφ}·ρr·conj(ρr+1)
-        const tr = fr * rkr - fi * rki, ti = fr * rki + fi * rkr;
-        let er = tr * rlr + ti * rli, ei = ti * rlr - tr * rli;
+        const tr = fr * rkr - fi * rki,
+          ti = fr * rki + fi * rkr;
+        let er = tr * rlr + ti * rli,
+          ei = ti * rlr - tr * rli;
         const m = Math.sqrt(er * er + ei * ei);
         er /= m;
         ei /= m;
@@ -84,7 +109,8 @@ export function clementsRaw(reIn: Float64Array, imIn: Float64Array, n: number): 
         a[q] = 0;
         a[q + 1] = 0;
         // ρr = ρr+1 = g·ρr+1, g = (−s, c)
-        const nr = -s * rlr - c * rli, ni = -s * rli + c * rlr;
+        const nr = -s * rlr - c * rli,
+          ni = -s * rli + c * rlr;
         rho.re[r] = rho.re[r + 1] = nr;
         rho.im[r] = rho.im[r + 1] = ni;
         lTop[nl] = r;

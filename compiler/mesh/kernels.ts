@@ -17,10 +17,12 @@ export function rowPair(a: Float64Array, n: number, r: number, c0: number, c1: n
   const end = 2 * (r * n + c1);
   for (let p = 2 * (r * n + c0); p < end; p += 2) {
     const q = p + n2;
-    const x0 = a[p], x1 = a[p + 1];
+    const x0 = a[p],
+      x1 = a[p + 1];
     const xr = er * x0 - ei * x1;
     const xi = er * x1 + ei * x0;
-    const yr = a[q], yi = a[q + 1];
+    const yr = a[q],
+      yi = a[q + 1];
     a[p] = s * xr + c * yr;
     a[p + 1] = s * xi + c * yi;
     a[q] = c * xr - s * yr;
@@ -79,16 +81,29 @@ export function interleave(re: Float64Array, im: Float64Array, n: number, transp
  * whole sweep row by row turns strided column updates into one streaming pass per row.
  */
 export function rowChainDown(
-  a: Float64Array, n: number, row: number, kTop: number, from: number, to: number,
-  s: Float64Array, c: Float64Array, er: Float64Array, ei: Float64Array,
+  a: Float64Array,
+  n: number,
+  row: number,
+  kTop: number,
+  from: number,
+  to: number,
+  s: Float64Array,
+  c: Float64Array,
+  er: Float64Array,
+  ei: Float64Array,
 ): void {
   if (from >= to) return;
   const base = 2 * row * n;
   let p = base + 2 * (kTop - from);
-  let yr = a[p + 2], yi = a[p + 3]; // column k+1 of the first pair
+  let yr = a[p + 2],
+    yi = a[p + 3]; // column k+1 of the first pair
   for (let t = from; t < to; t++, p -= 2) {
-    const x0 = a[p], x1 = a[p + 1];
-    const e0 = er[t], e1 = ei[t], st = s[t], ct = c[t];
+    const x0 = a[p],
+      x1 = a[p + 1];
+    const e0 = er[t],
+      e1 = ei[t],
+      st = s[t],
+      ct = c[t];
     const xr = e0 * x0 - e1 * x1;
     const xi = e0 * x1 + e1 * x0;
     a[p + 2] = ct * xr - st * yr; // column k+1 is final after this pair

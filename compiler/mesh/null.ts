@@ -44,7 +44,8 @@ export function nullInput(ur: number, ui: number, vr: number, vi: number, out: N
     setBar(out, -1);
     return;
   }
-  const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2);
+  const mu = Math.sqrt(mu2),
+    mv = Math.sqrt(mv2);
   const theta = 2 * Math.atan2(mv, mu);
   out[0] = theta;
   out[2] = Math.sin(theta / 2);
@@ -68,7 +69,8 @@ export function nullOutput(ur: number, ui: number, vr: number, vi: number, out: 
     setBar(out, 1);
     return;
   }
-  const mu = Math.sqrt(mu2), mv = Math.sqrt(mv2);
+  const mu = Math.sqrt(mu2),
+    mv = Math.sqrt(mv2);
   const theta = 2 * Math.atan2(mu, mv);
   out[0] = theta;
   out[2] = Math.sin(theta / 2);

@@ -49,7 +49,14 @@ export function quantizeStage(stage: PhaseStage, bits: number): QuantizeResult {
         const t = q(e.theta);
         const p = q(e.phi);
         const { re, im } = mziEntries(t.value, p.value);
-        return { ...e, theta: t.value, phi: p.value, sigma: [re[0], im[0]], matrix: [[[re[0], im[0]]]], dac: { bits, theta: t.code, phi: p.code } };
+        return {
+          ...e,
+          theta: t.value,
+          phi: p.value,
+          sigma: [re[0], im[0]],
+          matrix: [[[re[0], im[0]]]],
+          dac: { bits, theta: t.code, phi: p.code },
+        };
       }
       case "phase": {
         const p = q(e.phi);

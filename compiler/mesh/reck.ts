@@ -19,14 +19,25 @@ export function reckRaw(reIn: Float64Array, imIn: Float64Array, n: number): RawM
     for (let k = 0; k < r; k++) {
       const p = 2 * (k * n + r); // W[r, k]; W[r, k+1] is one row of A further
       const q = p + 2 * n;
-      const gkr = gam.re[k], gki = gam.im[k], glr = gam.re[k + 1], gli = gam.im[k + 1];
-      const ur = a[p] * gkr - a[p + 1] * gki, ui = a[p] * gki + a[p + 1] * gkr;
-      const vr = a[q] * glr - a[q + 1] * gli, vi = a[q] * gli + a[q + 1] * glr;
+      const gkr = gam.re[k],
+        gki = gam.im[k],
+        glr = gam.re[k + 1],
+        gli = gam.im[k + 1];
+      const ur = a[p] * gkr - a[p + 1] * gki,
+        ui = a[p] * gki + a[p + 1] * gkr;
+      const vr = a[q] * glr - a[q + 1] * gli,
+        vi = a[q] * gli + a[q + 1] * glr;
       nullInput(ur, ui, vr, vi, st);
-      const theta = st[0], phi = st[1], s = st[2], c = st[3];
-      const fr = st[4], fi = st[5]; // e^{−iφ}
-      const tr = gkr * fr - gki * fi, ti = gkr * fi + gki * fr;
-      let er = tr * glr + ti * gli, ei = ti * glr - tr * gli;
+      const theta = st[0],
+        phi = st[1],
+        s = st[2],
+        c = st[3];
+      const fr = st[4],
+        fi = st[5]; // e^{−iφ}
+      const tr = gkr * fr - gki * fi,
+        ti = gkr * fi + gki * fr;
+      let er = tr * glr + ti * gli,
+        ei = ti * glr - tr * gli;
       const m = Math.sqrt(er * er + ei * ei);
       er /= m;
       ei /= m;

@@ -15,8 +15,10 @@ function applyElement(x: CMat, e: LinearElement): void {
       throw new RangeError(`element ${e.index}: an MZI or coupler needs modes [a, b] with a < b`);
     }
     for (let j = 0; j < n; j++) {
-      const xr = re[p0 + j], xi = im[p0 + j];
-      const yr = re[p1 + j], yi = im[p1 + j];
+      const xr = re[p0 + j],
+        xi = im[p0 + j];
+      const yr = re[p1 + j],
+        yi = im[p1 + j];
       re[p0 + j] = a[0] * xr - a[1] * xi + b[0] * yr - b[1] * yi;
       im[p0 + j] = a[0] * xi + a[1] * xr + b[0] * yi + b[1] * yr;
       re[p1 + j] = c[0] * xr - c[1] * xi + d[0] * yr - d[1] * yi;
@@ -26,7 +28,8 @@ function applyElement(x: CMat, e: LinearElement): void {
     const [[t]] = e.matrix;
     const p0 = e.modes[0] * n;
     for (let j = 0; j < n; j++) {
-      const xr = re[p0 + j], xi = im[p0 + j];
+      const xr = re[p0 + j],
+        xi = im[p0 + j];
       re[p0 + j] = t[0] * xr - t[1] * xi;
       im[p0 + j] = t[0] * xi + t[1] * xr;
     }
@@ -51,7 +54,8 @@ export function stageMatrix(stage: PhaseStage): CMat {
     const cr = stage.gain * Math.cos(ph);
     const ci = stage.gain * Math.sin(ph);
     for (let j = 0; j < inputs; j++) {
-      const xr = x.re[m * inputs + j], xi = x.im[m * inputs + j];
+      const xr = x.re[m * inputs + j],
+        xi = x.im[m * inputs + j];
       out.re[i * inputs + j] = cr * xr - ci * xi;
       out.im[i * inputs + j] = cr * xi + ci * xr;
     }

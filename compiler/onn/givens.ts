@@ -26,7 +26,13 @@ function rotateRows(m: Float64Array, n: number, a: number, c: number, s: number)
 }
 
 /** U0 = G_K ⋯ G_1 (without the sign D'), row-major n×n into `out`. */
-export function buildRotations(n: number, pairs: Int32Array, theta: Float64Array, out: Float64Array = new Float64Array(n * n), trig?: Trig): Float64Array {
+export function buildRotations(
+  n: number,
+  pairs: Int32Array,
+  theta: Float64Array,
+  out: Float64Array = new Float64Array(n * n),
+  trig?: Trig,
+): Float64Array {
   out.fill(0);
   for (let i = 0; i < n; i++) out[i * n + i] = 1;
   for (let k = 0; k < pairs.length; k++) {

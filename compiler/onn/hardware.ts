@@ -75,7 +75,13 @@ export interface UnitHardware {
 export function unitHardware(layers: LayerCost[]): UnitHardware {
   const mzi = layers.reduce((a, l) => a + l.mzi, 0);
   const mziUnapproximated = layers.reduce((a, l) => a + l.mziSvd, 0);
-  return { layers, mzi, mziUnapproximated, areaRatio: mzi / mziUnapproximated, segmentCouplers: layers.reduce((a, l) => a + l.couplers, 0) };
+  return {
+    layers,
+    mzi,
+    mziUnapproximated,
+    areaRatio: mzi / mziUnapproximated,
+    segmentCouplers: layers.reduce((a, l) => a + l.couplers, 0),
+  };
 }
 
 /** One layer stage of the emitted circuit. */
@@ -136,7 +142,8 @@ export function emittedHardware(inv: CircuitInventory, plan: LayerCost[] = []): 
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const mzi = sum(layers.map((l) => l.mzi));
   const mziUnapproximated = sum(layers.map((l) => l.mziSvd));
-  const couplersOf = (role: string): number => sum(inv.stages.filter((s) => s.role === role).map((s) => s.fixedCouplers + s.mziCouplers - 2 * s.treeMzis));
+  const couplersOf = (role: string): number =>
+    sum(inv.stages.filter((s) => s.role === role).map((s) => s.fixedCouplers + s.mziCouplers - 2 * s.treeMzis));
   return {
     layers,
     mzi,

@@ -146,7 +146,22 @@ export class MlpEngine {
       const x = this.acts[li]!;
       const gz = this.grads[li + 1]!;
       this.k.tn(x.at * sz, x.ld, gz * sz, l.mp, rows, l.mp, l.dwt * sz, l.mp, l.np + 1);
-      if (li > 0) this.k.nn(gz * sz, l.mp, l.w * sz, l.np, l.mp, l.np, this.grads[li]! * sz, l.np, rows, EPILOGUE.mask, this.slope, (x.at + 1) * sz, x.ld);
+      if (li > 0)
+        this.k.nn(
+          gz * sz,
+          l.mp,
+          l.w * sz,
+          l.np,
+          l.mp,
+          l.np,
+          this.grads[li]! * sz,
+          l.np,
+          rows,
+          EPILOGUE.mask,
+          this.slope,
+          (x.at + 1) * sz,
+          x.ld,
+        );
       const out = grads[li]!;
       const stride = l.n + 1;
       for (let o = 0; o < l.m; o++) {

@@ -64,18 +64,18 @@ export function projectTile(a0: Float64Array, s: number, iterations = 30, init?:
   const a = Float64Array.from(a0);
   const d = new Float64Array(s);
   if (init) d.set(init.d);
-  else for (let i = 0; i < s; i++) {
-    let n = 0;
-    for (let j = 0; j < s; j++) n += a[i * s + j] ** 2;
-    d[i] = Math.sqrt(n);
-  }
+  else
+    for (let i = 0; i < s; i++) {
+      let n = 0;
+      for (let j = 0; j < s; j++) n += a[i * s + j] ** 2;
+      d[i] = Math.sqrt(n);
+    }
   let u = init ? init.u : new Float64Array(s * s);
   const da = new Float64Array(s * s);
   const padded = validRows < s || validCols < s;
   for (let it = 0; it < iterations; it++) {
     if (padded && (init || it > 0))
-      for (let i = 0; i < s; i++)
-        for (let j = 0; j < s; j++) if (i >= validRows || j >= validCols) a[i * s + j] = d[i] * u[i * s + j];
+      for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) if (i >= validRows || j >= validCols) a[i * s + j] = d[i] * u[i * s + j];
     for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) da[i * s + j] = d[i] * a[i * s + j];
     // If every row scale is zero the segment is zero; any orthogonal U works.
     if (d.every((x) => x === 0)) {

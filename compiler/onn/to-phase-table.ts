@@ -7,7 +7,17 @@
 // by G_l = G_{l−1}·s_l; the bias source of layer l emits 1/G_{l−1} and the detector's decision
 // step is 1/G_L. Nothing is lost: the decoded digits are those of the trained network.
 import type { Activation, TreeKind } from "../../dsl/spec.ts";
-import type { ActivationStep, CouplerElement, DetectorStep, LinearElement, MziElement, PhaseElement, PhaseStage, PipelineStep, SourceStep } from "../../netlist/ir.ts";
+import type {
+  ActivationStep,
+  CouplerElement,
+  DetectorStep,
+  LinearElement,
+  MziElement,
+  PhaseElement,
+  PhaseStage,
+  PipelineStep,
+  SourceStep,
+} from "../../netlist/ir.ts";
 import { MZI_CONVENTION } from "../../netlist/ir.ts";
 import type { CMat } from "../../math/cmat.ts";
 import { attenuatorElement, decomposeMatrix, decomposeUnitary, type MeshKind } from "../mesh/decompose.ts";
@@ -102,7 +112,14 @@ class Elements {
 }
 
 export function sourceStep(shape: UnitShape): SourceStep {
-  return { name: "source", role: "source", workers: shape.workers, digits: shape.inDigits, levels: shape.levels, amplitudePerLevel: amplitudePerLevel(shape.levels) };
+  return {
+    name: "source",
+    role: "source",
+    workers: shape.workers,
+    digits: shape.inDigits,
+    levels: shape.levels,
+    amplitudePerLevel: amplitudePerLevel(shape.levels),
+  };
 }
 
 /**
@@ -153,7 +170,14 @@ function realCMat(rows: number, cols: number, data: Float64Array): CMat {
 }
 
 /** A Σ·U-segmented layer as one stage realizing W / (g·√(R·C)), g = max |d| over its tiles. */
-export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: MeshKind, bias: number, trees: TreeKind = "fixed"): { stage: PhaseStage; scale: number; treeMzis: number } {
+export function sigmaUStage(
+  name: string,
+  plan: TilePlan,
+  tiles: Tile[],
+  mesh: MeshKind,
+  bias: number,
+  trees: TreeKind = "fixed",
+): { stage: PhaseStage; scale: number; treeMzis: number } {
   const { s, R, C, rows: m, cols: n } = plan;
   let g = 0;
   for (const t of tiles) for (const v of t.d) g = Math.max(g, Math.abs(v));
@@ -192,8 +216,7 @@ export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: M
   col += depth;
   // 3. Fan-in: row group r accumulates its C tiles into tile (r, 0).
   for (let c = 1; c < C; c++, col++)
-    for (let r = 0; r < R; r++)
-      for (let i = 0; i < s && r * s + i < m; i++) el.merge(col, base(r, 0) + i, base(r, c) + i, 1 / (c + 1));
+    for (let r = 0; r < R; r++) for (let i = 0; i < s && r * s + i < m; i++) el.merge(col, base(r, 0) + i, base(r, c) + i, 1 / (c + 1));
   // 4. Move row group r from tile (r, 0) to output modes r·s.. (only needed when C > 1). MZI trees
   // read the rows where their fan-in ends instead (outputModes): a crossing is a cell at full cross,
   // which couplers that deviate the same way cannot reach, and it would pass on merge leftovers.
@@ -222,7 +245,14 @@ export function sigmaUStage(name: string, plan: TilePlan, tiles: Tile[], mesh: M
 }
 
 /** An unconstrained layer by full SVD mapping, passive (gain folded into the scale chain). */
-export function svdStage(name: string, rows: number, cols: number, w: Float64Array, mesh: MeshKind, bias: number): { stage: PhaseStage; scale: number } {
+export function svdStage(
+  name: string,
+  rows: number,
+  cols: number,
+  w: Float64Array,
+  mesh: MeshKind,
+  bias: number,
+): { stage: PhaseStage; scale: number } {
   const st = decomposeMatrix(realCMat(rows, cols, w), { mesh, name });
   const scale = st.gain > 0 ? st.gain : 1;
   return { stage: { ...st, gain: 1, biasInput: bias }, scale };
@@ -255,18 +285,29 @@ export function mapNetwork(
     const bias = 1 / cumulative;
     const name = `layer${i + 1}`;
     const plan = plans[i];
-    const mapped = plan ? sigmaUStage(name, plan, tiles[i]!, opts.mesh, bias, opts.trees) : { ...svdStage(name, l.out, l.in + 1, l.w, opts.mesh, bias), treeMzis: 0 };
+    const mapped = plan
+      ? sigmaUStage(name, plan, tiles[i]!, opts.mesh, bias, opts.trees)
+      : { ...svdStage(name, l.out, l.in + 1, l.w, opts.mesh, bias), treeMzis: 0 };
     treeMzis += mapped.treeMzis;
     pipeline.push(mapped.stage);
     cumulative *= mapped.scale;
     scales.push(cumulative);
     if (i < net.layers.length - 1) pipeline.push(activationStep(`act${i + 1}`, net.activation, net.slope, l.out));
   });
-  const detector: DetectorStep = { name: "detector", role: "detector", levels: shape.levels, step: 1 / cumulative, offset: 0, modes: shape.outDigits };
+  const detector: DetectorStep = {
+    name: "detector",
+    role: "detector",
+    levels: shape.levels,
+    step: 1 / cumulative,
+    offset: 0,
+    modes: shape.outDigits,
+  };
   pipeline.push(detector);
   return { pipeline, scales, treeMzis };
 }
 
 function activationStep(name: string, fn: Activation, slope: number, modes: number): ActivationStep {
-  return fn === "leaky-relu" ? { name, role: "activation", function: fn, params: { slope }, modes } : { name, role: "activation", function: fn, params: {}, modes };
+  return fn === "leaky-relu"
+    ? { name, role: "activation", function: fn, params: { slope }, modes }
+    : { name, role: "activation", function: fn, params: {}, modes };
 }

@@ -117,7 +117,14 @@ function shuffle(a: Int32Array, rng: Rng): void {
   }
 }
 
-export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConfig, rng: Rng, onEpoch?: (s: EpochStats) => void): TrainResult {
+export function trainUnit(
+  net: Mlp,
+  ds: Dataset,
+  x: Float64Array,
+  cfg: TrainConfig,
+  rng: Rng,
+  onEpoch?: (s: EpochStats) => void,
+): TrainResult {
   const { outDigits: nout, cases } = ds;
   const plans = net.layers.map((l, i) => (cfg.segments[i] == null ? null : tilePlan(l.out, l.in + 1, cfg.segments[i]!)));
   const approximating = plans.some((p) => p !== null);
@@ -256,7 +263,8 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       // Restart at a third of the rate, decaying over the fitted span (from the start: the full rate).
       const fitLr = fromStart
         ? cfg.learningRate * (FIT_FLOOR + (1 - FIT_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * frac)))
-        : (cfg.learningRate / 3) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
+        : (cfg.learningRate / 3) *
+          (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (epoch - 1 - 0.7 * cfg.epochs) / (1.3 * cfg.epochs)))));
       // The previous epoch ended with an evaluation at the same weights: reuse its active set.
       const active = last ?? evaluate(margin).active;
       shuffle(active, rng);
@@ -264,7 +272,8 @@ export function trainUnit(net: Mlp, ds: Dataset, x: Float64Array, cfg: TrainConf
       const passes = Math.max(1, Math.ceil((MIN_STEPS * batch) / Math.max(1, active.length)));
       let steps = 0;
       for (let pass = 0; pass < passes && active.length > 0; pass++)
-        for (let s = 0; s + batch <= active.length && steps * batch < MAX_SAMPLES; s += batch, steps++) step(active, s, batch, false, fitLr);
+        for (let s = 0; s + batch <= active.length && steps * batch < MAX_SAMPLES; s += batch, steps++)
+          step(active, s, batch, false, fitLr);
     } else {
       // All cases, shuffled; batches grow as training settles. Small spaces: smaller batches and
       // several passes, so an epoch has at least MIN_STEPS steps.

@@ -92,7 +92,13 @@ export function compileUnit(spec: Spec, fn: UnitFunction, seed: number, onEpoch?
   );
   const preprocess = spec.preprocess === "digit-sum";
   const hardware = unitHardware(layers);
-  const mapped = mapNetwork(net, t.plans, t.tiles, { workers: fn.workers, inDigits: fn.inDigits, outDigits: fn.outDigits, levels: fn.levels, maxSum }, { mesh: spec.mesh, preprocess, trees: spec.trees });
+  const mapped = mapNetwork(
+    net,
+    t.plans,
+    t.tiles,
+    { workers: fn.workers, inDigits: fn.inDigits, outDigits: fn.outDigits, levels: fn.levels, maxSum },
+    { mesh: spec.mesh, preprocess, trees: spec.trees },
+  );
   return {
     fn,
     arch,

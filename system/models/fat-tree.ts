@@ -31,7 +31,14 @@ export interface FatTreeFlows {
 const memo = new Map<string, FatTreeFlows>();
 
 /** ECMP ring flows of one job on the fat-tree (deterministic in the seed). */
-export function fatTreeFlows(n: number, k: number, oversubscription: number, placement: "random" | "ordered", trials: number, seed: number): FatTreeFlows {
+export function fatTreeFlows(
+  n: number,
+  k: number,
+  oversubscription: number,
+  placement: "random" | "ordered",
+  trials: number,
+  seed: number,
+): FatTreeFlows {
   const key = `${n}/${k}/${oversubscription}/${placement}/${trials}/${seed}`;
   const hit = memo.get(key);
   if (hit) return hit;
@@ -101,7 +108,14 @@ export function fatTreeModel(p: ModelInputs): ModelResult {
       transfer_s: steps * ((p.messageBytes / n / serverBandwidth(p)) * f.slowdown),
       reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
     },
-    { radix: k, oversubscription: p.fatTreeOversubscription, placement: p.placement, ecmp_slowdown: round3(f.slowdown), off_rack_flows: round3(f.offRack), steps },
+    {
+      radix: k,
+      oversubscription: p.fatTreeOversubscription,
+      placement: p.placement,
+      ecmp_slowdown: round3(f.slowdown),
+      off_rack_flows: round3(f.offRack),
+      steps,
+    },
   );
 }
 

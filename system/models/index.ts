@@ -29,7 +29,17 @@ export const MODELS: Readonly<Record<string, (p: ModelInputs) => ModelResult>> =
 };
 export const MODEL_NAMES = Object.keys(MODELS);
 /** What `optinc allreduce` compares without --models (the seed systems' fabrics are opt-in). */
-export const DEFAULT_MODELS = ["ring", "recursive-doubling", "rabenseifner", "double-binary-tree", "sharp", "optical-ring", "optical-rd", "wrht", "optinc"];
+export const DEFAULT_MODELS = [
+  "ring",
+  "recursive-doubling",
+  "rabenseifner",
+  "double-binary-tree",
+  "sharp",
+  "optical-ring",
+  "optical-rd",
+  "wrht",
+  "optinc",
+];
 
 export interface Comparison {
   models: ModelResult[];

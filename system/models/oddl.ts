@@ -17,7 +17,8 @@ export function oddlTerms(p: ModelInputs, schedule: "ring" | "halving-doubling")
   const b = serverBandwidth(p);
   const change = p.oddlControlDelay + p.oddlTuneTime;
   const reduce_s = ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte;
-  if (schedule === "ring") return { latency_s: 2 * (n - 1) * p.stepLatency + change, transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / b), reduce_s };
+  if (schedule === "ring")
+    return { latency_s: 2 * (n - 1) * p.stepLatency + change, transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / b), reduce_s };
   const lg = ceilLog(n, 2);
   return { latency_s: 2 * lg * (p.stepLatency + change), transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / b), reduce_s };
 }

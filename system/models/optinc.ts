@@ -22,10 +22,7 @@ export function optincModel(p: ModelInputs): ModelResult {
     p.workers,
     {
       latency_s:
-        p.stepLatency +
-        p.reconfigTime +
-        2 * levels * p.fiberLength * FIBER_SECONDS_PER_METRE +
-        levels * (p.onnLatency + p.oeoLatency),
+        p.stepLatency + p.reconfigTime + 2 * levels * p.fiberLength * FIBER_SECONDS_PER_METRE + levels * (p.onnLatency + p.oeoLatency),
       transfer_s: payload / serverBandwidth(p),
       reduce_s: 0,
     },

@@ -184,11 +184,15 @@ const SIGNED = new Set<keyof ModelInputs>(["laserPowerDbm", "receiverSensitivity
  */
 export function parseModelParams(text: string): Partial<ModelInputs> {
   const out: Record<string, unknown> = {};
-  for (const entry of text.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+  for (const entry of text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")) {
     const eq = entry.indexOf("=");
     const key = (eq < 0 ? entry : entry.slice(0, eq).trim()) as keyof ModelInputs;
     const value = eq < 0 ? "" : entry.slice(eq + 1).trim();
-    if (!(key in DEFAULT_MODEL_INPUTS)) throw new Error(`unknown model parameter "${key}"; known: ${Object.keys(DEFAULT_MODEL_INPUTS).join(", ")}`);
+    if (!(key in DEFAULT_MODEL_INPUTS))
+      throw new Error(`unknown model parameter "${key}"; known: ${Object.keys(DEFAULT_MODEL_INPUTS).join(", ")}`);
     const choices = CHOICES[key];
     if (choices) {
       if (!choices.includes(value)) throw new Error(`${key}: "${value}" is not one of ${choices.join(", ")}`);
@@ -197,7 +201,10 @@ export function parseModelParams(text: string): Partial<ModelInputs> {
       out[key] = null;
     } else {
       const x = Number(value);
-      if (value === "" || !Number.isFinite(x) || (x < 0 && !SIGNED.has(key))) throw new Error(`${key}: "${value}" is not a ${SIGNED.has(key) ? "" : "non-negative "}number${NULLABLE.has(key) ? " or null" : ""}`);
+      if (value === "" || !Number.isFinite(x) || (x < 0 && !SIGNED.has(key)))
+        throw new Error(
+          `${key}: "${value}" is not a ${SIGNED.has(key) ? "" : "non-negative "}number${NULLABLE.has(key) ? " or null" : ""}`,
+        );
       out[key] = x;
     }
   }

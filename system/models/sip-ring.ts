@@ -51,6 +51,13 @@ export function sipRingModel(p: ModelInputs): ModelResult {
       transfer_s: (steps * (p.messageBytes / n / serverBandwidth(p)) * share) / duty,
       reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
     },
-    { wavelengths_per_segment: p.sipRingWavelengths, wavelength_rate_Bps: serverBandwidth(p) / p.sipRingWavelengths, duty_cycle: duty, segment_sharing: share, placement: p.sipRingPlacement, steps },
+    {
+      wavelengths_per_segment: p.sipRingWavelengths,
+      wavelength_rate_Bps: serverBandwidth(p) / p.sipRingWavelengths,
+      duty_cycle: duty,
+      segment_sharing: share,
+      placement: p.sipRingPlacement,
+      steps,
+    },
   );
 }

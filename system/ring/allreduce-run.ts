@@ -120,7 +120,14 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
   // The golden quantized average on the same arrays: the reference for exact-match counting.
   const golden =
     aggregateMany || o.errors
-      ? optincAllReduce(grads, { precision: o.bits, levels: o.levels, encoding: o.encoding, rounding: o.rounding, blockSize: o.blockSize, aggregate: goldenAggregate(n, o.bits, o.levels, o.rounding) }).levels
+      ? optincAllReduce(grads, {
+          precision: o.bits,
+          levels: o.levels,
+          encoding: o.encoding,
+          rounding: o.rounding,
+          blockSize: o.blockSize,
+          aggregate: goldenAggregate(n, o.bits, o.levels, o.rounding),
+        }).levels
       : opt.levels;
   let mismatched = 0;
   for (let i = 0; i < elements; i++) if (golden[i] !== opt.levels[i]) mismatched++;
@@ -138,7 +145,12 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
   const cmp32 = compareModels(modelInputs({ ...o.link, workers: n, messageBytes: o.messageBytes, bits: 32 }), o.models);
   const models: Record<string, ModelJson> = {};
   for (const m of cmp.models) {
-    models[m.name] = { time: m.time_s, algbw: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}), derived: m.derived };
+    models[m.name] = {
+      time: m.time_s,
+      algbw: m.algbw_Bps,
+      ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}),
+      derived: m.derived,
+    };
   }
   const optincBytes = scaled ? optincBytesPerWorker(4 * full, o.bits) : opt.bytesSentPerWorker;
   const run: AllreduceRun = {

@@ -46,6 +46,15 @@ export function optincAggregator(opts: OptincAggregatorOptions): GradientAggrega
     if (grads.length !== f.workers) throw new RangeError(`expected ${f.workers} workers, got ${grads.length}`);
     const errors = opts.errors ? toInjectedErrors(opts.errors, ((opts.seed ?? 0) * 1_000_003 + step) >>> 0) : undefined;
     step++;
-    return optincAllReduce(grads, { precision: f.precision, levels: f.levels, encoding: f.encoding, rounding: f.rounding, blockSize: f.blockSize, aggregate, aggregateMany: opts.aggregateMany, errors }).output;
+    return optincAllReduce(grads, {
+      precision: f.precision,
+      levels: f.levels,
+      encoding: f.encoding,
+      rounding: f.rounding,
+      blockSize: f.blockSize,
+      aggregate,
+      aggregateMany: opts.aggregateMany,
+      errors,
+    }).output;
   };
 }

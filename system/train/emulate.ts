@@ -48,7 +48,10 @@ export interface NamedAggregator {
 class ShardSampler {
   private order: Int32Array;
   private at = 0;
-  constructor(shard: Int32Array, private readonly rng: Rng) {
+  constructor(
+    shard: Int32Array,
+    private readonly rng: Rng,
+  ) {
     this.order = shard.slice();
     shuffleInPlace(this.order, rng);
   }
@@ -113,7 +116,13 @@ export function runOne(config: EmulationConfig, data: { train: Dataset; test: Da
     }
   }
   const last = curve[curve.length - 1]!;
-  return { name: agg.name, curve, finalAccuracy: last.testAccuracy, finalLoss: last.testLoss, meanRelativeGradientError: relErrSum / config.steps };
+  return {
+    name: agg.name,
+    curve,
+    finalAccuracy: last.testAccuracy,
+    finalLoss: last.testLoss,
+    meanRelativeGradientError: relErrSum / config.steps,
+  };
 }
 
 /** Run every aggregator on the same data, seed and initial weights. */

@@ -15,7 +15,15 @@ export interface TrainingScenario extends EmulationConfig {
   errors: ErrorModel;
 }
 
-const COMMON = { precision: 8, levels: 4 as Levels, encoding: "offset-binary" as Encoding, rounding: "nearest-even" as Rounding, blockSize: 256, seed: 1, learningRate: 0.1 };
+const COMMON = {
+  precision: 8,
+  levels: 4 as Levels,
+  encoding: "offset-binary" as Encoding,
+  rounding: "nearest-even" as Rounding,
+  blockSize: 256,
+  seed: 1,
+  learningRate: 0.1,
+};
 
 export const SHORT_SCENARIO: TrainingScenario = {
   ...COMMON,
@@ -57,7 +65,14 @@ export interface AggregatorOverrides {
 }
 
 export function scenarioAggregators(s: TrainingScenario, opts: AggregatorOverrides = {}): NamedAggregator[] {
-  const format: OptincFormat = { workers: s.workers, precision: s.precision, levels: s.levels, encoding: s.encoding, rounding: s.rounding, blockSize: s.blockSize };
+  const format: OptincFormat = {
+    workers: s.workers,
+    precision: s.precision,
+    levels: s.levels,
+    encoding: s.encoding,
+    rounding: s.rounding,
+    blockSize: s.blockSize,
+  };
   checkErrorModel(s.errors);
   const agg = { aggregate: opts.aggregate, aggregateMany: opts.aggregateMany };
   return [
@@ -70,7 +85,9 @@ export function scenarioAggregators(s: TrainingScenario, opts: AggregatorOverrid
 export function runScenario(s: TrainingScenario, opts: AggregatorOverrides = {}): ScenarioResult {
   const runs = emulate(s, scenarioAggregators(s, opts));
   const base = runs[0]!;
-  const deltas = runs.slice(1).map((r) => ({ name: r.name, accuracy: r.finalAccuracy - base.finalAccuracy, loss: r.finalLoss - base.finalLoss }));
+  const deltas = runs
+    .slice(1)
+    .map((r) => ({ name: r.name, accuracy: r.finalAccuracy - base.finalAccuracy, loss: r.finalLoss - base.finalLoss }));
   return { scenario: s, runs, deltas };
 }
 

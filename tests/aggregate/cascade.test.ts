@@ -31,20 +31,24 @@ describe("cascade planning", () => {
     { workers: 64, radix: 4, b: 8, l: 4 },
     { workers: 9, radix: 3, b: 6, l: 2 },
     { workers: 16, radix: 4, b: 16, l: 4 },
-  ])("$workers workers, radix $radix, $b-bit PAM-$l: equals the flat golden average on 5k random and edge cases", ({ workers, radix, b, l }) => {
-    const rng = createRng(workers * 131 + radix);
-    const plan = planCascade(workers, radix, b, l, "nearest-even");
-    const max = 2 ** b - 1;
-    const cases: number[][] = [new Array(workers).fill(0), new Array(workers).fill(max), new Array(workers).fill(2 ** (b - 1))];
-    // Rounding ties: one worker one step above the zero code, the rest at zero.
-    cases.push([2 ** (b - 1) + 1, ...new Array(workers - 1).fill(2 ** (b - 1))]);
-    for (let i = 0; i < 5_000; i++) cases.push(Array.from({ length: workers }, () => rng.int(max + 1)));
-    let mismatches = 0;
-    for (const rule of ["nearest-even", "nearest-away", "floor"] as const) {
-      const p = planCascade(workers, radix, b, l, rule);
-      for (const codes of cases) if (evaluateCascade(p, codes, b, unitFromDigits) !== goldenAverage(codes, { precision: b, rounding: rule })) mismatches++;
-    }
-    expect(mismatches).toBe(0);
-    expect(plan.levels.at(-1)!.units).toBe(1);
-  });
+  ])(
+    "$workers workers, radix $radix, $b-bit PAM-$l: equals the flat golden average on 5k random and edge cases",
+    ({ workers, radix, b, l }) => {
+      const rng = createRng(workers * 131 + radix);
+      const plan = planCascade(workers, radix, b, l, "nearest-even");
+      const max = 2 ** b - 1;
+      const cases: number[][] = [new Array(workers).fill(0), new Array(workers).fill(max), new Array(workers).fill(2 ** (b - 1))];
+      // Rounding ties: one worker one step above the zero code, the rest at zero.
+      cases.push([2 ** (b - 1) + 1, ...new Array(workers - 1).fill(2 ** (b - 1))]);
+      for (let i = 0; i < 5_000; i++) cases.push(Array.from({ length: workers }, () => rng.int(max + 1)));
+      let mismatches = 0;
+      for (const rule of ["nearest-even", "nearest-away", "floor"] as const) {
+        const p = planCascade(workers, radix, b, l, rule);
+        for (const codes of cases)
+          if (evaluateCascade(p, codes, b, unitFromDigits) !== goldenAverage(codes, { precision: b, rounding: rule })) mismatches++;
+      }
+      expect(mismatches).toBe(0);
+      expect(plan.levels.at(-1)!.units).toBe(1);
+    },
+  );
 });

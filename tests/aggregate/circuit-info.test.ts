@@ -42,17 +42,35 @@ const unitFunction: fc.Arbitrary<UnitFunction> = fc
     outputOffset: fc.integer({ min: 0, max: 1 << 20 }),
     divisor: fc.integer({ min: 1, max: 1 << 12 }),
     rounding: fc.constantFrom(...ROUNDINGS),
-    slice: fc.option(fc.record({ weights: fc.array(fc.integer({ min: 0, max: 1 << 16 }), { minLength: 1, maxLength: 8 }), carry: fc.nat(), tie: fc.constantFrom("none", "class", "carry") }), { nil: undefined }),
+    slice: fc.option(
+      fc.record({
+        weights: fc.array(fc.integer({ min: 0, max: 1 << 16 }), { minLength: 1, maxLength: 8 }),
+        carry: fc.nat(),
+        tie: fc.constantFrom("none", "class", "carry"),
+      }),
+      { nil: undefined },
+    ),
   })
   .map(({ slice, ...u }) => {
     if (!slice) return u;
-    const fn: UnitFunction = { ...u, inDigits: slice.weights.length, weights: slice.weights, carryIn: slice.carry % (slice.weights.length + 1) };
+    const fn: UnitFunction = {
+      ...u,
+      inDigits: slice.weights.length,
+      weights: slice.weights,
+      carryIn: slice.carry % (slice.weights.length + 1),
+    };
     if (slice.tie === "class") fn.roundClass = true;
     if (slice.tie === "carry") fn.roundCarry = true;
     return fn;
   });
 
-const shapeOf = (fn: UnitFunction) => ({ workers: fn.workers, levels: fn.levels, inDigits: fn.inDigits, outDigits: fn.outDigits, rounding: fn.rounding });
+const shapeOf = (fn: UnitFunction) => ({
+  workers: fn.workers,
+  levels: fn.levels,
+  inDigits: fn.inDigits,
+  outDigits: fn.outDigits,
+  rounding: fn.rounding,
+});
 
 describe("unit entries", () => {
   it("UnitFunction → UnitSpec → info → file → info → UnitSpec → UnitFunction is the identity (property)", () => {
@@ -77,20 +95,17 @@ describe("unit entries", () => {
     }
     expect(units.some((u) => u.roundClass) && units.some((u) => u.roundCarry)).toBe(true);
     // A slice without carry positions may leave carryIn out; the file always states it (0).
-    for (const fn of units) expect(unitFunctionOf(readUnitInfo(throughFile(writeUnitInfo(unitSpecOf(fn))))!, shapeOf(fn))).toStrictEqual(fn.weights ? { ...fn, carryIn: fn.carryIn ?? 0 } : fn);
+    for (const fn of units)
+      expect(unitFunctionOf(readUnitInfo(throughFile(writeUnitInfo(unitSpecOf(fn))))!, shapeOf(fn))).toStrictEqual(
+        fn.weights ? { ...fn, carryIn: fn.carryIn ?? 0 } : fn,
+      );
   });
 
   it("a circuit without unit entries is the flat aggregator (undefined), and the writer's key order is fixed", () => {
     expect(readUnitInfo({ spec_name: "x" })).toBeUndefined();
-    expect(Object.keys(writeUnitInfo({ inputOffset: 1, outputOffset: 2, divisor: 3, weights: [1, 4], carryIn: 1, round: "carry" }, 2))).toEqual([
-      "unit_input_offset",
-      "unit_output_offset",
-      "unit_divisor",
-      "unit_weights",
-      "unit_carry_in",
-      "unit_round",
-      "cascade_level",
-    ]);
+    expect(
+      Object.keys(writeUnitInfo({ inputOffset: 1, outputOffset: 2, divisor: 3, weights: [1, 4], carryIn: 1, round: "carry" }, 2)),
+    ).toEqual(["unit_input_offset", "unit_output_offset", "unit_divisor", "unit_weights", "unit_carry_in", "unit_round", "cascade_level"]);
   });
 });
 
@@ -118,11 +133,18 @@ const cellArb = fc
     for (const size of r.groups) {
       const members = Array.from({ length: size }, (_, j) => ports.length + j);
       groups.push({ ports: members, max: r.levels ** size - 1 });
-      for (let j = 0; j < size; j++) ports.push({ source: { kind: "cell", cell: 0, output: j }, weight: r.weights[ports.length]!, max: r.levels - 1 });
+      for (let j = 0; j < size; j++)
+        ports.push({ source: { kind: "cell", cell: 0, output: j }, weight: r.weights[ports.length]!, max: r.levels - 1 });
     }
     let d = 0;
-    const outputs = Array.from({ length: r.outputs }, (_, o) => ({ name: `o${o}`, table: Array.from({ length: r.vmax + 1 }, () => r.digits[d++ % r.digits.length]! % r.levels) }));
-    return { cell: { name: `${r.role}1`, role: r.role, position: 1, ports, groups, bias: r.bias, vmax: r.vmax, outputs }, levels: r.levels };
+    const outputs = Array.from({ length: r.outputs }, (_, o) => ({
+      name: `o${o}`,
+      table: Array.from({ length: r.vmax + 1 }, () => r.digits[d++ % r.digits.length]! % r.levels),
+    }));
+    return {
+      cell: { name: `${r.role}1`, role: r.role, position: 1, ports, groups, bias: r.bias, vmax: r.vmax, outputs },
+      levels: r.levels,
+    };
   });
 
 /** The function a cell design stands for, stated directly from the cell. */
@@ -131,7 +153,11 @@ function expectedFunction(cell: Cell, levels: number, copies: number): CellFunct
     name: cell.name,
     role: cell.role,
     levels,
-    ports: cell.ports.map((p, k) => ({ worker: p.source.kind === "worker", weight: p.weight, group: cell.groups.findIndex((g) => g.ports.includes(k)) })),
+    ports: cell.ports.map((p, k) => ({
+      worker: p.source.kind === "worker",
+      weight: p.weight,
+      group: cell.groups.findIndex((g) => g.ports.includes(k)),
+    })),
     groupMax: cell.groups.map((g) => g.max),
     bias: cell.bias,
     vmax: cell.vmax,
@@ -144,7 +170,15 @@ describe("cell entries", () => {
   it("a cell's entries read back, through a file, as its function (property)", () => {
     fc.assert(
       fc.property(cellArb, fc.integer({ min: 1, max: 5 }), ({ cell, levels }, copies) => {
-        const chip: DigitChip = { workers: 4, levels, inDigits: 1, outDigits: 1, rounding: "floor", cells: Array.from({ length: copies }, (_, i) => ({ ...cell, name: `${cell.name}_${i}` })), result: [] };
+        const chip: DigitChip = {
+          workers: 4,
+          levels,
+          inDigits: 1,
+          outDigits: 1,
+          rounding: "floor",
+          cells: Array.from({ length: copies }, (_, i) => ({ ...cell, name: `${cell.name}_${i}` })),
+          result: [],
+        };
         const info = throughFile(writeCellInfo({ name: cell.name, instances: chip.cells.map((_, i) => i), cell }, chip));
         expect(isCellCircuit(info)).toBe(true);
         expect(info.cell_copies).toBe(chip.cells.map((c) => c.name).join(","));
@@ -156,7 +190,10 @@ describe("cell entries", () => {
 
   it("every cell of a planned chip round-trips", () => {
     const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
-    for (const [i, cell] of chip.cells.entries()) expect(readCellInfo(throughFile(writeCellInfo({ name: cell.name, instances: [i], cell }, chip)))).toStrictEqual(expectedFunction(cell, 4, 1));
+    for (const [i, cell] of chip.cells.entries())
+      expect(readCellInfo(throughFile(writeCellInfo({ name: cell.name, instances: [i], cell }, chip)))).toStrictEqual(
+        expectedFunction(cell, 4, 1),
+      );
   });
 
   it("a circuit without a cell entry is not a cell (null)", () => {
@@ -166,7 +203,16 @@ describe("cell entries", () => {
 
 describe("identity entries", () => {
   const spec = { name: "paper_4x8", workers: 4, precision: 8, levels: 4, rounding: "nearest-even" };
-  const unit: UnitIdentity = { workers: 4, levels: 4, inDigits: 4, outDigits: 4, rounding: "nearest-even", inputOffset: 128, outputOffset: 128, divisor: 4 };
+  const unit: UnitIdentity = {
+    workers: 4,
+    levels: 4,
+    inDigits: 4,
+    outDigits: 4,
+    rounding: "nearest-even",
+    inputOffset: 128,
+    outputOffset: 128,
+    divisor: 4,
+  };
 
   it("read back as written", () => {
     const info = throughFile(writeIdentityInfo(spec, "paper_4x8", unit));

@@ -41,7 +41,8 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
   const L = u.levels;
   const bad: string[] = [];
   const head = [chip.workers, chip.levels, chip.inDigits, chip.outDigits, chip.rounding];
-  if (JSON.stringify(head) !== JSON.stringify([u.workers, u.levels, u.inDigits, u.outDigits, u.rounding])) bad.push(`chip header ${JSON.stringify(head)}`);
+  if (JSON.stringify(head) !== JSON.stringify([u.workers, u.levels, u.inDigits, u.outDigits, u.rounding]))
+    bad.push(`chip header ${JSON.stringify(head)}`);
   if (chip.result.length !== u.outDigits) bad.push(`${chip.result.length} result digits`);
   const names = new Set<string>();
   const read = chip.cells.map((c) => c.outputs.map(() => false));
@@ -88,9 +89,11 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
     workers.forEach((p) => {
       const s = p.source as { worker: number; position: number };
       const g = c.groups.find((gr) => gr.ports.length === 1 && c.ports[gr.ports[0]!] === p);
-      if (p.weight !== 1 || p.max !== L - 1 || s.position !== c.position || !g || g.max !== L - 1) bad.push(`${c.name}: worker port ${JSON.stringify(p)}`);
+      if (p.weight !== 1 || p.max !== L - 1 || s.position !== c.position || !g || g.max !== L - 1)
+        bad.push(`${c.name}: worker port ${JSON.stringify(p)}`);
     });
-    if (workers.length && new Set(workers.map((p) => (p.source as { worker: number }).worker)).size !== u.workers) bad.push(`${c.name}: not every worker once`);
+    if (workers.length && new Set(workers.map((p) => (p.source as { worker: number }).worker)).size !== u.workers)
+      bad.push(`${c.name}: not every worker once`);
     // The declared port space: worker digits through their sum, other groups through their range.
     const others = c.groups.filter((g) => c.ports[g.ports[0]!]!.source.kind === "cell");
     const wMax = workers.length * (L - 1);
@@ -98,14 +101,17 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
     let vmax = -Infinity;
     const tables = c.outputs.map((o) => o.table);
     tables.forEach((t, o) => {
-      if (t.length !== c.vmax + 1 || !t.every((d) => Number.isInteger(d) && d >= 0 && d < L)) bad.push(`${c.name}.${c.outputs[o]!.name}: table is not vmax + 1 base-${L} digits`);
+      if (t.length !== c.vmax + 1 || !t.every((d) => Number.isInteger(d) && d >= 0 && d < L))
+        bad.push(`${c.name}.${c.outputs[o]!.name}: table is not vmax + 1 base-${L} digits`);
     });
     const seen = tables.map(() => new Set<number>());
     const equalsInput = tables.map(() => others.flatMap((g) => g.ports.map(() => true)));
     // A group is one value x ∈ [0, max] that adds w·x to v (w: weight of its least significant port).
     const w0 = others.map((g) => c.ports[g.ports[0]!]!.weight);
     for (const vals of groupSpace(others.map((g) => g.max))) {
-      const inDigits = others.flatMap((g, gi) => g.ports.map((p) => digit(vals[gi]!, digitPosition(c.ports[p]!.weight, w0[gi]!, L) ?? 0, L)));
+      const inDigits = others.flatMap((g, gi) =>
+        g.ports.map((p) => digit(vals[gi]!, digitPosition(c.ports[p]!.weight, w0[gi]!, L) ?? 0, L)),
+      );
       const base = others.reduce((a, _, gi) => a + w0[gi]! * vals[gi]!, c.bias);
       for (let s = 0; s <= wMax; s++) {
         const v = base + s;
@@ -194,7 +200,12 @@ export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<n
 /** The chip on worker digits with its own tables (independent of runDigitChip); reports every cell's ports and outputs. */
 function chipRun(chip: DigitChip, d: ArrayLike<number>, seen: (cell: number, ports: number[], outputs: number[]) => void): number[] {
   const values: number[][] = [];
-  const read = (r: DigitRef | PortSource): number => ("constant" in r ? r.constant : "kind" in r && r.kind === "worker" ? d[r.worker * chip.inDigits + r.position]! : values[r.cell]![r.output]!);
+  const read = (r: DigitRef | PortSource): number =>
+    "constant" in r
+      ? r.constant
+      : "kind" in r && r.kind === "worker"
+        ? d[r.worker * chip.inDigits + r.position]!
+        : values[r.cell]![r.output]!;
   chip.cells.forEach((c, i) => {
     const ports = c.ports.map((p) => read(p.source));
     const v = ports.reduce((a, x, p) => a + c.ports[p]!.weight * x, c.bias);
@@ -224,7 +235,8 @@ export function testUnits(): { name: string; u: UnitFunction; cases: Int32Array[
           const top = 2 ** b - 1;
           const cases = Array.from({ length: 120 }, (_, t) => {
             const d = new Int32Array(N * K);
-            for (let w = 0; w < N; w++) toDigits(t === 0 ? 0 : t === 1 ? top : t === 2 ? (w % 2 ? top : 0) : rng.int(top + 1), { precision: b, levels: L }, d, w * K);
+            for (let w = 0; w < N; w++)
+              toDigits(t === 0 ? 0 : t === 1 ? top : t === 2 ? (w % 2 ? top : 0) : rng.int(top + 1), { precision: b, levels: L }, d, w * K);
             return d;
           });
           out.push({ name: `N = ${N}, L = ${L}, ${b} bits, ${rounding}`, u, cases });
@@ -232,19 +244,34 @@ export function testUnits(): { name: string; u: UnitFunction; cases: Int32Array[
       }
     }
   }
-  for (const [workers, radix, b, L] of [[10, 3, 4, 2], [5, 2, 4, 2], [16, 4, 8, 4], [12, 5, 8, 4], [7, 3, 4, 16]] as const) {
+  for (const [workers, radix, b, L] of [
+    [10, 3, 4, 2],
+    [5, 2, 4, 2],
+    [16, 4, 8, 4],
+    [12, 5, 8, 4],
+    [7, 3, 4, 16],
+  ] as const) {
     for (const rounding of ROUNDINGS) {
       const plan = planCascade(workers, radix, b, L, rounding);
-      const levels = plan.levels.map((l) => ({ name: `cascade of ${workers} at radix ${radix}, L = ${L}, ${b} bits, ${rounding}: level ${l.level}`, u: l.fn, cases: [] as Int32Array[] }));
+      const levels = plan.levels.map((l) => ({
+        name: `cascade of ${workers} at radix ${radix}, L = ${L}, ${b} bits, ${rounding}: level ${l.level}`,
+        u: l.fn,
+        cases: [] as Int32Array[],
+      }));
       for (let t = 0; t < 120; t++) {
-        const codes = Array.from({ length: workers }, (_, w) => (t === 0 ? 0 : t === 1 ? 2 ** b - 1 : t === 2 ? (w % 2 ? 2 ** b - 1 : 0) : rng.int(2 ** b)));
+        const codes = Array.from({ length: workers }, (_, w) =>
+          t === 0 ? 0 : t === 1 ? 2 ** b - 1 : t === 2 ? (w % 2 ? 2 ** b - 1 : 0) : rng.int(2 ** b),
+        );
         evaluateCascade(plan, codes, b, (fn, inputs) => {
           const d = new Int32Array(fn.workers * fn.inDigits);
           inputs.forEach((v, w) => {
             for (let k = 0; k < fn.inDigits; k++) d[w * fn.inDigits + k] = Math.floor(v / L ** k) % L;
           });
           levels.find((l) => l.u === fn)!.cases.push(d);
-          return unitOutput(fn, Array.from({ length: fn.inDigits }, (_, k) => inputs.reduce((a, v) => a + (Math.floor(v / L ** k) % L), 0)));
+          return unitOutput(
+            fn,
+            Array.from({ length: fn.inDigits }, (_, k) => inputs.reduce((a, v) => a + (Math.floor(v / L ** k) % L), 0)),
+          );
         });
       }
       out.push(...levels);

@@ -74,7 +74,13 @@ describe("digit chip", () => {
 
   it("raw random worker codes at full precision (8 and 16 bits) agree with goldenAverage", () => {
     const rng = createRng(5);
-    for (const [N, L, b] of [[4, 4, 16], [8, 16, 16], [5, 4, 8], [6, 2, 8], [3, 16, 8]] as const) {
+    for (const [N, L, b] of [
+      [4, 4, 16],
+      [8, 16, 16],
+      [5, 4, 8],
+      [6, 2, 8],
+      [3, 16, 8],
+    ] as const) {
       for (const rounding of ROUNDINGS) {
         const u = flatUnit(N, b, L, rounding);
         const chip = planDigitChip(u);
@@ -91,7 +97,11 @@ describe("digit chip", () => {
 
   it("cascade levels (partial sums, divisor 1, and the rounding top unit) chain to the flat golden", () => {
     const rng = createRng(9);
-    for (const [workers, radix] of [[16, 4], [8, 4], [10, 3]] as const) {
+    for (const [workers, radix] of [
+      [16, 4],
+      [8, 4],
+      [10, 3],
+    ] as const) {
       for (const rounding of ROUNDINGS) {
         const plan = planCascade(workers, radix, 8, 4, rounding);
         const chips = new Map(plan.levels.map((l) => [l.fn, planDigitChip(l.fn)]));
@@ -152,11 +162,18 @@ describe("digit chip", () => {
   });
 
   it("every cell reads at most one worker position and keeps v small (≤ N·L + L)", () => {
-    for (const [N, L] of [[4, 4], [8, 16], [3, 2], [6, 4]] as const) {
+    for (const [N, L] of [
+      [4, 4],
+      [8, 16],
+      [3, 2],
+      [6, 4],
+    ] as const) {
       for (const rounding of ROUNDINGS) {
         const chip = planDigitChip(flatUnit(N, digitCount({ precision: 8, levels: L }) * Math.log2(L), L, rounding));
         for (const c of chip.cells) {
-          expect(new Set(c.ports.filter((p) => p.source.kind === "worker").map((p) => (p.source as { position: number }).position)).size).toBeLessThanOrEqual(1);
+          expect(
+            new Set(c.ports.filter((p) => p.source.kind === "worker").map((p) => (p.source as { position: number }).position)).size,
+          ).toBeLessThanOrEqual(1);
           expect(c.vmax).toBeLessThanOrEqual(N * L + L);
         }
       }

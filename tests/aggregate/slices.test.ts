@@ -19,11 +19,13 @@ function vectors(fn: UnitFunction, limit: number, seed: number): number[][] {
   const out: number[][] = [];
   for (let c = 0; c < Math.min(size, limit); c++) {
     let v = size <= limit ? c : Math.floor(rng.next() * size);
-    out.push(Array.from({ length: fn.inDigits }, () => {
-      const d = v % base;
-      v = Math.floor(v / base);
-      return d;
-    }));
+    out.push(
+      Array.from({ length: fn.inDigits }, () => {
+        const d = v % base;
+        v = Math.floor(v / base);
+        return d;
+      }),
+    );
   }
   return out;
 }

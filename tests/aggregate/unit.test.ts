@@ -4,7 +4,15 @@
 import { describe, expect, it } from "vitest";
 import { planCascade } from "../../aggregate/cascade.ts";
 import { planSlices } from "../../aggregate/slices.ts";
-import { exhaustiveDataset, flatUnit, reducedSpaceSize, unitMaxValues, unitOutput, unitWeights, type UnitFunction } from "../../aggregate/unit.ts";
+import {
+  exhaustiveDataset,
+  flatUnit,
+  reducedSpaceSize,
+  unitMaxValues,
+  unitOutput,
+  unitWeights,
+  type UnitFunction,
+} from "../../aggregate/unit.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 
 const RULES: Rounding[] = ["nearest-even", "nearest-away", "floor"];
@@ -36,8 +44,26 @@ const slices48 = planSlices(flatUnit(4, 8, 4, "nearest-even"))!;
 
 describe("the flat unit", () => {
   it("flatUnit: b-bit codes in and out, offsets 2^(b−1), divisor N", () => {
-    expect(flatUnit(4, 8, 4, "nearest-even")).toEqual({ workers: 4, levels: 4, inDigits: 4, outDigits: 4, inputOffset: 128, outputOffset: 128, divisor: 4, rounding: "nearest-even" });
-    expect(flatUnit(3, 6, 2, "floor")).toEqual({ workers: 3, levels: 2, inDigits: 6, outDigits: 6, inputOffset: 32, outputOffset: 32, divisor: 3, rounding: "floor" });
+    expect(flatUnit(4, 8, 4, "nearest-even")).toEqual({
+      workers: 4,
+      levels: 4,
+      inDigits: 4,
+      outDigits: 4,
+      inputOffset: 128,
+      outputOffset: 128,
+      divisor: 4,
+      rounding: "nearest-even",
+    });
+    expect(flatUnit(3, 6, 2, "floor")).toEqual({
+      workers: 3,
+      levels: 2,
+      inDigits: 6,
+      outDigits: 6,
+      inputOffset: 32,
+      outputOffset: 32,
+      divisor: 3,
+      rounding: "floor",
+    });
   });
 
   it.each([
@@ -89,7 +115,16 @@ describe("the clamp to the output digits", () => {
   });
 
   it("a negative result saturates at 0", () => {
-    const fn: UnitFunction = { workers: 2, levels: 4, inDigits: 1, outDigits: 1, inputOffset: 3, outputOffset: 0, divisor: 1, rounding: "floor" };
+    const fn: UnitFunction = {
+      workers: 2,
+      levels: 4,
+      inDigits: 1,
+      outDigits: 1,
+      inputOffset: 3,
+      outputOffset: 0,
+      divisor: 1,
+      rounding: "floor",
+    };
     expect([0, 3, 5, 6, 9].map((s) => unitOutput(fn, [s]))).toEqual([0, 0, 0, 0, 3]);
     expect(unitOutput({ ...fn, outputOffset: 1 }, [7])).toBe(2);
   });
@@ -104,7 +139,18 @@ describe("the tie-class handshake of a nearest-even chain with odd M (4 workers 
   });
 
   it("slice 0 with a divisor that leaves remainders 0..5: classes split at exactly half", () => {
-    const fn: UnitFunction = { workers: 2, levels: 4, inDigits: 1, outDigits: 3, inputOffset: 0, outputOffset: 0, divisor: 6, rounding: "nearest-even", weights: [1], roundClass: true };
+    const fn: UnitFunction = {
+      workers: 2,
+      levels: 4,
+      inDigits: 1,
+      outDigits: 3,
+      inputOffset: 0,
+      outputOffset: 0,
+      divisor: 6,
+      rounding: "nearest-even",
+      weights: [1],
+      roundClass: true,
+    };
     // ⌊S/6⌋ = 0 for S = 0..5: 2·r = 0, 2, 4 (< 6) → 0; 6 → 1; 8, 10 → 2.
     expect([0, 1, 2, 3, 4, 5, 6].map((s) => unitOutput(fn, [s]))).toEqual([0, 0, 0, 1, 2, 2, 4]);
   });

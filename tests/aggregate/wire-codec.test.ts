@@ -3,7 +3,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Encoding, Levels, Rounding } from "../../dsl/spec.ts";
-import { decode, digitCount, digitsFor, encode, fromDigits, fromWire, roundedDivide, toDigits, toWire } from "../../aggregate/wire-codec.ts";
+import {
+  decode,
+  digitCount,
+  digitsFor,
+  encode,
+  fromDigits,
+  fromWire,
+  roundedDivide,
+  toDigits,
+  toWire,
+} from "../../aggregate/wire-codec.ts";
 
 const RULES: Rounding[] = ["nearest-even", "nearest-away", "floor"];
 const ENCODINGS: Encoding[] = ["offset-binary", "twos-complement"];
@@ -82,7 +92,12 @@ describe("base-L digits", () => {
   });
 
   it("digit counts: b / log2 L digits per value; digitsFor(max) digits hold 0..max", () => {
-    expect([digitCount({ precision: 8, levels: 4 }), digitCount({ precision: 16, levels: 4 }), digitCount({ precision: 6, levels: 2 }), digitCount({ precision: 8, levels: 16 })]).toEqual([4, 8, 6, 2]);
+    expect([
+      digitCount({ precision: 8, levels: 4 }),
+      digitCount({ precision: 16, levels: 4 }),
+      digitCount({ precision: 6, levels: 2 }),
+      digitCount({ precision: 8, levels: 16 }),
+    ]).toEqual([4, 8, 6, 2]);
     expect([0, 1, 3, 4, 15, 16, 1020, 1023, 1024].map((m) => digitsFor(m, 4))).toEqual([1, 1, 1, 2, 2, 3, 5, 5, 6]);
     expect([1, 2, 255, 256].map((m) => digitsFor(m, 2))).toEqual([1, 2, 8, 9]);
   });

@@ -36,7 +36,13 @@ group("architecture", () => {
       "verify/run.ts": 'import { g } from "../compiler/onn/golden.ts";\nexport const r = g;\n',
     });
     const r = checkArchitecture(root);
-    expect(r.violations).toEqual([{ file: "verify/run.ts", imports: "compiler/onn/golden.ts", why: "verify/ may import only netlist/, aggregate/, math/, dsl/, codes/, runtime/" }]);
+    expect(r.violations).toEqual([
+      {
+        file: "verify/run.ts",
+        imports: "compiler/onn/golden.ts",
+        why: "verify/ may import only netlist/, aggregate/, math/, dsl/, codes/, runtime/",
+      },
+    ]);
     expect(r.cycles).toEqual([]);
   });
 
@@ -44,9 +50,11 @@ group("architecture", () => {
     const root = tree("system-walls", {
       "aggregate/aggregator.ts": "export type AggregateMany = (d: Int32Array, n: number) => Int32Array;\n",
       "verify/circuit/aggregator.ts": 'import { ring } from "../../system/ring/ring-allreduce.ts";\nexport const v = ring;\n',
-      "system/ring/ring-allreduce.ts": 'import type { AggregateMany } from "../../aggregate/aggregator.ts";\nexport const ring = 1 as unknown as AggregateMany;\n',
+      "system/ring/ring-allreduce.ts":
+        'import type { AggregateMany } from "../../aggregate/aggregator.ts";\nexport const ring = 1 as unknown as AggregateMany;\n',
       "system/train/scenarios.ts": 'import { v } from "../../verify/circuit/aggregator.ts";\nexport const s = v;\n',
-      "pipeline/evaluate.ts": 'import { v } from "../verify/circuit/aggregator.ts";\nimport { s } from "../system/train/scenarios.ts";\nexport const e = [v, s];\n',
+      "pipeline/evaluate.ts":
+        'import { v } from "../verify/circuit/aggregator.ts";\nimport { s } from "../system/train/scenarios.ts";\nexport const e = [v, s];\n',
     });
     const r = checkArchitecture(root);
     expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`).sort()).toEqual([
@@ -63,7 +71,9 @@ group("architecture", () => {
       "netlist/simulate.ts": 'import type { Spec } from "../dsl/spec.ts";\nexport const s = (x: Spec) => x;\n',
     });
     const r = checkArchitecture(root);
-    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`)).toEqual(["netlist/simulate.ts → dsl/spec.ts: netlist/ may import only math/, codes/, runtime/, dsl/technology.ts"]);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`)).toEqual([
+      "netlist/simulate.ts → dsl/spec.ts: netlist/ may import only math/, codes/, runtime/, dsl/technology.ts",
+    ]);
   });
 
   it("sees type-only imports, re-exports and dynamic import() too", () => {
@@ -75,7 +85,10 @@ group("architecture", () => {
       "pipeline/late.ts": "export const late = 1;\n",
     });
     const r = checkArchitecture(root);
-    expect(r.violations.map((v) => `${v.file} → ${v.imports}`).sort()).toEqual(["math/a.ts → netlist/ir.ts", "math/c.ts → pipeline/late.ts"]);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}`).sort()).toEqual([
+      "math/a.ts → netlist/ir.ts",
+      "math/c.ts → pipeline/late.ts",
+    ]);
   });
 
   it("fails on rooms of one floor importing each other and on a folder outside the house", () => {

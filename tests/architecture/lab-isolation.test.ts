@@ -14,7 +14,9 @@ const FORBIDDEN = /^netlist\/die[^/]*\.ts$/;
 /** Every repo file reachable by relative imports from the .ts files under `dir` (repo-relative paths). */
 function reachable(root: string, dir: string): Set<string> {
   const seen = new Set<string>();
-  const stack = readdirSync(join(root, dir)).filter((f) => f.endsWith(".ts")).map((f) => join(root, dir, f));
+  const stack = readdirSync(join(root, dir))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(root, dir, f));
   while (stack.length) {
     const file = stack.pop()!;
     const rel = relative(root, file);

@@ -56,7 +56,11 @@ function sourceFiles(root: string, dir: string, out: string[]): void {
 const roomOf = (file: string): string => file.split("/")[0]!;
 
 /** Checks the rooms of the tree at `root` (each a top-level folder named in `allowed`). */
-export function checkArchitecture(root: string, allowed: Record<string, readonly string[]> = ALLOWED, allowedFiles: Record<string, readonly string[]> = ALLOWED_FILES): ArchitectureReport {
+export function checkArchitecture(
+  root: string,
+  allowed: Record<string, readonly string[]> = ALLOWED,
+  allowedFiles: Record<string, readonly string[]> = ALLOWED_FILES,
+): ArchitectureReport {
   const files: string[] = [];
   for (const room of Object.keys(allowed)) {
     try {
@@ -74,7 +78,9 @@ export function checkArchitecture(root: string, allowed: Record<string, readonly
     const targets: string[] = [];
     for (const ref of info.importedFiles) {
       if (!ref.fileName.startsWith(".")) continue; // packages and node: built-ins
-      const target = normalize(join(dirname(file), ref.fileName)).split(sep).join("/");
+      const target = normalize(join(dirname(file), ref.fileName))
+        .split(sep)
+        .join("/");
       edges++;
       if (target.startsWith("..")) {
         violations.push({ file, imports: ref.fileName, why: "imports from outside the project's rooms" });
@@ -82,7 +88,8 @@ export function checkArchitecture(root: string, allowed: Record<string, readonly
       }
       const from = roomOf(file);
       const to = roomOf(target);
-      if (!(to in allowed)) violations.push({ file, imports: target, why: `"${to}/" is not a room of the house (tests, scripts and tools sit outside it)` });
+      if (!(to in allowed))
+        violations.push({ file, imports: target, why: `"${to}/" is not a room of the house (tests, scripts and tools sit outside it)` });
       else if (from !== to && !allowed[from]!.includes(to) && !(allowedFiles[from] ?? []).includes(target)) {
         const rooms = allowed[from]!.map((r) => r + "/");
         const files = allowedFiles[from] ?? [];

@@ -42,13 +42,22 @@ export const bench: BenchModule = {
     try {
       writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(tinyCircuit()));
       const flat = doc.replace(/\s*\n\s*/g, " ");
-      for (const [label, extra] of [["ideal components", []], ["`--phase-noise 0.05`", ["--phase-noise", "0.05"]], ["`--phase-noise 0.5`", ["--phase-noise", "0.5"]]] as const) {
+      for (const [label, extra] of [
+        ["ideal components", []],
+        ["`--phase-noise 0.05`", ["--phase-noise", "0.05"]],
+        ["`--phase-noise 0.5`", ["--phase-noise", "0.5"]],
+      ] as const) {
         const [r] = await allreduce(["--netlist", join(dir, "tiny.netlist.json"), "--size", "1MB", ...extra]);
         const e = `${r!.optinc.max_error_steps.toFixed(2)} Δ`;
         const m = r!.optinc.mismatched_elements;
         const n = r!.executed.elements;
         // The doc lists the mismatch count only for the first two runs.
-        const claim = label === "ideal components" ? `${label}: max error ${e}, ${m.toLocaleString("en-US")} elements ≠ golden` : label.includes("0.05") ? `${label}: ${e}, ${m.toLocaleString("en-US").replace(/,/g, " ")} of ${n.toLocaleString("en-US").replace(/,/g, " ")} elements ≠ golden` : `${label}: ${e}.`;
+        const claim =
+          label === "ideal components"
+            ? `${label}: max error ${e}, ${m.toLocaleString("en-US")} elements ≠ golden`
+            : label.includes("0.05")
+              ? `${label}: ${e}, ${m.toLocaleString("en-US").replace(/,/g, " ")} of ${n.toLocaleString("en-US").replace(/,/g, " ")} elements ≠ golden`
+              : `${label}: ${e}.`;
         examples.push([label, e, `${m} of ${n}`, flat.includes(claim) ? "yes" : "NO"]);
       }
     } finally {

@@ -17,9 +17,23 @@ export const bench: BenchModule = {
     const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
     const rows = chipCircuits(chip, { levels: 4, headroom: CELL_HEADROOM, mziLossDb: 0.02 }).map((d) => {
       const c = circuitFromPhaseTable(d.table, `paper_4x8.${d.name}`);
-      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
+      c.info = {
+        ...c.info,
+        spec_name: "paper_4x8",
+        rounding: "nearest-even",
+        route: "closed-form",
+        ...writeCellInfo(d, chip),
+        cell_instances: d.instances.length,
+      };
       return fabStudyCells(fabStudy(`paper_4x8.${d.name}`, readNetlistJson(writeNetlistJson(c)), d.table, 100, 1));
     });
-    return [{ title: "Fabricated foundry dies of paper-4x8, oracle calibration (true die model)", columns: FAB_STUDY_COLUMNS, rows, notes: ["Intervals: 95 % Clopper–Pearson. The oracle reads the die; calibration from readings alone is issue #23's open part."] }];
+    return [
+      {
+        title: "Fabricated foundry dies of paper-4x8, oracle calibration (true die model)",
+        columns: FAB_STUDY_COLUMNS,
+        rows,
+        notes: ["Intervals: 95 % Clopper–Pearson. The oracle reads the die; calibration from readings alone is issue #23's open part."],
+      },
+    ];
   },
 };

@@ -41,21 +41,41 @@ interface Run {
 const README_CLAIMS: Record<string, { says: string; holds: (r: CompileResult["report"], seconds: number) => boolean }> = {
   "paper-4x8-trained": {
     says: "exact 100% over 28561 cases; MZIs 5230 vs 19682, ratio 0.266; under a minute",
-    holds: (r, t) => r.onn.exactMatch === 1 && r.onn.casesChecked === 28_561 && r.hardware.mzi === 5230 && r.hardware.mziUnapproximated === 19_682 && r.hardware.areaRatio.toFixed(3) === "0.266" && t <= 60,
+    holds: (r, t) =>
+      r.onn.exactMatch === 1 &&
+      r.onn.casesChecked === 28_561 &&
+      r.hardware.mzi === 5230 &&
+      r.hardware.mziUnapproximated === 19_682 &&
+      r.hardware.areaRatio.toFixed(3) === "0.266" &&
+      t <= 60,
   },
   "paper-4x16": {
     says: "exact on 10⁶ stratified + 75,536 edge cases at ratio 0.266; about a minute",
-    holds: (r, t) => r.onn.exactMatch === 1 && r.onn.composed?.cases === 1_075_536 && r.onn.composed.edgeCases === 75_536 && r.hardware.areaRatio.toFixed(3) === "0.266" && t <= 90,
+    holds: (r, t) =>
+      r.onn.exactMatch === 1 &&
+      r.onn.composed?.cases === 1_075_536 &&
+      r.onn.composed.edgeCases === 75_536 &&
+      r.hardware.areaRatio.toFixed(3) === "0.266" &&
+      t <= 90,
   },
-  "eight-workers": { says: "checked end to end from the emitted netlists", holds: (r) => r.onn.composed !== null && r.onn.composed.cases > 0 },
-  "cluster-16": { says: "top unit sliced; checked end to end from the emitted netlists", holds: (r) => r.onn.composed !== null && r.slices !== null && r.slices.some((c) => c.level === 2) },
+  "eight-workers": {
+    says: "checked end to end from the emitted netlists",
+    holds: (r) => r.onn.composed !== null && r.onn.composed.cases > 0,
+  },
+  "cluster-16": {
+    says: "top unit sliced; checked end to end from the emitted netlists",
+    holds: (r) => r.onn.composed !== null && r.slices !== null && r.slices.some((c) => c.level === 2),
+  },
 };
 
 function compileOnce(file: string, text: string, jobs: number | undefined): Run | string {
   const r = loadSpec(file, text);
   if (!r.checked) return "spec error";
   const trained = loadSpec("examples/paper-4x8-trained.optinc", readFileSync("examples/paper-4x8-trained.optinc", "utf8")).checked!.spec;
-  const checked = r.checked.spec.route === "trained" ? r.checked : { ...r.checked, spec: { ...r.checked.spec, route: "trained" as const, training: trained.training } };
+  const checked =
+    r.checked.spec.route === "trained"
+      ? r.checked
+      : { ...r.checked, spec: { ...r.checked.spec, route: "trained" as const, training: trained.training } };
   const passes = new Map<string, PassFigures>();
   let open: { name: string; wall: number; cpu: NodeJS.CpuUsage } | null = null;
   const close = (): void => {
@@ -125,7 +145,10 @@ function verifyTable(ex: string, c: CompileResult, runs: number): BenchTable {
       preprocess: c.report.spec.preprocess === "digit-sum",
       receiver: "fitted",
     };
-    for (const [label, trials] of [["ideal, exhaustive", 0], ["100 Monte-Carlo trials", 100]] as const) {
+    for (const [label, trials] of [
+      ["ideal, exhaustive", 0],
+      ["100 Monte-Carlo trials", 100],
+    ] as const) {
       const walls: number[] = [];
       const cpus: number[] = [];
       let cases = 0;
@@ -139,10 +162,20 @@ function verifyTable(ex: string, c: CompileResult, runs: number): BenchTable {
         const cu = process.cpuUsage(c0);
         cpus.push((cu.user + cu.system) / 1e6);
         cases = v.nominal.cases * (1 + trials);
-        yieldText = v.trials ? `yield ${v.trials.yield}, worst exact ${v.trials.worstExact.toFixed(4)}` : `exact ${v.nominal.exactFraction}`;
+        yieldText = v.trials
+          ? `yield ${v.trials.yield}, worst exact ${v.trials.worstExact.toFixed(4)}`
+          : `exact ${v.nominal.exactFraction}`;
       }
       const wall = median(walls);
-      rows.push([u.file, label, median(parses).toFixed(2), wall.toFixed(2), median(cpus).toFixed(2), Math.round(cases / wall).toLocaleString("en-US"), yieldText]);
+      rows.push([
+        u.file,
+        label,
+        median(parses).toFixed(2),
+        wall.toFixed(2),
+        median(cpus).toFixed(2),
+        Math.round(cases / wall).toLocaleString("en-US"),
+        yieldText,
+      ]);
     }
   }
   return {
@@ -186,7 +219,11 @@ function exampleTable(ex: string, runs: number): BenchTable[] {
       `exact match ${r.onn.exactMatch} over ${r.onn.casesChecked} cases; area ratio ${r.hardware.areaRatio.toFixed(3)}${r.cascade ? `; ${r.cascade.units} units` : ""}; runs: ${done.map((d) => d.total.toFixed(1)).join(", ")} s`,
       "train cases/s: training-set cases per second of the pass; train GFLOP/s: kernel multiply-adds × 2 / pass wall time (includes the Σ·U parameterization and the optimizer)" +
         (last.units.length > 1 ? "; units trained on pool threads are not counted, so with several units it is a lower bound" : ""),
-      ...(README_CLAIMS[ex] ? [`README.md says: ${README_CLAIMS[ex].says}: ${README_CLAIMS[ex].holds(r, median(done.map((d) => d.total))) ? "holds" : "DOES NOT HOLD"}`] : []),
+      ...(README_CLAIMS[ex]
+        ? [
+            `README.md says: ${README_CLAIMS[ex].says}: ${README_CLAIMS[ex].holds(r, median(done.map((d) => d.total))) ? "holds" : "DOES NOT HOLD"}`,
+          ]
+        : []),
     ],
   };
   return ex === "paper-4x8-trained" ? [table, verifyTable(ex, last, runs)] : [table];

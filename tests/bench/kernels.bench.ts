@@ -55,7 +55,13 @@ export function trainingKernelFigures(): { rows: (string | number)[][]; best: Re
     const evalFlops = 2 * CASES * m.forward;
     // Against the peak (a best of 5): the best group, measured the same way.
     best[precision] = Math.max(stepFlops / step.best, evalFlops / evalS.best) / 1e9;
-    rows.push([`WASM SIMD ${precision}`, (step.median * 1e3).toFixed(3), (stepFlops / step.median / 1e9).toFixed(2), (evalS.median * 1e3).toFixed(1), (evalFlops / evalS.median / 1e9).toFixed(2)]);
+    rows.push([
+      `WASM SIMD ${precision}`,
+      (step.median * 1e3).toFixed(3),
+      (stepFlops / step.median / 1e9).toFixed(2),
+      (evalS.median * 1e3).toFixed(1),
+      (evalFlops / evalS.median / 1e9).toFixed(2),
+    ]);
   }
   const tr = allocTrace(net, BATCH);
   const ref = timeIt(() => {
@@ -64,7 +70,13 @@ export function trainingKernelFigures(): { rows: (string | number)[][]; best: Re
     backward(net, tr, g, grads, BATCH);
   }, 10);
   const m = new MlpEngine(net, 4).macsPerRow();
-  rows.push(["scalar JS f64 (mlp.ts reference)", (ref.median * 1e3).toFixed(3), ((2 * BATCH * (m.forward + m.backward)) / ref.median / 1e9).toFixed(2), "", ""]);
+  rows.push([
+    "scalar JS f64 (mlp.ts reference)",
+    (ref.median * 1e3).toFixed(3),
+    ((2 * BATCH * (m.forward + m.backward)) / ref.median / 1e9).toFixed(2),
+    "",
+    "",
+  ]);
   return { rows, best };
 }
 
@@ -80,7 +92,9 @@ export const bench: BenchModule = {
         title: `multiply-add peak of this process (${cpus()[0]?.model ?? "?"}, ${cpus().length} cores)`,
         columns: ["loop", "GFLOP/s"],
         rows: peaks.map((p) => [p.name, p.gflops.toFixed(2)]),
-        notes: ["best of 5 runs of 20M iterations × 12 independent accumulators; a multiply and an add count 2 flops (WASM has no FMA without relaxed SIMD)"],
+        notes: [
+          "best of 5 runs of 20M iterations × 12 independent accumulators; a multiply and an add count 2 flops (WASM has no FMA without relaxed SIMD)",
+        ],
       },
       {
         title: "training kernel hot loop: paper-4x8 network 4-96-24-96-24-4 (medians of 5)",

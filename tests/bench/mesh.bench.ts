@@ -70,7 +70,18 @@ export const bench: BenchModule = {
         const cpu = { ms: 0 };
         const tDec = time(() => void (stage = decomposeUnitary(u, { mesh })), reps, cpu);
         const err = maxAbsDiff(stageMatrix(stage), u);
-        rows.push([n, mesh, stage.elements.length, stageDepth(stage.elements), fmtMs(tDec), fmtMs(cpu.ms), fmtMs(tNull), fmtMs(tMul), (tDec / tMul).toFixed(2), err.toExponential(1)]);
+        rows.push([
+          n,
+          mesh,
+          stage.elements.length,
+          stageDepth(stage.elements),
+          fmtMs(tDec),
+          fmtMs(cpu.ms),
+          fmtMs(tNull),
+          fmtMs(tMul),
+          (tDec / tMul).toFixed(2),
+          err.toExponential(1),
+        ]);
       }
     }
     const svdRows: (string | number)[][] = [];

@@ -11,7 +11,10 @@ const ACC = 12;
 
 function simdPeakModule(kind: "f32" | "f64"): Uint8Array {
   // locals: 0 n (param), 1 i, 2 y, 3 dy, 4.. accumulators; result written to memory[0]
-  const i = 1, y = 2, dy = 3, acc0 = 4;
+  const i = 1,
+    y = 2,
+    dy = 3,
+    acc0 = 4;
   const splat = kind === "f32" ? op.f32x4splat : op.f64x2splat;
   const cst = kind === "f32" ? op.f32 : op.f64;
   const add = kind === "f32" ? op.f32x4add : op.f64x2add;
@@ -20,7 +23,16 @@ function simdPeakModule(kind: "f32" | "f64"): Uint8Array {
   const addr = 64; // the 12 operand vectors x_k live at bytes 64.. (zero-initialised memory: any value works)
   // Two multiply-adds per accumulator per iteration: 24 independent products per loop test.
   for (let rep = 0; rep < 2; rep++)
-    for (let k = 0; k < ACC; k++) body.push(...op.get(acc0 + k), ...op.i32(0), ...op.v128load(addr + 16 * (k + ACC * rep)), ...op.get(y), ...mul, ...add, ...op.set(acc0 + k));
+    for (let k = 0; k < ACC; k++)
+      body.push(
+        ...op.get(acc0 + k),
+        ...op.i32(0),
+        ...op.v128load(addr + 16 * (k + ACC * rep)),
+        ...op.get(y),
+        ...mul,
+        ...add,
+        ...op.set(acc0 + k),
+      );
   body.push(...op.get(y), ...op.get(dy), ...add, ...op.set(y));
   const init: number[] = [...cst(1e-9), ...splat, ...op.set(dy), ...cst(0.5), ...splat, ...op.set(y)];
   for (let k = 0; k < ACC; k++) init.push(...cst(k), ...splat, ...op.set(acc0 + k));
@@ -36,11 +48,32 @@ function simdPeakModule(kind: "f32" | "f64"): Uint8Array {
 }
 
 function jsPeak(n: number): number {
-  let a0 = 0, a1 = 1, a2 = 2, a3 = 3, a4 = 4, a5 = 5, a6 = 6, a7 = 7, a8 = 8, a9 = 9, a10 = 10, a11 = 11;
+  let a0 = 0,
+    a1 = 1,
+    a2 = 2,
+    a3 = 3,
+    a4 = 4,
+    a5 = 5,
+    a6 = 6,
+    a7 = 7,
+    a8 = 8,
+    a9 = 9,
+    a10 = 10,
+    a11 = 11;
   let y = 0.5;
   for (let i = 0; i < n; i++) {
-    a0 += y * 1.0; a1 += y * 1.1; a2 += y * 1.2; a3 += y * 1.3; a4 += y * 1.4; a5 += y * 1.5;
-    a6 += y * 1.6; a7 += y * 1.7; a8 += y * 1.8; a9 += y * 1.9; a10 += y * 2.0; a11 += y * 2.1;
+    a0 += y * 1.0;
+    a1 += y * 1.1;
+    a2 += y * 1.2;
+    a3 += y * 1.3;
+    a4 += y * 1.4;
+    a5 += y * 1.5;
+    a6 += y * 1.6;
+    a7 += y * 1.7;
+    a8 += y * 1.8;
+    a9 += y * 1.9;
+    a10 += y * 2.0;
+    a11 += y * 2.1;
     y += 1e-9;
   }
   return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
@@ -67,7 +100,13 @@ function best(run: (n: number) => void, flopsPerIter: number, n: number, repeats
 /** Peaks of this process: JS Float64 scalar, WASM f32x4 and f64x2 multiply-add. */
 export function measurePeaks(iterations = 20_000_000): Peak[] {
   let sink = 0;
-  const js = best((n) => { sink += jsPeak(n); }, 2 * ACC, iterations);
+  const js = best(
+    (n) => {
+      sink += jsPeak(n);
+    },
+    2 * ACC,
+    iterations,
+  );
   const f32 = instantiate(simdPeakModule("f32")).fns.peak!;
   const f64 = instantiate(simdPeakModule("f64")).fns.peak!;
   const w32 = best((n) => f32(n), 2 * 2 * ACC * 4, iterations / 2);

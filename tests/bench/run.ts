@@ -30,7 +30,13 @@ export function formatTable(t: BenchTable): string {
   const cells = [t.columns, ...t.rows.map((r) => r.map(String))];
   const widths = t.columns.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
   const line = (r: string[]): string => `| ${r.map((x, c) => x.padStart(widths[c])).join(" | ")} |`;
-  const out = [`## ${t.title}`, "", line(t.columns), `|${widths.map((w) => "-".repeat(w + 1) + ":").join("|")}|`, ...cells.slice(1).map(line)];
+  const out = [
+    `## ${t.title}`,
+    "",
+    line(t.columns),
+    `|${widths.map((w) => "-".repeat(w + 1) + ":").join("|")}|`,
+    ...cells.slice(1).map(line),
+  ];
   if (t.notes?.length) out.push("", ...t.notes);
   return out.join("\n");
 }

@@ -19,7 +19,9 @@ function table(name: string, s: TrainingScenario): BenchTable {
       i === 0 ? "—" : (run.finalLoss - base.finalLoss).toFixed(4),
       run.meanRelativeGradientError.toExponential(2),
     ]),
-    notes: [`wall time ${seconds.toFixed(1)} s for ${r.runs.length} runs (${((r.runs.length * s.steps) / seconds).toFixed(0)} steps/s); paper (ResNet50/CIFAR-100): −0.03% ideal, −0.55% with errors`],
+    notes: [
+      `wall time ${seconds.toFixed(1)} s for ${r.runs.length} runs (${((r.runs.length * s.steps) / seconds).toFixed(0)} steps/s); paper (ResNet50/CIFAR-100): −0.03% ideal, −0.55% with errors`,
+    ],
   };
 }
 

@@ -41,9 +41,21 @@ describe("calibration recovers the designed stage matrices where the errors are 
       const viaTable = circuitFromPhaseTable(calibratedPhaseTable(table, circuit, cal), circuit.name);
       expect(worstResidual(circuit, viaTable, die)).toBeLessThan(1e-9);
       // The whole chip decides like the design: bias sources and detector thresholds carry the scales.
-      const r = verifyCircuit(viaTable, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: null, receiver: "thresholds" } });
+      const r = verifyCircuit(viaTable, {
+        ...VERIFY,
+        nonIdealities: {},
+        trials: 0,
+        minYield: 0,
+        measured: { die, dacBits: null, receiver: "thresholds" },
+      });
       expect(r.nominal.exactFraction).toBe(1);
-      const was = verifyCircuit(circuit, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: null, receiver: "thresholds" } });
+      const was = verifyCircuit(circuit, {
+        ...VERIFY,
+        nonIdealities: {},
+        trials: 0,
+        minYield: 0,
+        measured: { die, dacBits: null, receiver: "thresholds" },
+      });
       expect(was.nominal.exactFraction).toBeLessThan(1);
     });
   }
@@ -71,14 +83,25 @@ describe("fixed trees", () => {
       if (!sub) continue;
       let k = 0;
       for (const [leaf, inst] of Object.entries(sub.instances)) {
-        if (inst.component === "coupler" && /^e\d+$/.test(leaf)) die.leaves.set(leafPath(part, leaf), { dCoupling: (k++ % 2 ? 1 : -1) * couplerError });
+        if (inst.component === "coupler" && /^e\d+$/.test(leaf))
+          die.leaves.set(leafPath(part, leaf), { dCoupling: (k++ % 2 ? 1 : -1) * couplerError });
       }
     }
     return die;
   };
 
   it("fan-in imbalance goes into the attenuators before the tree", () => {
-    const c = circuitFromPhaseTable(stagesTable(fanInStage([[0.6, 0], [0.3, 0.2], [0.8, 0], [0.45, -0.1]])), "chip");
+    const c = circuitFromPhaseTable(
+      stagesTable(
+        fanInStage([
+          [0.6, 0],
+          [0.3, 0.2],
+          [0.8, 0],
+          [0.45, -0.1],
+        ]),
+      ),
+      "chip",
+    );
     const die = treeDie(c, 3, 0.02);
     expect(worstResidual(c, c, die)).toBeGreaterThan(1e-2);
     const cal = calibrateCircuit(c, die, { dacBits: null });
@@ -118,7 +141,13 @@ describe("calibration never makes a die worse", () => {
       // The claim holds for the files written: read the netlist back and simulate it on the die.
       const written = readNetlistJson(r.files.get("tiny.netlist.json")!);
       expect(written.info.calibrated_for).toBe(die.id);
-      const again = verifyCircuit(written, { ...VERIFY, nonIdealities: {}, trials: 0, minYield: 0, measured: { die, dacBits: 12, receiver: "thresholds" } });
+      const again = verifyCircuit(written, {
+        ...VERIFY,
+        nonIdealities: {},
+        trials: 0,
+        minYield: 0,
+        measured: { die, dacBits: 12, receiver: "thresholds" },
+      });
       expect(again.nominal.exact).toBe(r.after!.exact);
     }
   });

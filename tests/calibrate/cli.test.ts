@@ -38,7 +38,18 @@ describe("optinc calibrate on a correctable die", () => {
     expect(c.err).toContain("every element reached its target");
     expect(c.err).toMatch(/exact on the die: \d+\.\d+% before → 100\.00% after \(16 cases\)/);
     expect(c.code).toBe(0);
-    expect(readdirSync(cal).sort()).toEqual(["tiny.calibration.json", "tiny.lsf", "tiny.netlist.json", "tiny.ngspice.cir", "tiny.phases.csv", "tiny.phases.json", "tiny.pic.yml", "tiny.ports.json", "tiny.spi", "tiny_main.spi"]);
+    expect(readdirSync(cal).sort()).toEqual([
+      "tiny.calibration.json",
+      "tiny.lsf",
+      "tiny.netlist.json",
+      "tiny.ngspice.cir",
+      "tiny.phases.csv",
+      "tiny.phases.json",
+      "tiny.pic.yml",
+      "tiny.ports.json",
+      "tiny.spi",
+      "tiny_main.spi",
+    ]);
     expect(readdirSync(work).filter((f) => f.startsWith("."))).toEqual([]); // no temp dir left behind
     const netlist = JSON.parse(readFileSync(join(cal, "tiny.netlist.json"), "utf8"));
     expect(netlist.info.calibrated_for).toBe("correctable seed 21");
@@ -47,7 +58,13 @@ describe("optinc calibrate on a correctable die", () => {
     expect(after.out).toContain("exact 100.00% (16/16)");
     expect(after.code).toBe(0);
     // Re-exporting the calibrated directory reproduces its files byte for byte.
-    for (const [format, names] of [["phases", ["tiny.phases.json", "tiny.phases.csv"]], ["json", ["tiny.netlist.json"]], ["spi", ["tiny.spi", "tiny_main.spi", "tiny.lsf"]], ["yaml", ["tiny.pic.yml"]], ["ngspice", ["tiny.ngspice.cir"]]] as const) {
+    for (const [format, names] of [
+      ["phases", ["tiny.phases.json", "tiny.phases.csv"]],
+      ["json", ["tiny.netlist.json"]],
+      ["spi", ["tiny.spi", "tiny_main.spi", "tiny.lsf"]],
+      ["yaml", ["tiny.pic.yml"]],
+      ["ngspice", ["tiny.ngspice.cir"]],
+    ] as const) {
       const out = mkdtempSync(join(tmpdir(), "optinc-cal-export-"));
       expect((await run(["export", cal, "--format", format, "-o", out])).code).toBe(0);
       for (const n of names) expect(readFileSync(join(out, n), "utf8")).toBe(readFileSync(join(cal, n), "utf8"));
@@ -64,7 +81,12 @@ describe("optinc calibrate on a correctable die", () => {
     const die = dieFile(work, correctableDie(circuit, 22));
     const r = await run(["--json", "calibrate", dir, "--measured", die, "-o", join(work, "cal")]);
     const env = JSON.parse(r.out);
-    expect(env).toMatchObject({ schemaVersion: 2, ok: true, command: "calibrate", result: { program: "calibrated", corrected: true, failing: [] } });
+    expect(env).toMatchObject({
+      schemaVersion: 2,
+      ok: true,
+      command: "calibrate",
+      result: { program: "calibrated", corrected: true, failing: [] },
+    });
     expect(env.result.exactOnDie.after.exactFraction).toBe(1);
     expect(env.result.files).toContain("tiny.phases.json");
   });
@@ -77,11 +99,20 @@ describe("an uncorrectable die", () => {
     // The first MZI of layer1 whose designed split lies outside [0.2, 0.8], the reach of a plain MZI
     // with one 90:10 coupler (sin²(α) … cos²(α), α = asin √0.9 − π/4).
     const part = linearParts(circuit)[0]!;
-    const el = dieElements(circuit).find((e) => e.kind === "mzi" && e.part === "layer1" && Math.abs(Math.sin(num(part.flat.instances[e.leaves.theta!]!.settings, "phi") / 2) ** 2 - 0.5) > 0.35)!;
+    const el = dieElements(circuit).find(
+      (e) =>
+        e.kind === "mzi" &&
+        e.part === "layer1" &&
+        Math.abs(Math.sin(num(part.flat.instances[e.leaves.theta!]!.settings, "phi") / 2) ** 2 - 0.5) > 0.35,
+    )!;
     const die: Die = { id: "one bad coupler", leaves: new Map([[`layer1/${el.leaves.bsA}`, { coupling: 0.9 }]]), dacBits: 12 };
     const r = await run(["calibrate", dir, "--measured", dieFile(work, die), "-o", join(work, "cal"), "--dac-bits", "none"]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`${el.name} \\[unreachable\\]: needs power split [0-9.e-]+, reachable \\[0\\.2000, 0\\.8000\\] with its measured couplers: short by `));
+    expect(r.err).toMatch(
+      new RegExp(
+        `${el.name} \\[unreachable\\]: needs power split [0-9.e-]+, reachable \\[0\\.2000, 0\\.8000\\] with its measured couplers: short by `,
+      ),
+    );
     expect(r.err).toContain("FAIL: the die is not fully correctable");
     const report = JSON.parse(readFileSync(join(work, "cal", "tiny.calibration.json"), "utf8"));
     expect(report.corrected).toBe(false);
@@ -93,7 +124,26 @@ describe("optinc die", () => {
   it("draws the die verify's Monte-Carlo simulates as the same trial", async () => {
     const dir = await compiledDir(tinyPhaseTable(), "tiny");
     const work = mkdtempSync(join(tmpdir(), "optinc-cal-work-"));
-    const mc = await run(["--json", "verify", dir, "--imbalance", "0.02", "--phase-noise", "0.01", "--loss-db", "0.1", "--dac-bits", "12", "--detector-noise", "0", "--trials", "3", "--seed", "5", "--no-calibrate"]);
+    const mc = await run([
+      "--json",
+      "verify",
+      dir,
+      "--imbalance",
+      "0.02",
+      "--phase-noise",
+      "0.01",
+      "--loss-db",
+      "0.1",
+      "--dac-bits",
+      "12",
+      "--detector-noise",
+      "0",
+      "--trials",
+      "3",
+      "--seed",
+      "5",
+      "--no-calibrate",
+    ]);
     const perTrial = JSON.parse(mc.out).result.circuits[0].trials.exactPerTrial as number[];
     for (const trial of [0, 1, 2]) {
       const file = join(work, `d${trial}.json`);
@@ -111,7 +161,12 @@ describe("optinc die", () => {
     expect((await run(["die", dir, "--technology", "foundry", "-o", file])).code).toBe(0);
     const doc = JSON.parse(readFileSync(file, "utf8"));
     expect(Object.keys(doc.elements)).toEqual(dieElements(circuit).map((e) => e.name));
-    expect(doc).toMatchObject({ format: "optinc.die/1", circuit: "tiny", dacBits: 10, source: { technology: "foundry", seed: 1, trial: 0 } });
+    expect(doc).toMatchObject({
+      format: "optinc.die/1",
+      circuit: "tiny",
+      dacBits: 10,
+      source: { technology: "foundry", seed: 1, trial: 0 },
+    });
     const bad = await run(["die", dir, "--technology", "fab9000"]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("fab9000");
@@ -123,7 +178,12 @@ describe("bad measurement files", () => {
     ["NaN", (t) => t.replace(/"offsetRad":[^,]+/, '"offsetRad":NaN'), "OPT6101", /invalid JSON/],
     ["a non-physical coupling", (t) => t.replace(/"coupling":0\.5/, '"coupling":1.25'), "OPT6105", /non-physical value: must be <= 1/],
     ["an unknown element", (t) => t.replace('"layer2/e3"', '"layer2/e99"'), "OPT6103", /no element "layer2\/e99" in circuit "tiny"/],
-    ["a missing element", (t) => t.replace(/\n {4}"layer1\/po2": [^\n]*/, ""), "OPT6104", /1 element of the netlist is missing: layer1\/po2/],
+    [
+      "a missing element",
+      (t) => t.replace(/\n {4}"layer1\/po2": [^\n]*/, ""),
+      "OPT6104",
+      /1 element of the netlist is missing: layer1\/po2/,
+    ],
     ["a wrong kind", (t) => t.replace(/"layer1\/po2": \{"kind":"phase"/, '"layer1/po2": {"kind":"coupler"'), "OPT6102", /layer1\/po2/],
     ["a wrong circuit", (t) => t.replace('"circuit": "tiny"', '"circuit": "other"'), "OPT6107", /measured on circuit "other"/],
   ];
@@ -136,7 +196,10 @@ describe("bad measurement files", () => {
       expect(text).not.toBe(good);
       const file = join(work, "bad.json");
       writeFileSync(file, text);
-      for (const args of [["verify", dir, "--measured", file], ["calibrate", dir, "--measured", file, "-o", join(work, "cal")]]) {
+      for (const args of [
+        ["verify", dir, "--measured", file],
+        ["calibrate", dir, "--measured", file, "-o", join(work, "cal")],
+      ]) {
         const r = await run(args);
         expect(r.code).toBe(2);
         expect(r.err).toMatch(new RegExp(`bad\\.json:\\d+:\\d+: error\\[${code}\\]`));

@@ -33,7 +33,14 @@ function paperCells(): { stem: string; circuit: Circuit; table: PhaseTable }[] {
     .map((d) => {
       const stem = `paper_4x8.${d.name}`;
       const c = circuitFromPhaseTable(d.table, stem);
-      c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
+      c.info = {
+        ...c.info,
+        spec_name: "paper_4x8",
+        rounding: "nearest-even",
+        route: "closed-form",
+        ...writeCellInfo(d, chip),
+        cell_instances: d.instances.length,
+      };
       return { stem, circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
     })
     .sort((a, b) => (a.stem < b.stem ? -1 : 1));
@@ -54,7 +61,10 @@ describe("closed-form paper-4x8 on foundry dies", () => {
         const set = cellCases(d.cell);
         for (let k = 0; k < d.cell.instances; k++) {
           // The die of copy k in trial t, as verify's Monte-Carlo chips draw it (chip-yield.ts).
-          const die = { ...realizeDie(drawDieShape(d.circuit, copySeed(1, di, k), t, d.parts), foundry, `${d.stem} copy ${k} trial ${t}`), dacBits: foundry.dacBits };
+          const die = {
+            ...realizeDie(drawDieShape(d.circuit, copySeed(1, di, k), t, d.parts), foundry, `${d.stem} copy ${k} trial ${t}`),
+            dacBits: foundry.dacBits,
+          };
           const sim = { die, dacBits: foundry.dacBits };
           const b = checkCell(d.circuit, d.cell, set, sim);
           const cal = calibrateCircuit(d.circuit, die, { dacBits: foundry.dacBits });

@@ -30,17 +30,20 @@ describe("a fabricated die", () => {
   it("draws offsets uniform on [0, 2π) (χ², 8 bins, 3 dies) and every heater reaches 2π within its drive range", () => {
     const bins = new Array(8).fill(0);
     let n = 0;
-    for (const d of dies) for (const h of d.heaters) {
-      expect(h.offsetRad).toBeGreaterThanOrEqual(0);
-      expect(h.offsetRad).toBeLessThan(TWO_PI);
-      bins[Math.floor((h.offsetRad / TWO_PI) * 8)]++;
-      n++;
-      expect(h.radPerMw * d.drive.pMaxMw).toBeGreaterThanOrEqual(TWO_PI);
-    }
+    for (const d of dies)
+      for (const h of d.heaters) {
+        expect(h.offsetRad).toBeGreaterThanOrEqual(0);
+        expect(h.offsetRad).toBeLessThan(TWO_PI);
+        bins[Math.floor((h.offsetRad / TWO_PI) * 8)]++;
+        n++;
+        expect(h.radPerMw * d.drive.pMaxMw).toBeGreaterThanOrEqual(TWO_PI);
+      }
     const chi2 = bins.reduce((a, b) => a + (b - n / 8) ** 2 / (n / 8), 0);
     expect(chi2).toBeLessThan(24.3); // df 7, p = 0.001
     // The σ-level die of die.ts is not uniform: the same statistic rejects it (the check can fail).
-    const narrow = [...drawDie(circuit, { phaseNoise: 0.01 }, 1, 0).leaves.values()].map((e) => (((e.dPhi ?? 0) % TWO_PI) + TWO_PI) % TWO_PI);
+    const narrow = [...drawDie(circuit, { phaseNoise: 0.01 }, 1, 0).leaves.values()].map(
+      (e) => (((e.dPhi ?? 0) % TWO_PI) + TWO_PI) % TWO_PI,
+    );
     const b2 = new Array(8).fill(0);
     for (const x of narrow) b2[Math.floor((x / TWO_PI) * 8) % 8]++;
     expect(b2.reduce((a, b) => a + (b - narrow.length / 8) ** 2 / (narrow.length / 8), 0)).toBeGreaterThan(24.3);
@@ -90,7 +93,9 @@ describe("a fabricated die", () => {
     const renamed = structuredClone(doc);
     renamed.heaters["sum/nope.theta"] = renamed.heaters[first];
     delete renamed.heaters[first];
-    expect(codesOf(() => readFabDieFile(JSON.stringify(renamed), "d.json", circuit)).sort()).toEqual([FAB_DIE_CODES.unknown, FAB_DIE_CODES.missing].sort());
+    expect(codesOf(() => readFabDieFile(JSON.stringify(renamed), "d.json", circuit)).sort()).toEqual(
+      [FAB_DIE_CODES.unknown, FAB_DIE_CODES.missing].sort(),
+    );
     expect(codesOf(() => readFabDieFile(JSON.stringify({ ...doc, circuit: "other" }), "d.json", circuit))).toEqual([FAB_DIE_CODES.circuit]);
     expect(codesOf(() => readFabDieFile(JSON.stringify({ ...doc, elements: {} }), "d.json", circuit))).toEqual([FAB_DIE_CODES.schema]);
   });

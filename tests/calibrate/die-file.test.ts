@@ -16,7 +16,10 @@ const inputs = Float64Array.from([0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1
 describe("optinc.die/1", () => {
   it("the schema compiles under ajv's strict mode and accepts what the writer writes", () => {
     const validate = new Ajv({ strict: true, discriminator: true, allErrors: true }).compile(schema);
-    const text = writeDieFile(circuit, drawDie(circuit, { splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1 }, 1, 0), { id: "x", dacBits: 12 });
+    const text = writeDieFile(circuit, drawDie(circuit, { splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1 }, 1, 0), {
+      id: "x",
+      dacBits: 12,
+    });
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -78,7 +81,12 @@ describe("optinc.die/1", () => {
 
   it("collects several problems at once, each at its own line and column", () => {
     const good = writeDieFile(circuit, { id: "i", leaves: new Map() }, { id: "i", dacBits: 8 });
-    const bad = good.replace('"layer1/e1": {"kind":"mzi","phi":{"offsetRad":0,"radPerCode":0.02454369260617026,"lossDb":0}', '"layer1/e1": {"kind":"mzi","phi":{"offsetRad":0,"radPerCode":-1,"lossDb":0}').replace('"ref":{"lossDb":0}', '"ref":{"lossDb":-3}');
+    const bad = good
+      .replace(
+        '"layer1/e1": {"kind":"mzi","phi":{"offsetRad":0,"radPerCode":0.02454369260617026,"lossDb":0}',
+        '"layer1/e1": {"kind":"mzi","phi":{"offsetRad":0,"radPerCode":-1,"lossDb":0}',
+      )
+      .replace('"ref":{"lossDb":0}', '"ref":{"lossDb":-3}');
     expect(bad).not.toBe(good);
     try {
       readDieFile(bad, "b.json", circuit);

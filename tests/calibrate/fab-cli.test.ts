@@ -23,7 +23,11 @@ describe("optinc die --fabricated / calibrate / verify on a fabricated die", () 
   it("calibrates a fabricated add1 copy to exact; its program fails on another die; a bad file exits 2", async () => {
     const dir = mkdtempSync(join(tmpdir(), "optinc-fab-"));
     const { circuit, table } = paperCell("add1", 0.02);
-    const files = new Map<string, string>([["paper_4x8.add1.phases.json", phaseTableToJson(table)], ["paper_4x8.add1.phases.csv", phaseTableToCsv(table)], ...emitCircuit(circuit, "paper_4x8.add1")]);
+    const files = new Map<string, string>([
+      ["paper_4x8.add1.phases.json", phaseTableToJson(table)],
+      ["paper_4x8.add1.phases.csv", phaseTableToCsv(table)],
+      ...emitCircuit(circuit, "paper_4x8.add1"),
+    ]);
     commitFiles(dir, files);
     const work = mkdtempSync(join(tmpdir(), "optinc-fab-work-"));
     const a = join(work, "a.json");
@@ -31,7 +35,9 @@ describe("optinc die --fabricated / calibrate / verify on a fabricated die", () 
     expect((await run(["die", dir, "--cell", "add1", "--technology", "foundry", "--fabricated", "--seed", "5", "-o", a])).code).toBe(0);
     expect((await run(["die", dir, "--cell", "add1", "--technology", "foundry", "--fabricated", "--seed", "6", "-o", b])).code).toBe(0);
     expect(JSON.parse(readFileSync(a, "utf8")).format).toBe("optinc.die/2");
-    expect((await run(["die", dir, "--cell", "add1", "--technology", "optimistic", "--fabricated", "-o", join(work, "x.json")])).code).toBe(2);
+    expect((await run(["die", dir, "--cell", "add1", "--technology", "optimistic", "--fabricated", "-o", join(work, "x.json")])).code).toBe(
+      2,
+    );
     expect((await run(["verify", dir, "--measured", a])).code).toBe(1); // uncalibrated: offsets uniform on [0, 2π)
     const cal = join(work, "cal");
     const c = await run(["calibrate", dir, "--measured", a, "-o", cal]);

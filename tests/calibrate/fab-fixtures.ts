@@ -15,6 +15,13 @@ export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; ta
   if (!d) throw new Error(`no cell design ${name}`);
   const stem = `paper_4x8.${d.name}`;
   const c = circuitFromPhaseTable(d.table, stem);
-  c.info = { ...c.info, spec_name: "paper_4x8", rounding: "nearest-even", route: "closed-form", ...writeCellInfo(d, chip), cell_instances: d.instances.length };
+  c.info = {
+    ...c.info,
+    spec_name: "paper_4x8",
+    rounding: "nearest-even",
+    route: "closed-form",
+    ...writeCellInfo(d, chip),
+    cell_instances: d.instances.length,
+  };
   return { circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
 }

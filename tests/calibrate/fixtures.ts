@@ -42,7 +42,11 @@ export function correctableDie(circuit: Circuit, seed: number, levels: DieLevels
   const parts = new Map(linearParts(circuit).map((p) => [p.name, p]));
   const leaves = new Map<string, LeafError>();
   const shifter = (part: string, leaf: string, extra: LeafError = {}): void => {
-    leaves.set(leafPath(part, leaf), { dPhi: levels.phase * rng.normal(), radPerCode: (1 + levels.gain * rng.next()) * nominalRadPerCode(dacBits), ...extra });
+    leaves.set(leafPath(part, leaf), {
+      dPhi: levels.phase * rng.normal(),
+      radPerCode: (1 + levels.gain * rng.next()) * nominalRadPerCode(dacBits),
+      ...extra,
+    });
   };
   let detector: Die["detector"];
   for (const el of dieElements(circuit)) {
@@ -99,7 +103,18 @@ function attenuator(index: number, column: number, mode: number, sigma: [number,
 }
 
 function stage(name: string, modes: number, inputs: number, outputs: number, elements: LinearElement[]): PhaseStage {
-  return { name, role: "unitary", mesh: "none", modes, inputs, outputs, gain: 1, elements, outputPhases: new Array(modes).fill(0), convention: MZI_CONVENTION };
+  return {
+    name,
+    role: "unitary",
+    mesh: "none",
+    modes,
+    inputs,
+    outputs,
+    gain: 1,
+    elements,
+    outputPhases: new Array(modes).fill(0),
+    convention: MZI_CONVENTION,
+  };
 }
 
 /**
@@ -132,5 +147,9 @@ export function fanOutStage(n: number, attenuators: boolean): PhaseStage {
 
 /** A bare phase table of linear stages (no source or detector). */
 export function stagesTable(...stages: PhaseStage[]): PhaseTable {
-  return { format: "optinc.phases/1", convention: { name: MZI_CONVENTION, mzi: "see docs/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" }, pipeline: stages };
+  return {
+    format: "optinc.phases/1",
+    convention: { name: MZI_CONVENTION, mzi: "see docs/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
+    pipeline: stages,
+  };
 }

@@ -13,7 +13,9 @@ function sweep(seed: number, n: number, psi: number, eta: number, noise: number,
   const pMax = 62.5;
   const p = Float64Array.from({ length: n }, (_, i) => (pMax * i) / (n - 1));
   const lsb = fs / 2 ** bits;
-  const r = Float64Array.from(p, (x) => Math.min(fs, Math.max(0, Math.round((0.3 + 0.2 * Math.cos(psi + eta * x) + noise * rng.normal()) / lsb) * lsb)));
+  const r = Float64Array.from(p, (x) =>
+    Math.min(fs, Math.max(0, Math.round((0.3 + 0.2 * Math.cos(psi + eta * x) + noise * rng.normal()) / lsb) * lsb)),
+  );
   return { p, r };
 }
 

@@ -27,11 +27,18 @@ function network(trees: "fixed" | "mzi") {
   const plans = net.layers.map((l, i) => tilePlan(l.out, l.in + 1, segs[i]!));
   const tiles = plans.map((p, i) => {
     const ts: Tile[] = [];
-    for (let t = 0; t < p.R * p.C; t++) ts.push({ d: Float64Array.from({ length: p.s }, () => 0.3 + rng.next()), u: Float64Array.from(haarOrthogonal(p.s, rng).re) });
+    for (let t = 0; t < p.R * p.C; t++)
+      ts.push({ d: Float64Array.from({ length: p.s }, () => 0.3 + rng.next()), u: Float64Array.from(haarOrthogonal(p.s, rng).re) });
     writeLayer(net.layers[i]!.w, p, ts);
     return ts;
   });
-  return mapNetwork(net, plans, tiles, { workers: 3, inDigits: 2, outDigits: 2, levels: 4, maxSum: 9 }, { mesh: "clements", preprocess: true, trees });
+  return mapNetwork(
+    net,
+    plans,
+    tiles,
+    { workers: 3, inDigits: 2, outDigits: 2, levels: 4, maxSum: 9 },
+    { mesh: "clements", preprocess: true, trees },
+  );
 }
 
 /** The linear stages of a mapped network (with their bias sources) as a circuit, read back from its emitted netlist.json. */
@@ -54,14 +61,19 @@ describe("trees = mzi", () => {
     }
     const m = network("mzi");
     const f = network("fixed");
-    const couplers = (p: typeof m) => p.pipeline.flatMap((s) => ("elements" in s ? s.elements.filter((e) => e.kind === "coupler") : [])).length;
-    const crossings = f.pipeline.flatMap((s) => ("elements" in s ? s.elements.filter((e) => e.kind === "coupler" && e.coupling === 1) : [])).length;
+    const couplers = (p: typeof m) =>
+      p.pipeline.flatMap((s) => ("elements" in s ? s.elements.filter((e) => e.kind === "coupler") : [])).length;
+    const crossings = f.pipeline.flatMap((s) =>
+      "elements" in s ? s.elements.filter((e) => e.kind === "coupler" && e.coupling === 1) : [],
+    ).length;
     expect(couplers(m)).toBe(0);
     expect(m.treeMzis).toBe(couplers(f) - crossings);
     expect(f.treeMzis).toBe(0);
     // The segment part matches the hardware model's fixed-coupler count: layer 1 is 10 × 3 at s = 2, layer 2 is 2 × 11.
     const preprocess = f.pipeline[1]!;
-    expect(couplers(f) - ("elements" in preprocess ? preprocess.elements.filter((e) => e.kind === "coupler").length : 0)).toBe(sigmaUCouplers(10, 3, 2) + sigmaUCouplers(2, 11, 2));
+    expect(couplers(f) - ("elements" in preprocess ? preprocess.elements.filter((e) => e.kind === "coupler").length : 0)).toBe(
+      sigmaUCouplers(10, 3, 2) + sigmaUCouplers(2, 11, 2),
+    );
   });
 
   it("the emitted netlist marks tree MZIs, and the inventory counts them apart from the mesh", () => {

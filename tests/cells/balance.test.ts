@@ -34,8 +34,10 @@ function entries(layers: SparseLayout[], budgets?: LayerBudget[]): Entry[] {
   return out;
 }
 
-const sigmas = (layers: SparseLayout[], scales: SparseScales[], es: Entry[]): number[] => es.map((e) => entrySigma(layers[e.l]!, scales[e.l]!, e.r, e.j));
-const objective = (layers: SparseLayout[], scales: SparseScales[], es: Entry[]): number => sigmas(layers, scales, es).reduce((a, s, k) => a + es[k]!.w / s, 0);
+const sigmas = (layers: SparseLayout[], scales: SparseScales[], es: Entry[]): number[] =>
+  es.map((e) => entrySigma(layers[e.l]!, scales[e.l]!, e.r, e.j));
+const objective = (layers: SparseLayout[], scales: SparseScales[], es: Entry[]): number =>
+  sigmas(layers, scales, es).reduce((a, s, k) => a + es[k]!.w / s, 0);
 
 /** The largest t such that some passive scaling has every ln|σ| in [t, ln headroom]: bisection, each step a Floyd–Warshall negative-cycle test. */
 function maxMin(layers: SparseLayout[], sourceAmplitude: number, headroom: number): number {
@@ -56,7 +58,11 @@ function maxMin(layers: SparseLayout[], sourceAmplitude: number, headroom: numbe
       row.forEach((x, j) => {
         if (x === 0) return;
         // ln|σ| = x_row − y_input + c, c = ln|W| − ln|path| (the source's own amplitude cancels: node 0 is fixed).
-        cons.push({ x: rowNode[l]![r]!, y: j === cols - 1 ? biasNode[l]! : l === 0 ? 0 : rowNode[l - 1]![j]!, c: Math.log(Math.abs(x)) - Math.log(layer.pathMag[r]![j]!) });
+        cons.push({
+          x: rowNode[l]![r]!,
+          y: j === cols - 1 ? biasNode[l]! : l === 0 ? 0 : rowNode[l - 1]![j]!,
+          c: Math.log(Math.abs(x)) - Math.log(layer.pathMag[r]![j]!),
+        });
       }),
     );
   });
@@ -67,7 +73,8 @@ function maxMin(layers: SparseLayout[], sourceAmplitude: number, headroom: numbe
       d[e.y]![e.x] = Math.min(d[e.y]![e.x]!, H - e.c); // x − y ≤ H − c
       d[e.x]![e.y] = Math.min(d[e.x]![e.y]!, e.c - t); // y − x ≤ c − t
     }
-    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let m = 0; m < n; m++) if (d[i]![k]! + d[k]![m]! < d[i]![m]!) d[i]![m] = d[i]![k]! + d[k]![m]!;
+    for (let k = 0; k < n; k++)
+      for (let i = 0; i < n; i++) for (let m = 0; m < n; m++) if (d[i]![k]! + d[k]![m]! < d[i]![m]!) d[i]![m] = d[i]![k]! + d[k]![m]!;
     return d.every((row, i) => row[i]! >= -1e-12);
   };
   let lo = H - 60;
@@ -104,14 +111,24 @@ function checkBalanced(name: string, layers: SparseLayout[], sourceAmplitude: nu
   // The scales chain: layer 0 reads the sources, layer l the rows of layer l − 1; the last layer's rows share one scale.
   expect(scales.length, name).toBe(layers.length);
   scales.forEach((s, l) => {
-    expect(s.inputScale, name).toEqual(l === 0 ? new Array(layers[0]!.weights[0]!.length - 1).fill(sourceAmplitude) : scales[l - 1]!.rowScale);
-    expect([...s.rowScale, s.biasAmplitude].every((x) => Number.isFinite(x) && x > 0), name).toBe(true);
+    expect(s.inputScale, name).toEqual(
+      l === 0 ? new Array(layers[0]!.weights[0]!.length - 1).fill(sourceAmplitude) : scales[l - 1]!.rowScale,
+    );
+    expect(
+      [...s.rowScale, s.biasAmplitude].every((x) => Number.isFinite(x) && x > 0),
+      name,
+    ).toBe(true);
   });
   const lastRows = scales[scales.length - 1]!.rowScale;
-  expect(lastRows.every((x) => x === lastRows[0]), name).toBe(true);
+  expect(
+    lastRows.every((x) => x === lastRows[0]),
+    name,
+  ).toBe(true);
   // Every |σ| within the headroom, and every layer with one at it.
   expect(Math.max(...sig), name).toBeLessThanOrEqual(headroom * (1 + 1e-9));
-  layers.forEach((_, l) => expect(Math.max(...sig.filter((__, k) => es[k]!.l === l)) / headroom, `${name}: layer ${l}'s largest |σ|`).toBeCloseTo(1, 9));
+  layers.forEach((_, l) =>
+    expect(Math.max(...sig.filter((__, k) => es[k]!.l === l)) / headroom, `${name}: layer ${l}'s largest |σ|`).toBeCloseTo(1, 9),
+  );
   // The smallest |σ| is the max-min value.
   const tStar = maxMin(layers, sourceAmplitude, headroom);
   expect(Math.log(Math.min(...sig)) - tStar, `${name}: ln min |σ| − t*`).toBeCloseTo(0, 6);
@@ -139,7 +156,12 @@ function checkBalanced(name: string, layers: SparseLayout[], sourceAmplitude: nu
 
 describe("balanced scales", () => {
   it("the cell networks of four chips, with their error budgets", () => {
-    for (const [N, b, L, r] of [[4, 8, 4, "nearest-even"], [4, 4, 4, "nearest-away"], [5, 4, 4, "floor"], [6, 3, 2, "nearest-away"]] as [number, number, number, Rounding][]) {
+    for (const [N, b, L, r] of [
+      [4, 8, 4, "nearest-even"],
+      [4, 4, 4, "nearest-away"],
+      [5, 4, 4, "floor"],
+      [6, 3, 2, "nearest-away"],
+    ] as [number, number, number, Rounding][]) {
       for (const cell of planDigitChip(flatUnit(N, b, L, r)).cells) {
         const net = cellNetwork(cell);
         const layouts = net.layers.map((l) => sparseLayout(l.name, l.weights));
@@ -159,14 +181,19 @@ describe("balanced scales", () => {
     const rng = createRng(23);
     const matrix = (rows: number, cols: number): number[][] => {
       for (;;) {
-        const W = Array.from({ length: rows }, () => Array.from({ length: cols + 1 }, () => (rng.next() < 0.5 ? 0 : (rng.int(9) - 4 || 1) / 2)));
+        const W = Array.from({ length: rows }, () =>
+          Array.from({ length: cols + 1 }, () => (rng.next() < 0.5 ? 0 : (rng.int(9) - 4 || 1) / 2)),
+        );
         if (W.every((row) => row.some((x) => x !== 0))) return W;
       }
     };
     for (let t = 0; t < 12; t++) {
       const widths = Array.from({ length: 2 + (t % 2) + 1 }, () => 1 + rng.int(4));
       const layers = widths.slice(1).map((rows, i) => sparseLayout(`l${i}`, matrix(rows, widths[i]!)));
-      const budgets = layers.map((l) => ({ inputMax: l.weights[0]!.slice(1).map(() => 1 + rng.int(5)), rowMargin: l.weights.map(() => 0.25 + rng.next()) }));
+      const budgets = layers.map((l) => ({
+        inputMax: l.weights[0]!.slice(1).map(() => 1 + rng.int(5)),
+        rowMargin: l.weights.map(() => 0.25 + rng.next()),
+      }));
       checkBalanced(`chain ${t} (${widths})`, layers, 0.25 + rng.next(), 0.9, t % 3 ? budgets : undefined);
     }
   });

@@ -30,7 +30,14 @@ function portCases(cell: Cell, L: number): number[][] {
 }
 
 /** Every cell of the chip decodes every input of its port space from its emitted netlist (simulated with `sim`). */
-function checkChip(N: number, L: number, b: number, rounding: Rounding, opts: Partial<CellCircuitOptions> = {}, sim: Parameters<typeof compileCircuit>[1] = {}): void {
+function checkChip(
+  N: number,
+  L: number,
+  b: number,
+  rounding: Rounding,
+  opts: Partial<CellCircuitOptions> = {},
+  sim: Parameters<typeof compileCircuit>[1] = {},
+): void {
   const chip = planDigitChip(flatUnit(N, b, L, rounding));
   for (const cell of chip.cells) {
     const { table, network } = cellCircuit(cell, { levels: L, headroom: 0.9, ...opts });
@@ -66,7 +73,9 @@ describe("closed-form cells from emitted netlists", () => {
     }
     // Some cell is built differently in the two forms.
     const cells = planDigitChip(flatUnit(4, 8, 4, "nearest-even")).cells;
-    expect(cells.some((c) => JSON.stringify(cellNetwork(c, { form: "slope" })) !== JSON.stringify(cellNetwork(c, { form: "steps" })))).toBe(true);
+    expect(cells.some((c) => JSON.stringify(cellNetwork(c, { form: "slope" })) !== JSON.stringify(cellNetwork(c, { form: "steps" })))).toBe(
+      true,
+    );
   });
 
   it("slope form: every cell of two chips decodes every input too", () => {
@@ -81,7 +90,14 @@ describe("a cell's pipeline", () => {
   it("PAM sources at 1/(L − 1) per level (a full-scale digit is amplitude 1), the network's stages, ReLUs after ReLU layers, a PAM-L detector", () => {
     const { table, network } = cellCircuit(cell, { levels: 4, headroom: 0.9 });
     const steps = table.pipeline;
-    expect(steps[0]).toEqual({ name: "source", role: "source", workers: 1, digits: cell.ports.length, levels: 4, amplitudePerLevel: 1 / 3 });
+    expect(steps[0]).toEqual({
+      name: "source",
+      role: "source",
+      workers: 1,
+      digits: cell.ports.length,
+      levels: 4,
+      amplitudePerLevel: 1 / 3,
+    });
     const roles = steps.map((s) => [s.name, s.role]);
     const want: string[][] = [["source", "source"]];
     for (const l of network.layers) {
@@ -93,9 +109,18 @@ describe("a cell's pipeline", () => {
     const det = steps[steps.length - 1] as { levels: number; offset: number; modes: number; step: number };
     expect([det.levels, det.offset, det.modes]).toEqual([4, 0, cell.outputs.length]);
     // One output unit = one detector step: the last layer's row scale, as balanced.
-    const scales = balanceScales(network.layers.map((l) => sparseLayout(l.name, l.weights)), 1 / 3, 0.9, network.layers);
+    const scales = balanceScales(
+      network.layers.map((l) => sparseLayout(l.name, l.weights)),
+      1 / 3,
+      0.9,
+      network.layers,
+    );
     expect(det.step).toBeCloseTo(scales[scales.length - 1]!.rowScale[0]!, 14);
-    steps.filter((s) => s.role === "activation").forEach((s) => expect(s).toMatchObject({ function: "relu", modes: network.layers.find((l) => `${l.name}_relu` === s.name)!.weights.length }));
+    steps
+      .filter((s) => s.role === "activation")
+      .forEach((s) =>
+        expect(s).toMatchObject({ function: "relu", modes: network.layers.find((l) => `${l.name}_relu` === s.name)!.weights.length }),
+      );
   });
 
   it("nominal MZI loss: the design scales bias sources and the detector step so a die with that loss decodes every input", () => {

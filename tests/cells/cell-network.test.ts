@@ -12,7 +12,14 @@ import type { Rounding } from "../../dsl/spec.ts";
 /** The cells of several chips: adders, carries, remainders, ties, flags and borrow chains. */
 function cells(): { chip: string; cell: Cell }[] {
   const out: { chip: string; cell: Cell }[] = [];
-  for (const [N, b, L, r] of [[4, 8, 4, "nearest-even"], [4, 4, 4, "nearest-away"], [5, 4, 4, "floor"], [6, 3, 2, "nearest-away"], [3, 4, 16, "nearest-even"], [2, 3, 2, "nearest-even"]] as [number, number, number, Rounding][]) {
+  for (const [N, b, L, r] of [
+    [4, 8, 4, "nearest-even"],
+    [4, 4, 4, "nearest-away"],
+    [5, 4, 4, "floor"],
+    [6, 3, 2, "nearest-away"],
+    [3, 4, 16, "nearest-even"],
+    [2, 3, 2, "nearest-even"],
+  ] as [number, number, number, Rounding][]) {
     for (const cell of planDigitChip(flatUnit(N, b, L, r)).cells) out.push({ chip: `N = ${N}, ${b} bits, L = ${L}, ${r}`, cell });
   }
   return out;
@@ -43,7 +50,22 @@ function checkNetwork(cell: Cell, form: "steps" | "slope"): CellNetwork {
   // Shapes: sum (no ReLU) → [threshold → step (ReLU each)] → digits (no ReLU).
   expect(net.layers[0]!.name, name).toBe("sum");
   expect(net.layers[0]!.weights, name).toEqual([[...cell.ports.map((p) => p.weight), cell.bias]]);
-  expect(net.layers.map((l) => [l.name, l.relu]), name).toEqual(net.thresholds.length ? [["sum", false], ["threshold", true], ["step", true], ["digits", false]] : [["sum", false], ["digits", false]]);
+  expect(
+    net.layers.map((l) => [l.name, l.relu]),
+    name,
+  ).toEqual(
+    net.thresholds.length
+      ? [
+          ["sum", false],
+          ["threshold", true],
+          ["step", true],
+          ["digits", false],
+        ]
+      : [
+          ["sum", false],
+          ["digits", false],
+        ],
+  );
   const last = net.layers[net.layers.length - 1]!;
   expect(last.weights.length, name).toBe(cell.outputs.length);
   // Slopes and thresholds from the tables: b_o = 0 ("steps") or the most common difference (ties:
@@ -53,11 +75,15 @@ function checkNetwork(cell: Cell, form: "steps" | "slope"): CellNetwork {
     const count = new Map<number, number>();
     for (let v = vmin; v < cell.vmax; v++) count.set(o.table[v + 1]! - o.table[v]!, (count.get(o.table[v + 1]! - o.table[v]!) ?? 0) + 1);
     const top = Math.max(...count.values());
-    return [...count].filter(([, c]) => c === top).map(([d]) => d).sort((a, b) => Math.abs(a) - Math.abs(b))[0]!;
+    return [...count]
+      .filter(([, c]) => c === top)
+      .map(([d]) => d)
+      .sort((a, b) => Math.abs(a) - Math.abs(b))[0]!;
   });
   expect(net.slopes, name).toEqual(slopes);
   const thresholds: number[] = [];
-  for (let v = vmin; v < cell.vmax; v++) if (cell.outputs.some((o, k) => o.table[v + 1]! - o.table[v]! !== slopes[k])) thresholds.push(v + 0.5);
+  for (let v = vmin; v < cell.vmax; v++)
+    if (cell.outputs.some((o, k) => o.table[v + 1]! - o.table[v]! !== slopes[k])) thresholds.push(v + 0.5);
   expect(net.thresholds, name).toEqual(thresholds);
   // Exact on every integer v, and equal to evaluateCellNetwork through the ports.
   const seen = net.layers.map((l) => new Array<number>(l.weights[0]!.length - 1).fill(-Infinity));
@@ -68,7 +94,13 @@ function checkNetwork(cell: Cell, form: "steps" | "slope"): CellNetwork {
   }
   // Each layer's inputMax is its largest input (layer 0: the ports' maxima).
   expect(net.layers[0]!.inputMax, name).toEqual(cell.ports.map((p) => p.max));
-  net.layers.slice(1).forEach((l, i) => l.inputMax.forEach((m, j) => expect(Math.abs(m - seen[i + 1]![j]!), `${name} ${l.name} input ${j}: ${m} vs ${seen[i + 1]![j]}`).toBeLessThan(1e-12)));
+  net.layers
+    .slice(1)
+    .forEach((l, i) =>
+      l.inputMax.forEach((m, j) =>
+        expect(Math.abs(m - seen[i + 1]![j]!), `${name} ${l.name} input ${j}: ${m} vs ${seen[i + 1]![j]}`).toBeLessThan(1e-12),
+      ),
+    );
   // Each row's error budget holds: ±0.999 × rowMargin on that row alone changes no digit.
   net.layers.forEach((l, layer) =>
     l.rowMargin.forEach((m, row) => {
@@ -76,12 +108,17 @@ function checkNetwork(cell: Cell, form: "steps" | "slope"): CellNetwork {
       for (const e of [0.999 * m, -0.999 * m]) {
         for (let v = vmin; v <= cell.vmax; v++) {
           const { y } = fromV(net, v, { layer, row, e });
-          cell.outputs.forEach((o, k) => expect(Math.abs(y[k]! - o.table[v]!), `${name}: error ${e} on ${l.name} row ${row} at v = ${v}`).toBeLessThan(0.5));
+          cell.outputs.forEach((o, k) =>
+            expect(Math.abs(y[k]! - o.table[v]!), `${name}: error ${e} on ${l.name} row ${row} at v = ${v}`).toBeLessThan(0.5),
+          );
         }
       }
     }),
   );
-  expect(net.layers.map((l) => [l.inputMax.length, l.rowMargin.length]), name).toEqual(net.layers.map((l) => [l.weights[0]!.length - 1, l.weights.length]));
+  expect(
+    net.layers.map((l) => [l.inputMax.length, l.rowMargin.length]),
+    name,
+  ).toEqual(net.layers.map((l) => [l.weights[0]!.length - 1, l.weights.length]));
   return net;
 }
 
@@ -122,8 +159,14 @@ describe("cell networks", () => {
       name: "copy",
       role: "add",
       position: 0,
-      ports: [{ source: { kind: "worker", worker: 0, position: 0 }, weight: 1, max: 1 }, { source: { kind: "worker", worker: 1, position: 0 }, weight: 1, max: 1 }],
-      groups: [{ ports: [0], max: 1 }, { ports: [1], max: 1 }],
+      ports: [
+        { source: { kind: "worker", worker: 0, position: 0 }, weight: 1, max: 1 },
+        { source: { kind: "worker", worker: 1, position: 0 }, weight: 1, max: 1 },
+      ],
+      groups: [
+        { ports: [0], max: 1 },
+        { ports: [1], max: 1 },
+      ],
       bias: 1,
       vmax: 3,
       // "sum" = v − 1 on v ∈ [1, 3]: slope 1, no jump (entry 0 is below vmin, never read).
@@ -132,13 +175,22 @@ describe("cell networks", () => {
     const net = cellNetwork(cell, { form: "slope" });
     expect(net.thresholds).toEqual([]);
     expect(net.slopes).toEqual([1]);
-    expect(net.layers.map((l) => [l.name, l.relu])).toEqual([["sum", false], ["digits", false]]);
+    expect(net.layers.map((l) => [l.name, l.relu])).toEqual([
+      ["sum", false],
+      ["digits", false],
+    ]);
     expect(net.layers[1]!.weights).toEqual([[1, -1]]);
     expect(net.layers[1]!.inputMax).toEqual([3]);
     expect(net.layers[1]!.rowMargin).toEqual([0.5]);
     // v's budget: half a step of the output, divided by its slope.
     expect(net.layers[0]!.rowMargin).toEqual([0.5]);
-    for (const [x0, x1] of [[0, 0], [1, 0], [0, 1], [1, 1]]) expect(evaluateCellNetwork(net, [x0!, x1!])).toEqual([x0! + x1!]);
+    for (const [x0, x1] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ])
+      expect(evaluateCellNetwork(net, [x0!, x1!])).toEqual([x0! + x1!]);
   });
 
   it("threshold and step units keep the documented margins: s = 4, c = ½, margin (s − c)/2 = 1.75", () => {

@@ -11,7 +11,17 @@ import { parsePhaseTable, phaseTableToJson, buildPhaseTable } from "../../netlis
 const sparseMatrix = fc
   .record({ rows: fc.integer({ min: 1, max: 6 }), cols: fc.integer({ min: 1, max: 6 }), seed: fc.integer() })
   .chain(({ rows, cols }) =>
-    fc.array(fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: -9, max: 9 }).map((x) => x / 2)), { minLength: cols + 1, maxLength: cols + 1 }), { minLength: rows, maxLength: rows }),
+    fc.array(
+      fc.array(
+        fc.oneof(
+          fc.constant(0),
+          fc.constant(0),
+          fc.integer({ min: -9, max: 9 }).map((x) => x / 2),
+        ),
+        { minLength: cols + 1, maxLength: cols + 1 },
+      ),
+      { minLength: rows, maxLength: rows },
+    ),
   )
   .filter((W) => W.every((row) => row.some((w) => w !== 0)));
 
@@ -45,21 +55,36 @@ describe("sparse stage", () => {
 
   it("lists the output modes when rows do not end on modes 0..rows−1", () => {
     // The bias feeds rows 0 and 2: row 2 reads it on a fresh mode (3), which is where its result leaves.
-    const layout = sparseLayout("s", [[1, 0, 1], [0, 1, 0], [0, 0, 2]]);
+    const layout = sparseLayout("s", [
+      [1, 0, 1],
+      [0, 1, 0],
+      [0, 0, 2],
+    ]);
     const stage = sparseStage(layout, balanceScales([layout], 1, 0.9)[0]!);
     expect(stage.outputModes).toEqual([0, 1, 3]);
-    const wide = sparseLayout("w", [[1, 1, 0], [2, 0, 1]]);
+    const wide = sparseLayout("w", [
+      [1, 1, 0],
+      [2, 0, 1],
+    ]);
     expect(sparseStage(wide, balanceScales([wide], 1, 0.9)[0]!).outputModes).toEqual([0, 3]);
   });
 
   it("refuses a zero row (its output mode would carry nothing) and an empty matrix", () => {
-    expect(() => sparseLayout("z", [[1, 0], [0, 0]])).toThrow(/row 1 is zero/);
+    expect(() =>
+      sparseLayout("z", [
+        [1, 0],
+        [0, 0],
+      ]),
+    ).toThrow(/row 1 is zero/);
     expect(() => sparseLayout("e", [])).toThrow("stage e: empty matrix");
     expect(() => sparseLayout("e", [[]])).toThrow("stage e: empty matrix");
   });
 
   it("rows that end on modes 0..rows−1 need no outputModes; a fixed stage is no mesh (mesh = none)", () => {
-    const layout = sparseLayout("d", [[2, 0, 0], [0, -1, 0]]);
+    const layout = sparseLayout("d", [
+      [2, 0, 0],
+      [0, -1, 0],
+    ]);
     const stage = sparseStage(layout, balanceScales([layout], 1, 0.9)[0]!);
     expect(stage.outputModes).toBeUndefined();
     expect(stage.mesh).toBe("none");
@@ -74,7 +99,9 @@ describe("sparse stage", () => {
         const layout = sparseLayout("s", W);
         const [scales] = balanceScales([layout], 0.5, 0.9);
         const stage = sparseStage(layout, scales!);
-        const att = stage.elements.filter((e) => e.kind === "attenuator").map((e) => Math.hypot(...(e as { sigma: [number, number] }).sigma));
+        const att = stage.elements
+          .filter((e) => e.kind === "attenuator")
+          .map((e) => Math.hypot(...(e as { sigma: [number, number] }).sigma));
         const want = W.flatMap((row, r) => row.flatMap((w, j) => (w === 0 ? [] : [entrySigma(layout, scales!, r, j)])));
         expect(att.length).toBe(want.length);
         att.sort((a, b) => a - b);

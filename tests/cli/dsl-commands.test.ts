@@ -37,7 +37,10 @@ describe("optinc check", () => {
   });
 
   it("reports options of the other route (OPT3004, OPT3005) as located warnings with a caret, as compile does", async () => {
-    const closed = file("route.optinc", "aggregator r {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n  mesh = reck\n}\n");
+    const closed = file(
+      "route.optinc",
+      "aggregator r {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n  mesh = reck\n}\n",
+    );
     let io = memoryIo({ NO_COLOR: "1" }, dir);
     expect(await main(["check", "route.optinc"], io)).toBe(0);
     const lines = io.err().split("\n");
@@ -49,13 +52,30 @@ describe("optinc check", () => {
     // The caret underlines the key; training.seed applies to both routes and is not reported.
     expect(io.err()).toContain("4 |   network { hidden = [8] }\n  |             ^^^^^^\n");
     expect(io.err()).not.toContain("training.seed");
-    const trained = file("dac.optinc", "aggregator d {\n  workers = 3\n  precision = 4 bits\n  route = trained\n  training { dac_bits = 8 bits }\n}\n");
+    const trained = file(
+      "dac.optinc",
+      "aggregator d {\n  workers = 3\n  precision = 4 bits\n  route = trained\n  training { dac_bits = 8 bits }\n}\n",
+    );
     io = memoryIo({ NO_COLOR: "1" }, dir);
     expect(await main(["--json", "check", trained], io)).toBe(0);
-    expect(JSON.parse(io.out()).diagnostics).toMatchObject([{ code: "OPT3004", severity: "warning", line: 5, column: 14, length: 8, message: expect.stringContaining("training.dac_bits is not used by the trainer yet") }]);
+    expect(JSON.parse(io.out()).diagnostics).toMatchObject([
+      {
+        code: "OPT3004",
+        severity: "warning",
+        line: 5,
+        column: 14,
+        length: 8,
+        message: expect.stringContaining("training.dac_bits is not used by the trainer yet"),
+      },
+    ]);
     // The same spec on the closed-form route says dac_bits does not apply there instead.
     io = memoryIo({ NO_COLOR: "1" }, dir);
-    expect(await main(["--json", "check", file("dac2.optinc", readFileSync(trained, "utf8").replace("route = trained", "route = closed-form"))], io)).toBe(0);
+    expect(
+      await main(
+        ["--json", "check", file("dac2.optinc", readFileSync(trained, "utf8").replace("route = trained", "route = closed-form"))],
+        io,
+      ),
+    ).toBe(0);
     expect(JSON.parse(io.out()).diagnostics.map((d: { code: string }) => d.code)).toEqual(["OPT3005"]);
     void closed;
   });
@@ -98,10 +118,16 @@ describe("--json envelope", () => {
     expect(io.out().trimEnd().split("\n").at(-1)).toBe("}");
     expect(env).toMatchObject({ schemaVersion: 2, ok: false, command: "check" });
     expect(env.diagnostics.map((d: { code: string }) => d.code)).toEqual(["OPT2008", "OPT2006"]);
-    for (const d of env.diagnostics) expect(Object.keys(d).sort()).toEqual(expect.arrayContaining(["code", "column", "file", "line", "message", "severity"]));
+    for (const d of env.diagnostics)
+      expect(Object.keys(d).sort()).toEqual(expect.arrayContaining(["code", "column", "file", "line", "message", "severity"]));
     expect(env.result.specs).toEqual([
       { file: join(dir, "bad3.optinc"), ok: false },
-      { file: join(ROOT, "examples/paper-4x8.optinc"), ok: true, name: "paper_4x8", spec: expect.objectContaining({ name: "paper_4x8", workers: 4, link: expect.objectContaining({ bandwidth: 800e9 }) }) },
+      {
+        file: join(ROOT, "examples/paper-4x8.optinc"),
+        ok: true,
+        name: "paper_4x8",
+        spec: expect.objectContaining({ name: "paper_4x8", workers: 4, link: expect.objectContaining({ bandwidth: 800e9 }) }),
+      },
     ]);
     expect(io.err()).toBe(""); // --json puts nothing human-readable on stderr for spec errors
   });
@@ -116,7 +142,13 @@ describe("--json envelope", () => {
   it("usage errors still produce one JSON document (exit 2)", async () => {
     const io = memoryIo();
     expect(await main(["--json", "fmt"], io)).toBe(2);
-    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 2, ok: false, command: "fmt", diagnostics: [{ code: "OPT0003", severity: "error" }], result: null });
+    expect(JSON.parse(io.out())).toMatchObject({
+      schemaVersion: 2,
+      ok: false,
+      command: "fmt",
+      diagnostics: [{ code: "OPT0003", severity: "error" }],
+      result: null,
+    });
   });
 });
 
@@ -170,7 +202,12 @@ describe("optinc grammar", () => {
     const io = memoryIo();
     expect(await main(["--json", "grammar", "-o", out], io)).toBe(0);
     const env = JSON.parse(io.out());
-    expect(env).toMatchObject({ schemaVersion: 2, ok: true, command: "grammar", result: { artifacts: [{ kind: "grammar-html", path: out }] } });
+    expect(env).toMatchObject({
+      schemaVersion: 2,
+      ok: true,
+      command: "grammar",
+      result: { artifacts: [{ kind: "grammar-html", path: out }] },
+    });
     expect(env.result.artifacts[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     const html = readFileSync(out, "utf8");
     expect(html).toContain("<!DOCTYPE html>");

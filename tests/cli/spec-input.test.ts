@@ -31,7 +31,13 @@ describe("loadSpecOrReport", () => {
     const out = new CommandOutput(ctx, "compile");
     out.finish({ artifacts: [] });
     expect(exit()).toBe(2);
-    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 2, ok: false, command: "compile", diagnostics: [{ code: "OPT0001", file: "examples/missing.optinc" }], result: { artifacts: [] } });
+    expect(JSON.parse(io.out())).toMatchObject({
+      schemaVersion: 2,
+      ok: false,
+      command: "compile",
+      diagnostics: [{ code: "OPT0001", file: "examples/missing.optinc" }],
+      result: { artifacts: [] },
+    });
     expect(io.err()).toBe("");
   });
 });

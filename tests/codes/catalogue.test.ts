@@ -24,7 +24,14 @@ function codeLiterals(file: string, text: string): string[] {
   const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const hits: string[] = [];
   const visit = (n: ts.Node): void => {
-    if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) && /OPT\d{4}/.test(n.text)) {
+    if (
+      (ts.isStringLiteral(n) ||
+        ts.isNoSubstitutionTemplateLiteral(n) ||
+        ts.isTemplateHead(n) ||
+        ts.isTemplateMiddle(n) ||
+        ts.isTemplateTail(n)) &&
+      /OPT\d{4}/.test(n.text)
+    ) {
       hits.push(`${file}:${src.getLineAndCharacterOfPosition(n.getStart()).line + 1}: ${n.text.match(/OPT\d{4}/)![0]}`);
     }
     n.forEachChild(visit);
@@ -74,7 +81,9 @@ describe("the diagnostic catalogue", () => {
   });
 
   it("no source file outside the catalogue writes a code literal (emitters use its constants)", () => {
-    const files = Object.keys(ALLOWED).flatMap((room) => sourceFiles(room)).filter((f) => f !== CATALOGUE_FILE);
+    const files = Object.keys(ALLOWED)
+      .flatMap((room) => sourceFiles(room))
+      .filter((f) => f !== CATALOGUE_FILE);
     expect(files.length).toBeGreaterThan(100);
     const hits = files.flatMap((f) => codeLiterals(f, readFileSync(join(ROOT, f), "utf8")));
     expect(hits).toEqual([]);
@@ -82,7 +91,12 @@ describe("the diagnostic catalogue", () => {
 
   it("the literal scanner finds codes in strings and templates, not in comments", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is source text with a template literal in it
-    const text = ['// OPT2001 in a comment', 'const a = "OPT2001";', "const b = `x ${a} error[OPT4101]`;", "const c = { code: 'OPT0003' };"].join("\n");
+    const text = [
+      "// OPT2001 in a comment",
+      'const a = "OPT2001";',
+      "const b = `x ${a} error[OPT4101]`;",
+      "const c = { code: 'OPT0003' };",
+    ].join("\n");
     expect(codeLiterals("f.ts", text)).toEqual(["f.ts:2: OPT2001", "f.ts:3: OPT4101", "f.ts:4: OPT0003"]);
     // the catalogue itself is full of them
     expect(codeLiterals(CATALOGUE_FILE, readFileSync(join(ROOT, CATALOGUE_FILE), "utf8")).length).toBeGreaterThanOrEqual(allCodes().length);

@@ -20,7 +20,15 @@ let report: {
   ok: boolean;
   route: string;
   onn: { exactMatch: number; casesChecked: number; exhaustive: boolean; fullInputSpace: boolean };
-  cells: { design: string; copies: number; cases: number; exact: number; atDesignLoss: { mziLossDb: number; exact: number } | null; raw: boolean; hardware: { mzi: number; fixedCouplers: number; detectors: number } }[];
+  cells: {
+    design: string;
+    copies: number;
+    cases: number;
+    exact: number;
+    atDesignLoss: { mziLossDb: number; exact: number } | null;
+    raw: boolean;
+    hardware: { mzi: number; fixedCouplers: number; detectors: number };
+  }[];
   hardware: { mzi: number; fixedCouplers: number; detectors: number };
   yield: { trials: number; passing: number } | null;
 };
@@ -79,7 +87,9 @@ describe("closed-form paper-4x8 through the CLI", () => {
       // An MZI (or attenuator) is spliced as e<i>_{phi, bsA, theta, ref, bsB}: count its θ shifters.
       const m = Object.keys(flat.instances).filter((n) => /__e\d+_theta$/.test(n)).length;
       const k = Object.entries(flat.instances).filter(([n, i]) => i.component === "coupler" && !/_bs[AB]$/.test(n)).length;
-      const d = Object.values(top.instances).filter((i) => i.component === "detector").reduce((a, i) => a + Number(i.settings.modes), 0);
+      const d = Object.values(top.instances)
+        .filter((i) => i.component === "detector")
+        .reduce((a, i) => a + Number(i.settings.modes), 0);
       expect(c.hardware.mzi, c.design).toBe(m);
       expect(c.hardware.fixedCouplers, c.design).toBe(k);
       expect(c.hardware.detectors, c.design).toBe(d);
@@ -105,12 +115,16 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const ok = await cli(["verify", dir, "--trials", "20"]);
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
-    expect(ok.out).toContain("cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB MZI loss its biases are set for");
+    expect(ok.out).toContain(
+      "cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB MZI loss its biases are set for",
+    );
     expect(ok.out).toContain("yield 100.0%, 20/20 chips exact (95% CI 83.2–100%)");
     expectHonest(ok.out);
     const bad = await cli(["verify", dir, "--trials", "20", "--imbalance", "0.03"]);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact, 95% CI [\d.]+–[\d.]+%\) is below --min-yield/);
+    expect(bad.out).toMatch(
+      /FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact, 95% CI [\d.]+–[\d.]+%\) is below --min-yield/,
+    );
     expectHonest(bad.out);
   });
 
@@ -139,7 +153,11 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const r = await cli(["export", dir, "--format", "spi", "-o", exported]);
     expect(r.code, r.err).toBe(0);
     const cells = report.cells.map((c) => c.design).sort();
-    expect(readdirSync(exported).filter((f) => f.endsWith(".spi") && !f.endsWith("_main.spi")).sort()).toEqual(cells.map((d) => `${d}.spi`));
+    expect(
+      readdirSync(exported)
+        .filter((f) => f.endsWith(".spi") && !f.endsWith("_main.spi"))
+        .sort(),
+    ).toEqual(cells.map((d) => `${d}.spi`));
     for (const d of cells) expect(readFileSync(join(exported, `${d}.spi`), "utf8")).toBe(readFileSync(join(dir, `${d}.spi`), "utf8"));
   });
 
@@ -154,7 +172,12 @@ describe("closed-form paper-4x8 through the CLI", () => {
     // A 3-worker compile's adder dropped in under the expected name.
     const other = join(base, "other");
     const spec = join(base, "three.optinc");
-    writeFileSync(spec, readFileSync("examples/paper-4x8.optinc", "utf8").replace("workers    = 4", "workers    = 3").replace("aggregator paper_4x8", "aggregator paper_4x8"));
+    writeFileSync(
+      spec,
+      readFileSync("examples/paper-4x8.optinc", "utf8")
+        .replace("workers    = 4", "workers    = 3")
+        .replace("aggregator paper_4x8", "aggregator paper_4x8"),
+    );
     expect((await cli(["compile", spec, "-o", other])).code).toBe(0);
     const swapped = join(base, "swapped");
     cpSync(dir, swapped, { recursive: true });
@@ -168,10 +191,16 @@ describe("closed-form paper-4x8 through the CLI", () => {
 describe("closed-form specs that carry trained-route options", () => {
   it("warn (OPT3005) at each such option and still compile", async () => {
     const d = mkdtempSync(join(tmpdir(), "optinc-cf-warn-"));
-    writeFileSync(join(d, "w.optinc"), "aggregator w {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n}\n");
+    writeFileSync(
+      join(d, "w.optinc"),
+      "aggregator w {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n}\n",
+    );
     const io = memoryIo({ NO_COLOR: "1" }, d);
     expect(await main(["compile", "w.optinc", "-o", join(d, "out")], io)).toBe(0);
-    const warnings = io.err().split("\n").filter((l) => l.includes("warning[OPT3005]"));
+    const warnings = io
+      .err()
+      .split("\n")
+      .filter((l) => l.includes("warning[OPT3005]"));
     expect(warnings).toEqual([
       "w.optinc:4:13: warning[OPT3005]: network.hidden does not apply to route = closed-form",
       "w.optinc:5:24: warning[OPT3005]: training.epochs does not apply to route = closed-form",

@@ -39,7 +39,16 @@ describe("optinc compile (small spec)", () => {
     expect(r.ok).toBe(true);
     // Independently: parse the emitted netlist and verify it again.
     const circuit = readNetlistJson(first.files.get("small.netlist.json")!);
-    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
+    const v = verifyCircuit(circuit, {
+      nonIdealities: {},
+      trials: 0,
+      seed: 1,
+      minExact: 1,
+      minYield: 1,
+      maxCases: 1e6,
+      rounding: "nearest-even",
+      preprocess: true,
+    });
     expect(v.pass).toBe(true);
     expect(v.nominal.exact).toBe(49);
   });
@@ -73,7 +82,17 @@ describe("optinc compile (small spec)", () => {
 
   it("emits every backend and is byte-identical on a rerun with the same seed", () => {
     const names = [...first.files.keys()].sort();
-    expect(names).toEqual(["small.lsf", "small.netlist.json", "small.ngspice.cir", "small.phases.csv", "small.phases.json", "small.pic.yml", "small.ports.json", "small.spi", "small_main.spi"]);
+    expect(names).toEqual([
+      "small.lsf",
+      "small.netlist.json",
+      "small.ngspice.cir",
+      "small.phases.csv",
+      "small.phases.json",
+      "small.pic.yml",
+      "small.ports.json",
+      "small.spi",
+      "small_main.spi",
+    ]);
     const again = compileSpec(checked());
     for (const [f, text] of first.files) expect(again.files.get(f), f).toBe(text);
     const strip = (r: typeof first.report) => JSON.stringify({ ...r, timing: {} });
@@ -96,16 +115,35 @@ describe("optinc compile (small spec)", () => {
     expect(report.onn.exactMatch).toBe(1);
     expect(report.artifacts).toEqual(files);
     expect(Object.keys(report.timing)).toEqual(expect.arrayContaining(["plan", "train", "emit", "verify", "evaluate", "total"]));
-    expect(report.trainingEmulation.runs.map((r: { name: string }) => r.name)).toEqual(["ring all-reduce (fp32)", "OptINC (ideal)", expect.stringMatching(/^OptINC \(errors/)]);
+    expect(report.trainingEmulation.runs.map((r: { name: string }) => r.name)).toEqual([
+      "ring all-reduce (fp32)",
+      "OptINC (ideal)",
+      expect.stringMatching(/^OptINC \(errors/),
+    ]);
     expect(report.onn.units[0].yield).toBeNull(); // the spec has an ideal technology block
   });
 });
 
 describe("optinc compile: specs the compiler cannot build give located diagnostics, exit 1", () => {
   it.each([
-    ["preprocess = none", "aggregator np {\n  workers = 2\n  precision = 4 bits\n  levels = 4\n  preprocess = none\n  route = trained\n}\n", "OPT3003", "np.optinc:5:3"],
-    ["a 16-bit flat unit (13^8 reduced cases) that may not be sliced", "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  route = trained\n  network { slices = none }\n}\n", "OPT3002", "big.optinc:3:3"],
-    ["a 16-bit flat unit whose rounding cannot be sliced", "aggregator away {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  rounding = nearest-away\n  route = trained\n}\n", "OPT3002", "away.optinc:3:3"],
+    [
+      "preprocess = none",
+      "aggregator np {\n  workers = 2\n  precision = 4 bits\n  levels = 4\n  preprocess = none\n  route = trained\n}\n",
+      "OPT3003",
+      "np.optinc:5:3",
+    ],
+    [
+      "a 16-bit flat unit (13^8 reduced cases) that may not be sliced",
+      "aggregator big {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  route = trained\n  network { slices = none }\n}\n",
+      "OPT3002",
+      "big.optinc:3:3",
+    ],
+    [
+      "a 16-bit flat unit whose rounding cannot be sliced",
+      "aggregator away {\n  workers = 4\n  precision = 16 bits\n  levels = 4\n  rounding = nearest-away\n  route = trained\n}\n",
+      "OPT3002",
+      "away.optinc:3:3",
+    ],
   ])("%s", async (_what, text, code, where) => {
     const { writeFileSync } = await import("node:fs");
     const specDir = mkdtempSync(join(tmpdir(), "optinc-spec-"));

@@ -15,7 +15,11 @@ function refusal(text: string): CompileError | null {
   expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   try {
     // Stop at the first epoch: only the passes before training matter here.
-    compileSpec(r.checked!, { onEpoch: () => { throw new Error("trained"); } });
+    compileSpec(r.checked!, {
+      onEpoch: () => {
+        throw new Error("trained");
+      },
+    });
   } catch (e) {
     if (e instanceof CompileError) return e;
     expect((e as Error).message).toBe("trained");

@@ -53,7 +53,17 @@ describe.each([
     const circuit = readNetlistJson(out.files.get(`${last.file}.netlist.json`)!);
     const unit = readUnitInfo(circuit.info);
     expect(unit?.weights?.length).toBeGreaterThan(0);
-    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true, unit });
+    const v = verifyCircuit(circuit, {
+      nonIdealities: {},
+      trials: 0,
+      seed: 1,
+      minExact: 1,
+      minYield: 1,
+      maxCases: 1e6,
+      rounding: "nearest-even",
+      preprocess: true,
+      unit,
+    });
     expect(v.nominal.cases).toBe(last.cases);
     expect(v.pass).toBe(true);
   });

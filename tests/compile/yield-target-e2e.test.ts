@@ -23,7 +23,9 @@ async function compileTiny(name: string, technology: string) {
   writeFileSync(spec, `aggregator ${name} {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n  technology { ${technology} }\n}\n`);
   const dir = join(base, name);
   const r = await cli(["compile", spec, "-o", dir]);
-  const report = JSON.parse(readFileSync(join(dir, `${name}.report.json`), "utf8")) as { yield: { trials: number; passing: number; target: { verdict: string; lower: number; upper: number } } };
+  const report = JSON.parse(readFileSync(join(dir, `${name}.report.json`), "utf8")) as {
+    yield: { trials: number; passing: number; target: { verdict: string; lower: number; upper: number } };
+  };
   return { ...r, dir, report };
 }
 
@@ -31,7 +33,9 @@ describe("yield target on the compile line, confirmed by verify's 100-die Monte-
   it("foundry at 99 %: missed — warning OPT3006 at the yield setting, exit 0 under the explicit route, and verify agrees", async () => {
     const c = await compileTiny("missed", "preset = foundry  yield = 99 %");
     expect(c.code).toBe(0);
-    expect(c.err).toMatch(/missed\.optinc:5:34: warning\[OPT3006\]: the design misses its yield target: \d+\/100 chips exact, yield ≤ [\d.]+% at 95% confidence, below 99%/);
+    expect(c.err).toMatch(
+      /missed\.optinc:5:34: warning\[OPT3006\]: the design misses its yield target: \d+\/100 chips exact, yield ≤ [\d.]+% at 95% confidence, below 99%/,
+    );
     expect(c.err).toMatch(/target 99% yield at 95% confidence: MISSED/);
     expectHonest(c.err);
     expect(c.report.yield.target.verdict).toBe("missed");
@@ -47,7 +51,9 @@ describe("yield target on the compile line, confirmed by verify's 100-die Monte-
     const c = await compileTiny("met", "preset = optimistic  yield = 90 %");
     expect(c.code).toBe(0);
     expect(c.err).not.toContain("OPT3006");
-    expect(c.err).toContain("yield under the spec's technology block: 100/100 chips exact (95% CI 96.4–100%); target 90% yield at 95% confidence: met (100/100 chips exact: yield ≥ 97% at 95%)");
+    expect(c.err).toContain(
+      "yield under the spec's technology block: 100/100 chips exact (95% CI 96.4–100%); target 90% yield at 95% confidence: met (100/100 chips exact: yield ≥ 97% at 95%)",
+    );
     expect(c.report.yield.target.verdict).toBe("met");
     const v = await cli(["verify", c.dir, "--trials", "100"]);
     expect(v.code).toBe(0);

@@ -17,7 +17,8 @@ const has = (s: string) => expect(flat.includes(s), s).toBe(true);
 const us = (s: number) => `${(s * 1e6).toFixed(2)} µs`;
 const ms = (s: number, d = 3) => `${(s * 1e3).toFixed(d)} ms`;
 const x = (r: number) => `${r.toFixed(2)}×`;
-const times = (n: number, bits = 8) => Object.fromEntries(compareModels(modelInputs({ workers: n, messageBytes: 100e6, bits })).models.map((m) => [m.name, m.time_s]));
+const times = (n: number, bits = 8) =>
+  Object.fromEntries(compareModels(modelInputs({ workers: n, messageBytes: 100e6, bits })).models.map((m) => [m.name, m.time_s]));
 
 describe("docs/allreduce.md: the command's table at the defaults (100 MB)", () => {
   it.each([4, 8, 16])("N = %i: steps, bytes, volume ratio, model times and speed-ups", (n) => {
@@ -36,21 +37,38 @@ describe("docs/allreduce.md: the command's table at the defaults (100 MB)", () =
 
   it("the other baselines for N = 4 / 8 / 16", () => {
     const [a, b, c] = [4, 8, 16].map((n) => times(n));
-    has(`Rabenseifner: ${(a!.rabenseifner! * 1e6).toFixed(2)}, ${(b!.rabenseifner! * 1e6).toFixed(2)} and ${(c!.rabenseifner! * 1e6).toFixed(2)} µs`);
+    has(
+      `Rabenseifner: ${(a!.rabenseifner! * 1e6).toFixed(2)}, ${(b!.rabenseifner! * 1e6).toFixed(2)} and ${(c!.rabenseifner! * 1e6).toFixed(2)} µs`,
+    );
     const trio = (k: string) => [a, b, c].map((t) => (t![k]! * 1e6).toFixed(2)).join(" / ");
     has(`${trio("optical-ring")} µs (optical ring), ${trio("optical-rd")} µs (optical RD)`);
     has(`and ${us(a!.wrht!)} / ${ms(b!.wrht!)} / ${ms(c!.wrht!)} (WRHT) for N = 4 / 8 / 16`);
   });
 
   it("unequal chunks: --workers 3 --size 4000B sends 5 336 bytes, a ratio of 1.334", () => {
-    const r = runAllreduce({ workers: 3, messageBytes: 4000, execElements: 262_144, bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 256, seed: 1, link: {} });
+    const r = runAllreduce({
+      workers: 3,
+      messageBytes: 4000,
+      execElements: 262_144,
+      bits: 8,
+      levels: 4,
+      encoding: "offset-binary",
+      rounding: "nearest-even",
+      blockSize: 256,
+      seed: 1,
+      link: {},
+    });
     expect(r.ring.bytesSentPerWorker).toBe(5336);
-    has(`reports ${r.ring.bytesSentPerWorker.toLocaleString("en-US").replace(",", " ")} bytes and a ratio of ${r.volumeRatio.toFixed(3)}, not 4/3`);
+    has(
+      `reports ${r.ring.bytesSentPerWorker.toLocaleString("en-US").replace(",", " ")} bytes and a ratio of ${r.volumeRatio.toFixed(3)}, not 4/3`,
+    );
   });
 
   it("the defaults table matches params.ts", () => {
     const d = DEFAULT_MODEL_INPUTS;
-    has(`| line rate × transceivers | ${d.transceiverBps / 1e9} Gb/s × ${d.transceivers} → B = ${(d.transceiverBps * d.transceivers) / 8e9} GB/s |`);
+    has(
+      `| line rate × transceivers | ${d.transceiverBps / 1e9} Gb/s × ${d.transceivers} → B = ${(d.transceiverBps * d.transceivers) / 8e9} GB/s |`,
+    );
     has(`| α, per-step latency | ${d.stepLatency * 1e6} µs |`);
     has(`| h, switch hop | ${Math.round(d.hopLatency * 1e9)} ns |`);
     has(`| fibre length L | ${d.fiberLength} m |`);
@@ -74,9 +92,13 @@ describe("docs/allreduce.md: per-iteration latency", () => {
     expect([r.peakFlops, r.efficiency]).toEqual([60e12, 0.6]);
     has("FLOPs per step / (60 TFLOP/s × 0.6)");
     const sp = (n: number) => n.toLocaleString("en-US").replace(/,/g, " ");
-    has(`\`resnet50-cifar100\`: ${sp(r.parameters!)} parameters (${(r.gradientBytes / 1e6).toFixed(2)} MB fp32 gradient). ${(r.flopsPerStep! / 1e12).toFixed(1)} TFLOP per step`);
+    has(
+      `\`resnet50-cifar100\`: ${sp(r.parameters!)} parameters (${(r.gradientBytes / 1e6).toFixed(2)} MB fp32 gradient). ${(r.flopsPerStep! / 1e12).toFixed(1)} TFLOP per step`,
+    );
     has(`This gives ${ms(r.computeTime, 2)}.`);
-    has(`\`llama-8l-384\`: ${sp(l.parameters!)} parameters (${(l.gradientBytes / 1e6).toFixed(2)} MB). ${(l.flopsPerStep! / 1e12).toFixed(2)} TFLOP per step`);
+    has(
+      `\`llama-8l-384\`: ${sp(l.parameters!)} parameters (${(l.gradientBytes / 1e6).toFixed(2)} MB). ${(l.flopsPerStep! / 1e12).toFixed(2)} TFLOP per step`,
+    );
     has(`(26.45 M non-embedding weights + n_layer·n_ctx·d) per token, over 32 × 512 tokens`);
     expect(l.parameters! - 32000 * 384).toBe(26_450_304);
     expect(l.flopsPerStep).toBe(6 * (26_450_304 + 8 * 512 * 384) * 32 * 512);
@@ -87,7 +109,9 @@ describe("docs/allreduce.md: per-iteration latency", () => {
     const b = latencyBreakdown(preset, 4);
     const [ring, sharp, optinc] = b.rows;
     expect(sharp!.model).toBe("sharp");
-    has(`| ${preset} | ${ms(ring!.compute)} | ${us(ring!.comm)} | ${us(sharp!.comm)} | ${us(optinc!.comm)} | **${optinc!.normalized.toFixed(4)}** |`);
+    has(
+      `| ${preset} | ${ms(ring!.compute)} | ${us(ring!.comm)} | ${us(sharp!.comm)} | ${us(optinc!.comm)} | **${optinc!.normalized.toFixed(4)}** |`,
+    );
   });
 
   it("the sweep over N = 2 … 64", () => {
@@ -117,23 +141,34 @@ describe("docs/allreduce.md: per-iteration latency", () => {
       return { B, C, a: alpha(true), a0: alpha(false), compute: PRESETS[preset]!.computeTime };
     };
     const r = row("resnet50-cifar100", 0.74);
-    has(`| ResNet50 0.74 | ${(r.B / 1e9).toFixed(2)} GB/s = ${((8 * r.B) / 1e9).toFixed(1)} Gb/s (${((100 * 8 * r.B) / 6400e9).toFixed(1)} % of 8 × 800 Gb/s) | ${ms(r.C)} (${Math.round(r.compute / r.C)}× less: about ${(128 / (r.compute / r.C)).toFixed(1)} images per worker at batch 128's FLOPs per image) | ${ms(r.a, 1)} (${ms(r.a0, 1)} with the scale sync left out) |`);
+    has(
+      `| ResNet50 0.74 | ${(r.B / 1e9).toFixed(2)} GB/s = ${((8 * r.B) / 1e9).toFixed(1)} Gb/s (${((100 * 8 * r.B) / 6400e9).toFixed(1)} % of 8 × 800 Gb/s) | ${ms(r.C)} (${Math.round(r.compute / r.C)}× less: about ${(128 / (r.compute / r.C)).toFixed(1)} images per worker at batch 128's FLOPs per image) | ${ms(r.a, 1)} (${ms(r.a0, 1)} with the scale sync left out) |`,
+    );
     const l = row("llama-8l-384", 0.83);
-    has(`| LLaMA 0.83 | ${(l.B / 1e9).toFixed(2)} GB/s = ${((8 * l.B) / 1e9).toFixed(1)} Gb/s | ${ms(l.C)} (${Math.round(l.compute / l.C)}× less) | ${ms(l.a, 1)} (${ms(l.a0, 1)} without scale sync) |`);
+    has(
+      `| LLaMA 0.83 | ${(l.B / 1e9).toFixed(2)} GB/s = ${((8 * l.B) / 1e9).toFixed(1)} Gb/s | ${ms(l.C)} (${Math.round(l.compute / l.C)}× less) | ${ms(l.a, 1)} (${ms(l.a0, 1)} without scale sync) |`,
+    );
     const at = (preset: string, o: object = {}) => latencyBreakdown(preset, 4, { transceivers: 1, transceiverBps: 8 * r.B, ...o }).rows;
     has(`the same model predicts **${at("llama-8l-384").at(-1)!.normalized.toFixed(3)} for LLaMA**`);
     has(`effective ~${Math.round(r.B / 1e9)} GB/s per server`);
     // The two commands, at the rounded 90.2 Gb/s.
-    for (const [preset, shown] of [["resnet50-cifar100", "# 0.7400"], ["llama-8l-384", "# 0.8233"]] as const) {
+    for (const [preset, shown] of [
+      ["resnet50-cifar100", "# 0.7400"],
+      ["llama-8l-384", "# 0.8233"],
+    ] as const) {
       const v = latencyBreakdown(preset, 4, { transceivers: 1, transceiverBps: 90.2e9 }).rows.at(-1)!.normalized;
       expect(`# ${v.toFixed(4)}`).toBe(shown);
       expect(doc).toMatch(new RegExp(`--bandwidth 90\\.2Gb/s --transceivers 1 --workload ${preset} +${shown}`));
     }
     const fp32 = at("resnet50-cifar100", { bits: 32 });
     expect(fp32[1]!.model).toBe("sharp");
-    has(`At B* with OptINC carrying fp32, ResNet50 only reaches ${fp32.at(-1)!.normalized.toFixed(3)}, and SHARP reaches ${fp32[1]!.normalized.toFixed(3)}`);
+    has(
+      `At B* with OptINC carrying fp32, ResNet50 only reaches ${fp32.at(-1)!.normalized.toFixed(3)}, and SHARP reaches ${fp32[1]!.normalized.toFixed(3)}`,
+    );
     const half = latencyBreakdown("resnet50-cifar100", 4, { overlap: 0.5 }).rows.at(-1)!.normalized;
-    has(`with \`overlap: 0.5\`, OptINC is at ${half.toFixed(4)} instead of ${latencyBreakdown("resnet50-cifar100", 4).rows.at(-1)!.normalized.toFixed(4)}`);
+    has(
+      `with \`overlap: 0.5\`, OptINC is at ${half.toFixed(4)} instead of ${latencyBreakdown("resnet50-cifar100", 4).rows.at(-1)!.normalized.toFixed(4)}`,
+    );
   });
 });
 
@@ -141,7 +176,14 @@ describe("docs/allreduce.md: the command's options and data path", () => {
   const cli = readFileSync("cli/commands/allreduce.ts", "utf8");
   const pipeline = readFileSync("pipeline/allreduce.ts", "utf8");
   it("option defaults in the flag table are the command's defaults", () => {
-    for (const [flag, value] of [["--bandwidth <rate>", "800Gb/s"], ["--transceivers <n>", "8"], ["--latency <time>", "2.7us"], ["--block <n>", "256"], ["--exec-elements <n>", "262144"], ["--seed <s>", "1"]]) {
+    for (const [flag, value] of [
+      ["--bandwidth <rate>", "800Gb/s"],
+      ["--transceivers <n>", "8"],
+      ["--latency <time>", "2.7us"],
+      ["--block <n>", "256"],
+      ["--exec-elements <n>", "262144"],
+      ["--seed <s>", "1"],
+    ]) {
       expect(cli).toMatch(new RegExp(`\\.option\\("${flag!.replace(/[<>]/g, (c) => c)}", "[^"]*", "${value!.replace(/\./g, "\\.")}"\\)`));
       has(`| \`${flag}\` | \`${value}\``);
     }
@@ -161,4 +203,3 @@ describe("docs/allreduce.md: the command's options and data path", () => {
     has("the data path calls it once per 4 096 elements, so with `--detector-noise` that noise pattern repeats every 4 096 elements");
   });
 });
-

@@ -12,7 +12,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("docs/conventions.md §7: the Hadamard example at 8 DAC bits", () => {
   const h = Math.SQRT1_2;
-  writeFileSync(join(dir, "h2.json"), JSON.stringify([[h, h], [h, -h]]));
+  writeFileSync(
+    join(dir, "h2.json"),
+    JSON.stringify([
+      [h, h],
+      [h, -h],
+    ]),
+  );
 
   it("optinc decompose h2.json --dac-bits 8 writes the stage and the CSV rows the doc shows", async () => {
     const io = memoryIo({ NO_COLOR: "1" }, dir);

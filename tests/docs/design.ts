@@ -38,10 +38,18 @@ export function exampleSpec(name: string): Spec {
 
 export function design(spec: Spec): Design {
   const radix = spec.cascade?.radix;
-  const cascade = radix !== undefined && spec.workers > radix ? planCascade(spec.workers, radix, spec.precision, spec.levels, spec.rounding) : null;
-  const steps = cascade ? cascade.levels.map((l) => ({ fn: l.fn, count: l.units })) : [{ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), count: 1 }];
-  const stages = steps.map((st) => ({ ...st, slices: spec.network.slices === "none" ? null : slicePlanFor(st.fn, spec.network.slices === "auto" ? undefined : 0) }));
-  const units = stages.flatMap((st) => (st.slices ? st.slices.slices.map((s) => s.fn) : [st.fn]).map((fn) => ({ fn, count: st.count, cases: reducedSpaceSize(fn) })));
+  const cascade =
+    radix !== undefined && spec.workers > radix ? planCascade(spec.workers, radix, spec.precision, spec.levels, spec.rounding) : null;
+  const steps = cascade
+    ? cascade.levels.map((l) => ({ fn: l.fn, count: l.units }))
+    : [{ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), count: 1 }];
+  const stages = steps.map((st) => ({
+    ...st,
+    slices: spec.network.slices === "none" ? null : slicePlanFor(st.fn, spec.network.slices === "auto" ? undefined : 0),
+  }));
+  const units = stages.flatMap((st) =>
+    (st.slices ? st.slices.slices.map((s) => s.fn) : [st.fn]).map((fn) => ({ fn, count: st.count, cases: reducedSpaceSize(fn) })),
+  );
   let mzi = 0;
   let mziUnapproximated = 0;
   let segmentCouplers = 0;

@@ -22,7 +22,9 @@ describe("docs/onn.md figures", () => {
   it("§2 reduced spaces: 28,561 for 4 × 8-bit PAM4 instead of 4.3·10⁹, and 390,625 for 8 × 8-bit", () => {
     const s48 = reducedSpaceSize(flatUnit(4, 8, 4, "nearest-even"));
     const full = 4 ** (4 * 4);
-    expect(doc).toContain(`${commas(s48)} cases for 4 workers × 8-bit PAM4 (instead of ${(full / 1e9).toFixed(1)}·10⁹), ${commas(reducedSpaceSize(flatUnit(8, 8, 4, "nearest-even")))} for 8 × 8-bit`);
+    expect(doc).toContain(
+      `${commas(s48)} cases for 4 workers × 8-bit PAM4 (instead of ${(full / 1e9).toFixed(1)}·10⁹), ${commas(reducedSpaceSize(flatUnit(8, 8, 4, "nearest-even")))} for 8 × 8-bit`,
+    );
   });
 
   it("§3 cascades: 16 workers = 4 + 1 units, 5-digit partial sums; 8 workers = two radix-4 units and a 7^5 = 16,807-case radix-2 top", () => {
@@ -53,10 +55,12 @@ describe("docs/onn.md figures", () => {
     expect(doc).toContain("For 4 workers this makes slice 0 a 13-case function of one digit sum");
     const top16 = planCascade(16, 4, 8, 4, "nearest-even").levels[1]!.fn;
     const K = 3; // 4^3 / 16 = 4, an even M: the split that needs no tie class
-    expect((4 ** K) % top16.divisor).toBe(0);
+    expect(4 ** K % top16.divisor).toBe(0);
     expect(13 ** K).toBe(2197);
     expect(12 * (1 + 4 + 16)).toBe(252);
-    expect(doc).toContain(`the ${commas(13 ** K)}-case slice 0 of \`cluster-16\`'s top unit (P up to ${12 * (1 + 4 + 16)}, ties every ${top16.divisor})`);
+    expect(doc).toContain(
+      `the ${commas(13 ** K)}-case slice 0 of \`cluster-16\`'s top unit (P up to ${12 * (1 + 4 + 16)}, ties every ${top16.divisor})`,
+    );
   });
 
   it("§3 4 × 16 bits: 13 + 2,704 + 2,704 + 2,704 + 208 cases, four distinct functions (slices 2 and 3 are the same)", () => {
@@ -124,7 +128,10 @@ describe("docs/onn.md figures", () => {
     }
     // Every phase before "fitted" runs in full (exactness only ends training in the fitted phase).
     expect(new Set(seen.map((s) => s.phase))).toEqual(new Set(bounds.filter((b) => typeof b === "string")));
-    const rows = route === "after-free" ? ["| warm-up | 0 – 0.15 B |", "| free | 0.15 – 0.45 B |", "| pull | 0.45 – 0.7 B |", "| fitted | 0.7 B – 2 B |"] : ["| warm-up | 0 – 0.15 B |", "| fitted | 0.15 B – 2 B |"];
+    const rows =
+      route === "after-free"
+        ? ["| warm-up | 0 – 0.15 B |", "| free | 0.15 – 0.45 B |", "| pull | 0.45 – 0.7 B |", "| fitted | 0.7 B – 2 B |"]
+        : ["| warm-up | 0 – 0.15 B |", "| fitted | 0.15 B – 2 B |"];
     for (const row of rows) expect(doc.includes(row), row).toBe(true);
   });
 
@@ -141,6 +148,8 @@ describe("docs/onn.md figures", () => {
     const arch = readFileSync("compiler/onn/architecture.ts", "utf8").replace(/\s*\n\s*\/\/?\s*\*?\s*/g, " ");
     const [four, two] = [at(4), at(2)];
     expect(arch).toContain(`(${commas(four.segmentCouplers)} vs ${commas(two.segmentCouplers)})`);
-    expect(arch).toContain(`(area ratio ${(four.mzi / four.mziUnapproximated).toFixed(3)} vs ${(two.mzi / two.mziUnapproximated).toFixed(3)})`);
+    expect(arch).toContain(
+      `(area ratio ${(four.mzi / four.mziUnapproximated).toFixed(3)} vs ${(two.mzi / two.mziUnapproximated).toFixed(3)})`,
+    );
   });
 });

@@ -19,7 +19,9 @@ describe("README.md figures", () => {
     const cases = d.units[0]!.cases;
     expect(cases).toBe(13 ** 4);
     expect(readme).toContain(`paper_4x8_trained: exact match 100% over ${cases} cases (every case of the reduced space)`);
-    expect(readme).toContain(`  MZIs ${d.mzi} vs ${d.mziUnapproximated} unapproximated: area ratio ${(d.mzi / d.mziUnapproximated).toFixed(3)}`);
+    expect(readme).toContain(
+      `  MZIs ${d.mzi} vs ${d.mziUnapproximated} unapproximated: area ratio ${(d.mzi / d.mziUnapproximated).toFixed(3)}`,
+    );
     expect([d.mzi, d.mziUnapproximated]).toEqual([5230, 19682]);
   });
 
@@ -38,12 +40,20 @@ describe("README.md figures", () => {
   it("eight-workers and cluster-16 are cascades of radix-4 units; cluster-16's top unit is sliced", () => {
     const eight = design(exampleSpec("eight-workers"));
     expect(eight.cascade!.radix).toBe(4);
-    expect(eight.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([[2, 4], [1, 2]]);
+    expect(eight.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([
+      [2, 4],
+      [1, 2],
+    ]);
     expect(eight.stages.every((s) => s.slices === null)).toBe(true);
     const cluster = design(exampleSpec("cluster-16"));
-    expect(cluster.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([[4, 4], [1, 4]]);
+    expect(cluster.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([
+      [4, 4],
+      [1, 4],
+    ]);
     expect(cluster.stages.map((s) => s.slices !== null)).toEqual([false, true]);
-    expect(readme).toContain("`eight-workers` and `cluster-16` are cascades of radix-4 units; the top unit of `cluster-16` is\n  itself sliced.");
+    expect(readme).toContain(
+      "`eight-workers` and `cluster-16` are cascades of radix-4 units; the top unit of `cluster-16` is\n  itself sliced.",
+    );
   });
 
   it("the examples folder holds the specs of the table, each as .optinc and .yaml", async () => {
@@ -78,7 +88,9 @@ describe("README.md figures", () => {
 
   it("the tolerance table states the confidence its die count gives", () => {
     const c = orderStatisticConfidence(30, 0.01);
-    expect(readme).toContain(`30 dies bound\nthe 99 %-yield level with only ${Math.round(100 * c)} % confidence, ${drawsForConfidence(0.01, 0.95)} dies would give 95 %`);
+    expect(readme).toContain(
+      `30 dies bound\nthe 99 %-yield level with only ${Math.round(100 * c)} % confidence, ${drawsForConfidence(0.01, 0.95)} dies would give 95 %`,
+    );
     expect(readme).toContain(`only with ${(100 * orderStatisticConfidence(20, 0.01)).toFixed(1)} % confidence (1 − 0.99²⁰)`);
   });
 });

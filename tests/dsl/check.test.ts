@@ -37,7 +37,10 @@ describe("defaults and conversions", () => {
   });
 
   it("parameter counts: plain, with M params, and gradient bytes follow (fp32)", () => {
-    expect(ok("workload { parameters = 25.6 M params }").spec.workload).toMatchObject({ parameters: 25_600_000, gradientBytes: 102_400_000 });
+    expect(ok("workload { parameters = 25.6 M params }").spec.workload).toMatchObject({
+      parameters: 25_600_000,
+      gradientBytes: 102_400_000,
+    });
     expect(ok("workload { parameters = 1_000 }").spec.workload.parameters).toBe(1000);
     expect(codes(spec("workload { parameters = 1.5 }"))).toContain("OPT2010");
   });
@@ -123,7 +126,9 @@ describe("semantic errors", () => {
     expect(diag(spec("link { bandwidth = 800 Gbps }"), "OPT2006").hint).toBe("did you mean 'Gb/s'?");
     expect(diag(spec("link { bandwidth = 800 gb/s }"), "OPT2006").hint).toBe("did you mean 'Gb/s'?");
     expect(diag(spec("workload { preset = resnet50 }"), "OPT2012").hint).toBe("did you mean 'resnet50-cifar100'?");
-    expect(diag(spec("phase_noise = 1 rad"), "OPT2001").hint).toBe("phase_noise belongs in training { phase_noise = ... } or in technology { phase_noise = ... }");
+    expect(diag(spec("phase_noise = 1 rad"), "OPT2001").hint).toBe(
+      "phase_noise belongs in training { phase_noise = ... } or in technology { phase_noise = ... }",
+    );
     expect(diag(spec("link { mesh = reck }"), "OPT2001").hint).toBe("mesh belongs at the top level, outside any block");
   });
 

@@ -6,7 +6,14 @@ import { CATALOGUE } from "../../codes/catalogue.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { OPTIONS } from "../../dsl/options.ts";
 import { specParser } from "../../dsl/parser.ts";
-import { codesReferenceMarkdown, optionsReferenceMarkdown, presetsReferenceMarkdown, spliceSection, technologyPresetsReferenceMarkdown, unitsReferenceMarkdown } from "../../dsl/reference.ts";
+import {
+  codesReferenceMarkdown,
+  optionsReferenceMarkdown,
+  presetsReferenceMarkdown,
+  spliceSection,
+  technologyPresetsReferenceMarkdown,
+  unitsReferenceMarkdown,
+} from "../../dsl/reference.ts";
 import { allTokens } from "../../dsl/tokens.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -41,7 +48,8 @@ describe("docs/language.md", () => {
   });
 
   it("documents every diagnostic code and every token of the grammar", () => {
-    for (const g of [CATALOGUE.io, CATALOGUE.syntax, CATALOGUE.spec]) for (const [code] of Object.values(g.codes)) expect(doc).toContain(`\`${code}\``);
+    for (const g of [CATALOGUE.io, CATALOGUE.syntax, CATALOGUE.spec])
+      for (const [code] of Object.values(g.codes)) expect(doc).toContain(`\`${code}\``);
     const grammarSection = doc.slice(doc.indexOf("Grammar"), doc.indexOf("## Lexical rules"));
     for (const t of allTokens) {
       if (t.name === "WhiteSpace" || t.name === "Comment" || t.name === "Colon") continue;

@@ -8,16 +8,60 @@ import { BLOCKS, OPTIONS, type OptionDef } from "../../dsl/options.ts";
 
 // Values from every option's domain, plenty of them wrong for the option they land on.
 const POOL = [
-  "2", "4", "16", "1", "0", "-1", "4.5", "0.3", "0.49", "1e999", "23_712_932",
-  "auto", "all", "none", "relu", "leaky-relu", "offset-binary", "twos-complement", "floor", "clements", "reck", "unitary-diagonal",
-  "[1, 2]", "[64, 32]", "[2, 2]", "[]",
-  "8 bits", "800 Gb/s", "100 GB/s", "800 Gbps", "2.7 us", "500 ns", "10 m", "2 km", "0.02 dB", "0.002 rad", "3 mrad",
-  "12 bits", "25.6 M params", "1 TFLOP", "60 TFLOP/s", "2 MiB", "94.9 MB", "resnet50-cifar100", "llama-8l-384", "resnet50",
+  "2",
+  "4",
+  "16",
+  "1",
+  "0",
+  "-1",
+  "4.5",
+  "0.3",
+  "0.49",
+  "1e999",
+  "23_712_932",
+  "auto",
+  "all",
+  "none",
+  "relu",
+  "leaky-relu",
+  "offset-binary",
+  "twos-complement",
+  "floor",
+  "clements",
+  "reck",
+  "unitary-diagonal",
+  "[1, 2]",
+  "[64, 32]",
+  "[2, 2]",
+  "[]",
+  "8 bits",
+  "800 Gb/s",
+  "100 GB/s",
+  "800 Gbps",
+  "2.7 us",
+  "500 ns",
+  "10 m",
+  "2 km",
+  "0.02 dB",
+  "0.002 rad",
+  "3 mrad",
+  "12 bits",
+  "25.6 M params",
+  "1 TFLOP",
+  "60 TFLOP/s",
+  "2 MiB",
+  "94.9 MB",
+  "resnet50-cifar100",
+  "llama-8l-384",
+  "resnet50",
 ];
 
 // Workload values default to the preset ("from preset" is not a value): those draw from the pool only.
 const setting = (o: OptionDef) =>
-  (o.defaultText.startsWith("from") ? fc.constantFrom(...POOL) : fc.oneof({ weight: 3, arbitrary: fc.constant(o.defaultText) }, { weight: 2, arbitrary: fc.constantFrom(...POOL) })).map((v) => ({ o, v }));
+  (o.defaultText.startsWith("from")
+    ? fc.constantFrom(...POOL)
+    : fc.oneof({ weight: 3, arbitrary: fc.constant(o.defaultText) }, { weight: 2, arbitrary: fc.constantFrom(...POOL) })
+  ).map((v) => ({ o, v }));
 
 const specArb = fc.subarray(OPTIONS, { minLength: 1, maxLength: 12 }).chain((opts) => fc.tuple(...opts.map(setting)));
 

@@ -40,7 +40,16 @@ describe("fmt", () => {
     expect(a.diagnostics).toEqual([]);
     const out = a.text!;
     expect(formatOptinc("m.optinc", out).text).toBe(out);
-    for (const c of ["# header comment", "// another header", "# trailing", "# inside a list", "# after link", "# before the end", "# trailer"]) expect(out).toContain(c);
+    for (const c of [
+      "# header comment",
+      "// another header",
+      "# trailing",
+      "# inside a list",
+      "# after link",
+      "# before the end",
+      "# trailer",
+    ])
+      expect(out).toContain(c);
     expect(out).toContain("  precision = 8 bits  # trailing\n");
     expect(out).toContain("  network   { hidden = [64, 32]  activation = relu }");
     expect(out).toContain("    splitter_imbalance = 0.002\n"); // too long for one line → one entry per line

@@ -12,7 +12,30 @@ import { memoryIo } from "../helpers/io.ts";
 import { exampleFiles, readExample } from "./helpers.ts";
 
 const SEEDS = exampleFiles().map((f) => ({ file: f, text: readExample(f) }));
-const WEIRD_NUMBERS = ["1e999", "-1e999", "-5", "0", "-0", "NaN", "Infinity", "99999999999999999999999", "1e-400", "٤٢", "１２", "1_", "0x10", "3.", ".5", "1e", "4.5", "1__0", "2e308", "-", "+7", "1.2.3"];
+const WEIRD_NUMBERS = [
+  "1e999",
+  "-1e999",
+  "-5",
+  "0",
+  "-0",
+  "NaN",
+  "Infinity",
+  "99999999999999999999999",
+  "1e-400",
+  "٤٢",
+  "１２",
+  "1_",
+  "0x10",
+  "3.",
+  ".5",
+  "1e",
+  "4.5",
+  "1__0",
+  "2e308",
+  "-",
+  "+7",
+  "1.2.3",
+];
 
 type Mutation =
   | { kind: "delete" | "duplicate"; at: number }
@@ -25,7 +48,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constantFrom("delete" as const, "duplicate" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("swap" as const), at: fc.nat(), with: fc.nat() }),
   fc.record({ kind: fc.constant("number" as const), at: fc.nat(), value: fc.constantFrom(...WEIRD_NUMBERS) }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), value: fc.oneof(fc.string({ unit: "grapheme", maxLength: 4 }), fc.constantFrom("{", "}", "[", "]", "=", ",", "/", ":", "\r", "\t", "\u2028", "#", "\u0000", "'", '"', "- ", "aggregator")) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    value: fc.oneof(
+      fc.string({ unit: "grapheme", maxLength: 4 }),
+      fc.constantFrom("{", "}", "[", "]", "=", ",", "/", ":", "\r", "\t", "\u2028", "#", "\u0000", "'", '"', "- ", "aggregator"),
+    ),
+  }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
 );
 
@@ -59,7 +89,9 @@ function expectInside(d: Diagnostic, text: string): void {
   expect(d.code).toMatch(/^OPT\d{4}$/);
   expect(Number.isInteger(d.line) && d.line >= 1 && d.line <= lines.length, `line ${d.line} of ${lines.length}`).toBe(true);
   const len = lines[d.line - 1]!.length;
-  expect(Number.isInteger(d.column) && d.column >= 1 && d.column <= len + 1, `column ${d.column} of ${len + 1} on line ${d.line}`).toBe(true);
+  expect(Number.isInteger(d.column) && d.column >= 1 && d.column <= len + 1, `column ${d.column} of ${len + 1} on line ${d.line}`).toBe(
+    true,
+  );
   expect(d.message.length).toBeGreaterThan(0);
 }
 

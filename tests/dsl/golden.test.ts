@@ -24,7 +24,11 @@ const MISTAKES: [name: string, file: string, text: string][] = [
   ["unclosed-nested-block", "demo.optinc", BASE("  link { bandwidth = 800 Gb/s\n  mesh = clements")],
   ["missing-aggregator-line", "demo.optinc", "workers = 4\nlevels = 4\n"],
   ["layer-out-of-range", "demo.optinc", BASE("  route = trained\n  network { hidden = [32] }\n  approximate { layers = [1, 2, 3] }")],
-  ["several-at-once", "demo.optinc", BASE("  route = trained\n  levels = 5\n  mesh = clement\n  training { margin = 0.5  seed = -1 }\n  precision = 8 bits;")],
+  [
+    "several-at-once",
+    "demo.optinc",
+    BASE("  route = trained\n  levels = 5\n  mesh = clement\n  training { margin = 0.5  seed = -1 }\n  precision = 8 bits;"),
+  ],
   ["yaml-unit-typo", "demo.yaml", "aggregator: demo\nworkers: 4\nlink:\n  bandwidth: 800 Gbit/s\n  step_latency: 3\n"],
   ["yaml-bad-indentation", "demo.yaml", "aggregator: demo\nlink:\n  bandwidth: 800 Gb/s\n transceivers: 8\n"],
   ["yaml-levels-and-typo", "demo.yaml", "aggregator: demo\nlevels: 3\nprecison: 8 bits\n"],

@@ -19,7 +19,7 @@ describe("optinc grammar HTML", () => {
   });
 
   it("comment stripping keeps string contents", () => {
-    expect(stripJsComments('var a = "x // y"; // gone\n/* gone */ var b = \'/*k*/\';')).toBe('var a = "x // y";\n var b = \'/*k*/\';');
+    expect(stripJsComments("var a = \"x // y\"; // gone\n/* gone */ var b = '/*k*/';")).toBe("var a = \"x // y\";\n var b = '/*k*/';");
   });
 });
 

@@ -26,13 +26,21 @@ describe("lexer", () => {
 
 describe("parser", () => {
   it("builds settings, blocks, units and lists with positions", () => {
-    const r = parseOptinc("a.optinc", spec("  workers = 4\n  link { bandwidth = 800 Gb/s  step_latency = 2.7 us }\n  network { hidden = [64, 32] }\n  workload { parameters = 25.6 M params }"));
+    const r = parseOptinc(
+      "a.optinc",
+      spec(
+        "  workers = 4\n  link { bandwidth = 800 Gb/s  step_latency = 2.7 us }\n  network { hidden = [64, 32] }\n  workload { parameters = 25.6 M params }",
+      ),
+    );
     expect(r.diagnostics).toEqual([]);
     const [w, link, net, wl] = r.ast!.entries;
     expect(w).toMatchObject({ kind: "setting", key: "workers", value: { kind: "number", value: 4 }, keyLoc: { line: 2, column: 3 } });
     expect(link).toMatchObject({ kind: "block", key: "link" });
     if (link!.kind !== "block") throw new Error("block");
-    expect(link!.entries[0]).toMatchObject({ key: "bandwidth", value: { value: 800, unit: { text: "Gb/s", loc: { line: 3, column: 26, length: 4 } } } });
+    expect(link!.entries[0]).toMatchObject({
+      key: "bandwidth",
+      value: { value: 800, unit: { text: "Gb/s", loc: { line: 3, column: 26, length: 4 } } },
+    });
     expect(link!.entries[1]).toMatchObject({ key: "step_latency", value: { value: 2.7, unit: { text: "us" } } });
     expect(net).toMatchObject({ entries: [{ key: "hidden", value: { kind: "list", items: [{ value: 64 }, { value: 32 }] } }] });
     expect(wl).toMatchObject({ entries: [{ value: { value: 25.6, unit: { text: "M params" } } }] });

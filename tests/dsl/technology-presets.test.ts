@@ -15,9 +15,21 @@ function tech(body: string, file = "t.optinc", text = spec(body)) {
 describe("technology presets", () => {
   it("the four presets, with the issue's floor for foundry", () => {
     expect(TECHNOLOGY_PRESET_NAMES).toEqual(["ideal", "optimistic", "foundry", "calibrated"]);
-    expect(TECHNOLOGY_PRESETS.ideal!.levels).toEqual({ mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 });
+    expect(TECHNOLOGY_PRESETS.ideal!.levels).toEqual({
+      mziLossDb: 0,
+      splitterImbalance: 0,
+      phaseNoise: 0,
+      dacBits: null,
+      detectorNoise: 0,
+    });
     // The examples' original block.
-    expect(TECHNOLOGY_PRESETS.optimistic!.levels).toEqual({ mziLossDb: 0.02, splitterImbalance: 0.002, phaseNoise: 0.002, dacBits: 12, detectorNoise: 0.01 });
+    expect(TECHNOLOGY_PRESETS.optimistic!.levels).toEqual({
+      mziLossDb: 0.02,
+      splitterImbalance: 0.002,
+      phaseNoise: 0.002,
+      dacBits: 12,
+      detectorNoise: 0.01,
+    });
     const f = TECHNOLOGY_PRESETS.foundry!.levels;
     expect(f.splitterImbalance).toBeGreaterThanOrEqual(0.02);
     expect(f.phaseNoise).toBeGreaterThanOrEqual(0.01);
@@ -34,7 +46,8 @@ describe("technology presets", () => {
   it("no block and an empty block are ideal; a preset supplies every value", () => {
     expect(tech("")).toEqual(technologyPreset("ideal"));
     expect(tech("technology { }")).toEqual(technologyPreset("ideal"));
-    for (const name of TECHNOLOGY_PRESET_NAMES) expect(tech(`technology { preset = ${name} }`)).toEqual({ preset: name, ...TECHNOLOGY_PRESETS[name]!.levels });
+    for (const name of TECHNOLOGY_PRESET_NAMES)
+      expect(tech(`technology { preset = ${name} }`)).toEqual({ preset: name, ...TECHNOLOGY_PRESETS[name]!.levels });
   });
 
   it("written settings override the preset, in any order", () => {

@@ -32,7 +32,7 @@ describe("YAML form", () => {
   });
 
   it("diagnostics point at YAML line:col", () => {
-    const text = "aggregator: y\nworkers: 4\nlink:\n  bandwidth: 800 Gbps\n  fiber_length: \"10\"\nprecision: 7 bits\n";
+    const text = 'aggregator: y\nworkers: 4\nlink:\n  bandwidth: 800 Gbps\n  fiber_length: "10"\nprecision: 7 bits\n';
     const d = loadSpec("y.yaml", text).diagnostics.map((x) => `${x.line}:${x.column} ${x.code}`);
     expect(d).toEqual(["4:18 OPT2006", "5:18 OPT2005", "6:12 OPT2008"]);
   });

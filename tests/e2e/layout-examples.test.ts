@@ -22,7 +22,9 @@ describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained
     expect(await main(["--json", "layout", out, "-o", join(root, "chip.gds")], io), io.err()).toBe(0);
     const stats = JSON.parse(io.out()).result.stats;
     const r = checkLayout(join(root, "chip.gds"), out);
-    process.stdout.write(`${ex}: ${JSON.stringify(stats)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`);
+    process.stdout.write(
+      `${ex}: ${JSON.stringify(stats)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,
+    );
     expect(r.read.dbu).toBe(0.001);
     expect(r.drc_violations, JSON.stringify(r.drc)).toBe(0);
     expect(r.connectivity.cells_checked).toBeGreaterThan(1);

@@ -45,7 +45,10 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
     // The closing lines README.md quotes.
     expect([report.hardware.mzi, report.hardware.mziUnapproximated, report.hardware.areaRatio.toFixed(3)]).toEqual([5230, 19682, "0.266"]);
     const readme = readFileSync("README.md", "utf8");
-    for (const line of ["paper_4x8_trained: exact match 100% over 28561 cases (every case of the reduced space)", "  MZIs 5230 vs 19682 unapproximated: area ratio 0.266"]) {
+    for (const line of [
+      "paper_4x8_trained: exact match 100% over 28561 cases (every case of the reduced space)",
+      "  MZIs 5230 vs 19682 unapproximated: area ratio 0.266",
+    ]) {
       expect(closing).toContain(line);
       expect(readme).toContain(line);
     }
@@ -57,7 +60,16 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
 
   it("the simulator fed the emitted netlist reproduces exact match on all 28,561 cases", () => {
     const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
-    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
+    const v = verifyCircuit(circuit, {
+      nonIdealities: {},
+      trials: 0,
+      seed: 1,
+      minExact: 1,
+      minYield: 1,
+      maxCases: 1e6,
+      rounding: "nearest-even",
+      preprocess: true,
+    });
     expect(v.nominal.cases).toBe(28_561);
     expect(v.nominal.exact).toBe(28_561);
   });
@@ -75,7 +87,12 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
 
   it("optinc verify: exit 0 with ideal components, exit 1 under 0.5 rad phase noise", async () => {
     const ok = memoryIo();
-    expect(await main(["verify", dir, "--phase-noise", "0", "--loss-db", "0", "--imbalance", "0", "--dac-bits", "none", "--detector-noise", "0"], ok)).toBe(0);
+    expect(
+      await main(
+        ["verify", dir, "--phase-noise", "0", "--loss-db", "0", "--imbalance", "0", "--dac-bits", "none", "--detector-noise", "0"],
+        ok,
+      ),
+    ).toBe(0);
     const bad = memoryIo();
     expect(await main(["verify", dir, "--phase-noise", "0.5", "--trials", "3"], bad)).toBe(1);
     expect(bad.out() + bad.err()).toMatch(/exact|yield/i);
@@ -85,29 +102,45 @@ describe("paper-4x8 (4 workers, 8-bit PAM4), compiled", () => {
     const out = mkdtempSync(join(tmpdir(), "optinc-paper-4x8-length-"));
     expect(await main(["export", dir, "--format", "spi", "--length-phases", "-o", out], memoryIo())).toBe(0);
     const design = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
-    const { circuit, waveguides } = physicalCircuit(design, readFileSync(join(out, "paper_4x8_trained.spi"), "utf8"), { neff: 2.44, wavelength: 1.55e-6 });
+    const { circuit, waveguides } = physicalCircuit(design, readFileSync(join(out, "paper_4x8_trained.spi"), "utf8"), {
+      neff: 2.44,
+      wavelength: 1.55e-6,
+    });
     expect(waveguides).toBeGreaterThan(10_000);
-    const v = verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: true });
+    const v = verifyCircuit(circuit, {
+      nonIdealities: {},
+      trials: 0,
+      seed: 1,
+      minExact: 1,
+      minYield: 1,
+      maxCases: 1e6,
+      rounding: "nearest-even",
+      preprocess: true,
+    });
     expect(v.nominal.exact).toBe(28_561);
   });
 
-  itWith(NGSPICE, "ngspice")("Debian ngspice runs the emitted deck as written and prints every stage's full matrix, equal to the simulator's (≤ 1e-12)", () => {
-    const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
-    const stages = compileCircuit(circuit).stageMatrices;
-    const run = runNgspiceBinary("paper_4x8_trained.ngspice.cir", dir);
-    expect(run.status, run.stderr.slice(-2000)).toBe(0);
-    let worst = 0;
-    for (const { component, matrix } of stages) {
-      const m = run.matrices.get(component)!;
-      for (let q = 0; q < matrix.rows; q++) {
-        for (let k = 0; k < matrix.cols; k++) {
-          const e = Math.hypot(m.re[q]![k]! - matrix.re[q * matrix.cols + k]!, m.im[q]![k]! - matrix.im[q * matrix.cols + k]!);
-          worst = Math.max(worst, Number.isNaN(e) ? Infinity : e);
+  itWith(NGSPICE, "ngspice")(
+    "Debian ngspice runs the emitted deck as written and prints every stage's full matrix, equal to the simulator's (≤ 1e-12)",
+    () => {
+      const circuit = readNetlistJson(readFileSync(join(dir, "paper_4x8_trained.netlist.json"), "utf8"));
+      const stages = compileCircuit(circuit).stageMatrices;
+      const run = runNgspiceBinary("paper_4x8_trained.ngspice.cir", dir);
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      let worst = 0;
+      for (const { component, matrix } of stages) {
+        const m = run.matrices.get(component)!;
+        for (let q = 0; q < matrix.rows; q++) {
+          for (let k = 0; k < matrix.cols; k++) {
+            const e = Math.hypot(m.re[q]![k]! - matrix.re[q * matrix.cols + k]!, m.im[q]![k]! - matrix.im[q * matrix.cols + k]!);
+            worst = Math.max(worst, Number.isNaN(e) ? Infinity : e);
+          }
         }
       }
-    }
-    console.log(`Debian ngspice on the ${stages.length} stages of paper-4x8: max |Δ| = ${worst.toExponential(2)}`);
-    expect(run.matrices.size).toBe(stages.length);
-    expect(worst).toBeLessThanOrEqual(1e-12);
-  }, 600_000);
+      console.log(`Debian ngspice on the ${stages.length} stages of paper-4x8: max |Δ| = ${worst.toExponential(2)}`);
+      expect(run.matrices.size).toBe(stages.length);
+      expect(worst).toBeLessThanOrEqual(1e-12);
+    },
+    600_000,
+  );
 });

@@ -78,7 +78,11 @@ describe("commitFiles when the output set itself fails", () => {
     const out = join(top, "out");
     commitFiles(out, new Map([["a.txt", "old"]]));
     // A files map whose iteration dies after the first file: the crash happens mid-write.
-    const files = new Map([["a.txt", "new"], ["b.txt", "B"], ["c.txt", "C"]]);
+    const files = new Map([
+      ["a.txt", "new"],
+      ["b.txt", "B"],
+      ["c.txt", "C"],
+    ]);
     const dying = new Map(files);
     let n = 0;
     const entries = dying.entries.bind(dying);

@@ -13,7 +13,13 @@ const validate = new Ajv2020({ allErrors: true, strict: true }).compile(ENVELOPE
 
 beforeAll(async () => {
   ws = await workspace();
-  writeFileSync(ws.path("u2.json"), JSON.stringify([[0, 1], [1, 0]]));
+  writeFileSync(
+    ws.path("u2.json"),
+    JSON.stringify([
+      [0, 1],
+      [1, 0],
+    ]),
+  );
   writeFileSync(ws.path("bad.optinc"), "aggregator b { workers = 1 }\n");
   writeFileSync(ws.path("messy.optinc"), "aggregator   m{workers=4}\n");
 });
@@ -61,7 +67,13 @@ const RUNS: [string, string[], number][] = [
 
 describe("--json: one envelope per run, every command, success and failure", () => {
   it(`${RUNS.length} runs validate against the schema, ok matches the exit code, keys are camelCase`, async () => {
-    const runs = await inParallel(RUNS.map(([, args]) => () => optinc(["--json", ...args], { cwd: ws.dir })));
+    const runs = await inParallel(
+      RUNS.map(
+        ([, args]) =>
+          () =>
+            optinc(["--json", ...args], { cwd: ws.dir }),
+      ),
+    );
     for (const [i, [what, , code]] of RUNS.entries()) {
       const r = runs[i]!;
       expectSane(r, what);
@@ -70,7 +82,10 @@ describe("--json: one envelope per run, every command, success and failure", () 
       expect(validate(doc), `${what}: ${JSON.stringify(validate.errors)}`).toBe(true);
       expect(doc.ok, what).toBe(code === 0);
       // ok: false always comes with an error saying why.
-      expect(doc.diagnostics.some((d: { severity: string }) => d.severity === "error"), what).toBe(code !== 0);
+      expect(
+        doc.diagnostics.some((d: { severity: string }) => d.severity === "error"),
+        what,
+      ).toBe(code !== 0);
       const bad: string[] = [];
       camelCaseKeys(doc, "$", bad);
       expect(bad, what).toEqual([]);
@@ -79,7 +94,11 @@ describe("--json: one envelope per run, every command, success and failure", () 
 
   it("the closed-form route (the default): compile and verify print valid envelopes with camelCase keys", async () => {
     writeFileSync(ws.path("cf.optinc"), "aggregator cf {\n  workers = 2\n  precision = 2 bits\n  levels = 2\n}\n");
-    for (const [args, code] of [[["compile", "cf.optinc", "-o", "cf-out", "--no-evaluate"], 0], [["verify", "cf-out"], 0], [["verify", "cf-out", "--phase-noise", "3", "--trials", "3"], 1]] as const) {
+    for (const [args, code] of [
+      [["compile", "cf.optinc", "-o", "cf-out", "--no-evaluate"], 0],
+      [["verify", "cf-out"], 0],
+      [["verify", "cf-out", "--phase-noise", "3", "--trials", "3"], 1],
+    ] as const) {
       const r = await optinc(["--json", ...args], { cwd: ws.dir });
       expectSane(r, args.join(" "));
       expect(r.code, r.stderr).toBe(code);
@@ -103,7 +122,10 @@ describe("--json: one envelope per run, every command, success and failure", () 
 
   it("verify and allreduce errors use the common style (error[OPTxxxx], = hint:), not error[JSON_SYNTAX] / fix:", async () => {
     writeFileSync(ws.path("broken.netlist.json"), '{\n  "top": "a",\n  oops\n}');
-    for (const args of [["verify", "broken.netlist.json"], ["allreduce", "--netlist", "broken.netlist.json"]]) {
+    for (const args of [
+      ["verify", "broken.netlist.json"],
+      ["allreduce", "--netlist", "broken.netlist.json"],
+    ]) {
       const r = await optinc(args, { cwd: ws.dir });
       expectSane(r, args.join(" "));
       expect(r.code).toBe(1);

@@ -20,7 +20,10 @@ export const TINY = `aggregator tiny {
 `;
 
 /** Another function (floor rounding) in the same format: its netlist must not pass as tiny's. */
-export const OTHER = TINY.replace("aggregator tiny", "aggregator other").replace("  levels    = 2\n", "  levels    = 2\n  rounding  = floor\n");
+export const OTHER = TINY.replace("aggregator tiny", "aggregator other").replace(
+  "  levels    = 2\n",
+  "  levels    = 2\n  rounding  = floor\n",
+);
 
 /** Trains for minutes: for interrupts in the middle of training. */
 export const SLOW = `aggregator slow {
@@ -49,7 +52,10 @@ export async function workspace(): Promise<Workspace> {
   writeFileSync(join(dir, "tiny.optinc"), TINY);
   writeFileSync(join(dir, "other.optinc"), OTHER);
   writeFileSync(join(dir, "slow.optinc"), SLOW);
-  for (const [spec, out] of [["tiny.optinc", "out"], ["other.optinc", "other"]]) {
+  for (const [spec, out] of [
+    ["tiny.optinc", "out"],
+    ["other.optinc", "other"],
+  ]) {
     const r = await optinc(["compile", spec, "-o", out, "--no-evaluate"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
   }

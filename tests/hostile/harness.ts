@@ -59,7 +59,17 @@ export function optinc(args: string[], o: RunOptions): Promise<Run> {
     stdio: ["ignore", "pipe", "pipe"],
     ...(o.uid !== undefined ? { uid: o.uid, gid: o.uid } : {}),
   });
-  const run: Run = { code: null, signal: null, stdout: "", stderr: "", ms: 0, msAfterSignal: null, peakRssKb: 0, overflow: false, timedOut: false };
+  const run: Run = {
+    code: null,
+    signal: null,
+    stdout: "",
+    stderr: "",
+    ms: 0,
+    msAfterSignal: null,
+    peakRssKb: 0,
+    overflow: false,
+    timedOut: false,
+  };
   let signalledAt: number | null = null;
   const sendSignal = () => {
     if (signalledAt !== null || run.code !== null) return;
@@ -146,7 +156,13 @@ export function snapshot(dir: string): string[] {
 }
 
 /** The one JSON document of a --json run. */
-export function envelope(r: Run): { schemaVersion: number; ok: boolean; command: string; diagnostics: { code: string; severity: string; message: string }[]; result: unknown } {
+export function envelope(r: Run): {
+  schemaVersion: number;
+  ok: boolean;
+  command: string;
+  diagnostics: { code: string; severity: string; message: string }[];
+  result: unknown;
+} {
   return JSON.parse(r.stdout);
 }
 

@@ -9,7 +9,13 @@ import { workspace, type Workspace } from "./fixtures.ts";
 let ws: Workspace;
 beforeAll(async () => {
   ws = await workspace();
-  writeFileSync(ws.path("u2.json"), JSON.stringify([[0, 1], [1, 0]]));
+  writeFileSync(
+    ws.path("u2.json"),
+    JSON.stringify([
+      [0, 1],
+      [1, 0],
+    ]),
+  );
   writeFileSync(ws.path("a-file"), "not a directory\n");
 });
 afterAll(() => ws?.cleanup());

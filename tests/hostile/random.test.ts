@@ -22,13 +22,20 @@ const content = fc.oneof(
   fc.integer({ min: 1, max: 2000 }).map((n) => `aggregator a {\n${"b {\n".repeat(n)}${"}\n".repeat(n)}}\n`),
   fc.integer({ min: 1, max: 2000 }).map((n) => `aggregator: a\nworkers: ${"[".repeat(n)}${"]".repeat(n)}\n`),
   fc.integer({ min: 0, max: 5000 }).map((n) => `aggregator a { ${"x = ; ".repeat(n)} }`),
-  fc.tuple(fc.constantFrom(1e-320, 1e-300, 1, 1e200, 1e308, Number.MAX_VALUE), fc.integer({ min: 1, max: 6 })).map(([v, n]) => JSON.stringify(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? v : v / (i + j + 2)))))),
+  fc
+    .tuple(fc.constantFrom(1e-320, 1e-300, 1, 1e200, 1e308, Number.MAX_VALUE), fc.integer({ min: 1, max: 6 }))
+    .map(([v, n]) =>
+      JSON.stringify(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? v : v / (i + j + 2))))),
+    ),
   fc.constantFrom('{"re": [[1e400]]}', "[[NaN]]", "1,2\n3", "{}", "[]", '{\n  "top": 1\n}'),
   fc.constant("netlist-copy"),
 );
 const ext = fc.constantFrom(".optinc", ".yaml", ".json", ".csv", ".netlist.json", ".txt");
 
-const flagValue = fc.oneof(fc.constantFrom("0", "1", "-1", "none", "1e400", "NaN", "", "4294967296", "1025", "x", "25", "0.5"), fc.integer().map(String));
+const flagValue = fc.oneof(
+  fc.constantFrom("0", "1", "-1", "none", "1e400", "NaN", "", "4294967296", "1025", "x", "25", "0.5"),
+  fc.integer().map(String),
+);
 const command = fc.constantFrom("check", "fmt", "compile", "verify", "decompose", "export", "allreduce", "grammar", "bogus");
 const flags: Record<string, string[]> = {
   check: [],

@@ -61,7 +61,10 @@ describe("huge and garbage specs", () => {
   it("600 nested blocks (.optinc) and 600 nested lists (.yaml) are OPT1007 at the first level too deep", async () => {
     writeFileSync(ws.path("deep.optinc"), `aggregator a {\n${"b {\n".repeat(600)}${"}\n".repeat(600)}}\n`);
     writeFileSync(ws.path("deep.yaml"), `aggregator: a\nworkers: ${"[".repeat(600)}${"]".repeat(600)}\n`);
-    writeFileSync(ws.path("deepblock.yaml"), `aggregator: a\nnetwork:\n${Array.from({ length: 600 }, (_, i) => `${"  ".repeat(i + 1)}k${i}:`).join("\n")}\n`);
+    writeFileSync(
+      ws.path("deepblock.yaml"),
+      `aggregator: a\nnetwork:\n${Array.from({ length: 600 }, (_, i) => `${"  ".repeat(i + 1)}k${i}:`).join("\n")}\n`,
+    );
     const a = await run(["check", "deep.optinc"]);
     expect(a.code).toBe(1);
     expect(a.stderr).toMatch(/^deep\.optinc:33:\d+: error\[OPT1007\]: nesting deeper than 32 levels/m);
@@ -110,7 +113,10 @@ describe("decompose: extreme magnitudes, sizes and accuracy", () => {
 
   for (const v of [1e200, 3e154, 1e-300, 1e308]) {
     it(`entries of ${v}: exit 0 only with an emitted table that rebuilds the matrix (independent evaluator)`, async () => {
-      const w = [[v, v / 3], [-v / 7, v / 2]];
+      const w = [
+        [v, v / 3],
+        [-v / 7, v / 2],
+      ];
       writeFileSync(ws.path("x.json"), JSON.stringify(w));
       const r = await run(["--json", "decompose", "x.json", "-o", `dec-${v}`]);
       expect(r.code, r.stderr).toBe(0);
@@ -122,11 +128,19 @@ describe("decompose: extreme magnitudes, sizes and accuracy", () => {
   }
 
   it("subnormal entries (1e-320) whose gain cannot be stored accurately: exit 1 (OPT3112), nothing written", async () => {
-    writeFileSync(ws.path("sub.json"), JSON.stringify([[1e-320, 3e-321], [2e-321, 1e-320]]));
+    writeFileSync(
+      ws.path("sub.json"),
+      JSON.stringify([
+        [1e-320, 3e-321],
+        [2e-321, 1e-320],
+      ]),
+    );
     const before = snapshot(ws.dir);
     const r = await run(["decompose", "sub.json", "-o", "dec-sub"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error\[OPT3112\]: the decomposition is not accurate: relative error of the emitted phase table [\d.e+-]+ exceeds --max-error/);
+    expect(r.stderr).toMatch(
+      /error\[OPT3112\]: the decomposition is not accurate: relative error of the emitted phase table [\d.e+-]+ exceeds --max-error/,
+    );
     expect(snapshot(ws.dir)).toEqual(before);
   });
 
@@ -156,7 +170,10 @@ describe("netlists", () => {
     doc.info.padding = "x".repeat(5_000_000);
     const text = JSON.stringify(doc).replace('"top":"tiny"', '"top":42');
     writeFileSync(ws.path("mini.netlist.json"), text);
-    for (const args of [["verify", "mini.netlist.json"], ["export", "mini.netlist.json", "--format", "yaml", "-o", "mini-out"]]) {
+    for (const args of [
+      ["verify", "mini.netlist.json"],
+      ["export", "mini.netlist.json", "--format", "yaml", "-o", "mini-out"],
+    ]) {
       const r = await run(args);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.length).toBeLessThan(2000);

@@ -24,7 +24,12 @@ describe("interrupts", () => {
   it("SIGINT in the middle of training: exit 130 within 1 s, the earlier compile in -o untouched", async () => {
     const target = ws.copyOut("int-train");
     const before = snapshot(target);
-    const r = await optinc(["compile", "slow.optinc", "-o", "int-train", "--force"], { cwd: ws.dir, signal: "SIGINT", afterStderr: "train…", signalAfterMs: 1500 });
+    const r = await optinc(["compile", "slow.optinc", "-o", "int-train", "--force"], {
+      cwd: ws.dir,
+      signal: "SIGINT",
+      afterStderr: "train…",
+      signalAfterMs: 1500,
+    });
     expectInterrupted(r, 130, "compile slow (SIGINT)");
     expect(r.stderr).toContain("train…"); // the training pass had started 1.5 s before
     expect(snapshot(target)).toEqual(before);
@@ -32,7 +37,12 @@ describe("interrupts", () => {
   });
 
   it("SIGTERM in the middle of training into a new directory: exit 143, the directory never appears", async () => {
-    const r = await optinc(["--json", "compile", "slow.optinc", "-o", "term-new/deeper", "--force"], { cwd: ws.dir, signal: "SIGTERM", afterStderr: "", signalAfterMs: 1200 });
+    const r = await optinc(["--json", "compile", "slow.optinc", "-o", "term-new/deeper", "--force"], {
+      cwd: ws.dir,
+      signal: "SIGTERM",
+      afterStderr: "",
+      signalAfterMs: 1200,
+    });
     expectInterrupted(r, 143, "compile slow (SIGTERM)");
     const env = envelope(r);
     expect(env).toMatchObject({ ok: false, command: "compile", diagnostics: [{ code: "OPT0009" }], result: null });
@@ -41,14 +51,20 @@ describe("interrupts", () => {
 
   it("SIGINT in the middle of a Monte-Carlo simulation (verify)", async () => {
     const before = snapshot(ws.out);
-    const r = await optinc(["verify", "out", "--phase-noise", "0.01", "--trials", "100000"], { cwd: ws.dir, signal: "SIGINT", signalAfterMs: 1500 });
+    const r = await optinc(["verify", "out", "--phase-noise", "0.01", "--trials", "100000"], {
+      cwd: ws.dir,
+      signal: "SIGINT",
+      signalAfterMs: 1500,
+    });
     expectInterrupted(r, 130, "verify 100000 trials");
     expect(snapshot(ws.out)).toEqual(before);
   });
 
   it("SIGTERM in the middle of a 256×256 SVD decomposition", async () => {
     const n = 256;
-    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Math.sin(i * 7 + j * 13 + 1).toFixed(6)).join(","));
+    const rows = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => Math.sin(i * 7 + j * 13 + 1).toFixed(6)).join(","),
+    );
     writeFileSync(ws.path("w256.csv"), `${rows.join("\n")}\n`);
     const before = snapshot(ws.dir);
     const r = await optinc(["decompose", "w256.csv"], { cwd: ws.dir, signal: "SIGTERM", signalAfterMs: 900 });

@@ -9,7 +9,13 @@ import { TINY, workspace, type Workspace } from "./fixtures.ts";
 let ws: Workspace;
 beforeAll(async () => {
   ws = await workspace();
-  writeFileSync(ws.path("u2.json"), JSON.stringify([[0, 1], [1, 0]]));
+  writeFileSync(
+    ws.path("u2.json"),
+    JSON.stringify([
+      [0, 1],
+      [1, 0],
+    ]),
+  );
 });
 afterAll(() => ws?.cleanup());
 
@@ -32,7 +38,14 @@ describe("smaller things", () => {
     const names = readdirSync(join(ROOT, "examples"))
       .filter((f) => f.endsWith(".optinc"))
       .map((f) => /aggregator\s+(\S+)/.exec(readFileSync(join(ROOT, "examples", f), "utf8"))![1]!);
-    const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
+    const docs = [
+      "README.md",
+      ...readdirSync(join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    ]
+      .map((f) => readFileSync(join(ROOT, f), "utf8"))
+      .join("\n");
     const used = [...docs.matchAll(/out\/([A-Za-z0-9_-]+)\.(?:netlist\.json|report\.json|report\.html|phases\.json)/g)].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(0);
     for (const n of used) expect(names, `out/${n}.*`).toContain(n);
@@ -49,7 +62,12 @@ describe("smaller things", () => {
   });
 
   it("export --neff / --wavelength / --length-phases with a format that ignores them: exit 2", async () => {
-    for (const args of [["--format", "yaml", "--neff", "2.3"], ["--format", "json", "--wavelength", "1310"], ["--format", "yaml", "--length-phases"], ["--format", "spi", "--neff", "2.3"]]) {
+    for (const args of [
+      ["--format", "yaml", "--neff", "2.3"],
+      ["--format", "json", "--wavelength", "1310"],
+      ["--format", "yaml", "--length-phases"],
+      ["--format", "spi", "--neff", "2.3"],
+    ]) {
       const r = await run(["export", "out", ...args, "-o", "exp"]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/error\[OPT0003\]: .*(only appl|applies only)/);
@@ -92,7 +110,13 @@ describe("one set of limits for the spec and every flag", () => {
       [["verify", "out", "--dac-bits", "none"], 0],
       [["allreduce", "--netlist", "out", "--dac-bits", "none", "--size", "16KB"], 0],
     ];
-    const runs = await inParallel(cases.map(([args]) => () => run(args)));
+    const runs = await inParallel(
+      cases.map(
+        ([args]) =>
+          () =>
+            run(args),
+      ),
+    );
     cases.forEach(([args, code], i) => expect(runs[i]!.code, args.join(" ")).toBe(code));
   });
 
@@ -109,9 +133,18 @@ describe("one set of limits for the spec and every flag", () => {
       [["verify", "out", "--seed", "4294967296"], [2]],
       [["allreduce", "--seed", "4294967296"], [2]],
       // accepted (exit 1 would only mean that this seed trained inexactly)
-      [["compile", "tiny.optinc", "--seed", max, "-o", "seeded", "--no-evaluate"], [0, 1]],
+      [
+        ["compile", "tiny.optinc", "--seed", max, "-o", "seeded", "--no-evaluate"],
+        [0, 1],
+      ],
     ];
-    const runs = await inParallel(cases.map(([args]) => () => run(args)));
+    const runs = await inParallel(
+      cases.map(
+        ([args]) =>
+          () =>
+            run(args),
+      ),
+    );
     cases.forEach(([args, codes], i) => {
       expect(codes, args.join(" ")).toContain(runs[i]!.code);
       if (codes.includes(0)) expect(runs[i]!.stderr).not.toMatch(/OPT0003/);

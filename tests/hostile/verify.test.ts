@@ -63,7 +63,13 @@ describe("verify checks identity", () => {
     writeFileSync(p, readFileSync(p, "utf8").replace('"unit_divisor": 2', '"unit_divisor": 0'));
     const { r, env } = await verify("malformed");
     expect(r.code).toBe(1);
-    expect(env.diagnostics).toMatchObject([{ code: "OPT6005", file: "malformed/tiny.netlist.json", message: expect.stringMatching(/info unit_\* settings must be integers \(unit_divisor ≥ 1\), got 2, 2, 0/) }]);
+    expect(env.diagnostics).toMatchObject([
+      {
+        code: "OPT6005",
+        file: "malformed/tiny.netlist.json",
+        message: expect.stringMatching(/info unit_\* settings must be integers \(unit_divisor ≥ 1\), got 2, 2, 0/),
+      },
+    ]);
   });
 
   it("a report whose unit list names a netlist that is missing fails", async () => {
@@ -92,7 +98,9 @@ describe("allreduce --netlist", () => {
     const env = envelope(a);
     expect(env.diagnostics[0]).toMatchObject({ code: "OPT7001", severity: "error" });
     expect(env.diagnostics[0]!.message).toMatch(/not exact: \d+ of \d+ aggregated values differ/);
-    const allowed = await optinc(["allreduce", "--netlist", "wrong/tiny.netlist.json", "--size", "64KB", "--allow-inexact"], { cwd: ws.dir });
+    const allowed = await optinc(["allreduce", "--netlist", "wrong/tiny.netlist.json", "--size", "64KB", "--allow-inexact"], {
+      cwd: ws.dir,
+    });
     expectSane(allowed, "allreduce --allow-inexact");
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toMatch(/warning\[OPT7001\]/);
@@ -102,11 +110,16 @@ describe("allreduce --netlist", () => {
     const dir = ws.copyOut("unphysical");
     const p = join(dir, "tiny.netlist.json");
     writeFileSync(p, readFileSync(p, "utf8").replace(/"coupling":[-0-9.e]+/, '"coupling":-0.5'));
-    for (const args of [["verify", "unphysical/tiny.netlist.json"], ["allreduce", "--netlist", "unphysical/tiny.netlist.json", "--size", "4KB"]]) {
+    for (const args of [
+      ["verify", "unphysical/tiny.netlist.json"],
+      ["allreduce", "--netlist", "unphysical/tiny.netlist.json", "--size", "4KB"],
+    ]) {
       const r = await optinc(args, { cwd: ws.dir });
       expectSane(r, args.join(" "));
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/^unphysical\/tiny\.netlist\.json:1:1: error\[OPT6005\]: instance "[^"]+" \(coupler\): coupler power coupling -0\.5 is outside \[0, 1\]/m);
+      expect(r.stderr).toMatch(
+        /^unphysical\/tiny\.netlist\.json:1:1: error\[OPT6005\]: instance "[^"]+" \(coupler\): coupler power coupling -0\.5 is outside \[0, 1\]/m,
+      );
     }
   });
 

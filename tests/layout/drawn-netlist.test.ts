@@ -19,7 +19,8 @@ function maxDiff(a: Circuit, b: Circuit): number {
   for (const s of ca.stageMatrices) {
     const t = cb.stageMatrices.find((x) => x.instance === s.instance)!.matrix;
     expect([t.rows, t.cols]).toEqual([s.matrix.rows, s.matrix.cols]);
-    for (let i = 0; i < s.matrix.re.length; i++) worst = Math.max(worst, Math.hypot(s.matrix.re[i]! - t.re[i]!, s.matrix.im[i]! - t.im[i]!));
+    for (let i = 0; i < s.matrix.re.length; i++)
+      worst = Math.max(worst, Math.hypot(s.matrix.re[i]! - t.re[i]!, s.matrix.im[i]! - t.im[i]!));
   }
   // every input case (two base-4 digits) through the whole drawn circuit, crossings between stages included
   const w = ca.inputWidth;
@@ -28,7 +29,8 @@ function maxDiff(a: Circuit, b: Circuit): number {
   for (let c = 0; c < cases; c++) for (let k = 0; k < w; k++) x[c * w + k] = Math.floor(c / 4 ** k) % 4;
   const ra = ca.run(x, cases);
   const rb = cb.run(x, cases);
-  for (let i = 0; i < ra.fields.re.length; i++) worst = Math.max(worst, Math.hypot(ra.fields.re[i]! - rb.fields.re[i]!, ra.fields.im[i]! - rb.fields.im[i]!));
+  for (let i = 0; i < ra.fields.re.length; i++)
+    worst = Math.max(worst, Math.hypot(ra.fields.re[i]! - rb.fields.re[i]!, ra.fields.im[i]! - rb.fields.im[i]!));
   return worst;
 }
 
@@ -39,7 +41,10 @@ describe("the drawn netlist (crossings included)", () => {
   const d = layoutCircuit(circuit, new CellCache(DEFAULT_LENGTH_ENCODING));
 
   it("lists every crossing as a `crossing` instance and simulates to the netlist's stage matrices", () => {
-    const xs = Object.values(d.drawn.netlists).reduce((a, nl) => a + Object.values(nl.instances).filter((i) => i.component === "crossing").length, 0);
+    const xs = Object.values(d.drawn.netlists).reduce(
+      (a, nl) => a + Object.values(nl.instances).filter((i) => i.component === "crossing").length,
+      0,
+    );
     expect(xs).toBe(d.crossings);
     expect(xs).toBeGreaterThan(10);
     expect(maxDiff(circuit, d.drawn)).toBeLessThan(1e-12);

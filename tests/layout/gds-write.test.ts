@@ -16,8 +16,28 @@ const lib = (): GdsLibrary => ({
     {
       name: "leaf",
       elements: [
-        { kind: "boundary", layer: 1, datatype: 0, points: [[0, 0], [2, 0], [2, 1], [0, 1]] },
-        { kind: "path", layer: 1, datatype: 0, width: 0.5, points: [[0, 0], [10.6526, 0], [20, 3.25]] },
+        {
+          kind: "boundary",
+          layer: 1,
+          datatype: 0,
+          points: [
+            [0, 0],
+            [2, 0],
+            [2, 1],
+            [0, 1],
+          ],
+        },
+        {
+          kind: "path",
+          layer: 1,
+          datatype: 0,
+          width: 0.5,
+          points: [
+            [0, 0],
+            [10.6526, 0],
+            [20, 3.25],
+          ],
+        },
         { kind: "text", layer: 1, texttype: 10, at: [0, 0], text: "o1" },
       ],
     },
@@ -26,7 +46,17 @@ const lib = (): GdsLibrary => ({
       elements: [
         { kind: "sref", cell: "leaf", at: [5, 7.5], properties: [[1, "a"]] },
         { kind: "sref", cell: "leaf", at: [-3.001, 0], rotation: 90, properties: [[1, "b"]] },
-        { kind: "boundary", layer: 99, datatype: 0, points: [[-50, -50], [50, -50], [50, 50], [-50, 50]] },
+        {
+          kind: "boundary",
+          layer: 99,
+          datatype: 0,
+          points: [
+            [-50, -50],
+            [50, -50],
+            [50, 50],
+            [-50, 50],
+          ],
+        },
       ],
     },
   ],
@@ -43,13 +73,27 @@ describe("GDSII stream writer", () => {
   it("gives the same bytes for the same library, other bytes for another", () => {
     expect(hex(writeGds(lib()))).toBe(hex(writeGds(lib())));
     const other = lib();
-    other.structures[0]!.elements[0] = { kind: "boundary", layer: 1, datatype: 0, points: [[0, 0], [2, 0], [2, 1.001], [0, 1]] };
+    other.structures[0]!.elements[0] = {
+      kind: "boundary",
+      layer: 1,
+      datatype: 0,
+      points: [
+        [0, 0],
+        [2, 0],
+        [2, 1.001],
+        [0, 1],
+      ],
+    };
     expect(hex(writeGds(other))).not.toBe(hex(writeGds(lib())));
   });
 
   it("refuses what GDSII cannot hold", () => {
-    expect(() => writeGds({ name: "T", structures: [{ name: "a", elements: [{ kind: "sref", cell: "nope", at: [0, 0] }] }] })).toThrow(/undefined structure/);
-    expect(() => writeGds({ name: "T", structures: [{ name: "a", elements: [{ kind: "text", layer: 1, texttype: 0, at: [0, 0], text: "µ" }] }] })).toThrow(/ASCII/);
+    expect(() => writeGds({ name: "T", structures: [{ name: "a", elements: [{ kind: "sref", cell: "nope", at: [0, 0] }] }] })).toThrow(
+      /undefined structure/,
+    );
+    expect(() =>
+      writeGds({ name: "T", structures: [{ name: "a", elements: [{ kind: "text", layer: 1, texttype: 0, at: [0, 0], text: "µ" }] }] }),
+    ).toThrow(/ASCII/);
   });
 
   itWith(KLAYOUT, "klayout")("reads back in KLayout: cells, shapes, texts, instances with names and transforms", () => {
@@ -68,6 +112,9 @@ print(json.dumps({"dbu": ly.dbu, "cells": sorted(c.name for c in ly.each_cell())
     expect(r.tops).toEqual(["top"]);
     expect(r.shapes["1/0"]).toEqual(["path (0,0;10653,0;20000,3250) w=500 bx=0 ex=0 r=false", "box (0,0;2000,1000)"]);
     expect(r.shapes["1/10"]).toEqual(["text ('o1',r0 0,0)"]);
-    expect(r.insts).toEqual([["a", "r0 5000,7500"], ["b", "r90 -3001,0"]]);
+    expect(r.insts).toEqual([
+      ["a", "r0 5000,7500"],
+      ["b", "r90 -3001,0"],
+    ]);
   });
 });

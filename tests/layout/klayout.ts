@@ -9,7 +9,11 @@ export interface CheckResult {
   read: { cells: number; top: string; dbu: number };
   drc: Record<string, number>;
   drc_violations: number;
-  connectivity: { cells_checked: number; mismatches: number; cells: Record<string, { mismatches: number; examples: string[]; instances: number; connections: number; crossings: number }> };
+  connectivity: {
+    cells_checked: number;
+    mismatches: number;
+    cells: Record<string, { mismatches: number; examples: string[]; instances: number; connections: number; crossings: number }>;
+  };
   lengths: { arms: Record<string, number | null>; paths_checked: number; max_residual_nm: number; period_um: number };
 }
 

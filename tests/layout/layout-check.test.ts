@@ -42,7 +42,8 @@ beforeAll(() => {
   const file = "examples/paper-4x8.optinc";
   const r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
   mkdirSync(compiled);
-  for (const [name, text] of r.files) if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(compiled, name), text);
+  for (const [name, text] of r.files)
+    if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(compiled, name), text);
   const d = layoutCompiled(compiled, { pdk: "ebeam", cell: "divide0" });
   writeFileSync(join(root, "divide0.gds"), d.gds);
   circuit = readNetlistJson(readFileSync(join(compiled, "paper_4x8.divide0.netlist.json"), "utf8"));
@@ -55,7 +56,9 @@ describe("the quick start's layout figures in README.md and docs/layout.md", () 
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
     expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 7399]);
     const readme = readFileSync("README.md", "utf8");
-    expect(readme).toContain(`(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`);
+    expect(readme).toContain(
+      `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
+    );
     const doc = readFileSync("docs/layout.md", "utf8");
     const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${s.heaters} | ${s.pads} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
     expect(doc).toContain(row);
@@ -65,7 +68,14 @@ describe("the quick start's layout figures in README.md and docs/layout.md", () 
 describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   it("reads the file, 0 DRC violations, connectivity equal to the netlist in every netlist cell", () => {
     expect(check.read.dbu).toBe(0.001);
-    expect(check.drc).toMatchObject({ "si.width<0.5": 0, "si.space<0.2": 0, "metal.space<4.0": 0, "bend_radius<5": 0, pad_over_waveguide: 0, outside_floorplan: 0 });
+    expect(check.drc).toMatchObject({
+      "si.width<0.5": 0,
+      "si.space<0.2": 0,
+      "metal.space<4.0": 0,
+      "bend_radius<5": 0,
+      pad_over_waveguide: 0,
+      outside_floorplan: 0,
+    });
     expect(check.drc_violations).toBe(0);
     expect(check.connectivity.cells_checked).toBe(Object.keys(circuit.netlists).length);
     for (const [cell, r] of Object.entries(check.connectivity.cells)) expect(r.mismatches, `${cell}: ${r.examples.join("; ")}`).toBe(0);
@@ -107,19 +117,62 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("fails each DRC rule on a file that breaks it", () => {
-    const si = (x0: number, y0: number, x1: number, y1: number) => ({ kind: "boundary" as const, layer: 1, datatype: 0, points: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] as [number, number][] });
+    const si = (x0: number, y0: number, x1: number, y1: number) => ({
+      kind: "boundary" as const,
+      layer: 1,
+      datatype: 0,
+      points: [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+      ] as [number, number][],
+    });
     const gds = writeGds({
       name: "BAD",
       structures: [
         {
           name: "bad",
           elements: [
-            si(0, 0, 10, 0.5), si(0, 0.6, 10, 1.1), // 0.1 µm gap
+            si(0, 0, 10, 0.5),
+            si(0, 0.6, 10, 1.1), // 0.1 µm gap
             si(20, 0, 30, 0.3), // 0.3 µm wide
-            si(40, 0, 80, 0.5), { kind: "boundary", layer: 13, datatype: 0, points: [[45, -20], [80, -20], [80, 20], [45, 20]] }, // pad opening over a waveguide
-            { kind: "path", layer: 1, datatype: 0, width: 0.5, points: [[100, 0], [102, 0], [103.4, 0.6], [104, 2]] }, // 2 µm bend
+            si(40, 0, 80, 0.5),
+            {
+              kind: "boundary",
+              layer: 13,
+              datatype: 0,
+              points: [
+                [45, -20],
+                [80, -20],
+                [80, 20],
+                [45, 20],
+              ],
+            }, // pad opening over a waveguide
+            {
+              kind: "path",
+              layer: 1,
+              datatype: 0,
+              width: 0.5,
+              points: [
+                [100, 0],
+                [102, 0],
+                [103.4, 0.6],
+                [104, 2],
+              ],
+            }, // 2 µm bend
             si(500, 0, 510, 0.5), // outside the floor plan
-            { kind: "boundary", layer: 99, datatype: 0, points: [[-10, -30], [200, -30], [200, 30], [-10, 30]] },
+            {
+              kind: "boundary",
+              layer: 99,
+              datatype: 0,
+              points: [
+                [-10, -30],
+                [200, -30],
+                [200, 30],
+                [-10, 30],
+              ],
+            },
           ],
         },
       ],

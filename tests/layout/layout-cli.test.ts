@@ -41,13 +41,18 @@ describe("optinc layout (CLI)", async () => {
 
   it("maps every heater to two pads and its own DAC channel, and counts them in the summary", () => {
     const circuit = readNetlistJson(readFileSync(join(dir, "onn.netlist.json"), "utf8"));
-    const phases = Object.values(circuit.netlists).reduce((a, nl) => a + Object.values(nl.instances).filter((i) => i.component === "phase").length, 0);
+    const phases = Object.values(circuit.netlists).reduce(
+      (a, nl) => a + Object.values(nl.instances).filter((i) => i.component === "phase").length,
+      0,
+    );
     const pads = JSON.parse(readFileSync(join(out, "onn.pads.json"), "utf8"));
     expect(pads.format).toBe("optinc.pads/1");
     expect(pads.heaters.length).toBe(phases);
     expect(pads.heaters.map((h: { channel: number }) => h.channel)).toEqual([...Array(phases).keys()]);
     for (const h of pads.heaters) expect(h.pads.length).toBe(2);
-    expect(new Set(pads.heaters.flatMap((h: { pads: { x: number; y: number }[] }) => h.pads.map((p) => `${p.x},${p.y}`))).size).toBe(2 * phases);
+    expect(new Set(pads.heaters.flatMap((h: { pads: { x: number; y: number }[] }) => h.pads.map((p) => `${p.x},${p.y}`))).size).toBe(
+      2 * phases,
+    );
     const s = JSON.parse(readFileSync(join(out, "onn.layout.json"), "utf8")).stats;
     expect(s).toMatchObject({ heaters: phases, pads: 2 * phases });
     expect(s.dieAreaMm2).toBeGreaterThan(0);

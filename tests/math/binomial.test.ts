@@ -19,9 +19,14 @@ describe("beta function", () => {
   });
   it("betaQuantile inverts betaCdf (seeded property)", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 }), (p, a, b) => {
-        expect(betaCdf(betaQuantile(p, a, b), a, b)).toBeCloseTo(p, 9);
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 400 }),
+        (p, a, b) => {
+          expect(betaCdf(betaQuantile(p, a, b), a, b)).toBeCloseTo(p, 9);
+        },
+      ),
       { seed: 24, numRuns: 200 },
     );
   });
@@ -44,7 +49,11 @@ describe("Clopper–Pearson interval", () => {
     expect(i.estimate).toBe(k / n);
   });
   it("its ends are where the binomial tails equal α/2 (checked with the independent tail sum)", () => {
-    for (const [k, n] of [[3, 20], [97, 100], [12, 299]] as const) {
+    for (const [k, n] of [
+      [3, 20],
+      [97, 100],
+      [12, 299],
+    ] as const) {
       const i = clopperPearson(k, n);
       expect(binomialTail(n, i.lower, k)).toBeCloseTo(0.025, 9); // P(X ≥ k | p = lower)
       expect(1 - binomialTail(n, i.upper, k + 1)).toBeCloseTo(0.025, 9); // P(X ≤ k | p = upper)
@@ -67,7 +76,12 @@ describe("order statistics", () => {
     expect(orderStatisticConfidence(298, 0.01)).toBeLessThan(0.95);
   });
   it("agrees with the binomial tail sum for higher ranks", () => {
-    for (const [n, r] of [[300, 2], [1000, 5], [50, 3]] as const) expect(orderStatisticConfidence(n, 0.01, r)).toBeCloseTo(binomialTail(n, 0.01, r), 10);
+    for (const [n, r] of [
+      [300, 2],
+      [1000, 5],
+      [50, 3],
+    ] as const)
+      expect(orderStatisticConfidence(n, 0.01, r)).toBeCloseTo(binomialTail(n, 0.01, r), 10);
   });
   it("299 dies are the fewest for a 95 %-confidence bound on the 99 %-yield level", () => {
     expect(drawsForConfidence(0.01, 0.95)).toBe(299);

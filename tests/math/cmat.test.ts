@@ -1,6 +1,23 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { adjoint, block, clone, fromReal, frobenius, get, identity, matmul, maxAbs, maxAbsDiff, scale, set, sub, toArrays, unitarityError, zeros } from "../../math/cmat.ts";
+import {
+  adjoint,
+  block,
+  clone,
+  fromReal,
+  frobenius,
+  get,
+  identity,
+  matmul,
+  maxAbs,
+  maxAbsDiff,
+  scale,
+  set,
+  sub,
+  toArrays,
+  unitarityError,
+  zeros,
+} from "../../math/cmat.ts";
 import { createRng } from "../../math/rng.ts";
 
 /** Naive triple loop written from the definition C_ij = Σ_k A_ik B_kj. */
@@ -20,15 +37,46 @@ function naiveMul(a: number[][][], b: number[][][]): number[][][] {
 
 const entry = fc.tuple(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }));
 const mat = (r: number, c: number) => fc.array(fc.array(entry, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
-const toC = (a: number[][][]) => fromReal(a.map((r) => r.map((x) => x[0])), a.map((r) => r.map((x) => x[1])));
+const toC = (a: number[][][]) =>
+  fromReal(
+    a.map((r) => r.map((x) => x[0])),
+    a.map((r) => r.map((x) => x[1])),
+  );
 
 describe("CMat basics", () => {
   it("hand-computed 2×2 product, adjoint, norms", () => {
-    const a = fromReal([[1, 2], [3, 4]], [[0, 1], [-1, 0]]); // [[1, 2+i], [3−i, 4]]
-    const b = fromReal([[0, 1], [1, 0]], [[1, 0], [0, 0]]); // [[i, 1], [1, 0]]
+    const a = fromReal(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [0, 1],
+        [-1, 0],
+      ],
+    ); // [[1, 2+i], [3−i, 4]]
+    const b = fromReal(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [
+        [1, 0],
+        [0, 0],
+      ],
+    ); // [[i, 1], [1, 0]]
     const c = matmul(a, b);
     // row 0: [1·i + (2+i)·1, 1·1] = [2+2i, 1]; row 1: [(3−i)i + 4, 3−i] = [5+3i, 3−i]
-    expect(toArrays(c)).toEqual({ re: [[2, 1], [5, 3]], im: [[2, 0], [3, -1]] });
+    expect(toArrays(c)).toEqual({
+      re: [
+        [2, 1],
+        [5, 3],
+      ],
+      im: [
+        [2, 0],
+        [3, -1],
+      ],
+    });
     expect(get(adjoint(a), 0, 1)).toEqual([3, 1]);
     expect(frobenius(a)).toBeCloseTo(Math.sqrt(1 + 5 + 10 + 16), 14);
     expect(maxAbs(a)).toBe(4);
@@ -39,18 +87,33 @@ describe("CMat basics", () => {
     expect(toArrays(scale(a, 0, 1)).re[0]).toEqual([0, -1]);
     expect(toArrays(block(a, 1, 0, 1, 2))).toEqual({ re: [[3, 4]], im: [[-1, 0]] });
     expect(unitarityError(identity(5))).toBe(0);
-    expect(unitarityError(fromReal([[1, 0], [0, 2]]))).toBe(3);
+    expect(
+      unitarityError(
+        fromReal([
+          [1, 0],
+          [0, 2],
+        ]),
+      ),
+    ).toBe(3);
   });
 
   it("matmul agrees with the definition on random shapes", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer(), (n, p, m, seed) => {
-        const rng = createRng(seed);
-        const gen = (r: number, c: number) => Array.from({ length: r }, () => Array.from({ length: c }, () => [rng.normal(), rng.normal()]));
-        const a = gen(n, p), b = gen(p, m);
-        const want = naiveMul(a, b);
-        expect(maxAbsDiff(matmul(toC(a), toC(b)), toC(want))).toBeLessThan(1e-12);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer(),
+        (n, p, m, seed) => {
+          const rng = createRng(seed);
+          const gen = (r: number, c: number) =>
+            Array.from({ length: r }, () => Array.from({ length: c }, () => [rng.normal(), rng.normal()]));
+          const a = gen(n, p),
+            b = gen(p, m);
+          const want = naiveMul(a, b);
+          expect(maxAbsDiff(matmul(toC(a), toC(b)), toC(want))).toBeLessThan(1e-12);
+        },
+      ),
       { seed: 42, numRuns: 100 },
     );
   });
@@ -58,7 +121,8 @@ describe("CMat basics", () => {
   it("(AB)† = B†A† and ‖A‖_F² = Σ|a|²", () => {
     fc.assert(
       fc.property(mat(3, 4), mat(4, 2), (a, b) => {
-        const A = toC(a), B = toC(b);
+        const A = toC(a),
+          B = toC(b);
         expect(maxAbsDiff(adjoint(matmul(A, B)), matmul(adjoint(B), adjoint(A)))).toBeLessThan(1e-10);
         const s = a.flat().reduce((acc, [x, y]) => acc + x * x + y * y, 0);
         expect(frobenius(A) ** 2).toBeCloseTo(s, 8);
@@ -75,7 +139,9 @@ describe("CMat basics", () => {
 
 describe("rng", () => {
   it("is deterministic per seed and differs across seeds", () => {
-    const a = createRng(7), b = createRng(7), c = createRng(8);
+    const a = createRng(7),
+      b = createRng(7),
+      c = createRng(8);
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
@@ -83,7 +149,11 @@ describe("rng", () => {
   it("uniform, normal and int have the right moments and ranges", () => {
     const r = createRng(123);
     const n = 20000;
-    let s = 0, s2 = 0, z = 0, z2 = 0, z4 = 0;
+    let s = 0,
+      s2 = 0,
+      z = 0,
+      z2 = 0,
+      z4 = 0;
     const counts = new Array(7).fill(0);
     for (let i = 0; i < n; i++) {
       const u = r.next();

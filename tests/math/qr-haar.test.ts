@@ -46,7 +46,10 @@ describe("Haar-random matrices", () => {
     const rng = createRng(99);
     const n = 3;
     const samples = 3000;
-    let p = 0, re = 0, im = 0, o = 0;
+    let p = 0,
+      re = 0,
+      im = 0,
+      o = 0;
     for (let s = 0; s < samples; s++) {
       const u = haarUnitary(n, rng);
       p += u.re[0] ** 2 + u.im[0] ** 2;

@@ -22,28 +22,39 @@ function lowRank(m: number, n: number, r: number, seed: number): CMat {
 describe("complex Jacobi SVD", () => {
   it("A = U Σ V†, U and V unitary, σ sorted ≥ 0 (random shapes and ranks)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 10 }), fc.integer(), (m, n, r, seed) => {
-        const a = r === 0 ? zeros(m, n) : lowRank(m, n, Math.min(r, m, n), seed);
-        const { u, s, v } = svd(a);
-        expect(u.rows).toBe(m);
-        expect(v.rows).toBe(n);
-        expect(s.length).toBe(Math.min(m, n));
-        expect(unitarityError(u)).toBeLessThan(1e-13);
-        expect(unitarityError(v)).toBeLessThan(1e-13);
-        for (let i = 1; i < s.length; i++) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
-        expect(s.every((x) => x >= 0)).toBe(true);
-        const scaleA = frobenius(a) || 1;
-        expect(frobenius(sub(recompose(u, s, v, m, n), a)) / scaleA).toBeLessThan(1e-13);
-        // rank r ⇒ σ_r.. vanish (to rounding)
-        for (let i = Math.min(r, m, n); i < s.length; i++) expect(s[i]).toBeLessThan(1e-12 * (s[0] || 1));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer(),
+        (m, n, r, seed) => {
+          const a = r === 0 ? zeros(m, n) : lowRank(m, n, Math.min(r, m, n), seed);
+          const { u, s, v } = svd(a);
+          expect(u.rows).toBe(m);
+          expect(v.rows).toBe(n);
+          expect(s.length).toBe(Math.min(m, n));
+          expect(unitarityError(u)).toBeLessThan(1e-13);
+          expect(unitarityError(v)).toBeLessThan(1e-13);
+          for (let i = 1; i < s.length; i++) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
+          expect(s.every((x) => x >= 0)).toBe(true);
+          const scaleA = frobenius(a) || 1;
+          expect(frobenius(sub(recompose(u, s, v, m, n), a)) / scaleA).toBeLessThan(1e-13);
+          // rank r ⇒ σ_r.. vanish (to rounding)
+          for (let i = Math.min(r, m, n); i < s.length; i++) expect(s[i]).toBeLessThan(1e-12 * (s[0] || 1));
+        },
+      ),
       { seed: 42, numRuns: 150 },
     );
   });
 
   it("singular values of real matrices match ml-matrix (independent oracle)", () => {
     const rng = createRng(5);
-    for (const [m, n] of [[6, 4], [4, 6], [9, 9], [30, 17]]) {
+    for (const [m, n] of [
+      [6, 4],
+      [4, 6],
+      [9, 9],
+      [30, 17],
+    ]) {
       const rows = Array.from({ length: m }, () => Array.from({ length: n }, () => rng.normal()));
       const a = zeros(m, n);
       rows.forEach((r, i) => r.forEach((x, j) => (a.re[i * n + j] = x)));

@@ -13,14 +13,52 @@ const c2 = (m: [number, number][][]): CMat => {
   return x;
 };
 const fromM2 = (m: Matrix2): CMat => c2(m as unknown as [number, number][][]);
-const diag = (a: number, b: number): CMat => c2([[[Math.cos(a), Math.sin(a)], [0, 0]], [[0, 0], [Math.cos(b), Math.sin(b)]]]);
-const B = c2([[[Math.SQRT1_2, 0], [0, Math.SQRT1_2]], [[0, Math.SQRT1_2], [Math.SQRT1_2, 0]]]);
+const diag = (a: number, b: number): CMat =>
+  c2([
+    [
+      [Math.cos(a), Math.sin(a)],
+      [0, 0],
+    ],
+    [
+      [0, 0],
+      [Math.cos(b), Math.sin(b)],
+    ],
+  ]);
+const B = c2([
+  [
+    [Math.SQRT1_2, 0],
+    [0, Math.SQRT1_2],
+  ],
+  [
+    [0, Math.SQRT1_2],
+    [Math.SQRT1_2, 0],
+  ],
+]);
 const P = (x: number): CMat => diag(x, 0);
 /** Clements et al. 2016, Eq. (1): T(θ,φ) = [[e^{iφ}cos θ, −sin θ], [e^{iφ} sin θ, cos θ]]. */
 const clementsT = (th: number, ph: number): CMat =>
-  c2([[[Math.cos(ph) * Math.cos(th), Math.sin(ph) * Math.cos(th)], [-Math.sin(th), 0]], [[Math.cos(ph) * Math.sin(th), Math.sin(ph) * Math.sin(th)], [Math.cos(th), 0]]]);
+  c2([
+    [
+      [Math.cos(ph) * Math.cos(th), Math.sin(ph) * Math.cos(th)],
+      [-Math.sin(th), 0],
+    ],
+    [
+      [Math.cos(ph) * Math.sin(th), Math.sin(ph) * Math.sin(th)],
+      [Math.cos(th), 0],
+    ],
+  ]);
 const scaleC = (m: CMat, a: number): CMat => matmul(diag(a, a), m);
-const adj = (m: CMat): CMat => c2([[[m.re[0], -m.im[0]], [m.re[2], -m.im[2]]], [[m.re[1], -m.im[1]], [m.re[3], -m.im[3]]]]);
+const adj = (m: CMat): CMat =>
+  c2([
+    [
+      [m.re[0], -m.im[0]],
+      [m.re[2], -m.im[2]],
+    ],
+    [
+      [m.re[1], -m.im[1]],
+      [m.re[3], -m.im[3]],
+    ],
+  ]);
 
 const angle = fc.double({ min: 0, max: TWO_PI, noNaN: true, maxExcluded: true });
 
@@ -37,7 +75,21 @@ describe("MZ-in convention", () => {
   });
   it("bar and cross states: T(π,π) = I, T(0,0) = i·swap", () => {
     expect(maxAbsDiff(fromM2(mziMatrix(Math.PI, Math.PI)), diag(0, 0))).toBeLessThan(1e-15);
-    expect(maxAbsDiff(fromM2(mziMatrix(0, 0)), c2([[[0, 0], [0, 1]], [[0, 1], [0, 0]]]))).toBe(0);
+    expect(
+      maxAbsDiff(
+        fromM2(mziMatrix(0, 0)),
+        c2([
+          [
+            [0, 0],
+            [0, 1],
+          ],
+          [
+            [0, 1],
+            [0, 0],
+          ],
+        ]),
+      ),
+    ).toBe(0);
   });
   it("relation to the Clements paper: T_MZ-in(θ,φ) = i·e^{iθ/2} · T_C(π/2 − θ/2, φ) · diag(1, −1)", () => {
     fc.assert(

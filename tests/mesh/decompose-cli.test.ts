@@ -25,7 +25,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 const csvCell = (re: number, im: number): string => (im === 0 ? String(re) : `${re}${im < 0 ? "-" : "+"}${Math.abs(im)}j`);
 function toCsv(m: CMat): string {
   const rows: string[] = [];
-  for (let i = 0; i < m.rows; i++) rows.push(Array.from({ length: m.cols }, (_, j) => csvCell(m.re[i * m.cols + j], m.im[i * m.cols + j])).join(","));
+  for (let i = 0; i < m.rows; i++)
+    rows.push(Array.from({ length: m.cols }, (_, j) => csvCell(m.re[i * m.cols + j], m.im[i * m.cols + j])).join(","));
   return rows.join("\n") + "\n";
 }
 
@@ -56,7 +57,15 @@ describe("optinc decompose", () => {
     expect(r.code).toBe(0);
     const env = JSON.parse(r.out);
     expect(env.ok).toBe(true);
-    expect(env.result).toMatchObject({ path: "svd", mesh: "reck", shape: [3, 5], modes: 5, mzis: 13, attenuators: 3, files: ["out/w.phases.json", "out/w.phases.csv"] });
+    expect(env.result).toMatchObject({
+      path: "svd",
+      mesh: "reck",
+      shape: [3, 5],
+      modes: 5,
+      mzis: 13,
+      attenuators: 3,
+      files: ["out/w.phases.json", "out/w.phases.csv"],
+    });
     expect(env.result.emitted.relativeError).toBeLessThan(1e-12);
     const text = readFileSync(join(dir, "out", "w.phases.json"), "utf8");
     const [rebuilt] = rebuildFromPhasesJson(text);
@@ -125,7 +134,9 @@ describe("optinc decompose", () => {
     writeFileSync(join(dir, "ragged.csv"), "1,2\n3\n");
     expect((await run(["decompose", "ragged.csv"])).err).toContain("ragged.csv:2:1: error[OPT3105]");
     writeFileSync(join(dir, "bad.json"), '{"re": [[1, 0],\n        [0, true]]}');
-    expect((await run(["decompose", "bad.json"])).err).toContain("bad.json:2:13: error[OPT3104]: bad matrix entry at row 2, column 2: true");
+    expect((await run(["decompose", "bad.json"])).err).toContain(
+      "bad.json:2:13: error[OPT3104]: bad matrix entry at row 2, column 2: true",
+    );
     writeFileSync(join(dir, "syntax.json"), '{"re": [[1, 0]');
     const s = await run(["decompose", "syntax.json"]);
     expect(s.code).toBe(1);

@@ -20,7 +20,9 @@ export function rebuildFromPhasesJson(text: string): RebuiltStage[] {
   const out: RebuiltStage[] = [];
   for (const step of doc.pipeline) {
     if (!Array.isArray(step.elements)) continue;
-    const modes = step.modes as number, inputs = step.inputs as number, outputs = step.outputs as number;
+    const modes = step.modes as number,
+      inputs = step.inputs as number,
+      outputs = step.outputs as number;
     const gain = step.gain as number;
     const phases = step.outputPhases as number[];
     // R starts as the output rows of gain · diag(e^{iφ_out}) (outputs × modes).
@@ -33,7 +35,8 @@ export function rebuildFromPhasesJson(text: string): RebuiltStage[] {
       for (const row of r) {
         if (ms.length === 2) {
           const [m0, m1] = ms;
-          const x = row[m0], y = row[m1];
+          const x = row[m0],
+            y = row[m1];
           row[m0] = add(mul(x, e[0][0]), mul(y, e[1][0]));
           row[m1] = add(mul(x, e[0][1]), mul(y, e[1][1]));
         } else {

@@ -24,7 +24,8 @@ function sampleTable(): PhaseTable {
 /** Split one CSV line (RFC 4180 quotes). */
 function splitCsv(line: string): string[] {
   const out: string[] = [];
-  let cur = "", q = false;
+  let cur = "",
+    q = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (q) {
@@ -50,7 +51,9 @@ describe("phase table JSON", () => {
     expect(text.split("\n").slice(0, 3)).toEqual(["{", '  "format": "optinc.phases/1",', '  "convention": {']);
     // one element per line, keys in the documented order
     expect(text).toMatch(/\n {8}\{"index":0,"column":0,"kind":"mzi","modes":\[0,1\],"theta":[^,]+,"phi":[^,]+,"matrix":/);
-    expect(text).toMatch(/"kind":"attenuator","modes":\[0\],"theta":[^,]+,"phi":[^,]+,"sigma":\[[^\]]+\],"dac":\{"bits":10,"theta":\d+,"phi":\d+\},"matrix"/);
+    expect(text).toMatch(
+      /"kind":"attenuator","modes":\[0\],"theta":[^,]+,"phi":[^,]+,"sigma":\[[^\]]+\],"dac":\{"bits":10,"theta":\d+,"phi":\d+\},"matrix"/,
+    );
   });
   it("refuses to write non-finite numbers", () => {
     const t = sampleTable();
@@ -74,18 +77,40 @@ describe("phase table JSON", () => {
     expect(err('{\n  "format": 1,,\n}').message).toMatch(/^t\.phases\.json:2:15: invalid JSON/);
     expect(err(good.replace('"optinc.phases/1"', '"optinc.phases/2"')).message).toMatch(/format: expected one of "optinc.phases\/1"/);
     expect(err(good.replace('"index":1,', '"index":7,')).message).toMatch(/pipeline\[1\]\.elements\[1\]\.index: expected 1/);
-    expect(err(good.replace(/"theta":[^,]+,/, '"theta":"x",')).message).toMatch(/pipeline\[1\]\.elements\[0\]\.theta: expected a finite number, got string "x"/);
+    expect(err(good.replace(/"theta":[^,]+,/, '"theta":"x",')).message).toMatch(
+      /pipeline\[1\]\.elements\[0\]\.theta: expected a finite number, got string "x"/,
+    );
     // Tree MZIs may join any two modes a < b (trees = mzi); a reversed pair is an error.
     expect(err(good.replace('"modes":[0,1]', '"modes":[1,0]')).message).toMatch(/expected modes \[a, b\] with a < b, got \[1, 0\]/);
     expect(err(good.replace('"role": "activation"', '"role": "dance"')).message).toMatch(/pipeline\[2\]\.role: expected one of/);
-    expect(err(good.replace(/"matrix":\[\[\[[^\]]+\]/, '"matrix":[[5')).message).toMatch(/elements\[0\]\.matrix\[0\]\[0\]: expected an array, got number 5/);
+    expect(err(good.replace(/"matrix":\[\[\[[^\]]+\]/, '"matrix":[[5')).message).toMatch(
+      /elements\[0\]\.matrix\[0\]\[0\]: expected an array, got number 5/,
+    );
   });
 });
 
 describe("phase table CSV", () => {
   it("handles stages with hundreds of thousands of elements (no argument-spread limits)", () => {
-    const elements = Array.from({ length: 200_000 }, (_, i) => ({ kind: "phase" as const, index: i, column: i, modes: [0] as [number], phi: 0, matrix: [[[1, 0]]] as [[[number, number]]] }));
-    const stage = { name: "big", role: "unitary" as const, mesh: "none", modes: 1, inputs: 1, outputs: 1, gain: 1, elements, outputPhases: [0], convention: "MZ-in" as const };
+    const elements = Array.from({ length: 200_000 }, (_, i) => ({
+      kind: "phase" as const,
+      index: i,
+      column: i,
+      modes: [0] as [number],
+      phi: 0,
+      matrix: [[[1, 0]]] as [[[number, number]]],
+    }));
+    const stage = {
+      name: "big",
+      role: "unitary" as const,
+      mesh: "none",
+      modes: 1,
+      inputs: 1,
+      outputs: 1,
+      gain: 1,
+      elements,
+      outputPhases: [0],
+      convention: "MZ-in" as const,
+    };
     const csv = phaseTableToCsv(buildPhaseTable([stage]));
     expect(csv.split("\n").length).toBe(1 + 1 + 200_000 + 1 + 1 + 1);
   });
@@ -100,7 +125,11 @@ describe("phase table CSV", () => {
     let expected = 0;
     for (const s of t.pipeline) expected += "elements" in s ? 1 + s.elements.length + s.modes + 1 : 1;
     expect(rows.length).toBe(expected);
-    expect(rows.map((r) => r[col("kind")]).filter((k) => ["source", "activation", "detector"].includes(k))).toEqual(["source", "activation", "detector"]);
+    expect(rows.map((r) => r[col("kind")]).filter((k) => ["source", "activation", "detector"].includes(k))).toEqual([
+      "source",
+      "activation",
+      "detector",
+    ]);
     expect(rows[1][col("stage")]).toBe("U, first"); // quoted in the file, intact after splitting
     // every element row carries exactly the JSON numbers
     const u = t.pipeline[1] as { elements: { theta: number; phi: number; matrix: number[][][] }[] };
@@ -112,7 +141,9 @@ describe("phase table CSV", () => {
     });
     const w = rows.filter((r) => r[col("step")] === "3");
     expect(w.find((r) => r[col("kind")] === "gain")![col("m00_re")]).toBe(String((t.pipeline[3] as { gain: number }).gain));
-    expect(w.filter((r) => r[col("kind")] === "attenuator").every((r) => r[col("dac_bits")] === "10" && r[col("sigma_re")] !== "")).toBe(true);
+    expect(w.filter((r) => r[col("kind")] === "attenuator").every((r) => r[col("dac_bits")] === "10" && r[col("sigma_re")] !== "")).toBe(
+      true,
+    );
     expect(w.filter((r) => r[col("kind")] === "output_phase").length).toBe(5);
     expect(rows.find((r) => r[col("kind")] === "activation")![col("params")]).toBe("function=leaky-relu;modes=4;params.slope=0.125");
   });

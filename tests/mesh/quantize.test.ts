@@ -12,36 +12,47 @@ import { quantizePhase } from "../../netlist/dac.ts";
 describe("phase quantization", () => {
   it("error ≤ π/2^bits per phase; codes, values and matrices are consistent", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 10 }), fc.integer({ min: 1, max: 16 }), fc.boolean(), fc.integer(), (n, bits, svdPath, seed) => {
-        const rng = createRng(seed);
-        const stage = svdPath ? decomposeMatrix(ginibre(n, n - 1, rng), { mesh: "reck" }) : decomposeUnitary(haarUnitary(n, rng), { mesh: "clements" });
-        const { stage: q, maxPhaseError, matrixError } = quantizeStage(stage, bits);
-        const step = TWO_PI / 2 ** bits;
-        expect(maxPhaseError).toBeLessThanOrEqual(Math.PI / 2 ** bits + 1e-15);
-        expect(matrixError).toBe(maxAbsDiff(stageMatrix(q), stageMatrix(stage)));
-        q.elements.forEach((e, i) => {
-          const o = stage.elements[i];
-          if (e.kind !== "mzi" && e.kind !== "attenuator") return;
-          if (o.kind !== e.kind) throw new Error("kind changed");
-          expect(e.dac?.bits).toBe(bits);
-          for (const [k, v] of [["theta", e.theta], ["phi", e.phi]] as const) {
-            const code = e.dac?.[k] as number;
-            expect(Number.isInteger(code) && code >= 0 && code < 2 ** bits).toBe(true);
-            expect(v).toBe(code * step);
-            let d = Math.abs(v - o[k]);
-            d = Math.min(d, TWO_PI - d);
-            expect(d).toBeLessThanOrEqual(Math.PI / 2 ** bits + 1e-15);
-          }
-          if (e.kind === "mzi") expect(e.matrix).toEqual(mziMatrix(e.theta, e.phi));
-          else {
-            const t = mziEntries(e.theta, e.phi);
-            expect(e.sigma).toEqual([t.re[0], t.im[0]]);
-          }
-        });
-        q.outputPhases.forEach((p, i) => expect(p).toBe(q.outputDac!.codes[i] * step));
-        // the original stage is left untouched
-        expect(stage.elements[0].dac).toBeUndefined();
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 10 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.boolean(),
+        fc.integer(),
+        (n, bits, svdPath, seed) => {
+          const rng = createRng(seed);
+          const stage = svdPath
+            ? decomposeMatrix(ginibre(n, n - 1, rng), { mesh: "reck" })
+            : decomposeUnitary(haarUnitary(n, rng), { mesh: "clements" });
+          const { stage: q, maxPhaseError, matrixError } = quantizeStage(stage, bits);
+          const step = TWO_PI / 2 ** bits;
+          expect(maxPhaseError).toBeLessThanOrEqual(Math.PI / 2 ** bits + 1e-15);
+          expect(matrixError).toBe(maxAbsDiff(stageMatrix(q), stageMatrix(stage)));
+          q.elements.forEach((e, i) => {
+            const o = stage.elements[i];
+            if (e.kind !== "mzi" && e.kind !== "attenuator") return;
+            if (o.kind !== e.kind) throw new Error("kind changed");
+            expect(e.dac?.bits).toBe(bits);
+            for (const [k, v] of [
+              ["theta", e.theta],
+              ["phi", e.phi],
+            ] as const) {
+              const code = e.dac?.[k] as number;
+              expect(Number.isInteger(code) && code >= 0 && code < 2 ** bits).toBe(true);
+              expect(v).toBe(code * step);
+              let d = Math.abs(v - o[k]);
+              d = Math.min(d, TWO_PI - d);
+              expect(d).toBeLessThanOrEqual(Math.PI / 2 ** bits + 1e-15);
+            }
+            if (e.kind === "mzi") expect(e.matrix).toEqual(mziMatrix(e.theta, e.phi));
+            else {
+              const t = mziEntries(e.theta, e.phi);
+              expect(e.sigma).toEqual([t.re[0], t.im[0]]);
+            }
+          });
+          q.outputPhases.forEach((p, i) => expect(p).toBe(q.outputDac!.codes[i] * step));
+          // the original stage is left untouched
+          expect(stage.elements[0].dac).toBeUndefined();
+        },
+      ),
       { seed: 42, numRuns: 60 },
     );
   });

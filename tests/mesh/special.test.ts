@@ -38,14 +38,16 @@ function dft(n: number): CMat {
 function blockDiag(a: CMat, b: CMat): CMat {
   const n = a.rows + b.rows;
   const m = zeros(n, n);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.rows; j++) {
-    m.re[i * n + j] = a.re[i * a.rows + j];
-    m.im[i * n + j] = a.im[i * a.rows + j];
-  }
-  for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.rows; j++) {
-    m.re[(a.rows + i) * n + a.rows + j] = b.re[i * b.rows + j];
-    m.im[(a.rows + i) * n + a.rows + j] = b.im[i * b.rows + j];
-  }
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.rows; j++) {
+      m.re[i * n + j] = a.re[i * a.rows + j];
+      m.im[i * n + j] = a.im[i * a.rows + j];
+    }
+  for (let i = 0; i < b.rows; i++)
+    for (let j = 0; j < b.rows; j++) {
+      m.re[(a.rows + i) * n + a.rows + j] = b.re[i * b.rows + j];
+      m.im[(a.rows + i) * n + a.rows + j] = b.im[i * b.rows + j];
+    }
   return m;
 }
 
@@ -78,7 +80,14 @@ describe.each(MESHES)("%s: special unitaries", (mesh) => {
   it("all 120 permutations of 5 modes, and all 24 of 4 with random phases", () => {
     for (const p of allPermutations(5)) roundTrip(permutation(p), mesh);
     const rng = createRng(4);
-    for (const p of allPermutations(4)) roundTrip(permutation(p, p.map(() => 2 * Math.PI * rng.next())), mesh);
+    for (const p of allPermutations(4))
+      roundTrip(
+        permutation(
+          p,
+          p.map(() => 2 * Math.PI * rng.next()),
+        ),
+        mesh,
+      );
   });
   it("random permutations of 16 and 33 modes", () => {
     const rng = createRng(5);
@@ -127,12 +136,66 @@ describe.each(MESHES)("%s: special unitaries", (mesh) => {
   });
   it("N = 2 edge cases: bar, cross, i·swap, −1 entries", () => {
     const cases: [number, number][][][] = [
-      [[[1, 0], [0, 0]], [[0, 0], [1, 0]]],
-      [[[0, 0], [1, 0]], [[1, 0], [0, 0]]],
-      [[[0, 0], [0, 1]], [[0, 1], [0, 0]]],
-      [[[-1, 0], [0, 0]], [[0, 0], [0, -1]]],
-      [[[0, 0], [-1, 0]], [[1, 0], [0, 0]]],
-      [[[Math.SQRT1_2, 0], [Math.SQRT1_2, 0]], [[Math.SQRT1_2, 0], [-Math.SQRT1_2, 0]]],
+      [
+        [
+          [1, 0],
+          [0, 0],
+        ],
+        [
+          [0, 0],
+          [1, 0],
+        ],
+      ],
+      [
+        [
+          [0, 0],
+          [1, 0],
+        ],
+        [
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+      [
+        [
+          [0, 0],
+          [0, 1],
+        ],
+        [
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+      [
+        [
+          [-1, 0],
+          [0, 0],
+        ],
+        [
+          [0, 0],
+          [0, -1],
+        ],
+      ],
+      [
+        [
+          [0, 0],
+          [-1, 0],
+        ],
+        [
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+      [
+        [
+          [Math.SQRT1_2, 0],
+          [Math.SQRT1_2, 0],
+        ],
+        [
+          [Math.SQRT1_2, 0],
+          [-Math.SQRT1_2, 0],
+        ],
+      ],
     ];
     for (const c of cases) {
       const m = zeros(2, 2);

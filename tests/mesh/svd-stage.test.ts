@@ -21,7 +21,9 @@ function check(w: CMat, mesh: MeshKind, tol = 1e-11): PhaseStage {
   const parsed = parsePhaseTable(text).pipeline[0] as PhaseStage;
   expect(relErr(stageMatrix(parsed), w)).toBeLessThanOrEqual(tol);
   expect(maxDiff(rebuildFromPhasesJson(text)[0], w.re, w.im)).toBeLessThanOrEqual(tol * (frobenius(w) || 1));
-  const m = w.rows, n = w.cols, k = Math.min(m, n);
+  const m = w.rows,
+    n = w.cols,
+    k = Math.min(m, n);
   expect([parsed.modes, parsed.inputs, parsed.outputs]).toEqual([Math.max(m, n), n, m]);
   expect(parsed.role).toBe("svd");
   const att = parsed.elements.filter((e): e is AttenuatorElement => e.kind === "attenuator");
@@ -45,7 +47,17 @@ const MESHES: MeshKind[] = ["clements", "reck"];
 describe.each(MESHES)("%s: SVD stage", (mesh) => {
   it("rectangular and square Ginibre matrices", () => {
     const rng = createRng(21);
-    for (const [m, n] of [[5, 3], [3, 5], [8, 8], [1, 4], [4, 1], [1, 1], [16, 9], [9, 16], [40, 33]]) {
+    for (const [m, n] of [
+      [5, 3],
+      [3, 5],
+      [8, 8],
+      [1, 4],
+      [4, 1],
+      [1, 1],
+      [16, 9],
+      [9, 16],
+      [40, 33],
+    ]) {
       const w = ginibre(m, n, rng);
       const st = check(w, mesh);
       expect(st.gain).toBeCloseTo(svd(w).s[0], 12);
@@ -53,7 +65,13 @@ describe.each(MESHES)("%s: SVD stage", (mesh) => {
   });
   it("rank-deficient matrices, including rank 1 (the OptINC average) and zero", () => {
     const rng = createRng(22);
-    for (const [m, n, r] of [[6, 6, 2], [7, 4, 1], [4, 9, 3], [12, 12, 11]]) check(matmul(ginibre(m, r, rng), ginibre(r, n, rng)), mesh);
+    for (const [m, n, r] of [
+      [6, 6, 2],
+      [7, 4, 1],
+      [4, 9, 3],
+      [12, 12, 11],
+    ])
+      check(matmul(ginibre(m, r, rng), ginibre(r, n, rng)), mesh);
     const avg = zeros(1, 8);
     avg.re.fill(1 / 8);
     const st = check(avg, mesh);
@@ -70,17 +88,23 @@ describe.each(MESHES)("%s: SVD stage", (mesh) => {
 
 it("random shapes and scales (property)", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.double({ min: -6, max: 6, noNaN: true }), fc.integer(), (m, n, logScale, seed) => {
-      const w = ginibre(m, n, createRng(seed));
-      const s = 10 ** logScale;
-      for (let i = 0; i < w.re.length; i++) {
-        w.re[i] *= s;
-        w.im[i] *= s;
-      }
-      const st = decomposeMatrix(w, { mesh: seed % 2 ? "reck" : "clements" });
-      expect(relErr(stageMatrix(st), w)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(stageMatrix(st), w)).toBeLessThan(1e-12 * s * 10);
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 9 }),
+      fc.integer({ min: 1, max: 9 }),
+      fc.double({ min: -6, max: 6, noNaN: true }),
+      fc.integer(),
+      (m, n, logScale, seed) => {
+        const w = ginibre(m, n, createRng(seed));
+        const s = 10 ** logScale;
+        for (let i = 0; i < w.re.length; i++) {
+          w.re[i] *= s;
+          w.im[i] *= s;
+        }
+        const st = decomposeMatrix(w, { mesh: seed % 2 ? "reck" : "clements" });
+        expect(relErr(stageMatrix(st), w)).toBeLessThan(1e-12);
+        expect(maxAbsDiff(stageMatrix(st), w)).toBeLessThan(1e-12 * s * 10);
+      },
+    ),
     { seed: 42, numRuns: 80 },
   );
 });

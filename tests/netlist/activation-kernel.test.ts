@@ -23,7 +23,11 @@ const bits = (a: Float64Array): bigint[] => Array.from(new BigInt64Array(a.buffe
 const value = fc.oneof(fc.double(), fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 1, -1));
 
 describe("WASM activation kernel", () => {
-  const rules: Record<string, string | number>[] = [{ function: "relu" }, { function: "leaky-relu", slope: 0.01 }, { function: "leaky-relu", slope: -0.5 }];
+  const rules: Record<string, string | number>[] = [
+    { function: "relu" },
+    { function: "leaky-relu", slope: 0.01 },
+    { function: "leaky-relu", slope: -0.5 },
+  ];
   for (const settings of rules) {
     it(`${settings.function}${settings.slope !== undefined ? ` (slope ${settings.slope})` : ""}: the same bits as activationFn on every input`, () => {
       fc.assert(

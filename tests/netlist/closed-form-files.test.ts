@@ -38,8 +38,12 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
       checkSimphonyView(emitCircuit(circuit, d, { spice: { phases: "length" } }, ["spi"]), d, circuit, true);
       const map = JSON.parse(r.files.get(`${d}.ports.json`)!) as PortMap;
       const top = circuit.netlists[circuit.top];
-      expect(map.inputs.filter((i) => i.kind === "cell-port" && i.weight !== undefined && i.carries?.length).length).toBe(Object.keys(top.ports).filter((p) => p.startsWith("in")).length);
-      expect(map.inputs.filter((i) => i.kind === "bias").length).toBe(Object.values(top.instances).filter((i) => i.component === "bias_source").length);
+      expect(map.inputs.filter((i) => i.kind === "cell-port" && i.weight !== undefined && i.carries?.length).length).toBe(
+        Object.keys(top.ports).filter((p) => p.startsWith("in")).length,
+      );
+      expect(map.inputs.filter((i) => i.kind === "bias").length).toBe(
+        Object.values(top.instances).filter((i) => i.component === "bias_source").length,
+      );
       expect(map.outputs.every((o) => o.kind === "cell-output" && o.carries?.length)).toBe(true);
       expect(map.detectors).toHaveLength(1);
     }
@@ -81,7 +85,10 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
 describe("closed-form report.html", () => {
   it("shows the port map of every cell design", async () => {
     const { closedFormHtml } = await import("../../pipeline/closed-form-html.ts");
-    const r = compileClosedForm(loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+    const r = compileClosedForm(loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!, {
+      skipEvaluation: true,
+      maxComposeCases: 2000,
+    });
     const html = closedFormHtml(r.report, r);
     expect(html).toContain("<h2>Port map</h2>");
     for (const c of r.report.cells) expect(html).toContain(`<div class="stage-title">${c.design}</div>`);

@@ -6,7 +6,10 @@ import { expect } from "vitest";
 
 interface Json {
   top: string;
-  netlists: Record<string, { instances: Record<string, { component: string; settings: Record<string, unknown> }>; ports: Record<string, string> }>;
+  netlists: Record<
+    string,
+    { instances: Record<string, { component: string; settings: Record<string, unknown> }>; ports: Record<string, string> }
+  >;
 }
 
 export interface StageCount {
@@ -66,8 +69,14 @@ export function expectedUnitHardware(c: NetlistCount): Record<string, number> {
     treeMzi: sum((s) => s.treeMzis, c.stages),
     mziUnapproximated: sum((s) => svd(s.outputs, s.inputs)),
     segmentCouplers: sum((s) => s.fixed),
-    preprocessCouplers: sum((s) => s.couplers - 2 * s.treeMzis, c.stages.filter((s) => s.role === "preprocess")),
-    broadcastCouplers: sum((s) => s.couplers - 2 * s.treeMzis, c.stages.filter((s) => s.role === "broadcast")),
+    preprocessCouplers: sum(
+      (s) => s.couplers - 2 * s.treeMzis,
+      c.stages.filter((s) => s.role === "preprocess"),
+    ),
+    broadcastCouplers: sum(
+      (s) => s.couplers - 2 * s.treeMzis,
+      c.stages.filter((s) => s.role === "broadcast"),
+    ),
     activations: c.activations,
     biasSources: c.biasSources,
     detectors: c.detectors,
@@ -76,7 +85,13 @@ export function expectedUnitHardware(c: NetlistCount): Record<string, number> {
 
 interface ReportLike {
   hardware: Record<string, number>;
-  onn: { units: { file: string; count: number; hardware: Record<string, unknown> & { layers: { rows: number; cols: number; mzi: number; mziSvd: number; couplers: number }[] } }[] };
+  onn: {
+    units: {
+      file: string;
+      count: number;
+      hardware: Record<string, unknown> & { layers: { rows: number; cols: number; mzi: number; mziSvd: number; couplers: number }[] };
+    }[];
+  };
 }
 
 /** Every count in report.json's hardware sections equals the count taken on the emitted netlists. */
@@ -90,7 +105,10 @@ export function expectReportCountsNetlists(report: ReportLike, netlistText: (fil
       total[k] = (total[k] ?? 0) + u.count * v;
     }
     const layers = c.stages.filter((s) => s.role !== "preprocess" && s.role !== "broadcast");
-    expect(u.hardware.layers.map((l) => [l.rows, l.cols, l.mzi, l.mziSvd, l.couplers]), `${u.file}: layers`).toEqual(layers.map((s) => [s.outputs, s.inputs, s.mzis - s.treeMzis, svd(s.outputs, s.inputs), s.fixed]));
+    expect(
+      u.hardware.layers.map((l) => [l.rows, l.cols, l.mzi, l.mziSvd, l.couplers]),
+      `${u.file}: layers`,
+    ).toEqual(layers.map((s) => [s.outputs, s.inputs, s.mzis - s.treeMzis, svd(s.outputs, s.inputs), s.fixed]));
   }
   const h = report.hardware;
   expect(h.mzi).toBe(total.mzi);
@@ -99,9 +117,22 @@ export function expectReportCountsNetlists(report: ReportLike, netlistText: (fil
   expect(h.fixedCouplers).toBe(total.segmentCouplers);
   expect(h.treeMzi).toBe(total.treeMzi);
   expect(h.areaRatioWithTrees).toBeCloseTo((total.mzi! + total.treeMzi!) / total.mziUnapproximated!, 15);
-  for (const k of ["preprocessCouplers", "broadcastCouplers", "activations", "biasSources", "detectors"]) expect(h[k], `hardware.${k}`).toBe(total[k]);
+  for (const k of ["preprocessCouplers", "broadcastCouplers", "activations", "biasSources", "detectors"])
+    expect(h[k], `hardware.${k}`).toBe(total[k]);
   // No hardware field goes unchecked.
-  expect(Object.keys(h).sort()).toEqual(["activations", "areaRatio", "areaRatioWithTrees", "biasSources", "broadcastCouplers", "detectors", "fixedCouplers", "mzi", "mziUnapproximated", "preprocessCouplers", "treeMzi"]);
+  expect(Object.keys(h).sort()).toEqual([
+    "activations",
+    "areaRatio",
+    "areaRatioWithTrees",
+    "biasSources",
+    "broadcastCouplers",
+    "detectors",
+    "fixedCouplers",
+    "mzi",
+    "mziUnapproximated",
+    "preprocessCouplers",
+    "treeMzi",
+  ]);
 }
 
 /** A closed-form cell's hardware, counted on its `.netlist.json` (plain JSON). */
@@ -118,7 +149,11 @@ export function cellCounts(text: string): Record<string, number> {
     else if (doc.netlists[inst.component]) {
       out.stages++;
       const nl = doc.netlists[inst.component]!;
-      const arms = new Set(Object.entries(nl.instances).filter(([, l]) => l.settings.arm !== undefined).map(([n]) => n));
+      const arms = new Set(
+        Object.entries(nl.instances)
+          .filter(([, l]) => l.settings.arm !== undefined)
+          .map(([n]) => n),
+      );
       const mziCouplers = new Set<string>();
       for (const [a, b] of Object.entries(nl.connections)) {
         if (arms.has(a.split(",")[0]!)) mziCouplers.add(b.split(",")[0]!);
@@ -128,7 +163,11 @@ export function cellCounts(text: string): Record<string, number> {
         if (l.settings.arm === "top") out.mzi++;
         if (l.component === "coupler" && !mziCouplers.has(n)) out.fixedCouplers++;
         const drives = nl.connections[`${n},o2`]?.split(",")[0];
-        if (l.component === "phase" && (l.settings.arm !== undefined || l.settings.phi !== 0 || (drives !== undefined && mziCouplers.has(drives)))) out.phaseShifters++;
+        if (
+          l.component === "phase" &&
+          (l.settings.arm !== undefined || l.settings.phi !== 0 || (drives !== undefined && mziCouplers.has(drives)))
+        )
+          out.phaseShifters++;
       }
     }
   }

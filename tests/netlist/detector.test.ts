@@ -55,7 +55,14 @@ describe("detector decision in the simulator", () => {
   });
 
   it("one batch of all those fields decodes the same as one by one", () => {
-    expect(simulate(4, 0.5, 0.25, PAM4.map((p) => p[1]))).toEqual(PAM4.map((p) => p[2]));
+    expect(
+      simulate(
+        4,
+        0.5,
+        0.25,
+        PAM4.map((p) => p[1]),
+      ),
+    ).toEqual(PAM4.map((p) => p[2]));
   });
 
   it("PAM2 and PAM8: clamp at 0 and at levels − 1, half steps round up", () => {
@@ -80,7 +87,10 @@ describe("detector decision in the simulator", () => {
     // Mode 0: u = 2·y; mode 1: u = y − 0.5; mode 2: u = 4·y + 1.
     const r = compileCircuit(c).run(Float64Array.from([0.75, 2.5, 0.2, 0.2, 0.9, -0.25]), 2);
     expect([...r.digits]).toEqual([2, 2, 2, 0, 0, 0]);
-    expect(detectorThresholds({ step: [0.5, 1, 0.25], offset: [0, 0.5, -0.25] }, 3)).toEqual({ step: [0.5, 1, 0.25], offset: [0, 0.5, -0.25] });
+    expect(detectorThresholds({ step: [0.5, 1, 0.25], offset: [0, 0.5, -0.25] }, 3)).toEqual({
+      step: [0.5, 1, 0.25],
+      offset: [0, 0.5, -0.25],
+    });
     expect(detectorThresholds({ step: 0.5 }, 2)).toEqual({ step: [0.5, 0.5], offset: [0, 0] });
     expect(detectorThresholds({ step: 0.5, offset: 0.1 }, 2)).toEqual({ step: [0.5, 0.5], offset: [0.1, 0.1] });
     expect(detectorThresholds({ step: [1, 2], offset: 0.1 }, 2)).toEqual({ step: [1, 2], offset: [0.1, 0.1] });
@@ -88,9 +98,13 @@ describe("detector decision in the simulator", () => {
 
   it("a threshold list of the wrong length or with a non-finite entry is refused, naming the setting", () => {
     expect(() => detectorThresholds({ step: [1, 2] }, 3)).toThrow('setting "step" must list 3 finite numbers (one per mode), got [1,2]');
-    expect(() => detectorThresholds({ step: 1, offset: [0, null] } as never, 2)).toThrow('setting "offset" must list 2 finite numbers (one per mode), got [0,null]');
+    expect(() => detectorThresholds({ step: 1, offset: [0, null] } as never, 2)).toThrow(
+      'setting "offset" must list 2 finite numbers (one per mode), got [0,null]',
+    );
     const c = detectorOnly(2, 4, 1, 0);
     c.netlists.top!.instances.det!.settings = { modes: 2, levels: 4, step: [1, 2, 3] };
-    expect(() => compileCircuit(c)).toThrow('instance "det" (detector): setting "step" must list 2 finite numbers (one per mode), got [1,2,3]');
+    expect(() => compileCircuit(c)).toThrow(
+      'instance "det" (detector): setting "step" must list 2 finite numbers (one per mode), got [1,2,3]',
+    );
   });
 });

@@ -24,14 +24,22 @@ const LEVELS: DieLevels[] = [
 const bits = (a: Float64Array): string[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : String(v)));
 
 describe("drawn dies as arrays", () => {
-  for (const [name, circuit] of [["tiny", tinyCircuit()], ["three-worker", threeWorkerCircuit()], ["three-worker reck", threeWorkerCircuit("reck")]] as const) {
+  for (const [name, circuit] of [
+    ["tiny", tinyCircuit()],
+    ["three-worker", threeWorkerCircuit()],
+    ["three-worker reck", threeWorkerCircuit("reck")],
+  ] as const) {
     it(`${name}: every stage matrix equals the netlist path's bit for bit, per seed, trial, level and DAC`, () => {
       const parts = linearParts(circuit);
       const cp = circuitPrograms(circuit, parts);
       expect(drawable(cp)).toBe(true);
       const lookup = circuitLookup(circuit);
       let compared = 0;
-      for (const [seed, trial] of [[1, 0], [7, 3], [4294967295, 99]] as const) {
+      for (const [seed, trial] of [
+        [1, 0],
+        [7, 3],
+        [4294967295, 99],
+      ] as const) {
         const draws = drawDieDraws(cp, seed, trial);
         const shape = drawDieShape(circuit, seed, trial, parts);
         for (const levels of LEVELS) {

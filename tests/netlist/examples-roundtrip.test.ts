@@ -19,16 +19,24 @@ import { emitCircuit } from "../../netlist/emit-all.ts";
 import { checkSimphonyView } from "./simphony-view.ts";
 import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
 
-const EXAMPLES = readdirSync("examples").filter((f) => f.endsWith(".optinc")).map((f) => f.replace(/\.optinc$/, "")).sort();
+const EXAMPLES = readdirSync("examples")
+  .filter((f) => f.endsWith(".optinc"))
+  .map((f) => f.replace(/\.optinc$/, ""))
+  .sort();
 
 /** Every emitted circuit of an example: its file stem and the phase table it was built from. */
-function emitted(ex: string): { files: Map<string, string>; units: { file: string; table: PhaseTable; expected: number }[]; checkCounts: () => void } {
+function emitted(ex: string): {
+  files: Map<string, string>;
+  units: { file: string; table: PhaseTable; expected: number }[];
+  checkCounts: () => void;
+} {
   const file = `examples/${ex}.optinc`;
   const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
   if (checked.spec.route === "trained") {
     const quick = { ...checked, spec: { ...checked.spec, training: { ...checked.spec.training, epochs: 1 } } };
     const out = compileSpec(quick, { skipEvaluation: true, maxVerifyCases: 2000, maxComposeCases: 1000 });
-    const checkCounts = (): void => expectReportCountsNetlists(JSON.parse(JSON.stringify(out.report)), (f) => out.files.get(`${f}.netlist.json`)!);
+    const checkCounts = (): void =>
+      expectReportCountsNetlists(JSON.parse(JSON.stringify(out.report)), (f) => out.files.get(`${f}.netlist.json`)!);
     return { files: out.files, units: out.units.map((u) => ({ file: u.file, table: u.table, expected: out.units.length })), checkCounts };
   }
   const out = compileClosedForm(checked, { skipEvaluation: true, maxComposeCases: 2000 });
@@ -52,7 +60,19 @@ describe.each(EXAMPLES)("round trips: examples/%s", (ex) => {
   it("emits every backend for every circuit of the example's real structure", () => {
     const netlists = [...out.files.keys()].filter((f) => f.endsWith(".netlist.json")).sort();
     expect(netlists).toEqual(out.units.map((u) => `${u.file}.netlist.json`).sort());
-    for (const u of out.units) for (const ext of [".netlist.json", ".spi", "_main.spi", ".lsf", ".pic.yml", ".phases.json", ".phases.csv", ".ngspice.cir", ".ports.json"]) expect(out.files.has(u.file + ext), u.file + ext).toBe(true);
+    for (const u of out.units)
+      for (const ext of [
+        ".netlist.json",
+        ".spi",
+        "_main.spi",
+        ".lsf",
+        ".pic.yml",
+        ".phases.json",
+        ".phases.csv",
+        ".ngspice.cir",
+        ".ports.json",
+      ])
+        expect(out.files.has(u.file + ext), u.file + ext).toBe(true);
   });
 
   it("every circuit: IR → .netlist.json → IR and IR → .spi → IR give the same circuit, and the same bytes again", () => {

@@ -21,7 +21,13 @@ async function compiledDir(): Promise<{ dir: string; files: Map<string, string> 
 describe("optinc export", () => {
   it("re-emits each format byte-identically into another directory", async () => {
     const { dir, files } = await compiledDir();
-    for (const [format, names] of [["yaml", ["onn.pic.yml"]], ["spi", ["onn.spi", "onn_main.spi", "onn.lsf"]], ["json", ["onn.netlist.json"]], ["ngspice", ["onn.ngspice.cir"]], ["ports", ["onn.ports.json"]]] as const) {
+    for (const [format, names] of [
+      ["yaml", ["onn.pic.yml"]],
+      ["spi", ["onn.spi", "onn_main.spi", "onn.lsf"]],
+      ["json", ["onn.netlist.json"]],
+      ["ngspice", ["onn.ngspice.cir"]],
+      ["ports", ["onn.ports.json"]],
+    ] as const) {
       const out = mkdtempSync(join(tmpdir(), "optinc-export-out-"));
       const io = memoryIo();
       expect(await main(["export", dir, "--format", format, "-o", out], io)).toBe(0);

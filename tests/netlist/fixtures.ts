@@ -24,7 +24,18 @@ export function clementsStage(n: number, seed: number, name = `mesh${n}`): Phase
     }
   }
   const outputPhases = Array.from({ length: n }, () => rng.next() * TWO_PI);
-  return { name, role: "unitary", mesh: "clements", modes: n, inputs: n, outputs: n, gain: 1, elements, outputPhases, convention: MZI_CONVENTION };
+  return {
+    name,
+    role: "unitary",
+    mesh: "clements",
+    modes: n,
+    inputs: n,
+    outputs: n,
+    gain: 1,
+    elements,
+    outputPhases,
+    convention: MZI_CONVENTION,
+  };
 }
 
 /** An SVD-like stage: mesh, attenuator column, mesh, with a gain and fewer outputs than modes. */
@@ -40,7 +51,14 @@ export function svdStage(n: number, seed: number, outputs: number, inputs: numbe
     elements.push({ kind: "attenuator", index: elements.length, column: col0, modes: [m], sigma, theta, phi, matrix: [[sigma]] });
   }
   for (const e of b.elements) elements.push({ ...e, index: elements.length, column: e.column + col0 + 1 } as LinearElement);
-  elements.push({ kind: "phase", index: elements.length, column: 2 * n + 1, modes: [0], phi: 0.7, matrix: [[[Math.cos(0.7), Math.sin(0.7)]]] });
+  elements.push({
+    kind: "phase",
+    index: elements.length,
+    column: 2 * n + 1,
+    modes: [0],
+    phi: 0.7,
+    matrix: [[[Math.cos(0.7), Math.sin(0.7)]]],
+  });
   elements.push({ kind: "coupler", index: elements.length, column: 2 * n + 2, modes: [0, 1], coupling: 0.3, matrix: couplerMatrix(0.3) });
   return { ...b, name, role: "svd", modes: n, inputs, outputs, gain, elements };
 }
@@ -78,7 +96,10 @@ export function referenceMatrix(stage: PhaseStage): { re: number[][]; im: number
     const p = stage.outputPhases[m] ?? 0;
     apply([m], [[[Math.cos(p) * stage.gain, Math.sin(p) * stage.gain]]]);
   }
-  return { re: re.slice(0, stage.outputs).map((r) => r.slice(0, stage.inputs)), im: im.slice(0, stage.outputs).map((r) => r.slice(0, stage.inputs)) };
+  return {
+    re: re.slice(0, stage.outputs).map((r) => r.slice(0, stage.inputs)),
+    im: im.slice(0, stage.outputs).map((r) => r.slice(0, stage.inputs)),
+  };
 }
 
 /** A small ONN-shaped pipeline (not trained): source → SVD layer with bias → relu → Σ·U layer → detector. */

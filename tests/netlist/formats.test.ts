@@ -1,6 +1,6 @@
 // Backends and readers: round trips IR → file → IR, the SiEPIC dialect grammar, the gdsfactory
 // schema, determinism, and atomic writes.
-import { readFileSync, } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -126,7 +126,15 @@ describe("artifacts", () => {
   it("are byte-identical across runs", () => {
     const a = emitArtifacts(onnTable(), "onn");
     const b = emitArtifacts(onnTable(), "onn");
-    expect([...a.keys()]).toEqual(["onn.spi", "onn_main.spi", "onn.lsf", "onn.netlist.json", "onn.pic.yml", "onn.ngspice.cir", "onn.ports.json"]);
+    expect([...a.keys()]).toEqual([
+      "onn.spi",
+      "onn_main.spi",
+      "onn.lsf",
+      "onn.netlist.json",
+      "onn.pic.yml",
+      "onn.ngspice.cir",
+      "onn.ports.json",
+    ]);
     for (const [k, v] of a) expect(b.get(k)).toBe(v);
   });
 
@@ -140,7 +148,9 @@ describe("netlist.json semantic checks", () => {
   it("unknown components and dangling port references are reported at their location", () => {
     const text = emitArtifacts(cases[0][1], "m").get("m.netlist.json")!;
     const badComp = text.replace('"component":"coupler"', '"component":"kettle"');
-    expect(() => readNetlistJson(badComp, "m.netlist.json")).toThrow(/^m\.netlist\.json:\d+:\d+: error\[NETLIST_SHAPE\].*unknown component "kettle"/);
+    expect(() => readNetlistJson(badComp, "m.netlist.json")).toThrow(
+      /^m\.netlist\.json:\d+:\d+: error\[NETLIST_SHAPE\].*unknown component "kettle"/,
+    );
     const badPort = text.replace('"e0_bsA,o3": "e0_theta,o1"', '"e0_bsA,o3": "e0_theta,o7"');
     expect(() => readNetlistJson(badPort, "m.netlist.json")).toThrow(/has no port "o7"/);
     const badInst = text.replace('"in0": "e0_phi,o1"', '"in0": "ghost,o1"');

@@ -18,7 +18,13 @@ function treeMzi(p: string): Netlist {
       [`${p}ref`]: { component: "waveguide", settings: { arm: "bottom" } },
       [`${p}B`]: { component: "coupler", settings: { coupling: 0.5 } },
     },
-    connections: { [`${p}phi,o2`]: `${p}A,o2`, [`${p}A,o3`]: `${p}th,o1`, [`${p}A,o4`]: `${p}ref,o1`, [`${p}th,o2`]: `${p}B,o2`, [`${p}ref,o2`]: `${p}B,o1` },
+    connections: {
+      [`${p}phi,o2`]: `${p}A,o2`,
+      [`${p}A,o3`]: `${p}th,o1`,
+      [`${p}A,o4`]: `${p}ref,o1`,
+      [`${p}th,o2`]: `${p}B,o2`,
+      [`${p}ref,o2`]: `${p}B,o1`,
+    },
     ports: {},
   };
 }
@@ -47,7 +53,11 @@ function circuit(): Circuit {
   };
   const bcTree = treeMzi("b");
   const bc: Netlist = {
-    instances: { ...bcTree.instances, s: { component: "coupler", settings: { coupling: 0.5 } }, s2: { component: "coupler", settings: { coupling: 0.5 } } },
+    instances: {
+      ...bcTree.instances,
+      s: { component: "coupler", settings: { coupling: 0.5 } },
+      s2: { component: "coupler", settings: { coupling: 0.5 } },
+    },
     connections: { ...bcTree.connections, "s,o3": "bphi,o1", "s,o4": "s2,o1" },
     ports: { in0: "s,o1", out0: "bB,o3", out1: "bB,o4", out2: "s2,o3" },
   };
@@ -82,10 +92,38 @@ describe("circuit inventory", () => {
       { instance: "pre", netlist: "pre", role: "preprocess", inputs: 1, outputs: 1, ...zero, fixedCouplers: 2 },
       // m1 (θ = φ = 0), a1, the tree MZI: 3 MZIs, 6 of their couplers, 2 shifters each; p1; refs and w;
       // a1's dark and dump terminators and t; the amplifier; fc is fixed, p0 is a plain waveguide.
-      { instance: "st", netlist: "stage", role: "sigma-u", inputs: 3, outputs: 2, mzis: 3, treeMzis: 1, mziCouplers: 6, fixedCouplers: 1, phaseShifters: 7, waveguides: 4, terminators: 3, amplifiers: 1 },
+      {
+        instance: "st",
+        netlist: "stage",
+        role: "sigma-u",
+        inputs: 3,
+        outputs: 2,
+        mzis: 3,
+        treeMzis: 1,
+        mziCouplers: 6,
+        fixedCouplers: 1,
+        phaseShifters: 7,
+        waveguides: 4,
+        terminators: 3,
+        amplifiers: 1,
+      },
       // A top-level coupler is a stage of its own; a role that is not a string is no role.
       { instance: "c", netlist: "coupler", role: "", inputs: 2, outputs: 2, ...zero, fixedCouplers: 1 },
-      { instance: "bc", netlist: "bc", role: "broadcast", inputs: 1, outputs: 3, mzis: 1, treeMzis: 1, mziCouplers: 2, fixedCouplers: 2, phaseShifters: 2, waveguides: 1, terminators: 0, amplifiers: 0 },
+      {
+        instance: "bc",
+        netlist: "bc",
+        role: "broadcast",
+        inputs: 1,
+        outputs: 3,
+        mzis: 1,
+        treeMzis: 1,
+        mziCouplers: 2,
+        fixedCouplers: 2,
+        phaseShifters: 2,
+        waveguides: 1,
+        terminators: 0,
+        amplifiers: 0,
+      },
     ];
     expect(inv.stages).toEqual(stages);
   });
@@ -123,7 +161,10 @@ describe("the report's hardware figures from an inventory", () => {
 
   it("without a matching plan, a layer is labelled by its stage's role", () => {
     const inv = inventory();
-    expect(emittedHardware(inv).layers.map((l) => [l.layer, l.mapping])).toEqual([[1, "sigma-u"], [2, ""]]);
+    expect(emittedHardware(inv).layers.map((l) => [l.layer, l.mapping])).toEqual([
+      [1, "sigma-u"],
+      [2, ""],
+    ]);
     expect(emittedHardware(inv, [layerCost(1, 2, 3, { kind: "svd" })]).layers.map((l) => l.mapping)).toEqual(["sigma-u", ""]);
     const one: CircuitInventory = { ...inv, stages: inv.stages.filter((s) => s.instance === "st") };
     expect(emittedHardware(one).layers.map((l) => l.mapping)).toEqual(["sigma-u"]);
@@ -133,6 +174,8 @@ describe("the report's hardware figures from an inventory", () => {
     const inv = inventory();
     const none: CircuitInventory = { ...inv, stages: inv.stages.filter((s) => s.role === "preprocess") };
     const h = emittedHardware(none);
-    expect([h.layers.length, h.mzi, h.mziUnapproximated, h.areaRatio, h.preprocessCouplers, h.broadcastCouplers]).toEqual([0, 0, 0, 0, 2, 0]);
+    expect([h.layers.length, h.mzi, h.mziUnapproximated, h.areaRatio, h.preprocessCouplers, h.broadcastCouplers]).toEqual([
+      0, 0, 0, 0, 2, 0,
+    ]);
   });
 });

@@ -31,10 +31,11 @@ describe("primitive models", () => {
       fc.property(fc.double({ min: 0, max: TWO_PI, noNaN: true }), fc.double({ min: 0, max: TWO_PI, noNaN: true }), (theta, phi) => {
         const t = modelMatrix("mzi", { theta, phi });
         const ref = mziMatrix(theta, phi);
-        for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
-          expect(Math.abs(t.re[i * 2 + j] - ref[i][j][0])).toBeLessThan(1e-15);
-          expect(Math.abs(t.im[i * 2 + j] - ref[i][j][1])).toBeLessThan(1e-15);
-        }
+        for (let i = 0; i < 2; i++)
+          for (let j = 0; j < 2; j++) {
+            expect(Math.abs(t.re[i * 2 + j] - ref[i][j][0])).toBeLessThan(1e-15);
+            expect(Math.abs(t.im[i * 2 + j] - ref[i][j][1])).toBeLessThan(1e-15);
+          }
       }),
       { seed: 42, numRuns: 200 },
     );
@@ -56,7 +57,12 @@ describe("primitive models", () => {
   });
 
   it("attenuator (MZI with dark/dumped auxiliary mode) transmits σ", () => {
-    for (const sigma of [[0.3, 0.4], [0, 0], [1, 0], [-0.2, -0.7]] as [number, number][]) {
+    for (const sigma of [
+      [0.3, 0.4],
+      [0, 0],
+      [1, 0],
+      [-0.2, -0.7],
+    ] as [number, number][]) {
       const { theta, phi } = attenuatorSetting(sigma);
       const t = modelMatrix("attenuator", { theta, phi });
       expect(Math.hypot(t.re[0] - sigma[0], t.im[0] - sigma[1])).toBeLessThan(1e-15);

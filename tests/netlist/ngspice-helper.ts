@@ -22,11 +22,19 @@ async function engine(): Promise<Simulation> {
 
 /** Stage order, names and sizes from the deck's header comments. */
 function deckStages(deck: string): { name: string; inputs: number; outputs: number; prefix: string }[] {
-  return [...deck.matchAll(/^\* stage (\d+) = (\S+) \((\d+) in, (\d+) out\), nodes (\S+)\*$/gm)].map((m) => ({ name: m[2], inputs: Number(m[3]), outputs: Number(m[4]), prefix: m[5] }));
+  return [...deck.matchAll(/^\* stage (\d+) = (\S+) \((\d+) in, (\d+) out\), nodes (\S+)\*$/gm)].map((m) => ({
+    name: m[2],
+    inputs: Number(m[3]),
+    outputs: Number(m[4]),
+    prefix: m[5],
+  }));
 }
 
 function empty(rows: number, cols: number): Matrix {
-  return { re: Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN)), im: Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN)) };
+  return {
+    re: Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN)),
+    im: Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN)),
+  };
 }
 
 /** Every stage's matrix (outputs × inputs) from the WebAssembly ngspice. */
@@ -61,7 +69,10 @@ export async function wasmStageMatrices(deck: string): Promise<Map<string, Matri
  * Run `ngspice -b file` and parse what it prints: after each `optinc stage <name> inputs <n>
  * outputs <m>` line, tables whose row k holds column k as v(<prefix>out<q>r/i) columns.
  */
-export function runNgspiceBinary(file: string, cwd?: string): { status: number | null; stdout: string; stderr: string; matrices: Map<string, Matrix> } {
+export function runNgspiceBinary(
+  file: string,
+  cwd?: string,
+): { status: number | null; stdout: string; stderr: string; matrices: Map<string, Matrix> } {
   const r = spawnSync("ngspice", ["-b", file], { cwd, encoding: "utf8", maxBuffer: 1 << 30, timeout: 600_000 });
   const matrices = new Map<string, Matrix>();
   let cur: Matrix | null = null;
@@ -76,16 +87,23 @@ export function runNgspiceBinary(file: string, cwd?: string): { status: number |
     }
     if (!cur) continue;
     if (/^Index\s/.test(line)) {
-      header = line.trim().split(/\s+/).slice(2).map((h) => {
-        const m = /^v\(\w+?out(\d+)([ri])\)/.exec(h);
-        return m ? { q: Number(m[1]), part: m[2] as "r" | "i" } : null;
-      });
+      header = line
+        .trim()
+        .split(/\s+/)
+        .slice(2)
+        .map((h) => {
+          const m = /^v\(\w+?out(\d+)([ri])\)/.exec(h);
+          return m ? { q: Number(m[1]), part: m[2] as "r" | "i" } : null;
+        });
       continue;
     }
     const row = /^(\d+)\t/.exec(line);
     if (!row) continue;
     const k = Number(row[1]);
-    const cells = line.split("\t").slice(2).map((c) => c.trim());
+    const cells = line
+      .split("\t")
+      .slice(2)
+      .map((c) => c.trim());
     cells.forEach((c, j) => {
       const h = header[j];
       if (!h || c === "" || k >= cur!.re[0]!.length) return;

@@ -56,7 +56,14 @@ describe("ngspice cross-check (eecircuit-engine)", () => {
   });
 
   it("an SVD stage with attenuators, gain, MZI loss and coupler imbalance settings, beside a second stage, also matches", async () => {
-    const c = circuitFromPhaseTable(table([svdStage(6, 77, 4, 5, 2.5), { name: "act", role: "activation", function: "relu", params: {}, modes: 4 }, clementsStage(4, 9, "second")]), "svd6");
+    const c = circuitFromPhaseTable(
+      table([
+        svdStage(6, 77, 4, 5, 2.5),
+        { name: "act", role: "activation", function: "relu", params: {}, modes: 4 },
+        clementsStage(4, 9, "second"),
+      ]),
+      "svd6",
+    );
     const stage = c.netlists[linearStageNames(c)[0]!]!;
     stage.instances.e3_theta.settings.loss_db = 0.37;
     stage.instances.e3_ref.settings.loss_db = 0.37;
@@ -80,14 +87,23 @@ describe("Debian ngspice on the emitted deck of a compiled unit, as written", ()
     unit = await compiledSmallUnit();
   });
 
-  itWith(NGSPICE, "ngspice")("`ngspice -b small.ngspice.cir` exits 0 and prints every stage's full matrix, equal to the simulator's to ≤ 1e-12", () => {
-    const run = runNgspiceBinary("small.ngspice.cir", unit.dir);
-    expect(run.status, run.stderr.slice(-2000)).toBe(0);
-    const circuit = readNetlistJson(readFileSync(join(unit.dir, "small.netlist.json"), "utf8"));
-    const stages = compileCircuit(circuit).stageMatrices;
-    expect(stages.map((s) => String(circuit.netlists[circuit.top].instances[s.instance].settings.role))).toEqual(["preprocess", "svd", "svd", "svd", "svd"]);
-    const err = worstDiff(stages, run.matrices);
-    console.log(`Debian ngspice on ${stages.length} stages of the compiled unit: max |Δ| = ${err.toExponential(2)}`);
-    expect(err).toBeLessThanOrEqual(1e-12);
-  });
+  itWith(NGSPICE, "ngspice")(
+    "`ngspice -b small.ngspice.cir` exits 0 and prints every stage's full matrix, equal to the simulator's to ≤ 1e-12",
+    () => {
+      const run = runNgspiceBinary("small.ngspice.cir", unit.dir);
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      const circuit = readNetlistJson(readFileSync(join(unit.dir, "small.netlist.json"), "utf8"));
+      const stages = compileCircuit(circuit).stageMatrices;
+      expect(stages.map((s) => String(circuit.netlists[circuit.top].instances[s.instance].settings.role))).toEqual([
+        "preprocess",
+        "svd",
+        "svd",
+        "svd",
+        "svd",
+      ]);
+      const err = worstDiff(stages, run.matrices);
+      console.log(`Debian ngspice on ${stages.length} stages of the compiled unit: max |Δ| = ${err.toExponential(2)}`);
+      expect(err).toBeLessThanOrEqual(1e-12);
+    },
+  );
 });

@@ -34,11 +34,18 @@ function mapped(hidden: number[], segs: (number | null)[]) {
   const tiles = plans.map((p, i) => {
     if (!p) return null;
     const ts: Tile[] = [];
-    for (let t = 0; t < p.R * p.C; t++) ts.push({ d: Float64Array.from({ length: p.s }, () => rng.normal()), u: Float64Array.from(haarOrthogonal(p.s, rng).re) });
+    for (let t = 0; t < p.R * p.C; t++)
+      ts.push({ d: Float64Array.from({ length: p.s }, () => rng.normal()), u: Float64Array.from(haarOrthogonal(p.s, rng).re) });
     writeLayer(net.layers[i].w, p, ts);
     return ts;
   });
-  const m = mapNetwork(net, plans, tiles, { workers, inDigits: digits, outDigits: digits, levels, maxSum }, { mesh: "clements", preprocess: true });
+  const m = mapNetwork(
+    net,
+    plans,
+    tiles,
+    { workers, inDigits: digits, outDigits: digits, levels, maxSum },
+    { mesh: "clements", preprocess: true },
+  );
   return { net, pipeline: m.pipeline, gain: m.scales[m.scales.length - 1] };
 }
 
@@ -95,9 +102,10 @@ describe("compiled ONN pipelines through the emitted circuit", () => {
     for (const { instance, component, matrix } of sim.stageMatrices) {
       roles.add(String(circuit.netlists[circuit.top].instances[instance].settings.role));
       const ng = all.get(component)!;
-      for (let i = 0; i < matrix.rows; i++) for (let j = 0; j < matrix.cols; j++) {
-        worst = Math.max(worst, Math.hypot(ng.re[i][j] - matrix.re[i * matrix.cols + j], ng.im[i][j] - matrix.im[i * matrix.cols + j]));
-      }
+      for (let i = 0; i < matrix.rows; i++)
+        for (let j = 0; j < matrix.cols; j++) {
+          worst = Math.max(worst, Math.hypot(ng.re[i][j] - matrix.re[i * matrix.cols + j], ng.im[i][j] - matrix.im[i * matrix.cols + j]));
+        }
     }
     console.log(`ngspice on mapped ONN stages (${[...roles].join(", ")}): max |Δ| = ${worst.toExponential(2)}`);
     expect([...roles].sort()).toEqual(["preprocess", "sigma-u", "svd"]);

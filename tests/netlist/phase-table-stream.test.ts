@@ -11,7 +11,14 @@ import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose
 import { quantizeStage } from "../../compiler/mesh/quantize.ts";
 import type { PipelineStep } from "../../netlist/ir.ts";
 import { phaseTableCsvChunks } from "../../netlist/phase-table-csv.ts";
-import { buildPhaseTable, parsePhaseTable, phaseTableJsonChunks, phaseTableToCsv, phaseTableToJson, PhaseTableError } from "../../netlist/phase-table.ts";
+import {
+  buildPhaseTable,
+  parsePhaseTable,
+  phaseTableJsonChunks,
+  phaseTableToCsv,
+  phaseTableToJson,
+  PhaseTableError,
+} from "../../netlist/phase-table.ts";
 import { fileLines, readPhaseTableFile, writeChunks } from "../../netlist/phase-table-stream.ts";
 
 function table() {
@@ -19,7 +26,12 @@ function table() {
   const u = decomposeUnitary(haarUnitary(6, rng), { mesh: "clements", name: "U" });
   const w = quantizeStage(decomposeMatrix(ginibre(3, 5, rng), { mesh: "reck", name: "W" }), 10).stage;
   const empty = { ...decomposeUnitary(haarUnitary(1, rng), { mesh: "clements", name: "one" }) };
-  const steps: PipelineStep[] = [{ name: "src", role: "source", workers: 2, digits: 3, levels: 4, amplitudePerLevel: 0.1 } as PipelineStep, u, empty, w];
+  const steps: PipelineStep[] = [
+    { name: "src", role: "source", workers: 2, digits: 3, levels: 4, amplitudePerLevel: 0.1 } as PipelineStep,
+    u,
+    empty,
+    w,
+  ];
   return buildPhaseTable(steps);
 }
 

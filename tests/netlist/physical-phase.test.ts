@@ -18,7 +18,16 @@ import { physicalCircuit } from "./physical-phase.ts";
 const MODEL = { neff: 2.44, wavelength: 1.55e-6 };
 
 function exact(c: Circuit): { exact: number; cases: number } {
-  const v = verifyCircuit(c, { nonIdealities: {}, trials: 0, seed: 1, minExact: 1, minYield: 1, maxCases: 1e6, rounding: "nearest-even", preprocess: false });
+  const v = verifyCircuit(c, {
+    nonIdealities: {},
+    trials: 0,
+    seed: 1,
+    minExact: 1,
+    minYield: 1,
+    maxCases: 1e6,
+    rounding: "nearest-even",
+    preprocess: false,
+  });
   return { exact: v.nominal.exact, cases: v.nominal.cases };
 }
 
@@ -42,7 +51,8 @@ describe("--length-phases under the physical waveguide model", () => {
     const b = compileCircuit(circuit).stageMatrices;
     let worst = 0;
     a.forEach((s, i) => {
-      for (let j = 0; j < s.matrix.re.length; j++) worst = Math.max(worst, Math.hypot(s.matrix.re[j]! - b[i]!.matrix.re[j]!, s.matrix.im[j]! - b[i]!.matrix.im[j]!));
+      for (let j = 0; j < s.matrix.re.length; j++)
+        worst = Math.max(worst, Math.hypot(s.matrix.re[j]! - b[i]!.matrix.re[j]!, s.matrix.im[j]! - b[i]!.matrix.im[j]!));
     });
     console.log(`physical length phases: ${waveguides} waveguides, max |Δ| of stage matrices = ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-9);
@@ -55,7 +65,9 @@ describe("--length-phases under the physical waveguide model", () => {
     // The rule the export used to follow: phase = 2π·n_eff·(L − 10 µm)/λ.
     const l0 = physicalCircuit(design, spi, MODEL).circuit;
     const shift = (2 * Math.PI * MODEL.neff * 10e-6) / MODEL.wavelength;
-    for (const nl of Object.values(l0.netlists)) for (const inst of Object.values(nl.instances)) if (inst.component === "phase" && typeof inst.settings.phi === "number" && inst.settings.phi > 50) inst.settings.phi -= shift;
+    for (const nl of Object.values(l0.netlists))
+      for (const inst of Object.values(nl.instances))
+        if (inst.component === "phase" && typeof inst.settings.phi === "number" && inst.settings.phi > 50) inst.settings.phi -= shift;
     expect(exact(l0).exact).toBeLessThan(256);
   });
 });

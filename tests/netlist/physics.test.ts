@@ -10,23 +10,25 @@ import { clementsStage, referenceMatrix, svdStage, table } from "./fixtures.ts";
 
 function maxDiff(m: CMat, ref: { re: number[][]; im: number[][] }): number {
   let e = 0;
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) e = Math.max(e, Math.hypot(m.re[i * m.cols + j] - ref.re[i][j], m.im[i * m.cols + j] - ref.im[i][j]));
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.cols; j++) e = Math.max(e, Math.hypot(m.re[i * m.cols + j] - ref.re[i][j], m.im[i * m.cols + j] - ref.im[i][j]));
   return e;
 }
 
 function unitarityError(m: CMat): number {
   let e = 0;
   const n = m.cols;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let re = 0;
-    let im = 0;
-    for (let k = 0; k < m.rows; k++) {
-      // (M† M)_ij = Σ conj(M_ki) M_kj
-      re += m.re[k * n + i] * m.re[k * n + j] + m.im[k * n + i] * m.im[k * n + j];
-      im += m.re[k * n + i] * m.im[k * n + j] - m.im[k * n + i] * m.re[k * n + j];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let re = 0;
+      let im = 0;
+      for (let k = 0; k < m.rows; k++) {
+        // (M† M)_ij = Σ conj(M_ki) M_kj
+        re += m.re[k * n + i] * m.re[k * n + j] + m.im[k * n + i] * m.im[k * n + j];
+        im += m.re[k * n + i] * m.im[k * n + j] - m.im[k * n + i] * m.re[k * n + j];
+      }
+      e = Math.max(e, Math.hypot(re - (i === j ? 1 : 0), im));
     }
-    e = Math.max(e, Math.hypot(re - (i === j ? 1 : 0), im));
-  }
   return e;
 }
 
@@ -40,7 +42,11 @@ describe("stage circuits", () => {
   });
 
   it("reproduce SVD-like stages with attenuators, couplers, gain and restricted inputs/outputs", () => {
-    for (const [n, out, inp, gain] of [[4, 3, 3, 2.5], [6, 2, 5, 0.7], [5, 5, 5, 1]] as const) {
+    for (const [n, out, inp, gain] of [
+      [4, 3, 3, 2.5],
+      [6, 2, 5, 0.7],
+      [5, 5, 5, 1],
+    ] as const) {
       const st = svdStage(n, n, out, inp, gain);
       const m = compileCircuit(circuitFromPhaseTable(table([st]), "s")).stageMatrices[0].matrix;
       expect([m.rows, m.cols]).toEqual([out, inp]);
@@ -83,24 +89,29 @@ describe("stage circuits", () => {
       const n = ports.length;
       let asym = 0;
       let norm = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        asym = Math.max(asym, Math.hypot(s.re[i * n + j] - s.re[j * n + i], s.im[i * n + j] - s.im[j * n + i]));
-        norm = Math.max(norm, Math.hypot(s.re[i * n + j], s.im[i * n + j]));
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          asym = Math.max(asym, Math.hypot(s.re[i * n + j] - s.re[j * n + i], s.im[i * n + j] - s.im[j * n + i]));
+          norm = Math.max(norm, Math.hypot(s.re[i * n + j], s.im[i * n + j]));
+        }
       expect(norm).toBeGreaterThan(0.1);
       expect(asym).toBeLessThan(1e-13);
       const fwd = compileCircuit(c).stageMatrices[0].matrix;
       const ins = ports.filter((p) => p.startsWith("in"));
       const outs = ports.filter((p) => p.startsWith("out"));
       let e = 0;
-      outs.forEach((o, q) => ins.forEach((p, k) => {
-        const i = ports.indexOf(o);
-        const j = ports.indexOf(p);
-        e = Math.max(e, Math.hypot(s.re[i * n + j] - fwd.re[q * fwd.cols + k], s.im[i * n + j] - fwd.im[q * fwd.cols + k]));
-      }));
+      outs.forEach((o, q) =>
+        ins.forEach((p, k) => {
+          const i = ports.indexOf(o);
+          const j = ports.indexOf(p);
+          e = Math.max(e, Math.hypot(s.re[i * n + j] - fwd.re[q * fwd.cols + k], s.im[i * n + j] - fwd.im[q * fwd.cols + k]));
+        }),
+      );
       expect(e).toBeLessThan(1e-13);
       // No reflections in a feed-forward mesh: the input-input block vanishes.
-      for (const p of ins) for (const q of ins) expect(Math.hypot(s.re[ports.indexOf(p) * n + ports.indexOf(q)], s.im[ports.indexOf(p) * n + ports.indexOf(q)])).toBe(0);
+      for (const p of ins)
+        for (const q of ins)
+          expect(Math.hypot(s.re[ports.indexOf(p) * n + ports.indexOf(q)], s.im[ports.indexOf(p) * n + ports.indexOf(q)])).toBe(0);
     }
   });
 

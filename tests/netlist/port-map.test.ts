@@ -64,7 +64,13 @@ describe("port map of a compiled unit", () => {
     expect(DETECTOR_RULE).toMatch(/half step goes to the upper level/);
     expect(map.function).toMatchObject({ rounding: "nearest-even", unit_input_offset: 8, unit_output_offset: 8, unit_divisor: 2 });
     expect(map.broadcast).toMatchObject({ emitted: false, workers: 2 });
-    expect(map.broadcast.receivers[1]).toEqual({ worker: 1, digits: [{ digit: 0, port: "out0" }, { digit: 1, port: "out1" }] });
+    expect(map.broadcast.receivers[1]).toEqual({
+      worker: 1,
+      digits: [
+        { digit: 0, port: "out0" },
+        { digit: 1, port: "out1" },
+      ],
+    });
   });
 
   it("appears in the HTML report as a table", () => {

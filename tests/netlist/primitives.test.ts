@@ -4,7 +4,19 @@
 import { describe, expect, it } from "vitest";
 import { attenuatorSetting, couplerMatrix, mziEntries, TWO_PI, wrapPhase } from "../../netlist/mzi.ts";
 import type { Netlist } from "../../netlist/ir.ts";
-import { activationFn, attenuatorNetlist, couplerTransfer, effectiveCoupling, getModel, lossAmplitude, MODELS, num, pamAmplitude, phaseTransfer, waveguideTransfer } from "../../netlist/models.ts";
+import {
+  activationFn,
+  attenuatorNetlist,
+  couplerTransfer,
+  effectiveCoupling,
+  getModel,
+  lossAmplitude,
+  MODELS,
+  num,
+  pamAmplitude,
+  phaseTransfer,
+  waveguideTransfer,
+} from "../../netlist/models.ts";
 import { PORTS_1PORT, PORTS_2PORT, PORTS_2X2 } from "../../netlist/ports.ts";
 import { transferMatrix } from "../../netlist/propagate.ts";
 import { combinerNetlist, mziNetlist, splitterTreeNetlist } from "../../netlist/subcircuits.ts";
@@ -15,9 +27,15 @@ type Entries = [number, number][][];
 function entries(component: string, settings: Record<string, number | string>): Entries {
   const m = MODELS[component]!;
   const spec = m.ports(settings);
-  const nl: Netlist = { instances: { x: { component, settings } }, connections: {}, ports: Object.fromEntries([...spec.inputs, ...spec.outputs].map((p) => [p, `x,${p}`])) };
+  const nl: Netlist = {
+    instances: { x: { component, settings } },
+    connections: {},
+    ports: Object.fromEntries([...spec.inputs, ...spec.outputs].map((p) => [p, `x,${p}`])),
+  };
   const t = transferMatrix(nl, spec.inputs, spec.outputs);
-  return Array.from({ length: t.rows }, (_, i) => Array.from({ length: t.cols }, (_, j): [number, number] => [t.re[i * t.cols + j]!, t.im[i * t.cols + j]!]));
+  return Array.from({ length: t.rows }, (_, i) =>
+    Array.from({ length: t.cols }, (_, j): [number, number] => [t.re[i * t.cols + j]!, t.im[i * t.cols + j]!]),
+  );
 }
 
 function expectEntries(got: Entries, want: Entries, tol = 1e-15): void {
@@ -76,8 +94,26 @@ describe("leaf transfer matrices", () => {
   it("coupler [[τ, iκ], [iκ, τ]], τ = √(1 − k), κ = √k, in mode order (o2, o1) → (o3, o4)", () => {
     const c = couplerTransfer({ coupling: 0.36 });
     expect([c.rows, c.cols, ...c.re, ...c.im]).toEqual([2, 2, 0.8, 0, 0, 0.8, 0, 0.6, 0.6, 0]);
-    expectEntries(entries("coupler", {}), [[[H, 0], [0, H]], [[0, H], [H, 0]]]);
-    expect(couplerMatrix(0.36)).toEqual([[[0.8, 0], [0, 0.6]], [[0, 0.6], [0.8, 0]]]);
+    expectEntries(entries("coupler", {}), [
+      [
+        [H, 0],
+        [0, H],
+      ],
+      [
+        [0, H],
+        [H, 0],
+      ],
+    ]);
+    expect(couplerMatrix(0.36)).toEqual([
+      [
+        [0.8, 0],
+        [0, 0.6],
+      ],
+      [
+        [0, 0.6],
+        [0.8, 0],
+      ],
+    ]);
   });
 
   it("phase shifter a·e^{iφ}; waveguide a (no phase); amplifier × gain; terminator has no transfer", () => {
@@ -95,11 +131,35 @@ describe("leaf transfer matrices", () => {
   it("kinds, port maps and which leaves are reciprocal (the S-matrix solver accepts only those)", () => {
     const kinds = Object.fromEntries(Object.entries(MODELS).map(([k, m]) => [k, m.kind]));
     expect(kinds).toEqual({
-      coupler: "linear", phase: "linear", waveguide: "linear", crossing: "linear", amplifier: "linear", terminator: "linear", mzi: "linear", attenuator: "linear",
-      splitter_tree: "linear", combiner: "linear", bias_source: "source", pam_source: "source", activation: "nonlinear", detector: "detector",
+      coupler: "linear",
+      phase: "linear",
+      waveguide: "linear",
+      crossing: "linear",
+      amplifier: "linear",
+      terminator: "linear",
+      mzi: "linear",
+      attenuator: "linear",
+      splitter_tree: "linear",
+      combiner: "linear",
+      bias_source: "source",
+      pam_source: "source",
+      activation: "nonlinear",
+      detector: "detector",
     });
-    expect(Object.entries(MODELS).filter(([, m]) => m.reciprocal).map(([k]) => k)).toEqual(["coupler", "phase", "waveguide", "crossing", "terminator"]);
-    expect([MODELS.coupler!.ports({}), MODELS.mzi!.ports({}), MODELS.phase!.ports({}), MODELS.waveguide!.ports({}), MODELS.amplifier!.ports({}), MODELS.attenuator!.ports({}), MODELS.terminator!.ports({})]).toEqual([PORTS_2X2, PORTS_2X2, PORTS_2PORT, PORTS_2PORT, PORTS_2PORT, PORTS_2PORT, PORTS_1PORT]);
+    expect(
+      Object.entries(MODELS)
+        .filter(([, m]) => m.reciprocal)
+        .map(([k]) => k),
+    ).toEqual(["coupler", "phase", "waveguide", "crossing", "terminator"]);
+    expect([
+      MODELS.coupler!.ports({}),
+      MODELS.mzi!.ports({}),
+      MODELS.phase!.ports({}),
+      MODELS.waveguide!.ports({}),
+      MODELS.amplifier!.ports({}),
+      MODELS.attenuator!.ports({}),
+      MODELS.terminator!.ports({}),
+    ]).toEqual([PORTS_2X2, PORTS_2X2, PORTS_2PORT, PORTS_2PORT, PORTS_2PORT, PORTS_2PORT, PORTS_1PORT]);
     expect(MODELS.bias_source!.ports({})).toEqual({ inputs: [], outputs: ["out0"], both: [] });
     expect(MODELS.pam_source!.ports({ workers: 2, digits: 3 }).inputs).toEqual(["in0", "in1", "in2", "in3", "in4", "in5"]);
     expect(MODELS.pam_source!.ports({ workers: 2, digits: 3 }).outputs).toHaveLength(6);
@@ -111,8 +171,26 @@ describe("leaf transfer matrices", () => {
   it("a crossing sends the top input to the bottom output and the bottom input to the top, with its loss", () => {
     expect(MODELS.crossing!.ports({})).toEqual(PORTS_2X2);
     const a = 10 ** (-0.3 / 20);
-    expectEntries(entries("crossing", { loss_db: 0.3 }), [[[0, 0], [a, 0]], [[a, 0], [0, 0]]]);
-    expectEntries(entries("crossing", {}), [[[0, 0], [1, 0]], [[1, 0], [0, 0]]]);
+    expectEntries(entries("crossing", { loss_db: 0.3 }), [
+      [
+        [0, 0],
+        [a, 0],
+      ],
+      [
+        [a, 0],
+        [0, 0],
+      ],
+    ]);
+    expectEntries(entries("crossing", {}), [
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [
+        [1, 0],
+        [0, 0],
+      ],
+    ]);
   });
 
   it("getModel finds only the models themselves", () => {
@@ -138,7 +216,8 @@ describe("leaf transfer matrices", () => {
       bias_source: "constant optical source of real amplitude `amplitude` on out0",
       pam_source: "PAM modulator array: electrical digit d on in<k> → amplitude d·amplitude_per_level on out<k>",
       activation: "per-mode coherent nonlinearity: relu z ↦ z if Re z > 0 else 0; leaky-relu else slope·z",
-      detector: "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists",
+      detector:
+        "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists",
     });
   });
 });
@@ -151,14 +230,42 @@ describe("composite models", () => {
     type C = [number, number];
     const mul = (x: C, y: C): C => [x[0] * y[0] - x[1] * y[1], x[0] * y[1] + x[1] * y[0]];
     const add = (x: C, y: C): C => [x[0] + y[0], x[1] + y[1]];
-    const mm = (A: C[][], B: C[][]): C[][] => A.map((r) => B[0]!.map((_, j) => r.reduce((s, v, k) => add(s, mul(v, B[k]![j]!)), [0, 0] as C)));
-    const Bk = (k: number): C[][] => [[[Math.sqrt(1 - k), 0], [0, Math.sqrt(k)]], [[0, Math.sqrt(k)], [Math.sqrt(1 - k), 0]]];
-    const P = (x: number, amp = 1): C[][] => [[[amp * Math.cos(x), amp * Math.sin(x)], [0, 0]], [[0, 0], [amp, 0]]];
+    const mm = (A: C[][], B: C[][]): C[][] =>
+      A.map((r) => B[0]!.map((_, j) => r.reduce((s, v, k) => add(s, mul(v, B[k]![j]!)), [0, 0] as C)));
+    const Bk = (k: number): C[][] => [
+      [
+        [Math.sqrt(1 - k), 0],
+        [0, Math.sqrt(k)],
+      ],
+      [
+        [0, Math.sqrt(k)],
+        [Math.sqrt(1 - k), 0],
+      ],
+    ];
+    const P = (x: number, amp = 1): C[][] => [
+      [
+        [amp * Math.cos(x), amp * Math.sin(x)],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [amp, 0],
+      ],
+    ];
     const want = mm(mm(mm(Bk(kb), P(theta, a)), Bk(ka)), P(phi));
     expectEntries(entries("mzi", { theta, phi, coupling_a: ka, coupling_b: kb, loss_db: db }), want);
     // Defaults: 50:50 couplers, no loss: the MZ-in matrix.
     const e = mziEntries(theta, phi);
-    expectEntries(entries("mzi", { theta, phi }), [[[e.re[0], e.im[0]], [e.re[1], e.im[1]]], [[e.re[2], e.im[2]], [e.re[3], e.im[3]]]]);
+    expectEntries(entries("mzi", { theta, phi }), [
+      [
+        [e.re[0], e.im[0]],
+        [e.re[1], e.im[1]],
+      ],
+      [
+        [e.re[2], e.im[2]],
+        [e.re[3], e.im[3]],
+      ],
+    ]);
   });
 
   it("mzi netlist: the five named primitives, wired and exposed as documented", () => {
@@ -196,7 +303,12 @@ describe("composite models", () => {
     const t8 = entries("splitter_tree", { n: 8 });
     t8.forEach(([[re, im]], k) => {
       const crosses = [0, 1, 2].filter((b) => (k >> b) & 1).length;
-      const phase = [[1, 0], [0, 1], [-1, 0], [0, -1]][crosses]!;
+      const phase = [
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+        [0, -1],
+      ][crosses]!;
       expect(re).toBeCloseTo(phase[0]! / Math.sqrt(8), 15);
       expect(im).toBeCloseTo(phase[1]! / Math.sqrt(8), 15);
     });
@@ -204,8 +316,20 @@ describe("composite models", () => {
 
   it("combiners: out0 = Σ in_k / √n, real, for in-phase inputs", () => {
     expectEntries(entries("combiner", { n: 1 }), [[[1, 0]]]);
-    expectEntries(entries("combiner", { n: 2 }), [[[H, 0], [H, 0]]]);
-    expectEntries(entries("combiner", { n: 4 }), [[[0.5, 0], [0.5, 0], [0.5, 0], [0.5, 0]]]);
+    expectEntries(entries("combiner", { n: 2 }), [
+      [
+        [H, 0],
+        [H, 0],
+      ],
+    ]);
+    expectEntries(entries("combiner", { n: 4 }), [
+      [
+        [0.5, 0],
+        [0.5, 0],
+        [0.5, 0],
+        [0.5, 0],
+      ],
+    ]);
     expectEntries(entries("combiner", { n: 8 }), [Array.from({ length: 8 }, (): [number, number] => [1 / Math.sqrt(8), 0])]);
   });
 

@@ -31,7 +31,11 @@ describe("transferMatrix", () => {
 
   it("ties in light order go by declaration order", () => {
     const nl: Netlist = {
-      instances: { b: { component: "waveguide", settings: {} }, a: { component: "waveguide", settings: {} }, c: { component: "waveguide", settings: {} } },
+      instances: {
+        b: { component: "waveguide", settings: {} },
+        a: { component: "waveguide", settings: {} },
+        c: { component: "waveguide", settings: {} },
+      },
       connections: { "a,o2": "c,o1" },
       ports: {},
     };
@@ -39,7 +43,11 @@ describe("transferMatrix", () => {
   });
 
   it("a coupler's columns in mode order; an unconnected input is dark, an unconnected output dumped", () => {
-    const nl: Netlist = { instances: { c: { component: "coupler", settings: { coupling: 0.5 } } }, connections: {}, ports: { in0: "c,o2", out0: "c,o3", out1: "c,o4" } };
+    const nl: Netlist = {
+      instances: { c: { component: "coupler", settings: { coupling: 0.5 } } },
+      connections: {},
+      ports: { in0: "c,o2", out0: "c,o3", out1: "c,o4" },
+    };
     const t = transferMatrix(nl, ["in0"], ["out0", "out1"]);
     expect([t.rows, t.cols]).toEqual([2, 1]);
     expect([t.re[0], t.im[0], t.re[1], t.im[1]]).toEqual([H, 0, 0, H]);
@@ -49,7 +57,11 @@ describe("transferMatrix", () => {
 
   it("an output port fed by nothing reads 0; a terminator absorbs", () => {
     const nl: Netlist = {
-      instances: { w: { component: "waveguide", settings: {} }, t: { component: "terminator", settings: {} }, v: { component: "waveguide", settings: {} } },
+      instances: {
+        w: { component: "waveguide", settings: {} },
+        t: { component: "terminator", settings: {} },
+        v: { component: "waveguide", settings: {} },
+      },
       connections: { "w,o2": "t,o1" },
       ports: { in0: "w,o1", out0: "v,o2", out1: "w,o2" },
     };
@@ -60,7 +72,11 @@ describe("transferMatrix", () => {
   it("sub-netlists and composite models are evaluated recursively", () => {
     const lookup = (c: string) => (c === "chain" ? chain : undefined);
     const top: Netlist = {
-      instances: { a: { component: "chain", settings: {} }, b: { component: "chain", settings: {} }, m: { component: "mzi", settings: { theta: Math.PI, phi: Math.PI } } },
+      instances: {
+        a: { component: "chain", settings: {} },
+        b: { component: "chain", settings: {} },
+        m: { component: "mzi", settings: { theta: Math.PI, phi: Math.PI } },
+      },
       connections: { "a,out0": "b,in0", "b,out0": "m,o2" },
       ports: { in0: "a,in0", out0: "m,o3", out1: "m,o4" },
     };
@@ -74,23 +90,59 @@ describe("transferMatrix", () => {
 
   it("wiring errors name the instance, port or connection", () => {
     const wg = { component: "waveguide", settings: {} };
-    expect(() => resolveInstance("x", { component: "nope", settings: {} }, noSubcircuits)).toThrow('instance "x": unknown component "nope" (not a model and not a netlist of this circuit)');
+    expect(() => resolveInstance("x", { component: "nope", settings: {} }, noSubcircuits)).toThrow(
+      'instance "x": unknown component "nope" (not a model and not a netlist of this circuit)',
+    );
     expect(() => transferMatrix(chain, ["in9"], ["out0"])).toThrow('netlist has no port "in9"');
-    expect(() => transferMatrix({ instances: { w: wg }, connections: { "q,o2": "w,o1" }, ports: {} }, [], [])).toThrow('"q,o2": unknown instance "q"');
-    expect(() => transferMatrix({ instances: { w: wg }, connections: { "w,o7": "w,o1" }, ports: {} }, [], [])).toThrow('"w,o7": waveguide has no port "o7"');
-    expect(() => transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "w,o2": "v,o1", "u,o2": "v,o1" }, ports: {} }, [], [])).toThrow('port "v,o1" is connected twice');
+    expect(() => transferMatrix({ instances: { w: wg }, connections: { "q,o2": "w,o1" }, ports: {} }, [], [])).toThrow(
+      '"q,o2": unknown instance "q"',
+    );
+    expect(() => transferMatrix({ instances: { w: wg }, connections: { "w,o7": "w,o1" }, ports: {} }, [], [])).toThrow(
+      '"w,o7": waveguide has no port "o7"',
+    );
+    expect(() =>
+      transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "w,o2": "v,o1", "u,o2": "v,o1" }, ports: {} }, [], []),
+    ).toThrow('port "v,o1" is connected twice');
     // …whichever side of the second connection is the one already taken, pin 0 included.
-    expect(() => transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "w,o2": "v,o1", "v,o1": "u,o2" }, ports: {} }, [], [])).toThrow(/^port "v,o1" is connected twice$/);
-    expect(() => transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "w,o1": "v,o2", "v,o2": "u,o1" }, ports: {} }, [], [])).toThrow(/^port "v,o2" is connected twice$/);
-    expect(() => transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "v,o2": "w,o1", "u,o1": "v,o2" }, ports: {} }, [], [])).toThrow(/^port "v,o2" is connected twice$/);
-    expect(() => transferMatrix({ instances: { w: wg, v: wg }, connections: { "w,o2": "v,o2" }, ports: {} }, [], [])).toThrow("connection w ↔ v joins two outputs");
-    expect(() => transferMatrix({ instances: { w: wg, v: wg }, connections: { "w,o1": "v,o1" }, ports: {} }, [], [])).toThrow("connection w ↔ v joins two inputs");
-    expect(() => transferMatrix({ instances: { w: wg, v: wg }, connections: { "w,o2": "v,o1", "v,o2": "w,o1" }, ports: {} }, [], [])).toThrow("netlist has a feedback loop; only feed-forward circuits are supported");
-    expect(() => netlistPortSpec({ instances: {}, connections: {}, ports: { in0: "ghost,o1" } }, noSubcircuits)).toThrow('port "in0" refers to unknown instance "ghost"');
-    expect(() => netlistPortSpec({ instances: { w: wg }, connections: {}, ports: { in0: "w,o5" } }, noSubcircuits)).toThrow('port "in0" refers to "w,o5", which waveguide does not have');
-    const bad = { instances: { s: { component: "bias_source", settings: { amplitude: 1 } }, w: wg }, connections: { "s,out0": "w,o1" }, ports: { out0: "w,o2" } };
-    expect(() => transferMatrix(bad, [], ["out0"])).toThrow('instance "s": bias_source is not a linear optical component and cannot sit inside a linear stage');
-    expect(() => transferMatrix({ instances: { p: { component: "phase", settings: {} } }, connections: {}, ports: { in0: "p,o1", out0: "p,o2" } }, ["in0"], ["out0"])).toThrow('instance "p" (phase): missing numeric setting "phi"');
+    expect(() =>
+      transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "w,o2": "v,o1", "v,o1": "u,o2" }, ports: {} }, [], []),
+    ).toThrow(/^port "v,o1" is connected twice$/);
+    expect(() =>
+      transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "w,o1": "v,o2", "v,o2": "u,o1" }, ports: {} }, [], []),
+    ).toThrow(/^port "v,o2" is connected twice$/);
+    expect(() =>
+      transferMatrix({ instances: { w: wg, v: wg, u: wg }, connections: { "v,o2": "w,o1", "u,o1": "v,o2" }, ports: {} }, [], []),
+    ).toThrow(/^port "v,o2" is connected twice$/);
+    expect(() => transferMatrix({ instances: { w: wg, v: wg }, connections: { "w,o2": "v,o2" }, ports: {} }, [], [])).toThrow(
+      "connection w ↔ v joins two outputs",
+    );
+    expect(() => transferMatrix({ instances: { w: wg, v: wg }, connections: { "w,o1": "v,o1" }, ports: {} }, [], [])).toThrow(
+      "connection w ↔ v joins two inputs",
+    );
+    expect(() =>
+      transferMatrix({ instances: { w: wg, v: wg }, connections: { "w,o2": "v,o1", "v,o2": "w,o1" }, ports: {} }, [], []),
+    ).toThrow("netlist has a feedback loop; only feed-forward circuits are supported");
+    expect(() => netlistPortSpec({ instances: {}, connections: {}, ports: { in0: "ghost,o1" } }, noSubcircuits)).toThrow(
+      'port "in0" refers to unknown instance "ghost"',
+    );
+    expect(() => netlistPortSpec({ instances: { w: wg }, connections: {}, ports: { in0: "w,o5" } }, noSubcircuits)).toThrow(
+      'port "in0" refers to "w,o5", which waveguide does not have',
+    );
+    const bad = {
+      instances: { s: { component: "bias_source", settings: { amplitude: 1 } }, w: wg },
+      connections: { "s,out0": "w,o1" },
+      ports: { out0: "w,o2" },
+    };
+    expect(() => transferMatrix(bad, [], ["out0"])).toThrow(
+      'instance "s": bias_source is not a linear optical component and cannot sit inside a linear stage',
+    );
+    expect(() =>
+      transferMatrix(
+        { instances: { p: { component: "phase", settings: {} } }, connections: {}, ports: { in0: "p,o1", out0: "p,o2" } },
+        ["in0"],
+        ["out0"],
+      ),
+    ).toThrow('instance "p" (phase): missing numeric setting "phi"');
   });
 
   it("light into a bidirectional port orders nothing: a dump fed back from downstream is not a loop", () => {
@@ -131,7 +183,11 @@ describe("transferMatrix", () => {
   it("an output port on a connected pin (a tap) reads the light passing it, and the light goes on", () => {
     // in0 → a (e^{0.5i}) → [tap out0] → b → c (e^{0.25i}) → out1.
     const nl: Netlist = {
-      instances: { a: { component: "phase", settings: { phi: 0.5 } }, b: { component: "waveguide", settings: {} }, c: { component: "phase", settings: { phi: 0.25 } } },
+      instances: {
+        a: { component: "phase", settings: { phi: 0.5 } },
+        b: { component: "waveguide", settings: {} },
+        c: { component: "phase", settings: { phi: 0.25 } },
+      },
       connections: { "a,o2": "b,o1", "b,o2": "c,o1" },
       ports: { in0: "a,o1", out0: "a,o2", out1: "c,o2" },
     };
@@ -154,12 +210,24 @@ describe("transferMatrix", () => {
     };
     // One of two components changes (a waveguide becomes a coupler: other ports).
     const shared: Netlist["connections"] = {};
-    transferMatrix({ instances: { u: wg, v: wg }, connections: shared, ports: { in0: "u,o1", in1: "v,o1", out0: "u,o2", out1: "v,o2" } }, ["in0", "in1"], ["out0", "out1"]);
-    expectSame({ instances: { u: wg, v: cp }, connections: shared, ports: { in0: "u,o1", in1: "v,o1", out0: "u,o2", out1: "v,o3", out2: "v,o4" } }, ["in0", "in1"], ["out0", "out1", "out2"]);
+    transferMatrix(
+      { instances: { u: wg, v: wg }, connections: shared, ports: { in0: "u,o1", in1: "v,o1", out0: "u,o2", out1: "v,o2" } },
+      ["in0", "in1"],
+      ["out0", "out1"],
+    );
+    expectSame(
+      { instances: { u: wg, v: cp }, connections: shared, ports: { in0: "u,o1", in1: "v,o1", out0: "u,o2", out1: "v,o3", out2: "v,o4" } },
+      ["in0", "in1"],
+      ["out0", "out1", "out2"],
+    );
     // Every component changes.
     const shared2: Netlist["connections"] = {};
     transferMatrix({ instances: { u: wg }, connections: shared2, ports: { in0: "u,o1", out0: "u,o2" } }, ["in0"], ["out0"]);
-    expectSame({ instances: { u: cp }, connections: shared2, ports: { in0: "u,o1", out0: "u,o3", out1: "u,o4" } }, ["in0"], ["out0", "out1"]);
+    expectSame(
+      { instances: { u: cp }, connections: shared2, ports: { in0: "u,o1", out0: "u,o3", out1: "u,o4" } },
+      ["in0"],
+      ["out0", "out1"],
+    );
     // Renamed instances, same components.
     const shared3: Netlist["connections"] = {};
     transferMatrix({ instances: { u: cp }, connections: shared3, ports: { in0: "u,o1", out0: "u,o3" } }, ["in0"], ["out0"]);
@@ -172,7 +240,11 @@ describe("transferMatrix", () => {
 
   it("flatten names leaves <outer>__<inner> and reroutes ports and connections", () => {
     const lookup = (c: string) => (c === "chain" ? chain : undefined);
-    const top: Netlist = { instances: { a: { component: "chain", settings: {} }, w: { component: "waveguide", settings: {} } }, connections: { "a,out0": "w,o1" }, ports: { in0: "a,in0", out0: "w,o2" } };
+    const top: Netlist = {
+      instances: { a: { component: "chain", settings: {} }, w: { component: "waveguide", settings: {} } },
+      connections: { "a,out0": "w,o1" },
+      ports: { in0: "a,in0", out0: "w,o2" },
+    };
     const f = flatten(top, lookup);
     expect(Object.keys(f.instances).sort()).toEqual(["a__p1", "a__p2", "w"]);
     expect(f.connections).toEqual({ "a__p1,o2": "a__p2,o1", "a__p2,o2": "w,o1" });
@@ -275,20 +347,41 @@ describe("the simulator's steps", () => {
 
   it("errors: a missing top, a bad instance, two detectors, a non-simulable component", () => {
     expect(() => compileCircuit({ name: "x", top: "nope", netlists: {}, info: {} })).toThrow('circuit "x": top netlist "nope" is missing');
-    expect(() => compileCircuit(circuit({ instances: { p: { component: "phase", settings: {} } }, connections: {}, ports: { in0: "p,o1" } }))).toThrow('instance "p" (phase): missing numeric setting "phi"');
-    expect(() => compileCircuit(circuit({ instances: { a: { component: "activation", settings: { function: "tanh", modes: 1 } } }, connections: {}, ports: {} }))).toThrow('instance "a" (activation): activation: unknown function "tanh"');
+    expect(() =>
+      compileCircuit(circuit({ instances: { p: { component: "phase", settings: {} } }, connections: {}, ports: { in0: "p,o1" } })),
+    ).toThrow('instance "p" (phase): missing numeric setting "phi"');
+    expect(() =>
+      compileCircuit(
+        circuit({ instances: { a: { component: "activation", settings: { function: "tanh", modes: 1 } } }, connections: {}, ports: {} }),
+      ),
+    ).toThrow('instance "a" (activation): activation: unknown function "tanh"');
     const det = { component: "detector", settings: { modes: 1, levels: 2, step: 1 } };
-    expect(() => compileCircuit(circuit({ instances: { d1: det, d2: det }, connections: {}, ports: {} }))).toThrow("the simulator supports at most one detector");
-    expect(() => compileCircuit(circuit({ instances: { d: { component: "detector", settings: { modes: 1, levels: 2 } } }, connections: {}, ports: {} }))).toThrow('instance "d" (detector): missing numeric setting "step"');
-    const sub: Netlist = { instances: { b: { component: "bias_source", settings: { amplitude: 1 } } }, connections: {}, ports: { out0: "b,out0" } };
-    expect(() => compileCircuit(circuit({ instances: { s: { component: "src", settings: {} } }, connections: {}, ports: {} }, { src: sub }))).toThrow(/^instance "b": bias_source is not a linear optical component and cannot sit inside a linear stage$/);
+    expect(() => compileCircuit(circuit({ instances: { d1: det, d2: det }, connections: {}, ports: {} }))).toThrow(
+      "the simulator supports at most one detector",
+    );
+    expect(() =>
+      compileCircuit(
+        circuit({ instances: { d: { component: "detector", settings: { modes: 1, levels: 2 } } }, connections: {}, ports: {} }),
+      ),
+    ).toThrow('instance "d" (detector): missing numeric setting "step"');
+    const sub: Netlist = {
+      instances: { b: { component: "bias_source", settings: { amplitude: 1 } } },
+      connections: {},
+      ports: { out0: "b,out0" },
+    };
+    expect(() =>
+      compileCircuit(circuit({ instances: { s: { component: "src", settings: {} } }, connections: {}, ports: {} }, { src: sub })),
+    ).toThrow(/^instance "b": bias_source is not a linear optical component and cannot sit inside a linear stage$/);
     const sim = compileCircuit(circuit(chain));
     expect(() => sim.run(new Float64Array(3), 2)).toThrow("run: expected 2 × 1 inputs, got 3 values");
   });
 
   it("a detector fed by nothing decides 0; the detector's offset defaults to 0", () => {
     const top: Netlist = {
-      instances: { w: { component: "waveguide", settings: {} }, d: { component: "detector", settings: { modes: 2, levels: 4, step: 0.5 } } },
+      instances: {
+        w: { component: "waveguide", settings: {} },
+        d: { component: "detector", settings: { modes: 2, levels: 4, step: 0.5 } },
+      },
       connections: { "w,o2": "d,in0" },
       ports: { in0: "w,o1", out0: "d,out0", out1: "d,out1" },
     };
@@ -299,7 +392,10 @@ describe("the simulator's steps", () => {
 
   it("instances after the detector carry its digits on; the readout stays the detector's inputs", () => {
     const top: Netlist = {
-      instances: { d: { component: "detector", settings: { modes: 1, levels: 4, step: 1, offset: 0 } }, w: { component: "waveguide", settings: {} } },
+      instances: {
+        d: { component: "detector", settings: { modes: 1, levels: 4, step: 1, offset: 0 } },
+        w: { component: "waveguide", settings: {} },
+      },
       connections: { "d,out0": "w,o1" },
       ports: { in0: "d,in0", out0: "w,o2" },
     };
@@ -346,7 +442,18 @@ describe("the simulator's steps", () => {
       instances: { a: w(0), b: w(1), c: w(2), x: w(0) },
       connections: {},
       // Declared out of order, plus names that only look like ports.
-      ports: { in10: "c,o1", in2: "b,o1", in0: "a,o1", xin3: "x,o1", in3x: "x,o1", out10: "c,o2", xout1: "a,o2", out0: "a,o2", "out1x": "b,o2", out2: "b,o2" },
+      ports: {
+        in10: "c,o1",
+        in2: "b,o1",
+        in0: "a,o1",
+        xin3: "x,o1",
+        in3x: "x,o1",
+        out10: "c,o2",
+        xout1: "a,o2",
+        out0: "a,o2",
+        out1x: "b,o2",
+        out2: "b,o2",
+      },
     };
     const sim = compileCircuit(circuit(top));
     expect(sim.inputWidth).toBe(3);
@@ -372,20 +479,32 @@ describe("the simulator's steps", () => {
     const r = compileCircuit(circuit(top)).run(Float64Array.from([2, 3]), 2);
     expect([...r.fields.re]).toEqual([2, 0, 0, 3, 0, 0]);
     expect([...r.fields.im]).toEqual([0, 0, 0, 0, 0, 0]);
-    const dark: Netlist = { instances: { act: { component: "activation", settings: { function: "relu", modes: 1 } } }, connections: {}, ports: { out0: "act,out0" } };
+    const dark: Netlist = {
+      instances: { act: { component: "activation", settings: { function: "relu", modes: 1 } } },
+      connections: {},
+      ports: { out0: "act,out0" },
+    };
     expect([...compileCircuit(circuit(dark)).run(new Float64Array(0), 2).fields.re]).toEqual([0, 0]);
   });
 
   it("a sub-netlist may expose bidirectional ports next to its inputs and outputs", () => {
     const sub: Netlist = {
-      instances: { g: { component: "waveguide", settings: { loss_db: 20 } }, t: { component: "terminator", settings: {} }, u: { component: "terminator", settings: {} } },
+      instances: {
+        g: { component: "waveguide", settings: { loss_db: 20 } },
+        t: { component: "terminator", settings: {} },
+        u: { component: "terminator", settings: {} },
+      },
       connections: {},
       ports: { in0: "g,o1", out0: "g,o2", dump: "t,o1", dump2: "u,o1" },
     };
     const lookup = (c: string) => (c === "sub" ? sub : undefined);
     expect(netlistPortSpec(sub, noSubcircuits)).toEqual({ inputs: ["in0"], outputs: ["out0"], both: ["dump", "dump2"] });
     const top: Netlist = {
-      instances: { s: { component: "sub", settings: {} }, x: { component: "waveguide", settings: {} }, y: { component: "waveguide", settings: {} } },
+      instances: {
+        s: { component: "sub", settings: {} },
+        x: { component: "waveguide", settings: {} },
+        y: { component: "waveguide", settings: {} },
+      },
       connections: { "y,o2": "s,in0", "x,o2": "s,dump2" },
       ports: { in0: "y,o1", in1: "x,o1", out0: "s,out0" },
     };
@@ -410,7 +529,8 @@ describe("the simulator's steps", () => {
   it("an error inside a sub-netlist names the innermost instance once", () => {
     const sub: Netlist = { instances: { p: { component: "phase", settings: {} } }, connections: {}, ports: { in0: "p,o1", out0: "p,o2" } };
     const top: Netlist = { instances: { s: { component: "sub", settings: {} } }, connections: {}, ports: { in0: "s,in0", out0: "s,out0" } };
-    expect(() => transferMatrix(top, ["in0"], ["out0"], (c) => (c === "sub" ? sub : undefined))).toThrow(/^instance "p" \(phase\): missing numeric setting "phi"$/);
+    expect(() => transferMatrix(top, ["in0"], ["out0"], (c) => (c === "sub" ? sub : undefined))).toThrow(
+      /^instance "p" \(phase\): missing numeric setting "phi"$/,
+    );
   });
 });
-

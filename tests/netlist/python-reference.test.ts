@@ -22,7 +22,6 @@ const WORKERS = 2;
 const DIGITS = 2;
 const LEVELS = 4;
 
-
 const HARNESS = `
 import itertools, json, sys
 netlist = json.load(open(sys.argv[1])); ports = json.load(open(sys.argv[2]))
@@ -43,14 +42,21 @@ describe("the Python reference simulator of docs/netlists.md", () => {
     script = join(unit.dir, "reference.py");
     writeFileSync(script, referenceSimulatorSource() + HARNESS);
     for (let c = 0; c < LEVELS ** (WORKERS * DIGITS); c++) {
-      cases.push(Array.from({ length: WORKERS }, (_, w) => Array.from({ length: DIGITS }, (_, k) => Math.floor(c / LEVELS ** (w * DIGITS + k)) % LEVELS)));
+      cases.push(
+        Array.from({ length: WORKERS }, (_, w) =>
+          Array.from({ length: DIGITS }, (_, k) => Math.floor(c / LEVELS ** (w * DIGITS + k)) % LEVELS),
+        ),
+      );
     }
     casesFile = join(unit.dir, "cases.json");
     writeFileSync(casesFile, JSON.stringify(cases));
   });
 
   const run = (ports: string): { digits: number[][]; fields: number[][] } => {
-    const r = spawnSync(PYTHON_NUMPY.command, [script, join(unit.dir, "small.netlist.json"), ports, casesFile], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(PYTHON_NUMPY.command, [script, join(unit.dir, "small.netlist.json"), ports, casesFile], {
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
     if (r.status !== 0) throw new Error(`python exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
@@ -61,34 +67,40 @@ describe("the Python reference simulator of docs/netlists.md", () => {
     expect(src).not.toMatch(/^import (?!json, numpy as np)/m);
   });
 
-  itWith(PYTHON_NUMPY, "python3 with numpy")("agrees with optinc verify's simulator and the golden average on every case of a compiled unit", async () => {
-    const py = run(join(unit.dir, "small.ports.json"));
-    const circuit = readNetlistJson(readFileSync(join(unit.dir, "small.netlist.json"), "utf8"));
-    const n = cases.length;
-    const inputs = new Float64Array(n * WORKERS * DIGITS);
-    cases.forEach((c, i) => c.forEach((w, wi) => w.forEach((d, k) => (inputs[i * WORKERS * DIGITS + wi * DIGITS + k] = d))));
-    const ts = compileCircuit(circuit).run(inputs, n);
-    const step = Number(circuit.netlists[circuit.top].instances.detector.settings.step);
-    let sameDigits = 0;
-    let golden = 0;
-    let worstField = 0;
-    for (let i = 0; i < n; i++) {
-      const codes = cases[i]!.map((w) => w.reduce((v, d, k) => v + d * LEVELS ** k, 0));
-      const want = [...toDigits(goldenAverage(codes, { precision: 4, rounding: "nearest-even" }), { precision: 4, levels: LEVELS })];
-      if (py.digits[i]!.every((d, q) => d === ts.digits[i * DIGITS + q])) sameDigits++;
-      if (py.digits[i]!.every((d, q) => d === want[q])) golden++;
-      for (let q = 0; q < DIGITS; q++) worstField = Math.max(worstField, Math.abs(py.fields[q]![i]! - ts.fields.re[i * DIGITS + q]!) / step);
-    }
-    console.log(`python reference: ${sameDigits}/${n} cases equal the simulator, ${golden}/${n} the golden average; max |Δ field| = ${worstField.toExponential(2)} steps`);
-    expect(sameDigits).toBe(n);
-    expect(golden).toBe(n);
-    expect(worstField).toBeLessThan(1e-9);
-    const io = memoryIo();
-    expect(await main(["--json", "verify", unit.dir], io)).toBe(0);
-    const v = JSON.parse(io.out()).result;
-    expect(v.pass).toBe(true);
-    expect(v.circuits[0].nominal.exact).toBe(v.circuits[0].nominal.cases);
-  });
+  itWith(PYTHON_NUMPY, "python3 with numpy")(
+    "agrees with optinc verify's simulator and the golden average on every case of a compiled unit",
+    async () => {
+      const py = run(join(unit.dir, "small.ports.json"));
+      const circuit = readNetlistJson(readFileSync(join(unit.dir, "small.netlist.json"), "utf8"));
+      const n = cases.length;
+      const inputs = new Float64Array(n * WORKERS * DIGITS);
+      cases.forEach((c, i) => c.forEach((w, wi) => w.forEach((d, k) => (inputs[i * WORKERS * DIGITS + wi * DIGITS + k] = d))));
+      const ts = compileCircuit(circuit).run(inputs, n);
+      const step = Number(circuit.netlists[circuit.top].instances.detector.settings.step);
+      let sameDigits = 0;
+      let golden = 0;
+      let worstField = 0;
+      for (let i = 0; i < n; i++) {
+        const codes = cases[i]!.map((w) => w.reduce((v, d, k) => v + d * LEVELS ** k, 0));
+        const want = [...toDigits(goldenAverage(codes, { precision: 4, rounding: "nearest-even" }), { precision: 4, levels: LEVELS })];
+        if (py.digits[i]!.every((d, q) => d === ts.digits[i * DIGITS + q])) sameDigits++;
+        if (py.digits[i]!.every((d, q) => d === want[q])) golden++;
+        for (let q = 0; q < DIGITS; q++)
+          worstField = Math.max(worstField, Math.abs(py.fields[q]![i]! - ts.fields.re[i * DIGITS + q]!) / step);
+      }
+      console.log(
+        `python reference: ${sameDigits}/${n} cases equal the simulator, ${golden}/${n} the golden average; max |Δ field| = ${worstField.toExponential(2)} steps`,
+      );
+      expect(sameDigits).toBe(n);
+      expect(golden).toBe(n);
+      expect(worstField).toBeLessThan(1e-9);
+      const io = memoryIo();
+      expect(await main(["--json", "verify", unit.dir], io)).toBe(0);
+      const v = JSON.parse(io.out()).result;
+      expect(v.pass).toBe(true);
+      expect(v.circuits[0].nominal.exact).toBe(v.circuits[0].nominal.cases);
+    },
+  );
 
   itWith(PYTHON_NUMPY, "python3 with numpy")("reads the port map: with worker 0's two digits swapped in it, it no longer matches", () => {
     const ports = JSON.parse(readFileSync(join(unit.dir, "small.ports.json"), "utf8"));

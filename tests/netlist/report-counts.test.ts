@@ -39,7 +39,9 @@ describe("report.json hardware = counts of the emitted netlist", () => {
 
   it("the planned cost model matches what was built, layer by layer", () => {
     const planned = unit.result.units[0]!.result.hardware;
-    const built = circuitInventory(readNetlistJson(readFileSync(join(unit.dir, "small.netlist.json"), "utf8"))).stages.filter((s) => s.role !== "preprocess");
+    const built = circuitInventory(readNetlistJson(readFileSync(join(unit.dir, "small.netlist.json"), "utf8"))).stages.filter(
+      (s) => s.role !== "preprocess",
+    );
     expect(built.map((s) => s.mzis)).toEqual(planned.layers.map((l) => l.mzi));
     expect(built.map((s) => s.fixedCouplers)).toEqual(planned.layers.map((l) => l.couplers));
     expect(built.map((s) => [s.outputs, s.inputs])).toEqual(planned.layers.map((l) => [l.rows, l.cols]));

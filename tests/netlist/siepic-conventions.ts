@@ -50,7 +50,8 @@ export function siepicViolations(text: string): string[] {
         if (t[1] !== open.name) bad.push(`${at}: .ends ${t[1]} does not match .subckt ${open.name}`);
         if (JSON.stringify(open.mc) !== JSON.stringify(MC)) bad.push(`${at}: subckt ${open.name} lacks the six MC_* params in order`);
         for (const [n, c] of open.nets) if (INTERNAL_NET.test(n) && c > 2) bad.push(`${at}: net ${n} joins ${c} pins`);
-        for (const p of open.ports) if ((open.nets.get(p) ?? 0) !== 1) bad.push(`${at}: port ${p} is used by ${open.nets.get(p) ?? 0} pins`);
+        for (const p of open.ports)
+          if ((open.nets.get(p) ?? 0) !== 1) bad.push(`${at}: port ${p} is used by ${open.nets.get(p) ?? 0} pins`);
         subckts.set(open.name, open.ports);
       }
       open = null;
@@ -85,7 +86,8 @@ export function siepicViolations(text: string): string[] {
         continue;
       }
       keys.push(m[1]);
-      if (!(NUMBER.test(m[2]) || /^"[^"]*"$/.test(m[2]) || m[2] === "true" || m[2] === "false")) bad.push(`${at}: value of ${m[1]} is not a number, quoted string or boolean: ${m[2]}`);
+      if (!(NUMBER.test(m[2]) || /^"[^"]*"$/.test(m[2]) || m[2] === "true" || m[2] === "false"))
+        bad.push(`${at}: value of ${m[1]} is not a number, quoted string or boolean: ${m[2]}`);
     }
     const isSub = subckts.has(model);
     if (!isSub && keys[0] !== "library") bad.push(`${at}: primitive ${t[0]} must start its parameters with library=`);
@@ -98,7 +100,8 @@ export function siepicViolations(text: string): string[] {
     }
     if (model.startsWith("ebeam_")) {
       if (value("library") !== '"Design kits/ebeam"') bad.push(`${at}: EBeam cell ${model} outside library "Design kits/ebeam"`);
-      if (model === "ebeam_wg_integral_1550" && !(/^[0-9.]+u$/.test(value("wg_length") ?? "") && value("wg_width") !== undefined)) bad.push(`${at}: EBeam waveguide needs wg_length=<µm>u and wg_width`);
+      if (model === "ebeam_wg_integral_1550" && !(/^[0-9.]+u$/.test(value("wg_length") ?? "") && value("wg_width") !== undefined))
+        bad.push(`${at}: EBeam waveguide needs wg_length=<µm>u and wg_width`);
     }
   });
   if (open) bad.push(`unclosed .subckt ${(open as { name: string }).name}`);
@@ -107,7 +110,8 @@ export function siepicViolations(text: string): string[] {
   else {
     const ports = subckts.get(tl[0]);
     if (!ports) bad.push(`top-level line names unknown subckt ${tl[0]}`);
-    else if (JSON.stringify(tl.slice(1, 1 + ports.length)) !== JSON.stringify(ports) || tl[1 + ports.length] !== tl[0]) bad.push("top-level line must be NAME <ports> NAME");
+    else if (JSON.stringify(tl.slice(1, 1 + ports.length)) !== JSON.stringify(ports) || tl[1 + ports.length] !== tl[0])
+      bad.push("top-level line must be NAME <ports> NAME");
     if (!tl.includes("sch_x=-1") || !tl.includes("sch_y=-1")) bad.push("top-level line lacks sch_x=-1 sch_y=-1");
   }
   return bad;

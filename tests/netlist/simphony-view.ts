@@ -44,7 +44,14 @@ function expectCircuit(doc: Loaded, circuit: Circuit, lengthMode: boolean): void
   expect(doc.circuits[0]!.subcircuits).toBe(names.get(circuit.top));
   for (const [n, nl] of Object.entries(circuit.netlists)) {
     const sub = doc.subcircuits.find((s) => s.name === names.get(n))!;
-    expect(sub.params).toEqual({ MC_uniformity_width: 0, MC_uniformity_thickness: 0, MC_resolution_x: 100, MC_resolution_y: 100, MC_grid: 10e-6, MC_non_uniform: 99 });
+    expect(sub.params).toEqual({
+      MC_uniformity_width: 0,
+      MC_uniformity_thickness: 0,
+      MC_resolution_x: 100,
+      MC_resolution_y: 100,
+      MC_grid: 10e-6,
+      MC_non_uniform: 99,
+    });
     expect(sub.components.map((c) => c.name)).toEqual(Object.keys(nl.instances));
     for (const c of sub.components) {
       const inst = nl.instances[c.name]!;
@@ -63,4 +70,3 @@ function expectCircuit(doc: Loaded, circuit: Circuit, lengthMode: boolean): void
     }
   }
 }
-

@@ -37,6 +37,15 @@ export const bench: BenchModule = {
       const cpuMs = (cpu.user + cpu.system) / 1000;
       rows.push([width, cases, (t1 - t0).toFixed(0), (t3 - t2).toFixed(0), cpuMs.toFixed(0), Math.round(cases / ((t3 - t2) / 1000))]);
     }
-    return [{ title: "netlist simulator: 4 linear stages + 3 relu + detector", columns: ["width", "cases", "compile ms", "run ms", "run cpu ms", "cases/s"], rows, notes: ["target: 28,561 cases in about a second at width ≤ 64; cpu ms = process CPU time of run() (less sensitive to machine load)"] }];
+    return [
+      {
+        title: "netlist simulator: 4 linear stages + 3 relu + detector",
+        columns: ["width", "cases", "compile ms", "run ms", "run cpu ms", "cases/s"],
+        rows,
+        notes: [
+          "target: 28,561 cases in about a second at width ≤ 64; cpu ms = process CPU time of run() (less sensitive to machine load)",
+        ],
+      },
+    ];
   },
 };

@@ -22,7 +22,11 @@ function apply(m: Ref, xr: number[], xi: number[]): [number[], number[]] {
  * largest field error, the decided digits compared (fields within 1e-6 of a half step skipped),
  * and the digits seen.
  */
-function checkAgainstHand(inputs: Float64Array, cases: number, r: ReturnType<ReturnType<typeof compileCircuit>["run"]>): { maxErr: number; checked: number; seen: Set<number> } {
+function checkAgainstHand(
+  inputs: Float64Array,
+  cases: number,
+  r: ReturnType<ReturnType<typeof compileCircuit>["run"]>,
+): { maxErr: number; checked: number; seen: Set<number> } {
   const [, l1, , l2] = onnTable().pipeline as [unknown, PhaseStage, unknown, PhaseStage];
   const m1 = referenceMatrix(l1);
   const m2 = referenceMatrix(l2);
@@ -90,7 +94,8 @@ describe("simulator on an ONN pipeline", () => {
     let maxErr = 0;
     for (let c = 0; c < cases; c++) {
       const [yr, yi] = apply(ref, [...inputs.subarray(c * 3, c * 3 + 3)], [0, 0, 0]);
-      for (let q = 0; q < 3; q++) maxErr = Math.max(maxErr, Math.abs(r.fields.re[c * 3 + q] - yr[q]), Math.abs(r.fields.im[c * 3 + q] - yi[q]));
+      for (let q = 0; q < 3; q++)
+        maxErr = Math.max(maxErr, Math.abs(r.fields.re[c * 3 + q] - yr[q]), Math.abs(r.fields.im[c * 3 + q] - yi[q]));
     }
     expect(maxErr).toBeLessThan(1e-12);
   });
@@ -108,7 +113,12 @@ describe("simulator on an ONN pipeline", () => {
     const inputs = new Float64Array(cases * 4);
     for (let i = 0; i < inputs.length; i++) inputs[i] = (i * 5 + (i >> 3)) % 4;
     const all = sim.run(inputs, cases);
-    for (const [from, n] of [[0, 1], [7, 3], [100, 201], [299, 2]]) {
+    for (const [from, n] of [
+      [0, 1],
+      [7, 3],
+      [100, 201],
+      [299, 2],
+    ]) {
       const part = sim.run(inputs.slice(from * 4, (from + n) * 4), n);
       expect([...part.fields.re]).toEqual([...all.fields.re.slice(from * 2, (from + n) * 2)]);
       expect([...part.fields.im]).toEqual([...all.fields.im.slice(from * 2, (from + n) * 2)]);
@@ -161,7 +171,8 @@ describe("non-idealities", () => {
     const ref = referenceMatrix(q);
     const m = flatMat({ dacBits: bits });
     let e = 0;
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) e = Math.max(e, Math.hypot(m.re[i * 6 + j] - ref.re[i][j], m.im[i * 6 + j] - ref.im[i][j]));
+    for (let i = 0; i < 6; i++)
+      for (let j = 0; j < 6; j++) e = Math.max(e, Math.hypot(m.re[i * 6 + j] - ref.re[i][j], m.im[i * 6 + j] - ref.im[i][j]));
     expect(e).toBeLessThan(1e-13);
     expect(quantizePhase(2 * Math.PI - 1e-9, 3)).toBe(0);
     expect(quantizePhase(Math.PI / 4 + 0.01, 3)).toBeCloseTo(Math.PI / 4, 15);
@@ -178,16 +189,27 @@ describe("non-idealities", () => {
     }
     // Bar state (θ = π, φ = π) is the identity only with perfect 50:50 couplers.
     const bar = circuitFromPhaseTable(
-      table([{ ...clementsStage(2, 3), outputPhases: [0, 0], elements: [{ kind: "mzi", index: 0, column: 0, modes: [0, 1], theta: Math.PI, phi: Math.PI, matrix: mziMatrix(Math.PI, Math.PI) }] }]),
+      table([
+        {
+          ...clementsStage(2, 3),
+          outputPhases: [0, 0],
+          elements: [
+            { kind: "mzi", index: 0, column: 0, modes: [0, 1], theta: Math.PI, phi: Math.PI, matrix: mziMatrix(Math.PI, Math.PI) },
+          ],
+        },
+      ]),
       "bar",
     );
     const d = 0.05;
     const m = compileCircuit(bar, { splitterImbalance: d, seed: 4 }).stageMatrices[0].matrix;
     const cross = m.re[1] ** 2 + m.im[1] ** 2;
     // |T01|² = (√(k1(1−k2)) − √(k2(1−k1)))² for couplers k1, k2 ∈ {0.5 ± d}: 0 or 4·d² /(…) .
-    const candidates = [[0.5 - d, 0.5 + d], [0.5 + d, 0.5 - d], [0.5 - d, 0.5 - d], [0.5 + d, 0.5 + d]].map(
-      ([k1, k2]) => (Math.sqrt(k1 * (1 - k2)) - Math.sqrt(k2 * (1 - k1))) ** 2,
-    );
+    const candidates = [
+      [0.5 - d, 0.5 + d],
+      [0.5 + d, 0.5 - d],
+      [0.5 - d, 0.5 - d],
+      [0.5 + d, 0.5 + d],
+    ].map(([k1, k2]) => (Math.sqrt(k1 * (1 - k2)) - Math.sqrt(k2 * (1 - k1))) ** 2);
     expect(candidates.some((c) => Math.abs(c - cross) < 1e-15)).toBe(true);
     // Power is still conserved: couplers stay lossless.
     expect(m.re[0] ** 2 + m.im[0] ** 2 + cross).toBeCloseTo(1, 14);
@@ -218,7 +240,13 @@ describe("non-idealities", () => {
     const rng = createRng(5 * 1000003 + 2 * 2 + 2);
     const want = new Int32Array(cases * clean.width);
     for (let k = 0; k < clean.width; k++)
-      for (let i = 0; i < cases; i++) want[i * clean.width + k] = detectDigit(clean.fields.re[i * clean.width + k]! + 0.7 * step[k]! * rng.normal(), step[k]!, offset[k]!, det.levels as number);
+      for (let i = 0; i < cases; i++)
+        want[i * clean.width + k] = detectDigit(
+          clean.fields.re[i * clean.width + k]! + 0.7 * step[k]! * rng.normal(),
+          step[k]!,
+          offset[k]!,
+          det.levels as number,
+        );
     const noisy = compileCircuit(c, { detectorNoise: 0.7, seed: 5, trial: 2 }).run(inputs, cases);
     expect(Array.from(noisy.fields.re)).toEqual(Array.from(clean.fields.re));
     expect(Array.from(noisy.digits)).toEqual(Array.from(want));

@@ -31,9 +31,10 @@ export function itWith(tool: Tool, what: string): typeof it {
   if (tool.available) return it;
   const reason = `${what} is not installed: run scripts/ci-deps.sh (CI installs it and fails without it)`;
   if (process.env.CI) {
-    return ((name: string) => it(`${name} [${what} missing]`, () => {
-      throw new Error(reason);
-    })) as unknown as typeof it;
+    return ((name: string) =>
+      it(`${name} [${what} missing]`, () => {
+        throw new Error(reason);
+      })) as unknown as typeof it;
   }
   process.stderr.write(`\n*** SKIPPED: ${reason} ***\n`);
   return ((name: string) => it.skip(`${name} [SKIPPED: ${what} missing]`, () => {})) as unknown as typeof it;

@@ -41,7 +41,8 @@ describe("Givens parameterization of orthogonal segments", () => {
         const g = angleGradient(n, pairs, theta, u0, gU);
         const h = 1e-6;
         for (let k = 0; k < pairs.length; k++) {
-          const tp = Float64Array.from(theta), tm = Float64Array.from(theta);
+          const tp = Float64Array.from(theta),
+            tm = Float64Array.from(theta);
           tp[k] += h;
           tm[k] -= h;
           const fd = (loss(tp) - loss(tm)) / (2 * h);

@@ -18,7 +18,8 @@ function count(st: PhaseStage, kind: string): number {
 function emittedSigmaU(m: number, n: number, s: number): PhaseStage {
   const plan = tilePlan(m, n, s);
   const tiles: Tile[] = [];
-  for (let t = 0; t < plan.R * plan.C; t++) tiles.push({ d: Float64Array.from({ length: s }, () => rng.normal()), u: Float64Array.from(haarOrthogonal(s, rng).re) });
+  for (let t = 0; t < plan.R * plan.C; t++)
+    tiles.push({ d: Float64Array.from({ length: s }, () => rng.normal()), u: Float64Array.from(haarOrthogonal(s, rng).re) });
   return sigmaUStage("layer", plan, tiles, "clements", 1).stage;
 }
 
@@ -46,8 +47,24 @@ describe("hand-computed counts", () => {
   });
 
   it("layerCost: SVD layers cost their SVD count and no fixed couplers", () => {
-    expect(layerCost(2, 5, 3, { kind: "svd" })).toEqual({ layer: 2, rows: 5, cols: 3, mapping: { kind: "svd" }, mzi: 16, mziSvd: 16, couplers: 0 });
-    expect(layerCost(1, 7, 9, { kind: "sigma-u", s: 3 })).toEqual({ layer: 1, rows: 7, cols: 9, mapping: { kind: "sigma-u", s: 3 }, mzi: 48, mziSvd: svdMziCount(7, 9), couplers: 36 });
+    expect(layerCost(2, 5, 3, { kind: "svd" })).toEqual({
+      layer: 2,
+      rows: 5,
+      cols: 3,
+      mapping: { kind: "svd" },
+      mzi: 16,
+      mziSvd: 16,
+      couplers: 0,
+    });
+    expect(layerCost(1, 7, 9, { kind: "sigma-u", s: 3 })).toEqual({
+      layer: 1,
+      rows: 7,
+      cols: 9,
+      mapping: { kind: "sigma-u", s: 3 },
+      mzi: 48,
+      mziSvd: svdMziCount(7, 9),
+      couplers: 36,
+    });
   });
 });
 
@@ -90,7 +107,11 @@ describe("counts equal the emitted stage's elements", () => {
 
 describe("unitHardware sums a unit's layers", () => {
   it("totals and area ratio of the planned layers (the rest is counted on the emitted netlist: report-counts.test.ts)", () => {
-    const layers: LayerCost[] = [layerCost(1, 8, 3, { kind: "sigma-u", s: 2 }), layerCost(2, 6, 9, { kind: "svd" }), layerCost(3, 3, 7, { kind: "sigma-u", s: 3 })];
+    const layers: LayerCost[] = [
+      layerCost(1, 8, 3, { kind: "sigma-u", s: 2 }),
+      layerCost(2, 6, 9, { kind: "svd" }),
+      layerCost(3, 3, 7, { kind: "sigma-u", s: 3 }),
+    ];
     const h = unitHardware(layers);
     const mzi = sigmaUMziCount(8, 3, 2) + svdMziCount(6, 9) + sigmaUMziCount(3, 7, 3);
     const un = svdMziCount(8, 3) + svdMziCount(6, 9) + svdMziCount(3, 7);

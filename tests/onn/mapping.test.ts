@@ -18,24 +18,36 @@ function runPipeline(pipeline: PipelineStep[], input: number[]): number[] {
     if (step.role === "source") {
       re = re.map((d) => d * step.amplitudePerLevel);
     } else if (step.role === "activation") {
-      for (let i = 0; i < re.length; i++) if (!(re[i] > 0)) { re[i] = 0; im[i] = 0; }
+      for (let i = 0; i < re.length; i++)
+        if (!(re[i] > 0)) {
+          re[i] = 0;
+          im[i] = 0;
+        }
     } else if (step.role === "detector") {
       return re.map((v) => Math.min(step.levels - 1, Math.max(0, Math.round((v - (step.offset as number)) / (step.step as number)))));
     } else {
       const st = step as PhaseStage;
-      const inR = re.slice(), inI = im.slice();
-      if (st.biasInput !== undefined) { inR.push(st.biasInput); inI.push(0); }
+      const inR = re.slice(),
+        inI = im.slice();
+      if (st.biasInput !== undefined) {
+        inR.push(st.biasInput);
+        inI.push(0);
+      }
       expect(inR.length).toBe(st.inputs);
       const m = stageMatrix(st);
-      re = []; im = [];
+      re = [];
+      im = [];
       for (let o = 0; o < st.outputs; o++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let j = 0; j < st.inputs; j++) {
-          const ar = m.re[o * st.inputs + j], ai = m.im[o * st.inputs + j];
+          const ar = m.re[o * st.inputs + j],
+            ai = m.im[o * st.inputs + j];
           sr += ar * inR[j] - ai * inI[j];
           si += ar * inI[j] + ai * inR[j];
         }
-        re.push(sr); im.push(si);
+        re.push(sr);
+        im.push(si);
       }
     }
   }
@@ -49,7 +61,10 @@ describe("network → phase table mapping", () => {
     { hidden: [8], segs: [3, 9], preprocess: true },
   ])("hidden $hidden segments $segs reproduces the network's outputs", ({ hidden, segs, preprocess }) => {
     const rng = createRng(7);
-    const workers = 3, digits = 2, levels = 4, maxSum = (levels - 1) * workers;
+    const workers = 3,
+      digits = 2,
+      levels = 4,
+      maxSum = (levels - 1) * workers;
     const net = initMlp([digits, ...hidden, digits], "relu", 0, rng);
     // Make every approximated layer exactly Σ·U with random orthogonal tiles and signed scales.
     const plans = net.layers.map((l, i) => (segs[i] == null ? null : tilePlan(l.out, l.in + 1, segs[i]!)));
@@ -63,7 +78,13 @@ describe("network → phase table mapping", () => {
       writeLayer(net.layers[i].w, p, ts);
       return ts;
     });
-    const mapped = mapNetwork(net, plans, tiles, { workers, inDigits: digits, outDigits: digits, levels, maxSum }, { mesh: "clements", preprocess });
+    const mapped = mapNetwork(
+      net,
+      plans,
+      tiles,
+      { workers, inDigits: digits, outDigits: digits, levels, maxSum },
+      { mesh: "clements", preprocess },
+    );
     const tr = allocTrace(net, 1);
     let compared = 0;
     for (let trial = 0; trial < 40; trial++) {
@@ -77,7 +98,12 @@ describe("network → phase table mapping", () => {
       if (Array.from(y).some((v) => Math.abs(Math.abs(v - Math.floor(v)) - 0.5) < 1e-9)) continue;
       const src = mapped.pipeline[0];
       if (src.role === "source" && !preprocess) expect(src.amplitudePerLevel).toBe(amplitudePerLevel(levels));
-      expect(runPipeline(preprocess ? mapped.pipeline : mapped.pipeline.filter((s) => s.role !== "source"), preprocess ? input : input.map((v) => v * amplitudePerLevel(levels)))).toEqual(expected);
+      expect(
+        runPipeline(
+          preprocess ? mapped.pipeline : mapped.pipeline.filter((s) => s.role !== "source"),
+          preprocess ? input : input.map((v) => v * amplitudePerLevel(levels)),
+        ),
+      ).toEqual(expected);
       compared++;
     }
     expect(compared).toBeGreaterThan(30);

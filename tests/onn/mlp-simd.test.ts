@@ -19,10 +19,16 @@ function relErr(a: Float64Array, b: Float64Array): number {
   return num / Math.max(den, 1e-30);
 }
 
-const same = (a: Float64Array, b: Float64Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const same = (a: Float64Array, b: Float64Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe("MlpEngine (WASM SIMD) against the Float64 reference", () => {
-  const cases: [Precision, "relu" | "leaky-relu"][] = [["f64", "relu"], ["f64", "leaky-relu"], ["f32", "relu"], ["f32", "leaky-relu"]];
+  const cases: [Precision, "relu" | "leaky-relu"][] = [
+    ["f64", "relu"],
+    ["f64", "leaky-relu"],
+    ["f32", "relu"],
+    ["f32", "leaky-relu"],
+  ];
   it.each(cases)("%s %s: forward and dL/dW against mlp.ts", (precision, act) => {
     fc.assert(
       fc.property(

@@ -12,7 +12,16 @@ function loaded(rounding: LoadedCircuit["rounding"], infoRounding?: string): Loa
   const info = { ...c.info };
   delete info.rounding;
   if (infoRounding) info.rounding = infoRounding;
-  return { netlistPath: "/x/tiny.netlist.json", reportPath: null, circuit: { ...c, info }, rounding, preprocess: null, technology: null, seed: null, identity: [] };
+  return {
+    netlistPath: "/x/tiny.netlist.json",
+    reportPath: null,
+    circuit: { ...c, info },
+    rounding,
+    preprocess: null,
+    technology: null,
+    seed: null,
+    identity: [],
+  };
 }
 
 const base = (circuits: LoadedCircuit[], extra: Partial<VerifyTargetOptions> = {}): VerifyTargetOptions => ({
@@ -38,7 +47,9 @@ describe("verifyTarget: the golden rounding, level by level", () => {
   it("the option applies when neither report nor info says (floor: fails, and the verdict names the file)", () => {
     const r = verifyTarget(base([loaded(null)], { rounding: "floor" }));
     expect(r.pass).toBe(false);
-    expect(r.messages).toMatchObject([{ kind: "verdict", code: "OPT6007", message: expect.stringMatching(/^out\/tiny\.netlist\.json: exact match/) }]);
+    expect(r.messages).toMatchObject([
+      { kind: "verdict", code: "OPT6007", message: expect.stringMatching(/^out\/tiny\.netlist\.json: exact match/) },
+    ]);
   });
 
   it("the circuit info beats the option, and report.json beats the info", () => {
@@ -53,7 +64,16 @@ describe("verifyTarget: the golden rounding, level by level", () => {
     const r = verifyTarget(base([l]));
     expect(r.pass).toBe(false);
     expect(r.text).toBeNull();
-    expect(r.messages).toMatchObject([{ kind: "problem", code: "OPT6006", file: "out/tiny.netlist.json", line: 1, column: 1, message: "not the compiled circuit: it was renamed" }]);
+    expect(r.messages).toMatchObject([
+      {
+        kind: "problem",
+        code: "OPT6006",
+        file: "out/tiny.netlist.json",
+        line: 1,
+        column: 1,
+        message: "not the compiled circuit: it was renamed",
+      },
+    ]);
     expect(r.json).toMatchObject({ format: "optinc.verify/1", circuits: [] });
   });
 });

@@ -23,7 +23,8 @@ export function cellOf(circuit: Circuit): CellFunction {
 /** Exact cases of a cell circuit under `sim` options (a die, levels, DAC bits; detector noise). */
 export function checkCell(circuit: Circuit, f: CellFunction, set: CellCases, sim: SimOptions = {}, stopAtFirst = false): CellCheck {
   const compiled = compileCircuit(circuit, sim);
-  if (compiled.inputWidth !== f.ports.length) throw new CircuitShapeError(`cell ${f.name}: the circuit has ${compiled.inputWidth} inputs, its function ${f.ports.length} ports`);
+  if (compiled.inputWidth !== f.ports.length)
+    throw new CircuitShapeError(`cell ${f.name}: the circuit has ${compiled.inputWidth} inputs, its function ${f.ports.length} ports`);
   const W = f.outputs.length;
   let exact = 0;
   let wrongDigits = 0;

@@ -11,7 +11,10 @@ import { chipRunner } from "./chip-batch.ts";
 
 /** The chip files of a closed-form directory: `stems` are the chip.json names found beside the cells. */
 export function chipAggregator(loaded: LoadedCircuit[], chipStems: string[]): CircuitAggregator {
-  if (chipStems.length !== 1) throw new CircuitShapeError(`the directory holds ${chipStems.length} chips (a cascade of closed-form units); optinc allreduce runs one flat chip`);
+  if (chipStems.length !== 1)
+    throw new CircuitShapeError(
+      `the directory holds ${chipStems.length} chips (a cascade of closed-form units); optinc allreduce runs one flat chip`,
+    );
   const dir = dirname(loaded[0]!.netlistPath);
   const file = join(dir, `${chipStems[0]}.chip.json`);
   const f = readChipJson(readFileSync(file, "utf8"), file);

@@ -24,8 +24,13 @@ export function chipRunner(f: ChipFile, circuits: Map<string, Circuit>): ChipRun
     run(digits, cases) {
       // values[cell][case · outputs + o]
       const values: Int32Array[] = [];
-      const read = (src: { kind: "worker"; worker: number; position: number } | { kind: "cell"; cell: number; output: number }, c: number): number =>
-        src.kind === "worker" ? digits[c * width + src.worker * chip.inDigits + src.position]! : values[src.cell]![c * chip.cells[src.cell]!.outputs.length + src.output]!;
+      const read = (
+        src: { kind: "worker"; worker: number; position: number } | { kind: "cell"; cell: number; output: number },
+        c: number,
+      ): number =>
+        src.kind === "worker"
+          ? digits[c * width + src.worker * chip.inDigits + src.position]!
+          : values[src.cell]![c * chip.cells[src.cell]!.outputs.length + src.output]!;
       chip.cells.forEach((cell, i) => {
         const { sim, memo } = sims.get(f.designs[i]!)!;
         const W = cell.outputs.length;

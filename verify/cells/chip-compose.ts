@@ -34,7 +34,11 @@ export function unitGolden(f: ChipFile, codes: number[]): number {
 }
 
 /** Worker code vectors: every digit-sum vector (dealt over the workers) when they fit, else samples and edges. */
-export function composeCases(f: ChipFile, maxCases: number, seed: number): { codes: number[][]; mode: "exhaustive" | "sampled"; edge: number } {
+export function composeCases(
+  f: ChipFile,
+  maxCases: number,
+  seed: number,
+): { codes: number[][]; mode: "exhaustive" | "sampled"; edge: number } {
   const { workers: N, levels: L, inDigits: K } = f.chip;
   const radix = (L - 1) * N + 1;
   const codes: number[][] = [];
@@ -57,10 +61,11 @@ export function composeCases(f: ChipFile, maxCases: number, seed: number): { cod
   const top = L ** K - 1;
   const corners = [0, 1, top >> 1, (top >> 1) + 1, top - 1, top];
   let edge = 0;
-  for (const a of corners) for (const b of corners) {
-    codes.push(Array.from({ length: N }, (_, w) => (w % 2 ? a : b)));
-    edge++;
-  }
+  for (const a of corners)
+    for (const b of corners) {
+      codes.push(Array.from({ length: N }, (_, w) => (w % 2 ? a : b)));
+      edge++;
+    }
   while (codes.length < maxCases) codes.push(Array.from({ length: N }, () => rng.int(top + 1)));
   return { codes, mode: "sampled", edge };
 }
@@ -79,9 +84,11 @@ function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exh
 function digitsOf(batch: number[][], L: number, K: number): Int32Array {
   const N = batch[0]?.length ?? 0;
   const d = new Int32Array(batch.length * N * K);
-  batch.forEach((cs, c) => cs.forEach((code, w) => {
-    toDigits(code, { precision: K * Math.log2(L), levels: L }, d, (c * N + w) * K);
-  }));
+  batch.forEach((cs, c) =>
+    cs.forEach((code, w) => {
+      toDigits(code, { precision: K * Math.log2(L), levels: L }, d, (c * N + w) * K);
+    }),
+  );
   return d;
 }
 
@@ -95,7 +102,10 @@ export function composeChip(f: ChipFile, circuits: Map<string, Circuit>, opts: {
     const out = runner.run(digitsOf(batch, chip.levels, chip.inDigits), batch.length);
     batch.forEach((cs, c) => errors.push(fromDigits(out, chip.levels, c * chip.outDigits, chip.outDigits) - unitGolden(f, cs)));
   }
-  const description = mode === "exhaustive" ? `every digit-sum vector of the reduced space (${codes.length})` : `${codes.length - edge} random worker vectors + ${edge} edge cases`;
+  const description =
+    mode === "exhaustive"
+      ? `every digit-sum vector of the reduced space (${codes.length})`
+      : `${codes.length - edge} random worker vectors + ${edge} edge cases`;
   return tally(errors, codes.length, edge, mode, description);
 }
 
@@ -117,7 +127,9 @@ export function composeCascade(
   // worker code vector, enumerated when it fits.
   const space = 2 ** (spec.precision * spec.workers);
   const exhaustive = space <= opts.maxCases;
-  const { codes, edge } = exhaustive ? { codes: everyCodeVector(spec.workers, 2 ** spec.precision), edge: 0 } : composeCases(flat, opts.maxCases, opts.seed);
+  const { codes, edge } = exhaustive
+    ? { codes: everyCodeVector(spec.workers, 2 ** spec.precision), edge: 0 }
+    : composeCases(flat, opts.maxCases, opts.seed);
   const half = 2 ** (spec.precision - 1);
   const errors: number[] = [];
   for (let start = 0; start < codes.length; start += BATCH) {
@@ -128,16 +140,25 @@ export function composeCascade(
       const { chip } = chips[l]!;
       // Every unit of the level, for every case of the batch, as one run of the level's chip.
       const inputs: number[][] = [];
-      for (const vs of values) for (let u = 0; u < lvl.units; u++) inputs.push(Array.from({ length: lvl.fn.workers }, (_, j) => vs[u * plan.radix + j] ?? pad));
+      for (const vs of values)
+        for (let u = 0; u < lvl.units; u++) inputs.push(Array.from({ length: lvl.fn.workers }, (_, j) => vs[u * plan.radix + j] ?? pad));
       const out = runners[l]!.run(digitsOf(inputs, chip.levels, chip.inDigits), inputs.length);
-      values = values.map((_, c) => Array.from({ length: lvl.units }, (__, u) => fromDigits(out, chip.levels, (c * lvl.units + u) * chip.outDigits, chip.outDigits)));
+      values = values.map((_, c) =>
+        Array.from({ length: lvl.units }, (__, u) => fromDigits(out, chip.levels, (c * lvl.units + u) * chip.outDigits, chip.outDigits)),
+      );
       pad *= plan.radix;
     });
     batch.forEach((cs, c) => errors.push(values[c]![0]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
   }
   return exhaustive
     ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})`)
-    : tally(errors, codes.length, edge, "sampled", `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`);
+    : tally(
+        errors,
+        codes.length,
+        edge,
+        "sampled",
+        `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`,
+      );
 }
 
 /** All n-tuples of codes 0 … size − 1, the first worker fastest. */

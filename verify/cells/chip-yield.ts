@@ -44,7 +44,13 @@ export function prepareDesigns(designs: ChipDesign[]): Prepared[] {
 }
 
 /** Whether every copy of every design is exact on trial `t` at these non-idealities. */
-export function chipTrial(prepared: Prepared[], o: Partial<Technology>, seed: number, t: number, shapes?: DieShape[][]): { pass: boolean; exactCopies: number; copies: number; designPass: boolean[] } {
+export function chipTrial(
+  prepared: Prepared[],
+  o: Partial<Technology>,
+  seed: number,
+  t: number,
+  shapes?: DieShape[][],
+): { pass: boolean; exactCopies: number; copies: number; designPass: boolean[] } {
   const levels = dieLevels(o);
   let exactCopies = 0;
   let copies = 0;
@@ -53,7 +59,13 @@ export function chipTrial(prepared: Prepared[], o: Partial<Technology>, seed: nu
     for (let k = 0; k < p.d.copies; k++) {
       const shape = shapes?.[di]?.[k] ?? drawDieShape(p.d.circuit, copySeed(seed, di, k), t, p.parts);
       const die = realizeDie(shape, levels, `${p.d.name} copy ${k} trial ${t}`);
-      const r = checkCell(p.d.circuit, p.d.cell, p.set, { die, dacBits: o.dacBits, detectorNoise: o.detectorNoise, seed: copySeed(seed, di, k), trial: t }, true);
+      const r = checkCell(
+        p.d.circuit,
+        p.d.cell,
+        p.set,
+        { die, dacBits: o.dacBits, detectorNoise: o.detectorNoise, seed: copySeed(seed, di, k), trial: t },
+        true,
+      );
       copies++;
       if (r.exact === r.cases) exactCopies++;
       else designPass[di] = false;

@@ -64,12 +64,21 @@ function specOf(reportPath: string | null): SpecLike | null {
   if (!s) return null;
   const cascade = s.cascade as { radix?: number } | null;
   const loss = Number((s.technology as { mziLossDb?: unknown } | undefined)?.mziLossDb ?? 0);
-  return { name: String(s.name), workers: Number(s.workers), precision: Number(s.precision), levels: Number(s.levels), rounding: s.rounding as Rounding, radix: cascade?.radix ?? null, mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0 };
+  return {
+    name: String(s.name),
+    workers: Number(s.workers),
+    precision: Number(s.precision),
+    levels: Number(s.levels),
+    rounding: s.rounding as Rounding,
+    radix: cascade?.radix ?? null,
+    mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0,
+  };
 }
 
 /** The same cell, up to the names of the cells it reads: ports (kind, weight, range), groups, bias and tables. */
 function sameFunction(a: Cell, b: Cell): boolean {
-  const key = (c: Cell): string => JSON.stringify([c.ports.map((p) => [p.source.kind, p.weight, p.max]), c.groups, c.bias, c.vmax, c.outputs]);
+  const key = (c: Cell): string =>
+    JSON.stringify([c.ports.map((p) => [p.source.kind, p.weight, p.max]), c.groups, c.bias, c.vmax, c.outputs]);
   return key(a) === key(b);
 }
 
@@ -79,7 +88,12 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   const byStem = new Map<string, Circuit>(loaded.map((l) => [basename(l.netlistPath).replace(/\.netlist\.json$/, ""), l.circuit]));
   const spec = specOf(loaded.find((l) => l.reportPath)?.reportPath ?? null);
   const dir = loaded.length ? dirname(loaded[0]!.netlistPath) : target;
-  const chipFiles = loaded.length > 1 || existsSync(join(dir, `${spec?.name ?? ""}.chip.json`)) ? readdirSync(dir).filter((f) => f.endsWith(".chip.json")).sort() : [];
+  const chipFiles =
+    loaded.length > 1 || existsSync(join(dir, `${spec?.name ?? ""}.chip.json`))
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".chip.json"))
+          .sort()
+      : [];
   const chips: ChipFile[] = chipFiles.map((f) => readChipJson(readFileSync(join(dir, f), "utf8"), join(dir, f)));
   // 1. Identity against a fresh plan.
   if (chips.length) {
@@ -87,7 +101,10 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
     else {
       const planned =
         spec.radix !== null && spec.workers > spec.radix
-          ? planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding).levels.map((l) => ({ stem: `${spec.name}.L${l.level}`, chip: planDigitChip(l.fn) }))
+          ? planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding).levels.map((l) => ({
+              stem: `${spec.name}.L${l.level}`,
+              chip: planDigitChip(l.fn),
+            }))
           : [{ stem: spec.name, chip: planDigitChip(flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding)) }];
       for (const p of planned) {
         const f = chips.find((c) => c.name === p.stem);
@@ -95,13 +112,20 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
           failures.push(`${p.stem}.chip.json is missing (the spec in report.json plans it)`);
           continue;
         }
-        if (f.chip.cells.length !== p.chip.cells.length || f.chip.cells.some((c, i) => !sameFunction(c, p.chip.cells[i]!))) failures.push(`${p.stem}.chip.json does not compute what report.json's spec asks (${spec.workers} workers × ${spec.precision} bits, PAM-${spec.levels}, ${spec.rounding})`);
+        if (f.chip.cells.length !== p.chip.cells.length || f.chip.cells.some((c, i) => !sameFunction(c, p.chip.cells[i]!)))
+          failures.push(
+            `${p.stem}.chip.json does not compute what report.json's spec asks (${spec.workers} workers × ${spec.precision} bits, PAM-${spec.levels}, ${spec.rounding})`,
+          );
         f.chip.cells.forEach((c, i) => {
           const circuit = byStem.get(f.designs[i]!);
           if (!circuit) return void failures.push(`${f.name}: cell ${c.name} names design ${f.designs[i]}, which has no netlist here`);
           const fn = cellOf(circuit);
           const tables = fn.outputs.map((o) => o.table);
-          if (JSON.stringify(tables) !== JSON.stringify(c.outputs.map((o) => o.table)) || fn.bias !== c.bias || JSON.stringify(fn.ports.map((q) => q.weight)) !== JSON.stringify(c.ports.map((q) => q.weight)))
+          if (
+            JSON.stringify(tables) !== JSON.stringify(c.outputs.map((o) => o.table)) ||
+            fn.bias !== c.bias ||
+            JSON.stringify(fn.ports.map((q) => q.weight)) !== JSON.stringify(c.ports.map((q) => q.weight))
+          )
             failures.push(`${f.designs[i]}.netlist.json does not realize cell ${c.name} of ${f.name}.chip.json`);
         });
         identity.push(`${p.stem}.chip.json: ${p.chip.cells.length} cells as planned from the spec`);
@@ -113,9 +137,20 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   const cells = loaded.map((l) => {
     const f = cellOf(l.circuit);
     const { ideal: check, atLoss: lossy } = verifyCellAtLosses(l.circuit, loss);
-    if (check.exact !== check.cases) failures.push(`cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`);
-    if (lossy && lossy.exact !== lossy.cases) failures.push(`cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB MZI loss its biases are set for`);
-    return { ...check, design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), copies: f.instances, atLoss: lossy ? { mziLossDb: loss, exact: lossy.exact } : null };
+    if (check.exact !== check.cases)
+      failures.push(
+        `cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`,
+      );
+    if (lossy && lossy.exact !== lossy.cases)
+      failures.push(
+        `cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB MZI loss its biases are set for`,
+      );
+    return {
+      ...check,
+      design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""),
+      copies: f.instances,
+      atLoss: lossy ? { mziLossDb: loss, exact: lossy.exact } : null,
+    };
   });
   // 3. End to end (only on files that passed the identity check: others would not even connect).
   const composed: ComposeResult[] = [];
@@ -125,17 +160,35 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
       const plan = planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding);
       composed.push(composeCascade(chips, byStem, plan, spec, { maxCases: Math.min(opts.maxCases, 200_000), seed: opts.seed }));
     }
-    for (const c of composed) if (c.exact !== c.cases) failures.push(`end to end: ${c.cases - c.exact} of ${c.cases} cases differ from the golden average`);
+    for (const c of composed)
+      if (c.exact !== c.cases) failures.push(`end to end: ${c.cases - c.exact} of ${c.cases} cases differ from the golden average`);
   }
   // 4. Monte-Carlo chips.
   let trials: ClosedFormVerifyResult["trials"] = null;
   if (!isIdeal(opts.nonIdealities, { detector: "include" }) && opts.trials > 0) {
-    const designs = loaded.map((l) => ({ name: basename(l.netlistPath).replace(/\.netlist\.json$/, ""), circuit: l.circuit, cell: cellOf(l.circuit), copies: cellOf(l.circuit).instances }));
+    const designs = loaded.map((l) => ({
+      name: basename(l.netlistPath).replace(/\.netlist\.json$/, ""),
+      circuit: l.circuit,
+      cell: cellOf(l.circuit),
+      copies: cellOf(l.circuit).instances,
+    }));
     const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed);
     trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };
-    if (y.yield < opts.minYield) failures.push(`yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact, 95% CI ${yieldInterval(y.passing, y.trials)}) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`);
+    if (y.yield < opts.minYield)
+      failures.push(
+        `yield ${(100 * y.yield).toFixed(1)}% (${y.passing}/${y.trials} chips with every cell copy exact, 95% CI ${yieldInterval(y.passing, y.trials)}) is below --min-yield ${(100 * opts.minYield).toFixed(1)}%`,
+      );
   }
-  return { target, spec: spec ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, rounding: spec.rounding } : null, identity, cells, composed, trials, failures, pass: failures.length === 0 };
+  return {
+    target,
+    spec: spec ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, rounding: spec.rounding } : null,
+    identity,
+    cells,
+    composed,
+    trials,
+    failures,
+    pass: failures.length === 0,
+  };
 }
 
 const pct = (x: number, d = 2): string => `${(100 * x).toFixed(d)}%`;
@@ -143,15 +196,23 @@ const pct = (x: number, d = 2): string => `${(100 * x).toFixed(d)}%`;
 export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => string): string {
   const lines: string[] = [];
   const s = r.spec;
-  lines.push(`verify ${rel(r.target)}: closed-form aggregator${s ? ` — ${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : ""}`);
+  lines.push(
+    `verify ${rel(r.target)}: closed-form aggregator${s ? ` — ${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : ""}`,
+  );
   for (const i of r.identity) lines.push(`  identity: ${i}`);
   for (const c of r.cells)
-    lines.push(`  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"} with ideal parts${c.atLoss ? `, ${c.atLoss.exact}/${c.cases} at the ${c.atLoss.mziLossDb} dB MZI loss its biases are set for` : ""}`);
+    lines.push(
+      `  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"} with ideal parts${c.atLoss ? `, ${c.atLoss.exact}/${c.cases} at the ${c.atLoss.mziLossDb} dB MZI loss its biases are set for` : ""}`,
+    );
   for (const c of r.composed) lines.push(`  end to end: exact ${pct(c.exact / c.cases)} (${c.exact}/${c.cases}) — ${c.description}`);
   if (r.trials) {
     const t = r.trials;
-    lines.push(`  ${t.trials} Monte-Carlo chips (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; every cell copy a die, raw detector thresholds`);
-    lines.push(`    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.trials)}; per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`);
+    lines.push(
+      `  ${t.trials} Monte-Carlo chips (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; every cell copy a die, raw detector thresholds`,
+    );
+    lines.push(
+      `    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.trials)}; per design: ${t.perDesign.map((d) => `${d.name} ${d.passing}/${t.trials}`).join(", ")}`,
+    );
   }
   for (const f of r.failures) lines.push(`  FAIL: ${f}`);
   lines.push(r.pass ? "  PASS" : "  FAIL");

@@ -10,10 +10,12 @@ import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator
 
 export function circuitAggregator(circuit: Circuit, nonIdealities: Partial<Technology> = {}, seed = 0): CircuitAggregator {
   const { source, outputDigits } = circuitFormat(circuit);
-  if (outputDigits !== source.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${source.digits}`);
+  if (outputDigits !== source.digits)
+    throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${source.digits}`);
   const sim = compileCircuit(circuit, { ...nonIdealities, seed, trial: 0 });
   const width = source.workers * source.digits;
-  if (sim.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${sim.inputWidth} input ports, expected workers × digits = ${width}`);
+  if (sim.inputWidth !== width)
+    throw new CircuitShapeError(`the circuit has ${sim.inputWidth} input ports, expected workers × digits = ${width}`);
   return aggregatorOf(source, (digits, cases) => {
     const r = sim.run(Float64Array.from(digits), cases);
     if (r.width !== source.digits) throw new CircuitShapeError(`the simulator read ${r.width} output digits, expected ${source.digits}`);

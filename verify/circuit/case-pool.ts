@@ -39,7 +39,14 @@ export function serveCases(job: CaseJob, sim = compileCircuit(job.circuit)): voi
  * Values of `cases` digit-sum vectors. `callerWorks: false` leaves every slice to the worker
  * threads (tests use it to be sure the threads' path ran).
  */
-export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Array, cases: number, jobs = defaultJobs(), opts: { callerWorks?: boolean } = {}): Int32Array {
+export function runUnitParallel(
+  circuit: Circuit,
+  unit: UnitShape,
+  sums: Int32Array,
+  cases: number,
+  jobs = defaultJobs(),
+  opts: { callerWorks?: boolean } = {},
+): Int32Array {
   const threads = cases < MIN_PARALLEL ? 1 : Math.max(1, Math.min(jobs, Math.ceil(cases / SLICE)));
   if (threads === 1) {
     const out = new Int32Array(cases);
@@ -48,7 +55,14 @@ export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Ar
   }
   const shared = new Int32Array(new SharedArrayBuffer(cases * unit.inDigits * 4));
   shared.set(sums.subarray(0, cases * unit.inDigits));
-  const job: CaseJob = { circuit, unit, sums: shared, out: new Int32Array(new SharedArrayBuffer(cases * 4)), cases, counters: new Int32Array(new SharedArrayBuffer(8)) };
+  const job: CaseJob = {
+    circuit,
+    unit,
+    sums: shared,
+    out: new Int32Array(new SharedArrayBuffer(cases * 4)),
+    cases,
+    counters: new Int32Array(new SharedArrayBuffer(8)),
+  };
   const ports: MessagePort[] = [];
   const workers = [];
   try {
@@ -62,7 +76,8 @@ export function runUnitParallel(circuit: Circuit, unit: UnitShape, sums: Int32Ar
     for (let done = Atomics.load(job.counters, 1); done < slices; done = Atomics.load(job.counters, 1)) {
       for (const p of ports) {
         const m = receiveMessageOnPort(p);
-        if (m && "error" in (m.message as object)) throw new Error(`internal: a compose worker failed: ${(m.message as { error: string }).error}`);
+        if (m && "error" in (m.message as object))
+          throw new Error(`internal: a compose worker failed: ${(m.message as { error: string }).error}`);
       }
       Atomics.wait(job.counters, 1, done, 1000);
     }

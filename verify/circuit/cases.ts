@@ -92,12 +92,20 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
     for (let c = 0; c < full; c++) toDigits(c, all, digits, c * width);
     return { mode: "full", digits, cases: full, spaceSize: full, description: `all ${f.levels}^${width} worker digit vectors` };
   }
-  const space = f.carryIn ? `digit-sum space ${f.levels}^${f.carryIn}·${f.workers * (f.levels - 1) + 1}^${f.digits - f.carryIn}` : `digit-sum space ${f.workers * (f.levels - 1) + 1}^${f.digits}`;
+  const space = f.carryIn
+    ? `digit-sum space ${f.levels}^${f.carryIn}·${f.workers * (f.levels - 1) + 1}^${f.digits - f.carryIn}`
+    : `digit-sum space ${f.workers * (f.levels - 1) + 1}^${f.digits}`;
   if (sums <= opts.maxCases) {
     const digits = new Int32Array(sums * width);
     for (let c = 0; c < sums; c++) fromSumIndex(c, f, digits, c * width);
     const of = opts.preprocess ? "" : ` (of ${f.levels}^${width} worker vectors)`;
-    return { mode: "digit-sum", digits, cases: sums, spaceSize: opts.preprocess ? sums : full, description: `${space}, one worker vector per combination${of}` };
+    return {
+      mode: "digit-sum",
+      digits,
+      cases: sums,
+      spaceSize: opts.preprocess ? sums : full,
+      description: `${space}, one worker vector per combination${of}`,
+    };
   }
   const n = Math.max(2, opts.maxCases);
   const rng = createRng(opts.seed);
@@ -116,5 +124,11 @@ export function buildCases(f: SourceFormat, opts: { preprocess: boolean; maxCase
     for (let k = 0; k < f.digits; k++) row[k] = columns[k]![c - 2]!;
     fromSums(row, c, f, digits, c * width);
   }
-  return { mode: "stratified", digits, cases: n, spaceSize: opts.preprocess ? sums : full, description: `${n} cases stratified per digit over the ${space} (seed ${opts.seed})` };
+  return {
+    mode: "stratified",
+    digits,
+    cases: n,
+    spaceSize: opts.preprocess ? sums : full,
+    description: `${n} cases stratified per digit over the ${space} (seed ${opts.seed})`,
+  };
 }

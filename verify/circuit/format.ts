@@ -25,26 +25,39 @@ function errorSummary(h: ErrorBin[], total: number): string {
   // Small errors bin by bin; large ones summed so the line stays short.
   const small = wrong.filter((b) => Math.abs(b.steps) <= 4);
   const large = wrong.filter((b) => Math.abs(b.steps) > 4).reduce((a, b) => a + b.count, 0);
-  const bins = [...small.map((b) => `${b.steps > 0 ? "+" : ""}${b.steps}:${int(b.count)}`), ...(large ? [`|e|≥5:${int(large)}`] : [])].join(" ");
+  const bins = [...small.map((b) => `${b.steps > 0 ? "+" : ""}${b.steps}:${int(b.count)}`), ...(large ? [`|e|≥5:${int(large)}`] : [])].join(
+    " ",
+  );
   return `${int(n)}/${int(total)} wrong, ±1 step ${pct(ones / n, 1)} of errors [${bins}]`;
 }
 
 export function formatVerify(r: VerifyResult, sources: { netlist: string; report: string | null }): string {
   const lines: string[] = [];
-  lines.push(`verify ${sources.netlist}: ${r.source.workers} inputs × ${r.source.digits} PAM-${r.source.levels} digits (${r.precision} bit), rounding ${r.rounding}`);
+  lines.push(
+    `verify ${sources.netlist}: ${r.source.workers} inputs × ${r.source.digits} PAM-${r.source.levels} digits (${r.precision} bit), rounding ${r.rounding}`,
+  );
   lines.push(`  spec: ${sources.report ?? "no report.json (defaults)"}`);
   lines.push(`  cases: ${int(r.caseSet.cases)} — ${r.caseSet.description}`);
   if (r.measured) {
     const m = r.measured;
     const how = `${m.dacBits ? `${m.dacBits}-bit phase DAC` : "continuous phases"}, receiver ${m.receiver === "fitted" ? "fitted (gain + offset per output)" : "on the detector's thresholds"}${m.detectorNoise ? `, detector noise ${m.detectorNoise} step` : ""}`;
-    lines.push(`  measured die "${m.die}" (${how}): exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
-  } else lines.push(`  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`);
+    lines.push(
+      `  measured die "${m.die}" (${how}): exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`,
+    );
+  } else
+    lines.push(
+      `  ideal components: exact ${pct(r.nominal.exactFraction)} (${int(r.nominal.exact)}/${int(r.nominal.cases)}), ${errorSummary(r.nominal.histogram, r.nominal.cases)}`,
+    );
   if (r.measured) {
     // One die, no Monte-Carlo.
   } else if (r.trials) {
     const t = r.trials;
-    lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; receiver ${t.calibrated ? "calibrated (gain + offset per output)" : "uncalibrated"}`);
-    lines.push(`    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.count, `trials at exact ≥ ${pct(r.thresholds.minExact)}`)}, worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`);
+    lines.push(
+      `  ${t.count} Monte-Carlo trials (seed ${t.seed}): ${describeNonIdealities(t.nonIdealities)}; receiver ${t.calibrated ? "calibrated (gain + offset per output)" : "uncalibrated"}`,
+    );
+    lines.push(
+      `    yield ${pct(t.yield, 1)}, ${yieldText(t.passing, t.count, `trials at exact ≥ ${pct(r.thresholds.minExact)}`)}, worst trial ${pct(t.worstExact, 3)}, max |error| ${t.maxAbsError} step${t.maxAbsError === 1 ? "" : "s"}`,
+    );
     lines.push(`    all trials: ${errorSummary(t.histogram, t.count * r.caseSet.cases)}`);
   } else {
     lines.push(`  Monte-Carlo: skipped (no non-idealities set; use --phase-noise, --loss-db, --imbalance, --dac-bits or --detector-noise)`);
@@ -72,6 +85,11 @@ export function verifyReportSections(r: VerifyResult): { errorHistogram: ErrorHi
   if (!r.trials) return { errorHistogram: { bins: r.nominal.histogram, condition: "ideal components" } };
   return {
     errorHistogram: { bins: r.trials.histogram, condition: `all ${r.trials.count} Monte-Carlo trials` },
-    yield: { trials: r.trials.count, exactPerTrial: r.trials.exactPerTrial, minExact: r.thresholds.minExact, condition: describeNonIdealities(r.trials.nonIdealities) },
+    yield: {
+      trials: r.trials.count,
+      exactPerTrial: r.trials.exactPerTrial,
+      minExact: r.thresholds.minExact,
+      condition: describeNonIdealities(r.trials.nonIdealities),
+    },
   };
 }

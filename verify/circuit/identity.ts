@@ -19,7 +19,16 @@ const NETLIST_SUFFIX = ".netlist.json";
 
 function fromReportFunction(f: Record<string, unknown>, levels: number, rounding: string): UnitIdentity | null {
   const n = (k: string) => (typeof f[k] === "number" ? (f[k] as number) : NaN);
-  const u: UnitIdentity = { workers: n("workers"), levels, inDigits: n("inDigits"), outDigits: n("outDigits"), inputOffset: n("inputOffset"), outputOffset: n("outputOffset"), divisor: n("divisor"), rounding };
+  const u: UnitIdentity = {
+    workers: n("workers"),
+    levels,
+    inDigits: n("inDigits"),
+    outDigits: n("outDigits"),
+    inputOffset: n("inputOffset"),
+    outputOffset: n("outputOffset"),
+    divisor: n("divisor"),
+    rounding,
+  };
   if ([u.workers, u.inDigits, u.outDigits, u.inputOffset, u.outputOffset, u.divisor].some((x) => !Number.isInteger(x))) return null;
   if (Array.isArray(f.weights)) {
     u.weights = f.weights as number[];
@@ -42,29 +51,50 @@ export function identityProblems(netlistPath: string, circuit: Circuit, report: 
   const r = (typeof report === "object" && report !== null ? report : null) as ReportLike | null;
   const id = readIdentityInfo(info);
   if (!id) {
-    return r ? ["the netlist carries no identity (info.unit_hash) but a report.json is beside it: it was not written by this compile; re-run optinc compile"] : [];
+    return r
+      ? [
+          "the netlist carries no identity (info.unit_hash) but a report.json is beside it: it was not written by this compile; re-run optinc compile",
+        ]
+      : [];
   }
   const problems: string[] = [];
   const fmt = circuitFormat(circuit);
   const spec = readUnitInfo(info);
   const rounding = String(id.spec.rounding ?? "");
   if (spec) {
-    const own: UnitIdentity = { workers: fmt.source.workers, levels: fmt.source.levels, inDigits: fmt.source.digits, outDigits: fmt.outputDigits, rounding, ...spec };
-    if (unitHash(own) !== id.hash) problems.push(`the circuit (${fmt.source.workers} inputs × ${fmt.source.digits} PAM-${fmt.source.levels} digits → ${fmt.outputDigits}) does not compute the unit function its info.unit_hash names: it was edited after compile`);
+    const own: UnitIdentity = {
+      workers: fmt.source.workers,
+      levels: fmt.source.levels,
+      inDigits: fmt.source.digits,
+      outDigits: fmt.outputDigits,
+      rounding,
+      ...spec,
+    };
+    if (unitHash(own) !== id.hash)
+      problems.push(
+        `the circuit (${fmt.source.workers} inputs × ${fmt.source.digits} PAM-${fmt.source.levels} digits → ${fmt.outputDigits}) does not compute the unit function its info.unit_hash names: it was edited after compile`,
+      );
   } else problems.push("the netlist's info has a unit_hash but no unit_* function entries");
   const file = basename(netlistPath);
-  if (typeof id.file === "string" && file !== `${id.file}${NETLIST_SUFFIX}`) problems.push(`the file is named ${file} but holds unit ${id.file} (${id.file}${NETLIST_SUFFIX}): it was renamed`);
+  if (typeof id.file === "string" && file !== `${id.file}${NETLIST_SUFFIX}`)
+    problems.push(`the file is named ${file} but holds unit ${id.file} (${id.file}${NETLIST_SUFFIX}): it was renamed`);
   if (!r) return problems;
-  if (r.name !== id.spec.name) problems.push(`the netlist is from spec "${String(id.spec.name)}" but report.json is for "${String(r.name)}"`);
+  if (r.name !== id.spec.name)
+    problems.push(`the netlist is from spec "${String(id.spec.name)}" but report.json is for "${String(r.name)}"`);
   for (const field of ["workers", "precision", "levels", "rounding"] as const) {
     const want = r.spec?.[field];
-    if (want !== id.spec[field]) problems.push(`the netlist says ${field} = ${String(id.spec[field])} but report.json says ${String(want)}`);
+    if (want !== id.spec[field])
+      problems.push(`the netlist says ${field} = ${String(id.spec[field])} but report.json says ${String(want)}`);
   }
   const entry = r.onn?.units?.find((u) => u.file === id.file);
-  if (!entry?.function) problems.push(`report.json lists no unit ${String(id.file)} (its units: ${(r.onn?.units ?? []).map((u) => String(u.file)).join(", ")})`);
+  if (!entry?.function)
+    problems.push(
+      `report.json lists no unit ${String(id.file)} (its units: ${(r.onn?.units ?? []).map((u) => String(u.file)).join(", ")})`,
+    );
   else {
     const fromReport = fromReportFunction(entry.function, Number(r.spec?.levels), String(r.spec?.rounding));
-    if (!fromReport || unitHash(fromReport) !== id.hash) problems.push(`the unit function in report.json for ${String(id.file)} differs from the netlist's (info.unit_hash)`);
+    if (!fromReport || unitHash(fromReport) !== id.hash)
+      problems.push(`the unit function in report.json for ${String(id.file)} differs from the netlist's (info.unit_hash)`);
   }
   return problems;
 }

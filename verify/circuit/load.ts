@@ -13,7 +13,6 @@ import { identityProblems, missingUnits } from "./identity.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
 
-
 /** A problem with the files given to verify; `exit` is the CLI exit code it maps to. */
 export class VerifyInputError extends Error {
   constructor(
@@ -48,10 +47,24 @@ export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 /** `<dir>` → every `*.netlist.json` in it (one per cascade unit), sorted; a file path as is. */
 export function locateNetlists(target: string, shown = target): string[] {
-  if (!existsSync(target)) throw new VerifyInputError(VERIFY.notFound, `${shown}: no such file or directory`, 2, "pass the output directory of optinc compile or a <name>.netlist.json file");
+  if (!existsSync(target))
+    throw new VerifyInputError(
+      VERIFY.notFound,
+      `${shown}: no such file or directory`,
+      2,
+      "pass the output directory of optinc compile or a <name>.netlist.json file",
+    );
   if (!statSync(target).isDirectory()) return [target];
-  const found = readdirSync(target).filter((f) => f.endsWith(NETLIST_SUFFIX)).sort();
-  if (found.length === 0) throw new VerifyInputError(VERIFY.noNetlist, `${shown}: no *${NETLIST_SUFFIX} in this directory`, 2, "run optinc compile first, or pass the netlist file itself");
+  const found = readdirSync(target)
+    .filter((f) => f.endsWith(NETLIST_SUFFIX))
+    .sort();
+  if (found.length === 0)
+    throw new VerifyInputError(
+      VERIFY.noNetlist,
+      `${shown}: no *${NETLIST_SUFFIX} in this directory`,
+      2,
+      "run optinc compile first, or pass the netlist file itself",
+    );
   return found.map((f) => join(target, f));
 }
 
@@ -61,14 +74,36 @@ function readInput(path: string): string {
   try {
     st = statSync(path);
   } catch (e) {
-    throw new VerifyInputError(VERIFY.notFound, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2, "check the path");
+    throw new VerifyInputError(
+      VERIFY.notFound,
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      2,
+      "check the path",
+    );
   }
-  if (!st.isFile()) throw new VerifyInputError(VERIFY.notFound, `${path}: not a regular file`, 2, "pass the output directory of optinc compile or a <name>.netlist.json file");
-  if (st.size > MAX_INPUT_BYTES) throw new VerifyInputError(VERIFY.tooLarge, `${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES / 1024 ** 2} MB limit for emitted files`, 1, "pass a file written by optinc compile");
+  if (!st.isFile())
+    throw new VerifyInputError(
+      VERIFY.notFound,
+      `${path}: not a regular file`,
+      2,
+      "pass the output directory of optinc compile or a <name>.netlist.json file",
+    );
+  if (st.size > MAX_INPUT_BYTES)
+    throw new VerifyInputError(
+      VERIFY.tooLarge,
+      `${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES / 1024 ** 2} MB limit for emitted files`,
+      1,
+      "pass a file written by optinc compile",
+    );
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new VerifyInputError(VERIFY.notFound, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2, "check the path and its permissions");
+    throw new VerifyInputError(
+      VERIFY.notFound,
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      2,
+      "check the path and its permissions",
+    );
   }
 }
 
@@ -80,7 +115,14 @@ function parseJson(path: string): unknown {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const { line, col: column } = pos ? lineCol(text, Number(pos[1])) : { line: 1, col: 1 };
-    throw new VerifyInputError(VERIFY.badJson, `not valid JSON (${msg})`, 1, "re-run optinc compile to regenerate the file", { file: path, line, column }, text);
+    throw new VerifyInputError(
+      VERIFY.badJson,
+      `not valid JSON (${msg})`,
+      1,
+      "re-run optinc compile to regenerate the file",
+      { file: path, line, column },
+      text,
+    );
   }
 }
 
@@ -100,7 +142,10 @@ export function loadCircuits(target: string, shown = target): LoadedCircuit[] {
     for (const l of loaded) if (l.reportPath && !reports.has(l.reportPath)) reports.set(l.reportPath, l);
     for (const [reportPath, first] of reports) {
       const missing = missingUnits(parseJson(reportPath), present);
-      if (missing.length) first.identity.push(`${basename(reportPath)} lists unit${missing.length === 1 ? "" : "s"} ${missing.join(", ")}, missing from the directory`);
+      if (missing.length)
+        first.identity.push(
+          `${basename(reportPath)} lists unit${missing.length === 1 ? "" : "s"} ${missing.join(", ")}, missing from the directory`,
+        );
     }
   }
   return loaded;
@@ -112,20 +157,43 @@ export function loadCircuit(netlistPath: string): LoadedCircuit {
   try {
     circuit = readNetlistJson(text, netlistPath);
   } catch (e) {
-    if (e instanceof NetlistReadError) throw new VerifyInputError(VERIFY.badNetlist, `${e.what} (${e.code})`, 1, e.fix, { file: e.file, line: e.line, column: e.column }, text);
+    if (e instanceof NetlistReadError)
+      throw new VerifyInputError(
+        VERIFY.badNetlist,
+        `${e.what} (${e.code})`,
+        1,
+        e.fix,
+        { file: e.file, line: e.line, column: e.column },
+        text,
+      );
     throw e;
   }
-  const base = basename(netlistPath).endsWith(NETLIST_SUFFIX) ? basename(netlistPath).slice(0, -NETLIST_SUFFIX.length) : basename(netlistPath).replace(/\.json$/, "");
+  const base = basename(netlistPath).endsWith(NETLIST_SUFFIX)
+    ? basename(netlistPath).slice(0, -NETLIST_SUFFIX.length)
+    : basename(netlistPath).replace(/\.json$/, "");
   // A cascade unit <name>.L<k>.netlist.json shares <name>.report.json (its info names the spec).
   const names = [base, ...(typeof circuit.info.spec_name === "string" ? [circuit.info.spec_name] : [])];
   const candidate = names.map((n) => join(dirname(netlistPath), `${n}.report.json`)).find((p) => existsSync(p));
-  const out: LoadedCircuit = { netlistPath, reportPath: null, circuit, rounding: null, preprocess: null, technology: null, seed: null, identity: [] };
+  const out: LoadedCircuit = {
+    netlistPath,
+    reportPath: null,
+    circuit,
+    rounding: null,
+    preprocess: null,
+    technology: null,
+    seed: null,
+    identity: [],
+  };
   const report = candidate ? parseJson(candidate) : null;
   try {
     out.identity = identityProblems(netlistPath, circuit, report);
   } catch (e) {
     if (!(e instanceof CircuitShapeError)) throw e;
-    throw new VerifyInputError(VERIFY.notPipeline, e.message, 1, "verify needs the netlist of a compiled ONN pipeline (optinc compile)", { file: netlistPath, line: 1, column: 1 });
+    throw new VerifyInputError(VERIFY.notPipeline, e.message, 1, "verify needs the netlist of a compiled ONN pipeline (optinc compile)", {
+      file: netlistPath,
+      line: 1,
+      column: 1,
+    });
   }
   if (!candidate) return out;
   out.reportPath = candidate;

@@ -74,7 +74,15 @@ export function fitReceiver(measured: Float64Array, ideal: Float64Array, cases: 
 }
 
 /** Fitted fields (gain · measured + offset) + Gaussian detector noise (σ in steps) → digits (cases × width). */
-export function decodeFitted(measured: Float64Array, rx: Receiver, det: DetectorSettings, sigma: number, rng: Rng, cases: number, width: number): Int32Array {
+export function decodeFitted(
+  measured: Float64Array,
+  rx: Receiver,
+  det: DetectorSettings,
+  sigma: number,
+  rng: Rng,
+  cases: number,
+  width: number,
+): Int32Array {
   const out = new Int32Array(cases * width);
   for (let c = 0; c < cases; c++) {
     for (let k = 0; k < width; k++) {

@@ -32,7 +32,13 @@ export function flatFunctionMismatch(unit: UnitSpec | undefined, f: SourceFormat
   const half = 2 ** (precision - 1);
   const want = { divisor: f.workers, inputOffset: half, outputOffset: half };
   const got = unit ?? want;
-  if (got.divisor === want.divisor && got.inputOffset === want.inputOffset && got.outputOffset === want.outputOffset && outputDigits === f.digits) return null;
+  if (
+    got.divisor === want.divisor &&
+    got.inputOffset === want.inputOffset &&
+    got.outputOffset === want.outputOffset &&
+    outputDigits === f.digits
+  )
+    return null;
   return (
     `the circuit's stored unit function (divisor ${got.divisor}, input offset ${got.inputOffset}, output offset ${got.outputOffset}, ${outputDigits} output digits) ` +
     `is not the flat average of its ${f.workers} × ${precision}-bit inputs (divisor ${want.divisor}, offsets ${half}, ${f.digits} output digits)`
@@ -40,13 +46,23 @@ export function flatFunctionMismatch(unit: UnitSpec | undefined, f: SourceFormat
 }
 
 /** The reference output code of every case of `set`. */
-export function referenceCodes(set: CaseSet, f: SourceFormat, role: UnitRole, unit: UnitSpec | undefined, outputDigits: number, rounding: Rounding): Int32Array {
+export function referenceCodes(
+  set: CaseSet,
+  f: SourceFormat,
+  role: UnitRole,
+  unit: UnitSpec | undefined,
+  outputDigits: number,
+  rounding: Rounding,
+): Int32Array {
   const width = f.workers * f.digits;
   const precision = Math.round(f.digits * Math.log2(f.levels));
   const out = new Int32Array(set.cases);
   const codes = new Int32Array(f.workers);
   const top = f.levels ** outputDigits - 1;
-  const slice = role === "slice" ? unitFunctionOf(unit!, { workers: f.workers, levels: f.levels, inDigits: f.digits, outDigits: outputDigits, rounding }) : null;
+  const slice =
+    role === "slice"
+      ? unitFunctionOf(unit!, { workers: f.workers, levels: f.levels, inDigits: f.digits, outDigits: outputDigits, rounding })
+      : null;
   const sums = new Array<number>(f.digits);
   for (let c = 0; c < set.cases; c++) {
     if (slice) {

@@ -110,8 +110,12 @@ function statsFrom(errors: Map<number, number>, cases: number): CaseStats {
 export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResult {
   const { source: f0, outputDigits, detector } = circuitFormat(circuit);
   const f: SourceFormat = opts.unit?.carryIn ? { ...f0, carryIn: opts.unit.carryIn } : f0;
-  if (opts.unit?.weights && opts.unit.weights.length !== f.digits) throw new CircuitShapeError(`info unit_weights lists ${opts.unit.weights.length} weights for ${f.digits} input positions`);
-  if (!opts.unit && outputDigits !== f.digits) throw new CircuitShapeError(`the detector reads ${outputDigits} digits but each worker sends ${f.digits} (a cascade unit needs unit_* entries in the circuit info)`);
+  if (opts.unit?.weights && opts.unit.weights.length !== f.digits)
+    throw new CircuitShapeError(`info unit_weights lists ${opts.unit.weights.length} weights for ${f.digits} input positions`);
+  if (!opts.unit && outputDigits !== f.digits)
+    throw new CircuitShapeError(
+      `the detector reads ${outputDigits} digits but each worker sends ${f.digits} (a cascade unit needs unit_* entries in the circuit info)`,
+    );
   const precision = Math.round(f.digits * Math.log2(f.levels));
   const set = buildCases(f, { preprocess: opts.preprocess, maxCases: opts.maxCases, seed: opts.seed });
   const width = f.workers * f.digits;
@@ -120,8 +124,11 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   const golden = referenceCodes(set, f, role, opts.unit, outputDigits, opts.rounding);
   const m = opts.measured;
   const detectorNoise = m ? (opts.nonIdealities.detectorNoise ?? 0) : 0;
-  const ideal = m ? compileCircuit(circuit, { die: m.die, dacBits: m.dacBits, detectorNoise, seed: opts.seed }) : compileCircuit(circuit, { seed: opts.seed });
-  if (ideal.inputWidth !== width) throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);
+  const ideal = m
+    ? compileCircuit(circuit, { die: m.die, dacBits: m.dacBits, detectorNoise, seed: opts.seed })
+    : compileCircuit(circuit, { seed: opts.seed });
+  if (ideal.inputWidth !== width)
+    throw new CircuitShapeError(`the circuit has ${ideal.inputWidth} input ports, expected workers × digits = ${width}`);
   const nominalErrors = new Map<number, number>();
   if (m?.receiver === "fitted") decodeFittedToGolden(ideal, set, golden, f, detector, detectorNoise, opts.seed, nominalErrors);
   else simulateCases(ideal, set, golden, f, nominalErrors);
@@ -155,12 +162,30 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
   const mismatch = role === "flat" ? flatFunctionMismatch(opts.unit, f, outputDigits, precision) : null;
   if (mismatch) failures.push(mismatch);
   const p = (x: number) => `${(100 * x).toFixed(2)}%`;
-  if (nominal.exactFraction < opts.minExact) failures.push(`exact match ${p(nominal.exactFraction)} ${m ? `on die "${m.die.id}"` : "with ideal components"} is below --min-exact ${p(opts.minExact)}`);
-  if (trials && trials.yield < opts.minYield) failures.push(`yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}, 95% CI ${yieldInterval(trials.passing, trials.count)}) is below --min-yield ${p(opts.minYield)}`);
+  if (nominal.exactFraction < opts.minExact)
+    failures.push(
+      `exact match ${p(nominal.exactFraction)} ${m ? `on die "${m.die.id}"` : "with ideal components"} is below --min-exact ${p(opts.minExact)}`,
+    );
+  if (trials && trials.yield < opts.minYield)
+    failures.push(
+      `yield ${p(trials.yield)} (${trials.passing}/${trials.count} trials at exact match ≥ ${p(opts.minExact)}, 95% CI ${yieldInterval(trials.passing, trials.count)}) is below --min-yield ${p(opts.minYield)}`,
+    );
   const { digits: _omit, ...caseSet } = set;
   void _omit;
   const measured = m ? { die: m.die.id, dacBits: m.dacBits, receiver: m.receiver, detectorNoise } : null;
-  return { name: circuit.name, measured, source: f, precision, rounding: opts.rounding, caseSet, nominal, trials, thresholds: { minExact: opts.minExact, minYield: opts.minYield }, failures, pass: failures.length === 0 };
+  return {
+    name: circuit.name,
+    measured,
+    source: f,
+    precision,
+    rounding: opts.rounding,
+    caseSet,
+    nominal,
+    trials,
+    thresholds: { minExact: opts.minExact, minYield: opts.minYield },
+    failures,
+    pass: failures.length === 0,
+  };
 }
 
 /**
@@ -168,7 +193,16 @@ export function verifyCircuit(circuit: Circuit, opts: VerifyOptions): VerifyResu
  * that map the measured field onto the level of the golden digit, then (optional) detector noise and
  * the detector's threshold rule.
  */
-function decodeFittedToGolden(sim: CompiledCircuit, set: CaseSet, golden: Int32Array, f: SourceFormat, det: DetectorSettings, sigma: number, seed: number, into: Map<number, number>): void {
+function decodeFittedToGolden(
+  sim: CompiledCircuit,
+  set: CaseSet,
+  golden: Int32Array,
+  f: SourceFormat,
+  det: DetectorSettings,
+  sigma: number,
+  seed: number,
+  into: Map<number, number>,
+): void {
   const measured = simulateFields(sim, set, f);
   const w = measured.width;
   const target = new Float64Array(set.cases * w);

@@ -13,14 +13,23 @@ export function circuitFormat(circuit: Circuit): { source: SourceFormat; outputD
   const instances = Object.values(top.instances);
   const src = instances.filter((i) => i.component === "pam_source");
   const det = instances.filter((i) => i.component === "detector");
-  if (src.length !== 1) throw new CircuitShapeError(`expected one pam_source in the top netlist, found ${src.length}: verify needs a compiled ONN pipeline (source … detector)`);
-  if (det.length !== 1) throw new CircuitShapeError(`expected one detector in the top netlist, found ${det.length}: verify needs a compiled ONN pipeline (source … detector)`);
+  if (src.length !== 1)
+    throw new CircuitShapeError(
+      `expected one pam_source in the top netlist, found ${src.length}: verify needs a compiled ONN pipeline (source … detector)`,
+    );
+  if (det.length !== 1)
+    throw new CircuitShapeError(
+      `expected one detector in the top netlist, found ${det.length}: verify needs a compiled ONN pipeline (source … detector)`,
+    );
   const s = src[0]!.settings;
   const d = det[0]!.settings;
   const source = { workers: Number(s.workers), digits: Number(s.digits), levels: Number(s.levels) };
-  for (const [k, v] of Object.entries(source)) if (!Number.isInteger(v) || v < 1) throw new CircuitShapeError(`pam_source setting ${k} must be a positive integer, got ${String(v)}`);
-  if (source.levels < 2 || (source.levels & (source.levels - 1)) !== 0) throw new CircuitShapeError(`pam_source levels must be a power of two ≥ 2, got ${source.levels}`);
-  if (Number(d.levels) !== source.levels) throw new CircuitShapeError(`detector levels ${String(d.levels)} differ from the source's ${source.levels}`);
+  for (const [k, v] of Object.entries(source))
+    if (!Number.isInteger(v) || v < 1) throw new CircuitShapeError(`pam_source setting ${k} must be a positive integer, got ${String(v)}`);
+  if (source.levels < 2 || (source.levels & (source.levels - 1)) !== 0)
+    throw new CircuitShapeError(`pam_source levels must be a power of two ≥ 2, got ${source.levels}`);
+  if (Number(d.levels) !== source.levels)
+    throw new CircuitShapeError(`detector levels ${String(d.levels)} differ from the source's ${source.levels}`);
   let detector: DetectorSettings;
   try {
     detector = { levels: Number(d.levels), ...detectorThresholds(d, Number(d.modes)) };

@@ -43,26 +43,46 @@ function histogramSection(d: NonNullable<ReportData["errorHistogram"]>): string 
   const total = d.bins.reduce((a, b) => a + b.count, 0);
   const exact = d.bins.find((b) => b.steps === 0)?.count ?? 0;
   const share = plusMinusOneShare(d);
-  const note = share === null ? "No output differs from the golden average." : `${label(total - exact, 0)} wrong outputs; ±1-step errors are ${pct(share, 1)} of them (the paper's Table II reports about 90%).`;
-  return figure(errorHistogramChart(d), `Output error = decoded output value − golden quantized average, in quantization steps, over ${label(total, 0)} simulated cases${d.condition ? ` (${esc(d.condition)})` : ""}. ${esc(note)}`);
+  const note =
+    share === null
+      ? "No output differs from the golden average."
+      : `${label(total - exact, 0)} wrong outputs; ±1-step errors are ${pct(share, 1)} of them (the paper's Table II reports about 90%).`;
+  return figure(
+    errorHistogramChart(d),
+    `Output error = decoded output value − golden quantized average, in quantization steps, over ${label(total, 0)} simulated cases${d.condition ? ` (${esc(d.condition)})` : ""}. ${esc(note)}`,
+  );
 }
 
 function yieldFigure(d: NonNullable<ReportData["yield"]>): string {
   const s = yieldSummary(d);
-  return figure(yieldChart(d), `${s.passing} of ${d.trials} Monte-Carlo trials reach exact match ≥ ${esc(pct(d.minExact, 2))}: yield ${esc(pct(s.yield, 1))} (95% CI ${esc(yieldInterval(s.passing, d.trials))}); worst trial ${esc(pct(s.worst, 3))}${d.condition ? `. Non-idealities: ${esc(d.condition)}` : ""}.`);
+  return figure(
+    yieldChart(d),
+    `${s.passing} of ${d.trials} Monte-Carlo trials reach exact match ≥ ${esc(pct(d.minExact, 2))}: yield ${esc(pct(s.yield, 1))} (95% CI ${esc(yieldInterval(s.passing, d.trials))}); worst trial ${esc(pct(s.worst, 3))}${d.condition ? `. Non-idealities: ${esc(d.condition)}` : ""}.`,
+  );
 }
 
 function hardwareSection(d: NonNullable<ReportData["hardware"]>): string {
   const rows = d.rows
-    .map((r) => `<tr><td>${esc(r.item)}</td><td class="num">${esc(typeof r.value === "number" ? label(r.value, Number.isInteger(r.value) ? 0 : 3) : r.value)}</td><td>${esc(r.unit ?? "")}</td><td>${esc(r.note ?? "")}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.item)}</td><td class="num">${esc(typeof r.value === "number" ? label(r.value, Number.isInteger(r.value) ? 0 : 3) : r.value)}</td><td>${esc(r.unit ?? "")}</td><td>${esc(r.note ?? "")}</td></tr>`,
+    )
     .join("");
-  return section("Hardware", `<table><thead><tr><th>item</th><th>value</th><th>unit</th><th>note</th></tr></thead><tbody>${rows}</tbody></table>`);
+  return section(
+    "Hardware",
+    `<table><thead><tr><th>item</th><th>value</th><th>unit</th><th>note</th></tr></thead><tbody>${rows}</tbody></table>`,
+  );
 }
 
 function portMapSection(d: NonNullable<ReportData["portMap"]>): string {
   const tables = d.units
     .map((u) => {
-      const rows = u.rows.map((r) => `<tr><td>${esc(r.port)}</td><td>${esc(r.kind)}</td><td>${esc(r.meaning)}</td><td class="num">${esc(r.value)}</td><td>${esc(r.connects)}</td></tr>`).join("");
+      const rows = u.rows
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.port)}</td><td>${esc(r.kind)}</td><td>${esc(r.meaning)}</td><td class="num">${esc(r.value)}</td><td>${esc(r.connects)}</td></tr>`,
+        )
+        .join("");
       return `<div class="stage-title">${esc(u.name)}</div><table><thead><tr><th>port</th><th>kind</th><th>meaning</th><th>value</th><th>connects to</th></tr></thead><tbody>${rows}</tbody></table>`;
     })
     .join("");
@@ -87,7 +107,10 @@ function trainingSection(d: NonNullable<ReportData["training"]>): string {
 
 function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
   const rows = d.rows
-    .map((r) => `<tr><td>${esc(r.nonIdeality)}</td><td class="num">${esc(r.tolerance)}</td><td class="num">${esc(r.lowerBound)}</td><td class="num">${esc(r.certified)}</td><td class="num">${esc(r.technology)}</td><td>${r.meets === null ? "" : r.meets ? "meets" : "<b>fails</b>"}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.nonIdeality)}</td><td class="num">${esc(r.tolerance)}</td><td class="num">${esc(r.lowerBound)}</td><td class="num">${esc(r.certified)}</td><td class="num">${esc(r.technology)}</td><td>${r.meets === null ? "" : r.meets ? "meets" : "<b>fails</b>"}</td></tr>`,
+    )
     .join("");
   const table = `<table><thead><tr><th>non-ideality</th><th>99%-yield estimate</th><th>lower bound (confidence)</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
   const chart = d.series.length ? figure(toleranceChart(d), esc(d.caption)) : `<p>${esc(d.caption)}</p>`;
@@ -96,7 +119,9 @@ function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
 
 export function renderReportHtml(d: ReportData): string {
   const title = d.title ?? `OptINC aggregator${d.name ? ` ${d.name}` : ""}`;
-  const facts = d.facts?.length ? `<p class="facts">${d.facts.map((f) => `<span>${esc(f.label)}: <b>${esc(String(f.value))}</b></span>`).join("")}</p>` : "";
+  const facts = d.facts?.length
+    ? `<p class="facts">${d.facts.map((f) => `<span>${esc(f.label)}: <b>${esc(String(f.value))}</b></span>`).join("")}</p>`
+    : "";
   const body: string[] = [];
   if (d.mesh?.stages.length) body.push(meshSection(d.mesh));
   if (d.errorHistogram || d.yield) {
@@ -107,14 +132,29 @@ export function renderReportHtml(d: ReportData): string {
   if (d.portMap?.units.length) body.push(portMapSection(d.portMap));
   if (d.latency?.presets.length || d.volume?.points.length) {
     const figs = [
-      d.latency?.presets.length ? figure(latencyChart(d.latency), "Time of one training iteration, compute vs communication, divided by the ring all-reduce total of the same workload.") : "",
-      d.volume?.points.length ? figure(volumeChart(d.volume), "Bytes every worker sends per all-reduce divided by the gradient size: ring sends 2(N−1)/N, OptINC sends each gradient once.") : "",
+      d.latency?.presets.length
+        ? figure(
+            latencyChart(d.latency),
+            "Time of one training iteration, compute vs communication, divided by the ring all-reduce total of the same workload.",
+          )
+        : "",
+      d.volume?.points.length
+        ? figure(
+            volumeChart(d.volume),
+            "Bytes every worker sends per all-reduce divided by the gradient size: ring sends 2(N−1)/N, OptINC sends each gradient once.",
+          )
+        : "",
     ].join("");
     body.push(section("Communication and latency", `<div class="row">${figs}</div>`));
   }
   if (d.systems?.panels.length) {
     const figs = d.systems.panels
-      .map((panel) => figure(systemsChart(panel), `All-reduce time of every cost model against ${panel.xTitle} (${panel.fixed}); rings mark where two models swap order (${panel.crossovers.length} crossovers).`))
+      .map((panel) =>
+        figure(
+          systemsChart(panel),
+          `All-reduce time of every cost model against ${panel.xTitle} (${panel.fixed}); rings mark where two models swap order (${panel.crossovers.length} crossovers).`,
+        ),
+      )
       .join("");
     body.push(section("Cost models compared", `<div class="row">${figs}</div>`));
   }

@@ -17,7 +17,9 @@ export function verdictFigures(d: ReportData): VerdictFigures {
   const yieldValue = v.yield ?? (d.yield ? yieldSummary(d.yield).yield : undefined);
   let pass = v.pass;
   if (pass === undefined && (v.exactMatch !== undefined || yieldValue !== undefined)) {
-    pass = (v.exactMatch === undefined || v.exactMatch >= minExact) && (yieldValue === undefined || v.minYield === undefined || yieldValue >= v.minYield);
+    pass =
+      (v.exactMatch === undefined || v.exactMatch >= minExact) &&
+      (yieldValue === undefined || v.minYield === undefined || yieldValue >= v.minYield);
   }
   return { exactMatch: v.exactMatch, areaRatio: v.areaRatio, yield: yieldValue, pass };
 }
@@ -33,13 +35,22 @@ export function verdictHtml(d: ReportData): string {
   if (f.pass !== undefined) parts.push(`<div class="badge ${f.pass ? "pass" : "fail"}">${f.pass ? "✔ PASS" : "✘ FAIL"}</div>`);
   else parts.push(`<div class="badge info">not verified</div>`);
   if (f.exactMatch !== undefined) {
-    const of = v.cases !== undefined ? `of ${label(v.cases, 0)} cases${v.spaceSize !== undefined && v.spaceSize !== v.cases ? ` (space ${label(v.spaceSize, 0)})` : ""}` : "of cases";
+    const of =
+      v.cases !== undefined
+        ? `of ${label(v.cases, 0)} cases${v.spaceSize !== undefined && v.spaceSize !== v.cases ? ` (space ${label(v.spaceSize, 0)})` : ""}`
+        : "of cases";
     parts.push(kpi(pct(f.exactMatch, 2), `exact match ${of}, ideal components`, f.exactMatch < (v.minExact ?? 1)));
   }
   if (f.areaRatio !== undefined) parts.push(kpi(pct(f.areaRatio, 1), "area ratio (MZIs vs un-approximated ONN)"));
   if (f.yield !== undefined) {
     const trials = d.yield ? ` of ${d.yield.trials} Monte-Carlo trials` : "";
-    parts.push(kpi(pct(f.yield, 1), `yield${trials} at exact match ≥ ${pct(v.minExact ?? d.yield?.minExact ?? 1, 2)}`, v.minYield !== undefined && f.yield < v.minYield));
+    parts.push(
+      kpi(
+        pct(f.yield, 1),
+        `yield${trials} at exact match ≥ ${pct(v.minExact ?? d.yield?.minExact ?? 1, 2)}`,
+        v.minYield !== undefined && f.yield < v.minYield,
+      ),
+    );
   }
   return `<div class="verdict">${parts.join("")}</div>`;
 }

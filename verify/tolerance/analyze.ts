@@ -4,7 +4,15 @@
 import { isIdeal, type Technology } from "../../dsl/technology.ts";
 import type { ReceiverMode } from "../circuit/receiver.ts";
 import { AXES, technologyAxis, type AxisName } from "./axes.ts";
-import { certifiedLevel, certifyContext, CertifyUnsupported, coverageZ, axisFamily, technologyFamily, type CertifyContext } from "./certify/certify.ts";
+import {
+  certifiedLevel,
+  certifyContext,
+  CertifyUnsupported,
+  coverageZ,
+  axisFamily,
+  technologyFamily,
+  type CertifyContext,
+} from "./certify/certify.ts";
 import { minMargin, type DecisionSet } from "./decisions.ts";
 import type { Design } from "./design.ts";
 import { monteCarloAxis, monteCarloDac, monteCarloDetector, type MonteCarloAxis, type MonteCarloOptions } from "./monte-carlo.ts";
@@ -105,12 +113,26 @@ export const YIELD_TARGET = 0.99;
 export const CONFIDENCE = 0.95;
 
 function mcSummary(m: MonteCarloAxis): MonteCarloSummary {
-  return { trials: m.trials, deterministic: m.deterministic, tolerance: m.quantile.estimate, lowerBound: m.quantile.lowerBound, critical: m.critical, evaluations: m.evaluations };
+  return {
+    trials: m.trials,
+    deterministic: m.deterministic,
+    tolerance: m.quantile.estimate,
+    lowerBound: m.quantile.lowerBound,
+    critical: m.critical,
+    evaluations: m.evaluations,
+  };
 }
 
 export function analyzeTolerance(design: Design, o: ToleranceOptions): ToleranceResult {
   const rtol = o.rtol ?? 0.02;
-  const mc: MonteCarloOptions = { trials: o.trials, rtol, maxEvaluations: 40, receiver: o.receiver, yieldTarget: YIELD_TARGET, confidence: CONFIDENCE };
+  const mc: MonteCarloOptions = {
+    trials: o.trials,
+    rtol,
+    maxEvaluations: 40,
+    receiver: o.receiver,
+    yieldTarget: YIELD_TARGET,
+    confidence: CONFIDENCE,
+  };
   const want = (a: AxisName) => !o.axes || o.axes.includes(a);
   const t = o.technology.levels;
   const exact = design.units.every((u) => u.exact);
@@ -173,12 +195,25 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
     const d = monteCarloDetector(design, mc);
     let certified: CertifiedSummary | null = null;
     if (cx) {
-      const sets: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels }));
+      const sets: DecisionSet[] = design.units.map((u) => ({
+        u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!),
+        digits: u.reference,
+        levels: u.detector.levels,
+      }));
       const margin = Math.min(...sets.map(minMargin));
       const z = coverageZ(cx.decisions, 1 - YIELD_TARGET);
       certified = { level: margin / z, marginSteps: margin, z, sigma99: margin / z, evaluations: 0 };
     }
-    axes.push({ axis: "detectorNoise", label: "detector noise σ", unit: "step", technologyLevel: t.detectorNoise, monteCarlo: mcSummary(d), analytic: d.analytic, decisions: d.decisions, certified });
+    axes.push({
+      axis: "detectorNoise",
+      label: "detector noise σ",
+      unit: "step",
+      technologyLevel: t.detectorNoise,
+      monteCarlo: mcSummary(d),
+      analytic: d.analytic,
+      decisions: d.decisions,
+      certified,
+    });
   }
   if (want("technology") && !isIdeal(t, { detector: "include" })) {
     const axis = technologyAxis(t);
@@ -189,7 +224,14 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
       certified = { level: b.lo, evaluations: b.evaluations };
     }
     const start = certified && certified.level > axis.min ? certified.level : undefined;
-    axes.push({ axis: "technology", label: `${o.technology.name} scaled`, unit: "×", technologyLevel: 1, monteCarlo: mcSummary(monteCarloAxis(design, axis, mc, start)), certified });
+    axes.push({
+      axis: "technology",
+      label: `${o.technology.name} scaled`,
+      unit: "×",
+      technologyLevel: 1,
+      monteCarlo: mcSummary(monteCarloAxis(design, axis, mc, start)),
+      certified,
+    });
   }
   return {
     seed: design.seed,
@@ -199,8 +241,21 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
     confidence: CONFIDENCE,
     rtol,
     exact,
-    units: design.units.map((u, i) => ({ name: u.name, instances: u.instances, cases: u.set.cases, exact: u.exact, certifyMethod: cx ? (cx.firstOrder[i] ? "first-order" : "interval") : null })),
-    technology: { name: o.technology.name, couplerImbalance: t.splitterImbalance, phaseError: t.phaseNoise, mziLossDb: t.mziLossDb, dacBits: t.dacBits, detectorNoise: t.detectorNoise },
+    units: design.units.map((u, i) => ({
+      name: u.name,
+      instances: u.instances,
+      cases: u.set.cases,
+      exact: u.exact,
+      certifyMethod: cx ? (cx.firstOrder[i] ? "first-order" : "interval") : null,
+    })),
+    technology: {
+      name: o.technology.name,
+      couplerImbalance: t.splitterImbalance,
+      phaseError: t.phaseNoise,
+      mziLossDb: t.mziLossDb,
+      dacBits: t.dacBits,
+      detectorNoise: t.detectorNoise,
+    },
     phaseShifters: cx?.phaseShifters ?? 0,
     decisions: design.units.reduce((a, u) => a + u.instances * u.set.cases * u.width, 0),
     certifyNote,

@@ -33,9 +33,36 @@ const none: OperatingPoint = { levels: {}, dacBits: null, detectorNoise: 0 };
 // Ranges: from far below any fab (1e-7) to the largest level the models accept (imbalance 0.5,
 // phase σ of π/2, 10 dB per MZI).
 export const AXES: Record<Exclude<AxisName, "dacBits" | "detectorNoise" | "technology">, AxisDef> = {
-  couplerImbalance: { name: "couplerImbalance", unit: "", label: "coupler imbalance ±Δk", random: true, min: 1e-7, max: 0.5, start: 1e-4, point: (s) => ({ ...none, levels: { splitterImbalance: s } }) },
-  phaseError: { name: "phaseError", unit: "rad", label: "phase error σ", random: true, min: 1e-7, max: Math.PI / 2, start: 1e-4, point: (s) => ({ ...none, levels: { phaseNoise: s } }) },
-  mziLoss: { name: "mziLoss", unit: "dB", label: "insertion loss per MZI", random: false, min: 1e-6, max: 10, start: 1e-2, point: (s) => ({ ...none, levels: { mziLossDb: s } }) },
+  couplerImbalance: {
+    name: "couplerImbalance",
+    unit: "",
+    label: "coupler imbalance ±Δk",
+    random: true,
+    min: 1e-7,
+    max: 0.5,
+    start: 1e-4,
+    point: (s) => ({ ...none, levels: { splitterImbalance: s } }),
+  },
+  phaseError: {
+    name: "phaseError",
+    unit: "rad",
+    label: "phase error σ",
+    random: true,
+    min: 1e-7,
+    max: Math.PI / 2,
+    start: 1e-4,
+    point: (s) => ({ ...none, levels: { phaseNoise: s } }),
+  },
+  mziLoss: {
+    name: "mziLoss",
+    unit: "dB",
+    label: "insertion loss per MZI",
+    random: false,
+    min: 1e-6,
+    max: 10,
+    start: 1e-2,
+    point: (s) => ({ ...none, levels: { mziLossDb: s } }),
+  },
 };
 
 /** The technology scaled jointly: static levels and detector noise × s, the DAC as given. */
@@ -47,7 +74,12 @@ export function technologyAxis(t: Technology): AxisDef {
     random: Boolean(t.splitterImbalance || t.phaseNoise || t.detectorNoise),
     min: 1e-5,
     // Not beyond the models' ranges on any axis (imbalance 0.5, phase σ π/2, 10 dB per MZI).
-    max: Math.min(1e4, t.splitterImbalance ? 0.5 / t.splitterImbalance : Infinity, t.phaseNoise ? Math.PI / 2 / t.phaseNoise : Infinity, t.mziLossDb ? 10 / t.mziLossDb : Infinity),
+    max: Math.min(
+      1e4,
+      t.splitterImbalance ? 0.5 / t.splitterImbalance : Infinity,
+      t.phaseNoise ? Math.PI / 2 / t.phaseNoise : Infinity,
+      t.mziLossDb ? 10 / t.mziLossDb : Infinity,
+    ),
     start: 0.1,
     point: (s) => ({
       levels: { splitterImbalance: s * t.splitterImbalance, phaseNoise: s * t.phaseNoise, mziLossDb: s * t.mziLossDb },

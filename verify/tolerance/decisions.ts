@@ -44,7 +44,7 @@ export function noiseYield(sets: readonly DecisionSet[], sigma: number): number 
   for (const s of sets) {
     for (let i = 0; i < s.u.length; i++) {
       const g = gaps(s.u[i]!, s.digits[i]!, s.levels);
-      const miss = (sigma > 0 ? normalTail(g.up / sigma) + normalTail(g.down / sigma) : g.up > 0 && g.down >= 0 ? 0 : 1);
+      const miss = sigma > 0 ? normalTail(g.up / sigma) + normalTail(g.down / sigma) : g.up > 0 && g.down >= 0 ? 0 : 1;
       if (miss >= 1) return 0;
       logP += Math.log1p(-miss);
     }

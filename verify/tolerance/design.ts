@@ -66,7 +66,8 @@ export interface Design {
 export function instancesOf(circuit: Circuit): number {
   const v = circuit.info.instances;
   if (v === undefined) return 1;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new CircuitShapeError(`info instances must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
+    throw new CircuitShapeError(`info instances must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -92,18 +93,48 @@ export function simulateSet(sim: ReturnType<typeof compileCircuit>, set: CaseSet
 export function prepareUnit(input: DesignUnitInput, seed: number): DesignUnit {
   const { circuit } = input;
   const instances = input.instances ?? instancesOf(circuit);
-  if (!Number.isInteger(instances) || instances < 1) throw new CircuitShapeError(`unit ${input.name}: instances must be a positive integer, got ${instances}`);
+  if (!Number.isInteger(instances) || instances < 1)
+    throw new CircuitShapeError(`unit ${input.name}: instances must be a positive integer, got ${instances}`);
   // verify's own ideal check decides exactness (golden function, shape checks, case set).
-  const v = input.verified ?? verifyCircuit(circuit, { nonIdealities: {}, trials: 0, seed, minExact: 1, minYield: 1, maxCases: input.maxCases, rounding: input.rounding, preprocess: input.preprocess, ...(input.unit ? { unit: input.unit } : {}) });
+  const v =
+    input.verified ??
+    verifyCircuit(circuit, {
+      nonIdealities: {},
+      trials: 0,
+      seed,
+      minExact: 1,
+      minYield: 1,
+      maxCases: input.maxCases,
+      rounding: input.rounding,
+      preprocess: input.preprocess,
+      ...(input.unit ? { unit: input.unit } : {}),
+    });
   const { source, detector } = circuitFormat(circuit);
   const format: SourceFormat = input.unit?.carryIn ? { ...source, carryIn: input.unit.carryIn } : source;
   const set = buildCases(format, { preprocess: input.preprocess, maxCases: input.maxCases, seed });
-  if (set.cases !== v.nominal.cases) throw new Error(`internal: tolerance case set (${set.cases}) differs from verify's (${v.nominal.cases})`);
+  if (set.cases !== v.nominal.cases)
+    throw new Error(`internal: tolerance case set (${set.cases}) differs from verify's (${v.nominal.cases})`);
   const { re, width } = simulateSet(compileCircuit(circuit, {}), set, format);
   // verify found every case exact: the ideal digits are the golden ones.
   const reference = new Int32Array(re.length);
-  for (let i = 0; i < re.length; i++) reference[i] = detectDigit(re[i]!, detector.step[i % width]!, detector.offset[i % width]!, detector.levels);
-  return { name: input.name, circuit, instances, programs: circuitPrograms(circuit), format, detector, set, width, exact: v.pass, failures: v.failures, reference, idealRe: re, hardFirst: hardFirst(set, re, reference, width, detector, format), streamSeed: unitStreamSeed };
+  for (let i = 0; i < re.length; i++)
+    reference[i] = detectDigit(re[i]!, detector.step[i % width]!, detector.offset[i % width]!, detector.levels);
+  return {
+    name: input.name,
+    circuit,
+    instances,
+    programs: circuitPrograms(circuit),
+    format,
+    detector,
+    set,
+    width,
+    exact: v.pass,
+    failures: v.failures,
+    reference,
+    idealRe: re,
+    hardFirst: hardFirst(set, re, reference, width, detector, format),
+    streamSeed: unitStreamSeed,
+  };
 }
 
 /** Copy 0 keeps verify's seed; later copies get their own. */
@@ -128,9 +159,11 @@ export function prepareCell(name: string, circuit: Circuit, index: number, copie
     description: cases.raw ? `every raw input of cell ${f.name}` : `cell ${f.name}: each digit sum with two worker fills`,
   };
   const { re, width } = simulateSet(compileCircuit(circuit, {}), set, source);
-  if (width !== f.outputs.length) throw new CircuitShapeError(`cell ${f.name}: the detector reads ${width} digits, its function has ${f.outputs.length} outputs`);
+  if (width !== f.outputs.length)
+    throw new CircuitShapeError(`cell ${f.name}: the detector reads ${width} digits, its function has ${f.outputs.length} outputs`);
   let wrong = 0;
-  for (let i = 0; i < re.length; i++) if (detectDigit(re[i]!, detector.step[i % width]!, detector.offset[i % width]!, detector.levels) !== cases.expected[i]) wrong++;
+  for (let i = 0; i < re.length; i++)
+    if (detectDigit(re[i]!, detector.step[i % width]!, detector.offset[i % width]!, detector.levels) !== cases.expected[i]) wrong++;
   const failures = wrong ? [`cell ${f.name}: ${wrong} output digits decode wrongly with ideal parts`] : [];
   return {
     name,
@@ -151,7 +184,14 @@ export function prepareCell(name: string, circuit: Circuit, index: number, copie
 }
 
 /** Cases sorted by their smallest ideal margin: a die that fails usually fails there first. */
-function hardFirst(set: CaseSet, re: Float64Array, reference: Int32Array, width: number, d: DetectorSettings, f: SourceFormat): DesignUnit["hardFirst"] {
+function hardFirst(
+  set: CaseSet,
+  re: Float64Array,
+  reference: Int32Array,
+  width: number,
+  d: DetectorSettings,
+  f: SourceFormat,
+): DesignUnit["hardFirst"] {
   const room = new Float64Array(set.cases).fill(Infinity);
   for (let i = 0; i < re.length; i++) {
     const c = Math.floor(i / width);

@@ -55,8 +55,12 @@ export function formatTolerance(r: ToleranceResult, target: string): string {
   const lines: string[] = [];
   const cases = r.units.reduce((s, u) => s + u.cases * u.instances, 0);
   const copies = r.units.reduce((s, u) => s + u.instances, 0);
-  lines.push(`tolerance ${target}: ${r.units.length} circuit${r.units.length === 1 ? "" : "s"}, ${copies} cop${copies === 1 ? "y" : "ies"} on the chip, ${int(cases)} cases per chip`);
-  lines.push(`  ${r.trials} Monte-Carlo trials (seed ${r.seed}), receiver ${r.calibrated ? "calibrated" : "uncalibrated"}; critical levels bracketed to ±${pct(r.rtol, 0)}; yield ${pct(r.yieldTarget)}`);
+  lines.push(
+    `tolerance ${target}: ${r.units.length} circuit${r.units.length === 1 ? "" : "s"}, ${copies} cop${copies === 1 ? "y" : "ies"} on the chip, ${int(cases)} cases per chip`,
+  );
+  lines.push(
+    `  ${r.trials} Monte-Carlo trials (seed ${r.seed}), receiver ${r.calibrated ? "calibrated" : "uncalibrated"}; critical levels bracketed to ±${pct(r.rtol, 0)}; yield ${pct(r.yieldTarget)}`,
+  );
   const random = r.axes.find((a) => a.monteCarlo && !a.monteCarlo.deterministic);
   if (random) {
     const c = toleranceConfidence(random.monteCarlo!.lowerBound, random.monteCarlo!.trials, r.yieldTarget);
@@ -67,24 +71,40 @@ export function formatTolerance(r: ToleranceResult, target: string): string {
   }
   const rows = r.axes.map((a) => {
     const ok = meets(a);
-    return [a.axis === "technology" ? a.label : a.label, mcCell(a), boundCell(a), certCell(a), techCell(a), ok === null ? "" : ok ? "meets" : "fails"];
+    return [
+      a.axis === "technology" ? a.label : a.label,
+      mcCell(a),
+      boundCell(a),
+      certCell(a),
+      techCell(a),
+      ok === null ? "" : ok ? "meets" : "fails",
+    ];
   });
   const head = ["non-ideality", `${pct(r.yieldTarget)}-yield estimate`, "lower bound (confidence)", "certified", r.technology.name, ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const fmt = (row: string[]) => "  " + row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const fmt = (row: string[]) =>
+    "  " +
+    row
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   lines.push(fmt(head));
   for (const row of rows) lines.push(fmt(row));
   const tech = r.axes.find((a) => a.axis === "technology");
   if (tech?.monteCarlo) {
     const c = toleranceConfidence(tech.monteCarlo.lowerBound, tech.monteCarlo.trials, r.yieldTarget);
-    lines.push(`  the design tolerates ${level(tech.monteCarlo.lowerBound.value)}× ${r.technology.name} ${tolerancePhrase(c, r.yieldTarget)}`);
+    lines.push(
+      `  the design tolerates ${level(tech.monteCarlo.lowerBound.value)}× ${r.technology.name} ${tolerancePhrase(c, r.yieldTarget)}`,
+    );
     const cert = certifiedTechnologyText(r);
     if (cert) lines.push(cert);
   }
   if (r.certifyNote) lines.push(`  certified: skipped (${r.certifyNote})`);
   else {
     const methods = [...new Set(r.units.map((u) => u.certifyMethod))].join(", ");
-    lines.push(`  certified: worst case over the error box (${methods} bounds); phase and detector σ at ${pct(r.yieldTarget)} coverage of ${int(r.phaseShifters)} shifters and ${int(r.decisions)} decisions`);
+    lines.push(
+      `  certified: worst case over the error box (${methods} bounds); phase and detector σ at ${pct(r.yieldTarget)} coverage of ${int(r.phaseShifters)} shifters and ${int(r.decisions)} decisions`,
+    );
   }
   return lines.join("\n") + "\n";
 }

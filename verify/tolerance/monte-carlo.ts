@@ -30,7 +30,11 @@ export interface MonteCarloOptions extends TrialSearch {
   confidence: number;
 }
 
-function summarize(brackets: { lo: number; hi: number; evaluations: number }[], deterministic: boolean, o: MonteCarloOptions): MonteCarloAxis {
+function summarize(
+  brackets: { lo: number; hi: number; evaluations: number }[],
+  deterministic: boolean,
+  o: MonteCarloOptions,
+): MonteCarloAxis {
   const critical = brackets.map((b) => b.lo);
   return {
     trials: brackets.length,
@@ -61,7 +65,11 @@ export function monteCarloAxis(design: Design, axis: AxisDef, o: MonteCarloOptio
 }
 
 /** The smallest DAC resolution at which every unit is exact (deterministic: no die), searched from a guess. */
-export function monteCarloDac(design: Design, receiver: ReceiverMode, guess: number = DAC_RANGE.max): { bits: number | null; evaluations: number } {
+export function monteCarloDac(
+  design: Design,
+  receiver: ReceiverMode,
+  guess: number = DAC_RANGE.max,
+): { bits: number | null; evaluations: number } {
   return smallestPassing(
     (bits) => design.units.every((u) => evaluateCopy(u, null, null, { levels: {}, dacBits: bits, detectorNoise: 0 }, receiver).exact),
     DAC_RANGE.min,
@@ -84,16 +92,24 @@ export interface DetectorNoiseResult extends MonteCarloAxis {
 export function monteCarloDetector(design: Design, o: MonteCarloOptions): DetectorNoiseResult {
   // A receiver fitted on the ideal fields against themselves is the identity (gain 1 and offset 0
   // exactly: receiver.ts forms both sums from the same numbers), so either mode decides on idealRe.
-  const perUnit: DecisionSet[] = design.units.map((u) => ({ u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels }));
+  const perUnit: DecisionSet[] = design.units.map((u) => ({
+    u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!),
+    digits: u.reference,
+    levels: u.detector.levels,
+  }));
   const sets = design.units.flatMap((u, ui) => Array.from({ length: u.instances }, () => perUnit[ui]!));
   const exact = design.units.every((u) => u.exact);
   const brackets = Array.from({ length: o.trials }, (_, t) => {
     let crit = exact ? Infinity : 0;
     design.units.forEach((u, ui) => {
-      for (let c = 0; c < u.instances && crit > 0; c++) crit = Math.min(crit, noiseCriticalSigma(perUnit[ui]!, noiseDraws(u, design.seed, c, t)));
+      for (let c = 0; c < u.instances && crit > 0; c++)
+        crit = Math.min(crit, noiseCriticalSigma(perUnit[ui]!, noiseDraws(u, design.seed, c, t)));
     });
     return { lo: crit, hi: crit, evaluations: 0 };
   });
-  return { ...summarize(brackets, false, o), analytic: exact ? noiseSigmaAt(sets, o.yieldTarget) : 0, decisions: sets.reduce((a, s) => a + s.u.length, 0) };
+  return {
+    ...summarize(brackets, false, o),
+    analytic: exact ? noiseSigmaAt(sets, o.yieldTarget) : 0,
+    decisions: sets.reduce((a, s) => a + s.u.length, 0),
+  };
 }
-

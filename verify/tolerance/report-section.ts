@@ -12,7 +12,11 @@ export function toleranceSection(r: ToleranceResult): ToleranceSection {
     // Only continuous axes with a level in the technology can be drawn against it.
     const ref = a.technologyLevel;
     if (!a.monteCarlo || !ref || a.axis === "dacBits") continue;
-    const certified = a.certified ? (a.axis === "phaseError" || a.axis === "detectorNoise" ? a.certified.sigma99 : a.certified.level) : undefined;
+    const certified = a.certified
+      ? a.axis === "phaseError" || a.axis === "detectorNoise"
+        ? a.certified.sigma99
+        : a.certified.level
+      : undefined;
     series.push({
       label: a.label,
       points: yieldCurve(a.monteCarlo.critical).map((p) => ({ x: p.level / ref, yield: p.yield })),
@@ -28,7 +32,14 @@ export function toleranceSection(r: ToleranceResult): ToleranceSection {
   return {
     technology: r.technology.name,
     series,
-    rows: r.axes.map((a) => ({ nonIdeality: a.label, tolerance: mcCell(a), lowerBound: boundCell(a), certified: certCell(a), technology: techCell(a), meets: meets(a) })),
+    rows: r.axes.map((a) => ({
+      nonIdeality: a.label,
+      tolerance: mcCell(a),
+      lowerBound: boundCell(a),
+      certified: certCell(a),
+      technology: techCell(a),
+      meets: meets(a),
+    })),
     caption: `Yield (share of ${trials}) against each error level divided by the ${r.technology.name} level; each die's critical level is bracketed to ±${Math.round(100 * r.rtol)}%. Diamonds: certified levels (phase and detector as the σ covered at ${Math.round(100 * r.yieldTarget)}%).${summary}${r.exact ? "" : " Some unit is not exact with ideal components: every tolerance is 0."}`,
   };
 }

@@ -79,7 +79,12 @@ function nextProbe(lo: number, hi: number, p: number | undefined, step: number, 
  * exactness is monotone in b (a finer grid never hurts). null when even `max` fails. The search
  * starts at `guess` and steps outwards one bit at a time, then doubles, before bisecting.
  */
-export function smallestPassing(exact: (b: number) => boolean, min: number, max: number, guess = max): { bits: number | null; evaluations: number } {
+export function smallestPassing(
+  exact: (b: number) => boolean,
+  min: number,
+  max: number,
+  guess = max,
+): { bits: number | null; evaluations: number } {
   let evaluations = 0;
   const test = (b: number) => {
     evaluations++;

@@ -37,7 +37,11 @@ export interface ToleranceConfidence {
   reached: boolean;
 }
 
-export function toleranceConfidence(lowerBound: { rank: number; confidence: number }, dies: number, yieldTarget: number): ToleranceConfidence {
+export function toleranceConfidence(
+  lowerBound: { rank: number; confidence: number },
+  dies: number,
+  yieldTarget: number,
+): ToleranceConfidence {
   return {
     dies,
     confidence: lowerBound.confidence,

@@ -27,7 +27,10 @@ export function certifiedTechnologyText(r: ToleranceResult): string | null {
   if (!tech?.certified) return null;
   const s = tech.certified.level;
   // The search starts at 1e-6×: below it nothing was proven.
-  const what = s > 1e-6 ? `worst-case certified: ${level(s)}× ${r.technology.name} (every die with all errors at the edges of that box at once is proven exact` : `worst-case certified: none (no scale of ${r.technology.name} is proven exact for every die with all errors at their box edges at once`;
+  const what =
+    s > 1e-6
+      ? `worst-case certified: ${level(s)}× ${r.technology.name} (every die with all errors at the edges of that box at once is proven exact`
+      : `worst-case certified: none (no scale of ${r.technology.name} is proven exact for every die with all errors at their box edges at once`;
   const phase = r.axes.find((a) => a.axis === "phaseError")?.certified?.level;
   const dac = r.technology.dacBits ? Math.PI / 2 ** r.technology.dacBits : 0;
   if (dac > 0 && phase !== undefined && dac >= phase) {
@@ -41,7 +44,9 @@ export function toleranceSummaryLines(r: ToleranceResult): string[] {
   const shown = r.axes.filter((a) => a.axis in SHORT && (a.monteCarlo || a.axis === "dacBits"));
   const parts = shown.map((a) => `${SHORT[a.axis]}${stated(a)}`);
   const random = r.axes.find((a) => a.monteCarlo && !a.monteCarlo.deterministic);
-  const conf = random ? tolerancePhrase(toleranceConfidence(random.monteCarlo!.lowerBound, random.monteCarlo!.trials, r.yieldTarget), r.yieldTarget) : `at ${Math.round(100 * r.yieldTarget)}% yield (${r.trials} dies)`;
+  const conf = random
+    ? tolerancePhrase(toleranceConfidence(random.monteCarlo!.lowerBound, random.monteCarlo!.trials, r.yieldTarget), r.yieldTarget)
+    : `at ${Math.round(100 * r.yieldTarget)}% yield (${r.trials} dies)`;
   const tech = r.axes.find((a) => a.axis === "technology");
   const scaled = tech?.monteCarlo ? `; ${level(tech.monteCarlo.lowerBound.value)}× ${r.technology.name}` : "";
   const cert = certifiedTechnologyText(r);

@@ -39,7 +39,9 @@ export interface CopyShape {
 
 export function copyShape(unit: DesignUnit, seed: number, copy: number, trial: number, withNoise: boolean): CopyShape {
   const s = unit.streamSeed(seed, copy);
-  const die: TrialDie = drawable(unit.programs) ? { draws: drawDieDraws(unit.programs, s, trial) } : { shape: drawDieShape(unit.circuit, s, trial, unit.programs.parts) };
+  const die: TrialDie = drawable(unit.programs)
+    ? { draws: drawDieDraws(unit.programs, s, trial) }
+    : { shape: drawDieShape(unit.circuit, s, trial, unit.programs.parts) };
   return { unit, copy, die, noise: withNoise ? noiseDraws(unit, seed, copy, trial) : null };
 }
 
@@ -64,7 +66,13 @@ export interface CopyResult {
  * cases with the least ideal margin first, in chunks, and stops at the first wrong one; a fitted
  * receiver's gain and offset come from every case, so it always simulates them all.
  */
-export function evaluateCopy(unit: DesignUnit, die: TrialDie | null, noise: Float64Array | null, point: OperatingPoint, receiver: ReceiverMode): CopyResult {
+export function evaluateCopy(
+  unit: DesignUnit,
+  die: TrialDie | null,
+  noise: Float64Array | null,
+  point: OperatingPoint,
+  receiver: ReceiverMode,
+): CopyResult {
   const matrices = copyMatrices(unit.programs, die, point);
   const sim = compileCircuit(unit.circuit, { matrices });
   if (receiver === "thresholds") return rawInOrder(unit, sim, noise ? point.detectorNoise : 0, noise);
@@ -149,7 +157,9 @@ export function predictRoot(points: { level: number; margins: Float64Array }[]):
   const [x0, x1, x2] = [p0.level, p1.level, p2.level];
   for (let i = 0; i < n; i++) {
     // Newton form through the three points, then m(s) = c2 s² + c1 s + c0.
-    const y0 = p0.margins[i]!, y1 = p1.margins[i]!, y2 = p2.margins[i]!;
+    const y0 = p0.margins[i]!,
+      y1 = p1.margins[i]!,
+      y2 = p2.margins[i]!;
     const d01 = (y1 - y0) / (x1 - x0);
     const d12 = (y2 - y1) / (x2 - x1);
     const c2 = (d12 - d01) / (x2 - x0);
@@ -187,7 +197,8 @@ export function baseMargins(design: Design, axis: AxisDef, receiver: ReceiverMod
   return design.units.map((u) => {
     const { step, offset, levels } = u.detector;
     const margins = new Float64Array(u.idealRe.length);
-    for (let i = 0; i < margins.length; i++) margins[i] = margin((u.idealRe[i]! - offset[i % u.width]!) / step[i % u.width]!, u.reference[i]!, levels);
+    for (let i = 0; i < margins.length; i++)
+      margins[i] = margin((u.idealRe[i]! - offset[i % u.width]!) / step[i % u.width]!, u.reference[i]!, levels);
     return { exact: u.exact, margins };
   });
 }
@@ -196,12 +207,20 @@ export function baseMargins(design: Design, axis: AxisDef, receiver: ReceiverMod
  * Trial t's critical level on one axis. Copies are evaluated in turn and the search stops at the
  * first failing one; the last failing copy goes first at the next level, where it most likely fails again.
  */
-export function trialCritical(design: Design, axis: AxisDef, base: CopyResult[], trial: number, o: TrialSearch, start = axis.start): Bracket {
+export function trialCritical(
+  design: Design,
+  axis: AxisDef,
+  base: CopyResult[],
+  trial: number,
+  o: TrialSearch,
+  start = axis.start,
+): Bracket {
   if (!base.every((b) => b.exact)) return { lo: 0, hi: 0, evaluations: 0 };
   const withNoise = axis.point(1).detectorNoise > 0;
   const copies: { shape: CopyShape; points: { level: number; margins: Float64Array }[] }[] = [];
   design.units.forEach((u, ui) => {
-    for (let c = 0; c < u.instances; c++) copies.push({ shape: copyShape(u, design.seed, c, trial, withNoise), points: [{ level: 0, margins: base[ui]!.margins! }] });
+    for (let c = 0; c < u.instances; c++)
+      copies.push({ shape: copyShape(u, design.seed, c, trial, withNoise), points: [{ level: 0, margins: base[ui]!.margins! }] });
   });
   let order = copies.map((_, i) => i);
   return criticalLevel(

@@ -58,7 +58,11 @@ function inverse(m: number[][]): number[][] | null {
 /** Linear least squares of r on [1, cos ηP, sin ηP]: coefficients and residual sum of squares. */
 function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x: number[]; sse: number } | null {
   const n = p.length;
-  const ata = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const ata = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
   const atb = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const row = [1, Math.cos(eta * p[i]!), Math.sin(eta * p[i]!)];
@@ -90,7 +94,12 @@ export function fitFringe(p: ArrayLike<number>, r: ArrayLike<number>, etaMin: nu
   let jtj: number[][] = [];
   let sse = best.sse;
   for (let it = 0; it < 30; it++) {
-    jtj = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    jtj = [
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ];
     const jtr = [0, 0, 0, 0];
     for (let i = 0; i < n; i++) {
       const co = Math.cos(eta * p[i]!);
@@ -115,7 +124,7 @@ export function fitFringe(p: ArrayLike<number>, r: ArrayLike<number>, etaMin: nu
   }
   const b = Math.hypot(c, s);
   // c = b cos ψ, s = −b sin ψ.
-  const psi = (((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI);
+  const psi = ((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI;
   const variance = sse / Math.max(1, n - 4);
   const cov = inverse(jtj);
   // ψ = atan2(−s, c): dψ/dc = s/b², dψ/ds = −c/b².

@@ -19,7 +19,13 @@ describe("iteration latency breakdown", () => {
   });
 
   it("hand-computed: α = h = γ = 0, no scale sync → ring comm 1.5·M/B, OptINC comm M/4/B + fixed optics", () => {
-    const b = latencyBreakdown("resnet50-cifar100", 4, { stepLatency: 0, hopLatency: 0, reduceSecondsPerByte: 0, reconfigTime: 0, scaleSync: false });
+    const b = latencyBreakdown("resnet50-cifar100", 4, {
+      stepLatency: 0,
+      hopLatency: 0,
+      reduceSecondsPerByte: 0,
+      reconfigTime: 0,
+      scaleSync: false,
+    });
     const m = PRESETS["resnet50-cifar100"]!.gradientBytes;
     const bw = 800e9; // 8 × 800 Gb/s
     expect(b.rows[0]!.comm).toBeCloseTo((1.5 * m) / bw, 15);

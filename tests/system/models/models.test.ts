@@ -75,7 +75,15 @@ describe("identities and published checks", () => {
 
   it("reproduces allreduce-models.md §5.5: ideal INC vs ring and Rabenseifner (B = 50 GB/s, α = 10 µs, 32-bit)", () => {
     const at = (n: number) => {
-      const p = modelInputs({ workers: n, messageBytes: 100e6, transceivers: 1, transceiverBps: 400e9, stepLatency: 10e-6, hopLatency: 0, reduceSecondsPerByte: 0 });
+      const p = modelInputs({
+        workers: n,
+        messageBytes: 100e6,
+        transceivers: 1,
+        transceiverBps: 400e9,
+        stepLatency: 10e-6,
+        hopLatency: 0,
+        reduceSecondsPerByte: 0,
+      });
       const m = byName(p);
       return { ring: m.ring!.time_s / m.sharp!.time_s, rab: m.rabenseifner!.time_s / m.sharp!.time_s };
     };
@@ -86,7 +94,9 @@ describe("identities and published checks", () => {
   });
 
   it("WRHT wins when per-step overhead dominates and its loss budget does not bind, and loses for large messages at small α (§1.3)", () => {
-    const slow = byName(modelInputs({ workers: 1024, messageBytes: 10e6, stepLatency: 48e-6, transceiverBps: 100e9, mrrThroughLossDb: 0, nodeWaveguideM: 0 }));
+    const slow = byName(
+      modelInputs({ workers: 1024, messageBytes: 10e6, stepLatency: 48e-6, transceiverBps: 100e9, mrrThroughLossDb: 0, nodeWaveguideM: 0 }),
+    );
     expect(slow.wrht!.notes.loss_binds).toBe(false);
     expect(slow.wrht!.time_s).toBeLessThan(0.1 * slow["optical-ring"]!.time_s);
     // At the DSENT through loss the top level (512 nodes away) regenerates, and the win shrinks.
@@ -99,7 +109,18 @@ describe("identities and published checks", () => {
 
   it("Dai et al. (§1.2): on a 1024-node WDM ring RD improves with W, ring does not; crossover ≈ 64 MB at α_o + t_r = 48 µs", () => {
     const dai = (m: number, w: number) =>
-      byName(modelInputs({ workers: 1024, messageBytes: m, wavelengths: w, opticalStripe: 1, transceiverBps: 100e9, stepLatency: 48e-6, reconfigTime: 0, reduceSecondsPerByte: 0 }));
+      byName(
+        modelInputs({
+          workers: 1024,
+          messageBytes: m,
+          wavelengths: w,
+          opticalStripe: 1,
+          transceiverBps: 100e9,
+          stepLatency: 48e-6,
+          reconfigTime: 0,
+          reduceSecondsPerByte: 0,
+        }),
+      );
     const rd = [16, 64, 256].map((w) => dai(10e6, w)["optical-rd"]!.time_s);
     expect(rd[0]).toBeGreaterThan(rd[1]!);
     expect(rd[1]).toBeGreaterThan(rd[2]!);
@@ -112,14 +133,19 @@ describe("identities and published checks", () => {
 
   it("OptINC is compared with the best electrical baseline, never only ring (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 2048 }), fc.double({ min: 1e3, max: 1e10, noNaN: true }), fc.double({ min: 0, max: 1e-4, noNaN: true }), (n, m, a) => {
-        const c = compareModels(modelInputs({ workers: n, messageBytes: m, stepLatency: a }));
-        const t = Object.fromEntries(c.models.map((x) => [x.name, x.time_s]));
-        const minElec = Math.min(t.ring!, t["recursive-doubling"]!, t.rabenseifner!, t["double-binary-tree"]!, t.sharp!);
-        expect(t[c.bestElectrical]).toBe(minElec);
-        expect(c.speedupVsBestElectrical).toBeLessThanOrEqual(c.speedupVsRing);
-        expect(c.speedupVsBestBaseline).toBeLessThanOrEqual(c.speedupVsBestElectrical);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 2048 }),
+        fc.double({ min: 1e3, max: 1e10, noNaN: true }),
+        fc.double({ min: 0, max: 1e-4, noNaN: true }),
+        (n, m, a) => {
+          const c = compareModels(modelInputs({ workers: n, messageBytes: m, stepLatency: a }));
+          const t = Object.fromEntries(c.models.map((x) => [x.name, x.time_s]));
+          const minElec = Math.min(t.ring!, t["recursive-doubling"]!, t.rabenseifner!, t["double-binary-tree"]!, t.sharp!);
+          expect(t[c.bestElectrical]).toBe(minElec);
+          expect(c.speedupVsBestElectrical).toBeLessThanOrEqual(c.speedupVsRing);
+          expect(c.speedupVsBestBaseline).toBeLessThanOrEqual(c.speedupVsBestElectrical);
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });

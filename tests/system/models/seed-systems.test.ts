@@ -14,7 +14,15 @@ import { lossBudget, wrhtModel, wrhtPlan } from "../../../system/models/wrht.ts"
 
 const close = (a: number, b: number, rel = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.abs(b));
 /** 16 nodes, 1 MB, 8 Gb/s per wavelength (1 ms per MB), α = 1 µs, no retune, no reduction cost, W = 4. */
-const P = modelInputs({ workers: 16, messageBytes: 1e6, transceiverBps: 8e9, stepLatency: 1e-6, reconfigTime: 0, reduceSecondsPerByte: 0, wavelengths: 4 });
+const P = modelInputs({
+  workers: 16,
+  messageBytes: 1e6,
+  transceiverBps: 8e9,
+  stepLatency: 1e-6,
+  reconfigTime: 0,
+  reduceSecondsPerByte: 0,
+  wavelengths: 4,
+});
 
 describe("WRHT (wrht.ts)", () => {
   it("loss budget by hand: 10 − (−15) − 3 = 22 dB; fixed 1 + 2·1 + 1 + 1 = 5 dB; per node 8·0.01 + 100·0.001 = 0.18 dB; reach ⌊17/0.18⌋ = 94", () => {
@@ -63,16 +71,32 @@ describe("WRHT (wrht.ts)", () => {
 
   it("more wavelengths never slow WRHT (rings per node fixed)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 300 }), fc.integer({ min: 1, max: 32 }), fc.integer({ min: 0, max: 32 }), fc.double({ min: 0, max: 0.5, noNaN: true }), (n, w, extra, thru) => {
-        const p = { ...P, workers: n, ringsPerNode: 16, mrrThroughLossDb: thru };
-        return wrhtModel({ ...p, wavelengths: w + extra }).time_s <= wrhtModel({ ...p, wavelengths: w }).time_s * (1 + 1e-12);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 300 }),
+        fc.integer({ min: 1, max: 32 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        (n, w, extra, thru) => {
+          const p = { ...P, workers: n, ringsPerNode: 16, mrrThroughLossDb: thru };
+          return wrhtModel({ ...p, wavelengths: w + extra }).time_s <= wrhtModel({ ...p, wavelengths: w }).time_s * (1 + 1e-12);
+        },
+      ),
       { seed: 25, numRuns: 200 },
     );
   });
 
   it("WRHT's 80.81 % against optical recursive doubling at N = 1024, W = 64, one λ per lightpath, α = t_r = 0, loss budget not binding: 1 − 4/21 = 80.95 %", () => {
-    const p = modelInputs({ workers: 1024, messageBytes: 100e6, transceiverBps: 100e9, opticalStripe: 1, stepLatency: 0, reconfigTime: 0, reduceSecondsPerByte: 0, mrrThroughLossDb: 0, nodeWaveguideM: 0 });
+    const p = modelInputs({
+      workers: 1024,
+      messageBytes: 100e6,
+      transceiverBps: 100e9,
+      opticalStripe: 1,
+      stepLatency: 0,
+      reconfigTime: 0,
+      reduceSecondsPerByte: 0,
+      mrrThroughLossDb: 0,
+      nodeWaveguideM: 0,
+    });
     const rd = opticalRecursiveDoublingModel(p);
     const w = wrhtModel(p);
     expect(rd.notes.rounds).toBe(21);
@@ -88,7 +112,16 @@ describe("WRHT (wrht.ts)", () => {
 });
 
 describe("ODDL (oddl.ts)", () => {
-  const Q = modelInputs({ workers: 8, messageBytes: 8e6, transceiverBps: 8e9, transceivers: 1, stepLatency: 1e-6, reduceSecondsPerByte: 0, oddlControlDelay: 20e-6, oddlTuneTime: 1e-6 });
+  const Q = modelInputs({
+    workers: 8,
+    messageBytes: 8e6,
+    transceiverBps: 8e9,
+    transceivers: 1,
+    stepLatency: 1e-6,
+    reduceSecondsPerByte: 0,
+    oddlControlDelay: 20e-6,
+    oddlTuneTime: 1e-6,
+  });
   it("ring: 14(α + M/(8B)) + t_ctrl + t_tune; halving-doubling: 6(α + t_ctrl + t_tune) + 2·7/8·M/B", () => {
     const ring = oddlTerms(Q, "ring");
     close(ring.latency_s + ring.transfer_s, 14 * (1e-6 + 1e-3) + 21e-6);
@@ -114,35 +147,74 @@ describe("fat-tree (fat-tree.ts)", () => {
     expect(f.slowdown).toBe(2);
     expect(f.hops).toBe(4);
     expect(f.offRack).toBe(0.5);
-    const p = modelInputs({ workers: 4, messageBytes: 4e6, transceiverBps: 8e9, transceivers: 1, stepLatency: 1e-6, reduceSecondsPerByte: 0, fatTreeRadix: 4, fatTreeOversubscription: 2, placement: "ordered" });
+    const p = modelInputs({
+      workers: 4,
+      messageBytes: 4e6,
+      transceiverBps: 8e9,
+      transceivers: 1,
+      stepLatency: 1e-6,
+      reduceSecondsPerByte: 0,
+      fatTreeRadix: 4,
+      fatTreeOversubscription: 2,
+      placement: "ordered",
+    });
     close(fatTreeModel(p).time_s, 6 * (1e-6 + 4 * 500e-9 + 1e-3 * 2));
   });
   it("two ranks under one ToR: no sharing, 2 links", () => {
     expect(fatTreeFlows(2, 16, 4, "ordered", 1, 1)).toEqual({ slowdown: 1, hops: 2, offRack: 0 });
   });
   it("infinite bandwidth: only 2(N−1)(α + hops·h) remain", () => {
-    const p = modelInputs({ workers: 4, messageBytes: 4e6, transceiverBps: Number.MAX_VALUE, transceivers: 1, stepLatency: 1e-6, reduceSecondsPerByte: 0, fatTreeRadix: 4, placement: "ordered" });
+    const p = modelInputs({
+      workers: 4,
+      messageBytes: 4e6,
+      transceiverBps: Number.MAX_VALUE,
+      transceivers: 1,
+      stepLatency: 1e-6,
+      reduceSecondsPerByte: 0,
+      fatTreeRadix: 4,
+      placement: "ordered",
+    });
     close(fatTreeModel(p).time_s, 6 * (1e-6 + 4 * 500e-9), 1e-9);
   });
   it("a higher oversubscription never speeds the fat-tree", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 256 }), fc.double({ min: 1, max: 8, noNaN: true }), fc.double({ min: 0, max: 8, noNaN: true }), fc.constantFrom("random" as const, "ordered" as const), (n, o, more, placement) => {
-        const p = modelInputs({ workers: n, messageBytes: 1e8, placement, placementTrials: 2 });
-        return fatTreeModel({ ...p, fatTreeOversubscription: o + more }).time_s >= fatTreeModel({ ...p, fatTreeOversubscription: o }).time_s;
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 256 }),
+        fc.double({ min: 1, max: 8, noNaN: true }),
+        fc.double({ min: 0, max: 8, noNaN: true }),
+        fc.constantFrom("random" as const, "ordered" as const),
+        (n, o, more, placement) => {
+          const p = modelInputs({ workers: n, messageBytes: 1e8, placement, placementTrials: 2 });
+          return (
+            fatTreeModel({ ...p, fatTreeOversubscription: o + more }).time_s >= fatTreeModel({ ...p, fatTreeOversubscription: o }).time_s
+          );
+        },
+      ),
       { seed: 25, numRuns: 60 },
     );
   });
 });
 
 describe("SiP-Ring (sip-ring.ts)", () => {
-  const S = modelInputs({ workers: 8, messageBytes: 8e6, transceiverBps: 8e9, transceivers: 1, stepLatency: 1e-6, reduceSecondsPerByte: 0, sipRingReconfigTime: 1e-3, sipRingLiveTime: 9e-3 });
+  const S = modelInputs({
+    workers: 8,
+    messageBytes: 8e6,
+    transceiverBps: 8e9,
+    transceivers: 1,
+    stepLatency: 1e-6,
+    reduceSecondsPerByte: 0,
+    sipRingReconfigTime: 1e-3,
+    sipRingLiveTime: 9e-3,
+  });
   it("ordered ring: one flow per segment, duty 9/10: T = 14(α + M/(8B))/0.9", () => {
     expect(sipRingSharing(8, "ordered", 1)).toBe(1);
     close(sipRingModel(S).time_s, (14 * (1e-6 + 1e-3)) / 0.9);
   });
   it("zero reconfiguration time: SiP-Ring is ODDL's ring without its circuit set-up", () => {
-    close(sipRingModel({ ...S, sipRingReconfigTime: 0 }).time_s, oddlModel({ ...S, oddlSchedule: "ring", oddlControlDelay: 0, oddlTuneTime: 0 }).time_s);
+    close(
+      sipRingModel({ ...S, sipRingReconfigTime: 0 }).time_s,
+      oddlModel({ ...S, oddlSchedule: "ring", oddlControlDelay: 0, oddlTuneTime: 0 }).time_s,
+    );
   });
   it("random placement makes ring flows share segments (≥ 1 flow, ≤ N)", () => {
     const s = sipRingSharing(64, "random", 3);
@@ -179,7 +251,9 @@ describe("vgg19 and the per-iteration time (iteration.ts)", () => {
 });
 
 describe("one comparison, and the ODDL headline (docs/allreduce.md §5)", () => {
-  const at = (overrides: Parameters<typeof compareOnWorkload>[4]) => compareOnWorkload(["oddl", "fat-tree", "sip-ring", "wrht"], [1024], "vgg19", 0, { transceiverBps: 100e9, ...overrides }).rows[0]!.models;
+  const at = (overrides: Parameters<typeof compareOnWorkload>[4]) =>
+    compareOnWorkload(["oddl", "fat-tree", "sip-ring", "wrht"], [1024], "vgg19", 0, { transceiverBps: 100e9, ...overrides }).rows[0]!
+      .models;
   it("every model has a name and a per-iteration time", () => {
     const m = at({});
     for (const k of ["wrht", "oddl", "fat-tree", "sip-ring"]) {
@@ -202,7 +276,11 @@ describe("one comparison, and the ODDL headline (docs/allreduce.md §5)", () => 
     expect(ordered["fat-tree"]!.time / ordered.oddl!.time).toBeLessThan(1.15);
   });
   it("crossovers are found where two series swap order", () => {
-    const s = modelSweep(["optical-ring", "wrht"], [1e3, 1e5, 1e7, 1e9], (x) => ({ workers: 64, messageBytes: x }), { stepLatency: 48e-6, transceiverBps: 100e9, opticalStripe: 1 });
+    const s = modelSweep(["optical-ring", "wrht"], [1e3, 1e5, 1e7, 1e9], (x) => ({ workers: 64, messageBytes: x }), {
+      stepLatency: 48e-6,
+      transceiverBps: 100e9,
+      opticalStripe: 1,
+    });
     const x = crossovers(s);
     expect(x.length).toBe(1);
     expect(x[0]!.x).toBeGreaterThan(1e3);
@@ -212,7 +290,12 @@ describe("one comparison, and the ODDL headline (docs/allreduce.md §5)", () => 
 
 describe("--param (parseModelParams)", () => {
   it("parses numbers, choices and null, and rejects unknown names and bad values", () => {
-    expect(parseModelParams("fatTreeOversubscription=4, placement=ordered,wrhtReceivers=null,laserPowerDbm=-3")).toEqual({ fatTreeOversubscription: 4, placement: "ordered", wrhtReceivers: null, laserPowerDbm: -3 });
+    expect(parseModelParams("fatTreeOversubscription=4, placement=ordered,wrhtReceivers=null,laserPowerDbm=-3")).toEqual({
+      fatTreeOversubscription: 4,
+      placement: "ordered",
+      wrhtReceivers: null,
+      laserPowerDbm: -3,
+    });
     expect(() => parseModelParams("nope=1")).toThrow(/unknown model parameter "nope"/);
     expect(() => parseModelParams("placement=diagonal")).toThrow(/not one of random, ordered/);
     expect(() => parseModelParams("fatTreeRadix=-2")).toThrow(/not a non-negative number/);

@@ -2,7 +2,13 @@
 // reconfiguration time and reduction cost so that no term hides behind a zero; the defaults and
 // where each comes from; the comparison's choice of baselines, tie-break included.
 import { describe, expect, it } from "vitest";
-import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "../../../system/models/electrical.ts";
+import {
+  doubleBinaryTreeModel,
+  rabenseifnerModel,
+  recursiveDoublingModel,
+  ringModel,
+  sharpModel,
+} from "../../../system/models/electrical.ts";
 import { compareModels, evaluateModels } from "../../../system/models/index.ts";
 import { opticalRecursiveDoublingModel, opticalRingModel } from "../../../system/models/optical.ts";
 import { optincModel } from "../../../system/models/optinc.ts";
@@ -87,14 +93,27 @@ describe("OptINC and the shared result fields", () => {
   it("OptINC: α + t_r + 2·levels·L·5 ns/m + levels·(t_ONN + t_OEO), M·q/32 / B, levels = ⌈log_2 8⌉ = 3", () => {
     const r = optincModel(P);
     close(terms(r.terms), [4e-6 + 0.5e-6 + 2 * 3 * 100 * 5e-9 + 3 * 50e-9, 2e6 / 2e9, 0]);
-    expect(r).toMatchObject({ kind: "optical-in-network", derived: false, notes: { steps: 1, cascade_levels: 3, bytes_per_worker: 2e6, bits: 8 } });
+    expect(r).toMatchObject({
+      kind: "optical-in-network",
+      derived: false,
+      notes: { steps: 1, cascade_levels: 3, bytes_per_worker: 2e6, bits: 8 },
+    });
     expect(optincModel({ ...P, workers: 2, radix: 4 }).notes.cascade_levels).toBe(1);
   });
 
   it("finish: time is the sum of the terms, algbw = M/t, busbw = algbw·2(N−1)/N for endpoint algorithms with N > 1", () => {
     const t = { latency_s: 1, transfer_s: 2, reduce_s: 5 };
     const e = finish("x", "electrical-endpoint", false, 80, 4, t, { a: 1 });
-    expect(e).toEqual({ name: "x", kind: "electrical-endpoint", derived: false, time_s: 8, algbw_Bps: 10, busbw_Bps: 15, terms: t, notes: { a: 1 } });
+    expect(e).toEqual({
+      name: "x",
+      kind: "electrical-endpoint",
+      derived: false,
+      time_s: 8,
+      algbw_Bps: 10,
+      busbw_Bps: 15,
+      terms: t,
+      notes: { a: 1 },
+    });
     expect(finish("y", "optical-endpoint", true, 80, 4, t, {}).busbw_Bps).toBe(15);
     expect(finish("z", "optical-in-network", false, 80, 4, t, {}).busbw_Bps).toBeUndefined();
     expect(finish("w", "electrical-endpoint", false, 80, 1, t, {}).busbw_Bps).toBeUndefined();
@@ -156,13 +175,25 @@ describe("defaults and comparison", () => {
     const t = Object.fromEntries(evaluateModels(P).map((m) => [m.name, m.time_s]));
     const elec = ["ring", "recursive-doubling", "rabenseifner", "double-binary-tree", "sharp"];
     const best = elec.reduce((a, b) => (t[b]! < t[a]! ? b : a));
-    const baseline = Object.keys(t).filter((n) => n !== "optinc").reduce((a, b) => (t[b]! < t[a]! ? b : a));
+    const baseline = Object.keys(t)
+      .filter((n) => n !== "optinc")
+      .reduce((a, b) => (t[b]! < t[a]! ? b : a));
     expect(c.bestElectrical).toBe(best);
     expect(c.bestBaseline).toBe(baseline);
     expect(c.speedupVsRing).toBe(t.ring! / t.optinc!);
     expect(c.speedupVsBestElectrical).toBe(t[best]! / t.optinc!);
     expect(c.speedupVsBestBaseline).toBe(t[baseline]! / t.optinc!);
-    expect(c.models.map((m) => m.name)).toEqual(["ring", "recursive-doubling", "rabenseifner", "double-binary-tree", "sharp", "optical-ring", "optical-rd", "wrht", "optinc"]);
+    expect(c.models.map((m) => m.name)).toEqual([
+      "ring",
+      "recursive-doubling",
+      "rabenseifner",
+      "double-binary-tree",
+      "sharp",
+      "optical-ring",
+      "optical-rd",
+      "wrht",
+      "optinc",
+    ]);
   });
 
   it("a tie goes to the model listed first (N = 2 with α = h = γ = 0: ring, RD, Rabenseifner and SHARP all take M/B)", () => {

@@ -24,9 +24,17 @@ describe("optinc allreduce (in-process)", () => {
       expect(run.executed).toEqual({ elements: 4096, scaled: true });
       expect(run.ring.maxAbsError).toBeLessThan(1e-9); // fp32 rounding on N(0, 1e-3) values
       expect(run.optinc.maxErrorSteps).toBeLessThanOrEqual(1); // nearest rounding: ≤ 1 step
-      expect(Object.keys(run.models).sort()).toEqual(
-        ["double-binary-tree", "optical-rd", "optical-ring", "optinc", "rabenseifner", "recursive-doubling", "ring", "sharp", "wrht"],
-      );
+      expect(Object.keys(run.models).sort()).toEqual([
+        "double-binary-tree",
+        "optical-rd",
+        "optical-ring",
+        "optinc",
+        "rabenseifner",
+        "recursive-doubling",
+        "ring",
+        "sharp",
+        "wrht",
+      ]);
       for (const [name, m] of Object.entries<{ time: number; algbw: number; busbw?: number }>(run.models)) {
         expect(m.time).toBeGreaterThan(0);
         expect(m.algbw).toBeCloseTo(100e6 / m.time, 0);
@@ -61,7 +69,8 @@ describe("optinc allreduce (in-process)", () => {
 
   it("injected errors are counted and raise the error", async () => {
     const clean = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--json"])).out).result.runs[0];
-    const noisy = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--error-rate", "0.05", "--json"])).out).result.runs[0];
+    const noisy = JSON.parse((await run(["--workers", "4", "--exec-elements", "8192", "--error-rate", "0.05", "--json"])).out).result
+      .runs[0];
     expect(noisy.optinc.injectedErrors).toBeGreaterThan(300);
     expect(noisy.optinc.maxErrorSteps).toBeGreaterThan(clean.optinc.maxErrorSteps);
     expect(clean.optinc.mismatchedElements).toBe(0);

@@ -14,7 +14,19 @@ import { syntheticGradients } from "../../../system/ring/gradients.ts";
 import { exactAverage, maxAbsError, ringAllReduce } from "../../../system/ring/ring-allreduce.ts";
 
 function options(o: Partial<AllreduceRunOptions> = {}): AllreduceRunOptions {
-  return { workers: 4, messageBytes: 4 * 1000, execElements: 1 << 20, bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, seed: 9, link: {}, ...o };
+  return {
+    workers: 4,
+    messageBytes: 4 * 1000,
+    execElements: 1 << 20,
+    bits: 8,
+    levels: 4,
+    encoding: "offset-binary",
+    rounding: "nearest-even",
+    blockSize: 64,
+    seed: 9,
+    link: {},
+    ...o,
+  };
 }
 
 describe("goldenAggregate", () => {
@@ -38,7 +50,14 @@ describe("runAllreduce", () => {
     const ring = ringAllReduce(grads);
     expect(run.ring.maxAbsError).toBe(maxAbsError(ring.outputs[0]!, exact));
     expect(run.ring.maxAbsError).toBeGreaterThan(0);
-    const opt = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregate: goldenAggregate(5, 8, 4, "nearest-even") });
+    const opt = optincAllReduce(grads, {
+      precision: 8,
+      levels: 4,
+      encoding: "offset-binary",
+      rounding: "nearest-even",
+      blockSize: 64,
+      aggregate: goldenAggregate(5, 8, 4, "nearest-even"),
+    });
     let err = 0;
     let steps = 0;
     for (let i = 0; i < 997; i++) {
@@ -50,7 +69,13 @@ describe("runAllreduce", () => {
     expect(run.optinc.maxErrorSteps).toBe(steps);
     expect(steps).toBeGreaterThan(0.4);
     expect(steps).toBeLessThanOrEqual(1);
-    expect(run.optinc).toMatchObject({ bits: 8, bytesSentPerWorker: 997, scaleBytesPerWorker: 4 * Math.ceil(997 / 64), injectedErrors: 0, mismatchedElements: 0 });
+    expect(run.optinc).toMatchObject({
+      bits: 8,
+      bytesSentPerWorker: 997,
+      scaleBytesPerWorker: 4 * Math.ceil(997 / 64),
+      injectedErrors: 0,
+      mismatchedElements: 0,
+    });
     expect(run.volumeRatioAtBits).toBe(run.ring.bytesSentPerWorker / 997);
     expect(run.messageBytes).toBe(4 * 997);
     expect(run.workers).toBe(5);
@@ -68,8 +93,14 @@ describe("runAllreduce", () => {
     expect(executedElements(5, 5000, 1003)).toEqual({ elements: 1000, scaled: true });
     expect(executedElements(5, 5000, 3)).toEqual({ elements: 5, scaled: true });
     // …and runAllreduce executes what the budget says.
-    expect(runAllreduce(options({ workers: 5, messageBytes: 4 * 5000, execElements: 1003 })).executed).toEqual({ elements: 1000, scaled: true });
-    expect(runAllreduce(options({ workers: 5, messageBytes: 4 * 1000, execElements: 1000 })).executed).toEqual({ elements: 1000, scaled: false });
+    expect(runAllreduce(options({ workers: 5, messageBytes: 4 * 5000, execElements: 1003 })).executed).toEqual({
+      elements: 1000,
+      scaled: true,
+    });
+    expect(runAllreduce(options({ workers: 5, messageBytes: 4 * 1000, execElements: 1000 })).executed).toEqual({
+      elements: 1000,
+      scaled: false,
+    });
   });
 
   it("scaled runs report full-size OptINC bytes and one fp32 scale per block of the full message", () => {
@@ -98,8 +129,22 @@ describe("runAllreduce", () => {
       return out;
     };
     const grads = syntheticGradients(4, 3000, o.seed + 4);
-    const ref = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregate: golden });
-    const wrong = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 64, aggregateMany: zeroLow });
+    const ref = optincAllReduce(grads, {
+      precision: 8,
+      levels: 4,
+      encoding: "offset-binary",
+      rounding: "nearest-even",
+      blockSize: 64,
+      aggregate: golden,
+    });
+    const wrong = optincAllReduce(grads, {
+      precision: 8,
+      levels: 4,
+      encoding: "offset-binary",
+      rounding: "nearest-even",
+      blockSize: 64,
+      aggregateMany: zeroLow,
+    });
     let differ = 0;
     for (let i = 0; i < 3000; i++) if (ref.levels[i] !== wrong.levels[i]) differ++;
     const bad = runAllreduce(o, zeroLow);
@@ -115,7 +160,12 @@ describe("runAllreduce", () => {
     const cmp32 = compareModels(modelInputs({ stepLatency: 1e-5, workers: 6, messageBytes: 24e6, bits: 32 }));
     for (const m of cmp.models) {
       const j = run.models[m.name]!;
-      expect(j).toEqual({ time: m.time_s, algbw: m.algbw_Bps, ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}), derived: m.derived });
+      expect(j).toEqual({
+        time: m.time_s,
+        algbw: m.algbw_Bps,
+        ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}),
+        derived: m.derived,
+      });
     }
     expect(Object.keys(run.models)).toEqual(cmp.models.map((m) => m.name));
     expect("busbw" in run.models.optinc!).toBe(false);

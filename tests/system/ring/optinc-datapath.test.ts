@@ -63,7 +63,14 @@ describe("OptINC data path (executed)", () => {
         fc.integer({ min: 0, max: 1e6 }),
         (n, bits, levels, encoding, rounding, blockSize, seed) => {
           const grads = syntheticGradients(n, 97, seed, 0.01);
-          const r = optincAllReduce(grads, { precision: bits, levels, encoding, rounding, blockSize, aggregate: referenceAggregate(n, bits, levels, rounding) });
+          const r = optincAllReduce(grads, {
+            precision: bits,
+            levels,
+            encoding,
+            rounding,
+            blockSize,
+            aggregate: referenceAggregate(n, bits, levels, rounding),
+          });
           const ref = exactAverage(grads);
           const qm = 2 ** (bits - 1) - 1;
           for (let i = 0; i < ref.length; i++) {
@@ -80,7 +87,12 @@ describe("OptINC data path (executed)", () => {
 
   it("the lead's golden function gives exactly the independent reference's output", () => {
     for (const rounding of ROUNDINGS) {
-      for (const [n, bits, levels] of [[4, 8, 4], [3, 8, 16], [8, 16, 4], [16, 8, 2]] as const) {
+      for (const [n, bits, levels] of [
+        [4, 8, 4],
+        [3, 8, 16],
+        [8, 16, 4],
+        [16, 8, 2],
+      ] as const) {
         const grads = syntheticGradients(n, 500, n * bits + levels, 1);
         const d = bits / Math.log2(levels);
         const codes = new Int32Array(n);
@@ -103,16 +115,34 @@ describe("OptINC data path (executed)", () => {
   it("a hand-worked element: 4 workers, 8-bit, nearest-even", () => {
     // scale 1.27 → Δ = 0.01; levels 127, 2, 3, −1 → sum 131 → 32.75 → 33 → 0.33
     const grads = [Float32Array.of(1.27), Float32Array.of(0.02), Float32Array.of(0.03), Float32Array.of(-0.01)];
-    const r = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "twos-complement", rounding: "nearest-even", blockSize: 1, aggregate: referenceAggregate(4, 8, 4, "nearest-even") });
+    const r = optincAllReduce(grads, {
+      precision: 8,
+      levels: 4,
+      encoding: "twos-complement",
+      rounding: "nearest-even",
+      blockSize: 1,
+      aggregate: referenceAggregate(4, 8, 4, "nearest-even"),
+    });
     expect(r.levels[0]).toBe(33);
     expect(r.output[0]).toBeCloseTo(0.33, 6);
   });
 
   it("bytes: each worker sends M·b/32 once; ring/OptINC volume at equal precision is 2(N−1)/N", () => {
-    for (const [n, ratio] of [[4, 1.5], [8, 1.75], [16, 1.875]] as const) {
+    for (const [n, ratio] of [
+      [4, 1.5],
+      [8, 1.75],
+      [16, 1.875],
+    ] as const) {
       const m = 4096;
       const grads = syntheticGradients(n, m, n);
-      const o = optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 256, aggregate: referenceAggregate(n, 8, 4, "nearest-even") });
+      const o = optincAllReduce(grads, {
+        precision: 8,
+        levels: 4,
+        encoding: "offset-binary",
+        rounding: "nearest-even",
+        blockSize: 256,
+        aggregate: referenceAggregate(n, 8, 4, "nearest-even"),
+      });
       expect(o.bytesSentPerWorker).toBe((4 * m * 8) / 32);
       expect(o.bytesReceivedPerWorker).toBe(o.bytesSentPerWorker);
       expect(o.scaleBytesPerWorker).toBe(4 * 16);
@@ -125,26 +155,60 @@ describe("OptINC data path (executed)", () => {
   it("injected errors: rate 0 changes nothing, rate 1 with +1 shifts every level, rate p hits ≈ p", () => {
     const n = 4;
     const grads = syntheticGradients(n, 5000, 3);
-    const fmt = { precision: 8, levels: 4 as Levels, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 64, aggregate: referenceAggregate(n, 8, 4, "nearest-even") };
+    const fmt = {
+      precision: 8,
+      levels: 4 as Levels,
+      encoding: "offset-binary" as const,
+      rounding: "nearest-even" as const,
+      blockSize: 64,
+      aggregate: referenceAggregate(n, 8, 4, "nearest-even"),
+    };
     const clean = optincAllReduce(grads, fmt);
     const zero = optincAllReduce(grads, { ...fmt, errors: { rate: 0, distribution: [{ steps: 1, weight: 1 }], seed: 1 } });
     expect(Array.from(zero.levels)).toEqual(Array.from(clean.levels));
     const all = optincAllReduce(grads, { ...fmt, errors: { rate: 1, distribution: [{ steps: 1, weight: 1 }], seed: 1 } });
     for (let i = 0; i < clean.levels.length; i++) expect(all.levels[i]).toBe(Math.min(127, clean.levels[i]! + 1));
-    const some = optincAllReduce(grads, { ...fmt, errors: { rate: 0.1, distribution: [{ steps: -1, weight: 9 }, { steps: 4, weight: 1 }], seed: 9 } });
+    const some = optincAllReduce(grads, {
+      ...fmt,
+      errors: {
+        rate: 0.1,
+        distribution: [
+          { steps: -1, weight: 9 },
+          { steps: 4, weight: 1 },
+        ],
+        seed: 9,
+      },
+    });
     expect(some.injected).toBeGreaterThan(400);
     expect(some.injected).toBeLessThan(600);
     let diff = 0;
     for (let i = 0; i < clean.levels.length; i++) if (some.levels[i] !== clean.levels[i]) diff++;
     expect(diff).toBeLessThanOrEqual(some.injected);
-    const again = optincAllReduce(grads, { ...fmt, errors: { rate: 0.1, distribution: [{ steps: -1, weight: 9 }, { steps: 4, weight: 1 }], seed: 9 } });
+    const again = optincAllReduce(grads, {
+      ...fmt,
+      errors: {
+        rate: 0.1,
+        distribution: [
+          { steps: -1, weight: 9 },
+          { steps: 4, weight: 1 },
+        ],
+        seed: 9,
+      },
+    });
     expect(Array.from(again.levels)).toEqual(Array.from(some.levels)); // seeded: deterministic
   });
 
   it("rejects an aggregator that returns an invalid digit", () => {
     const grads = syntheticGradients(2, 4, 1);
     expect(() =>
-      optincAllReduce(grads, { precision: 8, levels: 4, encoding: "offset-binary", rounding: "floor", blockSize: 4, aggregate: () => Int32Array.of(0, 0, 4, 0) }),
+      optincAllReduce(grads, {
+        precision: 8,
+        levels: 4,
+        encoding: "offset-binary",
+        rounding: "floor",
+        blockSize: 4,
+        aggregate: () => Int32Array.of(0, 0, 4, 0),
+      }),
     ).toThrow(/outside 0\.\.3/);
   });
 });

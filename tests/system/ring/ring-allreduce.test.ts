@@ -26,19 +26,24 @@ function errorBound(inputs: Float32Array[], i: number): number {
 describe("ring all-reduce (executed)", () => {
   it("equals the exact average within fp32 rounding, identically on every worker (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n, m, seed) => {
-        const inputs = syntheticGradients(n, m, seed, 1);
-        const { outputs } = ringAllReduce(inputs);
-        const ref = exactAverage(inputs);
-        for (const out of outputs) {
-          expect(out.length).toBe(m);
-          for (let i = 0; i < m; i++) {
-            if (out[i] !== outputs[0]![i]) throw new Error(`replicas differ at ${i}`); // bitwise identical
-            const e = Math.abs(out[i]! - ref[i]!);
-            if (e > errorBound(inputs, i)) throw new Error(`element ${i}: error ${e} above the fp32 bound`);
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (n, m, seed) => {
+          const inputs = syntheticGradients(n, m, seed, 1);
+          const { outputs } = ringAllReduce(inputs);
+          const ref = exactAverage(inputs);
+          for (const out of outputs) {
+            expect(out.length).toBe(m);
+            for (let i = 0; i < m; i++) {
+              if (out[i] !== outputs[0]![i]) throw new Error(`replicas differ at ${i}`); // bitwise identical
+              const e = Math.abs(out[i]! - ref[i]!);
+              if (e > errorBound(inputs, i)) throw new Error(`element ${i}: error ${e} above the fp32 bound`);
+            }
           }
-        }
-      }),
+        },
+      ),
       { seed: 42, numRuns: 150 },
     );
   });
@@ -85,7 +90,12 @@ describe("ring all-reduce (executed)", () => {
   });
 
   it("chunks cover the vector; sizes differ by at most one", () => {
-    for (const [m, n] of [[10, 4], [3, 8], [16, 16], [0, 3]] as const) {
+    for (const [m, n] of [
+      [10, 4],
+      [3, 8],
+      [16, 16],
+      [0, 3],
+    ] as const) {
       const c = ringChunks(m, n);
       expect(c.reduce((s, x) => s + x.length, 0)).toBe(m);
       const lens = c.map((x) => x.length);

@@ -22,7 +22,18 @@ function scheduleCounts(m: number, n: number): number[] {
 }
 
 function options(workers: number, messageBytes: number, execElements: number): AllreduceRunOptions {
-  return { workers, messageBytes, execElements, bits: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 256, seed: 3, link: {} };
+  return {
+    workers,
+    messageBytes,
+    execElements,
+    bits: 8,
+    levels: 4,
+    encoding: "offset-binary",
+    rounding: "nearest-even",
+    blockSize: 256,
+    seed: 3,
+    link: {},
+  };
 }
 
 describe("the ring's busiest worker, when N does not divide M", () => {
@@ -33,7 +44,12 @@ describe("the ring's busiest worker, when N does not divide M", () => {
   });
 
   it("the closed form: 2(N−1) steps and messages, every worker's elements, the ideal 2(N−1)/N·M", () => {
-    expect(ringClosedForm(10, 4)).toEqual({ steps: 6, messagesPerWorker: 6, elementsSentPerWorker: [15, 16, 15, 14], idealElementsPerWorker: 15 });
+    expect(ringClosedForm(10, 4)).toEqual({
+      steps: 6,
+      messagesPerWorker: 6,
+      elementsSentPerWorker: [15, 16, 15, 14],
+      idealElementsPerWorker: 15,
+    });
     expect(ringClosedForm(1000, 3).elementsSentPerWorker).toEqual(scheduleCounts(1000, 3));
     expect(ringClosedForm(7, 1)).toEqual({ steps: 0, messagesPerWorker: 0, elementsSentPerWorker: [0], idealElementsPerWorker: 0 });
   });
@@ -77,7 +93,12 @@ describe("the ring's busiest worker, when N does not divide M", () => {
   });
 
   it("when N divides M every worker sends exactly 2(N−1)/N·M on both paths", () => {
-    for (const [n, exec] of [[4, 1 << 20], [4, 512], [8, 1 << 20], [8, 512]] as const) {
+    for (const [n, exec] of [
+      [4, 1 << 20],
+      [4, 512],
+      [8, 1 << 20],
+      [8, 512],
+    ] as const) {
       const m = 8000;
       const run = runAllreduce(options(n, 4 * m, exec));
       expect(run.executed.scaled).toBe(exec < m);

@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../../..");
-const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "scripts/emulate-training.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/emulate-training.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 
 describe("scripts/emulate-training.ts arguments", () => {
   it.each([

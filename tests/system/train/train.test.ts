@@ -97,16 +97,19 @@ describe("OptINC aggregation path", () => {
   it("ideal OptINC gradients stay within one quantization step of the exact average", () => {
     const agg = optincAggregator({ format: FORMAT });
     fc.assert(
-      fc.property(fc.array(fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: 4 * 40, maxLength: 4 * 40 }), (flat) => {
-        const grads = [0, 1, 2, 3].map((w) => Float32Array.from(flat.slice(w * 40, w * 40 + 40)));
-        const got = agg(grads);
-        const exact = exactAverage(grads);
-        const scales = blockScales(grads, FORMAT.blockSize);
-        for (let i = 0; i < 40; i++) {
-          const step = scales[(i / FORMAT.blockSize) | 0]! / maxLevel(FORMAT.precision);
-          expect(Math.abs(got[i]! - exact[i]!)).toBeLessThanOrEqual(step * (1 + 1e-6) + 1e-12);
-        }
-      }),
+      fc.property(
+        fc.array(fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: 4 * 40, maxLength: 4 * 40 }),
+        (flat) => {
+          const grads = [0, 1, 2, 3].map((w) => Float32Array.from(flat.slice(w * 40, w * 40 + 40)));
+          const got = agg(grads);
+          const exact = exactAverage(grads);
+          const scales = blockScales(grads, FORMAT.blockSize);
+          for (let i = 0; i < 40; i++) {
+            const step = scales[(i / FORMAT.blockSize) | 0]! / maxLevel(FORMAT.precision);
+            expect(Math.abs(got[i]! - exact[i]!)).toBeLessThanOrEqual(step * (1 + 1e-6) + 1e-12);
+          }
+        },
+      ),
       { seed: 42, numRuns: 100 },
     );
   });
@@ -159,7 +162,17 @@ describe("OptINC aggregation path", () => {
 });
 
 describe("training emulation (reduced)", () => {
-  const config: EmulationConfig = { workers: 4, hidden: 16, batchPerWorker: 8, steps: 40, learningRate: 0.1, evalEvery: 10, trainPerDigit: 60, testPerDigit: 20, seed: 2 };
+  const config: EmulationConfig = {
+    workers: 4,
+    hidden: 16,
+    batchPerWorker: 8,
+    steps: 40,
+    learningRate: 0.1,
+    evalEvery: 10,
+    trainPerDigit: 60,
+    testPerDigit: 20,
+    seed: 2,
+  };
   const scenario = { ...SHORT_SCENARIO, ...config };
 
   it("loss decreases for ring, ideal OptINC and OptINC with errors; runs are reproducible", () => {
@@ -188,8 +201,20 @@ describe("compiled circuit as the aggregator", () => {
     const all = new Int32Array(16 * 4);
     for (let c = 0; c < 16; c++) for (let i = 0; i < 4; i++) all[c * 4 + i] = (c >> i) & 1;
     const got = many(all, 16);
-    for (let c = 0; c < 16; c++) expect(Array.from(got.subarray(c * 2, c * 2 + 2))).toEqual(Array.from(golden(all.subarray(c * 4, c * 4 + 4))));
-    const s = { ...SHORT_SCENARIO, workers: 2, precision: 2, levels: 2 as const, hidden: 8, batchPerWorker: 8, steps: 10, evalEvery: 5, trainPerDigit: 20, testPerDigit: 5 };
+    for (let c = 0; c < 16; c++)
+      expect(Array.from(got.subarray(c * 2, c * 2 + 2))).toEqual(Array.from(golden(all.subarray(c * 4, c * 4 + 4))));
+    const s = {
+      ...SHORT_SCENARIO,
+      workers: 2,
+      precision: 2,
+      levels: 2 as const,
+      hidden: 8,
+      batchPerWorker: 8,
+      steps: 10,
+      evalEvery: 5,
+      trainPerDigit: 20,
+      testPerDigit: 5,
+    };
     const viaCircuit = emulate(s, scenarioAggregators(s, { aggregateMany: many }));
     const viaGolden = emulate(s, scenarioAggregators(s));
     expect(JSON.stringify(viaCircuit)).toBe(JSON.stringify(viaGolden));

@@ -42,7 +42,10 @@ describe("the emitted circuit as the OptINC aggregator", () => {
     const grads = syntheticGradients(2, 3000, 5);
     const fmt = { precision: 2, levels: 2 as const, encoding: "offset-binary" as const, rounding: "nearest-even" as const, blockSize: 16 };
     const viaCircuit = optincAllReduce(grads, { ...fmt, aggregateMany: circuitAggregator(tinyCircuit()).aggregateMany });
-    const viaGolden = optincAllReduce(grads, { ...fmt, aggregate: (d) => goldenDigits([d[0]! + 2 * d[1]!, d[2]! + 2 * d[3]!], { precision: 2, levels: 2, rounding: "nearest-even" }) });
+    const viaGolden = optincAllReduce(grads, {
+      ...fmt,
+      aggregate: (d) => goldenDigits([d[0]! + 2 * d[1]!, d[2]! + 2 * d[3]!], { precision: 2, levels: 2, rounding: "nearest-even" }),
+    });
     expect(Array.from(viaCircuit.levels)).toEqual(Array.from(viaGolden.levels));
   });
 
@@ -84,9 +87,15 @@ describe("the emitted circuit as the OptINC aggregator", () => {
 
   it("a file that is not a circuit is an input error (exit 1), with a JSON failure document under --json", async () => {
     const bad = join(dir, "bad.netlist.json");
-    writeFileSync(bad, "{\"hello\": 1}");
+    writeFileSync(bad, '{"hello": 1}');
     const r = await run(["--netlist", bad, "--json"]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toMatchObject({ schemaVersion: 2, ok: false, command: "allreduce", diagnostics: [{ severity: "error" }], result: null });
+    expect(JSON.parse(r.out)).toMatchObject({
+      schemaVersion: 2,
+      ok: false,
+      command: "allreduce",
+      diagnostics: [{ severity: "error" }],
+      result: null,
+    });
   });
 });

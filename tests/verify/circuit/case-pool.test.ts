@@ -20,7 +20,9 @@ describe("case pool", () => {
     const workerOnly = runUnitParallel(circuit, unit, sums, cases, 2, { callerWorks: false });
     expect(Array.from(workerOnly)).toEqual(Array.from(one));
     expect(two.length).toBe(cases);
-    expect(Buffer.from(two.buffer, two.byteOffset, two.byteLength).equals(Buffer.from(one.buffer, one.byteOffset, one.byteLength))).toBe(true);
+    expect(Buffer.from(two.buffer, two.byteOffset, two.byteLength).equals(Buffer.from(one.buffer, one.byteOffset, one.byteLength))).toBe(
+      true,
+    );
     for (let c = 0; c < cases; c += 997) {
       const S = sums[2 * c]! + 2 * sums[2 * c + 1]!; // v_a + v_b
       const code = tinyGoldenCode(S, 0);

@@ -51,40 +51,48 @@ describe("unit roles", () => {
         `the circuit's stored unit function (divisor ${bad.divisor}, input offset ${bad.inputOffset}, output offset ${bad.outputOffset}, 4 output digits) is not the flat average of its 4 × 8-bit inputs (divisor 4, offsets 128, 4 output digits)`,
       );
     }
-    expect(flatFunctionMismatch({ inputOffset: 128, outputOffset: 128, divisor: 4 }, f, 5, 8)).toMatch(/5 output digits\) is not the flat average/);
+    expect(flatFunctionMismatch({ inputOffset: 128, outputOffset: 128, divisor: 4 }, f, 5, 8)).toMatch(
+      /5 output digits\) is not the flat average/,
+    );
     expect(flatFunctionMismatch(undefined, f, 3, 8)).toMatch(/3 output digits\) is not/);
   });
 });
 
 describe("reference outputs", () => {
-  it.each(["nearest-even", "nearest-away", "floor"] as const)("flat, %s: the rounded average of the worker codes, every case of 3 workers × 4-bit PAM4", (rounding) => {
-    const f = { workers: 3, digits: 2, levels: 4 };
-    const set = buildCases(f, { preprocess: false, maxCases: 1e6, seed: 1 });
-    expect(set.cases).toBe(4 ** 6);
-    const ref = referenceCodes(set, f, "flat", undefined, 2, rounding);
-    for (let c = 0; c < set.cases; c++) {
-      const t = codesOf(set.digits, c, f).reduce((a, v) => a + v - 8, 0);
-      expect(ref[c], `case ${c}`).toBe(bruteRound(t, 3, rounding) + 8);
-    }
-    // A flat unit ignores a stored function: the reference is the spec's.
-    expect([...referenceCodes(set, f, "flat", { inputOffset: 0, outputOffset: 0, divisor: 1 }, 2, rounding)]).toEqual([...ref]);
-  });
+  it.each(["nearest-even", "nearest-away", "floor"] as const)(
+    "flat, %s: the rounded average of the worker codes, every case of 3 workers × 4-bit PAM4",
+    (rounding) => {
+      const f = { workers: 3, digits: 2, levels: 4 };
+      const set = buildCases(f, { preprocess: false, maxCases: 1e6, seed: 1 });
+      expect(set.cases).toBe(4 ** 6);
+      const ref = referenceCodes(set, f, "flat", undefined, 2, rounding);
+      for (let c = 0; c < set.cases; c++) {
+        const t = codesOf(set.digits, c, f).reduce((a, v) => a + v - 8, 0);
+        expect(ref[c], `case ${c}`).toBe(bruteRound(t, 3, rounding) + 8);
+      }
+      // A flat unit ignores a stored function: the reference is the spec's.
+      expect([...referenceCodes(set, f, "flat", { inputOffset: 0, outputOffset: 0, divisor: 1 }, 2, rounding)]).toEqual([...ref]);
+    },
+  );
 
-  it.each(["nearest-even", "nearest-away", "floor"] as const)("flat, %s, 4 workers (with ties): the rounded average, negative totals included", (rounding) => {
-    const f = { workers: 4, digits: 2, levels: 2 };
-    const set = buildCases(f, { preprocess: false, maxCases: 1e6, seed: 1 });
-    const ref = referenceCodes(set, f, "flat", undefined, 2, rounding);
-    let ties = 0;
-    let negative = 0;
-    for (let c = 0; c < set.cases; c++) {
-      const t = codesOf(set.digits, c, f).reduce((a, v) => a + v - 2, 0);
-      if (((t % 4) + 4) % 4 === 2) ties++;
-      if (t < 0) negative++;
-      expect(ref[c]).toBe(bruteRound(t, 4, rounding) + 2);
-    }
-    expect(ties).toBeGreaterThan(10);
-    expect(negative).toBeGreaterThan(10);
-  });
+  it.each(["nearest-even", "nearest-away", "floor"] as const)(
+    "flat, %s, 4 workers (with ties): the rounded average, negative totals included",
+    (rounding) => {
+      const f = { workers: 4, digits: 2, levels: 2 };
+      const set = buildCases(f, { preprocess: false, maxCases: 1e6, seed: 1 });
+      const ref = referenceCodes(set, f, "flat", undefined, 2, rounding);
+      let ties = 0;
+      let negative = 0;
+      for (let c = 0; c < set.cases; c++) {
+        const t = codesOf(set.digits, c, f).reduce((a, v) => a + v - 2, 0);
+        if (((t % 4) + 4) % 4 === 2) ties++;
+        if (t < 0) negative++;
+        expect(ref[c]).toBe(bruteRound(t, 4, rounding) + 2);
+      }
+      expect(ties).toBeGreaterThan(10);
+      expect(negative).toBeGreaterThan(10);
+    },
+  );
 
   it("cascade unit: R((Σ v − N·off_in)/div) + off_out on the input codes, clamped to the output digits", () => {
     const f = { workers: 2, digits: 2, levels: 4 };
@@ -114,7 +122,14 @@ describe("reference outputs", () => {
     const s = plan.slices[1]!;
     const f = { workers: 4, digits: s.fn.inDigits, levels: 4, carryIn: s.carryIn };
     const set = buildCases(f, { preprocess: true, maxCases: 1e6, seed: 1 });
-    const ref = referenceCodes(set, f, "slice", { inputOffset: 0, outputOffset: 0, divisor: 1, weights: s.fn.weights!, carryIn: s.carryIn, round: "carry" }, s.fn.outDigits, "nearest-even");
+    const ref = referenceCodes(
+      set,
+      f,
+      "slice",
+      { inputOffset: 0, outputOffset: 0, divisor: 1, weights: s.fn.weights!, carryIn: s.carryIn, round: "carry" },
+      s.fn.outDigits,
+      "nearest-even",
+    );
     expect(set.cases).toBe(2704);
     for (let c = 0; c < set.cases; c++) {
       const sums = Array.from({ length: f.digits }, (_, k) => {

@@ -12,7 +12,12 @@ import { MZI_CONVENTION, type Circuit, type PhaseTable } from "../../../netlist/
 
 export const THRESHOLDS = [1, 2, 3, 5, 6];
 
-export function tinyPhaseTable(outRows: number[][] = [[1, -2, 1, 1, -2], [0, 1, -1, 0, 0]]): PhaseTable {
+export function tinyPhaseTable(
+  outRows: number[][] = [
+    [1, -2, 1, 1, -2],
+    [0, 1, -1, 0, 0],
+  ],
+): PhaseTable {
   const w1 = THRESHOLDS.map((t) => [1, 2, 1, 2, -t]);
   const layer1 = { ...decomposeMatrix(fromReal(w1), { mesh: "clements", name: "layer1" }), biasInput: 1 };
   const layer2 = decomposeMatrix(fromReal(outRows), { mesh: "clements", name: "layer2" });

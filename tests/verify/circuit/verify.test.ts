@@ -10,7 +10,16 @@ import { memoryIo } from "../../helpers/io.ts";
 import { tinyCircuit, tinyGoldenCode } from "./tiny-pipeline.ts";
 import { asCompiled, reportJson, TINY_SPEC } from "./compiled-fixture.ts";
 
-const IDEAL: VerifyOptions = { nonIdealities: {}, trials: 8, seed: 1, minExact: 1, minYield: 0.9, maxCases: 100000, rounding: "nearest-even", preprocess: false };
+const IDEAL: VerifyOptions = {
+  nonIdealities: {},
+  trials: 8,
+  seed: 1,
+  minExact: 1,
+  minYield: 0.9,
+  maxCases: 100000,
+  rounding: "nearest-even",
+  preprocess: false,
+};
 
 const made: string[] = [];
 afterAll(() => {
@@ -76,12 +85,13 @@ describe("case enumeration", () => {
 
 describe("verifyCircuit on a hand-built exact pipeline", () => {
   it("reference table agrees with a brute-force rounding of the average", () => {
-    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
-      const t = a - 2 + (b - 2);
-      const half = t / 2;
-      const r = Math.abs(half % 1) === 0.5 ? (Math.floor(half) % 2 === 0 ? Math.floor(half) : Math.ceil(half)) : Math.round(half);
-      expect(tinyGoldenCode(a, b)).toBe(r + 2);
-    }
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++) {
+        const t = a - 2 + (b - 2);
+        const half = t / 2;
+        const r = Math.abs(half % 1) === 0.5 ? (Math.floor(half) % 2 === 0 ? Math.floor(half) : Math.ceil(half)) : Math.round(half);
+        expect(tinyGoldenCode(a, b)).toBe(r + 2);
+      }
   });
 
   it("is exact with ideal components over the full and the digit-sum space", () => {
@@ -97,15 +107,21 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
 
   it("reports the error histogram of a wrong circuit in output steps", () => {
     // Drop the high digit: the decoded value is digit 0 only.
-    const wrong = tinyCircuit([[1, -2, 1, 1, -2], [0, 0, 0, 0, 0]]);
+    const wrong = tinyCircuit([
+      [1, -2, 1, 1, -2],
+      [0, 0, 0, 0, 0],
+    ]);
     const r = verifyCircuit(wrong, IDEAL);
     const expected = new Map<number, number>();
-    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
-      const code = tinyGoldenCode(a, b);
-      const e = (code & 1) - code;
-      expected.set(e, (expected.get(e) ?? 0) + 1);
-    }
-    expect(r.nominal.histogram).toEqual([...expected.entries()].map(([steps, count]) => ({ steps, count })).sort((x, y) => x.steps - y.steps));
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++) {
+        const code = tinyGoldenCode(a, b);
+        const e = (code & 1) - code;
+        expected.set(e, (expected.get(e) ?? 0) + 1);
+      }
+    expect(r.nominal.histogram).toEqual(
+      [...expected.entries()].map(([steps, count]) => ({ steps, count })).sort((x, y) => x.steps - y.steps),
+    );
     expect(r.pass).toBe(false);
     expect(r.failures[0]).toMatch(/exact match .* below --min-exact/);
   });
@@ -124,7 +140,9 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
     // Detector noise is applied after the fit, from the trial's own stream.
     const det = verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, receiver: "fitted" });
     expect(det.trials!.worstExact).toBeLessThan(1);
-    expect(JSON.stringify(verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, receiver: "fitted" }))).toBe(JSON.stringify(det));
+    expect(
+      JSON.stringify(verifyCircuit(tinyCircuit(), { ...IDEAL, trials: 6, nonIdealities: { detectorNoise: 0.4 }, receiver: "fitted" })),
+    ).toBe(JSON.stringify(det));
   });
 
   it("Monte-Carlo trials: mild noise keeps the yield, heavy phase noise fails it; seeded", () => {
@@ -143,7 +161,11 @@ describe("verifyCircuit on a hand-built exact pipeline", () => {
 
 describe("cascade unit functions", () => {
   it("verifies every netlist of a directory and shares <spec>.report.json", async () => {
-    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5 }, training: { seed: 3 } }, ["tiny.L2", "tiny"]);
+    const dir = writeOutputDir(
+      tinyCircuit(),
+      { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5 }, training: { seed: 3 } },
+      ["tiny.L2", "tiny"],
+    );
     writeFileSync(join(dir, "tiny.L2.netlist.json"), writeNetlistJson(asCompiled(tinyCircuit(), "tiny.L2")));
     const io = memoryIo();
     expect(await main(["verify", dir, "--phase-noise", "0", "--json"], io)).toBe(0);
@@ -154,7 +176,6 @@ describe("cascade unit functions", () => {
     expect(await main(["verify", dir, "--trials", "3"], io2)).toBe(1);
     expect(io2.out()).toContain("FAIL: 0/2 circuits pass");
   });
-
 
   it("checks a flat circuit against the golden average and its stored function against the spec", async () => {
     const same = tinyCircuit();
@@ -168,7 +189,9 @@ describe("cascade unit functions", () => {
     io = memoryIo();
     expect(await main(["verify", writeOutputDir(sum)], io)).toBe(1);
     expect(io.out()).toContain("exact 100.00% (16/16)");
-    expect(io.out()).toMatch(/FAIL: the circuit's stored unit function \(divisor 1, input offset 0, output offset 0, 2 output digits\) is not the flat average of its 2 × 2-bit inputs \(divisor 2, offsets 2, 2 output digits\)/);
+    expect(io.out()).toMatch(
+      /FAIL: the circuit's stored unit function \(divisor 1, input offset 0, output offset 0, 2 output digits\) is not the flat average of its 2 × 2-bit inputs \(divisor 2, offsets 2, 2 output digits\)/,
+    );
   });
 
   it("uses a cascade unit's function from the circuit info, evaluated on the input codes", async () => {
@@ -188,7 +211,12 @@ describe("cascade unit functions", () => {
 
 describe("optinc verify (CLI)", () => {
   it("exits 0 on an exact circuit, 1 under heavy noise, 2 on usage errors", async () => {
-    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 }, training: { seed: 5 } });
+    const dir = writeOutputDir(tinyCircuit(), {
+      rounding: "nearest-even",
+      preprocess: "none",
+      technology: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 },
+      training: { seed: 5 },
+    });
     let io = memoryIo();
     expect(await main(["verify", dir], io)).toBe(0);
     expect(io.out()).toContain("PASS");
@@ -211,14 +239,23 @@ describe("optinc verify (CLI)", () => {
     expect(doc.circuits[0].trials.count).toBe(4);
     expect(doc.circuits[0].trials.seed).toBe(5);
 
-    for (const bad of [["verify", dir, "--phase-noise", "-1"], ["verify", dir, "--min-exact", "2"], ["verify", join(dir, "missing")], ["verify"]]) {
+    for (const bad of [
+      ["verify", dir, "--phase-noise", "-1"],
+      ["verify", dir, "--min-exact", "2"],
+      ["verify", join(dir, "missing")],
+      ["verify"],
+    ]) {
       io = memoryIo();
       expect(await main(bad, io), bad.join(" ")).toBe(2);
     }
   });
 
   it("takes non-ideality defaults from the report's technology block", async () => {
-    const dir = writeOutputDir(tinyCircuit(), { rounding: "nearest-even", preprocess: "none", technology: { phaseNoise: 0.5, mziLossDb: 0, splitterImbalance: 0, dacBits: null, detectorNoise: 0 } });
+    const dir = writeOutputDir(tinyCircuit(), {
+      rounding: "nearest-even",
+      preprocess: "none",
+      technology: { phaseNoise: 0.5, mziLossDb: 0, splitterImbalance: 0, dacBits: null, detectorNoise: 0 },
+    });
     const io = memoryIo();
     expect(await main(["verify", dir, "--trials", "6"], io)).toBe(1);
     expect(io.out()).toContain("phase noise 0.5 rad");

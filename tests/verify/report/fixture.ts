@@ -24,12 +24,28 @@ export function clementsStage(name: string, modes: number, seed: number, withSig
       elements.push({ kind: "attenuator", index: index++, column: modes, modes: [m], sigma: [s, 0], theta, phi, matrix: [[[s, 0]]] });
     }
   }
-  return { name, role: withSigma ? "sigma-u" : "unitary", mesh: "clements", modes, inputs: modes - 2, outputs: modes, gain: withSigma ? 1.7 : 1, elements, outputPhases: new Array(modes).fill(0), convention: "MZ-in" };
+  return {
+    name,
+    role: withSigma ? "sigma-u" : "unitary",
+    mesh: "clements",
+    modes,
+    inputs: modes - 2,
+    outputs: modes,
+    gain: withSigma ? 1.7 : 1,
+    elements,
+    outputPhases: new Array(modes).fill(0),
+    convention: "MZ-in",
+  };
 }
 
 export function syntheticTraining(): TrainingSection {
   const curve = (shift: number) =>
-    Array.from({ length: 6 }, (_, i) => ({ step: 25 * (i + 1), trainLoss: 2 / (i + 1.5) + shift, testLoss: 1.8 / (i + 1.4) + shift, testAccuracy: 0.9 - 0.4 / (i + 1) - shift }));
+    Array.from({ length: 6 }, (_, i) => ({
+      step: 25 * (i + 1),
+      trainLoss: 2 / (i + 1.5) + shift,
+      testLoss: 1.8 / (i + 1.4) + shift,
+      testAccuracy: 0.9 - 0.4 / (i + 1) - shift,
+    }));
   return {
     runs: [
       { name: "ring all-reduce (fp32)", curve: curve(0), finalAccuracy: 0.8333, finalLoss: 0.2769 },
@@ -53,8 +69,22 @@ export function sampleReport(training: TrainingSection = syntheticTraining()): R
     ],
     verdict: { exactMatch: 1, cases: 28561, spaceSize: 28561, areaRatio: 0.393, minExact: 0.9999, minYield: 0.9 },
     mesh: { stages: [clementsStage("layer1", 16, 1, true), clementsStage("layer2", 32, 2, true)] },
-    errorHistogram: { bins: [{ steps: 0, count: 913_901 }, { steps: -1, count: 8 }, { steps: 1, count: 9 }, { steps: 2, count: 1 }, { steps: -4, count: 1 }], condition: "all 32 Monte-Carlo trials" },
-    yield: { trials: trials.length, exactPerTrial: trials, minExact: 0.9999, condition: "phase noise σ = 0.01 rad, 0.1 dB/MZI, detector noise 0.05 step" },
+    errorHistogram: {
+      bins: [
+        { steps: 0, count: 913_901 },
+        { steps: -1, count: 8 },
+        { steps: 1, count: 9 },
+        { steps: 2, count: 1 },
+        { steps: -4, count: 1 },
+      ],
+      condition: "all 32 Monte-Carlo trials",
+    },
+    yield: {
+      trials: trials.length,
+      exactPerTrial: trials,
+      minExact: 0.9999,
+      condition: "phase noise σ = 0.01 rad, 0.1 dB/MZI, detector noise 0.05 step",
+    },
     hardware: {
       rows: [
         { item: "MZIs (approximated ONN)", value: 1234 },
@@ -67,7 +97,12 @@ export function sampleReport(training: TrainingSection = syntheticTraining()): R
     },
     latency: {
       presets: [
-        { name: "resnet50-cifar100", ring: { compute: 0.21, communication: 0.79 }, optinc: { compute: 0.21, communication: 0.53 }, paper: 0.74 },
+        {
+          name: "resnet50-cifar100",
+          ring: { compute: 0.21, communication: 0.79 },
+          optinc: { compute: 0.21, communication: 0.53 },
+          paper: 0.74,
+        },
         { name: "llama-8x384", ring: { compute: 0.52, communication: 0.48 }, optinc: { compute: 0.52, communication: 0.31 }, paper: 0.83 },
       ],
     },

@@ -54,7 +54,8 @@ describe("HTML report", () => {
     expect(html).toContain("✔ PASS");
     expect(html).toContain("100.00%");
     expect(html).toContain("39.3%");
-    for (const h of ["Mesh layout", "Functional verification", "Hardware", "Communication and latency", "Training emulation"]) expect(html).toContain(`<h2>${h}</h2>`);
+    for (const h of ["Mesh layout", "Functional verification", "Hardware", "Communication and latency", "Training emulation"])
+      expect(html).toContain(`<h2>${h}</h2>`);
     // one box per MZI of both stages (16-mode and 32-mode Clements meshes)
     expect((html.match(/class="mzi"/g) ?? []).length).toBe((16 * 15) / 2 + (32 * 31) / 2);
     expect(html).toContain("±1-step errors are 89.5% of them");
@@ -71,7 +72,11 @@ describe("HTML report", () => {
   });
 
   it("fails the verdict below the thresholds and escapes user text", () => {
-    const bad = renderReportHtml({ name: `<script>x</script>&"`, verdict: { exactMatch: 0.98, minExact: 1 }, yield: { trials: 4, exactPerTrial: [1, 0.5, 1, 0.99], minExact: 1 } });
+    const bad = renderReportHtml({
+      name: `<script>x</script>&"`,
+      verdict: { exactMatch: 0.98, minExact: 1 },
+      yield: { trials: 4, exactPerTrial: [1, 0.5, 1, 0.99], minExact: 1 },
+    });
     expect(bad).toContain("✘ FAIL");
     expect(bad).not.toContain("<script>");
     assertSelfContained(bad);

@@ -8,11 +8,34 @@ import { svgBlocks, xmlError } from "./xml.ts";
 const SECTION: ToleranceSection = {
   technology: "foundry",
   series: [
-    { label: "coupler imbalance ±Δk", points: [{ x: 0.4, yield: 0.95 }, { x: 0.5, yield: 0.5 }, { x: 0.9, yield: 0 }], certified: 0.05 },
-    { label: "phase error σ", points: [{ x: 2, yield: 0.5 }, { x: 3, yield: 0 }] },
+    {
+      label: "coupler imbalance ±Δk",
+      points: [
+        { x: 0.4, yield: 0.95 },
+        { x: 0.5, yield: 0.5 },
+        { x: 0.9, yield: 0 },
+      ],
+      certified: 0.05,
+    },
+    {
+      label: "phase error σ",
+      points: [
+        { x: 2, yield: 0.5 },
+        { x: 3, yield: 0 },
+      ],
+    },
     { label: "insertion loss per MZI", points: [{ x: 10, yield: 0 }], certified: 0.2 },
   ],
-  rows: [{ nonIdeality: "coupler imbalance ±Δk", tolerance: "0.008", lowerBound: "≥ 0.008 at 18%", certified: "0.001", technology: "0.02", meets: false }],
+  rows: [
+    {
+      nonIdeality: "coupler imbalance ±Δk",
+      tolerance: "0.008",
+      lowerBound: "≥ 0.008 at 18%",
+      certified: "0.001",
+      technology: "0.02",
+      meets: false,
+    },
+  ],
   caption: "a <caption> & text",
 };
 

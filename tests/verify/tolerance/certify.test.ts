@@ -22,7 +22,11 @@ import { dieMatrices } from "../../../netlist/stage-program.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { boxDie, dieExact, threeWorkerCircuit, tinyDesign } from "./helpers.ts";
 
-const circuits = [["tiny", () => tinyCircuit()], ["three-worker", () => threeWorkerCircuit()], ["three-worker (Reck meshes)", () => threeWorkerCircuit("reck")]] as const;
+const circuits = [
+  ["tiny", () => tinyCircuit()],
+  ["three-worker", () => threeWorkerCircuit()],
+  ["three-worker (Reck meshes)", () => threeWorkerCircuit("reck")],
+] as const;
 const BOXES: ErrorBox[] = [
   { coupler: 1e-3, phase: 0, loss: 0 },
   { coupler: 0, phase: 3e-3, loss: 0 },
@@ -53,7 +57,9 @@ describe("bounds hold for every die in the box, at any box size", () => {
               const xr = Array.from({ length: m.cols }, () => rng.normal());
               const xi = Array.from({ length: m.cols }, () => rng.normal());
               for (let k = 0; k < m.rows; k++) {
-                let dr = 0, di = 0, bound = 0;
+                let dr = 0,
+                  di = 0,
+                  bound = 0;
                 for (let j = 0; j < m.cols; j++) {
                   const ar = mp.re[k * m.cols + j]! - m.re[k * m.cols + j]!;
                   const ai = mp.im[k * m.cols + j]! - m.im[k * m.cols + j]!;
@@ -98,7 +104,9 @@ describe("bounds hold for every die in the box, at any box size", () => {
           for (let i = 0; i < n * w; i++) {
             const dev = Math.abs(measured[i]! - u.idealRe[i]!);
             expect(dev, `box ${JSON.stringify(box)} die ${d} decision ${i}: interval`).toBeLessThanOrEqual(r.err[i]! * (1 + 1e-9) + 1e-12);
-            expect(dev, `box ${JSON.stringify(box)} die ${d} decision ${i}: first-order`).toBeLessThanOrEqual(tight[i]! * (1 + 1e-9) + 1e-12);
+            expect(dev, `box ${JSON.stringify(box)} die ${d} decision ${i}: first-order`).toBeLessThanOrEqual(
+              tight[i]! * (1 + 1e-9) + 1e-12,
+            );
             const k = i % w;
             const cal = Math.abs(rx.gain[k]! * measured[i]! + rx.offset[k]! - u.idealRe[i]!);
             expect(cal, `fitted decision ${i}`).toBeLessThanOrEqual(calBound[i]! * (1 + 1e-9) + 1e-12);
@@ -114,7 +122,15 @@ describe("bounds hold for every die in the box, at any box size", () => {
 });
 
 /** Dies inside a certified box: uniform inside and at the corners; all must decide every case right. */
-function expectSound(name: string, design: ReturnType<typeof tinyDesign>, box: ErrorBox, dac: number | null, receiver: ReceiverMode, reserve = 0, dies = 60): void {
+function expectSound(
+  name: string,
+  design: ReturnType<typeof tinyDesign>,
+  box: ErrorBox,
+  dac: number | null,
+  receiver: ReceiverMode,
+  reserve = 0,
+  dies = 60,
+): void {
   const u = design.units[0]!;
   const { step, offset, levels } = u.detector;
   for (let d = 0; d < dies; d++) {
@@ -160,7 +176,14 @@ describe("sound at the certified level", () => {
         expect(b.lo).toBeGreaterThan(0);
         const f = fam.family(b.lo);
         // The DAC's rounding is applied by the simulator; the die's own phase errors take the rest of the box.
-        expectSound(`${name} technology`, design, { ...f.box, phase: Math.max(0, f.box.phase - Math.PI / 2 ** dac) }, dac, receiver, f.reserve);
+        expectSound(
+          `${name} technology`,
+          design,
+          { ...f.box, phase: Math.max(0, f.box.phase - Math.PI / 2 ** dac) },
+          dac,
+          receiver,
+          f.reserve,
+        );
       });
     }
   }
@@ -169,7 +192,15 @@ describe("sound at the certified level", () => {
 describe("not vacuous", () => {
   it("tiny unit, raw receiver: certified coupler imbalance within 10× of the Monte-Carlo 99 % tolerance, and below every trial's critical level", () => {
     const design = tinyDesign();
-    const r = analyzeTolerance(design, { seed: 1, trials: 20, receiver: "thresholds", technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0.002, mziLossDb: 0.02, dacBits: null, detectorNoise: 0.01 } } });
+    const r = analyzeTolerance(design, {
+      seed: 1,
+      trials: 20,
+      receiver: "thresholds",
+      technology: {
+        name: "x",
+        levels: { splitterImbalance: 0.002, phaseNoise: 0.002, mziLossDb: 0.02, dacBits: null, detectorNoise: 0.01 },
+      },
+    });
     const coupler = r.axes.find((a) => a.axis === "couplerImbalance")!;
     const c = coupler.certified!.level;
     expect(c).toBeGreaterThan(0);

@@ -30,7 +30,12 @@ function outputDir(circuit: Circuit = tinyCircuit(), spec?: unknown): string {
   return dir;
 }
 
-const SPEC = { rounding: "nearest-even", preprocess: "none", technology: { preset: "ideal", mziLossDb: 0.02, splitterImbalance: 0.002, phaseNoise: 0.002, dacBits: 12, detectorNoise: 0.01 }, training: { seed: 4 } };
+const SPEC = {
+  rounding: "nearest-even",
+  preprocess: "none",
+  technology: { preset: "ideal", mziLossDb: 0.02, splitterImbalance: 0.002, phaseNoise: 0.002, dacBits: 12, detectorNoise: 0.01 },
+  training: { seed: 4 },
+};
 
 describe("optinc verify --tolerance", () => {
   it("prints the table: every axis, the technology in effect, trials, seed and the receiver; exit 0", async () => {
@@ -39,7 +44,15 @@ describe("optinc verify --tolerance", () => {
     const out = io.out();
     expect(out).toContain("PASS: exact 100.00%");
     expect(out).toMatch(/5 Monte-Carlo trials \(seed 4\), receiver calibrated/);
-    for (const row of ["coupler imbalance ±Δk", "phase error σ", "insertion loss per MZI", "phase DAC resolution", "detector noise σ", "spec scaled"]) expect(out).toContain(row);
+    for (const row of [
+      "coupler imbalance ±Δk",
+      "phase error σ",
+      "insertion loss per MZI",
+      "phase DAC resolution",
+      "detector noise σ",
+      "spec scaled",
+    ])
+      expect(out).toContain(row);
     expect(out).toMatch(/the design tolerates [\d.e-]+× spec at 99% yield, only 4\.9% confidence \(5 dies; 299 give 95%\)/);
     expectHonest(out); // no 99 %-yield level without the confidence 5 dies give
     expect(out).toContain("first-order bounds");
@@ -52,8 +65,22 @@ describe("optinc verify --tolerance", () => {
     const doc = JSON.parse(io.out()).result;
     expect(doc.pass).toBe(true);
     const t = doc.tolerance;
-    expect(t).toMatchObject({ seed: 4, trials: 4, calibrated: false, yieldTarget: 0.99, exact: true, technology: { name: "spec", couplerImbalance: 0.002, dacBits: 12 } });
-    expect(t.axes.map((a: { axis: string }) => a.axis)).toEqual(["couplerImbalance", "phaseError", "mziLoss", "dacBits", "detectorNoise", "technology"]);
+    expect(t).toMatchObject({
+      seed: 4,
+      trials: 4,
+      calibrated: false,
+      yieldTarget: 0.99,
+      exact: true,
+      technology: { name: "spec", couplerImbalance: 0.002, dacBits: 12 },
+    });
+    expect(t.axes.map((a: { axis: string }) => a.axis)).toEqual([
+      "couplerImbalance",
+      "phaseError",
+      "mziLoss",
+      "dacBits",
+      "detectorNoise",
+      "technology",
+    ]);
     const coupler = t.axes[0];
     expect(coupler.monteCarlo.critical).toHaveLength(4);
     expect(coupler.monteCarlo.tolerance).toBe(Math.min(...coupler.monteCarlo.critical));
@@ -79,12 +106,17 @@ describe("optinc verify --tolerance", () => {
     expect(JSON.parse(io.out()).result.tolerance.technology.name).toBe("optimistic");
     // An explicit flag on top of a preset is no longer that preset.
     io = memoryIo();
-    expect(await main(["verify", outputDir(), "--tolerance", "--trials", "2", "--technology", "optimistic", "--dac-bits", "14", "--json"], io)).toBe(0);
+    expect(
+      await main(["verify", outputDir(), "--tolerance", "--trials", "2", "--technology", "optimistic", "--dac-bits", "14", "--json"], io),
+    ).toBe(0);
     expect(JSON.parse(io.out()).result.tolerance.technology).toMatchObject({ name: "spec", dacBits: 14, phaseError: 0.002 });
   });
 
   it("exits 1 when the circuit is not exact with ideal components: every tolerance is 0", async () => {
-    const wrong = tinyCircuit([[0, 1, -1, 0, 0], [1, -2, 1, 1, -2]]); // the two output digits swapped
+    const wrong = tinyCircuit([
+      [0, 1, -1, 0, 0],
+      [1, -2, 1, 1, -2],
+    ]); // the two output digits swapped
     const io = memoryIo();
     expect(await main(["verify", outputDir(wrong), "--tolerance", "--trials", "2"], io)).toBe(1);
     expect(io.out()).toContain("not exact with ideal components: every tolerance is 0");
@@ -98,7 +130,13 @@ describe("optinc verify --technology", () => {
     let io = memoryIo();
     await main(["verify", dir, "--technology", "foundry", "--trials", "3", "--json"], io);
     const f = technologyPreset("foundry")!;
-    expect(JSON.parse(io.out()).result.circuits[0].trials.nonIdealities).toEqual({ phaseNoise: f.phaseNoise, mziLossDb: f.mziLossDb, splitterImbalance: f.splitterImbalance, dacBits: f.dacBits, detectorNoise: f.detectorNoise });
+    expect(JSON.parse(io.out()).result.circuits[0].trials.nonIdealities).toEqual({
+      phaseNoise: f.phaseNoise,
+      mziLossDb: f.mziLossDb,
+      splitterImbalance: f.splitterImbalance,
+      dacBits: f.dacBits,
+      detectorNoise: f.detectorNoise,
+    });
     io = memoryIo();
     await main(["verify", dir, "--technology", "calibrated", "--phase-noise", "0", "--trials", "3", "--json"], io);
     expect(JSON.parse(io.out()).result.circuits[0].trials.nonIdealities).toMatchObject({ phaseNoise: 0, splitterImbalance: 0.001 });

@@ -49,7 +49,14 @@ describe("closed-form chips", () => {
 
   it("the dies are closed-form verify's: a chip exact at every trial's critical level passes its Monte-Carlo there", () => {
     const design = prepareCellDesign(cells, 1);
-    const r = analyzeTolerance(design, { seed: 1, trials: 4, receiver: "thresholds", axes: ["couplerImbalance"], certify: false, technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } } });
+    const r = analyzeTolerance(design, {
+      seed: 1,
+      trials: 4,
+      receiver: "thresholds",
+      axes: ["couplerImbalance"],
+      certify: false,
+      technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } },
+    });
     const crit = r.axes[0]!.monteCarlo!.critical;
     const designs = cells.map((x) => ({ name: x.name, circuit: x.circuit, cell: cellOf(x.circuit), copies: cellOf(x.circuit).instances }));
     // chip-yield.ts runs trials 0..K−1 with the same seeds: trial t passes at level x iff x ≤ its critical level.
@@ -69,10 +76,18 @@ describe("closed-form chips", () => {
         const b = certifiedLevel(cx, axisFamily(axis), { min: 1e-12, max: 1, start: 1e-5 }, { rtol: 0.02, maxEvaluations: 60 });
         expect(b.lo).toBeGreaterThan(0);
         const box = axisFamily(axis)(b.lo).box;
-        for (const u of design.units) for (let d = 0; d < 24; d++) expect(dieExact(u, boxDie(u.circuit, box, 70 + d, d % 2 === 0), null, receiver), `${u.name} ${axis} die ${d}`).toBe(true);
+        for (const u of design.units)
+          for (let d = 0; d < 24; d++)
+            expect(dieExact(u, boxDie(u.circuit, box, 70 + d, d % 2 === 0), null, receiver), `${u.name} ${axis} die ${d}`).toBe(true);
       }
     }
-    const r = analyzeTolerance(design, { seed: 1, trials: 20, receiver: "thresholds", axes: ["couplerImbalance"], technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } } });
+    const r = analyzeTolerance(design, {
+      seed: 1,
+      trials: 20,
+      receiver: "thresholds",
+      axes: ["couplerImbalance"],
+      technology: { name: "x", levels: { splitterImbalance: 0.002, phaseNoise: 0, mziLossDb: 0, dacBits: null, detectorNoise: 0 } },
+    });
     const a = r.axes[0]!;
     expect(a.certified!.level).toBeGreaterThan(a.monteCarlo!.tolerance / 10);
     for (const x of a.monteCarlo!.critical) expect(x).toBeGreaterThanOrEqual(a.certified!.level);
@@ -99,7 +114,9 @@ describe("closed-form chips", () => {
     expect(doc.tolerance.technology.name).toBe("optimistic");
     const text = memoryIo();
     expect(await main(["verify", dir, "--tolerance", "--trials", "3"], text)).toBe(0);
-    expect(text.out()).toMatch(/the design tolerates [\d.e-]+× optimistic at 99% yield, only 3% confidence \(3 dies; 299 give 95%\)\n {2}worst-case certified: [\d.e-]+× optimistic/);
+    expect(text.out()).toMatch(
+      /the design tolerates [\d.e-]+× optimistic at 99% yield, only 3% confidence \(3 dies; 299 give 95%\)\n {2}worst-case certified: [\d.e-]+× optimistic/,
+    );
     expectHonest(text.out());
   });
 });

@@ -20,7 +20,8 @@ export function dishonestLines(text: string): string[] {
       else if (Number(dies[1]) < need && Number(conf[1]) >= 95) bad.push(`claims ≥ 95% confidence from ${dies[1]} dies: ${line}`);
     }
     if (/\b0× certified/.test(line)) bad.push(`bare "0× certified": ${line}`);
-    for (const m of line.matchAll(/(\d+)\/(\d+) (?:chips|trials)/g)) if (!/CI \d|yield [≤≥] [\d.]+% at \d/.test(line.slice(m.index))) bad.push(`yield ${m[0]} without its interval: ${line}`);
+    for (const m of line.matchAll(/(\d+)\/(\d+) (?:chips|trials)/g))
+      if (!/CI \d|yield [≤≥] [\d.]+% at \d/.test(line.slice(m.index))) bad.push(`yield ${m[0]} without its interval: ${line}`);
   }
   return bad;
 }

@@ -15,7 +15,10 @@ import { dieExact, threeWorkerCircuit, tinyDesign } from "./helpers.ts";
 
 const search = { rtol: 0.02, maxEvaluations: 40 };
 const foundry = technologyAxis(technologyOf(technologyPreset("foundry")!));
-const circuits = [["tiny", tinyCircuit()], ["three-worker", threeWorkerCircuit()]] as const;
+const circuits = [
+  ["tiny", tinyCircuit()],
+  ["three-worker", threeWorkerCircuit()],
+] as const;
 
 describe("exactness is monotone along a die's scaling ray (the bisection's assumption)", () => {
   for (const [name, circuit] of circuits) {
@@ -34,7 +37,11 @@ describe("exactness is monotone along a die's scaling ray (the bisection's assum
             const levels = Array.from({ length: 80 }, (_, i) => c * 10 ** (-2 + (4 * i) / 79)).filter((s) => s <= axis.max);
             const exact = levels.map((s) => evaluateCopy(u, shape.die, shape.noise, axis.point(s), receiver).exact);
             const firstFail = exact.indexOf(false);
-            if (firstFail >= 0) expect(exact.slice(firstFail).some((e) => e), `${axis.name} trial ${t} receiver ${receiver}: exact again above a failure`).toBe(false);
+            if (firstFail >= 0)
+              expect(
+                exact.slice(firstFail).some((e) => e),
+                `${axis.name} trial ${t} receiver ${receiver}: exact again above a failure`,
+              ).toBe(false);
             // The search's bracket agrees with the scan.
             levels.forEach((s, i) => {
               if (s <= b.lo) expect(exact[i], `${axis.name} t${t} ${s} ≤ lo ${b.lo}`).toBe(true);
@@ -78,10 +85,23 @@ describe("one die's verdict", () => {
 describe("the same dies as optinc verify", () => {
   const circuit = tinyCircuit();
   const design = tinyDesign(circuit);
-  const opts: VerifyOptions = { nonIdealities: {}, trials: 6, seed: 1, minExact: 1, minYield: 0, maxCases: 1e6, rounding: "nearest-even", preprocess: false, receiver: "fitted" };
+  const opts: VerifyOptions = {
+    nonIdealities: {},
+    trials: 6,
+    seed: 1,
+    minExact: 1,
+    minYield: 0,
+    maxCases: 1e6,
+    rounding: "nearest-even",
+    preprocess: false,
+    receiver: "fitted",
+  };
 
   it("each trial's critical coupler imbalance and phase error: verify's trial t is exact just below and fails just above", () => {
-    for (const [axis, key] of [[AXES.couplerImbalance, "splitterImbalance"], [AXES.phaseError, "phaseNoise"]] as const) {
+    for (const [axis, key] of [
+      [AXES.couplerImbalance, "splitterImbalance"],
+      [AXES.phaseError, "phaseNoise"],
+    ] as const) {
       const r = monteCarloAxis(design, axis, { ...search, trials: 6, receiver: "fitted", yieldTarget: 0.99, confidence: 0.95 });
       const below = verifyCircuit(circuit, { ...opts, nonIdealities: { [key]: 0 } });
       expect(below.trials).toBeNull();
@@ -100,7 +120,8 @@ describe("the same dies as optinc verify", () => {
     const r = monteCarloDetector(design, { ...search, trials: 8, receiver: "fitted", yieldTarget: 0.99, confidence: 0.95 });
     for (let t = 0; t < 8; t++) {
       const c = r.critical[t]!;
-      const at = (sigma: number) => verifyCircuit(circuit, { ...opts, trials: 8, nonIdealities: { detectorNoise: sigma } }).trials!.exactPerTrial[t];
+      const at = (sigma: number) =>
+        verifyCircuit(circuit, { ...opts, trials: 8, nonIdealities: { detectorNoise: sigma } }).trials!.exactPerTrial[t];
       expect(at(c * 0.999)).toBe(1);
       expect(at(c * 1.001)).toBeLessThan(1);
     }
@@ -120,7 +141,11 @@ describe("detector noise yield", () => {
     const design = tinyDesign(threeWorkerCircuit());
     const r = monteCarloDetector(design, { ...search, trials: 4000, receiver: "fitted", yieldTarget: 0.99, confidence: 0.95 });
     const u = design.units[0]!;
-    const set: DecisionSet = { u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!), digits: u.reference, levels: u.detector.levels };
+    const set: DecisionSet = {
+      u: u.idealRe.map((v, i) => (v - u.detector.offset[i % u.width]!) / u.detector.step[i % u.width]!),
+      digits: u.reference,
+      levels: u.detector.levels,
+    };
     expect(noiseYield([set], r.analytic)).toBeGreaterThanOrEqual(0.99);
     expect(noiseYield([set], r.analytic * 1.001)).toBeLessThan(0.99);
     // Empirical share of trials whose critical σ exceeds the exact 99 % σ: 0.99 ± 3 sd (sd ≈ 0.0016).

@@ -8,7 +8,10 @@ import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { boxDie, threeWorkerCircuit } from "./helpers.ts";
 
 describe("compiled stage programs", () => {
-  for (const [name, circuit] of [["tiny", tinyCircuit()], ["three-worker", threeWorkerCircuit()]] as const) {
+  for (const [name, circuit] of [
+    ["tiny", tinyCircuit()],
+    ["three-worker", threeWorkerCircuit()],
+  ] as const) {
     it(`${name}: every stage matrix equals transferMatrix(applyDie(…)) bit for bit, on drawn and uniform dies, with and without a DAC`, () => {
       const parts = linearParts(circuit);
       const cp = circuitPrograms(circuit, parts);

@@ -20,7 +20,15 @@ describe("criticalLevel", () => {
           const c = 10 ** logC;
           const rng = createRng(seed);
           const predicted = (): number | undefined =>
-            kind === "none" ? undefined : kind === "exact" ? c : kind === "high" ? c * 1.7 : kind === "low" ? c / 3 : c * 10 ** (4 * rng.next() - 2);
+            kind === "none"
+              ? undefined
+              : kind === "exact"
+                ? c
+                : kind === "high"
+                  ? c * 1.7
+                  : kind === "low"
+                    ? c / 3
+                    : c * 10 ** (4 * rng.next() - 2);
           const seen: number[] = [];
           const b = criticalLevel((s) => (seen.push(s), { exact: s <= c, predicted: predicted() }), { ...opts, start: 10 ** logStart });
           expect(b.evaluations).toBe(seen.length);
@@ -77,7 +85,14 @@ describe("order statistics", () => {
       }
       return s;
     };
-    for (const [n, p, r] of [[10, 0.01, 1], [299, 0.01, 1], [299, 0.01, 2], [50, 0.2, 7], [1000, 0.01, 5]] as const) expect(binomialTail(n, p, r)).toBeCloseTo(direct(n, p, r), 10);
+    for (const [n, p, r] of [
+      [10, 0.01, 1],
+      [299, 0.01, 1],
+      [299, 0.01, 2],
+      [50, 0.2, 7],
+      [1000, 0.01, 5],
+    ] as const)
+      expect(binomialTail(n, p, r)).toBeCloseTo(direct(n, p, r), 10);
     expect(binomialTail(299, 0.01, 1)).toBeCloseTo(1 - 0.99 ** 299, 12);
     expect(binomialTail(299, 0.01, 1)).toBeGreaterThan(0.95);
     expect(binomialTail(298, 0.01, 1)).toBeLessThan(0.95);

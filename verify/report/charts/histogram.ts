@@ -14,7 +14,11 @@ export function errorHistogramChart(h: ErrorHistogramSection): string {
   const counts = new Map(h.bins.map((b) => [b.steps, b.count]));
   const p = plotArea(Math.max(360, Math.min(560, 60 + steps.length * 40)), 250, { left: 64, top: 22 });
   const y = logScale(Math.max(1, ...h.bins.map((b) => b.count)), p.height - p.bottom, p.top);
-  const cats = xCategories(p, steps.map((s) => (s > 0 ? `+${s}` : String(s))), "output error (quantization steps)");
+  const cats = xCategories(
+    p,
+    steps.map((s) => (s > 0 ? `+${s}` : String(s))),
+    "output error (quantization steps)",
+  );
   const parts = [svgOpen(p, "output error histogram"), yAxis(p, y, "cases (log scale)", (v) => label(v, 0)), cats.markup];
   steps.forEach((s, i) => {
     const c = counts.get(s) ?? 0;
@@ -22,8 +26,22 @@ export function errorHistogramChart(h: ErrorHistogramSection): string {
     const x = cats.center(i) - cats.band * 0.35;
     const top = y(c);
     const height = Math.max(1.5, p.height - p.bottom - top);
-    parts.push(el("rect", { x, y: p.height - p.bottom - height, width: cats.band * 0.7, height, class: s === 0 ? "bar ok" : Math.abs(s) === 1 ? "bar warn" : "bar bad" }, `<title>${esc(s)} steps: ${c}</title>`));
-    parts.push(el("text", { x: cats.center(i), y: p.height - p.bottom - height - 4, class: "value", "text-anchor": "middle" }, esc(label(c, 0))));
+    parts.push(
+      el(
+        "rect",
+        {
+          x,
+          y: p.height - p.bottom - height,
+          width: cats.band * 0.7,
+          height,
+          class: s === 0 ? "bar ok" : Math.abs(s) === 1 ? "bar warn" : "bar bad",
+        },
+        `<title>${esc(s)} steps: ${c}</title>`,
+      ),
+    );
+    parts.push(
+      el("text", { x: cats.center(i), y: p.height - p.bottom - height - 4, class: "value", "text-anchor": "middle" }, esc(label(c, 0))),
+    );
   });
   parts.push("</svg>");
   return parts.join("");

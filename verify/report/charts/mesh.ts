@@ -19,16 +19,36 @@ function elementShape(e: LinearElement, x: number, cw: number, rowY: (m: number)
   const t = (s: string) => (titled ? `<title>${s}</title>` : "");
   switch (e.kind) {
     case "mzi":
-      return el("rect", { x: x + cw * 0.1, y: top - rh * 0.35, width: cw * 0.8, height: rh * 1.7, rx: Math.min(3, cw * 0.15), fill: phaseColor(e.theta), class: "mzi" }, t(`MZI ${e.index}: θ=${e.theta.toFixed(3)} φ=${e.phi.toFixed(3)}`));
+      return el(
+        "rect",
+        {
+          x: x + cw * 0.1,
+          y: top - rh * 0.35,
+          width: cw * 0.8,
+          height: rh * 1.7,
+          rx: Math.min(3, cw * 0.15),
+          fill: phaseColor(e.theta),
+          class: "mzi",
+        },
+        t(`MZI ${e.index}: θ=${e.theta.toFixed(3)} φ=${e.phi.toFixed(3)}`),
+      );
     case "attenuator":
-      return el("rect", { x: x + cw * 0.25, y: top - rh * 0.35, width: cw * 0.5, height: rh * 0.7, fill: phaseColor(e.theta), class: "atten" }, t(`attenuator ${e.index}: |σ|=${Math.hypot(e.sigma[0], e.sigma[1]).toFixed(3)}`));
+      return el(
+        "rect",
+        { x: x + cw * 0.25, y: top - rh * 0.35, width: cw * 0.5, height: rh * 0.7, fill: phaseColor(e.theta), class: "atten" },
+        t(`attenuator ${e.index}: |σ|=${Math.hypot(e.sigma[0], e.sigma[1]).toFixed(3)}`),
+      );
     case "phase":
       return el("circle", { cx: x + cw / 2, cy: top, r: Math.max(1.2, Math.min(cw, rh) * 0.25), fill: phaseColor(e.phi), class: "phase" });
     case "coupler": {
       // Couplers may join non-adjacent modes (combiner/splitter trees): span both rows.
       const span = rowY(Math.max(e.modes[0], e.modes[1])) - rowY(Math.min(e.modes[0], e.modes[1]));
       const y0 = rowY(Math.min(e.modes[0], e.modes[1]));
-      return el("rect", { x: x + cw * 0.3, y: y0 - rh * 0.2, width: cw * 0.4, height: span + rh * 0.4, fill: "#9aa0a6", class: "coupler" }, t(`coupler ${e.index}: modes ${e.modes[0]}–${e.modes[1]}, κ²=${e.coupling.toFixed(3)}`));
+      return el(
+        "rect",
+        { x: x + cw * 0.3, y: y0 - rh * 0.2, width: cw * 0.4, height: span + rh * 0.4, fill: "#9aa0a6", class: "coupler" },
+        t(`coupler ${e.index}: modes ${e.modes[0]}–${e.modes[1]}, κ²=${e.coupling.toFixed(3)}`),
+      );
     }
   }
 }
@@ -62,7 +82,15 @@ export function phaseKey(): string {
   const steps = 48;
   const parts = [svgOpen({ width: w + 80, height: 30 }, "phase colour key")];
   for (let i = 0; i < steps; i++) {
-    parts.push(el("rect", { x: 30 + (i * w) / steps, y: 4, width: w / steps + 0.5, height: 12, fill: phaseColor(((i + 0.5) / steps) * 2 * Math.PI) }));
+    parts.push(
+      el("rect", {
+        x: 30 + (i * w) / steps,
+        y: 4,
+        width: w / steps + 0.5,
+        height: 12,
+        fill: phaseColor(((i + 0.5) / steps) * 2 * Math.PI),
+      }),
+    );
   }
   parts.push(el("text", { x: 24, y: 14, class: "tick", "text-anchor": "end" }, "θ = 0"));
   parts.push(el("text", { x: 30 + w / 2, y: 28, class: "tick", "text-anchor": "middle" }, "π"));
@@ -73,7 +101,13 @@ export function phaseKey(): string {
 
 export function stageSummary(stage: PhaseStage): string {
   const count = (k: LinearElement["kind"]) => stage.elements.filter((e) => e.kind === k).length;
-  const bits = [`${stage.role}`, `${stage.mesh} mesh`, `${stage.modes} modes`, `${stage.inputs} in → ${stage.outputs} out`, `${count("mzi")} MZIs`];
+  const bits = [
+    `${stage.role}`,
+    `${stage.mesh} mesh`,
+    `${stage.modes} modes`,
+    `${stage.inputs} in → ${stage.outputs} out`,
+    `${count("mzi")} MZIs`,
+  ];
   if (count("attenuator")) bits.push(`${count("attenuator")} attenuators`);
   if (count("coupler")) bits.push(`${count("coupler")} couplers`);
   if (count("phase")) bits.push(`${count("phase")} phase shifters`);

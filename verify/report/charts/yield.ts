@@ -19,12 +19,31 @@ export function yieldChart(y: YieldSection): string {
   const step = ys.ticks.length > 1 ? ys.ticks[1]! - ys.ticks[0]! : 0.1;
   const decimals = Math.max(0, Math.min(4, Math.ceil(-Math.log10(step * 100) - 1e-9)));
   const xs = linearScale(0.5, Math.max(1, y.trials) + 0.5, p.left, p.width - p.right, Math.min(8, y.trials));
-  const xsTicks = withTicks(xs, xs.ticks.filter((t) => Number.isInteger(t) && t >= 1 && t <= y.trials));
-  const parts = [svgOpen(p, "Monte-Carlo yield"), yAxis(p, ys, "exact match", (v) => pct(v, decimals)), xAxis(p, xsTicks, "Monte-Carlo trial")];
+  const xsTicks = withTicks(
+    xs,
+    xs.ticks.filter((t) => Number.isInteger(t) && t >= 1 && t <= y.trials),
+  );
+  const parts = [
+    svgOpen(p, "Monte-Carlo yield"),
+    yAxis(p, ys, "exact match", (v) => pct(v, decimals)),
+    xAxis(p, xsTicks, "Monte-Carlo trial"),
+  ];
   const w = Math.max(1, ((p.width - p.left - p.right) / Math.max(1, y.trials)) * 0.7);
   y.exactPerTrial.forEach((e, i) => {
     const top = ys(Math.max(e, ys.domain[0]));
-    parts.push(el("rect", { x: xs(i + 1) - w / 2, y: top, width: w, height: Math.max(1.5, p.height - p.bottom - top), class: e >= y.minExact ? "bar ok" : "bar bad" }, `<title>trial ${i + 1}: ${esc(pct(e, 3))}</title>`));
+    parts.push(
+      el(
+        "rect",
+        {
+          x: xs(i + 1) - w / 2,
+          y: top,
+          width: w,
+          height: Math.max(1.5, p.height - p.bottom - top),
+          class: e >= y.minExact ? "bar ok" : "bar bad",
+        },
+        `<title>trial ${i + 1}: ${esc(pct(e, 3))}</title>`,
+      ),
+    );
   });
   const ty = ys(y.minExact);
   parts.push(el("line", { x1: p.left, x2: p.width - p.right, y1: ty, y2: ty, class: "threshold" }));

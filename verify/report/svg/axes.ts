@@ -41,7 +41,9 @@ export function xAxis(p: Plot, x: Scale, title: string, format: (v: number) => s
     parts.push(el("text", { x: xx, y: base + 17, class: "tick", "text-anchor": "middle" }, esc(format(t))));
   }
   parts.push(el("line", { x1: p.left, x2: p.width - p.right, y1: base, y2: base, class: "axis" }));
-  parts.push(el("text", { x: (p.left + p.width - p.right) / 2, y: p.height - 6, class: "axis-title", "text-anchor": "middle" }, esc(title)));
+  parts.push(
+    el("text", { x: (p.left + p.width - p.right) / 2, y: p.height - 6, class: "axis-title", "text-anchor": "middle" }, esc(title)),
+  );
   return parts.join("");
 }
 
@@ -52,6 +54,8 @@ export function xCategories(p: Plot, labels: string[], title: string): { center:
   const base = p.height - p.bottom;
   const parts = labels.map((l, i) => el("text", { x: center(i), y: base + 17, class: "tick", "text-anchor": "middle" }, esc(l)));
   parts.push(el("line", { x1: p.left, x2: p.width - p.right, y1: base, y2: base, class: "axis" }));
-  parts.push(el("text", { x: (p.left + p.width - p.right) / 2, y: p.height - 6, class: "axis-title", "text-anchor": "middle" }, esc(title)));
+  parts.push(
+    el("text", { x: (p.left + p.width - p.right) / 2, y: p.height - 6, class: "axis-title", "text-anchor": "middle" }, esc(title)),
+  );
   return { center, band, markup: parts.join("") };
 }

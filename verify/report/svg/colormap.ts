@@ -9,7 +9,7 @@ const STOPS: Array<[number, number, number]> = [
 ];
 
 export function phaseColor(phase: number): string {
-  const t = ((phase % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) / (2 * Math.PI);
+  const t = (((phase % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) / (2 * Math.PI);
   const s = t * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(s));
   const f = s - i;

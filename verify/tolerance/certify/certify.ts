@@ -103,7 +103,12 @@ export interface CertifySearch {
 }
 
 /** The largest certified level of a one-parameter family of boxes (and a detector reserve). */
-export function certifiedLevel(cx: CertifyContext, family: (level: number) => { box: ErrorBox; reserve: number }, range: { min: number; max: number; start: number }, o: CertifySearch): Bracket {
+export function certifiedLevel(
+  cx: CertifyContext,
+  family: (level: number) => { box: ErrorBox; reserve: number },
+  range: { min: number; max: number; start: number },
+  o: CertifySearch,
+): Bracket {
   let last: { level: number; ratio: number } | null = null;
   return criticalLevel(
     (level) => {
@@ -132,13 +137,20 @@ export function axisFamily(axis: "couplerImbalance" | "phaseError" | "mziLoss"):
   return (s) => ({ box: { ...ZERO, loss: s }, reserve: 0 });
 }
 
-export function technologyFamily(cx: CertifyContext, t: Technology, budget: number): { family: (s: number) => { box: ErrorBox; reserve: number }; zPhase: number | null; zDetector: number | null } {
+export function technologyFamily(
+  cx: CertifyContext,
+  t: Technology,
+  budget: number,
+): { family: (s: number) => { box: ErrorBox; reserve: number }; zPhase: number | null; zDetector: number | null } {
   const parts = (t.phaseNoise > 0 ? 1 : 0) + (t.detectorNoise > 0 ? 1 : 0);
   const zPhase = t.phaseNoise > 0 ? coverageZ(cx.phaseShifters, budget / parts) : null;
   const zDetector = t.detectorNoise > 0 ? coverageZ(cx.decisions, budget / parts) : null;
   const dac = t.dacBits ? Math.PI / 2 ** t.dacBits : 0;
   return {
-    family: (s) => ({ box: { coupler: s * t.splitterImbalance, phase: s * (zPhase ?? 0) * t.phaseNoise + dac, loss: s * t.mziLossDb }, reserve: s * (zDetector ?? 0) * t.detectorNoise }),
+    family: (s) => ({
+      box: { coupler: s * t.splitterImbalance, phase: s * (zPhase ?? 0) * t.phaseNoise + dac, loss: s * t.mziLossDb },
+      reserve: s * (zDetector ?? 0) * t.detectorNoise,
+    }),
     zPhase,
     zDetector,
   };

@@ -112,7 +112,13 @@ export function firstOrderPlan(plan: WalkPlan): FirstOrderPlan {
  * light order): on Re of its input, to try again to prove its branch, and on the modulus, to bound
  * what it passes on when the branch may flip.
  */
-export function firstOrderBounds(fo: FirstOrderPlan, box: ErrorBox, g: Map<string, Float64Array>, walked: WalkResult, cases: number): Float64Array {
+export function firstOrderBounds(
+  fo: FirstOrderPlan,
+  box: ErrorBox,
+  g: Map<string, Float64Array>,
+  walked: WalkResult,
+  cases: number,
+): Float64Array {
   const { plan } = fo;
   for (const pk of fo.packed.values()) setBox(pk, box);
   const width = plan.readout.length;
@@ -124,7 +130,16 @@ export function firstOrderBounds(fo: FirstOrderPlan, box: ErrorBox, g: Map<strin
   const scratch = new Map(
     linear.map((s) => {
       const n = s.program.ops.length;
-      return [s.name, { uRe: new Float64Array(2 * n), uIm: new Float64Array(2 * n), slotRe: new Float64Array(s.program.slots), slotIm: new Float64Array(s.program.slots), ge: new Float64Array(s.program.outputs) }];
+      return [
+        s.name,
+        {
+          uRe: new Float64Array(2 * n),
+          uIm: new Float64Array(2 * n),
+          slotRe: new Float64Array(s.program.slots),
+          slotIm: new Float64Array(s.program.slots),
+          ge: new Float64Array(s.program.outputs),
+        },
+      ];
     }),
   );
   const wires = walked.wires;
@@ -189,7 +204,14 @@ export function firstOrderBounds(fo: FirstOrderPlan, box: ErrorBox, g: Map<strin
 type Mode = "re" | "abs";
 
 /** Leaf input fields u_i of case c, and G·E (the cross term's weights) of the stage. */
-function forwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { uRe: Float64Array; uIm: Float64Array; slotRe: Float64Array; slotIm: Float64Array; ge: Float64Array }, wires: WalkResult["wires"], g: Float64Array, c: number): void {
+function forwardCase(
+  st: Extract<Step, { kind: "linear" }>,
+  pk: Packed,
+  sc: { uRe: Float64Array; uIm: Float64Array; slotRe: Float64Array; slotIm: Float64Array; ge: Float64Array },
+  wires: WalkResult["wires"],
+  g: Float64Array,
+  c: number,
+): void {
   const p = pk.p;
   const { uRe, uIm, slotRe, slotIm, ge } = sc;
   slotRe.fill(0);
@@ -209,7 +231,10 @@ function forwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { uR
   const n = p.ops.length;
   for (let i = 0; i < n; i++) {
     const nin = pk.nin[i]!;
-    let a0r = 0, a0i = 0, a1r = 0, a1i = 0;
+    let a0r = 0,
+      a0i = 0,
+      a1r = 0,
+      a1i = 0;
     const s0 = pk.ins[2 * i]!;
     const s1 = pk.ins[2 * i + 1]!;
     if (s0 >= 0) (a0r = slotRe[s0]!), (a0i = slotIm[s0]!);
@@ -237,7 +262,14 @@ function forwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { uR
 }
 
 /** One stage backwards for one readout mode: its contribution to the bound; sensitivities move to its inputs. */
-function backwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { uRe: Float64Array; uIm: Float64Array; slotRe: Float64Array; slotIm: Float64Array; ge: Float64Array }, sRe: Float64Array, sIm: Float64Array, mode: Mode): number {
+function backwardCase(
+  st: Extract<Step, { kind: "linear" }>,
+  pk: Packed,
+  sc: { uRe: Float64Array; uIm: Float64Array; slotRe: Float64Array; slotIm: Float64Array; ge: Float64Array },
+  sRe: Float64Array,
+  sIm: Float64Array,
+  mode: Mode,
+): number {
   const p = pk.p;
   const { uRe, uIm, slotRe, slotIm, ge } = sc;
   slotRe.fill(0);
@@ -271,7 +303,10 @@ function backwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { u
     const w1i = o1 >= 0 ? slotIm[o1]! : 0;
     const b = 8 * i;
     const delta = pk.delta[i]!;
-    const a0r = uRe[2 * i]!, a0i = uIm[2 * i]!, a1r = uRe[2 * i + 1]!, a1i = uIm[2 * i + 1]!;
+    const a0r = uRe[2 * i]!,
+      a0i = uIm[2 * i]!,
+      a1r = uRe[2 * i + 1]!,
+      a1i = uIm[2 * i + 1]!;
     if (delta > 0) {
       const wNorm = Math.sqrt(w0r * w0r + w0i * w0i + w1r * w1r + w1i * w1i);
       const uNorm = Math.sqrt(a0r * a0r + a0i * a0i + a1r * a1r + a1i * a1i);
@@ -284,7 +319,8 @@ function backwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { u
         bound += z1 * (1 - Math.cos(al)) + z2 * Math.sin(Math.min(al, Math.PI / 2));
       } else {
         // 1×1: z = w0 · t · a0 (complex); only Re z enters with the loss, Im z with the phase.
-        const tr = t[b]!, ti = t[b + 1]!;
+        const tr = t[b]!,
+          ti = t[b + 1]!;
         const vr = tr * a0r - ti * a0i;
         const vi = tr * a0i + ti * a0r;
         const zr = w0r * vr - w0i * vi;
@@ -303,15 +339,20 @@ function backwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { u
       rho = rho * pk.norm[i]! + delta * wNorm;
     } else rho *= pk.norm[i]!;
     // d_in[m] = Σ_q w_q t[q][m]
-    let d0r = 0, d0i = 0, d1r = 0, d1i = 0;
+    let d0r = 0,
+      d0i = 0,
+      d1r = 0,
+      d1i = 0;
     for (let q = 0; q < nout; q++) {
       const wr = q === 0 ? w0r : w1r;
       const wi = q === 0 ? w0i : w1i;
-      const tr0 = t[b + 2 * (q * nin)]!, ti0 = t[b + 2 * (q * nin) + 1]!;
+      const tr0 = t[b + 2 * (q * nin)]!,
+        ti0 = t[b + 2 * (q * nin) + 1]!;
       d0r += wr * tr0 - wi * ti0;
       d0i += wr * ti0 + wi * tr0;
       if (nin > 1) {
-        const tr1 = t[b + 2 * (q * nin + 1)]!, ti1 = t[b + 2 * (q * nin + 1) + 1]!;
+        const tr1 = t[b + 2 * (q * nin + 1)]!,
+          ti1 = t[b + 2 * (q * nin + 1) + 1]!;
         d1r += wr * tr1 - wi * ti1;
         d1i += wr * ti1 + wi * tr1;
       }
@@ -334,7 +375,19 @@ function backwardCase(st: Extract<Step, { kind: "linear" }>, pk: Packed, sc: { u
 }
 
 /** |Re(w · T · v)| ("re") or |w · T · v| ("abs") for a 2×2 leaf transfer at t[b..b+8). */
-function wTv(t: Float64Array, b: number, w0r: number, w0i: number, w1r: number, w1i: number, v0r: number, v0i: number, v1r: number, v1i: number, mode: Mode): number {
+function wTv(
+  t: Float64Array,
+  b: number,
+  w0r: number,
+  w0i: number,
+  w1r: number,
+  w1i: number,
+  v0r: number,
+  v0i: number,
+  v1r: number,
+  v1i: number,
+  mode: Mode,
+): number {
   // (T v)_q = t[q][0] v0 + t[q][1] v1
   const y0r = t[b]! * v0r - t[b + 1]! * v0i + t[b + 2]! * v1r - t[b + 3]! * v1i;
   const y0i = t[b]! * v0i + t[b + 1]! * v0r + t[b + 2]! * v1i + t[b + 3]! * v1r;

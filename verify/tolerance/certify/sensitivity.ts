@@ -55,7 +55,7 @@ export function stageSensitivity(p: LinearProgram): StageSensitivity {
           }
         });
       });
-      for (const s of op.ins) if (s >= 0 && !p.keep[s]) (re.fill(0, s * J, s * J + J), im.fill(0, s * J, s * J + J));
+      for (const s of op.ins) if (s >= 0 && !p.keep[s]) re.fill(0, s * J, s * J + J), im.fill(0, s * J, s * J + J);
       op.outs.forEach((s, q) => {
         if (s < 0) return;
         re.set(yr[q]!, s * J);
@@ -97,7 +97,7 @@ export function stageSensitivity(p: LinearProgram): StageSensitivity {
         });
       });
       // Before this leaf its output wires do not exist yet; its input wires get their D.
-      for (const s of op.outs) if (s >= 0) (re.fill(0, s * K, s * K + K), im.fill(0, s * K, s * K + K));
+      for (const s of op.outs) if (s >= 0) re.fill(0, s * K, s * K + K), im.fill(0, s * K, s * K + K);
       op.ins.forEach((s, m) => {
         if (s < 0) return;
         re.set(dr[m]!, s * K);
