@@ -48,7 +48,7 @@ beforeAll(() => {
   writeFileSync(join(root, "divide0.gds"), d.gds);
   circuit = readNetlistJson(readFileSync(join(compiled, "paper_4x8.divide0.netlist.json"), "utf8"));
   if (KLAYOUT.available) check = checkLayout(join(root, "divide0.gds"), compiled);
-});
+}, 600_000); // compile, layout and a KLayout run: about 15 s alone, minutes on a loaded machine
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
