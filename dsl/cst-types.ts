@@ -56,7 +56,7 @@ export interface NumberCstNode extends CstNode {
 
 export type NumberCstChildren = {
   NumberLiteral: IToken[];
-  unit?: IToken[];
+  unit?: (IToken)[];
 };
 
 export interface ListCstNode extends CstNode {
@@ -79,3 +79,4 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   number(children: NumberCstChildren, param?: IN): OUT;
   list(children: ListCstChildren, param?: IN): OUT;
 }
+
