@@ -7,11 +7,9 @@
 // schema: netlist/schema/die-fab.schema.json.
 import { Ajv, type ValidateFunction } from "ajv";
 import { FAB } from "../codes/catalogue.ts";
-import { jsonPathOffset } from "../math/json-locate.ts";
-import { lineCol, jsonErrorAt } from "../math/source-position.ts";
 import type { Circuit } from "./ir.ts";
 import { leafPath, linearParts, type Die, type LeafError } from "./die.ts";
-import { DieFileError, readDieFile, type FileDiagnostic } from "./die-file.ts";
+import { DieFileError, diagnosticSink, parseDieJson, readDieFile } from "./die-file.ts";
 import { heaterSites, type FabDie, type Heater } from "./die-fab.ts";
 import schema from "./schema/die-fab.schema.json" with { type: "json" };
 
@@ -79,28 +77,8 @@ interface Doc {
 
 /** Read an optinc.die/2 file for `circuit`; every problem is a diagnostic at file:line:col, all thrown at once. */
 export function readFabDieFile(text: string, file: string, circuit: Circuit): FabDie {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const at = jsonErrorAt(text, e);
-    throw new DieFileError([
-      {
-        code: FAB_DIE_CODES.json,
-        file,
-        line: at.line,
-        column: at.col,
-        message: `invalid JSON: ${at.reason}`,
-        hint: "fix the JSON syntax (NaN and Infinity are not JSON)",
-      },
-    ]);
-  }
-  const diags: FileDiagnostic[] = [];
-  const at = (path: (string | number)[], code: string, message: string, hint: string): void => {
-    if (diags.length >= 20) return;
-    const { line: l, col } = lineCol(text, jsonPathOffset(text, path) ?? 0);
-    diags.push({ code, file, line: l, column: col, message: path.length ? `${path.join(".")}: ${message}` : message, hint });
-  };
+  const doc = parseDieJson(text, file, FAB_DIE_CODES.json, "fix the JSON syntax (NaN and Infinity are not JSON)");
+  const { diags, at } = diagnosticSink(text, file, (path) => path.join("."));
   validator ??= new Ajv({ allErrors: true, strictTuples: false }).compile(schema);
   if (!validator(doc)) {
     for (const e of validator.errors ?? []) {

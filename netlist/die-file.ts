@@ -163,34 +163,39 @@ function nonFinite(v: unknown, path: (string | number)[], out: [(string | number
 
 const MAX_DIAGNOSTICS = 20;
 
+/** JSON.parse of a die file; a syntax error is one diagnostic at its line and column. */
+export function parseDieJson(text: string, file: string, code: string, hint: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = jsonErrorAt(text, e);
+    throw new DieFileError([{ code, file, line: at.line, column: at.col, message: `invalid JSON: ${at.reason}`, hint }]);
+  }
+}
+
+/** Collects at most MAX_DIAGNOSTICS problems, each placed at the JSON path it names. */
+export function diagnosticSink(text: string, file: string, describe: (path: (string | number)[]) => string) {
+  const diags: FileDiagnostic[] = [];
+  const at = (path: (string | number)[], code: string, message: string, hint: string): void => {
+    if (diags.length >= MAX_DIAGNOSTICS) return;
+    const { line, col } = lineCol(text, jsonPathOffset(text, path) ?? 0);
+    diags.push({ code, file, line, column: col, message: path.length ? `${describe(path)}: ${message}` : message, hint });
+  };
+  return { diags, at };
+}
+
 /**
  * Read a measurement file for `circuit`. Every problem (JSON syntax, schema, unknown, missing or
  * mismatched elements, non-physical values) is a diagnostic at file:line:col; all are thrown at once.
  */
 export function readDieFile(text: string, file: string, circuit: Circuit): Die {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const at = jsonErrorAt(text, e);
-    throw new DieFileError([
-      {
-        code: DIE.json,
-        file,
-        line: at.line,
-        column: at.col,
-        message: `invalid JSON: ${at.reason}`,
-        hint: "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)",
-      },
-    ]);
-  }
-  const diags: FileDiagnostic[] = [];
-  const at = (path: (string | number)[], code: string, message: string, hint: string): void => {
-    if (diags.length >= MAX_DIAGNOSTICS) return;
-    const off = jsonPathOffset(text, path) ?? 0;
-    const { line, col } = lineCol(text, off);
-    diags.push({ code, file, line, column: col, message: path.length ? `${describePath(path)}: ${message}` : message, hint });
-  };
+  const doc = parseDieJson(
+    text,
+    file,
+    DIE.json,
+    "fix the JSON syntax (NaN and Infinity are not JSON: measure the value or leave the nominal one)",
+  );
+  const { diags, at } = diagnosticSink(text, file, describePath);
   const bad: [(string | number)[], number][] = [];
   nonFinite(doc, [], bad);
   for (const [path, v] of bad) at(path, DIE.value, `${v} is not a finite number`, "give the measured value");
