@@ -10,7 +10,8 @@ import { basePeriods, periodUm, type LengthEncoding } from "../netlist/spice-dia
 import { circuitLookup, dependencyOrder } from "../netlist/spice-write.ts";
 import type { LayoutCell } from "./cell.ts";
 import { amplifier, biasLaser, block, coupler, crossing, gratingCoupler, phaseShifter, straight, terminator } from "./cells.ts";
-import { placeAndRoute, type PlaceNode, type Segment } from "./place-route.ts";
+import { placeAndRoute, type PlaceNode } from "./place-route.ts";
+import type { Segment } from "./trim.ts";
 
 /** Thrown for a circuit the layout cannot draw (an unknown component, a feedback loop). */
 export class LayoutError extends Error {}

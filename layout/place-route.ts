@@ -9,9 +9,11 @@
 // 4. every route segment (pin to pin, or to a crossing) gets a trim bump that makes its drawn length
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
-import { crossingGeometry, toWholePeriods } from "./cells.ts";
-import { curve, drawnLength, LEAD, sbend, sbendLength, snap, tidy, type Pt } from "./geometry.ts";
+import { crossingGeometry } from "./cells.ts";
+import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
+import { planChannel } from "./channel.ts";
+import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 
 /** One end of a connection: a node's pin. */
 interface End {
@@ -39,28 +41,10 @@ export interface PlaceInput {
   crossing: LayoutCell;
 }
 
-/** A drawn route segment between two pins. */
-export interface Segment {
-  points: Pt[];
-  length: number;
-  /** Distance of the drawn length from the nearest whole number of periods, µm. */
-  residual: number;
-  from: string;
-  to: string;
-}
-
 export interface Placed {
   cell: LayoutCell;
   segments: Segment[];
   crossings: number;
-}
-
-type Part = { kind: "pts"; pts: Pt[] } | { kind: "trim"; x: number; y: number; b: number };
-
-interface SegBuild {
-  parts: Part[];
-  from: string;
-  to: string;
 }
 
 /** The pin of a bare boundary port: an input port feeds the circuit (its pin faces right). */
@@ -317,112 +301,6 @@ function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds:
       level[v] = Math.min(...succs[v]!.map((ei) => level[edges[ei]!.to.node]!)) - 1;
   }
   return level;
-}
-
-interface ChannelPlan {
-  width: number;
-  cross: boolean;
-  ls1: number;
-  ls2: number;
-  /** Track indices top-down on the left. */
-  order: number[];
-  /** Crossing layers: the upper positions of the swapped pairs. */
-  layers: number[][];
-  gridTop: number;
-}
-
-/** Lay out one channel: S-bends only when the vertical order is kept, else a crossing network. */
-function planChannel(tracks: { yl: number; yr: number }[], xg: { width: number; pitch: number; exactWidth: number }): ChannelPlan {
-  const pitch = xg.pitch;
-  const lt = RULES.trimLength;
-  const order = tracks.map((_, i) => i).sort((a, b) => tracks[b]!.yl - tracks[a]!.yl);
-  const rank = new Map(
-    tracks
-      .map((_, i) => i)
-      .sort((a, b) => tracks[b]!.yr - tracks[a]!.yr)
-      .map((t, r) => [t, r]),
-  );
-  const target = order.map((t) => rank.get(t)!);
-  const sorted = target.every((v, i) => v === i);
-  if (sorted) {
-    const ls1 = snap(Math.max(0, ...tracks.map((t) => sbendLength(t.yr - t.yl))));
-    return { width: snap(ls1 + lt), cross: false, ls1, ls2: 0, order, layers: [], gridTop: 0 };
-  }
-  const layers: number[][] = [];
-  const v = target.slice();
-  for (let round = 0; round < v.length + 1 && !v.every((x, i) => x === i); round++) {
-    const swaps: number[] = [];
-    for (let i = round % 2; i + 1 < v.length; i += 2) {
-      if (v[i]! > v[i + 1]!) {
-        [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
-        swaps.push(i);
-      }
-    }
-    if (swaps.length) layers.push(swaps);
-  }
-  const n = tracks.length;
-  const mean = tracks.reduce((a, t) => a + t.yl + t.yr, 0) / (2 * n);
-  const gridTop = snap(mean + ((n - 1) * pitch) / 2);
-  const ls1 = snap(Math.max(0, ...order.map((t, pos) => sbendLength(gridTop - pos * pitch - tracks[t]!.yl))));
-  const ls2 = snap(Math.max(0, ...order.map((t) => sbendLength(gridTop - rank.get(t)! * pitch - tracks[t]!.yr))));
-  return {
-    width: snap(2 * lt + ls1 + ls2 + (layers.length - 1) * xg.exactWidth + xg.width),
-    cross: true,
-    ls1,
-    ls2,
-    order,
-    layers,
-    gridTop,
-  };
-}
-
-/** Points of a segment with its last trim bump set so that its drawn length is a whole number of periods. */
-function trimSegment(s: SegBuild, period: number): Segment {
-  const lt = RULES.trimLength;
-  const lastTrim = s.parts.map((p) => p.kind).lastIndexOf("trim");
-  const flatten = (parts: Part[]): Pt[] =>
-    parts.flatMap((p): Pt[] =>
-      p.kind === "pts"
-        ? p.pts
-        : [
-            [p.x, p.y],
-            [snap(p.x + lt), p.y],
-          ],
-    );
-  if (lastTrim < 0) return finish(s, tidy(flatten(s.parts)), period);
-  // The drawn length is additive over the snapped points: the bump is solved on its own section.
-  const trim = s.parts[lastTrim] as Extract<Part, { kind: "trim" }>;
-  const pre = flatten(s.parts.slice(0, lastTrim));
-  const post = flatten(s.parts.slice(lastTrim + 1));
-  const bump = (b: number): Pt[] =>
-    b > 0
-      ? [[trim.x, trim.y], [trim.x + LEAD, trim.y], ...curve(trim.x + LEAD, trim.y, lt - 2 * LEAD, 0, b, 24), [snap(trim.x + lt), trim.y]]
-      : [
-          [trim.x, trim.y],
-          [snap(trim.x + lt), trim.y],
-        ];
-  const fixed = drawnLength([...pre, [trim.x, trim.y]]) + drawnLength([[snap(trim.x + lt), trim.y], ...post]);
-  const base = fixed + drawnLength(bump(0));
-  const need = toWholePeriods(base, period);
-  let b = 0;
-  if (need > 0) {
-    // excess length of the bump ≈ b²π²/(4·(lt − 2·LEAD)): bisection on the drawn (snapped) length
-    const target = base + need;
-    let [lo, hi] = [0, 2 * Math.sqrt((4 * (lt - 2 * LEAD) * period) / (Math.PI * Math.PI))];
-    for (let i = 0; i < 50; i++) {
-      const m = (lo + hi) / 2;
-      if (fixed + drawnLength(bump(m)) < target) lo = m;
-      else hi = m;
-    }
-    b = Math.abs(fixed + drawnLength(bump(lo)) - target) <= Math.abs(fixed + drawnLength(bump(hi)) - target) ? lo : hi;
-  }
-  return finish(s, tidy([...pre, ...bump(b), ...post]), period);
-}
-
-function finish(s: SegBuild, pts: Pt[], period: number): Segment {
-  const length = drawnLength(pts);
-  const r = length / period;
-  return { points: pts, length, residual: Math.abs(r - Math.round(r)) * period, from: s.from, to: s.to };
 }
 
 /**
