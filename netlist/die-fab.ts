@@ -9,16 +9,13 @@
 // aggressor j (layout placements of the netlist, µm). Couplers, losses, detectors and the laser are
 // the die's other parts. The simulator (die.ts applyDie) sees a fabricated die at a set of drive
 // codes as an ordinary Die whose shifters realize exactly φ_i whatever the programmed phase.
-//
-// The random stream is (seed, "fab") and independent of die.ts's shape × level stream.
-import { createRng, type Rng } from "../math/rng.ts";
+// The draw is netlist/die-fab-draw.ts.
 import type { Circuit, Netlist } from "./ir.ts";
 import { num } from "./models.ts";
 import { TWO_PI, wrapPhase } from "./mzi.ts";
 import { circuitLookup, leafPath, linearParts, type Die, type LeafError, type LinearPart } from "./die.ts";
 import { dieElements } from "./die-elements.ts";
 import { resolveInstance } from "./propagate.ts";
-import { FAB_TECHNOLOGIES, type FabTechnology } from "./die-fab-technology.ts";
 
 export interface Heater {
   /** Element name and role, as the die file names it: "threshold/e28.theta", "sum/po0". */
@@ -100,18 +97,25 @@ export function leafPosition(circuit: Circuit, part: string, leaf: string): [num
   return [x, y];
 }
 
+/** A thermal crosstalk law: κ(d) = kappa·e^{−(d − atUm)/decayUm}, couplings below cutoff dropped. */
+export interface CrosstalkLaw {
+  kappa: number;
+  atUm: number;
+  decayUm: number;
+  cutoff: number;
+}
+
 /** κ(d): the fraction of an aggressor's own phase its neighbour at distance d picks up. */
-export function crosstalkFraction(tech: FabTechnology, d: number): number {
-  const c = tech.crosstalk;
+export function crosstalkFraction(c: CrosstalkLaw, d: number): number {
   if (d <= 0) return 0;
   const k = c.kappa * Math.exp(-(d - c.atUm) / c.decayUm);
   return k >= c.cutoff ? Math.min(k, c.kappa * 2) : 0;
 }
 
 /** Sparse crosstalk of a set of heaters (victim i, aggressor j ≠ i, κ(d_ij)·η_j). */
-export function crosstalkOf(tech: FabTechnology, heaters: Pick<Heater, "x" | "y" | "radPerMw">[]): Crosstalk[] {
+export function crosstalkOf(law: CrosstalkLaw, heaters: Pick<Heater, "x" | "y" | "radPerMw">[]): Crosstalk[] {
   const out: Crosstalk[] = [];
-  const reach = tech.crosstalk.atUm + tech.crosstalk.decayUm * Math.log(tech.crosstalk.kappa / tech.crosstalk.cutoff);
+  const reach = law.atUm + law.decayUm * Math.log(law.kappa / law.cutoff);
   // Heaters sorted by x: only those within reach are compared (cells have hundreds of heaters).
   const order = heaters.map((_, i) => i).sort((a, b) => heaters[a]!.x - heaters[b]!.x || a - b);
   for (let a = 0; a < order.length; a++) {
@@ -119,74 +123,13 @@ export function crosstalkOf(tech: FabTechnology, heaters: Pick<Heater, "x" | "y"
     for (let b = a + 1; b < order.length && heaters[order[b]!]!.x - heaters[i]!.x <= reach; b++) {
       const j = order[b]!;
       const d = Math.hypot(heaters[i]!.x - heaters[j]!.x, heaters[i]!.y - heaters[j]!.y);
-      const k = crosstalkFraction(tech, d);
+      const k = crosstalkFraction(law, d);
       if (k === 0) continue;
       out.push({ victim: i, aggressor: j, radPerMw: k * heaters[j]!.radPerMw });
       out.push({ victim: j, aggressor: i, radPerMw: k * heaters[i]!.radPerMw });
     }
   }
   return out.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
-}
-
-const truncNormal = (rng: Rng, clip: number): number => Math.max(-clip, Math.min(clip, rng.normal()));
-
-/** Draw a fabricated die of a circuit from a technology; the stream is (seed, "fab") only. */
-export function drawFabDie(circuit: Circuit, tech: FabTechnology, seed: number, id: string): FabDie {
-  const rng = createRng(seed * 7919 + 0x5fab);
-  const parts = linearParts(circuit);
-  const h = tech.heater;
-  const eta0 = Math.PI / h.pPiMw;
-  const pMaxMw = h.rangeRad / eta0;
-  const heaters: Heater[] = heaterSites(circuit, parts).map((s) => ({
-    ...s,
-    offsetRad: TWO_PI * rng.next(),
-    radPerMw: eta0 * (1 + h.etaSpread * truncNormal(rng, 3)),
-  }));
-  const heaterPaths = new Set(heaters.map((x) => x.path));
-  const passive = new Map<string, LeafError>();
-  for (const part of parts) {
-    for (const [leaf, inst] of Object.entries(part.flat.instances)) {
-      const path = leafPath(part.name, leaf);
-      if (heaterPaths.has(path)) {
-        if (tech.mziLossDb && inst.settings.arm === "top") passive.set(path, { lossDb: tech.mziLossDb });
-        continue;
-      }
-      if (inst.component === "coupler") {
-        const nominal = num(inst.settings, "coupling", 0.5) + num(inst.settings, "imbalance", 0);
-        passive.set(path, { coupling: Math.min(1, Math.max(0, nominal + tech.couplerSigma * truncNormal(rng, 3))) });
-      } else if (inst.component === "waveguide" && inst.settings.arm === "bottom" && tech.mziLossDb)
-        passive.set(path, { lossDb: tech.mziLossDb });
-    }
-  }
-  const d = tech.detector;
-  const detectors: FabDetector[] = [];
-  for (const el of dieElements(circuit, parts)) {
-    if (el.kind !== "detector") continue;
-    for (let m = 0; m < el.modes!; m++) {
-      detectors.push({
-        name: `${el.name}[${m}]`,
-        responsivityAW: d.responsivityAW * (1 + d.responsivitySpread * truncNormal(rng, 3)),
-        darkA: d.darkA * (0.5 + rng.next()),
-        noiseA: d.noiseA,
-        adcBits: d.adcBits,
-        fullScaleA: d.fullScaleA,
-      });
-    }
-  }
-  return {
-    id,
-    circuit: circuit.name,
-    drive: { bits: h.driveBits, pMaxMw },
-    heaters,
-    crosstalk: crosstalkOf(tech, heaters),
-    passive,
-    detectors,
-    laser: { ...tech.laser },
-  };
-}
-
-export function fabTechnology(name: string): FabTechnology | undefined {
-  return FAB_TECHNOLOGIES[name];
 }
 
 const codeMax = (bits: number): number => 2 ** bits - 1;

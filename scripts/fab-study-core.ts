@@ -2,7 +2,7 @@
 // closed-form cell design through the oracle calibration (pipeline/calibrate-fab.ts), each checked
 // on every raw input of the cell; counts with 95 % Clopper–Pearson intervals.
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
-import { drawFabDie } from "../netlist/die-fab.ts";
+import { drawFabDie } from "../netlist/die-fab-draw.ts";
 import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
 import { nominalCodes } from "../netlist/die-fab-drive.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate-fab.ts";

@@ -15,7 +15,7 @@ import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "../../dsl/technology-presets.ts";
 import type { Technology } from "../../dsl/technology.ts";
-import { drawFabDie } from "../../netlist/die-fab.ts";
+import { drawFabDie } from "../../netlist/die-fab-draw.ts";
 import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../netlist/die-fab-technology.ts";
 import { writeFabDieFile } from "../../netlist/die-fab-file.ts";
 import { DIE, FAB } from "../../codes/catalogue.ts";

@@ -3,7 +3,8 @@
 // crosstalk falls with distance and must be compensated, a program is specific to its die.
 import { describe, expect, it } from "vitest";
 import { TWO_PI } from "../../netlist/mzi.ts";
-import { codesForPhases, crosstalkFraction, drawFabDie, realizedPhases } from "../../netlist/die-fab.ts";
+import { codesForPhases, crosstalkFraction, realizedPhases } from "../../netlist/die-fab.ts";
+import { drawFabDie } from "../../netlist/die-fab-draw.ts";
 import { FAB_TECHNOLOGIES } from "../../netlist/die-fab-technology.ts";
 import { FAB_DIE_CODES, readAnyDieFile, readFabDieFile, writeFabDieFile } from "../../netlist/die-fab-file.ts";
 import { DieFileError, writeDieFile } from "../../netlist/die-file.ts";
@@ -50,15 +51,15 @@ describe("a fabricated die", () => {
   });
 
   it("couples heaters by κ(d)·η that falls with distance, nearest neighbours (20 µm) at a few %", () => {
-    expect(crosstalkFraction(tech, 20)).toBeGreaterThan(crosstalkFraction(tech, 40));
-    expect(crosstalkFraction(tech, 40)).toBeGreaterThan(crosstalkFraction(tech, 100));
-    expect(crosstalkFraction(tech, 20)).toBeCloseTo(0.035 * Math.exp(-5 / 20), 12);
+    expect(crosstalkFraction(tech.crosstalk, 20)).toBeGreaterThan(crosstalkFraction(tech.crosstalk, 40));
+    expect(crosstalkFraction(tech.crosstalk, 40)).toBeGreaterThan(crosstalkFraction(tech.crosstalk, 100));
+    expect(crosstalkFraction(tech.crosstalk, 20)).toBeCloseTo(0.035 * Math.exp(-5 / 20), 12);
     const d = dies[0]!;
     expect(d.crosstalk.length).toBeGreaterThan(d.heaters.length);
     for (const c of d.crosstalk) {
       const v = d.heaters[c.victim]!;
       const a = d.heaters[c.aggressor]!;
-      expect(c.radPerMw / a.radPerMw).toBeCloseTo(crosstalkFraction(tech, Math.hypot(v.x - a.x, v.y - a.y)), 12);
+      expect(c.radPerMw / a.radPerMw).toBeCloseTo(crosstalkFraction(tech.crosstalk, Math.hypot(v.x - a.x, v.y - a.y)), 12);
     }
   });
 

@@ -1,0 +1,720 @@
+// Calibration from readings (issue #23, docs/calibration.md §9): a measurement session that plans
+// each protocol round from what the earlier rounds' readings taught it, and turns readings into an
+// estimated die. It sees the design, the lab's instrument settings and readings — never a die.
+//
+// Rounds: dark readings, then per sparse stage in light order
+//   theta    every attenuator's θ swept (uniform in heater power) at its dump photodiode: offset,
+//            efficiency; a few victims swept again with one aggressor at full power: crosstalk law;
+//   phase    every entry's φ swept against its row's reference entry at a fan-in dump (a meta-MZI):
+//            relative phase and efficiency; rows read through a ReLU get a gate scan of the
+//            reference (the row's phase in the ReLU's frame, to ±0.1 rad); rows read by the homodyne
+//            detector a quadrature fringe (their absolute phase);
+//   through  every entry alone in its row, θ swept, read after the row (next stage's dumps or the
+//            detector): its path gain relative to the row and its MZI's coupler balance.
+// Each estimate is model-based: the same sweep is simulated on the estimated die and the fitted
+// fringe parameters are moved by the difference between measured and predicted fits.
+import type { Circuit } from "../../../netlist/ir.ts";
+import { codesForPhases, crosstalkOf, realizedPhases, wrapSigned, type CrosstalkLaw, type FabDie } from "../../../netlist/die-fab.ts";
+import type { LeafError } from "../../../netlist/die.ts";
+import { labEngine, type LabEngine } from "../../../netlist/lab-optics.ts";
+import { fitFringe, type FringeFit } from "./fringe-fit.ts";
+import { cellStructure, type CellStructure, type Entry, type Row, type Stage } from "./structure.ts";
+
+/** What the lab and the design state before any reading: drive, nominal heater, laser. */
+export interface LabSetup {
+  driveBits: number;
+  pMaxMw: number;
+  /** Nominal efficiency π/P_π of the process, rad/mW. */
+  etaNominal: number;
+  /** Power a lit input receives, mW. */
+  laserMw: number;
+  /** Readings per fringe sweep. */
+  points: number;
+  /** Settings per gate scan. */
+  gatePoints: number;
+  /** Crosstalk victims per stage, and aggressors per victim. */
+  crosstalkVictims: number;
+  crosstalkAggressors: number;
+}
+
+export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal"> = {
+  laserMw: 1,
+  points: 40,
+  gatePoints: 24,
+  crosstalkVictims: 4,
+  crosstalkAggressors: 3,
+};
+
+export interface Step {
+  purpose: string;
+  /** Power per lab input (LabCircuit.inputs order), mW. */
+  powers: Float64Array;
+  /** Drive code per heater. */
+  codes: Int32Array;
+  /** Readout indices (CellStructure.readouts). */
+  read: number[];
+}
+
+type Group =
+  | { kind: "dark"; steps: number[] }
+  | { kind: "sweep"; what: "theta" | "meta" | "homodyne" | "through"; entry: number; heater: number; read: number[]; steps: number[] }
+  | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
+  | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] };
+
+export interface Round {
+  index: number;
+  stage: string | null;
+  kind: "dark" | "theta" | "phase" | "through";
+  steps: Step[];
+  groups: Group[];
+}
+
+/** One step's readings: a value per read readout (A, dark not removed) and the laser reference (A). */
+export interface StepReading {
+  values: number[];
+  ref: number;
+}
+
+/** Targets (realized phase per heater) and bias amplitudes of the design re-programmed on a model. */
+export type Program = (model: FabDie) => { targets: Float64Array; bias: Map<string, number> };
+
+export interface EstimateNote {
+  heater: string;
+  offsetRad: number;
+  radPerMw: number;
+  sigmaOffsetRad: number;
+  sigmaRadPerMw: number;
+  rms: number;
+  from: string;
+}
+
+export class LabSession {
+  readonly struct: CellStructure;
+  readonly setup: LabSetup;
+  readonly model: FabDie;
+  readonly plan: { stage: number | null; kind: Round["kind"] }[];
+  private dark: Float64Array;
+  private pairs: { d: number; kappa: number }[] = [];
+  private law: CrosstalkLaw | null = null;
+  private meterSetting = new Map<string, number>();
+  readonly notes = new Map<number, EstimateNote>();
+  private rounds: Round[] = [];
+  private readings: StepReading[][] = [];
+
+  constructor(
+    circuit: Circuit,
+    setup: LabSetup,
+    private readonly program: Program,
+  ) {
+    this.struct = cellStructure(circuit);
+    this.setup = setup;
+    const passive = new Map<string, LeafError>();
+    this.model = {
+      id: "estimated",
+      circuit: circuit.name,
+      drive: { bits: setup.driveBits, pMaxMw: setup.pMaxMw },
+      heaters: this.struct.heaters.map((h) => ({ ...h, offsetRad: 0, radPerMw: setup.etaNominal })),
+      crosstalk: [],
+      passive,
+      detectors: [],
+      laser: { powerMw: setup.laserMw, driftRelPerStep: 0 },
+    };
+    this.dark = new Float64Array(this.struct.readouts.length);
+    this.plan = [{ stage: null, kind: "dark" }];
+    this.struct.stages.forEach((_, s) => {
+      for (const kind of ["theta", "phase", "through"] as const) this.plan.push({ stage: s, kind });
+    });
+  }
+
+  get done(): boolean {
+    return this.rounds.length === this.plan.length;
+  }
+
+  get roundCount(): number {
+    return this.plan.length;
+  }
+
+  /** The next round to measure, planned from every reading absorbed so far. */
+  nextRound(): Round {
+    const k = this.rounds.length;
+    const p = this.plan[k]!;
+    const steps: Step[] = [];
+    const groups: Group[] = [];
+    if (p.kind === "dark") this.planDark(steps, groups);
+    else {
+      const stage = this.struct.stages[p.stage!]!;
+      if (p.kind === "theta") this.planTheta(stage, steps, groups);
+      else if (p.kind === "phase") this.planPhase(stage, steps, groups);
+      else this.planThrough(stage, steps, groups);
+    }
+    return { index: k, stage: p.stage === null ? null : this.struct.stages[p.stage]!.part, kind: p.kind, steps, groups };
+  }
+
+  /** Absorb a round's readings (one StepReading per step, in order). */
+  absorb(round: Round, readings: StepReading[]): void {
+    if (round.index !== this.rounds.length) throw new Error(`absorb: round ${round.index + 1} out of order`);
+    this.rounds.push(round);
+    this.readings.push(readings);
+    if (round.kind === "dark") this.absorbDark(round, readings);
+    else if (round.kind === "theta") this.absorbTheta(round, readings);
+    else if (round.kind === "phase") this.absorbPhase(round, readings);
+    else this.absorbThrough(round, readings);
+  }
+
+  /** Drive codes of the design on the estimated die (parked heaters at code 0). */
+  programCodes(): { codes: Int32Array; bias: Map<string, number>; maxErrorRad: number } {
+    const { targets, bias } = this.program(this.model);
+    const t = Float64Array.from(targets);
+    const parked = this.struct.parked;
+    let sol = codesForPhases(this.model, t, true);
+    for (let it = 0; it < 3; it++) {
+      const codes = Int32Array.from(sol.codes);
+      for (const h of parked) codes[h] = 0;
+      const phi = realizedPhases(this.model, codes);
+      // A parked output-phase heater's miss is moved onto every entry of its row.
+      for (const st of this.struct.stages)
+        for (const r of st.rows) {
+          if (r.po === null || !parked.has(r.po)) continue;
+          const miss = wrapSigned(t[r.po]! - phi[r.po]!);
+          for (const e of r.entries) t[this.struct.entries[e]!.phi]! += miss;
+          t[r.po] = phi[r.po]!;
+        }
+      for (const h of parked) if (h !== undefined) t[h] = phi[h]!;
+      sol = codesForPhases(this.model, t, true);
+    }
+    const codes = Int32Array.from(sol.codes);
+    for (const h of parked) codes[h] = 0;
+    return { codes, bias, maxErrorRad: sol.maxErrorRad };
+  }
+
+  // ---------------------------------------------------------------- planning
+
+  private cm(): number {
+    return 2 ** this.setup.driveBits - 1;
+  }
+
+  private sweepCodes(n: number): number[] {
+    const cm = this.cm();
+    return Array.from({ length: n }, (_, k) => Math.round(cm * Math.sqrt(k / (n - 1))));
+  }
+
+  private power(code: number): number {
+    return this.setup.pMaxMw * (code / this.cm()) ** 2;
+  }
+
+  /** Code that makes heater h realize `phase` (mod 2π) on the model with the other codes given. */
+  private codeFor(h: number, phase: number, codes: Int32Array): number {
+    const c = Int32Array.from(codes);
+    c[h] = 0;
+    const at0 = realizedPhases(this.model, c)[h]!;
+    const eta = this.model.heaters[h]!.radPerMw;
+    let p = (((phase - at0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    p /= eta;
+    return Math.max(0, Math.min(this.cm(), Math.round(this.cm() * Math.sqrt(Math.min(1, p / this.setup.pMaxMw)))));
+  }
+
+  /** Codes of the stages before `stage` as programmed on the current model; 0 elsewhere. */
+  private baseCodes(stage: Stage): { codes: Int32Array; bias: Map<string, number> } {
+    const upstream = new Set<string>();
+    for (const s of this.struct.stages) {
+      if (s === stage) break;
+      upstream.add(s.part);
+    }
+    const codes = new Int32Array(this.struct.heaters.length);
+    if (upstream.size === 0) return { codes, bias: new Map() };
+    const prog = this.programCodes();
+    this.struct.heaters.forEach((h, i) => {
+      if (upstream.has(h.name.slice(0, h.name.indexOf("/")))) codes[i] = prog.codes[i]!;
+    });
+    return { codes, bias: prog.bias };
+  }
+
+  private engine(): LabEngine {
+    const passive = { id: this.model.id, leaves: new Map([...this.model.passive].map(([p, e]) => [p, { ...e }])) };
+    return labEngine(
+      this.struct.lc,
+      passive,
+      this.struct.heaters.map((h) => h.path),
+    );
+  }
+
+  /** Lab powers that light a stage input: the lab port itself, or the cell pattern that lights an upstream row most. */
+  private lighting(stage: Stage, input: number, base: { codes: Int32Array; bias: Map<string, number> }, eng: LabEngine): Float64Array {
+    const lc = this.struct.lc;
+    const powers = new Float64Array(lc.inputs.length);
+    const d = stage.inputs[input]!;
+    if (d.kind === "lab") {
+      powers[d.lab] = this.setup.laserMw;
+      return powers;
+    }
+    const phases = realizedPhases(this.model, base.codes);
+    const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
+    const levels = Number(lc.circuit.info.levels ?? lc.circuit.info.pam_levels ?? 4);
+    const total = levels ** ports;
+    const count = Math.min(total, 1024);
+    let best = -1;
+    let bestPowers = powers;
+    for (let n = 0; n < count; n++) {
+      let code = count === total ? n : Math.floor((n * total) / count);
+      const amps = lc.inputs.map((inp) => {
+        if (inp.name.startsWith("in")) {
+          const digit = code % levels;
+          code = Math.floor(code / levels);
+          return (inp.amplitude * digit) / (levels - 1);
+        }
+        return base.bias.get(inp.name) ?? inp.amplitude;
+      });
+      const peak = Math.max(...amps.filter((_, i) => lc.inputs[i]!.name.startsWith("in")), 1e-300);
+      const scale = this.setup.laserMw / peak ** 2;
+      const p = Float64Array.from(amps, (a) => a * a * scale);
+      // Upstream biases only: this stage's own bias and later ones stay dark.
+      lc.inputs.forEach((inp, i) => {
+        if (inp.name.startsWith("bias:") && !this.biasUpstream(inp.name, stage)) p[i] = 0;
+      });
+      const f = eng.fields(phases, p);
+      const z = f.pins.get(`${d.part},out${d.row}`) ?? [0, 0];
+      const v = d.gated ? z[0] : Math.hypot(z[0], z[1]);
+      if (v > best) {
+        best = v;
+        bestPowers = p;
+      }
+    }
+    return Float64Array.from(bestPowers);
+  }
+
+  private biasUpstream(name: string, stage: Stage): boolean {
+    for (const s of this.struct.stages) {
+      if (s === stage) return false;
+      if (s.inputs.some((d) => d.kind === "lab" && this.struct.lc.inputs[d.lab]!.name === name)) return true;
+    }
+    return false;
+  }
+
+  private planDark(steps: Step[], groups: Group[]): void {
+    const all = this.struct.readouts.map((_, i) => i);
+    const g: Group = { kind: "dark", steps: [] };
+    for (let r = 0; r < 4; r++) {
+      g.steps.push(steps.length);
+      steps.push({
+        purpose: "dark",
+        powers: new Float64Array(this.struct.lc.inputs.length),
+        codes: new Int32Array(this.struct.heaters.length),
+        read: all,
+      });
+    }
+    groups.push(g);
+  }
+
+  private planTheta(stage: Stage, steps: Step[], groups: Group[]): void {
+    const base = this.baseCodes(stage);
+    const eng = this.engine();
+    const light = new Map<number, Float64Array>();
+    const lit = (j: number): Float64Array => {
+      if (!light.has(j)) light.set(j, this.lighting(stage, j, base, eng));
+      return light.get(j)!;
+    };
+    const sweep = this.sweepCodes(this.setup.points);
+    for (const e of stage.entries) {
+      const en = this.struct.entries[e]!;
+      const g: Group = { kind: "sweep", what: "theta", entry: e, heater: en.theta, read: [en.dump], steps: [] };
+      for (const c of sweep) {
+        const codes = Int32Array.from(base.codes);
+        codes[en.theta] = c;
+        g.steps.push(steps.length);
+        steps.push({ purpose: `theta ${en.name}`, powers: lit(en.input), codes, read: g.read });
+      }
+      groups.push(g);
+    }
+    // Crosstalk: victims spread over the stage, aggressors at increasing distance.
+    const ths = stage.entries.map((e) => this.struct.entries[e]!);
+    const nv = Math.min(this.setup.crosstalkVictims, ths.length);
+    for (let v = 0; v < nv; v++) {
+      const victim = ths[Math.floor((v * ths.length) / nv)]!;
+      const hv = this.struct.heaters[victim.theta]!;
+      const others = ths
+        .filter((o) => o !== victim)
+        .map((o) => ({ o, d: Math.hypot(this.struct.heaters[o.theta]!.x - hv.x, this.struct.heaters[o.theta]!.y - hv.y) }))
+        .filter((x) => x.d > 0)
+        .sort((a, b) => a.d - b.d);
+      const picks = [0, 1, 3, 6]
+        .slice(0, this.setup.crosstalkAggressors)
+        .map((k) => others[k])
+        .filter((x) => x !== undefined);
+      for (const { o } of picks) {
+        const g: Group = { kind: "pair", victim: victim.theta, aggressor: o.theta, read: [victim.dump], steps: [] };
+        for (const c of sweep) {
+          const codes = Int32Array.from(base.codes);
+          codes[victim.theta] = c;
+          codes[o.theta] = this.cm();
+          g.steps.push(steps.length);
+          steps.push({ purpose: `crosstalk ${victim.name} <- ${o.name}`, powers: lit(victim.input), codes, read: g.read });
+        }
+        groups.push(g);
+      }
+    }
+  }
+
+  /** θ codes: entries in play fully transmitting, every other entry of the stage dark. */
+  private stageCodes(stage: Stage, base: Int32Array, open: Set<number>): Int32Array {
+    const codes = Int32Array.from(base);
+    for (const e of stage.entries) {
+      const en = this.struct.entries[e]!;
+      codes[en.theta] = this.codeFor(en.theta, open.has(e) ? Math.PI : 0, codes);
+    }
+    return codes;
+  }
+
+  private meter(row: Row): number[] {
+    if (row.sink.kind === "detector") return [row.sink.readout];
+    if (row.sink.kind !== "stage") return [];
+    const sink = row.sink;
+    return this.struct.entries.filter((e) => e.part === sink.part && e.input === sink.input).map((e) => e.dump);
+  }
+
+  /** Downstream θ codes for a row's meter: setting 0 = code 0, setting 1 = ≈ π at nominal efficiency. */
+  private meterCodes(row: Row, codes: Int32Array, setting: number): void {
+    if (row.sink.kind !== "stage") return;
+    const sink = row.sink;
+    const c = setting === 0 ? 0 : Math.round(this.cm() * Math.sqrt(Math.min(1, Math.PI / this.setup.etaNominal / this.setup.pMaxMw)));
+    for (const e of this.struct.entries) if (e.part === sink.part && e.input === sink.input) codes[e.theta] = c;
+  }
+
+  private planPhase(stage: Stage, steps: Step[], groups: Group[]): void {
+    const base = this.baseCodes(stage);
+    const eng = this.engine();
+    const sweep = this.sweepCodes(this.setup.points);
+    for (const row of stage.rows) {
+      const ref = this.struct.entries[row.ref];
+      if (!ref) continue;
+      // Meta-MZI: each entry against the reference, the reference against its first partner.
+      const pairs: [number, number][] = row.entries.filter((e) => e !== row.ref).map((e) => [e, row.ref]);
+      if (pairs.length > 0) pairs.push([row.ref, pairs[0]![0]]);
+      for (const [e, partner] of pairs) {
+        const en = this.struct.entries[e]!;
+        const pn = this.struct.entries[partner]!;
+        const site = en.tree.find((t) => pn.tree.includes(t));
+        if (site === undefined) continue;
+        const powers = this.combine(this.lighting(stage, en.input, base, eng), this.lighting(stage, pn.input, base, eng));
+        const codes0 = this.stageCodes(stage, base.codes, new Set([e, partner]));
+        const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [] };
+        for (const c of sweep) {
+          const codes = Int32Array.from(codes0);
+          codes[en.phi] = c;
+          g.steps.push(steps.length);
+          steps.push({ purpose: `phase ${en.name} vs ${pn.name}`, powers, codes, read: g.read });
+        }
+        groups.push(g);
+      }
+      // The row's phase in the frame that reads it.
+      const powers = this.lighting(stage, ref.input, base, eng);
+      const codes0 = this.stageCodes(stage, base.codes, new Set([row.ref]));
+      if (row.sink.kind === "detector") {
+        const g: Group = { kind: "sweep", what: "homodyne", entry: row.ref, heater: ref.phi, read: [row.sink.readout], steps: [] };
+        for (const c of sweep) {
+          const codes = Int32Array.from(codes0);
+          codes[ref.phi] = c;
+          g.steps.push(steps.length);
+          steps.push({ purpose: `quadrature ${ref.name}`, powers, codes, read: g.read });
+        }
+        groups.push(g);
+      } else if (row.sink.kind === "stage" && row.sink.gated) {
+        const read = this.meter(row);
+        for (const setting of [0, 1]) {
+          const g: Group = { kind: "gate", row, entry: row.ref, heater: ref.phi, read, settings: setting, steps: [] };
+          for (const c of this.sweepCodes(this.setup.gatePoints)) {
+            const codes = Int32Array.from(codes0);
+            codes[ref.phi] = c;
+            this.meterCodes(row, codes, setting);
+            g.steps.push(steps.length);
+            steps.push({ purpose: `gate ${ref.name}`, powers, codes, read });
+          }
+          groups.push(g);
+        }
+      }
+    }
+  }
+
+  private combine(a: Float64Array, b: Float64Array): Float64Array {
+    return Float64Array.from(a, (x, i) => Math.max(x, b[i]!));
+  }
+
+  private planThrough(stage: Stage, steps: Step[], groups: Group[]): void {
+    const base = this.baseCodes(stage);
+    const eng = this.engine();
+    const sweep = this.sweepCodes(this.setup.points);
+    for (const row of stage.rows) {
+      const read = this.meter(row);
+      if (read.length === 0) continue;
+      for (const e of row.entries) {
+        const en = this.struct.entries[e]!;
+        const codes0 = this.stageCodes(stage, base.codes, new Set([e]));
+        // Its φ turns the row's output to phase 0 in the frame that reads it.
+        codes0[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, stage, row, e, codes0, base), codes0);
+        this.meterCodes(row, codes0, this.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
+        const powers = this.lighting(stage, en.input, base, eng);
+        const g: Group = { kind: "sweep", what: "through", entry: e, heater: en.theta, read, steps: [] };
+        for (const c of sweep) {
+          const codes = Int32Array.from(codes0);
+          codes[en.theta] = c;
+          g.steps.push(steps.length);
+          steps.push({ purpose: `through ${en.name}`, powers, codes, read });
+        }
+        groups.push(g);
+      }
+    }
+  }
+
+  /** The φ (realized) that puts entry e's light at phase 0 at its row's output, on the model. */
+  private phiForRowPhase(
+    eng: LabEngine,
+    stage: Stage,
+    row: Row,
+    e: number,
+    codes: Int32Array,
+    base: { codes: Int32Array; bias: Map<string, number> },
+  ): number {
+    const en = this.struct.entries[e]!;
+    const phases = realizedPhases(this.model, codes);
+    const powers = this.lighting(stage, en.input, base, eng);
+    const z = eng.fields(phases, powers).pins.get(`${row.part},out${row.index}`) ?? [1, 0];
+    return phases[en.phi]! - Math.atan2(z[1], z[0]);
+  }
+
+  // --------------------------------------------------------------- absorbing
+
+  private values(readings: StepReading[], g: { steps: number[]; read: number[] }, round: Round): number[] {
+    // Laser-normalized, dark-subtracted sum over the group's readouts.
+    const refMean = g.steps.reduce((a, s) => a + readings[s]!.ref, 0) / g.steps.length;
+    return g.steps.map((s) => {
+      const st = round.steps[s]!;
+      let v = 0;
+      st.read.forEach((ro, k) => {
+        if (g.read.includes(ro)) v += readings[s]!.values[k]! - this.dark[ro]!;
+      });
+      return (v * refMean) / readings[s]!.ref;
+    });
+  }
+
+  private predict(round: Round, g: { steps: number[]; read: number[] }, model = this.model): number[] {
+    const eng = this.engineFor(model);
+    const nSites = this.struct.lc.sites.length;
+    return g.steps.map((s) => {
+      const st = round.steps[s]!;
+      const f = eng.fields(realizedPhases(model, st.codes), st.powers);
+      let v = 0;
+      for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
+      return v;
+    });
+  }
+
+  private engineFor(model: FabDie): LabEngine {
+    if (model === this.model) return this.engine();
+    const passive = { id: model.id, leaves: new Map([...model.passive].map(([p, e]) => [p, { ...e }])) };
+    return labEngine(
+      this.struct.lc,
+      passive,
+      this.struct.heaters.map((h) => h.path),
+    );
+  }
+
+  private fit(round: Round, g: { steps: number[] }, v: number[], heater: number): FringeFit {
+    const p = g.steps.map((s) => this.power(round.steps[s]!.codes[heater]!));
+    const eta = this.setup.etaNominal;
+    return fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
+  }
+
+  private absorbDark(round: Round, readings: StepReading[]): void {
+    const g = round.groups[0]!;
+    this.dark = new Float64Array(this.struct.readouts.length);
+    for (const s of g.steps) round.steps[s]!.read.forEach((ro, k) => (this.dark[ro]! += readings[s]!.values[k]! / g.steps.length));
+  }
+
+  /** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
+  private update(round: Round, g: Extract<Group, { kind: "sweep" }>, measured: FringeFit, label: string): void {
+    const h = this.model.heaters[g.heater]!;
+    for (let it = 0; it < 2; it++) {
+      const p = this.fit(round, g, this.predict(round, g), g.heater);
+      h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+      h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
+    }
+    this.notes.set(g.heater, {
+      heater: h.name,
+      offsetRad: h.offsetRad,
+      radPerMw: h.radPerMw,
+      sigmaOffsetRad: measured.sigmaPsi,
+      sigmaRadPerMw: measured.sigmaEta,
+      rms: measured.rms,
+      from: label,
+    });
+  }
+
+  private absorbTheta(round: Round, readings: StepReading[]): void {
+    const fits = new Map<Group, FringeFit>();
+    for (const g of round.groups) {
+      if (g.kind === "sweep" || g.kind === "pair")
+        fits.set(g, this.fit(round, g, this.values(readings, g, round), g.kind === "sweep" ? g.heater : g.victim));
+    }
+    // Crosstalk law from the pairs: κ = Δψ / (η_aggressor · P_max), against distance.
+    for (const g of round.groups) {
+      if (g.kind !== "pair") continue;
+      const own = round.groups.find((x) => x.kind === "sweep" && x.heater === g.victim)!;
+      const aggr = round.groups.find((x) => x.kind === "sweep" && x.heater === g.aggressor)!;
+      const dPsi = wrapSigned(fits.get(g)!.psiRad - fits.get(own)!.psiRad);
+      const kappa = dPsi / (fits.get(aggr)!.eta * this.setup.pMaxMw);
+      const hv = this.struct.heaters[g.victim]!;
+      const ha = this.struct.heaters[g.aggressor]!;
+      this.pairs.push({ d: Math.hypot(hv.x - ha.x, hv.y - ha.y), kappa });
+    }
+    this.fitLaw();
+    for (const g of round.groups) if (g.kind === "sweep") this.update(round, g, fits.get(g)!, "theta fringe at its dump");
+    this.refreshCrosstalk();
+  }
+
+  private fitLaw(): void {
+    const pts = this.pairs.filter((p) => p.kappa > 1e-5);
+    if (pts.length < 2) return;
+    // ln κ = ln K − (d − 15)/λ, least squares.
+    const n = pts.length;
+    const mx = pts.reduce((a, p) => a + p.d, 0) / n;
+    const my = pts.reduce((a, p) => a + Math.log(p.kappa), 0) / n;
+    let sxy = 0;
+    let sxx = 0;
+    for (const p of pts) {
+      sxy += (p.d - mx) * (Math.log(p.kappa) - my);
+      sxx += (p.d - mx) ** 2;
+    }
+    const slope = sxx > 0 ? sxy / sxx : -1 / 20;
+    const decay = slope < 0 ? -1 / slope : 1e6;
+    const kappa = Math.exp(my + (15 - mx) * slope);
+    this.law = { kappa, atUm: 15, decayUm: decay, cutoff: Math.min(1e-5, kappa / 10) };
+  }
+
+  private refreshCrosstalk(): void {
+    this.model.crosstalk = this.law ? crosstalkOf(this.law, this.model.heaters) : [];
+  }
+
+  private absorbPhase(round: Round, readings: StepReading[]): void {
+    for (const g of round.groups) {
+      if (g.kind !== "sweep" || g.what !== "meta") continue;
+      this.update(round, g, this.fit(round, g, this.values(readings, g, round), g.heater), "meta-MZI at a fan-in dump");
+    }
+    for (const g of round.groups) {
+      if (g.kind !== "sweep" || g.what !== "homodyne") continue;
+      const measured = this.fit(round, g, this.values(readings, g, round), g.heater);
+      const before = this.model.heaters[g.heater]!.offsetRad;
+      this.update(round, g, measured, "quadrature at the homodyne detector");
+      this.shiftRow(g.entry, wrapSigned(this.model.heaters[g.heater]!.offsetRad - before), g.heater);
+    }
+    this.refreshCrosstalk();
+    // Gates: the row's phase in the ReLU's frame from where the light passes.
+    const byRow = new Map<Row, Extract<Group, { kind: "gate" }>[]>();
+    for (const g of round.groups) if (g.kind === "gate") byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
+    for (const [row, gs] of byRow) {
+      let best = { score: -1, shift: 0, setting: 0 };
+      for (const g of gs) {
+        const v = this.values(readings, g, round);
+        const max = Math.max(...v);
+        const open = v.map((x) => x > 0.5 * max);
+        const nSites = this.struct.lc.sites.length;
+        void nSites;
+        const eng = this.engine();
+        const z = g.steps.map((s) => {
+          const st = round.steps[s]!;
+          return eng.fields(realizedPhases(this.model, st.codes), st.powers).pins.get(`${row.part},out${row.index}`) ?? [0, 0];
+        });
+        // Agreement of open/closed with Re(z·e^{iΔ}) > 0 over Δ; the centre of the best arc.
+        const grid = 720;
+        const score = new Array<number>(grid).fill(0);
+        for (let k = 0; k < grid; k++) {
+          const d = (2 * Math.PI * k) / grid;
+          const c = Math.cos(d);
+          const s = Math.sin(d);
+          open.forEach((o, i) => {
+            const re = z[i]![0] * c - z[i]![1] * s;
+            if (re > 0 === o) score[k]!++;
+          });
+        }
+        const top = Math.max(...score);
+        // Centre of the largest circular run at the top score.
+        let bestRun = { start: 0, len: 0 };
+        for (let k = 0; k < grid; k++) {
+          if (score[k] !== top || score[(k + grid - 1) % grid] === top) continue;
+          let len = 0;
+          while (len < grid && score[(k + len) % grid] === top) len++;
+          if (len > bestRun.len) bestRun = { start: k, len };
+        }
+        if (bestRun.len === 0) bestRun = { start: 0, len: grid };
+        const shift = (2 * Math.PI * (bestRun.start + (bestRun.len - 1) / 2)) / grid;
+        const strength = max * (top / open.length);
+        if (strength > best.score) best = { score: strength, shift, setting: g.settings };
+      }
+      this.meterSetting.set(`${row.part}/${row.index}`, best.setting);
+      this.shiftRow(row.ref, wrapSigned(best.shift), -1);
+    }
+    this.refreshCrosstalk();
+  }
+
+  /** Add a phase to every entry φ of the row entry e belongs to (except `skip`, already moved). */
+  private shiftRow(e: number, shift: number, skip: number): void {
+    const en = this.struct.entries[e]!;
+    for (const x of this.struct.entries) {
+      if (x.part !== en.part || x.row !== en.row || x.phi === skip) continue;
+      const h = this.model.heaters[x.phi]!;
+      h.offsetRad = (((h.offsetRad + shift) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    }
+  }
+
+  private absorbThrough(round: Round, readings: StepReading[]): void {
+    const gains = new Map<number, number>();
+    for (const g of round.groups) {
+      if (g.kind !== "sweep" || g.what !== "through") continue;
+      const en = this.struct.entries[g.entry]!;
+      const m = this.fit(round, g, this.values(readings, g, round), g.heater);
+      const homodyne = g.read.length === 1 && g.read[0]! >= this.struct.lc.sites.length;
+      // Coupler balance s of the MZI from the fringe's depth a/b (secant on the model).
+      const leafA = this.leafOf(en, "bsA");
+      const leafB = this.leafOf(en, "bsB");
+      const setS = (s: number): void => {
+        this.model.passive.set(leafA, { ...(this.model.passive.get(leafA) ?? {}), coupling: 0.5 + s });
+        this.model.passive.set(leafB, { ...(this.model.passive.get(leafB) ?? {}), coupling: 0.5 + s });
+      };
+      const depth = (f: FringeFit): number => f.a / Math.max(1e-300, f.b);
+      let s0 = 0;
+      setS(s0);
+      let d0 = depth(this.fit(round, g, this.predict(round, g), g.heater)) - depth(m);
+      let s1 = 0.004;
+      for (let it = 0; it < 6 && !homodyne; it++) {
+        setS(s1);
+        const d1 = depth(this.fit(round, g, this.predict(round, g), g.heater)) - depth(m);
+        if (d1 === d0) break;
+        const s2 = Math.max(-0.1, Math.min(0.1, s1 - (d1 * (s1 - s0)) / (d1 - d0)));
+        s0 = s1;
+        d0 = d1;
+        s1 = s2;
+        if (Math.abs(s1 - s0) < 1e-6) break;
+      }
+      setS(homodyne ? 0 : s1);
+      const p = this.fit(round, g, this.predict(round, g), g.heater);
+      const ratio = m.b / Math.max(1e-300, p.b);
+      gains.set(g.entry, homodyne ? ratio * ratio : ratio);
+    }
+    // Path gain of each entry relative to the best of its row, as loss on its φ section.
+    for (const st of this.struct.stages)
+      for (const row of st.rows) {
+        const gs = row.entries.filter((e) => gains.has(e));
+        if (gs.length === 0) continue;
+        const top = Math.max(...gs.map((e) => gains.get(e)!));
+        for (const e of gs) {
+          const leaf = this.struct.heaters[this.struct.entries[e]!.phi]!.path;
+          const prev = this.model.passive.get(leaf)?.lossDb ?? 0;
+          const lossDb = Math.max(0, prev - 10 * Math.log10(gains.get(e)! / top));
+          this.model.passive.set(leaf, { ...(this.model.passive.get(leaf) ?? {}), lossDb });
+        }
+      }
+  }
+
+  private leafOf(en: Entry, role: string): string {
+    const th = this.struct.heaters[en.theta]!.path;
+    return th.replace(/theta$/, role);
+  }
+}

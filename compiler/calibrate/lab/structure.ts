@@ -1,0 +1,191 @@
+// What a lab can reach in a closed-form cell (docs/calibration.md §9): every sparse stage's entries
+// (one attenuator each, lit from one stage input and summed into one row), the photodiode on each
+// entry's dump, the fan-in dumps on its way to the row, and what reads each row — the next stage's
+// dump photodiodes (through the ReLU when one sits between: a gate) or the homodyne output detector.
+// Found by propagating light through the design with probe settings, so it follows the netlist.
+import type { Circuit } from "../../../netlist/ir.ts";
+import type { Die, LeafError } from "../../../netlist/die.ts";
+import { heaterSites } from "../../../netlist/die-fab.ts";
+import { labCircuit, partTransfers, propagatePart, type LabCircuit } from "../../../netlist/lab-optics.ts";
+
+export interface HeaterSite {
+  name: string;
+  path: string;
+  x: number;
+  y: number;
+}
+
+export interface Entry {
+  /** Attenuator element name: "threshold/e4". */
+  name: string;
+  part: string;
+  theta: number;
+  phi: number;
+  /** Monitor site index of its dump. */
+  dump: number;
+  /** Stage input index and row (stage output index). */
+  input: number;
+  row: number;
+  /** Fan-in dump sites its light reaches on the way to its row. */
+  tree: number[];
+}
+
+export type StageInput = { kind: "lab"; lab: number } | { kind: "row"; part: string; row: number; gated: boolean };
+
+export type RowSink =
+  | { kind: "detector"; readout: number }
+  | { kind: "stage"; part: string; input: number; gated: boolean }
+  | { kind: "none" };
+
+export interface Row {
+  part: string;
+  index: number;
+  entries: number[];
+  /** The entry every other entry's phase is measured against: the bias entry when the row has one. */
+  ref: number;
+  sink: RowSink;
+  /** The output-phase heater on the row's mode, if any. */
+  po: number | null;
+}
+
+export interface Stage {
+  part: string;
+  inputs: StageInput[];
+  entries: number[];
+  rows: Row[];
+}
+
+export interface CellStructure {
+  lc: LabCircuit;
+  heaters: HeaterSite[];
+  stages: Stage[];
+  entries: Entry[];
+  /** Readout index of site i is i; of detector mode m is sites.length + m. */
+  readouts: string[];
+  /** Heaters no measurement identifies: kept at code 0 (their phase is a gauge the next stage absorbs). */
+  parked: Set<number>;
+}
+
+/** A die with every heater at a fixed phase and everything else ideal. */
+export function phaseDie(heaters: HeaterSite[], phase: (i: number) => number): Die {
+  const leaves = new Map<string, LeafError>();
+  heaters.forEach((h, i) => leaves.set(h.path, { phaseGain: 0, dPhi: phase(i) }));
+  return { id: "probe", leaves };
+}
+
+export function cellStructure(circuit: Circuit): CellStructure {
+  const lc = labCircuit(circuit);
+  const heaters: HeaterSite[] = heaterSites(circuit).map(({ name, path, x, y }) => ({ name, path, x, y }));
+  const byName = new Map(heaters.map((h, i) => [h.name, i]));
+  const partNodes = lc.nodes.filter((n) => n.kind === "part");
+  const stages: Stage[] = [];
+  const entries: Entry[] = [];
+  const readouts = [...lc.sites.map((s) => s.name), ...lc.detectors];
+  // Drivers of each top input pin and sinks of each top output pin.
+  const driver = (part: string, port: string): StageInput => {
+    const from = lc.wires.get(`${part},${port}`) ?? "";
+    const [inst, out] = from.split(",") as [string, string];
+    const node = lc.nodes.find((n) => n.name === inst);
+    if (node?.kind === "source") return { kind: "lab", lab: Number(out.slice(3)) };
+    if (node?.kind === "bias") return { kind: "lab", lab: node.input };
+    if (node?.kind === "activation") {
+      const up = (lc.wires.get(`${inst},in${out.slice(3)}`) ?? "").split(",") as [string, string];
+      return { kind: "row", part: up[0], row: Number(up[1].slice(3)), gated: true };
+    }
+    if (node?.kind === "part") return { kind: "row", part: inst, row: Number(out.slice(3)), gated: false };
+    throw new Error(`cellStructure: input ${part},${port} is driven by nothing a lab can light`);
+  };
+  const sink = (part: string, port: string): RowSink => {
+    const to = lc.wires.get(`${part},${port}`);
+    if (!to) return { kind: "none" };
+    const [inst, pin] = to.split(",") as [string, string];
+    const node = lc.nodes.find((n) => n.name === inst)!;
+    if (node.kind === "detector") return { kind: "detector", readout: lc.sites.length + node.first + Number(pin.slice(2)) };
+    if (node.kind === "part") return { kind: "stage", part: inst, input: node.plan.inputs.indexOf(pin), gated: false };
+    if (node.kind === "activation") {
+      const next = lc.wires.get(`${inst},out${pin.slice(2)}`);
+      if (!next) return { kind: "none" };
+      const [i2, p2] = next.split(",") as [string, string];
+      const n2 = lc.nodes.find((n) => n.name === i2)!;
+      if (n2.kind === "detector") return { kind: "detector", readout: lc.sites.length + n2.first + Number(p2.slice(2)) };
+      if (n2.kind === "part") return { kind: "stage", part: i2, input: n2.plan.inputs.indexOf(p2), gated: true };
+    }
+    return { kind: "none" };
+  };
+  // Probe: every θ dark (θ = 0: an attenuator passes nothing), every other phase 0.
+  const isTheta = (i: number): boolean => heaters[i]!.name.endsWith(".theta");
+  for (const node of partNodes) {
+    if (node.kind !== "part") continue;
+    const part = node.name;
+    const plan = node.plan;
+    const stageEntries: number[] = [];
+    for (const h of heaters) {
+      if (!h.name.startsWith(`${part}/`) || !h.name.endsWith(".theta")) continue;
+      const el = h.name.slice(0, -".theta".length);
+      const leaf = el.slice(part.length + 1);
+      const dump = lc.sites.findIndex((s) => s.name === `${part}/${leaf}_dump`);
+      if (dump < 0) continue;
+      entries.push({ name: el, part, theta: byName.get(h.name)!, phi: byName.get(`${el}.phi`)!, dump, input: -1, row: -1, tree: [] });
+      stageEntries.push(entries.length - 1);
+    }
+    if (stageEntries.length === 0) continue;
+    const inputs = plan.inputs.map((p) => driver(part, p));
+    // Input of each entry: light each stage input alone with every attenuator dark.
+    const dark = partTransfers(
+      lc,
+      phaseDie(heaters, () => 0),
+    );
+    plan.inputs.forEach((_, j) => {
+      const f = partAlone(lc, dark, part, j);
+      for (const e of stageEntries) if (f.power[entries[e]!.dump]! > 1e-9) entries[e]!.input = j;
+    });
+    for (const e of stageEntries) {
+      const en = entries[e]!;
+      const t = partTransfers(
+        lc,
+        phaseDie(heaters, (i) => (i === en.theta ? Math.PI : 0)),
+      );
+      const f = partAlone(lc, t, part, en.input);
+      en.row = f.outPower.findIndex((p) => p > 1e-9);
+      en.tree = plan.siteIndex.filter((s) => lc.sites[s]!.kind === "tree" && f.power[s]! > 1e-12);
+    }
+    const rows: Row[] = plan.outputs.map((port, r) => {
+      const es = stageEntries.filter((e) => entries[e]!.row === r);
+      const biasEntry = es.find((e) => {
+        const d = inputs[entries[e]!.input]!;
+        return d.kind === "lab" && lc.inputs[d.lab]!.name.startsWith("bias:");
+      });
+      const po = byName.get(`${part}/po${r}`) ?? null;
+      return { part, index: r, entries: es, ref: biasEntry ?? es[0] ?? -1, sink: sink(part, port), po };
+    });
+    stages.push({ part, inputs, entries: stageEntries, rows });
+  }
+  // Parked: output-phase heaters, and the φ of a single-entry row whose phase nothing reads.
+  const parked = new Set<number>();
+  heaters.forEach((h, i) => {
+    if (!isTheta(i) && !h.name.endsWith(".phi")) parked.add(i);
+  });
+  for (const s of stages)
+    for (const r of s.rows) if (r.entries.length === 1 && r.sink.kind === "stage" && !r.sink.gated) parked.add(entries[r.entries[0]!]!.phi);
+  return { lc, heaters, stages, entries, readouts, parked };
+}
+
+/** One part's outputs and monitor powers with a unit field on one of its inputs. */
+export function partAlone(
+  lc: LabCircuit,
+  transfers: ReturnType<typeof partTransfers>,
+  part: string,
+  input: number,
+): { power: Float64Array; outPower: number[] } {
+  const node = lc.nodes.find((n) => n.name === part);
+  if (node?.kind !== "part") throw new Error(`partAlone: ${part} is not a linear part`);
+  const y = propagatePart(
+    lc,
+    node.name,
+    transfers,
+    node.plan.inputs.map((_, j) => (j === input ? [1, 0] : [0, 0])),
+  );
+  const power = new Float64Array(lc.sites.length);
+  y.mon.forEach((p, q) => (power[node.plan.siteIndex[q]!] = p));
+  return { power, outPower: y.out.map(([a, b]) => a * a + b * b) };
+}

@@ -1,0 +1,338 @@
+// What a lab's photodiodes see on a cell circuit (issue #23): the optical quantity at every monitor
+// site for a die and a set of lit inputs. Monitor sites are the light a design already throws away —
+// every terminator that light reaches (attenuator dumps `e<i>_dump`, fan-in and unused-mode dumps
+// `to<i>`): a photodiode there reads power and adds no loss. The output detectors are homodyne
+// (netlist/models.ts): in calibration they read Re(y) of each mode against their local oscillator.
+//
+// Lab inputs are the cell's optical ports (`in<k>`, what the PAM sources drive) and its bias
+// sources (`bias:<instance>`), each lit at a power in mW from one laser (phase 0, as the design
+// assumes). Both the simulated lab (true die) and the calibration (estimated die) call this: it is
+// the circuit's physics, not the die's.
+import type { CMat } from "../math/cmat.ts";
+import type { Circuit, Netlist } from "./ir.ts";
+import { activationFn, num } from "./models.ts";
+import { applyDie, circuitLookup, linearParts, type Die, type LinearPart } from "./die.ts";
+import { pinDirection, indexedNetlist, resolveInstance, topologicalOrder } from "./propagate.ts";
+
+export interface MonitorSite {
+  /** "<part>/<terminator leaf>": "threshold/e4_dump". */
+  name: string;
+  part: string;
+  kind: "dump" | "tree";
+}
+
+export interface LabInput {
+  /** "in0" … for the cell's ports, "bias:<instance>" for a bias source. */
+  name: string;
+  /** The design's amplitude of one full-scale level (ports) or the bias amplitude (√mW). */
+  amplitude: number;
+}
+
+interface PartPlan {
+  part: LinearPart;
+  /** The part's flat netlist with every monitor site exposed as an output port "mon:<leaf>". */
+  monitored: LinearPart;
+  inputs: string[];
+  outputs: string[];
+  monitors: string[];
+  /** Index of each monitor in LabCircuit.sites. */
+  siteIndex: number[];
+}
+
+type TopNode =
+  | { kind: "source"; name: string }
+  | { kind: "bias"; name: string; input: number }
+  | { kind: "part"; name: string; plan: PartPlan }
+  | { kind: "activation"; name: string; modes: number; apply: ReturnType<typeof activationFn> }
+  | { kind: "detector"; name: string; modes: number; first: number };
+
+export interface LabCircuit {
+  circuit: Circuit;
+  sites: MonitorSite[];
+  inputs: LabInput[];
+  /** Detector readouts "<detector>[m]", in order. */
+  detectors: string[];
+  nodes: TopNode[];
+  /** Top connections, both ways: "inst,port" → "inst,port". */
+  wires: Map<string, string>;
+}
+
+/** The monitor sites of a part: terminators whose pin light reaches (a coupler output feeds them). */
+function partMonitors(part: LinearPart, circuit: Circuit): { leaf: string; from: string }[] {
+  const lookup = circuitLookup(circuit);
+  const { ix } = indexedNetlist(part.flat, lookup);
+  const out: { leaf: string; from: string }[] = [];
+  for (const [leaf, inst] of Object.entries(part.flat.instances)) {
+    if (inst.component !== "terminator") continue;
+    const pin = ix.pinId(`${leaf},o1`);
+    const peer = ix.peer[pin]!;
+    if (peer < 0 || pinDirection(ix, peer) !== "out") continue;
+    const owner = ix.owner[peer]!;
+    const spec = ix.specs[owner]!;
+    const k = peer - ix.pinBase[owner]! - spec.inputs.length;
+    out.push({ leaf, from: `${ix.names[owner]},${spec.outputs[k]}` });
+  }
+  return out;
+}
+
+export function labCircuit(circuit: Circuit): LabCircuit {
+  const lookup = circuitLookup(circuit);
+  const top = circuit.netlists[circuit.top]!;
+  const parts = new Map(linearParts(circuit).map((p) => [p.name, p]));
+  const wires = new Map<string, string>();
+  for (const [a, b] of Object.entries(top.connections)) {
+    wires.set(a, b);
+    wires.set(b, a);
+  }
+  const sites: MonitorSite[] = [];
+  const inputs: LabInput[] = [];
+  const detectors: string[] = [];
+  const nodes: TopNode[] = [];
+  for (const name of topologicalOrder(top, lookup)) {
+    const inst = top.instances[name]!;
+    const r = resolveInstance(name, inst, lookup);
+    if (inst.component === "pam_source") {
+      const n = num(inst.settings, "workers") * num(inst.settings, "digits");
+      const amp = num(inst.settings, "amplitude_per_level") * (num(inst.settings, "levels", 2) - 1);
+      for (let k = 0; k < n; k++) inputs.push({ name: `in${k}`, amplitude: amp });
+      nodes.push({ kind: "source", name });
+    } else if (inst.component === "bias_source") {
+      inputs.push({ name: `bias:${name}`, amplitude: num(inst.settings, "amplitude") });
+      nodes.push({ kind: "bias", name, input: inputs.length - 1 });
+    } else if (inst.component === "activation") {
+      nodes.push({ kind: "activation", name, modes: num(inst.settings, "modes"), apply: activationFn(inst.settings) });
+    } else if (inst.component === "detector") {
+      const modes = num(inst.settings, "modes");
+      nodes.push({ kind: "detector", name, modes, first: detectors.length });
+      for (let m = 0; m < modes; m++) detectors.push(`${name}[${m}]`);
+    } else if (parts.has(name)) {
+      const part = parts.get(name)!;
+      const spec = r.model ? r.model.ports(inst.settings) : undefined;
+      const ports = Object.keys(part.flat.ports);
+      const ins = spec ? spec.inputs : ports.filter((p) => p.startsWith("in")).sort(byIndex);
+      const outs = spec ? spec.outputs : ports.filter((p) => p.startsWith("out")).sort(byIndex);
+      const mons = partMonitors(part, circuit);
+      const flat: Netlist = { ...part.flat, ports: { ...part.flat.ports } };
+      for (const m of mons) flat.ports[`mon:${m.leaf}`] = m.from;
+      const siteIndex = mons.map((m) => {
+        sites.push({ name: `${name}/${m.leaf}`, part: name, kind: m.leaf.endsWith("_dump") ? "dump" : "tree" });
+        return sites.length - 1;
+      });
+      nodes.push({
+        kind: "part",
+        name,
+        plan: {
+          part,
+          monitored: { name, flat },
+          inputs: ins,
+          outputs: outs,
+          monitors: mons.map((m) => `mon:${m.leaf}`),
+          siteIndex,
+        },
+      });
+    } else throw new Error(`labCircuit: top instance "${name}" (${inst.component}) is not part of a cell circuit`);
+  }
+  return { circuit, sites, inputs, detectors, nodes, wires };
+}
+
+const byIndex = (a: string, b: string): number => Number(a.replace(/\D/g, "")) - Number(b.replace(/\D/g, ""));
+
+export interface LabFields {
+  /** Optical power at each monitor site, mW. */
+  power: Float64Array;
+  /** Homodyne Re(y) of each detector mode, √mW. */
+  detectorRe: Float64Array;
+  /** Field on every top-level output pin "inst,port" (part rows before any activation). */
+  pins: Map<string, [number, number]>;
+}
+
+/** A part compiled for fast repeated propagation: leaves in light order with their pin ids. */
+interface PartEngine {
+  leaves: { name: string; base: number; nin: number; nout: number; peers: Int32Array }[];
+  pins: number;
+  inPins: number[];
+  outPins: number[];
+  monPins: number[];
+}
+
+const engines = new WeakMap<PartPlan, PartEngine>();
+
+function partEngine(plan: PartPlan, circuit: Circuit): PartEngine {
+  const hit = engines.get(plan);
+  if (hit) return hit;
+  const { ix, order } = indexedNetlist(plan.part.flat, circuitLookup(circuit));
+  const leaves = order.map((i) => {
+    const spec = ix.specs[i]!;
+    const base = ix.pinBase[i]!;
+    const peers = Int32Array.from(spec.outputs, (_, q) => ix.peer[base + spec.inputs.length + q]!);
+    return { name: ix.names[i]!, base, nin: spec.inputs.length, nout: spec.outputs.length, peers };
+  });
+  const pinOf = (port: string): number => ix.pinId(plan.monitored.flat.ports[port]!);
+  const e: PartEngine = {
+    leaves,
+    pins: ix.peer.length,
+    inPins: plan.inputs.map(pinOf),
+    outPins: plan.outputs.map(pinOf),
+    monPins: plan.monitors.map(pinOf),
+  };
+  engines.set(plan, e);
+  return e;
+}
+
+/** Every leaf's transfer on a die, per part, in the engine's light order. */
+export function partTransfers(lc: LabCircuit, die: Die | null): Map<string, CMat[]> {
+  const out = new Map<string, CMat[]>();
+  const lookup = circuitLookup(lc.circuit);
+  for (const n of lc.nodes) {
+    if (n.kind !== "part") continue;
+    const eng = partEngine(n.plan, lc.circuit);
+    const net = applyDie(n.plan.part, die, null);
+    out.set(
+      n.name,
+      eng.leaves.map((l) => {
+        const inst = net.instances[l.name]!;
+        const r = resolveInstance(l.name, inst, lookup);
+        if (!r.model?.transfer) throw new Error(`labCircuit: leaf "${l.name}" (${inst.component}) has no transfer model`);
+        return r.model.transfer(inst.settings);
+      }),
+    );
+  }
+  return out;
+}
+
+/** Fields of a part's outputs and powers at its monitors for input fields. */
+function propagate(eng: PartEngine, t: CMat[], xin: [number, number][]): { out: [number, number][]; mon: number[] } {
+  const re = new Float64Array(eng.pins);
+  const im = new Float64Array(eng.pins);
+  eng.inPins.forEach((p, j) => {
+    re[p] = xin[j]![0];
+    im[p] = xin[j]![1];
+  });
+  eng.leaves.forEach((l, li) => {
+    const m = t[li]!;
+    for (let q = 0; q < l.nout; q++) {
+      let yr = 0;
+      let yi = 0;
+      for (let k = 0; k < l.nin; k++) {
+        const xr = re[l.base + k]!;
+        const xi = im[l.base + k]!;
+        if (xr === 0 && xi === 0) continue;
+        const tr = m.re[q * m.cols + k]!;
+        const ti = m.im[q * m.cols + k]!;
+        yr += tr * xr - ti * xi;
+        yi += tr * xi + ti * xr;
+      }
+      const pin = l.base + l.nin + q;
+      re[pin] = yr;
+      im[pin] = yi;
+      const to = l.peers[q]!;
+      if (to >= 0) {
+        re[to] = yr;
+        im[to] = yi;
+      }
+    }
+  });
+  return {
+    out: eng.outPins.map((p) => [re[p]!, im[p]!]),
+    mon: eng.monPins.map((p) => re[p]! * re[p]! + im[p]! * im[p]!),
+  };
+}
+
+/** One part alone: its output fields and monitor powers for input fields on its stage inputs. */
+export function propagatePart(
+  lc: LabCircuit,
+  part: string,
+  transfers: Map<string, CMat[]>,
+  xin: [number, number][],
+): { out: [number, number][]; mon: number[] } {
+  const n = lc.nodes.find((x) => x.name === part);
+  if (n?.kind !== "part") throw new Error(`propagatePart: ${part} is not a linear part`);
+  return propagate(partEngine(n.plan, lc.circuit), transfers.get(part)!, xin);
+}
+
+/** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
+export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>): LabFields {
+  const power = new Float64Array(lc.sites.length);
+  const detectorRe = new Float64Array(lc.detectors.length);
+  // Field on each "inst,port" output pin of the top netlist.
+  const re = new Map<string, number>();
+  const im = new Map<string, number>();
+  const inField = (inst: string, port: string): [number, number] => {
+    const from = lc.wires.get(`${inst},${port}`);
+    return from ? [re.get(from) ?? 0, im.get(from) ?? 0] : [0, 0];
+  };
+  let k = 0;
+  for (const n of lc.nodes) {
+    if (n.kind === "source") {
+      // One out<k> per lab port in<k>, in order.
+      let p = 0;
+      while (k < lc.inputs.length && lc.inputs[k]!.name.startsWith("in")) {
+        re.set(`${n.name},out${p}`, Math.sqrt(Math.max(0, powers[k]!)));
+        p++;
+        k++;
+      }
+    } else if (n.kind === "bias") {
+      re.set(`${n.name},out0`, Math.sqrt(Math.max(0, powers[n.input]!)));
+      k = Math.max(k, n.input + 1);
+    } else if (n.kind === "activation") {
+      const r = new Float64Array(n.modes);
+      const i = new Float64Array(n.modes);
+      for (let m = 0; m < n.modes; m++) [r[m], i[m]] = inField(n.name, `in${m}`);
+      n.apply(r, i, 0, n.modes);
+      for (let m = 0; m < n.modes; m++) {
+        re.set(`${n.name},out${m}`, r[m]!);
+        im.set(`${n.name},out${m}`, i[m]!);
+      }
+    } else if (n.kind === "detector") {
+      for (let m = 0; m < n.modes; m++) detectorRe[n.first + m] = inField(n.name, `in${m}`)[0];
+    } else {
+      const xin = n.plan.inputs.map((p) => inField(n.name, p));
+      const y = propagate(partEngine(n.plan, lc.circuit), transfers.get(n.name)!, xin);
+      y.out.forEach(([yr, yi], q) => {
+        re.set(`${n.name},${n.plan.outputs[q]}`, yr);
+        im.set(`${n.name},${n.plan.outputs[q]}`, yi);
+      });
+      y.mon.forEach((p, q) => (power[n.plan.siteIndex[q]!] = p));
+    }
+  }
+  const pins = new Map<string, [number, number]>();
+  for (const [key, v] of re) pins.set(key, [v, im.get(key) ?? 0]);
+  return { power, detectorRe, pins };
+}
+
+/**
+ * A cell on a die whose heaters are set per call: the passive leaves' transfers are computed once,
+ * each heater leaf's 1×1 transfer (loss · e^{iφ}) is patched in place from the realized phases.
+ * `heaterPaths[i]` is heater i's leaf path "<part>/<flat leaf>".
+ */
+export interface LabEngine {
+  fields(phases: ArrayLike<number>, powers: ArrayLike<number>): LabFields;
+}
+
+export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: string[]): LabEngine {
+  const transfers = partTransfers(lc, passive);
+  const byPath = new Map(heaterPaths.map((p, i) => [p, i]));
+  const patches: { m: CMat; heater: number; amp: number }[] = [];
+  for (const n of lc.nodes) {
+    if (n.kind !== "part") continue;
+    const eng = partEngine(n.plan, lc.circuit);
+    const net = applyDie(n.plan.part, passive, null);
+    eng.leaves.forEach((l, li) => {
+      const h = byPath.get(`${n.name}/${l.name}`);
+      if (h === undefined) return;
+      const m = transfers.get(n.name)![li]!;
+      const s = net.instances[l.name]!.settings;
+      patches.push({ m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20) });
+    });
+  }
+  return {
+    fields(phases, powers) {
+      for (const p of patches) {
+        const phi = phases[p.heater]!;
+        p.m.re[0] = p.amp * Math.cos(phi);
+        p.m.im[0] = p.amp * Math.sin(phi);
+      }
+      return labFields(lc, transfers, powers);
+    },
+  };
+}
