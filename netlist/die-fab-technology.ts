@@ -54,7 +54,8 @@ const FOUNDRY: FabTechnology = {
     // Assumed e-folding length; gives 2.7 % at the netlists' 20 µm mode pitch, near the 2.15 % of
     // dynamic range measured system-wide (SJTU; Front. Phys. 2022).
     decayUm: 20,
-    cutoff: 1e-3,
+    // Couplings below 1e-5 (≈ 8e-5 rad at full power) are dropped: the law has no edge a lab could see.
+    cutoff: 1e-5,
   },
   detector: {
     // On-chip Ge PD: 0.95 A/W, 1.3 nA dark (Shi 2024); responsivity spread 5 % assumed.

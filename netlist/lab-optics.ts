@@ -11,7 +11,7 @@
 import type { CMat } from "../math/cmat.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { activationFn, num } from "./models.ts";
-import { applyDie, circuitLookup, linearParts, type Die, type LinearPart } from "./die.ts";
+import { applyDie, circuitLookup, linearParts, perturbLeaf, type Die, type LeafError, type LinearPart } from "./die.ts";
 import { pinDirection, indexedNetlist, resolveInstance, topologicalOrder } from "./propagate.ts";
 
 export interface MonitorSite {
@@ -142,8 +142,8 @@ export interface LabFields {
   power: Float64Array;
   /** Homodyne Re(y) of each detector mode, √mW. */
   detectorRe: Float64Array;
-  /** Field on every top-level output pin "inst,port" (part rows before any activation). */
-  pins: Map<string, [number, number]>;
+  /** Field on a top-level output pin "inst,port" (a part's row before any activation). */
+  pin(key: string): [number, number];
 }
 
 /** A part compiled for fast repeated propagation: leaves in light order with their pin ids. */
@@ -252,52 +252,91 @@ export function propagatePart(
 
 /** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
 export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>): LabFields {
+  const w = wiring(lc);
   const power = new Float64Array(lc.sites.length);
   const detectorRe = new Float64Array(lc.detectors.length);
-  // Field on each "inst,port" output pin of the top netlist.
-  const re = new Map<string, number>();
-  const im = new Map<string, number>();
-  const inField = (inst: string, port: string): [number, number] => {
-    const from = lc.wires.get(`${inst},${port}`);
-    return from ? [re.get(from) ?? 0, im.get(from) ?? 0] : [0, 0];
-  };
-  let k = 0;
-  for (const n of lc.nodes) {
+  const re = new Float64Array(w.slots.size);
+  const im = new Float64Array(w.slots.size);
+  const inRe = (s: number): number => (s < 0 ? 0 : re[s]!);
+  const inIm = (s: number): number => (s < 0 ? 0 : im[s]!);
+  lc.nodes.forEach((n, ni) => {
+    const ins = w.ins[ni]!;
+    const outs = w.outs[ni]!;
     if (n.kind === "source") {
-      // One out<k> per lab port in<k>, in order.
-      let p = 0;
-      while (k < lc.inputs.length && lc.inputs[k]!.name.startsWith("in")) {
-        re.set(`${n.name},out${p}`, Math.sqrt(Math.max(0, powers[k]!)));
-        p++;
-        k++;
-      }
+      // out<p> carries lab port in<p>; the ports come first among the lab inputs.
+      outs.forEach((s, p) => (re[s] = Math.sqrt(Math.max(0, powers[p]!))));
     } else if (n.kind === "bias") {
-      re.set(`${n.name},out0`, Math.sqrt(Math.max(0, powers[n.input]!)));
-      k = Math.max(k, n.input + 1);
+      re[outs[0]!] = Math.sqrt(Math.max(0, powers[n.input]!));
     } else if (n.kind === "activation") {
-      const r = new Float64Array(n.modes);
-      const i = new Float64Array(n.modes);
-      for (let m = 0; m < n.modes; m++) [r[m], i[m]] = inField(n.name, `in${m}`);
+      const r = Float64Array.from(ins, inRe);
+      const i = Float64Array.from(ins, inIm);
       n.apply(r, i, 0, n.modes);
-      for (let m = 0; m < n.modes; m++) {
-        re.set(`${n.name},out${m}`, r[m]!);
-        im.set(`${n.name},out${m}`, i[m]!);
-      }
+      outs.forEach((s, m) => {
+        re[s] = r[m]!;
+        im[s] = i[m]!;
+      });
     } else if (n.kind === "detector") {
-      for (let m = 0; m < n.modes; m++) detectorRe[n.first + m] = inField(n.name, `in${m}`)[0];
+      ins.forEach((s, m) => (detectorRe[n.first + m] = inRe(s)));
     } else {
-      const xin = n.plan.inputs.map((p) => inField(n.name, p));
+      const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
       const y = propagate(partEngine(n.plan, lc.circuit), transfers.get(n.name)!, xin);
       y.out.forEach(([yr, yi], q) => {
-        re.set(`${n.name},${n.plan.outputs[q]}`, yr);
-        im.set(`${n.name},${n.plan.outputs[q]}`, yi);
+        re[outs[q]!] = yr;
+        im[outs[q]!] = yi;
       });
       y.mon.forEach((p, q) => (power[n.plan.siteIndex[q]!] = p));
     }
-  }
-  const pins = new Map<string, [number, number]>();
-  for (const [key, v] of re) pins.set(key, [v, im.get(key) ?? 0]);
-  return { power, detectorRe, pins };
+  });
+  return {
+    power,
+    detectorRe,
+    pin: (key) => {
+      const s = w.slots.get(key);
+      return s === undefined ? [0, 0] : [re[s]!, im[s]!];
+    },
+  };
+}
+
+/** Integer slots for the top netlist's output pins, and each node's input and output slots. */
+interface Wiring {
+  slots: Map<string, number>;
+  ins: number[][];
+  outs: number[][];
+}
+
+const wirings = new WeakMap<LabCircuit, Wiring>();
+
+function wiring(lc: LabCircuit): Wiring {
+  const hit = wirings.get(lc);
+  if (hit) return hit;
+  const slots = new Map<string, number>();
+  const outPorts = (n: TopNode): string[] => {
+    if (n.kind === "source") return lc.inputs.filter((i) => i.name.startsWith("in")).map((_, p) => `out${p}`);
+    if (n.kind === "bias") return ["out0"];
+    if (n.kind === "activation") return Array.from({ length: n.modes }, (_, m) => `out${m}`);
+    if (n.kind === "part") return n.plan.outputs;
+    return [];
+  };
+  const inPorts = (n: TopNode): string[] => {
+    if (n.kind === "activation" || n.kind === "detector") return Array.from({ length: n.modes }, (_, m) => `in${m}`);
+    if (n.kind === "part") return n.plan.inputs;
+    return [];
+  };
+  const outs = lc.nodes.map((n) =>
+    outPorts(n).map((p) => {
+      slots.set(`${n.name},${p}`, slots.size);
+      return slots.size - 1;
+    }),
+  );
+  const ins = lc.nodes.map((n) =>
+    inPorts(n).map((p) => {
+      const from = lc.wires.get(`${n.name},${p}`);
+      return from === undefined ? -1 : (slots.get(from) ?? -1);
+    }),
+  );
+  const w = { slots, ins, outs };
+  wirings.set(lc, w);
+  return w;
 }
 
 /**
@@ -307,22 +346,32 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
  */
 export interface LabEngine {
   fields(phases: ArrayLike<number>, powers: ArrayLike<number>): LabFields;
+  /** Change one passive leaf's error (a coupler's coupling, a section's loss) in place. */
+  setLeaf(path: string, error: LeafError): void;
 }
 
 export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: string[]): LabEngine {
   const transfers = partTransfers(lc, passive);
+  const lookup = circuitLookup(lc.circuit);
   const byPath = new Map(heaterPaths.map((p, i) => [p, i]));
-  const patches: { m: CMat; heater: number; amp: number }[] = [];
+  const patches: { m: CMat; heater: number; amp: number; loss: number }[] = [];
+  const patchOf = new Map<string, (typeof patches)[number]>();
+  const leaves = new Map<string, { part: string; index: number; name: string }>();
   for (const n of lc.nodes) {
     if (n.kind !== "part") continue;
     const eng = partEngine(n.plan, lc.circuit);
     const net = applyDie(n.plan.part, passive, null);
     eng.leaves.forEach((l, li) => {
-      const h = byPath.get(`${n.name}/${l.name}`);
+      const path = `${n.name}/${l.name}`;
+      leaves.set(path, { part: n.name, index: li, name: l.name });
+      const h = byPath.get(path);
       if (h === undefined) return;
       const m = transfers.get(n.name)![li]!;
+      const loss = num(n.plan.part.flat.instances[l.name]!.settings, "loss_db", 0);
       const s = net.instances[l.name]!.settings;
-      patches.push({ m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20) });
+      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss };
+      patches.push(p);
+      patchOf.set(path, p);
     });
   }
   return {
@@ -333,6 +382,21 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
         p.m.im[0] = p.amp * Math.sin(phi);
       }
       return labFields(lc, transfers, powers);
+    },
+    setLeaf(path, error) {
+      const patch = patchOf.get(path);
+      if (patch) {
+        patch.amp = 10 ** (-(patch.loss + (error.lossDb ?? 0)) / 20);
+        return;
+      }
+      const at = leaves.get(path);
+      if (!at) throw new Error(`labEngine: no leaf "${path}"`);
+      const node = lc.nodes.find((x) => x.name === at.part);
+      if (node?.kind !== "part") return;
+      const inst = perturbLeaf(node.plan.part.flat.instances[at.name]!, error, null);
+      const r = resolveInstance(at.name, inst, lookup);
+      if (!r.model?.transfer) throw new Error(`labEngine: leaf "${path}" has no transfer model`);
+      transfers.get(at.part)![at.index] = r.model.transfer(inst.settings);
     },
   };
 }

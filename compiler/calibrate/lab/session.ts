@@ -18,7 +18,7 @@ import { codesForPhases, crosstalkOf, realizedPhases, wrapSigned, type Crosstalk
 import type { LeafError } from "../../../netlist/die.ts";
 import { labEngine, type LabEngine } from "../../../netlist/lab-optics.ts";
 import { fitFringe, type FringeFit } from "./fringe-fit.ts";
-import { cellStructure, type CellStructure, type Entry, type Row, type Stage } from "./structure.ts";
+import { cellStructure, meetingSite, metaPairs, type CellStructure, type Entry, type Row, type Stage } from "./structure.ts";
 
 /** What the lab and the design state before any reading: drive, nominal heater, laser. */
 export interface LabSetup {
@@ -40,8 +40,8 @@ export interface LabSetup {
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal"> = {
   laserMw: 1,
   points: 40,
-  gatePoints: 24,
-  crosstalkVictims: 4,
+  gatePoints: 16,
+  crosstalkVictims: 2,
   crosstalkAggressors: 3,
 };
 
@@ -53,6 +53,12 @@ export interface Step {
   codes: Int32Array;
   /** Readout indices (CellStructure.readouts). */
   read: number[];
+}
+
+interface Light {
+  powers: Float64Array;
+  /** Upstream entries that carry the light, in light order. */
+  open: number[];
 }
 
 type Group =
@@ -214,80 +220,83 @@ export class LabSession {
   }
 
   /** Codes of the stages before `stage` as programmed on the current model; 0 elsewhere. */
-  private baseCodes(stage: Stage): { codes: Int32Array; bias: Map<string, number> } {
+  private baseCodes(stage: Stage): { codes: Int32Array; bias: Map<string, number>; program: Int32Array } {
     const upstream = new Set<string>();
     for (const s of this.struct.stages) {
       if (s === stage) break;
       upstream.add(s.part);
     }
     const codes = new Int32Array(this.struct.heaters.length);
-    if (upstream.size === 0) return { codes, bias: new Map() };
     const prog = this.programCodes();
+    if (upstream.size === 0) return { codes, bias: new Map(), program: prog.codes };
     this.struct.heaters.forEach((h, i) => {
       if (upstream.has(h.name.slice(0, h.name.indexOf("/")))) codes[i] = prog.codes[i]!;
     });
-    return { codes, bias: prog.bias };
+    return { codes, bias: prog.bias, program: prog.codes };
   }
 
+  private cachedEngine: LabEngine | null = null;
+
+  /** The estimated die's optics, built once; passive changes go through setPassive. */
   private engine(): LabEngine {
-    const passive = { id: this.model.id, leaves: new Map([...this.model.passive].map(([p, e]) => [p, { ...e }])) };
-    return labEngine(
-      this.struct.lc,
-      passive,
-      this.struct.heaters.map((h) => h.path),
-    );
+    if (!this.cachedEngine) {
+      const passive = { id: this.model.id, leaves: new Map([...this.model.passive].map(([p, e]) => [p, { ...e }])) };
+      this.cachedEngine = labEngine(
+        this.struct.lc,
+        passive,
+        this.struct.heaters.map((h) => h.path),
+      );
+    }
+    return this.cachedEngine;
   }
 
-  /** Lab powers that light a stage input: the lab port itself, or the cell pattern that lights an upstream row most. */
-  private lighting(stage: Stage, input: number, base: { codes: Int32Array; bias: Map<string, number> }, eng: LabEngine): Float64Array {
-    const lc = this.struct.lc;
-    const powers = new Float64Array(lc.inputs.length);
+  private setPassive(path: string, e: LeafError): void {
+    this.model.passive.set(path, e);
+    this.cachedEngine?.setLeaf(path, e);
+  }
+
+  /**
+   * Light on one stage input: the lab port itself, or an upstream row lit by one of its entries
+   * alone (fully transmitting, its row turned to phase 0 so a ReLU passes it), recursively back to
+   * a lab port — the brightest light the chip can put there.
+   */
+  private light(stage: Stage, input: number): Light {
     const d = stage.inputs[input]!;
     if (d.kind === "lab") {
+      const powers = new Float64Array(this.struct.lc.inputs.length);
       powers[d.lab] = this.setup.laserMw;
-      return powers;
+      return { powers, open: [] };
     }
-    const phases = realizedPhases(this.model, base.codes);
-    const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
-    const levels = Number(lc.circuit.info.levels ?? lc.circuit.info.pam_levels ?? 4);
-    const total = levels ** ports;
-    const count = Math.min(total, 1024);
-    let best = -1;
-    let bestPowers = powers;
-    for (let n = 0; n < count; n++) {
-      let code = count === total ? n : Math.floor((n * total) / count);
-      const amps = lc.inputs.map((inp) => {
-        if (inp.name.startsWith("in")) {
-          const digit = code % levels;
-          code = Math.floor(code / levels);
-          return (inp.amplitude * digit) / (levels - 1);
-        }
-        return base.bias.get(inp.name) ?? inp.amplitude;
-      });
-      const peak = Math.max(...amps.filter((_, i) => lc.inputs[i]!.name.startsWith("in")), 1e-300);
-      const scale = this.setup.laserMw / peak ** 2;
-      const p = Float64Array.from(amps, (a) => a * a * scale);
-      // Upstream biases only: this stage's own bias and later ones stay dark.
-      lc.inputs.forEach((inp, i) => {
-        if (inp.name.startsWith("bias:") && !this.biasUpstream(inp.name, stage)) p[i] = 0;
-      });
-      const f = eng.fields(phases, p);
-      const z = f.pins.get(`${d.part},out${d.row}`) ?? [0, 0];
-      const v = d.gated ? z[0] : Math.hypot(z[0], z[1]);
-      if (v > best) {
-        best = v;
-        bestPowers = p;
-      }
-    }
-    return Float64Array.from(bestPowers);
+    const u = this.struct.stages.find((s) => s.part === d.part)!;
+    const row = u.rows[d.row]!;
+    const pick = row.entries.find((e) => u.inputs[this.struct.entries[e]!.input]!.kind === "lab") ?? row.entries[0]!;
+    const inner = this.light(u, this.struct.entries[pick]!.input);
+    return { powers: inner.powers, open: [...inner.open, pick] };
   }
 
-  private biasUpstream(name: string, stage: Stage): boolean {
-    for (const s of this.struct.stages) {
-      if (s === stage) return false;
-      if (s.inputs.some((d) => d.kind === "lab" && this.struct.lc.inputs[d.lab]!.name === name)) return true;
+  private merge(a: Light, b: Light): Light {
+    return { powers: Float64Array.from(a.powers, (x, i) => Math.max(x, b.powers[i]!)), open: [...new Set([...a.open, ...b.open])] };
+  }
+
+  /** Codes for a lighting: in every upstream stage it passes, its entries open and every other entry dark. */
+  private materialize(base: Int32Array, l: Light, eng: LabEngine): Int32Array {
+    const codes = Int32Array.from(base);
+    const open = new Set(l.open);
+    const touched = new Set(l.open.map((e) => this.struct.entries[e]!.part));
+    for (const st of this.struct.stages) {
+      if (!touched.has(st.part)) continue;
+      for (const e of st.entries) {
+        const en = this.struct.entries[e]!;
+        codes[en.theta] = this.codeFor(en.theta, open.has(e) ? Math.PI : 0, codes);
+      }
     }
-    return false;
+    for (const e of l.open) {
+      const en = this.struct.entries[e]!;
+      const st = this.struct.stages.find((s) => s.part === en.part)!;
+      const row = st.rows[en.row]!;
+      codes[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, row, e, codes, l.powers), codes);
+    }
+    return codes;
   }
 
   private planDark(steps: Step[], groups: Group[]): void {
@@ -308,20 +317,24 @@ export class LabSession {
   private planTheta(stage: Stage, steps: Step[], groups: Group[]): void {
     const base = this.baseCodes(stage);
     const eng = this.engine();
-    const light = new Map<number, Float64Array>();
-    const lit = (j: number): Float64Array => {
-      if (!light.has(j)) light.set(j, this.lighting(stage, j, base, eng));
-      return light.get(j)!;
+    const lights = new Map<number, { powers: Float64Array; codes: Int32Array }>();
+    const lit = (j: number): { powers: Float64Array; codes: Int32Array } => {
+      if (!lights.has(j)) {
+        const l = this.light(stage, j);
+        lights.set(j, { powers: l.powers, codes: this.materialize(base.codes, l, eng) });
+      }
+      return lights.get(j)!;
     };
     const sweep = this.sweepCodes(this.setup.points);
     for (const e of stage.entries) {
       const en = this.struct.entries[e]!;
       const g: Group = { kind: "sweep", what: "theta", entry: e, heater: en.theta, read: [en.dump], steps: [] };
+      const l = lit(en.input);
       for (const c of sweep) {
-        const codes = Int32Array.from(base.codes);
+        const codes = Int32Array.from(l.codes);
         codes[en.theta] = c;
         g.steps.push(steps.length);
-        steps.push({ purpose: `theta ${en.name}`, powers: lit(en.input), codes, read: g.read });
+        steps.push({ purpose: `theta ${en.name}`, powers: l.powers, codes, read: g.read });
       }
       groups.push(g);
     }
@@ -342,12 +355,13 @@ export class LabSession {
         .filter((x) => x !== undefined);
       for (const { o } of picks) {
         const g: Group = { kind: "pair", victim: victim.theta, aggressor: o.theta, read: [victim.dump], steps: [] };
+        const l = lit(victim.input);
         for (const c of sweep) {
-          const codes = Int32Array.from(base.codes);
+          const codes = Int32Array.from(l.codes);
           codes[victim.theta] = c;
           codes[o.theta] = this.cm();
           g.steps.push(steps.length);
-          steps.push({ purpose: `crosstalk ${victim.name} <- ${o.name}`, powers: lit(victim.input), codes, read: g.read });
+          steps.push({ purpose: `crosstalk ${victim.name} <- ${o.name}`, powers: l.powers, codes, read: g.read });
         }
         groups.push(g);
       }
@@ -387,15 +401,17 @@ export class LabSession {
       const ref = this.struct.entries[row.ref];
       if (!ref) continue;
       // Meta-MZI: each entry against the reference, the reference against its first partner.
-      const pairs: [number, number][] = row.entries.filter((e) => e !== row.ref).map((e) => [e, row.ref]);
-      if (pairs.length > 0) pairs.push([row.ref, pairs[0]![0]]);
-      for (const [e, partner] of pairs) {
+      for (const [e, partner] of metaPairs(row)) {
         const en = this.struct.entries[e]!;
         const pn = this.struct.entries[partner]!;
-        const site = en.tree.find((t) => pn.tree.includes(t));
+        const site = meetingSite(this.struct, e, partner);
         if (site === undefined) continue;
-        const powers = this.combine(this.lighting(stage, en.input, base, eng), this.lighting(stage, pn.input, base, eng));
-        const codes0 = this.stageCodes(stage, base.codes, new Set([e, partner]));
+        const l = this.merge(this.light(stage, en.input), this.light(stage, pn.input));
+        const powers = l.powers;
+        const codes0 = this.stageCodes(stage, this.materialize(base.codes, l, eng), new Set([e, partner]));
+        // The swept entry at its operating θ (its φ offset then carries arg m(θ_op), whatever its
+        // couplers); the partner fully transmitting, where arg m = π for any coupler balance.
+        codes0[en.theta] = base.program[en.theta]!;
         const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [] };
         for (const c of sweep) {
           const codes = Int32Array.from(codes0);
@@ -406,8 +422,10 @@ export class LabSession {
         groups.push(g);
       }
       // The row's phase in the frame that reads it.
-      const powers = this.lighting(stage, ref.input, base, eng);
-      const codes0 = this.stageCodes(stage, base.codes, new Set([row.ref]));
+      const lr = this.light(stage, ref.input);
+      const powers = lr.powers;
+      const codes0 = this.stageCodes(stage, this.materialize(base.codes, lr, eng), new Set([row.ref]));
+      codes0[ref.theta] = base.program[ref.theta]!;
       if (row.sink.kind === "detector") {
         const g: Group = { kind: "sweep", what: "homodyne", entry: row.ref, heater: ref.phi, read: [row.sink.readout], steps: [] };
         for (const c of sweep) {
@@ -434,10 +452,6 @@ export class LabSession {
     }
   }
 
-  private combine(a: Float64Array, b: Float64Array): Float64Array {
-    return Float64Array.from(a, (x, i) => Math.max(x, b[i]!));
-  }
-
   private planThrough(stage: Stage, steps: Step[], groups: Group[]): void {
     const base = this.baseCodes(stage);
     const eng = this.engine();
@@ -447,11 +461,12 @@ export class LabSession {
       if (read.length === 0) continue;
       for (const e of row.entries) {
         const en = this.struct.entries[e]!;
-        const codes0 = this.stageCodes(stage, base.codes, new Set([e]));
+        const l = this.light(stage, en.input);
+        const powers = l.powers;
+        const codes0 = this.stageCodes(stage, this.materialize(base.codes, l, eng), new Set([e]));
         // Its φ turns the row's output to phase 0 in the frame that reads it.
-        codes0[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, stage, row, e, codes0, base), codes0);
+        codes0[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, row, e, codes0, powers), codes0);
         this.meterCodes(row, codes0, this.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
-        const powers = this.lighting(stage, en.input, base, eng);
         const g: Group = { kind: "sweep", what: "through", entry: e, heater: en.theta, read, steps: [] };
         for (const c of sweep) {
           const codes = Int32Array.from(codes0);
@@ -465,18 +480,10 @@ export class LabSession {
   }
 
   /** The φ (realized) that puts entry e's light at phase 0 at its row's output, on the model. */
-  private phiForRowPhase(
-    eng: LabEngine,
-    stage: Stage,
-    row: Row,
-    e: number,
-    codes: Int32Array,
-    base: { codes: Int32Array; bias: Map<string, number> },
-  ): number {
+  private phiForRowPhase(eng: LabEngine, row: Row, e: number, codes: Int32Array, powers: Float64Array): number {
     const en = this.struct.entries[e]!;
     const phases = realizedPhases(this.model, codes);
-    const powers = this.lighting(stage, en.input, base, eng);
-    const z = eng.fields(phases, powers).pins.get(`${row.part},out${row.index}`) ?? [1, 0];
+    const z = eng.fields(phases, powers).pin(`${row.part},out${row.index}`);
     return phases[en.phi]! - Math.atan2(z[1], z[0]);
   }
 
@@ -496,7 +503,7 @@ export class LabSession {
   }
 
   private predict(round: Round, g: { steps: number[]; read: number[] }, model = this.model): number[] {
-    const eng = this.engineFor(model);
+    const eng = this.engine();
     const nSites = this.struct.lc.sites.length;
     return g.steps.map((s) => {
       const st = round.steps[s]!;
@@ -505,16 +512,6 @@ export class LabSession {
       for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
       return v;
     });
-  }
-
-  private engineFor(model: FabDie): LabEngine {
-    if (model === this.model) return this.engine();
-    const passive = { id: model.id, leaves: new Map([...model.passive].map(([p, e]) => [p, { ...e }])) };
-    return labEngine(
-      this.struct.lc,
-      passive,
-      this.struct.heaters.map((h) => h.path),
-    );
   }
 
   private fit(round: Round, g: { steps: number[] }, v: number[], heater: number): FringeFit {
@@ -583,8 +580,10 @@ export class LabSession {
       sxy += (p.d - mx) * (Math.log(p.kappa) - my);
       sxx += (p.d - mx) ** 2;
     }
-    const slope = sxx > 0 ? sxy / sxx : -1 / 20;
-    const decay = slope < 0 ? -1 / slope : 1e6;
+    // Pairs at one distance only fix κ there, not its fall: no law until a second distance is measured.
+    if (!(sxx > 0) || !(sxy < 0)) return;
+    const slope = sxy / sxx;
+    const decay = -1 / slope;
     const kappa = Math.exp(my + (15 - mx) * slope);
     this.law = { kappa, atUm: 15, decayUm: decay, cutoff: Math.min(1e-5, kappa / 10) };
   }
@@ -593,11 +592,16 @@ export class LabSession {
     this.model.crosstalk = this.law ? crosstalkOf(this.law, this.model.heaters) : [];
   }
 
-  private absorbPhase(round: Round, readings: StepReading[]): void {
+  /** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */
+  private absorbMeta(round: Round, readings: StepReading[]): void {
     for (const g of round.groups) {
       if (g.kind !== "sweep" || g.what !== "meta") continue;
       this.update(round, g, this.fit(round, g, this.values(readings, g, round), g.heater), "meta-MZI at a fan-in dump");
     }
+  }
+
+  private absorbPhase(round: Round, readings: StepReading[]): void {
+    this.absorbMeta(round, readings);
     for (const g of round.groups) {
       if (g.kind !== "sweep" || g.what !== "homodyne") continue;
       const measured = this.fit(round, g, this.values(readings, g, round), g.heater);
@@ -620,7 +624,7 @@ export class LabSession {
         const eng = this.engine();
         const z = g.steps.map((s) => {
           const st = round.steps[s]!;
-          return eng.fields(realizedPhases(this.model, st.codes), st.powers).pins.get(`${row.part},out${row.index}`) ?? [0, 0];
+          return eng.fields(realizedPhases(this.model, st.codes), st.powers).pin(`${row.part},out${row.index}`);
         });
         // Agreement of open/closed with Re(z·e^{iΔ}) > 0 over Δ; the centre of the best arc.
         const grid = 720;
@@ -675,8 +679,8 @@ export class LabSession {
       const leafA = this.leafOf(en, "bsA");
       const leafB = this.leafOf(en, "bsB");
       const setS = (s: number): void => {
-        this.model.passive.set(leafA, { ...(this.model.passive.get(leafA) ?? {}), coupling: 0.5 + s });
-        this.model.passive.set(leafB, { ...(this.model.passive.get(leafB) ?? {}), coupling: 0.5 + s });
+        this.setPassive(leafA, { ...(this.model.passive.get(leafA) ?? {}), coupling: 0.5 + s });
+        this.setPassive(leafB, { ...(this.model.passive.get(leafB) ?? {}), coupling: 0.5 + s });
       };
       const depth = (f: FringeFit): number => f.a / Math.max(1e-300, f.b);
       let s0 = 0;
@@ -708,9 +712,24 @@ export class LabSession {
           const leaf = this.struct.heaters[this.struct.entries[e]!.phi]!.path;
           const prev = this.model.passive.get(leaf)?.lossDb ?? 0;
           const lossDb = Math.max(0, prev - 10 * Math.log10(gains.get(e)! / top));
-          this.model.passive.set(leaf, { ...(this.model.passive.get(leaf) ?? {}), lossDb });
+          this.setPassive(leaf, { ...(this.model.passive.get(leaf) ?? {}), lossDb });
         }
       }
+    // The couplers moved every MZI's phase at the meta-MZI settings: fit the relative phases again,
+    // then the homodyne rows' absolute phase.
+    const k = this.rounds.indexOf(round) - 1;
+    const phase = this.rounds[k];
+    if (phase?.kind === "phase") {
+      const rd = this.readings[k]!;
+      this.absorbMeta(phase, rd);
+      for (const g of phase.groups) {
+        if (g.kind !== "sweep" || g.what !== "homodyne") continue;
+        const before = this.model.heaters[g.heater]!.offsetRad;
+        this.update(phase, g, this.fit(phase, g, this.values(rd, g, phase), g.heater), "quadrature at the homodyne detector");
+        this.shiftRow(g.entry, wrapSigned(this.model.heaters[g.heater]!.offsetRad - before), g.heater);
+      }
+      this.refreshCrosstalk();
+    }
   }
 
   private leafOf(en: Entry, role: string): string {

@@ -189,3 +189,33 @@ export function partAlone(
   y.mon.forEach((p, q) => (power[node.plan.siteIndex[q]!] = p));
   return { power, outPower: y.out.map(([a, b]) => a * a + b * b) };
 }
+
+/** The meta-MZI pairs of a row: each entry against the reference, the reference against its first partner. */
+export function metaPairs(row: Row): [number, number][] {
+  const pairs: [number, number][] = row.entries.filter((e) => e !== row.ref).map((e) => [e, row.ref]);
+  if (pairs.length > 0) pairs.push([row.ref, pairs[0]![0]]);
+  return pairs;
+}
+
+/** The fan-in dump where two entries of a row interfere: the first their paths share. */
+export function meetingSite(struct: CellStructure, a: number, b: number): number | undefined {
+  const pb = struct.entries[b]!.tree;
+  return struct.entries[a]!.tree.find((t) => pb.includes(t));
+}
+
+/**
+ * The monitor photodiodes calibration reads (design for calibration, issue #23 item 5): every
+ * attenuator's dump (θ fringes, and the next stage's row meters) and, per meta-MZI pair, the fan-in
+ * dump where the pair meets. All are on light the design discards: none adds loss.
+ */
+export function monitorSites(struct: CellStructure): number[] {
+  const used = new Set<number>();
+  for (const e of struct.entries) used.add(e.dump);
+  for (const st of struct.stages)
+    for (const row of st.rows)
+      for (const [a, b] of metaPairs(row)) {
+        const m = meetingSite(struct, a, b);
+        if (m !== undefined) used.add(m);
+      }
+  return [...used].sort((x, y) => x - y);
+}
