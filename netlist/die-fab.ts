@@ -11,7 +11,6 @@
 // codes as an ordinary Die whose shifters realize exactly φ_i whatever the programmed phase.
 // The draw is netlist/die-fab-draw.ts.
 import type { Circuit, Netlist } from "./ir.ts";
-import { num } from "./models.ts";
 import { TWO_PI, wrapPhase } from "./mzi.ts";
 import { circuitLookup, leafPath, linearParts, type Die, type LeafError, type LinearPart } from "./die.ts";
 import { dieElements } from "./die-elements.ts";
