@@ -63,7 +63,16 @@ interface Light {
 
 type Group =
   | { kind: "dark"; steps: number[] }
-  | { kind: "sweep"; what: "theta" | "meta" | "homodyne" | "through"; entry: number; heater: number; read: number[]; steps: number[] }
+  | {
+      kind: "sweep";
+      what: "theta" | "meta" | "homodyne" | "through";
+      entry: number;
+      heater: number;
+      read: number[];
+      steps: number[];
+      /** A meta-MZI sweep that fixes the entry's phase relative to its row (false: efficiency only). */
+      anchor?: boolean;
+    }
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
   | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] };
 
@@ -409,10 +418,12 @@ export class LabSession {
         const l = this.merge(this.light(stage, en.input), this.light(stage, pn.input));
         const powers = l.powers;
         const codes0 = this.stageCodes(stage, this.materialize(base.codes, l, eng), new Set([e, partner]));
-        // The swept entry at its operating θ (its φ offset then carries arg m(θ_op), whatever its
-        // couplers); the partner fully transmitting, where arg m = π for any coupler balance.
+        // Both entries at their operating θ: the relative phase is then measured where it is used,
+        // whatever arg m(θ) the couplers give (their balance is known only up to sign, and at small
+        // θ it turns arg m by tenths of a radian).
         codes0[en.theta] = base.program[en.theta]!;
-        const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [] };
+        codes0[pn.theta] = base.program[pn.theta]!;
+        const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [], anchor: e !== row.ref };
         for (const c of sweep) {
           const codes = Int32Array.from(codes0);
           codes[en.phi] = c;
@@ -468,9 +479,12 @@ export class LabSession {
         codes0[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, row, e, codes0, powers), codes0);
         this.meterCodes(row, codes0, this.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
         const g: Group = { kind: "sweep", what: "through", entry: e, heater: en.theta, read, steps: [] };
+        // Behind a ReLU the light must stay in phase while θ turns arg m(θ): φ follows θ.
+        const track = row.sink.kind === "stage" && row.sink.gated;
         for (const c of sweep) {
           const codes = Int32Array.from(codes0);
           codes[en.theta] = c;
+          if (track) codes[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, row, e, codes, powers), codes);
           g.steps.push(steps.length);
           steps.push({ purpose: `through ${en.name}`, powers, codes, read });
         }
@@ -527,11 +541,11 @@ export class LabSession {
   }
 
   /** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
-  private update(round: Round, g: Extract<Group, { kind: "sweep" }>, measured: FringeFit, label: string): void {
+  private update(round: Round, g: Extract<Group, { kind: "sweep" }>, measured: FringeFit, label: string, offset = true): void {
     const h = this.model.heaters[g.heater]!;
     for (let it = 0; it < 2; it++) {
       const p = this.fit(round, g, this.predict(round, g), g.heater);
-      h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+      if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
       h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
     }
     this.notes.set(g.heater, {
@@ -596,7 +610,10 @@ export class LabSession {
   private absorbMeta(round: Round, readings: StepReading[]): void {
     for (const g of round.groups) {
       if (g.kind !== "sweep" || g.what !== "meta") continue;
-      this.update(round, g, this.fit(round, g, this.values(readings, g, round), g.heater), "meta-MZI at a fan-in dump");
+      // The reference's own sweep gives its efficiency; moving its offset too would pull the row's
+      // relative phases (measured against it) by any model error of the other configuration.
+      const label = g.anchor ? "meta-MZI at a fan-in dump" : "efficiency from a meta-MZI; offset is the row's gauge";
+      this.update(round, g, this.fit(round, g, this.values(readings, g, round), g.heater), label, g.anchor);
     }
   }
 
