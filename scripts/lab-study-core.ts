@@ -1,0 +1,150 @@
+// The study behind scripts/lab-study.ts and `npm run bench -- calibrate`: fabricated dies of one
+// closed-form cell design calibrated from readings alone (pipeline/lab-calibrate.ts: the simulated
+// lab measures, the session estimates), each accepted on its TRUE die over every raw input of the
+// cell — what `optinc verify <calibrated> --measured die.json` checks — beside the oracle
+// calibration of the same die. Counts with 95 % Clopper–Pearson intervals.
+import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import { drawFabDie } from "../netlist/die-fab-draw.ts";
+import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
+import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die-fab.ts";
+import { labEngine } from "../netlist/lab-optics.ts";
+import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate-fab.ts";
+import { simulateLab } from "../pipeline/lab-calibrate.ts";
+import { fmtYield } from "./fab-study-core.ts";
+
+export interface LabStudyRow {
+  name: string;
+  dies: number;
+  mzis: number;
+  /** Dies exact on every input: calibrated from readings, by the oracle, and die d's readings program on die d + 1. */
+  ok: number;
+  oracle: number;
+  other: number;
+  readingsPerMzi: number;
+  labSeconds: number;
+  calibrationMs: number[];
+  /** θ residual of the estimated die at its codes (RMS over dies), rad; worst row-field error (median over dies). */
+  thetaRms: number;
+  rowErrors: number[];
+  worstCases: number;
+}
+
+/**
+ * How well the estimated die knows the true one at the programmed codes: every θ heater's realized
+ * phase (absolute: no gauge), and every row's field over all cell inputs, as the worst deviation
+ * from the truth after one complex factor per row (the gauge a row's phase and scale may carry),
+ * relative to the row's largest field. The oracle's are 0 up to its 16-bit drive (1.1e-4 rad).
+ */
+function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: number): { theta: number[]; rowWorst: number } {
+  const s = run.session;
+  const a = realizedPhases(die, run.codes);
+  const b = realizedPhases(s.model, run.codes);
+  const theta = s.struct.entries.map((e) => wrapSigned(a[e.theta]! - b[e.theta]!));
+  const lc = s.struct.lc;
+  const engT = labEngine(lc, passiveDie(die), die.heaters.map((h) => h.path));
+  const engE = labEngine(lc, passiveDie(s.model), s.model.heaters.map((h) => h.path));
+  const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+  const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
+  const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));
+  const zt = keys.map(() => [] as [number, number][]);
+  const ze = keys.map(() => [] as [number, number][]);
+  for (let n = 0; n < levels ** ports; n++) {
+    let code = n;
+    const p = lc.inputs.map((inp) => {
+      if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
+      const digit = code % levels;
+      code = Math.floor(code / levels);
+      return ((inp.amplitude * digit) / (levels - 1)) ** 2;
+    });
+    const ft = engT.fields(a, p);
+    const fe = engE.fields(b, p);
+    keys.forEach((k, i) => {
+      zt[i]!.push(ft.pin(k));
+      ze[i]!.push(fe.pin(k));
+    });
+  }
+  let rowWorst = 0;
+  keys.forEach((_, i) => {
+    let nr = 0;
+    let ni = 0;
+    let den = 0;
+    let top = 0;
+    zt[i]!.forEach(([x, y], k) => {
+      const [c, d] = ze[i]![k]!;
+      nr += x * c + y * d;
+      ni += y * c - x * d;
+      den += c * c + d * d;
+      top = Math.max(top, Math.hypot(x, y));
+    });
+    if (!(den > 0 && top > 0)) return;
+    const [gr, gi] = [nr / den, ni / den];
+    zt[i]!.forEach(([x, y], k) => {
+      const [c, d] = ze[i]![k]!;
+      rowWorst = Math.max(rowWorst, Math.hypot(x - (gr * c - gi * d), y - (gr * d + gi * c)) / top);
+    });
+  });
+  return { theta, rowWorst };
+}
+
+const median = (x: number[]): number => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] ?? 0;
+const rms = (x: number[]): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+
+export function labStudy(name: string, circuit: Circuit, table: PhaseTable | null, dies: number, seed: number, log?: (line: string) => void): LabStudyRow {
+  const tech = FAB_TECHNOLOGIES.foundry!;
+  const row: LabStudyRow = { name, dies, mzis: 0, ok: 0, oracle: 0, other: 0, readingsPerMzi: 0, labSeconds: 0, calibrationMs: [], thetaRms: 0, rowErrors: [], worstCases: 0 };
+  const levels = Number(circuit.info.levels ?? 4);
+  const th: number[] = [];
+  let prev: { codes: Int32Array; circuit: Circuit } | null = null;
+  for (let d = 0; d < dies; d++) {
+    const die = drawFabDie(circuit, tech, seed * 1000003 + d, `${name} fab ${d}`);
+    const run = simulateLab(circuit, table, die, seed * 7 + d);
+    const oracle = calibrateFab(circuit, table, die);
+    const mine = checkCellOnFab(run.calibrated.circuit, die, run.codes);
+    const full = (r: { exact: number; cases: number }): boolean => r.exact === r.cases;
+    if (full(mine)) row.ok++;
+    if (full(checkCellOnFab(oracle.circuit, die, oracle.codes))) row.oracle++;
+    if (prev && full(checkCellOnFab(prev.circuit, die, prev.codes))) row.other++;
+    row.worstCases = Math.max(row.worstCases, mine.cases - mine.exact);
+    prev = { codes: run.codes, circuit: run.calibrated.circuit };
+    row.mzis = run.session.struct.entries.length;
+    row.readingsPerMzi = run.readings / row.mzis;
+    row.labSeconds = run.labSeconds;
+    row.calibrationMs.push(run.calibrationMs);
+    const r = residuals(run, die, levels);
+    th.push(...r.theta);
+    row.rowErrors.push(r.rowWorst);
+    log?.(`${name} die ${d}: ${mine.exact}/${mine.cases} exact, ${(run.calibrationMs / 1000).toFixed(1)} s`);
+  }
+  row.thetaRms = rms(th);
+  return row;
+}
+
+export const LAB_STUDY_COLUMNS = [
+  "cell design",
+  "MZIs",
+  "exact from readings",
+  "oracle exact",
+  "readings / MZI",
+  "lab time / die",
+  "calibration time / die (median, max)",
+  "θ residual (RMS; oracle 1.1e-4 rad)",
+  "row-field error (median, worst die)",
+  "program on the next die",
+];
+
+export function labStudyCells(r: LabStudyRow): string[] {
+  const t = [...r.calibrationMs].sort((a, b) => a - b);
+  const med = t[Math.floor(t.length / 2)] ?? 0;
+  return [
+    r.name,
+    String(r.mzis),
+    fmtYield(r.ok, r.dies),
+    fmtYield(r.oracle, r.dies),
+    r.readingsPerMzi.toFixed(0),
+    `${r.labSeconds.toFixed(1)} s`,
+    `${(med / 1000).toFixed(1)} s, ${((t[t.length - 1] ?? 0) / 1000).toFixed(1)} s`,
+    `${(r.thetaRms * 1000).toFixed(3)} mrad`,
+    `${(100 * median(r.rowErrors)).toFixed(2)} %, ${(100 * Math.max(...r.rowErrors)).toFixed(2)} %`,
+    fmtYield(r.other, r.dies - 1),
+  ];
+}

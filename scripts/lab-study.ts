@@ -1,0 +1,31 @@
+// Calibration from readings on fabricated dies of every closed-form cell design of a compiled
+// directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
+//
+//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--progress]
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadCircuits } from "../verify/circuit/load.ts";
+import { parsePhaseTable } from "../netlist/phase-table.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
+import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "./lab-study-core.ts";
+
+const args = process.argv.slice(2);
+const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
+const dir = args[0]!;
+const dies = Number(flag("dies", "100"));
+const seed = Number(flag("seed", "1"));
+const only = flag("cell", "");
+const progress = args.includes("--progress");
+
+console.log(`| ${LAB_STUDY_COLUMNS.join(" | ")} |`);
+console.log(`|${LAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
+for (const l of loadCircuits(dir).filter((c) => readCellInfo(c.circuit.info))) {
+  const name = l.netlistPath
+    .split("/")
+    .pop()!
+    .replace(/\.netlist\.json$/, "");
+  if (only && !name.endsWith(only)) continue;
+  const table = parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name);
+  const row = labStudy(name, l.circuit, table, dies, seed, progress ? (s) => process.stderr.write(`${s}\n`) : undefined);
+  console.log(`| ${labStudyCells(row).join(" | ")} |`);
+}
