@@ -10,6 +10,7 @@ import {
   readProtocol,
   readReadings,
   replayReadings,
+  saturatedDiagnostics,
   type ProtocolDoc,
   type ReadReadings,
   type Replayed,
@@ -84,17 +85,23 @@ export function labTry<T>(out: CommandOutput, text: string, f: () => T): T | und
   }
 }
 
-/** Read a readings file and replay it through the session (every round checked against the plan). */
+/** Read a readings file and replay it through the session (every round checked against the plan); saturated readings are errors with `rejectSaturated`. */
 export async function loadReadings(
   ctx: CommandContext,
   out: CommandOutput,
   file: string,
   session: LabSession,
+  rejectSaturated = false,
 ): Promise<{ read: ReadReadings; replayed: Replayed } | undefined> {
   const text = await readLabText(ctx, out, file, "readings");
   if (text === undefined) return undefined;
   const read = labTry(out, text, () => readReadings(text, file, LAB_INSTRUMENT));
   if (!read) return undefined;
+  if (rejectSaturated && read.saturated.length) {
+    out.report(saturatedDiagnostics(read), text);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
   const replayed = labTry(out, text, () => replayReadings(session, read));
   if (!replayed) return undefined;
   return { read, replayed };

@@ -12,6 +12,7 @@ import {
   checkProtocol,
   readingsRound,
   readoutWarnings,
+  Sink,
   writeReadings,
   type ReadingsDoc,
   type ReadingsRound,
@@ -95,15 +96,25 @@ Exit codes: 0 ok (warnings name saturated or dark readouts), 2 usage, unreadable
       const r = await loadReadings(ctx, out, flags.readings, session);
       if (!r) return undefined;
       warnSaturated(out, r.read);
-      const other = (message: string, hint: string): undefined => {
-        out.report([diag(flags.readings!, LAB.otherLab, message, hint)]);
+      const other = (field: string, message: string, hint: string): undefined => {
+        const sink = new Sink(r.read.text, r.read.file);
+        sink.at([field], LAB.otherLab, message, hint);
+        out.report(sink.diags, r.read.text);
         out.fail(EXIT.usage);
         return undefined;
       };
       if (r.read.doc.die !== die.id)
-        return other(`the readings are of die "${r.read.doc.die}", not "${die.id}"`, "continue readings on the die they were taken on");
+        return other(
+          "die",
+          `the readings are of die "${r.read.doc.die}", not "${die.id}"`,
+          "continue readings on the die they were taken on",
+        );
       if (flags.seed !== undefined && flags.seed !== r.read.doc.seed)
-        return other(`the readings were taken with seed ${r.read.doc.seed}, not ${flags.seed}`, "drop --seed (the readings' seed is kept)");
+        return other(
+          "seed",
+          `the readings were taken with seed ${r.read.doc.seed}, not ${flags.seed}`,
+          "drop --seed (the readings' seed is kept)",
+        );
       seed = r.read.doc.seed;
       kept.push(...r.read.doc.rounds);
       before.push(...r.replayed.rounds);

@@ -285,7 +285,10 @@ function parse(kind: "protocol" | "readings", text: string, file: string): { doc
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const at = jsonErrorAt(text, e);
+    let at = jsonErrorAt(text, e);
+    // V8 names no position for a bare NaN or Infinity token: point at the first one.
+    const bare = /position \d+/.test(at.message) ? null : /[:[,]\s*(-?(?:NaN|Infinity))/.exec(text);
+    if (bare) at = { ...at, ...lineCol(text, bare.index + bare[0].length - bare[1]!.length), reason: `${bare[1]} is not JSON` };
     throw new LabFileError([
       {
         code: LAB.json,
@@ -594,7 +597,7 @@ export function replayReadings(session: LabSession, r: ReadReadings): Replayed {
         rec.steps,
         ["rounds", i, "steps"],
         LAB.mismatch,
-        "these readings are of another protocol or circuit; measure the protocol optinc protocol writes",
+        "the readings are of another protocol or circuit, or a reading of an earlier round was changed (each round is planned from the readings before it)",
       )
     )
       break;
@@ -620,8 +623,8 @@ export function replayReadings(session: LabSession, r: ReadReadings): Replayed {
 }
 
 /** Every round present: a diagnostic (LAB.missing) when the readings stop early. */
-export function checkComplete(session: LabSession, r: ReadReadings): void {
-  if (session.done) return;
+export function checkComplete(session: LabSession, r: ReadReadings): true {
+  if (session.done) return true;
   const sink = new Sink(r.text, r.file);
   sink.at(
     ["rounds"],
@@ -630,6 +633,7 @@ export function checkComplete(session: LabSession, r: ReadReadings): void {
     `measure the rest: optinc protocol --readings ${r.file} writes round ${r.doc.rounds.length + 1}`,
   );
   sink.throwIfAny();
+  return true;
 }
 
 /**
