@@ -14,6 +14,9 @@ import { phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts"
 import { memoryIo } from "../helpers/io.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: hand edits of parsed JSON documents
+type Doc = any;
+
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIo();
   const code = await main(args, io);
@@ -104,7 +107,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
   it("bad readings and protocols exit 2 with their code and write nothing", async () => {
     const text = readFileSync(all, "utf8");
     const doc = JSON.parse(text);
-    const variant = (name: string, f: (d: Record<string, any>) => void): string => {
+    const variant = (name: string, f: (d: Doc) => void): string => {
       const d = JSON.parse(text);
       f(d);
       writeFileSync(at(name), JSON.stringify(d));
@@ -112,7 +115,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     };
     writeFileSync(at("trunc.json"), text.slice(0, text.length >> 1));
     writeFileSync(at("nan.json"), text.replace(/"ref": [^,}]+/, '"ref": NaN'));
-    const firstCode = (d: Record<string, any>): void => {
+    const firstCode = (d: Doc): void => {
       const s = d.rounds[4].steps[7];
       s.codes[Object.keys(s.codes)[0]!] += 1;
     };
@@ -137,7 +140,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     }
     // A protocol edited by hand, or of another round, is refused by measure.
     const p1 = JSON.parse(readFileSync(at("p1.json"), "utf8"));
-    const protocols: [string, (p: Record<string, any>) => void, string][] = [
+    const protocols: [string, (p: Doc) => void, string][] = [
       ["zero repeats", (p) => (p.steps[0].repeats = 0), LAB.value],
       ["an unknown field", (p) => (p.steps[0].gain = 2), LAB.schema],
       ["a readout dropped", (p) => (p.steps[0].read = p.steps[0].read.slice(1)), LAB.mismatch],

@@ -25,6 +25,9 @@ import { LAB_INSTRUMENTS } from "../../netlist/lab-bench.ts";
 import { LAB_INSTRUMENT, labSession, measureRounds, simulatedLab } from "../../pipeline/lab.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: hand edits of parsed JSON documents
+type Doc = any;
+
 const schemaOf = (kind: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../compiler/calibrate/lab/schema/${kind}.schema.json`, import.meta.url), "utf8"));
 
@@ -123,7 +126,7 @@ describe("optinc.readings/1", () => {
     const validate = new Ajv({ allErrors: true }).compile(schema);
     const doc = JSON.parse(readingsText);
     expect(validate(doc)).toBe(true);
-    const placements: ((d: Record<string, any>) => void)[] = [
+    const placements: ((d: Doc) => void)[] = [
       (d) => (d.offsetRad = 1.2),
       (d) => (d.heaters = { "sum/e0.phi": { offsetRad: 1.2, radPerMw: 0.12 } }),
       (d) => (d.rounds[1].offsetRad = 1.2),
@@ -153,7 +156,7 @@ describe("optinc.readings/1", () => {
   });
 
   it("rejects NaN, negative powers, readings beyond full scale, missing values; flags saturated ones", () => {
-    const edit = (f: (d: Record<string, any>) => void): string => {
+    const edit = (f: (d: Doc) => void): string => {
       const d = JSON.parse(readingsText);
       f(d);
       return JSON.stringify(d);
@@ -181,7 +184,7 @@ describe("optinc.readings/1", () => {
   });
 
   it("on replay, names the first step whose settings differ, missing steps, and another circuit", () => {
-    const replay = (f: (d: Record<string, any>) => void): string[] => {
+    const replay = (f: (d: Doc) => void): string[] => {
       const d = JSON.parse(readingsText);
       f(d);
       return codes(() => replayReadings(labSession(circuit, table), readReadings(JSON.stringify(d), "r.json", LAB_INSTRUMENT)));
