@@ -12,6 +12,7 @@ import {
   protocolCsv,
   protocolDoc,
   readingsRound,
+  readoutWarnings,
   readProtocol,
   readReadings,
   replayReadings,
@@ -46,11 +47,14 @@ const { circuit, table } = paperCell("divide0");
 const meta = { cell: "divide0", instrument: LAB_INSTRUMENT };
 let readings: ReadingsDoc;
 let readingsText: string;
+let measured: ReturnType<typeof measureRounds>;
+let session: ReturnType<typeof labSession>;
 
 beforeAll(() => {
   const die = drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, 11, "divide0 die 11");
   const s = labSession(circuit, table);
-  const measured = measureRounds(s, simulatedLab(s, die, 3), 3);
+  session = s;
+  measured = measureRounds(s, simulatedLab(s, die, 3), 3);
   readings = {
     format: "optinc.readings/1",
     circuit: circuit.name,
@@ -205,5 +209,33 @@ describe("optinc.readings/1", () => {
     expect(replay((d) => (d.circuit = "paper_4x8_add0"))).toEqual([LAB.circuit]);
     expect(replay((d) => d.rounds.splice(1, 1))).toEqual([LAB.mismatch]);
     expect(replay((d) => (d.rounds[1].steps[0].read = ["sum/e1_dump"]))).toEqual([LAB.mismatch]);
+  });
+
+  it("names a readout that saturated, and one that read dark through a lit sweep", () => {
+    expect(readoutWarnings(session, measured, LAB_INSTRUMENT)).toEqual({ saturated: new Map(), dark: new Map() });
+    const theta = measured[1]!;
+    const dark = measured[0]!;
+    const ro = theta.round.steps[0]!.read[0]!;
+    const level = dark.readings.reduce((a, r) => a + r.values[dark.round.steps[0]!.read.indexOf(ro)]!, 0) / dark.readings.length;
+    const purpose = theta.round.steps[0]!.purpose;
+    const edited = measured.map((m) => ({
+      round: m.round,
+      readings: m.readings.map((r, k) => ({
+        ref: r.ref,
+        values:
+          m === theta && m.round.steps[k]!.purpose === purpose
+            ? r.values.map(() => level)
+            : m === theta && k === 100
+              ? r.values.map(() => LAB_INSTRUMENT.fullScaleA)
+              : r.values,
+      })),
+    }));
+    const w = readoutWarnings(session, edited, LAB_INSTRUMENT);
+    const name = session.struct.readouts[ro]!;
+    expect(w.dark).toEqual(new Map([[name, [purpose]]]));
+    const sat = session.struct.readouts[theta.round.steps[100]!.read[0]!]!;
+    expect(w.saturated).toEqual(new Map([[sat, [theta.round.steps[100]!.purpose]]]));
+    // Only rounds from firstNew on are reported.
+    expect(readoutWarnings(session, edited, LAB_INSTRUMENT, 2).dark.size).toBe(0);
   });
 });
