@@ -245,10 +245,10 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const outDir = resolve(ctx.io.cwd, flags.out);
     if (!(await notIntoDesign(t, outDir, flags, out))) return undefined;
     if (!(await out.checkOutput("dir", outDir, flags.out))) return undefined;
+    const t0 = performance.now();
     const r = await loadReadings(ctx, out, readingsFile, session, true);
     if (!r) return undefined;
     if (!labTry(out, r.read.text, () => checkComplete(session, r.read))) return undefined;
-    const t0 = performance.now();
     const res = labCalibrationFiles(
       t.name,
       t.loaded.circuit,
@@ -264,7 +264,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
         `  estimated ${res.identified} of ${res.model.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.model.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
-        `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates in ${t.name}.lab-calibration.json) in ${(ms / 1000).toFixed(1)} s`,
+        `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
         `  check on the die: optinc verify ${relative(ctx.io.cwd, outDir) || "."} --measured <die.json>`,
       ].join("\n"),
     );
@@ -278,6 +278,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       parked: res.parked,
       crosstalkCouplings: res.model.crosstalk.length,
       maxPhaseErrorRad: res.maxPhaseErrorRad,
+      calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),
     };
   }

@@ -187,7 +187,7 @@ Exit codes: 0 ok (warnings name saturated or dark readouts), 2 usage, unreadable
         {
           code: LAB.darkReadout,
           severity: "warning",
-          message: `readout ${ro} read dark (within 3 × ${LAB_INSTRUMENT.thermalNoiseA} A of its dark level) throughout ${purposes.length} lit sweep${purposes.length > 1 ? "s" : ""}: ${list(purposes)}`,
+          message: `readout ${ro} read dark (within 3 × ${Math.round(LAB_INSTRUMENT.thermalNoiseA * 1e12)} pA of its dark level) throughout ${purposes.length} lit sweep${purposes.length > 1 ? "s" : ""}: ${list(purposes)}`,
           hint: "no light reached it: a broken path, a dead photodiode, or an upstream stage that passes nothing",
         },
       ]);
