@@ -221,8 +221,8 @@ Exit codes: 0 ok (warnings name saturated or dark readouts), 2 usage, unreadable
       seed,
       measured: { first, last, ...now },
       totals: { ...all, complete: session.done, roundsPlanned: session.roundCount },
-      saturated: Object.fromEntries(w.saturated),
-      dark: Object.fromEntries(w.dark),
+      saturated: [...w.saturated].map(([readout, purposes]) => ({ readout, purposes })),
+      dark: [...w.dark].map(([readout, purposes]) => ({ readout, purposes })),
     };
   }
 };
