@@ -2,12 +2,14 @@
 // divide0 cell (docs/calibration.md §10): round by round gives the same readings file, byte for
 // byte, as measuring every round at once; calibrate --readings writes the calibrated files verify
 // reads; every bad input exits 2 with its code and writes nothing.
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
+import { ENVELOPE_SCHEMA } from "../../cli/envelope-schema.ts";
 import { LAB } from "../../codes/catalogue.ts";
 import { emitCircuit } from "../../netlist/emit-all.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
@@ -167,5 +169,34 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     // calibrate takes one of --measured and --readings.
     expect((await run(["calibrate", dir, "-o", at("c0")])).code).toBe(2);
     expect((await run(["calibrate", dir, "--readings", all, "--measured", die, "-o", at("c0")])).code).toBe(2);
+  });
+
+  it("--json: one envelope per run, valid against the schema, camelCase keys, ok matching the exit code", async () => {
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(ENVELOPE_SCHEMA);
+    const camel = (x: unknown, path: string, bad: string[]): void => {
+      if (Array.isArray(x)) x.forEach((v, i) => camel(v, `${path}[${i}]`, bad));
+      else if (x && typeof x === "object")
+        for (const [k, v] of Object.entries(x)) {
+          if (!/^[a-z][A-Za-z0-9]*$/.test(k)) bad.push(`${path}.${k}`);
+          camel(v, `${path}.${k}`, bad);
+        }
+    };
+    writeFileSync(at("j-trunc.json"), readFileSync(all, "utf8").slice(0, 5000));
+    const runs: [string[], number][] = [
+      [["protocol", dir, "-o", at("j-p1.json")], 0],
+      [["measure", dir, "--die", die, "--protocol", at("j-p1.json"), "-o", at("j-r.json")], 0],
+      [["calibrate", dir, "--readings", all, "-o", at("j-cal")], 0],
+      [["calibrate", dir, "--readings", at("j-trunc.json"), "-o", at("j-cal2")], 2],
+    ];
+    for (const [args, code] of runs) {
+      const r = await run(["--json", ...args]);
+      expect(r.code, r.err).toBe(code);
+      const doc = JSON.parse(r.out);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.ok).toBe(code === 0);
+      const bad: string[] = [];
+      camel(doc, "$", bad);
+      expect(bad).toEqual([]);
+    }
   });
 });
