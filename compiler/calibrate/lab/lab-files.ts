@@ -486,7 +486,7 @@ function checkNames(sink: Sink, session: LabSession, doc: ProtocolDoc): void {
 /**
  * Check a protocol file against the round `session` plans next (the session has absorbed the
  * readings before it). Problems are thrown as a LabFileError: another circuit (LAB.circuit), not the
- * next round (LAB.notNext), a step edited by hand (LAB.notNext at the step).
+ * next round (LAB.notNext), a step edited by hand (LAB.mismatch at the step, LAB.missing for dropped steps).
  */
 export function checkProtocol(session: LabSession, doc: ProtocolDoc, text: string, file: string): Round {
   const sink = new Sink(text, file);
@@ -524,16 +524,6 @@ export function checkProtocol(session: LabSession, doc: ProtocolDoc, text: strin
       `${doc.drive.bits}-bit drive, the plan's is ${session.setup.driveBits}-bit`,
       "regenerate the protocol",
     );
-  for (const [j, s] of doc.steps.entries())
-    if (s.purpose !== round.steps[j]?.purpose && j < round.steps.length) {
-      sink.at(
-        ["steps", j, "purpose"],
-        LAB.mismatch,
-        `step ${s.id}: purpose "${s.purpose}", the plan's is "${round.steps[j]!.purpose}"`,
-        "regenerate the protocol with optinc protocol",
-      );
-      break;
-    }
   sink.throwIfAny();
   checkSteps(
     sink,
@@ -544,6 +534,16 @@ export function checkProtocol(session: LabSession, doc: ProtocolDoc, text: strin
     LAB.mismatch,
     "regenerate the protocol with optinc protocol (it must not be edited)",
   );
+  sink.throwIfAny();
+  // Same settings: the purposes must still be the plan's (a lab script may group sweeps by them).
+  const j = doc.steps.findIndex((x, k) => x.purpose !== round.steps[k]!.purpose);
+  if (j >= 0)
+    sink.at(
+      ["steps", j, "purpose"],
+      LAB.mismatch,
+      `step ${doc.steps[j]!.id}: purpose "${doc.steps[j]!.purpose}", the plan's is "${round.steps[j]!.purpose}"`,
+      "regenerate the protocol with optinc protocol",
+    );
   sink.throwIfAny();
   return round;
 }
