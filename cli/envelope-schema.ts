@@ -13,7 +13,24 @@ export const ENVELOPE_SCHEMA = {
   properties: {
     schemaVersion: { const: ENVELOPE_VERSION },
     ok: { type: "boolean" },
-    command: { enum: ["optinc", "check", "fmt", "grammar", "compile", "allreduce", "verify", "decompose", "export"] },
+    command: {
+      enum: [
+        "optinc",
+        "check",
+        "fmt",
+        "grammar",
+        "compile",
+        "allreduce",
+        "verify",
+        "decompose",
+        "export",
+        "die",
+        "protocol",
+        "measure",
+        "calibrate",
+        "layout",
+      ],
+    },
     // At most MAX_DIAGNOSTICS, plus one OPT0008 note counting the rest.
     diagnostics: { type: "array", maxItems: MAX_DIAGNOSTICS + 1, items: { $ref: "#/$defs/diagnostic" } },
     result: { description: "the command's output (see docs/cli.md); null when it produced none", type: ["object", "null"] },

@@ -7,7 +7,7 @@
 // Ranges: OPT0xxx inputs, outputs and the command line · OPT1xxx spec syntax · OPT2xxx spec
 // semantics · OPT30xx compile · OPT31xx decompose · OPT4xxx chip files · OPT5xxx export ·
 // OPT60xx verify · OPT61xx measurement files, die and calibrate · OPT62xx fabricated dies and drive codes ·
-// OPT7xxx allreduce · OPT8xxx layout.
+// OPT63xx lab protocol and readings · OPT7xxx allreduce · OPT8xxx layout.
 
 /** One code: [code, what it means, the exit code it gives]. */
 type Entry = readonly [code: `OPT${number}`, summary: string, exit: string];
@@ -160,6 +160,43 @@ export const CATALOGUE = {
     noFabParameters: ["OPT6210", "die --fabricated: the preset has no fabrication parameters", "2"],
     staleDrive: ["OPT6211", "verify --measured: the drive file beside the netlist does not fit the fabricated die", "2"],
   }),
+  lab: group("OPT63xx — lab protocol and readings (optinc.protocol/1, optinc.readings/1)", {
+    json: ["OPT6301", "protocol or readings file: not valid JSON (a truncated file; NaN and Infinity are not JSON)", "2"],
+    schema: [
+      "OPT6302",
+      "protocol or readings file: does not follow the schema (a missing or unknown field — an element value such as offsetRad —, a wrong type, a negative power)",
+      "2",
+    ],
+    value: [
+      "OPT6303",
+      "readings file: a non-physical reading (a value above the ADC full scale, a monitor photocurrent below −1 nA, values not one per readout read)",
+      "2",
+    ],
+    saturated: [
+      "OPT6304",
+      "readings file: a reading at the ADC full scale (saturated) — calibrate rejects it, protocol and measure warn",
+      "2",
+    ],
+    circuit: ["OPT6305", "protocol or readings file: of another circuit (its circuit, inputs, heaters or readouts differ)", "2"],
+    mismatch: [
+      "OPT6306",
+      "protocol or readings file: a step differs from the protocol the session plans (another protocol, or a file edited by hand)",
+      "2",
+    ],
+    missing: ["OPT6307", "readings file: rounds or steps missing (calibrate --readings needs every round, every step)", "2"],
+    notNext: ["OPT6308", "measure --protocol: the protocol is not the next round of the readings", "2"],
+    otherLab: ["OPT6309", "measure --readings: the readings were taken on another die or with another seed", "2"],
+    complete: ["OPT6310", "protocol/measure --readings: the readings already hold every round (calibrate --readings next)", "2"],
+    unreadable: ["OPT6311", "protocol or readings file cannot be read", "2"],
+    notFabricated: ["OPT6312", "measure --die: not a fabricated die (optinc.die/2; optinc die --fabricated draws one)", "2"],
+    notCell: ["OPT6313", "protocol/measure/calibrate --readings: the circuit is not a closed-form cell a lab can calibrate", "2"],
+    saturatedReadout: [
+      "OPT6320",
+      "measure: a readout saturated (read at the ADC full scale) in some step — a warning, by readout name",
+      "0",
+    ],
+    darkReadout: ["OPT6321", "measure: a readout read dark throughout a sweep that lit it — a warning, by readout name", "0"],
+  }),
   allreduce: group("OPT7xxx — allreduce", {
     inexact: [
       "OPT7001",
@@ -193,6 +230,7 @@ export const EXPORT = codesOf(CATALOGUE.export);
 export const VERIFY = codesOf(CATALOGUE.verify);
 export const DIE = codesOf(CATALOGUE.die);
 export const FAB = codesOf(CATALOGUE.fab);
+export const LAB = codesOf(CATALOGUE.lab);
 export const ALLREDUCE = codesOf(CATALOGUE.allreduce);
 export const LAYOUT = codesOf(CATALOGUE.layout);
 

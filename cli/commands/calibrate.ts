@@ -1,6 +1,11 @@
 // optinc calibrate <out-dir> --measured die.json -o <dir>: re-program a compiled circuit for one
 // measured die (pipeline/calibrate.ts) and write the corrected phase table and netlists (same
 // formats and names, info.calibrated_for = the die's id) plus <name>.calibration.json, atomically.
+// optinc calibrate <out-dir> --readings readings.json -o <dir>: the same for a fabricated cell known
+// only from a lab's readings (optinc.readings/1): the readings are replayed through a measurement
+// session (each round checked against the protocol it plans), the die is estimated from them, and
+// the files are written with the session's drive codes, the estimated die and the per-heater
+// estimates (pipeline/lab.ts).
 import { dirname, relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { integer, positive } from "../option-parsers.ts";
@@ -8,12 +13,17 @@ import { calibrate } from "../../pipeline/calibrate.ts";
 import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
-import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget } from "../circuit-input.ts";
+import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
+import { checkComplete } from "../../compiler/calibrate/lab/lab-files.ts";
+import { formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/lab.ts";
+import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate-fab.ts";
 import { DIE } from "../../codes/catalogue.ts";
 
 interface CalibrateFlags {
-  measured: string;
+  measured?: string;
+  readings?: string;
+  cell?: string;
   out: string;
   dacBits?: number;
   tolerance: number;
@@ -40,7 +50,9 @@ export const registerCalibrate: RegisterCommand = (program: Command, ctx) => {
       "re-program a compiled circuit for one measured die, so that the die computes the design (writes a corrected phase table and netlists)",
     )
     .argument("<out-dir>", "output directory of optinc compile (or a <name>.netlist.json)")
-    .requiredOption("--measured <die.json>", "the die's measurement file (optinc.die/1; optinc die draws one)")
+    .option("--measured <die.json>", "the die's measurement file (optinc.die/1 or /2; optinc die draws one)")
+    .option("--readings <file>", "calibrate from a lab's readings instead (optinc.readings/1: optinc measure, or a lab script)")
+    .option("--cell <design>", "the cell design (e.g. divide0) of the directory")
     .requiredOption("-o, --out <dir>", "directory for the calibrated files (not the input directory)")
     .option("--dac-bits <B>", "phase DAC of the corrected phases, or none (default: the die's dacBits)", dacBits)
     .option(
@@ -64,6 +76,8 @@ Example:
   $ optinc die out/ --technology foundry --seed 3 -o die3.json
   $ optinc calibrate out/ --measured die3.json -o out-die3/
   $ optinc verify out-die3/ --measured die3.json
+  $ optinc measure out/ --cell divide0 --die die3.json -o readings.json     # from readings alone
+  $ optinc calibrate out/ --cell divide0 --readings readings.json -o out-lab/
 
 Exit codes: 0 every element reached its target and the die decodes every case exactly,
             1 some element cannot be corrected, or the die is still not exact (files are written),
@@ -76,23 +90,23 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     });
 
   async function run(target: string, flags: CalibrateFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
-    const t = await loadTarget(ctx, out, target, await dieCircuitName(ctx, flags.measured));
-    if (!t) return undefined;
-    const outDir = resolve(ctx.io.cwd, flags.out);
-    if (resolve(t.loaded.netlistPath, "..") === outDir) {
-      out.report([
-        diag(
-          flags.out,
-          DIE.overwritesDesign,
-          "the calibrated files would overwrite the design they are computed from",
-          "write them to another directory with -o",
-        ),
-      ]);
-      out.fail(EXIT.usage);
+    if ((flags.measured === undefined) === (flags.readings === undefined)) {
+      out.usage(
+        flags.measured === undefined
+          ? "calibrate needs --measured <die.json> or --readings <readings.json>"
+          : "--measured and --readings exclude each other",
+        "pass the die's measurement file (--measured) or a lab's readings (--readings)",
+      );
       return undefined;
     }
+    if (flags.readings !== undefined) return fromReadings(target, flags, flags.readings, out);
+    const measured = flags.measured!;
+    const t = await loadTarget(ctx, out, target, await dieCircuitName(ctx, measured), flags.cell);
+    if (!t) return undefined;
+    const outDir = resolve(ctx.io.cwd, flags.out);
+    if (!(await notIntoDesign(t, outDir, flags, out))) return undefined;
     if (!(await out.checkOutput("dir", outDir, flags.out))) return undefined;
-    const any = await loadAnyDie(ctx, out, flags.measured, t);
+    const any = await loadAnyDie(ctx, out, measured, t);
     if (!any) return undefined;
     if (any.version === 2) {
       // A fabricated die: re-programmed against its passive parts, drive codes with crosstalk compensated.
@@ -200,6 +214,72 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       parts: result.parts,
       failing: result.failing,
       files: [...result.files.keys()].sort(),
+    };
+  }
+
+  /** The calibrated files must not land in the design's own directory. */
+  async function notIntoDesign(t: Target, outDir: string, flags: CalibrateFlags, out: CommandOutput): Promise<boolean> {
+    if (resolve(t.loaded.netlistPath, "..") !== outDir) return true;
+    out.report([
+      diag(
+        flags.out,
+        DIE.overwritesDesign,
+        "the calibrated files would overwrite the design they are computed from",
+        "write them to another directory with -o",
+      ),
+    ]);
+    out.fail(EXIT.usage);
+    return false;
+  }
+
+  /** `--readings`: replay a lab's readings, estimate the die, write the calibrated files (no true die anywhere). */
+  async function fromReadings(
+    target: string,
+    flags: CalibrateFlags,
+    readingsFile: string,
+    out: CommandOutput,
+  ): Promise<Record<string, unknown> | undefined> {
+    const lt = await loadLabTarget(ctx, out, target, await dieCircuitName(ctx, readingsFile), flags.cell);
+    if (!lt) return undefined;
+    const { t, session } = lt;
+    const outDir = resolve(ctx.io.cwd, flags.out);
+    if (!(await notIntoDesign(t, outDir, flags, out))) return undefined;
+    if (!(await out.checkOutput("dir", outDir, flags.out))) return undefined;
+    const t0 = performance.now();
+    const r = await loadReadings(ctx, out, readingsFile, session, true);
+    if (!r) return undefined;
+    if (!labTry(out, r.read.text, () => checkComplete(session, r.read))) return undefined;
+    const res = labCalibrationFiles(
+      t.name,
+      t.loaded.circuit,
+      t.table,
+      session,
+      r.read.doc,
+      await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info),
+    );
+    const ms = performance.now() - t0;
+    if (!(await out.commit(outDir, res.files, flags.out))) return undefined;
+    const totals = labTotals(session, r.read.doc.rounds);
+    out.note(
+      [
+        `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
+        `  estimated ${res.identified} of ${res.model.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.model.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
+        `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
+        `  check on the die: optinc verify ${relative(ctx.io.cwd, outDir) || "."} --measured <die.json>`,
+      ].join("\n"),
+    );
+    return {
+      outDir: flags.out,
+      die: r.read.doc.die,
+      format: "optinc.readings/1",
+      protocol: totals,
+      heaters: res.model.heaters.length,
+      identified: res.identified,
+      parked: res.parked,
+      crosstalkCouplings: res.model.crosstalk.length,
+      maxPhaseErrorRad: res.maxPhaseErrorRad,
+      calibrationS: ms / 1000,
+      files: [...res.files.keys()].sort(),
     };
   }
 };

@@ -11,6 +11,8 @@ import { registerCompile } from "./compile.ts";
 import { registerDie } from "./die.ts";
 import { registerCalibrate } from "./calibrate.ts";
 import { registerLayout } from "./layout.ts";
+import { registerProtocol } from "./protocol.ts";
+import { registerMeasure } from "./measure.ts";
 
 export const commands: RegisterCommand[] = [
   registerCheck,
@@ -22,6 +24,8 @@ export const commands: RegisterCommand[] = [
   registerDecompose,
   registerExport,
   registerDie,
+  registerProtocol,
+  registerMeasure,
   registerCalibrate,
   registerLayout,
 ];
