@@ -1,81 +1,45 @@
-// Calibration from readings (issue #23), the pipeline side: the lab setup a design and its
-// technology state, the program the session re-plans with (the per-MZI corrector of
-// pipeline/calibrate-fab.ts on the estimated die), and the simulated lab loop of `optinc measure`:
-// plan a round, run it on the true die, absorb the readings, until the session is done.
+// The simulated lab session in one call (the studies and the bench): a true die measured round by
+// round (pipeline/lab.ts measureRounds) and calibrated from the readings alone, with the wall time
+// of planning and estimation kept apart from the simulated instruments' time.
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import type { FabDie } from "../netlist/die-fab.ts";
-import { programmedPhases } from "../netlist/die-fab-drive.ts";
-import { labBench, LAB_INSTRUMENTS } from "../netlist/lab-bench.ts";
-import { DEFAULT_SETUP, LabSession, type LabSetup, type Program, type Round, type StepReading } from "../compiler/calibrate/lab/session.ts";
+import { labTimeMs, roundReadings } from "../compiler/calibrate/lab/lab-files.ts";
+import type { LabSession } from "../compiler/calibrate/lab/session.ts";
 import { calibrateFab, type FabCalibration } from "./calibrate-fab.ts";
-
-/** The foundry heater and drive (netlist/die-fab-technology.ts): 16-bit DAC, P_π 25 mW, 2.5π range. */
-export const FOUNDRY_LAB: LabSetup = {
-  ...DEFAULT_SETUP,
-  driveBits: 16,
-  pMaxMw: (2.5 * Math.PI) / (Math.PI / 25),
-  etaNominal: Math.PI / 25,
-};
-
-/** The corrector on a model die; the last calibration is kept (its circuit is what the lab programs). */
-export function labProgram(circuit: Circuit, table: PhaseTable | null): { program: Program; last: () => FabCalibration | null } {
-  let last: FabCalibration | null = null;
-  const program: Program = (model: FabDie) => {
-    last = calibrateFab(circuit, table, model);
-    return {
-      targets: programmedPhases(last.circuit, model),
-      bias: new Map([...last.calibration.bias].map(([k, v]) => [`bias:${k}`, v])),
-    };
-  };
-  return { program, last: () => last };
-}
+import { LAB_INSTRUMENT, labSession, simulatedLab } from "./lab.ts";
 
 export interface LabRun {
   session: LabSession;
-  rounds: { round: Round; readings: StepReading[] }[];
   steps: number;
   readings: number;
-  /** Instrument time: every step settles once and reads once per readout. */
+  /** Instrument time (settling and reading), s. */
   labSeconds: number;
-  /** Wall time of planning and estimation (the lab's own time excluded). */
+  /** Wall time of planning and estimation, the simulated instruments excluded, ms. */
   calibrationMs: number;
+  codes: Int32Array;
+  /** The design re-programmed on the estimated die: what the lab loads with `codes`. */
+  calibrated: FabCalibration;
 }
 
-/** The whole simulated lab session on a true die (`optinc measure` without a protocol). */
-export function simulateLab(circuit: Circuit, table: PhaseTable | null, die: FabDie, seed: number, setup = FOUNDRY_LAB): LabRun & { codes: Int32Array; calibrated: FabCalibration } {
+export function simulateLab(circuit: Circuit, table: PhaseTable | null, die: FabDie, seed: number): LabRun {
   const t0 = performance.now();
   let labMs = 0;
-  const { program, last } = labProgram(circuit, table);
-  const session = new LabSession(circuit, setup, program);
-  const bench = labBench(session.struct.lc, die, seed);
-  const rounds: LabRun["rounds"] = [];
+  const session = labSession(circuit, table);
+  const bench = simulatedLab(session, die, seed);
   let steps = 0;
   let readings = 0;
+  let time = 0;
   while (!session.done) {
     const round = session.nextRound();
     const tl = performance.now();
     const rd = bench.run(round.steps);
     labMs += performance.now() - tl;
     steps += round.steps.length;
-    for (const s of round.steps) readings += s.read.length;
+    readings += roundReadings(round.steps);
+    time += labTimeMs(round.steps, LAB_INSTRUMENT);
     session.absorb(round, rd);
-    rounds.push({ round, readings: rd });
   }
   const { codes } = session.programCodes();
-  const calibrated = last()!;
-  return {
-    session,
-    rounds,
-    steps,
-    readings,
-    labSeconds: labTime(steps, readings),
-    calibrationMs: performance.now() - t0 - labMs,
-    codes,
-    calibrated,
-  };
-}
-
-/** Lab time of a protocol: each step settles the heaters once, then reads (readings in sequence). */
-export function labTime(steps: number, readings: number): number {
-  return (steps * LAB_INSTRUMENTS.settleMs + readings * LAB_INSTRUMENTS.readMs) / 1000;
+  const calibrated = calibrateFab(circuit, table, session.model);
+  return { session, steps, readings, labSeconds: time / 1000, calibrationMs: performance.now() - t0 - labMs, codes, calibrated };
 }

@@ -41,8 +41,16 @@ function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: num
   const b = realizedPhases(s.model, run.codes);
   const theta = s.struct.entries.map((e) => wrapSigned(a[e.theta]! - b[e.theta]!));
   const lc = s.struct.lc;
-  const engT = labEngine(lc, passiveDie(die), die.heaters.map((h) => h.path));
-  const engE = labEngine(lc, passiveDie(s.model), s.model.heaters.map((h) => h.path));
+  const engT = labEngine(
+    lc,
+    passiveDie(die),
+    die.heaters.map((h) => h.path),
+  );
+  const engE = labEngine(
+    lc,
+    passiveDie(s.model),
+    s.model.heaters.map((h) => h.path),
+  );
   const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
   const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
   const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));
@@ -89,9 +97,29 @@ function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: num
 const median = (x: number[]): number => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] ?? 0;
 const rms = (x: number[]): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
 
-export function labStudy(name: string, circuit: Circuit, table: PhaseTable | null, dies: number, seed: number, log?: (line: string) => void): LabStudyRow {
+export function labStudy(
+  name: string,
+  circuit: Circuit,
+  table: PhaseTable | null,
+  dies: number,
+  seed: number,
+  log?: (line: string) => void,
+): LabStudyRow {
   const tech = FAB_TECHNOLOGIES.foundry!;
-  const row: LabStudyRow = { name, dies, mzis: 0, ok: 0, oracle: 0, other: 0, readingsPerMzi: 0, labSeconds: 0, calibrationMs: [], thetaRms: 0, rowErrors: [], worstCases: 0 };
+  const row: LabStudyRow = {
+    name,
+    dies,
+    mzis: 0,
+    ok: 0,
+    oracle: 0,
+    other: 0,
+    readingsPerMzi: 0,
+    labSeconds: 0,
+    calibrationMs: [],
+    thetaRms: 0,
+    rowErrors: [],
+    worstCases: 0,
+  };
   const levels = Number(circuit.info.levels ?? 4);
   const th: number[] = [];
   let prev: { codes: Int32Array; circuit: Circuit } | null = null;

@@ -516,16 +516,25 @@ export class LabSession {
     });
   }
 
-  private predict(round: Round, g: { steps: number[]; read: number[] }, model = this.model): number[] {
+  /** The model's readings of a group's steps (every other step: a noiseless fringe needs few). */
+  private predict(round: Round, g: { steps: number[]; read: number[] }): { steps: number[]; values: number[] } {
     const eng = this.engine();
     const nSites = this.struct.lc.sites.length;
-    return g.steps.map((s) => {
+    const steps = g.steps.filter((_, k) => k % 2 === 0 || k === g.steps.length - 1);
+    const values = steps.map((s) => {
       const st = round.steps[s]!;
-      const f = eng.fields(realizedPhases(model, st.codes), st.powers);
+      const f = eng.fields(realizedPhases(this.model, st.codes), st.powers);
       let v = 0;
       for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
       return v;
     });
+    return { steps, values };
+  }
+
+  /** Fit of the model's fringe for a group. */
+  private fitModel(round: Round, g: { steps: number[]; read: number[] }, heater: number): FringeFit {
+    const p = this.predict(round, g);
+    return this.fit(round, { steps: p.steps }, p.values, heater);
   }
 
   private fit(round: Round, g: { steps: number[] }, v: number[], heater: number): FringeFit {
@@ -544,7 +553,7 @@ export class LabSession {
   private update(round: Round, g: Extract<Group, { kind: "sweep" }>, measured: FringeFit, label: string, offset = true): void {
     const h = this.model.heaters[g.heater]!;
     for (let it = 0; it < 2; it++) {
-      const p = this.fit(round, g, this.predict(round, g), g.heater);
+      const p = this.fitModel(round, g, g.heater);
       if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
       h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
     }
@@ -702,11 +711,11 @@ export class LabSession {
       const depth = (f: FringeFit): number => f.a / Math.max(1e-300, f.b);
       let s0 = 0;
       setS(s0);
-      let d0 = depth(this.fit(round, g, this.predict(round, g), g.heater)) - depth(m);
+      let d0 = depth(this.fitModel(round, g, g.heater)) - depth(m);
       let s1 = 0.004;
       for (let it = 0; it < 6 && !homodyne; it++) {
         setS(s1);
-        const d1 = depth(this.fit(round, g, this.predict(round, g), g.heater)) - depth(m);
+        const d1 = depth(this.fitModel(round, g, g.heater)) - depth(m);
         if (d1 === d0) break;
         const s2 = Math.max(-0.1, Math.min(0.1, s1 - (d1 * (s1 - s0)) / (d1 - d0)));
         s0 = s1;
@@ -715,7 +724,7 @@ export class LabSession {
         if (Math.abs(s1 - s0) < 1e-6) break;
       }
       setS(homodyne ? 0 : s1);
-      const p = this.fit(round, g, this.predict(round, g), g.heater);
+      const p = this.fitModel(round, g, g.heater);
       const ratio = m.b / Math.max(1e-300, p.b);
       gains.set(g.entry, homodyne ? ratio * ratio : ratio);
     }
