@@ -146,8 +146,24 @@ export function realizedPhases(die: Pick<FabDie, "drive" | "heaters" | "crosstal
   const p = heaterPowers(die, codes);
   const phi = new Float64Array(die.heaters.length);
   die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]!));
-  for (const c of die.crosstalk) phi[c.victim]! += c.radPerMw * p[c.aggressor]!;
+  const x = packed(die.crosstalk);
+  for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
   return phi;
+}
+
+/** Crosstalk lists as typed arrays, once per list (a calibration evaluates thousands of settings). */
+const packs = new WeakMap<Crosstalk[], { victim: Int32Array; aggressor: Int32Array; rate: Float64Array }>();
+function packed(list: Crosstalk[]): { victim: Int32Array; aggressor: Int32Array; rate: Float64Array } {
+  let x = packs.get(list);
+  if (!x || x.victim.length !== list.length) {
+    x = {
+      victim: Int32Array.from(list, (c) => c.victim),
+      aggressor: Int32Array.from(list, (c) => c.aggressor),
+      rate: Float64Array.from(list, (c) => c.radPerMw),
+    };
+    packs.set(list, x);
+  }
+  return x;
 }
 
 /** The fabricated die driven at `codes`, as the simulator's Die: each heater realizes exactly its φ_i. */

@@ -251,7 +251,10 @@ export function propagatePart(
 }
 
 /** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
-export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>): LabFields {
+/** Per part: the inputs and the result of its last propagation, and whether its transfers changed since. */
+export type PartCache = Map<string, { xin: [number, number][]; y: { out: [number, number][]; mon: number[] }; stale: boolean }>;
+
+export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>, cache?: PartCache): LabFields {
   const w = wiring(lc);
   const power = new Float64Array(lc.sites.length);
   const detectorRe = new Float64Array(lc.detectors.length);
@@ -279,7 +282,10 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
       ins.forEach((s, m) => (detectorRe[n.first + m] = inRe(s)));
     } else {
       const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
-      const y = propagate(partEngine(n.plan, lc.circuit), transfers.get(n.name)!, xin);
+      const hit = cache?.get(n.name);
+      const same = hit && !hit.stale && hit.xin.every(([a, b], j) => a === xin[j]![0] && b === xin[j]![1]);
+      const y = same ? hit.y : propagate(partEngine(n.plan, lc.circuit), transfers.get(n.name)!, xin);
+      if (cache && !same) cache.set(n.name, { xin, y, stale: false });
       y.out.forEach(([yr, yi], q) => {
         re[outs[q]!] = yr;
         im[outs[q]!] = yi;
@@ -354,7 +360,8 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
   const transfers = partTransfers(lc, passive);
   const lookup = circuitLookup(lc.circuit);
   const byPath = new Map(heaterPaths.map((p, i) => [p, i]));
-  const patches: { m: CMat; heater: number; amp: number; loss: number }[] = [];
+  const patches: { m: CMat; heater: number; amp: number; loss: number; part: string; phi: number }[] = [];
+  const cache: PartCache = new Map();
   const patchOf = new Map<string, (typeof patches)[number]>();
   const leaves = new Map<string, { part: string; index: number; name: string }>();
   for (const n of lc.nodes) {
@@ -369,24 +376,32 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
       const m = transfers.get(n.name)![li]!;
       const loss = num(n.plan.part.flat.instances[l.name]!.settings, "loss_db", 0);
       const s = net.instances[l.name]!.settings;
-      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss };
+      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss, part: n.name, phi: Number.NaN };
       patches.push(p);
       patchOf.set(path, p);
     });
   }
   return {
     fields(phases, powers) {
+      // Only parts whose heaters moved are propagated again (a sweep moves one part's, and its
+      // crosstalk reaches its neighbours only).
       for (const p of patches) {
         const phi = phases[p.heater]!;
+        if (phi === p.phi) continue;
+        p.phi = phi;
         p.m.re[0] = p.amp * Math.cos(phi);
         p.m.im[0] = p.amp * Math.sin(phi);
+        const c = cache.get(p.part);
+        if (c) c.stale = true;
       }
-      return labFields(lc, transfers, powers);
+      return labFields(lc, transfers, powers, cache);
     },
     setLeaf(path, error) {
       const patch = patchOf.get(path);
       if (patch) {
         patch.amp = 10 ** (-(patch.loss + (error.lossDb ?? 0)) / 20);
+        patch.phi = Number.NaN;
+        cache.delete(patch.part);
         return;
       }
       const at = leaves.get(path);
@@ -397,6 +412,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
       const r = resolveInstance(at.name, inst, lookup);
       if (!r.model?.transfer) throw new Error(`labEngine: leaf "${path}" has no transfer model`);
       transfers.get(at.part)![at.index] = r.model.transfer(inst.settings);
+      cache.delete(at.part);
     },
   };
 }

@@ -713,7 +713,7 @@ export class LabSession {
       setS(s0);
       let d0 = depth(this.fitModel(round, g, g.heater)) - depth(m);
       let s1 = 0.004;
-      for (let it = 0; it < 6 && !homodyne; it++) {
+      for (let it = 0; it < 4 && !homodyne; it++) {
         setS(s1);
         const d1 = depth(this.fitModel(round, g, g.heater)) - depth(m);
         if (d1 === d0) break;
