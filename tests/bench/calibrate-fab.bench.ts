@@ -1,6 +1,6 @@
 // `npm run bench -- calibrate`: 100 fabricated foundry dies per cell design of paper-4x8 through
-// the ORACLE calibration (the true die model; calibration from readings is not built yet,
-// docs/calibration.md §9): exact dies k/n with 95 % Clopper–Pearson intervals and calibration time.
+// the ORACLE calibration (the true die model, docs/calibration.md §8; calibration from readings is
+// calibrate-lab.bench.ts): exact dies k/n with 95 % Clopper–Pearson intervals and calibration time.
 import { planDigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
@@ -32,7 +32,7 @@ export const bench: BenchModule = {
         title: "Fabricated foundry dies of paper-4x8, oracle calibration (true die model)",
         columns: FAB_STUDY_COLUMNS,
         rows,
-        notes: ["Intervals: 95 % Clopper–Pearson. The oracle reads the die; calibration from readings alone is issue #23's open part."],
+        notes: ["Intervals: 95 % Clopper–Pearson. The oracle reads the die; the next table calibrates from readings alone."],
       },
     ];
   },

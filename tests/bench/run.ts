@@ -24,6 +24,7 @@ const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("../dsl/dsl.bench.ts"),
   () => import("./allreduce.bench.ts"),
   () => import("./calibrate-fab.bench.ts"),
+  () => import("./calibrate-lab.bench.ts"),
 ];
 
 export function formatTable(t: BenchTable): string {
