@@ -8,6 +8,7 @@
 // no worker's modulator: its in<k> is port k and its out<k> output k of the cell in its chip file,
 // and what they carry (weights, sources on every copy, output names) comes from that chip file,
 // passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it.
+import { circuitMonitors } from "./monitors.ts";
 import type { Circuit, PortMap, PortMapCell, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
 import { num, detectorThresholds } from "./models.ts";
 import { splitRef } from "./ports.ts";
@@ -119,12 +120,14 @@ export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
       outputs.push({ port: p, kind: "optical", from: ref });
     }
   }
+  const monitors = circuitMonitors(circuit);
   return {
     format: PORT_MAP_FORMAT,
     circuit: circuit.name,
     inputs,
     outputs,
     detectors,
+    ...(monitors.length ? { monitors } : {}),
     function: unitFunction(circuit.info),
     broadcast: isCell ? CELL_BROADCAST : broadcast(circuit, inputs, outputs),
   };
@@ -186,6 +189,7 @@ export function writePortMap(circuit: Circuit, opts: PortMapOptions = {}): strin
     `  "inputs": ${list(m.inputs)},`,
     `  "outputs": ${list(m.outputs)},`,
     `  "detectors": ${list(m.detectors)},`,
+    ...(m.monitors ? [`  "monitors": ${list(m.monitors)},`] : []),
     `  "function": ${JSON.stringify(m.function)},`,
     `  "broadcast": {"emitted": ${b.emitted}, "workers": ${b.workers}, "note": ${JSON.stringify(b.note)}, "receivers": ${list(b.receivers)
       .replace(/\n {4}/g, "\n      ")
