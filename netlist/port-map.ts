@@ -7,7 +7,9 @@
 // step decodes. Nothing here assumes the trained ONN's shape. A closed-form cell (info `cell`) is
 // no worker's modulator: its in<k> is port k and its out<k> output k of the cell in its chip file,
 // and what they carry (weights, sources on every copy, output names) comes from that chip file,
-// passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it.
+// passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it. A cell
+// compiled with calibration { monitors = auto } also lists its monitor photodiodes (the info's
+// monitor_sites, netlist/monitors.ts); without monitors the file has no `monitors` key at all.
 import { circuitMonitors } from "./monitors.ts";
 import type { Circuit, PortMap, PortMapCell, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
 import { num, detectorThresholds } from "./models.ts";
