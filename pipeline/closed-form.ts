@@ -10,8 +10,8 @@ import { readChipJson, writeChipJson, type ChipFile } from "../aggregate/chip-fi
 import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
-import { writeCellInfo } from "../aggregate/circuit-info.ts";
-import { cellStructure, monitorSites } from "../compiler/calibrate/lab/structure.ts";
+import { isCellCircuit, writeCellInfo } from "../aggregate/circuit-info.ts";
+import { calibrationMonitorSites } from "../compiler/calibrate/monitor-sites.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../dsl/technology.ts";
 import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
@@ -130,11 +130,11 @@ function emit(ctx: Ctx): void {
 
 /**
  * The monitor sites of a cell design (calibration { monitors = auto }): the terminators whose
- * photodiodes the lab calibration reads (compiler/calibrate/lab/structure.ts monitorSites).
+ * photodiodes the lab calibration reads (compiler/calibrate/lab/structure.ts monitorSites, computed
+ * by compiler/calibrate/monitor-sites.ts).
  */
 export function cellMonitorSites(circuit: Circuit): string[] {
-  const struct = cellStructure(circuit);
-  return monitorSites(struct).map((i) => struct.lc.sites[i]!.name);
+  return isCellCircuit(circuit.info) ? calibrationMonitorSites(circuit) : [];
 }
 
 /**

@@ -110,7 +110,7 @@ export function portMapSection(circuits: { name: string; circuit: Circuit; cell?
       rows.push({
         port: mon.name,
         kind: "monitor",
-        meaning: `photodiode on a ${mon.kind === "dump" ? "attenuator dump" : "fan-in dump"}, read for the ${mon.reads}`,
+        meaning: `photodiode on ${mon.kind === "dump" ? "an attenuator dump" : "a fan-in dump"}, read for the ${mon.reads}`,
         value: "0 dB added loss",
         connects: `${mon.netlist},${mon.terminator}`,
       });

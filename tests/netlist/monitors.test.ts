@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SPEC } from "../../codes/catalogue.ts";
 import { cellStructure, monitorSites } from "../../compiler/calibrate/lab/structure.ts";
+import { calibrationMonitorSites } from "../../compiler/calibrate/monitor-sites.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -80,6 +81,21 @@ describe("monitor info", () => {
     expect(portMap(circuit).monitors!.map((m) => m.name)).toEqual(sites);
     circuit.info = { ...circuit.info, ...writeMonitorInfo([...sites, "threshold/e4_theta"]) };
     expect(() => portMap(circuit)).toThrow(/threshold\/e4_theta, which is not a terminator/);
+  });
+});
+
+describe("the compiler's monitor sites", () => {
+  it("are the sites the lab calibration reads (compiler/calibrate/lab/structure.ts), on a PAM-2 chip of five designs", () => {
+    const text = spec("  workers = 3\n  precision = 4 bits\n  levels = 2\n  trees = mzi");
+    const r = compileClosedForm(loadSpec("t.optinc", text).checked!, { skipEvaluation: true, maxComposeCases: 100, formats: ["json"] });
+    expect(r.report.cells.length).toBe(5);
+    for (const c of r.report.cells) {
+      const circuit = readNetlistJson(r.files.get(`${c.design}.netlist.json`)!);
+      const struct = cellStructure(circuit);
+      const sites = calibrationMonitorSites(circuit);
+      expect(sites, c.design).toEqual(monitorSites(struct).map((i) => struct.lc.sites[i]!.name));
+      expect(readMonitorInfo(circuit.info), c.design).toEqual(sites);
+    }
   });
 });
 
