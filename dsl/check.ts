@@ -284,6 +284,17 @@ function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?:
       "warning",
     );
   }
+  const monitors = keys.get("calibration.monitors");
+  if (spec.route === "trained" && monitors)
+    report(
+      {
+        code: SPEC.noEffect,
+        loc: monitors,
+        message: "calibration.monitors has no effect when route = trained: monitors are placed on closed-form cells only",
+        hint: "remove it, or set route = closed-form",
+      },
+      "warning",
+    );
   if (spec.route !== "closed-form") return;
   for (const [path, loc] of keys) {
     const trainedOnly =

@@ -33,6 +33,7 @@ export function defaultSpec(name: string): Spec {
     },
     technology: technologyPreset(DEFAULT_TECHNOLOGY_PRESET)!,
     target: { yield: 0.99, confidence: 0.95 },
+    calibration: { monitors: "auto" },
     link: { bandwidth: 800e9, transceivers: 8, stepLatency: 2.7e-6, fiberLength: 10 },
     workload: { ...PRESETS[DEFAULT_PRESET]! },
   };

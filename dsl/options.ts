@@ -32,6 +32,10 @@ export const BLOCKS: BlockDef[] = [
     name: "technology",
     doc: "Non-idealities of the photonic technology. Unset values come from the preset (ideal unless `preset` says otherwise).",
   },
+  {
+    name: "calibration",
+    doc: "Design for calibration (closed-form cells): which monitor photodiodes the design carries for the lab calibration (docs/calibration.md).",
+  },
   { name: "link", doc: "Network links, for the comparison with ring all-reduce." },
   { name: "workload", doc: "The training job, for the comparison with ring all-reduce. Unset values come from the preset." },
 ];
@@ -263,6 +267,15 @@ export const OPTIONS: OptionDef[] = [
     real({ min: 0, max: 10 }),
     "from preset",
     "Detector noise sigma, in quantization steps of the output amplitude.",
+  ),
+
+  opt(
+    "calibration",
+    "monitors",
+    "calibration.monitors",
+    choice(["auto", "none"]),
+    "auto",
+    "Monitor photodiodes of closed-form cells: auto puts one on each terminator the lab calibration reads (every attenuator dump, and per meta-MZI pair the fan-in dump where it meets), all on light the cell already discards, so 0 dB added loss; none puts none. Listed in the netlist info, the port map and the report (docs/calibration.md).",
   ),
 
   opt(

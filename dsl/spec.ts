@@ -67,6 +67,15 @@ export interface YieldTarget {
   confidence: number;
 }
 
+/** Monitor photodiodes for calibration: auto (the fewest that identify every element, closed-form cells only) or none. */
+export type MonitorsChoice = "auto" | "none";
+
+/** Design for calibration (issue #23 item 5). */
+export interface CalibrationSpec {
+  /** auto: monitors on the discarded light calibration reads (closed-form cells); none: no monitor. */
+  monitors: MonitorsChoice;
+}
+
 export interface LinkSpec {
   /** Per-transceiver bandwidth, bits/s. */
   bandwidth: number;
@@ -117,6 +126,7 @@ export interface Spec {
   technology: TechnologySpec;
   /** Written in the technology block (`yield`, `target_confidence`). */
   target: YieldTarget;
+  calibration: CalibrationSpec;
   link: LinkSpec;
   workload: WorkloadSpec;
 }

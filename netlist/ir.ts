@@ -319,12 +319,27 @@ export interface PortMapDetector {
   rule: string;
 }
 
+/** A monitor photodiode of a closed-form cell (calibration { monitors = auto }; netlist/monitors.ts). */
+export interface PortMapMonitor {
+  /** The monitor site: "<top instance>/<terminator>", e.g. "threshold/e4_dump". */
+  name: string;
+  /** "dump": an attenuator's dump port; "tree": a fan-in tree's dump. */
+  kind: "dump" | "tree";
+  /** The netlist (sub-circuit) and terminator instance the photodiode sits on. */
+  netlist: string;
+  terminator: string;
+  /** What calibration reads it for: "theta fringe and row meter" (dumps) or "meta-MZI" (tree sites). */
+  reads: string;
+}
+
 export interface PortMap {
   format: "optinc.ports/1";
   circuit: string;
   inputs: PortMapInput[];
   outputs: PortMapOutput[];
   detectors: PortMapDetector[];
+  /** Monitor photodiodes on discarded light (present only when the circuit has some; 0 dB added loss). */
+  monitors?: PortMapMonitor[];
   /** The function the output code computes, from the circuit info (unit_* entries, rounding). */
   function: Record<string, SettingValue>;
   /** Who receives which output digit. */

@@ -7,7 +7,10 @@
 // step decodes. Nothing here assumes the trained ONN's shape. A closed-form cell (info `cell`) is
 // no worker's modulator: its in<k> is port k and its out<k> output k of the cell in its chip file,
 // and what they carry (weights, sources on every copy, output names) comes from that chip file,
-// passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it.
+// passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it. A cell
+// compiled with calibration { monitors = auto } also lists its monitor photodiodes (the info's
+// monitor_sites, netlist/monitors.ts); without monitors the file has no `monitors` key at all.
+import { circuitMonitors } from "./monitors.ts";
 import type { Circuit, PortMap, PortMapCell, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
 import { num, detectorThresholds } from "./models.ts";
 import { splitRef } from "./ports.ts";
@@ -119,12 +122,14 @@ export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
       outputs.push({ port: p, kind: "optical", from: ref });
     }
   }
+  const monitors = circuitMonitors(circuit);
   return {
     format: PORT_MAP_FORMAT,
     circuit: circuit.name,
     inputs,
     outputs,
     detectors,
+    ...(monitors.length ? { monitors } : {}),
     function: unitFunction(circuit.info),
     broadcast: isCell ? CELL_BROADCAST : broadcast(circuit, inputs, outputs),
   };
@@ -186,6 +191,7 @@ export function writePortMap(circuit: Circuit, opts: PortMapOptions = {}): strin
     `  "inputs": ${list(m.inputs)},`,
     `  "outputs": ${list(m.outputs)},`,
     `  "detectors": ${list(m.detectors)},`,
+    ...(m.monitors ? [`  "monitors": ${list(m.monitors)},`] : []),
     `  "function": ${JSON.stringify(m.function)},`,
     `  "broadcast": {"emitted": ${b.emitted}, "workers": ${b.workers}, "note": ${JSON.stringify(b.note)}, "receivers": ${list(b.receivers)
       .replace(/\n {4}/g, "\n      ")

@@ -62,6 +62,11 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
         { item: "optical activations", value: h.activations },
         { item: "bias sources", value: h.biasSources },
         { item: "detectors", value: h.detectors },
+        {
+          item: "monitor photodiodes",
+          value: h.monitors,
+          note: `for calibration, on light the cells discard (0 dB added loss): ${report.cells.map((c) => `${c.design}: ${c.monitors.summary}`).join("; ")}`,
+        },
         { item: "modulators", value: h.modulators, note: `${h.regeneratedDigits} driven by regenerated digits` },
         {
           item: "cells on the critical path",

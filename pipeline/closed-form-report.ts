@@ -2,9 +2,10 @@
 // taken on the emitted cell circuits (read back from their netlist.json; netlist/inventory.ts) times
 // their physical copies; only `timing` depends on the machine.
 import type { CascadePlan } from "../aggregate/cascade.ts";
-import type { CheckedSpec, Spec } from "../dsl/spec.ts";
+import type { CheckedSpec, MonitorsChoice, Spec } from "../dsl/spec.ts";
 import type { Circuit } from "../netlist/ir.ts";
 import { circuitInventory } from "../netlist/inventory.ts";
+import { monitorCounts, readMonitorInfo } from "../netlist/monitors.ts";
 import type { ComposeResult } from "../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
 import { checkTarget, type TargetCheck } from "../verify/tolerance/statistics.ts";
@@ -22,7 +23,21 @@ export interface CellHardware {
   detectors: number;
   modulators: number;
   biasSources: number;
+  /** Monitor photodiodes on discarded light (calibration { monitors = auto }; netlist/monitors.ts). */
+  monitors: number;
   stages: number;
+}
+
+/** A cell design's monitor photodiodes, as the report states them. */
+export interface CellMonitors {
+  /** Photodiodes on one copy: `dumps` on attenuator dumps, `fanIn` on fan-in tree dumps. */
+  count: number;
+  dumps: number;
+  fanIn: number;
+  /** Always 0: every monitor sits on a terminator, on light the cell discards anyway. */
+  addedLossDb: 0;
+  /** "N monitor photodiodes on discarded light (dumps D, fan-in T), 0 dB added loss", or "none (calibration { monitors = none })". */
+  summary: string;
 }
 
 export interface ClosedFormReport {
@@ -56,6 +71,8 @@ export interface ClosedFormReport {
     atDesignLoss: { mziLossDb: number; exact: number } | null;
     raw: boolean;
     hardware: CellHardware;
+    /** Monitor photodiodes for calibration on one copy of the design. */
+    monitors: CellMonitors;
   }[];
   chips: { level: number | null; units: number; cells: number; depth: number; regeneratedDigits: number }[];
   hardware: CellHardware & {
@@ -96,8 +113,21 @@ function designHardware(circuit: Circuit): CellHardware {
     detectors: inv.detectors,
     modulators: inv.modulators,
     biasSources: inv.biasSources,
+    monitors: readMonitorInfo(circuit.info).length,
     stages: inv.stages.length,
   };
+}
+
+/** The report's statement of a design's monitors (a design compiled with monitors = auto always has some). */
+export function cellMonitors(circuit: Circuit, choice: MonitorsChoice): CellMonitors {
+  const { count, dumps, fanIn } = monitorCounts(readMonitorInfo(circuit.info));
+  const summary =
+    count > 0
+      ? `${count} monitor photodiode${count === 1 ? "" : "s"} on discarded light (dumps ${dumps}, fan-in ${fanIn}), 0 dB added loss`
+      : choice === "none"
+        ? "none (calibration { monitors = none })"
+        : "none (no discarded light that calibration reads)";
+  return { count, dumps, fanIn, addedLossDb: 0, summary };
 }
 
 function scaled(h: CellHardware, k: number): CellHardware {
@@ -125,6 +155,7 @@ export function closedFormReport(a: {
     detectors: 0,
     modulators: 0,
     biasSources: 0,
+    monitors: 0,
     stages: 0,
   };
   for (const step of a.steps) {
@@ -148,6 +179,7 @@ export function closedFormReport(a: {
         atDesignLoss,
         raw: check.raw,
         hardware: h,
+        monitors: cellMonitors(circuit, spec.calibration.monitors),
       });
       const t = scaled(h, copies);
       for (const k of Object.keys(total) as (keyof CellHardware)[]) if (k !== "stages") total[k] += t[k];

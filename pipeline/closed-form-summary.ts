@@ -18,6 +18,7 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
+    monitorLine(r),
     ...(r.yield
       ? [
           `  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}; ${targetText(r.yield.passing, r.yield.trials, r.yield.target)}`,
@@ -25,4 +26,12 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       : []),
     ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
   ];
+}
+
+/** The calibration monitors over the whole aggregator (every physical copy), or that there are none. */
+function monitorLine(r: ClosedFormReport): string {
+  const n = r.hardware.monitors;
+  if (n === 0) return `  calibration monitors: none${r.spec.calibration.monitors === "none" ? " (calibration { monitors = none })" : ""}`;
+  const sum = (f: (c: ClosedFormReport["cells"][number]) => number): number => r.cells.reduce((a, c) => a + f(c) * c.copies, 0);
+  return `  calibration monitors: ${n} photodiodes on discarded light over ${sum(() => 1)} cell copies (dumps ${sum((c) => c.monitors.dumps)}, fan-in ${sum((c) => c.monitors.fanIn)}), 0 dB added loss`;
 }

@@ -10,12 +10,15 @@ import { readChipJson, writeChipJson, type ChipFile } from "../aggregate/chip-fi
 import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
-import { writeCellInfo } from "../aggregate/circuit-info.ts";
+import { isCellCircuit, writeCellInfo } from "../aggregate/circuit-info.ts";
+import { calibrationMonitorSites } from "../compiler/calibrate/monitor-sites.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../dsl/technology.ts";
 import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
 import { circuitFromPhaseTable } from "../netlist/from-phase-table.ts";
 import { readNetlistJson } from "../netlist/json-io.ts";
+import { writeMonitorInfo } from "../netlist/monitors.ts";
+import type { Circuit } from "../netlist/ir.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { cellOf, verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
@@ -115,6 +118,7 @@ function emit(ctx: Ctx): void {
         // Physical copies: the cell's copies on one chip times the units of its cascade level.
         cell_instances: d.instances.length * step.count,
       };
+      if (spec.calibration.monitors === "auto") circuit.info = { ...circuit.info, ...writeMonitorInfo(cellMonitorSites(circuit)) };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
       for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats))
@@ -122,6 +126,15 @@ function emit(ctx: Ctx): void {
     }
     ctx.files.set(`${step.stem}.chip.json`, writeChipJson(chipFile));
   }
+}
+
+/**
+ * The monitor sites of a cell design (calibration { monitors = auto }): the terminators whose
+ * photodiodes the lab calibration reads (compiler/calibrate/lab/structure.ts monitorSites, computed
+ * by compiler/calibrate/monitor-sites.ts).
+ */
+export function cellMonitorSites(circuit: Circuit): string[] {
+  return isCellCircuit(circuit.info) ? calibrationMonitorSites(circuit) : [];
 }
 
 /**

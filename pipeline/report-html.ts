@@ -106,6 +106,15 @@ export function portMapSection(circuits: { name: string; circuit: Circuit; cell?
           : { port: o.port, kind: "optical output", meaning: "field", value: "", connects: o.from },
       );
     }
+    for (const mon of m.monitors ?? [])
+      rows.push({
+        port: mon.name,
+        kind: "monitor",
+        meaning: `photodiode on ${mon.kind === "dump" ? "an attenuator dump" : "a fan-in dump"}, read for the ${mon.reads}`,
+        value: "0 dB added loss",
+        connects: `${mon.netlist},${mon.terminator}`,
+      });
+    if (m.monitors) notes.add("Monitors: photodiodes on terminators (light the cell discards), read only by the lab calibration.");
     for (const d of m.detectors) notes.add(`Detector decision: ${d.rule}.`);
     notes.add(`Broadcast: ${m.broadcast.note}.`);
     return { name: u.name, rows };

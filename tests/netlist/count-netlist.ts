@@ -137,9 +137,28 @@ export function expectReportCountsNetlists(report: ReportLike, netlistText: (fil
 
 /** A closed-form cell's hardware, counted on its `.netlist.json` (plain JSON). */
 export function cellCounts(text: string): Record<string, number> {
-  const doc = JSON.parse(text) as Json & { netlists: Record<string, { connections: Record<string, string> }> };
+  const doc = JSON.parse(text) as Json & {
+    netlists: Record<string, { connections: Record<string, string> }>;
+    info: Record<string, unknown>;
+  };
   const top = doc.netlists[doc.top]!;
-  const out = { mzi: 0, fixedCouplers: 0, phaseShifters: 0, activations: 0, detectors: 0, modulators: 0, biasSources: 0, stages: 0 };
+  const out = {
+    mzi: 0,
+    fixedCouplers: 0,
+    phaseShifters: 0,
+    activations: 0,
+    detectors: 0,
+    modulators: 0,
+    biasSources: 0,
+    monitors: 0,
+    stages: 0,
+  };
+  // Monitor photodiodes: the info's monitored terminators, each one a terminator of its top instance's netlist.
+  const sites = typeof doc.info.monitor_sites === "string" ? doc.info.monitor_sites.split(",") : [];
+  for (const site of sites) {
+    const [part, leaf] = site.split("/") as [string, string];
+    if (doc.netlists[top.instances[part]?.component ?? ""]?.instances[leaf]?.component === "terminator") out.monitors++;
+  }
   for (const inst of Object.values(top.instances)) {
     const s = inst.settings;
     if (inst.component === "activation") out.activations += Number(s.modes);
