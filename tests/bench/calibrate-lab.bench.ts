@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
-import { compileSpec } from "../../pipeline/compile.ts";
+import { compileAggregator } from "../../pipeline/route.ts";
 import { loadCircuits } from "../../verify/circuit/load.ts";
 import { parsePhaseTable } from "../../netlist/phase-table.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
@@ -26,7 +26,7 @@ export const bench: BenchModule = {
     for (const ex of EXAMPLES) {
       const file = `examples/${ex}.optinc`;
       const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
-      const result = compileSpec(checked, { skipEvaluation: true });
+      const result = compileAggregator(checked, { skipEvaluation: true }).result;
       const dir = mkdtempSync(join(tmpdir(), "optinc-lab-bench-"));
       try {
         for (const [f, text] of result.files) writeFileSync(join(dir, f), text);

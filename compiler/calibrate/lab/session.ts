@@ -287,16 +287,20 @@ export class LabSession {
     return { powers: Float64Array.from(a.powers, (x, i) => Math.max(x, b.powers[i]!)), open: [...new Set([...a.open, ...b.open])] };
   }
 
-  /** Codes for a lighting: in every upstream stage it passes, its entries open and every other entry dark. */
-  private materialize(base: Int32Array, l: Light, eng: LabEngine): Int32Array {
-    const codes = Int32Array.from(base);
+  /**
+   * Codes for a lighting: in every upstream stage it passes, its entries open at their operating θ
+   * (so the light carries the phase the row has in operation, which the estimate knows) and every
+   * other entry dark.
+   */
+  private materialize(base: { codes: Int32Array; program: Int32Array }, l: Light, eng: LabEngine): Int32Array {
+    const codes = Int32Array.from(base.codes);
     const open = new Set(l.open);
     const touched = new Set(l.open.map((e) => this.struct.entries[e]!.part));
     for (const st of this.struct.stages) {
       if (!touched.has(st.part)) continue;
       for (const e of st.entries) {
         const en = this.struct.entries[e]!;
-        codes[en.theta] = this.codeFor(en.theta, open.has(e) ? Math.PI : 0, codes);
+        codes[en.theta] = open.has(e) ? base.program[en.theta]! : this.codeFor(en.theta, 0, codes);
       }
     }
     for (const e of l.open) {
@@ -330,7 +334,7 @@ export class LabSession {
     const lit = (j: number): { powers: Float64Array; codes: Int32Array } => {
       if (!lights.has(j)) {
         const l = this.light(stage, j);
-        lights.set(j, { powers: l.powers, codes: this.materialize(base.codes, l, eng) });
+        lights.set(j, { powers: l.powers, codes: this.materialize(base, l, eng) });
       }
       return lights.get(j)!;
     };
@@ -417,7 +421,7 @@ export class LabSession {
         if (site === undefined) continue;
         const l = this.merge(this.light(stage, en.input), this.light(stage, pn.input));
         const powers = l.powers;
-        const codes0 = this.stageCodes(stage, this.materialize(base.codes, l, eng), new Set([e, partner]));
+        const codes0 = this.stageCodes(stage, this.materialize(base, l, eng), new Set([e, partner]));
         // Both entries at their operating θ: the relative phase is then measured where it is used,
         // whatever arg m(θ) the couplers give (their balance is known only up to sign, and at small
         // θ it turns arg m by tenths of a radian).
@@ -435,7 +439,7 @@ export class LabSession {
       // The row's phase in the frame that reads it.
       const lr = this.light(stage, ref.input);
       const powers = lr.powers;
-      const codes0 = this.stageCodes(stage, this.materialize(base.codes, lr, eng), new Set([row.ref]));
+      const codes0 = this.stageCodes(stage, this.materialize(base, lr, eng), new Set([row.ref]));
       codes0[ref.theta] = base.program[ref.theta]!;
       if (row.sink.kind === "detector") {
         const g: Group = { kind: "sweep", what: "homodyne", entry: row.ref, heater: ref.phi, read: [row.sink.readout], steps: [] };
@@ -474,7 +478,7 @@ export class LabSession {
         const en = this.struct.entries[e]!;
         const l = this.light(stage, en.input);
         const powers = l.powers;
-        const codes0 = this.stageCodes(stage, this.materialize(base.codes, l, eng), new Set([e]));
+        const codes0 = this.stageCodes(stage, this.materialize(base, l, eng), new Set([e]));
         // Its φ turns the row's output to phase 0 in the frame that reads it.
         codes0[en.phi] = this.codeFor(en.phi, this.phiForRowPhase(eng, row, e, codes0, powers), codes0);
         this.meterCodes(row, codes0, this.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
@@ -709,21 +713,31 @@ export class LabSession {
         this.setPassive(leafB, { ...(this.model.passive.get(leafB) ?? {}), coupling: 0.5 + s });
       };
       const depth = (f: FringeFit): number => f.a / Math.max(1e-300, f.b);
-      let s0 = 0;
-      setS(s0);
-      let d0 = depth(this.fitModel(round, g, g.heater)) - depth(m);
-      let s1 = 0.004;
-      for (let it = 0; it < 4 && !homodyne; it++) {
-        setS(s1);
-        const d1 = depth(this.fitModel(round, g, g.heater)) - depth(m);
-        if (d1 === d0) break;
-        const s2 = Math.max(-0.1, Math.min(0.1, s1 - (d1 * (s1 - s0)) / (d1 - d0)));
-        s0 = s1;
-        d0 = d1;
-        s1 = s2;
-        if (Math.abs(s1 - s0) < 1e-6) break;
+      // The depth a/b grows with s² (the sign is not identifiable from intensities): a secant in
+      // q = s², from q = 0 (balanced) and q = 1e-4 (s = 0.01), kept in [0, 0.01].
+      let sBest = 0;
+      if (!homodyne) {
+        const target = depth(m);
+        const at = (q: number): number => {
+          setS(Math.sqrt(q));
+          return depth(this.fitModel(round, g, g.heater)) - target;
+        };
+        let q0 = 0;
+        let d0 = at(q0);
+        if (d0 < 0) {
+          let q1 = 1e-4;
+          let d1 = at(q1);
+          for (let it = 0; it < 4 && d1 !== d0; it++) {
+            const q2 = Math.max(0, Math.min(0.01, q1 - (d1 * (q1 - q0)) / (d1 - d0)));
+            [q0, d0] = [q1, d1];
+            q1 = q2;
+            if (Math.abs(q1 - q0) < 1e-9) break;
+            d1 = at(q1);
+          }
+          sBest = Math.sqrt(q1);
+        }
       }
-      setS(homodyne ? 0 : s1);
+      setS(sBest);
       const p = this.fitModel(round, g, g.heater);
       const ratio = m.b / Math.max(1e-300, p.b);
       gains.set(g.entry, homodyne ? ratio * ratio : ratio);
