@@ -416,3 +416,20 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
     },
   };
 }
+
+const leafIndices = new WeakMap<PartEngine, Map<string, number>>();
+
+/** Position of a leaf ("<part>/<flat leaf>") in its part's transfer list (partTransfers order). */
+export function leafIndex(lc: LabCircuit, part: string, path: string): number {
+  const n = lc.nodes.find((x) => x.name === part);
+  if (n?.kind !== "part") throw new Error(`leafIndex: ${part} is not a linear part`);
+  const eng = partEngine(n.plan, lc.circuit);
+  let m = leafIndices.get(eng);
+  if (!m) {
+    m = new Map(eng.leaves.map((l, i) => [l.name, i]));
+    leafIndices.set(eng, m);
+  }
+  const i = m.get(path.slice(part.length + 1));
+  if (i === undefined) throw new Error(`leafIndex: "${path}" is not a leaf of ${part}`);
+  return i;
+}

@@ -11,7 +11,7 @@ import { cellDepths, planDigitChip } from "../aggregate/digit-chip.ts";
 import { flatUnit, type UnitFunction } from "../aggregate/unit.ts";
 import { chipCircuits, type CellDesign } from "../compiler/cells/chip-circuits.ts";
 import { isCellCircuit, writeCellInfo } from "../aggregate/circuit-info.ts";
-import { calibrationMonitorSites } from "../compiler/calibrate/monitor-sites.ts";
+import { calibrationMonitorSites } from "../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../dsl/technology.ts";
 import { emitCircuit, type BackendFormat } from "../netlist/emit-all.ts";
@@ -130,8 +130,7 @@ function emit(ctx: Ctx): void {
 
 /**
  * The monitor sites of a cell design (calibration { monitors = auto }): the terminators whose
- * photodiodes the lab calibration reads (compiler/calibrate/lab/structure.ts monitorSites, computed
- * by compiler/calibrate/monitor-sites.ts).
+ * photodiodes the lab calibration reads (compiler/calibrate/lab/structure.ts monitorSites).
  */
 export function cellMonitorSites(circuit: Circuit): string[] {
   return isCellCircuit(circuit.info) ? calibrationMonitorSites(circuit) : [];

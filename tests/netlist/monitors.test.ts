@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SPEC } from "../../codes/catalogue.ts";
 import { cellStructure, monitorSites } from "../../compiler/calibrate/lab/structure.ts";
-import { calibrationMonitorSites } from "../../compiler/calibrate/monitor-sites.ts";
+import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";

@@ -6,7 +6,7 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import type { Die, LeafError } from "../../../netlist/die.ts";
 import { heaterSites } from "../../../netlist/die-fab.ts";
-import { labCircuit, partTransfers, propagatePart, type LabCircuit } from "../../../netlist/lab-optics.ts";
+import { labCircuit, leafIndex, partTransfers, propagatePart, type LabCircuit } from "../../../netlist/lab-optics.ts";
 
 export interface HeaterSite {
   name: string;
@@ -112,8 +112,16 @@ export function cellStructure(circuit: Circuit): CellStructure {
     }
     return { kind: "none" };
   };
-  // Probe: every θ dark (θ = 0: an attenuator passes nothing), every other phase 0.
+  // Probes: every θ dark (θ = 0: an attenuator passes nothing), or every θ at π; other phases 0.
   const isTheta = (i: number): boolean => heaters[i]!.name.endsWith(".theta");
+  const dark = partTransfers(
+    lc,
+    phaseDie(heaters, () => 0),
+  );
+  const lit = partTransfers(
+    lc,
+    phaseDie(heaters, (i) => (isTheta(i) ? Math.PI : 0)),
+  );
   for (const node of partNodes) {
     if (node.kind !== "part") continue;
     const part = node.name;
@@ -131,21 +139,21 @@ export function cellStructure(circuit: Circuit): CellStructure {
     if (stageEntries.length === 0) continue;
     const inputs = plan.inputs.map((p) => driver(part, p));
     // Input of each entry: light each stage input alone with every attenuator dark.
-    const dark = partTransfers(
-      lc,
-      phaseDie(heaters, () => 0),
-    );
     plan.inputs.forEach((_, j) => {
       const f = partAlone(lc, dark, part, j);
       for (const e of stageEntries) if (f.power[entries[e]!.dump]! > 1e-9) entries[e]!.input = j;
     });
+    // Row and fan-in path of each entry: it alone fully transmitting (its θ leaf swapped for the
+    // θ = π one; the transfers are computed once, the probes are linear in the entries).
+    const t = dark.get(part)!;
+    const one = new Map([[part, t]]);
     for (const e of stageEntries) {
       const en = entries[e]!;
-      const t = partTransfers(
-        lc,
-        phaseDie(heaters, (i) => (i === en.theta ? Math.PI : 0)),
-      );
-      const f = partAlone(lc, t, part, en.input);
+      const li = leafIndex(lc, part, heaters[en.theta]!.path);
+      const keep = t[li]!;
+      t[li] = lit.get(part)![li]!;
+      const f = partAlone(lc, one, part, en.input);
+      t[li] = keep;
       en.row = f.outPower.findIndex((p) => p > 1e-9);
       en.tree = plan.siteIndex.filter((s) => lc.sites[s]!.kind === "tree" && f.power[s]! > 1e-12);
     }
@@ -218,4 +226,10 @@ export function monitorSites(struct: CellStructure): number[] {
         if (m !== undefined) used.add(m);
       }
   return [...used].sort((x, y) => x - y);
+}
+
+/** The monitor site names ("<part>/<terminator>") of a cell: what `optinc compile` lists. */
+export function calibrationMonitorSites(circuit: Circuit): string[] {
+  const struct = cellStructure(circuit);
+  return monitorSites(struct).map((i) => struct.lc.sites[i]!.name);
 }
