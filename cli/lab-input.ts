@@ -16,6 +16,8 @@ import {
   type Replayed,
 } from "../compiler/calibrate/lab/lab-files.ts";
 import { cellNameOf, LAB_INSTRUMENT, labSession } from "../pipeline/lab.ts";
+import { readMonitorInfo } from "../netlist/monitors.ts";
+import { monitorSites } from "../compiler/calibrate/lab/structure.ts";
 import { diag, loadTarget, type Target } from "./circuit-input.ts";
 import { readInputText } from "./files/read-input.ts";
 import { EXIT, type CommandContext } from "./context.ts";
@@ -61,6 +63,28 @@ export async function loadLabTarget(
     return notCell((e as Error).message);
   }
   if (session.struct.entries.length === 0) return notCell("no attenuator has a monitor photodiode on its dump");
+  // The photodiodes calibration reads must be the ones the design placed (calibration { monitors }).
+  let placed: string[];
+  try {
+    placed = readMonitorInfo(circuit.info);
+  } catch {
+    placed = [];
+  }
+  const wanted = monitorSites(session.struct).map((i) => session.struct.lc.sites[i]!.name);
+  if (placed.join(",") !== wanted.join(",")) {
+    out.report([
+      diag(
+        target,
+        LAB.noMonitors,
+        placed.length === 0
+          ? `${t.name} places no calibration monitors (compiled with calibration { monitors = none }, or before monitors existed)`
+          : `${t.name} places other monitors than calibration reads (${placed.length} placed, ${wanted.length} read)`,
+        "recompile the spec with calibration { monitors = auto } (the default)",
+      ),
+    ]);
+    out.fail(EXIT.usage);
+    return undefined;
+  }
   return { t, cell: cellNameOf(circuit, t.name), session };
 }
 

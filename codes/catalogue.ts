@@ -190,6 +190,11 @@ export const CATALOGUE = {
     unreadable: ["OPT6311", "protocol or readings file cannot be read", "2"],
     notFabricated: ["OPT6312", "measure --die: not a fabricated die (optinc.die/2; optinc die --fabricated draws one)", "2"],
     notCell: ["OPT6313", "protocol/measure/calibrate --readings: the circuit is not a closed-form cell a lab can calibrate", "2"],
+    noMonitors: [
+      "OPT6314",
+      "protocol/measure/calibrate --readings: the design places no calibration monitors (calibration { monitors = none }, or compiled before monitors), or other ones than calibration reads",
+      "2",
+    ],
     saturatedReadout: [
       "OPT6320",
       "measure: a readout saturated (read at the ADC full scale) in some step — a warning, by readout name",

@@ -8,6 +8,8 @@ import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { CELL_HEADROOM } from "../../pipeline/closed-form.ts";
+import { writeMonitorInfo } from "../../netlist/monitors.ts";
+import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 
 export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; table: PhaseTable } {
   const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
@@ -23,5 +25,7 @@ export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; ta
     ...writeCellInfo(d, chip),
     cell_instances: d.instances.length,
   };
+  // The monitors `optinc compile` places by default (calibration { monitors = auto }).
+  c.info = { ...c.info, ...writeMonitorInfo(calibrationMonitorSites(c)) };
   return { circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
 }

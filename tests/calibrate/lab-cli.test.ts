@@ -201,3 +201,28 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     }
   });
 });
+
+describe("a design without calibration monitors", () => {
+  it("is refused by protocol, measure and calibrate --readings with OPT6314, writing nothing", async () => {
+    const bare = mkdtempSync(join(tmpdir(), "optinc-lab-bare-"));
+    const { circuit, table } = paperCell("divide0");
+    const info = { ...circuit.info };
+    delete info.monitors;
+    delete info.monitor_sites;
+    commitFiles(
+      bare,
+      new Map<string, string>([[`${NAME}.phases.json`, phaseTableToJson(table)], ...emitCircuit({ ...circuit, info }, NAME)]),
+    );
+    const out = at("bare-protocol.json");
+    const p = await run(["protocol", bare, "-o", out]);
+    expect(p.code).toBe(2);
+    expect(p.err).toContain(LAB.noMonitors);
+    expect(existsSync(out)).toBe(false);
+    const m = await run(["measure", bare, "--die", die, "-o", at("bare-readings.json")]);
+    expect(m.code).toBe(2);
+    expect(m.err).toContain(LAB.noMonitors);
+    const c = await run(["calibrate", bare, "--readings", all, "-o", at("bare-cal")]);
+    expect(c.code).toBe(2);
+    expect(existsSync(at("bare-cal"))).toBe(false);
+  });
+});

@@ -57,7 +57,10 @@ describe("monitor optics", () => {
     const rng = createRng(9);
     for (let trial = 0; trial < 5; trial++) {
       const phases = heaters.map(() => 2 * Math.PI * rng.next());
-      const t = partTransfers(lc, phaseDie(heaters, (i) => phases[i]!));
+      const t = partTransfers(
+        lc,
+        phaseDie(heaters, (i) => phases[i]!),
+      );
       for (const n of lc.nodes) {
         if (n.kind !== "part") continue;
         const xin = n.plan.inputs.map(() => [rng.normal(), rng.normal()] as [number, number]);
@@ -73,7 +76,10 @@ describe("monitor optics", () => {
     const { circuit } = paperCell("divide0", 0);
     const lc = labCircuit(circuit);
     const heaters = heaterSites(circuit);
-    const t = partTransfers(lc, phaseDie(heaters, () => 0.3));
+    const t = partTransfers(
+      lc,
+      phaseDie(heaters, () => 0.3),
+    );
     const part = lc.nodes.find((n) => n.kind === "part" && n.name === "threshold")!;
     if (part.kind !== "part") throw new Error("no threshold part");
     // Swap every coupler's outputs on one side (a crossed connection): the matrix is no longer unitary.
@@ -91,7 +97,11 @@ describe("monitor optics", () => {
     const { circuit } = paperCell("divide0");
     const die = drawFabDie(circuit, tech, 3, "C");
     const lc = labCircuit(circuit);
-    const a = labEngine(lc, passiveDie(die), die.heaters.map((h) => h.path));
+    const a = labEngine(
+      lc,
+      passiveDie(die),
+      die.heaters.map((h) => h.path),
+    );
     const phases = die.heaters.map((h) => h.offsetRad);
     const f1 = a.fields(phases, [1, 0.5, 0.2, 0.1]);
     const f2 = a.fields(phases, [1, 0.5, 0.2, 0.1]);
