@@ -14,6 +14,8 @@ import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { DEFAULT_SETUP, LabSession, type LabSetup, type Program, type Round, type StepReading } from "../compiler/calibrate/lab/session.ts";
 import { labTimeMs, roundReadings, type LabInstrument, type ReadingsDoc } from "../compiler/calibrate/lab/lab-files.ts";
 import { calibrateFab } from "./calibrate-fab.ts";
+import { predictedMargins, type PredictedMargins } from "../compiler/calibrate/lab/margins.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
 
 /** The simulated lab's instruments (netlist/lab-bench.ts), as the lab files state them. */
 export const LAB_INSTRUMENT: LabInstrument = {
@@ -116,6 +118,8 @@ export interface LabCalibrationOutcome {
   maxPhaseErrorRad: number;
   identified: number;
   parked: number;
+  /** Decision margins predicted on the estimated die, in detector steps. */
+  margins: PredictedMargins;
 }
 
 /**
@@ -150,6 +154,8 @@ export function labCalibrationFiles(
     })),
   };
   const r = calibrateFab(circuit, table, model);
+  const bias = new Map([...r.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+  const margins = predictedMargins(st, model, prog.codes, r.circuit, bias, Number(readCellInfo(circuit.info)?.levels ?? 4));
   const files = new Map<string, string>();
   if (r.table) {
     files.set(`${name}.phases.json`, phaseTableToJson(r.table));
@@ -204,6 +210,7 @@ export function labCalibrationFiles(
     `  "protocol": ${JSON.stringify({ rounds: totals.rounds, steps: totals.steps, readings: totals.readings, mzis: totals.mzis, readingsPerMzi: totals.readingsPerMzi, labTimeS: totals.labTimeS })},`,
     `  "drive": ${JSON.stringify({ bits: model.drive.bits, pMaxMw: model.drive.pMaxMw, heaters: st.heaters.length, identified, parked: st.parked.size, maxPhaseErrorRad: prog.maxErrorRad })},`,
     `  "crosstalkCouplings": ${model.crosstalk.length},`,
+    `  "predictedMargins": ${JSON.stringify({ cases: margins.cases, worstSteps: margins.worst, perModeSteps: margins.perMode })},`,
     `  "heaters": [\n${heaters.map((h) => `    ${JSON.stringify(h)}`).join(",\n")}\n  ]`,
     "}",
     "",
@@ -227,5 +234,5 @@ export function labCalibrationFiles(
     issues: [...r.calibration.issues].sort((a, b) => b.miss - a.miss || a.element.localeCompare(b.element)),
   };
   files.set(`${name}.calibration.json`, JSON.stringify(cal, null, 2) + "\n");
-  return { files, model, codes: prog.codes, maxPhaseErrorRad: prog.maxErrorRad, identified, parked: st.parked.size };
+  return { files, model, codes: prog.codes, maxPhaseErrorRad: prog.maxErrorRad, identified, parked: st.parked.size, margins };
 }

@@ -264,6 +264,9 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
         `  estimated ${res.identified} of ${res.model.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.model.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
+        res.margins.worst > 0
+          ? `  predicted on the estimated die: all ${res.margins.cases} inputs decode, worst margin ${res.margins.worst.toFixed(3)} step (per detector mode ${res.margins.perMode.map((m) => m.toFixed(3)).join(", ")})`
+          : `  predicted on the estimated die: some of the ${res.margins.cases} inputs decode wrongly (worst margin ${res.margins.worst.toFixed(3)} step)`,
         `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
         `  check on the die: optinc verify ${relative(ctx.io.cwd, outDir) || "."} --measured <die.json>`,
       ].join("\n"),
@@ -278,6 +281,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       parked: res.parked,
       crosstalkCouplings: res.model.crosstalk.length,
       maxPhaseErrorRad: res.maxPhaseErrorRad,
+      predictedMarginSteps: res.margins.worst,
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),
     };

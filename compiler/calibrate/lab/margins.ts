@@ -1,0 +1,62 @@
+// Predicted decision margins of a calibrated cell on its estimated die: every raw input of the cell
+// (each port at each PAM level, the bias sources at their calibrated amplitudes) through the
+// estimated die at the programmed drive codes, and how far each homodyne detector reading lies from
+// the nearest decision threshold, in detector steps (0.5 = centred on its level). What the lab can
+// expect before it checks the die; the true die's figure needs the true die (`optinc verify`).
+import type { Circuit } from "../../../netlist/ir.ts";
+import { realizedPhases, passiveDie, type FabDie } from "../../../netlist/die-fab.ts";
+import { detectorThresholds } from "../../../netlist/models.ts";
+import { labEngine } from "../../../netlist/lab-optics.ts";
+import type { CellStructure } from "./structure.ts";
+
+export interface PredictedMargins {
+  cases: number;
+  /** Worst margin of each detector mode over every input, steps. */
+  perMode: number[];
+  /** Inputs whose predicted decision is wrong (a reading beyond half a step of its designed level is not counted here: the design's decoding is). */
+  worst: number;
+}
+
+export function predictedMargins(
+  struct: CellStructure,
+  model: FabDie,
+  codes: ArrayLike<number>,
+  calibrated: Circuit,
+  bias: Map<string, number>,
+  levels: number,
+): PredictedMargins {
+  const lc = struct.lc;
+  const eng = labEngine(
+    lc,
+    passiveDie(model),
+    model.heaters.map((h) => h.path),
+  );
+  const phases = realizedPhases(model, codes);
+  const top = calibrated.netlists[calibrated.top]!;
+  const det = lc.nodes.filter((n) => n.kind === "detector");
+  const thresholds = det.map((n) => detectorThresholds(top.instances[n.name]!.settings, n.kind === "detector" ? n.modes : 0));
+  const step = thresholds.flatMap((t) => t.step);
+  const offset = thresholds.flatMap((t) => t.offset);
+  const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
+  const perMode = lc.detectors.map(() => Number.POSITIVE_INFINITY);
+  const cases = levels ** ports;
+  for (let n = 0; n < cases; n++) {
+    let code = n;
+    const powers = lc.inputs.map((inp) => {
+      if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
+      const digit = code % levels;
+      code = Math.floor(code / levels);
+      return ((inp.amplitude * digit) / (levels - 1)) ** 2;
+    });
+    const f = eng.fields(phases, powers);
+    f.detectorRe.forEach((re, m) => {
+      const level = (re - offset[m]!) / step[m]!;
+      // Distance to the nearest threshold (half-integers between 0 and L − 1; none beyond the ends).
+      const clamped = Math.min(levels - 1, Math.max(0, Math.round(level)));
+      const below = clamped > 0 ? level - (clamped - 0.5) : Number.POSITIVE_INFINITY;
+      const above = clamped < levels - 1 ? clamped + 0.5 - level : Number.POSITIVE_INFINITY;
+      perMode[m] = Math.min(perMode[m]!, below, above);
+    });
+  }
+  return { cases, perMode, worst: Math.min(...perMode) };
+}
