@@ -433,3 +433,21 @@ export function leafIndex(lc: LabCircuit, part: string, path: string): number {
   if (i === undefined) throw new Error(`leafIndex: "${path}" is not a leaf of ${part}`);
   return i;
 }
+
+/**
+ * Lab input powers of one raw input of a cell: input n read as digits in base `levels` (port in0
+ * least significant), each port at digit × its amplitude per level, the bias sources at `bias`
+ * (amplitudes by lab input name; the design's where absent). Cases run 0 … levels^ports − 1.
+ */
+export function casePowers(lc: LabCircuit, levels: number, bias: ReadonlyMap<string, number>, n: number): number[] {
+  let code = n;
+  return lc.inputs.map((inp) => {
+    if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
+    const digit = code % levels;
+    code = Math.floor(code / levels);
+    return ((inp.amplitude * digit) / (levels - 1)) ** 2;
+  });
+}
+
+/** How many raw inputs a cell has (casePowers' n ranges over them). */
+export const caseCount = (lc: LabCircuit, levels: number): number => levels ** lc.inputs.filter((i) => i.name.startsWith("in")).length;

@@ -1,7 +1,12 @@
 // The study behind scripts/fab-study.ts and `npm run bench -- calibrate`: fabricated dies of one
 // closed-form cell design through the oracle calibration (pipeline/calibrate-fab.ts), each checked
 // on every raw input of the cell; counts with 95 % Clopper–Pearson intervals.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import { parsePhaseTable } from "../netlist/phase-table.ts";
+import { loadCircuits } from "../verify/circuit/load.ts";
+import { readCellInfo } from "../aggregate/circuit-info.ts";
 import { drawFabDie } from "../netlist/die-fab-draw.ts";
 import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
 import { nominalCodes } from "../netlist/die-fab-drive.ts";
@@ -98,4 +103,17 @@ export function fabStudyCells(r: FabStudyRow): string[] {
     r.maxErr.toExponential(2),
     `${r.msPerDie.toFixed(0)} ms`,
   ];
+}
+
+/** Every closed-form cell design of a compiled directory with its phase table (file stem as name). */
+export function cellDesigns(dir: string): { name: string; circuit: Circuit; table: PhaseTable }[] {
+  return loadCircuits(dir)
+    .filter((c) => readCellInfo(c.circuit.info))
+    .map((l) => {
+      const name = l.netlistPath
+        .split("/")
+        .pop()!
+        .replace(/\.netlist\.json$/, "");
+      return { name, circuit: l.circuit, table: parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name) };
+    });
 }

@@ -4,12 +4,7 @@
 // crosstalk compensation, uncalibrated (nominal drive), and a program checked on the next die.
 //
 //   npx tsx scripts/fab-study.ts <compile-out-dir> [--dies 100] [--seed 1]
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadCircuits } from "../verify/circuit/load.ts";
-import { parsePhaseTable } from "../netlist/phase-table.ts";
-import { readCellInfo } from "../aggregate/circuit-info.ts";
-import { FAB_STUDY_COLUMNS, fabStudy, fabStudyCells } from "./fab-study-core.ts";
+import { cellDesigns, FAB_STUDY_COLUMNS, fabStudy, fabStudyCells } from "./fab-study-core.ts";
 
 const args = process.argv.slice(2);
 const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
@@ -19,11 +14,4 @@ const seed = Number(flag("seed", "1"));
 
 console.log(`| ${FAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${FAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
-for (const l of loadCircuits(dir).filter((c) => readCellInfo(c.circuit.info))) {
-  const name = l.netlistPath
-    .split("/")
-    .pop()!
-    .replace(/\.netlist\.json$/, "");
-  const table = parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name);
-  console.log(`| ${fabStudyCells(fabStudy(name, l.circuit, table, dies, seed)).join(" | ")} |`);
-}
+for (const d of cellDesigns(dir)) console.log(`| ${fabStudyCells(fabStudy(d.name, d.circuit, d.table, dies, seed)).join(" | ")} |`);

@@ -7,7 +7,7 @@ import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { drawFabDie } from "../netlist/die-fab-draw.ts";
 import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
 import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die-fab.ts";
-import { labEngine } from "../netlist/lab-optics.ts";
+import { caseCount, casePowers, labEngine } from "../netlist/lab-optics.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate-fab.ts";
 import { simulateLab } from "../pipeline/lab-calibrate.ts";
 import { fmtYield } from "./fab-study-core.ts";
@@ -52,18 +52,11 @@ function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: num
     s.model.heaters.map((h) => h.path),
   );
   const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
-  const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
   const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));
   const zt = keys.map(() => [] as [number, number][]);
   const ze = keys.map(() => [] as [number, number][]);
-  for (let n = 0; n < levels ** ports; n++) {
-    let code = n;
-    const p = lc.inputs.map((inp) => {
-      if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
-      const digit = code % levels;
-      code = Math.floor(code / levels);
-      return ((inp.amplitude * digit) / (levels - 1)) ** 2;
-    });
+  for (let n = 0; n < caseCount(lc, levels); n++) {
+    const p = casePowers(lc, levels, bias, n);
     const ft = engT.fields(a, p);
     const fe = engE.fields(b, p);
     keys.forEach((k, i) => {

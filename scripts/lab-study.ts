@@ -2,11 +2,7 @@
 // directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
 //
 //   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--progress]
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadCircuits } from "../verify/circuit/load.ts";
-import { parsePhaseTable } from "../netlist/phase-table.ts";
-import { readCellInfo } from "../aggregate/circuit-info.ts";
+import { cellDesigns } from "./fab-study-core.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "./lab-study-core.ts";
 
 const args = process.argv.slice(2);
@@ -19,13 +15,8 @@ const progress = args.includes("--progress");
 
 console.log(`| ${LAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${LAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
-for (const l of loadCircuits(dir).filter((c) => readCellInfo(c.circuit.info))) {
-  const name = l.netlistPath
-    .split("/")
-    .pop()!
-    .replace(/\.netlist\.json$/, "");
-  if (only && !name.endsWith(only)) continue;
-  const table = parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name);
-  const row = labStudy(name, l.circuit, table, dies, seed, progress ? (s) => process.stderr.write(`${s}\n`) : undefined);
+for (const d of cellDesigns(dir)) {
+  if (only && !d.name.endsWith(only)) continue;
+  const row = labStudy(d.name, d.circuit, d.table, dies, seed, progress ? (s) => process.stderr.write(`${s}\n`) : undefined);
   console.log(`| ${labStudyCells(row).join(" | ")} |`);
 }

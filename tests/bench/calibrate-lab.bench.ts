@@ -10,9 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
 import { compileAggregator } from "../../pipeline/route.ts";
-import { loadCircuits } from "../../verify/circuit/load.ts";
-import { parsePhaseTable } from "../../netlist/phase-table.ts";
-import { readCellInfo } from "../../aggregate/circuit-info.ts";
+import { cellDesigns } from "../../scripts/fab-study-core.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "../../scripts/lab-study-core.ts";
 import type { BenchModule } from "./run.ts";
 
@@ -30,14 +28,7 @@ export const bench: BenchModule = {
       const dir = mkdtempSync(join(tmpdir(), "optinc-lab-bench-"));
       try {
         for (const [f, text] of result.files) writeFileSync(join(dir, f), text);
-        for (const l of loadCircuits(dir).filter((c) => readCellInfo(c.circuit.info))) {
-          const name = l.netlistPath
-            .split("/")
-            .pop()!
-            .replace(/\.netlist\.json$/, "");
-          const table = parsePhaseTable(readFileSync(join(dir, `${name}.phases.json`), "utf8"), name);
-          rows.push(labStudyCells(labStudy(name, l.circuit, table, dies, 1)));
-        }
+        for (const d of cellDesigns(dir)) rows.push(labStudyCells(labStudy(d.name, d.circuit, d.table, dies, 1)));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

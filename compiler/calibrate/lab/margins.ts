@@ -6,7 +6,7 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import { realizedPhases, passiveDie, type FabDie } from "../../../netlist/die-fab.ts";
 import { detectorThresholds } from "../../../netlist/models.ts";
-import { labEngine } from "../../../netlist/lab-optics.ts";
+import { caseCount, casePowers, labEngine } from "../../../netlist/lab-optics.ts";
 import type { CellStructure } from "./structure.ts";
 
 export interface PredictedMargins {
@@ -37,18 +37,10 @@ export function predictedMargins(
   const thresholds = det.map((n) => detectorThresholds(top.instances[n.name]!.settings, n.kind === "detector" ? n.modes : 0));
   const step = thresholds.flatMap((t) => t.step);
   const offset = thresholds.flatMap((t) => t.offset);
-  const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
   const perMode = lc.detectors.map(() => Number.POSITIVE_INFINITY);
-  const cases = levels ** ports;
+  const cases = caseCount(lc, levels);
   for (let n = 0; n < cases; n++) {
-    let code = n;
-    const powers = lc.inputs.map((inp) => {
-      if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
-      const digit = code % levels;
-      code = Math.floor(code / levels);
-      return ((inp.amplitude * digit) / (levels - 1)) ** 2;
-    });
-    const f = eng.fields(phases, powers);
+    const f = eng.fields(phases, casePowers(lc, levels, bias, n));
     f.detectorRe.forEach((re, m) => {
       const level = (re - offset[m]!) / step[m]!;
       // Distance to the nearest threshold (half-integers between 0 and L − 1; none beyond the ends).
