@@ -6,7 +6,8 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import { realizedPhases, passiveDie, type FabDie } from "../../../netlist/die-fab.ts";
 import { detectorThresholds } from "../../../netlist/models.ts";
-import { caseCount, casePowers, labEngine } from "../../../netlist/lab-optics.ts";
+import { caseCount, casePowers } from "../../../netlist/lab-optics.ts";
+import { labEngine } from "../../../netlist/lab-propagate.ts";
 import type { CellStructure } from "./structure.ts";
 
 export interface PredictedMargins {

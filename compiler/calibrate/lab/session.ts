@@ -16,8 +16,10 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import { codesForPhases, crosstalkOf, realizedPhases, wrapSigned, type CrosstalkLaw, type FabDie } from "../../../netlist/die-fab.ts";
 import type { LeafError } from "../../../netlist/die.ts";
-import { labEngine, type LabEngine } from "../../../netlist/lab-optics.ts";
+import { labEngine, type LabEngine } from "../../../netlist/lab-propagate.ts";
 import { fitFringe, type FringeFit } from "./fringe-fit.ts";
+import { fitCrosstalkLaw, type CrosstalkPair } from "./crosstalk-law.ts";
+import { gateShift } from "./gate.ts";
 import { cellStructure, meetingSite, metaPairs, type CellStructure, type Entry, type Row, type Stage } from "./structure.ts";
 
 /** What the lab and the design state before any reading: drive, nominal heater, laser. */
@@ -109,7 +111,7 @@ export class LabSession {
   readonly model: FabDie;
   readonly plan: { stage: number | null; kind: Round["kind"] }[];
   private dark: Float64Array;
-  private pairs: { d: number; kappa: number }[] = [];
+  private pairs: CrosstalkPair[] = [];
   private law: CrosstalkLaw | null = null;
   private meterSetting = new Map<string, number>();
   readonly notes = new Map<number, EstimateNote>();
@@ -589,30 +591,9 @@ export class LabSession {
       const ha = this.struct.heaters[g.aggressor]!;
       this.pairs.push({ d: Math.hypot(hv.x - ha.x, hv.y - ha.y), kappa });
     }
-    this.fitLaw();
+    this.law = fitCrosstalkLaw(this.pairs) ?? this.law;
     for (const g of round.groups) if (g.kind === "sweep") this.update(round, g, fits.get(g)!, "theta fringe at its dump");
     this.refreshCrosstalk();
-  }
-
-  private fitLaw(): void {
-    const pts = this.pairs.filter((p) => p.kappa > 1e-5);
-    if (pts.length < 2) return;
-    // ln κ = ln K − (d − 15)/λ, least squares.
-    const n = pts.length;
-    const mx = pts.reduce((a, p) => a + p.d, 0) / n;
-    const my = pts.reduce((a, p) => a + Math.log(p.kappa), 0) / n;
-    let sxy = 0;
-    let sxx = 0;
-    for (const p of pts) {
-      sxy += (p.d - mx) * (Math.log(p.kappa) - my);
-      sxx += (p.d - mx) ** 2;
-    }
-    // Pairs at one distance only fix κ there, not its fall: no law until a second distance is measured.
-    if (!(sxx > 0) || !(sxy < 0)) return;
-    const slope = sxy / sxx;
-    const decay = -1 / slope;
-    const kappa = Math.exp(my + (15 - mx) * slope);
-    this.law = { kappa, atUm: 15, decayUm: decay, cutoff: Math.min(1e-5, kappa / 10) };
   }
 
   private refreshCrosstalk(): void {
@@ -649,37 +630,13 @@ export class LabSession {
         const v = this.values(readings, g, round);
         const max = Math.max(...v);
         const open = v.map((x) => x > 0.5 * max);
-        const nSites = this.struct.lc.sites.length;
-        void nSites;
         const eng = this.engine();
         const z = g.steps.map((s) => {
           const st = round.steps[s]!;
           return eng.fields(realizedPhases(this.model, st.codes), st.powers).pin(`${row.part},out${row.index}`);
         });
-        // Agreement of open/closed with Re(z·e^{iΔ}) > 0 over Δ; the centre of the best arc.
-        const grid = 720;
-        const score = new Array<number>(grid).fill(0);
-        for (let k = 0; k < grid; k++) {
-          const d = (2 * Math.PI * k) / grid;
-          const c = Math.cos(d);
-          const s = Math.sin(d);
-          open.forEach((o, i) => {
-            const re = z[i]![0] * c - z[i]![1] * s;
-            if (re > 0 === o) score[k]!++;
-          });
-        }
-        const top = Math.max(...score);
-        // Centre of the largest circular run at the top score.
-        let bestRun = { start: 0, len: 0 };
-        for (let k = 0; k < grid; k++) {
-          if (score[k] !== top || score[(k + grid - 1) % grid] === top) continue;
-          let len = 0;
-          while (len < grid && score[(k + len) % grid] === top) len++;
-          if (len > bestRun.len) bestRun = { start: k, len };
-        }
-        if (bestRun.len === 0) bestRun = { start: 0, len: grid };
-        const shift = (2 * Math.PI * (bestRun.start + (bestRun.len - 1) / 2)) / grid;
-        const strength = max * (top / open.length);
+        const { shift, agreement } = gateShift(z, open);
+        const strength = max * agreement;
         if (strength > best.score) best = { score: strength, shift, setting: g.settings };
       }
       this.meterSetting.set(`${row.part}/${row.index}`, best.setting);

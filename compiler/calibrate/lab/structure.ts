@@ -6,7 +6,8 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import type { Die, LeafError } from "../../../netlist/die.ts";
 import { heaterSites } from "../../../netlist/die-fab.ts";
-import { labCircuit, leafIndex, partTransfers, propagatePart, type LabCircuit } from "../../../netlist/lab-optics.ts";
+import { labCircuit, type LabCircuit } from "../../../netlist/lab-optics.ts";
+import { leafIndex, partTransfers, propagatePart } from "../../../netlist/lab-propagate.ts";
 
 export interface HeaterSite {
   name: string;
