@@ -5,16 +5,9 @@ import { resolve } from "node:path";
 import { readCellInfo } from "../aggregate/circuit-info.ts";
 import { LAB } from "../codes/catalogue.ts";
 import type { LabSession } from "../compiler/calibrate/lab/session.ts";
-import {
-  LabFileError,
-  readProtocol,
-  readReadings,
-  replayReadings,
-  saturatedDiagnostics,
-  type ProtocolDoc,
-  type ReadReadings,
-  type Replayed,
-} from "../compiler/calibrate/lab/lab-files.ts";
+import { LabFileError, type ProtocolDoc } from "../compiler/calibrate/lab/lab-files.ts";
+import { readProtocol, readReadings, saturatedDiagnostics, type ReadReadings } from "../compiler/calibrate/lab/lab-files-read.ts";
+import { replayReadings, type Replayed } from "../compiler/calibrate/lab/lab-files-check.ts";
 import { cellNameOf, LAB_INSTRUMENT, labSession } from "../pipeline/lab.ts";
 import { readMonitorInfo } from "../netlist/monitors.ts";
 import { monitorSites } from "../compiler/calibrate/lab/structure.ts";

@@ -14,7 +14,7 @@ import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
-import { checkComplete } from "../../compiler/calibrate/lab/lab-files.ts";
+import { checkComplete } from "../../compiler/calibrate/lab/lab-files-check.ts";
 import { formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/lab.ts";
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate-fab.ts";

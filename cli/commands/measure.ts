@@ -8,15 +8,9 @@
 // gives the same bytes. docs/calibration.md §10.
 import { basename, dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import {
-  checkProtocol,
-  readingsRound,
-  readoutWarnings,
-  Sink,
-  writeReadings,
-  type ReadingsDoc,
-  type ReadingsRound,
-} from "../../compiler/calibrate/lab/lab-files.ts";
+import { checkProtocol, readoutWarnings } from "../../compiler/calibrate/lab/lab-files-check.ts";
+import { readingsRound, writeReadings, type ReadingsDoc, type ReadingsRound } from "../../compiler/calibrate/lab/lab-files.ts";
+import { Sink } from "../../compiler/calibrate/lab/lab-files-read.ts";
 import type { Round, StepReading } from "../../compiler/calibrate/lab/session.ts";
 import { LAB } from "../../codes/catalogue.ts";
 import { formatTotals, LAB_INSTRUMENT, labTotals, measureRounds, simulatedLab } from "../../pipeline/lab.ts";

@@ -6,20 +6,17 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAB } from "../../codes/catalogue.ts";
+import { checkProtocol, readoutWarnings, replayReadings } from "../../compiler/calibrate/lab/lab-files-check.ts";
 import {
-  checkProtocol,
   LabFileError,
   protocolCsv,
   protocolDoc,
   readingsRound,
-  readoutWarnings,
-  readProtocol,
-  readReadings,
-  replayReadings,
   writeProtocol,
   writeReadings,
   type ReadingsDoc,
 } from "../../compiler/calibrate/lab/lab-files.ts";
+import { readProtocol, readReadings } from "../../compiler/calibrate/lab/lab-files-read.ts";
 import { drawFabDie } from "../../netlist/die-fab-draw.ts";
 import { FAB_TECHNOLOGIES } from "../../netlist/die-fab-technology.ts";
 import { LAB_INSTRUMENTS } from "../../netlist/lab-bench.ts";
