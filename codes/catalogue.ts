@@ -81,8 +81,13 @@ export const CATALOGUE = {
     notForRoute: ["OPT3005", "an option of the trained route in a closed-form spec (a warning, from check and compile)", "0"],
     yieldTargetMissed: [
       "OPT3006",
-      "compile: the chips' Monte-Carlo yield is below the spec's yield target at its confidence (technology.yield; a warning under an explicit route)",
+      "compile: the chips' Monte-Carlo yield misses or does not show the spec's yield target at its confidence (technology.yield; a warning under an explicit route)",
       "0",
+    ],
+    noStructure: [
+      "OPT3007",
+      "compile: route = auto found no structure that meets the yield target at the declared technology (names the best one, its yield and the technology it would need; nothing is written)",
+      "1",
     ],
   }),
   decompose: group("OPT31xx — decompose (were OPT3001–OPT3012 before; CHANGELOG.md)", {

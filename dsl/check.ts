@@ -123,7 +123,7 @@ export function checkSpec(file: string, ast: SpecAst): CheckResult {
 
   const spec = buildSpec(ast.name, written, blockLocs.has("cascade"), report);
   crossCheck(spec, written, blockLocs, report);
-  routeCheck(spec, keyLocs, report);
+  routeCheck(spec, keyLocs, report, blockLocs.get("cascade"));
   const diagnostics = sortDiagnostics(diags);
   return hasErrors(diagnostics) ? { diagnostics } : { checked: { spec, locations }, diagnostics };
 }
@@ -165,7 +165,9 @@ function buildSpec(name: string, written: Map<string, Written>, hasCascade: bool
         hint: didYouMean(techW.value as string, TECHNOLOGY_PRESET_NAMES) ?? `presets: ${TECHNOLOGY_PRESET_NAMES.join(", ")}`,
       });
   }
+  // A cascade block states the structure: without a written route it implies route = closed-form.
   if (hasCascade) spec.cascade = { radix: 4 };
+  if (hasCascade && !written.has("route")) spec.route = "closed-form";
   // Written settings override the presets' values.
   for (const [path, w] of written)
     if (path !== "workload.preset" && path !== "technology.preset") set(spec as unknown as Record<string, unknown>, path, w.value);
@@ -271,7 +273,12 @@ function crossCheck(
  * trainer does not use training.dac_bits yet. Warnings at the key, so `optinc check` shows what
  * `optinc compile` would ignore.
  */
-function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?: "error" | "warning") => void): void {
+function routeCheck(
+  spec: Spec,
+  keys: Map<string, Loc>,
+  report: (p: Problem, s?: "error" | "warning") => void,
+  cascade: Loc | undefined,
+): void {
   const top: Loc = { line: 1, column: 1, offset: 0, length: 1 };
   if (spec.route === "trained" && spec.training.dacBits !== null) {
     report(
@@ -295,7 +302,17 @@ function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?:
       },
       "warning",
     );
-  if (spec.route !== "closed-form") return;
+  if (spec.route === "trained") return;
+  if (spec.route === "auto" && cascade)
+    report(
+      {
+        code: SPEC.noEffect,
+        loc: cascade,
+        message: "the cascade block has no effect when route = auto: the structure search picks flat cells or a cascade radix",
+        hint: "set route = closed-form to build this cascade, or remove the block",
+      },
+      "warning",
+    );
   for (const [path, loc] of keys) {
     const trainedOnly =
       /^(network|approximate)\./.test(path) ||
@@ -307,7 +324,7 @@ function routeCheck(spec: Spec, keys: Map<string, Loc>, report: (p: Problem, s?:
       {
         code: COMPILE.notForRoute,
         loc,
-        message: `${path.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = closed-form`,
+        message: `${path.replace(/([A-Z])/g, "_$1").toLowerCase()} does not apply to route = ${spec.route}${spec.route === "auto" ? " (it builds closed-form cells)" : ""}`,
         hint:
           path === "preprocess"
             ? "closed-form cells always add the workers' digits by position"

@@ -14,7 +14,7 @@ export function defaultSpec(name: string): Spec {
     encoding: "offset-binary",
     rounding: "nearest-even",
     preprocess: "digit-sum",
-    route: "closed-form",
+    route: "auto",
     network: { hidden: "auto", slices: "auto", activation: "relu" },
     approximate: { method: "unitary-diagonal", layers: "all", segment: "auto" },
     mesh: "clements",

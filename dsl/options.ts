@@ -86,9 +86,9 @@ export const OPTIONS: OptionDef[] = [
     "",
     "route",
     "route",
-    choice(["closed-form", "trained"]),
-    "closed-form",
-    "How the average is realized: closed-form digit cells with regenerated carries (robust; docs/robustness.md), or the paper's trained ONN (network, approximate, training and mesh apply to it; docs/onn.md).",
+    choice(["auto", "closed-form", "trained"]),
+    "auto",
+    "How the average is realized: auto builds the cheapest closed-form structure (flat cells or a cascade) that meets the technology block's yield target, or refuses (docs/structures.md); closed-form builds the digit cells as written (flat, or the cascade block; a cascade block without a route implies it); trained builds the paper's trained ONN (network, approximate, training and mesh apply to it; docs/onn.md).",
   ),
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
   opt(

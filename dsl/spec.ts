@@ -12,7 +12,8 @@ export type MeshKind = "clements" | "reck";
 /** Splitter and combiner trees as fixed couplers, or as MZIs whose split ratio can be trimmed. */
 export type TreeKind = "fixed" | "mzi";
 export type ApproxMethod = "none" | "unitary-diagonal";
-export type Route = "closed-form" | "trained";
+/** auto: the compiler picks the cheapest closed-form structure that meets the yield target (pipeline/structure-search.ts). */
+export type Route = "auto" | "closed-form" | "trained";
 
 export interface NetworkSpec {
   /** Hidden layer widths, or "auto" (the compiler picks). */
@@ -114,7 +115,7 @@ export interface Spec {
   encoding: Encoding;
   rounding: Rounding;
   preprocess: Preprocess;
-  /** closed-form digit cells (docs/robustness.md), or the paper's trained ONN (docs/onn.md). */
+  /** auto (the structure search), closed-form digit cells (docs/robustness.md), or the paper's trained ONN (docs/onn.md). */
   route: Route;
   network: NetworkSpec;
   approximate: ApproximateSpec;

@@ -15,7 +15,7 @@
 import { createRng } from "../math/rng.ts";
 import type { FabDie } from "./die-fab.ts";
 import { passiveDie, realizedPhases } from "./die-fab.ts";
-import { type LabCircuit } from "./lab-optics.ts";
+import type { LabCircuit } from "./lab-optics.ts";
 import { labEngine } from "./lab-propagate.ts";
 
 export interface LabStep {

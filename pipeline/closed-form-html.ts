@@ -11,6 +11,21 @@ import { latencySection, portMapSection, specFacts } from "./report-html.ts";
 import { systemsSection } from "./systems-section.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
 import { cellPortMap } from "./cell-ports.ts";
+import { structureColumns } from "./structure-table.ts";
+import { SEARCH_FIRST_STAGE } from "./structure-search.ts";
+import { P_PI_WATTS } from "./structure-cost.ts";
+import type { StructureSearch } from "./types.ts";
+
+function structuresSection(s: StructureSearch): NonNullable<ReportData["structures"]> {
+  const { head, rows } = structureColumns(s);
+  return {
+    technology: s.technology,
+    target: s.target.yield,
+    head,
+    rows: s.rows.map((r, i) => ({ label: r.label, mzi: r.cost.mzi, chosen: i === s.chosen, yield: r.yield, cells: rows[i]! })),
+    caption: `route = auto: every structure the compiler can build, in cost order; each tried is a Monte-Carlo of whole chips at ${s.technology} (${SEARCH_FIRST_STAGE} chips, then on to the chips that show the target when all are exact). ${s.reason}. Heater power at ${1000 * P_PI_WATTS} mW per π; tolerance: the ${s.technology} errors scaled as a whole, rank 1 of the dies (--explain).`,
+  };
+}
 
 export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
   const h = report.hardware;
@@ -76,6 +91,7 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
       ],
     },
     ...(report.tolerance ? { tolerance: toleranceSection(report.tolerance) } : {}),
+    ...(report.structure ? { structures: structuresSection(report.structure) } : {}),
     portMap: portMapSection(
       result.steps.flatMap((s) => {
         const chip = readChipJson(result.files.get(`${s.stem}.chip.json`)!, `${s.stem}.chip.json`);

@@ -10,7 +10,7 @@ import type { ComposeResult } from "../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
 import { checkTarget, type TargetCheck } from "../verify/tolerance/statistics.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
-import type { ChipStep } from "./types.ts";
+import type { ChipStep, StructureSearch } from "./types.ts";
 
 /** Assumed delay of one O-E-O regeneration (limiting PAM receiver + modulator driver, no DSP). */
 export const OEO_HOP_SECONDS = 1e-9;
@@ -96,13 +96,15 @@ export interface ClosedFormReport {
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[] } | null;
   /** The chip's tolerances (verify/tolerance/, docs/robustness.md): what `optinc verify --tolerance` prints; null when skipped. */
   tolerance: ToleranceResult | null;
+  /** route = auto: the structures considered and why this one was built (pipeline/structure-search.ts); null under an explicit route. */
+  structure: StructureSearch | null;
   trainingEmulation: null;
   artifacts: string[];
   timing: Record<string, number>;
 }
 
 /** One cell design's hardware, counted on its emitted circuit. */
-function designHardware(circuit: Circuit): CellHardware {
+export function designHardware(circuit: Circuit): CellHardware {
   const inv = circuitInventory(circuit);
   const sum = (f: (s: (typeof inv.stages)[number]) => number): number => inv.stages.reduce((a, s) => a + f(s), 0);
   return {
@@ -143,6 +145,7 @@ export function closedFormReport(a: {
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
   timing: Record<string, number>;
+  structure: StructureSearch | null;
   depth: number[];
 }): ClosedFormReport {
   const spec = a.checked.spec;
@@ -245,6 +248,7 @@ export function closedFormReport(a: {
         }
       : null,
     tolerance: a.tolerance,
+    structure: a.structure,
     trainingEmulation: null,
     artifacts: [],
     timing: a.timing,

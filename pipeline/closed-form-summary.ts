@@ -17,6 +17,7 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
     `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs with ideal parts` +
       (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
+    ...(r.structure ? [`  structure (route = auto): ${r.structure.reason}`] : []),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
     monitorLine(r),
     ...(r.yield

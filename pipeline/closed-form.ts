@@ -1,5 +1,5 @@
 // `optinc compile` for route = closed-form, as a table of named passes (like pipeline/compile.ts):
-//   plan → build → emit → verify → compose → evaluate
+//   plan → build → emit → read → verify → compose → evaluate
 // plan: the unit (or each cascade level) as a digit chip (aggregate/digit-chip.ts); build: one circuit
 // per distinct cell (compiler/cells/); emit: phase tables, every netlist backend and the chip file;
 // verify: every cell design over its whole input space, from its emitted netlist.json; compose: the
@@ -22,16 +22,21 @@ import type { Circuit } from "../netlist/ir.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../netlist/phase-table.ts";
 import { cellOf, verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../verify/cells/chip-compose.ts";
-import { chipYield, type ChipDesign, type ChipTrials } from "../verify/cells/chip-yield.ts";
+import type { ChipDesign, ChipTrials } from "../verify/cells/chip-yield.ts";
+import { stagedChipYield } from "../verify/cells/staged-yield.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
 import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
-import type { ChipStep } from "./types.ts";
+import type { ChipStep, StructureSearch } from "./types.ts";
 
 /** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
 export const CELL_HEADROOM = 0.9;
-/** Monte-Carlo chips in the compile report's yield (each chip: every cell copy a die). */
+/**
+ * First-stage Monte-Carlo chips of the compile report's yield (each chip: every cell copy a die);
+ * when all are exact the run goes on to the chips that can show the spec's target
+ * (verify/cells/staged-yield.ts: 299 at 99 % and 95 %).
+ */
 export const CHIP_TRIALS = 100;
 /**
  * Dies per random axis of the report's tolerance section, with the fitted receiver: the same as
@@ -50,6 +55,13 @@ export interface ClosedFormOptions {
   toleranceTrials?: number;
   /** Netlist backends to emit (default: all); the route needs "json" to verify what it wrote. */
   formats?: BackendFormat[];
+  /**
+   * The evaluate pass's chips, when the caller has them for these very circuits (the structure
+   * search ran them on the same emitted netlists); without it, the staged run from CHIP_TRIALS chips.
+   */
+  chipTrials?: (designs: ChipDesign[], files: Map<string, string>) => ChipTrials;
+  /** The structure search that chose this structure (route = auto), for the report. */
+  structure?: StructureSearch;
 }
 
 export interface ClosedFormResult {
@@ -136,21 +148,28 @@ export function cellMonitorSites(circuit: Circuit): string[] {
   return isCellCircuit(circuit.info) ? calibrationMonitorSites(circuit) : [];
 }
 
+/** Every cell design read back from its emitted netlist.json: what verify, compose and evaluate simulate. */
+function read(ctx: Ctx): void {
+  for (const step of ctx.steps) {
+    step.circuits = new Map();
+    for (const d of step.designs) {
+      const file = `${designStem(step, d)}.netlist.json`;
+      step.circuits.set(designStem(step, d), readNetlistJson(ctx.files.get(file)!, file));
+    }
+  }
+}
+
 /**
- * Every cell design read back from its emitted netlist.json and checked over its whole input space,
- * with ideal parts and at the technology block's MZI loss (what its biases are set for).
+ * Every cell design checked over its whole input space, with ideal parts and at the technology
+ * block's MZI loss (what its biases are set for).
  */
 function verify(ctx: Ctx): void {
   for (const step of ctx.steps) {
-    step.circuits = new Map();
-    step.checks = [];
-    for (const d of step.designs) {
+    step.checks = step.designs.map((d) => {
       const stem = designStem(step, d);
-      const circuit = readNetlistJson(ctx.files.get(`${stem}.netlist.json`)!, `${stem}.netlist.json`);
-      step.circuits.set(stem, circuit);
-      const { ideal, atLoss } = verifyCellAtLosses(circuit, ctx.spec.technology.mziLossDb);
-      step.checks.push({ design: stem, check: ideal, atLoss });
-    }
+      const { ideal, atLoss } = verifyCellAtLosses(step.circuits!.get(stem)!, ctx.spec.technology.mziLossDb);
+      return { design: stem, check: ideal, atLoss };
+    });
   }
 }
 
@@ -176,7 +195,8 @@ function evaluate(ctx: Ctx): void {
   if (ctx.opts.skipEvaluation) return;
   const o = technologyOf(ctx.spec.technology);
   const designs = chipDesigns(ctx.steps);
-  if (!isIdeal(o, { detector: "include" })) ctx.yield = chipYield(designs, o, CHIP_TRIALS, ctx.seed);
+  if (!isIdeal(o, { detector: "include" }))
+    ctx.yield = ctx.opts.chipTrials?.(designs, ctx.files) ?? stagedChipYield(designs, o, ctx.spec.target, ctx.seed, CHIP_TRIALS);
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
   if (trials > 0)
     ctx.tolerance = toleranceOfCellChip(
@@ -197,18 +217,18 @@ export function chipDesigns(steps: ChipStep[]): ChipDesign[] {
   );
 }
 
-const PASSES: [string, (ctx: Ctx) => void][] = [
+/** The passes that make the structure: its cell circuits as emitted and read back. */
+const STRUCTURE_PASSES: [string, (ctx: Ctx) => void][] = [
   ["plan", plan],
   ["build", build],
   ["emit", emit],
-  ["verify", verify],
-  ["compose", compose],
-  ["evaluate", evaluate],
+  ["read", read],
 ];
 
-export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions = {}): ClosedFormResult {
-  const spec = checked.spec;
-  const ctx: Ctx = {
+const PASSES: [string, (ctx: Ctx) => void][] = [...STRUCTURE_PASSES, ["verify", verify], ["compose", compose], ["evaluate", evaluate]];
+
+function newCtx(spec: Spec, opts: ClosedFormOptions): Ctx {
+  return {
     spec,
     seed: opts.seed ?? spec.training.seed,
     opts,
@@ -220,6 +240,19 @@ export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions 
     tolerance: null,
     timing: {},
   };
+}
+
+/** A closed-form structure without its checks: the cell circuits as emitted (JSON only) and read back. */
+export function closedFormStructure(spec: Spec): { steps: ChipStep[]; cascade: CascadePlan | null; files: Map<string, string> } {
+  const ctx = newCtx(spec, { formats: ["json"] });
+  for (const [, pass] of STRUCTURE_PASSES) pass(ctx);
+  return { steps: ctx.steps, cascade: ctx.cascade, files: ctx.files };
+}
+
+export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions = {}): ClosedFormResult {
+  const spec = checked.spec;
+  const ctx = newCtx(spec, opts);
+
   for (const [name, pass] of PASSES) {
     opts.onPass?.(name);
     const t0 = performance.now();
@@ -235,6 +268,7 @@ export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions 
     yield: ctx.yield,
     tolerance: ctx.tolerance,
     timing: ctx.timing,
+    structure: opts.structure ?? null,
     depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))),
   });
   return { files: ctx.files, report, steps: ctx.steps, cascade: ctx.cascade };

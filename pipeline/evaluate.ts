@@ -13,6 +13,7 @@ import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/anal
 import { prepareCellDesign, prepareDesign } from "../verify/tolerance/design.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
 import type { ReceiverMode } from "../verify/circuit/receiver.ts";
+import type { AxisName } from "../verify/tolerance/axes.ts";
 
 /** Monte-Carlo trials of the technology block reported by compile. */
 export const REPORT_TRIALS = 10;
@@ -109,10 +110,12 @@ export function toleranceOfCellChip(
   designs: { name: string; circuit: Circuit; copies: number }[],
   spec: Spec,
   seed: number,
-  o: { trials?: number; receiver?: ReceiverMode } = {},
+  o: { trials?: number; receiver?: ReceiverMode; axes?: AxisName[]; certify?: boolean } = {},
 ): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
   return analyzeTolerance(design, {
+    ...(o.axes ? { axes: o.axes } : {}),
+    ...(o.certify === false ? { certify: false } : {}),
     seed,
     trials: o.trials ?? REPORT_TOLERANCE_TRIALS,
     receiver: o.receiver ?? REPORT_RECEIVER,

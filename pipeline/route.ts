@@ -1,9 +1,16 @@
-// One entry point for `optinc compile`: the spec's route picks the pipeline (closed-form digit cells,
-// pipeline/closed-form.ts, or the paper's trained ONN, pipeline/compile.ts). Both return the files to
+// One entry point for `optinc compile`: the spec's route picks the pipeline (auto: the structure
+// search, pipeline/structure-search.ts, then the closed-form cells it chose; closed-form digit cells,
+// pipeline/closed-form.ts; or the paper's trained ONN, pipeline/compile.ts). Both return the files to
 // write, a report with the same top-level verdict fields (onn.exactMatch, onn.casesChecked, ok), the
 // HTML report and the summary lines the CLI prints.
 import type { CheckedSpec } from "../dsl/spec.ts";
-import { compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
+import { technologyOf } from "../dsl/technology.ts";
+import { CompileError } from "../compiler/errors.ts";
+import { COMPILE } from "../codes/catalogue.ts";
+import { stagedChipYield } from "../verify/cells/staged-yield.ts";
+import { bestRow, searchStructures } from "./structure-search.ts";
+import type { StructureSearch } from "./types.ts";
+import { CHIP_TRIALS, compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
 import { closedFormHtml } from "./closed-form-html.ts";
 import { closedFormSummary } from "./closed-form-summary.ts";
 import { compileSpec, type CompileOptions, type CompileResult } from "./compile.ts";
@@ -16,7 +23,20 @@ export type CompiledAggregator =
   | { route: "trained"; result: CompileResult; report: Report }
   | { route: "closed-form"; result: ClosedFormResult; report: ClosedFormReport };
 
-export function compileAggregator(checked: CheckedSpec, opts: CompileOptions = {}): CompiledAggregator {
+export interface AggregatorOptions extends CompileOptions {
+  /** route = auto: try every structure and its tolerance (optinc compile --explain). */
+  explain?: boolean;
+}
+
+/** route = auto found no structure that meets the yield target: compile exits 1 and writes nothing. */
+export class StructureRefused extends CompileError {
+  constructor(readonly search: StructureSearch) {
+    super(COMPILE.noStructure, refusalMessage(search), "target.yield", refusalHint(search));
+  }
+}
+
+export function compileAggregator(checked: CheckedSpec, opts: AggregatorOptions = {}): CompiledAggregator {
+  if (checked.spec.route === "auto") return compileAuto(checked, opts);
   if (checked.spec.route === "closed-form") {
     const result = compileClosedForm(checked, {
       seed: opts.seed,
@@ -28,6 +48,44 @@ export function compileAggregator(checked: CheckedSpec, opts: CompileOptions = {
   }
   const result = compileSpec(checked, opts);
   return { route: "trained", result, report: result.report };
+}
+
+/** route = auto: search, then compile the chosen structure, its chips confirmed on the emitted netlists. */
+function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAggregator {
+  const seed = opts.seed ?? checked.spec.training.seed;
+  opts.onPass?.("search");
+  const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false });
+  if (!chosen) throw new StructureRefused(search);
+  const tech = technologyOf(chosen.spec.technology);
+  const result = compileClosedForm(
+    { ...checked, spec: chosen.spec },
+    {
+      seed,
+      onPass: opts.onPass,
+      maxComposeCases: opts.maxComposeCases,
+      skipEvaluation: opts.skipEvaluation,
+      structure: search,
+      // The search drew its chips on these very netlists when the emitted files are byte-identical.
+      chipTrials: (designs, files) =>
+        chosen.trials && [...chosen.netlists].every(([f, text]) => files.get(f) === text)
+          ? chosen.trials
+          : stagedChipYield(designs, tech, chosen.spec.target, seed, CHIP_TRIALS),
+    },
+  );
+  return { route: "closed-form", result, report: result.report };
+}
+
+function refusalMessage(s: StructureSearch): string {
+  return `route = auto found no structure that meets the yield target: ${s.reason}`;
+}
+
+function refusalHint(s: StructureSearch): string {
+  const best = s.rows[bestRow(s.rows)]!;
+  const t = best.tolerance;
+  const need = t
+    ? `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`
+    : `${best.label} came closest`;
+  return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 
 export function aggregatorHtml(c: CompiledAggregator): string {

@@ -9,6 +9,7 @@ import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import type { CellCheck } from "../verify/cells/cell-verify.ts";
 import type { VerifyResult } from "../verify/circuit/run.ts";
 import type { ScenarioResult } from "../system/train/scenarios.ts";
+import type { TargetVerdict } from "../verify/tolerance/statistics.ts";
 
 /** One emitted unit: a flat aggregator has one ("<name>"), a cascade one per level ("<name>.L1", …). */
 export interface EmittedUnit {
@@ -60,4 +61,56 @@ export interface ChipStep {
   circuits?: Map<string, Circuit>;
   /** Per design: exact cases with ideal parts (`check`) and at the design MZI loss alone (`atLoss`, null at 0 dB). */
   checks?: { design: string; check: CellCheck; atLoss: CellCheck | null }[];
+}
+
+/** A closed-form structure route = auto can build (pipeline/structure-search.ts). */
+export type Structure = { kind: "flat" } | { kind: "cascade"; radix: number };
+
+export interface StructureRow {
+  structure: Structure;
+  label: string;
+  cost: StructureCost;
+  /** The chips tried at the declared technology; null when it is ideal or the row was not tried. */
+  yield: {
+    passing: number;
+    trials: number;
+    /** Two-sided 95 % Clopper–Pearson interval. */
+    lower: number;
+    upper: number;
+    verdict: TargetVerdict;
+  } | null;
+  /**
+   * The declared technology scaled as a whole: the largest scale at which every one of
+   * the search's dies (SEARCH_TOLERANCE_DIES) stays exact (order statistic, rank 1) and the confidence that this
+   * is at or below the true scale at the target yield. null when not computed.
+   */
+  tolerance: { scale: number; dies: number; confidence: number } | null;
+  /** Why it was chosen, passed over, or not tried. */
+  note: string;
+}
+
+export interface StructureSearch {
+  requested: "auto";
+  technology: string;
+  target: { yield: number; confidence: number };
+  /** Rows in cost order (MZIs, then O-E-O regenerations on the critical path). */
+  rows: StructureRow[];
+  /** Index of the built row; null when none meets the target (compile refuses). */
+  chosen: number | null;
+  /** One sentence: why the chosen row, or why none. */
+  reason: string;
+}
+
+/** What a structure costs (pipeline/structure-cost.ts), on its emitted cells times their copies. */
+export interface StructureCost {
+  mzi: number;
+  fixedCouplers: number;
+  phaseShifters: number;
+  /** Cells in series on the longest path; each ends in detection. */
+  cellsOnCriticalPath: number;
+  /** O-E-O regenerations on that path, and the latency they add at OEO_HOP_SECONDS each. */
+  oeoOnCriticalPath: number;
+  latencySeconds: number;
+  /** Static heater power holding every phase of every copy, at P_PI_WATTS per π (phases taken mod 2π). */
+  heaterWatts: number;
 }

@@ -3,7 +3,8 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { aggregatorHtml, aggregatorSummary, compileAggregator } from "../../pipeline/route.ts";
+import { aggregatorHtml, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/route.ts";
+import { structureTable } from "../../pipeline/structure-table.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
 import { SEED } from "../../dsl/limits.ts";
@@ -41,107 +42,120 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       "--no-evaluate",
       "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there",
     )
+    .option("--explain", "route = auto: try every structure and print the table of structures considered (cost, yield, tolerance)")
     .addHelpText(
       "after",
       "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json\n\nThe output set is written all or nothing: on failure or Ctrl-C the directory is left as it was.",
     )
-    .action(async (specPath: string, flags: { out: string; seed?: number; jobs?: number; force?: boolean; evaluate: boolean }) => {
-      const out = new CommandOutput(ctx, "compile");
-      const dir = resolve(ctx.io.cwd, flags.out);
-      if (!(await out.checkOutput("dir", dir, flags.out))) return void out.finish(null);
-      const checked = await loadSpecOrReport(specPath, ctx, out);
-      if (!checked) return void out.finish(null);
-      const g = out.g;
-      const live = !g.json && !g.quiet;
-      const bar =
-        live && ctx.io.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              {
-                stream: ctx.io.stderr as unknown as NodeJS.WriteStream,
-                format: "train {unit} |{bar}| epoch {value}/{total} · exact {exact} · {phase}",
-                hideCursor: true,
-              },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-      let current = "";
-      const started = performance.now();
-      let result;
-      try {
-        result = compileAggregator(checked, {
-          seed: flags.seed,
-          ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
-          force: flags.force,
-          skipEvaluation: !flags.evaluate,
-          onPass: (p) => out.note(`${p}…`),
-          onEpoch: (unit, s, budget) => {
-            if (bar) {
-              if (unit !== current) {
-                if (current) bar.stop();
-                bar.start(2 * budget, 0, { unit, exact: "", phase: "" });
-                current = unit;
+    .action(
+      async (
+        specPath: string,
+        flags: { out: string; seed?: number; jobs?: number; force?: boolean; evaluate: boolean; explain?: boolean },
+      ) => {
+        const out = new CommandOutput(ctx, "compile");
+        const dir = resolve(ctx.io.cwd, flags.out);
+        if (!(await out.checkOutput("dir", dir, flags.out))) return void out.finish(null);
+        const checked = await loadSpecOrReport(specPath, ctx, out);
+        if (!checked) return void out.finish(null);
+        const g = out.g;
+        const live = !g.json && !g.quiet;
+        const bar =
+          live && ctx.io.stderr.isTTY
+            ? new cliProgress.SingleBar(
+                {
+                  stream: ctx.io.stderr as unknown as NodeJS.WriteStream,
+                  format: "train {unit} |{bar}| epoch {value}/{total} · exact {exact} · {phase}",
+                  hideCursor: true,
+                },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
+        let current = "";
+        const started = performance.now();
+        let result;
+        try {
+          result = compileAggregator(checked, {
+            seed: flags.seed,
+            ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+            force: flags.force,
+            explain: flags.explain,
+            skipEvaluation: !flags.evaluate,
+            onPass: (p) => out.note(`${p}…`),
+            onEpoch: (unit, s, budget) => {
+              if (bar) {
+                if (unit !== current) {
+                  if (current) bar.stop();
+                  bar.start(2 * budget, 0, { unit, exact: "", phase: "" });
+                  current = unit;
+                }
+                bar.update(s.epoch, { exact: `${s.exact}`, phase: s.phase });
+              } else if (live && (s.epoch % 10 === 0 || s.violations === 0)) {
+                out.note(`  ${unit} epoch ${s.epoch} (${s.phase}): exact ${s.exact}, margin violations ${s.violations}`);
               }
-              bar.update(s.epoch, { exact: `${s.exact}`, phase: s.phase });
-            } else if (live && (s.epoch % 10 === 0 || s.violations === 0)) {
-              out.note(`  ${unit} epoch ${s.epoch} (${s.phase}): exact ${s.exact}, margin violations ${s.violations}`);
-            }
-          },
-        });
-      } catch (e) {
-        bar?.stop();
-        if (!(e instanceof CompileError)) throw e;
-        const loc = checked.locations[e.path] ?? { file: specPath, line: 1, column: 1 };
-        out.report([diagnosticAt(loc, e.code, e.message, e.hint ? { hint: e.hint } : {})]);
-        return void out.finish(null);
-      }
-      bar?.stop();
-      const report = result.report;
-      report.timing.total = (performance.now() - started) / 1000;
-      const name = checked.spec.name;
-      const files = new Map(result.result.files);
-      files.set(`${name}.report.html`, aggregatorHtml(result));
-      report.artifacts = [...files.keys(), `${name}.report.json`].sort();
-      files.set(`${name}.report.json`, JSON.stringify(report, null, 2) + "\n");
-      if (!(await out.commit(dir, files, flags.out))) return void out.finish(null);
-      if (!report.ok) {
-        out.report([
-          {
-            code: COMPILE.notExact,
-            severity: "error",
-            message: `the compiled aggregator is not exact: ${report.onn.casesChecked - Math.round(report.onn.exactMatch * report.onn.casesChecked)} of ${report.onn.casesChecked} cases decode wrongly`,
-            hint:
-              result.route === "trained"
-                ? "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)"
-                : "the closed-form construction is exact by design, so this is a bug in optinc: please report it with the spec",
-            file: specPath,
-            line: checked.locations["training.epochs"]?.line ?? 1,
-            column: checked.locations["training.epochs"]?.column ?? 1,
-          },
-        ]);
-      }
-      const y = result.route === "closed-form" ? result.report.yield : null;
-      const target = y?.target;
-      if (y && target?.verdict === "missed") {
-        const loc = checked.locations["target.yield"] ?? checked.locations["technology.preset"] ?? { file: specPath, line: 1, column: 1 };
-        out.report([
-          diagnosticAt(
-            loc,
-            COMPILE.yieldTargetMissed,
-            `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${Math.round(100 * target.confidence)}% confidence, below ${+(100 * target.yield).toFixed(2)}%`,
-            {
-              severity: "warning",
-              hint: "a more tolerant structure (cascade { radix = 2 }), a better technology (optinc calibrate), or a lower target; optinc verify --tolerance shows which non-ideality limits it",
             },
-          ),
-        ]);
-      }
-      out.note(
-        [
-          ...aggregatorSummary(result, g.color.bold),
-          `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
-        ].join("\n"),
-      );
-      if (!report.ok) out.fail(EXIT.failure);
-      out.finish({ outDir: flags.out, report });
-    });
+          });
+        } catch (e) {
+          bar?.stop();
+          if (!(e instanceof CompileError)) throw e;
+          const loc = checked.locations[e.path] ?? checked.locations["technology.preset"] ?? { file: specPath, line: 1, column: 1 };
+          out.report([diagnosticAt(loc, e.code, e.message, e.hint ? { hint: e.hint } : {})]);
+          if (e instanceof StructureRefused) {
+            out.note(structureTable(e.search).join("\n"));
+            out.fail(EXIT.failure);
+          }
+          return void out.finish(null);
+        }
+        bar?.stop();
+        const report = result.report;
+        report.timing.total = (performance.now() - started) / 1000;
+        const name = checked.spec.name;
+        const files = new Map(result.result.files);
+        files.set(`${name}.report.html`, aggregatorHtml(result));
+        report.artifacts = [...files.keys(), `${name}.report.json`].sort();
+        files.set(`${name}.report.json`, JSON.stringify(report, null, 2) + "\n");
+        if (!(await out.commit(dir, files, flags.out))) return void out.finish(null);
+        if (!report.ok) {
+          out.report([
+            {
+              code: COMPILE.notExact,
+              severity: "error",
+              message: `the compiled aggregator is not exact: ${report.onn.casesChecked - Math.round(report.onn.exactMatch * report.onn.casesChecked)} of ${report.onn.casesChecked} cases decode wrongly`,
+              hint:
+                result.route === "trained"
+                  ? "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)"
+                  : "the closed-form construction is exact by design, so this is a bug in optinc: please report it with the spec",
+              file: specPath,
+              line: checked.locations["training.epochs"]?.line ?? 1,
+              column: checked.locations["training.epochs"]?.column ?? 1,
+            },
+          ]);
+        }
+        const y = result.route === "closed-form" ? result.report.yield : null;
+        const target = y?.target;
+        if (y && target && target.verdict !== "met") {
+          const loc = checked.locations["target.yield"] ?? checked.locations["technology.preset"] ?? { file: specPath, line: 1, column: 1 };
+          const conf = `${Math.round(100 * target.confidence)}% confidence`;
+          const what =
+            target.verdict === "missed"
+              ? `the design misses its yield target: ${y.passing}/${y.trials} chips exact, yield ≤ ${(100 * target.upper).toFixed(1)}% at ${conf}, below ${+(100 * target.yield).toFixed(2)}%`
+              : `the design does not show its yield target: ${y.passing}/${y.trials} chips exact, yield ≥ ${(100 * target.lower).toFixed(1)}% at ${conf}, short of ${+(100 * target.yield).toFixed(2)}%`;
+          out.report([
+            diagnosticAt(loc, COMPILE.yieldTargetMissed, what, {
+              severity: "warning",
+              hint: "route = auto picks a structure that meets it or says what it would need; or a more tolerant structure (cascade { radix = 2 }), a better technology (optinc calibrate), or a lower target; optinc verify --tolerance shows which non-ideality limits it",
+            }),
+          ]);
+        }
+        const search = result.route === "closed-form" ? result.report.structure : null;
+        out.note(
+          [
+            ...(flags.explain && search ? structureTable(search) : []),
+            ...aggregatorSummary(result, g.color.bold),
+            `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
+          ].join("\n"),
+        );
+        if (!report.ok) out.fail(EXIT.failure);
+        out.finish({ outDir: flags.out, report });
+      },
+    );
 };

@@ -193,7 +193,7 @@ describe("closed-form specs that carry trained-route options", () => {
     const d = mkdtempSync(join(tmpdir(), "optinc-cf-warn-"));
     writeFileSync(
       join(d, "w.optinc"),
-      "aggregator w {\n  workers = 3\n  precision = 4 bits\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n}\n",
+      "aggregator w {\n  workers = 3\n  precision = 4 bits\n  route = closed-form\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n}\n",
     );
     const io = memoryIo({ NO_COLOR: "1" }, d);
     expect(await main(["compile", "w.optinc", "-o", join(d, "out")], io)).toBe(0);
@@ -202,8 +202,8 @@ describe("closed-form specs that carry trained-route options", () => {
       .split("\n")
       .filter((l) => l.includes("warning[OPT3005]"));
     expect(warnings).toEqual([
-      "w.optinc:4:13: warning[OPT3005]: network.hidden does not apply to route = closed-form",
-      "w.optinc:5:24: warning[OPT3005]: training.epochs does not apply to route = closed-form",
+      "w.optinc:5:13: warning[OPT3005]: network.hidden does not apply to route = closed-form",
+      "w.optinc:6:24: warning[OPT3005]: training.epochs does not apply to route = closed-form",
     ]);
   });
 });

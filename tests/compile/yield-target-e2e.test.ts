@@ -20,7 +20,10 @@ async function cli(args: string[]) {
 
 async function compileTiny(name: string, technology: string) {
   const spec = join(base, `${name}.optinc`);
-  writeFileSync(spec, `aggregator ${name} {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n  technology { ${technology} }\n}\n`);
+  writeFileSync(
+    spec,
+    `aggregator ${name} {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n  technology { ${technology} }\n  route = closed-form\n}\n`,
+  );
   const dir = join(base, name);
   const r = await cli(["compile", spec, "-o", dir]);
   const report = JSON.parse(readFileSync(join(dir, `${name}.report.json`), "utf8")) as {

@@ -74,12 +74,13 @@ export function chipTrial(
   return { pass: designPass.every(Boolean), exactCopies, copies, designPass };
 }
 
-export function chipYield(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number): ChipTrials {
+/** Trials `start` … `start + trials − 1` (a later stage of a staged run continues where the first stopped). */
+export function chipYield(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number, start = 0): ChipTrials {
   const prepared = prepareDesigns(designs);
   let passing = 0;
   const exactCopies: number[] = [];
   const perDesign = designs.map((d) => ({ name: d.name, copies: d.copies, passing: 0 }));
-  for (let t = 0; t < trials; t++) {
+  for (let t = start; t < start + trials; t++) {
     const r = chipTrial(prepared, o, seed, t);
     if (r.pass) passing++;
     exactCopies.push(r.exactCopies / r.copies);

@@ -12,6 +12,7 @@ import { systemsChart } from "./charts/systems.ts";
 import { volumeChart } from "./charts/volume.ts";
 import { trainingCharts } from "./charts/training.ts";
 import { toleranceChart } from "./charts/tolerance.ts";
+import { structuresChart } from "./charts/structures.ts";
 import { yieldInterval } from "../tolerance/statistics.ts";
 
 const MAX_MESH_STAGES = 6;
@@ -117,6 +118,20 @@ function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
   return section("Tolerance", `<div class="row">${chart}</div>${table}`);
 }
 
+function structuresSection(d: NonNullable<ReportData["structures"]>): string {
+  const rows = d.rows
+    .map(
+      (r) =>
+        `<tr${r.chosen ? ' class="chosen"' : ""}>${r.cells.map((c, i) => `<td${i > 0 && i < 5 ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`,
+    )
+    .join("");
+  const table = `<table><thead><tr>${d.head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table>`;
+  const chart = d.rows.some((r) => r.yield)
+    ? `<div class="row">${figure(structuresChart(d), esc(d.caption))}</div>`
+    : `<p>${esc(d.caption)}</p>`;
+  return section("Structures considered", chart + table);
+}
+
 export function renderReportHtml(d: ReportData): string {
   const title = d.title ?? `OptINC aggregator${d.name ? ` ${d.name}` : ""}`;
   const facts = d.facts?.length
@@ -128,6 +143,7 @@ export function renderReportHtml(d: ReportData): string {
     const figs = [d.errorHistogram ? histogramSection(d.errorHistogram) : "", d.yield ? yieldFigure(d.yield) : ""].join("");
     body.push(section("Functional verification", `<div class="row">${figs}</div>`));
   }
+  if (d.structures) body.push(structuresSection(d.structures));
   if (d.hardware?.rows.length) body.push(hardwareSection(d.hardware));
   if (d.portMap?.units.length) body.push(portMapSection(d.portMap));
   if (d.latency?.presets.length || d.volume?.points.length) {

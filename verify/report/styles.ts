@@ -41,5 +41,6 @@ svg .bar.ok { fill: var(--ok); }
 svg .bar.warn { fill: var(--warn); }
 svg .bar.bad { fill: var(--bad); }
 svg .threshold { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 6 4; }
+tr.chosen td { font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 `;

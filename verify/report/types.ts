@@ -20,6 +20,7 @@ export interface ReportData {
   systems?: SystemsSection;
   training?: TrainingSection;
   tolerance?: ToleranceSection;
+  structures?: StructuresSection;
 }
 
 export interface VerdictSection {
@@ -132,5 +133,24 @@ export interface ToleranceSection {
   }>;
   /** The table under the chart. */
   rows: Array<{ nonIdeality: string; tolerance: string; lowerBound: string; certified: string; technology: string; meets: boolean | null }>;
+  caption: string;
+}
+
+/** route = auto: the structures considered, as a table and a cost-against-yield chart. */
+export interface StructuresSection {
+  technology: string;
+  /** The yield target, 0..1, drawn as a line. */
+  target: number;
+  rows: Array<{
+    label: string;
+    mzi: number;
+    chosen: boolean;
+    /** Chips tried and their two-sided 95 % interval; null when not tried. */
+    yield: { passing: number; trials: number; lower: number; upper: number } | null;
+    /** The table's cells, already formatted. */
+    cells: string[];
+  }>;
+  /** The table's column heads (matching `cells`). */
+  head: string[];
   caption: string;
 }

@@ -1,0 +1,124 @@
+// route = auto through the CLI on small specs: the search builds the cheapest structure that shows
+// the yield target, or refuses with exit 1 and writes nothing. Every verdict is checked against an
+// independent 100-die Monte-Carlo of emitted files by `optinc verify` (for a refusal, of each
+// structure built under the explicit route).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { loadSpec } from "../../dsl/load.ts";
+import { candidateStructures, searchStructures } from "../../pipeline/structure-search.ts";
+import type { ClosedFormReport } from "../../pipeline/closed-form-report.ts";
+import { checkTarget } from "../../verify/tolerance/statistics.ts";
+import { memoryIo } from "../helpers/io.ts";
+
+const base = mkdtempSync(join(tmpdir(), "optinc-auto-"));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+async function cli(args: string[]) {
+  const io = memoryIo();
+  const code = await main(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+function specText(name: string, body: string): string {
+  return `aggregator ${name} {\n${body}\n}\n`;
+}
+
+async function compile(name: string, body: string, extra: string[] = []) {
+  const file = join(base, `${name}.optinc`);
+  writeFileSync(file, specText(name, body));
+  const dir = join(base, name);
+  const r = await cli(["compile", file, "-o", dir, ...extra]);
+  const reportFile = join(dir, `${name}.report.json`);
+  const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, "utf8")) as ClosedFormReport) : null;
+  return { ...r, dir, report };
+}
+
+/** k of 100 chips exact in `optinc verify`'s own Monte-Carlo of the emitted files. */
+async function verify100(dir: string): Promise<number> {
+  const v = await cli(["verify", dir, "--trials", "100"]);
+  const m = /(\d+)\/100 chips exact/.exec(v.out);
+  expect(m, v.out + v.err).not.toBeNull();
+  return Number(m![1]);
+}
+
+const T4 = "  workers = 4\n  precision = 4 bits\n  levels = 4";
+// 5 mrad of phase noise: more than the flat cells tolerate, within the radix-2 cascade's reach.
+const T4_TECH = "  technology { preset = calibrated  phase_noise = 5 mrad  yield = 99 % }";
+
+describe("route = auto", () => {
+  it("is the default, and builds the cheapest structure that shows the target: flat cells miss, the radix-2 cascade meets", async () => {
+    const c = await compile("auto4", `${T4}\n${T4_TECH}`);
+    expect(c.code, c.err).toBe(0);
+    const s = c.report!.structure!;
+    expect(s.requested).toBe("auto");
+    expect(s.rows.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade", "radix-3 cascade"]); // cost order
+    expect(s.rows[0]!.cost.mzi).toBeLessThan(s.rows[1]!.cost.mzi);
+    expect(s.rows[0]!.yield!.verdict).not.toBe("met");
+    expect(s.chosen).toBe(1);
+    expect(s.rows[2]).toMatchObject({ yield: null, note: "not tried: costlier than the chosen" });
+    expect(c.report!.cascade?.radix).toBe(2);
+    expect(c.report!.yield).toMatchObject({ trials: 299, passing: 299, target: { verdict: "met" } });
+    // The compile line and the report section.
+    expect(c.err).toContain("structure (route = auto): radix-2 cascade: the cheapest structure (285 MZIs) that shows 99% yield");
+    expect(readFileSync(join(c.dir, "auto4.report.html"), "utf8")).toContain("Structures considered");
+    // Independent check: verify's 100 dies of the emitted chip are all exact.
+    expect(await verify100(c.dir)).toBe(100);
+    // And the structure it passed over misses: flat cells built explicitly, 100 dies.
+    const flat = await compile("flat4", `${T4}\n  route = closed-form\n${T4_TECH}`);
+    expect(flat.code).toBe(0);
+    expect(flat.err).toMatch(/warning\[OPT3006\]: the design (misses|does not show) its yield target/);
+    const k = await verify100(flat.dir);
+    expect(checkTarget(k, 100, { yield: 0.99, confidence: 0.95 }).verdict).toBe("missed");
+  }, 300_000);
+
+  it("refuses a target the technology cannot meet: exit 1, OPT3007 naming the best structure and its yield, nothing written", async () => {
+    const body = "  workers = 3\n  precision = 2 bits\n  levels = 4\n  technology { preset = foundry  yield = 99 % }";
+    const c = await compile("refused3", body, ["--explain"]);
+    expect(c.code).toBe(1);
+    expect(c.err).toMatch(
+      /refused3\.optinc:5:34: error\[OPT3007\]: route = auto found no structure that meets the yield target: no structure shows 99% yield at 95% confidence at foundry; the best, (flat cells|radix-2 cascade), has \d+\/30 chips exact \(95% CI [\d.]+–[\d.]+%\)/,
+    );
+    expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
+    expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
+    expect(c.err).toMatch(
+      / {4}flat cells\s+69\s+72\s+2 \(1\)\s+[\d.]+\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
+    );
+    expect(existsSync(c.dir)).toBe(false);
+    // Independent check: each structure, built under the explicit route, misses on 100 dies.
+    for (const [name, cascade] of [
+      ["flat3", ""],
+      ["radix3", "  cascade { radix = 2 }"],
+    ]) {
+      const e = await compile(name!, `${body}\n  route = closed-form\n${cascade}`);
+      expect(e.code).toBe(0);
+      const k = await verify100(e.dir);
+      expect(checkTarget(k, 100, { yield: 0.99, confidence: 0.95 }).verdict, `${name}: ${k}/100`).toBe("missed");
+    }
+  }, 300_000);
+
+  it("with an ideal technology, builds the cheapest structure and draws no chips", () => {
+    const r = loadSpec("i.optinc", specText("ideal5", "  workers = 5\n  precision = 2 bits\n  levels = 4"));
+    expect(r.checked!.spec.route).toBe("auto");
+    const { search, chosen } = searchStructures(r.checked!, { seed: 1 });
+    expect(search.rows.map((x) => x.structure)).toEqual(
+      expect.arrayContaining(candidateStructures(5)), // flat and radix 2, 3, 4
+    );
+    expect(search.rows).toHaveLength(4);
+    const mzis = search.rows.map((x) => x.cost.mzi);
+    expect(mzis).toEqual([...mzis].sort((a, b) => a - b));
+    expect(search.chosen).toBe(0);
+    expect(search.rows.every((x) => x.yield === null)).toBe(true);
+    expect(chosen!.trials).toBeNull();
+  });
+
+  it("a written cascade without a route keeps the explicit closed-form route; route = auto with one warns", () => {
+    const implied = loadSpec("c.optinc", specText("c", "  workers = 4\n  cascade { radix = 2 }"));
+    expect(implied.checked!.spec.route).toBe("closed-form");
+    expect(implied.diagnostics).toEqual([]);
+    const auto = loadSpec("c.optinc", specText("c", "  workers = 4\n  route = auto\n  cascade { radix = 2 }"));
+    expect(auto.diagnostics.map((d) => d.code)).toEqual(["OPT2016"]);
+  });
+});

@@ -1,0 +1,33 @@
+// A yield claim in two stages. A first stage of fixed size states the yield of a design that fails
+// (k/n with its exact interval: the stage size is fixed, so the interval holds). Only a design
+// whose first stage is all exact goes on to the chips that can show the target: 299 of 299 at
+// 99 % yield and 95 % confidence. Stopping after a failure can only withhold a "met", never grant
+// one, so a "met" keeps its confidence.
+import type { Technology } from "../../dsl/technology.ts";
+import { drawsForConfidence } from "../../math/binomial.ts";
+import { chipYield, type ChipDesign, type ChipTrials } from "./chip-yield.ts";
+
+/** Chips that, all exact, show the target at its confidence. */
+export function chipsToShow(target: { yield: number; confidence: number }): number {
+  return drawsForConfidence(1 - target.yield, target.confidence);
+}
+
+export function stagedChipYield(
+  designs: ChipDesign[],
+  o: Partial<Technology>,
+  target: { yield: number; confidence: number },
+  seed: number,
+  firstStage: number,
+): ChipTrials {
+  const first = chipYield(designs, o, firstStage, seed);
+  const total = chipsToShow(target);
+  if (first.passing < first.trials || total <= firstStage) return first;
+  const rest = chipYield(designs, o, total - firstStage, seed, firstStage);
+  return {
+    trials: total,
+    passing: first.passing + rest.passing,
+    yield: (first.passing + rest.passing) / total,
+    exactCopies: [...first.exactCopies, ...rest.exactCopies],
+    perDesign: first.perDesign.map((d, i) => ({ ...d, passing: d.passing + rest.perDesign[i]!.passing })),
+  };
+}
