@@ -8,7 +8,8 @@
 import type { CMat } from "../math/cmat.ts";
 import { createRng } from "../math/rng.ts";
 import type { DieLevels } from "../dsl/technology.ts";
-import { buildMatrixWith, transferOf, type CircuitPrograms } from "./stage-program.ts";
+import { transferOf, type CircuitPrograms } from "./stage-program.ts";
+import { buildMatrixWith } from "./stage-build.ts";
 
 /** Per program, per op: the coupler's sign or the shifter's standard normal (0 for other leaves). */
 export type DieDraws = Float64Array[];
