@@ -42,6 +42,8 @@ export type Op =
       copies: [number, number][];
       real: boolean;
       kr: number;
+      /** The stage's outputs (its matrix's rows); m = ceil4(2 · rows). */
+      rows: number;
       m: number;
       gather: number;
       out: number;
@@ -188,7 +190,18 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
         if (x.re !== g.base + i) copies.push([x.re, g.base + i]);
         if (!g.real && x.im >= 0 && x.im !== g.base + g.k + i) copies.push([x.im, g.base + g.k + i]);
       });
-      ops.push({ kind: "linear", copies, real: g.real, kr, m, gather: g.base, out, a: stageOperand(st.matrix, g.real, m), aOff: aDoubles });
+      ops.push({
+        kind: "linear",
+        copies,
+        real: g.real,
+        kr,
+        rows: Q,
+        m,
+        gather: g.base,
+        out,
+        a: stageOperand(st.matrix, g.real, m),
+        aOff: aDoubles,
+      });
       aDoubles += m * kr;
     } else if (st.kind === "pam") {
       outs.forEach((w, k) => {
@@ -216,6 +229,23 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
   // Digit rows are read downstream only if a later step reads the detector's wires.
   const digitsUsed = detectorStep >= 0 && makes[detectorStep]!.some((w) => wires[w]!.readers.some((r) => r !== "out"));
   return { rows, ops, constants, readout, detector, digitsUsed, aDoubles, inputWidth: inputPorts.length };
+}
+
+/**
+ * The plan with other matrices of the same shapes for its linear stages (in step order): the
+ * layout depends on shapes only, so a die's stages are re-bound without planning again. A new
+ * object, so that runPlan reloads the operands.
+ */
+export function rebindPlan(plan: Plan, matrices: readonly CMat[]): Plan {
+  let i = 0;
+  const ops = plan.ops.map((op): Op => {
+    if (op.kind !== "linear") return op;
+    const M = matrices[i++];
+    if (!M || M.rows !== op.rows || M.cols * (op.real ? 1 : 2) !== op.kr) throw new RangeError("rebindPlan: a stage matrix changed shape");
+    return { ...op, a: stageOperand(M, op.real, op.m) };
+  });
+  if (i !== matrices.length) throw new RangeError(`rebindPlan: ${matrices.length} matrices for ${i} linear stages`);
+  return { ...plan, ops };
 }
 
 /** The stage's real operand, m × kr row-major (rows past 2Q are zero). */

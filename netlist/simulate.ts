@@ -13,7 +13,7 @@ import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPar
 import { dieLevels, isIdeal, validateTechnology, type Technology } from "../dsl/technology.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
 import { runPlan } from "./sim-engine.ts";
-import { planSteps, type Step } from "./sim-plan.ts";
+import { planSteps, rebindPlan, type Plan, type Step } from "./sim-plan.ts";
 import { circuitPrograms, dieMatrices, type CircuitPrograms } from "./stage-program.ts";
 import { drawable, drawDieDraws, drawnMatrices } from "./die-draws.ts";
 
@@ -61,6 +61,11 @@ export interface CompiledCircuit {
    * pam_source, otherwise real optical amplitudes.
    */
   run(inputs: Float64Array, cases: number): SimResult;
+  /**
+   * The same circuit with other linear stage matrices (same shapes, by instance name, every stage
+   * given) and the detector-noise stream of (seed, trial): per-die Monte-Carlo skips planning.
+   */
+  withMatrices(matrices: ReadonlyMap<string, CMat>, stream: { seed: number; trial: number }): CompiledCircuit;
 }
 
 export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): CompiledCircuit {
@@ -114,16 +119,39 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
   const detectorNoise = opts.detectorNoise ?? 0;
   const hasDetector = steps.some((s) => s.kind === "detector");
   if (steps.filter((s) => s.kind === "detector").length > 1) throw new Error("the simulator supports at most one detector");
-  const plan = planSteps(top, steps, inputPorts);
+  return compiledOf(planSteps(top, steps, inputPorts), stageMatrices, inputPorts.length, hasDetector, detectorNoise, seed, trial);
+}
+
+function compiledOf(
+  plan: Plan,
+  stageMatrices: StageMatrix[],
+  inputWidth: number,
+  hasDetector: boolean,
+  detectorNoise: number,
+  seed: number,
+  trial: number,
+): CompiledCircuit {
   return {
     stageMatrices,
-    inputWidth: inputPorts.length,
+    inputWidth,
     hasDetector,
     run(inputs, cases) {
-      if (inputs.length !== cases * inputPorts.length) {
-        throw new RangeError(`run: expected ${cases} × ${inputPorts.length} inputs, got ${inputs.length} values`);
+      if (inputs.length !== cases * inputWidth) {
+        throw new RangeError(`run: expected ${cases} × ${inputWidth} inputs, got ${inputs.length} values`);
       }
       return runPlan(plan, inputs, cases, detectorNoise ? { sigma: detectorNoise, rng: createRng(seed * 1000003 + trial * 2 + 2) } : null);
+    },
+    withMatrices(matrices, stream) {
+      const stages = stageMatrices.map((s) => {
+        const matrix = matrices.get(s.instance);
+        if (!matrix) throw new Error(`withMatrices: no matrix for stage "${s.instance}"`);
+        return { ...s, matrix };
+      });
+      const bound = rebindPlan(
+        plan,
+        stages.map((s) => s.matrix),
+      );
+      return compiledOf(bound, stages, inputWidth, hasDetector, detectorNoise, stream.seed, stream.trial);
     },
   };
 }

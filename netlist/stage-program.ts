@@ -5,12 +5,13 @@
 // transferMatrix on netlist/die.ts applyDie's perturbed netlist operation for operation, so the
 // matrices are the same numbers (tests/verify/tolerance/program.test.ts compares them exactly).
 // Certification (certify/) walks the same operations forwards and backwards.
-import { zeros, type CMat } from "../math/cmat.ts";
+import type { CMat } from "../math/cmat.ts";
 import type { Circuit, Netlist } from "./ir.ts";
 import { applyDie, circuitLookup, leafPath, linearParts, type Die, type LinearPart } from "./die.ts";
 import { getModel, lossAmplitude, num } from "./models.ts";
 import { couplerCross, couplerThrough } from "./mzi.ts";
 import { quantizePhase } from "./dac.ts";
+import { buildMatrixWith, workspace, type ProgramWorkspace } from "./stage-build.ts";
 import { indexedNetlist, netlistPortSpec, noSubcircuits, pinDirection, resolveInstance, transferMatrix } from "./propagate.ts";
 
 export type LeafKind = "coupler" | "phase" | "waveguide" | "amplifier";
@@ -222,23 +223,6 @@ export function transferOf(
   out[1] = a * Math.sin(phi);
 }
 
-/** Reusable buffers of one program: slot rows (slots × inputs, re and im). */
-export interface ProgramWorkspace {
-  re: Float64Array;
-  im: Float64Array;
-  live: Uint8Array;
-  t: Float64Array;
-}
-
-export function workspace(p: LinearProgram): ProgramWorkspace {
-  return {
-    re: new Float64Array(p.slots * p.inputs),
-    im: new Float64Array(p.slots * p.inputs),
-    live: new Uint8Array(p.slots),
-    t: new Float64Array(8),
-  };
-}
-
 /** The stage matrix (outputs × inputs) on a die, with programmed phases snapped to a DAC grid. */
 export function buildMatrix(
   p: LinearProgram,
@@ -247,63 +231,6 @@ export function buildMatrix(
   ws: ProgramWorkspace = workspace(p),
 ): CMat {
   return buildMatrixWith(p, (op, _i, t) => leafTransfer(op, die, dacBits, t), ws);
-}
-
-/** Writes op i's transfer into `out` (leafTransfer's layout). */
-export type TransferSource = (op: LeafOp, i: number, out: Float64Array) => void;
-
-/** The stage matrix with each leaf's transfer taken from `transfer`. */
-export function buildMatrixWith(p: LinearProgram, transfer: TransferSource, ws: ProgramWorkspace = workspace(p)): CMat {
-  const n = p.inputs;
-  const { re, im, live, t } = ws;
-  live.fill(0);
-  p.inputSlots.forEach((s, j) => {
-    re.fill(0, s * n, s * n + n);
-    im.fill(0, s * n, s * n + n);
-    re[s * n + j] = 1;
-    live[s] = 1;
-  });
-  const yr = [new Float64Array(n), new Float64Array(n)];
-  const yi = [new Float64Array(n), new Float64Array(n)];
-  for (let oi = 0; oi < p.ops.length; oi++) {
-    const op = p.ops[oi]!;
-    transfer(op, oi, t);
-    const nin = op.ins.length;
-    const nout = op.outs.length;
-    // y_q = Σ_k t[q][k] · x_k, in transferMatrix's order and skipping its skips.
-    for (let q = 0; q < nout; q++) {
-      const r = yr[q]!;
-      const i = yi[q]!;
-      r.fill(0);
-      i.fill(0);
-      for (let k = 0; k < nin; k++) {
-        const s = op.ins[k]!;
-        const tr = t[2 * (q * nin + k)]!;
-        const ti = t[2 * (q * nin + k) + 1]!;
-        if (s < 0 || !live[s] || (tr === 0 && ti === 0)) continue;
-        const o = s * n;
-        for (let c = 0; c < n; c++) {
-          r[c] += tr * re[o + c]! - ti * im[o + c]!;
-          i[c] += tr * im[o + c]! + ti * re[o + c]!;
-        }
-      }
-    }
-    for (const s of op.ins) if (s >= 0 && !p.keep[s]) live[s] = 0;
-    for (let q = 0; q < nout; q++) {
-      const s = op.outs[q]!;
-      if (s < 0) continue;
-      re.set(yr[q]!, s * n);
-      im.set(yi[q]!, s * n);
-      live[s] = 1;
-    }
-  }
-  const m = zeros(p.outputs, n);
-  p.outputSlots.forEach((s, k) => {
-    if (s < 0 || !live[s]) return;
-    m.re.set(re.subarray(s * n, s * n + n), k * n);
-    m.im.set(im.subarray(s * n, s * n + n), k * n);
-  });
-  return m;
 }
 
 /** A circuit's linear parts with their compiled programs (null: built by the simulator's path). */

@@ -1,7 +1,7 @@
 // One closed-form cell, simulated from its emitted circuit over its whole input space (cell-cases.ts)
 // with ideal parts, a Monte-Carlo die, or a measured die: how many inputs decode to the cell's digits.
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type SimOptions } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit, type SimOptions } from "../../netlist/simulate.ts";
 import { CircuitShapeError, readCellInfo, type CellFunction } from "../../aggregate/circuit-info.ts";
 import { cellCases, type CellCases } from "./cell-cases.ts";
 
@@ -22,7 +22,11 @@ export function cellOf(circuit: Circuit): CellFunction {
 
 /** Exact cases of a cell circuit under `sim` options (a die, levels, DAC bits; detector noise). */
 export function checkCell(circuit: Circuit, f: CellFunction, set: CellCases, sim: SimOptions = {}, stopAtFirst = false): CellCheck {
-  const compiled = compileCircuit(circuit, sim);
+  return checkCompiled(compileCircuit(circuit, sim), f, set, stopAtFirst);
+}
+
+/** checkCell on an already compiled circuit (e.g. one die of many, compiledCircuit.withMatrices). */
+export function checkCompiled(compiled: CompiledCircuit, f: CellFunction, set: CellCases, stopAtFirst = false): CellCheck {
   if (compiled.inputWidth !== f.ports.length)
     throw new CircuitShapeError(`cell ${f.name}: the circuit has ${compiled.inputWidth} inputs, its function ${f.ports.length} ports`);
   const W = f.outputs.length;

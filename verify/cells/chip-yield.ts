@@ -2,12 +2,16 @@
 // copy of every cell design is its own die (netlist/die.ts). The chip passes when every copy decodes
 // every input of its cell's input space. Copies are seeded by (seed, design, copy) and trials by their
 // index, so results do not depend on the order or the thread they run in.
+import type { CMat } from "../../math/cmat.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { drawDieShape, linearParts, realizeDie, type DieShape, type LinearPart } from "../../netlist/die.ts";
+import { drawDieShape, linearParts, realizeDie, type LinearPart } from "../../netlist/die.ts";
+import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/die-draws.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import { circuitPrograms, type CircuitPrograms } from "../../netlist/stage-program.ts";
 import { dieLevels, type Technology } from "../../dsl/technology.ts";
 import type { CellFunction } from "../../aggregate/circuit-info.ts";
 import { cellCases, type CellCases } from "./cell-cases.ts";
-import { checkCell } from "./cell-verify.ts";
+import { checkCell, checkCompiled, type CellCheck } from "./cell-verify.ts";
 
 export interface ChipDesign {
   /** Design name (file stem). */
@@ -33,14 +37,71 @@ export function copySeed(seed: number, design: number, copy: number): number {
   return (seed * 7919 + design * 104729 + copy * 1299709) % 2 ** 31;
 }
 
-interface Prepared {
+export interface Prepared {
   d: ChipDesign;
   parts: LinearPart[];
   set: CellCases;
+  /** The design's stage programs, or null when a part has none (then every copy takes dieCopyCheck). */
+  cp: CircuitPrograms | null;
+  /** The design compiled once, for its first copy's die; later copies re-bind their matrices. */
+  compiled: CompiledCircuit | null;
 }
 
 export function prepareDesigns(designs: ChipDesign[]): Prepared[] {
-  return designs.map((d) => ({ d, parts: linearParts(d.circuit), set: cellCases(d.cell) }));
+  return designs.map((d) => {
+    const parts = linearParts(d.circuit);
+    return { d, parts, set: cellCases(d.cell), cp: programsOf(d.circuit, parts), compiled: null };
+  });
+}
+
+function programsOf(circuit: Circuit, parts: LinearPart[]): CircuitPrograms | null {
+  try {
+    const cp = circuitPrograms(circuit, parts);
+    return drawable(cp) ? cp : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One copy checked the straightforward way: its die drawn as a map of leaves (drawDieShape +
+ * realizeDie) and the circuit compiled on it. copyCheck must agree with it bit for bit
+ * (tests/verify/cells/chip-yield.test.ts).
+ */
+export function dieCopyCheck(
+  d: ChipDesign,
+  set: CellCases,
+  o: Partial<Technology>,
+  seed: number,
+  di: number,
+  k: number,
+  t: number,
+): CellCheck {
+  const s = copySeed(seed, di, k);
+  const die = realizeDie(drawDieShape(d.circuit, s, t), dieLevels(o), `${d.name} copy ${k} trial ${t}`);
+  return checkCell(d.circuit, d.cell, set, { die, dacBits: o.dacBits, detectorNoise: o.detectorNoise, seed: s, trial: t }, true);
+}
+
+/**
+ * The same check from the die's draws as arrays (die-draws.ts, the same stream and arithmetic)
+ * on the design's compiled circuit with only its stage matrices re-bound: the per-copy cost of
+ * reading the netlist, applying a die to it and planning the run was most of a trial.
+ */
+function copyCheck(p: Prepared, o: Partial<Technology>, seed: number, di: number, k: number, t: number): CellCheck {
+  if (!p.cp) return dieCopyCheck(p.d, p.set, o, seed, di, k, t);
+  const s = copySeed(seed, di, k);
+  let matrices: Map<string, CMat>;
+  try {
+    matrices = drawnMatrices(p.cp, drawDieDraws(p.cp, s, t), dieLevels(o), o.dacBits);
+  } catch {
+    // An invalid part (a coupling outside [0, 1]): the netlist path reports it in its own words.
+    return dieCopyCheck(p.d, p.set, o, seed, di, k, t);
+  }
+  const stream = { seed: s, trial: t };
+  p.compiled = p.compiled
+    ? p.compiled.withMatrices(matrices, stream)
+    : compileCircuit(p.d.circuit, { matrices, dacBits: o.dacBits, detectorNoise: o.detectorNoise, ...stream });
+  return checkCompiled(p.compiled, p.d.cell, p.set, true);
 }
 
 /** Whether every copy of every design is exact on trial `t` at these non-idealities. */
@@ -49,29 +110,20 @@ export function chipTrial(
   o: Partial<Technology>,
   seed: number,
   t: number,
-  shapes?: DieShape[][],
-): { pass: boolean; exactCopies: number; copies: number; designPass: boolean[] } {
-  const levels = dieLevels(o);
+): { pass: boolean; exactCopies: number; copies: number; designPass: boolean[]; copyExact: boolean[][] } {
   let exactCopies = 0;
   let copies = 0;
   const designPass = prepared.map(() => true);
-  prepared.forEach((p, di) => {
-    for (let k = 0; k < p.d.copies; k++) {
-      const shape = shapes?.[di]?.[k] ?? drawDieShape(p.d.circuit, copySeed(seed, di, k), t, p.parts);
-      const die = realizeDie(shape, levels, `${p.d.name} copy ${k} trial ${t}`);
-      const r = checkCell(
-        p.d.circuit,
-        p.d.cell,
-        p.set,
-        { die, dacBits: o.dacBits, detectorNoise: o.detectorNoise, seed: copySeed(seed, di, k), trial: t },
-        true,
-      );
+  const copyExact = prepared.map((p, di) =>
+    Array.from({ length: p.d.copies }, (_, k) => {
+      const r = copyCheck(p, o, seed, di, k, t);
       copies++;
       if (r.exact === r.cases) exactCopies++;
       else designPass[di] = false;
-    }
-  });
-  return { pass: designPass.every(Boolean), exactCopies, copies, designPass };
+      return r.exact === r.cases;
+    }),
+  );
+  return { pass: designPass.every(Boolean), exactCopies, copies, designPass, copyExact };
 }
 
 /** Trials `start` … `start + trials − 1` (a later stage of a staged run continues where the first stopped). */
