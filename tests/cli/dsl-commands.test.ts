@@ -45,9 +45,9 @@ describe("optinc check", () => {
     expect(await main(["check", "route.optinc"], io)).toBe(0);
     const lines = io.err().split("\n");
     expect(lines.filter((l) => /warning\[OPT300\d\]/.test(l))).toEqual([
-      "route.optinc:4:13: warning[OPT3005]: network.hidden does not apply to route = closed-form",
-      "route.optinc:5:24: warning[OPT3005]: training.epochs does not apply to route = closed-form",
-      "route.optinc:6:3: warning[OPT3005]: mesh does not apply to route = closed-form",
+      "route.optinc:4:13: warning[OPT3005]: network.hidden does not apply to route = auto (it builds closed-form cells)",
+      "route.optinc:5:24: warning[OPT3005]: training.epochs does not apply to route = auto (it builds closed-form cells)",
+      "route.optinc:6:3: warning[OPT3005]: mesh does not apply to route = auto (it builds closed-form cells)",
     ]);
     // The caret underlines the key; training.seed applies to both routes and is not reported.
     expect(io.err()).toContain("4 |   network { hidden = [8] }\n  |             ^^^^^^\n");
