@@ -94,7 +94,7 @@ describe("bounds hold for every die in the box, at any box size", () => {
         // The walk's ideal fields are the simulator's (to rounding: the two sum in different orders).
         expect(r.re.length).toBe(u.idealRe.length);
         for (let i = 0; i < r.re.length; i++) expect(Math.abs(r.re[i]! - u.idealRe[i]!)).toBeLessThan(1e-12);
-        const tight = firstOrderBounds(fo, box, g, r, n);
+        const tight = firstOrderBounds(fo, box, r, n);
         const bound = r.err.map((e, i) => Math.min(e, tight[i]!));
         const calBound = fittedBound(r.re, bound, n, w);
         for (let d = 0; d < 30; d++) {

@@ -14,20 +14,29 @@ import type { Design } from "../design.ts";
 import { criticalLevel, type Bracket } from "../search.ts";
 import { normalTailInverse } from "../normal.ts";
 import { decideUnit } from "./decide.ts";
-import { firstOrderBounds, firstOrderPlan, type FirstOrderPlan } from "./first-order.ts";
+import { firstOrderBounds, firstOrderCache, firstOrderPlan, type FirstOrderCache, type FirstOrderPlan } from "./first-order.ts";
 import type { ErrorBox } from "./leaf-bounds.ts";
-import { CertifyUnsupported, stageBounds, walk, walkPlan, type WalkPlan } from "./walk.ts";
+import { CertifyUnsupported, stageBounds, walk, walkPlan, type WalkPlan, type WalkResult } from "./walk.ts";
 
 const CHUNK = 2048;
+const NONE = new Float64Array(0);
 
 /** Leaves × readout modes × cases above which the first-order pass is skipped (interval bound only). */
 export const FIRST_ORDER_BUDGET = 2e8;
+/** Floats of first-order records kept across the levels of a search, over all units (8 bytes each). */
+export const RECORD_BUDGET = 6e7;
+/** Floats of ideal fields kept across the levels of a search (wires × cases × 2, over all units). */
+export const WALK_BUDGET = 4e7;
 
 export interface CertifyContext {
   design: Design;
   plans: WalkPlan[];
   /** Per unit: the first-order pass, when the unit is small enough for it. */
   firstOrder: (FirstOrderPlan | null)[];
+  /** Per unit with a first-order pass: its records, reused by every box (first-order.ts). */
+  records: (FirstOrderCache | null)[];
+  /** Per unit and chunk of cases: the first walk, whose ideal fields every later box reuses (null: not kept). */
+  walks: (WalkResult[] | null)[];
   /** The receiver the bounds are for (decide.ts). */
   receiver: ReceiverMode;
   /** Phase shifters and decisions on the whole chip (every copy of every unit). */
@@ -50,6 +59,15 @@ export function certifyContext(design: Design, receiver: ReceiverMode): CertifyC
     const fo = firstOrderPlan(p);
     return fo.cost * design.units[i]!.set.cases <= FIRST_ORDER_BUDGET ? fo : null;
   });
+  const total = design.units.reduce((a, u) => a + u.set.cases, 0);
+  const records = firstOrder.map((fo, i) => (fo ? firstOrderCache((RECORD_BUDGET * design.units[i]!.set.cases) / total) : null));
+  let kept = 0;
+  const walks = plans.map((p, i) => {
+    const floats = 2 * p.wires * design.units[i]!.set.cases;
+    if (kept + floats > WALK_BUDGET) return null;
+    kept += floats;
+    return [];
+  });
   let cost = 0;
   plans.forEach((p, i) => {
     const cases = design.units[i]!.set.cases;
@@ -57,7 +75,7 @@ export function certifyContext(design: Design, receiver: ReceiverMode): CertifyC
     const fo = firstOrder[i];
     if (fo) cost += fo.cost * cases;
   });
-  return { design, plans, firstOrder, receiver, phaseShifters, decisions, cost };
+  return { design, plans, firstOrder, records, walks, receiver, phaseShifters, decisions, cost };
 }
 
 /** The chip is certified in `box` with `reserve` steps kept free for detector noise: min over units of decide.ts's ratio. */
@@ -77,12 +95,24 @@ export function certifiedRatio(cx: CertifyContext, box: ErrorBox, reserve: numbe
     const err = new Float64Array(n * u.width);
     for (let start = 0; start < n; start += CHUNK) {
       const m = Math.min(CHUNK, n - start);
-      const r = walk(plan, g, Float64Array.from(u.set.digits.subarray(start * inWidth, (start + m) * inWidth)), m);
+      const walks = cx.walks[ui];
+      const k = start / CHUNK;
+      const r = walk(plan, g, Float64Array.from(u.set.digits.subarray(start * inWidth, (start + m) * inWidth)), m, walks?.[k]);
+      // Only the ideal fields are reused (the bounds of this box are not).
+      if (walks)
+        walks[k] ??= {
+          re: r.re,
+          err: NONE,
+          width: r.width,
+          wires: r.wires.map((x) => x && { re: x.re, im: x.im, err: NONE }),
+          cross: new Map(),
+        };
       re.set(r.re, start * u.width);
       const fo = cx.firstOrder[ui];
       if (fo) {
         // Both bounds hold; keep the smaller per decision.
-        const tight = firstOrderBounds(fo, box, g, r, m);
+        const store = cx.records[ui];
+        const tight = firstOrderBounds(fo, box, r, m, store ? { store, start } : undefined);
         for (let i = 0; i < tight.length; i++) if (tight[i]! < r.err[i]!) r.err[i] = tight[i]!;
       }
       err.set(r.err, start * u.width);

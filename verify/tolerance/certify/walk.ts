@@ -140,30 +140,54 @@ export interface WalkResult {
   width: number;
   /** Every wire of the chunk (null: never lit), for the first-order pass (first-order.ts). */
   wires: (Wire | null)[];
+  /** Per linear stage: G·E, its own errors acting on the error of its input (outputs × cases; null: exact input). */
+  cross: Map<string, Float64Array | null>;
 }
 
-/** Ideal readout fields and their bounds for `cases` cases (inputs row-major as for the simulator). */
-export function walk(plan: WalkPlan, g: Map<string, Float64Array>, inputs: Float64Array, cases: number): WalkResult {
+/**
+ * Ideal readout fields and their bounds for `cases` cases (inputs row-major as for the simulator).
+ * `ideal`: a walk of the same cases in another box, whose ideal fields are taken as they are (they
+ * do not depend on the box); only the bounds are computed.
+ */
+export function walk(plan: WalkPlan, g: Map<string, Float64Array>, inputs: Float64Array, cases: number, ideal?: WalkResult): WalkResult {
   const wires: (Wire | null)[] = new Array(plan.wires).fill(null);
+  const cross = new Map<string, Float64Array | null>();
   const w = plan.inputWires.length;
+  const same = (wi: number): Wire | null => {
+    const x = ideal?.wires[wi];
+    return x ? { re: x.re, im: x.im, err: new Float64Array(cases) } : null;
+  };
   plan.inputWires.forEach((wi, j) => {
-    const re = new Float64Array(cases);
-    for (let c = 0; c < cases; c++) re[c] = inputs[c * w + j]!;
-    wires[wi] = { re, im: null, err: new Float64Array(cases) };
+    let f = same(wi);
+    if (!f) {
+      const re = new Float64Array(cases);
+      for (let c = 0; c < cases; c++) re[c] = inputs[c * w + j]!;
+      f = { re, im: null, err: new Float64Array(cases) };
+    }
+    wires[wi] = f;
   });
   const dark = (): Wire => ({ re: new Float64Array(cases), im: null, err: new Float64Array(cases) });
   for (const st of plan.steps) {
     const xs = st.inWires.map((wi) => (wi >= 0 ? wires[wi] : null) ?? null);
     const put = (q: number, f: Wire) => (wires[st.outWires[q]!] = f);
-    if (st.kind === "linear") linearStep(st, g.get(st.name)!, xs, cases).forEach((y, q) => put(q, y));
-    else if (st.kind === "pam") {
+    const was = (q: number) => (ideal ? (ideal.wires[st.outWires[q]!] ?? null) : null);
+    if (st.kind === "linear") {
+      const r = linearStep(st, g.get(st.name)!, xs, cases, ideal ? st.outWires.map((_, q) => was(q)!) : null);
+      r.out.forEach((y, q) => put(q, y));
+      cross.set(st.name, r.cross);
+    } else if (st.kind === "pam") {
       xs.forEach((x, k) => {
-        const re = new Float64Array(cases);
-        if (x) for (let c = 0; c < cases; c++) re[c] = pamAmplitude(st.settings, x.re[c]!);
-        put(k, { re, im: null, err: new Float64Array(cases) });
+        let f = same(st.outWires[k]!);
+        if (!f) {
+          const re = new Float64Array(cases);
+          if (x) for (let c = 0; c < cases; c++) re[c] = pamAmplitude(st.settings, x.re[c]!);
+          f = { re, im: null, err: new Float64Array(cases) };
+        }
+        put(k, f);
       });
-    } else if (st.kind === "bias") put(0, { re: new Float64Array(cases).fill(st.amplitude), im: null, err: new Float64Array(cases) });
-    else if (st.kind === "activation") xs.forEach((x, k) => put(k, activation(x ?? dark(), st.slope, cases)));
+    } else if (st.kind === "bias")
+      put(0, same(st.outWires[0]!) ?? { re: new Float64Array(cases).fill(st.amplitude), im: null, err: new Float64Array(cases) });
+    else if (st.kind === "activation") xs.forEach((x, k) => put(k, activation(x ?? dark(), st.slope, cases, was(k))));
   }
   const readout = plan.readout.map((wi) => (wi >= 0 ? wires[wi] : null) ?? dark());
   const width = readout.length;
@@ -175,71 +199,111 @@ export function walk(plan: WalkPlan, g: Map<string, Float64Array>, inputs: Float
       err[c * width + k] = f.err[c]!;
     }
   });
-  return { re, err, width, wires };
+  return { re, err, width, wires, cross };
 }
 
-function linearStep(st: Extract<Step, { kind: "linear" }>, g: Float64Array, xs: (Wire | null)[], cases: number): Wire[] {
+// Loops run over the cases innermost (the wires are arrays over cases); each sum still adds its
+// terms in the simulator's order, so the ideal fields are bit for bit the same.
+function linearStep(
+  st: Extract<Step, { kind: "linear" }>,
+  g: Float64Array,
+  xs: (Wire | null)[],
+  cases: number,
+  ideal: (Wire | null)[] | null,
+): { out: Wire[]; cross: Float64Array | null } {
   const { m, abs, rowNorm } = st;
+  const mre = m.re;
+  const mim = m.im;
   const rows = m.rows;
   const cols = m.cols;
   const real = xs.every((x) => !x || x.im === null);
-  const out: Wire[] = [];
-  const xr = new Float64Array(cols);
-  const xi = new Float64Array(cols);
-  const xe = new Float64Array(cols);
-  const xa = new Float64Array(cols);
-  for (let q = 0; q < rows; q++) out.push({ re: new Float64Array(cases), im: new Float64Array(cases), err: new Float64Array(cases) });
-  for (let c = 0; c < cases; c++) {
-    let e2 = 0;
-    for (let k = 0; k < cols; k++) {
-      const x = xs[k];
-      xr[k] = x ? x.re[c]! : 0;
-      xi[k] = x && x.im ? x.im[c]! : 0;
-      xe[k] = x ? x.err[c]! : 0;
-      xa[k] = Math.sqrt(xr[k]! * xr[k]! + xi[k]! * xi[k]!) + xe[k]!;
-      e2 += xe[k]! * xe[k]!;
-    }
-    const eNorm = Math.sqrt(e2);
-    for (let q = 0; q < rows; q++) {
-      const r = q * cols;
-      let sr = 0;
-      let si = 0;
-      let carried = 0;
-      let own = 0;
-      for (let k = 0; k < cols; k++) {
-        const a = m.re[r + k]!;
-        const b = m.im[r + k]!;
-        // The simulator's sums, term for term (netlist/simulate.ts applyMatrix).
-        if (real) {
-          sr += a * xr[k]!;
-          si += b * xr[k]!;
-        } else {
-          sr += a * xr[k]! - b * xi[k]!;
-          si += a * xi[k]! + b * xr[k]!;
-        }
-        carried += abs[r + k]! * xe[k]!;
-        own += g[r + k]! * xa[k]!;
-      }
-      out[q]!.re[c] = sr;
-      out[q]!.im![c] = si;
-      out[q]!.err[c] = Math.min(carried, rowNorm[q]! * eNorm) + own;
-    }
+  const zero = new Float64Array(cases);
+  const xr = xs.map((x) => (x ? x.re : zero));
+  const xi = xs.map((x) => (x && x.im ? x.im : zero));
+  const xe = xs.map((x) => (x ? x.err : zero));
+  const lit = xe.some((e) => e.some((v) => v !== 0));
+  // |x| + E per input, and ‖E‖₂ per case.
+  const xa = xs.map((_, k) => {
+    const a = new Float64Array(cases);
+    const r = xr[k]!;
+    const i = xi[k]!;
+    const e = xe[k]!;
+    for (let c = 0; c < cases; c++) a[c] = Math.sqrt(r[c]! * r[c]! + i[c]! * i[c]!) + e[c]!;
+    return a;
+  });
+  const eNorm = new Float64Array(cases);
+  if (lit) {
+    for (const e of xe) for (let c = 0; c < cases; c++) eNorm[c]! += e[c]! * e[c]!;
+    for (let c = 0; c < cases; c++) eNorm[c] = Math.sqrt(eNorm[c]!);
   }
-  return out;
+  const cross = lit ? new Float64Array(rows * cases) : null;
+  const carried = new Float64Array(cases);
+  const out: Wire[] = [];
+  for (let q = 0; q < rows; q++) {
+    const known = ideal?.[q];
+    const re = known ? known.re : new Float64Array(cases);
+    const im = known ? known.im! : new Float64Array(cases);
+    const err = new Float64Array(cases);
+    const r = q * cols;
+    for (let k = 0; k < cols; k++) {
+      const a = mre[r + k]!;
+      const b = mim[r + k]!;
+      const x = xr[k]!;
+      // The simulator's sums, term for term (netlist/simulate.ts applyMatrix).
+      if (known) {
+        // Taken from the earlier walk.
+      } else if (real)
+        for (let c = 0; c < cases; c++) {
+          re[c]! += a * x[c]!;
+          im[c]! += b * x[c]!;
+        }
+      else {
+        const y = xi[k]!;
+        for (let c = 0; c < cases; c++) {
+          re[c]! += a * x[c]! - b * y[c]!;
+          im[c]! += a * y[c]! + b * x[c]!;
+        }
+      }
+      const gk = g[r + k]!;
+      const xak = xa[k]!;
+      for (let c = 0; c < cases; c++) err[c]! += gk * xak[c]!;
+    }
+    if (lit) {
+      carried.fill(0);
+      const ge = cross!.subarray(q * cases, (q + 1) * cases);
+      for (let k = 0; k < cols; k++) {
+        const ak = abs[r + k]!;
+        const gk = g[r + k]!;
+        const e = xe[k]!;
+        for (let c = 0; c < cases; c++) {
+          carried[c]! += ak * e[c]!;
+          ge[c]! += gk * e[c]!;
+        }
+      }
+      const rn = rowNorm[q]!;
+      for (let c = 0; c < cases; c++) err[c] = Math.min(carried[c]!, rn * eNorm[c]!) + err[c]!;
+    }
+    out.push({ re, im, err });
+  }
+  return { out, cross };
 }
 
-function activation(x: Wire, slope: number, cases: number): Wire {
-  const re = Float64Array.from(x.re);
-  const im = x.im ? Float64Array.from(x.im) : new Float64Array(cases);
+function activation(x: Wire, slope: number, cases: number, known: Wire | null): Wire {
+  const re = known ? known.re : Float64Array.from(x.re);
+  const im = known ? known.im! : x.im ? Float64Array.from(x.im) : new Float64Array(cases);
   const err = new Float64Array(cases);
   const a = Math.abs(slope);
+  const xr = x.re;
+  const xi = x.im;
   for (let c = 0; c < cases; c++) {
     const e = x.err[c]!;
-    const zr = re[c]!;
-    const size = Math.sqrt(zr * zr + im[c]! * im[c]!);
+    const zr = xr[c]!;
+    const zi = xi ? xi[c]! : 0;
+    const size = Math.sqrt(zr * zr + zi * zi);
     if (zr > e) err[c] = e;
     else if (zr <= -e) err[c] = a * e;
     else err[c] = Math.max(1, a) * e + Math.abs(1 - slope) * size;
+    if (known) continue;
     // The simulator's transfer (netlist/models.ts activationFn).
     if (!(zr > 0)) {
       if (slope === 0) re[c] = im[c] = 0;
