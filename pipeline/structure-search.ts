@@ -11,7 +11,7 @@ import { toleranceOfCellChip } from "./evaluate.ts";
 import { structureCost } from "./structure-cost.ts";
 import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch } from "./types.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
-import { stagedChipYield } from "../verify/cells/staged-yield.ts";
+import { stagedChipPasses } from "../verify/cells/staged-yield.ts";
 import { checkTarget, toleranceConfidence, yieldText } from "../verify/tolerance/statistics.ts";
 import { clopperPearson } from "../math/binomial.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
@@ -102,10 +102,11 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       continue;
     }
     const designs = chipDesigns(c.steps);
-    c.trials = stagedChipYield(designs, tech, spec.target, o.seed, SEARCH_FIRST_STAGE);
-    const ci = clopperPearson(c.trials.passing, c.trials.trials, 0.95);
-    const verdict = checkTarget(c.trials.passing, c.trials.trials, spec.target).verdict;
-    row.yield = { passing: c.trials.passing, trials: c.trials.trials, lower: ci.lower, upper: ci.upper, verdict };
+    const run = stagedChipPasses(designs, tech, spec.target, o.seed, SEARCH_FIRST_STAGE);
+    c.trials = run.all;
+    const ci = clopperPearson(run.passing, run.trials, 0.95);
+    const verdict = checkTarget(run.passing, run.trials, spec.target).verdict;
+    row.yield = { passing: run.passing, trials: run.trials, lower: ci.lower, upper: ci.upper, verdict };
     if (o.explain) row.tolerance = scaleTolerance(c, spec, o.seed);
     if (verdict === "met" && chosen === null) {
       chosen = i;

@@ -80,7 +80,9 @@ export function runGridSpec(g: GridSpec): string[] {
     yieldCol = r.yield ? yieldText(r.yield.passing, r.yield.trials) : "ideal";
   } catch (e) {
     if (!(e instanceof StructureRefused)) throw e;
-    const best = e.search.rows.reduce((b, r) => ((r.yield?.passing ?? 0) / (r.yield?.trials ?? 1) > (b.yield?.passing ?? 0) / (b.yield?.trials ?? 1) ? r : b));
+    const best = e.search.rows.reduce((b, r) =>
+      (r.yield?.passing ?? 0) / (r.yield?.trials ?? 1) > (b.yield?.passing ?? 0) / (b.yield?.trials ?? 1) ? r : b,
+    );
     outcome = `refused (best: ${best.label})`;
     mzi = String(best.cost.mzi);
     yieldCol = best.yield ? yieldText(best.yield.passing, best.yield.trials) : "—";
@@ -113,7 +115,9 @@ export const bench: BenchModule = {
         title: "route = auto over the grid (calibrated, target 99 % yield at 95 % confidence)",
         columns: ["workers", "bits", "levels", "rounding", "built", "MZIs", "yield k/n (95% CI)", "compile s"],
         rows,
-        notes: [`worst compile time ${worst.toFixed(1)} s (target ≤ ${TIME_TARGET_SECONDS} s); refused rows name the best structure, its MZIs and yield`],
+        notes: [
+          `worst compile time ${worst.toFixed(1)} s (target ≤ ${TIME_TARGET_SECONDS} s); refused rows name the best structure, its MZIs and yield`,
+        ],
       },
     ];
   },

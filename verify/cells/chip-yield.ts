@@ -126,6 +126,30 @@ export function chipTrial(
   return { pass: designPass.every(Boolean), exactCopies, copies, designPass, copyExact };
 }
 
+/**
+ * Chips that pass, and nothing else: a chip stops at its first inexact copy. The design that
+ * failed last is tried first on the next chip (a chip passes only when every design does, so the
+ * order changes the work, never the count).
+ */
+export function chipPassCount(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number, start = 0): number {
+  const prepared = prepareDesigns(designs);
+  const order = prepared.map((_, i) => i);
+  let passing = 0;
+  for (let t = start; t < start + trials; t++) {
+    const failed = order.findIndex((di) => {
+      const p = prepared[di]!;
+      for (let k = 0; k < p.d.copies; k++) {
+        const r = copyCheck(p, o, seed, di, k, t);
+        if (r.exact !== r.cases) return true;
+      }
+      return false;
+    });
+    if (failed < 0) passing++;
+    else order.unshift(...order.splice(failed, 1));
+  }
+  return passing;
+}
+
 /** Trials `start` … `start + trials − 1` (a later stage of a staged run continues where the first stopped). */
 export function chipYield(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number, start = 0): ChipTrials {
   const prepared = prepareDesigns(designs);

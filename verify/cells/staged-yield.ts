@@ -5,7 +5,7 @@
 // one, so a "met" keeps its confidence.
 import type { Technology } from "../../dsl/technology.ts";
 import { drawsForConfidence } from "../../math/binomial.ts";
-import { chipYield, type ChipDesign, type ChipTrials } from "./chip-yield.ts";
+import { chipPassCount, chipYield, type ChipDesign, type ChipTrials } from "./chip-yield.ts";
 
 /** Chips that, all exact, show the target at its confidence. */
 export function chipsToShow(target: { yield: number; confidence: number }): number {
@@ -30,4 +30,36 @@ export function stagedChipYield(
     exactCopies: [...first.exactCopies, ...rest.exactCopies],
     perDesign: first.perDesign.map((d, i) => ({ ...d, passing: d.passing + rest.perDesign[i]!.passing })),
   };
+}
+
+/**
+ * The same stages counting passing chips only (chipPassCount: a chip stops at its first inexact
+ * copy), for the structure search. When every chip passed, every copy of every chip was checked
+ * and exact, so the full record is known and returned as `all`.
+ */
+export function stagedChipPasses(
+  designs: ChipDesign[],
+  o: Partial<Technology>,
+  target: { yield: number; confidence: number },
+  seed: number,
+  firstStage: number,
+): { trials: number; passing: number; all: ChipTrials | null } {
+  let trials = firstStage;
+  let passing = chipPassCount(designs, o, firstStage, seed);
+  const total = chipsToShow(target);
+  if (passing === trials && total > firstStage) {
+    passing += chipPassCount(designs, o, total - firstStage, seed, firstStage);
+    trials = total;
+  }
+  const all: ChipTrials | null =
+    passing === trials
+      ? {
+          trials,
+          passing,
+          yield: 1,
+          exactCopies: Array.from({ length: trials }, () => 1),
+          perDesign: designs.map((d) => ({ name: d.name, copies: d.copies, passing: trials })),
+        }
+      : null;
+  return { trials, passing, all };
 }

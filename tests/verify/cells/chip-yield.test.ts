@@ -10,7 +10,8 @@ import { compileCircuit } from "../../../netlist/simulate.ts";
 import { compileAggregator } from "../../../pipeline/route.ts";
 import { cellCases } from "../../../verify/cells/cell-cases.ts";
 import { cellOf } from "../../../verify/cells/cell-verify.ts";
-import { chipTrial, chipYield, dieCopyCheck, prepareDesigns, type ChipDesign } from "../../../verify/cells/chip-yield.ts";
+import { chipPassCount, chipTrial, chipYield, dieCopyCheck, prepareDesigns, type ChipDesign } from "../../../verify/cells/chip-yield.ts";
+import { stagedChipPasses, stagedChipYield } from "../../../verify/cells/staged-yield.ts";
 
 const SPEC = `aggregator cf {
   workers   = 3
@@ -93,5 +94,28 @@ describe("closed-form chip yield", () => {
     expect(digits(bound)).toEqual(digits(fresh));
     expect(digits(bound)).not.toEqual(before);
     expect(digits(base)).toEqual(before);
+  });
+
+  it("counting passing chips only (each stops at its first inexact copy) gives chipYield's count, and the staged runs agree", () => {
+    const counts = TECHNOLOGIES.map((o) => {
+      const full = chipYield(ds, o, 12, 9);
+      expect(chipPassCount(ds, o, 12, 9), JSON.stringify(o)).toBe(full.passing);
+      expect(chipPassCount(ds, o, 7, 9, 5)).toBe(chipYield(ds, o, 7, 9, 5).passing); // a later stage
+      return full.passing;
+    });
+    expect(
+      counts.some((k) => k > 0 && k < 12),
+      `${counts}`,
+    ).toBe(true); // some chips pass, some fail
+    // A target shown by 10 chips: all-exact runs stop there; a failing one stays at its first stage.
+    const target = { yield: 0.7, confidence: 0.95 };
+    const easy = { splitterImbalance: 0.001 };
+    const a = stagedChipPasses(ds, easy, target, 3, 5);
+    const b = stagedChipYield(ds, easy, target, 3, 5);
+    expect([a.trials, a.passing]).toEqual([9, 9]);
+    expect(a.all).toEqual(b);
+    const hard = TECHNOLOGIES[0]!;
+    const h = stagedChipPasses(ds, hard, target, 9, 12);
+    expect(h).toMatchObject({ trials: 12, passing: chipYield(ds, hard, 12, 9).passing, all: null });
   });
 });
