@@ -1,0 +1,45 @@
+// README.md's "What each example builds" table is generated (scripts/examples-table.ts) from
+// docs/figures/examples.json. The README must hold exactly the rendering of the JSON, every yield
+// in it must be k/n with its own interval, and the rows must be what compiling the examples gives:
+// one row is recomputed here, every row under OPTINC_FULL=1 (npm run test:full).
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { examplesTableMarkdown, exampleRow, type ExampleRow } from "../../scripts/examples-table-core.ts";
+import { yieldText } from "../../verify/tolerance/statistics.ts";
+
+const readme = readFileSync("README.md", "utf8");
+const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as ExampleRow[];
+const examples = readdirSync("examples")
+  .filter((f) => f.endsWith(".optinc"))
+  .map((f) => f.replace(/\.optinc$/, ""))
+  .sort();
+
+describe("README.md: what each example builds", () => {
+  it("holds the rendering of docs/figures/examples.json, one row per example", () => {
+    expect(rows.map((r) => r.example).sort()).toEqual(examples);
+    expect(readme).toContain(examplesTableMarkdown(rows));
+  });
+
+  it("states every yield as k/n chips exact with its own 95% interval", () => {
+    for (const r of rows) {
+      const m = /^(\d+)\/(\d+) chips exact/.exec(r.yield);
+      if (!m) {
+        expect(r.yield, r.example).toMatch(/^ideal technology: no chips drawn$|^see the next table$/);
+        continue;
+      }
+      expect(r.yield, r.example).toBe(yieldText(Number(m[1]), Number(m[2])));
+      expect(["met", "MISSED", "not shown"], r.example).toContain(r.target);
+    }
+  });
+
+  it("a row differs from the table once any figure changes", () => {
+    const changed = rows.map((r, i) => (i === 0 ? { ...r, mzi: r.mzi + 1 } : r));
+    expect(readme).not.toContain(examplesTableMarkdown(changed));
+  });
+
+  const recompute = process.env.OPTINC_FULL ? examples : ["paper-4x8-robust"];
+  for (const ex of recompute)
+    it(`${ex}: the row is what compiling it gives`, () => {
+      expect(exampleRow(ex)).toEqual(rows.find((r) => r.example === ex));
+    }, 1_800_000);
+});
