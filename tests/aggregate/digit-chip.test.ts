@@ -74,6 +74,8 @@ describe("digit chip", () => {
 
   it("raw random worker codes at full precision (8 and 16 bits) agree with goldenAverage", () => {
     const rng = createRng(5);
+    // Disagreements are collected and asserted once: one expect() per vector costs more than the chip.
+    const bad: string[] = [];
     for (const [N, L, b] of [
       [4, 4, 16],
       [8, 16, 16],
@@ -89,14 +91,19 @@ describe("digit chip", () => {
           const codes = Array.from({ length: N }, () => (t < 4 ? [0, 2 ** b - 1, 2 ** (b - 1), 2 ** (b - 1) - 1][t]! : rng.int(2 ** b)));
           const d = new Int32Array(N * K);
           codes.forEach((code, w) => toDigits(code, { precision: b, levels: L }, d, w * K));
-          expect(fromDigits(runDigitChip(chip, d), L)).toBe(goldenAverage(codes, { precision: b, rounding }));
+          const got = fromDigits(runDigitChip(chip, d), L);
+          const want = goldenAverage(codes, { precision: b, rounding });
+          if (!Object.is(got, want)) bad.push(`${N}×${b} PAM-${L} ${rounding} [${codes}]: ${got}, golden ${want}`);
         }
       }
     }
+    expect(bad).toEqual([]);
   });
 
   it("cascade levels (partial sums, divisor 1, and the rounding top unit) chain to the flat golden", () => {
     const rng = createRng(9);
+    // Disagreements are collected and asserted once: one expect() per vector costs more than the chip.
+    const bad: string[] = [];
     for (const [workers, radix] of [
       [16, 4],
       [8, 4],
@@ -110,15 +117,20 @@ describe("digit chip", () => {
           const d = new Int32Array(fn.workers * fn.inDigits);
           inputs.forEach((v, w) => toDigits(v, { precision: fn.inDigits * 2, levels: 4 }, d, w * fn.inDigits));
           const out = fromDigits(runDigitChip(chip, d), 4);
-          expect(out).toBe(unitOutput(fn, sumsOf(d, fn.workers, fn.inDigits)));
+          const unit = unitOutput(fn, sumsOf(d, fn.workers, fn.inDigits));
+          if (!Object.is(out, unit))
+            bad.push(`${workers} workers, radix ${radix}, ${rounding}: chip [${inputs}] gives ${out}, unit ${unit}`);
           return out;
         };
         for (let t = 0; t < 400; t++) {
           const codes = Array.from({ length: workers }, () => rng.int(256));
-          expect(evaluateCascade(plan, codes, 8, viaChips)).toBe(goldenAverage(codes, { precision: 8, rounding }));
+          const got = evaluateCascade(plan, codes, 8, viaChips);
+          const want = goldenAverage(codes, { precision: 8, rounding });
+          if (!Object.is(got, want)) bad.push(`${workers} workers, radix ${radix}, ${rounding} [${codes}]: ${got}, golden ${want}`);
         }
       }
     }
+    expect(bad).toEqual([]);
   });
 
   it("every cell says what it computes: ports, groups, bounds, tables, folding, pruning, and each digit its name stands for", () => {

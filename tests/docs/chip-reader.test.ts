@@ -6,6 +6,7 @@
 // first, padding with 0) must make it disagree: the reader checks something.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { compiledExample } from "../helpers/examples.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { compileClosedForm } from "../../pipeline/closed-form.ts";
 
@@ -186,6 +187,13 @@ function compiled(name: string, text: string): Files {
     maxComposeCases: 100,
     formats: ["json"],
   });
+  return filesOf(r);
+}
+
+/** A bundled example's emitted files, from the compile the test files share (helpers/examples.ts). */
+const example = (name: string): Files => filesOf(compiledExample(name));
+
+function filesOf(r: { files: Map<string, string> }): Files {
   return (f) => {
     const t = r.files.get(f);
     if (t === undefined) throw new Error(`no file ${f}`);
@@ -230,7 +238,7 @@ function disagreements(cases: number[][], f: (codes: number[]) => number, bits: 
 }
 
 describe("a reader written from docs/formats.md: paper-4x8", () => {
-  const files = compiled("paper-4x8", readFileSync("examples/paper-4x8.optinc", "utf8"));
+  const files = example("paper-4x8");
   const chip = JSON.parse(files("paper_4x8.chip.json")) as Json;
   const sim = bySimulation(files);
   const sums = digitSumVectors(4, 4, 4);
@@ -305,7 +313,7 @@ describe("a reader written from docs/formats.md: compare and decrement cells (ne
 
 describe("a reader written from docs/formats.md: cascades", () => {
   it("paper-4x8-robust (4 workers, radix 2): the levels wired as §4 says give the golden average on 20,000 seeded worker vectors", () => {
-    const files = compiled("paper-4x8-robust", readFileSync("examples/paper-4x8-robust.optinc", "utf8"));
+    const files = example("paper-4x8-robust");
     const levels = [1, 2].map((l) => JSON.parse(files(`paper_4x8.L${l}.chip.json`)) as Json);
     const sim = bySimulation(files);
     expect(levels.map((c) => [c.workers, c.inDigits, c.outDigits, c.unit])).toEqual([

@@ -1,15 +1,13 @@
 // The circuit as drawn: every waveguide crossing the router adds is an instance of the simulator's
 // `crossing` model spliced into the connection it carries. Simulated, the drawn circuit has the
 // netlist's stage matrices to rounding; with one crossing's outputs swapped it does not.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadSpec } from "../../dsl/load.ts";
+import { compiledExample } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
 
 /** Largest difference of the stage matrices (the netlist's stages) and of the detector fields over every input. */
 function maxDiff(a: Circuit, b: Circuit): number {
@@ -35,8 +33,7 @@ function maxDiff(a: Circuit, b: Circuit): number {
 }
 
 describe("the drawn netlist (crossings included)", () => {
-  const file = "examples/paper-4x8.optinc";
-  const r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+  const r = compiledExample("paper-4x8");
   const circuit = readNetlistJson(r.files.get("paper_4x8.divide0.netlist.json")!);
   const d = layoutCircuit(circuit, new CellCache(DEFAULT_LENGTH_ENCODING));
 

@@ -8,13 +8,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it as vitestIt } from "vitest";
-import { loadSpec } from "../../dsl/load.ts";
+import { compiledExample } from "../helpers/examples.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { netlistCellName } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { writeSpice } from "../../netlist/spice-write.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
 import { layoutCompiled } from "../../pipeline/layout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
 import { checkLayout, type CheckResult } from "./klayout.ts";
@@ -39,8 +38,7 @@ function spiLengths(c: Circuit): Map<string, number> {
 }
 
 beforeAll(() => {
-  const file = "examples/paper-4x8.optinc";
-  const r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+  const r = compiledExample("paper-4x8");
   mkdirSync(compiled);
   for (const [name, text] of r.files)
     if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(compiled, name), text);

@@ -6,22 +6,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { compiledExample } from "../helpers/examples.ts";
 import { main } from "../../cli/main.ts";
 import { readChipJson } from "../../aggregate/chip-file.ts";
-import { loadSpec } from "../../dsl/load.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { portMap } from "../../netlist/port-map.ts";
 import { cellPortMap } from "../../pipeline/cell-ports.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
 import { memoryIo } from "../helpers/io.ts";
 
-const compile = (ex: string) =>
-  compileClosedForm(loadSpec(`examples/${ex}.optinc`, readFileSync(`examples/${ex}.optinc`, "utf8")).checked!, {
-    skipEvaluation: true,
-    maxComposeCases: 500,
-    toleranceTrials: 0,
-  });
+// The emitted files do not depend on the composed cases: the shared compile (helpers/examples.ts).
+const compile = compiledExample;
 
 describe.each(["paper-4x8", "paper-4x8-robust"])("ports.json of every cell of examples/%s", (ex) => {
   const r = compile(ex);

@@ -4,19 +4,17 @@
 // waveguide model its length export stays exact over the cell's whole input space; Debian's ngspice
 // runs its `.ngspice.cir` as written and prints every stage's matrix, equal to the simulator's; its
 // port map lists every modulated input, bias source and output digit.
-import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "vitest";
-import { loadSpec } from "../../dsl/load.ts";
+import { compiledExample } from "../helpers/examples.ts";
 import { emitCircuit } from "../../netlist/emit-all.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compileCircuit } from "../../netlist/simulate.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
 import { verifyCellCircuit } from "../../verify/cells/cell-verify.ts";
 import { runNgspiceBinary } from "./ngspice-helper.ts";
 import { physicalCircuit } from "./physical-phase.ts";
@@ -26,8 +24,7 @@ import { itWith, NGSPICE } from "./tools.ts";
 const EXAMPLES = ["paper-4x8", "eight-workers", "paper-4x16", "cluster-16"];
 
 describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
-  const file = `examples/${ex}.optinc`;
-  const r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+  const r = compiledExample(ex);
   const designs = r.report.cells.map((c) => c.design);
 
   it("every cell's .spi and _main.spi, as emitted and with --length-phases, load as simphony reads them; its port map is complete", () => {
@@ -85,10 +82,7 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
 describe("closed-form report.html", () => {
   it("shows the port map of every cell design", async () => {
     const { closedFormHtml } = await import("../../pipeline/closed-form-html.ts");
-    const r = compileClosedForm(loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!, {
-      skipEvaluation: true,
-      maxComposeCases: 2000,
-    });
+    const r = compiledExample("paper-4x8");
     const html = closedFormHtml(r.report, r);
     expect(html).toContain("<h2>Port map</h2>");
     for (const c of r.report.cells) expect(html).toContain(`<div class="stage-title">${c.design}</div>`);

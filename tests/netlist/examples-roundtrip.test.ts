@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileSpec } from "../../pipeline/compile.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
@@ -18,6 +17,7 @@ import type { PhaseTable } from "../../netlist/ir.ts";
 import { emitCircuit } from "../../netlist/emit-all.ts";
 import { checkSimphonyView } from "./simphony-view.ts";
 import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
+import { compiledExample } from "../helpers/examples.ts";
 
 const EXAMPLES = readdirSync("examples")
   .filter((f) => f.endsWith(".optinc"))
@@ -39,7 +39,7 @@ function emitted(ex: string): {
       expectReportCountsNetlists(JSON.parse(JSON.stringify(out.report)), (f) => out.files.get(`${f}.netlist.json`)!);
     return { files: out.files, units: out.units.map((u) => ({ file: u.file, table: u.table, expected: out.units.length })), checkCounts };
   }
-  const out = compileClosedForm(checked, { skipEvaluation: true, maxComposeCases: 2000 });
+  const out = compiledExample(ex);
   const designs = out.steps.flatMap((s) => s.designs.map((d) => ({ file: `${s.stem}.${d.name}`, table: d.table })));
   const checkCounts = (): void => {
     const total: Record<string, number> = {};

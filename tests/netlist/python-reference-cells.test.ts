@@ -4,12 +4,11 @@
 // cell's tables in `paper_4x8.chip.json`. A ports.json with divide0's two ports swapped makes it
 // wrong, so the map's cellPort is really what feeds in<k>.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
-import { loadSpec } from "../../dsl/load.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { compiledExample } from "../helpers/examples.ts";
 import { referenceSimulatorSource } from "./reference-source.ts";
 import { itWith, PYTHON_NUMPY } from "./tools.ts";
 
@@ -41,12 +40,8 @@ function inputs(cell: Cell, L: number): number[][] {
 describe("the Python reference simulator on paper-4x8's cells", () => {
   const dir = mkdtempSync(join(tmpdir(), "optinc-pycells-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const r = compileClosedForm(loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!, {
-    skipEvaluation: true,
-    toleranceTrials: 0,
-    maxComposeCases: 100,
-    formats: ["json", "ports"],
-  });
+  const r = compiledExample("paper-4x8"); // its netlist.json and ports.json
+
   const chip = JSON.parse(r.files.get("paper_4x8.chip.json")!) as { levels: number; cells: Cell[] };
   const script = join(dir, "reference.py");
   writeFileSync(script, referenceSimulatorSource() + HARNESS);

@@ -11,8 +11,7 @@ import { circuitInventory } from "../../netlist/inventory.ts";
 import { readNetlistJson } from "../../netlist/json-io.ts";
 import { compiledSmallUnit, type CompiledUnit } from "./compiled-unit.ts";
 import { cellCounts, countNetlist, expectReportCountsNetlists } from "./count-netlist.ts";
-import { loadSpec } from "../../dsl/load.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { compiledExample } from "../helpers/examples.ts";
 
 describe("report.json hardware = counts of the emitted netlist", () => {
   let unit: CompiledUnit;
@@ -57,8 +56,7 @@ describe("report.json hardware = counts of the emitted netlist", () => {
 
 describe("closed-form report.json hardware = counts of the emitted cell netlists", () => {
   it.each(["paper-4x8", "cluster-16"])("%s: every cell's counts and the copy-weighted totals", (ex) => {
-    const file = `examples/${ex}.optinc`;
-    const r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+    const r = compiledExample(ex);
     const total: Record<string, number> = {};
     for (const c of r.report.cells) {
       const want = cellCounts(r.files.get(`${c.design}.netlist.json`)!);

@@ -40,9 +40,20 @@ const lit =
   (s: string): Rule =>
   (text, at) =>
     text.startsWith(s, at) ? { end: at + s.length, value: s } : null;
-const seq =
-  (...rules: (() => Rule)[]): Rule =>
-  (text, at) => {
+/**
+ * A rule's thunk, resolved on first use and then kept: every thunk builds the same rule each time
+ * (G is complete before parsing starts), so resolving once only saves rebuilding it per character.
+ */
+const once = (thunk: () => Rule): (() => Rule) => {
+  let rule: Rule | undefined;
+  return () => {
+    rule ??= thunk();
+    return rule;
+  };
+};
+const seq = (...thunks: (() => Rule)[]): Rule => {
+  const rules = thunks.map(once);
+  return (text, at) => {
     const values: unknown[] = [];
     let pos = at;
     for (const r of rules) {
@@ -53,19 +64,21 @@ const seq =
     }
     return { end: pos, value: values };
   };
-const choice =
-  (...rules: (() => Rule)[]): Rule =>
-  (text, at) => {
+};
+const choice = (...thunks: (() => Rule)[]): Rule => {
+  const rules = thunks.map(once);
+  return (text, at) => {
     for (const r of rules) {
       const n = r()(text, at);
       if (n) return n;
     }
     return null;
   };
+};
 /** Greedy `*` (min 0) or `+` (min 1): takes as many as match, never backtracks into them. */
-const many =
-  (rule: () => Rule, min: number): Rule =>
-  (text, at) => {
+const many = (thunk: () => Rule, min: number): Rule => {
+  const rule = once(thunk);
+  return (text, at) => {
     const values: unknown[] = [];
     let pos = at;
     for (;;) {
@@ -76,16 +89,18 @@ const many =
     }
     return values.length >= min ? { end: pos, value: values } : null;
   };
-const opt =
-  (rule: () => Rule): Rule =>
-  (text, at) =>
-    rule()(text, at) ?? { end: at, value: null };
-const map =
-  (rule: () => Rule, f: (v: unknown) => unknown): Rule =>
-  (text, at) => {
+};
+const opt = (thunk: () => Rule): Rule => {
+  const rule = once(thunk);
+  return (text, at) => rule()(text, at) ?? { end: at, value: null };
+};
+const map = (thunk: () => Rule, f: (v: unknown) => unknown): Rule => {
+  const rule = once(thunk);
+  return (text, at) => {
     const n = rule()(text, at);
     return n ? { end: n.end, value: f(n.value) } : null;
   };
+};
 
 // simphony.tools.str2float: exactly one match of its number pattern, an exponent or a known suffix.
 // Suffixes become exponent text appended to the digits, as simphony does (so "20u" is exactly 2e-5).
@@ -364,6 +379,18 @@ export function loadSiepic(
     throw new SiepicLoadError("no .INCLUDE resolver");
   },
 ): Loaded {
+  // `_main.spi` includes the `.spi` just loaded on its own (simphony-view.ts): the last result of a
+  // text without .INCLUDE (a pure function of the text; callers only read it) is kept, so the big
+  // file is parsed once.
+  if (last?.raw === raw) return last.loaded;
+  const loaded = parse(raw, include);
+  if (!raw.includes(".INCLUDE")) last = { raw, loaded };
+  return loaded;
+}
+
+let last: { raw: string; loaded: Loaded } | undefined;
+
+function parse(raw: string, include: (file: string) => string): Loaded {
   // simphony opens the file in Python's text mode, whose universal newlines turn \r\n and \r into \n.
   const text = raw.replace(/\r\n?/g, "\n");
   const n = grammar().file(text, 0)!;
