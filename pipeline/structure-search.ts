@@ -123,7 +123,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     const r = rows[chosen]!;
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
-      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) that shows ${target} at ${techName} (${r.yield!.passing}/${r.yield!.trials} chips exact)`;
+      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}`;
   } else {
     // Among the rows with the best yield, the technology each would need tells them apart.
     const top = Math.max(...rows.map(yieldKey));

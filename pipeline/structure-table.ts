@@ -29,7 +29,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "cells on path (O-E-O)",
     "heaters W",
     "yield k/n (95% CI) vs target",
-    "tolerance at 99% yield",
+    "technology scale tolerated",
     "note",
   ];
   const rows = s.rows.map((r) => [

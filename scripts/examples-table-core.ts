@@ -6,8 +6,23 @@
 // .test.ts checks the README against the JSON and recomputes rows.
 import { readFileSync } from "node:fs";
 import { loadSpec } from "../dsl/load.ts";
-import { compileAggregator } from "../pipeline/route.ts";
+import { compileAggregator, StructureRefused } from "../pipeline/route.ts";
+import { bestRow } from "../pipeline/structure-search.ts";
 import { yieldText } from "../verify/tolerance/statistics.ts";
+import { technologyPreset } from "../dsl/technology-presets.ts";
+import type { TechnologySpec } from "../dsl/spec.ts";
+
+/** "calibrated", or "calibrated, mzi_loss 0.03 dB" when the block overrides the preset. */
+export function technologyLabel(t: TechnologySpec): string {
+  const p = technologyPreset(t.preset)!;
+  const diffs: string[] = [];
+  if (t.mziLossDb !== p.mziLossDb) diffs.push(`mzi_loss ${t.mziLossDb} dB`);
+  if (t.splitterImbalance !== p.splitterImbalance) diffs.push(`splitter_imbalance ${t.splitterImbalance}`);
+  if (t.phaseNoise !== p.phaseNoise) diffs.push(`phase_noise ${+(t.phaseNoise * 1e3).toPrecision(3)} mrad`);
+  if (t.dacBits !== p.dacBits) diffs.push(`dac_bits ${t.dacBits ?? "off"}`);
+  if (t.detectorNoise !== p.detectorNoise) diffs.push(`detector_noise ${t.detectorNoise}`);
+  return [t.preset, ...diffs].join(", ");
+}
 
 export interface ExampleRow {
   example: string;
@@ -29,8 +44,23 @@ export function exampleRow(example: string): ExampleRow {
   const file = `examples/${example}.optinc`;
   const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
   const spec = checked.spec;
-  const c = compileAggregator(checked, {});
-  const tech = spec.technology.preset;
+  const tech = technologyLabel(spec.technology);
+  let c: ReturnType<typeof compileAggregator>;
+  try {
+    c = compileAggregator(checked, {});
+  } catch (e) {
+    if (!(e instanceof StructureRefused)) throw e;
+    const best = e.search.rows[bestRow(e.search.rows)]!;
+    return {
+      example,
+      route: spec.route,
+      built: `refused (OPT3007); best: ${best.label}`,
+      mzi: best.cost.mzi,
+      technology: tech,
+      yield: yieldText(best.yield!.passing, best.yield!.trials),
+      target: best.yield!.verdict.replace("missed", "MISSED"),
+    };
+  }
   if (c.route === "trained") {
     const h = c.report.hardware;
     return {
@@ -39,7 +69,7 @@ export function exampleRow(example: string): ExampleRow {
       built: "trained ONN",
       mzi: h.mzi,
       technology: tech,
-      yield: tech === "ideal" ? "ideal technology: no chips drawn" : "see the next table",
+      yield: spec.technology.preset === "ideal" && tech === "ideal" ? "ideal technology: no chips drawn" : "see the next table",
       target: "—",
     };
   }
@@ -51,7 +81,7 @@ export function exampleRow(example: string): ExampleRow {
     route: spec.route,
     built: r.structure ? `${structure} (chosen)` : structure,
     mzi: r.hardware.mzi,
-    technology: tech === "spec" ? "spec" : tech,
+    technology: tech,
     yield: y ? yieldText(y.passing, y.trials) : "ideal technology: no chips drawn",
     target: y ? y.target.verdict.replace("missed", "MISSED") : "—",
   };

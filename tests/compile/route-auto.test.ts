@@ -12,6 +12,7 @@ import { candidateStructures, searchStructures } from "../../pipeline/structure-
 import type { ClosedFormReport } from "../../pipeline/closed-form-report.ts";
 import { checkTarget } from "../../verify/tolerance/statistics.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { expectHonest } from "../verify/tolerance/honest.ts";
 
 const base = mkdtempSync(join(tmpdir(), "optinc-auto-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -64,6 +65,7 @@ describe("route = auto", () => {
     // The compile line and the report section.
     expect(c.err).toContain("structure (route = auto): radix-2 cascade: the cheapest structure (285 MZIs) that shows 99% yield");
     expect(readFileSync(join(c.dir, "auto4.report.html"), "utf8")).toContain("Structures considered");
+    expectHonest(c.err); // every yield with its interval, every 99 %-yield level with its confidence
     // Independent check: verify's 100 dies of the emitted chip are all exact.
     expect(await verify100(c.dir)).toBe(100);
     // And the structure it passed over misses: flat cells built explicitly, 100 dies.
@@ -87,6 +89,7 @@ describe("route = auto", () => {
       / {4}flat cells\s+69\s+72\s+2 \(1\)\s+[\d.]+\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
     );
     expect(existsSync(c.dir)).toBe(false);
+    expectHonest(c.err);
     // Independent check: each structure, built under the explicit route, misses on 100 dies.
     for (const [name, cascade] of [
       ["flat3", ""],
