@@ -1,7 +1,7 @@
 // A compiled stage program (stage-program.ts) run to its stage matrix: each leaf's 2 × 2 or 1 × 1
 // transfer applied to the slot rows, in netlist/propagate.ts transferMatrix's order of operations.
 import { zeros, type CMat } from "../math/cmat.ts";
-import type { LeafOp, LinearProgram } from "./stage-program.ts";
+import type { LeafOp, LinearProgram } from "./stage-ops.ts";
 
 /** Reusable buffers of one program: slot rows (slots × inputs, re and im). */
 export interface ProgramWorkspace {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { loadSpec } from "../dsl/load.ts";
 import { compileAggregator, StructureRefused } from "../pipeline/route.ts";
 import { bestRow } from "../pipeline/structure-search.ts";
-import { yieldText } from "../verify/tolerance/statistics.ts";
+import { yieldInterval } from "../verify/tolerance/statistics.ts";
 import { technologyPreset } from "../dsl/technology-presets.ts";
 import type { TechnologySpec } from "../dsl/spec.ts";
 
@@ -30,11 +30,13 @@ export interface ExampleRow {
   built: string;
   mzi: number;
   technology: string;
-  /** "k/n chips exact (95% CI a–b%)", or a sentence when no chips are drawn. */
+  /** "k/n (a–b%)": chips exact of chips drawn, with the 95 % interval; or a sentence when none are drawn. */
   yield: string;
   /** met / MISSED / not shown, or "—" without chips. */
   target: string;
 }
+
+const kOfN = (k: number, n: number): string => `${k}/${n} (${yieldInterval(k, n)})`;
 
 export const TABLE_BEGIN = "<!-- examples-table:begin -->";
 export const TABLE_END = "<!-- examples-table:end -->";
@@ -57,7 +59,7 @@ export function exampleRow(example: string): ExampleRow {
       built: `refused (OPT3007); best: ${best.label}`,
       mzi: best.cost.mzi,
       technology: tech,
-      yield: yieldText(best.yield!.passing, best.yield!.trials),
+      yield: kOfN(best.yield!.passing, best.yield!.trials),
       target: best.yield!.verdict.replace("missed", "MISSED"),
     };
   }
@@ -82,13 +84,13 @@ export function exampleRow(example: string): ExampleRow {
     built: r.structure ? `${structure} (chosen)` : structure,
     mzi: r.hardware.mzi,
     technology: tech,
-    yield: y ? yieldText(y.passing, y.trials) : "ideal technology: no chips drawn",
+    yield: y ? kOfN(y.passing, y.trials) : "ideal technology: no chips drawn",
     target: y ? y.target.verdict.replace("missed", "MISSED") : "—",
   };
 }
 
 export function examplesTableMarkdown(rows: ExampleRow[]): string {
-  const head = "| Example | route | built | MZIs | technology | yield at its technology | target 99 % at 95 % |";
+  const head = "| Example | route | built | MZIs | technology | chips exact at its technology (95% CI) | target 99 % at 95 % |";
   const sep = "|---|---|---|---|---|---|---|";
   const body = rows.map(
     (r) => `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} |`,

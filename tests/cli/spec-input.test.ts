@@ -21,7 +21,7 @@ describe("loadSpecOrReport", () => {
     const out = new CommandOutput(ctx, "compile");
     const c = await loadSpecOrReport("examples/paper-4x8.optinc", ctx);
     expect(c!.spec.name).toBe("paper_4x8");
-    expect(c!.locations.workers).toEqual({ file: "examples/paper-4x8.optinc", line: 5, column: 3 });
+    expect(c!.locations.workers).toEqual({ file: "examples/paper-4x8.optinc", line: 7, column: 3 });
     expect(out.finish()).toBe(0);
   });
 

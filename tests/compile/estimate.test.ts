@@ -28,9 +28,14 @@ function refusal(text: string): CompileError | null {
 }
 
 describe("resource estimate", () => {
+  // cluster-64 is left to route = auto (closed-form cells); as one trained unit of 64 workers its
+  // reduced space is past what exhaustive training handles, and the trainer says so.
+  const tooLarge = ["cluster-64.optinc"];
   for (const f of readdirSync(join(ROOT, "examples")).filter((x) => x.endsWith(".optinc"))) {
-    it(`${f} is under the caps (training starts)`, () => {
-      expect(refusal(readFileSync(join(ROOT, "examples", f), "utf8"))).toBeNull();
+    it(`${f} ${tooLarge.includes(f) ? "is refused by the trainer (OPT3002)" : "is under the caps (training starts)"}`, () => {
+      const e = refusal(readFileSync(join(ROOT, "examples", f), "utf8"));
+      if (tooLarge.includes(f)) expect(e?.code).toBe("OPT3002");
+      else expect(e).toBeNull();
     });
   }
   it("hidden = [4096, 4096] is refused with OPT2019 at network.hidden", () => {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { examplesTableMarkdown, exampleRow, type ExampleRow } from "../../scripts/examples-table-core.ts";
-import { yieldText } from "../../verify/tolerance/statistics.ts";
+import { yieldInterval } from "../../verify/tolerance/statistics.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as ExampleRow[];
@@ -20,14 +20,14 @@ describe("README.md: what each example builds", () => {
     expect(readme).toContain(examplesTableMarkdown(rows));
   });
 
-  it("states every yield as k/n chips exact with its own 95% interval", () => {
+  it("states every yield as k/n with its own 95% interval", () => {
     for (const r of rows) {
-      const m = /^(\d+)\/(\d+) chips exact/.exec(r.yield);
+      const m = /^(\d+)\/(\d+) \(/.exec(r.yield);
       if (!m) {
         expect(r.yield, r.example).toMatch(/^ideal technology: no chips drawn$|^see the next table$/);
         continue;
       }
-      expect(r.yield, r.example).toBe(yieldText(Number(m[1]), Number(m[2])));
+      expect(r.yield, r.example).toBe(`${m[1]}/${m[2]} (${yieldInterval(Number(m[1]), Number(m[2]))})`);
       expect(["met", "MISSED", "not shown"], r.example).toContain(r.target);
     }
   });

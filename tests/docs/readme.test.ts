@@ -83,7 +83,7 @@ describe("README.md figures", () => {
         seen++;
       }
     }
-    expect(seen).toBe(18); // six examples × three presets
+    expect(seen).toBe(18 + 6); // the fab table: six examples × three presets; the examples table: all but the ideal trained one
   });
 
   it("the tolerance table states the confidence its die count gives", () => {
