@@ -53,26 +53,42 @@ export function compileAggregator(checked: CheckedSpec, opts: AggregatorOptions 
 /** route = auto: search, then compile the chosen structure, its chips confirmed on the emitted netlists. */
 function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAggregator {
   const seed = opts.seed ?? checked.spec.training.seed;
-  opts.onPass?.("search");
-  const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false });
-  if (!chosen) throw new StructureRefused(search);
-  const tech = technologyOf(chosen.spec.technology);
-  const result = compileClosedForm(
-    { ...checked, spec: chosen.spec },
-    {
-      seed,
-      onPass: opts.onPass,
-      maxComposeCases: opts.maxComposeCases,
-      skipEvaluation: opts.skipEvaluation,
-      structure: search,
-      // The search drew its chips on these very netlists when the emitted files are byte-identical.
-      chipTrials: (designs, files) =>
-        chosen.trials && [...chosen.netlists].every(([f, text]) => files.get(f) === text)
-          ? chosen.trials
-          : stagedChipYield(designs, tech, chosen.spec.target, seed, CHIP_TRIALS),
-    },
-  );
-  return { route: "closed-form", result, report: result.report };
+  // A structure whose emitted cells are not exact (a cell biased for the block's MZI loss can miss
+  // with ideal parts) is never the answer: it is excluded and the search runs again.
+  const exclude = new Map<string, string>();
+  for (;;) {
+    opts.onPass?.("search");
+    const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false, exclude });
+    if (!chosen) throw new StructureRefused(search);
+    const tech = technologyOf(chosen.spec.technology);
+    const result = compileClosedForm(
+      { ...checked, spec: chosen.spec },
+      {
+        seed,
+        onPass: opts.onPass,
+        maxComposeCases: opts.maxComposeCases,
+        skipEvaluation: opts.skipEvaluation,
+        structure: search,
+        // The search drew its chips on these very netlists when the emitted files are byte-identical.
+        chipTrials: (designs, files) =>
+          chosen.trials && [...chosen.netlists].every(([f, text]) => files.get(f) === text)
+            ? chosen.trials
+            : stagedChipYield(designs, tech, chosen.spec.target, seed, CHIP_TRIALS),
+      },
+    );
+    if (result.report.ok) return { route: "closed-form", result, report: result.report };
+    exclude.set(search.rows[search.chosen!]!.label, notExact(result.report));
+  }
+}
+
+/** Why a compiled structure is not exact, in the words of its report. */
+function notExact(r: ClosedFormReport): string {
+  const cell = r.cells.find((c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases));
+  if (cell)
+    return cell.exact < cell.cases
+      ? `not exact: ${cell.design} decodes ${cell.exact}/${cell.cases} inputs with ideal parts (biased for ${r.spec.technology.mziLossDb} dB MZIs)`
+      : `not exact: ${cell.design} decodes ${cell.atDesignLoss!.exact}/${cell.cases} inputs at its design loss`;
+  return `not exact end to end: ${r.onn.composed.exact}/${r.onn.composed.cases} composed cases`;
 }
 
 function refusalMessage(s: StructureSearch): string {
@@ -82,9 +98,13 @@ function refusalMessage(s: StructureSearch): string {
 function refusalHint(s: StructureSearch): string {
   const best = s.rows[bestRow(s.rows)]!;
   const t = best.tolerance;
-  const need = t
-    ? `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`
-    : `${best.label} came closest`;
+  const need = !best.yield
+    ? "every structure has a cell that is not exact with ideal parts at the MZI loss its biases are set for (the notes of --explain say which)"
+    : !t
+      ? `${best.label} came closest`
+      : t.scale < 0.01
+        ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC`
+        : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`;
   return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 

@@ -12,6 +12,7 @@ import { structureCost } from "./structure-cost.ts";
 import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch } from "./types.ts";
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
 import { stagedChipPasses } from "../verify/cells/staged-yield.ts";
+import { verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
 import { checkTarget, toleranceConfidence, yieldText } from "../verify/tolerance/statistics.ts";
 import { clopperPearson } from "../math/binomial.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
@@ -64,6 +65,8 @@ export interface SearchOptions {
   /** Try every candidate and compute every row's tolerance (optinc compile --explain). */
   explain?: boolean;
   onCandidate?: (label: string) => void;
+  /** Structures the compile found not exact on their emitted files (label → why): never chosen. */
+  exclude?: Map<string, string>;
 }
 
 export function searchStructures(checked: CheckedSpec, o: SearchOptions): SearchOutcome {
@@ -92,6 +95,12 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       note: "",
     };
     rows.push(row);
+    const tried = ideal ? chosen === null : chosen === null || o.explain;
+    const excluded = o.exclude?.get(row.label) ?? (tried ? inexactCell(c.steps, spec.technology.mziLossDb) : null);
+    if (excluded) {
+      row.note = `not built: ${excluded}`;
+      continue;
+    }
     if (ideal) {
       row.note = chosen === null ? "cheapest; the technology is ideal, so every chip is its verified netlist" : "costlier than the chosen";
       chosen ??= i;
@@ -124,6 +133,8 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
       : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}`;
+  } else if (rows.every((r) => !r.yield)) {
+    reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {
     // Among the rows with the best yield, the technology each would need tells them apart.
     const top = Math.max(...rows.map(yieldKey));
@@ -143,6 +154,22 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       netlists: new Map([...c.files].filter(([f]) => f.endsWith(".netlist.json"))),
     },
   };
+}
+
+/**
+ * Why a candidate is not exact on its emitted cells, or null: each cell over all its inputs with
+ * ideal parts and at the MZI loss its biases are set for (what the compile's verify pass checks).
+ */
+function inexactCell(steps: ChipStep[], mziLossDb: number): string | null {
+  for (const step of steps)
+    for (const [name, circuit] of step.circuits!) {
+      const { ideal, atLoss } = verifyCellAtLosses(circuit, mziLossDb);
+      if (ideal.exact < ideal.cases)
+        return `not exact: ${name} decodes ${ideal.exact}/${ideal.cases} inputs with ideal parts (biased for ${mziLossDb} dB MZIs)`;
+      if (atLoss && atLoss.exact < atLoss.cases)
+        return `not exact: ${name} decodes ${atLoss.exact}/${atLoss.cases} inputs at its design loss`;
+    }
+  return null;
 }
 
 const yieldKey = (r: StructureRow): number => (r.yield ? r.yield.passing / r.yield.trials : -1);

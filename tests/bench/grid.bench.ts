@@ -9,6 +9,7 @@
 import { loadSpec } from "../../dsl/load.ts";
 import type { CheckedSpec, Rounding } from "../../dsl/spec.ts";
 import { aggregatorHtml, compileAggregator, StructureRefused } from "../../pipeline/route.ts";
+import { bestRow } from "../../pipeline/structure-search.ts";
 import { yieldText } from "../../verify/tolerance/statistics.ts";
 import type { BenchModule } from "./run.ts";
 
