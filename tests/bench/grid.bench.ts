@@ -88,9 +88,7 @@ export function runGridSpec(g: GridSpec): string[] {
     yieldCol = r.yield ? yieldText(r.yield.passing, r.yield.trials) : "ideal";
   } catch (e) {
     if (!(e instanceof StructureRefused)) throw e;
-    const best = e.search.rows.reduce((b, r) =>
-      (r.yield?.passing ?? 0) / (r.yield?.trials ?? 1) > (b.yield?.passing ?? 0) / (b.yield?.trials ?? 1) ? r : b,
-    );
+    const best = e.search.rows[bestRow(e.search.rows)]!;
     outcome = `refused (best: ${best.label})`;
     mzi = String(best.cost.mzi);
     yieldCol = best.yield ? yieldText(best.yield.passing, best.yield.trials) : "—";

@@ -3,7 +3,7 @@
 // hold every round before calibration, and its readouts are named when they saturate or read dark.
 import { LAB } from "../../../codes/catalogue.ts";
 import type { LabSession, Round, StepReading } from "./session.ts";
-import { LabFileError, type LabInstrument, MIN_MONITOR_A, type ProtocolDoc, type StepSettings, stepSettings } from "./lab-files.ts";
+import { type LabInstrument, MIN_MONITOR_A, type ProtocolDoc, type StepSettings, stepSettings } from "./lab-files.ts";
 import { type Path, type ReadReadings, Sink } from "./lab-files-read.ts";
 
 /** The first difference between recorded and planned settings of one step (null when equal). */
