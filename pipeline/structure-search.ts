@@ -13,7 +13,7 @@ import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch 
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
 import { stagedChipPasses } from "../verify/cells/staged-yield.ts";
 import { verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
-import { checkTarget, toleranceConfidence, yieldText } from "../verify/tolerance/statistics.ts";
+import { checkTarget, STATED_CONFIDENCE, toleranceConfidence, yieldText } from "../verify/tolerance/statistics.ts";
 import { clopperPearson } from "../math/binomial.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
 
@@ -113,7 +113,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     const designs = chipDesigns(c.steps);
     const run = stagedChipPasses(designs, tech, spec.target, o.seed, SEARCH_FIRST_STAGE);
     c.trials = run.all;
-    const ci = clopperPearson(run.passing, run.trials, 0.95);
+    const ci = clopperPearson(run.passing, run.trials, STATED_CONFIDENCE);
     const verdict = checkTarget(run.passing, run.trials, spec.target).verdict;
     row.yield = { passing: run.passing, trials: run.trials, lower: ci.lower, upper: ci.upper, verdict };
     if (o.explain) row.tolerance = scaleTolerance(c, spec, o.seed);
