@@ -59,7 +59,7 @@ export interface ClosedFormOptions {
    * The evaluate pass's chips, when the caller has them for these very circuits (the structure
    * search ran them on the same emitted netlists); without it, the staged run from CHIP_TRIALS chips.
    */
-  chipTrials?: (designs: ChipDesign[], files: Map<string, string>) => ChipTrials;
+  chipTrials?: (designs: ChipDesign[], files: Map<string, string>) => ChipTrials | null;
   /** The structure search that chose this structure (route = auto), for the report. */
   structure?: StructureSearch;
 }

@@ -4,13 +4,11 @@
 // write, a report with the same top-level verdict fields (onn.exactMatch, onn.casesChecked, ok), the
 // HTML report and the summary lines the CLI prints.
 import type { CheckedSpec } from "../dsl/spec.ts";
-import { technologyOf } from "../dsl/technology.ts";
 import { CompileError } from "../compiler/errors.ts";
 import { COMPILE } from "../codes/catalogue.ts";
-import { stagedChipYield } from "../verify/cells/staged-yield.ts";
 import { bestRow, searchStructures } from "./structure-search.ts";
 import type { StructureSearch } from "./types.ts";
-import { CHIP_TRIALS, compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
+import { compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
 import { closedFormHtml } from "./closed-form-html.ts";
 import { closedFormSummary } from "./closed-form-summary.ts";
 import { compileSpec, type CompileOptions, type CompileResult } from "./compile.ts";
@@ -60,7 +58,6 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
     opts.onPass?.("search");
     const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false, exclude });
     if (!chosen) throw new StructureRefused(search);
-    const tech = technologyOf(chosen.spec.technology);
     const result = compileClosedForm(
       { ...checked, spec: chosen.spec },
       {
@@ -69,11 +66,10 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
         maxComposeCases: opts.maxComposeCases,
         skipEvaluation: opts.skipEvaluation,
         structure: search,
-        // The search drew its chips on these very netlists when the emitted files are byte-identical.
-        chipTrials: (designs, files) =>
-          chosen.trials && [...chosen.netlists].every(([f, text]) => files.get(f) === text)
-            ? chosen.trials
-            : stagedChipYield(designs, tech, chosen.spec.target, seed, CHIP_TRIALS),
+        // The search drew its chips on these very netlists when the emitted files are byte-identical;
+        // otherwise the evaluate pass draws its own.
+        chipTrials: (_designs, files) =>
+          chosen.trials && [...chosen.netlists].every(([f, text]) => files.get(f) === text) ? chosen.trials : null,
       },
     );
     if (result.report.ok) return { route: "closed-form", result, report: result.report };

@@ -13,7 +13,7 @@ import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch 
 import type { ChipTrials } from "../verify/cells/chip-yield.ts";
 import { stagedChipPasses } from "../verify/cells/staged-yield.ts";
 import { verifyCellAtLosses } from "../verify/cells/cell-verify.ts";
-import { checkTarget, STATED_CONFIDENCE, toleranceConfidence, yieldText } from "../verify/tolerance/statistics.ts";
+import { checkTarget, percent as pct, STATED_CONFIDENCE, toleranceConfidence, yieldText } from "../verify/tolerance/statistics.ts";
 import { clopperPearson } from "../math/binomial.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
 
@@ -198,8 +198,3 @@ function scaleTolerance(c: Candidate, spec: Spec, seed: number): StructureRow["t
   const conf = toleranceConfidence(mc.lowerBound, mc.trials, t.yieldTarget);
   return { scale: mc.deterministic ? mc.tolerance : mc.lowerBound.value, dies: mc.trials, confidence: conf.confidence };
 }
-
-const pct = (x: number): string => {
-  const s = (100 * x).toFixed(1);
-  return `${s.endsWith(".0") ? s.slice(0, -2) : s}%`;
-};

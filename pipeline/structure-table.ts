@@ -1,12 +1,7 @@
 // The structure search as text: the table `optinc compile --explain` prints (and a refusal shows),
 // one row per structure in cost order, with the yield as k/n and its interval.
 import type { StructureRow, StructureSearch } from "./types.ts";
-import { yieldInterval } from "../verify/tolerance/statistics.ts";
-
-const pct = (x: number): string => {
-  const s = (100 * x).toFixed(1);
-  return `${s.endsWith(".0") ? s.slice(0, -2) : s}%`;
-};
+import { percent as pct, yieldInterval } from "../verify/tolerance/statistics.ts";
 
 export function rowYield(r: StructureRow): string {
   if (!r.yield) return "—";

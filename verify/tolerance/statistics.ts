@@ -8,6 +8,9 @@ import { clopperPearson, drawsForConfidence, oneSidedBounds } from "../../math/b
 /** The confidence every interval and bound is stated at. */
 export const STATED_CONFIDENCE = 0.95;
 
+/** "99%", "98.8%": a share as statistics print it (one decimal, none when it is .0). */
+export const percent = (x: number): string => `${pct1(x)}%`;
+
 const pct1 = (x: number): string => {
   const s = (100 * x).toFixed(1);
   return s.endsWith(".0") ? s.slice(0, -2) : s;
