@@ -6,7 +6,7 @@ import type { Circuit, Instance, Netlist, SettingValue } from "./ir.ts";
 import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import { NetlistReadError } from "./errors.ts";
 import { getModel } from "./models.ts";
-import { directionOf, splitRef } from "./ports.ts";
+import { directionOf, splitRef, type PortSpec } from "./ports.ts";
 import { instancePorts } from "./propagate.ts";
 
 export const NETLIST_FORMAT = "optinc.netlist/1";
@@ -133,8 +133,18 @@ function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[
         fail(["netlists", name, section, key], `"${ref}" names no instance of ${name}`, "refer to an instance of the same netlist");
     }
   }
+  // A sub-circuit's ports are the same for every instance of it and every connection that names
+  // it: resolved once per netlist and instance (large cells connect thousands of them).
+  const subPorts = new Map<string, PortSpec>();
+  const portsOf = (iname: string, inst: Instance): PortSpec => {
+    if (getModel(inst.component)) return instancePorts(iname, inst, lookup);
+    let spec = subPorts.get(inst.component);
+    if (!spec) subPorts.set(inst.component, (spec = instancePorts(iname, inst, lookup)));
+    return spec;
+  };
   for (const [name, nl] of Object.entries(netlists)) {
     const p = ["netlists", name];
+    const specs = new Map<string, PortSpec>();
     for (const [iname, inst] of Object.entries(nl.instances)) {
       if (!getModel(inst.component) && !lookup(inst.component)) {
         fail(
@@ -148,9 +158,9 @@ function checkReferences(netlists: Record<string, Netlist>, fail: (path: string[
       const [iname, port] = splitRef(ref);
       const inst = nl.instances[iname];
       if (!inst) fail([...p, section, key], `"${ref}" names no instance of ${name}`, "refer to an instance of the same netlist");
-      let spec;
+      let spec = specs.get(iname);
       try {
-        spec = instancePorts(iname, inst, lookup);
+        if (!spec) specs.set(iname, (spec = portsOf(iname, inst)));
       } catch (e) {
         fail([...p, "instances", iname], (e as Error).message, "fix the instance settings");
         return;

@@ -1,7 +1,8 @@
 // `optinc compile` for route = closed-form, as a table of named passes (like pipeline/compile.ts):
-//   plan → build → emit → read → verify → compose → evaluate
-// plan: the unit (or each cascade level) as a digit chip (aggregate/digit-chip.ts); build: one circuit
-// per distinct cell (compiler/cells/); emit: phase tables, every netlist backend and the chip file;
+//   plan → build → circuits → emit → read → verify → compose → evaluate
+// plan: the unit (or each cascade level) as a digit chip (aggregate/digit-chip.ts); build: one phase
+// table per distinct cell (compiler/cells/); circuits: each as a circuit with its info; emit: phase
+// tables, every netlist backend and the chip file;
 // verify: every cell design over its whole input space, from its emitted netlist.json; compose: the
 // aggregator end to end from the emitted files against the golden average; evaluate: Monte-Carlo
 // yield of whole chips (every physical cell copy its own die) under the spec's technology block.
@@ -105,17 +106,11 @@ function build(ctx: Ctx): void {
     step.designs = chipCircuits(step.chip, { levels: ctx.spec.levels, headroom: CELL_HEADROOM, mziLossDb: ctx.spec.technology.mziLossDb });
 }
 
-function emit(ctx: Ctx): void {
+/** Each cell design as a circuit (from its phase table) with the info its files carry. */
+function circuits(ctx: Ctx): void {
   const { spec } = ctx;
   for (const step of ctx.steps) {
-    const designOf: string[] = [];
-    for (const d of step.designs) for (const i of d.instances) designOf[i] = designStem(step, d);
-    const chipFile: ChipFile = {
-      name: step.stem,
-      unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor },
-      chip: step.chip,
-      designs: designOf,
-    };
+    step.built = new Map();
     for (const d of step.designs) {
       const stem = designStem(step, d);
       const circuit = circuitFromPhaseTable(d.table, stem);
@@ -130,7 +125,26 @@ function emit(ctx: Ctx): void {
         // Physical copies: the cell's copies on one chip times the units of its cascade level.
         cell_instances: d.instances.length * step.count,
       };
-      if (spec.calibration.monitors === "auto") circuit.info = { ...circuit.info, ...writeMonitorInfo(cellMonitorSites(circuit)) };
+      step.built.set(stem, circuit);
+    }
+  }
+}
+
+function emit(ctx: Ctx): void {
+  const { spec } = ctx;
+  for (const step of ctx.steps) {
+    const designOf: string[] = [];
+    for (const d of step.designs) for (const i of d.instances) designOf[i] = designStem(step, d);
+    const chipFile: ChipFile = {
+      name: step.stem,
+      unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor },
+      chip: step.chip,
+      designs: designOf,
+    };
+    for (const d of step.designs) {
+      const stem = designStem(step, d);
+      let circuit = step.built!.get(stem)!;
+      if (spec.calibration.monitors === "auto") circuit = { ...circuit, info: { ...circuit.info, ...writeMonitorInfo(cellMonitorSites(circuit)) } };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
       for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats))
@@ -217,13 +231,17 @@ export function chipDesigns(steps: ChipStep[]): ChipDesign[] {
   );
 }
 
-/** The passes that make the structure: its cell circuits as emitted and read back. */
-const STRUCTURE_PASSES: [string, (ctx: Ctx) => void][] = [
+/** The passes that make the structure: its cell circuits as built, then as emitted and read back. */
+const BUILD_PASSES: [string, (ctx: Ctx) => void][] = [
   ["plan", plan],
   ["build", build],
+  ["circuits", circuits],
+];
+const EMIT_PASSES: [string, (ctx: Ctx) => void][] = [
   ["emit", emit],
   ["read", read],
 ];
+const STRUCTURE_PASSES = [...BUILD_PASSES, ...EMIT_PASSES];
 
 const PASSES: [string, (ctx: Ctx) => void][] = [...STRUCTURE_PASSES, ["verify", verify], ["compose", compose], ["evaluate", evaluate]];
 
@@ -242,11 +260,31 @@ function newCtx(spec: Spec, opts: ClosedFormOptions): Ctx {
   };
 }
 
-/** A closed-form structure without its checks: the cell circuits as emitted (JSON only) and read back. */
-export function closedFormStructure(spec: Spec): { steps: ChipStep[]; cascade: CascadePlan | null; files: Map<string, string> } {
+/**
+ * A closed-form structure without its checks, built (its cell circuits: `steps[].built`, what it
+ * costs) and emitted on demand (JSON only, read back: `steps[].circuits`). The structure search
+ * builds every candidate and emits only those it tries.
+ */
+export interface BuiltStructure {
+  steps: ChipStep[];
+  cascade: CascadePlan | null;
+  /** Emits the netlist.json files and reads them back (once); returns the files. */
+  emitted(): Map<string, string>;
+}
+
+export function closedFormStructure(spec: Spec): BuiltStructure {
   const ctx = newCtx(spec, { formats: ["json"] });
-  for (const [, pass] of STRUCTURE_PASSES) pass(ctx);
-  return { steps: ctx.steps, cascade: ctx.cascade, files: ctx.files };
+  for (const [, pass] of BUILD_PASSES) pass(ctx);
+  let done = false;
+  return {
+    steps: ctx.steps,
+    cascade: ctx.cascade,
+    emitted() {
+      if (!done) for (const [, pass] of EMIT_PASSES) pass(ctx);
+      done = true;
+      return ctx.files;
+    },
+  };
 }
 
 export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions = {}): ClosedFormResult {

@@ -1,4 +1,4 @@
-// What a closed-form structure costs, counted on its emitted cell circuits times their physical
+// What a closed-form structure costs, counted on its cell circuits (as built: what is emitted) times their physical
 // copies: the figures the structure search ranks by and the --explain table prints.
 import { cellDepths } from "../aggregate/digit-chip.ts";
 import type { PhaseTable } from "../netlist/ir.ts";
@@ -33,7 +33,7 @@ export function structureCost(steps: ChipStep[]): StructureCost {
   let heater = 0;
   for (const step of steps)
     for (const d of step.designs) {
-      const circuit = step.circuits!.get(`${step.stem}.${d.name}`)!;
+      const circuit = step.built!.get(`${step.stem}.${d.name}`)!;
       const h = designHardware(circuit);
       const copies = d.instances.length * step.count;
       mzi += h.mzi * copies;

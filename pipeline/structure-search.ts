@@ -3,10 +3,10 @@
 // (verify/cells/staged-yield.ts); the cheapest that meets the target is built. Like a synthesis
 // tool with a timing constraint: meet the target, or say which structure came closest and what
 // technology it would need (docs/structures.md).
-import type { CascadePlan } from "../aggregate/cascade.ts";
 import type { CheckedSpec, Spec } from "../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../dsl/technology.ts";
-import { chipDesigns, closedFormStructure } from "./closed-form.ts";
+import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-form.ts";
+import type { Circuit } from "../netlist/ir.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
 import { structureCost } from "./structure-cost.ts";
 import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch } from "./types.ts";
@@ -51,9 +51,8 @@ export function specFor(spec: Spec, s: Structure): Spec {
 interface Candidate {
   structure: Structure;
   spec: Spec;
+  built: BuiltStructure;
   steps: ChipStep[];
-  cascade: CascadePlan | null;
-  files: Map<string, string>;
   cost: StructureCost;
   trials: ChipTrials | null;
 }
@@ -80,7 +79,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       o.onCandidate?.(structureLabel(structure));
       const s = specFor(spec, structure);
       const built = closedFormStructure(s);
-      return { structure, spec: s, ...built, cost: structureCost(built.steps), trials: null };
+      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps), trials: null };
     })
     .sort(byCost);
   const rows: StructureRow[] = [];
@@ -96,7 +95,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     };
     rows.push(row);
     const tried = ideal ? chosen === null : chosen === null || o.explain;
-    const excluded = o.exclude?.get(row.label) ?? (tried ? inexactCell(c.steps, spec.technology.mziLossDb) : null);
+    const excluded = o.exclude?.get(row.label) ?? (tried ? inexactCandidate(c, spec.technology.mziLossDb) : null);
     if (excluded) {
       row.note = `not built: ${excluded}`;
       continue;
@@ -151,18 +150,30 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     chosen: c && {
       spec: c.spec,
       trials: c.trials,
-      netlists: new Map([...c.files].filter(([f]) => f.endsWith(".netlist.json"))),
+      netlists: new Map([...c.built.emitted()].filter(([f]) => f.endsWith(".netlist.json"))),
     },
   };
 }
 
 /**
- * Why a candidate is not exact on its emitted cells, or null: each cell over all its inputs with
- * ideal parts and at the MZI loss its biases are set for (what the compile's verify pass checks).
+ * Why a candidate is not exact, or null: its cells as built, then (only when those are exact) as
+ * emitted and read back, for what the files hold. A candidate whose built cells fail is never
+ * emitted: its files could only fail the same way.
  */
-function inexactCell(steps: ChipStep[], mziLossDb: number): string | null {
-  for (const step of steps)
-    for (const [name, circuit] of step.circuits!) {
+function inexactCandidate(c: Candidate, mziLossDb: number): string | null {
+  const built = inexactCell(c.steps.map((s) => s.built!), mziLossDb);
+  if (built) return built;
+  c.built.emitted();
+  return inexactCell(c.steps.map((s) => s.circuits!), mziLossDb);
+}
+
+/**
+ * Why a set of cell circuits is not exact, or null: each cell over all its inputs with ideal
+ * parts and at the MZI loss its biases are set for (what the compile's verify pass checks).
+ */
+function inexactCell(cells: Map<string, Circuit>[], mziLossDb: number): string | null {
+  for (const m of cells)
+    for (const [name, circuit] of m) {
       const { ideal, atLoss } = verifyCellAtLosses(circuit, mziLossDb);
       if (ideal.exact < ideal.cases)
         return `not exact: ${name} decodes ${ideal.exact}/${ideal.cases} inputs with ideal parts (biased for ${mziLossDb} dB MZIs)`;

@@ -57,7 +57,8 @@ export interface ChipStep {
   /** File stem of the step: "<name>" or "<name>.L<k>". */
   stem: string;
   designs: CellDesign[];
-  /** Filled by the passes. */
+  /** Filled by the passes: each design's circuit as built, and as emitted and read back. */
+  built?: Map<string, Circuit>;
   circuits?: Map<string, Circuit>;
   /** Per design: exact cases with ideal parts (`check`) and at the design MZI loss alone (`atLoss`, null at 0 dB). */
   checks?: { design: string; check: CellCheck; atLoss: CellCheck | null }[];

@@ -15,20 +15,52 @@ interface Edge {
   w: number;
 }
 
-/** Potentials satisfying x_to − x_from ≤ w for every edge, or null when infeasible. */
+/**
+ * Potentials satisfying x_to − x_from ≤ w for every edge, or null when infeasible: shortest
+ * distances from a virtual root at 0 to every node, relaxed from a queue of the nodes whose
+ * distance changed (only edges out of those are looked at again). A shortest path that needs more
+ * than n edges has gone round a negative cycle: no potentials exist.
+ */
 function feasible(n: number, edges: Edge[]): Float64Array | null {
-  const d = new Float64Array(n); // a virtual root at distance 0 from every node
-  for (let it = 0; it < n; it++) {
-    let changed = false;
-    for (const e of edges) {
-      if (d[e.from]! + e.w < d[e.to]! - 1e-12) {
-        d[e.to] = d[e.from]! + e.w;
-        changed = true;
+  const d = new Float64Array(n);
+  const hops = new Int32Array(n).fill(1);
+  const out = adjacency(n, edges);
+  const queue = new Int32Array(n);
+  const queued = new Uint8Array(n).fill(1);
+  for (let v = 0; v < n; v++) queue[v] = v;
+  let head = 0;
+  let size = n;
+  while (size > 0) {
+    const u = queue[head]!;
+    head = (head + 1) % n;
+    size--;
+    queued[u] = 0;
+    for (let k = out.start[u]!; k < out.start[u + 1]!; k++) {
+      const e = edges[out.edge[k]!]!;
+      if (d[u]! + e.w < d[e.to]! - 1e-12) {
+        d[e.to] = d[u]! + e.w;
+        hops[e.to] = hops[u]! + 1;
+        if (hops[e.to]! > n) return null;
+        if (!queued[e.to]) {
+          queued[e.to] = 1;
+          queue[(head + size) % n] = e.to;
+          size++;
+        }
       }
     }
-    if (!changed) return d;
   }
-  return null;
+  return d;
+}
+
+/** Edge indices grouped by their tail node (compressed rows). */
+function adjacency(n: number, edges: Edge[]): { start: Int32Array; edge: Int32Array } {
+  const start = new Int32Array(n + 1);
+  for (const e of edges) start[e.from + 1]!++;
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, n);
+  const edge = new Int32Array(edges.length);
+  edges.forEach((e, i) => (edge[fill[e.from]!++] = i));
+  return { start, edge };
 }
 
 /**
@@ -55,8 +87,7 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
     biasNode.push(n++);
   });
   const H = Math.log(headroom);
-  const nodeLayer = (node: number): number => rowNode.findIndex((rs) => rs.includes(node));
-  const entries: { x: number; y: number; c: number; w: number }[] = [];
+  const entries: { x: number; y: number; c: number; w: number; layer: number }[] = [];
   layers.forEach((layer, l) => {
     const cols = layer.weights[0]!.length;
     layer.weights.forEach((row, r) =>
@@ -66,7 +97,7 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
         // Weight of the entry's error: |W|·(largest input)/(row's margin), per unit of 1/|σ|.
         const b = budgets?.[l];
         const weight = b ? (Math.abs(w) * (j === cols - 1 ? 1 : b.inputMax[j]!)) / b.rowMargin[r]! : 1;
-        entries.push({ x: rowNode[l]![r]!, y, c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!), w: weight });
+        entries.push({ x: rowNode[l]![r]!, y, c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!), w: weight, layer: l });
       }),
     );
   });
@@ -91,6 +122,17 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
   // ½ ln(A/B), clipped to keep every |σ| in [e^{t*}, headroom]. The problem is convex in logs.
   const pot = Float64Array.from(best, (x) => x - best![0]!);
   const floor = lo;
+  // Each node's entries as a row (x) and as an input (y), in entry order: the sums below add in
+  // the same order as a scan of all entries would, at a cost linear in the entries per sweep.
+  const asRow: (typeof entries)[] = Array.from({ length: n }, () => []);
+  const asInput: (typeof entries)[] = Array.from({ length: n }, () => []);
+  const ofLayer: (typeof entries)[] = layers.map(() => []);
+  for (const e of entries) {
+    ofLayer[e.layer]!.push(e);
+    if (e.x === e.y) continue;
+    asRow[e.x]!.push(e);
+    asInput[e.y]!.push(e);
+  }
   for (let sweep = 0; sweep < 200; sweep++) {
     let moved = 0;
     for (let node = 1; node < n; node++) {
@@ -98,17 +140,15 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
       let B = 0;
       let upper = Infinity;
       let lower = -Infinity;
-      for (const e of entries) {
-        if (e.x === node && e.y === node) continue;
-        if (e.x === node) {
-          A += e.w * Math.exp(pot[e.y]! - e.c);
-          upper = Math.min(upper, H - e.c + pot[e.y]!);
-          lower = Math.max(lower, floor - e.c + pot[e.y]!);
-        } else if (e.y === node) {
-          B += e.w * Math.exp(-pot[e.x]! - e.c);
-          lower = Math.max(lower, pot[e.x]! + e.c - H);
-          upper = Math.min(upper, pot[e.x]! + e.c - floor);
-        }
+      for (const e of asRow[node]!) {
+        A += e.w * Math.exp(pot[e.y]! - e.c);
+        upper = Math.min(upper, H - e.c + pot[e.y]!);
+        lower = Math.max(lower, floor - e.c + pot[e.y]!);
+      }
+      for (const e of asInput[node]!) {
+        B += e.w * Math.exp(-pot[e.x]! - e.c);
+        lower = Math.max(lower, pot[e.x]! + e.c - H);
+        upper = Math.min(upper, pot[e.x]! + e.c - floor);
       }
       if (A === 0 && B === 0) continue;
       const target = B === 0 ? upper : A === 0 ? lower : 0.5 * Math.log(A / B);
@@ -122,7 +162,7 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
     // up), so lift each layer until its largest |σ| meets the headroom.
     layers.forEach((_, l) => {
       let peak = -Infinity;
-      for (const e of entries) if (nodeLayer(e.x) === l) peak = Math.max(peak, pot[e.x]! + e.c - pot[e.y]!);
+      for (const e of ofLayer[l]!) peak = Math.max(peak, pot[e.x]! + e.c - pot[e.y]!);
       const delta = H - peak;
       if (!(delta > 1e-12)) return;
       moved = Math.max(moved, delta);

@@ -7,7 +7,7 @@ import type { Circuit } from "../../../netlist/ir.ts";
 import type { Die, LeafError } from "../../../netlist/die.ts";
 import { heaterSites } from "../../../netlist/die-fab.ts";
 import { labCircuit, type LabCircuit } from "../../../netlist/lab-optics.ts";
-import { leafIndex, partTransfers, propagatePart } from "../../../netlist/lab-propagate.ts";
+import { leafIndex, partProbe, partTransfers } from "../../../netlist/lab-propagate.ts";
 
 export interface HeaterSite {
   name: string;
@@ -123,6 +123,8 @@ export function cellStructure(circuit: Circuit): CellStructure {
     lc,
     phaseDie(heaters, (i) => (isTheta(i) ? Math.PI : 0)),
   );
+  const siteOf = new Map<string, number>();
+  lc.sites.forEach((s, i) => siteOf.has(s.name) || siteOf.set(s.name, i));
   for (const node of partNodes) {
     if (node.kind !== "part") continue;
     const part = node.name;
@@ -132,34 +134,55 @@ export function cellStructure(circuit: Circuit): CellStructure {
       if (!h.name.startsWith(`${part}/`) || !h.name.endsWith(".theta")) continue;
       const el = h.name.slice(0, -".theta".length);
       const leaf = el.slice(part.length + 1);
-      const dump = lc.sites.findIndex((s) => s.name === `${part}/${leaf}_dump`);
+      const dump = siteOf.get(`${part}/${leaf}_dump`) ?? -1;
       if (dump < 0) continue;
       entries.push({ name: el, part, theta: byName.get(h.name)!, phi: byName.get(`${el}.phi`)!, dump, input: -1, row: -1, tree: [] });
       stageEntries.push(entries.length - 1);
     }
     if (stageEntries.length === 0) continue;
     const inputs = plan.inputs.map((p) => driver(part, p));
-    // Input of each entry: light each stage input alone with every attenuator dark.
-    plan.inputs.forEach((_, j) => {
-      const f = partAlone(lc, dark, part, j);
-      for (const e of stageEntries) if (f.power[entries[e]!.dump]! > 1e-9) entries[e]!.input = j;
-    });
-    // Row and fan-in path of each entry: it alone fully transmitting (its θ leaf swapped for the
-    // θ = π one; the transfers are computed once, the probes are linear in the entries).
-    const t = dark.get(part)!;
-    const one = new Map([[part, t]]);
+    // Input of each entry: light each stage input alone with every attenuator dark. Then its row
+    // and fan-in path: it alone fully transmitting (its θ leaf swapped for the θ = π one), found
+    // by pushing the change downstream of that leaf only (partProbe).
+    const siteAt = new Map(plan.siteIndex.map((s, q) => [s, q]));
+    const byDump = new Map<number, number[]>();
     for (const e of stageEntries) {
-      const en = entries[e]!;
-      const li = leafIndex(lc, part, heaters[en.theta]!.path);
-      const keep = t[li]!;
-      t[li] = lit.get(part)![li]!;
-      const f = partAlone(lc, one, part, en.input);
-      t[li] = keep;
-      en.row = f.outPower.findIndex((p) => p > 1e-9);
-      en.tree = plan.siteIndex.filter((s) => lc.sites[s]!.kind === "tree" && f.power[s]! > 1e-12);
+      const q = siteAt.get(entries[e]!.dump);
+      if (q === undefined) continue;
+      if (!byDump.has(q)) byDump.set(q, []);
+      byDump.get(q)!.push(e);
+    }
+    const probe = partProbe(lc, part, dark);
+    plan.inputs.forEach((_, j) => {
+      for (const [q, p] of probe.light(j).mon) if (p > 1e-9) for (const e of byDump.get(q) ?? []) entries[e]!.input = j;
+    });
+    const isTree = (q: number): boolean => lc.sites[plan.siteIndex[q]!]!.kind === "tree";
+    const above = (rs: [number, number][], floor: number, keep: (q: number) => boolean = () => true): number[] =>
+      rs.flatMap(([q, p]) => (p > floor && keep(q) ? [q] : []));
+    plan.inputs.forEach((_, j) => {
+      const mine = stageEntries.filter((e) => entries[e]!.input === j);
+      if (mine.length === 0) return;
+      const dim = probe.light(j);
+      for (const e of mine) {
+        const en = entries[e]!;
+        const li = leafIndex(lc, part, heaters[en.theta]!.path);
+        const change = probe.withLeaf(li, lit.get(part)![li]!);
+        const outs = new Set(change.out.map(([q]) => q));
+        const mons = new Set(change.mon.map(([q]) => q));
+        const rows = [...above(dim.out, 1e-9, (q) => !outs.has(q)), ...above(change.out, 1e-9)];
+        en.row = rows.length > 0 ? Math.min(...rows) : -1;
+        const tree = [...above(dim.mon, 1e-12, (q) => !mons.has(q) && isTree(q)), ...above(change.mon, 1e-12, isTree)];
+        en.tree = tree.sort((a, b) => a - b).map((q) => plan.siteIndex[q]!);
+      }
+    });
+    const byRow = new Map<number, number[]>();
+    for (const e of stageEntries) {
+      const r = entries[e]!.row;
+      if (!byRow.has(r)) byRow.set(r, []);
+      byRow.get(r)!.push(e);
     }
     const rows: Row[] = plan.outputs.map((port, r) => {
-      const es = stageEntries.filter((e) => entries[e]!.row === r);
+      const es = byRow.get(r) ?? [];
       const biasEntry = es.find((e) => {
         const d = inputs[entries[e]!.input]!;
         return d.kind === "lab" && lc.inputs[d.lab]!.name.startsWith("bias:");
@@ -177,26 +200,6 @@ export function cellStructure(circuit: Circuit): CellStructure {
   for (const s of stages)
     for (const r of s.rows) if (r.entries.length === 1 && r.sink.kind === "stage" && !r.sink.gated) parked.add(entries[r.entries[0]!]!.phi);
   return { lc, heaters, stages, entries, readouts, parked };
-}
-
-/** One part's outputs and monitor powers with a unit field on one of its inputs. */
-export function partAlone(
-  lc: LabCircuit,
-  transfers: ReturnType<typeof partTransfers>,
-  part: string,
-  input: number,
-): { power: Float64Array; outPower: number[] } {
-  const node = lc.nodes.find((n) => n.name === part);
-  if (node?.kind !== "part") throw new Error(`partAlone: ${part} is not a linear part`);
-  const y = propagatePart(
-    lc,
-    node.name,
-    transfers,
-    node.plan.inputs.map((_, j) => (j === input ? [1, 0] : [0, 0])),
-  );
-  const power = new Float64Array(lc.sites.length);
-  y.mon.forEach((p, q) => (power[node.plan.siteIndex[q]!] = p));
-  return { power, outPower: y.out.map(([a, b]) => a * a + b * b) };
 }
 
 /** The meta-MZI pairs of a row: each entry against the reference, the reference against its first partner. */
