@@ -144,7 +144,8 @@ function emit(ctx: Ctx): void {
     for (const d of step.designs) {
       const stem = designStem(step, d);
       let circuit = step.built!.get(stem)!;
-      if (spec.calibration.monitors === "auto") circuit = { ...circuit, info: { ...circuit.info, ...writeMonitorInfo(cellMonitorSites(circuit)) } };
+      if (spec.calibration.monitors === "auto")
+        circuit = { ...circuit, info: { ...circuit.info, ...writeMonitorInfo(cellMonitorSites(circuit)) } };
       ctx.files.set(`${stem}.phases.json`, phaseTableToJson(d.table));
       ctx.files.set(`${stem}.phases.csv`, phaseTableToCsv(d.table));
       for (const [f, text] of emitCircuit(circuit, stem, { ports: { cell: cellPortMap(chipFile, stem) } }, ctx.opts.formats))

@@ -161,10 +161,16 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
  * emitted: its files could only fail the same way.
  */
 function inexactCandidate(c: Candidate, mziLossDb: number): string | null {
-  const built = inexactCell(c.steps.map((s) => s.built!), mziLossDb);
+  const built = inexactCell(
+    c.steps.map((s) => s.built!),
+    mziLossDb,
+  );
   if (built) return built;
   c.built.emitted();
-  return inexactCell(c.steps.map((s) => s.circuits!), mziLossDb);
+  return inexactCell(
+    c.steps.map((s) => s.circuits!),
+    mziLossDb,
+  );
 }
 
 /**
