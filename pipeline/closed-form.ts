@@ -52,6 +52,8 @@ export interface ClosedFormOptions {
   /** Largest number of end-to-end cases composed (default 10^6). */
   maxComposeCases?: number;
   skipEvaluation?: boolean;
+  /** Threads for the Monte-Carlo chips (default: the core count; results do not depend on it). */
+  jobs?: number | undefined;
   /** Dies per random axis of the tolerance section (default CLOSED_FORM_TOLERANCE_TRIALS; 0 skips it). */
   toleranceTrials?: number;
   /** Netlist backends to emit (default: all); the route needs "json" to verify what it wrote. */
@@ -211,7 +213,9 @@ function evaluate(ctx: Ctx): void {
   const o = technologyOf(ctx.spec.technology);
   const designs = chipDesigns(ctx.steps);
   if (!isIdeal(o, { detector: "include" }))
-    ctx.yield = ctx.opts.chipTrials?.(designs, ctx.files) ?? stagedChipYield(designs, o, ctx.spec.target, ctx.seed, CHIP_TRIALS);
+    ctx.yield =
+      ctx.opts.chipTrials?.(designs, ctx.files) ??
+      stagedChipYield(designs, o, ctx.spec.target, ctx.seed, CHIP_TRIALS, { jobs: ctx.opts.jobs });
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
   if (trials > 0)
     ctx.tolerance = toleranceOfCellChip(

@@ -41,6 +41,7 @@ export function compileAggregator(checked: CheckedSpec, opts: AggregatorOptions 
       onPass: opts.onPass,
       maxComposeCases: opts.maxComposeCases,
       skipEvaluation: opts.skipEvaluation,
+      jobs: opts.jobs,
     });
     return { route: "closed-form", result, report: result.report };
   }
@@ -56,7 +57,7 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
   const exclude = new Map<string, string>();
   for (;;) {
     opts.onPass?.("search");
-    const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false, exclude });
+    const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false, exclude, jobs: opts.jobs });
     if (!chosen) throw new StructureRefused(search);
     const result = compileClosedForm(
       { ...checked, spec: chosen.spec },
@@ -65,6 +66,7 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
         onPass: opts.onPass,
         maxComposeCases: opts.maxComposeCases,
         skipEvaluation: opts.skipEvaluation,
+        jobs: opts.jobs,
         structure: search,
         // The search drew its chips on these very netlists when the emitted files are byte-identical;
         // otherwise the evaluate pass draws its own.

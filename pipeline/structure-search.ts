@@ -66,6 +66,8 @@ export interface SearchOptions {
   onCandidate?: (label: string) => void;
   /** Structures the compile found not exact on their emitted files (label → why): never chosen. */
   exclude?: Map<string, string>;
+  /** Threads for the Monte-Carlo chips (default: the core count; results do not depend on it). */
+  jobs?: number | undefined;
 }
 
 export function searchStructures(checked: CheckedSpec, o: SearchOptions): SearchOutcome {
@@ -110,7 +112,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       continue;
     }
     const designs = chipDesigns(c.steps);
-    const run = stagedChipPasses(designs, tech, spec.target, o.seed, SEARCH_FIRST_STAGE);
+    const run = stagedChipPasses(designs, tech, spec.target, o.seed, SEARCH_FIRST_STAGE, { jobs: o.jobs });
     c.trials = run.all;
     const ci = clopperPearson(run.passing, run.trials, STATED_CONFIDENCE);
     const verdict = checkTarget(run.passing, run.trials, spec.target).verdict;

@@ -223,6 +223,7 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
         seed,
         minYield: o.minYield,
         maxCases: Math.max(o.maxCases, 1_000_000),
+        jobs: o.jobs,
       }),
     );
     if (o.tolerance)

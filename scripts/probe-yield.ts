@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { loadSpec } from "../dsl/load.ts";
 import { compileClosedForm, chipDesigns } from "../pipeline/closed-form.ts";
 import { technologyOf } from "../dsl/technology.ts";
-import { chipYield } from "../verify/cells/chip-yield.ts";
+import { chipYield } from "../verify/cells/chip-pool.ts";
 
 const [file = "examples/paper-4x8.optinc", trialsArg = "100", seedArg = "1"] = process.argv.slice(2);
 const loaded = loadSpec(file, readFileSync(file, "utf8"));

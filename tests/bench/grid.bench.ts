@@ -71,9 +71,25 @@ export function gridSpec(g: GridSpec): CheckedSpec {
   return r.checked;
 }
 
+/**
+ * OPTINC_GRID: unset for every row, "quick" for the first five, or rows named workers×bits×levels
+ * ("33x12x16,64x12x4"; a fourth part names the rounding).
+ */
+export function selectGrid(specs: GridSpec[], sel: string | undefined): GridSpec[] {
+  if (!sel) return specs;
+  if (sel === "quick") return specs.slice(0, 5);
+  const want = sel.split(",").map((w) => w.trim().split("x"));
+  const out = specs.filter((g) =>
+    want.some((w) => [g.workers, g.precision, g.levels, g.rounding].every((v, i) => w[i] === undefined || String(v) === w[i])),
+  );
+  if (out.length === 0) throw new Error(`OPTINC_GRID="${sel}" names no row of the grid`);
+  return out;
+}
+
 export function runGridSpec(g: GridSpec): string[] {
   const checked = gridSpec(g);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let outcome: string;
   let mzi = "—";
   let yieldCol = "—";
@@ -94,6 +110,7 @@ export function runGridSpec(g: GridSpec): string[] {
     yieldCol = best.yield ? yieldText(best.yield.passing, best.yield.trials) : "—";
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   return [
     String(g.workers),
     String(g.precision),
@@ -103,13 +120,14 @@ export function runGridSpec(g: GridSpec): string[] {
     mzi,
     yieldCol,
     `${seconds.toFixed(1)}${seconds > TIME_TARGET_SECONDS ? " (over)" : ""}`,
+    ((cpu.user + cpu.system) / 1e6).toFixed(1),
   ];
 }
 
 export const bench: BenchModule = {
   name: "grid",
   run() {
-    const specs = process.env.OPTINC_GRID === "quick" ? gridSpecs().slice(0, 5) : gridSpecs();
+    const specs = selectGrid(gridSpecs(), process.env.OPTINC_GRID);
     const rows = specs.map((g) => {
       const row = runGridSpec(g);
       process.stderr.write(`grid: ${row.join(" | ")}\n`);
@@ -119,7 +137,7 @@ export const bench: BenchModule = {
     return [
       {
         title: "route = auto over the grid (calibrated, target 99 % yield at 95 % confidence)",
-        columns: ["workers", "bits", "levels", "rounding", "built", "MZIs", "yield k/n (95% CI)", "compile s"],
+        columns: ["workers", "bits", "levels", "rounding", "built", "MZIs", "yield k/n (95% CI)", "compile s", "CPU s (all threads)"],
         rows,
         notes: [
           `worst compile time ${worst.toFixed(1)} s (target ≤ ${TIME_TARGET_SECONDS} s); refused rows name the best structure, its MZIs and yield`,

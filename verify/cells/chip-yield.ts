@@ -127,40 +127,52 @@ export function chipTrial(
 }
 
 /**
- * Chips that pass, and nothing else: a chip stops at its first inexact copy. The design that
- * failed last is tried first on the next chip (a chip passes only when every design does, so the
- * order changes the work, never the count).
+ * Whether a chip passes, checking only until its first inexact copy. `order` is the order designs
+ * are tried in: the design that failed is moved to the front for the next chip (a chip passes only
+ * when every design does, so the order changes the work, never the result).
  */
-export function chipPassCount(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number, start = 0): number {
-  const prepared = prepareDesigns(designs);
-  const order = prepared.map((_, i) => i);
-  let passing = 0;
-  for (let t = start; t < start + trials; t++) {
-    const failed = order.findIndex((di) => {
-      const p = prepared[di]!;
-      for (let k = 0; k < p.d.copies; k++) {
-        const r = copyCheck(p, o, seed, di, k, t);
-        if (r.exact !== r.cases) return true;
-      }
-      return false;
-    });
-    if (failed < 0) passing++;
-    else order.unshift(...order.splice(failed, 1));
-  }
-  return passing;
+export function passTrial(prepared: Prepared[], order: number[], o: Partial<Technology>, seed: number, t: number): boolean {
+  const failed = order.findIndex((di) => {
+    const p = prepared[di]!;
+    for (let k = 0; k < p.d.copies; k++) {
+      const r = copyCheck(p, o, seed, di, k, t);
+      if (r.exact !== r.cases) return true;
+    }
+    return false;
+  });
+  if (failed >= 0) order.unshift(...order.splice(failed, 1));
+  return failed < 0;
 }
 
-/** Trials `start` … `start + trials − 1` (a later stage of a staged run continues where the first stopped). */
-export function chipYield(designs: ChipDesign[], o: Partial<Technology>, trials: number, seed: number, start = 0): ChipTrials {
-  const prepared = prepareDesigns(designs);
-  let passing = 0;
-  const exactCopies: number[] = [];
-  const perDesign = designs.map((d) => ({ name: d.name, copies: d.copies, passing: 0 }));
-  for (let t = start; t < start + trials; t++) {
-    const r = chipTrial(prepared, o, seed, t);
-    if (r.pass) passing++;
-    exactCopies.push(r.exactCopies / r.copies);
-    r.designPass.forEach((ok, i) => ok && perDesign[i]!.passing++);
-  }
-  return { trials, passing, yield: trials ? passing / trials : 1, exactCopies, perDesign };
+/** "full": every copy of every chip is checked; "pass": a chip stops at its first inexact copy. */
+export type ChipMode = "full" | "pass";
+
+export interface ChipResult {
+  pass: boolean;
+  /** Fraction of copies exact ("full" only; NaN in "pass"). */
+  exactFraction: number;
+  /** Per design: every copy exact ("full" only; empty in "pass"). */
+  designPass: boolean[];
+}
+
+/** Chips start … start + trials − 1 of designs at a technology (plain data: it goes to pool threads). */
+export interface ChipJob {
+  designs: ChipDesign[];
+  o: Partial<Technology>;
+  seed: number;
+  start: number;
+  trials: number;
+  mode: ChipMode;
+}
+
+/** The result of chip `start + i` of a job, for any i, in any order, on any thread. */
+export function chipServer(job: ChipJob): (i: number) => ChipResult {
+  const prepared = prepareDesigns(job.designs);
+  const order = prepared.map((_, i) => i);
+  return (i) => {
+    const t = job.start + i;
+    if (job.mode === "pass") return { pass: passTrial(prepared, order, job.o, job.seed, t), exactFraction: Number.NaN, designPass: [] };
+    const r = chipTrial(prepared, job.o, job.seed, t);
+    return { pass: r.pass, exactFraction: r.exactCopies / r.copies, designPass: r.designPass };
+  };
 }

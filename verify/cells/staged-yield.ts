@@ -5,7 +5,8 @@
 // one, so a "met" keeps its confidence.
 import type { Technology } from "../../dsl/technology.ts";
 import { drawsForConfidence } from "../../math/binomial.ts";
-import { chipPassCount, chipYield, type ChipDesign, type ChipTrials } from "./chip-yield.ts";
+import { chipPassCount, chipYield, type PoolOptions } from "./chip-pool.ts";
+import type { ChipDesign, ChipTrials } from "./chip-yield.ts";
 
 /** Chips that, all exact, show the target at its confidence. */
 export function chipsToShow(target: { yield: number; confidence: number }): number {
@@ -18,11 +19,12 @@ export function stagedChipYield(
   target: { yield: number; confidence: number },
   seed: number,
   firstStage: number,
+  pool?: PoolOptions,
 ): ChipTrials {
-  const first = chipYield(designs, o, firstStage, seed);
+  const first = chipYield(designs, o, firstStage, seed, 0, pool);
   const total = chipsToShow(target);
   if (first.passing < first.trials || total <= firstStage) return first;
-  const rest = chipYield(designs, o, total - firstStage, seed, firstStage);
+  const rest = chipYield(designs, o, total - firstStage, seed, firstStage, pool);
   return {
     trials: total,
     passing: first.passing + rest.passing,
@@ -43,12 +45,13 @@ export function stagedChipPasses(
   target: { yield: number; confidence: number },
   seed: number,
   firstStage: number,
+  pool?: PoolOptions,
 ): { trials: number; passing: number; all: ChipTrials | null } {
   let trials = firstStage;
-  let passing = chipPassCount(designs, o, firstStage, seed);
+  let passing = chipPassCount(designs, o, firstStage, seed, 0, pool);
   const total = chipsToShow(target);
   if (passing === trials && total > firstStage) {
-    passing += chipPassCount(designs, o, total - firstStage, seed, firstStage);
+    passing += chipPassCount(designs, o, total - firstStage, seed, firstStage, pool);
     trials = total;
   }
   const all: ChipTrials | null =

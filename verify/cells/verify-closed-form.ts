@@ -19,7 +19,8 @@ import type { LoadedCircuit } from "../circuit/load.ts";
 import { describeNonIdealities } from "../circuit/format.ts";
 import { cellOf, verifyCellAtLosses, type CellCheck } from "./cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "./chip-compose.ts";
-import { chipYield, type ChipTrials } from "./chip-yield.ts";
+import { chipYield } from "./chip-pool.ts";
+import type { ChipTrials } from "./chip-yield.ts";
 
 export interface ClosedFormVerifyOptions {
   nonIdealities: Partial<Technology>;
@@ -27,6 +28,8 @@ export interface ClosedFormVerifyOptions {
   seed: number;
   minYield: number;
   maxCases: number;
+  /** Threads for the Monte-Carlo chips (default: the core count; results do not depend on it). */
+  jobs?: number | undefined;
 }
 
 export interface ClosedFormVerifyResult {
@@ -172,7 +175,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
       cell: cellOf(l.circuit),
       copies: cellOf(l.circuit).instances,
     }));
-    const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed);
+    const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed, 0, { jobs: opts.jobs });
     trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };
     if (y.yield < opts.minYield)
       failures.push(

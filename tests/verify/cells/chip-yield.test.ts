@@ -10,7 +10,8 @@ import { compileCircuit } from "../../../netlist/simulate.ts";
 import { compileAggregator } from "../../../pipeline/route.ts";
 import { cellCases } from "../../../verify/cells/cell-cases.ts";
 import { cellOf } from "../../../verify/cells/cell-verify.ts";
-import { chipPassCount, chipTrial, chipYield, dieCopyCheck, prepareDesigns, type ChipDesign } from "../../../verify/cells/chip-yield.ts";
+import { chipTrial, dieCopyCheck, prepareDesigns, type ChipDesign } from "../../../verify/cells/chip-yield.ts";
+import { chipPassCount, chipYield, runChips } from "../../../verify/cells/chip-pool.ts";
 import { stagedChipPasses, stagedChipYield } from "../../../verify/cells/staged-yield.ts";
 
 const SPEC = `aggregator cf {
@@ -118,4 +119,21 @@ describe("closed-form chip yield", () => {
     const h = stagedChipPasses(ds, hard, target, 9, 12);
     expect(h).toMatchObject({ trials: 12, passing: chipYield(ds, hard, 12, 9).passing, all: null });
   });
+
+  it("with a pool thread doing every chip after the first, every chip's result is the one-thread result, in trial order", () => {
+    const o = TECHNOLOGIES.find((t) => {
+      const y = chipYield(ds, t, 8, 4);
+      return y.passing > 0 && y.passing < 8;
+    })!;
+    expect(o).toBeDefined();
+    const one = runChips({ designs: ds, o, seed: 4, start: 0, trials: 8, mode: "full" }, { jobs: 1 });
+    const two = runChips({ designs: ds, o, seed: 4, start: 0, trials: 8, mode: "full" }, { jobs: 2, afterMs: 0, callerWorks: false });
+    expect(two).toEqual(one);
+    const passOne = runChips({ designs: ds, o, seed: 4, start: 3, trials: 8, mode: "pass" }, { jobs: 1 });
+    const passTwo = runChips({ designs: ds, o, seed: 4, start: 3, trials: 8, mode: "pass" }, { jobs: 2, afterMs: 0, callerWorks: false });
+    expect(passTwo.map((r) => r.pass)).toEqual(passOne.map((r) => r.pass));
+    // The comparison can fail: chips from another start are other chips.
+    const shifted = runChips({ designs: ds, o, seed: 4, start: 1, trials: 8, mode: "full" }, { jobs: 2, afterMs: 0 });
+    expect(shifted.map((r) => r.exactFraction)).not.toEqual(one.map((r) => r.exactFraction));
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import { compileAggregator } from "../../../pipeline/route.ts";
 import { toleranceOfCellChip } from "../../../pipeline/evaluate.ts";
 import { readNetlistJson } from "../../../netlist/json-io.ts";
 import { cellOf } from "../../../verify/cells/cell-verify.ts";
-import { chipYield } from "../../../verify/cells/chip-yield.ts";
+import { chipYield } from "../../../verify/cells/chip-pool.ts";
 import { analyzeTolerance } from "../../../verify/tolerance/analyze.ts";
 import { axisFamily, certifiedLevel, certifyContext } from "../../../verify/tolerance/certify/certify.ts";
 import { prepareCellDesign } from "../../../verify/tolerance/design.ts";

@@ -1,0 +1,99 @@
+// Monte-Carlo chips on several threads. A chip's result depends only on (seed, trial index)
+// (chip-yield.ts), so the calling thread and the pool threads claim trial indices from one shared
+// counter and the results are put back in trial order: the same for every thread count. Pool
+// threads start only once the calling thread has spent CHIP_POOL_AFTER_MS on chips, so small runs
+// (most examples) never pay a thread's start-up. The API stays synchronous (Atomics.wait,
+// receiveMessageOnPort), like verify/circuit/trial-pool.ts.
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
+import type { Technology } from "../../dsl/technology.ts";
+import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
+import { chipServer, type ChipDesign, type ChipJob, type ChipResult, type ChipTrials } from "./chip-yield.ts";
+import "./chip-worker.ts"; // keeps the worker side in the CLI bundle
+
+/** Time on chips in the calling thread before pool threads are started. */
+export const CHIP_POOL_AFTER_MS = 400;
+
+export interface PoolOptions {
+  /** Threads, the calling one included (default: the core count). */
+  jobs?: number;
+  /** Time on chips in the calling thread before pool threads start (default CHIP_POOL_AFTER_MS). */
+  afterMs?: number;
+  /** false: once pool threads start, the calling thread only collects (tests use it to make them work). */
+  callerWorks?: boolean;
+}
+
+export function runChips(job: ChipJob, opts: PoolOptions = {}): ChipResult[] {
+  const jobs = opts.jobs ?? defaultJobs();
+  const afterMs = opts.afterMs ?? CHIP_POOL_AFTER_MS;
+  const out: (ChipResult | undefined)[] = new Array(job.trials);
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const ports: MessagePort[] = [];
+  const workers: Worker[] = [];
+  const serve = chipServer(job);
+  let have = 0;
+  const drain = (): void => {
+    for (const p of ports)
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const msg = m.message as { i: number; result: ChipResult } | { error: string };
+        if ("error" in msg) throw new Error(`internal: a chip Monte-Carlo thread failed: ${msg.error}`);
+        out[msg.i] = msg.result;
+        have++;
+      }
+  };
+  try {
+    const t0 = performance.now();
+    for (let i = Atomics.add(counters, 0, 1); i < job.trials; i = Atomics.add(counters, 0, 1)) {
+      out[i] = serve(i);
+      have++;
+      const left = job.trials - Atomics.load(counters, 0);
+      if (workers.length === 0 && jobs > 1 && left > 0 && performance.now() - t0 >= afterMs)
+        for (let w = 1; w < Math.min(jobs, left + 1); w++) {
+          const { port1, port2 } = new MessageChannel();
+          ports.push(port1);
+          workers.push(spawnWorker({ chips: job, counters, port: port2 }, port2, new URL("./chip-worker.ts", import.meta.url)));
+        }
+      drain();
+      if (workers.length > 0 && opts.callerWorks === false) break;
+    }
+    while (have < job.trials) {
+      const seen = Atomics.load(counters, 1);
+      drain();
+      if (have < job.trials) Atomics.wait(counters, 1, seen, 1000);
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+    for (const p of ports) p.close();
+  }
+  return out as ChipResult[];
+}
+
+/**
+ * Chips that pass, and nothing else: a chip stops at its first inexact copy (chip-yield.ts
+ * passTrial). Trials `start` … `start + trials − 1`.
+ */
+export function chipPassCount(
+  designs: ChipDesign[],
+  o: Partial<Technology>,
+  trials: number,
+  seed: number,
+  start = 0,
+  pool?: PoolOptions,
+): number {
+  return runChips({ designs, o, seed, start, trials, mode: "pass" }, pool).filter((r) => r.pass).length;
+}
+
+/** Trials `start` … `start + trials − 1` (a later stage of a staged run continues where the first stopped). */
+export function chipYield(
+  designs: ChipDesign[],
+  o: Partial<Technology>,
+  trials: number,
+  seed: number,
+  start = 0,
+  pool?: PoolOptions,
+): ChipTrials {
+  const results = runChips({ designs, o, seed, start, trials, mode: "full" }, pool);
+  const perDesign = designs.map((d) => ({ name: d.name, copies: d.copies, passing: 0 }));
+  for (const r of results) r.designPass.forEach((ok, i) => ok && perDesign[i]!.passing++);
+  const passing = results.filter((r) => r.pass).length;
+  return { trials, passing, yield: trials ? passing / trials : 1, exactCopies: results.map((r) => r.exactFraction), perDesign };
+}
