@@ -26,7 +26,7 @@ import { composeCascade, composeChip, type ComposeResult } from "../verify/cells
 import type { ChipDesign, ChipTrials } from "../verify/cells/chip-yield.ts";
 import { stagedChipYield } from "../verify/cells/staged-yield.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
-import { toleranceOfCellChip } from "./evaluate.ts";
+import { toleranceOfCellChipPooled } from "./tolerance-pool.ts";
 import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
 import type { ChipStep, StructureSearch } from "./types.ts";
@@ -218,11 +218,14 @@ function evaluate(ctx: Ctx): void {
       stagedChipYield(designs, o, ctx.spec.target, ctx.seed, CHIP_TRIALS, { jobs: ctx.opts.jobs });
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
   if (trials > 0)
-    ctx.tolerance = toleranceOfCellChip(
-      designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
-      ctx.spec,
-      ctx.seed,
-      { trials, receiver: "fitted" },
+    ctx.tolerance = toleranceOfCellChipPooled(
+      {
+        designs: designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
+        spec: ctx.spec,
+        seed: ctx.seed,
+        o: { trials, receiver: "fitted" },
+      },
+      { jobs: ctx.opts.jobs },
     );
 }
 

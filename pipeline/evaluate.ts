@@ -106,11 +106,18 @@ export function toleranceOfChip(
  * The tolerance of a closed-form chip (route = closed-form): every cell design with its physical
  * copies (pipeline/closed-form.ts chipDesigns). Cells are small, so the certified bounds always run.
  */
+export interface CellChipToleranceOptions {
+  trials?: number;
+  receiver?: ReceiverMode;
+  axes?: AxisName[];
+  certify?: boolean;
+}
+
 export function toleranceOfCellChip(
   designs: { name: string; circuit: Circuit; copies: number }[],
   spec: Spec,
   seed: number,
-  o: { trials?: number; receiver?: ReceiverMode; axes?: AxisName[]; certify?: boolean } = {},
+  o: CellChipToleranceOptions = {},
 ): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
   return analyzeTolerance(design, {
