@@ -18,18 +18,21 @@ interface Edge {
 /**
  * Potentials satisfying x_to − x_from ≤ w for every edge, or null when infeasible: shortest
  * distances from a virtual root at 0 to every node, relaxed from a queue of the nodes whose
- * distance changed (only edges out of those are looked at again). A shortest path that needs more
- * than n edges has gone round a negative cycle: no potentials exist.
+ * distance changed (only edges out of those are looked at again). Infeasible means a negative
+ * cycle; every n relaxations the tree of last improvements is checked for a cycle, which can only
+ * be a negative one (each edge on it improved its head), so an infeasible level is found after a
+ * few sweeps rather than n.
  */
 function feasible(n: number, edges: Edge[]): Float64Array | null {
   const d = new Float64Array(n);
-  const hops = new Int32Array(n).fill(1);
+  const parent = new Int32Array(n).fill(-1);
   const out = adjacency(n, edges);
   const queue = new Int32Array(n);
   const queued = new Uint8Array(n).fill(1);
   for (let v = 0; v < n; v++) queue[v] = v;
   let head = 0;
   let size = n;
+  let relaxed = 0;
   while (size > 0) {
     const u = queue[head]!;
     head = (head + 1) % n;
@@ -39,8 +42,8 @@ function feasible(n: number, edges: Edge[]): Float64Array | null {
       const e = edges[out.edge[k]!]!;
       if (d[u]! + e.w < d[e.to]! - 1e-12) {
         d[e.to] = d[u]! + e.w;
-        hops[e.to] = hops[u]! + 1;
-        if (hops[e.to]! > n) return null;
+        parent[e.to] = u;
+        if (++relaxed % n === 0 && hasCycle(parent)) return null;
         if (!queued[e.to]) {
           queued[e.to] = 1;
           queue[(head + size) % n] = e.to;
@@ -50,6 +53,21 @@ function feasible(n: number, edges: Edge[]): Float64Array | null {
     }
   }
   return d;
+}
+
+/** Whether following parent links from some node comes back to it. */
+function hasCycle(parent: Int32Array): boolean {
+  const state = new Uint8Array(parent.length); // 0 unseen, 1 on the current walk, 2 done
+  for (let s = 0; s < parent.length; s++) {
+    let v = s;
+    while (v >= 0 && state[v] === 0) {
+      state[v] = 1;
+      v = parent[v]!;
+    }
+    if (v >= 0 && state[v] === 1) return true;
+    for (let w = s; w >= 0 && state[w] === 1; w = parent[w]!) state[w] = 2;
+  }
+  return false;
 }
 
 /** Edge indices grouped by their tail node (compressed rows). */
