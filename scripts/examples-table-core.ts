@@ -4,13 +4,14 @@
 // interval, and the verdict against its yield target. scripts/examples-table.ts writes the rows
 // to docs/figures/examples.json and splices the table into README.md; tests/docs/examples-table
 // .test.ts checks the README against the JSON and recomputes rows.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadSpec } from "../dsl/load.ts";
 import { compileAggregator, StructureRefused } from "../pipeline/route.ts";
 import { bestRow } from "../pipeline/structure-search.ts";
 import { yieldInterval } from "../verify/tolerance/statistics.ts";
 import { technologyPreset } from "../dsl/technology-presets.ts";
 import type { TechnologySpec } from "../dsl/spec.ts";
+import type { ClosedFormReport } from "../pipeline/closed-form-report.ts";
 
 /** "calibrated", or "calibrated, mzi_loss 0.03 dB" when the block overrides the preset. */
 export function technologyLabel(t: TechnologySpec): string {
@@ -35,6 +36,17 @@ export interface ExampleRow {
   /** met / MISSED / not shown, or "—" without chips. */
   target: string;
 }
+
+/** The bundled examples' names (examples/*.optinc), sorted. */
+export function exampleNames(): string[] {
+  return readdirSync("examples")
+    .filter((f) => f.endsWith(".optinc"))
+    .map((f) => f.replace(/\.optinc$/, ""))
+    .sort();
+}
+
+/** "flat cells" or "radix-2 cascade": the structure a closed-form compile built. */
+export const structureLabel = (r: ClosedFormReport): string => (r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells");
 
 const kOfN = (k: number, n: number): string => `${k}/${n} (${yieldInterval(k, n)})`;
 
@@ -76,7 +88,7 @@ export function exampleRow(example: string): ExampleRow {
     };
   }
   const r = c.report;
-  const structure = r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells";
+  const structure = structureLabel(r);
   const y = r.yield;
   return {
     example,
@@ -98,9 +110,10 @@ export function examplesTableMarkdown(rows: ExampleRow[]): string {
   return [TABLE_BEGIN, head, sep, ...body, TABLE_END].join("\n");
 }
 
-export function spliceTable(readme: string, table: string): string {
-  const a = readme.indexOf(TABLE_BEGIN);
-  const b = readme.indexOf(TABLE_END);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${TABLE_BEGIN} … ${TABLE_END} section`);
-  return readme.slice(0, a) + table + readme.slice(b + TABLE_END.length);
+/** Replace what lies between two markers (these by default) with `table`, which holds them again. */
+export function spliceTable(readme: string, table: string, begin = TABLE_BEGIN, end = TABLE_END): string {
+  const a = readme.indexOf(begin);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${begin} … ${end} section`);
+  return readme.slice(0, a) + table + readme.slice(b + end.length);
 }

@@ -2,17 +2,14 @@
 // docs/figures/examples.json. The README must hold exactly the rendering of the JSON, every yield
 // in it must be k/n with its own interval, and the rows must be what compiling the examples gives:
 // one row is recomputed here, every row under OPTINC_FULL=1 (npm run test:full).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { examplesTableMarkdown, exampleRow, type ExampleRow } from "../../scripts/examples-table-core.ts";
+import { exampleNames, examplesTableMarkdown, exampleRow, type ExampleRow } from "../../scripts/examples-table-core.ts";
 import { yieldInterval } from "../../verify/tolerance/statistics.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as ExampleRow[];
-const examples = readdirSync("examples")
-  .filter((f) => f.endsWith(".optinc"))
-  .map((f) => f.replace(/\.optinc$/, ""))
-  .sort();
+const examples = exampleNames();
 
 describe("README.md: what each example builds", () => {
   it("holds the rendering of docs/figures/examples.json, one row per example", () => {
