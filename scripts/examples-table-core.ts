@@ -29,7 +29,8 @@ export interface ExampleRow {
   example: string;
   route: string;
   built: string;
-  mzi: number;
+  /** null: nothing was built (a refusal with no candidate exact on its cells). */
+  mzi: number | null;
   technology: string;
   /** "k/n (a–b%)": chips exact of chips drawn, with the 95 % interval; or a sentence when none are drawn. */
   yield: string;
@@ -48,6 +49,9 @@ export function exampleNames(): string[] {
 /** "flat cells" or "radix-2 cascade": the structure a closed-form compile built. */
 export const structureLabel = (r: ClosedFormReport): string => (r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells");
 
+/** The yield cell of a refusal that built no structure. */
+export const NO_CHIPS_BUILT = "no structure built: no chips drawn";
+
 const kOfN = (k: number, n: number): string => `${k}/${n} (${yieldInterval(k, n)})`;
 
 export const TABLE_BEGIN = "<!-- examples-table:begin -->";
@@ -65,14 +69,25 @@ export function exampleRow(example: string): ExampleRow {
   } catch (e) {
     if (!(e instanceof StructureRefused)) throw e;
     const best = e.search.rows[bestRow(e.search.rows)]!;
+    // No candidate exact on its emitted cells: none was built, so no chips were drawn.
+    if (!best.yield)
+      return {
+        example,
+        route: spec.route,
+        built: `refused (OPT3007): ${e.search.reason}`,
+        mzi: null,
+        technology: tech,
+        yield: NO_CHIPS_BUILT,
+        target: "—",
+      };
     return {
       example,
       route: spec.route,
       built: `refused (OPT3007); best: ${best.label}`,
       mzi: best.cost.mzi,
       technology: tech,
-      yield: kOfN(best.yield!.passing, best.yield!.trials),
-      target: best.yield!.verdict.replace("missed", "MISSED"),
+      yield: kOfN(best.yield.passing, best.yield.trials),
+      target: best.yield.verdict.replace("missed", "MISSED"),
     };
   }
   if (c.route === "trained") {
@@ -105,7 +120,8 @@ export function examplesTableMarkdown(rows: ExampleRow[]): string {
   const head = "| Example | route | built | MZIs | technology | chips exact at its technology (95% CI) | target 99 % at 95 % |";
   const sep = "|---|---|---|---|---|---|---|";
   const body = rows.map(
-    (r) => `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} |`,
+    (r) =>
+      `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi === null ? "—" : r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} |`,
   );
   return [TABLE_BEGIN, head, sep, ...body, TABLE_END].join("\n");
 }
