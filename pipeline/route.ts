@@ -110,6 +110,16 @@ export function aggregatorHtml(c: CompiledAggregator): string {
   return c.route === "closed-form" ? closedFormHtml(c.report, c.result) : reportHtml(c.report, c.result);
 }
 
+/** Every file `optinc compile` writes: the emitted files, the HTML report and report.json (which lists them all). */
+export function aggregatorFiles(c: CompiledAggregator): Map<string, string> {
+  const name = c.report.name;
+  const files = new Map(c.result.files);
+  files.set(`${name}.report.html`, aggregatorHtml(c));
+  c.report.artifacts = [...files.keys(), `${name}.report.json`].sort();
+  files.set(`${name}.report.json`, JSON.stringify(c.report, null, 2) + "\n");
+  return files;
+}
+
 /** The lines the CLI prints after a compile (without the "wrote N files" line). */
 export function aggregatorSummary(c: CompiledAggregator, bold: (s: string) => string): string[] {
   if (c.route === "closed-form") return closedFormSummary(c.report, bold);

@@ -20,6 +20,7 @@ import { analyzeTolerance, type ToleranceResult } from "../verify/tolerance/anal
 import { prepareCellDesign, prepareDesign, type DesignUnitInput } from "../verify/tolerance/design.ts";
 import { formatTolerance } from "../verify/tolerance/format.ts";
 import { jointTechnology } from "../verify/tolerance/technology.ts";
+import type { AxisName } from "../verify/tolerance/axes.ts";
 import { VERIFY } from "../codes/catalogue.ts";
 
 /** Explicit non-ideality levels (command-line flags); each overrides the technology block's. */
@@ -54,6 +55,8 @@ export interface VerifyTargetOptions extends NonIdealityOverrides {
   jobs?: number;
   /** Tolerance analysis instead of the yield run. */
   tolerance?: boolean;
+  /** Only these tolerance axes (default: all); the certified bounds still run, as they seed the Monte-Carlo's first probe. */
+  toleranceAxes?: AxisName[];
   /** One measured die (then `circuits` holds the one circuit it belongs to). */
   measured?: MeasuredDie;
 }
@@ -103,6 +106,7 @@ interface ToleranceRun {
   receiver: ReceiverMode;
   nonIdealities: Partial<Technology>;
   preset?: string;
+  axes?: AxisName[];
 }
 
 /** Tolerances of a closed-form directory: every cell design with its physical copies (info cell_instances). */
@@ -113,6 +117,7 @@ export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o:
     trials: o.trials,
     receiver: o.receiver,
     technology: jointTechnology(o.nonIdealities, o.preset),
+    ...(o.axes ? { axes: o.axes } : {}),
   });
 }
 
@@ -124,6 +129,7 @@ export function runTolerance(units: DesignUnitInput[], o: ToleranceRun): Toleran
     trials: o.trials,
     receiver: o.receiver,
     technology: jointTechnology(o.nonIdealities, o.preset),
+    ...(o.axes ? { axes: o.axes } : {}),
   });
 }
 
@@ -230,7 +236,14 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
       tolerance = withFile(o.target, () =>
         runCellTolerance(
           cells.map((l) => ({ name: o.shown(l.netlistPath), circuit: l.circuit })),
-          { seed, trials: o.trials, receiver: o.receiver, nonIdealities, preset: o.technology?.preset ?? technology?.preset },
+          {
+            seed,
+            trials: o.trials,
+            receiver: o.receiver,
+            nonIdealities,
+            preset: o.technology?.preset ?? technology?.preset,
+            ...(o.toleranceAxes ? { axes: o.toleranceAxes } : {}),
+          },
         ),
       );
   } catch (e) {
@@ -337,6 +350,7 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
             receiver: o.receiver,
             nonIdealities: effectiveNonIdealities(o, all[0]!.technology),
             preset: o.technology?.preset ?? all[0]!.technology?.preset,
+            ...(o.toleranceAxes ? { axes: o.toleranceAxes } : {}),
           },
         ),
       );

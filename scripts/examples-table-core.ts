@@ -4,13 +4,14 @@
 // interval, and the verdict against its yield target. scripts/examples-table.ts writes the rows
 // to docs/figures/examples.json and splices the table into README.md; tests/docs/examples-table
 // .test.ts checks the README against the JSON and recomputes rows.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadSpec } from "../dsl/load.ts";
 import { compileAggregator, StructureRefused } from "../pipeline/route.ts";
 import { bestRow } from "../pipeline/structure-search.ts";
 import { yieldInterval } from "../verify/tolerance/statistics.ts";
 import { technologyPreset } from "../dsl/technology-presets.ts";
 import type { TechnologySpec } from "../dsl/spec.ts";
+import type { ClosedFormReport } from "../pipeline/closed-form-report.ts";
 
 /** "calibrated", or "calibrated, mzi_loss 0.03 dB" when the block overrides the preset. */
 export function technologyLabel(t: TechnologySpec): string {
@@ -28,13 +29,28 @@ export interface ExampleRow {
   example: string;
   route: string;
   built: string;
-  mzi: number;
+  /** null: nothing was built (a refusal with no candidate exact on its cells). */
+  mzi: number | null;
   technology: string;
   /** "k/n (a–b%)": chips exact of chips drawn, with the 95 % interval; or a sentence when none are drawn. */
   yield: string;
   /** met / MISSED / not shown, or "—" without chips. */
   target: string;
 }
+
+/** The bundled examples' names (examples/*.optinc), sorted. */
+export function exampleNames(): string[] {
+  return readdirSync("examples")
+    .filter((f) => f.endsWith(".optinc"))
+    .map((f) => f.replace(/\.optinc$/, ""))
+    .sort();
+}
+
+/** "flat cells" or "radix-2 cascade": the structure a closed-form compile built. */
+export const structureLabel = (r: ClosedFormReport): string => (r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells");
+
+/** The yield cell of a refusal that built no structure. */
+export const NO_CHIPS_BUILT = "no structure built: no chips drawn";
 
 const kOfN = (k: number, n: number): string => `${k}/${n} (${yieldInterval(k, n)})`;
 
@@ -53,14 +69,25 @@ export function exampleRow(example: string): ExampleRow {
   } catch (e) {
     if (!(e instanceof StructureRefused)) throw e;
     const best = e.search.rows[bestRow(e.search.rows)]!;
+    // No candidate exact on its emitted cells: none was built, so no chips were drawn.
+    if (!best.yield)
+      return {
+        example,
+        route: spec.route,
+        built: `refused (OPT3007): ${e.search.reason}`,
+        mzi: null,
+        technology: tech,
+        yield: NO_CHIPS_BUILT,
+        target: "—",
+      };
     return {
       example,
       route: spec.route,
       built: `refused (OPT3007); best: ${best.label}`,
       mzi: best.cost.mzi,
       technology: tech,
-      yield: kOfN(best.yield!.passing, best.yield!.trials),
-      target: best.yield!.verdict.replace("missed", "MISSED"),
+      yield: kOfN(best.yield.passing, best.yield.trials),
+      target: best.yield.verdict.replace("missed", "MISSED"),
     };
   }
   if (c.route === "trained") {
@@ -76,7 +103,7 @@ export function exampleRow(example: string): ExampleRow {
     };
   }
   const r = c.report;
-  const structure = r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells";
+  const structure = structureLabel(r);
   const y = r.yield;
   return {
     example,
@@ -93,14 +120,16 @@ export function examplesTableMarkdown(rows: ExampleRow[]): string {
   const head = "| Example | route | built | MZIs | technology | chips exact at its technology (95% CI) | target 99 % at 95 % |";
   const sep = "|---|---|---|---|---|---|---|";
   const body = rows.map(
-    (r) => `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} |`,
+    (r) =>
+      `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi === null ? "—" : r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} |`,
   );
   return [TABLE_BEGIN, head, sep, ...body, TABLE_END].join("\n");
 }
 
-export function spliceTable(readme: string, table: string): string {
-  const a = readme.indexOf(TABLE_BEGIN);
-  const b = readme.indexOf(TABLE_END);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${TABLE_BEGIN} … ${TABLE_END} section`);
-  return readme.slice(0, a) + table + readme.slice(b + TABLE_END.length);
+/** Replace what lies between two markers (these by default) with `table`, which holds them again. */
+export function spliceTable(readme: string, table: string, begin = TABLE_BEGIN, end = TABLE_END): string {
+  const a = readme.indexOf(begin);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${begin} … ${end} section`);
+  return readme.slice(0, a) + table + readme.slice(b + end.length);
 }

@@ -2,14 +2,11 @@
 // the trained one trains, which takes minutes) and write docs/figures/examples.json and README.md's
 // "What each example builds" table (scripts/examples-table-core.ts). Named examples update their
 // rows only.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { examplesTableMarkdown, exampleRow, spliceTable, type ExampleRow } from "./examples-table-core.ts";
+import { readFileSync, writeFileSync } from "node:fs";
+import { exampleNames, examplesTableMarkdown, exampleRow, spliceTable, type ExampleRow } from "./examples-table-core.ts";
 
 const JSON_FILE = "docs/figures/examples.json";
-const all = readdirSync("examples")
-  .filter((f) => f.endsWith(".optinc"))
-  .map((f) => f.replace(/\.optinc$/, ""))
-  .sort();
+const all = exampleNames();
 const asked = process.argv.slice(2).filter((a) => a !== "--");
 let rows: ExampleRow[] = [];
 try {

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { aggregatorHtml, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/route.ts";
+import { aggregatorFiles, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/route.ts";
 import { structureTable } from "../../pipeline/structure-table.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
@@ -108,11 +108,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         bar?.stop();
         const report = result.report;
         report.timing.total = (performance.now() - started) / 1000;
-        const name = checked.spec.name;
-        const files = new Map(result.result.files);
-        files.set(`${name}.report.html`, aggregatorHtml(result));
-        report.artifacts = [...files.keys(), `${name}.report.json`].sort();
-        files.set(`${name}.report.json`, JSON.stringify(report, null, 2) + "\n");
+        const files = aggregatorFiles(result);
         if (!(await out.commit(dir, files, flags.out))) return void out.finish(null);
         if (!report.ok) {
           out.report([
