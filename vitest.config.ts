@@ -15,6 +15,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // One thread per test process: both cores already run test files (runtime/worker-threads.ts).
+    env: { OPTINC_JOBS: "1" },
     // Vitest leaves one core free by default: on the 2-core reference machine that is one worker.
     // Most files are CPU-bound, so both cores run files.
     maxWorkers: "100%",

@@ -10,8 +10,14 @@ import { isMainThread, Worker, workerData, type MessagePort } from "node:worker_
 /** The workerData key that marks a pool thread. */
 export const POOL_THREAD = "optincPoolThread";
 
-/** Default thread count: the machine's cores. */
+/**
+ * Default thread count: OPTINC_JOBS when it is an integer in 1..256, else the machine's cores. The
+ * test runner sets it to 1: its two processes already keep both cores busy, and a pool thread
+ * started from source loads the TypeScript anew (the pool tests ask for threads explicitly).
+ */
 export function defaultJobs(): number {
+  const env = Number(process.env.OPTINC_JOBS);
+  if (Number.isInteger(env) && env >= 1 && env <= 256) return env;
   return Math.max(1, availableParallelism());
 }
 
