@@ -5,15 +5,16 @@
 // (tests/compile/tolerance-pool.test.ts). Small sections stay on one thread: below
 // TOLERANCE_POOL_MIN_WORK a thread's start-up costs more than it saves.
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
-import type { Spec } from "../dsl/spec.ts";
-import type { Circuit } from "../netlist/ir.ts";
 import { defaultJobs, spawnWorker } from "../runtime/worker-threads.ts";
 import type { AxisName } from "../verify/tolerance/axes.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { cellOf } from "../verify/cells/cell-verify.ts";
 import { cellCases } from "../verify/cells/cell-cases.ts";
-import { toleranceOfCellChip, type CellChipToleranceOptions } from "./evaluate.ts";
+import { toleranceOfCellChip } from "./evaluate.ts";
+import type { ToleranceJob } from "./tolerance-worker.ts";
 import "./tolerance-worker.ts"; // keeps the worker side in the CLI bundle
+
+export type { ToleranceJob };
 
 /** The axes in the order a one-thread section reports them. */
 const AXIS_ORDER: AxisName[] = ["couplerImbalance", "phaseError", "mziLoss", "dacBits", "detectorNoise", "technology"];
@@ -21,13 +22,6 @@ const AXIS_ORDER: AxisName[] = ["couplerImbalance", "phaseError", "mziLoss", "da
 export const POOL_AXES: AxisName[] = ["couplerImbalance", "mziLoss"];
 /** Σ copies × cases × netlists of the designs below which the section stays on one thread. */
 export const TOLERANCE_POOL_MIN_WORK = 5e4;
-
-export interface ToleranceJob {
-  designs: { name: string; circuit: Circuit; copies: number }[];
-  spec: Spec;
-  seed: number;
-  o: CellChipToleranceOptions;
-}
 
 export function toleranceWork(designs: ToleranceJob["designs"]): number {
   return designs.reduce((a, d) => a + d.copies * cellCases(cellOf(d.circuit)).cases * Object.keys(d.circuit.netlists).length, 0);

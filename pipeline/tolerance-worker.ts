@@ -3,8 +3,17 @@
 // main thread, and in pool threads of other jobs, it does nothing.
 import type { MessagePort } from "node:worker_threads";
 import { poolThreadData } from "../runtime/worker-threads.ts";
-import { toleranceOfCellChip } from "./evaluate.ts";
-import type { ToleranceJob } from "./tolerance-pool.ts";
+import type { Spec } from "../dsl/spec.ts";
+import type { Circuit } from "../netlist/ir.ts";
+import { toleranceOfCellChip, type CellChipToleranceOptions } from "./evaluate.ts";
+
+/** The section a pool thread computes: plain data, copied to the thread. */
+export interface ToleranceJob {
+  designs: { name: string; circuit: Circuit; copies: number }[];
+  spec: Spec;
+  seed: number;
+  o: CellChipToleranceOptions;
+}
 
 export interface ToleranceWorkerData {
   tolerance: ToleranceJob;
