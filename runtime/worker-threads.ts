@@ -40,3 +40,25 @@ export function poolThreadData<T extends object>(): Partial<T> | null {
   const d = workerData as Record<string, unknown> | null;
   return d?.[POOL_THREAD] === true ? (d as Partial<T>) : null;
 }
+
+/**
+ * A pool thread's loop: claim indices from `counters[0]` until `total`, post `{ [key]: i, result }`
+ * for each, and count it in `counters[1]` (the calling thread waits on that). An error is posted
+ * as `{ error }` and counted too, so the caller never waits for a result that will not come.
+ */
+export function serveClaimed(counters: Int32Array, total: number, port: MessagePort, one: (i: number) => object, key = "i"): void {
+  const posted = (): void => {
+    Atomics.add(counters, 1, 1);
+    Atomics.notify(counters, 1);
+  };
+  try {
+    for (let i = Atomics.add(counters, 0, 1); i < total; i = Atomics.add(counters, 0, 1)) {
+      port.postMessage({ [key]: i, ...one(i) });
+      posted();
+    }
+  } catch (e) {
+    port.postMessage({ error: (e as Error).stack ?? String(e) });
+    posted();
+  }
+  port.close();
+}

@@ -3,7 +3,7 @@
 // of cases) from a shared counter until none are left and posts each outcome (cases are written
 // to shared memory). In the main thread it does nothing.
 import type { MessagePort } from "node:worker_threads";
-import { poolThreadData } from "../../runtime/worker-threads.ts";
+import { poolThreadData, serveClaimed } from "../../runtime/worker-threads.ts";
 import { serveCases, type CaseJob } from "./case-pool.ts";
 import { runTrial, type TrialJob } from "./trial.ts";
 
@@ -30,18 +30,7 @@ export interface TrialWorkerData {
 }
 
 function serve(d: TrialWorkerData): void {
-  try {
-    for (let t = Atomics.add(d.counters, 0, 1); t < d.trials; t = Atomics.add(d.counters, 0, 1)) {
-      d.port.postMessage({ t, outcome: runTrial(d.job, t) });
-      Atomics.add(d.counters, 1, 1);
-      Atomics.notify(d.counters, 1);
-    }
-  } catch (e) {
-    d.port.postMessage({ error: (e as Error).stack ?? String(e) });
-    Atomics.add(d.counters, 1, 1);
-    Atomics.notify(d.counters, 1);
-  }
-  d.port.close();
+  serveClaimed(d.counters, d.trials, d.port, (t) => ({ outcome: runTrial(d.job, t) }), "t");
 }
 
 const data = poolThreadData<TrialWorkerData & CaseWorkerData>();
