@@ -28,8 +28,11 @@ export interface AggregatorOptions extends CompileOptions {
 
 /** route = auto found no structure that meets the yield target: compile exits 1 and writes nothing. */
 export class StructureRefused extends CompileError {
-  constructor(readonly search: StructureSearch) {
-    super(COMPILE.noStructure, refusalMessage(search), "target.yield", refusalHint(search));
+  constructor(
+    readonly search: StructureSearch,
+    mziLossDb: number,
+  ) {
+    super(COMPILE.noStructure, refusalMessage(search), "target.yield", refusalHint(search, mziLossDb));
   }
 }
 
@@ -58,7 +61,7 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
   for (;;) {
     opts.onPass?.("search");
     const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false, exclude, jobs: opts.jobs });
-    if (!chosen) throw new StructureRefused(search);
+    if (!chosen) throw new StructureRefused(search, checked.spec.technology.mziLossDb);
     const result = compileClosedForm(
       { ...checked, spec: chosen.spec },
       {
@@ -93,16 +96,18 @@ function refusalMessage(s: StructureSearch): string {
   return `route = auto found no structure that meets the yield target: ${s.reason}`;
 }
 
-function refusalHint(s: StructureSearch): string {
+function refusalHint(s: StructureSearch, mziLossDb: number): string {
   const best = s.rows[bestRow(s.rows)]!;
+  // No cell decodes exactly: a better yield target or an explicit route cannot help, only a
+  // smaller MZI loss for the biases to absorb.
+  if (!best.yield)
+    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (the notes of --explain say which): the biases compensate that loss, and with lossless parts the decisions of these cells move by more than their margins; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
   const t = best.tolerance;
-  const need = !best.yield
-    ? "every structure has a cell that is not exact with ideal parts at the MZI loss its biases are set for (the notes of --explain say which)"
-    : !t
-      ? `${best.label} came closest`
-      : t.scale < 0.01
-        ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC`
-        : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`;
+  const need = !t
+    ? `${best.label} came closest`
+    : t.scale < 0.01
+      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC`
+      : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`;
   return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 

@@ -102,6 +102,19 @@ describe("route = auto", () => {
     }
   }, 300_000);
 
+  it("refuses when no structure decodes exactly, and says the MZI loss the biases absorb is the limit", async () => {
+    const body = "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated }";
+    const c = await compile("noexact8", body);
+    expect(c.code).toBe(1);
+    expect(c.err).toContain("no structure is exact on its emitted cells");
+    expect(c.err).toMatch(/hint: every structure has a cell that is not exact with ideal parts at the 0\.1 dB MZI loss/);
+    expect(c.err).toContain("a smaller mzi_loss in the technology block");
+    // Not the advice for a yield miss: a lower target or an explicit route would not help.
+    expect(c.err).not.toContain("a lower yield");
+    expect(existsSync(c.dir)).toBe(false);
+    expectHonest(c.err);
+  }, 120_000);
+
   it("with an ideal technology, builds the cheapest structure and draws no chips", () => {
     const r = loadSpec("i.optinc", specText("ideal5", "  workers = 5\n  precision = 2 bits\n  levels = 4"));
     expect(r.checked!.spec.route).toBe("auto");
