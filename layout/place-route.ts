@@ -13,6 +13,7 @@ import { crossingGeometry } from "./cells.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { planChannel } from "./channel.ts";
+import { routeShapes } from "./route-shape.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 
 /** One end of a connection: a node's pin. */
@@ -39,6 +40,8 @@ export interface PlaceInput {
   period: number;
   /** The crossing cell (made once per period). */
   crossing: LayoutCell;
+  /** Most points per drawn route piece (route-shape.ts). */
+  maxPathPoints: number;
 }
 
 export interface Placed {
@@ -135,13 +138,19 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   }
   // 3. channels: a channel's width depends on the heights on both sides, so the columns are
   // stacked first (their order depends only on heights) and then moved right by the channels.
+  const shapes: Shape[] = [];
   // Each segment is trimmed as soon as it ends: its parts are then garbage, not held to the end.
   const segments: Segment[] = [];
-  const done = (sb: SegBuild): void => void segments.push(trimSegment(sb, period));
+  // Its points go straight into packed shapes (two crossings in a row abut: their zero-length
+  // segment is kept for the path lengths, not drawn).
+  const done = (sb: SegBuild): void => {
+    const { points, ...seg } = trimSegment(sb, period);
+    if (seg.length > 0) shapes.push(...routeShapes(points, RULES.wgWidth, inp.maxPathPoints));
+    segments.push(seg);
+  };
   const open = new Map<number, SegBuild>(); // edge → segment being drawn
   const refs: CellRef[] = [];
   let crossings = 0;
-  const shapes: Shape[] = [];
   // The edges through each channel, in edge order: listed once (scanning every edge per channel
   // is quadratic on a deep mesh).
   const through: number[][] = Array.from({ length: last }, () => []);
@@ -256,10 +265,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     s.to = refName(e.to);
     done(s);
   });
-  // 5. draw the segments, each trimmed to a whole number of periods when it ended
-  // (two crossings in a row abut: their zero-length segment is kept for the path lengths, not drawn)
-  for (const seg of segments) if (seg.length > 0) shapes.push({ kind: "path", layer: "si", width: RULES.wgWidth, points: seg.points });
-  // 6. the cell: instances, boundary pins
+  // 5. the cell: instances, boundary pins
   const pins: Pin[] = [];
   nodes.forEach((n, i) => {
     const o = origin.get(i)!;

@@ -2,6 +2,7 @@
 // with its name, every route as a thin line (at most 8 points each), and heater pads as dots.
 // Plain SVG text, deterministic; large chips (over 20,000 routes) keep the boxes only.
 import type { LayoutCell } from "./cell.ts";
+import { unpack } from "./route-shape.ts";
 
 const MAX_ROUTES = 20_000;
 
@@ -15,7 +16,7 @@ export function chipSvg(top: LayoutCell, widthPx = 1200): string {
   const out: string[] = [];
   let routes = 0;
   const count = (c: LayoutCell, k: number): void => {
-    routes += k * c.shapes.filter((x) => x.kind === "path").length;
+    routes += k * c.shapes.filter((x) => x.kind === "path" || x.kind === "route").length;
     if (routes <= MAX_ROUTES) for (const r of c.refs) if (r.cell.kind === "netlist") count(r.cell, k);
   };
   for (const r of top.refs) count(r.cell, 1);
@@ -26,9 +27,10 @@ export function chipSvg(top: LayoutCell, widthPx = 1200): string {
     );
     if (routes <= MAX_ROUTES) {
       for (const p of c.shapes) {
-        if (p.kind !== "path") continue;
-        const step = Math.max(1, Math.ceil(p.points.length / 8));
-        const pts = p.points.filter((_, i) => i % step === 0 || i === p.points.length - 1);
+        if (p.kind !== "path" && p.kind !== "route") continue;
+        const points = p.kind === "path" ? p.points : unpack(p.nm);
+        const step = Math.max(1, Math.ceil(points.length / 8));
+        const pts = points.filter((_, i) => i % step === 0 || i === points.length - 1);
         out.push(`<polyline points="${pts.map(([x, y]) => `${X(ox + x)},${Y(oy + y)}`).join(" ")}"/>`);
       }
     }

@@ -6,9 +6,8 @@ import { RULES } from "./layers.ts";
 
 const BUMP_SAMPLES = 24;
 
-/** A drawn route segment between two pins. */
+/** A drawn route segment between two pins (its points become shapes: route-shape.ts). */
 export interface Segment {
-  points: Pt[];
   length: number;
   /** Distance of the drawn length from the nearest whole number of periods, µm. */
   residual: number;
@@ -29,7 +28,7 @@ export interface SegBuild {
 }
 
 /** Points of a segment with its last trim bump set so that its drawn length is a whole number of periods. */
-export function trimSegment(s: SegBuild, period: number): Segment {
+export function trimSegment(s: SegBuild, period: number): Segment & { points: Pt[] } {
   const lt = RULES.trimLength;
   const lastTrim = s.parts.map((p) => p.kind).lastIndexOf("trim");
   const flatten = (parts: Part[]): Pt[] =>
@@ -97,7 +96,7 @@ export function trimSegment(s: SegBuild, period: number): Segment {
   return finish(s, tidy([...pre, ...bump(b), ...post]), period);
 }
 
-function finish(s: SegBuild, pts: Pt[], period: number): Segment {
+function finish(s: SegBuild, pts: Pt[], period: number): Segment & { points: Pt[] } {
   const length = drawnLength(pts);
   const r = length / period;
   return { points: pts, length, residual: Math.abs(r - Math.round(r)) * period, from: s.from, to: s.to };
