@@ -60,8 +60,11 @@ const NONE = 0,
   REAL8 = 5,
   ASCII = 6;
 
-/** Largest number of points in one XY record ((65535 − 4) / 8, closing point included). */
-export const MAX_XY_POINTS = 8191;
+/**
+ * Largest number of points in one XY record, closing point included: (32767 − 4) / 8. The record
+ * length is 16 bits, but readers take it as signed (KLayout warns above 0x8000 and reads on).
+ */
+export const MAX_XY_POINTS = 4095;
 /** Database units per µm. */
 export const DBU_PER_UM = 1000;
 

@@ -30,7 +30,7 @@ describe("route shapes", () => {
 
   it("keeps a short route whole", () => {
     const pts = wiggle(2);
-    const shapes = routeShapes(pts, 0.5, 8191);
+    const shapes = routeShapes(pts, 0.5, 4095);
     expect(shapes).toHaveLength(1);
     expect(piecesOf(shapes)[0]).toEqual(pts);
   });
