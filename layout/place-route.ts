@@ -100,15 +100,32 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   let x = 0;
   for (let c = 0; c <= last; c++) {
     const items = cols[c]!;
-    const key = (it: Item): number => {
-      if (it.kind === "dummy") return srcY(it.edge, c);
+    const fed = (node: number): number => (c > 0 && preds[node]!.length ? ys(preds[node]!.map((ei) => srcY(ei, c))) : Number.NaN);
+    // A source with no input (a dark input's terminator, a bias laser) sits level with the light
+    // its successor's other inputs bring, on the side of the pin it feeds. At the foot of the
+    // column, where it used to sit, its track crossed every track between there and its successor.
+    const sourceKey = (node: number): [number, number] => {
+      for (const ei of succs[node]!) {
+        const e = edges[ei]!;
+        if (level[e.to.node] !== c + 1) continue;
+        const others = preds[e.to.node]!.filter((x) => x !== ei);
+        const at = others.map((x) => (level[edges[x]!.from.node]! < c ? srcY(x, c) : fed(edges[x]!.from.node))).filter(Number.isFinite);
+        if (!at.length) continue;
+        const side = pinOf(e.to).y > ys(others.map((x) => pinOf(edges[x]!.to).y)) ? 1 : -1;
+        return [ys(at), side];
+      }
+      return [-Infinity, 0];
+    };
+    // [height, side]: the side orders a source against the track it sits level with
+    const key = (it: Item): [number, number] => {
+      if (it.kind === "dummy") return [srcY(it.edge, c), 0];
       const n = nodes[it.node]!;
-      if (n.port === "in") return -portIndex(n.name);
-      if (n.port === "out") return c > 0 && preds[it.node]!.length ? ys(preds[it.node]!.map((ei) => srcY(ei, c))) : -portIndex(n.name);
-      return c > 0 && preds[it.node]!.length ? ys(preds[it.node]!.map((ei) => srcY(ei, c))) : -Infinity;
+      if (n.port === "in") return [-portIndex(n.name), 0];
+      if (n.port === "out") return [c > 0 && preds[it.node]!.length ? fed(it.node) : -portIndex(n.name), 0];
+      return c > 0 && preds[it.node]!.length ? [fed(it.node), 0] : sourceKey(it.node);
     };
     const keyed = items.map((it, i) => ({ it, k: key(it), i }));
-    keyed.sort((a, b) => b.k - a.k || a.i - b.i);
+    keyed.sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || a.i - b.i);
     // stack, then centre the column on y = 0
     let cursor = 0;
     const tops: number[] = [];
