@@ -16,6 +16,7 @@ import { reportHtml } from "./report-html.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import type { Report } from "./report.ts";
 import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
+import type { LayoutSection } from "../verify/report/types.ts";
 
 export type CompiledAggregator =
   | { route: "trained"; result: CompileResult; report: Report }
@@ -104,8 +105,9 @@ function refusalHint(s: StructureSearch): string {
   return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 
-export function aggregatorHtml(c: CompiledAggregator): string {
-  return c.route === "closed-form" ? closedFormHtml(c.report, c.result) : reportHtml(c.report, c.result);
+/** The report page; `layout`: its Layout section (optinc compile --layout, pipeline/compile-layout.ts). */
+export function aggregatorHtml(c: CompiledAggregator, layout?: LayoutSection): string {
+  return c.route === "closed-form" ? closedFormHtml(c.report, c.result, layout) : reportHtml(c.report, c.result, layout);
 }
 
 /** The lines the CLI prints after a compile (without the "wrote N files" line). */
