@@ -130,6 +130,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
             return void out.finish(null);
           }
           report.timing.layout = (performance.now() - t0) / 1000;
+          report.timing.total = (performance.now() - started) / 1000;
           for (const [f, body] of layout.files) files.set(f, body);
         }
         files.set(`${name}.report.html`, aggregatorHtml(result, layout?.section));
