@@ -7,6 +7,9 @@ export type Shape =
   | { kind: "box"; layer: LayerName; x0: number; y0: number; x1: number; y1: number }
   | { kind: "polygon"; layer: LayerName; points: Pt[] }
   | { kind: "path"; layer: LayerName; width: number; points: Pt[] }
+  /** A drawn route: a path whose points are packed on the nm grid, x0, y0, x1, y1, … (a trained
+   * mesh draws tens of millions of route points; as [x, y] arrays they did not fit in memory). */
+  | { kind: "route"; layer: LayerName; width: number; nm: Int32Array }
   | { kind: "text"; layer: LayerName; at: Pt; text: string };
 
 /** An optical pin: light enters an "in" pin from the left, leaves an "out" pin to the right. */
@@ -73,6 +76,12 @@ export function boundsOf(shapes: Shape[], refs: CellRef[], pins: Pin[] = []): Bo
       add(s.x0, s.y0);
       add(s.x1, s.y1);
     } else if (s.kind === "text") continue;
+    else if (s.kind === "route")
+      for (let i = 0; i < s.nm.length; i += 2) {
+        const [x, y, w] = [s.nm[i]! / 1000, s.nm[i + 1]! / 1000, s.width / 2];
+        add(x - w, y - w);
+        add(x + w, y + w);
+      }
     else
       for (const [x, y] of s.points) {
         const w = s.kind === "path" ? s.width / 2 : 0;

@@ -54,8 +54,8 @@ export interface ChipLayout {
 
 const GAP = 200;
 
-export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string): ChipLayout {
-  const cache = new CellCache(enc);
+export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string, maxPathPoints?: number): ChipLayout {
+  const cache = new CellCache(enc, maxPathPoints);
   let designs = input.designs;
   let chips = input.chips;
   if (only !== undefined) {

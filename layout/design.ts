@@ -9,6 +9,7 @@ import { instancePorts, netlistPortSpec } from "../netlist/propagate.ts";
 import { basePeriods, periodUm, type LengthEncoding } from "../netlist/spice-dialect.ts";
 import { circuitLookup, dependencyOrder } from "../netlist/spice-write.ts";
 import type { LayoutCell } from "./cell.ts";
+import { MAX_XY_POINTS } from "./gds-write.ts";
 import { amplifier, biasLaser, block, coupler, crossing, gratingCoupler, phaseShifter, straight, terminator } from "./cells.ts";
 import { placeAndRoute, type PlaceNode } from "./place-route.ts";
 import type { Segment } from "./trim.ts";
@@ -20,7 +21,11 @@ export class LayoutError extends Error {}
 export class CellCache {
   private cells = new Map<string, LayoutCell>();
   readonly crossing: LayoutCell;
-  constructor(readonly enc: LengthEncoding) {
+  constructor(
+    readonly enc: LengthEncoding,
+    /** Most points per drawn route piece (the GDSII limit; smaller only to test the cut). */
+    readonly maxPathPoints = MAX_XY_POINTS,
+  ) {
     this.crossing = crossing(periodUm(enc));
   }
   get(make: () => LayoutCell): LayoutCell {
@@ -93,7 +98,14 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
     for (const p of spec.both)
       throw new LayoutError(`netlist "${name}": port "${p}" has no direction (a terminator exposed as a port) and cannot be drawn`);
     for (const [a, b] of Object.entries(nl.connections)) edges.push({ from: end(a), to: end(b) });
-    const placed = placeAndRoute({ name: netlistCellName(circuit, name), nodes, edges, period, crossing: cache.crossing });
+    const placed = placeAndRoute({
+      name: netlistCellName(circuit, name),
+      nodes,
+      edges,
+      period,
+      crossing: cache.crossing,
+      maxPathPoints: cache.maxPathPoints,
+    });
     netlists.set(name, placed.cell);
     drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
     for (const s of placed.segments) segments.push({ netlist: name, segment: s });

@@ -8,7 +8,8 @@
 /** One element of a structure. Coordinates in µm. */
 export type GdsElement =
   | { kind: "boundary"; layer: number; datatype: number; points: [number, number][] }
-  | { kind: "path"; layer: number; datatype: number; width: number; points: [number, number][] }
+  /** points in µm, or packed on the nm grid (x0, y0, x1, y1, … in database units) */
+  | { kind: "path"; layer: number; datatype: number; width: number; points: [number, number][] | Int32Array }
   | { kind: "text"; layer: number; texttype: number; at: [number, number]; text: string }
   | { kind: "sref"; cell: string; at: [number, number]; rotation?: 0 | 90 | 180 | 270; mirrorX?: boolean; properties?: [number, string][] };
 
@@ -59,8 +60,11 @@ const NONE = 0,
   REAL8 = 5,
   ASCII = 6;
 
-/** Largest number of points in one XY record ((65535 − 4) / 8, closing point included). */
-export const MAX_XY_POINTS = 8191;
+/**
+ * Largest number of points in one XY record, closing point included: (32767 − 4) / 8. The record
+ * length is 16 bits, but readers take it as signed (KLayout warns above 0x8000 and reads on).
+ */
+export const MAX_XY_POINTS = 4095;
 /** Database units per µm. */
 export const DBU_PER_UM = 1000;
 
@@ -145,12 +149,25 @@ class Stream {
 /** Fixed modification/access time: 2000-01-01 00:00:00, twice (deterministic bytes). */
 const STAMP = [2000, 1, 1, 0, 0, 0, 2000, 1, 1, 0, 0, 0];
 
-function xy(s: Stream, points: [number, number][]): void {
+function xy(s: Stream, points: [number, number][] | Int32Array): void {
+  if (points instanceof Int32Array) {
+    xyPacked(s, points);
+    return;
+  }
   if (points.length > MAX_XY_POINTS) throw new Error(`${points.length} points exceed the GDSII limit of ${MAX_XY_POINTS} per element`);
   s.int4(
     R.XY,
     points.flatMap(([x, y]) => [toDbu(x), toDbu(y)]),
   );
+}
+
+/** Points already in database units: written as they are. */
+function xyPacked(s: Stream, nm: Int32Array): void {
+  if (nm.length / 2 > MAX_XY_POINTS) throw new Error(`${nm.length / 2} points exceed the GDSII limit of ${MAX_XY_POINTS} per element`);
+  const d = new Uint8Array(4 * nm.length);
+  const v = new DataView(d.buffer);
+  nm.forEach((x, i) => v.setInt32(4 * i, x));
+  s.record(R.XY, INT4, d);
 }
 
 /** The library as GDSII stream bytes. */
@@ -193,7 +210,7 @@ function writeElement(s: Stream, el: GdsElement, names: Set<string>): void {
       break;
     }
     case "path":
-      if (el.points.length < 2) throw new Error("a GDSII path needs at least 2 points");
+      if (el.points.length < (el.points instanceof Int32Array ? 4 : 2)) throw new Error("a GDSII path needs at least 2 points");
       s.record(R.PATH, NONE);
       s.int2(R.LAYER, [el.layer]);
       s.int2(R.DATATYPE, [el.datatype]);

@@ -42,6 +42,7 @@ function structure(c: LayoutCell, layers: LayerMap): GdsStructure {
       });
     else if (s.kind === "polygon") elements.push({ kind: "boundary", layer, datatype, points: s.points });
     else if (s.kind === "path") elements.push({ kind: "path", layer, datatype, width: s.width, points: s.points });
+    else if (s.kind === "route") elements.push({ kind: "path", layer, datatype, width: s.width, points: s.nm });
     else elements.push({ kind: "text", layer, texttype: datatype, at: s.at, text: s.text });
   }
   for (const r of c.refs) elements.push({ kind: "sref", cell: r.cell.name, at: r.at, properties: [[INSTANCE_NAME_PROPERTY, r.name]] });

@@ -13,6 +13,7 @@ import { crossingGeometry } from "./cells.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { planChannel } from "./channel.ts";
+import { routeShapes } from "./route-shape.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 
 /** One end of a connection: a node's pin. */
@@ -39,6 +40,8 @@ export interface PlaceInput {
   period: number;
   /** The crossing cell (made once per period). */
   crossing: LayoutCell;
+  /** Most points per drawn route piece (route-shape.ts). */
+  maxPathPoints: number;
 }
 
 export interface Placed {
@@ -80,7 +83,8 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   });
   // 2. stacking
   const origin = new Map<number, Pt>(); // node → cell origin
-  const dummyY = new Map<string, number>(); // `${edge}@${col}` → y
+  const dummyY = new Map<number, number>(); // dummyKey(edge, col) → y
+  const dummyKey = (edge: number, col: number): number => edge * (last + 1) + col;
   const colX: number[] = [];
   const colW: number[] = [];
   const pinAbs = (e: End): Pt => {
@@ -90,21 +94,38 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   };
   const srcY = (edge: number, col: number): number => {
     const e = edges[edge]!;
-    return level[e.from.node] === col - 1 ? pinAbs(e.from)[1] : dummyY.get(`${edge}@${col - 1}`)!;
+    return level[e.from.node] === col - 1 ? pinAbs(e.from)[1] : dummyY.get(dummyKey(edge, col - 1))!;
   };
   const portIndex = (name: string): number => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
   let x = 0;
   for (let c = 0; c <= last; c++) {
     const items = cols[c]!;
-    const key = (it: Item): number => {
-      if (it.kind === "dummy") return srcY(it.edge, c);
+    const fed = (node: number): number => (c > 0 && preds[node]!.length ? ys(preds[node]!.map((ei) => srcY(ei, c))) : Number.NaN);
+    // A source with no input (a dark input's terminator, a bias laser) sits level with the light
+    // its successor's other inputs bring, on the side of the pin it feeds. At the foot of the
+    // column, where it used to sit, its track crossed every track between there and its successor.
+    const sourceKey = (node: number): [number, number] => {
+      for (const ei of succs[node]!) {
+        const e = edges[ei]!;
+        if (level[e.to.node] !== c + 1) continue;
+        const others = preds[e.to.node]!.filter((x) => x !== ei);
+        const at = others.map((x) => (level[edges[x]!.from.node]! < c ? srcY(x, c) : fed(edges[x]!.from.node))).filter(Number.isFinite);
+        if (!at.length) continue;
+        const side = pinOf(e.to).y > ys(others.map((x) => pinOf(edges[x]!.to).y)) ? 1 : -1;
+        return [ys(at), side];
+      }
+      return [-Infinity, 0];
+    };
+    // [height, side]: the side orders a source against the track it sits level with
+    const key = (it: Item): [number, number] => {
+      if (it.kind === "dummy") return [srcY(it.edge, c), 0];
       const n = nodes[it.node]!;
-      if (n.port === "in") return -portIndex(n.name);
-      if (n.port === "out") return c > 0 && preds[it.node]!.length ? ys(preds[it.node]!.map((ei) => srcY(ei, c))) : -portIndex(n.name);
-      return c > 0 && preds[it.node]!.length ? ys(preds[it.node]!.map((ei) => srcY(ei, c))) : -Infinity;
+      if (n.port === "in") return [-portIndex(n.name), 0];
+      if (n.port === "out") return [c > 0 && preds[it.node]!.length ? fed(it.node) : -portIndex(n.name), 0];
+      return c > 0 && preds[it.node]!.length ? [fed(it.node), 0] : sourceKey(it.node);
     };
     const keyed = items.map((it, i) => ({ it, k: key(it), i }));
-    keyed.sort((a, b) => b.k - a.k || a.i - b.i);
+    keyed.sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || a.i - b.i);
     // stack, then centre the column on y = 0
     let cursor = 0;
     const tops: number[] = [];
@@ -121,7 +142,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     width = snap(width);
     keyed.forEach(({ it }, j) => {
       const top = tops[j]! + shift;
-      if (it.kind === "dummy") dummyY.set(`${it.edge}@${c}`, snap(top));
+      if (it.kind === "dummy") dummyY.set(dummyKey(it.edge, c), snap(top));
       else {
         const cell = nodes[it.node]!.cell;
         if (!cell) origin.set(it.node, [x, snap(top)]);
@@ -134,24 +155,34 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   }
   // 3. channels: a channel's width depends on the heights on both sides, so the columns are
   // stacked first (their order depends only on heights) and then moved right by the channels.
-  const segs: SegBuild[] = [];
+  const shapes: Shape[] = [];
+  // Each segment is trimmed as soon as it ends: its parts are then garbage, not held to the end.
+  const segments: Segment[] = [];
+  // Its points go straight into packed shapes (two crossings in a row abut: their zero-length
+  // segment is kept for the path lengths, not drawn).
+  const done = (sb: SegBuild): void => {
+    const { points, ...seg } = trimSegment(sb, period);
+    if (seg.length > 0) shapes.push(...routeShapes(points, RULES.wgWidth, inp.maxPathPoints));
+    segments.push(seg);
+  };
   const open = new Map<number, SegBuild>(); // edge → segment being drawn
   const refs: CellRef[] = [];
   let crossings = 0;
-  const shapes: Shape[] = [];
-  const tracksOf = (c: number): { edge: number; yl: number; yr: number }[] => {
-    const out: { edge: number; yl: number; yr: number }[] = [];
-    edges.forEach((e, i) => {
-      const a = level[e.from.node]!;
-      const b = level[e.to.node]!;
-      if (a <= c && b >= c + 1) {
-        const yl = a === c ? pinAbs(e.from)[1] : dummyY.get(`${i}@${c}`)!;
-        const yr = b === c + 1 ? pinAbs(e.to)[1] : dummyY.get(`${i}@${c + 1}`)!;
-        out.push({ edge: i, yl, yr });
-      }
+  // The edges through each channel, in edge order: listed once (scanning every edge per channel
+  // is quadratic on a deep mesh).
+  const through: number[][] = Array.from({ length: last }, () => []);
+  edges.forEach((e, i) => {
+    for (let c = level[e.from.node]!; c < level[e.to.node]!; c++) through[c]!.push(i);
+  });
+  const tracksOf = (c: number): { edge: number; yl: number; yr: number }[] =>
+    through[c]!.map((i) => {
+      const e = edges[i]!;
+      const yl = level[e.from.node] === c ? pinAbs(e.from)[1] : dummyY.get(dummyKey(i, c))!;
+      const yr = level[e.to.node] === c + 1 ? pinAbs(e.to)[1] : dummyY.get(dummyKey(i, c + 1))!;
+      return { edge: i, yl, yr };
     });
-    return out;
-  };
+  // Moving columns right changes no y, so each channel is planned once.
+  const channels: { tracks: ReturnType<typeof tracksOf>; plan: ReturnType<typeof planChannel> }[] = [];
   // Shift columns right by the channel widths, in order.
   let offset = 0;
   const shiftCol = (c: number, by: number): void => {
@@ -167,6 +198,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     if (c === last) break;
     const tracks = tracksOf(c);
     const plan = planChannel(tracks, xg);
+    channels.push({ tracks, plan });
     offset = snap(offset + plan.width);
   }
   // 4. draw: feed-throughs and channels, left to right
@@ -183,7 +215,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   });
   for (let c = 0; c < last; c++) {
     const xr = snap(colX[c]! + colW[c]!);
-    const tracks = tracksOf(c);
+    const { tracks, plan } = channels[c]!;
     // feed-throughs of column c and the straight from each pin to the column's right edge
     for (const t of tracks) {
       const s = open.get(t.edge)!;
@@ -191,7 +223,6 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       if (level[e.from.node]! < c) s.parts.push({ kind: "pts", pts: [[colX[c]!, t.yl]] });
       s.parts.push({ kind: "pts", pts: [[xr, t.yl]] });
     }
-    const plan = planChannel(tracks, xg);
     const lt = RULES.trimLength;
     if (!plan.cross) {
       for (const t of tracks) {
@@ -221,11 +252,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
           const sa = open.get(tracks[ta]!.edge)!; // upper track → o2 → o4 (lower)
           sa.parts.push({ kind: "pts", pts: [[lx, yg(pos)]] });
           sa.to = `${name},o2`;
-          segs.push(sa);
+          done(sa);
           const sb = open.get(tracks[tb]!.edge)!;
           sb.parts.push({ kind: "pts", pts: [[lx, yg(pos + 1)]] });
           sb.to = `${name},o1`;
-          segs.push(sb);
+          done(sb);
           const na = startSeg(tracks[ta]!.edge, `${name},o4`);
           na.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos + 1)]] });
           const nb = startSeg(tracks[tb]!.edge, `${name},o3`);
@@ -249,13 +280,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     const s = open.get(i)!;
     s.parts.push({ kind: "pts", pts: [pinAbs(e.to)] });
     s.to = refName(e.to);
-    segs.push(s);
+    done(s);
   });
-  // 5. trim every segment to a whole number of periods
-  // (two crossings in a row abut: their zero-length segment is kept for the path lengths, not drawn)
-  const segments: Segment[] = segs.map((s) => trimSegment(s, period));
-  for (const seg of segments) if (seg.length > 0) shapes.push({ kind: "path", layer: "si", width: RULES.wgWidth, points: seg.points });
-  // 6. the cell: instances, boundary pins
+  // 5. the cell: instances, boundary pins
   const pins: Pin[] = [];
   nodes.forEach((n, i) => {
     const o = origin.get(i)!;
@@ -308,11 +335,21 @@ function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds:
  * and under "*" the longest path between any two pins of the netlist.
  */
 function throughLengths(cell: LayoutCell, nodes: PlaceNode[], segments: Segment[]): Record<string, number> {
-  // graph on "inst,pin" / port names: segment edges and cell-internal paths
-  const adj = new Map<string, [string, number][]>();
+  // graph on "inst,pin" / port names, numbered: segment edges and cell-internal paths (one pass
+  // per input port over the whole graph, so it runs on typed arrays, not string-keyed maps)
+  const ids = new Map<string, number>();
+  const idOf = (v: string): number => {
+    let i = ids.get(v);
+    if (i === undefined) ids.set(v, (i = ids.size));
+    return i;
+  };
+  const from: number[] = [];
+  const to: number[] = [];
+  const len: number[] = [];
   const add = (a: string, b: string, w: number): void => {
-    if (!adj.has(a)) adj.set(a, []);
-    adj.get(a)!.push([b, w]);
+    from.push(idOf(a));
+    to.push(idOf(b));
+    len.push(w);
   };
   for (const s of segments) add(s.from, s.to, s.length);
   for (const r of cell.refs)
@@ -321,36 +358,55 @@ function throughLengths(cell: LayoutCell, nodes: PlaceNode[], segments: Segment[
       const [i, o] = k.split(">");
       add(`${r.name},${i}`, `${r.name},${o}`, w);
     }
+  const n = ids.size;
+  // adjacency in compressed rows, edges of a node in the order they were added
+  const start = new Int32Array(n + 1);
+  for (const a of from) start[a + 1]!++;
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, n);
+  const adjTo = new Int32Array(from.length);
+  const adjLen = new Float64Array(from.length);
+  from.forEach((a, e) => {
+    const k = fill[a]!++;
+    adjTo[k] = to[e]!;
+    adjLen[k] = len[e]!;
+  });
   // topological order of the pin graph (iterative: large meshes are deep)
-  const nodesOf = new Set<string>(adj.keys());
-  for (const es of adj.values()) for (const [w] of es) nodesOf.add(w);
-  const indeg = new Map<string, number>([...nodesOf].map((v) => [v, 0]));
-  for (const es of adj.values()) for (const [w] of es) indeg.set(w, indeg.get(w)! + 1);
-  const order: string[] = [...nodesOf].filter((v) => indeg.get(v) === 0);
+  const indeg = new Int32Array(n);
+  for (const b of to) indeg[b]!++;
+  const order: number[] = [];
+  for (let v = 0; v < n; v++) if (indeg[v] === 0) order.push(v);
   for (let i = 0; i < order.length; i++)
-    for (const [w] of adj.get(order[i]!) ?? []) if (indeg.set(w, indeg.get(w)! - 1).get(w) === 0) order.push(w);
+    for (let k = start[order[i]!]!; k < start[order[i]! + 1]!; k++) if (--indeg[adjTo[k]!]! === 0) order.push(adjTo[k]!);
   const out: Record<string, number> = {};
   // a boundary port is a bare pin (sub-circuit) or the pin o1 of its grating coupler (design top)
-  const key = (n: PlaceNode): string => (n.cell ? `${n.name},o1` : n.name);
-  const outs = nodes.filter((n) => n.port === "out").map(key);
-  for (const n of nodes) {
-    if (n.port !== "in") continue;
-    const dist = new Map<string, number>([[key(n), 0]]);
+  const key = (p: PlaceNode): string => (p.cell ? `${p.name},o1` : p.name);
+  const outs = nodes.filter((p) => p.port === "out").map(key);
+  const dist = new Float64Array(n);
+  for (const p of nodes) {
+    if (p.port !== "in") continue;
+    const src = ids.get(key(p));
+    if (src === undefined) continue;
+    dist.fill(-Infinity);
+    dist[src] = 0;
     for (const v of order) {
-      const d = dist.get(v);
-      if (d === undefined) continue;
-      for (const [w, len] of adj.get(v) ?? []) if ((dist.get(w) ?? -Infinity) < d + len) dist.set(w, d + len);
+      const d = dist[v]!;
+      if (d === -Infinity) continue;
+      for (let k = start[v]!; k < start[v + 1]!; k++) if (dist[adjTo[k]!]! < d + adjLen[k]!) dist[adjTo[k]!] = d + adjLen[k]!;
     }
-    for (const o of outs) if (dist.has(o)) out[`${key(n)}>${o}`] = dist.get(o)!;
+    for (const o of outs) {
+      const t = ids.get(o);
+      if (t !== undefined && dist[t] !== -Infinity) out[`${key(p)}>${o}`] = dist[t]!;
+    }
   }
   // the longest drawn path between any two pins of this netlist (sub-circuits through their ports)
-  const far = new Map<string, number>();
+  const far = new Float64Array(n);
   let longestAny = 0;
   for (let i = order.length - 1; i >= 0; i--) {
     const v = order[i]!;
     let best = 0;
-    for (const [w, len] of adj.get(v) ?? []) best = Math.max(best, len + far.get(w)!);
-    far.set(v, best);
+    for (let k = start[v]!; k < start[v + 1]!; k++) best = Math.max(best, adjLen[k]! + far[adjTo[k]!]!);
+    far[v] = best;
     longestAny = Math.max(longestAny, best);
   }
   out["*"] = longestAny;

@@ -1,7 +1,7 @@
 // report.json of a closed-form compile → the self-contained report.html (the shared section kit in
 // verify/report/). Cell stages are small, so the first cell design's stages are drawn.
 import { renderReportHtml } from "../verify/report/index.ts";
-import type { ReportData } from "../verify/report/types.ts";
+import type { LayoutSection, ReportData } from "../verify/report/types.ts";
 import type { PhaseStage } from "../netlist/ir.ts";
 import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
@@ -27,7 +27,7 @@ function structuresSection(s: StructureSearch): NonNullable<ReportData["structur
   };
 }
 
-export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult): string {
+export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResult, layout?: LayoutSection): string {
   const h = report.hardware;
   const first = result.steps[0]?.designs.find((d) => d.cell.role === "add") ?? result.steps[0]?.designs[0];
   const stages = (first?.table.pipeline ?? []).filter((s): s is PhaseStage => "elements" in s);
@@ -102,5 +102,5 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
     systems: systemsSection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };
-  return renderReportHtml(data);
+  return renderReportHtml(layout ? { ...data, layout } : data);
 }

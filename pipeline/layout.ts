@@ -13,7 +13,7 @@ import { LayoutError } from "../layout/design.ts";
 import { writeGds } from "../layout/gds-write.ts";
 import { LAYER_MAPS, type PdkName } from "../layout/layers.ts";
 import { toLibrary } from "../layout/library.ts";
-import { chipSvg } from "../layout/svg.ts";
+import { chipSvg, esc } from "../layout/svg.ts";
 
 /** Stable codes of layout's input problems (codes/catalogue.ts, OPT8xxx). */
 export const LAYOUT_CODES = LAYOUT;
@@ -34,6 +34,8 @@ export interface LayoutOptions {
   /** Draw one cell design only (its stem, e.g. `add0` or `paper_4x8.add0`). */
   cell?: string;
   length?: LengthEncoding;
+  /** Also draw the chip picture for the compile report (inline SVG: `reportSvg`). */
+  reportSvg?: boolean;
 }
 
 export interface LayoutOutput {
@@ -47,6 +49,8 @@ export interface LayoutOutput {
   drawn: Map<string, string>;
   stats: ChipStats;
   topCell: string;
+  /** The chip picture to sit inline in report.html, when asked for (LayoutOptions.reportSvg). */
+  reportSvg: string | null;
 }
 
 const MAX_BYTES = 256 * 1024 * 1024;
@@ -84,6 +88,14 @@ export function readCompiled(target: string): ChipInput {
       "pass the output directory of optinc compile",
     );
   }
+  return chipInput(target, files, (f) => join(dir, f), readText);
+}
+
+/**
+ * The chip description from a compiled output set: its netlists and chip files, by file name
+ * (`path` names a file in messages, `text` reads it).
+ */
+function chipInput(target: string, files: string[], path: (f: string) => string, text: (path: string) => string): ChipInput {
   const netlists = files.filter((f) => f.endsWith(".netlist.json"));
   if (!netlists.length)
     throw new LayoutInputError(
@@ -92,10 +104,8 @@ export function readCompiled(target: string): ChipInput {
       "run optinc compile first and pass the directory it wrote",
     );
   const designs = netlists.map((f) => {
-    const path = join(dir, f);
-    const text = readText(path);
     try {
-      return { stem: f.slice(0, -".netlist.json".length), circuit: readNetlistJson(text, path) };
+      return { stem: f.slice(0, -".netlist.json".length), circuit: readNetlistJson(text(path(f)), path(f)) };
     } catch (e) {
       if (e instanceof NetlistReadError)
         throw new LayoutInputError(LAYOUT_CODES.badNetlist, `${e.what} (${e.code})`, e.fix, {
@@ -109,9 +119,8 @@ export function readCompiled(target: string): ChipInput {
   const chips = files
     .filter((f) => f.endsWith(".chip.json"))
     .map((f) => {
-      const path = join(dir, f);
       try {
-        const c = readChipJson(readText(path), path);
+        const c = readChipJson(text(path(f)), path(f));
         return { name: c.name, copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })) };
       } catch (e) {
         if (e instanceof ChipFileError)
@@ -127,9 +136,23 @@ export function readCompiled(target: string): ChipInput {
   return { name: spec ?? designs[0]!.circuit.name, designs, chips };
 }
 
+/** Lay out a compile's output set before it is written (optinc compile --layout): its files by name. */
+export function layoutFiles(dir: string, files: ReadonlyMap<string, string>, opts: LayoutOptions): LayoutOutput {
+  const input = chipInput(
+    dir,
+    [...files.keys()].sort(),
+    (f) => join(dir, f),
+    (p) => files.get(basename(p))!,
+  );
+  return layoutInput(input, opts);
+}
+
 /** Lay out a compiled directory: pure after reading, deterministic bytes. */
 export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutput {
-  const input = readCompiled(target);
+  return layoutInput(readCompiled(target), opts);
+}
+
+function layoutInput(input: ChipInput, opts: LayoutOptions): LayoutOutput {
   try {
     const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell);
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
@@ -150,7 +173,17 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
       ) + "\n";
     const html = layoutHtml(name, chip.stats, chipSvg(chip.top), designs);
     const drawn = new Map([...chip.designs].map(([stem, d]) => [stem, writeNetlistJson(d.drawn)]));
-    return { name, gds, padMap: writePadMap(name, chip.padMap), summary, html, drawn, stats: chip.stats, topCell: chip.top.name };
+    return {
+      name,
+      gds,
+      padMap: writePadMap(name, chip.padMap),
+      summary,
+      html,
+      drawn,
+      stats: chip.stats,
+      topCell: chip.top.name,
+      reportSvg: opts.reportSvg ? chipSvg(chip.top, 1200, false) : null,
+    };
   } catch (e) {
     if (e instanceof LayoutError)
       throw new LayoutInputError(
@@ -162,6 +195,22 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
   }
 }
 
+/** The chip's figures as the HTML summary and the compile report show them (docs/layout.md). */
+export function layoutRows(s: ChipStats): { item: string; value: string }[] {
+  const mm = (um: number): string => (um / 1000).toFixed(2);
+  return [
+    { item: "die", value: `${mm(s.dieWidthUm)} × ${mm(s.dieHeightUm)} mm = ${s.dieAreaMm2.toFixed(1)} mm²` },
+    { item: "cell designs / copies", value: `${s.designs} / ${s.copies}` },
+    { item: "heaters / bond pads", value: `${s.heaters} / ${s.pads}` },
+    { item: "optical I/O (grating couplers, bias lasers)", value: String(s.opticalIo) },
+    { item: "waveguide crossings", value: String(s.crossings) },
+    {
+      item: "longest waveguide path",
+      value: `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm (assumed)`,
+    },
+  ];
+}
+
 /** The HTML summary: the figures and the chip picture (layout/svg.ts). */
 export function layoutHtml(
   name: string,
@@ -169,17 +218,8 @@ export function layoutHtml(
   svg: string,
   designs: { design: string; widthUm: number; heightUm: number; crossings: number; routes: number }[],
 ): string {
-  const esc = (t: string): string => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const rows: [string, string][] = [
-    ["die", `${(stats.dieWidthUm / 1000).toFixed(2)} × ${(stats.dieHeightUm / 1000).toFixed(2)} mm = ${stats.dieAreaMm2.toFixed(1)} mm²`],
-    ["cell designs / copies", `${stats.designs} / ${stats.copies}`],
-    ["heaters / bond pads", `${stats.heaters} / ${stats.pads} (pad map: .pads.json)`],
-    ["optical I/O", String(stats.opticalIo)],
-    ["waveguide crossings", String(stats.crossings)],
-    [
-      "longest waveguide path",
-      `${stats.longestPathMm.toFixed(2)} mm, ${stats.longestPathLossDb.toFixed(2)} dB at ${stats.lossDbPerCm} dB/cm (assumed)`,
-    ],
+    ...layoutRows(stats).map((r): [string, string] => [r.item, r.value]),
     ["routes; largest distance from whole periods", `${stats.routes}; ${stats.maxRouteResidualNm.toFixed(2)} nm`],
   ];
   return [

@@ -4,7 +4,7 @@ import type { Spec } from "../dsl/spec.ts";
 import { latencyBreakdown } from "../system/latency.ts";
 import { systemsSection } from "./systems-section.ts";
 import { renderReportHtml } from "../verify/report/index.ts";
-import type { ReportData } from "../verify/report/types.ts";
+import type { LayoutSection, ReportData } from "../verify/report/types.ts";
 import { verifyReportSections } from "../verify/circuit/format.ts";
 import { toTrainingSection } from "./training-section.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
@@ -144,7 +144,7 @@ function yieldSections(result: CompileResult): Pick<ReportData, "yield"> {
   return sec ? { yield: sec } : {};
 }
 
-export function reportHtml(report: Report, result: CompileResult): string {
+export function reportHtml(report: Report, result: CompileResult, layout?: LayoutSection): string {
   const h = report.hardware;
   const firstUnit = result.units[0];
   // Draw at most two layer stages, the smallest: a 1,000-mode stage is unreadable as a picture
@@ -215,5 +215,5 @@ export function reportHtml(report: Report, result: CompileResult): string {
     systems: systemsSection(report.spec),
     volume: { points: [2, 4, 8, 16, 32, 64].map((n) => ({ workers: n, ring: (2 * (n - 1)) / n, optinc: 1 })) },
   };
-  return renderReportHtml(data);
+  return renderReportHtml(layout ? { ...data, layout } : data);
 }

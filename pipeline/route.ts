@@ -16,6 +16,8 @@ import { reportHtml } from "./report-html.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import type { Report } from "./report.ts";
 import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
+import type { LayoutSection } from "../verify/report/types.ts";
+import type { CompileLayout } from "./compile-layout.ts";
 
 export type CompiledAggregator =
   | { route: "trained"; result: CompileResult; report: Report }
@@ -111,17 +113,20 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
   return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 
-export function aggregatorHtml(c: CompiledAggregator): string {
-  return c.route === "closed-form" ? closedFormHtml(c.report, c.result) : reportHtml(c.report, c.result);
+/** The report page; `layout`: its Layout section (optinc compile --layout, pipeline/compile-layout.ts). */
+export function aggregatorHtml(c: CompiledAggregator, layout?: LayoutSection): string {
+  return c.route === "closed-form" ? closedFormHtml(c.report, c.result, layout) : reportHtml(c.report, c.result, layout);
 }
 
 /** Every file `optinc compile` writes: the emitted files, the HTML report and report.json (which lists them all). */
-export function aggregatorFiles(c: CompiledAggregator): Map<string, string> {
+export function aggregatorFiles(c: CompiledAggregator, layout: CompileLayout | null = null): Map<string, string | Uint8Array> {
   const name = c.report.name;
-  const files = new Map(c.result.files);
-  files.set(`${name}.report.html`, aggregatorHtml(c));
+  const files = new Map<string, string | Uint8Array>(c.result.files);
+  if (layout) for (const [f, body] of layout.files) files.set(f, body);
+  files.set(`${name}.report.html`, aggregatorHtml(c, layout?.section));
   c.report.artifacts = [...files.keys(), `${name}.report.json`].sort();
-  files.set(`${name}.report.json`, JSON.stringify(c.report, null, 2) + "\n");
+  const json = layout ? { ...c.report, layout: layout.summary } : c.report;
+  files.set(`${name}.report.json`, JSON.stringify(json, null, 2) + "\n");
   return files;
 }
 

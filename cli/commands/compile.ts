@@ -12,6 +12,8 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { inputPath, loadSpecOrReport } from "../spec-input.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
+import { layoutOfCompile, type CompileLayout, type LayoutSummary } from "../../pipeline/compile-layout.ts";
+import { LayoutInputError } from "../../pipeline/layout.ts";
 
 function seedArg(v: string): number {
   if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max)
@@ -43,14 +45,18 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there",
     )
     .option("--explain", "route = auto: try every structure and print the table of structures considered (cost, yield, tolerance)")
+    .option(
+      "--layout",
+      "also lay out the chip as optinc layout does: <name>.gds, its pad map and summary join the output set, and the report gets a Layout section",
+    )
     .addHelpText(
       "after",
-      "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json\n\nThe output set is written all or nothing: on failure or Ctrl-C the directory is left as it was.",
+      "\nExample:\n  $ optinc compile examples/paper-4x8.optinc -o out/\n  $ optinc compile examples/paper-4x8.optinc -o out/ --layout\n  $ optinc --json compile examples/paper-4x8.optinc -o out/ > result.json\n\nThe output set is written all or nothing: on failure or Ctrl-C the directory is left as it was.",
     )
     .action(
       async (
         specPath: string,
-        flags: { out: string; seed?: number; jobs?: number; force?: boolean; evaluate: boolean; explain?: boolean },
+        flags: { out: string; seed?: number; jobs?: number; force?: boolean; evaluate: boolean; explain?: boolean; layout?: boolean },
       ) => {
         const out = new CommandOutput(ctx, "compile");
         const dir = resolve(ctx.io.cwd, flags.out);
@@ -108,7 +114,23 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         bar?.stop();
         const report = result.report;
         report.timing.total = (performance.now() - started) / 1000;
-        const files = aggregatorFiles(result);
+        const name = checked.spec.name;
+        let layout: CompileLayout | null = null;
+        if (flags.layout) {
+          out.note("layout…");
+          const t0 = performance.now();
+          try {
+            layout = layoutOfCompile(dir, name, result.result.files);
+          } catch (e) {
+            if (!(e instanceof LayoutInputError)) throw e;
+            out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, file: specPath, line: 1, column: 1 }]);
+            out.fail(EXIT.failure);
+            return void out.finish(null);
+          }
+          report.timing.layout = (performance.now() - t0) / 1000;
+          report.timing.total = (performance.now() - started) / 1000;
+        }
+        const files = aggregatorFiles(result, layout);
         if (!(await out.commit(dir, files, flags.out))) return void out.finish(null);
         if (!report.ok) {
           out.report([
@@ -147,11 +169,17 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
           [
             ...(flags.explain && search ? structureTable(search) : []),
             ...aggregatorSummary(result, g.color.bold),
+            ...(layout ? [layoutLine(layout.summary)] : []),
             `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
           ].join("\n"),
         );
         if (!report.ok) out.fail(EXIT.failure);
-        out.finish({ outDir: flags.out, report });
+        out.finish({ outDir: flags.out, report: layout ? { ...report, layout: layout.summary } : report });
       },
     );
 };
+
+/** The line under the compile summary: what --layout drew. */
+function layoutLine(s: LayoutSummary): string {
+  return `  layout: ${s.gds}, die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm`;
+}

@@ -155,6 +155,36 @@ def pins_of(cell):
         pin_cache[cell.cell_index()] = own_pins(cell)
     return pin_cache[cell.cell_index()]
 
+def route_chains(cell, pin_at):
+    """The Si paths of a cell joined into routes: optinc cuts a route of more points than a GDSII
+    element holds into pieces whose ends meet, square, on a straight stretch away from any pin.
+    Returns (list of point lists per piece, list of chains as piece indices)."""
+    pieces = [list(sh.path.each_point()) for sh in cell.shapes(L["si"]).each() if sh.is_path()]
+    ends = {}
+    for i, pts in enumerate(pieces):
+        for p in (pts[0], pts[-1]):
+            ends.setdefault((p.x, p.y), []).append(i)
+    joint = {k: v for k, v in ends.items() if len(v) == 2 and v[0] != v[1] and k not in pin_at}
+    nbr = {}
+    for a, b in joint.values():
+        nbr.setdefault(a, []).append(b)
+        nbr.setdefault(b, []).append(a)
+    seen, chains = set(), []
+    for i in range(len(pieces)):
+        if i in seen:
+            continue
+        comp, todo = [], [i]
+        seen.add(i)
+        while todo:
+            j = todo.pop()
+            comp.append(j)
+            for k in nbr.get(j, []):
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+        chains.append(sorted(comp))
+    return pieces, chains, set(joint)
+
 def extract(cell, netcells):
     """Instances {name: component}, connections as a set of frozensets, problems."""
     problems = []
@@ -181,14 +211,15 @@ def extract(cell, netcells):
     for pname, (x, y) in own_pins(cell).items():
         at.setdefault((x, y), []).append("port:" + pname)
     links = []
-    paths = 0
-    for sh in cell.shapes(L["si"]).each():
-        if not sh.is_path():
+    pieces, chains, joints = route_chains(cell, at)
+    paths = len(chains)
+    for chain in chains:
+        outer = [p for j in chain for p in (pieces[j][0], pieces[j][-1]) if (p.x, p.y) not in joints]
+        if len(outer) != 2:
+            problems.append(f"a route of {len(chain)} pieces has {len(outer)} open ends")
             continue
-        paths += 1
-        pts = list(sh.path.each_point())
         ends = []
-        for p in (pts[0], pts[-1]):
+        for p in outer:
             refs = at.get((p.x, p.y), [])
             if len(refs) != 1:
                 problems.append(f"route end at ({p.x * dbu:.3f}, {p.y * dbu:.3f}) µm touches {len(refs)} pins")
@@ -204,7 +235,7 @@ def extract(cell, netcells):
     routes = pya.Region(cell.shapes(L["si"]))
     merged = routes.merged().count()
     if merged != paths:
-        problems.append(f"{paths} route paths merge into {merged} shapes (routes touch each other)")
+        problems.append(f"{paths} routes merge into {merged} shapes (routes touch each other)")
     # the shapes of the instances themselves: a sub-circuit's own routes, a device's waveguides
     inner = pya.RecursiveShapeIterator(ly, cell, L["si"])
     inner.min_depth = 1
@@ -289,7 +320,8 @@ res["connectivity"] = {"cells_checked": designs, "mismatches": mismatches, "cell
 
 # ---- lengths ------------------------------------------------------------------------------------
 def path_len(sh):
-    pts = list(sh.path.each_point())
+    return pts_len(list(sh.path.each_point()))
+def pts_len(pts):
     return sum(math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y) for i in range(1, len(pts))) * dbu
 arms = {}
 routes_n = 0
@@ -302,11 +334,22 @@ for c in ly.each_cell():
             arms[f"{c.name}/{inst.property(1)}"] = ls[0] if len(ls) == 1 else None
     if c.name not in all_netcells and c.name not in ("crossing", "amplifier") and not c.name.startswith(("coupler_", "activation_")):
         continue  # routes, crossings and couplers are whole periods; blocks and stubs carry no phase
-    for sh in c.shapes(L["si"]).each():
-        if sh.is_path():
-            routes_n += 1
-            n = path_len(sh) / period
-            max_res = max(max_res, abs(n - round(n)) * period)
+    pin_at = {}
+    if c.name in all_netcells:  # a route may be cut into pieces (route_chains); primitives never are
+        for inst in c.each_inst():
+            for _, (x, y) in pins_of(inst.cell).items():
+                q = inst.trans * pya.Point(x, y)
+                pin_at[(q.x, q.y)] = True
+        for _, (x, y) in own_pins(c).items():
+            pin_at[(x, y)] = True
+        pieces, chains, _ = route_chains(c, pin_at)
+    else:
+        pieces = [list(sh.path.each_point()) for sh in c.shapes(L["si"]).each() if sh.is_path()]
+        chains = [[i] for i in range(len(pieces))]
+    for chain in chains:
+        routes_n += 1
+        n = sum(pts_len(pieces[j]) for j in chain) / period
+        max_res = max(max_res, abs(n - round(n)) * period)
 res["lengths"] = {"arms": arms, "paths_checked": routes_n, "max_residual_nm": max_res * 1000, "period_um": period}
 
 lap("lengths")

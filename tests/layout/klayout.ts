@@ -17,16 +17,16 @@ export interface CheckResult {
   lengths: { arms: Record<string, number | null>; paths_checked: number; max_residual_nm: number; period_um: number };
 }
 
-export function runKlayout(script: string, vars: Record<string, string>): string {
+export function runKlayout(script: string, vars: Record<string, string>, timeoutMs = 600_000): string {
   const args = ["-b", "-r", script, ...Object.entries(vars).flatMap(([k, v]) => ["-rd", `${k}=${v}`])];
-  const r = spawnSync(KLAYOUT.command, args, { encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(KLAYOUT.command, args, { encoding: "utf8", timeout: timeoutMs });
   if (r.status !== 0) throw new Error(`klayout failed (${r.status}): ${r.stderr}\n${r.stdout}`);
   return r.stdout;
 }
 
-export function checkLayout(gds: string, netlists: string, extra: Record<string, string> = {}): CheckResult {
+export function checkLayout(gds: string, netlists: string, extra: Record<string, string> = {}, timeoutMs?: number): CheckResult {
   const out = join(mkdtempSync(join(tmpdir(), "optinc-klayout-")), "check.json");
-  runKlayout("scripts/klayout/check_layout.py", { gds, netlists, out, ...extra });
+  runKlayout("scripts/klayout/check_layout.py", { gds, netlists, out, ...extra }, timeoutMs);
   return JSON.parse(readFileSync(out, "utf8")) as CheckResult;
 }
 

@@ -2,7 +2,8 @@
 // passes the DRC deck with 0 violations, and its extracted connectivity equals the netlist for
 // every netlist cell; the drawn phase-shifter and waveguide lengths equal the .spi of
 // --length-phases, and every route is a whole number of periods. Each check is shown failing: a
-// layout with two ports flipped mismatches the netlist, and a file with one violation of each
+// layout with two ports flipped mismatches the netlist (its routes cut into short pieces, which
+// the check joins, but for one piece moved off its joint), and a file with one violation of each
 // rule fails the deck.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,11 @@ import { netlistCellName } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
 import { writeSpice } from "../../netlist/spice-write.ts";
-import { layoutCompiled } from "../../pipeline/layout.ts";
+import { layoutChip } from "../../layout/chip.ts";
+import { LAYER_MAPS } from "../../layout/layers.ts";
+import { toLibrary } from "../../layout/library.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
+import { layoutCompiled, readCompiled } from "../../pipeline/layout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
 import { checkLayout, type CheckResult } from "./klayout.ts";
 
@@ -50,9 +55,9 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 1013 heaters, 2026 pads, 42 optical I/O, 7399 crossings, 348 mm², longest path 41.37 mm", () => {
+  vitestIt("5 copies of 3 designs, 1013 heaters, 2026 pads, 42 optical I/O, 2492 crossings, 290 mm², longest path 34.44 mm", () => {
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
-    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 7399]);
+    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 2492]);
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain(
       `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
@@ -98,20 +103,38 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("fails when one connection is flipped: two ports of a sub-circuit swapped in the drawn layout", () => {
+    // The same run checks routes cut into pieces of at most 300 points (as a deep mesh's long
+    // tracks are, layout/route-shape.ts): every other cell matches, so the check joins the pieces,
+    // except the one cell where one piece was moved by 1 nm off its joint.
     const flipped = structuredClone(circuit);
     const nl = flipped.netlists.step_circuit!;
     [nl.ports.in0, nl.ports.in1] = [nl.ports.in1!, nl.ports.in0!];
     const dir = join(root, "flipped");
     mkdirSync(dir);
     writeFileSync(join(dir, "paper_4x8.divide0.netlist.json"), writeNetlistJson(flipped));
+    const chip = layoutChip(readCompiled(dir), DEFAULT_LENGTH_ENCODING, undefined, 300);
+    // the first netlist cell with a cut route: its piece after the cut moves 1 nm, to overlap the
+    // piece before it instead of meeting it
+    const cuts = [...chip.designs.get("paper_4x8.divide0")!.netlists].map(([name, cell]) => {
+      const routes = cell.shapes.flatMap((sh) => (sh.kind === "route" ? [sh.nm] : []));
+      const at = routes.findIndex((nm, i) => i > 0 && nm[0] === routes[i - 1]!.at(-2) && nm[1] === routes[i - 1]!.at(-1));
+      return { name, piece: routes[at] };
+    });
+    const broken = cuts.find((c) => c.piece && c.name !== "step_circuit")!;
+    expect(broken).toBeDefined();
+    expect(cuts.filter((c) => c.piece && c.name !== broken.name).length).toBeGreaterThan(0); // cut and whole
+    broken.piece![0]! -= 1;
     const gds = join(root, "flipped.gds");
-    writeFileSync(gds, layoutCompiled(dir, { pdk: "ebeam" }).gds);
+    writeFileSync(gds, writeGds(toLibrary("paper_4x8_divide0", chip.top, LAYER_MAPS.ebeam)));
     const bad = checkLayout(gds, compiled); // compared with the true netlists
     expect(bad.drc_violations).toBe(0);
     const step = bad.connectivity.cells[`${circuit.top}__step_circuit`]!;
     expect(step.mismatches).toBe(4); // port:in0 and port:in1 each missing once and extra once
     expect(step.examples.join(" ")).toMatch(/port:in0/);
-    expect(bad.connectivity.mismatches).toBe(4);
+    const moved = bad.connectivity.cells[netlistCellName(circuit, broken.name)]!;
+    expect(moved.mismatches).toBeGreaterThan(0);
+    expect(moved.examples.join(" ")).toMatch(/touches 0 pins|open ends/);
+    expect(bad.connectivity.mismatches).toBe(4 + moved.mismatches);
   });
 
   it("fails each DRC rule on a file that breaks it", () => {

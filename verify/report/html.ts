@@ -132,6 +132,11 @@ function structuresSection(d: NonNullable<ReportData["structures"]>): string {
   return section("Structures considered", chart + table);
 }
 
+function layoutSection(d: NonNullable<ReportData["layout"]>): string {
+  const rows = d.rows.map((r) => `<tr><td>${esc(r.item)}</td><td class="num">${esc(r.value)}</td></tr>`).join("");
+  return section("Layout", `<div class="row">${figure(d.svg, esc(d.caption))}</div><table><tbody>${rows}</tbody></table>`);
+}
+
 export function renderReportHtml(d: ReportData): string {
   const title = d.title ?? `OptINC aggregator${d.name ? ` ${d.name}` : ""}`;
   const facts = d.facts?.length
@@ -146,6 +151,7 @@ export function renderReportHtml(d: ReportData): string {
   if (d.structures) body.push(structuresSection(d.structures));
   if (d.hardware?.rows.length) body.push(hardwareSection(d.hardware));
   if (d.portMap?.units.length) body.push(portMapSection(d.portMap));
+  if (d.layout) body.push(layoutSection(d.layout));
   if (d.latency?.presets.length || d.volume?.points.length) {
     const figs = [
       d.latency?.presets.length

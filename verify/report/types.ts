@@ -21,6 +21,7 @@ export interface ReportData {
   training?: TrainingSection;
   tolerance?: ToleranceSection;
   structures?: StructuresSection;
+  layout?: LayoutSection;
 }
 
 export interface VerdictSection {
@@ -152,5 +153,14 @@ export interface StructuresSection {
   }>;
   /** The table's column heads (matching `cells`). */
   head: string[];
+  caption: string;
+}
+
+/** The chip as laid out (optinc compile --layout): its picture and figures. */
+export interface LayoutSection {
+  /** The chip picture, inline SVG without URLs (layout/svg.ts). */
+  svg: string;
+  /** Figure / value rows: die, heaters and pads, optical I/O, crossings, longest path. */
+  rows: { item: string; value: string }[];
   caption: string;
 }

@@ -1,0 +1,101 @@
+// optinc compile --layout: the chip's layout joins the output set (the same GDSII bytes as
+// `optinc layout` on the written directory), report.json carries its figures, and report.html
+// shows the chip picture with die area, heaters, pads, optical I/O, crossings and longest path.
+// The figures are compared with what `optinc layout` prints, by a check that is shown failing on
+// a wrong figure and on a report without the section. Without --layout nothing of it is written.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { memoryIo } from "../helpers/io.ts";
+
+const SPEC = "aggregator w {\n  workers = 2\n  precision = 2 bits\n  route = closed-form\n}\n"; // 2 cells, 158 heaters: small and quick
+
+interface Stats {
+  dieWidthUm: number;
+  dieHeightUm: number;
+  dieAreaMm2: number;
+  designs: number;
+  copies: number;
+  heaters: number;
+  pads: number;
+  opticalIo: number;
+  crossings: number;
+  longestPathMm: number;
+  longestPathLossDb: number;
+}
+
+/** The figures the Layout section must show for these stats, formatted here, not by optinc. */
+function expected(s: Stats): Record<string, string> {
+  return {
+    die: `${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm²`,
+    "cell designs / copies": `${s.designs} / ${s.copies}`,
+    "heaters / bond pads": `${s.heaters} / ${s.pads}`,
+    "optical I/O (grating couplers, bias lasers)": `${s.opticalIo}`,
+    "waveguide crossings": `${s.crossings}`,
+    "longest waveguide path": `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at 2 dB/cm (assumed)`,
+  };
+}
+
+/** Every figure of the report's Layout section that differs from `want` (or why there is none). */
+function wrongFigures(html: string, want: Record<string, string>): string[] {
+  const sec = /<section><h2>Layout<\/h2>(.*?)<\/section>/s.exec(html)?.[1];
+  if (!sec) return ["no Layout section"];
+  if (!/<svg class="chip"[^>]*>/.test(sec)) return ["no chip picture"];
+  const shown = new Map([...sec.matchAll(/<tr><td>(.*?)<\/td><td class="num">(.*?)<\/td><\/tr>/g)].map((m) => [m[1]!, m[2]!]));
+  return Object.entries(want).flatMap(([k, v]) =>
+    shown.get(k.replace(/&/g, "&amp;")) === v ? [] : [`${k}: shows ${shown.get(k)}, expected ${v}`],
+  );
+}
+
+describe("optinc compile --layout", () => {
+  const root = mkdtempSync(join(tmpdir(), "optinc-compile-layout-"));
+  writeFileSync(join(root, "w.optinc"), SPEC);
+  const out = join(root, "out");
+  const plain = join(root, "plain");
+  let html = "";
+  let report: { layout: Stats & { gds: string }; artifacts: string[] };
+  let stats: Stats;
+
+  beforeAll(async () => {
+    const io = memoryIo({ NO_COLOR: "1" }, root);
+    expect(await main(["compile", "w.optinc", "-o", out, "--layout", "--no-evaluate"], io), io.err()).toBe(0);
+    expect(io.err()).toMatch(/layout: w\.gds, die [\d.]+ × [\d.]+ mm = [\d.]+ mm², \d+ heaters, \d+ pads/);
+    html = readFileSync(join(out, "w.report.html"), "utf8");
+    report = JSON.parse(readFileSync(join(out, "w.report.json"), "utf8"));
+    const lio = memoryIo({ NO_COLOR: "1" }, root);
+    expect(await main(["--json", "layout", out, "-o", join(root, "again.gds")], lio), lio.err()).toBe(0);
+    stats = JSON.parse(lio.out()).result.stats;
+    expect(await main(["compile", "w.optinc", "-o", plain, "--no-evaluate"], memoryIo({ NO_COLOR: "1" }, root))).toBe(0);
+  }, 300_000);
+
+  it("writes the layout with the output set: the same GDSII bytes as optinc layout on the written directory", () => {
+    for (const f of ["w.gds", "w.pads.json", "w.layout.json", "w.add0.drawn-netlist.json"]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+      expect(report.artifacts).toContain(f);
+    }
+    expect(Buffer.compare(readFileSync(join(out, "w.gds")), readFileSync(join(root, "again.gds")))).toBe(0);
+    expect(report.layout).toMatchObject({ ...stats, gds: "w.gds" });
+    expect(stats.heaters).toBeGreaterThan(0);
+    expect(stats.pads).toBe(2 * stats.heaters);
+  });
+
+  it("shows the chip picture, area, heaters, pads, optical I/O, crossings and longest path in report.html", () => {
+    expect(wrongFigures(html, expected(stats))).toEqual([]);
+    expect(html).not.toMatch(/https?:\/\//i); // the inline picture keeps the report free of URLs
+  });
+
+  it("the figure check catches a wrong figure, and a report without the section", () => {
+    const onePadMore = expected({ ...stats, pads: stats.pads + 1 });
+    expect(wrongFigures(html, onePadMore)).toEqual([expect.stringMatching(/^heaters \/ bond pads: shows/)]);
+    const tampered = html.replace(`${stats.dieAreaMm2.toFixed(1)} mm²`, `${(stats.dieAreaMm2 * 2).toFixed(1)} mm²`);
+    expect(wrongFigures(tampered, expected(stats))).toEqual([expect.stringMatching(/^die: shows/)]);
+    expect(wrongFigures(readFileSync(join(plain, "w.report.html"), "utf8"), expected(stats))).toEqual(["no Layout section"]);
+  });
+
+  it("is off by default: no GDSII file, no layout in report.json", () => {
+    expect(existsSync(join(plain, "w.gds"))).toBe(false);
+    expect(JSON.parse(readFileSync(join(plain, "w.report.json"), "utf8")).layout).toBeUndefined();
+  });
+});
