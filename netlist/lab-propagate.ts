@@ -345,25 +345,15 @@ export function partProbe(lc: LabCircuit, part: string, transfers: Map<string, C
   const wiring = probeWiring(eng);
   const base = new Fields(eng.pins);
   const delta = new Fields(eng.pins);
+  const y = new Float64Array(2);
   // Pushes the fields set so far in `f` through the leaves they reach, in light order.
   const push = (f: Fields): void => {
     while (f.heap.length > 0) {
       const lj = heapPop(f.heap);
       const l = eng.leaves[lj]!;
-      const tm = t[lj]!;
       for (let q = 0; q < l.nout; q++) {
-        let yr = 0;
-        let yi = 0;
-        for (let k = 0; k < l.nin; k++) {
-          const xr = f.re[l.base + k]!;
-          const xi = f.im[l.base + k]!;
-          if (xr === 0 && xi === 0) continue;
-          const tr = tm.re[q * tm.cols + k]!;
-          const ti = tm.im[q * tm.cols + k]!;
-          yr += tr * xr - ti * xi;
-          yi += tr * xi + ti * xr;
-        }
-        if (yr !== 0 || yi !== 0) emit(f, l, q, yr, yi);
+        rowTimes(t[lj]!, null, f, l, q, y);
+        if (y[0] !== 0 || y[1] !== 0) emit(f, l, q, y[0]!, y[1]!);
       }
     }
   };
@@ -399,24 +389,32 @@ export function partProbe(lc: LabCircuit, part: string, transfers: Map<string, C
     withLeaf(li, m) {
       delta.clear();
       const l0 = eng.leaves[li]!;
-      const t0 = t[li]!;
       for (let q = 0; q < l0.nout; q++) {
-        let yr = 0;
-        let yi = 0;
-        for (let k = 0; k < l0.nin; k++) {
-          const xr = base.re[l0.base + k]!;
-          const xi = base.im[l0.base + k]!;
-          const tr = m.re[q * m.cols + k]! - t0.re[q * t0.cols + k]!;
-          const ti = m.im[q * m.cols + k]! - t0.im[q * t0.cols + k]!;
-          yr += tr * xr - ti * xi;
-          yi += tr * xi + ti * xr;
-        }
-        if (yr !== 0 || yi !== 0) emit(delta, l0, q, yr, yi);
+        rowTimes(m, t[li]!, base, l0, q, y);
+        if (y[0] !== 0 || y[1] !== 0) emit(delta, l0, q, y[0]!, y[1]!);
       }
       push(delta);
       return reached([delta]);
     },
   };
+}
+
+/** Row q of a leaf's transfer m (less `sub`'s, when given) times the leaf's input fields in f, into y. */
+function rowTimes(m: CMat, sub: CMat | null, f: Fields, l: PartEngine["leaves"][number], q: number, y: Float64Array): void {
+  let yr = 0;
+  let yi = 0;
+  for (let k = 0; k < l.nin; k++) {
+    const xr = f.re[l.base + k]!;
+    const xi = f.im[l.base + k]!;
+    if (xr === 0 && xi === 0) continue;
+    const at = q * m.cols + k;
+    const tr = sub ? m.re[at]! - sub.re[q * sub.cols + k]! : m.re[at]!;
+    const ti = sub ? m.im[at]! - sub.im[q * sub.cols + k]! : m.im[at]!;
+    yr += tr * xr - ti * xi;
+    yi += tr * xi + ti * xr;
+  }
+  y[0] = yr;
+  y[1] = yi;
 }
 
 /** Sparse fields over a part's pins: dense arrays, the pins set, and the leaves still to visit. */
