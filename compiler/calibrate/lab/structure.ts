@@ -7,7 +7,8 @@ import type { Circuit } from "../../../netlist/ir.ts";
 import type { Die, LeafError } from "../../../netlist/die.ts";
 import { heaterSites } from "../../../netlist/die-fab.ts";
 import { labCircuit, type LabCircuit } from "../../../netlist/lab-optics.ts";
-import { leafIndex, partProbe, partTransfers } from "../../../netlist/lab-propagate.ts";
+import { leafIndex, partTransfers } from "../../../netlist/lab-propagate.ts";
+import { partProbe } from "../../../netlist/lab-probe.ts";
 
 export interface HeaterSite {
   name: string;
