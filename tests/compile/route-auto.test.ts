@@ -113,7 +113,13 @@ describe("route = auto", () => {
     expect(c.err).not.toContain("a lower yield");
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
-  }, 120_000);
+    // Independent check: the cheapest structure built anyway (the explicit route writes it and
+    // exits 1, not exact) misses the target on 100 dies of its emitted files.
+    const e = await compile("noexact8flat", `${body}\n  route = closed-form`);
+    expect(e.code).toBe(1);
+    const k = await verify100(e.dir);
+    expect(checkTarget(k, 100, { yield: 0.99, confidence: 0.95 }).verdict, `${k}/100`).toBe("missed");
+  }, 180_000);
 
   it("with an ideal technology, builds the cheapest structure and draws no chips", () => {
     const r = loadSpec("i.optinc", specText("ideal5", "  workers = 5\n  precision = 2 bits\n  levels = 4"));
