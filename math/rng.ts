@@ -7,6 +7,11 @@ export interface Rng {
   next(): number;
   /** Standard normal (Box–Muller, no cached second value so streams stay simple). */
   normal(): number;
+  /**
+   * Advances the stream exactly as normal() does, without computing the value: for a caller that
+   * knows no value within ±NORMAL_BOUND can change its outcome.
+   */
+  skipNormal(): void;
   /** Uniform integer in [0, n). */
   int(n: number): number;
 }
@@ -21,6 +26,13 @@ function splitmix32(seed: number): () => number {
     return (z ^ (z >>> 16)) >>> 0;
   };
 }
+
+/**
+ * |normal()| never exceeds this: Box–Muller's radius sqrt(−2 ln u) is largest at the smallest
+ * nonzero u next() returns, 2^−53, where it is sqrt(106 ln 2) = 8.5718; |cos| ≤ 1. The margin above
+ * that covers the last-bit error of Math.log and Math.sqrt (tests/math/rng.test.ts).
+ */
+export const NORMAL_BOUND = 8.6;
 
 export function createRng(seed: number): Rng {
   if (!Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
@@ -51,6 +63,10 @@ export function createRng(seed: number): Rng {
       while (u === 0) u = next();
       const v = next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    },
+    skipNormal(): void {
+      while (next() === 0);
+      next();
     },
     int(n: number): number {
       if (!Number.isInteger(n) || n <= 0) throw new RangeError(`rng.int needs a positive integer, got ${n}`);

@@ -8,7 +8,7 @@
 // Each output sums its inputs in mode order, re parts before im parts, as the netlist defines the
 // stage; the WASM kernel (math/gemm-wasm.ts) keeps that order and separate IEEE multiplies and adds.
 import { createGemm, EPILOGUE, type GemmKernels } from "../math/gemm-wasm.ts";
-import type { Rng } from "../math/rng.ts";
+import { NORMAL_BOUND, type Rng } from "../math/rng.ts";
 import { detectDigit } from "./models.ts";
 import { ceil4, type Detector, type EngineResult, type Plan } from "./sim-plan.ts";
 
@@ -34,6 +34,7 @@ function blockSize(plan: Plan, cases: number): number {
 
 export interface Noise {
   sigma: number;
+  /** The run's own stream: runPlan may leave it anywhere once the last draw that matters is made. */
   rng: Rng;
 }
 
@@ -161,19 +162,37 @@ function decide(
   });
 }
 
-/** Noisy decisions after every block: mode by mode over all cases, as one pass draws them. */
-function decideNoisy(det: Detector, out: EngineResult, noise: Noise): void {
-  const width = out.width;
-  det.readout.forEach((_, q) => {
+/**
+ * Noisy decisions after every block: mode by mode over all cases, as one pass draws them. A case
+ * whose digit is the same at both ends of the noise's reach (±NORMAL_BOUND draws) cannot be
+ * changed by its draw, so the draw is not made; the stream is advanced past such draws only when a
+ * later draw needs it (the run's stream is not used after the run). detectDigit and IEEE addition
+ * are monotone, so every digit is the one the full stream gives (tests/netlist/noisy-decisions.test.ts).
+ */
+export function decideNoisy(det: Detector, out: EngineResult, noise: Noise): void {
+  const { width, cases, digits } = out;
+  const re = out.fields.re;
+  const rng = noise.rng;
+  const levels = det.levels;
+  let skipped = 0;
+  for (let q = 0; q < det.readout.length; q++) {
     const step = det.step[q]!;
     const offset = det.offset[q]!;
-    for (let c = 0; c < out.cases; c++) {
-      out.digits[c * width + q] = detectDigit(
-        out.fields.re[c * width + q]! + noise.sigma * step * noise.rng.normal(),
-        step,
-        offset,
-        det.levels,
-      );
+    const scale = noise.sigma * step;
+    const reach = scale * NORMAL_BOUND;
+    const bounded = step > 0 && reach >= 0 && reach < Number.POSITIVE_INFINITY;
+    for (let c = 0, i = q; c < cases; c++, i += width) {
+      const v = re[i]!;
+      if (bounded) {
+        const lo = detectDigit(v - reach, step, offset, levels);
+        if (lo === detectDigit(v + reach, step, offset, levels)) {
+          digits[i] = lo;
+          skipped++;
+          continue;
+        }
+      }
+      for (; skipped > 0; skipped--) rng.skipNormal();
+      digits[i] = detectDigit(v + scale * rng.normal(), step, offset, levels);
     }
-  });
+  }
 }

@@ -7,6 +7,7 @@ import type { ClosedFormResult } from "./closed-form.ts";
 import type { ClosedFormReport } from "./closed-form-report.ts";
 import { toleranceSection } from "../verify/tolerance/report-section.ts";
 import { targetText } from "../verify/tolerance/statistics.ts";
+import { toleranceOmittedText } from "./closed-form-summary.ts";
 import { latencySection, portMapSection, specFacts } from "./report-html.ts";
 import { systemsSection } from "./systems-section.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
@@ -90,7 +91,18 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
         },
       ],
     },
-    ...(report.tolerance ? { tolerance: toleranceSection(report.tolerance) } : {}),
+    ...(report.tolerance
+      ? { tolerance: toleranceSection(report.tolerance) }
+      : report.toleranceOmitted
+        ? {
+            tolerance: {
+              technology: report.spec.technology.preset,
+              series: [],
+              rows: [],
+              caption: `Tolerance ${toleranceOmittedText(report.toleranceOmitted)}.`,
+            },
+          }
+        : {}),
     ...(report.structure ? { structures: structuresSection(report.structure) } : {}),
     portMap: portMapSection(
       result.steps.flatMap((s) => {

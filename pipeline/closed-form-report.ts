@@ -96,6 +96,12 @@ export interface ClosedFormReport {
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[] } | null;
   /** The chip's tolerances (verify/tolerance/, docs/robustness.md): what `optinc verify --tolerance` prints; null when skipped. */
   tolerance: ToleranceResult | null;
+  /**
+   * Why the tolerance section is absent although the technology asked for it: the chip's section
+   * (`work`: cell cases over every physical copy, simulated per die level tried) is over the
+   * compile's `budget`; `optinc verify <dir> --tolerance` measures it. Null otherwise.
+   */
+  toleranceOmitted: { work: number; budget: number } | null;
   /** route = auto: the structures considered and why this one was built (pipeline/structure-search.ts); null under an explicit route. */
   structure: StructureSearch | null;
   trainingEmulation: null;
@@ -144,6 +150,7 @@ export function closedFormReport(a: {
   composed: ComposeResult;
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
+  toleranceOmitted: { work: number; budget: number } | null;
   timing: Record<string, number>;
   structure: StructureSearch | null;
   depth: number[];
@@ -248,6 +255,7 @@ export function closedFormReport(a: {
         }
       : null,
     tolerance: a.tolerance,
+    toleranceOmitted: a.toleranceOmitted,
     structure: a.structure,
     trainingEmulation: null,
     artifacts: [],

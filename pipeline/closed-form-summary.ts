@@ -26,7 +26,13 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
         ]
       : []),
     ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
+    ...(r.toleranceOmitted ? [`  tolerance: ${toleranceOmittedText(r.toleranceOmitted)}`] : []),
   ];
+}
+
+/** Why the compile left the tolerance section out, and what measures it. */
+export function toleranceOmittedText(o: { work: number; budget: number }): string {
+  return `not measured by the compile: each die level it tries simulates ${o.work.toLocaleString("en-US")} cell cases over every copy, over the compile's budget of ${o.budget.toLocaleString("en-US")}; optinc verify <out> --tolerance measures it`;
 }
 
 /** The calibration monitors over the whole aggregator (every physical copy), or that there are none. */

@@ -26,7 +26,7 @@ import { composeCascade, composeChip, type ComposeResult } from "../verify/cells
 import type { ChipDesign, ChipTrials } from "../verify/cells/chip-yield.ts";
 import { stagedChipYield } from "../verify/cells/staged-yield.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
-import { toleranceOfCellChipPooled } from "./tolerance-pool.ts";
+import { toleranceOfCellChipPooled, toleranceWork } from "./tolerance-pool.ts";
 import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
 import type { ChipStep, StructureSearch } from "./types.ts";
@@ -45,6 +45,13 @@ export const CHIP_TRIALS = 100;
  * this costs seconds.
  */
 export const CLOSED_FORM_TOLERANCE_TRIALS = 20;
+/**
+ * The compile's tolerance section is left to `optinc verify --tolerance` above this much work
+ * (pipeline/tolerance-pool.ts toleranceWork: cell cases over every physical copy). Each die level
+ * the section tries simulates that many cases, and it tries hundreds: the 64-worker radix-8 chip
+ * (1.38 million) took 108 s of CPU, more than its whole search.
+ */
+export const COMPILE_TOLERANCE_WORK = 250_000;
 
 export interface ClosedFormOptions {
   seed?: number;
@@ -56,6 +63,8 @@ export interface ClosedFormOptions {
   jobs?: number | undefined;
   /** Dies per random axis of the tolerance section (default CLOSED_FORM_TOLERANCE_TRIALS; 0 skips it). */
   toleranceTrials?: number;
+  /** Largest toleranceWork the section runs at (default COMPILE_TOLERANCE_WORK); above it the report says it was left out. */
+  toleranceWork?: number;
   /** Netlist backends to emit (default: all); the route needs "json" to verify what it wrote. */
   formats?: BackendFormat[];
   /**
@@ -84,6 +93,7 @@ interface Ctx {
   composed: ComposeResult | null;
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
+  toleranceOmitted: { work: number; budget: number } | null;
   timing: Record<string, number>;
 }
 
@@ -217,16 +227,17 @@ function evaluate(ctx: Ctx): void {
       ctx.opts.chipTrials?.(designs, ctx.files) ??
       stagedChipYield(designs, o, ctx.spec.target, ctx.seed, CHIP_TRIALS, { jobs: ctx.opts.jobs });
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
-  if (trials > 0)
-    ctx.tolerance = toleranceOfCellChipPooled(
-      {
-        designs: designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
-        spec: ctx.spec,
-        seed: ctx.seed,
-        o: { trials, receiver: "fitted" },
-      },
-      { jobs: ctx.opts.jobs },
-    );
+  if (trials <= 0) return;
+  const job = {
+    designs: designs.map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
+    spec: ctx.spec,
+    seed: ctx.seed,
+    o: { trials, receiver: "fitted" as const },
+  };
+  const work = toleranceWork(job.designs);
+  const budget = ctx.opts.toleranceWork ?? COMPILE_TOLERANCE_WORK;
+  if (work > budget) ctx.toleranceOmitted = { work, budget };
+  else ctx.tolerance = toleranceOfCellChipPooled(job, { jobs: ctx.opts.jobs });
 }
 
 /** Every cell design with its physical copies on the whole aggregator. */
@@ -264,6 +275,7 @@ function newCtx(spec: Spec, opts: ClosedFormOptions): Ctx {
     composed: null,
     yield: null,
     tolerance: null,
+    toleranceOmitted: null,
     timing: {},
   };
 }
@@ -313,6 +325,7 @@ export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions 
     composed: ctx.composed!,
     yield: ctx.yield,
     tolerance: ctx.tolerance,
+    toleranceOmitted: ctx.toleranceOmitted,
     timing: ctx.timing,
     structure: opts.structure ?? null,
     depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))),

@@ -71,6 +71,8 @@ export function composeCases(
 }
 
 const BATCH = 8192;
+/** A cascade batch runs every unit of a level: fewer cases keep its digit rows in cache. */
+const CASCADE_BATCH = 1024;
 
 function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exhaustive" | "sampled", description: string): ComposeResult {
   const hist = new Map<number, number>();
@@ -132,23 +134,39 @@ export function composeCascade(
     : composeCases(flat, opts.maxCases, opts.seed);
   const half = 2 ** (spec.precision - 1);
   const errors: number[] = [];
-  for (let start = 0; start < codes.length; start += BATCH) {
-    const batch = codes.slice(start, start + BATCH);
-    let values = batch;
+  for (let start = 0; start < codes.length; start += CASCADE_BATCH) {
+    const batch = codes.slice(start, start + CASCADE_BATCH);
+    // values: cases × width, the codes entering the level (the workers', then each unit's output)
+    let width = spec.workers;
+    let values = new Int32Array(batch.length * width);
+    batch.forEach((cs, c) => values.set(cs, c * width));
     let pad = half;
     plan.levels.forEach((lvl, l) => {
       const { chip } = chips[l]!;
+      const n = lvl.fn.workers;
+      const K = chip.inDigits;
+      const L = chip.levels;
+      const bits = Math.log2(L);
+      if (!Number.isInteger(bits)) throw new Error(`chip ${chips[l]!.name}: ${L} levels is not a power of two`);
       // Every unit of the level, for every case of the batch, as one run of the level's chip.
-      const inputs: number[][] = [];
-      for (const vs of values)
-        for (let u = 0; u < lvl.units; u++) inputs.push(Array.from({ length: lvl.fn.workers }, (_, j) => vs[u * plan.radix + j] ?? pad));
-      const out = runners[l]!.run(digitsOf(inputs, chip.levels, chip.inDigits), inputs.length);
-      values = values.map((_, c) =>
-        Array.from({ length: lvl.units }, (__, u) => fromDigits(out, chip.levels, (c * lvl.units + u) * chip.outDigits, chip.outDigits)),
-      );
+      const runs = batch.length * lvl.units;
+      const digits = new Int32Array(runs * n * K);
+      for (let c = 0; c < batch.length; c++)
+        for (let u = 0; u < lvl.units; u++)
+          for (let j = 0; j < n; j++) {
+            const i = u * plan.radix + j;
+            // toDigits inline: least significant first
+            let v = i < width ? values[c * width + i]! : pad;
+            for (let k = 0, at = ((c * lvl.units + u) * n + j) * K; k < K; k++, v >>>= bits) digits[at + k] = v & (L - 1);
+          }
+      const out = runners[l]!.run(digits, runs);
+      const next = new Int32Array(runs);
+      for (let r = 0; r < runs; r++) next[r] = fromDigits(out, L, r * chip.outDigits, chip.outDigits);
+      values = next;
+      width = lvl.units;
       pad *= plan.radix;
     });
-    batch.forEach((cs, c) => errors.push(values[c]![0]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
+    batch.forEach((cs, c) => errors.push(values[c * width]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
   }
   return exhaustive
     ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})`)

@@ -113,7 +113,9 @@ function toleranceSection(d: NonNullable<ReportData["tolerance"]>): string {
         `<tr><td>${esc(r.nonIdeality)}</td><td class="num">${esc(r.tolerance)}</td><td class="num">${esc(r.lowerBound)}</td><td class="num">${esc(r.certified)}</td><td class="num">${esc(r.technology)}</td><td>${r.meets === null ? "" : r.meets ? "meets" : "<b>fails</b>"}</td></tr>`,
     )
     .join("");
-  const table = `<table><thead><tr><th>non-ideality</th><th>99%-yield estimate</th><th>lower bound (confidence)</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+  const table = !d.rows.length
+    ? ""
+    : `<table><thead><tr><th>non-ideality</th><th>99%-yield estimate</th><th>lower bound (confidence)</th><th>certified</th><th>${esc(d.technology)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
   const chart = d.series.length ? figure(toleranceChart(d), esc(d.caption)) : `<p>${esc(d.caption)}</p>`;
   return section("Tolerance", `<div class="row">${chart}</div>${table}`);
 }
