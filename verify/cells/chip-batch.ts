@@ -72,21 +72,25 @@ export function chipRunner(f: ChipFile, circuits: Map<string, Circuit>, denseKey
           for (let p = 0; p < P; p++) key = key * L + arrays[p]![c * strides[p]! + offsets[p]!]!;
           keys[c] = key;
         }
-        simulateMissing(memo, keys, cell.ports.length, L);
+        simulateMissing(memo, keys, P, L);
         const out = new Int32Array(cases * W);
         const { dense, store } = memo;
-        for (let c = 0; c < cases; c++) {
+        for (let c = 0, k = 0; c < cases; c++) {
           const at = dense ? dense[keys[c]!]! : memo.at.get(keys[c]!)!;
-          for (let o = 0; o < W; o++) out[c * W + o] = store[at + o]!;
+          for (let o = 0; o < W; o++) out[k++] = store[at + o]!;
         }
         values.push(out);
       });
       const res = new Int32Array(cases * chip.outDigits);
-      for (let c = 0; c < cases; c++) {
-        chip.result.forEach((r, j) => {
-          res[c * chip.outDigits + j] = "constant" in r ? r.constant : values[r.cell]![c * chip.cells[r.cell]!.outputs.length + r.output]!;
-        });
-      }
+      chip.result.forEach((r, j) => {
+        if ("constant" in r) {
+          for (let c = 0; c < cases; c++) res[c * chip.outDigits + j] = r.constant;
+          return;
+        }
+        const v = values[r.cell]!;
+        const w = chip.cells[r.cell]!.outputs.length;
+        for (let c = 0; c < cases; c++) res[c * chip.outDigits + j] = v[c * w + r.output]!;
+      });
       return res;
     },
   };
