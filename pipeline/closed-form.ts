@@ -225,7 +225,7 @@ function evaluate(ctx: Ctx): void {
   if (!isIdeal(o, { detector: "include" }))
     ctx.yield =
       ctx.opts.chipTrials?.(designs, ctx.files) ??
-      stagedChipYield(designs, o, ctx.spec.target, ctx.seed, CHIP_TRIALS, { jobs: ctx.opts.jobs });
+      stagedChipYield({ designs, o, target: ctx.spec.target, seed: ctx.seed, firstStage: CHIP_TRIALS }, { jobs: ctx.opts.jobs });
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
   if (trials <= 0) return;
   const job = {

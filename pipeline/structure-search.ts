@@ -112,7 +112,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       continue;
     }
     const designs = chipDesigns(c.steps);
-    const run = stagedChipPasses(designs, tech, spec.target, o.seed, SEARCH_FIRST_STAGE, { jobs: o.jobs });
+    const run = stagedChipPasses({ designs, o: tech, target: spec.target, seed: o.seed, firstStage: SEARCH_FIRST_STAGE }, { jobs: o.jobs });
     c.trials = run.all;
     const ci = clopperPearson(run.passing, run.trials, STATED_CONFIDENCE);
     const verdict = checkTarget(run.passing, run.trials, spec.target).verdict;

@@ -5,9 +5,8 @@
 // (most examples) never pay a thread's start-up. The API stays synchronous (Atomics.wait,
 // receiveMessageOnPort), like verify/circuit/trial-pool.ts.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
-import type { Technology } from "../../dsl/technology.ts";
 import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
-import { chipServer, type ChipDesign, type ChipJob, type ChipResult, type ChipTrials } from "./chip-yield.ts";
+import { chipServer, type ChipJob, type ChipResult, type ChipTrials } from "./chip-yield.ts";
 import "./chip-worker.ts"; // keeps the worker side in the CLI bundle
 
 /** Time on chips in the calling thread before pool threads are started. */
@@ -67,33 +66,23 @@ export function runChips(job: ChipJob, opts: PoolOptions = {}): ChipResult[] {
   return out as ChipResult[];
 }
 
+/** Chips `start` … `start + trials − 1` of designs at a technology (start defaults to 0). */
+export type ChipRun = Omit<ChipJob, "mode" | "start"> & { start?: number };
+
 /**
  * Chips that pass, and nothing else: a chip stops at its first inexact copy (chip-yield.ts
- * passTrial). Trials `start` … `start + trials − 1`.
+ * passTrial).
  */
-export function chipPassCount(
-  designs: ChipDesign[],
-  o: Partial<Technology>,
-  trials: number,
-  seed: number,
-  start = 0,
-  pool?: PoolOptions,
-): number {
-  return runChips({ designs, o, seed, start, trials, mode: "pass" }, pool).filter((r) => r.pass).length;
+export function chipPassCount(run: ChipRun, pool?: PoolOptions): number {
+  return runChips({ ...run, start: run.start ?? 0, mode: "pass" }, pool).filter((r) => r.pass).length;
 }
 
-/** Trials `start` … `start + trials − 1` (a later stage of a staged run continues where the first stopped). */
-export function chipYield(
-  designs: ChipDesign[],
-  o: Partial<Technology>,
-  trials: number,
-  seed: number,
-  start = 0,
-  pool?: PoolOptions,
-): ChipTrials {
-  const results = runChips({ designs, o, seed, start, trials, mode: "full" }, pool);
-  const perDesign = designs.map((d) => ({ name: d.name, copies: d.copies, passing: 0 }));
+/** Every copy of every chip of the run (a later stage of a staged run continues where the first stopped). */
+export function chipYield(run: ChipRun, pool?: PoolOptions): ChipTrials {
+  const results = runChips({ ...run, start: run.start ?? 0, mode: "full" }, pool);
+  const perDesign = run.designs.map((d) => ({ name: d.name, copies: d.copies, passing: 0 }));
   for (const r of results) r.designPass.forEach((ok, i) => ok && perDesign[i]!.passing++);
   const passing = results.filter((r) => r.pass).length;
+  const { trials } = run;
   return { trials, passing, yield: trials ? passing / trials : 1, exactCopies: results.map((r) => r.exactFraction), perDesign };
 }

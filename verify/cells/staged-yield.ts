@@ -3,28 +3,24 @@
 // whose first stage is all exact goes on to the chips that can show the target: 299 of 299 at
 // 99 % yield and 95 % confidence. Stopping after a failure can only withhold a "met", never grant
 // one, so a "met" keeps its confidence.
-import type { Technology } from "../../dsl/technology.ts";
 import { drawsForConfidence } from "../../math/binomial.ts";
-import { chipPassCount, chipYield, type PoolOptions } from "./chip-pool.ts";
-import type { ChipDesign, ChipTrials } from "./chip-yield.ts";
+import { chipPassCount, chipYield, type ChipRun, type PoolOptions } from "./chip-pool.ts";
+import type { ChipTrials } from "./chip-yield.ts";
 
 /** Chips that, all exact, show the target at its confidence. */
 export function chipsToShow(target: { yield: number; confidence: number }): number {
   return drawsForConfidence(1 - target.yield, target.confidence);
 }
 
-export function stagedChipYield(
-  designs: ChipDesign[],
-  o: Partial<Technology>,
-  target: { yield: number; confidence: number },
-  seed: number,
-  firstStage: number,
-  pool?: PoolOptions,
-): ChipTrials {
-  const first = chipYield(designs, o, firstStage, seed, 0, pool);
+/** The chips of a staged run: `firstStage` of them, then the rest of those that show `target`. */
+export type StagedRun = Omit<ChipRun, "trials" | "start"> & { target: { yield: number; confidence: number }; firstStage: number };
+
+export function stagedChipYield(run: StagedRun, pool?: PoolOptions): ChipTrials {
+  const { target, firstStage, ...chips } = run;
+  const first = chipYield({ ...chips, trials: firstStage }, pool);
   const total = chipsToShow(target);
   if (first.passing < first.trials || total <= firstStage) return first;
-  const rest = chipYield(designs, o, total - firstStage, seed, firstStage, pool);
+  const rest = chipYield({ ...chips, trials: total - firstStage, start: firstStage }, pool);
   return {
     trials: total,
     passing: first.passing + rest.passing,
@@ -39,19 +35,14 @@ export function stagedChipYield(
  * copy), for the structure search. When every chip passed, every copy of every chip was checked
  * and exact, so the full record is known and returned as `all`.
  */
-export function stagedChipPasses(
-  designs: ChipDesign[],
-  o: Partial<Technology>,
-  target: { yield: number; confidence: number },
-  seed: number,
-  firstStage: number,
-  pool?: PoolOptions,
-): { trials: number; passing: number; all: ChipTrials | null } {
+export function stagedChipPasses(run: StagedRun, pool?: PoolOptions): { trials: number; passing: number; all: ChipTrials | null } {
+  const { target, firstStage, ...chips } = run;
+  const { designs } = chips;
   let trials = firstStage;
-  let passing = chipPassCount(designs, o, firstStage, seed, 0, pool);
+  let passing = chipPassCount({ ...chips, trials: firstStage }, pool);
   const total = chipsToShow(target);
   if (passing === trials && total > firstStage) {
-    passing += chipPassCount(designs, o, total - firstStage, seed, firstStage, pool);
+    passing += chipPassCount({ ...chips, trials: total - firstStage, start: firstStage }, pool);
     trials = total;
   }
   const all: ChipTrials | null =

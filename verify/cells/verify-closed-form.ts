@@ -175,7 +175,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
       cell: cellOf(l.circuit),
       copies: cellOf(l.circuit).instances,
     }));
-    const y = chipYield(designs, opts.nonIdealities, opts.trials, opts.seed, 0, { jobs: opts.jobs });
+    const y = chipYield({ designs, o: opts.nonIdealities, trials: opts.trials, seed: opts.seed }, { jobs: opts.jobs });
     trials = { ...y, nonIdealities: opts.nonIdealities, seed: opts.seed };
     if (y.yield < opts.minYield)
       failures.push(

@@ -66,7 +66,7 @@ describe("closed-form chip yield", () => {
 
   it("chipYield's figures are those of the per-copy outcomes", () => {
     const o = TECHNOLOGIES[0]!;
-    const y = chipYield(ds, o, 3, 5);
+    const y = chipYield({ designs: ds, o, trials: 3, seed: 5 });
     const prepared = prepareDesigns(ds);
     const trials = [0, 1, 2].map((t) => chipTrial(prepared, o, 5, t));
     expect(y.exactCopies).toEqual(trials.map((r) => r.copyExact.flat().filter(Boolean).length / r.copies));
@@ -99,9 +99,11 @@ describe("closed-form chip yield", () => {
 
   it("counting passing chips only (each stops at its first inexact copy) gives chipYield's count, and the staged runs agree", () => {
     const counts = TECHNOLOGIES.map((o) => {
-      const full = chipYield(ds, o, 12, 9);
-      expect(chipPassCount(ds, o, 12, 9), JSON.stringify(o)).toBe(full.passing);
-      expect(chipPassCount(ds, o, 7, 9, 5)).toBe(chipYield(ds, o, 7, 9, 5).passing); // a later stage
+      const full = chipYield({ designs: ds, o, trials: 12, seed: 9 });
+      expect(chipPassCount({ designs: ds, o, trials: 12, seed: 9 }), JSON.stringify(o)).toBe(full.passing);
+      expect(chipPassCount({ designs: ds, o, trials: 7, seed: 9, start: 5 })).toBe(
+        chipYield({ designs: ds, o, trials: 7, seed: 9, start: 5 }).passing,
+      ); // a later stage
       return full.passing;
     });
     expect(
@@ -111,18 +113,18 @@ describe("closed-form chip yield", () => {
     // A target shown by 10 chips: all-exact runs stop there; a failing one stays at its first stage.
     const target = { yield: 0.7, confidence: 0.95 };
     const easy = { splitterImbalance: 0.001 };
-    const a = stagedChipPasses(ds, easy, target, 3, 5);
-    const b = stagedChipYield(ds, easy, target, 3, 5);
+    const a = stagedChipPasses({ designs: ds, o: easy, target, seed: 3, firstStage: 5 });
+    const b = stagedChipYield({ designs: ds, o: easy, target, seed: 3, firstStage: 5 });
     expect([a.trials, a.passing]).toEqual([9, 9]);
     expect(a.all).toEqual(b);
     const hard = TECHNOLOGIES[0]!;
-    const h = stagedChipPasses(ds, hard, target, 9, 12);
-    expect(h).toMatchObject({ trials: 12, passing: chipYield(ds, hard, 12, 9).passing, all: null });
+    const h = stagedChipPasses({ designs: ds, o: hard, target, seed: 9, firstStage: 12 });
+    expect(h).toMatchObject({ trials: 12, passing: chipYield({ designs: ds, o: hard, trials: 12, seed: 9 }).passing, all: null });
   });
 
   it("with a pool thread doing every chip after the first, every chip's result is the one-thread result, in trial order", () => {
     const o = TECHNOLOGIES.find((t) => {
-      const y = chipYield(ds, t, 8, 4);
+      const y = chipYield({ designs: ds, o: t, trials: 8, seed: 4 });
       return y.passing > 0 && y.passing < 8;
     })!;
     expect(o).toBeDefined();

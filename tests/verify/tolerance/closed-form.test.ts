@@ -60,7 +60,7 @@ describe("closed-form chips", () => {
     const crit = r.axes[0]!.monteCarlo!.critical;
     const designs = cells.map((x) => ({ name: x.name, circuit: x.circuit, cell: cellOf(x.circuit), copies: cellOf(x.circuit).instances }));
     // chip-yield.ts runs trials 0..K−1 with the same seeds: trial t passes at level x iff x ≤ its critical level.
-    const at = (level: number) => chipYield(designs, { splitterImbalance: level }, 4, 1).exactCopies;
+    const at = (level: number) => chipYield({ designs, o: { splitterImbalance: level }, trials: 4, seed: 1 }).exactCopies;
     crit.forEach((x, t) => {
       expect(at(x * 0.999)[t], `trial ${t} just below ${x}`).toBe(1);
       expect(at(x * 1.025)[t], `trial ${t} above its bracket`).toBeLessThan(1);
