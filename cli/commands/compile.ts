@@ -108,6 +108,8 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
           if (e instanceof StructureRefused) {
             out.note(structureTable(e.search).join("\n"));
             out.fail(EXIT.failure);
+            // --json: the structures considered, as report.json's `structure` would hold them
+            return void out.finish({ refused: true, structure: e.search });
           }
           return void out.finish(null);
         }

@@ -10,6 +10,7 @@ import { main } from "../../cli/main.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { candidateStructures, searchStructures } from "../../pipeline/structure-search.ts";
 import type { ClosedFormReport } from "../../pipeline/closed-form-report.ts";
+import type { StructureSearch } from "../../pipeline/types.ts";
 import { checkTarget } from "../../verify/tolerance/statistics.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { expectHonest } from "../verify/tolerance/honest.ts";
@@ -90,6 +91,15 @@ describe("route = auto", () => {
     );
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
+    // --json: the envelope's result carries the structures considered.
+    const j = await cli(["--json", "compile", join(base, "refused3.optinc"), "-o", c.dir]);
+    const env = JSON.parse(j.out) as { ok: boolean; result: { refused: boolean; structure: StructureSearch } };
+    expect(j.code).toBe(1);
+    expect(env.ok).toBe(false);
+    expect(env.result.refused).toBe(true);
+    expect(env.result.structure.chosen).toBeNull();
+    expect(env.result.structure.rows.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
+    expect(env.result.structure.rows.every((r) => r.yield !== null && r.yield.passing < r.yield.trials)).toBe(true);
     // Independent check: each structure, built under the explicit route, misses on 100 dies.
     for (const [name, cascade] of [
       ["flat3", ""],
