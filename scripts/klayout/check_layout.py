@@ -4,7 +4,11 @@
 # connectivity of every netlist cell (route paths between pin-recognition shapes, crossings
 # contracted) and compares it, instance by instance, with the <name>.netlist.json files;
 # 4. measures every phase-shifter / waveguide / route length; 5. renders a PNG. Writes one JSON.
-import json, math, os, glob, time
+# Scale (docs/layout.md): the width / space / pad rules run tile by tile over each flattened design
+# (a tile sees everything within a border round it), and every per-point pass (bend radius, lengths,
+# route ends) runs on the path points parsed once per cell into numpy arrays.
+import json, os, glob, time
+import numpy as np
 import pya
 
 T0 = time.time()
@@ -43,76 +47,192 @@ def rec(name):
 # than the largest spacing rule, and nothing may lie outside the floor plan.
 drc = {}
 where = {}
-def flat(cell, name):
-    return pya.Region(cell.begin_shapes_rec(L[name]))
 CORE = int(round(3.5 / dbu))
-def crossing_cores(cell):
+TILE = int(round(1000 / dbu))
+PROJ = int(round(0.02 / dbu))
+PAD_GROW = int(round(2 / dbu))
+# a tile is checked with everything within BORDER of it, clipped there: clipping makes edges on the
+# window's boundary, and the markers they cause lie within one rule distance of it, so they never
+# reach the tile when the border exceeds twice the layer's largest rule (10 µm at least: the crossing
+# core, 3.5 µm, and the pad metal, 2 µm)
+BORDER = {k: int(round(max(10.0, 2 * max(w, s)) / dbu)) for k, (w, s) in RULES.items()}
+
+def crossing_cores(cell, win):
     # a 7 µm × 7 µm box round the point where a crossing's arms cross: its DRC is waived there, as
     # a PDK crossing's is (the arms meet at about 90°, which no width or space rule describes)
     waiver = pya.Region()
-    it = cell.begin_shapes_rec(L["devrec"])
+    it = cell.begin_shapes_rec_overlapping(L["devrec"], win)
     while not it.at_end():
         if it.cell().name == "crossing":
             c = it.shape().bbox().transformed(it.trans()).center()
             waiver.insert(pya.Box(c.x - CORE, c.y - CORE, c.x + CORE, c.y + CORE))
         it.next()
     return waiver
+
+def in_tile(markers, core):
+    """The marker polygons whose bounding-box centre lies in the tile (half-open, so that a marker
+    found by two neighbouring tiles counts once)."""
+    kept = []
+    for m in markers.each():
+        c = m.bbox().center()
+        if core.left <= c.x < core.right and core.bottom <= c.y < core.top:
+            kept.append(m)
+    return kept
+
+# Every cell's Si shapes as polygons on a scratch layer, converted once: a long route (up to 4095
+# points a piece) reaches many tiles, and each would convert the whole path again
+SI_POLY = ly.insert_layer(pya.LayerInfo())
+for c in ly.each_cell():
+    r = pya.Region(c.shapes(L["si"]))
+    r.merged_semantics = False  # each shape's own polygon, exactly what the tiles would make
+    c.shapes(SI_POLY).insert(r)
+LAYER_OF = {k: (SI_POLY if k == "si" else L[k]) for k in RULES}
+
+def window(cell, k, core):
+    """The layer's shapes of the flattened cell within the tile's window, clipped to it, or None."""
+    win = core.enlarged(BORDER[k], BORDER[k])
+    it = cell.begin_shapes_rec_overlapping(LAYER_OF[k], win)
+    if it.at_end():
+        return None, win
+    return pya.Region(it) & pya.Region(win), win
+
+def note(key, cell, kept):
+    lst = where.setdefault(key, [])
+    for m in kept:
+        if len(lst) < 20:
+            lst.append(f"{cell.name} {m.bbox()}")
+
 design_cells = sorted({i.cell.cell_index() for i in top.each_inst()}) or [top.cell_index()]
 for k in RULES:
     drc[f"{k}.width<{RULES[k][0]}"] = 0
     drc[f"{k}.space<{RULES[k][1]}"] = 0
 drc["pad_over_waveguide"] = 0
+tiles_checked = 0
 for ci in design_cells:
     cell = ly.cell(ci)
-    waiver = crossing_cores(cell)
-    si = flat(cell, "si")
-    for k, (w, s) in RULES.items():
-        r = si if k == "si" else flat(cell, k)
-        # Curved paths become polygons on the 1 nm grid: vertices move by up to a nanometre and
-        # the joins of nearly collinear segments leave steps a few nanometres long. So the checks
-        # run 5 nm (1 %) below the drawn widths and gaps, and count an edge pair only when the
-        # edges face each other over at least 20 nm (a real violation faces over far more).
-        r = r.merged()
-        proj = int(round(0.02 / dbu))
-        wv = r.width_check(int(round(w / dbu)) - 5, False, pya.Region.Euclidian, None, proj).polygons()
-        sv = r.space_check(int(round(s / dbu)) - 5, False, pya.Region.Euclidian, None, proj).polygons()
-        if k == "si":
-            wv = wv.not_inside(waiver)
-            sv = sv.not_inside(waiver)
-        drc[f"{k}.width<{w}"] += wv.count()
-        drc[f"{k}.space<{s}"] += sv.count()
-        where.setdefault(f"{k}.width", []).extend(f"{cell.name} {b.bbox()}" for b in list(wv.each())[:3])
-        where.setdefault(f"{k}.space", []).extend(f"{cell.name} {b.bbox()}" for b in list(sv.each())[:3])
-    pads = flat(cell, "padopen").sized(int(round(2 / dbu)))
-    drc["pad_over_waveguide"] += (pads & si).count()
+    bb = cell.bbox()
+    if bb.empty():
+        continue
+    nx = -(-bb.width() // TILE) or 1
+    ny = -(-bb.height() // TILE) or 1
+    for ix in range(nx):
+        for iy in range(ny):
+            core = pya.Box(bb.left + ix * TILE, bb.bottom + iy * TILE, bb.left + (ix + 1) * TILE, bb.bottom + (iy + 1) * TILE)
+            if ix == nx - 1 or iy == ny - 1:  # the last row and column take the cell's far edges too
+                core = pya.Box(core.left, core.bottom, core.right + (1 if ix == nx - 1 else 0), core.top + (1 if iy == ny - 1 else 0))
+            got = {}
+            for k, (w, s) in RULES.items():
+                r, win = window(cell, k, core)
+                if r is None:
+                    continue
+                got[k] = r
+                seen = True
+                # The edges of the merged shapes: a width pair is two of them facing each other
+                # across the inside, a space pair across the outside (within one shape or between
+                # two). Curved paths become polygons on the 1 nm grid: vertices move by up to a
+                # nanometre and the joins of nearly collinear segments leave steps a few nanometres
+                # long. So the checks run 5 nm (1 %) below the drawn widths and gaps, and count an
+                # edge pair only when the edges face each other over at least 20 nm (a real
+                # violation faces over far more).
+                e = r.edges()
+                e.merged_semantics = False  # edges of merged polygons: nothing left to join
+                wv = e.width_check(int(round(w / dbu)) - 5, False, pya.Edges.Euclidian, None, PROJ).polygons()
+                sv = e.space_check(int(round(s / dbu)) - 5, False, pya.Edges.Euclidian, None, PROJ).polygons()
+                if k == "si" and not (wv.is_empty() and sv.is_empty()):
+                    waiver = crossing_cores(cell, win)
+                    wv = wv.not_inside(waiver)
+                    sv = sv.not_inside(waiver)
+                kw = in_tile(wv, core)
+                ks = in_tile(sv, core)
+                drc[f"{k}.width<{w}"] += len(kw)
+                drc[f"{k}.space<{s}"] += len(ks)
+                note(f"{k}.width", cell, kw)
+                note(f"{k}.space", cell, ks)
+            if "si" in got and "padopen" in got:
+                # the pad window reaches further than the Si one; what a grown pad covers of the
+                # Si window near the tile is all that can overlap there
+                over = in_tile(got["padopen"].sized(PAD_GROW) & got["si"], core)
+                drc["pad_over_waveguide"] += len(over)
+                note("pad_over_waveguide", cell, over)
+            tiles_checked += bool(got)
+res["drc_tiles"] = tiles_checked
 lap("drc_layers")
 # copies of designs on the chip: bounding boxes apart by more than the largest spacing rule
-boxes = [i.bbox() for i in top.each_inst()]
+# (a sweep over the boxes sorted by their left edge: a pair is tested only when their x ranges,
+# one grown by the gap, meet)
+boxes = sorted((i.bbox() for i in top.each_inst()), key=lambda b: b.left)
 gap = int(round(max(s for _, s in RULES.values()) / dbu))
 close = 0
 for i in range(len(boxes)):
+    grown = boxes[i].enlarged(gap, gap)
     for j in range(i + 1, len(boxes)):
-        if boxes[i].enlarged(gap, gap).overlaps(boxes[j]):
+        if boxes[j].left > grown.right:
+            break
+        if grown.overlaps(boxes[j]):
             close += 1
 drc["design_copies_too_close"] = close
-# bend radius of every waveguide centreline (paths on Si), from consecutive point triples
+
+# ---- path points ------------------------------------------------------------------------------
+# Every Si path of every cell, parsed once into numpy: the bend, length and route-end passes below
+# read these arrays instead of looping over points in Python.
+class Paths:
+    """The Si paths of one cell, in shape order: first / last point (dbu), drawn length (µm)."""
+    def __init__(self, first, last, length):
+        self.first, self.last, self.length = first, last, length
+    def __len__(self):
+        return len(self.length)
+    def end_points(self, i):
+        return (int(self.first[i, 0]), int(self.first[i, 1])), (int(self.last[i, 0]), int(self.last[i, 1]))
+
+def path_points(cell):
+    """(xy, pid): every point of every Si path of the cell as an (n, 2) int64 array in dbu, and the
+    index of the path each point belongs to."""
+    texts = []
+    for sh in cell.shapes(L["si"]).each(pya.Shapes.SPaths):
+        t = sh.path.to_s()  # "(x,y;x,y;...) w=... bx=... ex=... r=..."
+        texts.append(t[1:t.index(")")])
+    if not texts:
+        return np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
+    counts = np.array([t.count(";") + 1 for t in texts], np.int64)
+    xy = np.fromstring(",".join(texts).replace(";", ","), dtype=np.int64, sep=",").reshape(-1, 2)
+    if len(xy) != counts.sum():
+        raise RuntimeError(f"{cell.name}: could not parse its path points")
+    return xy, np.repeat(np.arange(len(texts)), counts)
+
+path_cache = {}
 bad_bends = 0
 min_r = float("inf")
+points_checked = 0
 for ci in ly.each_cell():
-    for sh in ci.shapes(L["si"]).each():
-        if not sh.is_path():
-            continue
-        pts = [(p.x * dbu, p.y * dbu) for p in sh.path.each_point()]
-        for i in range(1, len(pts) - 1):
-            (ax, ay), (bx, by), (cx, cy) = pts[i - 1], pts[i], pts[i + 1]
-            cross = abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
-            if cross < 1e-9:
-                continue
-            r = math.hypot(bx - ax, by - ay) * math.hypot(cx - bx, cy - by) * math.hypot(ax - cx, ay - cy) / (2 * cross)
-            min_r = min(min_r, r)
-            if r < MIN_RADIUS:
-                bad_bends += 1
-                where.setdefault("bend", []).append(f"{ci.name} ({bx:.3f}, {by:.3f}) r={r:.3f}")
+    xy, pid = path_points(ci)
+    k = int(pid[-1]) + 1 if len(pid) else 0
+    starts = np.searchsorted(pid, np.arange(k))
+    ends = np.append(starts[1:], len(pid))[:k] - 1
+    same = pid[1:] == pid[:-1]  # consecutive points of one path: a segment
+    d = np.diff(xy, axis=0)
+    seg = np.hypot(d[:, 0], d[:, 1])
+    length = np.bincount(pid[1:][same], weights=seg[same], minlength=k) * dbu
+    path_cache[ci.cell_index()] = Paths(xy[starts], xy[ends], length)
+    # bend radius of every waveguide centreline: the circumradius of every three consecutive
+    # points of a path (collinear triples have none)
+    if len(xy) < 3:
+        continue
+    p = xy * dbu
+    a, b, c = p[:-2], p[1:-1], p[2:]
+    triple = pid[:-2] == pid[2:]
+    cross = np.abs((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    ok = triple & (cross >= 1e-9)
+    points_checked += int(triple.sum())
+    if not ok.any():
+        continue
+    a, b, c, cross = a[ok], b[ok], c[ok], cross[ok]
+    r = np.hypot(*(b - a).T) * np.hypot(*(c - b).T) * np.hypot(*(a - c).T) / (2 * cross)
+    min_r = min(min_r, float(r.min()))
+    bad = np.nonzero(r < MIN_RADIUS)[0]
+    bad_bends += len(bad)
+    for i in bad[:20]:
+        where.setdefault("bend", []).append(f"{ci.name} ({b[i, 0]:.3f}, {b[i, 1]:.3f}) r={r[i]:.3f}")
+res["drc_bend_triples"] = points_checked
 lap("drc_bends")
 drc["bend_radius<5"] = bad_bends
 res["drc_min_radius_um"] = min_r
@@ -158,12 +278,12 @@ def pins_of(cell):
 def route_chains(cell, pin_at):
     """The Si paths of a cell joined into routes: optinc cuts a route of more points than a GDSII
     element holds into pieces whose ends meet, square, on a straight stretch away from any pin.
-    Returns (list of point lists per piece, list of chains as piece indices)."""
-    pieces = [list(sh.path.each_point()) for sh in cell.shapes(L["si"]).each() if sh.is_path()]
+    Returns (the cell's Paths, list of chains as piece indices, the joints)."""
+    pieces = path_cache[cell.cell_index()]
     ends = {}
-    for i, pts in enumerate(pieces):
-        for p in (pts[0], pts[-1]):
-            ends.setdefault((p.x, p.y), []).append(i)
+    for i in range(len(pieces)):
+        for p in pieces.end_points(i):
+            ends.setdefault(p, []).append(i)
     joint = {k: v for k, v in ends.items() if len(v) == 2 and v[0] != v[1] and k not in pin_at}
     nbr = {}
     for a, b in joint.values():
@@ -214,15 +334,15 @@ def extract(cell, netcells):
     pieces, chains, joints = route_chains(cell, at)
     paths = len(chains)
     for chain in chains:
-        outer = [p for j in chain for p in (pieces[j][0], pieces[j][-1]) if (p.x, p.y) not in joints]
+        outer = [p for j in chain for p in pieces.end_points(j) if p not in joints]
         if len(outer) != 2:
             problems.append(f"a route of {len(chain)} pieces has {len(outer)} open ends")
             continue
         ends = []
         for p in outer:
-            refs = at.get((p.x, p.y), [])
+            refs = at.get(p, [])
             if len(refs) != 1:
-                problems.append(f"route end at ({p.x * dbu:.3f}, {p.y * dbu:.3f}) µm touches {len(refs)} pins")
+                problems.append(f"route end at ({p[0] * dbu:.3f}, {p[1] * dbu:.3f}) µm touches {len(refs)} pins")
             ends.append(refs[0] if refs else None)
         if None not in ends:
             links.append(tuple(ends))
@@ -233,14 +353,16 @@ def extract(cell, netcells):
             problems.append(f"{len(refs)} pins at one point: {refs}")
     # geometric shorts: two routes touching, or a route over an instance's waveguide
     routes = pya.Region(cell.shapes(L["si"]))
-    merged = routes.merged().count()
+    joined = routes.merged()
+    merged = joined.count()
     if merged != paths:
         problems.append(f"{paths} routes merge into {merged} shapes (routes touch each other)")
-    # the shapes of the instances themselves: a sub-circuit's own routes, a device's waveguides
-    inner = pya.RecursiveShapeIterator(ly, cell, L["si"])
+    # the shapes of the instances themselves (a sub-circuit's own routes, a device's waveguides),
+    # those whose bounding box overlaps a route's: no other can overlap a route
+    inner = pya.RecursiveShapeIterator(ly, cell, L["si"], joined.extents(), True)
     inner.min_depth = 1
     inner.max_depth = 1
-    over = (routes & pya.Region(inner)).count()
+    over = (routes & pya.Region(inner)).count() if not routes.is_empty() else 0
     if over:
         problems.append(f"{over} overlaps of routes with devices")
     # contract crossings: o2 <-> o4, o1 <-> o3 pass through
@@ -319,10 +441,6 @@ lap("connectivity")
 res["connectivity"] = {"cells_checked": designs, "mismatches": mismatches, "cells": report}
 
 # ---- lengths ------------------------------------------------------------------------------------
-def path_len(sh):
-    return pts_len(list(sh.path.each_point()))
-def pts_len(pts):
-    return sum(math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y) for i in range(1, len(pts))) * dbu
 arms = {}
 routes_n = 0
 max_res = 0.0
@@ -330,8 +448,8 @@ for c in ly.each_cell():
     for inst in c.each_inst():
         ch = inst.cell
         if ch.name.startswith("phase_shifter_") or ch.name.startswith("waveguide_"):
-            ls = [path_len(s) for s in ch.shapes(L["si"]).each() if s.is_path()]
-            arms[f"{c.name}/{inst.property(1)}"] = ls[0] if len(ls) == 1 else None
+            ls = path_cache[ch.cell_index()].length
+            arms[f"{c.name}/{inst.property(1)}"] = float(ls[0]) if len(ls) == 1 else None
     if c.name not in all_netcells and c.name not in ("crossing", "amplifier") and not c.name.startswith(("coupler_", "activation_")):
         continue  # routes, crossings and couplers are whole periods; blocks and stubs carry no phase
     pin_at = {}
@@ -344,11 +462,11 @@ for c in ly.each_cell():
             pin_at[(x, y)] = True
         pieces, chains, _ = route_chains(c, pin_at)
     else:
-        pieces = [list(sh.path.each_point()) for sh in c.shapes(L["si"]).each() if sh.is_path()]
+        pieces = path_cache[c.cell_index()]
         chains = [[i] for i in range(len(pieces))]
     for chain in chains:
         routes_n += 1
-        n = sum(pts_len(pieces[j]) for j in chain) / period
+        n = sum(float(pieces.length[j]) for j in chain) / period
         max_res = max(max_res, abs(n - round(n)) * period)
 res["lengths"] = {"arms": arms, "paths_checked": routes_n, "max_residual_nm": max_res * 1000, "period_um": period}
 

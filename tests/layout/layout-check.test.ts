@@ -183,6 +183,11 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
               ],
             }, // 2 µm bend
             si(500, 0, 510, 0.5), // outside the floor plan
+            // the deck runs in 1 mm tiles from the cell's left edge (x = -10): a gap and a narrow
+            // strip that straddle the tile boundary at x = 990 count once each
+            si(985, 0, 995, 0.5),
+            si(985, 0.6, 995, 1.1), // 0.1 µm gap
+            si(985, 10, 995, 10.3), // 0.3 µm wide
             {
               kind: "boundary",
               layer: 99,
@@ -203,8 +208,8 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const empty = join(root, "empty");
     mkdirSync(empty);
     const r = checkLayout(file, empty);
-    expect(r.drc["si.space<0.2"]).toBeGreaterThan(0);
-    expect(r.drc["si.width<0.5"]).toBeGreaterThan(0);
+    expect(r.drc["si.space<0.2"]).toBe(2);
+    expect(r.drc["si.width<0.5"]).toBe(2);
     expect(r.drc.pad_over_waveguide).toBeGreaterThan(0);
     expect(r.drc["bend_radius<5"]).toBeGreaterThan(0);
     expect(r.drc.outside_floorplan).toBeGreaterThan(0);
