@@ -10,7 +10,7 @@
 import { createGemm, EPILOGUE, type GemmKernels } from "../math/gemm-wasm.ts";
 import { NORMAL_BOUND, type Rng } from "../math/rng.ts";
 import { detectDigit } from "./models.ts";
-import { ceil4, type Detector, type EngineResult, type Plan, type SparseOperand } from "./sim-plan.ts";
+import { ceil4, type Detector, type EngineResult, type Plan } from "./sim-plan.ts";
 
 // One memory per thread, shared by every plan; `resident` is the plan whose matrices it holds.
 let g: GemmKernels | null = null;
@@ -85,8 +85,7 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
         for (let c = 0; c < n; c++) f[o + c] = f[x + c]! * op.scale;
       } else if (op.kind === "linear") {
         for (const [from, to] of op.copies) f.copyWithin(row(to), row(from), row(from) + np);
-        if (op.sparse) sparseProduct(f, op.sparse, row(op.gather), B, row(op.out), np);
-        else k.nn(op.aOff * 8, op.kr, row(op.gather) * 8, B, op.kr, np, row(op.out) * 8, B, op.m, EPILOGUE.store, 0, 0, 0);
+        k.nn(op.aOff * 8, op.kr, row(op.gather) * 8, B, op.kr, np, row(op.out) * 8, B, op.m, EPILOGUE.store, 0, 0, 0);
       } else if (op.kind === "activation-block") {
         // Every mode at once, whole rows (columns past n hold earlier finite values, never read),
         // in the WASM form of models.ts activationFn (tests/netlist/activation-kernel.test.ts).
@@ -115,24 +114,6 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
   }
   if (det && noise && !single) decideNoisy(det, out, noise);
   return out;
-}
-
-/**
- * out[r, c] = Σ_t A[r, t] · x[t, c] over A's nonzeros, t ascending from a sum of 0, as the dense
- * kernel sums (math/gemm-wasm.ts): a skipped term is ±0 times a finite field, and a sum that
- * starts at +0 is never −0, so adding it would change nothing. Bit for bit the dense product
- * (tests/netlist/sparse-product.test.ts).
- */
-export function sparseProduct(f: Float64Array, A: SparseOperand, x: number, ldx: number, out: number, n: number): void {
-  const { start, col, value } = A;
-  for (let r = 0, o = out; r < start.length - 1; r++, o += ldx) {
-    f.fill(0, o, o + n);
-    for (let p = start[r]!; p < start[r + 1]!; p++) {
-      const a = value[p]!;
-      const xi = x + col[p]! * ldx;
-      for (let c = 0; c < n; c++) f[o + c]! += a * f[xi + c]!;
-    }
-  }
 }
 
 /** The readout fields of a block into the result (cases × width), through the die's detector response. */

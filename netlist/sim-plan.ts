@@ -49,8 +49,6 @@ export type Op =
       out: number;
       a: Float64Array;
       aOff: number;
-      /** The operand's nonzeros by row, when few enough that a sparse product is cheaper (sparseOperand). */
-      sparse: SparseOperand | null;
     }
   | { kind: "activation"; pairs: [Rows | null, Rows][]; fn: ReturnType<typeof activationFn> }
   | { kind: "activation-block"; from: Rows; to: Rows; modes: number; rule: { leaky: boolean; slope: number } }
@@ -186,7 +184,6 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
       const out = alloc(m);
       outs.forEach((w, q) => (wires[w]!.rows = { re: out + q, im: out + Q + q }));
       // Inputs made elsewhere are copied into their slots; a dark slot stays 0.
-      const a = stageOperand(st.matrix, g.real, m);
       const copies: [number, number][] = [];
       xs.forEach((x, i) => {
         if (!x) return;
@@ -202,9 +199,8 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
         m,
         gather: g.base,
         out,
-        a,
+        a: stageOperand(st.matrix, g.real, m),
         aOff: aDoubles,
-        sparse: sparseOperand(a, m, kr),
       });
       aDoubles += m * kr;
     } else if (st.kind === "pam") {
@@ -246,8 +242,7 @@ export function rebindPlan(plan: Plan, matrices: readonly CMat[]): Plan {
     if (op.kind !== "linear") return op;
     const M = matrices[i++];
     if (!M || M.rows !== op.rows || M.cols * (op.real ? 1 : 2) !== op.kr) throw new RangeError("rebindPlan: a stage matrix changed shape");
-    const a = stageOperand(M, op.real, op.m);
-    return { ...op, a, sparse: sparseOperand(a, op.m, op.kr) };
+    return { ...op, a: stageOperand(M, op.real, op.m) };
   });
   if (i !== matrices.length) throw new RangeError(`rebindPlan: ${matrices.length} matrices for ${i} linear stages`);
   return { ...plan, ops };
@@ -271,37 +266,4 @@ function stageOperand(M: CMat, real: boolean, m: number): Float64Array {
       }
     }
   return a;
-}
-
-/** An operand's nonzeros, row by row (compressed rows): row r's are at start[r] … start[r + 1] − 1. */
-export interface SparseOperand {
-  start: Int32Array;
-  col: Int32Array;
-  value: Float64Array;
-}
-
-/**
- * The nonzeros of an m × kr operand, when at most a quarter of its entries: the engine's scalar
- * sparse product then does fewer operations than the WASM dense kernel's time allows for (an MZI
- * stage's block matrix has two nonzeros per row). Null otherwise.
- */
-export function sparseOperand(a: Float64Array, m: number, kr: number, maxDensity = 0.25): SparseOperand | null {
-  let nz = 0;
-  for (const v of a) if (v !== 0) nz++;
-  if (nz > maxDensity * m * kr) return null;
-  const start = new Int32Array(m + 1);
-  const col = new Int32Array(nz);
-  const value = new Float64Array(nz);
-  let p = 0;
-  for (let r = 0; r < m; r++) {
-    start[r] = p;
-    for (let t = 0; t < kr; t++) {
-      const v = a[r * kr + t]!;
-      if (v === 0) continue;
-      col[p] = t;
-      value[p++] = v;
-    }
-  }
-  start[m] = p;
-  return { start, col, value };
 }
