@@ -51,7 +51,7 @@ export const CLOSED_FORM_TOLERANCE_TRIALS = 20;
  * the section tries simulates that many cases, and it tries hundreds: the 64-worker radix-8 chip
  * (1.38 million) took 108 s of CPU, more than its whole search.
  */
-export const COMPILE_TOLERANCE_WORK = 250_000;
+export const COMPILE_TOLERANCE_WORK = 400_000;
 
 export interface ClosedFormOptions {
   seed?: number;
