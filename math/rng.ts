@@ -30,7 +30,7 @@ function splitmix32(seed: number): () => number {
 /**
  * |normal()| never exceeds this: Box–Muller's radius sqrt(−2 ln u) is largest at the smallest
  * nonzero u next() returns, 2^−53, where it is sqrt(106 ln 2) = 8.5718; |cos| ≤ 1. The margin above
- * that covers the last-bit error of Math.log and Math.sqrt (tests/math/rng.test.ts).
+ * that covers the last-bit error of Math.log and Math.sqrt (tests/netlist/noisy-decisions.test.ts).
  */
 export const NORMAL_BOUND = 8.6;
 

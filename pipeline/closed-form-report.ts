@@ -101,12 +101,18 @@ export interface ClosedFormReport {
    * (`work`: cell cases over every physical copy, simulated per die level tried) is over the
    * compile's `budget`; `optinc verify <dir> --tolerance` measures it. Null otherwise.
    */
-  toleranceOmitted: { work: number; budget: number } | null;
+  toleranceOmitted: ToleranceOmitted | null;
   /** route = auto: the structures considered and why this one was built (pipeline/structure-search.ts); null under an explicit route. */
   structure: StructureSearch | null;
   trainingEmulation: null;
   artifacts: string[];
   timing: Record<string, number>;
+}
+
+/** The compile's tolerance work (cell cases over every copy, per die level) and the budget it exceeded. */
+export interface ToleranceOmitted {
+  work: number;
+  budget: number;
 }
 
 /** One cell design's hardware, counted on its emitted circuit. */
@@ -150,7 +156,7 @@ export function closedFormReport(a: {
   composed: ComposeResult;
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
-  toleranceOmitted: { work: number; budget: number } | null;
+  toleranceOmitted: ToleranceOmitted | null;
   timing: Record<string, number>;
   structure: StructureSearch | null;
   depth: number[];

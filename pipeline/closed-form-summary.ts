@@ -1,5 +1,5 @@
 // What `optinc compile` prints for a closed-form aggregator.
-import type { ClosedFormReport } from "./closed-form-report.ts";
+import type { ClosedFormReport, ToleranceOmitted } from "./closed-form-report.ts";
 import { toleranceSummaryLines } from "../verify/tolerance/summary-line.ts";
 import { targetText, yieldText } from "../verify/tolerance/statistics.ts";
 
@@ -31,7 +31,7 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
 }
 
 /** Why the compile left the tolerance section out, and what measures it. */
-export function toleranceOmittedText(o: { work: number; budget: number }): string {
+export function toleranceOmittedText(o: ToleranceOmitted): string {
   return `not measured by the compile: each die level it tries simulates ${o.work.toLocaleString("en-US")} cell cases over every copy, over the compile's budget of ${o.budget.toLocaleString("en-US")}; optinc verify <out> --tolerance measures it`;
 }
 

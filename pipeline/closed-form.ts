@@ -28,7 +28,7 @@ import { stagedChipYield } from "../verify/cells/staged-yield.ts";
 import type { ToleranceResult } from "../verify/tolerance/analyze.ts";
 import { toleranceOfCellChipPooled, toleranceWork } from "./tolerance-pool.ts";
 import { cellPortMap } from "./cell-ports.ts";
-import { closedFormReport, type ClosedFormReport } from "./closed-form-report.ts";
+import { closedFormReport, type ClosedFormReport, type ToleranceOmitted } from "./closed-form-report.ts";
 import type { ChipStep, StructureSearch } from "./types.ts";
 
 /** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
@@ -93,7 +93,7 @@ interface Ctx {
   composed: ComposeResult | null;
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
-  toleranceOmitted: { work: number; budget: number } | null;
+  toleranceOmitted: ToleranceOmitted | null;
   timing: Record<string, number>;
 }
 

@@ -36,6 +36,9 @@ const offsetOf = (m: DesignMemo, key: number): number | undefined => {
 export function chipRunner(f: ChipFile, circuits: Map<string, Circuit>, denseKeys = DENSE_KEYS): ChipRunner {
   const { chip } = f;
   const L = chip.levels;
+  for (const cell of chip.cells)
+    if (L ** cell.ports.length > Number.MAX_SAFE_INTEGER)
+      throw new Error(`chip ${f.name}: cell "${cell.name}" has ${cell.ports.length} ports of ${L} levels, too many to key exactly`);
   const memos = new Map<string, DesignMemo>();
   for (const [i, design] of f.designs.entries()) {
     if (memos.has(design)) continue;
@@ -45,9 +48,6 @@ export function chipRunner(f: ChipFile, circuits: Map<string, Circuit>, denseKey
     const dense = keys <= denseKeys ? new Int32Array(keys).fill(-1) : null;
     memos.set(design, { sim: compileCircuit(c), width: chip.cells[i]!.outputs.length, dense, at: new Map(), store: [] });
   }
-  for (const cell of chip.cells)
-    if (L ** cell.ports.length > Number.MAX_SAFE_INTEGER)
-      throw new Error(`chip ${f.name}: cell "${cell.name}" has ${cell.ports.length} ports of ${L} levels, too many to key exactly`);
   const width = chip.workers * chip.inDigits;
   return {
     run(digits, cases) {
@@ -74,10 +74,9 @@ export function chipRunner(f: ChipFile, circuits: Map<string, Circuit>, denseKey
         }
         simulateMissing(memo, keys, P, L);
         const out = new Int32Array(cases * W);
-        const { dense, store } = memo;
         for (let c = 0, k = 0; c < cases; c++) {
-          const at = dense ? dense[keys[c]!]! : memo.at.get(keys[c]!)!;
-          for (let o = 0; o < W; o++) out[k++] = store[at + o]!;
+          const at = offsetOf(memo, keys[c]!)!;
+          for (let o = 0; o < W; o++) out[k++] = memo.store[at + o]!;
         }
         values.push(out);
       });
