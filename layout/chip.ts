@@ -2,7 +2,8 @@
 // trained single netlist is one cell), rows per chip file, the die outline on the floor-plan
 // layer, and what the report needs: area, heaters, pads (with the heater → pad map), optical I/O,
 // crossings and the longest waveguide path.
-import type { Circuit } from "../netlist/ir.ts";
+import { heaterLeaves } from "../netlist/die-fab.ts";
+import type { Circuit, PortMapPad } from "../netlist/ir.ts";
 import { periodUm, type LengthEncoding } from "../netlist/spice-dialect.ts";
 import { boundsOf, type CellRef, type LayoutCell, type Shape } from "./cell.ts";
 import { CellCache, layoutCircuit, LayoutError, type DesignLayout } from "./design.ts";
@@ -19,13 +20,6 @@ export interface ChipInput {
 
 /** Assumed propagation loss of the strip waveguide (docs/layout.md). */
 export const LOSS_DB_PER_CM = 2;
-
-export interface PadMapEntry {
-  /** Heater path: copy / sub-circuit instance / phase instance. */
-  heater: string;
-  channel: number;
-  pads: { name: string; x: number; y: number }[];
-}
 
 export interface ChipStats {
   dieWidthUm: number;
@@ -49,7 +43,7 @@ export interface ChipLayout {
   top: LayoutCell;
   designs: Map<string, DesignLayout>;
   stats: ChipStats;
-  padMap: PadMapEntry[];
+  padMap: PortMapPad[];
 }
 
 const GAP = 200;
@@ -104,7 +98,8 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string,
     through: {},
   };
   const stats = chipStats(top, laid, periodUm(enc));
-  return { top, designs: laid, stats, padMap: padMap(top) };
+  const circuits = new Map(designs.map((d) => [laid.get(d.stem)!.top, d.circuit]));
+  return { top, designs: laid, stats, padMap: padMap(top, circuits) };
 }
 
 function cellOf(laid: Map<string, DesignLayout>, stem: string): LayoutCell {
@@ -176,27 +171,42 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
   };
 }
 
-/** Every heater's two pads in chip coordinates, with a DAC channel in drawing order. */
-function padMap(top: LayoutCell): PadMapEntry[] {
-  const out: PadMapEntry[] = [];
-  const walk = (c: LayoutCell, path: string[], ox: number, oy: number): void => {
-    if (c.kind === "phase") {
-      const channel = out.length;
-      out.push({
-        heater: path.join("/"),
-        channel,
-        pads: c.pads.map((p) => ({ name: `H${channel}${p.name}`, x: snap(ox + p.x), y: snap(oy + p.y) })),
-      });
-      return;
-    }
-    for (const r of c.refs) walk(r.cell, [...path, r.name], ox + r.at[0], oy + r.at[1]);
-  };
-  walk(top, [], 0, 0);
+/** Every heater's two pads in chip coordinates, with its die-file name and a DAC channel in drawing order. */
+function padMap(top: LayoutCell, circuits: Map<LayoutCell, Circuit>): PortMapPad[] {
+  const out: PortMapPad[] = [];
+  for (const copy of top.refs) {
+    const names = heaterNames(circuits.get(copy.cell)!);
+    const walk = (c: LayoutCell, path: string[], ox: number, oy: number): void => {
+      if (c.kind === "phase") {
+        const channel = out.length;
+        const name = names.get(path.join("/"));
+        if (name === undefined) throw new LayoutError(`the drawn phase shifter ${copy.name}/${path.join("/")} is no heater of its circuit`);
+        out.push({
+          heater: [copy.name, ...path].join("/"),
+          name,
+          copy: copy.name,
+          channel,
+          pads: c.pads.map((p) => ({ name: `H${channel}${p.name}`, x: snap(ox + p.x), y: snap(oy + p.y) })),
+        });
+        return;
+      }
+      for (const r of c.refs) walk(r.cell, [...path, r.name], ox + r.at[0], oy + r.at[1]);
+    };
+    walk(copy.cell, [], copy.at[0], copy.at[1]);
+  }
+  return out;
+}
+
+/** A circuit's heaters by their drawn instance path (sub-circuit instances / phase instance): a
+ * flat leaf "a__b" of part p is drawn as p/a/b, a part that is itself the phase as p. */
+function heaterNames(circuit: Circuit): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const h of heaterLeaves(circuit)) out.set(h.part === h.leaf ? h.part : `${h.part}/${h.leaf.split("__").join("/")}`, h.name);
   return out;
 }
 
 /** `<name>.pads.json`: the heater → pad pair → DAC channel map, one line per heater. */
-export function writePadMap(name: string, entries: PadMapEntry[]): string {
+export function writePadMap(name: string, entries: PortMapPad[]): string {
   const lines = entries.map((e) => `    ${JSON.stringify(e)}`);
   return `{\n  "format": "optinc.pads/1",\n  "chip": ${JSON.stringify(name)},\n  "units": "um, chip coordinates of pad centres",\n  "heaters": [\n${lines.join(",\n")}\n  ]\n}\n`;
 }

@@ -61,19 +61,23 @@ export interface FabDie {
   laser: { powerMw: number; driftRelPerStep: number };
 }
 
-/** Every programmable heater of a circuit with its layout position, in die-element order. */
-export function heaterSites(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): Omit<Heater, "offsetRad" | "radPerMw">[] {
-  const out: Omit<Heater, "offsetRad" | "radPerMw">[] = [];
+/** Every programmable heater of a circuit: its die-file name, its part and flat leaf, in die-element order. */
+export function heaterLeaves(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): { name: string; part: string; leaf: string }[] {
+  const out: { name: string; part: string; leaf: string }[] = [];
   for (const el of dieElements(circuit, parts)) {
     const roles =
       el.kind === "mzi" || el.kind === "attenuator" ? (["phi", "theta"] as const) : el.kind === "phase" ? (["leaf"] as const) : [];
-    for (const role of roles) {
-      const leaf = el.leaves[role]!;
-      const [x, y] = leafPosition(circuit, el.part, leaf);
-      out.push({ name: role === "leaf" ? el.name : `${el.name}.${role}`, path: leafPath(el.part, leaf), x, y });
-    }
+    for (const role of roles) out.push({ name: role === "leaf" ? el.name : `${el.name}.${role}`, part: el.part, leaf: el.leaves[role]! });
   }
   return out;
+}
+
+/** Every programmable heater of a circuit with its layout position, in die-element order. */
+export function heaterSites(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): Omit<Heater, "offsetRad" | "radPerMw">[] {
+  return heaterLeaves(circuit, parts).map(({ name, part, leaf }) => {
+    const [x, y] = leafPosition(circuit, part, leaf);
+    return { name, path: leafPath(part, leaf), x, y };
+  });
 }
 
 /** A flat leaf's layout position: the top instance's placement plus the placements down its "__" path. */

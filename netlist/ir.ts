@@ -332,6 +332,21 @@ export interface PortMapMonitor {
   reads: string;
 }
 
+/** One heater's pair of bond pads on the drawn chip: an entry of the pad map (`optinc layout`,
+ * `<file>.pads.json`, and `pads` of a design's port map; docs/layout.md). */
+export interface PortMapPad {
+  /** Instance path from the chip: cell copy / sub-circuit instance / phase instance. */
+  heater: string;
+  /** The heater as die and lab files name it (`sum/e0.phi`, netlist/die-fab.ts heaterLeaves). */
+  name: string;
+  /** The cell copy it belongs to (the chip's instance name of the design). */
+  copy: string;
+  /** DAC channel: the chip's heaters numbered in drawing order from 0. */
+  channel: number;
+  /** Pad a at the heater's input end, b at its output end: centres in chip coordinates, µm. */
+  pads: { name: string; x: number; y: number }[];
+}
+
 export interface PortMap {
   format: "optinc.ports/1";
   circuit: string;
@@ -342,6 +357,9 @@ export interface PortMap {
   monitors?: PortMapMonitor[];
   /** The function the output code computes, from the circuit info (unit_* entries, rounding). */
   function: Record<string, SettingValue>;
+  /** The bond pads of this design's heaters on the drawn chip: only in a compile with `--layout`
+   * (docs/layout.md), every copy's heaters, the entries of `<name>.pads.json` for this design. */
+  pads?: PortMapPad[];
   /** Who receives which output digit. */
   broadcast: {
     /** Whether the splitting unit that fans the result out to the workers is part of the circuit. */

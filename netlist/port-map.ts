@@ -11,7 +11,7 @@
 // compiled with calibration { monitors = auto } also lists its monitor photodiodes (the info's
 // monitor_sites, netlist/monitors.ts); without monitors the file has no `monitors` key at all.
 import { circuitMonitors } from "./monitors.ts";
-import type { Circuit, PortMap, PortMapCell, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
+import type { Circuit, PortMap, PortMapCell, PortMapPad, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
 import { num, detectorThresholds } from "./models.ts";
 import { splitRef } from "./ports.ts";
 import { instancePorts, netlistPortSpec, topologicalOrder } from "./propagate.ts";
@@ -181,7 +181,16 @@ function broadcast(circuit: Circuit, inputs: PortMapInput[], outputs: PortMapOut
 
 /** Deterministic JSON text of the port map: one line per input, output and detector. */
 export function writePortMap(circuit: Circuit, opts: PortMapOptions = {}): string {
-  const m = portMap(circuit, opts);
+  return formatPortMap(portMap(circuit, opts));
+}
+
+/** A written port map with the drawn chip's pads of its design added (`optinc compile --layout`). */
+export function withPads(portMapJson: string, pads: PortMapPad[]): string {
+  return formatPortMap({ ...(JSON.parse(portMapJson) as PortMap), pads });
+}
+
+/** One line per input, output, detector, monitor, pad and receiver. */
+function formatPortMap(m: PortMap): string {
   const list = (xs: unknown[]): string => (xs.length ? `[\n${xs.map((x) => `    ${JSON.stringify(x)}`).join(",\n")}\n  ]` : "[]");
   const b = m.broadcast;
   return [
@@ -192,6 +201,7 @@ export function writePortMap(circuit: Circuit, opts: PortMapOptions = {}): strin
     `  "outputs": ${list(m.outputs)},`,
     `  "detectors": ${list(m.detectors)},`,
     ...(m.monitors ? [`  "monitors": ${list(m.monitors)},`] : []),
+    ...(m.pads ? [`  "pads": ${list(m.pads)},`] : []),
     `  "function": ${JSON.stringify(m.function)},`,
     `  "broadcast": {"emitted": ${b.emitted}, "workers": ${b.workers}, "note": ${JSON.stringify(b.note)}, "receivers": ${list(b.receivers)
       .replace(/\n {4}/g, "\n      ")

@@ -4,6 +4,7 @@
 // area, heaters and pads, optical I/O, crossings, longest path). docs/layout.md.
 import type { ChipStats } from "../layout/chip.ts";
 import type { LayoutSection } from "../verify/report/types.ts";
+import { withPads } from "../netlist/port-map.ts";
 import { layoutFiles, layoutRows } from "./layout.ts";
 
 /** report.json `layout`: the layout summary's figures and the file they describe. */
@@ -14,7 +15,8 @@ export interface LayoutSummary extends ChipStats {
 }
 
 export interface CompileLayout {
-  /** `<name>.gds`, `<name>.pads.json`, `<name>.layout.json`, `<design>.drawn-netlist.json`. */
+  /** `<name>.gds`, `<name>.pads.json`, `<name>.layout.json`, `<design>.drawn-netlist.json`, and
+   * each `<design>.ports.json` again, with its `pads`. */
   files: Map<string, string | Uint8Array>;
   summary: LayoutSummary;
   section: LayoutSection;
@@ -29,6 +31,11 @@ export function layoutOfCompile(dir: string, name: string, emitted: ReadonlyMap<
     [`${name}.layout.json`, out.summary],
     ...[...out.drawn].map(([design, text]): [string, string] => [`${design}.drawn-netlist.json`, text]),
   ]);
+  // each design's port map gains its copies' heater pads
+  for (const [design, pads] of out.padsByDesign) {
+    const ports = emitted.get(`${design}.ports.json`);
+    if (ports !== undefined) files.set(`${design}.ports.json`, withPads(ports, pads));
+  }
   const summary: LayoutSummary = { gds: `${name}.gds`, pdk: "ebeam", topCell: out.topCell, ...out.stats };
   return { files, summary, section: layoutSection(summary, out.reportSvg!) };
 }
@@ -38,6 +45,6 @@ export function layoutSection(s: LayoutSummary, svg: string): LayoutSection {
   return {
     svg,
     rows: layoutRows(s),
-    caption: `${s.gds} (${s.pdk} layer map, top cell ${s.topCell}): every cell copy a box, sub-circuits inside it, routes as red lines (boxes only above 20,000 routes). Pads sit at their heaters; the pad map is ${s.gds.replace(/\.gds$/, ".pads.json")}. Check the file with scripts/klayout/check_layout.py (docs/layout.md).`,
+    caption: `${s.gds} (${s.pdk} layer map, top cell ${s.topCell}): every cell copy a box, sub-circuits inside it, routes as red lines (boxes only above 20,000 routes). Pads sit at their heaters; the pad map is ${s.gds.replace(/\.gds$/, ".pads.json")}, and each design's ports.json lists its own. Check the file with scripts/klayout/check_layout.py (docs/layout.md).`,
   };
 }

@@ -6,6 +6,7 @@ import { basename, join } from "node:path";
 import { ChipFileError, readChipJson } from "../aggregate/chip-file.ts";
 import { LAYOUT } from "../codes/catalogue.ts";
 import { NetlistReadError } from "../netlist/errors.ts";
+import type { PortMapPad } from "../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../netlist/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING, type LengthEncoding } from "../netlist/spice-dialect.ts";
 import { layoutChip, writePadMap, type ChipInput, type ChipStats } from "../layout/chip.ts";
@@ -42,6 +43,8 @@ export interface LayoutOutput {
   name: string;
   gds: Uint8Array;
   padMap: string;
+  /** The pad map's entries of each design's copies, by design stem (for its port map). */
+  padsByDesign: Map<string, PortMapPad[]>;
   summary: string;
   /** The HTML summary with the chip picture. */
   html: string;
@@ -173,10 +176,15 @@ function layoutInput(input: ChipInput, opts: LayoutOptions): LayoutOutput {
       ) + "\n";
     const html = layoutHtml(name, chip.stats, chipSvg(chip.top), designs);
     const drawn = new Map([...chip.designs].map(([stem, d]) => [stem, writeNetlistJson(d.drawn)]));
+    const stemOf = new Map([...chip.designs].map(([stem, d]) => [d.top, stem]));
+    const designOf = new Map(chip.top.refs.map((r) => [r.name, stemOf.get(r.cell)!]));
+    const padsByDesign = new Map<string, PortMapPad[]>([...chip.designs.keys()].map((stem) => [stem, []]));
+    for (const e of chip.padMap) padsByDesign.get(designOf.get(e.copy)!)!.push(e);
     return {
       name,
       gds,
       padMap: writePadMap(name, chip.padMap),
+      padsByDesign,
       summary,
       html,
       drawn,

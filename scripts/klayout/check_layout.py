@@ -4,10 +4,11 @@
 # connectivity of every netlist cell (route paths between pin-recognition shapes, crossings
 # contracted) and compares it, instance by instance, with the <name>.netlist.json files;
 # 4. measures every phase-shifter / waveguide / route length; 5. renders a PNG. Writes one JSON.
-# Scale (docs/layout.md): the width / space / pad rules run tile by tile over each flattened design
-# (a tile sees everything within a border round it), and every per-point pass (bend radius, lengths,
-# route ends) runs on the path points parsed once per cell into numpy arrays.
-import json, os, glob, time
+# Scale (docs/layout.md): the width / space / pad rules and the route-shorts check run tile by tile
+# (a tile sees everything within a border round it), on two processes when there are two cores;
+# every per-point pass (bend radius, lengths, route ends) runs on the path points parsed once per
+# cell into numpy arrays. [-rd jobs=N] sets the number of processes.
+import json, os, glob, pickle, time
 import numpy as np
 import pya
 
@@ -17,6 +18,43 @@ def lap(name):
     global T0
     seconds[name] = round(time.time() - T0, 2)
     T0 = time.time()
+
+# Tiles are independent: split_map runs them on JOBS processes (-rd jobs=N; default 2 when the
+# machine has two cores). Each child is a fork of this one, so it reads the layout already loaded
+# (copy-on-write), works through every JOBS-th item and sends its results back pickled; results
+# come back in item order, so the output does not depend on the number of processes.
+JOBS = max(1, int(globals().get("jobs") or min(2, os.cpu_count() or 1)))
+
+def split_map(items, work):
+    if JOBS < 2 or len(items) < 2:
+        return [work(x) for x in items]
+    children = []
+    for k in range(1, JOBS):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its share, then exit without running the parent's cleanup
+            code = 0
+            try:
+                os.close(r)
+                with os.fdopen(w, "wb") as f:
+                    pickle.dump([work(x) for x in items[k::JOBS]], f)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(w)
+        children.append((pid, r))
+    shares = [[work(x) for x in items[0::JOBS]]]
+    for pid, r in children:
+        with os.fdopen(r, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            raise RuntimeError(f"a worker process failed (status {status})")
+        shares.append(pickle.loads(data))
+    out = [None] * len(items)
+    for k, share in enumerate(shares):
+        out[k::JOBS] = share
+    return out
 
 gds = globals().get("gds"); ndir = globals().get("netlists"); out = globals().get("out")
 png = globals().get("png"); period = float(globals().get("period") or 1.55 / 2.44)
@@ -96,65 +134,68 @@ def window(cell, k, core):
         return None, win
     return pya.Region(it) & pya.Region(win), win
 
-def note(key, cell, kept):
-    lst = where.setdefault(key, [])
-    for m in kept:
-        if len(lst) < 20:
-            lst.append(f"{cell.name} {m.bbox()}")
+def check_tile(item):
+    """The width, space and pad rules on one tile of a design cell: ({rule: markers}, {rule: first
+    locations}, whether the tile holds any shape)."""
+    ci, core = item[0], pya.Box(*item[1:])
+    cell = ly.cell(ci)
+    counts, notes, got = {}, {}, {}
+    def count(key, name, kept):
+        counts[key] = counts.get(key, 0) + len(kept)
+        notes.setdefault(name, []).extend(f"{cell.name} {m.bbox()}" for m in kept[:20])
+    for k, (w, s) in RULES.items():
+        r, win = window(cell, k, core)
+        if r is None:
+            continue
+        got[k] = r
+        # The edges of the merged shapes: a width pair is two of them facing each other across the
+        # inside, a space pair across the outside (within one shape or between two). Curved paths
+        # become polygons on the 1 nm grid: vertices move by up to a nanometre and the joins of
+        # nearly collinear segments leave steps a few nanometres long. So the checks run 5 nm (1 %)
+        # below the drawn widths and gaps, and count an edge pair only when the edges face each
+        # other over at least 20 nm (a real violation faces over far more).
+        e = r.edges()
+        e.merged_semantics = False  # edges of merged polygons: nothing left to join
+        wv = e.width_check(int(round(w / dbu)) - 5, False, pya.Edges.Euclidian, None, PROJ).polygons()
+        sv = e.space_check(int(round(s / dbu)) - 5, False, pya.Edges.Euclidian, None, PROJ).polygons()
+        if k == "si" and not (wv.is_empty() and sv.is_empty()):
+            waiver = crossing_cores(cell, win)
+            wv = wv.not_inside(waiver)
+            sv = sv.not_inside(waiver)
+        count(f"{k}.width<{w}", f"{k}.width", in_tile(wv, core))
+        count(f"{k}.space<{s}", f"{k}.space", in_tile(sv, core))
+    if "si" in got and "padopen" in got:
+        # the pad window reaches further than the Si one; what a grown pad covers of the Si window
+        # near the tile is all that can overlap there
+        count("pad_over_waveguide", "pad_over_waveguide", in_tile(got["padopen"].sized(PAD_GROW) & got["si"], core))
+    return counts, notes, bool(got)
 
 design_cells = sorted({i.cell.cell_index() for i in top.each_inst()}) or [top.cell_index()]
 for k in RULES:
     drc[f"{k}.width<{RULES[k][0]}"] = 0
     drc[f"{k}.space<{RULES[k][1]}"] = 0
 drc["pad_over_waveguide"] = 0
-tiles_checked = 0
+tiles = []
 for ci in design_cells:
-    cell = ly.cell(ci)
-    bb = cell.bbox()
+    bb = ly.cell(ci).bbox()
     if bb.empty():
         continue
     nx = -(-bb.width() // TILE) or 1
     ny = -(-bb.height() // TILE) or 1
     for ix in range(nx):
         for iy in range(ny):
-            core = pya.Box(bb.left + ix * TILE, bb.bottom + iy * TILE, bb.left + (ix + 1) * TILE, bb.bottom + (iy + 1) * TILE)
-            if ix == nx - 1 or iy == ny - 1:  # the last row and column take the cell's far edges too
-                core = pya.Box(core.left, core.bottom, core.right + (1 if ix == nx - 1 else 0), core.top + (1 if iy == ny - 1 else 0))
-            got = {}
-            for k, (w, s) in RULES.items():
-                r, win = window(cell, k, core)
-                if r is None:
-                    continue
-                got[k] = r
-                seen = True
-                # The edges of the merged shapes: a width pair is two of them facing each other
-                # across the inside, a space pair across the outside (within one shape or between
-                # two). Curved paths become polygons on the 1 nm grid: vertices move by up to a
-                # nanometre and the joins of nearly collinear segments leave steps a few nanometres
-                # long. So the checks run 5 nm (1 %) below the drawn widths and gaps, and count an
-                # edge pair only when the edges face each other over at least 20 nm (a real
-                # violation faces over far more).
-                e = r.edges()
-                e.merged_semantics = False  # edges of merged polygons: nothing left to join
-                wv = e.width_check(int(round(w / dbu)) - 5, False, pya.Edges.Euclidian, None, PROJ).polygons()
-                sv = e.space_check(int(round(s / dbu)) - 5, False, pya.Edges.Euclidian, None, PROJ).polygons()
-                if k == "si" and not (wv.is_empty() and sv.is_empty()):
-                    waiver = crossing_cores(cell, win)
-                    wv = wv.not_inside(waiver)
-                    sv = sv.not_inside(waiver)
-                kw = in_tile(wv, core)
-                ks = in_tile(sv, core)
-                drc[f"{k}.width<{w}"] += len(kw)
-                drc[f"{k}.space<{s}"] += len(ks)
-                note(f"{k}.width", cell, kw)
-                note(f"{k}.space", cell, ks)
-            if "si" in got and "padopen" in got:
-                # the pad window reaches further than the Si one; what a grown pad covers of the
-                # Si window near the tile is all that can overlap there
-                over = in_tile(got["padopen"].sized(PAD_GROW) & got["si"], core)
-                drc["pad_over_waveguide"] += len(over)
-                note("pad_over_waveguide", cell, over)
-            tiles_checked += bool(got)
+            # the last row and column take the cell's far edges too
+            x1 = bb.left + (ix + 1) * TILE + (1 if ix == nx - 1 else 0)
+            y1 = bb.bottom + (iy + 1) * TILE + (1 if iy == ny - 1 else 0)
+            tiles.append((ci, bb.left + ix * TILE, bb.bottom + iy * TILE, x1, y1))
+tiles_checked = 0
+for counts, notes, seen in split_map(tiles, check_tile):
+    for key, n in counts.items():
+        drc[key] += n
+    for name, locs in notes.items():
+        lst = where.setdefault(name, [])
+        lst.extend(locs[: max(0, 20 - len(lst))])
+    tiles_checked += seen
 res["drc_tiles"] = tiles_checked
 lap("drc_layers")
 # copies of designs on the chip: bounding boxes apart by more than the largest spacing rule
@@ -305,6 +346,61 @@ def route_chains(cell, pin_at):
         chains.append(sorted(comp))
     return pieces, chains, set(joint)
 
+# Route shorts, tile by tile (a flat merge of a mesh's 27,748 routes took 314 s, and the AND with
+# its devices 160 s): every route goes onto a scratch layer as polygons of at most 64 vertices, each
+# carrying its route's number, so that a tile reads by box only the pieces near it and knows whose
+# they are. Within a tile (closed: a touch on its boundary is inside it), two routes touch exactly
+# when merging all pieces gives fewer shapes than merging each route's pieces alone.
+PIECES = ly.insert_layer(pya.LayerInfo())
+CONN_TILE = TILE
+
+def route_shorts(cell, chains):
+    """([(route a, route b, tile centre)] for tiles where two routes touch, the number of overlap
+    shapes of routes with the Si of the cell's instances, at any depth, counted per tile)."""
+    key_of = {j: n for n, chain in enumerate(chains) for j in chain}
+    pieces = cell.shapes(PIECES)
+    tiles = set()
+    own = cell.shapes(L["si"])
+    shapes = list(own.each(pya.Shapes.SPaths)) + [sh for sh in own.each() if not sh.is_path()]
+    for i, sh in enumerate(shapes):
+        prop = ly.properties_id([[1, key_of.get(i, len(chains) + i)]])  # a non-path shape is its own
+        for p in pya.Region(sh.polygon).break_(64, 0.0).each():
+            pieces.insert(p, prop)
+            b = p.bbox()
+            for ix in range(b.left // CONN_TILE, b.right // CONN_TILE + 1):
+                for iy in range(b.bottom // CONN_TILE, b.top // CONN_TILE + 1):
+                    tiles.add((ix, iy))
+    def shorts(tile_index):
+        ix, iy = tile_index
+        core = pya.Box(ix * CONN_TILE, iy * CONN_TILE, (ix + 1) * CONN_TILE, (iy + 1) * CONN_TILE)
+        tile = pya.Region(core)
+        groups = {}
+        for sh in pieces.each_overlapping(core):
+            groups.setdefault(sh.prop_id, []).append(sh.polygon)
+        parts = {k: (pya.Region(ps) & tile).merged() for k, ps in groups.items()}
+        routes = pya.Region()
+        for r in parts.values():
+            routes += r
+        touch = None
+        if routes.merged().count() != sum(r.count() for r in parts.values()):
+            route = lambda k: ly.properties(k)[0][1]
+            keys = sorted(parts, key=route)
+            pair = next(((a, b) for i, a in enumerate(keys) for b in keys[i + 1:] if not parts[a].interacting(parts[b]).is_empty()), None)
+            c = core.center()
+            touch = (route(pair[0]), route(pair[1])) if pair else (None, None), (c.x, c.y)
+        inner = pya.RecursiveShapeIterator(ly, cell, SI_POLY, core, True)
+        inner.min_depth = 1
+        return touch, (routes & (pya.Region(inner) & tile)).count() if not routes.is_empty() else 0
+    found = split_map(sorted(tiles), shorts)
+    touching, over = [], 0
+    for touch, n in found:
+        if touch:
+            (a, b), at = touch
+            touching.append((a, b, at))
+        over += n
+    pieces.clear()
+    return touching, over
+
 def extract(cell, netcells):
     """Instances {name: component}, connections as a set of frozensets, problems."""
     problems = []
@@ -333,7 +429,8 @@ def extract(cell, netcells):
     links = []
     pieces, chains, joints = route_chains(cell, at)
     paths = len(chains)
-    for chain in chains:
+    refs_of_chain = {}
+    for n, chain in enumerate(chains):
         outer = [p for j in chain for p in pieces.end_points(j) if p not in joints]
         if len(outer) != 2:
             problems.append(f"a route of {len(chain)} pieces has {len(outer)} open ends")
@@ -344,6 +441,7 @@ def extract(cell, netcells):
             if len(refs) != 1:
                 problems.append(f"route end at ({p[0] * dbu:.3f}, {p[1] * dbu:.3f}) µm touches {len(refs)} pins")
             ends.append(refs[0] if refs else None)
+        refs_of_chain[n] = [e or "?" for e in ends]
         if None not in ends:
             links.append(tuple(ends))
     for refs in at.values():  # abutting pins (crossing after crossing)
@@ -351,18 +449,13 @@ def extract(cell, netcells):
             links.append(tuple(refs))
         elif len(refs) > 2:
             problems.append(f"{len(refs)} pins at one point: {refs}")
-    # geometric shorts: two routes touching, or a route over an instance's waveguide
-    routes = pya.Region(cell.shapes(L["si"]))
-    joined = routes.merged()
-    merged = joined.count()
-    if merged != paths:
-        problems.append(f"{paths} routes merge into {merged} shapes (routes touch each other)")
-    # the shapes of the instances themselves (a sub-circuit's own routes, a device's waveguides),
-    # those whose bounding box overlaps a route's: no other can overlap a route
-    inner = pya.RecursiveShapeIterator(ly, cell, L["si"], joined.extents(), True)
-    inner.min_depth = 1
-    inner.max_depth = 1
-    over = (routes & pya.Region(inner)).count() if not routes.is_empty() else 0
+    # geometric shorts: two routes touching, or a route over an instance's Si, tile by tile
+    touching, over = route_shorts(cell, chains)
+    describe = lambda n: "–".join(refs_of_chain.get(n, ["?"]))
+    for a, b, (x, y) in touching[:3]:
+        problems.append(f"routes {describe(a)} and {describe(b)} touch near ({x * dbu:.3f}, {y * dbu:.3f}) µm")
+    if len(touching) > 3:
+        problems.append(f"{len(touching) - 3} more tiles where routes touch")
     if over:
         problems.append(f"{over} overlaps of routes with devices")
     # contract crossings: o2 <-> o4, o1 <-> o3 pass through

@@ -3,7 +3,7 @@
 // shows the chip picture with die area, heaters, pads, optical I/O, crossings and longest path.
 // The figures are compared with what `optinc layout` prints, by a check that is shown failing on
 // a wrong figure and on a report without the section. Without --layout nothing of it is written.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,14 @@ import { main } from "../../cli/main.ts";
 import { memoryIo } from "../helpers/io.ts";
 
 const SPEC = "aggregator w {\n  workers = 2\n  precision = 2 bits\n  route = closed-form\n}\n"; // 2 cells, 158 heaters: small and quick
+
+interface Pad {
+  heater: string;
+  name: string;
+  copy: string;
+  channel: number;
+  pads: { name: string; x: number; y: number }[];
+}
 
 interface Stats {
   dieWidthUm: number;
@@ -92,6 +100,32 @@ describe("optinc compile --layout", () => {
     const tampered = html.replace(`${stats.dieAreaMm2.toFixed(1)} mm²`, `${(stats.dieAreaMm2 * 2).toFixed(1)} mm²`);
     expect(wrongFigures(tampered, expected(stats))).toEqual([expect.stringMatching(/^die: shows/)]);
     expect(wrongFigures(readFileSync(join(plain, "w.report.html"), "utf8"), expected(stats))).toEqual(["no Layout section"]);
+  });
+
+  it("adds each design's heater pads to its ports.json, named as die and lab files name the heaters", () => {
+    const padMap = JSON.parse(readFileSync(join(out, "w.pads.json"), "utf8")) as { heaters: Pad[] };
+    const designs = readdirSync(out).filter((f) => f.endsWith(".ports.json"));
+    expect(designs.length).toBe(report.layout.designs);
+    const listed: Pad[] = [];
+    for (const f of designs) {
+      const withPads = readFileSync(join(out, f), "utf8");
+      const ports = JSON.parse(withPads) as { pads: Pad[]; inputs: { carries?: { copy: string }[] }[] };
+      // the port map of the compile without --layout, plus one "pads" line group, nothing else changed
+      expect(withPads.replace(/ {2}"pads": \[\n(?: {4}.*\n)* {2}\],\n/, "")).toBe(readFileSync(join(plain, f), "utf8"));
+      const copies = new Set(ports.inputs.flatMap((i) => i.carries ?? []).map((c) => c.copy));
+      expect(new Set(ports.pads.map((p) => p.copy))).toEqual(copies);
+      listed.push(...ports.pads);
+    }
+    expect(listed.sort((a, b) => a.channel - b.channel)).toEqual(padMap.heaters);
+    expect(padMap.heaters.map((h) => h.channel)).toEqual(padMap.heaters.map((_, i) => i));
+    expect(padMap.heaters.length).toBe(stats.heaters);
+    // the die-file name read off the drawn path: copy / part / <element>_phi → part/<element>.phi
+    const nameOf = (h: Pad): string => h.heater.slice(h.copy.length + 1).replace(/_(phi|theta)$/, ".$1");
+    expect(padMap.heaters.filter((h) => h.name !== nameOf(h))).toEqual([]);
+    expect(padMap.heaters.filter((h) => h.name.endsWith(".theta")).length).toBeGreaterThan(0);
+    // one pad pair per heater of each copy: no two entries of a copy share a die-file name
+    const keys = padMap.heaters.map((h) => `${h.copy} ${h.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it("is off by default: no GDSII file, no layout in report.json", () => {

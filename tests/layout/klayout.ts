@@ -9,6 +9,8 @@ export interface CheckResult {
   read: { cells: number; top: string; dbu: number };
   drc: Record<string, number>;
   drc_violations: number;
+  /** The first locations of each rule's markers. */
+  drc_where: Record<string, string[]>;
   connectivity: {
     cells_checked: number;
     mismatches: number;

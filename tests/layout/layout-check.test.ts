@@ -137,6 +137,32 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(bad.connectivity.mismatches).toBe(4 + moved.mismatches);
   });
 
+  it("fails when two routes touch, and when a route runs over a device", () => {
+    // Neither changes a connection: a route drawn twice joins the same two pins, and a stub over a
+    // coupler joins none. Only the tiled route-shorts check (check_layout.py route_shorts) sees them.
+    const chip = layoutChip(readCompiled(compiled), DEFAULT_LENGTH_ENCODING, "divide0");
+    const cells = [...chip.designs.get("paper_4x8.divide0")!.netlists].filter(([name]) => name !== circuit.top);
+    const [twiceName, twice] = cells.find(([, c]) => c.shapes.some((s) => s.kind === "route"))!;
+    const route = twice.shapes.find((s) => s.kind === "route")!;
+    twice.shapes.push({ ...route });
+    const [overName, over] = cells.find(([name, c]) => name !== twiceName && c.refs.some((r) => r.cell.name.startsWith("coupler_")))!;
+    const coupler = over.refs.find((r) => r.cell.name.startsWith("coupler_"))!;
+    const cx = Math.round((coupler.at[0] + (coupler.cell.bbox.x0 + coupler.cell.bbox.x1) / 2) * 1000);
+    const cy = Math.round((coupler.at[1] + (coupler.cell.bbox.y0 + coupler.cell.bbox.y1) / 2) * 1000);
+    over.shapes.push({ kind: "route", layer: "si", width: 0.5, nm: Int32Array.from([cx, cy - 6000, cx, cy + 6000]) });
+    const gds = join(root, "shorts.gds");
+    writeFileSync(gds, writeGds(toLibrary("paper_4x8_divide0", chip.top, LAYER_MAPS.ebeam)));
+    const bad = checkLayout(gds, compiled).connectivity.cells;
+    const touching = bad[netlistCellName(circuit, twiceName)]!;
+    expect(touching.examples.join(" ")).toMatch(/^routes \S+ and \S+ touch near \(/);
+    expect(touching.mismatches).toBeGreaterThanOrEqual(1);
+    const crossed = bad[netlistCellName(circuit, overName)]!;
+    expect(crossed.examples.join(" ")).toMatch(/\b[12] overlaps of routes with devices/); // its two coupler arms
+    expect(crossed.examples.join(" ")).toMatch(/touches 0 pins/); // its two free ends
+    const others = Object.entries(bad).filter(([name]) => ![twiceName, overName].map((n) => netlistCellName(circuit, n)).includes(name));
+    for (const [name, r] of others) expect(r.mismatches, name).toBe(0);
+  });
+
   it("fails each DRC rule on a file that breaks it", () => {
     const si = (x0: number, y0: number, x1: number, y1: number) => ({
       kind: "boundary" as const,
@@ -213,5 +239,10 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(r.drc.pad_over_waveguide).toBeGreaterThan(0);
     expect(r.drc["bend_radius<5"]).toBeGreaterThan(0);
     expect(r.drc.outside_floorplan).toBeGreaterThan(0);
+    // the tiles run on two processes by default (split_map): one process finds the same
+    const one = checkLayout(file, empty, { jobs: "1" });
+    expect(one.drc).toEqual(r.drc);
+    expect(one.drc_where).toEqual(r.drc_where);
+    expect(Object.keys(r.drc_where).length).toBeGreaterThan(2);
   });
 });
