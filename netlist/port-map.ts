@@ -10,6 +10,8 @@
 // passed in by the caller (pipeline/cell-ports.ts), since the circuit alone does not know it. A cell
 // compiled with calibration { monitors = auto } also lists its monitor photodiodes (the info's
 // monitor_sites, netlist/monitors.ts); without monitors the file has no `monitors` key at all.
+// `optinc compile --layout` rewrites a design's file with `pads` (withPads): the drawn chip's heater
+// pads of that design's copies, from the layout's pad map; without a layout there is no `pads` key.
 import { circuitMonitors } from "./monitors.ts";
 import type { Circuit, PortMap, PortMapCell, PortMapPad, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "./ir.ts";
 import { num, detectorThresholds } from "./models.ts";
