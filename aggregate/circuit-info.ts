@@ -28,7 +28,7 @@
 //   cell_outputs       string    output names, comma-separated
 //   cell_tables        integers  the outputs' tables one after another, each cell_vmax + 1 base-L digits
 // Monitor entries (a closed-form cell compiled with calibration { monitors = auto }): `monitors` and
-// `monitor_sites`, owned by netlist/monitors.ts (the port map, in netlist/, reads them).
+// `monitor_sites`, owned by netlist/lab/monitors.ts (the port map, in netlist/, reads them).
 // Identity entries (which compile wrote this file; verify/circuit/identity.ts checks them):
 //   spec_name, spec_workers, spec_precision, spec_levels, rounding  the spec's
 //   unit_file          string    the unit's file stem (<unit_file>.netlist.json)

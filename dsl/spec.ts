@@ -12,7 +12,7 @@ export type MeshKind = "clements" | "reck";
 /** Splitter and combiner trees as fixed couplers, or as MZIs whose split ratio can be trimmed. */
 export type TreeKind = "fixed" | "mzi";
 export type ApproxMethod = "none" | "unitary-diagonal";
-/** auto: the compiler picks the cheapest closed-form structure that meets the yield target (pipeline/structure-search.ts). */
+/** auto: the compiler picks the cheapest closed-form structure that meets the yield target (pipeline/compile/structure-search.ts). */
 export type Route = "auto" | "closed-form" | "trained";
 
 export interface NetworkSpec {

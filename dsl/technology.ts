@@ -1,7 +1,7 @@
 // The technology vocabulary: the non-idealities of a fabricated chip under the spec's public names
 // (the `technology { … }` block, docs/language.md). Every room says them this way: the spec, the
 // simulator and its dies (netlist/), verify's yield and tolerance analysis, the CLI's flags. The
-// named values live in one table (technology-presets.ts); a die is drawn at them in netlist/die.ts.
+// named values live in one table (technology-presets.ts); a die is drawn at them in netlist/die/die.ts.
 // This module imports nothing, so netlist/ may import it (tests/architecture/layers.ts).
 
 /** The five numbers of a technology. */
@@ -18,7 +18,7 @@ export interface Technology {
   detectorNoise: number;
 }
 
-/** The static levels a die is drawn at (netlist/die.ts): what stays fixed on one fabricated chip. */
+/** The static levels a die is drawn at (netlist/die/die.ts): what stays fixed on one fabricated chip. */
 export type DieLevels = Partial<Pick<Technology, "splitterImbalance" | "phaseNoise" | "mziLossDb">>;
 
 /**

@@ -2,9 +2,9 @@
 // trained single netlist is one cell), rows per chip file, the die outline on the floor-plan
 // layer, and what the report needs: area, heaters, pads (with the heater → pad map), optical I/O,
 // crossings and the longest waveguide path.
-import { heaterLeaves } from "../netlist/die-fab.ts";
+import { heaterLeaves } from "../netlist/die/heaters.ts";
 import type { Circuit, PortMapPad } from "../netlist/ir.ts";
-import { periodUm, type LengthEncoding } from "../netlist/spice-dialect.ts";
+import { periodUm, type LengthEncoding } from "../netlist/formats/spice-dialect.ts";
 import { boundsOf, type CellRef, type LayoutCell, type Shape } from "./cell.ts";
 import { CellCache, layoutCircuit, LayoutError, type DesignLayout } from "./design.ts";
 import { snap } from "./geometry.ts";

@@ -7,7 +7,7 @@
 import type { Circuit } from "./ir.ts";
 import { num } from "./models.ts";
 import { splitRef } from "./ports.ts";
-import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./propagate.ts";
+import { flatten, netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "./sim/propagate.ts";
 
 export interface StageInventory {
   /** Instance in the top netlist and the netlist it instantiates. */

@@ -319,7 +319,7 @@ export interface PortMapDetector {
   rule: string;
 }
 
-/** A monitor photodiode of a closed-form cell (calibration { monitors = auto }; netlist/monitors.ts). */
+/** A monitor photodiode of a closed-form cell (calibration { monitors = auto }; netlist/lab/monitors.ts). */
 export interface PortMapMonitor {
   /** The monitor site: "<top instance>/<terminator>", e.g. "threshold/e4_dump". */
   name: string;
@@ -337,7 +337,7 @@ export interface PortMapMonitor {
 export interface PortMapPad {
   /** Instance path from the chip: cell copy / sub-circuit instance / phase instance. */
   heater: string;
-  /** The heater as die and lab files name it (`sum/e0.phi`, netlist/die-fab.ts heaterLeaves). */
+  /** The heater as die and lab files name it (`sum/e0.phi`, netlist/die/heaters.ts heaterLeaves). */
   name: string;
   /** The cell copy it belongs to (the chip's instance name of the design). */
   copy: string;

@@ -64,7 +64,7 @@ export interface ChipStep {
   checks?: { design: string; check: CellCheck; atLoss: CellCheck | null }[];
 }
 
-/** A closed-form structure route = auto can build (pipeline/structure-search.ts). */
+/** A closed-form structure route = auto can build (pipeline/compile/structure-search.ts). */
 export type Structure = { kind: "flat" } | { kind: "cascade"; radix: number };
 
 export interface StructureRow {
@@ -102,7 +102,7 @@ export interface StructureSearch {
   reason: string;
 }
 
-/** What a structure costs (pipeline/structure-cost.ts), on its emitted cells times their copies. */
+/** What a structure costs (pipeline/compile/structure-cost.ts), on its emitted cells times their copies. */
 export interface StructureCost {
   mzi: number;
   fixedCouplers: number;

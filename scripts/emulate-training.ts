@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Levels } from "../dsl/spec.ts";
-import { readNetlistJson } from "../netlist/json-io.ts";
+import { readNetlistJson } from "../netlist/formats/json-io.ts";
 import type { AggregateMany } from "../aggregate/aggregator.ts";
 import { circuitFormat } from "../verify/circuit/shape.ts";
 import { circuitAggregateMany } from "../verify/circuit/tabulated-aggregator.ts";

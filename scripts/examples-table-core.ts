@@ -6,12 +6,12 @@
 // .test.ts checks the README against the JSON and recomputes rows.
 import { readdirSync, readFileSync } from "node:fs";
 import { loadSpec } from "../dsl/load.ts";
-import { compileAggregator, StructureRefused } from "../pipeline/route.ts";
-import { bestRow } from "../pipeline/structure-search.ts";
+import { compileAggregator, StructureRefused } from "../pipeline/compile/route.ts";
+import { bestRow } from "../pipeline/compile/structure-search.ts";
 import { yieldInterval } from "../verify/tolerance/statistics.ts";
 import { technologyPreset } from "../dsl/technology-presets.ts";
 import type { TechnologySpec } from "../dsl/spec.ts";
-import type { ClosedFormReport } from "../pipeline/closed-form-report.ts";
+import type { ClosedFormReport } from "../pipeline/report/closed-form-report.ts";
 
 /** "calibrated", or "calibrated, mzi_loss 0.03 dB" when the block overrides the preset. */
 export function technologyLabel(t: TechnologySpec): string {

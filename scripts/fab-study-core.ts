@@ -1,16 +1,16 @@
 // The study behind scripts/fab-study.ts and `npm run bench -- calibrate`: fabricated dies of one
-// closed-form cell design through the oracle calibration (pipeline/calibrate-fab.ts), each checked
+// closed-form cell design through the oracle calibration (pipeline/calibrate/fabricated-die.ts), each checked
 // on every raw input of the cell; counts with 95 % Clopper–Pearson intervals.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
-import { parsePhaseTable } from "../netlist/phase-table.ts";
+import { parsePhaseTable } from "../netlist/formats/phase-table.ts";
 import { loadCircuits } from "../verify/circuit/load.ts";
 import { readCellInfo } from "../aggregate/circuit-info.ts";
-import { drawFabDie } from "../netlist/die-fab-draw.ts";
-import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
-import { nominalCodes } from "../netlist/die-fab-drive.ts";
-import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate-fab.ts";
+import { drawFabDie } from "../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
+import { nominalCodes } from "../netlist/formats/drive-file.ts";
+import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { binomialTail } from "../verify/tolerance/quantile.ts";
 
 /** Two-sided 95 % Clopper–Pearson interval of k successes in n, by bisection on the binomial tail. */

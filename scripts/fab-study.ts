@@ -1,5 +1,5 @@
-// Fabricated dies (netlist/die-fab.ts, optinc.die/2) of every closed-form cell design of a compiled
-// directory, calibrated by the oracle (the true die model: pipeline/calibrate-fab.ts) and checked on
+// Fabricated dies (netlist/die/heaters.ts, optinc.die/2) of every closed-form cell design of a compiled
+// directory, calibrated by the oracle (the true die model: pipeline/calibrate/fabricated-die.ts) and checked on
 // every raw input of the cell: exact dies k/n with a 95 % Clopper–Pearson interval, with and without
 // crosstalk compensation, uncalibrated (nominal drive), and a program checked on the next die.
 //

@@ -1,11 +1,11 @@
 // How many readings one heater's fringe needs at the foundry detector (noise σ 0.1 % of full scale,
-// 16-bit ADC; netlist/die-fab-technology.ts): RMS phase error of fitFringe over 50 seeded sweeps,
+// 16-bit ADC; fab/technology.ts): RMS phase error of fitFringe over 50 seeded sweeps,
 // by fringe amplitude (fraction of full scale) and readings per sweep (uniform in P ∝ code²).
 //
 //   npx tsx scripts/fringe-readings.ts
 import { createRng } from "../math/rng.ts";
 import { fitFringe } from "../compiler/calibrate/lab/fringe-fit.ts";
-import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
+import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
 
 const d = FAB_TECHNOLOGIES.foundry!.detector;
 const noise = d.noiseA / d.fullScaleA;

@@ -1,16 +1,16 @@
 // The study behind scripts/lab-study.ts and `npm run bench -- calibrate`: fabricated dies of one
-// closed-form cell design calibrated from readings alone (pipeline/lab-calibrate.ts: the simulated
+// closed-form cell design calibrated from readings alone (pipeline/calibrate/simulated-session.ts: the simulated
 // lab measures, the session estimates), each accepted on its TRUE die over every raw input of the
 // cell — what `optinc verify <calibrated> --measured die.json` checks — beside the oracle
 // calibration of the same die. Counts with 95 % Clopper–Pearson intervals.
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
-import { drawFabDie } from "../netlist/die-fab-draw.ts";
-import { FAB_TECHNOLOGIES } from "../netlist/die-fab-technology.ts";
-import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die-fab.ts";
-import { caseCount, casePowers } from "../netlist/lab-optics.ts";
-import { labEngine } from "../netlist/lab-propagate.ts";
-import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate-fab.ts";
-import { simulateLab } from "../pipeline/lab-calibrate.ts";
+import { drawFabDie } from "../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
+import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die/heaters.ts";
+import { caseCount, casePowers } from "../netlist/lab/optics.ts";
+import { labEngine } from "../netlist/lab/propagate.ts";
+import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
+import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
 import { fmtYield } from "./fab-study-core.ts";
 
 export interface LabStudyRow {
@@ -39,7 +39,7 @@ export interface LabStudyRow {
 function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: number): { theta: number[]; rowWorst: number } {
   const s = run.session;
   const a = realizedPhases(die, run.codes);
-  const b = realizedPhases(s.model, run.codes);
+  const b = realizedPhases(s.estimatedDie, run.codes);
   const theta = s.struct.entries.map((e) => wrapSigned(a[e.theta]! - b[e.theta]!));
   const lc = s.struct.lc;
   const engT = labEngine(
@@ -49,8 +49,8 @@ function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: num
   );
   const engE = labEngine(
     lc,
-    passiveDie(s.model),
-    s.model.heaters.map((h) => h.path),
+    passiveDie(s.estimatedDie),
+    s.estimatedDie.heaters.map((h) => h.path),
   );
   const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
   const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));

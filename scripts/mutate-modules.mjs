@@ -19,7 +19,7 @@ export const MODULES = {
   },
   simulator: {
     what: "the simulator's propagation and detector",
-    mutate: ["netlist/simulate.ts", "netlist/propagate.ts"],
+    mutate: ["netlist/sim/simulate.ts", "netlist/sim/propagate.ts"],
     testFiles: [
       "tests/netlist/simulate.test.ts",
       "tests/netlist/detector.test.ts",

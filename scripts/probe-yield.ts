@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { loadSpec } from "../dsl/load.ts";
-import { compileClosedForm, chipDesigns } from "../pipeline/closed-form.ts";
+import { compileClosedForm, chipDesigns } from "../pipeline/compile/closed-form.ts";
 import { technologyOf } from "../dsl/technology.ts";
 import { chipYield } from "../verify/cells/chip-pool.ts";
 

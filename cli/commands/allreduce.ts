@@ -6,7 +6,7 @@ import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { VerifyInputError } from "../../verify/circuit/load.ts";
 import type { AllreduceRun } from "../../system/ring/allreduce-run.ts";
-import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce.ts";
+import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce/allreduce.ts";
 import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
 import type { RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";

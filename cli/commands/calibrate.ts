@@ -1,23 +1,23 @@
 // optinc calibrate <out-dir> --measured die.json -o <dir>: re-program a compiled circuit for one
-// measured die (pipeline/calibrate.ts) and write the corrected phase table and netlists (same
+// measured die (pipeline/calibrate/measured-die.ts) and write the corrected phase table and netlists (same
 // formats and names, info.calibrated_for = the die's id) plus <name>.calibration.json, atomically.
 // optinc calibrate <out-dir> --readings readings.json -o <dir>: the same for a fabricated cell known
 // only from a lab's readings (optinc.readings/1): the readings are replayed through a measurement
 // session (each round checked against the protocol it plans), the die is estimated from them, and
 // the files are written with the session's drive codes, the estimated die and the per-heater
-// estimates (pipeline/lab.ts).
+// estimates (pipeline/calibrate/from-readings.ts).
 import { dirname, relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { integer, positive } from "../option-parsers.ts";
-import { calibrate } from "../../pipeline/calibrate.ts";
+import { calibrate } from "../../pipeline/calibrate/measured-die.ts";
 import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
 import { checkComplete } from "../../compiler/calibrate/lab/lab-files-check.ts";
-import { formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/lab.ts";
+import { formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/calibrate/from-readings.ts";
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
-import { calibrateFabFiles } from "../../pipeline/calibrate-fab.ts";
+import { calibrateFabFiles } from "../../pipeline/calibrate/fabricated-die.ts";
 import { DIE } from "../../codes/catalogue.ts";
 
 interface CalibrateFlags {
@@ -263,7 +263,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     out.note(
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
-        `  estimated ${res.identified} of ${res.model.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.model.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
+        `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
         res.margins.worst > 0
           ? `  predicted on the estimated die: all ${res.margins.cases} inputs decode, worst margin ${res.margins.worst.toFixed(3)} step (per detector mode ${res.margins.perMode.map((m) => m.toFixed(3)).join(", ")})`
           : `  predicted on the estimated die: some of the ${res.margins.cases} inputs decode wrongly (worst margin ${res.margins.worst.toFixed(3)} step)`,
@@ -276,10 +276,10 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       die: r.read.doc.die,
       format: "optinc.readings/1",
       protocol: totals,
-      heaters: res.model.heaters.length,
+      heaters: res.estimatedDie.heaters.length,
       identified: res.identified,
       parked: res.parked,
-      crosstalkCouplings: res.model.crosstalk.length,
+      crosstalkCouplings: res.estimatedDie.crosstalk.length,
       maxPhaseErrorRad: res.maxPhaseErrorRad,
       predictedMarginSteps: res.margins.worst,
       calibrationS: ms / 1000,

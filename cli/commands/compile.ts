@@ -3,8 +3,8 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { aggregatorFiles, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/route.ts";
-import { structureTable } from "../../pipeline/structure-table.ts";
+import { aggregatorFiles, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/compile/route.ts";
+import { structureTable } from "../../pipeline/compile/structure-table.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
 import { SEED } from "../../dsl/limits.ts";
@@ -12,8 +12,8 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { inputPath, loadSpecOrReport } from "../spec-input.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
-import { layoutOfCompile, type CompileLayout, type LayoutSummary } from "../../pipeline/compile-layout.ts";
-import { LayoutInputError } from "../../pipeline/layout.ts";
+import { layoutOfCompile, type CompileLayout, type LayoutSummary } from "../../pipeline/layout/compile-layout.ts";
+import { LayoutInputError } from "../../pipeline/layout/layout.ts";
 
 function seedArg(v: string): number {
   if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max)

@@ -13,7 +13,7 @@ import { quantizeStage } from "../../compiler/mesh/quantize.ts";
 import { DAC_BITS } from "../../dsl/limits.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { PhaseStage } from "../../netlist/ir.ts";
-import { buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 

@@ -1,23 +1,23 @@
 // optinc die <out-dir> --technology <preset> --seed s [--trial t] -o die.json: draw one synthetic die
 // of a compiled circuit and write it as a measurement file (optinc.die/1). The draw is verify's
-// Monte-Carlo model (netlist/die.ts drawDie): trial t of seed s is the die that
+// Monte-Carlo model (netlist/die/die.ts drawDie): trial t of seed s is the die that
 // `optinc verify --trials … --seed s` simulates as its trial t.
 import { basename, dirname, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { integer } from "../option-parsers.ts";
-import { drawDie, drawDieShape, realizeDie } from "../../netlist/die.ts";
+import { drawDie, drawDieShape, realizeDie } from "../../netlist/die/die.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
-import { writeDieFile } from "../../netlist/die-file.ts";
-import { dieElements } from "../../netlist/die-elements.ts";
+import { writeDieFile } from "../../fab/die-file-v1.ts";
+import { dieElements } from "../../netlist/die/elements.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { diag, loadTarget } from "../circuit-input.ts";
 import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "../../dsl/technology-presets.ts";
 import type { Technology } from "../../dsl/technology.ts";
-import { drawFabDie } from "../../netlist/die-fab-draw.ts";
-import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../netlist/die-fab-technology.ts";
-import { writeFabDieFile } from "../../netlist/die-fab-file.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../fab/technology.ts";
+import { writeFabDieFile } from "../../fab/die-file.ts";
 import { DIE, FAB } from "../../codes/catalogue.ts";
 
 /**
@@ -157,7 +157,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     };
   }
 
-  /** `--fabricated`: an optinc.die/2 file drawn from the preset's fabrication parameters (netlist/die-fab.ts). */
+  /** `--fabricated`: an optinc.die/2 file drawn from the preset's fabrication parameters (netlist/die/heaters.ts). */
   async function fabricated(
     t: NonNullable<Awaited<ReturnType<typeof loadTarget>>>,
     flags: DieFlags,

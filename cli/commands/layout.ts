@@ -3,11 +3,11 @@
 // DAC channel), <file>.layout.json (area, heaters, pads, optical I/O, longest path) and
 // <file>.layout.html (those figures and a picture of the chip) beside it, and each design's
 // netlist as drawn, crossings included (<file>.<design>.drawn-netlist.json).
-// The arguments become one options object for pipeline/layout.ts; all files are written or none.
+// The arguments become one options object for pipeline/layout/layout.ts; all files are written or none.
 import { basename, dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { LAYOUT } from "../../codes/catalogue.ts";
-import { layoutCompiled, LayoutInputError } from "../../pipeline/layout.ts";
+import { layoutCompiled, LayoutInputError } from "../../pipeline/layout/layout.ts";
 import type { PdkName } from "../../layout/layers.ts";
 import type { FileBody } from "../files/commit.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";

@@ -1,5 +1,5 @@
 // optinc measure <out-dir> --die die.json [--cell D] [--seed S] [--protocol p.json] [--readings
-// previous.json] -o readings.json: the simulated lab (netlist/lab-bench.ts). It runs the protocol on a
+// previous.json] -o readings.json: the simulated lab (fab/lab-bench.ts). It runs the protocol on a
 // fabricated die (optinc.die/2) with its every imperfection and writes readings only
 // (optinc.readings/1). Without --protocol it runs every remaining round (planning each from the
 // readings before it, as a lab's script would with optinc protocol); with --protocol it runs that one
@@ -13,7 +13,7 @@ import { readingsRound, writeReadings, type ReadingsDoc, type ReadingsRound } fr
 import { Sink } from "../../compiler/calibrate/lab/lab-files-read.ts";
 import type { Round, StepReading } from "../../compiler/calibrate/lab/session.ts";
 import { LAB } from "../../codes/catalogue.ts";
-import { formatTotals, LAB_INSTRUMENT, labTotals, measureRounds, simulatedLab } from "../../pipeline/lab.ts";
+import { formatTotals, LAB_INSTRUMENT, labTotals, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { diag, dieCircuitName, loadAnyDie } from "../circuit-input.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { labTry, loadLabTarget, loadProtocol, loadReadings, warnSaturated } from "../lab-input.ts";

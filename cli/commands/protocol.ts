@@ -6,7 +6,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { protocolCsv, protocolDoc, writeProtocol } from "../../compiler/calibrate/lab/lab-files.ts";
 import { LAB } from "../../codes/catalogue.ts";
-import { formatTotals, LAB_INSTRUMENT, labTotals } from "../../pipeline/lab.ts";
+import { formatTotals, LAB_INSTRUMENT, labTotals } from "../../pipeline/calibrate/from-readings.ts";
 import { diag, dieCircuitName } from "../circuit-input.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { loadLabTarget, loadReadings, warnSaturated } from "../lab-input.ts";

@@ -1,6 +1,6 @@
 // optinc verify <output-dir | netlist.json>: the CI gate. Simulates the emitted circuit over the
 // reduced input space against the golden average, with optional Monte-Carlo non-idealities.
-// The command reads the files and flags; pipeline/verify.ts verifyTarget does the verifying.
+// The command reads the files and flags; pipeline/verify/verify.ts verifyTarget does the verifying.
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
@@ -11,7 +11,7 @@ import { loadCircuits, VerifyInputError, type LoadedCircuit } from "../../verify
 import type { MeasuredDie } from "../../verify/circuit/run.ts";
 import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
-import { verifyTarget } from "../../pipeline/verify.ts";
+import { verifyTarget } from "../../pipeline/verify/verify.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
 import { loadDie } from "../circuit-input.ts";

@@ -1,8 +1,8 @@
 // One linear part as a graph of calibration cells in light order: every MZ-in cell (mzi or
-// attenuator element, netlist/die-elements.ts) is one 2-in/2-out cell solved as a unit; every other
+// attenuator element, netlist/die/elements.ts) is one 2-in/2-out cell solved as a unit; every other
 // primitive leaf is its own cell. Pins are "leaf,port" strings of the part's flat netlist.
-import type { LinearPart } from "../../netlist/die.ts";
-import type { DieElement } from "../../netlist/die-elements.ts";
+import type { LinearPart } from "../../netlist/die/die.ts";
+import type { DieElement } from "../../netlist/die/elements.ts";
 import type { Instance } from "../../netlist/ir.ts";
 import { getModel } from "../../netlist/models.ts";
 
@@ -61,17 +61,17 @@ export function cellGraph(part: LinearPart, elements: DieElement[], inPorts: str
   }
   for (const [leaf, inst] of Object.entries(flat.instances)) {
     if (owner.has(leaf)) continue;
-    const model = getModel(inst.component);
-    if (!model) throw new Error(`internal: leaf "${leaf}" of "${part.name}" is not a primitive (${inst.component})`);
-    const spec = model.ports(inst.settings);
+    const primitive = getModel(inst.component);
+    if (!primitive) throw new Error(`internal: leaf "${leaf}" of "${part.name}" is not a primitive (${inst.component})`);
+    const ports = primitive.ports(inst.settings);
     owner.set(leaf, cells.length);
     cells.push({
       kind: "leaf",
       name: named.get(leaf) ?? `${part.name}/${leaf}`,
       leaf,
       inst,
-      ins: spec.inputs.map((p) => `${leaf},${p}`),
-      outs: spec.outputs.map((p) => `${leaf},${p}`),
+      ins: ports.inputs.map((p) => `${leaf},${p}`),
+      outs: ports.outputs.map((p) => `${leaf},${p}`),
     });
   }
   const pinCell = (pin: string): number => owner.get(pin.slice(0, pin.lastIndexOf(",")))!;

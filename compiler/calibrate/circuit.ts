@@ -5,13 +5,14 @@
 // Λ > 0, so activations pass it on), and the detector's thresholds absorb the scale Λ_k that reaches
 // each of its modes together with the die's measured detector gain g_k and offset o_k:
 //   step_k = g_k · Λ_k · step,   offset_k = g_k · Λ_k · offset + o_k.
-import { linearParts, type Die, type LinearPart } from "../../netlist/die.ts";
-import { dieElements } from "../../netlist/die-elements.ts";
+import { linearParts, type Die, type LinearPart } from "../../netlist/die/die.ts";
+import { dieElements } from "../../netlist/die/elements.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { detectorThresholds, num } from "../../netlist/models.ts";
-import { circuitLookup } from "../../netlist/die.ts";
-import { instancePorts, topologicalOrder } from "../../netlist/propagate.ts";
+import { circuitLookup } from "../../netlist/die/die.ts";
+import { instancePorts, topologicalOrder } from "../../netlist/sim/propagate.ts";
 import { cabs, carg } from "../../math/complex.ts";
+import type { CellView } from "./hardware.ts";
 import { calibratePart } from "./stage.ts";
 import { programmableLeaves } from "./programmable.ts";
 import type { CircuitCalibration } from "./types.ts";
@@ -47,10 +48,10 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
   const out: CircuitCalibration = { dieId: die.id, dacBits: opts.dacBits, parts: [], bias: new Map(), detector: null, issues: [] };
   for (const name of topologicalOrder(top, lookup)) {
     const inst = top.instances[name]!;
-    const spec = instancePorts(name, inst, lookup);
+    const ports = instancePorts(name, inst, lookup);
     const part = byName.get(name);
     if (part) {
-      const fed = spec.inputs.map((p) => ({ p, src: source(name, p), s: inScale(name, p) }));
+      const fed = ports.inputs.map((p) => ({ p, src: source(name, p), s: inScale(name, p) }));
       const lit = fed.filter((x) => x.src === undefined || top.instances[x.src]?.component !== "bias_source");
       const scales = lit.map((x) => x.s ?? 1);
       const lambdaIn = scales.length ? scales.reduce((a, b) => a + b, 0) / scales.length : 1;
@@ -68,7 +69,8 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
           out.bias.set(x.src, num(top.instances[x.src]!.settings, "amplitude") * lambdaIn);
         }
       }
-      const cal = calibratePart({ part, die, dacBits: opts.dacBits }, elements, spec, {
+      const cellView: CellView = { part, die, dacBits: opts.dacBits };
+      const cal = calibratePart(cellView, elements, ports, {
         dacBits: opts.dacBits,
         programmable: programmableLeaves(circuit, name),
       });
@@ -84,28 +86,28 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
           miss: Math.abs(carg(cal.lambda)),
         });
       }
-      for (const p of spec.outputs) scale.set(`${name},${p}`, lambdaIn * lambda);
+      for (const p of ports.outputs) scale.set(`${name},${p}`, lambdaIn * lambda);
       continue;
     }
     if (inst.component === "detector") {
-      const modes = spec.inputs.length;
+      const modes = ports.inputs.length;
       const base = detectorThresholds(inst.settings, modes);
       const g = die.detector?.gain ?? new Array<number>(modes).fill(1);
       const o = die.detector?.offset ?? new Array<number>(modes).fill(0);
       const step: number[] = [];
       const offset: number[] = [];
-      spec.inputs.forEach((p, k) => {
+      ports.inputs.forEach((p, k) => {
         const s = inScale(name, p) ?? 1;
         step.push(g[k]! * s * base.step[k]!);
         offset.push(g[k]! * s * base.offset[k]! + o[k]!);
       });
       out.detector = { name, step, offset };
-      for (const p of spec.outputs) scale.set(`${name},${p}`, 1);
+      for (const p of ports.outputs) scale.set(`${name},${p}`, 1);
       continue;
     }
     // Sources emit the design's amplitudes; activations (ReLU, leaky ReLU) pass a positive scale on.
     const pass = inst.component === "activation";
-    spec.outputs.forEach((p, k) => scale.set(`${name},${p}`, pass ? (inScale(name, spec.inputs[k] ?? "") ?? 1) : 1));
+    ports.outputs.forEach((p, k) => scale.set(`${name},${p}`, pass ? (inScale(name, ports.inputs[k] ?? "") ?? 1) : 1));
   }
   return out;
 }

@@ -6,7 +6,7 @@ import type { Instance } from "../../netlist/ir.ts";
 import { getModel } from "../../netlist/models.ts";
 import type { CellGraph, MziCell } from "./cells.ts";
 import type { Matrix2 } from "../../math/complex.ts";
-import { cellHardware, cellPhases, type DieView } from "./hardware.ts";
+import { cellHardware, cellPhases, type CellView } from "./hardware.ts";
 import { cellMatrix } from "./mzi-solve.ts";
 
 export const LIT = 1e-13;
@@ -15,7 +15,7 @@ export const REL = 1e-9;
 export const fmt = (x: number): string => (Math.abs(x) >= 1e-3 || x === 0 ? x.toPrecision(4) : x.toExponential(2));
 
 /** Which pins carry light in the design (designed field nonzero for some input). */
-export function designedLit(view: DieView, g: CellGraph): Set<string> {
+export function designedLit(cellView: CellView, g: CellGraph): Set<string> {
   const n = g.inputs.length;
   const d = new Map<string, { re: Float64Array; im: Float64Array }>();
   g.inputs.forEach((pin, j) => {
@@ -32,7 +32,7 @@ export function designedLit(view: DieView, g: CellGraph): Set<string> {
   for (const pin of g.inputs) mark(pin, d.get(pin)!);
   for (const cell of g.cells) {
     const ins = cell.ins.map((p) => d.get(p) ?? null);
-    const t = cell.kind === "mzi" ? mziDesign(view, cell) : leafTransfer(cell.inst);
+    const t = cell.kind === "mzi" ? mziDesign(cellView, cell) : leafTransfer(cell.inst);
     const outs = applyDesign(t, ins, n);
     cell.outs.forEach((p, q) => {
       mark(p, outs[q]!);
@@ -48,9 +48,9 @@ export function designedLit(view: DieView, g: CellGraph): Set<string> {
   return lit;
 }
 
-export function mziDesign(view: DieView, cell: MziCell): Matrix2 {
-  const ph = cellPhases(view, cell);
-  return cellMatrix(cellHardware(view, cell, false), ph.theta, ph.phi);
+export function mziDesign(cellView: CellView, cell: MziCell): Matrix2 {
+  const ph = cellPhases(cellView, cell);
+  return cellMatrix(cellHardware(cellView, cell, false), ph.theta, ph.phi);
 }
 
 export function leafTransfer(inst: Instance): CMat {

@@ -1,5 +1,5 @@
 // From the phase a shifter must realize to the phase programmed into it. The die realizes
-// gain · programmed + offset (netlist/die.ts); programmed phases live in [0, 2π) and, with a DAC,
+// gain · programmed + offset (netlist/die/die.ts); programmed phases live in [0, 2π) and, with a DAC,
 // on its grid code · 2π/2^bits. A gain below 1 leaves a gap of realized phases no setting reaches;
 // a gain above 1 gives several settings, of which the smallest is taken.
 import { TWO_PI, wrapPhase } from "../../netlist/mzi.ts";

@@ -3,7 +3,7 @@
 // elements after it to deliver the part's outputs.
 import type { CellGraph, LeafCell, MziCell } from "./cells.ts";
 import { cabs } from "../../math/complex.ts";
-import { cellHardware, realizedLeaf, type DieView } from "./hardware.ts";
+import { cellHardware, realizedLeaf, type CellView } from "./hardware.ts";
 import { lossAmplitude, num } from "../../netlist/models.ts";
 import { couplerCross, couplerThrough } from "../../netlist/mzi.ts";
 import { fmt, mziDesign, REL } from "./designed.ts";
@@ -13,7 +13,7 @@ import type { CalibrateOptions, Issue, Req } from "./types.ts";
 const FREE: Req = { amp: null, phase: null };
 
 export function requirements(
-  view: DieView,
+  cellView: CellView,
   g: CellGraph,
   lit: Set<string>,
   opts: CalibrateOptions,
@@ -32,18 +32,18 @@ export function requirements(
     const cell = g.cells[i]!;
     const outs = cell.outs.map(outReq);
     const reaches = outs.some((o) => o !== null);
-    const ins = cell.kind === "mzi" ? mziReqs(view, cell, outs, lit) : leafReqs(view, cell, outs, lit, issues, opts);
+    const ins = cell.kind === "mzi" ? mziReqs(cellView, cell, outs, lit) : leafReqs(cellView, cell, outs, lit, issues, opts);
     cell.ins.forEach((p, k) => reqs.set(p, reaches ? (lit.has(p) ? (ins[k] ?? FREE) : FREE) : null));
   }
   return { reqs, issues };
 }
 
-function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<string>): (Req | null)[] {
+function mziReqs(cellView: CellView, cell: MziCell, outs: (Req | null)[], lit: Set<string>): (Req | null)[] {
   const used = outs.map((o) => o !== null);
   const on = cell.ins.map((p) => lit.has(p));
   if (!used.some(Boolean)) return [null, null];
-  const d = cellHardware(view, cell, false);
-  const r = cellHardware(view, cell, true);
+  const d = cellHardware(cellView, cell, false);
+  const r = cellHardware(cellView, cell, true);
   const armRatio = Math.sqrt((r.theta.amp ** 2 + r.ref.amp ** 2) / (d.theta.amp ** 2 + d.ref.amp ** 2));
   if (on[0] && on[1]) {
     const amps = outs.filter((o): o is Req => o !== null && o.amp !== null).map((o) => o.amp!);
@@ -56,7 +56,7 @@ function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<st
   const k = on[0] ? 0 : 1;
   const free: Req = { amp: null, phase: null };
   if (!(used[0] && used[1]) || outs.some((o) => o!.amp === null)) return k === 0 ? [free, null] : [null, free];
-  const t = mziDesign(view, cell);
+  const t = mziDesign(cellView, cell);
   const pw = cabs(t[0]![k]!) ** 2 + cabs(t[1]![k]!) ** 2;
   const need = Math.sqrt((outs[0]!.amp! ** 2 * cabs(t[0]![k]!) ** 2 + outs[1]!.amp! ** 2 * cabs(t[1]![k]!) ** 2) / pw) / armRatio;
   const req: Req = { amp: k === 0 ? (need * d.phi.amp) / r.phi.amp : need, phase: null };
@@ -64,9 +64,9 @@ function mziReqs(view: DieView, cell: MziCell, outs: (Req | null)[], lit: Set<st
 }
 
 /** Amplitude and phase of a leaf as designed and as realized (its phase as programmed now). */
-function leafFactor(view: DieView, cell: LeafCell): { amp: number; phase: number } {
+function leafFactor(cellView: CellView, cell: LeafCell): { amp: number; phase: number } {
   const s = cell.inst.settings;
-  const r = realizedLeaf(view, cell.leaf, cell.inst).settings;
+  const r = realizedLeaf(cellView, cell.leaf, cell.inst).settings;
   if (cell.inst.component === "phase")
     return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi") - num(s, "phi") };
   if (cell.inst.component === "waveguide")
@@ -75,7 +75,7 @@ function leafFactor(view: DieView, cell: LeafCell): { amp: number; phase: number
 }
 
 function leafReqs(
-  view: DieView,
+  cellView: CellView,
   cell: LeafCell,
   outs: (Req | null)[],
   lit: Set<string>,
@@ -83,19 +83,19 @@ function leafReqs(
   opts: CalibrateOptions,
 ): (Req | null)[] {
   const comp = cell.inst.component;
-  if (comp === "coupler") return couplerReqs(view, cell, outs, lit, issues);
+  if (comp === "coupler") return couplerReqs(cellView, cell, outs, lit, issues);
   if (cell.ins.length !== 1 || cell.outs.length !== 1) return cell.ins.map(() => null);
   const o = outs[0];
   if (!o) return [null];
-  const f = leafFactor(view, cell);
+  const f = leafFactor(cellView, cell);
   const programmable = comp === "phase" && opts.programmable(cell.leaf);
   return [{ amp: o.amp === null ? null : o.amp / f.amp, phase: programmable || o.phase === null ? null : o.phase - f.phase }];
 }
 
-function couplerReqs(view: DieView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[]): (Req | null)[] {
+function couplerReqs(cellView: CellView, cell: LeafCell, outs: (Req | null)[], lit: Set<string>, issues: Issue[]): (Req | null)[] {
   const s = cell.inst.settings;
   const k = num(s, "coupling", 0.5) + num(s, "imbalance", 0);
-  const kr = num(realizedLeaf(view, cell.leaf, cell.inst).settings, "coupling", 0.5);
+  const kr = num(realizedLeaf(cellView, cell.leaf, cell.inst).settings, "coupling", 0.5);
   // Path gains input i → output j (inputs [o2, o1], outputs [o3, o4]): bar √(1−k), cross √k.
   const gain = (kk: number, i: number, j: number): number => (i === j ? couplerThrough(kk) : couplerCross(kk));
   const on = cell.ins.map((p) => lit.has(p));

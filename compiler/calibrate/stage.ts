@@ -22,14 +22,14 @@
 // λ starts at 1; when an amplitude element cannot reach its target (losses eat the headroom), the
 // pass is repeated with λ = the smallest headroom.
 import type { CMat } from "../../math/cmat.ts";
-import type { DieElement } from "../../netlist/die-elements.ts";
+import type { DieElement } from "../../netlist/die/elements.ts";
 import { cellGraph, type CellGraph, type LeafCell, type MziCell } from "./cells.ts";
 import { cabs, carg, cmul, type Complex, type Matrix2 } from "../../math/complex.ts";
-import { cellHardware, cellPhases, leafError, realizedLeaf, type DieView } from "./hardware.ts";
+import { cellHardware, cellPhases, leafError, realizedLeaf, type CellView } from "./hardware.ts";
 import { cellMatrix, solveCell, type CellHardware, type Target } from "./mzi-solve.ts";
 import { num } from "../../netlist/models.ts";
 import { programPhase, type Programmed } from "./program.ts";
-import { dieGain } from "../../netlist/die.ts";
+import { dieGain } from "../../netlist/die/die.ts";
 import { applyDesign, designedLit, fmt, leafTransfer, LIT, mziDesign, REL } from "./designed.ts";
 import { requirements } from "./requirements.ts";
 import type { CalibrateOptions, Issue, PartCalibration, ProgrammedPhase, Req } from "./types.ts";
@@ -48,19 +48,26 @@ interface Field {
 }
 
 export function calibratePart(
-  view: DieView,
+  cellView: CellView,
   elements: DieElement[],
   ports: { inputs: string[]; outputs: string[] },
   opts: CalibrateOptions,
 ): PartCalibration {
-  const graph = cellGraph(view.part, elements, ports.inputs, ports.outputs);
-  const lit = designedLit(view, graph);
-  const reqs = requirements(view, graph, lit, opts);
-  let run = sweep(view, graph, reqs.reqs, lit, 1, opts);
+  const graph = cellGraph(cellView.part, elements, ports.inputs, ports.outputs);
+  const lit = designedLit(cellView, graph);
+  const reqs = requirements(cellView, graph, lit, opts);
+  let run = sweep(cellView, graph, reqs.reqs, lit, 1, opts);
   const headroom = Math.min(1, ...run.headrooms);
-  if (headroom < 1 && headroom > 0) run = sweep(view, graph, reqs.reqs, lit, headroom, opts);
+  if (headroom < 1 && headroom > 0) run = sweep(cellView, graph, reqs.reqs, lit, headroom, opts);
   const { lambda, residual } = fit(graph, run.fields);
-  return { part: view.part.name, phases: run.phases, lambda, residual, dacError: run.dacError, issues: [...reqs.issues, ...run.issues] };
+  return {
+    part: cellView.part.name,
+    phases: run.phases,
+    lambda,
+    residual,
+    dacError: run.dacError,
+    issues: [...reqs.issues, ...run.issues],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,7 +83,7 @@ interface SweepResult {
 }
 
 function sweep(
-  view: DieView,
+  cellView: CellView,
   g: CellGraph,
   reqs: Map<string, Req | null>,
   lit: Set<string>,
@@ -115,8 +122,8 @@ function sweep(
   for (const cell of g.cells) {
     const ins = cell.ins.map((p) => fields.get(p) ?? null);
     let t: { d: Matrix2 | CMat; r: Matrix2 | CMat };
-    if (cell.kind === "mzi") t = solveMzi(view, cell, ins, n, cell.outs.map(outReq), target, opts, program, out);
-    else t = solveLeaf(view, cell, ins, n, outReq(cell.outs[0] ?? ""), opts, program);
+    if (cell.kind === "mzi") t = solveMzi(cellView, cell, ins, n, cell.outs.map(outReq), target, opts, program, out);
+    else t = solveLeaf(cellView, cell, ins, n, outReq(cell.outs[0] ?? ""), opts, program);
     const res = applyField(
       t,
       ins,
@@ -170,7 +177,7 @@ function outPending(t: { d: Matrix2 | CMat; r: Matrix2 | CMat }, q: number, fin:
 }
 
 function solveMzi(
-  view: DieView,
+  cellView: CellView,
   cell: MziCell,
   ins: (Field | null)[],
   _n: number,
@@ -180,14 +187,14 @@ function solveMzi(
   program: (leaf: string, element: string, phase: number, gain: number, offset: number) => Programmed,
   out: SweepResult,
 ): { d: Matrix2; r: Matrix2 } {
-  const design = mziDesign(view, cell);
-  const real = cellHardware(view, cell, true);
-  const ph = cellPhases(view, cell);
+  const design = mziDesign(cellView, cell);
+  const real = cellHardware(cellView, cell, true);
+  const ph = cellPhases(cellView, cell);
   const canProgram = opts.programmable(cell.leaves.theta) && opts.programmable(cell.leaves.phi);
   const realize = (sh: CellHardware["theta"], p: number): number => sh.gain * p + sh.offset;
   const asIs = (): { d: Matrix2; r: Matrix2 } => {
-    const th = realizedLeaf(view, cell.leaves.theta, view.part.flat.instances[cell.leaves.theta]!);
-    const pp = realizedLeaf(view, cell.leaves.phi, view.part.flat.instances[cell.leaves.phi]!);
+    const th = realizedLeaf(cellView, cell.leaves.theta, cellView.part.flat.instances[cell.leaves.theta]!);
+    const pp = realizedLeaf(cellView, cell.leaves.phi, cellView.part.flat.instances[cell.leaves.phi]!);
     return { d: design, r: cellMatrix(real, num(th.settings, "phi"), num(pp.settings, "phi")) };
   };
   if (!canProgram) return asIs();
@@ -230,7 +237,7 @@ function solveMzi(
 }
 
 function solveLeaf(
-  view: DieView,
+  cellView: CellView,
   cell: LeafCell,
   ins: (Field | null)[],
   _n: number,
@@ -240,16 +247,16 @@ function solveLeaf(
 ): { d: CMat; r: CMat } {
   const d = leafTransfer(cell.inst);
   if (cell.inst.component !== "phase" || !opts.programmable(cell.leaf))
-    return { d, r: leafTransfer(realizedLeaf(view, cell.leaf, cell.inst)) };
-  const e = leafError(view, cell.leaf);
-  const gain = dieGain(e, view.die?.dacBits);
+    return { d, r: leafTransfer(realizedLeaf(cellView, cell.leaf, cell.inst)) };
+  const e = leafError(cellView, cell.leaf);
+  const gain = dieGain(e, cellView.die?.dacBits);
   const offset = e?.dPhi ?? 0;
   const phiD = num(cell.inst.settings, "phi");
   const f = ins[0]?.f ?? null;
   // Cancel the pending phase (or put the output at its required phase); without light, keep the design.
   const targetPhase = f && req ? phiD + (req.phase ?? 0) - carg(f) : gain * phiD + offset;
   const p = program(cell.leaf, cell.name, targetPhase, gain, offset);
-  return { d, r: leafTransfer(realizedLeaf(view, cell.leaf, cell.inst, p.value)) };
+  return { d, r: leafTransfer(realizedLeaf(cellView, cell.leaf, cell.inst, p.value)) };
 }
 
 /** λ by least squares over the read outputs, and the residual relative to λ · design. */

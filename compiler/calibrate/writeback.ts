@@ -39,7 +39,7 @@ export function thresholds(v: number[]): number | number[] {
 }
 
 /**
- * The top instance each pipeline step became in circuitFromPhaseTable (netlist/from-phase-table.ts):
+ * The top instance each pipeline step became in circuitFromPhaseTable (netlist/formats/from-phase-table.ts):
  * steps in order, each followed by its bias source when it has one.
  */
 export function stepInstances(table: PhaseTable, circuit: Circuit): string[] {

@@ -5,7 +5,7 @@
 // the detector's step is the last scale: one output unit = one detector step.
 import type { Cell } from "../../aggregate/digit-chip.ts";
 import type { DetectorStep, PhaseTable, PipelineStep, SourceStep } from "../../netlist/ir.ts";
-import { buildPhaseTable } from "../../netlist/phase-table.ts";
+import { buildPhaseTable } from "../../netlist/formats/phase-table.ts";
 import { cellNetwork, type CellNetwork } from "./cell-network.ts";
 import { balanceScales } from "./balance.ts";
 import { sparseLayout, sparseStage } from "./sparse-stage.ts";

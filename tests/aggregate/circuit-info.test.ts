@@ -20,7 +20,8 @@ import {
   type InfoEntries,
   type UnitIdentity,
 } from "../../aggregate/circuit-info.ts";
-import { planDigitChip, type Cell, type DigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
+import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
 import { planSlices } from "../../aggregate/slices.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { planCascade } from "../../aggregate/cascade.ts";

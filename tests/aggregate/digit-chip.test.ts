@@ -2,7 +2,8 @@
 // exactly. Checked against goldenAverage on worker codes (the spec's own definition), over every
 // digit-sum vector of the reduced space, for N ∈ {2,3,4,5,6,8} × L ∈ {2,4,16} × every rounding rule.
 import { describe, expect, it } from "vitest";
-import { cellDepths, chipSupports, planDigitChip, runDigitChip, type DigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
+import { cellDepths, chipSupports, runDigitChip, type DigitChip } from "../../aggregate/digit-chip.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
 import { goldenAverage } from "../../aggregate/golden.ts";
 import { digitCount, fromDigits, toDigits } from "../../aggregate/wire-codec.ts";

@@ -1,11 +1,11 @@
 // The house runs one way down (docs/architecture.md); this test is the check, and its fixture
 // cases show that it fails on a wrong import and on a circle.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe as group, expect, it } from "vitest";
-import { checkArchitecture, describe } from "./layers.ts";
+import { ALLOWED, checkArchitecture, describe } from "./layers.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "optinc-arch-"));
@@ -22,7 +22,7 @@ function tree(name: string, files: Record<string, string>): string {
 }
 
 group("architecture", () => {
-  it("the project's own imports run one way down, with no circle", () => {
+  it("the project's own imports run one way down, with no circle, and calibration from readings never reaches fab/", () => {
     const r = checkArchitecture(repo);
     expect(r.files).toBeGreaterThan(120);
     expect(r.edges).toBeGreaterThan(300);
@@ -76,6 +76,39 @@ group("architecture", () => {
     ]);
   });
 
+  it("keeps fab/ (the simulated world) above netlist/ and below pipeline/: netlist/ and compiler/ may not import it", () => {
+    const root = tree("fab-room", {
+      "netlist/ir.ts": "export type Circuit = { name: string };\n",
+      "netlist/sim/simulate.ts": 'import { bench } from "../../fab/lab-bench.ts";\nexport const s = bench;\n',
+      "fab/lab-bench.ts": 'import type { Circuit } from "../netlist/ir.ts";\nexport const bench = (c: Circuit) => c;\n',
+      "compiler/calibrate/truth.ts": 'import { bench } from "../../fab/lab-bench.ts";\nexport const t = bench;\n',
+      "pipeline/calibrate/measure.ts": 'import { bench } from "../../fab/lab-bench.ts";\nexport const m = bench;\n',
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`).sort()).toEqual([
+      "compiler/calibrate/truth.ts → fab/lab-bench.ts: compiler/ may import only netlist/, aggregate/, math/, dsl/, codes/, runtime/",
+      "netlist/sim/simulate.ts → fab/lab-bench.ts: netlist/ may import only math/, codes/, runtime/, dsl/technology.ts",
+    ]);
+  });
+
+  it("fails where calibration from readings (compiler/calibrate/lab/) reaches fab/ or a drawn die, directly or through another file", () => {
+    const root = tree("sealed", {
+      "compiler/calibrate/lab/fit.ts": 'import { helper } from "../helper.ts";\nexport const f = helper;\n',
+      "compiler/calibrate/helper.ts": 'export { readFabDieFile as helper } from "../../fab/die-file.ts";\n',
+      "fab/die-file.ts": "export const readFabDieFile = 1;\n",
+      "compiler/calibrate/lab/peek.ts": 'import { draws } from "../../../netlist/sim/die-draws.ts";\nexport const p = draws;\n',
+      "netlist/sim/die-draws.ts": "export const draws = 1;\n",
+      "compiler/calibrate/lab/ok.ts": 'import { f } from "./fit.ts";\nexport const o = f;\n',
+    });
+    const r = checkArchitecture(root);
+    expect(r.violations.map((v) => `${v.file} → ${v.imports}: ${v.why}`).sort()).toEqual([
+      "compiler/calibrate/helper.ts → fab/die-file.ts: compiler/ may import only netlist/, aggregate/, math/, dsl/, codes/, runtime/",
+      "compiler/calibrate/lab/fit.ts → fab/die-file.ts: compiler/calibrate/lab/ is sealed from fab/, netlist/sim/die-draws.ts (reached through compiler/calibrate/helper.ts → fab/die-file.ts)",
+      "compiler/calibrate/lab/ok.ts → fab/die-file.ts: compiler/calibrate/lab/ is sealed from fab/, netlist/sim/die-draws.ts (reached through compiler/calibrate/lab/fit.ts → compiler/calibrate/helper.ts → fab/die-file.ts)",
+      "compiler/calibrate/lab/peek.ts → netlist/sim/die-draws.ts: compiler/calibrate/lab/ is sealed from fab/, netlist/sim/die-draws.ts (reached through netlist/sim/die-draws.ts)",
+    ]);
+  });
+
   it("sees type-only imports, re-exports and dynamic import() too", () => {
     const root = tree("kinds", {
       "netlist/ir.ts": "export type T = number;\n",
@@ -115,5 +148,42 @@ group("architecture", () => {
     expect(r.violations).toEqual([]);
     expect(r.cycles).toEqual([["pipeline/compile.ts", "pipeline/compose.ts", "pipeline/report.ts"]]);
     expect(describe(r, root)).toContain("import circle: pipeline/compile.ts → pipeline/compose.ts → pipeline/report.ts");
+  });
+});
+
+/** Every source file of the house (repo-relative), with its line count. */
+function sourceSizes(root: string): [string, number][] {
+  const out: [string, number][] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(join(root, dir)).sort()) {
+      const rel = `${dir}/${name}`;
+      if (statSync(join(root, rel)).isDirectory()) walk(rel);
+      else if (name.endsWith(".ts")) out.push([rel, readFileSync(join(root, rel), "utf8").split("\n").length - 1]);
+    }
+  };
+  for (const room of Object.keys(ALLOWED)) if (existsSync(join(root, room))) walk(room);
+  return out;
+}
+
+const MAX_LINES = 400;
+const MAX_NETLIST_FILES = 15;
+
+group("rooms a newcomer can read", () => {
+  it(`no source file is over ${MAX_LINES} lines`, () => {
+    const sizes = sourceSizes(repo);
+    expect(sizes.length).toBeGreaterThan(300);
+    expect(sizes.filter(([, n]) => n > MAX_LINES).map(([f, n]) => `${f} (${n} lines)`)).toEqual([]);
+  });
+
+  it(`netlist/ holds at most ${MAX_NETLIST_FILES} files directly; the rest sit in named sub-folders`, () => {
+    const direct = readdirSync(join(repo, "netlist")).filter((f) => statSync(join(repo, "netlist", f)).isFile());
+    expect(direct.length).toBeGreaterThan(0);
+    expect(direct.length).toBeLessThanOrEqual(MAX_NETLIST_FILES);
+  });
+
+  it("the size check sees a long file (it can fail)", () => {
+    const root = tree("long", { "math/long.ts": "export const a = 1;\n".repeat(MAX_LINES + 1), "math/short.ts": "export const b = 1;\n" });
+    const long = sourceSizes(root).filter(([, n]) => n > MAX_LINES);
+    expect(long).toEqual([["math/long.ts", MAX_LINES + 1]]);
   });
 });

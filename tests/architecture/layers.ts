@@ -13,13 +13,14 @@ export const ALLOWED: Record<string, readonly string[]> = {
   dsl: ["codes"],
   runtime: [],
   netlist: ["math", "codes", "runtime"],
+  fab: ["netlist", "math", "codes", "runtime"],
   aggregate: ["math", "dsl", "codes", "runtime"],
   compiler: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
   verify: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
   system: ["aggregate", "math", "dsl", "codes", "runtime"],
   layout: ["netlist", "aggregate", "math", "dsl", "codes", "runtime"],
-  pipeline: ["compiler", "verify", "system", "layout", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
-  cli: ["pipeline", "compiler", "verify", "system", "layout", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  pipeline: ["compiler", "verify", "system", "layout", "fab", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
+  cli: ["pipeline", "compiler", "verify", "system", "layout", "fab", "netlist", "aggregate", "math", "dsl", "codes", "runtime"],
 };
 
 /**
@@ -29,6 +30,16 @@ export const ALLOWED: Record<string, readonly string[]> = {
  */
 export const ALLOWED_FILES: Record<string, readonly string[]> = {
   netlist: ["dsl/technology.ts"],
+};
+
+/**
+ * Folders sealed from parts of the house they could otherwise reach through a room they may import:
+ * nothing a sealed folder imports, directly or through any chain of imports, may lie under one of
+ * its listed prefixes. Calibration from readings must never see the world it estimates: the die as
+ * fabricated and the simulated lab (fab/), or a die drawn for verify's Monte-Carlo.
+ */
+export const SEALED: Record<string, readonly string[]> = {
+  "compiler/calibrate/lab": ["fab/", "netlist/sim/die-draws.ts"],
 };
 
 export interface Violation {
@@ -60,6 +71,7 @@ export function checkArchitecture(
   root: string,
   allowed: Record<string, readonly string[]> = ALLOWED,
   allowedFiles: Record<string, readonly string[]> = ALLOWED_FILES,
+  sealed: Record<string, readonly string[]> = SEALED,
 ): ArchitectureReport {
   const files: string[] = [];
   for (const room of Object.keys(allowed)) {
@@ -100,7 +112,34 @@ export function checkArchitecture(
     }
     graph.set(file, targets);
   }
+  for (const [folder, prefixes] of Object.entries(sealed)) violations.push(...sealedLeaks(graph, folder, prefixes));
   return { files: files.length, edges, violations, cycles: circles(graph) };
+}
+
+/** The files under `folder` that reach a file under one of `prefixes` by a chain of imports. */
+function sealedLeaks(graph: Map<string, string[]>, folder: string, prefixes: readonly string[]): Violation[] {
+  const out: Violation[] = [];
+  for (const start of [...graph.keys()].filter((f) => f.startsWith(folder + "/"))) {
+    const via = new Map<string, string>([[start, start]]);
+    const queue = [start];
+    while (queue.length) {
+      const file = queue.shift()!;
+      for (const next of graph.get(file) ?? []) {
+        if (via.has(next)) continue;
+        via.set(next, file);
+        if (prefixes.some((p) => next.startsWith(p))) {
+          const chain = [next];
+          for (let f = file; f !== start; f = via.get(f)!) chain.unshift(f);
+          out.push({
+            file: start,
+            imports: next,
+            why: `${folder}/ is sealed from ${prefixes.join(", ")} (reached through ${chain.join(" → ")})`,
+          });
+        } else queue.push(next);
+      }
+    }
+  }
+  return out;
 }
 
 /** Strongly connected components with more than one file, or a file importing itself (Tarjan). */

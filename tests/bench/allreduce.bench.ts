@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../cli/main.ts";
-import { writeNetlistJson } from "../../netlist/json-io.ts";
+import { writeNetlistJson } from "../../netlist/formats/json-io.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 import type { BenchModule, BenchTable } from "./run.ts";

@@ -1,13 +1,13 @@
 // `npm run bench -- calibrate`: 100 fabricated foundry dies per cell design of paper-4x8 through
 // the ORACLE calibration (the true die model, docs/calibration.md §8; calibration from readings is
 // calibrate-lab.bench.ts): exact dies k/n with 95 % Clopper–Pearson intervals and calibration time.
-import { planDigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
-import { CELL_HEADROOM } from "../../pipeline/closed-form.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { CELL_HEADROOM } from "../../pipeline/compile/closed-form.ts";
 import { FAB_STUDY_COLUMNS, fabStudy, fabStudyCells } from "../../scripts/fab-study-core.ts";
 import type { BenchModule } from "./run.ts";
 

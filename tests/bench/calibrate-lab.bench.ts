@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
-import { compileAggregator } from "../../pipeline/route.ts";
+import { compileAggregator } from "../../pipeline/compile/route.ts";
 import { cellDesigns } from "../../scripts/fab-study-core.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "../../scripts/lab-study-core.ts";
 import type { BenchModule } from "./run.ts";

@@ -5,11 +5,11 @@
 // closed-form route are compiled as trained ONNs with paper-4x8-trained's training block, as
 // README.md describes them; each table's last note checks what README.md says of the example.
 import { readFileSync } from "node:fs";
-import { compileSpec, type CompileResult } from "../../pipeline/compile.ts";
+import { compileSpec, type CompileResult } from "../../pipeline/compile/trained.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { kernelCounters } from "../../compiler/onn/mlp-simd.ts";
 import { loadSpec } from "../../dsl/load.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { verifyCircuit, type VerifyOptions } from "../../verify/circuit/run.ts";
 import { defaultJobs } from "../../runtime/worker-threads.ts";
 import { median } from "./kernels.bench.ts";

@@ -1,16 +1,16 @@
 // Calibration of whole circuits for a die with known errors, checked independently: the calibrated
-// netlist is simulated on the die by the project's simulator (netlist/simulate.ts), and its stage
+// netlist is simulated on the die by the project's simulator (netlist/sim/simulate.ts), and its stage
 // matrices are compared with the design's, up to the one scale calibration leaves per stage.
 import { describe, expect, it } from "vitest";
 import { calibrateCircuit } from "../../compiler/calibrate/circuit.ts";
 import { matrixResidual } from "../../compiler/calibrate/residual.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../../compiler/calibrate/writeback.ts";
-import { drawDie, leafPath, type Die } from "../../netlist/die.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
+import { drawDie, leafPath, type Die } from "../../netlist/die/die.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
-import { calibrate } from "../../pipeline/calibrate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import { calibrate } from "../../pipeline/calibrate/measured-die.ts";
 import { verifyCircuit } from "../../verify/circuit/run.ts";
 import { tinyCircuit, tinyPhaseTable } from "../verify/circuit/tiny-pipeline.ts";
 import { correctableDie, fanInStage, fanOutStage, stagesTable } from "./fixtures.ts";

@@ -1,15 +1,15 @@
-// The fabricated die (netlist/die-fab.ts), its file (optinc.die/2) and the oracle calibration of it
-// (pipeline/calibrate-fab.ts) on paper-4x8's add1 cell: offsets uniform, every heater reaches 2π,
+// The fabricated die (netlist/die/heaters.ts), its file (optinc.die/2) and the oracle calibration of it
+// (pipeline/calibrate/fabricated-die.ts) on paper-4x8's add1 cell: offsets uniform, every heater reaches 2π,
 // crosstalk falls with distance and must be compensated, a program is specific to its die.
 import { describe, expect, it } from "vitest";
 import { TWO_PI } from "../../netlist/mzi.ts";
-import { codesForPhases, crosstalkFraction, realizedPhases } from "../../netlist/die-fab.ts";
-import { drawFabDie } from "../../netlist/die-fab-draw.ts";
-import { FAB_TECHNOLOGIES } from "../../netlist/die-fab-technology.ts";
-import { FAB_DIE_CODES, readAnyDieFile, readFabDieFile, writeFabDieFile } from "../../netlist/die-fab-file.ts";
-import { DieFileError, writeDieFile } from "../../netlist/die-file.ts";
-import { drawDie } from "../../netlist/die.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate-fab.ts";
+import { codesForPhases, crosstalkFraction, realizedPhases } from "../../netlist/die/heaters.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
+import { FAB_DIE_CODES, readAnyDieFile, readFabDieFile, writeFabDieFile } from "../../fab/die-file.ts";
+import { DieFileError, writeDieFile } from "../../fab/die-file-v1.ts";
+import { drawDie } from "../../netlist/die/die.ts";
+import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 const tech = FAB_TECHNOLOGIES.foundry!;

@@ -1,16 +1,16 @@
-// The measurement file (netlist/die-file.ts): its JSON Schema under ajv, the reader/writer round
+// The measurement file (fab/die-file-v1.ts): its JSON Schema under ajv, the reader/writer round
 // trip, and the mapping to the Die the simulator applies.
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { drawDie, leafPath, type Die } from "../../netlist/die.ts";
-import { nominalRadPerCode, readDieFile, writeDieFile } from "../../netlist/die-file.ts";
-import { dieElements } from "../../netlist/die-elements.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { drawDie, leafPath, type Die } from "../../netlist/die/die.ts";
+import { nominalRadPerCode, readDieFile, writeDieFile } from "../../fab/die-file-v1.ts";
+import { dieElements } from "../../netlist/die/elements.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 
 const circuit = tinyCircuit();
-const schema = JSON.parse(readFileSync(new URL("../../netlist/schema/die.schema.json", import.meta.url), "utf8"));
+const schema = JSON.parse(readFileSync(new URL("../../fab/schema/die.schema.json", import.meta.url), "utf8"));
 const inputs = Float64Array.from([0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1]);
 
 describe("optinc.die/1", () => {

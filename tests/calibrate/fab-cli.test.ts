@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { FAB } from "../../codes/catalogue.ts";
-import { emitCircuit } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
-import { phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { paperCell } from "./fab-fixtures.ts";
 

@@ -1,14 +1,14 @@
 // paper-4x8's cell designs as `optinc compile` emits them (0.1 dB per MZI in their bias amplitudes),
 // for the fabricated-die tests.
-import { planDigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
-import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
-import { CELL_HEADROOM } from "../../pipeline/closed-form.ts";
-import { writeMonitorInfo } from "../../netlist/monitors.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { CELL_HEADROOM } from "../../pipeline/compile/closed-form.ts";
+import { writeMonitorInfo } from "../../netlist/lab/monitors.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 
 export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; table: PhaseTable } {

@@ -3,16 +3,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRng } from "../../math/rng.ts";
-import { leafPath, linearParts, type Die, type LeafError } from "../../netlist/die.ts";
-import { dieElements } from "../../netlist/die-elements.ts";
-import { emitCircuit } from "../../netlist/emit-all.ts";
+import { leafPath, linearParts, type Die, type LeafError } from "../../netlist/die/die.ts";
+import { dieElements } from "../../netlist/die/elements.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { MZI_CONVENTION, type Circuit, type LinearElement, type PhaseStage, type PhaseTable } from "../../netlist/ir.ts";
 import { num } from "../../netlist/models.ts";
 import { attenuatorSetting, couplerMatrix, wrapPhase } from "../../netlist/mzi.ts";
-import { phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
-import { nominalRadPerCode } from "../../netlist/die-file.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
+import { nominalRadPerCode } from "../../fab/die-file-v1.ts";
 
 export interface DieLevels {
   /** Largest coupler deviation (power coupling), drawn in [0.3, 1] × this. */

@@ -11,8 +11,8 @@ import { main } from "../../cli/main.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
 import { ENVELOPE_SCHEMA } from "../../cli/envelope-schema.ts";
 import { LAB } from "../../codes/catalogue.ts";
-import { emitCircuit } from "../../netlist/emit-all.ts";
-import { phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { paperCell } from "./fab-fixtures.ts";
 

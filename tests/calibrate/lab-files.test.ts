@@ -17,10 +17,10 @@ import {
   type ReadingsDoc,
 } from "../../compiler/calibrate/lab/lab-files.ts";
 import { readProtocol, readReadings } from "../../compiler/calibrate/lab/lab-files-read.ts";
-import { drawFabDie } from "../../netlist/die-fab-draw.ts";
-import { FAB_TECHNOLOGIES } from "../../netlist/die-fab-technology.ts";
-import { LAB_INSTRUMENTS } from "../../netlist/lab-bench.ts";
-import { LAB_INSTRUMENT, labSession, measureRounds, simulatedLab } from "../../pipeline/lab.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
+import { LAB_INSTRUMENTS } from "../../fab/lab-bench.ts";
+import { LAB_INSTRUMENT, labSession, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: hand edits of parsed JSON documents

@@ -2,16 +2,16 @@
 // the simulated lab and calibrated by the session is exact on its true die, and the same program
 // is not exact on another die (the check can fail). The monitor optics conserve power.
 import { describe, expect, it } from "vitest";
-import { drawFabDie } from "../../netlist/die-fab-draw.ts";
-import { FAB_TECHNOLOGIES } from "../../netlist/die-fab-technology.ts";
-import { passiveDie, wrapSigned } from "../../netlist/die-fab.ts";
-import { labCircuit } from "../../netlist/lab-optics.ts";
-import { labEngine, propagatePart, partTransfers } from "../../netlist/lab-propagate.ts";
-import { checkCellOnFab } from "../../pipeline/calibrate-fab.ts";
-import { simulateLab } from "../../pipeline/lab-calibrate.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
+import { passiveDie, wrapSigned } from "../../netlist/die/heaters.ts";
+import { labCircuit } from "../../netlist/lab/optics.ts";
+import { labEngine, propagatePart, partTransfers } from "../../netlist/lab/propagate.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
 import { createRng } from "../../math/rng.ts";
 import { phaseDie } from "../../compiler/calibrate/lab/structure.ts";
-import { heaterSites } from "../../netlist/die-fab.ts";
+import { heaterSites } from "../../netlist/die/heaters.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 const tech = FAB_TECHNOLOGIES.foundry!;
@@ -33,7 +33,7 @@ describe("calibration from readings", () => {
   it("estimates every θ heater's offset and efficiency to well under a milliradian", () => {
     for (const e of run.session.struct.entries) {
       const t = dieA.heaters[e.theta]!;
-      const m = run.session.model.heaters[e.theta]!;
+      const m = run.session.estimatedDie.heaters[e.theta]!;
       expect(Math.abs(wrapSigned(t.offsetRad - m.offsetRad))).toBeLessThan(1e-3);
       expect(Math.abs(m.radPerMw / t.radPerMw - 1)).toBeLessThan(1e-3);
     }

@@ -4,7 +4,7 @@
 // Σ_e w_e/|σ_e| (w_e = |W| × largest input / the row's budget) at a minimum: no single scale, moved
 // either way within the constraints, lowers it, and every layer has an entry at the headroom.
 import { describe, expect, it } from "vitest";
-import { planDigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { balanceScales, type LayerBudget } from "../../compiler/cells/balance.ts";
 import { cellNetwork } from "../../compiler/cells/cell-network.ts";

@@ -2,15 +2,16 @@
 // its port space to the cell's digits: simulated from the emitted file, not from the compiler's
 // matrices. The real-valued cell network is exact too (its margins are checked at integer v).
 import { describe, expect, it } from "vitest";
-import { cellV, planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
+import { cellV, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { cellCircuit, type CellCircuitOptions } from "../../compiler/cells/cell-circuit.ts";
 import { balanceScales } from "../../compiler/cells/balance.ts";
 import { sparseLayout } from "../../compiler/cells/sparse-stage.ts";
 import { cellNetwork, evaluateCellNetwork } from "../../compiler/cells/cell-network.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 
 /** Every combination of port values (groups jointly bounded by their max). */

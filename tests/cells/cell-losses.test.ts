@@ -4,14 +4,14 @@
 // questions, and each can fail where the other passes.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { planDigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { loadSpec } from "../../dsl/load.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
-import { closedFormSummary } from "../../pipeline/closed-form-summary.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
+import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
 import { verifyCellAtLosses } from "../../verify/cells/cell-verify.ts";
 
 const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));

@@ -4,7 +4,8 @@
 // (evaluated, not read back), and each row's error budget (an error just inside it, on that row
 // alone, changes no decision).
 import { describe, expect, it } from "vitest";
-import { planDigitChip, type Cell } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
+import type { Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { cellNetwork, evaluateCellNetwork, STEP_KNEE, THRESHOLD_SLOPE, type CellNetwork } from "../../compiler/cells/cell-network.ts";
 import type { Rounding } from "../../dsl/spec.ts";

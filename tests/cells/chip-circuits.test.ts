@@ -3,7 +3,8 @@
 // design is the circuit cellCircuit builds for its cell, and the info entries a design carries read
 // back through verify's own reader (aggregate/circuit-info.ts readCellInfo) as the cell's function.
 import { describe, expect, it } from "vitest";
-import { planDigitChip, type Cell, type DigitChip } from "../../aggregate/digit-chip.ts";
+import { planDigitChip } from "../../aggregate/digit-plan.ts";
+import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { cellCircuit } from "../../compiler/cells/cell-circuit.ts";
 import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { balanceScales } from "../../compiler/cells/balance.ts";
 import { entrySigma, sparseLayout, sparseStage } from "../../compiler/cells/sparse-stage.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
-import { parsePhaseTable, phaseTableToJson, buildPhaseTable } from "../../netlist/phase-table.ts";
+import { parsePhaseTable, phaseTableToJson, buildPhaseTable } from "../../netlist/formats/phase-table.ts";
 
 const sparseMatrix = fc
   .record({ rows: fc.integer({ min: 1, max: 6 }), cols: fc.integer({ min: 1, max: 6 }), seed: fc.integer() })

@@ -6,7 +6,7 @@
 // sampled (10,000 vectors with the edge cases) for the PAM-16 configurations with N ≥ 4, whose
 // smallest precision (one 4-bit digit) already has more.
 import { describe, expect, it } from "vitest";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import { flatten } from "../../netlist/propagate.ts";
-import { circuitLookup } from "../../netlist/die.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { flatten } from "../../netlist/sim/propagate.ts";
+import { circuitLookup } from "../../netlist/die/die.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { expectHonest } from "../verify/tolerance/honest.ts";
 

@@ -3,7 +3,7 @@
 // against goldenAverage on every digit-sum vector of the reduced space (small precisions, with
 // carries: at least two digits per value), and every cell over all its inputs.
 import { describe, expect, it } from "vitest";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 

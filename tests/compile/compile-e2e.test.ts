@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileSpec } from "../../pipeline/compile.ts";
+import { compileSpec } from "../../pipeline/compile/trained.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { main } from "../../cli/main.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { verifyCircuit } from "../../verify/circuit/run.ts";
 import { memoryIo } from "../helpers/io.ts";
 
@@ -74,7 +74,7 @@ describe("optinc compile (small spec)", () => {
     const coupler = t.axes[0]!;
     expect(coupler.certified!.level).toBeGreaterThan(0);
     expect(coupler.certified!.level).toBeLessThanOrEqual(Math.min(...coupler.monteCarlo!.critical));
-    const { reportHtml } = await import("../../pipeline/report-html.ts");
+    const { reportHtml } = await import("../../pipeline/report/report-html.ts");
     const html = reportHtml(first.report, first);
     expect(html).toContain("<h2>Tolerance</h2>");
     expect(html).toContain("yield against error level");

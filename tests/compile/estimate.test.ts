@@ -1,11 +1,11 @@
-// The compile resource estimate (pipeline/estimate.ts): every bundled example is under the caps,
+// The compile resource estimate (pipeline/compile/estimate.ts): every bundled example is under the caps,
 // an oversized network is refused with OPT2019 at network.hidden before any training, and a unit
 // too large to train keeps the trainer's own error (OPT3002).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
-import { compileSpec } from "../../pipeline/compile.ts";
+import { compileSpec } from "../../pipeline/compile/trained.ts";
 import { CompileError } from "../../compiler/errors.ts";
 
 const ROOT = join(import.meta.dirname, "../..");

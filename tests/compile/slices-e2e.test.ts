@@ -2,9 +2,9 @@
 // emitted netlist verified alone (optinc verify reads the slice function from the circuit info),
 // and the chain of emitted circuits composed against the flat golden average on every case.
 import { describe, expect, it } from "vitest";
-import { compileSpec } from "../../pipeline/compile.ts";
+import { compileSpec } from "../../pipeline/compile/trained.ts";
 import { loadSpec } from "../../dsl/load.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { verifyCircuit } from "../../verify/circuit/run.ts";
 

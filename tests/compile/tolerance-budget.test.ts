@@ -1,13 +1,13 @@
-// The compile's tolerance section has a work budget (pipeline/closed-form.ts COMPILE_TOLERANCE_WORK):
+// The compile's tolerance section has a work budget (pipeline/compile/closed-form.ts COMPILE_TOLERANCE_WORK):
 // over it, the report has no section and says why and what measures it, on the compile line and in
 // report.html; at the budget the section runs.
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
-import { closedFormSummary } from "../../pipeline/closed-form-summary.ts";
-import { closedFormHtml } from "../../pipeline/closed-form-html.ts";
-import { toleranceWork } from "../../pipeline/tolerance-pool.ts";
-import { chipDesigns } from "../../pipeline/closed-form.ts";
+import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
+import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
+import { closedFormHtml } from "../../pipeline/report/closed-form-html.ts";
+import { toleranceWork } from "../../pipeline/pools/tolerance-pool.ts";
+import { chipDesigns } from "../../pipeline/compile/closed-form.ts";
 
 const text = `aggregator budget {
   workers = 3

@@ -1,11 +1,11 @@
-// The compile's tolerance section on two threads (pipeline/tolerance-pool.ts) must be the
+// The compile's tolerance section on two threads (pipeline/pools/tolerance-pool.ts) must be the
 // one-thread section: the same axes, in the same order, with the same figures. A different seed
 // gives different dies, so the comparison can fail.
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
-import { chipDesigns, closedFormStructure } from "../../pipeline/closed-form.ts";
-import { toleranceOfCellChip } from "../../pipeline/evaluate.ts";
-import { toleranceOfCellChipPooled, type ToleranceJob } from "../../pipeline/tolerance-pool.ts";
+import { chipDesigns, closedFormStructure } from "../../pipeline/compile/closed-form.ts";
+import { toleranceOfCellChip } from "../../pipeline/compile/evaluate.ts";
+import { toleranceOfCellChipPooled, type ToleranceJob } from "../../pipeline/pools/tolerance-pool.ts";
 
 const text = `aggregator pool {
   workers = 3

@@ -174,7 +174,7 @@ describe("docs/allreduce.md: per-iteration latency", () => {
 
 describe("docs/allreduce.md: the command's options and data path", () => {
   const cli = readFileSync("cli/commands/allreduce.ts", "utf8");
-  const pipeline = readFileSync("pipeline/allreduce.ts", "utf8");
+  const pipeline = readFileSync("pipeline/allreduce/allreduce.ts", "utf8");
   it("option defaults in the flag table are the command's defaults", () => {
     for (const [flag, value] of [
       ["--bandwidth <rate>", "800Gb/s"],

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
 import { loadSpec } from "../../dsl/load.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 
 const doc = readFileSync("docs/formats.md", "utf8");
 

@@ -11,8 +11,8 @@ import { compileUnit, EXHAUSTIVE_LIMIT } from "../../compiler/onn/unit.ts";
 import type { EpochStats } from "../../compiler/onn/train.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { createRng } from "../../math/rng.ts";
-import { cascadeCases, flatCases } from "../../pipeline/compose.ts";
-import { REPORT_TRIALS } from "../../pipeline/evaluate.ts";
+import { cascadeCases, flatCases } from "../../pipeline/compile/compose.ts";
+import { REPORT_TRIALS } from "../../pipeline/compile/evaluate.ts";
 import { commas, design, exampleSpec } from "./design.ts";
 
 const doc = readFileSync("docs/onn.md", "utf8").replace(/\s*\n\s*/g, " ");
@@ -83,7 +83,7 @@ describe("docs/onn.md figures", () => {
     expect(cc.edge).toBe(5 + 2 * 16 + 8 + 10_000);
     expect(doc).toContain("has ≤ 10^6 cases, otherwise over 10^6 stratified digit-sum vectors");
     // The 10^6 is compile's default compose budget.
-    expect(readFileSync("pipeline/compile.ts", "utf8")).toMatch(/maxComposeCases \?\? 1_000_000/);
+    expect(readFileSync("pipeline/compile/trained.ts", "utf8")).toMatch(/maxComposeCases \?\? 1_000_000/);
   });
 
   it("§4 the auto network [24D, 6D, 24D, 6D] and segments of s = 4", () => {

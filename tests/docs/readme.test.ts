@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../math/rng.ts";
-import { flatCases } from "../../pipeline/compose.ts";
+import { flatCases } from "../../pipeline/compile/compose.ts";
 import { commas, design, exampleSpec } from "./design.ts";
 import { orderStatisticConfidence } from "../../math/binomial.ts";
 import { yieldInterval } from "../../verify/tolerance/statistics.ts";

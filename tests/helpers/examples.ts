@@ -5,7 +5,7 @@
 // result as read-only: structuredClone it before editing.
 import { readFileSync } from "node:fs";
 import { loadSpec } from "../../dsl/load.ts";
-import { type ClosedFormResult, compileClosedForm } from "../../pipeline/closed-form.ts";
+import { type ClosedFormResult, compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 
 const cache = new Map<string, ClosedFormResult>();
 

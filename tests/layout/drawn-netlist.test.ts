@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
-import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
 /** Largest difference of the stage matrices (the netlist's stages) and of the detector fields over every input. */
 function maxDiff(a: Circuit, b: Circuit): number {

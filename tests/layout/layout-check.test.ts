@@ -13,13 +13,13 @@ import { compiledExample } from "../helpers/examples.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { netlistCellName } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
-import { writeSpice } from "../../netlist/spice-write.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { writeSpice } from "../../netlist/formats/spice-write.ts";
 import { layoutChip } from "../../layout/chip.ts";
 import { LAYER_MAPS } from "../../layout/layers.ts";
 import { toLibrary } from "../../layout/library.ts";
-import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
-import { layoutCompiled, readCompiled } from "../../pipeline/layout.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
+import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
 import { checkLayout, type CheckResult } from "./klayout.ts";
 

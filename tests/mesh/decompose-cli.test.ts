@@ -9,7 +9,7 @@ import { ginibre, haarUnitary } from "../../math/haar.ts";
 import { createRng } from "../../math/rng.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { PhaseStage } from "../../netlist/ir.ts";
-import { parsePhaseTable } from "../../netlist/phase-table.ts";
+import { parsePhaseTable } from "../../netlist/formats/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { maxDiff, rebuildFromPhasesJson } from "./independent-rebuild.ts";
 

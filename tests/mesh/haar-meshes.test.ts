@@ -8,7 +8,7 @@ import { stageDepth } from "../../compiler/mesh/build.ts";
 import { decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { MziElement, PhaseStage } from "../../netlist/ir.ts";
-import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { maxDiff, rebuildFromPhasesJson } from "./independent-rebuild.ts";
 
 const SIZES = [2, 3, 4, 7, 8, 16, 33, 64, 128];

@@ -4,8 +4,8 @@ import { createRng } from "../../math/rng.ts";
 import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose.ts";
 import { quantizeStage } from "../../compiler/mesh/quantize.ts";
 import type { PhaseTable, PipelineStep } from "../../netlist/ir.ts";
-import { CSV_COLUMNS } from "../../netlist/phase-table-csv.ts";
-import { PhaseTableError, buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { CSV_COLUMNS } from "../../netlist/formats/phase-table-csv.ts";
+import { PhaseTableError, buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 
 function sampleTable(): PhaseTable {
   const rng = createRng(17);

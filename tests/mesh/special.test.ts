@@ -7,7 +7,7 @@ import { createRng } from "../../math/rng.ts";
 import { NotUnitaryError, decomposeMatrix, decomposeUnitary, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { MziElement, PhaseStage } from "../../netlist/ir.ts";
-import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { maxDiff, rebuildFromPhasesJson } from "./independent-rebuild.ts";
 
 const MESHES: MeshKind[] = ["clements", "reck"];

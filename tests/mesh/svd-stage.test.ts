@@ -8,7 +8,7 @@ import { svd } from "../../math/svd.ts";
 import { decomposeMatrix, type MeshKind } from "../../compiler/mesh/decompose.ts";
 import { stageMatrix } from "../../compiler/mesh/reconstruct.ts";
 import type { AttenuatorElement, PhaseStage } from "../../netlist/ir.ts";
-import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/phase-table.ts";
+import { buildPhaseTable, parsePhaseTable, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { maxDiff, rebuildFromPhasesJson } from "./independent-rebuild.ts";
 
 function relErr(a: CMat, w: CMat): number {

@@ -10,9 +10,9 @@ import { compiledExample } from "../helpers/examples.ts";
 import { main } from "../../cli/main.ts";
 import { readChipJson } from "../../aggregate/chip-file.ts";
 import type { PortMap } from "../../netlist/ir.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import { portMap } from "../../netlist/port-map.ts";
-import { cellPortMap } from "../../pipeline/cell-ports.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { portMap } from "../../netlist/formats/port-map.ts";
+import { cellPortMap } from "../../pipeline/compile/cell-ports.ts";
 import { memoryIo } from "../helpers/io.ts";
 
 // The emitted files do not depend on the composed cases: the shared compile (helpers/examples.ts).

@@ -10,11 +10,11 @@ import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
-import { emitCircuit } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
 import type { PortMap } from "../../netlist/ir.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { verifyCellCircuit } from "../../verify/cells/cell-verify.ts";
 import { runNgspiceBinary } from "./ngspice-helper.ts";
 import { physicalCircuit } from "./physical-phase.ts";
@@ -81,7 +81,7 @@ describe.each(EXAMPLES)("closed-form cells of examples/%s", (ex) => {
 
 describe("closed-form report.html", () => {
   it("shows the port map of every cell design", async () => {
-    const { closedFormHtml } = await import("../../pipeline/closed-form-html.ts");
+    const { closedFormHtml } = await import("../../pipeline/report/closed-form-html.ts");
     const r = compiledExample("paper-4x8");
     const html = closedFormHtml(r.report, r);
     expect(html).toContain("<h2>Port map</h2>");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
-import { compileSpec, type CompileResult } from "../../pipeline/compile.ts";
+import { compileSpec, type CompileResult } from "../../pipeline/compile/trained.ts";
 
 export const SMALL_SPEC = `aggregator small {
   workers   = 2

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Circuit } from "../../netlist/ir.ts";
 import { detectDigit, detectorThresholds } from "../../netlist/models.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 
 /** A top netlist whose inputs feed a detector directly: run() takes the field amplitudes. */
 function detectorOnly(modes: number, levels: number, step: number, offset: number): Circuit {

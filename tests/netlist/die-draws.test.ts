@@ -1,14 +1,14 @@
-// A drawn die as arrays (netlist/die-draws.ts) is the die drawDieShape + realizeDie build as a map of
+// A drawn die as arrays (netlist/sim/die-draws.ts) is the die drawDieShape + realizeDie build as a map of
 // leaf errors: same stream, same order, same numbers. Checked bit for bit against the netlist path
 // (transferMatrix on applyDie's perturbed copy), and through compileCircuit, whose Monte-Carlo trials
 // now take the array path.
 import { describe, expect, it } from "vitest";
-import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../netlist/die.ts";
-import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/die-draws.ts";
+import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../netlist/die/die.ts";
+import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/sim/die-draws.ts";
 import type { DieLevels } from "../../dsl/technology.ts";
-import { transferMatrix } from "../../netlist/propagate.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
-import { circuitPrograms } from "../../netlist/stage-program.ts";
+import { transferMatrix } from "../../netlist/sim/propagate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import { circuitPrograms } from "../../netlist/sim/stage-program.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 import { threeWorkerCircuit } from "../verify/tolerance/helpers.ts";
 

@@ -1,9 +1,9 @@
-// The die model (netlist/die.ts): a Monte-Carlo trial of static errors is a die drawn as
+// The die model (netlist/die/die.ts): a Monte-Carlo trial of static errors is a die drawn as
 // shape × level, applied leaf by leaf before stage matrices are built.
 import { describe, expect, it } from "vitest";
-import { applyDie, drawDie, drawDieShape, leafPath, linearParts, realizeDie, type Die } from "../../netlist/die.ts";
+import { applyDie, drawDie, drawDieShape, leafPath, linearParts, realizeDie, type Die } from "../../netlist/die/die.ts";
 import { effectiveCoupling } from "../../netlist/models.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 
 const circuit = tinyCircuit();

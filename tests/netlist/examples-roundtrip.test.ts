@@ -6,15 +6,15 @@
 // SiEPIC conventions; every hardware count of the report equals a count of netlist instances.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileSpec } from "../../pipeline/compile.ts";
+import { compileSpec } from "../../pipeline/compile/trained.ts";
 import { loadSpec } from "../../dsl/load.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
-import { readSpice } from "../../netlist/spice-read.ts";
-import { writeSpice } from "../../netlist/spice-write.ts";
-import { parsePhaseTable } from "../../netlist/phase-table-parse.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { readSpice } from "../../netlist/formats/spice-read.ts";
+import { writeSpice } from "../../netlist/formats/spice-write.ts";
+import { parsePhaseTable } from "../../netlist/formats/phase-table-parse.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
-import { emitCircuit } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { checkSimphonyView } from "./simphony-view.ts";
 import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
 import { compiledExample } from "../helpers/examples.ts";

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { emitArtifacts } from "../../netlist/emit-all.ts";
+import { emitArtifacts } from "../../netlist/formats/emit-all.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
-import { phaseTableToJson } from "../../netlist/phase-table.ts";
+import { phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { onnTable } from "./fixtures.ts";
 

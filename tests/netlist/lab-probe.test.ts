@@ -1,12 +1,12 @@
-// partProbe (netlist/lab-probe.ts) pushes light sparsely and a leaf's change only downstream of
+// partProbe (netlist/lab/probe.ts) pushes light sparsely and a leaf's change only downstream of
 // it. Its powers must equal a dense pass through the whole part (propagatePart) with the same leaf
 // swapped, for every stage input and every leaf of a cell, on random heater phases; and a probe
 // that misses a leaf's change is seen.
 import { describe, expect, it } from "vitest";
-import { labCircuit } from "../../netlist/lab-optics.ts";
-import { partTransfers, propagatePart } from "../../netlist/lab-propagate.ts";
-import { partProbe, type Reached } from "../../netlist/lab-probe.ts";
-import { heaterSites } from "../../netlist/die-fab.ts";
+import { labCircuit } from "../../netlist/lab/optics.ts";
+import { partTransfers, propagatePart } from "../../netlist/lab/propagate.ts";
+import { partProbe, type Reached } from "../../netlist/lab/probe.ts";
+import { heaterSites } from "../../netlist/die/heaters.ts";
 import { createRng } from "../../math/rng.ts";
 import { phaseDie } from "../../compiler/calibrate/lab/structure.ts";
 import type { CMat } from "../../math/cmat.ts";

@@ -5,7 +5,7 @@ import { attenuatorSetting, couplerMatrix, mziMatrix, TWO_PI } from "../../netli
 import type { Netlist } from "../../netlist/ir.ts";
 import { activationFn, detectDigit, MODELS } from "../../netlist/models.ts";
 import { PORTS_2X2 } from "../../netlist/ports.ts";
-import { transferMatrix } from "../../netlist/propagate.ts";
+import { transferMatrix } from "../../netlist/sim/propagate.ts";
 
 function modelMatrix(component: string, settings: Record<string, number | string>) {
   const m = MODELS[component];

@@ -10,12 +10,12 @@ import { cellStructure, monitorSites } from "../../compiler/calibrate/lab/struct
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { PortMap } from "../../netlist/ir.ts";
-import { readNetlistJson, writeNetlistJson } from "../../netlist/json-io.ts";
-import { circuitMonitors, readMonitorInfo, writeMonitorInfo } from "../../netlist/monitors.ts";
-import { portMap } from "../../netlist/port-map.ts";
-import { closedFormHtml } from "../../pipeline/closed-form-html.ts";
-import { closedFormSummary } from "../../pipeline/closed-form-summary.ts";
-import { compileClosedForm } from "../../pipeline/closed-form.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { circuitMonitors, readMonitorInfo, writeMonitorInfo } from "../../netlist/lab/monitors.ts";
+import { portMap } from "../../netlist/formats/port-map.ts";
+import { closedFormHtml } from "../../pipeline/report/closed-form-html.ts";
+import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
+import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { paperCell } from "../calibrate/fab-fixtures.ts";
 import { diag, spec } from "../dsl/helpers.ts";
 

@@ -1,12 +1,12 @@
-// Deferred noisy decisions (netlist/sim-engine.ts decideNoisy) skip the draws that cannot change a
+// Deferred noisy decisions (netlist/sim/engine.ts decideNoisy) skip the draws that cannot change a
 // digit. Against the straightforward loop that draws every normal of the documented stream (mode by
 // mode over all cases), the digits must be identical, whatever the fields, steps and noise.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRng, NORMAL_BOUND } from "../../math/rng.ts";
 import { detectDigit } from "../../netlist/models.ts";
-import { decideNoisy } from "../../netlist/sim-engine.ts";
-import type { Detector, EngineResult } from "../../netlist/sim-plan.ts";
+import { decideNoisy } from "../../netlist/sim/engine.ts";
+import type { Detector, EngineResult } from "../../netlist/sim/plan.ts";
 
 function everyDraw(det: Detector, re: Float64Array, width: number, cases: number, sigma: number, seed: number): Int32Array {
   const rng = createRng(seed);

@@ -10,7 +10,7 @@ import { createRng } from "../../math/rng.ts";
 import { decomposeMatrix, decomposeUnitary } from "../../compiler/mesh/decompose.ts";
 import { quantizeStage } from "../../compiler/mesh/quantize.ts";
 import type { PipelineStep } from "../../netlist/ir.ts";
-import { phaseTableCsvChunks } from "../../netlist/phase-table-csv.ts";
+import { phaseTableCsvChunks } from "../../netlist/formats/phase-table-csv.ts";
 import {
   buildPhaseTable,
   parsePhaseTable,
@@ -18,8 +18,8 @@ import {
   phaseTableToCsv,
   phaseTableToJson,
   PhaseTableError,
-} from "../../netlist/phase-table.ts";
-import { fileLines, readPhaseTableFile, writeChunks } from "../../netlist/phase-table-stream.ts";
+} from "../../netlist/formats/phase-table.ts";
+import { fileLines, readPhaseTableFile, writeChunks } from "../../netlist/formats/phase-table-stream.ts";
 
 function table() {
   const rng = createRng(11);

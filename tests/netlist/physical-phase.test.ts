@@ -6,11 +6,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { emitCircuit } from "../../netlist/emit-all.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
-import { DEFAULT_LENGTH_ENCODING } from "../../netlist/spice-dialect.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 import { verifyCircuit } from "../../verify/circuit/run.ts";
 import { compiledSmallUnit } from "./compiled-unit.ts";
 import { physicalCircuit } from "./physical-phase.ts";

@@ -2,12 +2,12 @@
 // the full propagation phase 2π·n_eff·L/λ (documented n_eff and λ, no dispersion, lossless), not a
 // phase relative to some reference length. The design circuit (from `.netlist.json`) gets every
 // phase shifter and plain waveguide replaced by that physical phase, with L read from the length
-// `.spi` through the simphony-grammar reader (never through netlist/spice-read.ts). Simulating the
+// `.spi` through the simphony-grammar reader (never through netlist/formats/spice-read.ts). Simulating the
 // result is simulating what a lab would build from the export.
 import { expect } from "vitest";
 import type { Circuit } from "../../netlist/ir.ts";
-import { EBEAM } from "../../netlist/spice-dialect.ts";
-import { spiceNames } from "../../netlist/spice-write.ts";
+import { EBEAM } from "../../netlist/formats/spice-dialect.ts";
+import { spiceNames } from "../../netlist/formats/spice-write.ts";
 import { loadSiepic } from "./simphony-grammar.ts";
 
 export interface WaveguideModel {

@@ -1,10 +1,10 @@
 // Stage circuits against an independent product of 2×2 blocks, and physical invariants:
 // unitarity when lossless, power never grows with loss, reciprocity of the bidirectional S-matrix.
 import { describe, expect, it } from "vitest";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
-import { netlistSMatrix } from "../../netlist/smatrix.ts";
-import { circuitLookup } from "../../netlist/spice-write.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import { netlistSMatrix } from "../../netlist/sim/smatrix.ts";
+import { circuitLookup } from "../../netlist/formats/spice-write.ts";
 import type { CMat } from "../../math/cmat.ts";
 import { clementsStage, referenceMatrix, svdStage, table } from "./fixtures.ts";
 

@@ -5,12 +5,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import type { Circuit, PortMap } from "../../netlist/ir.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
-import { DETECTOR_RULE, portMap, writePortMap } from "../../netlist/port-map.ts";
-import { stageNetlist } from "../../netlist/stage-netlist.ts";
-import { reportHtml } from "../../pipeline/report-html.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { DETECTOR_RULE, portMap, writePortMap } from "../../netlist/formats/port-map.ts";
+import { stageNetlist } from "../../netlist/formats/stage-netlist.ts";
+import { reportHtml } from "../../pipeline/report/report-html.ts";
 import { compiledSmallUnit, type CompiledUnit } from "./compiled-unit.ts";
 import { clementsStage, table } from "./fixtures.ts";
 

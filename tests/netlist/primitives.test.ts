@@ -18,7 +18,7 @@ import {
   waveguideTransfer,
 } from "../../netlist/models.ts";
 import { PORTS_1PORT, PORTS_2PORT, PORTS_2X2 } from "../../netlist/ports.ts";
-import { transferMatrix } from "../../netlist/propagate.ts";
+import { transferMatrix } from "../../netlist/sim/propagate.ts";
 import { combinerNetlist, mziNetlist, splitterTreeNetlist } from "../../netlist/subcircuits.ts";
 
 type Entries = [number, number][][];

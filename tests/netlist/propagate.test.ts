@@ -1,10 +1,10 @@
-// Propagation through hand-written netlists (netlist/propagate.ts) and the simulator's handling
-// of every step kind (netlist/simulate.ts): wiring errors and their messages, topological order,
+// Propagation through hand-written netlists (netlist/sim/propagate.ts) and the simulator's handling
+// of every step kind (netlist/sim/simulate.ts): wiring errors and their messages, topological order,
 // dark inputs and dumped outputs, hierarchy, readout without a detector, and batch shapes.
 import { describe, expect, it } from "vitest";
 import type { Circuit, Netlist } from "../../netlist/ir.ts";
-import { flatten, netlistPortSpec, noSubcircuits, resolveInstance, topologicalOrder, transferMatrix } from "../../netlist/propagate.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { flatten, netlistPortSpec, noSubcircuits, resolveInstance, topologicalOrder, transferMatrix } from "../../netlist/sim/propagate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import { createRng } from "../../math/rng.ts";
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { circuitInventory } from "../../netlist/inventory.ts";
-import { readNetlistJson } from "../../netlist/json-io.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { compiledSmallUnit, type CompiledUnit } from "./compiled-unit.ts";
 import { cellCounts, countNetlist, expectReportCountsNetlists } from "./count-netlist.ts";
 import { compiledExample } from "../helpers/examples.ts";

@@ -4,8 +4,8 @@
 // wrote. The reader itself is checked on texts simphony accepts and rejects (each outcome below was
 // also confirmed once with parsimonious running simphony's own grammar).
 import { describe, expect, it } from "vitest";
-import { emitCircuit } from "../../netlist/emit-all.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
 import { clementsStage, onnTable, svdStage, table } from "./fixtures.ts";
 import { loadSiepic, SiepicLoadError, str2float } from "./simphony-grammar.ts";

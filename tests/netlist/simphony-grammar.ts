@@ -1,6 +1,6 @@
 // A test-side reader that follows the rules of simphony's SiEPIC SPICE grammar (BYUCamachoLab/
 // simphony v0.6.1, simphony/plugins/siepic/parser.py: a parsimonious PEG) and of its visitor, written
-// independently of netlist/spice-read.ts. It is a small PEG engine with the same semantics as
+// independently of netlist/formats/spice-read.ts. It is a small PEG engine with the same semantics as
 // parsimonious: ordered choice, greedy repetition that never gives back what it matched, regex
 // terminals matched at the current position (Python `re.match` semantics), and a whole-text
 // match (an unconsumed tail is an IncompleteParseError). On the finished tree (never on branches the

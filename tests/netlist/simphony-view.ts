@@ -4,9 +4,9 @@
 import { expect } from "vitest";
 import type { Circuit } from "../../netlist/ir.ts";
 import { spicePinOrder } from "../../netlist/ports.ts";
-import { instancePorts } from "../../netlist/propagate.ts";
-import { EBEAM, SPICE_MODEL } from "../../netlist/spice-dialect.ts";
-import { circuitLookup, spiceNames } from "../../netlist/spice-write.ts";
+import { instancePorts } from "../../netlist/sim/propagate.ts";
+import { EBEAM, SPICE_MODEL } from "../../netlist/formats/spice-dialect.ts";
+import { circuitLookup, spiceNames } from "../../netlist/formats/spice-write.ts";
 import { loadSiepic, type Loaded } from "./simphony-grammar.ts";
 import { siepicViolations } from "./siepic-conventions.ts";
 

@@ -1,7 +1,7 @@
 // Simulator throughput: 28,561 cases (13^4, the paper-4x8 reduced input space) through a
 // 4-stage ONN-shaped circuit of width 64. Register in tests/bench/run.ts with one BENCHES line.
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { clementsStage, svdStage, table } from "./fixtures.ts";
 import type { BenchModule, BenchTable } from "../bench/run.ts";
 

@@ -2,10 +2,10 @@
 // non-ideality against its definition.
 import { describe, expect, it } from "vitest";
 import { mziMatrix } from "../../netlist/mzi.ts";
-import { circuitFromPhaseTable } from "../../netlist/from-phase-table.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import type { LinearElement, MziElement, PhaseStage } from "../../netlist/ir.ts";
 import { quantizePhase } from "../../netlist/dac.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { detectDigit, detectorThresholds } from "../../netlist/models.ts";
 import { createRng } from "../../math/rng.ts";
 import { clementsStage, onnTable, referenceMatrix, table } from "./fixtures.ts";

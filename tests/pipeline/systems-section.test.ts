@@ -2,12 +2,12 @@
 // crossover the sweep finds is marked.
 import { describe, expect, it } from "vitest";
 import { defaultSpec } from "../../dsl/defaults.ts";
-import { systemsSection } from "../../pipeline/systems-section.ts";
+import { systemsSection } from "../../pipeline/report/systems-section.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { systemsChart } from "../../verify/report/charts/systems.ts";
 import { renderReportHtml } from "../../verify/report/index.ts";
 
-describe("systems section (pipeline/systems-section.ts → verify/report/charts/systems.ts)", () => {
+describe("systems section (pipeline/report/systems-section.ts → verify/report/charts/systems.ts)", () => {
   const s = systemsSection(defaultSpec("demo"));
   it("two panels, every model in each, crossovers between adjacent samples", () => {
     expect(s.panels.map((p) => p.xTitle)).toEqual(["message size, bytes", "workers N"]);

@@ -1,8 +1,8 @@
-// pipeline/verify.ts verifyTarget on the hand-built 2-worker circuit (exact for nearest-even): the
+// pipeline/verify/verify.ts verifyTarget on the hand-built 2-worker circuit (exact for nearest-even): the
 // golden average's rounding comes from report.json, else the circuit info, else the option, else
 // nearest-even; a wrong rounding at any level makes verification fail, so each level is seen.
 import { describe, expect, it } from "vitest";
-import { verifyTarget, type VerifyTargetOptions } from "../../pipeline/verify.ts";
+import { verifyTarget, type VerifyTargetOptions } from "../../pipeline/verify/verify.ts";
 import type { LoadedCircuit } from "../../verify/circuit/load.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";

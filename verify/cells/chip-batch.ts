@@ -4,7 +4,7 @@
 // design, across batches) and the decoded digits are scattered back.
 import type { ChipFile } from "../../aggregate/chip-file.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/sim/simulate.ts";
 
 export interface ChipRunner {
   /** digits: cases × (workers · inDigits), worker-major. Returns result digits, cases × outDigits. */

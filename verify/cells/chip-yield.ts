@@ -1,13 +1,13 @@
 // Monte-Carlo yield of a closed-form chip: one trial is one fabricated chip, on which every physical
-// copy of every cell design is its own die (netlist/die.ts). The chip passes when every copy decodes
+// copy of every cell design is its own die (netlist/die/die.ts). The chip passes when every copy decodes
 // every input of its cell's input space. Copies are seeded by (seed, design, copy) and trials by their
 // index, so results do not depend on the order or the thread they run in.
 import type { CMat } from "../../math/cmat.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { drawDieShape, linearParts, realizeDie, type LinearPart } from "../../netlist/die.ts";
-import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/die-draws.ts";
-import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
-import { circuitPrograms, type CircuitPrograms } from "../../netlist/stage-program.ts";
+import { drawDieShape, linearParts, realizeDie, type LinearPart } from "../../netlist/die/die.ts";
+import { drawable, drawDieDraws, drawnMatrices } from "../../netlist/sim/die-draws.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/sim/simulate.ts";
+import { circuitPrograms, type CircuitPrograms } from "../../netlist/sim/stage-program.ts";
 import { dieLevels, type Technology } from "../../dsl/technology.ts";
 import type { CellFunction } from "../../aggregate/circuit-info.ts";
 import { cellCases, type CellCases } from "./cell-cases.ts";
@@ -83,7 +83,7 @@ export function dieCopyCheck(
 }
 
 /**
- * The same check from the die's draws as arrays (die-draws.ts, the same stream and arithmetic)
+ * The same check from the die's draws as arrays (netlist/sim/die-draws.ts, the same stream and arithmetic)
  * on the design's compiled circuit with only its stage matrices re-bound: the per-copy cost of
  * reading the netlist, applying a die to it and planning the run was most of a trial.
  */

@@ -1,8 +1,8 @@
 // The compiled aggregator's behaviour as a batched `aggregateMany`: the emitted netlist is
-// simulated (netlist/simulate.ts) on the workers' PAM-L digits, optionally with non-idealities
+// simulated (netlist/sim/simulate.ts) on the workers' PAM-L digits, optionally with non-idealities
 // drawn once (one Monte-Carlo trial) from a seed.
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import type { Technology } from "../../dsl/technology.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { circuitFormat } from "./shape.ts";

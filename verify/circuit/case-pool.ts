@@ -5,7 +5,7 @@
 // thread costs more to start than it would save.
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
 import { runUnitCases, type UnitShape } from "./unit-runner.ts";
 

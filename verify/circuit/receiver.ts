@@ -6,7 +6,7 @@
 // scales every amplitude by the same factor, would read as a functional error.
 import type { Rng } from "../../math/rng.ts";
 import { detectDigit } from "../../netlist/models.ts";
-import type { CompiledCircuit } from "../../netlist/simulate.ts";
+import type { CompiledCircuit } from "../../netlist/sim/simulate.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";
 
 /**

@@ -9,7 +9,7 @@
 //   (roundedDivide, the golden function's own division), clamped to the output's range: the
 //   case set also lists partial-sum codes no lower level sends;
 // - digit slice: only its slice function defines it (unitOutput); the whole chain is checked
-//   against the flat golden average by compile's compose pass (pipeline/compose.ts).
+//   against the flat golden average by compile's compose pass (pipeline/compile/compose.ts).
 import { goldenAverage } from "../../aggregate/golden.ts";
 import { fromDigits, roundedDivide } from "../../aggregate/wire-codec.ts";
 import { unitOutput } from "../../aggregate/unit.ts";

@@ -5,9 +5,9 @@
 import { fromDigits } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/sim/simulate.ts";
 import { isIdeal, type Technology } from "../../dsl/technology.ts";
-import type { Die } from "../../netlist/die.ts";
+import type { Die } from "../../netlist/die/die.ts";
 import { createRng } from "../../math/rng.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "./cases.ts";
 import { decodeFitted, fitReceiver, simulateFields, type DetectorSettings, type ReceiverMode } from "./receiver.ts";

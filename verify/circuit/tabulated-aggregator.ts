@@ -4,7 +4,7 @@
 // the workers' digit sums. This is exact for a digit-sum circuit without non-idealities, and a
 // model of one fabricated device (fixed errors per input class) with them.
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import type { Technology } from "../../dsl/technology.ts";
 import { buildCases, digitSumSpaceSize } from "./cases.ts";
 import { circuitFormat } from "./shape.ts";

@@ -34,6 +34,6 @@ function serve(d: TrialWorkerData): void {
 }
 
 const data = poolThreadData<TrialWorkerData & CaseWorkerData>();
-// Other pool threads (pipeline/unit-worker.ts) carry other jobs: not these.
+// Other pool threads (pipeline/pools/unit-worker.ts) carry other jobs: not these.
 if (data?.cases) serveSlices(data as CaseWorkerData);
 else if (data?.job) serve(data as TrialWorkerData);

@@ -4,7 +4,7 @@
 // number of threads (trial-pool.ts) and merge to the same bytes.
 import { fromDigits } from "../../aggregate/wire-codec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { compileCircuit, type CompiledCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/sim/simulate.ts";
 import type { Technology } from "../../dsl/technology.ts";
 import { createRng } from "../../math/rng.ts";
 import type { CaseSet, SourceFormat } from "./cases.ts";

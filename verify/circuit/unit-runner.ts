@@ -1,9 +1,9 @@
 // One emitted unit run on optical digit sums: each case's sums are dealt to the workers' ports (a
 // carry position holds N·c, put on every port as c), simulated, and the decoded digits read back
-// as one value. Shared by compose (pipeline/compose.ts) and the threads of case-pool.ts, so a slice
+// as one value. Shared by compose (pipeline/compile/compose.ts) and the threads of case-pool.ts, so a slice
 // of cases gives the same values on any thread.
 import { fromDigits } from "../../aggregate/wire-codec.ts";
-import type { CompiledCircuit } from "../../netlist/simulate.ts";
+import type { CompiledCircuit } from "../../netlist/sim/simulate.ts";
 import { deal } from "./cases.ts";
 
 /** The unit's input side: N workers × `inDigits` base-`levels` digits, the first `carryIn` carries. */

@@ -4,7 +4,7 @@
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { detectDigit } from "../../netlist/models.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { buildCases, type CaseSet, type SourceFormat } from "../circuit/cases.ts";
 import type { DetectorSettings } from "../circuit/receiver.ts";
 import { CircuitShapeError, type UnitSpec } from "../../aggregate/circuit-info.ts";
@@ -14,7 +14,7 @@ import { cellCases } from "../cells/cell-cases.ts";
 import { cellOf } from "../cells/cell-verify.ts";
 import { copySeed as chipCopySeed } from "../cells/chip-yield.ts";
 import { margin } from "./decisions.ts";
-import { circuitPrograms, type CircuitPrograms } from "../../netlist/stage-program.ts";
+import { circuitPrograms, type CircuitPrograms } from "../../netlist/sim/stage-program.ts";
 
 export interface DesignUnitInput {
   /** Shown in tables (the netlist file or unit name). */

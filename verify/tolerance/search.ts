@@ -1,5 +1,5 @@
 // The critical error level of one die: the largest level along its scaling ray (the same unit
-// variates times a level, netlist/die.ts) at which it is still exact. Exactness is assumed to be
+// variates times a level, netlist/die/die.ts) at which it is still exact. Exactness is assumed to be
 // monotone along the ray (exact at s ⇒ exact at every s' < s; tests/verify/tolerance check it on
 // small circuits), so the answer is a bracket [lo, hi): lo verified exact, hi verified failing.
 //

@@ -10,21 +10,21 @@
 // A trial is a pure function of (design, axis, seed, trial): nothing carries over between trials,
 // so trials may run in any order or in parallel with the same results.
 import { createRng } from "../../math/rng.ts";
-import { drawDieShape, realizeDie, type DieShape } from "../../netlist/die.ts";
-import { drawable, drawDieDraws, drawnMatrices, type DieDraws } from "../../netlist/die-draws.ts";
+import { drawDieShape, realizeDie, type DieShape } from "../../netlist/die/die.ts";
+import { drawable, drawDieDraws, drawnMatrices, type DieDraws } from "../../netlist/sim/die-draws.ts";
 import { detectDigit } from "../../netlist/models.ts";
-import { compileCircuit } from "../../netlist/simulate.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { fitReceiver, type ReceiverMode } from "../circuit/receiver.ts";
 import type { AxisDef, OperatingPoint } from "./axes.ts";
 import { margin } from "./decisions.ts";
 import type { Design, DesignUnit } from "./design.ts";
 import { simulateSet } from "./design.ts";
-import { dieMatrices, type CircuitPrograms } from "../../netlist/stage-program.ts";
+import { dieMatrices, type CircuitPrograms } from "../../netlist/sim/stage-program.ts";
 import { criticalLevel, type Bracket } from "./search.ts";
 
 /**
  * A copy's die as unit variates: arrays per stage program when every part compiled to one
- * (netlist/die-draws.ts, no map of leaf objects per evaluation), otherwise the netlist path's shape.
+ * (netlist/sim/die-draws.ts, no map of leaf objects per evaluation), otherwise the netlist path's shape.
  * Both are the same die (tests/netlist/die-draws.test.ts).
  */
 export type TrialDie = { draws: DieDraws; shape?: undefined } | { draws?: undefined; shape: DieShape };

@@ -2,7 +2,7 @@
 // pair gives κ = Δψ_victim / (η_aggressor · P_max) at the heaters' distance d, and the law is
 // κ(d) = K·e^{−(d − 15 µm)/λ}, a least-squares line through ln κ against d. Pairs at one distance
 // only fix κ there, not its fall: no law until a second distance is measured.
-import type { CrosstalkLaw } from "../../../netlist/die-fab.ts";
+import type { CrosstalkLaw } from "../../../netlist/die/heaters.ts";
 
 export interface CrosstalkPair {
   /** Distance between victim and aggressor, µm. */

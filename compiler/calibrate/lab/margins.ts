@@ -4,10 +4,10 @@
 // the nearest decision threshold, in detector steps (0.5 = centred on its level). What the lab can
 // expect before it checks the die; the true die's figure needs the true die (`optinc verify`).
 import type { Circuit } from "../../../netlist/ir.ts";
-import { realizedPhases, passiveDie, type FabDie } from "../../../netlist/die-fab.ts";
+import { realizedPhases, passiveDie, type EstimatedDie } from "../../../netlist/die/heaters.ts";
 import { detectorThresholds } from "../../../netlist/models.ts";
-import { caseCount, casePowers } from "../../../netlist/lab-optics.ts";
-import { labEngine } from "../../../netlist/lab-propagate.ts";
+import { caseCount, casePowers } from "../../../netlist/lab/optics.ts";
+import { labEngine } from "../../../netlist/lab/propagate.ts";
 import type { CellStructure } from "./structure.ts";
 
 export interface PredictedMargins {
@@ -20,7 +20,7 @@ export interface PredictedMargins {
 
 export function predictedMargins(
   struct: CellStructure,
-  model: FabDie,
+  estimatedDie: EstimatedDie,
   codes: ArrayLike<number>,
   calibrated: Circuit,
   bias: Map<string, number>,
@@ -29,10 +29,10 @@ export function predictedMargins(
   const lc = struct.lc;
   const eng = labEngine(
     lc,
-    passiveDie(model),
-    model.heaters.map((h) => h.path),
+    passiveDie(estimatedDie),
+    estimatedDie.heaters.map((h) => h.path),
   );
-  const phases = realizedPhases(model, codes);
+  const phases = realizedPhases(estimatedDie, codes);
   const top = calibrated.netlists[calibrated.top]!;
   const det = lc.nodes.filter((n) => n.kind === "detector");
   const thresholds = det.map((n) => detectorThresholds(top.instances[n.name]!.settings, n.kind === "detector" ? n.modes : 0));

@@ -4,11 +4,11 @@
 // dump photodiodes (through the ReLU when one sits between: a gate) or the homodyne output detector.
 // Found by propagating light through the design with probe settings, so it follows the netlist.
 import type { Circuit } from "../../../netlist/ir.ts";
-import type { Die, LeafError } from "../../../netlist/die.ts";
-import { heaterSites } from "../../../netlist/die-fab.ts";
-import { labCircuit, type LabCircuit } from "../../../netlist/lab-optics.ts";
-import { leafIndex, partTransfers } from "../../../netlist/lab-propagate.ts";
-import { partProbe } from "../../../netlist/lab-probe.ts";
+import type { Die, LeafError } from "../../../netlist/die/die.ts";
+import { heaterSites } from "../../../netlist/die/heaters.ts";
+import { labCircuit, type LabCircuit } from "../../../netlist/lab/optics.ts";
+import { leafIndex, partTransfers } from "../../../netlist/lab/propagate.ts";
+import { partProbe } from "../../../netlist/lab/probe.ts";
 
 export interface HeaterSite {
   name: string;

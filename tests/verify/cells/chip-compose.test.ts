@@ -6,8 +6,8 @@ import { readChipJson, type ChipFile } from "../../../aggregate/chip-file.ts";
 import { loadSpec } from "../../../dsl/load.ts";
 import { createRng } from "../../../math/rng.ts";
 import type { Circuit } from "../../../netlist/ir.ts";
-import { compileCircuit } from "../../../netlist/simulate.ts";
-import { closedFormStructure } from "../../../pipeline/closed-form.ts";
+import { compileCircuit } from "../../../netlist/sim/simulate.ts";
+import { closedFormStructure } from "../../../pipeline/compile/closed-form.ts";
 import { chipRunner } from "../../../verify/cells/chip-batch.ts";
 import { composeCascade } from "../../../verify/cells/chip-compose.ts";
 

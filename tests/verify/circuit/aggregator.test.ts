@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { goldenDigits } from "../../../aggregate/golden.ts";
-import { writeNetlistJson } from "../../../netlist/json-io.ts";
+import { writeNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { optincAllReduce } from "../../../system/datapath.ts";
 import { circuitAggregator } from "../../../verify/circuit/aggregator.ts";
 import { syntheticGradients } from "../../../system/ring/gradients.ts";

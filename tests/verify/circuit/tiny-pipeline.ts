@@ -7,7 +7,7 @@
 // Each weight matrix is realized as an SVD mesh stage by the project's mesh synthesis.
 import { fromReal } from "../../../math/cmat.ts";
 import { decomposeMatrix } from "../../../compiler/mesh/decompose.ts";
-import { circuitFromPhaseTable } from "../../../netlist/from-phase-table.ts";
+import { circuitFromPhaseTable } from "../../../netlist/formats/from-phase-table.ts";
 import { MZI_CONVENTION, type Circuit, type PhaseTable } from "../../../netlist/ir.ts";
 
 export const THRESHOLDS = [1, 2, 3, 5, 6];

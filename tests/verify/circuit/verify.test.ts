@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
-import { writeNetlistJson } from "../../../netlist/json-io.ts";
+import { writeNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { buildCases, digitSumSpaceSize } from "../../../verify/circuit/cases.ts";
 import { verifyCircuit, type VerifyOptions } from "../../../verify/circuit/run.ts";
 import { memoryIo } from "../../helpers/io.ts";

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { renderReportHtml } from "../../../verify/report/html.ts";
 import { runScenario, SHORT_SCENARIO } from "../../../system/train/scenarios.ts";
-import { toTrainingSection } from "../../../pipeline/training-section.ts";
+import { toTrainingSection } from "../../../pipeline/report/training-section.ts";
 import { sampleReport } from "./fixture.ts";
 
 const out = process.argv[2] ?? "sample.report.html";

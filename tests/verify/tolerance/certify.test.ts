@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../../math/rng.ts";
 import { detectDigit } from "../../../netlist/models.ts";
-import { compileCircuit } from "../../../netlist/simulate.ts";
+import { compileCircuit } from "../../../netlist/sim/simulate.ts";
 import { fitReceiver, type ReceiverMode } from "../../../verify/circuit/receiver.ts";
 import { analyzeTolerance } from "../../../verify/tolerance/analyze.ts";
 import { AXES } from "../../../verify/tolerance/axes.ts";
@@ -18,7 +18,7 @@ import { stageBounds, walk } from "../../../verify/tolerance/certify/walk.ts";
 import { margin } from "../../../verify/tolerance/decisions.ts";
 import { simulateSet } from "../../../verify/tolerance/design.ts";
 import { monteCarloAxis } from "../../../verify/tolerance/monte-carlo.ts";
-import { dieMatrices } from "../../../netlist/stage-program.ts";
+import { dieMatrices } from "../../../netlist/sim/stage-program.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { boxDie, dieExact, threeWorkerCircuit, tinyDesign } from "./helpers.ts";
 

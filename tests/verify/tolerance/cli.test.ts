@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { technologyPreset } from "../../../dsl/technology-presets.ts";
-import { writeNetlistJson } from "../../../netlist/json-io.ts";
+import { writeNetlistJson } from "../../../netlist/formats/json-io.ts";
 import type { Circuit } from "../../../netlist/ir.ts";
 import { memoryIo } from "../../helpers/io.ts";
 import { expectHonest } from "./honest.ts";

@@ -4,8 +4,8 @@
 // a scaled-down remainder is caught by that comparison.
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../../dsl/load.ts";
-import { readNetlistJson } from "../../../netlist/json-io.ts";
-import { compileAggregator } from "../../../pipeline/route.ts";
+import { readNetlistJson } from "../../../netlist/formats/json-io.ts";
+import { compileAggregator } from "../../../pipeline/compile/route.ts";
 import { certifyContext, type CertifyContext } from "../../../verify/tolerance/certify/certify.ts";
 import { firstOrderBounds, firstOrderCache, type FirstOrderCache } from "../../../verify/tolerance/certify/first-order.ts";
 import type { ErrorBox } from "../../../verify/tolerance/certify/leaf-bounds.ts";

@@ -1,7 +1,7 @@
 // The first-order pass as it was before records (verify/tolerance/certify/first-order.ts): every
 // box recomputes every leaf term. Kept as the oracle the record-based bounds must equal.
 import { lossAmplitude } from "../../../netlist/models.ts";
-import { leafTransfer, type LinearProgram } from "../../../netlist/stage-program.ts";
+import { leafTransfer, type LinearProgram } from "../../../netlist/sim/stage-program.ts";
 import { leafDelta, leafNorm, type ErrorBox } from "../../../verify/tolerance/certify/leaf-bounds.ts";
 import type { Step, WalkPlan, WalkResult } from "../../../verify/tolerance/certify/walk.ts";
 

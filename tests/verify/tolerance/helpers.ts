@@ -4,11 +4,11 @@
 import { fromReal } from "../../../math/cmat.ts";
 import { createRng } from "../../../math/rng.ts";
 import { decomposeMatrix } from "../../../compiler/mesh/decompose.ts";
-import { circuitFromPhaseTable } from "../../../netlist/from-phase-table.ts";
-import { linearParts, leafPath, type Die, type LeafError } from "../../../netlist/die.ts";
+import { circuitFromPhaseTable } from "../../../netlist/formats/from-phase-table.ts";
+import { linearParts, leafPath, type Die, type LeafError } from "../../../netlist/die/die.ts";
 import { MZI_CONVENTION, type Circuit, type PhaseTable } from "../../../netlist/ir.ts";
 import { detectDigit } from "../../../netlist/models.ts";
-import { compileCircuit } from "../../../netlist/simulate.ts";
+import { compileCircuit } from "../../../netlist/sim/simulate.ts";
 import { fitReceiver, type ReceiverMode } from "../../../verify/circuit/receiver.ts";
 import { prepareDesign, simulateSet, type Design, type DesignUnit } from "../../../verify/tolerance/design.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";

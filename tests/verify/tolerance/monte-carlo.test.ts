@@ -9,7 +9,7 @@ import { monteCarloAxis, monteCarloDac, monteCarloDetector } from "../../../veri
 import { baseMargins, copyShape, evaluateCopy, trialCritical } from "../../../verify/tolerance/trial.ts";
 import { technologyPreset } from "../../../dsl/technology-presets.ts";
 import { technologyOf } from "../../../dsl/technology.ts";
-import { drawDieShape, realizeDie } from "../../../netlist/die.ts";
+import { drawDieShape, realizeDie } from "../../../netlist/die/die.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { dieExact, threeWorkerCircuit, tinyDesign } from "./helpers.ts";
 

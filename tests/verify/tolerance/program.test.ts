@@ -1,9 +1,9 @@
 // The compiled stage programs rebuild a die's stage matrices with exactly the simulator's numbers:
-// compared bit for bit with netlist/propagate.ts transferMatrix on netlist/die.ts applyDie.
+// compared bit for bit with netlist/sim/propagate.ts transferMatrix on netlist/die/die.ts applyDie.
 import { describe, expect, it } from "vitest";
-import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../../netlist/die.ts";
-import { transferMatrix } from "../../../netlist/propagate.ts";
-import { circuitPrograms, dieMatrices } from "../../../netlist/stage-program.ts";
+import { applyDie, circuitLookup, drawDieShape, linearParts, realizeDie } from "../../../netlist/die/die.ts";
+import { transferMatrix } from "../../../netlist/sim/propagate.ts";
+import { circuitPrograms, dieMatrices } from "../../../netlist/sim/stage-program.ts";
 import { tinyCircuit } from "../circuit/tiny-pipeline.ts";
 import { boxDie, threeWorkerCircuit } from "./helpers.ts";
 

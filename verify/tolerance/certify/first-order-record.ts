@@ -11,7 +11,7 @@
 // and X depends only on the ideal circuit and the case, so a record without flips is computed once
 // and every further level of a search costs O(groups² + stage outputs) per case and target.
 import { lossAmplitude } from "../../../netlist/models.ts";
-import type { LinearProgram } from "../../../netlist/stage-program.ts";
+import type { LinearProgram } from "../../../netlist/sim/stage-program.ts";
 import { leafDelta, type ErrorBox } from "./leaf-bounds.ts";
 import type { Step, WalkResult } from "./walk.ts";
 

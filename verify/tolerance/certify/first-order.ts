@@ -17,7 +17,7 @@
 // |J_t C_t|_k ≤ Σ |J_t[k,·]| G_t E_t (G from sensitivity.ts, E_t the interval bound on a_t).
 // The cost is O(leaves × readout modes) per case, so certify.ts uses it only for small designs;
 // a search over levels pays it once per case and target (first-order-record.ts, FirstOrderCache).
-import { leafTransfer, type LeafOp, type LinearProgram } from "../../../netlist/stage-program.ts";
+import { leafTransfer, type LeafOp, type LinearProgram } from "../../../netlist/sim/stage-program.ts";
 import { leafNorm, type ErrorBox } from "./leaf-bounds.ts";
 import {
   coefficients,

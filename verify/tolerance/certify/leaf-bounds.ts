@@ -2,11 +2,11 @@
 // the box, and the largest norm ‖T'‖ it can reach. These are exact suprema for each leaf model
 // (netlist/models.ts), not linearizations, so the bounds built on them stay sound at any level.
 import { lossAmplitude } from "../../../netlist/models.ts";
-import type { LeafOp } from "../../../netlist/stage-program.ts";
+import type { LeafOp } from "../../../netlist/sim/stage-program.ts";
 
 /** Every element error at once, as worst-case magnitudes. */
 export interface ErrorBox {
-  /** |Δk| ≤ coupler on every coupler's power coupling (clamped to [0, 1] like netlist/die.ts). */
+  /** |Δk| ≤ coupler on every coupler's power coupling (clamped to [0, 1] like netlist/die/die.ts). */
   coupler: number;
   /** |Δφ| ≤ phase on every phase shifter (static error plus DAC rounding), rad. */
   phase: number;

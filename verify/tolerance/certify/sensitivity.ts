@@ -9,8 +9,8 @@
 // recursion ρ ← ρ·‖T'_i‖ + δ_i·‖D_i[k, outs_i]‖ (sound at every level, second order when small).
 // ‖D_i[k, outs_i]‖ and ‖U_i[ins_i, j]‖ depend only on the ideal stage: they are computed once by a
 // backward and a forward sweep over the compiled program, and G is re-summed per box.
-import type { LinearProgram } from "../../../netlist/stage-program.ts";
-import { leafTransfer } from "../../../netlist/stage-program.ts";
+import type { LinearProgram } from "../../../netlist/sim/stage-program.ts";
+import { leafTransfer } from "../../../netlist/sim/stage-program.ts";
 import { leafDelta, leafNorm, type ErrorBox } from "./leaf-bounds.ts";
 
 export interface StageSensitivity {

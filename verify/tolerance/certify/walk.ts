@@ -1,5 +1,5 @@
 // Bound propagation through one unit's pipeline, case by case: the ideal field of every wire (the
-// same arithmetic as netlist/simulate.ts, so the ideal readout is the simulator's to the bit) and a
+// same arithmetic as netlist/sim/simulate.ts, so the ideal readout is the simulator's to the bit) and a
 // bound E on how far any die in the error box can move it.
 //
 //   source, bias      exact: E = 0
@@ -10,11 +10,11 @@
 // The detector's decision is certified when the bound stays inside its gaps (bounds.ts, receiver.ts).
 import type { CMat } from "../../../math/cmat.ts";
 import type { Circuit, Netlist } from "../../../netlist/ir.ts";
-import { circuitLookup } from "../../../netlist/die.ts";
+import { circuitLookup } from "../../../netlist/die/die.ts";
 import { num, pamAmplitude } from "../../../netlist/models.ts";
 import type { PortSpec } from "../../../netlist/ports.ts";
-import { netlistPortSpec, resolveInstance, topologicalOrder } from "../../../netlist/propagate.ts";
-import { buildMatrix, type CircuitPrograms, type LinearProgram } from "../../../netlist/stage-program.ts";
+import { netlistPortSpec, resolveInstance, topologicalOrder } from "../../../netlist/sim/propagate.ts";
+import { buildMatrix, type CircuitPrograms, type LinearProgram } from "../../../netlist/sim/stage-program.ts";
 import { sensitivityMatrix, stageSensitivity, type StageSensitivity } from "./sensitivity.ts";
 import type { ErrorBox } from "./leaf-bounds.ts";
 
@@ -249,7 +249,7 @@ function linearStep(
       const a = mre[r + k]!;
       const b = mim[r + k]!;
       const x = xr[k]!;
-      // The simulator's sums, term for term (netlist/simulate.ts applyMatrix).
+      // The simulator's sums, term for term (netlist/sim/simulate.ts applyMatrix).
       if (known) {
         // Taken from the earlier walk.
       } else if (real)

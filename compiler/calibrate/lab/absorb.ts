@@ -1,0 +1,240 @@
+// Absorbing a lab calibration session's readings into the estimated die: the dark currents, each
+// heater's offset and efficiency moved by measured − predicted fringe fits, the crosstalk law, the
+// rows' phases (meta-MZIs, homodyne quadrature, gate scans), the couplers' balance and the entries'
+// path gains. Predictions come from the estimated die itself (stage-physics.ts).
+import { crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { fitCrosstalkLaw } from "./crosstalk-law.ts";
+import { fitFringe, type FringeFit } from "./fringe-fit.ts";
+import { gateShift } from "./gate.ts";
+import type { Group, Round, StepReading } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+import { engine, power, predict, setPassive } from "./stage-physics.ts";
+import type { Entry, Row } from "./structure.ts";
+
+/** Absorb a round's readings (one StepReading per step, in order). */
+export function absorbRound(state: SessionState, round: Round, readings: StepReading[]): void {
+  if (round.index !== state.rounds.length) throw new Error(`absorb: round ${round.index + 1} out of order`);
+  state.rounds.push(round);
+  state.readings.push(readings);
+  if (round.kind === "dark") absorbDark(state, round, readings);
+  else if (round.kind === "theta") absorbTheta(state, round, readings);
+  else if (round.kind === "phase") absorbPhase(state, round, readings);
+  else absorbThrough(state, round, readings);
+}
+
+function values(state: SessionState, readings: StepReading[], g: { steps: number[]; read: number[] }, round: Round): number[] {
+  // Laser-normalized, dark-subtracted sum over the group's readouts.
+  const refMean = g.steps.reduce((a, s) => a + readings[s]!.ref, 0) / g.steps.length;
+  return g.steps.map((s) => {
+    const st = round.steps[s]!;
+    let v = 0;
+    st.read.forEach((ro, k) => {
+      if (g.read.includes(ro)) v += readings[s]!.values[k]! - state.dark[ro]!;
+    });
+    return (v * refMean) / readings[s]!.ref;
+  });
+}
+
+/** Fit of the estimated die's fringe for a group. */
+function fitPredicted(state: SessionState, round: Round, g: { steps: number[]; read: number[] }, heater: number): FringeFit {
+  const p = predict(state, round, g);
+  return fit(state, round, { steps: p.steps }, p.values, heater);
+}
+
+function fit(state: SessionState, round: Round, g: { steps: number[] }, v: number[], heater: number): FringeFit {
+  const p = g.steps.map((s) => power(state, round.steps[s]!.codes[heater]!));
+  const eta = state.setup.etaNominal;
+  return fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
+}
+
+function absorbDark(state: SessionState, round: Round, readings: StepReading[]): void {
+  const g = round.groups[0]!;
+  state.dark = new Float64Array(state.struct.readouts.length);
+  for (const s of g.steps) round.steps[s]!.read.forEach((ro, k) => (state.dark[ro]! += readings[s]!.values[k]! / g.steps.length));
+}
+
+/** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
+function update(
+  state: SessionState,
+  round: Round,
+  g: Extract<Group, { kind: "sweep" }>,
+  measured: FringeFit,
+  label: string,
+  offset = true,
+): void {
+  const h = state.estimatedDie.heaters[g.heater]!;
+  for (let it = 0; it < 2; it++) {
+    const p = fitPredicted(state, round, g, g.heater);
+    if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
+  }
+  state.notes.set(g.heater, {
+    heater: h.name,
+    offsetRad: h.offsetRad,
+    radPerMw: h.radPerMw,
+    sigmaOffsetRad: measured.sigmaPsi,
+    sigmaRadPerMw: measured.sigmaEta,
+    rms: measured.rms,
+    from: label,
+  });
+}
+
+function absorbTheta(state: SessionState, round: Round, readings: StepReading[]): void {
+  const fits = new Map<Group, FringeFit>();
+  for (const g of round.groups) {
+    if (g.kind === "sweep" || g.kind === "pair")
+      fits.set(g, fit(state, round, g, values(state, readings, g, round), g.kind === "sweep" ? g.heater : g.victim));
+  }
+  // Crosstalk law from the pairs: κ = Δψ / (η_aggressor · P_max), against distance.
+  for (const g of round.groups) {
+    if (g.kind !== "pair") continue;
+    const own = round.groups.find((x) => x.kind === "sweep" && x.heater === g.victim)!;
+    const aggr = round.groups.find((x) => x.kind === "sweep" && x.heater === g.aggressor)!;
+    const dPsi = wrapSigned(fits.get(g)!.psiRad - fits.get(own)!.psiRad);
+    const kappa = dPsi / (fits.get(aggr)!.eta * state.setup.pMaxMw);
+    const hv = state.struct.heaters[g.victim]!;
+    const ha = state.struct.heaters[g.aggressor]!;
+    state.pairs.push({ d: Math.hypot(hv.x - ha.x, hv.y - ha.y), kappa });
+  }
+  state.law = fitCrosstalkLaw(state.pairs) ?? state.law;
+  for (const g of round.groups) if (g.kind === "sweep") update(state, round, g, fits.get(g)!, "theta fringe at its dump");
+  refreshCrosstalk(state);
+}
+
+function refreshCrosstalk(state: SessionState): void {
+  state.estimatedDie.crosstalk = state.law ? crosstalkOf(state.law, state.estimatedDie.heaters) : [];
+}
+
+/** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */
+function absorbMeta(state: SessionState, round: Round, readings: StepReading[]): void {
+  for (const g of round.groups) {
+    if (g.kind !== "sweep" || g.what !== "meta") continue;
+    // The reference's own sweep gives its efficiency; moving its offset too would pull the row's
+    // relative phases (measured against it) by any model error of the other configuration.
+    const label = g.anchor ? "meta-MZI at a fan-in dump" : "efficiency from a meta-MZI; offset is the row's gauge";
+    update(state, round, g, fit(state, round, g, values(state, readings, g, round), g.heater), label, g.anchor);
+  }
+}
+
+function absorbPhase(state: SessionState, round: Round, readings: StepReading[]): void {
+  absorbMeta(state, round, readings);
+  for (const g of round.groups) {
+    if (g.kind !== "sweep" || g.what !== "homodyne") continue;
+    const measured = fit(state, round, g, values(state, readings, g, round), g.heater);
+    const before = state.estimatedDie.heaters[g.heater]!.offsetRad;
+    update(state, round, g, measured, "quadrature at the homodyne detector");
+    shiftRow(state, g.entry, wrapSigned(state.estimatedDie.heaters[g.heater]!.offsetRad - before), g.heater);
+  }
+  refreshCrosstalk(state);
+  // Gates: the row's phase in the ReLU's frame from where the light passes.
+  const byRow = new Map<Row, Extract<Group, { kind: "gate" }>[]>();
+  for (const g of round.groups) if (g.kind === "gate") byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
+  for (const [row, gs] of byRow) {
+    let best = { score: -1, shift: 0, setting: 0 };
+    for (const g of gs) {
+      const v = values(state, readings, g, round);
+      const max = Math.max(...v);
+      const open = v.map((x) => x > 0.5 * max);
+      const eng = engine(state);
+      const z = g.steps.map((s) => {
+        const st = round.steps[s]!;
+        return eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers).pin(`${row.part},out${row.index}`);
+      });
+      const { shift, agreement } = gateShift(z, open);
+      const strength = max * agreement;
+      if (strength > best.score) best = { score: strength, shift, setting: g.settings };
+    }
+    state.meterSetting.set(`${row.part}/${row.index}`, best.setting);
+    shiftRow(state, row.ref, wrapSigned(best.shift), -1);
+  }
+  refreshCrosstalk(state);
+}
+
+/** Add a phase to every entry φ of the row entry e belongs to (except `skip`, already moved). */
+function shiftRow(state: SessionState, e: number, shift: number, skip: number): void {
+  const en = state.struct.entries[e]!;
+  for (const x of state.struct.entries) {
+    if (x.part !== en.part || x.row !== en.row || x.phi === skip) continue;
+    const h = state.estimatedDie.heaters[x.phi]!;
+    h.offsetRad = (((h.offsetRad + shift) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  }
+}
+
+function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
+  const gains = new Map<number, number>();
+  for (const g of round.groups) {
+    if (g.kind !== "sweep" || g.what !== "through") continue;
+    const en = state.struct.entries[g.entry]!;
+    const m = fit(state, round, g, values(state, readings, g, round), g.heater);
+    const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
+    // Coupler balance s of the MZI from the fringe's depth a/b (secant on the estimated die).
+    const leafA = leafOf(state, en, "bsA");
+    const leafB = leafOf(state, en, "bsB");
+    const setS = (s: number): void => {
+      setPassive(state, leafA, { ...(state.estimatedDie.passive.get(leafA) ?? {}), coupling: 0.5 + s });
+      setPassive(state, leafB, { ...(state.estimatedDie.passive.get(leafB) ?? {}), coupling: 0.5 + s });
+    };
+    const depth = (f: FringeFit): number => f.a / Math.max(1e-300, f.b);
+    // The depth a/b grows with s² (the sign is not identifiable from intensities): a secant in
+    // q = s², from q = 0 (balanced) and q = 1e-4 (s = 0.01), kept in [0, 0.01].
+    let sBest = 0;
+    if (!homodyne) {
+      const target = depth(m);
+      const at = (q: number): number => {
+        setS(Math.sqrt(q));
+        return depth(fitPredicted(state, round, g, g.heater)) - target;
+      };
+      let q0 = 0;
+      let d0 = at(q0);
+      if (d0 < 0) {
+        let q1 = 1e-4;
+        let d1 = at(q1);
+        for (let it = 0; it < 4 && d1 !== d0; it++) {
+          const q2 = Math.max(0, Math.min(0.01, q1 - (d1 * (q1 - q0)) / (d1 - d0)));
+          [q0, d0] = [q1, d1];
+          q1 = q2;
+          if (Math.abs(q1 - q0) < 1e-9) break;
+          d1 = at(q1);
+        }
+        sBest = Math.sqrt(q1);
+      }
+    }
+    setS(sBest);
+    const p = fitPredicted(state, round, g, g.heater);
+    const ratio = m.b / Math.max(1e-300, p.b);
+    gains.set(g.entry, homodyne ? ratio * ratio : ratio);
+  }
+  // Path gain of each entry relative to the best of its row, as loss on its φ section.
+  for (const st of state.struct.stages)
+    for (const row of st.rows) {
+      const gs = row.entries.filter((e) => gains.has(e));
+      if (gs.length === 0) continue;
+      const top = Math.max(...gs.map((e) => gains.get(e)!));
+      for (const e of gs) {
+        const leaf = state.struct.heaters[state.struct.entries[e]!.phi]!.path;
+        const prev = state.estimatedDie.passive.get(leaf)?.lossDb ?? 0;
+        const lossDb = Math.max(0, prev - 10 * Math.log10(gains.get(e)! / top));
+        setPassive(state, leaf, { ...(state.estimatedDie.passive.get(leaf) ?? {}), lossDb });
+      }
+    }
+  // The couplers moved every MZI's phase at the meta-MZI settings: fit the relative phases again,
+  // then the homodyne rows' absolute phase.
+  const k = state.rounds.indexOf(round) - 1;
+  const phase = state.rounds[k];
+  if (phase?.kind === "phase") {
+    const rd = state.readings[k]!;
+    absorbMeta(state, phase, rd);
+    for (const g of phase.groups) {
+      if (g.kind !== "sweep" || g.what !== "homodyne") continue;
+      const before = state.estimatedDie.heaters[g.heater]!.offsetRad;
+      update(state, phase, g, fit(state, phase, g, values(state, rd, g, phase), g.heater), "quadrature at the homodyne detector");
+      shiftRow(state, g.entry, wrapSigned(state.estimatedDie.heaters[g.heater]!.offsetRad - before), g.heater);
+    }
+    refreshCrosstalk(state);
+  }
+}
+
+function leafOf(state: SessionState, en: Entry, role: string): string {
+  const th = state.struct.heaters[en.theta]!.path;
+  return th.replace(/theta$/, role);
+}

@@ -1,0 +1,213 @@
+// Planning a lab calibration session's next round from what the earlier rounds taught it: the
+// dark round, then per stage the theta sweeps (with crosstalk pairs), the phase sweeps (meta-MZIs,
+// the homodyne quadrature, gate scans) and the through sweeps. Settings come from the estimated
+// die (stage-physics.ts), so each round is only as good as the readings absorbed before it.
+import type { Group, Round, Step } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+import {
+  codeFor,
+  engine,
+  light,
+  materialize,
+  maxCode,
+  merge,
+  meter,
+  meterCodes,
+  phiForRowPhase,
+  programCodes,
+  stageCodes,
+  sweepCodes,
+} from "./stage-physics.ts";
+import { meetingSite, metaPairs, type Stage } from "./structure.ts";
+
+/** The next round to measure, planned from every reading absorbed so far. */
+export function planNextRound(state: SessionState): Round {
+  const k = state.rounds.length;
+  const p = state.plan[k]!;
+  const steps: Step[] = [];
+  const groups: Group[] = [];
+  if (p.kind === "dark") planDark(state, steps, groups);
+  else {
+    const stage = state.struct.stages[p.stage!]!;
+    if (p.kind === "theta") planTheta(state, stage, steps, groups);
+    else if (p.kind === "phase") planPhase(state, stage, steps, groups);
+    else planThrough(state, stage, steps, groups);
+  }
+  return { index: k, stage: p.stage === null ? null : state.struct.stages[p.stage]!.part, kind: p.kind, steps, groups };
+}
+
+/** Codes of the stages before `stage` as programmed on the current estimated die; 0 elsewhere. */
+function baseCodes(state: SessionState, stage: Stage): { codes: Int32Array; bias: Map<string, number>; program: Int32Array } {
+  const upstream = new Set<string>();
+  for (const s of state.struct.stages) {
+    if (s === stage) break;
+    upstream.add(s.part);
+  }
+  const codes = new Int32Array(state.struct.heaters.length);
+  const prog = programCodes(state);
+  if (upstream.size === 0) return { codes, bias: new Map(), program: prog.codes };
+  state.struct.heaters.forEach((h, i) => {
+    if (upstream.has(h.name.slice(0, h.name.indexOf("/")))) codes[i] = prog.codes[i]!;
+  });
+  return { codes, bias: prog.bias, program: prog.codes };
+}
+
+function planDark(state: SessionState, steps: Step[], groups: Group[]): void {
+  const all = state.struct.readouts.map((_, i) => i);
+  const g: Group = { kind: "dark", steps: [] };
+  for (let r = 0; r < 4; r++) {
+    g.steps.push(steps.length);
+    steps.push({
+      purpose: "dark",
+      powers: new Float64Array(state.struct.lc.inputs.length),
+      codes: new Int32Array(state.struct.heaters.length),
+      read: all,
+    });
+  }
+  groups.push(g);
+}
+
+function planTheta(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
+  const base = baseCodes(state, stage);
+  const eng = engine(state);
+  const lights = new Map<number, { powers: Float64Array; codes: Int32Array }>();
+  const lit = (j: number): { powers: Float64Array; codes: Int32Array } => {
+    if (!lights.has(j)) {
+      const l = light(state, stage, j);
+      lights.set(j, { powers: l.powers, codes: materialize(state, base, l, eng) });
+    }
+    return lights.get(j)!;
+  };
+  const sweep = sweepCodes(state, state.setup.points);
+  for (const e of stage.entries) {
+    const en = state.struct.entries[e]!;
+    const g: Group = { kind: "sweep", what: "theta", entry: e, heater: en.theta, read: [en.dump], steps: [] };
+    const l = lit(en.input);
+    for (const c of sweep) {
+      const codes = Int32Array.from(l.codes);
+      codes[en.theta] = c;
+      g.steps.push(steps.length);
+      steps.push({ purpose: `theta ${en.name}`, powers: l.powers, codes, read: g.read });
+    }
+    groups.push(g);
+  }
+  // Crosstalk: victims spread over the stage, aggressors at increasing distance.
+  const ths = stage.entries.map((e) => state.struct.entries[e]!);
+  const nv = Math.min(state.setup.crosstalkVictims, ths.length);
+  for (let v = 0; v < nv; v++) {
+    const victim = ths[Math.floor((v * ths.length) / nv)]!;
+    const hv = state.struct.heaters[victim.theta]!;
+    const others = ths
+      .filter((o) => o !== victim)
+      .map((o) => ({ o, d: Math.hypot(state.struct.heaters[o.theta]!.x - hv.x, state.struct.heaters[o.theta]!.y - hv.y) }))
+      .filter((x) => x.d > 0)
+      .sort((a, b) => a.d - b.d);
+    const picks = [0, 1, 3, 6]
+      .slice(0, state.setup.crosstalkAggressors)
+      .map((k) => others[k])
+      .filter((x) => x !== undefined);
+    for (const { o } of picks) {
+      const g: Group = { kind: "pair", victim: victim.theta, aggressor: o.theta, read: [victim.dump], steps: [] };
+      const l = lit(victim.input);
+      for (const c of sweep) {
+        const codes = Int32Array.from(l.codes);
+        codes[victim.theta] = c;
+        codes[o.theta] = maxCode(state);
+        g.steps.push(steps.length);
+        steps.push({ purpose: `crosstalk ${victim.name} <- ${o.name}`, powers: l.powers, codes, read: g.read });
+      }
+      groups.push(g);
+    }
+  }
+}
+
+function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
+  const base = baseCodes(state, stage);
+  const eng = engine(state);
+  const sweep = sweepCodes(state, state.setup.points);
+  for (const row of stage.rows) {
+    const ref = state.struct.entries[row.ref];
+    if (!ref) continue;
+    // Meta-MZI: each entry against the reference, the reference against its first partner.
+    for (const [e, partner] of metaPairs(row)) {
+      const en = state.struct.entries[e]!;
+      const pn = state.struct.entries[partner]!;
+      const site = meetingSite(state.struct, e, partner);
+      if (site === undefined) continue;
+      const l = merge(light(state, stage, en.input), light(state, stage, pn.input));
+      const powers = l.powers;
+      const codes0 = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e, partner]));
+      // Both entries at their operating θ: the relative phase is then measured where it is used,
+      // whatever arg m(θ) the couplers give (their balance is known only up to sign, and at small
+      // θ it turns arg m by tenths of a radian).
+      codes0[en.theta] = base.program[en.theta]!;
+      codes0[pn.theta] = base.program[pn.theta]!;
+      const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [], anchor: e !== row.ref };
+      for (const c of sweep) {
+        const codes = Int32Array.from(codes0);
+        codes[en.phi] = c;
+        g.steps.push(steps.length);
+        steps.push({ purpose: `phase ${en.name} vs ${pn.name}`, powers, codes, read: g.read });
+      }
+      groups.push(g);
+    }
+    // The row's phase in the frame that reads it.
+    const lr = light(state, stage, ref.input);
+    const powers = lr.powers;
+    const codes0 = stageCodes(state, stage, materialize(state, base, lr, eng), new Set([row.ref]));
+    codes0[ref.theta] = base.program[ref.theta]!;
+    if (row.sink.kind === "detector") {
+      const g: Group = { kind: "sweep", what: "homodyne", entry: row.ref, heater: ref.phi, read: [row.sink.readout], steps: [] };
+      for (const c of sweep) {
+        const codes = Int32Array.from(codes0);
+        codes[ref.phi] = c;
+        g.steps.push(steps.length);
+        steps.push({ purpose: `quadrature ${ref.name}`, powers, codes, read: g.read });
+      }
+      groups.push(g);
+    } else if (row.sink.kind === "stage" && row.sink.gated) {
+      const read = meter(state, row);
+      for (const setting of [0, 1]) {
+        const g: Group = { kind: "gate", row, entry: row.ref, heater: ref.phi, read, settings: setting, steps: [] };
+        for (const c of sweepCodes(state, state.setup.gatePoints)) {
+          const codes = Int32Array.from(codes0);
+          codes[ref.phi] = c;
+          meterCodes(state, row, codes, setting);
+          g.steps.push(steps.length);
+          steps.push({ purpose: `gate ${ref.name}`, powers, codes, read });
+        }
+        groups.push(g);
+      }
+    }
+  }
+}
+
+function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
+  const base = baseCodes(state, stage);
+  const eng = engine(state);
+  const sweep = sweepCodes(state, state.setup.points);
+  for (const row of stage.rows) {
+    const read = meter(state, row);
+    if (read.length === 0) continue;
+    for (const e of row.entries) {
+      const en = state.struct.entries[e]!;
+      const l = light(state, stage, en.input);
+      const powers = l.powers;
+      const codes0 = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e]));
+      // Its φ turns the row's output to phase 0 in the frame that reads it.
+      codes0[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes0, powers), codes0);
+      meterCodes(state, row, codes0, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
+      const g: Group = { kind: "sweep", what: "through", entry: e, heater: en.theta, read, steps: [] };
+      // Behind a ReLU the light must stay in phase while θ turns arg m(θ): φ follows θ.
+      const track = row.sink.kind === "stage" && row.sink.gated;
+      for (const c of sweep) {
+        const codes = Int32Array.from(codes0);
+        codes[en.theta] = c;
+        if (track) codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, powers), codes);
+        g.steps.push(steps.length);
+        steps.push({ purpose: `through ${en.name}`, powers, codes, read });
+      }
+      groups.push(g);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// The protocol a lab calibration session speaks (session.ts): what the lab states before any
+// reading, the steps of a round and how they group into sweeps, and the readings that come back.
+// Planning (plan.ts) writes rounds in these terms and absorbing (absorb.ts) reads them.
+import type { Row } from "./structure.ts";
+
+/** What the lab and the design state before any reading: drive, nominal heater, laser. */
+export interface LabSetup {
+  driveBits: number;
+  pMaxMw: number;
+  /** Nominal efficiency π/P_π of the process, rad/mW. */
+  etaNominal: number;
+  /** Power a lit input receives, mW. */
+  laserMw: number;
+  /** Readings per fringe sweep. */
+  points: number;
+  /** Settings per gate scan. */
+  gatePoints: number;
+  /** Crosstalk victims per stage, and aggressors per victim. */
+  crosstalkVictims: number;
+  crosstalkAggressors: number;
+}
+
+export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal"> = {
+  laserMw: 1,
+  points: 40,
+  gatePoints: 16,
+  crosstalkVictims: 2,
+  crosstalkAggressors: 3,
+};
+
+export interface Step {
+  purpose: string;
+  /** Power per lab input (LabCircuit.inputs order), mW. */
+  powers: Float64Array;
+  /** Drive code per heater. */
+  codes: Int32Array;
+  /** Readout indices (CellStructure.readouts). */
+  read: number[];
+}
+
+export type Group =
+  | { kind: "dark"; steps: number[] }
+  | {
+      kind: "sweep";
+      what: "theta" | "meta" | "homodyne" | "through";
+      entry: number;
+      heater: number;
+      read: number[];
+      steps: number[];
+      /** A meta-MZI sweep that fixes the entry's phase relative to its row (false: efficiency only). */
+      anchor?: boolean;
+    }
+  | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
+  | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] };
+
+export interface Round {
+  index: number;
+  stage: string | null;
+  kind: "dark" | "theta" | "phase" | "through";
+  steps: Step[];
+  groups: Group[];
+}
+
+/** One step's readings: a value per read readout (A, dark not removed) and the laser reference (A). */
+export interface StepReading {
+  values: number[];
+  ref: number;
+}

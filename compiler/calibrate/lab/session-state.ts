@@ -1,0 +1,80 @@
+// What a lab calibration session knows, shared by planning (plan.ts), absorbing (absorb.ts) and the
+// stage physics both use (stage-physics.ts): the design's structure, the lab setup, the estimated
+// die, and every round and reading so far. It lives apart from session.ts so that those files can
+// take it as an argument without importing the session that calls them.
+import type { Circuit } from "../../../netlist/ir.ts";
+import type { CrosstalkLaw, EstimatedDie } from "../../../netlist/die/heaters.ts";
+import type { LeafError } from "../../../netlist/die/die.ts";
+import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { CrosstalkPair } from "./crosstalk-law.ts";
+import type { LabSetup, Round, StepReading } from "./rounds.ts";
+import { cellStructure, type CellStructure } from "./structure.ts";
+
+/** Targets (realized phase per heater) and bias amplitudes of the design re-programmed on an estimated die. */
+export type Program = (estimatedDie: EstimatedDie) => { targets: Float64Array; bias: Map<string, number> };
+
+export interface EstimateNote {
+  heater: string;
+  offsetRad: number;
+  radPerMw: number;
+  sigmaOffsetRad: number;
+  sigmaRadPerMw: number;
+  rms: number;
+  from: string;
+}
+
+export interface SessionState {
+  readonly struct: CellStructure;
+  readonly setup: LabSetup;
+  /** The die as the readings so far estimate it; absorbing moves its values in place. */
+  readonly estimatedDie: EstimatedDie;
+  readonly program: Program;
+  /** Every round of the session in order: the dark round, then theta, phase, through per stage. */
+  readonly plan: { stage: number | null; kind: Round["kind"] }[];
+  /** Dark reading per readout (A), from the dark round. */
+  dark: Float64Array;
+  readonly pairs: CrosstalkPair[];
+  law: CrosstalkLaw | null;
+  /** Meter setting per gated row ("part/row"), from its gate scan. */
+  readonly meterSetting: Map<string, number>;
+  readonly notes: Map<number, EstimateNote>;
+  readonly rounds: Round[];
+  readonly readings: StepReading[][];
+  /** The estimated die's optics, built on first use (stage-physics.ts engine). */
+  cachedEngine: LabEngine | null;
+}
+
+/** A session before any reading: the estimated die is the nominal one (offsets 0, nominal efficiency, ideal passives). */
+export function newSessionState(circuit: Circuit, setup: LabSetup, program: Program): SessionState {
+  const struct = cellStructure(circuit);
+  const passive = new Map<string, LeafError>();
+  const estimatedDie: EstimatedDie = {
+    id: "estimated",
+    circuit: circuit.name,
+    drive: { bits: setup.driveBits, pMaxMw: setup.pMaxMw },
+    heaters: struct.heaters.map((h) => ({ ...h, offsetRad: 0, radPerMw: setup.etaNominal })),
+    crosstalk: [],
+    passive,
+    detectors: [],
+    laser: { powerMw: setup.laserMw, driftRelPerStep: 0 },
+  };
+  const plan: SessionState["plan"] = [{ stage: null, kind: "dark" }];
+  struct.stages.forEach((_, s) => {
+    for (const kind of ["theta", "phase", "through"] as const) plan.push({ stage: s, kind });
+  });
+  return {
+    struct,
+    setup,
+    estimatedDie,
+    program,
+    plan,
+    dark: new Float64Array(struct.readouts.length),
+    pairs: [],
+    law: null,
+    meterSetting: new Map(),
+    notes: new Map(),
+    rounds: [],
+    readings: [],
+    cachedEngine: null,
+  };
+}

@@ -1,0 +1,183 @@
+// The per-stage physics of a lab calibration session, all on the estimated die: the drive law, the
+// code that makes a heater realize a phase, how light is brought to a stage input and put at a row's
+// phase, the meters behind a row, and what the die predicts a round's steps read. Planning (plan.ts)
+// uses it to choose settings and absorbing (absorb.ts) to compare readings with predictions.
+import { codesForPhases, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import type { LeafError } from "../../../netlist/die/die.ts";
+import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { Round } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+import type { Row, Stage } from "./structure.ts";
+
+export interface Light {
+  powers: Float64Array;
+  /** Upstream entries that carry the light, in light order. */
+  open: number[];
+}
+
+/** Drive codes of the design on the estimated die (parked heaters at code 0). */
+export function programCodes(state: SessionState): { codes: Int32Array; bias: Map<string, number>; maxErrorRad: number } {
+  const { targets, bias } = state.program(state.estimatedDie);
+  const t = Float64Array.from(targets);
+  const parked = state.struct.parked;
+  let sol = codesForPhases(state.estimatedDie, t, true);
+  for (let it = 0; it < 3; it++) {
+    const codes = Int32Array.from(sol.codes);
+    for (const h of parked) codes[h] = 0;
+    const phi = realizedPhases(state.estimatedDie, codes);
+    // A parked output-phase heater's miss is moved onto every entry of its row.
+    for (const st of state.struct.stages)
+      for (const r of st.rows) {
+        if (r.po === null || !parked.has(r.po)) continue;
+        const miss = wrapSigned(t[r.po]! - phi[r.po]!);
+        for (const e of r.entries) t[state.struct.entries[e]!.phi]! += miss;
+        t[r.po] = phi[r.po]!;
+      }
+    for (const h of parked) if (h !== undefined) t[h] = phi[h]!;
+    sol = codesForPhases(state.estimatedDie, t, true);
+  }
+  const codes = Int32Array.from(sol.codes);
+  for (const h of parked) codes[h] = 0;
+  return { codes, bias, maxErrorRad: sol.maxErrorRad };
+}
+
+/** The largest drive code. */
+export function maxCode(state: SessionState): number {
+  return 2 ** state.setup.driveBits - 1;
+}
+
+/** n drive codes of a fringe sweep, uniform in heater power. */
+export function sweepCodes(state: SessionState, n: number): number[] {
+  const cm = maxCode(state);
+  return Array.from({ length: n }, (_, k) => Math.round(cm * Math.sqrt(k / (n - 1))));
+}
+
+/** Heater power at a drive code, mW (P ∝ V²). */
+export function power(state: SessionState, code: number): number {
+  return state.setup.pMaxMw * (code / maxCode(state)) ** 2;
+}
+
+/** Code that makes heater h realize `phase` (mod 2π) on the estimated die with the other codes given. */
+export function codeFor(state: SessionState, h: number, phase: number, codes: Int32Array): number {
+  const c = Int32Array.from(codes);
+  c[h] = 0;
+  const at0 = realizedPhases(state.estimatedDie, c)[h]!;
+  const eta = state.estimatedDie.heaters[h]!.radPerMw;
+  let p = (((phase - at0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  p /= eta;
+  return Math.max(0, Math.min(maxCode(state), Math.round(maxCode(state) * Math.sqrt(Math.min(1, p / state.setup.pMaxMw)))));
+}
+
+/** The estimated die's optics, built once; passive changes go through setPassive. */
+export function engine(state: SessionState): LabEngine {
+  if (!state.cachedEngine) {
+    const passive = { id: state.estimatedDie.id, leaves: new Map([...state.estimatedDie.passive].map(([p, e]) => [p, { ...e }])) };
+    state.cachedEngine = labEngine(
+      state.struct.lc,
+      passive,
+      state.struct.heaters.map((h) => h.path),
+    );
+  }
+  return state.cachedEngine;
+}
+
+export function setPassive(state: SessionState, path: string, e: LeafError): void {
+  state.estimatedDie.passive.set(path, e);
+  state.cachedEngine?.setLeaf(path, e);
+}
+
+/**
+ * Light on one stage input: the lab port itself, or an upstream row lit by one of its entries
+ * alone (fully transmitting, its row turned to phase 0 so a ReLU passes it), recursively back to
+ * a lab port — the brightest light the chip can put there.
+ */
+export function light(state: SessionState, stage: Stage, input: number): Light {
+  const d = stage.inputs[input]!;
+  if (d.kind === "lab") {
+    const powers = new Float64Array(state.struct.lc.inputs.length);
+    powers[d.lab] = state.setup.laserMw;
+    return { powers, open: [] };
+  }
+  const u = state.struct.stages.find((s) => s.part === d.part)!;
+  const row = u.rows[d.row]!;
+  const pick = row.entries.find((e) => u.inputs[state.struct.entries[e]!.input]!.kind === "lab") ?? row.entries[0]!;
+  const inner = light(state, u, state.struct.entries[pick]!.input);
+  return { powers: inner.powers, open: [...inner.open, pick] };
+}
+
+export function merge(a: Light, b: Light): Light {
+  return { powers: Float64Array.from(a.powers, (x, i) => Math.max(x, b.powers[i]!)), open: [...new Set([...a.open, ...b.open])] };
+}
+
+/**
+ * Codes for a lighting: in every upstream stage it passes, its entries open at their operating θ
+ * (so the light carries the phase the row has in operation, which the estimate knows) and every
+ * other entry dark.
+ */
+export function materialize(state: SessionState, base: { codes: Int32Array; program: Int32Array }, l: Light, eng: LabEngine): Int32Array {
+  const codes = Int32Array.from(base.codes);
+  const open = new Set(l.open);
+  const touched = new Set(l.open.map((e) => state.struct.entries[e]!.part));
+  for (const st of state.struct.stages) {
+    if (!touched.has(st.part)) continue;
+    for (const e of st.entries) {
+      const en = state.struct.entries[e]!;
+      codes[en.theta] = open.has(e) ? base.program[en.theta]! : codeFor(state, en.theta, 0, codes);
+    }
+  }
+  for (const e of l.open) {
+    const en = state.struct.entries[e]!;
+    const st = state.struct.stages.find((s) => s.part === en.part)!;
+    const row = st.rows[en.row]!;
+    codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, l.powers), codes);
+  }
+  return codes;
+}
+
+/** θ codes: entries in play fully transmitting, every other entry of the stage dark. */
+export function stageCodes(state: SessionState, stage: Stage, base: Int32Array, open: Set<number>): Int32Array {
+  const codes = Int32Array.from(base);
+  for (const e of stage.entries) {
+    const en = state.struct.entries[e]!;
+    codes[en.theta] = codeFor(state, en.theta, open.has(e) ? Math.PI : 0, codes);
+  }
+  return codes;
+}
+
+export function meter(state: SessionState, row: Row): number[] {
+  if (row.sink.kind === "detector") return [row.sink.readout];
+  if (row.sink.kind !== "stage") return [];
+  const sink = row.sink;
+  return state.struct.entries.filter((e) => e.part === sink.part && e.input === sink.input).map((e) => e.dump);
+}
+
+/** Downstream θ codes for a row's meter: setting 0 = code 0, setting 1 = ≈ π at nominal efficiency. */
+export function meterCodes(state: SessionState, row: Row, codes: Int32Array, setting: number): void {
+  if (row.sink.kind !== "stage") return;
+  const sink = row.sink;
+  const c = setting === 0 ? 0 : Math.round(maxCode(state) * Math.sqrt(Math.min(1, Math.PI / state.setup.etaNominal / state.setup.pMaxMw)));
+  for (const e of state.struct.entries) if (e.part === sink.part && e.input === sink.input) codes[e.theta] = c;
+}
+
+/** The φ (realized) that puts entry e's light at phase 0 at its row's output, on the estimated die. */
+export function phiForRowPhase(state: SessionState, eng: LabEngine, row: Row, e: number, codes: Int32Array, powers: Float64Array): number {
+  const en = state.struct.entries[e]!;
+  const phases = realizedPhases(state.estimatedDie, codes);
+  const z = eng.fields(phases, powers).pin(`${row.part},out${row.index}`);
+  return phases[en.phi]! - Math.atan2(z[1], z[0]);
+}
+
+/** The estimated die's readings of a group's steps (every other step: a noiseless fringe needs few). */
+export function predict(state: SessionState, round: Round, g: { steps: number[]; read: number[] }): { steps: number[]; values: number[] } {
+  const eng = engine(state);
+  const nSites = state.struct.lc.sites.length;
+  const steps = g.steps.filter((_, k) => k % 2 === 0 || k === g.steps.length - 1);
+  const values = steps.map((s) => {
+    const st = round.steps[s]!;
+    const f = eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers);
+    let v = 0;
+    for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
+    return v;
+  });
+  return { steps, values };
+}

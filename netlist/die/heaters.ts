@@ -1,0 +1,268 @@
+// A die as fabricated (docs/calibration.md §8): what a lab's chip is, as opposed to the σ-level
+// Monte-Carlo die of die.ts. Every programmable phase shifter is a heater whose realized phase is
+//
+//   φ_i = o_i + η_i·P_i + Σ_j C_ij·P_j,     P_i = P_max · (code_i / (2^bits − 1))²
+//
+// with an offset o_i uniform on [0, 2π) (nanometre path-length differences), an efficiency η_i
+// (rad/mW) spread around π/P_π, the drive law P ∝ V² of a resistive heater driven by a voltage DAC,
+// and thermal crosstalk C_ij = κ(d_ij)·η_j that falls with the distance d_ij between heater i and
+// aggressor j (layout placements of the netlist, µm). Couplers, losses, detectors and the laser are
+// the die's other parts. The simulator (die.ts applyDie) sees a fabricated die at a set of drive
+// codes as an ordinary Die whose shifters realize exactly φ_i whatever the programmed phase.
+// The draw is fab/draw.ts.
+import type { Circuit, Netlist } from "../ir.ts";
+import { TWO_PI, wrapPhase } from "../mzi.ts";
+import { circuitLookup, leafPath, linearParts, type Die, type LeafError, type LinearPart } from "./die.ts";
+import { dieElements } from "./elements.ts";
+import { resolveInstance } from "../sim/propagate.ts";
+
+export interface Heater {
+  /** Element name and role, as the die file names it: "threshold/e28.theta", "sum/po0". */
+  name: string;
+  /** Leaf path "<part>/<flat leaf>" (die.ts leafPath). */
+  path: string;
+  offsetRad: number;
+  /** Efficiency η, rad per mW of heater power. */
+  radPerMw: number;
+  /** Layout position, µm (top placement + sub-netlist placement). */
+  x: number;
+  y: number;
+}
+
+export interface Crosstalk {
+  /** Heater indices. */
+  victim: number;
+  aggressor: number;
+  /** dφ_victim / dP_aggressor, rad/mW. */
+  radPerMw: number;
+}
+
+export interface FabDetector {
+  /** "<detector instance>[mode]" for output detectors, or a monitor's name. */
+  name: string;
+  responsivityAW: number;
+  darkA: number;
+  /** Input-referred current noise σ per reading (thermal + shot at the reading bandwidth), A. */
+  noiseA: number;
+  adcBits: number;
+  /** ADC full scale, A: readings saturate there. */
+  fullScaleA: number;
+}
+
+export interface FabDie {
+  id: string;
+  circuit: string;
+  drive: { bits: number; pMaxMw: number };
+  heaters: Heater[];
+  crosstalk: Crosstalk[];
+  /** Couplers, arm and waveguide losses, fixed phase sections: as in die.ts (no programmable shifter here). */
+  passive: Map<string, LeafError>;
+  detectors: FabDetector[];
+  laser: { powerMw: number; driftRelPerStep: number };
+}
+
+/** The true die, as a die file states it: what a lab measures, and the oracle `calibrate --measured` calibrates for. */
+export type MeasuredDie = FabDie;
+
+/** A die estimated from a lab's readings (compiler/calibrate/lab/): the same model, its values fitted. */
+export type EstimatedDie = FabDie;
+
+/** Every programmable heater of a circuit: its die-file name, its part and flat leaf, in die-element order. */
+export function heaterLeaves(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): { name: string; part: string; leaf: string }[] {
+  const out: { name: string; part: string; leaf: string }[] = [];
+  for (const el of dieElements(circuit, parts)) {
+    const roles =
+      el.kind === "mzi" || el.kind === "attenuator" ? (["phi", "theta"] as const) : el.kind === "phase" ? (["leaf"] as const) : [];
+    for (const role of roles) out.push({ name: role === "leaf" ? el.name : `${el.name}.${role}`, part: el.part, leaf: el.leaves[role]! });
+  }
+  return out;
+}
+
+/** Every programmable heater of a circuit with its layout position, in die-element order. */
+export function heaterSites(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): Omit<Heater, "offsetRad" | "radPerMw">[] {
+  return heaterLeaves(circuit, parts).map(({ name, part, leaf }) => {
+    const [x, y] = leafPosition(circuit, part, leaf);
+    return { name, path: leafPath(part, leaf), x, y };
+  });
+}
+
+/** A flat leaf's layout position: the top instance's placement plus the placements down its "__" path. */
+export function leafPosition(circuit: Circuit, part: string, leaf: string): [number, number] {
+  const top = circuit.netlists[circuit.top]!;
+  const lookup = circuitLookup(circuit);
+  let x = top.placements?.[part]?.x ?? 0;
+  let y = top.placements?.[part]?.y ?? 0;
+  const inst = top.instances[part]!;
+  let net: Netlist | undefined = resolveInstance(part, inst, lookup).netlist;
+  const segs = leaf.split("__");
+  for (const seg of segs) {
+    if (!net) break;
+    const p = net.placements?.[seg];
+    x += p?.x ?? 0;
+    y += p?.y ?? 0;
+    const sub = net.instances[seg];
+    net = sub ? resolveInstance(seg, sub, lookup).netlist : undefined;
+  }
+  return [x, y];
+}
+
+/** A thermal crosstalk law: κ(d) = kappa·e^{−(d − atUm)/decayUm}, couplings below cutoff dropped. */
+export interface CrosstalkLaw {
+  kappa: number;
+  atUm: number;
+  decayUm: number;
+  cutoff: number;
+}
+
+/** κ(d): the fraction of an aggressor's own phase its neighbour at distance d picks up. */
+export function crosstalkFraction(c: CrosstalkLaw, d: number): number {
+  if (d <= 0) return 0;
+  const k = c.kappa * Math.exp(-(d - c.atUm) / c.decayUm);
+  return k >= c.cutoff ? Math.min(k, c.kappa * 2) : 0;
+}
+
+/** Sparse crosstalk of a set of heaters (victim i, aggressor j ≠ i, κ(d_ij)·η_j). */
+export function crosstalkOf(law: CrosstalkLaw, heaters: Pick<Heater, "x" | "y" | "radPerMw">[]): Crosstalk[] {
+  const out: Crosstalk[] = [];
+  const reach = law.atUm + law.decayUm * Math.log(law.kappa / law.cutoff);
+  // Heaters sorted by x: only those within reach are compared (cells have hundreds of heaters).
+  const order = heaters.map((_, i) => i).sort((a, b) => heaters[a]!.x - heaters[b]!.x || a - b);
+  for (let a = 0; a < order.length; a++) {
+    const i = order[a]!;
+    for (let b = a + 1; b < order.length && heaters[order[b]!]!.x - heaters[i]!.x <= reach; b++) {
+      const j = order[b]!;
+      const d = Math.hypot(heaters[i]!.x - heaters[j]!.x, heaters[i]!.y - heaters[j]!.y);
+      const k = crosstalkFraction(law, d);
+      if (k === 0) continue;
+      out.push({ victim: i, aggressor: j, radPerMw: k * heaters[j]!.radPerMw });
+      out.push({ victim: j, aggressor: i, radPerMw: k * heaters[i]!.radPerMw });
+    }
+  }
+  return out.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
+}
+
+const codeMax = (bits: number): number => 2 ** bits - 1;
+
+/** Heater powers (mW) of drive codes. */
+export function heaterPowers(die: Pick<FabDie, "drive">, codes: ArrayLike<number>): Float64Array {
+  const cm = codeMax(die.drive.bits);
+  const p = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) p[i] = die.drive.pMaxMw * (codes[i]! / cm) ** 2;
+  return p;
+}
+
+/** Realized phases of every heater at drive codes, crosstalk included. */
+export function realizedPhases(die: Pick<FabDie, "drive" | "heaters" | "crosstalk">, codes: ArrayLike<number>): Float64Array {
+  const p = heaterPowers(die, codes);
+  const phi = new Float64Array(die.heaters.length);
+  die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]!));
+  const x = packed(die.crosstalk);
+  for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
+  return phi;
+}
+
+/** Crosstalk lists as typed arrays, once per list (a calibration evaluates thousands of settings). */
+const packs = new WeakMap<Crosstalk[], { victim: Int32Array; aggressor: Int32Array; rate: Float64Array }>();
+function packed(list: Crosstalk[]): { victim: Int32Array; aggressor: Int32Array; rate: Float64Array } {
+  let x = packs.get(list);
+  if (!x || x.victim.length !== list.length) {
+    x = {
+      victim: Int32Array.from(list, (c) => c.victim),
+      aggressor: Int32Array.from(list, (c) => c.aggressor),
+      rate: Float64Array.from(list, (c) => c.radPerMw),
+    };
+    packs.set(list, x);
+  }
+  return x;
+}
+
+/** The fabricated die driven at `codes`, as the simulator's Die: each heater realizes exactly its φ_i. */
+export function dieAtCodes(die: FabDie, codes: ArrayLike<number>): Die {
+  const phi = realizedPhases(die, codes);
+  const leaves = new Map<string, LeafError>();
+  for (const [p, e] of die.passive) leaves.set(p, { ...e });
+  die.heaters.forEach((h, i) => leaves.set(h.path, { ...(leaves.get(h.path) ?? {}), phaseGain: 0, dPhi: phi[i]! }));
+  return { id: die.id, leaves };
+}
+
+/** The die's passive parts alone, shifters ideal: the model the per-MZI corrector re-programs against. */
+export function passiveDie(die: Pick<FabDie, "id" | "passive">): Die {
+  return { id: die.id, leaves: new Map([...die.passive].map(([p, e]) => [p, { ...e }])) };
+}
+
+export interface DriveSolution {
+  codes: Int32Array;
+  /** Largest |realized − target| (wrapped) after quantization, rad. */
+  maxErrorRad: number;
+  /** Heaters whose target needs more power than the drive range gives (the wrap could not fit it). */
+  outOfRange: number[];
+}
+
+/**
+ * Drive codes that realize target phases (mod 2π) on a die model, crosstalk compensated: Jacobi
+ * iterations on P_i = wrap(φ_i − o_i − Σ_j C_ij P_j)/η_i (C is a few % of the diagonal, so they
+ * contract), then each code rounded, then a few coordinate passes on the quantized codes.
+ * `compensate = false` ignores C (what a chip programmed without the crosstalk matrix does).
+ */
+export function codesForPhases(
+  die: Pick<FabDie, "drive" | "heaters" | "crosstalk">,
+  targets: ArrayLike<number>,
+  compensate = true,
+): DriveSolution {
+  const n = die.heaters.length;
+  const pMax = die.drive.pMaxMw;
+  const cm = codeMax(die.drive.bits);
+  const byVictim: Crosstalk[][] = die.heaters.map(() => []);
+  if (compensate) for (const c of die.crosstalk) byVictim[c.victim]!.push(c);
+  const p = new Float64Array(n);
+  const outOfRange = new Set<number>();
+  const solveP = (i: number, pIn: Float64Array): number => {
+    let x = targets[i]! - die.heaters[i]!.offsetRad;
+    for (const c of byVictim[i]!) x -= c.radPerMw * pIn[c.aggressor]!;
+    const eta = die.heaters[i]!.radPerMw;
+    let v = wrapPhase(x) / eta;
+    // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last
+    // iterate, so a heater does not jump by 2π/η (and its neighbours by κ·2π) between iterations.
+    const alt = v + TWO_PI / eta;
+    if (alt <= pMax && Math.abs(alt - pIn[i]!) < Math.abs(v - pIn[i]!)) v = alt;
+    if (v > pMax) {
+      outOfRange.add(i);
+      return pMax;
+    }
+    return v;
+  };
+  for (let it = 0; it < (compensate ? 60 : 1); it++) {
+    const prev = Float64Array.from(p);
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      p[i] = solveP(i, prev);
+      change = Math.max(change, Math.abs(p[i]! - prev[i]!));
+    }
+    if (change < 1e-12 * pMax) break;
+  }
+  outOfRange.clear();
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = solveP(i, p);
+    codes[i] = Math.max(0, Math.min(cm, Math.round(cm * Math.sqrt(x / pMax))));
+  }
+  const err = (phi: Float64Array): number => {
+    let m = 0;
+    for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(wrapSigned(phi[i]! - targets[i]!)));
+    return m;
+  };
+  // Coordinate passes on the quantized codes: each heater re-solved against its neighbours' codes.
+  if (compensate) {
+    for (let pass = 0; pass < 3; pass++) {
+      const pq = heaterPowers(die, codes);
+      for (let i = 0; i < n; i++) codes[i] = Math.max(0, Math.min(cm, Math.round(cm * Math.sqrt(solveP(i, pq) / pMax))));
+    }
+  }
+  // The error is on the die model as given (with its crosstalk, also when it was not compensated).
+  return { codes, maxErrorRad: err(realizedPhases(die, codes)), outOfRange: [...outOfRange].sort((a, b) => a - b) };
+}
+
+export const wrapSigned = (x: number): number => {
+  const w = wrapPhase(x);
+  return w > Math.PI ? w - TWO_PI : w;
+};

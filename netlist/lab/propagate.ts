@@ -1,0 +1,315 @@
+// Light through a cell for a die (the physics both the simulated lab and the calibration use):
+// each linear part compiled once into its leaves in light order (pin ids, peers), every leaf's
+// transfer on a die, a part propagated for input fields, the whole cell for lit lab inputs
+// (labFields), and an engine whose heater leaves are patched per setting and whose parts are
+// propagated again only when their heaters moved (labEngine). The cell's lab view — monitor sites,
+// lab inputs, the top-level walk — is netlist/lab/optics.ts; sparse probes of one part, probe.ts.
+import type { CMat } from "../../math/cmat.ts";
+import type { Circuit } from "../ir.ts";
+import { num } from "../models.ts";
+import { applyDie, circuitLookup, perturbLeaf, type Die, type LeafError } from "../die/die.ts";
+import { indexedNetlist, resolveInstance } from "../sim/propagate.ts";
+import type { LabCircuit, PartPlan, TopNode } from "./optics.ts";
+
+export interface LabFields {
+  /** Optical power at each monitor site, mW. */
+  power: Float64Array;
+  /** Homodyne Re(y) of each detector mode, √mW. */
+  detectorRe: Float64Array;
+  /** Field on a top-level output pin "inst,port" (a part's row before any activation). */
+  pin(key: string): [number, number];
+}
+
+/** A part compiled for fast repeated propagation: leaves in light order with their pin ids. */
+export interface PartEngine {
+  leaves: { name: string; base: number; nin: number; nout: number; peers: Int32Array }[];
+  pins: number;
+  inPins: number[];
+  outPins: number[];
+  monPins: number[];
+}
+
+const engines = new WeakMap<PartPlan, PartEngine>();
+
+export function partEngine(plan: PartPlan, circuit: Circuit): PartEngine {
+  const hit = engines.get(plan);
+  if (hit) return hit;
+  const { ix, order } = indexedNetlist(plan.part.flat, circuitLookup(circuit));
+  const leaves = order.map((i) => {
+    const spec = ix.specs[i]!;
+    const base = ix.pinBase[i]!;
+    const peers = Int32Array.from(spec.outputs, (_, q) => ix.peer[base + spec.inputs.length + q]!);
+    return { name: ix.names[i]!, base, nin: spec.inputs.length, nout: spec.outputs.length, peers };
+  });
+  const pinOf = (port: string): number => ix.pinId(plan.monitored.flat.ports[port]!);
+  const e: PartEngine = {
+    leaves,
+    pins: ix.peer.length,
+    inPins: plan.inputs.map(pinOf),
+    outPins: plan.outputs.map(pinOf),
+    monPins: plan.monitors.map(pinOf),
+  };
+  engines.set(plan, e);
+  return e;
+}
+
+/** Every leaf's transfer on a die, per part, in the engine's light order. */
+export function partTransfers(lc: LabCircuit, die: Die | null): Map<string, CMat[]> {
+  const out = new Map<string, CMat[]>();
+  const lookup = circuitLookup(lc.circuit);
+  for (const n of lc.nodes) {
+    if (n.kind !== "part") continue;
+    const eng = partEngine(n.plan, lc.circuit);
+    const net = applyDie(n.plan.part, die, null);
+    out.set(
+      n.name,
+      eng.leaves.map((l) => {
+        const inst = net.instances[l.name]!;
+        const r = resolveInstance(l.name, inst, lookup);
+        if (!r.model?.transfer) throw new Error(`labCircuit: leaf "${l.name}" (${inst.component}) has no transfer model`);
+        return r.model.transfer(inst.settings);
+      }),
+    );
+  }
+  return out;
+}
+
+/** Fields of a part's outputs and powers at its monitors for input fields. */
+function propagate(eng: PartEngine, t: CMat[], xin: [number, number][]): { out: [number, number][]; mon: number[] } {
+  const { re, im } = pinFields(eng, t, xin);
+  return {
+    out: eng.outPins.map((p) => [re[p]!, im[p]!]),
+    mon: eng.monPins.map((p) => re[p]! * re[p]! + im[p]! * im[p]!),
+  };
+}
+
+/** The field on every pin of a part for input fields. */
+function pinFields(eng: PartEngine, t: CMat[], xin: [number, number][]): { re: Float64Array; im: Float64Array } {
+  const re = new Float64Array(eng.pins);
+  const im = new Float64Array(eng.pins);
+  eng.inPins.forEach((p, j) => {
+    re[p] = xin[j]![0];
+    im[p] = xin[j]![1];
+  });
+  eng.leaves.forEach((l, li) => {
+    const m = t[li]!;
+    for (let q = 0; q < l.nout; q++) {
+      let yr = 0;
+      let yi = 0;
+      for (let k = 0; k < l.nin; k++) {
+        const xr = re[l.base + k]!;
+        const xi = im[l.base + k]!;
+        if (xr === 0 && xi === 0) continue;
+        const tr = m.re[q * m.cols + k]!;
+        const ti = m.im[q * m.cols + k]!;
+        yr += tr * xr - ti * xi;
+        yi += tr * xi + ti * xr;
+      }
+      const pin = l.base + l.nin + q;
+      re[pin] = yr;
+      im[pin] = yi;
+      const to = l.peers[q]!;
+      if (to >= 0) {
+        re[to] = yr;
+        im[to] = yi;
+      }
+    }
+  });
+  return { re, im };
+}
+
+/** One part alone: its output fields and monitor powers for input fields on its stage inputs. */
+export function propagatePart(
+  lc: LabCircuit,
+  part: string,
+  transfers: Map<string, CMat[]>,
+  xin: [number, number][],
+): { out: [number, number][]; mon: number[] } {
+  const n = lc.nodes.find((x) => x.name === part);
+  if (n?.kind !== "part") throw new Error(`propagatePart: ${part} is not a linear part`);
+  return propagate(partEngine(n.plan, lc.circuit), transfers.get(part)!, xin);
+}
+
+/** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
+/** Per part: the inputs and the result of its last propagation, and whether its transfers changed since. */
+export type PartCache = Map<string, { xin: [number, number][]; y: { out: [number, number][]; mon: number[] }; stale: boolean }>;
+
+export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>, cache?: PartCache): LabFields {
+  const w = wiring(lc);
+  const power = new Float64Array(lc.sites.length);
+  const detectorRe = new Float64Array(lc.detectors.length);
+  const re = new Float64Array(w.slots.size);
+  const im = new Float64Array(w.slots.size);
+  const inRe = (s: number): number => (s < 0 ? 0 : re[s]!);
+  const inIm = (s: number): number => (s < 0 ? 0 : im[s]!);
+  lc.nodes.forEach((n, ni) => {
+    const ins = w.ins[ni]!;
+    const outs = w.outs[ni]!;
+    if (n.kind === "source") {
+      // out<p> carries lab port in<p>; the ports come first among the lab inputs.
+      outs.forEach((s, p) => (re[s] = Math.sqrt(Math.max(0, powers[p]!))));
+    } else if (n.kind === "bias") {
+      re[outs[0]!] = Math.sqrt(Math.max(0, powers[n.input]!));
+    } else if (n.kind === "activation") {
+      const r = Float64Array.from(ins, inRe);
+      const i = Float64Array.from(ins, inIm);
+      n.apply(r, i, 0, n.modes);
+      outs.forEach((s, m) => {
+        re[s] = r[m]!;
+        im[s] = i[m]!;
+      });
+    } else if (n.kind === "detector") {
+      ins.forEach((s, m) => (detectorRe[n.first + m] = inRe(s)));
+    } else {
+      const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
+      const hit = cache?.get(n.name);
+      const same = hit && !hit.stale && hit.xin.every(([a, b], j) => a === xin[j]![0] && b === xin[j]![1]);
+      const y = same ? hit.y : propagate(partEngine(n.plan, lc.circuit), transfers.get(n.name)!, xin);
+      if (cache && !same) cache.set(n.name, { xin, y, stale: false });
+      y.out.forEach(([yr, yi], q) => {
+        re[outs[q]!] = yr;
+        im[outs[q]!] = yi;
+      });
+      y.mon.forEach((p, q) => (power[n.plan.siteIndex[q]!] = p));
+    }
+  });
+  return {
+    power,
+    detectorRe,
+    pin: (key) => {
+      const s = w.slots.get(key);
+      return s === undefined ? [0, 0] : [re[s]!, im[s]!];
+    },
+  };
+}
+
+/** Integer slots for the top netlist's output pins, and each node's input and output slots. */
+interface Wiring {
+  slots: Map<string, number>;
+  ins: number[][];
+  outs: number[][];
+}
+
+const wirings = new WeakMap<LabCircuit, Wiring>();
+
+function wiring(lc: LabCircuit): Wiring {
+  const hit = wirings.get(lc);
+  if (hit) return hit;
+  const slots = new Map<string, number>();
+  const outPorts = (n: TopNode): string[] => {
+    if (n.kind === "source") return lc.inputs.filter((i) => i.name.startsWith("in")).map((_, p) => `out${p}`);
+    if (n.kind === "bias") return ["out0"];
+    if (n.kind === "activation") return Array.from({ length: n.modes }, (_, m) => `out${m}`);
+    if (n.kind === "part") return n.plan.outputs;
+    return [];
+  };
+  const inPorts = (n: TopNode): string[] => {
+    if (n.kind === "activation" || n.kind === "detector") return Array.from({ length: n.modes }, (_, m) => `in${m}`);
+    if (n.kind === "part") return n.plan.inputs;
+    return [];
+  };
+  const outs = lc.nodes.map((n) =>
+    outPorts(n).map((p) => {
+      slots.set(`${n.name},${p}`, slots.size);
+      return slots.size - 1;
+    }),
+  );
+  const ins = lc.nodes.map((n) =>
+    inPorts(n).map((p) => {
+      const from = lc.wires.get(`${n.name},${p}`);
+      return from === undefined ? -1 : (slots.get(from) ?? -1);
+    }),
+  );
+  const w = { slots, ins, outs };
+  wirings.set(lc, w);
+  return w;
+}
+
+/**
+ * A cell on a die whose heaters are set per call: the passive leaves' transfers are computed once,
+ * each heater leaf's 1×1 transfer (loss · e^{iφ}) is patched in place from the realized phases.
+ * `heaterPaths[i]` is heater i's leaf path "<part>/<flat leaf>".
+ */
+export interface LabEngine {
+  fields(phases: ArrayLike<number>, powers: ArrayLike<number>): LabFields;
+  /** Change one passive leaf's error (a coupler's coupling, a section's loss) in place. */
+  setLeaf(path: string, error: LeafError): void;
+}
+
+export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: string[]): LabEngine {
+  const transfers = partTransfers(lc, passive);
+  const lookup = circuitLookup(lc.circuit);
+  const byPath = new Map(heaterPaths.map((p, i) => [p, i]));
+  const patches: { m: CMat; heater: number; amp: number; loss: number; part: string; phi: number }[] = [];
+  const cache: PartCache = new Map();
+  const patchOf = new Map<string, (typeof patches)[number]>();
+  const leaves = new Map<string, { part: string; index: number; name: string }>();
+  for (const n of lc.nodes) {
+    if (n.kind !== "part") continue;
+    const eng = partEngine(n.plan, lc.circuit);
+    const net = applyDie(n.plan.part, passive, null);
+    eng.leaves.forEach((l, li) => {
+      const path = `${n.name}/${l.name}`;
+      leaves.set(path, { part: n.name, index: li, name: l.name });
+      const h = byPath.get(path);
+      if (h === undefined) return;
+      const m = transfers.get(n.name)![li]!;
+      const loss = num(n.plan.part.flat.instances[l.name]!.settings, "loss_db", 0);
+      const s = net.instances[l.name]!.settings;
+      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss, part: n.name, phi: Number.NaN };
+      patches.push(p);
+      patchOf.set(path, p);
+    });
+  }
+  return {
+    fields(phases, powers) {
+      // Only parts whose heaters moved are propagated again (a sweep moves one part's, and its
+      // crosstalk reaches its neighbours only).
+      for (const p of patches) {
+        const phi = phases[p.heater]!;
+        if (phi === p.phi) continue;
+        p.phi = phi;
+        p.m.re[0] = p.amp * Math.cos(phi);
+        p.m.im[0] = p.amp * Math.sin(phi);
+        const c = cache.get(p.part);
+        if (c) c.stale = true;
+      }
+      return labFields(lc, transfers, powers, cache);
+    },
+    setLeaf(path, error) {
+      const patch = patchOf.get(path);
+      if (patch) {
+        patch.amp = 10 ** (-(patch.loss + (error.lossDb ?? 0)) / 20);
+        patch.phi = Number.NaN;
+        cache.delete(patch.part);
+        return;
+      }
+      const at = leaves.get(path);
+      if (!at) throw new Error(`labEngine: no leaf "${path}"`);
+      const node = lc.nodes.find((x) => x.name === at.part);
+      if (node?.kind !== "part") return;
+      const inst = perturbLeaf(node.plan.part.flat.instances[at.name]!, error, null);
+      const r = resolveInstance(at.name, inst, lookup);
+      if (!r.model?.transfer) throw new Error(`labEngine: leaf "${path}" has no transfer model`);
+      transfers.get(at.part)![at.index] = r.model.transfer(inst.settings);
+      cache.delete(at.part);
+    },
+  };
+}
+
+const leafIndices = new WeakMap<PartEngine, Map<string, number>>();
+
+/** Position of a leaf ("<part>/<flat leaf>") in its part's transfer list (partTransfers order). */
+export function leafIndex(lc: LabCircuit, part: string, path: string): number {
+  const n = lc.nodes.find((x) => x.name === part);
+  if (n?.kind !== "part") throw new Error(`leafIndex: ${part} is not a linear part`);
+  const eng = partEngine(n.plan, lc.circuit);
+  let m = leafIndices.get(eng);
+  if (!m) {
+    m = new Map(eng.leaves.map((l, i) => [l.name, i]));
+    leafIndices.set(eng, m);
+  }
+  const i = m.get(path.slice(part.length + 1));
+  if (i === undefined) throw new Error(`leafIndex: "${path}" is not a leaf of ${part}`);
+  return i;
+}

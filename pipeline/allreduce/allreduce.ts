@@ -1,0 +1,190 @@
+// What `optinc allreduce` orchestrates: pick the aggregator (the golden function, a simulated
+// trained netlist, or a closed-form chip's cells), settle the number format against it, execute
+// one ring/OptINC run per worker count, and count the values that differ from the golden average.
+// The CLI parses flags into AllreduceOptions, calls allreduce() and prints the outcome.
+import { readdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PRESETS } from "../../dsl/presets.ts";
+import type { Levels, Rounding } from "../../dsl/spec.ts";
+import type { AggregateMany } from "../../aggregate/aggregator.ts";
+import { validateTechnology, type Technology } from "../../dsl/technology.ts";
+import { loadCircuits } from "../../verify/circuit/load.ts";
+import { circuitAggregator } from "../../verify/circuit/aggregator.ts";
+import { chipAggregator } from "../../verify/cells/chip-aggregate.ts";
+import { isClosedForm } from "../../verify/cells/verify-closed-form.ts";
+import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run.ts";
+import type { ModelInputs } from "../../system/models/params.ts";
+import { MODEL_NAMES } from "../../system/models/index.ts";
+import { compareOnWorkload, type WorkloadComparison } from "../../system/comparison.ts";
+import { WORKERS } from "../../dsl/limits.ts";
+
+/** Options that contradict each other or the given circuit; the CLI reports it as a usage error. */
+export class AllreduceOptionsError extends Error {}
+
+/** Table II-like error magnitudes (±1 steps ≈ 90 % of errors; the rest assumed on ±2 and ±4). */
+export const ERROR_DISTRIBUTION = [
+  { steps: 1, weight: 0.45 },
+  { steps: -1, weight: 0.45 },
+  { steps: 2, weight: 0.035 },
+  { steps: -2, weight: 0.035 },
+  { steps: 4, weight: 0.015 },
+  { steps: -4, weight: 0.015 },
+];
+
+export const ROUNDINGS: readonly Rounding[] = ["nearest-even", "nearest-away", "floor"];
+
+export interface AllreduceOptions {
+  /** Directory `netlist` is resolved against. */
+  cwd: string;
+  /** An emitted circuit (<name>.netlist.json or its output dir); absent: the golden function. */
+  netlist?: string;
+  /** Non-idealities of a simulated trained netlist (only with `netlist`). */
+  nonIdeal: Partial<Technology>;
+  seed: number;
+  /** Worker counts; default 4, 8, 16 or the netlist's. */
+  workers?: number[];
+  /** M, fp32 bytes per worker; default the workload's gradient, else 100 MB. */
+  messageBytes?: number;
+  /** Workload preset for the iteration-latency breakdown. */
+  workload?: string;
+  /** Defaults: the netlist's, else 8 bits as PAM-4 and nearest-even (or the compiled spec's rounding). */
+  bits?: number;
+  levels?: number;
+  rounding?: string;
+  /** Inject OptINC output errors at this rate (ERROR_DISTRIBUTION). */
+  errorRate?: number;
+  link: Partial<Omit<ModelInputs, "workers" | "messageBytes">> & Pick<ModelInputs, "transceiverBps" | "transceivers" | "stepLatency">;
+  execElements: number;
+  blockSize: number;
+  /**
+   * Compare these cost models on the workload per N (per-iteration time, system/comparison.ts);
+   * "all" is every model. Worker counts above WORKERS.max are then modelled but not executed.
+   */
+  models?: readonly string[] | "all";
+}
+
+export type AllreduceOutcome =
+  /** The netlist is not the file set optinc compile wrote (reasons per file). */
+  | { kind: "not-compiled"; netlist: string; identity: string[] }
+  | {
+      kind: "done";
+      /** Who aggregated, in words. */
+      aggregator: string;
+      runs: AllreduceRun[];
+      /** With a circuit: aggregated values that differ from the golden average (injected errors aside). */
+      inexact: { wrong: number; total: number } | null;
+      /** With `models`: every chosen model's per-iteration time per N. */
+      comparison?: WorkloadComparison;
+    };
+
+interface LoadedCircuit {
+  aggregateMany: AggregateMany;
+  workers: number;
+  bits: number;
+  levels: number;
+  path: string;
+  rounding: Rounding | null;
+}
+
+const anyDefined = (o: object): boolean => Object.values(o).some((v) => v !== undefined);
+
+function loadCircuit(o: AllreduceOptions, netlist: string): LoadedCircuit | { identity: string[] } {
+  const found = loadCircuits(resolve(o.cwd, netlist), netlist);
+  if (isClosedForm(found)) {
+    // A closed-form chip: its cells, wired as <name>.chip.json says, with ideal parts.
+    if (anyDefined(o.nonIdeal))
+      throw new AllreduceOptionsError(
+        "--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise are for trained circuits; a closed-form chip's yield is optinc verify <dir> (every cell copy its own die)",
+      );
+    const dir = dirname(found[0]!.netlistPath);
+    const stems = readdirSync(dir)
+      .filter((f) => f.endsWith(".chip.json"))
+      .map((f) => f.replace(/\.chip\.json$/, ""))
+      .sort();
+    return { ...chipAggregator(found, stems), path: dir, rounding: found.find((l) => l.rounding)?.rounding ?? null };
+  }
+  if (found.length !== 1)
+    throw new AllreduceOptionsError(`--netlist: ${netlist} holds ${found.length} netlists (a cascade); pass one <name>.netlist.json`);
+  const loaded = found[0]!;
+  if (loaded.identity.length) return { identity: loaded.identity };
+  const defined = Object.fromEntries(Object.entries(o.nonIdeal).filter(([, v]) => v !== undefined));
+  try {
+    validateTechnology(defined);
+  } catch (err) {
+    throw new AllreduceOptionsError((err as Error).message);
+  }
+  return { ...circuitAggregator(loaded.circuit, defined, o.seed), path: loaded.netlistPath, rounding: loaded.rounding };
+}
+
+/** Run `optinc allreduce`. Throws AllreduceOptionsError, or the circuit loader's errors. */
+export function allreduce(o: AllreduceOptions): AllreduceOutcome {
+  let circuit: LoadedCircuit | null = null;
+  if (o.netlist !== undefined) {
+    const c = loadCircuit(o, o.netlist);
+    if ("identity" in c) return { kind: "not-compiled", netlist: o.netlist, identity: c.identity };
+    circuit = c;
+  } else if (anyDefined(o.nonIdeal)) {
+    throw new AllreduceOptionsError(
+      "--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise need --netlist (the golden function is exact)",
+    );
+  }
+  const workers = o.workers ?? (circuit ? [circuit.workers] : [4, 8, 16]);
+  if (circuit && workers.some((n) => n !== circuit.workers)) {
+    throw new AllreduceOptionsError(
+      `--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`,
+    );
+  }
+  if (o.workload !== undefined && !PRESETS[o.workload]) {
+    throw new AllreduceOptionsError(`--workload: unknown preset "${o.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
+  }
+  const messageBytes = o.messageBytes ?? (o.workload ? PRESETS[o.workload]!.gradientBytes : 100e6);
+  const levels = o.levels ?? (circuit ? circuit.levels : 4);
+  if (![2, 4, 8, 16].includes(levels)) throw new AllreduceOptionsError(`--levels: ${levels} is not one of 2, 4, 8, 16`);
+  const bits = o.bits ?? (circuit ? circuit.bits : 8);
+  if (bits % Math.log2(levels) !== 0)
+    throw new AllreduceOptionsError(
+      `--bits: ${bits} is not a multiple of log2(${levels}) = ${Math.log2(levels)} bits per PAM-${levels} symbol`,
+    );
+  if (circuit && (bits !== circuit.bits || levels !== circuit.levels)) {
+    throw new AllreduceOptionsError(
+      `--bits/--levels: the netlist carries ${circuit.bits}-bit values as PAM-${circuit.levels}; drop the flags or match them`,
+    );
+  }
+  const rounding = o.rounding ?? circuit?.rounding ?? "nearest-even";
+  if (!(ROUNDINGS as readonly string[]).includes(rounding))
+    throw new AllreduceOptionsError(`--rounding: "${rounding}" is not one of nearest-even, nearest-away, floor`);
+  const models = o.models === "all" ? MODEL_NAMES : o.models;
+  for (const m of models ?? [])
+    if (!MODEL_NAMES.includes(m))
+      throw new AllreduceOptionsError(`--models: unknown model "${m}"; use all or some of ${MODEL_NAMES.join(", ")}`);
+  // The executed ring simulates 2(N−1)·N messages: above WORKERS.max only the cost models run.
+  const executed = models ? workers.filter((n) => n <= WORKERS.max) : workers;
+  const runs = executed.map((n) =>
+    runAllreduce(
+      {
+        workers: n,
+        messageBytes,
+        execElements: o.execElements,
+        bits,
+        levels: levels as Levels,
+        encoding: "offset-binary",
+        rounding: rounding as Rounding,
+        blockSize: o.blockSize,
+        seed: o.seed,
+        link: o.link,
+        ...(o.errorRate !== undefined ? { errors: { rate: o.errorRate, distribution: ERROR_DISTRIBUTION, seed: o.seed } } : {}),
+        ...(o.workload ? { workload: o.workload } : {}),
+        ...(models ? { models } : {}),
+      },
+      circuit?.aggregateMany,
+    ),
+  );
+  const aggregator = circuit
+    ? `simulated netlist ${circuit.path}${anyDefined(o.nonIdeal) ? " with non-idealities (one seeded trial)" : " (ideal components)"}`
+    : "golden quantized average (aggregate/golden.ts)";
+  // A speed-up means nothing when the circuit does not compute the average.
+  const wrong = runs.reduce((a, r) => a + r.optinc.mismatchedElements - r.optinc.injectedErrors, 0);
+  const inexact = circuit && wrong > 0 ? { wrong, total: runs.reduce((a, r) => a + r.executed.elements, 0) } : null;
+  const comparison = models ? compareOnWorkload(models, workers, o.workload, messageBytes, { ...o.link, bits }) : undefined;
+  return { kind: "done", aggregator, runs, inexact, ...(comparison ? { comparison } : {}) };
+}

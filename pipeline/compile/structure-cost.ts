@@ -1,0 +1,55 @@
+// What a closed-form structure costs, counted on its cell circuits (as built: what is emitted) times their physical
+// copies: the figures the structure search ranks by and the --explain table prints.
+import { cellDepths } from "../../aggregate/digit-chip.ts";
+import type { PhaseTable } from "../../netlist/ir.ts";
+import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts";
+import type { ChipStep, StructureCost } from "../types.ts";
+
+/**
+ * Heater power for a π phase shift: ≈ 25 mW for a foundry silicon thermo-optic shifter (FICONN;
+ * the range is 12.7–24.8 mW for doped-Si heaters; docs/structures.md cites both).
+ */
+export const P_PI_WATTS = 0.025;
+
+/** Heater power of one copy of a cell: each programmed phase, wrapped to [0, 2π), at P_PI_WATTS per π. */
+export function heaterWatts(table: PhaseTable): number {
+  const wrap = (x: number): number => ((x % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  let phase = 0;
+  for (const stage of table.pipeline) {
+    if (!("elements" in stage)) continue;
+    for (const e of stage.elements) {
+      if (e.kind === "mzi" || e.kind === "attenuator") phase += wrap(e.theta) + wrap(e.phi);
+      else if (e.kind === "phase") phase += wrap(e.phi);
+    }
+    for (const p of stage.outputPhases) phase += wrap(p);
+  }
+  return (phase / Math.PI) * P_PI_WATTS;
+}
+
+export function structureCost(steps: ChipStep[]): StructureCost {
+  let mzi = 0;
+  let fixedCouplers = 0;
+  let phaseShifters = 0;
+  let heater = 0;
+  for (const step of steps)
+    for (const d of step.designs) {
+      const circuit = step.built!.get(`${step.stem}.${d.name}`)!;
+      const h = designHardware(circuit);
+      const copies = d.instances.length * step.count;
+      mzi += h.mzi * copies;
+      fixedCouplers += h.fixedCouplers * copies;
+      phaseShifters += h.phaseShifters * copies;
+      heater += heaterWatts(d.table) * copies;
+    }
+  const cells = steps.reduce((n, s) => n + Math.max(0, ...cellDepths(s.chip)), 0);
+  const oeo = Math.max(0, cells - 1);
+  return {
+    mzi,
+    fixedCouplers,
+    phaseShifters,
+    cellsOnCriticalPath: cells,
+    oeoOnCriticalPath: oeo,
+    latencySeconds: oeo * OEO_HOP_SECONDS,
+    heaterWatts: heater,
+  };
+}

@@ -1,0 +1,219 @@
+// route = auto: the structures the compiler can build for a spec, each costed on its emitted cell
+// circuits and tried against the technology block's yield target by a Monte-Carlo of whole chips
+// (verify/cells/staged-yield.ts); the cheapest that meets the target is built. Like a synthesis
+// tool with a timing constraint: meet the target, or say which structure came closest and what
+// technology it would need (docs/structures.md).
+import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
+import { isIdeal, technologyOf } from "../../dsl/technology.ts";
+import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-form.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import { toleranceOfCellChip } from "./evaluate.ts";
+import { structureCost } from "./structure-cost.ts";
+import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch } from "../types.ts";
+import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
+import { stagedChipPasses } from "../../verify/cells/staged-yield.ts";
+import { verifyCellAtLosses } from "../../verify/cells/cell-verify.ts";
+import { checkTarget, percent as pct, STATED_CONFIDENCE, toleranceConfidence, yieldText } from "../../verify/tolerance/statistics.ts";
+import { clopperPearson } from "../../math/binomial.ts";
+import { jointTechnology } from "../../verify/tolerance/technology.ts";
+
+/** Largest cascade radix tried: wider units only approach the flat unit. */
+export const MAX_CASCADE_RADIX = 8;
+/**
+ * First-stage chips of a candidate: a failing candidate is stated as k of these; one with all
+ * exact goes on to the chips that can show the target (299 at 99 %/95 %).
+ */
+export const SEARCH_FIRST_STAGE = 30;
+/** Dies of the technology-scale tolerance (--explain, and the refused design's "would need"). */
+export const SEARCH_TOLERANCE_DIES = 20;
+
+export interface SearchOutcome {
+  search: StructureSearch;
+  /** The chosen structure's spec (route = closed-form, its cascade) and its chips, for the compile. */
+  chosen: { spec: Spec; trials: ChipTrials | null; netlists: Map<string, string> } | null;
+}
+
+export function candidateStructures(workers: number): Structure[] {
+  const out: Structure[] = [{ kind: "flat" }];
+  for (let r = 2; r <= Math.min(workers - 1, MAX_CASCADE_RADIX); r++) out.push({ kind: "cascade", radix: r });
+  return out;
+}
+
+export function structureLabel(s: Structure): string {
+  return s.kind === "flat" ? "flat cells" : `radix-${s.radix} cascade`;
+}
+
+/** The spec that builds a structure under the explicit closed-form route. */
+export function specFor(spec: Spec, s: Structure): Spec {
+  return { ...spec, route: "closed-form", cascade: s.kind === "flat" ? null : { radix: s.radix } };
+}
+
+interface Candidate {
+  structure: Structure;
+  spec: Spec;
+  built: BuiltStructure;
+  steps: ChipStep[];
+  cost: StructureCost;
+  trials: ChipTrials | null;
+}
+
+const byCost = (a: Candidate, b: Candidate): number => a.cost.mzi - b.cost.mzi || a.cost.oeoOnCriticalPath - b.cost.oeoOnCriticalPath;
+
+export interface SearchOptions {
+  seed: number;
+  /** Try every candidate and compute every row's tolerance (optinc compile --explain). */
+  explain?: boolean;
+  onCandidate?: (label: string) => void;
+  /** Structures the compile found not exact on their emitted files (label → why): never chosen. */
+  exclude?: Map<string, string>;
+  /** Threads for the Monte-Carlo chips (default: the core count; results do not depend on it). */
+  jobs?: number | undefined;
+}
+
+export function searchStructures(checked: CheckedSpec, o: SearchOptions): SearchOutcome {
+  const spec = checked.spec;
+  const tech = technologyOf(spec.technology);
+  const ideal = isIdeal(tech, { detector: "include" });
+  // "spec" when the block overrides its preset, as the tolerance section names it.
+  const techName = ideal ? spec.technology.preset : jointTechnology(spec.technology, spec.technology.preset).name;
+  const candidates: Candidate[] = candidateStructures(spec.workers)
+    .map((structure) => {
+      o.onCandidate?.(structureLabel(structure));
+      const s = specFor(spec, structure);
+      const built = closedFormStructure(s);
+      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps), trials: null };
+    })
+    .sort(byCost);
+  const rows: StructureRow[] = [];
+  let chosen: number | null = null;
+  for (const [i, c] of candidates.entries()) {
+    const row: StructureRow = {
+      structure: c.structure,
+      label: structureLabel(c.structure),
+      cost: c.cost,
+      yield: null,
+      tolerance: null,
+      note: "",
+    };
+    rows.push(row);
+    const tried = ideal ? chosen === null : chosen === null || o.explain;
+    const excluded = o.exclude?.get(row.label) ?? (tried ? inexactCandidate(c, spec.technology.mziLossDb) : null);
+    if (excluded) {
+      row.note = `not built: ${excluded}`;
+      continue;
+    }
+    if (ideal) {
+      row.note = chosen === null ? "cheapest; the technology is ideal, so every chip is its verified netlist" : "costlier than the chosen";
+      chosen ??= i;
+      continue;
+    }
+    if (chosen !== null && !o.explain) {
+      row.note = "not tried: costlier than the chosen";
+      continue;
+    }
+    const designs = chipDesigns(c.steps);
+    const run = stagedChipPasses({ designs, o: tech, target: spec.target, seed: o.seed, firstStage: SEARCH_FIRST_STAGE }, { jobs: o.jobs });
+    c.trials = run.all;
+    const ci = clopperPearson(run.passing, run.trials, STATED_CONFIDENCE);
+    const verdict = checkTarget(run.passing, run.trials, spec.target).verdict;
+    row.yield = { passing: run.passing, trials: run.trials, lower: ci.lower, upper: ci.upper, verdict };
+    if (o.explain) row.tolerance = scaleTolerance(c, spec, o.seed);
+    if (verdict === "met" && chosen === null) {
+      chosen = i;
+      row.note = "chosen: the cheapest that meets the target";
+    } else
+      row.note =
+        verdict === "met"
+          ? "meets the target, costlier than the chosen"
+          : `${verdict === "missed" ? "misses" : "does not show"} the target`;
+  }
+  const target = `${pct(spec.target.yield)} yield at ${pct(spec.target.confidence)} confidence`;
+  let reason: string;
+  if (chosen !== null) {
+    const r = rows[chosen]!;
+    reason = ideal
+      ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
+      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}`;
+  } else if (rows.every((r) => !r.yield)) {
+    reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
+  } else {
+    // Among the rows with the best yield, the technology each would need tells them apart.
+    const top = Math.max(...rows.map(yieldKey));
+    rows.forEach((r, i) => {
+      if (yieldKey(r) === top) r.tolerance ??= scaleTolerance(candidates[i]!, spec, o.seed);
+    });
+    const r = rows[bestRow(rows)]!;
+    reason = `no structure shows ${target} at ${techName}; the best, ${r.label}, has ${yieldText(r.yield!.passing, r.yield!.trials)}`;
+  }
+  const search: StructureSearch = { requested: "auto", technology: techName, target: spec.target, rows, chosen, reason };
+  const c = chosen === null ? null : candidates[chosen]!;
+  return {
+    search,
+    chosen: c && {
+      spec: c.spec,
+      trials: c.trials,
+      netlists: new Map([...c.built.emitted()].filter(([f]) => f.endsWith(".netlist.json"))),
+    },
+  };
+}
+
+/**
+ * Why a candidate is not exact, or null: its cells as built, then (only when those are exact) as
+ * emitted and read back, for what the files hold. A candidate whose built cells fail is never
+ * emitted: its files could only fail the same way.
+ */
+function inexactCandidate(c: Candidate, mziLossDb: number): string | null {
+  const built = inexactCell(
+    c.steps.map((s) => s.built!),
+    mziLossDb,
+  );
+  if (built) return built;
+  c.built.emitted();
+  return inexactCell(
+    c.steps.map((s) => s.circuits!),
+    mziLossDb,
+  );
+}
+
+/**
+ * Why a set of cell circuits is not exact, or null: each cell over all its inputs with ideal
+ * parts and at the MZI loss its biases are set for (what the compile's verify pass checks).
+ */
+function inexactCell(cells: Map<string, Circuit>[], mziLossDb: number): string | null {
+  for (const m of cells)
+    for (const [name, circuit] of m) {
+      const { ideal, atLoss } = verifyCellAtLosses(circuit, mziLossDb);
+      if (ideal.exact < ideal.cases)
+        return `not exact: ${name} decodes ${ideal.exact}/${ideal.cases} inputs with ideal parts (biased for ${mziLossDb} dB MZIs)`;
+      if (atLoss && atLoss.exact < atLoss.cases)
+        return `not exact: ${name} decodes ${atLoss.exact}/${atLoss.cases} inputs at its design loss`;
+    }
+  return null;
+}
+
+const yieldKey = (r: StructureRow): number => (r.yield ? r.yield.passing / r.yield.trials : -1);
+
+/** The row with the highest yield, then the largest technology scale tolerated; the cheapest on ties. */
+export function bestRow(rows: StructureRow[]): number {
+  let best = 0;
+  rows.forEach((r, i) => {
+    const b = rows[best]!;
+    const dy = yieldKey(r) - yieldKey(b);
+    if (dy > 0 || (dy === 0 && (r.tolerance?.scale ?? 0) > (b.tolerance?.scale ?? 0))) best = i;
+  });
+  return best;
+}
+
+/** The technology-scale tolerance of a candidate (Monte-Carlo, no certified bound). */
+function scaleTolerance(c: Candidate, spec: Spec, seed: number): StructureRow["tolerance"] {
+  const t = toleranceOfCellChip(
+    chipDesigns(c.steps).map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
+    spec,
+    seed,
+    { trials: SEARCH_TOLERANCE_DIES, receiver: "fitted", axes: ["technology"], certify: false },
+  );
+  const mc = t.axes.find((a) => a.axis === "technology")?.monteCarlo;
+  if (!mc) return null;
+  const conf = toleranceConfidence(mc.lowerBound, mc.trials, t.yieldTarget);
+  return { scale: mc.deterministic ? mc.tolerance : mc.lowerBound.value, dies: mc.trials, confidence: conf.confidence };
+}

@@ -1,0 +1,247 @@
+// `optinc layout`: the compiled circuits of an output directory → one GDSII library (the chip and
+// every cell design), the heater pad map and a summary. Reads only emitted files: every
+// `<name>.netlist.json` and, for a closed-form aggregator, its `<name>.chip.json` files.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { ChipFileError, readChipJson } from "../../aggregate/chip-file.ts";
+import { LAYOUT } from "../../codes/catalogue.ts";
+import { NetlistReadError } from "../../netlist/formats/read-error.ts";
+import type { PortMapPad } from "../../netlist/ir.ts";
+import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
+import { DEFAULT_LENGTH_ENCODING, type LengthEncoding } from "../../netlist/formats/spice-dialect.ts";
+import { layoutChip, writePadMap, type ChipInput, type ChipStats } from "../../layout/chip.ts";
+import { LayoutError } from "../../layout/design.ts";
+import { writeGds } from "../../layout/gds-write.ts";
+import { LAYER_MAPS, type PdkName } from "../../layout/layers.ts";
+import { toLibrary } from "../../layout/library.ts";
+import { chipSvg, esc } from "../../layout/svg.ts";
+
+/** Stable codes of layout's input problems (codes/catalogue.ts, OPT8xxx). */
+export const LAYOUT_CODES = LAYOUT;
+
+export class LayoutInputError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+    readonly where: { file: string; line: number; column: number } | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface LayoutOptions {
+  pdk: PdkName;
+  /** Draw one cell design only (its stem, e.g. `add0` or `paper_4x8.add0`). */
+  cell?: string;
+  length?: LengthEncoding;
+  /** Also draw the chip picture for the compile report (inline SVG: `reportSvg`). */
+  reportSvg?: boolean;
+}
+
+export interface LayoutOutput {
+  name: string;
+  gds: Uint8Array;
+  padMap: string;
+  /** The pad map's entries of each design's copies, by design stem (for its port map). */
+  padsByDesign: Map<string, PortMapPad[]>;
+  summary: string;
+  /** The HTML summary with the chip picture. */
+  html: string;
+  /** Each design's netlist as drawn (crossings included), by design stem. */
+  drawn: Map<string, string>;
+  stats: ChipStats;
+  topCell: string;
+  /** The chip picture to sit inline in report.html, when asked for (LayoutOptions.reportSvg). */
+  reportSvg: string | null;
+}
+
+const MAX_BYTES = 256 * 1024 * 1024;
+
+function readText(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new LayoutInputError(LAYOUT_CODES.notFound, `${path}: no such file`, "check the path");
+  }
+  if (!st.isFile() || st.size > MAX_BYTES)
+    throw new LayoutInputError(
+      LAYOUT_CODES.notFound,
+      `${path}: not a regular file of at most ${MAX_BYTES / 1024 ** 2} MB`,
+      "pass the output directory of optinc compile",
+    );
+  return readFileSync(path, "utf8");
+}
+
+/** Read the compiled directory (or one netlist file) into the chip description. */
+export function readCompiled(target: string): ChipInput {
+  let dir = target;
+  let files: string[];
+  try {
+    if (statSync(target).isDirectory()) files = readdirSync(target).sort();
+    else {
+      dir = join(target, "..");
+      files = [basename(target)];
+    }
+  } catch {
+    throw new LayoutInputError(
+      LAYOUT_CODES.notFound,
+      `${target}: no such file or directory`,
+      "pass the output directory of optinc compile",
+    );
+  }
+  return chipInput(target, files, (f) => join(dir, f), readText);
+}
+
+/**
+ * The chip description from a compiled output set: its netlists and chip files, by file name
+ * (`path` names a file in messages, `text` reads it).
+ */
+function chipInput(target: string, files: string[], path: (f: string) => string, text: (path: string) => string): ChipInput {
+  const netlists = files.filter((f) => f.endsWith(".netlist.json"));
+  if (!netlists.length)
+    throw new LayoutInputError(
+      LAYOUT_CODES.noNetlist,
+      `${target}: no *.netlist.json here`,
+      "run optinc compile first and pass the directory it wrote",
+    );
+  const designs = netlists.map((f) => {
+    try {
+      return { stem: f.slice(0, -".netlist.json".length), circuit: readNetlistJson(text(path(f)), path(f)) };
+    } catch (e) {
+      if (e instanceof NetlistReadError)
+        throw new LayoutInputError(LAYOUT_CODES.badNetlist, `${e.what} (${e.code})`, e.fix, {
+          file: e.file,
+          line: e.line,
+          column: e.column,
+        });
+      throw e;
+    }
+  });
+  const chips = files
+    .filter((f) => f.endsWith(".chip.json"))
+    .map((f) => {
+      try {
+        const c = readChipJson(text(path(f)), path(f));
+        return { name: c.name, copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })) };
+      } catch (e) {
+        if (e instanceof ChipFileError)
+          throw new LayoutInputError(LAYOUT_CODES.badChip, e.message, "re-run optinc compile to regenerate the chip file", {
+            file: e.file,
+            line: e.line,
+            column: e.col,
+          });
+        throw e;
+      }
+    });
+  const spec = designs.map((d) => d.circuit.info.spec_name).find((s) => typeof s === "string") as string | undefined;
+  return { name: spec ?? designs[0]!.circuit.name, designs, chips };
+}
+
+/** Lay out a compile's output set before it is written (optinc compile --layout): its files by name. */
+export function layoutFiles(dir: string, files: ReadonlyMap<string, string>, opts: LayoutOptions): LayoutOutput {
+  const input = chipInput(
+    dir,
+    [...files.keys()].sort(),
+    (f) => join(dir, f),
+    (p) => files.get(basename(p))!,
+  );
+  return layoutInput(input, opts);
+}
+
+/** Lay out a compiled directory: pure after reading, deterministic bytes. */
+export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutput {
+  return layoutInput(readCompiled(target), opts);
+}
+
+function layoutInput(input: ChipInput, opts: LayoutOptions): LayoutOutput {
+  try {
+    const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell);
+    const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
+    const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));
+    const designs = [...chip.designs].map(([stem, d]) => ({
+      design: stem,
+      cell: d.top.name,
+      widthUm: d.top.bbox.x1 - d.top.bbox.x0,
+      heightUm: d.top.bbox.y1 - d.top.bbox.y0,
+      crossings: d.crossings,
+      routes: d.segments.length,
+    }));
+    const summary =
+      JSON.stringify(
+        { format: "optinc.layout/1", chip: name, topCell: chip.top.name, pdk: opts.pdk, stats: chip.stats, designs },
+        null,
+        1,
+      ) + "\n";
+    const html = layoutHtml(name, chip.stats, chipSvg(chip.top), designs);
+    const drawn = new Map([...chip.designs].map(([stem, d]) => [stem, writeNetlistJson(d.drawn)]));
+    const stemOf = new Map([...chip.designs].map(([stem, d]) => [d.top, stem]));
+    const designOf = new Map(chip.top.refs.map((r) => [r.name, stemOf.get(r.cell)!]));
+    const padsByDesign = new Map<string, PortMapPad[]>([...chip.designs.keys()].map((stem) => [stem, []]));
+    for (const e of chip.padMap) padsByDesign.get(designOf.get(e.copy)!)!.push(e);
+    return {
+      name,
+      gds,
+      padMap: writePadMap(name, chip.padMap),
+      padsByDesign,
+      summary,
+      html,
+      drawn,
+      stats: chip.stats,
+      topCell: chip.top.name,
+      reportSvg: opts.reportSvg ? chipSvg(chip.top, 1200, false) : null,
+    };
+  } catch (e) {
+    if (e instanceof LayoutError)
+      throw new LayoutInputError(
+        opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw,
+        e.message,
+        opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile",
+      );
+    throw e;
+  }
+}
+
+/** The chip's figures as the HTML summary and the compile report show them (docs/layout.md). */
+export function layoutRows(s: ChipStats): { item: string; value: string }[] {
+  const mm = (um: number): string => (um / 1000).toFixed(2);
+  return [
+    { item: "die", value: `${mm(s.dieWidthUm)} × ${mm(s.dieHeightUm)} mm = ${s.dieAreaMm2.toFixed(1)} mm²` },
+    { item: "cell designs / copies", value: `${s.designs} / ${s.copies}` },
+    { item: "heaters / bond pads", value: `${s.heaters} / ${s.pads}` },
+    { item: "optical I/O (grating couplers, bias lasers)", value: String(s.opticalIo) },
+    { item: "waveguide crossings", value: String(s.crossings) },
+    {
+      item: "longest waveguide path",
+      value: `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm (assumed)`,
+    },
+  ];
+}
+
+/** The HTML summary: the figures and the chip picture (layout/svg.ts). */
+export function layoutHtml(
+  name: string,
+  stats: ChipStats,
+  svg: string,
+  designs: { design: string; widthUm: number; heightUm: number; crossings: number; routes: number }[],
+): string {
+  const rows: [string, string][] = [
+    ...layoutRows(stats).map((r): [string, string] => [r.item, r.value]),
+    ["routes; largest distance from whole periods", `${stats.routes}; ${stats.maxRouteResidualNm.toFixed(2)} nm`],
+  ];
+  return [
+    "<!doctype html>",
+    `<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} layout</title>`,
+    "<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}svg{max-width:100%;height:auto}</style></head><body>",
+    `<h1>${esc(name)}: layout</h1>`,
+    `<p>Written by <code>optinc layout</code>; docs/layout.md explains every number. Check the GDSII file with <code>klayout -b -r scripts/klayout/check_layout.py</code>.</p>`,
+    `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`,
+    `<h2>Chip</h2>`,
+    svg,
+    `<h2>Designs</h2>`,
+    `<table><tr><th>design</th><th>width µm</th><th>height µm</th><th>crossings</th><th>routes</th></tr>${designs.map((d) => `<tr><td>${esc(d.design)}</td><td>${d.widthUm.toFixed(0)}</td><td>${d.heightUm.toFixed(0)}</td><td>${d.crossings}</td><td>${d.routes}</td></tr>`).join("")}</table>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,44 @@
+// What `optinc compile` prints for a closed-form aggregator.
+import type { ClosedFormReport, ToleranceOmitted } from "./closed-form-report.ts";
+import { toleranceSummaryLines } from "../../verify/tolerance/summary-line.ts";
+import { targetText, yieldText } from "../../verify/tolerance/statistics.ts";
+
+const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
+
+export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => string): string[] {
+  const h = r.hardware;
+  const raw = r.cells.every((c) => c.raw);
+  const cellCases = r.cells.reduce((a, c) => a + c.cases, 0);
+  const exactCells = r.cells.filter((c) => c.exact === c.cases).length;
+  const loss = r.cells.find((c) => c.atDesignLoss)?.atDesignLoss?.mziLossDb;
+  const exactAtLoss = r.cells.filter((c) => c.atDesignLoss?.exact === c.cases).length;
+  return [
+    `${bold(r.name)}: exact match ${pct(r.onn.exactMatch)} over ${r.onn.casesChecked} cases end to end (${r.onn.composed.description})`,
+    `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs with ideal parts` +
+      (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
+      (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
+    ...(r.structure ? [`  structure (route = auto): ${r.structure.reason}`] : []),
+    `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
+    monitorLine(r),
+    ...(r.yield
+      ? [
+          `  yield under the spec's technology block: ${yieldText(r.yield.passing, r.yield.trials)}; ${targetText(r.yield.passing, r.yield.trials, r.yield.target)}`,
+        ]
+      : []),
+    ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
+    ...(r.toleranceOmitted ? [`  tolerance: ${toleranceOmittedText(r.toleranceOmitted)}`] : []),
+  ];
+}
+
+/** Why the compile left the tolerance section out, and what measures it. */
+export function toleranceOmittedText(o: ToleranceOmitted): string {
+  return `not measured by the compile: each die level it tries simulates ${o.work.toLocaleString("en-US")} cell cases over every copy, over the compile's budget of ${o.budget.toLocaleString("en-US")}; optinc verify <out> --tolerance measures it`;
+}
+
+/** The calibration monitors over the whole aggregator (every physical copy), or that there are none. */
+function monitorLine(r: ClosedFormReport): string {
+  const n = r.hardware.monitors;
+  if (n === 0) return `  calibration monitors: none${r.spec.calibration.monitors === "none" ? " (calibration { monitors = none })" : ""}`;
+  const sum = (f: (c: ClosedFormReport["cells"][number]) => number): number => r.cells.reduce((a, c) => a + f(c) * c.copies, 0);
+  return `  calibration monitors: ${n} photodiodes on discarded light over ${sum(() => 1)} cell copies (dumps ${sum((c) => c.monitors.dumps)}, fan-in ${sum((c) => c.monitors.fanIn)}), 0 dB added loss`;
+}
