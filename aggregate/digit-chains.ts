@@ -2,7 +2,8 @@
 // with its output tables, the LSB-first add chain (digits and carries of T + C), the MSB-first
 // divide chain (quotient digits and remainder), and the pruning of outputs nobody reads.
 import { digitsFor } from "./wire-codec.ts";
-import type { Cell, CellGroup, CellPort, CellRole, DigitRef, PortSource } from "./digit-chip.ts";
+import type { Cell, CellGroup, CellPort, CellRole, DigitChip, DigitRef, PortSource } from "./digit-chip.ts";
+import type { UnitFunction } from "./unit.ts";
 
 export interface Builder {
   L: number;
@@ -147,18 +148,23 @@ export function addChain(
   C: number,
   role: "add" | "compare",
   keepDigits: boolean,
-): { digits: DigitRef[]; carryOut: DigitRef[] } {
+  extraAt: (k: number) => { name: string; fn: (digit: number) => number }[] = () => [],
+): { digits: DigitRef[]; carryOut: DigitRef[]; extras: DigitRef[][] } {
   const L = b.L;
   const cst = digitsOf(((C % L ** X) + L ** X) % L ** X, L, X);
   let carry: DigitRef[] = [];
   let carryMax = 0;
   const digits: DigitRef[] = [];
+  const extras: DigitRef[][] = [];
   for (let k = 0; k < X; k++) {
     const vmax = (k < inDigits ? b.N * (L - 1) : 0) + carryMax + cst[k]!;
     const cw = Math.max(0, digitsFor(Math.floor(vmax / L), L));
+    // Functions of t_k (sub-digits in a narrower base, a parity): more detector rows, no new thresholds.
+    const more = extraAt(k);
     const outputs = [
       ...(keepDigits ? [{ name: `t${k}`, fn: (v: number) => v % L }] : []),
       ...Array.from({ length: cw }, (_, j) => ({ name: `c${k + 1}_${j}`, fn: (v: number) => Math.floor(v / L ** (j + 1)) % L })),
+      ...more.map((x) => ({ name: x.name, fn: (v: number) => x.fn(v % L) })),
     ];
     const refs = addCell(b, {
       name: `${role}${k}`,
@@ -169,11 +175,13 @@ export function addChain(
       bias: cst[k]!,
       outputs,
     });
+    const k0 = keepDigits ? 1 : 0;
     if (keepDigits) digits.push(refs[0]!);
-    carry = refs.slice(keepDigits ? 1 : 0);
+    carry = refs.slice(k0, k0 + cw);
+    extras.push(refs.slice(k0 + cw));
     carryMax = Math.floor(vmax / L);
   }
-  return { digits, carryOut: carry };
+  return { digits, carryOut: carry, extras };
 }
 
 /**
@@ -249,4 +257,19 @@ export function prune(cells: Cell[], result: DigitRef[]): { cells: Cell[]; resul
     cells = kept;
     result = result.map(remap);
   }
+}
+
+/** The chip of a unit from its cells and result digits, with outputs nobody reads pruned. */
+export function finishChip(b: Builder, u: UnitFunction, digits: DigitRef[]): DigitChip {
+  const result = Array.from({ length: u.outDigits }, (_, j) => digits[j] ?? { constant: 0 });
+  const pruned = prune(b.cells, result);
+  return {
+    workers: u.workers,
+    levels: u.levels,
+    inDigits: u.inDigits,
+    outDigits: u.outDigits,
+    rounding: u.rounding,
+    cells: pruned.cells,
+    result: pruned.result,
+  };
 }

@@ -2,12 +2,13 @@
 // divides by D, and the rounding rule's tie logic takes a tie back (digit-chip.ts's header has the
 // arithmetic). Pure: the same unit gives the same chip.
 import type { UnitFunction } from "./unit.ts";
-import { addCell, addChain, digitMax, divideChain, prune, type Builder } from "./digit-chains.ts";
+import { addCell, addChain, digitMax, divideChain, finishChip, type Builder } from "./digit-chains.ts";
+import { DEFAULT_DIVIDE_WIDTH, divisionPlan, narrowDivide, type DigitChipOptions } from "./digit-divide.ts";
 import { chipSupports, type DigitChip, type DigitRef } from "./digit-chip.ts";
 import { digitsFor } from "./wire-codec.ts";
 
 /** The digit chip of a unit (see the file header); throws for units the route does not support. */
-export function planDigitChip(u: UnitFunction): DigitChip {
+export function planDigitChip(u: UnitFunction, opts: DigitChipOptions = {}): DigitChip {
   if (!chipSupports(u)) throw new Error("the closed-form route builds plain units only (not trained digit slices)");
   const { levels: L, workers: N, divisor: D, rounding } = u;
   const b: Builder = { L, N, cells: [] };
@@ -18,8 +19,10 @@ export function planDigitChip(u: UnitFunction): DigitChip {
   const C = h - A + D * B;
   const tMax = N * (L ** u.inDigits - 1);
   const X = digitsFor(Math.max(tMax + Math.max(C, 0), L ** u.outDigits * D - 1), L);
+  const width = opts.divideWidth ?? DEFAULT_DIVIDE_WIDTH;
+  if (D > 1 && L * D > width) return narrowDivide(b, u, X, C, A, B, divisionPlan(D, L, width));
   const { digits: t } = addChain(b, u.inDigits, X, C, "add", true);
-  if (D === 1) return finish(b, u, t);
+  if (D === 1) return finishChip(b, u, t);
   // Tie handling at the last divide cell (v = L·r + t_0): tie ⇔ v mod D = 0 (h = D/2).
   const odd = (x: number): boolean => x % 2 !== 0;
   const tie = (v: number): boolean => tiesExist && v % D === 0;
@@ -32,7 +35,7 @@ export function planDigitChip(u: UnitFunction): DigitChip {
   // nearest-away takes a tie back only below zero (T < A), which needs A > 0.
   if (rounding === "nearest-away" && tiesExist && A > 0) extra.push({ name: "tie", fn: (v) => (tie(v) ? 1 : 0) });
   const { q, extra: flags } = divideChain(b, t, D, q0, extra);
-  if (extra.length === 0) return finish(b, u, q);
+  if (extra.length === 0) return finishChip(b, u, q);
   let flag: DigitRef;
   if (rounding === "nearest-even") flag = flags[0]!;
   else {
@@ -71,19 +74,5 @@ export function planDigitChip(u: UnitFunction): DigitChip {
     out.push(refs[0]!);
     if (k + 1 < X) borrow = refs[1]!;
   }
-  return finish(b, u, out);
-}
-
-function finish(b: Builder, u: UnitFunction, digits: DigitRef[]): DigitChip {
-  const result = Array.from({ length: u.outDigits }, (_, j) => digits[j] ?? { constant: 0 });
-  const pruned = prune(b.cells, result);
-  return {
-    workers: u.workers,
-    levels: u.levels,
-    inDigits: u.inDigits,
-    outDigits: u.outDigits,
-    rounding: u.rounding,
-    cells: pruned.cells,
-    result: pruned.result,
-  };
+  return finishChip(b, u, out);
 }

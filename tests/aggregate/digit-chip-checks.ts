@@ -4,6 +4,7 @@
 // whole-number arithmetic its name stands for (the file header's add, compare, divide and
 // decrement chains), computed from the worker digit sums. Returns the problems found (none = ok).
 import type { DigitChip, DigitRef, PortSource } from "../../aggregate/digit-chip.ts";
+import { DEFAULT_DIVIDE_WIDTH, divisionPlan } from "../../aggregate/digit-divide.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
 import { toDigits } from "../../aggregate/wire-codec.ts";
 import { flatUnit, unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
@@ -58,7 +59,13 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
   chip.result.forEach((r, j) => mark(r, chip.cells.length, `result digit ${j}`));
   chip.cells.forEach((c, i) => {
     const m = /^(add|compare|divide|decrement)(\d+)$/.exec(c.name);
-    const okName = m ? m[1] === c.role && Number(m[2]) === c.position : c.name === "flag" && c.role === "decrement" && c.position === 0;
+    // A factored divide (divisionPlan): divide{chain}_{sub-digit} and merge{digit} cells.
+    const f = /^(?:divide\d+_|merge)(\d+)$/.exec(c.name);
+    const okName = m
+      ? m[1] === c.role && Number(m[2]) === c.position
+      : f
+        ? c.role === "divide" && Number(f[1]) === c.position
+        : c.name === "flag" && c.role === "decrement" && c.position === 0;
     if (!okName) bad.push(`cell ${i}: name "${c.name}", role "${c.role}", position ${c.position}`);
     if (names.has(c.name)) bad.push(`cell name ${c.name} twice`);
     names.add(c.name);
@@ -160,9 +167,37 @@ export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<n
     const tie = rounding !== "floor" && D % 2 === 0 && Tc % D === 0;
     const tieOdd = rounding === "nearest-even" && tie && mod(Q + B, 2) === 1;
     const flag = rounding === "nearest-even" ? (tieOdd ? 1 : 0) : rounding === "nearest-away" && tie && T < A ? 1 : 0;
+    // A factored divide: x = Tc, Y_i = ⌊⌊x / L^e⌋ / (f_0 ⋯ f_i)⌋ in base β (digit-chip.ts narrowDivide).
+    const narrow = D > 1 && L * D > DEFAULT_DIVIDE_WIDTH ? divisionPlan(D, L, DEFAULT_DIVIDE_WIDTH) : null;
+    const Y: number[] = [];
+    if (narrow) {
+      let y = Math.floor(Tc / L ** narrow.e);
+      Y.push(y);
+      for (const f of narrow.factors) Y.push((y = Math.floor(y / f)));
+    }
+    const inPlace = narrow !== null && narrow.e === 0 && narrow.factors.length === 1 && rounding === "nearest-even" && mod(B, 2) === 0;
     // What each output name stands for: the digit of the whole number the chain computes.
     const expected = (cell: string, out: string): number | null => {
       let m: RegExpExecArray | null;
+      if (narrow) {
+        const beta = narrow.base;
+        const last = narrow.factors.length - 1;
+        if ((m = /^t(\d+)_(\d+)$/.exec(out))) return digit(digit(Tc, +m[1]!, L), +m[2]!, beta);
+        if ((m = /^even(\d+)$/.exec(out))) return mod(digit(Tc, +m[1]!, L) + B, 2) === 1 ? 0 : 1;
+        if ((m = /^q(\d+)_(\d+)$/.exec(out))) {
+          const ci = +m[1]!;
+          const p = +m[2]!;
+          return digit(ci === last && p === 0 && inPlace && tieOdd ? Y[ci + 1]! - 1 : Y[ci + 1]!, p, beta);
+        }
+        if ((m = /^r(\d+)_(\d+)_(\d+)$/.exec(out)))
+          return digit(Math.floor(Y[+m[1]!]! / beta ** +m[2]!) % narrow.factors[+m[1]!]!, +m[3]!, L);
+        if ((m = /^z(\d+)$/.exec(out))) {
+          const ci = +m[1]!;
+          const zero = Y[ci]! % narrow.factors[ci]! === 0;
+          return zero && (ci !== last || rounding !== "nearest-even" || mod(Y[ci + 1]! + B, 2) === 1) ? 0 : 1;
+        }
+        if (out === "keep") return tieOdd ? 0 : 1;
+      }
       if ((m = /^t(\d+)$/.exec(out))) return digit(Tc, +m[1]!, L);
       if ((m = /^c(\d+)_(\d+)$/.exec(out))) {
         const k = +m[1]! - 1;

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { cellDepths, chipSupports, runDigitChip, type DigitChip } from "../../aggregate/digit-chip.ts";
+import { divisionPlan } from "../../aggregate/digit-divide.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
 import { goldenAverage } from "../../aggregate/golden.ts";
 import { digitCount, fromDigits, toDigits } from "../../aggregate/wire-codec.ts";
@@ -66,6 +67,34 @@ describe("digit chip", () => {
       });
     }
   }
+
+  it("a wide divisor is divided in narrow cells: every divide cell within the width, equal to goldenAverage", () => {
+    const rng = createRng(11);
+    const bad: string[] = [];
+    for (const width of [8, 32])
+      for (const L of [2, 4, 8, 16])
+        for (const N of [6, 13, 24, 64])
+          for (const rounding of ROUNDINGS) {
+            const b = Math.log2(L) * Math.max(1, Math.round(8 / Math.log2(L)));
+            const chip = planDigitChip(flatUnit(N, b, L, rounding), { divideWidth: width });
+            const { base, factors } = divisionPlan(N, L, width);
+            for (const c of chip.cells)
+              if (c.role === "divide" && c.vmax > Math.max(width - 1, 2 * Math.max(1, ...factors) - 1, L))
+                bad.push(`${N}×${b} PAM-${L} ${rounding} width ${width}: ${c.name} v ≤ ${c.vmax} (base ${base}, factors ${factors})`);
+            const K = chip.inDigits;
+            for (let t = 0; t < 60; t++) {
+              const codes = Array.from({ length: N }, () =>
+                t < 2 ? [0, 2 ** b - 1][t]! : t < 30 ? 2 ** (b - 1) + rng.int(3) - 1 : rng.int(2 ** b),
+              );
+              const d = new Int32Array(N * K);
+              codes.forEach((code, w) => toDigits(code, { precision: b, levels: L }, d, w * K));
+              const got = fromDigits(runDigitChip(chip, d), L);
+              const want = goldenAverage(codes, { precision: b, rounding });
+              if (got !== want) bad.push(`${N}×${b} PAM-${L} ${rounding} width ${width}: ${got}, golden ${want}`);
+            }
+          }
+    expect(bad).toEqual([]);
+  });
 
   it("paper-4x8: five cells of v ≤ 15 (four adders and the rounding cell), depth 4", () => {
     const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
