@@ -114,4 +114,10 @@ export interface StructureCost {
   latencySeconds: number;
   /** Static heater power holding every phase of every copy, at P_PI_WATTS per π (phases taken mod 2π). */
   heaterWatts: number;
+  /**
+   * The cell with the largest decision threshold θ (in its integer v): a relative error ε between a
+   * cell's bias and signal paths moves that decision by ε·θ, so the widest cell is what a
+   * technology's errors break first (docs/structures.md, "Narrow decisions").
+   */
+  widestDecision: { cell: string; theta: number };
 }

@@ -82,8 +82,10 @@ export function ngspiceDeck(circuit: Circuit, stages: string[] = linearStageName
     `set height=${columns + 20}`,
     `dc Vcolsel 0 ${columns - 1} 1`,
     ...info.flatMap((s) => {
-      // Rows past this stage's inputs would be zero: print only its own columns (ngspice leaves the rest blank).
-      const rows = s.inputs < columns ? `[0,${s.inputs - 1}]` : "";
+      // Rows past this stage's inputs would be zero: print only its own columns (ngspice leaves the rest
+      // blank). A one-element slice is printed as "name = value", not as a table row, so a stage of
+      // one input prints its whole vector (the rows past its input are zeros a reader skips).
+      const rows = s.inputs > 1 && s.inputs < columns ? `[0,${s.inputs - 1}]` : "";
       return [
         `echo "optinc stage ${s.netlist} inputs ${s.inputs} outputs ${s.outputs}"`,
         `print ${s.outNodes.map((n) => `v(${s.prefix}${n}r)${rows} v(${s.prefix}${n}i)${rows}`).join(" ")}`,

@@ -100,17 +100,22 @@ function refusalMessage(s: StructureSearch): string {
 
 function refusalHint(s: StructureSearch, mziLossDb: number): string {
   const best = s.rows[bestRow(s.rows)]!;
+  const w = best.cost.widestDecision;
+  const widest = w.theta > 0 ? `; its widest decision is θ = ${w.theta} in cell ${w.cell}, and a relative error ε between that cell's bias and signal paths moves it by ε·θ` : "";
   // No cell decodes exactly: a better yield target or an explicit route cannot help, only a
   // smaller MZI loss for the biases to absorb.
   if (!best.yield)
-    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (the notes of --explain say which): the biases compensate that loss, and with lossless parts the decisions of these cells move by more than their margins; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
+    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (the notes of --explain say which): the biases compensate that loss, and with lossless parts the decisions of these cells move by more than their margins${widest}; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
   const t = best.tolerance;
   const need = !t
-    ? `${best.label} came closest`
+    ? `${best.label} came closest${widest}`
     : t.scale < 0.01
-      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC`
-      : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`;
-  return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
+      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC${widest}`
+      : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it would pass at a technology about ${+(1 / t.scale).toPrecision(2)}× better than ${s.technology}${widest}`;
+  // Never advise what the spec already declares: a calibrated die is already assumed calibrated.
+  const better =
+    s.technology === "calibrated" ? "a better technology than calibrated (smaller coupler and phase errors after calibration)" : "a better technology (optinc calibrate: preset = calibrated)";
+  return `${need}; use ${better}, a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 
 /** The report page; `layout`: its Layout section (optinc compile --layout, pipeline/layout/compile-layout.ts). */

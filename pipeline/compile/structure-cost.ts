@@ -1,6 +1,7 @@
 // What a closed-form structure costs, counted on its cell circuits (as built: what is emitted) times their physical
 // copies: the figures the structure search ranks by and the --explain table prints.
 import { cellDepths } from "../../aggregate/digit-chip.ts";
+import { cellNetwork } from "../../compiler/cells/cell-network.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
 import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts";
 import type { ChipStep, StructureCost } from "../types.ts";
@@ -42,6 +43,12 @@ export function structureCost(steps: ChipStep[]): StructureCost {
       heater += heaterWatts(d.table) * copies;
     }
   const cells = steps.reduce((n, s) => n + Math.max(0, ...cellDepths(s.chip)), 0);
+  let widest = { cell: "", theta: 0 };
+  for (const step of steps)
+    for (const c of step.chip.cells) {
+      const theta = Math.max(0, ...cellNetwork(c).thresholds);
+      if (theta > widest.theta) widest = { cell: `${step.stem}.${c.name}`, theta };
+    }
   const oeo = Math.max(0, cells - 1);
   return {
     mzi,
@@ -51,5 +58,6 @@ export function structureCost(steps: ChipStep[]): StructureCost {
     oeoOnCriticalPath: oeo,
     latencySeconds: oeo * OEO_HOP_SECONDS,
     heaterWatts: heater,
+    widestDecision: widest,
   };
 }

@@ -23,6 +23,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "couplers",
     "cells on path (O-E-O)",
     "heaters W",
+    "widest θ",
     "yield k/n (95% CI) vs target",
     "technology scale tolerated",
     "note",
@@ -33,6 +34,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     String(r.cost.fixedCouplers),
     `${r.cost.cellsOnCriticalPath} (${r.cost.oeoOnCriticalPath})`,
     r.cost.heaterWatts.toFixed(2),
+    String(r.cost.widestDecision.theta),
     rowYield(r),
     rowTolerance(r, s.technology),
     r.note,
@@ -45,7 +47,7 @@ export function structureTable(s: StructureSearch): string[] {
   const marked = rows.map((r, i) => [`${i === s.chosen ? "* " : "  "}${r[0]}`, ...r.slice(1)]);
   const width = head.map((h, c) => Math.max(h.length + (c === 0 ? 2 : 0), ...marked.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
-    `  ${cells.map((x, c) => (c === 0 || c >= 5 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
+    `  ${cells.map((x, c) => (c === 0 || c >= 6 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
   return [
     `structures considered (route = auto; target ${pct(s.target.yield)} yield at ${pct(s.target.confidence)} confidence; technology ${s.technology}):`,
     line([`  ${head[0]!}`, ...head.slice(1)]),

@@ -113,7 +113,9 @@ describe("route = auto", () => {
   }, 300_000);
 
   it("refuses when no structure decodes exactly, and says the MZI loss the biases absorb is the limit", async () => {
-    const body = "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated }";
+    // 3 workers × 8 bits at PAM-16: every structure has a wide add cell (the narrow divide left 8 × 3-bit
+    // PAM-8, this test's earlier spec, exact and built).
+    const body = "  workers = 3\n  precision = 8 bits\n  levels = 16\n  technology { preset = calibrated }";
     const c = await compile("noexact8", body);
     expect(c.code).toBe(1);
     expect(c.err).toContain("no structure is exact on its emitted cells");
