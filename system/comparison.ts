@@ -4,7 +4,7 @@
 import { PRESETS } from "../dsl/presets.ts";
 import type { WorkloadSpec } from "../dsl/spec.ts";
 import { gradientBuckets, iterationTime, workloadLayers } from "./iteration.ts";
-import { evaluateModels, MODELS } from "./models/index.ts";
+import { evaluateModels, runModel } from "./models/index.ts";
 import { modelInputs, type ModelInputs } from "./models/params.ts";
 import type { Note } from "./models/result.ts";
 
@@ -67,11 +67,10 @@ export function compareOnWorkload(
     const models: Record<string, ModelIteration> = {};
     const whole = evaluateModels(modelInputs({ ...overrides, workers: n, messageBytes: w.gradientBytes }), names);
     for (const m of whole) {
-      const model = MODELS[m.name]!;
       const it = iterationTime(
         buckets,
         w.computeTime,
-        (bytes) => model(modelInputs({ ...overrides, workers: n, messageBytes: bytes })).time_s,
+        (bytes) => runModel(m.name, modelInputs({ ...overrides, workers: n, messageBytes: bytes })).time_s,
       );
       models[m.name] = { name: m.name, time: it.time, allreduce: m.time_s, exposed: it.exposed, derived: m.derived, notes: m.notes };
     }

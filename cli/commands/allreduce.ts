@@ -330,7 +330,7 @@ function facts(name: string, n: Record<string, unknown>): string {
     case "oddl":
       return `${n.schedule} circuits, ${n.circuit_changes} circuit changes; WSS ${((n.wss_setup_s as number) * 1e3).toFixed(0)} ms once per job`;
     case "fat-tree":
-      return `k = ${n.radix}, ${n.oversubscription}:1, ${n.placement} placement, ECMP slowdown ${n.ecmp_slowdown}`;
+      return `${n.algorithm}${n.algorithm === "ring" ? "" : ` (ring: ${time(n.ring_s as number)})`}, k = ${n.radix}, ${n.oversubscription}:1, ${n.placement} placement, ring ECMP slowdown ${n.ecmp_slowdown}`;
     case "sip-ring":
       return `${n.wavelengths_per_segment} λ/segment, duty ${(n.duty_cycle as number).toFixed(3)}, ${n.placement}, ${n.segment_sharing} flows/segment`;
     default:
