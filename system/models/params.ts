@@ -160,7 +160,7 @@ export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes">
   photodetectorLossDb: 1,
   waveguideLossDbPerM: 100,
   nodeWaveguideM: 1e-3,
-  wrhtRegeneration: "store-and-forward",
+  wrhtRegeneration: "cut-through",
   oddlWssTime: 20e-3,
   oddlControlDelay: 25e-6,
   oddlTuneTime: 10e-9,
