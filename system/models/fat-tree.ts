@@ -40,7 +40,14 @@ function setting(p: ModelInputs): FlowSetting {
 }
 
 /** The ECMP ring flows of the job (kept for the seed tests and the notes). */
-export function fatTreeFlows(n: number, k: number, oversubscription: number, placement: "random" | "ordered", trials: number, seed: number) {
+export function fatTreeFlows(
+  n: number,
+  k: number,
+  oversubscription: number,
+  placement: "random" | "ordered",
+  trials: number,
+  seed: number,
+) {
   return stepFlows({ n, k, oversubscription, placement, trials, seed }, RING_STEP);
 }
 
@@ -99,9 +106,7 @@ export function fatTreeModel(p: ModelInputs): ModelResult {
   const s = setting(p);
   const all = Object.fromEntries(FAT_TREE_ALGORITHMS.map((a) => [a, fatTreeTerms(p, a)])) as Record<FatTreeAlgorithm, Terms>;
   const algorithm =
-    p.fatTreeAlgorithm === "best"
-      ? FAT_TREE_ALGORITHMS.reduce((a, b) => (total(all[b]) < total(all[a]) ? b : a))
-      : p.fatTreeAlgorithm;
+    p.fatTreeAlgorithm === "best" ? FAT_TREE_ALGORITHMS.reduce((a, b) => (total(all[b]) < total(all[a]) ? b : a)) : p.fatTreeAlgorithm;
   const ring = stepFlows(s, RING_STEP);
   return finish("fat-tree", "electrical-endpoint", true, p.messageBytes, n, all[algorithm], {
     radix: s.k,

@@ -56,7 +56,9 @@ export const PARAM_SOURCES: Readonly<Record<Key, ParamSource>> = {
   photodetectorLossDb: literature("DSENT Photonics.model photodetector loss 1 dB (seed §1.4)"),
   waveguideLossDbPerM: literature("DSENT Photonics.model waveguide loss 100 dB/m (seed §1.4)"),
   nodeWaveguideM: assumption("1 mm of on-chip bus per node passed", 0, 1e-2),
-  wrhtRegeneration: derived("cut-through: a 3R regenerator re-drives the bit stream; at WRHT's upper levels the nodes passed are idle (seed §2.1)"),
+  wrhtRegeneration: derived(
+    "cut-through: a 3R regenerator re-drives the bit stream; at WRHT's upper levels the nodes passed are idle (seed §2.1)",
+  ),
   oddlWssTime: literature("LCoS-WSS 5–30 ms per reconfiguration (Otón et al. 2009; §3.5); charged once per job"),
   oddlControlDelay: literature("DiReNet distributed OCS control, 24.8 µs at 70 000 servers (JOCN 563353, seed §1.4)"),
   oddlTuneTime: literature("fast tunable laser, < 10 ns over 122 channels (arXiv 2002.11640, seed §1.4)"),
