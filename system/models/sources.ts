@@ -28,7 +28,7 @@ const assumption = (source: string, ...sweep: (number | string)[]): ParamSource 
 export const PARAM_SOURCES: Readonly<Record<Key, ParamSource>> = {
   transceiverBps: paper("OptINC: 800 Gb/s per transceiver (paper §10.1); ODDL: 100 Gb/s (abstract)"),
   transceivers: paper("OptINC: 8 full-duplex transceivers per server (paper §10.1)"),
-  electricalBps: assumption("null = the optical server rate: equal injection bandwidth, as every seed paper compares", 100e9, 400e9),
+  electricalBps: assumption("null = the optical server rate: equal injection bandwidth, as every seed paper compares", "100e9", "400e9"),
   baselineBits: paper("OptINC's ring baseline all-reduces fp32 gradients (paper §10.1); bf16/fp8 are sweeps"),
   stepLatency: simulator("NCCL tuning.cc: 2.7 µs per network ring step, LL protocol (§3.3)"),
   hopLatency: datasheet("InfiniBand HDR switch port-to-port, sub-130 ns (Quantum QM8790 brief, §3.5)"),
