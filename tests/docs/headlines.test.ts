@@ -56,3 +56,23 @@ describe("docs/allreduce.md: the seed headlines", () => {
     expect(verdict({ ...h, sourced: false, assumes: "a" })).toMatch(/^\*\*explained\*\*: within ±10 % \(\+5\.0 %\) with a/);
   });
 });
+
+describe("docs/allreduce.md §6: the chart", () => {
+  it("docs/img/allreduce-chart.svg is what the documented command writes", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { main } = await import("../../cli/main.ts");
+    const { memoryIo } = await import("../helpers/io.ts");
+    const m =
+      /optinc allreduce (--models all --workers 64,1024 --parameters 350e6 --compute-time 180ms \\\n\s+--bandwidth 100Gb\/s --transceivers 1 --iterations 100000) --chart docs\/img\/allreduce-chart\.svg/.exec(
+        doc,
+      );
+    expect(m, "the chart command in §6").not.toBeNull();
+    const args = m![1]!.replace(/\\\n\s+/, " ").split(/\s+/);
+    const out = join(mkdtempSync(join(tmpdir(), "optinc-chart-")), "c.svg");
+    expect(await main(["allreduce", ...args, "--chart", out, "--quiet"], memoryIo())).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync("docs/img/allreduce-chart.svg", "utf8"));
+    expect(doc).toContain("![Iteration time per model for a 350 M-parameter model](img/allreduce-chart.png)");
+  }, 60_000);
+});
