@@ -130,3 +130,18 @@ describe("optinc allreduce with a user's own workload", () => {
     expect(bad.err).toMatch(/--spec: cannot read missing.optinc/);
   });
 });
+
+describe("the compile report's latency section", () => {
+  it("uses the spec's own workload on the spec's link, not fixed presets", async () => {
+    const { defaultSpec } = await import("../../../dsl/defaults.ts");
+    const { latencySection } = await import("../../../pipeline/report/report-html.ts");
+    const spec = { ...defaultSpec("x"), workload: customWorkload(5e6, 0.002) };
+    const l = latencySection(spec)!;
+    expect(l.presets).toHaveLength(1);
+    expect(l.presets[0]!.name).toBe("spec workload");
+    expect(l.presets[0]!.ring.compute).toBe(0.002);
+    expect(l.presets[0]!.paper).toBeUndefined();
+    const resnet = latencySection(defaultSpec("y"))!.presets[0]!;
+    expect([resnet.name, resnet.paper]).toEqual(["resnet50-cifar100", 0.74]);
+  });
+});
