@@ -1,5 +1,5 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { PRESETS } from "../../dsl/presets.ts";
@@ -17,6 +17,7 @@ import { parseModelParams } from "../../system/models/params.ts";
 import { render, renderComparison, SI, time } from "../allreduce-render.ts";
 import { workloadOptions } from "../allreduce-workload.ts";
 import { iterationChartSvg } from "../../pipeline/allreduce/chart.ts";
+import { astraInputs } from "../../pipeline/allreduce/astra.ts";
 import type { WorkloadComparison } from "../../system/comparison.ts";
 
 interface Flags {
@@ -49,6 +50,7 @@ interface Flags {
   iterations?: string;
   chart?: string;
   electricalBandwidth?: string;
+  astra?: string;
 }
 
 /** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
@@ -83,6 +85,7 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--spec <file>", "use a spec's workload block, link and precision (flags still override the link)")
     .option("--iterations <n>", "with --models: also print the time to train this many iterations")
     .option("--chart <file.svg>", "with --models: write the iteration times as an SVG chart")
+    .option("--astra <dir>", "also write ASTRA-sim inputs (network YAML, system JSON) for OptINC and ring at the largest N")
     .option("--electrical-bandwidth <rate>", "per-server rate of the electrical baselines (default: the optical rate)")
     .option("--models <list>", `compare these cost models per iteration on the workload, or all (${MODEL_NAMES.join(", ")})`)
     .option("--param <name=value,...>", "override cost-model inputs (docs/allreduce.md lists names, SI units and defaults)")
@@ -161,9 +164,26 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           writeFileSync(chart, iterationChartSvg(outcome.comparison, chartTitle(outcome.comparison)));
           if (!g.quiet) out.print(c.dim(`wrote ${relative(ctx.io.cwd, chart) || chart}\n`));
         }
+        let astra: { dir: string; workers: number; files: string[] } | undefined;
+        if (flags.astra !== undefined) {
+          const dir = resolve(ctx.io.cwd, flags.astra);
+          const workers = Math.max(...(options.workers ?? runs.map((r) => r.workers)));
+          const bytes = runs[0]?.messageBytes ?? outcome.comparison!.messageBytes;
+          const a = astraInputs({ ...options.link, ...(options.bits !== undefined ? { bits: options.bits } : {}) }, workers, bytes);
+          mkdirSync(dir, { recursive: true });
+          for (const [name, text] of Object.entries(a.files)) writeFileSync(resolve(dir, name), text);
+          astra = { dir: relative(ctx.io.cwd, dir) || ".", workers, files: Object.keys(a.files) };
+          if (!g.quiet)
+            out.print(
+              c.dim(
+                `wrote ASTRA-sim inputs for N = ${workers} to ${astra.dir} (OptINC as a Switch at ${a.optincBandwidthGBps.toFixed(1)} GB/s)\n`,
+              ),
+            );
+        }
         out.finish({
           aggregator,
           runs,
+          ...(astra ? { astra } : {}),
           ...(outcome.comparison ? { comparison: outcome.comparison } : {}),
           ...(chart ? { chart: relative(ctx.io.cwd, chart) || chart } : {}),
         });

@@ -145,3 +145,22 @@ describe("the compile report's latency section", () => {
     expect([resnet.name, resnet.paper]).toEqual(["resnet50-cifar100", 0.74]);
   });
 });
+
+describe("--astra: ASTRA-sim inputs", () => {
+  it("OptINC as a Switch whose direct all-reduce takes optinc's transfer time; ring as a Ring at B and α + h", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optinc-astra-"));
+    const r = await run(["--workers", "4", "--size", "100MB", "--astra", "astra", "--json"], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).result.astra).toEqual({
+      dir: "astra",
+      workers: 4,
+      files: ["optinc-network.yml", "ring-network.yml", "system-optinc.json", "system-ring.json"],
+    });
+    // 2(N−1)/N · 32/q · B = 1.5 · 4 · 800 GB/s.
+    expect(readFileSync(join(dir, "astra", "optinc-network.yml"), "utf8")).toContain("bandwidth: [ 4800 ]");
+    expect(readFileSync(join(dir, "astra", "ring-network.yml"), "utf8")).toMatch(
+      /topology: \[ Ring \][\s\S]*bandwidth: \[ 800 \][\s\S]*latency: \[ 2830 \]/,
+    );
+    expect(JSON.parse(readFileSync(join(dir, "astra", "system-ring.json"), "utf8"))["all-reduce-implementation"]).toEqual(["ring"]);
+  });
+});
