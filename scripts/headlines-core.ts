@@ -122,7 +122,7 @@ export async function headlines(): Promise<Headline[]> {
       best: savesVsBest(wrht),
       unit: "%",
       command: cmd(WRHT),
-      deciding: `N = 1024, W = 64, one λ per lightpath (Dai et al., §1.3), 100 Gb/s, 100 MB (assumed); ring losses ${sourceLabel("mrrThroughLossDb").split("(")[0].trim()}; ${sourceLabel("wrhtRegeneration").split(":")[0]} regeneration`,
+      deciding: `N = 1024, W = 64, one λ per lightpath (Dai et al., §1.3), 100 Gb/s, 100 MB (assumed); ring losses ${sourceLabel("mrrThroughLossDb").split("(")[0].trim()}; cut-through regeneration (${sourceLabel("wrhtRegeneration").split(":")[0]}): a 3R regenerator costs α each`,
       sourced: true,
       explanation: "4 WRHT steps against 21 bandwidth rounds of RD; the loss budget binds (43 regenerations) but they cost only α each",
     },
