@@ -1,12 +1,13 @@
 // One workload on every chosen model: per-iteration time (bucketed backward/communication
 // overlap, system/iteration.ts) beside each model's own all-reduce figures, per worker count; and
 // the sweeps behind the report's chart (all-reduce time against message size and against N).
-import { PRESETS } from "../dsl/presets.ts";
+import type { LayerShape } from "../dsl/presets.ts";
 import type { WorkloadSpec } from "../dsl/spec.ts";
-import { gradientBuckets, iterationTime, workloadLayers } from "./iteration.ts";
-import { evaluateModels, MODELS } from "./models/index.ts";
+import { gradientBuckets, iterationTime } from "./iteration.ts";
+import { evaluateModels, runModel } from "./models/index.ts";
 import { modelInputs, type ModelInputs } from "./models/params.ts";
 import type { Note } from "./models/result.ts";
+import { layersOf, presetWorkload } from "./workload.ts";
 
 export interface ModelIteration {
   name: string;
@@ -16,6 +17,8 @@ export interface ModelIteration {
   allreduce: number;
   /** Communication left exposed per iteration, s. */
   exposed: number;
+  /** Time to train `iterations` iterations, s (only when iterations were asked for). */
+  train?: number;
   derived: boolean;
   notes: Record<string, Note>;
 }
@@ -26,18 +29,23 @@ export interface ComparisonAtN {
 }
 
 export interface WorkloadComparison {
-  /** Preset name, or "none" (compute 0: iteration = the all-reduce of M). */
+  /** Preset name, "custom" (a user's workload), or "none" (compute 0: iteration = the all-reduce of M). */
   workload: string;
   messageBytes: number;
   compute: number;
   buckets: number;
+  /** Where the layer list came from: given, the preset's own, uniform (assumed), or none (no workload). */
+  layers: "given" | "preset" | "uniform" | "none";
+  /** Iterations of the time-to-train figure, when asked for. */
+  iterations?: number;
   rows: ComparisonAtN[];
 }
 
 export type Overrides = Partial<Omit<ModelInputs, "workers" | "messageBytes">>;
 
-function workloadOf(name: string | undefined, messageBytes: number): WorkloadSpec {
-  if (name === undefined)
+function workloadOf(workload: string | WorkloadSpec | undefined, messageBytes: number): WorkloadSpec {
+  if (typeof workload === "object") return workload;
+  if (workload === undefined)
     return {
       preset: null,
       gradientBytes: messageBytes,
@@ -47,37 +55,58 @@ function workloadOf(name: string | undefined, messageBytes: number): WorkloadSpe
       peakFlops: 0,
       efficiency: 0,
     };
-  const w = PRESETS[name];
-  if (!w) throw new Error(`unknown workload preset "${name}"`);
-  return w;
+  return presetWorkload(workload);
 }
 
-/** The named models on one workload at each N. `messageBytes` is used when no workload is named. */
+export interface WorkloadExtras {
+  /** The workload's layers in forward order (default: the preset's own, else uniform). */
+  layers?: LayerShape[] | null;
+  /** Report the time to train this many iterations. */
+  iterations?: number;
+}
+
+/** The named models on one workload at each N. `messageBytes` is used when no workload is given. */
 export function compareOnWorkload(
   names: readonly string[],
   workers: readonly number[],
-  workload: string | undefined,
+  workload: string | WorkloadSpec | undefined,
   messageBytes: number,
   overrides: Overrides,
+  extras: WorkloadExtras = {},
 ): WorkloadComparison {
   const w = workloadOf(workload, messageBytes);
-  const layers = workloadLayers(w.preset);
-  const buckets = gradientBuckets(w, layers);
+  const chosen = workload === undefined ? null : layersOf(w, extras.layers ?? null);
+  const buckets = gradientBuckets(w, chosen?.layers ?? null);
   const rows = workers.map((n) => {
     const models: Record<string, ModelIteration> = {};
     const whole = evaluateModels(modelInputs({ ...overrides, workers: n, messageBytes: w.gradientBytes }), names);
     for (const m of whole) {
-      const model = MODELS[m.name]!;
       const it = iterationTime(
         buckets,
         w.computeTime,
-        (bytes) => model(modelInputs({ ...overrides, workers: n, messageBytes: bytes })).time_s,
+        (bytes) => runModel(m.name, modelInputs({ ...overrides, workers: n, messageBytes: bytes })).time_s,
       );
-      models[m.name] = { name: m.name, time: it.time, allreduce: m.time_s, exposed: it.exposed, derived: m.derived, notes: m.notes };
+      models[m.name] = {
+        name: m.name,
+        time: it.time,
+        allreduce: m.time_s,
+        exposed: it.exposed,
+        derived: m.derived,
+        notes: m.notes,
+        ...(extras.iterations !== undefined ? { train: it.time * extras.iterations } : {}),
+      };
     }
     return { workers: n, models };
   });
-  return { workload: w.preset ?? "none", messageBytes: w.gradientBytes, compute: w.computeTime, buckets: buckets.length, rows };
+  return {
+    workload: workload === undefined ? "none" : (w.preset ?? "custom"),
+    messageBytes: w.gradientBytes,
+    compute: w.computeTime,
+    buckets: buckets.length,
+    layers: chosen?.source ?? "none",
+    ...(extras.iterations !== undefined ? { iterations: extras.iterations } : {}),
+    rows,
+  };
 }
 
 export interface Series {

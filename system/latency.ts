@@ -15,6 +15,8 @@ import { modelInputs, type ModelInputs } from "./models/params.ts";
 
 export interface LatencyRow {
   label: string;
+  /** Bits per gradient element this row moves (the baselines' baselineBits, OptINC's bits). */
+  bits: number;
   /** Cost-model name ("ring", the best electrical baseline's name, "optinc"). */
   model: string;
   /** Seconds. */
@@ -41,9 +43,15 @@ export interface LatencyOptions extends Partial<Omit<ModelInputs, "workers" | "m
   blockSize?: number;
   /** Charge OptINC the block-scale agreement as an electrical max-all-reduce (default true). */
   scaleSync?: boolean;
+  /** Baseline precisions shown beside fp32, bits (default [16]: bf16; 8 is fp8). */
+  lowerPrecisions?: number[];
 }
 
-function resolve(source: Spec | string): { workload: WorkloadSpec; link: Partial<ModelInputs> } {
+const PRECISION: Record<number, string> = { 32: "fp32", 16: "bf16", 8: "fp8" };
+const precision = (bits: number): string => PRECISION[bits] ?? `${bits}-bit`;
+
+function resolve(source: Spec | WorkloadSpec | string): { workload: WorkloadSpec; link: Partial<ModelInputs> } {
+  if (typeof source === "object" && "gradientBytes" in source) return { workload: source, link: {} };
   if (typeof source === "string") {
     const w = PRESETS[source];
     if (!w) throw new Error(`unknown workload preset "${source}"; known: ${Object.keys(PRESETS).sort().join(", ")}`);
@@ -62,10 +70,10 @@ function resolve(source: Spec | string): { workload: WorkloadSpec; link: Partial
   };
 }
 
-/** Latency breakdown for a spec or a workload preset name, at N workers. */
-export function latencyBreakdown(source: Spec | string, workers: number, opts: LatencyOptions = {}): LatencyBreakdown {
+/** Latency breakdown for a spec, a workload or a workload preset name, at N workers. */
+export function latencyBreakdown(source: Spec | WorkloadSpec | string, workers: number, opts: LatencyOptions = {}): LatencyBreakdown {
   const { workload, link } = resolve(source);
-  const { overlap = 0, blockSize = 256, scaleSync: syncScales = true, ...overrides } = opts;
+  const { overlap = 0, blockSize = 256, scaleSync: syncScales = true, lowerPrecisions = [16], ...overrides } = opts;
   if (!(overlap >= 0 && overlap <= 1)) throw new Error(`overlap must be in [0, 1], got ${overlap}`);
   const p = modelInputs({ workers, messageBytes: workload.gradientBytes, ...link, ...overrides });
   const cmp = compareModels(p);
@@ -76,18 +84,27 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
   const compute = workload.computeTime;
   const exposed = (comm: number) => comm * (1 - overlap);
   const ringTotal = compute + exposed(time("ring"));
-  const row = (label: string, model: string, comm: number): LatencyRow => ({
+  const row = (label: string, model: string, comm: number, bits = p.baselineBits): LatencyRow => ({
     label,
+    bits,
     model,
     compute,
     comm: exposed(comm),
     total: compute + exposed(comm),
     normalized: (compute + exposed(comm)) / ringTotal,
   });
-  const rows = [row("ring all-reduce (fp32)", "ring", time("ring"))];
+  const tag = precision(p.baselineBits);
+  const rows = [row(`ring all-reduce (${tag})`, "ring", time("ring"))];
   if (cmp.bestElectrical !== "ring")
-    rows.push(row(`best electrical: ${cmp.bestElectrical} (fp32)`, cmp.bestElectrical, time(cmp.bestElectrical)));
-  rows.push(row(`OptINC (${p.bits}-bit)`, "optinc", time("optinc") + scaleSync));
+    rows.push(row(`best electrical: ${cmp.bestElectrical} (${tag})`, cmp.bestElectrical, time(cmp.bestElectrical)));
+  for (const bits of lowerPrecisions.filter((b) => b !== p.baselineBits)) {
+    const low = compareModels({ ...p, baselineBits: bits });
+    const t = (name: string) => low.models.find((m) => m.name === name)!.time_s;
+    rows.push(row(`ring all-reduce (${precision(bits)})`, "ring", t("ring"), bits));
+    if (low.bestElectrical !== "ring")
+      rows.push(row(`best electrical: ${low.bestElectrical} (${precision(bits)})`, low.bestElectrical, t(low.bestElectrical), bits));
+  }
+  rows.push(row(`OptINC (${p.bits}-bit)`, "optinc", time("optinc") + scaleSync, p.bits));
   return {
     workload: workload.preset ?? "custom",
     workers,
@@ -114,7 +131,12 @@ export function latencyBreakdown(source: Spec | string, workers: number, opts: L
  * The compute time per iteration at which OptINC's normalised latency equals `target` (closed form:
  * (C + c_o)/(C + c_r) = t ⇒ C = (t·c_r − c_o)/(1 − t)); null when the target is out of reach.
  */
-export function computeTimeForTarget(source: Spec | string, workers: number, target: number, opts: LatencyOptions = {}): number | null {
+export function computeTimeForTarget(
+  source: Spec | WorkloadSpec | string,
+  workers: number,
+  target: number,
+  opts: LatencyOptions = {},
+): number | null {
   const rows = latencyBreakdown(source, workers, opts).rows;
   const ring = rows[0]!.comm;
   const optinc = rows[rows.length - 1]!.comm;
@@ -127,7 +149,12 @@ export function computeTimeForTarget(source: Spec | string, workers: number, tar
  * other inputs fixed (bisection on log B; the normalised latency rises monotonically with B).
  * Returns null when no bandwidth in [1 MB/s, 1 PB/s] reaches the target.
  */
-export function bandwidthForTarget(source: Spec | string, workers: number, target: number, opts: LatencyOptions = {}): number | null {
+export function bandwidthForTarget(
+  source: Spec | WorkloadSpec | string,
+  workers: number,
+  target: number,
+  opts: LatencyOptions = {},
+): number | null {
   const at = (bytesPerSecond: number) => {
     const rows = latencyBreakdown(source, workers, { ...opts, transceivers: 1, transceiverBps: bytesPerSecond * 8 }).rows;
     return rows[rows.length - 1]!.normalized;
@@ -144,6 +171,6 @@ export function bandwidthForTarget(source: Spec | string, workers: number, targe
 }
 
 /** The breakdown over several worker counts (for the report's sweep). */
-export function latencySweep(source: Spec | string, workers: number[], opts: LatencyOptions = {}): LatencyBreakdown[] {
+export function latencySweep(source: Spec | WorkloadSpec | string, workers: number[], opts: LatencyOptions = {}): LatencyBreakdown[] {
   return workers.map((n) => latencyBreakdown(source, n, opts));
 }

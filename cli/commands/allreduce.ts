@@ -1,11 +1,10 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import type { ChalkInstance } from "chalk";
 import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { VerifyInputError } from "../../verify/circuit/load.ts";
-import type { AllreduceRun } from "../../system/ring/allreduce-run.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce/allreduce.ts";
 import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
 import type { RegisterCommand } from "../context.ts";
@@ -15,6 +14,10 @@ import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
 import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { parseModelParams } from "../../system/models/params.ts";
+import { render, renderComparison, SI, time } from "../allreduce-render.ts";
+import { workloadOptions } from "../allreduce-workload.ts";
+import { iterationChartSvg } from "../../pipeline/allreduce/chart.ts";
+import { astraInputs } from "../../pipeline/allreduce/astra.ts";
 import type { WorkloadComparison } from "../../system/comparison.ts";
 
 interface Flags {
@@ -40,111 +43,18 @@ interface Flags {
   allowInexact?: boolean;
   models?: string;
   param?: string;
+  parameters?: string;
+  computeTime?: string;
+  layers?: string;
+  spec?: string;
+  iterations?: string;
+  chart?: string;
+  electricalBandwidth?: string;
+  astra?: string;
 }
 
 /** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
 const INEXACT = ALLREDUCE.inexact;
-
-const SI = (v: number, unit: string, digits = 2): string => {
-  const prefixes: [number, string][] = [
-    [1e12, "T"],
-    [1e9, "G"],
-    [1e6, "M"],
-    [1e3, "k"],
-  ];
-  for (const [f, p] of prefixes) if (Math.abs(v) >= f) return `${(v / f).toFixed(digits)} ${p}${unit}`;
-  return `${v.toFixed(digits)} ${unit}`;
-};
-const time = (s: number): string =>
-  s >= 1
-    ? `${s.toFixed(3)} s`
-    : s >= 1e-3
-      ? `${(s * 1e3).toFixed(3)} ms`
-      : s >= 1e-6
-        ? `${(s * 1e6).toFixed(2)} µs`
-        : `${(s * 1e9).toFixed(1)} ns`;
-const sci = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
-
-function table(rows: string[][], c: ChalkInstance, rightFrom = 1): string {
-  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, j) => (j < rightFrom ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join("  ");
-      return `  ${i === 0 ? c.bold(line) : line}`;
-    })
-    .join("\n");
-}
-
-function render(run: AllreduceRun, c: ChalkInstance): string {
-  const n = run.workers;
-  const out: string[] = [];
-  const full = Math.floor(run.messageBytes / 4);
-  out.push(c.cyan.bold(`N = ${n} workers`) + `  ·  M = ${SI(run.messageBytes, "B")} (${full} fp32 values)`);
-  if (run.executed.scaled)
-    out.push(
-      c.dim(`  executed on ${run.executed.elements} elements (synthetic N(0, 1e-3) gradients); byte counts are the exact closed form at M`),
-    );
-  const fig6 = (2 * (n - 1)) / n;
-  out.push(
-    table(
-      [
-        ["executed", "steps", "msgs/worker", "sent/worker", "max |err| vs exact mean"],
-        [
-          "ring (fp32)",
-          `${run.ring.steps}`,
-          `${run.ring.messagesPerWorker}`,
-          SI(run.ring.bytesSentPerWorker, "B"),
-          sci(run.ring.maxAbsError),
-        ],
-        [
-          `OptINC (${run.optinc.bits}-bit)`,
-          "1",
-          "1",
-          SI(run.optinc.bytesSentPerWorker, "B"),
-          `${sci(run.optinc.maxAbsError)} (${run.optinc.maxErrorSteps.toFixed(2)} steps${run.optinc.injectedErrors ? `, ${run.optinc.injectedErrors} injected` : ""}${run.optinc.mismatchedElements ? `, ${run.optinc.mismatchedElements} ≠ golden` : ""})`,
-        ],
-      ],
-      c,
-    ),
-  );
-  const ok = Math.abs(run.volumeRatio - fig6) < 1e-12;
-  out.push(
-    `  volume ring/OptINC at equal precision: ${c.bold(run.volumeRatio.toFixed(4))} ${ok ? c.green(`(= 2(N−1)/N, paper Fig. 6)`) : c.yellow(`(2(N−1)/N = ${fig6.toFixed(4)}; chunks unequal)`)}` +
-      `;  at ${run.optinc.bits} bits: ${run.volumeRatioAtBits.toFixed(2)}`,
-  );
-  const optinc = run.models.optinc!.time;
-  const rows = [["model", "time", "algbw", "busbw", "T / T_OptINC"]];
-  for (const [name, m] of Object.entries(run.models)) {
-    const label = `${name}${m.derived ? " †" : ""}${name === run.bestElectrical ? " (best electrical)" : ""}`;
-    rows.push([
-      label,
-      time(m.time),
-      SI(m.algbw, "B/s"),
-      m.busbw !== undefined ? SI(m.busbw, "B/s") : "–",
-      `${(m.time / optinc).toFixed(2)}×`,
-    ]);
-  }
-  out.push(table(rows, c));
-  out.push(
-    `  OptINC speed-up: ${c.bold(`${run.speedupVsRing.toFixed(2)}× vs ring`)}, ${c.bold(`${run.speedupVsBestElectrical.toFixed(2)}× vs best electrical (${run.bestElectrical})`)}` +
-      c.dim(
-        `; at equal precision (fp32 through OptINC): ${run.equalPrecision.speedupVsRing.toFixed(2)}× / ${run.equalPrecision.speedupVsBestElectrical.toFixed(2)}×`,
-      ),
-  );
-  if (run.latency) {
-    out.push(`  iteration latency, ${run.latency.workload} (compute ${time(run.latency.rows[0]!.compute)}, no overlap):`);
-    out.push(
-      table(
-        [
-          ["", "compute", "comm", "total", "normalized"],
-          ...run.latency.rows.map((r) => [r.label, time(r.compute), time(r.comm), time(r.total), r.normalized.toFixed(4)]),
-        ],
-        c,
-      ),
-    );
-  }
-  return out.join("\n");
-}
 
 export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
   program
@@ -169,6 +79,14 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--seed <s>", "seed of the synthetic gradients", "1")
     .option("--error-rate <p>", "inject OptINC output errors at this rate (±1 step 90 %, ±2 7 %, ±4 3 %)")
     .option("--workload <preset>", `add an iteration-latency breakdown (${Object.keys(PRESETS).sort().join(", ")})`)
+    .option("--parameters <n>", "your own model: its parameter count (fp32 gradient = 4 bytes each); needs --compute-time")
+    .option("--compute-time <time>", "compute per iteration (forward + backward) of your model or of the --workload preset, e.g. 120ms")
+    .option("--layers <list|file.json>", "your model's layers in forward order, name:parameters[:flops],… (bucketed overlap)")
+    .option("--spec <file>", "use a spec's workload block, link and precision (flags still override the link)")
+    .option("--iterations <n>", "with --models: also print the time to train this many iterations")
+    .option("--chart <file.svg>", "with --models: write the iteration times as an SVG chart")
+    .option("--astra <dir>", "also write ASTRA-sim inputs (network YAML, system JSON) for OptINC and ring at the largest N")
+    .option("--electrical-bandwidth <rate>", "per-server rate of the electrical baselines (default: the optical rate)")
     .option("--models <list>", `compare these cost models per iteration on the workload, or all (${MODEL_NAMES.join(", ")})`)
     .option("--param <name=value,...>", "override cost-model inputs (docs/allreduce.md lists names, SI units and defaults)")
     .option("--allow-inexact", "with --netlist: exit 0 even when the circuit's outputs differ from the golden quantized average")
@@ -178,17 +96,29 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
 Examples:
   $ optinc allreduce                                         # N = 4, 8, 16 with the golden aggregator
   $ optinc allreduce --workers 8 --size 25MB --workload resnet50-cifar100
+  $ optinc allreduce --models all --workers 64,1024 --parameters 350e6 --compute-time 180ms --iterations 100000 --chart it.svg
   $ optinc allreduce --netlist out/paper_4x8.netlist.json --phase-noise 0.002
 
 Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idealities (unless
 --allow-inexact) or is not a compiled circuit, 2 usage or missing files.`,
     )
-    .action((flags: Flags) => {
+    .action((flags: Flags, cmd: Command) => {
       const out = new CommandOutput(ctx, "allreduce");
       const g = out.g;
       const c = g.color;
       try {
         const options = optionsOf(flags, ctx.io.cwd);
+        options.explicitLink = Object.fromEntries(
+          (
+            [
+              ["bandwidth", "transceiverBps"],
+              ["transceivers", "transceivers"],
+              ["latency", "stepLatency"],
+            ] as const
+          )
+            .filter(([flag]) => cmd.getOptionValueSource(flag) !== "default")
+            .map(([, key]) => [key, options.link[key]]),
+        );
         const outcome = allreduce(options);
         if (outcome.kind === "not-compiled") {
           out.report(
@@ -228,7 +158,35 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             },
           ]);
         }
-        out.finish({ aggregator, runs, ...(outcome.comparison ? { comparison: outcome.comparison } : {}) });
+        let chart: string | undefined;
+        if (flags.chart !== undefined && outcome.comparison) {
+          chart = resolve(ctx.io.cwd, flags.chart);
+          writeFileSync(chart, iterationChartSvg(outcome.comparison, chartTitle(outcome.comparison)));
+          if (!g.quiet) out.print(c.dim(`wrote ${relative(ctx.io.cwd, chart) || chart}\n`));
+        }
+        let astra: { dir: string; workers: number; files: string[] } | undefined;
+        if (flags.astra !== undefined) {
+          const dir = resolve(ctx.io.cwd, flags.astra);
+          const workers = Math.max(...(options.workers ?? runs.map((r) => r.workers)));
+          const bytes = runs[0]?.messageBytes ?? outcome.comparison!.messageBytes;
+          const a = astraInputs({ ...options.link, ...(options.bits !== undefined ? { bits: options.bits } : {}) }, workers, bytes);
+          mkdirSync(dir, { recursive: true });
+          for (const [name, text] of Object.entries(a.files)) writeFileSync(resolve(dir, name), text);
+          astra = { dir: relative(ctx.io.cwd, dir) || ".", workers, files: Object.keys(a.files) };
+          if (!g.quiet)
+            out.print(
+              c.dim(
+                `wrote ASTRA-sim inputs for N = ${workers} to ${astra.dir} (OptINC as a Switch at ${a.optincBandwidthGBps.toFixed(1)} GB/s)\n`,
+              ),
+            );
+        }
+        out.finish({
+          aggregator,
+          runs,
+          ...(astra ? { astra } : {}),
+          ...(outcome.comparison ? { comparison: outcome.comparison } : {}),
+          ...(chart ? { chart: relative(ctx.io.cwd, chart) || chart } : {}),
+        });
       } catch (e) {
         if (e instanceof InvalidArgumentError || e instanceof AllreduceOptionsError) {
           out.usage(e.message);
@@ -272,6 +230,10 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     if (!(flags.errorRate.trim() !== "" && errorRate >= 0 && errorRate <= 1))
       throw new InvalidArgumentError(`--error-rate: "${flags.errorRate}" is not a probability in [0, 1]`);
   }
+  if (flags.chart !== undefined && flags.models === undefined)
+    throw new InvalidArgumentError("--chart draws the --models comparison; add --models");
+  if (flags.iterations !== undefined && flags.models === undefined)
+    throw new InvalidArgumentError("--iterations times the --models comparison; add --models");
   const transceiverBps = quantity("--bandwidth", "bitrate")(flags.bandwidth);
   if (!(transceiverBps > 0)) throw new InvalidArgumentError("--bandwidth must be positive");
   return {
@@ -292,13 +254,16 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
       ? { models: flags.models.trim() === "all" ? ("all" as const) : flags.models.split(",").map((m) => m.trim()) }
       : {}),
     ...(size !== undefined ? { messageBytes: size } : {}),
-    ...(flags.workload !== undefined ? { workload: flags.workload } : {}),
+    ...workloadOptions(flags, cwd),
     ...(flags.levels !== undefined ? { levels: integer("--levels", 2, 16)(flags.levels) } : {}),
     ...(flags.bits !== undefined ? { bits: integer("--bits", 2, 24)(flags.bits) } : {}),
     ...(flags.rounding !== undefined ? { rounding: flags.rounding } : {}),
     ...(errorRate !== undefined ? { errorRate } : {}),
     link: {
       ...params(flags.param),
+      ...(flags.electricalBandwidth !== undefined
+        ? { electricalBps: quantity("--electrical-bandwidth", "bitrate")(flags.electricalBandwidth) }
+        : {}),
       transceiverBps,
       transceivers: integer("--transceivers", 1, 1024)(flags.transceivers),
       stepLatency: quantity("--latency", "time")(flags.latency),
@@ -322,49 +287,13 @@ function params(text: string | undefined): ReturnType<typeof parseModelParams> {
   }
 }
 
-/** The facts a model's row shows beside its times. */
-function facts(name: string, n: Record<string, unknown>): string {
-  switch (name) {
-    case "wrht":
-      return `m = ${n.arity}, ${n.steps} steps, λ ${n.wavelengths_used}/${n.wavelengths_available}, loss slack ${(n.loss_slack_db as number[]).map((x) => x.toFixed(1)).join(" / ")} dB${n.loss_binds ? `, loss binds: ${n.regenerations} O-E-O regenerations` : ""}`;
-    case "oddl":
-      return `${n.schedule} circuits, ${n.circuit_changes} circuit changes; WSS ${((n.wss_setup_s as number) * 1e3).toFixed(0)} ms once per job`;
-    case "fat-tree":
-      return `k = ${n.radix}, ${n.oversubscription}:1, ${n.placement} placement, ECMP slowdown ${n.ecmp_slowdown}`;
-    case "sip-ring":
-      return `${n.wavelengths_per_segment} λ/segment, duty ${(n.duty_cycle as number).toFixed(3)}, ${n.placement}, ${n.segment_sharing} flows/segment`;
-    default:
-      return n.steps !== undefined ? `${n.steps} steps` : "";
-  }
-}
-
-function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): string {
-  const head =
-    cmp.workload === "none"
-      ? `per-iteration time = one all-reduce of ${SI(cmp.messageBytes, "B")} (no --workload: no compute)`
-      : `per-iteration time, ${cmp.workload}: compute ${time(cmp.compute)}, ${SI(cmp.messageBytes, "B")} of fp32 gradients in ${cmp.buckets} buckets overlapped with backward`;
-  const out = [c.cyan.bold(head)];
-  for (const row of cmp.rows) {
-    const models = Object.values(row.models);
-    const best = Math.min(...models.map((m) => m.time));
-    const rows = [["N = " + row.workers, "iteration", "all-reduce", "exposed", "vs fastest"]];
-    const notes = ["model facts"];
-    for (const m of models) {
-      rows.push([`${m.name}${m.derived ? " †" : ""}`, time(m.time), time(m.allreduce), time(m.exposed), `${(m.time / best).toFixed(2)}×`]);
-      notes.push(facts(m.name, m.notes));
-    }
-    out.push(
-      table(rows, c)
-        .split("\n")
-        .map((l, i) => `${l}  ${i === 0 ? c.bold(notes[i]!) : notes[i]}`.trimEnd())
-        .join("\n"),
-    );
-  }
-  return out.join("\n");
-}
-
 /** --dac-bits: DAC_BITS.min..max or none (the same values as the spec and optinc verify). */
 function dacBitsFlag(v: string): number | undefined {
   if (v === "none") return undefined;
   return integer("--dac-bits", DAC_BITS.min, DAC_BITS.max)(v);
+}
+
+function chartTitle(cmp: WorkloadComparison): string {
+  const what = cmp.workload === "none" ? "one all-reduce, no compute" : `${cmp.workload}, compute ${time(cmp.compute)}`;
+  return `Iteration time per model: ${what}, ${SI(cmp.messageBytes, "B")} of fp32 gradients`;
 }

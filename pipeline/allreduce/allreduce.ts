@@ -2,10 +2,11 @@
 // trained netlist, or a closed-form chip's cells), settle the number format against it, execute
 // one ring/OptINC run per worker count, and count the values that differ from the golden average.
 // The CLI parses flags into AllreduceOptions, calls allreduce() and prints the outcome.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { PRESETS } from "../../dsl/presets.ts";
-import type { Levels, Rounding } from "../../dsl/spec.ts";
+import { PRESETS, type LayerShape } from "../../dsl/presets.ts";
+import type { Levels, Rounding, WorkloadSpec } from "../../dsl/spec.ts";
+import { loadSpec } from "../../dsl/load.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 import { validateTechnology, type Technology } from "../../dsl/technology.ts";
 import { loadCircuits } from "../../verify/circuit/load.ts";
@@ -45,8 +46,14 @@ export interface AllreduceOptions {
   workers?: number[];
   /** M, fp32 bytes per worker; default the workload's gradient, else 100 MB. */
   messageBytes?: number;
-  /** Workload preset for the iteration-latency breakdown. */
-  workload?: string;
+  /** Workload: a preset name, or a user's own (parameters and compute time), for the iteration figures. */
+  workload?: string | WorkloadSpec;
+  /** The workload's layers in forward order (bucketed overlap); default the preset's, else uniform. */
+  layers?: LayerShape[];
+  /** A spec file whose `workload` block (and `link`, `precision`) to use; flags still override the link. */
+  spec?: string;
+  /** Report the time to train this many iterations (with `models`). */
+  iterations?: number;
   /** Defaults: the netlist's, else 8 bits as PAM-4 and nearest-even (or the compiled spec's rounding). */
   bits?: number;
   levels?: number;
@@ -54,6 +61,8 @@ export interface AllreduceOptions {
   /** Inject OptINC output errors at this rate (ERROR_DISTRIBUTION). */
   errorRate?: number;
   link: Partial<Omit<ModelInputs, "workers" | "messageBytes">> & Pick<ModelInputs, "transceiverBps" | "transceivers" | "stepLatency">;
+  /** The link inputs given explicitly (they win over a spec's link block). */
+  explicitLink?: Partial<ModelInputs>;
   execElements: number;
   blockSize: number;
   /**
@@ -134,10 +143,12 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
       `--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`,
     );
   }
-  if (o.workload !== undefined && !PRESETS[o.workload]) {
+  if (typeof o.workload === "string" && !PRESETS[o.workload]) {
     throw new AllreduceOptionsError(`--workload: unknown preset "${o.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
   }
-  const messageBytes = o.messageBytes ?? (o.workload ? PRESETS[o.workload]!.gradientBytes : 100e6);
+  if (o.spec !== undefined) o = withSpec(o, o.spec);
+  const workload = typeof o.workload === "string" ? PRESETS[o.workload]! : o.workload;
+  const messageBytes = o.messageBytes ?? (workload ? workload.gradientBytes : 100e6);
   const levels = o.levels ?? (circuit ? circuit.levels : 4);
   if (![2, 4, 8, 16].includes(levels)) throw new AllreduceOptionsError(`--levels: ${levels} is not one of 2, 4, 8, 16`);
   const bits = o.bits ?? (circuit ? circuit.bits : 8);
@@ -185,6 +196,50 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
   // A speed-up means nothing when the circuit does not compute the average.
   const wrong = runs.reduce((a, r) => a + r.optinc.mismatchedElements - r.optinc.injectedErrors, 0);
   const inexact = circuit && wrong > 0 ? { wrong, total: runs.reduce((a, r) => a + r.executed.elements, 0) } : null;
-  const comparison = models ? compareOnWorkload(models, workers, o.workload, messageBytes, { ...o.link, bits }) : undefined;
+  const comparison = models
+    ? compareOnWorkload(
+        models,
+        workers,
+        o.workload,
+        messageBytes,
+        { ...o.link, bits },
+        {
+          layers: o.layers ?? null,
+          ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
+        },
+      )
+    : undefined;
   return { kind: "done", aggregator, runs, inexact, ...(comparison ? { comparison } : {}) };
 }
+
+/** The options with a spec file's workload, link and precision (explicit options win). */
+function withSpec(o: AllreduceOptions, file: string): AllreduceOptions {
+  const path = resolve(o.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new AllreduceOptionsError(`--spec: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const loaded = loadSpec(file, text);
+  if (!loaded.checked) {
+    const d = loaded.diagnostics.find((x) => x.severity === "error") ?? loaded.diagnostics[0];
+    throw new AllreduceOptionsError(`--spec: ${file}${d ? `:${d.line}:${d.column}: ${d.message}` : " does not load"}`);
+  }
+  const spec = loaded.checked.spec;
+  return {
+    ...o,
+    workload: o.workload ?? { ...spec.workload },
+    bits: o.bits ?? spec.precision,
+    link: {
+      transceiverBps: spec.link.bandwidth,
+      transceivers: spec.link.transceivers,
+      stepLatency: spec.link.stepLatency,
+      fiberLength: spec.link.fiberLength,
+      ...o.explicitLink,
+      ...Object.fromEntries(Object.entries(o.link).filter(([k]) => !LINK_FROM_SPEC.has(k))),
+    },
+  };
+}
+
+const LINK_FROM_SPEC = new Set(["transceiverBps", "transceivers", "stepLatency", "fiberLength"]);

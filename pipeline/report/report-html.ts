@@ -1,5 +1,4 @@
 // report.json (+ the compile result) → the self-contained report.html sections.
-import { PRESETS } from "../../dsl/presets.ts";
 import type { Spec } from "../../dsl/spec.ts";
 import { latencyBreakdown } from "../../system/latency.ts";
 import { systemsSection } from "./systems-section.ts";
@@ -31,20 +30,22 @@ export function specFacts(spec: Spec, seed: number, route: { label: string; valu
   ];
 }
 
+/** The latency breakdown of the spec's own workload (its `workload` block or preset) on its own link. */
 export function latencySection(spec: Spec): ReportData["latency"] {
-  const presets = ["resnet50-cifar100", "llama-8l-384"].map((name) => {
-    // The spec's own link and workers, with each preset's workload.
-    const b = latencyBreakdown({ ...spec, workload: { ...PRESETS[name]! } }, spec.workers);
-    const ring = b.rows.find((r) => r.model === "ring")!;
-    const opt = b.rows.find((r) => r.model === "optinc")!;
-    return {
-      name,
-      ring: { compute: ring.compute, communication: ring.comm },
-      optinc: { compute: opt.compute, communication: opt.comm },
-      paper: PAPER_LATENCY[name],
-    };
-  });
-  return { presets };
+  const b = latencyBreakdown(spec, spec.workers);
+  const ring = b.rows.find((r) => r.model === "ring")!;
+  const opt = b.rows.find((r) => r.model === "optinc")!;
+  const name = spec.workload.preset ?? "spec workload";
+  return {
+    presets: [
+      {
+        name,
+        ring: { compute: ring.compute, communication: ring.comm },
+        optinc: { compute: opt.compute, communication: opt.comm },
+        paper: PAPER_LATENCY[name],
+      },
+    ],
+  };
 }
 
 /** The port map of every emitted circuit (the same content as its `<name>.ports.json`). */

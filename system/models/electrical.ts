@@ -1,13 +1,13 @@
 // Electrical all-reduce baselines: α–β–γ models (Thakur, Rabenseifner & Gropp 2005; Patarasuk &
 // Yuan 2009; NCCL double binary tree) and a SHARP-like switch aggregation tree (§3.1, §4, §5.2).
-// Every server injects at B = transceivers × line rate (the same ports OptINC uses).
-import { ceilLog, serverBandwidth, type ModelInputs } from "./params.ts";
+// Every server injects at B_e = electricalBps, by default the optical rate (the same ports OptINC uses).
+import { ceilLog, electricalBandwidth, type ModelInputs } from "./params.ts";
 import { finish, type ModelResult } from "./result.ts";
 
 /** 2(N−1)(α + h) + 2(N−1)/N · M/B + (N−1)/N · M·γ. */
 export function ringModel(p: ModelInputs): ModelResult {
   const n = p.workers;
-  const b = serverBandwidth(p);
+  const b = electricalBandwidth(p);
   const steps = 2 * (n - 1);
   return finish(
     "ring",
@@ -36,7 +36,7 @@ export function recursiveDoublingModel(p: ModelInputs): ModelResult {
     n,
     {
       latency_s: lg * (p.stepLatency + p.hopLatency),
-      transfer_s: (lg * p.messageBytes) / serverBandwidth(p),
+      transfer_s: (lg * p.messageBytes) / electricalBandwidth(p),
       reduce_s: lg * p.messageBytes * p.reduceSecondsPerByte,
     },
     { steps: lg, bytes_per_worker: lg * p.messageBytes },
@@ -55,7 +55,7 @@ export function rabenseifnerModel(p: ModelInputs): ModelResult {
     n,
     {
       latency_s: 2 * lg * (p.stepLatency + p.hopLatency),
-      transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / serverBandwidth(p)),
+      transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / electricalBandwidth(p)),
       reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
     },
     { steps: 2 * lg, bytes_per_worker: ((2 * (n - 1)) / n) * p.messageBytes },
@@ -70,7 +70,7 @@ export function rabenseifnerModel(p: ModelInputs): ModelResult {
  */
 export function doubleBinaryTreeModel(p: ModelInputs): ModelResult {
   const n = p.workers;
-  const b = serverBandwidth(p);
+  const b = electricalBandwidth(p);
   const depth = ceilLog(n, 2);
   const chunk = Math.min(p.treeChunkBytes, p.messageBytes / 2);
   const sent = n > 2 ? 2 * p.messageBytes : n === 2 ? p.messageBytes : 0;
@@ -104,7 +104,7 @@ export function sharpModel(p: ModelInputs): ModelResult {
     n,
     {
       latency_s: p.stepLatency + 2 * depth * p.hopLatency,
-      transfer_s: p.messageBytes / serverBandwidth(p),
+      transfer_s: p.messageBytes / electricalBandwidth(p),
       reduce_s: 0,
     },
     { steps: 1, switch_depth: depth, bytes_per_worker: p.messageBytes },

@@ -1,36 +1,45 @@
 // Electrical fat-tree baseline (structure from ffsim-opera's fat_tree_topology / os_fattree, the
-// simulator TopoOpt uses; seed-systems.md §1.3, §2.3). A 3-tier k-ary fat-tree of k³/4 hosts, every
-// link at the server's B, ToR uplinks at B/o (oversubscription o), 500 ns per link. The collective
-// is NCCL-style ring all-reduce over the job's ranks [derived]:
-//   T = 2(N−1)·(α + hops·h_link + (M/N)/B · s) + (N−1)/N·M·γ
-// where s ≥ 1 is the slowdown of the slowest ring flow. Each flow is hashed once onto an ECMP path
-// (per-connection hashing, so collisions last the whole all-reduce); a link shared by c flows gives
-// each c⁻¹ of its capacity; s = max over flows of B / (its bottleneck rate). s is averaged over
-// `placementTrials` seeded placements and hash draws.
-import { createRng } from "../../math/rng.ts";
-import { placeRanks } from "./placement.ts";
-import { serverBandwidth, type ModelInputs } from "./params.ts";
+// simulator TopoOpt uses; seed-systems.md §1.3, §2.3): a 3-tier k-ary fat-tree of k³/4 hosts,
+// every link at the server's electrical B_e, ToR uplinks at B_e/o, 500 ns per link. The job runs
+// one of NCCL's all-reduce algorithms over its ranks, each charged the ECMP collisions of its own
+// flows (fat-tree-flows.ts) [derived]; "best" (the default) takes the fastest, as NCCL's tuner
+// would, and the notes keep every algorithm's time (ring is what the seed papers compare against):
+//   ring              2(N−1)·(α + hops·h + (M/N)/B_e·s_ring) + (N−1)/N·M·γ
+//   halving-doubling  Σ_i 2·(α + hops_i·h + M/2^(i+1)/B_e·s_i) + (N−1)/N·M·γ   (partner at N/2^(i+1))
+//   double-binary-tree 2⌈lg N⌉(α + hops·h + M_c/B_e·s) + 2M/B_e·s + M·γ
+//   hierarchical      ring inside each ToR (g = k/2 ranks) on M, ring across ToRs on M/g, ring back:
+//                     2(g−1)(α + h·hops_l + (M/g)/B_e·s_l) + 2(G−1)(α + h·hops_G + M/(gG)/B_e·s_G) + γ terms
+import {
+  fatTreeK,
+  groupRingStep,
+  localRingStep,
+  RING_STEP,
+  stepFlows,
+  TREE_STEP,
+  xorStep,
+  type FlowSetting,
+  type Step,
+} from "./fat-tree-flows.ts";
+import { ceilLog, electricalBandwidth, FAT_TREE_ALGORITHMS, type FatTreeAlgorithm, type ModelInputs } from "./params.ts";
 import { finish, type ModelResult } from "./result.ts";
 
-/** The smallest even k ≥ radix whose fat-tree holds n hosts. */
-export function fatTreeK(n: number, radix: number): number {
-  let k = Math.max(2, radix + (radix % 2));
-  while ((k * k * k) / 4 < n) k += 2;
-  return k;
+export { fatTreeK } from "./fat-tree-flows.ts";
+
+type Terms = ModelResult["terms"];
+const total = (t: Terms): number => t.latency_s + t.transfer_s + t.reduce_s;
+
+function setting(p: ModelInputs): FlowSetting {
+  return {
+    n: p.workers,
+    k: fatTreeK(p.workers, p.fatTreeRadix),
+    oversubscription: p.fatTreeOversubscription,
+    placement: p.placement,
+    trials: p.placementTrials,
+    seed: p.seed,
+  };
 }
 
-export interface FatTreeFlows {
-  /** Mean over trials of the slowest flow's slowdown s. */
-  slowdown: number;
-  /** Mean over trials of the largest link hop count of a ring flow. */
-  hops: number;
-  /** Share of ring flows that leave their ToR. */
-  offRack: number;
-}
-
-const memo = new Map<string, FatTreeFlows>();
-
-/** ECMP ring flows of one job on the fat-tree (deterministic in the seed). */
+/** The ECMP ring flows of the job (kept for the seed tests and the notes). */
 export function fatTreeFlows(
   n: number,
   k: number,
@@ -38,85 +47,85 @@ export function fatTreeFlows(
   placement: "random" | "ordered",
   trials: number,
   seed: number,
-): FatTreeFlows {
-  const key = `${n}/${k}/${oversubscription}/${placement}/${trials}/${seed}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
-  const half = k / 2;
-  const hostsPerPod = half * half;
-  const hosts = (k * k * k) / 4;
-  const runs = placement === "ordered" ? 1 : trials;
-  let slow = 0;
-  let hopSum = 0;
-  let off = 0;
-  for (let t = 0; t < runs; t++) {
-    const rng = createRng(seed + 7919 * t);
-    const at = placeRanks(n, hosts, placement, seed + t);
-    // Directed link loads, keyed by name; capacities relative to B.
-    const load = new Map<string, number>();
-    const paths: { links: string[]; hops: number }[] = [];
-    for (let r = 0; r < n; r++) {
-      const a = at[r]!;
-      const b = at[(r + 1) % n]!;
-      const torA = Math.floor(a / half);
-      const torB = Math.floor(b / half);
-      const podA = Math.floor(a / hostsPerPod);
-      const podB = Math.floor(b / hostsPerPod);
-      const links = [`h^${a}`, `h_${b}`];
-      if (torA !== torB) {
-        const agg = rng.int(half);
-        links.push(`t^${torA}.${agg}`, `t_${torB}.${agg}`);
-        if (podA !== podB) {
-          const core = rng.int(half);
-          links.push(`a^${podA}.${agg}.${core}`, `a_${podB}.${agg}.${core}`);
-        }
-      }
-      for (const l of links) load.set(l, (load.get(l) ?? 0) + 1);
-      paths.push({ links, hops: links.length });
-      if (torA !== torB) off++;
+) {
+  return stepFlows({ n, k, oversubscription, placement, trials, seed }, RING_STEP);
+}
+
+/** One algorithm's terms on the fat-tree. */
+export function fatTreeTerms(p: ModelInputs, algorithm: FatTreeAlgorithm): Terms {
+  const s = setting(p);
+  const n = p.workers;
+  const m = p.messageBytes;
+  const b = electricalBandwidth(p);
+  const gamma = p.reduceSecondsPerByte;
+  const at = (step: Step) => stepFlows(s, step);
+  const hop = (hops: number) => p.stepLatency + hops * p.fatTreeLinkLatency;
+  switch (algorithm) {
+    case "ring": {
+      const f = at(RING_STEP);
+      const steps = 2 * (n - 1);
+      return { latency_s: steps * hop(f.hops), transfer_s: steps * ((m / n / b) * f.slowdown), reduce_s: ((n - 1) / n) * m * gamma };
     }
-    let worst = 1;
-    let worstHops = 0;
-    for (const f of paths) {
-      for (const l of f.links) {
-        const capacity = l.startsWith("t") ? 1 / oversubscription : 1;
-        worst = Math.max(worst, load.get(l)! / capacity);
+    case "halving-doubling": {
+      const lg = ceilLog(n, 2);
+      let latency = 0;
+      let transfer = 0;
+      for (let i = 0; i < lg; i++) {
+        const f = at(xorStep(2 ** (lg - 1 - i)));
+        latency += 2 * hop(f.hops);
+        transfer += 2 * (m / 2 ** (i + 1) / b) * f.slowdown;
       }
-      worstHops = Math.max(worstHops, f.hops);
+      return { latency_s: latency, transfer_s: transfer, reduce_s: ((n - 1) / n) * m * gamma };
     }
-    slow += worst;
-    hopSum += worstHops;
+    case "double-binary-tree": {
+      const f = at(TREE_STEP);
+      const depth = ceilLog(n, 2);
+      const chunk = Math.min(p.treeChunkBytes, m / 2);
+      return {
+        latency_s: 2 * depth * (hop(f.hops) + (chunk / b) * f.slowdown),
+        transfer_s: ((n > 2 ? 2 * m : m) / b) * f.slowdown,
+        reduce_s: m * gamma,
+      };
+    }
+    case "hierarchical": {
+      const g = Math.min(n, s.k / 2);
+      const groups = Math.ceil(n / g);
+      const local = at(localRingStep(g));
+      const across = at(groupRingStep(g));
+      return {
+        latency_s: 2 * (g - 1) * hop(local.hops) + 2 * (groups - 1) * hop(across.hops),
+        transfer_s: 2 * (g - 1) * (m / g / b) * local.slowdown + 2 * (groups - 1) * (m / (g * groups) / b) * across.slowdown,
+        reduce_s: ((g - 1) / g) * m * gamma + ((groups - 1) / groups) * (m / g) * gamma,
+      };
+    }
   }
-  const out = { slowdown: slow / runs, hops: hopSum / runs, offRack: off / (runs * n) };
-  memo.set(key, out);
-  return out;
 }
 
 export function fatTreeModel(p: ModelInputs): ModelResult {
   const n = p.workers;
-  const k = fatTreeK(n, p.fatTreeRadix);
-  const f = fatTreeFlows(n, k, p.fatTreeOversubscription, p.placement, p.placementTrials, p.seed);
-  const steps = 2 * (n - 1);
-  return finish(
-    "fat-tree",
-    "electrical-endpoint",
-    true,
-    p.messageBytes,
-    n,
-    {
-      latency_s: steps * (p.stepLatency + f.hops * p.fatTreeLinkLatency),
-      transfer_s: steps * ((p.messageBytes / n / serverBandwidth(p)) * f.slowdown),
-      reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
-    },
-    {
-      radix: k,
-      oversubscription: p.fatTreeOversubscription,
-      placement: p.placement,
-      ecmp_slowdown: round3(f.slowdown),
-      off_rack_flows: round3(f.offRack),
-      steps,
-    },
-  );
+  const s = setting(p);
+  const all = Object.fromEntries(FAT_TREE_ALGORITHMS.map((a) => [a, fatTreeTerms(p, a)])) as Record<FatTreeAlgorithm, Terms>;
+  const algorithm =
+    p.fatTreeAlgorithm === "best" ? FAT_TREE_ALGORITHMS.reduce((a, b) => (total(all[b]) < total(all[a]) ? b : a)) : p.fatTreeAlgorithm;
+  const ring = stepFlows(s, RING_STEP);
+  return finish("fat-tree", "electrical-endpoint", true, p.messageBytes, n, all[algorithm], {
+    radix: s.k,
+    oversubscription: p.fatTreeOversubscription,
+    placement: p.placement,
+    algorithm,
+    ring_s: total(all.ring),
+    halving_doubling_s: total(all["halving-doubling"]),
+    double_binary_tree_s: total(all["double-binary-tree"]),
+    hierarchical_s: total(all.hierarchical),
+    ecmp_slowdown: round3(ring.slowdown),
+    off_rack_flows: round3(ring.offRack),
+    steps: algorithm === "ring" ? 2 * (n - 1) : algorithm === "hierarchical" ? hierarchicalSteps(n, s.k / 2) : 2 * ceilLog(n, 2),
+  });
+}
+
+function hierarchicalSteps(n: number, perTor: number): number {
+  const g = Math.min(n, perTor);
+  return 2 * (g - 1) + 2 * (Math.ceil(n / g) - 1);
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

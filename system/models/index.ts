@@ -2,9 +2,9 @@
 import { doubleBinaryTreeModel, rabenseifnerModel, recursiveDoublingModel, ringModel, sharpModel } from "./electrical.ts";
 import { fatTreeModel } from "./fat-tree.ts";
 import { oddlModel } from "./oddl.ts";
-import { opticalRecursiveDoublingModel, opticalRingModel } from "./optical.ts";
+import { opticalNeighbourExchangeModel, opticalRecursiveDoublingModel, opticalRingModel } from "./optical.ts";
 import { optincModel } from "./optinc.ts";
-import type { ModelInputs } from "./params.ts";
+import { baselineBytes, type ModelInputs } from "./params.ts";
 import type { ModelResult } from "./result.ts";
 import { sipRingModel } from "./sip-ring.ts";
 import { wrhtModel } from "./wrht.ts";
@@ -21,6 +21,7 @@ export const MODELS: Readonly<Record<string, (p: ModelInputs) => ModelResult>> =
   sharp: sharpModel,
   "optical-ring": opticalRingModel,
   "optical-rd": opticalRecursiveDoublingModel,
+  "optical-ne": opticalNeighbourExchangeModel,
   wrht: wrhtModel,
   oddl: oddlModel,
   "fat-tree": fatTreeModel,
@@ -56,11 +57,21 @@ function check(p: ModelInputs): void {
   if (!(p.messageBytes > 0)) throw new Error(`message size must be positive, got ${p.messageBytes}`);
 }
 
+/**
+ * One model at p. `messageBytes` is the fp32 gradient: OptINC quantizes it to `bits` itself, every
+ * baseline moves it at `baselineBits` per element (32 fp32, 16 bf16, 8 fp8).
+ */
+export function runModel(name: string, p: ModelInputs): ModelResult {
+  const model = MODELS[name];
+  if (!model) throw new Error(`unknown model "${name}"; known: ${MODEL_NAMES.join(", ")}`);
+  return model(name === "optinc" || p.baselineBits === 32 ? p : { ...p, messageBytes: baselineBytes(p) });
+}
+
 /** The named models (default DEFAULT_MODELS), in MODELS order. */
 export function evaluateModels(p: ModelInputs, names: readonly string[] = DEFAULT_MODELS): ModelResult[] {
   check(p);
   for (const n of names) if (!MODELS[n]) throw new Error(`unknown model "${n}"; known: ${MODEL_NAMES.join(", ")}`);
-  return MODEL_NAMES.filter((n) => names.includes(n)).map((n) => MODELS[n]!(p));
+  return MODEL_NAMES.filter((n) => names.includes(n)).map((n) => runModel(n, p));
 }
 
 function fastest(models: ModelResult[]): ModelResult {

@@ -55,3 +55,29 @@ export function opticalRecursiveDoublingModel(p: ModelInputs): ModelResult {
     { steps: lg, rounds, wavelengths_per_transfer: k },
   );
 }
+
+/**
+ * Neighbour exchange (Chen et al. 2005; the baseline of the WRHT group's OpTree papers) on the WDM
+ * ring: reduce-scatter and all-gather of ⌈N/2⌉ steps each, every rank swapping with alternating
+ * neighbours (1 chunk in the first step, 2 in the others): N steps, 2(N−1)/N·M moved, over static
+ * neighbour lightpaths striped over k wavelengths:
+ * 2⌈N/2⌉(α_o) + 2(N−1)/N·M/(k·b_λ) + (N−1)/N·M·γ.
+ */
+export function opticalNeighbourExchangeModel(p: ModelInputs): ModelResult {
+  const n = p.workers;
+  const k = opticalStripe(p);
+  const steps = 2 * Math.ceil(n / 2);
+  return finish(
+    "optical-ne",
+    "optical-endpoint",
+    true,
+    p.messageBytes,
+    n,
+    {
+      latency_s: steps * p.stepLatency,
+      transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / ((k * p.transceiverBps) / 8)),
+      reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
+    },
+    { steps, wavelengths_per_transfer: k },
+  );
+}

@@ -11,6 +11,17 @@ export interface ModelInputs {
   transceiverBps: number;
   /** Transceivers per server. Default 8 (paper §10.1 [Q1]). */
   transceivers: number;
+  /**
+   * Electrical injection rate per server for the electrical baselines (ring, RD, Rabenseifner,
+   * tree, SHARP, fat-tree), bits/s. Default null = the optical server rate (transceivers × line
+   * rate): equal injection bandwidth, the comparison every seed paper makes.
+   */
+  electricalBps: number | null;
+  /**
+   * Bits per gradient element the baselines carry (32 fp32, 16 bf16, 8 fp8). Default 32: the
+   * OptINC paper's ring baseline all-reduces fp32 gradients. OptINC carries `bits`.
+   */
+  baselineBits: number;
   /** α: per-step software/NIC latency, s. Default 2.7 µs (NCCL ring LL network step, §3.3). */
   stepLatency: number;
   /** Per switch hop, s. Default 130 ns (IB HDR port-to-port, §3.5). */
@@ -68,6 +79,11 @@ export interface ModelInputs {
   waveguideLossDbPerM: number;
   /** On-chip bus waveguide a signal crosses per node passed. Default 1 mm [assumption]. */
   nodeWaveguideM: number;
+  /**
+   * A regenerating node: "store-and-forward" (receives the whole message, then resends: α + t_r +
+   * M/b_λ each) or "cut-through" (re-drives the stream as it arrives: α + t_r each).
+   */
+  wrhtRegeneration: "store-and-forward" | "cut-through";
 
   // ODDL (system/models/oddl.ts; seed-systems.md §2.2).
   /** t_WSS: LCoS-WSS configuration, once per job. Default 20 ms (LCoS 5–30 ms, allreduce-models §3.5 [derived]). */
@@ -86,8 +102,14 @@ export interface ModelInputs {
   fatTreeOversubscription: number;
   /** Latency per link. Default 500 ns (ffsim RTT_rack/RTT_net). */
   fatTreeLinkLatency: number;
-  /** Rank placement on hosts: "random" (shared-cluster traces; ODDL's "real-world traces" [hypothesis]) or "ordered". */
+  /** Rank placement on hosts: "ordered" (one job, rank r on host r) or "random" (a shared cluster). */
   placement: "random" | "ordered";
+  /**
+   * All-reduce algorithm on the fat-tree: "ring", "halving-doubling" (Rabenseifner),
+   * "double-binary-tree", "hierarchical" (intra-ToR ring + inter-ToR ring) or "best" (the fastest,
+   * as NCCL's tuner would pick). Every one is charged its own ECMP collisions.
+   */
+  fatTreeAlgorithm: "best" | FatTreeAlgorithm;
   /** Placements (and ECMP hash draws) averaged. Default 8. */
   placementTrials: number;
 
@@ -96,17 +118,22 @@ export interface ModelInputs {
   sipRingWavelengths: number;
   /** MRR reconfiguration: traffic pauses this long every cycle. Default 1 ms (ffsim -rdelay 100 × 10 µs). */
   sipRingReconfigTime: number;
-  /** Live time between reconfigurations, s (duty L/(L + t_r)). Default 10 ms = 10 × t_r [assumption: ffsim's n_nondelay default not recovered]. */
+  /** Live time between reconfigurations, s (duty L/(L + t_r)). Default 4 ms = n_nondelay (4) × t_r (ffsim-opera dyn_net_sch.h). */
   sipRingLiveTime: number;
   /** Rank placement on the ring: "ordered" (one job laid out along the ring) or "random". */
   sipRingPlacement: "random" | "ordered";
 }
+
+export type FatTreeAlgorithm = "ring" | "halving-doubling" | "double-binary-tree" | "hierarchical";
+export const FAT_TREE_ALGORITHMS: readonly FatTreeAlgorithm[] = ["ring", "halving-doubling", "double-binary-tree", "hierarchical"];
 
 export const FIBER_SECONDS_PER_METRE = 5e-9;
 
 export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes"> = {
   transceiverBps: 800e9,
   transceivers: 8,
+  electricalBps: null,
+  baselineBits: 32,
   stepLatency: 2.7e-6,
   hopLatency: 130e-9,
   reduceSecondsPerByte: 3 / 3.35e12,
@@ -133,6 +160,7 @@ export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes">
   photodetectorLossDb: 1,
   waveguideLossDbPerM: 100,
   nodeWaveguideM: 1e-3,
+  wrhtRegeneration: "cut-through",
   oddlWssTime: 20e-3,
   oddlControlDelay: 25e-6,
   oddlTuneTime: 10e-9,
@@ -140,11 +168,12 @@ export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes">
   fatTreeRadix: 16,
   fatTreeOversubscription: 1,
   fatTreeLinkLatency: 500e-9,
-  placement: "random",
+  placement: "ordered",
+  fatTreeAlgorithm: "best",
   placementTrials: 8,
   sipRingWavelengths: 4,
   sipRingReconfigTime: 1e-3,
-  sipRingLiveTime: 10e-3,
+  sipRingLiveTime: 4e-3,
   sipRingPlacement: "ordered",
 };
 
@@ -155,6 +184,16 @@ export function modelInputs(p: Partial<ModelInputs> & Pick<ModelInputs, "workers
 /** B: a server's injection bandwidth per direction, bytes/s (all transceivers striped). */
 export function serverBandwidth(p: ModelInputs): number {
   return (p.transceivers * p.transceiverBps) / 8;
+}
+
+/** B_e: a server's electrical injection bandwidth per direction, bytes/s (electricalBps, else B). */
+export function electricalBandwidth(p: ModelInputs): number {
+  return p.electricalBps === null ? serverBandwidth(p) : p.electricalBps / 8;
+}
+
+/** Bytes a baseline moves for an fp32 gradient of `messageBytes` (baselineBits per element). */
+export function baselineBytes(p: ModelInputs): number {
+  return (p.messageBytes * p.baselineBits) / 32;
 }
 
 /** k for the optical endpoint baselines. */
@@ -173,8 +212,10 @@ const CHOICES: Partial<Record<keyof ModelInputs, readonly string[]>> = {
   oddlSchedule: ["ring", "halving-doubling", "best"],
   placement: ["random", "ordered"],
   sipRingPlacement: ["random", "ordered"],
+  fatTreeAlgorithm: ["best", ...FAT_TREE_ALGORITHMS],
+  wrhtRegeneration: ["store-and-forward", "cut-through"],
 };
-const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode"]);
+const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode", "electricalBps"]);
 /** Inputs that may be negative (powers in dBm). */
 const SIGNED = new Set<keyof ModelInputs>(["laserPowerDbm", "receiverSensitivityDbm"]);
 

@@ -3,7 +3,7 @@
 // wavelengths of B/deg each (a node injects B, as every model here); a flow from src to dst
 // occupies every segment between them, so flows crossing one segment share its deg·B/deg = B
 // (the LP relaxation: fractional shares, no rounding); after every live interval L the MRRs
-// reconfigure and traffic stops for t_r (duty L/(L + t_r); ffsim's L = n_nondelay·t_r). Ring all-reduce over the job's ranks:
+// reconfigure and traffic stops for t_r (duty L/(L + t_r); ffsim's L = n_nondelay·t_r = 4 ms, duty 0.8). Ring all-reduce over the job's ranks:
 //   T = [2(N−1)(α + (M/N)/B · s)] · (L + t_r)/L + (N−1)/N·M·γ,  s = the busiest segment's flow count.
 import { placeRanks } from "./placement.ts";
 import { serverBandwidth, type ModelInputs } from "./params.ts";

@@ -11,7 +11,8 @@
 // - Loss: a lightpath passing h nodes loses IL_mod + 2·IL_couple + IL_drop + IL_pd + h·(R·IL_thru
 //   + α_wg·d); it must stay within P_laser − S_rx − margin, which caps h at h_max. A level whose
 //   farthest child is farther regenerates (store-and-forward O-E-O at intermediate nodes),
-//   ⌈h/h_max⌉ − 1 times per direction of the step, each costing α + t_r + M/b_λ.
+//   ⌈h/h_max⌉ − 1 times per direction of the step, each costing α + t_r + M/b_λ (store-and-forward)
+//   or α + t_r (cut-through: the regenerator re-drives the stream as it arrives).
 // - Time: T = Σ_levels [2(α + t_r) + ⌈(m−1)/k_rx⌉·M/b_λ + M/b_λ + (m−1)·M·γ + regenerations],
 //   minimised over m.
 import { ceilLog, type ModelInputs } from "./params.ts";
@@ -76,7 +77,8 @@ export function wrhtPlan(p: ModelInputs, m: number): WrhtPlan {
     const regenerations = hops <= budget.maxHops ? 0 : Math.ceil(hops / Math.max(1, budget.maxHops)) - 1;
     levels.push({ hops, slackDb, regenerations });
     latency += 2 * step + 2 * regenerations * step;
-    bandwidth += Math.ceil((m - 1) / kRx) * transfer + transfer + 2 * regenerations * transfer;
+    const resend = p.wrhtRegeneration === "store-and-forward" ? transfer : 0;
+    bandwidth += Math.ceil((m - 1) / kRx) * transfer + transfer + 2 * regenerations * resend;
     reduce += (m - 1) * p.messageBytes * p.reduceSecondsPerByte;
   }
   const terms = { latency_s: latency, transfer_s: bandwidth, reduce_s: reduce };

@@ -7,6 +7,7 @@ import { compareModels } from "../models/index.ts";
 import { optincBytesPerWorker } from "../models/optinc.ts";
 import { modelInputs, type ModelInputs } from "../models/params.ts";
 import { latencyBreakdown, type LatencyBreakdown } from "../latency.ts";
+import type { WorkloadSpec } from "../../dsl/spec.ts";
 import { optincAllReduce, type InjectedErrors } from "../datapath.ts";
 import type { Aggregate, AggregateMany } from "../../aggregate/aggregator.ts";
 import { qmax } from "../block-quantize.ts";
@@ -28,8 +29,8 @@ export interface AllreduceRunOptions {
   seed: number;
   errors?: InjectedErrors;
   link: Partial<Omit<ModelInputs, "workers" | "messageBytes">>;
-  /** Workload preset for the latency breakdown (optional). */
-  workload?: string;
+  /** Workload (a preset name or a user's own) for the latency breakdown (optional). */
+  workload?: string | WorkloadSpec;
   /** Cost models to compare (default DEFAULT_MODELS; ring and optinc always). */
   models?: readonly string[];
 }

@@ -107,10 +107,10 @@ describe("docs/allreduce.md: per-iteration latency", () => {
 
   it.each(["resnet50-cifar100", "llama-8l-384"])("N = 4 at the paper's hardware: %s", (preset) => {
     const b = latencyBreakdown(preset, 4);
-    const [ring, sharp, optinc] = b.rows;
-    expect(sharp!.model).toBe("sharp");
+    const [ring, sharp, ring16, sharp16, optinc] = b.rows;
+    expect([sharp!.model, sharp16!.model, ring16!.bits, sharp16!.bits]).toEqual(["sharp", "sharp", 16, 16]);
     has(
-      `| ${preset} | ${ms(ring!.compute)} | ${us(ring!.comm)} | ${us(sharp!.comm)} | ${us(optinc!.comm)} | **${optinc!.normalized.toFixed(4)}** |`,
+      `| ${preset} | ${ms(ring!.compute)} | ${us(ring!.comm)} | ${us(sharp!.comm)} | ${us(ring16!.comm)} | ${us(sharp16!.comm)} | ${us(optinc!.comm)} | **${optinc!.normalized.toFixed(4)}** | ${(optinc!.total / sharp16!.total).toFixed(4)} |`,
     );
   });
 

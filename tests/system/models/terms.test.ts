@@ -125,6 +125,8 @@ describe("defaults and comparison", () => {
     expect(DEFAULT_MODEL_INPUTS).toEqual({
       transceiverBps: 800e9,
       transceivers: 8,
+      electricalBps: null,
+      baselineBits: 32,
       stepLatency: 2.7e-6,
       hopLatency: 130e-9,
       reduceSecondsPerByte: 3 / 3.35e12,
@@ -151,6 +153,7 @@ describe("defaults and comparison", () => {
       photodetectorLossDb: 1,
       waveguideLossDbPerM: 100,
       nodeWaveguideM: 1e-3,
+      wrhtRegeneration: "cut-through",
       oddlWssTime: 20e-3,
       oddlControlDelay: 25e-6,
       oddlTuneTime: 10e-9,
@@ -158,11 +161,12 @@ describe("defaults and comparison", () => {
       fatTreeRadix: 16,
       fatTreeOversubscription: 1,
       fatTreeLinkLatency: 500e-9,
-      placement: "random",
+      placement: "ordered",
+      fatTreeAlgorithm: "best",
       placementTrials: 8,
       sipRingWavelengths: 4,
       sipRingReconfigTime: 1e-3,
-      sipRingLiveTime: 10e-3,
+      sipRingLiveTime: 4e-3,
       sipRingPlacement: "ordered",
     });
     expect(DEFAULT_MODEL_INPUTS.reduceSecondsPerByte).toBeCloseTo(8.955e-13, 15);

@@ -1,0 +1,78 @@
+// docs/allreduce.md §5.2: the headline table and its sweeps are what scripts/headlines.ts writes,
+// recomputed here by running every command in-process; the ODDL figures must reproduce within
+// ±25 % with sourced defaults, and every other row must carry a verdict.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { END, headlines, headlinesMarkdown, START, spliceHeadlines, verdict, type Headline } from "../../scripts/headlines-core.ts";
+import { sweepsMarkdown } from "../../scripts/headlines-sweeps.ts";
+
+const doc = readFileSync("docs/allreduce.md", "utf8");
+
+describe("docs/allreduce.md: the seed headlines", () => {
+  let rows: Headline[] = [];
+  it("the block between the markers is what the script writes now", async () => {
+    rows = await headlines();
+    const block = `${headlinesMarkdown(rows)}\n\n${await sweepsMarkdown()}`;
+    expect(spliceHeadlines(doc, block)).toBe(doc);
+    expect(doc.indexOf(START)).toBeLessThan(doc.indexOf(END));
+  }, 120_000);
+
+  it("ODDL vs fat-tree and vs SiP-Ring at 1024 nodes, 100 Gb/s, VGG19 reproduce within ±25 % with sourced defaults", () => {
+    const oddl = rows.filter((r) => r.claim.startsWith("ODDL"));
+    expect(oddl).toHaveLength(2);
+    for (const r of oddl) {
+      expect(r.sourced).toBe(true);
+      expect(Math.abs(r.figure / r.target - 1)).toBeLessThanOrEqual(0.25);
+      expect(verdict(r)).toMatch(/^\*\*reproduced within ±(10|25) %\*\*/);
+      expect(r.command).not.toMatch(/sipRingLiveTime|placement=|fatTreeOversubscription/);
+    }
+  });
+
+  it("WRHT's five reductions and OptINC's two ratios each carry a verdict, and an explanation where not sourced", () => {
+    expect(rows.filter((r) => r.claim.startsWith("WRHT"))).toHaveLength(5);
+    expect(rows.filter((r) => r.claim.startsWith("OptINC"))).toHaveLength(2);
+    for (const r of rows) {
+      expect(verdict(r)).toMatch(/^\*\*(reproduced within ±(10|25) %|explained|explained, not reproduced)\*\*/);
+      if (!r.sourced) expect(r.explanation.length).toBeGreaterThan(20);
+    }
+  });
+
+  it("a verdict follows the distance to the paper's figure", () => {
+    const h: Headline = {
+      claim: "x",
+      paper: "1",
+      target: 1,
+      figure: 1.05,
+      best: null,
+      unit: "×",
+      command: "",
+      deciding: "",
+      sourced: true,
+      explanation: "e: f",
+    };
+    expect(verdict(h)).toMatch(/within ±10 %/);
+    expect(verdict({ ...h, figure: 1.2 })).toMatch(/within ±25 %/);
+    expect(verdict({ ...h, figure: 1.5 })).toMatch(/^\*\*explained, not reproduced\*\*/);
+    expect(verdict({ ...h, sourced: false, assumes: "a" })).toMatch(/^\*\*explained\*\*: within ±10 % \(\+5\.0 %\) with a/);
+  });
+});
+
+describe("docs/allreduce.md §6: the chart", () => {
+  it("docs/img/allreduce-chart.svg is what the documented command writes", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { main } = await import("../../cli/main.ts");
+    const { memoryIo } = await import("../helpers/io.ts");
+    const m =
+      /optinc allreduce (--models all --workers 64,1024 --parameters 350e6 --compute-time 180ms \\\n\s+--bandwidth 100Gb\/s --transceivers 1 --iterations 100000) --chart docs\/img\/allreduce-chart\.svg/.exec(
+        doc,
+      );
+    expect(m, "the chart command in §6").not.toBeNull();
+    const args = m![1]!.replace(/\\\n\s+/, " ").split(/\s+/);
+    const out = join(mkdtempSync(join(tmpdir(), "optinc-chart-")), "c.svg");
+    expect(await main(["allreduce", ...args, "--chart", out, "--quiet"], memoryIo())).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync("docs/img/allreduce-chart.svg", "utf8"));
+    expect(doc).toContain("![Iteration time per model for a 350 M-parameter model](img/allreduce-chart.png)");
+  }, 60_000);
+});
