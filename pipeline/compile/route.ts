@@ -101,7 +101,10 @@ function refusalMessage(s: StructureSearch): string {
 function refusalHint(s: StructureSearch, mziLossDb: number): string {
   const best = s.rows[bestRow(s.rows)]!;
   const w = best.cost.widestDecision;
-  const widest = w.theta > 0 ? `; its widest decision is θ = ${w.theta} in cell ${w.cell}, and a relative error ε between that cell's bias and signal paths moves it by ε·θ` : "";
+  const widest =
+    w.theta > 0
+      ? `; its widest decision is θ = ${w.theta} in cell ${w.cell}, and a relative error ε between that cell's bias and signal paths moves it by ε·θ`
+      : "";
   // No cell decodes exactly: a better yield target or an explicit route cannot help, only a
   // smaller MZI loss for the biases to absorb.
   if (!best.yield)
@@ -114,7 +117,9 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
       : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it would pass at a technology about ${+(1 / t.scale).toPrecision(2)}× better than ${s.technology}${widest}`;
   // Never advise what the spec already declares: a calibrated die is already assumed calibrated.
   const better =
-    s.technology === "calibrated" ? "a better technology than calibrated (smaller coupler and phase errors after calibration)" : "a better technology (optinc calibrate: preset = calibrated)";
+    s.technology === "calibrated"
+      ? "a better technology than calibrated (smaller coupler and phase errors after calibration)"
+      : "a better technology (optinc calibrate: preset = calibrated)";
   return `${need}; use ${better}, a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
 

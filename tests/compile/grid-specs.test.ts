@@ -18,8 +18,16 @@ describe("grid bench specs", () => {
     const has = (workers: number, precision: number, levels: number): boolean =>
       specs.some((g) => g.workers === workers && g.precision === precision && g.levels === levels);
     for (const n of [16, 24, 32, 48, 64, 128, 256]) expect(has(n, 8, 4), `${n} × 8 bits PAM-4`).toBe(true);
-    for (const n of [4, 8, 16]) expect(specs.some((g) => g.workers === n && g.levels === 8), `${n} workers PAM-8`).toBe(true);
-    for (const n of [4, 8, 16]) expect(specs.some((g) => g.workers === n && g.levels === 16), `${n} workers PAM-16`).toBe(true);
+    for (const n of [4, 8, 16])
+      expect(
+        specs.some((g) => g.workers === n && g.levels === 8),
+        `${n} workers PAM-8`,
+      ).toBe(true);
+    for (const n of [4, 8, 16])
+      expect(
+        specs.some((g) => g.workers === n && g.levels === 16),
+        `${n} workers PAM-16`,
+      ).toBe(true);
     expect(new Set(specs.map((g) => g.levels))).toEqual(new Set([2, 4, 8, 16]));
     expect(new Set(specs.map((g) => g.rounding))).toEqual(new Set(["nearest-even", "nearest-away", "floor"]));
     const p = specs.map((g) => g.precision);
