@@ -1,7 +1,7 @@
 // Shared by `optinc die` and `optinc calibrate`: find the compiled circuit in an output directory
 // (or a netlist file), its phase table, and read a measurement file against it. Problems become
 // diagnostics with a stable code and the exit code of an input error (2).
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../dsl/diagnostics.ts";
@@ -22,6 +22,24 @@ import { DIE, FAB } from "../codes/catalogue.ts";
 
 export function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };
+}
+
+/**
+ * Declare a compile output directory (or a netlist file and the directory whose files beside it
+ * are read) as the command's input: no output may land in it (cli/files/guard.ts).
+ */
+export function readsTarget(ctx: CommandContext, out: CommandOutput, target: string): void {
+  let dir = true;
+  try {
+    dir = statSync(resolve(ctx.io.cwd, target)).isDirectory();
+  } catch {
+    // Missing: the loader reports it.
+  }
+  if (dir) out.reads(target, "compile directory", "dir");
+  else {
+    out.reads(target, "netlist");
+    out.reads(dirname(target), "directory of the netlist", "dir");
+  }
 }
 
 /** Largest chip file read for a port map. */
@@ -66,6 +84,7 @@ export async function loadTarget(
   cell?: string,
 ): Promise<Target | undefined> {
   const path = resolve(ctx.io.cwd, target);
+  readsTarget(ctx, out, target);
   let files: string[];
   try {
     files = locateNetlists(path);

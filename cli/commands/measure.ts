@@ -63,6 +63,10 @@ Exit codes: 0 ok (warnings name saturated or dark readouts), 2 usage, unreadable
     });
 
   async function run(target: string, flags: MeasureFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
+    out.reads(flags.die, "--die");
+    if (flags.protocol) out.reads(flags.protocol, "--protocol");
+    // The readings so far may be the output: the new file holds them, with the new rounds appended.
+    if (flags.readings) out.reads(flags.readings, "--readings", "file", true);
     const lt = await loadLabTarget(ctx, out, target, await dieCircuitName(ctx, flags.die), flags.cell);
     if (!lt) return undefined;
     const { t, session } = lt;
