@@ -37,6 +37,8 @@ function write(stream: NodeJS.WriteStream, s: string): void {
 const SIGNAL_EXIT = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const;
 /** After the output is committed the command only prints its summary: give it this long. */
 const FINISH_GRACE_MS = 1000;
+/** After a signal, the longest wait for the worker to end before the process exits regardless. */
+const EXIT_GRACE_MS = 300;
 
 export function supervise(entry: URL, argv: string[]): void {
   const setup: WorkerSetup = {
@@ -60,6 +62,9 @@ export function supervise(entry: URL, argv: string[]): void {
     write(process.stderr, `${line}\n`);
     if (jsonRequested(argv) && !wroteStdout) write(process.stdout, envelopeForFailure(argv, IO.interrupted, line.replace(/^optinc: /, "")));
     process.exitCode = exitCode;
+    // A worker blocked in a read the kernel does not interrupt (a FIFO nobody writes) may never
+    // finish terminating; the process ends anyway.
+    setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
   };
 
   const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {

@@ -40,6 +40,7 @@ export const CATALOGUE = {
       "an output path is, contains or lies inside an input of the command (symlinks resolved; nothing is written)",
       "2",
     ],
+    notUtf8: ["OPT0012", "an input file is not valid UTF-8 (at the line:col of the first invalid byte)", "2"],
   }),
   syntax: group("OPT1xxx — spec syntax", {
     unexpectedCharacter: ["OPT1001", "unexpected character", "1"],
