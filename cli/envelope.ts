@@ -45,6 +45,22 @@ export function commandOf(argv: string[]): string {
   return first && COMMANDS.has(first) ? first : "optinc";
 }
 
+/** The path of the first number that is NaN or infinite in `x`, or null. */
+export function nonFiniteAt(x: unknown, path = ""): string | null {
+  if (typeof x === "number") return Number.isFinite(x) ? null : path || ".";
+  if (Array.isArray(x)) {
+    for (const [i, v] of x.entries()) {
+      const p = nonFiniteAt(v, `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (x && typeof x === "object")
+    for (const [k, v] of Object.entries(x)) {
+      const p = nonFiniteAt(v, path ? `${path}.${k}` : k);
+      if (p) return p;
+    }
+  return null;
+}
+
 export function renderEnvelope(env: Envelope): string {
   return `${JSON.stringify(env, null, 2)}\n`;
 }

@@ -103,7 +103,11 @@ describe("locations point at the offending token", () => {
     const r = await optinc(["--json", "layout", "cut", "-o", "cut.gds"], { cwd: ws.dir });
     expectSane(r, "layout truncated chip");
     expect(r.code).toBe(1);
-    const d = envelope(r).diagnostics.find((x) => x.code === LAYOUT.badChip) as unknown as { line: number; column: number; message: string };
+    const d = envelope(r).diagnostics.find((x) => x.code === LAYOUT.badChip) as unknown as {
+      line: number;
+      column: number;
+      message: string;
+    };
     const text = readFileSync(ws.path("cut", "paper_4x8.chip.json"), "utf8");
     const lines = text.split("\n");
     expect([d.line, d.column]).toEqual([lines.length, lines.at(-1)!.length + 1]);
