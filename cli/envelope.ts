@@ -37,7 +37,23 @@ export function jsonRequested(argv: string[]): boolean {
 }
 
 const GLOBAL_FLAGS = new Set(["--json", "-q", "--quiet", "--color", "--no-color"]);
-const COMMANDS = new Set(["check", "fmt", "grammar", "compile", "allreduce", "verify", "decompose", "export", "die", "calibrate"]);
+/** Every sub-command (tests/cli/usage-names.test.ts checks it against the registered ones). */
+export const COMMAND_NAMES = [
+  "check",
+  "fmt",
+  "grammar",
+  "compile",
+  "allreduce",
+  "verify",
+  "decompose",
+  "export",
+  "die",
+  "protocol",
+  "measure",
+  "calibrate",
+  "layout",
+] as const;
+const COMMANDS = new Set<string>(COMMAND_NAMES);
 
 /** The sub-command named on the command line ("optinc" when there is none). */
 export function commandOf(argv: string[]): string {
