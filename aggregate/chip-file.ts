@@ -65,9 +65,10 @@ export class ChipFileError extends Error {
     readonly file: string,
     readonly line: number,
     readonly col: number,
-    what: string,
+    /** What is wrong, without the file:line:col prefix of the message. */
+    readonly reason: string,
   ) {
-    super(`${file}:${line}:${col}: error[${CHIP_FILE.invalid}]: ${what}`);
+    super(`${file}:${line}:${col}: error[${CHIP_FILE.invalid}]: ${reason}`);
     this.name = "ChipFileError";
   }
 }
@@ -85,8 +86,8 @@ export function readChipJson(text: string, file: string): ChipFile {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const { line, col, message } = jsonErrorAt(text, e, "start");
-    throw new ChipFileError(file, line, col, `invalid JSON (${message})`);
+    const { line, col, reason } = jsonErrorAt(text, e);
+    throw new ChipFileError(file, line, col, `invalid JSON: ${reason}`);
   }
   const d = doc as Record<string, unknown>;
   if (d?.format !== CHIP_FORMAT) at('"format"', `expected "format": "${CHIP_FORMAT}"`);

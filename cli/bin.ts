@@ -3,10 +3,15 @@
 import { supervise } from "./supervisor.ts";
 
 {
-  // A closed pipe (`optinc … | head`) is the reader's choice, not an error: stop quietly.
+  // A closed pipe (`optinc … | head`) is the reader's choice, not an error: stop writing to that
+  // stream and let the command finish, so the process still exits with the status it reached
+  // (`set -o pipefail` in a CI script sees a failure even when the reader has gone).
   for (const s of [process.stdout, process.stderr]) {
     s.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") {
+        s.destroy();
+        return;
+      }
       throw e;
     });
   }

@@ -1,8 +1,7 @@
 // Shared by `optinc die` and `optinc calibrate`: find the compiled circuit in an output directory
 // (or a netlist file), its phase table, and read a measurement file against it. Problems become
 // diagnostics with a stable code and the exit code of an input error (2).
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../dsl/diagnostics.ts";
 import type { Die } from "../netlist/die/die.ts";
@@ -14,6 +13,7 @@ import type { PhaseTable, PortMapCell, SettingValue } from "../netlist/ir.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
 import { cellPortMap } from "../pipeline/compile/cell-ports.ts";
 import { readInputText } from "./files/read-input.ts";
+import { circuitNamed, readInputOrReport } from "./input-file.ts";
 import { parsePhaseTable, PhaseTableError } from "../netlist/formats/phase-table.ts";
 import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
 import { EXIT, type CommandContext } from "./context.ts";
@@ -23,6 +23,27 @@ import { DIE, FAB } from "../codes/catalogue.ts";
 export function diag(file: string, code: string, message: string, hint: string, line = 1, column = 1): Diagnostic {
   return { code, severity: "error", message, hint, file, line, column };
 }
+
+/**
+ * Declare a compile output directory (or a netlist file and the directory whose files beside it
+ * are read) as the command's input: no output may land in it (cli/files/guard.ts).
+ */
+export function readsTarget(ctx: CommandContext, out: CommandOutput, target: string): void {
+  let dir = true;
+  try {
+    dir = statSync(resolve(ctx.io.cwd, target)).isDirectory();
+  } catch {
+    // Missing: the loader reports it.
+  }
+  if (dir) out.reads(target, "compile directory", "dir");
+  else {
+    out.reads(target, "netlist");
+    out.reads(dirname(target), "directory of the netlist", "dir");
+  }
+}
+
+/** Largest die, drive or phase-table file read (paper-4x8's die files are 40 kB). */
+export const MAX_DIE_BYTES = 64 * 1024 * 1024;
 
 /** Largest chip file read for a port map. */
 const MAX_CHIP_BYTES = 64 * 1024 * 1024;
@@ -66,6 +87,7 @@ export async function loadTarget(
   cell?: string,
 ): Promise<Target | undefined> {
   const path = resolve(ctx.io.cwd, target);
+  readsTarget(ctx, out, target);
   let files: string[];
   try {
     files = locateNetlists(path);
@@ -116,7 +138,13 @@ export async function loadTarget(
   const tablePath = join(dirname(chosen.netlistPath), `${name}.phases.json`);
   let table: PhaseTable | null = null;
   if (existsSync(tablePath)) {
-    const text = await readFile(tablePath, "utf8");
+    const text = await readInputOrReport(ctx, out, tablePath, {
+      maxBytes: MAX_DIE_BYTES,
+      code: DIE.badPhaseTable,
+      what: "phase table",
+      hint: "regenerate the phase table with optinc compile",
+    });
+    if (text === undefined) return undefined;
     try {
       table = parsePhaseTable(text, tablePath);
     } catch (e) {
@@ -134,12 +162,7 @@ export async function loadTarget(
 
 /** Just the circuit name a measurement file claims, to pick the circuit of a cascade. */
 export async function dieCircuitName(ctx: CommandContext, file: string): Promise<string | undefined> {
-  try {
-    const doc = JSON.parse(await readFile(resolve(ctx.io.cwd, file), "utf8")) as { circuit?: unknown };
-    return typeof doc.circuit === "string" ? doc.circuit : undefined;
-  } catch {
-    return undefined;
-  }
+  return circuitNamed(ctx, file, MAX_DIE_BYTES);
 }
 
 /**
@@ -154,7 +177,14 @@ export async function loadDie(ctx: CommandContext, out: CommandOutput, file: str
   if (any.version === 1) return any.die;
   const drivePath = t.loaded.netlistPath.replace(/\.netlist\.json$/, ".drive.json");
   if (!existsSync(drivePath)) return dieAtCodes(any.die, nominalCodes(t.loaded.circuit, any.die));
-  const r = readDriveFile(await readFile(drivePath, "utf8"), any.die);
+  const driveText = await readInputOrReport(ctx, out, drivePath, {
+    maxBytes: MAX_DIE_BYTES,
+    code: FAB.staleDrive,
+    what: "drive file",
+    hint: "calibrate the design for this die again (optinc calibrate --measured)",
+  });
+  if (driveText === undefined) return undefined;
+  const r = readDriveFile(driveText, any.die);
   if ("error" in r) {
     out.report([
       diag(
@@ -177,21 +207,13 @@ export async function loadAnyDie(
   file: string,
   t: Target,
 ): Promise<{ version: 1; die: Die } | { version: 2; die: FabDie } | undefined> {
-  let text: string;
-  try {
-    text = await readFile(resolve(ctx.io.cwd, file), "utf8");
-  } catch (e) {
-    out.report([
-      diag(
-        file,
-        DIE.unreadable,
-        `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        "check the path of the measurement file (optinc die writes one)",
-      ),
-    ]);
-    out.fail(EXIT.usage);
-    return undefined;
-  }
+  const text = await readInputOrReport(ctx, out, file, {
+    maxBytes: MAX_DIE_BYTES,
+    code: DIE.unreadable,
+    what: "measurement file",
+    hint: "check the path of the measurement file (optinc die writes one)",
+  });
+  if (text === undefined) return undefined;
   try {
     return readAnyDieFile(text, file, t.loaded.circuit);
   } catch (e) {

@@ -37,12 +37,44 @@ export function jsonRequested(argv: string[]): boolean {
 }
 
 const GLOBAL_FLAGS = new Set(["--json", "-q", "--quiet", "--color", "--no-color"]);
-const COMMANDS = new Set(["check", "fmt", "grammar", "compile", "allreduce", "verify", "decompose", "export", "die", "calibrate"]);
+/** Every sub-command (tests/cli/usage-names.test.ts checks it against the registered ones). */
+export const COMMAND_NAMES = [
+  "check",
+  "fmt",
+  "grammar",
+  "compile",
+  "allreduce",
+  "verify",
+  "decompose",
+  "export",
+  "die",
+  "protocol",
+  "measure",
+  "calibrate",
+  "layout",
+] as const;
+const COMMANDS = new Set<string>(COMMAND_NAMES);
 
 /** The sub-command named on the command line ("optinc" when there is none). */
 export function commandOf(argv: string[]): string {
   const first = optionsOf(argv).find((a) => !GLOBAL_FLAGS.has(a));
   return first && COMMANDS.has(first) ? first : "optinc";
+}
+
+/** The path of the first number that is NaN or infinite in `x`, or null. */
+export function nonFiniteAt(x: unknown, path = ""): string | null {
+  if (typeof x === "number") return Number.isFinite(x) ? null : path || ".";
+  if (Array.isArray(x)) {
+    for (const [i, v] of x.entries()) {
+      const p = nonFiniteAt(v, `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (x && typeof x === "object")
+    for (const [k, v] of Object.entries(x)) {
+      const p = nonFiniteAt(v, path ? `${path}.${k}` : k);
+      if (p) return p;
+    }
+  return null;
 }
 
 export function renderEnvelope(env: Envelope): string {

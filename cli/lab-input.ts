@@ -1,7 +1,6 @@
 // Shared by `optinc protocol`, `measure` and `calibrate --readings`: the cell a lab calibrates, its
 // measurement session, and the lab files (protocol, readings) read against it. Problems become
 // diagnostics with a stable code (codes/catalogue.ts LAB) and exit 2; nothing is written.
-import { resolve } from "node:path";
 import { readCellInfo } from "../aggregate/circuit-info.ts";
 import { LAB } from "../codes/catalogue.ts";
 import type { LabSession } from "../compiler/calibrate/lab/session.ts";
@@ -12,7 +11,7 @@ import { cellNameOf, LAB_INSTRUMENT, labSession } from "../pipeline/calibrate/fr
 import { readMonitorInfo } from "../netlist/lab/monitors.ts";
 import { monitorSites } from "../compiler/calibrate/lab/structure.ts";
 import { diag, loadTarget, type Target } from "./circuit-input.ts";
-import { readInputText } from "./files/read-input.ts";
+import { readInputOrReport } from "./input-file.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import type { CommandOutput } from "./output.ts";
 
@@ -83,11 +82,12 @@ export async function loadLabTarget(
 
 /** A lab file's text (LAB.unreadable, exit 2, when it cannot be read). */
 export async function readLabText(ctx: CommandContext, out: CommandOutput, file: string, what: string): Promise<string | undefined> {
-  const r = await readInputText(resolve(ctx.io.cwd, file), MAX_LAB_BYTES);
-  if ("text" in r) return r.text;
-  out.report([diag(file, LAB.unreadable, `cannot read the ${what} '${file}': ${r.error}`, `check the path of the ${what} file`)]);
-  out.fail(EXIT.usage);
-  return undefined;
+  return readInputOrReport(ctx, out, file, {
+    maxBytes: MAX_LAB_BYTES,
+    code: LAB.unreadable,
+    what,
+    hint: `check the path of the ${what} file`,
+  });
 }
 
 /** Run a reader; a LabFileError becomes its diagnostics (exit 2). */

@@ -57,7 +57,13 @@ export function quantity(name: string, dim: Dimension, defaultUnit?: string) {
     const factor = UNITS[dim][unit];
     if (factor === undefined)
       throw new InvalidArgumentError(`${name}: unknown unit "${unit}" for ${info.what}; use one of ${units.join(", ")}`);
-    return Number(m[1]) * factor;
+    const x = Number(m[1]) * factor;
+    // 1e400us is Infinity, 1e-400 Gb/s is 0: neither is a quantity a table can show.
+    if (!Number.isFinite(x))
+      throw new InvalidArgumentError(
+        `${name}: "${text}" is out of range (too large to be a finite number; example: ${info.example.replace(" ", "")})`,
+      );
+    return x;
   };
 }
 

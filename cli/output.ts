@@ -5,7 +5,9 @@ import type { FileBody } from "./files/commit.ts";
 import { EXIT, type CommandContext, type GlobalOptions } from "./context.ts";
 import { ENVELOPE_VERSION, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
 import { localBroker, type OutputBroker } from "./files/broker.ts";
+import { inputDir, inputFile, outputClash, type GuardedInput } from "./files/guard.ts";
 import { IO } from "../codes/catalogue.ts";
+import { join, resolve } from "node:path";
 
 export type { Envelope };
 
@@ -25,6 +27,8 @@ export class CommandOutput {
   readonly g: GlobalOptions;
   private exit: number = EXIT.ok;
   private omitted = 0;
+  /** What the command reads: no output may be, contain or lie inside one (cli/files/guard.ts). */
+  readonly inputs: GuardedInput[] = [];
 
   constructor(
     readonly ctx: CommandContext,
@@ -37,6 +41,7 @@ export class CommandOutput {
       this.diagnostics.push(...earlier.diagnostics);
       this.exit = earlier.exit;
       this.omitted = earlier.omitted;
+      this.inputs.push(...earlier.inputs);
     }
     outputs.set(ctx, this);
   }
@@ -121,10 +126,29 @@ export class CommandOutput {
   }
 
   /**
+   * Declare an input (a file, or a directory whose files the command reads), as typed: relative
+   * paths are resolved against the working directory, symlinks to their targets.
+   */
+  reads(path: string, role: string, kind: "file" | "dir" = "file", replaceable = false): void {
+    const abs = resolve(this.ctx.io.cwd, path);
+    this.inputs.push(kind === "dir" ? inputDir(abs, path, role) : inputFile(abs, path, role, replaceable));
+  }
+
+  /** Refuse (exit 2, IO.outputIsInput) an output that is, contains or lies inside an input. */
+  private guard(path: string, kind: "dir" | "file", shown: string): boolean {
+    const clash = outputClash(path, kind, shown, this.inputs);
+    if (!clash) return true;
+    this.report([{ code: IO.outputIsInput, severity: "error", message: clash.message, hint: clash.hint }]);
+    this.fail(EXIT.usage);
+    return false;
+  }
+
+  /**
    * Check an output directory (or file) before any work; on a problem report it (exit 2) and
    * return false.
    */
   async checkOutput(kind: "dir" | "file", path: string, shown: string): Promise<boolean> {
+    if (!this.guard(path, kind, shown)) return false;
     const problem = kind === "dir" ? await this.broker.checkDir(path, shown) : await this.broker.checkFile(path, shown);
     if (!problem) return true;
     this.report([{ code: IO.outputPath, severity: "error", message: problem.message, hint: problem.hint }]);
@@ -134,6 +158,9 @@ export class CommandOutput {
 
   /** Commit a command's whole output set (all or nothing); on failure report it (exit 2). */
   async commit(dir: string, files: ReadonlyMap<string, FileBody>, shown: string): Promise<boolean> {
+    // Again at the end, file by file: inputs read after the first check count too.
+    if (!this.guard(dir, "dir", shown)) return false;
+    for (const name of files.keys()) if (!this.guard(join(dir, name), "file", join(shown, name))) return false;
     try {
       await this.broker.commitFiles(dir, files);
       return true;

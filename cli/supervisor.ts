@@ -29,9 +29,16 @@ export interface WorkerSetup {
   columns: number | undefined;
 }
 
+/** Write unless the reader has closed the stream (cli/bin.ts destroys it on EPIPE). */
+function write(stream: NodeJS.WriteStream, s: string): void {
+  if (!stream.destroyed && stream.writable) stream.write(s);
+}
+
 const SIGNAL_EXIT = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const;
 /** After the output is committed the command only prints its summary: give it this long. */
 const FINISH_GRACE_MS = 1000;
+/** After a signal, the longest wait for the worker to end before the process exits regardless. */
+const EXIT_GRACE_MS = 300;
 
 export function supervise(entry: URL, argv: string[]): void {
   const setup: WorkerSetup = {
@@ -52,9 +59,12 @@ export function supervise(entry: URL, argv: string[]): void {
     if (finished) return;
     finished = true;
     void worker.terminate();
-    process.stderr.write(`${line}\n`);
-    if (jsonRequested(argv) && !wroteStdout) process.stdout.write(envelopeForFailure(argv, IO.interrupted, line.replace(/^optinc: /, "")));
+    write(process.stderr, `${line}\n`);
+    if (jsonRequested(argv) && !wroteStdout) write(process.stdout, envelopeForFailure(argv, IO.interrupted, line.replace(/^optinc: /, "")));
     process.exitCode = exitCode;
+    // A worker blocked in a read the kernel does not interrupt (a FIFO nobody writes) may never
+    // finish terminating; the process ends anyway.
+    setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
   };
 
   const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {
@@ -74,8 +84,8 @@ export function supervise(entry: URL, argv: string[]): void {
     if (finished) return;
     if (m.t === "out") {
       wroteStdout = true;
-      process.stdout.write(m.s!);
-    } else if (m.t === "err") process.stderr.write(m.s!);
+      write(process.stdout, m.s!);
+    } else if (m.t === "err") write(process.stderr, m.s!);
     else if (m.t === "done") code = m.code!;
     else if (m.t === "rpc") {
       try {
@@ -91,7 +101,7 @@ export function supervise(entry: URL, argv: string[]): void {
   worker.on("error", (e) => {
     if (finished) return;
     stop(EXIT.internal, `optinc: internal error (this is a bug in optinc, not in your input): ${e.message}`);
-    if (process.env.OPTINC_DEBUG) process.stderr.write(`${e.stack ?? ""}\n`);
+    if (process.env.OPTINC_DEBUG) write(process.stderr, `${e.stack ?? ""}\n`);
   });
   worker.on("exit", (workerCode) => {
     if (finished) return;

@@ -35,6 +35,12 @@ export const CATALOGUE = {
     truncated: ["OPT0008", "more diagnostics than are shown (a note)", "–"],
     interrupted: ["OPT0009", "interrupted (SIGINT or SIGTERM)", "130/143"],
     notFormatted: ["OPT0010", "fmt --check: the file is not in canonical form", "1"],
+    outputIsInput: [
+      "OPT0011",
+      "an output path is, contains or lies inside an input of the command (symlinks resolved; nothing is written)",
+      "2",
+    ],
+    notUtf8: ["OPT0012", "an input file is not valid UTF-8 (at the line:col of the first invalid byte)", "2"],
   }),
   syntax: group("OPT1xxx — spec syntax", {
     unexpectedCharacter: ["OPT1001", "unexpected character", "1"],

@@ -1,6 +1,7 @@
 // Spec loading: dispatch on the file extension, parse, check. `loadSpec` is pure; `loadSpecFile` reads.
 import { readFile, stat } from "node:fs/promises";
 import { SPEC_BYTES_MAX } from "./limits.ts";
+import { outsideSpans, type MalformedSpan } from "./malformed-number.ts";
 import { checkSpec } from "./check.ts";
 import { diagnosticAt, fileDiagnostic, hasErrors, positionAt, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { parseOptinc } from "./parse.ts";
@@ -36,7 +37,9 @@ export function loadSpec(file: string, text: string): LoadResult {
   if (!parsed.ast) return { diagnostics: sortDiagnostics(parsed.diagnostics) };
   // Semantic problems are reported even when there were syntax errors (recovery kept the rest).
   const checked = checkSpec(file, parsed.ast);
-  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]);
+  const spans = (parsed as { malformed?: MalformedSpan[] }).malformed ?? [];
+  const semantic = outsideSpans(checked.diagnostics, spans);
+  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...semantic]);
   return hasErrors(diagnostics) ? { diagnostics } : { checked: checked.checked, diagnostics };
 }
 

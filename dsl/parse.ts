@@ -7,6 +7,7 @@ import { toAst } from "./to-ast.ts";
 import { SpecLexer } from "./tokens.ts";
 import { optincNesting } from "./nesting.ts";
 import { SYNTAX } from "../codes/catalogue.ts";
+import { malformedNumbers, type MalformedSpan } from "./malformed-number.ts";
 
 export interface ParseResult {
   ast?: SpecAst;
@@ -15,12 +16,17 @@ export interface ParseResult {
   comments: IToken[];
   /** Non-comment tokens in source order (for fmt). */
   tokens: IToken[];
+  /** Malformed numbers (OPT1006): the checks stay silent there. */
+  malformed?: MalformedSpan[];
 }
 
 export function parseOptinc(file: string, text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   // A UTF-8 byte-order mark (some Windows editors) is read as a space so offsets and columns stay put.
-  const lexed = SpecLexer.tokenize(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  const raw = SpecLexer.tokenize(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  const bad = malformedNumbers(file, text, raw.tokens, raw.errors);
+  const lexed = { ...raw, tokens: bad.tokens, errors: bad.errors };
+  diagnostics.push(...bad.diagnostics);
   for (const e of lexed.errors) {
     const bad = text.substr(e.offset, e.length);
     diagnostics.push(
@@ -57,7 +63,13 @@ export function parseOptinc(file: string, text: string): ParseResult {
     ...syntax.map((d) => (d.message === "expected '}' but found the end of the file" ? explainUnclosed(d, lexed.tokens) : d)),
   );
   const ast = cst ? (toAst.visit(cst) as SpecAst | undefined) : undefined;
-  return { ast, diagnostics: dedupe(diagnostics), comments: (lexed.groups.comments ?? []) as IToken[], tokens: lexed.tokens };
+  return {
+    ast,
+    diagnostics: dedupe(diagnostics),
+    comments: (lexed.groups.comments ?? []) as IToken[],
+    tokens: lexed.tokens,
+    malformed: bad.spans,
+  };
 }
 
 export function lexHint(bad: string): string {

@@ -7,6 +7,7 @@
 // fab/schema/die.schema.json, which the reader enforces with ajv.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { jsonPathOffset } from "../math/json-locate.ts";
+import { arrayOverLimit, INPUT_ARRAY_LIMITS, overLimitMessage } from "../math/json-scan.ts";
 import { lineCol, jsonErrorAt } from "../math/source-position.ts";
 import type { Circuit, Instance } from "../netlist/ir.ts";
 import { num } from "../netlist/models.ts";
@@ -164,7 +165,14 @@ function nonFinite(v: unknown, path: (string | number)[], out: [(string | number
 const MAX_DIAGNOSTICS = 20;
 
 /** JSON.parse of a die file; a syntax error is one diagnostic at its line and column. */
-export function parseDieJson(text: string, file: string, code: string, hint: string): unknown {
+export function parseDieJson(text: string, file: string, code: string, hint: string, sizeCode: string = DIE.schema): unknown {
+  const big = arrayOverLimit(text, INPUT_ARRAY_LIMITS);
+  if (big) {
+    const { line, col } = lineCol(text, big.offset);
+    throw new DieFileError([
+      { code: sizeCode, file, line, column: col, message: overLimitMessage(big), hint: "pass a die file optinc die wrote" },
+    ]);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

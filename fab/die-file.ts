@@ -7,6 +7,7 @@
 // schema: fab/schema/die-fab.schema.json.
 import { Ajv, type ValidateFunction } from "ajv";
 import { FAB } from "../codes/catalogue.ts";
+import { topLevelString } from "../math/json-scan.ts";
 import type { Circuit } from "../netlist/ir.ts";
 import { leafPath, linearParts, type Die, type LeafError } from "../netlist/die/die.ts";
 import { DieFileError, diagnosticSink, parseDieJson, readDieFile } from "./die-file-v1.ts";
@@ -77,7 +78,7 @@ interface Doc {
 
 /** Read an optinc.die/2 file for `circuit`; every problem is a diagnostic at file:line:col, all thrown at once. */
 export function readFabDieFile(text: string, file: string, circuit: Circuit): FabDie {
-  const doc = parseDieJson(text, file, FAB_DIE_CODES.json, "fix the JSON syntax (NaN and Infinity are not JSON)");
+  const doc = parseDieJson(text, file, FAB_DIE_CODES.json, "fix the JSON syntax (NaN and Infinity are not JSON)", FAB_DIE_CODES.schema);
   const { diags, at } = diagnosticSink(text, file, (path) => path.join("."));
   validator ??= new Ajv({ allErrors: true, strictTuples: false }).compile(schema);
   if (!validator(doc)) {
@@ -210,12 +211,8 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
 
 /** The format a die file claims (null when it is not a JSON object with a format string). */
 export function dieFileFormat(text: string): string | null {
-  try {
-    const doc = JSON.parse(text) as { format?: unknown };
-    return typeof doc?.format === "string" ? doc.format : null;
-  } catch {
-    return null;
-  }
+  // Without building the document (the reader checks its size first).
+  return topLevelString(text, "format") ?? null;
 }
 
 /** Either version: v1 as the σ-level Die, v2 as the fabricated die. */

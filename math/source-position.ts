@@ -1,5 +1,6 @@
 // Where a character offset sits in a text: the one line:col helper behind every file:line:col
 // message (specs, netlists, phase tables, matrices).
+import { jsonSyntaxError } from "./json-scan.ts";
 
 /** 1-based line and column of a character offset. */
 export function lineCol(text: string, offset: number): { line: number; col: number } {
@@ -25,6 +26,12 @@ export function jsonErrorAt(
   fallback: "start" | "end" = "end",
 ): { line: number; col: number; message: string; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
+  // Our own scan first: V8 names no position for a truncated file, a NaN or a byte order mark.
+  const found = jsonSyntaxError(text);
+  if (found) {
+    const { line, col } = lineCol(text, found.offset);
+    return { line, col, message: found.reason, reason: found.reason };
+  }
   const m = /position (\d+)/.exec(message);
   const { line, col } = lineCol(text, m ? Number(m[1]) : fallback === "start" ? 0 : text.length);
   return { line, col, message, reason: message.replace(/\s*in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "") };

@@ -9,6 +9,7 @@ import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../p
 import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
 import type { RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
+import { nonFiniteAt } from "../envelope.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
 import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
@@ -135,6 +136,15 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           return void out.finish(null);
         }
         const { aggregator, runs, inexact } = outcome;
+        // Never a table of NaN or an `ok: true` beside null figures (JSON has no NaN or Infinity).
+        const bad = nonFiniteAt({ runs, comparison: outcome.comparison });
+        if (bad) {
+          out.usage(
+            `the options give a figure that is not a finite number (${bad}): an option is too large or too small`,
+            "check --size, --bandwidth, --latency and every --param value against docs/allreduce.md",
+          );
+          return void out.finish(null);
+        }
         if (!g.quiet) {
           const link = options.link;
           const head = `aggregator: ${aggregator} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;

@@ -19,6 +19,7 @@ import { formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/cal
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate/fabricated-die.ts";
 import { DIE } from "../../codes/catalogue.ts";
+import { landing } from "../files/guard.ts";
 
 interface CalibrateFlags {
   measured?: string;
@@ -99,8 +100,10 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       );
       return undefined;
     }
+    if (flags.readings !== undefined) out.reads(flags.readings, "--readings");
     if (flags.readings !== undefined) return fromReadings(target, flags, flags.readings, out);
     const measured = flags.measured!;
+    out.reads(measured, "--measured");
     const t = await loadTarget(ctx, out, target, await dieCircuitName(ctx, measured), flags.cell);
     if (!t) return undefined;
     const outDir = resolve(ctx.io.cwd, flags.out);
@@ -219,7 +222,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
 
   /** The calibrated files must not land in the design's own directory. */
   async function notIntoDesign(t: Target, outDir: string, flags: CalibrateFlags, out: CommandOutput): Promise<boolean> {
-    if (resolve(t.loaded.netlistPath, "..") !== outDir) return true;
+    if (landing(dirname(t.loaded.netlistPath)) !== landing(outDir)) return true;
     out.report([
       diag(
         flags.out,

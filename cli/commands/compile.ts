@@ -61,6 +61,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       ) => {
         const out = new CommandOutput(ctx, "compile");
         const dir = resolve(ctx.io.cwd, flags.out);
+        out.reads(specPath, "spec");
         if (!(await out.checkOutput("dir", dir, flags.out))) return void out.finish(null);
         const checked = await loadSpecOrReport(specPath, ctx, out);
         if (!checked) return void out.finish(null);

@@ -109,6 +109,7 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
       return undefined;
     }
     const outDir = resolve(ctx.io.cwd, flags.outDir ?? ".");
+    out.reads(file, "matrix file");
     if (!(await out.checkOutput("dir", outDir, flags.outDir ?? "."))) return undefined;
     let text: string;
     try {

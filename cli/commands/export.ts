@@ -3,7 +3,7 @@
 // --format phases, from `<name>.phases.json`), so the export depends on emitted files only.
 import { readdir, stat } from "node:fs/promises";
 import { readInputText } from "../files/read-input.ts";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { positive } from "../option-parsers.ts";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
@@ -113,6 +113,11 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
     const dir = netlistPaths[0]!.slice(0, netlistPaths[0]!.lastIndexOf("/"));
     const outDir = flags.outDir ? resolve(ctx.io.cwd, flags.outDir) : dir;
     const outShown = flags.outDir ?? target.replace(/[^/]*\.netlist\.json$/, "");
+    // Writing beside the netlists is the default; writing over one of them, or its phase table, is refused.
+    for (const p of netlistPaths) {
+      out.reads(relative(ctx.io.cwd, p) || p, "netlist");
+      out.reads(relative(ctx.io.cwd, p.replace(/(\.netlist)?\.json$/, ".phases.json")), "phase table");
+    }
     if (!(await out.checkOutput("dir", outDir, outShown || "."))) return undefined;
     const files = new Map<string, string>();
     for (const netlistPath of netlistPaths) {

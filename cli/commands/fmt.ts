@@ -1,5 +1,6 @@
 // optinc fmt <spec> [--write]: canonical formatting (comments kept; formatting twice changes nothing).
-import { readFile } from "node:fs/promises";
+import { SPEC_BYTES_MAX } from "../../dsl/limits.ts";
+import { readInputOrReport } from "../input-file.ts";
 import type { Command } from "commander";
 import { formatSpec } from "../../dsl/format.ts";
 import { specFormat } from "../../dsl/load.ts";
@@ -44,24 +45,14 @@ Only syntax errors stop fmt; semantic problems are reported by \`optinc check\`.
         return;
       }
       const abs = inputPath(ctx, file);
-      let text: string;
-      try {
-        text = await readFile(abs, "utf8");
-      } catch (e) {
-        out.report([
-          {
-            code: IO.unreadable,
-            severity: "error",
-            message: `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-            file,
-            line: 1,
-            column: 1,
-          },
-        ]);
-        out.fail(EXIT.usage);
-        out.finish(null);
-        return;
-      }
+      // A regular file of at most the spec limit (a FIFO or /dev/zero must not hang fmt).
+      const text = await readInputOrReport(ctx, out, file, {
+        maxBytes: SPEC_BYTES_MAX,
+        code: IO.unreadable,
+        what: "spec",
+        hint: "pass a spec file (.optinc, .yaml or .yml)",
+      });
+      if (text === undefined) return void out.finish(null);
       const r = formatSpec(file, text);
       out.report(r.diagnostics, text);
       if (r.text === undefined) {

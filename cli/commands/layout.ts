@@ -12,6 +12,7 @@ import type { PdkName } from "../../layout/layers.ts";
 import type { FileBody } from "../files/commit.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
+import { readsTarget } from "../circuit-input.ts";
 
 interface LayoutFlags {
   out: string;
@@ -45,6 +46,7 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
       if (!flags.out.endsWith(".gds")) out.usage(`-o ${flags.out}: the output file must end in .gds`, "name the file <something>.gds");
       if (out.exitCode !== EXIT.ok) return void out.finish(null);
       const path = resolve(ctx.io.cwd, flags.out);
+      readsTarget(ctx, out, target);
       if (!(await out.checkOutput("file", path, flags.out))) return void out.finish(null);
       let result;
       try {

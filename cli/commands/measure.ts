@@ -18,6 +18,7 @@ import { diag, dieCircuitName, loadAnyDie } from "../circuit-input.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { labTry, loadLabTarget, loadProtocol, loadReadings, warnSaturated } from "../lab-input.ts";
 import { integer } from "../option-parsers.ts";
+import { SEED } from "../../dsl/limits.ts";
 import { CommandOutput } from "../output.ts";
 
 interface MeasureFlags {
@@ -36,7 +37,7 @@ export const registerMeasure: RegisterCommand = (program: Command, ctx) => {
     .argument("<out-dir>", "output directory of optinc compile (or a cell's <name>.netlist.json)")
     .requiredOption("--die <die.json>", "the fabricated die to measure (optinc.die/2: optinc die --fabricated draws one)")
     .option("--cell <design>", "the cell design (e.g. divide0) of the directory")
-    .option("--seed <s>", "seed of the lab's noise stream (default 1, or the seed of --readings)", integer("--seed", 0, 2 ** 31 - 1))
+    .option("--seed <s>", "seed of the lab's noise stream (default 1, or the seed of --readings)", integer("--seed", SEED.min, SEED.max))
     .option("--protocol <file>", "run this one round (optinc.protocol/1): it must be the next round of --readings")
     .option("--readings <file>", "the readings so far: the new round(s) are appended to them")
     .requiredOption("-o, --out <file>", "readings file to write (may be the --readings file: it is replaced whole)")
@@ -63,6 +64,10 @@ Exit codes: 0 ok (warnings name saturated or dark readouts), 2 usage, unreadable
     });
 
   async function run(target: string, flags: MeasureFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
+    out.reads(flags.die, "--die");
+    if (flags.protocol) out.reads(flags.protocol, "--protocol");
+    // The readings so far may be the output: the new file holds them, with the new rounds appended.
+    if (flags.readings) out.reads(flags.readings, "--readings", "file", true);
     const lt = await loadLabTarget(ctx, out, target, await dieCircuitName(ctx, flags.die), flags.cell);
     if (!lt) return undefined;
     const { t, session } = lt;

@@ -48,6 +48,7 @@ Exit codes: 0 ok, 2 usage, unreadable input, or readings that are not of this ci
     });
 
   async function run(target: string, flags: ProtocolFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {
+    if (flags.readings) out.reads(flags.readings, "--readings");
     const lt = await loadLabTarget(ctx, out, target, flags.readings ? await dieCircuitName(ctx, flags.readings) : undefined, flags.cell);
     if (!lt) return undefined;
     const { t, session } = lt;

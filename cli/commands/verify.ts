@@ -1,7 +1,6 @@
 // optinc verify <output-dir | netlist.json>: the CI gate. Simulates the emitted circuit over the
 // reduced input space against the golden average, with optional Monte-Carlo non-idealities.
 // The command reads the files and flags; pipeline/verify/verify.ts verifyTarget does the verifying.
-import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { fraction, integer, nonNegative } from "../option-parsers.ts";
@@ -14,7 +13,8 @@ import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import { verifyTarget } from "../../pipeline/verify/verify.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
 import { DAC_BITS, SEED } from "../../dsl/limits.ts";
-import { loadDie } from "../circuit-input.ts";
+import { loadDie, MAX_DIE_BYTES } from "../circuit-input.ts";
+import { circuitNamed } from "../input-file.ts";
 import { DIE } from "../../codes/catalogue.ts";
 
 /** 0 stands for "none": commander turns a parser's null into "" for options with an argument. */
@@ -76,12 +76,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     all: LoadedCircuit[],
   ): Promise<{ loaded: LoadedCircuit; die: MeasuredDie } | undefined> {
     const file = flags.measured!;
-    let named: string | undefined;
-    try {
-      named = (JSON.parse(await readFile(resolve(ctx.io.cwd, file), "utf8")) as { circuit?: string }).circuit;
-    } catch {
-      named = undefined;
-    }
+    const named = await circuitNamed(ctx, file, MAX_DIE_BYTES);
     const loaded = all.length === 1 ? all[0]! : all.find((l) => l.circuit.name === named);
     if (!loaded) {
       out.report([

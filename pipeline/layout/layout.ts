@@ -127,7 +127,7 @@ function chipInput(target: string, files: string[], path: (f: string) => string,
         return { name: c.name, copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })) };
       } catch (e) {
         if (e instanceof ChipFileError)
-          throw new LayoutInputError(LAYOUT_CODES.badChip, e.message, "re-run optinc compile to regenerate the chip file", {
+          throw new LayoutInputError(LAYOUT_CODES.badChip, e.reason, "re-run optinc compile to regenerate the chip file", {
             file: e.file,
             line: e.line,
             column: e.col,

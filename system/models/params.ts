@@ -216,6 +216,26 @@ const CHOICES: Partial<Record<keyof ModelInputs, readonly string[]>> = {
   wrhtRegeneration: ["store-and-forward", "cut-through"],
 };
 const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode", "electricalBps"]);
+/**
+ * Inputs with a floor above 0 or that count something (docs/allreduce.md §5): a zero count divides
+ * by zero and fills the tables with NaN. `above` means strictly greater than `min`.
+ */
+export const PARAM_RANGES: Partial<Record<keyof ModelInputs, { min: number; integer?: boolean; above?: boolean }>> = {
+  wavelengths: { min: 1, integer: true },
+  opticalStripe: { min: 1, integer: true },
+  radix: { min: 2, integer: true },
+  switchRadix: { min: 2, integer: true },
+  treeChunkBytes: { min: 1 },
+  wrhtReceivers: { min: 1, integer: true },
+  ringsPerNode: { min: 0, integer: true },
+  placementTrials: { min: 1, integer: true },
+  fatTreeRadix: { min: 2, integer: true },
+  fatTreeOversubscription: { min: 0, above: true },
+  sipRingWavelengths: { min: 1, integer: true },
+  sipRingLiveTime: { min: 0, above: true },
+  seed: { min: 0, integer: true },
+};
+
 /** Inputs that may be negative (powers in dBm). */
 const SIGNED = new Set<keyof ModelInputs>(["laserPowerDbm", "receiverSensitivityDbm"]);
 
@@ -245,6 +265,11 @@ export function parseModelParams(text: string): Partial<ModelInputs> {
       if (value === "" || !Number.isFinite(x) || (x < 0 && !SIGNED.has(key)))
         throw new Error(
           `${key}: "${value}" is not a ${SIGNED.has(key) ? "" : "non-negative "}number${NULLABLE.has(key) ? " or null" : ""}`,
+        );
+      const range = PARAM_RANGES[key];
+      if (range && ((range.integer && !Number.isInteger(x)) || (range.above ? !(x > range.min) : x < range.min)))
+        throw new Error(
+          `${key}: "${value}" is out of range; it must be ${range.integer ? "an integer " : "a number "}${range.above ? ">" : "≥"} ${range.min}`,
         );
       out[key] = x;
     }

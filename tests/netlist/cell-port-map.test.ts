@@ -112,9 +112,11 @@ describe("optinc export --format ports of a closed-form directory", () => {
   });
 
   it("optinc calibrate of one cell writes a ports.json with the same port labels, read from the chip file beside it", async () => {
-    const die = join(dir, "add1-die.json");
+    // Outside the compile directory: nothing may be written where the command reads (cli/files/guard.ts).
+    const work = mkdtempSync(join(tmpdir(), "optinc-cell-ports-work-"));
+    const die = join(work, "add1-die.json");
     expect(await main(["die", dir, "--cell", "add1", "--copy", "1", "--technology", "foundry", "-o", die], memoryIo())).toBe(0);
-    const cal = join(dir, "cal");
+    const cal = join(work, "cal");
     const io = memoryIo();
     await main(["calibrate", dir, "--measured", die, "-o", cal], io);
     const written = JSON.parse(readFileSync(join(cal, "paper_4x8.add1.ports.json"), "utf8")) as PortMap;

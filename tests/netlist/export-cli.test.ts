@@ -39,7 +39,9 @@ describe("optinc export", () => {
   it("writes phases (json + csv) and length-encoded SPICE; --json reports the files", async () => {
     const { dir } = await compiledDir();
     const io = memoryIo();
-    expect(await main(["--json", "export", dir, "--format", "phases"], io)).toBe(0);
+    // Beside the netlist is the default, but not over the phase table it reads: -o elsewhere.
+    expect(await main(["--json", "export", dir, "--format", "phases"], memoryIo())).toBe(2);
+    expect(await main(["--json", "export", dir, "--format", "phases", "-o", join(dir, "phases-out")], io)).toBe(0);
     expect(JSON.parse(io.out()).result.files).toEqual(["onn.phases.json", "onn.phases.csv"]);
     const io2 = memoryIo();
     expect(await main(["export", join(dir, "onn.netlist.json"), "--format", "spi", "--length-phases", "--neff", "2.35"], io2)).toBe(0);

@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Diagnostic } from "../../../dsl/diagnostics.ts";
 import { LAB } from "../../../codes/catalogue.ts";
 import { jsonPathOffset } from "../../../math/json-locate.ts";
+import { arrayOverLimit, INPUT_ARRAY_LIMITS, overLimitMessage } from "../../../math/json-scan.ts";
 import { jsonErrorAt, lineCol } from "../../../math/source-position.ts";
 import protocolSchema from "./schema/protocol.schema.json" with { type: "json" };
 import readingsSchema from "./schema/readings.schema.json" with { type: "json" };
@@ -53,14 +54,18 @@ function validate(kind: "protocol" | "readings", doc: unknown): ErrorObject[] {
 
 function parse(kind: "protocol" | "readings", text: string, file: string): { doc: unknown; sink: Sink } {
   const sink = new Sink(text, file);
+  const big = arrayOverLimit(text, INPUT_ARRAY_LIMITS);
+  if (big) {
+    const { line, col } = lineCol(text, big.offset);
+    const hint = `pass the file optinc ${kind === "protocol" ? "protocol" : "measure (or a lab script)"} wrote`;
+    throw new LabFileError([{ code: LAB.schema, severity: "error", file, line, column: col, message: overLimitMessage(big), hint }]);
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    let at = jsonErrorAt(text, e);
-    // V8 names no position for a bare NaN or Infinity token: point at the first one.
-    const bare = /position \d+/.test(at.message) ? null : /[:[,]\s*(-?(?:NaN|Infinity))/.exec(text);
-    if (bare) at = { ...at, ...lineCol(text, bare.index + bare[0].length - bare[1]!.length), reason: `${bare[1]} is not JSON` };
+    // At the offending token (a NaN, a truncated end), which V8 does not always name.
+    const at = jsonErrorAt(text, e);
     throw new LabFileError([
       {
         code: LAB.json,

@@ -1,0 +1,59 @@
+// Reading one input file for a command: a regular file of bounded size, strict UTF-8 (cli/files/
+// read-input.ts). Problems become one diagnostic, exit 2: the caller's code for an unreadable file
+// (missing, a FIFO, a device, too large), IO.notUtf8 at the line:col of the first invalid byte.
+import { resolve } from "node:path";
+import { IO } from "../codes/catalogue.ts";
+import { topLevelString } from "../math/json-scan.ts";
+import { EXIT, type CommandContext } from "./context.ts";
+import { readInputText } from "./files/read-input.ts";
+import type { CommandOutput } from "./output.ts";
+
+export interface InputRead {
+  /** Bytes above this are refused unread. */
+  maxBytes: number;
+  /** The code of an unreadable file (the format's). */
+  code: string;
+  /** What the file is, for the message ("die file", "readings"). */
+  what: string;
+  hint: string;
+}
+
+/** The file's text, or undefined after reporting why it cannot be read (exit 2). */
+export async function readInputOrReport(ctx: CommandContext, out: CommandOutput, file: string, o: InputRead): Promise<string | undefined> {
+  const r = await readInputText(resolve(ctx.io.cwd, file), o.maxBytes);
+  if ("text" in r) return r.text;
+  if (r.utf8)
+    out.report([
+      {
+        code: IO.notUtf8,
+        severity: "error",
+        message: `the ${o.what} '${file}' is ${r.error}`,
+        hint: "save the file as UTF-8",
+        file,
+        line: r.utf8.line,
+        column: r.utf8.column,
+      },
+    ]);
+  else
+    out.report([
+      {
+        code: o.code,
+        severity: "error",
+        message: `cannot read the ${o.what} '${file}': ${r.error}`,
+        hint: o.hint,
+        file,
+        line: 1,
+        column: 1,
+      },
+    ]);
+  out.fail(EXIT.usage);
+  return undefined;
+}
+
+/** The `circuit` a JSON input names, to pick the circuit of a directory; undefined when it cannot tell (the real read reports why). */
+export async function circuitNamed(ctx: CommandContext, file: string, maxBytes: number): Promise<string | undefined> {
+  const r = await readInputText(resolve(ctx.io.cwd, file), maxBytes);
+  if (!("text" in r)) return undefined;
+  // Only the top-level key, without building the document: a hostile file may hold a huge array.
+  return topLevelString(r.text, "circuit");
+}
