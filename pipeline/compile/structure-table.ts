@@ -15,6 +15,12 @@ export function rowTolerance(r: StructureRow, technology: string): string {
   return `${+t.scale.toPrecision(2)}× ${technology} (${t.dies} dies, ${Math.round(100 * t.confidence)}% conf.)`;
 }
 
+/** The link ↔ inner-base conversion of a row: "—", or "PAM-16→4: 8 rx, 18 mod" (its 2 O-E-O stages are in the O-E-O column). */
+export function conversionText(r: StructureRow): string {
+  const c = r.cost.conversion;
+  return c ? `PAM-${c.linkLevels}→${c.innerLevels}: ${c.receivers} rx, ${c.modulators} mod` : "—";
+}
+
 /** The table's head and cells, shared by the text table and the report's section. */
 export function structureColumns(s: StructureSearch): { head: string[]; rows: string[][] } {
   const head = [
@@ -23,6 +29,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "couplers",
     "cells on path (O-E-O)",
     "heaters W",
+    "link conversion",
     "yield k/n (95% CI) vs target",
     "technology scale tolerated",
     "note",
@@ -33,6 +40,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     String(r.cost.fixedCouplers),
     `${r.cost.cellsOnCriticalPath} (${r.cost.oeoOnCriticalPath})`,
     r.cost.heaterWatts.toFixed(2),
+    conversionText(r),
     rowYield(r),
     rowTolerance(r, s.technology),
     r.note,
