@@ -2,7 +2,14 @@
 // Independent check: the emitted chip files and netlists, read back, composed end to end from the
 // workers' link symbols (split at ingress, merged at egress) against goldenAverage of the spec's
 // precision, over every worker code vector; a swapped sub-digit order in the emitted wiring fails it.
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { searchStructures } from "../../pipeline/compile/structure-search.ts";
+import { structureTable } from "../../pipeline/compile/structure-table.ts";
+import { memoryIo } from "../helpers/io.ts";
 import { readChipJson, writeChipJson } from "../../aggregate/chip-file.ts";
 import { mergeInnerDigits, narrowerBases, splitLinkDigits, subDigits } from "../../aggregate/narrow-base.ts";
 import { loadSpec } from "../../dsl/load.ts";
@@ -206,4 +213,53 @@ describe("narrow base: emitted chips composed against the golden average", () =>
       }
     }
   });
+});
+
+describe("narrow base: the search and optinc verify", () => {
+  const base = mkdtempSync(join(tmpdir(), "optinc-narrow-"));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const cli = async (args: string[]) => {
+    const io = memoryIo();
+    const code = await main(args, io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  it("route = auto lists the inner-base rows with their conversion, in cost order", () => {
+    const r = loadSpec("a.optinc", "aggregator a8 {\n  workers = 3\n  precision = 3 bits\n  levels = 8\n}\n");
+    const { search } = searchStructures(r.checked!, { seed: 1 });
+    const inner = search.rows.filter((x) => x.structure.innerLevels === 2);
+    expect(inner.map((x) => x.label)).toEqual(["flat cells, PAM-2 inside", "radix-2 cascade, PAM-2 inside"]);
+    for (const x of inner) expect(x.cost.conversion).toEqual({ linkLevels: 8, innerLevels: 2, receivers: 3, modulators: 3 * 3 + 1 });
+    const wide = search.rows.find((x) => x.label === "flat cells")!;
+    expect(wide.cost.conversion).toBeNull();
+    // The flat inner-base row has the same cells on its path as its PAM-2 chip, plus the two conversion stages.
+    const flat = inner[0]!;
+    expect(flat.cost.oeoOnCriticalPath).toBe(flat.cost.cellsOnCriticalPath - 1 + 2);
+    const mzis = search.rows.map((x) => x.cost.mzi);
+    expect(mzis).toEqual([...mzis].sort((a, b) => a - b));
+    expect(structureTable(search).join("\n")).toContain("PAM-8→2: 3 rx, 10 mod");
+  });
+
+  it("optinc verify passes the emitted directory and fails it when a chip file loses linkLevels", async () => {
+    const file = join(base, "v16.optinc");
+    writeFileSync(
+      file,
+      "aggregator v16 {\n  workers = 2\n  precision = 4 bits\n  levels = 16\n  route = closed-form\n  inner_levels = 4\n}\n",
+    );
+    const dir = join(base, "v16");
+    const c = await cli(["compile", file, "-o", dir, "--jobs", "1"]);
+    expect(c.code, c.err).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, "v16.report.json"), "utf8"));
+    expect(report.spec.innerLevels).toBe(4);
+    expect(report.conversion).toMatchObject({ linkLevels: 16, innerLevels: 4, subDigits: 2, ingressModulators: 4, egressModulators: 1 });
+    const ok = await cli(["verify", dir, "--jobs", "1"]);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(ok.out).toContain("PAM-16 (PAM-4 cells inside)");
+    expect(ok.out).toMatch(/end to end: exact 100\.00%.*split at ingress/);
+    const chipPath = join(dir, "v16.chip.json");
+    writeFileSync(chipPath, readFileSync(chipPath, "utf8").replace(/ "linkLevels": 16,\n/, ""));
+    const bad = await cli(["verify", dir, "--jobs", "1"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain("linkLevels absent");
+  }, 120_000);
 });

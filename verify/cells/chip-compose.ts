@@ -128,10 +128,11 @@ export function composeChip(f: ChipFile, circuits: Map<string, Circuit>, opts: {
     const out = runner.run(digitsOf(batch, f), batch.length);
     batch.forEach((cs, c) => errors.push(egress(out, chip.levels, c * chip.outDigits, chip.outDigits, f.linkLevels) - unitGolden(f, cs)));
   }
+  const through = f.linkLevels ? `, each worker's PAM-${f.linkLevels} symbols split at ingress and the result merged at egress` : "";
   const description =
     mode === "exhaustive"
-      ? `every digit-sum vector of the reduced space (${codes.length})`
-      : `${codes.length - edge} random worker vectors + ${edge} edge cases`;
+      ? `every digit-sum vector of the reduced space (${codes.length})${through}`
+      : `${codes.length - edge} random worker vectors + ${edge} edge cases${through}`;
   return tally(errors, codes.length, edge, mode, description);
 }
 
@@ -150,6 +151,7 @@ export function composeCascade(
   const runners = chips.map((c) => chipRunner(c, circuits));
   // A narrower base inside: the workers' symbols enter level 1 through the ingress, the top's result leaves through the egress.
   const link = chips[0]!.linkLevels;
+  const through = link ? `, each worker's PAM-${link} symbols split at ingress and the result merged at egress` : "";
   const flat: ChipFile = { ...chips[0]!, chip: { ...chips[0]!.chip, workers: spec.workers } };
   // Units of a cascade see partial sums, not digit sums of the whole: its reduced space is every
   // worker code vector, enumerated when it fits.
@@ -198,13 +200,13 @@ export function composeCascade(
     batch.forEach((cs, c) => errors.push(values[c * width]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
   }
   return exhaustive
-    ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})`)
+    ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})${through}`)
     : tally(
         errors,
         codes.length,
         edge,
         "sampled",
-        `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`,
+        `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases${through}`,
       );
 }
 
