@@ -10,6 +10,9 @@ import { main } from "../../cli/main.ts";
 import { searchStructures } from "../../pipeline/compile/structure-search.ts";
 import { structureTable } from "../../pipeline/compile/structure-table.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { loadCircuits } from "../../verify/circuit/load.ts";
+import { chipAggregator } from "../../verify/cells/chip-aggregate.ts";
+import { goldenDigits } from "../../aggregate/golden.ts";
 import { readChipJson, writeChipJson } from "../../aggregate/chip-file.ts";
 import { mergeInnerDigits, narrowerBases, splitLinkDigits, subDigits } from "../../aggregate/narrow-base.ts";
 import { loadSpec } from "../../dsl/load.ts";
@@ -256,6 +259,16 @@ describe("narrow base: the search and optinc verify", () => {
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("PAM-16 (PAM-4 cells inside)");
     expect(ok.out).toMatch(/end to end: exact 100\.00%.*split at ingress/);
+    // optinc allreduce's aggregator reads and writes PAM-16 link symbols.
+    const agg = chipAggregator(loadCircuits(dir), ["v16"]);
+    expect(agg).toMatchObject({ workers: 2, digits: 1, levels: 16, bits: 4 });
+    const digits = new Int32Array(256 * 2);
+    for (let c = 0; c < 256; c++) digits.set([c % 16, c >> 4], 2 * c);
+    const out = agg.aggregateMany(digits, 256);
+    for (let c = 0; c < 256; c++)
+      expect(out[c], `codes ${c % 16}, ${c >> 4}`).toBe(
+        goldenDigits([c % 16, c >> 4], { precision: 4, levels: 16, rounding: "nearest-even" })[0],
+      );
     const chipPath = join(dir, "v16.chip.json");
     writeFileSync(chipPath, readFileSync(chipPath, "utf8").replace(/ "linkLevels": 16,\n/, ""));
     const bad = await cli(["verify", dir, "--jobs", "1"]);
