@@ -115,7 +115,8 @@ describe("route = auto", () => {
   it("refuses when no structure decodes exactly, and says the MZI loss the biases absorb is the limit", async () => {
     // At calibrated's 0.1 dB every spec has an exact structure since the narrower bases inside
     // (PAM-2 cells for this PAM-8 link); with biases set for 1 dB none is exact.
-    const body = "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated  mzi_loss = 1 dB }";
+    const body =
+      "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated  mzi_loss = 1 dB }";
     const c = await compile("noexact8", body);
     expect(c.code).toBe(1);
     expect(c.err).toContain("no structure is exact on its emitted cells");
