@@ -15,6 +15,14 @@ export interface ChipFile {
   chip: DigitChip;
   /** Design (circuit file stem) of each cell, in chip order. */
   designs: string[];
+  /**
+   * The link's PAM levels when the cells compute in a narrower base (chip.levels = L', linkLevels =
+   * L'^g), on every chip file of the structure: the workers' symbols (flat chip, or cascade level 1) are
+   * split at ingress and the result digits (flat chip, or the top level) merged at egress
+   * (aggregate/narrow-base.ts); between cascade levels digits stay in base L'. Absent when the link
+   * and the cells share one base.
+   */
+  linkLevels?: number;
 }
 
 type JsonRef = { cell: string; output: string } | { constant: number };
@@ -39,6 +47,7 @@ export function writeChipJson(f: ChipFile): string {
     name: f.name,
     workers: chip.workers,
     levels: chip.levels,
+    ...(f.linkLevels !== undefined && f.linkLevels !== chip.levels ? { linkLevels: f.linkLevels } : {}),
     inDigits: chip.inDigits,
     outDigits: chip.outDigits,
     rounding: chip.rounding,
@@ -97,6 +106,12 @@ export function readChipJson(text: string, file: string): ChipFile {
   const workers = int(d.workers, '"workers"', 1);
   const inDigits = int(d.inDigits, '"inDigits"', 1);
   const outDigits = int(d.outDigits, '"outDigits"', 1);
+  let linkLevels: number | undefined;
+  if (d.linkLevels !== undefined) {
+    linkLevels = int(d.linkLevels, '"linkLevels"', 2);
+    const g = Math.log2(linkLevels) / Math.log2(levels);
+    if (!(Number.isInteger(g) && g >= 2)) at('"linkLevels"', `linkLevels ${linkLevels} must be levels^g with g ≥ 2 (levels ${levels})`);
+  }
   const rounding = d.rounding as Rounding;
   if (!["floor", "nearest-even", "nearest-away"].includes(rounding))
     at('"rounding"', "rounding must be floor, nearest-even or nearest-away");
@@ -161,5 +176,11 @@ export function readChipJson(text: string, file: string): ChipFile {
   }
   const result = ((d.result ?? []) as Record<string, unknown>[]).map((r, j) => resolve(r, `result digit ${j}`));
   if (result.length !== outDigits) at('"result"', `result must list ${outDigits} digits`);
-  return { name: String(d.name), unit, designs, chip: { workers, levels, inDigits, outDigits, rounding, cells, result } };
+  return {
+    name: String(d.name),
+    unit,
+    designs,
+    chip: { workers, levels, inDigits, outDigits, rounding, cells, result },
+    ...(linkLevels !== undefined ? { linkLevels } : {}),
+  };
 }

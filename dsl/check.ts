@@ -204,6 +204,20 @@ function crossCheck(
     });
   }
 
+  if (spec.innerLevels !== null) {
+    const g = digitBits / Math.log2(spec.innerLevels);
+    if (!(Number.isInteger(g) && g >= 2))
+      report({
+        code: SPEC.conflicting,
+        loc: at("innerLevels", top),
+        message: `inner_levels = ${spec.innerLevels} is not a narrower base of levels = ${spec.levels} (levels must be inner_levels^g, g ≥ 2)`,
+        hint:
+          spec.levels >= 8
+            ? `use inner_levels = ${spec.levels === 16 ? "4 or 2" : "2"}, or remove it`
+            : "remove it: PAM-2 and PAM-4 links compute in their own base",
+      });
+  }
+
   const radixW = written.get("cascade.radix");
   if (spec.cascade) {
     const loc = radixW?.loc ?? blocks.get("cascade")!;
@@ -299,6 +313,17 @@ function routeCheck(
         loc: monitors,
         message: "calibration.monitors has no effect when route = trained: monitors are placed on closed-form cells only",
         hint: "remove it, or set route = closed-form",
+      },
+      "warning",
+    );
+  const inner = keys.get("innerLevels");
+  if (inner && spec.route !== "closed-form")
+    report(
+      {
+        code: SPEC.noEffect,
+        loc: inner,
+        message: `inner_levels has no effect when route = ${spec.route}: ${spec.route === "auto" ? "the structure search tries the narrower bases itself" : "it applies to closed-form cells only"}`,
+        hint: "set route = closed-form to build this inner base, or remove it",
       },
       "warning",
     );

@@ -11,6 +11,7 @@ export function defaultSpec(name: string): Spec {
     workers: 4,
     precision: 8,
     levels: 4,
+    innerLevels: null,
     encoding: "offset-binary",
     rounding: "nearest-even",
     preprocess: "digit-sum",

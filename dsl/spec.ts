@@ -112,6 +112,12 @@ export interface Spec {
   precision: number;
   /** PAM-L levels per symbol. */
   levels: Levels;
+  /**
+   * Base of the closed-form cells inside the chip, or null for `levels` itself. A narrower base L'
+   * (levels = L'^g, g ≥ 2) converts each link symbol into g inner symbols at ingress and merges
+   * g result digits into one link symbol at egress (aggregate/narrow-base.ts).
+   */
+  innerLevels: Levels | null;
   encoding: Encoding;
   rounding: Rounding;
   preprocess: Preprocess;

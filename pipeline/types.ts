@@ -65,7 +65,11 @@ export interface ChipStep {
 }
 
 /** A closed-form structure route = auto can build (pipeline/compile/structure-search.ts). */
-export type Structure = { kind: "flat" } | { kind: "cascade"; radix: number };
+/**
+ * A closed-form structure. `innerLevels`: the cells compute in a narrower base than the link's
+ * (aggregate/narrow-base.ts); absent when they compute in the link's base.
+ */
+export type Structure = { kind: "flat"; innerLevels?: number } | { kind: "cascade"; radix: number; innerLevels?: number };
 
 export interface StructureRow {
   structure: Structure;
@@ -112,6 +116,11 @@ export interface StructureCost {
   /** O-E-O regenerations on that path, and the latency they add at OEO_HOP_SECONDS each. */
   oeoOnCriticalPath: number;
   latencySeconds: number;
+  /**
+   * The link ↔ inner-base conversion, when the cells compute in a narrower base: its PAM-L receivers
+   * and modulators (its two O-E-O stages are counted in oeoOnCriticalPath); null otherwise.
+   */
+  conversion: { linkLevels: number; innerLevels: number; receivers: number; modulators: number } | null;
   /** Static heater power holding every phase of every copy, at P_PI_WATTS per π (phases taken mod 2π). */
   heaterWatts: number;
   /**

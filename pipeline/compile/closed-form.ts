@@ -10,6 +10,7 @@ import { planCascade, type CascadePlan } from "../../aggregate/cascade.ts";
 import { readChipJson, writeChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { cellDepths } from "../../aggregate/digit-chip.ts";
+import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
@@ -104,10 +105,12 @@ function plan(ctx: Ctx): void {
   const { spec } = ctx;
   const radix = spec.cascade?.radix;
   const units: { fn: UnitFunction; level: number | null; count: number; stem: string }[] = [];
+  // A narrower base inside (spec.innerLevels): the same integer arithmetic planned in base L'.
+  const L = innerLevelsOf(spec);
   if (radix !== undefined && spec.workers > radix) {
-    ctx.cascade = planCascade(spec.workers, radix, spec.precision, spec.levels, spec.rounding);
+    ctx.cascade = planCascade(spec.workers, radix, spec.precision, L, spec.rounding);
     for (const l of ctx.cascade.levels) units.push({ fn: l.fn, level: l.level, count: l.units, stem: `${spec.name}.L${l.level}` });
-  } else units.push({ fn: flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding), level: null, count: 1, stem: spec.name });
+  } else units.push({ fn: flatUnit(spec.workers, spec.precision, L, spec.rounding), level: null, count: 1, stem: spec.name });
   for (const u of units) {
     const chip = planDigitChip(u.fn);
     ctx.steps.push({ ...u, chip, designs: [] });
@@ -116,7 +119,11 @@ function plan(ctx: Ctx): void {
 
 function build(ctx: Ctx): void {
   for (const step of ctx.steps)
-    step.designs = chipCircuits(step.chip, { levels: ctx.spec.levels, headroom: CELL_HEADROOM, mziLossDb: ctx.spec.technology.mziLossDb });
+    step.designs = chipCircuits(step.chip, {
+      levels: innerLevelsOf(ctx.spec),
+      headroom: CELL_HEADROOM,
+      mziLossDb: ctx.spec.technology.mziLossDb,
+    });
 }
 
 /** Each cell design as a circuit (from its phase table) with the info its files carry. */
@@ -153,6 +160,7 @@ function emit(ctx: Ctx): void {
       unit: { inputOffset: step.fn.inputOffset, outputOffset: step.fn.outputOffset, divisor: step.fn.divisor },
       chip: step.chip,
       designs: designOf,
+      ...(innerLevelsOf(spec) !== spec.levels ? { linkLevels: spec.levels } : {}),
     };
     for (const d of step.designs) {
       const stem = designStem(step, d);

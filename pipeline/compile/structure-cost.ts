@@ -2,6 +2,7 @@
 // copies: the figures the structure search ranks by and the --explain table prints.
 import { cellDepths } from "../../aggregate/digit-chip.ts";
 import { cellNetwork } from "../../compiler/cells/cell-network.ts";
+import type { ConversionCost } from "../../aggregate/narrow-base.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
 import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts";
 import type { ChipStep, StructureCost } from "../types.ts";
@@ -27,7 +28,12 @@ export function heaterWatts(table: PhaseTable): number {
   return (phase / Math.PI) * P_PI_WATTS;
 }
 
-export function structureCost(steps: ChipStep[]): StructureCost {
+/**
+ * The cost of a structure's cells, plus its link conversion when the cells compute in a narrower
+ * base (aggregate/narrow-base.ts conversionCost): its O-E-O stages on the critical path, its
+ * receivers and modulators.
+ */
+export function structureCost(steps: ChipStep[], conversion: ConversionCost | null = null): StructureCost {
   let mzi = 0;
   let fixedCouplers = 0;
   let phaseShifters = 0;
@@ -49,7 +55,7 @@ export function structureCost(steps: ChipStep[]): StructureCost {
       const theta = Math.max(0, ...cellNetwork(c).thresholds);
       if (theta > widest.theta) widest = { cell: `${step.stem}.${c.name}`, theta };
     }
-  const oeo = Math.max(0, cells - 1);
+  const oeo = Math.max(0, cells - 1) + (conversion?.oeoHops ?? 0);
   return {
     mzi,
     fixedCouplers,
@@ -57,6 +63,12 @@ export function structureCost(steps: ChipStep[]): StructureCost {
     cellsOnCriticalPath: cells,
     oeoOnCriticalPath: oeo,
     latencySeconds: oeo * OEO_HOP_SECONDS,
+    conversion: conversion && {
+      linkLevels: conversion.linkLevels,
+      innerLevels: conversion.innerLevels,
+      receivers: conversion.ingressReceivers,
+      modulators: conversion.ingressModulators + conversion.egressModulators,
+    },
     heaterWatts: heater,
     widestDecision: widest,
   };

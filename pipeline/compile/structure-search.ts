@@ -5,6 +5,7 @@
 // technology it would need (docs/structures.md).
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../../dsl/technology.ts";
+import { conversionCost, narrowerBases } from "../../aggregate/narrow-base.ts";
 import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-form.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
@@ -33,19 +34,33 @@ export interface SearchOutcome {
   chosen: { spec: Spec; trials: ChipTrials | null; netlists: Map<string, string> } | null;
 }
 
-export function candidateStructures(workers: number): Structure[] {
-  const out: Structure[] = [{ kind: "flat" }];
-  for (let r = 2; r <= Math.min(workers - 1, MAX_CASCADE_RADIX); r++) out.push({ kind: "cascade", radix: r });
+/**
+ * Flat cells and cascades of radix 2 … min(N − 1, MAX_CASCADE_RADIX), in the link's base and, for a
+ * PAM-8 or PAM-16 link, in each narrower base inside (aggregate/narrow-base.ts).
+ */
+export function candidateStructures(workers: number, levels = 4): Structure[] {
+  const out: Structure[] = [];
+  for (const inner of [levels, ...narrowerBases(levels)]) {
+    const at = inner === levels ? {} : { innerLevels: inner };
+    out.push({ kind: "flat", ...at });
+    for (let r = 2; r <= Math.min(workers - 1, MAX_CASCADE_RADIX); r++) out.push({ kind: "cascade", radix: r, ...at });
+  }
   return out;
 }
 
 export function structureLabel(s: Structure): string {
-  return s.kind === "flat" ? "flat cells" : `radix-${s.radix} cascade`;
+  const shape = s.kind === "flat" ? "flat cells" : `radix-${s.radix} cascade`;
+  return s.innerLevels === undefined ? shape : `${shape}, PAM-${s.innerLevels} inside`;
 }
 
 /** The spec that builds a structure under the explicit closed-form route. */
 export function specFor(spec: Spec, s: Structure): Spec {
-  return { ...spec, route: "closed-form", cascade: s.kind === "flat" ? null : { radix: s.radix } };
+  return {
+    ...spec,
+    route: "closed-form",
+    cascade: s.kind === "flat" ? null : { radix: s.radix },
+    innerLevels: (s.innerLevels ?? null) as Spec["innerLevels"],
+  };
 }
 
 interface Candidate {
@@ -76,12 +91,12 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   const ideal = isIdeal(tech, { detector: "include" });
   // "spec" when the block overrides its preset, as the tolerance section names it.
   const techName = ideal ? spec.technology.preset : jointTechnology(spec.technology, spec.technology.preset).name;
-  const candidates: Candidate[] = candidateStructures(spec.workers)
+  const candidates: Candidate[] = candidateStructures(spec.workers, spec.levels)
     .map((structure) => {
       o.onCandidate?.(structureLabel(structure));
       const s = specFor(spec, structure);
       const built = closedFormStructure(s);
-      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps), trials: null };
+      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps, conversionCost(s)), trials: null };
     })
     .sort(byCost);
   const rows: StructureRow[] = [];

@@ -15,6 +15,12 @@ export function rowTolerance(r: StructureRow, technology: string): string {
   return `${+t.scale.toPrecision(2)}× ${technology} (${t.dies} dies, ${Math.round(100 * t.confidence)}% conf.)`;
 }
 
+/** The link ↔ inner-base conversion of a row: "—", or "PAM-16→4: 8 rx, 18 mod" (its 2 O-E-O stages are in the O-E-O column). */
+export function conversionText(r: StructureRow): string {
+  const c = r.cost.conversion;
+  return c ? `PAM-${c.linkLevels}→${c.innerLevels}: ${c.receivers} rx, ${c.modulators} mod` : "—";
+}
+
 /** The table's head and cells, shared by the text table and the report's section. */
 export function structureColumns(s: StructureSearch): { head: string[]; rows: string[][] } {
   const head = [
@@ -24,6 +30,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "cells on path (O-E-O)",
     "heaters W",
     "widest θ",
+    "link conversion",
     "yield k/n (95% CI) vs target",
     "technology scale tolerated",
     "note",
@@ -35,6 +42,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     `${r.cost.cellsOnCriticalPath} (${r.cost.oeoOnCriticalPath})`,
     r.cost.heaterWatts.toFixed(2),
     String(r.cost.widestDecision.theta),
+    conversionText(r),
     rowYield(r),
     rowTolerance(r, s.technology),
     r.note,

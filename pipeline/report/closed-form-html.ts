@@ -87,8 +87,17 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
         {
           item: "cells on the critical path",
           value: h.cellsOnCriticalPath,
-          note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each`,
+          note: `${h.oeoOnCriticalPath} O-E-O regenerations ≈ ${(h.oeoLatencySeconds * 1e9).toFixed(0)} ns at an assumed 1 ns each${report.conversion ? ` (${report.conversion.oeoHops} of them the link conversion)` : ""}`,
         },
+        ...(report.conversion
+          ? [
+              {
+                item: `link conversion (PAM-${report.conversion.linkLevels} link, PAM-${report.conversion.innerLevels} cells)`,
+                value: report.conversion.ingressModulators + report.conversion.egressModulators,
+                note: `modulators: ingress ${report.conversion.ingressReceivers} PAM-${report.conversion.linkLevels} receivers re-sent as ${report.conversion.subDigits} PAM-${report.conversion.innerLevels} symbols each (${report.conversion.ingressModulators}); egress ${report.conversion.egressModulators} PAM-${report.conversion.linkLevels} re-modulations of ${report.conversion.subDigits} result digits each`,
+              },
+            ]
+          : []),
       ],
     },
     ...(report.tolerance

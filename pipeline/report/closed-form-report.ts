@@ -1,6 +1,7 @@
 // `<name>.report.json` of a closed-form compile (route "closed-form"; docs/report.md). Every count is
 // taken on the emitted cell circuits (read back from their netlist.json; netlist/inventory.ts) times
 // their physical copies; only `timing` depends on the machine.
+import { conversionCost, type ConversionCost } from "../../aggregate/narrow-base.ts";
 import type { CascadePlan } from "../../aggregate/cascade.ts";
 import type { CheckedSpec, MonitorsChoice, Spec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -75,10 +76,15 @@ export interface ClosedFormReport {
     monitors: CellMonitors;
   }[];
   chips: { level: number | null; units: number; cells: number; depth: number; regeneratedDigits: number }[];
+  /** The cells compute in a narrower base than the link's: the ingress and egress conversion (aggregate/narrow-base.ts); null otherwise. */
+  conversion: ConversionCost | null;
   hardware: CellHardware & {
     /** Cells in series on the longest path (each ends in detection). */
     cellsOnCriticalPath: number;
-    /** O-E-O regenerations on that path, and the latency they add at OEO_HOP_SECONDS each. */
+    /**
+     * O-E-O regenerations on that path (the link ↔ inner-base conversion's stages included), and
+     * the latency they add at OEO_HOP_SECONDS each.
+     */
     oeoOnCriticalPath: number;
     oeoLatencySeconds: number;
     /** Detected digits re-sent to another cell, on the whole aggregator. */
@@ -210,7 +216,8 @@ export function closedFormReport(a: {
     regeneratedDigits: s.chip.cells.reduce((n, c) => n + c.ports.filter((p) => p.source.kind === "cell").length, 0),
   }));
   const critical = chips.reduce((n, c) => n + c.depth, 0);
-  const oeo = Math.max(0, critical - 1);
+  const conversion = conversionCost(spec);
+  const oeo = Math.max(0, critical - 1) + (conversion?.oeoHops ?? 0);
   const cellsExact = cells.every((c) => c.exact === c.cases && (c.atDesignLoss === null || c.atDesignLoss.exact === c.cases));
   const exactMatch = a.composed.cases ? a.composed.exact / a.composed.cases : 0;
   return {
@@ -236,6 +243,7 @@ export function closedFormReport(a: {
     },
     cells,
     chips,
+    conversion,
     hardware: {
       ...total,
       cellsOnCriticalPath: critical,

@@ -18,7 +18,7 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     ...(r.structure ? [`  structure (route = auto): ${r.structure.reason}`] : []),
-    `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations)`,
+    `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations${r.conversion ? `, ${r.conversion.oeoHops} of them the PAM-${r.conversion.linkLevels} link ↔ PAM-${r.conversion.innerLevels} cells conversion: ${r.conversion.ingressReceivers} receivers and ${r.conversion.ingressModulators} modulators at ingress, ${r.conversion.egressModulators} at egress` : ""})`,
     monitorLine(r),
     ...(r.yield
       ? [

@@ -23,7 +23,7 @@ export function specFacts(spec: Spec, seed: number, route: { label: string; valu
   return [
     { label: "workers", value: spec.workers },
     { label: "precision", value: `${spec.precision} bit` },
-    { label: "levels", value: `PAM-${spec.levels}` },
+    { label: "levels", value: spec.innerLevels ? `PAM-${spec.levels} link, PAM-${spec.innerLevels} cells` : `PAM-${spec.levels}` },
     { label: "rounding", value: spec.rounding },
     route,
     { label: "seed", value: seed },

@@ -87,7 +87,7 @@ describe("route = auto", () => {
     expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
     expect(c.err).toMatch(
-      / {4}flat cells\s+69\s+72\s+2 \(1\)\s+[\d.]+\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
+      / {4}flat cells\s+69\s+72\s+2 \(1\)\s+[\d.]+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
     );
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
@@ -113,13 +113,14 @@ describe("route = auto", () => {
   }, 300_000);
 
   it("refuses when no structure decodes exactly, and says the MZI loss the biases absorb is the limit", async () => {
-    // 3 workers × 8 bits at PAM-16: every structure has a wide add cell (the narrow divide left 8 × 3-bit
-    // PAM-8, this test's earlier spec, exact and built).
-    const body = "  workers = 3\n  precision = 8 bits\n  levels = 16\n  technology { preset = calibrated }";
+    // At calibrated's 0.1 dB every spec has an exact structure since the narrower bases inside
+    // (PAM-2 cells for this PAM-8 link); with biases set for 1 dB none is exact.
+    const body =
+      "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated  mzi_loss = 1 dB }";
     const c = await compile("noexact8", body);
     expect(c.code).toBe(1);
     expect(c.err).toContain("no structure is exact on its emitted cells");
-    expect(c.err).toMatch(/hint: every structure has a cell that is not exact with ideal parts at the 0\.1 dB MZI loss/);
+    expect(c.err).toMatch(/hint: every structure has a cell that is not exact with ideal parts at the 1 dB MZI loss/);
     expect(c.err).toContain("a smaller mzi_loss in the technology block");
     // Not the advice for a yield miss: a lower target or an explicit route would not help.
     expect(c.err).not.toContain("a lower yield");

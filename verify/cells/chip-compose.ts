@@ -5,6 +5,7 @@
 import type { CascadePlan } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";
 import { goldenAverage } from "../../aggregate/golden.ts";
+import { mergeInnerDigits, splitLinkDigits, subDigits } from "../../aggregate/narrow-base.ts";
 import { fromDigits, roundedDivide, toDigits } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";
@@ -82,15 +83,38 @@ function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exh
   return { cases: codes, exact: hist.get(0) ?? 0, mode, edgeCases: edge, histogram, description };
 }
 
-/** Worker codes → worker-major digit rows (inDigits base-L digits per worker). */
-function digitsOf(batch: number[][], L: number, K: number): Int32Array {
+/**
+ * One worker code as the K digits its chip reads, at out[at ..]: its base-L digits, or, with a
+ * narrower base inside, its link symbols (base linkLevels) split at ingress (aggregate/narrow-base.ts).
+ */
+function ingress(code: number, L: number, K: number, linkLevels: number | undefined, out: Int32Array, at: number): void {
+  if (linkLevels === undefined) {
+    toDigits(code, { precision: K * Math.log2(L), levels: L }, out, at);
+    return;
+  }
+  const g = subDigits(linkLevels, L);
+  if (K % g !== 0) throw new Error(`${K} inner digits do not fill whole PAM-${linkLevels} symbols`);
+  const link = toDigits(code, { precision: K * Math.log2(L), levels: linkLevels });
+  splitLinkDigits(link, linkLevels, L, out, at);
+}
+
+/** The code of `count` result digits at out[at ..]: base L, or merged into link symbols at egress. */
+function egress(out: ArrayLike<number>, L: number, at: number, count: number, linkLevels: number | undefined): number {
+  if (linkLevels === undefined) return fromDigits(out, L, at, count);
+  const link = mergeInnerDigits(
+    Array.from({ length: count }, (_, j) => out[at + j]!),
+    linkLevels,
+    L,
+  );
+  return fromDigits(link, linkLevels);
+}
+
+/** Worker codes → worker-major digit rows (inDigits digits per worker, through the ingress). */
+function digitsOf(batch: number[][], f: ChipFile): Int32Array {
+  const { levels: L, inDigits: K } = f.chip;
   const N = batch[0]?.length ?? 0;
   const d = new Int32Array(batch.length * N * K);
-  batch.forEach((cs, c) =>
-    cs.forEach((code, w) => {
-      toDigits(code, { precision: K * Math.log2(L), levels: L }, d, (c * N + w) * K);
-    }),
-  );
+  batch.forEach((cs, c) => cs.forEach((code, w) => ingress(code, L, K, f.linkLevels, d, (c * N + w) * K)));
   return d;
 }
 
@@ -101,13 +125,14 @@ export function composeChip(f: ChipFile, circuits: Map<string, Circuit>, opts: {
   const errors: number[] = [];
   for (let start = 0; start < codes.length; start += BATCH) {
     const batch = codes.slice(start, start + BATCH);
-    const out = runner.run(digitsOf(batch, chip.levels, chip.inDigits), batch.length);
-    batch.forEach((cs, c) => errors.push(fromDigits(out, chip.levels, c * chip.outDigits, chip.outDigits) - unitGolden(f, cs)));
+    const out = runner.run(digitsOf(batch, f), batch.length);
+    batch.forEach((cs, c) => errors.push(egress(out, chip.levels, c * chip.outDigits, chip.outDigits, f.linkLevels) - unitGolden(f, cs)));
   }
+  const through = f.linkLevels ? `, each worker's PAM-${f.linkLevels} symbols split at ingress and the result merged at egress` : "";
   const description =
     mode === "exhaustive"
-      ? `every digit-sum vector of the reduced space (${codes.length})`
-      : `${codes.length - edge} random worker vectors + ${edge} edge cases`;
+      ? `every digit-sum vector of the reduced space (${codes.length})${through}`
+      : `${codes.length - edge} random worker vectors + ${edge} edge cases${through}`;
   return tally(errors, codes.length, edge, mode, description);
 }
 
@@ -124,6 +149,9 @@ export function composeCascade(
   opts: { maxCases: number; seed: number },
 ): ComposeResult {
   const runners = chips.map((c) => chipRunner(c, circuits));
+  // A narrower base inside: the workers' symbols enter level 1 through the ingress, the top's result leaves through the egress.
+  const link = chips[0]!.linkLevels;
+  const through = link ? `, each worker's PAM-${link} symbols split at ingress and the result merged at egress` : "";
   const flat: ChipFile = { ...chips[0]!, chip: { ...chips[0]!.chip, workers: spec.workers } };
   // Units of a cascade see partial sums, not digit sums of the whole: its reduced space is every
   // worker code vector, enumerated when it fits.
@@ -155,13 +183,16 @@ export function composeCascade(
         for (let u = 0; u < lvl.units; u++)
           for (let j = 0; j < n; j++) {
             const i = u * plan.radix + j;
-            // toDigits inline: least significant first
             let v = i < width ? values[c * width + i]! : pad;
-            for (let k = 0, at = ((c * lvl.units + u) * n + j) * K; k < K; k++, v >>>= bits) digits[at + k] = v & (L - 1);
+            const at = ((c * lvl.units + u) * n + j) * K;
+            // Workers' link symbols through the ingress; between levels, toDigits inline (least significant first).
+            if (l === 0 && link !== undefined) ingress(v, L, K, link, digits, at);
+            else for (let k = 0; k < K; k++, v >>>= bits) digits[at + k] = v & (L - 1);
           }
       const out = runners[l]!.run(digits, runs);
       const next = new Int32Array(runs);
-      for (let r = 0; r < runs; r++) next[r] = fromDigits(out, L, r * chip.outDigits, chip.outDigits);
+      const top = l === plan.levels.length - 1;
+      for (let r = 0; r < runs; r++) next[r] = egress(out, L, r * chip.outDigits, chip.outDigits, top ? link : undefined);
       values = next;
       width = lvl.units;
       pad *= plan.radix;
@@ -169,13 +200,13 @@ export function composeCascade(
     batch.forEach((cs, c) => errors.push(values[c * width]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
   }
   return exhaustive
-    ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})`)
+    ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})${through}`)
     : tally(
         errors,
         codes.length,
         edge,
         "sampled",
-        `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases`,
+        `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases${through}`,
       );
 }
 

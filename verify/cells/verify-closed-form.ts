@@ -35,7 +35,7 @@ export interface ClosedFormVerifyOptions {
 
 export interface ClosedFormVerifyResult {
   target: string;
-  spec: { workers: number; precision: number; levels: number; rounding: Rounding } | null;
+  spec: { workers: number; precision: number; levels: number; innerLevels: number; rounding: Rounding } | null;
   identity: string[];
   /** `atLoss`: the same cases at the spec's MZI loss alone (null when it is 0 or unknown). */
   cells: (CellCheck & { design: string; copies: number; atLoss: { mziLossDb: number; exact: number } | null })[];
@@ -57,6 +57,8 @@ interface SpecLike {
   levels: number;
   rounding: Rounding;
   radix: number | null;
+  /** Base of the cells: `levels`, or the spec's narrower inner_levels (aggregate/narrow-base.ts). */
+  innerLevels: number;
   /** The technology block's nominal MZI loss (dB), which the cells' biases are set for. */
   mziLossDb: number;
 }
@@ -75,6 +77,7 @@ function specOf(reportPath: string | null): SpecLike | null {
     levels: Number(s.levels),
     rounding: s.rounding as Rounding,
     radix: cascade?.radix ?? null,
+    innerLevels: typeof s.innerLevels === "number" ? s.innerLevels : Number(s.levels),
     mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0,
   };
 }
@@ -105,18 +108,27 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
     else {
       const planned =
         spec.radix !== null && spec.workers > spec.radix
-          ? planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding).levels.map((l) => ({
+          ? planCascade(spec.workers, spec.radix, spec.precision, spec.innerLevels, spec.rounding).levels.map((l) => ({
               stem: `${spec.name}.L${l.level}`,
               chip: planDigitChip(l.fn),
             }))
-          : [{ stem: spec.name, chip: planDigitChip(flatUnit(spec.workers, spec.precision, spec.levels, spec.rounding)) }];
+          : [{ stem: spec.name, chip: planDigitChip(flatUnit(spec.workers, spec.precision, spec.innerLevels, spec.rounding)) }];
+      const link = spec.innerLevels === spec.levels ? undefined : spec.levels;
       for (const p of planned) {
         const f = chips.find((c) => c.name === p.stem);
         if (!f) {
           failures.push(`${p.stem}.chip.json is missing (the spec in report.json plans it)`);
           continue;
         }
-        if (f.chip.cells.length !== p.chip.cells.length || f.chip.cells.some((c, i) => !sameFunction(c, p.chip.cells[i]!)))
+        if (f.linkLevels !== link)
+          failures.push(
+            `${p.stem}.chip.json: linkLevels ${f.linkLevels ?? "absent"}, but report.json's spec has a PAM-${spec.levels} link and PAM-${spec.innerLevels} cells`,
+          );
+        if (
+          f.chip.levels !== spec.innerLevels ||
+          f.chip.cells.length !== p.chip.cells.length ||
+          f.chip.cells.some((c, i) => !sameFunction(c, p.chip.cells[i]!))
+        )
           failures.push(
             `${p.stem}.chip.json does not compute what report.json's spec asks (${spec.workers} workers × ${spec.precision} bits, PAM-${spec.levels}, ${spec.rounding})`,
           );
@@ -161,7 +173,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   if (chips.length && spec && failures.length === 0) {
     if (chips.length === 1) composed.push(composeChip(chips[0]!, byStem, { maxCases: opts.maxCases, seed: opts.seed }));
     else if (spec.radix !== null) {
-      const plan = planCascade(spec.workers, spec.radix, spec.precision, spec.levels, spec.rounding);
+      const plan = planCascade(spec.workers, spec.radix, spec.precision, spec.innerLevels, spec.rounding);
       composed.push(composeCascade(chips, byStem, plan, spec, { maxCases: Math.min(opts.maxCases, 200_000), seed: opts.seed }));
     }
     for (const c of composed)
@@ -185,7 +197,9 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   }
   return {
     target,
-    spec: spec ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, rounding: spec.rounding } : null,
+    spec: spec
+      ? { workers: spec.workers, precision: spec.precision, levels: spec.levels, innerLevels: spec.innerLevels, rounding: spec.rounding }
+      : null,
     identity,
     cells,
     composed,
@@ -201,7 +215,7 @@ export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => 
   const lines: string[] = [];
   const s = r.spec;
   lines.push(
-    `verify ${rel(r.target)}: closed-form aggregator${s ? ` — ${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : ""}`,
+    `verify ${rel(r.target)}: closed-form aggregator${s ? ` — ${s.workers} workers × ${s.precision} bits, PAM-${s.levels}${s.innerLevels !== s.levels ? ` (PAM-${s.innerLevels} cells inside)` : ""}, rounding ${s.rounding}` : ""}`,
   );
   for (const i of r.identity) lines.push(`  identity: ${i}`);
   for (const c of r.cells)
