@@ -108,7 +108,7 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
   // No cell decodes exactly: a better yield target or an explicit route cannot help, only a
   // smaller MZI loss for the biases to absorb.
   if (!best.yield)
-    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (the notes of --explain say which): the biases compensate that loss, and with lossless parts the decisions of these cells move by more than their margins${widest}; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
+    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (--explain says which): with lossless parts its decisions move by more than their margins${widest}; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
   const t = best.tolerance;
   const need = !t
     ? `${best.label} came closest${widest}`

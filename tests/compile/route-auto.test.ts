@@ -87,7 +87,7 @@ describe("route = auto", () => {
     expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
     expect(c.err).toMatch(
-      / {4}flat cells\s+69\s+72\s+2 \(1\)\s+[\d.]+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
+      / {4}flat cells\s+69\s+72\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
     );
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
