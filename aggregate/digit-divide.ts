@@ -19,6 +19,8 @@ export const DEFAULT_DIVIDE_WIDTH = 16;
 export interface DigitChipOptions {
   /** Widest v of a divide cell (default DEFAULT_DIVIDE_WIDTH). */
   divideWidth?: number;
+  /** Base of a wide factor's remainder digits (digit-wide.ts remainderBase; default 2). */
+  remainderBase?: number;
 }
 
 export interface DivisionPlan {
@@ -50,7 +52,7 @@ function primeFactors(n: number): number[] {
  * v = β·r + s ≤ β·f_i − 1 ≤ width. Factors are merged while they stay within the width. A prime
  * too wide even at β = 2 is divided with its remainder as base-`digitBase` digits (digit-wide.ts).
  */
-export function divisionPlan(D: number, L: number, width: number): DivisionPlan {
+export function divisionPlan(D: number, L: number, width: number, remainder?: number): DivisionPlan {
   let e = 0;
   let m = D;
   while (m % L === 0) {
@@ -73,7 +75,7 @@ export function divisionPlan(D: number, L: number, width: number): DivisionPlan 
     if (i >= 0) factors[i]! *= p;
     else factors.push(p);
   }
-  return { e, factors, base, width, digitBase: remainderBase(L, width) };
+  return { e, factors, base, width, digitBase: remainderBase(L, width, remainder) };
 }
 
 export /**
@@ -84,15 +86,7 @@ export /**
  * single decision at ½, never a threshold at (L−1)·D. Nearest-even takes a tie back in place on
  * the lowest quotient digit (Q' − B odd: no borrow); nearest-away starts the borrow chain.
  */
-function narrowDivide(
-  b: Builder,
-  u: UnitFunction,
-  X: number,
-  C: number,
-  A: number,
-  B: number,
-  plan: DivisionPlan,
-): DigitChip {
+function narrowDivide(b: Builder, u: UnitFunction, X: number, C: number, A: number, B: number, plan: DivisionPlan): DigitChip {
   const { L } = b;
   const { e, factors, base: beta } = plan;
   const g = Math.round(Math.log(L) / Math.log(beta));
