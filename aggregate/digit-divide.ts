@@ -169,6 +169,24 @@ function narrowDivide(b: Builder, u: UnitFunction, X: number, C: number, A: numb
     seq = q;
   });
   if (factors.length === 0 && ties && rounding === "nearest-even") flags.push(extras[e]![extras[e]!.length - 1]!);
+  // A tie flag over more than the width (the low digits of a wide L^e and many nonzero bits): the
+  // chains' flags become one bit first, [remainder of ⌊x / L^e⌋ nonzero, or no parity to take back].
+  const flagMax =
+    t.slice(0, e).reduce((a, d) => a + digitMax(b, d), 0) + flags.length + flagBias + (rounding === "nearest-away" && A > 0 ? 1 : 0);
+  if (ties && flagMax > plan.width && flags.length + flagTerms.length > 1) {
+    const [rest] = addCell(b, {
+      name: "tieflag",
+      role: "decrement",
+      position: 0,
+      workerPosition: null,
+      terms: [...flags.map((d) => ({ digits: [d], weight: 1, max: 1 })), ...flagTerms],
+      bias: flagBias,
+      outputs: [{ name: "rest", fn: (v) => (v > 0 ? 1 : 0) }],
+    }) as [DigitRef];
+    flags.splice(0, flags.length, rest);
+    flagTerms.splice(0);
+    flagBias = 0;
+  }
   // The quotient's base-L digits, least significant first (merge cells join g sub-digits).
   const lsb = [...seq].reverse();
   const lowTerms = (): Term[] => [

@@ -67,7 +67,7 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
       ? m[1] === c.role && Number(m[2]) === c.position
       : f
         ? c.role === "divide" && Number(f[1]) === c.position
-        : c.name === "flag" && c.role === "decrement" && c.position === 0;
+        : (c.name === "flag" || c.name === "tieflag") && c.role === "decrement" && c.position === 0;
     if (!okName) bad.push(`cell ${i}: name "${c.name}", role "${c.role}", position ${c.position}`);
     if (names.has(c.name)) bad.push(`cell name ${c.name} twice`);
     names.add(c.name);
@@ -206,6 +206,10 @@ export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<n
           return zero && (ci !== last || rounding !== "nearest-even" || mod(Y[ci + 1]! + B, 2) === 1) ? 0 : 1;
         }
         if (out === "keep") return tieOdd ? 0 : 1;
+        if (out === "rest") {
+          const zero = Y[0]! % narrow.factors.reduce((a, f) => a * f, 1) === 0;
+          return zero && (rounding !== "nearest-even" || mod(Y[Y.length - 1]! + B, 2) === 1) ? 0 : 1;
+        }
         const wide = wideExpected(out, Y, narrow.factors, narrow.digitBase, L);
         if (wide !== null) return wide;
       }
