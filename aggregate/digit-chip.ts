@@ -10,6 +10,8 @@
 // D = divisor, B = outputOffset). With h = 0 (floor) or ⌊D/2⌋ (nearest), Q' = ⌊(T + C)/D⌋, C = h − A + D·B:
 //   add      LSB first: v = S_k + carry + C_k  →  digit t_k = v mod L, carry ⌊v/L⌋   (digits of T + C)
 //   divide   MSB first: v = L·r + t_k          →  q_k = ⌊v/D⌋, remainder v mod D     (skipped when D = 1)
+//            (a wide D: factored, each factor long-divided in narrow cells, digit-divide.ts; a prime
+//            too wide even for v = 2r + s carries r as binary digits, digit-wide.ts)
 // A tie (D even, nearest) leaves remainder 0 and rounds up; the last divide cell takes it back down
 // for nearest-even when Q' − B is odd (no borrow: the digit is odd). Where the take-back can borrow
 // (nearest-away below zero; nearest-even with B odd) a flag starts a borrow chain instead:

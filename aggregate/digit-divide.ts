@@ -7,6 +7,7 @@ import type { UnitFunction } from "./unit.ts";
 import { addCell, addChain, digitMax, finishChip, type Builder, type Term } from "./digit-chains.ts";
 import type { DigitChip, DigitRef } from "./digit-chip.ts";
 import { digitsFor } from "./wire-codec.ts";
+import { remainderBase, wideDivideChain } from "./digit-wide.ts";
 
 /**
  * Widest v a divide cell may reach before the divisor is factored (planDigitChip): a decision at θ
@@ -18,6 +19,23 @@ export const DEFAULT_DIVIDE_WIDTH = 16;
 export interface DigitChipOptions {
   /** Widest v of a divide cell (default DEFAULT_DIVIDE_WIDTH). */
   divideWidth?: number;
+  /** Base of a wide factor's remainder digits (digit-wide.ts remainderBase; default 2). */
+  remainderBase?: number;
+}
+
+export interface DivisionPlan {
+  e: number;
+  factors: number[];
+  base: number;
+  /** Widest v of a divide cell. */
+  width: number;
+  /** Base of the remainder digits of a wide factor (base · f > width). */
+  digitBase: number;
+}
+
+/** Whether factor f of a plan is divided with a multi-digit remainder (digit-wide.ts). */
+export function isWide(plan: DivisionPlan, f: number): boolean {
+  return plan.base * f > plan.width;
 }
 
 /** Prime factors of n, smallest first. */
@@ -31,9 +49,10 @@ function primeFactors(n: number): number[] {
 /**
  * How a unit divides by D in narrow cells: D = L^e · Π f_i. Dividing by L^e is wiring (the digits
  * shift); each factor f_i is a long division in base β (a power of 2 dividing L) with cells
- * v = β·r + s ≤ β·f_i − 1 ≤ width. Factors are merged while they stay within the width.
+ * v = β·r + s ≤ β·f_i − 1 ≤ width. Factors are merged while they stay within the width. A prime
+ * too wide even at β = 2 is divided with its remainder as base-`digitBase` digits (digit-wide.ts).
  */
-export function divisionPlan(D: number, L: number, width: number): { e: number; factors: number[]; base: number } {
+export function divisionPlan(D: number, L: number, width: number, remainder?: number): DivisionPlan {
   let e = 0;
   let m = D;
   while (m % L === 0) {
@@ -56,7 +75,7 @@ export function divisionPlan(D: number, L: number, width: number): { e: number; 
     if (i >= 0) factors[i]! *= p;
     else factors.push(p);
   }
-  return { e, factors, base };
+  return { e, factors, base, width, digitBase: remainderBase(L, width, remainder) };
 }
 
 export /**
@@ -67,15 +86,7 @@ export /**
  * single decision at ½, never a threshold at (L−1)·D. Nearest-even takes a tie back in place on
  * the lowest quotient digit (Q' − B odd: no borrow); nearest-away starts the borrow chain.
  */
-function narrowDivide(
-  b: Builder,
-  u: UnitFunction,
-  X: number,
-  C: number,
-  A: number,
-  B: number,
-  plan: { e: number; factors: number[]; base: number },
-): DigitChip {
+function narrowDivide(b: Builder, u: UnitFunction, X: number, C: number, A: number, B: number, plan: DivisionPlan): DigitChip {
   const { L } = b;
   const { e, factors, base: beta } = plan;
   const g = Math.round(Math.log(L) / Math.log(beta));
@@ -101,8 +112,21 @@ function narrowDivide(
     else for (let j = g - 1; j >= 0; j--) seq.push(extras[k]![j]!);
   }
   const flags: DigitRef[] = []; // each 1 unless its part of the tie holds
+  const flagTerms: Term[] = []; // each 0 when its part of the tie holds
+  let flagBias = 0;
   let inPlace = false;
   factors.forEach((f, ci) => {
+    if (isWide(plan, f)) {
+      const { q, nz } = wideDivideChain(b, seq, f, plan.digitBase, ci, plan.width, ties);
+      seq = q;
+      flags.push(...nz);
+      if (ties && ci === last && rounding === "nearest-even") {
+        // Q' − B odd: the parity of the last quotient bit (1 − q_0 with B even, q_0 with B odd).
+        flagTerms.push({ digits: [q[q.length - 1]!], weight: odd(B) ? 1 : -1, max: 1 });
+        if (!odd(B)) flagBias += 1;
+      }
+      return;
+    }
     const rDigits = digitsFor(f - 1, L);
     let r: DigitRef[] = [];
     let rMax = 0;
@@ -145,11 +169,30 @@ function narrowDivide(
     seq = q;
   });
   if (factors.length === 0 && ties && rounding === "nearest-even") flags.push(extras[e]![extras[e]!.length - 1]!);
+  // A tie flag over more than the width (the low digits of a wide L^e and many nonzero bits): the
+  // chains' flags become one bit first, [remainder of ⌊x / L^e⌋ nonzero, or no parity to take back].
+  const flagMax =
+    t.slice(0, e).reduce((a, d) => a + digitMax(b, d), 0) + flags.length + flagBias + (rounding === "nearest-away" && A > 0 ? 1 : 0);
+  if (ties && flagMax > plan.width && flags.length + flagTerms.length > 1) {
+    const [rest] = addCell(b, {
+      name: "tieflag",
+      role: "decrement",
+      position: 0,
+      workerPosition: null,
+      terms: [...flags.map((d) => ({ digits: [d], weight: 1, max: 1 })), ...flagTerms],
+      bias: flagBias,
+      outputs: [{ name: "rest", fn: (v) => (v > 0 ? 1 : 0) }],
+    }) as [DigitRef];
+    flags.splice(0, flags.length, rest);
+    flagTerms.splice(0);
+    flagBias = 0;
+  }
   // The quotient's base-L digits, least significant first (merge cells join g sub-digits).
   const lsb = [...seq].reverse();
   const lowTerms = (): Term[] => [
     ...t.slice(0, e).map((d) => ({ digits: [d], weight: 1, max: digitMax(b, d) })),
     ...flags.map((d) => ({ digits: [d], weight: 1, max: 1 })),
+    ...flagTerms,
   ];
   // nearest-even in place: keep = [no tie to take back]; the lowest digit becomes q_0 + keep − 1.
   let keep: DigitRef | null = null;
@@ -160,7 +203,7 @@ function narrowDivide(
       position: 0,
       workerPosition: null,
       terms: lowTerms(),
-      bias: 0,
+      bias: flagBias,
       outputs: [{ name: "keep", fn: (v) => (v > 0 ? 1 : 0) }],
     }) as [DigitRef];
   }
@@ -202,7 +245,7 @@ function narrowDivide(
     position: 0,
     workerPosition: null,
     terms,
-    bias: 0,
+    bias: flagBias,
     outputs: [{ name: "dec", fn: (v) => (v === 0 ? 1 : 0) }],
   }) as [DigitRef];
   let borrow = flag;

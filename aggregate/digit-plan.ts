@@ -20,7 +20,7 @@ export function planDigitChip(u: UnitFunction, opts: DigitChipOptions = {}): Dig
   const tMax = N * (L ** u.inDigits - 1);
   const X = digitsFor(Math.max(tMax + Math.max(C, 0), L ** u.outDigits * D - 1), L);
   const width = opts.divideWidth ?? DEFAULT_DIVIDE_WIDTH;
-  if (D > 1 && L * D > width) return narrowDivide(b, u, X, C, A, B, divisionPlan(D, L, width));
+  if (D > 1 && L * D > width) return narrowDivide(b, u, X, C, A, B, divisionPlan(D, L, width, opts.remainderBase));
   const { digits: t } = addChain(b, u.inDigits, X, C, "add", true);
   if (D === 1) return finishChip(b, u, t);
   // Tie handling at the last divide cell (v = L·r + t_0): tie ⇔ v mod D = 0 (h = D/2).

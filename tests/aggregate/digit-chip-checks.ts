@@ -4,7 +4,8 @@
 // whole-number arithmetic its name stands for (the file header's add, compare, divide and
 // decrement chains), computed from the worker digit sums. Returns the problems found (none = ok).
 import type { DigitChip, DigitRef, PortSource } from "../../aggregate/digit-chip.ts";
-import { DEFAULT_DIVIDE_WIDTH, divisionPlan } from "../../aggregate/digit-divide.ts";
+import { DEFAULT_DIVIDE_WIDTH, divisionPlan, isWide, type DigitChipOptions } from "../../aggregate/digit-divide.ts";
+import { wideLayout } from "../../aggregate/digit-wide.ts";
 import { evaluateCascade, planCascade } from "../../aggregate/cascade.ts";
 import { toDigits } from "../../aggregate/wire-codec.ts";
 import { flatUnit, unitOutput, type UnitFunction } from "../../aggregate/unit.ts";
@@ -60,12 +61,13 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
   chip.cells.forEach((c, i) => {
     const m = /^(add|compare|divide|decrement)(\d+)$/.exec(c.name);
     // A factored divide (divisionPlan): divide{chain}_{sub-digit} and merge{digit} cells.
-    const f = /^(?:divide\d+_|merge)(\d+)$/.exec(c.name);
+    // A wide factor (digit-wide.ts): cmp{chain}_{bit}_{j} and sub{chain}_{bit}_{j} cells.
+    const f = /^(?:divide\d+_|merge)(\d+)$/.exec(c.name) ?? /^(?:cmp|sub)\d+_(\d+)_\d+$/.exec(c.name);
     const okName = m
       ? m[1] === c.role && Number(m[2]) === c.position
       : f
         ? c.role === "divide" && Number(f[1]) === c.position
-        : c.name === "flag" && c.role === "decrement" && c.position === 0;
+        : (c.name === "flag" || c.name === "tieflag") && c.role === "decrement" && c.position === 0;
     if (!okName) bad.push(`cell ${i}: name "${c.name}", role "${c.role}", position ${c.position}`);
     if (names.has(c.name)) bad.push(`cell name ${c.name} twice`);
     names.add(c.name);
@@ -146,7 +148,7 @@ export function planProblems(u: UnitFunction, chip: DigitChip): string[] {
  * Problems seen when the chip runs on worker digits (cases[c][w·inDigits + k]): values past a
  * group's max or v past vmax, a regenerated digit that is not what its name says, a wrong result.
  */
-export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<number>[]): string[] {
+export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<number>[], opts: DigitChipOptions = {}): string[] {
   const { levels: L, workers: N, divisor: D, rounding, inDigits: K } = u;
   const A = N * u.inputOffset;
   const B = u.outputOffset;
@@ -168,14 +170,21 @@ export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<n
     const tieOdd = rounding === "nearest-even" && tie && mod(Q + B, 2) === 1;
     const flag = rounding === "nearest-even" ? (tieOdd ? 1 : 0) : rounding === "nearest-away" && tie && T < A ? 1 : 0;
     // A factored divide: x = Tc, Y_i = ⌊⌊x / L^e⌋ / (f_0 ⋯ f_i)⌋ in base β (digit-chip.ts narrowDivide).
-    const narrow = D > 1 && L * D > DEFAULT_DIVIDE_WIDTH ? divisionPlan(D, L, DEFAULT_DIVIDE_WIDTH) : null;
+    const width = opts.divideWidth ?? DEFAULT_DIVIDE_WIDTH;
+    const narrow = D > 1 && L * D > width ? divisionPlan(D, L, width, opts.remainderBase) : null;
     const Y: number[] = [];
     if (narrow) {
       let y = Math.floor(Tc / L ** narrow.e);
       Y.push(y);
       for (const f of narrow.factors) Y.push((y = Math.floor(y / f)));
     }
-    const inPlace = narrow !== null && narrow.e === 0 && narrow.factors.length === 1 && rounding === "nearest-even" && mod(B, 2) === 0;
+    const inPlace =
+      narrow !== null &&
+      narrow.e === 0 &&
+      narrow.factors.length === 1 &&
+      !isWide(narrow, narrow.factors[0]!) &&
+      rounding === "nearest-even" &&
+      mod(B, 2) === 0;
     // What each output name stands for: the digit of the whole number the chain computes.
     const expected = (cell: string, out: string): number | null => {
       let m: RegExpExecArray | null;
@@ -197,6 +206,12 @@ export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<n
           return zero && (ci !== last || rounding !== "nearest-even" || mod(Y[ci + 1]! + B, 2) === 1) ? 0 : 1;
         }
         if (out === "keep") return tieOdd ? 0 : 1;
+        if (out === "rest") {
+          const zero = Y[0]! % narrow.factors.reduce((a, f) => a * f, 1) === 0;
+          return zero && (rounding !== "nearest-even" || mod(Y[Y.length - 1]! + B, 2) === 1) ? 0 : 1;
+        }
+        const wide = wideExpected(out, Y, narrow.factors, narrow.digitBase, L);
+        if (wide !== null) return wide;
       }
       if ((m = /^t(\d+)$/.exec(out))) return digit(Tc, +m[1]!, L);
       if ((m = /^c(\d+)_(\d+)$/.exec(out))) {
@@ -230,6 +245,32 @@ export function runProblems(u: UnitFunction, chip: DigitChip, cases: ArrayLike<n
     if (got !== want) bad.add(`sums ${S}: chip ${got}, unit ${want}`);
   }
   return [...bad];
+}
+
+/**
+ * What an output of a wide factor's chain stands for (digit-wide.ts), or null for other names. For
+ * quotient bit p of chain ci (dividend Y_ci): r = ⌊Y/2^(p+1)⌋ mod f, s = bit p of Y, v = 2r + s,
+ * q = [v ≥ f]; carries into position j of (2r + s) + (P − f) (k) and of (2r + s) + q·(P − f) (m),
+ * where position j of 2r + s holds 2·r_j (+ s at 0), or bit j of v for binary digits (ρ = 2).
+ */
+function wideExpected(out: string, Y: number[], factors: number[], rho: number, L: number): number | null {
+  const m = /^(k|m|w|nz)(\d+)(?:_(\d+))?(?:_(\d+))?(?:_(\d+))?$/.exec(out);
+  if (!m) return null;
+  const ci = +m[2]!;
+  const f = factors[ci]!;
+  const y = Y[ci]!;
+  const { P } = wideLayout(f, rho);
+  if (m[1] === "nz") return m[3] === undefined ? (y % f === 0 ? 0 : 1) : digit(y % f, +m[3], rho) === 0 ? 0 : 1;
+  const p = +m[3]!;
+  const j = +m[4]!;
+  if (m[1] === "w") return m[5] === undefined ? digit(Math.floor(y / 2 ** p) % f, j, rho) : null;
+  if (m[5] === undefined) return null;
+  const r = Math.floor(y / 2 ** (p + 1)) % f;
+  const s = Math.floor(y / 2 ** p) % 2;
+  const v = 2 * r + s;
+  const low = rho === 2 ? v % 2 ** j : 2 * (r % rho ** j) + s;
+  const add = m[1] === "k" || v >= f ? (P - f) % rho ** j : 0;
+  return digit(Math.floor((low + add) / rho ** j), +m[5], L);
 }
 
 /** The chip on worker digits with its own tables (independent of runDigitChip); reports every cell's ports and outputs. */
