@@ -259,6 +259,34 @@ export function prune(cells: Cell[], result: DigitRef[]): { cells: Cell[]; resul
   }
 }
 
+/**
+ * The borrow chain that takes a tie back (LSB first): v = q_k − borrow + L → digit v mod L, borrow
+ * [v < L]; `flag` starts the borrow. Returns the X result digits.
+ */
+export function borrowChain(b: Builder, q: DigitRef[], flag: DigitRef, X: number): DigitRef[] {
+  const L = b.L;
+  let borrow = flag;
+  const out: DigitRef[] = [];
+  for (let k = 0; k < X; k++) {
+    const qk = q[k] ?? { constant: 0 };
+    const refs = addCell(b, {
+      name: `decrement${k}`,
+      role: "decrement",
+      position: k,
+      workerPosition: null,
+      terms: [
+        { digits: [qk], weight: 1, max: digitMax(b, qk) },
+        { digits: [borrow], weight: -1, max: 1 },
+      ],
+      bias: L,
+      outputs: [{ name: `d${k}`, fn: (v) => v % L }, ...(k + 1 < X ? [{ name: `b${k + 1}`, fn: (v: number) => (v < L ? 1 : 0) }] : [])],
+    });
+    out.push(refs[0]!);
+    if (k + 1 < X) borrow = refs[1]!;
+  }
+  return out;
+}
+
 /** The chip of a unit from its cells and result digits, with outputs nobody reads pruned. */
 export function finishChip(b: Builder, u: UnitFunction, digits: DigitRef[]): DigitChip {
   const result = Array.from({ length: u.outDigits }, (_, j) => digits[j] ?? { constant: 0 });

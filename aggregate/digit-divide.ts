@@ -4,7 +4,7 @@
 // few flags instead of deciding at (L−1)·D. Why narrow: a decision at θ moves by ε·θ for a relative
 // error ε between a cell's bias and signal paths (docs/structures.md, "Narrow decisions").
 import type { UnitFunction } from "./unit.ts";
-import { addCell, addChain, digitMax, finishChip, type Builder, type Term } from "./digit-chains.ts";
+import { addCell, addChain, borrowChain, digitMax, finishChip, type Builder, type Term } from "./digit-chains.ts";
 import type { DigitChip, DigitRef } from "./digit-chip.ts";
 import { digitsFor } from "./wire-codec.ts";
 import { remainderBase, wideDivideChain } from "./digit-wide.ts";
@@ -248,24 +248,5 @@ function narrowDivide(b: Builder, u: UnitFunction, X: number, C: number, A: numb
     bias: flagBias,
     outputs: [{ name: "dec", fn: (v) => (v === 0 ? 1 : 0) }],
   }) as [DigitRef];
-  let borrow = flag;
-  const out: DigitRef[] = [];
-  for (let k = 0; k < X; k++) {
-    const qk = digitsOut[k] ?? { constant: 0 };
-    const refs = addCell(b, {
-      name: `decrement${k}`,
-      role: "decrement",
-      position: k,
-      workerPosition: null,
-      terms: [
-        { digits: [qk], weight: 1, max: digitMax(b, qk) },
-        { digits: [borrow], weight: -1, max: 1 },
-      ],
-      bias: L,
-      outputs: [{ name: `d${k}`, fn: (v) => v % L }, ...(k + 1 < X ? [{ name: `b${k + 1}`, fn: (v: number) => (v < L ? 1 : 0) }] : [])],
-    });
-    out.push(refs[0]!);
-    if (k + 1 < X) borrow = refs[1]!;
-  }
-  return finishChip(b, u, out);
+  return finishChip(b, u, borrowChain(b, digitsOut, flag, X));
 }

@@ -2,7 +2,7 @@
 // divides by D, and the rounding rule's tie logic takes a tie back (digit-chip.ts's header has the
 // arithmetic). Pure: the same unit gives the same chip.
 import type { UnitFunction } from "./unit.ts";
-import { addCell, addChain, digitMax, divideChain, finishChip, type Builder } from "./digit-chains.ts";
+import { addCell, addChain, borrowChain, divideChain, finishChip, type Builder } from "./digit-chains.ts";
 import { DEFAULT_DIVIDE_WIDTH, divisionPlan, narrowDivide, type DigitChipOptions } from "./digit-divide.ts";
 import { chipSupports, type DigitChip, type DigitRef } from "./digit-chip.ts";
 import { digitsFor } from "./wire-codec.ts";
@@ -55,24 +55,5 @@ export function planDigitChip(u: UnitFunction, opts: DigitChipOptions = {}): Dig
       outputs: [{ name: "dec", fn: (v) => (v === 2 ? 1 : 0) }],
     }) as [DigitRef];
   }
-  // Borrow chain: v = q_k − borrow + L.
-  let borrow = flag;
-  const out: DigitRef[] = [];
-  for (let k = 0; k < X; k++) {
-    const refs = addCell(b, {
-      name: `decrement${k}`,
-      role: "decrement",
-      position: k,
-      workerPosition: null,
-      terms: [
-        { digits: [q[k]!], weight: 1, max: digitMax(b, q[k]!) },
-        { digits: [borrow], weight: -1, max: 1 },
-      ],
-      bias: L,
-      outputs: [{ name: `d${k}`, fn: (v) => v % L }, ...(k + 1 < X ? [{ name: `b${k + 1}`, fn: (v: number) => (v < L ? 1 : 0) }] : [])],
-    });
-    out.push(refs[0]!);
-    if (k + 1 < X) borrow = refs[1]!;
-  }
-  return finishChip(b, u, out);
+  return finishChip(b, u, borrowChain(b, q, flag, X));
 }
