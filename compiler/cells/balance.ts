@@ -91,7 +91,18 @@ export interface LayerBudget {
   rowMargin: number[];
 }
 
-export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, headroom: number, budgets?: LayerBudget[]): SparseScales[] {
+/**
+ * `chained[l]`: layer l's bias column is not a fresh source but the previous layer's last row (a
+ * replica of the constant that crossed the same stages as the signal; compiler/cells/cell-circuit.ts),
+ * so its amplitude is that row's scale.
+ */
+export function balanceScales(
+  layers: SparseLayout[],
+  sourceAmplitude: number,
+  headroom: number,
+  budgets?: LayerBudget[],
+  chained?: boolean[],
+): SparseScales[] {
   // Node 0 is the source; then per layer its rows (one node for the last layer) and its bias.
   let n = 1;
   const rowNode: number[][] = [];
@@ -102,7 +113,8 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
       const shared = n++;
       rowNode.push(new Array<number>(rows).fill(shared));
     } else rowNode.push(Array.from({ length: rows }, () => n++));
-    biasNode.push(n++);
+    if (chained?.[l] && l > 0) biasNode.push(rowNode[l - 1]![rowNode[l - 1]!.length - 1]!);
+    else biasNode.push(n++);
   });
   const H = Math.log(headroom);
   const entries: { x: number; y: number; c: number; w: number; layer: number }[] = [];
@@ -186,7 +198,8 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
       moved = Math.max(moved, delta);
       for (let k = l; k < layers.length; k++) {
         for (const node of new Set(rowNode[k])) pot[node]! += delta;
-        if (k > l) pot[biasNode[k]!]! += delta;
+        // A chained bias is the previous layer's row, already moved with it.
+        if (k > l && !chained?.[k]) pot[biasNode[k]!]! += delta;
       }
     });
     if (moved < 1e-9) break;
@@ -196,7 +209,7 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
   layers.forEach((layer, l) => {
     const cols = layer.weights[0]!.length;
     const inputScale = Array.from({ length: cols - 1 }, (_, j) => (l === 0 ? sourceAmplitude : out[l - 1]!.rowScale[j]!));
-    out.push({ inputScale, rowScale: rowNode[l]!.map(value), biasAmplitude: value(biasNode[l]!) });
+    out.push({ inputScale, rowScale: rowNode[l]!.map(value), biasAmplitude: value(biasNode[l]!), ...(chained?.[l] && l > 0 ? { chained: true } : {}) });
   });
   // Guard the rounding of the bisection: no |σ| may exceed the headroom.
   layers.forEach((layer, l) => {

@@ -86,11 +86,15 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
 
 /** Why a compiled structure is not exact, in the words of its report. */
 function notExact(r: ClosedFormReport): string {
-  const cell = r.cells.find((c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases));
+  const cell = r.cells.find(
+    (c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases) || c.lossBand.exact < c.cases,
+  );
   if (cell)
     return cell.exact < cell.cases
-      ? `not exact: ${cell.design} decodes ${cell.exact}/${cell.cases} inputs with ideal parts (biased for ${r.spec.technology.mziLossDb} dB MZIs)`
-      : `not exact: ${cell.design} decodes ${cell.atDesignLoss!.exact}/${cell.cases} inputs at its design loss`;
+      ? `not exact: ${cell.design} decodes ${cell.exact}/${cell.cases} inputs with ideal parts`
+      : cell.atDesignLoss !== null && cell.atDesignLoss.exact < cell.cases
+        ? `not exact: ${cell.design} decodes ${cell.atDesignLoss.exact}/${cell.cases} inputs at the nominal loss`
+        : `not exact: ${cell.design} decodes ${cell.lossBand.exact}/${cell.cases} inputs at ${cell.lossBand.worstDb} dB per MZI`;
   return `not exact end to end: ${r.onn.composed.exact}/${r.onn.composed.cases} composed cases`;
 }
 

@@ -140,14 +140,18 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   const loss = spec?.mziLossDb ?? 0;
   const cells = loaded.map((l) => {
     const f = cellOf(l.circuit);
-    const { ideal: check, atLoss: lossy } = verifyCellAtLosses(l.circuit, loss);
+    const { ideal: check, atLoss: lossy, band } = verifyCellAtLosses(l.circuit, loss);
+    if (band.exact !== check.cases)
+      failures.push(
+        `cell ${basename(l.netlistPath)}: ${check.cases - band.exact} of ${check.cases} inputs decode wrongly at ${band.worstDb} dB per MZI, inside the ${band.fromDb}–${band.toDb} dB loss band its biases track`,
+      );
     if (check.exact !== check.cases)
       failures.push(
         `cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`,
       );
     if (lossy && lossy.exact !== lossy.cases)
       failures.push(
-        `cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB MZI loss its biases are set for`,
+        `cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB nominal MZI loss`,
       );
     return {
       ...check,
