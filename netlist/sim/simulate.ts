@@ -168,7 +168,7 @@ function programMatrices(circuit: Circuit, opts: SimOptions, drawn: boolean): Ma
     if (cp === undefined) programsCache.set(circuit, (cp = circuitPrograms(circuit)));
     if (!drawable(cp)) return null;
     if (!drawn) return dieMatrices(cp, null, opts.dacBits);
-    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0), dieLevels(opts), opts.dacBits);
+    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0, !!opts.lossSpreadDb), dieLevels(opts), opts.dacBits);
   } catch {
     return null;
   }

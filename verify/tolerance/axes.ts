@@ -65,24 +65,35 @@ export const AXES: Record<Exclude<AxisName, "dacBits" | "detectorNoise" | "techn
   },
 };
 
-/** The technology scaled jointly: static levels and detector noise × s, the DAC as given. */
+/**
+ * The technology scaled jointly: the random static levels (coupler imbalance, phase error, loss
+ * spread) and detector noise × s, the DAC as given. The nominal MZI loss is not scaled: it is what
+ * a design's biases are set for or track (compiler/cells/cell-circuit.ts), a property of the
+ * process rather than an error, and scaling it toward zero would move a compensated design away
+ * from its operating point; its random part, the per-arm spread, is scaled.
+ */
 export function technologyAxis(t: Technology): AxisDef {
   return {
     name: "technology",
     unit: "×",
     label: "technology scaled",
-    random: Boolean(t.splitterImbalance || t.phaseNoise || t.detectorNoise),
+    random: Boolean(t.splitterImbalance || t.phaseNoise || t.detectorNoise || t.lossSpreadDb),
     min: 1e-5,
     // Not beyond the models' ranges on any axis (imbalance 0.5, phase σ π/2, 10 dB per MZI).
     max: Math.min(
       1e4,
       t.splitterImbalance ? 0.5 / t.splitterImbalance : Infinity,
       t.phaseNoise ? Math.PI / 2 / t.phaseNoise : Infinity,
-      t.mziLossDb ? 10 / t.mziLossDb : Infinity,
+      t.lossSpreadDb ? 10 / t.lossSpreadDb : Infinity,
     ),
     start: 0.1,
     point: (s) => ({
-      levels: { splitterImbalance: s * t.splitterImbalance, phaseNoise: s * t.phaseNoise, mziLossDb: s * t.mziLossDb },
+      levels: {
+        splitterImbalance: s * t.splitterImbalance,
+        phaseNoise: s * t.phaseNoise,
+        mziLossDb: t.mziLossDb,
+        ...(t.lossSpreadDb ? { lossSpreadDb: s * t.lossSpreadDb } : {}),
+      },
       dacBits: t.dacBits,
       detectorNoise: s * t.detectorNoise,
     }),

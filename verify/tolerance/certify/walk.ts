@@ -107,6 +107,8 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
       steps.push({ ...wiring, kind: "activation", slope: fn === "relu" ? 0 : num(inst.settings, "slope") });
     } else if (inst.component === "detector") {
       if (readout) throw new CertifyUnsupported("more than one detector");
+      if (inst.settings.reference !== undefined)
+        throw new CertifyUnsupported("a ratiometric detector (its reference row): no certified bound rule for the ratio");
       steps.push({ ...wiring, kind: "detector" });
       readout = inWires;
     } else throw new CertifyUnsupported(`no bound rule for ${inst.component} "${name}"`);
