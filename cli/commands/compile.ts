@@ -3,7 +3,13 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { aggregatorFiles, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/compile/route.ts";
+import {
+  aggregatorFiles,
+  aggregatorSummary,
+  closedFormNotExactHint,
+  compileAggregator,
+  StructureRefused,
+} from "../../pipeline/compile/route.ts";
 import { structureTable } from "../../pipeline/compile/structure-table.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
@@ -143,7 +149,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
               hint:
                 result.route === "trained"
                   ? "raise training.epochs, widen network.hidden, or approximate fewer layers (approximate.layers)"
-                  : "the closed-form construction is exact by design, so this is a bug in optinc: please report it with the spec",
+                  : closedFormNotExactHint(result.report),
               file: specPath,
               line: checked.locations["training.epochs"]?.line ?? 1,
               column: checked.locations["training.epochs"]?.column ?? 1,

@@ -84,6 +84,20 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
   }
 }
 
+/**
+ * The hint of a closed-form compile that is not exact (OPT3001). Only when every cell is exact with
+ * ideal parts, at the nominal loss and across its loss band, and the chip composed from them still
+ * disagrees with the golden average, is it a bug; otherwise the hint names the cell and the check.
+ */
+export function closedFormNotExactHint(r: ClosedFormReport): string {
+  const cellFails = r.cells.some(
+    (c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases) || c.lossBand.exact < c.cases,
+  );
+  if (!cellFails)
+    return "every cell is exact on its own, yet the composed chip is not: this is a bug in optinc, please report it with the spec";
+  return `${notExact(r)}: each cell is checked with ideal parts, at the nominal MZI loss and across the loss band its biases track, and the chip is composed from the cells read with ideal parts, so a cell exact at one loss only makes it inexact (docs/formats.md §5); route = auto builds only structures exact at every check`;
+}
+
 /** Why a compiled structure is not exact, in the words of its report. */
 function notExact(r: ClosedFormReport): string {
   const cell = r.cells.find(

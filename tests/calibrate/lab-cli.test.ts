@@ -54,7 +54,7 @@ beforeAll(async () => {
     expect((await run(["die", dir, "--technology", "foundry", "--fabricated", "--seed", seed, "-o", f])).code).toBe(0);
   all = at("all.json");
   const m = await run(["measure", dir, "--die", die, "--seed", "2", "-o", all]);
-  expect(m.err).toMatch(/rounds 1–13 of 13: \d+ steps, \d+ readings \([\d.]+ per MZI over 17 attenuators\), lab time [\d.]+ s/);
+  expect(m.err).toMatch(/rounds 1–13 of 13: \d+ steps, \d+ readings \([\d.]+ per MZI over 21 attenuators\), lab time [\d.]+ s/);
   expect(m.code).toBe(0);
 });
 
