@@ -14,6 +14,7 @@ import { loadSpec } from "../../dsl/load.ts";
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
+import { closedFormNotExactHint } from "../../pipeline/compile/route.ts";
 import { LOSS_BAND_DB, lossBandPoints, verifyCellAtLosses } from "../../verify/cells/cell-verify.ts";
 
 const chip = planDigitChip(flatUnit(4, 8, 4, "nearest-even"));
@@ -87,6 +88,15 @@ describe("the compile's report and line", () => {
     expect(closedFormSummary(good.report, (s) => s)[1]).toMatch(
       /exact over all \d+ raw inputs with ideal parts, \d+ at the 0\.1 dB nominal MZI loss, \d+ across the 0–1 dB per MZI loss band their biases track/,
     );
+    // OPT3001's hint: a bug only when every cell passes every check; otherwise the cell and the check.
+    expect(closedFormNotExactHint(good.report)).toMatch(/bug in optinc/);
+    const c0 = good.report.cells[0]!;
+    const atOneLoss = { ...good.report, cells: [{ ...c0, exact: c0.cases - 1 }, ...good.report.cells.slice(1)] };
+    expect(closedFormNotExactHint(atOneLoss)).not.toMatch(/bug/);
+    expect(closedFormNotExactHint(atOneLoss)).toContain(`${c0.design} decodes ${c0.cases - 1}/${c0.cases} inputs with ideal parts`);
+    const band = { ...good.report, cells: [{ ...c0, lossBand: { ...c0.lossBand, exact: 3, worstDb: 1 } }, ...good.report.cells.slice(1)] };
+    expect(closedFormNotExactHint(band)).toContain("at 1 dB per MZI");
+    expect(closedFormNotExactHint(band)).not.toMatch(/bug/);
     for (const loss of ["1", "3"]) {
       const lossy = compileClosedForm(spec(loss), { skipEvaluation: true, toleranceTrials: 0 });
       expect(lossy.report.cells.every((c) => c.exact === c.cases && c.atDesignLoss!.exact === c.cases && c.lossBand.exact === c.cases)).toBe(true);
