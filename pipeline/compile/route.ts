@@ -118,15 +118,15 @@ function refusalMessage(s: StructureSearch): string {
 
 function refusalHint(s: StructureSearch, mziLossDb: number): string {
   const best = s.rows[bestRow(s.rows)]!;
-  // No cell decodes exactly: a better yield target or an explicit route cannot help, only a
-  // smaller MZI loss for the biases to absorb.
+  // No cell decodes exactly: a better yield target or an explicit route cannot help. The biases
+  // track the loss, so it is not the loss (and a smaller mzi_loss would not help either).
   if (!best.yield)
-    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (the notes of --explain say which): the biases compensate that loss, and with lossless parts the decisions of these cells move by more than their margins; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
+    return `every structure has a cell that is not exact with ideal parts, at the ${mziLossDb} dB nominal MZI loss or across the loss band its biases track (the notes of --explain say which); the cells are exact at any uniform loss by construction, so this is a bug in optinc: please report it with the spec (docs/structures.md)`;
   const t = best.tolerance;
   const need = !t
     ? `${best.label} came closest`
     : t.scale < 0.01
-      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC`
+      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the DAC`
       : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it needs a technology about that much better`;
   return `${need}; use a better technology (optinc calibrate: preset = calibrated), a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
 }
