@@ -55,9 +55,9 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 1013 heaters, 2026 pads, 42 optical I/O, 2492 crossings, 290 mm², longest path 34.44 mm", () => {
+  vitestIt("5 copies of 3 designs, 1065 heaters, 2130 pads, 35 optical I/O, 2388 crossings, 318 mm², longest path 35.22 mm", () => {
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
-    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 2492]);
+    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1065, 2130, 35, 2388]);
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain(
       `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
