@@ -197,16 +197,16 @@ describe("paper-4x8 compiled with monitors = auto and with monitors = none", () 
 
     const lines = closedFormSummary(auto.report, (s) => s);
     expect(lines).toContain(
-      `  calibration monitors: ${total} photodiodes on discarded light over 5 cell copies (dumps 335, fan-in 154), 0 dB added loss`,
+      `  calibration monitors: ${total} photodiodes on discarded light over 5 cell copies (dumps 355, fan-in 157), 0 dB added loss`,
     );
     expect(closedFormSummary(none.report, (s) => s)).toContain("  calibration monitors: none (calibration { monitors = none })");
 
     const html = closedFormHtml(auto.report, auto);
     expect(html).toContain("monitor photodiodes");
     expect(html).toContain("paper_4x8.divide0: 30 monitor photodiodes on discarded light (dumps 21, fan-in 9), 0 dB added loss");
-    expect(html).toContain("threshold_circuit,e4_dump");
+    expect(html).toContain("threshold_circuit,e5_dump");
     const noneHtml = closedFormHtml(none.report, none);
     expect(noneHtml).toContain("paper_4x8.divide0: none (calibration { monitors = none })");
-    expect(noneHtml).not.toContain("threshold_circuit,e4_dump");
+    expect(noneHtml).not.toContain("threshold_circuit,e5_dump");
   });
 });
