@@ -209,7 +209,12 @@ export function balanceScales(
   layers.forEach((layer, l) => {
     const cols = layer.weights[0]!.length;
     const inputScale = Array.from({ length: cols - 1 }, (_, j) => (l === 0 ? sourceAmplitude : out[l - 1]!.rowScale[j]!));
-    out.push({ inputScale, rowScale: rowNode[l]!.map(value), biasAmplitude: value(biasNode[l]!), ...(chained?.[l] && l > 0 ? { chained: true } : {}) });
+    out.push({
+      inputScale,
+      rowScale: rowNode[l]!.map(value),
+      biasAmplitude: value(biasNode[l]!),
+      ...(chained?.[l] && l > 0 ? { chained: true } : {}),
+    });
   });
   // Guard the rounding of the bisection: no |σ| may exceed the headroom.
   layers.forEach((layer, l) => {

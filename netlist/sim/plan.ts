@@ -241,7 +241,8 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
       const readout = st.reference !== null ? xs.slice(0, -1) : xs;
       detector = { readout, step: st.step, offset: st.offset, levels: st.levels, response: st.response };
       // A dark reference reads 0: every decoded field is then scaled to 0 (models.ts ratioScale).
-      if (st.reference !== null) ops.push({ kind: "ratio", ref: xs[xs.length - 1] ?? { re: -1, im: -1 }, rows: readout, reference: st.reference });
+      if (st.reference !== null)
+        ops.push({ kind: "ratio", ref: xs[xs.length - 1] ?? { re: -1, im: -1 }, rows: readout, reference: st.reference });
       digitRows = outs.map((w) => place(w).re);
       ops.push({ kind: "digits", det: detector, rows: digitRows });
     }

@@ -6,8 +6,6 @@ import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { cellV, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { cellCircuit, type CellCircuitOptions } from "../../compiler/cells/cell-circuit.ts";
-import { balanceScales } from "../../compiler/cells/balance.ts";
-import { sparseLayout } from "../../compiler/cells/sparse-stage.ts";
 import { cellNetwork, evaluateCellNetwork } from "../../compiler/cells/cell-network.ts";
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";

@@ -99,7 +99,9 @@ describe("the compile's report and line", () => {
     expect(closedFormNotExactHint(band)).not.toMatch(/bug/);
     for (const loss of ["1", "3"]) {
       const lossy = compileClosedForm(spec(loss), { skipEvaluation: true, toleranceTrials: 0 });
-      expect(lossy.report.cells.every((c) => c.exact === c.cases && c.atDesignLoss!.exact === c.cases && c.lossBand.exact === c.cases)).toBe(true);
+      expect(
+        lossy.report.cells.every((c) => c.exact === c.cases && c.atDesignLoss!.exact === c.cases && c.lossBand.exact === c.cases),
+      ).toBe(true);
       expect(lossy.report.cells[0]!.lossBand.toDb).toBe(Math.max(1, Number(loss)));
       expect(lossy.report.ok).toBe(true);
     }

@@ -84,7 +84,10 @@ export interface LossBandCheck {
  * loss (`atLoss`, null at 0 dB) and across the loss band 0 … max(LOSS_BAND_DB, nominal) with no
  * other non-ideality.
  */
-export function verifyCellAtLosses(circuit: Circuit, mziLossDb: number): { ideal: CellCheck; atLoss: CellCheck | null; band: LossBandCheck } {
+export function verifyCellAtLosses(
+  circuit: Circuit,
+  mziLossDb: number,
+): { ideal: CellCheck; atLoss: CellCheck | null; band: LossBandCheck } {
   const f = cellOf(circuit);
   const cases = cellCases(f);
   const ideal = checkCell(circuit, f, cases);
