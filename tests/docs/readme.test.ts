@@ -83,7 +83,7 @@ describe("README.md figures", () => {
         seen++;
       }
     }
-    expect(seen).toBe(18 + 5); // the fab table: six measured examples × three presets; the examples table: all but the ideal trained one and the refused cluster-64 (no chips drawn)
+    expect(seen).toBe(18 + 6); // the fab table: six measured examples × three presets; the examples table: all but the ideal trained one (no chips drawn)
   });
 
   // The fab table's tolerances carry theirs beside each figure (tests/docs/fab-table.test.ts).
