@@ -1,6 +1,6 @@
 // JSON Schema (draft 2020-12) of the --json envelope (cli/envelope.ts, docs/cli.md). The tests
 // validate every command's output against it with ajv; tools can use it the same way.
-import { ENVELOPE_VERSION } from "./envelope.ts";
+import { COMMAND_NAMES, ENVELOPE_VERSION } from "./envelope.ts";
 import { MAX_DIAGNOSTICS } from "./output.ts";
 
 export const ENVELOPE_SCHEMA = {
@@ -13,24 +13,8 @@ export const ENVELOPE_SCHEMA = {
   properties: {
     schemaVersion: { const: ENVELOPE_VERSION },
     ok: { type: "boolean" },
-    command: {
-      enum: [
-        "optinc",
-        "check",
-        "fmt",
-        "grammar",
-        "compile",
-        "allreduce",
-        "verify",
-        "decompose",
-        "export",
-        "die",
-        "protocol",
-        "measure",
-        "calibrate",
-        "layout",
-      ],
-    },
+    // "optinc" names a document written before the sub-command was known (a usage error).
+    command: { enum: ["optinc", ...COMMAND_NAMES] },
     // At most MAX_DIAGNOSTICS, plus one OPT0008 note counting the rest.
     diagnostics: { type: "array", maxItems: MAX_DIAGNOSTICS + 1, items: { $ref: "#/$defs/diagnostic" } },
     result: { description: "the command's output (see docs/cli.md); null when it produced none", type: ["object", "null"] },
