@@ -73,3 +73,15 @@ export async function workspace(): Promise<Workspace> {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** Run optinc in the workspace; the step must succeed (its stderr is the failure message). */
+export async function runOk(ws: Workspace, args: string[]): Promise<void> {
+  const r = await optinc(args, { cwd: ws.dir });
+  expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(0);
+}
+
+/** The lab files of one cell: paper-4x8 compiled into `cf/` and divide0's fabricated die `d.json` (seed 3). */
+export async function labCell(ws: Workspace): Promise<void> {
+  await runOk(ws, ["compile", join(import.meta.dirname, "../../examples/paper-4x8.optinc"), "-o", "cf", "--no-evaluate"]);
+  await runOk(ws, ["die", "cf", "--cell", "divide0", "--technology", "foundry", "--fabricated", "--seed", "3", "-o", "d.json"]);
+}

@@ -5,10 +5,9 @@
 // first bad byte (its own code); a UTF-8 byte order mark is accepted.
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envelope, expectSane, optinc, type Run } from "./harness.ts";
-import { workspace, type Workspace } from "./fixtures.ts";
+import { labCell, runOk, workspace, type Workspace } from "./fixtures.ts";
 import { DIE, FAB, IO, LAB, LAYOUT } from "../../codes/catalogue.ts";
 
 let ws: Workspace;
@@ -17,12 +16,8 @@ const HUGE_HEAD = `{"format":"optinc.readings/1","circuit":"paper_4x8_divide0","
 
 beforeAll(async () => {
   ws = await workspace();
-  const run = async (args: string[]) => {
-    const r = await optinc(args, { cwd: ws.dir });
-    expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(0);
-  };
-  await run(["compile", join(import.meta.dirname, "../../examples/paper-4x8.optinc"), "-o", "cf", "--no-evaluate"]);
-  await run(["die", "cf", "--cell", "divide0", "--technology", "foundry", "--fabricated", "--seed", "3", "-o", "d.json"]);
+  const run = (args: string[]) => runOk(ws, args);
+  await labCell(ws);
   await run(["measure", "cf", "--cell", "divide0", "--die", "d.json", "-o", "r.json"]);
   execFileSync("mkfifo", [ws.path("fifo")]);
   // 20 MB: one array of 10⁷ + 1 zeros.

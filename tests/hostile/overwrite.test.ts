@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFile
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envelope, expectSane, inParallel, optinc } from "./harness.ts";
-import { workspace, type Workspace } from "./fixtures.ts";
+import { labCell, runOk, workspace, type Workspace } from "./fixtures.ts";
 import { DIE, IO } from "../../codes/catalogue.ts";
 
 let ws: Workspace;
@@ -33,12 +33,8 @@ function hashes(dir: string, rel = ""): Map<string, string> {
 
 beforeAll(async () => {
   ws = await workspace();
-  const run = async (args: string[]) => {
-    const r = await optinc(args, { cwd: ws.dir });
-    expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(0);
-  };
-  await run(["compile", join(import.meta.dirname, "../../examples/paper-4x8.optinc"), "-o", "cf", "--no-evaluate"]);
-  await run(["die", "cf", "--cell", "divide0", "--technology", "foundry", "--fabricated", "--seed", "3", "-o", "d.json"]);
+  const run = (args: string[]) => runOk(ws, args);
+  await labCell(ws);
   await run(["die", "out", "--technology", "foundry", "--seed", "3", "-o", "d1.json"]);
   await run(["protocol", "cf", "--cell", "divide0", "-o", "p.json"]);
   await run(["measure", "cf", "--cell", "divide0", "--die", "d.json", "--protocol", "p.json", "-o", "r.json"]);
