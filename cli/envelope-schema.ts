@@ -1,7 +1,9 @@
-// JSON Schema (draft 2020-12) of the --json envelope (cli/envelope.ts, docs/cli.md). The tests
-// validate every command's output against it with ajv; tools can use it the same way.
+// JSON Schema (draft 2020-12) of the --json envelope (cli/envelope.ts, docs/cli.md), with each
+// command's `result` shapes (cli/result-schemas.ts). The tests validate every command's output
+// against it with ajv; tools can use it the same way.
 import { COMMAND_NAMES, ENVELOPE_VERSION } from "./envelope.ts";
 import { MAX_DIAGNOSTICS } from "./output.ts";
+import { resultClauses } from "./result-schemas.ts";
 
 export const ENVELOPE_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -19,6 +21,8 @@ export const ENVELOPE_SCHEMA = {
     diagnostics: { type: "array", maxItems: MAX_DIAGNOSTICS + 1, items: { $ref: "#/$defs/diagnostic" } },
     result: { description: "the command's output (see docs/cli.md); null when it produced none", type: ["object", "null"] },
   },
+  // The result's shape is the command's (cli/result-schemas.ts).
+  allOf: resultClauses(),
   $defs: {
     diagnostic: {
       type: "object",

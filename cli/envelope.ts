@@ -53,6 +53,7 @@ export const COMMAND_NAMES = [
   "calibrate",
   "layout",
 ] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 const COMMANDS = new Set<string>(COMMAND_NAMES);
 
 /** The sub-command named on the command line ("optinc" when there is none). */

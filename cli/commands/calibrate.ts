@@ -87,7 +87,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     .action(async (target: string, flags: CalibrateFlags) => {
       const out = new CommandOutput(ctx, "calibrate");
       const result = await run(target, flags, out);
-      out.finish(result ?? {});
+      out.finish(result ?? null);
     });
 
   async function run(target: string, flags: CalibrateFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {

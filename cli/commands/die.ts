@@ -92,7 +92,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     .action(async (target: string, flags: DieFlags) => {
       const out = new CommandOutput(ctx, "die");
       const result = await run(target, flags, out);
-      out.finish(result ?? {});
+      out.finish(result ?? null);
     });
 
   async function run(target: string, flags: DieFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {

@@ -60,7 +60,7 @@ Exit codes: 0 ok (warnings name saturated or dark readouts), 2 usage, unreadable
     .action(async (target: string, flags: MeasureFlags) => {
       const out = new CommandOutput(ctx, "measure");
       const result = await run(target, flags, out);
-      out.finish(result ?? {});
+      out.finish(result ?? null);
     });
 
   async function run(target: string, flags: MeasureFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {

@@ -44,7 +44,7 @@ Exit codes: 0 ok, 2 usage, unreadable input, or readings that are not of this ci
     .action(async (target: string, flags: ProtocolFlags) => {
       const out = new CommandOutput(ctx, "protocol");
       const result = await run(target, flags, out);
-      out.finish(result ?? {});
+      out.finish(result ?? null);
     });
 
   async function run(target: string, flags: ProtocolFlags, out: CommandOutput): Promise<Record<string, unknown> | undefined> {

@@ -1,0 +1,145 @@
+// JSON Schemas (draft 2020-12) of each command's `result` in the --json envelope: one or more
+// shapes per command, their top-level keys closed (an undocumented key fails), nested documents
+// (report.json, the die, the structures considered) left to their own formats (docs/report.md,
+// docs/calibration.md). cli/envelope-schema.ts applies the one named by the envelope's `command`;
+// tests/docs/cli-results.test.ts checks docs/cli.md's table against these shapes.
+import type { CommandName } from "./envelope.ts";
+
+type Schema = Record<string, unknown>;
+
+const str: Schema = { type: "string" };
+const int: Schema = { type: "integer" };
+const num: Schema = { type: "number" };
+const bool: Schema = { type: "boolean" };
+const doc: Schema = { type: "object" };
+const arr = (items: Schema): Schema => ({ type: "array", items });
+const orNull = (s: Schema): Schema => ({ anyOf: [s, { type: "null" }] });
+
+/** An object with these keys required (and `optional` allowed), no others. */
+function shape(required: Record<string, Schema>, optional: Record<string, Schema> = {}, title?: string): Schema {
+  return {
+    ...(title ? { title } : {}),
+    type: "object",
+    additionalProperties: false,
+    required: Object.keys(required),
+    properties: { ...required, ...optional },
+  };
+}
+
+const protocolTotals = { rounds: int, steps: int, readings: int, mzis: int, readingsPerMzi: num, labTimeS: num };
+const flagged = arr(shape({ readout: str, purposes: arr(str) }));
+const verifyFormat = { const: "optinc.verify/1" };
+
+/** The shapes of each command's `result` (anyOf: the first that fits). */
+export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
+  check: [shape({ specs: arr(shape({ file: str, ok: bool }, { name: str, spec: doc })) })],
+  fmt: [shape({ changed: bool }, { formatted: str })],
+  grammar: [shape({ artifacts: arr(shape({ kind: str, sha256: str }, { path: str })) }, { html: str })],
+  compile: [
+    shape({ outDir: str, report: doc }, {}, "built"),
+    shape({ refused: { const: true }, structure: doc }, {}, "refused by route = auto (OPT3007)"),
+  ],
+  verify: [
+    shape({ format: verifyFormat, pass: bool, circuits: arr(doc) }, {}, "trained route: one entry per circuit"),
+    shape(
+      { format: verifyFormat, route: { const: "closed-form" }, pass: bool, result: doc },
+      { tolerance: doc },
+      "closed-form chip",
+    ),
+    shape(
+      { format: verifyFormat, route: { const: "closed-form" }, pass: bool, measured: doc, cell: doc },
+      {},
+      "closed-form cell on a measured die",
+    ),
+  ],
+  allreduce: [shape({ aggregator: orNull(str), runs: arr(doc) })],
+  decompose: [
+    shape({
+      input: str,
+      shape: arr(int),
+      path: str,
+      mesh: str,
+      modes: int,
+      mzis: int,
+      attenuators: int,
+      depth: int,
+      gain: num,
+      unitarityError: num,
+      reconstruction: doc,
+      emitted: doc,
+      quantization: orNull(doc),
+      files: arr(str),
+    }),
+  ],
+  export: [shape({ files: arr(str) })],
+  die: [shape({ file: str, die: doc })],
+  protocol: [
+    shape({
+      file: str,
+      csv: str,
+      circuit: str,
+      cell: str,
+      round: int,
+      rounds: int,
+      stage: orNull(str),
+      kind: str,
+      steps: int,
+      readings: int,
+      mzis: int,
+      readingsPerMzi: num,
+      labTimeS: num,
+    }),
+  ],
+  measure: [
+    shape({
+      file: str,
+      circuit: str,
+      cell: str,
+      die: str,
+      seed: int,
+      measured: shape({ first: int, last: int, ...protocolTotals }),
+      totals: shape({ ...protocolTotals, complete: bool, roundsPlanned: int }),
+      saturated: flagged,
+      dark: flagged,
+    }),
+  ],
+  calibrate: [
+    shape(
+      { outDir: str, die: str, program: str, corrected: bool, exactOnDie: doc, parts: arr(doc), failing: arr(doc), files: arr(str) },
+      {},
+      "optinc.die/1 (measured)",
+    ),
+    shape(
+      { outDir: str, die: str, format: { const: "optinc.die/2" }, exactOnDie: doc, maxPhaseErrorRad: num, files: arr(str) },
+      {},
+      "optinc.die/2 (fabricated)",
+    ),
+    shape(
+      {
+        outDir: str,
+        die: str,
+        format: { const: "optinc.readings/1" },
+        protocol: shape(protocolTotals),
+        heaters: int,
+        identified: int,
+        parked: int,
+        crosstalkCouplings: int,
+        maxPhaseErrorRad: num,
+        predictedMarginSteps: num,
+        calibrationS: num,
+        files: arr(str),
+      },
+      {},
+      "--readings",
+    ),
+  ],
+  layout: [shape({ files: arr(str), stats: doc, topCell: str })],
+};
+
+/** The `if command = X and result is an object then result fits X's shapes` clauses of the envelope. */
+export function resultClauses(): Schema[] {
+  return Object.entries(RESULT_SHAPES).map(([command, shapes]) => ({
+    if: { properties: { command: { const: command }, result: { type: "object" } }, required: ["command", "result"] },
+    then: { properties: { result: shapes.length === 1 ? shapes[0] : { anyOf: shapes } } },
+  }));
+}
