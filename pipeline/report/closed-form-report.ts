@@ -65,6 +65,8 @@ export interface ClosedFormReport {
     ports: number;
     vmax: number;
     thresholds: number;
+    /** Its widest decision: the largest threshold θ, in steps of v (a relative error ε between its bias and signal paths moves it by ε·θ). */
+    widestTheta: number;
     cases: number;
     /** Exact cases with ideal parts. */
     exact: number;
@@ -196,6 +198,7 @@ export function closedFormReport(a: {
         ports: d.cell.ports.length,
         vmax: d.cell.vmax,
         thresholds: d.network.thresholds.length,
+        widestTheta: Math.max(0, ...d.network.thresholds),
         cases: check.cases,
         exact: check.exact,
         atDesignLoss,
