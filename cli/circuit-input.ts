@@ -190,8 +190,12 @@ export async function loadDie(ctx: CommandContext, out: CommandOutput, file: str
       diag(
         drivePath,
         FAB.staleDrive,
-        `the drive codes do not fit die "${any.die.id}": ${r.error}`,
-        "calibrate the design for this die (optinc calibrate --measured) or remove the stale drive file",
+        r.syntax ? `the drive file is not readable: ${r.error}` : `the drive codes do not fit die "${any.die.id}": ${r.error}`,
+        r.syntax
+          ? "write it again with optinc calibrate --measured, or remove it (the die is then driven at its nominal codes)"
+          : "calibrate the design for this die (optinc calibrate --measured) or remove the stale drive file",
+        r.line,
+        r.col,
       ),
     ]);
     out.fail(EXIT.usage);

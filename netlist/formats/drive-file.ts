@@ -6,6 +6,8 @@ import { num } from "../models.ts";
 import { wrapPhase } from "../mzi.ts";
 import { linearParts } from "../die/die.ts";
 import type { FabDie } from "../die/heaters.ts";
+import { jsonPathOffset } from "../../math/json-locate.ts";
+import { jsonErrorAt, lineCol } from "../../math/source-position.ts";
 
 export const DRIVE_FORMAT = "optinc.drive/1";
 
@@ -30,23 +32,41 @@ export function writeDriveFile(die: FabDie, codes: ArrayLike<number>): string {
   ].join("\n");
 }
 
-/** Codes of a drive file in the die's heater order; a message when the file does not fit the die. */
-export function readDriveFile(text: string, die: FabDie): { codes: Int32Array } | { error: string } {
+/** Why a drive file does not fit: the message, where (1-based line:col), and whether it is not JSON at all. */
+export interface DriveFileError {
+  error: string;
+  line: number;
+  col: number;
+  syntax: boolean;
+}
+
+/** Codes of a drive file in the die's heater order; where and why the file does not fit the die. */
+export function readDriveFile(text: string, die: FabDie): { codes: Int32Array } | DriveFileError {
   let doc: Partial<DriveFile> & { format?: unknown };
   try {
     doc = JSON.parse(text) as typeof doc;
   } catch (e) {
-    return { error: `invalid JSON (${(e as Error).message})` };
+    // At the offending token (a truncated end, a NaN), which V8 does not always name.
+    const at = jsonErrorAt(text, e);
+    return { error: `invalid JSON: ${at.reason}`, line: at.line, col: at.col, syntax: true };
   }
-  if (doc.format !== DRIVE_FORMAT) return { error: `not ${DRIVE_FORMAT}` };
-  if (doc.circuit !== die.circuit) return { error: `drive codes of circuit "${String(doc.circuit)}", not "${die.circuit}"` };
-  if (doc.bits !== die.drive.bits) return { error: `drive codes of a ${String(doc.bits)}-bit DAC, the die's is ${die.drive.bits}-bit` };
+  const at = (path: (string | number)[], error: string): DriveFileError => {
+    const { line, col } = lineCol(text, jsonPathOffset(text, path) ?? 0);
+    return { error, line, col, syntax: false };
+  };
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return at([], `not ${DRIVE_FORMAT}: the file holds no JSON object`);
+  if (doc.format !== DRIVE_FORMAT) return at(["format"], `not ${DRIVE_FORMAT}`);
+  if (doc.circuit !== die.circuit) return at(["circuit"], `drive codes of circuit "${String(doc.circuit)}", not "${die.circuit}"`);
+  if (doc.bits !== die.drive.bits) return at(["bits"], `drive codes of a ${String(doc.bits)}-bit DAC, the die's is ${die.drive.bits}-bit`);
   const max = 2 ** die.drive.bits - 1;
   const codes = new Int32Array(die.heaters.length);
   for (let i = 0; i < die.heaters.length; i++) {
-    const c = doc.codes?.[die.heaters[i]!.name];
+    const name = die.heaters[i]!.name;
+    const c = doc.codes?.[name];
     if (typeof c !== "number" || !Number.isInteger(c) || c < 0 || c > max)
-      return { error: `heater "${die.heaters[i]!.name}": ${c === undefined ? "no code" : `code ${String(c)} outside 0..${max}`}` };
+      return c === undefined
+        ? at(["codes"], `heater "${name}": no code`)
+        : at(["codes", name], `heater "${name}": code ${String(c)} outside 0..${max}`);
     codes[i] = c;
   }
   return { codes };
