@@ -3,6 +3,7 @@
 // (report.json, the die, the structures considered) left to their own formats (docs/report.md,
 // docs/calibration.md). cli/envelope-schema.ts applies the one named by the envelope's `command`;
 // tests/docs/cli-results.test.ts checks docs/cli.md's table against these shapes.
+import { COMPILE } from "../codes/catalogue.ts";
 import type { CommandName } from "./envelope.ts";
 
 type Schema = Record<string, unknown>;
@@ -37,7 +38,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
   grammar: [shape({ artifacts: arr(shape({ kind: str, sha256: str }, { path: str })) }, { html: str })],
   compile: [
     shape({ outDir: str, report: doc }, {}, "built"),
-    shape({ refused: { const: true }, structure: doc }, {}, "refused by route = auto (OPT3007)"),
+    shape({ refused: { const: true }, structure: doc }, {}, `refused by route = auto (${COMPILE.noStructure})`),
   ],
   verify: [
     shape({ format: verifyFormat, pass: bool, circuits: arr(doc) }, {}, "trained route: one entry per circuit"),
