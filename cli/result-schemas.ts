@@ -42,11 +42,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
   ],
   verify: [
     shape({ format: verifyFormat, pass: bool, circuits: arr(doc) }, {}, "trained route: one entry per circuit"),
-    shape(
-      { format: verifyFormat, route: { const: "closed-form" }, pass: bool, result: doc },
-      { tolerance: doc },
-      "closed-form chip",
-    ),
+    shape({ format: verifyFormat, route: { const: "closed-form" }, pass: bool, result: doc }, { tolerance: doc }, "closed-form chip"),
     shape(
       { format: verifyFormat, route: { const: "closed-form" }, pass: bool, measured: doc, cell: doc },
       {},
@@ -141,6 +137,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
 export function resultClauses(): Schema[] {
   return Object.entries(RESULT_SHAPES).map(([command, shapes]) => ({
     if: { properties: { command: { const: command }, result: { type: "object" } }, required: ["command", "result"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
     then: { properties: { result: shapes.length === 1 ? shapes[0] : { anyOf: shapes } } },
   }));
 }

@@ -6,7 +6,15 @@ import { technologyPreset } from "../dsl/technology-presets.ts";
 import { YIELD_TARGET } from "../verify/tolerance/analyze.ts";
 import { level } from "../verify/tolerance/level.ts";
 import { percent, toleranceConfidence, tolerancePhrase, yieldInterval } from "../verify/tolerance/statistics.ts";
-import { FAB_PRESETS, TOLERANCE_DIES, TRAINED_YIELD_CHIPS, YIELD_CHIPS, type Bounded, type FabRow } from "./fab-table-core.ts";
+import {
+  FAB_PRESETS,
+  FAB_TABLE_OMITS,
+  TOLERANCE_DIES,
+  TRAINED_YIELD_CHIPS,
+  YIELD_CHIPS,
+  type Bounded,
+  type FabRow,
+} from "./fab-table-core.ts";
 
 export const FAB_BEGIN = "<!-- fab-table:begin -->";
 export const FAB_END = "<!-- fab-table:end -->";
@@ -128,5 +136,8 @@ function findings(rows: FabRow[]): string[] {
 export function fabTableMarkdown(rows: FabRow[]): string {
   const head = "| Example | Built | MZIs | couplers ±Δk | phase σ | loss / MZI | DAC | detector σ | optimistic | calibrated | foundry |";
   const sep = "|---|---|---|---|---|---|---|---|---|---|---|";
-  return [FAB_BEGIN, method(rows), "", head, sep, ...rows.map(tableRow), "", findings(rows).join("\n\n"), FAB_END].join("\n");
+  const omitted = Object.entries(FAB_TABLE_OMITS).map(([ex, why]) => `Not in this table: \`${ex}\`: ${why}.`);
+  return [FAB_BEGIN, method(rows), "", head, sep, ...rows.map(tableRow), "", [...omitted, ...findings(rows)].join("\n\n"), FAB_END].join(
+    "\n",
+  );
 }

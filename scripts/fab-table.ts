@@ -5,11 +5,11 @@
 // their rows only. `--render` rewrites the README from the JSON without measuring.
 import { readFileSync, writeFileSync } from "node:fs";
 import { exampleNames, spliceTable } from "./examples-table-core.ts";
-import { fabRow, type FabRow } from "./fab-table-core.ts";
+import { fabRow, fabTableExamples, type FabRow } from "./fab-table-core.ts";
 import { FAB_BEGIN, FAB_END, fabTableMarkdown } from "./fab-table-render.ts";
 
 const JSON_FILE = "docs/figures/fab.json";
-const all = exampleNames();
+const all = fabTableExamples(exampleNames());
 const args = process.argv.slice(2).filter((a) => a !== "--");
 const asked = args.filter((a) => a !== "--render");
 const read = (): FabRow[] => {

@@ -15,7 +15,9 @@ import { memoryIo } from "../helpers/io.ts";
 
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(ENVELOPE_SCHEMA);
 
-async function run(args: string[]): Promise<{ code: number; doc: { ok: boolean; command: string; result: Record<string, unknown> | null } }> {
+async function run(
+  args: string[],
+): Promise<{ code: number; doc: { ok: boolean; command: string; result: Record<string, unknown> | null } }> {
   const io = memoryIo();
   const code = await main(["--json", ...args], io);
   return { code, doc: JSON.parse(io.out()) };

@@ -28,9 +28,9 @@ function refusal(text: string): CompileError | null {
 }
 
 describe("resource estimate", () => {
-  // cluster-64 is left to route = auto (closed-form cells); as one trained unit of 64 workers its
+  // cluster-64 and cluster-256 are left to route = auto (closed-form cells); as one trained unit their
   // reduced space is past what exhaustive training handles, and the trainer says so.
-  const tooLarge = ["cluster-64.optinc"];
+  const tooLarge = ["cluster-256.optinc", "cluster-64.optinc"];
   for (const f of readdirSync(join(ROOT, "examples")).filter((x) => x.endsWith(".optinc"))) {
     it(`${f} ${tooLarge.includes(f) ? "is refused by the trainer (OPT3002)" : "is under the caps (training starts)"}`, () => {
       const e = refusal(readFileSync(join(ROOT, "examples", f), "utf8"));

@@ -6,7 +6,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { exampleNames } from "../../scripts/examples-table-core.ts";
-import { FAB_PRESETS, fabRow, measureYields, withEmittedFiles, YIELD_CHIPS, type FabRow } from "../../scripts/fab-table-core.ts";
+import {
+  FAB_PRESETS,
+  FAB_TABLE_OMITS,
+  fabRow,
+  fabTableExamples,
+  measureYields,
+  withEmittedFiles,
+  YIELD_CHIPS,
+  type FabRow,
+} from "../../scripts/fab-table-core.ts";
 import { FAB_BEGIN, FAB_END, fabTableMarkdown } from "../../scripts/fab-table-render.ts";
 import { binomialTail } from "../../verify/tolerance/quantile.ts";
 import { percent, yieldInterval } from "../../verify/tolerance/statistics.ts";
@@ -15,7 +24,7 @@ import { dishonestLines } from "../verify/tolerance/honest.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const rows = JSON.parse(readFileSync("docs/figures/fab.json", "utf8")) as FabRow[];
-const examples = exampleNames();
+const examples = fabTableExamples(exampleNames());
 const section = readme.slice(readme.indexOf(FAB_BEGIN), readme.indexOf(FAB_END));
 
 /** What is wrong with the rows' tolerances: a level without the confidence its rank and die count give. */
@@ -45,6 +54,12 @@ describe("README.md: which fab each design needs", () => {
   it("holds the rendering of docs/figures/fab.json, one row per example", () => {
     expect(rows.map((r) => r.example).sort()).toEqual(examples);
     expect(readme).toContain(fabTableMarkdown(rows));
+  });
+
+  it("leaves out only the examples it names, each with why, under the table", () => {
+    expect(Object.keys(FAB_TABLE_OMITS)).toEqual(["cluster-256"]);
+    expect(examples.length + Object.keys(FAB_TABLE_OMITS).length).toBe(exampleNames().length);
+    for (const [ex, why] of Object.entries(FAB_TABLE_OMITS)) expect(section).toContain(`Not in this table: \`${ex}\`: ${why}.`);
   });
 
   it("states every tolerance with the confidence its die count reaches", () => {

@@ -47,11 +47,31 @@ describe("hostile drive files", async () => {
 
   const cases: [string, string, (text: string) => string, RegExp][] = [
     ["truncated", good.slice(0, good.length / 2), (t) => `${t.split("\n").length}:`, /not readable: invalid JSON: the file ends too early/],
-    ["a NaN code", good.replace(`"${firstCode[1]}": ${firstCode[2]}`, `"${firstCode[1]}": NaN`), (t) => where(t, "NaN"), /not readable: invalid JSON/],
-    ["a code out of range", good.replace(`"${firstCode[1]}": ${firstCode[2]}`, `"${firstCode[1]}": 99999999`), (t) => where(t, "99999999"), /code 99999999 outside 0\.\.65535/],
-    ["another circuit", good.replace('"circuit": "cf_divide0"', '"circuit": "cf_add0"'), (t) => where(t, '"cf_add0"'), /drive codes of circuit "cf_add0"/],
+    [
+      "a NaN code",
+      good.replace(`"${firstCode[1]}": ${firstCode[2]}`, `"${firstCode[1]}": NaN`),
+      (t) => where(t, "NaN"),
+      /not readable: invalid JSON/,
+    ],
+    [
+      "a code out of range",
+      good.replace(`"${firstCode[1]}": ${firstCode[2]}`, `"${firstCode[1]}": 99999999`),
+      (t) => where(t, "99999999"),
+      /code 99999999 outside 0\.\.65535/,
+    ],
+    [
+      "another circuit",
+      good.replace('"circuit": "cf_divide0"', '"circuit": "cf_add0"'),
+      (t) => where(t, '"cf_add0"'),
+      /drive codes of circuit "cf_add0"/,
+    ],
     ["another DAC", good.replace('"bits": 16', '"bits": 12'), (t) => where(t, '"bits": ', 8), /12-bit DAC, the die's is 16-bit/],
-    ["a missing code", good.replace(new RegExp(`\\s*"${firstCode[1]!.replace("/", "\\/")}": ${firstCode[2]},`), ""), (t) => where(t, '"codes": ', 9), /no code/],
+    [
+      "a missing code",
+      good.replace(new RegExp(`\\s*"${firstCode[1]!.replace("/", "\\/")}": ${firstCode[2]},`), ""),
+      (t) => where(t, '"codes": ', 9),
+      /no code/,
+    ],
     ["an array", "[]\n", () => "1:1", /holds no JSON object/],
   ];
 

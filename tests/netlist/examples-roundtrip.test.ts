@@ -23,8 +23,8 @@ import { compiledExample } from "../helpers/examples.ts";
 const REFUSED = (JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[])
   .filter((r) => r.built.startsWith("refused"))
   .map((r) => r.example);
-// The 64-worker cluster compiles for minutes: it round-trips under `npm run test:full`.
-const FULL_ONLY = process.env.OPTINC_FULL ? [] : ["cluster-64"];
+// The 64- and 256-worker clusters compile for minutes: it round-trips under `npm run test:full`.
+const FULL_ONLY = process.env.OPTINC_FULL ? [] : ["cluster-64", "cluster-256"];
 const EXAMPLES = readdirSync("examples")
   .filter((f) => f.endsWith(".optinc"))
   .map((f) => f.replace(/\.optinc$/, ""))
