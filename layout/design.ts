@@ -106,12 +106,33 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       crossing: cache.crossing,
       maxPathPoints: cache.maxPathPoints,
     });
+    if (isTop) labelGratingCouplers(placed.cell, circuit.top);
     netlists.set(name, placed.cell);
     drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
     for (const s of placed.segments) segments.push({ netlist: name, segment: s });
     crossings += placed.crossings;
   }
   return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings };
+}
+
+/**
+ * The SiEPIC automated-measurement labels (docs/layout.md): on the text layer over the grating area
+ * of each top-level coupler, `opt_in_TE_1550_device_<design>_<port>` on an input and the port name
+ * on an output, so a test station finds each design's inputs by name.
+ */
+function labelGratingCouplers(cell: LayoutCell, design: string): void {
+  for (const r of cell.refs) {
+    if (r.cell.kind !== "grating_coupler" || !r.name.startsWith("io_")) continue;
+    const port = r.name.slice(3);
+    const input = r.cell.name === "grating_coupler_in";
+    // The grating area: x 0–15 µm of an input coupler, 20–35 µm of an output one.
+    cell.shapes.push({
+      kind: "text",
+      layer: "text",
+      at: [r.at[0] + (input ? 7.5 : 27.5), r.at[1]],
+      text: input ? `opt_in_TE_1550_device_${design}_${port}` : port,
+    });
+  }
 }
 
 /** The netlist as drawn: its instances, the crossings, and one connection per drawn segment. */

@@ -21,7 +21,9 @@ import { toLibrary } from "../../layout/library.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
-import { checkLayout, type CheckResult } from "./klayout.ts";
+import { checkLayout, klayoutPython, type CheckResult } from "./klayout.ts";
+import { netlistPortSpec } from "../../netlist/sim/propagate.ts";
+import { circuitLookup } from "../../netlist/die/die.ts";
 
 const it = itWith(KLAYOUT, "klayout");
 const root = mkdtempSync(join(tmpdir(), "optinc-layout-"));
@@ -244,5 +246,25 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(one.drc).toEqual(r.drc);
     expect(one.drc_where).toEqual(r.drc_where);
     expect(Object.keys(r.drc_where).length).toBeGreaterThan(2);
+  });
+});
+
+describe("opt_in labels, read back by KLayout (docs/layout.md, Labels)", () => {
+  /** Every text of a cell on a layer/datatype, as KLayout reads the file. */
+  const texts = (gds: string, cell: string, layer: [number, number]): string[] =>
+    JSON.parse(
+      klayoutPython(
+        `ly = pya.Layout(); ly.read(${JSON.stringify(gds)}); c = ly.cell(${JSON.stringify(cell)}); li = ly.layer(${layer[0]}, ${layer[1]})\nprint(json.dumps(sorted(s.text.string for s in c.shapes(li).each() if s.is_text())))`,
+      ),
+    ) as string[];
+
+  it("every input port's grating coupler carries opt_in_TE_1550_device_<design>_<port>, every output its port name", () => {
+    const spec = netlistPortSpec(circuit.netlists[circuit.top]!, circuitLookup(circuit));
+    const text = LAYER_MAPS.ebeam.text;
+    const want = [...spec.inputs.map((p) => `opt_in_TE_1550_device_${circuit.top}_${p}`), ...spec.outputs].sort();
+    expect(spec.inputs.length).toBeGreaterThan(0);
+    expect(texts(join(root, "divide0.gds"), circuit.top, text)).toEqual(want);
+    // The check can fail: on another layer there are none.
+    expect(texts(join(root, "divide0.gds"), circuit.top, [text[0] + 1, text[1]])).toEqual([]);
   });
 });
