@@ -26,8 +26,9 @@ export interface StageInventory {
   /** Every other coupler: splitters, combiners, crossings, digit-sum chains. */
   fixedCouplers: number;
   /**
-   * Phase shifters: every MZI's two (its arm θ and its input φ, whatever their setting) and every
-   * other phase primitive whose phase is not 0 (a zero phase outside an MZI is a plain waveguide).
+   * Phase shifters: every phase primitive, whatever its setting: each is a heater on the chip (the
+   * layout draws one, with its pads) and a knob of calibration (an output phase set to 0 in the
+   * design still corrects the die's phase error), so the report counts what the layout draws.
    */
   phaseShifters: number;
   waveguides: number;
@@ -85,13 +86,11 @@ function countPrimitives(
   const c = { mzis: 0, treeMzis: 0, mziCouplers: 0, fixedCouplers: 0, phaseShifters: 0, waveguides: 0, terminators: 0, amplifiers: 0 };
   const isArm = (i: string): boolean => flat.instances[i]?.settings.arm !== undefined;
   const touchesArm = new Set<string>();
-  const feeds = new Map<string, string>(); // instance → the instance its first output drives
   for (const [a, b] of Object.entries(flat.connections)) {
     const [ia] = splitRef(a);
     const [ib] = splitRef(b);
     if (isArm(ia)) touchesArm.add(ib);
     if (isArm(ib)) touchesArm.add(ia);
-    if (!feeds.has(ia)) feeds.set(ia, ib);
   }
   for (const [name, inst] of Object.entries(flat.instances)) {
     if (inst.component === "coupler") touchesArm.has(name) ? c.mziCouplers++ : c.fixedCouplers++;
@@ -100,8 +99,7 @@ function countPrimitives(
         c.mzis++;
         if (inst.settings.tree) c.treeMzis++;
       }
-      const mziPart = inst.settings.arm !== undefined || touchesArm.has(feeds.get(name) ?? "");
-      if (mziPart || num(inst.settings, "phi") !== 0) c.phaseShifters++;
+      c.phaseShifters++;
     } else if (inst.component === "waveguide") c.waveguides++;
     else if (inst.component === "terminator") c.terminators++;
     else if (inst.component === "amplifier") c.amplifiers++;

@@ -181,12 +181,8 @@ export function cellCounts(text: string): Record<string, number> {
       for (const [n, l] of Object.entries(nl.instances)) {
         if (l.settings.arm === "top") out.mzi++;
         if (l.component === "coupler" && !mziCouplers.has(n)) out.fixedCouplers++;
-        const drives = nl.connections[`${n},o2`]?.split(",")[0];
-        if (
-          l.component === "phase" &&
-          (l.settings.arm !== undefined || l.settings.phi !== 0 || (drives !== undefined && mziCouplers.has(drives)))
-        )
-          out.phaseShifters++;
+        // Every phase primitive is a heater, whatever its setting (the layout draws each one).
+        if (l.component === "phase") out.phaseShifters++;
       }
     }
   }

@@ -36,7 +36,7 @@ function circuit(): Circuit {
       m1: { component: "mzi", settings: { theta: 0, phi: 0 } },
       a1: { component: "attenuator", settings: { theta: 1, phi: 0 } },
       ...tree.instances,
-      p0: { component: "phase", settings: { phi: 0 } }, // a plain waveguide: not a shifter
+      p0: { component: "phase", settings: { phi: 0 } }, // still a heater: a phase set to 0 is tunable
       p1: { component: "phase", settings: { phi: 0.3 } },
       fc: { component: "coupler", settings: { coupling: 0.2 } },
       w: { component: "waveguide", settings: {} },
@@ -91,7 +91,7 @@ describe("circuit inventory", () => {
     const stages: StageInventory[] = [
       { instance: "pre", netlist: "pre", role: "preprocess", inputs: 1, outputs: 1, ...zero, fixedCouplers: 2 },
       // m1 (θ = φ = 0), a1, the tree MZI: 3 MZIs, 6 of their couplers, 2 shifters each; p1; refs and w;
-      // a1's dark and dump terminators and t; the amplifier; fc is fixed, p0 is a plain waveguide.
+      // a1's dark and dump terminators and t; the amplifier; fc is fixed; p0 (φ = 0) is a shifter too.
       {
         instance: "st",
         netlist: "stage",
@@ -102,7 +102,7 @@ describe("circuit inventory", () => {
         treeMzis: 1,
         mziCouplers: 6,
         fixedCouplers: 1,
-        phaseShifters: 7,
+        phaseShifters: 8,
         waveguides: 4,
         terminators: 3,
         amplifiers: 1,
