@@ -212,10 +212,18 @@ export function terminator(role: "source" | "sink"): LayoutCell {
   );
 }
 
+/** Where a grating coupler's grating area starts (its outer end) and which way the coupler points. */
+const gratingEnd = (role: "in" | "out"): { x0: number; s: number } => (role === "in" ? { x0: 0, s: 1 } : { x0: 35, s: -1 }); // "in": grating on the left, pin on the right
+
+/** The centre of a grating coupler's 15 µm grating area, in its cell (where its label sits). */
+export function gratingAreaCentre(role: "in" | "out"): Pt {
+  const { x0, s } = gratingEnd(role);
+  return [x0 + s * 7.5, 0];
+}
+
 /** Grating coupler placeholder: a 20 µm taper to a 10 × 15 µm grating area; the pin faces the circuit. */
 export function gratingCoupler(role: "in" | "out"): LayoutCell {
-  const s = role === "in" ? 1 : -1; // "in": grating on the left, pin on the right
-  const x0 = role === "in" ? 0 : 35;
+  const { x0, s } = gratingEnd(role);
   const pts: Pt[] = [
     [x0, -5],
     [x0 + s * 15, -5],

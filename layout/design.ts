@@ -10,7 +10,18 @@ import { basePeriods, periodUm, type LengthEncoding } from "../netlist/formats/s
 import { circuitLookup, dependencyOrder } from "../netlist/formats/spice-write.ts";
 import type { LayoutCell } from "./cell.ts";
 import { MAX_XY_POINTS } from "./gds-write.ts";
-import { amplifier, biasLaser, block, coupler, crossing, gratingCoupler, phaseShifter, straight, terminator } from "./cells.ts";
+import {
+  amplifier,
+  biasLaser,
+  block,
+  coupler,
+  crossing,
+  gratingAreaCentre,
+  gratingCoupler,
+  phaseShifter,
+  straight,
+  terminator,
+} from "./cells.ts";
 import { placeAndRoute, type PlaceNode } from "./place-route.ts";
 import type { Segment } from "./trim.ts";
 
@@ -106,7 +117,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       crossing: cache.crossing,
       maxPathPoints: cache.maxPathPoints,
     });
-    if (isTop) labelGratingCouplers(placed.cell, circuit.top);
+    if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);
     netlists.set(name, placed.cell);
     drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
     for (const s of placed.segments) segments.push({ netlist: name, segment: s });
@@ -120,19 +131,15 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
  * of each top-level coupler, `opt_in_TE_1550_device_<design>_<port>` on an input and the port name
  * on an output, so a test station finds each design's inputs by name.
  */
-function labelGratingCouplers(cell: LayoutCell, design: string): void {
-  for (const r of cell.refs) {
-    if (r.cell.kind !== "grating_coupler" || !r.name.startsWith("io_")) continue;
-    const port = r.name.slice(3);
-    const input = r.cell.name === "grating_coupler_in";
-    // The grating area: x 0–15 µm of an input coupler, 20–35 µm of an output one.
-    cell.shapes.push({
-      kind: "text",
-      layer: "text",
-      at: [r.at[0] + (input ? 7.5 : 27.5), r.at[1]],
-      text: input ? `opt_in_TE_1550_device_${design}_${port}` : port,
-    });
-  }
+function labelGratingCouplers(cell: LayoutCell, design: string, spec: { inputs: string[]; outputs: string[] }): void {
+  const refs = new Map(cell.refs.map((r) => [r.name, r]));
+  const label = (port: string, role: "in" | "out", text: string): void => {
+    const r = refs.get(`io_${port}`)!;
+    const [x, y] = gratingAreaCentre(role);
+    cell.shapes.push({ kind: "text", layer: "text", at: [r.at[0] + x, r.at[1] + y], text });
+  };
+  for (const p of spec.inputs) label(p, "in", `opt_in_TE_1550_device_${design}_${p}`);
+  for (const p of spec.outputs) label(p, "out", p);
 }
 
 /** The netlist as drawn: its instances, the crossings, and one connection per drawn segment. */

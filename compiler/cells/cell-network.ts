@@ -31,6 +31,12 @@ export interface CellNetwork {
   slopes: number[];
 }
 
+/**
+ * A network's widest decision: its largest threshold θ (0 with none). A relative error ε between a
+ * cell's bias and signal paths moves a decision at θ by ε·θ (docs/structures.md "Narrow decisions").
+ */
+export const widestTheta = (n: CellNetwork): number => Math.max(0, ...n.thresholds);
+
 /** Threshold slope s. */
 export const THRESHOLD_SLOPE = 4;
 /** Step knee c: the step unit is 0 once u_θ ≥ c. */

@@ -1,7 +1,7 @@
 // What a closed-form structure costs, counted on its cell circuits (as built: what is emitted) times their physical
 // copies: the figures the structure search ranks by and the --explain table prints.
 import { cellDepths } from "../../aggregate/digit-chip.ts";
-import { cellNetwork } from "../../compiler/cells/cell-network.ts";
+import { cellNetwork, widestTheta } from "../../compiler/cells/cell-network.ts";
 import type { ConversionCost } from "../../aggregate/narrow-base.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
 import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts";
@@ -52,7 +52,7 @@ export function structureCost(steps: ChipStep[], conversion: ConversionCost | nu
   let widest = { cell: "", theta: 0 };
   for (const step of steps)
     for (const c of step.chip.cells) {
-      const theta = Math.max(0, ...cellNetwork(c).thresholds);
+      const theta = widestTheta(cellNetwork(c));
       if (theta > widest.theta) widest = { cell: `${step.stem}.${c.name}`, theta };
     }
   const oeo = Math.max(0, cells - 1) + (conversion?.oeoHops ?? 0);

@@ -7,6 +7,7 @@ import type { CheckedSpec, MonitorsChoice, Spec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { circuitInventory } from "../../netlist/inventory.ts";
 import { monitorCounts, readMonitorInfo } from "../../netlist/lab/monitors.ts";
+import { widestTheta } from "../../compiler/cells/cell-network.ts";
 import type { ComposeResult } from "../../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
 import { checkTarget, type TargetCheck } from "../../verify/tolerance/statistics.ts";
@@ -65,7 +66,7 @@ export interface ClosedFormReport {
     ports: number;
     vmax: number;
     thresholds: number;
-    /** Its widest decision: the largest threshold θ, in steps of v (a relative error ε between its bias and signal paths moves it by ε·θ). */
+    /** Its widest decision (compiler/cells/cell-network.ts widestTheta), in steps of v. */
     widestTheta: number;
     cases: number;
     /** Exact cases with ideal parts. */
@@ -198,7 +199,7 @@ export function closedFormReport(a: {
         ports: d.cell.ports.length,
         vmax: d.cell.vmax,
         thresholds: d.network.thresholds.length,
-        widestTheta: Math.max(0, ...d.network.thresholds),
+        widestTheta: widestTheta(d.network),
         cases: check.cases,
         exact: check.exact,
         atDesignLoss,
