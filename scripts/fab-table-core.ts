@@ -23,7 +23,8 @@ export const TOLERANCE_DIES = 30;
 /**
  * Examples the table leaves out, each with why (rendered under the table): a row is 300 fab chips
  * and a 30-die tolerance search on the whole chip, about an hour on the 2-core machine for
- * cluster-256's 29,172 MZIs. `npx tsx scripts/fab-table.ts <example>` measures one anyway.
+ * cluster-256's 29,172 MZIs. scripts/fab-table.ts refuses to measure them (the row would be dropped);
+ * remove an entry here to put its example in the table.
  */
 export const FAB_TABLE_OMITS: Record<string, string> = {
   "cluster-256":

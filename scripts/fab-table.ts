@@ -5,13 +5,20 @@
 // their rows only. `--render` rewrites the README from the JSON without measuring.
 import { readFileSync, writeFileSync } from "node:fs";
 import { exampleNames, spliceTable } from "./examples-table-core.ts";
-import { fabRow, fabTableExamples, type FabRow } from "./fab-table-core.ts";
+import { FAB_TABLE_OMITS, fabRow, fabTableExamples, type FabRow } from "./fab-table-core.ts";
 import { FAB_BEGIN, FAB_END, fabTableMarkdown } from "./fab-table-render.ts";
 
 const JSON_FILE = "docs/figures/fab.json";
 const all = fabTableExamples(exampleNames());
 const args = process.argv.slice(2).filter((a) => a !== "--");
 const asked = args.filter((a) => a !== "--render");
+const omitted = asked.filter((a) => a in FAB_TABLE_OMITS);
+if (omitted.length) {
+  process.stderr.write(
+    `fab-table: ${omitted.join(", ")} left out of the table (FAB_TABLE_OMITS in scripts/fab-table-core.ts): ${FAB_TABLE_OMITS[omitted[0]!]}\n`,
+  );
+  process.exit(2);
+}
 const read = (): FabRow[] => {
   try {
     return JSON.parse(readFileSync(JSON_FILE, "utf8")) as FabRow[];
