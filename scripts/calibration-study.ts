@@ -27,7 +27,7 @@ import { readUnitInfo } from "../aggregate/circuit-info.ts";
 import { verifyCircuit } from "../verify/circuit/run.ts";
 import { TECHNOLOGY_PRESETS } from "../dsl/technology-presets.ts";
 import { drawDieShape, linearParts, realizeDie } from "../netlist/die/die.ts";
-import { cellCases } from "../verify/cells/cell-cases.ts";
+import { cellCases } from "../aggregate/cell-cases.ts";
 import { cellOf, checkCell } from "../verify/cells/cell-verify.ts";
 import { copySeed } from "../verify/cells/chip-yield.ts";
 import { isClosedForm } from "../verify/cells/verify-closed-form.ts";

@@ -14,7 +14,7 @@ import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts
 import { calibrateCircuit, type CircuitCalibration } from "../../compiler/calibrate/circuit.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../../compiler/calibrate/writeback.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
-import { cellCases } from "../../verify/cells/cell-cases.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { checkCell } from "../../verify/cells/cell-verify.ts";
 import type { DieCheck } from "./measured-die.ts";
 

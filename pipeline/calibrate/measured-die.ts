@@ -15,7 +15,7 @@ import type { Issue } from "../../compiler/calibrate/types.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../../compiler/calibrate/writeback.ts";
 import { verifyCircuit, type VerifyOptions } from "../../verify/circuit/run.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
-import { cellCases } from "../../verify/cells/cell-cases.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { checkCell } from "../../verify/cells/cell-verify.ts";
 
 /** How many cases a program decodes exactly on the die. */

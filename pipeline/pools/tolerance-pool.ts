@@ -9,7 +9,7 @@ import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
 import type { AxisName } from "../../verify/tolerance/axes.ts";
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import { cellOf } from "../../verify/cells/cell-verify.ts";
-import { cellCases } from "../../verify/cells/cell-cases.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { toleranceOfCellChip } from "../compile/evaluate.ts";
 import type { ToleranceJob } from "./tolerance-worker.ts";
 import "./tolerance-worker.ts"; // keeps the worker side in the CLI bundle

@@ -9,7 +9,7 @@ import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { technologyOf, type Technology } from "../../dsl/technology.ts";
 import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
-import { cellCases } from "../../verify/cells/cell-cases.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { cellOf, checkCell } from "../../verify/cells/cell-verify.ts";
 import { formatClosedForm, isClosedForm, verifyClosedForm } from "../../verify/cells/verify-closed-form.ts";
 import { CircuitError, withFile } from "../../verify/circuit/circuit-error.ts";

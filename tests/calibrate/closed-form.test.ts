@@ -21,7 +21,7 @@ import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { CELL_HEADROOM } from "../../pipeline/compile/closed-form.ts";
-import { cellCases } from "../../verify/cells/cell-cases.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { cellOf, checkCell } from "../../verify/cells/cell-verify.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
 import { memoryIo } from "../helpers/io.ts";

@@ -1,9 +1,9 @@
-// One closed-form cell, simulated from its emitted circuit over its whole input space (cell-cases.ts)
+// One closed-form cell, simulated from its emitted circuit over its whole input space (aggregate/cell-cases.ts)
 // with ideal parts, a Monte-Carlo die, or a measured die: how many inputs decode to the cell's digits.
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit, type CompiledCircuit, type SimOptions } from "../../netlist/sim/simulate.ts";
 import { CircuitShapeError, readCellInfo, type CellFunction } from "../../aggregate/circuit-info.ts";
-import { cellCases, type CellCases } from "./cell-cases.ts";
+import { cellCases, type CellCases } from "../../aggregate/cell-cases.ts";
 
 export interface CellCheck {
   name: string;

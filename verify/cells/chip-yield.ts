@@ -10,7 +10,7 @@ import { compileCircuit, type CompiledCircuit } from "../../netlist/sim/simulate
 import { circuitPrograms, type CircuitPrograms } from "../../netlist/sim/stage-program.ts";
 import { dieLevels, type Technology } from "../../dsl/technology.ts";
 import type { CellFunction } from "../../aggregate/circuit-info.ts";
-import { cellCases, type CellCases } from "./cell-cases.ts";
+import { cellCases, type CellCases } from "../../aggregate/cell-cases.ts";
 import { checkCell, checkCompiled, type CellCheck } from "./cell-verify.ts";
 
 export interface ChipDesign {

@@ -10,7 +10,7 @@ import type { DetectorSettings } from "../circuit/receiver.ts";
 import { CircuitShapeError, type UnitSpec } from "../../aggregate/circuit-info.ts";
 import { verifyCircuit, type VerifyResult } from "../circuit/run.ts";
 import { circuitFormat } from "../circuit/shape.ts";
-import { cellCases } from "../cells/cell-cases.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { cellOf } from "../cells/cell-verify.ts";
 import { copySeed as chipCopySeed } from "../cells/chip-yield.ts";
 import { margin } from "./decisions.ts";

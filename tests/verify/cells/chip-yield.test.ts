@@ -8,7 +8,7 @@ import type { CMat } from "../../../math/cmat.ts";
 import { readNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { compileCircuit } from "../../../netlist/sim/simulate.ts";
 import { compileAggregator } from "../../../pipeline/compile/route.ts";
-import { cellCases } from "../../../verify/cells/cell-cases.ts";
+import { cellCases } from "../../../aggregate/cell-cases.ts";
 import { cellOf } from "../../../verify/cells/cell-verify.ts";
 import { chipTrial, dieCopyCheck, prepareDesigns, type ChipDesign } from "../../../verify/cells/chip-yield.ts";
 import { chipPassCount, chipYield, runChips } from "../../../verify/cells/chip-pool.ts";

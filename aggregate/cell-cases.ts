@@ -3,7 +3,7 @@
 // be too many, each digit sum is represented by two worker vectors (filled from the first worker
 // and from the last one) — the cell's ideal output depends on the sum only, and a die's unequal
 // port gains are worst at such uneven fills.
-import { CircuitShapeError, type CellFunction } from "../../aggregate/circuit-info.ts";
+import { CircuitShapeError, type CellFunction } from "./circuit-info.ts";
 
 export interface CellCases {
   cases: number;
