@@ -11,7 +11,8 @@ import { topLevelString } from "../math/json-scan.ts";
 import type { Circuit } from "../netlist/ir.ts";
 import { leafPath, linearParts, type Die, type LeafError } from "../netlist/die/die.ts";
 import { DieFileError, diagnosticSink, parseDieJson, readDieFile } from "./die-file-v1.ts";
-import { heaterSites, type FabDie, type Heater } from "../netlist/die/heaters.ts";
+import { heaterSites, type FabDie, type FabMonitor, type Heater } from "../netlist/die/heaters.ts";
+import { monitorSiteNames } from "./draw.ts";
 import schema from "./schema/die-fab.schema.json" with { type: "json" };
 
 export const FAB_DIE_FORMAT = "optinc.die/2";
@@ -28,7 +29,17 @@ export interface FabDieExtras {
 const line = (k: string, v: unknown): string => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
 
 export function writeFabDieFile(die: FabDie, extras: FabDieExtras = {}): string {
-  const heaters = die.heaters.map((h) => line(h.name, { offsetRad: h.offsetRad, radPerMw: h.radPerMw, x: h.x, y: h.y }));
+  const heaters = die.heaters.map((h) =>
+    line(h.name, { offsetRad: h.offsetRad, radPerMw: h.radPerMw, ...(h.betaPerMw ? { betaPerMw: h.betaPerMw } : {}), x: h.x, y: h.y }),
+  );
+  const monitors = (die.monitors ?? []).map(
+    (m) => `    ${JSON.stringify({ name: m.name, responsivityAW: m.responsivityAW, darkA: m.darkA, noiseA: m.noiseA })}`,
+  );
+  const laser = {
+    powerMw: die.laser.powerMw,
+    driftRelPerStep: die.laser.driftRelPerStep,
+    ...(die.laser.couplingDriftRelPerStep ? { couplingDriftRelPerStep: die.laser.couplingDriftRelPerStep } : {}),
+  };
   const xt = die.crosstalk.map((c) => `    ${JSON.stringify([die.heaters[c.victim]!.name, die.heaters[c.aggressor]!.name, c.radPerMw])}`);
   const passive = [...die.passive].map(([p, e]) => line(p, passiveRecord(e)));
   const detectors = die.detectors.map(
@@ -45,11 +56,13 @@ export function writeFabDieFile(die: FabDie, extras: FabDieExtras = {}): string 
     ...(extras.source ? [`  "source": ${JSON.stringify(extras.source)},`] : []),
     ...(extras.estimated ? [`  "estimated": ${JSON.stringify(extras.estimated)},`] : []),
     `  "drive": ${JSON.stringify({ bits: die.drive.bits, pMaxMw: die.drive.pMaxMw })},`,
-    `  "laser": ${JSON.stringify({ powerMw: die.laser.powerMw, driftRelPerStep: die.laser.driftRelPerStep })},`,
+    `  "laser": ${JSON.stringify(laser)},`,
+    ...(die.thermal ? [`  "thermal": ${JSON.stringify({ tailFraction: die.thermal.tailFraction, tailMs: die.thermal.tailMs })},`] : []),
     `  "heaters": ${block("{", "}", heaters)},`,
     `  "crosstalk": ${block("[", "]", xt)},`,
     `  "passive": ${block("{", "}", passive)},`,
-    `  "detectors": ${block("[", "]", detectors)}`,
+    `  "detectors": ${block("[", "]", detectors)}${die.monitors ? "," : ""}`,
+    ...(die.monitors ? [`  "monitors": ${block("[", "]", monitors)}`] : []),
     "}",
     "",
   ].join("\n");
@@ -70,10 +83,12 @@ interface Doc {
   circuit: string;
   drive: FabDie["drive"];
   laser: FabDie["laser"];
-  heaters: Record<string, { offsetRad: number; radPerMw: number; x: number; y: number }>;
+  heaters: Record<string, { offsetRad: number; radPerMw: number; betaPerMw?: number; x: number; y: number }>;
   crosstalk: [string, string, number][];
   passive: Record<string, { coupling?: number; lossDb?: number; offsetRad?: number }>;
   detectors: FabDie["detectors"];
+  monitors?: FabMonitor[];
+  thermal?: FabDie["thermal"];
 }
 
 /** Read an optinc.die/2 file for `circuit`; every problem is a diagnostic at file:line:col, all thrown at once. */
@@ -122,7 +137,15 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
   const heaters: Heater[] = [];
   for (const s of sites) {
     const h = d.heaters[s.name];
-    if (h) heaters.push({ ...s, offsetRad: h.offsetRad, radPerMw: h.radPerMw, x: h.x, y: h.y });
+    if (h)
+      heaters.push({
+        ...s,
+        offsetRad: h.offsetRad,
+        radPerMw: h.radPerMw,
+        ...(h.betaPerMw ? { betaPerMw: h.betaPerMw } : {}),
+        x: h.x,
+        y: h.y,
+      });
   }
   const missing = sites.filter((s) => !(s.name in d.heaters));
   if (missing.length)
@@ -196,6 +219,34 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
       `the circuit's detectors have ${detModes} modes, the file describes ${d.detectors.length}`,
       "give one entry per detector mode and monitor",
     );
+  if (d.monitors) {
+    const sites = monitorSiteNames(circuit);
+    const names = new Set(d.monitors.map((m) => m.name));
+    d.monitors.forEach((m, i) => {
+      if (!sites.includes(m.name))
+        at(
+          ["monitors", i, "name"],
+          FAB_DIE_CODES.unknown,
+          `no monitor site "${m.name}" in circuit "${circuit.name}"`,
+          'monitors are the circuit\'s monitor sites, "<part>/<terminator>"',
+        );
+    });
+    const absent = sites.filter((n) => !names.has(n));
+    if (absent.length)
+      at(
+        ["monitors"],
+        FAB_DIE_CODES.missing,
+        `${absent.length} monitor site${absent.length > 1 ? "s are" : " is"} missing: ${absent.slice(0, 5).join(", ")}${absent.length > 5 ? ", …" : ""}`,
+        "give one entry per monitor site in the circuit's order, or leave monitors out for the lab's nominal photodiodes",
+      );
+    else if (d.monitors.some((m, i) => m.name !== sites[i]))
+      at(
+        ["monitors"],
+        FAB_DIE_CODES.schema,
+        "monitors are not in the circuit's site order",
+        "list them in the order optinc die --fabricated writes",
+      );
+  }
   if (diags.length) throw new DieFileError(diags);
   return {
     id: d.id,
@@ -206,6 +257,8 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
     crosstalk,
     passive,
     detectors: d.detectors.map((x) => ({ ...x })),
+    ...(d.monitors ? { monitors: d.monitors.map((x) => ({ ...x })) } : {}),
+    ...(d.thermal ? { thermal: { ...d.thermal } } : {}),
   };
 }
 

@@ -9,7 +9,8 @@ import { num } from "../netlist/models.ts";
 import { TWO_PI } from "../netlist/mzi.ts";
 import { leafPath, linearParts, type LeafError } from "../netlist/die/die.ts";
 import { dieElements } from "../netlist/die/elements.ts";
-import { crosstalkOf, heaterSites, type FabDetector, type FabDie, type Heater } from "../netlist/die/heaters.ts";
+import { crosstalkOf, heaterSites, type FabDetector, type FabDie, type FabMonitor, type Heater } from "../netlist/die/heaters.ts";
+import { labCircuit } from "../netlist/lab/optics.ts";
 import { FAB_TECHNOLOGIES, type FabTechnology } from "./technology.ts";
 
 const truncNormal = (rng: Rng, clip: number): number => Math.max(-clip, Math.min(clip, rng.normal()));
@@ -57,6 +58,14 @@ export function drawFabDie(circuit: Circuit, tech: FabTechnology, seed: number, 
       });
     }
   }
+  // Drawn last, so the heaters, couplers and detectors of a seed do not depend on them.
+  const mo = tech.monitor;
+  const monitors: FabMonitor[] = monitorSiteNames(circuit).map((name) => ({
+    name,
+    responsivityAW: mo.responsivityAW * (1 + mo.responsivitySpread * truncNormal(rng, 3)),
+    darkA: mo.darkA * (0.5 + rng.next()),
+    noiseA: mo.noiseA,
+  }));
   return {
     id,
     circuit: circuit.name,
@@ -65,8 +74,18 @@ export function drawFabDie(circuit: Circuit, tech: FabTechnology, seed: number, 
     crosstalk: crosstalkOf(tech.crosstalk, heaters),
     passive,
     detectors,
+    monitors,
     laser: { ...tech.laser },
   };
+}
+
+/** The monitor sites a lab reads (closed-form cells), in order; none for circuits a lab does not calibrate from readings. */
+export function monitorSiteNames(circuit: Circuit): string[] {
+  try {
+    return labCircuit(circuit).sites.map((s) => s.name);
+  } catch {
+    return []; // not a cell circuit (labCircuit names what it cannot light)
+  }
 }
 
 export function fabTechnology(name: string): FabTechnology | undefined {

@@ -28,6 +28,8 @@ export interface FabTechnology {
     cutoff: number;
   };
   detector: { responsivityAW: number; responsivitySpread: number; darkA: number; noiseA: number; adcBits: number; fullScaleA: number };
+  /** Monitor photodiodes on dumps and terminators (read through the lab's source-measure unit). */
+  monitor: { responsivityAW: number; responsivitySpread: number; darkA: number; noiseA: number };
   laser: { powerMw: number; driftRelPerStep: number };
 }
 
@@ -62,11 +64,17 @@ const FOUNDRY: FabTechnology = {
     responsivityAW: 0.95,
     responsivitySpread: 0.05,
     darkA: 1.3e-9,
-    // σ_D ≈ 0.1 % of full scale per reading (Shen 2017), 30 dB range; 16-bit ADC (FICONN: > 13 bits).
-    noiseA: 0.95e-6,
+    // Read through the lab's source-measure unit: 30 pA (a 1 pA/√Hz TIA over 1 kHz, assumed; the
+    // Keithley 2450 is 5 pA rms on 1 µA, 400 pA on 100 µA, lab-departures R2) plus shot noise;
+    // 16-bit ADC on autoranged decades up to 10 mA (FICONN: > 13 bits). Deployment receivers are
+    // noisier (σ_D ≈ 0.1 % of full scale, Shen 2017); that is verify's noise model, not the lab's.
+    noiseA: 30e-12,
     adcBits: 16,
-    fullScaleA: 0.95e-3,
+    fullScaleA: 1e-2,
   },
+  // Monitors: the same Ge PD (Shi 2024), 5 % spread assumed; noise 30 pA: a 1 pA/√Hz TIA over the
+  // 1 kHz reading bandwidth (assumed; Keithley 2450's 1 µA range is 5 pA rms, lab-departures R2).
+  monitor: { responsivityAW: 0.95, responsivitySpread: 0.05, darkA: 1.3e-9, noiseA: 30e-12 },
   // 1 mW into each lit port; drift: a random walk of 0.1 % per step, assumed (fibre-coupling
   // repeatability 0.04 dB ≈ 0.9 %, Parisé 2025, is its bound over a re-alignment).
   laser: { powerMw: 1, driftRelPerStep: 1e-3 },

@@ -4,6 +4,7 @@
 // cell — what `optinc verify <calibrated> --measured die.json` checks — beside the oracle
 // calibration of the same die. Counts with 95 % Clopper–Pearson intervals.
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
 import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die/heaters.ts";
@@ -19,6 +20,9 @@ export interface LabStudyRow {
   mzis: number;
   /** Dies exact on every input: calibrated from readings, by the oracle, and die d's readings program on die d + 1. */
   ok: number;
+  /** Dies the acceptance round passed, and of them the ones not exact on the true die (false passes). */
+  accepted: number;
+  falsePasses: number;
   oracle: number;
   other: number;
   readingsPerMzi: number;
@@ -98,6 +102,7 @@ export function labStudy(
   dies: number,
   seed: number,
   log?: (line: string) => void,
+  departures: readonly string[] = [],
 ): LabStudyRow {
   const tech = FAB_TECHNOLOGIES.foundry!;
   const row: LabStudyRow = {
@@ -105,6 +110,8 @@ export function labStudy(
     dies,
     mzis: 0,
     ok: 0,
+    accepted: 0,
+    falsePasses: 0,
     oracle: 0,
     other: 0,
     readingsPerMzi: 0,
@@ -118,12 +125,16 @@ export function labStudy(
   const th: number[] = [];
   let prev: { codes: Int32Array; circuit: Circuit } | null = null;
   for (let d = 0; d < dies; d++) {
-    const die = drawFabDie(circuit, tech, seed * 1000003 + d, `${name} fab ${d}`);
+    const stream = seed * 1000003 + d;
+    const die = departDie(drawFabDie(circuit, tech, stream, `${name} fab ${d}`), circuit, departures, stream);
     const run = simulateLab(circuit, table, die, seed * 7 + d);
     const oracle = calibrateFab(circuit, table, die);
     const mine = checkCellOnFab(run.calibrated.circuit, die, run.codes);
     const full = (r: { exact: number; cases: number }): boolean => r.exact === r.cases;
     if (full(mine)) row.ok++;
+    const passed = run.session.acceptance?.pass === true;
+    if (passed) row.accepted++;
+    if (passed && !full(mine)) row.falsePasses++;
     if (full(checkCellOnFab(oracle.circuit, die, oracle.codes))) row.oracle++;
     if (prev && full(checkCellOnFab(prev.circuit, die, prev.codes))) row.other++;
     row.worstCases = Math.max(row.worstCases, mine.cases - mine.exact);
@@ -135,7 +146,9 @@ export function labStudy(
     const r = residuals(run, die, levels);
     th.push(...r.theta);
     row.rowErrors.push(r.rowWorst);
-    log?.(`${name} die ${d}: ${mine.exact}/${mine.cases} exact, ${(run.calibrationMs / 1000).toFixed(1)} s`);
+    log?.(
+      `${name} die ${d}: ${mine.exact}/${mine.cases} exact, ${passed ? "accepted" : "refused"}, ${(run.calibrationMs / 1000).toFixed(1)} s`,
+    );
   }
   row.thetaRms = rms(th);
   return row;
@@ -145,6 +158,8 @@ export const LAB_STUDY_COLUMNS = [
   "cell design",
   "MZIs",
   "exact from readings",
+  "accepted on readings",
+  "false passes",
   "oracle exact",
   "readings / MZI",
   "lab time / die",
@@ -161,6 +176,8 @@ export function labStudyCells(r: LabStudyRow): string[] {
     r.name,
     String(r.mzis),
     fmtYield(r.ok, r.dies),
+    fmtYield(r.accepted, r.dies),
+    String(r.falsePasses),
     fmtYield(r.oracle, r.dies),
     r.readingsPerMzi.toFixed(0),
     `${r.labSeconds.toFixed(1)} s`,

@@ -1,7 +1,7 @@
 // Calibration from readings on fabricated dies of every closed-form cell design of a compiled
 // directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
 //
-//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--progress]
+//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--progress]
 import { cellDesigns } from "./fab-study-core.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "./lab-study-core.ts";
 
@@ -12,11 +12,12 @@ const dies = Number(flag("dies", "100"));
 const seed = Number(flag("seed", "1"));
 const only = flag("cell", "");
 const progress = args.includes("--progress");
+const departures = flag("departure", "").split(",").filter(Boolean);
 
 console.log(`| ${LAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${LAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
 for (const d of cellDesigns(dir)) {
   if (only && !d.name.endsWith(only)) continue;
-  const row = labStudy(d.name, d.circuit, d.table, dies, seed, progress ? (s) => process.stderr.write(`${s}\n`) : undefined);
+  const row = labStudy(d.name, d.circuit, d.table, dies, seed, progress ? (s) => process.stderr.write(`${s}\n`) : undefined, departures);
   console.log(`| ${labStudyCells(row).join(" | ")} |`);
 }

@@ -15,7 +15,7 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
 import { checkComplete } from "../../compiler/calibrate/lab/lab-files-check.ts";
-import { formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/calibrate/from-readings.ts";
+import { acceptanceDoc, formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/calibrate/from-readings.ts";
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate/fabricated-die.ts";
 import { DIE } from "../../codes/catalogue.ts";
@@ -69,7 +69,7 @@ export const registerCalibrate: RegisterCommand = (program: Command, ctx) => {
       50_000,
     )
     .option("--no-verify", "skip the check on the die (before and after)")
-    .option("--show <n>", "elements listed in the text report", integer("--show", 0, 1_000_000), 10)
+    .option("--show <n>", "elements (or, with --readings, failing inputs) listed in the text report", integer("--show", 0, 1_000_000), 10)
     .addHelpText(
       "after",
       `
@@ -80,8 +80,10 @@ Example:
   $ optinc measure out/ --cell divide0 --die die3.json -o readings.json     # from readings alone
   $ optinc calibrate out/ --cell divide0 --readings readings.json -o out-lab/
 
-Exit codes: 0 every element reached its target and the die decodes every case exactly,
-            1 some element cannot be corrected, or the die is still not exact (files are written),
+Exit codes: 0 every element reached its target and the die decodes every case exactly
+              (--readings: the acceptance round's readings decode every driven input with the guard),
+            1 some element cannot be corrected, or the die is still not exact, or (--readings) the
+              die is refused on its acceptance readings (files are written either way),
             2 usage, unreadable input or an invalid measurement file.`,
     )
     .action(async (target: string, flags: CalibrateFlags) => {
@@ -263,15 +265,25 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const ms = performance.now() - t0;
     if (!(await out.commit(outDir, res.files, flags.out))) return undefined;
     const totals = labTotals(session, r.read.doc.rounds);
+    const a = res.acceptance;
+    if (!a.pass) out.fail(EXIT.failure);
+    const fmt = (x: number[]): string => x.map((v) => v.toFixed(3)).join(", ");
     out.note(
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
         `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
-        res.margins.worst > 0
-          ? `  predicted on the estimated die: all ${res.margins.cases} inputs decode, worst margin ${res.margins.worst.toFixed(3)} step (per detector mode ${res.margins.perMode.map((m) => m.toFixed(3)).join(", ")})`
-          : `  predicted on the estimated die: some of the ${res.margins.cases} inputs decode wrongly (worst margin ${res.margins.worst.toFixed(3)} step)`,
-        `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
-        `  check on the die: optinc verify ${relative(ctx.io.cwd, outDir) || "."} --measured <die.json>`,
+        `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
+        ...a.failing
+          .slice(0, flags.show)
+          .map(
+            (f) =>
+              `    inputs [${f.inputs.join(", ")}]: expected [${f.expected.join(", ")}], read levels [${fmt(f.read)}], margin [${fmt(f.margin)}] step`,
+          ),
+        ...(a.failing.length > flags.show ? [`    … ${a.failing.length - flags.show} more in ${t.name}.lab-calibration.json`] : []),
+        `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates and the acceptance in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
+        a.pass
+          ? `  ACCEPTED on readings: cell ${r.read.doc.cell} of die "${r.read.doc.die}" decodes every driven input`
+          : `FAIL: cell ${r.read.doc.cell} of die "${r.read.doc.die}" is refused on its readings (${a.failing.length} of ${a.cases} inputs miss the guard); measure it again (optinc protocol, measure) or set the die aside`,
       ].join("\n"),
     );
     return {
@@ -285,6 +297,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       crosstalkCouplings: res.estimatedDie.crosstalk.length,
       maxPhaseErrorRad: res.maxPhaseErrorRad,
       predictedMarginSteps: res.margins.worst,
+      acceptance: acceptanceDoc(a, flags.show),
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),
     };

@@ -18,6 +18,7 @@ import { TECHNOLOGY_PRESET_NAMES, TECHNOLOGY_PRESETS } from "../../dsl/technolog
 import type { Technology } from "../../dsl/technology.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES, FAB_TECHNOLOGY_NAMES } from "../../fab/technology.ts";
+import { DEPARTURE_NAMES, DEPARTURES, departDie } from "../../fab/departures.ts";
 import { writeFabDieFile } from "../../fab/die-file.ts";
 import { DIE, FAB } from "../../codes/catalogue.ts";
 
@@ -43,6 +44,7 @@ interface DieFlags {
   out?: string;
   id?: string;
   fabricated?: boolean;
+  departure?: string[];
 }
 
 export const registerDie: RegisterCommand = (program: Command, ctx) => {
@@ -73,6 +75,12 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
       "--fabricated",
       `a die as fabricated (optinc.die/2): heaters with offsets uniform on [0, 2π), efficiency spread, thermal crosstalk, detectors, laser (presets: ${FAB_TECHNOLOGY_NAMES.join(", ")})`,
     )
+    .addOption(
+      new Option(
+        "--departure <class...>",
+        "with --fabricated: depart from the preset the way real dies do (docs/calibration.md §12)",
+      ).choices(DEPARTURE_NAMES),
+    )
     .addHelpText(
       "after",
       `
@@ -86,6 +94,10 @@ Example:
   $ optinc die out/ --technology foundry --seed 3 -o die3.json
   $ optinc calibrate out/ --measured die3.json -o out-die3/
   $ optinc die out/ --cell add1 --copy 2 --technology foundry --trial 5 -o add1-2.json   # closed-form route
+  $ optinc die out/ --cell add1 --technology foundry --fabricated --departure crosstalk -o x.json
+
+Departures (--departure, with --fabricated):
+${DEPARTURES.map((d) => `  ${d.name.padEnd(17)} ${d.what}`).join("\n")}
 
 Exit codes: 0 ok, 2 usage or unreadable input.`,
     )
@@ -118,6 +130,10 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
         ),
       ]);
       out.fail(EXIT.usage);
+      return undefined;
+    }
+    if (flags.departure && !flags.fabricated) {
+      out.usage("--departure applies to a die as fabricated", "add --fabricated");
       return undefined;
     }
     if (flags.fabricated)
@@ -186,8 +202,16 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
     const cell = readCellInfo(circuit.info);
     const id =
       flags.id ?? `${circuit.name}${cell ? ` copy ${flags.copy}` : ""} ${flags.technology} fabricated seed ${seed} trial ${flags.trial}`;
-    const die = drawFabDie(circuit, tech, stream, id);
-    const source = { technology: flags.technology, model: "fabricated", seed, trial: flags.trial, ...(cell ? { copy: flags.copy } : {}) };
+    const departures = flags.departure ?? [];
+    const die = departDie(drawFabDie(circuit, tech, stream, id), circuit, departures, stream);
+    const source = {
+      technology: flags.technology,
+      model: "fabricated",
+      seed,
+      trial: flags.trial,
+      ...(cell ? { copy: flags.copy } : {}),
+      ...(departures.length ? { departures: DEPARTURE_NAMES.filter((n) => departures.includes(n)).join(",") } : {}),
+    };
     if (!(await out.commit(dirname(path), new Map([[basename(path), writeFabDieFile(die, { source })]]), file))) return undefined;
     out.note(
       `die "${id}" (as fabricated): ${die.heaters.length} heaters (offsets uniform on [0, 2π), ${die.drive.bits}-bit drive to ${die.drive.pMaxMw.toFixed(1)} mW), ${die.crosstalk.length} crosstalk couplings, ${die.detectors.length} detectors\n  wrote ${relative(ctx.io.cwd, path) || file}`,
@@ -201,6 +225,7 @@ Exit codes: 0 ok, 2 usage or unreadable input.`,
         heaters: die.heaters.length,
         crosstalk: die.crosstalk.length,
         technology: flags.technology,
+        departures: DEPARTURE_NAMES.filter((n) => departures.includes(n)),
         seed,
         trial: flags.trial,
         ...(cell ? { copy: flags.copy } : {}),

@@ -1,12 +1,13 @@
 // A die as fabricated (docs/calibration.md §8): what a lab's chip is, as opposed to the σ-level
 // Monte-Carlo die of die.ts. Every programmable phase shifter is a heater whose realized phase is
 //
-//   φ_i = o_i + η_i·P_i + Σ_j C_ij·P_j,     P_i = P_max · (code_i / (2^bits − 1))²
+//   φ_i = o_i + η_i·P_i·(1 + β_i·P_i) + Σ_j C_ij·P_j,     P_i = P_max · (code_i / (2^bits − 1))²
 //
 // with an offset o_i uniform on [0, 2π) (nanometre path-length differences), an efficiency η_i
 // (rad/mW) spread around π/P_π, the drive law P ∝ V² of a resistive heater driven by a voltage DAC,
 // and thermal crosstalk C_ij = κ(d_ij)·η_j that falls with the distance d_ij between heater i and
-// aggressor j (layout placements of the netlist, µm). Couplers, losses, detectors and the laser are
+// aggressor j (layout placements of the netlist, µm). β_i (self-heating and the film's resistance
+// change with temperature; 0 when absent) bends the law away from linear in power. Couplers, losses, detectors and the laser are
 // the die's other parts. The simulator (die.ts applyDie) sees a fabricated die at a set of drive
 // codes as an ordinary Die whose shifters realize exactly φ_i whatever the programmed phase.
 // The draw is fab/draw.ts.
@@ -24,6 +25,8 @@ export interface Heater {
   offsetRad: number;
   /** Efficiency η, rad per mW of heater power. */
   radPerMw: number;
+  /** Nonlinearity β, 1/mW: φ = o + η·P·(1 + β·P) (absent: 0). */
+  betaPerMw?: number;
   /** Layout position, µm (top placement + sub-netlist placement). */
   x: number;
   y: number;
@@ -49,6 +52,16 @@ export interface FabDetector {
   fullScaleA: number;
 }
 
+/** A monitor photodiode on a dump or terminator (netlist/lab/optics.ts site name): a die element. */
+export interface FabMonitor {
+  name: string;
+  /** A/W; 0 is a dead photodiode. */
+  responsivityAW: number;
+  darkA: number;
+  /** Current noise σ per reading beside shot noise, A. */
+  noiseA: number;
+}
+
 export interface FabDie {
   id: string;
   circuit: string;
@@ -58,7 +71,15 @@ export interface FabDie {
   /** Couplers, arm and waveguide losses, fixed phase sections: as in die.ts (no programmable shifter here). */
   passive: Map<string, LeafError>;
   detectors: FabDetector[];
-  laser: { powerMw: number; driftRelPerStep: number };
+  /** Monitor photodiodes, one per monitor site (absent: the lab bench's nominal photodiodes). */
+  monitors?: FabMonitor[];
+  /**
+   * Laser: power into each lit port, its drift per step (a random walk the reference tap sees), and
+   * the input coupling's drift per step (a random walk the tap does not see; absent: 0).
+   */
+  laser: { powerMw: number; driftRelPerStep: number; couplingDriftRelPerStep?: number };
+  /** A heater's slow thermal tail: this fraction of a phase change settles with time constant tailMs (absent: none). */
+  thermal?: { tailFraction: number; tailMs: number };
 }
 
 /** The true die, as a die file states it: what a lab measures, and the oracle `calibrate --measured` calibrates for. */
@@ -155,7 +176,7 @@ export function heaterPowers(die: Pick<FabDie, "drive">, codes: ArrayLike<number
 export function realizedPhases(die: Pick<FabDie, "drive" | "heaters" | "crosstalk">, codes: ArrayLike<number>): Float64Array {
   const p = heaterPowers(die, codes);
   const phi = new Float64Array(die.heaters.length);
-  die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]!));
+  die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]! * (1 + (h.betaPerMw ?? 0) * p[i]!)));
   const x = packed(die.crosstalk);
   for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
   return phi;
@@ -220,10 +241,13 @@ export function codesForPhases(
     let x = targets[i]! - die.heaters[i]!.offsetRad;
     for (const c of byVictim[i]!) x -= c.radPerMw * pIn[c.aggressor]!;
     const eta = die.heaters[i]!.radPerMw;
-    let v = wrapPhase(x) / eta;
+    const beta = die.heaters[i]!.betaPerMw ?? 0;
+    // η·P·(1 + β·P) = ψ, solved for P in the form that stays exact as β → 0.
+    const power = (psi: number): number => (2 * psi) / (eta * (1 + Math.sqrt(Math.max(0, 1 + (4 * beta * psi) / eta))));
+    let v = power(wrapPhase(x));
     // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last
     // iterate, so a heater does not jump by 2π/η (and its neighbours by κ·2π) between iterations.
-    const alt = v + TWO_PI / eta;
+    const alt = power(wrapPhase(x) + TWO_PI);
     if (alt <= pMax && Math.abs(alt - pIn[i]!) < Math.abs(v - pIn[i]!)) v = alt;
     if (v > pMax) {
       outOfRange.add(i);

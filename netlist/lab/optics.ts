@@ -142,12 +142,16 @@ const byIndex = (a: string, b: string): number => Number(a.replace(/\D/g, "")) -
  * (amplitudes by lab input name; the design's where absent). Cases run 0 … levels^ports − 1.
  */
 export function casePowers(lc: LabCircuit, levels: number, bias: ReadonlyMap<string, number>, n: number): number[] {
-  let code = n;
+  const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
+  const digits = Array.from({ length: ports }, (_, p) => Math.floor(n / levels ** p) % levels);
+  return digitPowers(lc, levels, bias, digits);
+}
+
+/** Lab input powers for one digit per cell port (port inK gets digits[K]); the bias sources as in casePowers. */
+export function digitPowers(lc: LabCircuit, levels: number, bias: ReadonlyMap<string, number>, digits: ArrayLike<number>): number[] {
   return lc.inputs.map((inp) => {
     if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
-    const digit = code % levels;
-    code = Math.floor(code / levels);
-    return ((inp.amplitude * digit) / (levels - 1)) ** 2;
+    return ((inp.amplitude * digits[Number(inp.name.slice(2))]!) / (levels - 1)) ** 2;
   });
 }
 

@@ -23,6 +23,7 @@ import { labTimeMs, roundReadings, type LabInstrument, type ReadingsDoc } from "
 import { calibrateFab } from "./fabricated-die.ts";
 import { predictedMargins, type PredictedMargins } from "../../compiler/calibrate/lab/margins.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
+import type { AcceptVerdict } from "../../compiler/calibrate/lab/accept-verdict.ts";
 
 /** The simulated lab's instruments (fab/lab-bench.ts), as the lab files state them. */
 export const LAB_INSTRUMENT: LabInstrument = {
@@ -46,6 +47,7 @@ export function labProgram(circuit: Circuit, table: PhaseTable | null): Program 
     return {
       targets: programmedPhases(r.circuit, estimatedDie),
       bias: new Map([...r.calibration.bias].map(([k, v]) => [`bias:${k}`, v])),
+      calibrated: r.circuit,
     };
   };
 }
@@ -125,8 +127,30 @@ export interface LabCalibrationOutcome {
   maxPhaseErrorRad: number;
   identified: number;
   parked: number;
-  /** Decision margins predicted on the estimated die, in detector steps. */
+  /** Decision margins predicted on the estimated die, in detector steps (a prediction, never a check). */
   margins: PredictedMargins;
+  /** The acceptance round's verdict, from the output detectors' readings alone. */
+  acceptance: AcceptVerdict;
+}
+
+/** The acceptance verdict as the lab-calibration file and `--json` state it (the first `show` failing inputs). */
+export function acceptanceDoc(a: AcceptVerdict, show = 20): Record<string, unknown> {
+  const r = (x: number): number => Math.round(x * 1e4) / 1e4;
+  return {
+    pass: a.pass,
+    cases: a.cases,
+    accepted: a.accepted,
+    wrong: a.wrong,
+    worstMarginSteps: a.worstMarginSteps.map(r),
+    guardSteps: a.guardSteps.map(r),
+    repeatSpreadSteps: a.repeatSpreadSteps.map(r),
+    responsivityAW: a.responsivityAW.map(r),
+    coupling: a.coupling ? a.coupling.map(r) : null,
+    failing: a.failing
+      .slice(0, show)
+      .map((f) => ({ inputs: f.inputs, expected: f.expected, read: f.read.map(r), margin: f.margin.map(r) })),
+    failingCount: a.failing.length,
+  };
 }
 
 /**
@@ -162,6 +186,8 @@ export function labCalibrationFiles(
   };
   const r = calibrateFab(circuit, table, estimatedDie);
   const bias = new Map([...r.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+  const acceptance = session.acceptance;
+  if (!acceptance) throw new Error("labCalibrationFiles: the session has no acceptance round");
   const margins = predictedMargins(st, estimatedDie, prog.codes, r.circuit, bias, Number(readCellInfo(circuit.info)?.levels ?? 4));
   const files = new Map<string, string>();
   if (r.table) {
@@ -221,6 +247,7 @@ export function labCalibrationFiles(
     `  "drive": ${JSON.stringify({ bits: estimatedDie.drive.bits, pMaxMw: estimatedDie.drive.pMaxMw, heaters: st.heaters.length, identified, parked: st.parked.size, maxPhaseErrorRad: prog.maxErrorRad })},`,
     `  "crosstalkCouplings": ${estimatedDie.crosstalk.length},`,
     `  "predictedMargins": ${JSON.stringify({ cases: margins.cases, worstSteps: margins.worst, perModeSteps: margins.perMode })},`,
+    `  "acceptance": ${JSON.stringify(acceptanceDoc(acceptance))},`,
     `  "heaters": [\n${heaters.map((h) => `    ${JSON.stringify(h)}`).join(",\n")}\n  ]`,
     "}",
     "",
@@ -244,5 +271,14 @@ export function labCalibrationFiles(
     issues: [...r.calibration.issues].sort((a, b) => b.miss - a.miss || a.element.localeCompare(b.element)),
   };
   files.set(`${name}.calibration.json`, JSON.stringify(cal, null, 2) + "\n");
-  return { files, estimatedDie, codes: prog.codes, maxPhaseErrorRad: prog.maxErrorRad, identified, parked: st.parked.size, margins };
+  return {
+    files,
+    estimatedDie,
+    codes: prog.codes,
+    maxPhaseErrorRad: prog.maxErrorRad,
+    identified,
+    parked: st.parked.size,
+    margins,
+    acceptance,
+  };
 }

@@ -49,4 +49,20 @@ describe("fitFringe", () => {
     const f = fitFringe(p, r, 0.05, 0.08, 100);
     expect(f.rms).toBeGreaterThan(0.01);
   });
+
+  it("fits a heater law that bends (φ = ψ + ηP + γP²) to its curvature, where the straight fit misses by a few hundredths of a radian", () => {
+    const pMax = 62.5;
+    const p = Float64Array.from({ length: 40 }, (_, i) => (pMax * i) / 39);
+    const gamma = 0.126 * 5e-4; // η·β, β = 5·10⁻⁴ /mW (lab-departures H2)
+    const r = Float64Array.from(p, (x) => 0.3 + 0.2 * Math.cos(1.1 + 0.126 * x + gamma * x * x));
+    const bent = fitFringe(p, r, 0.08, 0.2, 100, true);
+    expect(Math.abs(wrapSigned(bent.psiRad - 1.1))).toBeLessThan(1e-6);
+    expect(bent.gamma / gamma).toBeCloseTo(1, 5);
+    const straight = fitFringe(p, r, 0.08, 0.2, 100);
+    expect(straight.gamma).toBe(0);
+    expect(Math.abs(wrapSigned(straight.psiRad - 1.1))).toBeGreaterThan(0.02);
+    // On a straight law the freed curvature stays at zero.
+    const flat = Float64Array.from(p, (x) => 0.3 + 0.2 * Math.cos(1.1 + 0.126 * x));
+    expect(Math.abs(fitFringe(p, flat, 0.08, 0.2, 100, true).gamma)).toBeLessThan(1e-12);
+  });
 });

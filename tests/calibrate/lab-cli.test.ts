@@ -54,7 +54,7 @@ beforeAll(async () => {
     expect((await run(["die", dir, "--technology", "foundry", "--fabricated", "--seed", seed, "-o", f])).code).toBe(0);
   all = at("all.json");
   const m = await run(["measure", dir, "--die", die, "--seed", "2", "-o", all]);
-  expect(m.err).toMatch(/rounds 1–13 of 13: \d+ steps, \d+ readings \([\d.]+ per MZI over 17 attenuators\), lab time [\d.]+ s/);
+  expect(m.err).toMatch(/rounds 1–14 of 14: \d+ steps, \d+ readings \([\d.]+ per MZI over 17 attenuators\), lab time [\d.]+ s/);
   expect(m.code).toBe(0);
 });
 
@@ -62,12 +62,12 @@ describe("optinc protocol / measure / calibrate --readings", () => {
   it("round by round (protocol → measure --protocol → protocol --readings → …) gives the bytes of measure all at once", async () => {
     const p1 = await run(["protocol", dir, "-o", at("p1.json")]);
     expect(p1.code).toBe(0);
-    expect(p1.err).toContain("round 1 of 13 (dark): 4 steps");
+    expect(p1.err).toContain("round 1 of 14 (dark): 4 steps");
     expect(readFileSync(at("p1.csv"), "utf8").split("\n")[0]).toBe("step,round,kind,purpose,inputs_mW,codes,readout,repeats");
     const r = at("r.json");
     expect((await run(["measure", dir, "--die", die, "--seed", "2", "--protocol", at("p1.json"), "-o", r])).code).toBe(0);
     const p2 = await run(["protocol", dir, "--readings", r, "-o", at("p2.json")]);
-    expect(p2.err).toContain("round 2 of 13 (stage sum, theta)");
+    expect(p2.err).toContain("round 2 of 14 (stage sum, theta)");
     expect(p2.code).toBe(0);
     // Measuring round 1's protocol again is not the next round.
     const again = await run(["measure", dir, "--die", die, "--protocol", at("p1.json"), "--readings", r, "-o", at("x.json")]);
@@ -75,7 +75,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     expect((await run(["measure", dir, "--die", die, "--protocol", at("p2.json"), "--readings", r, "-o", r])).code).toBe(0);
     // The rest at once, continuing the lab's noise stream.
     const rest = await run(["measure", dir, "--die", die, "--readings", r, "-o", r]);
-    expect(rest.err).toContain("rounds 3–13 of 13");
+    expect(rest.err).toContain("rounds 3–14 of 14");
     expect(rest.code).toBe(0);
     expect(readFileSync(r, "utf8")).toBe(readFileSync(all, "utf8"));
     // Nothing is left to plan.
@@ -134,7 +134,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
       ["another protocol (a setting differs)", variant("code.json", firstCode), LAB.mismatch],
       ["another circuit", variant("circ.json", (d) => (d.circuit = "paper_4x8_add0")), LAB.circuit],
     ];
-    expect(doc.rounds).toHaveLength(13);
+    expect(doc.rounds).toHaveLength(14);
     for (const [what, file, code] of cases) {
       const out = at(`cal-${code}-${what.replace(/\W+/g, "-")}`);
       const r = await run(["calibrate", dir, "--readings", file, "-o", out]);

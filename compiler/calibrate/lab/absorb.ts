@@ -2,6 +2,7 @@
 // heater's offset and efficiency moved by measured − predicted fringe fits, the crosstalk law, the
 // rows' phases (meta-MZIs, homodyne quadrature, gate scans), the couplers' balance and the entries'
 // path gains. Predictions come from the estimated die itself (stage-physics.ts).
+import { judgeAccept } from "./accept.ts";
 import { crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import { fitFringe, type FringeFit } from "./fringe-fit.ts";
@@ -17,6 +18,7 @@ export function absorbRound(state: SessionState, round: Round, readings: StepRea
   state.rounds.push(round);
   state.readings.push(readings);
   if (round.kind === "dark") absorbDark(state, round, readings);
+  else if (round.kind === "accept") state.acceptance = judgeAccept(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);
   else if (round.kind === "phase") absorbPhase(state, round, readings);
   else absorbThrough(state, round, readings);
@@ -36,15 +38,31 @@ function values(state: SessionState, readings: StepReading[], g: { steps: number
 }
 
 /** Fit of the estimated die's fringe for a group. */
-function fitPredicted(state: SessionState, round: Round, g: { steps: number[]; read: number[] }, heater: number): FringeFit {
+function fitPredicted(
+  state: SessionState,
+  round: Round,
+  g: { steps: number[]; read: number[] },
+  heater: number,
+  curved?: boolean,
+): FringeFit {
   const p = predict(state, round, g);
-  return fit(state, round, { steps: p.steps }, p.values, heater);
+  return fit(state, round, { steps: p.steps }, p.values, heater, curved);
 }
 
-function fit(state: SessionState, round: Round, g: { steps: number[] }, v: number[], heater: number): FringeFit {
+/**
+ * A heater's fringe. The phase is curved (ψ + ηP + γP²) when `curved` says so, or — for measured
+ * readings — when freeing the curvature cuts the RMS residual below a third (a heater law that
+ * bends; a straight one keeps γ = 0, so noise does not invent a curvature). A prediction is fitted
+ * with the same model as the readings it is compared with.
+ */
+function fit(state: SessionState, round: Round, g: { steps: number[] }, v: number[], heater: number, curved?: boolean): FringeFit {
   const p = g.steps.map((s) => power(state, round.steps[s]!.codes[heater]!));
   const eta = state.setup.etaNominal;
-  return fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
+  if (curved === false) return fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
+  const bent = fitFringe(p, v, eta * 0.6, eta * 1.6, 100, true);
+  if (curved) return bent;
+  const straight = fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
+  return bent.rms < straight.rms / 3 ? bent : straight;
 }
 
 function absorbDark(state: SessionState, round: Round, readings: StepReading[]): void {
@@ -64,9 +82,12 @@ function update(
 ): void {
   const h = state.estimatedDie.heaters[g.heater]!;
   for (let it = 0; it < 2; it++) {
-    const p = fitPredicted(state, round, g, g.heater);
+    const p = fitPredicted(state, round, g, g.heater, measured.gamma !== 0);
     if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    // The heater law's curvature γ = η·β moves with the efficiency.
+    const gamma = h.radPerMw * (h.betaPerMw ?? 0) + (measured.gamma - p.gamma);
     h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
+    h.betaPerMw = gamma / h.radPerMw;
   }
   state.notes.set(g.heater, {
     heater: h.name,

@@ -15,6 +15,8 @@ export interface FringeFit {
   psiRad: number;
   /** Efficiency η, rad per unit of P. */
   eta: number;
+  /** Curvature γ of the phase, rad per unit of P² (phase ψ + η·P + γ·P²; 0 unless fitted). */
+  gamma: number;
   /** 1σ uncertainties of ψ and η. */
   sigmaPsi: number;
   sigmaEta: number;
@@ -78,8 +80,19 @@ function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x:
   return { x, sse };
 }
 
-/** Fit r(P) = a + b·cos(ψ + ηP) with η in [etaMin, etaMax]. Needs ≥ 5 readings. */
-export function fitFringe(p: ArrayLike<number>, r: ArrayLike<number>, etaMin: number, etaMax: number, grid = 200): FringeFit {
+/**
+ * Fit r(P) = a + b·cos(ψ + ηP) with η in [etaMin, etaMax]. Needs ≥ 5 readings. With `quadratic`
+ * the phase gets a curvature, ψ + ηP + γP² (a heater whose efficiency changes with power: self-heating,
+ * the film's resistance against temperature), fitted from the linear fit's solution (≥ 6 readings).
+ */
+export function fitFringe(
+  p: ArrayLike<number>,
+  r: ArrayLike<number>,
+  etaMin: number,
+  etaMax: number,
+  grid = 200,
+  quadratic = false,
+): FringeFit {
   const n = p.length;
   if (n < 5 || r.length !== n) throw new RangeError(`fitFringe: need ≥ 5 readings with one power each, got ${n} and ${r.length}`);
   let best = { eta: etaMin, sse: Infinity, x: [0, 0, 0] };
@@ -122,6 +135,7 @@ export function fitFringe(p: ArrayLike<number>, r: ArrayLike<number>, etaMin: nu
     sse = nsse;
     if (done) break;
   }
+  if (quadratic && n >= 6) return curved(p, r, a, c, s, eta, sse);
   const b = Math.hypot(c, s);
   // c = b cos ψ, s = −b sin ψ.
   const psi = ((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI;
@@ -137,5 +151,59 @@ export function fitFringe(p: ArrayLike<number>, r: ArrayLike<number>, etaMin: nu
     sigmaPsi = Math.sqrt(Math.max(0, vp * variance));
     sigmaEta = Math.sqrt(Math.max(0, cov[3]![3]! * variance));
   }
-  return { a, b, psiRad: psi, eta, sigmaPsi, sigmaEta, rms: Math.sqrt(sse / n) };
+  return { a, b, psiRad: psi, eta, gamma: 0, sigmaPsi, sigmaEta, rms: Math.sqrt(sse / n) };
+}
+
+/** Gauss–Newton on (a, c, s, η, γ), model a + c·cos φ + s·sin φ with φ = ηP + γP², from a linear fit. */
+function curved(p: ArrayLike<number>, r: ArrayLike<number>, a0: number, c0: number, s0: number, eta0: number, sse0: number): FringeFit {
+  const n = p.length;
+  let x = [a0, c0, s0, eta0, 0];
+  let sse = sse0;
+  const model = (v: number[], P: number): [number, number, number] => {
+    const ph = v[3]! * P + v[4]! * P * P;
+    const co = Math.cos(ph);
+    const si = Math.sin(ph);
+    return [v[0]! + v[1]! * co + v[2]! * si, co, si];
+  };
+  let jtj: number[][] = [];
+  for (let it = 0; it < 40; it++) {
+    jtj = x.map(() => x.map(() => 0));
+    const jtr = x.map(() => 0);
+    for (let i = 0; i < n; i++) {
+      const P = p[i]!;
+      const [m, co, si] = model(x, P);
+      const res = r[i]! - m;
+      const dph = -x[1]! * si + x[2]! * co;
+      const j = [1, co, si, P * dph, P * P * dph];
+      for (let u = 0; u < 5; u++) {
+        jtr[u]! += j[u]! * res;
+        for (let v = 0; v < 5; v++) jtj[u]![v]! += j[u]! * j[v]!;
+      }
+    }
+    const d = solve(jtj, jtr);
+    if (!d) break;
+    const next = x.map((v, k) => v + d[k]!);
+    let nsse = 0;
+    for (let i = 0; i < n; i++) nsse += (r[i]! - model(next, p[i]!)[0]) ** 2;
+    if (nsse > sse) break;
+    const done = sse - nsse <= 1e-14 * Math.max(sse, 1e-300);
+    x = next;
+    sse = nsse;
+    if (done) break;
+  }
+  const [a, c, s, eta, gamma] = x as [number, number, number, number, number];
+  const b = Math.hypot(c, s);
+  const psi = ((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI;
+  const variance = sse / Math.max(1, n - 5);
+  const cov = inverse(jtj);
+  let sigmaPsi = Infinity;
+  let sigmaEta = Infinity;
+  if (cov && b > 0) {
+    const g = [0, s / b ** 2, -c / b ** 2, 0, 0];
+    let vp = 0;
+    for (let u = 0; u < 5; u++) for (let v = 0; v < 5; v++) vp += g[u]! * cov[u]![v]! * g[v]!;
+    sigmaPsi = Math.sqrt(Math.max(0, vp * variance));
+    sigmaEta = Math.sqrt(Math.max(0, cov[3]![3]! * variance));
+  }
+  return { a, b, psiRad: psi, eta, gamma, sigmaPsi, sigmaEta, rms: Math.sqrt(sse / n) };
 }

@@ -277,7 +277,9 @@ export function readoutWarnings(
         if (Math.abs(readings[k]!.values[j]!) >= inst.fullScaleA) add(saturated, st.readouts[ro]!, s.purpose);
       }),
     );
-    if (round.kind === "dark") continue;
+    // The dark round lights nothing; the acceptance round's homodyne readings are zero wherever a
+    // digit 0 is expected, and it judges its own readings (accept.ts).
+    if (round.kind === "dark" || round.kind === "accept") continue;
     // A sweep: consecutive steps of one purpose. Light is expected where an input is lit.
     for (let a = 0; a < round.steps.length; ) {
       let b = a;

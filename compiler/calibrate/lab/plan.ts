@@ -2,6 +2,7 @@
 // dark round, then per stage the theta sweeps (with crosstalk pairs), the phase sweeps (meta-MZIs,
 // the homodyne quadrature, gate scans) and the through sweeps. Settings come from the estimated
 // die (stage-physics.ts), so each round is only as good as the readings absorbed before it.
+import { planAccept } from "./accept.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import {
@@ -27,6 +28,7 @@ export function planNextRound(state: SessionState): Round {
   const steps: Step[] = [];
   const groups: Group[] = [];
   if (p.kind === "dark") planDark(state, steps, groups);
+  else if (p.kind === "accept") planAccept(state, steps, groups);
   else {
     const stage = state.struct.stages[p.stage!]!;
     if (p.kind === "theta") planTheta(state, stage, steps, groups);
@@ -53,7 +55,8 @@ function baseCodes(state: SessionState, stage: Stage): { codes: Int32Array; bias
 }
 
 function planDark(state: SessionState, steps: Step[], groups: Group[]): void {
-  const all = state.struct.readouts.map((_, i) => i);
+  // Photodiodes and detectors; the local oscillators' photocurrents are read by the acceptance round only.
+  const all = state.struct.readouts.slice(0, state.struct.lc.sites.length + state.struct.lc.detectors.length).map((_, i) => i);
   const g: Group = { kind: "dark", steps: [] };
   for (let r = 0; r < 4; r++) {
     g.steps.push(steps.length);

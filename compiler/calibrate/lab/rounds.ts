@@ -51,12 +51,13 @@ export type Group =
       anchor?: boolean;
     }
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
-  | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] };
+  | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
+  | { kind: "accept"; steps: number[] };
 
 export interface Round {
   index: number;
   stage: string | null;
-  kind: "dark" | "theta" | "phase" | "through";
+  kind: "dark" | "theta" | "phase" | "through" | "accept";
   steps: Step[];
   groups: Group[];
 }

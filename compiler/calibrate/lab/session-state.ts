@@ -6,12 +6,16 @@ import type { Circuit } from "../../../netlist/ir.ts";
 import type { CrosstalkLaw, EstimatedDie } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
 import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
 import { cellStructure, type CellStructure } from "./structure.ts";
 
-/** Targets (realized phase per heater) and bias amplitudes of the design re-programmed on an estimated die. */
-export type Program = (estimatedDie: EstimatedDie) => { targets: Float64Array; bias: Map<string, number> };
+/**
+ * The design re-programmed on an estimated die: targets (realized phase per heater), bias amplitudes,
+ * and the calibrated circuit (its detector thresholds are what the acceptance round decides with).
+ */
+export type Program = (estimatedDie: EstimatedDie) => { targets: Float64Array; bias: Map<string, number>; calibrated: Circuit };
 
 export interface EstimateNote {
   heater: string;
@@ -29,7 +33,7 @@ export interface SessionState {
   /** The die as the readings so far estimate it; absorbing moves its values in place. */
   readonly estimatedDie: EstimatedDie;
   readonly program: Program;
-  /** Every round of the session in order: the dark round, then theta, phase, through per stage. */
+  /** Every round of the session in order: the dark round, then theta, phase, through per stage, then the acceptance round. */
   readonly plan: { stage: number | null; kind: Round["kind"] }[];
   /** Dark reading per readout (A), from the dark round. */
   dark: Float64Array;
@@ -40,6 +44,8 @@ export interface SessionState {
   readonly notes: Map<number, EstimateNote>;
   readonly rounds: Round[];
   readonly readings: StepReading[][];
+  /** The acceptance round's verdict, once its readings are absorbed (accept.ts). */
+  acceptance: AcceptVerdict | null;
   /** The estimated die's optics, built on first use (stage-physics.ts engine). */
   cachedEngine: LabEngine | null;
 }
@@ -62,6 +68,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
   struct.stages.forEach((_, s) => {
     for (const kind of ["theta", "phase", "through"] as const) plan.push({ stage: s, kind });
   });
+  plan.push({ stage: null, kind: "accept" });
   return {
     struct,
     setup,
@@ -75,6 +82,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     notes: new Map(),
     rounds: [],
     readings: [],
+    acceptance: null,
     cachedEngine: null,
   };
 }

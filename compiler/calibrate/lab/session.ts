@@ -11,6 +11,8 @@
 //            detector a quadrature fringe (their absolute phase);
 //   through  every entry alone in its row, θ swept, read after the row (next stage's dumps or the
 //            detector): its path gain relative to the row and its MZI's coupler balance.
+// Then the acceptance round (accept.ts): the calibrated program driven with the cell's inputs and
+// judged on the output detectors' readings alone.
 // Each estimate is model-based: the same sweep is simulated on the estimated die and the fitted
 // fringe parameters are moved by the difference between measured and predicted fits.
 //
@@ -20,6 +22,8 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import type { EstimatedDie } from "../../../netlist/die/heaters.ts";
 import { absorbRound } from "./absorb.ts";
+import { judgeAccept } from "./accept.ts";
+import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
 import { newSessionState, type EstimateNote, type Program, type SessionState } from "./session-state.ts";
@@ -73,6 +77,16 @@ export class LabSession {
   /** Absorb a round's readings (one StepReading per step, in order). */
   absorb(round: Round, readings: StepReading[]): void {
     absorbRound(this.state, round, readings);
+  }
+
+  /** The acceptance round's verdict from its readings (null until that round is absorbed). */
+  get acceptance(): AcceptVerdict | null {
+    return this.state.acceptance;
+  }
+
+  /** The acceptance round's verdict on readings, without absorbing them (what-if checks). */
+  judgeAcceptance(round: Round, readings: StepReading[]): AcceptVerdict {
+    return judgeAccept(this.state, round, readings);
   }
 
   /** Drive codes of the design on the estimated die (parked heaters at code 0). */

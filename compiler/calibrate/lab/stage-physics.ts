@@ -62,9 +62,10 @@ export function codeFor(state: SessionState, h: number, phase: number, codes: In
   const c = Int32Array.from(codes);
   c[h] = 0;
   const at0 = realizedPhases(state.estimatedDie, c)[h]!;
-  const eta = state.estimatedDie.heaters[h]!.radPerMw;
-  let p = (((phase - at0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
-  p /= eta;
+  const { radPerMw: eta, betaPerMw: beta = 0 } = state.estimatedDie.heaters[h]!;
+  const psi = (((phase - at0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  // η·P·(1 + β·P) = ψ, in the form that stays exact as β → 0.
+  const p = (2 * psi) / (eta * (1 + Math.sqrt(Math.max(0, 1 + (4 * beta * psi) / eta))));
   return Math.max(0, Math.min(maxCode(state), Math.round(maxCode(state) * Math.sqrt(Math.min(1, p / state.setup.pMaxMw)))));
 }
 

@@ -62,7 +62,11 @@ export interface CellStructure {
   heaters: HeaterSite[];
   stages: Stage[];
   entries: Entry[];
-  /** Readout index of site i is i; of detector mode m is sites.length + m. */
+  /**
+   * Readout index of site i is i; of detector mode m is sites.length + m; of detector mode m's local
+   * oscillator photocurrent ("lo:<detector>[m]", the receiver's responsivity) sites.length +
+   * detectors.length + m (read only by the acceptance round).
+   */
   readouts: string[];
   /** Heaters no measurement identifies: kept at code 0 (their phase is a gauge the next stage absorbs). */
   parked: Set<number>;
@@ -82,7 +86,7 @@ export function cellStructure(circuit: Circuit): CellStructure {
   const partNodes = lc.nodes.filter((n) => n.kind === "part");
   const stages: Stage[] = [];
   const entries: Entry[] = [];
-  const readouts = [...lc.sites.map((s) => s.name), ...lc.detectors];
+  const readouts = [...lc.sites.map((s) => s.name), ...lc.detectors, ...lc.detectors.map((d) => `lo:${d}`)];
   // Drivers of each top input pin and sinks of each top output pin.
   const driver = (part: string, port: string): StageInput => {
     const from = lc.wires.get(`${part},${port}`) ?? "";

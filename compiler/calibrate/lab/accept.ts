@@ -1,0 +1,237 @@
+// The acceptance round (issue #37, docs/calibration.md §11): the last round of every session. After
+// the estimation rounds, the lab loads the calibrated program (codes and bias amplitudes) and drives
+// the cell's inputs (aggregate/cell-cases.ts: every input, or two fills per digit sum where the
+// space is large), reading the output detectors. The die passes or fails on those readings alone:
+// nothing here looks at the estimated die, so a model the die departs from cannot pass it.
+//
+// What turns a photocurrent into a decision level (no fitted gain, which could hide a scale error):
+// - the receiver's responsivity from its local oscillator's own photocurrent (read at the start and
+//   end of the round): homodyne gain G = 2·R·√P_LO;
+// - the laser's drift from the reference tap, against the dark round at the session's start
+//   (the signal and the local oscillator share the laser, so the current scales as k);
+// - the input coupling's drift, which the tap does not see: a lit step of the first stage's theta
+//   round is repeated (three times, the last one read, so the heaters settle from the program's
+//   codes) at the start and the end of the round, and its monitors' tap-normalized photocurrent
+//   against the first reading gives the coupling c (the homodyne current scales as √c, linearly
+//   interpolated over the round); the change between the last two repeats bounds what the heaters
+//   had not settled and widens the guard;
+// - the calibrated thresholds (offset, step) of each detector mode.
+// A reading must clear its decision thresholds by a guard that the round measures itself: cases
+// spread over the input space are read again at the end, and the guard is the largest level
+// difference between a case's two readings plus 5σ of that difference, at least GUARD_MIN_STEPS.
+// Noise and drift the tap does not see both show up there.
+import { cellCases } from "../../../aggregate/cell-cases.ts";
+import { readCellInfo, type CellFunction } from "../../../aggregate/circuit-info.ts";
+import type { Circuit } from "../../../netlist/ir.ts";
+import { detectorThresholds } from "../../../netlist/models.ts";
+import { digitPowers } from "../../../netlist/lab/optics.ts";
+import type { AcceptFailure, AcceptVerdict } from "./accept-verdict.ts";
+import type { Round, Step, StepReading } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+import { programCodes } from "./stage-physics.ts";
+
+/** Local-oscillator power of the homodyne receivers, mW (what the lab sets). */
+export const LO_MW = 1;
+/** Input spaces above this many cases are driven as two fills per digit sum (cell-cases.ts). */
+export const ACCEPT_RAW_CASES = 4096;
+/** Cases read a second time at the end of the round. */
+export const ACCEPT_REPEATS = 16;
+/** Repeats of the coupling reference step at each end of the round (the last one is used). */
+export const REFERENCE_REPEATS = 3;
+/** The smallest guard a reading must keep from a threshold, detector steps. */
+export const GUARD_MIN_STEPS = 0.02;
+const MW = 1e-3;
+
+interface AcceptPlan {
+  f: CellFunction;
+  set: ReturnType<typeof cellCases>;
+  /** Step index of each case's reading, and of each repeat. */
+  caseSteps: number[];
+  repeats: { case: number; step: number }[];
+  loSteps: number[];
+  /** The coupling reference: the step of round 2 it repeats, and its repeats at the start and at the end. */
+  reference: { of: number; start: number[]; end: number[] } | null;
+}
+
+/** Round 2's lit step whose monitors read the most light per tap current: the coupling reference. */
+function referenceStep(state: SessionState): number | null {
+  const round = state.rounds[1];
+  const rd = state.readings[1];
+  if (!round || !rd) return null;
+  const nSites = state.struct.lc.sites.length;
+  let best: number | null = null;
+  let top = 0;
+  round.steps.forEach((st, s) => {
+    const v = monitorLight(state, st, rd[s]!, nSites);
+    if (v > top) [best, top] = [s, v];
+  });
+  return best;
+}
+
+/** A step's dark-subtracted monitor photocurrent per reference-tap current. */
+function monitorLight(state: SessionState, st: Step, r: StepReading, nSites: number): number {
+  let v = 0;
+  st.read.forEach((ro, j) => {
+    if (ro < nSites) v += r.values[j]! - state.dark[ro]!;
+  });
+  return v / r.ref;
+}
+
+const detectorReadouts = (state: SessionState): number[] => state.struct.lc.detectors.map((_, m) => state.struct.lc.sites.length + m);
+const loReadouts = (state: SessionState): number[] =>
+  state.struct.lc.detectors.map((_, m) => state.struct.lc.sites.length + state.struct.lc.detectors.length + m);
+
+function cellFunction(state: SessionState): CellFunction {
+  const f = readCellInfo(state.struct.lc.circuit.info);
+  if (!f) throw new Error(`acceptance: ${state.struct.lc.circuit.name} is not a closed-form cell`);
+  return f;
+}
+
+/** Layout of the round's steps: LO, the cases, the repeats, LO again. Same for planning and judging. */
+function acceptLayout(state: SessionState): AcceptPlan {
+  const f = cellFunction(state);
+  const set = cellCases(f, ACCEPT_RAW_CASES);
+  const r = Math.min(ACCEPT_REPEATS, set.cases);
+  const ref = referenceStep(state);
+  const q = ref === null ? 0 : REFERENCE_REPEATS;
+  const first = 1 + q;
+  const caseSteps = Array.from({ length: set.cases }, (_, c) => first + c);
+  const repeats = Array.from({ length: r }, (_, k) => ({ case: Math.floor(((k + 0.5) * set.cases) / r), step: first + set.cases + k }));
+  const after = first + set.cases + r;
+  const run = (from: number): number[] => Array.from({ length: q }, (_, k) => from + k);
+  return {
+    f,
+    set,
+    caseSteps,
+    repeats,
+    loSteps: [0, after + q],
+    reference: ref === null ? null : { of: ref, start: run(1), end: run(after) },
+  };
+}
+
+export function planAccept(state: SessionState, steps: Step[], groups: Round["groups"]): void {
+  const lay = acceptLayout(state);
+  const prog = programCodes(state);
+  const lc = state.struct.lc;
+  const P = lay.f.ports.length;
+  const dark = new Float64Array(lc.inputs.length);
+  const lo = (): Step => ({ purpose: "acceptance: local oscillator", powers: dark, codes: prog.codes, read: loReadouts(state) });
+  const drive = (c: number, purpose: string): Step => ({
+    purpose,
+    powers: Float64Array.from(digitPowers(lc, lay.f.levels, prog.bias, lay.set.inputs.subarray(c * P, (c + 1) * P))),
+    codes: prog.codes,
+    read: detectorReadouts(state),
+  });
+  const reference = (): void => {
+    if (!lay.reference) return;
+    const st = state.rounds[1]!.steps[lay.reference.of]!;
+    for (let k = 0; k < REFERENCE_REPEATS; k++)
+      steps.push({ purpose: `acceptance: coupling reference (${st.purpose})`, powers: st.powers, codes: st.codes, read: st.read });
+  };
+  steps.push(lo());
+  reference();
+  for (let c = 0; c < lay.set.cases; c++) steps.push(drive(c, `acceptance: input ${c}`));
+  for (const rep of lay.repeats) steps.push(drive(rep.case, `acceptance: input ${rep.case} again`));
+  reference();
+  steps.push(lo());
+  groups.push({ kind: "accept", steps: steps.map((_, i) => i) });
+}
+
+/** The thresholds each detector mode decides with, from the calibrated circuit. */
+function thresholds(state: SessionState, calibrated: Circuit): { step: number[]; offset: number[] } {
+  const top = calibrated.netlists[calibrated.top]!;
+  const per = state.struct.lc.nodes.flatMap((n) =>
+    n.kind === "detector" ? [detectorThresholds(top.instances[n.name]!.settings, n.modes)] : [],
+  );
+  return { step: per.flatMap((t) => t.step), offset: per.flatMap((t) => t.offset) };
+}
+
+/** Distance of a level inside digit d's decision interval (no bound beyond the end digits), steps. */
+function marginOf(level: number, d: number, levels: number): number {
+  const below = d > 0 ? level - (d - 0.5) : Number.POSITIVE_INFINITY;
+  const above = d < levels - 1 ? d + 0.5 - level : Number.POSITIVE_INFINITY;
+  return Math.min(below, above);
+}
+
+export function judgeAccept(state: SessionState, round: Round, readings: StepReading[]): AcceptVerdict {
+  const lay = acceptLayout(state);
+  const L = lay.f.levels;
+  const W = lay.f.outputs.length;
+  const modes = state.struct.lc.detectors.length;
+  if (modes !== W) throw new Error(`acceptance: ${modes} detector modes for ${W} cell outputs`);
+  const { calibrated } = state.program(state.estimatedDie);
+  const th = thresholds(state, calibrated);
+  // Laser drift k against the session's start (the dark round's reference readings).
+  const ref0 = state.readings[0]!.reduce((a, r) => a + r.ref, 0) / state.readings[0]!.length;
+  const k = (s: number): number => readings[s]!.ref / ref0;
+  const responsivityAW = Array.from({ length: modes }, (_, m) => {
+    const v = lay.loSteps.map((s) => readings[s]!.values[m]! / (LO_MW * k(s) * MW));
+    return v.reduce((a, b) => a + b, 0) / v.length;
+  });
+  // Input coupling against round 2: at each end, the last reference repeat, and how far it still moved.
+  const nSites = state.struct.lc.sites.length;
+  const refOf = (s: number): number => monitorLight(state, round.steps[s]!, readings[s]!, nSites);
+  const ends = lay.reference
+    ? [lay.reference.start, lay.reference.end].map((run) => {
+        const then = monitorLight(state, state.rounds[1]!.steps[lay.reference!.of]!, state.readings[1]![lay.reference!.of]!, nSites);
+        const last = refOf(run[run.length - 1]!);
+        return { c: last / then, unsettled: Math.abs(last - refOf(run[run.length - 2]!)) / then, step: run[run.length - 1]! };
+      })
+    : null;
+  const coupling = (s: number): number => {
+    if (!ends) return 1;
+    const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]];
+    return a.c + ((b.c - a.c) * (s - a.step)) / (b.step - a.step);
+  };
+  const level = (s: number): number[] =>
+    readings[s]!.values.map((i, m) => {
+      const re = i / (2 * responsivityAW[m]! * Math.sqrt(LO_MW * coupling(s)) * k(s) * MW);
+      return (re - th.offset[m]!) / th.step[m]!;
+    });
+  // A coupling known to ±u moves a level ℓ by about ℓ·u/2: the top level's share joins the guard.
+  const couplingSteps = ends ? ((L - 1) * Math.max(...ends.map((e) => e.unsettled))) / 2 : 0;
+  const levels = lay.caseSteps.map(level);
+  const spread = new Array<number>(modes).fill(0);
+  const sq = new Array<number>(modes).fill(0);
+  for (const rep of lay.repeats) {
+    const again = level(rep.step);
+    for (let m = 0; m < modes; m++) {
+      const d = again[m]! - levels[rep.case]![m]!;
+      spread[m] = Math.max(spread[m]!, Math.abs(d));
+      sq[m]! += d * d;
+    }
+  }
+  const guardSteps = spread.map((s, m) =>
+    Math.max(GUARD_MIN_STEPS, s + 5 * Math.sqrt(sq[m]! / Math.max(1, 2 * lay.repeats.length)) + couplingSteps),
+  );
+  const worst = new Array<number>(modes).fill(Number.POSITIVE_INFINITY);
+  const failing: AcceptFailure[] = [];
+  let wrong = 0;
+  for (let c = 0; c < lay.set.cases; c++) {
+    const expected = Array.from(lay.set.expected.subarray(c * W, (c + 1) * W));
+    const margin = levels[c]!.map((lv, m) => marginOf(lv, expected[m]!, L));
+    margin.forEach((x, m) => (worst[m] = Math.min(worst[m]!, x)));
+    if (margin.some((x) => x < 0)) wrong++;
+    if (margin.some((x, m) => x < guardSteps[m]!))
+      failing.push({
+        case: c,
+        inputs: Array.from(lay.set.inputs.subarray(c * lay.f.ports.length, (c + 1) * lay.f.ports.length)),
+        expected,
+        read: levels[c]!,
+        margin,
+      });
+  }
+  failing.sort((a, b) => Math.min(...a.margin) - Math.min(...b.margin) || a.case - b.case);
+  return {
+    pass: failing.length === 0,
+    cases: lay.set.cases,
+    accepted: lay.set.cases - failing.length,
+    wrong,
+    worstMarginSteps: worst,
+    guardSteps,
+    repeatSpreadSteps: spread,
+    responsivityAW,
+    coupling: ends ? ends.map((e) => e.c) : null,
+    failing,
+  };
+}

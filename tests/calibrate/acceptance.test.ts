@@ -1,0 +1,131 @@
+// The acceptance round (issue #37, docs/calibration.md §11): after calibration from readings, the die
+// passes or fails on its output detectors' readings alone. It agrees with the true die input by
+// input, it refuses a die whose crosstalk departs from the law the calibration fits (and
+// `calibrate --readings` exits 1 on it), and doctored readings make it fail (the check can fail).
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { commitFiles } from "../../cli/files/commit.ts";
+import { predictedMargins } from "../../compiler/calibrate/lab/margins.ts";
+import { detectorThresholds } from "../../netlist/models.ts";
+import { departDie } from "../../fab/departures.ts";
+import { writeFabDieFile } from "../../fab/die-file.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
+import { memoryIo } from "../helpers/io.ts";
+import { paperCell } from "./fab-fixtures.ts";
+
+const tech = FAB_TECHNOLOGIES.foundry!;
+const { circuit, table } = paperCell("divide0");
+
+describe("the acceptance round", () => {
+  it("passes a calibrated nominal die, reading every input's level within 0.01 step of the true die's", () => {
+    const die = drawFabDie(circuit, tech, 41, "A");
+    const run = simulateLab(circuit, table, die, 5);
+    const a = run.session.acceptance!;
+    expect(a.pass).toBe(true);
+    expect(a.cases).toBe(16);
+    expect(a.wrong).toBe(0);
+    expect(checkCellOnFab(run.calibrated.circuit, die, run.codes).exact).toBe(16);
+    // The receiver's responsivity comes from its local oscillator, not from a fit to the levels.
+    expect(Math.abs(a.responsivityAW[0]! / die.detectors[0]!.responsivityAW - 1)).toBeLessThan(1e-3);
+    expect(a.worstMarginSteps[0]!).toBeGreaterThan(a.guardSteps[0]!);
+    // The same margin computed without noise on the true die (the lab engine at the programmed codes).
+    const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+    const truth = predictedMargins(run.session.struct, die, run.codes, run.calibrated.circuit, bias, 4);
+    expect(Math.abs(a.worstMarginSteps[0]! - truth.worst)).toBeLessThan(0.01);
+  });
+
+  it("refuses exactly the dies that are not exact, on dies whose crosstalk departs from the fitted law", () => {
+    let refused = 0;
+    for (let s = 1; s <= 6; s++) {
+      const die = departDie(drawFabDie(circuit, tech, s, `x${s}`), circuit, ["crosstalk"], s);
+      const run = simulateLab(circuit, table, die, 5);
+      const exact = checkCellOnFab(run.calibrated.circuit, die, run.codes).exact;
+      const a = run.session.acceptance!;
+      // Never a false pass, and here no exact die refused either.
+      expect(a.pass).toBe(exact === 16);
+      if (!a.pass) refused++;
+      expect(a.accepted).toBeLessThanOrEqual(exact);
+    }
+    expect(refused).toBeGreaterThanOrEqual(3);
+  });
+
+  it("never passes a die that is not exact when the input coupling drifts unseen by the laser's tap (the round measures the coupling)", () => {
+    const couplings: number[] = [];
+    for (let s = 1; s <= 6; s++) {
+      const die = departDie(drawFabDie(circuit, tech, s, `d${s}`), circuit, ["coupling-drift"], s);
+      const run = simulateLab(circuit, table, die, 5);
+      const a = run.session.acceptance!;
+      if (a.pass) expect(checkCellOnFab(run.calibrated.circuit, die, run.codes).exact).toBe(16);
+      couplings.push(...a.coupling!);
+    }
+    // The coupling it reads has moved from round 2's by more than the guard's minimum would cover.
+    expect(Math.max(...couplings.map((c) => Math.abs(c - 1)))).toBeGreaterThan(0.01);
+  });
+
+  it("fails on doctored readings: the detector read 30 % high, or one input's reading moved a step", () => {
+    const die = drawFabDie(circuit, tech, 41, "A");
+    const session = labSession(circuit, table);
+    const bench = simulatedLab(session, die, 5);
+    let round = session.nextRound();
+    for (; round.kind !== "accept"; round = session.nextRound()) session.absorb(round, bench.run(round.steps));
+    const readings = bench.run(round.steps);
+    const a = session.judgeAcceptance(round, readings);
+    expect(a.pass).toBe(true);
+    // Only the output detector's readings (the local oscillator and the coupling reference untouched).
+    const det = session.struct.lc.sites.length;
+    const high = readings.map((r, s) => (round.steps[s]!.read[0] === det ? { ...r, values: r.values.map((v) => v * 1.3) } : r));
+    expect(session.judgeAcceptance(round, high).pass).toBe(false);
+    // One detector step in A: G·step·1 mW (the calibrated thresholds, the receiver's gain as read).
+    const cal = labProgram(circuit, table)(session.estimatedDie).calibrated;
+    const detector = Object.values(cal.netlists[cal.top]!.instances).find((i) => i.component === "detector")!;
+    const step = 2 * a.responsivityAW[0]! * detectorThresholds(detector.settings, 1).step[0]! * 1e-3;
+    // Case 4's reading (after the local oscillator and the coupling reference steps).
+    const s4 = round.steps.findIndex((s) => s.purpose === "acceptance: input 4");
+    const moved = readings.map((r, s) => (s === s4 ? { ...r, values: [r.values[0]! + step] } : r));
+    const m = session.judgeAcceptance(round, moved);
+    expect(m.pass).toBe(false);
+    expect(m.failing.map((f) => f.case)).toContain(4);
+  });
+
+  it("makes calibrate --readings exit 1, naming the cell and the failing inputs, on a die the calibration's model does not fit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optinc-accept-"));
+    const name = "paper_4x8.divide0";
+    commitFiles(
+      dir,
+      new Map<string, string>([
+        [`${name}.phases.json`, phaseTableToJson(table)],
+        [`${name}.phases.csv`, phaseTableToCsv(table)],
+        ...emitCircuit(circuit, name),
+      ]),
+    );
+    const die = departDie(drawFabDie(circuit, tech, 2, "crosstalk off its law"), circuit, ["crosstalk"], 2);
+    const work = mkdtempSync(join(tmpdir(), "optinc-accept-work-"));
+    writeFileSync(join(work, "die.json"), writeFabDieFile(die));
+    const run = async (args: string[]): Promise<{ code: number; err: string }> => {
+      const io = memoryIo();
+      const code = await main(args, io);
+      return { code, err: io.err() };
+    };
+    const m = await run(["measure", dir, "--die", join(work, "die.json"), "--seed", "5", "-o", join(work, "r.json")]);
+    expect(m.code).toBe(0);
+    const c = await run(["calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
+    expect(c.code).toBe(1);
+    expect(c.err).toMatch(
+      /FAIL: cell divide0 of die "crosstalk off its law" is refused on its readings \(\d+ of 16 inputs miss the guard\)/,
+    );
+    expect(c.err).toMatch(/inputs \[\d, \d\]: expected \[\d\], read levels \[-?[\d.]+\]/);
+    expect(c.err).not.toMatch(/predicted on the estimated die/);
+    // The true die agrees: the calibrated files are not exact on it.
+    const v = await run(["verify", join(work, "cal"), "--measured", join(work, "die.json")]);
+    expect(v.code).toBe(1);
+  });
+});
