@@ -25,6 +25,7 @@ const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("./allreduce.bench.ts"),
   () => import("./calibrate-fab.bench.ts"),
   () => import("./calibrate-lab.bench.ts"),
+  () => import("./calibrate-departures.bench.ts"),
   () => import("./grid.bench.ts"),
 ];
 
