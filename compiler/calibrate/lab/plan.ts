@@ -3,6 +3,7 @@
 // the homodyne quadrature, gate scans) and the through sweeps. Settings come from the estimated
 // die (stage-physics.ts), so each round is only as good as the readings absorbed before it.
 import { planAccept } from "./accept.ts";
+import { planPairs } from "./pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import {
@@ -127,6 +128,16 @@ function planTheta(state: SessionState, stage: Stage, steps: Step[], groups: Gro
 function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
   const base = baseCodes(state, stage);
   const eng = engine(state);
+  planPairs(
+    state,
+    stage,
+    (j) => {
+      const l = light(state, stage, j);
+      return { powers: l.powers, codes: materialize(state, base, l, eng) };
+    },
+    steps,
+    groups,
+  );
   const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {
     const ref = state.struct.entries[row.ref];

@@ -52,7 +52,9 @@ export type Group =
     }
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
   | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
-  | { kind: "accept"; steps: number[] };
+  | { kind: "accept"; steps: number[] }
+  /** One θ victim against its near heaters (pairs.ts): steps are its setting, below, above, then one per aggressor. */
+  | { kind: "slope"; victim: number; aggressors: number[]; read: number[]; steps: number[]; codes: number[] };
 
 export interface Round {
   index: number;

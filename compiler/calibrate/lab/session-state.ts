@@ -39,6 +39,8 @@ export interface SessionState {
   dark: Float64Array;
   readonly pairs: CrosstalkPair[];
   law: CrosstalkLaw | null;
+  /** Couplings measured pair by pair ("victim,aggressor" → rad/mW), overriding the law (pairs.ts). */
+  readonly pairCoupling: Map<string, number>;
   /** Meter setting per gated row ("part/row"), from its gate scan. */
   readonly meterSetting: Map<string, number>;
   readonly notes: Map<number, EstimateNote>;
@@ -78,6 +80,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     dark: new Float64Array(struct.readouts.length),
     pairs: [],
     law: null,
+    pairCoupling: new Map(),
     meterSetting: new Map(),
     notes: new Map(),
     rounds: [],

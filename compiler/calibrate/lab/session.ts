@@ -79,6 +79,11 @@ export class LabSession {
     absorbRound(this.state, round, readings);
   }
 
+  /** Couplings measured pair by pair ("victim,aggressor" heater indices → rad/mW; pairs.ts). */
+  get pairCouplings(): ReadonlyMap<string, number> {
+    return this.state.pairCoupling;
+  }
+
   /** The acceptance round's verdict from its readings (null until that round is absorbed). */
   get acceptance(): AcceptVerdict | null {
     return this.state.acceptance;

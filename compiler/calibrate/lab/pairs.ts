@@ -1,0 +1,135 @@
+// Crosstalk pair by pair (issue #37, docs/calibration.md §9): the law of crosstalk-law.ts is fitted
+// from a few pairs, and a real die's couplings scatter around it, some with the other sign. So every
+// θ heater of a stage is measured against each heater near it, at its own dump, at the start of the
+// stage's phase round (its θ fringe is known by then):
+//   - the victim is set where its fringe is steepest, then read there, a little above and below
+//     (the slope as read, so no photodiode gain is needed), and once per aggressor at full power;
+//   - the phase each aggressor moves the victim by, beyond what the estimated die predicts, is found
+//     on the estimated fringe (scale-free: the readings' slope against the prediction's) and turned
+//     into that pair's coupling, which then overrides the law for the pair.
+// Aggressors are the heaters of the victim's part within the law's reach (κ ≥ 0.5 %) that carry no
+// light to it in the setting (their code there is 0): a heater that routes the light would change
+// the reading through the routing, not through heat.
+import { realizedPhases } from "../../../netlist/die/heaters.ts";
+import type { Group, Round, Step, StepReading } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+import { engine, maxCode, power, sweepCodes } from "./stage-physics.ts";
+import type { Stage } from "./structure.ts";
+
+/** Couplings below this fraction of the aggressor's own phase are left to the law. */
+const MIN_KAPPA = 0.005;
+/** Code offset of the slope readings, in units of the sweep's step near the victim's setting. */
+const SLOPE_STEPS = 1;
+
+type SlopeGroup = Extract<Group, { kind: "slope" }>;
+
+/** The estimated die's reading of the group's readouts at one step (mW at monitors). */
+function predictAt(state: SessionState, st: Step, read: number[], victim?: { h: number; dPsi: number }): number {
+  const eng = engine(state);
+  const phases = realizedPhases(state.estimatedDie, st.codes);
+  if (victim) phases[victim.h]! += victim.dPsi;
+  const f = eng.fields(phases, st.powers);
+  return read.reduce((a, ro) => a + f.power[ro]!, 0);
+}
+
+export function planPairs(
+  state: SessionState,
+  stage: Stage,
+  lit: (input: number) => { powers: Float64Array; codes: Int32Array },
+  steps: Step[],
+  groups: Group[],
+): void {
+  const law = state.law;
+  if (!law) return;
+  const reach = law.atUm + law.decayUm * Math.log(law.kappa / MIN_KAPPA);
+  const sweep = sweepCodes(state, state.setup.points);
+  const heaters = state.struct.heaters;
+  for (const e of stage.entries) {
+    const v = state.struct.entries[e]!;
+    const hv = heaters[v.theta]!;
+    const l = lit(v.input);
+    // The steepest point of the victim's estimated fringe at its dump.
+    const at = (c: number): number => predictAt(state, { ...stepOf(l, v.theta, c), purpose: "", read: [v.dump] }, [v.dump]);
+    const r = sweep.map(at);
+    let k = 1;
+    for (let j = 1; j < sweep.length - 1; j++) if (Math.abs(r[j + 1]! - r[j - 1]!) > Math.abs(r[k + 1]! - r[k - 1]!)) k = j;
+    const aggressors = heaters
+      .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: h.name.slice(0, h.name.indexOf("/")) }))
+      .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0)
+      .map((x) => x.i);
+    if (aggressors.length === 0) continue;
+    const g: SlopeGroup = {
+      kind: "slope",
+      victim: v.theta,
+      aggressors,
+      read: [v.dump],
+      steps: [],
+      codes: [sweep[k]!, sweep[k - SLOPE_STEPS]!, sweep[k + SLOPE_STEPS]!],
+    };
+    const push = (codes: Int32Array, purpose: string): void => {
+      g.steps.push(steps.length);
+      steps.push({ purpose, powers: l.powers, codes, read: g.read });
+    };
+    for (const c of g.codes) push(stepOf(l, v.theta, c).codes, `pair ${v.name} slope`);
+    for (const a of aggressors) {
+      const codes = stepOf(l, v.theta, sweep[k]!).codes;
+      codes[a] = maxCode(state);
+      push(codes, `pair ${v.name} <- ${heaters[a]!.name}`);
+    }
+    groups.push(g);
+  }
+}
+
+function stepOf(l: { powers: Float64Array; codes: Int32Array }, h: number, c: number): Omit<Step, "purpose" | "read"> {
+  const codes = Int32Array.from(l.codes);
+  codes[h] = c;
+  return { powers: l.powers, codes };
+}
+
+/**
+ * Each pair's coupling from its readings: the measured change per aggressor, scaled onto the
+ * estimated fringe by the ratio of the slopes, is matched by moving the victim's phase on the
+ * estimate; what that takes beyond the estimate's own coupling is added to the pair's coupling.
+ */
+export function absorbPairs(state: SessionState, round: Round, readings: StepReading[], values: (g: SlopeGroup) => number[]): void {
+  for (const g of round.groups) {
+    if (g.kind !== "slope") continue;
+    const m = values(g);
+    const st = (k: number): Step => round.steps[g.steps[k]!]!;
+    const p0 = predictAt(state, st(0), g.read);
+    const pLo = predictAt(state, st(1), g.read);
+    const pHi = predictAt(state, st(2), g.read);
+    const dP = power(state, g.codes[2]!) - power(state, g.codes[1]!);
+    const sp = (pHi - pLo) / dP;
+    const sm = (m[2]! - m[1]!) / dP;
+    if (!(Math.abs(sp) > 0) || !(Math.abs(sm) > 0) || Math.sign(sp) !== Math.sign(sm)) continue;
+    const scale = sp / sm;
+    // The victim's extra phase δ that makes the estimate read what step k read (secant from δ = 0,
+    // the estimate's own couplings).
+    const extra = (k: number): number => {
+      const target = p0 + (m[k]! - m[0]!) * scale;
+      const f = (d: number): number => predictAt(state, st(k), g.read, { h: g.victim, dPsi: d }) - target;
+      let [d0, f0] = [0, f(0)];
+      let [d1, f1] = [0.05, f(0.05)];
+      for (let it = 0; it < 12 && Math.abs(f1) > 1e-12 * Math.max(1e-30, Math.abs(target)) && f1 !== f0; it++) {
+        const d2 = Math.max(-1.4, Math.min(1.4, d1 - (f1 * (d1 - d0)) / (f1 - f0)));
+        [d0, f0] = [d1, f1];
+        [d1, f1] = [d2, f(d2)];
+      }
+      return d1;
+    };
+    const pa = power(state, maxCode(state));
+    const moves = g.aggressors.map((_, j) => extra(3 + j));
+    g.aggressors.forEach((a, j) => {
+      const key = `${g.victim},${a}`;
+      const was = state.pairCoupling.get(key) ?? lawCoupling(state, g.victim, a);
+      state.pairCoupling.set(key, was + moves[j]! / pa);
+    });
+  }
+}
+
+/** The coupling the estimated die gives a pair now (its crosstalk list: the law or an earlier override). */
+function lawCoupling(state: SessionState, victim: number, aggressor: number): number {
+  const x = state.estimatedDie.crosstalk.find((c) => c.victim === victim && c.aggressor === aggressor);
+  return x?.radPerMw ?? 0;
+}
