@@ -136,6 +136,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
           failing: arr(doc),
           failingCount: int,
         }),
+        darkMonitors: arr(str),
         calibrationS: num,
         files: arr(str),
       },

@@ -15,7 +15,8 @@ import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
 import { checkComplete } from "../../compiler/calibrate/lab/lab-files-check.ts";
-import { acceptanceDoc, formatTotals, labCalibrationFiles, labTotals } from "../../pipeline/calibrate/from-readings.ts";
+import { readoutWarnings } from "../../compiler/calibrate/lab/lab-files-check.ts";
+import { acceptanceDoc, formatTotals, LAB_INSTRUMENT, labCalibrationFiles, labTotals } from "../../pipeline/calibrate/from-readings.ts";
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate/fabricated-die.ts";
 import { DIE } from "../../codes/catalogue.ts";
@@ -267,11 +268,20 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const totals = labTotals(session, r.read.doc.rounds);
     const a = res.acceptance;
     if (!a.pass) out.fail(EXIT.failure);
+    // Monitors that read dark through sweeps that lit them: dead or disconnected photodiodes.
+    const nSites = session.struct.lc.sites.length;
+    const dark = [...readoutWarnings(session, r.replayed.rounds, LAB_INSTRUMENT).dark].filter(
+      ([ro]) => session.struct.readouts.indexOf(ro) < nSites,
+    );
     const fmt = (x: number[]): string => x.map((v) => v.toFixed(3)).join(", ");
     out.note(
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
         `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
+        ...dark.map(
+          ([ro, sweeps]) =>
+            `  monitor ${ro} read dark throughout ${sweeps.length} sweep${sweeps.length > 1 ? "s" : ""} that lit it: a dead or disconnected photodiode (what it identifies is estimated from its dark current)`,
+        ),
         `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
         ...a.failing
           .slice(0, flags.show)
@@ -283,7 +293,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
         `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates and the acceptance in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
         a.pass
           ? `  ACCEPTED on readings: cell ${r.read.doc.cell} of die "${r.read.doc.die}" decodes every driven input`
-          : `FAIL: cell ${r.read.doc.cell} of die "${r.read.doc.die}" is refused on its readings (${a.failing.length} of ${a.cases} inputs miss the guard); measure it again (optinc protocol, measure) or set the die aside`,
+          : `FAIL: cell ${r.read.doc.cell} of die "${r.read.doc.die}" is refused on its readings (${a.failing.length} of ${a.cases} inputs miss the guard)${dark.length ? `; monitors read dark: ${dark.map(([ro]) => ro).join(", ")}` : ""}; measure it again (optinc protocol, measure) or set the die aside`,
       ].join("\n"),
     );
     return {
@@ -298,6 +308,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       maxPhaseErrorRad: res.maxPhaseErrorRad,
       predictedMarginSteps: res.margins.worst,
       acceptance: acceptanceDoc(a, flags.show),
+      darkMonitors: dark.map(([ro]) => ro),
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),
     };

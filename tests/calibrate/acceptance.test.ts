@@ -128,4 +128,31 @@ describe("the acceptance round", () => {
     const v = await run(["verify", join(work, "cal"), "--measured", join(work, "die.json")]);
     expect(v.code).toBe(1);
   });
+
+  it("names a dead monitor photodiode, and its verdict on that die is the true die's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optinc-dead-"));
+    const name = "paper_4x8.divide0";
+    commitFiles(
+      dir,
+      new Map<string, string>([
+        [`${name}.phases.json`, phaseTableToJson(table)],
+        [`${name}.phases.csv`, phaseTableToCsv(table)],
+        ...emitCircuit(circuit, name),
+      ]),
+    );
+    const base = drawFabDie(circuit, tech, 41, "dead monitor");
+    const die = { ...base, monitors: base.monitors!.map((m) => (m.name === "threshold/e4_dump" ? { ...m, responsivityAW: 0 } : m)) };
+    const work = mkdtempSync(join(tmpdir(), "optinc-dead-work-"));
+    writeFileSync(join(work, "die.json"), writeFabDieFile(die));
+    const io = memoryIo();
+    expect(await main(["measure", dir, "--die", join(work, "die.json"), "--seed", "5", "-o", join(work, "r.json")], io)).toBe(0);
+    const io2 = memoryIo();
+    const code = await main(["calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal"), "--json"], io2);
+    const result = JSON.parse(io2.out()).result;
+    expect(result.darkMonitors).toEqual(["threshold/e4_dump"]);
+    // Whatever the session made of it, the acceptance round's verdict is the true die's.
+    expect(code).toBe(result.acceptance.pass ? 0 : 1);
+    const v = memoryIo();
+    expect(await main(["verify", join(work, "cal"), "--measured", join(work, "die.json")], v)).toBe(code);
+  });
 });
