@@ -7,20 +7,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { commitFiles } from "../../cli/files/commit.ts";
 import { predictedMargins } from "../../compiler/calibrate/lab/margins.ts";
 import { detectorThresholds } from "../../netlist/models.ts";
 import { departDie } from "../../fab/departures.ts";
 import { writeFabDieFile } from "../../fab/die-file.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
-import { emitCircuit } from "../../netlist/formats/emit-all.ts";
-import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { labProgram, labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
 import { memoryIo } from "../helpers/io.ts";
-import { paperCell } from "./fab-fixtures.ts";
+import { cellDir, paperCell } from "./fab-fixtures.ts";
 
 const tech = FAB_TECHNOLOGIES.foundry!;
 const { circuit, table } = paperCell("divide0");
@@ -97,16 +94,7 @@ describe("the acceptance round", () => {
   });
 
   it("makes calibrate --readings exit 1, naming the cell and the failing inputs, on a die the calibration's model does not fit", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "optinc-accept-"));
-    const name = "paper_4x8.divide0";
-    commitFiles(
-      dir,
-      new Map<string, string>([
-        [`${name}.phases.json`, phaseTableToJson(table)],
-        [`${name}.phases.csv`, phaseTableToCsv(table)],
-        ...emitCircuit(circuit, name),
-      ]),
-    );
+    const dir = cellDir("optinc-accept-", circuit, table, "paper_4x8.divide0");
     const die = departDie(drawFabDie(circuit, tech, 2, "crosstalk off its law"), circuit, ["crosstalk"], 2);
     const work = mkdtempSync(join(tmpdir(), "optinc-accept-work-"));
     writeFileSync(join(work, "die.json"), writeFabDieFile(die));
@@ -130,16 +118,7 @@ describe("the acceptance round", () => {
   });
 
   it("names a dead monitor photodiode, and its verdict on that die is the true die's", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "optinc-dead-"));
-    const name = "paper_4x8.divide0";
-    commitFiles(
-      dir,
-      new Map<string, string>([
-        [`${name}.phases.json`, phaseTableToJson(table)],
-        [`${name}.phases.csv`, phaseTableToCsv(table)],
-        ...emitCircuit(circuit, name),
-      ]),
-    );
+    const dir = cellDir("optinc-dead-", circuit, table, "paper_4x8.divide0");
     const base = drawFabDie(circuit, tech, 41, "dead monitor");
     const die = { ...base, monitors: base.monitors!.map((m) => (m.name === "threshold/e4_dump" ? { ...m, responsivityAW: 0 } : m)) };
     const work = mkdtempSync(join(tmpdir(), "optinc-dead-work-"));

@@ -1,5 +1,11 @@
 // paper-4x8's cell designs as `optinc compile` emits them (0.1 dB per MZI in their bias amplitudes),
 // for the fabricated-die tests.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commitFiles } from "../../cli/files/commit.ts";
+import { emitCircuit } from "../../netlist/formats/emit-all.ts";
+import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
@@ -28,4 +34,18 @@ export function paperCell(name: string, mziLossDb = 0.1): { circuit: Circuit; ta
   // The monitors `optinc compile` places by default (calibration { monitors = auto }).
   c.info = { ...c.info, ...writeMonitorInfo(calibrationMonitorSites(c)) };
   return { circuit: readNetlistJson(writeNetlistJson(c)), table: d.table };
+}
+
+/** A compile directory holding one cell design's files (what `optinc compile` writes for it). */
+export function cellDir(prefix: string, circuit: Circuit, table: PhaseTable, name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  commitFiles(
+    dir,
+    new Map<string, string>([
+      [`${name}.phases.json`, phaseTableToJson(table)],
+      [`${name}.phases.csv`, phaseTableToCsv(table)],
+      ...emitCircuit(circuit, name),
+    ]),
+  );
+  return dir;
 }

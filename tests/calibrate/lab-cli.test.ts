@@ -12,9 +12,9 @@ import { commitFiles } from "../../cli/files/commit.ts";
 import { ENVELOPE_SCHEMA } from "../../cli/envelope-schema.ts";
 import { LAB } from "../../codes/catalogue.ts";
 import { emitCircuit } from "../../netlist/formats/emit-all.ts";
-import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
+import { phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { memoryIo } from "../helpers/io.ts";
-import { paperCell } from "./fab-fixtures.ts";
+import { cellDir, paperCell } from "./fab-fixtures.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: hand edits of parsed JSON documents
 type Doc = any;
@@ -34,16 +34,8 @@ let all: string;
 const at = (f: string): string => join(work, f);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "optinc-lab-"));
   const { circuit, table } = paperCell("divide0");
-  commitFiles(
-    dir,
-    new Map<string, string>([
-      [`${NAME}.phases.json`, phaseTableToJson(table)],
-      [`${NAME}.phases.csv`, phaseTableToCsv(table)],
-      ...emitCircuit(circuit, NAME),
-    ]),
-  );
+  dir = cellDir("optinc-lab-", circuit, table, NAME);
   work = mkdtempSync(join(tmpdir(), "optinc-lab-work-"));
   die = at("die.json");
   other = at("other.json");

@@ -136,22 +136,7 @@ export function fitFringe(
     if (done) break;
   }
   if (quadratic && n >= 6) return curved(p, r, a, c, s, eta, sse);
-  const b = Math.hypot(c, s);
-  // c = b cos ψ, s = −b sin ψ.
-  const psi = ((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI;
-  const variance = sse / Math.max(1, n - 4);
-  const cov = inverse(jtj);
-  // ψ = atan2(−s, c): dψ/dc = s/b², dψ/ds = −c/b².
-  let sigmaPsi = Infinity;
-  let sigmaEta = Infinity;
-  if (cov && b > 0) {
-    const g = [0, s / b ** 2, -c / b ** 2, 0];
-    let vp = 0;
-    for (let u = 0; u < 4; u++) for (let v = 0; v < 4; v++) vp += g[u]! * cov[u]![v]! * g[v]!;
-    sigmaPsi = Math.sqrt(Math.max(0, vp * variance));
-    sigmaEta = Math.sqrt(Math.max(0, cov[3]![3]! * variance));
-  }
-  return { a, b, psiRad: psi, eta, gamma: 0, sigmaPsi, sigmaEta, rms: Math.sqrt(sse / n) };
+  return { a, eta, gamma: 0, ...phaseOf(c, s, jtj, sse, n), rms: Math.sqrt(sse / n) };
 }
 
 /** Gauss–Newton on (a, c, s, η, γ), model a + c·cos φ + s·sin φ with φ = ηP + γP², from a linear fit. */
@@ -192,18 +177,29 @@ function curved(p: ArrayLike<number>, r: ArrayLike<number>, a0: number, c0: numb
     if (done) break;
   }
   const [a, c, s, eta, gamma] = x as [number, number, number, number, number];
+  return { a, eta, gamma, ...phaseOf(c, s, jtj, sse, n), rms: Math.sqrt(sse / n) };
+}
+
+/**
+ * Amplitude, phase and the 1σ of phase and efficiency from a Gauss–Newton fit whose parameters
+ * start (a, c, s, η, …): c = b cos ψ, s = −b sin ψ; σ² = residual variance × (JᵀJ)⁻¹.
+ */
+function phaseOf(
+  c: number,
+  s: number,
+  jtj: number[][],
+  sse: number,
+  n: number,
+): { b: number; psiRad: number; sigmaPsi: number; sigmaEta: number } {
+  const k = jtj.length;
   const b = Math.hypot(c, s);
-  const psi = ((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI;
-  const variance = sse / Math.max(1, n - 5);
+  const psiRad = ((Math.atan2(-s, c) % TWO_PI) + TWO_PI) % TWO_PI;
+  const variance = sse / Math.max(1, n - k);
   const cov = inverse(jtj);
-  let sigmaPsi = Infinity;
-  let sigmaEta = Infinity;
-  if (cov && b > 0) {
-    const g = [0, s / b ** 2, -c / b ** 2, 0, 0];
-    let vp = 0;
-    for (let u = 0; u < 5; u++) for (let v = 0; v < 5; v++) vp += g[u]! * cov[u]![v]! * g[v]!;
-    sigmaPsi = Math.sqrt(Math.max(0, vp * variance));
-    sigmaEta = Math.sqrt(Math.max(0, cov[3]![3]! * variance));
-  }
-  return { a, b, psiRad: psi, eta, gamma, sigmaPsi, sigmaEta, rms: Math.sqrt(sse / n) };
+  if (!cov || !(b > 0)) return { b, psiRad, sigmaPsi: Infinity, sigmaEta: Infinity };
+  // ψ = atan2(−s, c): dψ/dc = s/b², dψ/ds = −c/b².
+  const g = [0, s / b ** 2, -c / b ** 2, ...new Array<number>(k - 3).fill(0)];
+  let vp = 0;
+  for (let u = 0; u < k; u++) for (let v = 0; v < k; v++) vp += g[u]! * cov[u]![v]! * g[v]!;
+  return { b, psiRad, sigmaPsi: Math.sqrt(Math.max(0, vp * variance)), sigmaEta: Math.sqrt(Math.max(0, cov[3]![3]! * variance)) };
 }
