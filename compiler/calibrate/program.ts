@@ -19,6 +19,8 @@ const BELOW_TWO_PI = TWO_PI - 1e-12;
 
 export function programPhase(target: number, gain: number, offset: number, dacBits: number | null): Programmed {
   if (!(gain > 0)) throw new RangeError(`phase-shifter gain must be > 0, got ${gain}`);
+  // A target that is not a number is no phase any setting reaches (and would never end the search below).
+  if (!Number.isFinite(target) || !Number.isFinite(offset)) return { value: 0, code: dacBits ? 0 : null, gap: Infinity, miss: Infinity };
   const realized = (p: number): number => gain * p + offset;
   const x = wrapPhase(target - offset);
   const candidates: number[] = [];

@@ -134,4 +134,15 @@ describe("the acceptance round", () => {
     const v = memoryIo();
     expect(await main(["verify", join(work, "cal"), "--measured", join(work, "die.json")], v)).toBe(code);
   });
+
+  it("refuses, without hanging, a die whose thermal tail leaves a through fringe the estimate predicts flat", () => {
+    // add0's die 5 of the departures bench: the estimate's path gain came out infinite, and the
+    // program's phase target not a number (programPhase then never ended).
+    const add0 = paperCell("add0");
+    const stream = 1000003 + 5;
+    const die = departDie(drawFabDie(add0.circuit, tech, stream, "tail"), add0.circuit, ["thermal-tail"], stream);
+    const run = simulateLab(add0.circuit, add0.table, die, 7 + 5);
+    expect(run.session.acceptance!.pass).toBe(false);
+    expect(checkCellOnFab(run.calibrated.circuit, die, run.codes).exact).toBeLessThan(256);
+  }, 60_000);
 });

@@ -209,6 +209,17 @@ describe("programming a phase through gain, offset and DAC", () => {
     );
   });
 
+  it("answers a target or offset that is not a number with an infinite gap at once (it used to search forever)", () => {
+    for (const [t, o] of [
+      [Number.NaN, 0],
+      [1, Number.NaN],
+      [Number.POSITIVE_INFINITY, 0],
+    ] as const) {
+      expect(programPhase(t, 1, o, null).gap).toBe(Number.POSITIVE_INFINITY);
+      expect(programPhase(t, 1, o, 10).miss).toBe(Number.POSITIVE_INFINITY);
+    }
+  });
+
   it("reports the gap a gain below 1 leaves", () => {
     const p = programPhase(6.2, 0.9, 0, null); // reachable: [0, 0.9·2π) = [0, 5.655)
     expect(p.gap).toBeCloseTo(Math.min(6.2 - 0.9 * (TWO_PI - 1e-12), TWO_PI - 6.2), 9);

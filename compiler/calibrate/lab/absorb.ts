@@ -240,7 +240,9 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     setS(sBest);
     const p = fitPredicted(state, round, g, g.heater);
     const ratio = m.b / Math.max(1e-300, p.b);
-    gains.set(g.entry, homodyne ? ratio * ratio : ratio);
+    // A fringe the model predicts flat (or readings that are) gives no gain: the entry keeps its loss.
+    const gain = homodyne ? ratio * ratio : ratio;
+    if (Number.isFinite(gain) && gain > 0) gains.set(g.entry, gain);
   }
   // Path gain of each entry relative to the best of its row, as loss on its φ section.
   for (const st of state.struct.stages)
