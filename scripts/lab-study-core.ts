@@ -11,6 +11,7 @@ import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/
 import { caseCount, casePowers } from "../netlist/lab/optics.ts";
 import { labEngine } from "../netlist/lab/propagate.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
+import { labBias } from "../pipeline/calibrate/from-readings.ts";
 import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
 import { fmtYield } from "./fab-study-core.ts";
 
@@ -56,7 +57,7 @@ function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: num
     passiveDie(s.estimatedDie),
     s.estimatedDie.heaters.map((h) => h.path),
   );
-  const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+  const bias = labBias(run.calibrated.calibration.bias);
   const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));
   const zt = keys.map(() => [] as [number, number][]);
   const ze = keys.map(() => [] as [number, number][]);

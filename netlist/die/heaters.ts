@@ -164,6 +164,12 @@ export function crosstalkOf(law: CrosstalkLaw, heaters: Pick<Heater, "x" | "y" |
 
 const codeMax = (bits: number): number => 2 ** bits - 1;
 
+/** The heater power (mW) that adds phase ψ through a heater's law: η·P·(1 + β·P) = ψ, in the form that stays exact as β → 0. */
+export function powerForPhase(h: Pick<Heater, "radPerMw" | "betaPerMw">, psi: number): number {
+  const beta = h.betaPerMw ?? 0;
+  return (2 * psi) / (h.radPerMw * (1 + Math.sqrt(Math.max(0, 1 + (4 * beta * psi) / h.radPerMw))));
+}
+
 /** Heater powers (mW) of drive codes. */
 export function heaterPowers(die: Pick<FabDie, "drive">, codes: ArrayLike<number>): Float64Array {
   const cm = codeMax(die.drive.bits);
@@ -241,9 +247,7 @@ export function codesForPhases(
     let x = targets[i]! - die.heaters[i]!.offsetRad;
     for (const c of byVictim[i]!) x -= c.radPerMw * pIn[c.aggressor]!;
     const eta = die.heaters[i]!.radPerMw;
-    const beta = die.heaters[i]!.betaPerMw ?? 0;
-    // η·P·(1 + β·P) = ψ, solved for P in the form that stays exact as β → 0.
-    const power = (psi: number): number => (2 * psi) / (eta * (1 + Math.sqrt(Math.max(0, 1 + (4 * beta * psi) / eta))));
+    const power = (psi: number): number => powerForPhase(die.heaters[i]!, psi);
     let v = power(wrapPhase(x));
     // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last
     // iterate, so a heater does not jump by 2π/η (and its neighbours by κ·2π) between iterations.

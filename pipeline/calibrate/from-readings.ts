@@ -33,6 +33,11 @@ export const LAB_INSTRUMENT: LabInstrument = {
   thermalNoiseA: LAB_INSTRUMENTS.thermalNoiseA,
 };
 
+/** Bias amplitudes by lab input name ("bias:<instance>"), as a lab drives them, from a calibration's. */
+export function labBias(bias: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...bias].map(([k, v]) => [`bias:${k}`, v]));
+}
+
 /** What a lab knows before reading anything: the technology's drive and nominal heater efficiency. */
 export function labSetup(technology = "foundry"): LabSetup {
   const h = FAB_TECHNOLOGIES[technology]!.heater;
@@ -46,7 +51,7 @@ export function labProgram(circuit: Circuit, table: PhaseTable | null): Program 
     const r = calibrateFab(circuit, table, estimatedDie);
     return {
       targets: programmedPhases(r.circuit, estimatedDie),
-      bias: new Map([...r.calibration.bias].map(([k, v]) => [`bias:${k}`, v])),
+      bias: labBias(r.calibration.bias),
       calibrated: r.circuit,
     };
   };
@@ -185,7 +190,7 @@ export function labCalibrationFiles(
     })),
   };
   const r = calibrateFab(circuit, table, estimatedDie);
-  const bias = new Map([...r.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+  const bias = labBias(r.calibration.bias);
   const acceptance = session.acceptance;
   if (!acceptance) throw new Error("labCalibrationFiles: the session has no acceptance round");
   const margins = predictedMargins(st, estimatedDie, prog.codes, r.circuit, bias, Number(readCellInfo(circuit.info)?.levels ?? 4));

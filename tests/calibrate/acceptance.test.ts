@@ -14,7 +14,7 @@ import { writeFabDieFile } from "../../fab/die-file.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { labBias, labProgram, labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { cellDir, paperCell } from "./fab-fixtures.ts";
@@ -35,7 +35,7 @@ describe("the acceptance round", () => {
     expect(Math.abs(a.responsivityAW[0]! / die.detectors[0]!.responsivityAW - 1)).toBeLessThan(1e-3);
     expect(a.worstMarginSteps[0]!).toBeGreaterThan(a.guardSteps[0]!);
     // The same margin computed without noise on the true die (the lab engine at the programmed codes).
-    const bias = new Map([...run.calibrated.calibration.bias].map(([k, v]) => [`bias:${k}`, v]));
+    const bias = labBias(run.calibrated.calibration.bias);
     const truth = predictedMargins(run.session.struct, die, run.codes, run.calibrated.circuit, bias, 4);
     expect(Math.abs(a.worstMarginSteps[0]! - truth.worst)).toBeLessThan(0.01);
   });

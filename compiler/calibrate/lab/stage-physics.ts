@@ -2,7 +2,7 @@
 // code that makes a heater realize a phase, how light is brought to a stage input and put at a row's
 // phase, the meters behind a row, and what the die predicts a round's steps read. Planning (plan.ts)
 // uses it to choose settings and absorbing (absorb.ts) to compare readings with predictions.
-import { codesForPhases, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { codesForPhases, powerForPhase, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
 import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
 import type { Round } from "./rounds.ts";
@@ -62,10 +62,8 @@ export function codeFor(state: SessionState, h: number, phase: number, codes: In
   const c = Int32Array.from(codes);
   c[h] = 0;
   const at0 = realizedPhases(state.estimatedDie, c)[h]!;
-  const { radPerMw: eta, betaPerMw: beta = 0 } = state.estimatedDie.heaters[h]!;
   const psi = (((phase - at0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
-  // η·P·(1 + β·P) = ψ, in the form that stays exact as β → 0.
-  const p = (2 * psi) / (eta * (1 + Math.sqrt(Math.max(0, 1 + (4 * beta * psi) / eta))));
+  const p = powerForPhase(state.estimatedDie.heaters[h]!, psi);
   return Math.max(0, Math.min(maxCode(state), Math.round(maxCode(state) * Math.sqrt(Math.min(1, p / state.setup.pMaxMw)))));
 }
 
