@@ -6,7 +6,8 @@ import { heaterLeaves } from "../netlist/die/heaters.ts";
 import type { Circuit, PortMapPad } from "../netlist/ir.ts";
 import { periodUm, type LengthEncoding } from "../netlist/formats/spice-dialect.ts";
 import { boundsOf, type CellRef, type LayoutCell, type Shape } from "./cell.ts";
-import { CellCache, layoutCircuit, LayoutError, type DesignLayout } from "./design.ts";
+import { CellCache, layoutCircuit, type DesignLayout } from "./design.ts";
+import { LayoutError } from "./layout-error.ts";
 import { snap } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 
@@ -59,7 +60,14 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string,
     chips = [];
   }
   const laid = new Map<string, DesignLayout>();
-  for (const d of designs) laid.set(d.stem, layoutCircuit(d.circuit, cache));
+  for (const d of designs) {
+    try {
+      laid.set(d.stem, layoutCircuit(d.circuit, cache));
+    } catch (e) {
+      if (e instanceof LayoutError && e.design === undefined) throw new LayoutError(e.message, d.stem);
+      throw e;
+    }
+  }
   const rows = chips.length
     ? chips
     : [{ name: input.name, copies: designs.map((d) => ({ name: d.stem.split(".").pop()!, design: d.stem })) }];

@@ -22,11 +22,9 @@ import {
   straight,
   terminator,
 } from "./cells.ts";
+import { LayoutError } from "./layout-error.ts";
 import { placeAndRoute, type PlaceNode } from "./place-route.ts";
 import type { Segment } from "./trim.ts";
-
-/** Thrown for a circuit the layout cannot draw (an unknown component, a feedback loop). */
-export class LayoutError extends Error {}
 
 /** Cells shared by every design of one layout (equal parameters → one cell). */
 export class CellCache {

@@ -10,6 +10,7 @@
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
 import { crossingGeometry } from "./cells.ts";
+import { LayoutError } from "./layout-error.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { planChannel } from "./channel.ts";
@@ -322,7 +323,7 @@ function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds:
       if (--indeg[w]! === 0) queue.push(w);
     }
   }
-  if (order.length !== nodes.length) throw new Error("the netlist has a feedback loop: it cannot be placed in columns");
+  if (order.length !== nodes.length) throw new LayoutError("the netlist has a feedback loop: it cannot be placed in columns");
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k]!;
     if (preds[v]!.length === 0 && nodes[v]!.port !== "in" && succs[v]!.length)

@@ -10,7 +10,7 @@ import type { PortMapPad } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING, type LengthEncoding } from "../../netlist/formats/spice-dialect.ts";
 import { layoutChip, writePadMap, type ChipInput, type ChipStats } from "../../layout/chip.ts";
-import { LayoutError } from "../../layout/design.ts";
+import { LayoutError } from "../../layout/layout-error.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { LAYER_MAPS, type PdkName } from "../../layout/layers.ts";
 import { toLibrary } from "../../layout/library.ts";
@@ -147,15 +147,16 @@ export function layoutFiles(dir: string, files: ReadonlyMap<string, string>, opt
     (f) => join(dir, f),
     (p) => files.get(basename(p))!,
   );
-  return layoutInput(input, opts);
+  return layoutInput(input, opts, dir);
 }
 
 /** Lay out a compiled directory: pure after reading, deterministic bytes. */
 export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutput {
-  return layoutInput(readCompiled(target), opts);
+  const input = readCompiled(target);
+  return layoutInput(input, opts, statSync(target).isDirectory() ? target : join(target, ".."));
 }
 
-function layoutInput(input: ChipInput, opts: LayoutOptions): LayoutOutput {
+function layoutInput(input: ChipInput, opts: LayoutOptions, dir?: string): LayoutOutput {
   try {
     const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell);
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
@@ -198,6 +199,8 @@ function layoutInput(input: ChipInput, opts: LayoutOptions): LayoutOutput {
         opts.cell && /no cell design/.test(e.message) ? LAYOUT_CODES.noSuchCell : LAYOUT_CODES.cannotDraw,
         e.message,
         opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile",
+        // The design's own netlist file, when one design cannot be drawn.
+        e.design !== undefined && dir !== undefined ? { file: join(dir, `${e.design}.netlist.json`), line: 1, column: 1 } : null,
       );
     throw e;
   }
