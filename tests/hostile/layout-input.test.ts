@@ -3,13 +3,13 @@
 // beside the output and the input directory's bytes unchanged. The untouched directory lays out
 // (the cases can fail), and a feedback loop is the layout's refusal (OPT8005, exit 1), not an
 // internal error as it was (exit 70, "a bug in optinc").
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { snapshot } from "./harness.ts";
 
 interface Diagnostic {
   code: string;
@@ -24,16 +24,6 @@ async function layout(args: string[]): Promise<{ code: number; diagnostics: Diag
   const code = await main(["--json", "layout", ...args], io);
   return { code, diagnostics: JSON.parse(io.out()).diagnostics, err: io.err() };
 }
-
-const hashDir = (dir: string): string =>
-  createHash("sha256")
-    .update(
-      readdirSync(dir)
-        .sort()
-        .map((f) => `${f}:${readFileSync(join(dir, f), "utf8")}`)
-        .join("\n"),
-    )
-    .digest("hex");
 
 describe("hostile layout inputs: every layout code from an input, nothing written", async () => {
   const root = mkdtempSync(join(tmpdir(), "optinc-layout-hostile-"));
@@ -102,16 +92,16 @@ describe("hostile layout inputs: every layout code from an input, nothing writte
     ];
 
   it("the compiled directory itself lays out (the cases below start from a valid input)", async () => {
-    const before = hashDir(at("out"));
+    const before = snapshot(at("out"));
     const r = await layout([at("out"), "-o", at("ok", "cf.gds")]);
     expect(r.code, r.err).toBe(0);
     expect(existsSync(at("ok", "cf.gds"))).toBe(true);
-    expect(hashDir(at("out"))).toBe(before);
+    expect(snapshot(at("out"))).toEqual(before);
   });
 
   for (const c of cases)
     it(`${c.what}: exit ${c.exit}, ${c.code} at its file, nothing written`, async () => {
-      const before = existsSync(c.dir) ? hashDir(c.dir) : null;
+      const before = existsSync(c.dir) ? snapshot(c.dir) : null;
       const gds = at(`refused-${c.code}`, "x.gds");
       const r = await layout([c.dir, "-o", gds, ...(c.extra ?? [])]);
       expect(r.code, r.err).toBe(c.exit);
@@ -122,6 +112,6 @@ describe("hostile layout inputs: every layout code from an input, nothing writte
       if (c.line !== undefined) expect(d!.line).toBe(c.line);
       expect(existsSync(gds)).toBe(false);
       expect(existsSync(at(`refused-${c.code}`))).toBe(false);
-      if (before !== null) expect(hashDir(c.dir)).toBe(before);
+      if (before !== null) expect(snapshot(c.dir)).toEqual(before);
     });
 });
