@@ -121,6 +121,7 @@ export function toleranceOfCellChip(
 ): ToleranceResult {
   const design = prepareCellDesign(designs, seed);
   return analyzeTolerance(design, {
+    fixedLoss: true,
     ...(o.axes ? { axes: o.axes } : {}),
     ...(o.certify === false ? { certify: false } : {}),
     seed,

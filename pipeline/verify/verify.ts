@@ -113,6 +113,7 @@ interface ToleranceRun {
 export function runCellTolerance(cells: { name: string; circuit: Circuit }[], o: ToleranceRun): ToleranceResult {
   const design = prepareCellDesign(cells, o.seed);
   return analyzeTolerance(design, {
+    fixedLoss: true,
     seed: o.seed,
     trials: o.trials,
     receiver: o.receiver,

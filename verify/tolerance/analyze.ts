@@ -33,6 +33,11 @@ export interface ToleranceOptions {
   certifyBudget?: number;
   /** Analyse only these axes (default: all). */
   axes?: AxisName[];
+  /**
+   * The technology axis keeps the nominal MZI loss (axes.ts technologyAxis): closed-form cells,
+   * whose biases are set for it. Default false: a trained network's loss scales with the rest.
+   */
+  fixedLoss?: boolean;
 }
 
 /** Monte-Carlo figures of one axis (levels in the axis unit; for the technology axis a scale factor). */
@@ -216,10 +221,10 @@ export function analyzeTolerance(design: Design, o: ToleranceOptions): Tolerance
     });
   }
   if (want("technology") && !isIdeal(t, { detector: "include" })) {
-    const axis = technologyAxis(t);
+    const axis = technologyAxis(t, o.fixedLoss);
     let certified: CertifiedSummary | null = null;
     if (cx) {
-      const fam = technologyFamily(cx, t, 1 - YIELD_TARGET);
+      const fam = technologyFamily(cx, t, 1 - YIELD_TARGET, o.fixedLoss);
       const b = certifiedLevel(cx, fam.family, { min: 1e-6, max: axis.max, start: 0.01 }, search);
       certified = { level: b.lo, evaluations: b.evaluations };
     }

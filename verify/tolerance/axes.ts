@@ -65,8 +65,14 @@ export const AXES: Record<Exclude<AxisName, "dacBits" | "detectorNoise" | "techn
   },
 };
 
-/** The technology scaled jointly: static levels and detector noise × s, the DAC as given. */
-export function technologyAxis(t: Technology): AxisDef {
+/**
+ * The technology scaled jointly: static levels and detector noise × s, the DAC as given. With
+ * `fixedLoss` the nominal MZI loss is not scaled: a closed-form cell's biases are set for it
+ * (compiler/cells/cell-circuit.ts), so it is the operating point, not an error, and scaling it
+ * toward zero would move every cell away from the loss its biases compensate (the loss axis alone
+ * sweeps it). A trained network compensates nothing: its loss scales with the rest.
+ */
+export function technologyAxis(t: Technology, fixedLoss = false): AxisDef {
   return {
     name: "technology",
     unit: "×",
@@ -78,11 +84,15 @@ export function technologyAxis(t: Technology): AxisDef {
       1e4,
       t.splitterImbalance ? 0.5 / t.splitterImbalance : Infinity,
       t.phaseNoise ? Math.PI / 2 / t.phaseNoise : Infinity,
-      t.mziLossDb ? 10 / t.mziLossDb : Infinity,
+      t.mziLossDb && !fixedLoss ? 10 / t.mziLossDb : Infinity,
     ),
     start: 0.1,
     point: (s) => ({
-      levels: { splitterImbalance: s * t.splitterImbalance, phaseNoise: s * t.phaseNoise, mziLossDb: s * t.mziLossDb },
+      levels: {
+        splitterImbalance: s * t.splitterImbalance,
+        phaseNoise: s * t.phaseNoise,
+        mziLossDb: fixedLoss ? t.mziLossDb : s * t.mziLossDb,
+      },
       dacBits: t.dacBits,
       detectorNoise: s * t.detectorNoise,
     }),

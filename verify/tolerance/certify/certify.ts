@@ -171,6 +171,7 @@ export function technologyFamily(
   cx: CertifyContext,
   t: Technology,
   budget: number,
+  fixedLoss = false,
 ): { family: (s: number) => { box: ErrorBox; reserve: number }; zPhase: number | null; zDetector: number | null } {
   const parts = (t.phaseNoise > 0 ? 1 : 0) + (t.detectorNoise > 0 ? 1 : 0);
   const zPhase = t.phaseNoise > 0 ? coverageZ(cx.phaseShifters, budget / parts) : null;
@@ -178,7 +179,12 @@ export function technologyFamily(
   const dac = t.dacBits ? Math.PI / 2 ** t.dacBits : 0;
   return {
     family: (s) => ({
-      box: { coupler: s * t.splitterImbalance, phase: s * (zPhase ?? 0) * t.phaseNoise + dac, loss: s * t.mziLossDb },
+      // fixedLoss: the loss is the operating point the cells' biases are set for (axes.ts technologyAxis).
+      box: {
+        coupler: s * t.splitterImbalance,
+        phase: s * (zPhase ?? 0) * t.phaseNoise + dac,
+        loss: fixedLoss ? t.mziLossDb : s * t.mziLossDb,
+      },
       reserve: s * (zDetector ?? 0) * t.detectorNoise,
     }),
     zPhase,
