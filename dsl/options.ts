@@ -230,6 +230,14 @@ export const OPTIONS: OptionDef[] = [
   opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "from preset", "Insertion loss per MZI."),
   opt(
     "technology",
+    "loss_spread",
+    "technology.lossSpreadDb",
+    quantity("loss", { min: 0, max: 10 }),
+    "from preset",
+    "Gaussian σ of each MZI arm's insertion loss around mzi_loss, drawn per arm per die (0.02 dB in foundry and calibrated: an assumption).",
+  ),
+  opt(
+    "technology",
     "splitter_imbalance",
     "technology.splitterImbalance",
     real({ min: 0, max: 0.5, exclusiveMax: true }),

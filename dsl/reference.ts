@@ -54,14 +54,14 @@ export function presetsReferenceMarkdown(): string {
 
 export function technologyPresetsReferenceMarkdown(): string {
   const out = [
-    "| Preset | Loss per MZI | Coupler imbalance | Phase error σ | Phase DAC | Detector noise σ | What it stands for |",
-    "|---|---|---|---|---|---|---|",
+    "| Preset | Loss per MZI | Loss spread σ (per arm) | Coupler imbalance | Phase error σ | Phase DAC | Detector noise σ | What it stands for |",
+    "|---|---|---|---|---|---|---|---|",
   ];
   for (const name of TECHNOLOGY_PRESET_NAMES) {
     const p = TECHNOLOGY_PRESETS[name]!;
     const t = p.levels;
     out.push(
-      `| \`${name}\` | ${t.mziLossDb} dB | ±${t.splitterImbalance} | ${t.phaseNoise * 1000} mrad | ${t.dacBits === null ? "none" : `${t.dacBits} bits`} | ${t.detectorNoise} step | ${cell(p.summary)} |`,
+      `| \`${name}\` | ${t.mziLossDb} dB | ${t.lossSpreadDb ?? 0} dB${t.lossSpreadDb ? " (assumed)" : ""} | ±${t.splitterImbalance} | ${t.phaseNoise * 1000} mrad | ${t.dacBits === null ? "none" : `${t.dacBits} bits`} | ${t.detectorNoise} step | ${cell(p.summary)} |`,
     );
   }
   return out.join("\n") + "\n";

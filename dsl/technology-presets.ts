@@ -27,10 +27,13 @@ export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
   //   (preprints.org 202310.1199); a 0.2 dB 2×2 MMI is already ±0.0115;
   // - phase σ = 10 mrad: static programming error of a shifter set from a lookup table;
   // - 0.1 dB per MZI insertion loss; a 10-bit phase DAC (rounding ≤ π/1024 ≈ 3.1 mrad);
-  // - detector noise σ = 0.02 of a decision step.
+  // - detector noise σ = 0.02 of a decision step;
+  // - loss spread σ 0.02 dB per MZI arm around the 0.1 dB: an ASSUMPTION (20 % of the nominal loss,
+  //   no measured per-MZI loss distribution is cited here); loss-tracking cells cancel the common
+  //   part of the loss, only this spread remains.
   foundry: {
-    levels: { mziLossDb: 0.1, splitterImbalance: 0.02, phaseNoise: 0.01, dacBits: 10, detectorNoise: 0.02 },
-    summary: "As fabricated: couplers ±2 %, phase σ 10 mrad, 0.1 dB/MZI, 10-bit DAC, detector σ 0.02 step.",
+    levels: { mziLossDb: 0.1, splitterImbalance: 0.02, phaseNoise: 0.01, dacBits: 10, detectorNoise: 0.02, lossSpreadDb: 0.02 },
+    summary: "As fabricated: couplers ±2 %, phase σ 10 mrad, 0.1 dB/MZI (σ 0.02 dB per arm, assumed), 10-bit DAC, detector σ 0.02 step.",
   },
   // The same die after per-die measurement and correction:
   // - couplers ±0.001: local correction re-solves each MZI's phases for its measured splitters
@@ -38,9 +41,9 @@ export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
   //   large ones shrink quadratically, (0.02)² = 4·10⁻⁴, rounded up for the measurement itself;
   // - phase σ 1 mrad: encoder/decoder offset calibration removes > 90 % of static phase error
   //   (Carstensen, arXiv 2602.18299), 10 mrad → 1 mrad;
-  // - loss, DAC and detector are hardware: unchanged from foundry.
+  // - loss (and its spread, an assumption), DAC and detector are hardware: unchanged from foundry.
   calibrated: {
-    levels: { mziLossDb: 0.1, splitterImbalance: 0.001, phaseNoise: 0.001, dacBits: 10, detectorNoise: 0.02 },
+    levels: { mziLossDb: 0.1, splitterImbalance: 0.001, phaseNoise: 0.001, dacBits: 10, detectorNoise: 0.02, lossSpreadDb: 0.02 },
     summary: "Foundry after per-die measurement and correction: couplers ±0.001, phase σ 1 mrad; loss, DAC, detector unchanged.",
   },
 };

@@ -16,10 +16,15 @@ export interface Technology {
   dacBits: number | null;
   /** Gaussian detector noise σ, in units of one quantization step of the output amplitude, added before thresholding. */
   detectorNoise: number;
+  /**
+   * Gaussian spread σ of the insertion loss of each MZI arm around mziLossDb, dB (one draw per arm
+   * per die; the total is kept ≥ 0). Absent or 0: every MZI has exactly mziLossDb.
+   */
+  lossSpreadDb?: number;
 }
 
 /** The static levels a die is drawn at (netlist/die/die.ts): what stays fixed on one fabricated chip. */
-export type DieLevels = Partial<Pick<Technology, "splitterImbalance" | "phaseNoise" | "mziLossDb">>;
+export type DieLevels = Partial<Pick<Technology, "splitterImbalance" | "phaseNoise" | "mziLossDb" | "lossSpreadDb">>;
 
 /**
  * The one conversion from a technology block (the spec's, a report's, a preset's, or one assembled
@@ -33,12 +38,18 @@ export function technologyOf(block: Partial<Technology>): Technology {
     splitterImbalance: block.splitterImbalance ?? 0,
     dacBits: block.dacBits ?? null,
     detectorNoise: block.detectorNoise ?? 0,
+    ...(block.lossSpreadDb ? { lossSpreadDb: block.lossSpreadDb } : {}),
   };
 }
 
 /** The static levels of a technology (what a die is drawn at). */
 export function dieLevels(t: Partial<Technology>): DieLevels {
-  return { splitterImbalance: t.splitterImbalance ?? 0, phaseNoise: t.phaseNoise ?? 0, mziLossDb: t.mziLossDb ?? 0 };
+  return {
+    splitterImbalance: t.splitterImbalance ?? 0,
+    phaseNoise: t.phaseNoise ?? 0,
+    mziLossDb: t.mziLossDb ?? 0,
+    ...(t.lossSpreadDb ? { lossSpreadDb: t.lossSpreadDb } : {}),
+  };
 }
 
 export interface IdealQuestion {
@@ -48,12 +59,14 @@ export interface IdealQuestion {
 
 /** Is the technology ideal: no loss, imbalance, phase error or DAC (and, when included, no detector noise)? */
 export function isIdeal(t: Partial<Technology>, q: IdealQuestion): boolean {
-  return !t.mziLossDb && !t.splitterImbalance && !t.phaseNoise && !t.dacBits && (q.detector === "ignore" || !t.detectorNoise);
+  return (
+    !t.mziLossDb && !t.lossSpreadDb && !t.splitterImbalance && !t.phaseNoise && !t.dacBits && (q.detector === "ignore" || !t.detectorNoise)
+  );
 }
 
 /** Throws a RangeError naming the first value outside its range (every number ≥ 0, imbalance ≤ 0.5, DAC 1..52 bits or null). */
 export function validateTechnology(t: Partial<Technology>): void {
-  for (const k of ["mziLossDb", "splitterImbalance", "phaseNoise", "detectorNoise"] as const) {
+  for (const k of ["mziLossDb", "lossSpreadDb", "splitterImbalance", "phaseNoise", "detectorNoise"] as const) {
     const v = t[k];
     if (v !== undefined && v !== null && !(typeof v === "number" && Number.isFinite(v) && v >= 0)) {
       throw new RangeError(`non-ideality ${k} must be a finite number ≥ 0, got ${String(v)}`);

@@ -156,7 +156,15 @@ export interface DetectorStep {
   levels: number;
   step: number | number[];
   offset: number | number[];
+  /** Decoded modes. */
   modes: number;
+  /**
+   * Ratiometric detection: the detector reads one more input mode (the last), a reference row that
+   * crossed the same stages as the outputs, whose nominal Re field is `reference`. Each decoded
+   * mode's Re y is first scaled by reference / Re y_ref, so a loss common to every path cancels; a
+   * reference field ≤ 0 decodes every mode as 0.
+   */
+  reference?: number;
 }
 
 export type PipelineStep = SourceStep | PhaseStage | ActivationStep | DetectorStep;

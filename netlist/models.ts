@@ -184,8 +184,8 @@ export const MODELS: Record<string, Model> = {
   },
   detector: {
     kind: "detector",
-    doc: "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists",
-    ports: (s) => multiPorts(int(s, "modes"), int(s, "modes")),
+    doc: "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists; with `reference`, one more input (last) and Re y scaled by reference/Re y_ref first",
+    ports: (s) => multiPorts(int(s, "modes") + (s.reference !== undefined ? 1 : 0), int(s, "modes")),
   },
 };
 
@@ -253,6 +253,16 @@ export function detectorThresholds(s: Settings, modes: number): { step: number[]
     return new Array<number>(modes).fill(num(s, key, fallback));
   };
   return { step: per("step"), offset: per("offset", 0) };
+}
+
+/** The reference level of a ratiometric detector (models.ts detector), or null. */
+export function detectorReference(s: Settings): number | null {
+  return s.reference === undefined ? null : num(s, "reference");
+}
+
+/** A ratiometric detector's scale of the decoded fields: reference / Re y_ref (0 when the reference is dark). */
+export function ratioScale(reference: number, refRe: number): number {
+  return refRe > 0 ? reference / refRe : 0;
 }
 
 /** Threshold decoding of the homodyne signal Re y; a half step rounds up (Math.round). */

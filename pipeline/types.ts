@@ -6,7 +6,7 @@ import type { UnitFunction } from "../aggregate/unit.ts";
 import type { CellDesign } from "../compiler/cells/chip-circuits.ts";
 import type { UnitResult } from "../compiler/onn/unit.ts";
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
-import type { CellCheck } from "../verify/cells/cell-verify.ts";
+import type { CellCheck, LossBandCheck } from "../verify/cells/cell-verify.ts";
 import type { VerifyResult } from "../verify/circuit/run.ts";
 import type { ScenarioResult } from "../system/train/scenarios.ts";
 import type { TargetVerdict } from "../verify/tolerance/statistics.ts";
@@ -61,7 +61,7 @@ export interface ChipStep {
   built?: Map<string, Circuit>;
   circuits?: Map<string, Circuit>;
   /** Per design: exact cases with ideal parts (`check`) and at the design MZI loss alone (`atLoss`, null at 0 dB). */
-  checks?: { design: string; check: CellCheck; atLoss: CellCheck | null }[];
+  checks?: { design: string; check: CellCheck; atLoss: CellCheck | null; band: LossBandCheck }[];
 }
 
 /** A closed-form structure route = auto can build (pipeline/compile/structure-search.ts). */

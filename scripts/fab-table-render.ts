@@ -95,22 +95,13 @@ function findings(rows: FabRow[]): string[] {
   const offLoss = closedForm.filter((r) => r.designLossDb !== cal.mziLossDb);
   for (const r of offLoss)
     out.push(
-      `\`${r.example}\`'s cells are biased for the ${level(r.designLossDb)} dB MZIs its technology block states, not the presets' ` +
+      `\`${r.example}\`'s technology block states ${level(r.designLossDb)} dB MZIs, not the presets' ` +
         `${level(cal.mziLossDb)} dB: its yield at its own block is in the table above.`,
     );
-  const conservative = closedForm.find(
-    (r) => r.tolerance!.couplerImbalance.level < cal.splitterImbalance && r.yields!.calibrated.passing === r.yields!.calibrated.trials,
-  );
   out.push(
-    "Every figure is for the example as shipped: the closed-form cells set their bias amplitudes for the MZI loss of the " +
-      "spec's technology block, and each tolerance is measured with the other non-idealities at zero, away from that loss, " +
-      "so it is conservative" +
-      (conservative
-        ? ` (\`${conservative.example}\`, built for ${level(conservative.designLossDb)} dB, tolerates ` +
-          `±${level(conservative.tolerance!.couplerImbalance.level)} couplers alone, yet ` +
-          `${kOfN(conservative.yields!.calibrated.passing, conservative.yields!.calibrated.trials)} \`calibrated\` chips, ` +
-          `±${level(cal.splitterImbalance)} with ${level(cal.mziLossDb)} dB loss, are exact).`
-        : "."),
+    "Every figure is for the example as shipped: the closed-form cells carry each bias constant through the same MZIs as " +
+      "their signals and read their detectors relative to it (docs/formats.md §5), so a loss common to a cell's MZIs " +
+      "cancels; each tolerance is measured with the other non-idealities at zero.",
   );
   const trained = rows.find((r) => r.built === "trained ONN" && r.tolerance);
   const robust = [...closedForm].sort((a, b) => b.tolerance!.couplerImbalance.level - a.tolerance!.couplerImbalance.level)[0];

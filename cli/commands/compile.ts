@@ -3,7 +3,13 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { aggregatorFiles, aggregatorSummary, compileAggregator, StructureRefused } from "../../pipeline/compile/route.ts";
+import {
+  aggregatorFiles,
+  aggregatorSummary,
+  closedFormNotExactHint,
+  compileAggregator,
+  StructureRefused,
+} from "../../pipeline/compile/route.ts";
 import { structureTable } from "../../pipeline/compile/structure-table.ts";
 import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.ts";
 import { CompileError } from "../../compiler/errors.ts";
@@ -188,21 +194,3 @@ function layoutLine(s: LayoutSummary): string {
   return `  layout: ${s.gds}, die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm`;
 }
 
-/**
- * Why a closed-form chip is not exact, in terms a user can act on. Its cells' biases compensate the
- * technology's MZI loss, so a cell can be exact at that loss and not with lossless parts: that is
- * the design's limit, not a bug, and the yield section (chips at the spec's technology) says what
- * a fabricated chip does. Only a cell that fails at its own design loss contradicts the construction.
- */
-function closedFormNotExactHint(r: ClosedFormReport): string {
-  const lossless = r.cells.filter((c) => c.exact < c.cases);
-  const atLoss = r.cells.filter((c) => c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases);
-  if (atLoss.length === 0 && lossless.length > 0) {
-    const c = lossless[0]!;
-    return `every cell is exact at the ${r.spec.technology.mziLossDb} dB MZI loss its biases are set for, but ${lossless.length} decode wrongly with lossless parts (${c.design}: ${c.exact}/${c.cases}); the yield line judges the chip at the spec's technology; a structure with narrower cells (route = auto) or a smaller mzi_loss leaves less for the biases to compensate`;
-  }
-  if (atLoss.length === 0 && lossless.length === 0)
-    return "every cell is exact over its whole input space, so the composition of cells is wrong: this is a bug in optinc, please report it with the spec";
-  const c = atLoss[0]!;
-  return `${atLoss.length} cell design(s) decode wrongly even at their design loss (${c.design}: ${c.atDesignLoss!.exact}/${c.cases}): the construction is exact by design, so this is a bug in optinc, please report it with the spec`;
-}

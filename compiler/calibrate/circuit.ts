@@ -8,7 +8,7 @@
 import { linearParts, type Die, type LinearPart } from "../../netlist/die/die.ts";
 import { dieElements } from "../../netlist/die/elements.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { detectorThresholds, num } from "../../netlist/models.ts";
+import { detectorReference, detectorThresholds, num } from "../../netlist/models.ts";
 import { circuitLookup } from "../../netlist/die/die.ts";
 import { instancePorts, topologicalOrder } from "../../netlist/sim/propagate.ts";
 import { cabs, carg } from "../../math/complex.ts";
@@ -90,16 +90,20 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
       continue;
     }
     if (inst.component === "detector") {
-      const modes = ports.inputs.length;
+      // A ratiometric detector decodes y_k · reference / y_ref: its thresholds scale by the mode's
+      // scale relative to the reference row's.
+      const modes = ports.outputs.length;
       const base = detectorThresholds(inst.settings, modes);
       const g = die.detector?.gain ?? new Array<number>(modes).fill(1);
       const o = die.detector?.offset ?? new Array<number>(modes).fill(0);
+      const refPort = detectorReference(inst.settings) !== null ? ports.inputs[modes] : undefined;
+      const sRef = refPort === undefined ? 1 : (g[modes] ?? 1) * (inScale(name, refPort) ?? 1);
       const step: number[] = [];
       const offset: number[] = [];
-      ports.inputs.forEach((p, k) => {
+      ports.inputs.slice(0, modes).forEach((p, k) => {
         const s = inScale(name, p) ?? 1;
-        step.push(g[k]! * s * base.step[k]!);
-        offset.push(g[k]! * s * base.offset[k]! + o[k]!);
+        step.push((g[k]! * s * base.step[k]!) / sRef);
+        offset.push((g[k]! * s * base.offset[k]! + o[k]!) / sRef);
       });
       out.detector = { name, step, offset };
       for (const p of ports.outputs) scale.set(`${name},${p}`, 1);

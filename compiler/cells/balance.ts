@@ -91,7 +91,23 @@ export interface LayerBudget {
   rowMargin: number[];
 }
 
-export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, headroom: number, budgets?: LayerBudget[]): SparseScales[] {
+/**
+ * `chained[l]`: layer l's bias column is not a fresh source but the previous layer's last row (a
+ * replica of the constant that crossed the same stages as the signal; compiler/cells/cell-circuit.ts),
+ * so its amplitude is that row's scale. Such a replica row's own entry is kept bright, |σ| ≥
+ * REPLICA_FLOOR · headroom: every next row's constant arrives through it, so its relative error is
+ * a common error of all of them, and a lab lights and reads later stages through it (a replica
+ * attenuated to a tenth reaches the next ReLU too weak to find its phase, docs/calibration.md).
+ */
+export const REPLICA_FLOOR = 0.2;
+
+export function balanceScales(
+  layers: SparseLayout[],
+  sourceAmplitude: number,
+  headroom: number,
+  budgets?: LayerBudget[],
+  chained?: boolean[],
+): SparseScales[] {
   // Node 0 is the source; then per layer its rows (one node for the last layer) and its bias.
   let n = 1;
   const rowNode: number[][] = [];
@@ -102,10 +118,12 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
       const shared = n++;
       rowNode.push(new Array<number>(rows).fill(shared));
     } else rowNode.push(Array.from({ length: rows }, () => n++));
-    biasNode.push(n++);
+    if (chained?.[l] && l > 0) biasNode.push(rowNode[l - 1]![rowNode[l - 1]!.length - 1]!);
+    else biasNode.push(n++);
   });
   const H = Math.log(headroom);
-  const entries: { x: number; y: number; c: number; w: number; layer: number }[] = [];
+  const entries: { x: number; y: number; c: number; w: number; layer: number; bright: boolean }[] = [];
+  const B = Math.log(REPLICA_FLOOR * headroom);
   layers.forEach((layer, l) => {
     const cols = layer.weights[0]!.length;
     layer.weights.forEach((row, r) =>
@@ -115,14 +133,16 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
         // Weight of the entry's error: |W|·(largest input)/(row's margin), per unit of 1/|σ|.
         const b = budgets?.[l];
         const weight = b ? (Math.abs(w) * (j === cols - 1 ? 1 : b.inputMax[j]!)) / b.rowMargin[r]! : 1;
-        entries.push({ x: rowNode[l]![r]!, y, c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!), w: weight, layer: l });
+        // The replica row of a layer whose next layer reads it as its bias.
+        const bright = chained?.[l + 1] === true && r === layer.weights.length - 1 && j === cols - 1;
+        entries.push({ x: rowNode[l]![r]!, y, c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!), w: weight, layer: l, bright });
       }),
     );
   });
   const edgesAt = (t: number): Edge[] =>
     entries.flatMap((e) => [
       { from: e.y, to: e.x, w: H - e.c }, // x − y ≤ H − c
-      { from: e.x, to: e.y, w: e.c - t }, // y − x ≤ c − t
+      { from: e.x, to: e.y, w: e.c - (e.bright ? Math.max(t, B) : t) }, // y − x ≤ c − t
     ]);
   let lo = H - 40;
   let hi = H;
@@ -155,21 +175,21 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
     let moved = 0;
     for (let node = 1; node < n; node++) {
       let A = 0;
-      let B = 0;
+      let Bsum = 0;
       let upper = Infinity;
       let lower = -Infinity;
       for (const e of asRow[node]!) {
         A += e.w * Math.exp(pot[e.y]! - e.c);
         upper = Math.min(upper, H - e.c + pot[e.y]!);
-        lower = Math.max(lower, floor - e.c + pot[e.y]!);
+        lower = Math.max(lower, (e.bright ? Math.max(floor, B) : floor) - e.c + pot[e.y]!);
       }
       for (const e of asInput[node]!) {
-        B += e.w * Math.exp(-pot[e.x]! - e.c);
+        Bsum += e.w * Math.exp(-pot[e.x]! - e.c);
         lower = Math.max(lower, pot[e.x]! + e.c - H);
-        upper = Math.min(upper, pot[e.x]! + e.c - floor);
+        upper = Math.min(upper, pot[e.x]! + e.c - (e.bright ? Math.max(floor, B) : floor));
       }
-      if (A === 0 && B === 0) continue;
-      const target = B === 0 ? upper : A === 0 ? lower : 0.5 * Math.log(A / B);
+      if (A === 0 && Bsum === 0) continue;
+      const target = Bsum === 0 ? upper : A === 0 ? lower : 0.5 * Math.log(A / Bsum);
       const next = Math.min(upper, Math.max(lower, target));
       if (Number.isFinite(next)) {
         moved = Math.max(moved, Math.abs(next - pot[node]!));
@@ -186,7 +206,8 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
       moved = Math.max(moved, delta);
       for (let k = l; k < layers.length; k++) {
         for (const node of new Set(rowNode[k])) pot[node]! += delta;
-        if (k > l) pot[biasNode[k]!]! += delta;
+        // A chained bias is the previous layer's row, already moved with it.
+        if (k > l && !chained?.[k]) pot[biasNode[k]!]! += delta;
       }
     });
     if (moved < 1e-9) break;
@@ -196,7 +217,12 @@ export function balanceScales(layers: SparseLayout[], sourceAmplitude: number, h
   layers.forEach((layer, l) => {
     const cols = layer.weights[0]!.length;
     const inputScale = Array.from({ length: cols - 1 }, (_, j) => (l === 0 ? sourceAmplitude : out[l - 1]!.rowScale[j]!));
-    out.push({ inputScale, rowScale: rowNode[l]!.map(value), biasAmplitude: value(biasNode[l]!) });
+    out.push({
+      inputScale,
+      rowScale: rowNode[l]!.map(value),
+      biasAmplitude: value(biasNode[l]!),
+      ...(chained?.[l] && l > 0 ? { chained: true } : {}),
+    });
   });
   // Guard the rounding of the bisection: no |σ| may exceed the headroom.
   layers.forEach((layer, l) => {

@@ -1,24 +1,37 @@
 // One digit cell as a phase-table pipeline: PAM sources for its ports, the cell network's layers as
 // sparse passive stages (compiler/cells/sparse-stage.ts), ReLU activations, and a PAM-L detector.
 // Every stage is passive; because ReLU(a·z) = a·ReLU(z) for a > 0, each stage's physical output is
-// its layer's values times a known scale, the next stage's bias source is sized to that scale, and
-// the detector's step is the last scale: one output unit = one detector step.
+// its layer's values times a known scale, and the detector's step is the last scale: one output
+// unit = one detector step.
+//
+// Loss-tracking biases (the default): one constant source feeds the first stage, and every stage
+// carries the constant on to the next as one more row (a replica, [0 … 0 1]) that crosses the same
+// MZIs as the signal and becomes the next stage's bias input. The last stage's extra row is the
+// detector's reference: the detector decodes each output relative to it (ratiometric). Every path
+// through a stage meets exactly one MZI, so a uniform insertion loss scales signal, biases and
+// reference alike and the cell decodes exactly at any loss per MZI: no decision depends on it.
+// The "prescaled" form (fresh bias sources pre-scaled by a^l for one design loss, an absolute
+// detector step) is exact at that loss only; it is kept for comparison (tests/cells).
 import type { Cell } from "../../aggregate/digit-chip.ts";
 import type { DetectorStep, PhaseTable, PipelineStep, SourceStep } from "../../netlist/ir.ts";
 import { buildPhaseTable } from "../../netlist/formats/phase-table.ts";
-import { cellNetwork, type CellNetwork } from "./cell-network.ts";
-import { balanceScales } from "./balance.ts";
+import { cellNetwork, type CellLayer, type CellNetwork } from "./cell-network.ts";
+import { balanceScales, type LayerBudget } from "./balance.ts";
 import { sparseLayout, sparseStage } from "./sparse-stage.ts";
+
+export type BiasForm = "tracking" | "prescaled";
 
 export interface CellCircuitOptions {
   levels: number;
   /** Largest attenuator transmission (headroom for calibration). */
   headroom: number;
   form?: "steps" | "slope";
+  /** "tracking" (default): the constant is carried through the stages; "prescaled": fresh sources for one loss. */
+  biases?: BiasForm;
   /**
-   * Nominal insertion loss per MZI (dB). Every path through a stage meets exactly one MZI, so a
-   * signal entering stage l has lost a^l (a = 10^(−dB/20)) more than that stage's fresh bias: the
-   * bias sources and the detector step are scaled to match.
+   * Nominal insertion loss per MZI (dB), for the "prescaled" form only: a signal entering stage l
+   * has lost a^l (a = 10^(−dB/20)) more than that stage's fresh bias, so the bias sources and the
+   * detector step are scaled to match. Loss-tracking cells need no design loss.
    */
   mziLossDb?: number;
 }
@@ -26,6 +39,30 @@ export interface CellCircuitOptions {
 export interface CellCircuit {
   network: CellNetwork;
   table: PhaseTable;
+}
+
+/** Extra rows of the tracking form: the replica [0 … 0 1] each layer appends, with its error budget. */
+function trackedLayers(layers: CellLayer[], levels: number): { weights: number[][][]; budgets: LayerBudget[] } {
+  const weights = layers.map((layer) => [...layer.weights, [...new Array<number>(layer.weights[0]!.length - 1).fill(0), 1]]);
+  const budgets = layers.map((layer, l) => {
+    let margin: number;
+    if (l === layers.length - 1) {
+      // The reference's relative error scales every decoded output (at most levels − 1 steps).
+      margin = 0.5 / Math.max(1, levels - 1);
+    } else {
+      // The replica's relative error moves each next row by |its bias| times it.
+      const next = layers[l + 1]!;
+      margin = Math.min(
+        ...next.weights.map((row, r) => {
+          const b = Math.abs(row[row.length - 1]!);
+          return b === 0 ? Infinity : next.rowMargin[r]! / b;
+        }),
+      );
+      if (!Number.isFinite(margin)) margin = 0.5;
+    }
+    return { inputMax: layer.inputMax, rowMargin: [...layer.rowMargin, margin] };
+  });
+  return { weights, budgets };
 }
 
 export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
@@ -41,16 +78,24 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
     amplitudePerLevel: perLevel,
   };
   const pipeline: PipelineStep[] = [source];
-  const layouts = network.layers.map((layer) => sparseLayout(layer.name, layer.weights));
-  const scales = balanceScales(layouts, perLevel, opts.headroom, network.layers);
-  const a = 10 ** (-(opts.mziLossDb ?? 0) / 20);
+  const tracking = (opts.biases ?? "tracking") === "tracking";
+  const n = network.layers.length;
+  const { weights, budgets } = tracking
+    ? trackedLayers(network.layers, L)
+    : { weights: network.layers.map((l) => l.weights), budgets: network.layers };
+  const layouts = network.layers.map((layer, i) => sparseLayout(layer.name, weights[i]!));
+  const chained = network.layers.map((_, i) => tracking && i > 0);
+  const scales = balanceScales(layouts, perLevel, opts.headroom, budgets, chained);
+  const a = tracking ? 1 : 10 ** (-(opts.mziLossDb ?? 0) / 20);
   network.layers.forEach((layer, i) => {
-    pipeline.push(sparseStage(layouts[i]!, { ...scales[i]!, biasSource: scales[i]!.biasAmplitude * a ** i }));
+    pipeline.push(sparseStage(layouts[i]!, tracking ? scales[i]! : { ...scales[i]!, biasSource: scales[i]!.biasAmplitude * a ** i }));
     if (layer.relu)
-      pipeline.push({ name: `${layer.name}_relu`, role: "activation", function: "relu", params: {}, modes: layer.weights.length });
+      pipeline.push({ name: `${layer.name}_relu`, role: "activation", function: "relu", params: {}, modes: weights[i]!.length });
   });
-  const step = scales[scales.length - 1]!.rowScale[0]! * a ** network.layers.length;
-  const detector: DetectorStep = { name: "detector", role: "detector", levels: L, step, offset: 0, modes: cell.outputs.length };
+  const scale = scales[n - 1]!.rowScale[0]!;
+  const detector: DetectorStep = tracking
+    ? { name: "detector", role: "detector", levels: L, step: scale, offset: 0, modes: cell.outputs.length, reference: scale }
+    : { name: "detector", role: "detector", levels: L, step: scale * a ** n, offset: 0, modes: cell.outputs.length };
   pipeline.push(detector);
   return { network, table: buildPhaseTable(pipeline) };
 }

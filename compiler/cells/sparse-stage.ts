@@ -46,6 +46,11 @@ export interface SparseScales {
    * biasAmplitude either way.
    */
   biasSource?: number;
+  /**
+   * The bias column is fed by the previous stage's last output (a replica of the constant carried
+   * through the same stages as the signal), not by a source: the stage reads it as its last input.
+   */
+  chained?: boolean;
 }
 
 interface Builder {
@@ -188,13 +193,13 @@ export function sparseStage(layout: SparseLayout, scales: SparseScales): PhaseSt
     role: "sparse",
     mesh: "none",
     modes,
-    inputs: biasUsed ? cols : cols - 1,
+    inputs: biasUsed || scales.chained ? cols : cols - 1,
     outputs: rows,
     ...(layout.survivor.every((m, r) => m === r) ? {} : { outputModes: layout.survivor }),
     gain: 1,
     elements: b.elements,
     outputPhases: new Array<number>(modes).fill(0),
     convention: MZI_CONVENTION,
-    ...(biasUsed ? { biasInput: scales.biasSource ?? scales.biasAmplitude } : {}),
+    ...(biasUsed && !scales.chained ? { biasInput: scales.biasSource ?? scales.biasAmplitude } : {}),
   };
 }

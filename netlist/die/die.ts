@@ -55,6 +55,18 @@ export interface DieShape {
   phaseZ: Map<string, number>;
   /** Arm leaves of MZIs and attenuators (the ones insertion loss applies to). */
   arms: string[];
+  /** A standard normal per arm (its loss spread), from a stream of its own so the others are unchanged. */
+  armZ: Float64Array;
+}
+
+/** The arm-loss stream of a trial: even seeds, where the coupler and phase streams are odd. */
+export function armRng(seed: number, trial: number): ReturnType<typeof createRng> {
+  return createRng(seed * 1000003 + trial * 2 + 2);
+}
+
+/** An arm's extra loss on a die: the nominal plus its spread draw, kept ≥ 0. */
+export function armLossDb(levels: DieLevels, z: number): number {
+  return Math.max(0, (levels.mziLossDb ?? 0) + (levels.lossSpreadDb ?? 0) * z);
 }
 
 /** One linear instance of the top netlist, flattened to primitives. */
@@ -111,7 +123,7 @@ export const leafPath = (part: string, leaf: string): string => `${part}/${leaf}
 /** Unit variates of trial `trial`: the same for every error level. */
 export function drawDieShape(circuit: Circuit, seed: number, trial: number, parts: LinearPart[] = linearParts(circuit)): DieShape {
   const rng = createRng(seed * 1000003 + trial * 2 + 1);
-  const shape: DieShape = { couplerSign: new Map(), phaseZ: new Map(), arms: [] };
+  const shape: DieShape = { couplerSign: new Map(), phaseZ: new Map(), arms: [], armZ: new Float64Array(0) };
   for (const part of parts) {
     for (const [leaf, inst] of Object.entries(part.flat.instances)) {
       const path = leafPath(part.name, leaf);
@@ -121,6 +133,8 @@ export function drawDieShape(circuit: Circuit, seed: number, trial: number, part
       if ((inst.component === "phase" || inst.component === "waveguide") && (arm === "top" || arm === "bottom")) shape.arms.push(path);
     }
   }
+  const arms = armRng(seed, trial);
+  shape.armZ = Float64Array.from(shape.arms, () => arms.normal());
   return shape;
 }
 
@@ -134,7 +148,12 @@ export function realizeDie(shape: DieShape, levels: DieLevels, id: string): Die 
   };
   if (levels.splitterImbalance) for (const [p, s] of shape.couplerSign) at(p).dCoupling = s * levels.splitterImbalance;
   if (levels.phaseNoise) for (const [p, z] of shape.phaseZ) at(p).dPhi = z * levels.phaseNoise;
-  if (levels.mziLossDb) for (const p of shape.arms) at(p).lossDb = levels.mziLossDb;
+  if (levels.lossSpreadDb)
+    shape.arms.forEach((p, i) => {
+      const db = armLossDb(levels, shape.armZ[i]!);
+      if (db) at(p).lossDb = db;
+    });
+  else if (levels.mziLossDb) for (const p of shape.arms) at(p).lossDb = levels.mziLossDb;
   return { id, leaves };
 }
 

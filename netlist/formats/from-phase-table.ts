@@ -90,8 +90,17 @@ function stepInstance(
       };
     case "detector":
       return {
-        instance: { component: "detector", settings: { levels: step.levels, step: step.step, offset: step.offset, modes: step.modes } },
-        inputs: step.modes,
+        instance: {
+          component: "detector",
+          settings: {
+            levels: step.levels,
+            step: step.step,
+            offset: step.offset,
+            modes: step.modes,
+            ...(step.reference !== undefined ? { reference: step.reference } : {}),
+          },
+        },
+        inputs: step.modes + (step.reference !== undefined ? 1 : 0),
         outputs: step.modes,
       };
     default: {

@@ -149,6 +149,7 @@ function checkStep(c: Checker, v: unknown, path: string): void {
       if (Array.isArray(s[k])) c.arr(s[k], `${path}.${k}`, modes).forEach((x, i) => c.num(x, `${path}.${k}[${i}]`));
       else c.num(s[k], `${path}.${k}`);
     }
+    if (s.reference !== undefined) c.num(s.reference, `${path}.reference`);
   }
 }
 

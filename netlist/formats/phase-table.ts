@@ -42,6 +42,7 @@ const KEY_ORDER: Record<string, string[]> = {
     "amplitudePerLevel",
     "step",
     "offset",
+    "reference",
     "params",
     "gain",
     "convention",

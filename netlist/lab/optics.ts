@@ -9,7 +9,7 @@
 // assumes). Both the simulated lab (true die) and the calibration (estimated die) use it, through
 // netlist/lab/propagate.ts: it is the circuit's physics, not the die's.
 import type { Circuit, Netlist } from "../ir.ts";
-import { activationFn, num } from "../models.ts";
+import { activationFn, detectorReference, num } from "../models.ts";
 import { circuitLookup, linearParts, type LinearPart } from "../die/die.ts";
 import { pinDirection, indexedNetlist, resolveInstance, topologicalOrder } from "../sim/propagate.ts";
 
@@ -43,7 +43,16 @@ export type TopNode =
   | { kind: "bias"; name: string; input: number }
   | { kind: "part"; name: string; plan: PartPlan }
   | { kind: "activation"; name: string; modes: number; apply: ReturnType<typeof activationFn> }
-  | { kind: "detector"; name: string; modes: number; first: number };
+  | {
+      kind: "detector";
+      name: string;
+      /** Input modes read (homodyne), the reference row included when the detector is ratiometric. */
+      modes: number;
+      /** Decoded modes, and the reference level of a ratiometric detector (netlist/ir.ts DetectorStep). */
+      decoded: number;
+      reference: number | null;
+      first: number;
+    };
 
 export interface LabCircuit {
   circuit: Circuit;
@@ -101,8 +110,11 @@ export function labCircuit(circuit: Circuit): LabCircuit {
     } else if (inst.component === "activation") {
       nodes.push({ kind: "activation", name, modes: num(inst.settings, "modes"), apply: activationFn(inst.settings) });
     } else if (inst.component === "detector") {
-      const modes = num(inst.settings, "modes");
-      nodes.push({ kind: "detector", name, modes, first: detectors.length });
+      const decoded = num(inst.settings, "modes");
+      const reference = detectorReference(inst.settings);
+      const modes = decoded + (reference === null ? 0 : 1);
+      nodes.push({ kind: "detector", name, modes, decoded, reference, first: detectors.length });
+      // A ratiometric detector reads its reference row as one more homodyne mode, "<detector>[decoded]".
       for (let m = 0; m < modes; m++) detectors.push(`${name}[${m}]`);
     } else if (parts.has(name)) {
       const part = parts.get(name)!;

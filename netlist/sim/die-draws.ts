@@ -12,9 +12,13 @@ import { transferOf, type CircuitPrograms } from "./stage-program.ts";
 import { buildMatrixWith } from "./stage-build.ts";
 import { quantizePhase } from "../dac.ts";
 import { lossAmplitude } from "../models.ts";
+import { armLossDb, armRng } from "../die/die.ts";
 
-/** Per program, per op: the coupler's sign or the shifter's standard normal (0 for other leaves). */
-export type DieDraws = Float64Array[];
+/**
+ * Per program, per op: the coupler's sign or the shifter's standard normal (0 for other leaves);
+ * `arms`, when drawn, per program per op the arm's loss-spread normal (netlist/die/die.ts armRng).
+ */
+export type DieDraws = Float64Array[] & { arms?: Float64Array[] };
 
 /** Whether every linear part compiled to a program (otherwise callers take the netlist path). */
 export function drawable(cp: CircuitPrograms): boolean {
@@ -22,14 +26,23 @@ export function drawable(cp: CircuitPrograms): boolean {
 }
 
 /** Unit variates of trial `trial`, in drawDieShape's stream and order. */
-export function drawDieDraws(cp: CircuitPrograms, seed: number, trial: number): DieDraws {
+export function drawDieDraws(cp: CircuitPrograms, seed: number, trial: number, arms = false): DieDraws {
   const rng = createRng(seed * 1000003 + trial * 2 + 1);
-  return cp.programs.map((p) => {
+  const draws: DieDraws = cp.programs.map((p) => {
     if (!p) throw new Error("drawDieDraws: a part has no stage program (check drawable() first)");
     const u = new Float64Array(p.ops.length);
     for (const i of p.draws) u[i] = p.ops[i]!.kind === "coupler" ? (rng.next() < 0.5 ? -1 : 1) : rng.normal();
     return u;
   });
+  if (arms) {
+    const a = armRng(seed, trial);
+    draws.arms = cp.programs.map((p) => {
+      const z = new Float64Array(p!.ops.length);
+      for (const i of p!.armDraws) z[i] = a.normal();
+      return z;
+    });
+  }
+  return draws;
 }
 
 /** Every linear stage matrix of the circuit on the drawn die at `levels`, phases snapped to the DAC. */
@@ -40,16 +53,26 @@ export function drawnMatrices(
   dacBits: number | null | undefined,
 ): Map<string, CMat> {
   const pe = levels.phaseNoise ?? 0;
-  const tables = tablesOf(cp, levels, dacBits);
+  const spread = levels.lossSpreadDb ?? 0;
+  if (spread && !draws.arms) throw new Error("drawnMatrices: a loss spread needs the die's arm draws (drawDieDraws with arms)");
+  const tables = tablesOf(cp, spread ? { ...levels, mziLossDb: 0 } : levels, dacBits);
   const out = new Map<string, CMat>();
   cp.programs.forEach((p, pi) => {
     const u = draws[pi]!;
+    const z = spread ? draws.arms![pi]! : null;
     const { code, fixed, minus } = tables[pi]!;
     const m = buildMatrixWith(
       p!,
       (op, i, t) => {
         const c = code[i]!;
         const o = 8 * i;
+        if (z && op.arm) {
+          // realizeDie's arm: nominal + spread draw (≥ 0) on top of the leaf's own loss.
+          const db = armLossDb(levels, z[i]!);
+          if (op.kind === "phase") transferOf(op, db !== 0 || pe !== 0, 0, pe ? u[i]! * pe : 0, 1, db, dacBits, t);
+          else transferOf(op, db !== 0, 0, 0, 1, db, dacBits, t);
+          return;
+        }
         if (c === CONSTANT || (c === SIGNED && u[i] === 1)) for (let k = 0; k < 8; k++) t[k] = fixed[o + k]!;
         else if (c === SIGNED && u[i] === -1) for (let k = 0; k < 8; k++) t[k] = minus[o + k]!;
         else if (c === SIGNED) transferOf(op, true, u[i]! * (levels.splitterImbalance ?? 0), 0, 1, 0, dacBits, t);

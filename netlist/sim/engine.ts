@@ -9,7 +9,7 @@
 // stage; the WASM kernel (math/gemm-wasm.ts) keeps that order and separate IEEE multiplies and adds.
 import { createGemm, EPILOGUE, type GemmKernels } from "../../math/gemm-wasm.ts";
 import { NORMAL_BOUND, type Rng } from "../../math/rng.ts";
-import { detectDigit } from "../models.ts";
+import { detectDigit, ratioScale } from "../models.ts";
 import { ceil4, type Detector, type EngineResult, type Plan } from "./plan.ts";
 
 // One memory per thread, shared by every plan; `resident` is the plan whose matrices it holds.
@@ -99,6 +99,17 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
           if (x && x.im >= 0) f.copyWithin(row(y.im), row(x.im), row(x.im) + n);
           else f.fill(0, row(y.im), row(y.im) + n);
           op.fn(view(y.re), view(y.im), 0, n);
+        }
+      } else if (op.kind === "ratio") {
+        // Ratiometric detection: every decoded field relative to the reference row (models.ts).
+        const r0 = op.ref.re >= 0 ? row(op.ref.re) : -1;
+        for (let c = 0; c < n; c++) {
+          const s = ratioScale(op.reference, r0 >= 0 ? f[r0 + c]! : 0);
+          for (const x of op.rows) {
+            if (!x) continue;
+            f[row(x.re) + c] *= s;
+            if (x.im >= 0) f[row(x.im) + c] *= s;
+          }
         }
       } else if (!noise || single) {
         // Digits within the block: without noise, or with it when the one block holds every case

@@ -19,7 +19,17 @@ export type Step =
   | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
   | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
   | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn>; rule: { leaky: boolean; slope: number } }
-  | { kind: "detector"; name: string; spec: PortSpec; levels: number; step: number[]; offset: number[]; response: DetectorResponse | null };
+  | {
+      kind: "detector";
+      name: string;
+      spec: PortSpec;
+      levels: number;
+      step: number[];
+      offset: number[];
+      response: DetectorResponse | null;
+      /** Ratiometric: the last input is the reference row, of nominal Re field `reference` (netlist/ir.ts). */
+      reference: number | null;
+    };
 
 export interface EngineResult {
   cases: number;
@@ -52,6 +62,7 @@ export type Op =
     }
   | { kind: "activation"; pairs: [Rows | null, Rows][]; fn: ReturnType<typeof activationFn> }
   | { kind: "activation-block"; from: Rows; to: Rows; modes: number; rule: { leaky: boolean; slope: number } }
+  | { kind: "ratio"; ref: Rows; rows: (Rows | null)[]; reference: number }
   | { kind: "digits"; det: Detector; rows: number[] };
 
 export interface Detector {
@@ -134,8 +145,14 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
     if (st.kind === "detector") detectorStep = si;
   });
   let readoutWires: (number | null)[];
+  let referenceWire: number | null = null;
   if (detectorStep >= 0) {
+    const d = steps[detectorStep]!;
     readoutWires = reads[detectorStep]!;
+    if (d.kind === "detector" && d.reference !== null) {
+      referenceWire = readoutWires[readoutWires.length - 1] ?? null;
+      readoutWires = readoutWires.slice(0, -1);
+    }
   } else {
     const outs = Object.keys(top.ports).filter((p) => /^out\d+$/.test(p));
     outs.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
@@ -145,6 +162,7 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
     });
   }
   for (const w of readoutWires) if (w !== null) wires[w]!.readers.push("out");
+  if (referenceWire !== null) wires[referenceWire]!.readers.push("out");
 
   // Pass 2: rows. Gather regions first, then each wire in its reader's slot or on rows of its own.
   let rows = 0;
@@ -220,7 +238,11 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
         ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, rule: st.rule });
       else ops.push({ kind: "activation", pairs: ys.map((y, k) => [xs[k] ?? null, y]), fn: st.fn });
     } else {
-      detector = { readout: xs, step: st.step, offset: st.offset, levels: st.levels, response: st.response };
+      const readout = st.reference !== null ? xs.slice(0, -1) : xs;
+      detector = { readout, step: st.step, offset: st.offset, levels: st.levels, response: st.response };
+      // A dark reference reads 0: every decoded field is then scaled to 0 (models.ts ratioScale).
+      if (st.reference !== null)
+        ops.push({ kind: "ratio", ref: xs[xs.length - 1] ?? { re: -1, im: -1 }, rows: readout, reference: st.reference });
       digitRows = outs.map((w) => place(w).re);
       ops.push({ kind: "digits", det: detector, rows: digitRows });
     }

@@ -8,7 +8,7 @@
 import type { CMat } from "../../math/cmat.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Circuit } from "../ir.ts";
-import { activationFn, activationRule, detectorThresholds, num } from "../models.ts";
+import { activationFn, activationRule, detectorReference, detectorThresholds, num } from "../models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "../die/die.ts";
 import { dieLevels, isIdeal, validateTechnology, type Technology } from "../../dsl/technology.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
@@ -104,8 +104,9 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
         steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings), rule: activationRule(inst.settings) });
       } else if (inst.component === "detector") {
         const s = inst.settings;
-        const { step, offset } = detectorThresholds(s, spec.inputs.length);
-        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step, offset, response: die?.detector ?? null });
+        const { step, offset } = detectorThresholds(s, spec.outputs.length);
+        const reference = detectorReference(s);
+        steps.push({ kind: "detector", name, spec, levels: num(s, "levels"), step, offset, response: die?.detector ?? null, reference });
       } else {
         throw new Error(`no simulation rule for ${inst.component}`);
       }
@@ -167,7 +168,7 @@ function programMatrices(circuit: Circuit, opts: SimOptions, drawn: boolean): Ma
     if (cp === undefined) programsCache.set(circuit, (cp = circuitPrograms(circuit)));
     if (!drawable(cp)) return null;
     if (!drawn) return dieMatrices(cp, null, opts.dacBits);
-    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0), dieLevels(opts), opts.dacBits);
+    return drawnMatrices(cp, drawDieDraws(cp, opts.seed ?? 0, opts.trial ?? 0, !!opts.lossSpreadDb), dieLevels(opts), opts.dacBits);
   } catch {
     return null;
   }

@@ -38,4 +38,6 @@ export interface LinearProgram {
    * netlist/die/die.ts drawDieShape draws their unit variates (die-draws.ts keeps that stream).
    */
   draws: Int32Array;
+  /** Op index of every MZI/attenuator arm in declaration order: drawDieShape's order of arm loss variates. */
+  armDraws: Int32Array;
 }

@@ -114,9 +114,11 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
   for (const s of kept) keep[s] = 1;
   // The index lists instances in declaration order, drawDieShape's order.
   const draws: number[] = [];
+  const armDraws: number[] = [];
   ix.names.forEach((n, i) => {
     const c = flat.instances[n]!.component;
     if (c === "coupler" || c === "phase") draws.push(opOfInstance[i]!);
+    if (ops[opOfInstance[i]!]?.arm && (c === "phase" || c === "waveguide")) armDraws.push(opOfInstance[i]!);
   });
   return {
     part: part.name,
@@ -128,6 +130,7 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
     keep,
     ops,
     draws: Int32Array.from(draws),
+    armDraws: Int32Array.from(armDraws),
   };
 }
 

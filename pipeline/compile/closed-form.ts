@@ -203,8 +203,8 @@ function verify(ctx: Ctx): void {
   for (const step of ctx.steps) {
     step.checks = step.designs.map((d) => {
       const stem = designStem(step, d);
-      const { ideal, atLoss } = verifyCellAtLosses(step.circuits!.get(stem)!, ctx.spec.technology.mziLossDb);
-      return { design: stem, check: ideal, atLoss };
+      const { ideal, atLoss, band } = verifyCellAtLosses(step.circuits!.get(stem)!, ctx.spec.technology.mziLossDb);
+      return { design: stem, check: ideal, atLoss, band };
     });
   }
 }

@@ -84,13 +84,31 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
   }
 }
 
+/**
+ * The hint of a closed-form compile that is not exact (OPT3001). Only when every cell is exact with
+ * ideal parts, at the nominal loss and across its loss band, and the chip composed from them still
+ * disagrees with the golden average, is it a bug; otherwise the hint names the cell and the check.
+ */
+export function closedFormNotExactHint(r: ClosedFormReport): string {
+  const cellFails = r.cells.some(
+    (c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases) || c.lossBand.exact < c.cases,
+  );
+  if (!cellFails)
+    return "every cell is exact on its own, yet the composed chip is not: this is a bug in optinc, please report it with the spec";
+  return `${notExact(r)}: each cell is checked with ideal parts, at the nominal MZI loss and across the loss band its biases track, and the chip is composed from the cells read with ideal parts, so a cell exact at one loss only makes it inexact (docs/formats.md §5); route = auto builds only structures exact at every check`;
+}
+
 /** Why a compiled structure is not exact, in the words of its report. */
 function notExact(r: ClosedFormReport): string {
-  const cell = r.cells.find((c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases));
+  const cell = r.cells.find(
+    (c) => c.exact < c.cases || (c.atDesignLoss !== null && c.atDesignLoss.exact < c.cases) || c.lossBand.exact < c.cases,
+  );
   if (cell)
     return cell.exact < cell.cases
-      ? `not exact: ${cell.design} decodes ${cell.exact}/${cell.cases} inputs with ideal parts (biased for ${r.spec.technology.mziLossDb} dB MZIs)`
-      : `not exact: ${cell.design} decodes ${cell.atDesignLoss!.exact}/${cell.cases} inputs at its design loss`;
+      ? `not exact: ${cell.design} decodes ${cell.exact}/${cell.cases} inputs with ideal parts`
+      : cell.atDesignLoss !== null && cell.atDesignLoss.exact < cell.cases
+        ? `not exact: ${cell.design} decodes ${cell.atDesignLoss.exact}/${cell.cases} inputs at the nominal loss`
+        : `not exact: ${cell.design} decodes ${cell.lossBand.exact}/${cell.cases} inputs at ${cell.lossBand.worstDb} dB per MZI`;
   return `not exact end to end: ${r.onn.composed.exact}/${r.onn.composed.cases} composed cases`;
 }
 
@@ -105,15 +123,15 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
     w.theta > 0
       ? `; its widest decision is θ = ${w.theta} in cell ${w.cell}, and a relative error ε between that cell's bias and signal paths moves it by ε·θ`
       : "";
-  // No cell decodes exactly: a better yield target or an explicit route cannot help, only a
-  // smaller MZI loss for the biases to absorb.
+  // No cell decodes exactly: a better yield target or an explicit route cannot help. The biases
+  // track the loss, so it is not the loss (and a smaller mzi_loss would not help either).
   if (!best.yield)
-    return `every structure has a cell that is not exact with ideal parts at the ${mziLossDb} dB MZI loss its biases are set for (--explain says which): with lossless parts its decisions move by more than their margins${widest}; a smaller mzi_loss in the technology block leaves less for the biases to compensate (docs/structures.md)`;
+    return `every structure has a cell that is not exact with ideal parts, at the ${mziLossDb} dB nominal MZI loss or across the loss band its biases track (the notes of --explain say which); the cells are exact at any uniform loss by construction, so this is a bug in optinc: please report it with the spec (docs/structures.md)`;
   const t = best.tolerance;
   const need = !t
     ? `${best.label} came closest${widest}`
     : t.scale < 0.01
-      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the MZI loss its biases are set for, or the DAC${widest}`
+      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the DAC${widest}`
       : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it would pass at a technology about ${+(1 / t.scale).toPrecision(2)}× better than ${s.technology}${widest}`;
   // Never advise what the spec already declares: a calibrated die is already assumed calibrated.
   const better =

@@ -197,11 +197,11 @@ function inexactCandidate(c: Candidate, mziLossDb: number): string | null {
 function inexactCell(cells: Map<string, Circuit>[], mziLossDb: number): string | null {
   for (const m of cells)
     for (const [name, circuit] of m) {
-      const { ideal, atLoss } = verifyCellAtLosses(circuit, mziLossDb);
-      if (ideal.exact < ideal.cases)
-        return `not exact: ${name} decodes ${ideal.exact}/${ideal.cases} inputs with ideal parts (biased for ${mziLossDb} dB MZIs)`;
+      const { ideal, atLoss, band } = verifyCellAtLosses(circuit, mziLossDb);
+      if (ideal.exact < ideal.cases) return `not exact: ${name} decodes ${ideal.exact}/${ideal.cases} inputs with ideal parts`;
       if (atLoss && atLoss.exact < atLoss.cases)
-        return `not exact: ${name} decodes ${atLoss.exact}/${atLoss.cases} inputs at its design loss`;
+        return `not exact: ${name} decodes ${atLoss.exact}/${atLoss.cases} inputs at the nominal ${mziLossDb} dB per MZI`;
+      if (band.exact < ideal.cases) return `not exact: ${name} decodes ${band.exact}/${ideal.cases} inputs at ${band.worstDb} dB per MZI`;
     }
   return null;
 }

@@ -10,6 +10,7 @@ import { monitorCounts, readMonitorInfo } from "../../netlist/lab/monitors.ts";
 import { widestTheta } from "../../compiler/cells/cell-network.ts";
 import type { ComposeResult } from "../../verify/cells/chip-compose.ts";
 import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
+import type { LossBandCheck } from "../../verify/cells/cell-verify.ts";
 import { checkTarget, type TargetCheck } from "../../verify/tolerance/statistics.ts";
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import type { ChipStep, StructureSearch } from "../types.ts";
@@ -73,6 +74,8 @@ export interface ClosedFormReport {
     exact: number;
     /** Exact cases at the technology block's MZI loss alone, which the biases are set for; null when that loss is 0. */
     atDesignLoss: { mziLossDb: number; exact: number } | null;
+    /** The fewest exact cases anywhere in the loss band (dB per MZI) its biases track (verify/cells/cell-verify.ts). */
+    lossBand: LossBandCheck;
     raw: boolean;
     hardware: CellHardware;
     /** Monitor photodiodes for calibration on one copy of the design. */
@@ -189,7 +192,7 @@ export function closedFormReport(a: {
       if (!circuit) throw new Error(`internal: ${step.checks![i]!.design} has no emitted circuit to count`);
       const h = designHardware(circuit);
       const copies = d.instances.length * step.count;
-      const { check, atLoss } = step.checks![i]!;
+      const { check, atLoss, band } = step.checks![i]!;
       const atDesignLoss = atLoss ? { mziLossDb: spec.technology.mziLossDb, exact: atLoss.exact } : null;
       cells.push({
         design: step.checks![i]!.design,
@@ -203,6 +206,7 @@ export function closedFormReport(a: {
         cases: check.cases,
         exact: check.exact,
         atDesignLoss,
+        lossBand: band,
         raw: check.raw,
         hardware: h,
         monitors: cellMonitors(circuit, spec.calibration.monitors),
@@ -222,7 +226,9 @@ export function closedFormReport(a: {
   const critical = chips.reduce((n, c) => n + c.depth, 0);
   const conversion = conversionCost(spec);
   const oeo = Math.max(0, critical - 1) + (conversion?.oeoHops ?? 0);
-  const cellsExact = cells.every((c) => c.exact === c.cases && (c.atDesignLoss === null || c.atDesignLoss.exact === c.cases));
+  const cellsExact = cells.every(
+    (c) => c.exact === c.cases && (c.atDesignLoss === null || c.atDesignLoss.exact === c.cases) && c.lossBand.exact === c.cases,
+  );
   const exactMatch = a.composed.cases ? a.composed.exact / a.composed.cases : 0;
   return {
     schemaVersion: 2,

@@ -12,10 +12,13 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
   const exactCells = r.cells.filter((c) => c.exact === c.cases).length;
   const loss = r.cells.find((c) => c.atDesignLoss)?.atDesignLoss?.mziLossDb;
   const exactAtLoss = r.cells.filter((c) => c.atDesignLoss?.exact === c.cases).length;
+  const band = r.cells[0]?.lossBand;
+  const exactInBand = r.cells.filter((c) => c.lossBand.exact === c.cases).length;
   return [
     `${bold(r.name)}: exact match ${pct(r.onn.exactMatch)} over ${r.onn.casesChecked} cases end to end (${r.onn.composed.description})`,
     `  closed-form route: ${r.cells.length} cell design(s), ${exactCells} exact over all ${cellCases} ${raw ? "raw" : "reduced"} inputs with ideal parts` +
-      (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB MZI loss their biases are set for` : "") +
+      (loss !== undefined ? `, ${exactAtLoss} at the ${loss} dB nominal MZI loss` : "") +
+      (band ? `, ${exactInBand} across the ${band.fromDb}–${band.toDb} dB per MZI loss band their biases track` : "") +
       (r.onn.fullInputSpace ? " — together: every input of the full space" : ""),
     ...(r.structure ? [`  structure (route = auto): ${r.structure.reason}`] : []),
     `  ${h.mzi} MZIs, ${h.fixedCouplers} fixed couplers, ${h.activations} activations; ${h.cellsOnCriticalPath} cells on the critical path (${h.oeoOnCriticalPath} O-E-O regenerations${r.conversion ? `, ${r.conversion.oeoHops} of them the PAM-${r.conversion.linkLevels} link ↔ PAM-${r.conversion.innerLevels} cells conversion: ${r.conversion.ingressReceivers} receivers and ${r.conversion.ingressModulators} modulators at ingress, ${r.conversion.egressModulators} at egress` : ""})`,

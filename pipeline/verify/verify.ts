@@ -97,6 +97,7 @@ export function effectiveNonIdealities(
     splitterImbalance: o.imbalance ?? tech.splitterImbalance,
     dacBits: o.dacBits !== undefined ? o.dacBits || null : tech.dacBits,
     detectorNoise: o.detectorNoise ?? tech.detectorNoise,
+    lossSpreadDb: tech.lossSpreadDb,
   });
 }
 

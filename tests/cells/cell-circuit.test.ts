@@ -6,8 +6,6 @@ import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { cellV, type Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { cellCircuit, type CellCircuitOptions } from "../../compiler/cells/cell-circuit.ts";
-import { balanceScales } from "../../compiler/cells/balance.ts";
-import { sparseLayout } from "../../compiler/cells/sparse-stage.ts";
 import { cellNetwork, evaluateCellNetwork } from "../../compiler/cells/cell-network.ts";
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
@@ -95,7 +93,7 @@ describe("closed-form cells from emitted netlists", () => {
 describe("a cell's pipeline", () => {
   const cell = planDigitChip(flatUnit(4, 8, 4, "nearest-away")).cells.find((c) => c.name === "divide0")!;
 
-  it("PAM sources at 1/(L − 1) per level (a full-scale digit is amplitude 1), the network's stages, ReLUs after ReLU layers, a PAM-L detector", () => {
+  it("PAM sources at 1/(L − 1) per level (a full-scale digit is amplitude 1), the network's stages, ReLUs after ReLU layers, a ratiometric PAM-L detector", () => {
     const { table, network } = cellCircuit(cell, { levels: 4, headroom: 0.9 });
     const steps = table.pipeline;
     expect(steps[0]).toEqual({
@@ -114,28 +112,28 @@ describe("a cell's pipeline", () => {
     }
     want.push(["detector", "detector"]);
     expect(roles).toEqual(want);
-    const det = steps[steps.length - 1] as { levels: number; offset: number; modes: number; step: number };
+    const det = steps[steps.length - 1] as { levels: number; offset: number; modes: number; step: number; reference: number };
     expect([det.levels, det.offset, det.modes]).toEqual([4, 0, cell.outputs.length]);
-    // One output unit = one detector step: the last layer's row scale, as balanced.
-    const scales = balanceScales(
-      network.layers.map((l) => sparseLayout(l.name, l.weights)),
-      1 / 3,
-      0.9,
-      network.layers,
-    );
-    expect(det.step).toBeCloseTo(scales[scales.length - 1]!.rowScale[0]!, 14);
+    // One output unit = one detector step, referenced to the row that carried the constant: both are
+    // the last layer's (shared) row scale.
+    expect(det.reference).toBe(det.step);
+    // Every layer has one more row (the carried constant); activations span it.
+    const stages = steps.filter((s) => s.role === "sparse") as { outputs: number; inputs: number; biasInput?: number }[];
+    stages.forEach((s, i) => expect(s.outputs).toBe(network.layers[i]!.weights.length + 1));
+    // One source for the whole cell: only the first stage has a bias input.
+    expect(stages.map((s) => s.biasInput !== undefined)).toEqual(stages.map((_, i) => i === 0));
     steps
       .filter((s) => s.role === "activation")
       .forEach((s) =>
-        expect(s).toMatchObject({ function: "relu", modes: network.layers.find((l) => `${l.name}_relu` === s.name)!.weights.length }),
+        expect(s).toMatchObject({ function: "relu", modes: network.layers.find((l) => `${l.name}_relu` === s.name)!.weights.length + 1 }),
       );
   });
 
-  it("nominal MZI loss: the design scales bias sources and the detector step so a die with that loss decodes every input", () => {
+  it("prescaled form: the design scales bias sources and the detector step so a die with that loss decodes every input", () => {
     const dB = 0.5;
     const a = 10 ** (-dB / 20);
-    const plain = cellCircuit(cell, { levels: 4, headroom: 0.9 });
-    const lossy = cellCircuit(cell, { levels: 4, headroom: 0.9, mziLossDb: dB });
+    const plain = cellCircuit(cell, { levels: 4, headroom: 0.9, biases: "prescaled" });
+    const lossy = cellCircuit(cell, { levels: 4, headroom: 0.9, mziLossDb: dB, biases: "prescaled" });
     const stages = (t: typeof plain.table) => t.pipeline.filter((s) => s.role === "sparse") as { biasInput?: number }[];
     stages(lossy.table).forEach((s, i) => {
       const p = stages(plain.table)[i]!;
@@ -146,15 +144,19 @@ describe("a cell's pipeline", () => {
     expect(step(lossy.table)).toBeCloseTo(step(plain.table) * a ** plain.network.layers.length, 14);
     // Simulated with that loss on every MZI: the compensated design is exact, the plain one is not.
     const cases = portCases(cell, 4);
-    const exact = (t: typeof plain.table): number => {
-      const r = compileCircuit(circuitFromPhaseTable(t, "c"), { mziLossDb: dB }).run(Float64Array.from(cases.flat()), cases.length);
+    const exact = (t: typeof plain.table, db = dB): number => {
+      const r = compileCircuit(circuitFromPhaseTable(t, "c"), { mziLossDb: db }).run(Float64Array.from(cases.flat()), cases.length);
       return cases.filter((ports, i) => cell.outputs.every((o, k) => r.digits[i * r.width + k] === o.table[cellV(cell, ports)])).length;
     };
     expect(exact(lossy.table)).toBe(cases.length);
     expect(exact(plain.table)).toBeLessThan(cases.length);
+    // The loss-tracking design needs no design loss: exact at 0, 0.5 and 3 dB per MZI alike.
+    const tracking = cellCircuit(cell, { levels: 4, headroom: 0.9 }).table;
+    for (const db of [0, dB, 3]) expect(exact(tracking, db)).toBe(cases.length);
   });
 
-  it("compensated chips decode every input on dies with their nominal loss", () => {
-    checkChip(4, 4, 4, "nearest-away", { mziLossDb: 0.3 }, { mziLossDb: 0.3 });
+  it("compensated chips decode every input on dies with their nominal loss; tracking chips at any loss", () => {
+    checkChip(4, 4, 4, "nearest-away", { mziLossDb: 0.3, biases: "prescaled" }, { mziLossDb: 0.3 });
+    checkChip(4, 4, 4, "nearest-away", {}, { mziLossDb: 1 });
   });
 });

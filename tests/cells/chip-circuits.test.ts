@@ -96,13 +96,13 @@ describe("chip circuits", () => {
     ]);
   });
 
-  it("the nominal loss defaults to 0 dB", () => {
+  it("loss-tracking designs do not depend on the nominal loss", () => {
     const chip = planDigitChip(flatUnit(4, 4, 4, "nearest-away"));
     const a = chipCircuits(chip, { levels: 4, headroom: 0.9 });
     const b = chipCircuits(chip, { levels: 4, headroom: 0.9, mziLossDb: 0 });
     const lossy = chipCircuits(chip, { levels: 4, headroom: 0.9, mziLossDb: 0.3 });
     expect(a.map((d) => d.table)).toEqual(b.map((d) => d.table));
-    expect(a.map((d) => d.table)).not.toEqual(lossy.map((d) => d.table));
+    expect(a.map((d) => d.table)).toEqual(lossy.map((d) => d.table));
   });
 
   it.each(CHIPS)("N = %i, %i bits, L = %i, %s: a design's info reads back as its cell's function", (N, b, L, rounding) => {

@@ -121,7 +121,7 @@ describe("closed-form paper-4x8 through the CLI", () => {
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
     expect(ok.out).toContain(
-      "cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB MZI loss its biases are set for",
+      "cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB nominal MZI loss, 16/16 across 0–1 dB per MZI",
     );
     expect(ok.out).toContain("yield 100.0%, 20/20 chips exact (95% CI 83.2–100%)");
     expectHonest(ok.out);

@@ -134,10 +134,13 @@ function simulate(table: Json, x: number[]): number[] {
       if (st.function !== "relu") throw new Error(`activation ${st.function}`);
       f = f.map((z) => (z[0] > 0 ? z : [0, 0]));
     } else if (st.role === "detector") {
-      return f.map((z, o) => {
+      // A reference (§6): the last mode is the reference row; the others are read relative to it.
+      const ref = st.reference;
+      const scale = ref === undefined ? 1 : f[st.modes]![0] > 0 ? ref / f[st.modes]![0] : 0;
+      return f.slice(0, st.modes).map((z, o) => {
         const step = Array.isArray(st.step) ? st.step[o] : st.step;
         const offset = Array.isArray(st.offset) ? st.offset[o] : st.offset;
-        const u = (z[0] - offset) / step;
+        const u = (z[0] * scale - offset) / step;
         const d = Math.floor(u) + (u - Math.floor(u) >= 0.5 ? 1 : 0);
         return Math.min(st.levels - 1, Math.max(0, d));
       });
@@ -387,6 +390,7 @@ describe("the reader uses only what docs/formats.md documents", () => {
     "outputPhases",
     "step",
     "offset",
+    "reference",
     "levels",
   ];
 

@@ -8,9 +8,16 @@ describe("technology vocabulary", () => {
   it("technologyOf fills what a block leaves out (0, no DAC) and drops the preset name", () => {
     expect(technologyOf({})).toEqual({ phaseNoise: 0, mziLossDb: 0, splitterImbalance: 0, dacBits: null, detectorNoise: 0 });
     const foundry = technologyPreset("foundry")!;
-    expect(technologyOf(foundry)).toEqual({ phaseNoise: 0.01, mziLossDb: 0.1, splitterImbalance: 0.02, dacBits: 10, detectorNoise: 0.02 });
+    expect(technologyOf(foundry)).toEqual({
+      phaseNoise: 0.01,
+      mziLossDb: 0.1,
+      splitterImbalance: 0.02,
+      dacBits: 10,
+      detectorNoise: 0.02,
+      lossSpreadDb: 0.02,
+    });
     expect("preset" in technologyOf(foundry)).toBe(false);
-    expect(dieLevels(foundry)).toEqual({ splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1 });
+    expect(dieLevels(foundry)).toEqual({ splitterImbalance: 0.02, phaseNoise: 0.01, mziLossDb: 0.1, lossSpreadDb: 0.02 });
   });
 
   it("isIdeal: every number counts, detector noise only when the question includes it", () => {
@@ -18,7 +25,7 @@ describe("technology vocabulary", () => {
     expect(isIdeal(technologyPreset("ideal")!, { detector: "include" })).toBe(true);
     for (const name of TECHNOLOGY_PRESET_NAMES.filter((n) => n !== "ideal"))
       expect(isIdeal(technologyPreset(name)!, { detector: "ignore" }), name).toBe(false);
-    for (const k of ["mziLossDb", "splitterImbalance", "phaseNoise", "dacBits"] as const) {
+    for (const k of ["mziLossDb", "lossSpreadDb", "splitterImbalance", "phaseNoise", "dacBits"] as const) {
       expect(isIdeal({ [k]: 1 }, { detector: "include" }), k).toBe(false);
       expect(isIdeal({ [k]: 1 }, { detector: "ignore" }), k).toBe(false);
     }

@@ -19,6 +19,8 @@ const LEVELS: DieLevels[] = [
   { splitterImbalance: 0, phaseNoise: 0, mziLossDb: 0.2 },
   { splitterImbalance: 0.004, phaseNoise: 0.02, mziLossDb: 0.1 },
   { splitterImbalance: 0.7, phaseNoise: 2, mziLossDb: 3 }, // couplers clamped to [0, 1]
+  { splitterImbalance: 0, phaseNoise: 0, mziLossDb: 0.1, lossSpreadDb: 0.05 }, // a loss spread per arm
+  { splitterImbalance: 0.004, phaseNoise: 0.02, mziLossDb: 0.02, lossSpreadDb: 0.5 }, // some arms clamped at 0 dB
 ];
 
 const bits = (a: Float64Array): string[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : String(v)));
@@ -40,7 +42,7 @@ describe("drawn dies as arrays", () => {
         [7, 3],
         [4294967295, 99],
       ] as const) {
-        const draws = drawDieDraws(cp, seed, trial);
+        const draws = drawDieDraws(cp, seed, trial, true);
         const shape = drawDieShape(circuit, seed, trial, parts);
         for (const levels of LEVELS) {
           const die = realizeDie(shape, levels, "ref");
@@ -93,5 +95,24 @@ describe("drawn dies as arrays", () => {
       expect(Array.from(a.digits)).toEqual(Array.from(b.digits));
       fast.stageMatrices.forEach((s, i) => expect(bits(s.matrix.re)).toEqual(bits(slow.stageMatrices[i]!.matrix.re)));
     }
+  });
+});
+
+describe("loss spread", () => {
+  it("each arm's loss is the nominal plus σ times its own draw (kept ≥ 0), from a stream apart from couplers and shifters", () => {
+    const circuit = threeWorkerCircuit();
+    const shape = drawDieShape(circuit, 3, 1);
+    const nominal = realizeDie(shape, { mziLossDb: 0.1 }, "n");
+    const spread = realizeDie(shape, { mziLossDb: 0.1, lossSpreadDb: 0.05 }, "s");
+    const losses = shape.arms.map((p) => spread.leaves.get(p)?.lossDb ?? 0);
+    shape.arms.forEach((p, i) => {
+      expect(nominal.leaves.get(p)!.lossDb).toBe(0.1);
+      expect(losses[i]).toBe(Math.max(0, 0.1 + 0.05 * shape.armZ[i]!));
+    });
+    expect(new Set(losses).size).toBeGreaterThan(losses.length / 2);
+    // The coupler and shifter draws are those of a die drawn before arm losses existed: the same stream.
+    const again = drawDieShape(circuit, 3, 1);
+    expect([...again.phaseZ]).toEqual([...shape.phaseZ]);
+    expect(shape.armZ.length).toBe(shape.arms.length);
   });
 });

@@ -217,7 +217,7 @@ describe("leaf transfer matrices", () => {
       pam_source: "PAM modulator array: electrical digit d on in<k> → amplitude d·amplitude_per_level on out<k>",
       activation: "per-mode coherent nonlinearity: relu z ↦ z if Re z > 0 else 0; leaky-relu else slope·z",
       detector:
-        "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists",
+        "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists; with `reference`, one more input (last) and Re y scaled by reference/Re y_ref first",
     });
   });
 });

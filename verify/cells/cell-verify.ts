@@ -59,13 +59,43 @@ export function verifyCellCircuit(circuit: Circuit): CellCheck {
 }
 
 /**
- * A cell's biases and detector step are set for the technology block's nominal MZI loss
- * (compiler/cells/cell-circuit.ts), so exactness is checked twice over the whole input space: with
- * ideal parts, and at that loss with no other non-ideality. `atLoss` is null when the loss is 0
- * (the two checks would be one).
+ * The loss band every cell must be exact over, dB per MZI: from 0 to the larger of this and the
+ * technology's nominal loss. A cell's biases track the loss (compiler/cells/cell-circuit.ts), so
+ * it is exact across the band, not at one loss.
  */
-export function verifyCellAtLosses(circuit: Circuit, mziLossDb: number): { ideal: CellCheck; atLoss: CellCheck | null } {
+export const LOSS_BAND_DB = 1;
+
+/** The losses the band is checked at: its edges, its middle and the nominal loss (uniform loss scales a tracking cell exactly). */
+export function lossBandPoints(mziLossDb: number): number[] {
+  const top = Math.max(LOSS_BAND_DB, mziLossDb);
+  return [...new Set([mziLossDb, top / 2, top].filter((x) => x > 0))].sort((a, b) => a - b);
+}
+
+export interface LossBandCheck {
+  fromDb: number;
+  toDb: number;
+  /** The fewest exact cases at any checked loss of the band, and that loss. */
+  exact: number;
+  worstDb: number;
+}
+
+/**
+ * Exactness over the whole input space with ideal parts, at the technology block's nominal MZI
+ * loss (`atLoss`, null at 0 dB) and across the loss band 0 … max(LOSS_BAND_DB, nominal) with no
+ * other non-ideality.
+ */
+export function verifyCellAtLosses(
+  circuit: Circuit,
+  mziLossDb: number,
+): { ideal: CellCheck; atLoss: CellCheck | null; band: LossBandCheck } {
   const f = cellOf(circuit);
   const cases = cellCases(f);
-  return { ideal: checkCell(circuit, f, cases), atLoss: mziLossDb > 0 ? checkCell(circuit, f, cases, { mziLossDb }) : null };
+  const ideal = checkCell(circuit, f, cases);
+  const atLoss = mziLossDb > 0 ? checkCell(circuit, f, cases, { mziLossDb }) : null;
+  const band: LossBandCheck = { fromDb: 0, toDb: Math.max(LOSS_BAND_DB, mziLossDb), exact: ideal.exact, worstDb: 0 };
+  for (const db of lossBandPoints(mziLossDb)) {
+    const r = db === mziLossDb && atLoss ? atLoss : checkCell(circuit, f, cases, { mziLossDb: db });
+    if (r.exact < band.exact) [band.exact, band.worstDb] = [r.exact, db];
+  }
+  return { ideal, atLoss, band };
 }

@@ -92,7 +92,7 @@ function copyCheck(p: Prepared, o: Partial<Technology>, seed: number, di: number
   const s = copySeed(seed, di, k);
   let matrices: Map<string, CMat>;
   try {
-    matrices = drawnMatrices(p.cp, drawDieDraws(p.cp, s, t), dieLevels(o), o.dacBits);
+    matrices = drawnMatrices(p.cp, drawDieDraws(p.cp, s, t, !!o.lossSpreadDb), dieLevels(o), o.dacBits);
   } catch {
     // An invalid part (a coupling outside [0, 1]): the netlist path reports it in its own words.
     return dieCopyCheck(p.d, p.set, o, seed, di, k, t);

@@ -18,7 +18,7 @@ import type { Circuit } from "../../netlist/ir.ts";
 import { isIdeal, type Technology } from "../../dsl/technology.ts";
 import type { LoadedCircuit } from "../circuit/load.ts";
 import { describeNonIdealities } from "../circuit/format.ts";
-import { cellOf, verifyCellAtLosses, type CellCheck } from "./cell-verify.ts";
+import { cellOf, verifyCellAtLosses, type CellCheck, type LossBandCheck } from "./cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "./chip-compose.ts";
 import { chipYield } from "./chip-pool.ts";
 import type { ChipTrials } from "./chip-yield.ts";
@@ -38,7 +38,7 @@ export interface ClosedFormVerifyResult {
   spec: { workers: number; precision: number; levels: number; innerLevels: number; rounding: Rounding } | null;
   identity: string[];
   /** `atLoss`: the same cases at the spec's MZI loss alone (null when it is 0 or unknown). */
-  cells: (CellCheck & { design: string; copies: number; atLoss: { mziLossDb: number; exact: number } | null })[];
+  cells: (CellCheck & { design: string; copies: number; atLoss: { mziLossDb: number; exact: number } | null; band: LossBandCheck })[];
   composed: ComposeResult[];
   trials: (ChipTrials & { nonIdealities: Partial<Technology>; seed: number }) | null;
   failures: string[];
@@ -152,20 +152,25 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   const loss = spec?.mziLossDb ?? 0;
   const cells = loaded.map((l) => {
     const f = cellOf(l.circuit);
-    const { ideal: check, atLoss: lossy } = verifyCellAtLosses(l.circuit, loss);
+    const { ideal: check, atLoss: lossy, band } = verifyCellAtLosses(l.circuit, loss);
+    if (band.exact !== check.cases)
+      failures.push(
+        `cell ${basename(l.netlistPath)}: ${check.cases - band.exact} of ${check.cases} inputs decode wrongly at ${band.worstDb} dB per MZI, inside the ${band.fromDb}–${band.toDb} dB loss band its biases track`,
+      );
     if (check.exact !== check.cases)
       failures.push(
         `cell ${basename(l.netlistPath)}: ${check.cases - check.exact} of ${check.cases} inputs decode wrongly with ideal parts`,
       );
     if (lossy && lossy.exact !== lossy.cases)
       failures.push(
-        `cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB MZI loss its biases are set for`,
+        `cell ${basename(l.netlistPath)}: ${lossy.cases - lossy.exact} of ${lossy.cases} inputs decode wrongly at the ${loss} dB nominal MZI loss`,
       );
     return {
       ...check,
       design: basename(l.netlistPath).replace(/\.netlist\.json$/, ""),
       copies: f.instances,
       atLoss: lossy ? { mziLossDb: loss, exact: lossy.exact } : null,
+      band,
     };
   });
   // 3. End to end (only on files that passed the identity check: others would not even connect).
@@ -220,7 +225,7 @@ export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => 
   for (const i of r.identity) lines.push(`  identity: ${i}`);
   for (const c of r.cells)
     lines.push(
-      `  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"} with ideal parts${c.atLoss ? `, ${c.atLoss.exact}/${c.cases} at the ${c.atLoss.mziLossDb} dB MZI loss its biases are set for` : ""}`,
+      `  cell ${c.design} ×${c.copies}: exact ${c.exact}/${c.cases} ${c.raw ? "(every raw input)" : "(digit sums, two worker fills each)"} with ideal parts${c.atLoss ? `, ${c.atLoss.exact}/${c.cases} at the ${c.atLoss.mziLossDb} dB nominal MZI loss` : ""}, ${c.band.exact}/${c.cases} across ${c.band.fromDb}–${c.band.toDb} dB per MZI`,
     );
   for (const c of r.composed) lines.push(`  end to end: exact ${pct(c.exact / c.cases)} (${c.exact}/${c.cases}) — ${c.description}`);
   if (r.trials) {

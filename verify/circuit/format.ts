@@ -11,6 +11,7 @@ export function describeNonIdealities(o: Partial<Technology>): string {
   const bits: string[] = [];
   if (o.phaseNoise) bits.push(`phase noise ${o.phaseNoise} rad`);
   if (o.mziLossDb) bits.push(`loss ${o.mziLossDb} dB/MZI`);
+  if (o.lossSpreadDb) bits.push(`loss spread σ ${o.lossSpreadDb} dB per arm`);
   if (o.splitterImbalance) bits.push(`imbalance ±${o.splitterImbalance}`);
   if (o.dacBits) bits.push(`${o.dacBits}-bit phase DAC`);
   if (o.detectorNoise) bits.push(`detector noise ${o.detectorNoise} step`);

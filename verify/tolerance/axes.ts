@@ -67,17 +67,17 @@ export const AXES: Record<Exclude<AxisName, "dacBits" | "detectorNoise" | "techn
 
 /**
  * The technology scaled jointly: static levels and detector noise × s, the DAC as given. With
- * `fixedLoss` the nominal MZI loss is not scaled: a closed-form cell's biases are set for it
- * (compiler/cells/cell-circuit.ts), so it is the operating point, not an error, and scaling it
- * toward zero would move every cell away from the loss its biases compensate (the loss axis alone
- * sweeps it). A trained network compensates nothing: its loss scales with the rest.
+ * `fixedLoss` the nominal MZI loss is not scaled: a closed-form cell's biases are set for it or
+ * track it (compiler/cells/cell-circuit.ts), so it is the operating point, not an error, and scaling
+ * it toward zero would move every cell away from it (the loss axis alone sweeps it). Its random part,
+ * the per-arm loss spread, is scaled. A trained network compensates nothing: its loss scales too.
  */
 export function technologyAxis(t: Technology, fixedLoss = false): AxisDef {
   return {
     name: "technology",
     unit: "×",
     label: "technology scaled",
-    random: Boolean(t.splitterImbalance || t.phaseNoise || t.detectorNoise),
+    random: Boolean(t.splitterImbalance || t.phaseNoise || t.detectorNoise || t.lossSpreadDb),
     min: 1e-5,
     // Not beyond the models' ranges on any axis (imbalance 0.5, phase σ π/2, 10 dB per MZI).
     max: Math.min(
@@ -85,6 +85,7 @@ export function technologyAxis(t: Technology, fixedLoss = false): AxisDef {
       t.splitterImbalance ? 0.5 / t.splitterImbalance : Infinity,
       t.phaseNoise ? Math.PI / 2 / t.phaseNoise : Infinity,
       t.mziLossDb && !fixedLoss ? 10 / t.mziLossDb : Infinity,
+      t.lossSpreadDb ? 10 / t.lossSpreadDb : Infinity,
     ),
     start: 0.1,
     point: (s) => ({
@@ -92,6 +93,7 @@ export function technologyAxis(t: Technology, fixedLoss = false): AxisDef {
         splitterImbalance: s * t.splitterImbalance,
         phaseNoise: s * t.phaseNoise,
         mziLossDb: fixedLoss ? t.mziLossDb : s * t.mziLossDb,
+        ...(t.lossSpreadDb ? { lossSpreadDb: s * t.lossSpreadDb } : {}),
       },
       dacBits: t.dacBits,
       detectorNoise: s * t.detectorNoise,

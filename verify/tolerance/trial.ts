@@ -40,7 +40,7 @@ export interface CopyShape {
 export function copyShape(unit: DesignUnit, seed: number, copy: number, trial: number, withNoise: boolean): CopyShape {
   const s = unit.streamSeed(seed, copy);
   const die: TrialDie = drawable(unit.programs)
-    ? { draws: drawDieDraws(unit.programs, s, trial) }
+    ? { draws: drawDieDraws(unit.programs, s, trial, true) }
     : { shape: drawDieShape(unit.circuit, s, trial, unit.programs.parts) };
   return { unit, copy, die, noise: withNoise ? noiseDraws(unit, seed, copy, trial) : null };
 }
@@ -100,7 +100,7 @@ export function evaluateCopy(
 /** The copy's stage matrices at an operating point (the ideal ones, with its DAC, at level 0). */
 function copyMatrices(programs: CircuitPrograms, die: TrialDie | null, point: OperatingPoint): ReturnType<typeof dieMatrices> {
   const l = point.levels;
-  const lit = !!(l.splitterImbalance || l.phaseNoise || l.mziLossDb);
+  const lit = !!(l.splitterImbalance || l.phaseNoise || l.mziLossDb || l.lossSpreadDb);
   if (die?.draws && lit) return drawnMatrices(programs, die.draws, l, point.dacBits);
   return dieMatrices(programs, die?.shape && lit ? realizeDie(die.shape, l, "trial") : null, point.dacBits);
 }

@@ -164,7 +164,11 @@ function absorbPhase(state: SessionState, round: Round, readings: StepReading[])
     shiftRow(state, g.entry, wrapSigned(state.estimatedDie.heaters[g.heater]!.offsetRad - before), g.heater);
   }
   refreshCrosstalk(state);
-  // Gates: the row's phase in the ReLU's frame from where the light passes.
+  absorbGates(state, round, readings);
+}
+
+/** Gates: each gated row's phase in the ReLU's frame, from where the light passes its meter. */
+function absorbGates(state: SessionState, round: Round, readings: StepReading[]): void {
   const byRow = new Map<Row, Extract<Group, { kind: "gate" }>[]>();
   for (const g of round.groups) if (g.kind === "gate") byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
   for (const [row, gs] of byRow) {
@@ -271,6 +275,9 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
       shiftRow(state, g.entry, wrapSigned(state.estimatedDie.heaters[g.heater]!.offsetRad - before), g.heater);
     }
     refreshCrosstalk(state);
+    // And the gated rows' phases: a row whose reference entry sits at a small θ turns with the
+    // couplers by tenths of a radian, enough to close its ReLU for the next stage's lighting.
+    absorbGates(state, phase, rd);
   }
 }
 

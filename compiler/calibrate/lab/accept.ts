@@ -23,7 +23,7 @@
 import { cellCases } from "../../../aggregate/cell-cases.ts";
 import { readCellInfo, type CellFunction } from "../../../aggregate/circuit-info.ts";
 import type { Circuit } from "../../../netlist/ir.ts";
-import { detectorThresholds } from "../../../netlist/models.ts";
+import { detectorThresholds, ratioScale } from "../../../netlist/models.ts";
 import { digitPowers } from "../../../netlist/lab/optics.ts";
 import type { AcceptFailure, AcceptVerdict } from "./accept-verdict.ts";
 import type { Round, Step, StepReading } from "./rounds.ts";
@@ -137,13 +137,27 @@ export function planAccept(state: SessionState, steps: Step[], groups: Round["gr
   groups.push({ kind: "accept", steps: steps.map((_, i) => i) });
 }
 
-/** The thresholds each detector mode decides with, from the calibrated circuit. */
-function thresholds(state: SessionState, calibrated: Circuit): { step: number[]; offset: number[] } {
+/**
+ * Per decoded detector mode: its readout's position among the detector readouts, its thresholds from
+ * the calibrated circuit, and for a ratiometric detector the position of its reference row's readout
+ * and the reference level (netlist/models.ts ratioScale); a reference row is read, not decoded.
+ */
+function decodedModes(
+  state: SessionState,
+  calibrated: Circuit,
+): { at: number; step: number; offset: number; ref: number; level: number }[] {
   const top = calibrated.netlists[calibrated.top]!;
-  const per = state.struct.lc.nodes.flatMap((n) =>
-    n.kind === "detector" ? [detectorThresholds(top.instances[n.name]!.settings, n.modes)] : [],
-  );
-  return { step: per.flatMap((t) => t.step), offset: per.flatMap((t) => t.offset) };
+  return state.struct.lc.nodes.flatMap((n) => {
+    if (n.kind !== "detector") return [];
+    const t = detectorThresholds(top.instances[n.name]!.settings, n.decoded);
+    return Array.from({ length: n.decoded }, (_, m) => ({
+      at: n.first + m,
+      step: t.step[m]!,
+      offset: t.offset[m]!,
+      ref: n.reference === null ? -1 : n.first + n.decoded,
+      level: n.reference ?? 1,
+    }));
+  });
 }
 
 /** Distance of a level inside digit d's decision interval (no bound beyond the end digits), steps. */
@@ -157,14 +171,15 @@ export function judgeAccept(state: SessionState, round: Round, readings: StepRea
   const lay = acceptLayout(state);
   const L = lay.f.levels;
   const W = lay.f.outputs.length;
-  const modes = state.struct.lc.detectors.length;
-  if (modes !== W) throw new Error(`acceptance: ${modes} detector modes for ${W} cell outputs`);
   const { calibrated } = state.program(state.estimatedDie);
-  const th = thresholds(state, calibrated);
+  const decoded = decodedModes(state, calibrated);
+  const modes = decoded.length;
+  if (modes !== W) throw new Error(`acceptance: ${modes} decoded detector modes for ${W} cell outputs`);
+  const receivers = state.struct.lc.detectors.length;
   // Laser drift k against the session's start (the dark round's reference readings).
   const ref0 = state.readings[0]!.reduce((a, r) => a + r.ref, 0) / state.readings[0]!.length;
   const k = (s: number): number => readings[s]!.ref / ref0;
-  const responsivityAW = Array.from({ length: modes }, (_, m) => {
+  const responsivityAW = Array.from({ length: receivers }, (_, m) => {
     const v = lay.loSteps.map((s) => readings[s]!.values[m]! / (LO_MW * k(s) * MW));
     return v.reduce((a, b) => a + b, 0) / v.length;
   });
@@ -183,11 +198,11 @@ export function judgeAccept(state: SessionState, round: Round, readings: StepRea
     const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]];
     return a.c + ((b.c - a.c) * (s - a.step)) / (b.step - a.step);
   };
-  const level = (s: number): number[] =>
-    readings[s]!.values.map((i, m) => {
-      const re = i / (2 * responsivityAW[m]! * Math.sqrt(LO_MW * coupling(s)) * k(s) * MW);
-      return (re - th.offset[m]!) / th.step[m]!;
-    });
+  const level = (s: number): number[] => {
+    const re = readings[s]!.values.map((i, m) => i / (2 * responsivityAW[m]! * Math.sqrt(LO_MW * coupling(s)) * k(s) * MW));
+    // A ratiometric mode is read against its reference row: laser and coupling drift cancel.
+    return decoded.map((d) => ((d.ref >= 0 ? re[d.at]! * ratioScale(d.level, re[d.ref]!) : re[d.at]!) - d.offset) / d.step);
+  };
   // A coupling known to ±u moves a level ℓ by about ℓ·u/2: the top level's share joins the guard.
   const couplingSteps = ends ? ((L - 1) * Math.max(...ends.map((e) => e.unsettled))) / 2 : 0;
   const levels = lay.caseSteps.map(level);

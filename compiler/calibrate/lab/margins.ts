@@ -5,7 +5,7 @@
 // expect before it checks the die; the true die's figure needs the true die (`optinc verify`).
 import type { Circuit } from "../../../netlist/ir.ts";
 import { realizedPhases, passiveDie, type EstimatedDie } from "../../../netlist/die/heaters.ts";
-import { detectorThresholds } from "../../../netlist/models.ts";
+import { detectorThresholds, ratioScale } from "../../../netlist/models.ts";
 import { caseCount, casePowers } from "../../../netlist/lab/optics.ts";
 import { labEngine } from "../../../netlist/lab/propagate.ts";
 import type { CellStructure } from "./structure.ts";
@@ -34,15 +34,28 @@ export function predictedMargins(
   );
   const phases = realizedPhases(estimatedDie, codes);
   const top = calibrated.netlists[calibrated.top]!;
-  const det = lc.nodes.filter((n) => n.kind === "detector");
-  const thresholds = det.map((n) => detectorThresholds(top.instances[n.name]!.settings, n.kind === "detector" ? n.modes : 0));
-  const step = thresholds.flatMap((t) => t.step);
-  const offset = thresholds.flatMap((t) => t.offset);
+  // Per readout: its detector's step and offset, and (ratiometric) the readout of its reference row.
+  const step: number[] = [];
+  const offset: number[] = [];
+  const ref: { at: number; level: number }[] = [];
+  for (const n of lc.nodes) {
+    if (n.kind !== "detector") continue;
+    const t = detectorThresholds(top.instances[n.name]!.settings, n.decoded);
+    for (let m = 0; m < n.modes; m++) {
+      step.push(t.step[m] ?? Number.NaN);
+      offset.push(t.offset[m] ?? Number.NaN);
+      ref.push({ at: m < n.decoded && n.reference !== null ? n.first + n.decoded : -1, level: n.reference ?? 1 });
+    }
+  }
   const perMode = lc.detectors.map(() => Number.POSITIVE_INFINITY);
   const cases = caseCount(lc, levels);
   for (let n = 0; n < cases; n++) {
     const f = eng.fields(phases, casePowers(lc, levels, bias, n));
-    f.detectorRe.forEach((re, m) => {
+    f.detectorRe.forEach((raw, m) => {
+      // A reference readout is not decoded; a decoded one is scaled by its reference (models.ts ratioScale).
+      if (Number.isNaN(step[m]!)) return;
+      const r = ref[m]!;
+      const re = r.at >= 0 ? raw * ratioScale(r.level, f.detectorRe[r.at]!) : raw;
       const level = (re - offset[m]!) / step[m]!;
       // Distance to the nearest threshold (half-integers between 0 and L − 1; none beyond the ends).
       const clamped = Math.min(levels - 1, Math.max(0, Math.round(level)));

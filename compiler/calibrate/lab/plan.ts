@@ -78,7 +78,7 @@ function planTheta(state: SessionState, stage: Stage, steps: Step[], groups: Gro
   const lit = (j: number): { powers: Float64Array; codes: Int32Array } => {
     if (!lights.has(j)) {
       const l = light(state, stage, j);
-      lights.set(j, { powers: l.powers, codes: materialize(state, base, l, eng) });
+      lights.set(j, { powers: l.powers, codes: materialize(state, base, l, eng, true) });
     }
     return lights.get(j)!;
   };
@@ -132,8 +132,9 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
     state,
     stage,
     (j) => {
+      // Pairs read power only: the upstream path fully transmitting, as for the θ fringes.
       const l = light(state, stage, j);
-      return { powers: l.powers, codes: materialize(state, base, l, eng) };
+      return { powers: l.powers, codes: materialize(state, base, l, eng, true) };
     },
     steps,
     groups,

@@ -33,6 +33,21 @@ export function programCodes(state: SessionState): { codes: Int32Array; bias: Ma
         for (const e of r.entries) t[state.struct.entries[e]!.phi]! += miss;
         t[r.po] = phi[r.po]!;
       }
+    // A parked φ of a single-entry row that feeds a stage without a ReLU between (a loss-tracking
+    // replica row): its miss is a phase on that stage's input, so it moves onto every entry reading it.
+    for (const st of state.struct.stages)
+      for (const r of st.rows) {
+        if (r.entries.length !== 1 || r.sink.kind !== "stage" || r.sink.gated) continue;
+        const h = state.struct.entries[r.entries[0]!]!.phi;
+        if (!parked.has(h)) continue;
+        const miss = wrapSigned(t[h]! - phi[h]!);
+        const next = state.struct.stages.find((x) => x.part === (r.sink as { part: string }).part);
+        for (const e of next?.entries ?? []) {
+          const from = next!.inputs[state.struct.entries[e]!.input];
+          if (from?.kind === "row" && from.part === st.part && from.row === r.index) t[state.struct.entries[e]!.phi]! += miss;
+        }
+        t[h] = phi[h]!;
+      }
     for (const h of parked) if (h !== undefined) t[h] = phi[h]!;
     sol = codesForPhases(state.estimatedDie, t, true);
   }
@@ -111,9 +126,17 @@ export function merge(a: Light, b: Light): Light {
 /**
  * Codes for a lighting: in every upstream stage it passes, its entries open at their operating θ
  * (so the light carries the phase the row has in operation, which the estimate knows) and every
- * other entry dark.
+ * other entry dark. `full`: open entries fully transmitting instead, for sweeps that read power
+ * only (a θ fringe): a row attenuated far down in operation, such as a loss-tracking replica row
+ * of a small reference, would otherwise reach its dump too weak to fit.
  */
-export function materialize(state: SessionState, base: { codes: Int32Array; program: Int32Array }, l: Light, eng: LabEngine): Int32Array {
+export function materialize(
+  state: SessionState,
+  base: { codes: Int32Array; program: Int32Array },
+  l: Light,
+  eng: LabEngine,
+  full = false,
+): Int32Array {
   const codes = Int32Array.from(base.codes);
   const open = new Set(l.open);
   const touched = new Set(l.open.map((e) => state.struct.entries[e]!.part));
@@ -121,7 +144,11 @@ export function materialize(state: SessionState, base: { codes: Int32Array; prog
     if (!touched.has(st.part)) continue;
     for (const e of st.entries) {
       const en = state.struct.entries[e]!;
-      codes[en.theta] = open.has(e) ? base.program[en.theta]! : codeFor(state, en.theta, 0, codes);
+      codes[en.theta] = open.has(e)
+        ? full
+          ? codeFor(state, en.theta, Math.PI, codes)
+          : base.program[en.theta]!
+        : codeFor(state, en.theta, 0, codes);
     }
   }
   for (const e of l.open) {

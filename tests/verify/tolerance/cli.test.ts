@@ -136,6 +136,7 @@ describe("optinc verify --technology", () => {
       splitterImbalance: f.splitterImbalance,
       dacBits: f.dacBits,
       detectorNoise: f.detectorNoise,
+      lossSpreadDb: f.lossSpreadDb,
     });
     io = memoryIo();
     await main(["verify", dir, "--technology", "calibrated", "--phase-noise", "0", "--trials", "3", "--json"], io);

@@ -173,3 +173,17 @@ describe("a chip of several copies", () => {
     }
   });
 });
+
+describe("the technology axis", () => {
+  it("scales the random levels and the loss spread, never the nominal MZI loss the biases are set for or track", () => {
+    const t = technologyOf(technologyPreset("calibrated")!);
+    const axis = technologyAxis(t);
+    for (const s of [1e-5, 0.1, 1, 3]) {
+      const p = axis.point(s);
+      expect(p.levels.mziLossDb).toBe(t.mziLossDb);
+      expect(p.levels.lossSpreadDb).toBe(s * t.lossSpreadDb!);
+      expect(p.levels.phaseNoise).toBe(s * t.phaseNoise);
+    }
+    expect(axis.max).toBeLessThanOrEqual(10 / t.lossSpreadDb!);
+  });
+});

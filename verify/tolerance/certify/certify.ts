@@ -16,7 +16,7 @@ import { normalTailInverse } from "../normal.ts";
 import { decideUnit } from "./decide.ts";
 import { firstOrderBounds, firstOrderCache, firstOrderPlan, type FirstOrderCache, type FirstOrderPlan } from "./first-order.ts";
 import type { ErrorBox } from "./leaf-bounds.ts";
-import { CertifyUnsupported, stageBounds, walk, walkPlan, type WalkPlan, type WalkResult } from "./walk.ts";
+import { applyRatio, CertifyUnsupported, stageBounds, walk, walkPlan, type WalkPlan, type WalkResult } from "./walk.ts";
 
 const CHUNK = 2048;
 const NONE = new Float64Array(0);
@@ -107,7 +107,6 @@ export function certifiedRatio(cx: CertifyContext, box: ErrorBox, reserve: numbe
           wires: r.wires.map((x) => x && { re: x.re, im: x.im, err: NONE }),
           cross: new Map(),
         };
-      re.set(r.re, start * u.width);
       const fo = cx.firstOrder[ui];
       if (fo) {
         // Both bounds hold; keep the smaller per decision.
@@ -115,7 +114,10 @@ export function certifiedRatio(cx: CertifyContext, box: ErrorBox, reserve: numbe
         const tight = firstOrderBounds(fo, box, r, m, store ? { store, start } : undefined);
         for (let i = 0; i < tight.length; i++) if (tight[i]! < r.err[i]!) r.err[i] = tight[i]!;
       }
-      err.set(r.err, start * u.width);
+      // A ratiometric detector: the decoded readouts from the raw ones and the reference row.
+      const d = applyRatio(plan, r.re, r.err, m);
+      re.set(d.re, start * u.width);
+      err.set(d.err, start * u.width);
     }
     ratio = Math.min(ratio, decideUnit(u, re, err, cx.receiver, reserve).ratio);
   });

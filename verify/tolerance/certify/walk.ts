@@ -11,7 +11,7 @@
 import type { CMat } from "../../../math/cmat.ts";
 import type { Circuit, Netlist } from "../../../netlist/ir.ts";
 import { circuitLookup } from "../../../netlist/die/die.ts";
-import { num, pamAmplitude } from "../../../netlist/models.ts";
+import { detectorReference, num, pamAmplitude, ratioScale } from "../../../netlist/models.ts";
 import type { PortSpec } from "../../../netlist/ports.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder } from "../../../netlist/sim/propagate.ts";
 import { buildMatrix, type CircuitPrograms, type LinearProgram } from "../../../netlist/sim/stage-program.ts";
@@ -40,6 +40,11 @@ export interface WalkPlan {
   /** Wires of the top netlist's inputs in0.. (fed by the case digits), and of the readout modes. */
   inputWires: number[];
   readout: number[];
+  /**
+   * A ratiometric detector's reference level: its reference row is the last readout, and each
+   * decoded readout is scaled by level / Re(row) (applyRatio, after the bounds are tightened).
+   */
+  reference: { level: number } | null;
   wires: number;
 }
 
@@ -67,6 +72,7 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
   });
   const steps: Step[] = [];
   let readout: number[] | null = null;
+  let reference: WalkPlan["reference"] = null;
   for (const name of topologicalOrder(top, lookup)) {
     const inst = top.instances[name]!;
     const r = resolveInstance(name, inst, lookup);
@@ -108,7 +114,11 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
     } else if (inst.component === "detector") {
       if (readout) throw new CertifyUnsupported("more than one detector");
       steps.push({ ...wiring, kind: "detector" });
-      readout = inWires;
+      // A ratiometric detector reads its reference row last (netlist/ir.ts DetectorStep).
+      const level = detectorReference(inst.settings);
+      const decoded = num(inst.settings, "modes");
+      readout = level === null ? inWires.slice(0, decoded) : inWires.slice(0, decoded + 1);
+      if (level !== null) reference = { level };
     } else throw new CertifyUnsupported(`no bound rule for ${inst.component} "${name}"`);
   }
   if (!readout) {
@@ -116,7 +126,7 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
     outs.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
     readout = outs.map((p) => wireOf.get(top.ports[p]!) ?? -1);
   }
-  return { steps, inputWires, readout, wires };
+  return { steps, inputWires, readout, reference, wires };
 }
 
 export interface Wire {
@@ -200,6 +210,35 @@ export function walk(plan: WalkPlan, g: Map<string, Float64Array>, inputs: Float
     }
   });
   return { re, err, width, wires, cross };
+}
+
+/**
+ * The ratio rule. The detector decodes y·ℓ/r (Re parts; models.ts ratioScale), with |y − y₀| ≤ E_y and
+ * |r − r₀| ≤ E_r. Then y/r − y₀/r₀ = ((y − y₀)·r₀ − y₀·(r − r₀)) / (r·r₀), so for r₀ > E_r
+ *   |ℓ·y/r − ℓ·y₀/r₀| ≤ ℓ·(E_y·r₀ + |y₀|·E_r) / (r₀·(r₀ − E_r)),
+ * and no bound (∞) when the reference may reach zero. The ideal value is the simulator's y₀·(ℓ/r₀).
+ */
+export function ratioBound(y0: number, ey: number, r0: number, er: number, level: number): { re: number; err: number } {
+  const re = y0 * ratioScale(level, r0);
+  if (!(r0 > er)) return { re, err: Number.POSITIVE_INFINITY };
+  return { re, err: (level * (ey * r0 + Math.abs(y0) * er)) / (r0 * (r0 - er)) };
+}
+
+/**
+ * The decoded readouts of a ratiometric detector (cases × (width − 1)) from the raw ones, its
+ * reference row last (cases × width), by the ratio rule; without a reference, the raw ones.
+ */
+export function applyRatio(plan: WalkPlan, re: Float64Array, err: Float64Array, cases: number): { re: Float64Array; err: Float64Array } {
+  if (!plan.reference) return { re, err };
+  const w = plan.readout.length;
+  const out = { re: new Float64Array(cases * (w - 1)), err: new Float64Array(cases * (w - 1)) };
+  for (let c = 0; c < cases; c++)
+    for (let k = 0; k < w - 1; k++) {
+      const r = ratioBound(re[c * w + k]!, err[c * w + k]!, re[c * w + w - 1]!, err[c * w + w - 1]!, plan.reference.level);
+      out.re[c * (w - 1) + k] = r.re;
+      out.err[c * (w - 1) + k] = r.err;
+    }
+  return out;
 }
 
 // Loops run over the cases innermost (the wires are arrays over cases); each sum still adds its
