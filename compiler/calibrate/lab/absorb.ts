@@ -202,6 +202,14 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
   }
 }
 
+/**
+ * Whether the through round fits each MZI's coupler balance from its fringe depth. The sign is not
+ * identifiable from intensities and both couplers get the same s, so a wrong s turns arg m(θ) at a
+ * small θ by tenths of a radian; on loss-tracking cells (bias entries at small θ behind replica
+ * rows) it made 6 of 10 add0 dies inexact, and without it 1 of 10 (branch loss-track3 notes).
+ */
+const ESTIMATE_COUPLER_BALANCE = false;
+
 function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
   const gains = new Map<number, number>();
   for (const g of round.groups) {
@@ -220,11 +228,12 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     // The depth a/b grows with s² (the sign is not identifiable from intensities): a secant in
     // q = s², from q = 0 (balanced) and q = 1e-4 (s = 0.01), kept in [0, 0.01].
     let sBest = 0;
-    if (!homodyne) {
-      const target = depth(m);
+    const src = { round, g, m };
+    if (!homodyne && ESTIMATE_COUPLER_BALANCE) {
+      const target = depth(src.m);
       const at = (q: number): number => {
         setS(Math.sqrt(q));
-        return depth(fitPredicted(state, round, g, g.heater)) - target;
+        return depth(fitPredicted(state, src.round, src.g, src.g.heater)) - target;
       };
       let q0 = 0;
       let d0 = at(q0);
