@@ -148,11 +148,20 @@ export function materialize(
         ? full
           ? codeFor(state, en.theta, Math.PI, codes)
           : base.program[en.theta]!
-        : codeFor(state, en.theta, 0, codes);
+        : process.env.KEEP_UPSTREAM && !full
+          ? base.program[en.theta]!
+          : codeFor(state, en.theta, 0, codes);
     }
   }
   for (const e of l.open) {
     const en = state.struct.entries[e]!;
+    // A parked φ (structure.ts) stays where operation keeps it: its law is never measured, so
+    // driving it would move the light's phase by an error no later round sees (a loss-tracking
+    // replica row's φ at code 42823 was 93 mrad off, and every threshold bias entry with it).
+    if (state.struct.parked.has(en.phi)) {
+      codes[en.phi] = base.program[en.phi]!;
+      continue;
+    }
     const st = state.struct.stages.find((s) => s.part === en.part)!;
     const row = st.rows[en.row]!;
     codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, l.powers), codes);
