@@ -107,6 +107,7 @@ export function balanceScales(
   headroom: number,
   budgets?: LayerBudget[],
   chained?: boolean[],
+  referenceRow = false,
 ): SparseScales[] {
   // Node 0 is the source; then per layer its rows (one node for the last layer) and its bias.
   let n = 1;
@@ -115,8 +116,11 @@ export function balanceScales(
   layers.forEach((layer, l) => {
     const rows = layer.weights.length;
     if (l === layers.length - 1) {
+      // The decoded rows meet one detector step; a ratiometric reference row (the last) has its own
+      // scale, which the detector's reference level names, so nothing holds its entry dim.
       const shared = n++;
-      rowNode.push(new Array<number>(rows).fill(shared));
+      const own = referenceRow ? n++ : shared;
+      rowNode.push(Array.from({ length: rows }, (_, r) => (r === rows - 1 ? own : shared)));
     } else rowNode.push(Array.from({ length: rows }, () => n++));
     if (chained?.[l] && l > 0) biasNode.push(rowNode[l - 1]![rowNode[l - 1]!.length - 1]!);
     else biasNode.push(n++);

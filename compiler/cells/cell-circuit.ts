@@ -85,7 +85,7 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
     : { weights: network.layers.map((l) => l.weights), budgets: network.layers };
   const layouts = network.layers.map((layer, i) => sparseLayout(layer.name, weights[i]!));
   const chained = network.layers.map((_, i) => tracking && i > 0);
-  const scales = balanceScales(layouts, perLevel, opts.headroom, budgets, chained);
+  const scales = balanceScales(layouts, perLevel, opts.headroom, budgets, chained, tracking);
   const a = tracking ? 1 : 10 ** (-(opts.mziLossDb ?? 0) / 20);
   network.layers.forEach((layer, i) => {
     pipeline.push(sparseStage(layouts[i]!, tracking ? scales[i]! : { ...scales[i]!, biasSource: scales[i]!.biasAmplitude * a ** i }));
@@ -94,7 +94,15 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
   });
   const scale = scales[n - 1]!.rowScale[0]!;
   const detector: DetectorStep = tracking
-    ? { name: "detector", role: "detector", levels: L, step: scale, offset: 0, modes: cell.outputs.length, reference: scale }
+    ? {
+        name: "detector",
+        role: "detector",
+        levels: L,
+        step: scale,
+        offset: 0,
+        modes: cell.outputs.length,
+        reference: scales[n - 1]!.rowScale[scales[n - 1]!.rowScale.length - 1]!,
+      }
     : { name: "detector", role: "detector", levels: L, step: scale * a ** n, offset: 0, modes: cell.outputs.length };
   pipeline.push(detector);
   return { network, table: buildPhaseTable(pipeline) };

@@ -2,7 +2,7 @@
 // heater's offset and efficiency moved by measured − predicted fringe fits, the crosstalk law, the
 // rows' phases (meta-MZIs, homodyne quadrature, gate scans), the couplers' balance and the entries'
 // path gains. Predictions come from the estimated die itself (stage-physics.ts).
-import { judgeAccept } from "./accept.ts";
+import { judgeAccept, LO_MW } from "./accept.ts";
 import { absorbPairs } from "./pairs.ts";
 import { crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
@@ -70,6 +70,9 @@ function absorbDark(state: SessionState, round: Round, readings: StepReading[]):
   const g = round.groups[0]!;
   state.dark = new Float64Array(state.struct.readouts.length);
   for (const s of g.steps) round.steps[s]!.read.forEach((ro, k) => (state.dark[ro]! += readings[s]!.values[k]! / g.steps.length));
+  // The receivers' responsivity from their local oscillators' photocurrent (read with the darks).
+  const first = state.struct.lc.sites.length + state.struct.lc.detectors.length;
+  state.receiverAW = state.struct.lc.detectors.map((_, m) => state.dark[first + m]! / (LO_MW * 1e-3));
 }
 
 /** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
@@ -257,10 +260,23 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     const gain = homodyne ? ratio * ratio : ratio;
     if (Number.isFinite(gain) && gain > 0) gains.set(g.entry, gain);
   }
-  // Path gain of each entry relative to the best of its row, as loss on its φ section.
-  for (const st of state.struct.stages)
-    for (const row of st.rows) {
-      const gs = row.entries.filter((e) => gains.has(e));
+  // Path gain of each entry relative to the best of its row, as loss on its φ section. Rows read by
+  // the output receivers are normalized together, each gain freed of its receiver's responsivity
+  // (from its local oscillator, read in the dark round): a ratiometric detector decodes one row
+  // against another, so their relative gain is part of the decision, and no other reading links them.
+  const nSites = state.struct.lc.sites.length;
+  const rAW = state.receiverAW;
+  const meanR = rAW.length ? rAW.reduce((a, b) => a + b, 0) / rAW.length : 1;
+  for (const st of state.struct.stages) {
+    const detRows = st.rows.filter((r) => r.sink.kind === "detector");
+    for (const row of detRows) {
+      const m = (row.sink as { readout: number }).readout - nSites;
+      const k = rAW[m] && meanR > 0 ? (rAW[m]! / meanR) ** 2 : 1;
+      for (const e of row.entries) if (gains.has(e)) gains.set(e, gains.get(e)! / k);
+    }
+    const groupsOfRows = [...(detRows.length ? [detRows] : []), ...st.rows.filter((r) => !detRows.includes(r)).map((r) => [r])];
+    for (const rows of groupsOfRows) {
+      const gs = rows.flatMap((row) => row.entries).filter((e) => gains.has(e));
       if (gs.length === 0) continue;
       const top = Math.max(...gs.map((e) => gains.get(e)!));
       for (const e of gs) {
@@ -270,6 +286,7 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
         setPassive(state, leaf, { ...(state.estimatedDie.passive.get(leaf) ?? {}), lossDb });
       }
     }
+  }
   // The couplers moved every MZI's phase at the meta-MZI settings: fit the relative phases again,
   // then the homodyne rows' absolute phase.
   const k = state.rounds.indexOf(round) - 1;

@@ -2,6 +2,7 @@
 // dark round, then per stage the theta sweeps (with crosstalk pairs), the phase sweeps (meta-MZIs,
 // the homodyne quadrature, gate scans) and the through sweeps. Settings come from the estimated
 // die (stage-physics.ts), so each round is only as good as the readings absorbed before it.
+import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
 import { planPairs } from "./pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
@@ -56,8 +57,8 @@ function baseCodes(state: SessionState, stage: Stage): { codes: Int32Array; bias
 }
 
 function planDark(state: SessionState, steps: Step[], groups: Group[]): void {
-  // Photodiodes and detectors; the local oscillators' photocurrents are read by the acceptance round only.
-  const all = state.struct.readouts.slice(0, state.struct.lc.sites.length + state.struct.lc.detectors.length).map((_, i) => i);
+  // Photodiodes, detectors and the local oscillators' photocurrents (the receivers' responsivity).
+  const all = state.struct.readouts.map((_, i) => i);
   const g: Group = { kind: "dark", steps: [] };
   for (let r = 0; r < 4; r++) {
     g.steps.push(steps.length);
@@ -155,8 +156,7 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
       // Both entries at their operating θ: the relative phase is then measured where it is used,
       // whatever arg m(θ) the couplers give (their balance is known only up to sign, and at small
       // θ it turns arg m by tenths of a radian).
-      codes0[en.theta] = base.program[en.theta]!;
-      codes0[pn.theta] = base.program[pn.theta]!;
+      atOperatingTheta(state, codes0, base.program, [en.theta, pn.theta]);
       const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [], anchor: e !== row.ref };
       for (const c of sweep) {
         const codes = Int32Array.from(codes0);
@@ -170,7 +170,7 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
     const lr = light(state, stage, ref.input);
     const powers = lr.powers;
     const codes0 = stageCodes(state, stage, materialize(state, base, lr, eng), new Set([row.ref]));
-    codes0[ref.theta] = base.program[ref.theta]!;
+    atOperatingTheta(state, codes0, base.program, [ref.theta]);
     if (row.sink.kind === "detector") {
       const g: Group = { kind: "sweep", what: "homodyne", entry: row.ref, heater: ref.phi, read: [row.sink.readout], steps: [] };
       for (const c of sweep) {
@@ -195,6 +195,17 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
       }
     }
   }
+}
+
+/**
+ * θ codes that realize, in this setting, the θ the program realizes in operation. A code is not a
+ * phase: with the stage's other entries dark and later stages off, the neighbours' heat differs by
+ * up to tenths of a radian, and arg m(θ) turns with θ by an amount the couplers' unknown balance sets,
+ * so a relative phase is measured where it is used only at the operating θ itself.
+ */
+function atOperatingTheta(state: SessionState, codes: Int32Array, program: Int32Array, heaters: number[]): void {
+  const target = realizedPhases(state.estimatedDie, program);
+  for (let it = 0; it < 2; it++) for (const h of heaters) codes[h] = codeFor(state, h, target[h]!, codes);
 }
 
 function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {

@@ -35,8 +35,10 @@ export interface SessionState {
   readonly program: Program;
   /** Every round of the session in order: the dark round, then theta, phase, through per stage, then the acceptance round. */
   readonly plan: { stage: number | null; kind: Round["kind"] }[];
-  /** Dark reading per readout (A), from the dark round. */
+  /** Dark reading per readout (A), from the dark round (a local oscillator's readout: its photocurrent). */
   dark: Float64Array;
+  /** Each output receiver's responsivity (A/W), from its local oscillator's photocurrent in the dark round. */
+  receiverAW: number[];
   readonly pairs: CrosstalkPair[];
   law: CrosstalkLaw | null;
   /** Couplings measured pair by pair ("victim,aggressor" → rad/mW), overriding the law (pairs.ts). */
@@ -78,6 +80,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     program,
     plan,
     dark: new Float64Array(struct.readouts.length),
+    receiverAW: [],
     pairs: [],
     law: null,
     pairCoupling: new Map(),

@@ -148,9 +148,7 @@ export function materialize(
         ? full
           ? codeFor(state, en.theta, Math.PI, codes)
           : base.program[en.theta]!
-        : process.env.KEEP_UPSTREAM && !full
-          ? base.program[en.theta]!
-          : codeFor(state, en.theta, 0, codes);
+        : codeFor(state, en.theta, 0, codes);
     }
   }
   for (const e of l.open) {
