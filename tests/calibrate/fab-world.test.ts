@@ -65,8 +65,10 @@ describe("the simulated world", () => {
     const a = readAll(drifting, 50);
     const b = readAll(still, 50);
     const i = b[0]!.values.findIndex((v, k) => k < nSites && v > 1e-5);
-    expect(Math.abs(a[49]!.values[i]! / b[49]!.values[i]! - 1)).toBeGreaterThan(0.01);
-    expect(Math.abs(a[49]!.ref / b[49]!.ref - 1)).toBeLessThan(1e-4);
+    // A random walk of 1 % per step: somewhere in 50 steps the light has moved by more than 1 %
+    // (its end may happen to sit near the start), and the tap never sees it.
+    expect(Math.max(...a.map((r, s) => Math.abs(r.values[i]! / b[s]!.values[i]! - 1)))).toBeGreaterThan(0.01);
+    expect(Math.max(...a.map((r, s) => Math.abs(r.ref / b[s]!.ref - 1)))).toBeLessThan(1e-4);
   });
 
   it("bends the heater law with betaPerMw, and the drive solver inverts it", () => {

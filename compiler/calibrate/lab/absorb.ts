@@ -4,7 +4,7 @@
 // path gains. Predictions come from the estimated die itself (stage-physics.ts).
 import { judgeAccept, LO_MW } from "./accept.ts";
 import { absorbPairs } from "./pairs.ts";
-import { crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { type Crosstalk, type CrosstalkLaw, crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import { fitFringe, type FringeFit } from "./fringe-fit.ts";
 import { gateShift } from "./gate.ts";
@@ -122,13 +122,37 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
     state.pairs.push({ d: Math.hypot(hv.x - ha.x, hv.y - ha.y), kappa });
   }
   state.law = fitCrosstalkLaw(state.pairs) ?? state.law;
+  if (state.law) {
+    const stage = state.struct.stages.find((st) => st.part === round.stage);
+    for (const e of stage?.entries ?? []) {
+      const en = state.struct.entries[e]!;
+      state.lawOf.set(en.theta, state.law);
+      state.lawOf.set(en.phi, state.law);
+    }
+  }
   for (const g of round.groups) if (g.kind === "sweep") update(state, round, g, fits.get(g)!, "theta fringe at its dump");
   refreshCrosstalk(state);
 }
 
 /** The estimated die's couplings: the law's, with the pairs measured one by one in their place. */
 function refreshCrosstalk(state: SessionState): void {
-  const list = state.law ? crosstalkOf(state.law, state.estimatedDie.heaters) : [];
+  // Each victim's couplings from the law its stage was fitted under; the latest law for the rest.
+  const lists = new Map<CrosstalkLaw, Crosstalk[]>();
+  const under = (law: CrosstalkLaw): Crosstalk[] => {
+    if (!lists.has(law)) lists.set(law, crosstalkOf(law, state.estimatedDie.heaters));
+    return lists.get(law)!;
+  };
+  const list = state.law
+    ? under(state.law).flatMap((c) => {
+        const own = state.lawOf.get(c.victim);
+        if (!own || own === state.law) return [c];
+        return [];
+      })
+    : [];
+  for (const law of new Set(state.lawOf.values())) {
+    if (law === state.law) continue;
+    for (const c of under(law)) if (state.lawOf.get(c.victim) === law) list.push({ ...c });
+  }
   const left = new Map(state.pairCoupling);
   for (const c of list) {
     const k = `${c.victim},${c.aggressor}`;
@@ -255,8 +279,11 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     }
     setS(sBest);
     const p = fitPredicted(state, round, g, g.heater);
-    const ratio = m.b / Math.max(1e-300, p.b);
-    // A fringe the model predicts flat (or readings that are) gives no gain: the entry keeps its loss.
+    // The gain at the operating θ (its magnitude scan) when there is one; else the fringe's peak.
+    const scan = round.groups.find((x): x is Extract<Group, { kind: "magnitude" }> => x.kind === "magnitude" && x.entry === g.entry);
+    // A dim entry's peak gain corrected by its own operating-θ-to-peak ratio (plan.ts planMagnitude).
+    const peak = m.b / Math.max(1e-300, p.b);
+    const ratio = scan ? peak * floorCorrection(state, round, readings, scan) : peak;
     const gain = homodyne ? ratio * ratio : ratio;
     if (Number.isFinite(gain) && gain > 0) gains.set(g.entry, gain);
   }
@@ -305,6 +332,49 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     // couplers by tenths of a radian, enough to close its ReLU for the next stage's lighting.
     absorbGates(state, phase, rd);
   }
+}
+
+/**
+ * How much more (or less) the entry transmits at its operating θ, relative to its peak, than the
+ * estimated die says: the measured ratio of its magnitude scan's two halves (operating θ, then θ =
+ * π) over the predicted one. A ratio of one setting to another of the same light cancels the
+ * lighting's path and the readout's gain.
+ */
+function floorCorrection(state: SessionState, round: Round, readings: StepReading[], g: Extract<Group, { kind: "magnitude" }>): number {
+  const measured = values(state, readings, g, round);
+  const eng = engine(state);
+  const nSites = state.struct.lc.sites.length;
+  const predicted = g.steps.map((s) => {
+    const st = round.steps[s]!;
+    const f = eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers);
+    let v = 0;
+    for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
+    return v;
+  });
+  // A homodyne reading is a cosine of the phase: its first harmonic over the circle is its
+  // amplitude at any sampling phase (light leaking in from elsewhere adds a constant, not a
+  // cosine). A power meter behind a ReLU passes the row's power over half the circle and nothing
+  // over the other: the mean of the open steps (above half the largest) is that power, and an
+  // unguarded meter reads it at every step.
+  const homodyne = g.read.every((ro) => ro >= nSites);
+  const level = (v: number[]): number => {
+    if (homodyne) {
+      let c = 0;
+      let s = 0;
+      v.forEach((x, k) => {
+        c += x * Math.cos((2 * Math.PI * k) / v.length);
+        s += x * Math.sin((2 * Math.PI * k) / v.length);
+      });
+      return Math.hypot(c, s);
+    }
+    const max = Math.max(...v);
+    const open = v.filter((x) => x > 0.5 * max);
+    return open.reduce((a, x) => a + x, 0) / Math.max(1, open.length);
+  };
+  const half = g.steps.length / 2;
+  const ratio = (v: number[]): number => level(v.slice(0, half)) / Math.max(1e-300, level(v.slice(half)));
+  const c = ratio(measured) / Math.max(1e-300, ratio(predicted));
+  return Number.isFinite(c) && c > 0 ? c : 1;
 }
 
 function leafOf(state: SessionState, en: Entry, role: string): string {

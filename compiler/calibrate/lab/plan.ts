@@ -8,6 +8,7 @@ import { planPairs } from "./pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import {
+  atOperatingTheta,
   codeFor,
   engine,
   light,
@@ -18,7 +19,9 @@ import {
   meterCodes,
   phiForRowPhase,
   programCodes,
+  settle,
   stageCodes,
+  thetaTargets,
   sweepCodes,
 } from "./stage-physics.ts";
 import { meetingSite, metaPairs, type Stage } from "./structure.ts";
@@ -197,15 +200,52 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
   }
 }
 
+/** Phase steps of each half of an entry's magnitude scan (planMagnitude). */
+export const MAGNITUDE_POINTS = 12;
+
+/** Entries whose operating |σ| is below this get a magnitude scan (absorb.ts uses it for their gain). */
+export const DIM_SIGMA = 0.5;
+
 /**
- * θ codes that realize, in this setting, the θ the program realizes in operation. A code is not a
- * phase: with the stage's other entries dark and later stages off, the neighbours' heat differs by
- * up to tenths of a radian, and arg m(θ) turns with θ by an amount the couplers' unknown balance sets,
- * so a relative phase is measured where it is used only at the operating θ itself.
+ * A dim entry's transmission at its operating θ against its peak, φ turned in MAGNITUDE_POINTS
+ * even steps at each (null for a bright entry). The fringe's peak gives an entry's gain where it is
+ * bright, but at a small θ the couplers' imbalance adds a floor, |m|² = sin²(θ/2) + q·cos²(θ/2),
+ * that the peak does not see, and its sign, which turns arg m, is not identifiable. Read over every
+ * phase, a level is the entry's transmission whatever phase the model gives it. The light crosses
+ * the stages before fully transmitting (a dim setting read through dim upstream entries would sit
+ * at the readout's noise), and every θ on its way is held while φ turns, the rest dark.
  */
-function atOperatingTheta(state: SessionState, codes: Int32Array, program: Int32Array, heaters: number[]): void {
-  const target = realizedPhases(state.estimatedDie, program);
-  for (let it = 0; it < 2; it++) for (const h of heaters) codes[h] = codeFor(state, h, target[h]!, codes);
+function planMagnitude(
+  state: SessionState,
+  stage: Stage,
+  row: Stage["rows"][number],
+  e: number,
+  base: ReturnType<typeof baseCodes>,
+  eng: ReturnType<typeof engine>,
+  read: number[],
+  steps: Step[],
+): Group | null {
+  const en = state.struct.entries[e]!;
+  const theta = realizedPhases(state.estimatedDie, base.program)[en.theta]!;
+  if (Math.abs(Math.sin(theta / 2)) >= DIM_SIGMA) return null;
+  const l = light(state, stage, en.input);
+  const codes0 = stageCodes(state, stage, materialize(state, base, l, eng, true), new Set([e]));
+  meterCodes(state, row, codes0, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
+  const parked = state.struct.parked.has(en.phi);
+  const phi0 = phiForRowPhase(state, eng, row, e, codes0, l.powers);
+  const parts = new Set([stage.part, ...l.open.map((o) => state.struct.entries[o]!.part)]);
+  const g: Group = { kind: "magnitude", entry: e, read, steps: [], theta };
+  for (const at of [theta, Math.PI]) {
+    const holds = thetaTargets(state, parts, new Map([[e, at], ...l.open.map((o): [number, number] => [o, Math.PI])]));
+    for (let k = 0; k < MAGNITUDE_POINTS; k++) {
+      const codes = Int32Array.from(codes0);
+      if (!parked) codes[en.phi] = codeFor(state, en.phi, phi0 + (2 * Math.PI * k) / MAGNITUDE_POINTS, codes);
+      settle(state, codes, holds);
+      g.steps.push(steps.length);
+      steps.push({ purpose: `magnitude ${en.name}`, powers: l.powers, codes, read });
+    }
+  }
+  return g;
 }
 
 function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
@@ -234,6 +274,8 @@ function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: G
         steps.push({ purpose: `through ${en.name}`, powers, codes, read });
       }
       groups.push(g);
+      const m = planMagnitude(state, stage, row, e, base, eng, read, steps);
+      if (m) groups.push(m);
     }
   }
 }

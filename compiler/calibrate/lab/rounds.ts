@@ -53,6 +53,14 @@ export type Group =
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
   | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
   | { kind: "accept"; steps: number[] }
+  /** An entry at its operating θ with its φ turned round the circle (plan.ts planThrough): its gain where it is used. */
+  | {
+      kind: "magnitude";
+      entry: number;
+      read: number[];
+      steps: number[] /** The operating θ as realized (estimated die), rad. */;
+      theta: number;
+    }
   /** One θ victim against its near heaters (pairs.ts): steps are its setting, below, above, then one per aggressor. */
   | { kind: "slope"; victim: number; aggressors: number[]; read: number[]; steps: number[]; codes: number[] };
 

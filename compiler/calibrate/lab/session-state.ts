@@ -41,6 +41,12 @@ export interface SessionState {
   receiverAW: number[];
   readonly pairs: CrosstalkPair[];
   law: CrosstalkLaw | null;
+  /**
+   * The law each heater's own stage was fitted under (its theta round): a later stage's pairs refit
+   * the law, and applying that refit to a stage already calibrated moved its θ estimates at the
+   * operating codes by 10–25 mrad (divide0 of paper-4x8, seed 2 die 9) with nothing left to read.
+   */
+  lawOf: Map<number, CrosstalkLaw>;
   /** Couplings measured pair by pair ("victim,aggressor" → rad/mW), overriding the law (pairs.ts). */
   readonly pairCoupling: Map<string, number>;
   /** Meter setting per gated row ("part/row"), from its gate scan. */
@@ -83,6 +89,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     receiverAW: [],
     pairs: [],
     law: null,
+    lawOf: new Map(),
     pairCoupling: new Map(),
     meterSetting: new Map(),
     notes: new Map(),

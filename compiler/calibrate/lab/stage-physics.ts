@@ -151,6 +151,16 @@ export function materialize(
         : codeFor(state, en.theta, 0, codes);
     }
   }
+  // Open entries at the θ they realize in operation, not at its code: the heat of this setting
+  // differs, and at a small θ the couplers' floor makes |m| and arg m steep in θ, so a lighting
+  // through a dim entry (a replica row) must pass it as operation does.
+  if (!full)
+    atOperatingTheta(
+      state,
+      codes,
+      base.program,
+      l.open.map((e) => state.struct.entries[e]!.theta),
+    );
   for (const e of l.open) {
     const en = state.struct.entries[e]!;
     // A parked φ (structure.ts) stays where operation keeps it: its law is never measured, so
@@ -165,6 +175,65 @@ export function materialize(
     codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, l.powers), codes);
   }
   return codes;
+}
+
+/**
+ * θ codes that realize, in this setting, the θ the program realizes in operation. A code is not a
+ * phase: with the stage's other entries dark and later stages off, the neighbours' heat differs by
+ * up to tenths of a radian, and arg m(θ) turns with θ by an amount the couplers' unknown balance sets,
+ * so a relative phase is measured where it is used only at the operating θ itself.
+ */
+export function atOperatingTheta(state: SessionState, codes: Int32Array, program: Int32Array, heaters: number[]): void {
+  const target = realizedPhases(state.estimatedDie, program);
+  for (let it = 0; it < 2; it++) for (const h of heaters) codes[h] = codeFor(state, h, target[h]!, codes);
+}
+
+/**
+ * Re-solve heaters for their target phases in turn, `passes` times: each code changes its
+ * neighbours' heat, so a θ set dark early in a setting is no longer dark once the rest is set
+ * (0.1–0.2 rad on the estimated die, enough to leak a tenth of a row's field into a reading).
+ */
+export function settle(state: SessionState, codes: Int32Array, targets: ReadonlyMap<number, number>, passes = 3): void {
+  // codeFor in turn, with the realized phases kept up to date by each move (one heater's change
+  // reaches only its own phase and its victims'), not recomputed per heater.
+  const die = state.estimatedDie;
+  const phi = realizedPhases(die, codes);
+  const victims = victimsOf(die.crosstalk, die.heaters.length);
+  const own = (h: number, p: number): number => die.heaters[h]!.radPerMw * p * (1 + (die.heaters[h]!.betaPerMw ?? 0) * p);
+  const cm = maxCode(state);
+  for (let it = 0; it < passes; it++) {
+    for (const [h, phase] of targets) {
+      const p0 = power(state, codes[h]!);
+      const psi = (((phase - (phi[h]! - own(h, p0))) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+      const p = powerForPhase(die.heaters[h]!, psi);
+      const code = Math.max(0, Math.min(cm, Math.round(cm * Math.sqrt(Math.min(1, p / state.setup.pMaxMw)))));
+      if (code === codes[h]) continue;
+      const p1 = power(state, code);
+      phi[h]! += own(h, p1) - own(h, p0);
+      for (const [v, rate] of victims[h]!) phi[v]! += rate * (p1 - p0);
+      codes[h] = code;
+    }
+  }
+}
+
+const victimLists = new WeakMap<object, [number, number][][]>();
+/** Each aggressor's victims and rates (rad/mW), once per crosstalk list. */
+function victimsOf(list: SessionState["estimatedDie"]["crosstalk"], n: number): [number, number][][] {
+  let v = victimLists.get(list);
+  if (!v) {
+    v = Array.from({ length: n }, () => []);
+    for (const c of list) v[c.aggressor]!.push([c.victim, c.radPerMw]);
+    victimLists.set(list, v);
+  }
+  return v;
+}
+
+/** θ targets of a setting: `open` entries at `at(e)`, every other entry of `parts` dark. */
+export function thetaTargets(state: SessionState, parts: ReadonlySet<string>, open: ReadonlyMap<number, number>): Map<number, number> {
+  const t = new Map<number, number>();
+  for (const en of state.struct.entries) if (parts.has(en.part)) t.set(en.theta, 0);
+  for (const [e, phase] of open) t.set(state.struct.entries[e]!.theta, phase);
+  return t;
 }
 
 /** θ codes: entries in play fully transmitting, every other entry of the stage dark. */

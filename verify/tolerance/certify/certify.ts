@@ -175,17 +175,22 @@ export function technologyFamily(
   budget: number,
   fixedLoss = false,
 ): { family: (s: number) => { box: ErrorBox; reserve: number }; zPhase: number | null; zDetector: number | null } {
-  const parts = (t.phaseNoise > 0 ? 1 : 0) + (t.detectorNoise > 0 ? 1 : 0);
+  const spread = fixedLoss ? (t.lossSpreadDb ?? 0) : 0;
+  const parts = (t.phaseNoise > 0 ? 1 : 0) + (t.detectorNoise > 0 ? 1 : 0) + (spread > 0 ? 1 : 0);
   const zPhase = t.phaseNoise > 0 ? coverageZ(cx.phaseShifters, budget / parts) : null;
   const zDetector = t.detectorNoise > 0 ? coverageZ(cx.decisions, budget / parts) : null;
+  const zLoss = spread > 0 ? coverageZ(cx.phaseShifters, budget / parts) : 0;
   const dac = t.dacBits ? Math.PI / 2 ** t.dacBits : 0;
   return {
     family: (s) => ({
-      // fixedLoss: the loss is the operating point the cells' biases are set for (axes.ts technologyAxis).
+      // fixedLoss: the nominal loss is an operating point, not an error (axes.ts technologyAxis):
+      // loss-tracking cells decode the same at any loss common to their MZIs, so the box's extra
+      // loss is the per-arm spread alone, at the coverage of the arms (one per shifter), scaled like
+      // the other random levels.
       box: {
         coupler: s * t.splitterImbalance,
         phase: s * (zPhase ?? 0) * t.phaseNoise + dac,
-        loss: fixedLoss ? t.mziLossDb : s * t.mziLossDb,
+        loss: fixedLoss ? s * zLoss * spread : s * t.mziLossDb,
       },
       reserve: s * (zDetector ?? 0) * t.detectorNoise,
     }),
