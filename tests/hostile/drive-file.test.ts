@@ -46,7 +46,12 @@ describe("hostile drive files", async () => {
   const firstCode = /"(sum\/[^"]+)": (\d+)/.exec(good)!;
 
   const cases: [string, string, (text: string) => string, RegExp][] = [
-    ["truncated", good.slice(0, good.length / 2), (t) => `${t.split("\n").length}:`, /not readable: invalid JSON: the file ends too early/],
+    [
+      "truncated",
+      good.slice(0, good.length / 2),
+      (t) => `${t.split("\n").length}:`,
+      /not readable: invalid JSON: the file ends (too early|inside a string)/,
+    ],
     [
       "a NaN code",
       good.replace(`"${firstCode[1]}": ${firstCode[2]}`, `"${firstCode[1]}": NaN`),

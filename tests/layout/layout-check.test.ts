@@ -61,7 +61,7 @@ describe("the quick start's layout figures in README.md and docs/layout.md", () 
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
-    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1013, 2026, 42, 2492]);
+    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1065, 2130, 35, 2388]);
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain(
       `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,

@@ -2,6 +2,7 @@
 // yield (Monte-Carlo, with the confidence the dies give: statistics.ts), how far the technology in
 // effect can be scaled, and what the worst-case certified scale is and why it is small.
 import type { AxisReport, ToleranceResult } from "./analyze.ts";
+import { AXES } from "./axes.ts";
 import { level } from "./level.ts";
 import { tolerancePhrase, toleranceConfidence } from "./statistics.ts";
 
@@ -18,7 +19,11 @@ function stated(a: AxisReport): string {
   if (a.axis === "dacBits") return a.bits === null || a.bits === undefined ? "> 24 bits" : `${a.bits} bits`;
   const m = a.monteCarlo!;
   const x = m.deterministic ? m.tolerance : m.lowerBound.value;
-  return a.unit ? `${level(x)} ${a.unit}` : level(x);
+  // Exact up to the end of the model's range (loss-tracking cells at 10 dB per MZI): a floor, not a
+  // failure point.
+  const max = a.axis in AXES ? AXES[a.axis as keyof typeof AXES].max : Infinity;
+  const atEnd = x >= max ? "≥ " : "";
+  return a.unit ? `${atEnd}${level(x)} ${a.unit}` : `${atEnd}${level(x)}`;
 }
 
 /** Words for the technology axis's certified scale: what it is, and why it is small when it is. */

@@ -1,7 +1,8 @@
-// The technology axis scales a technology as a whole. A closed-form cell's biases are set for the
-// technology's MZI loss, so for cell chips (fixedLoss) the loss stays at its nominal value at every
-// scale, in the Monte-Carlo axis and in the certified box alike; a trained network compensates
-// nothing, and its loss scales with the rest (the default).
+// The technology axis scales a technology as a whole. A closed-form cell's biases track the
+// technology's MZI loss, so for cell chips (fixedLoss) the nominal loss is an operating point, not an
+// error: the Monte-Carlo axis keeps it at its nominal value at every scale, and the certified box
+// holds only the per-arm spread around it; a trained network compensates nothing, and its loss
+// scales with the rest (the default).
 import { describe, expect, it } from "vitest";
 import { technologyAxis } from "../../../verify/tolerance/axes.ts";
 import { certifyContext, technologyFamily } from "../../../verify/tolerance/certify/certify.ts";
@@ -32,8 +33,14 @@ describe("the technology axis and the loss a closed-form cell is set for", () =>
     const cx = certifyContext(tinyDesign(), "thresholds");
     const fixed = technologyFamily(cx, t, 0.01, true).family;
     const scaled = technologyFamily(cx, t, 0.01).family;
+    // With fixedLoss the box's extra loss is the per-arm spread at the arms' coverage, scaled; the
+    // nominal loss is not in it (a higher nominal loss leaves it unchanged).
+    expect(t.lossSpreadDb).toBeGreaterThan(0);
+    const lossier = technologyFamily(cx, { ...t, mziLossDb: 10 * t.mziLossDb }, 0.01, true).family;
+    expect(fixed(1).box.loss).toBeGreaterThan(t.lossSpreadDb!);
     for (const s of [0.01, 0.3, 2]) {
-      expect(fixed(s).box.loss).toBe(t.mziLossDb);
+      expect(fixed(s).box.loss).toBeCloseTo(s * fixed(1).box.loss, 12);
+      expect(lossier(s).box.loss).toBe(fixed(s).box.loss);
       expect(scaled(s).box.loss).toBeCloseTo(s * t.mziLossDb, 12);
       expect(fixed(s).box.coupler).toBe(scaled(s).box.coupler);
     }
