@@ -2,55 +2,23 @@
 // each with its documented exit code, the file it names, and nothing written — no output directory
 // and the input directory's bytes unchanged. The untouched directory exports (the cases can fail).
 // A bad phase table's message no longer repeats the location the diagnostic prints (export and die).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { compiledVariants, type Diagnostic, expectRefused, NETLIST, PHASES, runJson, withFeedbackLoop } from "./compiled-variants.ts";
 import { snapshot } from "./harness.ts";
 
-interface Diagnostic {
-  code: string;
-  file: string;
-  line: number;
-  message: string;
-}
-
-async function exportRun(args: string[]): Promise<{ code: number; diagnostics: Diagnostic[]; err: string }> {
-  const io = memoryIo();
-  const code = await main(["--json", "export", ...args], io);
-  return { code, diagnostics: JSON.parse(io.out()).diagnostics, err: io.err() };
-}
-
 describe("hostile export inputs: every export code from an input, nothing written", async () => {
-  const root = mkdtempSync(join(tmpdir(), "optinc-export-hostile-"));
-  const at = (...p: string[]): string => join(root, ...p);
-  writeFileSync(at("cf.optinc"), "aggregator cf {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n}\n");
-  const io = memoryIo();
-  expect(await main(["compile", at("cf.optinc"), "-o", at("out")], io), io.err()).toBe(0);
-  /** A copy of the compiled directory with one file rewritten (or removed, when `edit` returns null). */
-  const variant = (name: string, file: string, edit: (text: string) => string | null): string => {
-    const dir = at(name);
-    cpSync(at("out"), dir, { recursive: true });
-    const text = edit(readFileSync(join(dir, file), "utf8"));
-    if (text === null) rmSync(join(dir, file));
-    else writeFileSync(join(dir, file), text);
-    return dir;
-  };
-  const netlist = "cf.divide0.netlist.json";
-  const phases = "cf.divide0.phases.json";
+  const { at, out: compiled, variant } = await compiledVariants("optinc-export-hostile-");
+  const exportRun = (args: string[]) => runJson("export", args);
+  const netlist = NETLIST;
+  const phases = PHASES;
   const noPhases = variant("no-phases", phases, () => null);
   const cutPhases = variant("cut-phases", phases, (t) => t.slice(0, Math.floor(t.length / 2)));
   const cutNetlist = variant("cut-netlist", netlist, (t) => t.slice(0, Math.floor(t.length / 2)));
-  const loop = variant("loop", netlist, (t) => {
-    const c = JSON.parse(t);
-    const top = c.netlists[c.top].connections;
-    // The second step row feeds the threshold stage back: a cycle the emitters refuse.
-    delete top["threshold_bias,out0"];
-    top["step_relu,out2"] = "threshold,in1";
-    return JSON.stringify(c, null, 1);
-  });
+  const loop = variant("loop", netlist, withFeedbackLoop);
   mkdirSync(at("empty"));
 
   const lines = (f: string): number => readFileSync(f, "utf8").split("\n").length;
@@ -112,13 +80,13 @@ describe("hostile export inputs: every export code from an input, nothing writte
   ];
 
   it("the compiled directory itself exports (the cases below start from a valid input)", async () => {
-    const before = snapshot(at("out"));
+    const before = snapshot(compiled);
     for (const format of ["spi", "phases", "ports"]) {
-      const r = await exportRun([at("out"), "--format", format, "-o", at(`ok-${format}`)]);
+      const r = await exportRun([compiled, "--format", format, "-o", at(`ok-${format}`)]);
       expect(r.code, r.err).toBe(0);
       expect(existsSync(at(`ok-${format}`))).toBe(true);
     }
-    expect(snapshot(at("out"))).toEqual(before);
+    expect(snapshot(compiled)).toEqual(before);
   });
 
   it("die reads the same truncated phase table: OPT6112 at its end, the message without a repeated location", async () => {
@@ -138,15 +106,9 @@ describe("hostile export inputs: every export code from an input, nothing writte
     it(`${c.what}: exit ${c.exit}, ${c.code} at its file, nothing written`, async () => {
       const before = existsSync(c.dir) ? snapshot(c.dir) : null;
       const out = at(`refused-${c.code}`);
-      const r = await exportRun([c.dir, "--format", c.format, "-o", out]);
-      expect(r.code, r.err).toBe(c.exit);
-      const d = r.diagnostics.find((x) => x.code === c.code);
-      expect(d, JSON.stringify(r.diagnostics)).toBeDefined();
-      expect(d!.file).toBe(c.file);
-      expect(d!.message).toMatch(c.message);
-      if (c.line !== undefined) expect(d!.line).toBe(c.line);
+      const d = expectRefused(await exportRun([c.dir, "--format", c.format, "-o", out]), c);
       // The location is the diagnostic's own: the message does not repeat it.
-      expect(d!.message).not.toContain(`${c.file}:`);
+      expect(d.message).not.toContain(`${c.file}:`);
       expect(existsSync(out)).toBe(false);
       if (before !== null) expect(snapshot(c.dir)).toEqual(before);
     });
