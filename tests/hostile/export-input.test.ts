@@ -57,7 +57,8 @@ describe("hostile export inputs: every export code from an input, nothing writte
       exit: 1,
       code: "OPT5004",
       file: join(cutPhases, phases),
-      message: /./,
+      message: /^invalid JSON: the file ends .*truncated/,
+      line: lines(join(cutPhases, phases)),
     },
     {
       what: "a truncated netlist",
@@ -66,7 +67,8 @@ describe("hostile export inputs: every export code from an input, nothing writte
       exit: 1,
       code: "OPT5005",
       file: join(cutNetlist, netlist),
-      message: /ends too early/,
+      message: /the file ends .*truncated/,
+      line: lines(join(cutNetlist, netlist)),
     },
     {
       what: "a netlist with a feedback loop",
@@ -98,7 +100,7 @@ describe("hostile export inputs: every export code from an input, nothing writte
     expect(code).toBe(2);
     const d = (JSON.parse(io2.out()).diagnostics as Diagnostic[]).find((x) => x.code === "OPT6112")!;
     expect([d.file, d.line]).toEqual([join(cutPhases, phases), lines(join(cutPhases, phases))]);
-    expect(d.message).toMatch(/^invalid JSON: the file ends too early/);
+    expect(d.message).toMatch(/^invalid JSON: the file ends .*truncated/);
     expect(existsSync(at("refused-die.json"))).toBe(false);
   });
 
