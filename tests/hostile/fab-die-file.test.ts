@@ -38,7 +38,13 @@ describe("hostile fabricated-die files: each FAB code from an input, nothing wri
   });
 
   const cases = [
-    { what: "an unknown top-level field", file: extra, code: "OPT6202", message: /additional properties "colour"/ },
+    {
+      what: "an unknown top-level field",
+      file: extra,
+      code: "OPT6202",
+      message: /^colour: not a field of optinc\.die\/2/,
+      line: lineOf(extra.text, '"colour"'),
+    },
     {
       what: "a heater the circuit does not have",
       file: unknown,
