@@ -34,13 +34,8 @@ type Obj = Record<string, unknown>;
 class Checker {
   constructor(private readonly file: string) {}
   fail(path: string, what: string): never {
-    throw new PhaseTableError(
-      `${this.file}: ${path || "(top level)"}: ${what}`,
-      path,
-      undefined,
-      undefined,
-      `${path || "(top level)"}: ${what}`,
-    );
+    const reason = `${path || "(top level)"}: ${what}`;
+    throw new PhaseTableError(`${this.file}: ${reason}`, path, undefined, undefined, reason);
   }
   obj(v: unknown, path: string): Obj {
     if (v === null || typeof v !== "object" || Array.isArray(v)) this.fail(path, `expected an object, got ${describe(v)}`);
