@@ -150,7 +150,7 @@ export async function loadTarget(
     } catch (e) {
       if (!(e instanceof PhaseTableError)) throw e;
       out.report(
-        [diag(tablePath, DIE.badPhaseTable, e.message, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)],
+        [diag(tablePath, DIE.badPhaseTable, e.reason, "regenerate the phase table with optinc compile", e.line ?? 1, e.col ?? 1)],
         text,
       );
       out.fail(EXIT.usage);

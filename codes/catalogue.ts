@@ -47,7 +47,6 @@ export const CATALOGUE = {
     expectedToken: ["OPT1002", "expected a different token", "1"],
     unexpectedToken: ["OPT1003", "unexpected token", "1"],
     trailingText: ["OPT1004", "unexpected text after the end of the aggregator", "1"],
-    expectedItem: ["OPT1005", "expected at least one item", "1"],
     badNumber: ["OPT1006", "malformed number", "1"],
     tooDeep: ["OPT1007", "nesting too deep", "1"],
     yamlSyntax: ["OPT1010", "YAML syntax error", "1"],
@@ -263,6 +262,18 @@ export function codeSummary(code: string): string | undefined {
 }
 
 /** A markdown table of the given groups (all by default): one section row per range. */
+/**
+ * Codes retired: no input can produce them any more. Their numbers stay reserved (never reused;
+ * tests/codes/catalogue.test.ts), and the table of every code lists them as retired.
+ */
+export const RETIRED: readonly { code: `OPT${number}`; was: string; why: string }[] = [
+  {
+    code: "OPT1005",
+    was: "expected at least one item",
+    why: "no rule of the spec grammar requires an item, so no input reaches it (issue #38)",
+  },
+];
+
 export function codesMarkdown(
   groups: readonly (keyof typeof CATALOGUE)[] = Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[],
   withExit = true,
@@ -274,6 +285,13 @@ export function codesMarkdown(
     if (groups.length > 1) out.push(withExit ? `| | **${g.title}** | |` : `| | **${g.title}** |`);
     for (const [code, summary, exit] of Object.values(g.codes))
       out.push(withExit ? `| \`${code}\` | ${cell(summary)} | ${exit} |` : `| \`${code}\` | ${cell(summary)} |`);
+  }
+  if (groups.length > 1 && RETIRED.length > 0) {
+    out.push(withExit ? "| | **Retired (numbers never reused)** | |" : "| | **Retired (numbers never reused)** |");
+    for (const r of RETIRED) {
+      const text = `retired: ${cell(r.was)} — ${cell(r.why)}`;
+      out.push(withExit ? `| \`${r.code}\` | ${text} | — |` : `| \`${r.code}\` | ${text} |`);
+    }
   }
   return out.join("\n") + "\n";
 }

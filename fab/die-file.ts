@@ -104,12 +104,17 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
         .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
         .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       const physical = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].includes(e.keyword);
-      const extra =
-        e.keyword === "additionalProperties"
-          ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
-          : e.keyword === "required"
-            ? ` "${String((e.params as { missingProperty: string }).missingProperty)}"`
-            : "";
+      // An unknown field is reported at the field itself, not at the object that holds it.
+      if (e.keyword === "additionalProperties") {
+        at(
+          [...path, String((e.params as { additionalProperty: string }).additionalProperty)],
+          FAB_DIE_CODES.schema,
+          "not a field of optinc.die/2 here",
+          "remove it, or check its spelling against docs/calibration.md §8 and fab/schema/die-fab.schema.json",
+        );
+        continue;
+      }
+      const extra = e.keyword === "required" ? ` "${String((e.params as { missingProperty: string }).missingProperty)}"` : "";
       at(
         path,
         physical ? FAB_DIE_CODES.value : FAB_DIE_CODES.schema,

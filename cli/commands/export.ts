@@ -165,7 +165,7 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
         ]);
       } catch (e) {
         if (!(e instanceof PhaseTableError)) throw e;
-        out.report([diag(phasesPath, EXPORT.badPhaseTable, e.message, "fix or regenerate the phase table", e.line ?? 1, e.col ?? 1)], text);
+        out.report([diag(phasesPath, EXPORT.badPhaseTable, e.reason, "fix or regenerate the phase table", e.line ?? 1, e.col ?? 1)], text);
         return undefined;
       }
     } else {

@@ -4,14 +4,18 @@ import { jsonErrorAt } from "../../math/source-position.ts";
 import type { PhaseTable } from "../ir.ts";
 
 export class PhaseTableError extends Error {
+  /** What is wrong, without the file:line:col the message starts with (a diagnostic prints those itself). */
+  readonly reason: string;
   constructor(
     message: string,
     readonly path: string,
     readonly line?: number,
     readonly col?: number,
+    reason?: string,
   ) {
     super(message);
     this.name = "PhaseTableError";
+    this.reason = reason ?? message;
   }
 }
 
@@ -21,7 +25,7 @@ export function parseJsonText(text: string, file = "<input>"): unknown {
     return JSON.parse(text);
   } catch (e) {
     const { line, col, reason } = jsonErrorAt(text, e);
-    throw new PhaseTableError(`${file}:${line}:${col}: invalid JSON: ${reason}`, "", line, col);
+    throw new PhaseTableError(`${file}:${line}:${col}: invalid JSON: ${reason}`, "", line, col, `invalid JSON: ${reason}`);
   }
 }
 
@@ -30,7 +34,8 @@ type Obj = Record<string, unknown>;
 class Checker {
   constructor(private readonly file: string) {}
   fail(path: string, what: string): never {
-    throw new PhaseTableError(`${this.file}: ${path || "(top level)"}: ${what}`, path);
+    const reason = `${path || "(top level)"}: ${what}`;
+    throw new PhaseTableError(`${this.file}: ${reason}`, path, undefined, undefined, reason);
   }
   obj(v: unknown, path: string): Obj {
     if (v === null || typeof v !== "object" || Array.isArray(v)) this.fail(path, `expected an object, got ${describe(v)}`);

@@ -76,6 +76,11 @@ function readText(path: string): string {
 
 /** Read the compiled directory (or one netlist file) into the chip description. */
 export function readCompiled(target: string): ChipInput {
+  return readCompiledAt(target).input;
+}
+
+/** The chip description and the directory its files are in (a file's own directory). */
+function readCompiledAt(target: string): { input: ChipInput; dir: string } {
   let dir = target;
   let files: string[];
   try {
@@ -91,7 +96,7 @@ export function readCompiled(target: string): ChipInput {
       "pass the output directory of optinc compile",
     );
   }
-  return chipInput(target, files, (f) => join(dir, f), readText);
+  return { input: chipInput(target, files, (f) => join(dir, f), readText), dir };
 }
 
 /**
@@ -152,11 +157,11 @@ export function layoutFiles(dir: string, files: ReadonlyMap<string, string>, opt
 
 /** Lay out a compiled directory: pure after reading, deterministic bytes. */
 export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutput {
-  const input = readCompiled(target);
-  return layoutInput(input, opts, statSync(target).isDirectory() ? target : join(target, ".."));
+  const { input, dir } = readCompiledAt(target);
+  return layoutInput(input, opts, dir);
 }
 
-function layoutInput(input: ChipInput, opts: LayoutOptions, dir?: string): LayoutOutput {
+function layoutInput(input: ChipInput, opts: LayoutOptions, dir: string): LayoutOutput {
   try {
     const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell);
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
@@ -200,7 +205,7 @@ function layoutInput(input: ChipInput, opts: LayoutOptions, dir?: string): Layou
         e.message,
         opts.cell ? "pass a design stem listed above with --cell" : "lay out a circuit compiled by optinc compile",
         // The design's own netlist file, when one design cannot be drawn.
-        e.design !== undefined && dir !== undefined ? { file: join(dir, `${e.design}.netlist.json`), line: 1, column: 1 } : null,
+        e.design !== undefined ? { file: join(dir, `${e.design}.netlist.json`), line: 1, column: 1 } : null,
       );
     throw e;
   }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { lineCol } from "../../math/source-position.ts";
+import { jsonErrorAt } from "../../math/source-position.ts";
 import { NetlistReadError } from "../../netlist/formats/read-error.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { identityProblems, missingUnits } from "./identity.ts";
@@ -53,6 +53,7 @@ export function locateNetlists(target: string, shown = target): string[] {
       `${shown}: no such file or directory`,
       2,
       "pass the output directory of optinc compile or a <name>.netlist.json file",
+      { file: target, line: 1, column: 1 },
     );
   if (!statSync(target).isDirectory()) return [target];
   const found = readdirSync(target)
@@ -64,6 +65,7 @@ export function locateNetlists(target: string, shown = target): string[] {
       `${shown}: no *${NETLIST_SUFFIX} in this directory`,
       2,
       "run optinc compile first, or pass the netlist file itself",
+      { file: target, line: 1, column: 1 },
     );
   return found.map((f) => join(target, f));
 }
@@ -91,9 +93,10 @@ function readInput(path: string): string {
   if (st.size > MAX_INPUT_BYTES)
     throw new VerifyInputError(
       VERIFY.tooLarge,
-      `${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES / 1024 ** 2} MB limit for emitted files`,
+      `${st.size} bytes is larger than the ${MAX_INPUT_BYTES / 1024 ** 2} MB limit for emitted files`,
       1,
       "pass a file written by optinc compile",
+      { file: path, line: 1, column: 1 },
     );
   try {
     return readFileSync(path, "utf8");
@@ -112,12 +115,11 @@ function parseJson(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const { line, col: column } = pos ? lineCol(text, Number(pos[1])) : { line: 1, col: 1 };
+    // Where the JSON breaks, in words (a truncated file, a NaN), as every other reader says it.
+    const { line, col: column, reason } = jsonErrorAt(text, e);
     throw new VerifyInputError(
       VERIFY.badJson,
-      `not valid JSON (${msg})`,
+      `not valid JSON: ${reason}`,
       1,
       "re-run optinc compile to regenerate the file",
       { file: path, line, column },

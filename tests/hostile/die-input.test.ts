@@ -1,0 +1,64 @@
+// Hostile targets of the die commands (`die`, `calibrate --measured`): the codes of a target they
+// cannot use, each from an input — no compiled circuit there (OPT6110), several circuits and none
+// named (OPT6111), a measurement file that cannot be read (OPT6113), a copy the cell does not have
+// (OPT6117) — with exit 2, the file named, and nothing written. The same target with the cell named
+// works (the cases can fail).
+import { existsSync, mkdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { compiledVariants, expectRefused, runJson } from "./compiled-variants.ts";
+import { snapshot } from "./harness.ts";
+
+describe("hostile die targets: each code from an input, nothing written", async () => {
+  const { at, out } = await compiledVariants("optinc-die-hostile-");
+  mkdirSync(at("empty"));
+  const tech = ["--technology", "foundry"];
+  const cases = [
+    {
+      what: "a directory without a compiled circuit",
+      command: "die",
+      args: [at("empty"), ...tech],
+      code: "OPT6110",
+      file: at("empty"),
+      message: /no \*\.netlist\.json/,
+    },
+    {
+      what: "two circuits and none named",
+      command: "die",
+      args: [out, ...tech],
+      code: "OPT6111",
+      file: out,
+      message: /holds 2 circuits \(cf_add0, cf_divide0\)/,
+    },
+    {
+      what: "a measurement file that does not exist",
+      command: "calibrate",
+      args: [out, "--cell", "divide0", "--measured", at("missing.json")],
+      code: "OPT6113",
+      file: at("missing.json"),
+      message: /cannot read the measurement file/,
+    },
+    {
+      what: "a copy the cell does not have",
+      command: "die",
+      args: [out, "--cell", "divide0", "--copy", "99", ...tech],
+      code: "OPT6117",
+      file: out,
+      message: /1 physical copy, not 100/,
+    },
+  ];
+
+  it("the same target with its cell named gives a die (the cases below start from a valid input)", async () => {
+    const r = await runJson("die", [out, "--cell", "divide0", ...tech, "-o", at("ok.json")]);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(at("ok.json"))).toBe(true);
+  });
+
+  for (const c of cases)
+    it(`${c.what}: exit 2, ${c.code} at its file, nothing written`, async () => {
+      const before = snapshot(out);
+      const target = at(`refused-${c.code}`);
+      expectRefused(await runJson(c.command, [...c.args, "-o", target]), { ...c, exit: 2 });
+      expect(existsSync(target)).toBe(false);
+      expect(snapshot(out)).toEqual(before);
+    });
+});
