@@ -193,4 +193,3 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
 function layoutLine(s: LayoutSummary): string {
   return `  layout: ${s.gds}, die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm`;
 }
-

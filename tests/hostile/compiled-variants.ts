@@ -58,7 +58,9 @@ export async function compiledVariants(prefix: string): Promise<CompiledVariants
 export function withFeedbackLoop(text: string): string {
   const c = JSON.parse(text);
   const top = c.netlists[c.top].connections;
-  delete top["threshold_bias,out0"];
+  // Whatever feeds the threshold stage's bias input (a replica row, or a bias source) is replaced by
+  // a later stage's output.
+  for (const [from, to] of Object.entries(top)) if (to === "threshold,in1") delete top[from];
   top["step_relu,out2"] = "threshold,in1";
   return JSON.stringify(c, null, 1);
 }
