@@ -257,8 +257,8 @@ export function readDieFile(text: string, file: string, circuit: Circuit): Die {
       at(
         ["elements", name, "kind"],
         DIE.kind,
-        `"${name}" is a ${el.kind} in the netlist, not a ${String(rec.kind)}`,
-        `measure it as a ${el.kind}`,
+        `"${name}" is ${article(el.kind)} in the netlist, not ${article(String(rec.kind))}`,
+        `measure it as ${article(el.kind)}`,
       );
       continue;
     }
@@ -371,3 +371,6 @@ function describePath(path: (string | number)[]): string {
       .join("")}`;
   return path.map((k) => (typeof k === "number" ? `[${k}]` : k)).join(".");
 }
+
+/** "an attenuator", "a coupler". */
+const article = (word: string): string => `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;

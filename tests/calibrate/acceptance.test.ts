@@ -158,6 +158,28 @@ describe("the acceptance round", () => {
     expect(await main(["verify", join(work, "cal"), "--measured", join(work, "die.json")], v)).toBe(code);
   });
 
+  it("measure warns by name of a readout that saturated (OPT6320) or read dark through a lit sweep (OPT6321); a nominal die draws neither", async () => {
+    const dir = cellDir("optinc-warn-", circuit, table, "paper_4x8.divide0");
+    const base = drawFabDie(circuit, tech, 41, "warnings");
+    const measure = async (monitors: typeof base.monitors): Promise<string> => {
+      const work = mkdtempSync(join(tmpdir(), "optinc-warn-work-"));
+      writeFileSync(join(work, "die.json"), writeFabDieFile({ ...base, monitors }));
+      const io = memoryIo();
+      expect(await main(["measure", dir, "--die", join(work, "die.json"), "--seed", "5", "-o", join(work, "r.json")], io)).toBe(0);
+      return io.err();
+    };
+    const nominal = await measure(base.monitors);
+    expect(nominal).not.toMatch(/OPT632[01]/);
+    // A photodiode 10⁴ A/W: 1 mW reads 10 A, past the instrument's full scale; another at 0 A/W.
+    const err = await measure(
+      base.monitors!.map((m) =>
+        m.name === "sum/e0_dump" ? { ...m, responsivityAW: 1e4 } : m.name === "threshold/e5_dump" ? { ...m, responsivityAW: 0 } : m,
+      ),
+    );
+    expect(err).toMatch(/warning\[OPT6320\].*readout sum\/e0_dump saturated/);
+    expect(err).toMatch(/warning\[OPT6321\].*readout threshold\/e5_dump read dark/);
+  }, 120_000);
+
   it("refuses, without hanging, a die whose thermal tail leaves a through fringe the estimate predicts flat", () => {
     // add0's die 5 of the departures bench: the estimate's path gain came out infinite, and the
     // program's phase target not a number (programPhase then never ended).

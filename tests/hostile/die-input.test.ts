@@ -1,9 +1,10 @@
 // Hostile targets of the die commands (`die`, `calibrate --measured`): the codes of a target they
 // cannot use, each from an input — no compiled circuit there (OPT6110), several circuits and none
 // named (OPT6111), a measurement file that cannot be read (OPT6113), a copy the cell does not have
-// (OPT6117) — with exit 2, the file named, and nothing written. The same target with the cell named
+// (OPT6117), an element measured as another kind (OPT6106) — with exit 2, the file named, and
+// nothing written. The same target with the cell named
 // works (the cases can fail).
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compiledVariants, expectRefused, runJson } from "./compiled-variants.ts";
 import { snapshot } from "./harness.ts";
@@ -46,6 +47,31 @@ describe("hostile die targets: each code from an input, nothing written", async 
       message: /1 physical copy, not 100/,
     },
   ];
+
+  it("a measurement file that measures an element as another kind: exit 2, OPT6106 at its kind, nothing written", async () => {
+    const ok = await runJson("die", [out, "--cell", "divide0", ...tech, "-o", at("kind-ok.json")]);
+    expect(ok.code, ok.err).toBe(0);
+    const doc = JSON.parse(readFileSync(at("kind-ok.json"), "utf8"));
+    const [name, el] = Object.entries(doc.elements as Record<string, { kind: string }>).find(([, e]) => e.kind === "attenuator")!;
+    doc.elements[name] = { kind: "coupler", coupling: 0.5 };
+    writeFileSync(at("kind.json"), JSON.stringify(doc, null, 2));
+    expect(el.kind).toBe("attenuator");
+    const before = snapshot(out);
+    const r = await runJson("calibrate", [out, "--cell", "divide0", "--measured", at("kind.json"), "-o", at("kind-cal")]);
+    const d = expectRefused(r, {
+      exit: 2,
+      code: "OPT6106",
+      file: at("kind.json"),
+      message: /is an attenuator in the netlist, not a coupler/,
+    });
+    expect(d.line).toBeGreaterThan(1);
+    expect(existsSync(at("kind-cal"))).toBe(false);
+    expect(snapshot(out)).toEqual(before);
+    // The file as written by `optinc die` calibrates (the case can fail).
+    expect((await runJson("calibrate", [out, "--cell", "divide0", "--measured", at("kind-ok.json"), "-o", at("kind-cal-ok")])).code).toBe(
+      0,
+    );
+  });
 
   it("the same target with its cell named gives a die (the cases below start from a valid input)", async () => {
     const r = await runJson("die", [out, "--cell", "divide0", ...tech, "-o", at("ok.json")]);
