@@ -104,15 +104,28 @@ function update(
   });
 }
 
+/** A θ fringe below this fraction of the round's median measured-over-predicted amplitude reads nothing (absorbTheta). */
+const FLAT_FRINGE = 0.05;
+
 function absorbTheta(state: SessionState, round: Round, readings: StepReading[]): void {
   const fits = new Map<Group, FringeFit>();
   for (const g of round.groups) {
     if (g.kind === "sweep" || g.kind === "pair")
       fits.set(g, fit(state, round, g, values(state, readings, g, round), g.kind === "sweep" ? g.heater : g.victim));
   }
+  // A fringe a twentieth of what the round's other dumps read against their prediction (the median:
+  // photodiode responsivity in A per mW predicted), or less, is no reading of its heater (its dump
+  // photodiode is dead): the estimate stays nominal, its pairs are not used, and lightings go round it.
+  const gain = new Map<number, number>();
+  for (const g of round.groups)
+    if (g.kind === "sweep") gain.set(g.heater, fits.get(g)!.b / Math.max(1e-300, fitPredicted(state, round, g, g.heater, false).b));
+  const sorted = [...gain.values()].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const flat = new Set([...gain].filter(([, r]) => !(r >= FLAT_FRINGE * median)).map(([h]) => h));
+  for (const h of flat) state.unmeasured.add(h);
   // Crosstalk law from the pairs: κ = Δψ / (η_aggressor · P_max), against distance.
   for (const g of round.groups) {
-    if (g.kind !== "pair") continue;
+    if (g.kind !== "pair" || flat.has(g.victim) || flat.has(g.aggressor)) continue;
     const own = round.groups.find((x) => x.kind === "sweep" && x.heater === g.victim)!;
     const aggr = round.groups.find((x) => x.kind === "sweep" && x.heater === g.aggressor)!;
     const dPsi = wrapSigned(fits.get(g)!.psiRad - fits.get(own)!.psiRad);
@@ -130,7 +143,10 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
       state.lawOf.set(en.phi, state.law);
     }
   }
-  for (const g of round.groups) if (g.kind === "sweep") update(state, round, g, fits.get(g)!, "theta fringe at its dump");
+  for (const g of round.groups) {
+    if (g.kind !== "sweep" || flat.has(g.heater)) continue;
+    update(state, round, g, fits.get(g)!, "theta fringe at its dump");
+  }
   refreshCrosstalk(state);
 }
 
@@ -243,6 +259,11 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     if (g.kind !== "sweep" || g.what !== "through") continue;
     const en = state.struct.entries[g.entry]!;
     const m = fit(state, round, g, values(state, readings, g, round), g.heater);
+    // A θ its dump never read (absorbTheta): this fringe, read after the row, is the first reading of it.
+    if (state.unmeasured.has(g.heater)) {
+      update(state, round, g, m, "through fringe (its dump photodiode read nothing)");
+      state.unmeasured.delete(g.heater);
+    }
     const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
     // Coupler balance s of the MZI from the fringe's depth a/b (secant on the estimated die).
     const leafA = leafOf(state, en, "bsA");

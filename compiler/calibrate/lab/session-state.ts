@@ -52,6 +52,11 @@ export interface SessionState {
   /** Meter setting per gated row ("part/row"), from its gate scan. */
   readonly meterSetting: Map<string, number>;
   readonly notes: Map<number, EstimateNote>;
+  /**
+   * θ heaters whose own fringe read flat (a dead or disconnected dump photodiode): their estimate is
+   * the nominal one, so a lighting avoids them when another entry of the row can carry the light.
+   */
+  readonly unmeasured: Set<number>;
   readonly rounds: Round[];
   readonly readings: StepReading[][];
   /** The acceptance round's verdict, once its readings are absorbed (accept.ts). */
@@ -93,6 +98,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     pairCoupling: new Map(),
     meterSetting: new Map(),
     notes: new Map(),
+    unmeasured: new Set(),
     rounds: [],
     readings: [],
     acceptance: null,

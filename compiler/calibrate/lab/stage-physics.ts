@@ -114,7 +114,11 @@ export function light(state: SessionState, stage: Stage, input: number): Light {
   }
   const u = state.struct.stages.find((s) => s.part === d.part)!;
   const row = u.rows[d.row]!;
-  const pick = row.entries.find((e) => u.inputs[state.struct.entries[e]!.input]!.kind === "lab") ?? row.entries[0]!;
+  // An entry fed by a lab port first (the shortest path), and one whose θ was read (not behind a
+  // dead dump photodiode) before one whose θ is only nominal.
+  const measured = (e: number): boolean => !state.unmeasured.has(state.struct.entries[e]!.theta);
+  const lab = (e: number): boolean => u.inputs[state.struct.entries[e]!.input]!.kind === "lab";
+  const pick = row.entries.find((e) => lab(e) && measured(e)) ?? row.entries.find(measured) ?? row.entries.find(lab) ?? row.entries[0]!;
   const inner = light(state, u, state.struct.entries[pick]!.input);
   return { powers: inner.powers, open: [...inner.open, pick] };
 }
