@@ -4,7 +4,8 @@
 // path gains. Predictions come from the estimated die itself (stage-physics.ts).
 import { judgeAccept, LO_MW } from "./accept.ts";
 import { absorbPairs } from "./pairs.ts";
-import { type Crosstalk, type CrosstalkLaw, crosstalkOf, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { refreshCrosstalk } from "./crosstalk-estimate.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import { fitFringe, type FringeFit } from "./fringe-fit.ts";
 import { gateShift } from "./gate.ts";
@@ -148,40 +149,6 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
     update(state, round, g, fits.get(g)!, "theta fringe at its dump");
   }
   refreshCrosstalk(state);
-}
-
-/** The estimated die's couplings: the law's, with the pairs measured one by one in their place. */
-function refreshCrosstalk(state: SessionState): void {
-  // Each victim's couplings from the law its stage was fitted under; the latest law for the rest.
-  const lists = new Map<CrosstalkLaw, Crosstalk[]>();
-  const under = (law: CrosstalkLaw): Crosstalk[] => {
-    if (!lists.has(law)) lists.set(law, crosstalkOf(law, state.estimatedDie.heaters));
-    return lists.get(law)!;
-  };
-  const list = state.law
-    ? under(state.law).flatMap((c) => {
-        const own = state.lawOf.get(c.victim);
-        if (!own || own === state.law) return [c];
-        return [];
-      })
-    : [];
-  for (const law of new Set(state.lawOf.values())) {
-    if (law === state.law) continue;
-    for (const c of under(law)) if (state.lawOf.get(c.victim) === law) list.push({ ...c });
-  }
-  const left = new Map(state.pairCoupling);
-  for (const c of list) {
-    const k = `${c.victim},${c.aggressor}`;
-    if (left.has(k)) {
-      c.radPerMw = left.get(k)!;
-      left.delete(k);
-    }
-  }
-  for (const [k, v] of left) {
-    const [victim, aggressor] = k.split(",").map(Number) as [number, number];
-    list.push({ victim, aggressor, radPerMw: v });
-  }
-  state.estimatedDie.crosstalk = list.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
 }
 
 /** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */
