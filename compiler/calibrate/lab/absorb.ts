@@ -1,7 +1,7 @@
 // Absorbing a lab calibration session's readings into the estimated die: the dark currents, each
 // heater's offset and efficiency moved by measured − predicted fringe fits, the crosstalk law, the
-// rows' phases (meta-MZIs, homodyne quadrature, gate scans), the couplers' balance and the entries'
-// path gains. Predictions come from the estimated die itself (stage-physics.ts).
+// rows' phases (meta-MZIs, homodyne quadrature, gate scans) and the entries' path gains (at the
+// operating θ for dim ones). Predictions come from the estimated die itself (stage-physics.ts).
 import { judgeAccept, LO_MW } from "./accept.ts";
 import { absorbPairs } from "./pairs.ts";
 import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
@@ -212,14 +212,6 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
   }
 }
 
-/**
- * Whether the through round fits each MZI's coupler balance from its fringe depth. The sign is not
- * identifiable from intensities and both couplers get the same s, so a wrong s turns arg m(θ) at a
- * small θ by tenths of a radian; on loss-tracking cells (bias entries at small θ behind replica
- * rows) it made 6 of 10 add0 dies inexact, and without it 1 of 10 (branch loss-track3 notes).
- */
-const ESTIMATE_COUPLER_BALANCE = false;
-
 function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
   const gains = new Map<number, number>();
   for (const g of round.groups) {
@@ -232,40 +224,12 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
       state.unmeasured.delete(g.heater);
     }
     const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
-    // Coupler balance s of the MZI from the fringe's depth a/b (secant on the estimated die).
-    const leafA = leafOf(state, en, "bsA");
-    const leafB = leafOf(state, en, "bsB");
-    const setS = (s: number): void => {
-      setPassive(state, leafA, { ...(state.estimatedDie.passive.get(leafA) ?? {}), coupling: 0.5 + s });
-      setPassive(state, leafB, { ...(state.estimatedDie.passive.get(leafB) ?? {}), coupling: 0.5 + s });
-    };
-    const depth = (f: FringeFit): number => f.a / Math.max(1e-300, f.b);
-    // The depth a/b grows with s² (the sign is not identifiable from intensities): a secant in
-    // q = s², from q = 0 (balanced) and q = 1e-4 (s = 0.01), kept in [0, 0.01].
-    let sBest = 0;
-    const src = { round, g, m };
-    if (!homodyne && ESTIMATE_COUPLER_BALANCE) {
-      const target = depth(src.m);
-      const at = (q: number): number => {
-        setS(Math.sqrt(q));
-        return depth(fitPredicted(state, src.round, src.g, src.g.heater)) - target;
-      };
-      let q0 = 0;
-      let d0 = at(q0);
-      if (d0 < 0) {
-        let q1 = 1e-4;
-        let d1 = at(q1);
-        for (let it = 0; it < 4 && d1 !== d0; it++) {
-          const q2 = Math.max(0, Math.min(0.01, q1 - (d1 * (q1 - q0)) / (d1 - d0)));
-          [q0, d0] = [q1, d1];
-          q1 = q2;
-          if (Math.abs(q1 - q0) < 1e-9) break;
-          d1 = at(q1);
-        }
-        sBest = Math.sqrt(q1);
-      }
-    }
-    setS(sBest);
+    // The MZI's couplers are taken balanced. A balance is seen only squared (the fringe's depth) and
+    // its sign turns arg m at a small θ; fitted with a guessed sign it made 6 of 10 loss-tracking add0
+    // dies inexact, against 1 of 10 without. The meta-MZIs read each phase at the operating θ and the
+    // magnitude scan each dim entry's transmission there, where the balance matters.
+    for (const leaf of [leafOf(state, en, "bsA"), leafOf(state, en, "bsB")])
+      setPassive(state, leaf, { ...(state.estimatedDie.passive.get(leaf) ?? {}), coupling: 0.5 });
     const p = fitPredicted(state, round, g, g.heater);
     // The gain at the operating θ (its magnitude scan) when there is one; else the fringe's peak.
     const scan = round.groups.find((x): x is Extract<Group, { kind: "magnitude" }> => x.kind === "magnitude" && x.entry === g.entry);
