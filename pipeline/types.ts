@@ -129,4 +129,9 @@ export interface StructureCost {
    * technology's errors break first (docs/structures.md, "Narrow decisions").
    */
   widestDecision: { cell: string; theta: number };
+  /**
+   * Cell cases one Monte-Carlo chip simulates: every physical copy over its cell's cases
+   * (aggregate/cell-cases.ts). What the search's chips cost, against its check budget.
+   */
+  checkCases: number;
 }

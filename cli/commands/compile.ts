@@ -21,6 +21,9 @@ import { inputPath, loadSpecOrReport } from "../spec-input.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
 import { layoutOfCompile, type CompileLayout, type LayoutSummary } from "../../pipeline/layout/compile-layout.ts";
 import { LayoutInputError } from "../../pipeline/layout/layout.ts";
+import { integer } from "../option-parsers.ts";
+
+const checkBudgetArg = integer("--check-budget", 1, 1_000_000_000);
 
 function seedArg(v: string): number {
   if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max)
@@ -53,6 +56,11 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     )
     .option("--explain", "route = auto: try every structure and print the table of structures considered (cost, yield, tolerance)")
     .option(
+      "--check-budget <cases>",
+      "route = auto: cell cases per Monte-Carlo chip above which a structure is tried only after every structure within it (default 300000; docs/structures.md)",
+      checkBudgetArg,
+    )
+    .option(
       "--layout",
       "also lay out the chip as optinc layout does: <name>.gds, its pad map and summary join the output set, and the report gets a Layout section",
     )
@@ -63,7 +71,16 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .action(
       async (
         specPath: string,
-        flags: { out: string; seed?: number; jobs?: number; force?: boolean; evaluate: boolean; explain?: boolean; layout?: boolean },
+        flags: {
+          out: string;
+          seed?: number;
+          jobs?: number;
+          force?: boolean;
+          evaluate: boolean;
+          explain?: boolean;
+          layout?: boolean;
+          checkBudget?: number;
+        },
       ) => {
         const out = new CommandOutput(ctx, "compile");
         const dir = resolve(ctx.io.cwd, flags.out);
@@ -93,6 +110,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
             ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
             force: flags.force,
             explain: flags.explain,
+            checkBudget: flags.checkBudget,
             skipEvaluation: !flags.evaluate,
             onPass: (p) => out.note(`${p}…`),
             onEpoch: (unit, s, budget) => {

@@ -26,6 +26,8 @@ export type CompiledAggregator =
 export interface AggregatorOptions extends CompileOptions {
   /** route = auto: try every structure and its tolerance (optinc compile --explain). */
   explain?: boolean;
+  /** route = auto: cell cases per Monte-Carlo chip above which a structure is tried last (optinc compile --check-budget). */
+  checkBudget?: number | undefined;
 }
 
 /** route = auto found no structure that meets the yield target: compile exits 1 and writes nothing. */
@@ -62,7 +64,13 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
   const exclude = new Map<string, string>();
   for (;;) {
     opts.onPass?.("search");
-    const { search, chosen } = searchStructures(checked, { seed, explain: opts.explain ?? false, exclude, jobs: opts.jobs });
+    const { search, chosen } = searchStructures(checked, {
+      seed,
+      explain: opts.explain ?? false,
+      exclude,
+      jobs: opts.jobs,
+      checkBudget: opts.checkBudget,
+    });
     if (!chosen) throw new StructureRefused(search, checked.spec.technology.mziLossDb);
     const result = compileClosedForm(
       { ...checked, spec: chosen.spec },

@@ -6,6 +6,8 @@ import type { ConversionCost } from "../../aggregate/narrow-base.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
 import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts";
 import type { ChipStep, StructureCost } from "../types.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
+import { cellOf } from "../../verify/cells/cell-verify.ts";
 
 /**
  * Heater power for a π phase shift: ≈ 25 mW for a foundry silicon thermo-optic shifter (FICONN;
@@ -38,6 +40,7 @@ export function structureCost(steps: ChipStep[], conversion: ConversionCost | nu
   let fixedCouplers = 0;
   let phaseShifters = 0;
   let heater = 0;
+  let checkCases = 0;
   for (const step of steps)
     for (const d of step.designs) {
       const circuit = step.built!.get(`${step.stem}.${d.name}`)!;
@@ -47,6 +50,7 @@ export function structureCost(steps: ChipStep[], conversion: ConversionCost | nu
       fixedCouplers += h.fixedCouplers * copies;
       phaseShifters += h.phaseShifters * copies;
       heater += heaterWatts(d.table) * copies;
+      checkCases += cellCases(cellOf(circuit)).cases * copies;
     }
   const cells = steps.reduce((n, s) => n + Math.max(0, ...cellDepths(s.chip)), 0);
   let widest = { cell: "", theta: 0 };
@@ -71,5 +75,6 @@ export function structureCost(steps: ChipStep[], conversion: ConversionCost | nu
     },
     heaterWatts: heater,
     widestDecision: widest,
+    checkCases,
   };
 }

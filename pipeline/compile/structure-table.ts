@@ -30,6 +30,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "cells on path (O-E-O)",
     "heaters W",
     "widest θ",
+    "cases/chip",
     "link conversion",
     "yield k/n (95% CI) vs target",
     "technology scale tolerated",
@@ -42,6 +43,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     `${r.cost.cellsOnCriticalPath} (${r.cost.oeoOnCriticalPath})`,
     r.cost.heaterWatts.toFixed(2),
     String(r.cost.widestDecision.theta),
+    String(r.cost.checkCases),
     conversionText(r),
     rowYield(r),
     rowTolerance(r, s.technology),
@@ -55,7 +57,7 @@ export function structureTable(s: StructureSearch): string[] {
   const marked = rows.map((r, i) => [`${i === s.chosen ? "* " : "  "}${r[0]}`, ...r.slice(1)]);
   const width = head.map((h, c) => Math.max(h.length + (c === 0 ? 2 : 0), ...marked.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
-    `  ${cells.map((x, c) => (c === 0 || c >= 6 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
+    `  ${cells.map((x, c) => (c === 0 || c >= 7 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
   return [
     `structures considered (route = auto; target ${pct(s.target.yield)} yield at ${pct(s.target.confidence)} confidence; technology ${s.technology}):`,
     line([`  ${head[0]!}`, ...head.slice(1)]),

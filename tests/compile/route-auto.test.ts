@@ -87,7 +87,7 @@ describe("route = auto", () => {
     expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
     expect(c.err).toMatch(
-      / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
+      / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
     );
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
@@ -121,7 +121,7 @@ describe("route = auto", () => {
     expect(c.err).not.toContain("not built: not exact");
     expect(c.err).not.toMatch(/bug in optinc/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology calibrated)");
-    expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+—\s+\d+\/30 /);
+    expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 /);
     expectHonest(c.err);
   }, 300_000);
 
@@ -138,6 +138,42 @@ describe("route = auto", () => {
     expect(search.chosen).toBe(0);
     expect(search.rows.every((x) => x.yield === null)).toBe(true);
     expect(chosen!.trials).toBeNull();
+  });
+
+  it("the check budget tries costly-to-check structures last, names them, and never changes a verdict", () => {
+    const r = loadSpec(
+      "b.optinc",
+      specText("b5", "  workers = 5\n  precision = 2 bits\n  levels = 4\n  technology { preset = calibrated }"),
+    );
+    const free = searchStructures(r.checked!, { seed: 1, checkBudget: 1e9 }).search;
+    const cheapest = free.rows[free.chosen!]!;
+    expect(free.chosen).toBe(0); // flat cells: 277 MZIs, 1,065 cell cases per chip
+    expect(free.reason).not.toContain("--check-budget");
+    // Below the flat chip's cases: a costlier structure within the budget is built, and the reason
+    // names the flat cells and the budget that would try them.
+    const tight = searchStructures(r.checked!, { seed: 1, checkBudget: cheapest.cost.checkCases - 1 }).search;
+    const built = tight.rows[tight.chosen!]!;
+    expect(tight.chosen).not.toBe(0);
+    expect(built.cost.checkCases).toBeLessThan(cheapest.cost.checkCases);
+    expect(built.cost.mzi).toBeGreaterThan(cheapest.cost.mzi);
+    expect(built.yield!.passing).toBe(built.yield!.trials);
+    expect(tight.rows[0]!.note).toMatch(/^not tried: each chip simulates 1,065 cell cases, over the search's check budget/);
+    expect(tight.reason).toContain(`--check-budget ${cheapest.cost.checkCases} tries it`);
+    // Every structure over the budget: the plain cost order again.
+    const none = searchStructures(r.checked!, { seed: 1, checkBudget: 1 }).search;
+    expect(none.chosen).toBe(0);
+    expect(none.rows[0]!.yield).toEqual(cheapest.yield);
+  });
+
+  it("--check-budget takes a positive integer of cell cases, or is a usage error", async () => {
+    const file = join(base, "budget.optinc");
+    writeFileSync(file, specText("budget", "  workers = 3\n  precision = 2 bits"));
+    for (const bad of ["0", "-5", "1e6", "many"]) {
+      const r = await cli(["compile", file, "-o", join(base, "budget-out"), "--check-budget", bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.err).toMatch(/--check-budget must be an integer in 1\.\.1000000000/);
+      expect(existsSync(join(base, "budget-out"))).toBe(false);
+    }
   });
 
   it("a written cascade without a route keeps the explicit closed-form route; route = auto with one warns", () => {
