@@ -63,6 +63,27 @@ export function pin(cell: LayoutCell, name: string): Pin {
 }
 
 /** Bounding box of shapes and references (pins included). */
+/**
+ * The corners of a flush-ended path's outline (GDSII PATHTYPE 0): each point offset by half the
+ * width along its segments' normals. A flush end stops at its point, so a device box drawn from
+ * this ends where the waveguide does, and cells that abut at a pin do not overlap.
+ */
+function pathOutline(pts: readonly (readonly [number, number])[], w: number, add: (x: number, y: number) => void): void {
+  for (let i = 0; i + 1 < pts.length; i++) {
+    const [x0, y0] = pts[i]!;
+    const [x1, y1] = pts[i + 1]!;
+    const len = Math.hypot(x1 - x0, y1 - y0);
+    if (len === 0) continue;
+    const nx = (-(y1 - y0) / len) * w;
+    const ny = ((x1 - x0) / len) * w;
+    for (const [x, y] of [pts[i]!, pts[i + 1]!]) {
+      add(x + nx, y + ny);
+      add(x - nx, y - ny);
+    }
+  }
+  if (pts.length === 1) add(pts[0]![0], pts[0]![1]);
+}
+
 export function boundsOf(shapes: Shape[], refs: CellRef[], pins: Pin[] = []): Box {
   const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
   const add = (x: number, y: number): void => {
@@ -76,18 +97,12 @@ export function boundsOf(shapes: Shape[], refs: CellRef[], pins: Pin[] = []): Bo
       add(s.x0, s.y0);
       add(s.x1, s.y1);
     } else if (s.kind === "text") continue;
-    else if (s.kind === "route")
-      for (let i = 0; i < s.nm.length; i += 2) {
-        const [x, y, w] = [s.nm[i]! / 1000, s.nm[i + 1]! / 1000, s.width / 2];
-        add(x - w, y - w);
-        add(x + w, y + w);
-      }
-    else
-      for (const [x, y] of s.points) {
-        const w = s.kind === "path" ? s.width / 2 : 0;
-        add(x - w, y - w);
-        add(x + w, y + w);
-      }
+    else if (s.kind === "route") {
+      const pts: [number, number][] = [];
+      for (let i = 0; i < s.nm.length; i += 2) pts.push([s.nm[i]! / 1000, s.nm[i + 1]! / 1000]);
+      pathOutline(pts, s.width / 2, add);
+    } else if (s.kind === "path") pathOutline(s.points, s.width / 2, add);
+    else for (const [x, y] of s.points) add(x, y);
   }
   for (const r of refs) {
     add(r.at[0] + r.cell.bbox.x0, r.at[1] + r.cell.bbox.y0);

@@ -42,45 +42,49 @@ export function toWholePeriods(len: number, period: number): number {
 
 /**
  * Thermo-optic phase shifter: a straight waveguide of exactly `length` µm (the .spi wg_length of
- * --length-phases), a heater strip over it, metal from the heater ends to two bond pads above.
+ * --length-phases, at least the physical heater's length, netlist/heater.ts), a heater strip over
+ * all of it, an M2 contact over each heater end and a lead from each contact straight up to its
+ * bond pad, the pads above the heater's two ends (docs/layout.md, "Heaters").
  */
 export function phaseShifter(length: number): LayoutCell {
   const L = snap(length);
-  const width = 2 * RULES.pad + (RULES.padPitch - RULES.pad);
-  const xw = snap(width / 2 - L / 2);
   const hw = RULES.heaterWidth / 2;
-  const padY = 15;
+  const c = RULES.contactLength;
+  const cy = hw + RULES.contactOverhang;
   const m = RULES.metalWidth;
+  const padY = cy + RULES.leadLength;
+  if (L < 2 * RULES.pad + RULES.metalSpace)
+    throw new Error(`phase shifter of ${L} µm: its two ${RULES.pad} µm pads need ${2 * RULES.pad + RULES.metalSpace} µm`);
   const shapes: Shape[] = [
     wg([
-      [xw, 0],
-      [xw + L, 0],
+      [0, 0],
+      [L, 0],
     ]),
-    { kind: "box", layer: "heater", x0: xw, y0: -hw, x1: xw + L, y1: hw },
+    { kind: "box", layer: "heater", x0: 0, y0: -hw, x1: L, y1: hw },
   ];
   const pads: Pad[] = [];
-  const pcx = [RULES.pad / 2, width - RULES.pad / 2];
-  for (const [k, cx] of pcx.entries()) {
-    const cx0 = k === 0 ? xw : xw + L - m; // contact at the heater end
+  for (const [k, x0] of [0, L - RULES.pad].entries()) {
+    const cx0 = k === 0 ? 0 : L - c; // the contact over the heater end
+    const lx = cx0 + (c - m) / 2;
+    const pcx = x0 + RULES.pad / 2;
     shapes.push(
-      { kind: "box", layer: "metal", x0: cx0, y0: -hw, x1: cx0 + m, y1: 9 },
-      { kind: "box", layer: "metal", x0: Math.min(cx - m / 2, cx0), y0: 6, x1: Math.max(cx + m / 2, cx0 + m), y1: 9 },
-      { kind: "box", layer: "metal", x0: cx - m / 2, y0: 6, x1: cx + m / 2, y1: padY },
-      { kind: "box", layer: "metal", x0: cx - RULES.pad / 2, y0: padY, x1: cx + RULES.pad / 2, y1: padY + RULES.pad },
+      { kind: "box", layer: "metal", x0: cx0, y0: -cy, x1: cx0 + c, y1: cy },
+      { kind: "box", layer: "metal", x0: lx, y0: cy - m, x1: lx + m, y1: padY + m },
+      { kind: "box", layer: "metal", x0, y0: padY, x1: x0 + RULES.pad, y1: padY + RULES.pad },
       {
         kind: "box",
         layer: "padopen",
-        x0: cx - RULES.pad / 2 + RULES.padOpenInset,
+        x0: x0 + RULES.padOpenInset,
         y0: padY + RULES.padOpenInset,
-        x1: cx + RULES.pad / 2 - RULES.padOpenInset,
+        x1: x0 + RULES.pad - RULES.padOpenInset,
         y1: padY + RULES.pad - RULES.padOpenInset,
       },
     );
-    pads.push({ name: k === 0 ? "a" : "b", x: cx, y: padY + RULES.pad / 2 });
+    pads.push({ name: k === 0 ? "a" : "b", x: pcx, y: padY + RULES.pad / 2 });
   }
   const pins: Pin[] = [
-    { name: "o1", x: xw, y: 0, side: "in" },
-    { name: "o2", x: xw + L, y: 0, side: "out" },
+    { name: "o1", x: 0, y: 0, side: "in" },
+    { name: "o2", x: L, y: 0, side: "out" },
   ];
   return primitive(`phase_shifter_L${Math.round(L * 1000)}`, "phase", shapes, pins, { "o1>o2": L }, pads);
 }

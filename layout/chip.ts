@@ -15,8 +15,11 @@ export interface ChipInput {
   name: string;
   /** Designs by file stem (`paper_4x8.add0`). */
   designs: { stem: string; circuit: Circuit }[];
-  /** Closed-form chip files: the copies of each, in chip order. Empty: each design once. */
-  chips: { name: string; copies: { name: string; design: string }[] }[];
+  /**
+   * Closed-form chip files: the copies of each, in chip order, and how many units of it the chip
+   * holds (a cascade level's; 1 otherwise). Empty: each design once.
+   */
+  chips: { name: string; copies: { name: string; design: string }[]; units: number }[];
 }
 
 /** Assumed propagation loss of the strip waveguide (docs/layout.md). */
@@ -70,9 +73,13 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string,
   }
   const rows = chips.length
     ? chips
-    : [{ name: input.name, copies: designs.map((d) => ({ name: d.stem.split(".").pop()!, design: d.stem })) }];
+    : [{ name: input.name, copies: designs.map((d) => ({ name: d.stem.split(".").pop()!, design: d.stem })), units: 1 }];
+  // Every unit of every chip file: unit u of a cascade level is row "<file>.u<u>".
+  const units = rows.flatMap((r) =>
+    Array.from({ length: r.units }, (_, u) => ({ name: r.units > 1 ? `${r.name}.u${u}` : r.name, copies: r.copies })),
+  );
   // Shelf packing: copies left to right, a new shelf when the row would pass a square's width.
-  const all = rows.flatMap((r) => r.copies.map((c) => ({ row: r.name, copy: c, cell: cellOf(laid, c.design) })));
+  const all = units.flatMap((r) => r.copies.map((c) => ({ row: r.name, copy: c, cell: cellOf(laid, c.design) })));
   const area = all.reduce((a, x) => a + (x.cell.bbox.x1 - x.cell.bbox.x0 + GAP) * (x.cell.bbox.y1 - x.cell.bbox.y0 + GAP), 0);
   const maxW = Math.max(Math.sqrt(area), ...all.map((x) => x.cell.bbox.x1 - x.cell.bbox.x0));
   const refs: CellRef[] = [];
@@ -83,7 +90,7 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string,
       y -= h + GAP;
       [x, h] = [0, 0];
     }
-    const name = rows.length > 1 ? `${row}/${copy.name}` : copy.name;
+    const name = units.length > 1 ? `${row}/${copy.name}` : copy.name;
     refs.push({ cell, at: [snap(x - cell.bbox.x0), snap(y - cell.bbox.y1)], name });
     x += w + GAP;
     h = Math.max(h, cell.bbox.y1 - cell.bbox.y0);

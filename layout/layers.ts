@@ -40,15 +40,20 @@ export const RULES = {
   siSpace: 0.2,
   /** Smallest bend radius of any waveguide centreline. */
   minRadius: 5,
-  /** Heater (TiN) strip width over a phase shifter. */
-  heaterWidth: 3,
+  /** Heater (M1, TiN) strip over a phase shifter: the EBeam wg_heater's 4 µm (its rule: width and space ≥ 3 µm). */
+  heaterWidth: 4,
   heaterSpace: 3,
-  metalWidth: 3,
-  metalSpace: 4,
-  /** Bond pad: metal square, opening inset, pitch of a pad pair. */
+  /** M2 routing metal: the EBeam rule, width ≥ 5 µm, space ≥ 8 µm. */
+  metalWidth: 5,
+  metalSpace: 8,
+  /** M2 contact over each heater end: 10 µm along it (the EBeam wg_heater's), 1 µm past its sides. */
+  contactLength: 10,
+  contactOverhang: 1,
+  /** From the contact's edge to the bond pad's. */
+  leadLength: 10,
+  /** Bond pad: M2 square and its opening (MLOpen, width and space ≥ 10 µm), inset from the metal. */
   pad: 40,
   padOpenInset: 2,
-  padPitch: 50,
   /** Grating-coupler pitch (fibre array). */
   ioPitch: 127,
   /** Pitch of the two ports on one side of a 2×2 cell. */

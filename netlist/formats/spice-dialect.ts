@@ -5,6 +5,7 @@
 // (so no model or subcircuit name contains "detector" or "laser"), numbers carry an exponent or
 // one SI letter but never both, and quoted values are never empty.
 import type { SettingValue } from "../ir.ts";
+import { HEATER_LENGTH_UM } from "../heater.ts";
 
 export const SPICE_LIBRARY = "optinc/ideal";
 export const EBEAM_LIBRARY = "Design kits/ebeam";
@@ -63,7 +64,8 @@ export interface LengthEncoding {
   minLengthUm: number;
 }
 
-export const DEFAULT_LENGTH_ENCODING: LengthEncoding = { neff: 2.44, wavelength: 1.55e-6, minLengthUm: 10 };
+/** The shortest waveguide is the physical heater's length (netlist/heater.ts): every phase shifter is drawn as one. */
+export const DEFAULT_LENGTH_ENCODING: LengthEncoding = { neff: 2.44, wavelength: 1.55e-6, minLengthUm: HEATER_LENGTH_UM };
 
 /** One 2π period of length, µm. */
 export function periodUm(enc: LengthEncoding): number {

@@ -8,12 +8,7 @@ import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts
 import type { ChipStep, StructureCost } from "../types.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { cellOf } from "../../verify/cells/cell-verify.ts";
-
-/**
- * Heater power for a π phase shift: ≈ 25 mW for a foundry silicon thermo-optic shifter (FICONN;
- * the range is 12.7–24.8 mW for doped-Si heaters; docs/structures.md cites both).
- */
-export const P_PI_WATTS = 0.025;
+import { P_PI_WATTS } from "../../netlist/heater.ts";
 
 /** Heater power of one copy of a cell: each programmed phase, wrapped to [0, 2π), at P_PI_WATTS per π. */
 export function heaterWatts(table: PhaseTable): number {

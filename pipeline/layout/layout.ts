@@ -129,7 +129,13 @@ function chipInput(target: string, files: string[], path: (f: string) => string,
     .map((f) => {
       try {
         const c = readChipJson(text(path(f)), path(f));
-        return { name: c.name, copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })) };
+        return {
+          name: c.name,
+          copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })),
+          units: 1,
+          workers: c.chip.workers,
+          divisor: c.unit.divisor,
+        };
       } catch (e) {
         if (e instanceof ChipFileError)
           throw new LayoutInputError(LAYOUT_CODES.badChip, e.reason, "re-run optinc compile to regenerate the chip file", {
@@ -141,7 +147,31 @@ function chipInput(target: string, files: string[], path: (f: string) => string,
       }
     });
   const spec = designs.map((d) => d.circuit.info.spec_name).find((s) => typeof s === "string") as string | undefined;
-  return { name: spec ?? designs[0]!.circuit.name, designs, chips };
+  const units = cascadeUnits(chips);
+  return {
+    name: spec ?? designs[0]!.circuit.name,
+    designs,
+    chips: chips.map(({ name, copies }) => ({ name, copies, units: units.get(name) ?? 1 })),
+  };
+}
+
+/**
+ * The units of each level of a cascade (docs/formats.md §4), from its chip files alone: the top
+ * level's divisor is the worker count N and level 1's `workers` the radix r, and level l has
+ * ⌈(units of level l − 1) / r⌉ units, level 0 being the N workers. A single chip file is one unit.
+ */
+function cascadeUnits(chips: { name: string; workers: number; divisor: number }[]): Map<string, number> {
+  const level = (name: string): number => Number(/\.L(\d+)$/.exec(name)?.[1] ?? 0);
+  const levels = chips.filter((c) => level(c.name) > 0).sort((a, b) => level(a.name) - level(b.name));
+  const out = new Map<string, number>();
+  if (levels.length < 2) return out;
+  const radix = levels[0]!.workers;
+  let inputs = levels.at(-1)!.divisor;
+  for (const c of levels) {
+    inputs = Math.ceil(inputs / radix);
+    out.set(c.name, c === levels.at(-1) ? 1 : inputs);
+  }
+  return out;
 }
 
 /** Lay out a compile's output set before it is written (optinc compile --layout): its files by name. */

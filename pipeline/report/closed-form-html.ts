@@ -14,7 +14,7 @@ import { readChipJson } from "../../aggregate/chip-file.ts";
 import { cellPortMap } from "../compile/cell-ports.ts";
 import { structureColumns } from "../compile/structure-table.ts";
 import { SEARCH_FIRST_STAGE } from "../compile/structure-search.ts";
-import { P_PI_WATTS } from "../compile/structure-cost.ts";
+import { P_PI_WATTS } from "../../netlist/heater.ts";
 import type { StructureSearch } from "../types.ts";
 
 function structuresSection(s: StructureSearch): NonNullable<ReportData["structures"]> {

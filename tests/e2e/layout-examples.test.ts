@@ -2,7 +2,7 @@
 // (paper-4x8-robust, cluster-16, and paper-4x8-trained, one large mesh), compile, lay out, and
 // check the file in KLayout: 0 DRC violations and the extracted connectivity equal to the netlist
 // in every netlist cell of every design. docs/layout.md lists the figures these runs print.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
@@ -26,6 +26,10 @@ describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained
       const io = memoryIo();
       expect(await main(["--json", "layout", out, "-o", join(root, "chip.gds")], io), io.err()).toBe(0);
       const stats = JSON.parse(io.out()).result.stats;
+      // the whole chip: every heater a closed-form report counts is drawn, with its two pads
+      const report = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(".report.json"))!), "utf8"));
+      if (ex !== "paper-4x8-trained") expect(stats.heaters).toBe(report.hardware.phaseShifters);
+      expect(stats.pads).toBe(2 * stats.heaters);
       const r = checkLayout(join(root, "chip.gds"), out, {}, HOURS);
       process.stdout.write(
         `${ex}: ${JSON.stringify(stats)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,

@@ -57,7 +57,7 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 1065 heaters, 2130 pads, 35 optical I/O, 2388 crossings, 318 mm², longest path 35.22 mm", () => {
+  vitestIt("5 copies of 3 designs, 1065 heaters, 2130 pads, 35 optical I/O, 2388 crossings, 317 mm², longest path 35.28 mm", () => {
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
@@ -67,7 +67,8 @@ describe("the quick start's layout figures in README.md and docs/layout.md", () 
       `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
     );
     const doc = readFileSync("docs/layout.md", "utf8");
-    const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${s.heaters} | ${s.pads} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
+    const mzi = compiledExample("paper-4x8").report.hardware.mzi;
+    const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${mzi} | ${(s.dieAreaMm2 / mzi).toFixed(3)} | ${s.heaters} | ${s.pads} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
     expect(doc).toContain(row);
   });
 });
@@ -78,7 +79,12 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(check.drc).toMatchObject({
       "si.width<0.5": 0,
       "si.space<0.2": 0,
-      "metal.space<4.0": 0,
+      "metal.width<5.0": 0, // EBeam M2_router
+      "metal.space<8.0": 0,
+      "padopen.space<10.0": 0, // EBeam MLOpen
+      devrec_overlap: 0,
+      heater_not_wired: 0,
+      "m2_over_m1<3": 0,
       "bend_radius<5": 0,
       pad_over_waveguide: 0,
       outside_floorplan: 0,
@@ -168,6 +174,17 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("fails each DRC rule on a file that breaks it", () => {
+    const box = (layer: number, x0: number, y0: number, x1: number, y1: number) => ({
+      kind: "boundary" as const,
+      layer,
+      datatype: 0,
+      points: [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+      ] as [number, number][],
+    });
     const si = (x0: number, y0: number, x1: number, y1: number) => ({
       kind: "boundary" as const,
       layer: 1,
@@ -213,6 +230,14 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
               ],
             }, // 2 µm bend
             si(500, 0, 510, 0.5), // outside the floor plan
+            box(11, 110, -20, 140, -16), // a heater with no metal: not wired
+            box(11, 150, -20, 190, -16), // a heater whose one contact lands 1 µm on it
+            box(12, 148, -21, 151, -15), // ... 3 µm of M2: too narrow, and only 1 µm over M1
+            box(12, 110, 10, 120, 20),
+            box(12, 126, 10, 136, 20), // M2 6 µm from M2
+            box(68, 150, 5, 170, 15),
+            box(68, 165, 10, 185, 25), // device boxes overlapping
+            box(68, 185, 10, 195, 20), // ... and one abutting the second (shares an edge: allowed)
             // the deck runs in 1 mm tiles from the cell's left edge (x = -10): a gap and a narrow
             // strip that straddle the tile boundary at x = 990 count once each
             si(985, 0, 995, 0.5),
@@ -243,6 +268,16 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(r.drc.pad_over_waveguide).toBeGreaterThan(0);
     expect(r.drc["bend_radius<5"]).toBeGreaterThan(0);
     expect(r.drc.outside_floorplan).toBeGreaterThan(0);
+    // the EBeam rules (pdk=ebeam, the default) and the heater wiring
+    expect(r.drc["metal.width<5.0"]).toBe(1);
+    expect(r.drc["metal.space<8.0"]).toBe(1);
+    expect(r.drc["m2_over_m1<3"]).toBe(1);
+    expect(r.drc.heater_not_wired).toBe(2);
+    expect(r.drc.devrec_overlap).toBe(1);
+    // the generic layer map's deck states the project's metal rules (3 µm / 4 µm) and no M2-over-M1 rule
+    const generic = checkLayout(file, empty, { pdk: "generic" });
+    expect(Object.keys(generic.drc)).toEqual(expect.arrayContaining(["metal.width<3.0", "metal.space<4.0", "padopen.space<4.0"]));
+    expect(Object.keys(generic.drc)).not.toContain("metal.width<5.0");
     // the tiles run on two processes by default (split_map): one process finds the same
     const one = checkLayout(file, empty, { jobs: "1" });
     expect(one.drc).toEqual(r.drc);
