@@ -150,9 +150,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     if (o.explain) row.tolerance = scaleTolerance(c, spec, o.seed);
     if (verdict === "met" && chosen === null) {
       chosen = i;
-      row.note = over(c)
-        ? "chosen: the cheapest that meets the target (none within the check budget does)"
-        : "chosen: the cheapest within the check budget that meets the target";
+      row.note = "chosen: the cheapest that meets the target";
     } else if (verdict === "met" && over(c) && i < chosen!)
       row.note = `meets the target; ${overBudgetNote(c, budget).replace(/^not tried: /, "")}`;
     else
@@ -165,9 +163,11 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   let reason: string;
   if (chosen !== null) {
     const r = rows[chosen]!;
+    const skipped = ideal ? "" : skippedText(rows, chosen, candidates.map(over));
+    if (skipped) r.note = "chosen: the cheapest within the check budget that meets the target";
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
-      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${over(candidates[chosen]!) ? "" : "within the check budget "}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skippedText(rows, chosen, candidates.map(over))}`;
+      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}`;
   } else if (rows.every((r) => !r.yield)) {
     reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {
