@@ -152,6 +152,16 @@ export function coupler(k: number, period: number): LayoutCell {
 }
 
 /**
+ * Insertion loss of one crossing, dB, and of the junction that matches it: the MMI crossing of
+ * Johnson, Thompson & Sahin, Opt. Express 28, 12498 (2020), 43 ± 4 mdB measured. The drawn
+ * netlists give every crossing and junction this loss (docs/layout.md, "Crossings").
+ */
+export const CROSSING_LOSS_DB = 0.043;
+
+/** Assumed propagation loss of the strip waveguide, dB/cm (not PDK data): each drawn route's loss in the drawn netlists and the longest path's in the summary. */
+export const ROUTE_LOSS_DB_PER_CM = 2;
+
+/**
  * Waveguide crossing between two tracks `pitch` apart: o2 (upper left) → o4 (lower right) and
  * o1 (lower left) → o3 (upper right) as mirrored cosine S-bends crossing near 90°. Its width is
  * a whole number of periods, and so is each path.
@@ -168,6 +178,34 @@ export function crossing(period: number): LayoutCell {
     { name: "o4", x: g.width, y: -g.pitch, side: "out" },
   ];
   return primitive("crossing", "crossing", [wg(a), wg(b)], pins, { "o2>o4": len, "o1>o3": len });
+}
+
+/**
+ * A loss-matched junction: where a track passes a layer of a crossing network without crossing, it
+ * passes this instead, so that every track of the channel meets the same number of junctions and
+ * loses alike (docs/layout.md, "Crossings"). A straight of the crossing's width (o1 → o2) with the
+ * crossing's junction: its cross arm, cut 3 periods (1.9 µm) either side (on a chip, the PDK crossing itself,
+ * its cross arm unused).
+ */
+export function junction(period: number): LayoutCell {
+  const g = crossingGeometry(period);
+  const arm = snap((3 * period) / 2); // the cross arm is 6 periods long, like every drawn path a whole number
+  const mid = snap(g.width / 2);
+  const pins: Pin[] = [
+    { name: "o1", x: 0, y: 0, side: "in" },
+    { name: "o2", x: g.width, y: 0, side: "out" },
+  ];
+  const shapes: Shape[] = [
+    wg([
+      [0, 0],
+      [g.width, 0],
+    ]),
+    wg([
+      [mid, -arm],
+      [mid, arm],
+    ]),
+  ];
+  return primitive("junction", "junction", shapes, pins, { "o1>o2": g.width });
 }
 
 /** Width (a whole number of periods) and track pitch of the crossing, found once per period. */

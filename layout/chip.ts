@@ -7,6 +7,7 @@ import type { Circuit, PortMapPad } from "../netlist/ir.ts";
 import { periodUm, type LengthEncoding } from "../netlist/formats/spice-dialect.ts";
 import { boundsOf, type CellRef, type LayoutCell, type Shape } from "./cell.ts";
 import { CellCache, layoutCircuit, type DesignLayout } from "./design.ts";
+import { ROUTE_LOSS_DB_PER_CM } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { snap } from "./geometry.ts";
 import { RULES } from "./layers.ts";
@@ -22,9 +23,6 @@ export interface ChipInput {
   chips: { name: string; copies: { name: string; design: string }[]; units: number }[];
 }
 
-/** Assumed propagation loss of the strip waveguide (docs/layout.md). */
-export const LOSS_DB_PER_CM = 2;
-
 export interface ChipStats {
   dieWidthUm: number;
   dieHeightUm: number;
@@ -33,6 +31,8 @@ export interface ChipStats {
   pads: number;
   opticalIo: number;
   crossings: number;
+  /** Loss-matched junctions (a track through a crossing layer it does not cross), every copy counted. */
+  junctions: number;
   designs: number;
   copies: number;
   longestPathMm: number;
@@ -151,11 +151,13 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
   let pads = 0;
   let io = 0;
   let crossings = 0;
+  let junctions = 0;
   for (const [c, k] of mult) {
     if (c.kind === "phase") heaters += k;
     pads += c.pads.length * k;
     if (c.kind === "grating_coupler" || c.kind === "bias_source") io += k;
     if (c.kind === "crossing") crossings += k;
+    if (c.kind === "junction") junctions += k;
   }
   let longest = 0;
   let residual = 0;
@@ -176,11 +178,12 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
     pads,
     opticalIo: io,
     crossings,
+    junctions,
     designs: laid.size,
     copies: top.refs.length,
     longestPathMm: longest / 1000,
-    longestPathLossDb: (longest / 1e4) * LOSS_DB_PER_CM,
-    lossDbPerCm: LOSS_DB_PER_CM,
+    longestPathLossDb: (longest / 1e4) * ROUTE_LOSS_DB_PER_CM,
+    lossDbPerCm: ROUTE_LOSS_DB_PER_CM,
     maxRouteResidualNm: residual * 1000,
     routes,
   };

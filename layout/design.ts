@@ -16,6 +16,9 @@ import {
   block,
   coupler,
   crossing,
+  CROSSING_LOSS_DB,
+  ROUTE_LOSS_DB_PER_CM,
+  junction,
   gratingAreaCentre,
   gratingCoupler,
   phaseShifter,
@@ -30,12 +33,14 @@ import type { Segment } from "./trim.ts";
 export class CellCache {
   private cells = new Map<string, LayoutCell>();
   readonly crossing: LayoutCell;
+  readonly junction: LayoutCell;
   constructor(
     readonly enc: LengthEncoding,
     /** Most points per drawn route piece (the GDSII limit; smaller only to test the cut). */
     readonly maxPathPoints = MAX_XY_POINTS,
   ) {
     this.crossing = crossing(periodUm(enc));
+    this.junction = junction(periodUm(enc));
   }
   get(make: () => LayoutCell): LayoutCell {
     const c = make();
@@ -56,7 +61,8 @@ export interface DesignLayout {
   top: LayoutCell;
   /**
    * The circuit as drawn: the same instances plus every waveguide crossing (component
-   * "crossing", netlist/models.ts) spliced into the connections it carries.
+   * "crossing", netlist/models.ts) and every loss-matched junction ("junction") spliced into the
+   * connections it carries, each with the crossing's loss (CROSSING_LOSS_DB).
    */
   drawn: Circuit;
   /** Every netlist cell of the design, by netlist name. */
@@ -113,6 +119,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       edges,
       period,
       crossing: cache.crossing,
+      junction: cache.junction,
       maxPathPoints: cache.maxPathPoints,
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);
@@ -140,6 +147,15 @@ function labelGratingCouplers(cell: LayoutCell, design: string, spec: { inputs: 
   for (const p of spec.outputs) label(p, "out", p);
 }
 
+/** One drawn link, upstream → downstream, as a connection or a port. */
+function link(out: Netlist, portKey: Map<string, string>, a: string, b: string): void {
+  const from = portKey.get(a);
+  const to = portKey.get(b);
+  if (from !== undefined) out.ports[from] = b;
+  else if (to !== undefined) out.ports[to] = a;
+  else out.connections[a] = b;
+}
+
 /** The netlist as drawn: its instances, the crossings, and one connection per drawn segment. */
 function drawnNetlist(nl: Netlist, cell: LayoutCell, segments: Segment[], portKey: Map<string, string>): Netlist {
   const out: Netlist = {
@@ -148,14 +164,20 @@ function drawnNetlist(nl: Netlist, cell: LayoutCell, segments: Segment[], portKe
     ports: {},
     ...(nl.placements ? { placements: nl.placements } : {}),
   };
-  for (const r of cell.refs) if (r.cell.kind === "crossing") out.instances[r.name] = { component: "crossing", settings: {} };
-  for (const s of segments) {
-    const from = portKey.get(s.from);
-    const to = portKey.get(s.to);
-    if (from !== undefined) out.ports[from] = s.to;
-    else if (to !== undefined) out.ports[to] = s.from;
-    else out.connections[s.from] = s.to;
-  }
+  for (const r of cell.refs)
+    if (r.cell.kind === "crossing" || r.cell.kind === "junction")
+      out.instances[r.name] = { component: r.cell.kind, settings: { loss_db: CROSSING_LOSS_DB } };
+  segments.forEach((s, k) => {
+    // a drawn route with its propagation loss: a waveguide instance spliced into the segment
+    let [a, b] = [s.from, s.to];
+    if (s.length > 0) {
+      const name = `route${k}`;
+      out.instances[name] = { component: "waveguide", settings: { loss_db: (s.length / 1e4) * ROUTE_LOSS_DB_PER_CM } };
+      link(out, portKey, a, `${name},o1`);
+      a = `${name},o2`;
+    }
+    link(out, portKey, a, b);
+  });
   // ports keep the netlist's order
   out.ports = Object.fromEntries(Object.keys(nl.ports).map((p) => [p, out.ports[p]!]));
   return out;

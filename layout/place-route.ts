@@ -42,6 +42,8 @@ export interface PlaceInput {
   period: number;
   /** The crossing cell (made once per period). */
   crossing: LayoutCell;
+  /** The loss-matched junction a track passes in a crossing layer it does not cross. */
+  junction: LayoutCell;
   /** Most points per drawn route piece (route-shape.ts). */
   maxPathPoints: number;
 }
@@ -246,6 +248,20 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       const at = order.slice(); // at[pos] = track index
       plan.layers.forEach((swaps, li) => {
         const lx = snap(x2 + li * xg.exactWidth); // layers a whole number of periods apart
+        // every other track of the layer passes a junction: all tracks of the channel meet
+        // plan.layers.length junctions, so a crossing's loss is common to them
+        const crossed = new Set(swaps.flatMap((p) => [p, p + 1]));
+        for (let pos = 0; pos < at.length; pos++) {
+          if (crossed.has(pos)) continue;
+          const name = `jn_c${c}_l${li}_p${pos}`;
+          refs.push({ cell: inp.junction, at: [lx, yg(pos)], name });
+          const sj = open.get(tracks[at[pos]!]!.edge)!;
+          sj.parts.push({ kind: "pts", pts: [[lx, yg(pos)]] });
+          sj.to = `${name},o1`;
+          done(sj);
+          const nj = startSeg(tracks[at[pos]!]!.edge, `${name},o2`);
+          nj.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos)]] });
+        }
         for (const pos of swaps) {
           const [ta, tb] = [at[pos]!, at[pos + 1]!];
           const name = `xing_c${c}_l${li}_p${pos}`;

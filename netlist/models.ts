@@ -123,6 +123,13 @@ export const MODELS: Record<string, Model> = {
     },
     reciprocal: true,
   },
+  junction: {
+    kind: "linear",
+    doc: "a track through a crossing layer it does not cross (drawn by optinc layout): o1 → o2, amplitude 10^(−loss_db/20), loss-matched to a crossing",
+    ports: () => PORTS_2PORT,
+    transfer: waveguideTransfer,
+    reciprocal: true,
+  },
   amplifier: {
     kind: "linear",
     doc: "gain block o1 → o2 (the stage's σ_max scale): amplitude × gain",

@@ -21,6 +21,7 @@ function gdsCell(inst: Instance): string {
     case "terminator":
       return "terminator";
     case "crossing":
+    case "junction":
       return "crossing";
     default:
       return `optinc_${inst.component}`;

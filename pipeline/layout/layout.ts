@@ -1,6 +1,7 @@
 // `optinc layout`: the compiled circuits of an output directory → one GDSII library (the chip and
 // every cell design), the heater pad map and a summary. Reads only emitted files: every
 // `<name>.netlist.json` and, for a closed-form aggregator, its `<name>.chip.json` files.
+import { CROSSING_LOSS_DB } from "../../layout/cells.ts";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ChipFileError, readChipJson } from "../../aggregate/chip-file.ts";
@@ -249,7 +250,7 @@ export function layoutRows(s: ChipStats): { item: string; value: string }[] {
     { item: "cell designs / copies", value: `${s.designs} / ${s.copies}` },
     { item: "heaters / bond pads", value: `${s.heaters} / ${s.pads}` },
     { item: "optical I/O (grating couplers, bias lasers)", value: String(s.opticalIo) },
-    { item: "waveguide crossings", value: String(s.crossings) },
+    { item: "waveguide crossings / loss-matched junctions", value: `${s.crossings} / ${s.junctions} at ${CROSSING_LOSS_DB} dB each` },
     {
       item: "longest waveguide path",
       value: `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm (assumed)`,

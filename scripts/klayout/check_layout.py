@@ -113,7 +113,7 @@ def crossing_cores(cell, win):
     waiver = pya.Region()
     it = cell.begin_shapes_rec_overlapping(L["devrec"], win)
     while not it.at_end():
-        if it.cell().name == "crossing":
+        if it.cell().name in ("crossing", "junction"):
             c = it.shape().bbox().transformed(it.trans()).center()
             waiver.insert(pya.Box(c.x - CORE, c.y - CORE, c.x + CORE, c.y + CORE))
         it.next()
@@ -357,7 +357,7 @@ res["drc_violations"] = sum(drc.values())
 
 # ---- connectivity -----------------------------------------------------------------------------
 PRIMS = [("phase_shifter_", "phase"), ("waveguide_", "waveguide"), ("coupler_", "coupler"), ("terminator_", "terminator"),
-         ("grating_coupler_", "io"), ("crossing", "crossing"), ("bias_source", "bias_source"), ("pam_source_", "pam_source"),
+         ("grating_coupler_", "io"), ("crossing", "crossing"), ("junction", "junction"), ("bias_source", "bias_source"), ("pam_source_", "pam_source"),
          ("activation_", "activation"), ("detector_", "detector"), ("amplifier", "amplifier")]
 
 def component_of(cellname, netcells):
@@ -484,8 +484,8 @@ def extract(cell, netcells):
         else:
             insts[name] = comp
             ref_of = lambda pin, name=name: f"{name},{pin}"
-        if comp == "crossing":
-            cross.append(name)
+        if comp in ("crossing", "junction"):
+            cross.append((name, comp))
         for pname, (x, y) in pins_of(child).items():
             p = inst.trans * pya.Point(x, y)
             at.setdefault((p.x, p.y), []).append(ref_of(pname))
@@ -529,12 +529,13 @@ def extract(cell, netcells):
         peer.setdefault(a, []).append(b)
         peer.setdefault(b, []).append(a)
     through = {}
-    for x in cross:
-        for a, b in (("o2", "o4"), ("o1", "o3")):
+    # a junction (a track through a crossing layer it does not cross) passes o1 <-> o2
+    for x, comp in cross:
+        for a, b in ((("o2", "o4"), ("o1", "o3")) if comp == "crossing" else (("o1", "o2"),)):
             through[f"{x},{a}"] = f"{x},{b}"
             through[f"{x},{b}"] = f"{x},{a}"
     def is_cross(ref):
-        return ref.split(",")[0] in insts and insts[ref.split(",")[0]] == "crossing" and not ref.startswith("port:")
+        return ref.split(",")[0] in insts and insts[ref.split(",")[0]] in ("crossing", "junction") and not ref.startswith("port:")
     conns = set()
     for a, b in links:
         if is_cross(a) or is_cross(b):
@@ -559,8 +560,8 @@ def extract(cell, netcells):
                 steps += 1
             if cur is not None:
                 conns.add(frozenset((start, cur)))
-    real = {k: v for k, v in insts.items() if v != "crossing"}
-    return real, conns, problems, len(cross)
+    real = {k: v for k, v in insts.items() if v not in ("crossing", "junction")}
+    return real, conns, problems, sum(1 for _, comp in cross if comp == "crossing")
 
 def expected(nl):
     insts = {k: v["component"] for k, v in nl["instances"].items()}
@@ -608,7 +609,7 @@ for c in ly.each_cell():
         if ch.name.startswith("phase_shifter_") or ch.name.startswith("waveguide_"):
             ls = path_cache[ch.cell_index()].length
             arms[f"{c.name}/{inst.property(1)}"] = float(ls[0]) if len(ls) == 1 else None
-    if c.name not in all_netcells and c.name not in ("crossing", "amplifier") and not c.name.startswith(("coupler_", "activation_")):
+    if c.name not in all_netcells and c.name not in ("crossing", "junction", "amplifier") and not c.name.startswith(("coupler_", "activation_")):
         continue  # routes, crossings and couplers are whole periods; blocks and stubs carry no phase
     pin_at = {}
     if c.name in all_netcells:  # a route may be cut into pieces (route_chains); primitives never are

@@ -30,6 +30,7 @@ interface Stats {
   pads: number;
   opticalIo: number;
   crossings: number;
+  junctions: number;
   longestPathMm: number;
   longestPathLossDb: number;
 }
@@ -41,7 +42,7 @@ function expected(s: Stats): Record<string, string> {
     "cell designs / copies": `${s.designs} / ${s.copies}`,
     "heaters / bond pads": `${s.heaters} / ${s.pads}`,
     "optical I/O (grating couplers, bias lasers)": `${s.opticalIo}`,
-    "waveguide crossings": `${s.crossings}`,
+    "waveguide crossings / loss-matched junctions": `${s.crossings} / ${s.junctions} at 0.043 dB each`,
     "longest waveguide path": `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at 2 dB/cm (assumed)`,
   };
 }

@@ -1,0 +1,56 @@
+// The chip as drawn, at the spec's technology (docs/layout.md, "Crossings"): the quick start's drawn
+// netlists (crossings and loss-matched junctions at CROSSING_LOSS_DB each) show the same Monte-Carlo
+// yield as its compiled ones, because every track of a channel meets the same number of junctions.
+// Without the junctions' loss (each junction lossless, the crossings lossy) the same chips fail.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { compiledExample } from "../helpers/examples.ts";
+import { CellCache, layoutCircuit } from "../../layout/design.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import { readNetlistJson } from "../../netlist/formats/json-io.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
+import { readChipJson } from "../../aggregate/chip-file.ts";
+import { loadSpec } from "../../dsl/load.ts";
+import { chipPassCount } from "../../verify/cells/chip-pool.ts";
+import { cellOf } from "../../verify/cells/cell-verify.ts";
+
+const CHIPS = 100;
+
+/** The drawn circuit with the routes' propagation loss left out and each junction at `junctionDb`. */
+function crossingsOnly(c: Circuit, junctionDb: number): Circuit {
+  const x = structuredClone(c);
+  for (const nl of Object.values(x.netlists))
+    for (const [k, i] of Object.entries(nl.instances)) {
+      if (/^route\d+$/.test(k)) i.settings = {};
+      if (i.component === "junction") i.settings = { loss_db: junctionDb };
+    }
+  return x;
+}
+
+describe("the drawn quick start at its calibrated technology", () => {
+  it(`${CHIPS} of ${CHIPS} chips exact with its crossings and junctions; the junctions lossless, not`, () => {
+    const r = compiledExample("paper-4x8");
+    const chip = readChipJson(r.files.get("paper_4x8.chip.json")!, "paper_4x8.chip.json");
+    const copies = (stem: string): number => chip.designs.filter((d) => d === stem).length;
+    const drawn = [...r.files.keys()]
+      .filter((f) => f.endsWith(".netlist.json"))
+      .map((f) => {
+        const stem = f.slice(0, -".netlist.json".length);
+        return { stem, circuit: layoutCircuit(readNetlistJson(r.files.get(f)!), new CellCache(DEFAULT_LENGTH_ENCODING)).drawn };
+      });
+    const tech = loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!.spec.technology;
+    const run = (junctionDb: number): number =>
+      chipPassCount({
+        designs: drawn.map((d) => {
+          const circuit = crossingsOnly(d.circuit, junctionDb);
+          return { name: d.stem, circuit, cell: cellOf(circuit), copies: copies(d.stem) };
+        }),
+        o: tech,
+        seed: 1,
+        trials: CHIPS,
+      });
+    expect(drawn.reduce((a, d) => a + copies(d.stem), 0)).toBe(5);
+    expect(run(0.043)).toBe(CHIPS);
+    expect(run(0)).toBeLessThan(CHIPS);
+  });
+});
