@@ -135,6 +135,7 @@ describe("leaf transfer matrices", () => {
       phase: "linear",
       waveguide: "linear",
       crossing: "linear",
+      junction: "linear",
       amplifier: "linear",
       terminator: "linear",
       mzi: "linear",
@@ -150,7 +151,7 @@ describe("leaf transfer matrices", () => {
       Object.entries(MODELS)
         .filter(([, m]) => m.reciprocal)
         .map(([k]) => k),
-    ).toEqual(["coupler", "phase", "waveguide", "crossing", "terminator"]);
+    ).toEqual(["coupler", "phase", "waveguide", "crossing", "junction", "terminator"]);
     expect([
       MODELS.coupler!.ports({}),
       MODELS.mzi!.ports({}),
@@ -166,6 +167,13 @@ describe("leaf transfer matrices", () => {
     expect(MODELS.activation!.ports({ modes: 2 })).toEqual({ inputs: ["in0", "in1"], outputs: ["out0", "out1"], both: [] });
     expect(MODELS.splitter_tree!.ports({ n: 4 })).toEqual({ inputs: ["in0"], outputs: ["out0", "out1", "out2", "out3"], both: [] });
     expect(MODELS.combiner!.ports({ n: 2 })).toEqual({ inputs: ["in0", "in1"], outputs: ["out0"], both: [] });
+  });
+
+  it("a junction passes o1 → o2 with the crossing's loss", () => {
+    expect(MODELS.junction!.ports({})).toEqual(PORTS_2PORT);
+    const a = 10 ** (-0.3 / 20);
+    expectEntries(entries("junction", { loss_db: 0.3 }), [[[a, 0]]]);
+    expectEntries(entries("junction", {}), [[[1, 0]]]);
   });
 
   it("a crossing sends the top input to the bottom output and the bottom input to the top, with its loss", () => {
@@ -207,6 +215,8 @@ describe("leaf transfer matrices", () => {
       phase: "phase shifter o1 → o2: 10^(−loss_db/20) · e^{i·phi}",
       waveguide: "waveguide o1 → o2 with loss: 10^(−loss_db/20) (phase referenced to its partner arm)",
       crossing: "waveguide crossing (drawn by optinc layout): o2 → o4 and o1 → o3 straight through, amplitude 10^(−loss_db/20)",
+      junction:
+        "a track through a crossing layer it does not cross (drawn by optinc layout): o1 → o2, amplitude 10^(−loss_db/20), loss-matched to a crossing",
       amplifier: "gain block o1 → o2 (the stage's σ_max scale): amplitude × gain",
       terminator: "absorbing termination: a dark input or a dumped output",
       mzi: "MZ-in MZI B·P(θ)·B·P(φ) as couplers + phase shifters (netlist/subcircuits.ts)",
