@@ -185,17 +185,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
         [x0, y1],
       ] as [number, number][],
     });
-    const si = (x0: number, y0: number, x1: number, y1: number) => ({
-      kind: "boundary" as const,
-      layer: 1,
-      datatype: 0,
-      points: [
-        [x0, y0],
-        [x1, y0],
-        [x1, y1],
-        [x0, y1],
-      ] as [number, number][],
-    });
+    const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
     const gds = writeGds({
       name: "BAD",
       structures: [
