@@ -155,6 +155,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     const inexact = !checkFirst && verdict === "met" ? inexactCandidate(c, spec.technology.mziLossDb) : null;
     if (inexact) {
       row.note = `not built: ${inexact}`;
+      row.yield = null;
       continue;
     }
     if (o.explain) row.tolerance = scaleTolerance(c, spec, o.seed);
@@ -170,6 +171,14 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
           : `${verdict === "missed" ? "misses" : "does not show"} the target`;
   }
   const target = `${pct(spec.target.yield)} yield at ${pct(spec.target.confidence)} confidence`;
+  // A refusal names what failed: a plain search has not checked its failing candidates' cells,
+  // so it does now (a cell that is not exact with ideal parts is a bug, and the refusal says so).
+  if (chosen === null && !ideal && !o.explain)
+    rows.forEach((r, i) => {
+      if (!r.yield) return;
+      const inexact = inexactCandidate(candidates[i]!, spec.technology.mziLossDb);
+      if (inexact) [r.note, r.yield] = [`not built: ${inexact}`, null];
+    });
   let reason: string;
   if (chosen !== null) {
     const r = rows[chosen]!;
