@@ -161,7 +161,7 @@ function chipInput(target: string, files: string[], path: (f: string) => string,
  * level's divisor is the worker count N and level 1's `workers` the radix r, and level l has
  * ⌈(units of level l − 1) / r⌉ units, level 0 being the N workers. A single chip file is one unit.
  */
-function cascadeUnits(chips: { name: string; workers: number; divisor: number }[]): Map<string, number> {
+export function cascadeUnits(chips: { name: string; workers: number; divisor: number }[]): Map<string, number> {
   const level = (name: string): number => Number(/\.L(\d+)$/.exec(name)?.[1] ?? 0);
   const levels = chips.filter((c) => level(c.name) > 0).sort((a, b) => level(a.name) - level(b.name));
   const out = new Map<string, number>();

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
 import { layoutChip } from "../../layout/chip.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
-import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
+import { cascadeUnits, layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
+import { planCascade } from "../../aggregate/cascade.ts";
 
 const root = mkdtempSync(join(tmpdir(), "optinc-whole-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -37,5 +38,30 @@ describe("the whole chip: every unit of every cascade level", () => {
     // The count can fail: one unit per level (what the layout drew before) leaves heaters out.
     const oneEach = layoutChip({ ...input, chips: input.chips.map((c) => ({ ...c, units: 1 })) }, DEFAULT_LENGTH_ENCODING);
     expect(oneEach.stats.heaters).toBeLessThan(r.report.hardware.phaseShifters);
+  });
+
+  it("the units per level from the chip files alone equal the cascade plan's, for odd, prime and power-of-radix worker counts", () => {
+    for (const [workers, radix] of [
+      [13, 4],
+      [64, 4],
+      [256, 3],
+      [97, 5],
+      [33, 7],
+      [17, 2],
+      [251, 8],
+    ] as const) {
+      const plan = planCascade(workers, radix, 8, 4, "nearest-even");
+      const top = plan.levels.length;
+      const chips = plan.levels.map((l, i) => ({
+        name: `x.L${l.level}`,
+        workers: i === top - 1 ? (i === 0 ? workers : plan.levels[i - 1]!.units) : radix,
+        divisor: i === top - 1 ? workers : 1,
+      }));
+      const got = cascadeUnits(chips);
+      expect(
+        plan.levels.map((l) => got.get(`x.L${l.level}`)),
+        `${workers} workers, radix ${radix}`,
+      ).toEqual(plan.levels.map((l) => l.units));
+    }
   });
 });
