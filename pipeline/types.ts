@@ -98,12 +98,45 @@ export interface StructureSearch {
   requested: "auto";
   technology: string;
   target: { yield: number; confidence: number };
+  /**
+   * The declared technology's decision bound for each cell base the candidates use, widest base
+   * first (pipeline/compile/decision-bound.ts); empty when the technology is ideal.
+   */
+  decisionBounds: DecisionBound[];
   /** Rows in cost order (MZIs, then O-E-O regenerations on the critical path). */
   rows: StructureRow[];
   /** Index of the built row; null when none meets the target (compile refuses). */
   chosen: number | null;
   /** One sentence: why the chosen row, or why none. */
   reason: string;
+}
+
+/** One rung of a decision-bound ladder: a probe cell deciding up to θ = vmax − ½, and its exact dies. */
+export interface DecisionProbe {
+  vmax: number;
+  theta: number;
+  exactDies: number;
+  dies: number;
+}
+
+/**
+ * The widest decision a technology lets a base-L cell make, measured on probe cells built like
+ * every cell (pipeline/compile/decision-bound.ts, docs/structures.md "The decision bound").
+ */
+export interface DecisionBound {
+  /** Base of the cells (the link's PAM levels, or a narrower base inside). */
+  levels: number;
+  /** Widest probe θ below the first probe that failed a die; null when the narrowest probe failed one. */
+  theta: number | null;
+  /** Narrowest probe θ exact on no die; null when every probe up to the ladder's end passed one. */
+  wall: number | null;
+  /** The probes run, narrowest first (the ladder stops at the wall). */
+  ladder: DecisionProbe[];
+  /**
+   * The technology's errors under which, each alone, the first probe that failed a die fails
+   * again. Empty when none does alone (their sum does) or no probe failed.
+   */
+  limitedBy: string[];
 }
 
 /** What a structure costs (pipeline/compile/structure-cost.ts), on its emitted cells times their copies. */

@@ -28,6 +28,9 @@ function functionKey(c: Cell): string {
   });
 }
 
+/** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
+export const CELL_HEADROOM = 0.9;
+
 export interface ChipCircuitOptions {
   levels: number;
   headroom: number;

@@ -12,7 +12,7 @@ import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { cellDepths } from "../../aggregate/digit-chip.ts";
 import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
-import { chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
+import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -31,10 +31,9 @@ import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import { toleranceOfCellChipPooled, toleranceWork } from "../pools/tolerance-pool.ts";
 import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport, type ToleranceOmitted } from "../report/closed-form-report.ts";
-import type { ChipStep, StructureSearch } from "../types.ts";
+import type { ChipStep, DecisionBound, StructureSearch } from "../types.ts";
+import { decisionBound } from "./decision-bound.ts";
 
-/** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
-export const CELL_HEADROOM = 0.9;
 /**
  * First-stage Monte-Carlo chips of the compile report's yield (each chip: every cell copy a die);
  * when all are exact the run goes on to the chips that can show the spec's target
@@ -96,6 +95,7 @@ interface Ctx {
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
   toleranceOmitted: ToleranceOmitted | null;
+  decisionBound: DecisionBound | null;
   timing: Record<string, number>;
 }
 
@@ -231,6 +231,7 @@ function evaluate(ctx: Ctx): void {
   if (ctx.opts.skipEvaluation) return;
   const o = technologyOf(ctx.spec.technology);
   const designs = chipDesigns(ctx.steps);
+  if (!isIdeal(o, { detector: "include" })) ctx.decisionBound = decisionBound(o, innerLevelsOf(ctx.spec), ctx.seed);
   if (!isIdeal(o, { detector: "include" }))
     ctx.yield =
       ctx.opts.chipTrials?.(designs, ctx.files) ??
@@ -285,6 +286,7 @@ function newCtx(spec: Spec, opts: ClosedFormOptions): Ctx {
     yield: null,
     tolerance: null,
     toleranceOmitted: null,
+    decisionBound: null,
     timing: {},
   };
 }
@@ -335,6 +337,7 @@ export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions 
     yield: ctx.yield,
     tolerance: ctx.tolerance,
     toleranceOmitted: ctx.toleranceOmitted,
+    decisionBound: ctx.decisionBound,
     timing: ctx.timing,
     structure: opts.structure ?? null,
     depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))),

@@ -7,7 +7,9 @@ import type { CheckedSpec } from "../../dsl/spec.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
 import { bestRow, searchStructures } from "./structure-search.ts";
-import type { StructureSearch } from "../types.ts";
+import type { StructureRow, StructureSearch } from "../types.ts";
+import { breakingErrors } from "./decision-bound.ts";
+import { technologyOf, type Technology } from "../../dsl/technology.ts";
 import { compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
 import { closedFormHtml } from "../report/closed-form-html.ts";
 import { closedFormSummary } from "../report/closed-form-summary.ts";
@@ -35,8 +37,10 @@ export class StructureRefused extends CompileError {
   constructor(
     readonly search: StructureSearch,
     mziLossDb: number,
+    tech: Partial<Technology>,
+    seed: number,
   ) {
-    super(COMPILE.noStructure, refusalMessage(search), "target.yield", refusalHint(search, mziLossDb));
+    super(COMPILE.noStructure, refusalMessage(search, tech, seed), "target.yield", refusalHint(search, mziLossDb));
   }
 }
 
@@ -71,7 +75,7 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
       jobs: opts.jobs,
       checkBudget: opts.checkBudget,
     });
-    if (!chosen) throw new StructureRefused(search, checked.spec.technology.mziLossDb);
+    if (!chosen) throw new StructureRefused(search, checked.spec.technology.mziLossDb, technologyOf(checked.spec.technology), seed);
     const result = compileClosedForm(
       { ...checked, spec: chosen.spec },
       {
@@ -120,33 +124,51 @@ function notExact(r: ClosedFormReport): string {
   return `not exact end to end: ${r.onn.composed.exact}/${r.onn.composed.cases} composed cases`;
 }
 
-function refusalMessage(s: StructureSearch): string {
-  return `route = auto found no structure that meets the yield target: ${s.reason}`;
+/** The refusal names the best structure, its yield and its widest decision against the technology's bound. */
+function refusalMessage(s: StructureSearch, tech: Partial<Technology>, seed: number): string {
+  const best = s.rows[bestRow(s.rows)]!;
+  const widest = best.yield && best.cost.widestDecision.theta > 0 ? `; ${widestText(s, best, tech, seed)}` : "";
+  return `route = auto found no structure that meets the yield target: ${s.reason}${widest}`;
 }
 
+/** What would pass (the technology scale the best structure tolerates) and what to change. */
 function refusalHint(s: StructureSearch, mziLossDb: number): string {
   const best = s.rows[bestRow(s.rows)]!;
-  const w = best.cost.widestDecision;
-  const widest =
-    w.theta > 0
-      ? `; its widest decision is θ = ${w.theta} in cell ${w.cell}, and a relative error ε between that cell's bias and signal paths moves it by ε·θ`
-      : "";
   // No cell decodes exactly: a better yield target or an explicit route cannot help. The biases
   // track the loss, so it is not the loss (and a smaller mzi_loss would not help either).
   if (!best.yield)
     return `every structure has a cell that is not exact with ideal parts, at the ${mziLossDb} dB nominal MZI loss or across the loss band its biases track (the notes of --explain say which); the cells are exact at any uniform loss by construction, so this is a bug in optinc: please report it with the spec (docs/structures.md)`;
   const t = best.tolerance;
   const need = !t
-    ? `${best.label} came closest${widest}`
+    ? `${best.label} came closest`
     : t.scale < 0.01
-      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the DAC${widest}`
-      : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (rank 1 of ${t.dies}: ${Math.round(100 * t.confidence)}% confidence at 99% yield), so it would pass at a technology about ${+(1 / t.scale).toPrecision(2)}× better than ${s.technology}${widest}`;
+      ? `${best.label} fails on some of ${t.dies} dies even with the ${s.technology} errors scaled near 0, so what limits it is not scaled: the DAC`
+      : `${best.label} stays exact on all ${t.dies} dies up to ${+t.scale.toPrecision(2)}× ${s.technology} (${Math.round(100 * t.confidence)}% confidence at 99% yield): it would pass at a technology about ${+(1 / t.scale).toPrecision(2)}× better`;
   // Never advise what the spec already declares: a calibrated die is already assumed calibrated.
   const better =
     s.technology === "calibrated"
       ? "a better technology than calibrated (smaller coupler and phase errors after calibration)"
       : "a better technology (optinc calibrate: preset = calibrated)";
-  return `${need}; use ${better}, a lower yield, or set route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
+  return `${need}; use ${better}, a lower yield, or route = closed-form to build a structure anyway (the miss is then a warning); optinc compile --explain lists every structure`;
+}
+
+/**
+ * The best structure's widest decision against the technology's decision bound for its cells, and
+ * the errors that break a decision that wide (docs/structures.md "The decision bound").
+ */
+function widestText(s: StructureSearch, row: StructureRow, tech: Partial<Technology>, seed: number): string {
+  const w = row.cost.widestDecision;
+  const L = row.structure.innerLevels ?? s.decisionBounds[0]?.levels;
+  const b = s.decisionBounds.find((x) => x.levels === L);
+  const at = `its widest decision is θ = ${w.theta} in cell ${w.cell}`;
+  if (!b || L === undefined) return at;
+  const breaks = breakingErrors(tech, L, w.theta, seed);
+  const bound =
+    b.theta === null
+      ? `no PAM-${L} probe cell is exact on every ${s.technology} die`
+      : `${s.technology}'s bound for PAM-${L} cells is θ ≤ ${b.theta}`;
+  const by = breaks.length ? `it fails under ${breaks.join(", ")} alone` : "no single error breaks it, their sum does";
+  return `${at}; ${bound}; ${by}`;
 }
 
 /** The report page; `layout`: its Layout section (optinc compile --layout, pipeline/layout/compile-layout.ts). */

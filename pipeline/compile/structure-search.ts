@@ -10,13 +10,14 @@ import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-
 import type { Circuit } from "../../netlist/ir.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
 import { structureCost } from "./structure-cost.ts";
-import type { ChipStep, Structure, StructureCost, StructureRow, StructureSearch } from "../types.ts";
+import type { ChipStep, DecisionBound, Structure, StructureCost, StructureRow, StructureSearch } from "../types.ts";
 import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
 import { stagedChipPasses } from "../../verify/cells/staged-yield.ts";
 import { verifyCellAtLosses } from "../../verify/cells/cell-verify.ts";
 import { checkTarget, percent as pct, STATED_CONFIDENCE, toleranceConfidence, yieldText } from "../../verify/tolerance/statistics.ts";
 import { clopperPearson } from "../../math/binomial.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
+import { decisionBound } from "./decision-bound.ts";
 
 /** Largest cascade radix tried: wider units only approach the flat unit. */
 export const MAX_CASCADE_RADIX = 8;
@@ -111,6 +112,13 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     .sort(byCost);
   const budget = o.checkBudget ?? SEARCH_CHECK_BUDGET;
   const over = (c: Candidate): boolean => !ideal && c.cost.checkCases > budget;
+  // The technology's decision bound for each cell base: a candidate that decides at or past the
+  // wall (where every die of the probe cell fails) is tried after every other.
+  const baseOf = (c: Candidate): number => c.structure.innerLevels ?? spec.levels;
+  const bounds = new Map<number, DecisionBound>();
+  if (!ideal) for (const L of [...new Set(candidates.map(baseOf))].sort((a, b) => b - a)) bounds.set(L, decisionBound(tech, L, o.seed));
+  const wallOf = (c: Candidate): number | null => bounds.get(baseOf(c))?.wall ?? null;
+  const beyond = (c: Candidate): boolean => wallOf(c) !== null && c.cost.widestDecision.theta >= wallOf(c)!;
   const rows: StructureRow[] = candidates.map((c) => ({
     structure: c.structure,
     label: structureLabel(c.structure),
@@ -121,7 +129,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   }));
   // Within the check budget first, each group in cost order: the chosen is the cheapest within it
   // that meets the target, or, when none does, the cheapest beyond it.
-  const order = [...candidates.keys()].sort((a, b) => Number(over(candidates[a]!)) - Number(over(candidates[b]!)) || a - b);
+  const order = tryOrder(candidates.map((c) => ({ over: over(c), beyond: beyond(c) })));
   let chosen: number | null = null;
   for (const i of order) {
     const c = candidates[i]!;
@@ -142,7 +150,12 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       continue;
     }
     if (chosen !== null && !o.explain) {
-      row.note = over(c) && i < chosen ? overBudgetNote(c, budget) : "not tried: costlier than the chosen";
+      row.note =
+        beyond(c) && i < chosen
+          ? beyondWallNote(c, bounds.get(baseOf(c))!)
+          : over(c) && i < chosen
+            ? overBudgetNote(c, budget)
+            : "not tried: costlier than the chosen";
       continue;
     }
     c.built.emitted(); // the chips are drawn on the read-back netlists
@@ -162,8 +175,8 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     if (verdict === "met" && chosen === null) {
       chosen = i;
       row.note = "chosen: the cheapest that meets the target";
-    } else if (verdict === "met" && over(c) && i < chosen!)
-      row.note = `meets the target; ${overBudgetNote(c, budget).replace(/^not tried: /, "")}`;
+    } else if (verdict === "met" && (beyond(c) || over(c)) && i < chosen!)
+      row.note = `meets the target; ${(beyond(c) ? beyondWallNote(c, bounds.get(baseOf(c))!) : overBudgetNote(c, budget)).replace(/^not tried: /, "")}`;
     else
       row.note =
         verdict === "met"
@@ -183,10 +196,11 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   if (chosen !== null) {
     const r = rows[chosen]!;
     const skipped = ideal ? "" : skippedText(rows, chosen, candidates.map(over));
+    const past = ideal ? "" : pastWallText(rows, chosen, candidates.map(beyond));
     if (skipped) r.note = "chosen: the cheapest within the check budget that meets the target";
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
-      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}`;
+      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}`;
   } else if (rows.every((r) => !r.yield)) {
     reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {
@@ -198,7 +212,15 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     const r = rows[bestRow(rows)]!;
     reason = `no structure shows ${target} at ${techName}; the best, ${r.label}, has ${yieldText(r.yield!.passing, r.yield!.trials)}`;
   }
-  const search: StructureSearch = { requested: "auto", technology: techName, target: spec.target, rows, chosen, reason };
+  const search: StructureSearch = {
+    requested: "auto",
+    technology: techName,
+    target: spec.target,
+    decisionBounds: [...bounds.values()],
+    rows,
+    chosen,
+    reason,
+  };
   const c = chosen === null ? null : candidates[chosen]!;
   return {
     search,
@@ -212,6 +234,28 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
 
 function overBudgetNote(c: Candidate, budget: number): string {
   return `not tried: each chip simulates ${c.cost.checkCases.toLocaleString("en-US")} cell cases, over the search's check budget of ${budget.toLocaleString("en-US")} (--check-budget)`;
+}
+
+/**
+ * The order candidates (in cost order) are tried in: those within the check budget and short of
+ * the technology's decision wall first, then those over the budget, then those deciding at or past
+ * the wall; cost order within each group.
+ */
+export function tryOrder(c: { over: boolean; beyond: boolean }[]): number[] {
+  const rank = (i: number): number => (c[i]!.beyond ? 2 : c[i]!.over ? 1 : 0);
+  return [...c.keys()].sort((a, b) => rank(a) - rank(b) || a - b);
+}
+
+function beyondWallNote(c: Candidate, b: DecisionBound): string {
+  const w = c.cost.widestDecision;
+  return `not tried: its widest decision, θ = ${w.theta} in ${w.cell}, is at or past θ = ${b.wall}, where every one of the ${b.ladder.at(-1)!.dies} dies of the technology's PAM-${b.levels} probe cell fails`;
+}
+
+/** The cheaper structures passed over because they decide past the technology's wall, for the search's reason. */
+function pastWallText(rows: StructureRow[], chosen: number, beyond: boolean[]): string {
+  const past = rows.slice(0, chosen).filter((r, i) => beyond[i] && r.note.startsWith("not tried"));
+  if (past.length === 0) return "";
+  return `; cheaper but deciding past the technology's wall (not tried): ${past.map((r) => `${r.label} (θ = ${r.cost.widestDecision.theta})`).join(", ")}`;
 }
 
 /** The cheaper structures the budget passed over, for the search's reason: what --check-budget would try. */

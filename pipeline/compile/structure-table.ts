@@ -2,6 +2,7 @@
 // one row per structure in cost order, with the yield as k/n and its interval.
 import type { StructureRow, StructureSearch } from "../types.ts";
 import { percent as pct, yieldInterval } from "../../verify/tolerance/statistics.ts";
+import { boundText } from "./decision-bound.ts";
 
 export function rowYield(r: StructureRow): string {
   if (!r.yield) return "—";
@@ -60,6 +61,7 @@ export function structureTable(s: StructureSearch): string[] {
     `  ${cells.map((x, c) => (c === 0 || c >= 7 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
   return [
     `structures considered (route = auto; target ${pct(s.target.yield)} yield at ${pct(s.target.confidence)} confidence; technology ${s.technology}):`,
+    ...s.decisionBounds.map((b) => `  decision bound, ${boundText(b)}`),
     line([`  ${head[0]!}`, ...head.slice(1)]),
     ...marked.map(line),
     `  ${s.reason}`,

@@ -13,6 +13,7 @@ import { systemsSection } from "./systems-section.ts";
 import { readChipJson } from "../../aggregate/chip-file.ts";
 import { cellPortMap } from "../compile/cell-ports.ts";
 import { structureColumns } from "../compile/structure-table.ts";
+import { boundText } from "../compile/decision-bound.ts";
 import { SEARCH_FIRST_STAGE } from "../compile/structure-search.ts";
 import { P_PI_WATTS } from "../../netlist/heater.ts";
 import type { StructureSearch } from "../types.ts";
@@ -68,6 +69,15 @@ export function closedFormHtml(report: ClosedFormReport, result: ClosedFormResul
           value: report.cells.length,
           note: report.cells.map((c) => `${c.design} ×${c.copies} (v ≤ ${c.vmax})`).join(", "),
         },
+        ...(report.decisionBound
+          ? [
+              {
+                item: "widest decision θ (technology's bound)",
+                value: Math.max(0, ...report.cells.map((c) => c.widestTheta)),
+                note: `decision bound at the spec's technology, ${boundText(report.decisionBound)}; per cell: ${report.cells.map((c) => `${c.design} ${c.widestTheta}`).join(", ")}`,
+              },
+            ]
+          : []),
         { item: "tunable MZIs (attenuators)", value: h.mzi, note: "one per matrix entry; every optical path meets exactly one" },
         { item: "fixed couplers", value: h.fixedCouplers, note: "fan-out and fan-in trees" },
         {

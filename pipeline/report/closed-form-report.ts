@@ -13,7 +13,7 @@ import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
 import type { LossBandCheck } from "../../verify/cells/cell-verify.ts";
 import { checkTarget, type TargetCheck } from "../../verify/tolerance/statistics.ts";
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
-import type { ChipStep, StructureSearch } from "../types.ts";
+import type { ChipStep, DecisionBound, StructureSearch } from "../types.ts";
 
 /** Assumed delay of one O-E-O regeneration (limiting PAM receiver + modulator driver, no DSP). */
 export const OEO_HOP_SECONDS = 1e-9;
@@ -114,6 +114,13 @@ export interface ClosedFormReport {
    * compile's `budget`; `optinc verify <dir> --tolerance` measures it. Null otherwise.
    */
   toleranceOmitted: ToleranceOmitted | null;
+  /**
+   * The declared technology's decision bound for the chip's cell base (pipeline/compile/decision-bound.ts):
+   * the widest θ a probe cell built like these cells decides exactly on every one of its dies, the
+   * wall where it fails on every die, and the errors that limit it; null with an ideal technology
+   * or without the evaluate pass. Each cell's own widest decision is cells[].widestTheta.
+   */
+  decisionBound: DecisionBound | null;
   /** route = auto: the structures considered and why this one was built (pipeline/compile/structure-search.ts); null under an explicit route. */
   structure: StructureSearch | null;
   trainingEmulation: null;
@@ -169,6 +176,7 @@ export function closedFormReport(a: {
   yield: ChipTrials | null;
   tolerance: ToleranceResult | null;
   toleranceOmitted: ToleranceOmitted | null;
+  decisionBound: DecisionBound | null;
   timing: Record<string, number>;
   structure: StructureSearch | null;
   depth: number[];
@@ -280,6 +288,7 @@ export function closedFormReport(a: {
       : null,
     tolerance: a.tolerance,
     toleranceOmitted: a.toleranceOmitted,
+    decisionBound: a.decisionBound,
     structure: a.structure,
     trainingEmulation: null,
     artifacts: [],

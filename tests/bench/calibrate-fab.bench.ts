@@ -4,10 +4,9 @@
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
-import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { CELL_HEADROOM, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
-import { CELL_HEADROOM } from "../../pipeline/compile/closed-form.ts";
 import { FAB_STUDY_COLUMNS, fabStudy, fabStudyCells } from "../../scripts/fab-study-core.ts";
 import type { BenchModule } from "./run.ts";
 

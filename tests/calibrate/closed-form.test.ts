@@ -11,7 +11,7 @@ import { main } from "../../cli/main.ts";
 import { TECHNOLOGY_PRESETS } from "../../dsl/technology-presets.ts";
 import { calibrateCircuit } from "../../compiler/calibrate/circuit.ts";
 import { calibratedCircuit } from "../../compiler/calibrate/writeback.ts";
-import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { CELL_HEADROOM, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { drawDieShape, linearParts, realizeDie } from "../../netlist/die/die.ts";
 import { emitCircuit } from "../../netlist/formats/emit-all.ts";
@@ -20,7 +20,6 @@ import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
-import { CELL_HEADROOM } from "../../pipeline/compile/closed-form.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { cellOf, checkCell } from "../../verify/cells/cell-verify.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";

@@ -9,11 +9,10 @@ import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-t
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { writeCellInfo } from "../../aggregate/circuit-info.ts";
-import { chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { CELL_HEADROOM, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
-import { CELL_HEADROOM } from "../../pipeline/compile/closed-form.ts";
 import { writeMonitorInfo } from "../../netlist/lab/monitors.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 

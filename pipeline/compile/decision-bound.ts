@@ -1,0 +1,146 @@
+// The widest decision a declared technology lets a cell make, measured rather than assumed
+// (issue #39, docs/structures.md "The decision bound"). A decision at θ compares a bias s·θ with a
+// signal s·v, so a relative error ε between their paths moves it by ε·θ: how large ε is depends on
+// the technology (couplers, phases, DAC, detector, loss spread) and on how the compiler builds its
+// cells, so it is read off the compiler's own circuits. A *probe cell* — an add cell of base-L
+// digits summing to v ≤ vmax, whose low output digit v mod L jumps at every half-integer up to
+// θ = vmax − ½ — is built exactly like every cell (loss-tracking biases, the same balance and
+// headroom) and drawn as PROBE_DIES Monte-Carlo dies at the technology, for a ladder of vmax:
+//   bound: the widest probe θ exact on every die (a design rule, like a foundry's test structure);
+//   wall:  the narrowest probe θ exact on no die (a structure deciding that wide fails every chip).
+// The whole chip's Monte-Carlo stays the judge; the bound and wall only order and explain it.
+import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
+import { writeCellInfo } from "../../aggregate/circuit-info.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
+import { CELL_HEADROOM, chipCircuits } from "../../compiler/cells/chip-circuits.ts";
+import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
+import { cellOf } from "../../verify/cells/cell-verify.ts";
+import { chipTrial, prepareDesigns, type Prepared } from "../../verify/cells/chip-yield.ts";
+import type { Technology } from "../../dsl/technology.ts";
+import type { DecisionBound, DecisionProbe } from "../types.ts";
+
+/** Dies per probe: 100 of 100 exact bounds a probe's die failure rate by 3 % at 95 % confidence. */
+export const PROBE_DIES = 100;
+/** Probe inputs: every combination up to this many, else two uneven fills per digit sum (aggregate/cell-cases.ts). */
+const PROBE_CASES = 4096;
+/** The ladder: v from PROBE_VMIN, about PROBE_STEP× wider each rung, to PROBE_VMAX (no cell the compiler builds decides wider). */
+const PROBE_VMIN = 3;
+const PROBE_STEP = 1.2;
+const PROBE_VMAX = 130;
+
+/**
+ * The probe cell: worker digits summed up to v = vmax (the last port a narrower digit when L − 1
+ * does not divide vmax), every base-L digit of v as an output.
+ */
+export function probeChip(vmax: number, levels: number): DigitChip {
+  const L = levels;
+  const ports = Math.ceil(vmax / (L - 1));
+  const max = (p: number): number => (p < ports - 1 ? L - 1 : vmax - (ports - 1) * (L - 1));
+  let digits = 1;
+  while (L ** digits <= vmax) digits++;
+  const cell: Cell = {
+    name: "probe",
+    role: "add",
+    position: 0,
+    ports: Array.from({ length: ports }, (_, p) => ({
+      source: max(p) === L - 1 ? { kind: "worker" as const, worker: p, position: 0 } : { kind: "cell" as const, cell: 0, output: 0 },
+      weight: 1,
+      max: max(p),
+    })),
+    groups: Array.from({ length: ports }, (_, p) => ({ ports: [p], max: max(p) })),
+    bias: 0,
+    vmax,
+    outputs: Array.from({ length: digits }, (_, k) => ({
+      name: `d${k}`,
+      table: Array.from({ length: vmax + 1 }, (_, v) => Math.floor(v / L ** k) % L),
+    })),
+  };
+  return { workers: ports, levels: L, inDigits: 1, outDigits: digits, rounding: "floor", cells: [cell], result: [] };
+}
+
+/** The probe as the compiler builds and emits a cell: its circuit with the cell's info, ready for dies. */
+export function probeDesign(vmax: number, levels: number, mziLossDb: number): { prepared: Prepared[]; theta: number } {
+  const chip = probeChip(vmax, levels);
+  const [d] = chipCircuits(chip, { levels, headroom: CELL_HEADROOM, mziLossDb });
+  const circuit = circuitFromPhaseTable(d!.table, `probe_${levels}_v${vmax}`);
+  circuit.info = { ...circuit.info, ...writeCellInfo(d!, chip) };
+  const [prepared] = prepareDesigns([{ name: circuit.name, circuit, cell: cellOf(circuit), copies: 1 }]);
+  prepared!.set = cellCases(prepared!.d.cell, PROBE_CASES);
+  return { prepared: [prepared!], theta: Math.max(...d!.network.thresholds) };
+}
+
+function exactDies(prepared: Prepared[], tech: Partial<Technology>, seed: number): number {
+  let exact = 0;
+  for (let t = 0; t < PROBE_DIES; t++) if (chipTrial(prepared, tech, seed, t).pass) exact++;
+  return exact;
+}
+
+/** Each error of the technology alone, named as the spec's block names it (the nominal MZI loss is the operating point, kept). */
+function singleErrors(tech: Partial<Technology>): { name: string; tech: Partial<Technology> }[] {
+  const base = { mziLossDb: tech.mziLossDb ?? 0 };
+  const out: { name: string; tech: Partial<Technology> }[] = [];
+  if (tech.splitterImbalance)
+    out.push({ name: `couplers ±${tech.splitterImbalance}`, tech: { ...base, splitterImbalance: tech.splitterImbalance } });
+  if (tech.phaseNoise)
+    out.push({ name: `phase σ ${+(tech.phaseNoise * 1000).toPrecision(3)} mrad`, tech: { ...base, phaseNoise: tech.phaseNoise } });
+  if (tech.dacBits) out.push({ name: `${tech.dacBits}-bit DAC`, tech: { ...base, dacBits: tech.dacBits } });
+  if (tech.detectorNoise) out.push({ name: `detector σ ${tech.detectorNoise} step`, tech: { ...base, detectorNoise: tech.detectorNoise } });
+  if (tech.lossSpreadDb)
+    out.push({ name: `loss spread σ ${tech.lossSpreadDb} dB per arm`, tech: { ...base, lossSpreadDb: tech.lossSpreadDb } });
+  return out;
+}
+
+function failingAlone(prepared: Prepared[], tech: Partial<Technology>, seed: number): string[] {
+  return singleErrors(tech)
+    .filter((e) => exactDies(prepared, e.tech, seed) < PROBE_DIES)
+    .map((e) => e.name);
+}
+
+/**
+ * What breaks a decision at θ: the technology's errors under which, each alone, a probe deciding
+ * that wide fails a die (empty: none alone, their sum, or it does not fail).
+ */
+export function breakingErrors(tech: Partial<Technology>, levels: number, theta: number, seed: number): string[] {
+  return failingAlone(probeDesign(Math.ceil(theta + 0.5), levels, tech.mziLossDb ?? 0).prepared, tech, seed);
+}
+
+const bounds = new Map<string, DecisionBound>();
+
+/** The decision bound of base-`levels` cells at a (non-ideal) technology; a pure function of its arguments. */
+export function decisionBound(tech: Partial<Technology>, levels: number, seed: number): DecisionBound {
+  const key = JSON.stringify([tech, levels, seed]);
+  const known = bounds.get(key);
+  if (known) return known;
+  const ladder: DecisionProbe[] = [];
+  let firstFail: Prepared[] | null = null;
+  for (let v = PROBE_VMIN; v <= PROBE_VMAX; v = Math.max(v + 1, Math.round(v * PROBE_STEP))) {
+    const { prepared, theta } = probeDesign(v, levels, tech.mziLossDb ?? 0);
+    const exact = exactDies(prepared, tech, seed);
+    ladder.push({ vmax: v, theta, exactDies: exact, dies: PROBE_DIES });
+    if (exact < PROBE_DIES) firstFail ??= prepared;
+    if (exact === 0) break;
+  }
+  const fail = ladder.findIndex((p) => p.exactDies < p.dies);
+  const bound: DecisionBound = {
+    levels,
+    theta: fail === 0 ? null : ladder.at(fail < 0 ? -1 : fail - 1)!.theta,
+    wall: ladder.find((p) => p.exactDies === 0)?.theta ?? null,
+    ladder,
+    limitedBy: firstFail ? failingAlone(firstFail, tech, seed) : [],
+  };
+  bounds.set(key, bound);
+  return bound;
+}
+
+/** One line: "PAM-4 cells: θ ≤ 19.5 (100/100 probe dies exact); θ = 23.5: 86/100, their sum; 0/100 from θ = 41.5". */
+export function boundText(b: DecisionBound): string {
+  const first = b.ladder.find((p) => p.exactDies < p.dies);
+  const parts = [b.theta === null ? "no probe exact on every die" : `θ ≤ ${b.theta} (${PROBE_DIES}/${PROBE_DIES} probe dies exact)`];
+  if (first)
+    parts.push(
+      `θ = ${first.theta}: ${first.exactDies}/${first.dies}, ${b.limitedBy.length ? `under ${b.limitedBy.join(", ")} alone` : "under no error alone (their sum)"}`,
+    );
+  else parts.push(`every probe to θ = ${b.ladder.at(-1)!.theta} exact`);
+  if (b.wall !== null && b.wall !== first?.theta) parts.push(`0/${PROBE_DIES} from θ = ${b.wall}`);
+  return `PAM-${b.levels} cells: ${parts.join("; ")}`;
+}

@@ -1,0 +1,90 @@
+// The decision bound (pipeline/compile/decision-bound.ts, docs/structures.md "The decision bound"):
+// probe cells built like every cell, drawn as Monte-Carlo dies at the declared technology. The
+// checks: the probe is the cell it claims to be (thresholds from its own table, exact with ideal
+// parts), a doctored probe fails every die (the die check is not vacuous), the ladder reads a
+// single error as the one that limits it, more error never widens the bound, the search tries
+// structures past the wall last, and the wall predicts the chips of the structures past it.
+import { describe, expect, it } from "vitest";
+import { boundText, decisionBound, PROBE_DIES, probeChip, probeDesign } from "../../pipeline/compile/decision-bound.ts";
+import { tryOrder } from "../../pipeline/compile/structure-search.ts";
+import { searchStructures } from "../../pipeline/compile/structure-search.ts";
+import { chipTrial } from "../../verify/cells/chip-yield.ts";
+import { verifyCellCircuit } from "../../verify/cells/cell-verify.ts";
+import { technologyPreset } from "../../dsl/technology-presets.ts";
+import { technologyOf } from "../../dsl/technology.ts";
+import { loadSpec } from "../../dsl/load.ts";
+
+const calibrated = technologyOf(technologyPreset("calibrated")!);
+
+describe("probe cells", () => {
+  for (const [vmax, L] of [
+    [10, 4],
+    [7, 2],
+    [20, 16],
+  ] as const)
+    it(`vmax ${vmax}, PAM-${L}: thresholds at every half-integer below vmax (read off its own digit table), exact on every input with ideal parts`, () => {
+      const cell = probeChip(vmax, L).cells[0]!;
+      const jumps = cell.outputs[0]!.table.flatMap((d, v, t) => (v > 0 && t[v - 1] !== d ? [v - 0.5] : []));
+      expect(jumps).toEqual(Array.from({ length: vmax }, (_, v) => v + 0.5));
+      const { prepared, theta } = probeDesign(vmax, L, 0.1);
+      expect(theta).toBe(vmax - 0.5);
+      const check = verifyCellCircuit(prepared[0]!.d.circuit);
+      expect(check.exact).toBe(check.cases);
+    });
+
+  it("a probe whose expected digits are doctored fails on every die, even a perfect one", () => {
+    const { prepared } = probeDesign(10, 4, 0.1);
+    const p = prepared[0]!;
+    const exact = Array.from({ length: 5 }, (_, t) => chipTrial(prepared, {}, 1, t).pass);
+    expect(exact.every(Boolean)).toBe(true);
+    p.set = { ...p.set, expected: p.set.expected.map((d, i) => (i === 3 ? (d + 1) % 4 : d)) };
+    expect(Array.from({ length: 5 }, (_, t) => chipTrial(prepared, {}, 1, t).pass).some(Boolean)).toBe(false);
+  });
+});
+
+describe("decisionBound", () => {
+  it("a technology with one error names it as the limit; the bound lies below the wall; the ladder widens", () => {
+    const b = decisionBound({ mziLossDb: 0.1, splitterImbalance: 0.01 }, 4, 1);
+    expect(b.limitedBy).toEqual(["couplers ±0.01"]);
+    expect(b.theta).not.toBeNull();
+    expect(b.wall).not.toBeNull();
+    expect(b.theta!).toBeLessThan(b.wall!);
+    const thetas = b.ladder.map((p) => p.theta);
+    expect(thetas).toEqual([...thetas].sort((x, y) => x - y));
+    expect(b.ladder.at(-1)!.exactDies).toBe(0);
+    expect(b.ladder.every((p) => p.dies === PROBE_DIES)).toBe(true);
+    expect(b.ladder.filter((p) => p.theta <= b.theta!).every((p) => p.exactDies === PROBE_DIES)).toBe(true);
+  });
+
+  it("three times the calibrated errors never widen the bound or the wall", () => {
+    const worse = { ...calibrated, splitterImbalance: 0.003, phaseNoise: 0.003 };
+    for (const L of [2, 4]) {
+      const a = decisionBound(calibrated, L, 1);
+      const b = decisionBound(worse, L, 1);
+      expect(b.theta!, `PAM-${L}`).toBeLessThan(a.theta!);
+      expect(b.wall!, `PAM-${L}`).toBeLessThanOrEqual(a.wall!);
+    }
+    expect(boundText(decisionBound(calibrated, 4, 1))).toMatch(
+      /^PAM-4 cells: θ ≤ [\d.]+ \(100\/100 probe dies exact\); θ = [\d.]+: \d+\/100, .*; 0\/100 from θ = [\d.]+$/,
+    );
+  });
+});
+
+describe("the search and the wall", () => {
+  it("tries structures within the budget and short of the wall first, then over the budget, then past the wall, each in cost order", () => {
+    const f = { over: false, beyond: false };
+    expect(tryOrder([{ ...f, beyond: true }, { ...f, over: true }, f, { over: true, beyond: true }, f])).toEqual([2, 4, 1, 0, 3]);
+  });
+
+  it("3 × 4 bits × PAM-16 at calibrated: the structures deciding past their wall miss on every chip tried; the others meet the target", () => {
+    const text = "aggregator q {\n  workers = 3\n  precision = 4 bits\n  levels = 16\n  technology { preset = calibrated }\n}\n";
+    const { search } = searchStructures(loadSpec("q.optinc", text).checked!, { seed: 1, explain: true });
+    expect(search.decisionBounds.map((b) => b.levels)).toEqual([16, 4, 2]);
+    const wall = (r: (typeof search.rows)[number]): number =>
+      search.decisionBounds.find((b) => b.levels === (r.structure.innerLevels ?? 16))!.wall!;
+    const past = search.rows.filter((r) => r.cost.widestDecision.theta >= wall(r));
+    expect(past.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
+    for (const r of past) expect(r.yield!.passing, r.label).toBe(0);
+    for (const r of search.rows.filter((x) => !past.includes(x))) expect(r.yield!.verdict, r.label).toBe("met");
+  }, 120_000);
+});
