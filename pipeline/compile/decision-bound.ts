@@ -22,7 +22,7 @@ import type { DecisionBound, DecisionProbe } from "../types.ts";
 /** Dies per probe: 100 of 100 exact bounds a probe's die failure rate by 3 % at 95 % confidence. */
 export const PROBE_DIES = 100;
 /** Probe inputs: every combination up to this many, else two uneven fills per digit sum (aggregate/cell-cases.ts). */
-const PROBE_CASES = 4096;
+const PROBE_CASES = 1024;
 /** The ladder: v from PROBE_VMIN, about PROBE_STEP× wider each rung, to PROBE_VMAX (no cell the compiler builds decides wider). */
 const PROBE_VMIN = 3;
 const PROBE_STEP = 1.2;
@@ -69,10 +69,18 @@ export function probeDesign(vmax: number, levels: number, mziLossDb: number): { 
   return { prepared: [prepared!], theta: Math.max(...d!.network.thresholds) };
 }
 
-function exactDies(prepared: Prepared[], tech: Partial<Technology>, seed: number): number {
+/** Exact dies of a probe among `dies` drawn; with `untilExact`, drawing stops at the first exact one. */
+function drawDies(prepared: Prepared[], tech: Partial<Technology>, seed: number, untilExact = false): { exact: number; dies: number } {
   let exact = 0;
-  for (let t = 0; t < PROBE_DIES; t++) if (chipTrial(prepared, tech, seed, t).pass) exact++;
-  return exact;
+  for (let t = 0; t < PROBE_DIES; t++) {
+    if (chipTrial(prepared, tech, seed, t).pass) exact++;
+    if (untilExact && exact > 0) return { exact, dies: t + 1 };
+  }
+  return { exact, dies: PROBE_DIES };
+}
+
+function exactDies(prepared: Prepared[], tech: Partial<Technology>, seed: number): number {
+  return drawDies(prepared, tech, seed).exact;
 }
 
 /** Each error of the technology alone, named as the spec's block names it (the nominal MZI loss is the operating point, kept). */
@@ -115,12 +123,13 @@ export function decisionBound(tech: Partial<Technology>, levels: number, seed: n
   let firstFail: Prepared[] | null = null;
   for (let v = PROBE_VMIN; v <= PROBE_VMAX; v = Math.max(v + 1, Math.round(v * PROBE_STEP))) {
     const { prepared, theta } = probeDesign(v, levels, tech.mziLossDb ?? 0);
-    const exact = exactDies(prepared, tech, seed);
-    ladder.push({ vmax: v, theta, exactDies: exact, dies: PROBE_DIES });
-    if (exact < PROBE_DIES) firstFail ??= prepared;
+    // Past the first rung that failed a die only the wall is sought: a rung stops at its first exact die.
+    const { exact, dies } = drawDies(prepared, tech, seed, firstFail !== null);
+    ladder.push({ vmax: v, theta, exactDies: exact, dies });
+    if (exact < dies) firstFail ??= prepared;
     if (exact === 0) break;
   }
-  const fail = ladder.findIndex((p) => p.exactDies < p.dies);
+  const fail = ladder.findIndex((p) => p.exactDies < PROBE_DIES);
   const bound: DecisionBound = {
     levels,
     theta: fail === 0 ? null : ladder.at(fail < 0 ? -1 : fail - 1)!.theta,

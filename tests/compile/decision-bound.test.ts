@@ -52,7 +52,12 @@ describe("decisionBound", () => {
     const thetas = b.ladder.map((p) => p.theta);
     expect(thetas).toEqual([...thetas].sort((x, y) => x - y));
     expect(b.ladder.at(-1)!.exactDies).toBe(0);
-    expect(b.ladder.every((p) => p.dies === PROBE_DIES)).toBe(true);
+    // Every die is drawn up to the first rung that fails one, and at the wall; between them a rung
+    // stops at its first exact die.
+    const first = b.ladder.findIndex((p) => p.exactDies < PROBE_DIES);
+    expect(b.ladder.slice(0, first + 1).every((p) => p.dies === PROBE_DIES)).toBe(true);
+    expect(b.ladder.at(-1)!.dies).toBe(PROBE_DIES);
+    expect(b.ladder.slice(first + 1, -1).every((p) => p.exactDies === 1 && p.dies <= PROBE_DIES)).toBe(true);
     expect(b.ladder.filter((p) => p.theta <= b.theta!).every((p) => p.exactDies === PROBE_DIES)).toBe(true);
   });
 
