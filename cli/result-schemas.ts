@@ -2,7 +2,8 @@
 // shapes per command, their top-level keys closed (an undocumented key fails), nested documents
 // (report.json, the die, the structures considered) left to their own formats (docs/report.md,
 // docs/calibration.md). cli/envelope-schema.ts applies the one named by the envelope's `command`;
-// tests/docs/cli-results.test.ts checks docs/cli.md's table against these shapes.
+// tests/cli/result-schemas.test.ts checks docs/cli.md's table (every key of every shape) and
+// docs/report.md's verify section (every key of verify's shapes, nested ones included) against them.
 import { COMPILE } from "../codes/catalogue.ts";
 import type { CommandName } from "./envelope.ts";
 
@@ -30,6 +31,59 @@ function shape(required: Record<string, Schema>, optional: Record<string, Schema
 const protocolTotals = { rounds: int, steps: int, readings: int, mzis: int, readingsPerMzi: num, labTimeS: num };
 const flagged = arr(shape({ readout: str, purposes: arr(str) }));
 const verifyFormat = { const: "optinc.verify/1" };
+const strs = arr(str);
+
+/** One circuit of the trained route (verify/circuit/format.ts verifyJsonAll; docs/report.md). */
+const trainedCircuit = shape({
+  netlist: str,
+  report: orNull(str),
+  name: str,
+  measured: orNull(doc),
+  source: doc,
+  precision: int,
+  rounding: str,
+  caseSet: doc,
+  nominal: doc,
+  trials: orNull(doc),
+  thresholds: shape({ minExact: num, minYield: num }),
+  failures: strs,
+  pass: bool,
+});
+
+/** A cell's exact cases (verify/cells/cell-verify.ts CellCheck). */
+const cellCheck = { name: str, cases: int, exact: int, wrongDigits: int, raw: bool };
+
+/** A closed-form chip's verdict (verify/cells/verify-closed-form.ts ClosedFormVerifyResult). */
+const closedFormResult = shape({
+  target: str,
+  spec: orNull(shape({ workers: int, precision: int, levels: int, innerLevels: int, rounding: str })),
+  identity: strs,
+  cells: arr(
+    shape({
+      ...cellCheck,
+      design: str,
+      copies: int,
+      atLoss: orNull(shape({ mziLossDb: num, exact: int })),
+      band: shape({ fromDb: num, toDb: num, exact: int, worstDb: num }),
+    }),
+  ),
+  composed: arr(
+    shape({ cases: int, exact: int, mode: { enum: ["exhaustive", "sampled"] }, edgeCases: int, histogram: doc, description: str }),
+  ),
+  trials: orNull(
+    shape({
+      trials: int,
+      passing: int,
+      yield: num,
+      exactCopies: arr(num),
+      perDesign: arr(shape({ name: str, copies: int, passing: int })),
+      nonIdealities: doc,
+      seed: int,
+    }),
+  ),
+  failures: strs,
+  pass: bool,
+});
 
 /** The shapes of each command's `result` (anyOf: the first that fits). */
 export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
@@ -41,15 +95,31 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
     shape({ refused: { const: true }, structure: doc }, {}, `refused by route = auto (${COMPILE.noStructure})`),
   ],
   verify: [
-    shape({ format: verifyFormat, pass: bool, circuits: arr(doc) }, {}, "trained route: one entry per circuit"),
-    shape({ format: verifyFormat, route: { const: "closed-form" }, pass: bool, result: doc }, { tolerance: doc }, "closed-form chip"),
+    shape({ format: verifyFormat, pass: bool, circuits: arr(trainedCircuit) }, { tolerance: doc }, "trained route: one entry per circuit"),
     shape(
-      { format: verifyFormat, route: { const: "closed-form" }, pass: bool, measured: doc, cell: doc },
+      { format: verifyFormat, route: { const: "closed-form" }, pass: bool, result: closedFormResult },
+      { tolerance: doc },
+      "closed-form chip",
+    ),
+    shape(
+      {
+        format: verifyFormat,
+        route: { const: "closed-form" },
+        pass: bool,
+        measured: shape({ die: str, dacBits: orNull(int) }),
+        cell: shape({ netlist: str, ...cellCheck }),
+      },
       {},
       "closed-form cell on a measured die",
     ),
   ],
-  allreduce: [shape({ aggregator: orNull(str), runs: arr(doc) })],
+  allreduce: [
+    shape(
+      { aggregator: orNull(str), runs: arr(doc) },
+      // --models (and --workload/--spec): the model comparison; --chart: the SVG written; --astra: the ASTRA-sim inputs.
+      { comparison: doc, chart: str, astra: shape({ dir: str, workers: int, files: strs }) },
+    ),
+  ],
   decompose: [
     shape({
       input: str,

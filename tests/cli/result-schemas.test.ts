@@ -1,7 +1,9 @@
 // Each command's `result` has a JSON Schema (cli/result-schemas.ts) inside the envelope's. Here:
 // the shapes that tests elsewhere do not produce (closed-form verify, verify of a cell on a measured
-// die, die and calibrate of both die formats, layout) are produced by the CLI and validated; planted
-// faults fail; and docs/cli.md's result table names every command and every key each shape requires.
+// die, verify --tolerance, die and calibrate of both die formats, layout, allreduce --models with
+// --chart and --astra) are produced by the CLI and validated; planted faults fail; docs/cli.md's
+// result table names every command and every key each shape allows, and docs/report.md's verify
+// section every key of verify's shapes, nested ones included.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +13,9 @@ import { main } from "../../cli/main.ts";
 import { COMMAND_NAMES } from "../../cli/envelope.ts";
 import { ENVELOPE_SCHEMA } from "../../cli/envelope-schema.ts";
 import { RESULT_SHAPES } from "../../cli/result-schemas.ts";
+import { writeNetlistJson } from "../../netlist/formats/json-io.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(ENVELOPE_SCHEMA);
 
@@ -29,6 +33,9 @@ describe("--json result shapes", async () => {
   writeFileSync(at("cf.optinc"), "aggregator cf {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n}\n");
   const out = at("out");
   const compiled = await run(["compile", at("cf.optinc"), "-o", out]);
+  // A hand-built trained-route circuit (no report.json beside it).
+  writeFileSync(at("tiny.netlist.json"), writeNetlistJson(tinyCircuit()));
+  const chipVerified = await run(["verify", out]);
 
   it("the CLI's closed-form, die, calibrate and layout results validate", async () => {
     expect(compiled.code).toBe(0);
@@ -40,6 +47,13 @@ describe("--json result shapes", async () => {
       ["calibrate v1", ["calibrate", out, "--cell", "divide0", "--measured", at("d1.die.json"), "-o", at("c1")]],
       ["calibrate v2", ["calibrate", out, "--cell", "divide0", "--measured", at("d2.die.json"), "-o", at("c2")]],
       ["layout", ["layout", out, "-o", at("chip.gds")]],
+      ["verify trained with trials", ["verify", at("tiny.netlist.json"), "--phase-noise", "0.05", "--trials", "2"]],
+      ["verify trained --tolerance", ["verify", at("tiny.netlist.json"), "--tolerance", "--trials", "2"]],
+      ["verify chip with trials", ["verify", out, "--phase-noise", "0.01", "--trials", "2"]],
+      [
+        "allreduce --models --chart --astra",
+        ["allreduce", "--workers", "4", "--models", "all", "--chart", at("c.svg"), "--astra", at("astra"), "--exec-elements", "1024"],
+      ],
     ];
     const seen = new Set<string>();
     for (const [what, args] of runs) {
@@ -48,8 +62,9 @@ describe("--json result shapes", async () => {
       expect(validate(r.doc), `${what}: ${JSON.stringify(validate.errors)}`).toBe(true);
       seen.add(`${r.doc.command}:${Object.keys(r.doc.result!).sort().join(",")}`);
     }
-    // Seven runs, seven distinct shapes (the two dies share one, with different `die` documents).
-    expect(seen.size).toBe(6);
+    // Eleven runs, nine distinct key sets (the two dies share one, with different `die` documents;
+    // the chip with and without trials another).
+    expect(seen.size).toBe(9);
     validate(compiled.doc);
     expect(validate.errors).toBeNull();
   });
@@ -59,19 +74,45 @@ describe("--json result shapes", async () => {
     expect(validate(good)).toBe(true);
     const extra = { ...good, result: { ...good.result, surprise: 1 } };
     const missing = { ...good, result: { outDir: "x" } };
-    const verifyWrong = { ...good, command: "verify", result: { format: "optinc.verify/2", route: "closed-form", pass: true, result: {} } };
-    const verifyRight = { ...verifyWrong, result: { ...verifyWrong.result, format: "optinc.verify/1" } };
     const empty = { ...good, command: "calibrate", result: {} };
-    for (const bad of [extra, missing, verifyWrong, empty]) expect(validate(bad), JSON.stringify(bad.result).slice(0, 80)).toBe(false);
-    expect(validate(verifyRight)).toBe(true);
+    // Inside verify's closed-form `result`: a wrong constant, a cell without its loss band, a cell with an extra field.
+    const chip = chipVerified.doc as unknown as { result: { format: string; result: { cells: Record<string, unknown>[] } } };
+    expect(validate(chip)).toBe(true);
+    const withCell = (f: (c: Record<string, unknown>) => Record<string, unknown>, format = "optinc.verify/1") => ({
+      ...chip,
+      result: { ...chip.result, format, result: { ...chip.result.result, cells: [f(chip.result.result.cells[0]!)] } },
+    });
+    const verifyWrong = withCell((c) => c, "optinc.verify/2");
+    const noBand = withCell(({ band: _, ...c }) => c);
+    const extraInCell = withCell((c) => ({ ...c, surprise: 1 }));
+    expect(validate(withCell((c) => c))).toBe(true);
+    for (const bad of [extra, missing, verifyWrong, noBand, extraInCell, empty])
+      expect(validate(bad), JSON.stringify(bad.result).slice(0, 80)).toBe(false);
     // Another command's shape does not pass as this one's.
     expect(validate({ ...good, command: "layout" })).toBe(false);
   });
 });
 
-/** The keys a command's shapes require that its docs/cli.md row does not name. */
-function missingKeys(command: (typeof COMMAND_NAMES)[number], row: string): string[] {
-  return RESULT_SHAPES[command].flatMap((s) => ((s.required as string[]) ?? []).filter((k) => !new RegExp(`\\b${k}\\b`).test(row)));
+type Schema = Record<string, unknown>;
+
+/** The keys a schema allows, top level only or (`deep`) in nested objects, arrays and anyOf too. */
+function schemaKeys(s: Schema, deep: boolean, out = new Set<string>()): Set<string> {
+  const props = (s.properties ?? {}) as Record<string, Schema>;
+  for (const [k, v] of Object.entries(props)) {
+    out.add(k);
+    if (deep) schemaKeys(v, deep, out);
+  }
+  if (deep) {
+    if (s.items) schemaKeys(s.items as Schema, deep, out);
+    for (const alt of (s.anyOf ?? []) as Schema[]) schemaKeys(alt, deep, out);
+  }
+  return out;
+}
+
+/** The keys of a command's shapes (top level, or `deep`) that `text` does not name. */
+function missingKeys(command: (typeof COMMAND_NAMES)[number], text: string, deep = false): string[] {
+  const keys = new Set(RESULT_SHAPES[command].flatMap((s) => [...schemaKeys(s, deep)]));
+  return [...keys].filter((k) => !new RegExp(`\\b${k}\\b`).test(text));
 }
 
 describe("docs/cli.md's result table", () => {
@@ -84,7 +125,7 @@ describe("docs/cli.md's result table", () => {
       .map((m) => [m[1]!, m[2]!]),
   );
 
-  it("has a row for every command, naming every key each of its shapes requires", () => {
+  it("has a row for every command, naming every key each of its shapes allows", () => {
     for (const c of COMMAND_NAMES) {
       const row = rows.get(c);
       expect(row, `docs/cli.md has no result row for ${c}`).toBeDefined();
@@ -95,5 +136,22 @@ describe("docs/cli.md's result table", () => {
   it("a row that drops a key is caught (the check can fail)", () => {
     expect(missingKeys("verify", rows.get("verify")!.replace(/\broute\b/g, "path"))).toContain("route");
     expect(missingKeys("layout", "`{ files, stats }`")).toEqual(["topCell"]);
+    expect(missingKeys("allreduce", rows.get("allreduce")!.replace(/\bastra\b/g, "ASTRA"))).toEqual(["astra"]);
+  });
+});
+
+describe("docs/report.md's verify --json section", () => {
+  const doc = readFileSync("docs/report.md", "utf8");
+  const start = doc.indexOf("### JSON output (`--json`)");
+  const section = doc.slice(start, doc.indexOf("\n## ", start));
+
+  it("names every key of verify's three shapes, nested ones included", () => {
+    expect(start).toBeGreaterThan(0);
+    expect(missingKeys("verify", section, true)).toEqual([]);
+  });
+
+  it("a key the section leaves out is caught (the check can fail)", () => {
+    expect(missingKeys("verify", section.replace(/\bwrongDigits\b/g, "wrong"), true)).toEqual(["wrongDigits"]);
+    expect(missingKeys("verify", section.replace(/\bworstDb\b/g, "worst"), true)).toEqual(["worstDb"]);
   });
 });
