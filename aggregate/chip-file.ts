@@ -80,6 +80,19 @@ export class ChipFileError extends Error {
     super(`${file}:${line}:${col}: error[${CHIP_FILE.invalid}]: ${reason}`);
     this.name = "ChipFileError";
   }
+
+  /** The error as a diagnostic (OPT4101 at its line:col), the file as `shown` prints paths. */
+  diagnostic(shown: (path: string) => string = (p) => p) {
+    return {
+      code: CHIP_FILE.invalid,
+      severity: "error" as const,
+      message: this.reason,
+      hint: "re-run optinc compile to regenerate the chip file",
+      file: shown(this.file),
+      line: this.line,
+      column: this.col,
+    };
+  }
 }
 
 const ROLES: CellRole[] = ["add", "compare", "divide", "decrement"];

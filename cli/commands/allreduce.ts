@@ -4,6 +4,7 @@ import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
+import { ChipFileError } from "../../aggregate/chip-file.ts";
 import { VerifyInputError } from "../../verify/circuit/load.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce/allreduce.ts";
 import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
@@ -207,6 +208,10 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           const where = e.where ? { ...e.where, file: relative(ctx.io.cwd, e.where.file) || e.where.file } : {};
           out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, ...where }], e.text);
           out.fail(e.exit);
+          return void out.finish(null);
+        }
+        if (e instanceof ChipFileError) {
+          out.report([e.diagnostic((f) => relative(ctx.io.cwd, f) || f)]);
           return void out.finish(null);
         }
         if (e instanceof CircuitShapeError || (flags.netlist !== undefined && isCircuitProblem(e))) {

@@ -5,6 +5,7 @@
 // instead of the yield run when asked. It returns the verdicts, the text report and the --json
 // result; the CLI parses flags into the options and prints what comes back.
 import { readUnitInfo } from "../../aggregate/circuit-info.ts";
+import { ChipFileError } from "../../aggregate/chip-file.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { technologyOf, type Technology } from "../../dsl/technology.ts";
@@ -249,6 +250,7 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
         ),
       );
   } catch (e) {
+    if (e instanceof ChipFileError) return failed([{ kind: "problem", ...e.diagnostic(o.shown) }]);
     if (!(e instanceof CircuitError)) throw e;
     return failed([notPipeline(e, o.shown, "verify needs the files of one optinc compile")]);
   }
