@@ -1,4 +1,4 @@
-// Malformed numbers (OPT1006): `1e`, `1.5.3`, `1.`, `0x10`, `1_`. The lexer reads the longest valid
+// Malformed numbers (OPT1006): `1e`, `1.5.3`, `1.`, `0x10`, `0x`, `1_`. The lexer reads the longest valid
 // number and leaves the rest as a word or a stray character, which used to surface as "wrong unit"
 // (OPT2006) or "unexpected character" (OPT1001). Here the whole run is one diagnostic at the number,
 // and the tokens and lexer errors inside it are dropped so nothing else reports the same text.
@@ -20,7 +20,9 @@ function problem(image: string, after: string): string | null {
   const c = after[0];
   if (c === ".") return "a number has one decimal point with digits on both sides (e.g. 0.5)";
   if ((c === "e" || c === "E") && !/^[eE][A-Za-z0-9_µ]/.test(after)) return "an exponent needs its digits (e.g. 2.7e-6), or drop the 'e'";
-  if (/^[+-]?0$/.test(image) && /^[xXbBoO][0-9a-fA-F]/.test(after)) return "numbers are decimal (write 16, not 0x10)";
+  // A radix prefix, with or without its digits (`0x10`, `0x`); a bare `0B` is 0 bytes, a unit.
+  if (/^[+-]?0$/.test(image) && (/^[xXbBoO][0-9a-fA-F]/.test(after) || /^[xXbo](?![A-Za-z0-9_\u00b5])/.test(after)))
+    return "numbers are decimal (write 16, not 0x10)";
   if (c === "_") return "underscores only separate digit groups (e.g. 23_712_932)";
   return null;
 }

@@ -12,6 +12,8 @@ describe("malformed numbers", () => {
     ["1.5.3", /decimal point/],
     ["4.", /decimal point/],
     ["0x10", /decimal/],
+    ["0x", /decimal/],
+    ["0b", /decimal/],
     ["1_", /underscores/],
   ] as const)
     it(`'${value}' is one OPT1006 at the number, nothing else there`, () => {
@@ -26,6 +28,8 @@ describe("malformed numbers", () => {
       spec("4"),
       "aggregator t {\n  link { bandwidth = 800Gb/s  latency = 2.7e-6 s }\n}\n",
       "aggregator t {\n  workload { parameters = 23_712_932 }\n}\n",
+      // 0 bytes: `B` is a unit, not a radix prefix.
+      "aggregator t {\n  workload { gradient_size = 0B }\n}\n",
     ])
       expect(loadSpec("t.optinc", text).diagnostics.filter((d) => d.code === SYNTAX.badNumber)).toEqual([]);
   });
