@@ -6,7 +6,8 @@
 // digits summing to v ≤ vmax, whose low output digit v mod L jumps at every half-integer up to
 // θ = vmax − ½ — is built exactly like every cell (loss-tracking biases, the same balance and
 // headroom) and drawn as PROBE_DIES Monte-Carlo dies at the technology, for a ladder of vmax:
-//   bound: the widest probe θ exact on every die (a design rule, like a foundry's test structure);
+//   bound: the widest probe θ below the first that failed a die (a design rule, like a foundry's
+//          test structure);
 //   wall:  the narrowest probe θ exact on no die (a structure deciding that wide fails every chip).
 // The whole chip's Monte-Carlo stays the judge; the bound and wall only order and explain it.
 import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
@@ -23,7 +24,10 @@ import type { DecisionBound, DecisionProbe } from "../types.ts";
 export const PROBE_DIES = 100;
 /** Probe inputs: every combination up to this many, else two uneven fills per digit sum (aggregate/cell-cases.ts). */
 const PROBE_CASES = 1024;
-/** The ladder: v from PROBE_VMIN, about PROBE_STEP× wider each rung, to PROBE_VMAX (no cell the compiler builds decides wider). */
+/**
+ * The ladder: v from PROBE_VMIN, about PROBE_STEP× wider each rung, to PROBE_VMAX; at the presets
+ * the wall is at most 59.5, and with no wall up to the last rung no structure is tried last.
+ */
 const PROBE_VMIN = 3;
 const PROBE_STEP = 1.2;
 const PROBE_VMAX = 130;
