@@ -135,8 +135,8 @@ export class CommandOutput {
   }
 
   /** Refuse (exit 2, IO.outputIsInput) an output that is, contains or lies inside an input. */
-  private guard(path: string, kind: "dir" | "file", shown: string): boolean {
-    const clash = outputClash(path, kind, shown, this.inputs);
+  private guard(path: string, kind: "dir" | "file", shown: string, flag: string): boolean {
+    const clash = outputClash(path, kind, shown, this.inputs, flag);
     if (!clash) return true;
     this.report([{ code: IO.outputIsInput, severity: "error", message: clash.message, hint: clash.hint }]);
     this.fail(EXIT.usage);
@@ -145,10 +145,10 @@ export class CommandOutput {
 
   /**
    * Check an output directory (or file) before any work; on a problem report it (exit 2) and
-   * return false.
+   * return false. `flag` is the option that names it, for the hint.
    */
-  async checkOutput(kind: "dir" | "file", path: string, shown: string): Promise<boolean> {
-    if (!this.guard(path, kind, shown)) return false;
+  async checkOutput(kind: "dir" | "file", path: string, shown: string, flag = "-o"): Promise<boolean> {
+    if (!this.guard(path, kind, shown, flag)) return false;
     const problem = kind === "dir" ? await this.broker.checkDir(path, shown) : await this.broker.checkFile(path, shown);
     if (!problem) return true;
     this.report([{ code: IO.outputPath, severity: "error", message: problem.message, hint: problem.hint }]);
@@ -157,10 +157,10 @@ export class CommandOutput {
   }
 
   /** Commit a command's whole output set (all or nothing); on failure report it (exit 2). */
-  async commit(dir: string, files: ReadonlyMap<string, FileBody>, shown: string): Promise<boolean> {
+  async commit(dir: string, files: ReadonlyMap<string, FileBody>, shown: string, flag = "-o"): Promise<boolean> {
     // Again at the end, file by file: inputs read after the first check count too.
-    if (!this.guard(dir, "dir", shown)) return false;
-    for (const name of files.keys()) if (!this.guard(join(dir, name), "file", join(shown, name))) return false;
+    if (!this.guard(dir, "dir", shown, flag)) return false;
+    for (const name of files.keys()) if (!this.guard(join(dir, name), "file", join(shown, name), flag)) return false;
     try {
       await this.broker.commitFiles(dir, files);
       return true;
@@ -171,7 +171,7 @@ export class CommandOutput {
           code: IO.writeFailed,
           severity: "error",
           message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`,
-          hint: "pass a writable directory with -o",
+          hint: `pass a writable directory with ${flag}`,
         },
       ]);
       this.fail(EXIT.usage);

@@ -1,6 +1,5 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
@@ -19,6 +18,7 @@ import { render, renderComparison, SI, time } from "../allreduce-render.ts";
 import { workloadOptions } from "../allreduce-workload.ts";
 import { iterationChartSvg } from "../../pipeline/allreduce/chart.ts";
 import { astraInputs } from "../../pipeline/allreduce/astra.ts";
+import { checkAllreduceFiles, commitAllreduceFiles } from "../allreduce-files.ts";
 import type { WorkloadComparison } from "../../system/comparison.ts";
 
 interface Flags {
@@ -103,7 +103,7 @@ Examples:
 Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idealities (unless
 --allow-inexact) or is not a compiled circuit, 2 usage or missing files.`,
     )
-    .action((flags: Flags, cmd: Command) => {
+    .action(async (flags: Flags, cmd: Command) => {
       const out = new CommandOutput(ctx, "allreduce");
       const g = out.g;
       const c = g.color;
@@ -120,6 +120,9 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             .filter(([flag]) => cmd.getOptionValueSource(flag) !== "default")
             .map(([, key]) => [key, options.link[key]]),
         );
+        // Before any work: --chart and --astra never land on what the command reads.
+        const targets = await checkAllreduceFiles(ctx, out, flags);
+        if (!targets) return void out.finish(null);
         const outcome = allreduce(options);
         if (outcome.kind === "not-compiled") {
           out.report(
@@ -168,34 +171,30 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             },
           ]);
         }
-        let chart: string | undefined;
-        if (flags.chart !== undefined && outcome.comparison) {
-          chart = resolve(ctx.io.cwd, flags.chart);
-          writeFileSync(chart, iterationChartSvg(outcome.comparison, chartTitle(outcome.comparison)));
-          if (!g.quiet) out.print(c.dim(`wrote ${relative(ctx.io.cwd, chart) || chart}\n`));
-        }
+        const chart =
+          targets.chart && outcome.comparison
+            ? { ...targets.chart, svg: iterationChartSvg(outcome.comparison, chartTitle(outcome.comparison)) }
+            : undefined;
         let astra: { dir: string; workers: number; files: string[] } | undefined;
-        if (flags.astra !== undefined) {
-          const dir = resolve(ctx.io.cwd, flags.astra);
+        let astraFiles: Parameters<typeof commitAllreduceFiles>[1];
+        let astraLine = "";
+        if (targets.astra) {
           const workers = Math.max(...(options.workers ?? runs.map((r) => r.workers)));
           const bytes = runs[0]?.messageBytes ?? outcome.comparison!.messageBytes;
           const a = astraInputs({ ...options.link, ...(options.bits !== undefined ? { bits: options.bits } : {}) }, workers, bytes);
-          mkdirSync(dir, { recursive: true });
-          for (const [name, text] of Object.entries(a.files)) writeFileSync(resolve(dir, name), text);
-          astra = { dir: relative(ctx.io.cwd, dir) || ".", workers, files: Object.keys(a.files) };
-          if (!g.quiet)
-            out.print(
-              c.dim(
-                `wrote ASTRA-sim inputs for N = ${workers} to ${astra.dir} (OptINC as a Switch at ${a.optincBandwidthGBps.toFixed(1)} GB/s)\n`,
-              ),
-            );
+          astraFiles = { ...targets.astra, files: a.files };
+          astra = { dir: relative(ctx.io.cwd, targets.astra.path) || ".", workers, files: Object.keys(a.files) };
+          astraLine = `wrote ASTRA-sim inputs for N = ${workers} to ${astra.dir} (OptINC as a Switch at ${a.optincBandwidthGBps.toFixed(1)} GB/s)\n`;
         }
+        if (!(await commitAllreduceFiles(out, astraFiles, chart))) return void out.finish(null);
+        if (!g.quiet && chart) out.print(c.dim(`wrote ${relative(ctx.io.cwd, chart.path) || chart.path}\n`));
+        if (!g.quiet && astraLine) out.print(c.dim(astraLine));
         out.finish({
           aggregator,
           runs,
           ...(astra ? { astra } : {}),
           ...(outcome.comparison ? { comparison: outcome.comparison } : {}),
-          ...(chart ? { chart: relative(ctx.io.cwd, chart) || chart } : {}),
+          ...(chart ? { chart: relative(ctx.io.cwd, chart.path) || chart.path } : {}),
         });
       } catch (e) {
         if (e instanceof InvalidArgumentError || e instanceof AllreduceOptionsError) {
