@@ -4,6 +4,7 @@
 // the CLI and the spec language accept the same spellings.
 import { InvalidArgumentError } from "commander";
 import { DIMENSION_INFO, UNITS, type Dimension } from "../dsl/units.ts";
+import { SEED } from "../dsl/limits.ts";
 
 /** An integer in min..max (digits only: no sign, no exponent). */
 export function integer(name: string, min: number, max: number) {
@@ -14,6 +15,9 @@ export function integer(name: string, min: number, max: number) {
     return x;
   };
 }
+
+/** Every command's --seed: the one unsigned 32-bit range of dsl/limits.ts, as the spec's training.seed. */
+export const seedArg = integer("--seed", SEED.min, SEED.max);
 
 /** A finite number > 0. */
 export function positive(name: string) {

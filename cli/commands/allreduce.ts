@@ -5,13 +5,13 @@ import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { VerifyInputError } from "../../verify/circuit/load.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce/allreduce.ts";
-import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
+import { integer, integerList, nonNegative, quantity, seedArg } from "../option-parsers.ts";
 import type { RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { nonFiniteAt } from "../envelope.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
-import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
+import { DAC_BITS, MODELLED_WORKERS, WORKERS } from "../../dsl/limits.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { parseModelParams } from "../../system/models/params.ts";
 import { render, renderComparison, SI, time } from "../allreduce-render.ts";
@@ -38,7 +38,7 @@ interface Flags {
   detectorNoise?: string;
   block: string;
   execElements: string;
-  seed: string;
+  seed: number;
   errorRate?: string;
   workload?: string;
   allowInexact?: boolean;
@@ -77,7 +77,7 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--detector-noise <s>", "with --netlist: detector noise sigma in output steps")
     .option("--block <n>", "elements per quantization block", "256")
     .option("--exec-elements <n>", "largest element count executed (counts scale exactly)", "262144")
-    .option("--seed <s>", "seed of the synthetic gradients", "1")
+    .option("--seed <s>", "seed of the synthetic gradients", seedArg, 1)
     .option("--error-rate <p>", "inject OptINC output errors at this rate (±1 step 90 %, ±2 7 %, ±4 3 %)")
     .option("--workload <preset>", `add an iteration-latency breakdown (${Object.keys(PRESETS).sort().join(", ")})`)
     .option("--parameters <n>", "your own model: its parameter count (fp32 gradient = 4 bytes each); needs --compute-time")
@@ -255,7 +255,7 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
       dacBits: flags.dacBits === undefined ? undefined : dacBitsFlag(flags.dacBits),
       detectorNoise: real(flags.detectorNoise, "--detector-noise"),
     },
-    seed: integer("--seed", SEED.min, SEED.max)(flags.seed),
+    seed: flags.seed,
     ...(flags.workers !== undefined
       ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) }
       : {}),

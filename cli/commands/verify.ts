@@ -3,7 +3,7 @@
 // The command reads the files and flags; pipeline/verify/verify.ts verifyTarget does the verifying.
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { fraction, integer, nonNegative } from "../option-parsers.ts";
+import { fraction, integer, nonNegative, seedArg } from "../option-parsers.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { loadCircuits, VerifyInputError, type LoadedCircuit } from "../../verify/circuit/load.ts";
@@ -114,11 +114,7 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     )
     .option("--detector-noise <s>", "detector noise sigma in output steps (default: spec technology)", nonNegative("--detector-noise"))
     .option("--trials <K>", "Monte-Carlo trials of the non-idealities", integer("--trials", 1, 100000), 20)
-    .option(
-      "--seed <s>",
-      `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`,
-      integer("--seed", SEED.min, SEED.max),
-    )
+    .option("--seed <s>", `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`, seedArg)
     .option("--min-exact <f>", "least exact-match fraction per run", fraction("--min-exact"), 1)
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)
