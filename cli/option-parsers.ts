@@ -28,11 +28,16 @@ export function positive(name: string) {
   };
 }
 
-/** A finite number ≥ 0. */
-export function nonNegative(name: string) {
+/**
+ * A finite number in the range the spec language gives the same quantity (dsl/limits.ts, e.g.
+ * NON_IDEALITY): a flag may not accept what the spec refuses.
+ */
+export function inRange(name: string, r: { readonly min: number; readonly max: number; readonly exclusiveMax?: boolean }) {
+  const range = `[${r.min}, ${r.max === Math.PI ? "π" : r.max}${r.exclusiveMax ? ")" : "]"}`;
   return (v: string): number => {
     const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, got "${v}"`);
+    if (v.trim() === "" || !Number.isFinite(x) || x < r.min || (r.exclusiveMax ? x >= r.max : x > r.max))
+      throw new InvalidArgumentError(`${name} must be a number in ${range}, got "${v}"`);
     return x;
   };
 }

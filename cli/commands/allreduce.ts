@@ -5,13 +5,13 @@ import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { VerifyInputError } from "../../verify/circuit/load.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce/allreduce.ts";
-import { integer, integerList, nonNegative, quantity, seedArg } from "../option-parsers.ts";
+import { inRange, integer, integerList, quantity, seedArg } from "../option-parsers.ts";
 import type { RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { nonFiniteAt } from "../envelope.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
-import { DAC_BITS, MODELLED_WORKERS, WORKERS } from "../../dsl/limits.ts";
+import { DAC_BITS, MODELLED_WORKERS, NON_IDEALITY, WORKERS } from "../../dsl/limits.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { parseModelParams } from "../../system/models/params.ts";
 import { render, renderComparison, SI, time } from "../allreduce-render.ts";
@@ -229,7 +229,8 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
 
 /** The flags as the pipeline's options object (throws InvalidArgumentError on a malformed flag). */
 function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
-  const real = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : nonNegative(flag)(v));
+  const real = (v: string | undefined, flag: string, r: (typeof NON_IDEALITY)[keyof typeof NON_IDEALITY]): number | undefined =>
+    v === undefined ? undefined : inRange(flag, r)(v);
   const size = flags.size === undefined ? undefined : quantity("--size", "bytes", "B")(flags.size);
   if (size !== undefined && size < 4) throw new InvalidArgumentError(`--size: ${flags.size} is smaller than one fp32 value (4 B)`);
   if (size !== undefined && size > 1e13) throw new InvalidArgumentError(`--size: ${flags.size} is above the 10 TB limit`);
@@ -243,17 +244,16 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     throw new InvalidArgumentError("--chart draws the --models comparison; add --models");
   if (flags.iterations !== undefined && flags.models === undefined)
     throw new InvalidArgumentError("--iterations times the --models comparison; add --models");
-  const transceiverBps = quantity("--bandwidth", "bitrate")(flags.bandwidth);
-  if (!(transceiverBps > 0)) throw new InvalidArgumentError("--bandwidth must be positive");
+  const transceiverBps = rate("--bandwidth", flags.bandwidth);
   return {
     cwd,
     ...(flags.netlist !== undefined ? { netlist: flags.netlist } : {}),
     nonIdeal: {
-      phaseNoise: real(flags.phaseNoise, "--phase-noise"),
-      mziLossDb: real(flags.lossDb, "--loss-db"),
-      splitterImbalance: real(flags.imbalance, "--imbalance"),
+      phaseNoise: real(flags.phaseNoise, "--phase-noise", NON_IDEALITY.phaseNoise),
+      mziLossDb: real(flags.lossDb, "--loss-db", NON_IDEALITY.mziLossDb),
+      splitterImbalance: real(flags.imbalance, "--imbalance", NON_IDEALITY.splitterImbalance),
       dacBits: flags.dacBits === undefined ? undefined : dacBitsFlag(flags.dacBits),
-      detectorNoise: real(flags.detectorNoise, "--detector-noise"),
+      detectorNoise: real(flags.detectorNoise, "--detector-noise", NON_IDEALITY.detectorNoise),
     },
     seed: flags.seed,
     ...(flags.workers !== undefined
@@ -270,9 +270,7 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     ...(errorRate !== undefined ? { errorRate } : {}),
     link: {
       ...params(flags.param),
-      ...(flags.electricalBandwidth !== undefined
-        ? { electricalBps: quantity("--electrical-bandwidth", "bitrate")(flags.electricalBandwidth) }
-        : {}),
+      ...(flags.electricalBandwidth !== undefined ? { electricalBps: rate("--electrical-bandwidth", flags.electricalBandwidth) } : {}),
       transceiverBps,
       transceivers: integer("--transceivers", 1, 1024)(flags.transceivers),
       stepLatency: quantity("--latency", "time")(flags.latency),
@@ -280,6 +278,13 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     execElements: integer("--exec-elements", 16, 1 << 24)(flags.execElements),
     blockSize: integer("--block", 1, 1 << 24)(flags.block),
   };
+}
+
+/** A line rate: a finite quantity > 0 (a rate of 0, or 1e-400 Gb/s, would divide by zero). */
+function rate(flag: string, text: string): number {
+  const bps = quantity(flag, "bitrate")(text);
+  if (!(bps > 0)) throw new InvalidArgumentError(`${flag} must be positive`);
+  return bps;
 }
 
 /** --param name=value,…: cost-model inputs (system/models/params.ts). */
