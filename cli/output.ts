@@ -3,7 +3,7 @@
 import { renderDiagnostic, sanitizeText, type Diagnostic } from "../dsl/diagnostics.ts";
 import type { FileBody } from "./files/commit.ts";
 import { EXIT, type CommandContext, type GlobalOptions } from "./context.ts";
-import { ENVELOPE_VERSION, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
+import { ENVELOPE_VERSION, nonFiniteAt, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
 import { localBroker, type OutputBroker } from "./files/broker.ts";
 import { inputDir, inputFile, outputClash, type GuardedInput } from "./files/guard.ts";
 import { IO } from "../codes/catalogue.ts";
@@ -181,6 +181,20 @@ export class CommandOutput {
 
   /** Finish the command: emit the JSON envelope in --json mode and set the exit code. */
   finish(result: unknown = null): number {
+    // JSON has no NaN or Infinity (they print as null): a success never stands beside such a
+    // figure. The commands refuse the options that would give one; reaching this is a bug.
+    const bad = this.exit === EXIT.ok ? nonFiniteAt(result) : null;
+    if (bad) {
+      this.report([
+        {
+          code: IO.internal,
+          severity: "error",
+          message: `internal error (this is a bug in optinc, not in your input): the result holds a figure that is not a finite number at ${bad}`,
+          hint: "report it with the command line",
+        },
+      ]);
+      this.fail(EXIT.internal);
+    }
     if (this.omitted) {
       const more: CliDiagnostic = {
         code: IO.truncated,
@@ -197,7 +211,7 @@ export class CommandOutput {
         ok: this.exit === EXIT.ok,
         command: this.command,
         diagnostics: this.diagnostics,
-        result,
+        result: bad ? null : result,
       };
       this.ctx.io.stdout.write(renderEnvelope(env));
     }
