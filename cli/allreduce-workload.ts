@@ -24,12 +24,18 @@ export interface WorkloadChoice {
   iterations?: number;
 }
 
+/** The file --layers names (a .json path that exists), or undefined when it is the list itself. */
+export function layersFile(layers: string, cwd: string): string | undefined {
+  const path = resolve(cwd, layers);
+  return layers.endsWith(".json") && existsSync(path) ? path : undefined;
+}
+
 /** The workload options, or InvalidArgumentError naming the flag that is wrong. */
 export function workloadOptions(flags: WorkloadFlags, cwd: string): WorkloadChoice {
   const out: WorkloadChoice = {};
   if (flags.layers !== undefined) {
-    const path = resolve(cwd, flags.layers);
-    const text = flags.layers.endsWith(".json") && existsSync(path) ? readFileSync(path, "utf8") : flags.layers;
+    const file = layersFile(flags.layers, cwd);
+    const text = file !== undefined ? readFileSync(file, "utf8") : flags.layers;
     try {
       out.layers = parseLayers(text);
     } catch (e) {

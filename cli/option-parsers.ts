@@ -4,6 +4,7 @@
 // the CLI and the spec language accept the same spellings.
 import { InvalidArgumentError } from "commander";
 import { DIMENSION_INFO, UNITS, type Dimension } from "../dsl/units.ts";
+import { SEED } from "../dsl/limits.ts";
 
 /** An integer in min..max (digits only: no sign, no exponent). */
 export function integer(name: string, min: number, max: number) {
@@ -15,6 +16,9 @@ export function integer(name: string, min: number, max: number) {
   };
 }
 
+/** Every command's --seed: the one unsigned 32-bit range of dsl/limits.ts, as the spec's training.seed. */
+export const seedArg = integer("--seed", SEED.min, SEED.max);
+
 /** A finite number > 0. */
 export function positive(name: string) {
   return (v: string): number => {
@@ -24,11 +28,16 @@ export function positive(name: string) {
   };
 }
 
-/** A finite number ≥ 0. */
-export function nonNegative(name: string) {
+/**
+ * A finite number in the range the spec language gives the same quantity (dsl/limits.ts, e.g.
+ * NON_IDEALITY): a flag may not accept what the spec refuses.
+ */
+export function inRange(name: string, r: { readonly min: number; readonly max: number; readonly exclusiveMax?: boolean }) {
+  const range = `[${r.min}, ${r.max === Math.PI ? "π" : r.max}${r.exclusiveMax ? ")" : "]"}`;
   return (v: string): number => {
     const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, got "${v}"`);
+    if (v.trim() === "" || !Number.isFinite(x) || x < r.min || (r.exclusiveMax ? x >= r.max : x > r.max))
+      throw new InvalidArgumentError(`${name} must be a number in ${range}, got "${v}"`);
     return x;
   };
 }

@@ -3,7 +3,7 @@
 import { renderDiagnostic, sanitizeText, type Diagnostic } from "../dsl/diagnostics.ts";
 import type { FileBody } from "./files/commit.ts";
 import { EXIT, type CommandContext, type GlobalOptions } from "./context.ts";
-import { ENVELOPE_VERSION, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
+import { ENVELOPE_VERSION, nonFiniteAt, renderEnvelope, type CliDiagnostic, type Envelope } from "./envelope.ts";
 import { localBroker, type OutputBroker } from "./files/broker.ts";
 import { inputDir, inputFile, outputClash, type GuardedInput } from "./files/guard.ts";
 import { IO } from "../codes/catalogue.ts";
@@ -135,8 +135,8 @@ export class CommandOutput {
   }
 
   /** Refuse (exit 2, IO.outputIsInput) an output that is, contains or lies inside an input. */
-  private guard(path: string, kind: "dir" | "file", shown: string): boolean {
-    const clash = outputClash(path, kind, shown, this.inputs);
+  private guard(path: string, kind: "dir" | "file", shown: string, flag: string): boolean {
+    const clash = outputClash(path, kind, shown, this.inputs, flag);
     if (!clash) return true;
     this.report([{ code: IO.outputIsInput, severity: "error", message: clash.message, hint: clash.hint }]);
     this.fail(EXIT.usage);
@@ -145,10 +145,10 @@ export class CommandOutput {
 
   /**
    * Check an output directory (or file) before any work; on a problem report it (exit 2) and
-   * return false.
+   * return false. `flag` is the option that names it, for the hint.
    */
-  async checkOutput(kind: "dir" | "file", path: string, shown: string): Promise<boolean> {
-    if (!this.guard(path, kind, shown)) return false;
+  async checkOutput(kind: "dir" | "file", path: string, shown: string, flag = "-o"): Promise<boolean> {
+    if (!this.guard(path, kind, shown, flag)) return false;
     const problem = kind === "dir" ? await this.broker.checkDir(path, shown) : await this.broker.checkFile(path, shown);
     if (!problem) return true;
     this.report([{ code: IO.outputPath, severity: "error", message: problem.message, hint: problem.hint }]);
@@ -157,10 +157,10 @@ export class CommandOutput {
   }
 
   /** Commit a command's whole output set (all or nothing); on failure report it (exit 2). */
-  async commit(dir: string, files: ReadonlyMap<string, FileBody>, shown: string): Promise<boolean> {
+  async commit(dir: string, files: ReadonlyMap<string, FileBody>, shown: string, flag = "-o"): Promise<boolean> {
     // Again at the end, file by file: inputs read after the first check count too.
-    if (!this.guard(dir, "dir", shown)) return false;
-    for (const name of files.keys()) if (!this.guard(join(dir, name), "file", join(shown, name))) return false;
+    if (!this.guard(dir, "dir", shown, flag)) return false;
+    for (const name of files.keys()) if (!this.guard(join(dir, name), "file", join(shown, name), flag)) return false;
     try {
       await this.broker.commitFiles(dir, files);
       return true;
@@ -171,7 +171,7 @@ export class CommandOutput {
           code: IO.writeFailed,
           severity: "error",
           message: `cannot write ${files.size} file${files.size === 1 ? "" : "s"} to '${shown}': ${err.code ?? err.message}; nothing was written`,
-          hint: "pass a writable directory with -o",
+          hint: `pass a writable directory with ${flag}`,
         },
       ]);
       this.fail(EXIT.usage);
@@ -181,6 +181,20 @@ export class CommandOutput {
 
   /** Finish the command: emit the JSON envelope in --json mode and set the exit code. */
   finish(result: unknown = null): number {
+    // JSON has no NaN or Infinity (they print as null): a success never stands beside such a
+    // figure. The commands refuse the options that would give one; reaching this is a bug.
+    const bad = this.exit === EXIT.ok ? nonFiniteAt(result) : null;
+    if (bad) {
+      this.report([
+        {
+          code: IO.internal,
+          severity: "error",
+          message: `internal error (this is a bug in optinc, not in your input): the result holds a figure that is not a finite number at ${bad}`,
+          hint: "report it with the command line",
+        },
+      ]);
+      this.fail(EXIT.internal);
+    }
     if (this.omitted) {
       const more: CliDiagnostic = {
         code: IO.truncated,
@@ -197,7 +211,7 @@ export class CommandOutput {
         ok: this.exit === EXIT.ok,
         command: this.command,
         diagnostics: this.diagnostics,
-        result,
+        result: bad ? null : result,
       };
       this.ctx.io.stdout.write(renderEnvelope(env));
     }

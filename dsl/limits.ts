@@ -8,6 +8,18 @@ export const MODELLED_WORKERS = { min: 2, max: 16384 } as const;
 export const SEED = { min: 0, max: 2 ** 32 - 1 } as const;
 /** Phase DAC resolution in bits; "none" (never 0) turns the DAC off. */
 export const DAC_BITS = { min: 1, max: 24 } as const;
+/**
+ * Non-idealities, in the technology block and as the verify and allreduce --netlist flags: loss per
+ * MZI and its spread (dB), coupler power-ratio deviation (below 0.5: at 0.5 a coupler sends all its
+ * light one way), phase-noise σ (rad), detector noise σ (output steps).
+ */
+export const NON_IDEALITY = {
+  mziLossDb: { min: 0, max: 10 },
+  lossSpreadDb: { min: 0, max: 10 },
+  splitterImbalance: { min: 0, max: 0.5, exclusiveMax: true },
+  phaseNoise: { min: 0, max: Math.PI },
+  detectorNoise: { min: 0, max: 10 },
+} as const;
 /** Longest aggregator name: it is the base name of every emitted file (<name>.L2.S3.netlist.json…). */
 export const NAME_MAX = 64;
 /** Deepest nesting of blocks and lists a spec may use (the grammar itself needs 3). */

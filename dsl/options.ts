@@ -1,7 +1,7 @@
 // The option table: every setting of the language, its reader, default and one-line documentation.
 // docs/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
 import { PRESET_NAMES } from "./presets.ts";
-import { DAC_BITS, SEED, WORKERS } from "./limits.ts";
+import { DAC_BITS, NON_IDEALITY, SEED, WORKERS } from "./limits.ts";
 import { TECHNOLOGY_PRESET_NAMES } from "./technology-presets.ts";
 import { choice, int, intIn, list, orWord, percent, quantity, real, word, type Reader } from "./values.ts";
 
@@ -227,12 +227,12 @@ export const OPTIONS: OptionDef[] = [
     "ideal",
     `Named technology supplying the values below: ${TECHNOLOGY_PRESET_NAMES.join(", ")} (docs/robustness.md).`,
   ),
-  opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", { min: 0, max: 10 }), "from preset", "Insertion loss per MZI."),
+  opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", NON_IDEALITY.mziLossDb), "from preset", "Insertion loss per MZI."),
   opt(
     "technology",
     "loss_spread",
     "technology.lossSpreadDb",
-    quantity("loss", { min: 0, max: 10 }),
+    quantity("loss", NON_IDEALITY.lossSpreadDb),
     "from preset",
     "Gaussian σ of each MZI arm's insertion loss around mzi_loss, drawn per arm per die (0.02 dB in foundry and calibrated: an assumption).",
   ),
@@ -240,7 +240,7 @@ export const OPTIONS: OptionDef[] = [
     "technology",
     "splitter_imbalance",
     "technology.splitterImbalance",
-    real({ min: 0, max: 0.5, exclusiveMax: true }),
+    real(NON_IDEALITY.splitterImbalance),
     "from preset",
     "Coupler power-ratio deviation from 0.5.",
   ),
@@ -248,7 +248,7 @@ export const OPTIONS: OptionDef[] = [
     "technology",
     "phase_noise",
     "technology.phaseNoise",
-    quantity("angle", { min: 0, max: Math.PI }),
+    quantity("angle", NON_IDEALITY.phaseNoise),
     "from preset",
     "Phase-noise sigma per phase shifter.",
   ),
@@ -280,7 +280,7 @@ export const OPTIONS: OptionDef[] = [
     "technology",
     "detector_noise",
     "technology.detectorNoise",
-    real({ min: 0, max: 10 }),
+    real(NON_IDEALITY.detectorNoise),
     "from preset",
     "Detector noise sigma, in quantization steps of the output amplitude.",
   ),

@@ -1,25 +1,25 @@
 // `optinc allreduce`: executed ring all-reduce vs the OptINC data path, and the cost models, per N.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { PRESETS } from "../../dsl/presets.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { ChipFileError } from "../../aggregate/chip-file.ts";
 import { VerifyInputError } from "../../verify/circuit/load.ts";
 import { allreduce, AllreduceOptionsError, type AllreduceOptions } from "../../pipeline/allreduce/allreduce.ts";
-import { integer, integerList, nonNegative, quantity } from "../option-parsers.ts";
+import { inRange, integer, integerList, quantity, seedArg } from "../option-parsers.ts";
 import type { RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { nonFiniteAt } from "../envelope.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
-import { DAC_BITS, MODELLED_WORKERS, SEED, WORKERS } from "../../dsl/limits.ts";
+import { DAC_BITS, MODELLED_WORKERS, NON_IDEALITY, WORKERS } from "../../dsl/limits.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { parseModelParams } from "../../system/models/params.ts";
 import { render, renderComparison, SI, time } from "../allreduce-render.ts";
 import { workloadOptions } from "../allreduce-workload.ts";
 import { iterationChartSvg } from "../../pipeline/allreduce/chart.ts";
 import { astraInputs } from "../../pipeline/allreduce/astra.ts";
+import { checkAllreduceFiles, commitAllreduceFiles } from "../allreduce-files.ts";
 import type { WorkloadComparison } from "../../system/comparison.ts";
 
 interface Flags {
@@ -39,7 +39,7 @@ interface Flags {
   detectorNoise?: string;
   block: string;
   execElements: string;
-  seed: string;
+  seed: number;
   errorRate?: string;
   workload?: string;
   allowInexact?: boolean;
@@ -78,7 +78,7 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--detector-noise <s>", "with --netlist: detector noise sigma in output steps")
     .option("--block <n>", "elements per quantization block", "256")
     .option("--exec-elements <n>", "largest element count executed (counts scale exactly)", "262144")
-    .option("--seed <s>", "seed of the synthetic gradients", "1")
+    .option("--seed <s>", "seed of the synthetic gradients", seedArg, 1)
     .option("--error-rate <p>", "inject OptINC output errors at this rate (±1 step 90 %, ±2 7 %, ±4 3 %)")
     .option("--workload <preset>", `add an iteration-latency breakdown (${Object.keys(PRESETS).sort().join(", ")})`)
     .option("--parameters <n>", "your own model: its parameter count (fp32 gradient = 4 bytes each); needs --compute-time")
@@ -104,7 +104,7 @@ Examples:
 Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idealities (unless
 --allow-inexact) or is not a compiled circuit, 2 usage or missing files.`,
     )
-    .action((flags: Flags, cmd: Command) => {
+    .action(async (flags: Flags, cmd: Command) => {
       const out = new CommandOutput(ctx, "allreduce");
       const g = out.g;
       const c = g.color;
@@ -121,6 +121,9 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             .filter(([flag]) => cmd.getOptionValueSource(flag) !== "default")
             .map(([, key]) => [key, options.link[key]]),
         );
+        // Before any work: --chart and --astra never land on what the command reads.
+        const targets = await checkAllreduceFiles(ctx, out, flags);
+        if (!targets) return void out.finish(null);
         const outcome = allreduce(options);
         if (outcome.kind === "not-compiled") {
           out.report(
@@ -169,34 +172,30 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
             },
           ]);
         }
-        let chart: string | undefined;
-        if (flags.chart !== undefined && outcome.comparison) {
-          chart = resolve(ctx.io.cwd, flags.chart);
-          writeFileSync(chart, iterationChartSvg(outcome.comparison, chartTitle(outcome.comparison)));
-          if (!g.quiet) out.print(c.dim(`wrote ${relative(ctx.io.cwd, chart) || chart}\n`));
-        }
+        const chart =
+          targets.chart && outcome.comparison
+            ? { ...targets.chart, svg: iterationChartSvg(outcome.comparison, chartTitle(outcome.comparison)) }
+            : undefined;
         let astra: { dir: string; workers: number; files: string[] } | undefined;
-        if (flags.astra !== undefined) {
-          const dir = resolve(ctx.io.cwd, flags.astra);
+        let astraFiles: Parameters<typeof commitAllreduceFiles>[1];
+        let astraLine = "";
+        if (targets.astra) {
           const workers = Math.max(...(options.workers ?? runs.map((r) => r.workers)));
           const bytes = runs[0]?.messageBytes ?? outcome.comparison!.messageBytes;
           const a = astraInputs({ ...options.link, ...(options.bits !== undefined ? { bits: options.bits } : {}) }, workers, bytes);
-          mkdirSync(dir, { recursive: true });
-          for (const [name, text] of Object.entries(a.files)) writeFileSync(resolve(dir, name), text);
-          astra = { dir: relative(ctx.io.cwd, dir) || ".", workers, files: Object.keys(a.files) };
-          if (!g.quiet)
-            out.print(
-              c.dim(
-                `wrote ASTRA-sim inputs for N = ${workers} to ${astra.dir} (OptINC as a Switch at ${a.optincBandwidthGBps.toFixed(1)} GB/s)\n`,
-              ),
-            );
+          astraFiles = { ...targets.astra, files: a.files };
+          astra = { dir: relative(ctx.io.cwd, targets.astra.path) || ".", workers, files: Object.keys(a.files) };
+          astraLine = `wrote ASTRA-sim inputs for N = ${workers} to ${astra.dir} (OptINC as a Switch at ${a.optincBandwidthGBps.toFixed(1)} GB/s)\n`;
         }
+        if (!(await commitAllreduceFiles(out, astraFiles, chart))) return void out.finish(null);
+        if (!g.quiet && chart) out.print(c.dim(`wrote ${relative(ctx.io.cwd, chart.path) || chart.path}\n`));
+        if (!g.quiet && astraLine) out.print(c.dim(astraLine));
         out.finish({
           aggregator,
           runs,
           ...(astra ? { astra } : {}),
           ...(outcome.comparison ? { comparison: outcome.comparison } : {}),
-          ...(chart ? { chart: relative(ctx.io.cwd, chart) || chart } : {}),
+          ...(chart ? { chart: relative(ctx.io.cwd, chart.path) || chart.path } : {}),
         });
       } catch (e) {
         if (e instanceof InvalidArgumentError || e instanceof AllreduceOptionsError) {
@@ -235,7 +234,8 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
 
 /** The flags as the pipeline's options object (throws InvalidArgumentError on a malformed flag). */
 function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
-  const real = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : nonNegative(flag)(v));
+  const real = (v: string | undefined, flag: string, r: (typeof NON_IDEALITY)[keyof typeof NON_IDEALITY]): number | undefined =>
+    v === undefined ? undefined : inRange(flag, r)(v);
   const size = flags.size === undefined ? undefined : quantity("--size", "bytes", "B")(flags.size);
   if (size !== undefined && size < 4) throw new InvalidArgumentError(`--size: ${flags.size} is smaller than one fp32 value (4 B)`);
   if (size !== undefined && size > 1e13) throw new InvalidArgumentError(`--size: ${flags.size} is above the 10 TB limit`);
@@ -249,19 +249,18 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     throw new InvalidArgumentError("--chart draws the --models comparison; add --models");
   if (flags.iterations !== undefined && flags.models === undefined)
     throw new InvalidArgumentError("--iterations times the --models comparison; add --models");
-  const transceiverBps = quantity("--bandwidth", "bitrate")(flags.bandwidth);
-  if (!(transceiverBps > 0)) throw new InvalidArgumentError("--bandwidth must be positive");
+  const transceiverBps = rate("--bandwidth", flags.bandwidth);
   return {
     cwd,
     ...(flags.netlist !== undefined ? { netlist: flags.netlist } : {}),
     nonIdeal: {
-      phaseNoise: real(flags.phaseNoise, "--phase-noise"),
-      mziLossDb: real(flags.lossDb, "--loss-db"),
-      splitterImbalance: real(flags.imbalance, "--imbalance"),
+      phaseNoise: real(flags.phaseNoise, "--phase-noise", NON_IDEALITY.phaseNoise),
+      mziLossDb: real(flags.lossDb, "--loss-db", NON_IDEALITY.mziLossDb),
+      splitterImbalance: real(flags.imbalance, "--imbalance", NON_IDEALITY.splitterImbalance),
       dacBits: flags.dacBits === undefined ? undefined : dacBitsFlag(flags.dacBits),
-      detectorNoise: real(flags.detectorNoise, "--detector-noise"),
+      detectorNoise: real(flags.detectorNoise, "--detector-noise", NON_IDEALITY.detectorNoise),
     },
-    seed: integer("--seed", SEED.min, SEED.max)(flags.seed),
+    seed: flags.seed,
     ...(flags.workers !== undefined
       ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) }
       : {}),
@@ -276,9 +275,7 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     ...(errorRate !== undefined ? { errorRate } : {}),
     link: {
       ...params(flags.param),
-      ...(flags.electricalBandwidth !== undefined
-        ? { electricalBps: quantity("--electrical-bandwidth", "bitrate")(flags.electricalBandwidth) }
-        : {}),
+      ...(flags.electricalBandwidth !== undefined ? { electricalBps: rate("--electrical-bandwidth", flags.electricalBandwidth) } : {}),
       transceiverBps,
       transceivers: integer("--transceivers", 1, 1024)(flags.transceivers),
       stepLatency: quantity("--latency", "time")(flags.latency),
@@ -286,6 +283,13 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     execElements: integer("--exec-elements", 16, 1 << 24)(flags.execElements),
     blockSize: integer("--block", 1, 1 << 24)(flags.block),
   };
+}
+
+/** A line rate: a finite quantity > 0 (a rate of 0, or 1e-400 Gb/s, would divide by zero). */
+function rate(flag: string, text: string): number {
+  const bps = quantity(flag, "bitrate")(text);
+  if (!(bps > 0)) throw new InvalidArgumentError(`${flag} must be positive`);
+  return bps;
 }
 
 /** --param name=value,…: cost-model inputs (system/models/params.ts). */

@@ -14,22 +14,15 @@ import { structureTable } from "../../pipeline/compile/structure-table.ts";
 import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
-import { SEED } from "../../dsl/limits.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { inputPath, loadSpecOrReport } from "../spec-input.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
 import { layoutOfCompile, type CompileLayout, type LayoutSummary } from "../../pipeline/layout/compile-layout.ts";
 import { LayoutInputError } from "../../pipeline/layout/layout.ts";
-import { integer } from "../option-parsers.ts";
+import { integer, seedArg } from "../option-parsers.ts";
 
 const checkBudgetArg = integer("--check-budget", 1, 1_000_000_000);
-
-function seedArg(v: string): number {
-  if (!/^\d+$/.test(v.trim()) || Number(v) > SEED.max)
-    throw new InvalidArgumentError(`--seed must be an integer in ${SEED.min}..${SEED.max}, got "${v}"`);
-  return Number(v);
-}
 
 function jobsArg(v: string): number {
   if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 256)

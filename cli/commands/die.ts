@@ -4,8 +4,7 @@
 // `optinc verify --trials … --seed s` simulates as its trial t.
 import { basename, dirname, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { integer } from "../option-parsers.ts";
-import { SEED } from "../../dsl/limits.ts";
+import { integer, seedArg } from "../option-parsers.ts";
 import { drawDie, drawDieShape, realizeDie } from "../../netlist/die/die.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
@@ -55,11 +54,7 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
     .addOption(
       new Option("--technology <preset>", "static error levels to draw from").choices(TECHNOLOGY_PRESET_NAMES).makeOptionMandatory(),
     )
-    .option(
-      "--seed <s>",
-      "seed of the draw (default: the spec's training seed, else 1), as in optinc verify",
-      integer("--seed", SEED.min, SEED.max),
-    )
+    .option("--seed <s>", "seed of the draw (default: the spec's training seed, else 1), as in optinc verify", seedArg)
     .option("--trial <t>", "trial index: the die optinc verify simulates as its trial t", integer("--trial", 0, 1_000_000), 0)
     .option("--cell <design>", "closed-form route: the cell design (e.g. add1) of the directory")
     .option(

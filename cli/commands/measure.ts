@@ -17,8 +17,7 @@ import { formatTotals, LAB_INSTRUMENT, labTotals, measureRounds, simulatedLab } 
 import { diag, dieCircuitName, loadAnyDie } from "../circuit-input.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { labTry, loadLabTarget, loadProtocol, loadReadings, warnSaturated } from "../lab-input.ts";
-import { integer } from "../option-parsers.ts";
-import { SEED } from "../../dsl/limits.ts";
+import { seedArg } from "../option-parsers.ts";
 import { CommandOutput } from "../output.ts";
 
 interface MeasureFlags {
@@ -37,7 +36,7 @@ export const registerMeasure: RegisterCommand = (program: Command, ctx) => {
     .argument("<out-dir>", "output directory of optinc compile (or a cell's <name>.netlist.json)")
     .requiredOption("--die <die.json>", "the fabricated die to measure (optinc.die/2: optinc die --fabricated draws one)")
     .option("--cell <design>", "the cell design (e.g. divide0) of the directory")
-    .option("--seed <s>", "seed of the lab's noise stream (default 1, or the seed of --readings)", integer("--seed", SEED.min, SEED.max))
+    .option("--seed <s>", "seed of the lab's noise stream (default 1, or the seed of --readings)", seedArg)
     .option("--protocol <file>", "run this one round (optinc.protocol/1): it must be the next round of --readings")
     .option("--readings <file>", "the readings so far: the new round(s) are appended to them")
     .requiredOption("-o, --out <file>", "readings file to write (may be the --readings file: it is replaced whole)")

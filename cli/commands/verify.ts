@@ -3,7 +3,7 @@
 // The command reads the files and flags; pipeline/verify/verify.ts verifyTarget does the verifying.
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { fraction, integer, nonNegative } from "../option-parsers.ts";
+import { fraction, integer, inRange, seedArg } from "../option-parsers.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
 import { loadCircuits, VerifyInputError, type LoadedCircuit } from "../../verify/circuit/load.ts";
@@ -12,7 +12,7 @@ import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import { verifyTarget } from "../../pipeline/verify/verify.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
-import { DAC_BITS, SEED } from "../../dsl/limits.ts";
+import { DAC_BITS, NON_IDEALITY, SEED } from "../../dsl/limits.ts";
 import { loadDie, MAX_DIE_BYTES } from "../circuit-input.ts";
 import { circuitNamed } from "../input-file.ts";
 import { DIE } from "../../codes/catalogue.ts";
@@ -104,21 +104,29 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
     .command("verify")
     .description("simulate an emitted circuit over its reduced input space against the golden average (CI gate)")
     .argument("<target>", "output directory of optinc compile, or a <name>.netlist.json")
-    .option("--phase-noise <rad>", "phase-noise sigma per phase shifter (default: spec technology)", nonNegative("--phase-noise"))
-    .option("--loss-db <dB>", "insertion loss per MZI (default: spec technology)", nonNegative("--loss-db"))
-    .option("--imbalance <x>", "coupler power-ratio deviation from nominal (default: spec technology)", nonNegative("--imbalance"))
+    .option(
+      "--phase-noise <rad>",
+      "phase-noise sigma per phase shifter (default: spec technology)",
+      inRange("--phase-noise", NON_IDEALITY.phaseNoise),
+    )
+    .option("--loss-db <dB>", "insertion loss per MZI (default: spec technology)", inRange("--loss-db", NON_IDEALITY.mziLossDb))
+    .option(
+      "--imbalance <x>",
+      "coupler power-ratio deviation from nominal (default: spec technology)",
+      inRange("--imbalance", NON_IDEALITY.splitterImbalance),
+    )
     .option(
       "--dac-bits <B>",
       `phase DAC resolution in bits (${DAC_BITS.min}..${DAC_BITS.max}), or none (default: spec technology)`,
       dacBits,
     )
-    .option("--detector-noise <s>", "detector noise sigma in output steps (default: spec technology)", nonNegative("--detector-noise"))
-    .option("--trials <K>", "Monte-Carlo trials of the non-idealities", integer("--trials", 1, 100000), 20)
     .option(
-      "--seed <s>",
-      `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`,
-      integer("--seed", SEED.min, SEED.max),
+      "--detector-noise <s>",
+      "detector noise sigma in output steps (default: spec technology)",
+      inRange("--detector-noise", NON_IDEALITY.detectorNoise),
     )
+    .option("--trials <K>", "Monte-Carlo trials of the non-idealities", integer("--trials", 1, 100000), 20)
+    .option("--seed <s>", `seed of the Monte-Carlo trials, ${SEED.min}..${SEED.max} (default: spec training seed, else 1)`, seedArg)
     .option("--min-exact <f>", "least exact-match fraction per run", fraction("--min-exact"), 1)
     .option("--min-yield <f>", "least fraction of trials at exact match ≥ min-exact", fraction("--min-yield"), 0.9)
     .option("--max-cases <n>", "most cases simulated per run (larger spaces are sampled)", integer("--max-cases", 2, 10_000_000), 50_000)

@@ -52,9 +52,15 @@ const within = (inner: string, outer: string): boolean => inner === outer || inn
 
 /**
  * The problem with writing `output` (a file the command writes, or the directory it writes into),
- * or null. `shown` is the output as typed.
+ * or null. `shown` is the output as typed; `flag` the option that named it (for the hint).
  */
-export function outputClash(output: string, kind: "file" | "dir", shown: string, inputs: readonly GuardedInput[]): GuardProblem | null {
+export function outputClash(
+  output: string,
+  kind: "file" | "dir",
+  shown: string,
+  inputs: readonly GuardedInput[],
+  flag = "-o",
+): GuardProblem | null {
   const real = landing(output);
   for (const i of inputs) {
     const what = `${i.role} '${i.shown}'`;
@@ -62,7 +68,7 @@ export function outputClash(output: string, kind: "file" | "dir", shown: string,
       if (i.replaceable && kind === "file" && i.kind === "file") continue;
       return {
         message: `the output '${shown}' is the input ${what}${isLink(output) ? " (through a symlink)" : ""}: writing it would destroy what the command reads`,
-        hint: "write to another path with -o (nothing was written)",
+        hint: `write to another path with ${flag} (nothing was written)`,
       };
     }
     // A directory may hold inputs beside what it receives (decompose m.csv -o .): the files a
@@ -70,12 +76,12 @@ export function outputClash(output: string, kind: "file" | "dir", shown: string,
     if (kind === "file" && within(i.real, real))
       return {
         message: `the output '${shown}' contains the input ${what}`,
-        hint: "write to a path outside the inputs with -o (nothing was written)",
+        hint: `write to a path outside the inputs with ${flag} (nothing was written)`,
       };
     if (i.kind === "dir" && within(real, i.real))
       return {
         message: `the output '${shown}' lies inside the input ${what}${kind === "dir" ? "" : ", among the files the command reads"}`,
-        hint: "write outside the input directory with -o (nothing was written)",
+        hint: `write outside the input directory with ${flag} (nothing was written)`,
       };
   }
   return null;

@@ -1,6 +1,7 @@
 // Inputs of the all-reduce cost models, with defaults and where each default comes from.
 // Sources are the sections of ../shared/reference/allreduce-models.md (“§”) and the OptINC
 // reconstruction (optinc-paper.md). Units are SI: bytes, bytes/s, seconds, metres.
+import { SEED } from "../../dsl/limits.ts";
 
 export interface ModelInputs {
   /** N, servers taking part. */
@@ -218,9 +219,13 @@ const CHOICES: Partial<Record<keyof ModelInputs, readonly string[]>> = {
 const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode", "electricalBps"]);
 /**
  * Inputs with a floor above 0 or that count something (docs/allreduce.md §5): a zero count divides
- * by zero and fills the tables with NaN. `above` means strictly greater than `min`.
+ * by zero and fills the tables with NaN. `above` means strictly greater than `min`. A ceiling keeps
+ * a run bounded: the fat-tree model allocates per host of a k-ary tree (k³/4 hosts; k = 1024 took
+ * 16 s, larger ones failed to allocate) and draws every placement trial (100 trials at N = 4096: 18 s).
  */
-export const PARAM_RANGES: Partial<Record<keyof ModelInputs, { min: number; integer?: boolean; above?: boolean }>> = {
+export const PARAM_RANGES: Partial<Record<keyof ModelInputs, { min: number; max?: number; integer?: boolean; above?: boolean }>> = {
+  electricalBps: { min: 0, above: true },
+  baselineBits: { min: 1, max: 64, integer: true },
   wavelengths: { min: 1, integer: true },
   opticalStripe: { min: 1, integer: true },
   radix: { min: 2, integer: true },
@@ -228,13 +233,20 @@ export const PARAM_RANGES: Partial<Record<keyof ModelInputs, { min: number; inte
   treeChunkBytes: { min: 1 },
   wrhtReceivers: { min: 1, integer: true },
   ringsPerNode: { min: 0, integer: true },
-  placementTrials: { min: 1, integer: true },
-  fatTreeRadix: { min: 2, integer: true },
+  placementTrials: { min: 1, max: 100, integer: true },
+  fatTreeRadix: { min: 2, max: 256, integer: true },
   fatTreeOversubscription: { min: 0, above: true },
   sipRingWavelengths: { min: 1, integer: true },
   sipRingLiveTime: { min: 0, above: true },
-  seed: { min: 0, integer: true },
+  seed: { min: SEED.min, max: SEED.max, integer: true },
 };
+
+/** "an integer in 1..100", "a number > 0", "an integer ≥ 2": how a range is stated in a message. */
+function rangeText(r: { min: number; max?: number; integer?: boolean; above?: boolean }): string {
+  const what = r.integer ? "an integer" : "a number";
+  if (r.max !== undefined) return `${what} in ${r.min}..${r.max}`;
+  return `${what} ${r.above ? ">" : "≥"} ${r.min}`;
+}
 
 /** Inputs that may be negative (powers in dBm). */
 const SIGNED = new Set<keyof ModelInputs>(["laserPowerDbm", "receiverSensitivityDbm"]);
@@ -267,10 +279,13 @@ export function parseModelParams(text: string): Partial<ModelInputs> {
           `${key}: "${value}" is not a ${SIGNED.has(key) ? "" : "non-negative "}number${NULLABLE.has(key) ? " or null" : ""}`,
         );
       const range = PARAM_RANGES[key];
-      if (range && ((range.integer && !Number.isInteger(x)) || (range.above ? !(x > range.min) : x < range.min)))
-        throw new Error(
-          `${key}: "${value}" is out of range; it must be ${range.integer ? "an integer " : "a number "}${range.above ? ">" : "≥"} ${range.min}`,
-        );
+      if (
+        range &&
+        ((range.integer && !Number.isInteger(x)) ||
+          (range.above ? !(x > range.min) : x < range.min) ||
+          (range.max !== undefined && x > range.max))
+      )
+        throw new Error(`${key}: "${value}" is out of range; it must be ${rangeText(range)}`);
       out[key] = x;
     }
   }

@@ -27,6 +27,18 @@ describe("allreduce refuses numbers out of range", () => {
     [["--param", "placementTrials=2.5"], /placementTrials: "2.5" is out of range/],
     [["--param", "fatTreeOversubscription=0"], /fatTreeOversubscription: "0" is out of range; it must be a number > 0/],
     [["--param", "hopLatency=1e400"], /hopLatency: "1e400" is not a non-negative number/],
+    [["--electrical-bandwidth", "0Gb/s"], /--electrical-bandwidth must be positive/],
+    [["--param", "electricalBps=0"], /electricalBps: "0" is out of range; it must be a number > 0/],
+    [["--param", "baselineBits=0"], /baselineBits: "0" is out of range; it must be an integer in 1\.\.64/],
+    // Ceilings that keep a run bounded: 1e7 placement trials ran for minutes, a fat-tree radix of
+    // 100000 was an internal error (exit 70) allocating its hosts.
+    [
+      ["--param", "placement=random,placementTrials=10000000"],
+      /placementTrials: "10000000" is out of range; it must be an integer in 1\.\.100/,
+    ],
+    [["--param", "fatTreeRadix=100000"], /fatTreeRadix: "100000" is out of range; it must be an integer in 2\.\.256/],
+    // The one seed range (dsl/limits.ts SEED).
+    [["--param", "seed=4294967296"], /seed: "4294967296" is out of range; it must be an integer in 0\.\.4294967295/],
   ];
   for (const [args, message] of refused)
     it(`${args.join(" ")}: exit 2, ok false, ${IO.usage}`, async () => {
@@ -38,7 +50,13 @@ describe("allreduce refuses numbers out of range", () => {
     });
 
   it("a successful run holds finite figures only", async () => {
-    for (const args of [[], ["--latency", "0us"], ["--latency", "1e300s"], ["--param", "wavelengths=1,opticalStripe=1"]]) {
+    for (const args of [
+      [],
+      ["--latency", "0us"],
+      ["--latency", "1e300s"],
+      ["--param", "wavelengths=1,opticalStripe=1"],
+      ["--param", "placementTrials=100,fatTreeRadix=256,seed=4294967295,baselineBits=64,electricalBps=1e9"],
+    ]) {
       const { code, doc } = await run(args);
       expect(code, args.join(" ")).toBe(0);
       expect(doc.ok).toBe(true);

@@ -1,5 +1,5 @@
-// Seeds: one range, 0..4294967295, everywhere (docs/cli.md, Limits). die --seed and measure --seed
-// stopped at 2³¹ − 1 (issue 38).
+// Seeds: one range, 0..4294967295, everywhere (docs/cli.md, Limits), read by one parser. die --seed
+// and measure --seed stopped at 2³¹ − 1 (issue 38); compile and allreduce had parsers of their own.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { commands } from "../../cli/commands/index.ts";
 import type { CommandContext } from "../../cli/context.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
 import { main } from "../../cli/main.ts";
+import { seedArg } from "../../cli/option-parsers.ts";
 import { SEED } from "../../dsl/limits.ts";
 import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { phaseTableToJson } from "../../netlist/formats/phase-table.ts";
@@ -26,9 +27,10 @@ describe("one seed range everywhere", () => {
     expect(SEED).toEqual({ min: 0, max: 4294967295 });
     for (const c of seeded) {
       const o = c.options.find((x) => x.long === "--seed")!;
-      if (!o.parseArg) continue; // allreduce checks its flags in the action (below)
-      expect(o.parseArg("4294967295", undefined), c.name()).toBe(4294967295);
-      expect(o.parseArg("0", undefined), c.name()).toBe(0);
+      // One parser: the same range and the same message whichever command reads the seed.
+      expect(o.parseArg, c.name()).toBe(seedArg);
+      expect(o.parseArg!("4294967295", undefined), c.name()).toBe(4294967295);
+      expect(o.parseArg!("0", undefined), c.name()).toBe(0);
       expect(() => o.parseArg!("4294967296", undefined), c.name()).toThrow(/0\.\.4294967295/);
       expect(() => o.parseArg!("-1", undefined), c.name()).toThrow();
     }

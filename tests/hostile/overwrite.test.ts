@@ -49,12 +49,17 @@ beforeAll(async () => {
   symlinkSync("r.json", ws.path("r-link.json"));
   symlinkSync("m.json", ws.path("m-link.json"));
   symlinkSync("tiny.optinc", ws.path("tiny-link.optinc"));
+  writeFileSync(ws.path("layers.json"), JSON.stringify([{ name: "fc", parameters: 1000 }]));
+  symlinkSync("layers.json", ws.path("layers-link.json"));
   symlinkSync("cf", ws.path("cf-link"));
   symlinkSync("out", ws.path("out-link"));
 }, 120_000);
 afterAll(() => ws?.cleanup());
 
 const netlist = `cf/${CELL}.netlist.json`;
+/** allreduce kept small (few elements executed); with --models its chart needs a workload. */
+const ALLREDUCE = ["allreduce", "--exec-elements", "1024"];
+const ALLREDUCE_MODELS = [...ALLREDUCE, "--models", "all", "--compute-time", "1ms"];
 const CASES: [string, string[], string][] = [
   ["compile -o <spec>", ["compile", "tiny.optinc", "-o", "tiny.optinc"], IO.outputIsInput],
   ["compile -o <symlink to spec>", ["compile", "tiny.optinc", "-o", "tiny-link.optinc"], IO.outputIsInput],
@@ -115,6 +120,24 @@ const CASES: [string, string[], string][] = [
   ],
   ["layout -o <inside the design dir>", ["layout", "cf", "-o", "cf/chip.gds"], IO.outputIsInput],
   ["layout -o <through a symlinked design dir>", ["layout", "cf", "-o", "cf-link/chip.gds"], IO.outputIsInput],
+  ["allreduce --chart <its --layers file>", [...ALLREDUCE_MODELS, "--layers", "layers.json", "--chart", "layers.json"], IO.outputIsInput],
+  [
+    "allreduce --chart <symlink to its --layers file>",
+    [...ALLREDUCE_MODELS, "--layers", "layers.json", "--chart", "layers-link.json"],
+    IO.outputIsInput,
+  ],
+  [
+    "allreduce --chart <its --spec>",
+    [...ALLREDUCE, "--spec", "tiny.optinc", "--models", "all", "--chart", "tiny.optinc"],
+    IO.outputIsInput,
+  ],
+  [
+    "allreduce --chart <its --netlist>",
+    [...ALLREDUCE, "--models", "all", "--workload", "vgg19", "--netlist", "out/tiny.netlist.json", "--chart", "out/tiny.netlist.json"],
+    IO.outputIsInput,
+  ],
+  ["allreduce --astra <symlink to the --netlist dir>", [...ALLREDUCE, "--netlist", "out", "--astra", "out-link"], IO.outputIsInput],
+  ["allreduce --astra <inside the --netlist dir>", [...ALLREDUCE, "--netlist", "out", "--astra", "out/astra"], IO.outputIsInput],
 ];
 
 describe("an output never overwrites an input", () => {
@@ -140,6 +163,7 @@ describe("an output never overwrites an input", () => {
     }
     expect(hashes(ws.dir)).toEqual(before);
     expect(existsSync(ws.path("out", "cal"))).toBe(false);
+    expect(existsSync(ws.path("out", "astra"))).toBe(false);
   }, 120_000);
 
   it("still lets measure extend its readings in place, and write beside its inputs", async () => {
@@ -149,5 +173,17 @@ describe("an output never overwrites an input", () => {
     expect(r.code, r.stderr).toBe(0);
     const d = await optinc(["die", "out", "--technology", "foundry", "-o", "beside.json"], { cwd: ws.dir });
     expect(d.code, d.stderr).toBe(0);
+    const a = await optinc(
+      [...ALLREDUCE_MODELS, "--netlist", "out/tiny.netlist.json", "--layers", "layers.json", "--chart", "chart.svg", "--astra", "astra"],
+      { cwd: ws.dir },
+    );
+    expect(a.code, a.stderr).toBe(0);
+    expect(readFileSync(ws.path("chart.svg"), "utf8")).toMatch(/^<svg/);
+    expect(readdirSync(ws.path("astra")).sort()).toEqual([
+      "optinc-network.yml",
+      "ring-network.yml",
+      "system-optinc.json",
+      "system-ring.json",
+    ]);
   }, 60_000);
 });

@@ -49,4 +49,26 @@ describe("exit codes survive a closed pipe", () => {
     expect(await piped("compile tiny.optinc -o piped --no-evaluate", "head -1")).toBe(0);
     expect(existsSync(ws.path("piped", "tiny.netlist.json"))).toBe(true);
   }, 60_000);
+
+  // The choice docs/cli.md ("Closed pipes") states: a reader that leaves early, before the first
+  // byte (`head -c0`, `true`), does not cut the command short; its files are written as usual.
+  it("a compile whose reader leaves at once, with or without --json, still writes its files and exits 0", async () => {
+    const runs = [
+      ["compile tiny.optinc -o c0 --no-evaluate", "head -c0", "c0"],
+      ["compile tiny.optinc -o t0 --no-evaluate", "true", "t0"],
+      ["--json compile tiny.optinc -o jc0 --no-evaluate", "head -c0", "jc0"],
+      ["--json compile tiny.optinc -o jt0 --no-evaluate", "true", "jt0"],
+    ] as const;
+    const codes = await inParallel(
+      runs.map(
+        ([args, reader]) =>
+          () =>
+            piped(args, reader),
+      ),
+    );
+    runs.forEach(([args, reader, dir], i) => {
+      expect(codes[i], `${args} | ${reader}`).toBe(0);
+      expect(existsSync(ws.path(dir, "tiny.netlist.json")), `${args} | ${reader}`).toBe(true);
+    });
+  }, 60_000);
 });

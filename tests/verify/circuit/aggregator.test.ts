@@ -76,7 +76,7 @@ describe("the emitted circuit as the OptINC aggregator", () => {
   it.each([
     [["--netlist", "NETLIST", "--workers", "4"], 2, /aggregates 2 workers/],
     [["--netlist", "NETLIST", "--bits", "8"], 2, /carries 2-bit values as PAM-2/],
-    [["--netlist", "NETLIST", "--imbalance", "0.9"], 2, /splitterImbalance 0\.9 exceeds 0\.5/],
+    [["--netlist", "NETLIST", "--imbalance", "0.9"], 2, /--imbalance must be a number in \[0, 0\.5\), got "0\.9"/],
     [["--phase-noise", "0.1"], 2, /need --netlist/],
     [["--netlist", "/nonexistent/x.netlist.json"], 2, /no such file/],
   ])("%j → exit %i", async (args, code, msg) => {
