@@ -134,9 +134,10 @@ export interface DecisionBound {
   ladder: DecisionProbe[];
   /**
    * The technology's errors under which, each alone, the first probe that failed a die fails
-   * again. Empty when none does alone (their sum does) or no probe failed.
+   * again. Empty when none does alone (their sum does) or no probe failed; null when not computed
+   * (a plain search's bases other than the built one's).
    */
-  limitedBy: string[];
+  limitedBy: string[] | null;
 }
 
 /** What a structure costs (pipeline/compile/structure-cost.ts), on its emitted cells times their copies. */

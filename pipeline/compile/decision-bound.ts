@@ -116,33 +116,46 @@ export function breakingErrors(tech: Partial<Technology>, levels: number, theta:
   return failingAlone(probeDesign(Math.ceil(theta + 0.5), levels, tech.mziLossDb ?? 0).prepared, tech, seed);
 }
 
-const bounds = new Map<string, DecisionBound>();
+const ladders = new Map<string, Omit<DecisionBound, "limitedBy">>();
+const limits = new Map<string, string[]>();
 
-/** The decision bound of base-`levels` cells at a (non-ideal) technology; a pure function of its arguments. */
-export function decisionBound(tech: Partial<Technology>, levels: number, seed: number): DecisionBound {
+/**
+ * The decision bound of base-`levels` cells at a (non-ideal) technology; a pure function of its
+ * arguments. `limitedBy` is computed when `withLimits` asks for it (what --explain, a refusal and
+ * the report print), and is null otherwise: the search orders by the wall alone.
+ */
+export function decisionBound(tech: Partial<Technology>, levels: number, seed: number, withLimits = true): DecisionBound {
   const key = JSON.stringify([tech, levels, seed]);
-  const known = bounds.get(key);
-  if (known) return known;
+  let ladder = ladders.get(key);
+  if (!ladder) ladders.set(key, (ladder = probeLadder(tech, levels, seed)));
+  if (!withLimits) return { ...ladder, limitedBy: limits.get(key) ?? null };
+  let limitedBy = limits.get(key);
+  if (!limitedBy) {
+    const first = ladder.ladder.find((p) => p.exactDies < PROBE_DIES);
+    limitedBy = first ? failingAlone(probeDesign(first.vmax, levels, tech.mziLossDb ?? 0).prepared, tech, seed) : [];
+    limits.set(key, limitedBy);
+  }
+  return { ...ladder, limitedBy };
+}
+
+function probeLadder(tech: Partial<Technology>, levels: number, seed: number): Omit<DecisionBound, "limitedBy"> {
   const ladder: DecisionProbe[] = [];
-  let firstFail: Prepared[] | null = null;
+  let failed = false;
   for (let v = PROBE_VMIN; v <= PROBE_VMAX; v = Math.max(v + 1, Math.round(v * PROBE_STEP))) {
     const { prepared, theta } = probeDesign(v, levels, tech.mziLossDb ?? 0);
     // Past the first rung that failed a die only the wall is sought: a rung stops at its first exact die.
-    const { exact, dies } = drawDies(prepared, tech, seed, firstFail !== null);
+    const { exact, dies } = drawDies(prepared, tech, seed, failed);
     ladder.push({ vmax: v, theta, exactDies: exact, dies });
-    if (exact < dies) firstFail ??= prepared;
+    failed ||= exact < dies;
     if (exact === 0) break;
   }
   const fail = ladder.findIndex((p) => p.exactDies < PROBE_DIES);
-  const bound: DecisionBound = {
+  return {
     levels,
     theta: fail === 0 ? null : ladder.at(fail < 0 ? -1 : fail - 1)!.theta,
     wall: ladder.find((p) => p.exactDies === 0)?.theta ?? null,
     ladder,
-    limitedBy: firstFail ? failingAlone(firstFail, tech, seed) : [],
   };
-  bounds.set(key, bound);
-  return bound;
 }
 
 /** One line: "PAM-4 cells: θ ≤ 19.5 (100/100 probe dies exact); θ = 23.5: 86/100, their sum; 0/100 from θ = 41.5". */
@@ -151,7 +164,7 @@ export function boundText(b: DecisionBound): string {
   const parts = [b.theta === null ? "no probe exact on every die" : `θ ≤ ${b.theta} (${PROBE_DIES}/${PROBE_DIES} probe dies exact)`];
   if (first)
     parts.push(
-      `θ = ${first.theta}: ${first.exactDies}/${first.dies}, ${b.limitedBy.length ? `under ${b.limitedBy.join(", ")} alone` : "under no error alone (their sum)"}`,
+      `θ = ${first.theta}: ${first.exactDies}/${first.dies}${b.limitedBy === null ? "" : b.limitedBy.length ? `, under ${b.limitedBy.join(", ")} alone` : ", under no error alone (their sum)"}`,
     );
   else parts.push(`every probe to θ = ${b.ladder.at(-1)!.theta} exact`);
   if (b.wall !== null && b.wall !== first?.theta) parts.push(`0/${PROBE_DIES} from θ = ${b.wall}`);

@@ -115,10 +115,19 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   // The technology's decision bound for each cell base: a candidate that decides at or past the
   // wall (where every die of the probe cell fails) is tried after every other.
   const baseOf = (c: Candidate): number => c.structure.innerLevels ?? spec.levels;
+  // Each base's bound is measured when a candidate of that base is first reached (explain: all).
   const bounds = new Map<number, DecisionBound>();
-  if (!ideal) for (const L of [...new Set(candidates.map(baseOf))].sort((a, b) => b - a)) bounds.set(L, decisionBound(tech, L, o.seed));
-  const wallOf = (c: Candidate): number | null => bounds.get(baseOf(c))?.wall ?? null;
-  const beyond = (c: Candidate): boolean => wallOf(c) !== null && c.cost.widestDecision.theta >= wallOf(c)!;
+  const boundOf = (L: number): DecisionBound => {
+    if (!bounds.has(L)) bounds.set(L, decisionBound(tech, L, o.seed, !!o.explain));
+    return bounds.get(L)!;
+  };
+  if (o.explain && !ideal) for (const L of new Set(candidates.map(baseOf))) boundOf(L);
+  const beyond = (c: Candidate): boolean => {
+    if (ideal) return false;
+    const wall = boundOf(baseOf(c)).wall;
+    return wall !== null && c.cost.widestDecision.theta >= wall;
+  };
+  const deferred = new Set<number>();
   const rows: StructureRow[] = candidates.map((c) => ({
     structure: c.structure,
     label: structureLabel(c.structure),
@@ -129,8 +138,13 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   }));
   // Within the check budget first, each group in cost order: the chosen is the cheapest within it
   // that meets the target, or, when none does, the cheapest beyond it.
-  const order = tryOrder(candidates.map((c) => ({ over: over(c), beyond: beyond(c) })));
   let chosen: number | null = null;
+  // Past the wall matters only until a structure is chosen (a plain search tries nothing after).
+  const order = tryOrder(
+    candidates.length,
+    (i) => over(candidates[i]!),
+    (i) => (chosen === null || !!o.explain) && beyond(candidates[i]!) && !!deferred.add(i),
+  );
   for (const i of order) {
     const c = candidates[i]!;
     const row = rows[i]!;
@@ -151,7 +165,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     }
     if (chosen !== null && !o.explain) {
       row.note =
-        beyond(c) && i < chosen
+        deferred.has(i) && i < chosen
           ? beyondWallNote(c, bounds.get(baseOf(c))!)
           : over(c) && i < chosen
             ? overBudgetNote(c, budget)
@@ -175,8 +189,8 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     if (verdict === "met" && chosen === null) {
       chosen = i;
       row.note = "chosen: the cheapest that meets the target";
-    } else if (verdict === "met" && (beyond(c) || over(c)) && i < chosen!)
-      row.note = `meets the target; ${(beyond(c) ? beyondWallNote(c, bounds.get(baseOf(c))!) : overBudgetNote(c, budget)).replace(/^not tried: /, "")}`;
+    } else if (verdict === "met" && (deferred.has(i) || over(c)) && i < chosen!)
+      row.note = `meets the target; ${(deferred.has(i) ? beyondWallNote(c, bounds.get(baseOf(c))!) : overBudgetNote(c, budget)).replace(/^not tried: /, "")}`;
     else
       row.note =
         verdict === "met"
@@ -196,7 +210,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   if (chosen !== null) {
     const r = rows[chosen]!;
     const skipped = ideal ? "" : skippedText(rows, chosen, candidates.map(over));
-    const past = ideal ? "" : pastWallText(rows, chosen, candidates.map(beyond));
+    const past = ideal ? "" : pastWallText(rows, chosen, deferred);
     if (skipped) r.note = "chosen: the cheapest within the check budget that meets the target";
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
@@ -216,7 +230,10 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     requested: "auto",
     technology: techName,
     target: spec.target,
-    decisionBounds: [...bounds.values()],
+    // A refusal prints every bound it measured with what limits it.
+    decisionBounds: [...bounds.keys()]
+      .sort((a, b) => b - a)
+      .map((L) => (chosen === null ? decisionBound(tech, L, o.seed) : bounds.get(L)!)),
     rows,
     chosen,
     reason,
@@ -239,11 +256,17 @@ function overBudgetNote(c: Candidate, budget: number): string {
 /**
  * The order candidates (in cost order) are tried in: those within the check budget and short of
  * the technology's decision wall first, then those over the budget, then those deciding at or past
- * the wall; cost order within each group.
+ * the wall; cost order within each group. Lazy: `beyond` is asked only as a candidate is reached.
  */
-export function tryOrder(c: { over: boolean; beyond: boolean }[]): number[] {
-  const rank = (i: number): number => (c[i]!.beyond ? 2 : c[i]!.over ? 1 : 0);
-  return [...c.keys()].sort((a, b) => rank(a) - rank(b) || a - b);
+export function* tryOrder(n: number, over: (i: number) => boolean, beyond: (i: number) => boolean): Generator<number> {
+  const later: number[] = [];
+  for (const group of [false, true])
+    for (let i = 0; i < n; i++) {
+      if (over(i) !== group) continue;
+      if (beyond(i)) later.push(i);
+      else yield i;
+    }
+  yield* later;
 }
 
 function beyondWallNote(c: Candidate, b: DecisionBound): string {
@@ -252,8 +275,8 @@ function beyondWallNote(c: Candidate, b: DecisionBound): string {
 }
 
 /** The cheaper structures passed over because they decide past the technology's wall, for the search's reason. */
-function pastWallText(rows: StructureRow[], chosen: number, beyond: boolean[]): string {
-  const past = rows.slice(0, chosen).filter((r, i) => beyond[i] && r.note.startsWith("not tried"));
+function pastWallText(rows: StructureRow[], chosen: number, deferred: Set<number>): string {
+  const past = rows.slice(0, chosen).filter((r, i) => deferred.has(i) && r.note.startsWith("not tried"));
   if (past.length === 0) return "";
   return `; cheaper but deciding past the technology's wall (not tried): ${past.map((r) => `${r.label} (θ = ${r.cost.widestDecision.theta})`).join(", ")}`;
 }

@@ -77,8 +77,15 @@ describe("decisionBound", () => {
 
 describe("the search and the wall", () => {
   it("tries structures within the budget and short of the wall first, then over the budget, then past the wall, each in cost order", () => {
-    const f = { over: false, beyond: false };
-    expect(tryOrder([{ ...f, beyond: true }, { ...f, over: true }, f, { over: true, beyond: true }, f])).toEqual([2, 4, 1, 0, 3]);
+    const over = [false, true, false, true, false];
+    const beyond = [true, false, false, true, false];
+    expect([
+      ...tryOrder(
+        5,
+        (i) => over[i]!,
+        (i) => beyond[i]!,
+      ),
+    ]).toEqual([2, 4, 1, 0, 3]);
   });
 
   it("3 × 4 bits × PAM-16 at calibrated: the structures deciding past their wall miss on every chip tried; the others meet the target", () => {
