@@ -12,7 +12,7 @@ import { nominalCodes, readDriveFile } from "../netlist/formats/drive-file.ts";
 import type { PhaseTable, PortMapCell, SettingValue } from "../netlist/ir.ts";
 import { readChipJson } from "../aggregate/chip-file.ts";
 import { cellPortMap } from "../pipeline/compile/cell-ports.ts";
-import { readInputText } from "./files/read-input.ts";
+import { readInputText } from "../runtime/input-file.ts";
 import { circuitNamed, readInputOrReport } from "./input-file.ts";
 import { parsePhaseTable, PhaseTableError } from "../netlist/formats/phase-table.ts";
 import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
