@@ -200,8 +200,9 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
             }
           : {};
         // A closed-form cell's port map says what each port carries, which only its chip file knows.
-        const cell = flags.format === "ports" ? await chipCellPortMap(dir, name, circuit.info) : undefined;
-        files = emitCircuit(circuit, name, { spice, ports: { cell } }, [flags.format]);
+        const port = flags.format === "ports" ? chipCellPortMap(out, dir, name, circuit.info) : { cell: undefined };
+        if (!port) return undefined;
+        files = emitCircuit(circuit, name, { spice, ports: { cell: port.cell } }, [flags.format]);
       } catch (e) {
         if (e instanceof NetlistReadError) {
           out.report([diag(netlistPath, EXPORT.badNetlist, `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);

@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DECOMPOSE, DIE, EXPORT, FAB, IO, LAB, LAYOUT, VERIFY } from "../../codes/catalogue.ts";
+import { CHIP_FILE, DECOMPOSE, DIE, EXPORT, FAB, IO, LAB, LAYOUT, VERIFY } from "../../codes/catalogue.ts";
 import { envelope, expectSane, inParallel, optinc, snapshot, type Run } from "./harness.ts";
 
 interface Input {
@@ -61,6 +61,27 @@ const INPUTS: Input[] = [
     unreadable: EXPORT.unreadable,
     writes: "o/cf.divide0.spi",
     unreadableAt: "cf",
+  },
+  {
+    what: "netlist (die)",
+    file: "cf/cf.divide0.netlist.json",
+    args: ["die", "cf", ...CELL, "--technology", "foundry", "-o", "o/d1.json"],
+    unreadable: VERIFY.notFound,
+    writes: "o/d1.json",
+  },
+  {
+    what: "chip file (calibrate)",
+    file: "cf/cf.chip.json",
+    args: ["calibrate", "cf", ...CELL, "--measured", "d.json", "-o", "o"],
+    unreadable: VERIFY.notFound,
+    writes: "o/cf.divide0.drive.json",
+  },
+  {
+    what: "chip file (export --format ports)",
+    file: "cf/cf.chip.json",
+    args: ["export", "cf", "--format", "ports", "-o", "o"],
+    unreadable: VERIFY.notFound,
+    writes: "o/cf.divide0.ports.json",
   },
   {
     what: "phase table (die)",
@@ -222,6 +243,32 @@ describe("every input file is read by the one reader", () => {
       expect([d.line, d.column], d.message).toEqual([where.line, where.column]);
       expect(d.file!.endsWith(c.file), `${d.file} is ${c.file}`).toBe(true);
       expect(d.message).toMatch(/not valid UTF-8 \(byte 0xe9/);
+      expect(snapshot(dir)).toEqual(before);
+      expect(existsSync(join(dir, "o"))).toBe(false);
+    });
+});
+
+// A chip file that does not parse escaped as an internal error (exit 70) from calibrate and export
+// --format ports (verify and allreduce: tests/hostile/chip-file-input.test.ts; layout names its own
+// OPT8004: tests/hostile/inputs.test.ts).
+describe("a truncated chip file: OPT4101 at its end, exit 1, nothing written", () => {
+  for (const c of INPUTS.filter((x) => x.file.endsWith(".chip.json") && (x.args[0] === "calibrate" || x.args[0] === "export")))
+    it(c.what, async () => {
+      let end = { line: 0, column: 0 };
+      const dir = caseDir(`cut-${c.what.replace(/\W+/g, "-")}`, c.file, (p) => {
+        const text = readFileSync(p, "utf8").slice(0, 200);
+        writeFileSync(p, text);
+        const lines = text.split("\n");
+        end = { line: lines.length, column: lines.at(-1)!.length + 1 };
+      });
+      const before = snapshot(dir);
+      const r = await optinc(json(c.args), { cwd: dir });
+      expectSane(r, c.what);
+      expect(r.code, r.stderr).toBe(1);
+      const d = envelope(r).diagnostics.find((x) => x.code === CHIP_FILE.invalid) as { line?: number; column?: number; message: string };
+      expect(d, r.stdout).toBeDefined();
+      expect([d.line, d.column]).toEqual([end.line, end.column]);
+      expect(d.message).toMatch(/truncated/);
       expect(snapshot(dir)).toEqual(before);
       expect(existsSync(join(dir, "o"))).toBe(false);
     });
