@@ -7,7 +7,7 @@ import type { LayerShape } from "../dsl/presets.ts";
 import type { WorkloadSpec } from "../dsl/spec.ts";
 import { customWorkload, parseLayers, presetWorkload } from "../system/workload.ts";
 import { integer, quantity } from "./option-parsers.ts";
-import { IO } from "../codes/catalogue.ts";
+import { notText } from "../math/not-text.ts";
 import { readInputTextSync } from "../runtime/input-file.ts";
 import { VerifyInputError } from "../verify/circuit/load.ts";
 
@@ -18,12 +18,8 @@ export const LAYERS_BYTES_MAX = 4 * 1024 * 1024;
 function readLayersFile(shown: string, path: string): string {
   const r = readInputTextSync(path, LAYERS_BYTES_MAX);
   if ("text" in r) return r.text;
-  if (r.utf8)
-    throw new VerifyInputError(r.binary ? IO.notText : IO.notUtf8, `--layers: ${shown} is ${r.error}`, 2, "save the file as UTF-8", {
-      file: shown,
-      line: r.utf8.line,
-      column: r.utf8.column,
-    });
+  const bad = notText(shown, `--layers: ${shown}`, r);
+  if (bad) throw new VerifyInputError(bad.code, bad.message, 2, bad.hint, bad.where);
   throw new InvalidArgumentError(`--layers: cannot read ${shown} (${r.error})`);
 }
 

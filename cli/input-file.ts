@@ -1,8 +1,8 @@
 // Reading one input file for a command: a regular file of bounded size, strict UTF-8 (runtime/
 // input-file.ts). Problems become one diagnostic, exit 2: the caller's code for an unreadable file
-// (missing, a FIFO, a device, too large), IO.notUtf8 at the line:col of the first invalid byte.
+// (missing, a FIFO, a device, too large), math/not-text.ts at the line:col of the first invalid byte.
 import { resolve } from "node:path";
-import { IO } from "../codes/catalogue.ts";
+import { notText } from "../math/not-text.ts";
 import { topLevelString } from "../math/json-scan.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import { readInputText } from "../runtime/input-file.ts";
@@ -20,24 +20,16 @@ export interface InputRead {
 }
 
 /**
- * The one diagnostic of a file that cannot be read: IO.notUtf8 at its first invalid byte (IO.notText
- * there for a binary file), else the format's code.
+ * The one diagnostic of a file that cannot be read: not text (math/not-text.ts) at its first
+ * invalid byte, else the format's code.
  */
 export function unreadableDiagnostic(
   file: string,
   r: { error: string; utf8?: { line: number; column: number }; binary?: true },
   o: Omit<InputRead, "maxBytes">,
 ): Diagnostic {
-  if (r.utf8)
-    return {
-      code: r.binary ? IO.notText : IO.notUtf8,
-      severity: "error",
-      message: r.binary ? "this is not a text file (it is full of control bytes)" : `the ${o.what} '${file}' is ${r.error}`,
-      hint: r.binary ? `pass the ${o.what} itself` : "save the file as UTF-8",
-      file,
-      line: r.utf8.line,
-      column: r.utf8.column,
-    };
+  const bad = notText(file, `the ${o.what} '${file}'`, r);
+  if (bad) return { code: bad.code, severity: "error", message: bad.message, hint: bad.hint, ...bad.where };
   return {
     code: o.code,
     severity: "error",

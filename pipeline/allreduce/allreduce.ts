@@ -18,7 +18,7 @@ import type { ModelInputs } from "../../system/models/params.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { compareOnWorkload, type WorkloadComparison } from "../../system/comparison.ts";
 import { SPEC_BYTES_MAX, WORKERS } from "../../dsl/limits.ts";
-import { IO } from "../../codes/catalogue.ts";
+import { notText } from "../../math/not-text.ts";
 import { readInputTextSync } from "../../runtime/input-file.ts";
 
 /** Options that contradict each other or the given circuit; the CLI reports it as a usage error. */
@@ -220,12 +220,8 @@ function withSpec(o: AllreduceOptions, file: string): AllreduceOptions {
   // The one input reader: a FIFO or /dev/zero is refused unread, invalid UTF-8 at its byte.
   const r = readInputTextSync(path, SPEC_BYTES_MAX);
   if ("error" in r) {
-    if (r.utf8)
-      throw new VerifyInputError(r.binary ? IO.notText : IO.notUtf8, `--spec: ${file} is ${r.error}`, 2, "save the spec as UTF-8", {
-        file,
-        line: r.utf8.line,
-        column: r.utf8.column,
-      });
+    const bad = notText(file, `--spec: ${file}`, r);
+    if (bad) throw new VerifyInputError(bad.code, bad.message, 2, bad.hint, bad.where);
     throw new AllreduceOptionsError(`--spec: cannot read ${file} (${r.error})`);
   }
   const loaded = loadSpec(file, r.text);

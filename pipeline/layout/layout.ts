@@ -5,7 +5,8 @@ import { CROSSING_LOSS_DB } from "../../layout/cells.ts";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ChipFileError, readChipJson } from "../../aggregate/chip-file.ts";
-import { IO, LAYOUT } from "../../codes/catalogue.ts";
+import { LAYOUT } from "../../codes/catalogue.ts";
+import { notText } from "../../math/not-text.ts";
 import { readInputTextSync } from "../../runtime/input-file.ts";
 import { NetlistReadError } from "../../netlist/formats/read-error.ts";
 import type { PortMapPad } from "../../netlist/ir.ts";
@@ -64,17 +65,8 @@ const MAX_BYTES = 256 * 1024 * 1024;
 function readText(path: string): string {
   const r = readInputTextSync(path, MAX_BYTES);
   if ("text" in r) return r.text;
-  if (r.utf8)
-    throw new LayoutInputError(
-      r.binary ? IO.notText : IO.notUtf8,
-      `${basename(path)} is ${r.error}`,
-      "save the file as UTF-8 (or re-run optinc compile)",
-      {
-        file: path,
-        line: r.utf8.line,
-        column: r.utf8.column,
-      },
-    );
+  const bad = notText(path, basename(path), r);
+  if (bad) throw new LayoutInputError(bad.code, bad.message, bad.hint, bad.where);
   throw new LayoutInputError(
     LAYOUT_CODES.notFound,
     `${path}: cannot read (${r.error === "ENOENT" ? "no such file" : r.error})`,

@@ -53,7 +53,7 @@ describe("huge and garbage specs", () => {
     writeFileSync(ws.path("binary.optinc"), randomBytes(223_000));
     const r = await run(["check", "binary.optinc"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[OPT0006\]: this is not a text file/);
+    expect(r.stderr).toMatch(/error\[OPT0006\]: the spec 'binary\.optinc' is not a text file/);
     expect(r.stderr.length).toBeLessThan(2000);
     expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });

@@ -11,7 +11,8 @@ import { NetlistReadError } from "../../netlist/formats/read-error.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { identityProblems, missingUnits } from "./identity.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
-import { IO, VERIFY } from "../../codes/catalogue.ts";
+import { VERIFY } from "../../codes/catalogue.ts";
+import { notText } from "../../math/not-text.ts";
 import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
 import { readInputTextSync } from "../../runtime/input-file.ts";
 
@@ -81,18 +82,8 @@ export function locateNetlists(target: string, shown = target): string[] {
 export function readEmittedFile(path: string): string {
   const r = readInputTextSync(path, MAX_INPUT_BYTES);
   if ("text" in r) return r.text;
-  if (r.utf8)
-    throw new VerifyInputError(
-      r.binary ? IO.notText : IO.notUtf8,
-      `${basename(path)} is ${r.error}`,
-      2,
-      "save the file as UTF-8 (or re-run optinc compile)",
-      {
-        file: path,
-        line: r.utf8.line,
-        column: r.utf8.column,
-      },
-    );
+  const bad = notText(path, basename(path), r);
+  if (bad) throw new VerifyInputError(bad.code, bad.message, 2, bad.hint, bad.where);
   if (r.tooLarge)
     throw new VerifyInputError(
       VERIFY.tooLarge,
