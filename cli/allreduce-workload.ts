@@ -1,12 +1,27 @@
 // `optinc allreduce`'s workload flags: a preset (--workload), a user's own model (--parameters,
 // --compute-time, --layers), a spec's workload block (--spec), and --iterations / --chart.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import type { LayerShape } from "../dsl/presets.ts";
 import type { WorkloadSpec } from "../dsl/spec.ts";
 import { customWorkload, parseLayers, presetWorkload } from "../system/workload.ts";
 import { integer, quantity } from "./option-parsers.ts";
+import { notText } from "../math/not-text.ts";
+import { readInputTextSync } from "../runtime/input-file.ts";
+import { VerifyInputError } from "../verify/circuit/load.ts";
+
+/** Largest --layers JSON file read (a model of 10,000 layers takes under 1 MB). */
+export const LAYERS_BYTES_MAX = 4 * 1024 * 1024;
+
+/** A --layers JSON file's text, through the one input reader (a FIFO or /dev/zero is refused unread). */
+function readLayersFile(shown: string, path: string): string {
+  const r = readInputTextSync(path, LAYERS_BYTES_MAX);
+  if ("text" in r) return r.text;
+  const bad = notText(shown, `--layers: ${shown}`, r);
+  if (bad) throw new VerifyInputError(bad.code, bad.message, 2, bad.hint, bad.where);
+  throw new InvalidArgumentError(`--layers: cannot read ${shown} (${r.error})`);
+}
 
 export interface WorkloadFlags {
   workload?: string;
@@ -35,7 +50,7 @@ export function workloadOptions(flags: WorkloadFlags, cwd: string): WorkloadChoi
   const out: WorkloadChoice = {};
   if (flags.layers !== undefined) {
     const file = layersFile(flags.layers, cwd);
-    const text = file !== undefined ? readFileSync(file, "utf8") : flags.layers;
+    const text = file !== undefined ? readLayersFile(flags.layers, file) : flags.layers;
     try {
       out.layers = parseLayers(text);
     } catch (e) {

@@ -10,12 +10,11 @@ import { readAnyDieFile } from "../fab/die-file.ts";
 import { dieAtCodes, type FabDie } from "../netlist/die/heaters.ts";
 import { nominalCodes, readDriveFile } from "../netlist/formats/drive-file.ts";
 import type { PhaseTable, PortMapCell, SettingValue } from "../netlist/ir.ts";
-import { readChipJson } from "../aggregate/chip-file.ts";
 import { cellPortMap } from "../pipeline/compile/cell-ports.ts";
-import { readInputText } from "./files/read-input.ts";
+import { ChipFileError } from "../aggregate/chip-file.ts";
 import { circuitNamed, readInputOrReport } from "./input-file.ts";
 import { parsePhaseTable, PhaseTableError } from "../netlist/formats/phase-table.ts";
-import { loadCircuit, locateNetlists, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
+import { loadCircuit, locateNetlists, readChipFile, VerifyInputError, type LoadedCircuit } from "../verify/circuit/load.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import type { CommandOutput } from "./output.ts";
 import { DIE, FAB } from "../codes/catalogue.ts";
@@ -45,21 +44,42 @@ export function readsTarget(ctx: CommandContext, out: CommandOutput, target: str
 /** Largest die, drive or phase-table file read (paper-4x8's die files are 40 kB). */
 export const MAX_DIE_BYTES = 64 * 1024 * 1024;
 
-/** Largest chip file read for a port map. */
-const MAX_CHIP_BYTES = 64 * 1024 * 1024;
+/** A file of the compiled directory that cannot be read or parsed: reported at its place, with its code. */
+function reportInputError(out: CommandOutput, target: string, e: VerifyInputError, exit: number): undefined {
+  const w = e.where ?? { file: target, line: 1, column: 1 };
+  out.report([diag(w.file, e.code, e.message.split("\n")[0]!, e.hint, w.line, w.column)], e.text);
+  out.fail(exit);
+  return undefined;
+}
 
 /**
  * What the ports of cell design `name` carry, from the chip file its info names (`chip`), when that
- * file sits in `dir` (a compile output directory): for its `<name>.ports.json`. Undefined for a
- * circuit that is not a cell or whose chip file is absent; a chip file that does not parse throws
- * its ChipFileError (file:line:col).
+ * file sits in `dir` (a compile output directory): for its `<name>.ports.json`. `cell` is undefined
+ * for a circuit that is not a cell or whose chip file is absent. A chip file that cannot be read (a
+ * FIFO, invalid UTF-8) or parsed is reported at its place (OPT4101 at its line:col) and gives
+ * undefined; it used to escape as an internal error.
  */
-export async function chipCellPortMap(dir: string, name: string, info: Record<string, SettingValue>): Promise<PortMapCell | undefined> {
+export function chipCellPortMap(
+  out: CommandOutput,
+  dir: string,
+  name: string,
+  info: Record<string, SettingValue>,
+): { cell: PortMapCell | undefined } | undefined {
   const chip = info.chip;
-  if (info.cell === undefined || typeof chip !== "string" || chip !== basename(chip)) return undefined;
-  const read = await readInputText(join(dir, chip), MAX_CHIP_BYTES);
-  if ("error" in read) return undefined;
-  return cellPortMap(readChipJson(read.text, join(dir, chip)), name);
+  if (info.cell === undefined || typeof chip !== "string" || chip !== basename(chip)) return { cell: undefined };
+  const path = join(dir, chip);
+  if (!existsSync(path)) return { cell: undefined };
+  try {
+    return { cell: cellPortMap(readChipFile(path), name) };
+  } catch (e) {
+    if (e instanceof ChipFileError) {
+      out.report([e.diagnostic()]);
+      out.fail(EXIT.failure);
+      return undefined;
+    }
+    if (!(e instanceof VerifyInputError)) throw e;
+    return reportInputError(out, path, e, e.exit);
+  }
 }
 
 export interface Target {
@@ -128,9 +148,8 @@ export async function loadTarget(
     }
   } catch (e) {
     if (!(e instanceof VerifyInputError)) throw e;
-    out.report([diag(target, e.code, e.message.split("\n")[0]!, "regenerate the files with optinc compile")]);
-    out.fail(EXIT.usage);
-    return undefined;
+    // At the offending byte or token of the netlist or report (an invalid one is a usage error here).
+    return reportInputError(out, target, e, EXIT.usage);
   }
   const name = basename(chosen.netlistPath).endsWith(SUFFIX)
     ? basename(chosen.netlistPath).slice(0, -SUFFIX.length)

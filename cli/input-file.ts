@@ -1,12 +1,13 @@
-// Reading one input file for a command: a regular file of bounded size, strict UTF-8 (cli/files/
-// read-input.ts). Problems become one diagnostic, exit 2: the caller's code for an unreadable file
-// (missing, a FIFO, a device, too large), IO.notUtf8 at the line:col of the first invalid byte.
+// Reading one input file for a command: a regular file of bounded size, strict UTF-8 (runtime/
+// input-file.ts). Problems become one diagnostic, exit 2: the caller's code for an unreadable file
+// (missing, a FIFO, a device, too large), math/not-text.ts at the line:col of the first invalid byte.
 import { resolve } from "node:path";
-import { IO } from "../codes/catalogue.ts";
+import { notText } from "../math/not-text.ts";
 import { topLevelString } from "../math/json-scan.ts";
 import { EXIT, type CommandContext } from "./context.ts";
-import { readInputText } from "./files/read-input.ts";
+import { readInputText } from "../runtime/input-file.ts";
 import type { CommandOutput } from "./output.ts";
+import type { Diagnostic } from "../dsl/diagnostics.ts";
 
 export interface InputRead {
   /** Bytes above this are refused unread. */
@@ -18,34 +19,33 @@ export interface InputRead {
   hint: string;
 }
 
+/**
+ * The one diagnostic of a file that cannot be read: not text (math/not-text.ts) at its first
+ * invalid byte, else the format's code.
+ */
+export function unreadableDiagnostic(
+  file: string,
+  r: { error: string; utf8?: { line: number; column: number }; binary?: true },
+  o: Omit<InputRead, "maxBytes">,
+): Diagnostic {
+  const bad = notText(file, `the ${o.what} '${file}'`, r);
+  if (bad) return { code: bad.code, severity: "error", message: bad.message, hint: bad.hint, ...bad.where };
+  return {
+    code: o.code,
+    severity: "error",
+    message: `cannot read the ${o.what} '${file}': ${r.error}`,
+    hint: o.hint,
+    file,
+    line: 1,
+    column: 1,
+  };
+}
+
 /** The file's text, or undefined after reporting why it cannot be read (exit 2). */
 export async function readInputOrReport(ctx: CommandContext, out: CommandOutput, file: string, o: InputRead): Promise<string | undefined> {
   const r = await readInputText(resolve(ctx.io.cwd, file), o.maxBytes);
   if ("text" in r) return r.text;
-  if (r.utf8)
-    out.report([
-      {
-        code: IO.notUtf8,
-        severity: "error",
-        message: `the ${o.what} '${file}' is ${r.error}`,
-        hint: "save the file as UTF-8",
-        file,
-        line: r.utf8.line,
-        column: r.utf8.column,
-      },
-    ]);
-  else
-    out.report([
-      {
-        code: o.code,
-        severity: "error",
-        message: `cannot read the ${o.what} '${file}': ${r.error}`,
-        hint: o.hint,
-        file,
-        line: 1,
-        column: 1,
-      },
-    ]);
+  out.report([unreadableDiagnostic(file, r, o)]);
   out.fail(EXIT.usage);
   return undefined;
 }

@@ -1,6 +1,8 @@
 // Shared by every command that takes a spec file: load, report diagnostics, set the exit code.
 import { resolve } from "node:path";
-import { loadSpecFile, specFormat } from "../dsl/load.ts";
+import { loadSpecText, specFormat } from "../dsl/load.ts";
+import { SPEC_BYTES_MAX } from "../dsl/limits.ts";
+import { readInputOrReport } from "./input-file.ts";
 import type { CheckedSpec } from "../dsl/spec.ts";
 import { EXIT, type CommandContext } from "./context.ts";
 import { outputOf, type CommandOutput } from "./output.ts";
@@ -38,13 +40,15 @@ export async function loadSpecOrReport(
     return undefined;
   }
   // Diagnostics carry the path as the user typed it (stable across machines and in goldens).
-  const r = await loadSpecFile(inputPath(ctx, path), path);
+  const text = await readInputOrReport(ctx, out, path, {
+    maxBytes: SPEC_BYTES_MAX,
+    code: IO.unreadable,
+    what: "spec",
+    hint: "pass a spec file (.optinc, .yaml or .yml) of at most 1 MB; a spec is a few dozen lines",
+  });
+  if (text === undefined) return undefined;
+  const r = loadSpecText(path, text);
   const diags = r.diagnostics;
-  if (r.text === undefined) {
-    out.report(diags);
-    out.fail(EXIT.usage);
-    return undefined;
-  }
   out.report(diags, r.text);
   // Not a text file at all: an input error (exit 2), like an unreadable one.
   if (diags.some((d) => d.code === IO.notText)) out.fail(EXIT.usage);

@@ -1,6 +1,4 @@
 // Spec loading: dispatch on the file extension, parse, check. `loadSpec` is pure; `loadSpecFile` reads.
-import { readFile, stat } from "node:fs/promises";
-import { SPEC_BYTES_MAX } from "./limits.ts";
 import { outsideSpans, type MalformedSpan } from "./malformed-number.ts";
 import { checkSpec } from "./check.ts";
 import { diagnosticAt, fileDiagnostic, hasErrors, positionAt, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
@@ -62,39 +60,12 @@ function binaryAt(text: string): number {
   return controls >= 8 && controls * 100 >= n ? first : -1;
 }
 
-/** Read and load `path`; diagnostics name the file `display` (e.g. the path as the user typed it). */
-export async function loadSpecFile(path: string, display = path): Promise<LoadResult & { text?: string }> {
-  let text: string;
-  try {
-    // Only regular files of bounded size: a link to /dev/zero or a FIFO must not hang the check.
-    const st = await stat(path);
-    if (st.isFile() && st.size > SPEC_BYTES_MAX) {
-      return {
-        diagnostics: [
-          fileDiagnostic(
-            display,
-            IO.unreadable,
-            `cannot read '${display}': ${st.size} bytes is more than the ${SPEC_BYTES_MAX / 1024 ** 2} MB limit for a spec`,
-            { hint: "a spec is a few dozen lines; is this the right file?" },
-          ),
-        ],
-      };
-    }
-    if (!st.isFile() && !st.isDirectory())
-      return { diagnostics: [fileDiagnostic(display, IO.unreadable, `cannot read '${display}': not a regular file`)] };
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "it is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : (e as Error).message;
-    return { diagnostics: [fileDiagnostic(display, IO.unreadable, `cannot read '${display}': ${why}`)] };
-  }
+/**
+ * Load a spec file's text (read by the caller through the one input reader: a regular file of
+ * bounded size, strict UTF-8); diagnostics name the file `display` (the path as the user typed it).
+ * A file full of control bytes is not a spec at all (IO.notText).
+ */
+export function loadSpecText(display: string, text: string): LoadResult & { text: string } {
   const binary = binaryAt(text);
   if (binary >= 0) {
     const { line, column } = positionAt(text, binary);

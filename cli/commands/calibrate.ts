@@ -114,16 +114,11 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!(await out.checkOutput("dir", outDir, flags.out))) return undefined;
     const any = await loadAnyDie(ctx, out, measured, t);
     if (!any) return undefined;
+    const port = chipCellPortMap(out, dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info);
+    if (!port) return undefined;
     if (any.version === 2) {
       // A fabricated die: re-programmed against its passive parts, drive codes with crosstalk compensated.
-      const r = calibrateFabFiles(
-        t.name,
-        t.loaded.circuit,
-        t.table,
-        any.die,
-        flags.verify,
-        await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info),
-      );
+      const r = calibrateFabFiles(t.name, t.loaded.circuit, t.table, any.die, flags.verify, port.cell);
       if (!(await out.commit(outDir, r.files, flags.out))) return undefined;
       const exact = r.after ? r.after.exact === r.after.cases : null;
       if (exact === false || r.result.outOfRange.length) out.fail(EXIT.failure);
@@ -156,7 +151,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const dac = flags.dacBits === undefined ? (die.dacBits ?? null) : flags.dacBits || null;
     const result = calibrate({
       name: t.name,
-      portCell: await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, info),
+      portCell: port.cell,
       circuit,
       table: t.table,
       die,
@@ -255,14 +250,9 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const r = await loadReadings(ctx, out, readingsFile, session, true);
     if (!r) return undefined;
     if (!labTry(out, r.read.text, () => checkComplete(session, r.read))) return undefined;
-    const res = labCalibrationFiles(
-      t.name,
-      t.loaded.circuit,
-      t.table,
-      session,
-      r.read.doc,
-      await chipCellPortMap(dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info),
-    );
+    const port = chipCellPortMap(out, dirname(t.loaded.netlistPath), t.name, t.loaded.circuit.info);
+    if (!port) return undefined;
+    const res = labCalibrationFiles(t.name, t.loaded.circuit, t.table, session, r.read.doc, port.cell);
     const ms = performance.now() - t0;
     if (!(await out.commit(outDir, res.files, flags.out))) return undefined;
     const totals = labTotals(session, r.read.doc.rounds);

@@ -1,6 +1,5 @@
 // optinc decompose <matrix.json|matrix.csv>: a matrix → MZI mesh phase table (JSON + CSV).
 // Unitary input gets a bare Clements/Reck mesh; anything else goes through the SVD stage.
-import { readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Diagnostic } from "../../dsl/diagnostics.ts";
@@ -16,6 +15,7 @@ import type { PhaseStage } from "../../netlist/ir.ts";
 import { buildPhaseTable, parsePhaseTable, phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";
 import { CommandOutput } from "../output.ts";
+import { readInputOrReport } from "../input-file.ts";
 
 interface DecomposeFlags {
   mesh: MeshKind;
@@ -111,25 +111,13 @@ Exit codes: 0 ok, 1 bad matrix content, not unitary with --unitary, or not repre
     const outDir = resolve(ctx.io.cwd, flags.outDir ?? ".");
     out.reads(file, "matrix file");
     if (!(await out.checkOutput("dir", outDir, flags.outDir ?? "."))) return undefined;
-    let text: string;
-    try {
-      const st = await stat(resolve(ctx.io.cwd, file));
-      if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
-      if (st.size > MAX_MATRIX_BYTES)
-        throw Object.assign(new Error("too large"), { code: `${st.size} bytes, larger than the ${MAX_MATRIX_BYTES / 1024 ** 2} MB limit` });
-      text = await readFile(resolve(ctx.io.cwd, file), "utf8");
-    } catch (e) {
-      out.report([
-        diag(
-          file,
-          DECOMPOSE.unreadable,
-          `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-          "check the path",
-        ),
-      ]);
-      out.fail(EXIT.usage);
-      return undefined;
-    }
+    const text = await readInputOrReport(ctx, out, file, {
+      maxBytes: MAX_MATRIX_BYTES,
+      code: DECOMPOSE.unreadable,
+      what: "matrix file",
+      hint: "check the path",
+    });
+    if (text === undefined) return undefined;
     let w: CMat;
     try {
       w = parseMatrixText(text, ext === ".json" ? "json" : "csv");

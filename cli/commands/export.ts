@@ -2,7 +2,8 @@
 // output directory. The circuit is read from `<name>.netlist.json` (the phase table, for
 // --format phases, from `<name>.phases.json`), so the export depends on emitted files only.
 import { readdir, stat } from "node:fs/promises";
-import { readInputText } from "../files/read-input.ts";
+import { readInputText } from "../../runtime/input-file.ts";
+import { unreadableDiagnostic } from "../input-file.ts";
 import { join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { positive } from "../option-parsers.ts";
@@ -146,12 +147,18 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
       const read = await readInputText(phasesPath, MAX_INPUT_BYTES);
       if ("error" in read) {
         out.report([
-          diag(
-            phasesPath,
-            EXPORT.noPhaseTable,
-            `no phase table ${name}.phases.json next to the netlist`,
-            "the phase table is written by optinc compile / decompose; re-run it",
-          ),
+          read.error === "ENOENT"
+            ? diag(
+                phasesPath,
+                EXPORT.noPhaseTable,
+                `no phase table ${name}.phases.json next to the netlist`,
+                "the phase table is written by optinc compile / decompose; re-run it",
+              )
+            : unreadableDiagnostic(phasesPath, read, {
+                code: EXPORT.noPhaseTable,
+                what: "phase table",
+                hint: "the phase table is written by optinc compile / decompose; re-run it",
+              }),
         ]);
         out.fail(EXIT.usage);
         return undefined;
@@ -171,7 +178,11 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
     } else {
       const read = await readInputText(netlistPath, MAX_INPUT_BYTES);
       if ("error" in read) {
-        out.report([diag(target, EXPORT.unreadable, `cannot read '${netlistPath}': ${read.error}`, "check the path")]);
+        out.report([
+          read.utf8
+            ? unreadableDiagnostic(netlistPath, read, { code: EXPORT.unreadable, what: "netlist", hint: "check the path" })
+            : diag(target, EXPORT.unreadable, `cannot read '${netlistPath}': ${read.error}`, "check the path"),
+        ]);
         out.fail(EXIT.usage);
         return undefined;
       }
@@ -189,8 +200,9 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
             }
           : {};
         // A closed-form cell's port map says what each port carries, which only its chip file knows.
-        const cell = flags.format === "ports" ? await chipCellPortMap(dir, name, circuit.info) : undefined;
-        files = emitCircuit(circuit, name, { spice, ports: { cell } }, [flags.format]);
+        const port = flags.format === "ports" ? chipCellPortMap(out, dir, name, circuit.info) : { cell: undefined };
+        if (!port) return undefined;
+        files = emitCircuit(circuit, name, { spice, ports: { cell: port.cell } }, [flags.format]);
       } catch (e) {
         if (e instanceof NetlistReadError) {
           out.report([diag(netlistPath, EXPORT.badNetlist, `${e.code}: ${e.what}`, e.fix, e.line, e.column)], text);

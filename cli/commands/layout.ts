@@ -6,7 +6,7 @@
 // The arguments become one options object for pipeline/layout/layout.ts; all files are written or none.
 import { basename, dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { LAYOUT } from "../../codes/catalogue.ts";
+import { IO, LAYOUT } from "../../codes/catalogue.ts";
 import { layoutCompiled, LayoutInputError } from "../../pipeline/layout/layout.ts";
 import type { PdkName } from "../../layout/layers.ts";
 import type { FileBody } from "../files/commit.ts";
@@ -55,7 +55,11 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
         if (!(e instanceof LayoutInputError)) throw e;
         const w = e.where ?? { file: target, line: 1, column: 1 };
         out.report([{ code: e.code, severity: "error", message: e.message, hint: e.hint, file: w.file, line: w.line, column: w.column }]);
-        out.fail(e.code === LAYOUT.notFound || e.code === LAYOUT.noNetlist || e.code === LAYOUT.noSuchCell ? EXIT.usage : EXIT.failure);
+        out.fail(
+          ([LAYOUT.notFound, LAYOUT.noNetlist, LAYOUT.noSuchCell, IO.notUtf8, IO.notText] as string[]).includes(e.code)
+            ? EXIT.usage
+            : EXIT.failure,
+        );
         return void out.finish(null);
       }
       const stem = basename(path).slice(0, -".gds".length);

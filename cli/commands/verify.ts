@@ -179,10 +179,8 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
       if (flags.json) (out.g as { json: boolean }).json = true;
       // Paths relative to the working directory keep the output identical across checkouts.
       const rel = (p: string) => relative(io.cwd, p) || p;
-      let all: LoadedCircuit[];
-      try {
-        all = loadCircuits(resolve(io.cwd, target), target);
-      } catch (e) {
+      // A file that cannot be read or parsed, found while loading or while verifying (a chip file).
+      const inputError = (e: unknown): void => {
         if (!(e instanceof VerifyInputError)) throw e;
         out.report(
           [
@@ -197,7 +195,13 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
           e.text,
         );
         out.fail(e.exit);
-        return void out.finish(null);
+        out.finish(null);
+      };
+      let all: LoadedCircuit[];
+      try {
+        all = loadCircuits(resolve(io.cwd, target), target);
+      } catch (e) {
+        return inputError(e);
       }
       let measured: MeasuredDie | undefined;
       if (flags.measured) {
@@ -211,14 +215,19 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
         return void out.finish(null);
       }
       const { measured: _file, fitReceiver: _fit, json: _json, calibrate: _calibrate, receiver: _receiver, ...options } = flags;
-      const run = verifyTarget({
-        ...options,
-        receiver: receiverOf(flags, false),
-        circuits: all,
-        target: resolve(io.cwd, target),
-        shown: rel,
-        ...(measured ? { measured } : {}),
-      });
+      let run;
+      try {
+        run = verifyTarget({
+          ...options,
+          receiver: receiverOf(flags, false),
+          circuits: all,
+          target: resolve(io.cwd, target),
+          shown: rel,
+          ...(measured ? { measured } : {}),
+        });
+      } catch (e) {
+        return inputError(e);
+      }
       for (const m of run.messages) {
         const { kind, ...d } = m;
         // A verdict is already in the text report: a diagnostic of its own only under --json.

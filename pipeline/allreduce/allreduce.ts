@@ -2,14 +2,14 @@
 // trained netlist, or a closed-form chip's cells), settle the number format against it, execute
 // one ring/OptINC run per worker count, and count the values that differ from the golden average.
 // The CLI parses flags into AllreduceOptions, calls allreduce() and prints the outcome.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PRESETS, type LayerShape } from "../../dsl/presets.ts";
 import type { Levels, Rounding, WorkloadSpec } from "../../dsl/spec.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { AggregateMany } from "../../aggregate/aggregator.ts";
 import { validateTechnology, type Technology } from "../../dsl/technology.ts";
-import { loadCircuits } from "../../verify/circuit/load.ts";
+import { loadCircuits, VerifyInputError } from "../../verify/circuit/load.ts";
 import { circuitAggregator } from "../../verify/circuit/aggregator.ts";
 import { chipAggregator } from "../../verify/cells/chip-aggregate.ts";
 import { isClosedForm } from "../../verify/cells/verify-closed-form.ts";
@@ -17,7 +17,9 @@ import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run
 import type { ModelInputs } from "../../system/models/params.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { compareOnWorkload, type WorkloadComparison } from "../../system/comparison.ts";
-import { WORKERS } from "../../dsl/limits.ts";
+import { SPEC_BYTES_MAX, WORKERS } from "../../dsl/limits.ts";
+import { notText } from "../../math/not-text.ts";
+import { readInputTextSync } from "../../runtime/input-file.ts";
 
 /** Options that contradict each other or the given circuit; the CLI reports it as a usage error. */
 export class AllreduceOptionsError extends Error {}
@@ -215,13 +217,14 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
 /** The options with a spec file's workload, link and precision (explicit options win). */
 function withSpec(o: AllreduceOptions, file: string): AllreduceOptions {
   const path = resolve(o.cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new AllreduceOptionsError(`--spec: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  // The one input reader: a FIFO or /dev/zero is refused unread, invalid UTF-8 at its byte.
+  const r = readInputTextSync(path, SPEC_BYTES_MAX);
+  if ("error" in r) {
+    const bad = notText(file, `--spec: ${file}`, r);
+    if (bad) throw new VerifyInputError(bad.code, bad.message, 2, bad.hint, bad.where);
+    throw new AllreduceOptionsError(`--spec: cannot read ${file} (${r.error})`);
   }
-  const loaded = loadSpec(file, text);
+  const loaded = loadSpec(file, r.text);
   if (!loaded.checked) {
     const d = loaded.diagnostics.find((x) => x.severity === "error") ?? loaded.diagnostics[0];
     throw new AllreduceOptionsError(`--spec: ${file}${d ? `:${d.line}:${d.column}: ${d.message}` : " does not load"}`);

@@ -2,10 +2,12 @@
 // every cell design), the heater pad map and a summary. Reads only emitted files: every
 // `<name>.netlist.json` and, for a closed-form aggregator, its `<name>.chip.json` files.
 import { CROSSING_LOSS_DB } from "../../layout/cells.ts";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ChipFileError, readChipJson } from "../../aggregate/chip-file.ts";
 import { LAYOUT } from "../../codes/catalogue.ts";
+import { notText } from "../../math/not-text.ts";
+import { readInputTextSync } from "../../runtime/input-file.ts";
 import { NetlistReadError } from "../../netlist/formats/read-error.ts";
 import type { PortMapPad } from "../../netlist/ir.ts";
 import { readNetlistJson, writeNetlistJson } from "../../netlist/formats/json-io.ts";
@@ -59,20 +61,18 @@ export interface LayoutOutput {
 
 const MAX_BYTES = 256 * 1024 * 1024;
 
+/** An emitted file's text through the one input reader (runtime/input-file.ts): regular, bounded, strict UTF-8. */
 function readText(path: string): string {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new LayoutInputError(LAYOUT_CODES.notFound, `${path}: no such file`, "check the path");
-  }
-  if (!st.isFile() || st.size > MAX_BYTES)
-    throw new LayoutInputError(
-      LAYOUT_CODES.notFound,
-      `${path}: not a regular file of at most ${MAX_BYTES / 1024 ** 2} MB`,
-      "pass the output directory of optinc compile",
-    );
-  return readFileSync(path, "utf8");
+  const r = readInputTextSync(path, MAX_BYTES);
+  if ("text" in r) return r.text;
+  const bad = notText(path, basename(path), r);
+  if (bad) throw new LayoutInputError(bad.code, bad.message, bad.hint, bad.where);
+  throw new LayoutInputError(
+    LAYOUT_CODES.notFound,
+    `${path}: cannot read (${r.error === "ENOENT" ? "no such file" : r.error})`,
+    "pass the output directory of optinc compile",
+    { file: path, line: 1, column: 1 },
+  );
 }
 
 /** Read the compiled directory (or one netlist file) into the chip description. */

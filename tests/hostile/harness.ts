@@ -148,7 +148,9 @@ export function snapshot(dir: string): string[] {
       else if (st.isDirectory()) {
         out.push(`${r}/ ${(st.mode & 0o777).toString(8)}`);
         walk(p, r);
-      } else out.push(`${r} ${(st.mode & 0o777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`);
+      } else if (!st.isFile())
+        out.push(`${r} ${st.isFIFO() ? "fifo" : "special"}`); // never read: a FIFO would block
+      else out.push(`${r} ${(st.mode & 0o777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`);
     }
   };
   walk(dir, "");

@@ -25,7 +25,7 @@ describe("huge and garbage specs", () => {
     writeFileSync(ws.path("huge.optinc"), `aggregator a { ${Array.from({ length: 110_000 }, (_, i) => `o${i} = ;`).join(" ")} }\n`);
     const r = await run(["check", "huge.optinc"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[OPT0001\]: cannot read 'huge\.optinc': \d+ bytes is more than the 1 MB limit/);
+    expect(r.stderr).toMatch(/error\[OPT0001\]: cannot read the spec 'huge\.optinc': \d+ bytes, more than the 1 MB limit/);
   });
 
   it("a 0.9 MB one-line spec full of errors: at most 100 diagnostics, then 'and N more'; excerpts cut around the caret", async () => {
@@ -53,7 +53,7 @@ describe("huge and garbage specs", () => {
     writeFileSync(ws.path("binary.optinc"), randomBytes(223_000));
     const r = await run(["check", "binary.optinc"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[OPT0006\]: this is not a text file/);
+    expect(r.stderr).toMatch(/error\[OPT0006\]: the spec 'binary\.optinc' is not a text file/);
     expect(r.stderr.length).toBeLessThan(2000);
     expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
@@ -156,7 +156,7 @@ describe("decompose: extreme magnitudes, sizes and accuracy", () => {
     const a = await run(["decompose", "m2000.csv"]);
     expect(a.code).toBe(2);
     expect(a.ms).toBeLessThan(3000);
-    expect(a.stderr).toMatch(/error\[OPT3101\]: cannot read 'm2000\.csv': 16000000 bytes, larger than the 4 MB limit/);
+    expect(a.stderr).toMatch(/error\[OPT3101\]: cannot read the matrix file 'm2000\.csv': 16000000 bytes, more than the 4 MB limit/);
     writeFileSync(ws.path("m300.csv"), `${Array.from({ length: 300 }, () => new Array(300).fill("0.5").join(",")).join("\n")}\n`);
     const b = await run(["decompose", "m300.csv"]);
     expect(b.code).toBe(1);

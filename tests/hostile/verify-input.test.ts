@@ -47,7 +47,7 @@ describe("hostile verify targets: each code from an input", async () => {
       exit: 1,
       code: "OPT6008",
       file: big,
-      message: /larger than the 256 MB limit/,
+      message: /314572800 bytes, more than the 256 MB limit/,
     },
   ];
 

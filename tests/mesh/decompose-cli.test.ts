@@ -151,7 +151,7 @@ describe("optinc decompose", () => {
     expect((await run(["decompose", "u8.json", "--unitary", "--svd"])).code).toBe(2);
     const missing = await run(["decompose", "nope.json"]);
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain("nope.json:1:1: error[OPT3101]: cannot read 'nope.json': ENOENT");
+    expect(missing.err).toContain("nope.json:1:1: error[OPT3101]: cannot read the matrix file 'nope.json': ENOENT");
     writeFileSync(join(dir, "m.txt"), "1\n");
     const ext = await run(["decompose", "m.txt"]);
     expect(ext.code).toBe(2);

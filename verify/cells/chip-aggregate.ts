@@ -1,10 +1,8 @@
 // A flat closed-form chip (one <name>.chip.json and its cell netlists) as a batched `aggregateMany`
 // for `optinc allreduce --netlist <dir>`: every cell simulated from its emitted netlist with ideal
 // parts (chip-batch.ts), worker digits in, result digits out, both least significant first.
-import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { readChipJson } from "../../aggregate/chip-file.ts";
-import type { LoadedCircuit } from "../circuit/load.ts";
+import { readChipFile, type LoadedCircuit } from "../circuit/load.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { aggregatorOf, type CircuitAggregator } from "../../aggregate/aggregator.ts";
 import { mergeInnerDigits, splitLinkDigits, subDigits } from "../../aggregate/narrow-base.ts";
@@ -18,7 +16,7 @@ export function chipAggregator(loaded: LoadedCircuit[], chipStems: string[]): Ci
     );
   const dir = dirname(loaded[0]!.netlistPath);
   const file = join(dir, `${chipStems[0]}.chip.json`);
-  const f = readChipJson(readFileSync(file, "utf8"), file);
+  const f = readChipFile(file);
   const circuits = new Map(loaded.map((l) => [basename(l.netlistPath).replace(/\.netlist\.json$/, ""), l.circuit]));
   const runner = chipRunner(f, circuits);
   const { chip } = f;

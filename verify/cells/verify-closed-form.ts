@@ -5,10 +5,10 @@
 //     ideal parts and at the spec's MZI loss alone (the loss its biases are set for);
 //  3. the aggregator end to end, from the chip files and netlists, against the golden average;
 //  4. with non-idealities: Monte-Carlo chips, every physical cell copy its own die.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { planCascade } from "../../aggregate/cascade.ts";
-import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
+import type { ChipFile } from "../../aggregate/chip-file.ts";
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import type { Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
@@ -16,7 +16,7 @@ import { yieldInterval, yieldText } from "../tolerance/statistics.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { isIdeal, type Technology } from "../../dsl/technology.ts";
-import type { LoadedCircuit } from "../circuit/load.ts";
+import { readChipFile, readEmittedFile, type LoadedCircuit } from "../circuit/load.ts";
 import { describeNonIdealities } from "../circuit/format.ts";
 import { cellOf, verifyCellAtLosses, type CellCheck, type LossBandCheck } from "./cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "./chip-compose.ts";
@@ -65,7 +65,7 @@ interface SpecLike {
 
 function specOf(reportPath: string | null): SpecLike | null {
   if (!reportPath) return null;
-  const r = JSON.parse(readFileSync(reportPath, "utf8")) as { spec?: Record<string, unknown> };
+  const r = JSON.parse(readEmittedFile(reportPath)) as { spec?: Record<string, unknown> };
   const s = r.spec;
   if (!s) return null;
   const cascade = s.cascade as { radix?: number } | null;
@@ -101,7 +101,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
           .filter((f) => f.endsWith(".chip.json"))
           .sort()
       : [];
-  const chips: ChipFile[] = chipFiles.map((f) => readChipJson(readFileSync(join(dir, f), "utf8"), join(dir, f)));
+  const chips: ChipFile[] = chipFiles.map((f) => readChipFile(join(dir, f)));
   // 1. Identity against a fresh plan.
   if (chips.length) {
     if (!spec) failures.push(`no report.json beside ${chipFiles[0]}: cannot check what the chip should compute`);

@@ -2,7 +2,7 @@
 // `<name>.report.json` beside it (its `spec` block supplies rounding, preprocess and the
 // technology defaults). Nothing else is read: verification depends on emitted files only.
 // Each circuit's identity is checked against the report and the directory (identity.ts).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -12,6 +12,9 @@ import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { identityProblems, missingUnits } from "./identity.ts";
 import { CircuitShapeError } from "../../aggregate/circuit-info.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
+import { notText } from "../../math/not-text.ts";
+import { readChipJson, type ChipFile } from "../../aggregate/chip-file.ts";
+import { readInputTextSync } from "../../runtime/input-file.ts";
 
 /** A problem with the files given to verify; `exit` is the CLI exit code it maps to. */
 export class VerifyInputError extends Error {
@@ -70,48 +73,45 @@ export function locateNetlists(target: string, shown = target): string[] {
   return found.map((f) => join(target, f));
 }
 
-/** A regular file of bounded size: never /dev/zero, a FIFO or a directory. */
-function readInput(path: string): string {
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    throw new VerifyInputError(
-      VERIFY.notFound,
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      2,
-      "check the path",
-    );
-  }
-  if (!st.isFile())
-    throw new VerifyInputError(
-      VERIFY.notFound,
-      `${path}: not a regular file`,
-      2,
-      "pass the output directory of optinc compile or a <name>.netlist.json file",
-    );
-  if (st.size > MAX_INPUT_BYTES)
+/**
+ * An emitted file's text (a netlist, a report, a chip file), through the one input reader
+ * (runtime/input-file.ts): a regular file of bounded size, strict UTF-8. Problems throw
+ * VerifyInputError: unreadable (a FIFO, a device, a directory) exit 2, too large exit 1, invalid
+ * UTF-8 IO.notUtf8 at its byte, exit 2.
+ */
+export function readEmittedFile(path: string): string {
+  const r = readInputTextSync(path, MAX_INPUT_BYTES);
+  if ("text" in r) return r.text;
+  const bad = notText(path, basename(path), r);
+  if (bad) throw new VerifyInputError(bad.code, bad.message, 2, bad.hint, bad.where);
+  if (r.tooLarge)
     throw new VerifyInputError(
       VERIFY.tooLarge,
-      `${st.size} bytes is larger than the ${MAX_INPUT_BYTES / 1024 ** 2} MB limit for emitted files`,
+      `${basename(path)}: ${r.error} for emitted files`,
       1,
       "pass a file written by optinc compile",
       { file: path, line: 1, column: 1 },
     );
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new VerifyInputError(
-      VERIFY.notFound,
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      2,
-      "check the path and its permissions",
-    );
-  }
+  throw new VerifyInputError(
+    VERIFY.notFound,
+    `${path}: cannot read (${r.error})`,
+    2,
+    "pass the output directory of optinc compile or a <name>.netlist.json file",
+    {
+      file: path,
+      line: 1,
+      column: 1,
+    },
+  );
+}
+
+/** A chip file (optinc.chip/1) read through the one reader and checked; an invalid one throws its ChipFileError (OPT4101 at its line:col). */
+export function readChipFile(path: string): ChipFile {
+  return readChipJson(readEmittedFile(path), path);
 }
 
 function parseJson(path: string): unknown {
-  const text = readInput(path);
+  const text = readEmittedFile(path);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -154,7 +154,7 @@ export function loadCircuits(target: string, shown = target): LoadedCircuit[] {
 }
 
 export function loadCircuit(netlistPath: string): LoadedCircuit {
-  const text = readInput(netlistPath);
+  const text = readEmittedFile(netlistPath);
   let circuit: Circuit;
   try {
     circuit = readNetlistJson(text, netlistPath);
