@@ -128,7 +128,8 @@ export function decisionBound(tech: Partial<Technology>, levels: number, seed: n
   const key = JSON.stringify([tech, levels, seed]);
   let ladder = ladders.get(key);
   if (!ladder) ladders.set(key, (ladder = probeLadder(tech, levels, seed)));
-  if (!withLimits) return { ...ladder, limitedBy: limits.get(key) ?? null };
+  // Never what an earlier call happened to compute: the same arguments give the same bound.
+  if (!withLimits) return { ...ladder, limitedBy: null };
   let limitedBy = limits.get(key);
   if (!limitedBy) {
     const first = ladder.ladder.find((p) => p.exactDies < PROBE_DIES);

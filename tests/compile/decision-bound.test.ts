@@ -46,6 +46,8 @@ describe("decisionBound", () => {
   it("a technology with one error names it as the limit; the bound lies below the wall; the ladder widens", () => {
     const b = decisionBound({ mziLossDb: 0.1, splitterImbalance: 0.01 }, 4, 1);
     expect(b.limitedBy).toEqual(["couplers ±0.01"]);
+    // A call that does not ask for the limits never returns what an earlier call computed.
+    expect(decisionBound({ mziLossDb: 0.1, splitterImbalance: 0.01 }, 4, 1, false).limitedBy).toBeNull();
     expect(b.theta).not.toBeNull();
     expect(b.wall).not.toBeNull();
     expect(b.theta!).toBeLessThan(b.wall!);
