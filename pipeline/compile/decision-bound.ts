@@ -102,9 +102,13 @@ function singleErrors(tech: Partial<Technology>): { name: string; tech: Partial<
   return out;
 }
 
-function failingAlone(prepared: Prepared[], tech: Partial<Technology>, seed: number): string[] {
+/**
+ * The errors under which, each alone, a probe of this vmax fails a die. Each error gets a probe of
+ * its own: a prepared design keeps the DAC and detector of the technology it was first compiled at.
+ */
+function failingAlone(vmax: number, levels: number, tech: Partial<Technology>, seed: number): string[] {
   return singleErrors(tech)
-    .filter((e) => exactDies(prepared, e.tech, seed) < PROBE_DIES)
+    .filter((e) => exactDies(probeDesign(vmax, levels, tech.mziLossDb ?? 0).prepared, e.tech, seed) < PROBE_DIES)
     .map((e) => e.name);
 }
 
@@ -113,7 +117,7 @@ function failingAlone(prepared: Prepared[], tech: Partial<Technology>, seed: num
  * that wide fails a die (empty: none alone, their sum, or it does not fail).
  */
 export function breakingErrors(tech: Partial<Technology>, levels: number, theta: number, seed: number): string[] {
-  return failingAlone(probeDesign(Math.ceil(theta + 0.5), levels, tech.mziLossDb ?? 0).prepared, tech, seed);
+  return failingAlone(Math.ceil(theta + 0.5), levels, tech, seed);
 }
 
 const ladders = new Map<string, Omit<DecisionBound, "limitedBy">>();
@@ -133,7 +137,7 @@ export function decisionBound(tech: Partial<Technology>, levels: number, seed: n
   let limitedBy = limits.get(key);
   if (!limitedBy) {
     const first = ladder.ladder.find((p) => p.exactDies < PROBE_DIES);
-    limitedBy = first ? failingAlone(probeDesign(first.vmax, levels, tech.mziLossDb ?? 0).prepared, tech, seed) : [];
+    limitedBy = first ? failingAlone(first.vmax, levels, tech, seed) : [];
     limits.set(key, limitedBy);
   }
   return { ...ladder, limitedBy };

@@ -63,6 +63,15 @@ describe("decisionBound", () => {
     expect(b.ladder.filter((p) => p.theta <= b.theta!).every((p) => p.exactDies === PROBE_DIES)).toBe(true);
   });
 
+  it("each error alone is judged with that error: detector noise behind a negligible coupler error is named", () => {
+    // The coupler error is checked first; a probe compiled for it has no detector noise, and a
+    // compiled probe keeps its noise for every later die, so one probe reused for the detector
+    // alone would never see the noise (and name nothing).
+    const b = decisionBound({ mziLossDb: 0.1, splitterImbalance: 1e-5, detectorNoise: 0.15 }, 4, 1);
+    expect(b.ladder.some((p) => p.exactDies < p.dies)).toBe(true);
+    expect(b.limitedBy).toEqual(["detector σ 0.15 step"]);
+  });
+
   it("three times the calibrated errors never widen the bound or the wall", () => {
     const worse = { ...calibrated, splitterImbalance: 0.003, phaseNoise: 0.003 };
     for (const L of [2, 4]) {
