@@ -151,6 +151,11 @@ export const CATALOGUE = {
     unreadable: ["OPT6113", "die/calibrate/verify --measured: an unreadable measurement file", "2"],
     overwritesDesign: ["OPT6115", "calibrate -o points at the design's own directory", "2"],
     noSuchCopy: ["OPT6117", "die --copy beyond the cell's physical copies, or on a circuit that is not a cell", "2"],
+    notCalibrated: [
+      "OPT6118",
+      "calibrate: the die is not fully correctable, the calibrated die is still not exact, or (--readings) its acceptance round fails; the files are written",
+      "1",
+    ],
   }),
   fab: group("OPT62xx — fabricated dies (optinc.die/2) and drive codes", {
     json: ["OPT6201", "fabricated die file: not valid JSON (a truncated file)", "2"],

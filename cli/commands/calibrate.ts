@@ -121,7 +121,8 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       const r = calibrateFabFiles(t.name, t.loaded.circuit, t.table, any.die, flags.verify, port.cell);
       if (!(await out.commit(outDir, r.files, flags.out))) return undefined;
       const exact = r.after ? r.after.exact === r.after.cases : null;
-      if (exact === false || r.result.outOfRange.length) out.fail(EXIT.failure);
+      if (exact === false || r.result.outOfRange.length)
+        notCalibrated(out, measured, exact === false ? "the calibrated die is not exact" : "some drive codes are out of range");
       out.note(
         [
           `calibrate ${t.name} for fabricated die "${any.die.id}": ${any.die.heaters.length} heaters driven (${any.die.drive.bits}-bit, crosstalk compensated; largest phase error ${sci(r.result.maxPhaseErrorRad)} rad)`,
@@ -171,7 +172,8 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     });
     if (!(await out.commit(outDir, result.files, flags.out))) return undefined;
     const exact = result.after ? result.after.exact === result.after.cases : null;
-    if (!result.corrected || exact === false) out.fail(EXIT.failure);
+    if (!result.corrected || exact === false)
+      notCalibrated(out, measured, !result.corrected ? "the die is not fully correctable" : "the calibrated die is not exact");
     const cal = result.calibration;
     const shifters = cal.parts.reduce((a, p) => a + p.phases.size, 0);
     const lines = [
@@ -257,7 +259,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     if (!(await out.commit(outDir, res.files, flags.out))) return undefined;
     const totals = labTotals(session, r.read.doc.rounds);
     const a = res.acceptance;
-    if (!a.pass) out.fail(EXIT.failure);
+    if (!a.pass) notCalibrated(out, readingsFile, "the calibrated die fails its acceptance round");
     // Monitors that read dark through sweeps that lit them: dead or disconnected photodiodes.
     const nSites = session.struct.lc.sites.length;
     const dark = [...readoutWarnings(session, r.replayed.rounds, LAB_INSTRUMENT).dark].filter(
@@ -304,3 +306,19 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     };
   }
 };
+
+/**
+ * A calibration that ends in a failing verdict: exit 1 with a diagnostic of its own (the text
+ * report already says FAIL, so under --json only), never ok: false with no diagnostic.
+ */
+function notCalibrated(out: CommandOutput, file: string, why: string): void {
+  out.record([
+    {
+      code: DIE.notCalibrated,
+      severity: "error",
+      message: `calibrate: ${why} (the calibrated files are written for inspection)`,
+      hint: "the report above names the failing elements or inputs; re-measure the die, or check it with optinc verify --measured",
+      file,
+    },
+  ]);
+}

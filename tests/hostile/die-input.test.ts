@@ -73,6 +73,23 @@ describe("hostile die targets: each code from an input, nothing written", async 
     );
   });
 
+  it("a die calibrate cannot correct: exit 1 with OPT6118 at the die file (never ok: false without a diagnostic), the files written", async () => {
+    const ok = await runJson("die", [out, "--cell", "divide0", ...tech, "-o", at("bad-couplers-ok.json")]);
+    expect(ok.code, ok.err).toBe(0);
+    const doc = JSON.parse(readFileSync(at("bad-couplers-ok.json"), "utf8"));
+    // Every coupler at 0.9 instead of about 0.5: no phase setting reaches the design's matrix.
+    for (const e of Object.values(doc.elements as Record<string, { kind: string; coupling?: number }>))
+      if (e.kind === "coupler") e.coupling = 0.9;
+    writeFileSync(at("bad-couplers.json"), JSON.stringify(doc, null, 2));
+    const r = await runJson("calibrate", [out, "--cell", "divide0", "--measured", at("bad-couplers.json"), "-o", at("bad-cal")]);
+    expect(r.code).toBe(1);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([["OPT6118", "error", at("bad-couplers.json")]]);
+    expect(existsSync(at("bad-cal"))).toBe(true);
+    // The die as drawn calibrates: exit 0 and no diagnostic (the case can fail).
+    const good = await runJson("calibrate", [out, "--cell", "divide0", "--measured", at("bad-couplers-ok.json"), "-o", at("good-cal")]);
+    expect([good.code, good.diagnostics]).toEqual([0, []]);
+  });
+
   it("the same target with its cell named gives a die (the cases below start from a valid input)", async () => {
     const r = await runJson("die", [out, "--cell", "divide0", ...tech, "-o", at("ok.json")]);
     expect(r.code, r.err).toBe(0);
