@@ -231,11 +231,12 @@ function evaluate(ctx: Ctx): void {
   if (ctx.opts.skipEvaluation) return;
   const o = technologyOf(ctx.spec.technology);
   const designs = chipDesigns(ctx.steps);
-  if (!isIdeal(o, { detector: "include" })) ctx.decisionBound = decisionBound(o, innerLevelsOf(ctx.spec), ctx.seed);
-  if (!isIdeal(o, { detector: "include" }))
+  if (!isIdeal(o, { detector: "include" })) {
+    ctx.decisionBound = decisionBound(o, innerLevelsOf(ctx.spec), ctx.seed);
     ctx.yield =
       ctx.opts.chipTrials?.(designs, ctx.files) ??
       stagedChipYield({ designs, o, target: ctx.spec.target, seed: ctx.seed, firstStage: CHIP_TRIALS }, { jobs: ctx.opts.jobs });
+  }
   const trials = ctx.opts.toleranceTrials ?? CLOSED_FORM_TOLERANCE_TRIALS;
   if (trials <= 0) return;
   const job = {

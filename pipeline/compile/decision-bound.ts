@@ -87,20 +87,25 @@ function exactDies(prepared: Prepared[], tech: Partial<Technology>, seed: number
   return drawDies(prepared, tech, seed).exact;
 }
 
-/** Each error of the technology alone, named as the spec's block names it (the nominal MZI loss is the operating point, kept). */
+/** Each error of the technology that a die can carry alone, and how the spec's block names it. */
+const ERRORS: { key: "splitterImbalance" | "phaseNoise" | "dacBits" | "detectorNoise" | "lossSpreadDb"; name: (v: number) => string }[] = [
+  { key: "splitterImbalance", name: (v) => `couplers ±${v}` },
+  { key: "phaseNoise", name: (v) => `phase σ ${+(v * 1000).toPrecision(3)} mrad` },
+  { key: "dacBits", name: (v) => `${v}-bit DAC` },
+  { key: "detectorNoise", name: (v) => `detector σ ${v} step` },
+  { key: "lossSpreadDb", name: (v) => `loss spread σ ${v} dB per arm` },
+];
+
+/** Each non-zero error of the technology alone (the nominal MZI loss is the operating point, kept). */
 function singleErrors(tech: Partial<Technology>): { name: string; tech: Partial<Technology> }[] {
-  const base = { mziLossDb: tech.mziLossDb ?? 0 };
-  const out: { name: string; tech: Partial<Technology> }[] = [];
-  if (tech.splitterImbalance)
-    out.push({ name: `couplers ±${tech.splitterImbalance}`, tech: { ...base, splitterImbalance: tech.splitterImbalance } });
-  if (tech.phaseNoise)
-    out.push({ name: `phase σ ${+(tech.phaseNoise * 1000).toPrecision(3)} mrad`, tech: { ...base, phaseNoise: tech.phaseNoise } });
-  if (tech.dacBits) out.push({ name: `${tech.dacBits}-bit DAC`, tech: { ...base, dacBits: tech.dacBits } });
-  if (tech.detectorNoise) out.push({ name: `detector σ ${tech.detectorNoise} step`, tech: { ...base, detectorNoise: tech.detectorNoise } });
-  if (tech.lossSpreadDb)
-    out.push({ name: `loss spread σ ${tech.lossSpreadDb} dB per arm`, tech: { ...base, lossSpreadDb: tech.lossSpreadDb } });
-  return out;
+  return ERRORS.flatMap(({ key, name }) => {
+    const v = tech[key];
+    return v ? [{ name: name(v), tech: { mziLossDb: tech.mziLossDb ?? 0, [key]: v } }] : [];
+  });
 }
+
+/** The first rung of a ladder that failed a die (past it, rungs stop at their first exact die). */
+const firstFailing = (ladder: DecisionProbe[]): DecisionProbe | undefined => ladder.find((p) => p.exactDies < PROBE_DIES);
 
 /**
  * The errors under which, each alone, a probe of this vmax fails a die. Each error gets a probe of
@@ -136,7 +141,7 @@ export function decisionBound(tech: Partial<Technology>, levels: number, seed: n
   if (!withLimits) return { ...ladder, limitedBy: null };
   let limitedBy = limits.get(key);
   if (!limitedBy) {
-    const first = ladder.ladder.find((p) => p.exactDies < PROBE_DIES);
+    const first = firstFailing(ladder.ladder);
     limitedBy = first ? failingAlone(first.vmax, levels, tech, seed) : [];
     limits.set(key, limitedBy);
   }
@@ -154,7 +159,8 @@ function probeLadder(tech: Partial<Technology>, levels: number, seed: number): O
     failed ||= exact < dies;
     if (exact === 0) break;
   }
-  const fail = ladder.findIndex((p) => p.exactDies < PROBE_DIES);
+  const first = firstFailing(ladder);
+  const fail = first ? ladder.indexOf(first) : -1;
   return {
     levels,
     theta: fail === 0 ? null : ladder.at(fail < 0 ? -1 : fail - 1)!.theta,
@@ -165,7 +171,7 @@ function probeLadder(tech: Partial<Technology>, levels: number, seed: number): O
 
 /** One line: "PAM-4 cells: θ ≤ 19.5 (100/100 probe dies exact); θ = 23.5: 86/100, their sum; 0/100 from θ = 41.5". */
 export function boundText(b: DecisionBound): string {
-  const first = b.ladder.find((p) => p.exactDies < p.dies);
+  const first = firstFailing(b.ladder);
   const parts = [b.theta === null ? "no probe exact on every die" : `θ ≤ ${b.theta} (${PROBE_DIES}/${PROBE_DIES} probe dies exact)`];
   if (first)
     parts.push(

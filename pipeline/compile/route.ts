@@ -3,13 +3,13 @@
 // pipeline/compile/closed-form.ts; or the paper's trained ONN, pipeline/compile/trained.ts). Both return the files to
 // write, a report with the same top-level verdict fields (onn.exactMatch, onn.casesChecked, ok), the
 // HTML report and the summary lines the CLI prints.
-import type { CheckedSpec } from "../../dsl/spec.ts";
+import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { COMPILE } from "../../codes/catalogue.ts";
 import { bestRow, searchStructures } from "./structure-search.ts";
 import type { StructureRow, StructureSearch } from "../types.ts";
 import { breakingErrors } from "./decision-bound.ts";
-import { technologyOf, type Technology } from "../../dsl/technology.ts";
+import { technologyOf } from "../../dsl/technology.ts";
 import { compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
 import { closedFormHtml } from "../report/closed-form-html.ts";
 import { closedFormSummary } from "../report/closed-form-summary.ts";
@@ -36,11 +36,10 @@ export interface AggregatorOptions extends CompileOptions {
 export class StructureRefused extends CompileError {
   constructor(
     readonly search: StructureSearch,
-    mziLossDb: number,
-    tech: Partial<Technology>,
+    spec: Spec,
     seed: number,
   ) {
-    super(COMPILE.noStructure, refusalMessage(search, tech, seed), "target.yield", refusalHint(search, mziLossDb));
+    super(COMPILE.noStructure, refusalMessage(search, spec, seed), "target.yield", refusalHint(search, spec.technology.mziLossDb));
   }
 }
 
@@ -75,7 +74,7 @@ function compileAuto(checked: CheckedSpec, opts: AggregatorOptions): CompiledAgg
       jobs: opts.jobs,
       checkBudget: opts.checkBudget,
     });
-    if (!chosen) throw new StructureRefused(search, checked.spec.technology.mziLossDb, technologyOf(checked.spec.technology), seed);
+    if (!chosen) throw new StructureRefused(search, checked.spec, seed);
     const result = compileClosedForm(
       { ...checked, spec: chosen.spec },
       {
@@ -125,9 +124,9 @@ function notExact(r: ClosedFormReport): string {
 }
 
 /** The refusal names the best structure, its yield and its widest decision against the technology's bound. */
-function refusalMessage(s: StructureSearch, tech: Partial<Technology>, seed: number): string {
+function refusalMessage(s: StructureSearch, spec: Spec, seed: number): string {
   const best = s.rows[bestRow(s.rows)]!;
-  const widest = best.yield && best.cost.widestDecision.theta > 0 ? `; ${widestText(s, best, tech, seed)}` : "";
+  const widest = best.yield && best.cost.widestDecision.theta > 0 ? `; ${widestText(s, best, spec, seed)}` : "";
   return `route = auto found no structure that meets the yield target: ${s.reason}${widest}`;
 }
 
@@ -156,13 +155,13 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
  * The best structure's widest decision against the technology's decision bound for its cells, and
  * the errors that break a decision that wide (docs/structures.md "The decision bound").
  */
-function widestText(s: StructureSearch, row: StructureRow, tech: Partial<Technology>, seed: number): string {
+function widestText(s: StructureSearch, row: StructureRow, spec: Spec, seed: number): string {
   const w = row.cost.widestDecision;
-  const L = row.structure.innerLevels ?? s.decisionBounds[0]?.levels;
+  const L = row.structure.innerLevels ?? spec.levels;
   const b = s.decisionBounds.find((x) => x.levels === L);
   const at = `its widest decision is θ = ${w.theta} in cell ${w.cell}`;
-  if (!b || L === undefined) return at;
-  const breaks = breakingErrors(tech, L, w.theta, seed);
+  if (!b) return at;
+  const breaks = breakingErrors(technologyOf(spec.technology), L, w.theta, seed);
   const bound =
     b.theta === null
       ? `no PAM-${L} probe cell is exact on every ${s.technology} die`

@@ -6,8 +6,7 @@
 // structures past the wall last, and the wall predicts the chips of the structures past it.
 import { describe, expect, it } from "vitest";
 import { boundText, decisionBound, PROBE_DIES, probeChip, probeDesign } from "../../pipeline/compile/decision-bound.ts";
-import { tryOrder } from "../../pipeline/compile/structure-search.ts";
-import { searchStructures } from "../../pipeline/compile/structure-search.ts";
+import { searchStructures, tryOrder } from "../../pipeline/compile/structure-search.ts";
 import { chipTrial } from "../../verify/cells/chip-yield.ts";
 import { verifyCellCircuit } from "../../verify/cells/cell-verify.ts";
 import { technologyPreset } from "../../dsl/technology-presets.ts";

@@ -85,6 +85,12 @@ describe("route = auto", () => {
       /refused3\.optinc:5:34: error\[OPT3007\]: route = auto found no structure that meets the yield target: no structure shows 99% yield at 95% confidence at foundry; the best, (flat cells|radix-2 cascade), has \d+\/30 chips exact \(95% CI [\d.]+–[\d.]+%\)/,
     );
     expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
+    // The message names the best structure's widest decision against foundry's decision bound and
+    // the errors that break it; the table starts with the bound (docs/structures.md).
+    expect(c.err).toMatch(
+      /its widest decision is θ = [\d.]+ in cell \S+; foundry's bound for PAM-4 cells is θ ≤ [\d.]+; (it fails under .+ alone|no single error breaks it, their sum does)/,
+    );
+    expect(c.err).toMatch(/ {2}decision bound, PAM-4 cells: θ ≤ [\d.]+ \(100\/100 probe dies exact\)/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
     expect(c.err).toMatch(
       / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
