@@ -4,6 +4,7 @@
 // tables[o][v]), so the file alone defines what the chip computes. docs/robustness.md documents it.
 import type { Rounding } from "../dsl/spec.ts";
 import { jsonErrorAt, lineCol } from "../math/source-position.ts";
+import { ARTIFACT_ARRAY_LIMITS, arrayOverLimit, overLimitMessage } from "../math/json-scan.ts";
 import type { Cell, CellRole, DigitChip, DigitRef, PortSource } from "./digit-chip.ts";
 import { CHIP_FILE } from "../codes/catalogue.ts";
 
@@ -105,6 +106,11 @@ export function readChipJson(text: string, file: string): ChipFile {
     const { line, col } = lineCol(text, i);
     throw new ChipFileError(file, line, col, what);
   };
+  const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
+  if (big) {
+    const { line, col } = lineCol(text, big.offset);
+    throw new ChipFileError(file, line, col, overLimitMessage(big, ARTIFACT_ARRAY_LIMITS));
+  }
   try {
     doc = JSON.parse(text);
   } catch (e) {

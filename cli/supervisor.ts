@@ -55,16 +55,21 @@ export function supervise(entry: URL, argv: string[]): void {
   let code: number | null = null;
   let wroteStdout = false;
 
-  const stop = (exitCode: number, line: string): void => {
+  const stop = (exitCode: number, line: string, sig?: keyof typeof SIGNAL_EXIT): void => {
     if (finished) return;
     finished = true;
     void worker.terminate();
     write(process.stderr, `${line}\n`);
     if (jsonRequested(argv) && !wroteStdout) write(process.stdout, envelopeForFailure(argv, IO.interrupted, line.replace(/^optinc: /, "")));
     process.exitCode = exitCode;
-    // A worker blocked in a read the kernel does not interrupt (a FIFO nobody writes) may never
-    // finish terminating; the process ends anyway.
-    setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
+    // A worker blocked in a read the kernel does not interrupt (a FIFO nobody writes) never finishes
+    // terminating, and process.exit waits for it. After a signal the process re-raises it with the
+    // default action instead: the kernel ends it, and the shell sees 130 (SIGINT) or 143 (SIGTERM).
+    setTimeout(() => {
+      if (!sig) process.exit(exitCode);
+      process.removeAllListeners(sig);
+      process.kill(process.pid, sig);
+    }, EXIT_GRACE_MS).unref();
   };
 
   const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {
@@ -72,10 +77,10 @@ export function supervise(entry: URL, argv: string[]): void {
     const line = `optinc: interrupted by ${sig}; nothing was written`;
     if (committed) {
       // The output is complete and in place; let the command print its summary and end.
-      setTimeout(() => stop(SIGNAL_EXIT[sig], `optinc: interrupted by ${sig} after the output was written`), FINISH_GRACE_MS).unref();
+      setTimeout(() => stop(SIGNAL_EXIT[sig], `optinc: interrupted by ${sig} after the output was written`, sig), FINISH_GRACE_MS).unref();
       return;
     }
-    stop(SIGNAL_EXIT[sig], line);
+    stop(SIGNAL_EXIT[sig], line, sig);
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));

@@ -27,6 +27,15 @@ export interface ArrayOverLimit {
  */
 export const INPUT_ARRAY_LIMITS: ArrayLimits = { perArray: 100_000, total: 500_000 };
 
+/**
+ * The limits of the files optinc emits and reads back (netlist, chip, report, phase-table and drive
+ * files): ten times the measurement files', since a trained mesh's phase table lists 16,323 elements
+ * (paper-4x8-trained); the quick start's largest array in any of them holds 299 elements. A file
+ * within them parses in bounded memory (10⁶ numbers are about 8 MB once built); a 20 MB netlist
+ * holding an array of 10⁷ zeros under some key took 3.3 s and 347 MB to accept before.
+ */
+export const ARTIFACT_ARRAY_LIMITS: ArrayLimits = { perArray: 1_000_000, total: 5_000_000 };
+
 /** The message of an array over its limit. */
 export function overLimitMessage(hit: ArrayOverLimit, limits: ArrayLimits = INPUT_ARRAY_LIMITS): string {
   return hit.limit === "perArray"

@@ -8,6 +8,7 @@ import { linearParts } from "../die/die.ts";
 import type { FabDie } from "../die/heaters.ts";
 import { jsonPathOffset } from "../../math/json-locate.ts";
 import { jsonErrorAt, lineCol } from "../../math/source-position.ts";
+import { ARTIFACT_ARRAY_LIMITS, arrayOverLimit, overLimitMessage } from "../../math/json-scan.ts";
 
 export const DRIVE_FORMAT = "optinc.drive/1";
 
@@ -43,6 +44,8 @@ export interface DriveFileError {
 /** Codes of a drive file in the die's heater order; where and why the file does not fit the die. */
 export function readDriveFile(text: string, die: FabDie): { codes: Int32Array } | DriveFileError {
   let doc: Partial<DriveFile> & { format?: unknown };
+  const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
+  if (big) return { error: overLimitMessage(big, ARTIFACT_ARRAY_LIMITS), ...lineCol(text, big.offset), syntax: false };
   try {
     doc = JSON.parse(text) as typeof doc;
   } catch (e) {

@@ -4,6 +4,7 @@
 // given models for the component names listed under `models`.
 import type { Circuit, Instance, Netlist, SettingValue } from "../ir.ts";
 import { jsonErrorAt, lineCol } from "../../math/source-position.ts";
+import { ARTIFACT_ARRAY_LIMITS, arrayOverLimit, overLimitMessage } from "../../math/json-scan.ts";
 import { NetlistReadError } from "./read-error.ts";
 import { getModel } from "../models.ts";
 import { directionOf, splitRef, type PortSpec } from "../ports.ts";
@@ -49,6 +50,11 @@ export function writeNetlistJson(circuit: Circuit): string {
 /** Parse and validate a `.netlist.json`; errors carry file:line:col of the offending value. */
 export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit {
   let doc: unknown;
+  const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
+  if (big) {
+    const at = lineCol(text, big.offset);
+    throw new NetlistReadError("TOO_LARGE", file, at.line, at.col, overLimitMessage(big, ARTIFACT_ARRAY_LIMITS), "re-emit the netlist with optinc compile or export");
+  }
   try {
     doc = JSON.parse(text);
   } catch (e) {

@@ -1,6 +1,7 @@
 // Reading `*.phases.json`: JSON syntax errors with line:col, then a structural check of
 // every field the toolchain relies on, each failure naming the exact path.
-import { jsonErrorAt } from "../../math/source-position.ts";
+import { jsonErrorAt, lineCol } from "../../math/source-position.ts";
+import { ARTIFACT_ARRAY_LIMITS, arrayOverLimit, overLimitMessage } from "../../math/json-scan.ts";
 import type { PhaseTable } from "../ir.ts";
 
 export class PhaseTableError extends Error {
@@ -21,6 +22,12 @@ export class PhaseTableError extends Error {
 
 /** JSON.parse with the error position turned into file:line:col. */
 export function parseJsonText(text: string, file = "<input>"): unknown {
+  const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
+  if (big) {
+    const { line, col } = lineCol(text, big.offset);
+    const reason = overLimitMessage(big, ARTIFACT_ARRAY_LIMITS);
+    throw new PhaseTableError(`${file}:${line}:${col}: ${reason}`, "", line, col, reason);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -7,25 +7,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../codes/catalogue.ts";
 import { ALLOWED } from "../architecture/layers.ts";
+import { EXPORTS } from "./exports.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
-
-/** The exported constant of each group (codes/catalogue.ts). */
-const EXPORTS: Record<keyof typeof CATALOGUE, string> = {
-  io: "IO",
-  syntax: "SYNTAX",
-  spec: "SPEC",
-  compile: "COMPILE",
-  decompose: "DECOMPOSE",
-  chipFile: "CHIP_FILE",
-  export: "EXPORT",
-  verify: "VERIFY",
-  die: "DIE",
-  fab: "FAB",
-  lab: "LAB",
-  allreduce: "ALLREDUCE",
-  layout: "LAYOUT",
-};
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(join(ROOT, dir)).sort()) {

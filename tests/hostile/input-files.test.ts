@@ -273,3 +273,35 @@ describe("a truncated chip file: OPT4101 at its end, exit 1, nothing written", (
       expect(existsSync(join(dir, "o"))).toBe(false);
     });
 });
+
+// An emitted file holding a huge array under some key (netlist, report, chip file, phase table,
+// drive file) was parsed whole and then accepted or ignored: a 20 MB netlist with 10⁷ zeros took 3.3 s
+// and 347 MB. Arrays are now counted before the document is built (ARTIFACT_ARRAY_LIMITS,
+// math/json-scan.ts): one of 2·10⁶ elements is refused at its bracket, nothing written.
+describe("an emitted file with an array past the limit: refused at the array, before it is read", () => {
+  const BIG: { c: Input; code: string; exit: number }[] = [
+    { c: INPUTS.find((x) => x.what === "netlist (verify)")!, code: VERIFY.badNetlist, exit: 1 },
+    { c: INPUTS.find((x) => x.what === "report (verify)")!, code: VERIFY.tooLarge, exit: 1 },
+    { c: INPUTS.find((x) => x.what === "chip file (verify)")!, code: CHIP_FILE.invalid, exit: 1 },
+    { c: INPUTS.find((x) => x.what === "phase table (die)")!, code: DIE.badPhaseTable, exit: 2 },
+    { c: INPUTS.find((x) => x.what === "drive file (verify --measured)")!, code: FAB.staleDrive, exit: 2 },
+  ];
+  for (const { c, code, exit } of BIG)
+    it(`${c.what}: ${code}, exit ${exit}, at 1:11`, async () => {
+      const dir = caseDir(`big-${c.what.replace(/\W+/g, "-")}`, c.file, (p) => {
+        const text = readFileSync(p, "utf8");
+        writeFileSync(p, `{"extra": [${"0,".repeat(2_000_000)}0],${text.slice(text.indexOf("{") + 1)}`);
+      });
+      const before = snapshot(dir);
+      const r = await optinc(json(c.args), { cwd: dir });
+      expectSane(r, c.what);
+      expect(r.code, `${c.what}\n${r.stderr}`).toBe(exit);
+      const d = envelope(r).diagnostics.find((x) => x.code === code) as { file?: string; line?: number; column?: number; message: string };
+      expect(d, r.stdout).toBeDefined();
+      expect(d.message).toMatch(/an array of more than 1000000 elements/);
+      expect(d.file!.endsWith(c.file), `${d.file} is ${c.file}`).toBe(true);
+      expect([d.line, d.column]).toEqual([1, 11]);
+      expect(snapshot(dir)).toEqual(before);
+      expect(existsSync(join(dir, "o"))).toBe(false);
+    });
+});

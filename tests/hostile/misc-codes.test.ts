@@ -1,8 +1,10 @@
 // Codes no other test triggered, each from an input: `fmt --check` on a spec that is not in
 // canonical form (OPT0010, exit 1, the spec untouched), `decompose` of a JSON document that is not
 // a matrix (OPT3108, exit 1, at the offending key, nothing written) and `protocol` on a trained
-// circuit, which no lab calibrates cell by cell (OPT6313, exit 2, nothing written). The canonical
-// spec, a real matrix and a closed-form cell pass (the cases can fail).
+// circuit, which no lab calibrates cell by cell (OPT6313, exit 2, nothing written), and `compile`
+// of a trained spec given one epoch, whose network is not exact (OPT3001, exit 1, at
+// training.epochs, the files still written). The canonical spec, a real matrix, a closed-form cell
+// and the trained spec at 100 epochs pass (the cases can fail).
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,5 +60,20 @@ describe("fmt --check, decompose and protocol refuse from inputs", () => {
     expect(existsSync(at("p.json"))).toBe(false);
     const ok = await runJson("protocol", [at("cf"), "--cell", "divide0", "-o", at("ok.json")]);
     expect(ok.code, ok.err).toBe(0);
+  });
+
+  it("compile: a trained network not exact after one epoch is OPT3001 (exit 1) at training.epochs, its files written", async () => {
+    const oneEpoch =
+      "aggregator tiny {\n  route = trained\n  workers = 2\n  precision = 2 bits\n  levels = 2\n  network { hidden = [2] }\n  approximate { method = none }\n  training { seed = 3  epochs = 1 }\n}\n";
+    writeFileSync(at("one.optinc"), oneEpoch);
+    const d = expectRefused(await runJson("compile", [at("one.optinc"), "-o", at("one"), "--no-evaluate"]), {
+      exit: 1,
+      code: "OPT3001",
+      file: at("one.optinc"),
+      message: /not exact: \d+ of 9 cases decode wrongly/,
+      line: 8,
+    });
+    expect((d as { hint?: string }).hint).toMatch(/raise training\.epochs/);
+    expect(existsSync(at("one/tiny.netlist.json"))).toBe(true);
   });
 });

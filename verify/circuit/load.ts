@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { jsonErrorAt } from "../../math/source-position.ts";
+import { jsonErrorAt, lineCol } from "../../math/source-position.ts";
+import { ARTIFACT_ARRAY_LIMITS, arrayOverLimit, overLimitMessage } from "../../math/json-scan.ts";
 import { NetlistReadError } from "../../netlist/formats/read-error.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { identityProblems, missingUnits } from "./identity.ts";
@@ -112,6 +113,15 @@ export function readChipFile(path: string): ChipFile {
 
 function parseJson(path: string): unknown {
   const text = readEmittedFile(path);
+  const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
+  if (big) {
+    const { line, col: column } = lineCol(text, big.offset);
+    throw new VerifyInputError(VERIFY.tooLarge, overLimitMessage(big, ARTIFACT_ARRAY_LIMITS), 1, "re-run optinc compile to regenerate the file", {
+      file: path,
+      line,
+      column,
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
