@@ -131,7 +131,11 @@ export const CATALOGUE = {
     notPipeline: ["OPT6005", "verify/allreduce: the netlist is not a compiled circuit (or its info block is malformed)", "1"],
     identity: ["OPT6006", "verify/allreduce: the circuit is not the compiled one (identity)", "1"],
     threshold: ["OPT6007", "verify: a threshold failed (--min-exact, --min-yield)", "1"],
-    tooLarge: ["OPT6008", "verify: a netlist or report larger than 256 MB, or with more array elements than optinc reads (docs/cli.md, Limits)", "1"],
+    tooLarge: [
+      "OPT6008",
+      "verify: a netlist or report larger than 256 MB, or with more array elements than optinc reads (docs/cli.md, Limits)",
+      "1",
+    ],
   }),
   die: group("OPT61xx — measurement files, die and calibrate", {
     json: ["OPT6101", "measurement file: not valid JSON (NaN and Infinity are not JSON)", "2"],

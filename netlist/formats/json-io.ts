@@ -53,7 +53,14 @@ export function readNetlistJson(text: string, file = "<netlist.json>"): Circuit 
   const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
   if (big) {
     const at = lineCol(text, big.offset);
-    throw new NetlistReadError("TOO_LARGE", file, at.line, at.col, overLimitMessage(big, ARTIFACT_ARRAY_LIMITS), "re-emit the netlist with optinc compile or export");
+    throw new NetlistReadError(
+      "TOO_LARGE",
+      file,
+      at.line,
+      at.col,
+      overLimitMessage(big, ARTIFACT_ARRAY_LIMITS),
+      "re-emit the netlist with optinc compile or export",
+    );
   }
   try {
     doc = JSON.parse(text);

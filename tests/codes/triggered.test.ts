@@ -24,7 +24,7 @@ function testFiles(dir = "tests", out: string[] = []): string[] {
 }
 
 /** Codes a test source names, as `OPTnnnn`: string literals holding one, and `GROUP.name` (comments do not count). */
-export function namedCodes(file: string, text: string): Set<string> {
+function namedCodes(file: string, text: string): Set<string> {
   const byConstant = new Map<string, string>();
   for (const [g, group] of Object.entries(CATALOGUE) as [keyof typeof CATALOGUE, (typeof CATALOGUE)[keyof typeof CATALOGUE]][])
     for (const [name, [code]] of Object.entries(group.codes) as [string, readonly [string, string, string]][])
@@ -56,7 +56,7 @@ export function namedCodes(file: string, text: string): Set<string> {
 }
 
 /** Live codes of the catalogue that none of the sources names. */
-export function untriggered(sources: readonly { file: string; text: string }[]): string[] {
+function untriggered(sources: readonly { file: string; text: string }[]): string[] {
   const named = new Set(sources.flatMap((s) => [...namedCodes(s.file, s.text)]));
   const retired = new Set(RETIRED.map((r) => r.code as string));
   return Object.values(CATALOGUE)

@@ -15,7 +15,9 @@ const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "optinc-blocked-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function blockedRun(sig: "SIGINT" | "SIGTERM"): Promise<{ signal: NodeJS.Signals | null; code: number | null; ms: number; stderr: string }> {
+function blockedRun(
+  sig: "SIGINT" | "SIGTERM",
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; ms: number; stderr: string }> {
   const fifo = join(dir, `${sig}.fifo`);
   execFileSync("mkfifo", [fifo]);
   const worker = join(dir, `${sig}-worker.mjs`);

@@ -116,11 +116,17 @@ function parseJson(path: string): unknown {
   const big = arrayOverLimit(text, ARTIFACT_ARRAY_LIMITS);
   if (big) {
     const { line, col: column } = lineCol(text, big.offset);
-    throw new VerifyInputError(VERIFY.tooLarge, overLimitMessage(big, ARTIFACT_ARRAY_LIMITS), 1, "re-run optinc compile to regenerate the file", {
-      file: path,
-      line,
-      column,
-    });
+    throw new VerifyInputError(
+      VERIFY.tooLarge,
+      overLimitMessage(big, ARTIFACT_ARRAY_LIMITS),
+      1,
+      "re-run optinc compile to regenerate the file",
+      {
+        file: path,
+        line,
+        column,
+      },
+    );
   }
   try {
     return JSON.parse(text);
