@@ -117,7 +117,7 @@ export const CATALOGUE = {
   }),
   export: group("OPT5xxx — export", {
     noNetlist: ["OPT5001", "export: no *.netlist.json in the directory", "2"],
-    unreadable: ["OPT5002", "export: the target or its netlist cannot be read", "2"],
+    unreadable: ["OPT5002", "export: the target, its netlist or its phase table cannot be read (a FIFO, a device, invalid UTF-8)", "2"],
     noPhaseTable: ["OPT5003", "export: no phase table beside the netlist", "2"],
     badPhaseTable: ["OPT5004", "export: an invalid phase table", "1"],
     badNetlist: ["OPT5005", "export: an invalid netlist (the netlist reader's own code first)", "1"],

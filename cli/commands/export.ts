@@ -155,7 +155,7 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
                 "the phase table is written by optinc compile / decompose; re-run it",
               )
             : unreadableDiagnostic(phasesPath, read, {
-                code: EXPORT.noPhaseTable,
+                code: EXPORT.unreadable,
                 what: "phase table",
                 hint: "the phase table is written by optinc compile / decompose; re-run it",
               }),

@@ -83,7 +83,7 @@ export function checkOutputDir(dir: string, shown: string): OutputProblem | null
   if (special)
     return { message: `output directory '${shown}' is on the ${special} pseudo-filesystem`, hint: "write to a normal directory" };
   const why = probeWritable(base);
-  if (why) return { message: `output directory '${shown}' is not writable (${why})`, hint: "pass a writable directory with -o" };
+  if (why) return { message: `output directory '${shown}' is not writable (${why})`, hint: "pass a path in a directory you can write to" };
   return null;
 }
 

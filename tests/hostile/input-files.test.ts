@@ -84,6 +84,13 @@ const INPUTS: Input[] = [
     writes: "o/cf.divide0.ports.json",
   },
   {
+    what: "phase table (export --format phases)",
+    file: "cf/cf.divide0.phases.json",
+    args: ["export", "cf/cf.divide0.netlist.json", "--format", "phases", "-o", "o"],
+    unreadable: EXPORT.unreadable,
+    writes: "o/cf.divide0.phases.csv",
+  },
+  {
     what: "phase table (die)",
     file: "cf/cf.divide0.phases.json",
     args: ["die", "cf", ...CELL, "--technology", "foundry", "-o", "o/d1.json"],
