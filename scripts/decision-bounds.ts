@@ -1,13 +1,19 @@
 // `npx tsx scripts/decision-bounds.ts [preset…]`: the decision bound of every cell base at each
 // technology preset (calibrated, optimistic and foundry by default), seed 1, one line per base as
-// `--explain` prints it. The table of docs/structures.md ("The decision bound") is read off it.
-import { boundText, decisionBound } from "../pipeline/compile/decision-bound.ts";
-import { technologyPreset } from "../dsl/technology-presets.ts";
-import { technologyOf } from "../dsl/technology.ts";
+// `--explain` prints it, then the rows of docs/structures.md's table ("The decision bound"), which
+// tests/docs/structures.test.ts compares with the page.
+import { boundText } from "../pipeline/compile/decision-bound.ts";
+import { BOUND_BASES, BOUND_PRESETS, boundCell, boundRow, presetBound } from "./decision-bounds-core.ts";
 
 const asked = process.argv.slice(2).filter((a) => a !== "--");
-for (const preset of asked.length ? asked : ["calibrated", "optimistic", "foundry"]) {
-  const block = technologyPreset(preset);
-  if (!block) throw new Error(`no technology preset "${preset}"`);
-  for (const L of [2, 4, 8, 16]) process.stdout.write(`${preset}: ${boundText(decisionBound(technologyOf(block), L, 1))}\n`);
+const rows: string[] = [];
+for (const preset of asked.length ? asked : BOUND_PRESETS) {
+  const cells: string[] = [];
+  for (const L of BOUND_BASES) {
+    const b = presetBound(preset, L);
+    process.stdout.write(`${preset}: ${boundText(b)}\n`);
+    cells.push(boundCell(b));
+  }
+  rows.push(boundRow(preset, cells));
 }
+process.stdout.write(`\n${rows.join("\n")}\n`);
