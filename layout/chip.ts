@@ -56,7 +56,8 @@ export interface ChipLayout {
   padMap: PortMapPad[];
 }
 
-const GAP = 200;
+// Space between design copies on the die: well above the deck's largest spacing rule (10 µm).
+const GAP = 50;
 
 export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string, maxPathPoints?: number): ChipLayout {
   const cache = new CellCache(enc, maxPathPoints);

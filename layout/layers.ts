@@ -66,12 +66,12 @@ export const RULES = {
   ioPitch: 127,
   /** Pitch of the two ports on one side of a 2×2 cell. */
   portPitch: 10,
-  /** Vertical gap between stacked cells in one column. */
-  cellGap: 10,
+  /** Vertical gap between stacked cells in one column: the M2 space, so two heaters' contacts may stack. */
+  cellGap: 8,
   /** Pitch of through-going waveguides (feed-throughs). */
   trackPitch: 10,
-  /** Largest slope of an S-bend (1 = 45°). */
-  maxSlope: 1,
+  /** Largest slope of an S-bend (2 = 63°): two S-bends over one interval keep a gap of at least 1/√5 of their vertical gap. */
+  maxSlope: 2,
   /** Length of the trim section where a route gets its phase-trim bump. */
   trimLength: 30,
   /** Space from a design's outermost shape to the die edge (floor plan). */
