@@ -19,13 +19,7 @@ function pinShapes(p: Pin): Shape[] {
 }
 
 /** Finish a primitive cell: pins drawn, device-recognition box, bounding box. */
-export function primitive(
-  name: string,
-  kind: string,
-  shapes: Shape[],
-  pins: Pin[],
-  through: Record<string, number>,
-): LayoutCell {
+export function primitive(name: string, kind: string, shapes: Shape[], pins: Pin[], through: Record<string, number>): LayoutCell {
   const bbox = boundsOf(shapes, [], pins);
   const all = [...shapes, ...pins.flatMap(pinShapes), { kind: "box" as const, layer: "devrec" as const, ...bbox }];
   return { name, kind, shapes: all, refs: [], pins, bbox, through };
