@@ -28,11 +28,20 @@ export interface CellRef {
   name: string;
 }
 
-/** A bond pad: its centre in cell coordinates and what it drives. */
-export interface Pad {
-  name: string;
-  x: number;
-  y: number;
+/** A heater's two bumps in its netlist's cell: its own signal bump and its column's ground bump (centres). */
+export interface HeaterBumps {
+  signal: Pt;
+  ground: Pt;
+}
+
+/** The bump fields a netlist's cell draws for its own heaters (layout/bumps.ts). */
+export interface BumpInfo {
+  /** Phase-shifter instance name → its bumps. */
+  heaters: Map<string, HeaterBumps>;
+  signal: number;
+  ground: number;
+  /** Bump sites of the drawn rows (used or not): what the fields hold. */
+  sites: number;
 }
 
 export interface Box {
@@ -50,8 +59,8 @@ export interface LayoutCell {
   refs: CellRef[];
   pins: Pin[];
   bbox: Box;
-  /** Bond pads drawn in this cell itself (heater pads of a phase shifter). */
-  pads: Pad[];
+  /** A netlist's cell: the bumps of the heaters it places itself, when it places any. */
+  bumps?: BumpInfo;
   /** Drawn optical path length (µm) from an in pin to an out pin, "in>out". */
   through: Record<string, number>;
 }

@@ -1,12 +1,12 @@
 // Parametric cells, each a pure function of its parameters (gdsfactory's component factories):
-// the phase shifter (waveguide + heater + metal + two bond pads), the plain waveguide, the
+// the phase shifter (waveguide + heater + two metal contacts), the plain waveguide, the
 // directional coupler of a given coupling, the waveguide crossing, terminators, grating couplers,
 // placeholder blocks (modulator array, nonlinearity, photodetector array, bias laser). Every
 // optical path through a cell except a phase shifter's is a whole number of periods P = λ/n_eff
 // long, so a cell adds no phase beyond its model's (docs/layout.md).
 import { curve, drawnLength, LEAD, samples, sbendLength, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
-import { boundsOf, type LayoutCell, type Pad, type Pin, type Shape } from "./cell.ts";
+import { boundsOf, type LayoutCell, type Pin, type Shape } from "./cell.ts";
 
 const W = RULES.wgWidth;
 
@@ -19,17 +19,10 @@ function pinShapes(p: Pin): Shape[] {
 }
 
 /** Finish a primitive cell: pins drawn, device-recognition box, bounding box. */
-export function primitive(
-  name: string,
-  kind: string,
-  shapes: Shape[],
-  pins: Pin[],
-  through: Record<string, number>,
-  pads: Pad[] = [],
-): LayoutCell {
+export function primitive(name: string, kind: string, shapes: Shape[], pins: Pin[], through: Record<string, number>): LayoutCell {
   const bbox = boundsOf(shapes, [], pins);
   const all = [...shapes, ...pins.flatMap(pinShapes), { kind: "box" as const, layer: "devrec" as const, ...bbox }];
-  return { name, kind, shapes: all, refs: [], pins, bbox, pads, through };
+  return { name, kind, shapes: all, refs: [], pins, bbox, through };
 }
 
 const wg = (points: Pt[]): Shape => ({ kind: "path", layer: "si", width: W, points });
@@ -43,50 +36,32 @@ export function toWholePeriods(len: number, period: number): number {
 /**
  * Thermo-optic phase shifter: a straight waveguide of exactly `length` µm (the .spi wg_length of
  * --length-phases, at least the physical heater's length, netlist/heater.ts), a heater strip over
- * all of it, an M2 contact over each heater end and a lead from each contact straight up to its
- * bond pad, the pads above the heater's two ends (docs/layout.md, "Heaters").
+ * all of it and an M2 contact over each heater end: a at the input end (the shared ground, joined by
+ * the column's ground bus), b at the output end (the heater's own signal lead). No pads: the leads
+ * and the bumps they reach are drawn by the netlist's cell (layout/leads.ts, layout/bumps.ts), so
+ * the cell is only as tall as its contacts (docs/layout.md, "Heaters" and "Bumps").
  */
 export function phaseShifter(length: number): LayoutCell {
   const L = snap(length);
   const hw = RULES.heaterWidth / 2;
   const c = RULES.contactLength;
   const cy = hw + RULES.contactOverhang;
-  const m = RULES.metalWidth;
-  const padY = cy + RULES.leadLength;
-  if (L < 2 * RULES.pad + RULES.metalSpace)
-    throw new Error(`phase shifter of ${L} µm: its two ${RULES.pad} µm pads need ${2 * RULES.pad + RULES.metalSpace} µm`);
+  if (L < 2 * c + RULES.metalSpace)
+    throw new Error(`phase shifter of ${L} µm: its two ${c} µm contacts need ${2 * c + RULES.metalSpace} µm`);
   const shapes: Shape[] = [
     wg([
       [0, 0],
       [L, 0],
     ]),
     { kind: "box", layer: "heater", x0: 0, y0: -hw, x1: L, y1: hw },
+    { kind: "box", layer: "metal", x0: 0, y0: -cy, x1: c, y1: cy },
+    { kind: "box", layer: "metal", x0: L - c, y0: -cy, x1: L, y1: cy },
   ];
-  const pads: Pad[] = [];
-  for (const [k, x0] of [0, L - RULES.pad].entries()) {
-    const cx0 = k === 0 ? 0 : L - c; // the contact over the heater end
-    const lx = cx0 + (c - m) / 2;
-    const pcx = x0 + RULES.pad / 2;
-    shapes.push(
-      { kind: "box", layer: "metal", x0: cx0, y0: -cy, x1: cx0 + c, y1: cy },
-      { kind: "box", layer: "metal", x0: lx, y0: cy - m, x1: lx + m, y1: padY + m },
-      { kind: "box", layer: "metal", x0, y0: padY, x1: x0 + RULES.pad, y1: padY + RULES.pad },
-      {
-        kind: "box",
-        layer: "padopen",
-        x0: x0 + RULES.padOpenInset,
-        y0: padY + RULES.padOpenInset,
-        x1: x0 + RULES.pad - RULES.padOpenInset,
-        y1: padY + RULES.pad - RULES.padOpenInset,
-      },
-    );
-    pads.push({ name: k === 0 ? "a" : "b", x: pcx, y: padY + RULES.pad / 2 });
-  }
   const pins: Pin[] = [
     { name: "o1", x: 0, y: 0, side: "in" },
     { name: "o2", x: L, y: 0, side: "out" },
   ];
-  return primitive(`phase_shifter_L${Math.round(L * 1000)}`, "phase", shapes, pins, { "o1>o2": L }, pads);
+  return primitive(`phase_shifter_L${Math.round(L * 1000)}`, "phase", shapes, pins, { "o1>o2": L });
 }
 
 /** A plain waveguide of `length` µm (an MZI's reference arm). */

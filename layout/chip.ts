@@ -1,7 +1,7 @@
 // The chip: every cell copy of a closed-form chip file as an instance of its design's cell (a
 // trained single netlist is one cell), rows per chip file, the die outline on the floor-plan
-// layer, and what the report needs: area, heaters, pads (with the heater → pad map), optical I/O,
-// crossings and the longest waveguide path.
+// layer, and what the report needs: area, heaters, bumps (with the heater → bump map), optical
+// I/O, crossings and the longest waveguide path.
 import { heaterLeaves } from "../netlist/die/heaters.ts";
 import type { Circuit, PortMapPad } from "../netlist/ir.ts";
 import { periodUm, type LengthEncoding } from "../netlist/formats/spice-dialect.ts";
@@ -28,7 +28,13 @@ export interface ChipStats {
   dieHeightUm: number;
   dieAreaMm2: number;
   heaters: number;
+  /** Flip-chip bumps drawn: one signal bump per heater, one ground bump per heater column. */
   pads: number;
+  signalBumps: number;
+  groundBumps: number;
+  /** Bump sites of the drawn fields (used or not), and their pitch (layout/bumps.ts). */
+  bumpSites: number;
+  bumpPitchUm: number;
   opticalIo: number;
   crossings: number;
   /** Loss-matched junctions (a track through a crossing layer it does not cross), every copy counted. */
@@ -50,7 +56,8 @@ export interface ChipLayout {
   padMap: PortMapPad[];
 }
 
-const GAP = 200;
+// Space between design copies on the die: well above the deck's largest spacing rule (10 µm).
+const GAP = 50;
 
 export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string, maxPathPoints?: number): ChipLayout {
   const cache = new CellCache(enc, maxPathPoints);
@@ -109,7 +116,6 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string,
     refs,
     pins: [],
     bbox: die,
-    pads: [],
     through: {},
   };
   const stats = chipStats(top, laid, periodUm(enc));
@@ -148,13 +154,17 @@ export function multiplicity(top: LayoutCell): Map<LayoutCell, number> {
 function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: number): ChipStats {
   const mult = multiplicity(top);
   let heaters = 0;
-  let pads = 0;
+  let signal = 0;
+  let ground = 0;
+  let sites = 0;
   let io = 0;
   let crossings = 0;
   let junctions = 0;
   for (const [c, k] of mult) {
     if (c.kind === "phase") heaters += k;
-    pads += c.pads.length * k;
+    signal += (c.bumps?.signal ?? 0) * k;
+    ground += (c.bumps?.ground ?? 0) * k;
+    sites += (c.bumps?.sites ?? 0) * k;
     if (c.kind === "grating_coupler" || c.kind === "bias_source") io += k;
     if (c.kind === "crossing") crossings += k;
     if (c.kind === "junction") junctions += k;
@@ -175,7 +185,11 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
     dieHeightUm: h,
     dieAreaMm2: (w * h) / 1e6,
     heaters,
-    pads,
+    pads: signal + ground,
+    signalBumps: signal,
+    groundBumps: ground,
+    bumpSites: sites,
+    bumpPitchUm: RULES.bumpPitch,
     opticalIo: io,
     crossings,
     junctions,
@@ -189,26 +203,39 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
   };
 }
 
-/** Every heater's two pads in chip coordinates, with its die-file name and a DAC channel in drawing order. */
+/**
+ * Every heater's signal bump and ground bump in chip coordinates, with its die-file name and a DAC
+ * channel in drawing order. Ground bumps are numbered chip-wide in the order they are first met.
+ */
 function padMap(top: LayoutCell, circuits: Map<LayoutCell, Circuit>): PortMapPad[] {
   const out: PortMapPad[] = [];
+  const grounds = new Map<string, string>();
   for (const copy of top.refs) {
     const names = heaterNames(circuits.get(copy.cell)!);
     const walk = (c: LayoutCell, path: string[], ox: number, oy: number): void => {
-      if (c.kind === "phase") {
+      for (const r of c.refs) {
+        if (r.cell.kind !== "phase") {
+          walk(r.cell, [...path, r.name], ox + r.at[0], oy + r.at[1]);
+          continue;
+        }
+        const at = [...path, r.name].join("/");
+        const name = names.get(at);
+        if (name === undefined) throw new LayoutError(`the drawn phase shifter ${copy.name}/${at} is no heater of its circuit`);
+        const b = c.bumps?.heaters.get(r.name);
+        if (!b) throw new LayoutError(`the drawn phase shifter ${copy.name}/${at} has no bump`);
         const channel = out.length;
-        const name = names.get(path.join("/"));
-        if (name === undefined) throw new LayoutError(`the drawn phase shifter ${copy.name}/${path.join("/")} is no heater of its circuit`);
+        const [gx, gy] = [snap(ox + b.ground[0]), snap(oy + b.ground[1])];
+        const key = `${gx},${gy}`;
+        if (!grounds.has(key)) grounds.set(key, `G${grounds.size}`);
         out.push({
-          heater: [copy.name, ...path].join("/"),
+          heater: `${copy.name}/${at}`,
           name,
           copy: copy.name,
           channel,
-          pads: c.pads.map((p) => ({ name: `H${channel}${p.name}`, x: snap(ox + p.x), y: snap(oy + p.y) })),
+          signal: { name: `S${channel}`, x: snap(ox + b.signal[0]), y: snap(oy + b.signal[1]) },
+          ground: { name: grounds.get(key)!, x: gx, y: gy },
         });
-        return;
       }
-      for (const r of c.refs) walk(r.cell, [...path, r.name], ox + r.at[0], oy + r.at[1]);
     };
     walk(copy.cell, [], copy.at[0], copy.at[1]);
   }
@@ -223,8 +250,8 @@ function heaterNames(circuit: Circuit): Map<string, string> {
   return out;
 }
 
-/** `<name>.pads.json`: the heater → pad pair → DAC channel map, one line per heater. */
+/** `<name>.pads.json`: heater → signal bump and ground bump → DAC channel, one line per heater. */
 export function writePadMap(name: string, entries: PortMapPad[]): string {
   const lines = entries.map((e) => `    ${JSON.stringify(e)}`);
-  return `{\n  "format": "optinc.pads/1",\n  "chip": ${JSON.stringify(name)},\n  "units": "um, chip coordinates of pad centres",\n  "heaters": [\n${lines.join(",\n")}\n  ]\n}\n`;
+  return `{\n  "format": "optinc.pads/2",\n  "chip": ${JSON.stringify(name)},\n  "units": "um, chip coordinates of bump centres",\n  "bumpPitchUm": ${RULES.bumpPitch},\n  "heaters": [\n${lines.join(",\n")}\n  ]\n}\n`;
 }

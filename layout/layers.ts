@@ -49,21 +49,29 @@ export const RULES = {
   /** M2 contact over each heater end: 10 µm along it (the EBeam wg_heater's), 1 µm past its sides. */
   contactLength: 10,
   contactOverhang: 1,
-  /** From the contact's edge to the bond pad's. */
-  leadLength: 10,
-  /** Bond pad: M2 square and its opening (MLOpen, width and space ≥ 10 µm), inset from the metal. */
-  pad: 40,
+  /** Centre-to-centre pitch of parallel M2 leads: the EBeam width plus its space (5 + 8 µm). */
+  leadPitch: 13,
+  /**
+   * Flip-chip bump: a 30 µm opening (the project's smallest pad opening) in a 34 µm M2 pad, on a
+   * 60 µm pitch, the low end of Cu-pillar production pitch (60–125 µm, SPIL's Cu-pillar flip-chip
+   * page). Two rows per field, the second offset by half a pitch and 52 µm on, so every bump is
+   * 60 µm from its nearest neighbours and a lead passes between two bumps of the first row
+   * 10.5 µm from each (docs/layout.md, "Bumps").
+   */
+  bump: 34,
   padOpenInset: 2,
+  bumpPitch: 60,
+  bumpRowPitch: 52,
   /** Grating-coupler pitch (fibre array). */
   ioPitch: 127,
   /** Pitch of the two ports on one side of a 2×2 cell. */
   portPitch: 10,
-  /** Vertical gap between stacked cells in one column. */
-  cellGap: 10,
+  /** Vertical gap between stacked cells in one column: the M2 space, so two heaters' contacts may stack. */
+  cellGap: 8,
   /** Pitch of through-going waveguides (feed-throughs). */
   trackPitch: 10,
-  /** Largest slope of an S-bend (1 = 45°). */
-  maxSlope: 1,
+  /** Largest slope of an S-bend (2 = 63°): two S-bends over one interval keep a gap of at least 1/√5 of their vertical gap. */
+  maxSlope: 2,
   /** Length of the trim section where a route gets its phase-trim bump. */
   trimLength: 30,
   /** Space from a design's outermost shape to the die edge (floor plan). */

@@ -8,7 +8,9 @@
 //    (slope ≤ 1, radius ≥ the minimum) move tracks between pins and the crossing grid;
 // 4. every route segment (pin to pin, or to a crossing) gets a trim bump that makes its drawn length
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
-import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
+import { boundsOf, pin, type BumpInfo, type CellRef, type HeaterBumps, type LayoutCell, type Pin, type Shape } from "./cell.ts";
+import { bumpField } from "./bumps.ts";
+import { laneWidth, meshLeads, type HeaterColumn } from "./leads.ts";
 import { crossingGeometry } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
@@ -197,13 +199,15 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       }
     colX[c] = snap(colX[c]! + by);
   };
+  // heaters per column: the channel after a column also holds their signal lanes (leads.ts)
+  const heatersIn = cols.map((items) => items.filter((it) => it.kind === "node" && nodes[it.node]!.cell?.kind === "phase").length);
   for (let c = 0; c <= last; c++) {
     if (offset) shiftCol(c, offset);
     if (c === last) break;
     const tracks = tracksOf(c);
     const plan = planChannel(tracks, xg);
     channels.push({ tracks, plan });
-    offset = snap(offset + plan.width);
+    offset = snap(offset + Math.max(plan.width, laneWidth(heatersIn[c]!)));
   }
   // 4. draw: feed-throughs and channels, left to right
   const startSeg = (edge: number, from: string): SegBuild => {
@@ -314,10 +318,45 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       );
     }
   });
+  // 6. the heaters' leads and their bump fields, above and below the mesh (leads.ts, bumps.ts)
+  const bumps = heaterBumps(cols, colX, colW, nodes, origin, boundsOf(shapes, refs, pins), shapes);
   const bbox = boundsOf(shapes, refs, pins);
-  const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, pads: [], through: {} };
+  const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, through: {}, ...(bumps ? { bumps } : {}) };
   cell.through = throughLengths(cell, nodes, segments);
   return { cell, segments, crossings };
+}
+
+/** Draw the leads and bump fields of the netlist's own heaters into `shapes`; their bumps, if any. */
+function heaterBumps(
+  cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
+  colX: number[],
+  colW: number[],
+  nodes: PlaceNode[],
+  origin: Map<number, Pt>,
+  mesh: { x0: number; y0: number; x1: number; y1: number },
+  shapes: Shape[],
+): BumpInfo | undefined {
+  const columns: HeaterColumn[] = cols.map((items, c) => ({
+    x: colX[c]!,
+    right: snap(colX[c]! + colW[c]!),
+    heaters: items.flatMap((it) => {
+      if (it.kind !== "node" || nodes[it.node]!.cell?.kind !== "phase") return [];
+      const o = origin.get(it.node)!;
+      return [{ name: nodes[it.node]!.name, x: o[0], y: o[1], length: pin(nodes[it.node]!.cell!, "o2").x }];
+    }),
+  }));
+  const count = columns.reduce((a, c) => a + c.heaters.length, 0);
+  if (!count) return undefined;
+  const leads = meshLeads(columns);
+  const top = bumpField(leads.up, 1, mesh.y1, mesh.x0, mesh.x1);
+  const bottom = bumpField(leads.down, -1, mesh.y0, mesh.x0, mesh.x1);
+  shapes.push(...leads.shapes, ...top.shapes, ...bottom.shapes);
+  const at = (net: string): Pt => top.bumps.get(net) ?? bottom.bumps.get(net)!;
+  const heaters = new Map<string, HeaterBumps>();
+  columns.forEach((col, c) => {
+    for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(`g:${c}`) });
+  });
+  return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
 }
 
 function ys(v: number[]): number {

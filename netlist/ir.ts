@@ -340,7 +340,7 @@ export interface PortMapMonitor {
   reads: string;
 }
 
-/** One heater's pair of bond pads on the drawn chip: an entry of the pad map (`optinc layout`,
+/** One heater's bumps on the drawn chip: an entry of the pad map (`optinc layout`,
  * `<file>.pads.json`, and `pads` of a design's port map; docs/layout.md). */
 export interface PortMapPad {
   /** Instance path from the chip: cell copy / sub-circuit instance / phase instance. */
@@ -351,8 +351,10 @@ export interface PortMapPad {
   copy: string;
   /** DAC channel: the chip's heaters numbered in drawing order from 0. */
   channel: number;
-  /** Pad a at the heater's input end, b at its output end: centres in chip coordinates, µm. */
-  pads: { name: string; x: number; y: number }[];
+  /** Its own signal bump (`S<channel>`), wired to its output end: centre in chip coordinates, µm. */
+  signal: { name: string; x: number; y: number };
+  /** The ground bump its input end shares with its column's heaters (`G<k>`), chip coordinates, µm. */
+  ground: { name: string; x: number; y: number };
 }
 
 export interface PortMap {
@@ -365,7 +367,7 @@ export interface PortMap {
   monitors?: PortMapMonitor[];
   /** The function the output code computes, from the circuit info (unit_* entries, rounding). */
   function: Record<string, SettingValue>;
-  /** The bond pads of this design's heaters on the drawn chip: only in a compile with `--layout`
+  /** The bumps of this design's heaters on the drawn chip: only in a compile with `--layout`
    * (docs/layout.md), every copy's heaters, the entries of `<name>.pads.json` for this design. */
   pads?: PortMapPad[];
   /** Who receives which output digit. */

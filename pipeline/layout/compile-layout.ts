@@ -45,6 +45,6 @@ export function layoutSection(s: LayoutSummary, svg: string): LayoutSection {
   return {
     svg,
     rows: layoutRows(s),
-    caption: `${s.gds} (${s.pdk} layer map, top cell ${s.topCell}): every cell copy a box, sub-circuits inside it, routes as red lines (boxes only above 20,000 routes). Pads sit at their heaters; the pad map is ${s.gds.replace(/\.gds$/, ".pads.json")}, and each design's ports.json lists its own. Check the file with scripts/klayout/check_layout.py (docs/layout.md).`,
+    caption: `${s.gds} (${s.pdk} layer map, top cell ${s.topCell}): every cell copy a box, sub-circuits inside it, routes as red lines (boxes only above 20,000 routes). Each heater has its own signal bump and shares its column's ground bump, in bump fields above and below each mesh; the pad map is ${s.gds.replace(/\.gds$/, ".pads.json")}, and each design's ports.json lists its own. Check the file with scripts/klayout/check_layout.py (docs/layout.md).`,
   };
 }

@@ -248,7 +248,10 @@ export function layoutRows(s: ChipStats): { item: string; value: string }[] {
   return [
     { item: "die", value: `${mm(s.dieWidthUm)} × ${mm(s.dieHeightUm)} mm = ${s.dieAreaMm2.toFixed(1)} mm²` },
     { item: "cell designs / copies", value: `${s.designs} / ${s.copies}` },
-    { item: "heaters / bond pads", value: `${s.heaters} / ${s.pads}` },
+    {
+      item: "heaters / flip-chip bumps",
+      value: `${s.heaters} / ${s.pads} (${s.signalBumps} signal + ${s.groundBumps} ground, of ${s.bumpSites} sites at ${s.bumpPitchUm} µm pitch)`,
+    },
     { item: "optical I/O (grating couplers, bias lasers)", value: String(s.opticalIo) },
     { item: "waveguide crossings / loss-matched junctions", value: `${s.crossings} / ${s.junctions} at ${CROSSING_LOSS_DB} dB each` },
     {

@@ -244,17 +244,18 @@ def devrec_overlaps(ci):
                 hits.append(f"{ly.cell(ci).name} {x}")
     return hits
 
-# Heaters and their metal, per design cell, flattened: every heater strip is wired at both ends to a
-# metal net of its own that reaches exactly one pad opening, and where M2 lands on M1 the overlap is
-# at least M2_OVER_M1 wide (EBeam: 3 µm).
+# Heaters and their metal, per design cell, flattened: every heater strip touches exactly two metal
+# nets, each of which reaches a pad opening (a pad or bump), and one of them is the heater's own
+# (it touches no other heater and reaches exactly one opening: its signal); the other may be shared
+# by many heaters (a ground). Where M2 lands on M1 the overlap is at least M2_OVER_M1 wide (EBeam: 3 µm).
 def heater_wiring(ci):
     cell = ly.cell(ci)
     heat = pya.Region(cell.begin_shapes_rec(L["heater"])).merged()
     metal = pya.Region(cell.begin_shapes_rec(L["metal"])).merged()
     pads = pya.Region(cell.begin_shapes_rec(L["padopen"])).merged()
-    # a lead: a metal net touching one heater and holding one pad opening
-    leads = metal.interacting(heat, 1, 1).interacting(pads, 1, 1)
-    wired = heat.interacting(leads, 2, 2)
+    own = metal.interacting(heat, 1, 1).interacting(pads, 1, 1)  # a signal: one heater, one pad
+    dead = metal.not_interacting(pads)  # a net that reaches no pad
+    wired = heat.interacting(metal, 2, 2).not_interacting(dead).interacting(own)
     bad = heat - wired
     notes = [f"{cell.name} {p.bbox()}" for p in list(bad.each())[:20]]
     narrow = pya.Region()

@@ -17,7 +17,8 @@ interface Pad {
   name: string;
   copy: string;
   channel: number;
-  pads: { name: string; x: number; y: number }[];
+  signal: { name: string; x: number; y: number };
+  ground: { name: string; x: number; y: number };
 }
 
 interface Stats {
@@ -28,6 +29,10 @@ interface Stats {
   copies: number;
   heaters: number;
   pads: number;
+  signalBumps: number;
+  groundBumps: number;
+  bumpSites: number;
+  bumpPitchUm: number;
   opticalIo: number;
   crossings: number;
   junctions: number;
@@ -40,7 +45,7 @@ function expected(s: Stats): Record<string, string> {
   return {
     die: `${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm²`,
     "cell designs / copies": `${s.designs} / ${s.copies}`,
-    "heaters / bond pads": `${s.heaters} / ${s.pads}`,
+    "heaters / flip-chip bumps": `${s.heaters} / ${s.pads} (${s.signalBumps} signal + ${s.groundBumps} ground, of ${s.bumpSites} sites at ${s.bumpPitchUm} µm pitch)`,
     "optical I/O (grating couplers, bias lasers)": `${s.opticalIo}`,
     "waveguide crossings / loss-matched junctions": `${s.crossings} / ${s.junctions} at 0.043 dB each`,
     "longest waveguide path": `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at 2 dB/cm (assumed)`,
@@ -87,7 +92,8 @@ describe("optinc compile --layout", () => {
     expect(Buffer.compare(readFileSync(join(out, "w.gds")), readFileSync(join(root, "again.gds")))).toBe(0);
     expect(report.layout).toMatchObject({ ...stats, gds: "w.gds" });
     expect(stats.heaters).toBeGreaterThan(0);
-    expect(stats.pads).toBe(2 * stats.heaters);
+    expect(stats.signalBumps).toBe(stats.heaters);
+    expect(stats.pads).toBe(stats.signalBumps + stats.groundBumps);
   });
 
   it("shows the chip picture, area, heaters, pads, optical I/O, crossings and longest path in report.html", () => {
@@ -97,13 +103,13 @@ describe("optinc compile --layout", () => {
 
   it("the figure check catches a wrong figure, and a report without the section", () => {
     const onePadMore = expected({ ...stats, pads: stats.pads + 1 });
-    expect(wrongFigures(html, onePadMore)).toEqual([expect.stringMatching(/^heaters \/ bond pads: shows/)]);
+    expect(wrongFigures(html, onePadMore)).toEqual([expect.stringMatching(/^heaters \/ flip-chip bumps: shows/)]);
     const tampered = html.replace(`${stats.dieAreaMm2.toFixed(1)} mm²`, `${(stats.dieAreaMm2 * 2).toFixed(1)} mm²`);
     expect(wrongFigures(tampered, expected(stats))).toEqual([expect.stringMatching(/^die: shows/)]);
     expect(wrongFigures(readFileSync(join(plain, "w.report.html"), "utf8"), expected(stats))).toEqual(["no Layout section"]);
   });
 
-  it("adds each design's heater pads to its ports.json, named as die and lab files name the heaters", () => {
+  it("adds each design's heater bumps to its ports.json, named as die and lab files name the heaters", () => {
     const padMap = JSON.parse(readFileSync(join(out, "w.pads.json"), "utf8")) as { heaters: Pad[] };
     const designs = readdirSync(out).filter((f) => f.endsWith(".ports.json"));
     expect(designs.length).toBe(report.layout.designs);

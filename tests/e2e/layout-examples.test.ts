@@ -26,10 +26,11 @@ describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained
       const io = memoryIo();
       expect(await main(["--json", "layout", out, "-o", join(root, "chip.gds")], io), io.err()).toBe(0);
       const stats = JSON.parse(io.out()).result.stats;
-      // the whole chip: every heater a closed-form report counts is drawn, with its two pads
+      // the whole chip: every heater a closed-form report counts is drawn, with its own signal bump
       const report = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(".report.json"))!), "utf8"));
       if (ex !== "paper-4x8-trained") expect(stats.heaters).toBe(report.hardware.phaseShifters);
-      expect(stats.pads).toBe(2 * stats.heaters);
+      expect(stats.signalBumps).toBe(stats.heaters);
+      expect(stats.pads).toBe(stats.signalBumps + stats.groundBumps);
       const r = checkLayout(join(root, "chip.gds"), out, {}, HOURS);
       process.stdout.write(
         `${ex}: ${JSON.stringify(stats)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,

@@ -57,18 +57,20 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 1065 heaters, 2130 pads, 35 optical I/O, 2388 crossings, 317 mm², longest path 35.28 mm", () => {
+  vitestIt("5 copies of 3 designs, 1065 heaters, 1200 bumps, 35 optical I/O, 2337 crossings, 56 mm², longest path 11.55 mm", () => {
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
-    expect([s.copies, s.designs, s.heaters, s.pads, s.opticalIo, s.crossings]).toEqual([5, 3, 1065, 2130, 35, 2388]);
+    expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([
+      5, 3, 1065, 1200, 1065, 135, 35, 2337,
+    ]);
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain(
       `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
     );
     const doc = readFileSync("docs/layout.md", "utf8");
     const mzi = compiledExample("paper-4x8").report.hardware.mzi;
-    const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${mzi} | ${(s.dieAreaMm2 / mzi).toFixed(3)} | ${s.heaters} | ${s.pads} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
+    const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${mzi} | ${(s.dieAreaMm2 / mzi).toFixed(3)} | ${s.heaters} | ${s.pads} (${s.signalBumps} + ${s.groundBumps}) of ${s.bumpSites} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
     expect(doc).toContain(row);
   });
 });
@@ -113,7 +115,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("fails when one connection is flipped: two ports of a sub-circuit swapped in the drawn layout", () => {
-    // The same run checks routes cut into pieces of at most 300 points (as a deep mesh's long
+    // The same run checks routes cut into pieces of at most 60 points (as a deep mesh's long
     // tracks are, layout/route-shape.ts): every other cell matches, so the check joins the pieces,
     // except the one cell where one piece was moved by 1 nm off its joint.
     const flipped = structuredClone(circuit);
@@ -122,7 +124,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const dir = join(root, "flipped");
     mkdirSync(dir);
     writeFileSync(join(dir, "paper_4x8.divide0.netlist.json"), writeNetlistJson(flipped));
-    const chip = layoutChip(readCompiled(dir), DEFAULT_LENGTH_ENCODING, undefined, 300);
+    const chip = layoutChip(readCompiled(dir), DEFAULT_LENGTH_ENCODING, undefined, 60);
     // the first netlist cell with a cut route: its piece after the cut moves 1 nm, to overlap the
     // piece before it instead of meeting it
     const cuts = [...chip.designs.get("paper_4x8.divide0")!.netlists].map(([name, cell]) => {
@@ -186,6 +188,8 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
       ] as [number, number][],
     });
     const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
+    // a 34 µm bump pad with its 30 µm opening, lower left corner at (x, y)
+    const pad = (x: number, y: number) => [box(12, x, y, x + 34, y + 34), box(13, x + 2, y + 2, x + 32, y + 32)];
     const gds = writeGds({
       name: "BAD",
       structures: [
@@ -228,6 +232,28 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
             box(68, 150, 5, 170, 15),
             box(68, 165, 10, 185, 25), // device boxes overlapping
             box(68, 185, 10, 195, 20), // ... and one abutting the second (shares an edge: allowed)
+            // a shared ground: two heaters, one ground bar over their input ends up to one pad,
+            // each output end on a lead of its own to its own pad (wired: no marker)
+            box(11, 10, 100, 50, 104),
+            box(11, 10, 200, 50, 204),
+            box(12, 10, 96, 20, 260),
+            ...pad(0, 260),
+            box(12, 40, 98, 70, 106),
+            ...pad(70, 85),
+            box(12, 40, 198, 70, 206),
+            ...pad(70, 185),
+            // the same with the two signals shorted by one bar: neither heater has a lead of its own
+            box(11, 150, 100, 190, 104),
+            box(11, 150, 200, 190, 204),
+            box(12, 150, 96, 160, 260),
+            ...pad(120, 260),
+            box(12, 180, 98, 190, 215),
+            ...pad(180, 215),
+            // a heater with its own signal and a ground contact that reaches no pad
+            box(11, 220, 100, 260, 104),
+            box(12, 220, 98, 230, 120),
+            ...pad(220, 120),
+            box(12, 250, 98, 260, 106),
             // the deck runs in 1 mm tiles from the cell's left edge (x = -10): a gap and a narrow
             // strip that straddle the tile boundary at x = 990 count once each
             si(985, 0, 995, 0.5),
@@ -239,9 +265,9 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
               datatype: 0,
               points: [
                 [-10, -30],
-                [200, -30],
-                [200, 30],
-                [-10, 30],
+                [300, -30],
+                [300, 400],
+                [-10, 400],
               ],
             },
           ],
@@ -262,7 +288,10 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(r.drc["metal.width<5.0"]).toBe(1);
     expect(r.drc["metal.space<8.0"]).toBe(1);
     expect(r.drc["m2_over_m1<3"]).toBe(1);
-    expect(r.drc.heater_not_wired).toBe(2);
+    // the heater with no metal, the one with a single contact, the two whose signals are shorted,
+    // and the one whose ground reaches no pad; the two on a shared ground with their own signals pass
+    expect(r.drc.heater_not_wired).toBe(5);
+    expect(r.drc_where.heater_not_wired!.filter((w) => /\(10000,(100|200)000;/.test(w))).toEqual([]);
     expect(r.drc.devrec_overlap).toBe(1);
     // the generic layer map's deck states the project's metal rules (3 µm / 4 µm) and no M2-over-M1 rule
     const generic = checkLayout(file, empty, { pdk: "generic" });

@@ -33,28 +33,33 @@ describe("optinc layout (CLI)", async () => {
     expect(env.result.files).toEqual(["onn.gds", "onn.pads.json", "onn.layout.json", "onn.layout.html", "onn.onn.drawn-netlist.json"]);
     const html = readFileSync(join(out, "onn.layout.html"), "utf8");
     expect(html).toContain("<svg");
-    expect(html).toMatch(/heaters \/ bond pads<\/th><td>\d+ \/ \d+/);
+    expect(html).toMatch(/heaters \/ flip-chip bumps<\/th><td>\d+ \/ \d+ \(\d+ signal \+ \d+ ground/);
     const again = join(mkdtempSync(join(tmpdir(), "optinc-layout-out-")), "onn.gds");
     expect(await main(["layout", dir, "-o", again], memoryIo())).toBe(0);
     expect(Buffer.compare(readFileSync(gds), readFileSync(again))).toBe(0);
   });
 
-  it("maps every heater to two pads and its own DAC channel, and counts them in the summary", () => {
+  it("maps every heater to its own signal bump, a shared ground bump and its own DAC channel, and counts them in the summary", () => {
     const circuit = readNetlistJson(readFileSync(join(dir, "onn.netlist.json"), "utf8"));
     const phases = Object.values(circuit.netlists).reduce(
       (a, nl) => a + Object.values(nl.instances).filter((i) => i.component === "phase").length,
       0,
     );
     const pads = JSON.parse(readFileSync(join(out, "onn.pads.json"), "utf8"));
-    expect(pads.format).toBe("optinc.pads/1");
-    expect(pads.heaters.length).toBe(phases);
-    expect(pads.heaters.map((h: { channel: number }) => h.channel)).toEqual([...Array(phases).keys()]);
-    for (const h of pads.heaters) expect(h.pads.length).toBe(2);
-    expect(new Set(pads.heaters.flatMap((h: { pads: { x: number; y: number }[] }) => h.pads.map((p) => `${p.x},${p.y}`))).size).toBe(
-      2 * phases,
-    );
+    type Bump = { name: string; x: number; y: number };
+    const heaters = pads.heaters as { channel: number; signal: Bump; ground: Bump }[];
+    expect(pads.format).toBe("optinc.pads/2");
+    expect(heaters.length).toBe(phases);
+    expect(heaters.map((h) => h.channel)).toEqual([...Array(phases).keys()]);
+    expect(heaters.map((h) => h.signal.name)).toEqual(heaters.map((h) => `S${h.channel}`));
+    const at = (b: Bump): string => `${b.x},${b.y}`;
+    const grounds = new Set(heaters.map((h) => at(h.ground)));
+    expect(new Set(heaters.map((h) => at(h.signal))).size).toBe(phases); // each heater's own
+    expect(grounds.size).toBeLessThan(phases); // shared
+    for (const h of heaters) expect(grounds.has(at(h.signal))).toBe(false);
     const s = JSON.parse(readFileSync(join(out, "onn.layout.json"), "utf8")).stats;
-    expect(s).toMatchObject({ heaters: phases, pads: 2 * phases });
+    expect(s).toMatchObject({ heaters: phases, signalBumps: phases, groundBumps: grounds.size, pads: phases + grounds.size });
+    expect(s.bumpSites).toBeGreaterThanOrEqual(s.pads);
     expect(s.dieAreaMm2).toBeGreaterThan(0);
     expect(s.longestPathMm).toBeGreaterThan(0);
   });

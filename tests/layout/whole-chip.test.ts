@@ -27,10 +27,11 @@ describe("the whole chip: every unit of every cascade level", () => {
     for (const l of levels) expect(input.chips.find((c) => `${c.name}.chip.json` === l.file)?.units, l.file).toBe(l.units);
     const out = layoutCompiled(dir, { pdk: "ebeam" });
     expect(out.stats.heaters).toBe(r.report.hardware.phaseShifters);
-    expect(out.stats.pads).toBe(2 * out.stats.heaters);
+    expect(out.stats.signalBumps).toBe(out.stats.heaters);
+    expect(out.stats.pads).toBe(out.stats.signalBumps + out.stats.groundBumps);
     expect(out.stats.copies).toBe(input.chips.reduce((a, c) => a + c.units * c.copies.length, 0));
     // every unit's copies are named apart: "<level file>.u<k>/<cell>"
-    const padMap = JSON.parse(out.padMap) as { heaters: { copy: string; pads: unknown[] }[] };
+    const padMap = JSON.parse(out.padMap) as { heaters: { copy: string }[] };
     expect(padMap.heaters.length).toBe(out.stats.heaters);
     const copies = new Set(padMap.heaters.map((h) => h.copy));
     expect(copies.size).toBe(out.stats.copies);
