@@ -33,6 +33,15 @@ export interface LabStudyRow {
   thetaRms: number;
   rowErrors: number[];
   worstCases: number;
+  /** Each die in order: inputs exact on the true die, the acceptance round's verdict, readings taken (tests/docs/calibration-figures.test.ts compares samples of these). */
+  perDie: LabDieRecord[];
+}
+
+export interface LabDieRecord {
+  exact: number;
+  cases: number;
+  accepted: boolean;
+  readings: number;
 }
 
 /**
@@ -121,6 +130,7 @@ export function labStudy(
     thetaRms: 0,
     rowErrors: [],
     worstCases: 0,
+    perDie: [],
   };
   const levels = Number(circuit.info.levels ?? 4);
   const th: number[] = [];
@@ -139,6 +149,7 @@ export function labStudy(
     if (full(checkCellOnFab(oracle.circuit, die, oracle.codes))) row.oracle++;
     if (prev && full(checkCellOnFab(prev.circuit, die, prev.codes))) row.other++;
     row.worstCases = Math.max(row.worstCases, mine.cases - mine.exact);
+    row.perDie.push({ exact: mine.exact, cases: mine.cases, accepted: passed, readings: run.readings });
     prev = { codes: run.codes, circuit: run.calibrated.circuit };
     row.mzis = run.session.struct.entries.length;
     row.readingsPerMzi = run.readings / row.mzis;

@@ -1,0 +1,147 @@
+// docs/calibration.md §9 and §12 hold the calibration-from-readings studies (scripts/lab-study.ts:
+// 100 or 30 dies per row, 25 minutes per departure class), too slow to re-run in a test. Their
+// guard is a sample: docs/figures/lab-samples.json (scripts/lab-samples.ts) records the first dies of
+// every row, die by die. Here every row of both tables must have its sample and agree with it (a row
+// whose dies were all exact has an exact sample, one with none exact has none, no sampled die is a
+// false pass where the row counts none, the readings per MZI within 5 %), and the samples must be what
+// the code computes now: one cheap row in `npm test`, every row under OPTINC_FULL=1 (`npm run
+// test:full`). A change that moves calibration moves a sample, and the study has to be re-run.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type LabSample, type LabSamplesFile, labSamples, sampleRows } from "../../scripts/lab-samples-core.ts";
+
+const DOC = readFileSync("docs/calibration.md", "utf8");
+const FILE = JSON.parse(readFileSync("docs/figures/lab-samples.json", "utf8")) as LabSamplesFile;
+
+interface DocRow {
+  where: string;
+  design: string;
+  departure: string;
+  exact: [number, number];
+  accepted: [number, number];
+  falsePasses: number;
+  readingsPerMzi: number;
+}
+
+const count = (cell: string): [number, number] => {
+  const m = /^(\d+)\/(\d+)/.exec(cell.trim());
+  if (!m) throw new Error(`not a count: ${cell}`);
+  return [Number(m[1]), Number(m[2])];
+};
+
+/** The rows of the markdown table whose header starts with `head`, as cells by column name. */
+function table(doc: string, head: string): Record<string, string>[] {
+  const lines = doc.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(head));
+  if (at < 0) throw new Error(`no table headed ${head}`);
+  const cols = lines[at]!.split("|")
+    .slice(1, -1)
+    .map((c) => c.trim());
+  const rows: Record<string, string>[] = [];
+  for (let i = at + 2; i < lines.length && lines[i]!.startsWith("|"); i++) {
+    const cells = lines[i]!.split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
+    rows.push(Object.fromEntries(cols.map((c, k) => [c, cells[k] ?? ""])));
+  }
+  return rows;
+}
+
+/** §9's and §12's rows. */
+function docRows(doc: string): DocRow[] {
+  const of = (where: string, design: string, departure: string, r: Record<string, string>): DocRow => ({
+    where,
+    design,
+    departure,
+    exact: count(r["exact from readings"]!),
+    accepted: count(r["accepted on readings"]!),
+    falsePasses: Number(r["false passes"]),
+    readingsPerMzi: Number(r["readings / MZI"]),
+  });
+  const s9 = table(doc, "| cell design | MZIs | exact from readings |").map((r) =>
+    of("§9", r["cell design"]!.replace(/ \(robust\)$/, ""), "none", r),
+  );
+  const s12 = table(doc, "| departure | cell design | exact from readings |").map((r) =>
+    of("§12", `paper_4x8.${r["cell design"]}`, r.departure!, r),
+  );
+  return [...s9, ...s12];
+}
+
+/** Where a docs row and its sample disagree. */
+function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    const s = samples.find((x) => x.design === r.design && x.departure === r.departure);
+    const name = `${r.where} ${r.departure} ${r.design}`;
+    if (!s) {
+      out.push(`${name}: no sample`);
+      continue;
+    }
+    const exact = s.perDie.map((d) => d.exact === d.cases);
+    const accepted = s.perDie.map((d) => d.accepted);
+    if (r.exact[0] === r.exact[1] && exact.includes(false)) out.push(`${name}: every die exact in the docs, a sampled die is not`);
+    if (r.exact[0] === 0 && exact.includes(true)) out.push(`${name}: no die exact in the docs, a sampled die is`);
+    if (r.accepted[0] === r.accepted[1] && accepted.includes(false))
+      out.push(`${name}: every die accepted in the docs, a sampled die is not`);
+    if (r.accepted[0] === 0 && accepted.includes(true)) out.push(`${name}: no die accepted in the docs, a sampled die is`);
+    if (r.falsePasses === 0 && s.perDie.some((d) => d.accepted && d.exact !== d.cases)) out.push(`${name}: a sampled die is a false pass`);
+    const perMzi = s.perDie.reduce((a, d) => a + d.readings, 0) / s.perDie.length / s.mzis;
+    if (Math.abs(perMzi - r.readingsPerMzi) > 0.05 * r.readingsPerMzi)
+      out.push(`${name}: ${r.readingsPerMzi} readings per MZI in the docs, ${perMzi.toFixed(1)} in the sample`);
+  }
+  for (const s of samples)
+    if (!rows.some((r) => r.design === s.design && r.departure === s.departure))
+      out.push(`sample ${s.departure} ${s.design}: no row in the docs`);
+  return out;
+}
+
+describe("docs/calibration.md §9 and §12 against their samples", () => {
+  const rows = docRows(DOC);
+
+  it("reads both tables: 9 designs in §9, 8 classes × 3 designs in §12", () => {
+    expect(rows.filter((r) => r.where === "§9")).toHaveLength(9);
+    expect(rows.filter((r) => r.where === "§12")).toHaveLength(24);
+    expect(FILE.format).toBe("optinc.lab-samples/1");
+  });
+
+  it("every row agrees with its sample, and every sample has its row", () => {
+    expect(disagreements(rows, FILE.samples)).toEqual([]);
+  });
+
+  it("the check fails on a doctored row and on a doctored sample", () => {
+    const none = rows.find((r) => r.where === "§9" && r.design === "paper_4x8.divide0")!;
+    const zero = { ...none, exact: [0, 100] as [number, number] };
+    expect(
+      disagreements(
+        [zero],
+        FILE.samples.filter((s) => s.design === none.design && s.departure === "none"),
+      ),
+    ).toEqual(["§9 none paper_4x8.divide0: no die exact in the docs, a sampled die is"]);
+    const more = { ...none, readingsPerMzi: none.readingsPerMzi * 1.2 };
+    expect(
+      disagreements(
+        [more],
+        FILE.samples.filter((s) => s.design === none.design && s.departure === "none"),
+      )[0],
+    ).toMatch(/readings per MZI/);
+    const s = FILE.samples.find((x) => x.design === none.design && x.departure === "none")!;
+    const falsePass = { ...s, perDie: s.perDie.map((d, i) => (i === 0 ? { ...d, exact: d.cases - 1, accepted: true } : d)) };
+    expect(disagreements([none], [falsePass]).join("\n")).toMatch(/false pass/);
+    expect(disagreements(rows, FILE.samples.slice(1))[0]).toMatch(/no sample/);
+  });
+
+  it("the first die of paper-4x8's divide0 sample is what the code computes now", () => {
+    const now = labSamples("paper-4x8", "none", (d) => d.endsWith(".divide0"), 1);
+    const recorded = FILE.samples.filter((s) => s.example === "paper-4x8" && s.departure === "none" && s.design.endsWith(".divide0"));
+    expect(now).toEqual(recorded.map((s) => ({ ...s, perDie: s.perDie.slice(0, 1) })));
+  }, 60_000);
+
+  it.runIf(process.env.OPTINC_FULL === "1")(
+    "every sample is what the code computes now (OPTINC_FULL=1)",
+    () => {
+      const now = sampleRows().flatMap((r) => labSamples(r.example, r.departure));
+      expect(now).toEqual(FILE.samples);
+    },
+    3_600_000,
+  );
+});
