@@ -65,7 +65,8 @@ export function bumpField(ends: LeadEnd[], side: 1 | -1, edge: number, x0: numbe
   const tracks = movers.length ? Math.max(...depth) + 1 : 0;
   const Y = (u: number): number => snap(edge + side * u);
   const jog = (t: number): number => CLEAR + W / 2 + t * RULES.leadPitch;
-  const row0 = CLEAR + tracks * RULES.leadPitch + RULES.metalSpace + B + W;
+  // the outermost jog track's edge is 8 µm (the M2 space) short of the first row's bumps
+  const row0 = CLEAR + tracks * RULES.leadPitch + B;
   const rowU = (j: number): number => row0 + (j % 2) * RULES.bumpRowPitch;
   const box = (xa: number, ua: number, xb: number, ub: number): Shape => ({
     kind: "box",

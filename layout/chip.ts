@@ -1,5 +1,5 @@
 // The chip: every cell copy of a closed-form chip file as an instance of its design's cell (a
-// trained single netlist is one cell), rows per chip file, the die outline on the floor-plan
+// trained single netlist is one cell), packed on the die (pack.ts), the die outline on the floor-plan
 // layer, and what the report needs: area, heaters, bumps (with the heater → bump map), optical
 // I/O, crossings and the longest waveguide path.
 import { heaterLeaves } from "../netlist/die/heaters.ts";
@@ -11,6 +11,7 @@ import { ROUTE_LOSS_DB_PER_CM } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { snap } from "./geometry.ts";
 import { RULES } from "./layers.ts";
+import { packBoxes } from "./pack.ts";
 
 export interface ChipInput {
   name: string;
@@ -56,8 +57,9 @@ export interface ChipLayout {
   padMap: PortMapPad[];
 }
 
-// Space between design copies on the die: well above the deck's largest spacing rule (10 µm).
-const GAP = 50;
+// Space between design copies on the die: above the deck's largest spacing rule (10 µm), and two
+// copies' edge bumps (17 µm from their box) stay at least one bump pitch apart (17 + 30 + 17 ≥ 60).
+const GAP = 30;
 
 export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string, maxPathPoints?: number): ChipLayout {
   const cache = new CellCache(enc, maxPathPoints);
@@ -85,23 +87,14 @@ export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string,
   const units = rows.flatMap((r) =>
     Array.from({ length: r.units }, (_, u) => ({ name: r.units > 1 ? `${r.name}.u${u}` : r.name, copies: r.copies })),
   );
-  // Shelf packing: copies left to right, a new shelf when the row would pass a square's width.
+  // Copies packed on the die (layout/pack.ts), each box grown by the gap; refs stay in chip order.
   const all = units.flatMap((r) => r.copies.map((c) => ({ row: r.name, copy: c, cell: cellOf(laid, c.design) })));
-  const area = all.reduce((a, x) => a + (x.cell.bbox.x1 - x.cell.bbox.x0 + GAP) * (x.cell.bbox.y1 - x.cell.bbox.y0 + GAP), 0);
-  const maxW = Math.max(Math.sqrt(area), ...all.map((x) => x.cell.bbox.x1 - x.cell.bbox.x0));
-  const refs: CellRef[] = [];
-  let [x, y, h] = [0, 0, 0];
-  for (const { row, copy, cell } of all) {
-    const w = cell.bbox.x1 - cell.bbox.x0;
-    if (x > 0 && x + w > maxW) {
-      y -= h + GAP;
-      [x, h] = [0, 0];
-    }
+  const packed = packBoxes(all.map(({ cell }) => ({ w: cell.bbox.x1 - cell.bbox.x0 + GAP, h: cell.bbox.y1 - cell.bbox.y0 + GAP })));
+  const refs: CellRef[] = all.map(({ row, copy, cell }, i) => {
+    const [px, py] = packed.at[i]!;
     const name = units.length > 1 ? `${row}/${copy.name}` : copy.name;
-    refs.push({ cell, at: [snap(x - cell.bbox.x0), snap(y - cell.bbox.y1)], name });
-    x += w + GAP;
-    h = Math.max(h, cell.bbox.y1 - cell.bbox.y0);
-  }
+    return { cell, at: [snap(px - cell.bbox.x0), snap(py - cell.bbox.y0)], name };
+  });
   const inner = boundsOf([], refs);
   const m = RULES.dieMargin;
   const die = { x0: snap(inner.x0 - m), y0: snap(inner.y0 - m), x1: snap(inner.x1 + m), y1: snap(inner.y1 + m) };

@@ -70,10 +70,10 @@ export const RULES = {
   cellGap: 8,
   /** Pitch of through-going waveguides (feed-throughs). */
   trackPitch: 10,
-  /** Largest slope of an S-bend (2 = 63°): two S-bends over one interval keep a gap of at least 1/√5 of their vertical gap. */
-  maxSlope: 2,
-  /** Length of the trim section where a route gets its phase-trim bump. */
-  trimLength: 30,
+  /** Largest slope of an S-bend (3 = 72°): two S-bends over one interval keep a gap of at least 1/√10 of their vertical gap (≥ 1 µm at the 10 µm port pitch); the radius bound still holds (sbendLength). */
+  maxSlope: 3,
+  /** Length of the trim section where a route gets its phase-trim bump: 20 µm holds a one-period bump (≤ 2.2 µm high) at a radius ≥ 7 µm. */
+  trimLength: 20,
   /** Space from a design's outermost shape to the die edge (floor plan). */
   dieMargin: 100,
 } as const;

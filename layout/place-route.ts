@@ -5,7 +5,7 @@
 // 2. each column is stacked top-down in the order of its predecessors' heights (barycentre);
 // 3. between two columns, the tracks leave in one vertical order and must arrive in another: an
 //    odd-even transposition network of crossing cells realizes that permutation, cosine S-bends
-//    (slope ≤ 1, radius ≥ the minimum) move tracks between pins and the crossing grid;
+//    (slope ≤ RULES.maxSlope, radius ≥ the minimum) move tracks between pins and the crossing grid;
 // 4. every route segment (pin to pin, or to a crossing) gets a trim bump that makes its drawn length
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type BumpInfo, type CellRef, type HeaterBumps, type LayoutCell, type Pin, type Shape } from "./cell.ts";

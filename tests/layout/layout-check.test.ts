@@ -57,7 +57,7 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 1065 heaters, 1200 bumps, 35 optical I/O, 2337 crossings, 56 mm², longest path 11.55 mm", () => {
+  vitestIt("5 copies of 3 designs, 1065 heaters, 1200 bumps, 35 optical I/O, 2337 crossings, 50 mm², longest path 10.87 mm", () => {
     const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);

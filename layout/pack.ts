@@ -1,0 +1,106 @@
+// Packing the design copies on the die (docs/layout.md, "Die"): copies are boxes of very different
+// widths and heights (a cascade's levels, a small divider beside large adders), so rows of copies
+// left wide gaps. Each copy goes, in turn, where the skyline of what is placed leaves it lowest
+// (then leftmost), within a strip of a trial width; of all trial widths and orders the smallest
+// bounding box no more than twice as long as wide wins (ties: the squarer one, then the earlier
+// trial). Pure arithmetic, so the same boxes give the same places.
+
+export interface PackBox {
+  w: number;
+  h: number;
+}
+
+/** Lower-left corners, one per box in input order, and the bounding box they fill. */
+export interface Packing {
+  at: [number, number][];
+  width: number;
+  height: number;
+}
+
+/** Trial strip widths per order: enough to find the narrow optima of a few dozen boxes. */
+const TRIALS = 240;
+/** Longest side over shortest side of the die at most this (a die of one long row dices and mounts badly). */
+const MAX_ASPECT = 2;
+
+/** Bottom-left skyline packing of `boxes` (each already grown by the gap) in `order` into a strip `W` wide. */
+function skyline(boxes: PackBox[], order: number[], W: number): Packing {
+  // the skyline: consecutive segments [x, x + w) at height y, covering [0, W)
+  let sky: { x: number; w: number; y: number }[] = [{ x: 0, w: W, y: 0 }];
+  const at: [number, number][] = boxes.map(() => [0, 0]);
+  let width = 0;
+  let height = 0;
+  for (const i of order) {
+    const b = boxes[i]!;
+    let best: { x: number; y: number; waste: number } | null = null;
+    // candidate places: a box's left edge at a segment's start, or its right edge at a segment's end
+    const xs = sky.flatMap((s) => [s.x, s.x + s.w - b.w]).filter((x) => x >= -1e-9 && x + b.w <= W + 1e-9);
+    for (const x of xs) {
+      let y = 0;
+      for (const t of sky) if (t.x < x + b.w - 1e-9 && t.x + t.w > x + 1e-9) y = Math.max(y, t.y);
+      // the area left empty under the box
+      let waste = 0;
+      for (const t of sky) {
+        const o = Math.min(t.x + t.w, x + b.w) - Math.max(t.x, x);
+        if (o > 1e-9) waste += o * (y - t.y);
+      }
+      // lowest, then least area left empty under it, then leftmost
+      const tie = best && Math.abs(y - best.y) < 1e-9;
+      const better = !best || y < best.y - 1e-9 || (tie && (waste < best.waste - 1e-9 || (Math.abs(waste - best.waste) < 1e-9 && x < best.x)));
+      if (better) best = { x, y, waste };
+    }
+    // a box wider than the strip (never a trial's choice: W ≥ the widest box) goes on top
+    const p = best ?? { x: 0, y: Math.max(...sky.map((s) => s.y)) };
+    at[i] = [p.x, p.y];
+    width = Math.max(width, p.x + b.w);
+    height = Math.max(height, p.y + b.h);
+    // raise the skyline under the box
+    const next: typeof sky = [];
+    for (const s of sky) {
+      const [a0, a1] = [s.x, s.x + s.w];
+      const [c0, c1] = [p.x, p.x + b.w];
+      if (a1 <= c0 + 1e-9 || a0 >= c1 - 1e-9) next.push(s);
+      else {
+        if (a0 < c0 - 1e-9) next.push({ x: a0, w: c0 - a0, y: s.y });
+        if (a1 > c1 + 1e-9) next.push({ x: c1, w: a1 - c1, y: s.y });
+      }
+    }
+    next.push({ x: p.x, w: b.w, y: p.y + b.h });
+    next.sort((u, v) => u.x - v.x);
+    // merge neighbours at one height
+    sky = [];
+    for (const s of next) {
+      const last = sky.at(-1);
+      if (last && Math.abs(last.y - s.y) < 1e-9 && Math.abs(last.x + last.w - s.x) < 1e-9) last.w += s.w;
+      else sky.push({ ...s });
+    }
+  }
+  return { at, width, height };
+}
+
+/** Place `boxes` (already grown by the gap between copies) in the smallest bounding box found. */
+export function packBoxes(boxes: PackBox[]): Packing {
+  if (!boxes.length) return { at: [], width: 0, height: 0 };
+  const idx = boxes.map((_, i) => i);
+  const orders = [
+    idx.slice().sort((a, b) => boxes[b]!.h - boxes[a]!.h || boxes[b]!.w - boxes[a]!.w || a - b),
+    idx.slice().sort((a, b) => boxes[b]!.w - boxes[a]!.w || boxes[b]!.h - boxes[a]!.h || a - b),
+    idx.slice().sort((a, b) => boxes[b]!.w * boxes[b]!.h - boxes[a]!.w * boxes[a]!.h || a - b),
+  ];
+  const wMin = Math.max(...boxes.map((b) => b.w));
+  const wSum = boxes.reduce((a, b) => a + b.w, 0);
+  let best: Packing | null = null;
+  const score = (p: Packing): [number, number] => [p.width * p.height, Math.max(p.width / p.height, p.height / p.width)];
+  for (const order of orders)
+    for (let k = 0; k <= TRIALS; k++) {
+      const W = wMin + ((wSum - wMin) * k) / TRIALS;
+      const p = skyline(boxes, order, W);
+      if (Math.max(p.width / p.height, p.height / p.width) > MAX_ASPECT) continue;
+      if (!best) best = p;
+      else {
+        const [a, r] = score(p);
+        const [a0, r0] = score(best);
+        if (a < a0 * (1 - 1e-9) || (a <= a0 * (1 + 1e-9) && r < r0 - 1e-9)) best = p;
+      }
+    }
+  return best ?? skyline(boxes, orders[0]!, wMin);
+}
