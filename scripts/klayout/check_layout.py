@@ -8,9 +8,12 @@
 # (a tile sees everything within a border round it), on two processes when there are two cores;
 # every per-point pass (bend radius, lengths, route ends) runs on the path points parsed once per
 # cell into numpy arrays. [-rd jobs=N] sets the number of processes.
-import json, os, glob, pickle, time
+import json, os, glob, pickle, sys, time
 import numpy as np
 import pya
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import review_rules as review  # the reviewer's rules (heaters, metal over Si, thermal, die size)
 
 T0 = time.time()
 seconds = {}
@@ -78,6 +81,15 @@ for k, w, s_, _ in PROJECT_RULES + PDK_RULES[pdk]:
     w0, s0 = RULES.get(k, (0.0, 0.0))
     RULES[k] = (max(w0, w), max(s0, s_))
 MIN_RADIUS = 5.0
+# The reviewer's limits (docs/layout.md, "DRC deck"; review_rules.py states each source):
+# -rd thermal_gap=<um> -rd m2_along=<um> -rd die_max=<w>x<h> (mm) -rd max_crossings=<n>
+review.THERMAL_GAP = float(globals().get("thermal_gap") or review.THERMAL_GAP)
+review.M2_ALONG_MAX = float(globals().get("m2_along") or review.M2_ALONG_MAX)
+if globals().get("die_max"):
+    review.DIE_MAX = tuple(float(v) * 1000 for v in str(globals()["die_max"]).lower().split("x"))
+# Crossing cells (crossings and the loss-matched junctions, each a PDK crossing on a chip) on one
+# path between two pins: at most 1 dB of crossing loss at 0.043 dB each (docs/layout.md)
+MAX_CROSSINGS = int(globals().get("max_crossings") or 23)
 
 ly = pya.Layout()
 ly.read(gds)
@@ -279,6 +291,32 @@ for ci in design_cells:
 res["rules"] = [dict(layer=k, width=w, space=s_, source=src) for k, w, s_, src in PROJECT_RULES + PDK_RULES[pdk]]
 lap("drc_devices")
 
+# The reviewer's rules, per design cell (review_rules.py): heaters on their own waveguides, M2
+# crossing waveguides but not running along them, thermal spacing (markers with their gaps)
+THERMAL_KEY = "thermal_gap<%g" % review.THERMAL_GAP
+M2_KEY = "m2_along_waveguide>%g" % review.M2_ALONG_MAX
+for key in ("heater_off_waveguide", "heater_over_other_si", M2_KEY, THERMAL_KEY):
+    drc[key] = 0
+thermal_gaps = []
+m2_crossings = 0
+heaters_checked = 0
+for ci in design_cells:
+    cell = ly.cell(ci)
+    (n_off, off), (n_other, other) = review.heater_placement(cell, L["heater"], L["si"], dbu)
+    n_m2, m2_notes, m2_all = review.metal_along_waveguide(cell, L["metal"], L["heater"], L["si"], dbu)
+    n_th, th_notes, gaps, n_heat = review.thermal_spacing(cell, L["heater"], L["si"], dbu)
+    heaters_checked += n_heat
+    for key, n, notes in (("heater_off_waveguide", n_off, off), ("heater_over_other_si", n_other, other), (M2_KEY, n_m2, m2_notes), (THERMAL_KEY, n_th, th_notes)):
+        drc[key] += n
+        lst = where.setdefault(key, [])
+        lst.extend(notes[: max(0, 20 - len(lst))])
+    thermal_gaps.extend(gaps)
+    m2_crossings += m2_all - n_m2
+res["thermal"] = {"gap_um": review.THERMAL_GAP, "heaters": heaters_checked, "markers": len(thermal_gaps), "nearest_gap_um": min(thermal_gaps) if thermal_gaps else None,
+                  "median_gap_um": float(np.median(thermal_gaps)) if thermal_gaps else None}
+res["metal_over_si"] = {"along_max_um": review.M2_ALONG_MAX, "crossings": m2_crossings}
+lap("drc_review")
+
 # ---- path points ------------------------------------------------------------------------------
 # Every Si path of every cell, parsed once into numpy: the bend, length and route-end passes below
 # read these arrays instead of looping over points in Python.
@@ -342,6 +380,7 @@ for ci in ly.each_cell():
 res["drc_bend_triples"] = points_checked
 lap("drc_bends")
 drc["bend_radius<5"] = bad_bends
+min_r = None if min_r == float("inf") else min_r  # no bends: JSON has no Infinity
 res["drc_min_radius_um"] = min_r
 fps = [sh.bbox() for sh in top.shapes(L["floorplan"]).each()]
 drc["floorplan_shapes"] = 0 if len(fps) == 1 else 1
@@ -352,6 +391,8 @@ if fps:
         if not bb.empty() and not fps[0].contains(bb.p1) or not bb.empty() and not fps[0].contains(bb.p2):
             outside += 1
 drc["outside_floorplan"] = outside
+drc["die_too_large"], res["die_um"] = review.die_too_large(fps, dbu)
+res["die_max_mm"] = [v / 1000 for v in review.DIE_MAX]
 res["drc"] = drc
 res["drc_where"] = where
 res["drc_violations"] = sum(drc.values())
@@ -473,6 +514,8 @@ def extract(cell, netcells):
     at = {}  # point -> [ref]
     insts = {}
     cross = []
+    emits = {}  # ref -> True when light leaves the pin into a route (a path's direction)
+    devices = []  # (instance, cell name, [(ref, emits)]) of every instance but crossings and ports
     for inst in cell.each_inst():
         name = inst.property(1)
         child = inst.cell
@@ -487,11 +530,19 @@ def extract(cell, netcells):
             ref_of = lambda pin, name=name: f"{name},{pin}"
         if comp in ("crossing", "junction"):
             cross.append((name, comp))
+        mid = inst.bbox().center().x
+        pins = []
         for pname, (x, y) in pins_of(child).items():
             p = inst.trans * pya.Point(x, y)
             at.setdefault((p.x, p.y), []).append(ref_of(pname))
+            emits[ref_of(pname)] = p.x > mid  # a pin on the right of its instance: light leaves it
+            pins.append((ref_of(pname), p.x > mid))
+        if comp not in ("io", "crossing", "junction"):
+            devices.append((name, child.name, pins))
+    mid = cell.bbox().center().x
     for pname, (x, y) in own_pins(cell).items():
         at.setdefault((x, y), []).append("port:" + pname)
+        emits["port:" + pname] = x < mid  # the cell's own input port, on its left
     links = []
     pieces, chains, joints = route_chains(cell, at)
     paths = len(chains)
@@ -538,10 +589,12 @@ def extract(cell, netcells):
     def is_cross(ref):
         return ref.split(",")[0] in insts and insts[ref.split(",")[0]] in ("crossing", "junction") and not ref.startswith("port:")
     conns = set()
+    on_link = {}  # connection -> (crossing cells, crossings) it passes
     for a, b in links:
         if is_cross(a) or is_cross(b):
             continue
         conns.add(frozenset((a, b)))
+        on_link[frozenset((a, b))] = (0, 0)
     # walk each chain that enters a crossing from a device pin
     for start in peer:
         if is_cross(start):
@@ -549,8 +602,9 @@ def extract(cell, netcells):
         for nxt in peer[start]:
             if not is_cross(nxt):
                 continue
-            cur, steps = nxt, 0
+            cur, steps, crossed = nxt, 0, 0
             while is_cross(cur) and steps < 100000:
+                crossed += insts[cur.split(",")[0]] == "crossing"
                 out_pin = through[cur]
                 nbrs = [q for q in peer.get(out_pin, [])]
                 if len(nbrs) != 1:
@@ -561,8 +615,86 @@ def extract(cell, netcells):
                 steps += 1
             if cur is not None:
                 conns.add(frozenset((start, cur)))
+                on_link[frozenset((start, cur))] = (steps, crossed)
     real = {k: v for k, v in insts.items() if v not in ("crossing", "junction")}
-    return real, conns, problems, sum(1 for _, comp in cross if comp == "crossing")
+    graph = {"links": [(a, b, n, x) for (a, b), (n, x) in ((tuple(k), v) for k, v in on_link.items())], "emits": emits, "devices": devices}
+    return real, conns, problems, sum(1 for _, comp in cross if comp == "crossing"), graph
+
+def path_crossings(graphs):
+    """The most crossing cells (crossings and junctions) and the most crossings on one optical path
+    between two pins of each netlist cell, through its sub-circuits. Light leaves a pin on the right
+    of its instance and enters one on the left (the layout's columns run left to right; a cell's
+    own input ports sit on its left); a device passes it from its left pins to its right pins, but
+    an O-E-O detector block ends a path. A sub-circuit passes it by its own port-to-port table."""
+    tables, out = {}, {}
+    def solve(name):
+        if name in tables:
+            return tables[name]
+        g = graphs[name]
+        ids, adj, indeg = {}, [], []
+        def node(r):
+            if r not in ids:
+                ids[r] = len(adj)
+                adj.append([])
+                indeg.append(0)
+            return ids[r]
+        def edge(a, b, w):
+            adj[node(a)].append((node(b), w))
+            indeg[node(b)] += 1
+        unoriented = 0
+        for a, b, n, x in g["links"]:
+            ea, eb = g["emits"].get(a), g["emits"].get(b)
+            if ea and not eb:
+                edge(a, b, (n, x))
+            elif eb and not ea:
+                edge(b, a, (n, x))
+            else:
+                unoriented += 1
+        for inst, child, pins in g["devices"]:
+            if child in graphs:
+                for (i, o), w in solve(child).items():
+                    edge(f"{inst},{i}", f"{inst},{o}", w)
+            elif not child.startswith("detector_"):
+                for a, ea in pins:
+                    for b, eb in pins:
+                        if not ea and eb:
+                            edge(a, b, (0, 0))
+        order = [v for v in range(len(adj)) if indeg[v] == 0]
+        left = list(indeg)
+        for v in order:
+            for u, _ in adj[v]:
+                left[u] -= 1
+                if left[u] == 0:
+                    order.append(u)
+        def longest(start):
+            NEG = -1 << 30
+            best = [[NEG, NEG] for _ in adj] if start is not None else [[0, 0] for _ in adj]
+            if start is not None:
+                best[start] = [0, 0]
+            for v in order:
+                if best[v][0] == NEG and best[v][1] == NEG:
+                    continue
+                for u, (n, x) in adj[v]:
+                    best[u][0] = max(best[u][0], best[v][0] + n)
+                    best[u][1] = max(best[u][1], best[v][1] + x)
+            return best
+        allv = longest(None)
+        names = {v: r for r, v in ids.items()}
+        table = {}
+        for r, v in ids.items():
+            if r.startswith("port:") and g["emits"].get(r):
+                b = longest(v)
+                for u, (n, x) in enumerate(b):
+                    t = names[u]
+                    if t.startswith("port:") and not g["emits"].get(t) and n >= 0:
+                        table[(r[5:], t[5:])] = (n, x)
+        tables[name] = table
+        out[name] = {"max_cells": max((c for c, _ in allv), default=0), "max_crossings": max((x for _, x in allv), default=0),
+                     "cyclic": len(order) != len(adj), "unoriented_links": unoriented}
+        return table
+    for name in graphs:
+        solve(name)
+    return out
 
 def expected(nl):
     insts = {k: v["component"] for k, v in nl["instances"].items()}
@@ -572,6 +704,7 @@ def expected(nl):
     return insts, conns
 
 all_netcells = set()
+graphs = {}  # netlist cell -> its path graph (crossings per path, below)
 designs = 0
 mismatches = 0
 report = {}
@@ -587,7 +720,7 @@ for f in sorted(glob.glob(os.path.join(ndir, "*.netlist.json"))):
             continue  # --cell: designs not drawn
         designs += 1
         ei, ec = expected(nl)
-        gi, gc, probs, nx = extract(c, netcells)
+        gi, gc, probs, nx, graphs[cellname(n)] = extract(c, netcells)
         missing_i = sorted(set(ei) - set(gi))
         extra_i = sorted(set(gi) - set(ei))
         wrong_c = sorted(k for k in set(ei) & set(gi) if ei[k] != gi[k])
@@ -599,6 +732,13 @@ for f in sorted(glob.glob(os.path.join(ndir, "*.netlist.json"))):
                                "mismatches": bad, "examples": (missing_i[:3] + extra_i[:3] + wrong_c[:3] + ["missing " + x for x in missing_c[:3]] + ["extra " + x for x in extra_c[:3]] + probs[:3])}
 lap("connectivity")
 res["connectivity"] = {"cells_checked": designs, "mismatches": mismatches, "cells": report}
+paths = path_crossings(graphs)
+drc["crossings_per_path>%d" % MAX_CROSSINGS] = sum(1 for v in paths.values() if v["max_cells"] > MAX_CROSSINGS)
+where["crossings_per_path"] = [f"{k}: {v['max_cells']} crossing cells ({v['max_crossings']} crossed)" for k, v in paths.items() if v["max_cells"] > MAX_CROSSINGS][:20]
+res["crossings_per_path"] = {"limit": MAX_CROSSINGS, "max_cells": max((v["max_cells"] for v in paths.values()), default=0),
+                             "max_crossings": max((v["max_crossings"] for v in paths.values()), default=0), "cells": paths}
+res["drc_violations"] = sum(drc.values())
+lap("paths")
 
 # ---- lengths ------------------------------------------------------------------------------------
 arms = {}

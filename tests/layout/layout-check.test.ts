@@ -21,7 +21,7 @@ import { toLibrary } from "../../layout/library.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
-import { checkLayout, klayoutPython, type CheckResult } from "./klayout.ts";
+import { checkLayout, klayoutPython, runKlayout, type CheckResult } from "./klayout.ts";
 import { netlistPortSpec } from "../../netlist/sim/propagate.ts";
 import { circuitLookup } from "../../netlist/die/die.ts";
 
@@ -90,13 +90,34 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
       "bend_radius<5": 0,
       pad_over_waveguide: 0,
       outside_floorplan: 0,
+      heater_off_waveguide: 0,
+      heater_over_other_si: 0,
+      die_too_large: 0,
+      "crossings_per_path>23": 0,
     });
-    expect(check.drc_violations).toBe(0);
+    // The placement breaks two of the reviewer's rules (docs/layout.md, "DRC deck"): signal leads
+    // run over their own heater's output route, and heaters sit within 20 µm of their MZI's other
+    // arm and their column neighbours. Every other rule passes.
+    const known = ["m2_along_waveguide>10", "thermal_gap<20"];
+    expect(check.drc_violations).toBe(known.reduce((a, k) => a + check.drc[k]!, 0));
     expect(check.connectivity.cells_checked).toBe(Object.keys(circuit.netlists).length);
     for (const [cell, r] of Object.entries(check.connectivity.cells)) expect(r.mismatches, `${cell}: ${r.examples.join("; ")}`).toBe(0);
     const top = check.connectivity.cells[circuit.top]!;
     expect(top.instances).toBe(Object.keys(circuit.netlists[circuit.top]!.instances).length);
     expect(Object.values(check.connectivity.cells).reduce((a, r) => a + r.crossings, 0)).toBeGreaterThan(0);
+  });
+
+  it("reports the most crossing cells on one path between two pins, and fails a limit below it", () => {
+    const paths = (check as unknown as { crossings_per_path: { max_cells: number; max_crossings: number; cells: Record<string, { max_cells: number }> } })
+      .crossings_per_path;
+    // a path through the top cell passes its sub-circuits: it meets at least as many as any of them
+    const top = paths.cells[circuit.top]!.max_cells;
+    expect(top).toBe(paths.max_cells);
+    expect(paths.max_crossings).toBeGreaterThan(0);
+    expect(paths.max_crossings).toBeLessThanOrEqual(top);
+    const over = Object.values(paths.cells).filter((c) => c.max_cells > top - 1).length;
+    expect(checkLayout(join(root, "divide0.gds"), compiled, { max_crossings: String(top - 1) }).drc[`crossings_per_path>${top - 1}`]).toBe(over);
+    expect(over).toBeGreaterThan(0);
   });
 
   it("draws every phase shifter and waveguide as long as the .spi of --length-phases says, and every route a whole number of periods", () => {
@@ -139,7 +160,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const gds = join(root, "flipped.gds");
     writeFileSync(gds, writeGds(toLibrary("paper_4x8_divide0", chip.top, LAYER_MAPS.ebeam)));
     const bad = checkLayout(gds, compiled); // compared with the true netlists
-    expect(bad.drc_violations).toBe(0);
+    expect(bad.drc_violations).toBe(bad.drc["m2_along_waveguide>10"]! + bad.drc["thermal_gap<20"]!); // as the true layout
     const step = bad.connectivity.cells[`${circuit.top}__step_circuit`]!;
     expect(step.mismatches).toBe(4); // port:in0 and port:in1 each missing once and extra once
     expect(step.examples.join(" ")).toMatch(/port:in0/);
@@ -302,6 +323,128 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(one.drc).toEqual(r.drc);
     expect(one.drc_where).toEqual(r.drc_where);
     expect(Object.keys(r.drc_where).length).toBeGreaterThan(2);
+  });
+});
+
+describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a hand-made file", () => {
+  const box = (layer: number, x0: number, y0: number, x1: number, y1: number) => ({
+    kind: "boundary" as const,
+    layer,
+    datatype: 0,
+    points: [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ] as [number, number][],
+  });
+  const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
+  /** A 100 µm heater at (x, y) over its own 0.5 µm waveguide (unless `wg` is false), wired as the
+   * EBeam wg_heater is: a 10 µm M2 contact on each end, each lead up to a bump of its own. */
+  const shifter = (x: number, y: number, wg = true) => [
+    ...(wg ? [si(x, y - 0.25, x + 100, y + 0.25)] : []),
+    box(11, x, y - 2, x + 100, y + 2),
+    box(12, x, y - 3, x + 10, y + 3),
+    box(12, x + 2.5, y + 3, x + 7.5, y + 60),
+    box(12, x - 12, y + 60, x + 22, y + 94),
+    box(13, x - 10, y + 62, x + 20, y + 92),
+    box(12, x + 90, y - 3, x + 100, y + 3),
+    box(12, x + 92.5, y + 3, x + 97.5, y + 60),
+    box(12, x + 78, y + 60, x + 112, y + 94),
+    box(13, x + 80, y + 62, x + 110, y + 92),
+  ];
+  let r: CheckResult;
+  let small: CheckResult;
+  beforeAll(() => {
+    if (!KLAYOUT.available) return;
+    const file = join(root, "review.gds");
+    writeFileSync(
+      file,
+      writeGds({
+        name: "REVIEW",
+        structures: [
+          {
+            name: "review",
+            elements: [
+              ...shifter(0, 0), // passes every rule
+              ...shifter(200, 0, false),
+              si(200, -0.25, 250, 0.25), // its waveguide runs half its length: heater_off_waveguide
+              ...shifter(400, 0),
+              si(449.75, -40, 450.25, 40), // another waveguide under the heater: heater_over_other_si
+              si(600, -0.25, 700, 0.25),
+              box(12, 605, -3, 625, 3), // M2 along the waveguide for 20 µm: m2_along_waveguide
+              box(12, 655, -10, 660, 10), // M2 across it (allowed)
+              box(12, 680, -3, 690, 3), // M2 along it for 10 µm, as the PDK's contact (allowed)
+              ...shifter(0, 200),
+              si(0, 212, 100, 212.5), // a waveguide 10 µm from the heater: thermal_gap
+              ...shifter(200, 200),
+              si(200, 227, 300, 227.5), // 25 µm from it (allowed)
+              box(99, -100, -100, 900, 400),
+            ],
+          },
+        ],
+      }),
+    );
+    const empty = join(root, "review-empty");
+    mkdirSync(empty);
+    r = checkLayout(file, empty);
+    small = checkLayout(file, empty, { die_max: "0.4x0.9", thermal_gap: "5" });
+  }, 120_000);
+
+  it("counts each broken rule exactly once, and nothing else", () => {
+    expect(Object.fromEntries(Object.entries(r.drc).filter(([, n]) => n > 0))).toEqual({
+      heater_off_waveguide: 1,
+      heater_over_other_si: 1,
+      "m2_along_waveguide>10": 1,
+      "thermal_gap<20": 1,
+    });
+    expect(r.drc_where["thermal_gap<20"]).toEqual([expect.stringMatching(/gap 10\.00 um$/)]);
+    expect(r.drc_where["m2_along_waveguide>10"]).toEqual([expect.stringMatching(/ 20\.0 um$/)]);
+    expect(r.drc.die_too_large).toBe(0);
+    expect((r as unknown as { die_max_mm: number[] }).die_max_mm).toEqual([26, 33]);
+  });
+
+  it("the die limit and the thermal gap are options: a 0.4 × 0.9 mm limit fails the 1 × 0.5 mm die, a 5 µm gap passes the 10 µm", () => {
+    expect(small.drc.die_too_large).toBe(1);
+    expect(small.drc["thermal_gap<5"]).toBe(0);
+  });
+});
+
+describe("the flat width and space check of the waveguide layer (scripts/klayout/flat_si_check.py)", () => {
+  it("finds a planted 0.1 µm gap and a 0.3 µm strip, as violations, and passes a 0.2 µm gap", () => {
+    const si = (x0: number, y0: number, x1: number, y1: number) => ({
+      kind: "boundary" as const,
+      layer: 1,
+      datatype: 0,
+      points: [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+      ] as [number, number][],
+    });
+    const file = join(root, "flat.gds");
+    writeFileSync(
+      file,
+      writeGds({
+        name: "FLAT",
+        structures: [
+          {
+            name: "flat",
+            elements: [si(0, 0, 10, 0.5), si(0, 0.6, 10, 1.1), si(20, 0, 30, 0.3), si(40, 0, 50, 0.5), si(40, 0.7, 50, 1.2)],
+          },
+        ],
+      }),
+    );
+    const out = join(root, "flat.json");
+    runKlayout("scripts/klayout/flat_si_check.py", { gds: file, out });
+    const r = JSON.parse(readFileSync(out, "utf8")) as Record<string, { markers: number; classes: Record<string, number>; closest_um: number }> & {
+      violations: number;
+    };
+    expect(r["space<0.2"]!.classes).toEqual({ crossing_core: 0, pin_joint: 0, grid: 0, other: 1 });
+    expect(r["space<0.2"]!.closest_um).toBeCloseTo(0.1, 6);
+    expect(r["width<0.5"]!.classes).toEqual({ crossing_core: 0, pin_joint: 0, grid: 0, other: 1 });
+    expect(r.violations).toBe(2);
   });
 });
 
