@@ -45,7 +45,8 @@ function skyline(boxes: PackBox[], order: number[], W: number): Packing {
       }
       // lowest, then least area left empty under it, then leftmost
       const tie = best && Math.abs(y - best.y) < 1e-9;
-      const better = !best || y < best.y - 1e-9 || (tie && (waste < best.waste - 1e-9 || (Math.abs(waste - best.waste) < 1e-9 && x < best.x)));
+      const better =
+        !best || y < best.y - 1e-9 || (tie && (waste < best.waste - 1e-9 || (Math.abs(waste - best.waste) < 1e-9 && x < best.x)));
       if (better) best = { x, y, waste };
     }
     // a box wider than the strip (never a trial's choice: W ≥ the widest box) goes on top

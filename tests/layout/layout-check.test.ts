@@ -108,15 +108,18 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("reports the most crossing cells on one path between two pins, and fails a limit below it", () => {
-    const paths = (check as unknown as { crossings_per_path: { max_cells: number; max_crossings: number; cells: Record<string, { max_cells: number }> } })
-      .crossings_per_path;
+    const paths = (
+      check as unknown as { crossings_per_path: { max_cells: number; max_crossings: number; cells: Record<string, { max_cells: number }> } }
+    ).crossings_per_path;
     // a path through the top cell passes its sub-circuits: it meets at least as many as any of them
     const top = paths.cells[circuit.top]!.max_cells;
     expect(top).toBe(paths.max_cells);
     expect(paths.max_crossings).toBeGreaterThan(0);
     expect(paths.max_crossings).toBeLessThanOrEqual(top);
     const over = Object.values(paths.cells).filter((c) => c.max_cells > top - 1).length;
-    expect(checkLayout(join(root, "divide0.gds"), compiled, { max_crossings: String(top - 1) }).drc[`crossings_per_path>${top - 1}`]).toBe(over);
+    expect(checkLayout(join(root, "divide0.gds"), compiled, { max_crossings: String(top - 1) }).drc[`crossings_per_path>${top - 1}`]).toBe(
+      over,
+    );
     expect(over).toBeGreaterThan(0);
   });
 
@@ -438,7 +441,10 @@ describe("the flat width and space check of the waveguide layer (scripts/klayout
     );
     const out = join(root, "flat.json");
     runKlayout("scripts/klayout/flat_si_check.py", { gds: file, out });
-    const r = JSON.parse(readFileSync(out, "utf8")) as Record<string, { markers: number; classes: Record<string, number>; closest_um: number }> & {
+    const r = JSON.parse(readFileSync(out, "utf8")) as Record<
+      string,
+      { markers: number; classes: Record<string, number>; closest_um: number }
+    > & {
       violations: number;
     };
     expect(r["space<0.2"]!.classes).toEqual({ crossing_core: 0, pin_joint: 0, grid: 0, other: 1 });
