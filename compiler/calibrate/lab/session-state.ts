@@ -9,6 +9,7 @@ import type { LabEngine } from "../../../netlist/lab/propagate.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
+import type { Settling } from "./settling.ts";
 import { cellStructure, type CellStructure } from "./structure.ts";
 
 /**
@@ -33,7 +34,7 @@ export interface SessionState {
   /** The die as the readings so far estimate it; absorbing moves its values in place. */
   readonly estimatedDie: EstimatedDie;
   readonly program: Program;
-  /** Every round of the session in order: the dark round, then theta, phase, through per stage, then the acceptance round. */
+  /** Every round of the session in order: the dark round, the settling probe, then theta, phase, through per stage, then the acceptance round. */
   readonly plan: { stage: number | null; kind: Round["kind"] }[];
   /** Dark reading per readout (A), from the dark round (a local oscillator's readout: its photocurrent). */
   dark: Float64Array;
@@ -61,6 +62,8 @@ export interface SessionState {
   readonly readings: StepReading[][];
   /** The acceptance round's verdict, once its readings are absorbed (accept.ts). */
   acceptance: AcceptVerdict | null;
+  /** What the settling probe read, and so how long each later step waits (settling.ts); null before it. */
+  settling: Settling | null;
   /** The estimated die's optics, built on first use (stage-physics.ts engine). */
   cachedEngine: LabEngine | null;
 }
@@ -79,7 +82,10 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     detectors: [],
     laser: { powerMw: setup.laserMw, driftRelPerStep: 0 },
   };
-  const plan: SessionState["plan"] = [{ stage: null, kind: "dark" }];
+  const plan: SessionState["plan"] = [
+    { stage: null, kind: "dark" },
+    { stage: null, kind: "settle" },
+  ];
   struct.stages.forEach((_, s) => {
     for (const kind of ["theta", "phase", "through"] as const) plan.push({ stage: s, kind });
   });
@@ -102,6 +108,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     rounds: [],
     readings: [],
     acceptance: null,
+    settling: null,
     cachedEngine: null,
   };
 }
