@@ -24,7 +24,7 @@ import {
   labTotals,
   settlingDoc,
 } from "../../pipeline/calibrate/from-readings.ts";
-import type { Settling } from "../../compiler/calibrate/lab/settling.ts";
+import type { Settling } from "../../compiler/calibrate/lab/session-state.ts";
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate/fabricated-die.ts";
 import { DIE } from "../../codes/catalogue.ts";

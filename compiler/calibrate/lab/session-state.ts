@@ -9,7 +9,6 @@ import type { LabEngine } from "../../../netlist/lab/propagate.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
-import type { Settling } from "./settling.ts";
 import { cellStructure, type CellStructure } from "./structure.ts";
 
 /**
@@ -26,6 +25,21 @@ export interface EstimateNote {
   sigmaRadPerMw: number;
   rms: number;
   from: string;
+}
+
+/** What the settling probe read, and the wait it chose (settling.ts). */
+export interface Settling {
+  /** The θ heaters stepped. */
+  heaters: number[];
+  /** Fitted time constant of the tail, ms. */
+  tauMs: number;
+  /** The largest tail at the change, relative to its heater's largest reading. */
+  tail: number;
+  /** Share of the holds' spread the tail explains (1 − sse / sse without a tail). */
+  explained: number;
+  detected: boolean;
+  /** The wait after a full-range step (the longest a later step waits), ms. */
+  settleMs: number;
 }
 
 export interface SessionState {

@@ -27,9 +27,9 @@ import { judgeAccept } from "./accept.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
-import { newSessionState, type EstimateNote, type Program, type SessionState } from "./session-state.ts";
+import { newSessionState, type EstimateNote, type Program, type SessionState, type Settling } from "./session-state.ts";
 import { programCodes } from "./stage-physics.ts";
-import type { Settling } from "./settling.ts";
+
 import type { CellStructure } from "./structure.ts";
 
 export { DEFAULT_SETUP, type LabSetup, type Round, type Step, type StepReading } from "./rounds.ts";

@@ -12,21 +12,6 @@ import type { SessionState } from "./session-state.ts";
 import { light, maxCode, power } from "./stage-physics.ts";
 import { fitTail } from "./tail-fit.ts";
 
-/** What the probe read, and the wait it chose. */
-export interface Settling {
-  /** The θ heaters stepped. */
-  heaters: number[];
-  /** Fitted time constant of the tail, ms. */
-  tauMs: number;
-  /** The largest tail at the change, relative to its heater's largest reading. */
-  tail: number;
-  /** Share of the holds' spread the tail explains (1 − sse / sse without a tail). */
-  explained: number;
-  detected: boolean;
-  /** The wait after a full-range step (the longest a later step waits), ms. */
-  settleMs: number;
-}
-
 /** Heaters stepped by the probe (spread over the first stage's lab-lit entries). */
 export const PROBE_HEATERS = 4;
 /** Waits of a hold's readings after the first two (those wait the instrument's own), ms. */
