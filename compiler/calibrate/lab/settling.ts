@@ -16,12 +16,17 @@ import { fitTail } from "./tail-fit.ts";
 export const PROBE_HEATERS = 4;
 /** Waits of a hold's readings after the first two (those wait the instrument's own), ms. */
 export const HOLD_WAITS_MS = [1, 2, 4, 8, 16, 32, 64];
-/** A tail below this fraction of the reading is not one (coupling drift moves a hold by ~10⁻³). */
-export const TAIL_DETECT = 5e-3;
+/**
+ * A tail below this fraction of the reading is not one: over 30 dies of each paper-4x8 design,
+ * nominal dies read at most 7·10⁻⁴, unseen coupling drift 3.6·10⁻³, a 3 % thermal tail 0.11 or more.
+ */
+export const TAIL_DETECT = 1e-2;
 /** The tail must explain at least this share of the holds' spread (noise and drift do not decay). */
 export const TAIL_EXPLAINED = 0.9;
 /** The wait lets the largest step's tail decay to this fraction of the reading. */
 export const TAIL_LEFT = 1e-4;
+/** A probed dump reading this fraction of the median probed dump's largest reading, or less, is dead. */
+export const DEAD_DUMP = 0.05;
 /** Longest wait the session chooses, ms (a tail slower than the probe resolves is not followed further). */
 export const MAX_SETTLE_MS = 1000;
 
@@ -83,10 +88,16 @@ export function absorbSettle(state: SessionState, round: Round, readings: StepRe
   }
   const last = series[0]!.timesMs[series[0]!.timesMs.length - 1]!;
   const fit = fitTail(series, base, last);
-  // Each heater's scale: its largest reading over both holds.
+  // Each heater's scale: its largest reading over both holds. A dump that reads a twentieth of the
+  // median heater's or less (a dead photodiode) reads noise over noise, not a tail.
   const scale = new Map<number, number>();
-  holds.forEach((g, i) => scale.set(g.heater, Math.max(scale.get(g.heater) ?? 1e-15, ...series[i]!.values.map(Math.abs))));
-  const tail = Math.max(...holds.map((g, i) => Math.abs(fit.amplitudes[i]!) / scale.get(g.heater)!));
+  holds.forEach((g, i) => scale.set(g.heater, Math.max(scale.get(g.heater) ?? 0, ...series[i]!.values.map(Math.abs))));
+  const scales = [...scale.values()].sort((a, b) => a - b);
+  const floor = Math.max(1e-15, DEAD_DUMP * scales[Math.floor(scales.length / 2)]!);
+  const tail = Math.max(
+    0,
+    ...holds.map((g, i) => (scale.get(g.heater)! > floor ? Math.abs(fit.amplitudes[i]!) / scale.get(g.heater)! : 0)),
+  );
   const explained = fit.sseFlat > 0 ? 1 - fit.sse / fit.sseFlat : 0;
   const detected = tail >= TAIL_DETECT && explained >= TAIL_EXPLAINED;
   state.settling = {
