@@ -1,7 +1,8 @@
 // Planning a lab calibration session's next round from what the earlier rounds taught it: the
-// dark round, the settling probe (settling.ts), then per stage the theta sweeps (with crosstalk pairs), the phase sweeps (meta-MZIs,
-// the homodyne quadrature, gate scans) and the through sweeps. Settings come from the estimated
-// die (stage-physics.ts), so each round is only as good as the readings absorbed before it.
+// dark round, the settling probe (settling.ts), then per stage the theta sweeps (with crosstalk
+// pairs), the phase sweeps (meta-MZIs, the homodyne quadrature, gate scans) and the through sweeps.
+// Settings come from the estimated die (stage-physics.ts), so each round is only as good as the
+// readings absorbed before it; every step's wait comes from the settling probe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
 import { planPairs } from "./pairs.ts";
