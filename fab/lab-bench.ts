@@ -1,7 +1,7 @@
 // The simulated lab (`optinc measure`, issue #23): runs protocol steps on a fabricated die and
 // returns what the instruments read — photocurrents, never element values. Every step sets the
-// heater codes and input powers, waits for the heaters to settle, and reads the named photodiodes
-// and the laser's reference tap once.
+// heater codes and input powers, waits for the heaters to settle (the step's own wait, else the
+// instrument's), and reads the named photodiodes and the laser's reference tap once.
 //
 // What the die file states (fab/draw.ts, fab/departures.ts) and this bench uses:
 // - monitor photodiodes (`monitors`): responsivity (0 = dead), dark current, readout noise; read
@@ -14,7 +14,7 @@
 //   (0.95 A/W ± 5 %, read with every step) sees, and the input coupling's random walk
 //   couplingDriftRelPerStep that it does not see (the local oscillator does not pass the coupling);
 // - heaters: the die's law (netlist/die/heaters.ts realizedPhases) and, with `thermal`, a slow tail
-//   that settles with tailMs after each change (the lab waits settleMs, then reads for readMs).
+//   that settles with tailMs after each change (the lab waits the step's settleMs, then reads for readMs).
 // The lab's stream (seed) is separate from the die's: the same die measured twice differs only in
 // noise.
 import { createRng } from "../math/rng.ts";
@@ -27,6 +27,8 @@ export interface LabStep {
   powers: ArrayLike<number>;
   codes: ArrayLike<number>;
   read: number[];
+  /** The wait after the codes are set, before reading, ms (absent: the instrument's settleMs). */
+  settleMs?: number;
 }
 
 export interface LabReading {
@@ -131,7 +133,7 @@ export function labBench(lc: LabCircuit, die: FabDie, seed: number): LabBench {
         let phases = realizedPhases(die, st.codes);
         if (tail) {
           slow ??= realizedPhases(die, new Int32Array(st.codes.length));
-          relax(phases, L.settleMs);
+          relax(phases, st.settleMs ?? L.settleMs);
           const now = phases.map((p, i) => (1 - tail.tailFraction) * p + tail.tailFraction * slow![i]!);
           relax(phases, L.readMs);
           phases = now;

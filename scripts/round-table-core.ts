@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Io } from "../cli/context.ts";
 import { main } from "../cli/main.ts";
+import { labTimeMs } from "../compiler/calibrate/lab/lab-files.ts";
 import { LAB_INSTRUMENTS } from "../fab/lab-bench.ts";
 
 export const ROUND_TABLE_BEGIN = "<!-- round-table:begin -->";
@@ -29,28 +30,31 @@ interface RoundRecord {
   round: number;
   stage: string | null;
   kind: string;
-  steps: { read: string[] }[];
+  steps: { read: string[]; settleMs: number }[];
 }
 
 /** Markdown rows for the rounds of a readings file (attenuators: the cell's MZIs). */
 export function roundTableMarkdown(rounds: RoundRecord[], mzis: number): string {
-  const per = LAB_INSTRUMENTS.settleMs + LAB_INSTRUMENTS.readMs;
+  // Each step waits its own settleMs (the settling probe's holds wait longer), then reads.
+  const ms = (st: RoundRecord["steps"]): number => labTimeMs(st, LAB_INSTRUMENTS);
   const time = (ms: number): string => (ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`);
   let steps = 0;
   let readings = 0;
+  let total = 0;
   const rows = rounds.map((r) => {
     const n = r.steps.length;
     const k = r.steps.reduce((a, s) => a + s.read.length, 0);
     steps += n;
     readings += k;
-    return `| ${r.round} | ${r.stage ?? "–"} | ${r.kind} | ${n} | ${k} | ${(k / mzis).toFixed(1)} | ${time(n * per)} |`;
+    total += ms(r.steps);
+    return `| ${r.round} | ${r.stage ?? "–"} | ${r.kind} | ${n} | ${k} | ${(k / mzis).toFixed(1)} | ${time(ms(r.steps))} |`;
   });
   return [
     ROUND_TABLE_BEGIN,
     "| round | stage | kind | steps | readings | per MZI | lab time |",
     "|---|---|---|---|---|---|---|",
     ...rows,
-    `| all | | | ${steps} | ${readings} | ${(readings / mzis).toFixed(1)} | ${time(steps * per)} |`,
+    `| all | | | ${steps} | ${readings} | ${(readings / mzis).toFixed(1)} | ${time(total)} |`,
     ROUND_TABLE_END,
   ].join("\n");
 }

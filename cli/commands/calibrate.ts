@@ -16,7 +16,15 @@ import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
 import { checkComplete } from "../../compiler/calibrate/lab/lab-files-check.ts";
 import { readoutWarnings } from "../../compiler/calibrate/lab/lab-files-check.ts";
-import { acceptanceDoc, formatTotals, LAB_INSTRUMENT, labCalibrationFiles, labTotals } from "../../pipeline/calibrate/from-readings.ts";
+import {
+  acceptanceDoc,
+  formatTotals,
+  LAB_INSTRUMENT,
+  labCalibrationFiles,
+  labTotals,
+  settlingDoc,
+} from "../../pipeline/calibrate/from-readings.ts";
+import type { Settling } from "../../compiler/calibrate/lab/session-state.ts";
 import { labTry, loadLabTarget, loadReadings } from "../lab-input.ts";
 import { calibrateFabFiles } from "../../pipeline/calibrate/fabricated-die.ts";
 import { DIE } from "../../codes/catalogue.ts";
@@ -269,6 +277,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     out.note(
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
+        settlingLine(session.settling),
         `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
         ...dark.map(
           ([ro, sweeps]) =>
@@ -301,11 +310,20 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       predictedMarginSteps: res.margins.worst,
       acceptance: acceptanceDoc(a, flags.show),
       darkMonitors: dark.map(([ro]) => ro),
+      settling: settlingDoc(session),
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),
     };
   }
 };
+
+/** What the settling probe read (settling.ts), one line of the report. */
+function settlingLine(s: Settling | null): string {
+  if (!s) return "  settling: no probe round";
+  return s.detected
+    ? `  settling: a slow tail read on the heaters (τ ${s.tauMs.toFixed(2)} ms, ${(100 * s.tail).toFixed(1)} % of the reading at a full step): every step after the probe waits ${s.settleMs} ms`
+    : `  settling: no slow tail read (largest ${(100 * s.tail).toFixed(2)} % of the reading): every step waits the instrument's ${s.settleMs} ms`;
+}
 
 /**
  * A calibration that ends in a failing verdict: exit 1 with a diagnostic of its own (the text

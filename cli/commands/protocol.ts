@@ -21,6 +21,14 @@ interface ProtocolFlags {
 /** `<out>.csv` beside `<out>.json`. */
 export const csvBeside = (file: string): string => (file.endsWith(".json") ? file.slice(0, -5) : file) + ".csv";
 
+/** The waits of a round's steps: one, or their range (the settling probe's holds wait longer and longer). */
+function waitText(steps: { settleMs?: number }[]): string {
+  const w = steps.map((s) => s.settleMs ?? LAB_INSTRUMENT.settleMs);
+  const lo = Math.min(...w);
+  const hi = Math.max(...w);
+  return lo === hi ? `settle ${lo} ms` : `settle ${lo}–${hi} ms`;
+}
+
 export const registerProtocol: RegisterCommand = (program: Command, ctx) => {
   program
     .command("protocol")
@@ -83,7 +91,7 @@ Exit codes: 0 ok, 2 usage, unreadable input, or readings that are not of this ci
     const totals = labTotals(session, [round]);
     out.note(
       [
-        `protocol ${t.name}: round ${doc.round} of ${doc.rounds} (${doc.stage ? `stage ${doc.stage}, ` : ""}${doc.kind}): ${formatTotals(totals)} (settle ${LAB_INSTRUMENT.settleMs} ms + ${LAB_INSTRUMENT.readMs} ms read per step)`,
+        `protocol ${t.name}: round ${doc.round} of ${doc.rounds} (${doc.stage ? `stage ${doc.stage}, ` : ""}${doc.kind}): ${formatTotals(totals)} (${waitText(round.steps)} + ${LAB_INSTRUMENT.readMs} ms read per step)`,
         `  the whole calibration is ${doc.rounds} rounds, each planned from the readings before it (optinc measure prints the totals)`,
         `  wrote ${relative(ctx.io.cwd, path) || file} and ${relative(ctx.io.cwd, csvPath) || csvBeside(file)}`,
       ].join("\n"),

@@ -42,7 +42,14 @@ export function labBias(bias: ReadonlyMap<string, number>): Map<string, number> 
 export function labSetup(technology = "foundry"): LabSetup {
   const h = FAB_TECHNOLOGIES[technology]!.heater;
   const eta = Math.PI / h.pPiMw;
-  return { driveBits: h.driveBits, pMaxMw: h.rangeRad / eta, etaNominal: eta, ...DEFAULT_SETUP };
+  return {
+    driveBits: h.driveBits,
+    pMaxMw: h.rangeRad / eta,
+    etaNominal: eta,
+    settleMs: LAB_INSTRUMENT.settleMs,
+    readMs: LAB_INSTRUMENT.readMs,
+    ...DEFAULT_SETUP,
+  };
 }
 
 /** The design re-programmed on an estimated die (the per-MZI corrector): realized targets and bias amplitudes. */
@@ -123,6 +130,21 @@ export const formatTotals = (t: LabTotals): string =>
   `${t.steps} steps, ${t.readings} readings (${t.readingsPerMzi.toFixed(1)} per MZI over ${t.mzis} attenuators), lab time ${labTime(t.labTimeS)}`;
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** What the settling probe read and the wait it chose, as the lab-calibration file states it. */
+export function settlingDoc(session: LabSession): Record<string, unknown> | null {
+  const s = session.settling;
+  if (!s) return null;
+  const r = (x: number): number => Number(x.toPrecision(4));
+  return {
+    detected: s.detected,
+    tauMs: r(s.tauMs),
+    tail: r(s.tail),
+    explained: r(s.explained),
+    settleMs: s.settleMs,
+    heaters: s.heaters.map((h) => session.struct.heaters[h]!.name),
+  };
+}
 
 export interface LabCalibrationOutcome {
   files: Map<string, string>;
@@ -250,6 +272,7 @@ export function labCalibrationFiles(
     `  "seed": ${readings.seed},`,
     `  "protocol": ${JSON.stringify({ rounds: totals.rounds, steps: totals.steps, readings: totals.readings, mzis: totals.mzis, readingsPerMzi: totals.readingsPerMzi, labTimeS: totals.labTimeS })},`,
     `  "drive": ${JSON.stringify({ bits: estimatedDie.drive.bits, pMaxMw: estimatedDie.drive.pMaxMw, heaters: st.heaters.length, identified, parked: st.parked.size, maxPhaseErrorRad: prog.maxErrorRad })},`,
+    `  "settling": ${JSON.stringify(settlingDoc(session))},`,
     `  "crosstalkCouplings": ${estimatedDie.crosstalk.length},`,
     `  "predictedMargins": ${JSON.stringify({ cases: margins.cases, worstSteps: margins.worst, perModeSteps: margins.perMode })},`,
     `  "acceptance": ${JSON.stringify(acceptanceDoc(acceptance))},`,

@@ -51,7 +51,7 @@ beforeAll(() => {
   const die = drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, 11, "divide0 die 11");
   const s = labSession(circuit, table);
   session = s;
-  measured = measureRounds(s, simulatedLab(s, die, 3), 3);
+  measured = measureRounds(s, simulatedLab(s, die, 3), 4);
   readings = {
     format: "optinc.readings/1",
     circuit: circuit.name,
@@ -77,7 +77,7 @@ describe("optinc.protocol/1", () => {
     expect(doc.steps[0]!.id).toBe("r1.s0000");
     // The CSV view: a header and one row per step and readout read.
     const csv = protocolCsv(doc).trimEnd().split("\n");
-    expect(csv[0]).toBe("step,round,kind,purpose,inputs_mW,codes,readout,repeats");
+    expect(csv[0]).toBe("step,round,kind,purpose,inputs_mW,codes,settle_ms,readout,repeats");
     expect(csv.length - 1).toBe(doc.steps.reduce((a, x) => a + x.read.length, 0));
     // The round a fresh session plans is accepted; an edited step is not.
     expect(checkProtocol(labSession(circuit, table), back, text, "p.json").steps.length).toBe(doc.steps.length);
@@ -107,8 +107,8 @@ describe("optinc.readings/1", () => {
     expect(writeReadings(r.doc)).toBe(readingsText);
     const s = labSession(circuit, table);
     const replayed = replayReadings(s, r);
-    expect(replayed.rounds.map((x) => x.round.kind)).toEqual(["dark", "theta", "phase"]);
-    expect(s.nextRound().index).toBe(3);
+    expect(replayed.rounds.map((x) => x.round.kind)).toEqual(["dark", "settle", "theta", "phase"]);
+    expect(s.nextRound().index).toBe(4);
   });
 
   it("carries no element value: the schema closes every object and rejects offsetRad wherever it is put", () => {
@@ -206,11 +206,14 @@ describe("optinc.readings/1", () => {
     expect(replay((d) => (d.circuit = "paper_4x8_add0"))).toEqual([LAB.circuit]);
     expect(replay((d) => d.rounds.splice(1, 1))).toEqual([LAB.mismatch]);
     expect(replay((d) => (d.rounds[1].steps[0].read = ["sum/e1_dump"]))).toEqual([LAB.mismatch]);
+    // A step read after another wait than the plan's (the settling probe's waits are settings too).
+    expect(replay((d) => (d.rounds[1].steps[3].settleMs = 0.05))).toEqual([LAB.mismatch]);
+    expect(replay((d) => (d.rounds[2].steps[0].settleMs += 1))).toEqual([LAB.mismatch]);
   });
 
   it("names a readout that saturated, and one that read dark through a lit sweep", () => {
     expect(readoutWarnings(session, measured, LAB_INSTRUMENT)).toEqual({ saturated: new Map(), dark: new Map() });
-    const theta = measured[1]!;
+    const theta = measured[2]!;
     const dark = measured[0]!;
     const ro = theta.round.steps[0]!.read[0]!;
     const level = dark.readings.reduce((a, r) => a + r.values[dark.round.steps[0]!.read.indexOf(ro)]!, 0) / dark.readings.length;
@@ -233,6 +236,6 @@ describe("optinc.readings/1", () => {
     const sat = session.struct.readouts[theta.round.steps[100]!.read[0]!]!;
     expect(w.saturated).toEqual(new Map([[sat, [theta.round.steps[100]!.purpose]]]));
     // Only rounds from firstNew on are reported.
-    expect(readoutWarnings(session, edited, LAB_INSTRUMENT, 2).dark.size).toBe(0);
+    expect(readoutWarnings(session, edited, LAB_INSTRUMENT, 3).dark.size).toBe(0);
   });
 });

@@ -11,6 +11,7 @@ import { fitFringe, type FringeFit } from "./fringe-fit.ts";
 import { gateShift } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
+import { absorbSettle } from "./settling.ts";
 import { engine, power, predict, setPassive } from "./stage-physics.ts";
 import type { Entry, Row } from "./structure.ts";
 
@@ -20,6 +21,7 @@ export function absorbRound(state: SessionState, round: Round, readings: StepRea
   state.rounds.push(round);
   state.readings.push(readings);
   if (round.kind === "dark") absorbDark(state, round, readings);
+  else if (round.kind === "settle") absorbSettle(state, round, readings);
   else if (round.kind === "accept") state.acceptance = judgeAccept(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);
   else if (round.kind === "phase") absorbPhase(state, round, readings);

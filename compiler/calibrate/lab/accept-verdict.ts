@@ -28,7 +28,7 @@ export interface AcceptVerdict {
   repeatSpreadSteps: number[];
   /** Per detector mode: receiver responsivity read from its local oscillator, A/W. */
   responsivityAW: number[];
-  /** Input coupling at the round's start and end against round 2 (null: no reference step). */
+  /** Input coupling at the round's start and end against the first theta round (null: no reference step). */
   coupling: number[] | null;
   /** The failing cases, worst first. */
   failing: AcceptFailure[];

@@ -49,14 +49,17 @@ interface AcceptPlan {
   caseSteps: number[];
   repeats: { case: number; step: number }[];
   loSteps: number[];
-  /** The coupling reference: the step of round 2 it repeats, and its repeats at the start and at the end. */
+  /** The coupling reference: the step of the first theta round it repeats, and its repeats at the start and at the end. */
   reference: { of: number; start: number[]; end: number[] } | null;
 }
 
-/** Round 2's lit step whose monitors read the most light per tap current: the coupling reference. */
+/** The first theta round (index into the session's rounds): the coupling reference repeats one of its steps. */
+const firstTheta = (state: SessionState): number => state.rounds.findIndex((r) => r.kind === "theta");
+
+/** The first theta round's lit step whose monitors read the most light per tap current: the coupling reference. */
 function referenceStep(state: SessionState): number | null {
-  const round = state.rounds[1];
-  const rd = state.readings[1];
+  const round = state.rounds[firstTheta(state)];
+  const rd = state.readings[firstTheta(state)];
   if (!round || !rd) return null;
   const nSites = state.struct.lc.sites.length;
   let best: number | null = null;
@@ -124,7 +127,7 @@ export function planAccept(state: SessionState, steps: Step[], groups: Round["gr
   });
   const reference = (): void => {
     if (!lay.reference) return;
-    const st = state.rounds[1]!.steps[lay.reference.of]!;
+    const st = state.rounds[firstTheta(state)]!.steps[lay.reference.of]!;
     for (let k = 0; k < REFERENCE_REPEATS; k++)
       steps.push({ purpose: `acceptance: coupling reference (${st.purpose})`, powers: st.powers, codes: st.codes, read: st.read });
   };
@@ -183,12 +186,13 @@ export function judgeAccept(state: SessionState, round: Round, readings: StepRea
     const v = lay.loSteps.map((s) => readings[s]!.values[m]! / (LO_MW * k(s) * MW));
     return v.reduce((a, b) => a + b, 0) / v.length;
   });
-  // Input coupling against round 2: at each end, the last reference repeat, and how far it still moved.
+  // Input coupling against the first theta round: at each end, the last reference repeat, and how far it still moved.
   const nSites = state.struct.lc.sites.length;
   const refOf = (s: number): number => monitorLight(state, round.steps[s]!, readings[s]!, nSites);
   const ends = lay.reference
     ? [lay.reference.start, lay.reference.end].map((run) => {
-        const then = monitorLight(state, state.rounds[1]!.steps[lay.reference!.of]!, state.readings[1]![lay.reference!.of]!, nSites);
+        const k = firstTheta(state);
+        const then = monitorLight(state, state.rounds[k]!.steps[lay.reference!.of]!, state.readings[k]![lay.reference!.of]!, nSites);
         const last = refOf(run[run.length - 1]!);
         return { c: last / then, unsettled: Math.abs(last - refOf(run[run.length - 2]!)) / then, step: run[run.length - 1]! };
       })

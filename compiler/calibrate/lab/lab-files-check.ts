@@ -21,6 +21,7 @@ function stepDiff(rec: StepSettings & { repeats?: number }, want: StepSettings):
   if (inputs) return { field: "inputs", message: inputs };
   const codes = map(rec.codes, want.codes, "heater", "");
   if (codes) return { field: "codes", message: codes };
+  if (rec.settleMs !== want.settleMs) return { field: "settleMs", message: `waits ${rec.settleMs} ms, the plan waits ${want.settleMs} ms` };
   if (rec.read.length !== want.read.length || rec.read.some((r, i) => r !== want.read[i]))
     return { field: "read", message: `reads ${JSON.stringify(rec.read)}, the plan reads ${JSON.stringify(want.read)}` };
   if (rec.repeats !== undefined && rec.repeats !== 1)

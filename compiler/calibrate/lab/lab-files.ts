@@ -32,11 +32,12 @@ export interface LabInstrument {
 /** A monitor photocurrent below this is not a photocurrent (30σ of the readout's thermal noise below 0), A. */
 export const MIN_MONITOR_A = -1e-9;
 
-/** One step's settings by name: lit inputs (mW), non-zero codes, readouts read. */
+/** One step's settings by name: lit inputs (mW), non-zero codes, the wait before reading (ms), readouts read. */
 export interface StepSettings {
   id: string;
   inputs: Record<string, number>;
   codes: Record<string, number>;
+  settleMs: number;
   read: string[];
 }
 
@@ -106,23 +107,27 @@ export function stepSettings(struct: CellStructure, round: number, k: number, st
     const c = step.codes[i]!;
     if (c !== 0) codes[h.name] = c;
   });
-  return { id: stepId(round, k), inputs, codes, read: step.read.map((r) => struct.readouts[r]!) };
+  // planNextRound gives every step its wait; a step without one is a planning bug, not bad input.
+  if (step.settleMs === undefined) throw new Error(`stepSettings: step ${stepId(round, k)} has no wait`);
+  return { id: stepId(round, k), inputs, codes, settleMs: step.settleMs, read: step.read.map((r) => struct.readouts[r]!) };
 }
 
 /** Readings (photodiode values, not the reference tap) of a round's steps. */
 export const roundReadings = (steps: { read: readonly unknown[]; repeats?: number }[]): number =>
   steps.reduce((a, s) => a + s.read.length * (s.repeats ?? 1), 0);
 
-/** Lab time of steps: each sets its codes, waits settleMs, and reads `repeats` times (ms). */
-export const labTimeMs = (steps: { read?: readonly unknown[]; repeats?: number }[], inst: { settleMs: number; readMs: number }): number =>
-  steps.reduce((a, s) => a + inst.settleMs + (s.repeats ?? 1) * inst.readMs, 0);
+/** Lab time of steps: each sets its codes, waits its settleMs (else the instrument's), and reads `repeats` times (ms). */
+export const labTimeMs = (
+  steps: { read?: readonly unknown[]; repeats?: number; settleMs?: number }[],
+  inst: { settleMs: number; readMs: number },
+): number => steps.reduce((a, s) => a + (s.settleMs ?? inst.settleMs) + (s.repeats ?? 1) * inst.readMs, 0);
 
 // -------------------------------------------------------------------- writers
 
 const kv = (o: Record<string, unknown>): string => JSON.stringify(o);
 
 function settingsJson(s: StepSettings): string {
-  return `"id": ${JSON.stringify(s.id)}, "inputs": ${kv(s.inputs)}, "codes": ${kv(s.codes)}, "read": ${JSON.stringify(s.read)}`;
+  return `"id": ${JSON.stringify(s.id)}, "inputs": ${kv(s.inputs)}, "codes": ${kv(s.codes)}, "settleMs": ${JSON.stringify(s.settleMs)}, "read": ${JSON.stringify(s.read)}`;
 }
 
 export interface ProtocolMeta {
@@ -155,7 +160,7 @@ export function writeProtocol(doc: ProtocolDoc): string {
   const list = (xs: string[]): string => JSON.stringify(xs);
   const steps = doc.steps.map(
     (s) =>
-      `    {"id": ${JSON.stringify(s.id)}, "purpose": ${JSON.stringify(s.purpose)}, "inputs": ${kv(s.inputs)}, "codes": ${kv(s.codes)}, "read": ${JSON.stringify(s.read)}, "repeats": ${s.repeats}}`,
+      `    {"id": ${JSON.stringify(s.id)}, "purpose": ${JSON.stringify(s.purpose)}, "inputs": ${kv(s.inputs)}, "codes": ${kv(s.codes)}, "settleMs": ${JSON.stringify(s.settleMs)}, "read": ${JSON.stringify(s.read)}, "repeats": ${s.repeats}}`,
   );
   return [
     "{",
@@ -179,9 +184,9 @@ export function writeProtocol(doc: ProtocolDoc): string {
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** The CSV view: one row per step and readout read (step, round, purpose, lit inputs, codes, readout, repeats). */
+/** The CSV view: one row per step and readout read (step, round, purpose, lit inputs, codes, wait, readout, repeats). */
 export function protocolCsv(doc: ProtocolDoc): string {
-  const rows = ["step,round,kind,purpose,inputs_mW,codes,readout,repeats"];
+  const rows = ["step,round,kind,purpose,inputs_mW,codes,settle_ms,readout,repeats"];
   for (const s of doc.steps) {
     const inputs = Object.entries(s.inputs)
       .map(([k, v]) => `${k}=${v}`)
@@ -190,7 +195,9 @@ export function protocolCsv(doc: ProtocolDoc): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
     for (const r of s.read)
-      rows.push([s.id, String(doc.round), doc.kind, s.purpose, inputs, codes, r, String(s.repeats)].map(csvCell).join(","));
+      rows.push(
+        [s.id, String(doc.round), doc.kind, s.purpose, inputs, codes, String(s.settleMs), r, String(s.repeats)].map(csvCell).join(","),
+      );
   }
   return rows.join("\n") + "\n";
 }

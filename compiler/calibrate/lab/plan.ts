@@ -1,12 +1,14 @@
 // Planning a lab calibration session's next round from what the earlier rounds taught it: the
-// dark round, then per stage the theta sweeps (with crosstalk pairs), the phase sweeps (meta-MZIs,
-// the homodyne quadrature, gate scans) and the through sweeps. Settings come from the estimated
-// die (stage-physics.ts), so each round is only as good as the readings absorbed before it.
+// dark round, the settling probe (settling.ts), then per stage the theta sweeps (with crosstalk
+// pairs), the phase sweeps (meta-MZIs, the homodyne quadrature, gate scans) and the through sweeps.
+// Settings come from the estimated die (stage-physics.ts), so each round is only as good as the
+// readings absorbed before it; every step's wait comes from the settling probe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
 import { planPairs } from "./pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
+import { planSettle, stepWaits } from "./settling.ts";
 import {
   atOperatingTheta,
   codeFor,
@@ -33,6 +35,7 @@ export function planNextRound(state: SessionState): Round {
   const steps: Step[] = [];
   const groups: Group[] = [];
   if (p.kind === "dark") planDark(state, steps, groups);
+  else if (p.kind === "settle") planSettle(state, steps, groups);
   else if (p.kind === "accept") planAccept(state, steps, groups);
   else {
     const stage = state.struct.stages[p.stage!]!;
@@ -40,6 +43,8 @@ export function planNextRound(state: SessionState): Round {
     else if (p.kind === "phase") planPhase(state, stage, steps, groups);
     else planThrough(state, stage, steps, groups);
   }
+  // Every step waits what the settling probe's tail asks of its change (the probe's steps state theirs).
+  stepWaits(state, steps);
   return { index: k, stage: p.stage === null ? null : state.struct.stages[p.stage]!.part, kind: p.kind, steps, groups };
 }
 

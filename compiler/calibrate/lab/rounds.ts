@@ -18,9 +18,12 @@ export interface LabSetup {
   /** Crosstalk victims per stage, and aggressors per victim. */
   crosstalkVictims: number;
   crosstalkAggressors: number;
+  /** The instrument's own wait after a step's codes are set, and one reading's integration, ms. */
+  settleMs: number;
+  readMs: number;
 }
 
-export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal"> = {
+export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
   laserMw: 1,
   points: 40,
   gatePoints: 16,
@@ -36,6 +39,11 @@ export interface Step {
   codes: Int32Array;
   /** Readout indices (CellStructure.readouts). */
   read: number[];
+  /**
+   * Wait after the codes are set, before reading, ms. planNextRound gives every step it returns one
+   * (the settling probe its own, every later step the wait the probe chose: settling.ts).
+   */
+  settleMs?: number;
 }
 
 export type Group =
@@ -53,6 +61,8 @@ export type Group =
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
   | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
   | { kind: "accept"; steps: number[] }
+  /** One heater stepped and held (settling.ts): each step read `timesMs` after the change. */
+  | { kind: "hold"; heater: number; read: number[]; steps: number[]; timesMs: number[] }
   /** An entry at its operating θ with its φ turned round the circle (plan.ts planThrough): its gain where it is used. */
   | {
       kind: "magnitude";
@@ -67,7 +77,7 @@ export type Group =
 export interface Round {
   index: number;
   stage: string | null;
-  kind: "dark" | "theta" | "phase" | "through" | "accept";
+  kind: "dark" | "settle" | "theta" | "phase" | "through" | "accept";
   steps: Step[];
   groups: Group[];
 }

@@ -27,13 +27,28 @@ export interface EstimateNote {
   from: string;
 }
 
+/** What the settling probe read, and the wait it chose (settling.ts). */
+export interface Settling {
+  /** The θ heaters stepped. */
+  heaters: number[];
+  /** Fitted time constant of the tail, ms. */
+  tauMs: number;
+  /** The largest tail at the change, relative to its heater's largest reading. */
+  tail: number;
+  /** Share of the holds' spread the tail explains (1 − sse / sse without a tail). */
+  explained: number;
+  detected: boolean;
+  /** The wait after a full-range step (the longest a later step waits), ms. */
+  settleMs: number;
+}
+
 export interface SessionState {
   readonly struct: CellStructure;
   readonly setup: LabSetup;
   /** The die as the readings so far estimate it; absorbing moves its values in place. */
   readonly estimatedDie: EstimatedDie;
   readonly program: Program;
-  /** Every round of the session in order: the dark round, then theta, phase, through per stage, then the acceptance round. */
+  /** Every round of the session in order: the dark round, the settling probe, then theta, phase, through per stage, then the acceptance round. */
   readonly plan: { stage: number | null; kind: Round["kind"] }[];
   /** Dark reading per readout (A), from the dark round (a local oscillator's readout: its photocurrent). */
   dark: Float64Array;
@@ -61,6 +76,8 @@ export interface SessionState {
   readonly readings: StepReading[][];
   /** The acceptance round's verdict, once its readings are absorbed (accept.ts). */
   acceptance: AcceptVerdict | null;
+  /** What the settling probe read, and so how long each later step waits (settling.ts); null before it. */
+  settling: Settling | null;
   /** The estimated die's optics, built on first use (stage-physics.ts engine). */
   cachedEngine: LabEngine | null;
 }
@@ -79,7 +96,10 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     detectors: [],
     laser: { powerMw: setup.laserMw, driftRelPerStep: 0 },
   };
-  const plan: SessionState["plan"] = [{ stage: null, kind: "dark" }];
+  const plan: SessionState["plan"] = [
+    { stage: null, kind: "dark" },
+    { stage: null, kind: "settle" },
+  ];
   struct.stages.forEach((_, s) => {
     for (const kind of ["theta", "phase", "through"] as const) plan.push({ stage: s, kind });
   });
@@ -102,6 +122,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     rounds: [],
     readings: [],
     acceptance: null,
+    settling: null,
     cachedEngine: null,
   };
 }

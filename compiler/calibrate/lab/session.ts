@@ -2,7 +2,8 @@
 // each protocol round from what the earlier rounds' readings taught it, and turns readings into an
 // estimated die. It sees the design, the lab's instrument settings and readings — never a die.
 //
-// Rounds: dark readings, then per sparse stage in light order
+// Rounds: dark readings, a settling probe (settling.ts: the heaters' slow thermal tail, which sets
+// every later step's wait), then per sparse stage in light order
 //   theta    every attenuator's θ swept (uniform in heater power) at its dump photodiode: offset,
 //            efficiency; a few victims swept again with one aggressor at full power: crosstalk law;
 //   phase    every entry's φ swept against its row's reference entry at a fan-in dump (a meta-MZI):
@@ -26,8 +27,9 @@ import { judgeAccept } from "./accept.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
-import { newSessionState, type EstimateNote, type Program, type SessionState } from "./session-state.ts";
+import { newSessionState, type EstimateNote, type Program, type SessionState, type Settling } from "./session-state.ts";
 import { programCodes } from "./stage-physics.ts";
+
 import type { CellStructure } from "./structure.ts";
 
 export { DEFAULT_SETUP, type LabSetup, type Round, type Step, type StepReading } from "./rounds.ts";
@@ -82,6 +84,11 @@ export class LabSession {
   /** Couplings measured pair by pair ("victim,aggressor" heater indices → rad/mW; pairs.ts). */
   get pairCouplings(): ReadonlyMap<string, number> {
     return this.state.pairCoupling;
+  }
+
+  /** What the settling probe read and the wait it chose (null until that round is absorbed). */
+  get settling(): Settling | null {
+    return this.state.settling;
   }
 
   /** The acceptance round's verdict from its readings (null until that round is absorbed). */
