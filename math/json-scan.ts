@@ -22,8 +22,8 @@ export interface ArrayOverLimit {
 
 /**
  * The limits of every measurement, die, protocol and readings file (docs/cli.md, Limits): a
- * readings file of paper-4x8's divide0 cell, all 13 rounds, holds 9545 array elements, its longest
- * array 480.
+ * readings file of paper-4x8's divide0 cell, all 14 rounds, holds 13182 array elements, its longest
+ * array 520.
  */
 export const INPUT_ARRAY_LIMITS: ArrayLimits = { perArray: 100_000, total: 500_000 };
 
