@@ -139,9 +139,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     keyed.forEach(({ it }, j) => {
       tops.push(cursor);
       const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
-      // two heaters in a row leave room for one heater's lead between their contacts (leads.ts)
-      const gap = kindOf(it) === "phase" && kindOf(keyed[j + 1]?.it) === "phase" ? RULES.heaterLeadGap : RULES.cellGap;
-      cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : gap);
+      cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
     });
     const shift = snap(-cursor / 2);
     let width = 0;
@@ -368,6 +366,16 @@ function heaterBumps(
     for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(`g:${c}`) });
   });
   return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
+}
+
+/** A heater's strip to the nearest Si of a neighbouring cell: its clearance past the contact's edge. */
+const HEATER_CLEAR = RULES.heaterClearance + RULES.wgWidth / 2 - RULES.contactOverhang;
+
+/** The gap below a cell of kind a when one of kind b follows it in a column. */
+function cellGap(a: string | undefined, b: string | undefined): number {
+  // two heaters in a row leave room for one heater's lead between their contacts (leads.ts)
+  if (a === "phase" && b === "phase") return Math.max(RULES.heaterLeadGap, HEATER_CLEAR);
+  return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, HEATER_CLEAR) : RULES.cellGap;
 }
 
 function ys(v: number[]): number {
