@@ -10,7 +10,7 @@
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type BumpInfo, type CellRef, type HeaterBumps, type LayoutCell, type Pin, type Shape } from "./cell.ts";
 import { bumpField } from "./bumps.ts";
-import { laneWidth, meshLeads, type HeaterColumn } from "./leads.ts";
+import { laneSection, laneWidth, meshLeads, type HeaterColumn } from "./leads.ts";
 import { crossingGeometry } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
@@ -135,11 +135,12 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     // stack, then centre the column on y = 0
     let cursor = 0;
     const tops: number[] = [];
-    for (const { it } of keyed) {
+    const kindOf = (it: Item | undefined): string | undefined => (it?.kind === "node" ? nodes[it.node]!.cell?.kind : undefined);
+    keyed.forEach(({ it }, j) => {
       tops.push(cursor);
       const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
-      cursor -= h + (it.kind === "node" && nodes[it.node]!.cell?.kind === "grating_coupler" ? RULES.ioPitch - h : RULES.cellGap);
-    }
+      cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
+    });
     const shift = snap(-cursor / 2);
     let width = 0;
     for (const { it } of keyed)
@@ -201,13 +202,18 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   };
   // heaters per column: the channel after a column also holds their signal lanes (leads.ts)
   const heatersIn = cols.map((items) => items.filter((it) => it.kind === "node" && nodes[it.node]!.cell?.kind === "phase").length);
+  // The lanes after a column need straight tracks (leads.ts): a section of their own before the
+  // channel, less the straight trim section a crossing channel starts with (its bump, ≤ 2.2 µm
+  // high, stays clear of the leads beside its track, which start 2.75 µm from its centre line).
+  const lanesBefore = (c: number): number =>
+    snap(Math.max(0, laneSection(heatersIn[c]!) - (channels[c]!.plan.cross ? RULES.trimLength : 0)));
   for (let c = 0; c <= last; c++) {
     if (offset) shiftCol(c, offset);
     if (c === last) break;
     const tracks = tracksOf(c);
     const plan = planChannel(tracks, xg);
     channels.push({ tracks, plan });
-    offset = snap(offset + Math.max(plan.width, laneWidth(heatersIn[c]!)));
+    offset = snap(offset + Math.max(lanesBefore(c) + plan.width, laneWidth(heatersIn[c]!)));
   }
   // 4. draw: feed-throughs and channels, left to right
   const startSeg = (edge: number, from: string): SegBuild => {
@@ -222,9 +228,10 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     s.parts.push({ kind: "pts", pts: [p] });
   });
   for (let c = 0; c < last; c++) {
-    const xr = snap(colX[c]! + colW[c]!);
+    // the channel starts after the column and its lane section, through which tracks run straight
+    const xr = snap(colX[c]! + colW[c]! + lanesBefore(c));
     const { tracks, plan } = channels[c]!;
-    // feed-throughs of column c and the straight from each pin to the column's right edge
+    // feed-throughs of column c and the straight from each pin across the lane section
     for (const t of tracks) {
       const s = open.get(t.edge)!;
       const e = edges[t.edge]!;
@@ -348,8 +355,10 @@ function heaterBumps(
   const count = columns.reduce((a, c) => a + c.heaters.length, 0);
   if (!count) return undefined;
   const leads = meshLeads(columns);
-  const top = bumpField(leads.up, 1, mesh.y1, mesh.x0, mesh.x1);
-  const bottom = bumpField(leads.down, -1, mesh.y0, mesh.x0, mesh.x1);
+  // a top or bottom heater's lead runs beside its contact, past the cells: the fields start past it
+  const m2 = boundsOf(leads.shapes, [], []);
+  const top = bumpField(leads.up, 1, Math.max(mesh.y1, m2.y1), mesh.x0, mesh.x1);
+  const bottom = bumpField(leads.down, -1, Math.min(mesh.y0, m2.y0), mesh.x0, mesh.x1);
   shapes.push(...leads.shapes, ...top.shapes, ...bottom.shapes);
   const at = (net: string): Pt => top.bumps.get(net) ?? bottom.bumps.get(net)!;
   const heaters = new Map<string, HeaterBumps>();
@@ -357,6 +366,16 @@ function heaterBumps(
     for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(`g:${c}`) });
   });
   return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
+}
+
+/** A heater's strip to the nearest Si of a neighbouring cell: its clearance past the contact's edge. */
+const HEATER_CLEAR = RULES.heaterClearance + RULES.wgWidth / 2 - RULES.contactOverhang;
+
+/** The gap below a cell of kind a when one of kind b follows it in a column. */
+function cellGap(a: string | undefined, b: string | undefined): number {
+  // two heaters in a row leave room for one heater's lead between their contacts (leads.ts)
+  if (a === "phase" && b === "phase") return Math.max(RULES.heaterLeadGap, HEATER_CLEAR);
+  return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, HEATER_CLEAR) : RULES.cellGap;
 }
 
 function ys(v: number[]): number {

@@ -81,12 +81,13 @@ describe("optinc layout (CLI)", async () => {
   });
 
   itWith(KLAYOUT, "klayout")(
-    "KLayout: no DRC violation but the two reviewer's rules the placement still breaks, and the trained netlist's connectivity, cell by cell",
+    "KLayout: no DRC violation but the thermal gap's, and the trained netlist's connectivity, cell by cell",
     () => {
       const r = checkLayout(gds, dir);
-      // M2 leads along their heaters' routes and heaters under the 20 µm thermal gap (docs/layout.md, "Limits").
-      const known = ["m2_along_waveguide>10", "thermal_gap<20"];
-      expect(r.drc_violations, JSON.stringify(r.drc)).toBe(known.reduce((a, k) => a + (r.drc[k] ?? 0), 0));
+      // The placement keeps 8.75 µm beside a heater, not the reviewer's 20 µm (docs/layout.md,
+      // "Limits"): those markers stand, and every other rule holds, M2 along waveguides included.
+      expect(r.drc["m2_along_waveguide>10"]).toBe(0);
+      expect(r.drc_violations, JSON.stringify(r.drc)).toBe(r.drc["thermal_gap<20"]);
       expect(r.connectivity.cells_checked).toBeGreaterThan(1);
       expect(r.connectivity.mismatches, JSON.stringify(r.connectivity.cells)).toBe(0);
     },
