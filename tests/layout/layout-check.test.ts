@@ -414,7 +414,7 @@ describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a
 });
 
 describe("the flat width and space check of the waveguide layer (scripts/klayout/flat_si_check.py)", () => {
-  it("finds a planted 0.1 µm gap and a 0.3 µm strip, as violations, and passes a 0.2 µm gap", () => {
+  it("counts a planted 0.1 µm gap and a 0.3 µm strip as violations, passes a 0.2 µm gap, and sorts a route vertex's grid step and markers in a crossing core into their classes", () => {
     const si = (x0: number, y0: number, x1: number, y1: number) => ({
       kind: "boundary" as const,
       layer: 1,
@@ -432,24 +432,57 @@ describe("the flat width and space check of the waveguide layer (scripts/klayout
       writeGds({
         name: "FLAT",
         structures: [
+          // a crossing's device box, centre (72, 2): its core is 68.5..75.5 × -1.5..5.5
+          { name: "crossing", elements: [{ ...si(0, 0, 4, 4), layer: 68 }] },
           {
             name: "flat",
-            elements: [si(0, 0, 10, 0.5), si(0, 0.6, 10, 1.1), si(20, 0, 30, 0.3), si(40, 0, 50, 0.5), si(40, 0.7, 50, 1.2)],
+            elements: [
+              si(0, 0, 10, 0.5),
+              si(0, 0.6, 10, 1.1),
+              si(20, 0, 30, 0.3),
+              si(40, 0, 50, 0.5),
+              si(40, 0.7, 50, 1.2),
+              // the quick start's route vertex at (5206.145, 2640.302) µm moved by whole µm: its
+              // outline steps 1 nm where the path turns by 0.2° on a 45° diagonal (its ends lie on
+              // exact 45° segments, so their flush ends are square on the grid)
+              {
+                kind: "path",
+                layer: 1,
+                datatype: 0,
+                width: 0.5,
+                points: [
+                  [54.849, 41.951],
+                  [56.322, 40.478],
+                  [57.796, 38.994],
+                  [59.296, 37.494],
+                ],
+              },
+              { kind: "sref", cell: "crossing", at: [70, 0] },
+              si(71, 1.5, 73, 1.8),
+              si(70.5, 2.5, 73, 3),
+              si(70.5, 3.1, 73, 3.6),
+            ],
           },
         ],
       }),
     );
     const out = join(root, "flat.json");
     runKlayout("scripts/klayout/flat_si_check.py", { gds: file, out });
-    const r = JSON.parse(readFileSync(out, "utf8")) as Record<
-      string,
-      { markers: number; classes: Record<string, number>; closest_um: number }
-    > & {
-      violations: number;
+    type Check = {
+      markers: number;
+      classes: Record<string, number>;
+      closest_by_class_um: Record<string, number | null>;
+      where: Record<string, string[]>;
     };
-    expect(r["space<0.2"]!.classes).toEqual({ crossing_core: 0, pin_joint: 0, grid: 0, other: 1 });
-    expect(r["space<0.2"]!.closest_um).toBeCloseTo(0.1, 6);
-    expect(r["width<0.5"]!.classes).toEqual({ crossing_core: 0, pin_joint: 0, grid: 0, other: 1 });
+    const r = JSON.parse(readFileSync(out, "utf8")) as Record<string, Check> & { violations: number };
+    // the path's two inner points each step 1 nm; the 0.5 µm across them is 0.2–1 nm short (grid)
+    expect(r["space<0.2"]!.classes).toEqual({ crossing_core: 1, pin_joint: 0, route_vertex: 2, grid: 0, other: 1 });
+    expect(r["space<0.2"]!.closest_by_class_um.other).toBeCloseTo(0.1, 6);
+    expect(r["space<0.2"]!.where.other).toEqual([expect.stringMatching(/^0\.000,0\.500 d=0\.1000/)]);
+    expect(r["width<0.5"]!.classes).toEqual({ crossing_core: 1, pin_joint: 0, route_vertex: 2, grid: 9, other: 1 });
+    expect(r["width<0.5"]!.closest_by_class_um.grid).toBeGreaterThan(0.499);
+    expect(r["width<0.5"]!.where.route_vertex).toContain("flat 56.145,40.301 step 1.0 nm");
+    expect(r["width<0.5"]!.where.other).toEqual([expect.stringMatching(/^20\.000,0\.000 d=0\.3000/)]);
     expect(r.violations).toBe(2);
   });
 });
