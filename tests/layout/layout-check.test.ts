@@ -31,6 +31,19 @@ const compiled = join(root, "out");
 let circuit: Circuit;
 let check: CheckResult;
 
+/** A GDS rectangle on `layer` (datatype 0), corners in µm, for the hand-made files below. */
+function box(layer: number, x0: number, y0: number, x1: number, y1: number) {
+  const points: [number, number][] = [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
+  return { kind: "boundary" as const, layer, datatype: 0, points };
+}
+/** A rectangle of waveguide silicon (layer 1). */
+const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
+
 /** wg_length (µm) of every instance of the --length-phases .spi, by "<gds cell>/<instance>". */
 function spiLengths(c: Circuit): Map<string, number> {
   const out = new Map<string, number>();
@@ -200,18 +213,6 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("fails each DRC rule on a file that breaks it", () => {
-    const box = (layer: number, x0: number, y0: number, x1: number, y1: number) => ({
-      kind: "boundary" as const,
-      layer,
-      datatype: 0,
-      points: [
-        [x0, y0],
-        [x1, y0],
-        [x1, y1],
-        [x0, y1],
-      ] as [number, number][],
-    });
-    const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
     // a 34 µm bump pad with its 30 µm opening, lower left corner at (x, y)
     const pad = (x: number, y: number) => [box(12, x, y, x + 34, y + 34), box(13, x + 2, y + 2, x + 32, y + 32)];
     const gds = writeGds({
@@ -330,18 +331,6 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
 });
 
 describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a hand-made file", () => {
-  const box = (layer: number, x0: number, y0: number, x1: number, y1: number) => ({
-    kind: "boundary" as const,
-    layer,
-    datatype: 0,
-    points: [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-    ] as [number, number][],
-  });
-  const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
   /** A 100 µm heater at (x, y) over its own 0.5 µm waveguide (unless `wg` is false), wired as the
    * EBeam wg_heater is: a 10 µm M2 contact on each end, each lead up to a bump of its own. */
   const shifter = (x: number, y: number, wg = true) => [
@@ -415,17 +404,6 @@ describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a
 
 describe("the flat width and space check of the waveguide layer (scripts/klayout/flat_si_check.py)", () => {
   it("counts a planted 0.1 µm gap and a 0.3 µm strip as violations, passes a 0.2 µm gap, and sorts a route vertex's grid step and markers in a crossing core into their classes", () => {
-    const si = (x0: number, y0: number, x1: number, y1: number) => ({
-      kind: "boundary" as const,
-      layer: 1,
-      datatype: 0,
-      points: [
-        [x0, y0],
-        [x1, y0],
-        [x1, y1],
-        [x0, y1],
-      ] as [number, number][],
-    });
     const file = join(root, "flat.gds");
     writeFileSync(
       file,
