@@ -8,9 +8,9 @@
 //    (slope ≤ RULES.maxSlope, radius ≥ the minimum) move tracks between pins and the crossing grid;
 // 4. every route segment (pin to pin, or to a crossing) gets a trim bump that makes its drawn length
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
-import { boundsOf, pin, type BumpInfo, type CellRef, type HeaterBumps, type LayoutCell, type Pin, type Shape } from "./cell.ts";
-import { bumpField } from "./bumps.ts";
-import { laneSection, laneWidth, meshLeads, type HeaterColumn } from "./leads.ts";
+import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
+import { heaterBumps } from "./heater-bumps.ts";
+import { laneSection, laneWidth } from "./leads.ts";
 import { crossingGeometry } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
@@ -331,41 +331,6 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, through: {}, ...(bumps ? { bumps } : {}) };
   cell.through = throughLengths(cell, nodes, segments);
   return { cell, segments, crossings };
-}
-
-/** Draw the leads and bump fields of the netlist's own heaters into `shapes`; their bumps, if any. */
-function heaterBumps(
-  cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
-  colX: number[],
-  colW: number[],
-  nodes: PlaceNode[],
-  origin: Map<number, Pt>,
-  mesh: { x0: number; y0: number; x1: number; y1: number },
-  shapes: Shape[],
-): BumpInfo | undefined {
-  const columns: HeaterColumn[] = cols.map((items, c) => ({
-    x: colX[c]!,
-    right: snap(colX[c]! + colW[c]!),
-    heaters: items.flatMap((it) => {
-      if (it.kind !== "node" || nodes[it.node]!.cell?.kind !== "phase") return [];
-      const o = origin.get(it.node)!;
-      return [{ name: nodes[it.node]!.name, x: o[0], y: o[1], length: pin(nodes[it.node]!.cell!, "o2").x }];
-    }),
-  }));
-  const count = columns.reduce((a, c) => a + c.heaters.length, 0);
-  if (!count) return undefined;
-  const leads = meshLeads(columns);
-  // a top or bottom heater's lead runs beside its contact, past the cells: the fields start past it
-  const m2 = boundsOf(leads.shapes, [], []);
-  const top = bumpField(leads.up, 1, Math.max(mesh.y1, m2.y1), mesh.x0, mesh.x1);
-  const bottom = bumpField(leads.down, -1, Math.min(mesh.y0, m2.y0), mesh.x0, mesh.x1);
-  shapes.push(...leads.shapes, ...top.shapes, ...bottom.shapes);
-  const at = (net: string): Pt => top.bumps.get(net) ?? bottom.bumps.get(net)!;
-  const heaters = new Map<string, HeaterBumps>();
-  columns.forEach((col, c) => {
-    for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(`g:${c}`) });
-  });
-  return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
 }
 
 /** A heater's strip to the nearest Si of a neighbouring cell: its clearance past the contact's edge. */

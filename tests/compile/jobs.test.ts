@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FULL } from "../helpers/tier.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -81,7 +82,7 @@ describe("--jobs 1 and --jobs 2 give the same bytes", () => {
     expect(JSON.parse(one.raw).result.circuits[0].trials.calibrated).toBe(false);
   });
 
-  it("compile of a sliced aggregator (units trained on the pool's threads): the same files", () => {
+  it.runIf(FULL)("compile of a sliced aggregator (units trained on the pool's threads): the same files (OPTINC_FULL=1)", () => {
     const specDir = mkdtempSync(join(tmpdir(), "optinc-jobs-sliced-"));
     const spec = join(specDir, "sliced.optinc");
     writeFileSync(spec, SLICED);

@@ -14,6 +14,7 @@ import type { StructureSearch } from "../../pipeline/types.ts";
 import { checkTarget } from "../../verify/tolerance/statistics.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { expectHonest } from "../verify/tolerance/honest.ts";
+import { FULL } from "../helpers/tier.ts";
 
 const base = mkdtempSync(join(tmpdir(), "optinc-auto-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -118,18 +119,23 @@ describe("route = auto", () => {
     }
   }, 300_000);
 
-  it("no structure is rejected for loss any more: cells the lossless-parts check refused (8 × 3 bits, PAM-8) are exact and go to the Monte-Carlo", async () => {
-    const body = "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated }";
-    const c = await compile("noexact8", `${body}`, ["--explain"]);
-    // Before loss-tracking biases: "no structure is exact on its emitted cells" (with lossless parts,
-    // biased for 0.1 dB). Now every structure's cells are exact and each is tried on chips.
-    expect(c.err).not.toContain("no structure is exact on its emitted cells");
-    expect(c.err).not.toContain("not built: not exact");
-    expect(c.err).not.toMatch(/bug in optinc/);
-    expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology calibrated)");
-    expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 /);
-    expectHonest(c.err);
-  }, 300_000);
+  // A whole --explain search with Monte-Carlo on every structure (about 20 s): the full tier only.
+  it.runIf(FULL)(
+    "no structure is rejected for loss any more: cells the lossless-parts check refused (8 × 3 bits, PAM-8) are exact and go to the Monte-Carlo",
+    async () => {
+      const body = "  workers = 8\n  precision = 3 bits\n  levels = 8\n  rounding = nearest-away\n  technology { preset = calibrated }";
+      const c = await compile("noexact8", `${body}`, ["--explain"]);
+      // Before loss-tracking biases: "no structure is exact on its emitted cells" (with lossless parts,
+      // biased for 0.1 dB). Now every structure's cells are exact and each is tried on chips.
+      expect(c.err).not.toContain("no structure is exact on its emitted cells");
+      expect(c.err).not.toContain("not built: not exact");
+      expect(c.err).not.toMatch(/bug in optinc/);
+      expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology calibrated)");
+      expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 /);
+      expectHonest(c.err);
+    },
+    300_000,
+  );
 
   it("with an ideal technology, builds the cheapest structure and draws no chips", () => {
     const r = loadSpec("i.optinc", specText("ideal5", "  workers = 5\n  precision = 2 bits\n  levels = 4"));

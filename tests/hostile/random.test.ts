@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectSane, optinc, snapshot } from "./harness.ts";
 import { TINY, workspace, type Workspace } from "./fixtures.ts";
+import { tier } from "../helpers/tier.ts";
 
 let ws: Workspace;
 beforeAll(async () => {
@@ -98,7 +99,7 @@ describe("random hostile invocations", () => {
         if (r.code !== 0 && !afterCommit) expect(snapshot(ws.path(outDir)), args.join(" ")).toEqual(before);
         if (r.code === 130 || r.code === 143) expect(r.msAfterSignal!, args.join(" ")).toBeLessThan(1000);
       }),
-      { seed: 20261122, numRuns: 30, endOnFailure: true },
+      { seed: 20261122, numRuns: tier(12, 30), endOnFailure: true },
     );
   });
 });

@@ -14,8 +14,9 @@ import { readChipJson } from "../../aggregate/chip-file.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { chipPassCount } from "../../verify/cells/chip-pool.ts";
 import { cellOf } from "../../verify/cells/cell-verify.ts";
+import { tier } from "../helpers/tier.ts";
 
-const CHIPS = 100;
+const CHIPS = tier(30, 299);
 
 /** The drawn circuit as written (every route, crossing and junction lossy), or with lossless junctions. */
 function withJunctions(c: Circuit, lossy: boolean): Circuit {

@@ -1,0 +1,43 @@
+// The electrical side of one placed netlist: each column's heaters get their leads (leads.ts) and
+// the bump fields above and below the mesh (bumps.ts), one signal bump per heater and one ground
+// per column (docs/layout.md, "Bumps").
+import { boundsOf, pin, type BumpInfo, type HeaterBumps, type LayoutCell, type Shape } from "./cell.ts";
+import { bumpField } from "./bumps.ts";
+import { meshLeads, type HeaterColumn } from "./leads.ts";
+import { snap, type Pt } from "./geometry.ts";
+
+/** Draw the leads and bump fields of the netlist's own heaters into `shapes`; their bumps, if any. */
+export function heaterBumps(
+  cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
+  colX: number[],
+  colW: number[],
+  nodes: readonly { name: string; cell: LayoutCell | null }[],
+  origin: Map<number, Pt>,
+  mesh: { x0: number; y0: number; x1: number; y1: number },
+  shapes: Shape[],
+): BumpInfo | undefined {
+  const columns: HeaterColumn[] = cols.map((items, c) => ({
+    x: colX[c]!,
+    right: snap(colX[c]! + colW[c]!),
+    heaters: items.flatMap((it) => {
+      if (it.kind !== "node" || nodes[it.node]!.cell?.kind !== "phase") return [];
+      const o = origin.get(it.node)!;
+      return [{ name: nodes[it.node]!.name, x: o[0], y: o[1], length: pin(nodes[it.node]!.cell!, "o2").x }];
+    }),
+  }));
+  const count = columns.reduce((a, c) => a + c.heaters.length, 0);
+  if (!count) return undefined;
+  const leads = meshLeads(columns);
+  // a top or bottom heater's lead runs beside its contact, past the cells: the fields start past it
+  const m2 = boundsOf(leads.shapes, [], []);
+  const top = bumpField(leads.up, 1, Math.max(mesh.y1, m2.y1), mesh.x0, mesh.x1);
+  const bottom = bumpField(leads.down, -1, Math.min(mesh.y0, m2.y0), mesh.x0, mesh.x1);
+  shapes.push(...leads.shapes, ...top.shapes, ...bottom.shapes);
+  const at = (net: string): Pt => top.bumps.get(net) ?? bottom.bumps.get(net)!;
+  const heaters = new Map<string, HeaterBumps>();
+  columns.forEach((col, c) => {
+    for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(`g:${c}`) });
+  });
+  return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
+}
+
