@@ -40,4 +40,3 @@ export function heaterBumps(
   });
   return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
 }
-
