@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHIP_FILE, DECOMPOSE, DIE, EXPORT, FAB, IO, LAB, LAYOUT, VERIFY } from "../../codes/catalogue.ts";
 import { envelope, expectSane, inParallel, optinc, snapshot, type Run } from "./harness.ts";
+import { tier } from "../helpers/tier.ts";
 
 interface Input {
   what: string;
@@ -198,10 +199,28 @@ function refused(r: Run, what: string, code: string): { code: string; file?: str
   return d as { code: string; file?: string; line?: number; column?: number; message: string };
 }
 
+// npm test reads one input of each reader and command family through every case below; the full
+// tier (npm run test:full) every input.
+const READERS = new Set([
+  "spec (check)",
+  "report (verify)",
+  "netlist (die)",
+  "chip file (calibrate)",
+  "phase table (export --format phases)",
+  "drive file (verify --measured)",
+  "die v2 (measure --die)",
+  "protocol (measure --protocol)",
+]);
+const CASES = tier(
+  INPUTS.filter((c) => READERS.has(c.what)),
+  INPUTS,
+);
+if (INPUTS.filter((c) => READERS.has(c.what)).length !== READERS.size) throw new Error("READERS names an input that INPUTS lacks");
+
 describe("every input file is read by the one reader", () => {
   it("with a byte order mark: read, and the command succeeds (the cases below start from valid inputs)", async () => {
     const runs = await inParallel(
-      INPUTS.map((c, i) => async () => {
+      CASES.map((c, i) => async () => {
         const dir = caseDir(`bom-${i}`, c.file, (p) => writeFileSync(p, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(p)])));
         return { c, dir, r: await optinc(c.args, { cwd: dir }) };
       }),
@@ -214,7 +233,7 @@ describe("every input file is read by the one reader", () => {
     }
   }, 120_000);
 
-  for (const c of INPUTS)
+  for (const c of CASES)
     it(`${c.what} as a FIFO: refused unread (exit 2, ${c.unreadable}), nothing written`, async () => {
       const dir = caseDir(`fifo-${c.what.replace(/\W+/g, "-")}`, c.file, (p) => {
         rmSync(p);
@@ -236,7 +255,7 @@ describe("every input file is read by the one reader", () => {
       expect(existsSync(join(dir, "o"))).toBe(false);
     });
 
-  for (const c of INPUTS)
+  for (const c of CASES)
     it(`${c.what} with a Latin-1 byte: refused with OPT0012 at that byte, nothing written`, async () => {
       let where = { line: 0, column: 0 };
       const dir = caseDir(`latin1-${c.what.replace(/\W+/g, "-")}`, c.file, (p) => {

@@ -24,6 +24,7 @@ import { itWith, KLAYOUT } from "../netlist/tools.ts";
 import { checkLayout, klayoutPython, runKlayout, type CheckResult } from "./klayout.ts";
 import { netlistPortSpec } from "../../netlist/sim/propagate.ts";
 import { circuitLookup } from "../../netlist/die/die.ts";
+import { FULL } from "../helpers/tier.ts";
 
 const it = itWith(KLAYOUT, "klayout");
 const root = mkdtempSync(join(tmpdir(), "optinc-layout-"));
@@ -322,11 +323,14 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const generic = checkLayout(file, empty, { pdk: "generic" });
     expect(Object.keys(generic.drc)).toEqual(expect.arrayContaining(["metal.width<3.0", "metal.space<4.0", "padopen.space<4.0"]));
     expect(Object.keys(generic.drc)).not.toContain("metal.width<5.0");
-    // the tiles run on two processes by default (split_map): one process finds the same
-    const one = checkLayout(file, empty, { jobs: "1" });
-    expect(one.drc).toEqual(r.drc);
-    expect(one.drc_where).toEqual(r.drc_where);
     expect(Object.keys(r.drc_where).length).toBeGreaterThan(2);
+    // the tiles run on two processes by default (split_map): one process finds the same (a third
+    // KLayout start, about 2 s: the full tier)
+    if (FULL) {
+      const one = checkLayout(file, empty, { jobs: "1" });
+      expect(one.drc).toEqual(r.drc);
+      expect(one.drc_where).toEqual(r.drc_where);
+    }
   });
 });
 
