@@ -92,7 +92,7 @@ ${rows.join("\n")}
 
 export function grammarHtml(diagramsDir = findDiagramsDir()): string {
   if (!diagramsDir) throw new Error("cannot find node_modules/chevrotain/diagrams (is chevrotain installed?)");
-  const html = createSyntaxDiagramsCode(specParser.getSerializedGastProductions(), { resourceBase: RES, css: `${RES}diagrams.css` });
+  const html = createSyntaxDiagramsCode(specParser().getSerializedGastProductions(), { resourceBase: RES, css: `${RES}diagrams.css` });
   const read = (rel: string) => readFileSync(join(diagramsDir, rel), "utf8");
   let out = html.replace(/<link rel='stylesheet' href='@@RES@@\/diagrams\.css'>/, () => `<style>\n${read("diagrams.css")}\n</style>`);
   out = out.replace(

@@ -4,7 +4,7 @@ import type { SpecAst } from "./ast.ts";
 import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
 import { specParser, TooManySyntaxErrors } from "./parser.ts";
 import { toAst } from "./to-ast.ts";
-import { SpecLexer } from "./tokens.ts";
+import { specLexer } from "./tokens.ts";
 import { optincNesting } from "./nesting.ts";
 import { SYNTAX } from "../codes/catalogue.ts";
 import { malformedNumbers, type MalformedSpan } from "./malformed-number.ts";
@@ -23,7 +23,7 @@ export interface ParseResult {
 export function parseOptinc(file: string, text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   // A UTF-8 byte-order mark (some Windows editors) is read as a space so offsets and columns stay put.
-  const raw = SpecLexer.tokenize(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  const raw = specLexer().tokenize(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
   const bad = malformedNumbers(file, text, raw.tokens, raw.errors);
   const lexed = { ...raw, tokens: bad.tokens, errors: bad.errors };
   diagnostics.push(...bad.diagnostics);
@@ -43,26 +43,26 @@ export function parseOptinc(file: string, text: string): ParseResult {
   }
   const deep = optincNesting(file, lexed.tokens);
   if (deep) return { diagnostics: [...diagnostics, deep], comments: [], tokens: lexed.tokens };
-  specParser.input = lexed.tokens;
+  specParser().input = lexed.tokens;
   let cst;
   try {
-    cst = specParser.spec();
+    cst = specParser().spec();
   } catch (e) {
     if (!(e instanceof TooManySyntaxErrors)) throw e;
     // Hundreds of syntax errors: report those found, check nothing (the rest is garbage too).
     return {
-      diagnostics: dedupe([...diagnostics, ...specParser.errors.map((x) => syntaxDiagnostic(file, text, x))]),
+      diagnostics: dedupe([...diagnostics, ...specParser().errors.map((x) => syntaxDiagnostic(file, text, x))]),
       comments: [],
       tokens: lexed.tokens,
     };
   }
-  let syntax = specParser.errors.map((e) => syntaxDiagnostic(file, text, e));
+  let syntax = specParser().errors.map((e) => syntaxDiagnostic(file, text, e));
   // Without `aggregator <name> {` first, everything after is misparsed: one clear error is better.
   if (syntax[0]?.message.startsWith("expected 'aggregator'")) syntax = [syntax[0]];
   diagnostics.push(
     ...syntax.map((d) => (d.message === "expected '}' but found the end of the file" ? explainUnclosed(d, lexed.tokens) : d)),
   );
-  const ast = cst ? (toAst.visit(cst) as SpecAst | undefined) : undefined;
+  const ast = cst ? (toAst().visit(cst) as SpecAst | undefined) : undefined;
   return {
     ast,
     diagnostics: dedupe(diagnostics),

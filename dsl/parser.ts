@@ -129,5 +129,9 @@ function sameLine(a: IToken, b: IToken): boolean {
   return Number.isFinite(aLine) && aLine === b.startLine;
 }
 
-/** One parser per process; reset by assigning `input`. */
-export const specParser = new SpecParser();
+let parser: SpecParser | undefined;
+/** One parser per process, built on first use (as the lexer); reset by assigning `input`. */
+export function specParser(): SpecParser {
+  parser ??= new SpecParser();
+  return parser;
+}

@@ -58,9 +58,15 @@ export const allTokens: TokenType[] = [
 
 // Only "\n" ends a line ("\r\n" too, through its "\n"), as in editors and in diagnostics' source excerpts;
 // Chevrotain's default would also count a lone "\r", putting line numbers past the end of the file.
-export const SpecLexer = new Lexer(allTokens, {
-  ensureOptimizations: true,
-  positionTracking: "full",
-  lineTerminatorsPattern: /\n/g,
-  lineTerminatorCharacters: ["\n"],
-});
+// Built on first use: its self-analysis takes tens of milliseconds, which every command that reads
+// no spec would pay at start-up.
+let lexer: Lexer | undefined;
+export function specLexer(): Lexer {
+  lexer ??= new Lexer(allTokens, {
+    ensureOptimizations: true,
+    positionTracking: "full",
+    lineTerminatorsPattern: /\n/g,
+    lineTerminatorCharacters: ["\n"],
+  });
+  return lexer;
+}

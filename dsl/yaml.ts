@@ -9,7 +9,7 @@ import { diagnosticAt, type Diagnostic } from "./diagnostics.ts";
 import { lexHint, syntaxDiagnostic } from "./parse.ts";
 import { specParser } from "./parser.ts";
 import { toAst } from "./to-ast.ts";
-import { SpecLexer } from "./tokens.ts";
+import { specLexer } from "./tokens.ts";
 import { SPEC, SYNTAX } from "../codes/catalogue.ts";
 
 export interface YamlParseResult {
@@ -163,7 +163,7 @@ class YamlReader {
       this.error(SYNTAX.yamlShape, base, `${key.text} has an empty value`);
       return undefined;
     }
-    const lexed = SpecLexer.tokenize(src);
+    const lexed = specLexer().tokenize(src);
     let ok = true;
     for (const e of lexed.errors) {
       const bad = src.substr(e.offset, e.length);
@@ -177,16 +177,16 @@ class YamlReader {
       ok = false;
     }
     const tokens = lexed.tokens.map((t) => this.shift(t, base));
-    specParser.input = tokens;
-    const cst = specParser.value();
-    for (const e of specParser.errors) {
+    specParser().input = tokens;
+    const cst = specParser().value();
+    for (const e of specParser().errors) {
       const d = syntaxDiagnostic(this.file, this.text, e);
       if (d.code === SYNTAX.trailingText)
         d.message = d.message.replace("after the end of the aggregator", `after the value of ${key.text}`);
       this.diagnostics.push(d);
       ok = false;
     }
-    return ok ? (toAst.visit(cst) as Value | undefined) : undefined;
+    return ok ? (toAst().visit(cst) as Value | undefined) : undefined;
   }
 
   shift(t: IToken, base: number): IToken {

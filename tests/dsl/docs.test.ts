@@ -58,7 +58,7 @@ describe("docs/language.md", () => {
       expect(grammarSection, t.name).toContain(shown);
     }
     // Every grammar rule appears in the EBNF.
-    for (const rule of Object.keys(specParser.getGAstProductions())) {
+    for (const rule of Object.keys(specParser().getGAstProductions())) {
       if (rule === "block") continue; // inlined as '{' entry* '}'
       expect(grammarSection, rule).toMatch(new RegExp(`^${rule}\\s+:=`, "m"));
     }
@@ -72,7 +72,7 @@ describe("docs/language.md", () => {
 
 describe("grammar", () => {
   it("serialized grammar matches the committed snapshot (grammar changes are deliberate)", async () => {
-    const g = JSON.stringify(specParser.getSerializedGastProductions(), null, 2) + "\n";
+    const g = JSON.stringify(specParser().getSerializedGastProductions(), null, 2) + "\n";
     await expect(g).toMatchFileSnapshot("./__golden__/grammar.json");
   });
 });

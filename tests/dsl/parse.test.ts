@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { parseOptinc } from "../../dsl/parse.ts";
-import { SpecLexer } from "../../dsl/tokens.ts";
+import { specLexer } from "../../dsl/tokens.ts";
 import { spec } from "./helpers.ts";
 
 describe("lexer", () => {
   it("keeps comments in their own group and recognises keywords only as whole words", () => {
-    const r = SpecLexer.tokenize("aggregator aggregators # c\n// d\n");
+    const r = specLexer().tokenize("aggregator aggregators # c\n// d\n");
     expect(r.errors).toEqual([]);
     expect(r.tokens.map((t) => t.tokenType.name)).toEqual(["Aggregator", "Identifier"]);
     expect(r.groups.comments!.map((t) => t.image)).toEqual(["# c", "// d"]);
   });
   it("reads numbers with signs, digit groups and exponents, and hyphenated names", () => {
-    const r = SpecLexer.tokenize("-0.5 23_712_932 2.7e-6 800e9 offset-binary llama-8l-384 µs");
+    const r = specLexer().tokenize("-0.5 23_712_932 2.7e-6 800e9 offset-binary llama-8l-384 µs");
     expect(r.tokens.map((t) => `${t.tokenType.name}:${t.image}`)).toEqual([
       "NumberLiteral:-0.5",
       "NumberLiteral:23_712_932",
