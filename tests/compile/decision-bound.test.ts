@@ -12,6 +12,7 @@ import { verifyCellCircuit } from "../../verify/cells/cell-verify.ts";
 import { technologyPreset } from "../../dsl/technology-presets.ts";
 import { technologyOf } from "../../dsl/technology.ts";
 import { loadSpec } from "../../dsl/load.ts";
+import { FULL } from "../helpers/tier.ts";
 
 const calibrated = technologyOf(technologyPreset("calibrated")!);
 
@@ -71,7 +72,7 @@ describe("decisionBound", () => {
     expect(b.limitedBy).toEqual(["detector σ 0.15 step"]);
   });
 
-  it("three times the calibrated errors never widen the bound or the wall", () => {
+  it.runIf(FULL)("three times the calibrated errors never widen the bound or the wall (OPTINC_FULL=1)", () => {
     const worse = { ...calibrated, splitterImbalance: 0.003, phaseNoise: 0.003 };
     for (const L of [2, 4]) {
       const a = decisionBound(calibrated, L, 1);
