@@ -32,11 +32,14 @@ export interface LabSamplesFile {
   samples: LabSample[];
 }
 
-/** The rows the docs hold: every cell design of both examples without departure (§9), and paper-4x8's under every class (§12). */
+/** The rows the docs hold: every cell design of the closed-form examples without departure (§9), and paper-4x8's under every class (§12). */
 export function sampleRows(): { example: string; departure: string }[] {
   return [
     { example: "paper-4x8", departure: "none" },
     { example: "paper-4x8-robust", departure: "none" },
+    { example: "eight-workers", departure: "none" },
+    { example: "paper-4x16", departure: "none" },
+    { example: "cluster-16", departure: "none" },
     ...DEPARTURE_NAMES.map((departure) => ({ example: "paper-4x8", departure })),
   ];
 }

@@ -9,6 +9,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type LabSample, type LabSamplesFile, labSamples, sampleRows } from "../../scripts/lab-samples-core.ts";
+import { compiledExample } from "../helpers/examples.ts";
+import { FULL } from "../helpers/tier.ts";
 
 const DOC = readFileSync("docs/calibration.md", "utf8");
 const FILE = JSON.parse(readFileSync("docs/figures/lab-samples.json", "utf8")) as LabSamplesFile;
@@ -64,7 +66,36 @@ function docRows(doc: string): DocRow[] {
   const s12 = table(doc, "| departure | cell design | exact from readings |").map((r) =>
     of("§12", `paper_4x8.${r["cell design"]}`, r.departure!, r),
   );
-  return [...s9, ...s12];
+  const examples = table(doc, "| example | cell design | copies |").map((r) => of("§9 examples", r["cell design"]!, "none", r));
+  return [...s9, ...examples, ...s12];
+}
+
+/** §9's per-example summary, recomputed from its per-design rows: where the two disagree. */
+function summaryDisagreements(doc: string): string[] {
+  const rows = table(doc, "| example | cell design | copies |");
+  const out: string[] = [];
+  for (const sum of table(doc, "| example | cell designs | cell copies |")) {
+    const mine = rows.filter((r) => r.example === sum.example);
+    const copies = mine.map((r) => Number(r.copies));
+    const mzis = mine.map((r, i) => copies[i]! * Number(r.MZIs));
+    const total = mzis.reduce((a, b) => a + b, 0);
+    const exact = mine.map((r) => count(r["exact from readings"]!)).reduce((a, [k, n]) => [a[0] + k, a[1] + n], [0, 0]);
+    const readings = Math.round(mine.reduce((a, r, i) => a + mzis[i]! * Number(r["readings / MZI"]), 0) / total);
+    const lab = mine.reduce((a, r, i) => a + copies[i]! * Number.parseFloat(r["lab time / die"]!), 0);
+    const falsePasses = mine.reduce((a, r) => a + Number(r["false passes"]), 0);
+    const want: [string, string][] = [
+      ["cell designs", String(mine.length)],
+      ["cell copies", String(copies.reduce((a, b) => a + b, 0))],
+      ["MZIs on the chip", String(total)],
+      ["dies exact from readings", `${exact[0]}/${exact[1]}`],
+      ["false passes", String(falsePasses)],
+      ["readings / MZI", String(readings)],
+      ["lab time / chip", `${lab.toFixed(1)} s`],
+    ];
+    for (const [col, v] of want)
+      if (!sum[col]!.startsWith(v)) out.push(`${sum.example}: ${col} is ${sum[col]} in the summary, ${v} from its rows`);
+  }
+  return out;
 }
 
 /** Where a docs row and its sample disagree. */
@@ -98,8 +129,9 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
 describe("docs/calibration.md §9 and §12 against their samples", () => {
   const rows = docRows(DOC);
 
-  it("reads both tables: 9 designs in §9, 8 classes × 3 designs in §12", () => {
+  it("reads the tables: 9 designs in §9, 31 in its per-example table, 8 classes × 3 designs in §12", () => {
     expect(rows.filter((r) => r.where === "§9")).toHaveLength(9);
+    expect(rows.filter((r) => r.where === "§9 examples")).toHaveLength(31);
     expect(rows.filter((r) => r.where === "§12")).toHaveLength(24);
     expect(FILE.format).toBe("optinc.lab-samples/1");
   });
@@ -129,6 +161,22 @@ describe("docs/calibration.md §9 and §12 against their samples", () => {
     expect(disagreements([none], [falsePass]).join("\n")).toMatch(/false pass/);
     expect(disagreements(rows, FILE.samples.slice(1))[0]).toMatch(/no sample/);
   });
+
+  it("§9's per-example summary is the sum of its rows, and fails on a doctored row", () => {
+    expect(summaryDisagreements(DOC)).toEqual([]);
+    const doctored = DOC.replace(/(\| eight-workers \| eight_workers\.L2\.flag \| )(\d+)/, (_, head, n) => `${head}${Number(n) + 1}`);
+    expect(doctored).not.toBe(DOC);
+    expect(summaryDisagreements(doctored).join("\n")).toMatch(/eight-workers: cell copies/);
+  });
+
+  it("the per-example table's copies are the compile's (paper-4x8; every example under OPTINC_FULL=1)", () => {
+    const rows = table(DOC, "| example | cell design | copies |");
+    const examples = [...new Set(rows.map((r) => r.example!))].filter((e) => FULL || e === "paper-4x8");
+    for (const e of examples) {
+      const copies = Object.fromEntries(compiledExample(e).report.cells.map((c) => [c.design, c.copies]));
+      for (const r of rows.filter((x) => x.example === e)) expect(Number(r.copies), r["cell design"]).toBe(copies[r["cell design"]!]);
+    }
+  }, 300_000);
 
   it("the first die of paper-4x8's divide0 sample is what the code computes now", () => {
     const now = labSamples("paper-4x8", "none", (d) => d.endsWith(".divide0"), 1);
