@@ -11,20 +11,23 @@ export function heaterBumps(
   cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
   colX: number[],
   colW: number[],
+  splitLen: number[],
   nodes: readonly { name: string; cell: LayoutCell | null }[],
   origin: Map<number, Pt>,
   mesh: { x0: number; y0: number; x1: number; y1: number },
   shapes: Shape[],
 ): BumpInfo | undefined {
-  const columns: HeaterColumn[] = cols.map((items, c) => ({
-    x: colX[c]!,
-    right: snap(colX[c]! + colW[c]!),
-    heaters: items.flatMap((it) => {
+  const columns: HeaterColumn[] = cols.map((items, c) => {
+    const right = snap(colX[c]! + colW[c]!);
+    const zone: [number, number] | undefined = splitLen[c] ? [snap(colX[c]! + splitLen[c]!), snap(right - splitLen[c]!)] : undefined;
+    const heaters = items.flatMap((it) => {
       if (it.kind !== "node" || nodes[it.node]!.cell?.kind !== "phase") return [];
       const o = origin.get(it.node)!;
-      return [{ name: nodes[it.node]!.name, x: o[0], y: o[1], length: pin(nodes[it.node]!.cell!, "o2").x }];
-    }),
-  }));
+      const mirrored = zone !== undefined && o[0] >= zone[1] - 1e-6;
+      return [{ name: nodes[it.node]!.name, x: o[0], y: o[1], length: pin(nodes[it.node]!.cell!, "o2").x, mirrored }];
+    });
+    return { x: colX[c]!, right, heaters, ...(zone ? { zone } : {}) };
+  });
   const count = columns.reduce((a, c) => a + c.heaters.length, 0);
   if (!count) return undefined;
   const leads = meshLeads(columns);
@@ -36,8 +39,8 @@ export function heaterBumps(
   const at = (net: string): Pt => top.bumps.get(net) ?? bottom.bumps.get(net)!;
   const heaters = new Map<string, HeaterBumps>();
   columns.forEach((col, c) => {
-    for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(`g:${c}`) });
+    for (const h of col.heaters) heaters.set(h.name, { signal: at(`s:${h.name}`), ground: at(h.mirrored ? `g:${c}r` : `g:${c}`) });
   });
-  return { heaters, signal: count, ground: columns.filter((c) => c.heaters.length).length, sites: top.sites + bottom.sites };
+  const ground = columns.filter((c) => c.heaters.length).length + columns.filter((c) => c.zone).length;
+  return { heaters, signal: count, ground, sites: top.sites + bottom.sites };
 }
-
