@@ -17,6 +17,10 @@ export interface BumpField {
   bumps: Map<string, Pt>;
   /** Sites along the field, used or not. */
   sites: number;
+  /** From the field's edge to its outermost bump's far edge (0 without leads). */
+  height: number;
+  /** The rightmost bump's right edge (x0 without leads). */
+  right: number;
 }
 
 const W = RULES.metalWidth;
@@ -180,5 +184,5 @@ function drawField(p: FieldPlan, side: 1 | -1, edge: number, x1: number): BumpFi
     bumps.set(l.net, [b[i]!, Y(ub)]);
   });
   const sites = Math.max(Math.floor((x1 - B - s0) / step) + 1, n ? Math.floor((b.at(-1)! - s0) / step + 1e-9) + 1 : 0);
-  return { shapes, bumps, sites: n ? sites : 0 };
+  return { shapes, bumps, sites: n ? sites : 0, height: n ? p.height : 0, right: p.last };
 }

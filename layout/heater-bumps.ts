@@ -6,6 +6,9 @@ import { bumpField } from "./bumps.ts";
 import { meshLeads, type HeaterColumn } from "./leads.ts";
 import { snap, type Pt } from "./geometry.ts";
 
+/** Most placement columns for which each ground's field is chosen (each choice lays out both fields). */
+const GROUND_CHOICE_MAX = 60;
+
 /** Draw the leads and bump fields of the netlist's own heaters into `shapes`; their bumps, if any. */
 export function heaterBumps(
   cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
@@ -30,11 +33,34 @@ export function heaterBumps(
   });
   const count = columns.reduce((a, c) => a + c.heaters.length, 0);
   if (!count) return undefined;
-  const leads = meshLeads(columns);
-  // a top or bottom heater's lead runs beside its contact, past the cells: the fields start past it
-  const m2 = boundsOf(leads.shapes, [], []);
-  const top = bumpField(leads.up, 1, Math.max(mesh.y1, m2.y1), mesh.x0, mesh.x1);
-  const bottom = bumpField(leads.down, -1, Math.min(mesh.y0, m2.y0), mesh.x0, mesh.x1);
+  // each column's ground goes to the field where it makes the netlist's box smaller (a ground lead
+  // beside a column's lanes can add a jog track to their fan-out): one column at a time, while that helps
+  const fields = (down: boolean[]) => {
+    const leads = meshLeads(columns, down);
+    // a top or bottom heater's lead runs beside its contact, past the cells: the fields start past it
+    const m2 = boundsOf(leads.shapes, [], []);
+    const top = bumpField(leads.up, 1, Math.max(mesh.y1, m2.y1), mesh.x0, mesh.x1);
+    const bottom = bumpField(leads.down, -1, Math.min(mesh.y0, m2.y0), mesh.x0, mesh.x1);
+    // the netlist's box with these fields (a field may run past the mesh)
+    const w = Math.max(mesh.x1, top.right, bottom.right) - mesh.x0;
+    return { leads, top, bottom, height: (mesh.y1 - mesh.y0 + top.height + bottom.height) * w };
+  };
+  // from all grounds up and from all down, the smaller
+  let best: ReturnType<typeof fields> | undefined;
+  for (const start of [false, true]) {
+    const down = columns.map(() => start);
+    let here = fields(down);
+    if (columns.length <= GROUND_CHOICE_MAX)
+      columns.forEach((col, c) => {
+        if (!col.heaters.length) return;
+        down[c] = !start;
+        const f = fields(down);
+        if (f.height < here.height - 1e-9) here = f;
+        else down[c] = start;
+      });
+    if (!best || here.height < best.height - 1e-9) best = here;
+  }
+  const { leads, top, bottom } = best!;
   shapes.push(...leads.shapes, ...top.shapes, ...bottom.shapes);
   const at = (net: string): Pt => top.bumps.get(net) ?? bottom.bumps.get(net)!;
   const heaters = new Map<string, HeaterBumps>();

@@ -87,8 +87,11 @@ const box = ([x0, y0, x1, y1]: Rect): Shape => ({ kind: "box", layer: "metal", x
 /** Distance between two boxes (0 when they touch or overlap). */
 const dist = (a: Rect, b: Rect): number => Math.hypot(Math.max(0, b[0] - a[2], a[0] - b[2]), Math.max(0, b[1] - a[3], a[1] - b[3]));
 
-/** The mesh's leads: drawn shapes, and the ends the upper and the lower bump field take over. */
-export function meshLeads(columns: HeaterColumn[]): { shapes: Shape[]; up: LeadEnd[]; down: LeadEnd[] } {
+/**
+ * The mesh's leads: drawn shapes, and the ends the upper and the lower bump field take over. A
+ * column's ground bus runs on to the upper field, or to the lower one where `groundDown` says so.
+ */
+export function meshLeads(columns: HeaterColumn[], groundDown: boolean[] = []): { shapes: Shape[]; up: LeadEnd[]; down: LeadEnd[] } {
   const shapes: Shape[] = [];
   const up: LeadEnd[] = [];
   const down: LeadEnd[] = [];
@@ -99,7 +102,8 @@ export function meshLeads(columns: HeaterColumn[]): { shapes: Shape[]; up: LeadE
     // a split column has one per sub-column, the right one over its output-end contacts
     const bus = (hs: PlacedHeater[], x0: number, net: string): void => {
       shapes.push(box([x0, hs.at(-1)!.y - HALF, x0 + RULES.contactLength, hs[0]!.y + HALF]));
-      up.push({ x: snap(x0 + RULES.contactLength / 2), y: hs[0]!.y, net });
+      if (groundDown[c]) down.push({ x: snap(x0 + RULES.contactLength / 2), y: hs.at(-1)!.y, net });
+      else up.push({ x: snap(x0 + RULES.contactLength / 2), y: hs[0]!.y, net });
     };
     const right = byY.filter((h) => h.mirrored);
     bus(
