@@ -67,19 +67,18 @@ export function laneWidth(n: number): number {
  * the input end), each heater with the other sub-column's straight track beside it, so heaters
  * stack at RULES.splitHeaterPitch instead of needing a lead's room between their contacts. Both
  * sub-columns' leads run into the zone between them, the left family's lanes from its left edge,
- * the right family's from its right edge; the zone's width for `n` heaters (index 0 on the left).
+ * the right family's from its right edge; up and down leads share lane positions (the upper half's
+ * leads go up, the lower half's down, so an up lane and a down lane at one position never meet).
+ * The zone's width for `n` heaters (index 0 on the left).
  */
 export function splitZone(n: number): number {
-  const [a, b] = splitFamilies(n);
-  return snap(2 * LANE0 + (a + b - 1) * RULES.leadPitch);
+  return snap(2 * LANE0 + (splitLanes(n) - 1) * RULES.leadPitch);
 }
 
-/** Lanes each family of a split column needs (up and down leads share lane positions). */
-function splitFamilies(n: number): [number, number] {
+/** Lane positions a split column needs: its up leads, or its down leads, whichever are more. */
+function splitLanes(n: number): number {
   const k = lanesFor(n);
-  const c = [0, 0, 0, 0]; // left up, right up, left down, right down
-  for (let i = 0; i < n; i++) c[(i < k ? 0 : 2) + (i % 2)]!++;
-  return [Math.max(c[0]!, c[2]!), Math.max(c[1]!, c[3]!)];
+  return Math.max(k, n - k);
 }
 
 type Rect = [number, number, number, number];
