@@ -51,8 +51,9 @@ export function bumpField(ends: LeadEnd[], side: 1 | -1, edge: number, x0: numbe
   // one row of sites when it holds every lead within the mesh's width and needs less height
   // than two rows, else two
   const two = fieldPlan(ends, x0, 2);
-  const one = fieldPlan(ends, x0, 1);
-  const p = one.last <= x1 && one.height <= two.height ? one : two;
+  const fits = (ends.length - 1) * RULES.bumpPitch + 2 * B <= x1 - x0;
+  const one = fits ? fieldPlan(ends, x0, 1) : two;
+  const p = one.rows === 1 && one.last <= x1 && one.height <= two.height ? one : two;
   return drawField(p, side, edge, x1);
 }
 

@@ -6,8 +6,12 @@ import { bumpField } from "./bumps.ts";
 import { meshLeads, type HeaterColumn } from "./leads.ts";
 import { snap, type Pt } from "./geometry.ts";
 
-/** Most placement columns for which each ground's field is chosen (each choice lays out both fields). */
-const GROUND_CHOICE_MAX = 60;
+/**
+ * Most heaters in a netlist whose grounds' fields are chosen: each try lays out the leads and both
+ * fields again, once per column and direction (a closed-form sub-circuit has up to about 130
+ * heaters; a trained mesh has thousands, and keeps every ground up).
+ */
+const GROUND_CHOICE_MAX = 1000;
 
 /** Draw the leads and bump fields of the netlist's own heaters into `shapes`; their bumps, if any. */
 export function heaterBumps(
@@ -47,10 +51,11 @@ export function heaterBumps(
   };
   // from all grounds up and from all down, the smaller
   let best: ReturnType<typeof fields> | undefined;
-  for (const start of [false, true]) {
+  const choose = count <= GROUND_CHOICE_MAX;
+  for (const start of choose ? [false, true] : [false]) {
     const down = columns.map(() => start);
     let here = fields(down);
-    if (columns.length <= GROUND_CHOICE_MAX)
+    if (choose)
       columns.forEach((col, c) => {
         if (!col.heaters.length) return;
         down[c] = !start;
