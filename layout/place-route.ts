@@ -10,7 +10,7 @@
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
 import { heaterBumps } from "./heater-bumps.ts";
-import { laneSection, laneWidth } from "./leads.ts";
+import { laneSection, laneWidth, splitZone } from "./leads.ts";
 import { crossingGeometry } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
@@ -19,6 +19,7 @@ import { planChannel } from "./channel.ts";
 import { routeShapes } from "./route-shape.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 import { throughLengths } from "./through-lengths.ts";
+import { cellGap, splitColumns } from "./stack.ts";
 
 /** One end of a connection: a node's pin. */
 interface End {
@@ -93,6 +94,8 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const dummyKey = (edge: number, col: number): number => edge * (last + 1) + col;
   const colX: number[] = [];
   const colW: number[] = [];
+  /** Per column: 0, or the sub-column width of a split column. */
+  const splitLen: number[] = [];
   const pinAbs = (e: End): Pt => {
     const o = origin.get(e.node)!;
     const p = pinOf(e);
@@ -103,6 +106,8 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     return level[e.from.node] === col - 1 ? pinAbs(e.from)[1] : dummyY.get(dummyKey(edge, col - 1))!;
   };
   const portIndex = (name: string): number => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+  // a column of heaters only that would be the tallest is split (stack.ts)
+  const splits = splitColumns(cols.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))));
   let x = 0;
   for (let c = 0; c <= last; c++) {
     const items = cols[c]!;
@@ -136,10 +141,15 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     let cursor = 0;
     const tops: number[] = [];
     const kindOf = (it: Item | undefined): string | undefined => (it?.kind === "node" ? nodes[it.node]!.cell?.kind : undefined);
+    // a column of heaters only is split in two sub-columns, heaters alternating (leads.ts splitZone)
+    const heaterCount = items.filter((it) => kindOf(it) === "phase").length;
+    const split = splits[c]!;
+    let nth = 0; // heaters so far: odd ones go to the right sub-column
     keyed.forEach(({ it }, j) => {
       tops.push(cursor);
       const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
-      cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
+      if (split) cursor -= RULES.splitHeaterPitch;
+      else cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
     });
     const shift = snap(-cursor / 2);
     let width = 0;
@@ -147,12 +157,16 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       if (it.kind === "node" && nodes[it.node]!.cell)
         width = Math.max(width, nodes[it.node]!.cell!.bbox.x1 - nodes[it.node]!.cell!.bbox.x0);
     width = snap(width);
+    splitLen.push(split ? width : 0);
+    if (split) width = snap(2 * width + splitZone(heaterCount));
     keyed.forEach(({ it }, j) => {
       const top = tops[j]! + shift;
       if (it.kind === "dummy") dummyY.set(dummyKey(it.edge, c), snap(top));
       else {
         const cell = nodes[it.node]!.cell;
         if (!cell) origin.set(it.node, [x, snap(top)]);
+        // the right sub-column's cells are right-aligned, so its ground contacts line up
+        else if (split && nth++ % 2) origin.set(it.node, [snap(x + width - cell.bbox.x1), snap(top - cell.bbox.y1)]);
         else origin.set(it.node, [snap(x - cell.bbox.x0), snap(top - cell.bbox.y1)]);
       }
     });
@@ -201,7 +215,10 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     colX[c] = snap(colX[c]! + by);
   };
   // heaters per column: the channel after a column also holds their signal lanes (leads.ts)
-  const heatersIn = cols.map((items) => items.filter((it) => it.kind === "node" && nodes[it.node]!.cell?.kind === "phase").length);
+  // (a split column's lanes are in its own zone)
+  const heatersIn = cols.map((items, c) =>
+    splitLen[c] ? 0 : items.filter((it) => it.kind === "node" && nodes[it.node]!.cell?.kind === "phase").length,
+  );
   // The lanes after a column need straight tracks (leads.ts): a section of their own before the
   // channel, less the straight trim section a crossing channel starts with (its bump, ≤ 2.2 µm
   // high, stays clear of the leads beside its track, which start 2.75 µm from its centre line).
@@ -326,21 +343,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     }
   });
   // 6. the heaters' leads and their bump fields, above and below the mesh (leads.ts, bumps.ts)
-  const bumps = heaterBumps(cols, colX, colW, nodes, origin, boundsOf(shapes, refs, pins), shapes);
+  const bumps = heaterBumps(cols, colX, colW, splitLen, nodes, origin, boundsOf(shapes, refs, pins), shapes);
   const bbox = boundsOf(shapes, refs, pins);
   const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, through: {}, ...(bumps ? { bumps } : {}) };
   cell.through = throughLengths(cell, nodes, segments);
   return { cell, segments, crossings };
-}
-
-/** A heater's strip to the nearest Si of a neighbouring cell: its clearance past the contact's edge. */
-const HEATER_CLEAR = RULES.heaterClearance + RULES.wgWidth / 2 - RULES.contactOverhang;
-
-/** The gap below a cell of kind a when one of kind b follows it in a column. */
-function cellGap(a: string | undefined, b: string | undefined): number {
-  // two heaters in a row leave room for one heater's lead between their contacts (leads.ts)
-  if (a === "phase" && b === "phase") return Math.max(RULES.heaterLeadGap, HEATER_CLEAR);
-  return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, HEATER_CLEAR) : RULES.cellGap;
 }
 
 function ys(v: number[]): number {

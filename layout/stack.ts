@@ -1,0 +1,35 @@
+// Stacking a placement column (docs/layout.md, "Placement and routing"): the gap below each cell,
+// and which columns are split in two sub-columns (layout/leads.ts splitZone).
+import type { LayoutCell } from "./cell.ts";
+import { RULES } from "./layers.ts";
+
+/** A heater's strip to the nearest Si of a neighbouring cell: its clearance past the contact's edge. */
+const HEATER_CLEAR = RULES.heaterClearance + RULES.wgWidth / 2 - RULES.contactOverhang;
+
+/** The gap below a cell of kind a when one of kind b follows it in a column. */
+export function cellGap(a: string | undefined, b: string | undefined): number {
+  // two heaters in a row leave room for one heater's lead between their contacts (leads.ts)
+  if (a === "phase" && b === "phase") return Math.max(RULES.heaterLeadGap, HEATER_CLEAR);
+  return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, HEATER_CLEAR) : RULES.cellGap;
+}
+
+/**
+ * Per column (its items: a cell, a bare port (null) or a feed-through): whether it is split. A
+ * column of heaters and feed-throughs only is split when, stacked whole, it would be the tallest
+ * column: elsewhere the split's width would buy no height. Heights here are in item order (the
+ * gaps hardly depend on it).
+ */
+export function splitColumns(cols: (LayoutCell | null | "feed")[][]): boolean[] {
+  const kind = (it: LayoutCell | null | "feed" | undefined): string | undefined => (it && it !== "feed" ? it.kind : undefined);
+  const heights = cols.map((items) =>
+    items.reduce((a, it, j) => {
+      const h = it && it !== "feed" ? it.bbox.y1 - it.bbox.y0 : 0;
+      return a + (kind(it) === "grating_coupler" ? RULES.ioPitch : h + cellGap(kind(it), kind(items[j + 1])));
+    }, 0),
+  );
+  return cols.map((items, c) => {
+    const heaters = items.filter((it) => kind(it) === "phase").length;
+    const others = Math.max(0, ...heights.filter((_, k) => k !== c));
+    return heaters > 1 && items.every((it) => it === "feed" || kind(it) === "phase") && heights[c]! > others;
+  });
+}
