@@ -18,7 +18,7 @@ function precisionFor(N: number, L: number): number {
 }
 
 describe("closed-form route, end to end from emitted files", () => {
-  for (const N of tier([3, 5, 8], [2, 3, 4, 5, 6, 8])) {
+  for (const N of tier([3, 5], [2, 3, 4, 5, 6, 8])) {
     for (const L of [2, 4, 16]) {
       it(`N = ${N}, L = ${L}, every rounding rule: exact on the whole reduced space`, () => {
         const bits = precisionFor(N, L);

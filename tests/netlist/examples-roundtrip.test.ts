@@ -23,9 +23,9 @@ import { compiledExample } from "../helpers/examples.ts";
 const REFUSED = (JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[])
   .filter((r) => r.built.startsWith("refused"))
   .map((r) => r.example);
-// The 64- and 256-worker clusters compile for minutes, cluster-16 for seconds: they round-trip
-// under `npm run test:full` (cluster-16's cascade shape is paper-4x8-robust's and eight-workers').
-const FULL_ONLY = process.env.OPTINC_FULL ? [] : ["cluster-16", "cluster-64", "cluster-256"];
+// The 64- and 256-worker clusters compile for minutes, the others for seconds: npm test round-trips
+// the quick start and one cascade (paper-4x8-robust), `npm run test:full` every example.
+const FULL_ONLY = process.env.OPTINC_FULL ? [] : ["cluster-16", "cluster-64", "cluster-256", "eight-workers", "paper-4x16"];
 const EXAMPLES = readdirSync("examples")
   .filter((f) => f.endsWith(".optinc"))
   .map((f) => f.replace(/\.optinc$/, ""))
