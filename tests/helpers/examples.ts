@@ -3,7 +3,8 @@
 // share the module cache (vitest.config.ts: isolate false), so each example is compiled once per
 // worker instead of once per file; tests that check the compile itself still run it. Treat the
 // result as read-only: structuredClone it before editing.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
 import { type ClosedFormResult, compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 
@@ -17,4 +18,11 @@ export function compiledExample(name: string): ClosedFormResult {
     cache.set(name, r);
   }
   return r;
+}
+
+/** Write the example's netlists and chip files (what `optinc layout` reads) into a new directory `dir`. */
+export function writeLayoutInputs(r: ClosedFormResult, dir: string): void {
+  mkdirSync(dir);
+  for (const [name, text] of r.files)
+    if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(dir, name), text);
 }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it as vitestIt } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { netlistCellName } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -60,9 +60,7 @@ function spiLengths(c: Circuit): Map<string, number> {
 
 beforeAll(() => {
   const r = compiledExample("paper-4x8");
-  mkdirSync(compiled);
-  for (const [name, text] of r.files)
-    if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(compiled, name), text);
+  writeLayoutInputs(r, compiled);
   const d = layoutCompiled(compiled, { pdk: "ebeam", cell: "divide0" });
   writeFileSync(join(root, "divide0.gds"), d.gds);
   circuit = readNetlistJson(readFileSync(join(compiled, "paper_4x8.divide0.netlist.json"), "utf8"));

@@ -1,11 +1,11 @@
 // The layout draws the whole chip (docs/layout.md): every unit of every cascade level, so its
 // heaters, pads and cell copies are the report's. A cascade's units per level come from its chip
 // files alone (pipeline/layout/layout.ts cascadeUnits), and equal report.json's cascade.levels.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
 import { layoutChip } from "../../layout/chip.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 import { cascadeUnits, layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
@@ -18,9 +18,7 @@ describe("the whole chip: every unit of every cascade level", () => {
   it("paper-4x8-robust: units per level as the report's, heaters and pads as the report counts", () => {
     const r = compiledExample("paper-4x8-robust");
     const dir = join(root, "robust");
-    mkdirSync(dir);
-    for (const [name, text] of r.files)
-      if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(dir, name), text);
+    writeLayoutInputs(r, dir);
     const input = readCompiled(dir);
     const levels = r.report.cascade!.levels;
     expect(levels.length).toBeGreaterThan(1);
