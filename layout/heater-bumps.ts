@@ -47,7 +47,7 @@ export function heaterBumps(
     const bottom = bumpField(leads.down, -1, Math.min(mesh.y0, m2.y0), mesh.x0, mesh.x1);
     // the netlist's box with these fields (a field may run past the mesh)
     const w = Math.max(mesh.x1, top.right, bottom.right) - mesh.x0;
-    return { leads, top, bottom, height: (mesh.y1 - mesh.y0 + top.height + bottom.height) * w };
+    return { leads, top, bottom, area: (mesh.y1 - mesh.y0 + top.height + bottom.height) * w };
   };
   // from all grounds up and from all down, the smaller
   let best: ReturnType<typeof fields> | undefined;
@@ -60,10 +60,10 @@ export function heaterBumps(
         if (!col.heaters.length) return;
         down[c] = !start;
         const f = fields(down);
-        if (f.height < here.height - 1e-9) here = f;
+        if (f.area < here.area - 1e-9) here = f;
         else down[c] = start;
       });
-    if (!best || here.height < best.height - 1e-9) best = here;
+    if (!best || here.area < best.area - 1e-9) best = here;
   }
   const { leads, top, bottom } = best!;
   shapes.push(...leads.shapes, ...top.shapes, ...bottom.shapes);

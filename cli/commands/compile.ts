@@ -11,7 +11,6 @@ import {
   StructureRefused,
 } from "../../pipeline/compile/route.ts";
 import { structureTable } from "../../pipeline/compile/structure-table.ts";
-import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { diagnosticAt } from "../../dsl/diagnostics.ts";
 import { EXIT, type RegisterCommand } from "../context.ts";

@@ -246,7 +246,6 @@ export function codesForPhases(
   const solveP = (i: number, pIn: Float64Array): number => {
     let x = targets[i]! - die.heaters[i]!.offsetRad;
     for (const c of byVictim[i]!) x -= c.radPerMw * pIn[c.aggressor]!;
-    const eta = die.heaters[i]!.radPerMw;
     const power = (psi: number): number => powerForPhase(die.heaters[i]!, psi);
     let v = power(wrapPhase(x));
     // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last

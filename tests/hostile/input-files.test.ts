@@ -211,11 +211,9 @@ const READERS = new Set([
   "die v2 (measure --die)",
   "protocol (measure --protocol)",
 ]);
-const CASES = tier(
-  INPUTS.filter((c) => READERS.has(c.what)),
-  INPUTS,
-);
-if (INPUTS.filter((c) => READERS.has(c.what)).length !== READERS.size) throw new Error("READERS names an input that INPUTS lacks");
+const SAMPLED = INPUTS.filter((c) => READERS.has(c.what));
+if (SAMPLED.length !== READERS.size) throw new Error("READERS names an input that INPUTS lacks");
+const CASES = tier(SAMPLED, INPUTS);
 
 describe("every input file is read by the one reader", () => {
   it("with a byte order mark: read, and the command succeeds (the cases below start from valid inputs)", async () => {
