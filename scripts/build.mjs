@@ -12,6 +12,10 @@ await build({
   format: "esm",
   target: "node20",
   sourcemap: "linked",
+  // Whitespace and syntax only, names kept: about a third less to read and parse at every start
+  // (the test suite starts the CLI some 600 times); the linked source map still maps every frame.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
   external: ["eecircuit-engine"],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -23,7 +23,7 @@ function withParam(args: readonly string[], entry: string): string[] {
   return i >= 0 ? withFlag(args, "--param", `${args[i + 1]},${entry}`) : [...args, "--param", entry];
 }
 
-async function wrhtAlphaSweep(): Promise<string> {
+export async function wrhtAlphaSweep(): Promise<string> {
   const alphas = ["2.7us", "10us", "48us", "100us", "200us", "373us"];
   const bases = ["optical-rd", "optical-ring", "optical-ne", "ring", "recursive-doubling"];
   const rows = [
@@ -35,7 +35,7 @@ async function wrhtAlphaSweep(): Promise<string> {
   return rows.join("\n");
 }
 
-async function electricalSweep(): Promise<string> {
+export async function electricalSweep(): Promise<string> {
   const rates = ["100Gb/s", "25Gb/s", "10Gb/s", "5Gb/s", "2.5Gb/s"];
   const base = withFlag(WRHT, "--latency", "48us");
   const runs = await Promise.all(rates.map((e) => allreduceJson(withFlag(base, "--electrical-bandwidth", e))));
@@ -48,7 +48,7 @@ async function electricalSweep(): Promise<string> {
   return rows.join("\n");
 }
 
-async function oddlSweep(): Promise<string> {
+export async function oddlSweep(): Promise<string> {
   const cases: [string, string[]][] = [
     ["defaults (fat-tree: best algorithm)", ODDL_BEST],
     ["`fatTreeAlgorithm=ring` (the paper's baseline)", withParam(ODDL_BEST, "fatTreeAlgorithm=ring")],
@@ -72,16 +72,21 @@ async function oddlSweep(): Promise<string> {
   return rows.join("\n");
 }
 
-async function optincSweep(): Promise<string> {
+/** The compute points of the OptINC sweep; each is one allreduce run that executes its datapath. */
+export const IMAGES = [8, 16, 32, 64, 128];
+export const TOKENS = [256, 512, 1024, 4096, 16384];
+
+/** The OptINC sweep's tables; `keep` picks columns (by index) to run and print, every one by default. */
+export async function optincSweep(keep: (i: number) => boolean = () => true): Promise<string> {
   const norm = (r: Json) => (r.runs[0].latency.rows as { normalized: number }[]).at(-1)!.normalized.toFixed(4);
   // ResNet-50 at 32×32: 0.084 GMAC forward, × 2 FLOP × 3 (training) per image at 36 TFLOP/s.
-  const images = [8, 16, 32, 64, 128];
+  const images = IMAGES.filter((_, i) => keep(i));
   const perImage = (0.084e9 * 2 * 3) / 36e12;
   const resnet = await Promise.all(
     images.map((k) => allreduceJson(withFlag(OPTINC_RESNET, "--compute-time", `${(k * perImage * 1e3).toFixed(4)}ms`))),
   );
   // LLaMA-8L-384: 6 × 28 023 168 FLOP per token at 36 TFLOP/s.
-  const tokens = [256, 512, 1024, 4096, 16384];
+  const tokens = TOKENS.filter((_, i) => keep(i));
   const perToken = (6 * 28_023_168) / 36e12;
   const llama = await Promise.all(
     tokens.map((k) => allreduceJson(withFlag(OPTINC_LLAMA, "--compute-time", `${(k * perToken * 1e3).toFixed(4)}ms`))),

@@ -18,14 +18,16 @@ import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { checkSimphonyView } from "./simphony-view.ts";
 import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
 import { compiledExample } from "../helpers/examples.ts";
+import { tier } from "../helpers/tier.ts";
 
 // Examples route = auto refuses build nothing to round-trip (README's generated table says which).
 const REFUSED = (JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[])
   .filter((r) => r.built.startsWith("refused"))
   .map((r) => r.example);
-// The 64- and 256-worker clusters compile for minutes, the others for seconds: npm test round-trips
-// the quick start and one cascade (paper-4x8-robust), `npm run test:full` every example.
-const FULL_ONLY = process.env.OPTINC_FULL ? [] : ["cluster-16", "cluster-64", "cluster-256", "eight-workers", "paper-4x16"];
+// The 64- and 256-worker clusters compile for minutes, the trained ONN's one large mesh reads back
+// for some 20 s: npm test round-trips the quick start and one cascade (paper-4x8-robust; a small
+// trained mesh round-trips in tests/netlist/formats.test.ts), `npm run test:full` every example.
+const FULL_ONLY = tier(["cluster-16", "cluster-64", "cluster-256", "eight-workers", "paper-4x16", "paper-4x8-trained"], []);
 const EXAMPLES = readdirSync("examples")
   .filter((f) => f.endsWith(".optinc"))
   .map((f) => f.replace(/\.optinc$/, ""))
