@@ -194,8 +194,8 @@ export function packBoxes(boxes: PackBox[]): Packing {
     for (const rank of ranks) for (const W of widths) consider(bestFit(boxes, W, rank));
   };
   trial(grid);
-  // a box within 2:1 holding the boxes' area is at least √(area / 2) wide, and one W wide is at
-  // least W² / 2: wider than √(2 · best) it cannot win
+  // a box within 2:1 holding the boxes' area is at least √(area / 2) wide, and one W wide covers at
+  // least W² / 2: a box filling an exact width over √(2 · best) cannot win, so none is tried
   const area = boxes.reduce((a, b) => a + b.w * b.h, 0);
   const found = best as Packing | null;
   const hi = found ? Math.sqrt(2 * found.width * found.height) : wSum;
