@@ -1,11 +1,16 @@
 // Issue #40's area goal: the quick start's die takes at most 0.15 mm² per tunable MZI (docs/layout.md,
 // "Figures": 53.1 mm² for 355 MZIs). A layout change that takes the die back over it fails here.
+// cluster-16 does not meet it (290.2 mm², 0.159); under the full tier its die is held at 0.16, so
+// that the die packing does not fall back (308.2 mm², 0.169, before the exact trial widths).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
-import { layoutCompiled } from "../../pipeline/layout/layout.ts";
+import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
+import { layoutChip } from "../../layout/chip.ts";
+import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
+import { FULL } from "../helpers/tier.ts";
 
 const root = mkdtempSync(join(tmpdir(), "optinc-area-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -21,5 +26,19 @@ describe("the quick start's die area per tunable MZI", () => {
     // every heater of every copy is drawn, so the area is the whole chip's
     expect(s.heaters).toBe(r.report.hardware.phaseShifters);
     expect(s.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.15);
+  });
+
+  it.runIf(FULL)("cluster-16: at most 0.16 mm² (issue #40's 0.15 not met), its copies at least 85 % of the die", () => {
+    const r = compiledExample("cluster-16");
+    const dir = join(root, "c16");
+    writeLayoutInputs(r, dir);
+    const chip = layoutChip(readCompiled(dir), DEFAULT_LENGTH_ENCODING);
+    const mzi = r.report.hardware.mzi;
+    expect(mzi).toBe(1824);
+    expect(chip.stats.heaters).toBe(r.report.hardware.phaseShifters);
+    expect(chip.stats.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.16);
+    // the copies' own boxes: 81 % of the die on the uniform grid of trial widths alone
+    const copies = chip.top.refs.reduce((a, c) => a + (c.cell.bbox.x1 - c.cell.bbox.x0) * (c.cell.bbox.y1 - c.cell.bbox.y0), 0) / 1e6;
+    expect(copies / chip.stats.dieAreaMm2).toBeGreaterThan(0.85);
   });
 });

@@ -1,5 +1,6 @@
 // The die packing (layout/pack.ts): boxes never overlap, the box stays within 2:1, the same input
-// gives the same places, and a mix of wide and narrow copies packs tighter than one per row.
+// gives the same places, a mix of wide and narrow copies packs tighter than one per row, and
+// cluster-16's copies fill at least 90 % of their box.
 import { describe, expect, it } from "vitest";
 import { packBoxes, type PackBox } from "../../layout/pack.ts";
 
@@ -48,6 +49,26 @@ describe("packBoxes", () => {
     const planted = p.at.map((a) => [...a] as [number, number]);
     planted[1] = [...planted[0]!];
     expect(overlaps(mix, planted)).toBe(1);
+  });
+
+  it("fills at least 90 % of the box with cluster-16's copies as drawn (a uniform grid of widths alone, 85 %)", () => {
+    // µm, each grown by the 30 µm gap between copies (layout/chip.ts)
+    const drawn: [number, number, number][] = [
+      [11000, 1078, 12],
+      [10237, 903, 5],
+      [11428, 1078, 1],
+      [13434, 1280, 1],
+      [12702, 1150, 1],
+      [12355, 1150, 1],
+      [4614, 287, 1],
+      [5723, 282, 1],
+    ];
+    const c16 = drawn.flatMap(([w, h, n]) => Array.from({ length: n }, () => ({ w: w + 30, h: h + 30 })));
+    const p = packBoxes(c16);
+    expect(overlaps(c16, p.at)).toBe(0);
+    expect(Math.max(p.width / p.height, p.height / p.width)).toBeLessThanOrEqual(2);
+    const filled = c16.reduce((a, b) => a + b.w * b.h, 0);
+    expect(filled / (p.width * p.height)).toBeGreaterThan(0.9);
   });
 
   it("packs nothing into nothing", () => {
