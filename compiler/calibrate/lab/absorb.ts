@@ -7,13 +7,15 @@ import { absorbPairs } from "./pairs.ts";
 import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { refreshCrosstalk } from "./crosstalk-estimate.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
-import { fitFringe, type FringeFit } from "./fringe-fit.ts";
+import type { FringeFit } from "./fringe-fit.ts";
+import { fitBalance, floorCorrection, scanResidual, setBalance, turnResidual, type Residual } from "./coupler-balance.ts";
+import { fit, fitPredicted, values } from "./readings-fit.ts";
 import { gateShift } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { absorbSettle } from "./settling.ts";
-import { engine, power, predict, setPassive } from "./stage-physics.ts";
-import type { Entry, Row } from "./structure.ts";
+import { engine, setPassive } from "./stage-physics.ts";
+import type { Row } from "./structure.ts";
 
 /** Absorb a round's readings (one StepReading per step, in order). */
 export function absorbRound(state: SessionState, round: Round, readings: StepReading[]): void {
@@ -26,47 +28,6 @@ export function absorbRound(state: SessionState, round: Round, readings: StepRea
   else if (round.kind === "theta") absorbTheta(state, round, readings);
   else if (round.kind === "phase") absorbPhase(state, round, readings);
   else absorbThrough(state, round, readings);
-}
-
-function values(state: SessionState, readings: StepReading[], g: { steps: number[]; read: number[] }, round: Round): number[] {
-  // Laser-normalized, dark-subtracted sum over the group's readouts.
-  const refMean = g.steps.reduce((a, s) => a + readings[s]!.ref, 0) / g.steps.length;
-  return g.steps.map((s) => {
-    const st = round.steps[s]!;
-    let v = 0;
-    st.read.forEach((ro, k) => {
-      if (g.read.includes(ro)) v += readings[s]!.values[k]! - state.dark[ro]!;
-    });
-    return (v * refMean) / readings[s]!.ref;
-  });
-}
-
-/** Fit of the estimated die's fringe for a group. */
-function fitPredicted(
-  state: SessionState,
-  round: Round,
-  g: { steps: number[]; read: number[] },
-  heater: number,
-  curved?: boolean,
-): FringeFit {
-  const p = predict(state, round, g);
-  return fit(state, round, { steps: p.steps }, p.values, heater, curved);
-}
-
-/**
- * A heater's fringe. The phase is curved (ψ + ηP + γP²) when `curved` says so, or — for measured
- * readings — when freeing the curvature cuts the RMS residual below a third (a heater law that
- * bends; a straight one keeps γ = 0, so noise does not invent a curvature). A prediction is fitted
- * with the same model as the readings it is compared with.
- */
-function fit(state: SessionState, round: Round, g: { steps: number[] }, v: number[], heater: number, curved?: boolean): FringeFit {
-  const p = g.steps.map((s) => power(state, round.steps[s]!.codes[heater]!));
-  const eta = state.setup.etaNominal;
-  if (curved === false) return fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
-  const bent = fitFringe(p, v, eta * 0.6, eta * 1.6, 100, true);
-  if (curved) return bent;
-  const straight = fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
-  return bent.rms < straight.rms / 3 ? bent : straight;
 }
 
 function absorbDark(state: SessionState, round: Round, readings: StepReading[]): void {
@@ -160,7 +121,8 @@ function absorbMeta(state: SessionState, round: Round, readings: StepReading[]):
     // The reference's own sweep gives its efficiency; moving its offset too would pull the row's
     // relative phases (measured against it) by any model error of the other configuration.
     const label = g.anchor ? "meta-MZI at a fan-in dump" : "efficiency from a meta-MZI; offset is the row's gauge";
-    update(state, round, g, fit(state, round, g, values(state, readings, g, round), g.heater), label, g.anchor);
+    const mf = fit(state, round, g, values(state, readings, g, round), g.heater);
+    update(state, round, g, mf, label, g.anchor);
   }
 }
 
@@ -218,7 +180,6 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
   const gains = new Map<number, number>();
   for (const g of round.groups) {
     if (g.kind !== "sweep" || g.what !== "through") continue;
-    const en = state.struct.entries[g.entry]!;
     const m = fit(state, round, g, values(state, readings, g, round), g.heater);
     // A θ its dump never read (absorbTheta): this fringe, read after the row, is the first reading of it.
     if (state.unmeasured.has(g.heater)) {
@@ -226,15 +187,14 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
       state.unmeasured.delete(g.heater);
     }
     const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
-    // The MZI's couplers are taken balanced. A balance is seen only squared (the fringe's depth) and
-    // its sign turns arg m at a small θ; fitted with a guessed sign it made 6 of 10 loss-tracking add0
-    // dies inexact, against 1 of 10 without. The meta-MZIs read each phase at the operating θ and the
-    // magnitude scan each dim entry's transmission there, where the balance matters.
-    for (const leaf of [leafOf(state, en, "bsA"), leafOf(state, en, "bsB")])
-      setPassive(state, leaf, { ...(state.estimatedDie.passive.get(leaf) ?? {}), coupling: 0.5 });
+    // The MZI's couplers: balanced, or for a dim entry the balance its magnitude scan reads, sign
+    // included (coupler-balance.ts). A balance from the fringe's depth alone, its sign guessed, made 6
+    // of 10 loss-tracking add0 dies inexact; with the true sign flipped, 3 of 3 coupler-wide dies.
+    const scan = round.groups.find((x): x is Extract<Group, { kind: "magnitude" }> => x.kind === "magnitude" && x.entry === g.entry);
+    setBalance(state, g.entry, 0);
+    balance(state, round, readings, g.entry, scan);
     const p = fitPredicted(state, round, g, g.heater);
     // The gain at the operating θ (its magnitude scan) when there is one; else the fringe's peak.
-    const scan = round.groups.find((x): x is Extract<Group, { kind: "magnitude" }> => x.kind === "magnitude" && x.entry === g.entry);
     // A dim entry's peak gain corrected by its own operating-θ-to-peak ratio (plan.ts planMagnitude).
     const peak = m.b / Math.max(1e-300, p.b);
     const ratio = scan ? peak * floorCorrection(state, round, readings, scan) : peak;
@@ -288,50 +248,25 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
   }
 }
 
-/**
- * How much more (or less) the entry transmits at its operating θ, relative to its peak, than the
- * estimated die says: the measured ratio of its magnitude scan's two halves (operating θ, then θ =
- * π) over the predicted one. A ratio of one setting to another of the same light cancels the
- * lighting's path and the readout's gain.
- */
-function floorCorrection(state: SessionState, round: Round, readings: StepReading[], g: Extract<Group, { kind: "magnitude" }>): number {
-  const measured = values(state, readings, g, round);
-  const eng = engine(state);
-  const nSites = state.struct.lc.sites.length;
-  const predicted = g.steps.map((s) => {
-    const st = round.steps[s]!;
-    const f = eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers);
-    let v = 0;
-    for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
-    return v;
-  });
-  // A homodyne reading is a cosine of the phase: its first harmonic over the circle is its
-  // amplitude at any sampling phase (light leaking in from elsewhere adds a constant, not a
-  // cosine). A power meter behind a ReLU passes the row's power over half the circle and nothing
-  // over the other: the mean of the open steps (above half the largest) is that power, and an
-  // unguarded meter reads it at every step.
-  const homodyne = g.read.every((ro) => ro >= nSites);
-  const level = (v: number[]): number => {
-    if (homodyne) {
-      let c = 0;
-      let s = 0;
-      v.forEach((x, k) => {
-        c += x * Math.cos((2 * Math.PI * k) / v.length);
-        s += x * Math.sin((2 * Math.PI * k) / v.length);
-      });
-      return Math.hypot(c, s);
-    }
-    const max = Math.max(...v);
-    const open = v.filter((x) => x > 0.5 * max);
-    return open.reduce((a, x) => a + x, 0) / Math.max(1, open.length);
-  };
-  const half = g.steps.length / 2;
-  const ratio = (v: number[]): number => level(v.slice(0, half)) / Math.max(1e-300, level(v.slice(half)));
-  const c = ratio(measured) / Math.max(1e-300, ratio(predicted));
-  return Number.isFinite(c) && c > 0 ? c : 1;
-}
-
-function leafOf(state: SessionState, en: Entry, role: string): string {
-  const th = state.struct.heaters[en.theta]!.path;
-  return th.replace(/theta$/, role);
+/** An entry's coupler balance from its magnitude scan (if dim) and, behind a ReLU, its turn (coupler-balance.ts). */
+function balance(
+  state: SessionState,
+  round: Round,
+  readings: StepReading[],
+  entry: number,
+  scan: Extract<Group, { kind: "magnitude" }> | undefined,
+): void {
+  if (state.setup.balance === false) return;
+  const rs: Residual[] = [];
+  const r = scan ? scanResidual(state, round, readings, scan) : null;
+  if (r) rs.push(r);
+  const k = state.rounds.indexOf(round) - 1;
+  const phase = state.rounds[k];
+  const turn = phase?.groups.find((x): x is Extract<Group, { kind: "turn" }> => x.kind === "turn" && x.entry === entry);
+  const meta = phase?.groups.find(
+    (x): x is Extract<Group, { kind: "sweep" }> => x.kind === "sweep" && x.what === "meta" && x.entry === entry,
+  );
+  const t = phase && turn && meta ? turnResidual(state, phase, state.readings[k]!, meta, turn) : null;
+  if (t) rs.push(t);
+  fitBalance(state, entry, rs);
 }

@@ -173,6 +173,7 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
         steps.push({ purpose: `phase ${en.name} vs ${pn.name}`, powers, codes, read: g.read });
       }
       groups.push(g);
+      planTurn(state, e, pn.theta, codes0, base.program, powers, site, steps, groups);
     }
     // The row's phase in the frame that reads it.
     const lr = light(state, stage, ref.input);
@@ -203,6 +204,43 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
       }
     }
   }
+}
+
+/** Settings of a turn's φ sweep (planTurn): a fringe whose complex amplitude alone is fitted. */
+export const TURN_POINTS = 16;
+
+/**
+ * An entry's meta-MZI pair again with the entry dark (θ = 0), the partner held at its operating θ:
+ * the fringe is the light the entry leaks, m(0) = t_A·t_B − κ_A·κ_B, against the same partner light
+ * as the meta-MZI's. Its size and sign are the MZI's coupler balance (coupler-balance.ts), which
+ * sets what every "dark" entry leaks into its row and how arg m turns at a small θ.
+ */
+function planTurn(
+  state: SessionState,
+  e: number,
+  partnerTheta: number,
+  codes0: Int32Array,
+  program: Int32Array,
+  powers: Float64Array,
+  site: number,
+  steps: Step[],
+  groups: Group[],
+): void {
+  const en = state.struct.entries[e]!;
+  if (state.struct.parked.has(en.phi)) return;
+  const codes1 = Int32Array.from(codes0);
+  for (let it = 0; it < 2; it++) {
+    codes1[en.theta] = codeFor(state, en.theta, 0, codes1);
+    atOperatingTheta(state, codes1, program, [partnerTheta]);
+  }
+  const g: Group = { kind: "turn", entry: e, heater: en.phi, read: [site], steps: [] };
+  for (const c of sweepCodes(state, TURN_POINTS)) {
+    const codes = Int32Array.from(codes1);
+    codes[en.phi] = c;
+    g.steps.push(steps.length);
+    steps.push({ purpose: `turn ${en.name}`, powers, codes, read: g.read });
+  }
+  groups.push(g);
 }
 
 /** Phase steps of each half of an entry's magnitude scan (planMagnitude). */

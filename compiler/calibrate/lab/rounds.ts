@@ -21,6 +21,8 @@ export interface LabSetup {
   /** The instrument's own wait after a step's codes are set, and one reading's integration, ms. */
   settleMs: number;
   readMs: number;
+  /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
+  balance?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
@@ -71,6 +73,8 @@ export type Group =
       steps: number[] /** The operating θ as realized (estimated die), rad. */;
       theta: number;
     }
+  /** A dim entry's meta-MZI pair again, the entry at θ = π (plan.ts planPhase): how arg m turns, for its coupler balance. */
+  | { kind: "turn"; entry: number; heater: number; read: number[]; steps: number[] }
   /** One θ victim against its near heaters (pairs.ts): steps are its setting, below, above, then one per aggressor. */
   | { kind: "slope"; victim: number; aggressors: number[]; read: number[]; steps: number[]; codes: number[] };
 
