@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHIP_FILE, DECOMPOSE, DIE, EXPORT, FAB, IO, LAB, LAYOUT, VERIFY } from "../../codes/catalogue.ts";
-import { envelope, expectSane, inParallel, optinc, snapshot, type Run } from "./harness.ts";
+import { envelope, expectSane, inParallel, optinc, optincInProcess, snapshot, type Run } from "./harness.ts";
 import { tier } from "../helpers/tier.ts";
 
 interface Input {
@@ -262,7 +262,8 @@ describe("every input file is read by the one reader", () => {
         where = bad;
       });
       const before = snapshot(dir);
-      const r = await optinc(json(c.args), { cwd: dir });
+      // the reader's own diagnostic: in this process (the FIFO cases above run the real CLI)
+      const r = await optincInProcess(json(c.args), { cwd: dir });
       const d = refused(r, c.what, IO.notUtf8);
       expect([d.line, d.column], d.message).toEqual([where.line, where.column]);
       expect(d.file!.endsWith(c.file), `${d.file} is ${c.file}`).toBe(true);
@@ -286,7 +287,7 @@ describe("a truncated chip file: OPT4101 at its end, exit 1, nothing written", (
         end = { line: lines.length, column: lines.at(-1)!.length + 1 };
       });
       const before = snapshot(dir);
-      const r = await optinc(json(c.args), { cwd: dir });
+      const r = await optincInProcess(json(c.args), { cwd: dir });
       expectSane(r, c.what);
       expect(r.code, r.stderr).toBe(1);
       const d = envelope(r).diagnostics.find((x) => x.code === CHIP_FILE.invalid) as { line?: number; column?: number; message: string };
