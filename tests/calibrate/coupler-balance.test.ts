@@ -13,6 +13,7 @@ import { LabSession } from "../../compiler/calibrate/lab/session.ts";
 import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
 import { paperCell } from "./fab-fixtures.ts";
+import { FULL } from "../helpers/tier.ts";
 
 describe("coupler balance estimated from readings", () => {
   it("recovers every planted balance it fits within 0.01 (90 % within 0.003); wrong or disabled, the die is inexact", () => {
@@ -50,10 +51,13 @@ describe("coupler balance estimated from readings", () => {
     for (const f of fitted)
       for (const leaf of [f.leaf, f.leaf.replace(/A$/, "B")]) est.passive.set(leaf, { ...est.passive.get(leaf), coupling: 0.5 - f.s });
     expect(exact(run.session)).toBe(false);
-    // Disabled: the same readings' session with the couplers kept balanced.
-    const off = new LabSession(circuit, { ...labSetup(), balance: false }, labProgram(circuit, table));
-    measureRounds(off, simulatedLab(off, die, 7));
-    expect(exact(off)).toBe(false);
-    expect(off.acceptance?.pass).toBe(false);
+    // Disabled: the same readings' session with the couplers kept balanced (a second whole
+    // session, about 5 s: the full tier; the sign turned above is the fault npm test plants).
+    if (FULL) {
+      const off = new LabSession(circuit, { ...labSetup(), balance: false }, labProgram(circuit, table));
+      measureRounds(off, simulatedLab(off, die, 7));
+      expect(exact(off)).toBe(false);
+      expect(off.acceptance?.pass).toBe(false);
+    }
   }, 180_000);
 });

@@ -1,10 +1,11 @@
 // "verify can be fooled": a netlist from another spec under the expected name, a renamed netlist,
 // a netlist edited after compile, and `allreduce --netlist` with a wrong circuit. Each is exit 1
-// with a one-line reason; the genuine output passes.
+// with a one-line reason; the genuine output passes. What verify and allreduce decide is their own
+// code, so the commands run through main in this process (harness.ts, optincInProcess).
 import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envelope, expectSane, optinc } from "./harness.ts";
+import { envelope, expectSane, optincInProcess as optinc } from "./harness.ts";
 import { workspace, type Workspace } from "./fixtures.ts";
 
 let ws: Workspace;
