@@ -2,13 +2,14 @@
 // or --measured is refused at once (it used to hang, deaf to Ctrl-C), a readings file of 10⁷ array
 // elements is refused by count before it is built (it took 2.3 GB), and problems are located at
 // their own token: a NaN at its line:col, a truncated chip file at its end, invalid UTF-8 at its
-// first bad byte (its own code); a UTF-8 byte order mark is accepted.
+// first bad byte (its own code); a UTF-8 byte order mark is accepted (full tier).
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envelope, expectSane, optinc, type Run } from "./harness.ts";
 import { labCell, runOk, workspace, type Workspace } from "./fixtures.ts";
 import { DIE, FAB, IO, LAB, LAYOUT } from "../../codes/catalogue.ts";
+import { FULL } from "../helpers/tier.ts";
 
 let ws: Workspace;
 const NETLIST = "cf/paper_4x8.divide0.netlist.json";
@@ -117,7 +118,9 @@ describe("locations point at the offending token", () => {
     expect([d.line, d.column]).toEqual([4, 5]);
   });
 
-  it("a UTF-8 byte order mark is accepted", async () => {
+  // A whole measure and a protocol run (about 5 s): the full tier; npm test reads a byte order mark
+  // through every reader family in tests/hostile/input-files.test.ts (measure --die among them).
+  it.runIf(FULL)("a UTF-8 byte order mark is accepted (OPTINC_FULL=1)", async () => {
     const m = await optinc(["measure", "cf", "--cell", "divide0", "--die", "d-bom.json", "-o", "x-bom.json"], { cwd: ws.dir });
     expect(m.code, m.stderr).toBe(0);
     expect(readFileSync(ws.path("x-bom.json"), "utf8")).toBe(readFileSync(ws.path("r.json"), "utf8"));
