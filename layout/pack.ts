@@ -25,10 +25,28 @@ const TRIALS = 240;
 /** Longest side over shortest side of the die at most this (a die of one long row dices and mounts badly). */
 const MAX_ASPECT = 2;
 
+/** A skyline segment: [x, x + w) at height y. */
+interface Level {
+  x: number;
+  w: number;
+  y: number;
+}
+
+/** Neighbouring segments (sorted by x) at one height merged into one. */
+function mergeLevels(sky: Level[]): Level[] {
+  const out: Level[] = [];
+  for (const s of sky) {
+    const last = out.at(-1);
+    if (last && Math.abs(last.y - s.y) < 1e-9 && Math.abs(last.x + last.w - s.x) < 1e-9) last.w += s.w;
+    else out.push({ ...s });
+  }
+  return out;
+}
+
 /** Bottom-left skyline packing of `boxes` (each already grown by the gap) in `order` into a strip `W` wide. */
 function skyline(boxes: PackBox[], order: number[], W: number): Packing {
   // the skyline: consecutive segments [x, x + w) at height y, covering [0, W)
-  let sky: { x: number; w: number; y: number }[] = [{ x: 0, w: W, y: 0 }];
+  let sky: Level[] = [{ x: 0, w: W, y: 0 }];
   const at: [number, number][] = boxes.map(() => [0, 0]);
   let width = 0;
   let height = 0;
@@ -70,13 +88,7 @@ function skyline(boxes: PackBox[], order: number[], W: number): Packing {
     }
     next.push({ x: p.x, w: b.w, y: p.y + b.h });
     next.sort((u, v) => u.x - v.x);
-    // merge neighbours at one height
-    sky = [];
-    for (const s of next) {
-      const last = sky.at(-1);
-      if (last && Math.abs(last.y - s.y) < 1e-9 && Math.abs(last.x + last.w - s.x) < 1e-9) last.w += s.w;
-      else sky.push({ ...s });
-    }
+    sky = mergeLevels(next);
   }
   return { at, width, height };
 }
@@ -86,7 +98,7 @@ function skyline(boxes: PackBox[], order: number[], W: number): Packing {
  * raise the gap to its lower neighbour when none fits.
  */
 function bestFit(boxes: PackBox[], W: number, rank: (a: PackBox, b: PackBox) => number): Packing {
-  let sky: { x: number; w: number; y: number }[] = [{ x: 0, w: W, y: 0 }];
+  let sky: Level[] = [{ x: 0, w: W, y: 0 }];
   const at: [number, number][] = boxes.map(() => [0, 0]);
   const left = new Set(boxes.map((_, i) => i));
   let width = 0;
@@ -127,13 +139,7 @@ function bestFit(boxes: PackBox[], W: number, rank: (a: PackBox, b: PackBox) => 
       ].filter((t) => t.w > 1e-9);
       sky.splice(k, 1, ...parts);
     }
-    const merged: typeof sky = [];
-    for (const t of sky) {
-      const last = merged.at(-1);
-      if (last && Math.abs(last.y - t.y) < 1e-9) last.w += t.w;
-      else merged.push({ ...t });
-    }
-    sky = merged;
+    sky = mergeLevels(sky);
   }
   return { at, width, height };
 }
