@@ -58,6 +58,18 @@ function spiLengths(c: Circuit): Map<string, number> {
   return out;
 }
 
+/** The check's crossings per path (scripts/klayout/check_layout.py). */
+function crossingPaths(r: CheckResult) {
+  return (r as unknown as { crossings_per_path: { max_cells: number; max_crossings: number; cells: Record<string, { max_cells: number }> } })
+    .crossings_per_path;
+}
+
+/** Run `f` once, on first use, and keep its value. */
+function once<T>(f: () => T): () => T {
+  let v: { value: T } | undefined;
+  return () => (v ??= { value: f() }).value;
+}
+
 beforeAll(() => {
   const r = compiledExample("paper-4x8");
   writeLayoutInputs(r, compiled);
@@ -120,18 +132,18 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("reports the most crossing cells on one path between two pins, and fails a limit below it", () => {
-    const paths = (
-      check as unknown as { crossings_per_path: { max_cells: number; max_crossings: number; cells: Record<string, { max_cells: number }> } }
-    ).crossings_per_path;
+    const paths = crossingPaths(check);
     // a path through the top cell passes its sub-circuits: it meets at least as many as any of them
     const top = paths.cells[circuit.top]!.max_cells;
     expect(top).toBe(paths.max_cells);
     expect(paths.max_crossings).toBeGreaterThan(0);
     expect(paths.max_crossings).toBeLessThanOrEqual(top);
-    const over = Object.values(paths.cells).filter((c) => c.max_cells > top - 1).length;
-    expect(checkLayout(join(root, "divide0.gds"), compiled, { max_crossings: String(top - 1) }).drc[`crossings_per_path>${top - 1}`]).toBe(
-      over,
-    );
+    // the faulted run below (a flipped connection, touching routes) was checked with a limit one
+    // below the most: each netlist cell whose paths exceed it gives one marker
+    const { bad, limit } = faulted();
+    expect(limit).toBe(top - 1);
+    const over = Object.values(crossingPaths(bad).cells).filter((c) => c.max_cells > limit).length;
+    expect(bad.drc[`crossings_per_path>${limit}`]).toBe(over);
     expect(over).toBeGreaterThan(0);
   });
 
@@ -150,10 +162,11 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(check.lengths.max_residual_nm).toBeLessThan(2);
   });
 
-  it("fails when one connection is flipped: two ports of a sub-circuit swapped in the drawn layout", () => {
-    // The same run checks routes cut into pieces of at most 60 points (as a deep mesh's long
-    // tracks are, layout/route-shape.ts): every other cell matches, so the check joins the pieces,
-    // except the one cell where one piece was moved by 1 nm off its joint.
+  // The planted faults of the next two tests sit in one layout, each in its own netlist cell, and
+  // one KLayout run checks them all (a run costs 5–8 s): each test reads only its cells.
+  const faulted = once(() => {
+    // Routes cut into pieces of at most 60 points (as a deep mesh's long tracks are,
+    // layout/route-shape.ts): every other cell matches, so the check joins the pieces.
     const flipped = structuredClone(circuit);
     const nl = flipped.netlists.step_circuit!;
     [nl.ports.in0, nl.ports.in1] = [nl.ports.in1!, nl.ports.in0!];
@@ -161,54 +174,61 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     mkdirSync(dir);
     writeFileSync(join(dir, "paper_4x8.divide0.netlist.json"), writeNetlistJson(flipped));
     const chip = layoutChip(readCompiled(dir), DEFAULT_LENGTH_ENCODING, undefined, 60);
+    const cells = [...chip.designs.get("paper_4x8.divide0")!.netlists];
     // the first netlist cell with a cut route: its piece after the cut moves 1 nm, to overlap the
     // piece before it instead of meeting it
-    const cuts = [...chip.designs.get("paper_4x8.divide0")!.netlists].map(([name, cell]) => {
+    const cuts = cells.map(([name, cell]) => {
       const routes = cell.shapes.flatMap((sh) => (sh.kind === "route" ? [sh.nm] : []));
       const at = routes.findIndex((nm, i) => i > 0 && nm[0] === routes[i - 1]!.at(-2) && nm[1] === routes[i - 1]!.at(-1));
       return { name, piece: routes[at] };
     });
-    const broken = cuts.find((c) => c.piece && c.name !== "step_circuit")!;
-    expect(broken).toBeDefined();
-    expect(cuts.filter((c) => c.piece && c.name !== broken.name).length).toBeGreaterThan(0); // cut and whole
-    broken.piece![0]! -= 1;
-    const gds = join(root, "flipped.gds");
-    writeFileSync(gds, writeGds(toLibrary("paper_4x8_divide0", chip.top, LAYER_MAPS.ebeam)));
-    const bad = checkLayout(gds, compiled); // compared with the true netlists
-    expect(bad.drc_violations).toBe(bad.drc["thermal_gap<20"]!); // as the true layout
-    const step = bad.connectivity.cells[`${circuit.top}__step_circuit`]!;
-    expect(step.mismatches).toBe(4); // port:in0 and port:in1 each missing once and extra once
-    expect(step.examples.join(" ")).toMatch(/port:in0/);
-    const moved = bad.connectivity.cells[netlistCellName(circuit, broken.name)]!;
-    expect(moved.mismatches).toBeGreaterThan(0);
-    expect(moved.examples.join(" ")).toMatch(/touches 0 pins|open ends/);
-    expect(bad.connectivity.mismatches).toBe(4 + moved.mismatches);
-  });
-
-  it("fails when two routes touch, and when a route runs over a device", () => {
-    // Neither changes a connection: a route drawn twice joins the same two pins, and a stub over a
-    // coupler joins none. Only the tiled route-shorts check (check_layout.py route_shorts) sees them.
-    const chip = layoutChip(readCompiled(compiled), DEFAULT_LENGTH_ENCODING, "divide0");
-    const cells = [...chip.designs.get("paper_4x8.divide0")!.netlists].filter(([name]) => name !== circuit.top);
-    const [twiceName, twice] = cells.find(([, c]) => c.shapes.some((s) => s.kind === "route"))!;
+    const moved = cuts.find((c) => c.piece && c.name !== "step_circuit")!;
+    expect(moved).toBeDefined();
+    moved.piece![0]! -= 1;
+    // Two faults that change no connection: a route drawn twice joins the same two pins, and a stub
+    // over a coupler joins none. Only the tiled route-shorts check (check_layout.py route_shorts) sees them.
+    const free = cells.filter(([name]) => ![circuit.top, "step_circuit", moved.name].includes(name));
+    const [twiceName, twice] = free.find(([, c]) => c.shapes.some((s) => s.kind === "route"))!;
     const route = twice.shapes.find((s) => s.kind === "route")!;
     twice.shapes.push({ ...route });
-    const [overName, over] = cells.find(([name, c]) => name !== twiceName && c.refs.some((r) => r.cell.name.startsWith("coupler_")))!;
+    const [overName, over] = free.find(([name, c]) => name !== twiceName && c.refs.some((r) => r.cell.name.startsWith("coupler_")))!;
     const coupler = over.refs.find((r) => r.cell.name.startsWith("coupler_"))!;
     const cx = Math.round((coupler.at[0] + (coupler.cell.bbox.x0 + coupler.cell.bbox.x1) / 2) * 1000);
     const cy = Math.round((coupler.at[1] + (coupler.cell.bbox.y0 + coupler.cell.bbox.y1) / 2) * 1000);
     over.shapes.push({ kind: "route", layer: "si", width: 0.5, nm: Int32Array.from([cx, cy - 6000, cx, cy + 6000]) });
-    const gds = join(root, "shorts.gds");
+    const gds = join(root, "faulted.gds");
     writeFileSync(gds, writeGds(toLibrary("paper_4x8_divide0", chip.top, LAYER_MAPS.ebeam)));
-    const bad = checkLayout(gds, compiled).connectivity.cells;
-    const touching = bad[netlistCellName(circuit, twiceName)]!;
+    const limit = crossingPaths(check).max_cells - 1;
+    const bad = checkLayout(gds, compiled, { max_crossings: String(limit) }); // compared with the true netlists
+    const cut = cuts.filter((c) => c.piece && c.name !== moved.name).length; // cut and whole
+    return { bad, limit, cut, names: { moved: moved.name, twice: twiceName, over: overName } };
+  });
+
+  it("fails when one connection is flipped: two ports of a sub-circuit swapped in the drawn layout", () => {
+    const { bad, cut, names } = faulted();
+    expect(cut).toBeGreaterThan(0);
+    const step = bad.connectivity.cells[`${circuit.top}__step_circuit`]!;
+    expect(step.mismatches).toBe(4); // port:in0 and port:in1 each missing once and extra once
+    expect(step.examples.join(" ")).toMatch(/port:in0/);
+    const moved = bad.connectivity.cells[netlistCellName(circuit, names.moved)]!;
+    expect(moved.mismatches).toBeGreaterThan(0);
+    expect(moved.examples.join(" ")).toMatch(/touches 0 pins|open ends/);
+  });
+
+  it("fails when two routes touch, and when a route runs over a device", () => {
+    const { bad, names } = faulted();
+    const cells = bad.connectivity.cells;
+    const touching = cells[netlistCellName(circuit, names.twice)]!;
     expect(touching.examples.join(" ")).toMatch(/^routes \S+ and \S+ touch near \(/);
     expect(touching.mismatches).toBeGreaterThanOrEqual(1);
-    const crossed = bad[netlistCellName(circuit, overName)]!;
+    const crossed = cells[netlistCellName(circuit, names.over)]!;
     expect(crossed.examples.join(" ")).toMatch(/\b[12] overlaps of routes with devices/); // its two coupler arms
     expect(crossed.examples.join(" ")).toMatch(/touches 0 pins/); // its two free ends
-    const others = Object.entries(bad).filter(([name]) => ![twiceName, overName].map((n) => netlistCellName(circuit, n)).includes(name));
-    for (const [name, r] of others) expect(r.mismatches, name).toBe(0);
+    // every other cell matches, and the four faulted cells make up the whole count
+    const planted = ["step_circuit", names.moved, names.twice, names.over].map((n) => netlistCellName(circuit, n));
+    for (const [name, r] of Object.entries(cells)) if (!planted.includes(name)) expect(r.mismatches, name).toBe(0);
+    expect(bad.connectivity.mismatches).toBe(planted.reduce((a, n) => a + cells[n]!.mismatches, 0));
+    expect(bad.drc_violations).toBe(bad.drc["thermal_gap<20"]! + bad.drc[`crossings_per_path>${faulted().limit}`]!); // as the true layout, and the limit below
   });
 
   it("fails each DRC rule on a file that breaks it", () => {
