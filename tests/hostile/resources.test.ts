@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envelope, expectSane, optinc, snapshot } from "./harness.ts";
+import { envelope, expectSane, optinc, optincInProcess, snapshot } from "./harness.ts";
 import { TINY, workspace, type Workspace } from "./fixtures.ts";
 import { rebuildFromPhasesJson } from "../mesh/independent-rebuild.ts";
 
@@ -14,8 +14,16 @@ beforeAll(async () => {
 });
 afterAll(() => ws?.cleanup());
 
-async function run(args: string[]) {
+/** Through the real bundle: the cases that bound a run's time. */
+async function spawned(args: string[]) {
   const r = await optinc(args, { cwd: ws.dir });
+  expectSane(r, args.join(" "));
+  return r;
+}
+
+/** Through main in-process (the same reader and messages, without a process start). */
+async function run(args: string[]) {
+  const r = await optincInProcess(args, { cwd: ws.dir });
   expectSane(r, args.join(" "));
   return r;
 }
@@ -43,7 +51,7 @@ describe("huge and garbage specs", () => {
 
   it("20,000 unknown options are checked in linear time", async () => {
     writeFileSync(ws.path("unknown.optinc"), `aggregator a {\n${Array.from({ length: 20_000 }, (_, i) => `  opt${i} = 1\n`).join("")}}\n`);
-    const r = await run(["check", "unknown.optinc"]);
+    const r = await spawned(["check", "unknown.optinc"]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(8000);
     expect(r.stderr).toMatch(/and 19900 more diagnostics not shown/);
@@ -86,7 +94,7 @@ describe("huge and garbage specs", () => {
   it("hidden = [4096, 4096] is refused up front with an estimate (OPT2019), and nothing is written", async () => {
     writeFileSync(ws.path("wide.optinc"), TINY.replace("hidden = [8]", "hidden = [4096, 4096]"));
     const before = snapshot(ws.dir);
-    const r = await run(["compile", "wide.optinc", "-o", "wide-out"]);
+    const r = await spawned(["compile", "wide.optinc", "-o", "wide-out"]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(5000);
     expect(r.stderr).toMatch(/^wide\.optinc:\d+:\d+: error\[OPT2019\]: compiling this spec is estimated to need [\d.]+ GB of memory/m);
@@ -153,7 +161,7 @@ describe("decompose: extreme magnitudes, sizes and accuracy", () => {
 
   it("a 2000×2000 matrix is refused at once (file above the 4 MB limit); a 300×300 one by its shape", async () => {
     writeFileSync(ws.path("m2000.csv"), `${Array.from({ length: 2000 }, () => new Array(2000).fill("0.5").join(",")).join("\n")}\n`);
-    const a = await run(["decompose", "m2000.csv"]);
+    const a = await spawned(["decompose", "m2000.csv"]);
     expect(a.code).toBe(2);
     expect(a.ms).toBeLessThan(3000);
     expect(a.stderr).toMatch(/error\[OPT3101\]: cannot read the matrix file 'm2000\.csv': 16000000 bytes, more than the 4 MB limit/);
