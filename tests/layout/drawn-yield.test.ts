@@ -62,5 +62,5 @@ describe("the drawn quick start at its calibrated technology", () => {
     // where the chips with their junctions stay exact.
     expect(run(true, 0.2)).toBe(CHIPS);
     expect(run(false, 0.2)).toBeLessThan(CHIPS);
-  });
+  }, tier(120_000, 900_000)); // three runs of 299 chips under test:full
 });
