@@ -16,6 +16,26 @@ export interface ChannelPlan {
   gridTop: number;
 }
 
+/**
+ * The odd-even transposition network that sorts `target` (target[i]: where the track at position i
+ * must arrive): its layers, each the upper positions of the adjacent pairs it swaps.
+ */
+export function transpositionLayers(target: readonly number[]): number[][] {
+  const layers: number[][] = [];
+  const v = target.slice();
+  for (let round = 0; round < v.length + 1 && !v.every((x, i) => x === i); round++) {
+    const swaps: number[] = [];
+    for (let i = round % 2; i + 1 < v.length; i += 2) {
+      if (v[i]! > v[i + 1]!) {
+        [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
+        swaps.push(i);
+      }
+    }
+    if (swaps.length) layers.push(swaps);
+  }
+  return layers;
+}
+
 /** Lay out one channel: S-bends only when the vertical order is kept, else a crossing network. */
 export function planChannel(tracks: { yl: number; yr: number }[], xg: { width: number; pitch: number; exactWidth: number }): ChannelPlan {
   const pitch = xg.pitch;
@@ -33,18 +53,7 @@ export function planChannel(tracks: { yl: number; yr: number }[], xg: { width: n
     const ls1 = snap(Math.max(0, ...tracks.map((t) => sbendLength(t.yr - t.yl))));
     return { width: snap(ls1 + lt), cross: false, ls1, ls2: 0, order, layers: [], gridTop: 0 };
   }
-  const layers: number[][] = [];
-  const v = target.slice();
-  for (let round = 0; round < v.length + 1 && !v.every((x, i) => x === i); round++) {
-    const swaps: number[] = [];
-    for (let i = round % 2; i + 1 < v.length; i += 2) {
-      if (v[i]! > v[i + 1]!) {
-        [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
-        swaps.push(i);
-      }
-    }
-    if (swaps.length) layers.push(swaps);
-  }
+  const layers = transpositionLayers(target);
   const n = tracks.length;
   const mean = tracks.reduce((a, t) => a + t.yl + t.yr, 0) / (2 * n);
   const gridTop = snap(mean + ((n - 1) * pitch) / 2);
@@ -59,4 +68,33 @@ export function planChannel(tracks: { yl: number; yr: number }[], xg: { width: n
     layers,
     gridTop,
   };
+}
+
+/** What sets a channel's crossing cells: its network's depth against the permutation's bounds. */
+export interface ChannelStats {
+  tracks: number;
+  /** Crossing layers: every track passes each, crossed or through a junction. */
+  depth: number;
+  /** The largest distance a track moves: no network of adjacent swaps is shallower. */
+  maxDisplacement: number;
+  inversions: number;
+}
+
+export function channelStats(plan: ChannelPlan, tracks: number): ChannelStats {
+  const v = permutationOf(plan);
+  let inversions = 0;
+  for (let i = 0; i < v.length; i++) for (let j = i + 1; j < v.length; j++) if (v[i]! > v[j]!) inversions++;
+  const maxDisplacement = Math.max(0, ...v.map((t, i) => Math.abs(t - i)));
+  return { tracks, depth: plan.layers.length, maxDisplacement, inversions };
+}
+
+/** The arrival rank of each left position, undone from the plan's layers. */
+function permutationOf(plan: ChannelPlan): number[] {
+  const at = plan.order.map((_, i) => i);
+  for (const swaps of plan.layers) for (const p of swaps) [at[p], at[p + 1]] = [at[p + 1]!, at[p]!];
+  const v = new Array<number>(at.length);
+  at.forEach((from, to) => {
+    v[from] = to;
+  });
+  return v;
 }

