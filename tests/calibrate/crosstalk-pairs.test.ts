@@ -27,14 +27,16 @@ describe("crosstalk measured pair by pair", () => {
       drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, 7, "law").crosstalk.map((c) => [`${c.victim},${c.aggressor}`, c.radPerMw]),
     );
     let flipped = 0;
-    for (const [k, e] of run.session.pairCouplings) {
+    // θ victims only: a φ victim's pair is relative to its row's reference (tests/calibrate/phi-pairs.test.ts).
+    const thetaPairs = [...run.session.pairCouplings].filter(([k]) => thetas.has(Number(k.split(",")[0])));
+    for (const [k, e] of thetaPairs) {
       const t = truth.get(k) ?? 0;
       expect(Math.abs(e - t)).toBeLessThan(0.2 * Math.max(Math.abs(t), 1e-4));
       // The estimate the estimated die uses is the measured one.
       expect(run.session.estimatedDie.crosstalk.find((c) => `${c.victim},${c.aggressor}` === k)?.radPerMw).toBe(e);
       if (t < 0 && (law.get(k) ?? 0) > 0) flipped++;
     }
-    expect(run.session.pairCouplings.size).toBeGreaterThanOrEqual(20);
+    expect(thetaPairs.length).toBeGreaterThanOrEqual(20);
     expect(flipped).toBeGreaterThanOrEqual(10);
   });
 });

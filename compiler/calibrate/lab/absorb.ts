@@ -177,6 +177,9 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
 }
 
 function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
+  // φ victims' near pairs (phi-pairs.ts), before anything this round fits with the couplings.
+  absorbPairs(state, round, readings, (g) => values(state, readings, g, round));
+  refreshCrosstalk(state);
   const gains = new Map<number, number>();
   for (const g of round.groups) {
     if (g.kind !== "sweep" || g.what !== "through") continue;

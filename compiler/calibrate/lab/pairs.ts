@@ -39,20 +39,15 @@ export function planPairs(
   steps: Step[],
   groups: Group[],
 ): void {
-  const law = state.law;
-  if (!law) return;
-  const reach = law.atUm + law.decayUm * Math.log(law.kappa / MIN_KAPPA);
+  const reach = reachOf(state);
+  if (reach === null) return;
   const sweep = sweepCodes(state, state.setup.points);
   const heaters = state.struct.heaters;
   for (const e of stage.entries) {
     const v = state.struct.entries[e]!;
     const hv = heaters[v.theta]!;
     const l = lit(v.input);
-    // The steepest point of the victim's estimated fringe at its dump.
-    const at = (c: number): number => predictAt(state, { ...stepOf(l, v.theta, c), purpose: "", read: [v.dump] }, [v.dump]);
-    const r = sweep.map(at);
-    let k = 1;
-    for (let j = 1; j < sweep.length - 1; j++) if (Math.abs(r[j + 1]! - r[j - 1]!) > Math.abs(r[k + 1]! - r[k - 1]!)) k = j;
+    const k = slopeIndex(state, l, v.theta, [v.dump], sweep);
     const aggressors = heaters
       .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: h.name.slice(0, h.name.indexOf("/")) }))
       .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0)
@@ -78,6 +73,26 @@ export function planPairs(
     }
     groups.push(g);
   }
+}
+
+/** The distance within which the law's coupling is at least MIN_KAPPA (null before a law). */
+export function reachOf(state: SessionState): number | null {
+  const law = state.law;
+  return law ? law.atUm + law.decayUm * Math.log(law.kappa / MIN_KAPPA) : null;
+}
+
+/** The sweep index where heater h's estimated fringe at `read` is steepest (never an end). */
+export function slopeIndex(
+  state: SessionState,
+  l: { powers: Float64Array; codes: Int32Array },
+  h: number,
+  read: number[],
+  sweep: number[],
+): number {
+  const r = sweep.map((c) => predictAt(state, { ...stepOf(l, h, c), purpose: "", read }, read));
+  let k = 1;
+  for (let j = 1; j < sweep.length - 1; j++) if (Math.abs(r[j + 1]! - r[j - 1]!) > Math.abs(r[k + 1]! - r[k - 1]!)) k = j;
+  return k;
 }
 
 function stepOf(l: { powers: Float64Array; codes: Int32Array }, h: number, c: number): Omit<Step, "purpose" | "read"> {

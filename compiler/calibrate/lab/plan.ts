@@ -6,6 +6,7 @@
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
 import { planPairs } from "./pairs.ts";
+import { planPhiPairs } from "./phi-pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { planSettle, stepWaits } from "./settling.ts";
@@ -294,6 +295,23 @@ function planMagnitude(
 function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
   const base = baseCodes(state, stage);
   const eng = engine(state);
+  // φ victims against their near heaters, in the meta-MZI setting of planPhase.
+  planPhiPairs(
+    state,
+    stage,
+    (e, partner) => {
+      const site = meetingSite(state.struct, e, partner);
+      if (site === undefined) return null;
+      const en = state.struct.entries[e]!;
+      const pn = state.struct.entries[partner]!;
+      const l = merge(light(state, stage, en.input), light(state, stage, pn.input));
+      const codes = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e, partner]));
+      atOperatingTheta(state, codes, base.program, [en.theta, pn.theta]);
+      return { powers: l.powers, codes, site };
+    },
+    steps,
+    groups,
+  );
   const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {
     const read = meter(state, row);

@@ -23,6 +23,8 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
+  /** Measure φ victims' near couplings pair by pair (phi-pairs.ts); false leaves them to the law (an ablation). Default true. */
+  phiPairs?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
