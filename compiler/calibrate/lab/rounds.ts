@@ -23,6 +23,8 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
+  /** Light a stage through each upstream row's brightest entry in operation (bright.ts); false: its first (an ablation). Default true. */
+  brightLighting?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
