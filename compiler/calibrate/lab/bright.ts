@@ -4,7 +4,9 @@
 // operating |σ|. Taking the row's first entry instead put cluster-16's level-2 add cells (sum
 // entries at |σ| 0.225 beside one at 0.9) 16 times lower in power at their output stage, where the
 // meta-MZI fringes of the 16- and 17-entry rows then sat at the readout's noise (fitted phases
-// ±0.2–0.7 rad) and half a die's inputs decoded wrong (docs/calibration.md §9).
+// ±0.2–0.7 rad) and half a die's inputs decoded wrong (docs/calibration.md §9). Opt-in
+// (LabSetup.brightLighting): it fixed add2's dies 1–3 but left dies 4–5 inexact and made paper-4x8
+// add1's dies 2 and 3 inexact, so the session's default stays the first entry.
 import type { SessionState } from "./session-state.ts";
 import type { Stage } from "./structure.ts";
 
@@ -36,7 +38,7 @@ export function brightest(
   candidates: number[],
   pick: (u: Stage, es: number[]) => number,
 ): number | undefined {
-  if (state.setup.brightLighting === false) return candidates[0];
+  if (state.setup.brightLighting !== true) return candidates[0];
   let best: number | undefined;
   let top = -1;
   for (const e of candidates) {

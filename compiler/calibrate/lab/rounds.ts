@@ -23,7 +23,7 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
-  /** Light a stage through each upstream row's brightest entry in operation (bright.ts); false: its first (an ablation). Default true. */
+  /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
 }
 
