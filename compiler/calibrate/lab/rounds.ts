@@ -25,6 +25,8 @@ export interface LabSetup {
   balance?: boolean;
   /** Measure φ victims' near couplings pair by pair (phi-pairs.ts); false leaves them to the law (an ablation). Default true. */
   phiPairs?: boolean;
+  /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
+  brightLighting?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {

@@ -5,6 +5,7 @@
 import { codesForPhases, powerForPhase, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
 import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
+import { brightest } from "./bright.ts";
 import type { Round } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import type { Row, Stage } from "./structure.ts";
@@ -125,13 +126,21 @@ export function light(state: SessionState, stage: Stage, input: number): Light {
   }
   const u = state.struct.stages.find((s) => s.part === d.part)!;
   const row = u.rows[d.row]!;
-  // An entry fed by a lab port first (the shortest path), and one whose θ was read (not behind a
-  // dead dump photodiode) before one whose θ is only nominal.
-  const measured = (e: number): boolean => !state.unmeasured.has(state.struct.entries[e]!.theta);
-  const lab = (e: number): boolean => u.inputs[state.struct.entries[e]!.input]!.kind === "lab";
-  const pick = row.entries.find((e) => lab(e) && measured(e)) ?? row.entries.find(measured) ?? row.entries.find(lab) ?? row.entries[0]!;
+  const pick = lightingEntry(state, u, row.entries);
   const inner = light(state, u, state.struct.entries[pick]!.input);
   return { powers: inner.powers, open: [...inner.open, pick] };
+}
+
+/**
+ * The entry of a row that carries its lighting: one fed by a lab port first (the shortest path), one
+ * whose θ was read (not behind a dead dump photodiode) before one whose θ is only nominal, and
+ * among those the brightest in operation (bright.ts).
+ */
+function lightingEntry(state: SessionState, u: Stage, entries: number[]): number {
+  const measured = (e: number): boolean => !state.unmeasured.has(state.struct.entries[e]!.theta);
+  const lab = (e: number): boolean => u.inputs[state.struct.entries[e]!.input]!.kind === "lab";
+  const best = (es: number[]): number | undefined => brightest(state, u, es, (v, xs) => lightingEntry(state, v, xs));
+  return best(entries.filter((e) => lab(e) && measured(e))) ?? best(entries.filter(measured)) ?? best(entries.filter(lab)) ?? entries[0]!;
 }
 
 export function merge(a: Light, b: Light): Light {
