@@ -11,7 +11,16 @@ import type { FringeFit } from "./fringe-fit.ts";
 import { fitBalance, floorCorrection, scanResidual, setBalance, turnResidual, type Residual } from "./coupler-balance.ts";
 import { fit, fitPredicted, values } from "./readings-fit.ts";
 import { update } from "./heater-update.ts";
-import { absorbThetaReread, FLAT_FRINGE, flatPhase, isReread, phaseRounds, readsDead, rereadFlatThetas } from "./dead-monitor.ts";
+import {
+  absorbThetaReread,
+  FLAT_FRINGE,
+  throughFallback,
+  flatPhase,
+  isReread,
+  phaseRounds,
+  readsDead,
+  rereadFlatThetas,
+} from "./dead-monitor.ts";
 import { gateShift } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
@@ -169,10 +178,7 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     if (g.kind !== "sweep" || g.what !== "through") continue;
     const m = fit(state, round, g, values(state, readings, g, round), g.heater);
     // A θ its dump never read (absorbTheta): this fringe, read after the row, is the first reading of it.
-    if (state.unmeasured.has(g.heater)) {
-      update(state, round, g, m, "through fringe (its dump photodiode read nothing)");
-      state.unmeasured.delete(g.heater);
-    }
+    if (state.unmeasured.has(g.heater)) throughFallback(state, round, g, m);
     const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
     // The MZI's couplers: balanced, or for a dim entry the balance its magnitude scan reads, sign
     // included (coupler-balance.ts). A balance from the fringe's depth alone, its sign guessed, made 6

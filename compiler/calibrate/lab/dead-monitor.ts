@@ -201,3 +201,29 @@ export function phaseRounds(state: SessionState, through: Round): { round: Round
 
 /** Whether a planned round is a re-read (dead-monitor.ts) rather than a stage's own round. */
 export const isReread = (state: SessionState, round: Round): boolean => state.plan[round.index]?.reread !== undefined;
+
+/** Alternations of a lone homodyne entry's through fringe and its row's quadrature (throughFallback). */
+const ALTERNATIONS = 12;
+
+/**
+ * A θ whose dump read nothing and that no fan-in monitor sees (an entry alone in its row): its
+ * through fringe, read after the row, is the first reading of it. Read by the output detector, that
+ * fringe's phase is θ's offset plus the row's phase, and the row's quadrature (its φ swept at the
+ * operating θ) is the row's phase plus half of θ: each estimate, moved alone, takes up half of the
+ * other's error. Alternated, the two converge (half the error per turn).
+ */
+export function throughFallback(state: SessionState, round: Round, g: Sweep, m: ReturnType<typeof fit>): void {
+  const label = "through fringe (its dump photodiode read nothing)";
+  update(state, round, g, m, label);
+  state.unmeasured.delete(g.heater);
+  const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
+  const first = phaseRounds(state, round).find((r) => !r.reread);
+  const phase = first?.round;
+  const q = phase?.groups.find((x): x is Sweep => x.kind === "sweep" && x.what === "homodyne" && x.entry === g.entry);
+  if (!homodyne || !phase || !q) return;
+  const qv = values(state, first.readings, q, phase);
+  for (let it = 0; it < ALTERNATIONS; it++) {
+    update(state, phase, q, fit(state, phase, q, qv, q.heater), "quadrature at the homodyne detector");
+    update(state, round, g, m, label);
+  }
+}
