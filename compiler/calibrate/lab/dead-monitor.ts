@@ -57,6 +57,7 @@ function insert(state: SessionState, round: Round, reread: Reread[]): void {
 
 /** θ heaters whose dump read flat (absorbTheta): their dumps are dead; each is read again at a fan-in monitor. */
 export function rereadFlatThetas(state: SessionState, round: Round, flat: ReadonlySet<number>): void {
+  if (state.setup.reread === false) return;
   const es = state.struct.entries.flatMap((en, e) => (flat.has(en.theta) ? [e] : []));
   for (const e of es) state.dead.add(state.struct.entries[e]!.dump);
   insert(
@@ -80,6 +81,7 @@ function reads(state: SessionState, round: Round, readings: StepReading[], g: Sw
  * and each pair or gate is read again elsewhere in a re-read round.
  */
 export function flatPhase(state: SessionState, round: Round, readings: StepReading[]): void {
+  if (state.setup.reread === false) return;
   const flat = new Set<Sweep>();
   for (const g of round.groups) {
     if (g.kind !== "sweep" || g.what !== "meta" || readsDead(state, g)) continue;
@@ -220,7 +222,7 @@ export function throughFallback(state: SessionState, round: Round, g: Sweep, m: 
   const first = phaseRounds(state, round).find((r) => !r.reread);
   const phase = first?.round;
   const q = phase?.groups.find((x): x is Sweep => x.kind === "sweep" && x.what === "homodyne" && x.entry === g.entry);
-  if (!homodyne || !phase || !q) return;
+  if (!homodyne || !phase || !q || state.setup.reread === false) return;
   const qv = values(state, first.readings, q, phase);
   for (let it = 0; it < ALTERNATIONS; it++) {
     update(state, phase, q, fit(state, phase, q, qv, q.heater), "quadrature at the homodyne detector");

@@ -23,6 +23,8 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
+  /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
+  reread?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
