@@ -10,6 +10,17 @@ import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import type { FringeFit } from "./fringe-fit.ts";
 import { fitBalance, floorCorrection, scanResidual, setBalance, turnResidual, type Residual } from "./coupler-balance.ts";
 import { fit, fitPredicted, values } from "./readings-fit.ts";
+import { update } from "./heater-update.ts";
+import {
+  absorbThetaReread,
+  FLAT_FRINGE,
+  throughFallback,
+  flatPhase,
+  isReread,
+  phaseRounds,
+  readsDead,
+  rereadFlatThetas,
+} from "./dead-monitor.ts";
 import { gateShift } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
@@ -25,6 +36,7 @@ export function absorbRound(state: SessionState, round: Round, readings: StepRea
   if (round.kind === "dark") absorbDark(state, round, readings);
   else if (round.kind === "settle") absorbSettle(state, round, readings);
   else if (round.kind === "accept") state.acceptance = judgeAccept(state, round, readings);
+  else if (isReread(state, round)) absorbReread(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);
   else if (round.kind === "phase") absorbPhase(state, round, readings);
   else absorbThrough(state, round, readings);
@@ -39,37 +51,16 @@ function absorbDark(state: SessionState, round: Round, readings: StepReading[]):
   state.receiverAW = state.struct.lc.detectors.map((_, m) => state.dark[first + m]! / (LO_MW * 1e-3));
 }
 
-/** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
-function update(
-  state: SessionState,
-  round: Round,
-  g: Extract<Group, { kind: "sweep" }>,
-  measured: FringeFit,
-  label: string,
-  offset = true,
-): void {
-  const h = state.estimatedDie.heaters[g.heater]!;
-  for (let it = 0; it < 2; it++) {
-    const p = fitPredicted(state, round, g, g.heater, measured.gamma !== 0);
-    if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
-    // The heater law's curvature γ = η·β moves with the efficiency.
-    const gamma = h.radPerMw * (h.betaPerMw ?? 0) + (measured.gamma - p.gamma);
-    h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
-    h.betaPerMw = gamma / h.radPerMw;
+/** A re-read round (dead-monitor.ts): θ fringes at a fan-in monitor, or meta-MZI pairs read past a dead one. */
+function absorbReread(state: SessionState, round: Round, readings: StepReading[]): void {
+  if (round.kind === "theta") absorbThetaReread(state, round, readings);
+  else {
+    absorbMeta(state, round, readings);
+    refreshCrosstalk(state);
+    absorbGates(state, round, readings);
   }
-  state.notes.set(g.heater, {
-    heater: h.name,
-    offsetRad: h.offsetRad,
-    radPerMw: h.radPerMw,
-    sigmaOffsetRad: measured.sigmaPsi,
-    sigmaRadPerMw: measured.sigmaEta,
-    rms: measured.rms,
-    from: label,
-  });
+  refreshCrosstalk(state);
 }
-
-/** A θ fringe below this fraction of the round's median measured-over-predicted amplitude reads nothing (absorbTheta). */
-const FLAT_FRINGE = 0.05;
 
 function absorbTheta(state: SessionState, round: Round, readings: StepReading[]): void {
   const fits = new Map<Group, FringeFit>();
@@ -87,6 +78,8 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const flat = new Set([...gain].filter(([, r]) => !(r >= FLAT_FRINGE * median)).map(([h]) => h));
   for (const h of flat) state.unmeasured.add(h);
+  state.monitorGain.set(round.stage!, median);
+  rereadFlatThetas(state, round, flat);
   // Crosstalk law from the pairs: κ = Δψ / (η_aggressor · P_max), against distance.
   for (const g of round.groups) {
     if (g.kind !== "pair" || flat.has(g.victim) || flat.has(g.aggressor)) continue;
@@ -117,7 +110,7 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
 /** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */
 function absorbMeta(state: SessionState, round: Round, readings: StepReading[]): void {
   for (const g of round.groups) {
-    if (g.kind !== "sweep" || g.what !== "meta") continue;
+    if (g.kind !== "sweep" || g.what !== "meta" || readsDead(state, g)) continue;
     // The reference's own sweep gives its efficiency; moving its offset too would pull the row's
     // relative phases (measured against it) by any model error of the other configuration.
     const label = g.anchor ? "meta-MZI at a fan-in dump" : "efficiency from a meta-MZI; offset is the row's gauge";
@@ -127,6 +120,7 @@ function absorbMeta(state: SessionState, round: Round, readings: StepReading[]):
 }
 
 function absorbPhase(state: SessionState, round: Round, readings: StepReading[]): void {
+  flatPhase(state, round, readings);
   absorbPairs(state, round, readings, (g) => values(state, readings, g, round));
   refreshCrosstalk(state);
   absorbMeta(state, round, readings);
@@ -144,7 +138,9 @@ function absorbPhase(state: SessionState, round: Round, readings: StepReading[])
 /** Gates: each gated row's phase in the ReLU's frame, from where the light passes its meter. */
 function absorbGates(state: SessionState, round: Round, readings: StepReading[]): void {
   const byRow = new Map<Row, Extract<Group, { kind: "gate" }>[]>();
-  for (const g of round.groups) if (g.kind === "gate") byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
+  // A gate whose meter is all dead read nothing (dead-monitor.ts: a re-read scans it past them).
+  for (const g of round.groups)
+    if (g.kind === "gate" && !g.read.every((r) => state.dead.has(r))) byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
   for (const [row, gs] of byRow) {
     let best = { score: -1, shift: 0, setting: 0 };
     for (const g of gs) {
@@ -185,10 +181,7 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     if (g.kind !== "sweep" || g.what !== "through") continue;
     const m = fit(state, round, g, values(state, readings, g, round), g.heater);
     // A θ its dump never read (absorbTheta): this fringe, read after the row, is the first reading of it.
-    if (state.unmeasured.has(g.heater)) {
-      update(state, round, g, m, "through fringe (its dump photodiode read nothing)");
-      state.unmeasured.delete(g.heater);
-    }
+    if (state.unmeasured.has(g.heater)) throughFallback(state, round, g, m);
     const homodyne = g.read.length === 1 && g.read[0]! >= state.struct.lc.sites.length;
     // The MZI's couplers: balanced, or for a dim entry the balance its magnitude scan reads, sign
     // included (coupler-balance.ts). A balance from the fringe's depth alone, its sign guessed, made 6
@@ -233,10 +226,11 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
   }
   // The couplers moved every MZI's phase at the meta-MZI settings: fit the relative phases again,
   // then the homodyne rows' absolute phase.
-  const k = state.rounds.indexOf(round) - 1;
-  const phase = state.rounds[k];
-  if (phase?.kind === "phase") {
-    const rd = state.readings[k]!;
+  const rounds = phaseRounds(state, round);
+  const first = rounds.find((r) => !r.reread);
+  if (first) {
+    const phase = first.round;
+    const rd = first.readings;
     absorbMeta(state, phase, rd);
     for (const g of phase.groups) {
       if (g.kind !== "sweep" || g.what !== "homodyne") continue;
@@ -248,6 +242,13 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
     // And the gated rows' phases: a row whose reference entry sits at a small θ turns with the
     // couplers by tenths of a radian, enough to close its ReLU for the next stage's lighting.
     absorbGates(state, phase, rd);
+    // Pairs read past a dead monitor last: a homodyne re-read is in the row's absolute frame.
+    for (const r of rounds) {
+      if (!r.reread) continue;
+      absorbMeta(state, r.round, r.readings);
+      refreshCrosstalk(state);
+      absorbGates(state, r.round, r.readings);
+    }
   }
 }
 
@@ -263,13 +264,14 @@ function balance(
   const rs: Residual[] = [];
   const r = scan ? scanResidual(state, round, readings, scan) : null;
   if (r) rs.push(r);
-  const k = state.rounds.indexOf(round) - 1;
-  const phase = state.rounds[k];
+  const first = phaseRounds(state, round).find((r) => !r.reread);
+  const phase = first?.round;
   const turn = phase?.groups.find((x): x is Extract<Group, { kind: "turn" }> => x.kind === "turn" && x.entry === entry);
   const meta = phase?.groups.find(
     (x): x is Extract<Group, { kind: "sweep" }> => x.kind === "sweep" && x.what === "meta" && x.entry === entry,
   );
-  const t = phase && turn && meta ? turnResidual(state, phase, state.readings[k]!, meta, turn) : null;
+  // A turn read at a dead monitor read nothing.
+  const t = phase && turn && meta && !readsDead(state, turn) ? turnResidual(state, phase, first.readings, meta, turn) : null;
   if (t) rs.push(t);
   fitBalance(state, entry, rs);
 }

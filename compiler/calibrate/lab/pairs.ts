@@ -45,6 +45,8 @@ export function planPairs(
   const heaters = state.struct.heaters;
   for (const e of stage.entries) {
     const v = state.struct.entries[e]!;
+    // A victim whose dump read nothing (dead-monitor.ts): its slope would be noise, and the coupling fitted to it garbage.
+    if (state.dead.has(v.dump)) continue;
     const hv = heaters[v.theta]!;
     const l = lit(v.input);
     const k = slopeIndex(state, l, v.theta, [v.dump], sweep);

@@ -5,6 +5,7 @@
 // readings absorbed before it; every step's wait comes from the settling probe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
+import { planReread } from "./dead-monitor.ts";
 import { planPairs } from "./pairs.ts";
 import { planPhiPairs } from "./phi-pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
@@ -40,7 +41,8 @@ export function planNextRound(state: SessionState): Round {
   else if (p.kind === "accept") planAccept(state, steps, groups);
   else {
     const stage = state.struct.stages[p.stage!]!;
-    if (p.kind === "theta") planTheta(state, stage, steps, groups);
+    if (p.reread) planReread(state, stage, p.reread, baseCodes(state, stage), steps, groups);
+    else if (p.kind === "theta") planTheta(state, stage, steps, groups);
     else if (p.kind === "phase") planPhase(state, stage, steps, groups);
     else planThrough(state, stage, steps, groups);
   }

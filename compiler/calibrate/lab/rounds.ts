@@ -27,6 +27,8 @@ export interface LabSetup {
   phiPairs?: boolean;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
+  /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
+  reread?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {

@@ -17,6 +17,12 @@ import { cellStructure, type CellStructure } from "./structure.ts";
  */
 export type Program = (estimatedDie: EstimatedDie) => { targets: Float64Array; bias: Map<string, number>; calibrated: Circuit };
 
+/** What a re-read round reads again past a dead monitor: an entry's θ fringe, its meta-MZI pair, or its row's gate (entry: the row's reference). */
+export interface Reread {
+  entry: number;
+  what: "theta" | "meta" | "gate";
+}
+
 export interface EstimateNote {
   heater: string;
   offsetRad: number;
@@ -48,8 +54,12 @@ export interface SessionState {
   /** The die as the readings so far estimate it; absorbing moves its values in place. */
   readonly estimatedDie: EstimatedDie;
   readonly program: Program;
-  /** Every round of the session in order: the dark round, the settling probe, then theta, phase, through per stage, then the acceptance round. */
-  readonly plan: { stage: number | null; kind: Round["kind"] }[];
+  /**
+   * Every round of the session in order: the dark round, the settling probe, then theta, phase, through per stage, then the
+   * acceptance round. A round whose monitor read nothing is followed by a re-read of what it missed through another monitor
+   * (`reread`; dead-monitor.ts), inserted when its readings are absorbed.
+   */
+  readonly plan: { stage: number | null; kind: Round["kind"]; reread?: Reread[] }[];
   /** Dark reading per readout (A), from the dark round (a local oscillator's readout: its photocurrent). */
   dark: Float64Array;
   /** Each output receiver's responsivity (A/W), from its local oscillator's photocurrent in the dark round. */
@@ -72,6 +82,10 @@ export interface SessionState {
    * the nominal one, so a lighting avoids them when another entry of the row can carry the light.
    */
   readonly unmeasured: Set<number>;
+  /** Monitor readouts whose fringes read nothing where the estimate predicts light (dead-monitor.ts): never read again. */
+  readonly dead: Set<number>;
+  /** Per stage part, the median of its θ fringes' measured over predicted amplitude (a monitor's A per mW predicted). */
+  readonly monitorGain: Map<string, number>;
   readonly rounds: Round[];
   readonly readings: StepReading[][];
   /** The acceptance round's verdict, once its readings are absorbed (accept.ts). */
@@ -119,6 +133,8 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     meterSetting: new Map(),
     notes: new Map(),
     unmeasured: new Set(),
+    dead: new Set(),
+    monitorGain: new Map(),
     rounds: [],
     readings: [],
     acceptance: null,

@@ -86,6 +86,11 @@ export class LabSession {
     return this.state.pairCoupling;
   }
 
+  /** Monitors named dead from their readings (dead-monitor.ts): read past, never read again. */
+  get deadMonitors(): string[] {
+    return [...this.state.dead].sort((a, b) => a - b).map((r) => this.state.struct.readouts[r]!);
+  }
+
   /** What the settling probe read and the wait it chose (null until that round is absorbed). */
   get settling(): Settling | null {
     return this.state.settling;

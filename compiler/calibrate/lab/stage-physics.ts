@@ -8,7 +8,7 @@ import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
 import { brightest } from "./bright.ts";
 import type { Round } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import type { Row, Stage } from "./structure.ts";
+import { monitorSites, type Row, type Stage } from "./structure.ts";
 
 export interface Light {
   powers: Float64Array;
@@ -274,15 +274,24 @@ export function meter(state: SessionState, row: Row): number[] {
   if (row.sink.kind === "detector") return [row.sink.readout];
   if (row.sink.kind !== "stage") return [];
   const sink = row.sink;
-  return state.struct.entries.filter((e) => e.part === sink.part && e.input === sink.input).map((e) => e.dump);
+  // A dump named dead (dead-monitor.ts) is replaced by the first live fan-in monitor its entry's light reaches.
+  const live = (t: number): boolean => !state.dead.has(t) && monitorSites(state.struct).includes(t);
+  return state.struct.entries
+    .filter((e) => e.part === sink.part && e.input === sink.input)
+    .map((e) => (state.dead.has(e.dump) ? (e.tree.find(live) ?? e.dump) : e.dump));
 }
 
 /** Downstream θ codes for a row's meter: setting 0 = code 0, setting 1 = ≈ π at nominal efficiency. */
 export function meterCodes(state: SessionState, row: Row, codes: Int32Array, setting: number): void {
   if (row.sink.kind !== "stage") return;
   const sink = row.sink;
-  const c = setting === 0 ? 0 : Math.round(maxCode(state) * Math.sqrt(Math.min(1, Math.PI / state.setup.etaNominal / state.setup.pMaxMw)));
-  for (const e of state.struct.entries) if (e.part === sink.part && e.input === sink.input) codes[e.theta] = c;
+  const at = (phase: number): number =>
+    Math.round(maxCode(state) * Math.sqrt(Math.min(1, phase / state.setup.etaNominal / state.setup.pMaxMw)));
+  const c = setting === 0 ? 0 : at(Math.PI);
+  // Read past a dead dump (meter): at π/2 or 3π/2 nominal, where the estimate, not knowing the offset yet, still predicts light.
+  const past = at(((setting === 0 ? 1 : 3) * Math.PI) / 2);
+  for (const e of state.struct.entries)
+    if (e.part === sink.part && e.input === sink.input) codes[e.theta] = state.dead.has(e.dump) ? past : c;
 }
 
 /** The φ (realized) that puts entry e's light at phase 0 at its row's output, on the estimated die. */

@@ -1,0 +1,36 @@
+// Moving one heater's estimate by what a fringe read (absorb.ts, dead-monitor.ts): the measured fit
+// against the same sweep predicted on the estimated die, twice, since the prediction moves with it.
+import { wrapSigned } from "../../../netlist/die/heaters.ts";
+import type { FringeFit } from "./fringe-fit.ts";
+import { fitPredicted } from "./readings-fit.ts";
+import type { Group, Round } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+
+/** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
+export function update(
+  state: SessionState,
+  round: Round,
+  g: Extract<Group, { kind: "sweep" }>,
+  measured: FringeFit,
+  label: string,
+  offset = true,
+): void {
+  const h = state.estimatedDie.heaters[g.heater]!;
+  for (let it = 0; it < 2; it++) {
+    const p = fitPredicted(state, round, g, g.heater, measured.gamma !== 0);
+    if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    // The heater law's curvature γ = η·β moves with the efficiency.
+    const gamma = h.radPerMw * (h.betaPerMw ?? 0) + (measured.gamma - p.gamma);
+    h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
+    h.betaPerMw = gamma / h.radPerMw;
+  }
+  state.notes.set(g.heater, {
+    heater: h.name,
+    offsetRad: h.offsetRad,
+    radPerMw: h.radPerMw,
+    sigmaOffsetRad: measured.sigmaPsi,
+    sigmaRadPerMw: measured.sigmaEta,
+    rms: measured.rms,
+    from: label,
+  });
+}
