@@ -5,6 +5,7 @@
 // readings absorbed before it; every step's wait comes from the settling probe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
+import { interleaveReferences } from "./coupling-refs.ts";
 import { planPairs } from "./pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
@@ -43,7 +44,9 @@ export function planNextRound(state: SessionState): Round {
     else if (p.kind === "phase") planPhase(state, stage, steps, groups);
     else planThrough(state, stage, steps, groups);
   }
-  // Every step waits what the settling probe's tail asks of its change (the probe's steps state theirs).
+  // Coupling references every K steps of an estimation round; then every step waits what the
+  // settling probe's tail asks of its change (the probe's steps state theirs).
+  interleaveReferences(state, p.kind, steps, groups);
   stepWaits(state, steps);
   return { index: k, stage: p.stage === null ? null : state.struct.stages[p.stage]!.part, kind: p.kind, steps, groups };
 }

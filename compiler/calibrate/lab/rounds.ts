@@ -23,6 +23,11 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
+  /**
+   * Coupling references (coupling-refs.ts): "divide" (default) divides every reading by the coupling
+   * they read; "off" and "inverted" (multiplied) are planted faults; "none" plans no references.
+   */
+  coupling?: "divide" | "off" | "inverted" | "none";
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
@@ -63,6 +68,8 @@ export type Group =
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
   | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
   | { kind: "accept"; steps: number[] }
+  /** The coupling reference steps interleaved into an estimation round (coupling-refs.ts). */
+  | { kind: "reference"; steps: number[] }
   /** One heater stepped and held (settling.ts): each step read `timesMs` after the change. */
   | { kind: "hold"; heater: number; read: number[]; steps: number[]; timesMs: number[] }
   /** An entry at its operating θ with its φ turned round the circle (plan.ts planThrough): its gain where it is used. */
