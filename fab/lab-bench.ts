@@ -84,6 +84,8 @@ const SMU: Readout = {
 
 export interface LabBench {
   run(steps: LabStep[]): LabReading[];
+  /** The input coupling (1 + its walk) at every step run so far: the simulated world's truth, for checks only. */
+  couplingTrace?(): readonly number[];
 }
 
 /** A lab bench on one die: a seeded stream for its instruments and noise, kept across rounds. */
@@ -114,6 +116,7 @@ export function labBench(lc: LabCircuit, die: FabDie, seed: number): LabBench {
   const refResp = L.monitorResponsivityAW * (1 + L.monitorResponsivitySpread * rng.normal());
   let drift = 0;
   let coupling = 0;
+  const trace: number[] = [];
   const couplingStep = die.laser.couplingDriftRelPerStep ?? 0;
   // The heaters' slow thermal tail: a state that relaxes toward each step's phases.
   const tail = die.thermal && die.thermal.tailFraction > 0 ? die.thermal : null;
@@ -123,10 +126,12 @@ export function labBench(lc: LabCircuit, die: FabDie, seed: number): LabBench {
     for (let i = 0; i < phi.length; i++) slow![i] = phi[i]! + (slow![i]! - phi[i]!) * a;
   };
   return {
+    couplingTrace: () => trace,
     run(steps) {
       return steps.map((st) => {
         drift += die.laser.driftRelPerStep * rng.normal();
         if (couplingStep) coupling += couplingStep * rng.normal();
+        trace.push(1 + coupling);
         const k = 1 + drift;
         // Light into the chip: the laser's drift and the input coupling's; the tap sees the laser only.
         const kc = k * (1 + coupling);

@@ -114,11 +114,13 @@ export function labStudy(
   seed: number,
   log?: (line: string) => void,
   departures: readonly string[] = [],
+  /** The first die (a study resumed part way: dies first … dies − 1). */
+  first = 0,
 ): LabStudyRow {
   const tech = FAB_TECHNOLOGIES.foundry!;
   const row: LabStudyRow = {
     name,
-    dies,
+    dies: dies - first,
     mzis: 0,
     ok: 0,
     accepted: 0,
@@ -136,7 +138,7 @@ export function labStudy(
   const levels = Number(circuit.info.levels ?? 4);
   const th: number[] = [];
   let prev: { codes: Int32Array; circuit: Circuit } | null = null;
-  for (let d = 0; d < dies; d++) {
+  for (let d = first; d < dies; d++) {
     const stream = seed * 1000003 + d;
     const die = departDie(drawFabDie(circuit, tech, stream, `${name} fab ${d}`), circuit, departures, stream);
     const run = simulateLab(circuit, table, die, seed * 7 + d);

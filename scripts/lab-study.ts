@@ -1,7 +1,7 @@
 // Calibration from readings on fabricated dies of every closed-form cell design of a compiled
 // directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
 //
-//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--progress]
+//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--first 0] [--progress]
 import { cellDesigns } from "./fab-study-core.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "./lab-study-core.ts";
 
@@ -10,6 +10,7 @@ const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[a
 const dir = args[0]!;
 const dies = Number(flag("dies", "100"));
 const seed = Number(flag("seed", "1"));
+const first = Number(flag("first", "0"));
 const only = flag("cell", "");
 const progress = args.includes("--progress");
 const departures = flag("departure", "").split(",").filter(Boolean);
@@ -18,6 +19,15 @@ console.log(`| ${LAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${LAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
 for (const d of cellDesigns(dir)) {
   if (only && !d.name.endsWith(only)) continue;
-  const row = labStudy(d.name, d.circuit, d.table, dies, seed, progress ? (s) => process.stderr.write(`${s}\n`) : undefined, departures);
+  const row = labStudy(
+    d.name,
+    d.circuit,
+    d.table,
+    dies,
+    seed,
+    progress ? (s) => process.stderr.write(`${s}\n`) : undefined,
+    departures,
+    first,
+  );
   console.log(`| ${labStudyCells(row).join(" | ")} |`);
 }

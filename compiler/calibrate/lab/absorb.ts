@@ -3,6 +3,7 @@
 // rows' phases (meta-MZIs, homodyne quadrature, gate scans) and the entries' path gains (at the
 // operating θ for dim ones). Predictions come from the estimated die itself (stage-physics.ts).
 import { judgeAccept, LO_MW } from "./accept.ts";
+import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
 import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { refreshCrosstalk } from "./crosstalk-estimate.ts";
@@ -29,8 +30,10 @@ import { engine, setPassive } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
 /** Absorb a round's readings (one StepReading per step, in order). */
-export function absorbRound(state: SessionState, round: Round, readings: StepReading[]): void {
+export function absorbRound(state: SessionState, round: Round, raw: StepReading[]): void {
   if (round.index !== state.rounds.length) throw new Error(`absorb: round ${round.index + 1} out of order`);
+  // An estimation round's readings with the input coupling its references read divided out.
+  const readings = correctCoupling(state, round, raw);
   state.rounds.push(round);
   state.readings.push(readings);
   if (round.kind === "dark") absorbDark(state, round, readings);

@@ -6,6 +6,7 @@
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
 import { planReread } from "./dead-monitor.ts";
+import { interleaveReferences } from "./coupling-refs.ts";
 import { planPairs } from "./pairs.ts";
 import { planPhiPairs } from "./phi-pairs.ts";
 import type { Group, Round, Step } from "./rounds.ts";
@@ -46,7 +47,9 @@ export function planNextRound(state: SessionState): Round {
     else if (p.kind === "phase") planPhase(state, stage, steps, groups);
     else planThrough(state, stage, steps, groups);
   }
-  // Every step waits what the settling probe's tail asks of its change (the probe's steps state theirs).
+  // Coupling references every K steps of an estimation round; then every step waits what the
+  // settling probe's tail asks of its change (the probe's steps state theirs).
+  interleaveReferences(state, p.kind, steps, groups);
   stepWaits(state, steps);
   return { index: k, stage: p.stage === null ? null : state.struct.stages[p.stage]!.part, kind: p.kind, steps, groups };
 }

@@ -29,6 +29,11 @@ export interface LabSetup {
   brightLighting?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
   reread?: boolean;
+  /**
+   * Coupling references (coupling-refs.ts): "divide" (default) divides every reading by the coupling
+   * they read; "off" and "inverted" (multiplied) are planted faults; "none" plans no references.
+   */
+  coupling?: "divide" | "off" | "inverted" | "none";
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
@@ -69,6 +74,8 @@ export type Group =
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
   | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
   | { kind: "accept"; steps: number[] }
+  /** The coupling reference steps interleaved into an estimation round (coupling-refs.ts). */
+  | { kind: "reference"; steps: number[] }
   /** One heater stepped and held (settling.ts): each step read `timesMs` after the change. */
   | { kind: "hold"; heater: number; read: number[]; steps: number[]; timesMs: number[] }
   /** An entry at its operating θ with its φ turned round the circle (plan.ts planThrough): its gain where it is used. */

@@ -94,6 +94,8 @@ export interface SessionState {
   settling: Settling | null;
   /** The estimated die's optics, built on first use (stage-physics.ts engine). */
   cachedEngine: LabEngine | null;
+  /** The input coupling read by each estimation round's references, at every step (coupling-refs.ts). */
+  readonly coupling: { round: number; c: Float64Array; refs: number[] }[];
 }
 
 /** A session before any reading: the estimated die is the nominal one (offsets 0, nominal efficiency, ideal passives). */
@@ -140,5 +142,6 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     acceptance: null,
     settling: null,
     cachedEngine: null,
+    coupling: [],
   };
 }

@@ -91,6 +91,16 @@ export class LabSession {
     return [...this.state.dead].sort((a, b) => a - b).map((r) => this.state.struct.readouts[r]!);
   }
 
+  /** The input coupling each estimation round's references read, at every step of the round (coupling-refs.ts). */
+  get coupling(): SessionState["coupling"] {
+    return this.state.coupling;
+  }
+
+  /** Every round's readings as absorbed: an estimation round's with the input coupling divided out. */
+  get absorbedReadings(): readonly StepReading[][] {
+    return this.state.readings;
+  }
+
   /** What the settling probe read and the wait it chose (null until that round is absorbed). */
   get settling(): Settling | null {
     return this.state.settling;
