@@ -1,4 +1,5 @@
-// Crosstalk onto φ heaters pair by pair (compiler/calibrate/lab/phi-pairs.ts): on a divide0 die
+// Crosstalk onto φ heaters pair by pair (compiler/calibrate/lab/phi-pairs.ts, an option, off by default:
+// it cost coupler-wide add0 dies, docs/calibration.md §12): on a divide0 die
 // whose couplings leave the distance law (the crosstalk departure), each anchored φ is read against
 // its near heaters in its meta-MZI setting. What the reading gives is the coupling onto the entry's
 // phase relative to its row's reference (the reference's own error is the row's gauge), so the

@@ -26,7 +26,7 @@ export function planPhiPairs(
   groups: Group[],
 ): void {
   const reach = reachOf(state);
-  if (reach === null || state.setup.phiPairs === false) return;
+  if (reach === null || state.setup.phiPairs !== true) return;
   const heaters = state.struct.heaters;
   const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {

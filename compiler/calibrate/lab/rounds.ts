@@ -23,7 +23,7 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
-  /** Measure φ victims' near couplings pair by pair (phi-pairs.ts); false leaves them to the law (an ablation). Default true. */
+  /** Measure φ victims' near couplings pair by pair (phi-pairs.ts). Default false: on coupler-wide add0 dies it made 4 of the first 9 inexact (docs/calibration.md §12). */
   phiPairs?: boolean;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
