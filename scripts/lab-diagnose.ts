@@ -19,6 +19,7 @@ import { partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
 import { cellDesigns } from "./fab-study-core.ts";
+import { rowFieldErrors, rowFields } from "./lab-study-core.ts";
 
 const args = process.argv.slice(2);
 const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
@@ -65,20 +66,20 @@ const tT = partTransfers(lc, dieAtCodes(die, run.codes));
 const tE = partTransfers(lc, dieAtCodes(est, run.codes));
 const pa = realizedPhases(die, run.codes);
 const pb = realizedPhases(est, run.codes);
+const levels = Number(design.circuit.info.levels ?? 4);
+const engT = labEngine(
+  lc,
+  passiveDie(die),
+  die.heaters.map((h) => h.path),
+);
+const engE = labEngine(
+  lc,
+  passiveDie(est),
+  est.heaters.map((h) => h.path),
+);
 // Each stage input's gauge: an upstream row's field, true over estimated, where it is brightest.
 const inputGauge = new Map<string, [number, number]>();
 {
-  const levels = Number(design.circuit.info.levels ?? 4);
-  const engT = labEngine(
-    lc,
-    passiveDie(die),
-    die.heaters.map((h) => h.path),
-  );
-  const engE = labEngine(
-    lc,
-    passiveDie(est),
-    est.heaters.map((h) => h.path),
-  );
   const bias = labBias(calibrateFab(design.circuit, design.table, est).calibration.bias);
   const best = new Map<string, number>();
   for (let n = 0; n < caseCount(lc, levels); n++) {
@@ -174,52 +175,10 @@ for (const r of part ? out : out.slice(0, top))
 
 // Whole-cell fields over every raw input: per row, the worst deviation after one complex factor.
 {
-  const levels = Number(design.circuit.info.levels ?? 4);
-  const engT = labEngine(
-    lc,
-    passiveDie(die),
-    die.heaters.map((h) => h.path),
-  );
-  const engE = labEngine(
-    lc,
-    passiveDie(est),
-    est.heaters.map((h) => h.path),
-  );
   const cal = calibrateFab(design.circuit, design.table, est);
   const bias = labBias(cal.calibration.bias);
   const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));
-  const zt = keys.map(() => [] as [number, number][]);
-  const ze = keys.map(() => [] as [number, number][]);
-  for (let n = 0; n < caseCount(lc, levels); n++) {
-    const p = casePowers(lc, levels, bias, n);
-    const ft = engT.fields(pa, p);
-    const fe = engE.fields(pb, p);
-    keys.forEach((k, i) => {
-      zt[i]!.push(ft.pin(k));
-      ze[i]!.push(fe.pin(k));
-    });
-  }
-  const line: string[] = [];
-  keys.forEach((k, i) => {
-    let nr = 0,
-      ni = 0,
-      den = 0,
-      topv = 0,
-      worst = 0;
-    zt[i]!.forEach(([x, y], q) => {
-      const [c, dd] = ze[i]![q]!;
-      nr += x * c + y * dd;
-      ni += y * c - x * dd;
-      den += c * c + dd * dd;
-      topv = Math.max(topv, Math.hypot(x, y));
-    });
-    if (!(den > 0 && topv > 0)) return;
-    const [gr, gi] = [nr / den, ni / den];
-    zt[i]!.forEach(([x, y], q) => {
-      const [c, dd] = ze[i]![q]!;
-      worst = Math.max(worst, Math.hypot(x - (gr * c - gi * dd), y - (gr * dd + gi * c)) / topv);
-    });
-    line.push(`${k.replace(",out", "/r")} ${(100 * worst).toFixed(1)}%`);
-  });
+  const [zt, ze] = rowFields(lc, levels, bias, keys, [die, pa], [est, pb]);
+  const line = rowFieldErrors(zt, ze).flatMap((e, i) => (e === null ? [] : [`${keys[i]!.replace(",out", "/r")} ${(100 * e).toFixed(1)}%`]));
   console.log(`whole-cell row-field error: ${line.join(", ")}`);
 }

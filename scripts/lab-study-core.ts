@@ -8,7 +8,7 @@ import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
 import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die/heaters.ts";
-import { caseCount, casePowers } from "../netlist/lab/optics.ts";
+import { caseCount, casePowers, type LabCircuit } from "../netlist/lab/optics.ts";
 import { labEngine } from "../netlist/lab/propagate.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { labBias } from "../pipeline/calibrate/from-readings.ts";
@@ -57,50 +57,62 @@ function residuals(run: ReturnType<typeof simulateLab>, die: FabDie, levels: num
   const b = realizedPhases(s.estimatedDie, run.codes);
   const theta = s.struct.entries.map((e) => wrapSigned(a[e.theta]! - b[e.theta]!));
   const lc = s.struct.lc;
-  const engT = labEngine(
-    lc,
-    passiveDie(die),
-    die.heaters.map((h) => h.path),
-  );
-  const engE = labEngine(
-    lc,
-    passiveDie(s.estimatedDie),
-    s.estimatedDie.heaters.map((h) => h.path),
-  );
-  const bias = labBias(run.calibrated.calibration.bias);
   const keys = s.struct.stages.flatMap((st) => st.rows.map((r) => `${r.part},out${r.index}`));
-  const zt = keys.map(() => [] as [number, number][]);
-  const ze = keys.map(() => [] as [number, number][]);
-  for (let n = 0; n < caseCount(lc, levels); n++) {
-    const p = casePowers(lc, levels, bias, n);
-    const ft = engT.fields(a, p);
-    const fe = engE.fields(b, p);
-    keys.forEach((k, i) => {
-      zt[i]!.push(ft.pin(k));
-      ze[i]!.push(fe.pin(k));
-    });
-  }
-  let rowWorst = 0;
-  keys.forEach((_, i) => {
+  const [zt, ze] = rowFields(lc, levels, labBias(run.calibrated.calibration.bias), keys, [die, a], [s.estimatedDie, b]);
+  const rowWorst = Math.max(0, ...rowFieldErrors(zt, ze).filter((e) => e !== null));
+  return { theta, rowWorst };
+}
+
+/** Every row's field (`keys`: "part,outN") over every cell input, on two dies each at its realized phases. */
+export function rowFields(
+  lc: LabCircuit,
+  levels: number,
+  bias: ReturnType<typeof labBias>,
+  keys: string[],
+  ...dies: [FabDie, Float64Array][]
+): [number, number][][][] {
+  return dies.map(([die, phases]) => {
+    const eng = labEngine(
+      lc,
+      passiveDie(die),
+      die.heaters.map((h) => h.path),
+    );
+    const z = keys.map(() => [] as [number, number][]);
+    for (let n = 0; n < caseCount(lc, levels); n++) {
+      const f = eng.fields(phases, casePowers(lc, levels, bias, n));
+      keys.forEach((k, i) => z[i]!.push(f.pin(k)));
+    }
+    return z;
+  });
+}
+
+/**
+ * Per row, the worst deviation of the estimated fields `ze` from the true `zt` over every case,
+ * after one complex factor (the gauge a row's phase and scale may carry), relative to the row's
+ * largest true field; null for a row with no light.
+ */
+export function rowFieldErrors(zt: [number, number][][], ze: [number, number][][]): (number | null)[] {
+  return zt.map((row, i) => {
     let nr = 0;
     let ni = 0;
     let den = 0;
     let top = 0;
-    zt[i]!.forEach(([x, y], k) => {
+    row.forEach(([x, y], k) => {
       const [c, d] = ze[i]![k]!;
       nr += x * c + y * d;
       ni += y * c - x * d;
       den += c * c + d * d;
       top = Math.max(top, Math.hypot(x, y));
     });
-    if (!(den > 0 && top > 0)) return;
+    if (!(den > 0 && top > 0)) return null;
     const [gr, gi] = [nr / den, ni / den];
-    zt[i]!.forEach(([x, y], k) => {
+    let worst = 0;
+    row.forEach(([x, y], k) => {
       const [c, d] = ze[i]![k]!;
-      rowWorst = Math.max(rowWorst, Math.hypot(x - (gr * c - gi * d), y - (gr * d + gi * c)) / top);
+      worst = Math.max(worst, Math.hypot(x - (gr * c - gi * d), y - (gr * d + gi * c)) / top);
     });
+    return worst;
   });
-  return { theta, rowWorst };
 }
 
 const median = (x: number[]): number => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] ?? 0;
