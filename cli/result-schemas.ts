@@ -207,6 +207,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
           failingCount: int,
         }),
         darkMonitors: arr(str),
+        deadMonitors: arr(str),
         settling: orNull(shape({ detected: bool, tauMs: num, tail: num, explained: num, settleMs: num, heaters: arr(str) })),
         calibrationS: num,
         files: arr(str),

@@ -273,6 +273,8 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     const dark = [...readoutWarnings(session, r.replayed.rounds, LAB_INSTRUMENT).dark].filter(
       ([ro]) => session.struct.readouts.indexOf(ro) < nSites,
     );
+    // Photodiodes the session named dead from their flat fringes and read past (dead-monitor.ts).
+    const dead = session.deadMonitors;
     const fmt = (x: number[]): string => x.map((v) => v.toFixed(3)).join(", ");
     out.note(
       [
@@ -282,6 +284,10 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
         ...dark.map(
           ([ro, sweeps]) =>
             `  monitor ${ro} read dark throughout ${sweeps.length} sweep${sweeps.length > 1 ? "s" : ""} that lit it: a dead or disconnected photodiode (what it identifies is estimated from its dark current)`,
+        ),
+        ...dead.map(
+          (ro) =>
+            `  monitor ${ro} read a flat fringe: named dead, what it measures read again past it (a fan-in monitor its light reaches, or the row's reader)`,
         ),
         `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
         ...a.failing
@@ -310,6 +316,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       predictedMarginSteps: res.margins.worst,
       acceptance: acceptanceDoc(a, flags.show),
       darkMonitors: dark.map(([ro]) => ro),
+      deadMonitors: dead,
       settling: settlingDoc(session),
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),

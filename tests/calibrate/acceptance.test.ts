@@ -154,6 +154,8 @@ describe("the acceptance round", () => {
     // Named first; monitors lit only through that entry may read dark after it (their light crossed
     // an entry whose θ the dead photodiode left unmeasured): step/e3, digits/e0 and digits/to1 here.
     expect(result.darkMonitors[0]).toBe("threshold/e5_dump");
+    // The session named it dead from its flat fringe and read past it (dead-monitor.ts); no other.
+    expect(result.deadMonitors).toEqual(["threshold/e5_dump"]);
     // Whatever the session made of it, the acceptance round's verdict is the true die's.
     expect(code).toBe(result.acceptance.pass ? 0 : 1);
     const v = memoryIo();
