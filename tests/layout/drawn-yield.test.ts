@@ -31,36 +31,40 @@ function withJunctions(c: Circuit, lossy: boolean, db = CROSSING_LOSS_DB): Circu
 }
 
 describe("the drawn quick start at its calibrated technology", () => {
-  it(`${CHIPS} of ${CHIPS} chips exact with its routes', crossings' and junctions' loss (and at 0.2 dB); the junctions lossless at 0.2 dB, not`, () => {
-    const r = compiledExample("paper-4x8");
-    const chip = readChipJson(r.files.get("paper_4x8.chip.json")!, "paper_4x8.chip.json");
-    const copies = (stem: string): number => chip.designs.filter((d) => d === stem).length;
-    const drawn = [...r.files.keys()]
-      .filter((f) => f.endsWith(".netlist.json"))
-      .map((f) => {
-        const stem = f.slice(0, -".netlist.json".length);
-        return { stem, circuit: layoutCircuit(readNetlistJson(r.files.get(f)!), new CellCache(DEFAULT_LENGTH_ENCODING)).drawn };
-      });
-    const tech = loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!.spec.technology;
-    // the routes carry their loss: every drawn segment is a lossy route<k> waveguide
-    const routes = drawn.flatMap((d) => Object.values(d.circuit.netlists).flatMap((nl) => Object.entries(nl.instances)));
-    expect(routes.filter(([k, i]) => /^route\d+$/.test(k) && (i.settings?.loss_db as number) > 0).length).toBeGreaterThan(1000);
-    const run = (lossyJunctions: boolean, db?: number): number =>
-      chipPassCount({
-        designs: drawn.map((d) => {
-          const circuit = withJunctions(d.circuit, lossyJunctions, db);
-          return { name: d.stem, circuit, cell: cellOf(circuit), copies: copies(d.stem) };
-        }),
-        o: tech,
-        seed: 1,
-        trials: CHIPS,
-      });
-    expect(drawn.reduce((a, d) => a + copies(d.stem), 0)).toBe(5);
-    expect(run(true)).toBe(CHIPS);
-    // The ordered channels are shallow, so at 0.043 dB the paths' crossing counts differ by too
-    // little for lossless junctions to break a chip: the planted fault runs at 0.2 dB a crossing,
-    // where the chips with their junctions stay exact.
-    expect(run(true, 0.2)).toBe(CHIPS);
-    expect(run(false, 0.2)).toBeLessThan(CHIPS);
-  }, tier(120_000, 900_000)); // three runs of 299 chips under test:full
+  it(
+    `${CHIPS} of ${CHIPS} chips exact with its routes', crossings' and junctions' loss (and at 0.2 dB); the junctions lossless at 0.2 dB, not`,
+    () => {
+      const r = compiledExample("paper-4x8");
+      const chip = readChipJson(r.files.get("paper_4x8.chip.json")!, "paper_4x8.chip.json");
+      const copies = (stem: string): number => chip.designs.filter((d) => d === stem).length;
+      const drawn = [...r.files.keys()]
+        .filter((f) => f.endsWith(".netlist.json"))
+        .map((f) => {
+          const stem = f.slice(0, -".netlist.json".length);
+          return { stem, circuit: layoutCircuit(readNetlistJson(r.files.get(f)!), new CellCache(DEFAULT_LENGTH_ENCODING)).drawn };
+        });
+      const tech = loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!.spec.technology;
+      // the routes carry their loss: every drawn segment is a lossy route<k> waveguide
+      const routes = drawn.flatMap((d) => Object.values(d.circuit.netlists).flatMap((nl) => Object.entries(nl.instances)));
+      expect(routes.filter(([k, i]) => /^route\d+$/.test(k) && (i.settings?.loss_db as number) > 0).length).toBeGreaterThan(1000);
+      const run = (lossyJunctions: boolean, db?: number): number =>
+        chipPassCount({
+          designs: drawn.map((d) => {
+            const circuit = withJunctions(d.circuit, lossyJunctions, db);
+            return { name: d.stem, circuit, cell: cellOf(circuit), copies: copies(d.stem) };
+          }),
+          o: tech,
+          seed: 1,
+          trials: CHIPS,
+        });
+      expect(drawn.reduce((a, d) => a + copies(d.stem), 0)).toBe(5);
+      expect(run(true)).toBe(CHIPS);
+      // The ordered channels are shallow, so at 0.043 dB the paths' crossing counts differ by too
+      // little for lossless junctions to break a chip: the planted fault runs at 0.2 dB a crossing,
+      // where the chips with their junctions stay exact.
+      expect(run(true, 0.2)).toBe(CHIPS);
+      expect(run(false, 0.2)).toBeLessThan(CHIPS);
+    },
+    tier(120_000, 900_000),
+  ); // three runs of 299 chips under test:full
 });
