@@ -186,20 +186,10 @@ function inversions(t: readonly number[]): number {
  */
 function sweep(cols: OrderItem[][], order: number[][], c: number, dir: "down" | "up", leaves: Set<number>[]): number[] {
   const items = cols[c]!;
-  const rankIn =
-    c > 0
-      ? (() => {
-          const left = order[c - 1]!.flatMap((i) => cols[c - 1]![i]!.outs);
-          return new Map(left.map((e, r) => [e, (r + 0.5) / left.length]));
-        })()
-      : null;
-  const rankOut =
-    c + 1 < cols.length
-      ? (() => {
-          const right = order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins);
-          return new Map(right.map((e, r) => [e, (r + 0.5) / right.length]));
-        })()
-      : null;
+  // each track's place in its neighbouring column, as a fraction of that column's tracks
+  const ranks = (tracks: number[]): Map<number, number> => new Map(tracks.map((e, r) => [e, (r + 0.5) / tracks.length]));
+  const rankIn = c > 0 ? ranks(order[c - 1]!.flatMap((i) => cols[c - 1]![i]!.outs)) : null;
+  const rankOut = c + 1 < cols.length ? ranks(order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins)) : null;
   const mean = (all: number[], rank: Map<number, number> | null, ch: number): number | null => {
     const edges = all.length > 1 ? all.filter((e) => !leaves[ch]?.has(e)) : all;
     return rank && edges.length ? edges.reduce((a, e) => a + rank.get(e)!, 0) / edges.length : null;

@@ -124,7 +124,7 @@ function absorbMeta(state: SessionState, round: Round, readings: StepReading[]):
 
 function absorbPhase(state: SessionState, round: Round, readings: StepReading[]): void {
   flatPhase(state, round, readings);
-  absorbPairs(state, round, readings, (g) => values(state, readings, g, round));
+  absorbPairs(state, round, (g) => values(state, readings, g, round));
   refreshCrosstalk(state);
   absorbMeta(state, round, readings);
   for (const g of round.groups) {
@@ -177,7 +177,7 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
 
 function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
   // φ victims' near pairs (phi-pairs.ts), before anything this round fits with the couplings.
-  absorbPairs(state, round, readings, (g) => values(state, readings, g, round));
+  absorbPairs(state, round, (g) => values(state, readings, g, round));
   refreshCrosstalk(state);
   const gains = new Map<number, number>();
   for (const g of round.groups) {

@@ -13,25 +13,28 @@
 // A weak monitor (a fraction of the others' responsivity) needs nothing: every estimate is a ratio
 // of readings at one monitor.
 import { fit, fitPredicted, values } from "./readings-fit.ts";
-import { predict } from "./stage-physics.ts";
 import { update } from "./heater-update.ts";
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
 import type { Reread, SessionState } from "./session-state.ts";
-import { atOperatingTheta, engine, light, materialize, merge, meter, meterCodes, stageCodes, sweepCodes } from "./stage-physics.ts";
-import { metaPairs, monitorSites, type Row, type Stage } from "./structure.ts";
+import {
+  atOperatingTheta,
+  engine,
+  light,
+  materialize,
+  metaSetting,
+  treeMonitor,
+  meter,
+  meterCodes,
+  predict,
+  stageCodes,
+  sweepCodes,
+} from "./stage-physics.ts";
+import { metaPairs, type Row, type Stage } from "./structure.ts";
 
 /** A fringe below this fraction of its stage's median measured-over-predicted amplitude read nothing. */
 export const FLAT_FRINGE = 0.05;
 
 type Sweep = Extract<Group, { kind: "sweep" }>;
-
-const live = (state: SessionState): Set<number> => new Set(monitorSites(state.struct).filter((m) => !state.dead.has(m)));
-
-/** The first live fan-in monitor entry e's light reaches. */
-function treeMonitor(state: SessionState, e: number): number | undefined {
-  const ok = live(state);
-  return state.struct.entries[e]!.tree.find((t) => ok.has(t));
-}
 
 function rowOf(state: SessionState, e: number): { stage: Stage; row: Row } {
   const en = state.struct.entries[e]!;
@@ -41,9 +44,11 @@ function rowOf(state: SessionState, e: number): { stage: Stage; row: Row } {
 
 /** Where a meta-MZI pair's light can be read when the monitor it meets at is dead: a later shared fan-in monitor, else the row's reader. */
 function metaRead(state: SessionState, e: number, partner: number): number[] {
-  const ok = live(state);
   const pt = state.struct.entries[partner]!.tree;
-  const shared = state.struct.entries[e]!.tree.find((t) => pt.includes(t) && ok.has(t));
+  const shared = treeMonitor(
+    state,
+    state.struct.entries[e]!.tree.filter((t) => pt.includes(t)),
+  );
   if (shared !== undefined) return [shared];
   return meter(state, rowOf(state, e).row).filter((r) => r >= state.struct.lc.sites.length || !state.dead.has(r));
 }
@@ -63,7 +68,7 @@ export function rereadFlatThetas(state: SessionState, round: Round, flat: Readon
   insert(
     state,
     round,
-    es.filter((e) => treeMonitor(state, e) !== undefined).map((entry) => ({ entry, what: "theta" as const })),
+    es.filter((e) => treeMonitor(state, state.struct.entries[e]!.tree) !== undefined).map((entry) => ({ entry, what: "theta" as const })),
   );
 }
 
@@ -139,19 +144,17 @@ export function planReread(
       // enters the fringe before their couplings are measured (set dark instead, the law's error on
       // them moved one offset by 0.26 rad).
       const codes0 = materialize(state, base, l, eng, true);
-      const g: Sweep = { kind: "sweep", what: "theta", entry: e, heater: en.theta, read: [treeMonitor(state, e)!], steps: [] };
+      const g: Sweep = { kind: "sweep", what: "theta", entry: e, heater: en.theta, read: [treeMonitor(state, en.tree)!], steps: [] };
       for (const c of sweep) push(g, `theta ${en.name}`, l.powers, withCode(codes0, en.theta, c), g.read);
       groups.push(g);
     } else if (what === "meta") {
       const partner = metaPairs(row).find(([a]) => a === e)![1];
       const pn = state.struct.entries[partner]!;
-      const l = merge(light(state, stage, en.input), light(state, stage, pn.input));
-      const codes0 = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e, partner]));
-      atOperatingTheta(state, codes0, base.program, [en.theta, pn.theta]);
+      const { powers, codes: codes0 } = metaSetting(state, stage, base, eng, e, partner);
       meterCodes(state, row, codes0, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
       const read = metaRead(state, e, partner);
       const g: Sweep = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read, steps: [], anchor: e !== row.ref };
-      for (const c of sweep) push(g, `phase ${en.name} vs ${pn.name}`, l.powers, withCode(codes0, en.phi, c), read);
+      for (const c of sweep) push(g, `phase ${en.name} vs ${pn.name}`, powers, withCode(codes0, en.phi, c), read);
       groups.push(g);
     } else {
       // The gate scan of plan.ts planPhase, its meter read past the dead dumps.

@@ -11,7 +11,7 @@
 // light to it in the setting (their code there is 0): a heater that routes the light would change
 // the reading through the routing, not through heat.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
-import type { Group, Round, Step, StepReading } from "./rounds.ts";
+import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, sweepCodes } from "./stage-physics.ts";
 import type { Stage } from "./structure.ts";
@@ -108,7 +108,7 @@ function stepOf(l: { powers: Float64Array; codes: Int32Array }, h: number, c: nu
  * estimated fringe by the ratio of the slopes, is matched by moving the victim's phase on the
  * estimate; what that takes beyond the estimate's own coupling is added to the pair's coupling.
  */
-export function absorbPairs(state: SessionState, round: Round, readings: StepReading[], values: (g: SlopeGroup) => number[]): void {
+export function absorbPairs(state: SessionState, round: Round, values: (g: SlopeGroup) => number[]): void {
   for (const g of round.groups) {
     if (g.kind !== "slope") continue;
     const m = values(g);

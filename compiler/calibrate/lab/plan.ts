@@ -19,7 +19,7 @@ import {
   light,
   materialize,
   maxCode,
-  merge,
+  metaSetting,
   meter,
   meterCodes,
   phiForRowPhase,
@@ -164,13 +164,7 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
       const pn = state.struct.entries[partner]!;
       const site = meetingSite(state.struct, e, partner);
       if (site === undefined) continue;
-      const l = merge(light(state, stage, en.input), light(state, stage, pn.input));
-      const powers = l.powers;
-      const codes0 = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e, partner]));
-      // Both entries at their operating θ: the relative phase is then measured where it is used,
-      // whatever arg m(θ) the couplers give (their balance is known only up to sign, and at small
-      // θ it turns arg m by tenths of a radian).
-      atOperatingTheta(state, codes0, base.program, [en.theta, pn.theta]);
+      const { powers, codes: codes0 } = metaSetting(state, stage, base, eng, e, partner);
       const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [], anchor: e !== row.ref };
       for (const c of sweep) {
         const codes = Int32Array.from(codes0);
@@ -306,13 +300,7 @@ function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: G
     stage,
     (e, partner) => {
       const site = meetingSite(state.struct, e, partner);
-      if (site === undefined) return null;
-      const en = state.struct.entries[e]!;
-      const pn = state.struct.entries[partner]!;
-      const l = merge(light(state, stage, en.input), light(state, stage, pn.input));
-      const codes = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e, partner]));
-      atOperatingTheta(state, codes, base.program, [en.theta, pn.theta]);
-      return { powers: l.powers, codes, site };
+      return site === undefined ? null : { ...metaSetting(state, stage, base, eng, e, partner), site };
     },
     steps,
     groups,

@@ -202,6 +202,28 @@ export function materialize(
 }
 
 /**
+ * The meta-MZI setting of entry e and its partner (plan.ts planPhase; its φ pairs and re-reads):
+ * both lit, every other entry of the stage dark, both at their operating θ — the relative phase is
+ * then measured where it is used, whatever arg m(θ) the couplers give (their balance is known only
+ * up to sign, and at small θ it turns arg m by tenths of a radian).
+ */
+export function metaSetting(
+  state: SessionState,
+  stage: Stage,
+  base: { codes: Int32Array; program: Int32Array },
+  eng: LabEngine,
+  e: number,
+  partner: number,
+): { powers: Float64Array; codes: Int32Array } {
+  const en = state.struct.entries[e]!;
+  const pn = state.struct.entries[partner]!;
+  const l = merge(light(state, stage, en.input), light(state, stage, pn.input));
+  const codes = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e, partner]));
+  atOperatingTheta(state, codes, base.program, [en.theta, pn.theta]);
+  return { powers: l.powers, codes };
+}
+
+/**
  * θ codes that realize, in this setting, the θ the program realizes in operation. A code is not a
  * phase: with the stage's other entries dark and later stages off, the neighbours' heat differs by
  * up to tenths of a radian, and arg m(θ) turns with θ by an amount the couplers' unknown balance sets,
@@ -275,10 +297,15 @@ export function meter(state: SessionState, row: Row): number[] {
   if (row.sink.kind !== "stage") return [];
   const sink = row.sink;
   // A dump named dead (dead-monitor.ts) is replaced by the first live fan-in monitor its entry's light reaches.
-  const live = (t: number): boolean => !state.dead.has(t) && monitorSites(state.struct).includes(t);
   return state.struct.entries
     .filter((e) => e.part === sink.part && e.input === sink.input)
-    .map((e) => (state.dead.has(e.dump) ? (e.tree.find(live) ?? e.dump) : e.dump));
+    .map((e) => (state.dead.has(e.dump) ? (treeMonitor(state, e.tree) ?? e.dump) : e.dump));
+}
+
+/** The first live fan-in monitor on an entry's tree (the light's way on to its row's output), or undefined. */
+export function treeMonitor(state: SessionState, tree: readonly number[]): number | undefined {
+  const sites = new Set(monitorSites(state.struct));
+  return tree.find((t) => sites.has(t) && !state.dead.has(t));
 }
 
 /** Downstream θ codes for a row's meter: setting 0 = code 0, setting 1 = ≈ π at nominal efficiency. */
