@@ -21,6 +21,7 @@ import {
   phaseRounds,
   readsDead,
   rereadFlatThetas,
+  rereadGatedRefs,
 } from "./dead-monitor.ts";
 import { gateShift } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
@@ -59,8 +60,11 @@ function absorbReread(state: SessionState, round: Round, readings: StepReading[]
   if (round.kind === "theta") absorbThetaReread(state, round, readings);
   else {
     absorbMeta(state, round, readings);
+    // A gated reference's efficiency moves the phase its partners were read against: read them again.
+    for (const r of phaseRounds(state, round)) if (r.reread) absorbMeta(state, r.round, r.readings);
     refreshCrosstalk(state);
     absorbGates(state, round, readings);
+    rereadGatedRefs(state, round);
   }
   refreshCrosstalk(state);
 }

@@ -90,7 +90,10 @@ export function interleaveReferences(state: SessionState, kind: Kind, steps: Ste
     out.push(st);
   });
   addRef();
-  for (const g of groups) g.steps = g.steps.map((s) => at[s]!);
+  for (const g of groups) {
+    g.steps = g.steps.map((s) => at[s]!);
+    if ((g.kind === "sweep" || g.kind === "gate") && g.twin) g.twin = g.twin.map((s) => at[s]!);
+  }
   groups.push({ kind: "reference", steps: refs });
   steps.splice(0, steps.length, ...out);
 }

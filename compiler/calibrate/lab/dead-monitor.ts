@@ -12,6 +12,7 @@
 // Each re-read is its own round, of the kind of the round it completes, inserted right after it.
 // A weak monitor (a fraction of the others' responsivity) needs nothing: every estimate is a ratio
 // of readings at one monitor.
+import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { fit, fitPredicted, values } from "./readings-fit.ts";
 import { update } from "./heater-update.ts";
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
@@ -23,6 +24,8 @@ import {
   materialize,
   metaSetting,
   treeMonitor,
+  detectorOf,
+  maxCode,
   meter,
   meterCodes,
   predict,
@@ -30,6 +33,7 @@ import {
   sweepCodes,
 } from "./stage-physics.ts";
 import { metaPairs, type Row, type Stage } from "./structure.ts";
+import { gatedPair, gatedSetting } from "./gated-pair.ts";
 
 /** A fringe below this fraction of its stage's median measured-over-predicted amplitude read nothing. */
 export const FLAT_FRINGE = 0.05;
@@ -95,8 +99,10 @@ export function flatPhase(state: SessionState, round: Round, readings: StepReadi
   for (const g of flat) state.dead.add(g.read[0]!);
   const reread: Reread[] = [...flat]
     .filter((g) => {
-      const partner = metaPairs(rowOf(state, g.entry).row).find(([a]) => a === g.entry)![1];
-      return metaRead(state, g.entry, partner).length > 0;
+      const { row } = rowOf(state, g.entry);
+      const partner = metaPairs(row).find(([a]) => a === g.entry)![1];
+      // A gated row's reference is held by its partner, whose phase its own re-read gives first (rereadGatedRefs).
+      return metaRead(state, g.entry, partner).length > 0 && !(g.entry === row.ref && gatedPair(state, g.entry, partner, row));
     })
     .map((g) => ({ entry: g.entry, what: "meta" }));
   // A gate whose meter read nothing at either setting, where the estimate brings light at both.
@@ -115,6 +121,25 @@ export function flatPhase(state: SessionState, round: Round, readings: StepReadi
     else for (const r of dumps) state.dead.delete(r);
   }
   insert(state, round, reread);
+}
+
+/**
+ * After a re-read of gated pairs held open by their reference: each such row's reference against its
+ * first partner, held open by that partner (its phase now known), in one more re-read round.
+ */
+export function rereadGatedRefs(state: SessionState, round: Round): void {
+  const refs = new Set<number>();
+  for (const g of round.groups) {
+    if (g.kind !== "sweep" || g.what !== "meta") continue;
+    const { row } = rowOf(state, g.entry);
+    const [ref, first] = metaPairs(row).at(-1)!;
+    if (g.entry !== ref && gatedPair(state, ref, first, row)) refs.add(ref);
+  }
+  insert(
+    state,
+    round,
+    [...refs].map((entry) => ({ entry, what: "meta" as const })),
+  );
 }
 
 /** Whether a group reads a monitor named dead (its readings are not used). */
@@ -150,9 +175,13 @@ export function planReread(
     } else if (what === "meta") {
       const partner = metaPairs(row).find(([a]) => a === e)![1];
       const pn = state.struct.entries[partner]!;
-      const { powers, codes: codes0 } = metaSetting(state, stage, base, eng, e, partner);
-      meterCodes(state, row, codes0, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
-      const read = metaRead(state, e, partner);
+      // Through a ReLU: the gate held open by the entry whose phase in its frame is known (gated-pair.ts).
+      const open = gatedPair(state, e, partner, row)
+        ? gatedSetting(state, stage, row, base, eng, e, e === row.ref ? partner : row.ref)
+        : null;
+      const { powers, codes: codes0 } = open ?? metaSetting(state, stage, base, eng, e, partner);
+      if (!open) meterCodes(state, row, codes0, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
+      const read = fewest(state, eng, metaRead(state, e, partner), codes0, powers);
       const g: Sweep = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read, steps: [], anchor: e !== row.ref };
       for (const c of sweep) push(g, `phase ${en.name} vs ${pn.name}`, powers, withCode(codes0, en.phi, c), read);
       groups.push(g);
@@ -162,17 +191,56 @@ export function planReread(
       const codes0 = stageCodes(state, stage, materialize(state, base, l, eng), new Set([e]));
       atOperatingTheta(state, codes0, base.program, [en.theta]);
       const read = meter(state, row);
+      // Read at a homodyne detector (a lone next entry's dump dead): a quadrature, not a power, so
+      // each step is read again with that entry's φ a quarter turn on (nominal); one of the two sees it.
+      const turned = homodynePast(state, row);
+      const quarter = Math.round(maxCode(state) * Math.sqrt(Math.PI / 2 / state.setup.etaNominal / state.setup.pMaxMw));
       for (const setting of [0, 1]) {
-        const g: Group = { kind: "gate", row, entry: e, heater: en.phi, read, settings: setting, steps: [] };
+        const g: Extract<Group, { kind: "gate" }> = { kind: "gate", row, entry: e, heater: en.phi, read, settings: setting, steps: [] };
+        if (turned.length) g.twin = [];
         for (const c of sweepCodes(state, state.setup.gatePoints)) {
           const codes = withCode(codes0, en.phi, c);
           meterCodes(state, row, codes, setting);
           push(g, `gate ${en.name}`, l.powers, codes, read);
+          if (!turned.length) continue;
+          const twin = Int32Array.from(codes);
+          for (const h of turned) twin[h] = quarter;
+          g.twin!.push(steps.length);
+          steps.push({ purpose: `gate ${en.name} (re-read: a monitor is dead)`, powers: l.powers, codes: twin, read });
         }
         groups.push(g);
       }
     }
   }
+}
+
+/** Photodiodes a pair re-read at a meter of many reads per step, at most (the readings budget: docs/calibration.md §12). */
+export const METER_READS = 4;
+
+/**
+ * The brightest METER_READS of a meter's photodiodes as the estimate predicts them: every one sees the
+ * same row field, so the fringe's phase is the same at each; a meter of 12 dumps read at all of them
+ * took add0 to 307 readings per MZI, over the budget. Four, not one: the meter's θs are not read yet,
+ * so one dump may sit near dark on the die.
+ */
+function fewest(state: SessionState, eng: ReturnType<typeof engine>, read: number[], codes: Int32Array, powers: Float64Array): number[] {
+  const nSites = state.struct.lc.sites.length;
+  if (read.length <= METER_READS || read.some((r) => r >= nSites)) return read;
+  const f = eng.fields(realizedPhases(state.estimatedDie, codes), powers);
+  return [...read]
+    .sort((a, b) => f.power[b]! - f.power[a]! || a - b)
+    .slice(0, METER_READS)
+    .sort((a, b) => a - b);
+}
+
+/** φ heaters of the next stage's entries a row's meter reads at a homodyne detector (meter). */
+function homodynePast(state: SessionState, row: Row): number[] {
+  if (row.sink.kind !== "stage") return [];
+  const sink = row.sink;
+  return state.struct.entries
+    .filter((x) => x.part === sink.part && x.input === sink.input && state.dead.has(x.dump) && treeMonitor(state, x.tree) === undefined)
+    .filter((x) => detectorOf(state, x) !== undefined)
+    .map((x) => x.phi);
 }
 
 const withCode = (codes: Int32Array, h: number, c: number): Int32Array => {

@@ -320,13 +320,19 @@ function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: G
       const g: Group = { kind: "sweep", what: "through", entry: e, heater: en.theta, read, steps: [] };
       // Behind a ReLU the light must stay in phase while θ turns arg m(θ): φ follows θ.
       const track = row.sink.kind === "stage" && row.sink.gated;
-      for (const c of sweep) {
-        const codes = Int32Array.from(codes0);
-        codes[en.theta] = c;
-        if (track) codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, powers), codes);
-        g.steps.push(steps.length);
-        steps.push({ purpose: `through ${en.name}`, powers, codes, read });
-      }
+      // A θ no dump read (dead-monitor.ts) tracked with its nominal law: arg m flips by π where the
+      // true and nominal θ straddle a full turn, the ReLU closes there, and the fringe fitted an
+      // offset 2.4 rad off (divide0 die 10). Read twice, the row turned by π, one of the two is open.
+      const twin = track && state.unmeasured.has(en.theta) && state.setup.reread !== false;
+      if (twin) g.twin = [];
+      for (const c of sweep)
+        for (const turn of twin ? [0, Math.PI] : [0]) {
+          const codes = Int32Array.from(codes0);
+          codes[en.theta] = c;
+          if (track) codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, powers) + turn, codes);
+          (turn === 0 ? g.steps : g.twin!).push(steps.length);
+          steps.push({ purpose: `through ${en.name}`, powers, codes, read });
+        }
       groups.push(g);
       const m = planMagnitude(state, stage, row, e, base, eng, read, steps);
       if (m) groups.push(m);

@@ -5,7 +5,18 @@ import type { Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { power, predict } from "./stage-physics.ts";
 
-export function values(state: SessionState, readings: StepReading[], g: { steps: number[]; read: number[] }, round: Round): number[] {
+export function values(
+  state: SessionState,
+  readings: StepReading[],
+  g: { steps: number[]; read: number[]; twin?: number[] },
+  round: Round,
+): number[] {
+  if (g.twin) {
+    // Each step and its twin (rounds.ts): the larger in size (a homodyne quadrature may read negative).
+    const a = values(state, readings, { steps: g.steps, read: g.read }, round);
+    const b = values(state, readings, { steps: g.twin, read: g.read }, round);
+    return a.map((x, k) => Math.max(Math.abs(x), Math.abs(b[k]!)));
+  }
   // Laser-normalized, dark-subtracted sum over the group's readouts.
   const refMean = g.steps.reduce((a, s) => a + readings[s]!.ref, 0) / g.steps.length;
   return g.steps.map((s) => {
@@ -22,7 +33,7 @@ export function values(state: SessionState, readings: StepReading[], g: { steps:
 export function fitPredicted(
   state: SessionState,
   round: Round,
-  g: { steps: number[]; read: number[] },
+  g: { steps: number[]; read: number[]; twin?: number[] },
   heater: number,
   curved?: boolean,
 ): FringeFit {

@@ -29,6 +29,8 @@ export interface LabSetup {
   brightLighting?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
   reread?: boolean;
+  /** Read a gated row's pair past its dead fan-in monitor with the ReLU held open (gated-pair.ts); false reads it through the gate as it falls (an ablation). Default true. */
+  openGate?: boolean;
   /**
    * Coupling references (coupling-refs.ts): "divide" (default) divides every reading by the coupling
    * they read; "off" and "inverted" (multiplied) are planted faults; "none" plans no references.
@@ -70,9 +72,21 @@ export type Group =
       steps: number[];
       /** A meta-MZI sweep that fixes the entry's phase relative to its row (false: efficiency only). */
       anchor?: boolean;
+      /** The same sweep with the row turned by π, step for step: each point reads the larger of the two (through a ReLU, one is open). */
+      twin?: number[];
     }
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
-  | { kind: "gate"; row: Row; entry: number; heater: number; read: number[]; settings: number; steps: number[] }
+  | {
+      kind: "gate";
+      row: Row;
+      entry: number;
+      heater: number;
+      read: number[];
+      settings: number;
+      steps: number[];
+      /** Read at a homodyne detector: the same steps with the detector's row turned by π/2, the larger of each pair read. */
+      twin?: number[];
+    }
   | { kind: "accept"; steps: number[] }
   /** The coupling reference steps interleaved into an estimation round (coupling-refs.ts). */
   | { kind: "reference"; steps: number[] }

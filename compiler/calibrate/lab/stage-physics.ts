@@ -296,10 +296,17 @@ export function meter(state: SessionState, row: Row): number[] {
   if (row.sink.kind === "detector") return [row.sink.readout];
   if (row.sink.kind !== "stage") return [];
   const sink = row.sink;
-  // A dump named dead (dead-monitor.ts) is replaced by the first live fan-in monitor its entry's light reaches.
+  // A dump named dead (dead-monitor.ts) is replaced by the first live fan-in monitor its entry's light
+  // reaches, else by the detector its row feeds (a lone entry's dump: nothing else sees its light).
   return state.struct.entries
     .filter((e) => e.part === sink.part && e.input === sink.input)
-    .map((e) => (state.dead.has(e.dump) ? (treeMonitor(state, e.tree) ?? e.dump) : e.dump));
+    .map((e) => (state.dead.has(e.dump) ? (treeMonitor(state, e.tree) ?? detectorOf(state, e) ?? e.dump) : e.dump));
+}
+
+/** The homodyne detector an entry's row feeds, or undefined. */
+export function detectorOf(state: SessionState, e: { part: string; row: number }): number | undefined {
+  const sink = state.struct.stages.find((s) => s.part === e.part)?.rows[e.row]?.sink;
+  return sink?.kind === "detector" ? sink.readout : undefined;
 }
 
 /** The first live fan-in monitor on an entry's tree (the light's way on to its row's output), or undefined. */
@@ -330,10 +337,21 @@ export function phiForRowPhase(state: SessionState, eng: LabEngine, row: Row, e:
 }
 
 /** The estimated die's readings of a group's steps (every other step: a noiseless fringe needs few). */
-export function predict(state: SessionState, round: Round, g: { steps: number[]; read: number[] }): { steps: number[]; values: number[] } {
+export function predict(
+  state: SessionState,
+  round: Round,
+  g: { steps: number[]; read: number[]; twin?: number[] },
+): { steps: number[]; values: number[] } {
   const eng = engine(state);
   const nSites = state.struct.lc.sites.length;
-  const steps = g.steps.filter((_, k) => k % 2 === 0 || k === g.steps.length - 1);
+  const keep = (_: number, k: number): boolean => k % 2 === 0 || k === g.steps.length - 1;
+  const steps = g.steps.filter(keep);
+  if (g.twin) {
+    // A twinned sweep (readings-fit.ts values) reads the larger of each pair of steps.
+    const a = predict(state, round, { steps: g.steps, read: g.read }).values;
+    const b = predict(state, round, { steps: g.twin, read: g.read }).values;
+    return { steps, values: a.map((x, k) => Math.max(Math.abs(x), Math.abs(b[k]!))) };
+  }
   const values = steps.map((s) => {
     const st = round.steps[s]!;
     const f = eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers);
