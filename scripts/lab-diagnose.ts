@@ -30,6 +30,7 @@ const seed = Number(flag("seed", "1"));
 const top = Number(flag("top", "12"));
 const design = cellDesigns(dir).find((x) => x.name.endsWith(only))!;
 const stream = seed * 1000003 + d;
+// The same die as scripts/lab-study.ts draws with --departure.
 const departures = flag("departure", "").split(",").filter(Boolean);
 const die = departDie(
   drawFabDie(design.circuit, FAB_TECHNOLOGIES.foundry!, stream, `${design.name} fab ${d}`),

@@ -27,6 +27,8 @@ export interface LabSetup {
   phiPairs?: boolean;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
+  /** Turn a lit row's leaking dark entries to add in phase when they outweigh its open entry (stage-physics.ts alignLeaks); false: the open entry's φ alone (an ablation). Default true. */
+  alignLeaks?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
   reread?: boolean;
   /** Read a gated row's pair past its dead fan-in monitor with the ReLU held open (gated-pair.ts); false reads it through the gate as it falls (an ablation). Default true. */

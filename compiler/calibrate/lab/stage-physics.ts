@@ -197,8 +197,36 @@ export function materialize(
     const st = state.struct.stages.find((s) => s.part === en.part)!;
     const row = st.rows[en.row]!;
     codes[en.phi] = codeFor(state, en.phi, phiForRowPhase(state, eng, row, e, codes, l.powers), codes);
+    alignLeaks(state, eng, row, e, codes, l.powers);
   }
   return codes;
+}
+
+/**
+ * A lit row's other entries are dark (θ = 0) but not dark: off balance, each leaks 2s of its input's
+ * light into the row, and where merged lightings light that input the leak can outweigh a dim open
+ * entry, so turning the open entry's φ alone leaves the row's phase anywhere and the ReLU behind it
+ * closed (coupler-wide add1 die 2: threshold/e50's leak 1.05× threshold/e49's light at its θ of
+ * 0.31). Such a row's leaking entries are turned to add in phase, then its open entry again.
+ */
+function alignLeaks(state: SessionState, eng: LabEngine, row: Row, e: number, codes: Int32Array, powers: Float64Array): void {
+  if (state.setup.alignLeaks === false) return;
+  const key = `${row.part},out${row.index}`;
+  const z = eng.fields(realizedPhases(state.estimatedDie, codes), powers).pin(key);
+  if (z[0] >= 0.9 * Math.hypot(z[0], z[1])) return;
+  for (const x of row.entries) {
+    const phi = state.struct.entries[x]!.phi;
+    if (x === e || state.struct.parked.has(phi)) continue;
+    const ph = realizedPhases(state.estimatedDie, codes);
+    const a = eng.fields(ph, powers).pin(key);
+    ph[phi]! += Math.PI;
+    const b = eng.fields(ph, powers).pin(key);
+    const own: [number, number] = [(a[0] - b[0]) / 2, (a[1] - b[1]) / 2];
+    if (!(Math.hypot(...own) > 1e-3 * Math.hypot(...a))) continue;
+    codes[phi] = codeFor(state, phi, ph[phi]! - Math.PI - Math.atan2(own[1], own[0]), codes);
+  }
+  const phi = state.struct.entries[e]!.phi;
+  for (let it = 0; it < 2; it++) codes[phi] = codeFor(state, phi, phiForRowPhase(state, eng, row, e, codes, powers), codes);
 }
 
 /**
