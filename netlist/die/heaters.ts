@@ -16,6 +16,7 @@ import { TWO_PI, wrapPhase } from "../mzi.ts";
 import { circuitLookup, leafPath, linearParts, type Die, type LeafError, type LinearPart } from "./die.ts";
 import { dieElements } from "./elements.ts";
 import { resolveInstance } from "../sim/propagate.ts";
+import { fromMemo, packed, remember } from "./phase-memo.ts";
 
 export interface Heater {
   /** Element name and role, as the die file names it: "threshold/e28.theta", "sum/po0". */
@@ -180,27 +181,15 @@ export function heaterPowers(die: Pick<FabDie, "drive">, codes: ArrayLike<number
 
 /** Realized phases of every heater at drive codes, crosstalk included. */
 export function realizedPhases(die: Pick<FabDie, "drive" | "heaters" | "crosstalk">, codes: ArrayLike<number>): Float64Array {
+  const x = packed(die.crosstalk);
+  const again = fromMemo(die, x, codes);
+  if (again) return again;
   const p = heaterPowers(die, codes);
   const phi = new Float64Array(die.heaters.length);
   die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]! * (1 + (h.betaPerMw ?? 0) * p[i]!)));
-  const x = packed(die.crosstalk);
   for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
+  remember(die, x, codes, p, phi);
   return phi;
-}
-
-/** Crosstalk lists as typed arrays, once per list (a calibration evaluates thousands of settings). */
-const packs = new WeakMap<Crosstalk[], { victim: Int32Array; aggressor: Int32Array; rate: Float64Array }>();
-function packed(list: Crosstalk[]): { victim: Int32Array; aggressor: Int32Array; rate: Float64Array } {
-  let x = packs.get(list);
-  if (!x || x.victim.length !== list.length) {
-    x = {
-      victim: Int32Array.from(list, (c) => c.victim),
-      aggressor: Int32Array.from(list, (c) => c.aggressor),
-      rate: Float64Array.from(list, (c) => c.radPerMw),
-    };
-    packs.set(list, x);
-  }
-  return x;
 }
 
 /** The fabricated die driven at `codes`, as the simulator's Die: each heater realizes exactly its φ_i. */
@@ -239,13 +228,23 @@ export function codesForPhases(
   const n = die.heaters.length;
   const pMax = die.drive.pMaxMw;
   const cm = codeMax(die.drive.bits);
-  const byVictim: Crosstalk[][] = die.heaters.map(() => []);
-  if (compensate) for (const c of die.crosstalk) byVictim[c.victim]!.push(c);
+  // Each victim's couplings in list order, as flat arrays (the solve sweeps them 60 times).
+  const list = compensate ? die.crosstalk : [];
+  const start = new Int32Array(n + 1);
+  for (const c of list) start[c.victim + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const at = start.slice(0, n);
+  const from = new Int32Array(list.length);
+  const rate = new Float64Array(list.length);
+  for (const c of list) {
+    from[at[c.victim]!] = c.aggressor;
+    rate[at[c.victim]!++] = c.radPerMw;
+  }
   const p = new Float64Array(n);
   const outOfRange = new Set<number>();
   const solveP = (i: number, pIn: Float64Array): number => {
     let x = targets[i]! - die.heaters[i]!.offsetRad;
-    for (const c of byVictim[i]!) x -= c.radPerMw * pIn[c.aggressor]!;
+    for (let j = start[i]!; j < start[i + 1]!; j++) x -= rate[j]! * pIn[from[j]!]!;
     const power = (psi: number): number => powerForPhase(die.heaters[i]!, psi);
     let v = power(wrapPhase(x));
     // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last

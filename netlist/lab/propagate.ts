@@ -2,7 +2,7 @@
 // each linear part compiled once into its leaves in light order (pin ids, peers), every leaf's
 // transfer on a die, a part propagated for input fields, the whole cell for lit lab inputs
 // (labFields), and an engine whose heater leaves are patched per setting and whose parts are
-// propagated again only when their heaters moved (labEngine). The cell's lab view — monitor sites,
+// propagated again only where their heaters or inputs moved, leaf by leaf (labEngine). The cell's lab view — monitor sites,
 // lab inputs, the top-level walk — is netlist/lab/optics.ts; sparse probes of one part, probe.ts.
 import type { CMat } from "../../math/cmat.ts";
 import type { Circuit } from "../ir.ts";
@@ -74,9 +74,8 @@ export function partTransfers(lc: LabCircuit, die: Die | null): Map<string, CMat
   return out;
 }
 
-/** Fields of a part's outputs and powers at its monitors for input fields. */
-function propagate(eng: PartEngine, t: CMat[], xin: [number, number][]): { out: [number, number][]; mon: number[] } {
-  const { re, im } = pinFields(eng, t, xin);
+/** Fields of a part's outputs and powers at its monitors, from its pins. */
+function readOut(eng: PartEngine, { re, im }: { re: Float64Array; im: Float64Array }): { out: [number, number][]; mon: number[] } {
   return {
     out: eng.outPins.map((p) => [re[p]!, im[p]!]),
     mon: eng.monPins.map((p) => re[p]! * re[p]! + im[p]! * im[p]!),
@@ -91,31 +90,97 @@ function pinFields(eng: PartEngine, t: CMat[], xin: [number, number][]): { re: F
     re[p] = xin[j]![0];
     im[p] = xin[j]![1];
   });
-  eng.leaves.forEach((l, li) => {
-    const m = t[li]!;
-    for (let q = 0; q < l.nout; q++) {
-      let yr = 0;
-      let yi = 0;
-      for (let k = 0; k < l.nin; k++) {
-        const xr = re[l.base + k]!;
-        const xi = im[l.base + k]!;
-        if (xr === 0 && xi === 0) continue;
-        const tr = m.re[q * m.cols + k]!;
-        const ti = m.im[q * m.cols + k]!;
-        yr += tr * xr - ti * xi;
-        yi += tr * xi + ti * xr;
-      }
-      const pin = l.base + l.nin + q;
-      re[pin] = yr;
-      im[pin] = yi;
-      const to = l.peers[q]!;
-      if (to >= 0) {
-        re[to] = yr;
-        im[to] = yi;
-      }
-    }
-  });
+  eng.leaves.forEach((l, li) => leafField(l, t[li]!, re, im));
   return { re, im };
+}
+
+/**
+ * One leaf: its output fields from its input pins, written to its output pins and their peers.
+ * `need` (a pass again): only fields that changed are written, and the leaves reading them marked.
+ */
+function leafField(
+  l: PartEngine["leaves"][number],
+  m: CMat,
+  re: Float64Array,
+  im: Float64Array,
+  need?: Uint8Array,
+  reader?: Int32Array,
+): void {
+  for (let q = 0; q < l.nout; q++) {
+    let yr = 0;
+    let yi = 0;
+    for (let k = 0; k < l.nin; k++) {
+      const xr = re[l.base + k]!;
+      const xi = im[l.base + k]!;
+      if (xr === 0 && xi === 0) continue;
+      const tr = m.re[q * m.cols + k]!;
+      const ti = m.im[q * m.cols + k]!;
+      yr += tr * xr - ti * xi;
+      yi += tr * xi + ti * xr;
+    }
+    const pin = l.base + l.nin + q;
+    if (need && Object.is(re[pin], yr) && Object.is(im[pin], yi)) continue;
+    re[pin] = yr;
+    im[pin] = yi;
+    const to = l.peers[q]!;
+    if (to >= 0) {
+      re[to] = yr;
+      im[to] = yi;
+      if (need && reader![to]! >= 0) need[reader![to]!] = 1;
+    }
+  }
+}
+
+/**
+ * A part again on its last pass's pins: only leaves whose transfer (marked in `need`) or an input
+ * moved are computed, in light order, so every pin ends as a full pass leaves it.
+ */
+function repropagate(eng: PartEngine, t: CMat[], xin: [number, number][], pins: Pins, reader: Int32Array): void {
+  const { re, im, need } = pins;
+  eng.inPins.forEach((p, j) => {
+    if (Object.is(re[p], xin[j]![0]) && Object.is(im[p], xin[j]![1])) return;
+    re[p] = xin[j]![0];
+    im[p] = xin[j]![1];
+    if (reader[p]! >= 0) need[reader[p]!] = 1;
+  });
+  for (let li = 0; li < eng.leaves.length; li++) {
+    if (need[li] === 0) continue;
+    need[li] = 0;
+    leafField(eng.leaves[li]!, t[li]!, re, im, need, reader);
+  }
+}
+
+interface Pins {
+  re: Float64Array;
+  im: Float64Array;
+  /** Leaves to compute in the next pass again (their transfer or an input moved). */
+  need: Uint8Array;
+}
+
+const readers = new WeakMap<PartEngine, Int32Array | null>();
+
+/**
+ * The leaf reading each pin (−1: none) if a part can go again leaf by leaf (else null): each pin
+ * written by one leaf (inputs by none), each leaf feeding only later leaves or pins no leaf reads.
+ */
+function pinReaders(eng: PartEngine): Int32Array | null {
+  let reader = readers.get(eng);
+  if (reader === undefined) {
+    reader = new Int32Array(eng.pins).fill(-1);
+    const writes = new Uint8Array(eng.pins);
+    eng.leaves.forEach((l, li) => {
+      reader!.fill(li, l.base, l.base + l.nin);
+      for (let q = 0; q < l.nout; q++) {
+        writes[l.base + l.nin + q]!++;
+        if (l.peers[q]! >= 0) writes[l.peers[q]!]!++;
+      }
+    });
+    const r = reader;
+    const forward = eng.leaves.every((l, li) => [...l.peers].every((to) => to < 0 || r[to]! === -1 || r[to]! > li));
+    if (!(forward && writes.every((w) => w <= 1) && eng.inPins.every((p) => writes[p] === 0))) reader = null;
+    readers.set(eng, reader);
+  }
+  return reader;
 }
 
 /** One part alone: its output fields and monitor powers for input fields on its stage inputs. */
@@ -127,13 +192,15 @@ export function propagatePart(
 ): { out: [number, number][]; mon: number[] } {
   const n = lc.nodes.find((x) => x.name === part);
   if (n?.kind !== "part") throw new Error(`propagatePart: ${part} is not a linear part`);
-  return propagate(partEngine(n.plan, lc.circuit), transfers.get(part)!, xin);
+  const eng = partEngine(n.plan, lc.circuit);
+  return readOut(eng, pinFields(eng, transfers.get(part)!, xin));
 }
 
-/** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
-/** Per part: the inputs and the result of its last propagation, and whether its transfers changed since. */
-export type PartCache = Map<string, { xin: [number, number][]; y: { out: [number, number][]; mon: number[] }; stale: boolean }>;
+/** Per part: the inputs, pins and result of its last propagation, and whether its transfers changed since. */
+type Cached = { xin: [number, number][]; y: { out: [number, number][]; mon: number[] }; stale: boolean; pins?: Pins };
+export type PartCache = Map<string, Cached>;
 
+/** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
 export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>, cache?: PartCache): LabFields {
   const w = wiring(lc);
   const power = new Float64Array(lc.sites.length);
@@ -163,14 +230,25 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
     } else {
       const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
       const hit = cache?.get(n.name);
-      const same = hit && !hit.stale && hit.xin.every(([a, b], j) => a === xin[j]![0] && b === xin[j]![1]);
-      const y = same ? hit.y : propagate(partEngine(n.plan, lc.circuit), transfers.get(n.name)!, xin);
-      if (cache && !same) cache.set(n.name, { xin, y, stale: false });
-      y.out.forEach(([yr, yi], q) => {
+      const sameIn = hit?.xin.every(([a, b], j) => a === xin[j]![0] && b === xin[j]![1]);
+      const same = sameIn && !hit!.stale;
+      let y = hit?.y;
+      if (!same) {
+        const eng = partEngine(n.plan, lc.circuit);
+        const t = transfers.get(n.name)!;
+        // The pins of the last pass when it can go again leaf by leaf (inputs changed or heaters moved).
+        let pins = hit?.pins;
+        const reader = pinReaders(eng);
+        if (pins && reader) repropagate(eng, t, xin, pins, reader);
+        else pins = { ...pinFields(eng, t, xin), need: new Uint8Array(eng.leaves.length) };
+        y = readOut(eng, pins);
+        cache?.set(n.name, { xin, y, stale: false, pins });
+      }
+      y!.out.forEach(([yr, yi], q) => {
         re[outs[q]!] = yr;
         im[outs[q]!] = yi;
       });
-      y.mon.forEach((p, q) => (power[n.plan.siteIndex[q]!] = p));
+      y!.mon.forEach((p, q) => (power[n.plan.siteIndex[q]!] = p));
     }
   });
   return {
@@ -240,7 +318,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
   const transfers = partTransfers(lc, passive);
   const lookup = circuitLookup(lc.circuit);
   const byPath = new Map(heaterPaths.map((p, i) => [p, i]));
-  const patches: { m: CMat; heater: number; amp: number; loss: number; part: string; phi: number }[] = [];
+  const patches: { m: CMat; heater: number; amp: number; loss: number; part: string; leaf: number; phi: number }[] = [];
   const cache: PartCache = new Map();
   const patchOf = new Map<string, (typeof patches)[number]>();
   const leaves = new Map<string, { part: string; index: number; name: string }>();
@@ -256,11 +334,19 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
       const m = transfers.get(n.name)![li]!;
       const loss = num(n.plan.part.flat.instances[l.name]!.settings, "loss_db", 0);
       const s = net.instances[l.name]!.settings;
-      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss, part: n.name, phi: Number.NaN };
+      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss, part: n.name, leaf: li, phi: Number.NaN };
       patches.push(p);
       patchOf.set(path, p);
     });
   }
+  // A leaf's transfer changed: its part is propagated again from that leaf on (labFields).
+  const moved = (part: string, leaf: number): void => {
+    const c = cache.get(part);
+    if (c) {
+      c.stale = true;
+      if (c.pins) c.pins.need[leaf] = 1;
+    }
+  };
   return {
     fields(phases, powers) {
       // Only parts whose heaters moved are propagated again (a sweep moves one part's, and its
@@ -271,8 +357,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
         p.phi = phi;
         p.m.re[0] = p.amp * Math.cos(phi);
         p.m.im[0] = p.amp * Math.sin(phi);
-        const c = cache.get(p.part);
-        if (c) c.stale = true;
+        moved(p.part, p.leaf);
       }
       return labFields(lc, transfers, powers, cache);
     },
@@ -281,7 +366,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
       if (patch) {
         patch.amp = 10 ** (-(patch.loss + (error.lossDb ?? 0)) / 20);
         patch.phi = Number.NaN;
-        cache.delete(patch.part);
+        moved(patch.part, patch.leaf);
         return;
       }
       const at = leaves.get(path);
@@ -292,7 +377,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
       const r = resolveInstance(at.name, inst, lookup);
       if (!r.model?.transfer) throw new Error(`labEngine: leaf "${path}" has no transfer model`);
       transfers.get(at.part)![at.index] = r.model.transfer(inst.settings);
-      cache.delete(at.part);
+      moved(at.part, at.index);
     },
   };
 }

@@ -60,24 +60,50 @@ function inverse(m: number[][]): number[][] | null {
 /** Linear least squares of r on [1, cos ηP, sin ηP]: coefficients and residual sum of squares. */
 function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x: number[]; sse: number } | null {
   const n = p.length;
-  const ata = [
-    [0, 0, 0],
-    [0, 0, 0],
-    [0, 0, 0],
-  ];
-  const atb = [0, 0, 0];
+  // The normal equations' sums one by one (row = [1, cos, sin]: the products by 1 are exact), the
+  // cosines kept for the residual: the grid search calls this a hundred times per fringe.
+  const co = scratch(n, 0);
+  const si = scratch(n, 1);
+  let s1 = 0;
+  let sc = 0;
+  let ss = 0;
+  let scc = 0;
+  let scs = 0;
+  let sss = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
   for (let i = 0; i < n; i++) {
-    const row = [1, Math.cos(eta * p[i]!), Math.sin(eta * p[i]!)];
-    for (let j = 0; j < 3; j++) {
-      atb[j]! += row[j]! * r[i]!;
-      for (let k = 0; k < 3; k++) ata[j]![k]! += row[j]! * row[k]!;
-    }
+    const c = Math.cos(eta * p[i]!);
+    const s = Math.sin(eta * p[i]!);
+    co[i] = c;
+    si[i] = s;
+    b0 += r[i]!;
+    b1 += c * r[i]!;
+    b2 += s * r[i]!;
+    s1 += 1;
+    sc += c;
+    ss += s;
+    scc += c * c;
+    scs += c * s;
+    sss += s * s;
   }
-  const x = solve(ata, atb);
+  const ata = [
+    [s1, sc, ss],
+    [sc, scc, scs],
+    [ss, scs, sss],
+  ];
+  const x = solve(ata, [b0, b1, b2]);
   if (!x) return null;
   let sse = 0;
-  for (let i = 0; i < n; i++) sse += (r[i]! - x[0]! - x[1]! * Math.cos(eta * p[i]!) - x[2]! * Math.sin(eta * p[i]!)) ** 2;
+  for (let i = 0; i < n; i++) sse += (r[i]! - x[0]! - x[1]! * co[i]! - x[2]! * si[i]!) ** 2;
   return { x, sse };
+}
+
+const scratches: Float64Array[] = [new Float64Array(64), new Float64Array(64)];
+function scratch(n: number, k: number): Float64Array {
+  if (scratches[k]!.length < n) scratches[k] = new Float64Array(n);
+  return scratches[k]!;
 }
 
 /**

@@ -4,6 +4,7 @@
 // uses it to choose settings and absorbing (absorb.ts) to compare readings with predictions.
 import { codesForPhases, powerForPhase, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
+import { realizedPhaseOf } from "../../../netlist/die/phase-memo.ts";
 import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
 import { brightest } from "./bright.ts";
 import type { Round } from "./rounds.ts";
@@ -86,9 +87,7 @@ export function power(state: SessionState, code: number): number {
 
 /** Code that makes heater h realize `phase` (mod 2π) on the estimated die with the other codes given. */
 export function codeFor(state: SessionState, h: number, phase: number, codes: Int32Array): number {
-  const c = Int32Array.from(codes);
-  c[h] = 0;
-  const at0 = realizedPhases(state.estimatedDie, c)[h]!;
+  const at0 = realizedPhaseOf(state.estimatedDie, codes, h, 0);
   const psi = (((phase - at0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
   const p = powerForPhase(state.estimatedDie.heaters[h]!, psi);
   return Math.max(0, Math.min(maxCode(state), Math.round(maxCode(state) * Math.sqrt(Math.min(1, p / state.setup.pMaxMw)))));
