@@ -4,7 +4,7 @@
 // gauges the estimate may carry), with its θ and φ misses; then every row's field over all raw
 // inputs (the whole cell). --cache keeps the session's estimate, codes and notes in a JSON file.
 //
-//   npx tsx scripts/lab-diagnose.ts <compile-out-dir> --cell L2.add2 --die 2 [--seed 1] [--top 12] [--part digits] [--gauges] [--cache f.json]
+//   npx tsx scripts/lab-diagnose.ts <compile-out-dir> --cell L2.add2 --die 2 [--seed 1] [--top 12] [--part digits] [--gauges] [--cache f.json] [--departure crosstalk]
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cellStructure } from "../compiler/calibrate/lab/structure.ts";
 import type { FabDie } from "../netlist/die/heaters.ts";
@@ -30,7 +30,12 @@ const seed = Number(flag("seed", "1"));
 const top = Number(flag("top", "12"));
 const design = cellDesigns(dir).find((x) => x.name.endsWith(only))!;
 const stream = seed * 1000003 + d;
-const die = departDie(drawFabDie(design.circuit, FAB_TECHNOLOGIES.foundry!, stream, `${design.name} fab ${d}`), design.circuit, [], stream);
+const die = departDie(
+  drawFabDie(design.circuit, FAB_TECHNOLOGIES.foundry!, stream, `${design.name} fab ${d}`),
+  design.circuit,
+  flag("departure", "").split(",").filter(Boolean),
+  stream,
+);
 const cache = flag("cache", "");
 let codes: Int32Array;
 let est: FabDie;
