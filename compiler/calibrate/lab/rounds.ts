@@ -27,6 +27,10 @@ export interface LabSetup {
   phiPairs?: boolean;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
+  /** After a failed acceptance, closing rounds at the operating point and the acceptance again (closing.ts); false: none (an ablation). Default true. */
+  closing?: boolean;
+  /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/calibration.md §12). */
+  closingGains?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
   reread?: boolean;
   /**
@@ -43,6 +47,9 @@ export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal"
   crosstalkVictims: 2,
   crosstalkAggressors: 3,
 };
+
+/** Entries whose operating |σ| is below this are dim: a magnitude scan reads their gain (plan.ts), a closing φ dither moves it (closing.ts). */
+export const DIM_SIGMA = 0.5;
 
 export interface Step {
   purpose: string;
