@@ -49,11 +49,13 @@ describe("the acceptance round", () => {
       const run = simulateLab(circuit, table, die, 5);
       const exact = checkCellOnFab(run.calibrated.circuit, die, run.codes).exact;
       const a = run.session.acceptance!;
-      // Never a false pass, and here no exact die refused either.
+      // Never a false pass, and here no exact die refused either (the verdict of the last
+      // acceptance round, after the closing rounds a first refusal brings: closing.ts).
       expect(a.pass).toBe(exact === 16);
-      if (!a.pass) refused++;
+      if (run.session.plan.some((p) => p.close !== undefined)) refused++;
       expect(a.accepted).toBeLessThanOrEqual(exact);
     }
+    // Refused by the first acceptance round: 5 of the 6 (3 of them exact and accepted after closing).
     expect(refused).toBeGreaterThanOrEqual(3);
   });
 
@@ -118,7 +120,8 @@ describe("the acceptance round", () => {
 
   it("makes calibrate --readings exit 1, naming the cell and the failing inputs, on a die the calibration's model does not fit", async () => {
     const dir = cellDir("optinc-accept-", circuit, table, "paper_4x8.divide0");
-    const die = departDie(drawFabDie(circuit, tech, 2, "crosstalk off its law"), circuit, ["crosstalk"], 2);
+    // Seed 6: still inexact after the closing rounds (seed 2 is exact and accepted since them).
+    const die = departDie(drawFabDie(circuit, tech, 6, "crosstalk off its law"), circuit, ["crosstalk"], 6);
     const work = mkdtempSync(join(tmpdir(), "optinc-accept-work-"));
     writeFileSync(join(work, "die.json"), writeFabDieFile(die));
     const run = async (args: string[]): Promise<{ code: number; err: string }> => {

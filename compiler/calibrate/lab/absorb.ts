@@ -3,6 +3,7 @@
 // rows' phases (meta-MZIs, homodyne quadrature, gate scans) and the entries' path gains (at the
 // operating θ for dim ones). Predictions come from the estimated die itself (stage-physics.ts).
 import { judgeAccept, LO_MW } from "./accept.ts";
+import { absorbClose, closeAfterAccept } from "./closing.ts";
 import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
 import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
@@ -39,7 +40,10 @@ export function absorbRound(state: SessionState, round: Round, raw: StepReading[
   state.readings.push(readings);
   if (round.kind === "dark") absorbDark(state, round, readings);
   else if (round.kind === "settle") absorbSettle(state, round, readings);
-  else if (round.kind === "accept") state.acceptance = judgeAccept(state, round, readings);
+  else if (round.kind === "accept") {
+    state.acceptance = judgeAccept(state, round, readings);
+    closeAfterAccept(state, round);
+  } else if (state.plan[round.index]?.close !== undefined) absorbClose(state, round, readings);
   else if (isReread(state, round)) absorbReread(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);
   else if (round.kind === "phase") absorbPhase(state, round, readings);

@@ -5,11 +5,12 @@
 // readings absorbed before it; every step's wait comes from the settling probe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
+import { planClose } from "./closing.ts";
 import { planReread } from "./dead-monitor.ts";
 import { interleaveReferences } from "./coupling-refs.ts";
 import { planPairs } from "./pairs.ts";
 import { planPhiPairs } from "./phi-pairs.ts";
-import type { Group, Round, Step } from "./rounds.ts";
+import { DIM_SIGMA, type Group, type Round, type Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { planSettle, stepWaits } from "./settling.ts";
 import {
@@ -40,6 +41,7 @@ export function planNextRound(state: SessionState): Round {
   if (p.kind === "dark") planDark(state, steps, groups);
   else if (p.kind === "settle") planSettle(state, steps, groups);
   else if (p.kind === "accept") planAccept(state, steps, groups);
+  else if (p.close !== undefined) planClose(state, p.kind, steps, groups);
   else {
     const stage = state.struct.stages[p.stage!]!;
     if (p.reread) planReread(state, stage, p.reread, baseCodes(state, stage), steps, groups);
@@ -246,8 +248,7 @@ function planTurn(
 /** Phase steps of each half of an entry's magnitude scan (planMagnitude). */
 export const MAGNITUDE_POINTS = 12;
 
-/** Entries whose operating |σ| is below this get a magnitude scan (absorb.ts uses it for their gain). */
-export const DIM_SIGMA = 0.5;
+export { DIM_SIGMA } from "./rounds.ts";
 
 /**
  * A dim entry's transmission at its operating θ against its peak, φ turned in MAGNITUDE_POINTS

@@ -29,6 +29,10 @@ export interface LabSetup {
   brightLighting?: boolean;
   /** Turn a lit row's leaking dark entries to add in phase when they outweigh its open entry (stage-physics.ts alignLeaks); false: the open entry's φ alone (an ablation). Default true. */
   alignLeaks?: boolean;
+  /** After a failed acceptance, closing rounds at the operating point and the acceptance again (closing.ts); false: none (an ablation). Default true. */
+  closing?: boolean;
+  /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/calibration.md §12). */
+  closingGains?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
   reread?: boolean;
   /** Read a gated row's pair past its dead fan-in monitor with the ReLU held open (gated-pair.ts); false reads it through the gate as it falls (an ablation). Default true. */
@@ -47,6 +51,9 @@ export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal"
   crosstalkVictims: 2,
   crosstalkAggressors: 3,
 };
+
+/** Entries whose operating |σ| is below this are dim: a magnitude scan reads their gain (plan.ts), a closing φ dither moves it (closing.ts). */
+export const DIM_SIGMA = 0.5;
 
 export interface Step {
   purpose: string;

@@ -59,7 +59,7 @@ export interface SessionState {
    * acceptance round. A round whose monitor read nothing is followed by a re-read of what it missed through another monitor
    * (`reread`; dead-monitor.ts), inserted when its readings are absorbed.
    */
-  readonly plan: { stage: number | null; kind: Round["kind"]; reread?: Reread[] }[];
+  readonly plan: { stage: number | null; kind: Round["kind"]; reread?: Reread[]; close?: number }[];
   /** Dark reading per readout (A), from the dark round (a local oscillator's readout: its photocurrent). */
   dark: Float64Array;
   /** Each output receiver's responsivity (A/W), from its local oscillator's photocurrent in the dark round. */
@@ -94,6 +94,8 @@ export interface SessionState {
   settling: Settling | null;
   /** The estimated die's optics, built on first use (stage-physics.ts engine). */
   cachedEngine: LabEngine | null;
+  /** The closing passes after a failed acceptance (closing.ts): the pass, each pass's largest move (rad), the last θ move. */
+  closing?: { pass: number; moved: number[]; theta: number };
   /** The input coupling read by each estimation round's references, at every step (coupling-refs.ts). */
   readonly coupling: { round: number; c: Float64Array; refs: number[] }[];
 }

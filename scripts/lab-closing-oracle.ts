@@ -1,0 +1,163 @@
+// How far a closing round at the operating point could take a calibration from readings
+// (docs/calibration.md §12, `crosstalk`): after the session, the estimated die is moved, from the
+// TRUE die, so that it realizes what the true die realizes at the programmed codes — every θ, then
+// also every entry's phase relative to its row (stage transfer, after one complex factor per row
+// and the upstream row's phase on each stage input, as lab-diagnose.ts) — the codes solved again,
+// three times (the fixed point a lab's closing rounds iterate to). Prints, per stage, the θ miss
+// (mean/RMS, mrad), the relative phase miss and the amplitude miss (RMS of ln |true|/|est|, ×1000),
+// and the inputs exact on the true die. Gains are not moved: moved the same way (as loss on each φ
+// section, relative to its row) they did not converge (add0 dies 0–2: 126, 11, 4 of 256).
+//
+//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp]
+import { departDie } from "../fab/departures.ts";
+import { drawFabDie } from "../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
+import { dieAtCodes, passiveDie, realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
+import { caseCount, casePowers } from "../netlist/lab/optics.ts";
+import { labEngine, partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
+import { labBias } from "../pipeline/calibrate/from-readings.ts";
+import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
+import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
+import { cellDesigns } from "./fab-study-core.ts";
+
+type C = [number, number];
+const args = process.argv.slice(2);
+const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
+const design = cellDesigns(args[0]!).find((x) => x.name.endsWith(flag("cell", "divide0")))!;
+const departures = flag("departure", "crosstalk").split(",").filter(Boolean);
+const levels = Number(design.circuit.info.levels ?? 4);
+const mul = ([a, b]: C, [c, d]: C): C => [a * c - b * d, a * d + b * c];
+
+for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
+  const stream = 1000003 + d;
+  const die = departDie(
+    drawFabDie(design.circuit, FAB_TECHNOLOGIES.foundry!, stream, `${design.name} fab ${d}`),
+    design.circuit,
+    departures,
+    stream,
+  );
+  const run = simulateLab(design.circuit, design.table, die, 7 + d);
+  const s = run.session;
+  const st = s.struct;
+  const lc = st.lc;
+  const est = s.estimatedDie;
+  const asRead = est.heaters.map((h) => h.offsetRad);
+
+  // Per entry, its stage transfer on the true die against the estimate's, at `codes`.
+  const entryMiss = (codes: Int32Array): { miss: Map<number, { dPh: number; amp: number }>; pa: Float64Array; pb: Float64Array } => {
+    const pa = realizedPhases(die, codes);
+    const pb = realizedPhases(est, codes);
+    const engT = labEngine(
+      lc,
+      passiveDie(die),
+      die.heaters.map((h) => h.path),
+    );
+    const engE = labEngine(
+      lc,
+      passiveDie(est),
+      est.heaters.map((h) => h.path),
+    );
+    const bias = labBias(calibrateFab(design.circuit, design.table, est).calibration.bias);
+    // Each row's phase, true against estimated, at the input where it is brightest.
+    const gauge = new Map<string, C>();
+    const best = new Map<string, number>();
+    for (let n = 0; n < caseCount(lc, levels); n++) {
+      const p = casePowers(lc, levels, bias, n);
+      const ft = engT.fields(pa, p);
+      const fe = engE.fields(pb, p);
+      for (const sg of st.stages)
+        for (const r of sg.rows) {
+          const k = `${r.part},out${r.index}`;
+          const [x, y] = ft.pin(k);
+          const [c, e] = fe.pin(k);
+          if (Math.hypot(x, y) > (best.get(k) ?? 0) && Math.hypot(c, e) > 0) {
+            best.set(k, Math.hypot(x, y));
+            const q = c * c + e * e;
+            gauge.set(k, [(x * c + y * e) / q, (y * c - x * e) / q]);
+          }
+        }
+    }
+    const tT = partTransfers(lc, dieAtCodes(die, codes));
+    const tE = partTransfers(lc, dieAtCodes(est, codes));
+    const miss = new Map<number, { dPh: number; amp: number }>();
+    for (const sg of st.stages) {
+      const n = sg.inputs.length;
+      const cols = (t: typeof tT): C[][] =>
+        Array.from(
+          { length: n },
+          (_, j) =>
+            propagatePart(
+              lc,
+              sg.part,
+              t,
+              Array.from({ length: n }, (_, k) => (k === j ? [1, 0] : [0, 0]) as C),
+            ).out,
+        );
+      const T = cols(tT).map((col, j) => {
+        const inp = sg.inputs[j]!;
+        const h = inp.kind === "row" ? (gauge.get(`${inp.part},out${inp.row}`) ?? [1, 0]) : ([1, 0] as C);
+        return col.map((z) => mul(z, h));
+      });
+      const E = cols(tE);
+      for (const row of sg.rows) {
+        if (row.entries.length === 0) continue;
+        let [nr, ni, den] = [0, 0, 0];
+        for (const e of row.entries) {
+          const j = st.entries[e]!.input;
+          const [x, y] = T[j]![row.index]!;
+          const [c, dd] = E[j]![row.index]!;
+          nr += x * c + y * dd;
+          ni += y * c - x * dd;
+          den += c * c + dd * dd;
+        }
+        for (const e of row.entries) {
+          const j = st.entries[e]!.input;
+          const [x, y] = T[j]![row.index]!;
+          const [er, ei] = mul([nr / den, ni / den], E[j]![row.index]!);
+          miss.set(e, {
+            dPh: wrapSigned(Math.atan2(y, x) - Math.atan2(ei, er)),
+            amp: Math.hypot(x, y) / Math.max(1e-30, Math.hypot(er, ei)),
+          });
+        }
+      }
+    }
+    return { miss, pa, pb };
+  };
+
+  const q = (v: number[]): number => 1000 * Math.sqrt(v.reduce((a, b) => a + b * b, 0) / Math.max(1, v.length));
+  const report = (label: string, codes: Int32Array): string[] => {
+    const r = checkCellOnFab(calibrateFab(design.circuit, design.table, est).circuit, die, codes);
+    const { miss, pa, pb } = entryMiss(codes);
+    const per = st.stages.map((sg) => {
+      const dt = sg.entries.map((e) => wrapSigned(pa[st.entries[e]!.theta]! - pb[st.entries[e]!.theta]!));
+      const mean = (1000 * dt.reduce((a, b) => a + b, 0)) / dt.length;
+      const ph = q(sg.entries.map((e) => miss.get(e)?.dPh ?? 0));
+      const amp = q(sg.entries.map((e) => Math.log(miss.get(e)?.amp ?? 1)));
+      return `${sg.part}: θ ${mean.toFixed(0)}/${q(dt).toFixed(0)} ph ${ph.toFixed(0)} lnA ${amp.toFixed(0)}`;
+    });
+    const out = [`${label}: ${r.exact}/${r.cases} [${per.join(" | ")}]`];
+    if (args.includes("--amp")) {
+      const worst = [...miss].sort((x, y) => Math.abs(Math.log(y[1].amp)) - Math.abs(Math.log(x[1].amp))).slice(0, 6);
+      const name = (e: number): string => {
+        const th = wrapSigned(pa[st.entries[e]!.theta]!);
+        return `${st.entries[e]!.name} θ ${th.toFixed(2)}${Math.abs(Math.sin(th / 2)) < 0.5 ? " dim" : ""}`;
+      };
+      out.push(`    largest amplitude misses: ${worst.map(([e, x]) => `${name(e)} ×${x.amp.toFixed(3)}`).join(", ")}`);
+    }
+    return out;
+  };
+
+  const lines = report("as read", run.codes);
+  for (const withPhi of [false, true]) {
+    est.heaters.forEach((h, i) => (h.offsetRad = asRead[i]!));
+    let codes = run.codes;
+    for (let it = 0; it < 3; it++) {
+      const { miss, pa, pb } = entryMiss(codes);
+      for (const en of st.entries) est.heaters[en.theta]!.offsetRad += wrapSigned(pa[en.theta]! - pb[en.theta]!);
+      if (withPhi) for (const [e, x] of miss) if (!st.parked.has(st.entries[e]!.phi)) est.heaters[st.entries[e]!.phi]!.offsetRad += x.dPh;
+      codes = s.programCodes().codes;
+    }
+    lines.push(...report(withPhi ? "θ and relative phases at the operating point" : "θ at the operating point", codes));
+  }
+  console.log(`${design.name} die ${d} (${s.acceptance?.pass ? "accepted" : "refused"})\n  ${lines.join("\n  ")}`);
+}
