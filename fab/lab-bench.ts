@@ -19,9 +19,9 @@
 // noise.
 import { createRng } from "../math/rng.ts";
 import type { FabDetector, FabDie, FabMonitor } from "../netlist/die/heaters.ts";
-import { passiveDie, realizedPhases } from "../netlist/die/heaters.ts";
+import { realizedPhases } from "../netlist/die/heaters.ts";
 import type { LabCircuit } from "../netlist/lab/optics.ts";
-import { labEngine } from "../netlist/lab/propagate.ts";
+import { dieEngine } from "../netlist/lab/die-engine.ts";
 
 export interface LabStep {
   powers: ArrayLike<number>;
@@ -92,11 +92,7 @@ export interface LabBench {
 export function labBench(lc: LabCircuit, die: FabDie, seed: number): LabBench {
   const L = LAB_INSTRUMENTS;
   const rng = createRng(seed * 104729 + 0x1ab);
-  const eng = labEngine(
-    lc,
-    passiveDie(die),
-    die.heaters.map((h) => h.path),
-  );
+  const eng = dieEngine(lc, die);
   const nSites = lc.sites.length;
   const nDet = lc.detectors.length;
   // Monitors: the die's photodiodes; a die file without them (written before they were die

@@ -12,9 +12,10 @@
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
-import { dieAtCodes, passiveDie, realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
+import { dieAtCodes, realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
 import { caseCount, casePowers } from "../netlist/lab/optics.ts";
-import { labEngine, partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
+import { partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
+import { dieEngine } from "../netlist/lab/die-engine.ts";
 import { labBias } from "../pipeline/calibrate/from-readings.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
@@ -47,16 +48,8 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
   const entryMiss = (codes: Int32Array): { miss: Map<number, { dPh: number; amp: number }>; pa: Float64Array; pb: Float64Array } => {
     const pa = realizedPhases(die, codes);
     const pb = realizedPhases(est, codes);
-    const engT = labEngine(
-      lc,
-      passiveDie(die),
-      die.heaters.map((h) => h.path),
-    );
-    const engE = labEngine(
-      lc,
-      passiveDie(est),
-      est.heaters.map((h) => h.path),
-    );
+    const engT = dieEngine(lc, die);
+    const engE = dieEngine(lc, est);
     const bias = labBias(calibrateFab(design.circuit, design.table, est).calibration.bias);
     // Each row's phase, true against estimated, at the input where it is brightest.
     const gauge = new Map<string, C>();

@@ -11,9 +11,9 @@ import type { FabDie } from "../netlist/die/heaters.ts";
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
-import { dieAtCodes, passiveDie, realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
+import { dieAtCodes, realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
 import { caseCount, casePowers } from "../netlist/lab/optics.ts";
-import { labEngine } from "../netlist/lab/propagate.ts";
+import { dieEngine } from "../netlist/lab/die-engine.ts";
 import { labBias } from "../pipeline/calibrate/from-readings.ts";
 import { partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
@@ -74,16 +74,8 @@ const tE = partTransfers(lc, dieAtCodes(est, run.codes));
 const pa = realizedPhases(die, run.codes);
 const pb = realizedPhases(est, run.codes);
 const levels = Number(design.circuit.info.levels ?? 4);
-const engT = labEngine(
-  lc,
-  passiveDie(die),
-  die.heaters.map((h) => h.path),
-);
-const engE = labEngine(
-  lc,
-  passiveDie(est),
-  est.heaters.map((h) => h.path),
-);
+const engT = dieEngine(lc, die);
+const engE = dieEngine(lc, est);
 // Each stage input's gauge: an upstream row's field, true over estimated, where it is brightest.
 const inputGauge = new Map<string, [number, number]>();
 {

@@ -7,9 +7,9 @@ import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
-import { passiveDie, realizedPhases, wrapSigned, type FabDie } from "../netlist/die/heaters.ts";
+import { realizedPhases, wrapSigned, type FabDie } from "../netlist/die/heaters.ts";
 import { caseCount, casePowers, type LabCircuit } from "../netlist/lab/optics.ts";
-import { labEngine } from "../netlist/lab/propagate.ts";
+import { dieEngine } from "../netlist/lab/die-engine.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { labBias } from "../pipeline/calibrate/from-readings.ts";
 import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
@@ -73,11 +73,7 @@ export function rowFields(
   ...dies: [FabDie, Float64Array][]
 ): [number, number][][][] {
   return dies.map(([die, phases]) => {
-    const eng = labEngine(
-      lc,
-      passiveDie(die),
-      die.heaters.map((h) => h.path),
-    );
+    const eng = dieEngine(lc, die);
     const z = keys.map(() => [] as [number, number][]);
     for (let n = 0; n < caseCount(lc, levels); n++) {
       const f = eng.fields(phases, casePowers(lc, levels, bias, n));

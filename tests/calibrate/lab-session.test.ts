@@ -4,9 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
-import { passiveDie, wrapSigned } from "../../netlist/die/heaters.ts";
+import { wrapSigned } from "../../netlist/die/heaters.ts";
 import { labCircuit } from "../../netlist/lab/optics.ts";
-import { labEngine, propagatePart, partTransfers } from "../../netlist/lab/propagate.ts";
+import { propagatePart, partTransfers } from "../../netlist/lab/propagate.ts";
+import { dieEngine } from "../../netlist/lab/die-engine.ts";
 import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
 import { createRng } from "../../math/rng.ts";
@@ -99,11 +100,7 @@ describe("monitor optics", () => {
     const { circuit } = paperCell("divide0");
     const die = drawFabDie(circuit, tech, 3, "C");
     const lc = labCircuit(circuit);
-    const a = labEngine(
-      lc,
-      passiveDie(die),
-      die.heaters.map((h) => h.path),
-    );
+    const a = dieEngine(lc, die);
     const phases = die.heaters.map((h) => h.offsetRad);
     const f1 = a.fields(phases, [1, 0.5, 0.2, 0.1]);
     const f2 = a.fields(phases, [1, 0.5, 0.2, 0.1]);

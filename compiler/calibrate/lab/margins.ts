@@ -4,10 +4,10 @@
 // the nearest decision threshold, in detector steps (0.5 = centred on its level). What the lab can
 // expect before it checks the die; the true die's figure needs the true die (`optinc verify`).
 import type { Circuit } from "../../../netlist/ir.ts";
-import { realizedPhases, passiveDie, type EstimatedDie } from "../../../netlist/die/heaters.ts";
+import { realizedPhases, type EstimatedDie } from "../../../netlist/die/heaters.ts";
 import { detectorThresholds, ratioScale } from "../../../netlist/models.ts";
 import { caseCount, casePowers } from "../../../netlist/lab/optics.ts";
-import { labEngine } from "../../../netlist/lab/propagate.ts";
+import { dieEngine } from "../../../netlist/lab/die-engine.ts";
 import type { CellStructure } from "./structure.ts";
 
 export interface PredictedMargins {
@@ -27,11 +27,7 @@ export function predictedMargins(
   levels: number,
 ): PredictedMargins {
   const lc = struct.lc;
-  const eng = labEngine(
-    lc,
-    passiveDie(estimatedDie),
-    estimatedDie.heaters.map((h) => h.path),
-  );
+  const eng = dieEngine(lc, estimatedDie);
   const phases = realizedPhases(estimatedDie, codes);
   const top = calibrated.netlists[calibrated.top]!;
   // Per readout: its detector's step and offset, and (ratiometric) the readout of its reference row.
