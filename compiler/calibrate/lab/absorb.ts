@@ -12,7 +12,7 @@ import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import type { FringeFit } from "./fringe-fit.ts";
 import { fitBalance, floorCorrection, scanResidual, setBalance, turnResidual, type Residual } from "./coupler-balance.ts";
 import { fit, fitPredicted, values } from "./readings-fit.ts";
-import { update } from "./heater-update.ts";
+import { shiftOffset, update } from "./heater-update.ts";
 import {
   absorbThetaReread,
   FLAT_FRINGE,
@@ -179,7 +179,7 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
   for (const x of state.struct.entries) {
     if (x.part !== en.part || x.row !== en.row || x.phi === skip) continue;
     const h = state.estimatedDie.heaters[x.phi]!;
-    h.offsetRad = (((h.offsetRad + shift) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    shiftOffset(h, shift);
   }
 }
 

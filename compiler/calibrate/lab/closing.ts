@@ -11,6 +11,8 @@
 //          programmed and lit as in the acceptance round, read at the fan-in monitor where it meets
 //          its row's reference: its phase against the rest of its row where the decision is made.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
+import { shiftOffset } from "./heater-update.ts";
+import { roundReadings } from "./lab-files.ts";
 import { values } from "./readings-fit.ts";
 import { DIM_SIGMA, type Group, type Round, type Step, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
@@ -30,9 +32,6 @@ const LIGHTINGS = 24;
 
 type Sweep = Extract<Group, { kind: "sweep" }>;
 
-/** Photodiode readings of steps (lab-files.ts counts them the same way). */
-const roundReadings = (steps: Step[]): number => steps.reduce((a, s) => a + s.read.length, 0);
-
 const readingsSoFar = (state: SessionState): number => state.rounds.reduce((a, r) => a + roundReadings(r.steps), 0);
 
 /** Readings of a closing pass: the last one's, else at most one dither per θ and per φ and a few references. */
@@ -42,12 +41,17 @@ function passEstimate(state: SessionState): number {
   return 2 * DITHER_STEPS * state.struct.entries.length + 20;
 }
 
+/** Whether one more pass and the acceptance round `accept` again stay within the readings budget. */
+function passFits(state: SessionState, accept: Round): boolean {
+  const budget = READINGS_PER_MZI * state.struct.entries.length;
+  return readingsSoFar(state) + passEstimate(state) + roundReadings(accept.steps) <= budget;
+}
+
 /** After a failed acceptance round: a closing pass and the acceptance again, if the budget allows (once). */
 export function closeAfterAccept(state: SessionState, accept: Round): void {
   if (state.setup.closing === false || state.acceptance?.pass !== false) return;
   if (state.plan.some((p) => p.close !== undefined)) return;
-  const budget = READINGS_PER_MZI * state.struct.entries.length;
-  if (readingsSoFar(state) + passEstimate(state) + roundReadings(accept.steps) > budget) return;
+  if (!passFits(state, accept)) return;
   state.closing = { pass: 1, moved: [], theta: 0 };
   state.plan.splice(
     accept.index + 1,
@@ -62,10 +66,8 @@ export function closeAfterAccept(state: SessionState, accept: Round): void {
 function nextPass(state: SessionState, round: Round, moved: number): void {
   const c = state.closing!;
   c.moved.push(moved);
-  const accept = state.rounds.findLast((r) => r.kind === "accept")!;
-  const budget = READINGS_PER_MZI * state.struct.entries.length;
   if (c.pass >= CLOSE_PASSES || moved < CONVERGED_RAD) return;
-  if (readingsSoFar(state) + passEstimate(state) + roundReadings(accept.steps) > budget) return;
+  if (!passFits(state, state.rounds.findLast((r) => r.kind === "accept")!)) return;
   c.pass++;
   state.plan.splice(round.index + 1, 0, { stage: null, kind: "theta", close: c.pass }, { stage: null, kind: "phase", close: c.pass });
 }
@@ -255,7 +257,7 @@ function absorbDither(state: SessionState, round: Round, readings: StepReading[]
     }
     for (const [g, delta, gamma] of moves) {
       const h = die.heaters[g.heater]!;
-      h.offsetRad = (((h.offsetRad + delta) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+      shiftOffset(h, delta);
       if (gamma !== 0) scale(g, gamma);
       if (it === 0) moved = Math.max(moved, Math.abs(delta), Math.abs(gamma));
     }

@@ -6,6 +6,11 @@ import { fitPredicted } from "./readings-fit.ts";
 import type { Group, Round } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 
+/** Move a heater's offset by `shift` (rad), kept in [0, 2π): every absorb path moves offsets this way. */
+export function shiftOffset(h: { offsetRad: number }, shift: number): void {
+  h.offsetRad = (((h.offsetRad + shift) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+}
+
 /** Move a heater's offset and efficiency by measured − predicted fringe (twice: the prediction moves with them). */
 export function update(
   state: SessionState,
@@ -18,7 +23,7 @@ export function update(
   const h = state.estimatedDie.heaters[g.heater]!;
   for (let it = 0; it < 2; it++) {
     const p = fitPredicted(state, round, g, g.heater, measured.gamma !== 0);
-    if (offset) h.offsetRad = (((h.offsetRad + wrapSigned(measured.psiRad - p.psiRad)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    if (offset) shiftOffset(h, wrapSigned(measured.psiRad - p.psiRad));
     // The heater law's curvature γ = η·β moves with the efficiency.
     const gamma = h.radPerMw * (h.betaPerMw ?? 0) + (measured.gamma - p.gamma);
     h.radPerMw = Math.max(1e-6, h.radPerMw + (measured.eta - p.eta));
