@@ -12,9 +12,8 @@
 //          its row's reference: its phase against the rest of its row where the decision is made.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { shiftOffset } from "./heater-update.ts";
-import { roundReadings } from "./lab-files.ts";
 import { values } from "./readings-fit.ts";
-import { DIM_SIGMA, type Group, type Round, type Step, type StepReading } from "./rounds.ts";
+import { DIM_SIGMA, type Group, type Round, roundReadings, type Step, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, programCodes, setPassive } from "./stage-physics.ts";
 import { meetingSite, metaPairs } from "./structure.ts";

@@ -112,9 +112,8 @@ export function stepSettings(struct: CellStructure, round: number, k: number, st
   return { id: stepId(round, k), inputs, codes, settleMs: step.settleMs, read: step.read.map((r) => struct.readouts[r]!) };
 }
 
-/** Readings (photodiode values, not the reference tap) of a round's steps. */
-export const roundReadings = (steps: { read: readonly unknown[]; repeats?: number }[]): number =>
-  steps.reduce((a, s) => a + s.read.length * (s.repeats ?? 1), 0);
+// Readings of a round's steps: defined with the protocol types (rounds.ts), which the planner reads too.
+export { roundReadings } from "./rounds.ts";
 
 /** Lab time of steps: each sets its codes, waits its settleMs (else the instrument's), and reads `repeats` times (ms). */
 export const labTimeMs = (

@@ -127,3 +127,7 @@ export interface StepReading {
   values: number[];
   ref: number;
 }
+
+/** Readings (photodiode values, not the reference tap) of a round's steps. */
+export const roundReadings = (steps: { read: readonly unknown[]; repeats?: number }[]): number =>
+  steps.reduce((a, s) => a + s.read.length * (s.repeats ?? 1), 0);
