@@ -47,16 +47,19 @@ function measure(alignLeaks: boolean, finish: boolean): { session: LabSession; e
 
 describe("a lit row's leaking dark entries turned in phase", () => {
   it("coupler-wide add1 die 2: the pair is lit, the die exact and accepted; with the leaks left, the pair reads noise", () => {
-    const on = measure(true, true);
+    // Both sessions are measured up to the step stage's phase round; in the full tier to the end,
+    // where the die is exact and accepted with the leaks turned and inexact and refused without.
+    const on = measure(true, FULL);
     expect(on.e35).toBeGreaterThan(0.5e-3);
     expect(on.e35).toBeLessThan(2e-3);
-    const { codes } = on.session.programCodes();
-    const r = checkCellOnFab(calibrateFab(circuit, table, on.session.estimatedDie).circuit, die, codes);
-    expect(r.exact).toBe(r.cases);
-    expect(on.session.acceptance?.pass).toBe(true);
+    if (FULL) {
+      const { codes } = on.session.programCodes();
+      const r = checkCellOnFab(calibrateFab(circuit, table, on.session.estimatedDie).circuit, die, codes);
+      expect(r.exact).toBe(r.cases);
+      expect(on.session.acceptance?.pass).toBe(true);
+    }
     // Planted fault: the open entry's φ alone. The ReLU closes and step/e35's fringe is noise against
-    // a flat prediction (the ratio off by orders of magnitude, or not finite); measured only up to
-    // that round, and in the full tier to the end, where the die is inexact and refused.
+    // a flat prediction (the ratio off by orders of magnitude, or not finite).
     const off = measure(false, FULL);
     expect(off.e35 > 0.5e-3 && off.e35 < 2e-3).toBe(false);
     if (FULL) {
