@@ -3,12 +3,15 @@
 // TRUE die, so that it realizes what the true die realizes at the programmed codes — every θ, then
 // also every entry's phase relative to its row (stage transfer, after one complex factor per row
 // and the upstream row's phase on each stage input, as lab-diagnose.ts) — the codes solved again,
-// three times (the fixed point a lab's closing rounds iterate to). Prints, per stage, the θ miss
-// (mean/RMS, mrad), the relative phase miss and the amplitude miss (RMS of ln |true|/|est|, ×1000),
-// and the inputs exact on the true die. Gains are not moved: moved the same way (as loss on each φ
-// section, relative to its row) they did not converge (add0 dies 0–2: 126, 11, 4 of 256).
+// `--passes` times (default 3; the fixed point a lab's closing rounds iterate to). Prints, per stage,
+// the θ miss (mean/RMS, mrad), the relative phase miss and the amplitude miss (RMS of
+// ln |true|/|est|, ×1000), and the inputs exact on the true die.
+//   --gains  also moves each dim entry's amplitude miss (loss on its φ section, relative to its row);
+//   --gauge  also moves every entry's amplitude, the common factor of each row an output detector
+//            reads and the common phase of each row read through a ReLU — the gauges the per-row
+//            factor above leaves out, which the decisions do see.
 //
-//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp]
+//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp] [--gains] [--gauge] [--passes 3]
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
@@ -45,7 +48,9 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
   const asRead = est.heaters.map((h) => h.offsetRad);
 
   // Per entry, its stage transfer on the true die against the estimate's, at `codes`.
-  const entryMiss = (codes: Int32Array): { miss: Map<number, { dPh: number; amp: number }>; pa: Float64Array; pb: Float64Array } => {
+  const entryMiss = (
+    codes: Int32Array,
+  ): { miss: Map<number, { dPh: number; amp: number }>; rowFactor: Map<string, C>; pa: Float64Array; pb: Float64Array } => {
     const pa = realizedPhases(die, codes);
     const pb = realizedPhases(est, codes);
     const engT = dieEngine(lc, die);
@@ -73,6 +78,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
     const tT = partTransfers(lc, dieAtCodes(die, codes));
     const tE = partTransfers(lc, dieAtCodes(est, codes));
     const miss = new Map<number, { dPh: number; amp: number }>();
+    const rowFactor = new Map<string, C>();
     for (const sg of st.stages) {
       const n = sg.inputs.length;
       const cols = (t: typeof tT): C[][] =>
@@ -103,6 +109,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
           ni += y * c - x * dd;
           den += c * c + dd * dd;
         }
+        rowFactor.set(`${sg.part}/${row.index}`, [nr / den, ni / den]);
         for (const e of row.entries) {
           const j = st.entries[e]!.input;
           const [x, y] = T[j]![row.index]!;
@@ -114,7 +121,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
         }
       }
     }
-    return { miss, pa, pb };
+    return { miss, rowFactor, pa, pb };
   };
 
   const q = (v: number[]): number => 1000 * Math.sqrt(v.reduce((a, b) => a + b * b, 0) / Math.max(1, v.length));
@@ -141,16 +148,57 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
   };
 
   const lines = report("as read", run.codes);
-  for (const withPhi of [false, true]) {
+  const passiveAsRead = new Map([...est.passive].map(([k, v]) => [k, { ...v }]));
+  const passes = Number(flag("passes", "3"));
+  const modes = ["theta", "phase", ...(args.includes("--gains") ? ["gain"] : []), ...(args.includes("--gauge") ? ["gauge"] : [])];
+  const lossBy = (leaf: string, amp: number): void => {
+    const pe = est.passive.get(leaf) ?? {};
+    est.passive.set(leaf, { ...pe, lossDb: (pe.lossDb ?? 0) - 20 * Math.log10(amp) });
+  };
+  for (const mode of modes) {
     est.heaters.forEach((h, i) => (h.offsetRad = asRead[i]!));
+    est.passive.clear();
+    for (const [k, v] of passiveAsRead) est.passive.set(k, { ...v });
     let codes = run.codes;
-    for (let it = 0; it < 3; it++) {
-      const { miss, pa, pb } = entryMiss(codes);
+    for (let it = 0; it < passes; it++) {
+      const { miss, rowFactor, pa, pb } = entryMiss(codes);
       for (const en of st.entries) est.heaters[en.theta]!.offsetRad += wrapSigned(pa[en.theta]! - pb[en.theta]!);
-      if (withPhi) for (const [e, x] of miss) if (!st.parked.has(st.entries[e]!.phi)) est.heaters[st.entries[e]!.phi]!.offsetRad += x.dPh;
+      if (mode !== "theta")
+        for (const [e, x] of miss) if (!st.parked.has(st.entries[e]!.phi)) est.heaters[st.entries[e]!.phi]!.offsetRad += x.dPh;
+      // --gains: each dim entry's amplitude miss moved onto its φ section as loss, relative to its row.
+      if (mode === "gain" || mode === "gauge")
+        for (const [e, x] of miss) {
+          const th = pa[st.entries[e]!.theta]!;
+          if (mode === "gauge" || Math.abs(Math.sin(th / 2)) < 0.5) lossBy(st.heaters[st.entries[e]!.phi]!.path, x.amp);
+        }
+      // --gauge: a row read by an output detector carries no gauge (its common factor moved onto its
+      // entries), nor does a row read through a ReLU its phase (the ReLU passes Re z in its own frame).
+      if (mode === "gauge")
+        for (const sg of st.stages)
+          for (const row of sg.rows) {
+            const f = rowFactor.get(`${sg.part}/${row.index}`);
+            const gated = row.sink.kind === "stage" && row.sink.gated;
+            if ((row.sink.kind !== "detector" && !gated) || !f) continue;
+            for (const e of row.entries) {
+              const h = st.entries[e]!.phi;
+              if (!st.parked.has(h)) est.heaters[h]!.offsetRad += Math.atan2(f[1], f[0]);
+              if (!gated) lossBy(st.heaters[h]!.path, Math.hypot(f[0], f[1]));
+            }
+          }
       codes = s.programCodes().codes;
     }
-    lines.push(...report(withPhi ? "θ and relative phases at the operating point" : "θ at the operating point", codes));
+    lines.push(
+      ...report(
+        mode === "gauge"
+          ? "θ, phases, every gain, detector rows' factor, gated rows' phase"
+          : mode === "gain"
+            ? "θ, phases and dim gains"
+            : mode === "phase"
+              ? "θ and relative phases at the operating point"
+              : "θ at the operating point",
+        codes,
+      ),
+    );
   }
   console.log(`${design.name} die ${d} (${s.acceptance?.pass ? "accepted" : "refused"})\n  ${lines.join("\n  ")}`);
 }
