@@ -11,7 +11,7 @@
 //            reads and the common phase of each row read through a ReLU — the gauges the per-row
 //            factor above leaves out, which the decisions do see.
 //
-//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp] [--gains] [--gauge] [--passes 3]
+//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp] [--gains] [--gauge [--gauge-parts gains,detector,gated]] [--passes 3]
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
@@ -151,6 +151,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
   const passiveAsRead = new Map([...est.passive].map(([k, v]) => [k, { ...v }]));
   const passes = Number(flag("passes", "3"));
   const modes = ["theta", "phase", ...(args.includes("--gains") ? ["gain"] : []), ...(args.includes("--gauge") ? ["gauge"] : [])];
+  const parts = flag("gauge-parts", "gains,detector,gated").split(",");
   const lossBy = (leaf: string, amp: number): void => {
     const pe = est.passive.get(leaf) ?? {};
     est.passive.set(leaf, { ...pe, lossDb: (pe.lossDb ?? 0) - 20 * Math.log10(amp) });
@@ -169,7 +170,8 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
       if (mode === "gain" || mode === "gauge")
         for (const [e, x] of miss) {
           const th = pa[st.entries[e]!.theta]!;
-          if (mode === "gauge" || Math.abs(Math.sin(th / 2)) < 0.5) lossBy(st.heaters[st.entries[e]!.phi]!.path, x.amp);
+          if ((mode === "gauge" && parts.includes("gains")) || Math.abs(Math.sin(th / 2)) < 0.5)
+            lossBy(st.heaters[st.entries[e]!.phi]!.path, x.amp);
         }
       // --gauge: a row read by an output detector carries no gauge (its common factor moved onto its
       // entries), nor does a row read through a ReLU its phase (the ReLU passes Re z in its own frame).
@@ -178,7 +180,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
           for (const row of sg.rows) {
             const f = rowFactor.get(`${sg.part}/${row.index}`);
             const gated = row.sink.kind === "stage" && row.sink.gated;
-            if ((row.sink.kind !== "detector" && !gated) || !f) continue;
+            if (!f || !parts.includes(gated ? "gated" : row.sink.kind)) continue;
             for (const e of row.entries) {
               const h = st.entries[e]!.phi;
               if (!st.parked.has(h)) est.heaters[h]!.offsetRad += Math.atan2(f[1], f[0]);
@@ -190,7 +192,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
     lines.push(
       ...report(
         mode === "gauge"
-          ? "θ, phases, every gain, detector rows' factor, gated rows' phase"
+          ? `θ, phases, dim gains, ${parts.join(" + ")}`
           : mode === "gain"
             ? "θ, phases and dim gains"
             : mode === "phase"
