@@ -5,6 +5,7 @@
 // readings absorbed before it; every step's wait comes from the settling probe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
+import { brightenDim } from "./dim-power.ts";
 import { planClose } from "./closing.ts";
 import { planReread } from "./dead-monitor.ts";
 import { interleaveReferences } from "./coupling-refs.ts";
@@ -166,7 +167,9 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
       const pn = state.struct.entries[partner]!;
       const site = meetingSite(state.struct, e, partner);
       if (site === undefined) continue;
-      const { powers, codes: codes0 } = metaSetting(state, stage, base, eng, e, partner);
+      const lit = metaSetting(state, stage, base, eng, e, partner);
+      const codes0 = lit.codes;
+      const powers = brightenDim(state, eng, lit.powers, codes0, en.phi, site);
       const g: Group = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [], anchor: e !== row.ref };
       for (const c of sweep) {
         const codes = Int32Array.from(codes0);

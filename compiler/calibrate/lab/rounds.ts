@@ -27,6 +27,8 @@ export interface LabSetup {
   phiPairs?: boolean;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
+  /** Raise the lab power of a meta-MZI setting whose predicted fringe is dim (dim-power.ts); false: the setup's laser power (an ablation). Default true. */
+  dimPower?: boolean;
   /** Turn a lit row's leaking dark entries to add in phase when they outweigh its open entry (stage-physics.ts alignLeaks); false: the open entry's φ alone (an ablation). Default true. */
   alignLeaks?: boolean;
   /** After a failed acceptance, closing rounds at the operating point and the acceptance again (closing.ts); false: none (an ablation). Default true. */
