@@ -12,9 +12,9 @@
 // Each re-read is its own round, of the kind of the round it completes, inserted right after it.
 // A weak monitor (a fraction of the others' responsivity) needs nothing: every estimate is a ratio
 // of readings at one monitor.
-import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { fit, fitPredicted, values } from "./readings-fit.ts";
 import { update } from "./heater-update.ts";
+import { brightestReads } from "./meter-reads.ts";
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
 import type { Reread, SessionState } from "./session-state.ts";
 import {
@@ -181,7 +181,7 @@ export function planReread(
         : null;
       const { powers, codes: codes0 } = open ?? metaSetting(state, stage, base, eng, e, partner);
       if (!open) meterCodes(state, row, codes0, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
-      const read = fewest(state, eng, metaRead(state, e, partner), codes0, powers);
+      const read = brightestReads(state, eng, metaRead(state, e, partner), codes0, powers);
       const g: Sweep = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read, steps: [], anchor: e !== row.ref };
       for (const c of sweep) push(g, `phase ${en.name} vs ${pn.name}`, powers, withCode(codes0, en.phi, c), read);
       groups.push(g);
@@ -212,25 +212,6 @@ export function planReread(
       }
     }
   }
-}
-
-/** Photodiodes a pair re-read at a meter of many reads per step, at most (the readings budget: docs/calibration.md §12). */
-export const METER_READS = 4;
-
-/**
- * The brightest METER_READS of a meter's photodiodes as the estimate predicts them: every one sees the
- * same row field, so the fringe's phase is the same at each; a meter of 12 dumps read at all of them
- * took add0 to 307 readings per MZI, over the budget. Four, not one: the meter's θs are not read yet,
- * so one dump may sit near dark on the die.
- */
-function fewest(state: SessionState, eng: ReturnType<typeof engine>, read: number[], codes: Int32Array, powers: Float64Array): number[] {
-  const nSites = state.struct.lc.sites.length;
-  if (read.length <= METER_READS || read.some((r) => r >= nSites)) return read;
-  const f = eng.fields(realizedPhases(state.estimatedDie, codes), powers);
-  return [...read]
-    .sort((a, b) => f.power[b]! - f.power[a]! || a - b)
-    .slice(0, METER_READS)
-    .sort((a, b) => a - b);
 }
 
 /** φ heaters of the next stage's entries a row's meter reads at a homodyne detector (meter). */
