@@ -1,11 +1,13 @@
 // The column order (layout/order.ts, docs/layout.md "Crossings"): sweeps and transpositions make
 // the channels' crossing networks shallower than the single barycentre pass, on a planted shuffle
-// and on the quick start's threshold circuit, and change only the order, never a connection.
+// and on the quick start's threshold circuit, and change only the order, never a connection; the
+// late columns (layout/columns.ts), kept where shallower, lower the quick start's worst paths.
 import { describe, expect, it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import { channelTarget, networkDepth, orderColumns, totalCost, type OrderItem } from "../../layout/order.ts";
 import { transpositionLayers } from "../../layout/channel.ts";
+import { longestPath, type PlaceNode } from "../../layout/columns.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
@@ -90,5 +92,58 @@ describe("the column order", () => {
     const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
     expect(total(single)).toBe(82);
     expect(total(swept)).toBeLessThan(60);
+  });
+
+  it("moves a branch off the longest path as late as its successors allow, its sink after it", () => {
+    // in → a → b → c → join → out, and in2 → m → join with a sink t after m: m waits for join
+    const names = ["in", "a", "b", "c", "join", "out", "in2", "m", "t"];
+    const nodes: PlaceNode[] = names.map((name) => ({ name, cell: null, ...(name.startsWith("in") ? { port: "in" as const } : {}) }));
+    nodes[5]!.port = "out";
+    const at = (n: string): { node: number; pin: string } => ({ node: names.indexOf(n), pin: "o1" });
+    const links: [string, string][] = [
+      ["in", "a"],
+      ["a", "b"],
+      ["b", "c"],
+      ["c", "join"],
+      ["join", "out"],
+      ["in2", "m"],
+      ["m", "join"],
+      ["m", "t"],
+    ];
+    const edges = links.map(([f, t]) => ({ from: at(f), to: at(t) }));
+    const preds = nodes.map(() => [] as number[]);
+    const succs = nodes.map(() => [] as number[]);
+    edges.forEach((e, i) => {
+      succs[e.from.node]!.push(i);
+      preds[e.to.node]!.push(i);
+    });
+    const col = (late: boolean): Record<string, number> => {
+      const level = longestPath(nodes, edges, preds, succs, late);
+      return Object.fromEntries(names.map((n, i) => [n, level[i]!]));
+    };
+    // the planted fault: the longest-path columns leave m beside a, three feed-throughs from join
+    expect(col(false)).toMatchObject({ m: 1, t: 2, join: 4 });
+    expect(col(true)).toMatchObject({ a: 1, m: 3, t: 4, join: 4, in2: 0 });
+  });
+
+  it("keeps the late columns where shallower: the quick start's worst paths fall (add0 49 → 44, add1 50 → 46)", () => {
+    const compiled = compiledExample("paper-4x8").files;
+    const worst = (design: string, ordering: "best" | "sweeps"): Map<string, number> => {
+      const nl = readNetlistJson(compiled.get(`paper_4x8.${design}.netlist.json`)!);
+      const laid = layoutCircuit(nl, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering));
+      return new Map([...laid.channels].map(([n, ch]) => [n, ch.reduce((a, c) => a + c.depth, 0)]));
+    };
+    // a design's top path passes its sub-circuits in series: the sum of every netlist's depth sum
+    const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+    for (const [design, old, now] of [
+      ["add0", 49, 44],
+      ["add1", 50, 46],
+    ] as const) {
+      const before = worst(design, "sweeps"); // the planted fault: the longest-path columns only
+      const after = worst(design, "best");
+      expect(total(before), design).toBe(old);
+      expect(total(after), design).toBe(now);
+      for (const [n, d] of after) expect(d, `${design} ${n}`).toBeLessThanOrEqual(before.get(n)! + 1);
+    }
   });
 });
