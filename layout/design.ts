@@ -42,6 +42,8 @@ export class CellCache {
     readonly maxPathPoints = MAX_XY_POINTS,
     /** How columns are chosen and ordered (columns.ts Ordering): others only to measure what "best" gains. */
     readonly ordering: Ordering = "best",
+    /** Where junctions go (junctions.ts): "every-slot" only to measure what the potentials gain. */
+    readonly junctions: "potentials" | "every-slot" = "potentials",
   ) {
     this.crossing = crossing(periodUm(enc));
     this.junction = junction(periodUm(enc));
@@ -129,6 +131,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       junction: cache.junction,
       maxPathPoints: cache.maxPathPoints,
       ordering: cache.ordering,
+      junctions: cache.junctions,
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);
     netlists.set(name, placed.cell);

@@ -16,6 +16,7 @@ import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { channelStats, planChannel, type ChannelStats } from "./channel.ts";
 import { routeShapes } from "./route-shape.ts";
+import { planJunctions } from "./junctions.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 import { throughLengths } from "./through-lengths.ts";
 import { cellGap, splitColumns } from "./stack.ts";
@@ -42,6 +43,8 @@ export interface PlaceInput {
    * shallower kept; "sweeps": on the longest-path columns only; "single-pass": the barycentre pass.
    */
   ordering?: Ordering;
+  /** Junctions where paths need them ("potentials") or in every free slot (junctions.ts). */
+  junctions?: "potentials" | "every-slot";
 }
 
 export interface Placed {
@@ -247,6 +250,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     channels.push({ tracks, plan });
     offset = snap(offset + Math.max(lanesBefore(c) + plan.width, laneWidth(heatersIn[c]!)));
   }
+  // the free slots of the networks that get a loss-matched junction (junctions.ts)
+  const inner = (v: number): number => nodes[v]!.cell?.crossingCells ?? 0;
+  const jn = planJunctions(nodes, edges, level, channels, inner, inp.junctions);
   // 4. draw: feed-throughs and channels, left to right
   const startSeg = (edge: number, from: string): SegBuild => {
     const s: SegBuild = { parts: [], from, to: "" };
@@ -291,11 +297,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       const at = order.slice(); // at[pos] = track index
       plan.layers.forEach((swaps, li) => {
         const lx = snap(x2 + li * xg.exactWidth); // layers a whole number of periods apart
-        // every other track of the layer passes a junction: all tracks of the channel meet
-        // plan.layers.length junctions, so a crossing's loss is common to them
+        // a track the layer does not cross passes a junction where its path needs one to meet as
+        // many crossing cells as every other path (junctions.ts), else runs straight through
         const crossed = new Set(swaps.flatMap((p) => [p, p + 1]));
         for (let pos = 0; pos < at.length; pos++) {
-          if (crossed.has(pos)) continue;
+          if (crossed.has(pos) || !jn.slots[c]!.has(`${li},${pos}`)) continue;
           const name = `jn_c${c}_l${li}_p${pos}`;
           refs.push({ cell: inp.junction, at: [lx, yg(pos)], name });
           const sj = open.get(tracks[at[pos]!]!.edge)!;
@@ -360,7 +366,17 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   // 6. the heaters' leads and their bump fields, above and below the mesh (leads.ts, bumps.ts)
   const bumps = heaterBumps(cols, colX, colW, splitLen, nodes, origin, boundsOf(shapes, refs, pins), shapes);
   const bbox = boundsOf(shapes, refs, pins);
-  const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, through: {}, ...(bumps ? { bumps } : {}) };
+  const cell: LayoutCell = {
+    name: inp.name,
+    kind: "netlist",
+    shapes,
+    refs,
+    pins,
+    bbox,
+    through: {},
+    crossingCells: jn.cells,
+    ...(bumps ? { bumps } : {}),
+  };
   cell.through = throughLengths(cell, nodes, segments);
   return { cell, segments, crossings, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
 }
