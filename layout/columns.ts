@@ -2,7 +2,7 @@
 // items as the ordering sees them (order.ts). Split from place-route.ts, which draws them.
 import type { LayoutCell, Pin } from "./cell.ts";
 import { LayoutError } from "./layout-error.ts";
-import type { OrderItem } from "./order.ts";
+import type { OrderItem } from "./order-cost.ts";
 
 /** One end of a connection: a node's pin. */
 export interface End {
@@ -112,6 +112,7 @@ export function orderItems(
             ins: down(preds[it.node]!, (ei) => edges[ei]!.to),
             outs: down(succs[it.node]!, (ei) => edges[ei]!.from),
             pinned: nodes[it.node]!.port === "in",
+            inner: nodes[it.node]!.cell?.crossingCells ?? 0,
           },
     ),
   );

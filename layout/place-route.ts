@@ -20,7 +20,8 @@ import { planJunctions } from "./junctions.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 import { throughLengths } from "./through-lengths.ts";
 import { cellGap, splitColumns } from "./stack.ts";
-import { orderColumns, totalCost, type OrderCost } from "./order.ts";
+import { orderColumns } from "./order.ts";
+import { less, totalCost, type OrderCost } from "./order-cost.ts";
 import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode } from "./columns.ts";
 
 export type { PlaceNode } from "./columns.ts";
@@ -186,8 +187,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       const items = orderItems(cols, nodes, edges, preds, succs, pinOf);
       const order = orderColumns(items, stackColumns(null));
       const cost = totalCost(items, order);
-      if (!best || cost.depth < best.cost.depth || (cost.depth === best.cost.depth && cost.inversions < best.cost.inversions))
-        best = { level, last, cols, splits, order, cost };
+      if (!best || less(cost, best.cost)) best = { level, last, cols, splits, order, cost };
     }
     ({ level, last, cols, splits } = best!);
     stackColumns(best!.order);
