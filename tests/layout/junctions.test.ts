@@ -8,6 +8,7 @@ import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import type { Netlist } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
+import { pathLossBudget } from "../../layout/path-loss.ts";
 
 const isCell = (component: string): boolean => component === "crossing" || component === "junction";
 
@@ -85,5 +86,19 @@ describe("the loss-matched junctions", () => {
       expect(cells("every-slot"), design).toBe(every);
       expect(cells("potentials"), design).toBe(now);
     }
+  });
+
+  it("are counted by the loss budget along each track: a crossing passes o1 → o3 and o2 → o4 only", () => {
+    // two tracks through one crossing, a junction on the upper one before it and on the lower one
+    // after it: each path meets 2 crossing cells; one that changed tracks in the crossing would meet 3
+    const cell = { component: "junction", settings: { loss_db: 0.043 } };
+    const nl: Netlist = {
+      instances: { j1: cell, x: { component: "crossing", settings: { loss_db: 0.043 } }, j2: cell },
+      connections: { "j1,o2": "x,o1", "x,o4": "j2,o1" },
+      ports: { in0: "j1,o1", in1: "x,o2", out0: "x,o3", out1: "j2,o2" },
+    };
+    const budget = pathLossBudget({ name: "t", top: "t", netlists: { t: nl }, info: {} })!;
+    expect(budget.worst.crossingCells).toBe(2);
+    expect(budget.worst.crossingDb).toBeCloseTo(0.086, 12);
   });
 });
