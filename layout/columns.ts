@@ -65,12 +65,11 @@ export function longestPath(
 export type Item = { kind: "node"; node: number } | { kind: "dummy"; edge: number };
 
 /**
- * How a netlist's columns are chosen and ordered (place-route.ts): "best", the sweeps,
- * transpositions and sifting (order.ts) on the longest-path columns and on the late ones, the
- * cheaper kept; "unsifted", the same without the sifting; "sweeps", without it and on the
+ * How a netlist's columns are chosen and ordered (place-route.ts): "best", the sweeps (order.ts) on
+ * the longest-path columns and on the late ones, the shallower kept; "sweeps", on the
  * longest-path columns only; "single-pass", the barycentre pass alone.
  */
-export type Ordering = "best" | "unsifted" | "sweeps" | "single-pass";
+export type Ordering = "best" | "sweeps" | "single-pass";
 
 /** Each node's column (output ports in a last column of their own) and each column's items. */
 export function placeColumns(

@@ -3,8 +3,7 @@
 // as the worst one crosses (junctions.ts), and each channel is as wide as its network is deep.
 // Only the vertical order of a column's items changes, never a connection. Layered graph drawing
 // (Sugiyama): barycentre sweeps down and up from the single-pass order, the best order kept, then
-// adjacent transpositions that lower its cost (order-cost.ts), and the cheapest start's items
-// sifted a few places up and down. Everything is on ranks (which track
+// adjacent transpositions that lower its cost (order-cost.ts). Everything is on ranks (which track
 // is above which), not heights: a channel's permutation depends only on the order of the items
 // beside it.
 import { channelCost, channelCosts, less, orderCost, type OrderItem, totalCost, tracksOf, type OrderCost } from "./order-cost.ts";
@@ -30,10 +29,8 @@ export interface OrderOptions {
   sweeps?: number;
   /** Passes of adjacent transpositions over every column. */
   passes?: number;
-  /** Work budget of the transpositions and the sifting: track positions evaluated; beyond it they stop (deterministic). */
+  /** Work budget of the transpositions: track positions evaluated; beyond it they stop (deterministic). */
   budget?: number;
-  /** How far up and down an item is sifted (0: not at all). */
-  sift?: number;
 }
 
 /**
@@ -43,7 +40,6 @@ export interface OrderOptions {
 export function orderColumns(cols: OrderItem[][], initial: number[][], opt: OrderOptions = {}): number[][] {
   const sweeps = opt.sweeps ?? 8;
   const passes = opt.passes ?? 6;
-  const sift = opt.sift ?? 4;
   const budget = { left: opt.budget ?? 4e8 };
   const last = cols.length - 1;
   const leaves = leafTracks(cols);
@@ -68,8 +64,6 @@ export function orderColumns(cols: OrderItem[][], initial: number[][], opt: Orde
       mineCost = transpose(cols, mine, passes, budget);
       if (less(mineCost, bestCost)) [best, bestCost] = [mine, mineCost];
     }
-  // the cheapest order's items, each tried a few places up and down its column
-  if (sift > 0) siftItems(cols, best, passes, budget, sift);
   return best;
 }
 
@@ -203,50 +197,4 @@ function placeLeaves(cols: OrderItem[][], order: number[][], leaves: Set<number>
     out.push(...at(rest.length), ...leafs.filter((i) => !slotOf.has(i)));
     order[c] = out;
   }
-}
-
-/**
- * Sifting: each free item moved to the place within `win` of its own where the order's cost is
- * least (a move changes only the two channels beside its column); in place. Returns the cost.
- */
-function siftItems(cols: OrderItem[][], order: number[][], passes: number, budget: { left: number }, win: number): OrderCost {
-  const last = cols.length - 1;
-  const chan = channelCosts(cols, order);
-  let cost = orderCost(cols, chan);
-  const all = chan.reduce((a, _, c) => a + tracksOf(cols, c), 0);
-  for (let p = 0; p < passes && budget.left > 0; p++) {
-    let improved = false;
-    for (let c = 0; c <= last && budget.left > 0; c++) {
-      for (const i of order[c]!.slice()) {
-        if (cols[c]![i]!.pinned || budget.left <= 0) continue;
-        const o = order[c]!;
-        const from = o.indexOf(i);
-        const [l0, r0] = [chan[c - 1], chan[c]];
-        let best = cost;
-        let bestAt = from;
-        let bestL = l0;
-        let bestR = r0;
-        o.splice(from, 1);
-        for (let j = Math.max(0, from - win); j <= Math.min(o.length, from + win); j++) {
-          if (j === from) continue;
-          o.splice(j, 0, i);
-          if (c > 0) chan[c - 1] = channelCost(cols, order, c - 1);
-          if (c < last) chan[c] = channelCost(cols, order, c);
-          const next = orderCost(cols, chan);
-          budget.left -= all;
-          if (less(next, best)) [best, bestAt, bestL, bestR] = [next, j, chan[c - 1], chan[c]];
-          o.splice(j, 1);
-        }
-        o.splice(bestAt, 0, i);
-        if (c > 0) chan[c - 1] = bestL!;
-        if (c < last) chan[c] = bestR!;
-        if (bestAt !== from) {
-          cost = best;
-          improved = true;
-        }
-      }
-    }
-    if (!improved) break;
-  }
-  return cost;
 }

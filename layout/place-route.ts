@@ -39,7 +39,10 @@ export interface PlaceInput {
   junction: LayoutCell;
   /** Most points per drawn route piece (route-shape.ts). */
   maxPathPoints: number;
-  /** How columns are chosen and ordered (columns.ts Ordering). */
+  /**
+   * "best": the sweeps (order.ts) on the longest-path columns and on the late columns, the
+   * shallower kept; "sweeps": on the longest-path columns only; "single-pass": the barycentre pass.
+   */
   ordering?: Ordering;
   /** Junctions where paths need them ("potentials") or in every free slot (junctions.ts). */
   junctions?: "potentials" | "every-slot";
@@ -178,11 +181,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   if (ordering === "single-pass") stackColumns(null);
   else {
     let best: { level: number[]; last: number; cols: Item[][]; splits: boolean[]; order: number[][]; cost: OrderCost } | null = null;
-    for (const late of ordering === "sweeps" ? [false] : [false, true]) {
+    for (const late of ordering === "best" ? [false, true] : [false]) {
       ({ level, last, cols } = placeColumns(nodes, edges, preds, succs, late));
       splits = splitOf(cols);
       const items = orderItems(cols, nodes, edges, preds, succs, pinOf);
-      const order = orderColumns(items, stackColumns(null), ordering === "best" ? {} : { sift: 0 });
+      const order = orderColumns(items, stackColumns(null));
       const cost = totalCost(items, order);
       if (!best || less(cost, best.cost)) best = { level, last, cols, splits, order, cost };
     }
