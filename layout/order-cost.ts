@@ -46,26 +46,36 @@ export const less = (a: OrderCost, b: OrderCost): boolean => {
 export function orderCost(cols: OrderItem[][], chan: ChannelCost[]): OrderCost {
   let path = 0;
   let pressure = 0;
-  let prev = new Map<number, number>(); // track → crossings on the worst path leaving on it
+  // per track, the crossings on the worst path leaving on it: every track into column c left
+  // column c − 1 (a feed-through reads its track before it writes it again)
+  let at = scratch;
   cols.forEach((items, c) => {
-    const next = new Map<number, number>();
     for (const it of items) {
       let v = 0;
-      for (const e of it.ins) {
-        const u = prev.get(e);
-        if (u !== undefined) v = Math.max(v, u + chan[c - 1]!.cross.get(e)!);
+      if (c > 0) {
+        const cross = chan[c - 1]!.cross;
+        for (const e of it.ins) v = Math.max(v, at[e]! + cross.get(e)!);
       }
       v += it.inner ?? 0;
       path = Math.max(path, v);
       pressure += v * v;
-      for (const e of it.outs) next.set(e, v);
+      for (const e of it.outs) {
+        if (e >= at.length) at = scratch = grow(at, e);
+        at[e] = v;
+      }
     }
-    prev = next;
   });
   const depth = chan.reduce((a, ch) => a + ch.depth, 0);
   const inversions = chan.reduce((a, ch) => a + ch.inversions, 0);
   return { path, pressure, depth, inversions };
 }
+
+let scratch: Float64Array = new Float64Array(1024);
+const grow = (a: Float64Array, e: number): Float64Array => {
+  const b = new Float64Array(Math.max(2 * a.length, e + 1));
+  b.set(a);
+  return b;
+};
 
 /** Every channel's cost, left to right. */
 export function channelCosts(cols: OrderItem[][], order: number[][]): ChannelCost[] {
