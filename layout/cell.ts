@@ -63,6 +63,8 @@ export interface LayoutCell {
   bumps?: BumpInfo;
   /** Drawn optical path length (µm) from an in pin to an out pin, "in>out". */
   through: Record<string, number>;
+  /** A netlist's cell: the crossings and junctions every path from an in pin to an out pin meets. */
+  crossingCells?: number;
 }
 
 export function pin(cell: LayoutCell, name: string): Pin {

@@ -2,7 +2,7 @@
 // items as the ordering sees them (order.ts). Split from place-route.ts, which draws them.
 import type { LayoutCell, Pin } from "./cell.ts";
 import { LayoutError } from "./layout-error.ts";
-import type { OrderItem } from "./order.ts";
+import type { OrderItem } from "./order-cost.ts";
 
 /** One end of a connection: a node's pin. */
 export interface End {
@@ -19,8 +19,20 @@ export interface PlaceNode {
   port?: "in" | "out";
 }
 
-/** Longest-path columns; sources without inputs move next to their first successor. */
-export function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[], preds: number[][], succs: number[][]): number[] {
+/**
+ * Longest-path columns; sources without inputs move next to their first successor. With `late`,
+ * every node moves as far right as its successors allow (a sink, such as a dump's terminator,
+ * follows its predecessor): a branch off the longest path then runs as a single feed-through track
+ * where the longest path's trees spread, not as a two-armed MZI that every crossing branch must
+ * pass twice (docs/layout.md, "Column order").
+ */
+export function longestPath(
+  nodes: PlaceNode[],
+  edges: { from: End; to: End }[],
+  preds: number[][],
+  succs: number[][],
+  late = false,
+): number[] {
   const level = nodes.map(() => 0);
   const indeg = nodes.map((_, i) => preds[i]!.length);
   const queue = nodes.map((_, i) => i).filter((i) => indeg[i] === 0);
@@ -37,15 +49,53 @@ export function longestPath(nodes: PlaceNode[], edges: { from: End; to: End }[],
   if (order.length !== nodes.length) throw new LayoutError("the netlist has a feedback loop: it cannot be placed in columns");
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k]!;
-    if (preds[v]!.length === 0 && nodes[v]!.port !== "in" && succs[v]!.length)
-      level[v] = Math.min(...succs[v]!.map((ei) => level[edges[ei]!.to.node]!)) - 1;
+    if (nodes[v]!.port || (!late && preds[v]!.length)) continue;
+    // a sink is placed after the loop; an output port's column is set by the placer
+    const next = succs[v]!.map((ei) => edges[ei]!.to.node).filter((w) => !late || succs[w]!.length || nodes[w]!.port === "out");
+    if (next.length) level[v] = Math.min(...next.map((w) => level[w]!)) - 1;
   }
+  if (late)
+    for (const v of order)
+      if (!succs[v]!.length && !nodes[v]!.port && preds[v]!.length)
+        level[v] = Math.max(...preds[v]!.map((ei) => level[edges[ei]!.from.node]!)) + 1;
   return level;
+}
+
+/** A column's item: a node, or a feed-through of an edge that skips the column. */
+export type Item = { kind: "node"; node: number } | { kind: "dummy"; edge: number };
+
+/**
+ * How a netlist's columns are chosen and ordered (place-route.ts): "best", the sweeps (order.ts) on
+ * the longest-path columns and on the late ones, the shallower kept; "sweeps", on the
+ * longest-path columns only; "single-pass", the barycentre pass alone.
+ */
+export type Ordering = "best" | "sweeps" | "single-pass";
+
+/** Each node's column (output ports in a last column of their own) and each column's items. */
+export function placeColumns(
+  nodes: PlaceNode[],
+  edges: { from: End; to: End }[],
+  preds: number[][],
+  succs: number[][],
+  late: boolean,
+): { level: number[]; last: number; cols: Item[][] } {
+  const level = longestPath(nodes, edges, preds, succs, late);
+  const maxLevel = Math.max(0, ...level);
+  nodes.forEach((n, i) => {
+    if (n.port === "out") level[i] = maxLevel + 1;
+  });
+  const last = Math.max(0, ...level);
+  const cols: Item[][] = Array.from({ length: last + 1 }, () => []);
+  nodes.forEach((_, i) => cols[level[i]!]!.push({ kind: "node", node: i }));
+  edges.forEach((e, i) => {
+    for (let l = level[e.from.node]! + 1; l < level[e.to.node]!; l++) cols[l]!.push({ kind: "dummy", edge: i });
+  });
+  return { level, last, cols };
 }
 
 /** Each column's items as the ordering sees them (order.ts): their tracks top-down on either side. */
 export function orderItems(
-  cols: ({ kind: "node"; node: number } | { kind: "dummy"; edge: number })[][],
+  cols: Item[][],
   nodes: PlaceNode[],
   edges: { from: End; to: End }[],
   preds: number[][],
@@ -62,6 +112,7 @@ export function orderItems(
             ins: down(preds[it.node]!, (ei) => edges[ei]!.to),
             outs: down(succs[it.node]!, (ei) => edges[ei]!.from),
             pinned: nodes[it.node]!.port === "in",
+            inner: nodes[it.node]!.cell?.crossingCells ?? 0,
           },
     ),
   );

@@ -29,6 +29,7 @@ import { LayoutError } from "./layout-error.ts";
 import { placeAndRoute, type PlaceNode } from "./place-route.ts";
 import type { Segment } from "./trim.ts";
 import type { ChannelStats } from "./channel.ts";
+import type { Ordering } from "./columns.ts";
 
 /** Cells shared by every design of one layout (equal parameters → one cell). */
 export class CellCache {
@@ -39,8 +40,10 @@ export class CellCache {
     readonly enc: LengthEncoding,
     /** Most points per drawn route piece (the GDSII limit; smaller only to test the cut). */
     readonly maxPathPoints = MAX_XY_POINTS,
-    /** How columns are ordered (place-route.ts): "single-pass" only to measure what the sweeps gain. */
-    readonly ordering: "sweeps" | "single-pass" = "sweeps",
+    /** How columns are chosen and ordered (columns.ts Ordering): others only to measure what "best" gains. */
+    readonly ordering: Ordering = "best",
+    /** Where junctions go (junctions.ts): "every-slot" only to measure what the potentials gain. */
+    readonly junctions: "potentials" | "every-slot" = "potentials",
   ) {
     this.crossing = crossing(periodUm(enc));
     this.junction = junction(periodUm(enc));
@@ -128,6 +131,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       junction: cache.junction,
       maxPathPoints: cache.maxPathPoints,
       ordering: cache.ordering,
+      junctions: cache.junctions,
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);
     netlists.set(name, placed.cell);

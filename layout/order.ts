@@ -1,21 +1,12 @@
-// The order of each placement column's items (docs/layout.md, "Placement and routing"), chosen to
-// make the channels' crossing networks shallow: a path crosses every channel between its ends and
-// passes each channel's whole depth (crossings and junctions), so the sum of the depths bounds the
-// crossing cells on a path. Only the vertical order of a column's items changes, never a connection.
-// Layered graph drawing (Sugiyama): barycentre sweeps down and up from the single-pass order, the
-// best order kept, then adjacent transpositions that lower the two channels' depth (ties: fewer
-// inversions). Everything is on ranks (which track is above which), not heights: a channel's
-// permutation depends only on the order of the items beside it.
-
-/** One column item, seen from its two channels. */
-export interface OrderItem {
-  /** Tracks (edge ids) entering it from the channel on its left, top-down. */
-  ins: number[];
-  /** Tracks leaving it into the channel on its right, top-down. */
-  outs: number[];
-  /** A pinned item keeps its place among the column's pinned items (the cell's input ports). */
-  pinned: boolean;
-}
+// The order of each placement column's items (docs/layout.md, "Placement and routing"), chosen so
+// that few crossings fall on one path: the junctions then give every path as many crossing cells
+// as the worst one crosses (junctions.ts), and each channel is as wide as its network is deep.
+// Only the vertical order of a column's items changes, never a connection. Layered graph drawing
+// (Sugiyama): barycentre sweeps down and up from the single-pass order, the best order kept, then
+// adjacent transpositions that lower its cost (order-cost.ts). Everything is on ranks (which track
+// is above which), not heights: a channel's permutation depends only on the order of the items
+// beside it.
+import { channelCost, channelCosts, less, orderCost, type OrderItem, totalCost, tracksOf, type OrderCost } from "./order-cost.ts";
 
 /**
  * The tracks to or from a free leaf (a terminator, an output port: one track, placed wherever its
@@ -31,12 +22,6 @@ function leafTracks(cols: OrderItem[][]): Set<number>[] {
     }
   });
   return leaf;
-}
-
-/** The figure the order minimizes: channel depths first, then inversions. */
-export interface OrderCost {
-  depth: number;
-  inversions: number;
 }
 
 export interface OrderOptions {
@@ -83,100 +68,40 @@ export function orderColumns(cols: OrderItem[][], initial: number[][], opt: Orde
 }
 
 /**
- * Adjacent transpositions in every column, each kept when it lowers the two channels beside the
- * column (a swap changes no other); in place. Returns the order's cost.
+ * Adjacent transpositions in every column, each kept when it lowers the order's cost (a swap
+ * changes only the two channels beside its column); in place. Returns the order's cost.
  */
 function transpose(cols: OrderItem[][], order: number[][], passes: number, budget: { left: number }): OrderCost {
   const last = cols.length - 1;
-  const chan = cols.slice(0, last).map((_, c) => channelCost(cols, order, c));
+  const chan = channelCosts(cols, order);
+  let cost = orderCost(cols, chan);
+  const all = chan.reduce((a, _, c) => a + tracksOf(cols, c), 0);
   for (let p = 0; p < passes && budget.left > 0; p++) {
     let improved = false;
     for (let c = 0; c <= last && budget.left > 0; c++) {
       const o = order[c]!;
       for (let j = 0; j + 1 < o.length && budget.left > 0; j++) {
         if (cols[c]![o[j]!]!.pinned && cols[c]![o[j + 1]!]!.pinned) continue;
-        const before = add(c > 0 ? chan[c - 1]! : ZERO, c < last ? chan[c]! : ZERO);
+        const [l0, r0] = [chan[c - 1], chan[c]];
         [o[j], o[j + 1]] = [o[j + 1]!, o[j]!];
-        const l = c > 0 ? channelCost(cols, order, c - 1) : ZERO;
-        const r = c < last ? channelCost(cols, order, c) : ZERO;
-        budget.left -= (c > 0 ? tracksOf(cols, c - 1) * (l.depth + 1) : 0) + (c < last ? tracksOf(cols, c) * (r.depth + 1) : 0);
-        if (less(add(l, r), before)) {
-          if (c > 0) chan[c - 1] = l;
-          if (c < last) chan[c] = r;
+        if (c > 0) chan[c - 1] = channelCost(cols, order, c - 1);
+        if (c < last) chan[c] = channelCost(cols, order, c);
+        const next = orderCost(cols, chan);
+        budget.left -=
+          all + (c > 0 ? tracksOf(cols, c - 1) * (chan[c - 1]!.depth + 1) : 0) + (c < last ? tracksOf(cols, c) * (chan[c]!.depth + 1) : 0);
+        if (less(next, cost)) {
+          cost = next;
           improved = true;
-        } else [o[j], o[j + 1]] = [o[j + 1]!, o[j]!];
+        } else {
+          [o[j], o[j + 1]] = [o[j + 1]!, o[j]!];
+          if (c > 0) chan[c - 1] = l0!;
+          if (c < last) chan[c] = r0!;
+        }
       }
     }
     if (!improved) break;
   }
-  return chan.reduce(add, ZERO);
-}
-
-const ZERO: OrderCost = { depth: 0, inversions: 0 };
-const add = (a: OrderCost, b: OrderCost): OrderCost => ({ depth: a.depth + b.depth, inversions: a.inversions + b.inversions });
-const less = (a: OrderCost, b: OrderCost): boolean => a.depth < b.depth || (a.depth === b.depth && a.inversions < b.inversions);
-
-/** The sum over the channels of their network depths and inversions. */
-export function totalCost(cols: OrderItem[][], order: number[][]): OrderCost {
-  let t = ZERO;
-  for (let c = 0; c + 1 < cols.length; c++) t = add(t, channelCost(cols, order, c));
-  return t;
-}
-
-function tracksOf(cols: OrderItem[][], c: number): number {
-  return cols[c]!.reduce((a, it) => a + it.outs.length, 0);
-}
-
-/** Channel c's tracks top-down on its left (column c's outs) and on its right (column c+1's ins). */
-function sides(cols: OrderItem[][], order: number[][], c: number): { left: number[]; right: number[] } {
-  const left = order[c]!.flatMap((i) => cols[c]![i]!.outs);
-  const right = order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins);
-  return { left, right };
-}
-
-/** Channel c's permutation: target[i] = the arrival rank of the i-th track from the top on the left. */
-export function channelTarget(cols: OrderItem[][], order: number[][], c: number): number[] {
-  const { left, right } = sides(cols, order, c);
-  const rank = new Map(right.map((e, r) => [e, r]));
-  return left.map((e) => rank.get(e)!);
-}
-
-function channelCost(cols: OrderItem[][], order: number[][], c: number): OrderCost {
-  const t = channelTarget(cols, order, c);
-  return { depth: networkDepth(t), inversions: inversions(t) };
-}
-
-/** Rounds of the odd-even transposition network that sorts t (channel.ts transpositionLayers). */
-export function networkDepth(t: readonly number[]): number {
-  const v = Int32Array.from(t);
-  let depth = 0;
-  let unsorted = 0;
-  for (let i = 0; i + 1 < v.length; i++) if (v[i]! > v[i + 1]!) unsorted++;
-  for (let round = 0; round < v.length + 1 && unsorted > 0; round++) {
-    let swapped = false;
-    for (let i = round % 2; i + 1 < v.length; i += 2) {
-      if (v[i]! <= v[i + 1]!) continue;
-      // the descents at i-1, i, i+1 before and after the swap
-      const d = (k: number): number => (k >= 0 && k + 1 < v.length && v[k]! > v[k + 1]! ? 1 : 0);
-      unsorted -= d(i - 1) + d(i) + d(i + 1);
-      [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
-      unsorted += d(i - 1) + d(i) + d(i + 1);
-      swapped = true;
-    }
-    if (swapped) depth++;
-  }
-  return depth;
-}
-
-/** Pairs out of order (a Fenwick tree: channels of thousands of tracks stay cheap). */
-function inversions(t: readonly number[]): number {
-  const tree = new Int32Array(t.length + 1);
-  let n = 0;
-  for (let i = t.length - 1; i >= 0; i--) {
-    for (let k = t[i]!; k > 0; k -= k & -k) n += tree[k]!;
-    for (let k = t[i]! + 1; k <= t.length; k += k & -k) tree[k]!++;
-  }
-  return n;
+  return cost;
 }
 
 /**

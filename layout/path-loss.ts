@@ -47,6 +47,11 @@ function ownLoss(name: string, component: string, settings: Record<string, unkno
   return { ...ZERO, totalDb: db };
 }
 
+const CROSSING_PASSES = [
+  ["o1", "o3"],
+  ["o2", "o4"],
+] as const;
+
 type Table = Map<string, LossBudget>; // "in>out" → worst and best
 
 /** The worst and best path loss between every input and output port of each netlist. */
@@ -88,7 +93,9 @@ function netlistTable(nl: Netlist, tables: Map<string, Table>, circuit: Circuit)
     }
     const spec = instancePorts(name, inst, lookup);
     const loss = ownLoss(name, inst.component, inst.settings ?? {});
-    for (const i of spec.inputs) for (const o of spec.outputs) edge(`${name},${i}`, `${name},${o}`, loss);
+    // a crossing passes each track straight through (netlist/models.ts), never from one to the other
+    if (inst.component === "crossing") for (const [i, o] of CROSSING_PASSES) edge(`${name},${i}`, `${name},${o}`, loss);
+    else for (const i of spec.inputs) for (const o of spec.outputs) edge(`${name},${i}`, `${name},${o}`, loss);
   }
   const table: Table = new Map();
   for (const p of inputs) {

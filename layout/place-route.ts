@@ -16,11 +16,13 @@ import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { channelStats, planChannel, type ChannelStats } from "./channel.ts";
 import { routeShapes } from "./route-shape.ts";
+import { planJunctions } from "./junctions.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 import { throughLengths } from "./through-lengths.ts";
 import { cellGap, splitColumns } from "./stack.ts";
 import { orderColumns } from "./order.ts";
-import { type End, longestPath, orderItems, type PlaceNode } from "./columns.ts";
+import { less, totalCost, type OrderCost } from "./order-cost.ts";
+import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode } from "./columns.ts";
 
 export type { PlaceNode } from "./columns.ts";
 
@@ -37,8 +39,13 @@ export interface PlaceInput {
   junction: LayoutCell;
   /** Most points per drawn route piece (route-shape.ts). */
   maxPathPoints: number;
-  /** "sweeps" (order.ts) or the single barycentre pass alone. */
-  ordering?: "sweeps" | "single-pass";
+  /**
+   * "best": the sweeps (order.ts) on the longest-path columns and on the late columns, the
+   * shallower kept; "sweeps": on the longest-path columns only; "single-pass": the barycentre pass.
+   */
+  ordering?: Ordering;
+  /** Junctions where paths need them ("potentials") or in every free slot (junctions.ts). */
+  junctions?: "potentials" | "every-slot";
 }
 
 export interface Placed {
@@ -67,19 +74,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     succs[e.from.node]!.push(i);
     preds[e.to.node]!.push(i);
   });
-  const level = longestPath(nodes, edges, preds, succs);
-  const maxLevel = Math.max(0, ...level);
-  nodes.forEach((n, i) => {
-    if (n.port === "out") level[i] = maxLevel + 1;
-  });
-  const last = Math.max(0, ...level);
-  // Items per column: real nodes and feed-throughs (edge, column).
-  type Item = { kind: "node"; node: number } | { kind: "dummy"; edge: number };
-  const cols: Item[][] = Array.from({ length: last + 1 }, () => []);
-  nodes.forEach((_, i) => cols[level[i]!]!.push({ kind: "node", node: i }));
-  edges.forEach((e, i) => {
-    for (let l = level[e.from.node]! + 1; l < level[e.to.node]!; l++) cols[l]!.push({ kind: "dummy", edge: i });
-  });
+  // The columns as the longest paths give them, or (tried too, and kept when its crossing
+  // networks are shallower) with every node as late as its successors allow (columns.ts).
+  let { level, last, cols } = placeColumns(nodes, edges, preds, succs, false);
   // 2. stacking
   const origin = new Map<number, Pt>(); // node → cell origin
   const dummyY = new Map<number, number>(); // dummyKey(edge, col) → y
@@ -99,7 +96,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   };
   const portIndex = (name: string): number => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
   // a column of heaters only that would be the tallest is split (stack.ts)
-  const splits = splitColumns(cols.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))));
+  const splitOf = (cs: Item[][]): boolean[] =>
+    splitColumns(cs.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))));
+  let splits = splitOf(cols);
   // Stack every column, in the order given or (none given) by the barycentre of the heights its
   // predecessors were stacked at; returns the orders used (item indices top-down).
   const stackColumns = (fixed: number[][] | null): number[][] => {
@@ -178,10 +177,20 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     }
     return used;
   };
-  const first = stackColumns(null);
-  if (inp.ordering !== "single-pass") {
-    const better = orderColumns(orderItems(cols, nodes, edges, preds, succs, pinOf), first);
-    if (better.some((o, c) => o.some((i, j) => i !== first[c]![j]))) stackColumns(better);
+  const ordering = inp.ordering ?? "best";
+  if (ordering === "single-pass") stackColumns(null);
+  else {
+    let best: { level: number[]; last: number; cols: Item[][]; splits: boolean[]; order: number[][]; cost: OrderCost } | null = null;
+    for (const late of ordering === "best" ? [false, true] : [false]) {
+      ({ level, last, cols } = placeColumns(nodes, edges, preds, succs, late));
+      splits = splitOf(cols);
+      const items = orderItems(cols, nodes, edges, preds, succs, pinOf);
+      const order = orderColumns(items, stackColumns(null));
+      const cost = totalCost(items, order);
+      if (!best || less(cost, best.cost)) best = { level, last, cols, splits, order, cost };
+    }
+    ({ level, last, cols, splits } = best!);
+    stackColumns(best!.order);
   }
   // 3. channels: a channel's width depends on the heights on both sides, so the columns are
   // stacked first (their order depends only on heights) and then moved right by the channels.
@@ -241,6 +250,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     channels.push({ tracks, plan });
     offset = snap(offset + Math.max(lanesBefore(c) + plan.width, laneWidth(heatersIn[c]!)));
   }
+  // the free slots of the networks that get a loss-matched junction (junctions.ts)
+  const inner = (v: number): number => nodes[v]!.cell?.crossingCells ?? 0;
+  const jn = planJunctions(nodes, edges, level, channels, inner, inp.junctions);
   // 4. draw: feed-throughs and channels, left to right
   const startSeg = (edge: number, from: string): SegBuild => {
     const s: SegBuild = { parts: [], from, to: "" };
@@ -285,11 +297,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       const at = order.slice(); // at[pos] = track index
       plan.layers.forEach((swaps, li) => {
         const lx = snap(x2 + li * xg.exactWidth); // layers a whole number of periods apart
-        // every other track of the layer passes a junction: all tracks of the channel meet
-        // plan.layers.length junctions, so a crossing's loss is common to them
+        // a track the layer does not cross passes a junction where its path needs one to meet as
+        // many crossing cells as every other path (junctions.ts), else runs straight through
         const crossed = new Set(swaps.flatMap((p) => [p, p + 1]));
         for (let pos = 0; pos < at.length; pos++) {
-          if (crossed.has(pos)) continue;
+          if (crossed.has(pos) || !jn.slots[c]!.has(`${li},${pos}`)) continue;
           const name = `jn_c${c}_l${li}_p${pos}`;
           refs.push({ cell: inp.junction, at: [lx, yg(pos)], name });
           const sj = open.get(tracks[at[pos]!]!.edge)!;
@@ -354,7 +366,17 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   // 6. the heaters' leads and their bump fields, above and below the mesh (leads.ts, bumps.ts)
   const bumps = heaterBumps(cols, colX, colW, splitLen, nodes, origin, boundsOf(shapes, refs, pins), shapes);
   const bbox = boundsOf(shapes, refs, pins);
-  const cell: LayoutCell = { name: inp.name, kind: "netlist", shapes, refs, pins, bbox, through: {}, ...(bumps ? { bumps } : {}) };
+  const cell: LayoutCell = {
+    name: inp.name,
+    kind: "netlist",
+    shapes,
+    refs,
+    pins,
+    bbox,
+    through: {},
+    crossingCells: jn.cells,
+    ...(bumps ? { bumps } : {}),
+  };
   cell.through = throughLengths(cell, nodes, segments);
   return { cell, segments, crossings, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
 }

@@ -1,5 +1,6 @@
 // Where a design's crossing cells come from: per netlist, per channel (left to right), the network's
-// depth, its tracks, the largest displacement and the inversions (layout/channel.ts ChannelStats).
+// depth, its tracks, the largest displacement and the inversions (layout/channel.ts ChannelStats),
+// and the crossing cells every path through the netlist meets (layout/junctions.ts).
 // npx tsx scripts/layout-channels.ts <compiled-dir> [design]
 import { readCompiled } from "../pipeline/layout/layout.ts";
 import { CellCache, layoutCircuit } from "../layout/design.ts";
@@ -16,7 +17,8 @@ for (const d of input.designs) {
   for (const [name, chans] of laid.channels) {
     const sum = chans.reduce((a, c) => a + c.depth, 0);
     const bound = chans.reduce((a, c) => a + c.maxDisplacement, 0);
-    console.log(`  ${name}: ${chans.length} channels, depth sum ${sum} (displacement bound ${bound})`);
+    const cells = laid.netlists.get(name)!.crossingCells;
+    console.log(`  ${name}: ${chans.length} channels, depth sum ${sum} (displacement bound ${bound}), ${cells} crossing cells a path`);
     chans.forEach((c, i) => {
       if (c.depth)
         console.log(`    c${i}: depth ${c.depth}, tracks ${c.tracks}, max displacement ${c.maxDisplacement}, inversions ${c.inversions}`);

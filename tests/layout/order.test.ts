@@ -1,11 +1,14 @@
 // The column order (layout/order.ts, docs/layout.md "Crossings"): sweeps and transpositions make
 // the channels' crossing networks shallower than the single barycentre pass, on a planted shuffle
-// and on the quick start's threshold circuit, and change only the order, never a connection.
+// and on the quick start's threshold circuit, and change only the order, never a connection; the
+// late columns (layout/columns.ts), kept where shallower, lower the quick start's worst paths.
 import { describe, expect, it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
-import { channelTarget, networkDepth, orderColumns, totalCost, type OrderItem } from "../../layout/order.ts";
+import { orderColumns } from "../../layout/order.ts";
+import { channelCost, channelTarget, networkDepth, totalCost, type OrderItem } from "../../layout/order-cost.ts";
 import { transpositionLayers } from "../../layout/channel.ts";
+import { longestPath, type PlaceNode } from "../../layout/columns.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
@@ -90,5 +93,84 @@ describe("the column order", () => {
     const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
     expect(total(single)).toBe(82);
     expect(total(swept)).toBeLessThan(60);
+  });
+
+  it("moves a branch off the longest path as late as its successors allow, its sink after it", () => {
+    // in → a → b → c → join → out, and in2 → m → join with a sink t after m: m waits for join
+    const names = ["in", "a", "b", "c", "join", "out", "in2", "m", "t"];
+    const nodes: PlaceNode[] = names.map((name) => ({ name, cell: null, ...(name.startsWith("in") ? { port: "in" as const } : {}) }));
+    nodes[5]!.port = "out";
+    const at = (n: string): { node: number; pin: string } => ({ node: names.indexOf(n), pin: "o1" });
+    const links: [string, string][] = [
+      ["in", "a"],
+      ["a", "b"],
+      ["b", "c"],
+      ["c", "join"],
+      ["join", "out"],
+      ["in2", "m"],
+      ["m", "join"],
+      ["m", "t"],
+    ];
+    const edges = links.map(([f, t]) => ({ from: at(f), to: at(t) }));
+    const preds = nodes.map(() => [] as number[]);
+    const succs = nodes.map(() => [] as number[]);
+    edges.forEach((e, i) => {
+      succs[e.from.node]!.push(i);
+      preds[e.to.node]!.push(i);
+    });
+    const col = (late: boolean): Record<string, number> => {
+      const level = longestPath(nodes, edges, preds, succs, late);
+      return Object.fromEntries(names.map((n, i) => [n, level[i]!]));
+    };
+    // the planted fault: the longest-path columns leave m beside a, three feed-throughs from join
+    expect(col(false)).toMatchObject({ m: 1, t: 2, join: 4 });
+    expect(col(true)).toMatchObject({ a: 1, m: 3, t: 4, join: 4, in2: 0 });
+  });
+
+  it("keeps the late columns where they put fewer crossing cells on a path: the quick start's add0 34 → 32", () => {
+    const compiled = compiledExample("paper-4x8").files;
+    const cells = (design: string, ordering: "best" | "sweeps"): number => {
+      const nl = readNetlistJson(compiled.get(`paper_4x8.${design}.netlist.json`)!);
+      return layoutCircuit(nl, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering)).top.crossingCells!;
+    };
+    // the planted fault: the longest-path columns only
+    expect(cells("add0", "sweeps")).toBe(34);
+    expect(cells("add0", "best")).toBe(32);
+  });
+
+  it("counts a track's crossings as the transposition network swaps it, and the worst path over them", () => {
+    // random permutations (a fixed linear congruential sequence): per track, the swaps it takes part in
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 2 + rand(12);
+      const t = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = rand(i + 1);
+        [t[i], t[j]] = [t[j]!, t[i]!];
+      }
+      // one column of n single-track items, then one whose items take the tracks in the order t
+      const cols: OrderItem[][] = [
+        t.map((_, i) => ({ ins: [], outs: [i], pinned: false })),
+        t.map((_, r) => ({ ins: [t.indexOf(r)], outs: [], pinned: false })),
+      ];
+      const order = cols.map((c) => c.map((_, i) => i));
+      const { cross } = channelCost(cols, order, 0);
+      const swaps = t.map(() => 0);
+      const at = t.map((_, i) => i);
+      for (const layer of transpositionLayers(t))
+        for (const p of layer) {
+          swaps[at[p]!]!++;
+          swaps[at[p + 1]!]!++;
+          [at[p], at[p + 1]] = [at[p + 1]!, at[p]!];
+        }
+      t.forEach((_, i) => expect(cross.get(i), `trial ${trial} track ${i}`).toBe(swaps[i]));
+      // the worst path: the most crossed track, plus what the item after it adds
+      cols[1]![0]!.inner = 5;
+      expect(totalCost(cols, order).path).toBe(Math.max(...swaps, swaps[t.indexOf(0)]! + 5));
+    }
   });
 });

@@ -1,0 +1,147 @@
+// What a column order costs (order.ts): per channel, its network's depth, its inversions and the
+// tracks each track crosses; over the cell, the most crossings on one path (the figure the
+// junctions' potentials then give every path, junctions.ts), the depths' sum (the channels' width)
+// and the inversions. A crossing network of adjacent swaps crosses each pair of inverted tracks
+// exactly once, so a track's crossings depend on the channel's permutation, not on the network.
+
+/** One column item, seen from its two channels. */
+export interface OrderItem {
+  /** Tracks (edge ids) entering it from the channel on its left, top-down. */
+  ins: number[];
+  /** Tracks leaving it into the channel on its right, top-down. */
+  outs: number[];
+  /** A pinned item keeps its place among the column's pinned items (the cell's input ports). */
+  pinned: boolean;
+  /** Crossings on every path through it (a sub-circuit's crossing cells); none for a device. */
+  inner?: number;
+}
+
+/** One channel: its network's depth and inversions, and per track (edge id) the tracks it crosses. */
+export interface ChannelCost {
+  depth: number;
+  inversions: number;
+  cross: Map<number, number>;
+}
+
+/** The figure the order minimizes, in this order of keys (`less`). */
+export interface OrderCost {
+  /** The most crossings on one path. */
+  path: number;
+  /** Σ over the items of the square of the most crossings on a path into it. */
+  pressure: number;
+  /** Σ of the channels' network depths. */
+  depth: number;
+  inversions: number;
+}
+
+// the depths set the channels' width; the pressure (the sum of squares of the worst path into each
+// item) steers the moves that do not yet shorten the worst path towards the paths nearly as long
+const KEYS: readonly (keyof OrderCost)[] = ["path", "depth", "pressure", "inversions"];
+export const less = (a: OrderCost, b: OrderCost): boolean => {
+  for (const k of KEYS) if (a[k] !== b[k]) return a[k] < b[k];
+  return false;
+};
+
+/** The order's cost from its channels' costs: the longest path, by crossings, over the columns. */
+export function orderCost(cols: OrderItem[][], chan: ChannelCost[]): OrderCost {
+  let path = 0;
+  let pressure = 0;
+  // per track, the crossings on the worst path leaving on it: every track into column c left
+  // column c − 1 (a feed-through reads its track before it writes it again)
+  let at = scratch;
+  cols.forEach((items, c) => {
+    for (const it of items) {
+      let v = 0;
+      if (c > 0) {
+        const cross = chan[c - 1]!.cross;
+        for (const e of it.ins) v = Math.max(v, at[e]! + cross.get(e)!);
+      }
+      v += it.inner ?? 0;
+      path = Math.max(path, v);
+      pressure += v * v;
+      for (const e of it.outs) {
+        if (e >= at.length) at = scratch = grow(at, e);
+        at[e] = v;
+      }
+    }
+  });
+  const depth = chan.reduce((a, ch) => a + ch.depth, 0);
+  const inversions = chan.reduce((a, ch) => a + ch.inversions, 0);
+  return { path, pressure, depth, inversions };
+}
+
+let scratch: Float64Array = new Float64Array(1024);
+const grow = (a: Float64Array, e: number): Float64Array => {
+  const b = new Float64Array(Math.max(2 * a.length, e + 1));
+  b.set(a);
+  return b;
+};
+
+/** Every channel's cost, left to right. */
+export function channelCosts(cols: OrderItem[][], order: number[][]): ChannelCost[] {
+  return cols.slice(0, -1).map((_, c) => channelCost(cols, order, c));
+}
+
+/** The cost of an order. */
+export function totalCost(cols: OrderItem[][], order: number[][]): OrderCost {
+  return orderCost(cols, channelCosts(cols, order));
+}
+
+/** Tracks through channel c. */
+export function tracksOf(cols: OrderItem[][], c: number): number {
+  return cols[c]!.reduce((a, it) => a + it.outs.length, 0);
+}
+
+/** Channel c's tracks top-down on its left (column c's outs) and on its right (column c+1's ins). */
+function sides(cols: OrderItem[][], order: number[][], c: number): { left: number[]; right: number[] } {
+  const left = order[c]!.flatMap((i) => cols[c]![i]!.outs);
+  const right = order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins);
+  return { left, right };
+}
+
+/** Channel c's permutation: target[i] = the arrival rank of the i-th track from the top on the left. */
+export function channelTarget(cols: OrderItem[][], order: number[][], c: number): number[] {
+  const { left, right } = sides(cols, order, c);
+  const rank = new Map(right.map((e, r) => [e, r]));
+  return left.map((e) => rank.get(e)!);
+}
+
+/** Channel c's cost. */
+export function channelCost(cols: OrderItem[][], order: number[][], c: number): ChannelCost {
+  const left = order[c]!.flatMap((i) => cols[c]![i]!.outs);
+  const t = channelTarget(cols, order, c);
+  // track i crosses i + t_i − 2·#{j < i: t_j < t_i} others (those above it arriving below, and below arriving above)
+  const tree = new Int32Array(t.length + 1);
+  const cross = new Map<number, number>();
+  let inv = 0;
+  t.forEach((ti, i) => {
+    let lower = 0;
+    for (let k = ti; k > 0; k -= k & -k) lower += tree[k]!;
+    for (let k = ti + 1; k <= t.length; k += k & -k) tree[k]!++;
+    cross.set(left[i]!, i + ti - 2 * lower);
+    inv += i - lower;
+  });
+  return { depth: networkDepth(t), inversions: inv, cross };
+}
+
+/** Rounds of the odd-even transposition network that sorts t (channel.ts transpositionLayers). */
+export function networkDepth(t: readonly number[]): number {
+  const v = Int32Array.from(t);
+  let depth = 0;
+  let unsorted = 0;
+  for (let i = 0; i + 1 < v.length; i++) if (v[i]! > v[i + 1]!) unsorted++;
+  for (let round = 0; round < v.length + 1 && unsorted > 0; round++) {
+    let swapped = false;
+    for (let i = round % 2; i + 1 < v.length; i += 2) {
+      if (v[i]! <= v[i + 1]!) continue;
+      // the descents at i-1, i, i+1 before and after the swap
+      const d = (k: number): number => (k >= 0 && k + 1 < v.length && v[k]! > v[k + 1]! ? 1 : 0);
+      unsorted -= d(i - 1) + d(i) + d(i + 1);
+      [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
+      unsorted += d(i - 1) + d(i) + d(i + 1);
+      swapped = true;
+    }
+    if (swapped) depth++;
+  }
+  return depth;
+}
