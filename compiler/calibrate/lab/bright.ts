@@ -6,7 +6,10 @@
 // meta-MZI fringes of the 16- and 17-entry rows then sat at the readout's noise (fitted phases
 // ±0.2–0.7 rad) and half a die's inputs decoded wrong (docs/calibration.md §9). Opt-in
 // (LabSetup.brightLighting): it fixed add2's dies 1–3 but left dies 4–5 inexact and made paper-4x8
-// add1's dies 2 and 3 inexact, so the session's default stays the first entry.
+// add1's dies 2 and 3 inexact, so the session's default stays the first entry. A ReLU passes a
+// field's phase, so a lighting carries the phase errors of the entries it crosses, and the brightest
+// are not the ones that set a row's phase in operation (add2 die 4: step row 11, 1.75 rad in
+// operation, 0.24 rad in the lighting). Dim fringes get more laser power instead (dim-power.ts).
 import type { SessionState } from "./session-state.ts";
 import type { Stage } from "./structure.ts";
 
