@@ -182,8 +182,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   else {
     let best: { level: number[]; last: number; cols: Item[][]; splits: boolean[]; order: number[][]; cost: OrderCost } | null = null;
     for (const late of ordering === "best" ? [false, true] : [false]) {
-      ({ level, last, cols } = placeColumns(nodes, edges, preds, succs, late));
-      splits = splitOf(cols);
+      // the longest-path columns are placed above already
+      if (late) {
+        ({ level, last, cols } = placeColumns(nodes, edges, preds, succs, true));
+        splits = splitOf(cols);
+      }
       const items = orderItems(cols, nodes, edges, preds, succs, pinOf);
       const order = orderColumns(items, stackColumns(null));
       const cost = totalCost(items, order);
