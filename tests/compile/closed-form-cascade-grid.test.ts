@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { Rounding } from "../../dsl/spec.ts";
-import { tier } from "../helpers/tier.ts";
+import { FULL, tier } from "../helpers/tier.ts";
 
 const ROUNDINGS: Rounding[] = ["floor", "nearest-even", "nearest-away"];
 const TARGET = 16_384;
@@ -26,6 +26,8 @@ function precisionFor(N: number, L: number): number {
 describe("closed-form radix-2 cascade, end to end from emitted files", () => {
   for (const N of tier([3, 5], [2, 3, 4, 5, 6, 8])) {
     for (const L of [2, 4, 16]) {
+      // N = 3 at PAM-16 (3 s) runs in the full tier; npm test keeps PAM-16 at N = 5, sampled
+      if (!FULL && N === 3 && L === 16) continue;
       const bits = precisionFor(N, L);
       const whole = 2 ** (bits * N) <= WHOLE;
       it(`N = ${N}, L = ${L}, ${bits} bits, every rounding rule: exact on ${whole ? "every worker code vector" : "10,000 sampled vectors with the edges"}`, () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import type { Rounding } from "../../dsl/spec.ts";
-import { tier } from "../helpers/tier.ts";
+import { FULL, tier } from "../helpers/tier.ts";
 
 const ROUNDINGS: Rounding[] = ["floor", "nearest-even", "nearest-away"];
 
@@ -20,6 +20,8 @@ function precisionFor(N: number, L: number): number {
 describe("closed-form route, end to end from emitted files", () => {
   for (const N of tier([3, 5], [2, 3, 4, 5, 6, 8])) {
     for (const L of [2, 4, 16]) {
+      // N = 5 at PAM-16 (4 s) runs in the full tier; npm test keeps PAM-16 at N = 3
+      if (!FULL && N === 5 && L === 16) continue;
       it(`N = ${N}, L = ${L}, every rounding rule: exact on the whole reduced space`, () => {
         const bits = precisionFor(N, L);
         for (const rounding of ROUNDINGS) {

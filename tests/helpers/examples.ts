@@ -3,10 +3,12 @@
 // share the module cache (vitest.config.ts: isolate false), so each example is compiled once per
 // worker instead of once per file; tests that check the compile itself still run it. Treat the
 // result as read-only: structuredClone it before editing.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../dsl/load.ts";
 import { type ClosedFormResult, compileClosedForm } from "../../pipeline/compile/closed-form.ts";
+import { type LayoutOutput, layoutCompiled } from "../../pipeline/layout/layout.ts";
 
 const cache = new Map<string, ClosedFormResult>();
 
@@ -25,4 +27,21 @@ export function writeLayoutInputs(r: ClosedFormResult, dir: string): void {
   mkdirSync(dir);
   for (const [name, text] of r.files)
     if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(dir, name), text);
+}
+
+const laid = new Map<string, { dir: string; out: LayoutOutput }>();
+
+/** The example's whole chip as `optinc layout` draws it (EBeam layer map), once per worker like
+ * `compiledExample`; `dir` holds the files it was drawn from. Read-only, as the compile. */
+export function laidOutExample(name: string): { dir: string; out: LayoutOutput } {
+  let l = laid.get(name);
+  if (!l) {
+    const root = mkdtempSync(join(tmpdir(), `optinc-laid-${name}-`));
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, "out");
+    writeLayoutInputs(compiledExample(name), dir);
+    l = { dir, out: layoutCompiled(dir, { pdk: "ebeam" }) };
+    laid.set(name, l);
+  }
+  return l;
 }

@@ -18,7 +18,7 @@ const HUGE_HEAD = `{"format":"optinc.readings/1","circuit":"paper_4x8_divide0","
 beforeAll(async () => {
   ws = await workspace();
   const run = (args: string[]) => runOk(ws, args);
-  await labCell(ws);
+  labCell(ws);
   await run(["measure", "cf", "--cell", "divide0", "--die", "d.json", "-o", "r.json"]);
   execFileSync("mkfifo", [ws.path("fifo")]);
   // 20 MB: one array of 10⁷ + 1 zeros.

@@ -34,7 +34,7 @@ function hashes(dir: string, rel = ""): Map<string, string> {
 beforeAll(async () => {
   ws = await workspace();
   const run = (args: string[]) => runOk(ws, args);
-  await labCell(ws);
+  labCell(ws);
   await run(["die", "out", "--technology", "foundry", "--seed", "3", "-o", "d1.json"]);
   await run(["protocol", "cf", "--cell", "divide0", "-o", "p.json"]);
   await run(["measure", "cf", "--cell", "divide0", "--die", "d.json", "--protocol", "p.json", "-o", "r.json"]);

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
-import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
+import { compiledExample, laidOutExample, writeLayoutInputs } from "../helpers/examples.ts";
+import { readCompiled } from "../../pipeline/layout/layout.ts";
 import { layoutChip } from "../../layout/chip.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 import { FULL } from "../helpers/tier.ts";
@@ -18,9 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("the quick start's die area per tunable MZI", () => {
   it("is at most 0.15 mm² (issue #40)", () => {
     const r = compiledExample("paper-4x8");
-    const dir = join(root, "out");
-    writeLayoutInputs(r, dir);
-    const s = layoutCompiled(dir, { pdk: "ebeam" }).stats;
+    const s = laidOutExample("paper-4x8").out.stats;
     const mzi = r.report.hardware.mzi;
     expect(mzi).toBe(355);
     // every heater of every copy is drawn, so the area is the whole chip's

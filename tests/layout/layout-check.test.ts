@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it as vitestIt } from "vitest";
-import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
+import { compiledExample, laidOutExample, writeLayoutInputs } from "../helpers/examples.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { netlistCellName } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -83,7 +83,7 @@ beforeAll(() => {
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
   vitestIt("5 copies of 3 designs, 1065 heaters, 1206 bumps, 35 optical I/O, 1067 crossings, 49 mm², longest path 11.63 mm", () => {
-    const s = layoutCompiled(compiled, { pdk: "ebeam" }).stats;
+    const s = laidOutExample("paper-4x8").out.stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
     expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([
@@ -338,14 +338,14 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(r.drc.heater_not_wired).toBe(5);
     expect(r.drc_where.heater_not_wired!.filter((w) => /\(10000,(100|200)000;/.test(w))).toEqual([]);
     expect(r.drc.devrec_overlap).toBe(1);
-    // the generic layer map's deck states the project's metal rules (3 µm / 4 µm) and no M2-over-M1 rule
-    const generic = checkLayout(file, empty, { pdk: "generic" });
-    expect(Object.keys(generic.drc)).toEqual(expect.arrayContaining(["metal.width<3.0", "metal.space<4.0", "padopen.space<4.0"]));
-    expect(Object.keys(generic.drc)).not.toContain("metal.width<5.0");
     expect(Object.keys(r.drc_where).length).toBeGreaterThan(2);
-    // the tiles run on two processes by default (split_map): one process finds the same (a third
-    // KLayout start, about 2 s: the full tier)
+    // Two more KLayout starts, about 2 s each: the full tier. The generic layer map's deck states
+    // the project's metal rules (3 µm / 4 µm) and no M2-over-M1 rule; the tiles run on two
+    // processes by default (split_map), and one process finds the same.
     if (FULL) {
+      const generic = checkLayout(file, empty, { pdk: "generic" });
+      expect(Object.keys(generic.drc)).toEqual(expect.arrayContaining(["metal.width<3.0", "metal.space<4.0", "padopen.space<4.0"]));
+      expect(Object.keys(generic.drc)).not.toContain("metal.width<5.0");
       const one = checkLayout(file, empty, { jobs: "1" });
       expect(one.drc).toEqual(r.drc);
       expect(one.drc_where).toEqual(r.drc_where);
@@ -403,7 +403,7 @@ describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a
     const empty = join(root, "review-empty");
     mkdirSync(empty);
     r = checkLayout(file, empty);
-    small = checkLayout(file, empty, { die_max: "0.4x0.9", thermal_gap: "5" });
+    if (FULL) small = checkLayout(file, empty, { die_max: "0.4x0.9", thermal_gap: "5" }); // a KLayout start, about 2 s
   }, 120_000);
 
   it("counts each broken rule exactly once, and nothing else", () => {
@@ -419,10 +419,12 @@ describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a
     expect((r as unknown as { die_max_mm: number[] }).die_max_mm).toEqual([26, 33]);
   });
 
-  it("the die limit and the thermal gap are options: a 0.4 × 0.9 mm limit fails the 1 × 0.5 mm die, a 5 µm gap passes the 10 µm", () => {
-    expect(small.drc.die_too_large).toBe(1);
-    expect(small.drc["thermal_gap<5"]).toBe(0);
-  });
+  // the full tier: its second KLayout run costs about 2 s
+  if (FULL)
+    it("the die limit and the thermal gap are options: a 0.4 × 0.9 mm limit fails the 1 × 0.5 mm die, a 5 µm gap passes the 10 µm", () => {
+      expect(small.drc.die_too_large).toBe(1);
+      expect(small.drc["thermal_gap<5"]).toBe(0);
+    });
 });
 
 describe("the flat width and space check of the waveguide layer (scripts/klayout/flat_si_check.py)", () => {
