@@ -14,7 +14,8 @@ import { OTHER, TINY } from "./hostile/specs.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     /** A directory holding `out/` (tiny.optinc compiled), `other/` (other.optinc), `cf/`
-     * (examples/paper-4x8.optinc, --no-evaluate) and `d.json` (divide0's fabricated die, seed 3). */
+     * (examples/paper-4x8.optinc, --no-evaluate) and `d.json` (divide0's fabricated die, seed 3);
+     * tests/helpers/examples.ts lays examples out under it, so the run's end removes them. */
     hostileCompiles: string;
   }
 }

@@ -3,9 +3,9 @@
 // share the module cache (vitest.config.ts: isolate false), so each example is compiled once per
 // worker instead of once per file; tests that check the compile itself still run it. Treat the
 // result as read-only: structuredClone it before editing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { inject } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
 import { type ClosedFormResult, compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 import { type LayoutOutput, layoutCompiled } from "../../pipeline/layout/layout.ts";
@@ -36,9 +36,8 @@ const laid = new Map<string, { dir: string; out: LayoutOutput }>();
 export function laidOutExample(name: string): { dir: string; out: LayoutOutput } {
   let l = laid.get(name);
   if (!l) {
-    const root = mkdtempSync(join(tmpdir(), `optinc-laid-${name}-`));
-    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
-    const dir = join(root, "out");
+    // under the run's own directory (tests/global-setup.ts), which the run removes at its end
+    const dir = join(mkdtempSync(join(inject("hostileCompiles"), `laid-${name}-`)), "out");
     writeLayoutInputs(compiledExample(name), dir);
     l = { dir, out: layoutCompiled(dir, { pdk: "ebeam" }) };
     laid.set(name, l);
