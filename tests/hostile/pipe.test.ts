@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inParallel, ROOT } from "./harness.ts";
 import { workspace, type Workspace } from "./fixtures.ts";
+import { tier } from "../helpers/tier.ts";
 
 let ws: Workspace;
 beforeAll(async () => {
@@ -25,14 +26,20 @@ function piped(args: string, reader: string): Promise<number | null> {
   });
 }
 
+// npm test: one case of each exit status, with and without --json (every case in the full tier).
 const CASES: [string, string, number][] = [
   ["die --seed -1 (usage)", "die out --technology foundry --seed -1", 2],
   ["--json die --seed -1", "--json die out --technology foundry --seed -1", 2],
-  ["check a bad spec", "check bad.optinc", 1],
   ["compile a bad spec", "compile bad.optinc -o never", 1],
-  ["verify a missing target", "verify nowhere", 2],
   ["check a good spec", "check tiny.optinc", 0],
-  ["unknown command", "bogus", 2],
+  ...tier<[string, string, number][]>(
+    [],
+    [
+      ["check a bad spec", "check bad.optinc", 1],
+      ["verify a missing target", "verify nowhere", 2],
+      ["unknown command", "bogus", 2],
+    ],
+  ),
 ];
 
 describe("exit codes survive a closed pipe", () => {
@@ -53,12 +60,14 @@ describe("exit codes survive a closed pipe", () => {
   // The choice docs/cli.md ("Closed pipes") states: a reader that leaves early, before the first
   // byte (`head -c0`, `true`), does not cut the command short; its files are written as usual.
   it("a compile whose reader leaves at once, with or without --json, still writes its files and exits 0", async () => {
-    const runs = [
+    // npm test: each reader once, one of them with --json (all four pairs in the full tier)
+    const all = [
       ["compile tiny.optinc -o c0 --no-evaluate", "head -c0", "c0"],
+      ["--json compile tiny.optinc -o jt0 --no-evaluate", "true", "jt0"],
       ["compile tiny.optinc -o t0 --no-evaluate", "true", "t0"],
       ["--json compile tiny.optinc -o jc0 --no-evaluate", "head -c0", "jc0"],
-      ["--json compile tiny.optinc -o jt0 --no-evaluate", "true", "jt0"],
     ] as const;
+    const runs = all.slice(0, tier(2, 4));
     const codes = await inParallel(
       runs.map(
         ([args, reader]) =>
