@@ -34,11 +34,25 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Send this signal … */
   signal?: NodeJS.Signals;
-  /** … this long after spawn, or after `afterStderr` appears (then `ms` after that). */
+  /** … this long after spawn, or after `afterStderr` appears, or once the process has used
+   * `afterCpuMs` of CPU time (then `ms` after that). A load-proof "in the middle of": on a loaded
+   * machine a process may not have started its work a fixed time after spawn. */
   signalAfterMs?: number;
   afterStderr?: string;
+  afterCpuMs?: number;
   /** Run as this user id (tests of unwritable directories when running as root). */
   uid?: number;
+}
+
+/** CPU time (user + system) the process has used so far, ms (Linux /proc; 0 when unreadable). */
+function cpuMs(pid: number): number {
+  try {
+    // fields after the command name's closing parenthesis: utime and stime are the 12th and 13th
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ = 100 on Linux
+  } catch {
+    return 0;
+  }
 }
 
 function peakRss(pid: number): number {
@@ -112,9 +126,15 @@ export function optinc(args: string[], o: RunOptions): Promise<Run> {
   };
   child.stdout!.on("data", collect("stdout"));
   child.stderr!.on("data", collect("stderr"));
-  if (o.signal && !o.afterStderr) setTimeout(sendSignal, o.signalAfterMs ?? 0);
+  if (o.signal && !o.afterStderr && o.afterCpuMs === undefined) setTimeout(sendSignal, o.signalAfterMs ?? 0);
+  let cpuReached = false;
   const poll = setInterval(() => {
-    if (child.pid) run.peakRssKb = Math.max(run.peakRssKb, peakRss(child.pid));
+    if (!child.pid) return;
+    run.peakRssKb = Math.max(run.peakRssKb, peakRss(child.pid));
+    if (o.signal && o.afterCpuMs !== undefined && !cpuReached && cpuMs(child.pid) >= o.afterCpuMs) {
+      cpuReached = true;
+      setTimeout(sendSignal, o.signalAfterMs ?? 0);
+    }
   }, 20);
   const killer = setTimeout(() => {
     run.timedOut = true;
