@@ -2,8 +2,12 @@
 // order"): the sub-circuit with the most linked ports orders its ports freely, its neighbours pin
 // theirs in that order, and the elementwise blocks between them follow, so the top cell's channels
 // cross nothing; on the quick start's add0 the worst path drops from 32 to 29 crossing cells.
-import { describe, expect, it } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
+import { layoutCompiled } from "../../pipeline/layout/layout.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import { planPortOrder } from "../../layout/port-order.ts";
 import type { LayoutCell } from "../../layout/cell.ts";
@@ -101,5 +105,18 @@ describe("port order at sub-circuit boundaries", () => {
     expect(on.top.crossingCells).toBe(inner.reduce((a, b) => a + b, 0));
     expect(on.channels.get(add0.top)!.every((c) => c.depth === 0)).toBe(true);
     expect(laid(false).top.crossingCells).toBe(32);
+  });
+
+  it("is what `optinc layout --port-order` draws: divide0's activation blocks in its step circuit's input order, none without", () => {
+    const root = mkdtempSync(join(tmpdir(), "optinc-port-order-"));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, "out");
+    writeLayoutInputs(compiledExample("paper-4x8"), dir);
+    const cells = (portOrder: boolean): string[] => {
+      const gds = Buffer.from(layoutCompiled(dir, { pdk: "ebeam", cell: "divide0", portOrder }).gds).toString("latin1");
+      return [...new Set(gds.match(/activation_\d+x\d+(_r[\d_]+)?/g))].sort();
+    };
+    expect(cells(false).every((c) => !c.includes("_r"))).toBe(true);
+    expect(cells(true).some((c) => /_r\d/.test(c))).toBe(true);
   });
 });
