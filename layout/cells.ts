@@ -260,16 +260,17 @@ export function gratingCoupler(role: "in" | "out"): LayoutCell {
  * A placeholder block of `n` modes at portPitch (modulator array, nonlinearity, photodetector
  * array): in<k> on the left, out<k> on the right, a straight waveguide per mode through a 40 µm
  * device box. A detector block ends its inputs in 10 µm photodiode squares and starts its outputs
- * from re-emitters (O-E-O).
+ * from re-emitters (O-E-O). `rows[k]`, when given, is mode k's row (0 at the top): an elementwise
+ * block between two sub-circuits follows their pins' order (port-order.ts), so its channels cross nothing.
  */
-export function block(kind: string, inputs: number, outputs: number, period: number): LayoutCell {
+export function block(kind: string, inputs: number, outputs: number, period: number, rows?: readonly number[]): LayoutCell {
   const len = snap(Math.ceil(40 / period) * period); // a through path of whole periods adds no phase
   const shapes: Shape[] = [];
   const pins: Pin[] = [];
   const through: Record<string, number> = {};
   const n = Math.max(inputs, outputs, 1);
   for (let k = 0; k < n; k++) {
-    const y = -k * RULES.portPitch;
+    const y = -(rows?.[k] ?? k) * RULES.portPitch;
     const hasIn = k < inputs;
     const hasOut = k < outputs;
     if (hasIn) pins.push({ name: `in${k}`, x: 0, y, side: "in" });
@@ -301,7 +302,8 @@ export function block(kind: string, inputs: number, outputs: number, period: num
       through[`in${k}>out${k}`] = len;
     }
   }
-  return primitive(`${kind}_${inputs}x${outputs}`, kind, shapes, pins, through);
+  const order = rows?.some((r, k) => r !== k) ? `_r${rows.join("_")}` : "";
+  return primitive(`${kind}_${inputs}x${outputs}${order}`, kind, shapes, pins, through);
 }
 
 /** An amplifier placeholder (a stage's gain block): o1 → o2 through a 40 µm device, whole periods long. */

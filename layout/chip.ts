@@ -61,8 +61,15 @@ export interface ChipLayout {
 // copies' edge bumps (17 µm from their box) stay at least one bump pitch apart (17 + 30 + 17 ≥ 60).
 const GAP = 30;
 
-export function layoutChip(input: ChipInput, enc: LengthEncoding, only?: string, maxPathPoints?: number): ChipLayout {
-  const cache = new CellCache(enc, maxPathPoints);
+export function layoutChip(
+  input: ChipInput,
+  enc: LengthEncoding,
+  only?: string,
+  maxPathPoints?: number,
+  /** Sub-circuit ports in their neighbours' order (design.ts CellCache `portOrder`). */
+  portOrder = false,
+): ChipLayout {
+  const cache = new CellCache(enc, maxPathPoints, "best", "potentials", portOrder);
   let designs = input.designs;
   let chips = input.chips;
   if (only !== undefined) {

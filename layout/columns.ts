@@ -93,6 +93,22 @@ export function placeColumns(
   return { level, last, cols };
 }
 
+/**
+ * How a netlist's boundary ports are drawn (design.ts, port-order.ts): a port with a rank is pinned
+ * at it (0 at the top); without one, an input is pinned by its index unless `freeInputs`, and an
+ * output is free (placed wherever its track crosses fewest others).
+ */
+export interface PortOrder {
+  rank: Map<string, number>;
+  freeInputs: boolean;
+}
+
+/** Whether a node keeps its place among the pinned items of its column. */
+function pinnedNode(n: PlaceNode, ports: PortOrder | undefined): boolean {
+  if (!n.port || ports?.rank.has(n.name)) return !!n.port;
+  return n.port === "in" && (!ports?.freeInputs || !!n.cell);
+}
+
 /** Each column's items as the ordering sees them (order.ts): their tracks top-down on either side. */
 export function orderItems(
   cols: Item[][],
@@ -101,6 +117,7 @@ export function orderItems(
   preds: number[][],
   succs: number[][],
   pinOf: (e: End) => Pin,
+  ports?: PortOrder,
 ): OrderItem[][] {
   const down = (list: number[], end: (ei: number) => End): number[] =>
     list.slice().sort((a, b) => pinOf(end(b)).y - pinOf(end(a)).y || a - b);
@@ -111,7 +128,7 @@ export function orderItems(
         : {
             ins: down(preds[it.node]!, (ei) => edges[ei]!.to),
             outs: down(succs[it.node]!, (ei) => edges[ei]!.from),
-            pinned: nodes[it.node]!.port === "in",
+            pinned: pinnedNode(nodes[it.node]!, ports),
             inner: nodes[it.node]!.cell?.crossingCells ?? 0,
           },
     ),

@@ -22,7 +22,7 @@ import { throughLengths } from "./through-lengths.ts";
 import { cellGap, splitColumns } from "./stack.ts";
 import { orderColumns } from "./order.ts";
 import { less, totalCost, type OrderCost } from "./order-cost.ts";
-import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode } from "./columns.ts";
+import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode, type PortOrder } from "./columns.ts";
 
 export type { PlaceNode } from "./columns.ts";
 
@@ -46,6 +46,8 @@ export interface PlaceInput {
   ordering?: Ordering;
   /** Junctions where paths need them ("potentials") or in every free slot (junctions.ts). */
   junctions?: "potentials" | "every-slot";
+  /** The boundary ports' drawn order (port-order.ts); by default inputs pinned by index, outputs free. */
+  ports?: PortOrder;
 }
 
 export interface Placed {
@@ -94,7 +96,8 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     const e = edges[edge]!;
     return level[e.from.node] === col - 1 ? pinAbs(e.from)[1] : dummyY.get(dummyKey(edge, col - 1))!;
   };
-  const portIndex = (name: string): number => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+  const portIndex = (name: string): number => inp.ports?.rank.get(name) ?? Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+  const ranked = (n: PlaceNode): boolean => !!n.port && !!inp.ports?.rank.has(n.name);
   // a column of heaters only that would be the tallest is split (stack.ts)
   const splitOf = (cs: Item[][]): boolean[] =>
     splitColumns(cs.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))));
@@ -130,7 +133,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
         if (it.kind === "dummy") return [srcY(it.edge, c), 0];
         const n = nodes[it.node]!;
         if (n.port === "in") return [-portIndex(n.name), 0];
-        if (n.port === "out") return [c > 0 && preds[it.node]!.length ? fed(it.node) : -portIndex(n.name), 0];
+        if (n.port === "out") return [c > 0 && preds[it.node]!.length && !ranked(n) ? fed(it.node) : -portIndex(n.name), 0];
         return c > 0 && preds[it.node]!.length ? [fed(it.node), 0] : sourceKey(it.node);
       };
       const keyed: { it: Item; i: number; k?: [number, number] }[] = fixed
@@ -187,7 +190,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
         ({ level, last, cols } = placeColumns(nodes, edges, preds, succs, true));
         splits = splitOf(cols);
       }
-      const items = orderItems(cols, nodes, edges, preds, succs, pinOf);
+      const items = orderItems(cols, nodes, edges, preds, succs, pinOf, inp.ports);
       const order = orderColumns(items, stackColumns(null));
       const cost = totalCost(items, order);
       if (!best || less(cost, best.cost)) best = { level, last, cols, splits, order, cost };
