@@ -67,7 +67,7 @@ export function layoutChip(
   only?: string,
   maxPathPoints?: number,
   /** Sub-circuit ports in their neighbours' order (design.ts CellCache `portOrder`). */
-  portOrder = false,
+  portOrder = true,
 ): ChipLayout {
   const cache = new CellCache(enc, maxPathPoints, "best", "potentials", portOrder);
   let designs = input.designs;

@@ -1,4 +1,4 @@
-// optinc layout <compiled-dir> -o <file.gds> [--cell D] [--pdk ebeam|generic] [--port-order]: the chip as GDSII
+// optinc layout <compiled-dir> -o <file.gds> [--cell D] [--pdk ebeam|generic] [--no-port-order]: the chip as GDSII
 // (every cell design a cell, every copy an instance), with <file>.pads.json (heater → pad pair →
 // DAC channel), <file>.layout.json (area, heaters, pads, optical I/O, longest path) and
 // <file>.layout.html (those figures and a picture of the chip) beside it, and each design's
@@ -32,7 +32,7 @@ export const registerLayout: RegisterCommand = (program: Command, ctx) => {
     )
     .option("--cell <design>", "draw one cell design only (e.g. add0)")
     .addOption(new Option("--pdk <name>", "layer map").choices(["ebeam", "generic"]).default("ebeam"))
-    .option("--port-order", "draw each sub-circuit's ports in its neighbours' order (fewer crossings a path; can grow the die)")
+    .option("--no-port-order", "draw each sub-circuit's ports in its own order, not its neighbours' (more crossings a path; to measure what the order gains)")
     .addHelpText(
       "after",
       `
@@ -52,7 +52,7 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
       if (!(await out.checkOutput("file", path, flags.out))) return void out.finish(null);
       let result;
       try {
-        result = layoutCompiled(resolve(ctx.io.cwd, target), { pdk: flags.pdk, cell: flags.cell, portOrder: !!flags.portOrder });
+        result = layoutCompiled(resolve(ctx.io.cwd, target), { pdk: flags.pdk, cell: flags.cell, portOrder: flags.portOrder !== false });
       } catch (e) {
         if (!(e instanceof LayoutInputError)) throw e;
         const w = e.where ?? { file: target, line: 1, column: 1 };

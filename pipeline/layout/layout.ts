@@ -40,7 +40,7 @@ export interface LayoutOptions {
   length?: LengthEncoding;
   /** Also draw the chip picture for the compile report (inline SVG: `reportSvg`). */
   reportSvg?: boolean;
-  /** Sub-circuit ports in their neighbours' order (layout/port-order.ts; off by default, docs/layout.md "Column order"). */
+  /** Sub-circuit ports in their neighbours' order (layout/port-order.ts; on unless false, docs/layout.md "Column order"). */
   portOrder?: boolean;
 }
 
@@ -196,7 +196,7 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
 
 function layoutInput(input: ChipInput, opts: LayoutOptions, dir: string): LayoutOutput {
   try {
-    const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell, undefined, opts.portOrder);
+    const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell, undefined, opts.portOrder ?? true);
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
     const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));
     const designs = [...chip.designs].map(([stem, d]) => ({

@@ -82,12 +82,12 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 1065 heaters, 1206 bumps, 35 optical I/O, 1067 crossings, 49 mm², longest path 11.63 mm", () => {
+  vitestIt("5 copies of 3 designs, 1065 heaters, 1193 bumps, 35 optical I/O, 661 crossings, 49 mm², longest path 11.68 mm", () => {
     const s = laidOutExample("paper-4x8").out.stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
     expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([
-      5, 3, 1065, 1206, 1065, 141, 35, 1067,
+      5, 3, 1065, 1193, 1065, 128, 35, 661,
     ]);
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain(

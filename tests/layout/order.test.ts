@@ -12,6 +12,20 @@ import { longestPath, type PlaceNode } from "../../layout/columns.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
+type Ordering = "best" | "sweeps" | "single-pass";
+const add0Layouts = new Map<string, ReturnType<typeof layoutCircuit>>();
+/** The quick start's add0 drawn with an ordering, with or without the port order (each once per file). */
+function add0(ordering: Ordering, portOrder: boolean): ReturnType<typeof layoutCircuit> {
+  const key = `${ordering}/${portOrder}`;
+  let l = add0Layouts.get(key);
+  if (!l) {
+    const nl = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
+    l = layoutCircuit(nl, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering, "potentials", portOrder));
+    add0Layouts.set(key, l);
+  }
+  return l;
+}
+
 /**
  * Two binary splitter trees of `levels` levels, A above B, whose leaves pair up (A's k-th with
  * B's k-th) in combiners: drawn tree by tree, the last channel is a perfect shuffle.
@@ -79,9 +93,9 @@ describe("the column order", () => {
   });
 
   it("lowers the quick start's threshold circuit's crossing depth below the single pass (82 → under 60 on add0's worst path)", () => {
-    const add0 = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
     const sum = (ordering: "sweeps" | "single-pass"): Map<string, number> => {
-      const laid = layoutCircuit(add0, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering));
+      // the sub-circuits' own ports free (no port order, port-order.ts): the order alone
+      const laid = add0(ordering, false);
       return new Map([...laid.channels].map(([n, ch]) => [n, ch.reduce((a, c) => a + c.depth, 0)]));
     };
     const single = sum("single-pass");
@@ -128,14 +142,10 @@ describe("the column order", () => {
   });
 
   it("keeps the late columns where they put fewer crossing cells on a path: the quick start's add0 34 → 32", () => {
-    const compiled = compiledExample("paper-4x8").files;
-    const cells = (design: string, ordering: "best" | "sweeps"): number => {
-      const nl = readNetlistJson(compiled.get(`paper_4x8.${design}.netlist.json`)!);
-      return layoutCircuit(nl, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering)).top.crossingCells!;
-    };
-    // the planted fault: the longest-path columns only
-    expect(cells("add0", "sweeps")).toBe(34);
-    expect(cells("add0", "best")).toBe(32);
+    // without the port order (port-order.ts), which pins the sub-circuits' ports: the columns alone.
+    // The planted fault: the longest-path columns only.
+    expect(add0("sweeps", false).top.crossingCells).toBe(34);
+    expect(add0("best", false).top.crossingCells).toBe(32);
   });
 
   it("counts a track's crossings as the transposition network swaps it, and the worst path over them", () => {
@@ -172,5 +182,16 @@ describe("the column order", () => {
       cols[1]![0]!.inner = 5;
       expect(totalCost(cols, order).path).toBe(Math.max(...swaps, swaps[t.indexOf(0)]! + 5));
     }
+  });
+
+  it("with the port order (layout/port-order.ts), the quick start's add0 worst path from 32 to 29 crossing cells; off (the planted fault), 32", () => {
+    const on = add0("best", true);
+    expect(on.top.crossingCells).toBe(29);
+    // the top's own channels cross nothing: every path is its sub-circuits' counts in series
+    const inner = ["sum_circuit", "threshold_circuit", "step_circuit", "digits_circuit"].map((n) => on.netlists.get(n)!.crossingCells!);
+    expect(on.top.crossingCells).toBe(inner.reduce((a, b) => a + b, 0));
+    const top = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!).top;
+    expect(on.channels.get(top)!.every((c) => c.depth === 0)).toBe(true);
+    expect(add0("best", false).top.crossingCells).toBe(32);
   });
 });

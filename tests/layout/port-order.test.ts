@@ -1,19 +1,17 @@
 // Sub-circuit ports drawn in their neighbours' order (layout/port-order.ts, docs/layout.md "Column
 // order"): the sub-circuit with the most linked ports orders its ports freely, its neighbours pin
 // theirs in that order, and the elementwise blocks between them follow, so the top cell's channels
-// cross nothing; on the quick start's add0 the worst path drops from 32 to 29 crossing cells.
+// cross nothing (on the quick start's add0 the worst path drops from 32 to 29 crossing cells:
+// tests/layout/order.test.ts, beside the other add0 layouts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
 import { layoutCompiled } from "../../pipeline/layout/layout.ts";
-import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import { planPortOrder } from "../../layout/port-order.ts";
 import type { LayoutCell } from "../../layout/cell.ts";
 import type { Netlist } from "../../netlist/ir.ts";
-import { readNetlistJson } from "../../netlist/formats/json-io.ts";
-import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
 const ports = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
 /** A laid-out cell with only pins: `order` its out (or in) pins top-down. */
@@ -95,19 +93,7 @@ describe("port order at sub-circuit boundaries", () => {
     expect(twice.portsOf("A", new Map())).toBeUndefined();
   });
 
-  it("lowers the quick start's add0 worst path from 32 to 29 crossing cells; off (the planted fault), 32", () => {
-    const add0 = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
-    const laid = (on: boolean) => layoutCircuit(add0, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, "best", "potentials", on));
-    const on = laid(true);
-    expect(on.top.crossingCells).toBe(29);
-    // the top's own channels cross nothing: every path is its sub-circuits' counts in series
-    const inner = ["sum_circuit", "threshold_circuit", "step_circuit", "digits_circuit"].map((n) => on.netlists.get(n)!.crossingCells!);
-    expect(on.top.crossingCells).toBe(inner.reduce((a, b) => a + b, 0));
-    expect(on.channels.get(add0.top)!.every((c) => c.depth === 0)).toBe(true);
-    expect(laid(false).top.crossingCells).toBe(32);
-  });
-
-  it("is what `optinc layout --port-order` draws: divide0's activation blocks in its step circuit's input order, none without", () => {
+  it("is what `optinc layout` draws by default: divide0's activation blocks in its step circuit's input order, none with --no-port-order", () => {
     const root = mkdtempSync(join(tmpdir(), "optinc-port-order-"));
     afterAll(() => rmSync(root, { recursive: true, force: true }));
     const dir = join(root, "out");
