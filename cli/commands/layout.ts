@@ -32,7 +32,10 @@ export const registerLayout: RegisterCommand = (program: Command, ctx) => {
     )
     .option("--cell <design>", "draw one cell design only (e.g. add0)")
     .addOption(new Option("--pdk <name>", "layer map").choices(["ebeam", "generic"]).default("ebeam"))
-    .option("--no-port-order", "draw each sub-circuit's ports in its own order, not its neighbours' (more crossings a path; to measure what the order gains)")
+    .option(
+      "--no-port-order",
+      "draw each sub-circuit's ports in its own order, not its neighbours' (more crossings a path; to measure what the order gains)",
+    )
     .addHelpText(
       "after",
       `
