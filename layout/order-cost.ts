@@ -92,35 +92,56 @@ export function tracksOf(cols: OrderItem[][], c: number): number {
   return cols[c]!.reduce((a, it) => a + it.outs.length, 0);
 }
 
-/** Channel c's tracks top-down on its left (column c's outs) and on its right (column c+1's ins). */
-function sides(cols: OrderItem[][], order: number[][], c: number): { left: number[]; right: number[] } {
-  const left = order[c]!.flatMap((i) => cols[c]![i]!.outs);
-  const right = order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins);
-  return { left, right };
+/** Column c's tracks top-down on one side (`outs`: into channel c, `ins`: out of channel c − 1). */
+function sideTracks(cols: OrderItem[][], order: number[][], c: number, side: "ins" | "outs"): number[] {
+  // plain loops: this runs for every transposition the order tries (most of the layout's time)
+  const out: number[] = [];
+  const items = cols[c]!;
+  for (const i of order[c]!) for (const e of items[i]![side]) out.push(e);
+  return out;
+}
+
+/** Arrival rank by edge id, reused across calls (edge ids are a netlist's dense indices). */
+let rankOf = new Int32Array(1024);
+
+/** target[i] = the arrival rank on the right (column c+1's ins) of `left`'s i-th track. */
+function targetOf(cols: OrderItem[][], order: number[][], c: number, left: number[]): number[] {
+  const right = sideTracks(cols, order, c + 1, "ins");
+  for (let r = 0; r < right.length; r++) {
+    const e = right[r]!;
+    if (e >= rankOf.length) {
+      const b = new Int32Array(Math.max(2 * rankOf.length, e + 1));
+      b.set(rankOf);
+      rankOf = b;
+    }
+    rankOf[e] = r;
+  }
+  const t = new Array<number>(left.length);
+  for (let i = 0; i < left.length; i++) t[i] = rankOf[left[i]!]!;
+  return t;
 }
 
 /** Channel c's permutation: target[i] = the arrival rank of the i-th track from the top on the left. */
 export function channelTarget(cols: OrderItem[][], order: number[][], c: number): number[] {
-  const { left, right } = sides(cols, order, c);
-  const rank = new Map(right.map((e, r) => [e, r]));
-  return left.map((e) => rank.get(e)!);
+  return targetOf(cols, order, c, sideTracks(cols, order, c, "outs"));
 }
 
 /** Channel c's cost. */
 export function channelCost(cols: OrderItem[][], order: number[][], c: number): ChannelCost {
-  const left = order[c]!.flatMap((i) => cols[c]![i]!.outs);
-  const t = channelTarget(cols, order, c);
+  const left = sideTracks(cols, order, c, "outs");
+  const t = targetOf(cols, order, c, left);
   // track i crosses i + t_i − 2·#{j < i: t_j < t_i} others (those above it arriving below, and below arriving above)
   const tree = new Int32Array(t.length + 1);
   const cross = new Map<number, number>();
   let inv = 0;
-  t.forEach((ti, i) => {
+  for (let i = 0; i < t.length; i++) {
+    const ti = t[i]!;
     let lower = 0;
     for (let k = ti; k > 0; k -= k & -k) lower += tree[k]!;
     for (let k = ti + 1; k <= t.length; k += k & -k) tree[k]!++;
     cross.set(left[i]!, i + ti - 2 * lower);
     inv += i - lower;
-  });
+  }
   return { depth: networkDepth(t), inversions: inv, cross };
 }
 
