@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tier } from "../../helpers/tier.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const run = (...args: string[]) =>
@@ -13,13 +14,21 @@ const run = (...args: string[]) =>
   });
 
 describe("scripts/emulate-training.ts arguments", () => {
-  it.each([
+  // each case starts the script under tsx (about a second): npm test runs a bad value, an unknown
+  // option and a missing file; the full tier every case
+  const cases: [string[], RegExp][] = [
     [["--seed", "x"], /--seed must be a non-negative integer, got 'x'/],
-    [["--error-rate", "1.5"], /--error-rate must be a number in \[0, 1\], got '1.5'/],
-    [["--error-rate"], /--error-rate <value>' argument missing/],
     [["--lng"], /Unknown option '--lng'/],
     [["--netlist", "/nonexistent/x.netlist.json"], /--netlist \/nonexistent\/x\.netlist\.json: ENOENT/],
-  ])("%j → exit 2", (args, message) => {
+    ...tier<[string[], RegExp][]>(
+      [],
+      [
+        [["--error-rate", "1.5"], /--error-rate must be a number in \[0, 1\], got '1.5'/],
+        [["--error-rate"], /--error-rate <value>' argument missing/],
+      ],
+    ),
+  ];
+  it.each(cases)("%j → exit 2", (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
