@@ -29,17 +29,17 @@ export function writeLayoutInputs(r: ClosedFormResult, dir: string): void {
     if (name.endsWith(".netlist.json") || name.endsWith(".chip.json")) writeFileSync(join(dir, name), text);
 }
 
-const laid = new Map<string, { dir: string; out: LayoutOutput }>();
+const laid = new Map<string, LayoutOutput>();
 
 /** The example's whole chip as `optinc layout` draws it (EBeam layer map), once per worker like
- * `compiledExample`; `dir` holds the files it was drawn from. Read-only, as the compile. */
-export function laidOutExample(name: string): { dir: string; out: LayoutOutput } {
+ * `compiledExample`. Read-only, as the compile. */
+export function laidOutExample(name: string): LayoutOutput {
   let l = laid.get(name);
   if (!l) {
-    // under the run's own directory (tests/global-setup.ts), which the run removes at its end
+    // drawn from files under the run's own directory (tests/global-setup.ts), removed at its end
     const dir = join(mkdtempSync(join(inject("hostileCompiles"), `laid-${name}-`)), "out");
     writeLayoutInputs(compiledExample(name), dir);
-    l = { dir, out: layoutCompiled(dir, { pdk: "ebeam" }) };
+    l = layoutCompiled(dir, { pdk: "ebeam" });
     laid.set(name, l);
   }
   return l;

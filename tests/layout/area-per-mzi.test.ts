@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("the quick start's die area per tunable MZI", () => {
   it("is at most 0.15 mm² (issue #40)", () => {
     const r = compiledExample("paper-4x8");
-    const s = laidOutExample("paper-4x8").out.stats;
+    const s = laidOutExample("paper-4x8").stats;
     const mzi = r.report.hardware.mzi;
     expect(mzi).toBe(355);
     // every heater of every copy is drawn, so the area is the whole chip's

@@ -36,7 +36,7 @@ describe("the drawn quick start at its calibrated technology", () => {
       const chip = readChipJson(r.files.get("paper_4x8.chip.json")!, "paper_4x8.chip.json");
       const copies = (stem: string): number => chip.designs.filter((d) => d === stem).length;
       // the drawn netlists `optinc layout` writes (<file>.<design>.drawn-netlist.json)
-      const drawn = [...laidOutExample("paper-4x8").out.drawn].map(([stem, text]) => ({ stem, circuit: readNetlistJson(text) }));
+      const drawn = [...laidOutExample("paper-4x8").drawn].map(([stem, text]) => ({ stem, circuit: readNetlistJson(text) }));
       const tech = loadSpec("examples/paper-4x8.optinc", readFileSync("examples/paper-4x8.optinc", "utf8")).checked!.spec.technology;
       // the routes carry their loss: every drawn segment is a lossy route<k> waveguide
       const routes = drawn.flatMap((d) => Object.values(d.circuit.netlists).flatMap((nl) => Object.entries(nl.instances)));

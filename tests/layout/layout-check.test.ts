@@ -83,7 +83,7 @@ beforeAll(() => {
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
   vitestIt("5 copies of 3 designs, 1065 heaters, 1193 bumps, 35 optical I/O, 661 crossings, 49 mm², longest path 11.68 mm", () => {
-    const s = laidOutExample("paper-4x8").out.stats;
+    const s = laidOutExample("paper-4x8").stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
     expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([

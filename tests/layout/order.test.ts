@@ -13,14 +13,15 @@ import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
 type Ordering = "best" | "sweeps" | "single-pass";
+/** The quick start's add0 netlist. */
+const add0Circuit = () => readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
 const add0Layouts = new Map<string, ReturnType<typeof layoutCircuit>>();
 /** The quick start's add0 drawn with an ordering, with or without the port order (each once per file). */
 function add0(ordering: Ordering, portOrder: boolean): ReturnType<typeof layoutCircuit> {
   const key = `${ordering}/${portOrder}`;
   let l = add0Layouts.get(key);
   if (!l) {
-    const nl = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
-    l = layoutCircuit(nl, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering, "potentials", portOrder));
+    l = layoutCircuit(add0Circuit(), new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering, "potentials", portOrder));
     add0Layouts.set(key, l);
   }
   return l;
@@ -190,7 +191,7 @@ describe("the column order", () => {
     // the top's own channels cross nothing: every path is its sub-circuits' counts in series
     const inner = ["sum_circuit", "threshold_circuit", "step_circuit", "digits_circuit"].map((n) => on.netlists.get(n)!.crossingCells!);
     expect(on.top.crossingCells).toBe(inner.reduce((a, b) => a + b, 0));
-    const top = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!).top;
+    const top = add0Circuit().top;
     expect(on.channels.get(top)!.every((c) => c.depth === 0)).toBe(true);
     expect(add0("best", false).top.crossingCells).toBe(32);
   });
