@@ -1,7 +1,8 @@
-// `npm test` after `biome ci .`: the type check and vitest side by side. tsc is single-threaded and
-// vitest's global setup (the CLI bundle, two small compiles) leaves a core idle for its first ten
-// seconds, so run one after the other they took some 20 s longer on the 2-core machine. Both always
-// run to the end; the exit status is tsc's when it failed, else vitest's. Arguments go to vitest.
+// `npm test`: the format and lint check (biome ci), the type check and vitest side by side. tsc and
+// biome are short and vitest's global setup (the CLI bundle, small compiles) leaves a core idle for
+// its first ten seconds, so run one after the other they took some 20 s longer on the 2-core
+// machine. All three run to the end; the exit status is biome's when it failed, else tsc's when it
+// failed, else vitest's. Arguments go to vitest.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -27,10 +28,13 @@ function run(script, args, { hold }) {
   });
 }
 
-const [tsc, vitest] = await Promise.all([
+const [biome, tsc, vitest] = await Promise.all([
+  run(bin("@biomejs/biome", "bin/biome"), ["ci", "."], { hold: true }),
   run(bin("typescript", "bin/tsc"), ["--noEmit"], { hold: true }),
   run(bin("vitest", "vitest.mjs"), ["run", ...process.argv.slice(2)], { hold: false }),
 ]);
+if (biome.code !== 0) process.stderr.write(`\nbiome ci failed (exit ${biome.code}):\n${biome.out}`);
+else process.stdout.write("biome ci: format and lint clean\n");
 if (tsc.code !== 0) process.stderr.write(`\ntsc --noEmit failed (exit ${tsc.code}):\n${tsc.out}`);
 else process.stdout.write("tsc --noEmit: no type errors\n");
-process.exit(tsc.code !== 0 ? tsc.code : vitest.code);
+process.exit([biome, tsc, vitest].find((r) => r.code !== 0)?.code ?? 0);
