@@ -1,9 +1,11 @@
 // "Multi-file output is not all-or-nothing" and "Exit 70 for user errors" (output paths): every
 // writing command checks its output path before any work and commits its whole output set at once;
-// on failure the directory is byte-identical to before.
+// on failure the directory is byte-identical to before. The checks are the commands' own, so the
+// cases run `main` in this process (harness.ts); the read-only directory, checked as another user,
+// spawns the bundle.
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envelope, expectSane, optinc, snapshot } from "./harness.ts";
+import { envelope, expectSane, optinc, optincInProcess, snapshot } from "./harness.ts";
 import { workspace, type Workspace } from "./fixtures.ts";
 
 let ws: Workspace;
@@ -26,7 +28,7 @@ describe("all-or-nothing output", () => {
     rmSync(ws.path("blocked", "tiny.spi"));
     mkdirSync(ws.path("blocked", "tiny.spi")); // a directory where a file must go
     const before = snapshot(target);
-    const r = await optinc(["--json", "compile", "tiny.optinc", "-o", "blocked", "--no-evaluate"], { cwd: ws.dir });
+    const r = await optincInProcess(["--json", "compile", "tiny.optinc", "-o", "blocked", "--no-evaluate"], { cwd: ws.dir });
     expectSane(r, "compile into blocked dir");
     expect(r.code).toBe(2);
     expect(envelope(r).diagnostics.map((d) => d.code)).toContain("OPT0005");
@@ -36,7 +38,7 @@ describe("all-or-nothing output", () => {
   it("a successful compile replaces the previous output set and leaves no staging folder", async () => {
     const target = ws.copyOut("again");
     writeFileSync(ws.path("again", "tiny.report.html"), "stale");
-    const r = await optinc(["compile", "tiny.optinc", "-o", "again", "--no-evaluate"], { cwd: ws.dir });
+    const r = await optincInProcess(["compile", "tiny.optinc", "-o", "again", "--no-evaluate"], { cwd: ws.dir });
     expectSane(r, "compile again");
     expect(r.code).toBe(0);
     expect(readFileSync(ws.path("again", "tiny.report.html"), "utf8")).not.toBe("stale");
@@ -58,7 +60,7 @@ describe("output paths are checked before any work (exit 2 at once, never 70)", 
   for (const [what, args] of cases) {
     it(what, async () => {
       const before = snapshot(ws.dir);
-      const r = await optinc(["--json", ...args], { cwd: ws.dir });
+      const r = await optincInProcess(["--json", ...args], { cwd: ws.dir });
       expectSane(r, what);
       expect(r.code, r.stderr).toBe(2);
       expect(r.ms).toBeLessThan(3000); // at once: no training, no decomposition
@@ -85,7 +87,7 @@ describe("fmt --write", () => {
     writeFileSync(ws.path("messy.optinc"), "aggregator   m{workers=4}\n");
     chmodSync(ws.path("messy.optinc"), 0o640);
     symlinkSync("messy.optinc", ws.path("link.optinc"));
-    const r = await optinc(["fmt", "--write", "link.optinc"], { cwd: ws.dir });
+    const r = await optincInProcess(["fmt", "--write", "link.optinc"], { cwd: ws.dir });
     expectSane(r, "fmt --write link");
     expect(r.code).toBe(0);
     const snap = snapshot(ws.dir);

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envelope, expectSane, inParallel, optinc, optincInProcess } from "./harness.ts";
+import { envelope, expectSane, inParallel, optincInProcess } from "./harness.ts";
 import { labCell, runOk, workspace, type Workspace } from "./fixtures.ts";
 import { DIE, IO } from "../../codes/catalogue.ts";
 
@@ -140,8 +140,8 @@ const CASES: [string, string[], string][] = [
   ["allreduce --astra <inside the --netlist dir>", [...ALLREDUCE, "--netlist", "out", "--astra", "out/astra"], IO.outputIsInput],
 ];
 
-// The guard is the commands' own (cli/output.ts), before any work: every case runs through main in
-// this process (harness.ts, optincInProcess); the writes that are allowed, below, through the CLI.
+// The guard is the commands' own (cli/output.ts), before any work: every case, and the writes that
+// are allowed, run through main in this process (harness.ts, optincInProcess).
 
 describe("an output never overwrites an input", () => {
   it("refuses -o onto an input, a symlink to it, or its directory's files: exit 2, its code, inputs byte-identical", async () => {
@@ -171,13 +171,13 @@ describe("an output never overwrites an input", () => {
   }, 120_000);
 
   it("still lets measure extend its readings in place, and write beside its inputs", async () => {
-    const r = await optinc(["measure", "cf", "--cell", "divide0", "--die", "d.json", "--readings", "r.json", "-o", "r.json"], {
+    const r = await optincInProcess(["measure", "cf", "--cell", "divide0", "--die", "d.json", "--readings", "r.json", "-o", "r.json"], {
       cwd: ws.dir,
     });
     expect(r.code, r.stderr).toBe(0);
-    const d = await optinc(["die", "out", "--technology", "foundry", "-o", "beside.json"], { cwd: ws.dir });
+    const d = await optincInProcess(["die", "out", "--technology", "foundry", "-o", "beside.json"], { cwd: ws.dir });
     expect(d.code, d.stderr).toBe(0);
-    const a = await optinc(
+    const a = await optincInProcess(
       [...ALLREDUCE_MODELS, "--netlist", "out/tiny.netlist.json", "--layers", "layers.json", "--chart", "chart.svg", "--astra", "astra"],
       { cwd: ws.dir },
     );
