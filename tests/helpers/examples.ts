@@ -3,7 +3,7 @@
 // share the module cache (vitest.config.ts: isolate false), so each example is compiled once per
 // worker instead of once per file; tests that check the compile itself still run it. Treat the
 // result as read-only: structuredClone it before editing.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
@@ -31,15 +31,47 @@ export function writeLayoutInputs(r: ClosedFormResult, dir: string): void {
 
 const laid = new Map<string, LayoutOutput>();
 
-/** The example's whole chip as `optinc layout` draws it (EBeam layer map), once per worker like
- * `compiledExample`. Read-only, as the compile. */
+/** LayoutOutput as JSON: Maps as entry lists, the GDS bytes as base64. */
+const toJson = (l: LayoutOutput): string =>
+  JSON.stringify({ ...l, gds: Buffer.from(l.gds).toString("base64"), padsByDesign: [...l.padsByDesign], drawn: [...l.drawn] });
+function fromJson(text: string): LayoutOutput {
+  const o = JSON.parse(text);
+  if (o.failed) throw new Error(`the worker that drew it failed: ${o.failed}`);
+  return { ...o, gds: new Uint8Array(Buffer.from(o.gds, "base64")), padsByDesign: new Map(o.padsByDesign), drawn: new Map(o.drawn) };
+}
+
+/** The example's whole chip as `optinc layout` draws it (EBeam layer map), once per run: the worker
+ * that asks first draws it and leaves it (as JSON) under the run's own directory
+ * (tests/global-setup.ts), removed at the run's end; a worker that asks while it is being drawn
+ * waits for it (never longer than drawing it itself would take). Read-only, as the compile. */
 export function laidOutExample(name: string): LayoutOutput {
   let l = laid.get(name);
   if (!l) {
-    // drawn from files under the run's own directory (tests/global-setup.ts), removed at its end
-    const dir = join(mkdtempSync(join(inject("hostileCompiles"), `laid-${name}-`)), "out");
-    writeLayoutInputs(compiledExample(name), dir);
-    l = layoutCompiled(dir, { pdk: "ebeam" });
+    const root = inject("hostileCompiles");
+    const done = join(root, `laid-${name}.json`);
+    const claim = join(root, `laid-${name}.claim`);
+    let mine = false;
+    try {
+      writeFileSync(claim, String(process.pid), { flag: "wx" }); // atomic: one worker draws
+      mine = true;
+    } catch {
+      while (!existsSync(done)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+    if (mine) {
+      let text: string;
+      try {
+        const dir = join(mkdtempSync(join(root, `laid-${name}-`)), "out");
+        writeLayoutInputs(compiledExample(name), dir);
+        l = layoutCompiled(dir, { pdk: "ebeam" });
+        text = toJson(l);
+      } catch (e) {
+        text = JSON.stringify({ failed: String(e) }); // the waiting worker fails too, at once
+        throw e;
+      } finally {
+        writeFileSync(`${done}.part`, text!);
+        renameSync(`${done}.part`, done); // whole or absent
+      }
+    } else l = fromJson(readFileSync(done, "utf8"));
     laid.set(name, l);
   }
   return l;
