@@ -40,11 +40,6 @@ function snippet(code: string): string {
   return script;
 }
 
-/** Run a Python snippet inside KLayout (pya imported) and return what it prints. */
-export function klayoutPython(code: string): string {
-  return runKlayout(snippet(code), {});
-}
-
 /** One job's entry in scripts/klayout/batch.py's status file. */
 export interface BatchStatus {
   script: string;

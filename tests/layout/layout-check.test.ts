@@ -23,7 +23,7 @@ import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts"
 import { layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
 import { type CheckResult, KlayoutBatch } from "./klayout.ts";
-import { badDeckLibrary, flatLibrary, reviewLibrary } from "./planted-gds.ts";
+import { badDeckLibrary, flatLibrary, reviewLibrary, writerLibrary } from "./planted-gds.ts";
 import { netlistPortSpec } from "../../netlist/sim/propagate.ts";
 import { circuitLookup } from "../../netlist/die/die.ts";
 import { FULL } from "../helpers/tier.ts";
@@ -120,6 +120,13 @@ import review_rules
 review_rules.THERMAL_GAP = 5.0
 raise RuntimeError("planted failure")`;
 
+/** What KLayout reads of the GDSII writer's small library (planted-gds.ts writerLibrary). */
+const READBACK = `ly = pya.Layout(); ly.read(gds)
+top = ly.cell("top"); leaf = ly.cell("leaf")
+shapes = {str(ly.get_info(li)): [str(s) for s in leaf.shapes(li).each()] for li in ly.layer_indexes() if not leaf.shapes(li).is_empty()}
+insts = sorted((i.property(1), str(i.trans)) for i in top.each_inst())
+json.dump({"dbu": ly.dbu, "cells": sorted(c.name for c in ly.each_cell()), "tops": [c.name for c in ly.top_cells()], "shapes": shapes, "insts": insts}, open(out, "w"))`;
+
 /** The text layer of the EBeam map and the layer above it (where no label lies). */
 const labelLayers: [number, number][] = [LAYER_MAPS.ebeam.text, [LAYER_MAPS.ebeam.text[0] + 1, LAYER_MAPS.ebeam.text[1]]];
 /** Every text of the cell on each layer/datatype, as KLayout reads the file. */
@@ -136,8 +143,8 @@ beforeAll(() => {
   faulted = plantFaults();
   const empty = join(root, "empty"); // no netlists: the deck alone
   mkdirSync(empty);
-  for (const [name, lib] of Object.entries({ bad: badDeckLibrary(), review: reviewLibrary(), flat: flatLibrary() }))
-    writeFileSync(join(root, `${name}.gds`), writeGds(lib));
+  const libs = { bad: badDeckLibrary(), review: reviewLibrary(), flat: flatLibrary(), writer: writerLibrary() };
+  for (const [name, lib] of Object.entries(libs)) writeFileSync(join(root, `${name}.gds`), writeGds(lib));
   if (!KLAYOUT.available) return;
   // first, a job that fails after changing a module the deck imports: the others still run, each
   // with that module afresh (its limit would otherwise turn the reviewer's thermal_gap<20 into <5)
@@ -147,6 +154,7 @@ beforeAll(() => {
   batch.check("bad", join(root, "bad.gds"), empty);
   batch.check("review", join(root, "review.gds"), empty);
   batch.add("flat", "scripts/klayout/flat_si_check.py", { gds: join(root, "flat.gds") });
+  batch.python("readback", READBACK, { gds: join(root, "writer.gds") });
   batch.python("labels", LABELS, { gds: join(root, "divide0.gds"), cell: circuit.top, layers: JSON.stringify(labelLayers) });
   // The full tier's runs, about 2 s each alone: the generic layer map's deck, the tiles on one
   // process, and the reviewer's rules with a smaller die limit and thermal gap.
@@ -367,6 +375,21 @@ describe("opt_in labels, read back by KLayout (docs/layout.md, Labels)", () => {
     expect(onText).toEqual(want);
     // The check can fail: on another layer there are none.
     expect(onOther).toEqual([]);
+  });
+});
+
+describe("the GDSII writer (layout/gds-write.ts) read back by KLayout", () => {
+  it("reads back in KLayout: cells, shapes, texts, instances with names and transforms", () => {
+    const r = batch.json<{ dbu: number; cells: string[]; tops: string[]; shapes: Record<string, string[]>; insts: string[][] }>("readback");
+    expect(r.dbu).toBe(0.001);
+    expect(r.cells).toEqual(["leaf", "top"]);
+    expect(r.tops).toEqual(["top"]);
+    expect(r.shapes["1/0"]).toEqual(["path (0,0;10653,0;20000,3250) w=500 bx=0 ex=0 r=false", "box (0,0;2000,1000)"]);
+    expect(r.shapes["1/10"]).toEqual(["text ('o1',r0 0,0)"]);
+    expect(r.insts).toEqual([
+      ["a", "r0 5000,7500"],
+      ["b", "r90 -3001,0"],
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
-// The hand-made GDSII files of tests/layout/layout-check.test.ts, each breaking rules on purpose:
-// the DRC deck's (one violation of each), the reviewer's, and the flat Si check's classes.
+// The hand-made GDSII files of tests/layout/layout-check.test.ts: the GDSII writer's round trip, and
+// files breaking rules on purpose: the DRC deck's (one violation of each), the reviewer's, and the
+// flat Si check's classes.
 import type { GdsLibrary } from "../../layout/gds-write.ts";
 
 /** A GDS rectangle on `layer` (datatype 0), corners in µm, for the hand-made files below. */
@@ -187,3 +188,57 @@ export function flatLibrary(): GdsLibrary {
     ],
   };
 }
+
+/** A small library of every element kind the writer knows: two cells, a box, a path, a pin text and
+ * two named instances (one rotated), for its round trip through KLayout. */
+export const writerLibrary = (): GdsLibrary => ({
+  name: "T",
+  structures: [
+    {
+      name: "leaf",
+      elements: [
+        {
+          kind: "boundary",
+          layer: 1,
+          datatype: 0,
+          points: [
+            [0, 0],
+            [2, 0],
+            [2, 1],
+            [0, 1],
+          ],
+        },
+        {
+          kind: "path",
+          layer: 1,
+          datatype: 0,
+          width: 0.5,
+          points: [
+            [0, 0],
+            [10.6526, 0],
+            [20, 3.25],
+          ],
+        },
+        { kind: "text", layer: 1, texttype: 10, at: [0, 0], text: "o1" },
+      ],
+    },
+    {
+      name: "top",
+      elements: [
+        { kind: "sref", cell: "leaf", at: [5, 7.5], properties: [[1, "a"]] },
+        { kind: "sref", cell: "leaf", at: [-3.001, 0], rotation: 90, properties: [[1, "b"]] },
+        {
+          kind: "boundary",
+          layer: 99,
+          datatype: 0,
+          points: [
+            [-50, -50],
+            [50, -50],
+            [50, 50],
+            [-50, 50],
+          ],
+        },
+      ],
+    },
+  ],
+});
