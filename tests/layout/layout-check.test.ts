@@ -156,8 +156,8 @@ beforeAll(() => {
   batch.add("flat", "scripts/klayout/flat_si_check.py", { gds: join(root, "flat.gds") });
   batch.python("readback", READBACK, { gds: join(root, "writer.gds") });
   batch.python("labels", LABELS, { gds: join(root, "divide0.gds"), cell: circuit.top, layers: JSON.stringify(labelLayers) });
-  // The full tier's runs, about 2 s each alone: the generic layer map's deck, the tiles on one
-  // process, and the reviewer's rules with a smaller die limit and thermal gap.
+  // The full tier's three more runs of the deck (before the batch, a KLayout start each): the
+  // generic layer map's, the tiles on one process, the reviewer's rules with other limits.
   if (FULL) {
     batch.check("bad_generic", join(root, "bad.gds"), empty, { pdk: "generic" });
     batch.check("bad_one_process", join(root, "bad.gds"), empty, { jobs: "1" });
@@ -165,7 +165,7 @@ beforeAll(() => {
   }
   batch.run();
   check = batch.json<CheckResult>("divide0");
-}, 600_000); // compile, layouts and one KLayout run: about 25 s alone, minutes on a loaded machine
+}, 600_000); // compile, layouts, one KLayout run (the whole file took 14 s of test time at load average 4–5)
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
