@@ -1,6 +1,7 @@
-// Runs scripts/klayout/check_layout.py (or a small script) with Debian's KLayout and returns its JSON.
+// Runs scripts/klayout/check_layout.py (or a small script) with Debian's KLayout and returns its JSON;
+// KlayoutBatch runs several in one KLayout start (scripts/klayout/batch.py).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KLAYOUT } from "../netlist/tools.ts";
@@ -32,10 +33,82 @@ export function checkLayout(gds: string, netlists: string, extra: Record<string,
   return JSON.parse(readFileSync(out, "utf8")) as CheckResult;
 }
 
-/** Run a Python snippet inside KLayout (pya imported) and return what it prints. */
-export function klayoutPython(code: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "optinc-klayout-"));
-  const script = join(dir, "snippet.py");
+/** Write a Python snippet as a script file (pya and json imported) for KLayout to run. */
+function snippet(code: string): string {
+  const script = join(mkdtempSync(join(tmpdir(), "optinc-klayout-")), "snippet.py");
   writeFileSync(script, `import pya, json\n${code}\n`);
-  return runKlayout(script, {});
+  return script;
+}
+
+/** One job's entry in scripts/klayout/batch.py's status file. */
+export interface BatchStatus {
+  script: string;
+  ok: boolean;
+  seconds: number;
+  error: string | null;
+}
+
+/** Several KLayout scripts run by one KLayout start (scripts/klayout/batch.py): queue the jobs, run
+ * them once, then read each job's JSON. Each job writes its own file (its `-rd out=`); a failed
+ * job throws its error when its JSON is read, so only the tests that read it fail. */
+export class KlayoutBatch {
+  private readonly dir = mkdtempSync(join(tmpdir(), "optinc-klayout-batch-"));
+  private readonly jobs: { name: string; script: string; vars: Record<string, string> }[] = [];
+  private status: BatchStatus[] | undefined;
+
+  /** Queue `script` with its `-rd` variables; `out` is set to the job's own file. */
+  add(name: string, script: string, vars: Record<string, string> = {}): void {
+    if (this.jobs.some((j) => j.name === name)) throw new Error(`batch job "${name}" twice`);
+    this.jobs.push({ name, script, vars: { ...vars, out: this.outFile(name) } });
+  }
+
+  /** Queue scripts/klayout/check_layout.py on `gds` against the netlists of the directory. */
+  check(name: string, gds: string, netlists: string, extra: Record<string, string> = {}): void {
+    this.add(name, "scripts/klayout/check_layout.py", { gds, netlists, ...extra });
+  }
+
+  /** Queue a Python snippet (pya and json imported; its variables and `out` as globals). */
+  python(name: string, code: string, vars: Record<string, string> = {}): void {
+    this.add(name, snippet(code), vars);
+  }
+
+  /** Run every queued job in one KLayout start; a job's failure is kept for its reader. */
+  run(timeoutMs = 600_000): BatchStatus[] {
+    const jobsFile = join(this.dir, "jobs.json");
+    const statusFile = join(this.dir, "status.json");
+    writeFileSync(jobsFile, JSON.stringify(this.jobs.map(({ script, vars }) => ({ script, vars }))));
+    const r = spawnSync(KLAYOUT.command, ["-b", "-r", "scripts/klayout/batch.py", "-rd", `batch=${jobsFile}`, "-rd", `out=${statusFile}`], {
+      encoding: "utf8",
+      timeout: timeoutMs,
+    });
+    // exit status 1 with a status file: some job failed, and says so in its entry
+    if (r.status !== 0 && !(r.status === 1 && existsSync(statusFile)))
+      throw new Error(`klayout batch failed (${r.status}): ${r.stderr}\n${r.stdout}`);
+    this.status = JSON.parse(readFileSync(statusFile, "utf8")) as BatchStatus[];
+    return this.status;
+  }
+
+  /** The queued jobs' names, in order. */
+  names(): string[] {
+    return this.jobs.map((j) => j.name);
+  }
+
+  /** The job's entry in the status file. */
+  statusOf(name: string): BatchStatus {
+    const k = this.jobs.findIndex((j) => j.name === name);
+    if (!this.status) throw new Error("the batch has not run");
+    if (k < 0) throw new Error(`no batch job "${name}"`);
+    return this.status[k]!;
+  }
+
+  /** The JSON the job wrote (its `out`), or its error. */
+  json<T = unknown>(name: string): T {
+    const s = this.statusOf(name);
+    if (!s.ok) throw new Error(`KLayout job "${name}" (${s.script}) failed: ${s.error}`);
+    return JSON.parse(readFileSync(this.outFile(name), "utf8")) as T;
+  }
+
+  private outFile(name: string): string {
+    return join(this.dir, `${name}.json`);
+  }
 }
