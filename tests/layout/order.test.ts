@@ -178,7 +178,7 @@ describe("the column order", () => {
           swaps[at[p + 1]!]!++;
           [at[p], at[p + 1]] = [at[p + 1]!, at[p]!];
         }
-      t.forEach((_, i) => expect(cross.get(i), `trial ${trial} track ${i}`).toBe(swaps[i]));
+      t.forEach((_, i) => expect(cross[i], `trial ${trial} track ${i}`).toBe(swaps[i]));
       // the worst path: the most crossed track, plus what the item after it adds
       cols[1]![0]!.inner = 5;
       expect(totalCost(cols, order).path).toBe(Math.max(...swaps, swaps[t.indexOf(0)]! + 5));
