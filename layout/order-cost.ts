@@ -20,7 +20,8 @@ export interface OrderItem {
 export interface ChannelCost {
   depth: number;
   inversions: number;
-  cross: Map<number, number>;
+  /** Indexed by edge id (dense per netlist); only the channel's own tracks are meaningful. */
+  cross: Int32Array;
 }
 
 /** The figure the order minimizes, in this order of keys (`less`). */
@@ -48,23 +49,30 @@ export function orderCost(cols: OrderItem[][], chan: ChannelCost[]): OrderCost {
   let pressure = 0;
   // per track, the crossings on the worst path leaving on it: every track into column c left
   // column c − 1 (a feed-through reads its track before it writes it again)
+  // (plain loops: this runs for every transposition the order tries)
   let at = scratch;
-  cols.forEach((items, c) => {
-    for (const it of items) {
+  for (let c = 0; c < cols.length; c++) {
+    const items = cols[c]!;
+    const cross = c > 0 ? chan[c - 1]!.cross : null;
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k]!;
       let v = 0;
-      if (c > 0) {
-        const cross = chan[c - 1]!.cross;
-        for (const e of it.ins) v = Math.max(v, at[e]! + cross.get(e)!);
-      }
+      if (cross)
+        for (let j = 0; j < it.ins.length; j++) {
+          const e = it.ins[j]!;
+          const w = at[e]! + cross[e]!;
+          if (w > v) v = w;
+        }
       v += it.inner ?? 0;
-      path = Math.max(path, v);
+      if (v > path) path = v;
       pressure += v * v;
-      for (const e of it.outs) {
+      for (let j = 0; j < it.outs.length; j++) {
+        const e = it.outs[j]!;
         if (e >= at.length) at = scratch = grow(at, e);
         at[e] = v;
       }
     }
-  });
+  }
   const depth = chan.reduce((a, ch) => a + ch.depth, 0);
   const inversions = chan.reduce((a, ch) => a + ch.inversions, 0);
   return { path, pressure, depth, inversions };
@@ -132,14 +140,17 @@ export function channelCost(cols: OrderItem[][], order: number[][], c: number): 
   const t = targetOf(cols, order, c, left);
   // track i crosses i + t_i − 2·#{j < i: t_j < t_i} others (those above it arriving below, and below arriving above)
   const tree = new Int32Array(t.length + 1);
-  const cross = new Map<number, number>();
+  // a typed array, not a Map: this runs for every transposition the order tries
+  let top = 0;
+  for (const e of left) if (e > top) top = e;
+  const cross = new Int32Array(top + 1);
   let inv = 0;
   for (let i = 0; i < t.length; i++) {
     const ti = t[i]!;
     let lower = 0;
     for (let k = ti; k > 0; k -= k & -k) lower += tree[k]!;
     for (let k = ti + 1; k <= t.length; k += k & -k) tree[k]!++;
-    cross.set(left[i]!, i + ti - 2 * lower);
+    cross[left[i]!] = i + ti - 2 * lower;
     inv += i - lower;
   }
   return { depth: networkDepth(t), inversions: inv, cross };
@@ -147,19 +158,22 @@ export function channelCost(cols: OrderItem[][], order: number[][], c: number): 
 
 /** Rounds of the odd-even transposition network that sorts t (channel.ts transpositionLayers). */
 export function networkDepth(t: readonly number[]): number {
+  const n = t.length;
   const v = Int32Array.from(t);
   let depth = 0;
   let unsorted = 0;
-  for (let i = 0; i + 1 < v.length; i++) if (v[i]! > v[i + 1]!) unsorted++;
-  for (let round = 0; round < v.length + 1 && unsorted > 0; round++) {
+  for (let i = 0; i + 1 < n; i++) if (v[i]! > v[i + 1]!) unsorted++;
+  for (let round = 0; round < n + 1 && unsorted > 0; round++) {
     let swapped = false;
-    for (let i = round % 2; i + 1 < v.length; i += 2) {
-      if (v[i]! <= v[i + 1]!) continue;
-      // the descents at i-1, i, i+1 before and after the swap
-      const d = (k: number): number => (k >= 0 && k + 1 < v.length && v[k]! > v[k + 1]! ? 1 : 0);
-      unsorted -= d(i - 1) + d(i) + d(i + 1);
-      [v[i], v[i + 1]] = [v[i + 1]!, v[i]!];
-      unsorted += d(i - 1) + d(i) + d(i + 1);
+    for (let i = round % 2; i + 1 < n; i += 2) {
+      const [a, b] = [v[i]!, v[i + 1]!];
+      if (a <= b) continue;
+      // the descents at i-1, i, i+1 before and after the swap (plain comparisons: the hot loop)
+      const l = i > 0 ? v[i - 1]! : -1;
+      const r = i + 2 < n ? v[i + 2]! : Number.POSITIVE_INFINITY;
+      unsorted += (l > b ? 1 : 0) + (a > r ? 1 : 0) - 1 - (l > a ? 1 : 0) - (b > r ? 1 : 0);
+      v[i] = b;
+      v[i + 1] = a;
       swapped = true;
     }
     if (swapped) depth++;

@@ -104,6 +104,9 @@ function transpose(cols: OrderItem[][], order: number[][], passes: number, budge
   return cost;
 }
 
+/** Ranks by edge id for sweep(): the column before, the column after (grown as needed). */
+const rankScratch = [new Float64Array(1024), new Float64Array(1024)];
+
 /**
  * One barycentre step on column c: each item's mean rank among its neighbours' tracks, from the
  * column before ("down") or after ("up"); an item with no track on that side takes the other
@@ -111,13 +114,31 @@ function transpose(cols: OrderItem[][], order: number[][], passes: number, budge
  */
 function sweep(cols: OrderItem[][], order: number[][], c: number, dir: "down" | "up", leaves: Set<number>[]): number[] {
   const items = cols[c]!;
-  // each track's place in its neighbouring column, as a fraction of that column's tracks
-  const ranks = (tracks: number[]): Map<number, number> => new Map(tracks.map((e, r) => [e, (r + 0.5) / tracks.length]));
-  const rankIn = c > 0 ? ranks(order[c - 1]!.flatMap((i) => cols[c - 1]![i]!.outs)) : null;
-  const rankOut = c + 1 < cols.length ? ranks(order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins)) : null;
-  const mean = (all: number[], rank: Map<number, number> | null, ch: number): number | null => {
+  // each track's place in its neighbouring column, as a fraction of that column's tracks (typed
+  // arrays by edge id, not Maps: the sweeps run for every column many times)
+  const ranks = (tracks: number[], side: 0 | 1): Float64Array => {
+    let a = rankScratch[side]!;
+    for (const e of tracks) if (e >= a.length) a = rankScratch[side] = new Float64Array(Math.max(2 * a.length, e + 1));
+    tracks.forEach((e, r) => (a[e] = (r + 0.5) / tracks.length));
+    return a;
+  };
+  const rankIn =
+    c > 0
+      ? ranks(
+          order[c - 1]!.flatMap((i) => cols[c - 1]![i]!.outs),
+          0,
+        )
+      : null;
+  const rankOut =
+    c + 1 < cols.length
+      ? ranks(
+          order[c + 1]!.flatMap((i) => cols[c + 1]![i]!.ins),
+          1,
+        )
+      : null;
+  const mean = (all: number[], rank: Float64Array | null, ch: number): number | null => {
     const edges = all.length > 1 ? all.filter((e) => !leaves[ch]?.has(e)) : all;
-    return rank && edges.length ? edges.reduce((a, e) => a + rank.get(e)!, 0) / edges.length : null;
+    return rank && edges.length ? edges.reduce((a, e) => a + rank[e]!, 0) / edges.length : null;
   };
   let above = -1;
   const keyed = order[c]!.map((i, pos) => {

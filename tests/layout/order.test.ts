@@ -149,13 +149,14 @@ describe("the column order", () => {
     expect(add0("best", false).top.crossingCells).toBe(32);
   });
 
-  it("counts a track's crossings as the transposition network swaps it, and the worst path over them", () => {
+  it("counts a track's crossings and the network's depth as the transposition network swaps, and the worst path over them", () => {
     // random permutations (a fixed linear congruential sequence): per track, the swaps it takes part in
     let seed = 7;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
+    let shortcutWrong = 0;
     for (let trial = 0; trial < 20; trial++) {
       const n = 2 + rand(12);
       const t = Array.from({ length: n }, (_, i) => i);
@@ -178,11 +179,17 @@ describe("the column order", () => {
           swaps[at[p + 1]!]!++;
           [at[p], at[p + 1]] = [at[p + 1]!, at[p]!];
         }
-      t.forEach((_, i) => expect(cross.get(i), `trial ${trial} track ${i}`).toBe(swaps[i]));
+      t.forEach((_, i) => expect(cross[i], `trial ${trial} track ${i}`).toBe(swaps[i]));
+      // the depth as the network's layers (networkDepth's incremental descent count); a plausible
+      // shortcut, the largest displacement, is the planted fault: it differs on some trial
+      const layers = transpositionLayers(t).length;
+      expect(networkDepth(t), `trial ${trial}`).toBe(layers);
+      if (Math.max(...t.map((r, i) => Math.abs(r - i))) !== layers) shortcutWrong++;
       // the worst path: the most crossed track, plus what the item after it adds
       cols[1]![0]!.inner = 5;
       expect(totalCost(cols, order).path).toBe(Math.max(...swaps, swaps[t.indexOf(0)]! + 5));
     }
+    expect(shortcutWrong).toBeGreaterThan(0);
   });
 
   it("with the port order (layout/port-order.ts), the quick start's add0 worst path from 32 to 29 crossing cells; off (the planted fault), 32", () => {
