@@ -24,6 +24,7 @@ import { cellCases } from "../../aggregate/cell-cases.ts";
 import { cellOf, checkCell } from "../../verify/cells/cell-verify.ts";
 import { copySeed } from "../../verify/cells/chip-yield.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { tier } from "../helpers/tier.ts";
 
 /** paper-4x8's cell designs as `optinc compile` emits them (example technology: 0.02 dB per MZI), sorted by file stem. */
 function paperCells(): { stem: string; circuit: Circuit; table: PhaseTable }[] {
@@ -46,14 +47,16 @@ function paperCells(): { stem: string; circuit: Circuit; table: PhaseTable }[] {
 }
 
 describe("closed-form paper-4x8 on foundry dies", () => {
-  it("20 seeded foundry chips: none exact as designed, at least 16 exact after calibrating every cell copy (measured: 20)", () => {
+  // npm test: the first 10 chips (at least 8 exact; measured 10); the full tier all 20 (at least 16; measured 20)
+  const CHIPS = tier(10, 20);
+  it(`${CHIPS} seeded foundry chips: none exact as designed, at least ${(CHIPS * 4) / 5} exact after calibrating every cell copy (measured: ${CHIPS})`, () => {
     const foundry = { ...TECHNOLOGY_PRESETS.foundry!.levels, dacBits: TECHNOLOGY_PRESETS.foundry!.levels.dacBits! };
     const designs = paperCells().map(({ stem, circuit }) => ({ stem, circuit, cell: cellOf(circuit), parts: linearParts(circuit) }));
     expect(designs.map((d) => d.stem)).toEqual(["paper_4x8.add0", "paper_4x8.add1", "paper_4x8.divide0"]);
     let before = 0;
     let after = 0;
     let issues = 0;
-    for (let t = 0; t < 20; t++) {
+    for (let t = 0; t < CHIPS; t++) {
       let okBefore = true;
       let okAfter = true;
       designs.forEach((d, di) => {
@@ -77,8 +80,8 @@ describe("closed-form paper-4x8 on foundry dies", () => {
       if (okAfter) after++;
     }
     expect(before).toBe(0);
-    expect(after).toBeGreaterThanOrEqual(16);
-    expect(after).toBe(20);
+    expect(after).toBeGreaterThanOrEqual((CHIPS * 4) / 5);
+    expect(after).toBe(CHIPS);
     expect(issues).toBe(0);
   });
 
