@@ -1,12 +1,15 @@
 // --jobs changes how many threads run the Monte-Carlo trials, never a byte of the output: the
-// spawned CLI bundle (the artifact users run, whose worker threads load the bundle itself) compiles
-// and verifies one small spec with --jobs 1 and --jobs 2, and every file and the verify JSON match.
+// spawned CLI bundle (the artifact users run, whose worker threads load the bundle itself) verifies
+// one small spec with --jobs 2, `main` in this process with --jobs 1 (one thread: the same code
+// without a process start), and every file and the verify JSON match.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FULL } from "../helpers/tier.ts";
+import { main } from "../../cli/main.ts";
+import { memoryIo } from "../helpers/io.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -36,9 +39,17 @@ const SLICED = `aggregator sliced {
 }
 `;
 
-function optinc(args: string[]) {
+function spawned(args: string[]) {
   const { PATH, HOME } = process.env;
   return spawnSync(process.execPath, ["bin/optinc.mjs", ...args], { cwd: ROOT, encoding: "utf8", env: { PATH, HOME } });
+}
+
+/** The CLI with --jobs 1 runs `main` in this process; with more threads, the spawned bundle. */
+async function optinc(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  if (args[args.indexOf("--jobs") + 1] !== "1") return spawned(args);
+  const io = memoryIo({}, ROOT);
+  const status = await main(args, io);
+  return { status, stdout: io.out(), stderr: io.err() };
 }
 
 /** Every output file's bytes; report.json's machine-dependent `timing` block is dropped. */
@@ -57,26 +68,27 @@ describe("--jobs 1 and --jobs 2 give the same bytes", () => {
   // npm test compiles once without the evaluate pass, whose yield trials are verify's own
   // (technologyYield calls verifyCircuit with the same jobs), and compares verify's trials; the
   // full tier compiles with each --jobs and compares every file too.
-  it(`${FULL ? "compile (with Monte-Carlo yield trials) and " : ""}verify (40 trials, calibrated and raw)`, () => {
+  it(`${FULL ? "compile (with Monte-Carlo yield trials) and " : ""}verify (40 trials, calibrated and raw)`, async () => {
     const specDir = mkdtempSync(join(tmpdir(), "optinc-jobs-spec-"));
     const spec = join(specDir, "jobs.optinc");
     writeFileSync(spec, SPEC);
-    const compileOnce = (jobs: number): string => {
+    const compileOnce = async (jobs: number): Promise<string> => {
       const dir = mkdtempSync(join(tmpdir(), `optinc-jobs-${jobs}-`));
-      const c = optinc(["compile", spec, "-o", dir, "--jobs", String(jobs), ...(FULL ? [] : ["--no-evaluate"])]);
+      const c = await optinc(["compile", spec, "-o", dir, "--jobs", String(jobs), ...(FULL ? [] : ["--no-evaluate"])]);
       expect(c.status, c.stderr).toBe(0);
       return dir;
     };
-    const shared = FULL ? null : compileOnce(1);
-    const runs = [1, 2].map((jobs) => {
-      const dir = shared ?? compileOnce(jobs);
-      const v = optinc(["--json", "verify", dir, "--trials", "40", "--jobs", String(jobs)]);
-      const raw = optinc(["--json", "verify", dir, "--trials", "40", "--no-calibrate", "--jobs", String(jobs)]);
+    const shared = FULL ? null : await compileOnce(1);
+    const runs = [];
+    for (const jobs of [1, 2]) {
+      const dir = shared ?? (await compileOnce(jobs));
+      const v = await optinc(["--json", "verify", dir, "--trials", "40", "--jobs", String(jobs)]);
+      const raw = await optinc(["--json", "verify", dir, "--trials", "40", "--no-calibrate", "--jobs", String(jobs)]);
       expect([0, 1]).toContain(v.status);
       // The verify JSON names its files: the two output directories differ by name only.
       const at = (s: string): string => s.split(relative(ROOT, dir)).join("<out>");
-      return { files: outputs(dir), verify: at(v.stdout), raw: at(raw.stdout) };
-    });
+      runs.push({ files: outputs(dir), verify: at(v.stdout), raw: at(raw.stdout) });
+    }
     const [one, two] = runs as [(typeof runs)[0], (typeof runs)[0]];
     expect([...two.files.keys()]).toEqual([...one.files.keys()]);
     for (const [f, text] of one.files) expect(two.files.get(f) === text, f).toBe(true);
@@ -90,16 +102,17 @@ describe("--jobs 1 and --jobs 2 give the same bytes", () => {
     expect(JSON.parse(one.raw).result.circuits[0].trials.calibrated).toBe(false);
   });
 
-  it.runIf(FULL)("compile of a sliced aggregator (units trained on the pool's threads): the same files (OPTINC_FULL=1)", () => {
+  it.runIf(FULL)("compile of a sliced aggregator (units trained on the pool's threads): the same files (OPTINC_FULL=1)", async () => {
     const specDir = mkdtempSync(join(tmpdir(), "optinc-jobs-sliced-"));
     const spec = join(specDir, "sliced.optinc");
     writeFileSync(spec, SLICED);
-    const runs = [1, 2].map((jobs) => {
+    const runs: Map<string, string>[] = [];
+    for (const jobs of [1, 2]) {
       const dir = mkdtempSync(join(tmpdir(), `optinc-jobs-sliced-${jobs}-`));
-      const c = optinc(["compile", spec, "-o", dir, "--jobs", String(jobs), "--no-evaluate"]);
+      const c = await optinc(["compile", spec, "-o", dir, "--jobs", String(jobs), "--no-evaluate"]);
       expect(c.status, c.stderr).toBe(0);
-      return outputs(dir);
-    });
+      runs.push(outputs(dir));
+    }
     const [one, two] = runs as [Map<string, string>, Map<string, string>];
     // Two slices, each its own unit, so two threads really split the training.
     expect([...one.keys()].filter((f) => f.endsWith(".netlist.json"))).toEqual(["sliced.S0.netlist.json", "sliced.S1.netlist.json"]);
