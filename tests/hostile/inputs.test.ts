@@ -6,10 +6,10 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envelope, expectSane, optinc, type Run } from "./harness.ts";
+import { envelope, expectSane, optinc, optincInProcess, type Run } from "./harness.ts";
 import { labCell, runOk, workspace, type Workspace } from "./fixtures.ts";
 import { DIE, FAB, IO, LAB, LAYOUT } from "../../codes/catalogue.ts";
-import { FULL } from "../helpers/tier.ts";
+import { FULL, tier } from "../helpers/tier.ts";
 
 let ws: Workspace;
 const NETLIST = "cf/paper_4x8.divide0.netlist.json";
@@ -49,14 +49,21 @@ function failsWith(r: Run, what: string, code: string): { line?: number; column?
 }
 
 describe("inputs are checked before they are read", () => {
+  // Each case spawns the bundle (a FIFO read in this process would block it). npm test: one command
+  // per reader (measure --die <fifo> is tests/hostile/input-files.test.ts's die v2 case); the full
+  // tier adds the readings reader through protocol and measure.
   const fifo: [string, string[], string][] = [
-    ["protocol --readings <fifo>", ["protocol", "cf", "--cell", "divide0", "--readings", "fifo", "-o", "p.json"], LAB.unreadable],
-    ["measure --die <fifo>", ["measure", "cf", "--cell", "divide0", "--die", "fifo", "-o", "x.json"], DIE.unreadable],
-    [
-      "measure --readings <fifo>",
-      ["measure", "cf", "--cell", "divide0", "--die", "d.json", "--readings", "fifo", "-o", "x.json"],
-      LAB.unreadable,
-    ],
+    ...tier<[string, string[], string][]>(
+      [],
+      [
+        ["protocol --readings <fifo>", ["protocol", "cf", "--cell", "divide0", "--readings", "fifo", "-o", "p.json"], LAB.unreadable],
+        [
+          "measure --readings <fifo>",
+          ["measure", "cf", "--cell", "divide0", "--die", "d.json", "--readings", "fifo", "-o", "x.json"],
+          LAB.unreadable,
+        ],
+      ],
+    ),
     ["calibrate --readings <fifo>", ["calibrate", "cf", "--cell", "divide0", "--readings", "fifo", "-o", "cal"], LAB.unreadable],
     ["calibrate --measured <fifo>", ["calibrate", "cf", "--cell", "divide0", "--measured", "fifo", "-o", "cal"], DIE.unreadable],
     ["verify --measured <fifo>", ["verify", NETLIST, "--measured", "fifo"], DIE.unreadable],
@@ -86,9 +93,12 @@ describe("inputs are checked before they are read", () => {
     });
 });
 
+// Regular files read by the commands' own readers: `main` in this process (harness.ts).
 describe("locations point at the offending token", () => {
   it("a NaN in a die file at its own line:col", async () => {
-    const r = await optinc(["--json", "measure", "cf", "--cell", "divide0", "--die", "d-nan.json", "-o", "x.json"], { cwd: ws.dir });
+    const r = await optincInProcess(["--json", "measure", "cf", "--cell", "divide0", "--die", "d-nan.json", "-o", "x.json"], {
+      cwd: ws.dir,
+    });
     const d = failsWith(r, "NaN die", FAB.json);
     expect(d.line).toBe(9);
     const line = readFileSync(ws.path("d-nan.json"), "utf8").split("\n")[8]!;
@@ -97,7 +107,7 @@ describe("locations point at the offending token", () => {
   });
 
   it("a truncated chip.json at its end, the message without a repeated prefix", async () => {
-    const r = await optinc(["--json", "layout", "cut", "-o", "cut.gds"], { cwd: ws.dir });
+    const r = await optincInProcess(["--json", "layout", "cut", "-o", "cut.gds"], { cwd: ws.dir });
     expectSane(r, "layout truncated chip");
     expect(r.code).toBe(1);
     const d = envelope(r).diagnostics.find((x) => x.code === LAYOUT.badChip) as unknown as {
@@ -113,7 +123,9 @@ describe("locations point at the offending token", () => {
   });
 
   it("invalid UTF-8 is refused with its own code at the first bad byte", async () => {
-    const r = await optinc(["--json", "calibrate", "cf", "--cell", "divide0", "--readings", "r-latin1.json", "-o", "cal"], { cwd: ws.dir });
+    const r = await optincInProcess(["--json", "calibrate", "cf", "--cell", "divide0", "--readings", "r-latin1.json", "-o", "cal"], {
+      cwd: ws.dir,
+    });
     const d = failsWith(r, "latin-1 readings", IO.notUtf8);
     expect([d.line, d.column]).toEqual([4, 5]);
   });
