@@ -20,6 +20,9 @@ export default defineConfig({
     // Vitest leaves one core free by default: on the 2-core reference machine that is one worker.
     // Most files are CPU-bound, so both cores run files.
     maxWorkers: "100%",
+    // The full tier lays out the trained example's large mesh in one worker (tests/e2e): more than
+    // Node's default heap of about 4 GB (it died there; with this, past it at 9.2 GB resident).
+    execArgv: full ? ["--max-old-space-size=12288"] : [],
     projects: [
       { extends: true, test: { name: "shared", include: ["tests/**/*.test.ts"], exclude: [...exclude, ...mocking], isolate: false } },
       { extends: true, test: { name: "isolated", include: mocking, exclude } },
