@@ -1,5 +1,7 @@
 // The closed-form compile of a bundled example (examples/<name>.optinc, skipEvaluation, 2,000
-// composed cases), shared by the test files that read its emitted files. Test files of one worker
+// composed cases), shared by the test files that read its emitted files. An example left to
+// route = auto is compiled as the structure the search chose for it, as docs/figures/examples.json
+// records (tests/docs/examples-table.test.ts checks that record against the search). Test files of one worker
 // share the module cache (vitest.config.ts: isolate false), so each example is compiled once per
 // worker instead of once per file; tests that check the compile itself still run it. Treat the
 // result as read-only: structuredClone it before editing.
@@ -7,7 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFile
 import { join } from "node:path";
 import { inject } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
+import type { CheckedSpec } from "../../dsl/spec.ts";
 import { type ClosedFormResult, compileClosedForm } from "../../pipeline/compile/closed-form.ts";
+import { candidateStructures, specFor, structureLabel } from "../../pipeline/compile/structure-search.ts";
 import { type LayoutOutput, layoutCompiled } from "../../pipeline/layout/layout.ts";
 
 const cache = new Map<string, ClosedFormResult>();
@@ -15,11 +19,32 @@ const cache = new Map<string, ClosedFormResult>();
 export function compiledExample(name: string): ClosedFormResult {
   let r = cache.get(name);
   if (!r) {
-    const file = `examples/${name}.optinc`;
-    r = compileClosedForm(loadSpec(file, readFileSync(file, "utf8")).checked!, { skipEvaluation: true, maxComposeCases: 2000 });
+    r = compileClosedForm(exampleSpec(name), { skipEvaluation: true, maxComposeCases: 2000 });
     cache.set(name, r);
   }
   return r;
+}
+
+/**
+ * The example's checked spec, as `optinc compile` builds it: route = auto becomes the closed-form
+ * spec of the structure the search chose (docs/figures/examples.json, "built"). Compiled as it is
+ * written, an auto spec builds flat cells: cluster-64's 64-port cells, which the chip check refuses,
+ * and cluster-256's, which ran for most of an hour.
+ */
+export function exampleSpec(name: string): CheckedSpec {
+  const file = `examples/${name}.optinc`;
+  const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
+  if (checked.spec.route !== "auto") return checked;
+  const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[];
+  return chosenSpec(checked, rows.find((r) => r.example === name)?.built ?? "", name);
+}
+
+/** An auto spec as the closed-form spec of the structure `built` names ("radix-4 cascade (chosen)"). */
+export function chosenSpec(checked: CheckedSpec, built: string, name: string): CheckedSpec {
+  const label = built.replace(/ \(chosen\)$/, "");
+  const s = candidateStructures(checked.spec.workers, checked.spec.levels).find((c) => structureLabel(c) === label);
+  if (!s) throw new Error(`examples/${name}: docs/figures/examples.json names no structure the search builds ("${built}")`);
+  return { ...checked, spec: specFor(checked.spec, s) };
 }
 
 /** Write the example's netlists and chip files (what `optinc layout` reads) into a new directory `dir`. */
