@@ -65,10 +65,21 @@ function fromJson(text: string): LayoutOutput {
   return { ...o, gds: new Uint8Array(Buffer.from(o.gds, "base64")), padsByDesign: new Map(o.padsByDesign), drawn: new Map(o.drawn) };
 }
 
+/** Whether a process runs (signal 0 tests it; EPERM: it runs under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** The example's whole chip as `optinc layout` draws it (EBeam layer map), once per run: the worker
  * that asks first draws it and leaves it (as JSON) under the run's own directory
  * (tests/global-setup.ts), removed at the run's end; a worker that asks while it is being drawn
- * waits for it (never longer than drawing it itself would take). Read-only, as the compile. */
+ * waits for it (never longer than drawing it itself would take), and fails at once if that worker
+ * died without leaving a result. Read-only, as the compile. */
 export function laidOutExample(name: string): LayoutOutput {
   let l = laid.get(name);
   if (!l) {
@@ -80,7 +91,11 @@ export function laidOutExample(name: string): LayoutOutput {
       writeFileSync(claim, String(process.pid), { flag: "wx" }); // atomic: one worker draws
       mine = true;
     } catch {
-      while (!existsSync(done)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      const drawer = Number(readFileSync(claim, "utf8"));
+      while (!existsSync(done)) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        if (!existsSync(done) && !alive(drawer)) throw new Error(`the worker drawing ${name} (pid ${drawer}) died without a result`);
+      }
     }
     if (mine) {
       let text: string;
