@@ -18,25 +18,39 @@ export interface Departure {
 
 const clip = (rng: Rng, c = 3): number => Math.max(-c, Math.min(c, rng.normal()));
 
-/** Crosstalk off one distance law: per-pair spread, strong pairs, sign flips, a chip-wide term. */
-function crosstalkOffLaw(die: FabDie, _c: Circuit, rng: Rng): FabDie {
-  const n = die.heaters.length;
-  const near = new Set<string>();
-  const out: Crosstalk[] = die.crosstalk.map((x) => {
-    near.add(`${x.victim},${x.aggressor}`);
-    let k = x.radPerMw * Math.max(0, 1 + 0.3 * clip(rng));
-    if (rng.next() < 0.05) k *= 3;
-    if (rng.next() < 0.25) k = -k;
-    return { ...x, radPerMw: k };
-  });
-  // Chip-wide: every heater moves every other phase by 0.05 % of its own self-phase.
-  for (let v = 0; v < n; v++)
-    for (let a = 0; a < n; a++) {
-      if (v === a || near.has(`${v},${a}`)) continue;
-      out.push({ victim: v, aggressor: a, radPerMw: 5e-4 * die.heaters[a]!.radPerMw });
-    }
-  return { ...die, crosstalk: out.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor) };
-}
+/** The four parts of the crosstalk departure (each also a class of its own, CROSSTALK_PARTS). */
+type CrosstalkPart = "spread" | "strong" | "flip" | "wide";
+const ALL_PARTS: CrosstalkPart[] = ["spread", "strong", "flip", "wide"];
+
+/**
+ * Crosstalk off one distance law: per-pair spread, strong pairs, sign flips, a chip-wide term. With
+ * fewer parts the same random numbers are drawn, so a part's die is the whole class's die with the
+ * other parts left out (docs/calibration.md §12: which part breaks which design).
+ */
+const crosstalkOffLaw =
+  (parts: CrosstalkPart[]) =>
+  (die: FabDie, _c: Circuit, rng: Rng): FabDie => {
+    const n = die.heaters.length;
+    const near = new Set<string>();
+    const out: Crosstalk[] = die.crosstalk.map((x) => {
+      near.add(`${x.victim},${x.aggressor}`);
+      const spread = Math.max(0, 1 + 0.3 * clip(rng));
+      const strong = rng.next() < 0.05;
+      const flip = rng.next() < 0.25;
+      let k = parts.includes("spread") ? x.radPerMw * spread : x.radPerMw;
+      if (strong && parts.includes("strong")) k *= 3;
+      if (flip && parts.includes("flip")) k = -k;
+      return { ...x, radPerMw: k };
+    });
+    // Chip-wide: every heater moves every other phase by 0.05 % of its own self-phase.
+    if (parts.includes("wide"))
+      for (let v = 0; v < n; v++)
+        for (let a = 0; a < n; a++) {
+          if (v === a || near.has(`${v},${a}`)) continue;
+          out.push({ victim: v, aggressor: a, radPerMw: 5e-4 * die.heaters[a]!.radPerMw });
+        }
+    return { ...die, crosstalk: out.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor) };
+  };
 
 function heaterNonlinear(die: FabDie, _c: Circuit, rng: Rng): FabDie {
   return { ...die, heaters: die.heaters.map((h) => ({ ...h, betaPerMw: Math.max(0, 5e-4 + 2e-4 * clip(rng)) })) };
@@ -87,7 +101,7 @@ export const DEPARTURES: Departure[] = [
     name: "crosstalk",
     what: "crosstalk off one distance law: each coupling ×(1 + 0.3·N), 5 % of them ×3, one in four negative, plus 0.05 % of every heater's self-phase on every other phase",
     source: "lab-departures.md §9 (X1, X2, X6, X7): C_ij/C_ji − 1 ~ N(0, 0.3), 5 % ×3, one pair in four negative, chip-wide 0.02–0.1 %",
-    apply: crosstalkOffLaw,
+    apply: crosstalkOffLaw(ALL_PARTS),
   },
   {
     name: "heater-nonlinear",
@@ -129,10 +143,23 @@ export const DEPARTURES: Departure[] = [
 
 export const DEPARTURE_NAMES = DEPARTURES.map((d) => d.name);
 
+/**
+ * The crosstalk class one part at a time (`crosstalk-spread`, `-strong`, `-flip`, `-wide`), for
+ * studies of what breaks a calibration (scripts/lab-study.ts `--departure crosstalk-flip`). Not
+ * classes of the die file's command or the bench: each is a part of `crosstalk`, not a departure of
+ * its own, and takes its place in the table's order.
+ */
+export const CROSSTALK_PARTS: Departure[] = ALL_PARTS.map((p) => ({
+  name: `crosstalk-${p}`,
+  what: `the crosstalk class's ${p} part alone`,
+  source: DEPARTURES[0]!.source,
+  apply: crosstalkOffLaw([p]),
+}));
+
 /** A drawn die with departures applied in the table's order; the stream is (seed, "departures") only. */
 export function departDie(die: FabDie, circuit: Circuit, names: readonly string[], seed: number): FabDie {
   const rng = createRng(seed * 6151 + 0xdea);
   let out = die;
-  for (const d of DEPARTURES) if (names.includes(d.name)) out = d.apply(out, circuit, rng);
+  for (const d of [...CROSSTALK_PARTS, ...DEPARTURES]) if (names.includes(d.name)) out = d.apply(out, circuit, rng);
   return out;
 }

@@ -2,6 +2,9 @@
 // directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
 //
 //   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--first 0] [--progress]
+//
+// --departure takes the classes of fab/departures.ts and the crosstalk class's parts one at a time
+// (crosstalk-spread, -strong, -flip, -wide: the whole class's dies with the other parts left out).
 import { cellDesigns } from "./fab-study-core.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "./lab-study-core.ts";
 

@@ -3,7 +3,7 @@
 // only die-file fields (and round-trips through the file), and a field the physics has no use for
 // is rejected.
 import { describe, expect, it } from "vitest";
-import { DEPARTURES, departDie } from "../../fab/departures.ts";
+import { CROSSTALK_PARTS, DEPARTURES, departDie } from "../../fab/departures.ts";
 import { FAB_DIE_CODES, readFabDieFile, writeFabDieFile } from "../../fab/die-file.ts";
 import { DieFileError } from "../../fab/die-file-v1.ts";
 import { drawFabDie } from "../../fab/draw.ts";
@@ -97,6 +97,31 @@ describe("the simulated world", () => {
       expect(text, d.name).not.toBe(writeFabDieFile(base));
       expect(writeFabDieFile(readFabDieFile(text, "d.json", circuit)), d.name).toBe(text);
     }
+  });
+
+  it("draws each part of the crosstalk class as the whole class's die with the other parts left out", () => {
+    const key = (d: FabDie): Map<string, number> => new Map(d.crosstalk.map((x) => [`${x.victim},${x.aggressor}`, x.radPerMw]));
+    const law = key(base);
+    const whole = key(departDie(base, circuit, ["crosstalk"], 5));
+    const part = (p: string): Map<string, number> => key(departDie(base, circuit, [`crosstalk-${p}`], 5));
+    expect(CROSSTALK_PARTS.map((d) => d.name)).toEqual(["crosstalk-spread", "crosstalk-strong", "crosstalk-flip", "crosstalk-wide"]);
+    const [spread, strong, flip, wide] = ["spread", "strong", "flip", "wide"].map(part);
+    let flipped = 0;
+    let tripled = 0;
+    for (const [k, c] of law) {
+      // the whole class's coupling is the law's times each part's factor
+      const f = (m: Map<string, number>): number => m.get(k)! / c;
+      expect(whole.get(k)! / c, k).toBeCloseTo(f(spread!) * f(strong!) * f(flip!), 9);
+      if (f(flip!) < 0) flipped++;
+      if (f(strong!) === 3) tripled++;
+      expect(wide!.get(k), k).toBe(c);
+    }
+    expect(flipped).toBeGreaterThan(0.15 * law.size);
+    expect(flipped).toBeLessThan(0.35 * law.size);
+    expect(tripled).toBeGreaterThan(0);
+    // the chip-wide part adds every other pair, as the whole class does; the others add none
+    expect(wide!.size).toBe(whole.size);
+    expect(flip!.size).toBe(law.size);
   });
 
   it("rejects a field the physics does not use, a monitor the circuit lacks, and monitors out of order", () => {
