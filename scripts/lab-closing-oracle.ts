@@ -7,6 +7,8 @@
 // the θ miss (mean/RMS, mrad), the relative phase miss and the amplitude miss (RMS of
 // ln |true|/|est|, ×1000), and the inputs exact on the true die.
 //   --gains  also moves each dim entry's amplitude miss (loss on its φ section, relative to its row);
+//   --true-crosstalk theta|phi|all  first, the estimate given the true die's couplings onto those
+//            victims (the codes solved again, nothing else moved).
 //   --gauge  also moves every entry's amplitude, the common factor of each row an output detector
 //            reads and the common phase of each row read through a ReLU — the gauges the per-row
 //            factor above leaves out, which the decisions do see.
@@ -148,6 +150,18 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
   };
 
   const lines = report("as read", run.codes);
+  // --true-crosstalk theta|phi|all: the estimate's couplings onto those victims replaced by the true
+  // die's, the codes solved again, nothing else moved: whether the program's compensation (not the
+  // fitted offsets and gains) is what misses.
+  const which = flag("true-crosstalk", "");
+  if (which) {
+    const thetas = new Set(st.entries.map((en) => en.theta));
+    const onto = (v: number): boolean => which === "all" || (which === "theta") === thetas.has(v);
+    const asFitted = est.crosstalk;
+    est.crosstalk = [...est.crosstalk.filter((x) => !onto(x.victim)), ...die.crosstalk.filter((x) => onto(x.victim))];
+    lines.push(...report(`true crosstalk onto ${which} victims`, s.programCodes().codes));
+    est.crosstalk = asFitted;
+  }
   const passiveAsRead = new Map([...est.passive].map(([k, v]) => [k, { ...v }]));
   const passes = Number(flag("passes", "3"));
   const modes = ["theta", "phase", ...(args.includes("--gains") ? ["gain"] : []), ...(args.includes("--gauge") ? ["gauge"] : [])];
