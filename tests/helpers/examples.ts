@@ -91,10 +91,10 @@ export function laidOutExample(name: string): LayoutOutput {
       writeFileSync(claim, String(process.pid), { flag: "wx" }); // atomic: one worker draws
       mine = true;
     } catch {
-      const drawer = Number(readFileSync(claim, "utf8"));
       while (!existsSync(done)) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-        if (!existsSync(done) && !alive(drawer)) throw new Error(`the worker drawing ${name} (pid ${drawer}) died without a result`);
+        const drawer = Number(readFileSync(claim, "utf8")); // 0 while the claim's pid is being written
+        if (drawer > 0 && !existsSync(done) && !alive(drawer)) throw new Error(`the worker drawing ${name} (pid ${drawer}) died without a result`);
       }
     }
     if (mine) {
