@@ -94,7 +94,8 @@ export function laidOutExample(name: string): LayoutOutput {
       while (!existsSync(done)) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
         const drawer = Number(readFileSync(claim, "utf8")); // 0 while the claim's pid is being written
-        if (drawer > 0 && !existsSync(done) && !alive(drawer)) throw new Error(`the worker drawing ${name} (pid ${drawer}) died without a result`);
+        if (drawer > 0 && !existsSync(done) && !alive(drawer))
+          throw new Error(`the worker drawing ${name} (pid ${drawer}) died without a result`);
       }
     }
     if (mine) {
