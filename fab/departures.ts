@@ -18,7 +18,7 @@ export interface Departure {
 
 const clip = (rng: Rng, c = 3): number => Math.max(-c, Math.min(c, rng.normal()));
 
-/** The four parts of the crosstalk departure (each also a class of its own, CROSSTALK_PARTS). */
+/** The four parts of the crosstalk departure (each also drawn alone: CROSSTALK_PARTS). */
 type CrosstalkPart = "spread" | "strong" | "flip" | "wide";
 const ALL_PARTS: CrosstalkPart[] = ["spread", "strong", "flip", "wide"];
 
