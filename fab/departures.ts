@@ -21,6 +21,8 @@ const clip = (rng: Rng, c = 3): number => Math.max(-c, Math.min(c, rng.normal())
 /** The four parts of the crosstalk departure (each also drawn alone: CROSSTALK_PARTS). */
 type CrosstalkPart = "spread" | "strong" | "flip" | "wide";
 const ALL_PARTS: CrosstalkPart[] = ["spread", "strong", "flip", "wide"];
+const CROSSTALK_SOURCE =
+  "lab-departures.md §9 (X1, X2, X6, X7): C_ij/C_ji − 1 ~ N(0, 0.3), 5 % ×3, one pair in four negative, chip-wide 0.02–0.1 %";
 
 /**
  * Crosstalk off one distance law: per-pair spread, strong pairs, sign flips, a chip-wide term. With
@@ -100,7 +102,7 @@ export const DEPARTURES: Departure[] = [
   {
     name: "crosstalk",
     what: "crosstalk off one distance law: each coupling ×(1 + 0.3·N), 5 % of them ×3, one in four negative, plus 0.05 % of every heater's self-phase on every other phase",
-    source: "lab-departures.md §9 (X1, X2, X6, X7): C_ij/C_ji − 1 ~ N(0, 0.3), 5 % ×3, one pair in four negative, chip-wide 0.02–0.1 %",
+    source: CROSSTALK_SOURCE,
     apply: crosstalkOffLaw(ALL_PARTS),
   },
   {
@@ -152,7 +154,7 @@ export const DEPARTURE_NAMES = DEPARTURES.map((d) => d.name);
 export const CROSSTALK_PARTS: Departure[] = ALL_PARTS.map((p) => ({
   name: `crosstalk-${p}`,
   what: `the crosstalk class's ${p} part alone`,
-  source: DEPARTURES[0]!.source,
+  source: CROSSTALK_SOURCE,
   apply: crosstalkOffLaw([p]),
 }));
 

@@ -5,12 +5,12 @@
 // a strong-pair die of add0 exact and accepted. About 25 s, so in the full tier
 // (npm run test:full); npm test refuses a crosstalk die in tests/calibrate/acceptance.test.ts.
 import { describe, expect, it } from "vitest";
-import { labStudy } from "../../scripts/lab-study-core.ts";
+import { type LabStudyRow, labStudy } from "../../scripts/lab-study-core.ts";
 import { FULL } from "../helpers/tier.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 /** Die d of a lab study (seed 1), as the study's progress line gives it. */
-function die(cell: string, part: string, d: number): { exact: number; cases: number; accepted: boolean } {
+function die(cell: string, part: string, d: number): LabStudyRow["perDie"][number] {
   const { circuit, table } = paperCell(cell);
   const r = labStudy(`paper_4x8.${cell}`, circuit, table, d + 1, 1, undefined, [part], d);
   expect(r.falsePasses).toBe(0);

@@ -34,16 +34,19 @@ export function compiledExample(name: string): ClosedFormResult {
 export function exampleSpec(name: string): CheckedSpec {
   const file = `examples/${name}.optinc`;
   const checked = loadSpec(file, readFileSync(file, "utf8")).checked!;
-  if (checked.spec.route !== "auto") return checked;
-  const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[];
-  return chosenSpec(checked, rows.find((r) => r.example === name)?.built ?? "", name);
+  return checked.spec.route === "auto" ? chosenSpec(checked, recordedStructure(name), name) : checked;
 }
 
-/** An auto spec as the closed-form spec of the structure `built` names ("radix-4 cascade (chosen)"). */
-export function chosenSpec(checked: CheckedSpec, built: string, name: string): CheckedSpec {
-  const label = built.replace(/ \(chosen\)$/, "");
+/** The structure docs/figures/examples.json records as built for an example ("radix-4 cascade"; "(chosen)" dropped). */
+export function recordedStructure(name: string): string {
+  const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[];
+  return (rows.find((r) => r.example === name)?.built ?? "").replace(/ \(chosen\)$/, "");
+}
+
+/** An auto spec as the closed-form spec of the structure `label` names ("radix-4 cascade"). */
+export function chosenSpec(checked: CheckedSpec, label: string, name: string): CheckedSpec {
   const s = candidateStructures(checked.spec.workers, checked.spec.levels).find((c) => structureLabel(c) === label);
-  if (!s) throw new Error(`examples/${name}: docs/figures/examples.json names no structure the search builds ("${built}")`);
+  if (!s) throw new Error(`examples/${name}: docs/figures/examples.json names no structure the search builds ("${label}")`);
   return { ...checked, spec: specFor(checked.spec, s) };
 }
 

@@ -17,13 +17,14 @@ import type { PhaseTable } from "../../netlist/ir.ts";
 import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { checkSimphonyView } from "./simphony-view.ts";
 import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
-import { chosenSpec, compiledExample, exampleSpec } from "../helpers/examples.ts";
+import { chosenSpec, compiledExample, exampleSpec, recordedStructure } from "../helpers/examples.ts";
 import { structureLabel } from "../../scripts/examples-table-core.ts";
 import { tier } from "../helpers/tier.ts";
 
 // Examples route = auto refuses build nothing to round-trip (README's generated table says which).
-const ROWS = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[];
-const REFUSED = ROWS.filter((r) => r.built.startsWith("refused")).map((r) => r.example);
+const REFUSED = (JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[])
+  .filter((r) => r.built.startsWith("refused"))
+  .map((r) => r.example);
 // The clusters' round trips take 2–10 s each (cluster-256: 20 units), the trained ONN's one large
 // mesh reads back for some 20 s: npm test round-trips the quick start and one cascade (paper-4x8-robust; a small
 // trained mesh round-trips in tests/netlist/formats.test.ts), `npm run test:full` every example.
@@ -114,20 +115,22 @@ describe.each(EXAMPLES)("round trips: examples/%s", (ex) => {
     out.checkCounts();
   });
 
-  it("is the structure `optinc compile` builds (docs/figures/examples.json, checked against the search by tests/docs/examples-table)", () => {
-    const built = ROWS.find((r) => r.example === ex)!.built.replace(/ \(chosen\)$/, "");
-    if (built === "trained ONN") return;
-    expect(structureLabel(compiledExample(ex).report)).toBe(built);
-  });
+  const built = recordedStructure(ex);
+  it.skipIf(built === "trained ONN")(
+    "is the structure `optinc compile` builds (docs/figures/examples.json, checked against the search by tests/docs/examples-table)",
+    () => {
+      expect(structureLabel(compiledExample(ex).report)).toBe(built);
+    },
+  );
 });
 
 describe("an example left to route = auto compiles as the structure its search chose", () => {
   const checked = exampleSpec("paper-4x8");
   it("takes the closed-form spec of the recorded structure", () => {
     expect(checked.spec.route).toBe("closed-form");
-    expect(chosenSpec(checked, "radix-2 cascade (chosen)", "paper-4x8").spec.cascade).toEqual({ radix: 2 });
+    expect(chosenSpec(checked, "radix-2 cascade", "paper-4x8").spec.cascade).toEqual({ radix: 2 });
   });
   it("refuses a record that names no structure the search builds (planted)", () => {
-    expect(() => chosenSpec(checked, "radix-99 cascade (chosen)", "paper-4x8")).toThrow(/names no structure the search builds/);
+    expect(() => chosenSpec(checked, "radix-99 cascade", "paper-4x8")).toThrow(/names no structure the search builds/);
   });
 });
