@@ -13,7 +13,7 @@
 //            reads and the common phase of each row read through a ReLU — the gauges the per-row
 //            factor above leaves out, which the decisions do see.
 //
-//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp] [--gains] [--gauge [--gauge-parts gains,detector,gated]] [--passes 3]
+//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp] [--gains] [--gauge [--gauge-parts gains,detector,gated]] [--passes 3] [--points 40] [--closing-per-entry]
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
@@ -25,6 +25,7 @@ import { labBias } from "../pipeline/calibrate/from-readings.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
 import { cellDesigns } from "./fab-study-core.ts";
+import { setupFromArgs } from "./lab-setup-args.ts";
 
 type C = [number, number];
 const args = process.argv.slice(2);
@@ -42,7 +43,7 @@ for (let d = Number(flag("first", "0")); d < Number(flag("dies", "3")); d++) {
     departures,
     stream,
   );
-  const run = simulateLab(design.circuit, design.table, die, 7 + d);
+  const run = simulateLab(design.circuit, design.table, die, 7 + d, setupFromArgs(args));
   const s = run.session;
   const st = s.struct;
   const lc = st.lc;

@@ -4,6 +4,7 @@
 // cell — what `optinc verify <calibrated> --measured die.json` checks — beside the oracle
 // calibration of the same die. Counts with 95 % Clopper–Pearson intervals.
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
+import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 import { departDie } from "../fab/departures.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
@@ -125,6 +126,8 @@ export function labStudy(
   departures: readonly string[] = [],
   /** The first die (a study resumed part way: dies first … dies − 1). */
   first = 0,
+  /** Protocol settings other than the defaults (an ablation: `--points`). */
+  setup: Partial<LabSetup> = {},
 ): LabStudyRow {
   const tech = FAB_TECHNOLOGIES.foundry!;
   const row: LabStudyRow = {
@@ -150,7 +153,7 @@ export function labStudy(
   for (let d = first; d < dies; d++) {
     const stream = seed * 1000003 + d;
     const die = departDie(drawFabDie(circuit, tech, stream, `${name} fab ${d}`), circuit, departures, stream);
-    const run = simulateLab(circuit, table, die, seed * 7 + d);
+    const run = simulateLab(circuit, table, die, seed * 7 + d, setup);
     const oracle = calibrateFab(circuit, table, die);
     const mine = checkCellOnFab(run.calibrated.circuit, die, run.codes);
     const full = (r: { exact: number; cases: number }): boolean => r.exact === r.cases;

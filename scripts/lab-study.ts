@@ -1,11 +1,14 @@
 // Calibration from readings on fabricated dies of every closed-form cell design of a compiled
 // directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
 //
-//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--first 0] [--progress]
+//   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--first 0] [--points 40] [--closing-per-entry] [--progress]
 //
+// --points sets the readings per fringe sweep (LabSetup.points, default 40) and --closing-per-entry
+// turns on LabSetup.closingPerEntry: ablations of the protocol (docs/calibration.md §12).
 // --departure takes the classes of fab/departures.ts and the crosstalk class's parts one at a time
 // (crosstalk-spread, -strong, -flip, -wide: the whole class's dies with the other parts left out).
 import { cellDesigns } from "./fab-study-core.ts";
+import { setupFromArgs } from "./lab-setup-args.ts";
 import { LAB_STUDY_COLUMNS, labStudy, labStudyCells } from "./lab-study-core.ts";
 
 const args = process.argv.slice(2);
@@ -17,6 +20,7 @@ const first = Number(flag("first", "0"));
 const only = flag("cell", "");
 const progress = args.includes("--progress");
 const departures = flag("departure", "").split(",").filter(Boolean);
+const setup = setupFromArgs(args);
 
 console.log(`| ${LAB_STUDY_COLUMNS.join(" | ")} |`);
 console.log(`|${LAB_STUDY_COLUMNS.map(() => "---").join("|")}|`);
@@ -31,6 +35,7 @@ for (const d of cellDesigns(dir)) {
     progress ? (s) => process.stderr.write(`${s}\n`) : undefined,
     departures,
     first,
+    setup,
   );
   console.log(`| ${labStudyCells(row).join(" | ")} |`);
 }

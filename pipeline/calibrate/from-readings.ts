@@ -64,9 +64,9 @@ export function labProgram(circuit: Circuit, table: PhaseTable | null): Program 
   };
 }
 
-/** A fresh measurement session for a cell design. */
-export function labSession(circuit: Circuit, table: PhaseTable | null): LabSession {
-  return new LabSession(circuit, labSetup(), labProgram(circuit, table));
+/** A fresh measurement session for a cell design; `setup` overrides the protocol's defaults (the studies' ablations). */
+export function labSession(circuit: Circuit, table: PhaseTable | null, setup: Partial<LabSetup> = {}): LabSession {
+  return new LabSession(circuit, { ...labSetup(), ...setup }, labProgram(circuit, table));
 }
 
 /** The cell design's short name ("divide0"): the circuit's info.cell, else the file stem. */

@@ -4,6 +4,7 @@
 import type { Circuit, PhaseTable } from "../../netlist/ir.ts";
 import type { FabDie } from "../../netlist/die/heaters.ts";
 import { labTimeMs, roundReadings } from "../../compiler/calibrate/lab/lab-files.ts";
+import type { LabSetup } from "../../compiler/calibrate/lab/rounds.ts";
 import type { LabSession } from "../../compiler/calibrate/lab/session.ts";
 import { calibrateFab, type FabCalibration } from "./fabricated-die.ts";
 import { LAB_INSTRUMENT, labSession, simulatedLab } from "./from-readings.ts";
@@ -23,12 +24,12 @@ export interface LabRun {
   calibrated: FabCalibration;
 }
 
-export function simulateLab(circuit: Circuit, table: PhaseTable | null, die: FabDie, seed: number): LabRun {
+export function simulateLab(circuit: Circuit, table: PhaseTable | null, die: FabDie, seed: number, setup: Partial<LabSetup> = {}): LabRun {
   const t0 = performance.now();
   const c0 = cpuMs();
   let labMs = 0;
   let labCpuMs = 0;
-  const session = labSession(circuit, table);
+  const session = labSession(circuit, table, setup);
   const bench = simulatedLab(session, die, seed);
   let steps = 0;
   let readings = 0;

@@ -11,11 +11,11 @@
 //          programmed and lit as in the acceptance round, read at the fan-in monitor where it meets
 //          its row's reference: its phase against the rest of its row where the decision is made.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
-import { shiftOffset } from "./heater-update.ts";
-import { values } from "./readings-fit.ts";
-import { DIM_SIGMA, type Group, type Round, roundReadings, type Step, type StepReading } from "./rounds.ts";
+import { absorbDither } from "./closing-fit.ts";
+import { passedPower, planThetaPerEntry } from "./closing-entry.ts";
+import { type Group, type Round, roundReadings, type Step, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { engine, maxCode, power, programCodes, setPassive } from "./stage-physics.ts";
+import { engine, maxCode, power, programCodes } from "./stage-physics.ts";
 import { meetingSite, metaPairs } from "./structure.ts";
 
 /** Dither steps per θ, and their spacing in realized phase (rad). */
@@ -90,7 +90,8 @@ function inputPowers(state: SessionState, codes: Int32Array, lights: Float64Arra
       const d = stage.inputs[en.input]!;
       if (d.kind === "lab") return p[d.lab]!;
       const [x, y] = f.pin(`${d.part},out${d.row}`);
-      return x * x + y * y;
+      // With closingPerEntry a gated input counts the light its ReLU passes (closing-entry.ts).
+      return passedPower(x, y, d.gated && state.setup.closingPerEntry === true);
     });
   });
 }
@@ -112,6 +113,10 @@ function planCloseTheta(state: SessionState, steps: Step[], groups: Group[]): vo
   const prog = programCodes(state).codes;
   const lights = lightings(state);
   const inP = inputPowers(state, prog, lights);
+  if (state.setup.closingPerEntry === true) {
+    planThetaPerEntry(state, prog, lights, inP, (h, c, k) => ditherCode(state, h, c, k), steps, groups, DITHER_STEPS);
+    return;
+  }
   for (const stage of state.struct.stages) {
     // Each entry read in the lighting that brings its input the most light.
     const byLight = new Map<number, number[]>();
@@ -176,90 +181,4 @@ export function absorbClose(state: SessionState, round: Round, readings: StepRea
   const moved = absorbDither(state, round, readings);
   if (round.kind === "theta") state.closing!.theta = moved;
   else nextPass(state, round, Math.max(state.closing!.theta, moved));
-}
-
-/** Least squares of v on the columns (normal equations): coefficients and their standard errors. */
-function regress(cols: number[][], v: number[]): { x: number[]; se: number[] } | null {
-  const m = cols.length;
-  const a = cols.map((ci) => [...cols.map((cj) => ci.reduce((s, x, k) => s + x * cj[k]!, 0)), ci.reduce((s, x, k) => s + x * v[k]!, 0)]);
-  const inv = cols.map((_, i) => cols.map((__, j) => (i === j ? 1 : 0)));
-  for (let i = 0; i < m; i++) {
-    let piv = i;
-    for (let r = i + 1; r < m; r++) if (Math.abs(a[r]![i]!) > Math.abs(a[piv]![i]!)) piv = r;
-    [a[i], a[piv]] = [a[piv]!, a[i]!];
-    [inv[i], inv[piv]] = [inv[piv]!, inv[i]!];
-    const d = a[i]![i]!;
-    if (!(Math.abs(d) > 1e-300)) return null;
-    for (let r = 0; r < m; r++) {
-      if (r === i) continue;
-      const f = a[r]![i]! / d;
-      for (let c = 0; c <= m; c++) a[r]![c]! -= f * a[i]![c]!;
-      for (let c = 0; c < m; c++) inv[r]![c]! -= f * inv[i]![c]!;
-    }
-  }
-  const x = a.map((row, i) => row[m]! / row[i]!);
-  const sse = v.reduce((s, y, k) => s + (y - cols.reduce((t, c, i) => t + x[i]! * c[k]!, 0)) ** 2, 0);
-  const s2 = sse / Math.max(1, v.length - m);
-  return { x, se: inv.map((row, i) => Math.sqrt(Math.max(0, (s2 * row[i]!) / a[i]![i]!))) };
-}
-
-/**
- * Each dither against the estimate's prediction of the same steps: v ≈ g·(p + δ·∂p/∂o [+ γ·∂p/∂ln a]),
- * the heater's offset moved by δ and, for a dim entry's φ dither, its path amplitude by e^γ; twice
- * (the prediction moves with them). Returns the largest first move (rad, or γ).
- */
-function absorbDither(state: SessionState, round: Round, readings: StepReading[]): number {
-  const eng = engine(state);
-  const die = state.estimatedDie;
-  const gs = round.groups.filter((g): g is Sweep => g.kind === "sweep");
-  const measured = new Map(gs.map((g) => [g, values(state, readings, g, round)]));
-  const predictAt = (g: Sweep): number[] =>
-    g.steps.map((s) => {
-      const st = round.steps[s]!;
-      return eng.fields(realizedPhases(die, st.codes), st.powers).power[g.read[0]!]!;
-    });
-  const leafOf = (g: Sweep): string => state.struct.heaters[state.struct.entries[g.entry]!.phi]!.path;
-  const scale = (g: Sweep, gamma: number): void => {
-    const leaf = leafOf(g);
-    const e = die.passive.get(leaf) ?? {};
-    setPassive(state, leaf, { ...e, lossDb: (e.lossDb ?? 0) - (20 / Math.LN10) * gamma });
-  };
-  const prog = realizedPhases(die, programCodes(state).codes);
-  const dim = (g: Sweep): boolean =>
-    g.what === "meta" &&
-    Math.abs(Math.sin(prog[state.struct.entries[g.entry]!.theta]! / 2)) < DIM_SIGMA &&
-    state.setup.closingGains === true;
-  let moved = 0;
-  for (let it = 0; it < 2; it++) {
-    const moves: [Sweep, number, number][] = [];
-    for (const g of gs) {
-      const h = die.heaters[g.heater]!;
-      const p = predictAt(g);
-      const eps = 1e-3;
-      h.offsetRad += eps;
-      const cols = [p, predictAt(g).map((x, k) => (x - p[k]!) / eps)];
-      h.offsetRad -= eps;
-      if (dim(g)) {
-        scale(g, eps);
-        cols.push(predictAt(g).map((x, k) => (x - p[k]!) / eps));
-        scale(g, -eps);
-      }
-      const r = regress(cols, measured.get(g)!);
-      if (!r) continue;
-      const [gain, hh, ha] = r.x;
-      const delta = hh! / gain!;
-      const gamma = ha === undefined ? 0 : ha / gain!;
-      // Light the estimate does not bring there, or a move too far to be linear: no reading of this heater.
-      if (!(gain! > 0) || !(Math.abs(delta) < 0.5) || !(r.se[1]! / gain! < 0.02)) continue;
-      const useGamma = ha !== undefined && Math.abs(gamma) < 0.7 && r.se[2]! / gain! < 0.05;
-      moves.push([g, delta, useGamma ? gamma : 0]);
-    }
-    for (const [g, delta, gamma] of moves) {
-      const h = die.heaters[g.heater]!;
-      shiftOffset(h, delta);
-      if (gamma !== 0) scale(g, gamma);
-      if (it === 0) moved = Math.max(moved, Math.abs(delta), Math.abs(gamma));
-    }
-  }
-  return moved;
 }

@@ -35,6 +35,14 @@ export interface LabSetup {
   closing?: boolean;
   /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/calibration.md §12). */
   closingGains?: boolean;
+  /**
+   * Closing reads one entry at a time (closing-entry.ts): each θ dithered alone, each read lit where its
+   * input gets the most light after any ReLU (an acceptance input, or one path opened to it), and a
+   * move four standard errors out taken however wide the error. Default false: on crosstalk dies it reads
+   * θ at the operating point to a few mrad instead of tens, but no more dies come out exact (divide0's
+   * first 20: 13 against 14; docs/calibration.md §12, "What the closing θ round misses").
+   */
+  closingPerEntry?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
   reread?: boolean;
   /** Read a gated row's pair past its dead fan-in monitor with the ReLU held open (gated-pair.ts); false reads it through the gate as it falls (an ablation). Default true. */

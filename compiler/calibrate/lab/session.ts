@@ -24,6 +24,7 @@ import type { Circuit } from "../../../netlist/ir.ts";
 import type { EstimatedDie } from "../../../netlist/die/heaters.ts";
 import { absorbRound } from "./absorb.ts";
 import { judgeAccept } from "./accept.ts";
+import { type DitherFit, ditherFits } from "./closing-fit.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
@@ -34,6 +35,7 @@ import type { CellStructure } from "./structure.ts";
 
 export { DEFAULT_SETUP, type LabSetup, type Round, type Step, type StepReading } from "./rounds.ts";
 export type { EstimateNote, Program } from "./session-state.ts";
+export type { DitherFit } from "./closing-fit.ts";
 
 export class LabSession {
   private readonly state: SessionState;
@@ -114,6 +116,11 @@ export class LabSession {
   /** The acceptance round's verdict on readings, without absorbing them (what-if checks). */
   judgeAcceptance(round: Round, readings: StepReading[]): AcceptVerdict {
     return judgeAccept(this.state, round, readings);
+  }
+
+  /** A closing round's dither fits on the current estimate, used or not, without absorbing them (closing-fit.ts; a study's view). */
+  closingFits(round: Round, readings: StepReading[]): DitherFit[] {
+    return ditherFits(this.state, round, readings);
   }
 
   /** Drive codes of the design on the estimated die (parked heaters at code 0). */

@@ -1,0 +1,17 @@
+// Protocol settings other than the defaults, from a study script's arguments (the ablations the
+// studies of docs/calibration.md §12 measure): --points <n> (readings per fringe sweep, default 40)
+// and --closing-per-entry (LabSetup.closingPerEntry).
+import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
+
+export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
+  const setup: Partial<LabSetup> = {};
+  const at = args.indexOf("--points");
+  if (at >= 0) {
+    const n = Number(args[at + 1]);
+    if (!Number.isInteger(n) || n < 8)
+      throw new Error(`--points takes a whole number of readings per sweep, at least 8 (got ${args[at + 1]})`);
+    setup.points = n;
+  }
+  if (args.includes("--closing-per-entry")) setup.closingPerEntry = true;
+  return setup;
+}
