@@ -1,16 +1,7 @@
-// What the closing rounds' θ reads do on one die (docs/calibration.md §12, "What the closing θ round
-// misses"): per pass and stage, each θ's true miss at the programmed codes (true − estimated realized
-// phase) against the move its dither asks (LabSession.closingFits, the fit the session then absorbs),
-// and which dithers move nothing and why (closing-fit.ts: "dark", no light predicted at the dump;
-// "nonlinear"; "noisy", a standard error over 2 % of the fringe). The session runs as in the studies.
-//
-//   npx tsx scripts/lab-closing-theta.ts <compile-out-dir> --cell add0 --die 0 [--departure crosstalk] [--points 40] [--closing-per-entry] [--lab-seed 7] [--verbose]
-import { departDie } from "../fab/departures.ts";
-import { drawFabDie } from "../fab/draw.ts";
-import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
 import { realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
 import { labSession, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
 import { cellDesigns } from "./fab-study-core.ts";
+import { studyDie } from "./lab-study-core.ts";
 import { setupFromArgs } from "./lab-setup-args.ts";
 
 const args = process.argv.slice(2);
@@ -22,13 +13,7 @@ const departures = flag("departure", "crosstalk").split(",").filter(Boolean);
 const setup = setupFromArgs(args);
 const verbose = args.includes("--verbose");
 
-const stream = 1000003 + d;
-const die = departDie(
-  drawFabDie(design.circuit, FAB_TECHNOLOGIES.foundry!, stream, `${design.name} fab ${d}`),
-  design.circuit,
-  departures,
-  stream,
-);
+const die = studyDie(design.circuit, design.name, d, departures);
 const session = labSession(design.circuit, design.table, setup);
 const bench = simulatedLab(session, die, Number(flag("lab-seed", String(7 + d))));
 const mrad = (x: number): string => (1000 * x).toFixed(0);

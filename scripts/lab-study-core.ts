@@ -116,6 +116,12 @@ export function rowFieldErrors(zt: [number, number][][], ze: [number, number][][
 const median = (x: number[]): number => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] ?? 0;
 const rms = (x: number[]): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
 
+/** The studies' die d of a cell design (docs/calibration.md §9: die seed 1000003·seed + d, foundry process), departed as asked. */
+export function studyDie(circuit: Circuit, name: string, d: number, departures: readonly string[] = [], seed = 1): FabDie {
+  const stream = seed * 1000003 + d;
+  return departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, `${name} fab ${d}`), circuit, departures, stream);
+}
+
 export function labStudy(
   name: string,
   circuit: Circuit,
@@ -129,7 +135,6 @@ export function labStudy(
   /** Protocol settings other than the defaults (an ablation: `--points`). */
   setup: Partial<LabSetup> = {},
 ): LabStudyRow {
-  const tech = FAB_TECHNOLOGIES.foundry!;
   const row: LabStudyRow = {
     name,
     dies: dies - first,
@@ -151,8 +156,7 @@ export function labStudy(
   const th: number[] = [];
   let prev: { codes: Int32Array; circuit: Circuit } | null = null;
   for (let d = first; d < dies; d++) {
-    const stream = seed * 1000003 + d;
-    const die = departDie(drawFabDie(circuit, tech, stream, `${name} fab ${d}`), circuit, departures, stream);
+    const die = studyDie(circuit, name, d, departures, seed);
     const run = simulateLab(circuit, table, die, seed * 7 + d, setup);
     const oracle = calibrateFab(circuit, table, die);
     const mine = checkCellOnFab(run.calibrated.circuit, die, run.codes);
