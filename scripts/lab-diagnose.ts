@@ -4,7 +4,7 @@
 // gauges the estimate may carry), with its θ and φ misses; then every row's field over all raw
 // inputs (the whole cell). --cache keeps the session's estimate, codes and notes in a JSON file.
 //
-//   npx tsx scripts/lab-diagnose.ts <compile-out-dir> --cell L2.add2 --die 2 [--seed 1] [--top 12] [--part digits] [--gauges] [--cache f.json] [--departure dead-monitor,…]
+//   npx tsx scripts/lab-diagnose.ts <compile-out-dir> --cell L2.add2 --die 2 [--seed 1] [--top 12] [--part digits] [--gauges] [--cache f.json] [--departure dead-monitor,…] [--points 40] [--closing-per-entry] [--no-closing]
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cellStructure } from "../compiler/calibrate/lab/structure.ts";
 import type { FabDie } from "../netlist/die/heaters.ts";
@@ -19,6 +19,7 @@ import { partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
 import { calibrateFab, checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { simulateLab } from "../pipeline/calibrate/simulated-session.ts";
 import { cellDesigns } from "./fab-study-core.ts";
+import { setupFromArgs } from "./lab-setup-args.ts";
 import { rowFieldErrors, rowFields } from "./lab-study-core.ts";
 
 const args = process.argv.slice(2);
@@ -46,7 +47,7 @@ if (cache && existsSync(cache)) {
   codes = Int32Array.from(j.codes);
   est = { ...j.est, passive: new Map(j.est.passive) };
 } else {
-  const run = simulateLab(design.circuit, design.table, die, seed * 7 + d);
+  const run = simulateLab(design.circuit, design.table, die, seed * 7 + d, setupFromArgs(args));
   const mine = checkCellOnFab(run.calibrated.circuit, die, run.codes);
   console.log(
     `${design.name} die ${d}: ${mine.exact}/${mine.cases} exact, accepted ${run.session.acceptance?.pass}, ${(run.calibrationMs / 1000).toFixed(1)} s`,

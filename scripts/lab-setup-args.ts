@@ -1,6 +1,7 @@
 // Protocol settings other than the defaults, from a study script's arguments (the ablations the
-// studies of docs/calibration.md §12 measure): --points <n> (readings per fringe sweep, default 40)
-// and --closing-per-entry (LabSetup.closingPerEntry).
+// studies of docs/calibration.md §12 measure): --points <n> (readings per fringe sweep, default 40),
+// --closing-per-entry (LabSetup.closingPerEntry) and --no-closing (LabSetup.closing = false: no
+// closing rounds after a refusal).
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -13,5 +14,6 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
     setup.points = n;
   }
   if (args.includes("--closing-per-entry")) setup.closingPerEntry = true;
+  if (args.includes("--no-closing")) setup.closing = false;
   return setup;
 }
