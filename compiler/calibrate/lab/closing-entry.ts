@@ -13,7 +13,7 @@ import { codeFor, engine, light, phiForRowPhase } from "./stage-physics.ts";
 type Sweep = Extract<Group, { kind: "sweep" }>;
 
 /** A lighting: the codes and lab powers of a read, and the power it brings to the entries it is for. */
-export interface Lit {
+interface Lit {
   codes: Int32Array;
   powers: Float64Array;
   p: number;
@@ -23,7 +23,7 @@ export interface Lit {
 const PATH_GAIN = 4;
 
 /** Power reaching entry e's stage input (after its ReLU, if gated) at `codes` lit by `powers`, on the estimate. */
-export function inputPower(state: SessionState, e: number, codes: Int32Array, powers: Float64Array): number {
+function inputPower(state: SessionState, e: number, codes: Int32Array, powers: Float64Array): number {
   const en = state.struct.entries[e]!;
   const d = state.struct.stages.find((s) => s.part === en.part)!.inputs[en.input]!;
   if (d.kind === "lab") return powers[d.lab]!;
@@ -42,7 +42,7 @@ export function passedPower(x: number, y: number, gated: boolean): number {
  * heater as programmed, one lab port lit. Behind thresholds the acceptance inputs bring a deep
  * stage almost no light (add0's digits θs read nothing at their dumps, §12).
  */
-export function pathLighting(state: SessionState, e: number, prog: Int32Array): { codes: Int32Array; powers: Float64Array } {
+function pathLighting(state: SessionState, e: number, prog: Int32Array): { codes: Int32Array; powers: Float64Array } {
   const en = state.struct.entries[e]!;
   const stage = state.struct.stages.find((s) => s.part === en.part)!;
   const l = light(state, stage, en.input);

@@ -6,7 +6,8 @@
 // (a chip-wide term, flipped or larger couplings) then misses θ at the programmed codes in common
 // per stage. Read there, the miss is absorbed as an offset at the operating heat, not as a law.
 //   theta  each stage's θs dithered together around their programmed powers, the cell lit as the
-//          acceptance round lit it: each dump reads only its own θ, so one step reads them all;
+//          acceptance round lit it: each dump reads only its own θ, so one step reads them all (or,
+//          with LabSetup.closingPerEntry, one θ at a time: closing-entry.ts);
 //   phase  each anchored entry's φ dithered around its programmed power, everything else as
 //          programmed and lit as in the acceptance round, read at the fan-in monitor where it meets
 //          its row's reference: its phase against the rest of its row where the decision is made.

@@ -37,7 +37,8 @@ export interface LabSetup {
   closingGains?: boolean;
   /**
    * Closing reads one entry at a time (closing-entry.ts): each θ dithered alone, each read lit where its
-   * input gets the most light after any ReLU (an acceptance input, or one path opened to it), and a
+   * input gets the most light after any ReLU (an acceptance input, or one path opened to it; the φ
+   * round's choice of acceptance input counts the ReLU too), and a
    * move four standard errors out taken however wide the error. Default false: on crosstalk dies it reads
    * θ at the operating point to a few mrad instead of tens, but no more dies come out exact (divide0's
    * first 20: 13 against 14; docs/calibration.md §12, "What the closing θ round misses").
