@@ -1,3 +1,19 @@
+// How far a closing round at the operating point could take a calibration from readings
+// (docs/calibration.md §12, `crosstalk`): after the session, the estimated die is moved, from the
+// TRUE die, so that it realizes what the true die realizes at the programmed codes — every θ, then
+// also every entry's phase relative to its row (stage transfer, after one complex factor per row
+// and the upstream row's phase on each stage input, as lab-diagnose.ts) — the codes solved again,
+// `--passes` times (default 3; the fixed point a lab's closing rounds iterate to). Prints, per stage,
+// the θ miss (mean/RMS, mrad), the relative phase miss and the amplitude miss (RMS of
+// ln |true|/|est|, ×1000), and the inputs exact on the true die.
+//   --gains  also moves each dim entry's amplitude miss (loss on its φ section, relative to its row);
+//   --true-crosstalk theta|phi|all  first, the estimate given the true die's couplings onto those
+//            victims (the codes solved again, nothing else moved).
+//   --gauge  also moves every entry's amplitude, the common factor of each row an output detector
+//            reads and the common phase of each row read through a ReLU — the gauges the per-row
+//            factor above leaves out, which the decisions do see.
+//
+//   npx tsx scripts/lab-closing-oracle.ts <compile-out-dir> --cell add0 [--dies 3] [--first 0] [--departure crosstalk] [--amp] [--gains] [--gauge [--gauge-parts gains,detector,gated]] [--passes 3] [--points 40] [--closing-per-entry] [--no-closing]
 import { dieAtCodes, realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
 import { caseCount, casePowers } from "../netlist/lab/optics.ts";
 import { partTransfers, propagatePart } from "../netlist/lab/propagate.ts";

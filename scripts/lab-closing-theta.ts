@@ -1,3 +1,11 @@
+// What the closing rounds' θ reads do on one die (docs/calibration.md §12, "What the closing θ round
+// misses"): per pass and stage, each θ's true miss at the programmed codes (true − estimated realized
+// phase) against the move its dither asks (LabSession.closingFits, the fit the session then absorbs),
+// and which dithers move nothing and why (closing-fit.ts: "dark", no light predicted at the dump;
+// "nonlinear"; "noisy", a standard error over 20 mrad); at each closing phase round, per stage, how
+// many φ dithers moved and why the others did not. The session runs as in the studies.
+//
+//   npx tsx scripts/lab-closing-theta.ts <compile-out-dir> --cell add0 --die 0 [--departure crosstalk] [--points 40] [--closing-per-entry] [--lab-seed 7] [--verbose]
 import { realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
 import { labSession, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
 import { cellDesigns } from "./fab-study-core.ts";
