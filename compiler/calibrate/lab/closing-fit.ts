@@ -25,9 +25,10 @@ export interface DitherFit {
   refused: "dark" | "nonlinear" | "noisy" | null;
 }
 
-/** The largest offset move (rad) a dither may ask, and the largest standard error (relative to its gain) it may carry. */
+/** The largest offset move (rad) a dither may ask, and the largest standard error of that move (rad) it may carry. */
 const MAX_DELTA = 0.5;
 const MAX_SE = 0.02;
+/** With closingPerEntry, a move this many of its standard errors out is taken whatever MAX_SE says. */
 const SIGNIFICANT = 4;
 
 function dim(state: SessionState, g: Sweep, prog: Float64Array): boolean {
