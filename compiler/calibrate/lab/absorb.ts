@@ -6,7 +6,7 @@ import { judgeAccept, LO_MW } from "./accept.ts";
 import { absorbClose, closeAfterAccept } from "./closing.ts";
 import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
-import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { wrapSigned } from "../../../netlist/die/heaters.ts";
 import { refreshCrosstalk } from "./crosstalk-estimate.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import type { FringeFit } from "./fringe-fit.ts";
@@ -24,11 +24,11 @@ import {
   rereadFlatThetas,
   rereadGatedRefs,
 } from "./dead-monitor.ts";
-import { gateShift } from "./gate.ts";
+import { type GateRead, gateReads } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { absorbSettle } from "./settling.ts";
-import { engine, setPassive } from "./stage-physics.ts";
+import { setPassive } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
 /** Absorb a round's readings (one StepReading per step, in order). */
@@ -148,24 +148,14 @@ function absorbPhase(state: SessionState, round: Round, readings: StepReading[])
 
 /** Gates: each gated row's phase in the ReLU's frame, from where the light passes its meter. */
 function absorbGates(state: SessionState, round: Round, readings: StepReading[]): void {
-  const byRow = new Map<Row, Extract<Group, { kind: "gate" }>[]>();
   // A gate whose meter is all dead read nothing (dead-monitor.ts: a re-read scans it past them).
-  for (const g of round.groups)
-    if (g.kind === "gate" && !g.read.every((r) => state.dead.has(r))) byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
-  for (const [row, gs] of byRow) {
+  const byRow = new Map<Row, GateRead[]>();
+  for (const r of gateReads(state, round, readings)) byRow.set(r.group.row, [...(byRow.get(r.group.row) ?? []), r]);
+  for (const [row, rs] of byRow) {
     let best = { score: -1, shift: 0, setting: 0 };
-    for (const g of gs) {
-      const v = values(state, readings, g, round);
-      const max = Math.max(...v);
-      const open = v.map((x) => x > 0.5 * max);
-      const eng = engine(state);
-      const z = g.steps.map((s) => {
-        const st = round.steps[s]!;
-        return eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers).pin(`${row.part},out${row.index}`);
-      });
-      const { shift, agreement } = gateShift(z, open);
-      const strength = max * agreement;
-      if (strength > best.score) best = { score: strength, shift, setting: g.settings };
+    for (const r of rs) {
+      const strength = r.max * r.agreement;
+      if (strength > best.score) best = { score: strength, shift: r.shift, setting: r.group.settings };
     }
     state.meterSetting.set(`${row.part}/${row.index}`, best.setting);
     shiftRow(state, row.ref, wrapSigned(best.shift), -1);

@@ -1,7 +1,43 @@
 // A ReLU gate scan (docs/calibration.md §9): the row's field z_k at each setting as the estimated
 // die predicts it, and whether light passed the ReLU there (the next stage's photodiodes saw it).
 // The row's phase error Δ is where Re(z_k·e^{iΔ}) > 0 agrees best with what passed: the centre of
-// the longest arc of Δ (on a 720-point circle) at the top agreement.
+// the longest arc of Δ (on a 720-point circle) at the top agreement. gateReads gives each gate
+// sweep of a round as read (absorb.ts moves the row by the strongest; a study compares the reads
+// with what the true die's ReLU passes: scripts/lab-gate-check.ts).
+import { realizedPhases } from "../../../netlist/die/heaters.ts";
+import { values } from "./readings-fit.ts";
+import type { Group, Round, StepReading } from "./rounds.ts";
+import type { SessionState } from "./session-state.ts";
+import { engine } from "./stage-physics.ts";
+
+type Gate = Extract<Group, { kind: "gate" }>;
+
+/** One gate sweep as read: which steps passed light (over half the sweep's largest reading), the row's predicted field there, and the fit. */
+export interface GateRead {
+  group: Gate;
+  open: boolean[];
+  z: [number, number][];
+  max: number;
+  shift: number;
+  agreement: number;
+}
+
+/** Every gate sweep of a round whose meter is not all dead, as read; nothing moves. */
+export function gateReads(state: SessionState, round: Round, readings: StepReading[]): GateRead[] {
+  const eng = engine(state);
+  return round.groups
+    .filter((g): g is Gate => g.kind === "gate" && !g.read.every((r) => state.dead.has(r)))
+    .map((g) => {
+      const v = values(state, readings, g, round);
+      const max = Math.max(...v);
+      const open = v.map((x) => x > 0.5 * max);
+      const z = g.steps.map((s) => {
+        const st = round.steps[s]!;
+        return eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers).pin(`${g.row.part},out${g.row.index}`);
+      });
+      return { group: g, open, z, max, ...gateShift(z, open) };
+    });
+}
 
 export function gateShift(z: [number, number][], open: boolean[]): { shift: number; agreement: number } {
   const grid = 720;

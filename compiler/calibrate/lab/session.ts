@@ -25,6 +25,7 @@ import type { EstimatedDie } from "../../../netlist/die/heaters.ts";
 import { absorbRound } from "./absorb.ts";
 import { judgeAccept } from "./accept.ts";
 import { type DitherFit, ditherFits } from "./closing-fit.ts";
+import { type GateRead, gateReads } from "./gate.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
@@ -36,6 +37,7 @@ import type { CellStructure } from "./structure.ts";
 export { DEFAULT_SETUP, type LabSetup, type Round, type Step, type StepReading } from "./rounds.ts";
 export type { EstimateNote, Program } from "./session-state.ts";
 export type { DitherFit } from "./closing-fit.ts";
+export type { GateRead } from "./gate.ts";
 
 export class LabSession {
   private readonly state: SessionState;
@@ -121,6 +123,11 @@ export class LabSession {
   /** A closing round's dither fits on the current estimate, used or not, without absorbing them (closing-fit.ts; a study's view). */
   closingFits(round: Round, readings: StepReading[]): DitherFit[] {
     return ditherFits(this.state, round, readings);
+  }
+
+  /** A round's gate sweeps as read, without absorbing them (gate.ts; a study's view). */
+  gateReads(round: Round, readings: StepReading[]): GateRead[] {
+    return gateReads(this.state, round, readings);
   }
 
   /** Drive codes of the design on the estimated die (parked heaters at code 0). */

@@ -1,0 +1,46 @@
+// LabSession.gateReads (compiler/calibrate/lab/gate.ts): a round's gate sweeps as read, what
+// scripts/lab-gate-check.ts compares with the true die (docs/calibration.md §12). On crosstalk divide0
+// die 0, which the calibration refuses, every step-stage gate sweep reads, step for step, where the
+// true die's ReLU passes light (its row field's real part positive). The planted fault, the true
+// die's passes taken on the negated field (the ReLU's frame turned by π), disagrees with every sweep.
+import { describe, expect, it } from "vitest";
+import { departDie } from "../../fab/departures.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
+import { realizedPhases } from "../../netlist/die/heaters.ts";
+import { dieEngine } from "../../netlist/lab/die-engine.ts";
+import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { paperCell } from "./fab-fixtures.ts";
+
+describe("gate reads", () => {
+  it("read where the true die's ReLU passes light, on a refused crosstalk die; turned by π, none agrees", () => {
+    const { circuit, table } = paperCell("divide0");
+    const stream = 1000003;
+    const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+    const session = labSession(circuit, table);
+    const bench = simulatedLab(session, die, 7);
+    const truth = dieEngine(session.struct.lc, die);
+    let sweeps = 0;
+    let agree = 0;
+    let agreeTurned = 0;
+    while (!session.done) {
+      const round = session.nextRound();
+      const readings = bench.run(round.steps);
+      for (const r of session.gateReads(round, readings)) {
+        if (r.group.row.part !== "step") continue;
+        const re = r.group.steps.map((s) => {
+          const st = round.steps[s]!;
+          return truth.fields(realizedPhases(die, st.codes), st.powers).pin(`${r.group.row.part},out${r.group.row.index}`)[0];
+        });
+        sweeps++;
+        if (re.every((x, k) => x > 0 === r.open[k])) agree++;
+        if (re.every((x, k) => -x > 0 === r.open[k])) agreeTurned++;
+      }
+      session.absorb(round, readings);
+    }
+    expect(session.acceptance?.pass).toBe(false);
+    expect(sweeps).toBeGreaterThanOrEqual(8);
+    expect(agree).toBe(sweeps);
+    expect(agreeTurned).toBe(0);
+  }, 120_000);
+});
