@@ -7,20 +7,17 @@
 // of a stage dithered together, leaves digits θs dark and moves step θs the wrong way; one θ at a
 // time, lit where its input gets light past the ReLU, reads every θ and leaves a few mrad.
 import { describe, expect, it } from "vitest";
-import { departDie } from "../../fab/departures.ts";
-import { drawFabDie } from "../../fab/draw.ts";
-import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { realizedPhases, wrapSigned } from "../../netlist/die/heaters.ts";
 import type { DitherFit } from "../../compiler/calibrate/lab/session.ts";
 import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 describe("closing fits", () => {
   it("read the true θ miss on a crosstalk die, move nothing, and are what the session absorbs", () => {
     const { circuit, table } = paperCell("divide0");
     const d = 3;
-    const stream = 1000003 + d;
-    const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+    const die = studyDie(circuit, "divide0", d, ["crosstalk"]);
     const session = labSession(circuit, table);
     const bench = simulatedLab(session, die, 7 + d);
     let checked = false;
@@ -58,8 +55,7 @@ describe("closing fits", () => {
   it("one θ at a time (closingPerEntry) reads every θ of the first closing pass; the stage's θs together miss", () => {
     const { circuit, table } = paperCell("divide0");
     const d = 9;
-    const stream = 1000003 + d;
-    const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+    const die = studyDie(circuit, "divide0", d, ["crosstalk"]);
     const firstTheta = (perEntry: boolean): { fits: DitherFit[]; miss: (h: number) => number } => {
       const session = labSession(circuit, table, { closingPerEntry: perEntry });
       const bench = simulatedLab(session, die, 7 + d);

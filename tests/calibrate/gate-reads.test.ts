@@ -4,19 +4,16 @@
 // true die's ReLU passes light (its row field's real part positive). The planted fault, the true
 // die's passes taken on the negated field (the ReLU's frame turned by π), disagrees with every sweep.
 import { describe, expect, it } from "vitest";
-import { departDie } from "../../fab/departures.ts";
-import { drawFabDie } from "../../fab/draw.ts";
-import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { realizedPhases } from "../../netlist/die/heaters.ts";
 import { dieEngine } from "../../netlist/lab/die-engine.ts";
 import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 describe("gate reads", () => {
   it("read where the true die's ReLU passes light, on a refused crosstalk die; turned by π, none agrees", () => {
     const { circuit, table } = paperCell("divide0");
-    const stream = 1000003;
-    const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+    const die = studyDie(circuit, "divide0", 0, ["crosstalk"]);
     const session = labSession(circuit, table);
     const bench = simulatedLab(session, die, 7);
     const truth = dieEngine(session.struct.lc, die);

@@ -37,10 +37,14 @@ export function exampleSpec(name: string): CheckedSpec {
   return checked.spec.route === "auto" ? chosenSpec(checked, recordedStructure(name), name) : checked;
 }
 
+/** The rows of docs/figures/examples.json: each example and what `optinc compile` built of it. */
+export function recordedRows(): { example: string; built: string }[] {
+  return JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[];
+}
+
 /** The structure docs/figures/examples.json records as built for an example ("radix-4 cascade"; "(chosen)" dropped). */
 export function recordedStructure(name: string): string {
-  const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[];
-  return (rows.find((r) => r.example === name)?.built ?? "").replace(/ \(chosen\)$/, "");
+  return (recordedRows().find((r) => r.example === name)?.built ?? "").replace(/ \(chosen\)$/, "");
 }
 
 /** An auto spec as the closed-form spec of the structure `label` names ("radix-4 cascade"). */

@@ -17,12 +17,12 @@ import type { PhaseTable } from "../../netlist/ir.ts";
 import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { checkSimphonyView } from "./simphony-view.ts";
 import { cellCounts, expectReportCountsNetlists } from "./count-netlist.ts";
-import { chosenSpec, compiledExample, exampleSpec, recordedStructure } from "../helpers/examples.ts";
+import { chosenSpec, compiledExample, exampleSpec, recordedRows, recordedStructure } from "../helpers/examples.ts";
 import { structureLabel } from "../../scripts/examples-table-core.ts";
 import { tier } from "../helpers/tier.ts";
 
 // Examples route = auto refuses build nothing to round-trip (README's generated table says which).
-const REFUSED = (JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as { example: string; built: string }[])
+const REFUSED = recordedRows()
   .filter((r) => r.built.startsWith("refused"))
   .map((r) => r.example);
 // The clusters' round trips take 2–10 s each (cluster-256: 20 units), the trained ONN's one large

@@ -6,6 +6,7 @@
 // any ReLU: the acceptance inputs (operation's powers), or, where those leave a stage behind
 // thresholds dark, the operating point with one path opened to the entry.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
+import type { LabEngine } from "../../../netlist/lab/propagate.ts";
 import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { codeFor, engine, light, phiForRowPhase } from "./stage-physics.ts";
@@ -22,18 +23,27 @@ interface Lit {
 /** A path lighting replaces the operating one only when it brings clearly more light (×4). */
 const PATH_GAIN = 4;
 
-/** Power reaching entry e's stage input (after its ReLU, if gated) at `codes` lit by `powers`, on the estimate. */
-function inputPower(state: SessionState, e: number, codes: Int32Array, powers: Float64Array): number {
+/**
+ * Power reaching entry e's stage input in the cell's fields `f`, lit by `powers`: a lab port's own, or
+ * an upstream row's. With `relu`, a gated input counts only what its ReLU passes (a positive real part).
+ */
+export function stageInputPower(
+  state: SessionState,
+  e: number,
+  f: ReturnType<LabEngine["fields"]>,
+  powers: Float64Array,
+  relu: boolean,
+): number {
   const en = state.struct.entries[e]!;
   const d = state.struct.stages.find((s) => s.part === en.part)!.inputs[en.input]!;
   if (d.kind === "lab") return powers[d.lab]!;
-  const [x, y] = engine(state).fields(realizedPhases(state.estimatedDie, codes), powers).pin(`${d.part},out${d.row}`);
-  return passedPower(x, y, d.gated);
+  const [x, y] = f.pin(`${d.part},out${d.row}`);
+  return relu && d.gated && !(x > 0) ? 0 : x * x + y * y;
 }
 
-/** The power a row's field (x + iy) passes on: behind a ReLU only a positive real part passes. */
-export function passedPower(x: number, y: number, gated: boolean): number {
-  return gated && !(x > 0) ? 0 : x * x + y * y;
+/** Power reaching entry e's stage input (after its ReLU, if gated) at `codes` lit by `powers`, on the estimate. */
+function inputPower(state: SessionState, e: number, codes: Int32Array, powers: Float64Array): number {
+  return stageInputPower(state, e, engine(state).fields(realizedPhases(state.estimatedDie, codes), powers), powers, true);
 }
 
 /**

@@ -81,9 +81,8 @@ export function ditherFits(state: SessionState, round: Round, readings: StepRead
       if (!(Math.abs(delta) < MAX_DELTA)) return { ...fit, refused: "nonlinear" as const };
       // With closingPerEntry, a move four standard errors out is taken however wide the error (a bright
       // θ near the dark point of its dump: 147 ± 34 mrad read where it missed 174).
-      const se = r.se[1]! / gain!;
-      const significant = state.setup.closingPerEntry === true && Math.abs(delta) > SIGNIFICANT * se;
-      if (!(se < MAX_SE) && !significant) return { ...fit, refused: "noisy" as const };
+      const significant = state.setup.closingPerEntry === true && Math.abs(delta) > SIGNIFICANT * fit.deltaSe;
+      if (!(fit.deltaSe < MAX_SE) && !significant) return { ...fit, refused: "noisy" as const };
       const gamma = ha === undefined ? 0 : ha / gain!;
       const useGamma = ha !== undefined && Math.abs(gamma) < 0.7 && r.se[2]! / gain! < 0.05;
       return { ...fit, gamma: useGamma ? gamma : 0, refused: null };

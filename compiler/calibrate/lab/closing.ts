@@ -13,7 +13,7 @@
 //          its row's reference: its phase against the rest of its row where the decision is made.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { absorbDither } from "./closing-fit.ts";
-import { passedPower, planThetaPerEntry } from "./closing-entry.ts";
+import { planThetaPerEntry, stageInputPower } from "./closing-entry.ts";
 import { type Group, type Round, roundReadings, type Step, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, programCodes } from "./stage-physics.ts";
@@ -86,14 +86,8 @@ function inputPowers(state: SessionState, codes: Int32Array, lights: Float64Arra
   const phases = realizedPhases(state.estimatedDie, codes);
   return lights.map((p) => {
     const f = eng.fields(phases, p);
-    return state.struct.entries.map((en) => {
-      const stage = state.struct.stages.find((s) => s.part === en.part)!;
-      const d = stage.inputs[en.input]!;
-      if (d.kind === "lab") return p[d.lab]!;
-      const [x, y] = f.pin(`${d.part},out${d.row}`);
-      // With closingPerEntry a gated input counts the light its ReLU passes (closing-entry.ts).
-      return passedPower(x, y, d.gated && state.setup.closingPerEntry === true);
-    });
+    // With closingPerEntry a gated input counts the light its ReLU passes (closing-entry.ts).
+    return state.struct.entries.map((_, e) => stageInputPower(state, e, f, p, state.setup.closingPerEntry === true));
   });
 }
 
