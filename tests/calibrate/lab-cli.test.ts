@@ -46,7 +46,7 @@ beforeAll(async () => {
     expect((await run(["die", dir, "--technology", "foundry", "--fabricated", "--seed", seed, "-o", f])).code).toBe(0);
   all = at("all.json");
   const m = await run(["measure", dir, "--die", die, "--seed", "2", "-o", all]);
-  expect(m.err).toMatch(/rounds 1–15 of 15: \d+ steps, \d+ readings \([\d.]+ per MZI over 21 attenuators\), lab time [\d.]+ s/);
+  expect(m.err).toMatch(/rounds 1–19 of 19: \d+ steps, \d+ readings \([\d.]+ per MZI over 21 attenuators\), lab time [\d.]+ s/);
   expect(m.code).toBe(0);
 });
 
@@ -54,12 +54,12 @@ describe("optinc protocol / measure / calibrate --readings", () => {
   it("round by round (protocol → measure --protocol → protocol --readings → …) gives the bytes of measure all at once", async () => {
     const p1 = await run(["protocol", dir, "-o", at("p1.json")]);
     expect(p1.code).toBe(0);
-    expect(p1.err).toContain("round 1 of 15 (dark): 4 steps");
+    expect(p1.err).toContain("round 1 of 19 (dark): 4 steps");
     expect(readFileSync(at("p1.csv"), "utf8").split("\n")[0]).toBe("step,round,kind,purpose,inputs_mW,codes,settle_ms,readout,repeats");
     const r = at("r.json");
     expect((await run(["measure", dir, "--die", die, "--seed", "2", "--protocol", at("p1.json"), "-o", r])).code).toBe(0);
     const p2 = await run(["protocol", dir, "--readings", r, "-o", at("p2.json")]);
-    expect(p2.err).toContain("round 2 of 15 (settle)");
+    expect(p2.err).toContain("round 2 of 19 (settle)");
     expect(p2.err).toContain("(settle 0.05–64 ms + 1 ms read per step)");
     expect(p2.code).toBe(0);
     // Measuring round 1's protocol again is not the next round.
@@ -68,7 +68,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     expect((await run(["measure", dir, "--die", die, "--protocol", at("p2.json"), "--readings", r, "-o", r])).code).toBe(0);
     // The rest at once, continuing the lab's noise stream.
     const rest = await run(["measure", dir, "--die", die, "--readings", r, "-o", r]);
-    expect(rest.err).toContain("rounds 3–15 of 15");
+    expect(rest.err).toContain("rounds 3–19 of 19");
     expect(rest.code).toBe(0);
     expect(readFileSync(r, "utf8")).toBe(readFileSync(all, "utf8"));
     // Nothing is left to plan.
@@ -130,7 +130,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
       ["another protocol (a setting differs)", variant("code.json", firstCode), LAB.mismatch],
       ["another circuit", variant("circ.json", (d) => (d.circuit = "paper_4x8_add0")), LAB.circuit],
     ];
-    expect(doc.rounds).toHaveLength(15);
+    expect(doc.rounds).toHaveLength(19);
     for (const [what, file, code] of cases) {
       const out = at(`cal-${code}-${what.replace(/\W+/g, "-")}`);
       const r = await run(["calibrate", dir, "--readings", file, "-o", out]);

@@ -245,11 +245,12 @@ export function absorbThetaReread(state: SessionState, round: Round, readings: S
   }
 }
 
-/** The phase rounds of a stage, the first and its re-reads, with their readings (the through round refits them). */
+/** The phase rounds of a stage, the first and its re-reads, with their readings (the through round refits them; its pairs round has nothing to refit). */
 export function phaseRounds(state: SessionState, through: Round): { round: Round; readings: StepReading[]; reread: boolean }[] {
   const out: { round: Round; readings: StepReading[]; reread: boolean }[] = [];
   for (let k = state.rounds.indexOf(through) - 1; k >= 0 && state.rounds[k]!.kind === "phase"; k--)
-    out.unshift({ round: state.rounds[k]!, readings: state.readings[k]!, reread: state.plan[k]!.reread !== undefined });
+    if (!state.plan[k]!.pairs)
+      out.unshift({ round: state.rounds[k]!, readings: state.readings[k]!, reread: state.plan[k]!.reread !== undefined });
   return out;
 }
 

@@ -165,6 +165,25 @@ export function fitFringe(
   return { a, eta, gamma: 0, ...phaseOf(c, s, jtj, sse, n), rms: Math.sqrt(sse / n) };
 }
 
+/** Fit r(P) = a + b·cos(ψ + ηP) at a given η (amplitude and phase only; σ_η is 0). Needs ≥ 5 readings. */
+export function fitFringeAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): FringeFit {
+  const n = p.length;
+  if (n < 5 || r.length !== n) throw new RangeError(`fitFringeAt: need ≥ 5 readings with one power each, got ${n} and ${r.length}`);
+  const l = linearAt(p, r, eta);
+  if (!l) return { a: 0, b: 0, psiRad: 0, eta, gamma: 0, sigmaPsi: Infinity, sigmaEta: 0, rms: Infinity };
+  const [a, c, s] = l.x as [number, number, number];
+  const jtj = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (let i = 0; i < n; i++) {
+    const j = [1, Math.cos(eta * p[i]!), Math.sin(eta * p[i]!)];
+    for (let u = 0; u < 3; u++) for (let v = 0; v < 3; v++) jtj[u]![v]! += j[u]! * j[v]!;
+  }
+  return { a, eta, gamma: 0, ...phaseOf(c, s, jtj, l.sse, n), sigmaEta: 0, rms: Math.sqrt(l.sse / n) };
+}
+
 /** Gauss–Newton on (a, c, s, η, γ), model a + c·cos φ + s·sin φ with φ = ηP + γP², from a linear fit. */
 function curved(p: ArrayLike<number>, r: ArrayLike<number>, a0: number, c0: number, s0: number, eta0: number, sse0: number): FringeFit {
   const n = p.length;
@@ -227,5 +246,6 @@ function phaseOf(
   const g = [0, s / b ** 2, -c / b ** 2, ...new Array<number>(k - 3).fill(0)];
   let vp = 0;
   for (let u = 0; u < k; u++) for (let v = 0; v < k; v++) vp += g[u]! * cov[u]![v]! * g[v]!;
-  return { b, psiRad, sigmaPsi: Math.sqrt(Math.max(0, vp * variance)), sigmaEta: Math.sqrt(Math.max(0, cov[3]![3]! * variance)) };
+  const sigmaEta = k > 3 ? Math.sqrt(Math.max(0, cov[3]![3]! * variance)) : 0;
+  return { b, psiRad, sigmaPsi: Math.sqrt(Math.max(0, vp * variance)), sigmaEta };
 }

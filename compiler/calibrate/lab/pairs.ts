@@ -1,7 +1,7 @@
 // Crosstalk pair by pair (issue #37, docs/calibration.md §9): the law of crosstalk-law.ts is fitted
 // from a few pairs, and a real die's couplings scatter around it, some with the other sign. So every
-// θ heater of a stage is measured against each heater near it, at its own dump, at the start of the
-// stage's phase round (its θ fringe is known by then):
+// θ heater of a stage is measured against each heater near it, at its own dump, in a phase round of
+// their own after the stage's θ round (its θ fringe is known by then; plan.ts planPairsRound):
 //   - the victim is set where its fringe is steepest, then read there, a little above and below
 //     (the slope as read, so no photodiode gain is needed), and once per aggressor at full power;
 //   - the phase each aggressor moves the victim by, beyond what the estimated die predicts, is found

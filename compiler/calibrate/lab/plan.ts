@@ -47,8 +47,14 @@ export function planNextRound(state: SessionState): Round {
     const stage = state.struct.stages[p.stage!]!;
     if (p.reread) planReread(state, stage, p.reread, baseCodes(state, stage), steps, groups);
     else if (p.kind === "theta") planTheta(state, stage, steps, groups);
+    else if (p.kind === "phase" && p.pairs) planPairsRound(state, stage, steps, groups);
     else if (p.kind === "phase") planPhase(state, stage, steps, groups);
     else planThrough(state, stage, steps, groups);
+  }
+  // A stage with no near pairs to read has no pairs round.
+  if (p.pairs && steps.length === 0) {
+    state.plan.splice(k, 1);
+    return planNextRound(state);
   }
   // Coupling references every K steps of an estimation round; then every step waits what the
   // settling probe's tail asks of its change (the probe's steps state theirs).
@@ -143,7 +149,13 @@ function planTheta(state: SessionState, stage: Stage, steps: Step[], groups: Gro
   }
 }
 
-function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
+/**
+ * Each θ heater against its near heaters (pairs.ts), in a phase round of their own: the meta-MZI
+ * settings of the next round hold every entry at its operating θ through the couplings these read.
+ * Planned in the round itself, a dim entry's θ there was off by what the pairs then found (0.3 rad
+ * on crosstalk divide0 die 0's step/e4), its light nearly gone, its fringe 1.5 % deep.
+ */
+function planPairsRound(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
   const base = baseCodes(state, stage);
   const eng = engine(state);
   planPairs(
@@ -157,6 +169,12 @@ function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Gro
     steps,
     groups,
   );
+}
+
+function planPhase(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
+  if (state.setup.pairsRound === false) planPairsRound(state, stage, steps, groups);
+  const base = baseCodes(state, stage);
+  const eng = engine(state);
   const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {
     const ref = state.struct.entries[row.ref];

@@ -1,6 +1,6 @@
 // Readings as fringes: a group's laser-normalized, dark-subtracted values, and a heater's fringe fitted
 // to them or to the estimated die's prediction of the same steps (absorb.ts compares the two).
-import { fitFringe, type FringeFit } from "./fringe-fit.ts";
+import { fitFringe, fitFringeAt, type FringeFit } from "./fringe-fit.ts";
 import type { Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { power, predict } from "./stage-physics.ts";
@@ -41,6 +41,31 @@ export function fitPredicted(
   return fit(state, round, { steps: p.steps }, p.values, heater, curved);
 }
 
+/** The estimated die's prediction of a group fitted at a given η (its phase at that efficiency). */
+export function fitPredictedAt(
+  state: SessionState,
+  round: Round,
+  g: { steps: number[]; read: number[]; twin?: number[] },
+  heater: number,
+  eta: number,
+): FringeFit {
+  const p = predict(state, round, g);
+  return fitFringeAt(
+    p.steps.map((s) => power(state, round.steps[s]!.codes[heater]!)),
+    p.values,
+    eta,
+  );
+}
+
+/** The efficiencies a fit searches, relative to nominal: a heater's η off it by more is no heater's. */
+export const ETA_BAND = { lo: 0.6, hi: 1.6 } as const;
+
+/** Whether a fit's η lies in the band it searched (fringe-fit.ts refines up to 1.5× past it: a fit run off). */
+export function inBand(state: SessionState, f: FringeFit): boolean {
+  const eta = state.setup.etaNominal;
+  return f.eta >= ETA_BAND.lo * eta && f.eta <= ETA_BAND.hi * eta;
+}
+
 /**
  * A heater's fringe. The phase is curved (ψ + ηP + γP²) when `curved` says so, or — for measured
  * readings — when freeing the curvature cuts the RMS residual below a third (a heater law that
@@ -49,10 +74,11 @@ export function fitPredicted(
  */
 export function fit(state: SessionState, round: Round, g: { steps: number[] }, v: number[], heater: number, curved?: boolean): FringeFit {
   const p = g.steps.map((s) => power(state, round.steps[s]!.codes[heater]!));
-  const eta = state.setup.etaNominal;
-  if (curved === false) return fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
-  const bent = fitFringe(p, v, eta * 0.6, eta * 1.6, 100, true);
+  const lo = state.setup.etaNominal * ETA_BAND.lo;
+  const hi = state.setup.etaNominal * ETA_BAND.hi;
+  if (curved === false) return fitFringe(p, v, lo, hi, 100);
+  const bent = fitFringe(p, v, lo, hi, 100, true);
   if (curved) return bent;
-  const straight = fitFringe(p, v, eta * 0.6, eta * 1.6, 100);
+  const straight = fitFringe(p, v, lo, hi, 100);
   return bent.rms < straight.rms / 3 ? bent : straight;
 }

@@ -53,6 +53,16 @@ export interface LabSetup {
    * they read; "off" and "inverted" (multiplied) are planted faults; "none" plans no references.
    */
   coupling?: "divide" | "off" | "inverted" | "none";
+  /**
+   * Fringe fits whose η ran off the band they searched move no efficiency (heater-update.ts; default
+   * true). false takes every fit as a reading, the rule before: a planted fault.
+   */
+  etaBand?: boolean;
+  /**
+   * The near pairs in a phase round of their own before the meta-MZIs (plan.ts; default true). false
+   * reads them at the start of the phase round, its settings planned without them: a planted fault.
+   */
+  pairsRound?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {

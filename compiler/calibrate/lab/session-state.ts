@@ -55,11 +55,12 @@ export interface SessionState {
   readonly estimatedDie: EstimatedDie;
   readonly program: Program;
   /**
-   * Every round of the session in order: the dark round, the settling probe, then theta, phase, through per stage, then the
-   * acceptance round. A round whose monitor read nothing is followed by a re-read of what it missed through another monitor
-   * (`reread`; dead-monitor.ts), inserted when its readings are absorbed.
+   * Every round of the session in order: the dark round, the settling probe, then per stage theta, the
+   * near pairs (a phase round of their own, `pairs`; dropped when it plans nothing), phase and through,
+   * then the acceptance round. A round whose monitor read nothing is followed by a re-read of what it
+   * missed through another monitor (`reread`; dead-monitor.ts), inserted when its readings are absorbed.
    */
-  readonly plan: { stage: number | null; kind: Round["kind"]; reread?: Reread[]; close?: number }[];
+  readonly plan: { stage: number | null; kind: Round["kind"]; reread?: Reread[]; close?: number; pairs?: true }[];
   /** Dark reading per readout (A), from the dark round (a local oscillator's readout: its photocurrent). */
   dark: Float64Array;
   /** Each output receiver's responsivity (A/W), from its local oscillator's photocurrent in the dark round. */
@@ -118,8 +119,12 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     { stage: null, kind: "dark" },
     { stage: null, kind: "settle" },
   ];
+  // The pairs before the phase round proper: its meta-MZI settings hold a dim entry at its operating
+  // θ through the couplings they read (docs/calibration.md §12, "The pairs before the meta-MZIs").
   struct.stages.forEach((_, s) => {
-    for (const kind of ["theta", "phase", "through"] as const) plan.push({ stage: s, kind });
+    plan.push({ stage: s, kind: "theta" });
+    if (setup.pairsRound !== false) plan.push({ stage: s, kind: "phase", pairs: true });
+    plan.push({ stage: s, kind: "phase" }, { stage: s, kind: "through" });
   });
   plan.push({ stage: null, kind: "accept" });
   return {
