@@ -60,7 +60,8 @@ describe("coupling references divide out the input coupling's unseen drift", () 
     const walk = on.trace.slice(on.from[2]!);
     expect(Math.max(...walk) - Math.min(...walk)).toBeGreaterThan(0.01);
     // The coupling the references read, against the true one up to the anchor's scale.
-    expect(s.coupling.length).toBe(12);
+    // One coupling record per estimation round: θ, pairs, phase and through for each of 4 stages.
+    expect(s.coupling.length).toBe(16);
     const ratio = s.coupling.flatMap((w) => Array.from(w.c, (c, i) => c / on.trace[on.from[w.round]! + i]!));
     const mid = median(ratio);
     const dev = ratio.map((r) => r / mid - 1);

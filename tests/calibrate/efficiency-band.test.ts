@@ -1,11 +1,12 @@
 // heater-update.ts: a fringe fit whose efficiency ran off the band the fit searched is no reading of
 // that heater's efficiency (docs/calibration.md §12, "Efficiencies read off their band"). On the
-// quick start's crosstalk divide0 die 0, the estimate predicts the meta-MZI of step/e3 (the row's
-// reference) against the dim step/e4 as no fringe: the prediction's fit stops at 0.4× nominal, the
-// clamp of fringe-fit.ts, and the rule before (LabSetup.etaBand false, the planted fault) added
-// measured − predicted η twice per update: the estimate ended at 2.4× the true η. On the fixture's
-// divide0 die 18 the reading itself stops at the clamp, and the rule before drove the efficiency
-// below zero (kept at 10⁻⁶).
+// quick start's crosstalk divide0 die 0, with the near pairs read in the phase round itself (the
+// order before the pairs round, LabSetup.pairsRound false), the estimate predicts the meta-MZI of
+// step/e3 (the row's reference) against the dim step/e4 as no fringe: the prediction's fit stops at
+// 0.4× nominal, the clamp of fringe-fit.ts, and the rule before (LabSetup.etaBand false, the planted
+// fault) added measured − predicted η twice per update: the estimate ended at 2.4× the true η. On
+// the fixture's divide0 die 18 the reading itself stops at the clamp (in today's order), and the
+// rule before drove the efficiency below zero (kept at 10⁻⁶).
 import { describe, expect, it } from "vitest";
 import { ETA_BAND } from "../../compiler/calibrate/lab/readings-fit.ts";
 import type { LabSetup } from "../../compiler/calibrate/lab/session.ts";
@@ -27,15 +28,15 @@ function etaAfter(name: string, circuit: Circuit, table: PhaseTable, d: number, 
 }
 
 describe("efficiencies read off their band", () => {
-  it("move only the offset where the prediction ran off (quick start's divide0, crosstalk die 0, step/e3)", () => {
+  it("move only the offset where the prediction ran off (quick start's divide0, crosstalk die 0, step/e3, pairs in the phase round)", () => {
     // The fixture's cell is the compile's; drawn under the compile's name, the die is the study's.
     const { circuit, table } = paperCell("divide0");
-    const banded = etaAfter("paper_4x8.divide0", circuit, table, 0, "step/e3");
+    const banded = etaAfter("paper_4x8.divide0", circuit, table, 0, "step/e3", { pairsRound: false });
     expect(banded.from).toMatch(/offset only/);
     expect(Math.abs(banded.ratio - 1)).toBeLessThan(0.1);
     expect(banded.inBand).toBe(true);
     // Planted: every fit taken, as before.
-    const before = etaAfter("paper_4x8.divide0", circuit, table, 0, "step/e3", { etaBand: false });
+    const before = etaAfter("paper_4x8.divide0", circuit, table, 0, "step/e3", { pairsRound: false, etaBand: false });
     expect(before.from).not.toMatch(/offset only|not read/);
     expect(before.ratio).toBeGreaterThan(2);
     expect(before.inBand).toBe(false);

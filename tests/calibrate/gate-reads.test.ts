@@ -1,6 +1,7 @@
 // LabSession.gateReads (compiler/calibrate/lab/gate.ts): a round's gate sweeps as read, what
-// scripts/lab-gate-check.ts compares with the true die (docs/calibration.md §12). On crosstalk divide0
-// die 0, which the calibration refuses, every step-stage gate sweep reads, step for step, where the
+// scripts/lab-gate-check.ts compares with the true die (docs/calibration.md §12). On the study's
+// crosstalk divide0 die 16, which the calibration refuses (die 0, refused until the pairs round of
+// §12, is now calibrated), every step-stage gate sweep reads, step for step, where the
 // true die's ReLU passes light (its row field's real part positive). The planted fault, the true
 // die's passes taken on the negated field (the ReLU's frame turned by π), disagrees with every sweep.
 import { describe, expect, it } from "vitest";
@@ -13,9 +14,11 @@ import { paperCell } from "./fab-fixtures.ts";
 describe("gate reads", () => {
   it("read where the true die's ReLU passes light, on a refused crosstalk die; turned by π, none agrees", () => {
     const { circuit, table } = paperCell("divide0");
-    const die = studyDie(circuit, "divide0", 0, ["crosstalk"]);
+    // The fixture's cell is the compile's; drawn under the compile's name, the die is the study's.
+    const d = 16;
+    const die = studyDie(circuit, "paper_4x8.divide0", d, ["crosstalk"]);
     const session = labSession(circuit, table);
-    const bench = simulatedLab(session, die, 7);
+    const bench = simulatedLab(session, die, 7 + d);
     const truth = dieEngine(session.struct.lc, die);
     let sweeps = 0;
     let agree = 0;

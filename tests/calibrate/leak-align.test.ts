@@ -34,7 +34,7 @@ function measure(alignLeaks: boolean, finish: boolean): { session: LabSession; e
   while (!session.done) {
     const round = session.nextRound();
     const rd = bench.run(round.steps);
-    if (round.kind === "phase" && round.stage === "step") {
+    if (round.kind === "phase" && round.stage === "step" && !session.plan[round.index]!.pairs) {
       const g = round.groups.find((x) => x.kind === "sweep" && x.what === "meta" && session.struct.entries[x.entry]!.name === "step/e35");
       if (g?.kind !== "sweep") throw new Error("no meta-MZI sweep of step/e35");
       e35 = fitReadings(state, round, g, values(state, rd, g, round), g.heater).b / fitPredicted(state, round, g, g.heater).b;
