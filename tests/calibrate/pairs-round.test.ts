@@ -1,10 +1,19 @@
-// The near pairs in a phase round of their own (plan.ts planPairsRound; docs/calibration.md §12, "The
-// pairs before the meta-MZIs"). A meta-MZI setting holds a dim entry at its operating θ through the
-// estimated crosstalk; planned in the same round as the pairs, it used the couplings before they were
-// read. On the quick start's crosstalk divide0 die 0 that left step/e4 (operating θ 0.35 rad) 0.3 rad
-// off in its meta-MZI, nearly dark, its fringe 1.5 % deep and its relative phase read 1.4 rad wrong:
-// 8 of 16 inputs, refused. The planted fault is the old order (LabSetup.pairsRound false).
+// Two defects of calibration from readings found on the quick start's crosstalk divide0 die 0
+// (docs/calibration.md §12, "Efficiencies read off their band" and "The pairs before the
+// meta-MZIs"), each with its planted fault:
+//   - The near pairs in a phase round of their own (plan.ts planPairsRound). A meta-MZI setting holds
+//     a dim entry at its operating θ through the estimated crosstalk; planned in the same round as
+//     the pairs, it used the couplings before they were read: step/e4 (operating θ 0.35 rad) sat
+//     0.36 rad off in its meta-MZI, nearly dark, its fringe 1.5 % deep, its relative phase read
+//     1.4 rad wrong: 8 of 16 inputs, refused. Planted: the old order, LabSetup.pairsRound false.
+//   - Fringe fits off their efficiency band move no η (heater-update.ts). In the old order the
+//     estimate predicts the meta-MZI of step/e3 (the row's reference) against that dim entry as no
+//     fringe: the prediction's fit stops at 0.4× nominal, the clamp of fringe-fit.ts, and the rule
+//     before (LabSetup.etaBand false) added measured − predicted η twice per update, leaving the
+//     estimate at 2.4× the true η. On the fixture's die 18 the reading itself stops at the clamp (in
+//     today's order), and the rule before drove the efficiency below zero (kept at 10⁻⁶).
 import { describe, expect, it } from "vitest";
+import { ETA_BAND } from "../../compiler/calibrate/lab/readings-fit.ts";
 import type { LabSetup } from "../../compiler/calibrate/lab/session.ts";
 import { realizedPhases } from "../../netlist/die/heaters.ts";
 import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
@@ -13,17 +22,19 @@ import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 const { circuit, table } = paperCell("divide0");
-// The fixture's cell is the compile's; drawn under the compile's name, the die is the study's die 0.
-const die = studyDie(circuit, "paper_4x8.divide0", 0, ["crosstalk"]);
 
 /**
- * A whole session on the die: step/e4's true θ in its meta-MZI setting against its true θ at the
- * programmed codes (rad), the acceptance round's verdict, and the inputs exact on the true die.
+ * A whole session on a crosstalk die (the fixture's cell is the compile's, so drawn under the
+ * compile's name the die is the study's): step/e4's true θ in its meta-MZI setting against its true
+ * θ at the programmed codes (rad), the acceptance round's verdict, the inputs exact on the true die,
+ * and step/e3's φ efficiency, estimated over true, with what it was identified from.
  */
-function run(setup: Partial<LabSetup>): { miss: number; accepted: boolean; exact: number } {
+function run(name: string, d: number, setup: Partial<LabSetup>) {
+  const die = studyDie(circuit, name, d, ["crosstalk"]);
   const s = labSession(circuit, table, setup);
-  const bench = simulatedLab(s, die, 7);
+  const bench = simulatedLab(s, die, 7 + d);
   const e4 = s.struct.entries.findIndex((e) => e?.name === "step/e4");
+  const e3 = s.struct.entries.find((e) => e?.name === "step/e3")!.phi;
   let setting: Int32Array | null = null;
   while (!s.done) {
     const round = s.nextRound();
@@ -33,23 +44,44 @@ function run(setup: Partial<LabSetup>): { miss: number; accepted: boolean; exact
   }
   const { codes } = s.programCodes();
   const theta = s.struct.entries[e4]!.theta;
+  const nominal = s.setup.etaNominal;
   return {
     miss: realizedPhases(die, setting!)[theta]! - realizedPhases(die, codes)[theta]!,
     accepted: s.acceptance!.pass,
     exact: checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, codes).exact,
+    eta: s.estimatedDie.heaters[e3]!.radPerMw / die.heaters[e3]!.radPerMw,
+    from: s.notes.get(e3)!.from,
+    inBand: s.estimatedDie.heaters.every((h) => h.radPerMw / nominal > ETA_BAND.lo && h.radPerMw / nominal < ETA_BAND.hi),
   };
 }
 
-describe("the near pairs before the meta-MZIs", () => {
-  it("hold a dim entry at its operating θ in its meta-MZI, and calibrate crosstalk divide0 die 0", () => {
-    const now = run({});
+describe("calibration on crosstalk divide0 die 0", () => {
+  it("the pairs before the meta-MZIs hold a dim entry at its operating θ there, and the die is calibrated; in the old order not", () => {
+    const now = run("paper_4x8.divide0", 0, {});
     expect(Math.abs(now.miss)).toBeLessThan(0.1);
     expect(now.accepted).toBe(true);
     expect(now.exact).toBe(16);
     // Planted: the pairs at the start of the phase round, its settings planned without them.
-    const old = run({ pairsRound: false });
+    const old = run("paper_4x8.divide0", 0, { pairsRound: false });
     expect(Math.abs(old.miss)).toBeGreaterThan(0.2);
     expect(old.accepted).toBe(false);
     expect(old.exact).toBeLessThan(16);
+    // In that order step/e3's meta-MZI prediction runs off the band: the offset moves, η stays.
+    expect(old.from).toMatch(/offset only/);
+    expect(Math.abs(old.eta - 1)).toBeLessThan(0.1);
+    expect(old.inBand).toBe(true);
+    // Planted: every fit taken, as before the band.
+    const unbanded = run("paper_4x8.divide0", 0, { pairsRound: false, etaBand: false });
+    expect(unbanded.from).not.toMatch(/offset only|not read/);
+    expect(unbanded.eta).toBeGreaterThan(2);
+    expect(unbanded.inBand).toBe(false);
+  }, 120_000);
+
+  it("a reading off the efficiency band moves nothing (the fixture's divide0, crosstalk die 18, step/e3)", () => {
+    const banded = run("divide0", 18, {});
+    expect(banded.from).toMatch(/not read/);
+    expect(Math.abs(banded.eta - 1)).toBeLessThan(0.2);
+    // Planted: the rule before leaves the heater with no efficiency at all.
+    expect(run("divide0", 18, { etaBand: false }).eta).toBeLessThan(0.2);
   }, 120_000);
 });

@@ -17,7 +17,7 @@ export function shiftOffset(h: { offsetRad: number }, shift: number): void {
  * estimate stays. A prediction that ran off it (the estimate lights the pair too weakly to predict a
  * fringe, and its own crosstalk drift wins) moves the offset only, both phases taken at the measured
  * η. Before, each update added the whole η difference: on crosstalk divide0 die 0 a meta-MZI and a
- * homodyne read pinned at 0.4× nominal left one φ at 2.6× its true η.
+ * homodyne read pinned at 0.4× nominal left one φ at 2.4× its true η.
  */
 export function update(
   state: SessionState,
@@ -32,8 +32,10 @@ export function update(
   for (let it = 0; it < 2; it++) {
     const p = fitPredicted(state, round, g, g.heater, measured.gamma !== 0);
     const use = fitUse(state, measured, p);
-    if (use === "none") from = `${label}: not read (the fit ran off the efficiency band)`;
-    if (use === "none") break;
+    if (use === "none") {
+      from = `${label}: not read (the fit ran off the efficiency band)`;
+      break;
+    }
     if (use === "offset") {
       from = `${label}: offset only (the prediction is no fringe of this heater)`;
       if (offset) shiftOffset(h, wrapSigned(measured.psiRad - fitPredictedAt(state, round, g, g.heater, measured.eta).psiRad));

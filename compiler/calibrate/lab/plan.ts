@@ -152,7 +152,7 @@ function planTheta(state: SessionState, stage: Stage, steps: Step[], groups: Gro
 /**
  * Each θ heater against its near heaters (pairs.ts), in a phase round of their own: the meta-MZI
  * settings of the next round hold every entry at its operating θ through the couplings these read.
- * Planned in the round itself, a dim entry's θ there was off by what the pairs then found (0.3 rad
+ * Planned in the round itself, a dim entry's θ there was off by what the pairs then found (0.36 rad
  * on crosstalk divide0 die 0's step/e4), its light nearly gone, its fringe 1.5 % deep.
  */
 function planPairsRound(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
