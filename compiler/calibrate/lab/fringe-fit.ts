@@ -57,8 +57,8 @@ function inverse(m: number[][]): number[][] | null {
   return m.map((_, i) => cols.map((c) => c[i]!));
 }
 
-/** Linear least squares of r on [1, cos ηP, sin ηP]: coefficients and residual sum of squares. */
-function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x: number[]; sse: number } | null {
+/** Linear least squares of r on [1, cos ηP, sin ηP]: coefficients, residual sum of squares and the normal matrix AᵀA. */
+function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x: number[]; sse: number; ata: number[][] } | null {
   const n = p.length;
   // The normal equations' sums one by one (row = [1, cos, sin]: the products by 1 are exact), the
   // cosines kept for the residual: the grid search calls this a hundred times per fringe.
@@ -97,7 +97,7 @@ function linearAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: number): { x:
   if (!x) return null;
   let sse = 0;
   for (let i = 0; i < n; i++) sse += (r[i]! - x[0]! - x[1]! * co[i]! - x[2]! * si[i]!) ** 2;
-  return { x, sse };
+  return { x, sse, ata };
 }
 
 const scratches: Float64Array[] = [new Float64Array(64), new Float64Array(64)];
@@ -172,16 +172,8 @@ export function fitFringeAt(p: ArrayLike<number>, r: ArrayLike<number>, eta: num
   const l = linearAt(p, r, eta);
   if (!l) return { a: 0, b: 0, psiRad: 0, eta, gamma: 0, sigmaPsi: Infinity, sigmaEta: 0, rms: Infinity };
   const [a, c, s] = l.x as [number, number, number];
-  const jtj = [
-    [0, 0, 0],
-    [0, 0, 0],
-    [0, 0, 0],
-  ];
-  for (let i = 0; i < n; i++) {
-    const j = [1, Math.cos(eta * p[i]!), Math.sin(eta * p[i]!)];
-    for (let u = 0; u < 3; u++) for (let v = 0; v < 3; v++) jtj[u]![v]! += j[u]! * j[v]!;
-  }
-  return { a, eta, gamma: 0, ...phaseOf(c, s, jtj, l.sse, n), sigmaEta: 0, rms: Math.sqrt(l.sse / n) };
+  // At a fixed η the model is linear: its Jacobian is the design matrix, JᵀJ = AᵀA.
+  return { a, eta, gamma: 0, ...phaseOf(c, s, l.ata, l.sse, n), sigmaEta: 0, rms: Math.sqrt(l.sse / n) };
 }
 
 /** Gauss–Newton on (a, c, s, η, γ), model a + c·cos φ + s·sin φ with φ = ηP + γP², from a linear fit. */

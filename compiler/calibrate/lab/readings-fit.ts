@@ -50,11 +50,12 @@ export function fitPredictedAt(
   eta: number,
 ): FringeFit {
   const p = predict(state, round, g);
-  return fitFringeAt(
-    p.steps.map((s) => power(state, round.steps[s]!.codes[heater]!)),
-    p.values,
-    eta,
-  );
+  return fitFringeAt(powersOf(state, round, p.steps, heater), p.values, eta);
+}
+
+/** The heater's power (mW) at each of the steps, the abscissa of its fringe. */
+function powersOf(state: SessionState, round: Round, steps: number[], heater: number): number[] {
+  return steps.map((s) => power(state, round.steps[s]!.codes[heater]!));
 }
 
 /** The efficiencies a fit searches, relative to nominal: a heater's η off it by more is no heater's. */
@@ -73,7 +74,7 @@ export function inBand(state: SessionState, f: FringeFit): boolean {
  * with the same model as the readings it is compared with.
  */
 export function fit(state: SessionState, round: Round, g: { steps: number[] }, v: number[], heater: number, curved?: boolean): FringeFit {
-  const p = g.steps.map((s) => power(state, round.steps[s]!.codes[heater]!));
+  const p = powersOf(state, round, g.steps, heater);
   const lo = state.setup.etaNominal * ETA_BAND.lo;
   const hi = state.setup.etaNominal * ETA_BAND.hi;
   if (curved === false) return fitFringe(p, v, lo, hi, 100);
