@@ -10,8 +10,9 @@
 //     estimate predicts the meta-MZI of step/e3 (the row's reference) against that dim entry as no
 //     fringe: the prediction's fit stops at 0.4× nominal, the clamp of fringe-fit.ts, and the rule
 //     before (LabSetup.etaBand false) added measured − predicted η twice per update, leaving the
-//     estimate at 2.4× the true η. On the fixture's die 18 the reading itself stops at the clamp (in
-//     today's order), and the rule before drove the efficiency below zero (kept at 10⁻⁶).
+//     estimate at 2.4× the true η. On the fixture's die 18, its sum stage left without a crosstalk
+//     law (LabSetup.lawMagnitude false), the reading itself stops at the clamp, and the rule before
+//     drove the efficiency below zero (kept at 10⁻⁶).
 import { describe, expect, it } from "vitest";
 import { ETA_BAND } from "../../compiler/calibrate/lab/readings-fit.ts";
 import type { LabSetup } from "../../compiler/calibrate/lab/session.ts";
@@ -77,11 +78,13 @@ describe("calibration on crosstalk divide0 die 0", () => {
     expect(unbanded.inBand).toBe(false);
   }, 120_000);
 
-  it("a reading off the efficiency band moves nothing (the fixture's divide0, crosstalk die 18, step/e3)", () => {
-    const banded = run("divide0", 18, {});
+  it("a reading off the efficiency band moves nothing (the fixture's divide0, crosstalk die 18, step/e3, its first stage without a law)", () => {
+    // The reading runs off the band where the sum stage has no crosstalk law (the law fitted to the
+    // positive pairs only, as before tests/calibrate/crosstalk-law.test.ts); with the law it stays on it.
+    const banded = run("divide0", 18, { lawMagnitude: false });
     expect(banded.from).toMatch(/not read/);
     expect(Math.abs(banded.eta - 1)).toBeLessThan(0.2);
     // Planted: the rule before leaves the heater with no efficiency at all.
-    expect(run("divide0", 18, { etaBand: false }).eta).toBeLessThan(0.2);
+    expect(run("divide0", 18, { lawMagnitude: false, etaBand: false }).eta).toBeLessThan(0.2);
   }, 120_000);
 });

@@ -102,7 +102,7 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
     const ha = state.struct.heaters[g.aggressor]!;
     state.pairs.push({ d: Math.hypot(hv.x - ha.x, hv.y - ha.y), kappa });
   }
-  state.law = fitCrosstalkLaw(state.pairs) ?? state.law;
+  state.law = fitCrosstalkLaw(state.pairs, state.setup.lawMagnitude === false) ?? state.law;
   if (state.law) {
     const stage = state.struct.stages.find((st) => st.part === round.stage);
     for (const e of stage?.entries ?? []) {

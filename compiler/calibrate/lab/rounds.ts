@@ -63,6 +63,11 @@ export interface LabSetup {
    * reads them at the start of the phase round, its settings planned without them: a planted fault.
    */
   pairsRound?: boolean;
+  /**
+   * The crosstalk law fitted to every pair read, by its size (crosstalk-law.ts; default true). false
+   * fits only the pairs read positive, the rule before: a planted fault.
+   */
+  lawMagnitude?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
