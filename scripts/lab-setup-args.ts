@@ -1,7 +1,8 @@
 // Protocol settings other than the defaults, from a study script's arguments (the ablations the
 // studies of docs/calibration.md §12 measure): --points <n> (readings per fringe sweep, default 40),
-// --closing-per-entry (LabSetup.closingPerEntry) and --no-closing (LabSetup.closing = false: no
-// closing rounds after a refusal).
+// --closing-per-entry (LabSetup.closingPerEntry), --no-closing (LabSetup.closing = false: no
+// closing rounds after a refusal) and --signed-law (LabSetup.lawMagnitude = false: the crosstalk law
+// fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign").
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -15,5 +16,6 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
   }
   if (args.includes("--closing-per-entry")) setup.closingPerEntry = true;
   if (args.includes("--no-closing")) setup.closing = false;
+  if (args.includes("--signed-law")) setup.lawMagnitude = false;
   return setup;
 }
