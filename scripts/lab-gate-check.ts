@@ -8,21 +8,10 @@
 import { realizedPhases } from "../netlist/die/heaters.ts";
 import { dieEngine } from "../netlist/lab/die-engine.ts";
 import { gateShift } from "../compiler/calibrate/lab/gate.ts";
-import { labSession, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
-import { cellDesigns } from "./fab-study-core.ts";
-import { setupFromArgs } from "./lab-setup-args.ts";
-import { studyDie } from "./lab-study-core.ts";
+import { scriptSession } from "./lab-script-session.ts";
 
-const args = process.argv.slice(2);
-const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
-const design = cellDesigns(args[0]!).find((x) => x.name.endsWith(flag("cell", "divide0")));
-if (!design) throw new Error(`no cell design ending in ${flag("cell", "divide0")} in ${args[0]}`);
-const d = Number(flag("die", "0"));
+const { flag, design, d, departures, die, session, bench } = scriptSession(process.argv.slice(2), "divide0");
 const part = flag("part", "");
-const departures = flag("departure", "crosstalk").split(",").filter(Boolean);
-const die = studyDie(design.circuit, design.name, d, departures);
-const session = labSession(design.circuit, design.table, setupFromArgs(args));
-const bench = simulatedLab(session, die, 7 + d);
 const truth = dieEngine(session.struct.lc, die);
 const pattern = (o: boolean[]): string => o.map((x) => (x ? "#" : ".")).join("");
 

@@ -8,21 +8,10 @@
 //   npx tsx scripts/lab-rounds.ts <compile-out-dir> --cell divide0 --die 18 [--part threshold] [--departure crosstalk] [--signed-law] [--no-closing] [--points 40]
 import { dieAtCodes, realizedPhases } from "../netlist/die/heaters.ts";
 import { partTransfers, propagatePart } from "../netlist/lab/propagate.ts";
-import { labSession, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
-import { cellDesigns } from "./fab-study-core.ts";
-import { studyDie } from "./lab-study-core.ts";
-import { setupFromArgs } from "./lab-setup-args.ts";
+import { scriptSession } from "./lab-script-session.ts";
 
-const args = process.argv.slice(2);
-const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
-const design = cellDesigns(args[0]!).find((x) => x.name.endsWith(flag("cell", "divide0")));
-if (!design) throw new Error(`no cell design ending in ${flag("cell", "divide0")} in ${args[0]}`);
-const d = Number(flag("die", "0"));
+const { flag, design, d, departures, die, session, bench } = scriptSession(process.argv.slice(2), "divide0");
 const part = flag("part", "threshold");
-const departures = flag("departure", "crosstalk").split(",").filter(Boolean);
-const die = studyDie(design.circuit, design.name, d, departures);
-const session = labSession(design.circuit, design.table, setupFromArgs(args));
-const bench = simulatedLab(session, die, 7 + d);
 const stage = session.struct.stages.find((s) => s.part === part);
 if (!stage) throw new Error(`no stage ${part} in ${design.name}`);
 const lc = session.struct.lc;
