@@ -7,23 +7,12 @@
 //
 //   npx tsx scripts/lab-closing-theta.ts <compile-out-dir> --cell add0 --die 0 [--departure crosstalk] [--points 40] [--closing-per-entry] [--lab-seed 7] [--verbose]
 import { realizedPhases, wrapSigned } from "../netlist/die/heaters.ts";
-import { labSession, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
-import { cellDesigns } from "./fab-study-core.ts";
-import { studyDie } from "./lab-study-core.ts";
-import { setupFromArgs } from "./lab-setup-args.ts";
+import { scriptSession } from "./lab-script-session.ts";
 
 const args = process.argv.slice(2);
-const flag = (n: string, d: string): string => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
-const design = cellDesigns(args[0]!).find((x) => x.name.endsWith(flag("cell", "add0")));
-if (!design) throw new Error(`no cell design ending in ${flag("cell", "add0")} in ${args[0]}`);
-const d = Number(flag("die", "0"));
-const departures = flag("departure", "crosstalk").split(",").filter(Boolean);
-const setup = setupFromArgs(args);
+const { design, d, departures, die, session, bench } = scriptSession(args, "add0");
 const verbose = args.includes("--verbose");
 
-const die = studyDie(design.circuit, design.name, d, departures);
-const session = labSession(design.circuit, design.table, setup);
-const bench = simulatedLab(session, die, Number(flag("lab-seed", String(7 + d))));
 const mrad = (x: number): string => (1000 * x).toFixed(0);
 const rms = (xs: number[]): number => Math.sqrt(xs.reduce((a, x) => a + x * x, 0) / Math.max(1, xs.length));
 

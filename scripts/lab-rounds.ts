@@ -16,12 +16,18 @@ const stage = session.struct.stages.find((s) => s.part === part);
 if (!stage) throw new Error(`no stage ${part} in ${design.name}`);
 const lc = session.struct.lc;
 
-/** |entry's transfer| from its stage input to its row's output, on a die at the codes. */
-function amplitude(transfers: ReturnType<typeof partTransfers>, e: number): number {
-  const en = session.struct.entries[e]!;
-  const xin = stage!.inputs.map((_, k) => (k === en.input ? [1, 0] : [0, 0]) as [number, number]);
-  const [re, im] = propagatePart(lc, part, transfers, xin).out[en.row]!;
-  return Math.hypot(re, im);
+/** |entry's transfer| (its stage input to its row's output) for every entry of the part, on a die at the codes: one propagation per stage input. */
+function amplitudes(transfers: ReturnType<typeof partTransfers>): Map<number, number> {
+  const out = new Map<number, number>();
+  stage!.inputs.forEach((_, j) => {
+    const xin = stage!.inputs.map((_, k) => (k === j ? [1, 0] : [0, 0]) as [number, number]);
+    const rows = propagatePart(lc, part, transfers, xin).out;
+    for (const e of stage!.entries) {
+      const en = session.struct.entries[e]!;
+      if (en.input === j) out.set(e, Math.hypot(...rows[en.row]!));
+    }
+  });
+  return out;
 }
 
 console.log(`${design.name} die ${d} (${departures.join(", ") || "nominal"}), part ${part}`);
@@ -49,12 +55,12 @@ while (!session.done) {
     console.log(`round ${round.index} ${round.kind} ${round.stage ?? ""}: ${law}; no program yet`);
     continue;
   }
-  const tT = partTransfers(lc, dieAtCodes(die, codes));
-  const tE = partTransfers(lc, dieAtCodes(session.estimatedDie, codes));
+  const aT = amplitudes(partTransfers(lc, dieAtCodes(die, codes)));
+  const aE = amplitudes(partTransfers(lc, dieAtCodes(session.estimatedDie, codes)));
   const rows = stage.rows
     .filter((r) => r.entries.length > 0)
     .map((r) => {
-      const q = r.entries.map((e) => amplitude(tT, e) / amplitude(tE, e));
+      const q = r.entries.map((e) => aT.get(e)! / aE.get(e)!);
       return `r${r.index} ${q.map((x) => x.toFixed(3)).join("/")} (first/last ${(q[0]! / q.at(-1)!).toFixed(3)})`;
     });
   console.log(`round ${round.index} ${round.kind} ${round.stage ?? ""}${plan.pairs ? " pairs" : ""}: ${law}; ${rows.join(" | ")}`);

@@ -1,6 +1,7 @@
-// The session a one-die lab script follows (scripts/lab-rounds.ts, lab-gate-check.ts): its compile
-// directory, --cell, --die, --departure and the setup flags of lab-setup-args.ts read from the
-// arguments, the die drawn and the simulated lab seeded as the studies do (lab-study-core.ts).
+// The session a one-die lab script follows (scripts/lab-rounds.ts, lab-gate-check.ts,
+// lab-closing-theta.ts): its compile directory, --cell, --die, --departure, --lab-seed and the setup
+// flags of lab-setup-args.ts read from the arguments, the die drawn and the simulated lab seeded as
+// the studies do (lab-study-core.ts; the lab seed 7 + die unless --lab-seed says otherwise).
 import { labSession, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
 import { cellDesigns } from "./fab-study-core.ts";
 import { setupFromArgs } from "./lab-setup-args.ts";
@@ -15,6 +16,6 @@ export function scriptSession(args: readonly string[], defaultCell: string) {
   const departures = flag("departure", "crosstalk").split(",").filter(Boolean);
   const die = studyDie(design.circuit, design.name, d, departures);
   const session = labSession(design.circuit, design.table, setupFromArgs(args));
-  const bench = simulatedLab(session, die, 7 + d);
+  const bench = simulatedLab(session, die, Number(flag("lab-seed", String(7 + d))));
   return { flag, design, d, departures, die, session, bench };
 }
