@@ -191,6 +191,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
         identified: int,
         parked: int,
         crosstalkCouplings: int,
+        crosstalkFloor: num,
         maxPhaseErrorRad: num,
         predictedMarginSteps: num,
         acceptance: shape({

@@ -59,6 +59,7 @@ export function writeFabDieFile(die: FabDie, extras: FabDieExtras = {}): string 
     `  "laser": ${JSON.stringify(laser)},`,
     ...(die.thermal ? [`  "thermal": ${JSON.stringify({ tailFraction: die.thermal.tailFraction, tailMs: die.thermal.tailMs })},`] : []),
     `  "heaters": ${block("{", "}", heaters)},`,
+    ...(die.crosstalkFloor ? [`  "crosstalkFloor": ${JSON.stringify(die.crosstalkFloor)},`] : []),
     `  "crosstalk": ${block("[", "]", xt)},`,
     `  "passive": ${block("{", "}", passive)},`,
     `  "detectors": ${block("[", "]", detectors)}${die.monitors ? "," : ""}`,
@@ -84,6 +85,7 @@ interface Doc {
   drive: FabDie["drive"];
   laser: FabDie["laser"];
   heaters: Record<string, { offsetRad: number; radPerMw: number; betaPerMw?: number; x: number; y: number }>;
+  crosstalkFloor?: number;
   crosstalk: [string, string, number][];
   passive: Record<string, { coupling?: number; lossDb?: number; offsetRad?: number }>;
   detectors: FabDie["detectors"];
@@ -260,6 +262,7 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
     laser: { ...d.laser },
     heaters,
     crosstalk,
+    ...(d.crosstalkFloor ? { crosstalkFloor: d.crosstalkFloor } : {}),
     passive,
     detectors: d.detectors.map((x) => ({ ...x })),
     ...(d.monitors ? { monitors: d.monitors.map((x) => ({ ...x })) } : {}),

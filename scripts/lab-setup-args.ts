@@ -2,7 +2,9 @@
 // studies of docs/calibration.md §12 measure): --points <n> (readings per fringe sweep, default 40),
 // --closing-per-entry (LabSetup.closingPerEntry), --no-closing (LabSetup.closing = false: no
 // closing rounds after a refusal) and --signed-law (LabSetup.lawMagnitude = false: the crosstalk law
-// fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign").
+// fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign") and
+// --no-floor (LabSetup.crosstalkFloor = false: no floor probe, no chip-wide floor modelled) and
+// --dark-meters (LabSetup.brightMeters = false: unread meters predicted where the estimate puts them).
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -17,5 +19,7 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
   if (args.includes("--closing-per-entry")) setup.closingPerEntry = true;
   if (args.includes("--no-closing")) setup.closing = false;
   if (args.includes("--signed-law")) setup.lawMagnitude = false;
+  if (args.includes("--no-floor")) setup.crosstalkFloor = false;
+  if (args.includes("--dark-meters")) setup.brightMeters = false;
   return setup;
 }

@@ -280,7 +280,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       [
         `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
         settlingLine(session.settling),
-        `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
+        `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings above a chip-wide floor of ${sci(res.estimatedDie.crosstalkFloor ?? 0)}; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
         ...dark.map(
           ([ro, sweeps]) =>
             `  monitor ${ro} read dark throughout ${sweeps.length} sweep${sweeps.length > 1 ? "s" : ""} that lit it: a dead or disconnected photodiode (what it identifies is estimated from its dark current)`,
@@ -312,6 +312,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       identified: res.identified,
       parked: res.parked,
       crosstalkCouplings: res.estimatedDie.crosstalk.length,
+      crosstalkFloor: res.estimatedDie.crosstalkFloor ?? 0,
       maxPhaseErrorRad: res.maxPhaseErrorRad,
       predictedMarginSteps: res.margins.worst,
       acceptance: acceptanceDoc(a, flags.show),

@@ -6,7 +6,7 @@
 // with an offset o_i uniform on [0, 2π) (nanometre path-length differences), an efficiency η_i
 // (rad/mW) spread around π/P_π, the drive law P ∝ V² of a resistive heater driven by a voltage DAC,
 // and thermal crosstalk C_ij = κ(d_ij)·η_j that falls with the distance d_ij between heater i and
-// aggressor j (layout placements of the netlist, µm). β_i (self-heating and the film's resistance
+// aggressor j (layout placements of the netlist, µm), above a chip-wide floor C_ij ≥ f·η_j (f absent: 0). β_i (self-heating and the film's resistance
 // change with temperature; 0 when absent) bends the law away from linear in power. Couplers, losses, detectors and the laser are
 // the die's other parts. The simulator (die.ts applyDie) sees a fabricated die at a set of drive
 // codes as an ordinary Die whose shifters realize exactly φ_i whatever the programmed phase.
@@ -68,7 +68,13 @@ export interface FabDie {
   circuit: string;
   drive: { bits: number; pMaxMw: number };
   heaters: Heater[];
+  /** Couplings beyond the floor: C_ij is crosstalkFloor·η_j plus the listed rate (absent from the list: the floor alone). */
   crosstalk: Crosstalk[];
+  /**
+   * The chip-wide floor: every heater picks up this fraction of every other heater's own phase η_j·P_j
+   * (heat reaching the whole die through the substrate), beside the listed couplings (absent: 0).
+   */
+  crosstalkFloor?: number;
   /** Couplers, arm and waveguide losses, fixed phase sections: as in die.ts (no programmable shifter here). */
   passive: Map<string, LeafError>;
   detectors: FabDetector[];
@@ -180,16 +186,36 @@ export function heaterPowers(die: Pick<FabDie, "drive">, codes: ArrayLike<number
 }
 
 /** Realized phases of every heater at drive codes, crosstalk included. */
-export function realizedPhases(die: Pick<FabDie, "drive" | "heaters" | "crosstalk">, codes: ArrayLike<number>): Float64Array {
+export function realizedPhases(
+  die: Pick<FabDie, "drive" | "heaters" | "crosstalk" | "crosstalkFloor">,
+  codes: ArrayLike<number>,
+): Float64Array {
   const x = packed(die.crosstalk);
   const again = fromMemo(die, x, codes);
-  if (again) return again;
+  if (again) return addFloor(die, codes, again);
   const p = heaterPowers(die, codes);
   const phi = new Float64Array(die.heaters.length);
   die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]! * (1 + (h.betaPerMw ?? 0) * p[i]!)));
   for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
   remember(die, x, codes, p, phi);
+  return addFloor(die, codes, phi);
+}
+
+/** The floor's heat on every heater: f·(Σ_j η_j·P_j − η_i·P_i), in place (the memo keeps phases without it). */
+function addFloor(die: Pick<FabDie, "drive" | "heaters" | "crosstalkFloor">, codes: ArrayLike<number>, phi: Float64Array): Float64Array {
+  const f = die.crosstalkFloor ?? 0;
+  if (f === 0) return phi;
+  const p = heaterPowers(die, codes);
+  const sum = floorSum(die.heaters, p);
+  die.heaters.forEach((h, i) => (phi[i]! += f * (sum - h.radPerMw * p[i]!)));
   return phi;
+}
+
+/** Σ_j η_j·P_j: what the floor spreads over the die. */
+export function floorSum(heaters: readonly Pick<Heater, "radPerMw">[], p: ArrayLike<number>): number {
+  let sum = 0;
+  for (let j = 0; j < heaters.length; j++) sum += heaters[j]!.radPerMw * p[j]!;
+  return sum;
 }
 
 /** The fabricated die driven at `codes`, as the simulator's Die: each heater realizes exactly its φ_i. */
@@ -218,12 +244,14 @@ export interface DriveSolution {
  * Drive codes that realize target phases (mod 2π) on a die model, crosstalk compensated: Jacobi
  * iterations on P_i = wrap(φ_i − o_i − Σ_j C_ij P_j)/η_i (C is a few % of the diagonal, so they
  * contract), then each code rounded, then a few coordinate passes on the quantized codes.
- * `compensate = false` ignores C (what a chip programmed without the crosstalk matrix does).
+ * `compensate = false` ignores C (what a chip programmed without the crosstalk matrix does). Heaters
+ * in `hold` stay at code 0 and heat nothing, whatever their target.
  */
 export function codesForPhases(
-  die: Pick<FabDie, "drive" | "heaters" | "crosstalk">,
+  die: Pick<FabDie, "drive" | "heaters" | "crosstalk" | "crosstalkFloor">,
   targets: ArrayLike<number>,
   compensate = true,
+  hold: ReadonlySet<number> = new Set(),
 ): DriveSolution {
   const n = die.heaters.length;
   const pMax = die.drive.pMaxMw;
@@ -242,9 +270,14 @@ export function codesForPhases(
   }
   const p = new Float64Array(n);
   const outOfRange = new Set<number>();
+  const floor = compensate ? (die.crosstalkFloor ?? 0) : 0;
+  // The floor's sum over the iterate solveP reads (set before each sweep over the heaters).
+  let spread = 0;
   const solveP = (i: number, pIn: Float64Array): number => {
+    if (hold.has(i)) return 0;
     let x = targets[i]! - die.heaters[i]!.offsetRad;
     for (let j = start[i]!; j < start[i + 1]!; j++) x -= rate[j]! * pIn[from[j]!]!;
+    if (floor !== 0) x -= floor * (spread - die.heaters[i]!.radPerMw * pIn[i]!);
     const power = (psi: number): number => powerForPhase(die.heaters[i]!, psi);
     let v = power(wrapPhase(x));
     // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last
@@ -259,6 +292,7 @@ export function codesForPhases(
   };
   for (let it = 0; it < (compensate ? 60 : 1); it++) {
     const prev = Float64Array.from(p);
+    spread = floorSum(die.heaters, prev);
     let change = 0;
     for (let i = 0; i < n; i++) {
       p[i] = solveP(i, prev);
@@ -267,6 +301,7 @@ export function codesForPhases(
     if (change < 1e-12 * pMax) break;
   }
   outOfRange.clear();
+  spread = floorSum(die.heaters, p);
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const x = solveP(i, p);
@@ -281,6 +316,7 @@ export function codesForPhases(
   if (compensate) {
     for (let pass = 0; pass < 3; pass++) {
       const pq = heaterPowers(die, codes);
+      spread = floorSum(die.heaters, pq);
       for (let i = 0; i < n; i++) codes[i] = Math.max(0, Math.min(cm, Math.round(cm * Math.sqrt(solveP(i, pq) / pMax))));
     }
   }

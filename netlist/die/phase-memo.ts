@@ -7,7 +7,7 @@
 /** What of a die (heaters.ts FabDie) the phases depend on. */
 type Law = { offsetRad: number; radPerMw: number; betaPerMw?: number };
 type Crosstalk = { victim: number; aggressor: number; radPerMw: number };
-type Die = { drive: { bits: number; pMaxMw: number }; heaters: Law[]; crosstalk: Crosstalk[] };
+type Die = { drive: { bits: number; pMaxMw: number }; heaters: Law[]; crosstalk: Crosstalk[]; crosstalkFloor?: number };
 
 /** A crosstalk list as typed arrays; per victim its entries in list order, per aggressor its victims (built on first use). */
 export interface Packed {
@@ -151,5 +151,7 @@ export function realizedPhaseOf(die: Die, codes: ArrayLike<number>, h: number, o
   const ph = power(h);
   let phi = heater.offsetRad + heater.radPerMw * ph * (1 + (heater.betaPerMw ?? 0) * ph);
   for (let j = start[h]!; j < start[h + 1]!; j++) phi += x.rate[order[j]!]! * power(x.aggressor[order[j]!]!);
+  const floor = die.crosstalkFloor ?? 0;
+  if (floor !== 0) for (let j = 0; j < die.heaters.length; j++) if (j !== h) phi += floor * die.heaters[j]!.radPerMw * power(j);
   return phi;
 }

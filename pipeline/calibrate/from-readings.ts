@@ -274,6 +274,7 @@ export function labCalibrationFiles(
     `  "drive": ${JSON.stringify({ bits: estimatedDie.drive.bits, pMaxMw: estimatedDie.drive.pMaxMw, heaters: st.heaters.length, identified, parked: st.parked.size, maxPhaseErrorRad: prog.maxErrorRad })},`,
     `  "settling": ${JSON.stringify(settlingDoc(session))},`,
     `  "crosstalkCouplings": ${estimatedDie.crosstalk.length},`,
+    `  "crosstalkFloor": ${JSON.stringify(estimatedDie.crosstalkFloor ?? 0)},`,
     `  "predictedMargins": ${JSON.stringify({ cases: margins.cases, worstSteps: margins.worst, perModeSteps: margins.perMode })},`,
     `  "acceptance": ${JSON.stringify(acceptanceDoc(acceptance))},`,
     `  "heaters": [\n${heaters.map((h) => `    ${JSON.stringify(h)}`).join(",\n")}\n  ]`,

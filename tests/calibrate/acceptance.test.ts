@@ -44,8 +44,8 @@ describe("the acceptance round", () => {
 
   it("refuses exactly the dies that are not exact, on dies whose crosstalk departs from the fitted law", () => {
     let refused = 0;
-    // npm test: die 1 (refused, closed, exact and accepted), dies 4 and 6 (inexact and refused).
-    for (const s of FULL ? [1, 2, 3, 4, 5, 6] : [1, 4, 6]) {
+    // npm test: die 4 (refused, closed, exact and accepted), dies 8 and 11 (inexact and refused).
+    for (const s of FULL ? [1, 2, 3, 4, 5, 6, 8, 11] : [4, 8, 11]) {
       const die = departDie(drawFabDie(circuit, tech, s, `x${s}`), circuit, ["crosstalk"], s);
       const run = simulateLab(circuit, table, die, 5);
       const exact = checkCellOnFab(run.calibrated.circuit, die, run.codes).exact;
@@ -56,7 +56,7 @@ describe("the acceptance round", () => {
       if (run.session.plan.some((p) => p.close !== undefined)) refused++;
       expect(a.accepted).toBeLessThanOrEqual(exact);
     }
-    // Refused by the first acceptance round: 5 of the 6 (3 of them exact and accepted after closing);
+    // Refused by the first acceptance round: 6 of the 8 (4 of them exact and accepted after closing);
     // all 3 of npm test's.
     expect(refused).toBeGreaterThanOrEqual(3);
   });
@@ -122,9 +122,10 @@ describe("the acceptance round", () => {
 
   it("makes calibrate --readings exit 1, naming the cell and the failing inputs, on a die the calibration's model does not fit", async () => {
     const dir = cellDir("optinc-accept-", circuit, table, "paper_4x8.divide0");
-    // Seed 4: still inexact after the closing rounds (seed 2 is exact and accepted since them, seed 6
-    // since the law fitted to pairs of either sign).
-    const die = departDie(drawFabDie(circuit, tech, 4, "crosstalk off its law"), circuit, ["crosstalk"], 4);
+    // Seed 8: still inexact after the closing rounds (seed 2 is exact and accepted since them, seed 6
+    // since the law fitted to pairs of either sign, seed 4 since the chip-wide floor is measured; a
+    // scan of seeds 1–30 finds 8, 11, 21 and 28 refused).
+    const die = departDie(drawFabDie(circuit, tech, 8, "crosstalk off its law"), circuit, ["crosstalk"], 8);
     const work = mkdtempSync(join(tmpdir(), "optinc-accept-work-"));
     writeFileSync(join(work, "die.json"), writeFabDieFile(die));
     const run = async (args: string[]): Promise<{ code: number; err: string }> => {

@@ -82,8 +82,9 @@ describe("closing fits", () => {
     expect(one.fits.filter((f) => f.refused !== null)).toEqual([]);
     expect(one.fits.length).toBeGreaterThanOrEqual(all.fits.length);
     expect(leftOver(one)).toBeLessThan(initial(one) / 4);
-    // The stage's θs together: some read nothing, and what is left is several times larger.
+    // The stage's θs together: some read nothing, and what is left is several times larger (5.6
+    // against 1.9 mrad RMS since the chip-wide floor is modelled; 3× and more before).
     expect(all.fits.filter((f) => f.refused === "dark").length).toBeGreaterThan(0);
-    expect(leftOver(all)).toBeGreaterThan(3 * leftOver(one));
+    expect(leftOver(all)).toBeGreaterThan(2.5 * leftOver(one));
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { judgeAccept, LO_MW } from "./accept.ts";
 import { absorbClose, closeAfterAccept } from "./closing.ts";
 import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
-import { wrapSigned } from "../../../netlist/die/heaters.ts";
+import { crosstalkFraction, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { refreshCrosstalk } from "./crosstalk-estimate.ts";
 import { fitCrosstalkLaw } from "./crosstalk-law.ts";
 import type { FringeFit } from "./fringe-fit.ts";
@@ -76,7 +76,7 @@ function absorbReread(state: SessionState, round: Round, readings: StepReading[]
 function absorbTheta(state: SessionState, round: Round, readings: StepReading[]): void {
   const fits = new Map<Group, FringeFit>();
   for (const g of round.groups) {
-    if (g.kind === "sweep" || g.kind === "pair")
+    if (g.kind === "sweep" || g.kind === "pair" || g.kind === "floor")
       fits.set(g, fit(state, round, g, values(state, readings, g, round), g.kind === "sweep" ? g.heater : g.victim));
   }
   // A fringe a twentieth of what the round's other dumps read against their prediction (the median:
@@ -112,10 +112,34 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
     }
   }
   for (const g of round.groups) {
+    if (g.kind !== "floor" || flat.has(g.victim)) continue;
+    const own = round.groups.find((x) => x.kind === "sweep" && x.heater === g.victim)!;
+    state.estimatedDie.crosstalkFloor = floorFrom(state, g, wrapSigned(fits.get(g)!.psiRad - fits.get(own)!.psiRad));
+  }
+  for (const g of round.groups) {
     if (g.kind !== "sweep" || flat.has(g.heater)) continue;
     update(state, round, g, fits.get(g)!, "theta fringe at its dump");
   }
   refreshCrosstalk(state);
+}
+
+/**
+ * The floor from the probe's shift: what the law (fitted in the same round) gives the aggressors it
+ * reaches taken off, the rest over the heat of those it does not (η as estimated so far: nominal).
+ */
+function floorFrom(state: SessionState, g: Extract<Group, { kind: "floor" }>, dPsi: number): number {
+  const p = state.setup.pMaxMw * (g.code / (2 ** state.setup.driveBits - 1)) ** 2;
+  const hv = state.struct.heaters[g.victim]!;
+  let known = 0;
+  let beyond = 0;
+  for (const a of g.aggressors) {
+    const ha = state.struct.heaters[a]!;
+    const k = state.law ? crosstalkFraction(state.law, Math.hypot(hv.x - ha.x, hv.y - ha.y)) : 0;
+    const heat = state.estimatedDie.heaters[a]!.radPerMw * p;
+    if (k > 0) known += k * heat;
+    else beyond += heat;
+  }
+  return beyond > 0 ? Math.max(0, (dPsi - known) / beyond) : 0;
 }
 
 /** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */

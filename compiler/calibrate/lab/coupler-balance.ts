@@ -11,7 +11,7 @@ import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { values } from "./readings-fit.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { engine, power, setPassive } from "./stage-physics.ts";
+import { engine, meterPhases, power, setPassive, unreadMeters } from "./stage-physics.ts";
 
 type Magnitude = Extract<Group, { kind: "magnitude" }>;
 type Sweep = Extract<Group, { kind: "sweep" }>;
@@ -36,9 +36,10 @@ const MISFIT = 0.03;
 function predictSteps(state: SessionState, round: Round, g: { steps: number[]; read: number[] }, phases?: Float64Array[]): number[] {
   const eng = engine(state);
   const nSites = state.struct.lc.sites.length;
+  const bright = unreadMeters(state, round, g.read);
   return g.steps.map((s, k) => {
     const st = round.steps[s]!;
-    const f = eng.fields(phases?.[k] ?? realizedPhases(state.estimatedDie, st.codes), st.powers);
+    const f = eng.fields(phases?.[k] ?? meterPhases(state, st.codes, bright), st.powers);
     let v = 0;
     for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
     return v;
@@ -46,8 +47,10 @@ function predictSteps(state: SessionState, round: Round, g: { steps: number[]; r
 }
 
 /** The heaters' phases at each of a group's steps on the estimated die. */
-const stepPhases = (state: SessionState, round: Round, steps: number[]): Float64Array[] =>
-  steps.map((s) => Float64Array.from(realizedPhases(state.estimatedDie, round.steps[s]!.codes)));
+const stepPhases = (state: SessionState, round: Round, g: { steps: number[]; read: number[] }): Float64Array[] => {
+  const bright = unreadMeters(state, round, g.read);
+  return g.steps.map((s) => Float64Array.from(meterPhases(state, round.steps[s]!.codes, bright)));
+};
 
 /** First harmonic Σ v_k·e^{−2πik/n}. */
 function harmonic(v: number[]): [number, number] {
@@ -103,7 +106,7 @@ export function scanResidual(state: SessionState, round: Round, readings: StepRe
   const hd = homodyne(state, g);
   const m = halves(values(state, readings, g, round), hd);
   if (!m.every(Number.isFinite)) return null;
-  const phases = stepPhases(state, round, g.steps);
+  const phases = stepPhases(state, round, g);
   const at = (): number[] => {
     const p = halves(predictSteps(state, round, g, phases), hd);
     return m.map((x, k) => (k === 1 ? wrapSigned(x - p[k]!) : x - p[k]!));
@@ -172,7 +175,8 @@ export function turnResidual(state: SessionState, round: Round, readings: StepRe
   const few = (g: Sweep | Turn, phi: number[], n: number) => {
     const k = g.steps.map((_, i) => i).filter((i) => i % Math.max(1, Math.floor(g.steps.length / n)) === 0);
     const steps = k.map((i) => g.steps[i]!);
-    return { g: { steps, read: g.read }, phases: stepPhases(state, round, steps), phi: k.map((i) => phi[i]!) };
+    const few = { steps, read: g.read };
+    return { g: few, phases: stepPhases(state, round, few), phi: k.map((i) => phi[i]!) };
   };
   const [fm, ft] = [few(meta, pm, 10), few(turn, pt, 8)];
   const at = (): number[] => {

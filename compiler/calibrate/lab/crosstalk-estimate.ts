@@ -1,6 +1,6 @@
 // The estimated die's heater-to-heater couplings, rebuilt after every change to the crosstalk law
 // or to a pair measured one by one (absorb.ts): each victim under the law its own stage was fitted
-// under, the measured pairs in place of the law's.
+// under, the measured pairs in place of the law's, each beyond the chip-wide floor (the floor probe, absorb.ts).
 import { type Crosstalk, type CrosstalkLaw, crosstalkOf } from "../../../netlist/die/heaters.ts";
 import type { SessionState } from "./session-state.ts";
 
@@ -23,6 +23,9 @@ export function refreshCrosstalk(state: SessionState): void {
     if (law === state.law) continue;
     for (const c of under(law)) if (state.lawOf.get(c.victim) === law) list.push({ ...c });
   }
+  // The law gives a pair's whole coupling; the list holds what it has beyond the chip-wide floor.
+  const floor = state.estimatedDie.crosstalkFloor ?? 0;
+  if (floor !== 0) for (const c of list) c.radPerMw -= floor * state.estimatedDie.heaters[c.aggressor]!.radPerMw;
   const left = new Map(state.pairCoupling);
   for (const c of list) {
     const k = `${c.victim},${c.aggressor}`;

@@ -147,6 +147,38 @@ function planTheta(state: SessionState, stage: Stage, steps: Step[], groups: Gro
       groups.push(g);
     }
   }
+  if (stage === state.struct.stages[0] && state.setup.crosstalkFloor !== false) planFloor(state, stage, ths[0]!, lit, sweep, steps, groups);
+}
+
+/**
+ * The chip-wide floor (heat that reaches every heater through the substrate, beyond the law's reach):
+ * a victim of the first stage swept again with every heater of the later stages at half power. Their
+ * light never reaches the victim's dump, so only their heat moves its fringe: about 2·10⁻³ rad per
+ * heater at a floor of 0.05 %, the fringe's shift the sum over hundreds of them.
+ */
+function planFloor(
+  state: SessionState,
+  stage: Stage,
+  victim: { theta: number; dump: number; input: number; name: string },
+  lit: (j: number) => { powers: Float64Array; codes: Int32Array },
+  sweep: number[],
+  steps: Step[],
+  groups: Group[],
+): void {
+  const later = new Set(state.struct.stages.filter((s) => s !== stage).map((s) => s.part));
+  const aggressors = state.struct.heaters.flatMap((h, i) => (later.has(h.name.slice(0, h.name.indexOf("/"))) ? [i] : []));
+  if (aggressors.length === 0) return;
+  const code = Math.round(maxCode(state) / Math.SQRT2);
+  const g: Group = { kind: "floor", victim: victim.theta, aggressors, read: [victim.dump], steps: [], code };
+  const l = lit(victim.input);
+  for (const c of sweep) {
+    const codes = Int32Array.from(l.codes);
+    for (const a of aggressors) codes[a] = code;
+    codes[victim.theta] = c;
+    g.steps.push(steps.length);
+    steps.push({ purpose: `floor ${victim.name} <- ${aggressors.length} later heaters`, powers: l.powers, codes, read: g.read });
+  }
+  groups.push(g);
 }
 
 /**

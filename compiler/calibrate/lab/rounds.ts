@@ -68,6 +68,16 @@ export interface LabSetup {
    * fits only the pairs read positive, the rule before: a planted fault.
    */
   lawMagnitude?: boolean;
+  /**
+   * The chip-wide floor of the crosstalk measured by the first θ round's floor probe and modelled
+   * (netlist/die/heaters.ts crosstalkFloor; default true). false: no probe, no floor.
+   */
+  crosstalkFloor?: boolean;
+  /**
+   * Later stages' meter θs not yet read predicted at their dump's bright point (stage-physics.ts
+   * unreadMeters; default true). false predicts them where the estimate puts them: a planted fault.
+   */
+  brightMeters?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {
@@ -111,6 +121,8 @@ export type Group =
       twin?: number[];
     }
   | { kind: "pair"; victim: number; aggressor: number; read: number[]; steps: number[] }
+  /** One θ victim swept with every heater downstream of its stage heated (plan.ts planFloor): the chip-wide floor. */
+  | { kind: "floor"; victim: number; aggressors: number[]; read: number[]; steps: number[]; code: number }
   | {
       kind: "gate";
       row: Row;

@@ -22,13 +22,14 @@ export function programCodes(state: SessionState): { codes: Int32Array; bias: Ma
   const { targets, bias } = state.program(state.estimatedDie);
   const t = Float64Array.from(targets);
   const parked = state.struct.parked;
-  // A parked heater stays at code 0, where it heats nothing, so the solve sees none of its heat. Solved
-  // as any other, its target (its phase at code 0) a hair low wrapped to a full turn's power, which
-  // was then taken away with its heat on every neighbour: θs 0.06 rad off on a divide0 die whose
-  // crosstalk departs from its law, 13 of 16 inputs on the estimate itself
-  // (tests/calibrate/parked-program.test.ts).
-  const die = { ...state.estimatedDie, crosstalk: state.estimatedDie.crosstalk.filter((c) => !parked.has(c.aggressor)) };
-  let sol = codesForPhases(die, t, true);
+  // A parked heater stays at code 0, where it heats nothing, so the solve holds it there and sees none
+  // of its heat. Solved as any other, its target (its phase at code 0) a hair low wrapped to a full
+  // turn's power, which was then taken away with its heat on every neighbour: θs 0.06 rad off on a
+  // divide0 die whose crosstalk departs from its law, 13 of 16 inputs on the estimate itself
+  // (tests/calibrate/parked-program.test.ts). Leaving its couplings out of the solve no longer
+  // suffices: through the chip-wide floor every heater's heat reaches every phase (68 mrad on divide0).
+  const die = state.estimatedDie;
+  let sol = codesForPhases(die, t, true, parked);
   for (let it = 0; it < 3; it++) {
     const codes = Int32Array.from(sol.codes);
     for (const h of parked) codes[h] = 0;
@@ -57,7 +58,7 @@ export function programCodes(state: SessionState): { codes: Int32Array; bias: Ma
         t[h] = phi[h]!;
       }
     for (const h of parked) if (h !== undefined) t[h] = phi[h]!;
-    sol = codesForPhases(die, t, true);
+    sol = codesForPhases(die, t, true, parked);
   }
   const codes = Int32Array.from(sol.codes);
   for (const h of parked) codes[h] = 0;
@@ -272,6 +273,7 @@ export function settle(state: SessionState, codes: Int32Array, targets: Readonly
   const die = state.estimatedDie;
   const phi = realizedPhases(die, codes);
   const victims = victimsOf(die.crosstalk, die.heaters.length);
+  const floor = die.crosstalkFloor ?? 0;
   const own = (h: number, p: number): number => die.heaters[h]!.radPerMw * p * (1 + (die.heaters[h]!.betaPerMw ?? 0) * p);
   const cm = maxCode(state);
   for (let it = 0; it < passes; it++) {
@@ -284,6 +286,12 @@ export function settle(state: SessionState, codes: Int32Array, targets: Readonly
       const p1 = power(state, code);
       phi[h]! += own(h, p1) - own(h, p0);
       for (const [v, rate] of victims[h]!) phi[v]! += rate * (p1 - p0);
+      if (floor !== 0) {
+        // The floor reaches every other heater: its own phase had none of it.
+        const heat = floor * die.heaters[h]!.radPerMw * (p1 - p0);
+        for (let v = 0; v < phi.length; v++) phi[v]! += heat;
+        phi[h]! -= heat;
+      }
       codes[h] = code;
     }
   }
@@ -363,6 +371,28 @@ export function phiForRowPhase(state: SessionState, eng: LabEngine, row: Row, e:
   return phases[en.phi]! - Math.atan2(z[1], z[0]);
 }
 
+/**
+ * The θ heaters of later stages' entries whose dumps a group reads as a meter and whose own fringe is
+ * not read yet. Their phase is predicted at 0, the dump's bright, stationary point: at the meter's
+ * setting ≈ π the estimate's nominal offset puts the dump exactly dark (10⁻¹¹ of the true light), so any
+ * heat it models there (the chip-wide floor: 10⁻⁷ of it turned a nominal add0 die) moves the
+ * prediction quadratically and by a different factor for each lighting of a row.
+ */
+export function unreadMeters(state: SessionState, round: Round, read: readonly number[]): number[] {
+  const at = state.struct.stages.findIndex((s) => s.part === round.stage);
+  if (at < 0 || state.setup.brightMeters === false) return [];
+  const later = new Set(state.struct.stages.slice(at + 1).map((s) => s.part));
+  const reads = new Set(read);
+  return state.struct.entries.filter((e) => later.has(e.part) && reads.has(e.dump) && !state.notes.has(e.theta)).map((e) => e.theta);
+}
+
+/** The estimated die's phases at `codes`, the unread meters' θs (unreadMeters) at 0. */
+export function meterPhases(state: SessionState, codes: Int32Array, bright: readonly number[]): Float64Array {
+  const phases = realizedPhases(state.estimatedDie, codes);
+  for (const h of bright) phases[h] = 0;
+  return phases;
+}
+
 /** The estimated die's readings of a group's steps (every other step: a noiseless fringe needs few). */
 export function predict(
   state: SessionState,
@@ -379,9 +409,10 @@ export function predict(
     const b = predict(state, round, { steps: g.twin, read: g.read }).values;
     return { steps, values: a.map((x, k) => Math.max(Math.abs(x), Math.abs(b[k]!))) };
   }
+  const bright = unreadMeters(state, round, g.read);
   const values = steps.map((s) => {
     const st = round.steps[s]!;
-    const f = eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers);
+    const f = eng.fields(meterPhases(state, st.codes, bright), st.powers);
     let v = 0;
     for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
     return v;
