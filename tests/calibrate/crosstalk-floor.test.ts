@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { LabSetup } from "../../compiler/calibrate/lab/session.ts";
 import { codesForPhases, type FabDie, realizedPhases, wrapSigned } from "../../netlist/die/heaters.ts";
 import { realizedPhaseOf } from "../../netlist/die/phase-memo.ts";
+import { readFabDieFile, writeFabDieFile } from "../../fab/die-file.ts";
 import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
@@ -84,6 +85,21 @@ describe("the chip-wide crosstalk floor", () => {
     const was = realizedPhases(die, old);
     const miss = Math.max(...[0, 1, 2, 3, 5].map((i) => Math.abs(wrapSigned(was[i]! - targets[i]!))));
     expect(miss).toBeGreaterThan(2e-3);
+  });
+
+  it("is a field of the die file: written, read back and used; a floor out of range is refused", () => {
+    const { circuit } = paperCell("divide0");
+    const die = { ...studyDie(circuit, "paper_4x8.divide0", 0, []), crosstalkFloor: 7e-4 };
+    const text = writeFabDieFile(die);
+    expect(text).toMatch(/"crosstalkFloor": 0\.0007,/);
+    const back = readFabDieFile(text, "die.json", circuit);
+    expect(back.crosstalkFloor).toBe(7e-4);
+    const codes = die.heaters.map((_, i) => (i * 7919) % 65536);
+    expect(Array.from(realizedPhases(back, codes))).toEqual(Array.from(realizedPhases(die, codes)));
+    expect(realizedPhases(back, codes)[0]).not.toBe(realizedPhases({ ...back, crosstalkFloor: 0 }, codes)[0]);
+    expect(() => readFabDieFile(text.replace('"crosstalkFloor": 0.0007', '"crosstalkFloor": 0.5'), "die.json", circuit)).toThrow(
+      /crosstalkFloor/,
+    );
   });
 
   it("is measured by the floor probe, and a divide0 die at 0.1 % calibrates with it; without the probe, or with the meters predicted dark, not", () => {

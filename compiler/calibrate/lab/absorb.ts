@@ -114,7 +114,13 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
   for (const g of round.groups) {
     if (g.kind !== "floor" || flat.has(g.victim)) continue;
     const own = round.groups.find((x) => x.kind === "sweep" && x.heater === g.victim)!;
-    state.estimatedDie.crosstalkFloor = floorFrom(state, g, wrapSigned(fits.get(g)!.psiRad - fits.get(own)!.psiRad));
+    const [probe, swept] = [fits.get(g)!, fits.get(own)!];
+    state.estimatedDie.crosstalkFloor = floorFrom(
+      state,
+      g,
+      wrapSigned(probe.psiRad - swept.psiRad),
+      Math.hypot(probe.sigmaPsi, swept.sigmaPsi),
+    );
   }
   for (const g of round.groups) {
     if (g.kind !== "sweep" || flat.has(g.heater)) continue;
@@ -126,8 +132,10 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
 /**
  * The floor from the probe's shift: what the law (fitted in the same round) gives the aggressors it
  * reaches taken off, the rest over the heat of those it does not (η as estimated so far: nominal).
+ * A floor within three standard errors of 0 is none: modelled, 10⁻⁷ of noise moves every phase with
+ * every code, and the optics are then propagated whole at each step (a quarter more calibration time).
  */
-function floorFrom(state: SessionState, g: Extract<Group, { kind: "floor" }>, dPsi: number): number {
+function floorFrom(state: SessionState, g: Extract<Group, { kind: "floor" }>, dPsi: number, sigma: number): number {
   const p = state.setup.pMaxMw * (g.code / (2 ** state.setup.driveBits - 1)) ** 2;
   const hv = state.struct.heaters[g.victim]!;
   let known = 0;
@@ -139,7 +147,9 @@ function floorFrom(state: SessionState, g: Extract<Group, { kind: "floor" }>, dP
     if (k > 0) known += k * heat;
     else beyond += heat;
   }
-  return beyond > 0 ? Math.max(0, (dPsi - known) / beyond) : 0;
+  if (!(beyond > 0)) return 0;
+  const f = (dPsi - known) / beyond;
+  return f > (3 * sigma) / beyond ? f : 0;
 }
 
 /** Relative phases from the meta-MZI sweeps of a phase round (again after the couplers are known). */

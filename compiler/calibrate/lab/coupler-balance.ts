@@ -11,7 +11,8 @@ import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { values } from "./readings-fit.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { engine, meterPhases, power, setPassive, unreadMeters } from "./stage-physics.ts";
+import { meterPhases, unreadMeters } from "./bright-meters.ts";
+import { engine, power, setPassive } from "./stage-physics.ts";
 
 type Magnitude = Extract<Group, { kind: "magnitude" }>;
 type Sweep = Extract<Group, { kind: "sweep" }>;

@@ -7,6 +7,7 @@ import type { LeafError } from "../../../netlist/die/die.ts";
 import { realizedPhaseOf } from "../../../netlist/die/phase-memo.ts";
 import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
 import { brightest } from "./bright.ts";
+import { meterPhases, unreadMeters } from "./bright-meters.ts";
 import type { Round } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { monitorSites, type Row, type Stage } from "./structure.ts";
@@ -369,28 +370,6 @@ export function phiForRowPhase(state: SessionState, eng: LabEngine, row: Row, e:
   const phases = realizedPhases(state.estimatedDie, codes);
   const z = eng.fields(phases, powers).pin(`${row.part},out${row.index}`);
   return phases[en.phi]! - Math.atan2(z[1], z[0]);
-}
-
-/**
- * The θ heaters of later stages' entries whose dumps a group reads as a meter and whose own fringe is
- * not read yet. Their phase is predicted at 0, the dump's bright, stationary point: at the meter's
- * setting ≈ π the estimate's nominal offset puts the dump exactly dark (10⁻¹¹ of the true light), so any
- * heat it models there (the chip-wide floor: 10⁻⁷ of it turned a nominal add0 die) moves the
- * prediction quadratically and by a different factor for each lighting of a row.
- */
-export function unreadMeters(state: SessionState, round: Round, read: readonly number[]): number[] {
-  const at = state.struct.stages.findIndex((s) => s.part === round.stage);
-  if (at < 0 || state.setup.brightMeters === false) return [];
-  const later = new Set(state.struct.stages.slice(at + 1).map((s) => s.part));
-  const reads = new Set(read);
-  return state.struct.entries.filter((e) => later.has(e.part) && reads.has(e.dump) && !state.notes.has(e.theta)).map((e) => e.theta);
-}
-
-/** The estimated die's phases at `codes`, the unread meters' θs (unreadMeters) at 0. */
-export function meterPhases(state: SessionState, codes: Int32Array, bright: readonly number[]): Float64Array {
-  const phases = realizedPhases(state.estimatedDie, codes);
-  for (const h of bright) phases[h] = 0;
-  return phases;
 }
 
 /** The estimated die's readings of a group's steps (every other step: a noiseless fringe needs few). */
