@@ -192,20 +192,18 @@ export function realizedPhases(
 ): Float64Array {
   const x = packed(die.crosstalk);
   const again = fromMemo(die, x, codes);
-  if (again) return addFloor(die, codes, again);
+  if (again) return die.crosstalkFloor ? addFloor(die, heaterPowers(die, codes), again) : again;
   const p = heaterPowers(die, codes);
   const phi = new Float64Array(die.heaters.length);
   die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]! * (1 + (h.betaPerMw ?? 0) * p[i]!)));
   for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
   remember(die, x, codes, p, phi);
-  return addFloor(die, codes, phi);
+  return die.crosstalkFloor ? addFloor(die, p, phi) : phi;
 }
 
 /** The floor's heat on every heater: f·(Σ_j η_j·P_j − η_i·P_i), in place (the memo keeps phases without it). */
-function addFloor(die: Pick<FabDie, "drive" | "heaters" | "crosstalkFloor">, codes: ArrayLike<number>, phi: Float64Array): Float64Array {
+function addFloor(die: Pick<FabDie, "heaters" | "crosstalkFloor">, p: Float64Array, phi: Float64Array): Float64Array {
   const f = die.crosstalkFloor ?? 0;
-  if (f === 0) return phi;
-  const p = heaterPowers(die, codes);
   const sum = floorSum(die.heaters, p);
   die.heaters.forEach((h, i) => (phi[i]! += f * (sum - h.radPerMw * p[i]!)));
   return phi;

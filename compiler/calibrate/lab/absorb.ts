@@ -28,7 +28,7 @@ import { type GateRead, gateReads } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { absorbSettle } from "./settling.ts";
-import { setPassive } from "./stage-physics.ts";
+import { power, setPassive } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
 /** Absorb a round's readings (one StepReading per step, in order). */
@@ -137,7 +137,7 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
  * nominal add1 dies, docs/calibration.md §12).
  */
 function floorFrom(state: SessionState, g: Extract<Group, { kind: "floor" }>, dPsi: number, sigma: number): number {
-  const p = state.setup.pMaxMw * (g.code / (2 ** state.setup.driveBits - 1)) ** 2;
+  const p = power(state, g.code);
   const hv = state.struct.heaters[g.victim]!;
   let known = 0;
   let beyond = 0;

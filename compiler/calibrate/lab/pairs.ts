@@ -14,7 +14,7 @@ import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, sweepCodes } from "./stage-physics.ts";
-import type { Stage } from "./structure.ts";
+import { heaterPart, type Stage } from "./structure.ts";
 
 /** Couplings below this fraction of the aggressor's own phase are left to the law. */
 const MIN_KAPPA = 0.005;
@@ -51,7 +51,7 @@ export function planPairs(
     const l = lit(v.input);
     const k = slopeIndex(state, l, v.theta, [v.dump], sweep);
     const aggressors = heaters
-      .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: h.name.slice(0, h.name.indexOf("/")) }))
+      .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: heaterPart(h) }))
       .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0)
       .map((x) => x.i);
     if (aggressors.length === 0) continue;

@@ -10,7 +10,7 @@ import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { maxCode, sweepCodes } from "./stage-physics.ts";
 import { slopeIndex, reachOf } from "./pairs.ts";
-import { metaPairs, type Stage } from "./structure.ts";
+import { heaterPart, metaPairs, type Stage } from "./structure.ts";
 
 export interface MetaSetting {
   powers: Float64Array;
@@ -40,7 +40,7 @@ export function planPhiPairs(
       const hv = heaters[en.phi]!;
       const carry = new Set([en.theta, en.phi, pn.theta, pn.phi]);
       const aggressors = heaters
-        .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: h.name.slice(0, h.name.indexOf("/")) }))
+        .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: heaterPart(h) }))
         .filter((x) => !carry.has(x.i) && x.part === en.part && x.d <= reach)
         .map((x) => x.i);
       if (aggressors.length === 0) continue;

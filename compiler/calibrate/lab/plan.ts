@@ -31,7 +31,7 @@ import {
   thetaTargets,
   sweepCodes,
 } from "./stage-physics.ts";
-import { meetingSite, metaPairs, type Stage } from "./structure.ts";
+import { heaterPart, meetingSite, metaPairs, type Stage } from "./structure.ts";
 
 /** The next round to measure, planned from every reading absorbed so far. */
 export function planNextRound(state: SessionState): Round {
@@ -74,7 +74,7 @@ function baseCodes(state: SessionState, stage: Stage): { codes: Int32Array; bias
   const prog = programCodes(state);
   if (upstream.size === 0) return { codes, bias: new Map(), program: prog.codes };
   state.struct.heaters.forEach((h, i) => {
-    if (upstream.has(h.name.slice(0, h.name.indexOf("/")))) codes[i] = prog.codes[i]!;
+    if (upstream.has(heaterPart(h))) codes[i] = prog.codes[i]!;
   });
   return { codes, bias: prog.bias, program: prog.codes };
 }
@@ -166,7 +166,7 @@ function planFloor(
   groups: Group[],
 ): void {
   const later = new Set(state.struct.stages.filter((s) => s !== stage).map((s) => s.part));
-  const aggressors = state.struct.heaters.flatMap((h, i) => (later.has(h.name.slice(0, h.name.indexOf("/"))) ? [i] : []));
+  const aggressors = state.struct.heaters.flatMap((h, i) => (later.has(heaterPart(h)) ? [i] : []));
   if (aggressors.length === 0) return;
   const code = Math.round(maxCode(state) / Math.SQRT2);
   const g: Group = { kind: "floor", victim: victim.theta, aggressors, read: [victim.dump], steps: [], code };

@@ -72,6 +72,9 @@ export interface CellStructure {
   parked: Set<number>;
 }
 
+/** The stage part a heater belongs to, from its die-file name ("threshold/e28.theta" → "threshold"). */
+export const heaterPart = (h: { name: string }): string => h.name.slice(0, h.name.indexOf("/"));
+
 /** A die with every heater at a fixed phase and everything else ideal. */
 export function phaseDie(heaters: HeaterSite[], phase: (i: number) => number): Die {
   const leaves = new Map<string, LeafError>();
