@@ -86,6 +86,9 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     const lab = JSON.parse(readFileSync(join(cal, `${NAME}.lab-calibration.json`), "utf8"));
     expect(lab.format).toBe("optinc.lab-calibration/1");
     expect(lab.heaters).toHaveLength(63);
+    // A nominal die: the floor probe reads no chip-wide floor (docs/calibration.md §9), stated as 0.
+    expect(lab.crosstalkFloor).toBe(0);
+    expect(c.err).toContain("above a chip-wide floor of 0;");
     // The settling probe read no slow tail on this nominal die: every step waited the instrument's 0.05 ms.
     expect(lab.settling).toMatchObject({ detected: false, settleMs: 0.05 });
     expect(c.err).toContain("settling: no slow tail read");
