@@ -4,7 +4,9 @@
 // closing rounds after a refusal) and --signed-law (LabSetup.lawMagnitude = false: the crosstalk law
 // fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign") and
 // --no-floor (LabSetup.crosstalkFloor = false: no floor probe, no chip-wide floor modelled) and
-// --dark-meters (LabSetup.brightMeters = false: unread meters predicted where the estimate puts them).
+// --dark-meters (LabSetup.brightMeters = false: unread meters predicted where the estimate puts them),
+// --pair-kappa <κ> (LabSetup.pairKappa: the pairs round's reach, default 0.005) and --phi-pairs
+// (LabSetup.phiPairs: φ victims read pair by pair too).
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -21,5 +23,12 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
   if (args.includes("--signed-law")) setup.lawMagnitude = false;
   if (args.includes("--no-floor")) setup.crosstalkFloor = false;
   if (args.includes("--dark-meters")) setup.brightMeters = false;
+  if (args.includes("--phi-pairs")) setup.phiPairs = true;
+  const kappa = args.indexOf("--pair-kappa");
+  if (kappa >= 0) {
+    const k = Number(args[kappa + 1]);
+    if (!(k > 0 && k < 1)) throw new Error(`--pair-kappa takes a fraction in (0, 1) (got ${args[kappa + 1]})`);
+    setup.pairKappa = k;
+  }
   return setup;
 }

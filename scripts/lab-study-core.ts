@@ -134,6 +134,8 @@ export function labStudy(
   first = 0,
   /** Protocol settings other than the defaults (an ablation: `--points`). */
   setup: Partial<LabSetup> = {},
+  /** A study's oracle: the true die's couplings handed to the estimate (scripts/known-couplings.ts). */
+  known?: (die: FabDie) => LabSetup["knownCouplings"],
 ): LabStudyRow {
   const row: LabStudyRow = {
     name,
@@ -157,7 +159,7 @@ export function labStudy(
   let prev: { codes: Int32Array; circuit: Circuit } | null = null;
   for (let d = first; d < dies; d++) {
     const die = studyDie(circuit, name, d, departures, seed);
-    const run = simulateLab(circuit, table, die, seed * 7 + d, setup);
+    const run = simulateLab(circuit, table, die, seed * 7 + d, known ? { ...setup, knownCouplings: known(die) } : setup);
     const oracle = calibrateFab(circuit, table, die);
     const mine = checkCellOnFab(run.calibrated.circuit, die, run.codes);
     const full = (r: { exact: number; cases: number }): boolean => r.exact === r.cases;

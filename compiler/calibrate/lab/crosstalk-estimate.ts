@@ -38,5 +38,22 @@ export function refreshCrosstalk(state: SessionState): void {
     const [victim, aggressor] = k.split(",").map(Number) as [number, number];
     list.push({ victim, aggressor, radPerMw: v });
   }
-  state.estimatedDie.crosstalk = list.sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
+  state.estimatedDie.crosstalk = withKnown(state, list).sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
+}
+
+/** The list with a study's known couplings in place of the pairs they select (LabSetup.knownCouplings). */
+export function withKnown(state: Pick<SessionState, "setup" | "estimatedDie" | "pairCoupling">, list: Crosstalk[]): Crosstalk[] {
+  const k = state.setup.knownCouplings;
+  if (!k) return list;
+  const handed = (v: number, a: number): boolean => k.onto(v, a) && !(k.unreadOnly && state.pairCoupling.has(`${v},${a}`));
+  const floor = state.estimatedDie.crosstalkFloor ?? 0;
+  const out = list.filter((c) => !handed(c.victim, c.aggressor));
+  for (const c of k.pairs)
+    if (handed(c.victim, c.aggressor))
+      out.push({
+        victim: c.victim,
+        aggressor: c.aggressor,
+        radPerMw: c.radPerMw - floor * state.estimatedDie.heaters[c.aggressor]!.radPerMw,
+      });
+  return out;
 }

@@ -16,7 +16,7 @@ import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, sweepCodes } from "./stage-physics.ts";
 import { heaterPart, type Stage } from "./structure.ts";
 
-/** Couplings below this fraction of the aggressor's own phase are left to the law. */
+/** Couplings below this fraction of the aggressor's own phase are left to the law (LabSetup.pairKappa). */
 const MIN_KAPPA = 0.005;
 /** Code offset of the slope readings, in units of the sweep's step near the victim's setting. */
 const SLOPE_STEPS = 1;
@@ -77,10 +77,10 @@ export function planPairs(
   }
 }
 
-/** The distance within which the law's coupling is at least MIN_KAPPA (null before a law). */
+/** The distance within which the law's coupling is at least the pairs' reach (null before a law). */
 export function reachOf(state: SessionState): number | null {
   const law = state.law;
-  return law ? law.atUm + law.decayUm * Math.log(law.kappa / MIN_KAPPA) : null;
+  return law ? law.atUm + law.decayUm * Math.log(law.kappa / (state.setup.pairKappa ?? MIN_KAPPA)) : null;
 }
 
 /** The sweep index where heater h's estimated fringe at `read` is steepest (never an end). */

@@ -1,6 +1,7 @@
 // The protocol a lab calibration session speaks (session.ts): what the lab states before any
 // reading, the steps of a round and how they group into sweeps, and the readings that come back.
 // Planning (plan.ts) writes rounds in these terms and absorbing (absorb.ts) reads them.
+import type { Crosstalk } from "../../../netlist/die/heaters.ts";
 import type { Row } from "./structure.ts";
 
 /** What the lab and the design state before any reading: drive, nominal heater, laser. */
@@ -78,6 +79,27 @@ export interface LabSetup {
    * unreadMeters; default true). false predicts them where the estimate puts them: a planted fault.
    */
   brightMeters?: boolean;
+  /**
+   * How far the pairs round reaches: every heater of the victim's part whose coupling the fitted law
+   * puts at this fraction of its own phase or more is read as a pair (pairs.ts; default 0.005).
+   */
+  pairKappa?: number;
+  /**
+   * A study's oracle, never set by `calibrate`: couplings handed in from outside (a study's true die)
+   * that replace the estimate's on the pairs they select, from the session's start and after every
+   * refit (crosstalk-estimate.ts), so a study can ask which couplings a die's departure breaks
+   * (docs/calibration.md §12, "Which couplings the flips break").
+   */
+  knownCouplings?: KnownCouplings;
+}
+
+export interface KnownCouplings {
+  /** Every coupling the oracle knows (a crosstalk list, rad/mW, the whole coupling: no floor taken off). */
+  pairs: readonly Crosstalk[];
+  /** The pairs it hands over (absent from `pairs`: handed over as 0). */
+  onto(victim: number, aggressor: number): boolean;
+  /** Hand over only the pairs the session did not read one by one. */
+  unreadOnly?: boolean;
 }
 
 export const DEFAULT_SETUP: Omit<LabSetup, "driveBits" | "pMaxMw" | "etaNominal" | "settleMs" | "readMs"> = {

@@ -9,6 +9,7 @@ import type { LabEngine } from "../../../netlist/lab/propagate.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
+import { withKnown } from "./crosstalk-estimate.ts";
 import { cellStructure, type CellStructure } from "./structure.ts";
 
 /**
@@ -127,6 +128,8 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     plan.push({ stage: s, kind: "phase" }, { stage: s, kind: "through" });
   });
   plan.push({ stage: null, kind: "accept" });
+  // A study's known couplings hold from the first round (none otherwise).
+  estimatedDie.crosstalk = withKnown({ setup, estimatedDie, pairCoupling: new Map() }, []);
   return {
     struct,
     setup,
