@@ -209,7 +209,16 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
 }
 
 function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
-  // φ victims' near pairs (phi-pairs.ts), before anything this round fits with the couplings.
+  // φ victims' near pairs (phi-pairs.ts), before anything this round fits with the couplings, but
+  // on the couplers' balance: their slope readings are turned into phase on the estimated fringe.
+  if (round.groups.some((g) => g.kind === "slope")) {
+    for (const g of round.groups)
+      if (g.kind === "sweep" && g.what === "through") {
+        const scan = round.groups.find((x): x is Extract<Group, { kind: "magnitude" }> => x.kind === "magnitude" && x.entry === g.entry);
+        setBalance(state, g.entry, 0);
+        balance(state, round, readings, g.entry, scan);
+      }
+  }
   absorbPairs(state, round, (g) => values(state, readings, g, round));
   refreshCrosstalk(state);
   const gains = new Map<number, number>();

@@ -121,6 +121,7 @@ export function absorbPairs(state: SessionState, round: Round, values: (g: Slope
     const sm = (m[2]! - m[1]!) / dP;
     if (!(Math.abs(sp) > 0) || !(Math.abs(sm) > 0) || Math.sign(sp) !== Math.sign(sm)) continue;
     const scale = sp / sm;
+    if (phiVictim(state, g.victim) && !followsFringe(m, [p0, pLo, pHi])) continue;
     // The victim's extra phase δ that makes the estimate read what step k read (secant from δ = 0,
     // the estimate's own couplings).
     const extra = (k: number): number => {
@@ -143,6 +144,23 @@ export function absorbPairs(state: SessionState, round: Round, values: (g: Slope
       state.pairCoupling.set(key, was + moves[j]! / pa);
     });
   }
+}
+
+/** Heater h is an entry's φ (a victim read at a fan-in or through a ReLU, often dim). */
+function phiVictim(state: SessionState, h: number): boolean {
+  return state.struct.entries.some((e) => e.phi === h);
+}
+
+/**
+ * A φ victim's slope readings (setting, below, above) follow the estimated fringe: the setting's
+ * reading between the two others, and the slope relative to the level within a quarter of the
+ * prediction's. The digits stage's φ pairs of add0 are read at 10⁻¹⁰ A, where noise made couplings of
+ * −0.17 out of 0.003 (docs/calibration.md §12, "Which couplings the flips break").
+ */
+export function followsFringe(m: readonly number[], p: readonly number[]): boolean {
+  const between = (m[0]! - m[1]!) * (m[2]! - m[0]!) > 0;
+  const ratio = (m[2]! - m[1]!) / m[0]! / ((p[2]! - p[1]!) / p[0]!);
+  return between && ratio > 0.8 && ratio < 1.25;
 }
 
 /** The coupling the estimated die gives a pair now (its crosstalk list: the law or an earlier override). */

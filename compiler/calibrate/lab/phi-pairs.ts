@@ -4,8 +4,9 @@
 // code 0 while its meta-MZI was swept — moved it by tenths of a radian. So at the start of each
 // stage's through round (its φ offsets are known by then) every anchored φ is set where its meta-MZI
 // fringe is steepest, read there, a step below and above, and once per near heater of its part at
-// full power; pairs.ts turns each into that pair's coupling. Heaters that carry the pair's light
-// (the entry's and its partner's θ and φ) are not stepped: they sit where operation has them.
+// full power; pairs.ts turns each into that pair's coupling, if the slope readings follow the
+// estimated fringe (pairs.ts followsFringe). Heaters that carry the pair's light (the entry's and its
+// partner's θ and φ) are not stepped.
 import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { maxCode, sweepCodes } from "./stage-physics.ts";
@@ -28,8 +29,16 @@ export function planPhiPairs(
   const reach = reachOf(state);
   if (reach === null || state.setup.phiPairs !== true) return;
   const heaters = state.struct.heaters;
-  const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {
+    // Every entry of a row against every heater near any of the row's φs: each reading is a coupling
+    // relative to the reference's, so the row's relative phases need the same aggressors for all.
+    const near = new Set<number>();
+    for (const x of row.entries) {
+      const hx = heaters[state.struct.entries[x]!.phi]!;
+      heaters.forEach((h, i) => {
+        if (heaterPart(h) === heaterPart(hx) && Math.hypot(h.x - hx.x, h.y - hx.y) <= reach) near.add(i);
+      });
+    }
     for (const [e, partner] of metaPairs(row)) {
       if (e === row.ref) continue;
       const en = state.struct.entries[e]!;
@@ -37,38 +46,50 @@ export function planPhiPairs(
       if (state.struct.parked.has(en.phi)) continue;
       const s = setting(e, partner);
       if (!s) continue;
-      const hv = heaters[en.phi]!;
       const carry = new Set([en.theta, en.phi, pn.theta, pn.phi]);
-      const aggressors = heaters
-        .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: heaterPart(h) }))
-        .filter((x) => !carry.has(x.i) && x.part === en.part && x.d <= reach)
-        .map((x) => x.i);
+      const aggressors = [...near].filter((i) => !carry.has(i)).sort((a, b) => a - b);
       if (aggressors.length === 0) continue;
-      const k = slopeIndex(state, s, en.phi, [s.site], sweep);
-      const g: Extract<Group, { kind: "slope" }> = {
-        kind: "slope",
-        victim: en.phi,
-        aggressors,
-        read: [s.site],
-        steps: [],
-        codes: [sweep[k]!, sweep[k - 1]!, sweep[k + 1]!],
-      };
-      const at = (c: number): Int32Array => {
-        const codes = Int32Array.from(s.codes);
-        codes[en.phi] = c;
-        return codes;
-      };
-      const push = (codes: Int32Array, purpose: string): void => {
-        g.steps.push(steps.length);
-        steps.push({ purpose, powers: s.powers, codes, read: g.read });
-      };
-      for (const c of g.codes) push(at(c), `pair ${en.name} phi slope`);
-      for (const a of aggressors) {
-        const codes = at(sweep[k]!);
-        codes[a] = maxCode(state);
-        push(codes, `pair ${en.name} phi <- ${heaters[a]!.name}`);
-      }
-      groups.push(g);
+      slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups);
     }
   }
+}
+
+/** A φ victim set where its fringe at `s.read` is steepest, read there, a step below and above, and once per aggressor at full power. */
+function slopeGroup(
+  state: SessionState,
+  victim: number,
+  aggressors: number[],
+  s: { powers: Float64Array; codes: Int32Array; read: number[] },
+  name: string,
+  steps: Step[],
+  groups: Group[],
+  /** The victim's codes at the setting, below and above (default: where the estimated fringe is steepest). */
+  at3?: [number, number, number],
+): void {
+  const sweep = sweepCodes(state, state.setup.points);
+  const k = at3 ? 0 : slopeIndex(state, s, victim, s.read, sweep);
+  const g: Extract<Group, { kind: "slope" }> = {
+    kind: "slope",
+    victim,
+    aggressors,
+    read: s.read,
+    steps: [],
+    codes: at3 ?? [sweep[k]!, sweep[k - 1]!, sweep[k + 1]!],
+  };
+  const at = (c: number): Int32Array => {
+    const codes = Int32Array.from(s.codes);
+    codes[victim] = c;
+    return codes;
+  };
+  const push = (codes: Int32Array, purpose: string): void => {
+    g.steps.push(steps.length);
+    steps.push({ purpose, powers: s.powers, codes, read: g.read });
+  };
+  for (const c of g.codes) push(at(c), `pair ${name} slope`);
+  for (const a of aggressors) {
+    const codes = at(g.codes[0]!);
+    codes[a] = maxCode(state);
+    push(codes, `pair ${name} <- ${state.struct.heaters[a]!.name}`);
+  }
+  groups.push(g);
 }
