@@ -2,6 +2,7 @@
 // or to a pair measured one by one (absorb.ts): each victim under the law its own stage was fitted
 // under, the measured pairs in place of the law's, each beyond the chip-wide floor (the floor probe, absorb.ts).
 import { type Crosstalk, type CrosstalkLaw, crosstalkOf } from "../../../netlist/die/heaters.ts";
+import { withKnown } from "./known-couplings.ts";
 import type { SessionState } from "./session-state.ts";
 
 /** The estimated die's couplings: the law's, with the pairs measured one by one in their place. */
@@ -39,21 +40,4 @@ export function refreshCrosstalk(state: SessionState): void {
     list.push({ victim, aggressor, radPerMw: v });
   }
   state.estimatedDie.crosstalk = withKnown(state, list).sort((p, q) => p.victim - q.victim || p.aggressor - q.aggressor);
-}
-
-/** The list with a study's known couplings in place of the pairs they select (LabSetup.knownCouplings). */
-export function withKnown(state: Pick<SessionState, "setup" | "estimatedDie" | "pairCoupling">, list: Crosstalk[]): Crosstalk[] {
-  const k = state.setup.knownCouplings;
-  if (!k) return list;
-  const handed = (v: number, a: number): boolean => k.onto(v, a) && !(k.unreadOnly && state.pairCoupling.has(`${v},${a}`));
-  const floor = state.estimatedDie.crosstalkFloor ?? 0;
-  const out = list.filter((c) => !handed(c.victim, c.aggressor));
-  for (const c of k.pairs)
-    if (handed(c.victim, c.aggressor))
-      out.push({
-        victim: c.victim,
-        aggressor: c.aggressor,
-        radPerMw: c.radPerMw - floor * state.estimatedDie.heaters[c.aggressor]!.radPerMw,
-      });
-  return out;
 }

@@ -9,7 +9,7 @@ import type { LabEngine } from "../../../netlist/lab/propagate.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
-import { withKnown } from "./crosstalk-estimate.ts";
+import { withKnown } from "./known-couplings.ts";
 import { cellStructure, type CellStructure } from "./structure.ts";
 
 /**
