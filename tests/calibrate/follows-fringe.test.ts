@@ -1,8 +1,9 @@
-// The gate on a φ victim's slope readings (compiler/calibrate/lab/pairs.ts followsFringe): a pair's
-// couplings are taken only where the three slope readings (setting, below, above) follow the
-// estimated fringe. The readings below are add0's, crosstalk-flip die 2 (docs/calibration.md §12).
+// The gates on a φ victim's slope readings (compiler/calibrate/lab/pairs.ts): a pair's couplings are
+// taken only where the three slope readings (setting, below, above) follow the estimated fringe
+// (followsFringe) and the setting read again moves by at most a tenth of the slope step's change
+// (quietEnough). The readings below are add0's, crosstalk-flip die 2 (docs/calibration.md §12).
 import { describe, expect, it } from "vitest";
-import { followsFringe } from "../../compiler/calibrate/lab/pairs.ts";
+import { followsFringe, quietEnough } from "../../compiler/calibrate/lab/pairs.ts";
 
 describe("a φ pair's slope readings follow the estimated fringe", () => {
   it("takes a bright meta-MZI read on its slope, negative slopes included", () => {
@@ -20,5 +21,13 @@ describe("a φ pair's slope readings follow the estimated fringe", () => {
     expect(followsFringe([2.366e-10, 2.926e-10, 1.602e-10], [2.784e-7, 3.285e-7, 2.281e-7])).toBe(false);
     // A slope of the other sign than predicted.
     expect(followsFringe([1.0e-5, 1.05e-5, 0.95e-5], [1.0e-2, 0.95e-2, 1.05e-2])).toBe(false);
+  });
+
+  it("takes a group whose setting reads the same twice, and refuses one whose second reading moved", () => {
+    // setting, below, above, two aggressors, the setting again: the step's change is 1.34e-6 either way.
+    expect(quietEnough([1.0e-5, 8.66e-6, 1.134e-5, 1.01e-5, 0.99e-5, 1.005e-5])).toBe(true);
+    expect(quietEnough([1.0e-5, 8.66e-6, 1.134e-5, 1.01e-5, 0.99e-5, 1.02e-5])).toBe(false);
+    // Noise at the digits' 10⁻¹⁰ A: the slope readings follow, the repeat does not.
+    expect(quietEnough([1.378e-9, 1.277e-9, 1.522e-9, 1.4e-9, 1.3e-9, 1.31e-9])).toBe(false);
   });
 });

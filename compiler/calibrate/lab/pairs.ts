@@ -122,6 +122,7 @@ export function absorbPairs(state: SessionState, round: Round, values: (g: Slope
     if (!(Math.abs(sp) > 0) || !(Math.abs(sm) > 0) || Math.sign(sp) !== Math.sign(sm)) continue;
     const scale = sp / sm;
     if (phiVictim(state, g.victim) && !followsFringe(m, [p0, pLo, pHi])) continue;
+    if (g.again && !quietEnough(m)) continue;
     // The victim's extra phase δ that makes the estimate read what step k read (secant from δ = 0,
     // the estimate's own couplings).
     const extra = (k: number): number => {
@@ -161,6 +162,16 @@ export function followsFringe(m: readonly number[], p: readonly number[]): boole
   const between = (m[0]! - m[1]!) * (m[2]! - m[0]!) > 0;
   const ratio = (m[2]! - m[1]!) / m[0]! / ((p[2]! - p[1]!) / p[0]!);
   return between && ratio > 0.8 && ratio < 1.25;
+}
+
+/**
+ * A group whose setting was read twice (`again`, its last step) is quiet enough when the two readings
+ * differ by at most a tenth of the slope step's change: noise that size is a coupling error of a
+ * hundredth of a radian per reading. On add0's digits φs, read at 10⁻¹⁰ A, the three slope readings
+ * can follow the fringe by chance; their couplings were 0.1–0.3 rad off (docs/calibration.md §12).
+ */
+export function quietEnough(m: readonly number[]): boolean {
+  return Math.abs(m[m.length - 1]! - m[0]!) <= 0.1 * (Math.abs(m[2]! - m[1]!) / 2);
 }
 
 /** The coupling the estimated die gives a pair now (its crosstalk list: the law or an earlier override). */

@@ -5,8 +5,8 @@
 // stage's through round (its φ offsets are known by then) every anchored φ is set where its meta-MZI
 // fringe is steepest, read there, a step below and above, and once per near heater of its part at
 // full power; pairs.ts turns each into that pair's coupling, if the slope readings follow the
-// estimated fringe (pairs.ts followsFringe). Heaters that carry the pair's light (the entry's and its
-// partner's θ and φ) are not stepped.
+// estimated fringe and read the same twice (pairs.ts followsFringe, quietEnough). Heaters that carry
+// the pair's light (the entry's and its partner's θ and φ) and the row's other θs are not stepped.
 import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { maxCode, sweepCodes } from "./stage-physics.ts";
@@ -46,7 +46,9 @@ export function planPhiPairs(
       if (state.struct.parked.has(en.phi)) continue;
       const s = setting(e, partner);
       if (!s) continue;
-      const carry = new Set([en.theta, en.phi, pn.theta, pn.phi]);
+      // The pair's heaters, and the row's other θs: one at full power opens its entry, whose light the
+      // estimate predicts with a gain not yet read (on coupler-wide add0 die 3: 0.23 rad read, 0 true).
+      const carry = new Set([en.theta, en.phi, pn.theta, pn.phi, ...row.entries.map((x) => state.struct.entries[x]!.theta)]);
       const aggressors = [...near].filter((i) => !carry.has(i)).sort((a, b) => a - b);
       if (aggressors.length === 0) continue;
       slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups);
@@ -91,5 +93,8 @@ function slopeGroup(
     codes[a] = maxCode(state);
     push(codes, `pair ${name} <- ${state.struct.heaters[a]!.name}`);
   }
+  // The setting read again: how far a reading moves with nothing changed (pairs.ts quietEnough).
+  g.again = true;
+  push(at(g.codes[0]!), `pair ${name} again`);
   groups.push(g);
 }

@@ -171,8 +171,11 @@ export type Group =
     }
   /** A dim entry's meta-MZI pair again, the entry at θ = π (plan.ts planPhase): how arg m turns, for its coupler balance. */
   | { kind: "turn"; entry: number; heater: number; read: number[]; steps: number[] }
-  /** One θ victim against its near heaters (pairs.ts): steps are its setting, below, above, then one per aggressor. */
-  | { kind: "slope"; victim: number; aggressors: number[]; read: number[]; steps: number[]; codes: number[] };
+  /**
+   * One victim against its near heaters (pairs.ts): steps are its setting, below, above, then one per
+   * aggressor, and with `again` its setting once more (a φ victim's: the noise of its readings).
+   */
+  | { kind: "slope"; victim: number; aggressors: number[]; read: number[]; steps: number[]; codes: number[]; again?: boolean };
 
 export interface Round {
   index: number;
