@@ -25,7 +25,7 @@ describe("crosstalk onto φ heaters measured pair by pair", () => {
       const { circuit, table } = paperCell("divide0");
       // Die 6 of the study (scripts/lab-study.ts --departure crosstalk): 15/16 and refused with the law
       // alone, without closing rounds. (Die 4, this test's die before, is exact with the law alone since
-      // the chip-wide floor. Over dies 1-19 the φ pairs make 6 exact and cost 5, 11 and 12.)
+      // the chip-wide floor.)
       const stream = 1000003 + 6;
       const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
       const session = (phiPairs: boolean): LabSession => {
