@@ -211,6 +211,7 @@ function shiftRow(state: SessionState, e: number, shift: number, skip: number): 
 function absorbThrough(state: SessionState, round: Round, readings: StepReading[]): void {
   // φ victims' near pairs (phi-pairs.ts), before anything this round fits with the couplings, but
   // on the couplers' balance: their slope readings are turned into phase on the estimated fringe.
+  // (Each balance is fitted again below, on the couplings the pairs then gave.)
   if (round.groups.some((g) => g.kind === "slope")) {
     for (const g of round.groups)
       if (g.kind === "sweep" && g.what === "through") {

@@ -56,7 +56,7 @@ export function planPhiPairs(
   }
 }
 
-/** A φ victim set where its fringe at `s.read` is steepest, read there, a step below and above, and once per aggressor at full power. */
+/** A φ victim set where its fringe at `s.read` is steepest, read there, a step below and above, once per aggressor at full power, and there again. */
 function slopeGroup(
   state: SessionState,
   victim: number,
@@ -65,18 +65,16 @@ function slopeGroup(
   name: string,
   steps: Step[],
   groups: Group[],
-  /** The victim's codes at the setting, below and above (default: where the estimated fringe is steepest). */
-  at3?: [number, number, number],
 ): void {
   const sweep = sweepCodes(state, state.setup.points);
-  const k = at3 ? 0 : slopeIndex(state, s, victim, s.read, sweep);
+  const k = slopeIndex(state, s, victim, s.read, sweep);
   const g: Extract<Group, { kind: "slope" }> = {
     kind: "slope",
     victim,
     aggressors,
     read: s.read,
     steps: [],
-    codes: at3 ?? [sweep[k]!, sweep[k - 1]!, sweep[k + 1]!],
+    codes: [sweep[k]!, sweep[k - 1]!, sweep[k + 1]!],
   };
   const at = (c: number): Int32Array => {
     const codes = Int32Array.from(s.codes);
