@@ -7,7 +7,9 @@
 //     same | cross      the aggressor in the victim's part, or in another (default either)
 //     ref | carry | rest   φ victims only: the reference entry's φ of a row; a meta pair's carriers
 //                       (its own θ, the partner's θ and φ); the φ victims' other aggressors
-//     unread            only pairs the session did not read one by one
+//     unread            only pairs the session did not read one by one (in any selection: in all)
+//     all               no narrowing: every pair
+//   Selections joined by "+" are handed over together (phi,same,ref+phi,same,rest).
 import type { Circuit } from "../netlist/ir.ts";
 import type { FabDie } from "../netlist/die/heaters.ts";
 import type { KnownCouplings } from "../compiler/calibrate/lab/rounds.ts";
@@ -16,6 +18,15 @@ import { cellStructure, heaterPart, metaPairs } from "../compiler/calibrate/lab/
 const WORDS = new Set(["theta", "phi", "same", "cross", "ref", "carry", "rest", "unread", "all"]);
 
 export function knownCouplings(spec: string, circuit: Circuit, die: FabDie): KnownCouplings {
+  const parts = spec.split("+").map((one) => selection(one, circuit, die));
+  return {
+    pairs: die.crosstalk,
+    unreadOnly: parts.some((x) => x.unread),
+    onto: (v, a) => parts.some((x) => x.onto(v, a)),
+  };
+}
+
+function selection(spec: string, circuit: Circuit, die: FabDie): { unread: boolean; onto(v: number, a: number): boolean } {
   const words = new Set(spec.split(",").filter(Boolean));
   for (const w of words) if (!WORDS.has(w)) throw new Error(`--known-couplings: "${w}" is not one of ${[...WORDS].join(", ")}`);
   const struct = cellStructure(circuit);
@@ -37,8 +48,7 @@ export function knownCouplings(spec: string, circuit: Circuit, die: FabDie): Kno
     }
   const role = (v: number, a: number): string => (refPhi.has(v) ? "ref" : carry.get(v)?.has(a) ? "carry" : "rest");
   return {
-    pairs: die.crosstalk,
-    unreadOnly: words.has("unread"),
+    unread: words.has("unread"),
     onto(v, a) {
       const theta = thetas.has(v);
       if (words.has("theta") && !theta) return false;

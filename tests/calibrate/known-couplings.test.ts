@@ -48,6 +48,11 @@ describe("known couplings (a study's oracle)", () => {
     }
     expect(die.crosstalk.some((c) => !k.onto(c.victim, c.aggressor) && h[c.victim]!.name.endsWith(".phi"))).toBe(true);
     expect(() => knownCouplings("theta,near", circuit, die)).toThrow(/"near" is not one of/);
+    // "+" joins selections: θ victims and φ victims of the same part are the same part's pairs.
+    const joined = knownCouplings("theta,same+phi,same", circuit, die);
+    const same = knownCouplings("same", circuit, die);
+    expect(die.crosstalk.every((c) => joined.onto(c.victim, c.aggressor) === same.onto(c.victim, c.aggressor))).toBe(true);
+    expect(die.crosstalk.some((c) => joined.onto(c.victim, c.aggressor) && !k.onto(c.victim, c.aggressor))).toBe(true);
 
     const unread = session("theta,same,unread");
     const readPairs = [...unread.s.pairCouplings.keys()];

@@ -41,7 +41,6 @@ export function planPairs(
 ): void {
   const reach = reachOf(state);
   if (reach === null) return;
-  const sweep = sweepCodes(state, state.setup.points);
   const heaters = state.struct.heaters;
   for (const e of stage.entries) {
     const v = state.struct.entries[e]!;
@@ -49,32 +48,55 @@ export function planPairs(
     if (state.dead.has(v.dump)) continue;
     const hv = heaters[v.theta]!;
     const l = lit(v.input);
-    const k = slopeIndex(state, l, v.theta, [v.dump], sweep);
     const aggressors = heaters
       .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: heaterPart(h) }))
       .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0)
       .map((x) => x.i);
     if (aggressors.length === 0) continue;
-    const g: SlopeGroup = {
-      kind: "slope",
-      victim: v.theta,
-      aggressors,
-      read: [v.dump],
-      steps: [],
-      codes: [sweep[k]!, sweep[k - SLOPE_STEPS]!, sweep[k + SLOPE_STEPS]!],
-    };
-    const push = (codes: Int32Array, purpose: string): void => {
-      g.steps.push(steps.length);
-      steps.push({ purpose, powers: l.powers, codes, read: g.read });
-    };
-    for (const c of g.codes) push(stepOf(l, v.theta, c).codes, `pair ${v.name} slope`);
-    for (const a of aggressors) {
-      const codes = stepOf(l, v.theta, sweep[k]!).codes;
-      codes[a] = maxCode(state);
-      push(codes, `pair ${v.name} <- ${heaters[a]!.name}`);
-    }
-    groups.push(g);
+    slopeGroup(state, v.theta, aggressors, { powers: l.powers, codes: l.codes, read: [v.dump] }, v.name, steps, groups, false);
   }
+}
+
+/**
+ * One victim's pair readings (a θ here, a φ in phi-pairs.ts): set where its estimated fringe at
+ * `s.read` is steepest, read there, a step below and above, once per aggressor at full power, and
+ * with `again` there once more (how far a reading moves with nothing changed: quietEnough).
+ */
+export function slopeGroup(
+  state: SessionState,
+  victim: number,
+  aggressors: number[],
+  s: { powers: Float64Array; codes: Int32Array; read: number[] },
+  name: string,
+  steps: Step[],
+  groups: Group[],
+  again: boolean,
+): void {
+  const sweep = sweepCodes(state, state.setup.points);
+  const k = slopeIndex(state, s, victim, s.read, sweep);
+  const g: SlopeGroup = {
+    kind: "slope",
+    victim,
+    aggressors,
+    read: s.read,
+    steps: [],
+    codes: [sweep[k]!, sweep[k - SLOPE_STEPS]!, sweep[k + SLOPE_STEPS]!],
+  };
+  const push = (codes: Int32Array, purpose: string): void => {
+    g.steps.push(steps.length);
+    steps.push({ purpose, powers: s.powers, codes, read: g.read });
+  };
+  for (const c of g.codes) push(stepOf(s, victim, c).codes, `pair ${name} slope`);
+  for (const a of aggressors) {
+    const codes = stepOf(s, victim, g.codes[0]!).codes;
+    codes[a] = maxCode(state);
+    push(codes, `pair ${name} <- ${state.struct.heaters[a]!.name}`);
+  }
+  if (again) {
+    g.again = true;
+    push(stepOf(s, victim, g.codes[0]!).codes, `pair ${name} again`);
+  }
+  groups.push(g);
 }
 
 /** The distance within which the law's coupling is at least the pairs' reach (null before a law). */

@@ -9,8 +9,7 @@
 // the pair's light (the entry's and its partner's θ and φ) and the row's other θs are not stepped.
 import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { maxCode, sweepCodes } from "./stage-physics.ts";
-import { slopeIndex, reachOf } from "./pairs.ts";
+import { reachOf, slopeGroup } from "./pairs.ts";
 import { heaterPart, metaPairs, type Stage } from "./structure.ts";
 
 export interface MetaSetting {
@@ -29,14 +28,16 @@ export function planPhiPairs(
   const reach = reachOf(state);
   if (reach === null || state.setup.phiPairs !== true) return;
   const heaters = state.struct.heaters;
+  const parts = heaters.map(heaterPart);
   for (const row of stage.rows) {
     // Every entry of a row against every heater near any of the row's φs: each reading is a coupling
     // relative to the reference's, so the row's relative phases need the same aggressors for all.
     const near = new Set<number>();
     for (const x of row.entries) {
-      const hx = heaters[state.struct.entries[x]!.phi]!;
+      const en = state.struct.entries[x]!;
+      const hx = heaters[en.phi]!;
       heaters.forEach((h, i) => {
-        if (heaterPart(h) === heaterPart(hx) && Math.hypot(h.x - hx.x, h.y - hx.y) <= reach) near.add(i);
+        if (parts[i] === en.part && Math.hypot(h.x - hx.x, h.y - hx.y) <= reach) near.add(i);
       });
     }
     for (const [e, partner] of metaPairs(row)) {
@@ -51,48 +52,7 @@ export function planPhiPairs(
       const carry = new Set([en.theta, en.phi, pn.theta, pn.phi, ...row.entries.map((x) => state.struct.entries[x]!.theta)]);
       const aggressors = [...near].filter((i) => !carry.has(i)).sort((a, b) => a - b);
       if (aggressors.length === 0) continue;
-      slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups);
+      slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups, true);
     }
   }
-}
-
-/** A φ victim set where its fringe at `s.read` is steepest, read there, a step below and above, once per aggressor at full power, and there again. */
-function slopeGroup(
-  state: SessionState,
-  victim: number,
-  aggressors: number[],
-  s: { powers: Float64Array; codes: Int32Array; read: number[] },
-  name: string,
-  steps: Step[],
-  groups: Group[],
-): void {
-  const sweep = sweepCodes(state, state.setup.points);
-  const k = slopeIndex(state, s, victim, s.read, sweep);
-  const g: Extract<Group, { kind: "slope" }> = {
-    kind: "slope",
-    victim,
-    aggressors,
-    read: s.read,
-    steps: [],
-    codes: [sweep[k]!, sweep[k - 1]!, sweep[k + 1]!],
-  };
-  const at = (c: number): Int32Array => {
-    const codes = Int32Array.from(s.codes);
-    codes[victim] = c;
-    return codes;
-  };
-  const push = (codes: Int32Array, purpose: string): void => {
-    g.steps.push(steps.length);
-    steps.push({ purpose, powers: s.powers, codes, read: g.read });
-  };
-  for (const c of g.codes) push(at(c), `pair ${name} slope`);
-  for (const a of aggressors) {
-    const codes = at(g.codes[0]!);
-    codes[a] = maxCode(state);
-    push(codes, `pair ${name} <- ${state.struct.heaters[a]!.name}`);
-  }
-  // The setting read again: how far a reading moves with nothing changed (pairs.ts quietEnough).
-  g.again = true;
-  push(at(g.codes[0]!), `pair ${name} again`);
-  groups.push(g);
 }
