@@ -209,6 +209,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
         }),
         darkMonitors: arr(str),
         deadMonitors: arr(str),
+        crosstalkDeparture: orNull(shape({ part: str, pairs: int, off: int })),
         settling: orNull(shape({ detected: bool, tauMs: num, tail: num, explained: num, settleMs: num, heaters: arr(str) })),
         calibrationS: num,
         files: arr(str),

@@ -5,8 +5,10 @@
 // fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign") and
 // --no-floor (LabSetup.crosstalkFloor = false: no floor probe, no chip-wide floor modelled) and
 // --dark-meters (LabSetup.brightMeters = false: unread meters predicted where the estimate puts them),
-// --pair-kappa <κ> (LabSetup.pairKappa: the pairs round's reach, default 0.005) and --phi-pairs
-// (LabSetup.phiPairs: φ victims read pair by pair too).
+// --pair-kappa <κ> (LabSetup.pairKappa: the pairs' reach, by default 0.005 and after a departure from
+// the law 0.001 for θ and 0.002 for φ victims), --phi-pairs and --no-phi-pairs (LabSetup.phiPairs:
+// φ victims read pair by pair always, or never; by default once the pairs depart from the law) and
+// --no-law-departure (LabSetup.lawDeparture = false: the law alone, no departure seen).
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -24,6 +26,8 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
   if (args.includes("--no-floor")) setup.crosstalkFloor = false;
   if (args.includes("--dark-meters")) setup.brightMeters = false;
   if (args.includes("--phi-pairs")) setup.phiPairs = true;
+  if (args.includes("--no-phi-pairs")) setup.phiPairs = false;
+  if (args.includes("--no-law-departure")) setup.lawDeparture = false;
   const kappa = args.indexOf("--pair-kappa");
   if (kappa >= 0) {
     const k = Number(args[kappa + 1]);

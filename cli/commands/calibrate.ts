@@ -275,6 +275,8 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     );
     // Photodiodes the session named dead from their flat fringes and read past (dead-monitor.ts).
     const dead = session.deadMonitors;
+    // Crosstalk a pairs round found off its law (law-departure.ts): pairs read wider, φ pairs read.
+    const departed = session.lawDeparture;
     const fmt = (x: number[]): string => x.map((v) => v.toFixed(3)).join(", ");
     out.note(
       [
@@ -289,6 +291,11 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
           (ro) =>
             `  monitor ${ro} read a flat fringe: named dead, what it measures read again past it (a fan-in monitor its light reaches, or the row's reader)`,
         ),
+        ...(departed
+          ? [
+              `  crosstalk off its law: ${departed.off} of ${departed.pairs} near pairs of ${departed.part} read more than the law's own size from it; from there on, pairs read out to 0.1 % of the aggressor's phase and the φs read pair by pair too`,
+            ]
+          : []),
         `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
         ...a.failing
           .slice(0, flags.show)
@@ -318,6 +325,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       acceptance: acceptanceDoc(a, flags.show),
       darkMonitors: dark.map(([ro]) => ro),
       deadMonitors: dead,
+      crosstalkDeparture: departed,
       settling: settlingDoc(session),
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),

@@ -275,6 +275,7 @@ export function labCalibrationFiles(
     `  "settling": ${JSON.stringify(settlingDoc(session))},`,
     `  "crosstalkCouplings": ${estimatedDie.crosstalk.length},`,
     `  "crosstalkFloor": ${JSON.stringify(estimatedDie.crosstalkFloor ?? 0)},`,
+    `  "crosstalkDeparture": ${JSON.stringify(session.lawDeparture)},`,
     `  "predictedMargins": ${JSON.stringify({ cases: margins.cases, worstSteps: margins.worst, perModeSteps: margins.perMode })},`,
     `  "acceptance": ${JSON.stringify(acceptanceDoc(acceptance))},`,
     `  "heaters": [\n${heaters.map((h) => `    ${JSON.stringify(h)}`).join(",\n")}\n  ]`,

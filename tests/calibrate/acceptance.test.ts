@@ -43,11 +43,13 @@ describe("the acceptance round", () => {
   });
 
   it("refuses exactly the dies that are not exact, on dies whose crosstalk departs from the fitted law", () => {
+    // The law alone (LabSetup.lawDeparture false): with the departure seen (law-departure.ts) these
+    // dies calibrate exact, and this test is about the verdict on dies that do not.
     let refused = 0;
     // npm test: die 4 (refused, closed, exact and accepted), dies 8 and 11 (inexact and refused).
     for (const s of FULL ? [1, 2, 3, 4, 5, 6, 8, 11] : [4, 8, 11]) {
       const die = departDie(drawFabDie(circuit, tech, s, `x${s}`), circuit, ["crosstalk"], s);
-      const run = simulateLab(circuit, table, die, 5);
+      const run = simulateLab(circuit, table, die, 5, { lawDeparture: false });
       const exact = checkCellOnFab(run.calibrated.circuit, die, run.codes).exact;
       const a = run.session.acceptance!;
       // Never a false pass, and here no exact die refused either (the verdict of the last
@@ -122,10 +124,11 @@ describe("the acceptance round", () => {
 
   it("makes calibrate --readings exit 1, naming the cell and the failing inputs, on a die the calibration's model does not fit", async () => {
     const dir = cellDir("optinc-accept-", circuit, table, "paper_4x8.divide0");
-    // Seed 8: still inexact after the closing rounds (seed 2 is exact and accepted since them, seed 6
-    // since the law fitted to pairs of either sign, seed 4 since the chip-wide floor is measured; a
-    // scan of seeds 1–30 finds 8, 11, 21 and 28 refused).
-    const die = departDie(drawFabDie(circuit, tech, 8, "crosstalk off its law"), circuit, ["crosstalk"], 8);
+    // The study's die 9 (scripts/lab-study.ts --departure crosstalk, lab seed 7 + 9): the one of its
+    // first 30 divide0 dies still refused with the law's departure seen (docs/calibration.md §12).
+    // Seed 8 of this file, refused before, is exact and accepted since.
+    const stream = 1000003 + 9;
+    const die = departDie(drawFabDie(circuit, tech, stream, "crosstalk off its law"), circuit, ["crosstalk"], stream);
     const work = mkdtempSync(join(tmpdir(), "optinc-accept-work-"));
     writeFileSync(join(work, "die.json"), writeFabDieFile(die));
     const run = async (args: string[]): Promise<{ code: number; err: string }> => {
@@ -133,7 +136,7 @@ describe("the acceptance round", () => {
       const code = await main(args, io);
       return { code, err: io.err() };
     };
-    const m = await run(["measure", dir, "--die", join(work, "die.json"), "--seed", "5", "-o", join(work, "r.json")]);
+    const m = await run(["measure", dir, "--die", join(work, "die.json"), "--seed", "16", "-o", join(work, "r.json")]);
     expect(m.code).toBe(0);
     const c = await run(["calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
     expect(c.code).toBe(1);
@@ -142,6 +145,8 @@ describe("the acceptance round", () => {
     );
     expect(c.err).toMatch(/inputs \[\d, \d\]: expected \[\d\], read levels \[-?[\d.]+\]/);
     expect(c.err).not.toMatch(/predicted on the estimated die/);
+    // The pairs' departure from the law is named (law-departure.ts).
+    expect(c.err).toMatch(/crosstalk off its law: \d+ of \d+ near pairs of \S+ read more than the law's own size from it/);
     // The true die agrees: the calibrated files are not exact on it.
     const v = await run(["verify", join(work, "cal"), "--measured", join(work, "die.json")]);
     expect(v.code).toBe(1);

@@ -11,7 +11,7 @@ import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { DIM_FRINGE_MW, MAX_POWER_RATIO, brightenDim, fringeAmplitude } from "../../compiler/calibrate/lab/dim-power.ts";
 import { roundReadings } from "../../compiler/calibrate/lab/lab-files.ts";
-import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/closing.ts";
+import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
 import { newSessionState } from "../../compiler/calibrate/lab/session-state.ts";
 import { engine, metaSetting, programCodes } from "../../compiler/calibrate/lab/stage-physics.ts";

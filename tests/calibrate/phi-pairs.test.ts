@@ -1,5 +1,6 @@
-// Crosstalk onto φ heaters pair by pair (compiler/calibrate/lab/phi-pairs.ts, an option, off by default:
-// it cost coupler-wide add0 dies, docs/calibration.md §12): on a divide0 die
+// Crosstalk onto φ heaters pair by pair (compiler/calibrate/lab/phi-pairs.ts; by default on once the
+// pairs depart from the crosstalk law, law-departure.ts; here forced on and off at the law's reach,
+// the departure's check switched off, as the option was checked before it): on a divide0 die
 // whose couplings leave the distance law (the crosstalk departure), each anchored φ is read against
 // its near heaters in its meta-MZI setting. What the reading gives is the coupling onto the entry's
 // phase relative to its row's reference (the reference's own error is the row's gauge), so the
@@ -30,7 +31,11 @@ describe("crosstalk onto φ heaters measured pair by pair", () => {
       const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
       const session = (phiPairs: boolean): LabSession => {
         // Without the closing rounds a refusal brings (closing.ts): they alone make this die exact.
-        const s = new LabSession(circuit, { ...labSetup(), phiPairs, closing: false }, labProgram(circuit, table));
+        const s = new LabSession(
+          circuit,
+          { ...labSetup(), phiPairs, closing: false, lawDeparture: false, pairKappa: 0.005 },
+          labProgram(circuit, table),
+        );
         measureRounds(s, simulatedLab(s, die, 7 + 6));
         return s;
       };

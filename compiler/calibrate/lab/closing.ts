@@ -12,6 +12,7 @@
 //          programmed and lit as in the acceptance round, read at the fan-in monitor where it meets
 //          its row's reference: its phase against the rest of its row where the decision is made.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
+import { READINGS_PER_MZI, readingsSoFar } from "./budget.ts";
 import { absorbDither } from "./closing-fit.ts";
 import { planThetaPerEntry, stageInputPower } from "./closing-entry.ts";
 import { type Group, type Round, roundReadings, type Step, type StepReading } from "./rounds.ts";
@@ -25,14 +26,10 @@ const DITHER_RAD = 0.3;
 /** Passes at most, and the largest correction (rad) under which a pass counts as converged. */
 export const CLOSE_PASSES = 3;
 const CONVERGED_RAD = 0.004;
-/** Readings per MZI a session may take (issue #37). */
-export const READINGS_PER_MZI = 300;
 /** Operating lightings tried per stage: acceptance inputs, spread over the round. */
 const LIGHTINGS = 24;
 
 type Sweep = Extract<Group, { kind: "sweep" }>;
-
-const readingsSoFar = (state: SessionState): number => state.rounds.reduce((a, r) => a + roundReadings(r.steps), 0);
 
 /** Readings of a closing pass: the last one's, else at most one dither per θ and per φ and a few references. */
 function passEstimate(state: SessionState): number {

@@ -7,17 +7,17 @@
 //   - the phase each aggressor moves the victim by, beyond what the estimated die predicts, is found
 //     on the estimated fringe (scale-free: the readings' slope against the prediction's) and turned
 //     into that pair's coupling, which then overrides the law for the pair.
-// Aggressors are the heaters of the victim's part within the law's reach (κ ≥ 0.5 %) that carry no
-// light to it in the setting (their code there is 0): a heater that routes the light would change
-// the reading through the routing, not through heat.
+// Aggressors are the heaters of the victim's part within the law's reach (κ ≥ 0.5 %, or 0.1 % once
+// the pairs depart from the law: law-departure.ts) that carry no light to it in the setting (their
+// code there is 0): a heater that routes the light would change the reading through the routing,
+// not through heat.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
+import { pairKappa } from "./law-departure.ts";
 import type { Group, Round, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, sweepCodes } from "./stage-physics.ts";
 import { heaterPart, type Stage } from "./structure.ts";
 
-/** Couplings below this fraction of the aggressor's own phase are left to the law (LabSetup.pairKappa). */
-const MIN_KAPPA = 0.005;
 /** Code offset of the slope readings, in units of the sweep's step near the victim's setting. */
 const SLOPE_STEPS = 1;
 
@@ -51,6 +51,8 @@ export function planPairs(
     const aggressors = heaters
       .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: heaterPart(h) }))
       .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0)
+      // a departed stage's second pairs round (law-departure.ts) reads only the pairs the first did not
+      .filter((x) => !state.pairCoupling.has(`${v.theta},${x.i}`))
       .map((x) => x.i);
     if (aggressors.length === 0) continue;
     slopeGroup(state, v.theta, aggressors, { powers: l.powers, codes: l.codes, read: [v.dump] }, v.name, steps, groups, false);
@@ -100,9 +102,9 @@ export function slopeGroup(
 }
 
 /** The distance within which the law's coupling is at least the pairs' reach (null before a law). */
-export function reachOf(state: SessionState): number | null {
+export function reachOf(state: SessionState, kappa = pairKappa(state)): number | null {
   const law = state.law;
-  return law ? law.atUm + law.decayUm * Math.log(law.kappa / (state.setup.pairKappa ?? MIN_KAPPA)) : null;
+  return law ? law.atUm + law.decayUm * Math.log(law.kappa / kappa) : null;
 }
 
 /** The sweep index where heater h's estimated fringe at `read` is steepest (never an end). */

@@ -348,17 +348,6 @@ function planMagnitude(
 function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: Group[]): void {
   const base = baseCodes(state, stage);
   const eng = engine(state);
-  // φ victims against their near heaters, in the meta-MZI setting of planPhase.
-  planPhiPairs(
-    state,
-    stage,
-    (e, partner) => {
-      const site = meetingSite(state.struct, e, partner);
-      return site === undefined ? null : { ...metaSetting(state, stage, base, eng, e, partner), site };
-    },
-    steps,
-    groups,
-  );
   const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {
     const read = meter(state, row);
@@ -392,4 +381,16 @@ function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: G
       if (m) groups.push(m);
     }
   }
+  // φ victims against their near heaters, in the meta-MZI setting of planPhase (after the through
+  // sweeps, so each group is planned only within what the budget leaves beside them: budget.ts).
+  planPhiPairs(
+    state,
+    stage,
+    (e, partner) => {
+      const site = meetingSite(state.struct, e, partner);
+      return site === undefined ? null : { ...metaSetting(state, stage, base, eng, e, partner), site };
+    },
+    steps,
+    groups,
+  );
 }

@@ -24,8 +24,10 @@ export interface LabSetup {
   readMs: number;
   /** Fit each attenuator's coupler balance (coupler-balance.ts); false keeps them balanced (an ablation). Default true. */
   balance?: boolean;
-  /** Measure φ victims' near couplings pair by pair (phi-pairs.ts). Default false: on coupler-wide add0 dies it made 4 of the first 9 inexact (docs/calibration.md §12). */
+  /** Measure φ victims' near couplings pair by pair (phi-pairs.ts): true always, false never; by default once the pairs depart from the crosstalk law (law-departure.ts). */
   phiPairs?: boolean;
+  /** Watch the pairs rounds for a departure from the crosstalk law and widen the pairs then (law-departure.ts); false: never (an ablation). Default true. */
+  lawDeparture?: boolean;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
   /** Raise the lab power of a meta-MZI setting whose predicted fringe is dim (dim-power.ts); false: the setup's laser power (an ablation). Default true. */
@@ -81,7 +83,8 @@ export interface LabSetup {
   brightMeters?: boolean;
   /**
    * How far the pairs round reaches: every heater of the victim's part whose coupling the fitted law
-   * puts at this fraction of its own phase or more is read as a pair (pairs.ts; default 0.005).
+   * puts at this fraction of its own phase or more is read as a pair (pairs.ts). Default 0.005, and
+   * 0.001 once the pairs depart from the law (law-departure.ts).
    */
   pairKappa?: number;
   /**

@@ -96,10 +96,21 @@ export interface SessionState {
   settling: Settling | null;
   /** The estimated die's optics, built on first use (stage-physics.ts engine). */
   cachedEngine: LabEngine | null;
+  /** The first pairs round found off the crosstalk law (law-departure.ts); null while the pairs follow it. */
+  departure: LawDeparture | null;
   /** The closing passes after a failed acceptance (closing.ts): the pass, each pass's largest move (rad), the last θ move. */
   closing?: { pass: number; moved: number[]; theta: number };
   /** The input coupling read by each estimation round's references, at every step (coupling-refs.ts). */
   readonly coupling: { round: number; c: Float64Array; refs: number[] }[];
+}
+
+/** What the first pairs round off the crosstalk law found (law-departure.ts). */
+export interface LawDeparture {
+  /** The stage (index into CellStructure.stages) whose pairs departed. */
+  stage: number;
+  /** Its pairs compared with the law, and those off it by more than the law's own size. */
+  pairs: number;
+  off: number;
 }
 
 /** A session before any reading: the estimated die is the nominal one (offsets 0, nominal efficiency, ideal passives). */
@@ -151,6 +162,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     readings: [],
     acceptance: null,
     settling: null,
+    departure: null,
     cachedEngine: null,
     coupling: [],
   };

@@ -95,6 +95,12 @@ export class LabSession {
     return [...this.state.dead].sort((a, b) => a - b).map((r) => this.state.struct.readouts[r]!);
   }
 
+  /** The first pairs round found off the crosstalk law (law-departure.ts): its stage's part, its pairs and those off; null while they follow it. */
+  get lawDeparture(): { part: string; pairs: number; off: number } | null {
+    const d = this.state.departure;
+    return d ? { part: this.state.struct.stages[d.stage]!.part, pairs: d.pairs, off: d.off } : null;
+  }
+
   /** The input coupling each estimation round's references read, at every step of the round (coupling-refs.ts). */
   get coupling(): SessionState["coupling"] {
     return this.state.coupling;

@@ -1,0 +1,116 @@
+// The pairs round's departure from the crosstalk law (compiler/calibrate/lab/law-departure.ts): a
+// pairs round whose couplings follow the law changes nothing; one with a few pairs off it (another
+// size, the other sign) widens the pairs' reach, turns on the φ pairs and plans the stage's pairs
+// again. Planted faults beside each: too few pairs off, the check switched off, a setup that chose.
+import { describe, expect, it } from "vitest";
+import { departDie } from "../../fab/departures.ts";
+import { drawFabDie } from "../../fab/draw.ts";
+import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
+import { LabSession } from "../../compiler/calibrate/lab/session.ts";
+import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { paperCell } from "./fab-fixtures.ts";
+import { crosstalkFraction, type CrosstalkLaw } from "../../netlist/die/heaters.ts";
+import { DEPARTED_KAPPA, LAW_KAPPA, noteDeparture, pairKappa, phiPairsOn } from "../../compiler/calibrate/lab/law-departure.ts";
+import type { Group, LabSetup, Round } from "../../compiler/calibrate/lab/rounds.ts";
+import type { SessionState } from "../../compiler/calibrate/lab/session-state.ts";
+
+const LAW: CrosstalkLaw = { kappa: 0.035, atUm: 15, decayUm: 20, cutoff: 1e-5 };
+const ETA = 0.12;
+
+/** A stage of 10 victims, each with one aggressor 20 µm away; `ratios[i]`: victim i's measured coupling over the law's. */
+function pairsRound(ratios: number[], setup: Partial<LabSetup> = {}): { state: SessionState; round: Round } {
+  const heaters = ratios.flatMap((_, i) => [
+    { name: `v${i}.theta`, x: 100 * i, y: 0, offsetRad: 0, radPerMw: ETA },
+    { name: `a${i}.theta`, x: 100 * i, y: 20, offsetRad: 0, radPerMw: ETA },
+  ]);
+  const pairCoupling = new Map(ratios.map((r, i) => [`${2 * i},${2 * i + 1}`, r * crosstalkFraction(LAW, 20) * ETA]));
+  const groups: Group[] = ratios.map((_, i) => ({
+    kind: "slope",
+    victim: 2 * i,
+    aggressors: [2 * i + 1],
+    read: [i],
+    steps: [],
+    codes: [0, 0, 0],
+  }));
+  const state = {
+    setup,
+    plan: [
+      { stage: 0, kind: "theta" },
+      { stage: 0, kind: "phase", pairs: true },
+      { stage: 0, kind: "phase" },
+    ],
+    estimatedDie: { heaters, crosstalk: [] },
+    law: LAW,
+    lawOf: new Map(),
+    pairCoupling,
+    departure: null,
+  } as unknown as SessionState;
+  return { state, round: { index: 1, kind: "phase", stage: "p", steps: [], groups } as unknown as Round };
+}
+
+describe("a departure from the crosstalk law, seen in a pairs round", () => {
+  it("is not seen when every pair reads the law (within 10 %): reach and φ pairs stay the law's", () => {
+    const { state, round } = pairsRound([1, 0.95, 1.05, 1.1, 0.9, 1, 1, 1.02, 0.98, 1]);
+    noteDeparture(state, round);
+    expect(state.departure).toBeNull();
+    expect(state.plan).toHaveLength(3);
+    expect(pairKappa(state)).toBe(LAW_KAPPA);
+    expect(phiPairsOn(state)).toBe(false);
+  });
+
+  it("is seen when three of ten pairs are off by more than the law's size (two flipped, one 2.5×): wider reach, φ pairs, the stage's pairs planned again", () => {
+    const { state, round } = pairsRound([1, -1.2, 1, -0.8, 2.5, 1, 1, 1, 1, 1]);
+    noteDeparture(state, round);
+    expect(state.departure).toEqual({ stage: 0, pairs: 10, off: 3 });
+    expect(state.plan[2]).toEqual({ stage: 0, kind: "phase", pairs: true });
+    expect(state.plan).toHaveLength(4);
+    expect(pairKappa(state)).toBe(DEPARTED_KAPPA);
+    expect(phiPairsOn(state)).toBe(true);
+    // seen once: the second pairs round plans nothing more
+    noteDeparture(state, { ...round, index: 2 });
+    expect(state.plan).toHaveLength(4);
+  });
+
+  it("planted: two pairs off (below three) is not a departure; nor is any when the check is off", () => {
+    const two = pairsRound([1, -1.2, 1, -0.8, 1.9, 1, 1, 1, 1, 1]);
+    noteDeparture(two.state, two.round);
+    expect(two.state.departure).toBeNull();
+    const off = pairsRound([1, -1.2, 1, -0.8, 2.5, 1, 1, 1, 1, 1], { lawDeparture: false });
+    noteDeparture(off.state, off.round);
+    expect(off.state.departure).toBeNull();
+    expect(off.state.plan).toHaveLength(3);
+  });
+
+  it("leaves a setup's own reach and φ-pairs choice as set", () => {
+    const { state, round } = pairsRound([1, -1.2, 1, -0.8, 2.5, 1, 1, 1, 1, 1], { pairKappa: 0.003, phiPairs: false });
+    noteDeparture(state, round);
+    expect(state.departure).not.toBeNull();
+    expect(pairKappa(state)).toBe(0.003);
+    expect(phiPairsOn(state)).toBe(false);
+  });
+
+  it("on a crosstalk die: seen in the first stage, the die exact and accepted without closing rounds; with the check off, inexact and refused", () => {
+    // divide0's study die 3 (docs/calibration.md §12), closing rounds off so the first verdict stands
+    const { circuit, table } = paperCell("divide0");
+    const stream = 1000003 + 3;
+    const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+    const run = (lawDeparture: boolean): { s: LabSession; exact: boolean } => {
+      const s = new LabSession(circuit, { ...labSetup(), closing: false, lawDeparture }, labProgram(circuit, table));
+      measureRounds(s, simulatedLab(s, die, 7 + 3));
+      const r = checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, s.programCodes().codes);
+      return { s, exact: r.exact === r.cases };
+    };
+    const on = run(true);
+    expect(on.s.lawDeparture?.part).toBe(on.s.struct.stages[0]!.part);
+    expect(on.s.lawDeparture!.off).toBeGreaterThanOrEqual(3);
+    expect(on.exact).toBe(true);
+    expect(on.s.acceptance?.pass).toBe(true);
+    const phiPairs = [...on.s.pairCouplings.keys()].filter((k) => on.s.struct.heaters[Number(k.split(",")[0])]!.name.endsWith(".phi"));
+    expect(phiPairs.length).toBeGreaterThan(0);
+    const off = run(false);
+    expect(off.s.lawDeparture).toBeNull();
+    expect(off.exact).toBe(false);
+    expect(off.s.acceptance?.pass).toBe(false);
+  }, 120_000);
+});
