@@ -10,6 +10,10 @@ import { LabSession } from "../../compiler/calibrate/lab/session.ts";
 import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
+import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
+import { roundReadings } from "../../compiler/calibrate/lab/rounds.ts";
+import { studyDie } from "../../scripts/lab-study-core.ts";
+import { FULL } from "../helpers/tier.ts";
 import { crosstalkFraction, type CrosstalkLaw } from "../../netlist/die/heaters.ts";
 import { DEPARTED_KAPPA, LAW_KAPPA, noteDeparture, pairKappa, phiPairsOn } from "../../compiler/calibrate/lab/law-departure.ts";
 import type { Group, LabSetup, Round } from "../../compiler/calibrate/lab/rounds.ts";
@@ -113,4 +117,28 @@ describe("a departure from the crosstalk law, seen in a pairs round", () => {
     expect(off.exact).toBe(false);
     expect(off.s.acceptance?.pass).toBe(false);
   }, 120_000);
+
+  // About 20 s: in the full tier (npm run test:full).
+  it.runIf(FULL)(
+    "on add1's crosstalk die 1: every stage after the first reads φ pairs, the session stays within 300 readings per MZI, and the die is exact and accepted",
+    () => {
+      const { circuit, table } = paperCell("add1");
+      const die = studyDie(circuit, "paper_4x8.add1", 1, ["crosstalk"]);
+      const s = new LabSession(circuit, labSetup(), labProgram(circuit, table));
+      const rounds = measureRounds(s, simulatedLab(s, die, 7 + 1));
+      expect(s.lawDeparture).not.toBeNull();
+      const readings = rounds.reduce((a, r) => a + roundReadings(r.round.steps), 0);
+      expect(readings / s.struct.entries.length).toBeLessThanOrEqual(READINGS_PER_MZI);
+      // φ groups per stage part (slope groups whose victim is an entry's φ)
+      const phis = new Map(s.struct.entries.map((e) => [e.phi, e.part]));
+      const parts = new Set(
+        rounds.flatMap((r) => r.round.groups.flatMap((g) => (g.kind === "slope" && phis.has(g.victim) ? [phis.get(g.victim)!] : []))),
+      );
+      for (const st of s.struct.stages.slice(1)) expect(parts.has(st.part)).toBe(true);
+      const r = checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, s.programCodes().codes);
+      expect(r.exact).toBe(r.cases);
+      expect(s.acceptance?.pass).toBe(true);
+    },
+    300_000,
+  );
 });

@@ -2,7 +2,8 @@
 // (closing.ts) are planned only while they and the acceptance round again fit. The φ pairs
 // (phi-pairs.ts), read once the pairs depart from the crosstalk law, are planned only while they fit
 // beside the stage's own through round, its coupling references, what the later stages are expected
-// to take and the acceptance round: exact on the last stage, an estimate before it.
+// to take and the acceptance round: exact on the last stage, an estimate before it (from the third
+// stage on: laterStages).
 import { acceptReadings } from "./accept.ts";
 import { REFERENCE_PURPOSE, referenceSpacing } from "./coupling-refs.ts";
 import { roundReadings, type Step } from "./rounds.ts";
@@ -17,8 +18,9 @@ export const readingsSoFar = (state: SessionState): number => state.rounds.reduc
 /**
  * Readings the stages after `stage` will take, expected: their entries times the fewest readings
  * per entry any stage so far took outside its pair readings (slope groups), `current` being
- * `stage`'s through round as planned before its φ pairs. On add1's crosstalk die 0 the last stage
- * took 3501 readings against 3534 expected (19 entries at stage 2's 186).
+ * `stage`'s through round as planned before its φ pairs; none expected (no cap but the exact one of
+ * the last stage) until two stages after the first are known. On add1's crosstalk die 0 the last
+ * stage took 3501 readings against 3534 expected (19 entries at stage 2's 186).
  */
 function laterStages(state: SessionState, stage: number, current: Step[]): number {
   const own = new Map<number, number>();
@@ -32,9 +34,11 @@ function laterStages(state: SessionState, stage: number, current: Step[]): numbe
   own.set(stage, (own.get(stage) ?? 0) + roundReadings(current));
   // Not the first stage: lit from the lab inputs, every entry's dump read, its through round alone took
   // 607 readings per entry on add1 (the later stages 172–218 per entry in all); with it counted, add0's
-  // first stage lost its φ pairs to the reserve and crosstalk die 3 its exactness (135 of 256).
+  // first stage lost its φ pairs to the reserve and crosstalk die 3 its exactness (135 of 256). Nor
+  // from one stage alone: add1's threshold stage (218 per entry) put the step and digits stages at
+  // 10,900 readings where they take about 9,000, and its φ pairs, the ones add1 needs, were all cut.
   own.delete(0);
-  if (own.size === 0) return 0;
+  if (own.size < 2) return 0;
   const stages = state.struct.stages;
   const perEntry = Math.min(...[...own].map(([t, n]) => n / stages[t]!.entries.length));
   return stages.slice(stage + 1).reduce((a, st) => a + st.entries.length * perEntry, 0);
