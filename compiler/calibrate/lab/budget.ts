@@ -45,23 +45,20 @@ function laterStages(state: SessionState, stage: number, current: Step[]): numbe
 }
 
 /**
- * Whether `extra` (steps and readings) added to stage `stage`'s round planned so far (`steps`, of
- * which the first `planned` are its own sweeps) keeps the session within its budget: what is read,
+ * For stage `stage`'s round as planned so far (`steps`, its own sweeps): whether `extra` (steps and
+ * readings) added to what the round then holds keeps the session within its budget: what is read,
  * the round with it, the coupling references the round interleaves (one before every K steps and one
  * at the end, each as many readings as a reference reads: coupling-refs.ts), the later stages
- * (expected: laterStages) and the acceptance round.
+ * (expected: laterStages) and the acceptance round. What does not change while the round's extras
+ * are planned is counted once.
  */
-export function fitsBudget(
-  state: SessionState,
-  stage: number,
-  steps: Step[],
-  planned: number,
-  extra: { steps: number; readings: number },
-): boolean {
-  const budget = READINGS_PER_MZI * state.struct.entries.length;
-  const n = steps.length + extra.steps;
-  const refs = Math.ceil(n / referenceSpacing(state)) + 1;
+export function budgetCheck(state: SessionState, stage: number, steps: Step[]): (extra: { steps: number; readings: number }) => boolean {
   const refRead = Math.max(1, ...state.rounds.map((r) => r.steps.find((s) => s.purpose === REFERENCE_PURPOSE)?.read.length ?? 0));
-  const later = laterStages(state, stage, steps.slice(0, planned));
-  return readingsSoFar(state) + roundReadings(steps) + extra.readings + refs * refRead + later + acceptReadings(state) <= budget;
+  const spacing = referenceSpacing(state);
+  const left =
+    READINGS_PER_MZI * state.struct.entries.length - readingsSoFar(state) - laterStages(state, stage, steps) - acceptReadings(state);
+  return (extra) => {
+    const refs = Math.ceil((steps.length + extra.steps) / spacing) + 1;
+    return roundReadings(steps) + extra.readings + refs * refRead <= left;
+  };
 }

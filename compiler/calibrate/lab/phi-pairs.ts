@@ -11,7 +11,7 @@
 // row's other θs are not stepped. Each group is planned only while it fits the budget (budget.ts).
 import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { fitsBudget } from "./budget.ts";
+import { budgetCheck } from "./budget.ts";
 import { PHI_KAPPA, phiPairsOn } from "./law-departure.ts";
 import { reachOf, slopeGroup } from "./pairs.ts";
 import { heaterPart, metaPairs, type Stage } from "./structure.ts";
@@ -32,8 +32,7 @@ export function planPhiPairs(
   const reach = reachOf(state, state.setup.pairKappa ?? PHI_KAPPA);
   if (reach === null || !phiPairsOn(state)) return;
   const heaters = state.struct.heaters;
-  const at = state.struct.stages.indexOf(stage);
-  const planned = steps.length;
+  const fits = budgetCheck(state, state.struct.stages.indexOf(stage), steps);
   const parts = heaters.map(heaterPart);
   const near = (i: number, phi: number): boolean => Math.hypot(heaters[i]!.x - heaters[phi]!.x, heaters[i]!.y - heaters[phi]!.y) <= reach;
   for (const row of stage.rows) {
@@ -53,7 +52,7 @@ export function planPhiPairs(
         .filter((i) => parts[i] === en.part && !carry.has(i) && (near(i, en.phi) || near(i, pn.phi)));
       if (aggressors.length === 0) continue;
       // slope (3), aggressors, again (1); one reading each
-      if (!fitsBudget(state, at, steps, planned, { steps: aggressors.length + 4, readings: aggressors.length + 4 })) return;
+      if (!fits({ steps: aggressors.length + 4, readings: aggressors.length + 4 })) return;
       slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups, true);
     }
   }
