@@ -10,12 +10,15 @@ import { layoutChip } from "../../layout/chip.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 import { cascadeUnits, layoutCompiled, readCompiled } from "../../pipeline/layout/layout.ts";
 import { planCascade } from "../../aggregate/cascade.ts";
+import { FULL } from "../helpers/tier.ts";
 
 const root = mkdtempSync(join(tmpdir(), "optinc-whole-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("the whole chip: every unit of every cascade level", () => {
-  it("paper-4x8-robust: units per level as the report's, heaters and pads as the report counts", () => {
+  // Drawing paper-4x8-robust whole takes about 9 s: the full tier. npm test keeps the units per
+  // level below and the quick start's counts (tests/layout/layout-check.test.ts).
+  it.runIf(FULL)("paper-4x8-robust: units per level as the report's, heaters and pads as the report counts (OPTINC_FULL=1)", () => {
     const r = compiledExample("paper-4x8-robust");
     const dir = join(root, "robust");
     writeLayoutInputs(r, dir);

@@ -211,11 +211,24 @@ export function setBalance(state: SessionState, entry: number, s: number): void 
  */
 export function fitBalance(state: SessionState, entry: number, residuals: Residual[]): number | null {
   const h = 0.002;
+  // A phase residual at s = 0 and s = h, kept: the fit's first step is taken from the same two
+  // balances (each prediction propagates the stage, the fit's main cost).
+  const seen = new Map<Residual, Map<number, number[]>>();
+  let now = Number.NaN;
+  const set = (s: number): void => {
+    if (s !== now) setBalance(state, entry, s);
+    now = s;
+  };
+  const atS = (r: Residual, s: number): number[] => {
+    const hit = seen.get(r)?.get(s);
+    if (hit) return hit;
+    set(s);
+    return r.at();
+  };
   const slope = (r: Residual): number => {
-    setBalance(state, entry, 0);
-    const a = r.at();
-    setBalance(state, entry, h);
-    const b = r.at();
+    const a = atS(r, 0);
+    const b = atS(r, h);
+    seen.set(r, new Map([[0, a], [h, b]]));
     return Math.hypot(...a.map((x, k) => (x - b[k]!) / h));
   };
   const used = residuals.filter((r) => !r.phase || slope(r) >= MIN_SLOPE);
@@ -224,10 +237,7 @@ export function fitBalance(state: SessionState, entry: number, residuals: Residu
     return null;
   };
   if (!used.some((r) => r.phase)) return give();
-  const at = (s: number): number[] => {
-    setBalance(state, entry, s);
-    return used.flatMap((r) => r.at());
-  };
+  const at = (s: number): number[] => used.flatMap((r) => atS(r, s));
   let s = 0;
   for (let it = 0; it < 2; it++) {
     const r = at(s);
@@ -245,5 +255,6 @@ export function fitBalance(state: SessionState, entry: number, residuals: Residu
   }
   const r = at(s);
   if (!(Math.hypot(...r) / Math.sqrt(r.length) <= MISFIT)) return give();
+  set(s);
   return s;
 }
