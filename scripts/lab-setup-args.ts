@@ -8,7 +8,9 @@
 // --pair-kappa <κ> (LabSetup.pairKappa: the pairs' reach, by default 0.005 and after a departure from
 // the law 0.001 for θ and 0.002 for φ victims), --phi-pairs and --no-phi-pairs (LabSetup.phiPairs:
 // φ victims read pair by pair always, or never; by default once the pairs depart from the law) and
-// --no-law-departure (LabSetup.lawDeparture = false: the law alone, no departure seen).
+// --no-law-departure (LabSetup.lawDeparture = false: the law alone, no departure seen) and
+// --through-monitors <n> (LabSetup.throughMonitors: the most monitors a through sweep reads, 0 all;
+// by default 1 after a departure, else all).
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -33,6 +35,13 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
     const k = Number(args[kappa + 1]);
     if (!(k > 0 && k < 1)) throw new Error(`--pair-kappa takes a fraction in (0, 1) (got ${args[kappa + 1]})`);
     setup.pairKappa = k;
+  }
+  const through = args.indexOf("--through-monitors");
+  if (through >= 0) {
+    const n = Number(args[through + 1]);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`--through-monitors takes a whole number of monitors, 0 for all (got ${args[through + 1]})`);
+    setup.throughMonitors = n;
   }
   return setup;
 }

@@ -181,7 +181,7 @@ export function labStudy(
     th.push(...r.theta);
     row.rowErrors.push(r.rowWorst);
     log?.(
-      `${name} die ${d}: ${mine.exact}/${mine.cases} exact, ${passed ? "accepted" : "refused"}, ${(run.calibrationMs / 1000).toFixed(1)} s (CPU ${(run.calibrationCpuMs / 1000).toFixed(1)} s), lab ${run.labSeconds.toFixed(1)} s, ${(run.readings / row.mzis).toFixed(2)} readings per MZI`,
+      `${name} die ${d}: ${mine.exact}/${mine.cases} exact, ${passed ? "accepted" : "refused"}, ${(run.calibrationMs / 1000).toFixed(1)} s (CPU ${(run.calibrationCpuMs / 1000).toFixed(1)} s), lab ${run.labSeconds.toFixed(1)} s, ${(run.readings / row.mzis).toFixed(2)} readings per MZI, row-field error ${(100 * r.rowWorst).toFixed(2)} %`,
     );
   }
   row.thetaRms = rms(th);

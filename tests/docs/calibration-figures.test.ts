@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type LabSample, type LabSamplesFile, labSamples, sampleRows } from "../../scripts/lab-samples-core.ts";
+import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
 import { compiledExample } from "../helpers/examples.ts";
 import { FULL } from "../helpers/tier.ts";
 
@@ -118,9 +119,13 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
     if (r.falsePasses === 0 && s.perDie.some((d) => d.accepted && d.exact !== d.cases)) out.push(`${name}: a sampled die is a false pass`);
     // The row states the most a die of it took; dies beyond the sample may take more (re-reads,
     // closing passes after a refusal: crosstalk divide0's sampled dies 250.3, its row's most 276, a
-    // die closed after a refusal), none of the sample more than the row.
+    // die closed after a refusal), none of the sample more than the row. Closing passes run while
+    // they fit the budget (compiler/calibrate/lab/closing.ts), so a row with a refused die may state
+    // up to the budget (crosstalk add0: sampled dies 221.4, accepted without one; die 27 299.8 after
+    // three passes); a row whose every die is accepted stays within 12 % of its sample.
     const perMzi = Math.max(...s.perDie.map((d) => d.readings)) / s.mzis;
-    if (perMzi > 1.02 * r.readingsPerMzi || r.readingsPerMzi > 1.12 * perMzi)
+    const most = r.accepted[0] < r.accepted[1] ? Math.max(1.12 * perMzi, READINGS_PER_MZI) : 1.12 * perMzi;
+    if (perMzi > 1.02 * r.readingsPerMzi || r.readingsPerMzi > most)
       out.push(`${name}: ${r.readingsPerMzi} readings per MZI in the docs, at most ${perMzi.toFixed(1)} in the sample`);
   }
   for (const s of samples)
@@ -152,13 +157,13 @@ describe("docs/calibration.md §9 and §12 against their samples", () => {
         FILE.samples.filter((s) => s.design === none.design && s.departure === "none"),
       ),
     ).toEqual(["§9 none paper_4x8.divide0: no die exact in the docs, a sampled die is"]);
-    const more = { ...none, readingsPerMzi: none.readingsPerMzi * 1.2 };
-    expect(
-      disagreements(
-        [more],
-        FILE.samples.filter((s) => s.design === none.design && s.departure === "none"),
-      )[0],
-    ).toMatch(/readings per MZI/);
+    const noneSample = FILE.samples.filter((s) => s.design === none.design && s.departure === "none");
+    // A row whose every die is accepted, 20 % over its sample; a row with a refused die, over the budget.
+    const more = { ...none, accepted: [none.accepted[1], none.accepted[1]] as [number, number], readingsPerMzi: none.readingsPerMzi * 1.2 };
+    expect(disagreements([more], noneSample).join("\n")).toMatch(/readings per MZI/);
+    const over = { ...none, accepted: [none.accepted[1] - 1, none.accepted[1]] as [number, number], readingsPerMzi: READINGS_PER_MZI + 1 };
+    expect(disagreements([over], noneSample).join("\n")).toMatch(/readings per MZI/);
+    expect(disagreements([{ ...over, readingsPerMzi: READINGS_PER_MZI }], noneSample)).toEqual([]);
     const s = FILE.samples.find((x) => x.design === none.design && x.departure === "none")!;
     const falsePass = { ...s, perDie: s.perDie.map((d, i) => (i === 0 ? { ...d, exact: d.cases - 1, accepted: true } : d)) };
     expect(disagreements([none], [falsePass]).join("\n")).toMatch(/false pass/);

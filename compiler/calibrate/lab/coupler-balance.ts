@@ -228,7 +228,13 @@ export function fitBalance(state: SessionState, entry: number, residuals: Residu
   const slope = (r: Residual): number => {
     const a = atS(r, 0);
     const b = atS(r, h);
-    seen.set(r, new Map([[0, a], [h, b]]));
+    seen.set(
+      r,
+      new Map([
+        [0, a],
+        [h, b],
+      ]),
+    );
     return Math.hypot(...a.map((x, k) => (x - b[k]!) / h));
   };
   const used = residuals.filter((r) => !r.phase || slope(r) >= MIN_SLOPE);

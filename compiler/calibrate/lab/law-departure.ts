@@ -37,6 +37,24 @@ export function phiPairsOn(state: SessionState): boolean {
   return state.setup.phiPairs ?? state.departure !== null;
 }
 
+/**
+ * The most monitors a through sweep reads once a departure is seen (LabSetup.throughMonitors
+ * overrides it; 0: all). A row feeding a stage is read at the dumps of every entry its light fans
+ * out to (15 in add1's threshold stage: 3,640 of the sum stage's 3,679 through readings on crosstalk
+ * die 0). Each dump's light is one fixed share of the row's, the same for every entry of the row,
+ * and the through fringe's gain is taken relative to the row's best entry (absorb.ts), so one dump
+ * reads the same gains. The readings saved go to the pairs a departure adds and to a closing pass:
+ * on add1's crosstalk dies 0–5, 2 of 6 exact and accepted reading every dump (the budget spent, no
+ * closing pass), 2 of 6 at 4 dumps, 6 of 6 at 1 (4 of them after a closing pass).
+ */
+export const THROUGH_MONITORS = 1;
+
+/** The monitors a through sweep of a row reads: all of `read`, or its first few after a departure. */
+export function throughMonitors(state: SessionState, read: number[]): number[] {
+  const cap = state.setup.throughMonitors ?? (state.departure ? THROUGH_MONITORS : 0);
+  return cap > 0 && read.length > cap ? read.slice(0, cap) : read;
+}
+
 /** After a pairs round's couplings are absorbed: a departure noted, and the stage's wider pairs round planned next. */
 export function noteDeparture(state: SessionState, round: Round): void {
   const p = state.plan[round.index];

@@ -11,6 +11,7 @@ import { planReread } from "./dead-monitor.ts";
 import { interleaveReferences } from "./coupling-refs.ts";
 import { planPairs } from "./pairs.ts";
 import { planPhiPairs } from "./phi-pairs.ts";
+import { throughMonitors } from "./law-departure.ts";
 import { DIM_SIGMA, type Group, type Round, type Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { planSettle, stepWaits } from "./settling.ts";
@@ -350,7 +351,7 @@ function planThrough(state: SessionState, stage: Stage, steps: Step[], groups: G
   const eng = engine(state);
   const sweep = sweepCodes(state, state.setup.points);
   for (const row of stage.rows) {
-    const read = meter(state, row);
+    const read = throughMonitors(state, meter(state, row));
     if (read.length === 0) continue;
     for (const e of row.entries) {
       const en = state.struct.entries[e]!;

@@ -28,6 +28,8 @@ export interface LabSetup {
   phiPairs?: boolean;
   /** Watch the pairs rounds for a departure from the crosstalk law and widen the pairs then (law-departure.ts); false: never (an ablation). Default true. */
   lawDeparture?: boolean;
+  /** The most monitors a through sweep reads (law-departure.ts throughMonitors); 0: all. By default 1 once the pairs depart from the crosstalk law, else all. */
+  throughMonitors?: number;
   /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
   brightLighting?: boolean;
   /** Raise the lab power of a meta-MZI setting whose predicted fringe is dim (dim-power.ts); false: the setup's laser power (an ablation). Default true. */
