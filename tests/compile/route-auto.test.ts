@@ -107,16 +107,18 @@ describe("route = auto", () => {
     expect(env.result.structure.chosen).toBeNull();
     expect(env.result.structure.rows.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
     expect(env.result.structure.rows.every((r) => r.yield !== null && r.yield.passing < r.yield.trials)).toBe(true);
-    // Independent check: each structure, built under the explicit route, misses on 100 dies.
-    for (const [name, cascade] of [
-      ["flat3", ""],
-      ["radix3", "  cascade { radix = 2 }"],
-    ]) {
-      const e = await compile(name!, `${body}\n  route = closed-form\n${cascade}`);
-      expect(e.code).toBe(0);
-      const k = await verify100(e.dir);
-      expect(checkTarget(k, 100, { yield: 0.99, confidence: 0.95 }).verdict, `${name}: ${k}/100`).toBe("missed");
-    }
+    // Independent check: each structure, built under the explicit route, misses on 100 dies (two
+    // compiles and 200 dies, about 3 s: the full tier).
+    if (FULL)
+      for (const [name, cascade] of [
+        ["flat3", ""],
+        ["radix3", "  cascade { radix = 2 }"],
+      ]) {
+        const e = await compile(name!, `${body}\n  route = closed-form\n${cascade}`);
+        expect(e.code).toBe(0);
+        const k = await verify100(e.dir);
+        expect(checkTarget(k, 100, { yield: 0.99, confidence: 0.95 }).verdict, `${name}: ${k}/100`).toBe("missed");
+      }
   }, 300_000);
 
   // A whole --explain search with Monte-Carlo on every structure (about 20 s): the full tier only.

@@ -10,6 +10,7 @@ import { initParams, lossAndGradient, parameterCount } from "../../../system/tra
 import { IMAGE_PIXELS, loadMnist } from "../../../system/train/mnist-data.ts";
 import { createRng } from "../../../math/rng.ts";
 import { scenarioAggregators, SHORT_SCENARIO } from "../../../system/train/scenarios.ts";
+import { FULL } from "../../helpers/tier.ts";
 
 const FORMAT: OptincFormat = { workers: 4, precision: 8, levels: 4, encoding: "offset-binary", rounding: "nearest-even", blockSize: 16 };
 const maxLevel = qmax;
@@ -187,8 +188,14 @@ describe("training emulation (reduced)", () => {
     expect(runs[0]!.meanRelativeGradientError).toBeLessThan(1e-6); // fp32 rounding of the executed ring
     expect(runs[1]!.meanRelativeGradientError).toBeGreaterThan(0);
     expect(runs[1]!.meanRelativeGradientError).toBeLessThan(0.1);
-    const again = emulate(config, scenarioAggregators(scenario));
-    expect(JSON.stringify(again)).toBe(JSON.stringify(runs));
+    // The same runs again, byte for byte: these (another 4 s) in the full tier, two 10-step runs in
+    // npm test.
+    if (FULL) expect(JSON.stringify(emulate(config, scenarioAggregators(scenario)))).toBe(JSON.stringify(runs));
+    else {
+      const short = { ...config, steps: 10, evalEvery: 5 };
+      const twice = [0, 1].map(() => JSON.stringify(emulate(short, scenarioAggregators({ ...scenario, ...short }))));
+      expect(twice[1]).toBe(twice[0]);
+    }
   });
 });
 
