@@ -21,7 +21,6 @@ import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings
 import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
-import { FULL } from "../helpers/tier.ts";
 
 const { circuit, table } = paperCell("divide0");
 
@@ -79,18 +78,13 @@ describe("calibration on crosstalk divide0 die 0", () => {
     // fault is the next test's.
   }, 120_000);
 
-  // Two sessions on one regression die (about 4 s): the full tier.
-  it.runIf(FULL)(
-    "a reading off the efficiency band moves nothing (the fixture's divide0, crosstalk die 18, step/e3, its first stage without a law; OPTINC_FULL=1)",
-    () => {
-      // The reading runs off the band where the sum stage has no crosstalk law (the law fitted to the
-      // positive pairs only, as before tests/calibrate/crosstalk-law.test.ts); with the law it stays on it.
-      const banded = run("divide0", 18, { lawMagnitude: false });
-      expect(banded.from).toMatch(/not read/);
-      expect(Math.abs(banded.eta - 1)).toBeLessThan(0.2);
-      // Planted: the rule before leaves the heater with no efficiency at all.
-      expect(run("divide0", 18, { lawMagnitude: false, etaBand: false }).eta).toBeLessThan(0.2);
-    },
-    120_000,
-  );
+  it("a reading off the efficiency band moves nothing (the fixture's divide0, crosstalk die 18, step/e3, its first stage without a law)", () => {
+    // The reading runs off the band where the sum stage has no crosstalk law (the law fitted to the
+    // positive pairs only, as before tests/calibrate/crosstalk-law.test.ts); with the law it stays on it.
+    const banded = run("divide0", 18, { lawMagnitude: false });
+    expect(banded.from).toMatch(/not read/);
+    expect(Math.abs(banded.eta - 1)).toBeLessThan(0.2);
+    // Planted: the rule before leaves the heater with no efficiency at all.
+    expect(run("divide0", 18, { lawMagnitude: false, etaBand: false }).eta).toBeLessThan(0.2);
+  }, 120_000);
 });
