@@ -40,7 +40,7 @@ export function phiPairsOn(state: SessionState): boolean {
 /**
  * The most monitors a through sweep reads once a departure is seen (LabSetup.throughMonitors
  * overrides it; 0: all). A row feeding a stage is read at the dumps of every entry its light fans
- * out to (15 in add1's threshold stage: 3,640 of the sum stage's 3,679 through readings on crosstalk
+ * out to (about 15 in add1's threshold stage: 3,640 of the sum stage's 3,679 through readings on crosstalk
  * die 0). Each dump's light is one fixed share of the row's, the same for every entry of the row,
  * and the through fringe's gain is taken relative to the row's best entry (absorb.ts), so one dump
  * reads the same gains. The readings saved go to the pairs a departure adds and to a closing pass:
