@@ -122,7 +122,7 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
     // die closed after a refusal), none of the sample more than the row. Closing passes run while
     // they fit the budget (compiler/calibrate/lab/closing.ts), so a row with a refused die may state
     // up to the budget (crosstalk add0: sampled dies 221.4, accepted without one; die 27 299.8 after
-    // three passes); a row whose every die is accepted stays within 12 % of its sample.
+    // its closing passes); a row whose every die is accepted stays within 12 % of its sample.
     const perMzi = Math.max(...s.perDie.map((d) => d.readings)) / s.mzis;
     const most = r.accepted[0] < r.accepted[1] ? Math.max(1.12 * perMzi, READINGS_PER_MZI) : 1.12 * perMzi;
     if (perMzi > 1.02 * r.readingsPerMzi || r.readingsPerMzi > most)
