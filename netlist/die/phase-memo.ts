@@ -14,7 +14,15 @@ export interface Packed {
   victim: Int32Array;
   aggressor: Int32Array;
   rate: Float64Array;
-  csr?: { n: number; start: Int32Array; order: Int32Array; victims: { start: Int32Array; list: Int32Array } };
+  /** Per victim (from `start[v]` to `start[v + 1]`): its couplings' list positions (`order`), rates and aggressors, in list order. */
+  csr?: {
+    n: number;
+    start: Int32Array;
+    order: Int32Array;
+    rate: Float64Array;
+    aggressor: Int32Array;
+    victims: { start: Int32Array; list: Int32Array };
+  };
 }
 
 const packs = new WeakMap<Crosstalk[], Packed>();
@@ -45,7 +53,16 @@ function csr(x: Packed, n: number): NonNullable<Packed["csr"]> {
     return { start, list };
   };
   const byVictim = bucket(x.victim, (k) => k);
-  x.csr = { n, start: byVictim.start, order: byVictim.list, victims: bucket(x.aggressor, (k) => x.victim[k]!) };
+  const order = byVictim.list;
+  // Rates and aggressors in victim order: a victim's sum reads them contiguously, in the same order.
+  x.csr = {
+    n,
+    start: byVictim.start,
+    order,
+    rate: Float64Array.from(order, (k) => x.rate[k]!),
+    aggressor: Int32Array.from(order, (k) => x.aggressor[k]!),
+    victims: bucket(x.aggressor, (k) => x.victim[k]!),
+  };
   return x.csr;
 }
 
@@ -106,7 +123,7 @@ export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): Floa
     }
   }
   const cm = 2 ** m.bits - 1;
-  const { start, order, victims } = csr(pack, n);
+  const { start, rate, aggressor, victims } = csr(pack, n);
   let nRedo = 0;
   for (let k = 0; k < nMoved; k++) {
     const i = moved[k]!;
@@ -129,13 +146,12 @@ export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): Floa
       redo[nRedo++] = i;
     }
   }
-  const { aggressor, rate } = pack;
   for (let k = 0; k < nRedo; k++) {
     const v = redo[k]!;
     mark[v] = 0;
     const h = heaters[v]!;
     let phi = h.offsetRad + h.radPerMw * p[v]! * (1 + (h.betaPerMw ?? 0) * p[v]!);
-    for (let j = start[v]!; j < start[v + 1]!; j++) phi += rate[order[j]!]! * p[aggressor[order[j]!]!]!;
+    for (let j = start[v]!; j < start[v + 1]!; j++) phi += rate[j]! * p[aggressor[j]!]!;
     m.phi[v] = phi;
   }
   return m.phi.slice();
@@ -146,11 +162,11 @@ export function realizedPhaseOf(die: Die, codes: ArrayLike<number>, h: number, o
   const cm = 2 ** die.drive.bits - 1;
   const power = (i: number): number => die.drive.pMaxMw * ((i === h ? own : codes[i]!) / cm) ** 2;
   const x = packed(die.crosstalk);
-  const { start, order } = csr(x, die.heaters.length);
+  const { start, rate, aggressor } = csr(x, die.heaters.length);
   const heater = die.heaters[h]!;
   const ph = power(h);
   let phi = heater.offsetRad + heater.radPerMw * ph * (1 + (heater.betaPerMw ?? 0) * ph);
-  for (let j = start[h]!; j < start[h + 1]!; j++) phi += x.rate[order[j]!]! * power(x.aggressor[order[j]!]!);
+  for (let j = start[h]!; j < start[h + 1]!; j++) phi += rate[j]! * power(aggressor[j]!);
   const floor = die.crosstalkFloor ?? 0;
   if (floor !== 0) for (let j = 0; j < die.heaters.length; j++) if (j !== h) phi += floor * die.heaters[j]!.radPerMw * power(j);
   return phi;
