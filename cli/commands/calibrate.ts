@@ -16,7 +16,7 @@ import { CommandOutput } from "../output.ts";
 import { chipCellPortMap, diag, dieCircuitName, loadAnyDie, loadTarget, type Target } from "../circuit-input.ts";
 import { checkComplete } from "../../compiler/calibrate/lab/lab-files-check.ts";
 import { readoutWarnings } from "../../compiler/calibrate/lab/lab-files-check.ts";
-import { DEPARTED_KAPPA } from "../../compiler/calibrate/lab/law-departure.ts";
+import { DEPARTED_KAPPA, THROUGH_MONITORS } from "../../compiler/calibrate/lab/law-departure.ts";
 import {
   acceptanceDoc,
   formatTotals,
@@ -294,7 +294,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
         ),
         ...(departed
           ? [
-              `  crosstalk off its law: ${departed.off} of ${departed.pairs} near pairs of ${departed.part} read more than the law's own size from it; from there on, pairs read out to ${100 * DEPARTED_KAPPA} % of the aggressor's phase and the φs read pair by pair too`,
+              `  crosstalk off its law: ${departed.off} of ${departed.pairs} near pairs of ${departed.part} read more than the law's own size from it; from there on, pairs read out to ${100 * DEPARTED_KAPPA} % of the aggressor's phase, the φs read pair by pair too, and each through sweep at ${THROUGH_MONITORS} monitor`,
             ]
           : []),
         `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,

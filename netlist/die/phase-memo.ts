@@ -14,11 +14,10 @@ export interface Packed {
   victim: Int32Array;
   aggressor: Int32Array;
   rate: Float64Array;
-  /** Per victim (from `start[v]` to `start[v + 1]`): its couplings' list positions (`order`), rates and aggressors, in list order. */
+  /** Per victim (from `start[v]` to `start[v + 1]`): its couplings' rates and aggressors, in list order. */
   csr?: {
     n: number;
     start: Int32Array;
-    order: Int32Array;
     rate: Float64Array;
     aggressor: Int32Array;
     victims: { start: Int32Array; list: Int32Array };
@@ -58,7 +57,6 @@ function csr(x: Packed, n: number): NonNullable<Packed["csr"]> {
   x.csr = {
     n,
     start: byVictim.start,
-    order,
     rate: Float64Array.from(order, (k) => x.rate[k]!),
     aggressor: Int32Array.from(order, (k) => x.aggressor[k]!),
     victims: bucket(x.aggressor, (k) => x.victim[k]!),

@@ -158,7 +158,6 @@ function ratio(p: [number, number], q: [number, number]): [number, number] {
  */
 export function turnResidual(state: SessionState, round: Round, readings: StepReading[], meta: Sweep, turn: Turn): Residual | null {
   // φ as the estimated die realizes it at each step: measured and predicted regressed on the same φ.
-  // φ as the estimated die realizes it at each step, measured and predicted regressed on the same φ.
   // A sweep changes only its heater's code, so its phase moves by its own law alone.
   const sweep = (g: Sweep | Turn): number[] => {
     const h = state.estimatedDie.heaters[g.heater]!;
