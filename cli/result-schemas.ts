@@ -210,6 +210,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
         darkMonitors: arr(str),
         deadMonitors: arr(str),
         crosstalkDeparture: orNull(shape({ part: str, pairs: int, off: int })),
+        levelTrim: orNull(shape({ scale: arr(num), shift: arr(num) })),
         settling: orNull(shape({ detected: bool, tauMs: num, tail: num, explained: num, settleMs: num, heaters: arr(str) })),
         calibrationS: num,
         files: arr(str),

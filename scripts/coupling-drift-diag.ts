@@ -8,9 +8,8 @@ import { drawFabDie } from "../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../fab/technology.ts";
 import { realizedPhases, wrapSigned, type FabDie } from "../netlist/die/heaters.ts";
 import { checkCellOnFab } from "../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSetup, simulatedLab } from "../pipeline/calibrate/from-readings.ts";
+import { labProgram, labSetup, simulatedLab, calibrateSession } from "../pipeline/calibrate/from-readings.ts";
 import { LabSession, type LabSetup } from "../compiler/calibrate/lab/session.ts";
-import { calibrateFab } from "../pipeline/calibrate/fabricated-die.ts";
 import { cellDesigns } from "./fab-study-core.ts";
 
 const args = process.argv.slice(2);
@@ -42,7 +41,7 @@ function run(die: FabDie) {
     n += r.steps.length;
   }
   const { codes } = session.programCodes();
-  const cal = calibrateFab(design.circuit, design.table, session.estimatedDie);
+  const cal = calibrateSession(design.circuit, design.table, session);
   const check = checkCellOnFab(cal.circuit, die, codes);
   return { session, codes, check, trace: bench.couplingTrace!(), rounds };
 }

@@ -297,6 +297,11 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
               `  crosstalk off its law: ${departed.off} of ${departed.pairs} near pairs of ${departed.part} read more than the law's own size from it; from there on, pairs read out to ${100 * DEPARTED_KAPPA} % of the aggressor's phase, the φs read pair by pair too, and each through sweep at ${THROUGH_MONITORS} monitor`,
             ]
           : []),
+        ...(session.levelTrim
+          ? [
+              `  receiver levels trimmed from a refused acceptance round (step ×${fmt(session.levelTrim.scale)}, offset +${fmt(session.levelTrim.shift)} step per detector mode), then the acceptance round again`,
+            ]
+          : []),
         `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
         ...a.failing
           .slice(0, flags.show)
@@ -327,6 +332,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       darkMonitors: dark.map(([ro]) => ro),
       deadMonitors: dead,
       crosstalkDeparture: departed,
+      levelTrim: session.levelTrim,
       settling: settlingDoc(session),
       calibrationS: ms / 1000,
       files: [...res.files.keys()].sort(),

@@ -13,6 +13,7 @@ import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-t
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { calibrateCircuit, type CircuitCalibration } from "../../compiler/calibrate/circuit.ts";
 import { calibratedCircuit, calibratedPhaseTable } from "../../compiler/calibrate/writeback.ts";
+import { type LevelTrim, trimThresholds } from "../../compiler/calibrate/level-trim.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { checkCell } from "../../verify/cells/cell-verify.ts";
@@ -30,9 +31,19 @@ export interface FabCalibration {
   drive: string;
 }
 
-/** The design re-programmed for `fabDie`: a MeasuredDie (the oracle) or an EstimatedDie (from readings). */
-export function calibrateFab(circuit: Circuit, table: PhaseTable | null, fabDie: FabDie, compensate = true): FabCalibration {
+/**
+ * The design re-programmed for `fabDie`: a MeasuredDie (the oracle) or an EstimatedDie (from readings),
+ * with the receiver's levels trimmed from a session's acceptance readings when it has a trim.
+ */
+export function calibrateFab(
+  circuit: Circuit,
+  table: PhaseTable | null,
+  fabDie: FabDie,
+  compensate = true,
+  trim: LevelTrim | null = null,
+): FabCalibration {
   const cal = calibrateCircuit(circuit, passiveDie(fabDie), { dacBits: null });
+  if (trim && cal.detector) cal.detector = { ...cal.detector, ...trimThresholds(cal.detector, trim) };
   const newTable = table ? calibratedPhaseTable(table, circuit, cal) : null;
   let fixed: Circuit;
   if (newTable) {

@@ -20,7 +20,7 @@ import {
   type StepReading,
 } from "../../compiler/calibrate/lab/session.ts";
 import { labTimeMs, roundReadings, type LabInstrument, type ReadingsDoc } from "../../compiler/calibrate/lab/lab-files.ts";
-import { calibrateFab } from "./fabricated-die.ts";
+import { calibrateFab, type FabCalibration } from "./fabricated-die.ts";
 import { predictedMargins, type PredictedMargins } from "../../compiler/calibrate/lab/margins.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import type { AcceptVerdict } from "../../compiler/calibrate/lab/accept-verdict.ts";
@@ -62,6 +62,11 @@ export function labProgram(circuit: Circuit, table: PhaseTable | null): Program 
       calibrated: r.circuit,
     };
   };
+}
+
+/** The design re-programmed on a session's estimated die, with the receiver's levels its acceptance rounds trimmed. */
+export function calibrateSession(circuit: Circuit, table: PhaseTable | null, session: LabSession): FabCalibration {
+  return calibrateFab(circuit, table, session.estimatedDie, true, session.levelTrim);
 }
 
 /** A fresh measurement session for a cell design; `setup` overrides the protocol's defaults (the studies' ablations). */
@@ -211,11 +216,13 @@ export function labCalibrationFiles(
       fullScaleA: LAB_INSTRUMENT.fullScaleA,
     })),
   };
-  const r = calibrateFab(circuit, table, estimatedDie);
+  const r = calibrateFab(circuit, table, estimatedDie, true, session.levelTrim);
   const bias = labBias(r.calibration.bias);
   const acceptance = session.acceptance;
   if (!acceptance) throw new Error("labCalibrationFiles: the session has no acceptance round");
-  const margins = predictedMargins(st, estimatedDie, prog.codes, r.circuit, bias, Number(readCellInfo(circuit.info)?.levels ?? 4));
+  // The estimate's own view: its thresholds before the receiver's trim (which the estimate does not explain).
+  const own = session.levelTrim ? calibrateFab(circuit, table, estimatedDie).circuit : r.circuit;
+  const margins = predictedMargins(st, estimatedDie, prog.codes, own, bias, Number(readCellInfo(circuit.info)?.levels ?? 4));
   const files = new Map<string, string>();
   if (r.table) {
     files.set(`${name}.phases.json`, phaseTableToJson(r.table));
@@ -276,6 +283,7 @@ export function labCalibrationFiles(
     `  "crosstalkCouplings": ${estimatedDie.crosstalk.length},`,
     `  "crosstalkFloor": ${JSON.stringify(estimatedDie.crosstalkFloor ?? 0)},`,
     `  "crosstalkDeparture": ${JSON.stringify(session.lawDeparture)},`,
+    `  "levelTrim": ${JSON.stringify(session.levelTrim)},`,
     `  "predictedMargins": ${JSON.stringify({ cases: margins.cases, worstSteps: margins.worst, perModeSteps: margins.perMode })},`,
     `  "acceptance": ${JSON.stringify(acceptanceDoc(acceptance))},`,
     `  "heaters": [\n${heaters.map((h) => `    ${JSON.stringify(h)}`).join(",\n")}\n  ]`,

@@ -6,8 +6,8 @@ import type { FabDie } from "../../netlist/die/heaters.ts";
 import { labTimeMs, roundReadings } from "../../compiler/calibrate/lab/lab-files.ts";
 import type { LabSetup } from "../../compiler/calibrate/lab/rounds.ts";
 import type { LabSession } from "../../compiler/calibrate/lab/session.ts";
-import { calibrateFab, type FabCalibration } from "./fabricated-die.ts";
-import { LAB_INSTRUMENT, labSession, simulatedLab } from "./from-readings.ts";
+import type { FabCalibration } from "./fabricated-die.ts";
+import { calibrateSession, LAB_INSTRUMENT, labSession, simulatedLab } from "./from-readings.ts";
 
 export interface LabRun {
   session: LabSession;
@@ -47,7 +47,7 @@ export function simulateLab(circuit: Circuit, table: PhaseTable | null, die: Fab
     session.absorb(round, rd);
   }
   const { codes } = session.programCodes();
-  const calibrated = calibrateFab(circuit, table, session.estimatedDie);
+  const calibrated = calibrateSession(circuit, table, session);
   return {
     session,
     steps,

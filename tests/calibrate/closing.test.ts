@@ -12,8 +12,8 @@ import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
 import { roundReadings } from "../../compiler/calibrate/lab/lab-files.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 describe("closing rounds at the operating point", () => {
@@ -28,7 +28,7 @@ describe("closing rounds at the operating point", () => {
       const session = new LabSession(circuit, { ...labSetup(), closing, lawDeparture: false }, labProgram(circuit, table));
       const rounds = measureRounds(session, simulatedLab(session, die, 7 + d));
       const { codes } = session.programCodes();
-      const r = checkCellOnFab(calibrateFab(circuit, table, session.estimatedDie).circuit, die, codes);
+      const r = checkCellOnFab(calibrateSession(circuit, table, session).circuit, die, codes);
       const readings = rounds.reduce((a, r) => a + roundReadings(r.round.steps), 0);
       return { session, exact: r.exact, cases: r.cases, readings };
     };

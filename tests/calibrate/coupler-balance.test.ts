@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
-import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { simulateLab } from "../../pipeline/calibrate/simulated-session.ts";
 import { paperCell } from "./fab-fixtures.ts";
 import { FULL } from "../helpers/tier.ts";
@@ -42,7 +42,7 @@ describe("coupler balance estimated from readings", () => {
 
     const exact = (session: LabSession): boolean => {
       const { codes } = session.programCodes();
-      const r = checkCellOnFab(calibrateFab(circuit, table, session.estimatedDie).circuit, die, codes);
+      const r = checkCellOnFab(calibrateSession(circuit, table, session).circuit, die, codes);
       return r.exact === r.cases;
     };
     expect(exact(run.session)).toBe(true);

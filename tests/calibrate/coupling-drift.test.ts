@@ -10,9 +10,9 @@ import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { LabSession, type LabSetup } from "../../compiler/calibrate/lab/session.ts";
-import { labProgram, labSetup, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { labProgram, labSetup, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 import { FULL } from "../helpers/tier.ts";
 
@@ -70,7 +70,7 @@ describe("coupling references divide out the input coupling's unseen drift", () 
     // Corrected, the readings are the twin's; the program is exact on the true die and accepted.
     expect(on.stray).toBeLessThan(1.5e-3);
     const { codes } = s.programCodes();
-    const check = checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, codes);
+    const check = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, codes);
     expect(check.exact).toBe(check.cases);
     expect(s.acceptance?.pass).toBe(true);
     // Planted faults: the readings as read (npm test), or multiplied by the coupling (test:full too).

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { fitCrosstalkLaw } from "../../compiler/calibrate/lab/crosstalk-law.ts";
 import type { LabSetup } from "../../compiler/calibrate/lab/session.ts";
 import { realizedPhases } from "../../netlist/die/heaters.ts";
-import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labSession, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
@@ -60,7 +60,7 @@ describe("the crosstalk law", () => {
         lawAfterSum,
         scanMiss,
         accepted: s.acceptance!.pass,
-        exact: checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, codes).exact,
+        exact: checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, codes).exact,
       };
     };
     const now = run({});

@@ -9,8 +9,8 @@ import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 describe("a dead monitor photodiode", () => {
@@ -24,7 +24,7 @@ describe("a dead monitor photodiode", () => {
       const session = new LabSession(circuit, { ...labSetup(), reread }, labProgram(circuit, table));
       measureRounds(session, simulatedLab(session, die, 7));
       const { codes } = session.programCodes();
-      const r = checkCellOnFab(calibrateFab(circuit, table, session.estimatedDie).circuit, die, codes);
+      const r = checkCellOnFab(calibrateSession(circuit, table, session).circuit, die, codes);
       return { session, exact: r.exact === r.cases };
     };
     const on = run(true);

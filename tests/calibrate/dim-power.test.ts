@@ -16,8 +16,8 @@ import { LabSession } from "../../compiler/calibrate/lab/session.ts";
 import { newSessionState } from "../../compiler/calibrate/lab/session-state.ts";
 import { engine, metaSetting, programCodes } from "../../compiler/calibrate/lab/stage-physics.ts";
 import { meetingSite, metaPairs } from "../../compiler/calibrate/lab/structure.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { FULL } from "../helpers/tier.ts";
 import { clusterCell } from "./fab-fixtures.ts";
 
@@ -65,7 +65,7 @@ describe("more laser power where a meta-MZI fringe is dim", () => {
         const session = new LabSession(circuit, { ...labSetup(), dimPower }, labProgram(circuit, table));
         const rounds = measureRounds(session, simulatedLab(session, die, 7 + d));
         const { codes } = session.programCodes();
-        const r = checkCellOnFab(calibrateFab(circuit, table, session.estimatedDie).circuit, die, codes);
+        const r = checkCellOnFab(calibrateSession(circuit, table, session).circuit, die, codes);
         const readings = rounds.reduce((a, x) => a + roundReadings(x.round.steps), 0);
         return {
           exact: r.exact,

@@ -7,8 +7,8 @@ import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
 import { roundReadings } from "../../compiler/calibrate/lab/rounds.ts";
@@ -128,7 +128,7 @@ describe("a departure from the crosstalk law, seen in a pairs round", () => {
     const run = (lawDeparture: boolean): { s: LabSession; exact: boolean } => {
       const s = new LabSession(circuit, { ...labSetup(), closing: false, lawDeparture }, labProgram(circuit, table));
       measureRounds(s, simulatedLab(s, die, 7 + 3));
-      const r = checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, s.programCodes().codes);
+      const r = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, s.programCodes().codes);
       return { s, exact: r.exact === r.cases };
     };
     const on = run(true);
@@ -153,7 +153,7 @@ describe("a departure from the crosstalk law, seen in a pairs round", () => {
       const session = (setup: Partial<LabSetup>) => {
         const s = new LabSession(circuit, { ...labSetup(), ...setup }, labProgram(circuit, table));
         const rounds = measureRounds(s, simulatedLab(s, die, 7 + 0));
-        const r = checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, s.programCodes().codes);
+        const r = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, s.programCodes().codes);
         return { s, rounds, exact: r.exact === r.cases };
       };
       const { s, rounds, exact } = session({});

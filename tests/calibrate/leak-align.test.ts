@@ -12,8 +12,8 @@ import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import { fit as fitReadings, fitPredicted, values } from "../../compiler/calibrate/lab/readings-fit.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
 import type { SessionState } from "../../compiler/calibrate/lab/session-state.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
-import { labProgram, labSetup, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 import { FULL } from "../helpers/tier.ts";
 
@@ -54,7 +54,7 @@ describe("a lit row's leaking dark entries turned in phase", () => {
     expect(on.e35).toBeLessThan(2e-3);
     if (FULL) {
       const { codes } = on.session.programCodes();
-      const r = checkCellOnFab(calibrateFab(circuit, table, on.session.estimatedDie).circuit, die, codes);
+      const r = checkCellOnFab(calibrateSession(circuit, table, on.session).circuit, die, codes);
       expect(r.exact).toBe(r.cases);
       expect(on.session.acceptance?.pass).toBe(true);
     }
@@ -64,7 +64,7 @@ describe("a lit row's leaking dark entries turned in phase", () => {
     expect(off.e35 > 0.5e-3 && off.e35 < 2e-3).toBe(false);
     if (FULL) {
       const { codes: c } = off.session.programCodes();
-      const o = checkCellOnFab(calibrateFab(circuit, table, off.session.estimatedDie).circuit, die, c);
+      const o = checkCellOnFab(calibrateSession(circuit, table, off.session).circuit, die, c);
       expect(o.exact).toBeLessThan(o.cases);
       expect(off.session.acceptance?.pass).toBe(false);
     }

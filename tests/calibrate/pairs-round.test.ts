@@ -17,8 +17,8 @@ import { describe, expect, it } from "vitest";
 import { ETA_BAND } from "../../compiler/calibrate/lab/readings-fit.ts";
 import type { LabSetup } from "../../compiler/calibrate/lab/session.ts";
 import { realizedPhases } from "../../netlist/die/heaters.ts";
-import { labSession, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labSession, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
@@ -49,7 +49,7 @@ function run(name: string, d: number, setup: Partial<LabSetup>) {
   return {
     miss: realizedPhases(die, setting!)[theta]! - realizedPhases(die, codes)[theta]!,
     accepted: s.acceptance!.pass,
-    exact: checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, codes).exact,
+    exact: checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, codes).exact,
     eta: s.estimatedDie.heaters[e3]!.radPerMw / die.heaters[e3]!.radPerMw,
     from: s.notes.get(e3)!.from,
     maxEta: Math.max(...s.estimatedDie.heaters.map((h) => h.radPerMw / nominal)),

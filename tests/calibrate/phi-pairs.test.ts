@@ -12,9 +12,9 @@ import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
 import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
-import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
-import { labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { paperCell } from "./fab-fixtures.ts";
 import { FULL } from "../helpers/tier.ts";
 
@@ -41,7 +41,7 @@ describe("crosstalk onto φ heaters measured pair by pair", () => {
       };
       const exact = (s: LabSession): boolean => {
         const { codes } = s.programCodes();
-        const r = checkCellOnFab(calibrateFab(circuit, table, s.estimatedDie).circuit, die, codes);
+        const r = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, codes);
         return r.exact === r.cases;
       };
       const s = session(true);

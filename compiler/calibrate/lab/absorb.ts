@@ -2,8 +2,8 @@
 // heater's offset and efficiency moved by measured − predicted fringe fits, the crosstalk law, the
 // rows' phases (meta-MZIs, homodyne quadrature, gate scans) and the entries' path gains (at the
 // operating θ for dim ones). Predictions come from the estimated die itself (stage-physics.ts).
-import { judgeAccept, LO_MW } from "./accept.ts";
-import { absorbClose, closeAfterAccept } from "./closing.ts";
+import { acceptLevels, judgeLevels, LO_MW } from "./accept.ts";
+import { absorbClose } from "./closing.ts";
 import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
 import { crosstalkFraction, wrapSigned } from "../../../netlist/die/heaters.ts";
@@ -29,6 +29,7 @@ import type { Group, Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { noteDeparture } from "./law-departure.ts";
 import { absorbSettle } from "./settling.ts";
+import { afterAccept } from "./trim-round.ts";
 import { power, setPassive } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
@@ -42,8 +43,9 @@ export function absorbRound(state: SessionState, round: Round, raw: StepReading[
   if (round.kind === "dark") absorbDark(state, round, readings);
   else if (round.kind === "settle") absorbSettle(state, round, readings);
   else if (round.kind === "accept") {
-    state.acceptance = judgeAccept(state, round, readings);
-    closeAfterAccept(state, round);
+    const lv = acceptLevels(state, round, readings);
+    state.acceptance = judgeLevels(lv);
+    afterAccept(state, round, lv);
   } else if (state.plan[round.index]?.close !== undefined) absorbClose(state, round, readings);
   else if (isReread(state, round)) absorbReread(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);

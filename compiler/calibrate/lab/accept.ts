@@ -25,6 +25,7 @@ import { readCellInfo, type CellFunction } from "../../../aggregate/circuit-info
 import type { Circuit } from "../../../netlist/ir.ts";
 import { detectorThresholds, ratioScale } from "../../../netlist/models.ts";
 import { digitPowers } from "../../../netlist/lab/optics.ts";
+import { trimThresholds } from "../level-trim.ts";
 import type { AcceptFailure, AcceptVerdict } from "./accept-verdict.ts";
 import type { Round, Step, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
@@ -159,7 +160,8 @@ function decodedModes(
   const top = calibrated.netlists[calibrated.top]!;
   return state.struct.lc.nodes.flatMap((n) => {
     if (n.kind !== "detector") return [];
-    const t = detectorThresholds(top.instances[n.name]!.settings, n.decoded);
+    // The receiver's levels as trimmed after a failed round (trim-round.ts; one detector per cell).
+    const t = trimThresholds(detectorThresholds(top.instances[n.name]!.settings, n.decoded), state.levelTrim);
     return Array.from({ length: n.decoded }, (_, m) => ({
       at: n.first + m,
       step: t.step[m]!,
@@ -177,7 +179,22 @@ function marginOf(level: number, d: number, levels: number): number {
   return Math.min(below, above);
 }
 
-export function judgeAccept(state: SessionState, round: Round, readings: StepReading[]): AcceptVerdict {
+/** What an acceptance round read, as decision levels: per case and mode, with the guard each mode is held to. */
+export interface AcceptLevels {
+  levels: number;
+  cases: number;
+  /** Decision level read per case, per decoded mode. */
+  read: number[][];
+  /** The digit each case should decode to, per mode. */
+  expected: number[][];
+  inputs: number[][];
+  guardSteps: number[];
+  repeatSpreadSteps: number[];
+  responsivityAW: number[];
+  coupling: number[] | null;
+}
+
+export function acceptLevels(state: SessionState, round: Round, readings: StepReading[]): AcceptLevels {
   const lay = acceptLayout(state);
   const L = lay.f.levels;
   const W = lay.f.outputs.length;
@@ -216,13 +233,13 @@ export function judgeAccept(state: SessionState, round: Round, readings: StepRea
   };
   // A coupling known to ±u moves a level ℓ by about ℓ·u/2: the top level's share joins the guard.
   const couplingSteps = ends ? ((L - 1) * Math.max(...ends.map((e) => e.unsettled))) / 2 : 0;
-  const levels = lay.caseSteps.map(level);
+  const read = lay.caseSteps.map(level);
   const spread = new Array<number>(modes).fill(0);
   const sq = new Array<number>(modes).fill(0);
   for (const rep of lay.repeats) {
     const again = level(rep.step);
     for (let m = 0; m < modes; m++) {
-      const d = again[m]! - levels[rep.case]![m]!;
+      const d = again[m]! - read[rep.case]![m]!;
       spread[m] = Math.max(spread[m]!, Math.abs(d));
       sq[m]! += d * d;
     }
@@ -230,34 +247,48 @@ export function judgeAccept(state: SessionState, round: Round, readings: StepRea
   const guardSteps = spread.map((s, m) =>
     Math.max(GUARD_MIN_STEPS, s + 5 * Math.sqrt(sq[m]! / Math.max(1, 2 * lay.repeats.length)) + couplingSteps),
   );
-  const worst = new Array<number>(modes).fill(Number.POSITIVE_INFINITY);
-  const failing: AcceptFailure[] = [];
-  let wrong = 0;
-  for (let c = 0; c < lay.set.cases; c++) {
-    const expected = Array.from(lay.set.expected.subarray(c * W, (c + 1) * W));
-    const margin = levels[c]!.map((lv, m) => marginOf(lv, expected[m]!, L));
-    margin.forEach((x, m) => (worst[m] = Math.min(worst[m]!, x)));
-    if (margin.some((x) => x < 0)) wrong++;
-    if (margin.some((x, m) => x < guardSteps[m]!))
-      failing.push({
-        case: c,
-        inputs: Array.from(lay.set.inputs.subarray(c * lay.f.ports.length, (c + 1) * lay.f.ports.length)),
-        expected,
-        read: levels[c]!,
-        margin,
-      });
-  }
-  failing.sort((a, b) => Math.min(...a.margin) - Math.min(...b.margin) || a.case - b.case);
+  const P = lay.f.ports.length;
   return {
-    pass: failing.length === 0,
+    levels: L,
     cases: lay.set.cases,
-    accepted: lay.set.cases - failing.length,
-    wrong,
-    worstMarginSteps: worst,
+    read,
+    expected: read.map((_, c) => Array.from(lay.set.expected.subarray(c * W, (c + 1) * W))),
+    inputs: read.map((_, c) => Array.from(lay.set.inputs.subarray(c * P, (c + 1) * P))),
     guardSteps,
     repeatSpreadSteps: spread,
     responsivityAW,
     coupling: ends ? ends.map((e) => e.c) : null,
+  };
+}
+
+/** The verdict on an acceptance round's levels: every case's every mode clear of its guard. */
+export function judgeLevels(lv: AcceptLevels): AcceptVerdict {
+  const modes = lv.guardSteps.length;
+  const worst = new Array<number>(modes).fill(Number.POSITIVE_INFINITY);
+  const failing: AcceptFailure[] = [];
+  let wrong = 0;
+  for (let c = 0; c < lv.cases; c++) {
+    const expected = lv.expected[c]!;
+    const margin = lv.read[c]!.map((x, m) => marginOf(x, expected[m]!, lv.levels));
+    margin.forEach((x, m) => (worst[m] = Math.min(worst[m]!, x)));
+    if (margin.some((x) => x < 0)) wrong++;
+    if (margin.some((x, m) => x < lv.guardSteps[m]!)) failing.push({ case: c, inputs: lv.inputs[c]!, expected, read: lv.read[c]!, margin });
+  }
+  failing.sort((a, b) => Math.min(...a.margin) - Math.min(...b.margin) || a.case - b.case);
+  return {
+    pass: failing.length === 0,
+    cases: lv.cases,
+    accepted: lv.cases - failing.length,
+    wrong,
+    worstMarginSteps: worst,
+    guardSteps: lv.guardSteps,
+    repeatSpreadSteps: lv.repeatSpreadSteps,
+    responsivityAW: lv.responsivityAW,
+    coupling: lv.coupling,
     failing,
   };
+}
+
+export function judgeAccept(state: SessionState, round: Round, readings: StepReading[]): AcceptVerdict {
+  return judgeLevels(acceptLevels(state, round, readings));
 }

@@ -38,6 +38,8 @@ export interface LabSetup {
   alignLeaks?: boolean;
   /** After a failed acceptance, closing rounds at the operating point and the acceptance again (closing.ts); false: none (an ablation). Default true. */
   closing?: boolean;
+  /** After a failed acceptance, the receiver's levels trimmed from its readings and the acceptance again (trim-round.ts); false: never (an ablation). Default true. */
+  levelTrim?: boolean;
   /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/calibration.md §12). */
   closingGains?: boolean;
   /**

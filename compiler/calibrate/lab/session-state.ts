@@ -6,6 +6,7 @@ import type { Circuit } from "../../../netlist/ir.ts";
 import type { CrosstalkLaw, EstimatedDie } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
 import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LevelTrim } from "../level-trim.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
@@ -102,6 +103,9 @@ export interface SessionState {
   closing?: { pass: number; moved: number[]; theta: number };
   /** The input coupling read by each estimation round's references, at every step (coupling-refs.ts). */
   readonly coupling: { round: number; c: Float64Array; refs: number[] }[];
+  /** The receiver's levels trimmed from failed acceptance rounds (trim-round.ts), and how many trims; null: none. */
+  levelTrim: LevelTrim | null;
+  trims: number;
 }
 
 /** What the first pairs round off the crosstalk law found (law-departure.ts). */
@@ -165,5 +169,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     departure: null,
     cachedEngine: null,
     coupling: [],
+    levelTrim: null,
+    trims: 0,
   };
 }

@@ -24,6 +24,7 @@ import type { Circuit } from "../../../netlist/ir.ts";
 import type { EstimatedDie } from "../../../netlist/die/heaters.ts";
 import { absorbRound } from "./absorb.ts";
 import { judgeAccept } from "./accept.ts";
+import type { LevelTrim } from "../level-trim.ts";
 import { type DitherFit, ditherFits } from "./closing-fit.ts";
 import { type GateRead, gateReads } from "./gate.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
@@ -119,6 +120,11 @@ export class LabSession {
   /** The acceptance round's verdict from its readings (null until that round is absorbed). */
   get acceptance(): AcceptVerdict | null {
     return this.state.acceptance;
+  }
+
+  /** The receiver's levels trimmed from failed acceptance rounds (trim-round.ts); null: none. The calibrated program carries it. */
+  get levelTrim(): LevelTrim | null {
+    return this.state.levelTrim;
   }
 
   /** The acceptance round's verdict on readings, without absorbing them (what-if checks). */
