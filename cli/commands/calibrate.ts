@@ -299,7 +299,7 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
           : []),
         ...(session.levelTrim
           ? [
-              `  receiver levels trimmed from a refused acceptance round (step ×${fmt(session.levelTrim.scale)}, offset +${fmt(session.levelTrim.shift)} step per detector mode), then the acceptance round again`,
+              `  receiver levels trimmed from a refused acceptance round (per detector mode, step × a and offset + b·step: a = ${fmt(session.levelTrim.scale)}, b = ${fmt(session.levelTrim.shift)}), then the acceptance round again`,
             ]
           : []),
         `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,

@@ -39,7 +39,7 @@ describe("the receiver's level trim in a session", () => {
     const c = await run(["calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
     expect(c.code).toBe(0);
     expect(c.err).toMatch(
-      /receiver levels trimmed from a refused acceptance round \(step ×[\d.]+, offset \+-?[\d.]+ step per detector mode\)/,
+      /receiver levels trimmed from a refused acceptance round \(per detector mode, step × a and offset \+ b·step: a = [\d.]+, b = -?[\d.]+\)/,
     );
     expect(c.err).toMatch(/ACCEPTED on readings/);
     const doc = JSON.parse(readFileSync(join(work, "cal", "paper_4x8.divide0.lab-calibration.json"), "utf8"));

@@ -173,7 +173,7 @@ function decodedModes(
 }
 
 /** Distance of a level inside digit d's decision interval (no bound beyond the end digits), steps. */
-function marginOf(level: number, d: number, levels: number): number {
+export function marginOf(level: number, d: number, levels: number): number {
   const below = d > 0 ? level - (d - 0.5) : Number.POSITIVE_INFINITY;
   const above = d < levels - 1 ? d + 0.5 - level : Number.POSITIVE_INFINITY;
   return Math.min(below, above);

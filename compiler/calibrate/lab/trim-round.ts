@@ -15,7 +15,7 @@
 // is taken alone. At most MAX_TRIMS per session, each only while an acceptance round still fits the
 // readings budget.
 import { composeTrims, type LevelTrim } from "../level-trim.ts";
-import { type AcceptLevels, acceptReadings, GUARD_MIN_STEPS } from "./accept.ts";
+import { type AcceptLevels, acceptReadings, GUARD_MIN_STEPS, marginOf } from "./accept.ts";
 import { READINGS_PER_MZI, readingsSoFar } from "./budget.ts";
 import { closeAfterAccept } from "./closing.ts";
 import type { Round } from "./rounds.ts";
@@ -55,9 +55,6 @@ function line(read: number[][], expected: number[][], m: number, use: (c: number
   const a = (n * ser - se * sr) / det;
   return { a, b: (sr - a * se) / n };
 }
-
-const marginOf = (x: number, d: number, levels: number): number =>
-  Math.min(d > 0 ? x - (d - 0.5) : Number.POSITIVE_INFINITY, d < levels - 1 ? d + 0.5 - x : Number.POSITIVE_INFINITY);
 
 /** The trim a round's levels ask for, fitted twice (the second time without the first fit's outliers); null if none fits. */
 export function fitTrim(lv: AcceptLevels): TrimFit | null {
