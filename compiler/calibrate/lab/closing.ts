@@ -44,11 +44,11 @@ function passFits(state: SessionState, accept: Round): boolean {
   return readingsSoFar(state) + passEstimate(state) + roundReadings(accept.steps) <= budget;
 }
 
-/** After a failed acceptance round: a closing pass and the acceptance again, if the budget allows (once). */
-export function closeAfterAccept(state: SessionState, accept: Round): void {
-  if (state.setup.closing === false || state.acceptance?.pass !== false) return;
-  if (state.plan.some((p) => p.close !== undefined)) return;
-  if (!passFits(state, accept)) return;
+/** After a failed acceptance round: a closing pass and the acceptance again, if the budget allows (once). Whether it planned them. */
+export function closeAfterAccept(state: SessionState, accept: Round): boolean {
+  if (state.setup.closing === false || state.acceptance?.pass !== false) return false;
+  if (state.plan.some((p) => p.close !== undefined)) return false;
+  if (!passFits(state, accept)) return false;
   state.closing = { pass: 1, moved: [], theta: 0 };
   state.plan.splice(
     accept.index + 1,
@@ -57,6 +57,7 @@ export function closeAfterAccept(state: SessionState, accept: Round): void {
     { stage: null, kind: "phase", close: 1 },
     { stage: null, kind: "accept" },
   );
+  return true;
 }
 
 /** After a closing phase round: another pass while the last one still moved an estimate and the budget allows. */

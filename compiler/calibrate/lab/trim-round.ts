@@ -100,11 +100,9 @@ export function afterAccept(state: SessionState, round: Round, lv: AcceptLevels)
   const fit = state.setup.levelTrim === false || state.trims >= MAX_TRIMS ? null : fitTrim(lv);
   if (fit && fit.accepted === lv.cases && planTrim(state, round, fit)) return;
   const better = fit !== null && fit.accepted > verdict.accepted;
-  const planned = state.plan.length;
-  closeAfterAccept(state, round);
   // Closing passes planned: a trim that decodes more goes with them, and their acceptance round
   // judges both (add1, whose round is 36 readings per MZI, has room for one more round only).
-  if (state.plan.length > planned) {
+  if (closeAfterAccept(state, round)) {
     if (better) takeTrim(state, fit);
     return;
   }
