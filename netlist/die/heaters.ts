@@ -16,7 +16,7 @@ import { TWO_PI, wrapPhase } from "../mzi.ts";
 import { circuitLookup, leafPath, linearParts, type Die, type LeafError, type LinearPart } from "./die.ts";
 import { dieElements } from "./elements.ts";
 import { resolveInstance } from "../sim/propagate.ts";
-import { fromMemo, packed, remember } from "./phase-memo.ts";
+import { fromMemo, packed, phasesInFull, remember } from "./phase-memo.ts";
 
 export interface Heater {
   /** Element name and role, as the die file names it: "threshold/e28.theta", "sum/po0". */
@@ -194,9 +194,7 @@ export function realizedPhases(
   const again = fromMemo(die, x, codes);
   if (again) return die.crosstalkFloor ? addFloor(die, heaterPowers(die, codes), again) : again;
   const p = heaterPowers(die, codes);
-  const phi = new Float64Array(die.heaters.length);
-  die.heaters.forEach((h, i) => (phi[i] = h.offsetRad + h.radPerMw * p[i]! * (1 + (h.betaPerMw ?? 0) * p[i]!)));
-  for (let k = 0; k < x.victim.length; k++) phi[x.victim[k]!]! += x.rate[k]! * p[x.aggressor[k]!]!;
+  const phi = phasesInFull(die, x, p);
   remember(die, x, codes, p, phi);
   return die.crosstalkFloor ? addFloor(die, p, phi) : phi;
 }

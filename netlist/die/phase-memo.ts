@@ -85,23 +85,41 @@ const memos = new WeakMap<object, Memo>();
 /** More heaters moved than this: a full recompute is as cheap. */
 const FEW = 24;
 
-/** Keep a full computation's powers and phases (copies) for the next call on the same heater list. */
+/** Keep a full computation's powers and phases (copies) for the next call on the same heater list, in place when it has one. */
 export function remember(die: Die, pack: Packed, codes: ArrayLike<number>, p: Float64Array, phi: Float64Array): void {
-  const law = (f: (h: Law) => number): Float64Array => Float64Array.from(die.heaters, f);
-  memos.set(die.heaters, {
-    pack,
-    pMax: die.drive.pMaxMw,
-    bits: die.drive.bits,
-    codes: Float64Array.from(codes),
-    p: Float64Array.from(p),
-    phi: Float64Array.from(phi),
-    offset: law((h) => h.offsetRad),
-    eta: law((h) => h.radPerMw),
-    beta: law((h) => h.betaPerMw ?? 0),
-    mark: new Uint8Array(die.heaters.length),
-    moved: new Int32Array(FEW),
-    redo: new Int32Array(die.heaters.length),
-  });
+  const n = die.heaters.length;
+  let m = memos.get(die.heaters);
+  if (!m || m.codes.length !== n || codes.length !== n) {
+    const f = (): Float64Array => new Float64Array(n);
+    const [mark, moved, redo] = [new Uint8Array(n), new Int32Array(FEW), new Int32Array(n)];
+    m = {
+      pack,
+      pMax: 0,
+      bits: 0,
+      codes: new Float64Array(codes.length),
+      p: f(),
+      phi: f(),
+      offset: f(),
+      eta: f(),
+      beta: f(),
+      mark,
+      moved,
+      redo,
+    };
+    memos.set(die.heaters, m);
+  }
+  m.pack = pack;
+  m.pMax = die.drive.pMaxMw;
+  m.bits = die.drive.bits;
+  m.codes.set(codes);
+  m.p.set(p);
+  m.phi.set(phi);
+  for (let i = 0; i < n; i++) {
+    const h = die.heaters[i]!;
+    m.offset[i] = h.offsetRad;
+    m.eta[i] = h.radPerMw;
+    m.beta[i] = h.betaPerMw ?? 0;
+  }
 }
 
 /** The phases at `codes` from the last setting when few heaters moved (the memo follows); null: compute in full. */
@@ -153,6 +171,24 @@ export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): Floa
     m.phi[v] = phi;
   }
   return m.phi.slice();
+}
+
+/**
+ * Every heater's phase without the floor, from its powers `p`: per victim its own law, then its
+ * couplings in list order (the order realizedPhases' list sum adds them in, so the same to the bit),
+ * read contiguously.
+ */
+export function phasesInFull(die: Die, pack: Packed, p: Float64Array): Float64Array {
+  const n = die.heaters.length;
+  const { start, rate, aggressor } = csr(pack, n);
+  const phi = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    const h = die.heaters[v]!;
+    let f = h.offsetRad + h.radPerMw * p[v]! * (1 + (h.betaPerMw ?? 0) * p[v]!);
+    for (let j = start[v]!; j < start[v + 1]!; j++) f += rate[j]! * p[aggressor[j]!]!;
+    phi[v] = f;
+  }
+  return phi;
 }
 
 /** realizedPhases(die, codes)[h] with heater h's own code `own` instead, without the other heaters' phases. */

@@ -9,7 +9,8 @@ import type { Circuit } from "../ir.ts";
 import { num } from "../models.ts";
 import { applyDie, circuitLookup, perturbLeaf, type Die, type LeafError } from "../die/die.ts";
 import { indexedNetlist, resolveInstance } from "../sim/propagate.ts";
-import type { LabCircuit, PartPlan, TopNode } from "./optics.ts";
+import type { LabCircuit, PartPlan } from "./optics.ts";
+import { wiring } from "./wiring.ts";
 
 export interface LabFields {
   /** Optical power at each monitor site, mW. */
@@ -106,23 +107,25 @@ function leafField(
   need?: Uint8Array,
   reader?: Int32Array,
 ): void {
-  for (let q = 0; q < l.nout; q++) {
+  const { base, nin, nout, peers } = l;
+  const { re: mr, im: mi, cols } = m;
+  for (let q = 0; q < nout; q++) {
     let yr = 0;
     let yi = 0;
-    for (let k = 0; k < l.nin; k++) {
-      const xr = re[l.base + k]!;
-      const xi = im[l.base + k]!;
+    for (let k = 0; k < nin; k++) {
+      const xr = re[base + k]!;
+      const xi = im[base + k]!;
       if (xr === 0 && xi === 0) continue;
-      const tr = m.re[q * m.cols + k]!;
-      const ti = m.im[q * m.cols + k]!;
+      const tr = mr[q * cols + k]!;
+      const ti = mi[q * cols + k]!;
       yr += tr * xr - ti * xi;
       yi += tr * xi + ti * xr;
     }
-    const pin = l.base + l.nin + q;
+    const pin = base + nin + q;
     if (need && Object.is(re[pin], yr) && Object.is(im[pin], yi)) continue;
     re[pin] = yr;
     im[pin] = yi;
-    const to = l.peers[q]!;
+    const to = peers[q]!;
     if (to >= 0) {
       re[to] = yr;
       im[to] = yi;
@@ -209,31 +212,36 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
   const im = new Float64Array(w.slots.size);
   const inRe = (s: number): number => (s < 0 ? 0 : re[s]!);
   const inIm = (s: number): number => (s < 0 ? 0 : im[s]!);
-  lc.nodes.forEach((n, ni) => {
+  // Plain loops and per-node scratch: a calibration propagates the cell tens of thousands of times.
+  for (let ni = 0; ni < lc.nodes.length; ni++) {
+    const n = lc.nodes[ni]!;
     const ins = w.ins[ni]!;
     const outs = w.outs[ni]!;
     if (n.kind === "source") {
       // out<p> carries lab port in<p>; the ports come first among the lab inputs.
-      outs.forEach((s, p) => (re[s] = Math.sqrt(Math.max(0, powers[p]!))));
+      for (let p = 0; p < outs.length; p++) re[outs[p]!] = Math.sqrt(Math.max(0, powers[p]!));
     } else if (n.kind === "bias") {
       re[outs[0]!] = Math.sqrt(Math.max(0, powers[n.input]!));
     } else if (n.kind === "activation") {
-      const r = Float64Array.from(ins, inRe);
-      const i = Float64Array.from(ins, inIm);
+      const { re: r, im: i } = w.scratch[ni]!;
+      for (let m = 0; m < ins.length; m++) {
+        r[m] = inRe(ins[m]!);
+        i[m] = inIm(ins[m]!);
+      }
       n.apply(r, i, 0, n.modes);
-      outs.forEach((s, m) => {
-        re[s] = r[m]!;
-        im[s] = i[m]!;
-      });
+      for (let m = 0; m < outs.length; m++) {
+        re[outs[m]!] = r[m]!;
+        im[outs[m]!] = i[m]!;
+      }
     } else if (n.kind === "detector") {
-      ins.forEach((s, m) => (detectorRe[n.first + m] = inRe(s)));
+      for (let m = 0; m < ins.length; m++) detectorRe[n.first + m] = inRe(ins[m]!);
     } else {
-      const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
       const hit = cache?.get(n.name);
-      const sameIn = hit?.xin.every(([a, b], j) => a === xin[j]![0] && b === xin[j]![1]);
-      const same = sameIn && !hit!.stale;
+      let same = hit !== undefined && !hit.stale;
+      for (let j = 0; same && j < ins.length; j++) same = hit!.xin[j]![0] === inRe(ins[j]!) && hit!.xin[j]![1] === inIm(ins[j]!);
       let y = hit?.y;
       if (!same) {
+        const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
         const eng = partEngine(n.plan, lc.circuit);
         const t = transfers.get(n.name)!;
         // The pins of the last pass when it can go again leaf by leaf (inputs changed or heaters moved).
@@ -244,13 +252,13 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
         y = readOut(eng, pins);
         cache?.set(n.name, { xin, y, stale: false, pins });
       }
-      y!.out.forEach(([yr, yi], q) => {
-        re[outs[q]!] = yr;
-        im[outs[q]!] = yi;
-      });
-      y!.mon.forEach((p, q) => (power[n.plan.siteIndex[q]!] = p));
+      for (let q = 0; q < y!.out.length; q++) {
+        re[outs[q]!] = y!.out[q]![0];
+        im[outs[q]!] = y!.out[q]![1];
+      }
+      for (let q = 0; q < y!.mon.length; q++) power[n.plan.siteIndex[q]!] = y!.mon[q]!;
     }
-  });
+  }
   return {
     power,
     detectorRe,
@@ -259,48 +267,6 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
       return s === undefined ? [0, 0] : [re[s]!, im[s]!];
     },
   };
-}
-
-/** Integer slots for the top netlist's output pins, and each node's input and output slots. */
-interface Wiring {
-  slots: Map<string, number>;
-  ins: number[][];
-  outs: number[][];
-}
-
-const wirings = new WeakMap<LabCircuit, Wiring>();
-
-function wiring(lc: LabCircuit): Wiring {
-  const hit = wirings.get(lc);
-  if (hit) return hit;
-  const slots = new Map<string, number>();
-  const outPorts = (n: TopNode): string[] => {
-    if (n.kind === "source") return lc.inputs.filter((i) => i.name.startsWith("in")).map((_, p) => `out${p}`);
-    if (n.kind === "bias") return ["out0"];
-    if (n.kind === "activation") return Array.from({ length: n.modes }, (_, m) => `out${m}`);
-    if (n.kind === "part") return n.plan.outputs;
-    return [];
-  };
-  const inPorts = (n: TopNode): string[] => {
-    if (n.kind === "activation" || n.kind === "detector") return Array.from({ length: n.modes }, (_, m) => `in${m}`);
-    if (n.kind === "part") return n.plan.inputs;
-    return [];
-  };
-  const outs = lc.nodes.map((n) =>
-    outPorts(n).map((p) => {
-      slots.set(`${n.name},${p}`, slots.size);
-      return slots.size - 1;
-    }),
-  );
-  const ins = lc.nodes.map((n) =>
-    inPorts(n).map((p) => {
-      const from = lc.wires.get(`${n.name},${p}`);
-      return from === undefined ? -1 : (slots.get(from) ?? -1);
-    }),
-  );
-  const w = { slots, ins, outs };
-  wirings.set(lc, w);
-  return w;
 }
 
 /**
