@@ -2,7 +2,8 @@
 // thousands of settings of one die, each a few codes away from the one before, and the crosstalk
 // sum dominates each (about 25 couplings per heater). The last setting per heater list is kept;
 // a heater is recomputed when its own code or law moved or an aggressor's code moved, each in full
-// and in realizedPhases' order, so the phases are the same to the bit.
+// and in list order, as the full pass (phasesInFull) sums it, so the phases are the same to the bit
+// (tests/netlist/phase-memo.test.ts).
 
 /** What of a die (heaters.ts FabDie) the phases depend on. */
 type Law = { offsetRad: number; radPerMw: number; betaPerMw?: number };
