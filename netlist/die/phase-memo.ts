@@ -176,8 +176,8 @@ export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): Floa
 
 /**
  * Every heater's phase without the floor, from its powers `p`: per victim its own law, then its
- * couplings in list order (the order realizedPhases' list sum adds them in, so the same to the bit),
- * read contiguously.
+ * couplings in list order, read contiguously (fromMemo recomputes a victim the same way, so the two
+ * agree to the bit).
  */
 export function phasesInFull(die: Die, pack: Packed, p: Float64Array): Float64Array {
   const n = die.heaters.length;
