@@ -192,7 +192,7 @@ export function realizedPhases(
 ): Float64Array {
   const x = packed(die.crosstalk);
   const again = fromMemo(die, x, codes);
-  if (again) return die.crosstalkFloor ? addFloor(die, heaterPowers(die, codes), again) : again;
+  if (again) return die.crosstalkFloor ? addFloor(die, again.p, again.phi) : again.phi;
   const p = heaterPowers(die, codes);
   const phi = phasesInFull(die, x, p);
   remember(die, x, codes, p, phi);

@@ -89,24 +89,16 @@ const FEW = 24;
 /** Keep a full computation's powers and phases (copies) for the next call on the same heater list, in place when it has one. */
 export function remember(die: Die, pack: Packed, codes: ArrayLike<number>, p: Float64Array, phi: Float64Array): void {
   const n = die.heaters.length;
+  // A code list of another length never reads the memo back (fromMemo): keep none.
+  if (codes.length !== n) {
+    memos.delete(die.heaters);
+    return;
+  }
   let m = memos.get(die.heaters);
-  if (!m || m.codes.length !== n || codes.length !== n) {
+  if (!m || m.codes.length !== n) {
     const f = (): Float64Array => new Float64Array(n);
     const [mark, moved, redo] = [new Uint8Array(n), new Int32Array(FEW), new Int32Array(n)];
-    m = {
-      pack,
-      pMax: 0,
-      bits: 0,
-      codes: new Float64Array(codes.length),
-      p: f(),
-      phi: f(),
-      offset: f(),
-      eta: f(),
-      beta: f(),
-      mark,
-      moved,
-      redo,
-    };
+    m = { pack, pMax: 0, bits: 0, codes: f(), p: f(), phi: f(), offset: f(), eta: f(), beta: f(), mark, moved, redo };
     memos.set(die.heaters, m);
   }
   m.pack = pack;
@@ -123,8 +115,11 @@ export function remember(die: Die, pack: Packed, codes: ArrayLike<number>, p: Fl
   }
 }
 
-/** The phases at `codes` from the last setting when few heaters moved (the memo follows); null: compute in full. */
-export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): Float64Array | null {
+/**
+ * The phases at `codes` from the last setting when few heaters moved (the memo follows), with the
+ * heater powers (the memo's own: read them, do not keep them); null: compute in full.
+ */
+export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): { phi: Float64Array; p: Float64Array } | null {
   const m = memos.get(die.heaters);
   const n = die.heaters.length;
   if (!m || m.pack !== pack || m.pMax !== die.drive.pMaxMw || m.bits !== die.drive.bits || codes.length !== n || m.codes.length !== n)
@@ -171,7 +166,7 @@ export function fromMemo(die: Die, pack: Packed, codes: ArrayLike<number>): Floa
     for (let j = start[v]!; j < start[v + 1]!; j++) phi += rate[j]! * p[aggressor[j]!]!;
     m.phi[v] = phi;
   }
-  return m.phi.slice();
+  return { phi: m.phi.slice(), p };
 }
 
 /**
