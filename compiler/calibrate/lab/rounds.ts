@@ -40,6 +40,12 @@ export interface LabSetup {
   closing?: boolean;
   /** After a failed acceptance, the receiver's levels trimmed from its readings and the acceptance again (trim-round.ts); false: never (an ablation). Default true. */
   levelTrim?: boolean;
+  /**
+   * The closing φ round lights each pair with the acceptance input that gives it the most light
+   * against the rest of its row (closing.ts); false: the input of a spread subset that gives the pair
+   * the most light, every other entry lit as it falls (an ablation). Default true.
+   */
+  closingIsolate?: boolean;
   /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/calibration.md §12). */
   closingGains?: boolean;
   /**

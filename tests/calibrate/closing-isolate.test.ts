@@ -1,0 +1,75 @@
+// The closing φ round's lighting (compiler/calibrate/lab/closing.ts, docs/calibration.md §12): each
+// pair of a row is dithered under the acceptance input that gives the pair the most light against
+// the rest of its row, so the meeting dump sees the pair and little else. On add0's crosstalk die 20
+// (the §12 study's die) the sum stage's pairs read with every worker lit kept its relative phases
+// 35 mrad RMS off; lit apart, the die is exact and accepted. The planted fault: the same die with
+// the spread subset of before (LabSetup.closingIsolate = false) is inexact and refused. The two add0
+// sessions take about 20 s of CPU: the full tier (no divide0 die shows it: divide0's sum rows are
+// single pairs, lit alike either way).
+import { describe, expect, it } from "vitest";
+import { FULL } from "../helpers/tier.ts";
+import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
+import { roundReadings } from "../../compiler/calibrate/lab/rounds.ts";
+import { LabSession } from "../../compiler/calibrate/lab/session.ts";
+import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
+import { studyDie } from "../../scripts/lab-study-core.ts";
+import { paperCell } from "./fab-fixtures.ts";
+
+type Cell = ReturnType<typeof paperCell>;
+
+/** A session of the crosstalk die d of `design`, and the share of its row's light each closing φ pair of `stage` (lab inputs) was lit with. */
+function session(cell: Cell, design: string, d: number, closingIsolate: boolean, stage: string) {
+  const { circuit, table } = cell;
+  const die = studyDie(circuit, `paper_4x8.${design}`, d, ["crosstalk"]);
+  const s = new LabSession(circuit, { ...labSetup(), closingIsolate }, labProgram(circuit, table));
+  const rounds = measureRounds(s, simulatedLab(s, die, 7 + d));
+  const { codes } = s.programCodes();
+  const r = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, codes);
+  const readings = rounds.reduce((a, x) => a + roundReadings(x.round.steps), 0);
+  // Per dithered pair of the stage: its share of the row's lab light, min(P_e, P_ref) / Σ_row P.
+  const st = s.struct;
+  const lab = (e: number): number => {
+    const input = st.stages.find((g) => g.part === st.entries[e]!.part)!.inputs[st.entries[e]!.input]!;
+    if (input.kind !== "lab") throw new Error(`${st.entries[e]!.name}: not a lab input`);
+    return input.lab;
+  };
+  const lit: number[] = [];
+  for (const { round } of rounds) {
+    if (round.kind !== "phase") continue;
+    for (const g of round.groups) {
+      if (g.kind !== "sweep" || !round.steps[g.steps[0]!]!.purpose.startsWith(`closing phase ${stage}/`)) continue;
+      const row = st.stages.flatMap((x) => x.rows).find((x) => x.entries.includes(g.entry))!;
+      const p = round.steps[g.steps[0]!]!.powers;
+      const total = row.entries.reduce((a, k) => a + p[lab(k)]!, 0);
+      lit.push(Math.min(p[lab(g.entry)]!, p[lab(row.ref)]!) / total);
+    }
+  }
+  return { session: s, exact: r.exact, cases: r.cases, readings, lit };
+}
+
+const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+describe("the closing φ round lights each pair apart", () => {
+  it.runIf(FULL)(
+    "add0 crosstalk die 20: exact and accepted; lit by the spread subset as before, inexact and refused",
+    () => {
+      const cell = paperCell("add0");
+      const run = (isolate: boolean) => session(cell, "add0", 20, isolate, "sum");
+      const apart = run(true);
+      // A refusal first, then closing passes, then the acceptance that passes.
+      expect(apart.session.plan.filter((p) => p.kind === "accept").length).toBeGreaterThan(1);
+      expect(apart.session.plan.some((p) => p.close !== undefined)).toBe(true);
+      expect(apart.exact).toBe(apart.cases);
+      expect(apart.session.acceptance?.pass).toBe(true);
+      expect(apart.readings / apart.session.struct.entries.length).toBeLessThanOrEqual(READINGS_PER_MZI);
+      const before = run(false);
+      expect(before.exact).toBeLessThan(before.cases);
+      expect(before.session.acceptance?.pass).toBe(false);
+      // Lit apart, the sum stage's pairs carry more of their row's light than under the spread subset.
+      expect(apart.lit.length).toBeGreaterThan(0);
+      expect(mean(apart.lit)).toBeGreaterThan(mean(before.lit));
+    },
+    180_000,
+  );
+});
