@@ -11,6 +11,7 @@ import { FULL } from "../helpers/tier.ts";
 import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
 import { roundReadings } from "../../compiler/calibrate/lab/rounds.ts";
 import { LabSession } from "../../compiler/calibrate/lab/session.ts";
+import { metaPairs } from "../../compiler/calibrate/lab/structure.ts";
 import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { labProgram, labSetup, measureRounds, simulatedLab, calibrateSession } from "../../pipeline/calibrate/from-readings.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
@@ -27,7 +28,7 @@ function session(cell: Cell, design: string, d: number, closingIsolate: boolean,
   const { codes } = s.programCodes();
   const r = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, codes);
   const readings = rounds.reduce((a, x) => a + roundReadings(x.round.steps), 0);
-  // Per dithered pair of the stage: its share of the row's lab light, min(P_e, P_ref) / Σ_row P.
+  // Per dithered pair of the stage: its share of the row's lab light, min(P_e, P_partner) / Σ_row P (the partner: metaPairs).
   const st = s.struct;
   const lab = (e: number): number => {
     const input = st.stages.find((g) => g.part === st.entries[e]!.part)!.inputs[st.entries[e]!.input]!;
@@ -40,9 +41,10 @@ function session(cell: Cell, design: string, d: number, closingIsolate: boolean,
     for (const g of round.groups) {
       if (g.kind !== "sweep" || !round.steps[g.steps[0]!]!.purpose.startsWith(`closing phase ${stage}/`)) continue;
       const row = st.stages.flatMap((x) => x.rows).find((x) => x.entries.includes(g.entry))!;
+      const partner = metaPairs(row).find(([e]) => e === g.entry)![1];
       const p = round.steps[g.steps[0]!]!.powers;
       const total = row.entries.reduce((a, k) => a + p[lab(k)]!, 0);
-      lit.push(Math.min(p[lab(g.entry)]!, p[lab(row.ref)]!) / total);
+      lit.push(Math.min(p[lab(g.entry)]!, p[lab(partner)]!) / total);
     }
   }
   return { session: s, exact: r.exact, cases: r.cases, readings, lit };
