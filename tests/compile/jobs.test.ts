@@ -84,7 +84,11 @@ describe("--jobs 1 and --jobs 2 give the same bytes", () => {
       const dir = shared ?? (await compileOnce(jobs));
       const v = await optinc(["--json", "verify", dir, "--trials", "40", "--jobs", String(jobs)]);
       const raw = await optinc(["--json", "verify", dir, "--trials", "40", "--no-calibrate", "--jobs", String(jobs)]);
-      expect([0, 1]).toContain(v.status);
+      // A spawned run that ends by a signal (status null) names it: one clean-clone run (a791676) saw
+      // status null here once, and 12 runs of the same command by hand exited 1 each.
+      const why = (r: typeof v): string => `status ${r.status}, ${JSON.stringify(r)}`.slice(0, 2000);
+      expect([0, 1], why(v)).toContain(v.status);
+      expect([0, 1], why(raw)).toContain(raw.status);
       // The verify JSON names its files: the two output directories differ by name only.
       const at = (s: string): string => s.split(relative(ROOT, dir)).join("<out>");
       runs.push({ files: outputs(dir), verify: at(v.stdout), raw: at(raw.stdout) });
