@@ -150,8 +150,9 @@ function planClosePhase(state: SessionState, steps: Step[], groups: Group[]): vo
   const inP = inputPowers(state, prog, lights);
   for (const stage of state.struct.stages)
     for (const row of stage.rows) {
-      const rowTotal = (c: number): number => row.entries.reduce((a, k) => a + inP[c]![k]!, 0);
       if (!state.struct.entries[row.ref]) continue;
+      // The row's light per lighting, once per row: every pair of it is scored against it.
+      const rowTotal = isolate ? inP.map((lit) => row.entries.reduce((a, k) => a + lit[k]!, 0)) : [];
       for (const [e, partner] of metaPairs(row)) {
         const en = state.struct.entries[e]!;
         const site = meetingSite(state.struct, e, partner);
@@ -160,11 +161,15 @@ function planClosePhase(state: SessionState, steps: Step[], groups: Group[]): vo
         // row's total. The other entries' light reaches the meeting dump too, and the estimate's
         // errors in their phases bias the pair's fit (add0 crosstalk die 20: the sum stage read with
         // every worker lit kept its relative phases 35 mrad RMS off at 0.9 mrad of fit error).
-        let best = 0;
         const pair = (c: number): number => Math.min(inP[c]![e]!, inP[c]![partner]!);
-        const both = isolate ? (c: number): number => pair(c) ** 2 / Math.max(1e-30, rowTotal(c)) : pair;
-        lights.forEach((_, c) => (best = both(c) > both(best) ? c : best));
-        if (!(both(best) > 0)) continue;
+        const score = isolate ? (c: number): number => pair(c) ** 2 / Math.max(1e-30, rowTotal[c]!) : pair;
+        let best = 0;
+        let bestScore = score(0);
+        for (let c = 1; c < lights.length; c++) {
+          const v = score(c);
+          if (v > bestScore) [best, bestScore] = [c, v];
+        }
+        if (!(bestScore > 0)) continue;
         const g: Sweep = { kind: "sweep", what: "meta", entry: e, heater: en.phi, read: [site], steps: [], anchor: true };
         for (let k = 0; k < DITHER_STEPS; k++) {
           const codes = Int32Array.from(prog);
