@@ -4,6 +4,7 @@
 // operating θ for dim ones). Predictions come from the estimated die itself (stage-physics.ts).
 import { acceptLevels, judgeLevels, LO_MW } from "./accept.ts";
 import { absorbClose } from "./closing.ts";
+import { absorbTrip } from "./trip.ts";
 import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
 import { crosstalkFraction, wrapSigned } from "../../../netlist/die/heaters.ts";
@@ -46,7 +47,8 @@ export function absorbRound(state: SessionState, round: Round, raw: StepReading[
     const lv = acceptLevels(state, round, readings);
     state.acceptance = judgeLevels(lv);
     afterAccept(state, round, lv);
-  } else if (state.plan[round.index]?.close !== undefined) absorbClose(state, round, readings);
+  } else if (round.kind === "trip") absorbTrip(state, round, readings);
+  else if (state.plan[round.index]?.close !== undefined) absorbClose(state, round, readings);
   else if (isReread(state, round)) absorbReread(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);
   else if (round.kind === "phase") absorbPhase(state, round, readings);

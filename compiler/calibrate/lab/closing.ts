@@ -19,6 +19,7 @@ import { type Group, type Round, roundReadings, type Step, type StepReading } fr
 import type { SessionState } from "./session-state.ts";
 import { engine, maxCode, power, programCodes } from "./stage-physics.ts";
 import { meetingSite, metaPairs } from "./structure.ts";
+import { tripReadings } from "./trip.ts";
 
 /** Dither steps per θ, and their spacing in realized phase (rad). */
 export const DITHER_STEPS = 5;
@@ -38,13 +39,13 @@ function passEstimate(state: SessionState): number {
   return 2 * DITHER_STEPS * state.struct.entries.length + 20;
 }
 
-/** Whether one more pass and the acceptance round `accept` again stay within the readings budget. */
+/** Whether one more pass, the trip round (trip.ts) and the acceptance round `accept` again stay within the readings budget. */
 function passFits(state: SessionState, accept: Round): boolean {
   const budget = READINGS_PER_MZI * state.struct.entries.length;
-  return readingsSoFar(state) + passEstimate(state) + roundReadings(accept.steps) <= budget;
+  return readingsSoFar(state) + passEstimate(state) + tripReadings(state) + roundReadings(accept.steps) <= budget;
 }
 
-/** After a failed acceptance round: a closing pass and the acceptance again, if the budget allows (once). Whether it planned them. */
+/** After a failed acceptance round: a closing pass, the trip round and the acceptance again, if the budget allows (once). Whether it planned them. */
 export function closeAfterAccept(state: SessionState, accept: Round): boolean {
   if (state.setup.closing === false || state.acceptance?.pass !== false) return false;
   if (state.plan.some((p) => p.close !== undefined)) return false;
@@ -55,6 +56,7 @@ export function closeAfterAccept(state: SessionState, accept: Round): boolean {
     0,
     { stage: null, kind: "theta", close: 1 },
     { stage: null, kind: "phase", close: 1 },
+    ...(tripReadings(state) > 0 ? [{ stage: null, kind: "trip" as const }] : []),
     { stage: null, kind: "accept" },
   );
   return true;

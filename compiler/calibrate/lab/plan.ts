@@ -7,6 +7,7 @@ import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { planAccept } from "./accept.ts";
 import { brightenDim } from "./dim-power.ts";
 import { planClose } from "./closing.ts";
+import { planTrip } from "./trip.ts";
 import { planReread } from "./dead-monitor.ts";
 import { interleaveReferences } from "./coupling-refs.ts";
 import { planPairs } from "./pairs.ts";
@@ -43,6 +44,7 @@ export function planNextRound(state: SessionState): Round {
   if (p.kind === "dark") planDark(state, steps, groups);
   else if (p.kind === "settle") planSettle(state, steps, groups);
   else if (p.kind === "accept") planAccept(state, steps, groups);
+  else if (p.kind === "trip") planTrip(state, steps, groups);
   else if (p.close !== undefined) planClose(state, p.kind, steps, groups);
   else {
     const stage = state.struct.stages[p.stage!]!;

@@ -38,6 +38,8 @@ export interface LabSetup {
   alignLeaks?: boolean;
   /** After a failed acceptance, closing rounds at the operating point and the acceptance again (closing.ts); false: none (an ablation). Default true. */
   closing?: boolean;
+  /** After the closing passes, read where each threshold row's ReLU trips and move its signal gain to match (trip.ts); false: none (an ablation). Default true. */
+  trips?: boolean;
   /** After a failed acceptance, the receiver's levels trimmed from its readings and the acceptance again (trim-round.ts); false: never (an ablation). Default true. */
   levelTrim?: boolean;
   /**
@@ -182,6 +184,8 @@ export type Group =
       steps: number[] /** The operating θ as realized (estimated die), rad. */;
       theta: number;
     }
+  /** A threshold row's light read behind its ReLU over input sums around its trip (trip.ts): its signal entry's gain against its bias entry. */
+  | { kind: "trip"; row: Row; entry: number; read: number[]; steps: number[]; sums: number[] }
   /** A dim entry's meta-MZI pair again, the entry at θ = π (plan.ts planPhase): how arg m turns, for its coupler balance. */
   | { kind: "turn"; entry: number; heater: number; read: number[]; steps: number[] }
   /**
@@ -193,7 +197,7 @@ export type Group =
 export interface Round {
   index: number;
   stage: string | null;
-  kind: "dark" | "settle" | "theta" | "phase" | "through" | "accept";
+  kind: "dark" | "settle" | "theta" | "phase" | "through" | "trip" | "accept";
   steps: Step[];
   groups: Group[];
 }
