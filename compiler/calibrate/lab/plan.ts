@@ -54,8 +54,8 @@ export function planNextRound(state: SessionState): Round {
     else if (p.kind === "phase") planPhase(state, stage, steps, groups);
     else planThrough(state, stage, steps, groups);
   }
-  // A stage with no near pairs to read has no pairs round.
-  if (p.pairs && steps.length === 0) {
+  // A stage with no near pairs to read has no pairs round, nor a cell with no trip to read a trip round.
+  if ((p.pairs || p.kind === "trip") && steps.length === 0) {
     state.plan.splice(k, 1);
     return planNextRound(state);
   }
