@@ -39,24 +39,30 @@ function passEstimate(state: SessionState): number {
   return 2 * DITHER_STEPS * state.struct.entries.length + 20;
 }
 
-/** Whether one more pass, the trip round (trip.ts) and the acceptance round `accept` again stay within the readings budget. */
-function passFits(state: SessionState, accept: Round): boolean {
+/** Whether one more pass, the trip round (trip.ts, unless `trip` is false) and the acceptance round `accept` again stay within the readings budget. */
+function passFits(state: SessionState, accept: Round, trip = true): boolean {
   const budget = READINGS_PER_MZI * state.struct.entries.length;
-  return readingsSoFar(state) + passEstimate(state) + tripReadings(state) + roundReadings(accept.steps) <= budget;
+  const reserve = trip ? tripReadings(state) : 0;
+  return readingsSoFar(state) + passEstimate(state) + reserve + roundReadings(accept.steps) <= budget;
 }
 
-/** After a failed acceptance round: a closing pass, the trip round and the acceptance again, if the budget allows (once). Whether it planned them. */
+/**
+ * After a failed acceptance round: a closing pass, the trip round and the acceptance again, if the
+ * budget allows (once); a pass without the trip round where only that fits (add1's crosstalk die 35:
+ * exact and accepted after one pass, refused with no pass at all). Whether it planned them.
+ */
 export function closeAfterAccept(state: SessionState, accept: Round): boolean {
   if (state.setup.closing === false || state.acceptance?.pass !== false) return false;
   if (state.plan.some((p) => p.close !== undefined)) return false;
-  if (!passFits(state, accept)) return false;
+  const trip = tripReadings(state) > 0 && passFits(state, accept);
+  if (!trip && !passFits(state, accept, false)) return false;
   state.closing = { pass: 1, moved: [], theta: 0 };
   state.plan.splice(
     accept.index + 1,
     0,
     { stage: null, kind: "theta", close: 1 },
     { stage: null, kind: "phase", close: 1 },
-    ...(tripReadings(state) > 0 ? [{ stage: null, kind: "trip" as const }] : []),
+    ...(trip ? [{ stage: null, kind: "trip" as const }] : []),
     { stage: null, kind: "accept" },
   );
   return true;
@@ -67,7 +73,9 @@ function nextPass(state: SessionState, round: Round, moved: number): void {
   const c = state.closing!;
   c.moved.push(moved);
   if (c.pass >= CLOSE_PASSES || moved < CONVERGED_RAD) return;
-  if (!passFits(state, state.rounds.findLast((r) => r.kind === "accept")!)) return;
+  // The trip round's reserve only where it is still to come (closeAfterAccept may have left it out).
+  const trip = state.plan.slice(round.index + 1).some((p) => p.kind === "trip");
+  if (!passFits(state, state.rounds.findLast((r) => r.kind === "accept")!, trip)) return;
   c.pass++;
   state.plan.splice(round.index + 1, 0, { stage: null, kind: "theta", close: c.pass }, { stage: null, kind: "phase", close: c.pass });
 }
