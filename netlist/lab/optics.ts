@@ -148,13 +148,19 @@ export function labCircuit(circuit: Circuit): LabCircuit {
 
 const byIndex = (a: string, b: string): number => Number(a.replace(/\D/g, "")) - Number(b.replace(/\D/g, ""));
 
+/** Whether a lab input is a cell port (`in<K>`, driven with a digit) rather than a bias source. */
+export const isCellPort = (input: { name: string }): boolean => input.name.startsWith("in");
+
+/** How many cell ports (digit inputs) a lab circuit has. */
+export const cellPortCount = (lc: LabCircuit): number => lc.inputs.filter(isCellPort).length;
+
 /**
  * Lab input powers of one raw input of a cell: input n read as digits in base `levels` (port in0
  * least significant), each port at digit × its amplitude per level, the bias sources at `bias`
  * (amplitudes by lab input name; the design's where absent). Cases run 0 … levels^ports − 1.
  */
 export function casePowers(lc: LabCircuit, levels: number, bias: ReadonlyMap<string, number>, n: number): number[] {
-  const ports = lc.inputs.filter((i) => i.name.startsWith("in")).length;
+  const ports = cellPortCount(lc);
   const digits = Array.from({ length: ports }, (_, p) => Math.floor(n / levels ** p) % levels);
   return digitPowers(lc, levels, bias, digits);
 }
@@ -162,10 +168,10 @@ export function casePowers(lc: LabCircuit, levels: number, bias: ReadonlyMap<str
 /** Lab input powers for one digit per cell port (port inK gets digits[K]); the bias sources as in casePowers. */
 export function digitPowers(lc: LabCircuit, levels: number, bias: ReadonlyMap<string, number>, digits: ArrayLike<number>): number[] {
   return lc.inputs.map((inp) => {
-    if (!inp.name.startsWith("in")) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
+    if (!isCellPort(inp)) return (bias.get(inp.name) ?? inp.amplitude) ** 2;
     return ((inp.amplitude * digits[Number(inp.name.slice(2))]!) / (levels - 1)) ** 2;
   });
 }
 
 /** How many raw inputs a cell has (casePowers' n ranges over them). */
-export const caseCount = (lc: LabCircuit, levels: number): number => levels ** lc.inputs.filter((i) => i.name.startsWith("in")).length;
+export const caseCount = (lc: LabCircuit, levels: number): number => levels ** cellPortCount(lc);

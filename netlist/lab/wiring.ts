@@ -1,6 +1,6 @@
 // The top netlist of a lab circuit as integer slots (netlist/lab/propagate.ts labFields): each
 // node's input and output slots, computed once per circuit.
-import type { LabCircuit, TopNode } from "./optics.ts";
+import { cellPortCount, type LabCircuit, type TopNode } from "./optics.ts";
 
 /** Integer slots for the top netlist's output pins, and each node's input and output slots. */
 export interface Wiring {
@@ -18,7 +18,7 @@ export function wiring(lc: LabCircuit): Wiring {
   if (hit) return hit;
   const slots = new Map<string, number>();
   const outPorts = (n: TopNode): string[] => {
-    if (n.kind === "source") return lc.inputs.filter((i) => i.name.startsWith("in")).map((_, p) => `out${p}`);
+    if (n.kind === "source") return Array.from({ length: cellPortCount(lc) }, (_, p) => `out${p}`);
     if (n.kind === "bias") return ["out0"];
     if (n.kind === "activation") return Array.from({ length: n.modes }, (_, m) => `out${m}`);
     if (n.kind === "part") return n.plan.outputs;

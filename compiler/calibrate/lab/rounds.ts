@@ -185,7 +185,7 @@ export type Group =
       theta: number;
     }
   /** A threshold row's light read behind its ReLU over input sums around its trip (trip.ts): its signal entry's gain against its bias entry. */
-  | { kind: "trip"; row: Row; entry: number; read: number[]; steps: number[]; sums: number[] }
+  | { kind: "trip"; row: Row; entry: number; read: number[]; steps: number[] }
   /** A dim entry's meta-MZI pair again, the entry at θ = π (plan.ts planPhase): how arg m turns, for its coupler balance. */
   | { kind: "turn"; entry: number; heater: number; read: number[]; steps: number[] }
   /**

@@ -9,7 +9,7 @@
 // predict those readings (the ReLU's jump included), and the codes are solved again.
 import { readCellInfo } from "../../../aggregate/circuit-info.ts";
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
-import { digitPowers } from "../../../netlist/lab/optics.ts";
+import { cellPortCount, digitPowers, isCellPort } from "../../../netlist/lab/optics.ts";
 import type { LabEngine } from "../../../netlist/lab/propagate.ts";
 import { MAX_POWER_RATIO } from "./dim-power.ts";
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
@@ -41,19 +41,23 @@ interface TripRow {
   signal: number;
 }
 
-/** The cell's digits per port and number of in ports, or null for a cell that is not a digit cell. */
-function cellDigits(state: SessionState): { levels: number; ports: number } | null {
+interface Digits {
+  levels: number;
+  ports: number;
+}
+
+/** The cell's digits per port and number of cell ports, or null for a cell that is not a digit cell. */
+function cellDigits(state: SessionState): Digits | null {
   const f = readCellInfo(state.struct.lc.circuit.info);
-  const ports = state.struct.lc.inputs.filter((_, i) => inPort(state, i)).length;
+  const ports = cellPortCount(state.struct.lc);
   return f && ports > 0 ? { levels: f.levels, ports } : null;
 }
 
 /** Whether lab input i is a cell port (a digit), not a bias source. */
-const inPort = (state: SessionState, i: number): boolean => state.struct.lc.inputs[i]!.name.startsWith("in");
+const inPort = (state: SessionState, i: number): boolean => isCellPort(state.struct.lc.inputs[i]!);
 
-/** Input powers with every in port at sum/ports digits, the bias sources as programmed, times `boost`. */
-function sumPowers(state: SessionState, bias: ReadonlyMap<string, number>, sum: number, boost: number): Float64Array {
-  const d = cellDigits(state)!;
+/** Input powers with every cell port at sum/ports digits, the bias sources as programmed, times `boost`. */
+function sumPowers(state: SessionState, d: Digits, bias: ReadonlyMap<string, number>, sum: number, boost: number): Float64Array {
   return Float64Array.from(digitPowers(state.struct.lc, d.levels, bias, new Array(d.ports).fill(sum / d.ports)), (x) => x * boost);
 }
 
@@ -97,29 +101,40 @@ function reader(state: SessionState, row: Row): number | undefined {
   return state.struct.entries.find((e) => e.part === sink.part && e.input === sink.input && !state.dead.has(e.dump))?.dump;
 }
 
-/** Where the row's field on the estimate turns Re z ≤ 0 along the input sum, found in [0, top]; NaN if it does not. */
-function predictedTrip(eng: LabEngine, phases: Float64Array, pin: string, at: (sum: number) => Float64Array, top: number): number {
-  const open = (s: number): boolean => (eng.fields(phases, at(s)).pin(pin) as C)[0] > 0;
-  let prev = open(0);
-  for (let s = 0.1; s <= top + 1e-9; s += 0.1) {
-    const now = open(s);
-    if (now !== prev) {
+/**
+ * Where each row's field on the estimate first turns (Re z > 0 or not) along the input sum, in
+ * [0, top]: one scan in steps of 0.1 shared by every row (each setting's fields hold them all), then
+ * eight halvings per row; NaN for a row that does not turn.
+ */
+function predictedTrips(eng: LabEngine, phases: Float64Array, pins: string[], at: (sum: number) => Float64Array, top: number): number[] {
+  const openAt = (s: number): boolean[] => {
+    const f = eng.fields(phases, at(s));
+    return pins.map((pin) => (f.pin(pin) as C)[0] > 0);
+  };
+  const trips = pins.map(() => Number.NaN);
+  let prev = openAt(0);
+  for (let s = 0.1; s <= top + 1e-9 && trips.some(Number.isNaN); s += 0.1) {
+    const now = openAt(s);
+    pins.forEach((pin, r) => {
+      if (!Number.isNaN(trips[r]!) || now[r] === prev[r]) return;
+      const open = (x: number): boolean => (eng.fields(phases, at(x)).pin(pin) as C)[0] > 0;
       let [lo, hi] = [s - 0.1, s];
       for (let k = 0; k < 8; k++) {
         const m = (lo + hi) / 2;
-        if (open(m) === prev) lo = m;
+        if (open(m) === prev[r]) lo = m;
         else hi = m;
       }
-      return (lo + hi) / 2;
-    }
+      trips[r] = (lo + hi) / 2;
+    });
+    // A row that has turned keeps its first turn: later flags are not compared again.
     prev = now;
   }
-  return Number.NaN;
+  return trips;
 }
 
 /** The boost that brings the brightest input to MAX_POWER_RATIO times the setup's laser power. */
-function boostFor(state: SessionState, bias: ReadonlyMap<string, number>, top: number): number {
-  const peak = Math.max(...sumPowers(state, bias, top, 1));
+function boostFor(state: SessionState, d: Digits, bias: ReadonlyMap<string, number>, top: number): number {
+  const peak = Math.max(...sumPowers(state, d, bias, top, 1));
   return peak > 0 ? (MAX_POWER_RATIO * state.setup.laserMw) / peak : 1;
 }
 
@@ -130,30 +145,34 @@ export function planTrip(state: SessionState, steps: Step[], groups: Group[]): v
   const eng = engine(state);
   const phases = realizedPhases(state.estimatedDie, prog.codes);
   const top = d.ports * (d.levels - 1) + 1;
-  const boost = boostFor(state, prog.bias, top);
-  for (const t of tripRows(state)) {
+  const boost = boostFor(state, d, prog.bias, top);
+  const at = (sum: number): Float64Array => sumPowers(state, d, prog.bias, sum, boost);
+  const rows = tripRows(state).flatMap((t) => {
     const read = reader(state, t.row);
-    if (read === undefined) continue;
-    const pin = `${t.row.part},out${t.row.index}`;
-    const trip = predictedTrip(eng, phases, pin, (s) => sumPowers(state, prog.bias, s, boost), top);
-    if (!Number.isFinite(trip)) continue;
-    const g: Trip = { kind: "trip", row: t.row, entry: t.signal, read: [read], steps: [], sums: [] };
+    return read === undefined ? [] : [{ ...t, read, pin: `${t.row.part},out${t.row.index}` }];
+  });
+  const trips = predictedTrips(
+    eng,
+    phases,
+    rows.map((t) => t.pin),
+    at,
+    top,
+  );
+  rows.forEach((t, r) => {
+    const trip = trips[r]!;
+    if (!Number.isFinite(trip)) return;
+    const { pin, read } = t;
+    const g: Trip = { kind: "trip", row: t.row, entry: t.signal, read: [read], steps: [] };
     // Which side is open: below the trip for a threshold row (u = ReLU(s·(θ − v) + c/2)).
-    const below = (eng.fields(phases, sumPowers(state, prog.bias, Math.max(0, trip - 0.2), boost)).pin(pin) as C)[0] > 0;
+    const below = (eng.fields(phases, at(Math.max(0, trip - 0.2))).pin(pin) as C)[0] > 0;
     const [from, to] = below ? [trip - OPEN_SPAN, trip + CLOSED_SPAN] : [trip - CLOSED_SPAN, trip + OPEN_SPAN];
     for (let k = 0; k < TRIP_STEPS; k++) {
       const sum = Math.max(0, from + ((to - from) * k) / (TRIP_STEPS - 1));
       g.steps.push(steps.length);
-      g.sums.push(sum);
-      steps.push({
-        purpose: `trip ${t.row.part}/r${t.row.index}`,
-        powers: sumPowers(state, prog.bias, sum, boost),
-        codes: prog.codes,
-        read: [read],
-      });
+      steps.push({ purpose: `trip ${t.row.part}/r${t.row.index}`, powers: at(sum), codes: prog.codes, read: [read] });
     }
     groups.push(g);
-  }
+  });
 }
 
 /** The signal entry's relative gain α (complex) that best predicts a row's trip readings, and its fit. */
