@@ -10,6 +10,7 @@ import { num } from "../models.ts";
 import { applyDie, circuitLookup, perturbLeaf, type Die, type LeafError } from "../die/die.ts";
 import { indexedNetlist, resolveInstance } from "../sim/propagate.ts";
 import type { LabCircuit, PartPlan } from "./optics.ts";
+import { nodesFor, type Only } from "./reach.ts";
 import { wiring } from "./wiring.ts";
 
 export interface LabFields {
@@ -203,8 +204,17 @@ export function propagatePart(
 type Cached = { xin: [number, number][]; y: { out: [number, number][]; mon: number[] }; stale: boolean; pins?: Pins };
 export type PartCache = Map<string, Cached>;
 
-/** Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers. */
-export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers: ArrayLike<number>, cache?: PartCache): LabFields {
+/**
+ * Fields through the cell for lit inputs (power per lab input, mW), with precomputed part transfers.
+ * Only the first `until` nodes (light order) are propagated: what lies past them reads dark.
+ */
+export function labFields(
+  lc: LabCircuit,
+  transfers: Map<string, CMat[]>,
+  powers: ArrayLike<number>,
+  cache?: PartCache,
+  until = lc.nodes.length,
+): LabFields {
   const w = wiring(lc);
   const power = new Float64Array(lc.sites.length);
   const detectorRe = new Float64Array(lc.detectors.length);
@@ -213,7 +223,7 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
   const inRe = (s: number): number => (s < 0 ? 0 : re[s]!);
   const inIm = (s: number): number => (s < 0 ? 0 : im[s]!);
   // Plain loops and per-node scratch: a calibration propagates the cell tens of thousands of times.
-  for (let ni = 0; ni < lc.nodes.length; ni++) {
+  for (let ni = 0; ni < until; ni++) {
     const n = lc.nodes[ni]!;
     const ins = w.ins[ni]!;
     const outs = w.outs[ni]!;
@@ -275,7 +285,12 @@ export function labFields(lc: LabCircuit, transfers: Map<string, CMat[]>, powers
  * `heaterPaths[i]` is heater i's leaf path "<part>/<flat leaf>".
  */
 export interface LabEngine {
-  fields(phases: ArrayLike<number>, powers: ArrayLike<number>): LabFields;
+  /**
+   * The fields at heater phases and lit inputs. With `only`, the cell is propagated just as far as
+   * those readouts (monitor sites, then detector modes) or that top-level pin need; the rest reads
+   * dark. A fit that reads one stage's monitors need not push light through the stages after it.
+   */
+  fields(phases: ArrayLike<number>, powers: ArrayLike<number>, only?: Only): LabFields;
   /** Change one passive leaf's error (a coupler's coupling, a section's loss) in place. */
   setLeaf(path: string, error: LeafError): void;
 }
@@ -314,7 +329,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
     }
   };
   return {
-    fields(phases, powers) {
+    fields(phases, powers, only) {
       // Only parts whose heaters moved are propagated again (a sweep moves one part's, and its
       // crosstalk reaches its neighbours only).
       for (const p of patches) {
@@ -325,7 +340,7 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
         p.m.im[0] = p.amp * Math.sin(phi);
         moved(p.part, p.leaf);
       }
-      return labFields(lc, transfers, powers, cache);
+      return labFields(lc, transfers, powers, cache, only ? nodesFor(lc, only) : lc.nodes.length);
     },
     setLeaf(path, error) {
       const patch = patchOf.get(path);

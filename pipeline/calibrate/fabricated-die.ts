@@ -31,17 +31,15 @@ export interface FabCalibration {
   drive: string;
 }
 
-/**
- * The design re-programmed for `fabDie`: a MeasuredDie (the oracle) or an EstimatedDie (from readings),
- * with the receiver's levels trimmed from a session's acceptance readings when it has a trim.
- */
-export function calibrateFab(
+/** The design re-programmed against a die's couplers and losses (its passive part): what the phases and bias become. */
+export type CalibratedDesign = Pick<FabCalibration, "circuit" | "table" | "calibration">;
+
+export function calibratedDesign(
   circuit: Circuit,
   table: PhaseTable | null,
-  fabDie: FabDie,
-  compensate = true,
+  fabDie: Pick<FabDie, "id" | "passive">,
   trim: LevelTrim | null = null,
-): FabCalibration {
+): CalibratedDesign {
   const cal = calibrateCircuit(circuit, passiveDie(fabDie), { dacBits: null });
   if (trim && cal.detector) cal.detector = { ...cal.detector, ...trimThresholds(cal.detector, trim) };
   const newTable = table ? calibratedPhaseTable(table, circuit, cal) : null;
@@ -50,11 +48,25 @@ export function calibrateFab(
     fixed = circuitFromPhaseTable(newTable, circuit.name);
     fixed.info = { ...circuit.info, calibrated_for: fabDie.id };
   } else fixed = calibratedCircuit(circuit, cal);
-  const sol = codesForPhases(fabDie, programmedPhases(fixed, fabDie), compensate);
+  return { circuit: fixed, table: newTable, calibration: cal };
+}
+
+/**
+ * The design re-programmed for `fabDie`: a MeasuredDie (the oracle) or an EstimatedDie (from readings),
+ * with the receiver's levels trimmed from a session's acceptance readings when it has a trim, and
+ * every heater's drive code solved for its target.
+ */
+export function calibrateFab(
+  circuit: Circuit,
+  table: PhaseTable | null,
+  fabDie: FabDie,
+  compensate = true,
+  trim: LevelTrim | null = null,
+): FabCalibration {
+  const design = calibratedDesign(circuit, table, fabDie, trim);
+  const sol = codesForPhases(fabDie, programmedPhases(design.circuit, fabDie), compensate);
   return {
-    circuit: fixed,
-    table: newTable,
-    calibration: cal,
+    ...design,
     codes: sol.codes,
     maxPhaseErrorRad: sol.maxErrorRad,
     outOfRange: sol.outOfRange,

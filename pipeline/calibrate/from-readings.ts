@@ -20,7 +20,7 @@ import {
   type StepReading,
 } from "../../compiler/calibrate/lab/session.ts";
 import { labTimeMs, roundReadings, type LabInstrument, type ReadingsDoc } from "../../compiler/calibrate/lab/lab-files.ts";
-import { calibrateFab, type FabCalibration } from "./fabricated-die.ts";
+import { calibrateFab, calibratedDesign, type FabCalibration } from "./fabricated-die.ts";
 import { predictedMargins, type PredictedMargins } from "../../compiler/calibrate/lab/margins.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import type { AcceptVerdict } from "../../compiler/calibrate/lab/accept-verdict.ts";
@@ -52,16 +52,26 @@ export function labSetup(technology = "foundry"): LabSetup {
   };
 }
 
-/** The design re-programmed on an estimated die (the per-MZI corrector): realized targets and bias amplitudes. */
+/**
+ * The design re-programmed on an estimated die (the per-MZI corrector): realized targets and bias
+ * amplitudes. The corrector reads only the estimate's passive part, which most rounds do not move,
+ * so its last answer is kept while that part reads the same, number for number.
+ */
 export function labProgram(circuit: Circuit, table: PhaseTable | null): Program {
+  let last: { key: string; targets: Float64Array; bias: Map<string, number>; calibrated: Circuit } | null = null;
   return (estimatedDie) => {
-    const r = calibrateFab(circuit, table, estimatedDie);
-    return {
-      targets: programmedPhases(r.circuit, estimatedDie),
-      bias: labBias(r.calibration.bias),
-      calibrated: r.circuit,
-    };
+    const key = passiveKey(estimatedDie);
+    if (last?.key !== key) {
+      const r = calibratedDesign(circuit, table, estimatedDie);
+      last = { key, targets: programmedPhases(r.circuit, estimatedDie), bias: labBias(r.calibration.bias), calibrated: r.circuit };
+    }
+    return { targets: Float64Array.from(last.targets), bias: new Map(last.bias), calibrated: last.calibrated };
   };
+}
+
+/** What of an estimate the corrector reads (its id, heater paths and passive part), as text exact to the bit (−0 kept apart from 0). */
+function passiveKey(die: EstimatedDie): string {
+  return JSON.stringify([die.id, die.heaters.map((h) => h.path), [...die.passive]], (_, v) => (Object.is(v, -0) ? "-0" : v));
 }
 
 /** The design re-programmed on a session's estimated die, with the receiver's levels its acceptance rounds trimmed. */

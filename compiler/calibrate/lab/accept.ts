@@ -29,7 +29,7 @@ import { trimThresholds } from "../level-trim.ts";
 import type { AcceptFailure, AcceptVerdict } from "./accept-verdict.ts";
 import type { Round, Step, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { programCodes } from "./stage-physics.ts";
+import { programCodes } from "./program-codes.ts";
 
 /** Local-oscillator power of the homodyne receivers, mW (what the lab sets). */
 export const LO_MW = 1;

@@ -7,7 +7,8 @@ import { shiftOffset } from "./heater-update.ts";
 import { values } from "./readings-fit.ts";
 import { DIM_SIGMA, type Group, type Round, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { engine, programCodes, setPassive } from "./stage-physics.ts";
+import { programCodes } from "./program-codes.ts";
+import { engine, setPassive } from "./stage-physics.ts";
 
 type Sweep = Extract<Group, { kind: "sweep" }>;
 
@@ -53,7 +54,7 @@ export function ditherFits(state: SessionState, round: Round, readings: StepRead
   const predictAt = (g: Sweep): number[] =>
     g.steps.map((s) => {
       const st = round.steps[s]!;
-      return eng.fields(realizedPhases(die, st.codes), st.powers).power[g.read[0]!]!;
+      return eng.fields(realizedPhases(die, st.codes), st.powers, { readouts: [g.read[0]!] }).power[g.read[0]!]!;
     });
   return round.groups
     .filter((g): g is Sweep => g.kind === "sweep")

@@ -17,7 +17,8 @@ import { absorbDither } from "./closing-fit.ts";
 import { planThetaPerEntry, stageInputPower } from "./closing-entry.ts";
 import { type Group, type Round, roundReadings, type Step, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
-import { engine, maxCode, power, programCodes } from "./stage-physics.ts";
+import { programCodes } from "./program-codes.ts";
+import { engine, maxCode, power } from "./stage-physics.ts";
 import { meetingSite, metaPairs } from "./structure.ts";
 import { tripReadings } from "./trip.ts";
 

@@ -40,7 +40,7 @@ function predictSteps(state: SessionState, round: Round, g: { steps: number[]; r
   const bright = unreadMeters(state, round, g.read);
   return g.steps.map((s, k) => {
     const st = round.steps[s]!;
-    const f = eng.fields(phases?.[k] ?? meterPhases(state, st.codes, bright), st.powers);
+    const f = eng.fields(phases?.[k] ?? meterPhases(state, st.codes, bright), st.powers, { readouts: g.read });
     let v = 0;
     for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
     return v;

@@ -28,7 +28,7 @@ export function fringeAmplitude(
   for (const c of sweepCodes(state, state.setup.points)) {
     const k = Int32Array.from(codes);
     k[heater] = c;
-    const p = eng.fields(realizedPhases(state.estimatedDie, k), powers).power[site]!;
+    const p = eng.fields(realizedPhases(state.estimatedDie, k), powers, { readouts: [site] }).power[site]!;
     lo = Math.min(lo, p);
     hi = Math.max(hi, p);
   }

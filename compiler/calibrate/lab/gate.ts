@@ -33,7 +33,8 @@ export function gateReads(state: SessionState, round: Round, readings: StepReadi
       const open = v.map((x) => x > 0.5 * max);
       const z = g.steps.map((s) => {
         const st = round.steps[s]!;
-        return eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers).pin(`${g.row.part},out${g.row.index}`);
+        const pin = `${g.row.part},out${g.row.index}`;
+        return eng.fields(realizedPhases(state.estimatedDie, st.codes), st.powers, { pin }).pin(pin);
       });
       return { group: g, open, z, max, ...gateShift(z, open) };
     });

@@ -91,7 +91,8 @@ export function gatedSetting(
   meterCodes(state, row, codes, state.meterSetting.get(`${row.part}/${row.index}`) ?? 0);
   for (let it = 0; it < 2; it++) codes[hn.phi] = codeFor(state, hn.phi, phiForRowPhase(state, eng, row, held, codes, lh.powers), codes);
   const field = (powers: Float64Array): number => {
-    const [x, y] = eng.fields(realizedPhases(state.estimatedDie, codes), powers).pin(`${row.part},out${row.index}`);
+    const pin = `${row.part},out${row.index}`;
+    const [x, y] = eng.fields(realizedPhases(state.estimatedDie, codes), powers, { pin }).pin(pin);
     return Math.hypot(x, y);
   };
   const k = Math.min(1, ((GATED_RATIO * field(lh.powers)) / Math.max(1e-300, field(ls.powers))) ** 2);

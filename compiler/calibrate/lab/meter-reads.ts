@@ -17,7 +17,7 @@ export const METER_READS = 4;
 export function brightestReads(state: SessionState, eng: LabEngine, read: number[], codes: Int32Array, powers: Float64Array): number[] {
   const nSites = state.struct.lc.sites.length;
   if (read.length <= METER_READS || read.some((r) => r >= nSites)) return read;
-  const f = eng.fields(realizedPhases(state.estimatedDie, codes), powers);
+  const f = eng.fields(realizedPhases(state.estimatedDie, codes), powers, { readouts: read });
   return [...read]
     .sort((a, b) => f.power[b]! - f.power[a]! || a - b)
     .slice(0, METER_READS)

@@ -28,7 +28,7 @@ function predictAt(state: SessionState, st: Step, read: number[], victim?: { h: 
   const eng = engine(state);
   const phases = realizedPhases(state.estimatedDie, st.codes);
   if (victim) phases[victim.h]! += victim.dPsi;
-  const f = eng.fields(phases, st.powers);
+  const f = eng.fields(phases, st.powers, { readouts: read });
   return read.reduce((a, ro) => a + f.power[ro]!, 0);
 }
 

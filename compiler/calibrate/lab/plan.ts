@@ -27,12 +27,12 @@ import {
   meter,
   meterCodes,
   phiForRowPhase,
-  programCodes,
   settle,
   stageCodes,
   thetaTargets,
   sweepCodes,
 } from "./stage-physics.ts";
+import { programCodes } from "./program-codes.ts";
 import { heaterPart, meetingSite, metaPairs, type Stage } from "./structure.ts";
 
 /** The next round to measure, planned from every reading absorbed so far. */

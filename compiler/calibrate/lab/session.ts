@@ -31,7 +31,7 @@ import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
 import { newSessionState, type EstimateNote, type Program, type SessionState, type Settling } from "./session-state.ts";
-import { programCodes } from "./stage-physics.ts";
+import { programCodes } from "./program-codes.ts";
 
 import type { CellStructure } from "./structure.ts";
 

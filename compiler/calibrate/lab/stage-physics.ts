@@ -2,7 +2,7 @@
 // code that makes a heater realize a phase, how light is brought to a stage input and put at a row's
 // phase, the meters behind a row, and what the die predicts a round's steps read. Planning (plan.ts)
 // uses it to choose settings and absorbing (absorb.ts) to compare readings with predictions.
-import { codesForPhases, powerForPhase, realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
+import { powerForPhase, realizedPhases } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
 import { realizedPhaseOf } from "../../../netlist/die/phase-memo.ts";
 import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
@@ -16,59 +16,6 @@ export interface Light {
   powers: Float64Array;
   /** Upstream entries that carry the light, in light order. */
   open: number[];
-}
-
-/** Drive codes of the design on the estimated die (parked heaters at code 0). */
-export function programCodes(state: SessionState): { codes: Int32Array; bias: Map<string, number>; maxErrorRad: number } {
-  const { targets, bias } = state.program(state.estimatedDie);
-  const t = Float64Array.from(targets);
-  const parked = state.struct.parked;
-  // A parked heater stays at code 0, where it heats nothing, so the solve holds it there and sees none
-  // of its heat. Solved as any other, its target (its phase at code 0) a hair low wrapped to a full
-  // turn's power, which was then taken away with its heat on every neighbour: θs 0.06 rad off on a
-  // divide0 die whose crosstalk departs from its law, 13 of 16 inputs on the estimate itself
-  // (tests/calibrate/parked-program.test.ts). Leaving its couplings out of the solve no longer
-  // suffices: through the chip-wide floor every heater's heat reaches every phase (68 mrad on divide0).
-  const die = state.estimatedDie;
-  let sol = codesForPhases(die, t, true, parked);
-  for (let it = 0; it < 3; it++) {
-    const codes = Int32Array.from(sol.codes);
-    for (const h of parked) codes[h] = 0;
-    const phi = realizedPhases(state.estimatedDie, codes);
-    // A parked output-phase heater's miss is moved onto every entry of its row.
-    for (const st of state.struct.stages)
-      for (const r of st.rows) {
-        if (r.po === null || !parked.has(r.po)) continue;
-        const miss = wrapSigned(t[r.po]! - phi[r.po]!);
-        for (const e of r.entries) t[state.struct.entries[e]!.phi]! += miss;
-        t[r.po] = phi[r.po]!;
-      }
-    // A parked φ of a single-entry row that feeds a stage without a ReLU between (a loss-tracking
-    // replica row): its miss is a phase on that stage's input, so it moves onto every entry reading it.
-    for (const st of state.struct.stages)
-      for (const r of st.rows) {
-        if (r.entries.length !== 1 || r.sink.kind !== "stage" || r.sink.gated) continue;
-        const h = state.struct.entries[r.entries[0]!]!.phi;
-        if (!parked.has(h)) continue;
-        const miss = wrapSigned(t[h]! - phi[h]!);
-        const next = state.struct.stages.find((x) => x.part === (r.sink as { part: string }).part);
-        for (const e of next?.entries ?? []) {
-          const from = next!.inputs[state.struct.entries[e]!.input];
-          if (from?.kind === "row" && from.part === st.part && from.row === r.index) t[state.struct.entries[e]!.phi]! += miss;
-        }
-        t[h] = phi[h]!;
-      }
-    for (const h of parked) if (h !== undefined) t[h] = phi[h]!;
-    sol = codesForPhases(die, t, true, parked);
-  }
-  const codes = Int32Array.from(sol.codes);
-  for (const h of parked) codes[h] = 0;
-  let maxErrorRad = 0;
-  const phi = realizedPhases(state.estimatedDie, codes);
-  t.forEach((x, h) => {
-    if (!parked.has(h)) maxErrorRad = Math.max(maxErrorRad, Math.abs(wrapSigned(phi[h]! - x)));
-  });
-  return { codes, bias, maxErrorRad };
 }
 
 /** The largest drive code. */
@@ -213,15 +160,15 @@ export function materialize(
 function alignLeaks(state: SessionState, eng: LabEngine, row: Row, e: number, codes: Int32Array, powers: Float64Array): void {
   if (state.setup.alignLeaks === false) return;
   const key = `${row.part},out${row.index}`;
-  const z = eng.fields(realizedPhases(state.estimatedDie, codes), powers).pin(key);
+  const z = eng.fields(realizedPhases(state.estimatedDie, codes), powers, { pin: key }).pin(key);
   if (z[0] >= 0.9 * Math.hypot(z[0], z[1])) return;
   for (const x of row.entries) {
     const phi = state.struct.entries[x]!.phi;
     if (x === e || state.struct.parked.has(phi)) continue;
     const ph = realizedPhases(state.estimatedDie, codes);
-    const a = eng.fields(ph, powers).pin(key);
+    const a = eng.fields(ph, powers, { pin: key }).pin(key);
     ph[phi]! += Math.PI;
-    const b = eng.fields(ph, powers).pin(key);
+    const b = eng.fields(ph, powers, { pin: key }).pin(key);
     const own: [number, number] = [(a[0] - b[0]) / 2, (a[1] - b[1]) / 2];
     if (!(Math.hypot(...own) > 1e-3 * Math.hypot(...a))) continue;
     codes[phi] = codeFor(state, phi, ph[phi]! - Math.PI - Math.atan2(own[1], own[0]), codes);
@@ -368,7 +315,8 @@ export function meterCodes(state: SessionState, row: Row, codes: Int32Array, set
 export function phiForRowPhase(state: SessionState, eng: LabEngine, row: Row, e: number, codes: Int32Array, powers: Float64Array): number {
   const en = state.struct.entries[e]!;
   const phases = realizedPhases(state.estimatedDie, codes);
-  const z = eng.fields(phases, powers).pin(`${row.part},out${row.index}`);
+  const pin = `${row.part},out${row.index}`;
+  const z = eng.fields(phases, powers, { pin }).pin(pin);
   return phases[en.phi]! - Math.atan2(z[1], z[0]);
 }
 
@@ -391,7 +339,7 @@ export function predict(
   const bright = unreadMeters(state, round, g.read);
   const values = steps.map((s) => {
     const st = round.steps[s]!;
-    const f = eng.fields(meterPhases(state, st.codes, bright), st.powers);
+    const f = eng.fields(meterPhases(state, st.codes, bright), st.powers, { readouts: g.read });
     let v = 0;
     for (const ro of g.read) v += ro < nSites ? f.power[ro]! : f.detectorRe[ro - nSites]!;
     return v;

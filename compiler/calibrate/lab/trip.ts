@@ -15,7 +15,8 @@ import { MAX_POWER_RATIO } from "./dim-power.ts";
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
 import { values } from "./readings-fit.ts";
 import type { SessionState } from "./session-state.ts";
-import { engine, programCodes, setPassive } from "./stage-physics.ts";
+import { programCodes } from "./program-codes.ts";
+import { engine, setPassive } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
 /**
@@ -117,7 +118,7 @@ function predictedTrips(eng: LabEngine, phases: Float64Array, pins: string[], at
     const now = openAt(s);
     pins.forEach((pin, r) => {
       if (!Number.isNaN(trips[r]!) || now[r] === prev[r]) return;
-      const open = (x: number): boolean => (eng.fields(phases, at(x)).pin(pin) as C)[0] > 0;
+      const open = (x: number): boolean => (eng.fields(phases, at(x), { pin }).pin(pin) as C)[0] > 0;
       let [lo, hi] = [s - 0.1, s];
       for (let k = 0; k < 8; k++) {
         const m = (lo + hi) / 2;
@@ -164,7 +165,7 @@ export function planTrip(state: SessionState, steps: Step[], groups: Group[]): v
     const { pin, read } = t;
     const g: Trip = { kind: "trip", row: t.row, entry: t.signal, read: [read], steps: [] };
     // Which side is open: below the trip for a threshold row (u = ReLU(s·(θ − v) + c/2)).
-    const below = (eng.fields(phases, at(Math.max(0, trip - 0.2))).pin(pin) as C)[0] > 0;
+    const below = (eng.fields(phases, at(Math.max(0, trip - 0.2)), { pin }).pin(pin) as C)[0] > 0;
     const [from, to] = below ? [trip - OPEN_SPAN, trip + CLOSED_SPAN] : [trip - CLOSED_SPAN, trip + OPEN_SPAN];
     for (let k = 0; k < TRIP_STEPS; k++) {
       const sum = Math.max(0, from + ((to - from) * k) / (TRIP_STEPS - 1));
