@@ -3,7 +3,8 @@
 // --closing-per-entry (LabSetup.closingPerEntry), --no-closing (LabSetup.closing = false: no
 // closing rounds after a refusal), --no-closing-isolate (LabSetup.closingIsolate = false: the closing
 // φ round lit by a spread subset of the acceptance inputs, as before), --no-trips (LabSetup.trips =
-// false: no trip round after the closing passes), --no-level-trim (LabSetup.levelTrim = false: no receiver trim
+// false: no trip round after the closing passes), --no-phi-partner (LabSetup.phiPartner = false: a φ
+// pair's aggressor near the partner alone read onto the victim, as before), --no-level-trim (LabSetup.levelTrim = false: no receiver trim
 // after a refusal) and --signed-law (LabSetup.lawMagnitude = false: the crosstalk law
 // fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign") and
 // --no-floor (LabSetup.crosstalkFloor = false: no floor probe, no chip-wide floor modelled) and
@@ -29,6 +30,7 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
   if (args.includes("--no-closing")) setup.closing = false;
   if (args.includes("--no-closing-isolate")) setup.closingIsolate = false;
   if (args.includes("--no-trips")) setup.trips = false;
+  if (args.includes("--no-phi-partner")) setup.phiPartner = false;
   if (args.includes("--no-level-trim")) setup.levelTrim = false;
   if (args.includes("--signed-law")) setup.lawMagnitude = false;
   if (args.includes("--no-floor")) setup.crosstalkFloor = false;

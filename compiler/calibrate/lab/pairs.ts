@@ -73,6 +73,7 @@ export function slopeGroup(
   steps: Step[],
   groups: Group[],
   again: boolean,
+  partner?: SlopeGroup["partner"],
 ): void {
   const sweep = sweepCodes(state, state.setup.points);
   const k = slopeIndex(state, s, victim, s.read, sweep);
@@ -94,6 +95,7 @@ export function slopeGroup(
     codes[a] = maxCode(state);
     push(codes, `pair ${name} <- ${state.struct.heaters[a]!.name}`);
   }
+  if (partner) g.partner = partner;
   if (again) {
     g.again = true;
     push(stepOf(s, victim, g.codes[0]!).codes, `pair ${name} again`);
@@ -133,6 +135,7 @@ function stepOf(l: { powers: Float64Array; codes: Int32Array }, h: number, c: nu
  * estimate; what that takes beyond the estimate's own coupling is added to the pair's coupling.
  */
 export function absorbPairs(state: SessionState, round: Round, values: (g: SlopeGroup) => number[]): void {
+  const onPartner = new Map<string, number[]>();
   for (const g of round.groups) {
     if (g.kind !== "slope") continue;
     const m = values(g);
@@ -164,10 +167,24 @@ export function absorbPairs(state: SessionState, round: Round, values: (g: Slope
     const pa = power(state, maxCode(state));
     const moves = g.aggressors.map((_, j) => extra(3 + j));
     g.aggressors.forEach((a, j) => {
+      // The reading is the victim's phase against its partner's: an aggressor near the partner alone
+      // moved the partner's phase, by −δ (add1 crosstalk die 37: e4.φ, 20 µm from the row's reference
+      // e3.φ and 160 µm from e12.φ, read as 7.67 mrad/mW onto e12 where it is −3.64 onto e3).
+      if (state.setup.phiPartner !== false && g.partner?.aggressors.includes(a)) {
+        const key = `${g.partner.phi},${a}`;
+        onPartner.set(key, [...(onPartner.get(key) ?? []), -moves[j]! / pa]);
+        return;
+      }
       const key = `${g.victim},${a}`;
       const was = state.pairCoupling.get(key) ?? lawCoupling(state, g.victim, a);
       state.pairCoupling.set(key, was + moves[j]! / pa);
     });
+  }
+  // A row's reference is every other entry's partner: its couplings are the mean of what each pair read.
+  for (const [key, moves] of onPartner) {
+    const [v, a] = key.split(",").map(Number) as [number, number];
+    const was = state.pairCoupling.get(key) ?? lawCoupling(state, v, a);
+    state.pairCoupling.set(key, was + moves.reduce((x, y) => x + y, 0) / moves.length);
   }
 }
 

@@ -53,7 +53,11 @@ export function planPhiPairs(
       if (aggressors.length === 0) continue;
       // slope (3), aggressors, again (1); one reading each
       if (!fits({ steps: aggressors.length + 4, readings: aggressors.length + 4 })) return;
-      slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups, true);
+      const partnerOnly = aggressors.filter((i) => !near(i, en.phi));
+      slopeGroup(state, en.phi, aggressors, { powers: s.powers, codes: s.codes, read: [s.site] }, `${en.name} phi`, steps, groups, true, {
+        phi: pn.phi,
+        aggressors: partnerOnly,
+      });
     }
   }
 }

@@ -40,6 +40,8 @@ export interface LabSetup {
   closing?: boolean;
   /** After the closing passes, read where each threshold row's ReLU trips and move its signal gain to match (trip.ts); false: none (an ablation). Default true. */
   trips?: boolean;
+  /** A φ pair's aggressor near the partner alone read as its coupling onto the partner (pairs.ts absorbPairs); false: onto the victim, as before (an ablation). Default true. */
+  phiPartner?: boolean;
   /** After a failed acceptance, the receiver's levels trimmed from its readings and the acceptance again (trim-round.ts); false: never (an ablation). Default true. */
   levelTrim?: boolean;
   /**
@@ -192,7 +194,20 @@ export type Group =
    * One victim against its near heaters (pairs.ts): steps are its setting, below, above, then one per
    * aggressor, and with `again` its setting once more (a φ victim's: the noise of its readings).
    */
-  | { kind: "slope"; victim: number; aggressors: number[]; read: number[]; steps: number[]; codes: number[]; again?: boolean };
+  | {
+      kind: "slope";
+      victim: number;
+      aggressors: number[];
+      read: number[];
+      steps: number[];
+      codes: number[];
+      again?: boolean;
+      /**
+       * A φ victim read against its meta-MZI partner (phi-pairs.ts): the partner's φ, and the
+       * aggressors near it but not near the victim, whose reading is their coupling onto the partner.
+       */
+      partner?: { phi: number; aggressors: number[] };
+    };
 
 export interface Round {
   index: number;
