@@ -31,7 +31,7 @@ import type { SessionState } from "./session-state.ts";
 import { noteDeparture } from "./law-departure.ts";
 import { absorbSettle } from "./settling.ts";
 import { afterAccept } from "./trim-round.ts";
-import { power, setPassive } from "./stage-physics.ts";
+import { power, setEntryLoss } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
 /** Absorb a round's readings (one StepReading per step, in order). */
@@ -268,12 +268,7 @@ function absorbThrough(state: SessionState, round: Round, readings: StepReading[
       const gs = rows.flatMap((row) => row.entries).filter((e) => gains.has(e));
       if (gs.length === 0) continue;
       const top = Math.max(...gs.map((e) => gains.get(e)!));
-      for (const e of gs) {
-        const leaf = state.struct.heaters[state.struct.entries[e]!.phi]!.path;
-        const prev = state.estimatedDie.passive.get(leaf)?.lossDb ?? 0;
-        const lossDb = Math.max(0, prev - 10 * Math.log10(gains.get(e)! / top));
-        setPassive(state, leaf, { ...(state.estimatedDie.passive.get(leaf) ?? {}), lossDb });
-      }
+      for (const e of gs) setEntryLoss(state, e, (prev) => Math.max(0, prev - 10 * Math.log10(gains.get(e)! / top)));
     }
   }
   // The couplers moved every MZI's phase at the meta-MZI settings: fit the relative phases again,

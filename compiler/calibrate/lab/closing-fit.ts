@@ -8,7 +8,7 @@ import { values } from "./readings-fit.ts";
 import { DIM_SIGMA, type Group, type Round, type StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { programCodes } from "./program-codes.ts";
-import { engine, setPassive } from "./stage-physics.ts";
+import { engine, setEntryLoss } from "./stage-physics.ts";
 
 type Sweep = Extract<Group, { kind: "sweep" }>;
 
@@ -40,10 +40,9 @@ function dim(state: SessionState, g: Sweep, prog: Float64Array): boolean {
   );
 }
 
+/** A dim entry's path amplitude scaled by e^γ. */
 function scale(state: SessionState, g: Sweep, gamma: number): void {
-  const leaf = state.struct.heaters[state.struct.entries[g.entry]!.phi]!.path;
-  const e = state.estimatedDie.passive.get(leaf) ?? {};
-  setPassive(state, leaf, { ...e, lossDb: (e.lossDb ?? 0) - (20 / Math.LN10) * gamma });
+  setEntryLoss(state, g.entry, (lossDb) => lossDb - (20 / Math.LN10) * gamma);
 }
 
 /** Every sweep group's fit on the current estimate; nothing moves. */

@@ -60,6 +60,13 @@ export function setPassive(state: SessionState, path: string, e: LeafError): voi
   state.cachedEngine?.setLeaf(path, e);
 }
 
+/** Entry e's path loss on the estimate (its φ leaf's lossDb, dB), set from the one it has: how a fit moves an entry's gain. */
+export function setEntryLoss(state: SessionState, e: number, to: (lossDb: number) => number): void {
+  const leaf = state.struct.heaters[state.struct.entries[e]!.phi]!.path;
+  const was = state.estimatedDie.passive.get(leaf) ?? {};
+  setPassive(state, leaf, { ...was, lossDb: to(was.lossDb ?? 0) });
+}
+
 /**
  * Light on one stage input: the lab port itself, or an upstream row lit by one of its entries
  * alone (fully transmitting, its row turned to phase 0 so a ReLU passes it), recursively back to

@@ -16,7 +16,7 @@ import type { Group, Round, Step, StepReading } from "./rounds.ts";
 import { values } from "./readings-fit.ts";
 import type { SessionState } from "./session-state.ts";
 import { programCodes } from "./program-codes.ts";
-import { engine, setPassive } from "./stage-physics.ts";
+import { engine, setEntryLoss } from "./stage-physics.ts";
 import type { Row } from "./structure.ts";
 
 /**
@@ -212,7 +212,7 @@ export function fitTrip(
   }
   if (!(kDen > 0)) return null;
   const K = kNum / kDen;
-  let best = { alpha: [1, 0] as C, err: Number.POSITIVE_INFINITY, D: 0 };
+  let best = { alpha: [1, 0] as C, err: Number.POSITIVE_INFINITY };
   const q = new Float64Array(m.length);
   for (let la = -Math.log(SPAN); la <= Math.log(SPAN) + 1e-12; la += 0.0025) {
     for (let ang = -ANGLE; ang <= ANGLE + 1e-12; ang += 0.01) {
@@ -231,7 +231,7 @@ export function fitTrip(
       const D = num / den;
       let err = 0;
       for (let i = 0; i < m.length; i++) err += (m[i]! - D * q[i]!) ** 2;
-      if (err < best.err) best = { alpha: [ar, ai], err, D };
+      if (err < best.err) best = { alpha: [ar, ai], err };
     }
   }
   const peak = Math.max(...m);
@@ -247,8 +247,6 @@ export function absorbTrip(state: SessionState, round: Round, readings: StepRead
     const size = Math.hypot(fit.alpha[0], fit.alpha[1]);
     if (!(size > 1 / SPAN + 0.01 && size < SPAN - 0.01)) continue;
     const f = fit.alpha[0];
-    const leaf = state.struct.heaters[state.struct.entries[g.entry]!.phi]!.path;
-    const pe = state.estimatedDie.passive.get(leaf) ?? {};
-    setPassive(state, leaf, { ...pe, lossDb: (pe.lossDb ?? 0) - 20 * Math.log10(f) });
+    setEntryLoss(state, g.entry, (lossDb) => lossDb - 20 * Math.log10(f));
   }
 }
