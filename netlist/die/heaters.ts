@@ -203,7 +203,7 @@ export function realizedPhases(
 function addFloor(die: Pick<FabDie, "heaters" | "crosstalkFloor">, p: Float64Array, phi: Float64Array): Float64Array {
   const f = die.crosstalkFloor ?? 0;
   const sum = floorSum(die.heaters, p);
-  die.heaters.forEach((h, i) => (phi[i]! += f * (sum - h.radPerMw * p[i]!)));
+  for (let i = 0; i < phi.length; i++) phi[i]! += f * (sum - die.heaters[i]!.radPerMw * p[i]!);
   return phi;
 }
 
@@ -274,11 +274,12 @@ export function codesForPhases(
     let x = targets[i]! - die.heaters[i]!.offsetRad;
     for (let j = start[i]!; j < start[i + 1]!; j++) x -= rate[j]! * pIn[from[j]!]!;
     if (floor !== 0) x -= floor * (spread - die.heaters[i]!.radPerMw * pIn[i]!);
-    const power = (psi: number): number => powerForPhase(die.heaters[i]!, psi);
-    let v = power(wrapPhase(x));
+    // No closure here: solveP runs some 60·n times per solve.
+    const h = die.heaters[i]!;
+    let v = powerForPhase(h, wrapPhase(x));
     // With a range above 2π a phase has two settings near the wrap: keep the one nearest the last
     // iterate, so a heater does not jump by 2π/η (and its neighbours by κ·2π) between iterations.
-    const alt = power(wrapPhase(x) + TWO_PI);
+    const alt = powerForPhase(h, wrapPhase(x) + TWO_PI);
     if (alt <= pMax && Math.abs(alt - pIn[i]!) < Math.abs(v - pIn[i]!)) v = alt;
     if (v > pMax) {
       outOfRange.add(i);

@@ -190,14 +190,18 @@ export function phasesInFull(die: Die, pack: Packed, p: Float64Array): Float64Ar
 /** realizedPhases(die, codes)[h] with heater h's own code `own` instead, without the other heaters' phases. */
 export function realizedPhaseOf(die: Die, codes: ArrayLike<number>, h: number, own: number): number {
   const cm = 2 ** die.drive.bits - 1;
-  const power = (i: number): number => die.drive.pMaxMw * ((i === h ? own : codes[i]!) / cm) ** 2;
+  const pMax = die.drive.pMaxMw;
   const x = packed(die.crosstalk);
   const { start, rate, aggressor } = csr(x, die.heaters.length);
   const heater = die.heaters[h]!;
-  const ph = power(h);
+  const ph = pMax * (own / cm) ** 2;
   let phi = heater.offsetRad + heater.radPerMw * ph * (1 + (heater.betaPerMw ?? 0) * ph);
-  for (let j = start[h]!; j < start[h + 1]!; j++) phi += rate[j]! * power(aggressor[j]!);
+  for (let j = start[h]!; j < start[h + 1]!; j++) {
+    const a = aggressor[j]!;
+    phi += rate[j]! * (pMax * ((a === h ? own : codes[a]!) / cm) ** 2);
+  }
   const floor = die.crosstalkFloor ?? 0;
-  if (floor !== 0) for (let j = 0; j < die.heaters.length; j++) if (j !== h) phi += floor * die.heaters[j]!.radPerMw * power(j);
+  if (floor !== 0)
+    for (let j = 0; j < die.heaters.length; j++) if (j !== h) phi += floor * die.heaters[j]!.radPerMw * (pMax * (codes[j]! / cm) ** 2);
   return phi;
 }

@@ -3,7 +3,7 @@
 // predictions, the simulated bench and the studies that compare the two.
 import { passiveDie, type FabDie } from "../die/heaters.ts";
 import type { LabCircuit } from "./optics.ts";
-import { labEngine, type LabEngine } from "./propagate.ts";
+import { labEngine, type LabEngine } from "./engine.ts";
 
 export function dieEngine(lc: LabCircuit, die: FabDie): LabEngine {
   return labEngine(

@@ -1,16 +1,14 @@
 // Light through a cell for a die (the physics both the simulated lab and the calibration use):
 // each linear part compiled once into its leaves in light order (pin ids, peers), every leaf's
-// transfer on a die, a part propagated for input fields, the whole cell for lit lab inputs
-// (labFields), and an engine whose heater leaves are patched per setting and whose parts are
-// propagated again only where their heaters or inputs moved, leaf by leaf (labEngine). The cell's lab view — monitor sites,
-// lab inputs, the top-level walk — is netlist/lab/optics.ts; sparse probes of one part, probe.ts.
+// transfer on a die, a part propagated for input fields, and the whole cell for lit lab inputs
+// (labFields), a part again only where its leaves' transfers or inputs moved, leaf by leaf, when
+// given its last pass. The engine that patches heater leaves per setting is engine.ts; the cell's
+// lab view — monitor sites, lab inputs, the top-level walk — optics.ts; sparse probes of one part, probe.ts.
 import type { CMat } from "../../math/cmat.ts";
 import type { Circuit } from "../ir.ts";
-import { num } from "../models.ts";
-import { applyDie, circuitLookup, perturbLeaf, type Die, type LeafError } from "../die/die.ts";
+import { applyDie, circuitLookup, type Die } from "../die/die.ts";
 import { indexedNetlist, resolveInstance } from "../sim/propagate.ts";
 import type { LabCircuit, PartPlan } from "./optics.ts";
-import { nodesFor, type Only } from "./reach.ts";
 import { wiring } from "./wiring.ts";
 
 export interface LabFields {
@@ -220,9 +218,8 @@ export function labFields(
   const detectorRe = new Float64Array(lc.detectors.length);
   const re = new Float64Array(w.slots.size);
   const im = new Float64Array(w.slots.size);
-  const inRe = (s: number): number => (s < 0 ? 0 : re[s]!);
-  const inIm = (s: number): number => (s < 0 ? 0 : im[s]!);
-  // Plain loops and per-node scratch: a calibration propagates the cell tens of thousands of times.
+  // Plain loops, per-node scratch and no closures (each one made per call costs as much as a
+  // small part's pass): a calibration propagates the cell tens of thousands of times. Slot −1 reads dark.
   for (let ni = 0; ni < until; ni++) {
     const n = lc.nodes[ni]!;
     const ins = w.ins[ni]!;
@@ -235,8 +232,9 @@ export function labFields(
     } else if (n.kind === "activation") {
       const { re: r, im: i } = w.scratch[ni]!;
       for (let m = 0; m < ins.length; m++) {
-        r[m] = inRe(ins[m]!);
-        i[m] = inIm(ins[m]!);
+        const s = ins[m]!;
+        r[m] = s < 0 ? 0 : re[s]!;
+        i[m] = s < 0 ? 0 : im[s]!;
       }
       n.apply(r, i, 0, n.modes);
       for (let m = 0; m < outs.length; m++) {
@@ -244,14 +242,18 @@ export function labFields(
         im[outs[m]!] = i[m]!;
       }
     } else if (n.kind === "detector") {
-      for (let m = 0; m < ins.length; m++) detectorRe[n.first + m] = inRe(ins[m]!);
+      for (let m = 0; m < ins.length; m++) detectorRe[n.first + m] = ins[m]! < 0 ? 0 : re[ins[m]!]!;
     } else {
       const hit = cache?.get(n.name);
       let same = hit !== undefined && !hit.stale;
-      for (let j = 0; same && j < ins.length; j++) same = hit!.xin[j]![0] === inRe(ins[j]!) && hit!.xin[j]![1] === inIm(ins[j]!);
+      for (let j = 0; same && j < ins.length; j++) {
+        const s = ins[j]!;
+        same = hit!.xin[j]![0] === (s < 0 ? 0 : re[s]!) && hit!.xin[j]![1] === (s < 0 ? 0 : im[s]!);
+      }
       let y = hit?.y;
       if (!same) {
-        const xin = ins.map((s) => [inRe(s), inIm(s)] as [number, number]);
+        const xin: [number, number][] = [];
+        for (const s of ins) xin.push(s < 0 ? [0, 0] : [re[s]!, im[s]!]);
         const eng = partEngine(n.plan, lc.circuit);
         const t = transfers.get(n.name)!;
         // The pins of the last pass when it can go again leaf by leaf (inputs changed or heaters moved).
@@ -269,98 +271,22 @@ export function labFields(
       for (let q = 0; q < y!.mon.length; q++) power[n.plan.siteIndex[q]!] = y!.mon[q]!;
     }
   }
-  return {
-    power,
-    detectorRe,
-    pin: (key) => {
-      const s = w.slots.get(key);
-      return s === undefined ? [0, 0] : [re[s]!, im[s]!];
-    },
-  };
+  return new CellFields(power, detectorRe, w.slots, re, im);
 }
 
-/**
- * A cell on a die whose heaters are set per call: the passive leaves' transfers are computed once,
- * each heater leaf's 1×1 transfer (loss · e^{iφ}) is patched in place from the realized phases.
- * `heaterPaths[i]` is heater i's leaf path "<part>/<flat leaf>".
- */
-export interface LabEngine {
-  /**
-   * The fields at heater phases and lit inputs. With `only`, the cell is propagated just as far as
-   * those readouts (monitor sites, then detector modes) or that top-level pin need; the rest reads
-   * dark. A fit that reads one stage's monitors need not push light through the stages after it.
-   */
-  fields(phases: ArrayLike<number>, powers: ArrayLike<number>, only?: Only): LabFields;
-  /** Change one passive leaf's error (a coupler's coupling, a section's loss) in place. */
-  setLeaf(path: string, error: LeafError): void;
-}
-
-export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: string[]): LabEngine {
-  const transfers = partTransfers(lc, passive);
-  const lookup = circuitLookup(lc.circuit);
-  const byPath = new Map(heaterPaths.map((p, i) => [p, i]));
-  const patches: { m: CMat; heater: number; amp: number; loss: number; part: string; leaf: number; phi: number }[] = [];
-  const cache: PartCache = new Map();
-  const patchOf = new Map<string, (typeof patches)[number]>();
-  const leaves = new Map<string, { part: string; index: number; name: string }>();
-  for (const n of lc.nodes) {
-    if (n.kind !== "part") continue;
-    const eng = partEngine(n.plan, lc.circuit);
-    const net = applyDie(n.plan.part, passive, null);
-    eng.leaves.forEach((l, li) => {
-      const path = `${n.name}/${l.name}`;
-      leaves.set(path, { part: n.name, index: li, name: l.name });
-      const h = byPath.get(path);
-      if (h === undefined) return;
-      const m = transfers.get(n.name)![li]!;
-      const loss = num(n.plan.part.flat.instances[l.name]!.settings, "loss_db", 0);
-      const s = net.instances[l.name]!.settings;
-      const p = { m, heater: h, amp: 10 ** (-num(s, "loss_db", 0) / 20), loss, part: n.name, leaf: li, phi: Number.NaN };
-      patches.push(p);
-      patchOf.set(path, p);
-    });
+/** A pass's readouts; `pin` is a method, not a closure made per pass. */
+class CellFields implements LabFields {
+  constructor(
+    readonly power: Float64Array,
+    readonly detectorRe: Float64Array,
+    private readonly slots: Map<string, number>,
+    private readonly re: Float64Array,
+    private readonly im: Float64Array,
+  ) {}
+  pin(key: string): [number, number] {
+    const s = this.slots.get(key);
+    return s === undefined ? [0, 0] : [this.re[s]!, this.im[s]!];
   }
-  // A leaf's transfer changed: its part is propagated again from that leaf on (labFields).
-  const moved = (part: string, leaf: number): void => {
-    const c = cache.get(part);
-    if (c) {
-      c.stale = true;
-      if (c.pins) c.pins.need[leaf] = 1;
-    }
-  };
-  return {
-    fields(phases, powers, only) {
-      // Only parts whose heaters moved are propagated again (a sweep moves one part's, and its
-      // crosstalk reaches its neighbours only).
-      for (const p of patches) {
-        const phi = phases[p.heater]!;
-        if (phi === p.phi) continue;
-        p.phi = phi;
-        p.m.re[0] = p.amp * Math.cos(phi);
-        p.m.im[0] = p.amp * Math.sin(phi);
-        moved(p.part, p.leaf);
-      }
-      return labFields(lc, transfers, powers, cache, only ? nodesFor(lc, only) : lc.nodes.length);
-    },
-    setLeaf(path, error) {
-      const patch = patchOf.get(path);
-      if (patch) {
-        patch.amp = 10 ** (-(patch.loss + (error.lossDb ?? 0)) / 20);
-        patch.phi = Number.NaN;
-        moved(patch.part, patch.leaf);
-        return;
-      }
-      const at = leaves.get(path);
-      if (!at) throw new Error(`labEngine: no leaf "${path}"`);
-      const node = lc.nodes.find((x) => x.name === at.part);
-      if (node?.kind !== "part") return;
-      const inst = perturbLeaf(node.plan.part.flat.instances[at.name]!, error, null);
-      const r = resolveInstance(at.name, inst, lookup);
-      if (!r.model?.transfer) throw new Error(`labEngine: leaf "${path}" has no transfer model`);
-      transfers.get(at.part)![at.index] = r.model.transfer(inst.settings);
-      moved(at.part, at.index);
-    },
-  };
 }
 
 const leafIndices = new WeakMap<PartEngine, Map<string, number>>();

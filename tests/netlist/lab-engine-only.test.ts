@@ -4,7 +4,7 @@
 // reads dark: a limit one node short is seen.
 import { describe, expect, it } from "vitest";
 import { labCircuit } from "../../netlist/lab/optics.ts";
-import { labEngine } from "../../netlist/lab/propagate.ts";
+import { labEngine } from "../../netlist/lab/engine.ts";
 import { heaterSites } from "../../netlist/die/heaters.ts";
 import { createRng } from "../../math/rng.ts";
 import { paperCell } from "../calibrate/fab-fixtures.ts";

@@ -6,7 +6,7 @@
 // any ReLU: the acceptance inputs (operation's powers), or, where those leave a stage behind
 // thresholds dark, the operating point with one path opened to the entry.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
-import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import type { Group, Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { codeFor, engine, light, phiForRowPhase } from "./stage-physics.ts";

@@ -5,7 +5,7 @@
 // Lighting through brighter entries instead (bright.ts) moves which entries' phase errors the light
 // carries; more power on the same entries keeps the setting and raises only the fringe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
-import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import type { SessionState } from "./session-state.ts";
 import { sweepCodes } from "./stage-physics.ts";
 

@@ -8,7 +8,7 @@
 // entry's field. Re z then stays above |z_h|·(cos a − GATED_RATIO) > 0 for a gate error |a| up to
 // 1 rad, and the reader sees the whole fringe. Only the input power changes: both entries stay at
 // their operating θ, so the relative phase is the one used in operation.
-import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import type { SessionState } from "./session-state.ts";
 import {

@@ -2,7 +2,7 @@
 // that stage's dumps its output reaches (cluster-16's level-2 sum row: 16), and each sees the same
 // row field, so reading all of them multiplies the readings, not what they tell.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
-import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import type { SessionState } from "./session-state.ts";
 
 /** Photodiodes a sweep reads at a meter of many, at most (the readings budget: docs/calibration.md §9, §12). */

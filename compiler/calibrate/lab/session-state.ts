@@ -5,7 +5,7 @@
 import type { Circuit } from "../../../netlist/ir.ts";
 import type { CrosstalkLaw, EstimatedDie } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
-import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import type { LevelTrim } from "../level-trim.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import type { CrosstalkPair } from "./crosstalk-law.ts";
@@ -125,7 +125,18 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     id: "estimated",
     circuit: circuit.name,
     drive: { bits: setup.driveBits, pMaxMw: setup.pMaxMw },
-    heaters: struct.heaters.map((h) => ({ ...h, offsetRad: 0, radPerMw: setup.etaNominal })),
+    // Every heater of one shape, β present from the start (undefined until fitted, so files and
+    // hashes read as before): the phase memo reads these laws on every evaluation, and objects of
+    // several shapes make each read several times slower.
+    heaters: struct.heaters.map(({ name, path, x, y }) => ({
+      name,
+      path,
+      x,
+      y,
+      offsetRad: 0,
+      radPerMw: setup.etaNominal,
+      betaPerMw: undefined,
+    })),
     crosstalk: [],
     passive,
     detectors: [],

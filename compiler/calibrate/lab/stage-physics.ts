@@ -5,7 +5,7 @@
 import { powerForPhase, realizedPhases } from "../../../netlist/die/heaters.ts";
 import type { LeafError } from "../../../netlist/die/die.ts";
 import { realizedPhaseOf } from "../../../netlist/die/phase-memo.ts";
-import { labEngine, type LabEngine } from "../../../netlist/lab/propagate.ts";
+import { labEngine, type LabEngine } from "../../../netlist/lab/engine.ts";
 import { brightest } from "./bright.ts";
 import { meterPhases, unreadMeters } from "./bright-meters.ts";
 import type { Round } from "./rounds.ts";

@@ -10,7 +10,7 @@
 import { readCellInfo } from "../../../aggregate/circuit-info.ts";
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { cellPortCount, digitPowers, isCellPort } from "../../../netlist/lab/optics.ts";
-import type { LabEngine } from "../../../netlist/lab/propagate.ts";
+import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import { MAX_POWER_RATIO } from "./dim-power.ts";
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
 import { values } from "./readings-fit.ts";
