@@ -57,6 +57,11 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
   const heaterOf = Int32Array.from(patches, (p) => p.heater);
   const amp = Float64Array.from(amps);
   const lastPhi = new Float64Array(patches.length).fill(Number.NaN);
+  // The heater leaves part by part (they were listed in node order): a pass looks each part's
+  // cache up once, not once per heater (with a crosstalk floor every heater moves at every step).
+  const parts = [...new Set(patches.map((p) => p.part))];
+  const partStart = Int32Array.from([...parts.map((q) => patches.findIndex((p) => p.part === q)), patches.length]);
+  const leafOf = Int32Array.from(patches, (p) => p.leaf);
   const cache: PartCache = new Map();
   // A leaf's transfer changed: its part is propagated again from that leaf on (labFields).
   const moved = (part: string, leaf: number): void => {
@@ -73,14 +78,19 @@ export function labEngine(lc: LabCircuit, passive: Die | null, heaterPaths: stri
       const ph = phases instanceof Float64Array ? phases : Float64Array.from(phases);
       // Only parts whose heaters moved are propagated again (a sweep moves one part's, and its
       // crosstalk reaches its neighbours only).
-      for (let k = 0; k < heaterOf.length; k++) {
-        const phi = ph[heaterOf[k]!]!;
-        if (phi === lastPhi[k]) continue;
-        lastPhi[k] = phi;
-        const p = patches[k]!;
-        p.m.re[0] = amp[k]! * Math.cos(phi);
-        p.m.im[0] = amp[k]! * Math.sin(phi);
-        moved(p.part, p.leaf);
+      for (let q = 0; q < parts.length; q++) {
+        const c = cache.get(parts[q]!);
+        const need = c?.pins?.need;
+        for (let k = partStart[q]!; k < partStart[q + 1]!; k++) {
+          const phi = ph[heaterOf[k]!]!;
+          if (phi === lastPhi[k]) continue;
+          lastPhi[k] = phi;
+          const m = patches[k]!.m;
+          m.re[0] = amp[k]! * Math.cos(phi);
+          m.im[0] = amp[k]! * Math.sin(phi);
+          if (c) c.stale = true;
+          if (need) need[leafOf[k]!] = 1;
+        }
       }
       return labFields(lc, transfers, powers, cache, only ? nodesFor(lc, only) : lc.nodes.length);
     },
