@@ -32,6 +32,16 @@ describe("calibration from readings", () => {
     expect(run.readings / run.session.struct.entries.length).toBeLessThanOrEqual(300);
   });
 
+  it("keeps every estimated heater in one shape, β among its keys from the start (the phase memo reads them all at every evaluation)", () => {
+    const heaters = run.session.estimatedDie.heaters;
+    const shapes = (list: readonly object[]): string[] => [...new Set(list.map((h) => Object.keys(h).join(",")))];
+    expect(shapes(heaters)).toHaveLength(1);
+    expect(shapes(heaters)[0]).toContain("betaPerMw");
+    // The check sees a heater rebuilt with its keys in another order (another shape to V8).
+    const { offsetRad, ...rest } = heaters[0]!;
+    expect(shapes([{ ...rest, offsetRad }, ...heaters.slice(1)])).toHaveLength(2);
+  });
+
   it("estimates every θ heater's offset and efficiency to well under a milliradian", () => {
     for (const e of run.session.struct.entries) {
       const t = dieA.heaters[e.theta]!;
