@@ -1,4 +1,4 @@
-// How far a cell must be propagated for what a caller reads (LabEngine.fields, propagate.ts): the
+// How far a cell must be propagated for what a caller reads (LabEngine.fields, engine.ts): the
 // nodes are in light order, so a reading needs every node up to the one that writes it and none
 // after. A fit that reads one stage's monitors then skips the stages behind it.
 import type { LabCircuit } from "./optics.ts";

@@ -6,19 +6,16 @@
 // victim's coupling, read against the partner's, still the true difference. Planted fault: the old
 // attribution (phiPartner false) leaves those partner couplings at the law's value, 13 mrad/mW off.
 import { describe, expect, it } from "vitest";
-import { departDie } from "../../fab/departures.ts";
-import { drawFabDie } from "../../fab/draw.ts";
-import { FAB_TECHNOLOGIES } from "../../fab/technology.ts";
 import type { LabSession, Round } from "../../compiler/calibrate/lab/session.ts";
 import { calibrateSession, labSession, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
+import { studyDie } from "../../scripts/lab-study-core.ts";
 import { FULL } from "../helpers/tier.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
 describe("a φ pair's aggressor near the partner alone", () => {
   const { circuit, table } = paperCell("divide0");
-  const stream = 1000003 + 0;
-  const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+  const die = studyDie(circuit, "divide0", 0, ["crosstalk"]);
   const truth = new Map(die.crosstalk.map((c) => [`${c.victim},${c.aggressor}`, c.radPerMw]));
   const run = (phiPartner: boolean): { s: LabSession; rounds: Round[] } => {
     const s = labSession(circuit, table, { phiPartner });
@@ -61,8 +58,7 @@ describe("a φ pair's aggressor near the partner alone, on add1 (full tier)", ()
     "reads e3.φ ← e4.φ within 0.5 mrad/mW of the truth, and the die's victims still against it; read onto the victim, the die is far off",
     () => {
       const { circuit, table } = paperCell("add1");
-      const stream = 1000003 + 37;
-      const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
+      const die = studyDie(circuit, "add1", 37, ["crosstalk"]);
       const truth = new Map(die.crosstalk.map((c) => [`${c.victim},${c.aggressor}`, c.radPerMw]));
       const exact = (phiPartner: boolean): { exact: number; coupling: number; relative: number[] } => {
         const s = labSession(circuit, table, { phiPartner });

@@ -172,7 +172,9 @@ export function absorbPairs(state: SessionState, round: Round, values: (g: Slope
       // e3.φ and 160 µm from e12.φ, read as 7.67 mrad/mW onto e12 where it is −3.64 onto e3).
       if (state.setup.phiPartner !== false && g.partner?.aggressors.includes(a)) {
         const key = `${g.partner.phi},${a}`;
-        onPartner.set(key, [...(onPartner.get(key) ?? []), -moves[j]! / pa]);
+        const read = onPartner.get(key) ?? [];
+        read.push(-moves[j]! / pa);
+        onPartner.set(key, read);
         return;
       }
       const key = `${g.victim},${a}`;
