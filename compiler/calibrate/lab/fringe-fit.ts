@@ -7,6 +7,7 @@
 // Method: η on a grid over its prior range (the fringe is linear in (a, b·cos ψ, −b·sin ψ) for a
 // fixed η: least squares), the best grid point refined by Gauss–Newton on (a, c, s, η); the
 // covariance is σ²·(JᵀJ)⁻¹ with σ² the residual variance.
+import { solve } from "../../../math/solve.ts";
 
 export interface FringeFit {
   a: number;
@@ -25,24 +26,6 @@ export interface FringeFit {
 }
 
 const TWO_PI = 2 * Math.PI;
-
-/** Solve a small symmetric positive system (Gauss–Jordan with partial pivoting); null if singular. */
-function solve(m: number[][], v: number[]): number[] | null {
-  const n = v.length;
-  const a = m.map((row, i) => [...row, v[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    if (Math.abs(a[p]![c]!) < 1e-300) return null;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = a[r]![c]! / a[c]![c]!;
-      for (let k = c; k <= n; k++) a[r]![k]! -= f * a[c]![k]!;
-    }
-  }
-  return a.map((row, i) => row[n]! / row[i]!);
-}
 
 function inverse(m: number[][]): number[][] | null {
   const n = m.length;
