@@ -14,7 +14,8 @@
 // φ victims read pair by pair always, or never; by default once the pairs depart from the law) and
 // --no-law-departure (LabSetup.lawDeparture = false: the law alone, no departure seen) and
 // --through-monitors <n> (LabSetup.throughMonitors: the most monitors a through sweep reads, 0 all;
-// by default 1 after a departure, else all).
+// by default 1 after a departure, else all) and --no-ladder (LabSetup.ladder = false: no ladder round
+// after the closing passes).
 import type { LabSetup } from "../compiler/calibrate/lab/rounds.ts";
 
 export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
@@ -30,6 +31,7 @@ export function setupFromArgs(args: readonly string[]): Partial<LabSetup> {
   if (args.includes("--no-closing")) setup.closing = false;
   if (args.includes("--no-closing-isolate")) setup.closingIsolate = false;
   if (args.includes("--no-trips")) setup.trips = false;
+  if (args.includes("--no-ladder")) setup.ladder = false;
   if (args.includes("--no-phi-partner")) setup.phiPartner = false;
   if (args.includes("--no-level-trim")) setup.levelTrim = false;
   if (args.includes("--signed-law")) setup.lawMagnitude = false;

@@ -5,6 +5,7 @@
 import { acceptLevels, judgeLevels, LO_MW } from "./accept.ts";
 import { absorbClose } from "./closing.ts";
 import { absorbTrip } from "./trip.ts";
+import { absorbLadder } from "./ladder.ts";
 import { correctCoupling } from "./coupling-refs.ts";
 import { absorbPairs } from "./pairs.ts";
 import { crosstalkFraction, wrapSigned } from "../../../netlist/die/heaters.ts";
@@ -48,6 +49,7 @@ export function absorbRound(state: SessionState, round: Round, raw: StepReading[
     state.acceptance = judgeLevels(lv);
     afterAccept(state, round, lv);
   } else if (round.kind === "trip") absorbTrip(state, round, readings);
+  else if (round.kind === "ladder") absorbLadder(state, round, readings);
   else if (state.plan[round.index]?.close !== undefined) absorbClose(state, round, readings);
   else if (isReread(state, round)) absorbReread(state, round, readings);
   else if (round.kind === "theta") absorbTheta(state, round, readings);

@@ -46,7 +46,9 @@ const MW = 1e-3;
 interface AcceptPlan {
   f: CellFunction;
   set: ReturnType<typeof cellCases>;
-  /** Step index of each case's reading, and of each repeat. */
+  /** The cases driven (indices into `set`): every case, or a ladder round's few (ladder.ts). */
+  driven: number[];
+  /** Step index of each driven case's reading, and of each repeat (`case`: index into `driven`). */
   caseSteps: number[];
   repeats: { case: number; step: number }[];
   loSteps: number[];
@@ -91,21 +93,30 @@ function cellFunction(state: SessionState): CellFunction {
   return f;
 }
 
-/** Layout of the round's steps: LO, the cases, the repeats, LO again. Same for planning and judging. */
-function acceptLayout(state: SessionState): AcceptPlan {
+/** The acceptance round's input cases (aggregate/cell-cases.ts). */
+export const acceptCases = (state: SessionState): ReturnType<typeof cellCases> => cellCases(cellFunction(state), ACCEPT_RAW_CASES);
+
+/**
+ * Layout of the round's steps: LO, the cases, the repeats, LO again. Same for planning and judging.
+ * With `pick` (a ladder round, ladder.ts) only those cases are driven, and none again.
+ */
+function acceptLayout(state: SessionState, pick: readonly number[] | null = null): AcceptPlan {
   const f = cellFunction(state);
   const set = cellCases(f, ACCEPT_RAW_CASES);
-  const r = Math.min(ACCEPT_REPEATS, set.cases);
+  const driven = pick ? [...pick] : Array.from({ length: set.cases }, (_, c) => c);
+  const n = driven.length;
+  const r = pick ? 0 : Math.min(ACCEPT_REPEATS, n);
   const ref = referenceStep(state);
   const q = ref === null ? 0 : REFERENCE_REPEATS;
   const first = 1 + q;
-  const caseSteps = Array.from({ length: set.cases }, (_, c) => first + c);
-  const repeats = Array.from({ length: r }, (_, k) => ({ case: Math.floor(((k + 0.5) * set.cases) / r), step: first + set.cases + k }));
-  const after = first + set.cases + r;
+  const caseSteps = Array.from({ length: n }, (_, c) => first + c);
+  const repeats = Array.from({ length: r }, (_, k) => ({ case: Math.floor(((k + 0.5) * n) / r), step: first + n + k }));
+  const after = first + n + r;
   const run = (from: number): number[] => Array.from({ length: q }, (_, k) => from + k);
   return {
     f,
     set,
+    driven,
     caseSteps,
     repeats,
     loSteps: [0, after + q],
@@ -113,39 +124,57 @@ function acceptLayout(state: SessionState): AcceptPlan {
   };
 }
 
-/** Readings the acceptance round will take, as planAccept plans it (a budget's reserve: budget.ts). */
-export function acceptReadings(state: SessionState): number {
-  const lay = acceptLayout(state);
+/** Step index of each driven case's reading (with `pick`: a ladder round's, in `pick` order). */
+export const acceptCaseSteps = (state: SessionState, pick: readonly number[] | null = null): number[] =>
+  acceptLayout(state, pick).caseSteps;
+
+/** Readings the acceptance round (or with `pick` a ladder round) will take, as planAccept plans it (a budget's reserve: budget.ts). */
+export function acceptReadings(state: SessionState, pick: readonly number[] | null = null): number {
+  const lay = acceptLayout(state, pick);
   const ref = lay.reference ? 2 * REFERENCE_REPEATS * state.rounds[firstTheta(state)]!.steps[lay.reference.of]!.read.length : 0;
-  return 2 * loReadouts(state).length + ref + (lay.set.cases + lay.repeats.length) * detectorReadouts(state).length;
+  return 2 * loReadouts(state).length + ref + (lay.driven.length + lay.repeats.length) * detectorReadouts(state).length;
 }
 
-export function planAccept(state: SessionState, steps: Step[], groups: Round["groups"]): void {
-  const lay = acceptLayout(state);
+/**
+ * The acceptance round's steps; with `pick`, a ladder round's (ladder.ts): only those cases, none
+ * again, the j-th driven with `codesOf(j)` instead of the program's codes where it gives some.
+ */
+export function planAccept(
+  state: SessionState,
+  steps: Step[],
+  groups: Round["groups"],
+  pick: readonly number[] | null = null,
+  codesOf: (j: number) => Int32Array | null = () => null,
+): void {
+  const lay = acceptLayout(state, pick);
   const prog = programCodes(state);
   const lc = state.struct.lc;
   const P = lay.f.ports.length;
   const dark = new Float64Array(lc.inputs.length);
-  const lo = (): Step => ({ purpose: "acceptance: local oscillator", powers: dark, codes: prog.codes, read: loReadouts(state) });
-  const drive = (c: number, purpose: string): Step => ({
+  const round = pick ? "ladder" : "acceptance";
+  const lo = (): Step => ({ purpose: `${round}: local oscillator`, powers: dark, codes: prog.codes, read: loReadouts(state) });
+  const drive = (c: number, purpose: string, codes: Int32Array = prog.codes): Step => ({
     purpose,
     powers: Float64Array.from(digitPowers(lc, lay.f.levels, prog.bias, lay.set.inputs.subarray(c * P, (c + 1) * P))),
-    codes: prog.codes,
+    codes,
     read: detectorReadouts(state),
   });
   const reference = (): void => {
     if (!lay.reference) return;
     const st = state.rounds[firstTheta(state)]!.steps[lay.reference.of]!;
     for (let k = 0; k < REFERENCE_REPEATS; k++)
-      steps.push({ purpose: `acceptance: coupling reference (${st.purpose})`, powers: st.powers, codes: st.codes, read: st.read });
+      steps.push({ purpose: `${round}: coupling reference (${st.purpose})`, powers: st.powers, codes: st.codes, read: st.read });
   };
   steps.push(lo());
   reference();
-  for (let c = 0; c < lay.set.cases; c++) steps.push(drive(c, `acceptance: input ${c}`));
-  for (const rep of lay.repeats) steps.push(drive(rep.case, `acceptance: input ${rep.case} again`));
+  lay.driven.forEach((c, j) => {
+    const codes = codesOf(j);
+    steps.push(codes ? drive(c, `ladder: input ${c}, one entry turned`, codes) : drive(c, `${round}: input ${c}`));
+  });
+  for (const rep of lay.repeats) steps.push(drive(lay.driven[rep.case]!, `acceptance: input ${lay.driven[rep.case]} again`));
   reference();
   steps.push(lo());
-  groups.push({ kind: "accept", steps: steps.map((_, i) => i) });
+  groups.push({ kind: pick ? "ladder" : "accept", steps: steps.map((_, i) => i) });
 }
 
 /**
@@ -153,7 +182,7 @@ export function planAccept(state: SessionState, steps: Step[], groups: Round["gr
  * the calibrated circuit, and for a ratiometric detector the position of its reference row's readout
  * and the reference level (netlist/models.ts ratioScale); a reference row is read, not decoded.
  */
-function decodedModes(
+export function decodedModes(
   state: SessionState,
   calibrated: Circuit,
 ): { at: number; step: number; offset: number; ref: number; level: number }[] {
@@ -194,8 +223,13 @@ export interface AcceptLevels {
   coupling: number[] | null;
 }
 
-export function acceptLevels(state: SessionState, round: Round, readings: StepReading[]): AcceptLevels {
-  const lay = acceptLayout(state);
+export function acceptLevels(
+  state: SessionState,
+  round: Round,
+  readings: StepReading[],
+  pick: readonly number[] | null = null,
+): AcceptLevels {
+  const lay = acceptLayout(state, pick);
   const L = lay.f.levels;
   const W = lay.f.outputs.length;
   const { calibrated } = state.program(state.estimatedDie);
@@ -250,10 +284,10 @@ export function acceptLevels(state: SessionState, round: Round, readings: StepRe
   const P = lay.f.ports.length;
   return {
     levels: L,
-    cases: lay.set.cases,
+    cases: lay.driven.length,
     read,
-    expected: read.map((_, c) => Array.from(lay.set.expected.subarray(c * W, (c + 1) * W))),
-    inputs: read.map((_, c) => Array.from(lay.set.inputs.subarray(c * P, (c + 1) * P))),
+    expected: lay.driven.map((c) => Array.from(lay.set.expected.subarray(c * W, (c + 1) * W))),
+    inputs: lay.driven.map((c) => Array.from(lay.set.inputs.subarray(c * P, (c + 1) * P))),
     guardSteps,
     repeatSpreadSteps: spread,
     responsivityAW,

@@ -21,6 +21,7 @@ import { programCodes } from "./program-codes.ts";
 import { engine, maxCode, power } from "./stage-physics.ts";
 import { meetingSite, metaPairs } from "./structure.ts";
 import { tripReadings } from "./trip.ts";
+import { ladderReadings } from "./ladder.ts";
 
 /** Dither steps per θ, and their spacing in realized phase (rad). */
 export const DITHER_STEPS = 5;
@@ -40,30 +41,40 @@ function passEstimate(state: SessionState): number {
   return 2 * DITHER_STEPS * state.struct.entries.length + 20;
 }
 
-/** Whether one more pass, the trip round (trip.ts, unless `trip` is false) and the acceptance round `accept` again stay within the readings budget. */
-function passFits(state: SessionState, accept: Round, trip = true): boolean {
+/** Whether one more pass, the rounds it reserves (the trip round: trip.ts; the ladder round: ladder.ts) and the acceptance round `accept` again stay within the readings budget. */
+function passFits(state: SessionState, accept: Round, with_: { trip: boolean; ladder: boolean }): boolean {
   const budget = READINGS_PER_MZI * state.struct.entries.length;
-  const reserve = trip ? tripReadings(state) : 0;
+  const reserve = (with_.trip ? tripReadings(state) : 0) + (with_.ladder ? ladderReadings(state) : 0);
   return readingsSoFar(state) + passEstimate(state) + reserve + roundReadings(accept.steps) <= budget;
 }
 
 /**
- * After a failed acceptance round: a closing pass, the trip round and the acceptance again, if the
- * budget allows (once); a pass without the trip round where only that fits (add1's crosstalk die 35:
- * exact and accepted after one pass, refused with no pass at all). Whether it planned them.
+ * After a failed acceptance round: a closing pass, the trip round, the ladder round and the
+ * acceptance again, if the budget allows (once); where not all fit, the ladder without the trip
+ * round, else the trip round alone, else the pass alone (add1's crosstalk die 35: exact and accepted
+ * after one pass, refused with no pass at all). Whether it planned them.
  */
 export function closeAfterAccept(state: SessionState, accept: Round): boolean {
   if (state.setup.closing === false || state.acceptance?.pass !== false) return false;
   if (state.plan.some((p) => p.close !== undefined)) return false;
-  const trip = tripReadings(state) > 0 && passFits(state, accept);
-  if (!trip && !passFits(state, accept, false)) return false;
+  const canTrip = tripReadings(state) > 0;
+  const canLadder = state.setup.ladder !== false;
+  const options = [
+    { trip: canTrip, ladder: canLadder },
+    { trip: false, ladder: canLadder },
+    { trip: canTrip, ladder: false },
+    { trip: false, ladder: false },
+  ];
+  const take = options.find((o) => passFits(state, accept, o));
+  if (!take) return false;
   state.closing = { pass: 1, moved: [], theta: 0 };
   state.plan.splice(
     accept.index + 1,
     0,
     { stage: null, kind: "theta", close: 1 },
     { stage: null, kind: "phase", close: 1 },
-    ...(trip ? [{ stage: null, kind: "trip" as const }] : []),
+    ...(take.trip ? [{ stage: null, kind: "trip" as const }] : []),
+    ...(take.ladder ? [{ stage: null, kind: "ladder" as const }] : []),
     { stage: null, kind: "accept" },
   );
   return true;
@@ -74,9 +85,10 @@ function nextPass(state: SessionState, round: Round, moved: number): void {
   const c = state.closing!;
   c.moved.push(moved);
   if (c.pass >= CLOSE_PASSES || moved < CONVERGED_RAD) return;
-  // The trip round's reserve only where it is still to come (closeAfterAccept may have left it out).
-  const trip = state.plan.slice(round.index + 1).some((p) => p.kind === "trip");
-  if (!passFits(state, state.rounds.findLast((r) => r.kind === "accept")!, trip)) return;
+  // The trip and ladder rounds' reserve only where they are still to come (closeAfterAccept may have left them out).
+  const later = state.plan.slice(round.index + 1);
+  const with_ = { trip: later.some((p) => p.kind === "trip"), ladder: later.some((p) => p.kind === "ladder") };
+  if (!passFits(state, state.rounds.findLast((r) => r.kind === "accept")!, with_)) return;
   c.pass++;
   state.plan.splice(round.index + 1, 0, { stage: null, kind: "theta", close: c.pass }, { stage: null, kind: "phase", close: c.pass });
 }

@@ -8,6 +8,7 @@ import { planAccept } from "./accept.ts";
 import { brightenDim } from "./dim-power.ts";
 import { planClose } from "./closing.ts";
 import { planTrip } from "./trip.ts";
+import { planLadder } from "./ladder.ts";
 import { planReread } from "./dead-monitor.ts";
 import { interleaveReferences } from "./coupling-refs.ts";
 import { planPairs } from "./pairs.ts";
@@ -45,6 +46,7 @@ export function planNextRound(state: SessionState): Round {
   else if (p.kind === "settle") planSettle(state, steps, groups);
   else if (p.kind === "accept") planAccept(state, steps, groups);
   else if (p.kind === "trip") planTrip(state, steps, groups);
+  else if (p.kind === "ladder") planLadder(state, steps, groups);
   else if (p.close !== undefined) planClose(state, p.kind, steps, groups);
   else {
     const stage = state.struct.stages[p.stage!]!;

@@ -40,6 +40,8 @@ export interface LabSetup {
   closing?: boolean;
   /** After the closing passes, read where each threshold row's ReLU trips and move its signal gain to match (trip.ts); false: none (an ablation). Default true. */
   trips?: boolean;
+  /** Before the acceptance round that follows closing passes, a ladder round that moves the detector rows' entry gains to what it reads (ladder.ts); false: none (an ablation). Default true. */
+  ladder?: boolean;
   /** A φ pair's aggressor near the partner alone read as its coupling onto the partner (pairs.ts absorbPairs); false: onto the victim, as before (an ablation). Default true. */
   phiPartner?: boolean;
   /** After a failed acceptance, the receiver's levels trimmed from its readings and the acceptance again (trim-round.ts); false: never (an ablation). Default true. */
@@ -174,6 +176,8 @@ export type Group =
       twin?: number[];
     }
   | { kind: "accept"; steps: number[] }
+  /** A ladder round's steps (ladder.ts): the acceptance round's layout over one case per digit sum. */
+  | { kind: "ladder"; steps: number[] }
   /** The coupling reference steps interleaved into an estimation round (coupling-refs.ts). */
   | { kind: "reference"; steps: number[] }
   /** One heater stepped and held (settling.ts): each step read `timesMs` after the change. */
@@ -212,7 +216,7 @@ export type Group =
 export interface Round {
   index: number;
   stage: string | null;
-  kind: "dark" | "settle" | "theta" | "phase" | "through" | "trip" | "accept";
+  kind: "dark" | "settle" | "theta" | "phase" | "through" | "trip" | "ladder" | "accept";
   steps: Step[];
   groups: Group[];
 }

@@ -27,6 +27,7 @@ import { judgeAccept } from "./accept.ts";
 import type { LevelTrim } from "../level-trim.ts";
 import { type DitherFit, ditherFits } from "./closing-fit.ts";
 import { type GateRead, gateReads } from "./gate.ts";
+import { fitLadder, type LadderFit, planLadder } from "./ladder.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
@@ -39,6 +40,7 @@ export { DEFAULT_SETUP, type LabSetup, type Round, type Step, type StepReading }
 export type { EstimateNote, Program } from "./session-state.ts";
 export type { DitherFit } from "./closing-fit.ts";
 export type { GateRead } from "./gate.ts";
+export type { LadderFit } from "./ladder.ts";
 
 export class LabSession {
   private readonly state: SessionState;
@@ -140,6 +142,19 @@ export class LabSession {
   /** A round's gate sweeps as read, without absorbing them (gate.ts; a study's view). */
   gateReads(round: Round, readings: StepReading[]): GateRead[] {
     return gateReads(this.state, round, readings);
+  }
+
+  /** A ladder round planned on the current estimate, outside the plan (ladder.ts; a study's and a test's view). */
+  ladderRound(): Round {
+    const steps: Round["steps"] = [];
+    const groups: Round["groups"] = [];
+    planLadder(this.state, steps, groups);
+    return { index: this.state.rounds.length, stage: null, kind: "ladder", steps, groups };
+  }
+
+  /** A ladder round's fits on the current estimate, without absorbing them (ladder.ts). */
+  ladderFits(round: Round, readings: StepReading[]): LadderFit[] {
+    return fitLadder(this.state, round, readings);
   }
 
   /** Drive codes of the design on the estimated die (parked heaters at code 0). */
