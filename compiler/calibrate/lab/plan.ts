@@ -306,8 +306,6 @@ function planTurn(
 /** Phase steps of each half of an entry's magnitude scan (planMagnitude). */
 export const MAGNITUDE_POINTS = 12;
 
-export { DIM_SIGMA } from "./rounds.ts";
-
 /**
  * A dim entry's transmission at its operating θ against its peak, φ turned in MAGNITUDE_POINTS
  * even steps at each (null for a bright entry). The fringe's peak gives an entry's gain where it is
