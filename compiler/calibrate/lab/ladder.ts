@@ -9,8 +9,8 @@
 // where every heater of the cell is hot. On add1's crosstalk die 2 the level read at digit sums 14
 // and 15 is 0.45 of a step under the rest, after every closing pass: the step row that opens at 14
 // adds 0.55 of its digit. On die 12 the entry that adds the high digit at sum 8 adds a tenth of it,
-// its phase about 96° off: its closing dither, read on a fan-in monitor at 10⁻¹⁰ A, saw nothing,
-// while the detector reads it with the local oscillator's gain. Each step row is open or closed at
+// its phase about 96° off. The closing passes read those φs on fan-in monitors, at 10⁻¹⁰–10⁻¹¹ A,
+// and left both; the detector reads them with the local oscillator's gain. Each step row is open or closed at
 // a given sum, so the levels over the sums are a sum of the entries' shares: a share read wrong is
 // a jump in the ladder, and the turned readings tell its phase from its size.
 //
