@@ -20,7 +20,7 @@ import { FULL } from "../helpers/tier.ts";
 import { cellDir, paperCell } from "./fab-fixtures.ts";
 
 describe("the receiver's level trim in a session", () => {
-  it("lets calibrate --readings pass divide0 crosstalk die 9, its written files exact on the true die; without the trim it is refused and inexact", async () => {
+  it("lets calibrate --readings pass divide0 crosstalk die 9, its written files exact on the true die; without the trim and the ladder round it is refused and inexact, with the ladder alone exact and accepted", async () => {
     const { circuit, table } = paperCell("divide0");
     const d = 9;
     const stream = 1000003 + d;
@@ -48,14 +48,20 @@ describe("the receiver's level trim in a session", () => {
     // The files as written, on the true die: exact (the trimmed thresholds are in the netlists).
     expect((await run(["verify", join(work, "cal"), "--measured", join(work, "die.json")])).code).toBe(0);
 
-    const off = simulateLab(circuit, table, die, 7 + d, { levelTrim: false });
+    // Without the trim, and without the ladder round (ladder.ts), which reads the output row's
+    // entries after the closing passes and does the trim's work on this die: refused and inexact.
+    const off = simulateLab(circuit, table, die, 7 + d, { levelTrim: false, ladder: false });
     expect(off.session.acceptance!.pass).toBe(false);
     expect(checkCellOnFab(off.calibrated.circuit, die, off.codes).exact).toBeLessThan(16);
+    const ladder = simulateLab(circuit, table, die, 7 + d, { levelTrim: false });
+    expect(ladder.session.plan.some((p) => p.kind === "ladder")).toBe(true);
+    expect(ladder.session.acceptance!.pass).toBe(true);
+    expect(checkCellOnFab(ladder.calibrated.circuit, die, ladder.codes).exact).toBe(16);
   }, 120_000);
 
   // Two whole add0 sessions (about 30 s): the full tier.
   it.runIf(FULL)(
-    "passes add0 crosstalk die 17 exact after one trim; without the trim it is refused and inexact (OPTINC_FULL=1)",
+    "passes add0 crosstalk die 17 exact after one trim; without the trim and the ladder round it is refused and inexact (OPTINC_FULL=1)",
     () => {
       const { circuit, table } = paperCell("add0");
       const d = 17;
@@ -70,7 +76,7 @@ describe("the receiver's level trim in a session", () => {
       // Two acceptance rounds: the refused one the trim was fitted to, and the one that judged it.
       expect(on.session.plan.filter((p) => p.kind === "accept").length).toBe(2);
 
-      const off = simulateLab(circuit, table, die, 7 + d, { levelTrim: false });
+      const off = simulateLab(circuit, table, die, 7 + d, { levelTrim: false, ladder: false });
       expect(off.session.levelTrim).toBeNull();
       expect(off.session.acceptance!.pass).toBe(false);
       expect(checkCellOnFab(off.calibrated.circuit, die, off.codes).exact).toBeLessThan(64);
