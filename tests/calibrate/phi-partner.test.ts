@@ -61,7 +61,9 @@ describe("a φ pair's aggressor near the partner alone, on add1 (full tier)", ()
       const die = studyDie(circuit, "add1", 37, ["crosstalk"]);
       const truth = new Map(die.crosstalk.map((c) => [`${c.victim},${c.aggressor}`, c.radPerMw]));
       const exact = (phiPartner: boolean): { exact: number; coupling: number; relative: number[] } => {
-        const s = labSession(circuit, table, { phiPartner });
+        // The planted fault with the ladder round off too (ladder.ts): after a refusal it reads the
+        // digits row's entries on the detector and makes this die exact even with the old attribution.
+        const s = labSession(circuit, table, { phiPartner, ...(phiPartner ? {} : { ladder: false }) });
         const rounds = measureRounds(s, simulatedLab(s, die, 7 + 37)).map((m) => m.round);
         const r = checkCellOnFab(calibrateSession(circuit, table, s).circuit, die, s.programCodes().codes);
         const est = new Map(s.estimatedDie.crosstalk.map((c) => [`${c.victim},${c.aggressor}`, c.radPerMw]));
