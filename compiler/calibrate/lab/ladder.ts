@@ -135,6 +135,17 @@ export function planLadder(state: SessionState, steps: Step[], groups: Round["gr
   const plan = ladderPlan(state);
   const sums = plan.pick.length - plan.turned.length;
   planAccept(state, steps, groups, plan.pick, (j) => (j < sums ? null : plan.turned[j - sums]!.codes));
+  // The plan rides on the round's group: fitting reads it there instead of planning again.
+  const g = groups[groups.length - 1]!;
+  if (g.kind === "ladder") Object.assign(g, { pick: plan.pick, turned: plan.turned.length });
+}
+
+/** The cases a ladder round drove and how many of them were turned steps (from its group, else planned again). */
+function drivenPlan(state: SessionState, round: Round): { pick: number[]; turned: number } {
+  const g = round.groups.find((x) => x.kind === "ladder");
+  if (g?.kind === "ladder" && g.pick && g.turned !== undefined) return { pick: g.pick, turned: g.turned };
+  const plan = ladderPlan(state);
+  return { pick: plan.pick, turned: plan.turned.length };
 }
 
 /** Least squares of r ≈ Σ x_i·cols_i over the rows `use` keeps, a ridge on the first `ridged` columns. */
@@ -170,7 +181,7 @@ export interface LadderFit {
  * entries' gains now explain, and only an offset common to every case is left to the receiver.
  */
 export function fitLadder(state: SessionState, round: Round, readings: StepReading[]): LadderFit[] {
-  const plan = ladderPlan(state);
+  const plan = drivenPlan(state, round);
   const lv = acceptLevels(state, round, readings, plan.pick);
   const { calibrated } = state.program(state.estimatedDie);
   const modes = decodedModes(state, calibrated);
@@ -188,33 +199,24 @@ export function fitLadder(state: SessionState, round: Round, readings: StepReadi
       raw(((d.ref >= 0 ? re[d.at]! * ratioScale(d.level, re[d.ref]!) : re[d.at]!) - d.offset) / d.step, m);
     const resid = base.map((re, s) => raw(lv.read[s]![m]!, m) - levelOf(re));
     // Each entry's share of the level per step, in phase (its φ turned by π takes it off twice) and
-    // a quarter turn on (its φ turned by π/2).
-    const shares = entries.flatMap((e) => {
-      const phi = state.struct.entries[e]!.phi;
-      const a: number[] = [];
-      const b: number[] = [];
-      steps.forEach((st, s) => {
-        const re = base[s]!;
-        const turn = (by: number): number => {
-          const ph = Float64Array.from(phaseOf[s]!);
-          ph[phi]! += by;
-          const t = [...re];
-          t[d.at] = eng.fields(ph, st.powers).detectorRe[d.at]!;
-          return levelOf(t);
-        };
-        const l0 = levelOf(re);
-        const inPhase = (l0 - turn(Math.PI)) / 2;
-        a.push(inPhase);
-        b.push(turn(Math.PI / 2) - (l0 - inPhase));
-      });
-      return [a, b];
-    });
-    const sums = steps.length - plan.turned.length;
+    // a quarter turn on (its φ turned by π/2); the quarter turns only where the fit needs them.
+    const levelTurned = (e: number, s: number, by: number): number => {
+      const ph = Float64Array.from(phaseOf[s]!);
+      ph[state.struct.entries[e]!.phi]! += by;
+      const t = [...base[s]!];
+      t[d.at] = eng.fields(ph, steps[s]!.powers).detectorRe[d.at]!;
+      return levelOf(t);
+    };
+    const inPhaseShare = (e: number, s: number): number => (levelOf(base[s]!) - levelTurned(e, s, Math.PI)) / 2;
+    const quadratureShare = (e: number, s: number): number => levelTurned(e, s, Math.PI / 2) - (levelOf(base[s]!) - inPhaseShare(e, s));
+    const sums = steps.length - plan.turned;
     // In phase first, on the sums alone: the turned steps also heat the turned heater's neighbours,
     // whose couplings a crosstalk die's estimate may have wrong (add0 die 27: a quarter turn of
     // digits/e5 read 6.23 where the estimate said 4.10). The quarter turns are used only where an
     // entry's in-phase factor says its phase is far off (die 12: 0.1 of its share in phase).
-    const inPhase = fitColumns(resid, [...shares.filter((_, i) => i % 2 === 0), steps.map(() => 1)], entries.length, sums, false);
+    // The in-phase fit reads the sums only: its columns stay 0 on the turned steps it leaves out.
+    const inPhaseCols = entries.map((e) => steps.map((_, s) => (s < sums ? inPhaseShare(e, s) : 0)));
+    const inPhase = fitColumns(resid, [...inPhaseCols, steps.map(() => 1)], entries.length, sums, false);
     const real = inPhase && {
       ...inPhase,
       factors: entries.map((_, j) => [1 + inPhase.x[j]!, 0] as [number, number]),
@@ -224,6 +226,7 @@ export function fitLadder(state: SessionState, round: Round, readings: StepReadi
       real && real.factors.every(plausible)
         ? real
         : (() => {
+            const shares = entries.flatMap((e) => [steps.map((_, s) => inPhaseShare(e, s)), steps.map((_, s) => quadratureShare(e, s))]);
             const c = fitColumns(resid, [...shares, steps.map(() => 1)], shares.length, sums, true);
             return (
               c && {

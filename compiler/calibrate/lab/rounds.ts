@@ -176,8 +176,11 @@ export type Group =
       twin?: number[];
     }
   | { kind: "accept"; steps: number[] }
-  /** A ladder round's steps (ladder.ts): the acceptance round's layout over one case per digit sum. */
-  | { kind: "ladder"; steps: number[] }
+  /**
+   * A ladder round's steps (ladder.ts): the acceptance round's layout over `pick` (acceptance cases:
+   * one per digit sum, then the case of each turned step; the last `turned` have one entry turned).
+   */
+  | { kind: "ladder"; steps: number[]; pick?: number[]; turned?: number }
   /** The coupling reference steps interleaved into an estimation round (coupling-refs.ts). */
   | { kind: "reference"; steps: number[] }
   /** One heater stepped and held (settling.ts): each step read `timesMs` after the change. */
