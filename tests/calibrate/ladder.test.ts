@@ -11,6 +11,8 @@ import type { FabDie } from "../../netlist/die/heaters.ts";
 import { calibrateSession, labSession, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
+import { protocolDoc, writeProtocol } from "../../compiler/calibrate/lab/lab-files.ts";
+import { readProtocol } from "../../compiler/calibrate/lab/lab-files-read.ts";
 import { FULL } from "../helpers/tier.ts";
 import { paperCell } from "./fab-fixtures.ts";
 
@@ -35,6 +37,15 @@ describe("the ladder round's fit", () => {
       expect(f.rmsAfter).toBeLessThan(0.02);
       for (const w of f.factors) expect(Math.hypot(w[0] - 1, w[1])).toBeLessThan(0.05);
     }
+  });
+
+  it("is a protocol round of kind ladder that the protocol schema reads back; an unknown kind is refused", () => {
+    const text = writeProtocol(protocolDoc(s, s.ladderRound(), { cell: "divide0", instrument: { settleMs: 0.05, readMs: 1 } }));
+    const doc = readProtocol(text, "p.json");
+    expect(doc.kind).toBe("ladder");
+    expect(doc.steps.some((st) => st.purpose.startsWith("ladder: input"))).toBe(true);
+    expect(doc.steps.some((st) => st.purpose.endsWith("one entry turned"))).toBe(true);
+    expect(() => readProtocol(text.replace('"kind": "ladder"', '"kind": "ladders"'), "p.json")).toThrow();
   });
 
   /** The die with one detector row's entry 3 dB weaker and its φ moved by `rad`, after the session. */

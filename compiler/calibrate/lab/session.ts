@@ -30,6 +30,7 @@ import { type GateRead, gateReads } from "./gate.ts";
 import { fitLadder, type LadderFit, planLadder } from "./ladder.ts";
 import type { AcceptVerdict } from "./accept-verdict.ts";
 import { planNextRound } from "./plan.ts";
+import { stepWaits } from "./settling.ts";
 import type { LabSetup, Round, StepReading } from "./rounds.ts";
 import { newSessionState, type EstimateNote, type Program, type SessionState, type Settling } from "./session-state.ts";
 import { programCodes } from "./program-codes.ts";
@@ -149,6 +150,7 @@ export class LabSession {
     const steps: Round["steps"] = [];
     const groups: Round["groups"] = [];
     planLadder(this.state, steps, groups);
+    stepWaits(this.state, steps);
     return { index: this.state.rounds.length, stage: null, kind: "ladder", steps, groups };
   }
 
