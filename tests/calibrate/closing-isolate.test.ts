@@ -1,11 +1,15 @@
 // The closing φ round's lighting (compiler/calibrate/lab/closing.ts, docs/calibration.md §12): each
 // pair of a row is dithered under the acceptance input that gives the pair the most light against
 // the rest of its row, so the meeting dump sees the pair and little else. On add0's crosstalk die 20
-// (the §12 study's die) the sum stage's pairs read with every worker lit kept its relative phases
-// 35 mrad RMS off; lit apart, the die is exact and accepted. The planted fault: the same die with
-// the spread subset of before (LabSetup.closingIsolate = false) is inexact and refused. The two add0
-// sessions take about 20 s of CPU: the full tier (no divide0 die shows it: divide0's sum rows are
-// single pairs, lit alike either way).
+// (the §12 study's die, when the rule came in) the sum stage's pairs read with every worker lit kept
+// their relative phases 35 mrad RMS off; lit apart, the die was exact and accepted, and with the
+// spread subset of before (LabSetup.closingIsolate = false) inexact and refused. Die 20 has since
+// been accepted at its first acceptance round, and on the code of 2026-11-27 the lighting decides no
+// add0 crosstalk die of 0–99 (99/100 exact and accepted either way; with the ladder round off too,
+// 96/100 either way, dies 29, 34, 84 and 94 refused), so what is checked is the lighting itself: on
+// die 84, refused first and then given three closing passes, the passes light the sum stage's pairs
+// with more of their row's light than the spread subset does (0.50 of it on average against 0.11),
+// and the die comes out exact and accepted within the readings budget. The two add0 sessions take about 10 s of CPU: the full tier.
 import { describe, expect, it } from "vitest";
 import { FULL } from "../helpers/tier.ts";
 import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
@@ -54,10 +58,10 @@ const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe("the closing φ round lights each pair apart", () => {
   it.runIf(FULL)(
-    "add0 crosstalk die 20: exact and accepted; lit by the spread subset as before, inexact and refused",
+    "add0 crosstalk die 84: its closing passes light the sum stage's pairs with more of their row's light than the spread subset",
     () => {
       const cell = paperCell("add0");
-      const run = (isolate: boolean) => session(cell, "add0", 20, isolate, "sum");
+      const run = (isolate: boolean) => session(cell, "add0", 84, isolate, "sum");
       const apart = run(true);
       // A refusal first, then closing passes, then the acceptance that passes.
       expect(apart.session.plan.filter((p) => p.kind === "accept").length).toBeGreaterThan(1);
@@ -65,11 +69,10 @@ describe("the closing φ round lights each pair apart", () => {
       expect(apart.exact).toBe(apart.cases);
       expect(apart.session.acceptance?.pass).toBe(true);
       expect(apart.readings / apart.session.struct.entries.length).toBeLessThanOrEqual(READINGS_PER_MZI);
+      // The planted fault: the spread subset of before lights the same pairs dimmer.
       const before = run(false);
-      expect(before.exact).toBeLessThan(before.cases);
-      expect(before.session.acceptance?.pass).toBe(false);
-      // Lit apart, the sum stage's pairs carry more of their row's light than under the spread subset.
       expect(apart.lit.length).toBeGreaterThan(0);
+      expect(before.lit.length).toBe(apart.lit.length);
       expect(mean(apart.lit)).toBeGreaterThan(mean(before.lit));
     },
     180_000,
