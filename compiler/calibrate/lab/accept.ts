@@ -128,11 +128,15 @@ function acceptLayout(state: SessionState, pick: readonly number[] | null = null
 export const acceptCaseSteps = (state: SessionState, pick: readonly number[] | null = null): number[] =>
   acceptLayout(state, pick).caseSteps;
 
-/** Readings the acceptance round (or with `pick` a ladder round) will take, as planAccept plans it (a budget's reserve: budget.ts). */
-export function acceptReadings(state: SessionState, pick: readonly number[] | null = null): number {
-  const lay = acceptLayout(state, pick);
+/**
+ * Readings the acceptance round will take, as planAccept plans it (a budget's reserve: budget.ts);
+ * with `driven`, a ladder round's that drives that many cases (none again).
+ */
+export function acceptReadings(state: SessionState, driven: number | null = null): number {
+  const lay = acceptLayout(state);
   const ref = lay.reference ? 2 * REFERENCE_REPEATS * state.rounds[firstTheta(state)]!.steps[lay.reference.of]!.read.length : 0;
-  return 2 * loReadouts(state).length + ref + (lay.driven.length + lay.repeats.length) * detectorReadouts(state).length;
+  const cases = driven ?? lay.driven.length + lay.repeats.length;
+  return 2 * loReadouts(state).length + ref + cases * detectorReadouts(state).length;
 }
 
 /**

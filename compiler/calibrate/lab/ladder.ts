@@ -127,9 +127,11 @@ function ladderPlan(state: SessionState): LadderPlan {
   return { pick: [...pick, ...extra], turned };
 }
 
-/** Readings a ladder round takes (0 where the session plans none: LabSetup.ladder false). */
+/** Readings a ladder round takes at most: its sums and a turned step per detector row entry (0 where the session plans none: LabSetup.ladder false). */
 export const ladderReadings = (state: SessionState): number =>
-  state.setup.ladder === false ? 0 : acceptReadings(state, [...ladderCases(state), ...detectorEntries(state).flatMap((d) => d.entries)]);
+  state.setup.ladder === false
+    ? 0
+    : acceptReadings(state, ladderCases(state).length + detectorEntries(state).reduce((a, d) => a + d.entries.length, 0));
 
 export function planLadder(state: SessionState, steps: Step[], groups: Round["groups"]): void {
   const plan = ladderPlan(state);
@@ -197,9 +199,11 @@ export function fitLadder(state: SessionState, round: Round, readings: StepReadi
     const d = modes[m]!;
     const levelOf = (re: ArrayLike<number>): number =>
       raw(((d.ref >= 0 ? re[d.at]! * ratioScale(d.level, re[d.ref]!) : re[d.at]!) - d.offset) / d.step, m);
-    const resid = base.map((re, s) => raw(lv.read[s]![m]!, m) - levelOf(re));
+    const baseLevel = base.map(levelOf);
+    const resid = baseLevel.map((l, s) => raw(lv.read[s]![m]!, m) - l);
     // Each entry's share of the level per step, in phase (its φ turned by π takes it off twice) and
-    // a quarter turn on (its φ turned by π/2); the quarter turns only where the fit needs them.
+    // a quarter turn on (its φ turned by π/2); the quarter turns only where the fit needs them. An
+    // in-phase share is propagated once: the quadrature columns reuse it.
     const levelTurned = (e: number, s: number, by: number): number => {
       const ph = Float64Array.from(phaseOf[s]!);
       ph[state.struct.entries[e]!.phi]! += by;
@@ -207,8 +211,14 @@ export function fitLadder(state: SessionState, round: Round, readings: StepReadi
       t[d.at] = eng.fields(ph, steps[s]!.powers).detectorRe[d.at]!;
       return levelOf(t);
     };
-    const inPhaseShare = (e: number, s: number): number => (levelOf(base[s]!) - levelTurned(e, s, Math.PI)) / 2;
-    const quadratureShare = (e: number, s: number): number => levelTurned(e, s, Math.PI / 2) - (levelOf(base[s]!) - inPhaseShare(e, s));
+    const inPhaseMemo = new Map<number, number>();
+    const inPhaseShare = (e: number, s: number): number => {
+      const key = e * steps.length + s;
+      let v = inPhaseMemo.get(key);
+      if (v === undefined) inPhaseMemo.set(key, (v = (baseLevel[s]! - levelTurned(e, s, Math.PI)) / 2));
+      return v;
+    };
+    const quadratureShare = (e: number, s: number): number => levelTurned(e, s, Math.PI / 2) - (baseLevel[s]! - inPhaseShare(e, s));
     const sums = steps.length - plan.turned;
     // In phase first, on the sums alone: the turned steps also heat the turned heater's neighbours,
     // whose couplings a crosstalk die's estimate may have wrong (add0 die 27: a quarter turn of
