@@ -121,10 +121,15 @@ export function labBench(lc: LabCircuit, die: FabDie, seed: number): LabBench {
     const a = Math.exp(-ms / tail!.tailMs);
     for (let i = 0; i < phi.length; i++) slow![i] = phi[i]! + (slow![i]! - phi[i]!) * a;
   };
+  // An unheated section has no DAC channel: a code there is a program's mistake, not a reading.
+  const unheated = die.heaters.flatMap((h, i) => (h.unheated ? [i] : []));
   return {
     couplingTrace: () => trace,
     run(steps) {
       return steps.map((st) => {
+        for (const i of unheated)
+          if (st.codes[i] !== 0)
+            throw new Error(`lab bench: ${die.heaters[i]!.name} is an unheated section, code ${st.codes[i]} drives nothing`);
         drift += die.laser.driftRelPerStep * rng.normal();
         if (couplingStep) coupling += couplingStep * rng.normal();
         trace.push(1 + coupling);

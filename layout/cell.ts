@@ -65,6 +65,8 @@ export interface LayoutCell {
   through: Record<string, number>;
   /** A netlist's cell: the crossings and junctions every path from an in pin to an out pin meets. */
   crossingCells?: number;
+  /** A netlist's cell: the most crossings and junctions on any path from an in pin, into a terminator too (what the check counts). */
+  pathCells?: number;
 }
 
 export function pin(cell: LayoutCell, name: string): Pin {

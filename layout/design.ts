@@ -31,6 +31,7 @@ import type { Segment } from "./trim.ts";
 import type { ChannelStats } from "./channel.ts";
 import type { Ordering } from "./columns.ts";
 import { planPortOrder, type PortPlan } from "./port-order.ts";
+import { withoutUnheated } from "./unheated.ts";
 
 /** Cells shared by every design of one layout (equal parameters → one cell). */
 export class CellCache {
@@ -113,7 +114,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
   const plan = cache.portOrder ? designPortPlan(circuit, lookup) : null;
   const first = dependencyOrder(circuit).filter((n) => n !== circuit.top && !plan?.order.includes(n));
   for (const name of [...first, ...(plan?.order ?? []), circuit.top]) {
-    const nl = circuit.netlists[name]!;
+    const nl = withoutUnheated(circuit.netlists[name]!);
     const isTop = name === circuit.top;
     const nodes: PlaceNode[] = [];
     const index = new Map<string, number>();

@@ -15,6 +15,8 @@ export interface JunctionPlan {
   slots: Set<string>[];
   /** Crossing cells on every path from an input port to an output port (the cell's count). */
   cells: number;
+  /** The most crossing cells on any path from an input port, into a sink (a terminator) too: what the check counts. */
+  longest: number;
 }
 
 /** One channel as drawn: its tracks' edges and its network (channel.ts). */
@@ -57,8 +59,8 @@ export function planJunctions(
     const n = need ? need.junctions[e]! : free[e]!.length;
     for (const [c, li, pos] of free[e]!.slice(0, n)) slots[c]!.add(`${li},${pos}`);
   });
-  const cells = need ? need.cells : everySlotCells(nodes, edges, level, channels, inner);
-  return { slots, cells };
+  const { cells, longest } = need ?? everySlotCells(nodes, edges, level, channels, inner);
+  return { slots, cells, longest };
 }
 
 /**
@@ -73,7 +75,7 @@ function potentials(
   crossed: number[],
   free: unknown[][],
   inner: (node: number) => number,
-): { junctions: number[]; cells: number } | null {
+): { junctions: number[]; cells: number; longest: number } | null {
   const p = nodes.map(() => 0);
   // edges in column order: one forward pass settles every lower bound
   const byLevel = edges.map((_, e) => e).sort((a, b) => level[edges[a]!.from.node]! - level[edges[b]!.from.node]! || a - b);
@@ -95,20 +97,20 @@ function potentials(
     if (nodes.some((n, i) => n.port === "in" && p[i]! > 0)) return null;
     if (!changed) {
       const junctions = edges.map(({ from, to }, e) => p[to.node]! - p[from.node]! - inner(from.node) - crossed[e]!);
-      return { junctions, cells: Math.max(0, ...outs.map((v) => p[v]!)) };
+      return { junctions, cells: Math.max(0, ...outs.map((v) => p[v]!)), longest: Math.max(0, ...p) };
     }
   }
   return null;
 }
 
-/** With a junction in every free slot: the most crossing cells on a path from an input port to an output port. */
+/** With a junction in every free slot: the most crossing cells on a path from an input port to an output port, and to any node. */
 function everySlotCells(
   nodes: PlaceNode[],
   edges: { from: End; to: End }[],
   level: number[],
   channels: PlannedChannel[],
   inner: (node: number) => number,
-): number {
+): { cells: number; longest: number } {
   const depthBefore = [0];
   for (const { plan } of channels) depthBefore.push(depthBefore.at(-1)! + plan.layers.length);
   const p = nodes.map(() => 0);
@@ -118,5 +120,5 @@ function everySlotCells(
     const d = depthBefore[level[to.node]!]! - depthBefore[level[from.node]!]!;
     p[to.node] = Math.max(p[to.node]!, p[from.node]! + inner(from.node) + d);
   }
-  return Math.max(0, ...nodes.flatMap((n, i) => (n.port === "out" ? [p[i]!] : [])));
+  return { cells: Math.max(0, ...nodes.flatMap((n, i) => (n.port === "out" ? [p[i]!] : []))), longest: Math.max(0, ...p) };
 }

@@ -381,6 +381,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     bbox,
     through: {},
     crossingCells: jn.cells,
+    pathCells: jn.longest,
     ...(bumps ? { bumps } : {}),
   };
   cell.through = throughLengths(cell, nodes, segments);

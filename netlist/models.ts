@@ -25,6 +25,17 @@ export interface Model {
   reciprocal?: boolean;
 }
 
+/**
+ * An unheated section: a waveguide with `unheated: 1` (an output section at phase 0,
+ * netlist/formats/stage-netlist.ts). No heater is drawn or driven there, but a fabricated die keeps
+ * a phase there as on a heater at code 0: its offset and its neighbours' heat (fab/draw.ts). The
+ * σ-level Monte-Carlo gives it no programming error (there is no DAC or drive) and draws its variate
+ * unused, so every other leaf of a seeded die is as before.
+ */
+export function isUnheatedSection(inst: { component: string; settings: Settings }): boolean {
+  return inst.component === "waveguide" && Boolean(inst.settings.unheated);
+}
+
 export function num(s: Settings, key: string, fallback?: number): number {
   const v = s[key];
   if (v === undefined) {

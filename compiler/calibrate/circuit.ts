@@ -14,6 +14,7 @@ import { instancePorts, topologicalOrder } from "../../netlist/sim/propagate.ts"
 import { cabs, carg } from "../../math/complex.ts";
 import type { CellView } from "./hardware.ts";
 import { calibratePart } from "./stage.ts";
+import { commonPhaseMatters, topView } from "./common-phase.ts";
 import { programmableLeaves } from "./programmable.ts";
 import type { CircuitCalibration } from "./types.ts";
 
@@ -45,6 +46,7 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
     const from = peer.get(`${inst},${port}`);
     return from === undefined ? undefined : from.slice(0, from.lastIndexOf(","));
   };
+  const view = topView(circuit);
   const out: CircuitCalibration = { dieId: die.id, dacBits: opts.dacBits, parts: [], bias: new Map(), detector: null, issues: [] };
   for (const name of topologicalOrder(top, lookup)) {
     const inst = top.instances[name]!;
@@ -77,8 +79,9 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
       out.parts.push(cal);
       out.issues.push(...cal.issues);
       const lambda = cabs(cal.lambda);
-      // A common phase within the DAC's grid is the grid's, not a missing phase screen.
-      if (Math.abs(carg(cal.lambda)) > 1e-9 + cal.dacError) {
+      // A common phase within the DAC's grid is the grid's, not a missing phase screen; nor does it
+      // matter where no later part mixes this part's light with other light (common-phase.ts).
+      if (commonPhaseMatters(view, name) && Math.abs(carg(cal.lambda)) > 1e-9 + cal.dacError) {
         out.issues.push({
           element: name,
           kind: "uncompensable",

@@ -69,8 +69,9 @@ function leafFactor(cellView: CellView, cell: LeafCell): { amp: number; phase: n
   const r = realizedLeaf(cellView, cell.leaf, cell.inst).settings;
   if (cell.inst.component === "phase")
     return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi") - num(s, "phi") };
+  // A waveguide may realize a phase: an unheated section's fabricated error (die.ts perturbLeaf).
   if (cell.inst.component === "waveguide")
-    return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: 0 };
+    return { amp: lossAmplitude(num(r, "loss_db", 0)) / lossAmplitude(num(s, "loss_db", 0)), phase: num(r, "phi", 0) };
   return { amp: 1, phase: 0 };
 }
 

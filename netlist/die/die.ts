@@ -13,7 +13,7 @@
 import { createRng } from "../../math/rng.ts";
 import type { Circuit, Instance, Netlist } from "../ir.ts";
 import { TWO_PI } from "../mzi.ts";
-import { num } from "../models.ts";
+import { isUnheatedSection, num } from "../models.ts";
 import type { DieLevels } from "../../dsl/technology.ts";
 import { quantizePhase } from "../dac.ts";
 import { flatten, type netlistPortSpec, resolveInstance, topologicalOrder, type SubcircuitLookup } from "../sim/propagate.ts";
@@ -129,6 +129,8 @@ export function drawDieShape(circuit: Circuit, seed: number, trial: number, part
       const path = leafPath(part.name, leaf);
       if (inst.component === "coupler") shape.couplerSign.set(path, rng.next() < 0.5 ? -1 : 1);
       else if (inst.component === "phase") shape.phaseZ.set(path, rng.normal());
+      // An unheated section has no programming error; its variate is taken so every later draw stays.
+      else if (isUnheatedSection(inst)) rng.normal();
       const arm = inst.settings.arm;
       if ((inst.component === "phase" || inst.component === "waveguide") && (arm === "top" || arm === "bottom")) shape.arms.push(path);
     }
@@ -197,10 +199,12 @@ export function dieGain(e: LeafError | undefined, dieDacBits: number | undefined
  * Returns the input instance itself when nothing changes.
  */
 export function perturbLeaf(inst: Instance, e: LeafError | undefined, dacBits: number | null | undefined, dieDacBits?: number): Instance {
-  if (!e && !(dacBits && inst.component === "phase")) return inst;
+  // An unheated section realizes a phase as a shifter at 0 does (models.ts isUnheatedSection).
+  const site = inst.component === "phase" || isUnheatedSection(inst);
+  if (!e && !(dacBits && site)) return inst;
   const s = { ...inst.settings };
-  if (inst.component === "phase") {
-    let phi = num(s, "phi");
+  if (site) {
+    let phi = num(s, "phi", 0);
     if (dacBits) phi = quantizePhase(phi, dacBits);
     s.phi = dieGain(e, dieDacBits) * phi + (e?.dPhi ?? 0);
   }
@@ -210,5 +214,5 @@ export function perturbLeaf(inst: Instance, e: LeafError | undefined, dacBits: n
     s.coupling = dieCoupling(inst.settings, e);
     s.imbalance = 0;
   }
-  return { component: inst.component, settings: s };
+  return { component: site ? "phase" : inst.component, settings: s };
 }

@@ -28,6 +28,8 @@ export interface Heater {
   radPerMw: number;
   /** Nonlinearity β, 1/mW: φ = o + η·P·(1 + β·P) (absent: 0). */
   betaPerMw?: number;
+  /** An unheated section (siteLeaves): no heater and no DAC channel, so its code stays 0 and radPerMw is never used. */
+  unheated?: true;
   /** Layout position, µm (top placement + sub-netlist placement). */
   x: number;
   y: number;
@@ -95,22 +97,42 @@ export type MeasuredDie = FabDie;
 /** A die estimated from a lab's readings (compiler/calibrate/lab/): the same model, its values fitted. */
 export type EstimatedDie = FabDie;
 
-/** Every programmable heater of a circuit: its die-file name, its part and flat leaf, in die-element order. */
-export function heaterLeaves(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): { name: string; part: string; leaf: string }[] {
-  const out: { name: string; part: string; leaf: string }[] = [];
+/** A heater site of a circuit: its die-file name, its part and flat leaf; `unheated` where no heater is drawn. */
+export interface SiteLeaf {
+  name: string;
+  part: string;
+  leaf: string;
+  unheated?: true;
+}
+
+/**
+ * Every phase site of a circuit in die-element order: each programmable heater, and each unheated
+ * section (a waveguide with `unheated: 1`, an output section at phase 0: netlist/formats/stage-netlist.ts).
+ * A section keeps the die's phase there (its offset and its neighbours' heat) with no heater to set it.
+ */
+export function siteLeaves(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): SiteLeaf[] {
+  const flat = new Map(parts.map((p) => [p.name, p.flat]));
+  const out: SiteLeaf[] = [];
   for (const el of dieElements(circuit, parts)) {
-    const roles =
-      el.kind === "mzi" || el.kind === "attenuator" ? (["phi", "theta"] as const) : el.kind === "phase" ? (["leaf"] as const) : [];
-    for (const role of roles) out.push({ name: role === "leaf" ? el.name : `${el.name}.${role}`, part: el.part, leaf: el.leaves[role]! });
+    if (el.kind === "mzi" || el.kind === "attenuator")
+      for (const role of ["phi", "theta"] as const) out.push({ name: `${el.name}.${role}`, part: el.part, leaf: el.leaves[role]! });
+    else if (el.kind === "phase") out.push({ name: el.name, part: el.part, leaf: el.leaves.leaf! });
+    else if (el.kind === "waveguide" && flat.get(el.part)?.instances[el.leaves.leaf!]?.settings.unheated)
+      out.push({ name: el.name, part: el.part, leaf: el.leaves.leaf!, unheated: true });
   }
   return out;
 }
 
-/** Every programmable heater of a circuit with its layout position, in die-element order. */
+/** Every programmable heater of a circuit (the sites a DAC channel drives), in die-element order. */
+export function heaterLeaves(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): SiteLeaf[] {
+  return siteLeaves(circuit, parts).filter((s) => !s.unheated);
+}
+
+/** Every phase site of a circuit with its layout position, in die-element order (the fab die's `heaters`). */
 export function heaterSites(circuit: Circuit, parts: LinearPart[] = linearParts(circuit)): Omit<Heater, "offsetRad" | "radPerMw">[] {
-  return heaterLeaves(circuit, parts).map(({ name, part, leaf }) => {
+  return siteLeaves(circuit, parts).map(({ name, part, leaf, unheated }) => {
     const [x, y] = leafPosition(circuit, part, leaf);
-    return { name, path: leafPath(part, leaf), x, y };
+    return { name, path: leafPath(part, leaf), x, y, ...(unheated ? { unheated } : {}) };
   });
 }
 

@@ -15,6 +15,9 @@ export const PITCH_X = 100;
 export const PITCH_Y = 20;
 const PART_DX: Record<string, number> = { phi: 0, bsA: 20, theta: 50, ref: 50, bsB: 80, dark: 10, dump: 90 };
 
+/** An output section at phase 0: a plain waveguide the die model still gives a phase (netlist/die/heaters.ts). */
+const UNHEATED: Instance = { component: "waveguide", settings: { unheated: 1 } };
+
 /** −0 → 0 so that every backend prints and reads back the same value. */
 function clean(x: number): number {
   return x === 0 ? 0 : x;
@@ -100,7 +103,9 @@ export function stageNetlist(stage: PhaseStage): Netlist {
       poSettings.dac_bits = stage.outputDac.bits;
       poSettings.dac_code = stage.outputDac.codes[m];
     }
-    add(po, { component: "phase", settings: poSettings }, lastCol * PITCH_X, -m * PITCH_Y);
+    // A phase of 0 with no DAC code needs no heater: an unheated section (docs/netlists.md).
+    const unheated = poSettings.phi === 0 && poSettings.dac_code === undefined;
+    add(po, unheated ? UNHEATED : { component: "phase", settings: poSettings }, lastCol * PITCH_X, -m * PITCH_Y);
     feed(m, `${po},o1`);
     cur[m] = `${po},o2`;
     const k = outAt[m]!;

@@ -31,7 +31,12 @@ export function drawDieDraws(cp: CircuitPrograms, seed: number, trial: number, a
   const draws: DieDraws = cp.programs.map((p) => {
     if (!p) throw new Error("drawDieDraws: a part has no stage program (check drawable() first)");
     const u = new Float64Array(p.ops.length);
-    for (const i of p.draws) u[i] = p.ops[i]!.kind === "coupler" ? (rng.next() < 0.5 ? -1 : 1) : rng.normal();
+    for (const i of p.draws) {
+      const kind = p.ops[i]!.kind;
+      const x = kind === "coupler" ? (rng.next() < 0.5 ? -1 : 1) : rng.normal();
+      // An unheated section's variate is taken and dropped (drawDieShape): no programming error there.
+      u[i] = kind === "waveguide" ? 0 : x;
+    }
     return u;
   });
   if (arms) {

@@ -8,7 +8,7 @@
 import type { CMat } from "../../math/cmat.ts";
 import type { Circuit, Netlist } from "../ir.ts";
 import { applyDie, circuitLookup, leafPath, linearParts, type Die, type LinearPart } from "../die/die.ts";
-import { getModel, lossAmplitude, num } from "../models.ts";
+import { getModel, isUnheatedSection, lossAmplitude, num } from "../models.ts";
 import { couplerCross, couplerThrough } from "../mzi.ts";
 import { quantizePhase } from "../dac.ts";
 import { buildMatrixWith, workspace, type ProgramWorkspace } from "./stage-build.ts";
@@ -117,7 +117,8 @@ export function compileProgram(part: LinearPart, inputs: string[], outputs: stri
   const armDraws: number[] = [];
   ix.names.forEach((n, i) => {
     const c = flat.instances[n]!.component;
-    if (c === "coupler" || c === "phase") draws.push(opOfInstance[i]!);
+    // An unheated section takes its variate and uses none (drawDieShape): no programming error there.
+    if (c === "coupler" || c === "phase" || isUnheatedSection(flat.instances[n]!)) draws.push(opOfInstance[i]!);
     if (ops[opOfInstance[i]!]?.arm && (c === "phase" || c === "waveguide")) armDraws.push(opOfInstance[i]!);
   });
   return {
@@ -180,8 +181,10 @@ export function transferOf(
   const loss = extraLossDb ? op.lossDb + extraLossDb : op.lossDb;
   const a = lossAmplitude(loss);
   if (op.kind === "waveguide") {
-    out[0] = a;
-    out[1] = 0;
+    // A fabricated die's unheated section (netlist/models.ts isUnheatedSection) keeps a phase.
+    const d = has ? dPhi : 0;
+    out[0] = d ? a * Math.cos(d) : a;
+    out[1] = d ? a * Math.sin(d) : 0;
     return;
   }
   let phi = op.phi;

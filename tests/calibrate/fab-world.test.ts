@@ -21,9 +21,9 @@ const base = drawFabDie(circuit, tech, 3, "base");
 const nSites = lc.sites.length;
 const nDet = lc.detectors.length;
 
-/** A lit step: every input at 1 mW, heaters at mid codes, every readout read. */
+/** A lit step: every input at 1 mW, heaters at mid codes (unheated sections at 0), every readout read. */
 function steps(n: number, codes?: Int32Array): { powers: number[]; codes: Int32Array; read: number[] }[] {
-  const c = codes ?? new Int32Array(base.heaters.length).fill(30000);
+  const c = codes ?? Int32Array.from(base.heaters, (h) => (h.unheated ? 0 : 30000));
   const read = Array.from({ length: nSites + 2 * nDet }, (_, i) => i);
   return Array.from({ length: n }, () => ({ powers: lc.inputs.map(() => 1), codes: c, read }));
 }
@@ -80,6 +80,33 @@ describe("the simulated world", () => {
     const targets = base.heaters.map((_, i) => (i * 0.37) % TWO_PI);
     expect(codesForPhases(bent, targets).maxErrorRad).toBeLessThan(5e-4);
     expect(codesForPhases(base, targets).codes).not.toEqual(codesForPhases(bent, targets).codes);
+  });
+
+  it("keeps an unheated output section's offset and its neighbours' heat, and no code drives it", () => {
+    const idle = base.heaters.flatMap((h, i) => (h.unheated ? [i] : []));
+    // divide0's stages end in output sections at phase 0: waveguides, no heaters (netlist/formats/stage-netlist.ts).
+    expect(idle.length).toBeGreaterThan(0);
+    expect(idle.every((i) => /\/po\d+$/.test(base.heaters[i]!.name))).toBe(true);
+    expect(readFabDieFile(writeFabDieFile(base), "d.json", circuit).heaters.map((h) => h.unheated === true)).toEqual(
+      base.heaters.map((h) => h.unheated === true),
+    );
+    const off = new Int32Array(base.heaters.length);
+    const dark = realizedPhases(base, off);
+    for (const i of idle) expect(dark[i]).toBeCloseTo(base.heaters[i]!.offsetRad, 12);
+    // The heaters beside one pick up on it: their heat moves its phase, as on a heater parked at 0.
+    const v = base.crosstalk.find((c) => idle.includes(c.victim) && !idle.includes(c.aggressor))!;
+    const on = Int32Array.from(off);
+    on[v.aggressor] = 65535;
+    const moved = realizedPhases(base, on)[v.victim]! - dark[v.victim]!;
+    expect(moved).toBeCloseTo(
+      v.radPerMw * base.drive.pMaxMw + (base.crosstalkFloor ?? 0) * base.heaters[v.aggressor]!.radPerMw * base.drive.pMaxMw,
+      9,
+    );
+    expect(Math.abs(moved)).toBeGreaterThan(1e-4);
+    // Planted fault: a program that drives one is refused by the bench (no DAC channel there).
+    const bad = Int32Array.from(off);
+    bad[idle[0]!] = 1;
+    expect(() => labBench(lc, base, 9).run(steps(1, bad))).toThrow(/unheated section/);
   });
 
   it("leaves part of every heater change unsettled with a thermal tail", () => {

@@ -71,6 +71,12 @@ export function correctableDie(circuit: Circuit, seed: number, levels: DieLevels
       shifter(el.part, el.leaves.theta!, loss);
       if (el.kind === "attenuator") leaves.set(leafPath(el.part, el.leaves.ref!), loss);
     } else if (el.kind === "phase") shifter(el.part, el.leaves.leaf!);
+    else if (el.kind === "waveguide") {
+      // An unheated section keeps its fabricated phase error; it has no heater, so no gain.
+      shifter(el.part, el.leaves.leaf!);
+      const path = leafPath(el.part, el.leaves.leaf!);
+      leaves.set(path, { dPhi: leaves.get(path)!.dPhi! });
+    }
   }
   return { id: `correctable seed ${seed}`, leaves, dacBits, ...(detector ? { detector } : {}) };
 }

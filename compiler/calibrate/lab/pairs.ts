@@ -50,7 +50,7 @@ export function planPairs(
     const l = lit(v.input);
     const aggressors = heaters
       .map((h, i) => ({ i, d: Math.hypot(h.x - hv.x, h.y - hv.y), part: heaterPart(h) }))
-      .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0)
+      .filter((x) => x.i !== v.theta && x.part === v.part && x.d <= reach && l.codes[x.i] === 0 && !heaters[x.i]!.unheated)
       // a departed stage's second pairs round (law-departure.ts) reads only the pairs the first did not
       .filter((x) => !state.pairCoupling.has(`${v.theta},${x.i}`))
       .map((x) => x.i);

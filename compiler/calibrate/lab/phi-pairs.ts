@@ -49,7 +49,7 @@ export function planPhiPairs(
       // The reading is the entry's phase against its partner's: a heater near either moves it.
       const aggressors = heaters
         .map((_, i) => i)
-        .filter((i) => parts[i] === en.part && !carry.has(i) && (near(i, en.phi) || near(i, pn.phi)));
+        .filter((i) => parts[i] === en.part && !carry.has(i) && !heaters[i]!.unheated && (near(i, en.phi) || near(i, pn.phi)));
       if (aggressors.length === 0) continue;
       // slope (3), aggressors, again (1); one reading each
       if (!fits({ steps: aggressors.length + 4, readings: aggressors.length + 4 })) return;

@@ -171,7 +171,7 @@ function planFloor(
   groups: Group[],
 ): void {
   const later = new Set(state.struct.stages.filter((s) => s !== stage).map((s) => s.part));
-  const aggressors = state.struct.heaters.flatMap((h, i) => (later.has(heaterPart(h)) ? [i] : []));
+  const aggressors = state.struct.heaters.flatMap((h, i) => (later.has(heaterPart(h)) && !h.unheated ? [i] : []));
   if (aggressors.length === 0) return;
   const code = Math.round(maxCode(state) / Math.SQRT2);
   const g: Group = { kind: "floor", victim: victim.theta, aggressors, read: [victim.dump], steps: [], code };

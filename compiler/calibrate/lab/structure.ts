@@ -15,6 +15,8 @@ export interface HeaterSite {
   path: string;
   x: number;
   y: number;
+  /** An unheated section (netlist/die/heaters.ts siteLeaves): no heater, so always parked at code 0. */
+  unheated?: true;
 }
 
 export interface Entry {
@@ -84,7 +86,13 @@ export function phaseDie(heaters: HeaterSite[], phase: (i: number) => number): D
 
 export function cellStructure(circuit: Circuit): CellStructure {
   const lc = labCircuit(circuit);
-  const heaters: HeaterSite[] = heaterSites(circuit).map(({ name, path, x, y }) => ({ name, path, x, y }));
+  const heaters: HeaterSite[] = heaterSites(circuit).map(({ name, path, x, y, unheated }) => ({
+    name,
+    path,
+    x,
+    y,
+    ...(unheated ? { unheated } : {}),
+  }));
   const byName = new Map(heaters.map((h, i) => [h.name, i]));
   const partNodes = lc.nodes.filter((n) => n.kind === "part");
   const stages: Stage[] = [];
@@ -203,7 +211,7 @@ export function cellStructure(circuit: Circuit): CellStructure {
   // Parked: output-phase heaters, and the φ of a single-entry row whose phase nothing reads.
   const parked = new Set<number>();
   heaters.forEach((h, i) => {
-    if (!isTheta(i) && !h.name.endsWith(".phi")) parked.add(i);
+    if (h.unheated || (!isTheta(i) && !h.name.endsWith(".phi"))) parked.add(i);
   });
   for (const s of stages)
     for (const r of s.rows) if (r.entries.length === 1 && r.sink.kind === "stage" && !r.sink.gated) parked.add(entries[r.entries[0]!]!.phi);
