@@ -36,6 +36,8 @@ export interface ChipStats {
   /** Bump sites of the drawn fields (used or not), and their pitch (layout/bumps.ts). */
   bumpSites: number;
   bumpPitchUm: number;
+  /** A heater strip's gap to the next cell's Si in its column, µm (`--heater-clearance`). */
+  heaterClearanceUm: number;
   opticalIo: number;
   crossings: number;
   /** Loss-matched junctions (a track through a crossing layer it does not cross), every copy counted. */
@@ -68,8 +70,10 @@ export function layoutChip(
   maxPathPoints?: number,
   /** Sub-circuit ports in their neighbours' order (design.ts CellCache `portOrder`). */
   portOrder = true,
+  /** A heater strip's gap to the next cell's Si in its column, µm (design.ts CellCache). */
+  heaterClearance?: number,
 ): ChipLayout {
-  const cache = new CellCache(enc, maxPathPoints, "best", "potentials", portOrder);
+  const cache = new CellCache(enc, maxPathPoints, "best", "potentials", portOrder, heaterClearance);
   let designs = input.designs;
   let chips = input.chips;
   if (only !== undefined) {
@@ -118,7 +122,7 @@ export function layoutChip(
     bbox: die,
     through: {},
   };
-  const stats = chipStats(top, laid, periodUm(enc));
+  const stats = chipStats(top, laid, periodUm(enc), cache.heaterClearance);
   const circuits = new Map(designs.map((d) => [laid.get(d.stem)!.top, d.circuit]));
   return { top, designs: laid, stats, padMap: padMap(top, circuits) };
 }
@@ -151,7 +155,7 @@ export function multiplicity(top: LayoutCell): Map<LayoutCell, number> {
   return m;
 }
 
-function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: number): ChipStats {
+function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: number, heaterClearance: number): ChipStats {
   const mult = multiplicity(top);
   let heaters = 0;
   let signal = 0;
@@ -190,6 +194,7 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
     groundBumps: ground,
     bumpSites: sites,
     bumpPitchUm: RULES.bumpPitch,
+    heaterClearanceUm: heaterClearance,
     opticalIo: io,
     crossings,
     junctions,

@@ -25,6 +25,7 @@ import {
   straight,
   terminator,
 } from "./cells.ts";
+import { RULES } from "./layers.ts";
 import { LayoutError } from "./layout-error.ts";
 import { placeAndRoute, type PlaceNode } from "./place-route.ts";
 import type { Segment } from "./trim.ts";
@@ -52,6 +53,8 @@ export class CellCache {
      * for 0.3 % more die (docs/layout.md, "Column order").
      */
     readonly portOrder = true,
+    /** A heater strip's gap to the next cell's Si in its column, µm (`--heater-clearance`, stack.ts). */
+    readonly heaterClearance: number = RULES.heaterClearance,
   ) {
     this.crossing = crossing(periodUm(enc));
     this.junction = junction(periodUm(enc));
@@ -154,6 +157,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       maxPathPoints: cache.maxPathPoints,
       ordering: cache.ordering,
       junctions: cache.junctions,
+      heaterClearance: cache.heaterClearance,
       ports: plan?.portsOf(name, netlists),
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);

@@ -46,6 +46,8 @@ export interface PlaceInput {
   ordering?: Ordering;
   /** Junctions where paths need them ("potentials") or in every free slot (junctions.ts). */
   junctions?: "potentials" | "every-slot";
+  /** A heater strip's gap to the next cell's Si in its column, µm (stack.ts cellGap; default RULES.heaterClearance). */
+  heaterClearance?: number;
   /** The boundary ports' drawn order (port-order.ts); by default inputs pinned by index, outputs free. */
   ports?: PortOrder;
 }
@@ -100,7 +102,10 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const ranked = (n: PlaceNode): boolean => !!n.port && !!inp.ports?.rank.has(n.name);
   // a column of heaters only that would be the tallest is split (stack.ts)
   const splitOf = (cs: Item[][]): boolean[] =>
-    splitColumns(cs.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))));
+    splitColumns(
+      cs.map((items) => items.map((it) => (it.kind === "node" ? nodes[it.node]!.cell : "feed"))),
+      inp.heaterClearance,
+    );
   let splits = splitOf(cols);
   // Stack every column, in the order given or (none given) by the barycentre of the heights its
   // predecessors were stacked at; returns the orders used (item indices top-down).
@@ -153,7 +158,9 @@ export function placeAndRoute(inp: PlaceInput): Placed {
         tops.push(cursor);
         const h = it.kind === "node" && nodes[it.node]!.cell ? nodes[it.node]!.cell!.bbox.y1 - nodes[it.node]!.cell!.bbox.y0 : 0;
         if (split) cursor -= RULES.splitHeaterPitch;
-        else cursor -= h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it)));
+        else
+          cursor -=
+            h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it), inp.heaterClearance));
       });
       const shift = snap(-cursor / 2);
       let width = 0;

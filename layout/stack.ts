@@ -3,14 +3,16 @@
 import type { LayoutCell } from "./cell.ts";
 import { RULES } from "./layers.ts";
 
-/** A heater's strip to the nearest Si of a neighbouring cell: its clearance past the contact's edge. */
-const HEATER_CLEAR = RULES.heaterClearance + RULES.wgWidth / 2 - RULES.contactOverhang;
-
-/** The gap below a cell of kind a when one of kind b follows it in a column. */
-export function cellGap(a: string | undefined, b: string | undefined): number {
+/**
+ * The gap below a cell of kind a when one of kind b follows it in a column. `clearance` is a
+ * heater strip's gap to the nearest Si of a neighbouring cell (µm; `optinc layout
+ * --heater-clearance`), measured past the contact's edge.
+ */
+export function cellGap(a: string | undefined, b: string | undefined, clearance: number = RULES.heaterClearance): number {
+  const clear = clearance + RULES.wgWidth / 2 - RULES.contactOverhang;
   // two heaters in a row leave room for one heater's lead between their contacts (leads.ts)
-  if (a === "phase" && b === "phase") return Math.max(RULES.heaterLeadGap, HEATER_CLEAR);
-  return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, HEATER_CLEAR) : RULES.cellGap;
+  if (a === "phase" && b === "phase") return Math.max(RULES.heaterLeadGap, clear);
+  return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, clear) : RULES.cellGap;
 }
 
 /**
@@ -19,12 +21,12 @@ export function cellGap(a: string | undefined, b: string | undefined): number {
  * column: elsewhere the split's width would buy no height. Heights here are in item order (the
  * gaps hardly depend on it).
  */
-export function splitColumns(cols: (LayoutCell | null | "feed")[][]): boolean[] {
+export function splitColumns(cols: (LayoutCell | null | "feed")[][], clearance: number = RULES.heaterClearance): boolean[] {
   const kind = (it: LayoutCell | null | "feed" | undefined): string | undefined => (it && it !== "feed" ? it.kind : undefined);
   const heights = cols.map((items) =>
     items.reduce((a, it, j) => {
       const h = it && it !== "feed" ? it.bbox.y1 - it.bbox.y0 : 0;
-      return a + (kind(it) === "grating_coupler" ? RULES.ioPitch : h + cellGap(kind(it), kind(items[j + 1])));
+      return a + (kind(it) === "grating_coupler" ? RULES.ioPitch : h + cellGap(kind(it), kind(items[j + 1]), clearance));
     }, 0),
   );
   return cols.map((items, c) => {

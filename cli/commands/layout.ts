@@ -1,4 +1,5 @@
-// optinc layout <compiled-dir> -o <file.gds> [--cell D] [--pdk ebeam|generic] [--no-port-order]: the chip as GDSII
+// optinc layout <compiled-dir> -o <file.gds> [--cell D] [--pdk ebeam|generic] [--no-port-order]
+// [--heater-clearance µm]: the chip as GDSII
 // (every cell design a cell, every copy an instance), with <file>.pads.json (heater → pad pair →
 // DAC channel), <file>.layout.json (area, heaters, pads, optical I/O, longest path) and
 // <file>.layout.html (those figures and a picture of the chip) beside it, and each design's
@@ -19,7 +20,11 @@ interface LayoutFlags {
   cell?: string;
   pdk: PdkName;
   portOrder?: boolean;
+  heaterClearance?: string;
 }
+
+/** The range `--heater-clearance` takes, µm: the drawn 8 µm cell gap's clearance up to a mesh 5× as tall. */
+const CLEARANCE = { min: 8.75, max: 50 };
 
 export const registerLayout: RegisterCommand = (program: Command, ctx) => {
   program
@@ -36,12 +41,17 @@ export const registerLayout: RegisterCommand = (program: Command, ctx) => {
       "--no-port-order",
       "draw each sub-circuit's ports in its own order, not its neighbours' (more crossings a path; to measure what the order gains)",
     )
+    .option(
+      "--heater-clearance <um>",
+      "each heater's gap to the next cell's waveguide in its column, µm (default 8.75; 20 meets the check's thermal gap at about 1.6-1.8x the area)",
+    )
     .addHelpText(
       "after",
       `
 Examples:
   $ optinc layout out/ -o chip.gds
   $ optinc layout out/ -o add0.gds --cell add0 --pdk generic
+  $ optinc layout out/ -o chip.gds --heater-clearance 20
 
 Check the file with KLayout: klayout -b -r scripts/klayout/check_layout.py -rd gds=chip.gds -rd netlists=out/ -rd out=check.json
 Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage or missing files.`,
@@ -49,13 +59,24 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
     .action(async (target: string, flags: LayoutFlags) => {
       const out = new CommandOutput(ctx, "layout");
       if (!flags.out.endsWith(".gds")) out.usage(`-o ${flags.out}: the output file must end in .gds`, "name the file <something>.gds");
+      const clearance = flags.heaterClearance === undefined ? undefined : Number(flags.heaterClearance);
+      if (clearance !== undefined && !(flags.heaterClearance!.trim() !== "" && clearance >= CLEARANCE.min && clearance <= CLEARANCE.max))
+        out.usage(
+          `--heater-clearance ${flags.heaterClearance}: not a gap in µm from ${CLEARANCE.min} to ${CLEARANCE.max}`,
+          "give a number of µm, e.g. --heater-clearance 20 (the check's thermal gap)",
+        );
       if (out.exitCode !== EXIT.ok) return void out.finish(null);
       const path = resolve(ctx.io.cwd, flags.out);
       readsTarget(ctx, out, target);
       if (!(await out.checkOutput("file", path, flags.out))) return void out.finish(null);
       let result;
       try {
-        result = layoutCompiled(resolve(ctx.io.cwd, target), { pdk: flags.pdk, cell: flags.cell, portOrder: flags.portOrder !== false });
+        result = layoutCompiled(resolve(ctx.io.cwd, target), {
+          pdk: flags.pdk,
+          cell: flags.cell,
+          portOrder: flags.portOrder !== false,
+          ...(clearance !== undefined ? { heaterClearance: clearance } : {}),
+        });
       } catch (e) {
         if (!(e instanceof LayoutInputError)) throw e;
         const w = e.where ?? { file: target, line: 1, column: 1 };

@@ -42,6 +42,8 @@ export interface LayoutOptions {
   reportSvg?: boolean;
   /** Sub-circuit ports in their neighbours' order (layout/port-order.ts; on unless false, docs/layout.md "Column order"). */
   portOrder?: boolean;
+  /** A heater strip's gap to the next cell's Si in its column, µm (default 8.75; docs/layout.md "Limits"). */
+  heaterClearance?: number;
 }
 
 export interface LayoutOutput {
@@ -196,7 +198,14 @@ export function layoutCompiled(target: string, opts: LayoutOptions): LayoutOutpu
 
 function layoutInput(input: ChipInput, opts: LayoutOptions, dir: string): LayoutOutput {
   try {
-    const chip = layoutChip(input, opts.length ?? DEFAULT_LENGTH_ENCODING, opts.cell, undefined, opts.portOrder ?? true);
+    const chip = layoutChip(
+      input,
+      opts.length ?? DEFAULT_LENGTH_ENCODING,
+      opts.cell,
+      undefined,
+      opts.portOrder ?? true,
+      opts.heaterClearance,
+    );
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
     const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));
     const designs = [...chip.designs].map(([stem, d]) => ({

@@ -38,6 +38,8 @@ let check: CheckResult;
  * (layout/junctions.ts), by GDS cell name. */
 let planned: Record<string, number>;
 let faulted: ReturnType<typeof plantFaults>;
+/** divide0's die as drawn by default and with `--heater-clearance 20`, mm². */
+let areas: { base: number; wide: number; clearance: number };
 
 /** wg_length (µm) of every instance of the --length-phases .spi, by "<gds cell>/<instance>". */
 function spiLengths(c: Circuit): Map<string, number> {
@@ -139,6 +141,9 @@ beforeAll(() => {
   writeLayoutInputs(r, compiled);
   const d = layoutCompiled(compiled, { pdk: "ebeam", cell: "divide0" });
   writeFileSync(join(root, "divide0.gds"), d.gds);
+  const wide = layoutCompiled(compiled, { pdk: "ebeam", cell: "divide0", heaterClearance: 20 });
+  writeFileSync(join(root, "divide0-clear20.gds"), wide.gds);
+  areas = { base: d.stats.dieAreaMm2, wide: wide.stats.dieAreaMm2, clearance: wide.stats.heaterClearanceUm };
   circuit = readNetlistJson(readFileSync(join(compiled, "paper_4x8.divide0.netlist.json"), "utf8"));
   planned = plannedCells(circuit, layoutChip(readCompiled(compiled), DEFAULT_LENGTH_ENCODING, "divide0"));
   faulted = plantFaults();
@@ -152,6 +157,7 @@ beforeAll(() => {
   batch.python("planted_failure", PLANTED_FAILURE, { dir: join(process.cwd(), "scripts/klayout") });
   batch.check("divide0", join(root, "divide0.gds"), compiled);
   batch.check("faulted", faulted.gds, compiled, { max_crossings: String(faulted.limit) }); // against the true netlists
+  batch.check("clear20", join(root, "divide0-clear20.gds"), compiled);
   batch.check("bad", join(root, "bad.gds"), empty);
   batch.check("review", join(root, "review.gds"), empty);
   batch.add("flat", "scripts/klayout/flat_si_check.py", { gds: join(root, "flat.gds") });
@@ -218,6 +224,17 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const top = check.connectivity.cells[circuit.top]!;
     expect(top.instances).toBe(Object.keys(circuit.netlists[circuit.top]!.instances).length);
     expect(Object.values(check.connectivity.cells).reduce((a, r) => a + r.crossings, 0)).toBeGreaterThan(0);
+  });
+
+  it("with --heater-clearance 20 keeps the thermal gap: 0 markers of every rule, the same connectivity, a larger die", () => {
+    const wide = batch.json<CheckResult>("clear20");
+    // the contrast: at the default clearance every heater of divide0 is under the gap
+    expect(check.drc["thermal_gap<20"]).toBeGreaterThan(0);
+    expect(wide.drc_violations, JSON.stringify(wide.drc)).toBe(0);
+    expect(wide.connectivity.mismatches).toBe(0);
+    expect(wide.connectivity.cells_checked).toBe(check.connectivity.cells_checked);
+    expect(areas.clearance).toBe(20);
+    expect(areas.wide).toBeGreaterThan(areas.base);
   });
 
   it("reports the most crossing cells on one path between two pins, as many as the layout plans, and fails a limit below it", () => {
