@@ -1,14 +1,16 @@
 // An unheated section (a waveguide with `unheated: 1`, netlist/die/heaters.ts siteLeaves) is a plain
 // waveguide of whole periods at phase 0, so the route between its neighbours draws it: the layout
 // takes the section out of its netlist and joins what fed it to what it fed. A cell of its own would
-// cost a column and a channel (docs/layout.md, "Unheated sections").
+// cost a column and a channel (docs/layout.md, "Unheated sections"). A section between two ports of
+// the netlist stays a cell: a port cannot be joined to a port.
 import type { Netlist } from "../netlist/ir.ts";
 import { isUnheatedSection } from "../netlist/models.ts";
+import { LayoutError } from "./layout-error.ts";
 
-/** The netlist with every unheated section taken out, its input's peer joined to its output's. */
+const instOf = (ref: string): string => ref.slice(0, ref.lastIndexOf(","));
+
+/** The netlist with every unheated section taken out, what fed it joined to what it fed. */
 export function withoutUnheated(nl: Netlist): Netlist {
-  const gone = Object.keys(nl.instances).filter((n) => isUnheatedSection(nl.instances[n]!));
-  if (gone.length === 0) return nl;
   // Each pin's peer: the pin at the other end of its connection, or "port:<name>".
   const peer = new Map<string, string>();
   for (const [a, b] of Object.entries(nl.connections)) {
@@ -16,30 +18,33 @@ export function withoutUnheated(nl: Netlist): Netlist {
     peer.set(b, a);
   }
   for (const [p, ref] of Object.entries(nl.ports)) peer.set(ref, `port:${p}`);
-  for (const n of gone) {
+  const gone = new Set<string>();
+  const upstream = new Set<string>(); // the ends that fed a section: each new link starts there
+  for (const [n, inst] of Object.entries(nl.instances)) {
+    if (!isUnheatedSection(inst)) continue;
     const a = peer.get(`${n},o1`);
     const b = peer.get(`${n},o2`);
-    if (a === undefined || b === undefined) throw new Error(`unheated section "${n}" is not connected on both sides`);
+    if (a === undefined || b === undefined)
+      throw new LayoutError(`unheated section "${n}" is not connected on both sides (o1 and o2): connect it, or remove it`);
+    if (a.startsWith("port:") && b.startsWith("port:")) continue;
+    gone.add(n);
     peer.delete(`${n},o1`);
     peer.delete(`${n},o2`);
     peer.set(a, b);
     peer.set(b, a);
+    upstream.add(a);
   }
-  const instances = Object.fromEntries(Object.entries(nl.instances).filter(([n]) => !gone.includes(n)));
+  if (gone.size === 0) return nl;
+  const instances = Object.fromEntries(Object.entries(nl.instances).filter(([n]) => !gone.has(n)));
   const ports: Record<string, string> = {};
-  for (const [p, ref] of Object.entries(nl.ports)) ports[p] = gone.includes(ref.split(",")[0]!) ? peer.get(`port:${p}`)! : ref;
+  for (const [p, ref] of Object.entries(nl.ports)) ports[p] = gone.has(instOf(ref)) ? peer.get(`port:${p}`)! : ref;
+  // The connections no section touched, as they were; then each new link, from what fed a section.
   const connections: Record<string, string> = {};
-  for (const [a, b] of Object.entries(nl.connections)) {
-    // Keep each surviving connection's direction: the upstream end stays the key.
-    const [from, to] = [a.split(",")[0]!, b.split(",")[0]!];
-    const up = gone.includes(from) ? null : a;
-    const down = gone.includes(to) ? null : b;
-    if (up !== null && down !== null) connections[up] = down;
-    else if (up !== null) {
-      const far = peer.get(up)!;
-      if (!far.startsWith("port:")) connections[up] = far;
-    }
+  for (const [a, b] of Object.entries(nl.connections)) if (!gone.has(instOf(a)) && !gone.has(instOf(b))) connections[a] = b;
+  for (const a of upstream) {
+    const b = peer.get(a)!;
+    if (!a.startsWith("port:") && !b.startsWith("port:")) connections[a] = b;
   }
-  const placements = nl.placements ? Object.fromEntries(Object.entries(nl.placements).filter(([n]) => !gone.includes(n))) : undefined;
+  const placements = nl.placements ? Object.fromEntries(Object.entries(nl.placements).filter(([n]) => !gone.has(n))) : undefined;
   return { instances, connections, ports, ...(placements ? { placements } : {}) };
 }

@@ -2,9 +2,10 @@
 // the sections out of a netlist must leave what it computes unchanged, every other instance and link
 // in place.
 import { describe, expect, it } from "vitest";
+import { LayoutError } from "../../layout/layout-error.ts";
 import { withoutUnheated } from "../../layout/unheated.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
-import type { Circuit } from "../../netlist/ir.ts";
+import type { Circuit, Netlist } from "../../netlist/ir.ts";
 import { isUnheatedSection } from "../../netlist/models.ts";
 import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { compiledExample } from "../helpers/examples.ts";
@@ -42,5 +43,30 @@ describe("unheated sections taken out for drawing", () => {
       return { ...n, ports: { ...n.ports, out0: n.ports.out1!, out1: n.ports.out0! } };
     });
     expect(largest(stages(c), stages(swapped))).toBeGreaterThan(0.1);
+  });
+
+  it("join a section's neighbours whichever way its connections are written, keep one between two ports, and refuse a loose one", () => {
+    const wg = { component: "waveguide", settings: { unheated: 1 } };
+    const ps = { component: "phase", settings: { phi: 0.5 } };
+    // a → po → b, the input side written section first
+    const chain: Netlist = {
+      instances: { a: ps, po: wg, b: ps },
+      connections: { "po,o1": "a,o2", "po,o2": "b,o1" },
+      ports: { in0: "a,o1", out0: "b,o2" },
+    };
+    const c = withoutUnheated(chain);
+    expect(Object.keys(c.instances)).toEqual(["a", "b"]);
+    expect(c.connections).toEqual({ "a,o2": "b,o1" });
+    expect(c.ports).toEqual(chain.ports);
+    // in0 → po → out0: no pin to join, so the section stays
+    const bare: Netlist = { instances: { po: wg }, connections: {}, ports: { in0: "po,o1", out0: "po,o2" } };
+    expect(withoutUnheated(bare)).toEqual(bare);
+    // a → po → out0: the port moves to a
+    const last = withoutUnheated({ instances: { a: ps, po: wg }, connections: { "a,o2": "po,o1" }, ports: { in0: "a,o1", out0: "po,o2" } });
+    expect(last.ports).toEqual({ in0: "a,o1", out0: "a,o2" });
+    expect(last.connections).toEqual({});
+    const loose: Netlist = { instances: { a: ps, po: wg }, connections: { "a,o2": "po,o1" }, ports: { in0: "a,o1" } };
+    expect(() => withoutUnheated(loose)).toThrow(LayoutError);
+    expect(() => withoutUnheated(loose)).toThrow(/"po" is not connected on both sides/);
   });
 });
