@@ -46,7 +46,7 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
     const from = peer.get(`${inst},${port}`);
     return from === undefined ? undefined : from.slice(0, from.lastIndexOf(","));
   };
-  const view = topView(circuit);
+  const view = topView(circuit, parts, lookup);
   const out: CircuitCalibration = { dieId: die.id, dacBits: opts.dacBits, parts: [], bias: new Map(), detector: null, issues: [] };
   for (const name of topologicalOrder(top, lookup)) {
     const inst = top.instances[name]!;
@@ -81,7 +81,7 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
       const lambda = cabs(cal.lambda);
       // A common phase within the DAC's grid is the grid's, not a missing phase screen; nor does it
       // matter where no later part mixes this part's light with other light (common-phase.ts).
-      if (commonPhaseMatters(view, name) && Math.abs(carg(cal.lambda)) > 1e-9 + cal.dacError) {
+      if (Math.abs(carg(cal.lambda)) > 1e-9 + cal.dacError && commonPhaseMatters(view, name)) {
         out.issues.push({
           element: name,
           kind: "uncompensable",

@@ -5,8 +5,8 @@
 // cells send their bias light through the first stage with the signals (loss-tracking rows), so no
 // later part mixes fresh light in; a phase table's layer with a bias input of its own does.
 import type { Circuit } from "../../netlist/ir.ts";
-import { circuitLookup, linearParts } from "../../netlist/die/die.ts";
-import { instancePorts } from "../../netlist/sim/propagate.ts";
+import { circuitLookup, linearParts, type LinearPart } from "../../netlist/die/die.ts";
+import { instancePorts, type SubcircuitLookup } from "../../netlist/sim/propagate.ts";
 
 /** The top netlist as the test needs it: what feeds each instance, and what each one is. */
 export interface TopView {
@@ -35,10 +35,13 @@ export function commonPhaseMatters(view: TopView, part: string): boolean {
 }
 
 /** The view of a circuit's top netlist: its linear parts, activations and detectors, and what feeds what. */
-export function topView(circuit: Circuit): TopView {
+export function topView(
+  circuit: Circuit,
+  parts: readonly LinearPart[] = linearParts(circuit),
+  lookup: SubcircuitLookup = circuitLookup(circuit),
+): TopView {
   const top = circuit.netlists[circuit.top]!;
-  const lookup = circuitLookup(circuit);
-  const linear = new Set(linearParts(circuit).map((p) => p.name));
+  const linear = new Set(parts.map((p) => p.name));
   const peer = new Map<string, string>();
   for (const [a, b] of Object.entries(top.connections)) {
     peer.set(a, b);

@@ -9,7 +9,7 @@ import { emitCircuit } from "../../netlist/formats/emit-all.ts";
 import { commitFiles } from "../../cli/files/commit.ts";
 import { circuitFromPhaseTable } from "../../netlist/formats/from-phase-table.ts";
 import { MZI_CONVENTION, type Circuit, type LinearElement, type PhaseStage, type PhaseTable } from "../../netlist/ir.ts";
-import { num } from "../../netlist/models.ts";
+import { isUnheatedSection, num } from "../../netlist/models.ts";
 import { attenuatorSetting, couplerMatrix, wrapPhase } from "../../netlist/mzi.ts";
 import { phaseTableToCsv, phaseTableToJson } from "../../netlist/formats/phase-table.ts";
 import { nominalRadPerCode } from "../../fab/die-file-v1.ts";
@@ -71,8 +71,9 @@ export function correctableDie(circuit: Circuit, seed: number, levels: DieLevels
       shifter(el.part, el.leaves.theta!, loss);
       if (el.kind === "attenuator") leaves.set(leafPath(el.part, el.leaves.ref!), loss);
     } else if (el.kind === "phase") shifter(el.part, el.leaves.leaf!);
-    else if (el.kind === "waveguide") {
-      // An unheated section keeps its fabricated phase error; it has no heater, so no gain.
+    else if (el.kind === "waveguide" && isUnheatedSection(part.flat.instances[el.leaves.leaf!]!)) {
+      // An unheated section keeps its fabricated phase error and has no heater, so no gain; it
+      // takes a shifter's two draws, as when it was one, so every later leaf of a seed stays.
       shifter(el.part, el.leaves.leaf!);
       const path = leafPath(el.part, el.leaves.leaf!);
       leaves.set(path, { dPhi: leaves.get(path)!.dPhi! });

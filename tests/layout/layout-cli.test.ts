@@ -71,7 +71,7 @@ describe("optinc layout (CLI)", async () => {
       [["layout", join(dir, "missing"), "-o", none], 2, "OPT8001"],
       [["layout", out, "-o", none], 2, "OPT8002"],
       [["layout", dir, "-o", none, "--cell", "nope"], 2, "OPT8006"],
-      [["layout", dir, "-o", none, "--heater-clearance", "5"], 2, "--heater-clearance 5: not a gap in µm from 8.75 to 50"],
+      [["layout", dir, "-o", none, "--heater-clearance", "5"], 2, '--heater-clearance must be a number in [8.75, 50], got "5"'],
       [["layout", dir, "-o", none, "--heater-clearance", "wide"], 2, "OPT0003"],
     ];
     for (const [args, exit, text] of cases) {
