@@ -10,6 +10,7 @@ import { runBrokerOp, type BrokerOp } from "./files/broker.ts";
 import { EXIT } from "./context.ts";
 import { envelopeForFailure, jsonRequested } from "./envelope.ts";
 import { IO } from "../codes/catalogue.ts";
+import { workerHeapMb } from "./worker-heap.ts";
 
 export interface WorkerMessage {
   t: "out" | "err" | "rpc" | "done";
@@ -49,7 +50,8 @@ export function supervise(entry: URL, argv: string[]): void {
     stderrTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns,
   };
-  const worker = new Worker(entry, { workerData: setup });
+  const heap = workerHeapMb();
+  const worker = new Worker(entry, { workerData: setup, ...(heap ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : {}) });
   let finished = false;
   let committed = false;
   let code: number | null = null;
