@@ -38,6 +38,8 @@ export interface ChipStats {
   bumpPitchUm: number;
   /** A heater strip's gap to the next cell's Si in its column, µm (`--heater-clearance`). */
   heaterClearanceUm: number;
+  /** Columns of heaters staggered, summed over the designs' netlist cells (each cell once, not per copy). */
+  staggeredColumns: number;
   opticalIo: number;
   crossings: number;
   /** Loss-matched junctions (a track through a crossing layer it does not cross), every copy counted. */
@@ -72,8 +74,10 @@ export function layoutChip(
   portOrder = true,
   /** A heater strip's gap to the next cell's Si in its column, µm (design.ts CellCache). */
   heaterClearance?: number,
+  /** Heater columns staggered (design.ts CellCache `stagger`). */
+  stagger = true,
 ): ChipLayout {
-  const cache = new CellCache(enc, maxPathPoints, "best", "potentials", portOrder, heaterClearance);
+  const cache = new CellCache(enc, maxPathPoints, "best", "potentials", portOrder, heaterClearance, stagger);
   let designs = input.designs;
   let chips = input.chips;
   if (only !== undefined) {
@@ -195,6 +199,7 @@ function chipStats(top: LayoutCell, laid: Map<string, DesignLayout>, period: num
     bumpSites: sites,
     bumpPitchUm: RULES.bumpPitch,
     heaterClearanceUm: heaterClearance,
+    staggeredColumns: [...laid.values()].reduce((a, d) => a + d.staggered, 0),
     opticalIo: io,
     crossings,
     junctions,

@@ -84,9 +84,14 @@ export function placeColumns(
   nodes.forEach((n, i) => {
     if (n.port === "out") level[i] = maxLevel + 1;
   });
+  return columnsOf(level, edges);
+}
+
+/** A netlist's columns from each node's column: its nodes, then a feed-through of every edge that skips it. */
+export function columnsOf(level: number[], edges: { from: End; to: End }[]): { level: number[]; last: number; cols: Item[][] } {
   const last = Math.max(0, ...level);
   const cols: Item[][] = Array.from({ length: last + 1 }, () => []);
-  nodes.forEach((_, i) => cols[level[i]!]!.push({ kind: "node", node: i }));
+  level.forEach((l, i) => cols[l]!.push({ kind: "node", node: i }));
   edges.forEach((e, i) => {
     for (let l = level[e.from.node]! + 1; l < level[e.to.node]!; l++) cols[l]!.push({ kind: "dummy", edge: i });
   });

@@ -49,12 +49,14 @@ export class CellCache {
     readonly junctions: "potentials" | "every-slot" = "potentials",
     /**
      * Sub-circuit ports drawn in their neighbours' order (port-order.ts); off only to measure what
-     * it gains: on the quick start add0 and add1 from 32 and 33 to 29 and 30 crossing cells a path,
-     * for 0.3 % more die (docs/layout.md, "Column order").
+     * it gains: on the quick start add0 and add1 from 29 and 32 to 26 and 29 crossing cells a path,
+     * and the die from 47.5 to 44.6 mm² (2026-11-28; docs/layout.md, "Column order").
      */
     readonly portOrder = true,
     /** A heater strip's gap to the next cell's Si in its column, µm (`--heater-clearance`, stack.ts). */
     readonly heaterClearance: number = RULES.heaterClearance,
+    /** Heater columns staggered where that gives a smaller cell (stagger.ts); off only to measure what it gains. */
+    readonly stagger = true,
   ) {
     this.crossing = crossing(periodUm(enc));
     this.junction = junction(periodUm(enc));
@@ -97,6 +99,8 @@ export interface DesignLayout {
   netlists: Map<string, LayoutCell>;
   segments: { netlist: string; segment: Segment }[];
   crossings: number;
+  /** Columns of heaters staggered, over the design's netlist cells (stagger.ts). */
+  staggered: number;
   /** Per netlist, its channels left to right (channel.ts ChannelStats). */
   channels: Map<string, ChannelStats[]>;
 }
@@ -113,6 +117,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
   const segments: DesignLayout["segments"] = [];
   const drawn: Record<string, Netlist> = {};
   let crossings = 0;
+  let staggered = 0;
   const channels = new Map<string, ChannelStats[]>();
   const plan = cache.portOrder ? designPortPlan(circuit, lookup) : null;
   const first = dependencyOrder(circuit).filter((n) => n !== circuit.top && !plan?.order.includes(n));
@@ -158,6 +163,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       ordering: cache.ordering,
       junctions: cache.junctions,
       heaterClearance: cache.heaterClearance,
+      stagger: cache.stagger,
       ports: plan?.portsOf(name, netlists),
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);
@@ -165,9 +171,10 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
     drawn[name] = drawnNetlist(nl, placed.cell, placed.segments, portKey);
     for (const s of placed.segments) segments.push({ netlist: name, segment: s });
     crossings += placed.crossings;
+    staggered += placed.staggered;
     channels.set(name, placed.channels);
   }
-  return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings, channels };
+  return { top: netlists.get(circuit.top)!, drawn: { ...circuit, netlists: drawn }, netlists, segments, crossings, staggered, channels };
 }
 
 /**

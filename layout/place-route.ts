@@ -2,7 +2,8 @@
 // 1. every instance gets a column: its longest path from the inputs (a source with no inputs, such
 //    as a terminator on a dark input, sits just before its first successor); a connection that
 //    skips columns runs through them as a feed-through track;
-// 2. each column is stacked top-down in the order of its predecessors' heights (barycentre);
+// 2. each column is stacked top-down in the order of its predecessors' heights (barycentre), and
+//    a column of heaters is spread over several columns where that gives a smaller cell (stagger.ts);
 // 3. between two columns, the tracks leave in one vertical order and must arrive in another: an
 //    odd-even transposition network of crossing cells realizes that permutation, cosine S-bends
 //    (slope ≤ RULES.maxSlope, radius ≥ the minimum) move tracks between pins and the crossing grid;
@@ -19,8 +20,11 @@ import { routeShapes } from "./route-shape.ts";
 import { planJunctions } from "./junctions.ts";
 import { trimSegment, type SegBuild, type Segment } from "./trim.ts";
 import { throughLengths } from "./through-lengths.ts";
+import { drawNetwork } from "./network-draw.ts";
 import { cellGap, splitColumns } from "./stack.ts";
 import { orderColumns } from "./order.ts";
+import { staggerings } from "./stagger.ts";
+import { stackedArea, type StackedPlacement } from "./extent.ts";
 import { less, totalCost, type OrderCost } from "./order-cost.ts";
 import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode, type PortOrder } from "./columns.ts";
 
@@ -48,6 +52,8 @@ export interface PlaceInput {
   junctions?: "potentials" | "every-slot";
   /** A heater strip's gap to the next cell's Si in its column, µm (stack.ts cellGap; default RULES.heaterClearance). */
   heaterClearance?: number;
+  /** Heater columns staggered where that gives a smaller cell (stagger.ts; default on). */
+  stagger?: boolean;
   /** The boundary ports' drawn order (port-order.ts); by default inputs pinned by index, outputs free. */
   ports?: PortOrder;
 }
@@ -56,6 +62,8 @@ export interface Placed {
   cell: LayoutCell;
   segments: Segment[];
   crossings: number;
+  /** Columns of heaters spread over several columns (stagger.ts). */
+  staggered: number;
   /** Per channel, left to right: what sets its crossing cells (channel.ts). */
   channels: ChannelStats[];
 }
@@ -89,6 +97,8 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const colW: number[] = [];
   /** Per column: 0, or the sub-column width of a split column. */
   const splitLen: number[] = [];
+  /** Per column: its stacked height. */
+  const colH: number[] = [];
   const pinAbs = (e: End): Pt => {
     const o = origin.get(e.node)!;
     const p = pinOf(e);
@@ -112,7 +122,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   const stackColumns = (fixed: number[][] | null): number[][] => {
     origin.clear();
     dummyY.clear();
-    colX.length = colW.length = splitLen.length = 0;
+    colX.length = colW.length = splitLen.length = colH.length = 0;
     const used: number[][] = [];
     let x = 0;
     for (let c = 0; c <= last; c++) {
@@ -162,6 +172,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
           cursor -=
             h + (kindOf(it) === "grating_coupler" ? RULES.ioPitch - h : cellGap(kindOf(it), kindOf(keyed[j + 1]?.it), inp.heaterClearance));
       });
+      colH[c] = -cursor;
       const shift = snap(-cursor / 2);
       let width = 0;
       for (const { it } of keyed)
@@ -187,8 +198,28 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     }
     return used;
   };
+  const phasesIn = (items: Item[]): number => items.filter((it) => it.kind === "node" && nodes[it.node]!.cell?.kind === "phase").length;
+  // a track's height where it leaves column c, and where it enters column c + 1
+  const yLeft = (i: number, c: number): number =>
+    level[edges[i]!.from.node] === c ? pinAbs(edges[i]!.from)[1] : dummyY.get(dummyKey(i, c))!;
+  const yRight = (i: number, c: number): number =>
+    level[edges[i]!.to.node] === c + 1 ? pinAbs(edges[i]!.to)[1] : dummyY.get(dummyKey(i, c + 1))!;
+  const extent = (): StackedPlacement => ({
+    last,
+    cols,
+    span: (i) => [level[edges[i]!.from.node]!, level[edges[i]!.to.node]!],
+    colW,
+    colH,
+    splitLen,
+    yLeft,
+    yRight,
+    heatersIn: phasesIn,
+    crossing: xg,
+    edges: edges.length,
+  });
   const ordering = inp.ordering ?? "best";
-  if (ordering === "single-pass") stackColumns(null);
+  let stacked: number[][];
+  if (ordering === "single-pass") stacked = stackColumns(null);
   else {
     let best: { level: number[]; last: number; cols: Item[][]; splits: boolean[]; order: number[][]; cost: OrderCost } | null = null;
     for (const late of ordering === "best" ? [false, true] : [false]) {
@@ -203,8 +234,22 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       if (!best || less(cost, best.cost)) best = { level, last, cols, splits, order, cost };
     }
     ({ level, last, cols, splits } = best!);
-    stackColumns(best!.order);
+    stacked = stackColumns(best!.order);
   }
+  // Staggered heater columns (stagger.ts): each staggering stacked and measured, the smallest kept.
+  let pick = { level, last, cols, splits, order: stacked, spread: 0 };
+  let area = stackedArea(extent());
+  for (const st of inp.stagger === false
+    ? []
+    : staggerings(pick, nodes, edges, inp.heaterClearance ?? RULES.heaterClearance, (e) => pinOf(e).y)) {
+    ({ level, last, cols } = st);
+    splits = cols.map(() => false);
+    stackColumns(st.order);
+    const a = stackedArea(extent());
+    if (a < area) [area, pick] = [a, { ...st, splits }];
+  }
+  ({ level, last, cols, splits } = pick);
+  stackColumns(pick.order);
   // 3. channels: a channel's width depends on the heights on both sides, so the columns are
   // stacked first (their order depends only on heights) and then moved right by the channels.
   const shapes: Shape[] = [];
@@ -227,12 +272,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     for (let c = level[e.from.node]!; c < level[e.to.node]!; c++) through[c]!.push(i);
   });
   const tracksOf = (c: number): { edge: number; yl: number; yr: number }[] =>
-    through[c]!.map((i) => {
-      const e = edges[i]!;
-      const yl = level[e.from.node] === c ? pinAbs(e.from)[1] : dummyY.get(dummyKey(i, c))!;
-      const yr = level[e.to.node] === c + 1 ? pinAbs(e.to)[1] : dummyY.get(dummyKey(i, c + 1))!;
-      return { edge: i, yl, yr };
-    });
+    through[c]!.map((i) => ({ edge: i, yl: yLeft(i, c), yr: yRight(i, c) }));
   // Moving columns right changes no y, so each channel is planned once.
   const channels: { tracks: ReturnType<typeof tracksOf>; plan: ReturnType<typeof planChannel> }[] = [];
   // Shift columns right by the channel widths, in order.
@@ -247,9 +287,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   };
   // heaters per column: the channel after a column also holds their signal lanes (leads.ts)
   // (a split column's lanes are in its own zone)
-  const heatersIn = cols.map((items, c) =>
-    splitLen[c] ? 0 : items.filter((it) => it.kind === "node" && nodes[it.node]!.cell?.kind === "phase").length,
-  );
+  const heatersIn = cols.map((items, c) => (splitLen[c] ? 0 : phasesIn(items)));
   // The lanes after a column need straight tracks (leads.ts): a section of their own before the
   // channel, less the straight trim section a crossing channel starts with (its bump, ≤ 2.2 µm
   // high, stays clear of the leads beside its track, which start 2.75 µm from its centre line).
@@ -289,70 +327,27 @@ export function placeAndRoute(inp: PlaceInput): Placed {
       if (level[e.from.node]! < c) s.parts.push({ kind: "pts", pts: [[colX[c]!, t.yl]] });
       s.parts.push({ kind: "pts", pts: [[xr, t.yl]] });
     }
-    const lt = RULES.trimLength;
     if (!plan.cross) {
       for (const t of tracks) {
         const s = open.get(t.edge)!;
         s.parts.push({ kind: "pts", pts: sbend(xr, t.yl, plan.ls1, t.yr - t.yl) });
         s.parts.push({ kind: "trim", x: snap(xr + plan.ls1), y: t.yr, b: 0 });
       }
-    } else {
-      const order = plan.order; // tracks top-down on the left
-      const yg = (pos: number): number => snap(plan.gridTop - pos * xg.pitch);
-      const x1 = snap(xr + lt);
-      const x2 = snap(x1 + plan.ls1);
-      order.forEach((ti, pos) => {
-        const t = tracks[ti]!;
-        const s = open.get(t.edge)!;
-        s.parts.push({ kind: "trim", x: xr, y: t.yl, b: 0 });
-        s.parts.push({ kind: "pts", pts: sbend(x1, t.yl, plan.ls1, yg(pos) - t.yl) });
+    } else
+      crossings += drawNetwork({
+        c,
+        tracks,
+        plan,
+        xr,
+        xg,
+        slots: jn.slots[c]!,
+        open,
+        startSeg,
+        done,
+        refs,
+        crossing: inp.crossing,
+        junction: inp.junction,
       });
-      const at = order.slice(); // at[pos] = track index
-      plan.layers.forEach((swaps, li) => {
-        const lx = snap(x2 + li * xg.exactWidth); // layers a whole number of periods apart
-        // a track the layer does not cross passes a junction where its path needs one to meet as
-        // many crossing cells as every other path (junctions.ts), else runs straight through
-        const crossed = new Set(swaps.flatMap((p) => [p, p + 1]));
-        for (let pos = 0; pos < at.length; pos++) {
-          if (crossed.has(pos) || !jn.slots[c]!.has(`${li},${pos}`)) continue;
-          const name = `jn_c${c}_l${li}_p${pos}`;
-          refs.push({ cell: inp.junction, at: [lx, yg(pos)], name });
-          const sj = open.get(tracks[at[pos]!]!.edge)!;
-          sj.parts.push({ kind: "pts", pts: [[lx, yg(pos)]] });
-          sj.to = `${name},o1`;
-          done(sj);
-          const nj = startSeg(tracks[at[pos]!]!.edge, `${name},o2`);
-          nj.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos)]] });
-        }
-        for (const pos of swaps) {
-          const [ta, tb] = [at[pos]!, at[pos + 1]!];
-          const name = `xing_c${c}_l${li}_p${pos}`;
-          refs.push({ cell: inp.crossing, at: [lx, yg(pos)], name });
-          crossings++;
-          const sa = open.get(tracks[ta]!.edge)!; // upper track → o2 → o4 (lower)
-          sa.parts.push({ kind: "pts", pts: [[lx, yg(pos)]] });
-          sa.to = `${name},o2`;
-          done(sa);
-          const sb = open.get(tracks[tb]!.edge)!;
-          sb.parts.push({ kind: "pts", pts: [[lx, yg(pos + 1)]] });
-          sb.to = `${name},o1`;
-          done(sb);
-          const na = startSeg(tracks[ta]!.edge, `${name},o4`);
-          na.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos + 1)]] });
-          const nb = startSeg(tracks[tb]!.edge, `${name},o3`);
-          nb.parts.push({ kind: "pts", pts: [[snap(lx + xg.width), yg(pos)]] });
-          at[pos] = tb;
-          at[pos + 1] = ta;
-        }
-      });
-      const x3 = snap(x2 + (plan.layers.length - 1) * xg.exactWidth + xg.width);
-      at.forEach((ti, pos) => {
-        const t = tracks[ti]!;
-        const s = open.get(t.edge)!;
-        s.parts.push({ kind: "pts", pts: [[x3, yg(pos)], ...sbend(x3, yg(pos), plan.ls2, t.yr - yg(pos))] });
-        s.parts.push({ kind: "trim", x: snap(x3 + plan.ls2), y: t.yr, b: 0 });
-      });
-    }
     const xe = snap(colX[c + 1]!);
     for (const t of tracks) open.get(t.edge)!.parts.push({ kind: "pts", pts: [[xe, t.yr]] });
   }
@@ -392,7 +387,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     ...(bumps ? { bumps } : {}),
   };
   cell.through = throughLengths(cell, nodes, segments);
-  return { cell, segments, crossings, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
+  return { cell, segments, crossings, staggered: pick.spread, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
 }
 
 function ys(v: number[]): number {

@@ -18,7 +18,7 @@ export function cellGap(a: string | undefined, b: string | undefined, clearance:
 /**
  * Per column (its items: a cell, a bare port (null) or a feed-through): whether it is split. A
  * column of heaters and feed-throughs only is split when, stacked whole, it would be the tallest
- * column: elsewhere the split's width would buy no height. Heights here are in item order (the
+ * column and the split makes it shorter: elsewhere the split's width would buy no height. Heights here are in item order (the
  * gaps hardly depend on it).
  */
 export function splitColumns(cols: (LayoutCell | null | "feed")[][], clearance: number = RULES.heaterClearance): boolean[] {
@@ -32,6 +32,8 @@ export function splitColumns(cols: (LayoutCell | null | "feed")[][], clearance: 
   return cols.map((items, c) => {
     const heaters = items.filter((it) => kind(it) === "phase").length;
     const others = Math.max(0, ...heights.filter((_, k) => k !== c));
-    return heaters > 1 && items.every((it) => it === "feed" || kind(it) === "phase") && heights[c]! > others;
+    // at a clearance of 20 µm or more the split's pitch is the stacked one: it buys no height
+    const splitHeight = items.length * RULES.splitHeaterPitch;
+    return heaters > 1 && items.every((it) => it === "feed" || kind(it) === "phase") && heights[c]! > others && splitHeight < heights[c]!;
   });
 }

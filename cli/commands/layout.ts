@@ -22,6 +22,7 @@ interface LayoutFlags {
   pdk: PdkName;
   portOrder?: boolean;
   heaterClearance?: number;
+  stagger?: boolean;
 }
 
 /** The range `--heater-clearance` takes, µm: the drawn 8 µm cell gap's clearance up to a mesh 5× as tall. */
@@ -43,8 +44,12 @@ export const registerLayout: RegisterCommand = (program: Command, ctx) => {
       "draw each sub-circuit's ports in its own order, not its neighbours' (more crossings a path; to measure what the order gains)",
     )
     .option(
+      "--no-stagger",
+      "stack each column of heaters whole, not spread over up to 4 columns (a taller die at the clearance; to measure what the staggering gains)",
+    )
+    .option(
       "--heater-clearance <um>",
-      "each heater's gap to the next cell's waveguide in its column, µm (default 8.75; 20 meets the check's thermal gap at about 1.6-1.8x the area)",
+      "each heater's gap to the next cell's waveguide in its column, µm (default 20, the check's thermal gap; 8.75 is the least, what the cell gap alone gives)",
       inRange("--heater-clearance", CLEARANCE),
     )
     .addHelpText(
@@ -71,6 +76,7 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
           pdk: flags.pdk,
           cell: flags.cell,
           portOrder: flags.portOrder !== false,
+          stagger: flags.stagger !== false,
           ...(flags.heaterClearance !== undefined ? { heaterClearance: flags.heaterClearance } : {}),
         });
       } catch (e) {

@@ -42,8 +42,10 @@ export interface LayoutOptions {
   reportSvg?: boolean;
   /** Sub-circuit ports in their neighbours' order (layout/port-order.ts; on unless false, docs/layout.md "Column order"). */
   portOrder?: boolean;
-  /** A heater strip's gap to the next cell's Si in its column, µm (default 8.75; docs/layout.md "Limits"). */
+  /** A heater strip's gap to the next cell's Si in its column, µm (default 20, the thermal gap; docs/layout.md "Staggered heater columns"). */
   heaterClearance?: number;
+  /** Heater columns staggered where that gives a smaller cell (layout/stagger.ts; on unless false). */
+  stagger?: boolean;
 }
 
 export interface LayoutOutput {
@@ -205,6 +207,7 @@ function layoutInput(input: ChipInput, opts: LayoutOptions, dir: string): Layout
       undefined,
       opts.portOrder ?? true,
       opts.heaterClearance,
+      opts.stagger ?? true,
     );
     const name = opts.cell ? `${input.name}_${opts.cell}` : input.name;
     const gds = writeGds(toLibrary(name.replace(/[^\x20-\x7e]/g, "_"), chip.top, LAYER_MAPS[opts.pdk]));

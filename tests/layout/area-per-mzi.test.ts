@@ -1,7 +1,8 @@
-// Issue #40's area goal: the quick start's die takes at most 0.15 mm² per tunable MZI (docs/layout.md,
-// "Figures": 53.1 mm² for 355 MZIs). A layout change that takes the die back over it fails here.
-// cluster-16 does not meet it (290.2 mm², 0.159); under the full tier its die is held at 0.16, so
-// that the die packing does not fall back (308.2 mm², 0.169, before the exact trial widths).
+// Issue #40's area goal: the quick start's die takes at most 0.15 mm² per tunable MZI at the 20 µm
+// thermal gap (docs/layout.md, "Figures": 44.6 mm² for 355 MZIs; 71.7 mm², 0.202, with every
+// column of heaters stacked whole). A layout change that takes the die back over it fails here.
+// Under the full tier cluster-16 is held to it too (253.3 mm², 0.139), its copies at least 80 % of
+// its die (82 %; the packing fell back to 76-81 % before its exact trial widths).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,17 +17,19 @@ const root = mkdtempSync(join(tmpdir(), "optinc-area-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("the quick start's die area per tunable MZI", () => {
-  it("is at most 0.15 mm² (issue #40)", () => {
+  it("is at most 0.15 mm² at the 20 µm heater clearance (issue #40)", () => {
     const r = compiledExample("paper-4x8");
     const s = laidOutExample("paper-4x8").stats;
     const mzi = r.report.hardware.mzi;
     expect(mzi).toBe(355);
     // every heater of every copy is drawn, so the area is the whole chip's
     expect(s.heaters).toBe(r.report.hardware.phaseShifters);
+    expect(s.heaterClearanceUm).toBe(20);
+    expect(s.staggeredColumns).toBeGreaterThan(0);
     expect(s.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.15);
   });
 
-  it.runIf(FULL)("cluster-16: at most 0.16 mm² (issue #40's 0.15 not met), its copies at least 85 % of the die", () => {
+  it.runIf(FULL)("cluster-16: at most 0.15 mm² at the 20 µm clearance, its copies at least 80 % of the die", () => {
     const r = compiledExample("cluster-16");
     const dir = join(root, "c16");
     writeLayoutInputs(r, dir);
@@ -34,9 +37,10 @@ describe("the quick start's die area per tunable MZI", () => {
     const mzi = r.report.hardware.mzi;
     expect(mzi).toBe(1824);
     expect(chip.stats.heaters).toBe(r.report.hardware.phaseShifters);
-    expect(chip.stats.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.16);
-    // the copies' own boxes: 81 % of the die on the uniform grid of trial widths alone
+    expect(chip.stats.heaterClearanceUm).toBe(20);
+    expect(chip.stats.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.15);
+    // the copies' own boxes: 82 % of the die (the 2:1 limit binds: the staggered copies are wider)
     const copies = chip.top.refs.reduce((a, c) => a + (c.cell.bbox.x1 - c.cell.bbox.x0) * (c.cell.bbox.y1 - c.cell.bbox.y0), 0) / 1e6;
-    expect(copies / chip.stats.dieAreaMm2).toBeGreaterThan(0.85);
+    expect(copies / chip.stats.dieAreaMm2).toBeGreaterThan(0.8);
   });
 });
