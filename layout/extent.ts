@@ -1,9 +1,24 @@
 // The area a stacked placement will take once its channels are planned (place-route.ts step 3),
 // without drawing: the stacking and the channel plans alone set the width and height.
 import type { Item } from "./columns.ts";
-import { planChannel } from "./channel.ts";
+import { planChannel, type ChannelPlan } from "./channel.ts";
 import { laneSection, laneWidth } from "./leads.ts";
 import { RULES } from "./layers.ts";
+import { snap } from "./geometry.ts";
+
+/**
+ * The straight section a column's n signal lanes need before its channel (leads.ts), less the
+ * straight trim section a crossing channel starts with (its bump, ≤ 2.2 µm high, stays clear of
+ * the leads beside its track, which start 2.75 µm from its centre line).
+ */
+export function lanesBefore(n: number, plan: ChannelPlan): number {
+  return snap(Math.max(0, laneSection(n) - (plan.cross ? RULES.trimLength : 0)));
+}
+
+/** The width from a column's right edge to the next column: its lanes' section and the channel, or the lanes' own width. */
+export function channelSpan(n: number, plan: ChannelPlan): number {
+  return Math.max(lanesBefore(n, plan) + plan.width, laneWidth(n));
+}
 
 export interface StackedPlacement {
   last: number;
@@ -36,7 +51,7 @@ export function stackedArea(p: StackedPlacement): number {
       p.crossing,
     );
     const n = p.splitLen[c] ? 0 : p.heatersIn(p.cols[c]!);
-    width += Math.max(Math.max(0, laneSection(n) - (plan.cross ? RULES.trimLength : 0)) + plan.width, laneWidth(n));
+    width += channelSpan(n, plan);
   }
   return width * Math.max(0, ...p.colH);
 }

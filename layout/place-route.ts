@@ -11,7 +11,7 @@
 //    a whole number of periods λ/n_eff, so routing adds no phase to the circuit.
 import { boundsOf, pin, type CellRef, type LayoutCell, type Pin, type Shape } from "./cell.ts";
 import { heaterBumps } from "./heater-bumps.ts";
-import { laneSection, laneWidth, splitZone } from "./leads.ts";
+import { splitZone } from "./leads.ts";
 import { crossingGeometry } from "./cells.ts";
 import { sbend, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
@@ -24,7 +24,7 @@ import { drawNetwork } from "./network-draw.ts";
 import { cellGap, splitColumns } from "./stack.ts";
 import { orderColumns } from "./order.ts";
 import { staggerings } from "./stagger.ts";
-import { stackedArea, type StackedPlacement } from "./extent.ts";
+import { channelSpan, lanesBefore, stackedArea, type StackedPlacement } from "./extent.ts";
 import { less, totalCost, type OrderCost } from "./order-cost.ts";
 import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode, type PortOrder } from "./columns.ts";
 
@@ -288,18 +288,15 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   // heaters per column: the channel after a column also holds their signal lanes (leads.ts)
   // (a split column's lanes are in its own zone)
   const heatersIn = cols.map((items, c) => (splitLen[c] ? 0 : phasesIn(items)));
-  // The lanes after a column need straight tracks (leads.ts): a section of their own before the
-  // channel, less the straight trim section a crossing channel starts with (its bump, ≤ 2.2 µm
-  // high, stays clear of the leads beside its track, which start 2.75 µm from its centre line).
-  const lanesBefore = (c: number): number =>
-    snap(Math.max(0, laneSection(heatersIn[c]!) - (channels[c]!.plan.cross ? RULES.trimLength : 0)));
+  // The lanes after a column need straight tracks of their own before the channel (extent.ts).
+  const lanes = (c: number): number => lanesBefore(heatersIn[c]!, channels[c]!.plan);
   for (let c = 0; c <= last; c++) {
     if (offset) shiftCol(c, offset);
     if (c === last) break;
     const tracks = tracksOf(c);
     const plan = planChannel(tracks, xg);
     channels.push({ tracks, plan });
-    offset = snap(offset + Math.max(lanesBefore(c) + plan.width, laneWidth(heatersIn[c]!)));
+    offset = snap(offset + channelSpan(heatersIn[c]!, plan));
   }
   // the free slots of the networks that get a loss-matched junction (junctions.ts)
   const inner = (v: number): number => nodes[v]!.cell?.crossingCells ?? 0;
@@ -318,7 +315,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   });
   for (let c = 0; c < last; c++) {
     // the channel starts after the column and its lane section, through which tracks run straight
-    const xr = snap(colX[c]! + colW[c]! + lanesBefore(c));
+    const xr = snap(colX[c]! + colW[c]! + lanes(c));
     const { tracks, plan } = channels[c]!;
     // feed-throughs of column c and the straight from each pin across the lane section
     for (const t of tracks) {
