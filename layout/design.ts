@@ -50,7 +50,7 @@ export class CellCache {
     /**
      * Sub-circuit ports drawn in their neighbours' order (port-order.ts); off only to measure what
      * it gains: on the quick start add0 and add1 from 29 and 32 to 26 and 29 crossing cells a path,
-     * and the die from 47.5 to 44.6 mm² (2026-11-28; docs/layout.md, "Column order").
+     * and the die from 47.8 to 44.6 mm² (2026-11-28; docs/layout.md, "Column order").
      */
     readonly portOrder = true,
     /** A heater strip's gap to the next cell's Si in its column, µm (`--heater-clearance`, stack.ts). */
@@ -68,6 +68,25 @@ export class CellCache {
     this.cells.set(c.name, c);
     return c;
   }
+}
+
+/**
+ * Per sub-circuit, a height its cell gains nothing by going under (place-route.ts `heightFloor`):
+ * the top netlist's column of grating couplers, one I/O pitch each, is at least that tall; a
+ * sub-circuit instanced in other netlists too gets the least of its parents' (0 for a non-top one).
+ */
+function parentFloors(circuit: Circuit, lookup: ReturnType<typeof circuitLookup>): Map<string, number> {
+  const floors = new Map<string, number>();
+  for (const [name, nl] of Object.entries(circuit.netlists)) {
+    let floor = 0;
+    if (name === circuit.top) {
+      const spec = netlistPortSpec(nl, lookup);
+      floor = Math.max(spec.inputs.length, spec.outputs.length) * RULES.ioPitch;
+    }
+    for (const inst of Object.values(nl.instances))
+      if (circuit.netlists[inst.component]) floors.set(inst.component, Math.min(floors.get(inst.component) ?? Infinity, floor));
+  }
+  return floors;
 }
 
 /** The port plan of a design (port-order.ts) from its netlists. */
@@ -121,6 +140,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
   const channels = new Map<string, ChannelStats[]>();
   const plan = cache.portOrder ? designPortPlan(circuit, lookup) : null;
   const first = dependencyOrder(circuit).filter((n) => n !== circuit.top && !plan?.order.includes(n));
+  const floors = parentFloors(circuit, lookup);
   for (const name of [...first, ...(plan?.order ?? []), circuit.top]) {
     const nl = withoutUnheated(circuit.netlists[name]!);
     const isTop = name === circuit.top;
@@ -164,6 +184,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
       junctions: cache.junctions,
       heaterClearance: cache.heaterClearance,
       stagger: cache.stagger,
+      heightFloor: floors.get(name) ?? 0,
       ports: plan?.portsOf(name, netlists),
     });
     if (isTop) labelGratingCouplers(placed.cell, circuit.top, spec);

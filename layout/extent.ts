@@ -37,8 +37,11 @@ export interface StackedPlacement {
   edges: number;
 }
 
-/** Width × height, µm², as place-route.ts will draw the placement. */
-export function stackedArea(p: StackedPlacement): number {
+/**
+ * Width × height, µm², as place-route.ts will draw the placement (its mesh, without the bump
+ * fields), the height taken as at least `floor`.
+ */
+export function stackedArea(p: StackedPlacement, floor = 0): number {
   const through: number[][] = Array.from({ length: p.last }, () => []);
   for (let i = 0; i < p.edges; i++) {
     const [a, b] = p.span(i);
@@ -53,5 +56,5 @@ export function stackedArea(p: StackedPlacement): number {
     const n = p.splitLen[c] ? 0 : p.heatersIn(p.cols[c]!);
     width += channelSpan(n, plan);
   }
-  return width * Math.max(0, ...p.colH);
+  return width * Math.max(floor, ...p.colH);
 }

@@ -54,6 +54,11 @@ export interface PlaceInput {
   heaterClearance?: number;
   /** Heater columns staggered where that gives a smaller cell (stagger.ts; default on). */
   stagger?: boolean;
+  /**
+   * A height the cell gains nothing by going under, µm (its parent is at least that tall: design.ts
+   * parentFloors): the staggering compares width × max(height, floor).
+   */
+  heightFloor?: number;
   /** The boundary ports' drawn order (port-order.ts); by default inputs pinned by index, outputs free. */
   ports?: PortOrder;
 }
@@ -238,14 +243,14 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   }
   // Staggered heater columns (stagger.ts): each staggering stacked and measured, the smallest kept.
   let pick = { level, last, cols, splits, order: stacked, spread: 0 };
-  let area = stackedArea(extent());
+  let area = stackedArea(extent(), inp.heightFloor);
   for (const st of inp.stagger === false
     ? []
     : staggerings(pick, nodes, edges, inp.heaterClearance ?? RULES.heaterClearance, (e) => pinOf(e).y)) {
     ({ level, last, cols } = st);
     splits = cols.map(() => false);
     stackColumns(st.order);
-    const a = stackedArea(extent());
+    const a = stackedArea(extent(), inp.heightFloor);
     if (a < area) [area, pick] = [a, { ...st, splits }];
   }
   ({ level, last, cols, splits } = pick);

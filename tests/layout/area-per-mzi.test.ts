@@ -1,8 +1,8 @@
 // Issue #40's area goal: the quick start's die takes at most 0.15 mm² per tunable MZI at the 20 µm
 // thermal gap (docs/layout.md, "Figures": 44.6 mm² for 355 MZIs; 71.7 mm², 0.202, with every
 // column of heaters stacked whole). A layout change that takes the die back over it fails here.
-// Under the full tier cluster-16 is held to it too (253.3 mm², 0.139), its copies at least 80 % of
-// its die (82 %; the packing fell back to 76-81 % before its exact trial widths).
+// Under the full tier cluster-16 is held to it too (230.4 mm², 0.126), its copies at least 85 % of
+// its die (87 %; 76-81 % before the packing's exact trial widths).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ describe("the quick start's die area per tunable MZI", () => {
     expect(s.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.15);
   });
 
-  it.runIf(FULL)("cluster-16: at most 0.15 mm² at the 20 µm clearance, its copies at least 80 % of the die", () => {
+  it.runIf(FULL)("cluster-16: at most 0.15 mm² at the 20 µm clearance, its copies at least 85 % of the die", () => {
     const r = compiledExample("cluster-16");
     const dir = join(root, "c16");
     writeLayoutInputs(r, dir);
@@ -39,8 +39,8 @@ describe("the quick start's die area per tunable MZI", () => {
     expect(chip.stats.heaters).toBe(r.report.hardware.phaseShifters);
     expect(chip.stats.heaterClearanceUm).toBe(20);
     expect(chip.stats.dieAreaMm2 / mzi).toBeLessThanOrEqual(0.15);
-    // the copies' own boxes: 82 % of the die (the 2:1 limit binds: the staggered copies are wider)
+    // the copies' own boxes: 87 % of the die (81 % on the uniform grid of trial widths alone)
     const copies = chip.top.refs.reduce((a, c) => a + (c.cell.bbox.x1 - c.cell.bbox.x0) * (c.cell.bbox.y1 - c.cell.bbox.y0), 0) / 1e6;
-    expect(copies / chip.stats.dieAreaMm2).toBeGreaterThan(0.8);
+    expect(copies / chip.stats.dieAreaMm2).toBeGreaterThan(0.85);
   });
 });

@@ -18,6 +18,8 @@ export interface CheckResult {
     cells: Record<string, { mismatches: number; examples: string[]; instances: number; connections: number; crossings: number }>;
   };
   lengths: { arms: Record<string, number | null>; paths_checked: number; max_residual_nm: number; period_um: number };
+  /** The reviewer's thermal gap: heaters checked, markers, nearest and median gap under it (µm). */
+  thermal: { gap_um: number; heaters: number; markers: number; nearest_gap_um: number | null; median_gap_um: number | null };
 }
 
 export function runKlayout(script: string, vars: Record<string, string>, timeoutMs = 600_000): string {
