@@ -266,6 +266,7 @@ export function layoutRows(s: ChipStats): { item: string; value: string }[] {
       item: "heaters / flip-chip bumps",
       value: `${s.heaters} / ${s.pads} (${s.signalBumps} signal + ${s.groundBumps} ground, of ${s.bumpSites} sites at ${s.bumpPitchUm} µm pitch)`,
     },
+    { item: "heater clearance / staggered heater columns", value: `${s.heaterClearanceUm} µm / ${s.staggeredColumns}` },
     { item: "optical I/O (grating couplers, bias lasers)", value: String(s.opticalIo) },
     { item: "waveguide crossings / loss-matched junctions", value: `${s.crossings} / ${s.junctions} at ${CROSSING_LOSS_DB} dB each` },
     {

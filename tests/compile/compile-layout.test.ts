@@ -33,6 +33,8 @@ interface Stats {
   groundBumps: number;
   bumpSites: number;
   bumpPitchUm: number;
+  heaterClearanceUm: number;
+  staggeredColumns: number;
   opticalIo: number;
   crossings: number;
   junctions: number;
@@ -46,6 +48,7 @@ function expected(s: Stats): Record<string, string> {
     die: `${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm²`,
     "cell designs / copies": `${s.designs} / ${s.copies}`,
     "heaters / flip-chip bumps": `${s.heaters} / ${s.pads} (${s.signalBumps} signal + ${s.groundBumps} ground, of ${s.bumpSites} sites at ${s.bumpPitchUm} µm pitch)`,
+    "heater clearance / staggered heater columns": `${s.heaterClearanceUm} µm / ${s.staggeredColumns}`,
     "optical I/O (grating couplers, bias lasers)": `${s.opticalIo}`,
     "waveguide crossings / loss-matched junctions": `${s.crossings} / ${s.junctions} at 0.043 dB each`,
     "longest waveguide path": `${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB at 2 dB/cm (assumed)`,
