@@ -37,16 +37,22 @@ export interface StackedPlacement {
   edges: number;
 }
 
+/** Per channel c (between columns c and c + 1), the edges whose track crosses it, in edge order. */
+export function edgesThrough(last: number, edges: number, span: (edge: number) => [number, number]): number[][] {
+  const through: number[][] = Array.from({ length: last }, () => []);
+  for (let i = 0; i < edges; i++) {
+    const [a, b] = span(i);
+    for (let c = a; c < b; c++) through[c]!.push(i);
+  }
+  return through;
+}
+
 /**
  * Width × height, µm², as place-route.ts will draw the placement (its mesh, without the bump
  * fields), the height taken as at least `floor`.
  */
 export function stackedArea(p: StackedPlacement, floor = 0): number {
-  const through: number[][] = Array.from({ length: p.last }, () => []);
-  for (let i = 0; i < p.edges; i++) {
-    const [a, b] = p.span(i);
-    for (let c = a; c < b; c++) through[c]!.push(i);
-  }
+  const through = edgesThrough(p.last, p.edges, p.span);
   let width = p.colW.reduce((a, b) => a + b, 0);
   for (let c = 0; c < p.last; c++) {
     const plan = planChannel(

@@ -24,7 +24,7 @@ import { drawNetwork } from "./network-draw.ts";
 import { cellGap, splitColumns } from "./stack.ts";
 import { orderColumns } from "./order.ts";
 import { staggerings } from "./stagger.ts";
-import { channelSpan, lanesBefore, stackedArea, type StackedPlacement } from "./extent.ts";
+import { channelSpan, edgesThrough, lanesBefore, stackedArea, type StackedPlacement } from "./extent.ts";
 import { less, totalCost, type OrderCost } from "./order-cost.ts";
 import { type End, type Item, type Ordering, orderItems, placeColumns, type PlaceNode, type PortOrder } from "./columns.ts";
 
@@ -209,10 +209,11 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     level[edges[i]!.from.node] === c ? pinAbs(edges[i]!.from)[1] : dummyY.get(dummyKey(i, c))!;
   const yRight = (i: number, c: number): number =>
     level[edges[i]!.to.node] === c + 1 ? pinAbs(edges[i]!.to)[1] : dummyY.get(dummyKey(i, c + 1))!;
+  const span = (i: number): [number, number] => [level[edges[i]!.from.node]!, level[edges[i]!.to.node]!];
   const extent = (): StackedPlacement => ({
     last,
     cols,
-    span: (i) => [level[edges[i]!.from.node]!, level[edges[i]!.to.node]!],
+    span,
     colW,
     colH,
     splitLen,
@@ -242,19 +243,24 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     stacked = stackColumns(best!.order);
   }
   // Staggered heater columns (stagger.ts): each staggering stacked and measured, the smallest kept.
-  let pick = { level, last, cols, splits, order: stacked, spread: 0 };
-  let area = stackedArea(extent(), inp.heightFloor);
-  for (const st of inp.stagger === false
-    ? []
-    : staggerings(pick, nodes, edges, inp.heaterClearance ?? RULES.heaterClearance, (e) => pinOf(e).y)) {
-    ({ level, last, cols } = st);
-    splits = cols.map(() => false);
-    stackColumns(st.order);
-    const a = stackedArea(extent(), inp.heightFloor);
-    if (a < area) [area, pick] = [a, { ...st, splits }];
+  const base = { level, last, cols, splits, order: stacked, spread: 0 };
+  const candidates =
+    inp.stagger === false ? [] : staggerings(base, nodes, edges, inp.heaterClearance ?? RULES.heaterClearance, (e) => pinOf(e).y);
+  let staggered = 0;
+  if (candidates.length) {
+    let pick = base;
+    let area = stackedArea(extent(), inp.heightFloor);
+    for (const st of candidates) {
+      ({ level, last, cols } = st);
+      splits = cols.map(() => false);
+      stackColumns(st.order);
+      const a = stackedArea(extent(), inp.heightFloor);
+      if (a < area) [area, pick] = [a, { ...st, splits }];
+    }
+    ({ level, last, cols, splits, spread: staggered } = pick);
+    // the last candidate is still stacked: stack the one kept, unless it is that one
+    if (pick.order !== candidates.at(-1)!.order) stackColumns(pick.order);
   }
-  ({ level, last, cols, splits } = pick);
-  stackColumns(pick.order);
   // 3. channels: a channel's width depends on the heights on both sides, so the columns are
   // stacked first (their order depends only on heights) and then moved right by the channels.
   const shapes: Shape[] = [];
@@ -272,10 +278,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
   let crossings = 0;
   // The edges through each channel, in edge order: listed once (scanning every edge per channel
   // is quadratic on a deep mesh).
-  const through: number[][] = Array.from({ length: last }, () => []);
-  edges.forEach((e, i) => {
-    for (let c = level[e.from.node]!; c < level[e.to.node]!; c++) through[c]!.push(i);
-  });
+  const through = edgesThrough(last, edges.length, span);
   const tracksOf = (c: number): { edge: number; yl: number; yr: number }[] =>
     through[c]!.map((i) => ({ edge: i, yl: yLeft(i, c), yr: yRight(i, c) }));
   // Moving columns right changes no y, so each channel is planned once.
@@ -389,7 +392,7 @@ export function placeAndRoute(inp: PlaceInput): Placed {
     ...(bumps ? { bumps } : {}),
   };
   cell.through = throughLengths(cell, nodes, segments);
-  return { cell, segments, crossings, staggered: pick.spread, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
+  return { cell, segments, crossings, staggered, channels: channels.map((ch) => channelStats(ch.plan, ch.tracks.length)) };
 }
 
 function ys(v: number[]): number {

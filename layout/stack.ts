@@ -15,6 +15,17 @@ export function cellGap(a: string | undefined, b: string | undefined, clearance:
   return a === "phase" || b === "phase" ? Math.max(RULES.cellGap, clear) : RULES.cellGap;
 }
 
+/** A column's items top-down as the stacking sees them: a cell's kind and height, or a track (no kind, 0). */
+export type Stacked = { kind?: string; h: number }[];
+
+/** The height of a column stacked whole: each cell and its gap below, a grating coupler one I/O pitch. */
+export function stackedHeight(items: Stacked, clearance: number = RULES.heaterClearance): number {
+  return items.reduce(
+    (a, it, j) => a + (it.kind === "grating_coupler" ? RULES.ioPitch : it.h + cellGap(it.kind, items[j + 1]?.kind, clearance)),
+    0,
+  );
+}
+
 /**
  * Per column (its items: a cell, a bare port (null) or a feed-through): whether it is split. A
  * column of heaters and feed-throughs only is split when, stacked whole, it would be the tallest
@@ -24,10 +35,10 @@ export function cellGap(a: string | undefined, b: string | undefined, clearance:
 export function splitColumns(cols: (LayoutCell | null | "feed")[][], clearance: number = RULES.heaterClearance): boolean[] {
   const kind = (it: LayoutCell | null | "feed" | undefined): string | undefined => (it && it !== "feed" ? it.kind : undefined);
   const heights = cols.map((items) =>
-    items.reduce((a, it, j) => {
-      const h = it && it !== "feed" ? it.bbox.y1 - it.bbox.y0 : 0;
-      return a + (kind(it) === "grating_coupler" ? RULES.ioPitch : h + cellGap(kind(it), kind(items[j + 1]), clearance));
-    }, 0),
+    stackedHeight(
+      items.map((it) => ({ kind: kind(it), h: it && it !== "feed" ? it.bbox.y1 - it.bbox.y0 : 0 })),
+      clearance,
+    ),
   );
   return cols.map((items, c) => {
     const heaters = items.filter((it) => kind(it) === "phase").length;

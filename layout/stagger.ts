@@ -6,8 +6,7 @@
 // shorter for k − 1 more heater lengths of width. place-route.ts stacks each candidate, measures
 // it (extent.ts) and keeps the smallest cell.
 import { columnsOf, type End, type Item, type PlaceNode } from "./columns.ts";
-import { cellGap } from "./stack.ts";
-import { RULES } from "./layers.ts";
+import { stackedHeight } from "./stack.ts";
 
 /** Most columns one column's heaters are spread over. */
 export const MAX_STAGGER = 4;
@@ -22,16 +21,6 @@ export interface Columns {
 export interface Staggering extends Columns {
   order: number[][];
   spread: number;
-}
-
-/** A column's items top-down as the stacking sees them: a cell's kind and height, or a track (no kind, 0). */
-type Stacked = { kind?: string; h: number }[];
-
-function stackedHeight(items: Stacked, clearance: number): number {
-  return items.reduce(
-    (a, it, j) => a + (it.kind === "grating_coupler" ? RULES.ioPitch : it.h + cellGap(it.kind, items[j + 1]?.kind, clearance)),
-    0,
-  );
 }
 
 /**
