@@ -17,7 +17,7 @@ import type { DetectorStep, PhaseTable, PipelineStep, SourceStep } from "../../n
 import { buildPhaseTable } from "../../netlist/formats/phase-table.ts";
 import { cellNetwork, type CellLayer, type CellNetwork } from "./cell-network.ts";
 import { balanceScales, type LayerBudget } from "./balance.ts";
-import { sparseLayout, sparseStage } from "./sparse-stage.ts";
+import { entrySigma, sparseLayout, sparseStage } from "./sparse-stage.ts";
 
 export type BiasForm = "tracking" | "prescaled";
 
@@ -44,25 +44,34 @@ export interface CellCircuit {
 /** Extra rows of the tracking form: the replica [0 … 0 1] each layer appends, with its error budget. */
 function trackedLayers(layers: CellLayer[], levels: number): { weights: number[][][]; budgets: LayerBudget[] } {
   const weights = layers.map((layer) => [...layer.weights, [...new Array<number>(layer.weights[0]!.length - 1).fill(0), 1]]);
-  const budgets = layers.map((layer, l) => {
-    let margin: number;
-    if (l === layers.length - 1) {
-      // The reference's relative error scales every decoded output (at most levels − 1 steps).
-      margin = 0.5 / Math.max(1, levels - 1);
-    } else {
-      // The replica's relative error moves each next row by |its bias| times it.
+  // Each replica's margin, last layer first: the reference's relative error scales every decoded
+  // output (at most levels − 1 steps); an earlier replica moves each next row by |its bias| times
+  // its error, and carries the same relative error into the next replica.
+  const margins = new Array<number>(layers.length);
+  for (let l = layers.length - 1; l >= 0; l--) {
+    if (l === layers.length - 1) margins[l] = 0.5 / Math.max(1, levels - 1);
+    else {
       const next = layers[l + 1]!;
-      margin = Math.min(
+      margins[l] = Math.min(
+        margins[l + 1]!,
         ...next.weights.map((row, r) => {
           const b = Math.abs(row[row.length - 1]!);
           return b === 0 ? Infinity : next.rowMargin[r]! / b;
         }),
       );
-      if (!Number.isFinite(margin)) margin = 0.5;
     }
-    return { inputMax: layer.inputMax, rowMargin: [...layer.rowMargin, margin] };
-  });
+  }
+  const budgets = layers.map((layer, l) => ({ inputMax: layer.inputMax, rowMargin: [...layer.rowMargin, margins[l]!] }));
   return { weights, budgets };
+}
+
+/** Row ranks with every row that has one non-zero entry after the others, each group in row order. */
+function oneEntryRowsLast(weights: number[][]): number[] {
+  const single = weights.map((row) => row.filter((w) => w !== 0).length === 1);
+  const order = [...weights.keys()].sort((a, b) => Number(single[a]) - Number(single[b]) || a - b);
+  const rank = new Array<number>(weights.length);
+  order.forEach((r, k) => (rank[r] = k));
+  return rank;
 }
 
 export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
@@ -83,8 +92,26 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
   const { weights, budgets } = tracking
     ? trackedLayers(network.layers, L)
     : { weights: network.layers.map((l) => l.weights), budgets: network.layers };
-  const layouts = network.layers.map((layer, i) => sparseLayout(layer.name, weights[i]!));
   const chained = network.layers.map((_, i) => tracking && i > 0);
+  // The fan-out trees' common shape: the threshold layer's pairs kept together; in the last layer,
+  // whose rows go to the detector, the rows fed by one input after the rows that sum several, so
+  // each input's one-entry rows split off first instead of sitting between two rows' fan-ins.
+  const shapes = network.layers.map((layer, i) => ({
+    ...(layer.rowUnit ? { unit: layer.rowUnit } : {}),
+    ...(i === n - 1 ? { rowRank: oneEntryRowsLast(weights[i]!) } : {}),
+  }));
+  const equal = network.layers.map((layer, i) => sparseLayout(layer.name, weights[i]!, shapes[i]));
+  const first = balanceScales(equal, perLevel, opts.headroom, budgets, chained, tracking);
+  // Each fan-out leaf then takes a share of its input's light in proportion to the amplitude its
+  // entry passes at that balance: light a dim entry's attenuator would dump goes to the entries
+  // near the headroom instead (amplitude, not power: a coupler that splits too unevenly turns its
+  // own ratio error into a large relative error of the small branch)
+  const layouts = network.layers.map((layer, i) =>
+    sparseLayout(layer.name, weights[i]!, {
+      ...shapes[i],
+      share: (r, j) => entrySigma(equal[i]!, first[i]!, r, j) * equal[i]!.pathMag[r]![j]!,
+    }),
+  );
   const scales = balanceScales(layouts, perLevel, opts.headroom, budgets, chained, tracking);
   const a = tracking ? 1 : 10 ** (-(opts.mziLossDb ?? 0) / 20);
   network.layers.forEach((layer, i) => {

@@ -18,6 +18,11 @@ export interface CellLayer {
   weights: number[][];
   /** ReLU after the layer. */
   relu: boolean;
+  /**
+   * Rows come in blocks of this many (from row 0) that the stage's fan-out trees keep together:
+   * the threshold layer's pairs (u_i, r_i), which the next layer joins (sparse-stage.ts).
+   */
+  rowUnit?: number;
   /** Largest value of each input (without the bias), and the error each row can take before a decision fails. */
   inputMax: number[];
   rowMargin: number[];
@@ -111,29 +116,43 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
     layers.push({ name: "digits", weights: digits(0, () => -1, 1), relu: false, inputMax: [vmax], rowMargin: cell.outputs.map(() => 0.5) });
     return { layers, thresholds, slopes };
   }
-  // threshold layer: inputs [v, 1]
+  // threshold layer: inputs [v, 1]. Beside each threshold row u_i it emits r_i = 1, which the
+  // step row i takes as its 1: the constant then reaches every step row alongside its u_i, not
+  // through a tree that must cross the u tracks to reach them (docs/structures.md "Per-row
+  // constants"); rows u_0, r_0, u_1, r_1, … keep each pair adjacent.
+  const rc = (t: number, i: number): [number, number] => [2 * i, 2 * i + 1];
   layers.push({
     name: "threshold",
-    weights: [...thresholds.map((t) => [-s, s * t + STEP_KNEE / 2]), ...(needV ? [[1, 0]] : [])],
+    weights: [
+      ...thresholds.flatMap((t) => [
+        [-s, s * t + STEP_KNEE / 2],
+        [0, 1],
+      ]),
+      ...(needV ? [[1, 0]] : []),
+    ],
     relu: true,
+    rowUnit: 2,
     inputMax: [vmax],
-    rowMargin: [...thresholds.map(() => stepMargin), ...(needV ? [vMargin] : [])],
+    rowMargin: [...thresholds.flatMap((_, i) => [stepMargin, 0.5 / jumpMax[i]!]), ...(needV ? [vMargin] : [])],
   });
-  // step layer: inputs [u_0..u_{n−1}, (v), 1]
-  const w = n + (needV ? 1 : 0);
+  // step layer: inputs [u_0, r_0, …, u_{n−1}, r_{n−1}, (v), 1]; the 1 feeds only the carried replica
+  const w = 2 * n + (needV ? 1 : 0);
   layers.push({
     name: "step",
     weights: [
-      ...thresholds.map((_, i) => Array.from({ length: w + 1 }, (__, k) => (k === i ? -1 / STEP_KNEE : k === w ? 1 : 0))),
-      ...(needV ? [Array.from({ length: w + 1 }, (__, k) => (k === n ? 1 : 0))] : []),
+      ...thresholds.map((t, i) => {
+        const [u, r] = rc(t, i);
+        return Array.from({ length: w + 1 }, (__, k) => (k === u ? -1 / STEP_KNEE : k === r ? 1 : 0));
+      }),
+      ...(needV ? [Array.from({ length: w + 1 }, (__, k) => (k === 2 * n ? 1 : 0))] : []),
     ],
     relu: true,
-    inputMax: [...thresholds.map((t) => s * (t - vmin) + STEP_KNEE / 2), ...(needV ? [vmax] : [])],
+    inputMax: [...thresholds.flatMap((t) => [s * (t - vmin) + STEP_KNEE / 2, 1]), ...(needV ? [vmax] : [])],
     rowMargin: [...jumpMax.map((j) => 0.5 / j), ...(needV ? [vMargin] : [])],
   });
   layers.push({
     name: "digits",
-    weights: digits(needV ? n : null, (i) => i, w),
+    weights: digits(needV ? n : null, (i) => i, n + (needV ? 1 : 0)),
     relu: false,
     inputMax: [...thresholds.map(() => 1), ...(needV ? [vmax] : [])],
     rowMargin: cell.outputs.map(() => 0.5),

@@ -1,9 +1,14 @@
-// A sparse real matrix as one passive optical stage: every input fans out through an equal-split
-// coupler tree to the rows that use it, each matrix entry has its own programmable attenuator (an
-// MZI with a dumped port, which also sets the entry's sign and cancels the trees' i factors), and
-// each row fans in through an equal-split coupler tree. Compared with a dense mesh, an entry's light
-// meets only ⌈log₂F⌉ + ⌈log₂G⌉ fixed couplers and one attenuator, so a component error perturbs
-// only the entries whose path it lies on, and every path sees the same loss (one MZI).
+// A sparse real matrix as one passive optical stage: every input fans out through a coupler tree to
+// the rows that use it, each matrix entry has its own programmable attenuator (an MZI with a dumped
+// port, which also sets the entry's sign and cancels the trees' i factors), and each row fans in
+// through an equal-split coupler tree. Compared with a dense mesh, an entry's light meets only
+// ⌈log₂F⌉ + ⌈log₂G⌉ fixed couplers and one attenuator, so a component error perturbs only the
+// entries whose path it lies on, and every path sees the same loss (one MZI).
+//
+// Every fan-out tree is cut from one binary shape over the stage's rows (and every fan-in tree from
+// one over its inputs): two inputs that feed the same rows split alike, so their leaves meet in
+// adjacent pairs and a drawing interleaves the trees with about one crossing per level, not a
+// shuffle of one tree's leaves across the other's (docs/layout.md, "Crossings").
 //
 //   in j ──┬─ split ─┬── [σ_rj] ──┐
 //          │         └── [σ_r'j] ─┼─ merge ─┬─► out r
@@ -76,22 +81,39 @@ function coupler(b: Builder, a: number, c: number, coupling: number): void {
 }
 
 /**
- * An equal-split binary tree over `modes` by recursive halving: a coupler of ratio |right|/|all|
- * joins modes[lo] and modes[mid] of each range. Fan-out splits the light on modes[0] over all modes
- * (root first: the coupler comes before the subtrees); fan-in is its mirror, the coherent sum of all
- * modes onto modes[0] (subtrees first). Returns the complex path factor of each mode.
+ * A binary tree over `modes`, cut from the stage's common shape: the shape halves the key range
+ * [0, size) recursively, and a range whose modes all fall in one half is that half's tree (a node
+ * with one side empty is no coupler). A coupler of ratio share(right)/share(all) joins modes[lo]
+ * and modes[mid] of each range. Fan-out splits the light on modes[0] over all modes (root first:
+ * the coupler comes before the subtrees); fan-in is its mirror, the coherent sum of all modes onto
+ * modes[0] (subtrees first). Returns the complex path factor of each mode.
  */
-function tree(b: Builder, modes: number[], direction: "out" | "in"): Complex[] {
+function tree(b: Builder, modes: number[], direction: "out" | "in", shape: TreeShape): Complex[] {
+  const { keys, size, share, unit = 1 } = shape;
+  const part = (lo: number, hi: number): number => {
+    let a = 0;
+    for (let i = lo; i < hi; i++) a += share ? share[i]! : 1;
+    return a;
+  };
+  // the common shape halves a range of keys, at a multiple of `unit` from its start
+  const half = (a: number, z: number): number => (z - a > unit ? a + unit * Math.ceil((z - a) / (2 * unit)) : a + Math.ceil((z - a) / 2));
   const factor: Complex[] = modes.map(() => [1, 0]);
-  const rec = (lo: number, hi: number): void => {
+  const rec = (lo: number, hi: number, mlo = 0, mhi = size): void => {
     const n = hi - lo;
     if (n <= 1) return;
-    const mid = lo + Math.ceil(n / 2);
-    if (direction === "in") {
-      rec(lo, mid);
-      rec(mid, hi);
+    let mm = half(mlo, mhi);
+    while (keys[lo]! >= mm || keys[hi - 1]! < mm) {
+      if (keys[lo]! >= mm) mlo = mm;
+      else mhi = mm;
+      mm = half(mlo, mhi);
     }
-    const coupling = (hi - mid) / n;
+    let mid = lo;
+    while (keys[mid]! < mm) mid++;
+    if (direction === "in") {
+      rec(lo, mid, mlo, mm);
+      rec(mid, hi, mm, mhi);
+    }
+    const coupling = part(mid, hi) / part(lo, hi);
     const root = modes[lo]!;
     const other = modes[mid]!;
     coupler(b, root, other, coupling);
@@ -100,18 +122,43 @@ function tree(b: Builder, modes: number[], direction: "out" | "in"): Complex[] {
     for (let i = lo; i < mid; i++) factor[i] = cmul(factor[i]!, stay);
     for (let i = mid; i < hi; i++) factor[i] = cmul(factor[i]!, cross);
     if (direction === "out") {
-      rec(lo, mid);
-      rec(mid, hi);
+      rec(lo, mid, mlo, mm);
+      rec(mid, hi, mm, mhi);
     }
   };
   rec(0, modes.length);
   return factor;
 }
 
-const fanOut = (b: Builder, modes: number[]): Complex[] => tree(b, modes, "out");
-const fanIn = (b: Builder, modes: number[]): Complex[] => tree(b, modes, "in");
+/** Where a tree's modes sit in the common shape of its stage's trees (`tree`). */
+interface TreeShape {
+  /** Each mode's key (its row or input index, or the row's rank), ascending; the shape spans [0, size). */
+  keys: number[];
+  size: number;
+  /** Power share of each leaf (equal when absent). */
+  share?: number[];
+  /** The shape halves a range at a multiple of this from its start (FanOutShape.unit). */
+  unit?: number;
+}
 
-export function sparseLayout(name: string, weights: number[][]): SparseLayout {
+const fanOut = (b: Builder, modes: number[], shape: TreeShape): Complex[] => tree(b, modes, "out", shape);
+const fanIn = (b: Builder, modes: number[], shape: TreeShape): Complex[] => tree(b, modes, "in", shape);
+
+/** How a stage's fan-out trees are shaped (sparseLayout). */
+export interface FanOutShape {
+  /** Each row's place in the trees' common shape (default: its index). */
+  rowRank?: number[];
+  /** Rows whose ranks share a block of this many (from 0) are never split apart before the rest. */
+  unit?: number;
+  /**
+   * The power each entry's fan-out leaf takes, relative to its input's other leaves (equal when
+   * absent): an entry its attenuator dims needs less of its input's light than one near the
+   * headroom (cell-circuit.ts sets them from a first balance).
+   */
+  share?: (r: number, j: number) => number;
+}
+
+export function sparseLayout(name: string, weights: number[][], shape: FanOutShape = {}): SparseLayout {
   const W = weights;
   const rows = W.length;
   const cols = W[0]?.length ?? 0;
@@ -119,8 +166,14 @@ export function sparseLayout(name: string, weights: number[][]): SparseLayout {
   W.forEach((row, r) => {
     if (row.every((w) => w === 0)) throw new Error(`stage ${name}: row ${r} is zero`);
   });
-  const rowsOf: number[][] = Array.from({ length: cols }, (_, j) => W.map((_, r) => r).filter((r) => W[r]![j] !== 0));
-  // Input j's light starts on mode j and stays there for the first row that uses it; every other
+  // each input's rows in the order of the fan-out trees' common shape
+  const rank = shape.rowRank ?? W.map((_, r) => r);
+  const rowsOf: number[][] = Array.from({ length: cols }, (_, j) =>
+    W.map((_, r) => r)
+      .filter((r) => W[r]![j] !== 0)
+      .sort((a, b) => rank[a]! - rank[b]!),
+  );
+  // Input j's light starts on mode j and stays there for its first row in the shape's order; every other
   // entry gets a fresh mode. A row's result leaves on the mode of its first entry.
   const entryMode = new Map<string, number>();
   let nextFree = cols;
@@ -133,6 +186,7 @@ export function sparseLayout(name: string, weights: number[][]): SparseLayout {
     const f = fanOut(
       builder,
       rs.map((r) => entryMode.get(`${r},${j}`)!),
+      { keys: rs.map((r) => rank[r]!), size: rows, unit: shape.unit, share: shape.share && rs.map((r) => shape.share!(r, j)) },
     );
     rs.forEach((r, i) => path.set(`${r},${j}`, f[i]!));
   }
@@ -144,6 +198,7 @@ export function sparseLayout(name: string, weights: number[][]): SparseLayout {
     const f = fanIn(
       scratch,
       js.map((j) => entryMode.get(`${r},${j}`)!),
+      { keys: js, size: cols },
     );
     js.forEach((j, i) => path.set(`${r},${j}`, cmul(path.get(`${r},${j}`)!, f[i]!)));
   });
@@ -183,6 +238,7 @@ export function sparseStage(layout: SparseLayout, scales: SparseScales): PhaseSt
     fanIn(
       b,
       js.map((j) => layout.entryMode.get(`${r},${j}`)!),
+      { keys: js, size: cols },
     ),
   );
   const modes = Math.max(b.depth.length, cols, rows);
