@@ -66,7 +66,7 @@ function trackedLayers(layers: CellLayer[], levels: number): { weights: number[]
 }
 
 /** Row ranks with every row that has one non-zero entry after the others, each group in row order. */
-function oneEntryRowsLast(weights: number[][]): number[] {
+export function oneEntryRowsLast(weights: number[][]): number[] {
   const single = weights.map((row) => row.filter((w) => w !== 0).length === 1);
   const order = [...weights.keys()].sort((a, b) => Number(single[a]) - Number(single[b]) || a - b);
   const rank = new Array<number>(weights.length);

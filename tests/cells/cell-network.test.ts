@@ -148,9 +148,17 @@ describe("cell networks", () => {
       const needV = net.slopes.some((b) => b !== 0);
       if (needV) withSlope++;
       if (net.thresholds.length) {
-        // v passes the threshold and step layers as one extra row each, at slope 1.
-        expect(net.layers[1]!.weights.length).toBe(net.thresholds.length + (needV ? 1 : 0));
+        // v passes the threshold and step layers as one extra row each, at slope 1 (the threshold
+        // layer's other rows are the pairs u_θ, r_θ).
+        expect(net.layers[1]!.weights.length).toBe(2 * net.thresholds.length + (needV ? 1 : 0));
         expect(net.layers[2]!.weights.length).toBe(net.thresholds.length + (needV ? 1 : 0));
+        if (needV) {
+          const n = net.thresholds.length;
+          expect(net.layers[1]!.weights[2 * n]).toEqual([1, 0]);
+          expect(net.layers[2]!.weights[n]!.map((w, k) => (w === 0 ? 0 : k))).toEqual(
+            net.layers[2]!.weights[n]!.map((_, k) => (k === 2 * n ? k : 0)),
+          );
+        }
       }
     }
     expect(withSlope).toBeGreaterThan(5);
@@ -201,18 +209,27 @@ describe("cell networks", () => {
     expect([THRESHOLD_SLOPE, STEP_KNEE]).toEqual([4, 0.5]);
     const cell = planDigitChip(flatUnit(4, 8, 4, "nearest-even")).cells[0]!;
     const net = cellNetwork(cell);
+    // The threshold layer's rows come in pairs: u_θ, then r_θ = 1 (the step row's constant).
     const th = net.layers[1]!;
+    expect(th.weights.length).toBe(2 * net.thresholds.length);
+    expect(th.rowUnit).toBe(2);
     net.thresholds.forEach((t, i) => {
-      expect(th.weights[i]).toEqual([-4, 4 * t + 0.25]);
-      expect(th.rowMargin[i]).toBe(1.75);
+      expect(th.weights[2 * i]).toEqual([-4, 4 * t + 0.25]);
+      expect(th.rowMargin[2 * i]).toBe(1.75);
+      expect(th.weights[2 * i + 1]).toEqual([0, 1]);
     });
-    // Largest jump of any output at a threshold: the step row's budget is ½ of a digit over it.
+    // Largest jump of any output at a threshold: the step row's budget is ½ of a digit over it, and
+    // so is its constant's. The step row reads u_θ and r_θ only: no constant column of its own.
     const step = net.layers[2]!;
     net.thresholds.forEach((t, i) => {
-      expect(step.weights[i]![i]).toBe(-2);
-      expect(step.weights[i]![step.weights[i]!.length - 1]).toBe(1);
+      const row = step.weights[i]!;
+      expect(row.map((w, k) => (w === 0 ? null : [k, w])).filter((x) => x)).toEqual([
+        [2 * i, -2],
+        [2 * i + 1, 1],
+      ]);
       const jump = Math.max(...cell.outputs.map((o) => Math.abs(o.table[t + 0.5]! - o.table[t - 0.5]!)));
       expect(step.rowMargin[i]).toBe(0.5 / jump);
+      expect(th.rowMargin[2 * i + 1]).toBe(0.5 / jump);
     });
     // v feeds only the thresholds: its budget is 1.75 / 4.
     expect(net.layers[0]!.rowMargin).toEqual([1.75 / 4]);

