@@ -2,8 +2,8 @@
 // v it can see, with signals kept small and decisions restored to clean 0/1 levels:
 //
 //   sum        v = bias + Σ w_p x_p                              (one channel)
-//   threshold  u_θ = ReLU(s·(θ − v) + c/2)  for each θ = m + ½ where an output jumps  (+ v passed on)
-//   step       z_θ = ReLU(1 − u_θ/c) = [v > θ] ∈ {0, 1}                                (+ v passed on)
+//   threshold  u_θ = ReLU(s·(θ − v) + c/2), r_θ = 1  for each θ = m + ½ where an output jumps  (+ v)
+//   step       z_θ = ReLU(r_θ − u_θ/c) = [v > θ] ∈ {0, 1}                                      (+ v)
 //   digits     y_o = c_o + b_o·v + Σ_θ Δ_oθ · z_θ           → detector: round(y_o)
 //
 // Each output is written as an affine part (its most common slope b_o) plus jumps, so a digit that
@@ -118,9 +118,9 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
   }
   // threshold layer: inputs [v, 1]. Beside each threshold row u_i it emits r_i = 1, which the
   // step row i takes as its 1: the constant then reaches every step row alongside its u_i, not
-  // through a tree that must cross the u tracks to reach them (docs/structures.md "Per-row
+  // through a tree that must cross the u tracks to reach them (docs/robustness.md §2.2 "Per-row
   // constants"); rows u_0, r_0, u_1, r_1, … keep each pair adjacent.
-  const rc = (t: number, i: number): [number, number] => [2 * i, 2 * i + 1];
+  const pair = (i: number): [number, number] => [2 * i, 2 * i + 1];
   layers.push({
     name: "threshold",
     weights: [
@@ -140,8 +140,8 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
   layers.push({
     name: "step",
     weights: [
-      ...thresholds.map((t, i) => {
-        const [u, r] = rc(t, i);
+      ...thresholds.map((_, i) => {
+        const [u, r] = pair(i);
         return Array.from({ length: w + 1 }, (__, k) => (k === u ? -1 / STEP_KNEE : k === r ? 1 : 0));
       }),
       ...(needV ? [Array.from({ length: w + 1 }, (__, k) => (k === 2 * n ? 1 : 0))] : []),
