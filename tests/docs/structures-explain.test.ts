@@ -43,7 +43,7 @@ describe("docs/structures.md: the --explain transcript", () => {
     const lines = explainBlock(doc, ANCHOR);
     expect(lines[0]).toMatch(/^structures considered \(route = auto;/);
     expect(lines.length).toBeGreaterThan(8);
-    const doctored = doc.replace("  * flat cells, PAM-4 inside        355", "  * flat cells, PAM-4 inside        335");
+    const doctored = doc.replace("  * flat cells, PAM-4 inside        415", "  * flat cells, PAM-4 inside        395");
     expect(explainBlock(doctored, ANCHOR)).not.toEqual(lines);
   });
 
