@@ -1,10 +1,11 @@
 // Closing rounds at the operating point (compiler/calibrate/lab/closing.ts, docs/calibration.md §9,
-// §12): on a divide0 die whose crosstalk departs from the fitted law (die 3 of the §12 study), the
+// §12): on a divide0 die whose crosstalk departs from the fitted law (die 0 of the §12 study), the
 // first acceptance round refuses the program; the session then dithers every θ and every anchored
 // φ around its programmed code with the rest of the cell as programmed, moves the offsets by what
 // the dithers read, repeats while they still move, and the acceptance round again passes a program
 // exact on the true die. The planted fault: the same die with the closing rounds off
-// (LabSetup.closing = false) is inexact and refused, as before them.
+// (LabSetup.closing = false) is inexact and refused, as before them (14 of 16 inputs exact; with
+// them 16 of 16, at 247.5 readings per MZI).
 import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
@@ -19,7 +20,7 @@ import { paperCell } from "./fab-fixtures.ts";
 describe("closing rounds at the operating point", () => {
   it("turn a refused crosstalk die exact and accepted; switched off, it stays inexact and refused", () => {
     const { circuit, table } = paperCell("divide0");
-    const d = 3;
+    const d = 0;
     const stream = 1000003 + d;
     const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
     const run = (closing: boolean): { session: LabSession; exact: number; cases: number; readings: number } => {

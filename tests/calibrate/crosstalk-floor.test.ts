@@ -106,15 +106,20 @@ describe("the chip-wide crosstalk floor", () => {
     const { circuit, table } = paperCell("divide0");
     const name = "paper_4x8.divide0";
     // The fab's chip-wide part (0.05 % on every pair beyond the law's reach) doubled: 0.1 %, the top of the quoted range.
-    const near = new Set(studyDie(circuit, name, 0, []).crosstalk.map((c) => `${c.victim},${c.aggressor}`));
-    const wide = studyDie(circuit, name, 0, ["crosstalk-wide"]);
+    // Die 52 (die 0 before each threshold row had its companion row of the constant, docs/robustness.md
+    // §2.2): 88 of dies 0–100 are now exact and accepted even without the probe, trim and ladder; die 52
+    // is the first of the other 13 on which the meters predicted dark are refused too and the trim
+    // recovers the die read without the probe (the probe reads 0.0996 %; without it 13 of 16, dark 13 of 16).
+    const d = 52;
+    const near = new Set(studyDie(circuit, name, d, []).crosstalk.map((c) => `${c.victim},${c.aggressor}`));
+    const wide = studyDie(circuit, name, d, ["crosstalk-wide"]);
     const die = {
       ...wide,
       crosstalk: wide.crosstalk.map((c) => (near.has(`${c.victim},${c.aggressor}`) ? c : { ...c, radPerMw: 2 * c.radPerMw })),
     };
     const run = (setup: Partial<LabSetup>) => {
       const s = labSession(circuit, table, setup);
-      const bench = simulatedLab(s, die, 7);
+      const bench = simulatedLab(s, die, 7 + d);
       while (!s.done) {
         const round = s.nextRound();
         s.absorb(round, bench.run(round.steps));

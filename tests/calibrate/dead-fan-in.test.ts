@@ -1,11 +1,13 @@
 // A dead fan-in monitor of a gated two-entry row (compiler/calibrate/lab/gated-pair.ts,
-// docs/calibration.md §9): on dead-monitor divide0 die 12, threshold/to5 — where threshold/e9 and
-// threshold/e10 meet — reads 0 A/W. Their pair is read again past it at the step stage's dump, behind
-// the ReLU; with the gate held open (the reference at row phase 0, the swept entry dimmed at its lab
-// port), and the reference's own sweep held open by its partner in one more round, the program is
-// exact on the true die and accepted. The planted fault: the open gate switched off
-// (LabSetup.openGate = false: the pair read through the gate as it falls, as before) leaves the
-// relative phase 0.2 rad off, inexact and refused.
+// docs/calibration.md §9): on dead-monitor divide0 die 12, threshold/to5 — where threshold/e11 and
+// threshold/e12 meet (threshold/e9 and e10 before each threshold row had its companion row of the
+// constant, docs/robustness.md §2.2) — reads 0 A/W. Their pair is read again past it at step/e2's
+// dump, behind the ReLU; with the gate held open (the reference at row phase 0, the swept entry
+// dimmed at its lab port), and the reference's own sweep held open by its partner in one more round,
+// the program is exact on the true die and accepted (the pair's relative phase 4 mrad off at the
+// programmed codes). The planted fault: the open gate switched off (LabSetup.openGate = false: the
+// pair read through the gate as it falls, as before) leaves that relative phase 0.89 rad off, 15 of
+// 16 inputs exact and refused.
 import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";
@@ -31,10 +33,10 @@ describe("a dead fan-in monitor of a gated row", () => {
     };
     const on = run(true);
     expect(on.session.deadMonitors).toEqual(["threshold/to5"]);
-    // Two re-read rounds of threshold's phase: threshold/e10 held open by the reference, then the reference by it.
+    // Two re-read rounds of threshold's phase: threshold/e12 held open by the reference, then the reference (threshold/e11) by it.
     const name = (e: number): string => on.session.struct.entries[e]!.name;
     const rereads = on.session.plan.filter((p) => p.reread).map((p) => p.reread!.map((r) => `${r.what} ${name(r.entry)}`));
-    expect(rereads).toEqual([["meta threshold/e10"], ["meta threshold/e9"]]);
+    expect(rereads).toEqual([["meta threshold/e12"], ["meta threshold/e11"]]);
     expect(on.exact).toBe(true);
     expect(on.session.acceptance?.pass).toBe(true);
     const off = run(false);

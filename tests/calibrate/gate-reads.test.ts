@@ -1,7 +1,8 @@
 // LabSession.gateReads (compiler/calibrate/lab/gate.ts): a round's gate sweeps as read, what
 // scripts/lab-gate-check.ts compares with the true die (docs/calibration.md §12). On the study's
-// crosstalk divide0 die 16, which the calibration refuses (die 0, refused until the pairs round of
-// §12, is now calibrated), every step-stage gate sweep reads, step for step, where the
+// crosstalk divide0 die 6, which the calibration refuses (15 of 16 inputs exact; die 16, used here
+// before, is exact and accepted since each threshold row carries its own constant, and die 0 since
+// the pairs round of §12), every step-stage gate sweep (8) reads, step for step, where the
 // true die's ReLU passes light (its row field's real part positive). The planted fault, the true
 // die's passes taken on the negated field (the ReLU's frame turned by π), disagrees with every sweep.
 // With the law alone (LabSetup.lawDeparture false), the calibration that refuses this die (with the
@@ -17,7 +18,7 @@ describe("gate reads", () => {
   it("read where the true die's ReLU passes light, on a refused crosstalk die; turned by π, none agrees", () => {
     const { circuit, table } = paperCell("divide0");
     // The fixture's cell is the compile's; drawn under the compile's name, the die is the study's.
-    const d = 16;
+    const d = 6;
     const die = studyDie(circuit, "paper_4x8.divide0", d, ["crosstalk"]);
     const session = labSession(circuit, table, { lawDeparture: false });
     const bench = simulatedLab(session, die, 7 + d);
