@@ -26,13 +26,13 @@ describe("docs/robustness.md: the quick-start chip's tolerances", () => {
     const fake = (coupler: number): ToleranceResult =>
       ({
         trials: 20,
-        axes: [{ axis: "couplerImbalance", technologyLevel: 0.001, monteCarlo: { tolerance: coupler }, certified: { level: 6.84e-4 } }],
+        axes: [{ axis: "couplerImbalance", technologyLevel: 0.001, monteCarlo: { tolerance: coupler }, certified: { level: 4.1e-4 } }],
       }) as unknown as ToleranceResult;
-    const [now] = calibratedClaims(fake(0.0034));
+    const [now] = calibratedClaims(fake(0.00282));
     expect(missingClaims(doc, [now!])).toEqual([]);
-    const [moved] = calibratedClaims(fake(0.0036));
+    const [moved] = calibratedClaims(fake(0.003));
     expect(missingClaims(doc, [moved!])).toEqual([moved]);
-    expect(sci(6.84e-4)).toBe("6.84·10⁻⁴");
+    expect(sci(4.1e-4)).toBe("4.10·10⁻⁴");
   });
 
   if (process.env.OPTINC_FULL)
