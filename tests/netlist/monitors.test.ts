@@ -145,7 +145,7 @@ describe("paper-4x8 compiled with monitors = auto and with monitors = none", () 
     }
     // paper-4x8's divide cell, as docs/netlists.md shows it.
     expect(auto.files.get("paper_4x8.divide0.ports.json")).toContain(
-      '{"name":"threshold/e5_dump","kind":"dump","netlist":"threshold_circuit","terminator":"e5_dump","reads":"theta fringe and row meter"}',
+      '{"name":"threshold/e8_dump","kind":"dump","netlist":"threshold_circuit","terminator":"e8_dump","reads":"theta fringe and row meter"}',
     );
   });
 
@@ -189,7 +189,7 @@ describe("paper-4x8 compiled with monitors = auto and with monitors = none", () 
       expect(c.hardware.monitors).toBe(map.monitors!.length);
       total += c.copies * map.monitors!.length;
     }
-    expect(auto.report.cells[2]!.monitors.summary).toBe("30 monitor photodiodes on discarded light (dumps 21, fan-in 9), 0 dB added loss");
+    expect(auto.report.cells[2]!.monitors.summary).toBe("33 monitor photodiodes on discarded light (dumps 24, fan-in 9), 0 dB added loss");
     expect(auto.report.hardware.monitors).toBe(total);
     for (const c of none.report.cells)
       expect(c.monitors).toEqual({ count: 0, dumps: 0, fanIn: 0, addedLossDb: 0, summary: "none (calibration { monitors = none })" });
@@ -197,16 +197,16 @@ describe("paper-4x8 compiled with monitors = auto and with monitors = none", () 
 
     const lines = closedFormSummary(auto.report, (s) => s);
     expect(lines).toContain(
-      `  calibration monitors: ${total} photodiodes on discarded light over 5 cell copies (dumps 355, fan-in 157), 0 dB added loss`,
+      `  calibration monitors: ${total} photodiodes on discarded light over 5 cell copies (dumps 415, fan-in 157), 0 dB added loss`,
     );
     expect(closedFormSummary(none.report, (s) => s)).toContain("  calibration monitors: none (calibration { monitors = none })");
 
     const html = closedFormHtml(auto.report, auto);
     expect(html).toContain("monitor photodiodes");
-    expect(html).toContain("paper_4x8.divide0: 30 monitor photodiodes on discarded light (dumps 21, fan-in 9), 0 dB added loss");
-    expect(html).toContain("threshold_circuit,e5_dump");
+    expect(html).toContain("paper_4x8.divide0: 33 monitor photodiodes on discarded light (dumps 24, fan-in 9), 0 dB added loss");
+    expect(html).toContain("threshold_circuit,e8_dump");
     const noneHtml = closedFormHtml(none.report, none);
     expect(noneHtml).toContain("paper_4x8.divide0: none (calibration { monitors = none })");
-    expect(noneHtml).not.toContain("threshold_circuit,e5_dump");
+    expect(noneHtml).not.toContain("threshold_circuit,e8_dump");
   });
 });
