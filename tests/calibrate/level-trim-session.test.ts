@@ -1,6 +1,7 @@
 // The receiver's trim in a whole session (compiler/calibrate/lab/trim-round.ts, docs/calibration.md
-// §11). npm test: divide0's `crosstalk` die 9 of the §12 study, refused before the trim, through the
-// CLI — `calibrate --readings` trims, says so, writes the trimmed thresholds, and `verify --measured`
+// §11). npm test: divide0's `crosstalk` die 47 of the §12 study, refused before the trim (13 of 16
+// inputs exact with the trim and the ladder round off; the trim's scale a = 0.76), through the CLI
+// — `calibrate --readings` trims, says so, writes the trimmed thresholds, and `verify --measured`
 // finds the written files exact on the true die. Full tier: add0's die 17, whose first acceptance
 // round reads every level about twice what the digit asks (14 of 256 inputs clear). The planted
 // fault, beside each: the same die with the trim off is refused and inexact.
@@ -20,9 +21,9 @@ import { FULL } from "../helpers/tier.ts";
 import { cellDir, paperCell } from "./fab-fixtures.ts";
 
 describe("the receiver's level trim in a session", () => {
-  it("lets calibrate --readings pass divide0 crosstalk die 9, its written files exact on the true die; without the trim and the ladder round it is refused and inexact, with the ladder alone exact and accepted", async () => {
+  it("lets calibrate --readings pass divide0 crosstalk die 47, its written files exact on the true die; without the trim and the ladder round it is refused and inexact, with the ladder alone exact and accepted", async () => {
     const { circuit, table } = paperCell("divide0");
-    const d = 9;
+    const d = 47;
     const stream = 1000003 + d;
     const die = departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, "crosstalk"), circuit, ["crosstalk"], stream);
     const dir = cellDir("optinc-trim-", circuit, table, "paper_4x8.divide0");
