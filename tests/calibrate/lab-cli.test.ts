@@ -46,7 +46,7 @@ beforeAll(async () => {
     expect((await run(["die", dir, "--technology", "foundry", "--fabricated", "--seed", seed, "-o", f])).code).toBe(0);
   all = at("all.json");
   const m = await run(["measure", dir, "--die", die, "--seed", "2", "-o", all]);
-  expect(m.err).toMatch(/rounds 1–19 of 19: \d+ steps, \d+ readings \([\d.]+ per MZI over 21 attenuators\), lab time [\d.]+ s/);
+  expect(m.err).toMatch(/rounds 1–19 of 19: \d+ steps, \d+ readings \([\d.]+ per MZI over 24 attenuators\), lab time [\d.]+ s/);
   expect(m.code).toBe(0);
 });
 
@@ -79,20 +79,20 @@ describe("optinc protocol / measure / calibrate --readings", () => {
   it("calibrate --readings writes the calibrated files, the estimated die and the estimates; verify reads them", async () => {
     const cal = at("cal");
     const c = await run(["calibrate", dir, "--readings", all, "-o", cal]);
-    expect(c.err).toMatch(/estimated \d+ of 63 heaters \(22 not identified/);
+    expect(c.err).toMatch(/estimated \d+ of 72 heaters \(25 not identified/);
     expect(c.code).toBe(0);
     for (const f of ["netlist.json", "phases.json", "drive.json", "calibration.json", "estimated-die.json", "lab-calibration.json"])
       expect(existsSync(join(cal, `${NAME}.${f}`))).toBe(true);
     const lab = JSON.parse(readFileSync(join(cal, `${NAME}.lab-calibration.json`), "utf8"));
     expect(lab.format).toBe("optinc.lab-calibration/1");
-    expect(lab.heaters).toHaveLength(63);
+    expect(lab.heaters).toHaveLength(72);
     // A nominal die: the floor probe reads no chip-wide floor (docs/calibration.md §9), stated as 0.
     expect(lab.crosstalkFloor).toBe(0);
     expect(c.err).toContain("above a chip-wide floor of 0;");
     // The settling probe read no slow tail on this nominal die: every step waited the instrument's 0.05 ms.
     expect(lab.settling).toMatchObject({ detected: false, settleMs: 0.05 });
     expect(c.err).toContain("settling: no slow tail read");
-    expect(lab.heaters.filter((h: { identified?: string }) => h.identified === "not identified (gauge)")).toHaveLength(22);
+    expect(lab.heaters.filter((h: { identified?: string }) => h.identified === "not identified (gauge)")).toHaveLength(25);
     expect(lab.heaters.find((h: { heater: string }) => h.heater === "sum/e0.theta")).toMatchObject({
       from: "theta fringe at its dump",
     });

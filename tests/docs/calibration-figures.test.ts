@@ -118,11 +118,12 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
     if (r.accepted[0] === 0 && accepted.includes(true)) out.push(`${name}: no die accepted in the docs, a sampled die is`);
     if (r.falsePasses === 0 && s.perDie.some((d) => d.accepted && d.exact !== d.cases)) out.push(`${name}: a sampled die is a false pass`);
     // The row states the most a die of it took; dies beyond the sample may take more (re-reads,
-    // closing passes after a refusal: crosstalk divide0's sampled dies 250.3, its row's most 276, a
-    // die closed after a refusal), none of the sample more than the row. Closing passes run while
-    // they fit the budget (compiler/calibrate/lab/closing.ts), so a row with a refused die may state
-    // up to the budget (crosstalk add0: sampled dies 221.4, accepted without one; die 27 299.8 after
-    // its closing passes); a row whose every die is accepted stays within 12 % of its sample.
+    // closing passes after a refusal: crosstalk divide0's sampled dies 229.0, its row's most 256, die
+    // 12 refused after its closing passes), none of the sample more than the row. Closing passes run
+    // while they fit the budget (compiler/calibrate/lab/closing.ts), so a row with a refused die may
+    // state up to the budget (crosstalk add0 on the cells before 60eb7c1: sampled dies 221.4, accepted
+    // without one; die 27 299.8 after its closing passes); a row whose every die is accepted stays
+    // within 12 % of its sample.
     const perMzi = Math.max(...s.perDie.map((d) => d.readings)) / s.mzis;
     const most = r.accepted[0] < r.accepted[1] ? Math.max(1.12 * perMzi, READINGS_PER_MZI) : 1.12 * perMzi;
     if (perMzi > 1.02 * r.readingsPerMzi || r.readingsPerMzi > most)
