@@ -1,7 +1,9 @@
 // First-order records (verify/tolerance/certify/first-order-record.ts) reused across the boxes of a
 // search give the same bounds as the pass that recomputes every leaf term per box
-// (first-order-reference.ts), on designs whose activations do and do not flip; and a record with
-// a scaled-down remainder is caught by that comparison.
+// (first-order-reference.ts) with the records' Q classes (each leaf's remainder δ the largest of
+// its class), on designs whose activations do and do not flip; and a record with a scaled-down
+// remainder is caught by that comparison. The classes only loosen the exact pass (every leaf its
+// own δ), and a class taking its smallest δ instead is caught undercutting it.
 import { describe, expect, it } from "vitest";
 import { tier } from "../../helpers/tier.ts";
 import { loadSpec } from "../../../dsl/load.ts";
@@ -9,6 +11,7 @@ import { readNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { compileAggregator } from "../../../pipeline/compile/route.ts";
 import { certifyContext, type CertifyContext } from "../../../verify/tolerance/certify/certify.ts";
 import { firstOrderBounds, firstOrderCache, type FirstOrderCache } from "../../../verify/tolerance/certify/first-order.ts";
+import { qClasses } from "../../../verify/tolerance/certify/first-order-record.ts";
 import type { ErrorBox } from "../../../verify/tolerance/certify/leaf-bounds.ts";
 import { stageBounds, walk, type WalkResult } from "../../../verify/tolerance/certify/walk.ts";
 import { prepareCellDesign, type Design } from "../../../verify/tolerance/design.ts";
@@ -43,17 +46,34 @@ const FAMILIES: ((s: number) => ErrorBox)[] = [
 ];
 const CHUNK = 7;
 
+/** The records' remainder: each leaf's δ the `pick` (largest: the records' rule) of its Q class's. */
+const byClass =
+  (pick: (a: number, b: number) => number): reference.RemainderRule =>
+  (ops, delta) => {
+    const cls = qClasses(ops);
+    const of = new Map<number, number>();
+    cls.forEach((c, i) => of.set(c, of.has(c) ? pick(of.get(c)!, delta[i]!) : delta[i]!));
+    return Float64Array.from(cls, (c) => of.get(c)!);
+  };
+const CLASSES = byClass(Math.max);
+
 /** Record-based bounds of every case of unit `ui` in `box`, chunked like certify.ts, and the reference's. */
 const first = new Map<string, WalkResult>();
 
-function bothBounds(cx: CertifyContext, ui: number, box: ErrorBox, store: FirstOrderCache | null) {
+function bothBounds(
+  cx: CertifyContext,
+  ui: number,
+  box: ErrorBox,
+  store: FirstOrderCache | null,
+  rule: reference.RemainderRule | null = CLASSES,
+) {
   const design = cx.design;
   const u = design.units[ui]!;
   const plan = cx.plans[ui]!;
   const g = stageBounds(plan, box);
   const n = u.set.cases;
   const inWidth = u.format.workers * u.format.digits;
-  const ref = reference.firstOrderPlan(plan);
+  const ref = reference.firstOrderPlan(plan, rule ?? undefined);
   const mine: number[] = [];
   const theirs: number[] = [];
   for (let start = 0; start < n; start += CHUNK) {
@@ -132,9 +152,33 @@ describe("first-order records reused across boxes equal the per-box pass", () =>
     const box = FAMILIES[3]!(0.3);
     bothBounds(cx, 0, box, store);
     const G = lay.groups;
-    for (const rec of store.records.values()) for (let k = 2 * G; k < 2 * G + G * G; k++) rec[k]! *= 0.5;
+    const C = lay.classes;
+    for (const rec of store.records.values()) for (let k = 2 * G; k < 2 * G + C * C; k++) rec[k]! *= 0.5;
     const { mine, theirs } = bothBounds(cx, 0, box, store);
     const low = mine.filter((v, i) => v < theirs[i]! * (1 - 1e-9)).length;
     expect(low).toBeGreaterThan(0);
+  });
+
+  it("the Q classes only loosen the exact pass, and a class taking its smallest δ undercuts it", () => {
+    const cx = certifyContext(cellDesign(), "thresholds");
+    const fo = cx.firstOrder[0]!;
+    // The closed-form cells' amplitude shares put several coupler ratios into one class.
+    expect(fo.layout.classes).toBeLessThan(fo.layout.groups);
+    first.clear();
+    let looser = 0;
+    let under = 0;
+    for (const s of [1e-4, 4e-3]) {
+      const box = FAMILIES[3]!(s);
+      const exact = bothBounds(cx, 0, box, null, null).theirs;
+      const classes = bothBounds(cx, 0, box, null).theirs;
+      const smallest = bothBounds(cx, 0, box, null, byClass(Math.min)).theirs;
+      classes.forEach((v, i) => {
+        expect(v, `decision ${i} at ${s}`).toBeGreaterThanOrEqual(exact[i]! * (1 - 1e-12));
+        if (v > exact[i]! * (1 + 1e-12)) looser++;
+        if (smallest[i]! < exact[i]! * (1 - 1e-12)) under++;
+      });
+    }
+    expect(looser).toBeGreaterThan(0);
+    expect(under).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,7 @@
 // The first-order pass as it was before records (verify/tolerance/certify/first-order.ts): every
-// box recomputes every leaf term. Kept as the oracle the record-based bounds must equal.
+// box recomputes every leaf term. Kept as the oracle the record-based bounds must equal. With a
+// `remainder` rule, the ρ·δ·‖u‖ remainder takes each leaf's δ from it instead of the leaf's own (the
+// records' Q classes, or a planted fault); without one, every leaf's own δ: the exact pass.
 import { lossAmplitude } from "../../../netlist/models.ts";
 import { leafTransfer, type LinearProgram } from "../../../netlist/sim/stage-program.ts";
 import { leafDelta, leafNorm, type ErrorBox } from "../../../verify/tolerance/certify/leaf-bounds.ts";
@@ -19,6 +21,8 @@ interface Packed {
   arm: Uint8Array;
   /** Per box: δ_i, ‖T'_i‖, and the closed-form parameters (phase δ, loss factor f, coupler δₐ). */
   delta: Float64Array;
+  /** Per box: the δ_i the remainder uses. */
+  rest: Float64Array;
   norm: Float64Array;
   angle: Float64Array;
   f: Float64Array;
@@ -36,6 +40,7 @@ function pack(p: LinearProgram): Packed {
     t: new Float64Array(8 * n),
     arm: new Uint8Array(n),
     delta: new Float64Array(n),
+    rest: new Float64Array(n),
     norm: new Float64Array(n),
     angle: new Float64Array(n),
     f: new Float64Array(n),
@@ -70,14 +75,18 @@ function setBox(pk: Packed, box: ErrorBox): void {
   });
 }
 
+/** Every leaf's δ in the remainder, from all leaves of the plan (in stage order) and their own δ. */
+export type RemainderRule = (ops: LinearProgram["ops"], delta: Float64Array) => Float64Array;
+
 export interface FirstOrderPlan {
   plan: WalkPlan;
   packed: Map<string, Packed>;
+  remainder?: RemainderRule;
   /** Leaves × readout modes: the work per case. */
   cost: number;
 }
 
-export function firstOrderPlan(plan: WalkPlan): FirstOrderPlan {
+export function firstOrderPlan(plan: WalkPlan, remainder?: RemainderRule): FirstOrderPlan {
   const packed = new Map<string, Packed>();
   let leaves = 0;
   for (const s of plan.steps) {
@@ -85,7 +94,7 @@ export function firstOrderPlan(plan: WalkPlan): FirstOrderPlan {
     packed.set(s.name, pack(s.program));
     leaves += s.program.ops.length;
   }
-  return { plan, packed, cost: leaves * (plan.readout.length + 1) };
+  return { plan, packed, remainder, cost: leaves * (plan.readout.length + 1) };
 }
 
 /**
@@ -105,6 +114,15 @@ export function firstOrderBounds(
 ): Float64Array {
   const { plan } = fo;
   for (const pk of fo.packed.values()) setBox(pk, box);
+  const all = [...fo.packed.values()];
+  if (fo.remainder) {
+    const rest = fo.remainder(
+      all.flatMap((pk) => pk.p.ops),
+      Float64Array.from(all.flatMap((pk) => [...pk.delta])),
+    );
+    let at = 0;
+    for (const pk of all) pk.rest.set(rest.subarray(at, (at += pk.p.ops.length)));
+  } else for (const pk of all) pk.rest.set(pk.delta);
   const width = plan.readout.length;
   const out = new Float64Array(cases * width);
   const sRe = new Float64Array(plan.wires);
@@ -319,8 +337,9 @@ function backwardCase(
           bound += d <= Math.PI / 2 ? Math.abs(zr) * (1 - f * Math.cos(d)) + Math.abs(zi) * Math.sin(d) : Math.abs(zr) * 2 + Math.abs(zi);
         } else bound += Math.abs(zr) * (1 - f);
       }
-      bound += rho * delta * uNorm;
-      rho = rho * pk.norm[i]! + delta * wNorm;
+      const rest = pk.rest[i]!;
+      bound += rho * rest * uNorm;
+      rho = rho * pk.norm[i]! + rest * wNorm;
     } else rho *= pk.norm[i]!;
     // d_in[m] = Σ_q w_q t[q][m]
     let d0r = 0,

@@ -9,9 +9,14 @@
 // stage; R: |sensitivity| at each stage output, times the cross term G·E of the box; X: the
 // activations whose branch may flip (their bound times |sensitivity|). Everything but a, b, δ, G·E
 // and X depends only on the ideal circuit and the case, so a record without flips is computed once
-// and every further level of a search costs O(groups² + stage outputs) per case and target.
+// and every further level of a search costs O(groups + classes² + stage outputs) per case and target.
+//
+// Q is kept per class, not per group: couplers whose ratios move alike under a coupling error share
+// one (qClasses), and the class's δ is the largest of its groups' in the box, so the Q term can only
+// grow (still a bound). Amplitude-shared trees give nearly every fan-out coupler its own ratio (142
+// on 5 × 12 bit × PAM-4); per group, Q made each leaf cost O(groups) and each record O(groups²).
 import { lossAmplitude } from "../../../netlist/models.ts";
-import type { LinearProgram } from "../../../netlist/sim/stage-program.ts";
+import type { LeafOp, LinearProgram } from "../../../netlist/sim/stage-program.ts";
 import { leafDelta, type ErrorBox } from "./leaf-bounds.ts";
 import type { Step, WalkResult } from "./walk.ts";
 
@@ -46,20 +51,51 @@ export interface StageScratch {
   rAt: number;
 }
 
-/** Record layout: A (G), B (G), Q (G × G), R (every stage output), X (1). */
+/** Record layout: A (G), B (G), Q (C × C over the groups' classes), R (every stage output), X (1). */
 export interface Layout {
   groups: number;
+  /** The Q class of each group (qClasses). */
+  classOf: Int32Array;
+  classes: number;
   outputs: number;
   length: number;
 }
 
-export function layout(groups: number, outputs: number): Layout {
-  return { groups, outputs, length: 2 * groups + groups * groups + outputs + 1 };
+export function layout(reps: readonly LeafOp[], outputs: number): Layout {
+  const classOf = qClasses(reps);
+  const groups = reps.length;
+  const classes = groups === 0 ? 0 : Math.max(...classOf) + 1;
+  return { groups, classOf, classes, outputs, length: 2 * groups + classes * classes + outputs + 1 };
+}
+
+/**
+ * Bins of a coupler's sensitivity to a coupling error, 1/(2√(k(1−k))) (= da/dk, a = asin √k), each
+ * QCLASS_RATIO wide: within a class the groups' δ differ by about that ratio, so taking its largest
+ * loosens the Q term by at most its square there. The ratios a fan-out of equal splits uses
+ * (½, ⅓, ¼, …) fall into classes of their own.
+ */
+export const QCLASS_RATIO = 1.02;
+
+/** Each group's Q class: a coupler by its sensitivity bin (k of 0 or 1 by itself), every other group alone. */
+export function qClasses(reps: readonly LeafOp[]): Int32Array {
+  const ids = new Map<string, number>();
+  return Int32Array.from(reps, (op, g) => {
+    let key = `g${g}`;
+    if (op.kind === "coupler") {
+      const k = Math.min(1, Math.max(0, op.coupling));
+      key = k <= 0 || k >= 1 ? `k${k}` : `c${Math.floor(Math.log(1 / (2 * Math.sqrt(k * (1 - k)))) / Math.log(QCLASS_RATIO))}`;
+    }
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  });
 }
 
 /** Per box: each group's δ and closed-form factors, per mode. */
 export interface Coefficients {
   delta: Float64Array;
+  /** Per Q class: the largest δ of its groups. */
+  qDelta: Float64Array;
   aRe: Float64Array;
   bRe: Float64Array;
   aAbs: Float64Array;
@@ -67,10 +103,11 @@ export interface Coefficients {
 }
 
 /** The factors of first-order.ts's closed forms for one representative leaf per group. */
-export function coefficients(reps: LinearProgram["ops"], box: ErrorBox): Coefficients {
+export function coefficients(reps: LinearProgram["ops"], box: ErrorBox, lay: Layout): Coefficients {
   const n = reps.length;
   const c: Coefficients = {
     delta: new Float64Array(n),
+    qDelta: new Float64Array(lay.classes),
     aRe: new Float64Array(n),
     bRe: new Float64Array(n),
     aAbs: new Float64Array(n),
@@ -80,6 +117,8 @@ export function coefficients(reps: LinearProgram["ops"], box: ErrorBox): Coeffic
   const asinSqrt = (x: number) => Math.asin(Math.sqrt(clamp(x)));
   reps.forEach((op, g) => {
     c.delta[g] = leafDelta(op, box);
+    const q = lay.classOf[g]!;
+    c.qDelta[q] = Math.max(c.qDelta[q]!, c.delta[g]!);
     // first-order.ts skips a leaf the box does not move (δ = 0).
     if (c.delta[g] === 0) return;
     const f = op.arm && box.loss > 0 ? lossAmplitude(box.loss) : 1;
@@ -107,18 +146,19 @@ export function evaluate(rec: Float64Array, at: number, lay: Layout, co: Coeffic
   const G = lay.groups;
   const a = mode === "re" ? co.aRe : co.aAbs;
   const b = mode === "re" ? co.bRe : co.bAbs;
-  const d = co.delta;
   let bound = rec[at + lay.length - 1]!;
   for (let g = 0; g < G; g++) bound += a[g]! * rec[at + g]! + b[g]! * rec[at + G + g]!;
+  const C = lay.classes;
+  const d = co.qDelta;
   const q = at + 2 * G;
-  for (let g = 0; g < G; g++) {
+  for (let g = 0; g < C; g++) {
     const dg = d[g]!;
     if (dg === 0) continue;
     let s = 0;
-    for (let h = 0; h < G; h++) s += rec[q + g * G + h]! * d[h]!;
+    for (let h = 0; h < C; h++) s += rec[q + g * C + h]! * d[h]!;
     bound += dg * s;
   }
-  const r = q + G * G;
+  const r = q + C * C;
   for (let k = 0; k < lay.outputs; k++) {
     const v = rec[r + k]!;
     if (v !== 0) bound += v * ge[geAt + k]!;
@@ -188,10 +228,11 @@ export function recordStage(
   const p = pk.p;
   const { uRe, uIm, slotRe, slotIm } = sc;
   const G = lay.groups;
+  const C = lay.classes;
   slotRe.fill(0);
   slotIm.fill(0);
   let any = false;
-  const rAt = at + 2 * G + G * G + sc.rAt;
+  const rAt = at + 2 * G + C * C + sc.rAt;
   for (let q = 0; q < p.outputs; q++) {
     const o = st.outWires[q]!;
     const s = p.outputSlots[q]!;
@@ -250,16 +291,17 @@ export function recordStage(
           }
         }
       }
-      // ρ·δ_i·‖u_i‖ with ρ = Σ_h δ_h ρ_h: the ρ_h are the leaves downstream, per group.
+      // ρ·δ_i·‖u_i‖ with ρ = Σ_h δ_h ρ_h: the ρ_h are the leaves downstream, per Q class.
       if (rhoAny) {
         const uNorm = Math.sqrt(a0r * a0r + a0i * a0i + a1r * a1r + a1i * a1i);
-        if (uNorm !== 0) for (let h = 0; h < G; h++) rec[qAt + g * G + h]! += uNorm * rho[h]!;
+        const row = qAt + lay.classOf[g]! * C;
+        if (uNorm !== 0) for (let h = 0; h < C; h++) rec[row + h]! += uNorm * rho[h]!;
       }
     }
     const nrm = pk.norm[i]!;
-    if (nrm !== 1 && rhoAny) for (let h = 0; h < G; h++) rho[h]! *= nrm;
+    if (nrm !== 1 && rhoAny) for (let h = 0; h < C; h++) rho[h]! *= nrm;
     if (wNorm > 0) {
-      rho[g]! += wNorm;
+      rho[lay.classOf[g]!]! += wNorm;
       rhoAny = true;
     }
     // d_in[m] = Σ_q w_q t[q][m]

@@ -104,7 +104,7 @@ export function firstOrderPlan(plan: WalkPlan): FirstOrderPlan {
     outputs += s.program.outputs;
     leaves += s.program.ops.length;
   }
-  return { plan, packed, reps, layout: layout(reps.length, outputs), rAt, cost: leaves * (plan.readout.length + 1) };
+  return { plan, packed, reps, layout: layout(reps, outputs), rAt, cost: leaves * (plan.readout.length + 1) };
 }
 
 /**
@@ -141,12 +141,12 @@ export function firstOrderBounds(
   cache?: { store: FirstOrderCache; start: number },
 ): Float64Array {
   const { plan, layout: lay } = fo;
-  const co = coefficients(fo.reps, box);
+  const co = coefficients(fo.reps, box, lay);
   const width = plan.readout.length;
   const out = new Float64Array(cases * width);
   const sRe = new Float64Array(plan.wires);
   const sIm = new Float64Array(plan.wires);
-  const rho = new Float64Array(lay.groups);
+  const rho = new Float64Array(lay.classes);
   const linear = plan.steps.filter((s): s is LinearStep => s.kind === "linear");
   const scratch = new Map<string, StageScratch>(
     linear.map((s) => {
