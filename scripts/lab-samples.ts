@@ -2,10 +2,11 @@
 // §12, die by die (scripts/lab-samples-core.ts). Re-run it with the studies whenever calibration
 // changes; tests/docs/calibration-figures.test.ts recomputes the samples and fails when they move.
 // `--departure a,b` re-samples only those classes (`none`: §9's rows) and keeps the file's others;
+// `--design d,e` (with `--departure`) only those cell designs of them;
 // `--out f` writes f instead (two halves on two cores, then `--merge a.json,b.json`: each row from
 // the file that re-sampled it, in the table's order).
 //
-//   npx tsx scripts/lab-samples.ts [--departure none,crosstalk,…] [--out f] [--progress]
+//   npx tsx scripts/lab-samples.ts [--departure none,crosstalk,…] [--design paper_4x8.add0,…] [--out f] [--progress]
 //   npx tsx scripts/lab-samples.ts --merge a.json,b.json
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type LabSamplesFile, labSamples, SAMPLE_DIES, SAMPLE_SEED, sampleRows } from "./lab-samples-core.ts";
@@ -16,6 +17,8 @@ const flag = (n: string): string | null => (args.includes(`--${n}`) ? args[args.
 const out = flag("out") ?? FILE;
 const progress = args.includes("--progress");
 const only = flag("departure")?.split(",") ?? null;
+const designs = flag("design")?.split(",") ?? null;
+if (designs && !only) throw new Error("--design needs --departure");
 const read = (f: string): LabSamplesFile => JSON.parse(readFileSync(f, "utf8")) as LabSamplesFile;
 const old: LabSamplesFile | null = only && existsSync(FILE) ? read(FILE) : null;
 const doc: LabSamplesFile = { format: "optinc.lab-samples/1", seed: SAMPLE_SEED, dies: SAMPLE_DIES, samples: [] };
@@ -25,7 +28,11 @@ for (const r of merge ? [] : sampleRows()) {
     doc.samples.push(...(old?.samples ?? []).filter((s) => s.example === r.example && s.departure === r.departure));
     continue;
   }
-  const s = labSamples(r.example, r.departure);
+  const s = designs
+    ? (old?.samples ?? [])
+        .filter((x) => x.example === r.example && x.departure === r.departure)
+        .flatMap((x) => (designs.includes(x.design) ? labSamples(r.example, r.departure, (d) => d === x.design) : [x]))
+    : labSamples(r.example, r.departure);
   if (progress)
     for (const x of s)
       process.stderr.write(
