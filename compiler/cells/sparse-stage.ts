@@ -81,15 +81,25 @@ function coupler(b: Builder, a: number, c: number, coupling: number): void {
 }
 
 /**
+ * The most unevenly a fan-out coupler with shares splits: at least this much of its light goes down
+ * either branch. A die adds an absolute error to each coupler's ratio (fab/draw.ts: σ·N(0, 1) cut
+ * at 3σ), so the widest spread the lab departures model (`coupler-wide`, σ = 3 %) moves a ratio by
+ * up to 0.09. A branch below that can be shut on a die, and no attenuator after it can restore the
+ * light: paper_4x8.add0's 0.022 leaf left 11 of 30 coupler-wide dies inexact even with the oracle's
+ * calibration, and cluster-16's L2.add1 and L2.add2 2 of 10 nominal dies each (docs/robustness.md §2.2).
+ */
+export const MIN_SPLIT = 0.09;
+
+/**
  * A binary tree over `modes`, cut from the stage's common shape: the shape halves the key range
  * [0, size) recursively, and a range whose modes all fall in one half is that half's tree (a node
- * with one side empty is no coupler). A coupler of ratio share(right)/share(all) joins modes[lo]
- * and modes[mid] of each range. Fan-out splits the light on modes[0] over all modes (root first:
+ * with one side empty is no coupler). A coupler of ratio share(right)/share(all), kept within
+ * [minSplit, 1 − minSplit], joins modes[lo] and modes[mid] of each range. Fan-out splits the light on modes[0] over all modes (root first:
  * the coupler comes before the subtrees); fan-in is its mirror, the coherent sum of all modes onto
  * modes[0] (subtrees first). Returns the complex path factor of each mode.
  */
 function tree(b: Builder, modes: number[], direction: "out" | "in", shape: TreeShape): Complex[] {
-  const { keys, size, share, unit = 1 } = shape;
+  const { keys, size, share, unit = 1, minSplit = MIN_SPLIT } = shape;
   const part = (lo: number, hi: number): number => {
     let a = 0;
     for (let i = lo; i < hi; i++) a += share ? share[i]! : 1;
@@ -113,7 +123,8 @@ function tree(b: Builder, modes: number[], direction: "out" | "in", shape: TreeS
       rec(lo, mid, mlo, mm);
       rec(mid, hi, mm, mhi);
     }
-    const coupling = part(mid, hi) / part(lo, hi);
+    const ratio = part(mid, hi) / part(lo, hi);
+    const coupling = share ? Math.min(1 - minSplit, Math.max(minSplit, ratio)) : ratio;
     const root = modes[lo]!;
     const other = modes[mid]!;
     coupler(b, root, other, coupling);
@@ -139,6 +150,8 @@ interface TreeShape {
   share?: number[];
   /** The shape halves a range at a multiple of this from its start (FanOutShape.unit). */
   unit?: number;
+  /** With shares: the least either branch of a coupler takes (FanOutShape.minSplit). */
+  minSplit?: number;
 }
 
 const fanOut = (b: Builder, modes: number[], shape: TreeShape): Complex[] => tree(b, modes, "out", shape);
@@ -153,9 +166,12 @@ export interface FanOutShape {
   /**
    * The power each entry's fan-out leaf takes, relative to its input's other leaves (equal when
    * absent): an entry its attenuator dims needs less of its input's light than one near the
-   * headroom (cell-circuit.ts sets them from a first balance).
+   * headroom (cell-circuit.ts sets them from a first balance). Each coupler's ratio is kept within
+   * [minSplit, 1 − minSplit], so a leaf may take more than its share.
    */
   share?: (r: number, j: number) => number;
+  /** The least either branch of a shared coupler takes (default MIN_SPLIT). */
+  minSplit?: number;
 }
 
 export function sparseLayout(name: string, weights: number[][], shape: FanOutShape = {}): SparseLayout {
@@ -186,7 +202,13 @@ export function sparseLayout(name: string, weights: number[][], shape: FanOutSha
     const f = fanOut(
       builder,
       rs.map((r) => entryMode.get(`${r},${j}`)!),
-      { keys: rs.map((r) => rank[r]!), size: rows, unit: shape.unit, share: shape.share && rs.map((r) => shape.share!(r, j)) },
+      {
+        keys: rs.map((r) => rank[r]!),
+        size: rows,
+        unit: shape.unit,
+        share: shape.share && rs.map((r) => shape.share!(r, j)),
+        minSplit: shape.minSplit,
+      },
     );
     rs.forEach((r, i) => path.set(`${r},${j}`, f[i]!));
   }
