@@ -1,4 +1,4 @@
-// Mutation testing of the core modules (docs/testing.md). `npm run mutate [-- module…]` runs one
+// Mutation testing of the core modules (docs/design/testing.md §3). `npm run mutate [-- module…]` runs one
 // Stryker pass per module below (scripts/mutate.mjs sets OPTINC_MUTATE_MODULE), each with only the
 // test files that own that module, so a module takes minutes on 2 cores. Reports go to
 // reports/mutation/<module>/ (mutation.html, mutation.json). A module below 85 % fails the run.

@@ -1,7 +1,7 @@
 // `<name>.chip.json` (format optinc.chip/1): how the cells of a closed-form aggregator are wired.
 // Each cell copy names the circuit design that realizes it, reads worker digits or earlier cells'
 // regenerated digits, and its function is written out in full (v = bias + Σ weight·x; output o is
-// tables[o][v]), so the file alone defines what the chip computes. docs/robustness.md documents it.
+// tables[o][v]), so the file alone defines what the chip computes. docs/design/digit-cells.md §2.3 documents it.
 import type { Rounding } from "../dsl/spec.ts";
 import { jsonErrorAt, lineCol } from "../math/source-position.ts";
 import { ARTIFACT_ARRAY_LIMITS, arrayOverLimit, overLimitMessage } from "../math/json-scan.ts";

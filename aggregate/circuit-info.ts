@@ -5,7 +5,7 @@
 // Values are JSON numbers, strings or number lists. Every key is optional as a group: a circuit
 // without `unit_*` entries is the flat aggregator, one without `cell` is not a closed-form cell.
 //
-// Unit entries (one aggregation unit; aggregate/unit.ts UnitFunction, docs/onn.md):
+// Unit entries (one aggregation unit; aggregate/unit.ts UnitFunction, docs/design/onn.md):
 //   unit_input_offset  integer   offset subtracted from each input code
 //   unit_output_offset integer   offset added to the rounded result
 //   unit_divisor       integer ≥ 1; output = R((Σ w_k S_k − N·input_offset) / divisor) + output_offset
@@ -257,7 +257,7 @@ export function readCellInfo(info: InfoBlock): CellFunction | null {
 // ---------------------------------------------------------------------------------------------
 // Identity entries
 
-/** Everything that defines a unit's integer function (docs/onn.md), in one canonical form. */
+/** Everything that defines a unit's integer function (docs/design/onn.md), in one canonical form. */
 export interface UnitIdentity extends UnitSpec {
   workers: number;
   levels: number;

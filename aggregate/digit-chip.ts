@@ -1,4 +1,4 @@
-// A unit function as a chip of small digit cells (the closed-form route, docs/robustness.md).
+// A unit function as a chip of small digit cells (the closed-form route, docs/design/digit-cells.md).
 //
 // Each cell reads a few base-L digits: worker digits of one position, and digits that earlier cells
 // produced and that were detected and re-sent (an O-E-O regeneration). It forms one small integer

@@ -2,7 +2,7 @@
 // divisor is factored into a power of L (wiring: the digits shift) and small factors, each a long
 // division in a base β that keeps every cell's v ≤ the width, and the rounding's tie logic reads a
 // few flags instead of deciding at (L−1)·D. Why narrow: a decision at θ moves by ε·θ for a relative
-// error ε between a cell's bias and signal paths (docs/structures.md, "Narrow decisions").
+// error ε between a cell's bias and signal paths (docs/design/structures.md §3).
 import type { UnitFunction } from "./unit.ts";
 import { addCell, addChain, borrowChain, digitMax, finishChip, type Builder, type Term } from "./digit-chains.ts";
 import type { DigitChip, DigitRef } from "./digit-chip.ts";
@@ -12,7 +12,7 @@ import { remainderBase, wideDivideChain } from "./digit-wide.ts";
 /**
  * Widest v a divide cell may reach before the divisor is factored (planDigitChip): a decision at θ
  * moves by ε·θ for a relative error ε between a cell's bias and signal paths, so narrow cells are
- * what let a chip stand a real technology (docs/structures.md).
+ * what let a chip stand a real technology (docs/design/structures.md).
  */
 export const DEFAULT_DIVIDE_WIDTH = 16;
 

@@ -3,7 +3,7 @@
 //
 // Wire format (aggregate/wire-codec.ts). Every value travels as its OFFSET-BINARY code
 // v = x + 2^(b−1) (x the signed value), digit k (k = 0 least significant) being ⌊v / L^k⌋ mod L,
-// for both encodings; this is what makes the average a function of the digit sums (docs/onn.md).
+// for both encodings; this is what makes the average a function of the digit sums (docs/design/onn.md).
 //
 // Average. T = Σ x_i (exact integer), q = R(T / N) with R the spec's rounding rule:
 //   floor         q = ⌊T/N⌋

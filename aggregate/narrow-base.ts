@@ -12,7 +12,7 @@
 //            (an O-E-O re-modulation: link symbol k = Σ_j L'^j · result digit g·k + j).
 // Both are counted in the structure cost (pipeline/compile/structure-cost.ts): one O-E-O hop
 // each on the critical path, and their modulators. Between cascade levels digits stay in base L'.
-// The chip file records the link's base as `linkLevels` (docs/formats.md).
+// The chip file records the link's base as `linkLevels` (docs/reference/chip-files.md §4a).
 import type { Spec } from "../dsl/spec.ts";
 
 /** Sub-digits per link symbol: g with linkLevels = innerLevels^g, or an error when there is none. */

@@ -1,5 +1,5 @@
 // Digit slicing: a unit whose reduced space is too large to train as one network becomes a chain
-// of small ONN units, each trained exhaustively on its own space (docs/onn.md, "Digit slices").
+// of small ONN units, each trained exhaustively on its own space (docs/design/onn.md §3.1).
 //
 // With S = Σ_k S_k L^k, P = Σ_{k<K} S_k L^k and H = Σ_{k≥K} S_k L^(k−K), choose the smallest K
 // for which M = L^K / divisor is an integer. Then, for floor rounding and for nearest-even with M

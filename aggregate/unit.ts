@@ -33,7 +33,7 @@ export interface UnitFunction {
   roundClass?: boolean;
   /**
    * The slice after it: carry position 0 holds that class and adds 1 when 2, or when 1 and
-   * (Σ_{0<j<carryIn} w_j c_j + S_carryIn) is odd, to Σ w_k value_k (docs/onn.md).
+   * (Σ_{0<j<carryIn} w_j c_j + S_carryIn) is odd, to Σ w_k value_k (docs/design/onn.md).
    */
   roundCarry?: boolean;
 }

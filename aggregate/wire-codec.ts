@@ -5,7 +5,7 @@
 //   offset-binary c = q + 2^(b−1); two's-complement c = q mod 2^b (encode / decode).
 // - The WIRE is always offset-binary, v = q + 2^(b−1): a two's-complement sender flips the sign bit
 //   (c XOR 2^(b−1) = v) before modulation (toWire / fromWire). That makes the average of N values
-//   a function of the per-digit sums (aggregate/golden.ts, docs/onn.md).
+//   a function of the per-digit sums (aggregate/golden.ts, docs/design/onn.md).
 // - A wire code is sent as D = b / log2 L PAM-L symbols, base-L digits, LEAST significant first:
 //   digit k = ⌊v / L^k⌋ mod L (toDigits / fromDigits). Arrays of several values lay each value's
 //   D digits side by side, value w at [w·D, w·D + D).

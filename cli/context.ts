@@ -14,6 +14,8 @@ export interface Io {
 export interface GlobalOptions {
   json: boolean;
   quiet: boolean;
+  /** Every detail line; without it a command prints a short summary (the detail is in its files). */
+  verbose: boolean;
   color: ChalkInstance;
 }
 

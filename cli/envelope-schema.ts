@@ -1,4 +1,4 @@
-// JSON Schema (draft 2020-12) of the --json envelope (cli/envelope.ts, docs/cli.md), with each
+// JSON Schema (draft 2020-12) of the --json envelope (cli/envelope.ts, docs/reference/cli.md §5), with each
 // command's `result` shapes (cli/result-schemas.ts). The tests validate every command's output
 // against it with ajv; tools can use it the same way.
 import { COMMAND_NAMES, ENVELOPE_VERSION } from "./envelope.ts";
@@ -19,7 +19,7 @@ export const ENVELOPE_SCHEMA = {
     command: { enum: ["optinc", ...COMMAND_NAMES] },
     // At most MAX_DIAGNOSTICS, plus one OPT0008 note counting the rest.
     diagnostics: { type: "array", maxItems: MAX_DIAGNOSTICS + 1, items: { $ref: "#/$defs/diagnostic" } },
-    result: { description: "the command's output (see docs/cli.md); null when it produced none", type: ["object", "null"] },
+    result: { description: "the command's output (see docs/reference/cli.md §5); null when it produced none", type: ["object", "null"] },
   },
   // The result's shape is the command's (cli/result-schemas.ts).
   allOf: resultClauses(),

@@ -1,4 +1,4 @@
-// The one machine-readable document every `--json` run prints (docs/cli.md, cli/schema.ts):
+// The one machine-readable document every `--json` run prints (docs/reference/cli.md §5, cli/schema.ts):
 //   { schemaVersion, ok, command, diagnostics, result }
 // Keys are camelCase everywhere, as in report.json. Version 2: command output moved under
 // `result`, failures became diagnostics (version 1 had `error: {kind, message}`), camelCase keys.

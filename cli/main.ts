@@ -24,6 +24,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version("0.1.0")
     .option("--json", "print one JSON document on stdout")
     .option("-q, --quiet", "print only errors")
+    .option("--verbose", "print every detail line (by default a command prints a short summary)")
     .option("--color", "force ANSI colour")
     .option("--no-color", "disable ANSI colour (NO_COLOR is respected too)")
     .exitOverride()
@@ -39,9 +40,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const ctx: CommandContext = {
     io,
     globals(): GlobalOptions {
-      const o = program.opts<{ json?: boolean; quiet?: boolean; color?: boolean }>();
+      const o = program.opts<{ json?: boolean; quiet?: boolean; verbose?: boolean; color?: boolean }>();
       const json = Boolean(o.json);
-      return { json, quiet: Boolean(o.quiet), color: new Chalk({ level: json ? 0 : resolveColorLevel(o.color, io) }) };
+      return {
+        json,
+        quiet: Boolean(o.quiet),
+        verbose: Boolean(o.verbose) && !o.quiet,
+        color: new Chalk({ level: json ? 0 : resolveColorLevel(o.color, io) }),
+      };
     },
     setExit(code) {
       exitCode = code;

@@ -27,6 +27,7 @@ export class CommandOutput {
   readonly g: GlobalOptions;
   private exit: number = EXIT.ok;
   private omitted = 0;
+  private transient = false;
   /** What the command reads: no output may be, contain or lie inside one (cli/files/guard.ts). */
   readonly inputs: GuardedInput[] = [];
 
@@ -56,6 +57,7 @@ export class CommandOutput {
 
   /** Record diagnostics; in text mode print them now (warnings are hidden by --quiet). */
   report(diags: readonly CliDiagnostic[], sourceText?: string): void {
+    this.clearProgress();
     for (const raw of diags) {
       if (raw.severity === "error") this.fail(EXIT.failure);
       if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
@@ -96,7 +98,31 @@ export class CommandOutput {
 
   /** Progress or summary for humans, on stderr; silent with --quiet or --json. */
   note(text: string): void {
+    this.clearProgress();
     if (!this.json && !this.g.quiet) this.ctx.io.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /**
+   * Where a long command is ("compose…"): a line of its own with --verbose; on a terminal, one
+   * status line overwritten in place and erased before the summary (as esbuild does); else nothing,
+   * so a log or CI sees only the summary.
+   */
+  progress(text: string): void {
+    if (this.json || this.g.quiet) return;
+    if (this.g.verbose) {
+      this.note(text);
+      return;
+    }
+    if (!this.ctx.io.stderr.isTTY) return;
+    this.ctx.io.stderr.write(`\r\x1b[K${text.split("\n")[0]!.slice(0, 99)}`);
+    this.transient = true;
+  }
+
+  /** Erase progress()'s status line before anything else is written. */
+  clearProgress(): void {
+    if (!this.transient) return;
+    this.ctx.io.stderr.write("\r\x1b[K");
+    this.transient = false;
   }
 
   /** The command's primary text output (formatted source, HTML) on stdout, never in --json mode. */
@@ -181,6 +207,7 @@ export class CommandOutput {
 
   /** Finish the command: emit the JSON envelope in --json mode and set the exit code. */
   finish(result: unknown = null): number {
+    this.clearProgress();
     // JSON has no NaN or Infinity (they print as null): a success never stands beside such a
     // figure. The commands refuse the options that would give one; reaching this is a bug.
     const bad = this.exit === EXIT.ok ? nonFiniteAt(result) : null;

@@ -1,9 +1,9 @@
 // JSON Schemas (draft 2020-12) of each command's `result` in the --json envelope: one or more
 // shapes per command, their top-level keys closed (an undocumented key fails), nested documents
-// (report.json, the die, the structures considered) left to their own formats (docs/report.md,
-// docs/calibration.md). cli/envelope-schema.ts applies the one named by the envelope's `command`;
-// tests/cli/result-schemas.test.ts checks docs/cli.md's table (every key of every shape) and
-// docs/report.md's verify section (every key of verify's shapes, nested ones included) against them.
+// (report.json, the die, the structures considered) left to their own formats (docs/reference/report.md,
+// docs/reference/lab-files.md). cli/envelope-schema.ts applies the one named by the envelope's `command`;
+// tests/cli/result-schemas.test.ts checks docs/reference/cli.md's table (every key of every shape) and
+// docs/reference/report.md's verify section (every key of verify's shapes, nested ones included) against them.
 import { COMPILE } from "../codes/catalogue.ts";
 import type { CommandName } from "./envelope.ts";
 
@@ -33,7 +33,7 @@ const flagged = arr(shape({ readout: str, purposes: arr(str) }));
 const verifyFormat = { const: "optinc.verify/1" };
 const strs = arr(str);
 
-/** One circuit of the trained route (verify/circuit/format.ts verifyJsonAll; docs/report.md). */
+/** One circuit of the trained route (verify/circuit/format.ts verifyJsonAll; docs/reference/report.md §1.7). */
 const trainedCircuit = shape({
   netlist: str,
   report: orNull(str),

@@ -1,7 +1,7 @@
 // The command's worker thread gets a heap sized to the machine. A worker inherits V8's default
 // old-generation limit (about 4 GB, whatever the memory), and a large layout needs more: the
 // trained example's `optinc layout` ran out of heap at 5.6 GB of resident memory on a 24 GB
-// machine, an internal error (docs/layout.md, "Figures"). A limit the user gives in NODE_OPTIONS
+// machine, an internal error (docs/studies/layout.md §7). A limit the user gives in NODE_OPTIONS
 // (--max-old-space-size) stands.
 import { totalmem } from "node:os";
 

@@ -1,7 +1,7 @@
 // The one catalogue of diagnostic codes, for every command (as the TypeScript compiler has one
 // table of diagnostics). Each code means one thing everywhere; tests/codes/catalogue.test.ts fails
 // on a code listed twice and on a code literal written anywhere else in the source. Emitters use the
-// constants below (e.g. SPEC.unknownOption); docs/cli.md and docs/language.md embed the tables that
+// constants below (e.g. SPEC.unknownOption); docs/reference/diagnostics.md and docs/reference/language.md embed the tables that
 // codesMarkdown writes. Codes are part of the public interface: never renumber one, retire it.
 //
 // Ranges: OPT0xxx inputs, outputs and the command line · OPT1xxx spec syntax · OPT2xxx spec
@@ -95,7 +95,7 @@ export const CATALOGUE = {
       "1",
     ],
   }),
-  decompose: group("OPT31xx — decompose (were OPT3001–OPT3012 before; CHANGELOG.md)", {
+  decompose: group("OPT31xx — decompose", {
     unreadable: ["OPT3101", "decompose: the matrix file cannot be read", "2"],
     extension: ["OPT3102", "decompose: unsupported matrix file extension (use .json or .csv)", "2"],
     badJson: ["OPT3103", "decompose: invalid JSON (at line:col)", "1"],
@@ -133,7 +133,7 @@ export const CATALOGUE = {
     threshold: ["OPT6007", "verify: a threshold failed (--min-exact, --min-yield)", "1"],
     tooLarge: [
       "OPT6008",
-      "verify: a netlist or report larger than 256 MB, or with more array elements than optinc reads (docs/cli.md, Limits)",
+      "verify: a netlist or report larger than 256 MB, or with more array elements than optinc reads (docs/reference/cli.md §9)",
       "1",
     ],
   }),
@@ -211,7 +211,7 @@ export const CATALOGUE = {
     notCell: ["OPT6313", "protocol/measure/calibrate --readings: the circuit is not a closed-form cell a lab can calibrate", "2"],
     noMonitors: [
       "OPT6314",
-      "protocol/measure/calibrate --readings: the design places no calibration monitors (calibration { monitors = none }, or compiled before monitors), or other ones than calibration reads",
+      "protocol/measure/calibrate --readings: the design places no calibration monitors (calibration { monitors = none }, or a netlist without monitor sites), or other ones than calibration reads",
       "2",
     ],
     saturatedReadout: [
@@ -279,7 +279,7 @@ export const RETIRED: readonly { code: `OPT${number}`; was: string; why: string 
   {
     code: "OPT1005",
     was: "expected at least one item",
-    why: "no rule of the spec grammar requires an item, so no input reaches it (issue #38)",
+    why: "no rule of the spec grammar requires an item, so no input reaches it",
   },
 ];
 

@@ -1,4 +1,4 @@
-// Every option's documented default (docs/language.md lists the same values; a test keeps them in sync).
+// Every option's documented default (docs/reference/language.md lists the same values; a test keeps them in sync).
 import { PRESETS } from "./presets.ts";
 import { DEFAULT_TECHNOLOGY_PRESET, technologyPreset } from "./technology-presets.ts";
 import type { Spec } from "./spec.ts";

@@ -1,5 +1,5 @@
 // Limits shared by the spec language and every command-line flag that means the same thing, so a
-// value accepted in one place is accepted everywhere (docs/cli.md, "Limits").
+// value accepted in one place is accepted everywhere (docs/reference/cli.md §9).
 /** The executed ring all-reduce (optinc allreduce) simulates every message, 2(N−1)·N per run: 512 keeps a run within seconds. */
 export const WORKERS = { min: 2, max: 512 } as const;
 /** `optinc allreduce --models`: counts above WORKERS.max are modelled, not executed (the fat-tree model hashes N flows). */

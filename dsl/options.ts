@@ -1,5 +1,5 @@
 // The option table: every setting of the language, its reader, default and one-line documentation.
-// docs/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
+// docs/reference/language.md embeds a table generated from this list (tests/dsl/docs.test.ts keeps them equal).
 import { PRESET_NAMES } from "./presets.ts";
 import { DAC_BITS, NON_IDEALITY, SEED, WORKERS } from "./limits.ts";
 import { TECHNOLOGY_PRESET_NAMES } from "./technology-presets.ts";
@@ -34,7 +34,7 @@ export const BLOCKS: BlockDef[] = [
   },
   {
     name: "calibration",
-    doc: "Design for calibration (closed-form cells): which monitor photodiodes the design carries for the lab calibration (docs/calibration.md).",
+    doc: "Design for calibration (closed-form cells): which monitor photodiodes the design carries for the lab calibration (docs/design/calibration.md §7.2).",
   },
   { name: "link", doc: "Network links, for the comparison with ring all-reduce." },
   { name: "workload", doc: "The training job, for the comparison with ring all-reduce. Unset values come from the preset." },
@@ -64,7 +64,7 @@ export const OPTIONS: OptionDef[] = [
     "innerLevels",
     none(intIn([2, 4], "PAM-L")),
     "none",
-    "Closed-form cells only: the base the cells compute in, narrower than the link's (levels must be a power of it, e.g. 16 → 4 or 2, 8 → 2). Each link symbol is detected at ingress and re-sent as log(levels)/log(inner_levels) inner symbols (one O-E-O stage); result digits are merged into link symbols at egress. none = levels. route = auto tries it by itself (docs/structures.md).",
+    "Closed-form cells only: the base the cells compute in, narrower than the link's (levels must be a power of it, e.g. 16 → 4 or 2, 8 → 2). Each link symbol is detected at ingress and re-sent as log(levels)/log(inner_levels) inner symbols (one O-E-O stage); result digits are merged into link symbols at egress. none = levels. route = auto tries it by itself (docs/design/structures.md).",
   ),
   opt(
     "",
@@ -96,16 +96,16 @@ export const OPTIONS: OptionDef[] = [
     "route",
     choice(["auto", "closed-form", "trained"]),
     "auto",
-    "How the average is realized: auto builds the cheapest closed-form structure (flat cells or a cascade) that meets the technology block's yield target, or refuses (docs/structures.md); closed-form builds the digit cells as written (flat, or the cascade block; a cascade block without a route implies it); trained builds the paper's trained ONN (network, approximate, training and mesh apply to it; docs/onn.md).",
+    "How the average is realized: auto builds the cheapest closed-form structure (flat cells or a cascade) that meets the technology block's yield target, or refuses (docs/design/structures.md); closed-form builds the digit cells as written (flat, or the cascade block; a cascade block without a route implies it); trained builds the paper's trained ONN (network, approximate, training and mesh apply to it; docs/design/onn.md).",
   ),
-  opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology used to realise each unitary."),
+  opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology that realises each unitary."),
   opt(
     "",
     "trees",
     "trees",
     choice(["fixed", "mzi"]),
     "fixed",
-    "Splitter and combiner trees (segment fan-out and fan-in, digit-sum combiners) as fixed couplers, or as MZIs whose split ratios optinc calibrate can trim on a measured die; MZI trees cost area (docs/calibration.md).",
+    "Splitter and combiner trees (segment fan-out and fan-in, digit-sum combiners) as fixed couplers, or as MZIs whose split ratios optinc calibrate can trim on a measured die; MZI trees cost area (docs/design/calibration.md §5).",
   ),
 
   opt(
@@ -122,7 +122,7 @@ export const OPTIONS: OptionDef[] = [
     "network.slices",
     choice(["auto", "none", "always"]),
     "auto",
-    "Digit slicing (docs/onn.md): split a unit into a chain of small exhaustively trained ONNs; auto slices units whose reduced space exceeds 100,000 cases.",
+    "Digit slicing (docs/design/onn.md): split a unit into a chain of small exhaustively trained ONNs; auto slices units whose reduced space exceeds 100,000 cases.",
   ),
   opt(
     "network",
@@ -155,7 +155,7 @@ export const OPTIONS: OptionDef[] = [
     "approximate.segment",
     orWord("auto", "auto", int({ min: 2, max: 4096 })),
     "auto",
-    "Square segment edge (≥ 2), or auto (4, or the layer's smaller side when below 4; see docs/onn.md).",
+    "Square segment edge (≥ 2), or auto (4, or the layer's smaller side when below 4; see docs/design/onn.md).",
   ),
 
   opt(
@@ -174,7 +174,7 @@ export const OPTIONS: OptionDef[] = [
     "training.epochs",
     int({ min: 1, max: 10_000_000 }),
     "200",
-    "Length of the training schedule in epochs; the hardware-aware (fitted) phase may run up to as long again, stopping at the first exact match (docs/onn.md).",
+    "Length of the training schedule in epochs; the hardware-aware (fitted) phase may run up to as long again, stopping at the first exact match (docs/design/onn.md).",
   ),
   opt("training", "learning_rate", "training.learningRate", real({ min: 0, max: 10, exclusiveMin: true }), "0.003", "Adam learning rate."),
   opt("training", "batch_size", "training.batchSize", int({ min: 1, max: 1_000_000 }), "256", "Training samples per step."),
@@ -208,7 +208,7 @@ export const OPTIONS: OptionDef[] = [
     "training.hardwareAware",
     choice(["from-start", "after-free"]),
     "from-start",
-    "How approximated layers are trained: in their Σ·U (attenuator + Givens-angle) parameterization from the first epoch, or the paper's route — free training, a ramped pull toward Σ·U, then the fitted phase (docs/onn.md).",
+    "How approximated layers are trained: in their Σ·U (attenuator + Givens-angle) parameterization from the first epoch, or the paper's route — free training, a ramped pull toward Σ·U, then the fitted phase (docs/design/onn.md).",
   ),
   opt(
     "training",
@@ -216,7 +216,7 @@ export const OPTIONS: OptionDef[] = [
     "training.projectEvery",
     int({ min: 1, max: 1_000_000 }),
     "20",
-    "Optimizer steps between refreshes of the Σ·U projection target in the pull phase (docs/onn.md).",
+    "Optimizer steps between refreshes of the Σ·U projection target in the pull phase (docs/design/onn.md).",
   ),
 
   opt(
@@ -225,7 +225,7 @@ export const OPTIONS: OptionDef[] = [
     "technology.preset",
     word(`a technology preset (${TECHNOLOGY_PRESET_NAMES.join(", ")})`),
     "ideal",
-    `Named technology supplying the values below: ${TECHNOLOGY_PRESET_NAMES.join(", ")} (docs/robustness.md).`,
+    `Named technology supplying the values below: ${TECHNOLOGY_PRESET_NAMES.join(", ")} (docs/design/robustness.md §3).`,
   ),
   opt("technology", "mzi_loss", "technology.mziLossDb", quantity("loss", NON_IDEALITY.mziLossDb), "from preset", "Insertion loss per MZI."),
   opt(
@@ -266,7 +266,7 @@ export const OPTIONS: OptionDef[] = [
     "target.yield",
     percent({ min: 0, max: 100, exclusiveMin: true, exclusiveMax: true }),
     "99 %",
-    'Yield target: the share of fabricated chips that must be exact at this technology (docs/robustness.md, "How yields and tolerances are stated").',
+    "Yield target: the share of fabricated chips that must be exact at this technology (docs/design/robustness.md §1.4).",
   ),
   opt(
     "technology",
@@ -291,7 +291,7 @@ export const OPTIONS: OptionDef[] = [
     "calibration.monitors",
     choice(["auto", "none"]),
     "auto",
-    "Monitor photodiodes of closed-form cells: auto puts one on each terminator the lab calibration reads (every attenuator dump, and per meta-MZI pair the fan-in dump where it meets), all on light the cell already discards, so 0 dB added loss; none puts none. Listed in the netlist info, the port map and the report (docs/calibration.md).",
+    "Monitor photodiodes of closed-form cells: auto puts one on each terminator the lab calibration reads (every attenuator dump, and per meta-MZI pair the fan-in dump where it meets), all on light the cell already discards, so 0 dB added loss; none puts none. Listed in the netlist info, the port map and the report (docs/design/calibration.md §7.2).",
   ),
 
   opt(

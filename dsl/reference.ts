@@ -1,4 +1,4 @@
-// Markdown reference tables generated from the option and unit tables. docs/language.md embeds them
+// Markdown reference tables generated from the option and unit tables. docs/reference/language.md embeds them
 // between marker comments; tests/dsl/docs.test.ts fails when they drift (regenerate with
 // `UPDATE_DOCS=1 npx vitest run tests/dsl/docs.test.ts`).
 import { codesMarkdown } from "../codes/catalogue.ts";

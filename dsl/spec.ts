@@ -1,6 +1,6 @@
 // The checked aggregation spec: the DSL's output and every later stage's input.
 // All physical quantities are in SI base units (bits/s, seconds, bytes, radians, dB where named *Db).
-// Defaults live in `defaultSpec()` (dsl/defaults.ts) and are documented in docs/language.md.
+// Defaults live in `defaultSpec()` (dsl/defaults.ts) and are documented in docs/reference/language.md.
 import type { Technology } from "./technology.ts";
 
 export type Levels = 2 | 4 | 8 | 16;
@@ -71,7 +71,7 @@ export interface YieldTarget {
 /** Monitor photodiodes for calibration: auto (the fewest that identify every element, closed-form cells only) or none. */
 export type MonitorsChoice = "auto" | "none";
 
-/** Design for calibration (issue #23 item 5). */
+/** Design for calibration: monitor photodiodes on discarded light. */
 export interface CalibrationSpec {
   /** auto: monitors on the discarded light calibration reads (closed-form cells); none: no monitor. */
   monitors: MonitorsChoice;
@@ -121,7 +121,7 @@ export interface Spec {
   encoding: Encoding;
   rounding: Rounding;
   preprocess: Preprocess;
-  /** auto (the structure search), closed-form digit cells (docs/robustness.md), or the paper's trained ONN (docs/onn.md). */
+  /** auto (the structure search), closed-form digit cells (docs/design/digit-cells.md), or the paper's trained ONN (docs/design/onn.md). */
   route: Route;
   network: NetworkSpec;
   approximate: ApproximateSpec;

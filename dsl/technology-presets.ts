@@ -1,6 +1,6 @@
 // Technology presets, the one table of named technologies (dsl/technology.ts names the numbers):
 // `technology { preset = … }`, `optinc verify --technology` and `optinc die --technology`. Every
-// number states where it comes from; docs/robustness.md ("Technology presets") gives the argument
+// number states where it comes from; docs/design/robustness.md §3 gives the argument
 // with links. Settings written in the block override the preset's values.
 import type { TechnologySpec } from "./spec.ts";
 import type { Technology } from "./technology.ts";

@@ -1,5 +1,5 @@
 // The technology vocabulary: the non-idealities of a fabricated chip under the spec's public names
-// (the `technology { … }` block, docs/language.md). Every room says them this way: the spec, the
+// (the `technology { … }` block, docs/reference/language.md). Every room says them this way: the spec, the
 // simulator and its dies (netlist/), verify's yield and tolerance analysis, the CLI's flags. The
 // named values live in one table (technology-presets.ts); a die is drawn at them in netlist/die/die.ts.
 // This module imports nothing, so netlist/ may import it (tests/architecture/layers.ts).

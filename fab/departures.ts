@@ -1,5 +1,5 @@
-// Departures: the ways a real die differs from the one the technology preset draws (issue #37,
-// docs/calibration.md §12). Each is a named class applied to a drawn die, at a magnitude taken from
+// Departures: the ways a real die differs from the one the technology preset draws
+// (docs/design/calibration.md §12). Each is a named class applied to a drawn die, at a magnitude taken from
 // ../shared/reference/lab-departures.md (its IDs in brackets), and each changes only fields of the
 // die file — so a departed die is an ordinary optinc.die/2 file a lab can be handed. The calibration
 // from readings never sees this file (tests/architecture: compiler/calibrate/lab/ is sealed from fab/).
@@ -27,7 +27,7 @@ const CROSSTALK_SOURCE =
 /**
  * Crosstalk off one distance law: per-pair spread, strong pairs, sign flips, a chip-wide term. With
  * fewer parts the same random numbers are drawn, so a part's die is the whole class's die with the
- * other parts left out (docs/calibration.md §12: which part breaks which design).
+ * other parts left out (docs/design/calibration.md §12: which part breaks which design).
  */
 const crosstalkOffLaw =
   (parts: CrosstalkPart[]) =>

@@ -3,7 +3,7 @@
 // couplings, phase offsets and gains in rad per DAC code, absolute losses, detector gain and offset
 // per mode — and the reader turns them into the netlist/die/die.ts Die the simulator applies. The
 // writer is canonical (one element per line, shortest round-trip numbers), so writing what was read
-// gives the same bytes. The format is documented in docs/calibration.md and specified by
+// gives the same bytes. The format is documented in docs/reference/lab-files.md §1 and specified by
 // fab/schema/die.schema.json, which the reader enforces with ajv.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { jsonPathOffset } from "../math/json-locate.ts";
@@ -134,7 +134,7 @@ function schemaMessage(e: ErrorObject): { message: string; hint: string } {
     case "additionalProperties":
       return {
         message: `unknown field "${String(p.additionalProperty)}"`,
-        hint: "see docs/calibration.md for the fields of each element kind",
+        hint: "see docs/reference/lab-files.md §1 for the fields of each element kind",
       };
     case "minimum":
     case "maximum":
@@ -148,9 +148,9 @@ function schemaMessage(e: ErrorObject): { message: string; hint: string } {
         hint: "kind is one of mzi, attenuator, phase, coupler, waveguide, tree, detector",
       };
     case "type":
-      return { message: `expected ${String(p.type)}`, hint: "see docs/calibration.md" };
+      return { message: `expected ${String(p.type)}`, hint: "see docs/reference/lab-files.md §1" };
     default:
-      return { message: e.message ?? e.keyword, hint: "see docs/calibration.md and fab/schema/die.schema.json" };
+      return { message: e.message ?? e.keyword, hint: "see docs/reference/lab-files.md §1 and fab/schema/die.schema.json" };
   }
 }
 

@@ -3,7 +3,7 @@
 // --fabricated` writes it from a draw; `optinc calibrate --readings` writes one estimated from
 // readings (with `estimated` saying how well each heater is known). The writer is canonical (one
 // entry per line, fixed key order, shortest round-trip numbers): reading and writing back gives the
-// same bytes. readAnyDieFile accepts v1 (die-file-v1.ts) beside v2. Format: docs/calibration.md §8;
+// same bytes. readAnyDieFile accepts v1 (die-file-v1.ts) beside v2. Format: docs/reference/lab-files.md §2;
 // schema: fab/schema/die-fab.schema.json.
 import { Ajv, type ValidateFunction } from "ajv";
 import { FAB } from "../codes/catalogue.ts";
@@ -17,7 +17,7 @@ import schema from "./schema/die-fab.schema.json" with { type: "json" };
 
 export const FAB_DIE_FORMAT = "optinc.die/2";
 
-/** Stable codes of the v2 reader (codes/catalogue.ts, docs/calibration.md §8). */
+/** Stable codes of the v2 reader (codes/catalogue.ts, docs/reference/lab-files.md §2). */
 export const FAB_DIE_CODES = FAB;
 
 export interface FabDieExtras {
@@ -112,7 +112,7 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
           [...path, String((e.params as { additionalProperty: string }).additionalProperty)],
           FAB_DIE_CODES.schema,
           "not a field of optinc.die/2 here",
-          "remove it, or check its spelling against docs/calibration.md §8 and fab/schema/die-fab.schema.json",
+          "remove it, or check its spelling against docs/reference/lab-files.md §2 and fab/schema/die-fab.schema.json",
         );
         continue;
       }
@@ -123,7 +123,7 @@ export function readFabDieFile(text: string, file: string, circuit: Circuit): Fa
         `${e.message ?? e.keyword}${extra}`,
         physical
           ? "offsets lie in [0, 2π), efficiencies and powers are > 0, couplings in [0, 1], losses ≥ 0"
-          : "see docs/calibration.md §8 and fab/schema/die-fab.schema.json",
+          : "see docs/reference/lab-files.md §2 and fab/schema/die-fab.schema.json",
       );
     }
     throw new DieFileError(diags);

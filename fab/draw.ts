@@ -1,4 +1,4 @@
-// Drawing a fabricated die (docs/calibration.md §8): the truth a simulated lab measures. Only the
+// Drawing a fabricated die (docs/design/calibration.md §6): the truth a simulated lab measures. Only the
 // die command, the studies and the tests draw dies; the calibration from readings
 // (compiler/calibrate/lab/) never reaches this file (tests/architecture/lab-isolation.test.ts).
 //

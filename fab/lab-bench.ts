@@ -1,4 +1,4 @@
-// The simulated lab (`optinc measure`, issue #23): runs protocol steps on a fabricated die and
+// The simulated lab (`optinc measure`): runs protocol steps on a fabricated die and
 // returns what the instruments read — photocurrents, never element values. Every step sets the
 // heater codes and input powers, waits for the heaters to settle (the step's own wait, else the
 // instrument's), and reads the named photodiodes and the laser's reference tap once.

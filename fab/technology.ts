@@ -1,6 +1,6 @@
 // The parameters a fabricated die (netlist/die/heaters.ts) is drawn from, per technology preset. Each figure
-// names its source (../shared/reference/calibration.md §3 and robustness.md §2; docs/robustness.md
-// "A die as fabricated" repeats them); "assumed" marks a value no source fixes.
+// names its source (../shared/reference/calibration.md §3 and robustness.md §2; docs/design/robustness.md
+// §3.1 repeats them); "assumed" marks a value no source fixes.
 // TODO(issue 22): join the unified technology vocabulary once it lands on main.
 
 export interface FabTechnology {

@@ -1,4 +1,4 @@
-// A bump field beside a mesh (docs/layout.md, "Bumps"): the leads leaving the mesh on one side
+// A bump field beside a mesh (docs/design/layout.md §6): the leads leaving the mesh on one side
 // (layout/leads.ts) are taken, in their x order, to bumps in the same order, so no two cross on the
 // one metal layer. Consecutive bumps are at least half a pitch apart, alternately in a first and a
 // second row (so each row keeps the full pitch and every bump is a pitch from its neighbours); a

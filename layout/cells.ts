@@ -3,7 +3,7 @@
 // directional coupler of a given coupling, the waveguide crossing, terminators, grating couplers,
 // placeholder blocks (modulator array, nonlinearity, photodetector array, bias laser). Every
 // optical path through a cell except a phase shifter's is a whole number of periods P = λ/n_eff
-// long, so a cell adds no phase beyond its model's (docs/layout.md).
+// long, so a cell adds no phase beyond its model's (docs/design/layout.md §9).
 import { curve, drawnLength, LEAD, samples, sbendLength, snap, type Pt } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 import { boundsOf, type LayoutCell, type Pin, type Shape } from "./cell.ts";
@@ -39,7 +39,7 @@ export function toWholePeriods(len: number, period: number): number {
  * all of it and an M2 contact over each heater end: a at the input end (the shared ground, joined by
  * the column's ground bus), b at the output end (the heater's own signal lead). No pads: the leads
  * and the bumps they reach are drawn by the netlist's cell (layout/leads.ts, layout/bumps.ts), so
- * the cell is only as tall as its contacts (docs/layout.md, "Heaters" and "Bumps").
+ * the cell is only as tall as its contacts (docs/design/layout.md §3 and §6).
  */
 export function phaseShifter(length: number): LayoutCell {
   const L = snap(length);
@@ -129,7 +129,7 @@ export function coupler(k: number, period: number): LayoutCell {
 /**
  * Insertion loss of one crossing, dB, and of the junction that matches it: the MMI crossing of
  * Johnson, Thompson & Sahin, Opt. Express 28, 12498 (2020), 43 ± 4 mdB measured. The drawn
- * netlists give every crossing and junction this loss (docs/layout.md, "Crossings").
+ * netlists give every crossing and junction this loss (docs/design/layout.md §7).
  */
 export const CROSSING_LOSS_DB = 0.043;
 
@@ -158,7 +158,7 @@ export function crossing(period: number): LayoutCell {
 /**
  * A loss-matched junction: where a track passes a layer of a crossing network without crossing, it
  * passes this instead, so that every track of the channel meets the same number of junctions and
- * loses alike (docs/layout.md, "Crossings"). A straight of the crossing's width (o1 → o2) with the
+ * loses alike (docs/design/layout.md §7). A straight of the crossing's width (o1 → o2) with the
  * crossing's junction: its cross arm, cut 3 periods (1.9 µm) either side (on a chip, the PDK crossing itself,
  * its cross arm unused).
  */

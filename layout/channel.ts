@@ -1,6 +1,6 @@
 // One routing channel between two placement columns: tracks leave in one vertical order and must
 // arrive in another. Kept order needs only S-bends; otherwise an odd-even transposition network of
-// crossing cells realizes the permutation (docs/layout.md, "Placement and routing").
+// crossing cells realizes the permutation (docs/design/layout.md §4).
 import { sbendLength, snap } from "./geometry.ts";
 import { RULES } from "./layers.ts";
 

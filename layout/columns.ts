@@ -24,7 +24,7 @@ export interface PlaceNode {
  * every node moves as far right as its successors allow (a sink, such as a dump's terminator,
  * follows its predecessor): a branch off the longest path then runs as a single feed-through track
  * where the longest path's trees spread, not as a two-armed MZI that every crossing branch must
- * pass twice (docs/layout.md, "Column order").
+ * pass twice (docs/design/layout.md §7.2).
  */
 export function longestPath(
   nodes: PlaceNode[],

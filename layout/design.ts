@@ -50,7 +50,7 @@ export class CellCache {
     /**
      * Sub-circuit ports drawn in their neighbours' order (port-order.ts); off only to measure what
      * it gains: on the quick start add0 and add1 from 29 and 32 to 26 and 29 crossing cells a path,
-     * and the die from 47.8 to 44.6 mm² (2026-11-28; docs/layout.md, "Column order").
+     * and the die from 47.8 to 44.6 mm² (2026-11-28; docs/design/layout.md §7.3).
      */
     readonly portOrder = true,
     /** A heater strip's gap to the next cell's Si in its column, µm (`--heater-clearance`, stack.ts). */
@@ -199,7 +199,7 @@ export function layoutCircuit(circuit: Circuit, cache: CellCache): DesignLayout 
 }
 
 /**
- * The SiEPIC automated-measurement labels (docs/layout.md): on the text layer over the grating area
+ * The SiEPIC automated-measurement labels (docs/reference/layout-files.md §2.4): on the text layer over the grating area
  * of each top-level coupler, `opt_in_TE_1550_device_<design>_<port>` on an input and the port name
  * on an output, so a test station finds each design's inputs by name.
  */

@@ -2,7 +2,7 @@
 // database unit 1 nm, user unit 1 µm. Coordinates are given in µm and rounded to the nm grid.
 // Timestamps are fixed (2000-01-01 00:00:00), so the same library gives the same bytes.
 // Record layout (every record): u16 length (header included), u8 record type, u8 data type,
-// then big-endian data; strings are padded with NUL to an even length. docs/layout.md lists the
+// then big-endian data; strings are padded with NUL to an even length. docs/reference/layout-files.md §2.1 lists the
 // records written and their order.
 
 /** One element of a structure. Coordinates in µm. */

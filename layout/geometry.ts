@@ -1,6 +1,6 @@
 // Waveguide centrelines as polylines on the 1 nm grid: straights, cosine S-bends, and the trim bump
 // that lengthens a route by less than one period so that its drawn length is a whole number of
-// periods λ/n_eff (docs/layout.md, "Phase-neutral routes"). Lengths are measured on the snapped
+// periods λ/n_eff (docs/design/layout.md §9). Lengths are measured on the snapped
 // points, i.e. on what is written into the GDSII file.
 import { RULES } from "./layers.ts";
 

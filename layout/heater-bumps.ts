@@ -1,6 +1,6 @@
 // The electrical side of one placed netlist: each column's heaters get their leads (leads.ts) and
 // the bump fields above and below the mesh (bumps.ts), one signal bump per heater and one ground
-// per column (docs/layout.md, "Bumps").
+// per column (docs/design/layout.md §6).
 import { boundsOf, pin, type BumpInfo, type HeaterBumps, type LayoutCell, type Shape } from "./cell.ts";
 import { bumpField } from "./bumps.ts";
 import { meshLeads, type HeaterColumn } from "./leads.ts";

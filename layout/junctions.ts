@@ -1,5 +1,5 @@
-// Which free slots of a netlist's crossing networks get a loss-matched junction (docs/layout.md,
-// "Crossings"). A crossing's loss must be common to every path into an instance and to every path
+// Which free slots of a netlist's crossing networks get a loss-matched junction (docs/design/layout.md
+// §7.1). A crossing's loss must be common to every path into an instance and to every path
 // from a cell's inputs to its outputs, or the loss-tracking biases cannot cancel it. A junction in
 // every layer a track does not cross gives that (all paths between two columns meet the same
 // count), but makes every path pay every channel's whole depth. Here each node gets a potential

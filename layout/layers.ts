@@ -1,4 +1,4 @@
-// Layer maps and the design rules every drawn shape obeys (docs/layout.md). Cells draw on logical
+// Layer maps and the design rules every drawn shape obeys (docs/design/layout.md). Cells draw on logical
 // layers; a PDK map turns them into GDSII layer/datatype pairs when the library is written.
 
 export type LayerName = "si" | "heater" | "metal" | "padopen" | "pinrec" | "devrec" | "floorplan" | "text";
@@ -32,7 +32,7 @@ export const GENERIC_LAYERS: LayerMap = {
 export type PdkName = "ebeam" | "generic";
 export const LAYER_MAPS: Record<PdkName, LayerMap> = { ebeam: EBEAM_LAYERS, generic: GENERIC_LAYERS };
 
-/** Geometry of the drawn circuit, µm. Every number here is a design choice documented in docs/layout.md. */
+/** Geometry of the drawn circuit, µm. Every number here is a design choice documented in docs/design/layout.md. */
 export const RULES = {
   /** Strip waveguide width (EBeam 500 × 220 nm Si). */
   wgWidth: 0.5,
@@ -56,7 +56,7 @@ export const RULES = {
    * 60 µm pitch, the low end of Cu-pillar production pitch (60–125 µm, SPIL's Cu-pillar flip-chip
    * page). Two rows per field, the second offset by half a pitch and 52 µm on, so every bump is
    * 60 µm from its nearest neighbours and a lead passes between two bumps of the first row
-   * 10.5 µm from each (docs/layout.md, "Bumps").
+   * 10.5 µm from each (docs/design/layout.md §6).
    */
   bump: 34,
   padOpenInset: 2,
@@ -78,7 +78,7 @@ export const RULES = {
   splitHeaterPitch: 22.25,
   /**
    * Least gap the placement keeps from a heater strip's long side to Si not its own: the reviewer's
-   * thermal gap (docs/layout.md, "The reviewer's rules"). Staggered heater columns (stagger.ts) keep
+   * thermal gap (docs/design/layout.md §10.2). Staggered heater columns (stagger.ts) keep
    * it at 0.13 mm² per MZI on the quick start; 8.75 µm is what the 8 µm cell gap alone gives.
    */
   heaterClearance: 20,

@@ -1,4 +1,4 @@
-// The heaters' metal inside a placed netlist (docs/layout.md, "Bumps"): each column's heaters share
+// The heaters' metal inside a placed netlist (docs/design/layout.md §6): each column's heaters share
 // one ground bus over their input-end contacts, and each heater's output-end contact goes to a lane
 // of its own in a straight lane section right after the column. The lead leaves the contact
 // sideways (across its waveguide, into the gap beside it) and runs to its lane in that gap, between

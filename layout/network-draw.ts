@@ -1,5 +1,5 @@
-// Drawing one channel's crossing network (place-route.ts step 4; docs/layout.md, "Placement and
-// routing" and "Crossings"): tracks bent onto the crossing grid, a layer of crossings per odd-even
+// Drawing one channel's crossing network (place-route.ts step 4; docs/design/layout.md §4
+// and §7): tracks bent onto the crossing grid, a layer of crossings per odd-even
 // transposition step, a loss-matched junction in each free slot a path needs, and S-bends out to
 // the pins. Returns the crossings drawn.
 import type { CellRef, LayoutCell } from "./cell.ts";

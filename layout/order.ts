@@ -1,4 +1,4 @@
-// The order of each placement column's items (docs/layout.md, "Placement and routing"), chosen so
+// The order of each placement column's items (docs/design/layout.md §7.2), chosen so
 // that few crossings fall on one path: the junctions then give every path as many crossing cells
 // as the worst one crosses (junctions.ts), and each channel is as wide as its network is deep.
 // Only the vertical order of a column's items changes, never a connection. Layered graph drawing

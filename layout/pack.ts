@@ -1,4 +1,4 @@
-// Packing the design copies on the die (docs/layout.md, "Die"): copies are boxes of very different
+// Packing the design copies on the die (docs/design/layout.md §5): copies are boxes of very different
 // widths and heights (a cascade's levels, a small divider beside large adders), so rows of copies
 // left wide gaps. Within a strip of a trial width, either each copy goes in turn where the skyline
 // of what is placed leaves it lowest (then leftmost), or the skyline's lowest gap takes the copy

@@ -1,4 +1,4 @@
-// The layout's loss budget (docs/layout.md, "Loss budget"): on a design's drawn netlist, the most
+// The layout's loss budget (docs/design/layout.md §8): on a design's drawn netlist, the most
 // and the least lossy path from an input port to an output port, and what each loss comes from:
 // routes at ROUTE_LOSS_DB_PER_CM (their bends included: no separate bend loss is modelled) and
 // crossings and junctions at CROSSING_LOSS_DB each. Sub-circuits pass their port-to-port table up,

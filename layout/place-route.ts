@@ -1,4 +1,4 @@
-// Placement and routing of one netlist (docs/layout.md, "Placement and routing"):
+// Placement and routing of one netlist (docs/design/layout.md §4):
 // 1. every instance gets a column: its longest path from the inputs (a source with no inputs, such
 //    as a terminator on a dark input, sits just before its first successor); a connection that
 //    skips columns runs through them as a feed-through track;

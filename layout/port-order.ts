@@ -1,4 +1,4 @@
-// The drawn order of a design's sub-circuit ports (docs/layout.md, "Column order"). Where one
+// The drawn order of a design's sub-circuit ports (docs/design/layout.md §7.3). Where one
 // sub-circuit's outputs feed the next one's inputs, directly or through elementwise blocks (an
 // activation: in<k> → out<k>), the top cell's channels between them cross exactly the tracks whose
 // orders disagree. So the two sides are drawn in one order: the sub-circuit laid out first chooses

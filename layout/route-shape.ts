@@ -2,7 +2,7 @@
 // the GDSII limit of points per element. A feed-through track of a deep mesh bends in every
 // channel it passes (over 15,000 points on paper-4x8-trained). Each cut is at the middle of a
 // straight horizontal stretch, so the two flush ends abut square and the Si stays one waveguide;
-// the KLayout check joins pieces whose ends meet away from any pin (docs/layout.md).
+// the KLayout check joins pieces whose ends meet away from any pin (docs/reference/layout-files.md §2.1).
 import type { Shape } from "./cell.ts";
 import { MAX_XY_POINTS } from "./gds-write.ts";
 import { snap, type Pt } from "./geometry.ts";

@@ -1,4 +1,4 @@
-// Stacking a placement column (docs/layout.md, "Placement and routing"): the gap below each cell,
+// Stacking a placement column (docs/design/layout.md §4): the gap below each cell,
 // and which columns are split in two sub-columns (layout/leads.ts splitZone).
 import type { LayoutCell } from "./cell.ts";
 import { RULES } from "./layers.ts";

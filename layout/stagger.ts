@@ -1,4 +1,4 @@
-// Staggered heater columns (docs/layout.md, "Staggered heater columns"). A column of heaters
+// Staggered heater columns (docs/design/layout.md §4.2). A column of heaters
 // stacked whole keeps the heater clearance on both sides of every heater, and where heaters
 // alternate with the MZIs' reference arms every gap is a clearance. Spread over k columns, the
 // heaters alternating top-down, each heater's neighbours in its own column are tracks that pass

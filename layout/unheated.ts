@@ -1,7 +1,7 @@
 // An unheated section (a waveguide with `unheated: 1`, netlist/die/heaters.ts siteLeaves) is a plain
 // waveguide of whole periods at phase 0, so the route between its neighbours draws it: the layout
 // takes the section out of its netlist and joins what fed it to what it fed. A cell of its own would
-// cost a column and a channel (docs/layout.md, "Unheated sections"). A section between two ports of
+// cost a column and a channel (docs/design/layout.md §9.1). A section between two ports of
 // the netlist stays a cell: a port cannot be joined to a port.
 import type { Netlist } from "../netlist/ir.ts";
 import { isUnheatedSection } from "../netlist/models.ts";

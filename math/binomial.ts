@@ -1,6 +1,6 @@
 // Exact binomial statistics for yields: the regularized incomplete beta function, its inverse (the
 // beta quantile) and the Clopper–Pearson interval built from it. Used wherever a yield k/n or a
-// quantile's confidence is printed (docs/robustness.md, "How yields and tolerances are stated").
+// quantile's confidence is printed (docs/design/robustness.md §1.4).
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error below 1e-14 over the range we use). */
 export function logGamma(x: number): number {

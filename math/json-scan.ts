@@ -21,7 +21,7 @@ export interface ArrayOverLimit {
 }
 
 /**
- * The limits of every measurement, die, protocol and readings file (docs/cli.md, Limits): a
+ * The limits of every measurement, die, protocol and readings file (docs/reference/cli.md §9): a
  * readings file of paper-4x8's divide0 cell, all 14 rounds, holds 13182 array elements, its longest
  * array 520.
  */

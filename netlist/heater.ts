@@ -1,5 +1,5 @@
 // The thermo-optic phase shifter's model: what a heater costs in power and how long it must be drawn
-// (docs/layout.md, "Heaters"). One definition for the structure search's power (P_PI_WATTS), the
+// (docs/design/layout.md §3). One definition for the structure search's power (P_PI_WATTS), the
 // length encoding's shortest waveguide (netlist/formats/spice-dialect.ts) and the drawn heater.
 //
 // A heater of length L over a silicon waveguide shifts the phase by 2π·L·(dn/dT)·ΔT/λ, so a shift

@@ -1,13 +1,13 @@
 // Every IR type of the toolchain lives here: the phase table (mesh-synthesis output, the
 // contract other tools read) and the SAX-style circuit netlist the backends emit.
-// Conventions (MZI matrix, port numbering, mode order) are specified in docs/conventions.md.
+// Conventions (MZI matrix, port numbering, mode order) are specified in docs/reference/conventions.md.
 import type { Complex, Matrix2 } from "../math/complex.ts";
 
 // ---------------------------------------------------------------------------
 // Phase table (`*.phases.json` / `*.phases.csv`)
 // ---------------------------------------------------------------------------
 
-/** Name of the 2×2 MZI convention; see docs/conventions.md. */
+/** Name of the 2×2 MZI convention; see docs/reference/conventions.md. */
 export const MZI_CONVENTION = "MZ-in" as const;
 
 /** Quantized DAC codes of an element's phases (present only when quantization is on). */
@@ -120,7 +120,7 @@ export interface PhaseStage {
  * A nonlinear step between linear stages, applied per mode to the complex field z:
  *   relu:       z ↦ z if Re z > 0, else 0
  *   leaky-relu: z ↦ z if Re z > 0, else slope · z      (params.slope)
- * (an idealized coherent optical nonlinearity; see docs/conventions.md).
+ * (an idealized coherent optical nonlinearity; see docs/reference/conventions.md).
  */
 export interface ActivationStep {
   name: string;
@@ -242,7 +242,7 @@ export type PortMapInput =
   | {
       /**
        * Top-level input port in<k> of a closed-form cell (circuit info has `cell`): port k of the
-       * cell in its chip file (`optinc.chip/1`, docs/formats.md), which every copy of this design
+       * cell in its chip file (`optinc.chip/1`, docs/reference/chip-files.md), which every copy of this design
        * reads with the same weight. Without the chip file at hand, `weight`, `max` and `carries`
        * are left out.
        */
@@ -323,7 +323,11 @@ export interface PortMapDetector {
   step: number | number[];
   offset: number | number[];
   modes: number;
-  /** The decision rule in words, half steps included. */
+  /** A ratiometric detector's reference level r (absent: the detector decodes Re y itself). */
+  reference?: number;
+  /** With `reference`: the field its last input (in<modes>) reads, `<instance>,<port>` or `dark`. */
+  referenceReads?: string;
+  /** The decision rule in words, the reference and half steps included. */
   rule: string;
 }
 
@@ -341,7 +345,7 @@ export interface PortMapMonitor {
 }
 
 /** One heater's bumps on the drawn chip: an entry of the pad map (`optinc layout`,
- * `<file>.pads.json`, and `pads` of a design's port map; docs/layout.md). */
+ * `<file>.pads.json`, and `pads` of a design's port map; docs/reference/layout-files.md §3). */
 export interface PortMapPad {
   /** Instance path from the chip: cell copy / sub-circuit instance / phase instance. */
   heater: string;
@@ -358,7 +362,7 @@ export interface PortMapPad {
 }
 
 export interface PortMap {
-  format: "optinc.ports/1";
+  format: "optinc.ports/2";
   circuit: string;
   inputs: PortMapInput[];
   outputs: PortMapOutput[];
@@ -368,7 +372,7 @@ export interface PortMap {
   /** The function the output code computes, from the circuit info (unit_* entries, rounding). */
   function: Record<string, SettingValue>;
   /** The bumps of this design's heaters on the drawn chip: only in a compile with `--layout`
-   * (docs/layout.md), every copy's heaters, the entries of `<name>.pads.json` for this design. */
+   * (docs/reference/layout-files.md §3), every copy's heaters, the entries of `<name>.pads.json` for this design. */
   pads?: PortMapPad[];
   /** Who receives which output digit. */
   broadcast: {

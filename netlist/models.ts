@@ -222,7 +222,7 @@ export function getModel(component: string): Model | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// Non-linear behaviour (used by the simulator; documented in docs/netlists.md)
+// Non-linear behaviour (used by the simulator; documented in docs/reference/netlists.md §4–§5)
 // ---------------------------------------------------------------------------
 
 /** Amplitude of digit d from a pam_source. */

@@ -121,7 +121,7 @@ export interface DecisionProbe {
 
 /**
  * The widest decision a technology lets a base-L cell make, measured on probe cells built like
- * every cell (pipeline/compile/decision-bound.ts, docs/structures.md "The decision bound").
+ * every cell (pipeline/compile/decision-bound.ts, docs/design/structures.md §4).
  */
 export interface DecisionBound {
   /** Base of the cells (the link's PAM levels, or a narrower base inside). */
@@ -160,7 +160,7 @@ export interface StructureCost {
   /**
    * The cell with the largest decision threshold θ (in its integer v): a relative error ε between a
    * cell's bias and signal paths moves that decision by ε·θ, so the widest cell is what a
-   * technology's errors break first (docs/structures.md, "Narrow decisions").
+   * technology's errors break first (docs/design/structures.md §3).
    */
   widestDecision: { cell: string; theta: number };
   /**

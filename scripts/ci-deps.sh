@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages that tests need beyond Node: ngspice (runs the emitted decks as written),
-# python3-numpy (runs the reference simulator of docs/netlists.md) and klayout (reads, DRC-checks
+# python3-numpy (runs the reference simulator of docs/reference/netlists.md §12) and klayout (reads, DRC-checks
 # and extracts the layouts of optinc layout, scripts/klayout/check_layout.py). Each is installed only when
 # it is absent, so a machine that has them is left untouched and no network is needed.
 set -euo pipefail

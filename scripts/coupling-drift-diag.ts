@@ -1,4 +1,4 @@
-// What unseen input-coupling drift does to calibration from readings (docs/calibration.md §12):
+// What unseen input-coupling drift does to calibration from readings (docs/design/calibration.md §12):
 // one die measured twice by the simulated lab, with the coupling's walk and without it (a walk of
 // 1e-30 per step keeps the lab's noise stream the same), and the estimates compared with the truth.
 //

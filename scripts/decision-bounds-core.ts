@@ -1,4 +1,4 @@
-// The decision-bound table of docs/structures.md ("The decision bound"): one row per technology
+// The decision-bound table of docs/studies/structures.md §1: one row per technology
 // preset, one cell per cell base, each cell what decisionBound measures (seed 1, what limits it
 // included). scripts/decision-bounds.ts prints it; tests/docs/structures.test.ts compares it.
 import { technologyPreset } from "../dsl/technology-presets.ts";

@@ -1,6 +1,6 @@
 // `npx tsx scripts/decision-bounds.ts [preset…]`: the decision bound of every cell base at each
 // technology preset (calibrated, optimistic and foundry by default), seed 1, one line per base as
-// `--explain` prints it, then the rows of docs/structures.md's table ("The decision bound"), which
+// `--explain` prints it, then the rows of docs/studies/structures.md §1's table, which
 // tests/docs/structures.test.ts compares with the page.
 import { boundText } from "../pipeline/compile/decision-bound.ts";
 import { BOUND_BASES, BOUND_PRESETS, boundCell, boundRow, presetBound } from "./decision-bounds-core.ts";

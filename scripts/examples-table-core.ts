@@ -1,9 +1,9 @@
-// The README's "What each example builds" table: every bundled example compiled as `optinc
+// docs/studies/examples.md's "What each example builds" table: every bundled example compiled as `optinc
 // compile` compiles it (route = auto runs its structure search), and its row measured on that
 // compile: the structure built, MZIs, the yield at its own technology block as k/n with the 95 %
 // interval, and the verdict against its yield target. scripts/examples-table.ts writes the rows
-// to docs/figures/examples.json and splices the table into README.md; tests/docs/examples-table
-// .test.ts checks the README against the JSON and recomputes rows.
+// to docs/figures/examples.json and splices the table into that page; tests/docs/examples-table
+// .test.ts checks the page against the JSON and recomputes rows.
 import { readdirSync, readFileSync } from "node:fs";
 import { loadSpec } from "../dsl/load.ts";
 import { compileAggregator, StructureRefused } from "../pipeline/compile/route.ts";
@@ -53,6 +53,9 @@ export const structureLabel = (r: ClosedFormReport): string => (r.cascade ? `rad
 export const NO_CHIPS_BUILT = "no structure built: no chips drawn";
 
 const kOfN = (k: number, n: number): string => `${k}/${n} (${yieldInterval(k, n)})`;
+
+/** The page both example tables are spliced into. */
+export const EXAMPLES_PAGE = "docs/studies/examples.md";
 
 export const TABLE_BEGIN = "<!-- examples-table:begin -->";
 export const TABLE_END = "<!-- examples-table:end -->";
@@ -130,6 +133,6 @@ export function examplesTableMarkdown(rows: ExampleRow[]): string {
 export function spliceTable(readme: string, table: string, begin = TABLE_BEGIN, end = TABLE_END): string {
   const a = readme.indexOf(begin);
   const b = readme.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${begin} … ${end} section`);
+  if (a < 0 || b < a) throw new Error(`the page has no ${begin} … ${end} section`);
   return readme.slice(0, a) + table + readme.slice(b + end.length);
 }

@@ -1,9 +1,16 @@
 // `npx tsx scripts/examples-table.ts [example…]`: compile the examples (all of them by default;
-// the trained one trains, which takes minutes) and write docs/figures/examples.json and README.md's
+// the trained one trains, which takes minutes) and write docs/figures/examples.json and docs/studies/examples.md's
 // "What each example builds" table (scripts/examples-table-core.ts). Named examples update their
 // rows only.
 import { readFileSync, writeFileSync } from "node:fs";
-import { exampleNames, examplesTableMarkdown, exampleRow, spliceTable, type ExampleRow } from "./examples-table-core.ts";
+import {
+  EXAMPLES_PAGE as PAGE,
+  exampleNames,
+  examplesTableMarkdown,
+  exampleRow,
+  spliceTable,
+  type ExampleRow,
+} from "./examples-table-core.ts";
 
 const JSON_FILE = "docs/figures/examples.json";
 const all = exampleNames();
@@ -22,4 +29,4 @@ for (const ex of asked.length ? asked : all) {
 }
 rows = rows.filter((r) => all.includes(r.example)).sort((a, b) => all.indexOf(a.example) - all.indexOf(b.example));
 writeFileSync(JSON_FILE, `${JSON.stringify(rows, null, 2)}\n`);
-writeFileSync("README.md", spliceTable(readFileSync("README.md", "utf8"), examplesTableMarkdown(rows)));
+writeFileSync(PAGE, spliceTable(readFileSync(PAGE, "utf8"), examplesTableMarkdown(rows)));

@@ -1,9 +1,9 @@
-// The measurements behind README.md's "Which fab each design needs" table: each bundled example
+// The measurements behind docs/studies/examples.md's "Which fab each design needs" table: each bundled example
 // compiled as `optinc compile` compiles it, its files written to a scratch directory and read back
 // as `optinc verify` reads them, then the same library call as `optinc verify <dir> --tolerance
 // --trials 30` (per non-ideality, the technology axis left out) and `optinc verify <dir> --technology
 // <preset> --trials 100` (20 for the trained design). scripts/fab-table.ts writes the rows to
-// docs/figures/fab.json; scripts/fab-table-render.ts turns them into the README's section.
+// docs/figures/fab.json; scripts/fab-table-render.ts turns them into that section.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";

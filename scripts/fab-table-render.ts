@@ -1,4 +1,4 @@
-// README.md's "Which fab each design needs" section from docs/figures/fab.json (rows measured by
+// docs/studies/examples.md's "Which fab each design needs" section from docs/figures/fab.json (rows measured by
 // scripts/fab-table-core.ts): the method sentence, the table and every sentence that quotes one of
 // its figures, so no figure in the section is typed in by hand. Each Monte-Carlo tolerance carries
 // the confidence its die count reaches (verify/tolerance/statistics.ts), each yield its interval.
@@ -90,7 +90,7 @@ function findings(rows: FabRow[]): string[] {
   const out: string[] = [];
   const cal = technologyPreset("calibrated")!;
   out.push(
-    `The presets (docs/robustness.md gives the sources): \`optimistic\` ${presetText("optimistic")}; \`calibrated\` ` +
+    `The presets ([design/robustness.md §3](../design/robustness.md) gives the sources): \`optimistic\` ${presetText("optimistic")}; \`calibrated\` ` +
       `(a measured and corrected die) ${presetText("calibrated")}; \`foundry\` (as fabricated) ${presetText("foundry")}.`,
   );
   const closedForm = rows.filter((r) => r.tolerance && r.yields && r.built.startsWith("closed-form"));
@@ -102,7 +102,7 @@ function findings(rows: FabRow[]): string[] {
     );
   out.push(
     "Every figure is for the example as shipped: the closed-form cells carry each bias constant through the same MZIs as " +
-      "their signals and read their detectors relative to it (docs/formats.md §5), so a loss common to a cell's MZIs " +
+      "their signals and read their detectors relative to it ([reference/chip-files.md §5](../reference/chip-files.md)), so a loss common to a cell's MZIs " +
       "cancels; each tolerance is measured with the other non-idealities at zero.",
   );
   const trained = rows.find((r) => r.built === "trained ONN" && r.tolerance);
@@ -120,7 +120,7 @@ function findings(rows: FabRow[]): string[] {
     out.push(
       "No design survives the `foundry` preset as fabricated: not one chip is exact (the 95 % interval of " +
         ns.map((n) => `0/${n} is ${yieldInterval(0, n)}`).join(", of ") +
-        "); `optinc calibrate` re-programs a measured foundry die ([docs/calibration.md](docs/calibration.md) measures how many become exact).",
+        "); `optinc calibrate` re-programs a measured foundry die ([calibration.md](calibration.md) measures how many become exact).",
     );
   }
   return out;

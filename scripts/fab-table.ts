@@ -1,10 +1,10 @@
 // `npx tsx scripts/fab-table.ts [example…]`: measure the examples (all of them by default; the
 // trained one trains and simulates 5,230 MZIs per die: the longest part) and write
-// docs/figures/fab.json and README.md's "Which fab each design needs" section
+// docs/figures/fab.json and docs/studies/examples.md's "Which fab each design needs" section
 // (scripts/fab-table-core.ts measures, scripts/fab-table-render.ts writes). Named examples update
-// their rows only. `--render` rewrites the README from the JSON without measuring.
+// their rows only. `--render` rewrites the page from the JSON without measuring.
 import { readFileSync, writeFileSync } from "node:fs";
-import { exampleNames, spliceTable } from "./examples-table-core.ts";
+import { EXAMPLES_PAGE as PAGE, exampleNames, spliceTable } from "./examples-table-core.ts";
 import { FAB_TABLE_OMITS, fabRow, fabTableExamples, type FabRow } from "./fab-table-core.ts";
 import { FAB_BEGIN, FAB_END, fabTableMarkdown } from "./fab-table-render.ts";
 
@@ -43,4 +43,4 @@ if (!args.includes("--render"))
     // Each row is saved as soon as it is measured: a long run interrupted keeps what it finished.
     save(row);
   }
-writeFileSync("README.md", spliceTable(readFileSync("README.md", "utf8"), fabTableMarkdown(save()), FAB_BEGIN, FAB_END));
+writeFileSync(PAGE, spliceTable(readFileSync(PAGE, "utf8"), fabTableMarkdown(save()), FAB_BEGIN, FAB_END));

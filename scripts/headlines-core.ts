@@ -1,6 +1,6 @@
 // The seed papers' headline figures against what optinc prints. Every optinc figure here is read
 // from the --json output of the very command the table shows, run in-process; the table is
-// written into docs/allreduce.md by scripts/headlines.ts and checked by tests/docs/headlines.test.ts.
+// written into docs/studies/allreduce.md by scripts/headlines.ts and checked by tests/docs/headlines.test.ts.
 import { main } from "../cli/main.ts";
 import { sourceLabel } from "../system/models/sources.ts";
 
@@ -234,12 +234,17 @@ export function headlinesMarkdown(rows: Headline[]): string {
 }
 
 export const START = "<!-- headlines:start (scripts/headlines.ts writes this table) -->";
+
+/** The provenance line above each table of the block: the command and the commit measured at. */
+export function provenance(commit: string): string {
+  return `Regenerate: \`npx tsx scripts/headlines.ts\` · measured at \`${commit}\``;
+}
 export const END = "<!-- headlines:end -->";
 
 /** The doc with the table between the markers replaced. */
 export function spliceHeadlines(doc: string, table: string): string {
   const a = doc.indexOf(START);
   const b = doc.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`docs/allreduce.md has no ${START} … ${END} block`);
+  if (a < 0 || b < a) throw new Error(`docs/studies/allreduce.md has no ${START} … ${END} block`);
   return `${doc.slice(0, a + START.length)}\n${table}\n${doc.slice(b)}`;
 }

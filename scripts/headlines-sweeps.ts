@@ -1,6 +1,6 @@
-// The sweeps beside the headline table (docs/allreduce.md): each cell is read from the --json
+// The sweeps beside the headline table (docs/studies/allreduce.md): each cell is read from the --json
 // output of the headline's command with one flag or --param changed, run in-process.
-import { allreduceJson, ODDL_BEST, OPTINC_LLAMA, OPTINC_RESNET, WRHT } from "./headlines-core.ts";
+import { allreduceJson, ODDL_BEST, OPTINC_LLAMA, OPTINC_RESNET, provenance, WRHT } from "./headlines-core.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the --json result, read by path
 type Json = Record<string, any>;
@@ -104,24 +104,38 @@ export async function optincSweep(keep: (i: number) => boolean = () => true): Pr
   ].join("\n");
 }
 
-/** Every sweep, as the markdown that follows the headline table. */
-export async function sweepsMarkdown(): Promise<string> {
+/** Every sweep, as the markdown that follows the headline table; each table under its provenance line (measured at `commit`). */
+export async function sweepsMarkdown(commit: string): Promise<string> {
   const [alpha, electrical, oddl, optinc] = await Promise.all([wrhtAlphaSweep(), electricalSweep(), oddlSweep(), optincSweep()]);
+  const line = provenance(commit);
+  const [resnet, llama] = optinc.split("\n\n");
   return [
     "ODDL (the best-baseline command with one change):",
+    "",
+    line,
     "",
     oddl,
     "",
     "WRHT against the per-step overhead α (the first WRHT command with `--latency` changed):",
     "",
+    line,
+    "",
     alpha,
     "",
     "WRHT against the electrical systems' rate (`--latency 48us --electrical-bandwidth …`):",
+    "",
+    line,
     "",
     electrical,
     "",
     "OptINC against the compute per iteration (the OptINC commands with `--compute-time` changed; same FLOP rate):",
     "",
-    optinc,
+    line,
+    "",
+    resnet,
+    "",
+    line,
+    "",
+    llama,
   ].join("\n");
 }

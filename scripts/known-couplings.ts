@@ -1,4 +1,4 @@
-// A study's oracle for the crosstalk (LabSetup.knownCouplings; docs/calibration.md §12, "Which
+// A study's oracle for the crosstalk (LabSetup.knownCouplings; docs/design/calibration.md §8.3, "Which
 // couplings the flips break"): the true die's couplings handed to the estimate on the pairs a spec
 // selects, from the session's start, so a study asks which couplings a departure breaks.
 //

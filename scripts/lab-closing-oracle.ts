@@ -1,5 +1,5 @@
 // How far a closing round at the operating point could take a calibration from readings
-// (docs/calibration.md §12, `crosstalk`): after the session, the estimated die is moved, from the
+// (docs/design/calibration.md §10.3, `crosstalk`): after the session, the estimated die is moved, from the
 // TRUE die, so that it realizes what the true die realizes at the programmed codes — every θ, then
 // also every entry's phase relative to its row (stage transfer, after one complex factor per row
 // and the upstream row's phase on each stage input, as lab-diagnose.ts) — the codes solved again,

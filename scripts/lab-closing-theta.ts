@@ -1,5 +1,5 @@
-// What the closing rounds' θ reads do on one die (docs/calibration.md §12, "What the closing θ round
-// misses"): per pass and stage, each θ's true miss at the programmed codes (true − estimated realized
+// What the closing rounds' θ reads do on one die (docs/design/calibration.md §10.3, the per-entry θ
+// round): per pass and stage, each θ's true miss at the programmed codes (true − estimated realized
 // phase) against the move its dither asks (LabSession.closingFits, the fit the session then absorbs),
 // and which dithers move nothing and why (closing-fit.ts: "dark", no light predicted at the dump;
 // "nonlinear"; "noisy", a standard error over 20 mrad); at each closing phase round, per stage, how

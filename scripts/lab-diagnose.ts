@@ -1,4 +1,4 @@
-// Where a calibration from readings goes wrong on one die (docs/calibration.md §9): per entry, its
+// Where a calibration from readings goes wrong on one die (docs/design/calibration.md §8): per entry, its
 // stage's transfer (stage input → row) on the true die against the estimated die at the programmed
 // codes, after one complex factor per row and the upstream row's own factor on each stage input (the
 // gauges the estimate may carry), with its θ and φ misses; then every row's field over all raw

@@ -2,7 +2,7 @@
 // it writes and of the estimated die, the readings it took, the inputs exact on the true die and the
 // acceptance verdict, with the calibration's CPU time (the simulated instruments excluded). Two
 // versions of the code that give the same lines decide the same; a speed-up must leave them as
-// they are (docs/calibration.md §9). Dies are drawn as scripts/lab-study.ts draws them.
+// they are (docs/design/calibration.md §8). Dies are drawn as scripts/lab-study.ts draws them.
 //
 //   npx tsx scripts/lab-fingerprint.ts <compile-out-dir> add0:0:5 divide0:0:2:crosstalk …   (cell:first:count[:departures])
 import { createHash } from "node:crypto";

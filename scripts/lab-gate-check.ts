@@ -1,4 +1,4 @@
-// Whether a session's gate scans read what the true die's ReLUs pass (docs/calibration.md §12): per
+// Whether a session's gate scans read what the true die's ReLUs pass (docs/design/calibration.md §10.1): per
 // gate sweep (a gated row's reference φ turned, read past the ReLU at the next stage's dumps), the
 // steps that passed light as read (over half the sweep's largest reading) against the steps where the
 // true die's row field has a positive real part, and the row shift fitted from each

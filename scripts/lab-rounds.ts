@@ -1,4 +1,4 @@
-// One calibration session followed round by round against the true die (docs/calibration.md §12,
+// One calibration session followed round by round against the true die (docs/design/calibration.md §8.3,
 // "A law from pairs of either sign"): after every round, the crosstalk law the estimate holds and its
 // couplings, and for one part each row's entries as |true|/|estimated| transfer (stage input → row,
 // at the programmed codes) with the first entry's over the last's; at every magnitude scan of the

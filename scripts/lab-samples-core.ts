@@ -1,4 +1,4 @@
-// Samples of the calibration-from-readings studies behind docs/calibration.md §9 and §12: the first
+// Samples of the calibration-from-readings studies behind docs/studies/calibration.md §4 and §6: the first
 // few dies of every row, die by die (exact inputs, acceptance verdict, readings). The full studies
 // take 25 minutes per departure class; a sample takes seconds, so tests/docs/calibration-figures.test.ts
 // can recompute samples and hold the docs' rows to them (docs/figures/lab-samples.json).
@@ -11,7 +11,7 @@ import { compileAggregator } from "../pipeline/compile/route.ts";
 import { cellDesigns } from "./fab-study-core.ts";
 import { labStudy, type LabDieRecord } from "./lab-study-core.ts";
 
-/** Dies per sample, and the studies' seed (docs/calibration.md §9: die seeds 1000003 + d, lab seeds 7 + d). */
+/** Dies per sample, and the studies' seed (docs/studies/calibration.md §4: die seeds 1000003 + d, lab seeds 7 + d). */
 export const SAMPLE_DIES = 3;
 export const SAMPLE_SEED = 1;
 
@@ -45,7 +45,7 @@ export interface LabSamplesFile {
   samples: LabSample[];
 }
 
-/** The rows the docs hold: every cell design of the closed-form examples without departure (§9), and paper-4x8's under every class (§12). */
+/** The rows the docs hold: every cell design of the closed-form examples without departure (docs/studies/calibration.md §4, §5), and paper-4x8's under every class (§6). */
 export function sampleRows(): { example: string; departure: string }[] {
   return [
     { example: "paper-4x8", departure: "none" },

@@ -1,7 +1,7 @@
-// Writes docs/figures/lab-samples.json: the first dies of every row of docs/calibration.md §9 and
-// §12, die by die (scripts/lab-samples-core.ts). Re-run it with the studies whenever calibration
+// Writes docs/figures/lab-samples.json: the first dies of every row of docs/studies/calibration.md §4 and
+// §6, die by die (scripts/lab-samples-core.ts). Re-run it with the studies whenever calibration
 // changes; tests/docs/calibration-figures.test.ts recomputes the samples and fails when they move.
-// `--departure a,b` re-samples only those classes (`none`: §9's rows) and keeps the file's others;
+// `--departure a,b` re-samples only those classes (`none`: §4's rows) and keeps the file's others;
 // `--design d,e` (with `--departure`) only those cell designs of them;
 // `--out f` writes f instead (two halves on two cores, then `--merge a.json,b.json`: each row from
 // the file that re-sampled it, in the table's order).

@@ -1,12 +1,12 @@
 // Protocol settings other than the defaults, from a study script's arguments (the ablations the
-// studies of docs/calibration.md §12 measure): --points <n> (readings per fringe sweep, default 40),
+// studies of docs/studies/calibration.md §6 measure): --points <n> (readings per fringe sweep, default 40),
 // --closing-per-entry (LabSetup.closingPerEntry), --no-closing (LabSetup.closing = false: no
 // closing rounds after a refusal), --no-closing-isolate (LabSetup.closingIsolate = false: the closing
 // φ round lit by a spread subset of the acceptance inputs, as before), --no-trips (LabSetup.trips =
 // false: no trip round after the closing passes), --no-phi-partner (LabSetup.phiPartner = false: a φ
 // pair's aggressor near the partner alone read onto the victim, as before), --no-level-trim (LabSetup.levelTrim = false: no receiver trim
 // after a refusal) and --signed-law (LabSetup.lawMagnitude = false: the crosstalk law
-// fitted to the pairs read positive only, the rule before §12's "A law from pairs of either sign") and
+// fitted to the pairs read positive only, the rule before docs/design/calibration.md §8.3's "A law from pairs of either sign") and
 // --no-floor (LabSetup.crosstalkFloor = false: no floor probe, no chip-wide floor modelled) and
 // --dark-meters (LabSetup.brightMeters = false: unread meters predicted where the estimate puts them),
 // --pair-kappa <κ> (LabSetup.pairKappa: the pairs' reach, by default 0.005 and after a departure from

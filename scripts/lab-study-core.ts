@@ -116,7 +116,7 @@ export function rowFieldErrors(zt: [number, number][][], ze: [number, number][][
 const median = (x: number[]): number => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] ?? 0;
 const rms = (x: number[]): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
 
-/** The studies' die d of a cell design (docs/calibration.md §9: die seed 1000003·seed + d, foundry process), departed as asked. */
+/** The studies' die d of a cell design (docs/studies/calibration.md §4: die seed 1000003·seed + d, foundry process), departed as asked. */
 export function studyDie(circuit: Circuit, name: string, d: number, departures: readonly string[] = [], seed = 1): FabDie {
   const stream = seed * 1000003 + d;
   return departDie(drawFabDie(circuit, FAB_TECHNOLOGIES.foundry!, stream, `${name} fab ${d}`), circuit, departures, stream);

@@ -1,10 +1,10 @@
 // Calibration from readings on fabricated dies of every closed-form cell design of a compiled
-// directory (scripts/lab-study-core.ts): the table of docs/calibration.md §9.
+// directory (scripts/lab-study-core.ts): the table of docs/studies/calibration.md §4.
 //
 //   npx tsx scripts/lab-study.ts <compile-out-dir> [--dies 100] [--seed 1] [--cell add1] [--departure crosstalk,…] [--first 0] [--points 40] [--closing-per-entry] [--known-couplings <words>] [--progress]
 //
 // --points sets the readings per fringe sweep (LabSetup.points, default 40) and --closing-per-entry
-// turns on LabSetup.closingPerEntry: ablations of the protocol (docs/calibration.md §12).
+// turns on LabSetup.closingPerEntry: ablations of the protocol (docs/design/calibration.md §12).
 // --departure takes the classes of fab/departures.ts and the crosstalk class's parts one at a time
 // (crosstalk-spread, -strong, -flip, -wide: the whole class's dies with the other parts left out).
 // --known-couplings hands the estimate the true die's couplings on the pairs its words select

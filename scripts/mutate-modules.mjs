@@ -1,4 +1,4 @@
-// The core modules under mutation testing (docs/testing.md): what each one is, the files Stryker
+// The core modules under mutation testing (docs/design/testing.md §3): what each one is, the files Stryker
 // mutates, and the only test files it runs against them, so one module takes minutes on 2 cores.
 // Used by stryker.config.mjs and scripts/mutate.mjs.
 export const MODULES = {

@@ -1,4 +1,4 @@
-// The `calibrated` technology preset from measurement (issue #37 item 5): what verify's Monte-Carlo
+// The `calibrated` technology preset from measurement : what verify's Monte-Carlo
 // must assume so that its chips decide as closely as dies calibrated from readings do.
 //
 // Measured: fabricated dies (fab/, the simulated world) calibrated by `calibrate --readings`'s
@@ -11,7 +11,7 @@
 // Fit: the s at which a quantile of the model's worst margins (the median, or the worst tenth)
 // equals the measured one (bisection in log s; the margin falls monotonically with s). A functional fit: the per-coupler balance
 // residual of the estimate is not the right figure, since the row gains the session reads absorb
-// most of it (docs/robustness.md, "Technology presets").
+// most of it (docs/design/robustness.md §3).
 import type { Circuit, PhaseTable } from "../netlist/ir.ts";
 import { drawFabDie } from "../fab/draw.ts";
 import { departDie } from "../fab/departures.ts";

@@ -1,5 +1,5 @@
 // The `calibrated` preset's phase σ and coupler imbalance fitted to dies calibrated from readings
-// (scripts/preset-fit-core.ts says how): the table of docs/robustness.md, "Technology presets".
+// (scripts/preset-fit-core.ts says how): the table of docs/design/robustness.md §3.
 //
 //   npx tsx scripts/preset-fit.ts <compile-out-dir> [--dies 30] [--trials 200] [--seed 1] [--cell add1] [--departure c,…]
 //     [--quantile 0.5] [--save margins.json] [--load margins.json] [--progress]

@@ -1,6 +1,6 @@
 // The decision bound's probe cells (pipeline/compile/decision-bound.ts) drawn at a technology preset:
-// per vmax, how many of `dies` Monte-Carlo dies are exact (seed 1), the number docs/robustness.md
-// and docs/layout.md compare cell structures by.
+// per vmax, how many of `dies` Monte-Carlo dies are exact (seed 1), the number docs/design/digit-cells.md §2.2
+// and docs/studies/layout.md §8 compare cell structures by.
 // npx tsx scripts/probe-ladder.ts [vmax,vmax,…] [dies] [preset] [levels]
 import { probeDesign } from "../pipeline/compile/decision-bound.ts";
 import { chipTrial } from "../verify/cells/chip-yield.ts";

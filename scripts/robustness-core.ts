@@ -1,4 +1,4 @@
-// The tolerance figures docs/robustness.md quotes for the quick-start chip (examples/paper-4x8.optinc,
+// The tolerance figures docs/studies/robustness.md quotes for the quick-start chip (examples/paper-4x8.optinc,
 // closed-form): what `optinc verify <dir> --tolerance` prints on its emitted files, 20 dies at the
 // spec's own `calibrated` block and 299 dies `--technology foundry`. Each figure becomes the phrase
 // the page states it in, so a test finds the phrase, or names the one the page lost.

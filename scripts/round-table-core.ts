@@ -1,4 +1,4 @@
-// The protocol's round table of docs/calibration.md §10, measured: paper-4x8 compiled, a foundry
+// The protocol's round table of docs/studies/calibration.md §3, measured: paper-4x8 compiled, a foundry
 // die of its divide0 cell drawn (seed 3) and measured by the simulated lab (seed 1), each round's
 // steps, photodiode readings (the reference tap not counted), readings per MZI and lab time. The
 // commands are the documented ones, run in process (scripts/round-table.ts writes the table;

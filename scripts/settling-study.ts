@@ -1,4 +1,4 @@
-// The settling probe alone (docs/calibration.md §10) on the dies of the lab study (scripts/lab-study-core.ts:
+// The settling probe alone (docs/design/calibration.md §9.2) on the dies of the lab study (scripts/lab-study-core.ts:
 // die seeds 1000003·seed + d, lab seeds 7·seed + d): the dark round and the probe, then what it read.
 // Per cell design and departure class: dies on which a tail was read, the range of the largest tail
 // (relative to its heater's reading), of τ and of the full-step wait where one was read.

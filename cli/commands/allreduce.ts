@@ -55,7 +55,7 @@ interface Flags {
   astra?: string;
 }
 
-/** The circuit is not exact under the chosen non-idealities (docs/allreduce.md). */
+/** The circuit is not exact under the chosen non-idealities (docs/guide/allreduce.md §4). */
 const INEXACT = ALLREDUCE.inexact;
 
 export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
@@ -90,7 +90,7 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--astra <dir>", "also write ASTRA-sim inputs (network YAML, system JSON) for OptINC and ring at the largest N")
     .option("--electrical-bandwidth <rate>", "per-server rate of the electrical baselines (default: the optical rate)")
     .option("--models <list>", `compare these cost models per iteration on the workload, or all (${MODEL_NAMES.join(", ")})`)
-    .option("--param <name=value,...>", "override cost-model inputs (docs/allreduce.md lists names, SI units and defaults)")
+    .option("--param <name=value,...>", "override cost-model inputs (docs/design/system-models.md §3 lists names, SI units and defaults)")
     .option("--allow-inexact", "with --netlist: exit 0 even when the circuit's outputs differ from the golden quantized average")
     .addHelpText(
       "after",
@@ -145,7 +145,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
         if (bad) {
           out.usage(
             `the options give a figure that is not a finite number (${bad}): an option is too large or too small`,
-            "check --size, --bandwidth, --latency and every --param value against docs/allreduce.md",
+            "check --size, --bandwidth, --latency and every --param value against docs/guide/allreduce.md §5",
           );
           return void out.finish(null);
         }

@@ -132,18 +132,26 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
       const exact = r.after ? r.after.exact === r.after.cases : null;
       if (exact === false || r.result.outOfRange.length)
         notCalibrated(out, measured, exact === false ? "the calibrated die is not exact" : "some drive codes are out of range");
-      out.note(
-        [
-          `calibrate ${t.name} for fabricated die "${any.die.id}": ${any.die.heaters.length} heaters driven (${any.die.drive.bits}-bit, crosstalk compensated; largest phase error ${sci(r.result.maxPhaseErrorRad)} rad)`,
-          ...(r.before && r.after
-            ? [
-                `  exact on the die: ${pct(r.before.exactFraction)} with nominal drive → ${pct(r.after.exactFraction)} calibrated (${r.after.cases} cases)`,
-              ]
-            : []),
-          `  wrote ${r.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json)`,
-          ...(exact === false ? ["FAIL: the calibrated die is not exact"] : []),
-        ].join("\n"),
-      );
+      const shortFab = [
+        `calibrate ${t.name} for fabricated die "${any.die.id}": ${any.die.heaters.length} heaters driven`,
+        ...(r.before && r.after ? [`  exact on the die: ${pct(r.before.exactFraction)} → ${pct(r.after.exactFraction)} calibrated`] : []),
+        `  wrote ${r.files.size} files to ${relative(ctx.io.cwd, outDir) || "."}`,
+        ...(exact === false ? ["FAIL: the calibrated die is not exact"] : []),
+      ];
+      if (!out.g.verbose) out.note(shortFab.join("\n"));
+      else
+        out.note(
+          [
+            `calibrate ${t.name} for fabricated die "${any.die.id}": ${any.die.heaters.length} heaters driven (${any.die.drive.bits}-bit, crosstalk compensated; largest phase error ${sci(r.result.maxPhaseErrorRad)} rad)`,
+            ...(r.before && r.after
+              ? [
+                  `  exact on the die: ${pct(r.before.exactFraction)} with nominal drive → ${pct(r.after.exactFraction)} calibrated (${r.after.cases} cases)`,
+                ]
+              : []),
+            `  wrote ${r.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json)`,
+            ...(exact === false ? ["FAIL: the calibrated die is not exact"] : []),
+          ].join("\n"),
+        );
       return {
         outDir: flags.out,
         die: any.die.id,
@@ -206,7 +214,13 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     lines.push(`  wrote ${result.files.size} files to ${relative(ctx.io.cwd, outDir) || "."}`);
     if (exact === false || !result.corrected)
       lines.push(`FAIL: ${!result.corrected ? "the die is not fully correctable" : "the calibrated die is not exact"}`);
-    out.note(lines.join("\n"));
+    // By default: the first line, the verdict and where the files are (--verbose: every part's residual).
+    out.note(
+      (out.g.verbose
+        ? lines
+        : lines.filter((l, i) => i === 0 || /^ {2}(exact on the die|wrote|every element|\d+ elements? cannot)|^FAIL/.test(l))
+      ).join("\n"),
+    );
     // --quiet prints only problems: the elements that could not be corrected and the verdict.
     if (out.g.quiet && !out.json && (exact === false || !result.corrected)) {
       ctx.io.stderr.write(
@@ -279,43 +293,54 @@ Exit codes: 0 every element reached its target and the die decodes every case ex
     // Crosstalk a pairs round found off its law (law-departure.ts): pairs read wider, φ pairs read.
     const departed = session.lawDeparture;
     const fmt = (x: number[]): string => x.map((v) => v.toFixed(3)).join(", ");
-    out.note(
-      [
-        `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
-        settlingLine(session.settling),
-        `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings above a chip-wide floor of ${sci(res.estimatedDie.crosstalkFloor ?? 0)}; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
-        ...dark.map(
-          ([ro, sweeps]) =>
-            `  monitor ${ro} read dark throughout ${sweeps.length} sweep${sweeps.length > 1 ? "s" : ""} that lit it: a dead or disconnected photodiode (what it identifies is estimated from its dark current)`,
-        ),
-        ...dead.map(
-          (ro) =>
-            `  monitor ${ro} read a flat fringe: named dead, what it measures read again past it (a fan-in monitor its light reaches, or the row's reader)`,
-        ),
-        ...(departed
-          ? [
-              `  crosstalk off its law: ${departed.off} of ${departed.pairs} near pairs of ${departed.part} read more than the law's own size from it; from there on, pairs read out to ${100 * DEPARTED_KAPPA} % of the aggressor's phase, the φs read pair by pair too, and each through sweep at ${THROUGH_MONITORS} monitor`,
-            ]
-          : []),
-        ...(session.levelTrim
-          ? [
-              `  receiver levels trimmed from a refused acceptance round (per detector mode, step × a and offset + b·step: a = ${fmt(session.levelTrim.scale)}, b = ${fmt(session.levelTrim.shift)}), then the acceptance round again`,
-            ]
-          : []),
-        `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
-        ...a.failing
-          .slice(0, flags.show)
-          .map(
-            (f) =>
-              `    inputs [${f.inputs.join(", ")}]: expected [${f.expected.join(", ")}], read levels [${fmt(f.read)}], margin [${fmt(f.margin)}] step`,
+    const brief = [
+      `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds`,
+      `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters, ${res.estimatedDie.crosstalk.length} crosstalk couplings`,
+      `  acceptance: ${a.accepted} of ${a.cases} inputs decode with the guard, ${a.wrong} wrongly`,
+      `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} in ${(ms / 1000).toFixed(1)} s`,
+      a.pass
+        ? `  ACCEPTED on readings: cell ${r.read.doc.cell}`
+        : `FAIL: cell ${r.read.doc.cell} is refused on its readings; measure it again or set the die aside`,
+    ];
+    if (!out.g.verbose) out.note(brief.join("\n"));
+    else
+      out.note(
+        [
+          `calibrate ${t.name} from readings of die "${r.read.doc.die}": ${totals.rounds} rounds, ${formatTotals(totals)}`,
+          settlingLine(session.settling),
+          `  estimated ${res.identified} of ${res.estimatedDie.heaters.length} heaters (${res.parked} not identified: a gauge the next stage absorbs, driven at code 0), ${res.estimatedDie.crosstalk.length} crosstalk couplings above a chip-wide floor of ${sci(res.estimatedDie.crosstalkFloor ?? 0)}; largest phase error on the estimate ${sci(res.maxPhaseErrorRad)} rad`,
+          ...dark.map(
+            ([ro, sweeps]) =>
+              `  monitor ${ro} read dark throughout ${sweeps.length} sweep${sweeps.length > 1 ? "s" : ""} that lit it: a dead or disconnected photodiode (what it identifies is estimated from its dark current)`,
           ),
-        ...(a.failing.length > flags.show ? [`    … ${a.failing.length - flags.show} more in ${t.name}.lab-calibration.json`] : []),
-        `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates and the acceptance in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
-        a.pass
-          ? `  ACCEPTED on readings: cell ${r.read.doc.cell} of die "${r.read.doc.die}" decodes every driven input`
-          : `FAIL: cell ${r.read.doc.cell} of die "${r.read.doc.die}" is refused on its readings (${a.failing.length} of ${a.cases} inputs miss the guard)${dark.length ? `; monitors read dark: ${dark.map(([ro]) => ro).join(", ")}` : ""}; measure it again (optinc protocol, measure) or set the die aside`,
-      ].join("\n"),
-    );
+          ...dead.map(
+            (ro) =>
+              `  monitor ${ro} read a flat fringe: named dead, what it measures read again past it (a fan-in monitor its light reaches, or the row's reader)`,
+          ),
+          ...(departed
+            ? [
+                `  crosstalk off its law: ${departed.off} of ${departed.pairs} near pairs of ${departed.part} read more than the law's own size from it; from there on, pairs read out to ${100 * DEPARTED_KAPPA} % of the aggressor's phase, the φs read pair by pair too, and each through sweep at ${THROUGH_MONITORS} monitor`,
+              ]
+            : []),
+          ...(session.levelTrim
+            ? [
+                `  receiver levels trimmed from a refused acceptance round (per detector mode, step × a and offset + b·step: a = ${fmt(session.levelTrim.scale)}, b = ${fmt(session.levelTrim.shift)}), then the acceptance round again`,
+              ]
+            : []),
+          `  acceptance from the output detectors' readings: ${a.accepted} of ${a.cases} inputs decode with the guard (${fmt(a.guardSteps)} step per detector mode), ${a.wrong} decode wrongly; worst margin as read ${fmt(a.worstMarginSteps)} step`,
+          ...a.failing
+            .slice(0, flags.show)
+            .map(
+              (f) =>
+                `    inputs [${f.inputs.join(", ")}]: expected [${f.expected.join(", ")}], read levels [${fmt(f.read)}], margin [${fmt(f.margin)}] step`,
+            ),
+          ...(a.failing.length > flags.show ? [`    … ${a.failing.length - flags.show} more in ${t.name}.lab-calibration.json`] : []),
+          `  wrote ${res.files.size} files to ${relative(ctx.io.cwd, outDir) || "."} (drive codes in ${t.name}.drive.json, estimates and the acceptance in ${t.name}.lab-calibration.json); calibration (replaying the readings, estimating, programming) took ${(ms / 1000).toFixed(1)} s`,
+          a.pass
+            ? `  ACCEPTED on readings: cell ${r.read.doc.cell} of die "${r.read.doc.die}" decodes every driven input`
+            : `FAIL: cell ${r.read.doc.cell} of die "${r.read.doc.die}" is refused on its readings (${a.failing.length} of ${a.cases} inputs miss the guard)${dark.length ? `; monitors read dark: ${dark.map(([ro]) => ro).join(", ")}` : ""}; measure it again (optinc protocol, measure) or set the die aside`,
+        ].join("\n"),
+      );
     return {
       outDir: flags.out,
       die: r.read.doc.die,

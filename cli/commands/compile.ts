@@ -1,9 +1,10 @@
 // optinc compile <spec> [-o dir] [--seed n] [--jobs N]: spec → trained, Σ·U-approximated ONN → every netlist
 // backend, phase tables and <name>.report.json/.html, verified on the emitted netlist.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import {
+  aggregatorDigest,
   aggregatorFiles,
   aggregatorSummary,
   closedFormNotExactHint,
@@ -41,7 +42,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       "threads for Monte-Carlo trials and the compose pass's cases (default: the core count; the output does not depend on it)",
       jobsArg,
     )
-    .option("--force", "compile even when the resource estimate is above its limits (docs/cli.md)")
+    .option("--force", "compile even when the resource estimate is above its limits (docs/reference/cli.md §9.1)")
     .option(
       "--no-evaluate",
       "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there",
@@ -49,7 +50,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     .option("--explain", "route = auto: try every structure and print the table of structures considered (cost, yield, tolerance)")
     .option(
       "--check-budget <cases>",
-      "route = auto: cell cases per Monte-Carlo chip above which a structure is tried only after every structure within it (default 300000; docs/structures.md)",
+      "route = auto: cell cases per Monte-Carlo chip above which a structure is tried only after every structure within it (default 300000; docs/design/structures.md)",
       checkBudgetArg,
     )
     .option(
@@ -104,7 +105,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
             explain: flags.explain,
             checkBudget: flags.checkBudget,
             skipEvaluation: !flags.evaluate,
-            onPass: (p) => out.note(`${p}…`),
+            onPass: (p) => out.progress(`${p}…`),
             onEpoch: (unit, s, budget) => {
               if (bar) {
                 if (unit !== current) {
@@ -113,7 +114,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
                   current = unit;
                 }
                 bar.update(s.epoch, { exact: `${s.exact}`, phase: s.phase });
-              } else if (live && (s.epoch % 10 === 0 || s.violations === 0)) {
+              } else if (live && g.verbose && (s.epoch % 10 === 0 || s.violations === 0)) {
                 out.note(`  ${unit} epoch ${s.epoch} (${s.phase}): exact ${s.exact}, margin violations ${s.violations}`);
               }
             },
@@ -137,7 +138,7 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
         const name = checked.spec.name;
         let layout: CompileLayout | null = null;
         if (flags.layout) {
-          out.note("layout…");
+          out.progress("layout…");
           const t0 = performance.now();
           try {
             layout = layoutOfCompile(dir, name, result.result.files);
@@ -185,12 +186,15 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
           ]);
         }
         const search = result.route === "closed-form" ? result.report.structure : null;
+        const shownDir = inputPath(ctx, flags.out) === dir ? flags.out : dir;
         out.note(
           [
             ...(flags.explain && search ? structureTable(search) : []),
-            ...aggregatorSummary(result, g.color.bold),
-            ...(layout ? [layoutLine(layout.summary)] : []),
-            `  wrote ${files.size} files to ${inputPath(ctx, flags.out) === dir ? flags.out : dir} in ${report.timing.total!.toFixed(1)} s`,
+            ...(g.verbose ? aggregatorSummary(result, g.color.bold) : aggregatorDigest(result, g.color.bold)),
+            ...(layout ? [g.verbose ? layoutLine(layout.summary) : layoutDigest(layout.summary)] : []),
+            g.verbose
+              ? `  wrote ${files.size} files to ${shownDir} in ${report.timing.total!.toFixed(1)} s`
+              : `  wrote ${files.size} files in ${report.timing.total!.toFixed(1)} s; report: ${join(shownDir, `${name}.report.html`)}`,
           ].join("\n"),
         );
         if (!report.ok) out.fail(EXIT.failure);
@@ -199,7 +203,12 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
     );
 };
 
-/** The line under the compile summary: what --layout drew. */
+/** The default line under the compile summary: what --layout drew, in brief. */
+function layoutDigest(s: LayoutSummary): string {
+  return `  layout: ${s.gds}, ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm, ${s.crossings} crossings, ${s.pads} pads`;
+}
+
+/** The line under the compile summary with --verbose: what --layout drew. */
 function layoutLine(s: LayoutSummary): string {
   return `  layout: ${s.gds}, die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm`;
 }

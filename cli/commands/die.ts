@@ -73,7 +73,7 @@ export const registerDie: RegisterCommand = (program: Command, ctx) => {
     .addOption(
       new Option(
         "--departure <class...>",
-        "with --fabricated: depart from the preset the way real dies do (docs/calibration.md §12)",
+        "with --fabricated: depart from the preset the way real dies do (docs/design/calibration.md §12)",
       ).choices(DEPARTURE_NAMES),
     )
     .addHelpText(

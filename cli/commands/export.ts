@@ -128,7 +128,8 @@ Exit codes: 0 ok, 1 unreadable or invalid netlist content, 2 usage or missing fi
     }
     // The whole set at once: every netlist's files or none.
     if (!(await out.commit(outDir, files, outShown || "."))) return undefined;
-    for (const f of files.keys()) out.note(`wrote ${join(outShown, f)}`);
+    if (out.g.verbose) for (const f of files.keys()) out.note(`wrote ${join(outShown, f)}`);
+    else out.note(`wrote ${files.size} file${files.size === 1 ? "" : "s"} to ${outShown || "."}`);
     return [...files.keys()];
   }
 

@@ -19,7 +19,7 @@ Examples:
   $ optinc grammar -o grammar.html     # open grammar.html in any browser, no network needed
   $ optinc grammar > grammar.html
 
-The options themselves (names, units, defaults) are listed in docs/language.md.`,
+The options themselves (names, units, defaults) are listed in docs/reference/language.md.`,
     )
     .action(async (opts: { out?: string }) => {
       const out = new CommandOutput(ctx, "grammar");

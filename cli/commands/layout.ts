@@ -100,9 +100,16 @@ Exit codes: 0 ok, 1 a circuit that cannot be drawn or an invalid file, 2 usage o
       ]);
       if (!(await out.commit(dirname(path), files, dirname(flags.out) || "."))) return void out.finish(null);
       const s = result.stats;
-      out.note(
-        `wrote ${flags.out} (top cell ${result.topCell}): die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm (${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm)`,
-      );
+      // By default two short lines (like compile's); --verbose: every figure of the summary.
+      if (!out.g.verbose)
+        out.note(
+          `wrote ${flags.out}: die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm, ${s.heaters} heaters, ${s.crossings} crossings\n` +
+            `  longest path ${s.longestPathMm.toFixed(2)} mm (${s.longestPathLossDb.toFixed(2)} dB); summary in ${stem}.layout.json`,
+        );
+      else
+        out.note(
+          `wrote ${flags.out} (top cell ${result.topCell}): die ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} mm = ${s.dieAreaMm2.toFixed(1)} mm², ${s.heaters} heaters, ${s.pads} pads, ${s.opticalIo} optical I/O, ${s.crossings} crossings, longest path ${s.longestPathMm.toFixed(2)} mm (${s.longestPathLossDb.toFixed(2)} dB at ${s.lossDbPerCm} dB/cm)`,
+        );
       out.finish({ files: [...files.keys()], stats: s, topCell: result.topCell });
     });
 };

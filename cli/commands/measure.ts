@@ -5,7 +5,7 @@
 // readings before it, as a lab's script would with optinc protocol); with --protocol it runs that one
 // round, which must be the next round of --readings, and appends it. The lab's noise stream is
 // seeded apart from the die's and kept across rounds: round by round or all at once, the same seed
-// gives the same bytes. docs/calibration.md §10.
+// gives the same bytes. docs/guide/lab-calibration.md.
 import { basename, dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { checkProtocol, readoutWarnings } from "../../compiler/calibrate/lab/lab-files-check.ts";

@@ -1,7 +1,7 @@
 // optinc protocol <out-dir> [--cell D] [--readings previous.json] [-o protocol.json]: the next round
 // of a cell's lab calibration as a protocol a lab script executes (optinc.protocol/1) and its CSV
 // view, written together. Rounds are adaptive: round 1 needs nothing; round k + 1 is planned from the
-// readings of rounds 1 … k, which are replayed (and checked) first. docs/calibration.md §10.
+// readings of rounds 1 … k, which are replayed (and checked) first. docs/guide/lab-calibration.md.
 import { basename, dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { protocolCsv, protocolDoc, writeProtocol } from "../../compiler/calibrate/lab/lab-files.ts";

@@ -223,6 +223,7 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
           circuits: all,
           target: resolve(io.cwd, target),
           shown: rel,
+          verbose: out.g.verbose,
           ...(measured ? { measured } : {}),
         });
       } catch (e) {

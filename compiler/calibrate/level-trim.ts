@@ -1,4 +1,4 @@
-// A receiver's decision levels trimmed from readings (docs/calibration.md §11, "The receiver's levels
+// A receiver's decision levels trimmed from readings (docs/design/calibration.md §11.2, "The receiver's levels
 // trimmed"): per decoded detector mode, the step and offset the estimate gives are moved so that a
 // level read in the lab maps onto the digit it was driven for. A lab sets a slicer's levels from a
 // known training pattern the same way; here the pattern is a failed acceptance round, and a fresh

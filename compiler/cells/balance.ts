@@ -97,7 +97,7 @@ export interface LayerBudget {
  * so its amplitude is that row's scale. Such a replica row's own entry is kept bright, |σ| ≥
  * REPLICA_FLOOR · headroom: every next row's constant arrives through it, so its relative error is
  * a common error of all of them, and a lab lights and reads later stages through it (a replica
- * attenuated to a tenth reaches the next ReLU too weak to find its phase, docs/calibration.md).
+ * attenuated to a tenth reaches the next ReLU too weak to find its phase, docs/design/calibration.md).
  */
 export const REPLICA_FLOOR = 0.2;
 

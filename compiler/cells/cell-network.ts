@@ -38,7 +38,7 @@ export interface CellNetwork {
 
 /**
  * A network's widest decision: its largest threshold θ (0 with none). A relative error ε between a
- * cell's bias and signal paths moves a decision at θ by ε·θ (docs/structures.md "Narrow decisions").
+ * cell's bias and signal paths moves a decision at θ by ε·θ (docs/design/structures.md §3).
  */
 export const widestTheta = (n: CellNetwork): number => Math.max(0, ...n.thresholds);
 
@@ -118,7 +118,7 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
   }
   // threshold layer: inputs [v, 1]. Beside each threshold row u_i it emits r_i = 1, which the
   // step row i takes as its 1: the constant then reaches every step row alongside its u_i, not
-  // through a tree that must cross the u tracks to reach them (docs/robustness.md §2.2 "Per-row
+  // through a tree that must cross the u tracks to reach them (docs/design/digit-cells.md §2.2, "Per-row
   // constants"); rows u_0, r_0, u_1, r_1, … keep each pair adjacent.
   const pair = (i: number): [number, number] => [2 * i, 2 * i + 1];
   layers.push({

@@ -28,7 +28,7 @@ function functionKey(c: Cell): string {
   });
 }
 
-/** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/calibration.md). */
+/** Largest attenuator transmission of a cell: the rest is headroom for calibration (docs/design/calibration.md §3). */
 export const CELL_HEADROOM = 0.9;
 
 export interface ChipCircuitOptions {

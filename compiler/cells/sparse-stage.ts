@@ -8,7 +8,7 @@
 // Every fan-out tree is cut from one binary shape over the stage's rows (and every fan-in tree from
 // one over its inputs): two inputs that feed the same rows split alike, so their leaves meet in
 // adjacent pairs and a drawing interleaves the trees with about one crossing per level, not a
-// shuffle of one tree's leaves across the other's (docs/layout.md, "Crossings").
+// shuffle of one tree's leaves across the other's (docs/design/layout.md §7.4).
 //
 //   in j ──┬─ split ─┬── [σ_rj] ──┐
 //          │         └── [σ_r'j] ─┼─ merge ─┬─► out r
@@ -86,7 +86,7 @@ function coupler(b: Builder, a: number, c: number, coupling: number): void {
  * at 3σ), so the widest spread the lab departures model (`coupler-wide`, σ = 3 %) moves a ratio by
  * up to 0.09. A branch below that can be shut on a die, and no attenuator after it can restore the
  * light: paper_4x8.add0's 0.022 leaf left 11 of 30 coupler-wide dies inexact even with the oracle's
- * calibration, and cluster-16's L2.add1 and L2.add2 2 of 10 nominal dies each (docs/robustness.md §2.2).
+ * calibration, and cluster-16's L2.add1 and L2.add2 2 of 10 nominal dies each (docs/design/digit-cells.md §2.2).
  */
 export const MIN_SPLIT = 0.09;
 

@@ -8,7 +8,7 @@
 // matrix is stored as W = diag(ρ)·A·diag(γ) with lazily tracked unit phases ρ (rows) and
 // γ (columns). An update then only applies one complex phase to one line and the real
 // 2×2 R: 12 multiplies + 6 adds per entry pair instead of 16 + 16 for a general complex
-// 2×2 (see docs/conventions.md §4 and the derivations in clements.ts).
+// 2×2 (see docs/reference/conventions.md §4 and the derivations in clements.ts).
 import type { RawMesh } from "./raw.ts";
 
 /** Rows (r, r+1), columns [c0, c1): x ← e^{iψ}·x, then [x; y] ← R·[x; y]. */

@@ -6,7 +6,7 @@
 // In "f64" every output is bit-identical to mlp.ts's scalar reference: the bias is the FIRST term
 // of every forward sum (as in linearForward), every sum runs in the reference's order, and
 // multiplies and adds are separate IEEE operations. So the trained weights do not depend on the
-// engine. "f32" is twice the arithmetic rate but trains a different trajectory (docs/performance.md).
+// engine. "f32" is twice the arithmetic rate but trains a different trajectory (docs/design/performance.md §1).
 //
 // Layout per layer ℓ (n inputs, m outputs, padded to multiples of 4: np, mp):
 //   acts[ℓ]  rows × (np + 4): column 0 is the constant bias input 1, columns 1..n the activations,

@@ -1,4 +1,4 @@
-// A die as fabricated (docs/calibration.md §8): what a lab's chip is, as opposed to the σ-level
+// A die as fabricated (docs/design/calibration.md §6): what a lab's chip is, as opposed to the σ-level
 // Monte-Carlo die of die.ts. Every programmable phase shifter is a heater whose realized phase is
 //
 //   φ_i = o_i + η_i·P_i·(1 + β_i·P_i) + Σ_j C_ij·P_j,     P_i = P_max · (code_i / (2^bits − 1))²

@@ -3,8 +3,8 @@
 // k of a source with D digits is digit k mod D of worker ⌊k/D⌋) or the block they drive; every
 // bias_source is listed with its amplitude; a pam_source input fed from inside the circuit is a
 // regenerated digit. Outputs are traced back to the detector output (digit k = detector mode k,
-// least significant first) or the optical output they are. The detector rule states how a half
-// step decodes. Nothing here assumes the trained ONN's shape. A closed-form cell (info `cell`) is
+// least significant first) or the optical output they are. The detector rule states the decision,
+// ratiometric when the detector has a reference (its last input) and with half steps. Nothing here assumes the trained ONN's shape. A closed-form cell (info `cell`) is
 // no worker's modulator: its in<k> is port k and its out<k> output k of the cell in its chip file,
 // and what they carry (weights, sources on every copy, output names) comes from that chip file,
 // passed in by the caller (pipeline/compile/cell-ports.ts), since the circuit alone does not know it. A cell
@@ -14,16 +14,22 @@
 // pads of that design's copies, from the layout's pad map; without a layout there is no `pads` key.
 import { circuitMonitors } from "../lab/monitors.ts";
 import type { Circuit, PortMap, PortMapCell, PortMapPad, PortMapDetector, PortMapInput, PortMapOutput, SettingValue } from "../ir.ts";
-import { num, detectorThresholds } from "../models.ts";
+import { num, detectorReference, detectorThresholds } from "../models.ts";
 import { splitRef } from "../ports.ts";
 import { instancePorts, netlistPortSpec, topologicalOrder } from "../sim/propagate.ts";
 import { circuitLookup } from "./spice-write.ts";
 
-export const PORT_MAP_FORMAT = "optinc.ports/1";
+export const PORT_MAP_FORMAT = "optinc.ports/2";
 
-/** The rule netlist/sim/simulate.ts applies (JavaScript Math.round: an exact half step goes up). */
+/**
+ * The rule netlist/sim (engine.ts: models.ts ratioScale, then detectDigit) applies: a detector with a
+ * `reference` decodes every mode relative to the field on its last input (a reference field whose
+ * real part is ≤ 0 decodes every mode as 0), then rounds half up (JavaScript Math.round).
+ */
 export const DETECTOR_RULE =
-  "u = (Re(field) - offset) / step; digit = floor(u) + (1 if u - floor(u) >= 1/2 else 0), clamped to 0..levels-1: " +
+  "y = Re(field on in<k>); with a reference (a `reference` level r, read on the detector's last input in<modes>, " +
+  "the field `referenceReads`): y = y * (r / Re(reference field)) if Re(reference field) > 0, else y = 0; " +
+  "u = (y - offset) / step; digit = floor(u) + (1 if u - floor(u) >= 1/2 else 0), clamped to 0..levels-1: " +
   "round half up, so an exact half step goes to the upper level (u = 1.5 gives 2, u = -0.5 gives 0)";
 
 /** A threshold shared by every mode as one number, else the per-mode list. */
@@ -94,12 +100,14 @@ export function portMap(circuit: Circuit, opts: PortMapOptions = {}): PortMap {
     } else if (inst.component === "detector") {
       const modes = num(inst.settings, "modes");
       const t = detectorThresholds(inst.settings, modes);
+      const reference = detectorReference(inst.settings);
       detectors.push({
         instance: iname,
         levels: num(inst.settings, "levels"),
         step: oneOrPerMode(t.step),
         offset: oneOrPerMode(t.offset),
         modes,
+        ...(reference !== null ? { reference, referenceReads: upstream.get(`${iname},${ports.inputs[modes]!}`) ?? "dark" } : {}),
         rule: DETECTOR_RULE,
       });
     }

@@ -103,7 +103,7 @@ export function stageNetlist(stage: PhaseStage): Netlist {
       poSettings.dac_bits = stage.outputDac.bits;
       poSettings.dac_code = stage.outputDac.codes[m];
     }
-    // A phase of 0 with no DAC code needs no heater: an unheated section (docs/netlists.md).
+    // A phase of 0 with no DAC code needs no heater: an unheated section (docs/reference/netlists.md §3).
     const unheated = poSettings.phi === 0 && poSettings.dac_code === undefined;
     add(po, unheated ? UNHEATED : { component: "phase", settings: poSettings }, lastCol * PITCH_X, -m * PITCH_Y);
     feed(m, `${po},o1`);

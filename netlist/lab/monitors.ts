@@ -1,4 +1,4 @@
-// Monitor photodiodes of a closed-form cell (design for calibration, issue #23 item 5), as its circuit
+// Monitor photodiodes of a closed-form cell (design for calibration), as its circuit
 // info states them. The lab calibration (compiler/calibrate/lab/) reads photodiodes on terminators the
 // cell already discards light into: every attenuator's dump `e<i>_dump` (its θ fringe, and the meter
 // of the row it feeds) and, per meta-MZI pair, the fan-in dump `to<i>` where the pair interferes. A

@@ -1,4 +1,4 @@
-// What a lab's photodiodes see on a cell circuit (issue #23): the optical quantity at every monitor
+// What a lab's photodiodes see on a cell circuit : the optical quantity at every monitor
 // site for a die and a set of lit inputs. Monitor sites are the light a design already throws away —
 // every terminator that light reaches (attenuator dumps `e<i>_dump`, fan-in and unused-mode dumps
 // `to<i>`): a photodiode there reads power and adds no loss. The output detectors are homodyne

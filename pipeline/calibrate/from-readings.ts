@@ -1,4 +1,4 @@
-// Calibration of a fabricated cell from what a lab reads (issue #23, docs/calibration.md §9–§10):
+// Calibration of a fabricated cell from what a lab reads (docs/design/calibration.md §7–§11):
 // the lab setup a session plans with (the technology's nominal heater, never a die's), the design's
 // program on an estimated die, the simulated lab (fab/lab-bench.ts on a true die, for
 // `optinc measure`), and the calibrated files `optinc calibrate --readings` writes. The true die only

@@ -1,5 +1,5 @@
 // The widest decision a declared technology lets a cell make, measured rather than assumed
-// (issue #39, docs/structures.md "The decision bound"). A decision at θ compares a bias s·θ with a
+// (docs/design/structures.md §4). A decision at θ compares a bias s·θ with a
 // signal s·v, so a relative error ε between their paths moves it by ε·θ: how large ε is depends on
 // the technology (couplers, phases, DAC, detector, loss spread) and on how the compiler builds its
 // cells, so it is read off the compiler's own circuits. A *probe cell* — an add cell of base-L

@@ -1,7 +1,7 @@
 // An up-front estimate of what training and mapping will cost, computed from the plan alone (no
 // training): compile refuses a spec above the caps (OPT2019) unless --force, instead of eating
 // gigabytes or hours before failing. The model is deliberately simple and errs high; the caps and
-// the formulas are documented in docs/cli.md ("Resource estimate").
+// the formulas are documented in docs/reference/cli.md §9.1.
 import { reducedSpaceSize, type UnitFunction } from "../../aggregate/unit.ts";
 import { chooseArchitecture } from "../../compiler/onn/architecture.ts";
 import { EXHAUSTIVE_LIMIT, RESTART_LIMIT, RESTARTS } from "../../compiler/onn/unit.ts";

@@ -59,7 +59,7 @@ export function trainingThroughCircuit(circuit: Circuit, spec: Spec): ScenarioRe
  * critical level takes 3–6 of them (brackets of ±10 %), deterministic axes 2–4. With 2 dies per
  * random axis the trained paper-4x8 section is about 23 passes over its 28,561 cases (22 s of CPU
  * measured); its certified bounds (one pass ≈ 7·10⁸ multiply-adds) are left to `optinc verify
- * --tolerance` by the budget below (docs/robustness.md).
+ * --tolerance` by the budget below (docs/design/robustness.md §1.6).
  */
 export const REPORT_TOLERANCE_TRIALS = 2;
 export const REPORT_TOLERANCE_RTOL = 0.1;

@@ -12,7 +12,7 @@ import { breakingErrors } from "./decision-bound.ts";
 import { technologyOf } from "../../dsl/technology.ts";
 import { compileClosedForm, type ClosedFormResult } from "./closed-form.ts";
 import { closedFormHtml } from "../report/closed-form-html.ts";
-import { closedFormSummary } from "../report/closed-form-summary.ts";
+import { closedFormDigest, closedFormSummary } from "../report/closed-form-summary.ts";
 import { compileSpec, type CompileOptions, type CompileResult } from "./trained.ts";
 import { reportHtml } from "../report/report-html.ts";
 import type { ClosedFormReport } from "../report/closed-form-report.ts";
@@ -106,7 +106,7 @@ export function closedFormNotExactHint(r: ClosedFormReport): string {
   );
   if (!cellFails)
     return "every cell is exact on its own, yet the composed chip is not: this is a bug in optinc, please report it with the spec";
-  return `${notExact(r)}: each cell is checked with ideal parts, at the nominal MZI loss and across the loss band its biases track, and the chip is composed from the cells read with ideal parts, so a cell exact at one loss only makes it inexact (docs/formats.md §5); route = auto builds only structures exact at every check`;
+  return `${notExact(r)}: each cell is checked with ideal parts, at the nominal MZI loss and across the loss band its biases track, and the chip is composed from the cells read with ideal parts, so a cell exact at one loss only makes it inexact (docs/reference/chip-files.md §5); route = auto builds only structures exact at every check`;
 }
 
 /** Why a compiled structure is not exact, in the words of its report. */
@@ -136,7 +136,7 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
   // No cell decodes exactly: a better yield target or an explicit route cannot help. The biases
   // track the loss, so it is not the loss (and a smaller mzi_loss would not help either).
   if (!best.yield)
-    return `every structure has a cell that is not exact with ideal parts, at the ${mziLossDb} dB nominal MZI loss or across the loss band its biases track (the notes of --explain say which); the cells are exact at any uniform loss by construction, so this is a bug in optinc: please report it with the spec (docs/structures.md)`;
+    return `every structure has a cell that is not exact with ideal parts, at the ${mziLossDb} dB nominal MZI loss or across the loss band its biases track (the notes of --explain say which); the cells are exact at any uniform loss by construction, so this is a bug in optinc: please report it with the spec (docs/design/structures.md)`;
   const t = best.tolerance;
   const need = !t
     ? `${best.label} came closest`
@@ -153,7 +153,7 @@ function refusalHint(s: StructureSearch, mziLossDb: number): string {
 
 /**
  * The best structure's widest decision against the technology's decision bound for its cells, and
- * the errors that break a decision that wide (docs/structures.md "The decision bound").
+ * the errors that break a decision that wide (docs/design/structures.md §4).
  */
 function widestText(s: StructureSearch, row: StructureRow, spec: Spec, seed: number): string {
   const w = row.cost.widestDecision;
@@ -187,7 +187,20 @@ export function aggregatorFiles(c: CompiledAggregator, layout: CompileLayout | n
   return files;
 }
 
-/** The lines the CLI prints after a compile (without the "wrote N files" line). */
+/** The default lines the CLI prints after a compile, each under 100 characters (without the "wrote" line). */
+export function aggregatorDigest(c: CompiledAggregator, bold: (s: string) => string): string[] {
+  if (c.route === "closed-form") return closedFormDigest(c.report, bold);
+  const r = c.report;
+  const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
+  const how = r.onn.composed ? "end to end" : r.onn.exhaustive ? "(every case)" : "(stratified)";
+  return [
+    `${bold(r.name)}: trained ONN${r.cascade ? ` (${r.cascade.units} units)` : ""}, ${r.hardware.mzi.toLocaleString("en-US")} MZIs, area ratio ${r.hardware.areaRatio.toFixed(3)}`,
+    `  exact: ${pct(r.onn.exactMatch)} of ${r.onn.casesChecked.toLocaleString("en-US")} cases ${how}`,
+    `  yield: ${r.spec.technology.preset} technology${r.spec.technology.preset === "ideal" ? ", no chips drawn" : ": optinc verify --tolerance measures it"}`,
+  ];
+}
+
+/** The lines the CLI prints after a compile with --verbose (without the "wrote N files" line). */
 export function aggregatorSummary(c: CompiledAggregator, bold: (s: string) => string): string[] {
   if (c.route === "closed-form") return closedFormSummary(c.report, bold);
   const report = c.report;

@@ -2,7 +2,7 @@
 // circuits and tried against the technology block's yield target by a Monte-Carlo of whole chips
 // (verify/cells/staged-yield.ts); the cheapest that meets the target is built. Like a synthesis
 // tool with a timing constraint: meet the target, or say which structure came closest and what
-// technology it would need (docs/structures.md).
+// technology it would need (docs/design/structures.md).
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../../dsl/technology.ts";
 import { conversionCost, narrowerBases } from "../../aggregate/narrow-base.ts";
@@ -33,7 +33,7 @@ export const SEARCH_TOLERANCE_DIES = 20;
  * structure only after every structure within it: about 0.25 s of one thread per chip, so the 299
  * chips of a 99 %/95 % claim take under a minute on two cores. A costlier check is a compile-time
  * trade, not an accuracy one: 64 × 8 × PAM-4's radix-6 cascade simulates 1,057,176 cases per chip,
- * its radix-4 cascade 2.5 % more MZIs and 76,936 (docs/structures.md, "Check budget").
+ * its radix-4 cascade 2.5 % more MZIs and 76,936 (docs/design/structures.md §1).
  */
 export const SEARCH_CHECK_BUDGET = 300_000;
 

@@ -1,7 +1,7 @@
 // `optinc compile --layout`: the compile's output set laid out before it is written (the same
 // layout as `optinc layout`, pipeline/layout/layout.ts), its files joining the set, and what the report
 // shows of it: report.json's `layout` and report.html's "Layout" section (the chip picture, die
-// area, heaters and pads, optical I/O, crossings, longest path). docs/layout.md.
+// area, heaters and pads, optical I/O, crossings, longest path). docs/reference/layout-files.md §7.
 import type { ChipStats } from "../../layout/chip.ts";
 import type { LayoutSection } from "../../verify/report/types.ts";
 import { withPads } from "../../netlist/formats/port-map.ts";
@@ -54,12 +54,12 @@ export function layoutOfCompile(dir: string, name: string, emitted: ReadonlyMap<
   return { files, summary, section: layoutSection(summary, out.reportSvg!) };
 }
 
-/** The report's Layout section: every figure from the summary, in the words of docs/layout.md. */
+/** The report's Layout section: every figure from the summary, in the words of docs/design/layout.md. */
 export function layoutSection(s: LayoutSummary, svg: string): LayoutSection {
   return {
     svg,
     rows: [...layoutRows(s), ...lossRows(s.lossBudget)],
-    caption: `${s.gds} (${s.pdk} layer map, top cell ${s.topCell}): every cell copy a box, sub-circuits inside it, routes as red lines (boxes only above 20,000 routes). Each heater has its own signal bump and shares its column's ground bump, in bump fields above and below each mesh; the pad map is ${s.gds.replace(/\.gds$/, ".pads.json")}, and each design's ports.json lists its own. Check the file with scripts/klayout/check_layout.py (docs/layout.md).`,
+    caption: `${s.gds} (${s.pdk} layer map, top cell ${s.topCell}): every cell copy a box, sub-circuits inside it, routes as red lines (boxes only above 20,000 routes). Each heater has its own signal bump and shares its column's ground bump, in bump fields above and below each mesh; the pad map is ${s.gds.replace(/\.gds$/, ".pads.json")}, and each design's ports.json lists its own. Check the file with scripts/klayout/check_layout.py (docs/guide/layout.md).`,
   };
 }
 

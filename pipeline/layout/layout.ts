@@ -40,9 +40,9 @@ export interface LayoutOptions {
   length?: LengthEncoding;
   /** Also draw the chip picture for the compile report (inline SVG: `reportSvg`). */
   reportSvg?: boolean;
-  /** Sub-circuit ports in their neighbours' order (layout/port-order.ts; on unless false, docs/layout.md "Column order"). */
+  /** Sub-circuit ports in their neighbours' order (layout/port-order.ts; on unless false, docs/design/layout.md §7.3). */
   portOrder?: boolean;
-  /** A heater strip's gap to the next cell's Si in its column, µm (default 20, the thermal gap; docs/layout.md "Staggered heater columns"). */
+  /** A heater strip's gap to the next cell's Si in its column, µm (default 20, the thermal gap; docs/design/layout.md §4.2). */
   heaterClearance?: number;
   /** Heater columns staggered where that gives a smaller cell (layout/stagger.ts; on unless false). */
   stagger?: boolean;
@@ -163,7 +163,7 @@ function chipInput(target: string, files: string[], path: (f: string) => string,
 }
 
 /**
- * The units of each level of a cascade (docs/formats.md §4), from its chip files alone: the top
+ * The units of each level of a cascade (docs/reference/chip-files.md §4), from its chip files alone: the top
  * level's divisor is the worker count N and level 1's `workers` the radix r, and level l has
  * ⌈(units of level l − 1) / r⌉ units, level 0 being the N workers. A single chip file is one unit.
  */
@@ -256,7 +256,7 @@ function layoutInput(input: ChipInput, opts: LayoutOptions, dir: string): Layout
   }
 }
 
-/** The chip's figures as the HTML summary and the compile report show them (docs/layout.md). */
+/** The chip's figures as the HTML summary and the compile report show them (docs/reference/layout-files.md §4). */
 export function layoutRows(s: ChipStats): { item: string; value: string }[] {
   const mm = (um: number): string => (um / 1000).toFixed(2);
   return [
@@ -292,7 +292,7 @@ export function layoutHtml(
     `<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} layout</title>`,
     "<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}svg{max-width:100%;height:auto}</style></head><body>",
     `<h1>${esc(name)}: layout</h1>`,
-    `<p>Written by <code>optinc layout</code>; docs/layout.md explains every number. Check the GDSII file with <code>klayout -b -r scripts/klayout/check_layout.py</code>.</p>`,
+    `<p>Written by <code>optinc layout</code>; docs/design/layout.md explains every number. Check the GDSII file with <code>klayout -b -r scripts/klayout/check_layout.py</code>.</p>`,
     `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`,
     `<h2>Chip</h2>`,
     svg,

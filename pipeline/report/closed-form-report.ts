@@ -1,4 +1,4 @@
-// `<name>.report.json` of a closed-form compile (route "closed-form"; docs/report.md). Every count is
+// `<name>.report.json` of a closed-form compile (route "closed-form"; docs/reference/report.md §2). Every count is
 // taken on the emitted cell circuits (read back from their netlist.json; netlist/inventory.ts) times
 // their physical copies; only `timing` depends on the machine.
 import { conversionCost, type ConversionCost } from "../../aggregate/narrow-base.ts";
@@ -106,7 +106,7 @@ export interface ClosedFormReport {
     perDesign: { name: string; copies: number; passing: number }[];
   } | null;
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[] } | null;
-  /** The chip's tolerances (verify/tolerance/, docs/robustness.md): what `optinc verify --tolerance` prints; null when skipped. */
+  /** The chip's tolerances (verify/tolerance/, docs/design/robustness.md §1): what `optinc verify --tolerance` prints; null when skipped. */
   tolerance: ToleranceResult | null;
   /**
    * Why the tolerance section is absent although the technology asked for it: the chip's section

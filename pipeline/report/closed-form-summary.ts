@@ -4,6 +4,30 @@ import { toleranceSummaryLines } from "../../verify/tolerance/summary-line.ts";
 import { targetText, yieldText } from "../../verify/tolerance/statistics.ts";
 
 const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
+const count = (x: number): string => x.toLocaleString("en-US");
+
+/**
+ * The default terminal summary (`compile` without --verbose): what was built, exact or not, the
+ * yield against its target. Each line stays under 100 characters whatever the design, like tsc's;
+ * the detail is in `closedFormSummary` (--verbose) and the report.
+ */
+export function closedFormDigest(r: ClosedFormReport, bold: (s: string) => string): string[] {
+  const h = r.hardware;
+  const built = r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells";
+  const copies = r.cells.reduce((a, c) => a + c.copies, 0);
+  const exactCells = r.cells.filter((c) => c.exact === c.cases && c.lossBand.exact === c.cases).length;
+  const band = r.cells[0]?.lossBand;
+  const y = r.yield;
+  const tech = r.spec.technology.preset;
+  return [
+    `${bold(r.name)}: ${built}${r.structure ? " (route = auto)" : ""}, ${count(h.mzi)} MZIs, ${count(copies)} cell copies`,
+    `  exact: ${pct(r.onn.exactMatch)} of ${count(r.onn.casesChecked)} cases end to end; ${exactCells}/${r.cells.length} cells exact on every ` +
+      `${r.cells.every((c) => c.raw) ? "input" : "digit sum"}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}`,
+    y
+      ? `  yield at ${tech}: ${yieldText(y.passing, y.trials)}; target ${+(100 * y.target.yield).toFixed(2)}% at ${+(100 * y.target.confidence).toFixed(2)}%: ${y.target.verdict === "missed" ? "MISSED" : y.target.verdict}`
+      : `  yield: ${tech} technology, no chips drawn`,
+  ];
+}
 
 export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => string): string[] {
   const h = r.hardware;

@@ -183,7 +183,7 @@ export function reportHtml(report: Report, result: CompileResult, layout?: Layou
               {
                 item: "tree MZIs",
                 value: h.treeMzi,
-                note: `trees = mzi: area ratio ${h.areaRatioWithTrees.toFixed(3)} with them (docs/calibration.md)`,
+                note: `trees = mzi: area ratio ${h.areaRatioWithTrees.toFixed(3)} with them (docs/design/calibration.md §5)`,
               },
             ]
           : []),

@@ -1,5 +1,5 @@
 // `<name>.report.json`: what a compile produced and how good it is. Every field is documented in
-// docs/report.md. Only `timing` depends on the machine; everything else is a pure function of
+// docs/reference/report.md §2. Only `timing` depends on the machine; everything else is a pure function of
 // (spec, seed), so two compiles give byte-identical reports once `timing` is removed.
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
 import type { CascadePlan } from "../../aggregate/cascade.ts";
@@ -43,7 +43,7 @@ export interface UnitReport {
 }
 
 export interface Report {
-  /** 2: every key camelCase (1 had snake_case keys); see docs/report.md. */
+  /** 2: every key camelCase (1 had snake_case keys); see docs/reference/report.md §2.1. */
   schemaVersion: 2;
   name: string;
   seed: number;
@@ -58,7 +58,7 @@ export interface Report {
     composed: { mode: string; cases: number; edgeCases: number; exact: number; description: string } | null;
     units: UnitReport[];
   };
-  /** Digit-slice chains (docs/onn.md), one per sliced aggregation step; null when nothing is sliced. */
+  /** Digit-slice chains (docs/design/onn.md), one per sliced aggregation step; null when nothing is sliced. */
   slices:
     | {
         level: number | null;
@@ -82,7 +82,7 @@ export interface Report {
     detectors: number;
   };
   cascade: { units: number; radix: number; levels: { level: number; units: number; file: string }[]; overheadVsBaseUnits: number } | null;
-  /** The chip's tolerances (verify/tolerance/, docs/robustness.md); null when the evaluate pass skipped it. */
+  /** The chip's tolerances (verify/tolerance/, docs/design/robustness.md §1); null when the evaluate pass skipped it. */
   tolerance: ToleranceResult | null;
   /** Short MNIST data-parallel run with gradients aggregated through the circuit (flat aggregators). */
   trainingEmulation: {

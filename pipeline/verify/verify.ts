@@ -60,6 +60,8 @@ export interface VerifyTargetOptions extends NonIdealityOverrides {
   toleranceAxes?: AxisName[];
   /** One measured die (then `circuits` holds the one circuit it belongs to). */
   measured?: MeasuredDie;
+  /** Every detail line in `text` (per cell, every trial's setting); by default a short summary. */
+  verbose?: boolean;
 }
 
 /**
@@ -263,7 +265,7 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
       message: f,
     }),
   );
-  const text = formatClosedForm(r, o.shown) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
+  const text = formatClosedForm(r, o.shown, o.verbose) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
   return {
     pass: r.pass,
     messages,
@@ -365,7 +367,7 @@ function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
   }
   let text: string | null = null;
   if (runs.length) {
-    text = runs.map((r) => formatVerify(r.result, r.sources)).join("");
+    text = runs.map((r) => formatVerify(r.result, r.sources, o.verbose)).join("");
     if (all.length > 1) text += `${pass ? "PASS" : "FAIL"}: ${runs.filter((r) => r.result.pass).length}/${all.length} circuits pass\n`;
     if (tolerance) text += formatTolerance(tolerance, o.shown(o.target));
   }

@@ -1,10 +1,10 @@
 # KLayout check of an optinc layout (run headless: klayout -b -r check_layout.py -rd gds=chip.gds
 #   -rd netlists=<compiled dir> -rd out=check.json [-rd png=chip.png] [-rd period=0.6352459016393442]).
-# 1. reads the GDSII file; 2. runs the DRC deck of docs/layout.md; 3. extracts the optical
+# 1. reads the GDSII file; 2. runs the DRC deck of docs/design/layout.md §10.1; 3. extracts the optical
 # connectivity of every netlist cell (route paths between pin-recognition shapes, crossings
 # contracted) and compares it, instance by instance, with the <name>.netlist.json files;
 # 4. measures every phase-shifter / waveguide / route length; 5. renders a PNG. Writes one JSON.
-# Scale (docs/layout.md): the width / space / pad rules and the route-shorts check run tile by tile
+# Scale (docs/design/layout.md §10.3): the width / space / pad rules and the route-shorts check run tile by tile
 # (a tile sees everything within a border round it), on two processes when there are two cores;
 # every per-point pass (bend radius, lengths, route ends) runs on the path points parsed once per
 # cell into numpy arrays. [-rd jobs=N] sets the number of processes.
@@ -66,7 +66,7 @@ LAYERS = {
     "ebeam": dict(si=(1, 0), heater=(11, 0), metal=(12, 0), padopen=(13, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(99, 0), text=(10, 0)),
     "generic": dict(si=(1, 0), heater=(47, 0), metal=(45, 0), padopen=(46, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(64, 0), text=(66, 0)),
 }[pdk]
-# Rules in µm (docs/layout.md, "DRC deck"), one row each: (layer, min width, min space, source).
+# Rules in µm (docs/design/layout.md §10.1), one row each: (layer, min width, min space, source).
 # The project's own rules hold for both layer maps; the SiEPIC EBeam PDK's, written from its DRC
 # deck's documented values (M1_heater 3/3, M2_router 5/8, M2 over M1 >= 3, MLOpen 10/10, no DevRec
 # overlap), are added for pdk=ebeam. Where a layer has both, the stricter value is checked.
@@ -81,14 +81,14 @@ for k, w, s_, _ in PROJECT_RULES + PDK_RULES[pdk]:
     w0, s0 = RULES.get(k, (0.0, 0.0))
     RULES[k] = (max(w0, w), max(s0, s_))
 MIN_RADIUS = 5.0
-# The reviewer's limits (docs/layout.md, "DRC deck"; review_rules.py states each source):
+# The reviewer's limits (docs/design/layout.md §10.2; review_rules.py states each source):
 # -rd thermal_gap=<um> -rd m2_along=<um> -rd die_max=<w>x<h> (mm) -rd max_crossings=<n>
 review.THERMAL_GAP = float(globals().get("thermal_gap") or review.THERMAL_GAP)
 review.M2_ALONG_MAX = float(globals().get("m2_along") or review.M2_ALONG_MAX)
 if globals().get("die_max"):
     review.DIE_MAX = tuple(float(v) * 1000 for v in str(globals()["die_max"]).lower().split("x"))
 # Crossing cells (crossings and the loss-matched junctions, each a PDK crossing on a chip) on one
-# path between two pins: at most 1 dB of crossing loss at 0.043 dB each (docs/layout.md)
+# path between two pins: at most 1 dB of crossing loss at 0.043 dB each (docs/design/layout.md §10.2)
 MAX_CROSSINGS = int(globals().get("max_crossings") or 23)
 
 ly = pya.Layout()
@@ -698,7 +698,7 @@ def path_crossings(graphs):
 
 def expected(nl):
     """The netlist's instances and links as the layout must draw them. An unheated section (a waveguide
-    with unheated = 1: an output section at phase 0, docs/layout.md "Unheated sections") is drawn by
+    with unheated = 1: an output section at phase 0, docs/design/layout.md §9.1) is drawn by
     the route through it, so it is taken out and its two neighbours linked directly, unless both
     are ports."""
     insts = {k: v["component"] for k, v in nl["instances"].items()}

@@ -1,4 +1,4 @@
-# An independent flat width and space check of the waveguide layer (docs/layout.md, "Flat check"):
+# An independent flat width and space check of the waveguide layer (docs/design/layout.md §10.4):
 #   klayout -b -r flat_si_check.py -rd gds=chip.gds -rd out=flat.json
 # Unlike check_layout.py's deck (tiles, edges of merged shapes, tolerances, crossing cores waived)
 # it merges all Si of the top cell flat and runs KLayout's own polygon checks at the drawn values,

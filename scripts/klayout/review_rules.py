@@ -1,7 +1,7 @@
-# The reviewer's rules of docs/layout.md ("DRC deck", issue #40 item 5), imported by check_layout.py:
+# The reviewer's rules of docs/design/layout.md §10.2, imported by check_layout.py:
 # heaters on their waveguides, metal over waveguides, thermal spacing, the die size. Each works on
 # one design cell, flattened, and returns (count, first locations). Values and their sources are
-# stated in docs/layout.md; the defaults live here and check_layout.py's -rd options override them.
+# stated in docs/design/layout.md §10.2; the defaults live here and check_layout.py's -rd options override them.
 import pya
 
 # A heater's Si strip must run its whole length: at most this much short of it (grid, µm).

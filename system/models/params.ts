@@ -218,7 +218,7 @@ const CHOICES: Partial<Record<keyof ModelInputs, readonly string[]>> = {
 };
 const NULLABLE = new Set<keyof ModelInputs>(["opticalStripe", "wrhtReceivers", "ringsPerNode", "electricalBps"]);
 /**
- * Inputs with a floor above 0 or that count something (docs/allreduce.md §5): a zero count divides
+ * Inputs with a floor above 0 or that count something (docs/design/system-models.md §5): a zero count divides
  * by zero and fills the tables with NaN. `above` means strictly greater than `min`. A ceiling keeps
  * a run bounded: the fat-tree model allocates per host of a k-ary tree (k³/4 hosts; k = 1024 took
  * 16 s, larger ones failed to allocate) and draws every placement trial (100 trials at N = 4096: 18 s).

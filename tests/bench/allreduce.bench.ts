@@ -1,4 +1,4 @@
-// `npm run bench -- allreduce`: the figures of docs/allreduce.md that need executed arrays — the
+// `npm run bench -- allreduce`: the figures of docs/studies/allreduce.md that need executed arrays — the
 // ring's and OptINC's max errors in the command's table (defaults, 100 MB, 262,144 executed
 // elements) and the example runs through the hand-built 2-worker circuit at 1 MB. Each row prints
 // what the run gives next to what the doc says. (The cost-model and latency figures are asserted
@@ -29,7 +29,7 @@ async function allreduce(args: string[]): Promise<Run[]> {
 export const bench: BenchModule = {
   name: "allreduce",
   async run(): Promise<BenchTable[]> {
-    const doc = readFileSync("docs/allreduce.md", "utf8");
+    const doc = readFileSync("docs/studies/allreduce.md", "utf8");
     const table: (string | number)[][] = [];
     for (const r of await allreduce(["--workers", "4,8,16", "--size", "100MB"])) {
       const ring = r.ring.max_abs_error.toExponential(2);
@@ -65,12 +65,12 @@ export const bench: BenchModule = {
     }
     return [
       {
-        title: "docs/allreduce.md §3: max errors of `optinc allreduce --workers 4,8,16 --size 100MB` (defaults)",
+        title: "docs/studies/allreduce.md §1: max errors of `optinc allreduce --workers 4,8,16 --size 100MB` (defaults)",
         columns: ["N", "executed elements", "ring max err", "OptINC max err", "as in the doc"],
         rows: table,
       },
       {
-        title: "docs/allreduce.md Limitations: the hand-built 2-worker, 2-bit PAM-2 circuit at 1 MB",
+        title: "docs/studies/allreduce.md §5: the hand-built 2-worker, 2-bit PAM-2 circuit at 1 MB",
         columns: ["run", "max error", "elements ≠ golden", "as in the doc"],
         rows: examples,
         notes: ["Non-ideal runs draw the non-idealities once (seed 1); their figures follow the simulator's noise model."],

@@ -1,5 +1,5 @@
 // `npm run bench -- calibrate`: calibration from readings on dies that depart from the preset the
-// way real dies do (fab/departures.ts, docs/calibration.md §12): for each departure class, 100
+// way real dies do (fab/departures.ts, docs/studies/calibration.md §6): for each departure class, 100
 // fabricated dies per cell design of paper-4x8 measured by the simulated lab, calibrated from their
 // readings alone and judged by the acceptance round; exact on the true die, accepted on readings,
 // and false passes (accepted but not exact: must be 0). OPTINC_BENCH_DIES=N changes the die count,

@@ -1,5 +1,5 @@
 // `npm run bench -- calibrate`: 100 fabricated foundry dies per cell design of paper-4x8 through
-// the ORACLE calibration (the true die model, docs/calibration.md §8; calibration from readings is
+// the ORACLE calibration (the true die model, docs/studies/calibration.md §2; calibration from readings is
 // calibrate-lab.bench.ts): exact dies k/n with 95 % Clopper–Pearson intervals and calibration time.
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { flatUnit } from "../../aggregate/unit.ts";

@@ -1,10 +1,10 @@
 // `npm run bench -- calibrate`: 100 fabricated foundry dies per cell design of paper-4x8 and
 // paper-4x8-robust, each measured by the simulated lab and calibrated from its readings alone
-// (docs/calibration.md §9), then accepted on its true die over every raw input of the cell: exact
+// (docs/studies/calibration.md §4), then accepted on its true die over every raw input of the cell: exact
 // dies k/n with 95 % Clopper–Pearson intervals, readings per MZI, lab time, calibration time and
 // how well the estimated die knows the true one. OPTINC_BENCH_DIES=N changes the die count.
 // The trained design has no sparse stages and no discarded light to read: it is not calibratable
-// from readings (docs/calibration.md §9).
+// from readings (docs/studies/calibration.md §4).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // `npm run bench -- grid`: route = auto over a covering grid of specs. Workers run from 2 to 256:
 // odd, even, prime and powers of two. Precision runs from 2 to 16 bits, with levels 2, 4, 8 and 16
-// and every rounding rule, and issue #39's named sizes close the grid (16–256 workers at 8-bit
+// and every rounding rule, and the named sizes close the grid (16–256 workers at 8-bit
 // PAM-4; PAM-8 and PAM-16 at 4–16 workers). The technology is `calibrated` and the target the
 // default 99 % yield at 95 % confidence. Each row is one run of the CLI bundle (built first from
 // this checkout), `optinc --json compile spec -o dir`, as a user runs it: the search, the full
@@ -22,7 +22,7 @@ import type { StructureSearch } from "../../pipeline/types.ts";
 import { yieldText } from "../../verify/tolerance/statistics.ts";
 import type { BenchModule } from "./run.ts";
 
-/** Wall-time target of one compile: 60 s up to 64 workers, 300 s up to 256 (issue #39). */
+/** Wall-time target of one compile: 60 s up to 64 workers, 300 s up to 256. */
 export const timeTargetSeconds = (workers: number): number => (workers <= 64 ? 60 : 300);
 
 interface GridSpec {
@@ -58,7 +58,7 @@ export function gridSpecs(): GridSpec[] {
   });
   out.push({ workers: 6, precision: 4, levels: 4, rounding: "nearest-away" });
   out.push({ workers: 64, precision: 16, levels: 16, rounding: "nearest-away" });
-  // Issue #39's named sizes: 16–256 workers at 8-bit PAM-4, PAM-8 and PAM-16 at 4–16 workers.
+  // The named sizes: 16–256 workers at 8-bit PAM-4, PAM-8 and PAM-16 at 4–16 workers.
   const named: GridSpec[] = [
     ...[16, 24, 32, 48, 64, 128, 256].map((workers) => ({ workers, precision: 8, levels: 4 as const, rounding: "nearest-even" as const })),
     ...[4, 5, 8, 11, 16].map((workers) => ({ workers, precision: 6, levels: 8 as const, rounding: "nearest-even" as const })),

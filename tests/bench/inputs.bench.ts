@@ -1,5 +1,5 @@
 // `npm run bench -- inputs`: how fast and in how much memory hostile input files are refused by the
-// built CLI (issue 38; docs/cli.md "Limits"): a 20 MB readings file holding one array of 10⁷ + 1
+// built CLI (issue 38; docs/reference/cli.md §9): a 20 MB readings file holding one array of 10⁷ + 1
 // zeros, refused by count before the document is built (the issue's bound: ≤ 2 s and ≤ 300 MB; it
 // took 10–29 s and 2.3 GB), and a FIFO given as an input, refused unread (it used to hang). Wall
 // time and peak RSS of the whole process, from /usr/bin/time; the median of OPTINC_BENCH_RUNS runs
@@ -62,7 +62,7 @@ export const bench: BenchModule = {
           title: `Hostile input files refused (median of ${runs} runs, whole process)`,
           columns: ["input", "exit", "wall s", "peak MB (median)", "peak MB (max)"],
           rows,
-          notes: ["issue 38's bound for the 10⁷-element array: ≤ 2 s and ≤ 300 MB; docs/cli.md Limits quotes these figures"],
+          notes: ["issue 38's bound for the 10⁷-element array: ≤ 2 s and ≤ 300 MB; docs/studies/performance.md quotes these figures"],
         },
       ];
     } finally {

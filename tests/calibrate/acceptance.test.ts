@@ -1,4 +1,4 @@
-// The acceptance round (issue #37, docs/calibration.md §11): after calibration from readings, the die
+// The acceptance round (docs/design/calibration.md §11): after calibration from readings, the die
 // passes or fails on its output detectors' readings alone. It agrees with the true die input by
 // input, it refuses a die whose crosstalk departs from the law the calibration fits (and
 // `calibrate --readings` exits 1 on it), and doctored readings make it fail (the check can fail).
@@ -127,8 +127,8 @@ describe("the acceptance round", () => {
   it("makes calibrate --readings exit 1, naming the cell and the failing inputs, on a die the calibration's model does not fit", async () => {
     const dir = cellDir("optinc-accept-", circuit, table, "paper_4x8.divide0");
     // The study's die 12 (scripts/lab-study.ts --departure crosstalk, lab seed 7 + 12): the one of its
-    // 100 divide0 dies still refused with the receiver's trim (docs/calibration.md §11, §12), 15 of 16
-    // inputs exact, since each threshold row carries its own constant (docs/robustness.md §2.2). Its
+    // 100 divide0 dies still refused with the receiver's trim (docs/design/calibration.md §11, §12), 15 of 16
+    // inputs exact, since each threshold row carries its own constant (docs/design/digit-cells.md §2.2). Its
     // die 46, used here before, is exact and accepted since then; its die 9 since the trim
     // (tests/calibrate/level-trim-session.test.ts), and seed 8 of this file since the law's departure was seen.
     const stream = 1000003 + 12;

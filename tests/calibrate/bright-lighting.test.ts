@@ -4,7 +4,7 @@
 // cluster-16's level-2 add2 output stage 16 times lower in power (sum entries at |σ| 0.225 beside
 // one at 0.9), its meta-MZI fringes at the readout's noise (fitted phases ±0.2–0.7 rad), and die 2
 // decoded 640 of 1280 inputs; lit through the brightest entries (opt-in, LabSetup.brightLighting),
-// 1280 of 1280 and accepted (docs/calibration.md §9; a whole add2 session is a minute, too long for
+// 1280 of 1280 and accepted (docs/design/calibration.md §8.2; a whole add2 session is a minute, too long for
 // a test). Here, on
 // paper-4x8's add1: every lighting's chain is the brightest the design offers among the entries
 // the rule may take, and the planted fault (LabSetup.brightLighting = false, each row's first

@@ -106,7 +106,7 @@ describe("an uncorrectable die", () => {
         Math.abs(Math.sin(num(part.flat.instances[e.leaves.theta!]!.settings, "phi") / 2) ** 2 - 0.5) > 0.35,
     )!;
     const die: Die = { id: "one bad coupler", leaves: new Map([[`layer1/${el.leaves.bsA}`, { coupling: 0.9 }]]), dacBits: 12 };
-    const r = await run(["calibrate", dir, "--measured", dieFile(work, die), "-o", join(work, "cal"), "--dac-bits", "none"]);
+    const r = await run(["--verbose", "calibrate", dir, "--measured", dieFile(work, die), "-o", join(work, "cal"), "--dac-bits", "none"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
       new RegExp(

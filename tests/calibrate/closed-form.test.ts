@@ -1,4 +1,4 @@
-// The closed-form route (compiler/cells): the acceptance figure of issue #16 — foundry chips of
+// The closed-form route (compiler/cells): the acceptance figure — foundry chips of
 // paper-4x8 (every physical cell copy its own die, drawn exactly as `optinc verify`'s Monte-Carlo
 // chips) decode every input exactly after calibration — and the CLI flow for one cell copy.
 import { mkdtempSync, readFileSync } from "node:fs";

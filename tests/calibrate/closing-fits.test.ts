@@ -1,6 +1,6 @@
 // LabSession.closingFits (compiler/calibrate/lab/closing-fit.ts): a closing round's dither fits on
 // the current estimate, the same fits the session then absorbs, without moving anything — what
-// scripts/lab-closing-theta.ts reports (docs/calibration.md §12). On a crosstalk divide0 die (31),
+// scripts/lab-closing-theta.ts reports (docs/design/calibration.md §10.3). On a crosstalk divide0 die (31),
 // the first closing θ round's used moves take most of the true θ miss away; the planted fault, the
 // moves applied with the other sign, makes the miss larger.
 // LabSetup.closingPerEntry (closing-entry.ts): on crosstalk divide0 die 14 the default θ round, every

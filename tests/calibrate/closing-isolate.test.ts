@@ -1,7 +1,7 @@
-// The closing φ round's lighting (compiler/calibrate/lab/closing.ts, docs/calibration.md §12): each
+// The closing φ round's lighting (compiler/calibrate/lab/closing.ts, docs/design/calibration.md §10.3): each
 // pair of a row is dithered under the acceptance input that gives the pair the most light against
 // the rest of its row, so the meeting dump sees the pair and little else. On add0's crosstalk die 20
-// (the §12 study's die, when the rule came in) the sum stage's pairs read with every worker lit kept
+// (the departure study's die, when the rule came in) the sum stage's pairs read with every worker lit kept
 // their relative phases 35 mrad RMS off; lit apart, the die was exact and accepted, and with the
 // spread subset of before (LabSetup.closingIsolate = false) inexact and refused. Die 20 has since
 // been accepted at its first acceptance round, and on the code of 2026-11-27 the lighting decides no

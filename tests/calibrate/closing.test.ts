@@ -1,5 +1,5 @@
-// Closing rounds at the operating point (compiler/calibrate/lab/closing.ts, docs/calibration.md §9,
-// §12): on a divide0 die whose crosstalk departs from the fitted law (die 0 of the §12 study), the
+// Closing rounds at the operating point (compiler/calibrate/lab/closing.ts, docs/design/calibration.md §10.3,
+// §12): on a divide0 die whose crosstalk departs from the fitted law (die 0 of the departure study, docs/studies/calibration.md §6), the
 // first acceptance round refuses the program; the session then dithers every θ and every anchored
 // φ around its programmed code with the rest of the cell as programmed, moves the offsets by what
 // the dithers read, repeats while they still move, and the acceptance round again passes a program

@@ -1,4 +1,4 @@
-// The chip-wide floor of the thermal crosstalk (docs/calibration.md §9, "The chip-wide floor"): the
+// The chip-wide floor of the thermal crosstalk (docs/design/calibration.md §8.3, "The chip-wide floor"): the
 // physics of a die that states one (netlist/die/heaters.ts crosstalkFloor), the drive solve that
 // holds parked heaters at 0, and the first θ round's floor probe on a die whose far couplings the
 // fab draws one by one (fab/departures.ts crosstalk-wide, twice the class's 0.05 %).
@@ -106,7 +106,7 @@ describe("the chip-wide crosstalk floor", () => {
     const { circuit, table } = paperCell("divide0");
     const name = "paper_4x8.divide0";
     // The fab's chip-wide part (0.05 % on every pair beyond the law's reach) doubled: 0.1 %, the top of the quoted range.
-    // Die 52 (die 0 before each threshold row had its companion row of the constant, docs/robustness.md
+    // Die 52 (die 0 before each threshold row had its companion row of the constant, docs/design/digit-cells.md
     // §2.2): 88 of dies 0–100 are now exact and accepted even without the probe, trim and ladder; die 52
     // is the first of the other 13 on which the meters predicted dark are refused too and the trim
     // recovers the die read without the probe (the probe reads 0.0996 %; without it 13 of 16, dark 13 of 16).

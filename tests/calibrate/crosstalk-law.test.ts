@@ -1,5 +1,5 @@
 // The crosstalk law is fitted to every pair read, by its size (compiler/calibrate/lab/crosstalk-law.ts,
-// docs/calibration.md §12, "A law from pairs of either sign"). On the quick start's crosstalk divide0
+// docs/design/calibration.md §8.3, "A law from pairs of either sign"). On the quick start's crosstalk divide0
 // die 18 the sum stage's θ round reads three pairs at 20 µm and one at 40 µm, that one with the
 // other sign. Fitted to the positive pairs only (the rule before, LabSetup.lawMagnitude false: the
 // planted fault), one distance is left and there is no law: the sum stage runs with no modelled

@@ -1,4 +1,4 @@
-// docs/calibration.md §12, "Which part of the class breaks which design": the crosstalk class's
+// docs/design/calibration.md §12 (the class's four parts): the crosstalk class's
 // parts one at a time (fab/departures.ts CROSSTALK_PARTS), as `scripts/lab-study.ts --departure
 // <part>` runs them on the quick start's cells, die by die. The table predates the chip-wide floor
 // and the law's departure seen (its dies read otherwise since, the note under it); here the sampled
@@ -22,7 +22,7 @@ function die(cell: string, part: string, d: number, setup: Partial<LabSetup> = {
   return r.perDie[0]!;
 }
 
-describe.runIf(FULL)("the crosstalk class's parts, die by die (docs/calibration.md §12)", () => {
+describe.runIf(FULL)("the crosstalk class's parts, die by die (docs/design/calibration.md §12)", () => {
   it("crosstalk-flip: add0 die 5 231 of 256 and refused with the law alone and no ladder, exact and accepted with the departure seen; divide0 die 1 exact and accepted", () => {
     expect(die("add0", "crosstalk-flip", 5, { lawDeparture: false, ladder: false })).toMatchObject({
       exact: 231,

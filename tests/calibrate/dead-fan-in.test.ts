@@ -1,7 +1,7 @@
 // A dead fan-in monitor of a gated two-entry row (compiler/calibrate/lab/gated-pair.ts,
-// docs/calibration.md §9): on dead-monitor divide0 die 12, threshold/to5 — where threshold/e11 and
+// docs/design/calibration.md §10.1): on dead-monitor divide0 die 12, threshold/to5 — where threshold/e11 and
 // threshold/e12 meet (threshold/e9 and e10 before each threshold row had its companion row of the
-// constant, docs/robustness.md §2.2) — reads 0 A/W. Their pair is read again past it at step/e2's
+// constant, docs/design/digit-cells.md §2.2) — reads 0 A/W. Their pair is read again past it at step/e2's
 // dump, behind the ReLU; with the gate held open (the reference at row phase 0, the swept entry
 // dimmed at its lab port), and the reference's own sweep held open by its partner in one more round,
 // the program is exact on the true die and accepted (the pair's relative phase 4 mrad off at the

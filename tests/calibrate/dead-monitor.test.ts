@@ -1,12 +1,12 @@
-// A dead monitor photodiode worked around (compiler/calibrate/lab/dead-monitor.ts, docs/calibration.md
-// §9): on dead-monitor divide0 die 14, threshold/e9's dump photodiode reads 0 A/W. The session names
+// A dead monitor photodiode worked around (compiler/calibrate/lab/dead-monitor.ts, docs/design/calibration.md
+// §10.1): on dead-monitor divide0 die 14, threshold/e9's dump photodiode reads 0 A/W. The session names
 // it from its flat fringe, reads threshold/e9's θ again at the fan-in monitor its light reaches
 // (threshold/to1, one more round), and the program is exact on the true die and accepted. The planted
 // fault: the same readings' session with the re-read switched off (LabSetup.reread = false: the θ left
 // to its through fringe, as before) is inexact on the true die (13 of 16 inputs), and the acceptance
 // round refuses it. Why die 14 (die 0 before): a step dump (die 0's step/e2) is now also the only
 // meter of the gated threshold row that feeds its entry (each threshold row has its own step row,
-// docs/robustness.md §2.2), so a dead one costs a gate re-read as well, and step/e6 (die 0's dead
+// docs/design/digit-cells.md §2.2), so a dead one costs a gate re-read as well, and step/e6 (die 0's dead
 // dump before) is alone in its row, with no fan-in monitor; of the dies whose one dead dump costs
 // exactly one θ re-read, 14 is the first left inexact without it (dies 1 and 10 are exact either way).
 import { describe, expect, it } from "vitest";

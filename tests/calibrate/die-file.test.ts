@@ -23,8 +23,8 @@ describe("optinc.die/1", () => {
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it("the example in docs/calibration.md is valid", () => {
-    const doc = readFileSync(new URL("../../docs/calibration.md", import.meta.url), "utf8");
+  it("the example in docs/reference/lab-files.md is valid", () => {
+    const doc = readFileSync(new URL("../../docs/reference/lab-files.md", import.meta.url), "utf8");
     const example = doc.match(/```json\n(\{\n {2}"format": "optinc\.die\/1"[\s\S]*?)```/)![1]!;
     const validate = new Ajv({ strict: true, discriminator: true }).compile(schema);
     expect(validate(JSON.parse(example)), JSON.stringify(validate.errors)).toBe(true);

@@ -1,5 +1,5 @@
 // More laser power where a meta-MZI fringe is dim (compiler/calibrate/lab/dim-power.ts,
-// docs/calibration.md §9). cluster-16's level-2 add2 lights its output stage through upstream
+// docs/design/calibration.md §8.2). cluster-16's level-2 add2 lights its output stage through upstream
 // entries at |σ| 0.1–0.2, so its meta-MZI fringes sat at 0.04–0.5 nA beside the readout's 30 pA and
 // die 0 decoded 640 of 1280 inputs, refused. Fast: on the nominal estimate, the output stage's
 // meta-MZI settings the rule calls dim are raised to the target amplitude or the cap, and with the
@@ -81,7 +81,7 @@ describe("more laser power where a meta-MZI fringe is dim", () => {
       expect(on.exact).toBe(on.cases);
       expect(on.pass).toBe(true);
       // Over the 300 budget: a wide meter's every dump is still read
-      // (docs/calibration.md §9, cluster-16).
+      // (docs/design/calibration.md §8.2, cluster-16).
       expect(on.perMzi).toBeGreaterThan(READINGS_PER_MZI);
       const off = run(false);
       expect(off.exact).toBeLessThan(off.cases);

@@ -1,4 +1,4 @@
-// The simulated world is richer than the inference (issue #37, docs/calibration.md §12): every field
+// The simulated world is richer than the inference (docs/design/calibration.md §12): every field
 // of optinc.die/2 changes what the lab reads or what the die computes, each departure class writes
 // only die-file fields (and round-trips through the file), and a field the physics has no use for
 // is rejected.

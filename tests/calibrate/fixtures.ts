@@ -156,7 +156,7 @@ export function fanOutStage(n: number, attenuators: boolean): PhaseStage {
 export function stagesTable(...stages: PhaseStage[]): PhaseTable {
   return {
     format: "optinc.phases/1",
-    convention: { name: MZI_CONVENTION, mzi: "see docs/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
+    convention: { name: MZI_CONVENTION, mzi: "see docs/reference/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
     pipeline: stages,
   };
 }

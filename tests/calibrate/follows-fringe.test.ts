@@ -1,7 +1,7 @@
 // The gates on a φ victim's slope readings (compiler/calibrate/lab/pairs.ts): a pair's couplings are
 // taken only where the three slope readings (setting, below, above) follow the estimated fringe
 // (followsFringe) and the setting read again moves by at most a tenth of the slope step's change
-// (quietEnough). The readings below are add0's, crosstalk-flip die 2 (docs/calibration.md §12).
+// (quietEnough). The readings below are add0's, crosstalk-flip die 2 (docs/design/calibration.md §8.3).
 import { describe, expect, it } from "vitest";
 import { followsFringe, quietEnough } from "../../compiler/calibrate/lab/pairs.ts";
 

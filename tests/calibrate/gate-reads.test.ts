@@ -1,8 +1,8 @@
 // LabSession.gateReads (compiler/calibrate/lab/gate.ts): a round's gate sweeps as read, what
-// scripts/lab-gate-check.ts compares with the true die (docs/calibration.md §12). On the study's
+// scripts/lab-gate-check.ts compares with the true die (docs/design/calibration.md §10.1). On the study's
 // crosstalk divide0 die 6, which the calibration refuses (15 of 16 inputs exact; die 16, used here
 // before, is exact and accepted since each threshold row carries its own constant, and die 0 since
-// the pairs round of §12), every step-stage gate sweep (8) reads, step for step, where the
+// the pairs round of docs/design/calibration.md §8.3), every step-stage gate sweep (8) reads, step for step, where the
 // true die's ReLU passes light (its row field's real part positive). The planted fault, the true
 // die's passes taken on the negated field (the ReLU's frame turned by π), disagrees with every sweep.
 // With the law alone (LabSetup.lawDeparture false), the calibration that refuses this die (with the

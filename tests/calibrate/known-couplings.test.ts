@@ -1,5 +1,5 @@
 // A study's oracle for the crosstalk (LabSetup.knownCouplings, scripts/known-couplings.ts;
-// docs/calibration.md §12, "Which couplings the flips break"): the true die's couplings handed to the
+// docs/design/calibration.md §8.3, "Which couplings the flips break"): the true die's couplings handed to the
 // estimate hold from the session's start and through every refit, only on the pairs selected, and
 // with `unread` only where no pair was read one by one.
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // optinc protocol → measure → calibrate --readings → verify --measured, in process, on paper-4x8's
-// divide0 cell (docs/calibration.md §10): round by round gives the same readings file, byte for
+// divide0 cell (docs/reference/lab-files.md §4): round by round gives the same readings file, byte for
 // byte, as measuring every round at once; calibrate --readings writes the calibrated files verify
 // reads; every bad input exits 2 with its code and writes nothing.
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -86,7 +86,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
     const lab = JSON.parse(readFileSync(join(cal, `${NAME}.lab-calibration.json`), "utf8"));
     expect(lab.format).toBe("optinc.lab-calibration/1");
     expect(lab.heaters).toHaveLength(72);
-    // A nominal die: the floor probe reads no chip-wide floor (docs/calibration.md §9), stated as 0.
+    // A nominal die: the floor probe reads no chip-wide floor (docs/design/calibration.md §8.3), stated as 0.
     expect(lab.crosstalkFloor).toBe(0);
     expect(c.err).toContain("above a chip-wide floor of 0;");
     // The settling probe read no slow tail on this nominal die: every step waited the instrument's 0.05 ms.

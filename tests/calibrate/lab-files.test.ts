@@ -1,4 +1,4 @@
-// The lab's files (compiler/calibrate/lab/lab-files.ts, docs/calibration.md §10) on paper-4x8's
+// The lab's files (compiler/calibrate/lab/lab-files.ts, docs/reference/lab-files.md §4) on paper-4x8's
 // divide0 cell: protocol and readings written canonically and read back to the same bytes, a
 // readings file replayed through a fresh session, and schemas closed everywhere, so that no element
 // value (offset, efficiency, coupling) can be carried by a readings file.

@@ -1,4 +1,4 @@
-// Calibration from readings alone (issue #23): a fabricated divide0 cell of paper-4x8 measured by
+// Calibration from readings alone : a fabricated divide0 cell of paper-4x8 measured by
 // the simulated lab and calibrated by the session is exact on its true die, and the same program
 // is not exact on another die (the check can fail). The monitor optics conserve power.
 import { describe, expect, it } from "vitest";
@@ -27,7 +27,7 @@ describe("calibration from readings", () => {
     const r = checkCellOnFab(run.calibrated.circuit, dieA, run.codes);
     expect(r.cases).toBe(16);
     expect(r.exact).toBe(16);
-    // Within issue #37's budget of readings per MZI (300; about 205 with the acceptance round and
+    // Within the budget of readings per MZI (300; about 205 with the acceptance round and
     // the crosstalk pairs).
     expect(run.readings / run.session.struct.entries.length).toBeLessThanOrEqual(300);
   });

@@ -1,4 +1,4 @@
-// The ladder round (compiler/calibrate/lab/ladder.ts, docs/calibration.md §11): the program driven
+// The ladder round (compiler/calibrate/lab/ladder.ts, docs/design/calibration.md §10.5): the program driven
 // with one case per digit sum and each detector row's entry once more a quarter turn on, read on the
 // output detectors, and each entry's factor fitted against the estimate. Checked on a nominal
 // divide0 die after its session (every factor 1), and on the same die with one entry's gain cut by

@@ -123,7 +123,7 @@ describe("a departure from the crosstalk law, seen in a pairs round", () => {
   it("on a crosstalk die: seen in the first stage, the die exact and accepted without closing rounds; with the check off, inexact and refused", () => {
     // divide0's study die 0, closing rounds off so the first verdict stands: the sum stage's pairs
     // round reads 5 of its 6 pairs off the law; with the check off, 14 of 16 inputs exact. (Die 3
-    // before: since each threshold row has its companion row of the constant, docs/robustness.md §2.2,
+    // before: since each threshold row has its companion row of the constant, docs/design/digit-cells.md §2.2,
     // it is exact and accepted with the check off too.)
     const { circuit, table } = paperCell("divide0");
     const d = 0;

@@ -7,7 +7,7 @@
 // 4× stronger (0.10 A per mW predicted, 100× a photodiode's responsivity), and the die came out 969
 // of 1024 exact, refused. The leaks are now turned in phase (e78's φ moved 2.5 rad); the die is exact
 // and accepted. The planted fault is that step switched off (LabSetup.alignLeaks = false). (Die 2
-// showed it, on step/e35, until the cells emitted a constant per threshold row, docs/robustness.md
+// showed it, on step/e35, until the cells emitted a constant per threshold row, docs/design/digit-cells.md
 // §2.2; of dies 0–99 die 32 now shows it clearly, dies 46 and 49 only at the band's edges.)
 import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";

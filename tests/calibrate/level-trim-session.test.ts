@@ -1,5 +1,5 @@
-// The receiver's trim in a whole session (compiler/calibrate/lab/trim-round.ts, docs/calibration.md
-// §11). npm test: divide0's `crosstalk` die 47 of the §12 study, refused before the trim (13 of 16
+// The receiver's trim in a whole session (compiler/calibrate/lab/trim-round.ts, docs/design/calibration.md
+// §11.2). npm test: divide0's `crosstalk` die 47 of the departure study, refused before the trim (13 of 16
 // inputs exact with the trim and the ladder round off; the trim's scale a = 0.76), through the CLI
 // — `calibrate --readings` trims, says so, writes the trimmed thresholds, and `verify --measured`
 // finds the written files exact on the true die. Full tier: add0's die 17, whose first acceptance
@@ -37,7 +37,7 @@ describe("the receiver's level trim in a session", () => {
     expect((await run(["measure", dir, "--die", join(work, "die.json"), "--seed", String(7 + d), "-o", join(work, "r.json")])).code).toBe(
       0,
     );
-    const c = await run(["calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
+    const c = await run(["--verbose", "calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
     expect(c.code).toBe(0);
     expect(c.err).toMatch(
       /receiver levels trimmed from a refused acceptance round \(per detector mode, step × a and offset \+ b·step: a = [\d.]+, b = -?[\d.]+\)/,

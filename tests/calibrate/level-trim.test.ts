@@ -1,5 +1,5 @@
 // The receiver's levels trimmed from a failed acceptance round (compiler/calibrate/level-trim.ts,
-// compiler/calibrate/lab/trim-round.ts; docs/calibration.md §11). The fit recovers a known map of the
+// compiler/calibrate/lab/trim-round.ts; docs/design/calibration.md §11.2). The fit recovers a known map of the
 // digits, leaves a few broken inputs out, and refuses levels that are no map of the digits; trims
 // compose as applied one after the other.
 import fc from "fast-check";

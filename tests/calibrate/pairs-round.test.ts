@@ -1,7 +1,7 @@
 // Two defects of calibration from readings found on the quick start's crosstalk divide0 die 0
-// (docs/calibration.md §12, "Efficiencies read off their band" and "The pairs before the
+// (docs/design/calibration.md §8.2 and §8.3, "The pairs before the
 // meta-MZIs"), each with its planted fault. Since the cells emit a constant per threshold row
-// (docs/robustness.md §2.2) die 0 is calibrated in either order; die 55 shows the first defect:
+// (docs/design/digit-cells.md §2.2) die 0 is calibrated in either order; die 55 shows the first defect:
 //   - The near pairs in a phase round of their own (plan.ts planPairsRound). A meta-MZI setting holds
 //     a dim entry at its operating θ through the estimated crosstalk; planned in the same round as
 //     the pairs, it used the couplings before they were read: step/e1 (operating θ 0.38 rad) sat

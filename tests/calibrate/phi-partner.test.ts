@@ -6,7 +6,7 @@
 // victim's coupling (194), read against the partner's, still the true difference (1.5 at most).
 // Planted fault: the old attribution (phiPartner false) leaves those partner couplings at the law's
 // value, 9.0 mrad/mW off on threshold/e44.φ ← e41.φ (law +3.6, die −5.4). Not divide0 since the cells
-// emit a constant per threshold row (docs/robustness.md §2.2): its partners' aggressors sit where the
+// emit a constant per threshold row (docs/design/digit-cells.md §2.2): its partners' aggressors sit where the
 // law gives at most 1.3 mrad/mW, 6 to 8 readings a die, and the law misses by 5 mrad/mW on 6 of its
 // first 400 dies.
 import { describe, expect, it } from "vitest";

@@ -1,12 +1,12 @@
-// docs/calibration.md §10's round table is what the documented commands measure today
+// docs/studies/calibration.md §3's round table is what the documented commands measure today
 // (scripts/round-table-core.ts runs them in process; scripts/round-table.ts rewrites the table).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { measureRoundTable, ROUND_TABLE_BEGIN, ROUND_TABLE_END, roundTableMarkdown } from "../../scripts/round-table-core.ts";
 
-describe("the protocol's round table in docs/calibration.md", () => {
+describe("the protocol's round table in docs/studies/calibration.md", () => {
   it("matches a fresh run of the documented commands, round by round", async () => {
-    const doc = readFileSync("docs/calibration.md", "utf8");
+    const doc = readFileSync("docs/studies/calibration.md", "utf8");
     const a = doc.indexOf(ROUND_TABLE_BEGIN);
     const b = doc.indexOf(ROUND_TABLE_END);
     expect(a).toBeGreaterThan(0);

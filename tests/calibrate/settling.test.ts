@@ -1,8 +1,8 @@
-// The settling probe (compiler/calibrate/lab/settling.ts, issue #37): the session reads a slow
+// The settling probe (compiler/calibrate/lab/settling.ts): the session reads a slow
 // thermal tail on a die that has one (fab/departures.ts thermal-tail: 3 % with τ = 5 ms) and none on
 // a nominal die, and plans every later step's wait from what it read; with those waits a
 // thermal-tail die calibrates exact and is accepted, where the instrument's 0.05 ms made 0 of 30
-// exact (docs/calibration.md §12). The fit itself recovers τ from synthetic holds.
+// exact (docs/design/calibration.md §9.2). The fit itself recovers τ from synthetic holds.
 import { describe, expect, it } from "vitest";
 import { departDie } from "../../fab/departures.ts";
 import { drawFabDie } from "../../fab/draw.ts";

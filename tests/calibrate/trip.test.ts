@@ -1,7 +1,7 @@
-// The trip round (compiler/calibrate/lab/trip.ts, docs/calibration.md §12): after a refusal and its
+// The trip round (compiler/calibrate/lab/trip.ts, docs/design/calibration.md §10.4): after a refusal and its
 // closing passes, where each threshold row's ReLU trips is read over input sums at the programmed
 // codes, and each row's signal gain moved until the estimate predicts those readings. On divide0's
-// crosstalk die 37 (the §12 study's die) a threshold row tripped off the estimate's sum by enough
+// crosstalk die 37 (the departure study's die) a threshold row tripped off the estimate's sum by enough
 // to decode one input wrong; with the trip round the die is exact and accepted. The planted fault:
 // the same die without it (LabSetup.trips = false) is inexact and refused. Checked on the true die,
 // independently of the estimate: where each threshold row trips at the final codes.

@@ -1,5 +1,5 @@
 // The scales of a chain of sparse stages (compiler/cells/balance.ts), checked against what
-// docs/robustness.md §2.2 says they are: every |σ| ≤ headroom, the smallest |σ| as large as any
+// docs/design/digit-cells.md §2.2 says they are: every |σ| ≤ headroom, the smallest |σ| as large as any
 // passive scaling allows (the max-min value, recomputed here with Floyd–Warshall), and, from there,
 // Σ_e w_e/|σ_e| (w_e = |W| × largest input / the row's budget) at a minimum: no single scale, moved
 // either way within the constraints, lowers it, and every layer has an entry at the headroom.

@@ -59,9 +59,9 @@ describe("cells checked across the loss band", () => {
   });
 });
 
-describe("docs/formats.md §5", () => {
+describe("docs/reference/chip-files.md §5", () => {
   it("quotes add0's counts as measured here", () => {
-    const doc = readFileSync("docs/formats.md", "utf8").replace(/\s+/g, " ");
+    const doc = readFileSync("docs/reference/chip-files.md", "utf8").replace(/\s+/g, " ");
     const pre = checks("prescaled", 0.1, 0.1).find((r) => r.name === "add0")!;
     const tracking = checks("tracking", 0, 0.1).find((r) => r.name === "add0")!;
     expect(doc).toContain(

@@ -1,6 +1,6 @@
 // A digit cell as a real ReLU network (compiler/cells/cell-network.ts), checked against the cell's
 // own tables on every integer v it can see, in both forms ("steps" and "slope"): the layer shapes
-// of docs/robustness.md §2.2, the thresholds where outputs change, each layer's largest input
+// of docs/design/digit-cells.md §2.2, the thresholds where outputs change, each layer's largest input
 // (evaluated, not read back), and each row's error budget (an error just inside it, on that row
 // alone, changes no decision).
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // A chip's cells as circuit designs (compiler/cells/chip-circuits.ts): cells with the same function
-// share one design (paper-4x8: add0, add1 for add1…add3, divide0 — docs/robustness.md §2.1), every
+// share one design (paper-4x8: add0, add1 for add1…add3, divide0 — docs/design/digit-cells.md §2.1), every
 // design is the circuit cellCircuit builds for its cell, and the info entries a design carries read
 // back through verify's own reader (aggregate/circuit-info.ts readCellInfo) as the cell's function.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The shape of a sparse stage's trees (compiler/cells/sparse-stage.ts, docs/robustness.md §2.2):
+// The shape of a sparse stage's trees (compiler/cells/sparse-stage.ts, docs/design/digit-cells.md §2.2):
 // every fan-out tree is cut from one halving of the stage's rows (a unit keeps blocks of rows
 // together, a rank reorders them), and the split ratios give each leaf its share of the input's
 // light. Whatever the shape, the stage realizes rowScale · W exactly.

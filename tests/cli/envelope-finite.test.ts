@@ -14,7 +14,7 @@ function output(json: boolean): { out: CommandOutput; io: MemoryIo; exit: () => 
   let code = -1;
   const ctx: CommandContext = {
     io,
-    globals: () => ({ json, quiet: false, color: new Chalk({ level: 0 }) }),
+    globals: () => ({ json, quiet: false, verbose: false, color: new Chalk({ level: 0 }) }),
     setExit: (c) => {
       code = c;
     },

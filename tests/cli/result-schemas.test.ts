@@ -1,8 +1,8 @@
 // Each command's `result` has a JSON Schema (cli/result-schemas.ts) inside the envelope's. Here:
 // the shapes that tests elsewhere do not produce (closed-form verify, verify of a cell on a measured
 // die, verify --tolerance, die and calibrate of both die formats, layout, allreduce --models with
-// --chart and --astra) are produced by the CLI and validated; planted faults fail; docs/cli.md's
-// result table names every command and every key each shape allows, and docs/report.md's verify
+// --chart and --astra) are produced by the CLI and validated; planted faults fail; docs/reference/cli.md's
+// result table names every command and every key each shape allows, and docs/reference/report.md's verify
 // section every key of verify's shapes, nested ones included.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -115,8 +115,8 @@ function missingKeys(command: (typeof COMMAND_NAMES)[number], text: string, deep
   return [...keys].filter((k) => !new RegExp(`\\b${k}\\b`).test(text));
 }
 
-describe("docs/cli.md's result table", () => {
-  const doc = readFileSync("docs/cli.md", "utf8");
+describe("docs/reference/cli.md's result table", () => {
+  const doc = readFileSync("docs/reference/cli.md", "utf8");
   const rows = new Map(
     doc
       .split("\n")
@@ -128,7 +128,7 @@ describe("docs/cli.md's result table", () => {
   it("has a row for every command, naming every key each of its shapes allows", () => {
     for (const c of COMMAND_NAMES) {
       const row = rows.get(c);
-      expect(row, `docs/cli.md has no result row for ${c}`).toBeDefined();
+      expect(row, `docs/reference/cli.md has no result row for ${c}`).toBeDefined();
       expect(missingKeys(c, row!), c).toEqual([]);
     }
   });
@@ -140,9 +140,9 @@ describe("docs/cli.md's result table", () => {
   });
 });
 
-describe("docs/report.md's verify --json section", () => {
-  const doc = readFileSync("docs/report.md", "utf8");
-  const start = doc.indexOf("### JSON output (`--json`)");
+describe("docs/reference/report.md's verify --json section", () => {
+  const doc = readFileSync("docs/reference/report.md", "utf8");
+  const start = doc.indexOf("### 1.7 JSON output (`--json`)");
   const section = doc.slice(start, doc.indexOf("\n## ", start));
 
   it("names every key of verify's three shapes, nested ones included", () => {

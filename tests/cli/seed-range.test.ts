@@ -1,4 +1,4 @@
-// Seeds: one range, 0..4294967295, everywhere (docs/cli.md, Limits), read by one parser. die --seed
+// Seeds: one range, 0..4294967295, everywhere (docs/reference/cli.md §9), read by one parser. die --seed
 // and measure --seed stopped at 2³¹ − 1 (issue 38); compile and allreduce had parsers of their own.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -11,7 +11,11 @@ const ROOT = join(import.meta.dirname, "../..");
 
 function ctxFor(json: boolean, io = memoryIo({ NO_COLOR: "1" }, ROOT)) {
   let exit = -1;
-  const ctx: CommandContext = { io, globals: () => ({ json, quiet: false, color: new Chalk({ level: 0 }) }), setExit: (c) => (exit = c) };
+  const ctx: CommandContext = {
+    io,
+    globals: () => ({ json, quiet: false, verbose: false, color: new Chalk({ level: 0 }) }),
+    setExit: (c) => (exit = c),
+  };
   return { ctx, io, exit: () => exit };
 }
 

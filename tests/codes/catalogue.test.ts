@@ -1,6 +1,6 @@
 // One catalogue of diagnostic codes (codes/catalogue.ts): no code listed twice, each in its group's
 // range, none written as a literal anywhere else in the source (emitters use the constants), and
-// docs/cli.md embeds the generated table. The scanners are tried on fixtures, so each check is
+// docs/reference/diagnostics.md embeds the generated table. The scanners are tried on fixtures, so each check is
 // shown to fail where it should.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -90,10 +90,10 @@ describe("the diagnostic catalogue", () => {
   });
 
   it("the literal scanner finds codes in strings and templates, not in comments", () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is source text with a template literal in it
     const text = [
       "// OPT2001 in a comment",
       'const a = "OPT2001";',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is source text with a template literal in it
       "const b = `x ${a} error[OPT4101]`;",
       "const c = { code: 'OPT0003' };",
     ].join("\n");
@@ -102,8 +102,8 @@ describe("the diagnostic catalogue", () => {
     expect(codeLiterals(CATALOGUE_FILE, readFileSync(join(ROOT, CATALOGUE_FILE), "utf8")).length).toBeGreaterThanOrEqual(allCodes().length);
   });
 
-  it("docs/cli.md embeds the generated table of every code verbatim", () => {
-    const path = join(ROOT, "docs/cli.md");
+  it("docs/reference/diagnostics.md embeds the generated table of every code verbatim", () => {
+    const path = join(ROOT, "docs/reference/diagnostics.md");
     const doc = readFileSync(path, "utf8");
     const want = spliceSection(doc, "all-codes", codesMarkdown());
     if (process.env.UPDATE_DOCS && want !== doc) writeFileSync(path, want);

@@ -1,4 +1,4 @@
-// Every documented code has an emitter: the catalogue (which docs/cli.md and docs/language.md embed)
+// Every documented code has an emitter: the catalogue (which docs/reference/diagnostics.md and docs/reference/language.md embed)
 // lists no code that no source file uses. OPT1006 "malformed number" was documented and never
 // emitted (issue 38). A use is `GROUP.name` (IO.usage, SYNTAX.badNumber) or the same through a
 // local alias (`const FAB_DIE_CODES = FAB`). The check is tried on a fixture, so it is shown to fail.

@@ -13,6 +13,8 @@ import { circuitLookup } from "../../netlist/die/die.ts";
 import { memoryIo } from "../helpers/io.ts";
 import { FULL } from "../helpers/tier.ts";
 import { expectHonest } from "../verify/tolerance/honest.ts";
+import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
+import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.ts";
 
 const base = mkdtempSync(join(tmpdir(), "optinc-closed-form-"));
 const dir = join(base, "a");
@@ -74,18 +76,21 @@ describe("closed-form paper-4x8 through the CLI", () => {
     expect(report.yield!.passing).toBe(report.yield!.trials);
   });
 
-  it("prints the closing lines README.md's quick start quotes", () => {
-    const readme = readFileSync("README.md", "utf8");
-    const block = /The compile ends with\n\n```\n([\s\S]*?)```/.exec(readme)![1]!;
-    const lines = block.split("\n").filter(Boolean);
-    // Every line the compile prints between the verdict and "wrote …", none left out (the monitors
-    // line was missing, issue 38).
+  it("prints the short summary README.md quotes, and --verbose the detail docs/studies/examples.md quotes", () => {
+    const quoted = (text: string, after: string): string[] =>
+      new RegExp(`${after}\\n\\n\`\`\`\\n([\\s\\S]*?)\`\`\``).exec(text)![1]!.split("\n").filter(Boolean);
+    const readme = quoted(readFileSync("README.md", "utf8"), "The compile ends with");
+    // Every line the compile prints before "wrote …", none left out.
     const all = closing.split("\n");
-    const from = all.findIndex((l) => l.startsWith("paper_4x8: exact match"));
-    const to = all.findIndex((l, i) => i > from && l.trimStart().startsWith("wrote "));
-    expect(from).toBeGreaterThanOrEqual(0);
-    expect(lines).toEqual(all.slice(from, to));
-    expectHonest(closing); // the compile line: no 99 %-yield level without its confidence, no yield without its interval
+    const to = all.findIndex((l) => l.trimStart().startsWith("wrote "));
+    expect(to).toBeGreaterThan(0);
+    expect(readme).toEqual(all.slice(0, to));
+    // The detail lines are what --verbose prints: the same function the CLI calls with it.
+    const page = quoted(readFileSync("docs/studies/examples.md", "utf8"), "default summary leaves out:");
+    expect(page).toEqual(closedFormSummary(report as unknown as ClosedFormReport, (s) => s));
+    expect(page.some((l) => l.startsWith("  calibration monitors:"))).toBe(true);
+    expectHonest(page.join("\n")); // no 99 %-yield level without its confidence, no yield without its interval
+    expectHonest(closing);
   });
 
   it("counts hardware from the emitted netlists: MZIs, fixed couplers and detector outputs", () => {
@@ -125,7 +130,7 @@ describe("closed-form paper-4x8 through the CLI", () => {
   });
 
   it("optinc verify passes under the spec's technology block and fails beyond the design's tolerance", async () => {
-    const ok = await cli(["verify", dir, "--trials", "20"]);
+    const ok = await cli(["verify", dir, "--trials", "20", "--verbose"]);
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
     expect(ok.out).toContain(

@@ -73,7 +73,7 @@ describe("optinc compile (small spec)", () => {
     expect(first.report.onn.units[0]!.yield).toBeNull(); // the spec has an ideal technology block
   });
 
-  it("the evaluate pass writes the chip's tolerance section (docs/robustness.md) and its chart", async () => {
+  it("the evaluate pass writes the chip's tolerance section (docs/design/robustness.md §1) and its chart", async () => {
     const t = first.report.tolerance!;
     expect(t).not.toBeNull();
     expect(t).toMatchObject({ seed: 3, trials: 2, calibrated: false, exact: true, technology: { name: "foundry" } });
@@ -125,7 +125,7 @@ describe("optinc compile (small spec)", () => {
     writeFileSync(join(specDir, "small.optinc"), SPEC.replace("epochs = 200", "epochs = 200  dac_bits = 8 bits"));
     const io = memoryIo({ NO_COLOR: "1" }, specDir);
     // The evaluate pass is the in-process compile's above; here the CLI's own path is under test.
-    const code = await main(["compile", "small.optinc", "-o", dir, "--no-evaluate"], io);
+    const code = await main(["--verbose", "compile", "small.optinc", "-o", dir, "--no-evaluate"], io);
     expect(io.err()).toMatch(/small\.optinc:8:\d+: warning\[OPT3004\]/);
     expect(io.err()).toContain("exact match 100%");
     expect(code).toBe(0);

@@ -1,4 +1,4 @@
-// The decision bound (pipeline/compile/decision-bound.ts, docs/structures.md "The decision bound"):
+// The decision bound (pipeline/compile/decision-bound.ts, docs/design/structures.md §4):
 // probe cells built like every cell, drawn as Monte-Carlo dies at the declared technology. The
 // checks: the probe is the cell it claims to be (thresholds from its own table, exact with ideal
 // parts), a doctored probe fails every die (the die check is not vacuous), the ladder reads a
@@ -110,7 +110,7 @@ describe("the search and the wall", () => {
       const wall = (r: (typeof search.rows)[number]): number =>
         search.decisionBounds.find((b) => b.levels === (r.structure.innerLevels ?? 16))!.wall!;
       // The wall is one probe cell's; a chip of many cells that wide fails short of it (θ 45.5 and
-      // 46.5 against PAM-16's 49.5, docs/structures.md), and the search still tries them last.
+      // 46.5 against PAM-16's 49.5, docs/studies/structures.md §2), and the search still tries them last.
       const near = search.rows.filter((r) => r.cost.widestDecision.theta >= 0.9 * wall(r));
       expect(near.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
       for (const r of near) expect(r.yield!.passing, r.label).toBe(0);

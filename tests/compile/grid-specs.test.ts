@@ -1,6 +1,6 @@
-// The grid bench's specs (tests/bench/grid.bench.ts) are valid and cover what issue #24 names:
+// The grid bench's specs (tests/bench/grid.bench.ts) are valid and cover what the grid names:
 // workers 2–256 odd, even, prime and powers of two, precision 2–16, levels 2, 4, 8, 16, every
-// rounding rule, and issue #39's named sizes.
+// rounding rule, and the named sizes.
 import { describe, expect, it } from "vitest";
 import { gridSpec, gridSpecs } from "../bench/grid.bench.ts";
 

@@ -1,4 +1,4 @@
-// The narrow divide's widest form end to end (issue #39's independent check of each new structure):
+// The narrow divide's widest form end to end (the independent check of each structure):
 // a prime worker count too wide for one divide cell (11, 13: every prime ≥ 11 is divided one
 // quotient bit at a time, aggregate/digit-wide.ts), compiled to files, read back and composed
 // from the emitted netlists and chip files against goldenAverage over every digit-sum vector of the

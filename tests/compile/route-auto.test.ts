@@ -89,7 +89,7 @@ describe("route = auto", () => {
     );
     expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
     // The message names the best structure's widest decision against foundry's decision bound and
-    // the errors that break it; the table starts with the bound (docs/structures.md).
+    // the errors that break it; the table starts with the bound (docs/design/structures.md).
     expect(c.err).toMatch(
       /its widest decision is θ = [\d.]+ in cell \S+; foundry's bound for PAM-4 cells is θ ≤ [\d.]+; (it fails under .+ alone|no single error breaks it, their sum does)/,
     );

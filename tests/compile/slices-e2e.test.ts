@@ -21,7 +21,7 @@ const spec = (workers: number, bits: number, hidden: string) => `aggregator slic
 `;
 
 // 2 workers: M = 4/2 = 2 (even), slice 0 rounds itself. 4 workers: M = 4/4 = 1 (odd), slice 0
-// sends ⌊x⌋ and the tie class and slice 1 rounds (docs/onn.md). The 4-worker slices sized by
+// sends ⌊x⌋ and the tie class and slice 1 rounds (docs/design/onn.md). The 4-worker slices sized by
 // `hidden = auto` train in 11.5 s, at [16, 8, 16] in 3 s: npm test takes the explicit size, the full
 // tier auto (autoHidden itself: tests/docs/onn.test.ts).
 describe.each([

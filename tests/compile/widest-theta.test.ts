@@ -1,4 +1,4 @@
-// report.json's cells[].widestTheta (issue #39): each cell design's widest decision, the figure the
+// report.json's cells[].widestTheta : each cell design's widest decision, the figure the
 // technology's bias-versus-signal errors act on. It is the largest threshold of the cell's own
 // network, and the structure search's widest decision (--explain) is the largest of them.
 import { describe, expect, it } from "vitest";

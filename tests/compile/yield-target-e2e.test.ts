@@ -25,7 +25,7 @@ async function compileTiny(name: string, technology: string) {
     `aggregator ${name} {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n  technology { ${technology} }\n  route = closed-form\n}\n`,
   );
   const dir = join(base, name);
-  const r = await cli(["compile", spec, "-o", dir]);
+  const r = await cli(["--verbose", "compile", spec, "-o", dir]);
   const report = JSON.parse(readFileSync(join(dir, `${name}.report.json`), "utf8")) as {
     yield: { trials: number; passing: number; target: { verdict: string; lower: number; upper: number } };
   };
@@ -44,7 +44,7 @@ describe("yield target on the compile line, confirmed by verify's 100-die Monte-
     expect(c.report.yield.target.verdict).toBe("missed");
     expect(c.report.yield.target.upper).toBeLessThan(0.99);
     expect(readFileSync(join(c.dir, "missed.report.html"), "utf8")).toContain("target 99% yield at 95% confidence: MISSED"); // and in the report
-    const v = await cli(["verify", c.dir, "--trials", "100"]);
+    const v = await cli(["--verbose", "verify", c.dir, "--trials", "100"]);
     const m = /(\d+)\/100 chips exact/.exec(v.out)!;
     expect(Number(m[1])).toBe(c.report.yield.passing); // the same dies, drawn from the emitted files
     expect(Number(m[1])).toBeLessThan(99);
@@ -58,7 +58,7 @@ describe("yield target on the compile line, confirmed by verify's 100-die Monte-
       "yield under the spec's technology block: 100/100 chips exact (95% CI 96.4–100%); target 90% yield at 95% confidence: met (100/100 chips exact: yield ≥ 97% at 95%)",
     );
     expect(c.report.yield.target.verdict).toBe("met");
-    const v = await cli(["verify", c.dir, "--trials", "100"]);
+    const v = await cli(["--verbose", "verify", c.dir, "--trials", "100"]);
     expect(v.code).toBe(0);
     expect(v.out).toContain("100/100 chips exact (95% CI 96.4–100%)");
   }, 120_000);

@@ -1,4 +1,4 @@
-// docs/calibration.md §9 and §12 hold the calibration-from-readings studies (scripts/lab-study.ts:
+// docs/studies/calibration.md §4 and §6 hold the calibration-from-readings studies (scripts/lab-study.ts:
 // 100 or 30 dies per row, 25 minutes per departure class), too slow to re-run in a test. Their
 // guard is a sample: docs/figures/lab-samples.json (scripts/lab-samples.ts) records the first dies of
 // every row, die by die. Here every row of both tables must have its sample and agree with it (a row
@@ -13,7 +13,7 @@ import { READINGS_PER_MZI } from "../../compiler/calibrate/lab/budget.ts";
 import { compiledExample } from "../helpers/examples.ts";
 import { FULL } from "../helpers/tier.ts";
 
-const DOC = readFileSync("docs/calibration.md", "utf8");
+const DOC = readFileSync("docs/studies/calibration.md", "utf8");
 const FILE = JSON.parse(readFileSync("docs/figures/lab-samples.json", "utf8")) as LabSamplesFile;
 
 interface DocRow {
@@ -50,7 +50,7 @@ function table(doc: string, head: string): Record<string, string>[] {
   return rows;
 }
 
-/** §9's and §12's rows. */
+/** §4's, §5's and §6's rows. */
 function docRows(doc: string): DocRow[] {
   const of = (where: string, design: string, departure: string, r: Record<string, string>): DocRow => ({
     where,
@@ -62,16 +62,16 @@ function docRows(doc: string): DocRow[] {
     readingsPerMzi: Number(r["readings / MZI"]),
   });
   const s9 = table(doc, "| cell design | MZIs | exact from readings |").map((r) =>
-    of("§9", r["cell design"]!.replace(/ \(robust\)$/, ""), "none", r),
+    of("§4", r["cell design"]!.replace(/ \(robust\)$/, ""), "none", r),
   );
   const s12 = table(doc, "| departure | cell design | exact from readings |").map((r) =>
-    of("§12", `paper_4x8.${r["cell design"]}`, r.departure!, r),
+    of("§6", `paper_4x8.${r["cell design"]}`, r.departure!, r),
   );
-  const examples = table(doc, "| example | cell design | copies |").map((r) => of("§9 examples", r["cell design"]!, "none", r));
+  const examples = table(doc, "| example | cell design | copies |").map((r) => of("§5", r["cell design"]!, "none", r));
   return [...s9, ...examples, ...s12];
 }
 
-/** §9's per-example summary, recomputed from its per-design rows: where the two disagree. */
+/** §5's per-example summary, recomputed from its per-design rows: where the two disagree. */
 function summaryDisagreements(doc: string): string[] {
   const rows = table(doc, "| example | cell design | copies |");
   const out: string[] = [];
@@ -109,7 +109,7 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
       out.push(`${name}: no sample`);
       continue;
     }
-    // The heaviest die belongs to the rows that ran that many dies (§9's examples table runs fewer).
+    // The heaviest die belongs to the rows that ran that many dies (§5's examples table runs fewer).
     const heavy = s.heaviest && s.heaviest.die < r.exact[1] ? s.heaviest : undefined;
     const dies = heavy ? [...s.perDie, heavy] : s.perDie;
     const exact = dies.map((d) => d.exact === d.cases);
@@ -142,13 +142,13 @@ function disagreements(rows: DocRow[], samples: LabSample[]): string[] {
   return out;
 }
 
-describe("docs/calibration.md §9 and §12 against their samples", () => {
+describe("docs/studies/calibration.md §4 and §6 against their samples", () => {
   const rows = docRows(DOC);
 
-  it("reads the tables: 9 designs in §9, 31 in its per-example table, 8 classes × 3 designs in §12", () => {
-    expect(rows.filter((r) => r.where === "§9")).toHaveLength(9);
-    expect(rows.filter((r) => r.where === "§9 examples")).toHaveLength(31);
-    expect(rows.filter((r) => r.where === "§12")).toHaveLength(24);
+  it("reads the tables: 9 designs in §4, 31 in §5's per-example table, 8 classes × 3 designs in §6", () => {
+    expect(rows.filter((r) => r.where === "§4")).toHaveLength(9);
+    expect(rows.filter((r) => r.where === "§5")).toHaveLength(31);
+    expect(rows.filter((r) => r.where === "§6")).toHaveLength(24);
     expect(FILE.format).toBe("optinc.lab-samples/1");
   });
 
@@ -157,14 +157,14 @@ describe("docs/calibration.md §9 and §12 against their samples", () => {
   });
 
   it("the check fails on a doctored row and on a doctored sample", () => {
-    const none = rows.find((r) => r.where === "§9" && r.design === "paper_4x8.divide0")!;
+    const none = rows.find((r) => r.where === "§4" && r.design === "paper_4x8.divide0")!;
     const zero = { ...none, exact: [0, 100] as [number, number] };
     expect(
       disagreements(
         [zero],
         FILE.samples.filter((s) => s.design === none.design && s.departure === "none"),
       ),
-    ).toEqual(["§9 none paper_4x8.divide0: no die exact in the docs, a sampled die is"]);
+    ).toEqual(["§4 none paper_4x8.divide0: no die exact in the docs, a sampled die is"]);
     const noneSample = FILE.samples.filter((s) => s.design === none.design && s.departure === "none");
     // A row whose every die is accepted, 20 % over its sample; a row with a refused die, over the budget.
     const more = { ...none, accepted: [none.accepted[1], none.accepted[1]] as [number, number], readingsPerMzi: none.readingsPerMzi * 1.2 };
@@ -186,7 +186,7 @@ describe("docs/calibration.md §9 and §12 against their samples", () => {
     expect(disagreements([row], [fewer]).join("\n")).toMatch(/took the row's most/);
   });
 
-  it("§9's per-example summary is the sum of its rows, and fails on a doctored row", () => {
+  it("§5's per-example summary is the sum of its rows, and fails on a doctored row", () => {
     expect(summaryDisagreements(DOC)).toEqual([]);
     const doctored = DOC.replace(/(\| eight-workers \| eight_workers\.L2\.flag \| )(\d+)/, (_, head, n) => `${head}${Number(n) + 1}`);
     expect(doctored).not.toBe(DOC);

@@ -1,4 +1,4 @@
-// A stranger's reader of closed-form chips, written from docs/formats.md alone: it imports none of
+// A stranger's reader of closed-form chips, written from docs/reference/chip-files.md alone: it imports none of
 // the chip code (no aggregate/, netlist/ or verify/ module), only compiles the examples to get their
 // files. From `<stem>.chip.json` (§2), the cascade wiring (§4) and each design's `phases.json` (§6,
 // simulated here with its own complex arithmetic and the detector rule), it must reproduce the
@@ -10,10 +10,10 @@ import { compiledExample } from "../helpers/examples.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 
-const doc = readFileSync("docs/formats.md", "utf8");
+const doc = readFileSync("docs/reference/chip-files.md", "utf8");
 
 // ---------------------------------------------------------------------------------------------
-// The reader. Everything below uses only fields docs/formats.md names (see the last test).
+// The reader. Everything below uses only fields docs/reference/chip-files.md names (see the last test).
 // ---------------------------------------------------------------------------------------------
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read field by field as a stranger would
@@ -240,7 +240,7 @@ function disagreements(cases: number[][], f: (codes: number[]) => number, bits: 
   return bad;
 }
 
-describe("a reader written from docs/formats.md: paper-4x8", () => {
+describe("a reader written from docs/reference/chip-files.md: paper-4x8", () => {
   const files = example("paper-4x8");
   const chip = JSON.parse(files("paper_4x8.chip.json")) as Json;
   const sim = bySimulation(files);
@@ -298,7 +298,7 @@ describe("a reader written from docs/formats.md: paper-4x8", () => {
   });
 });
 
-describe("a reader written from docs/formats.md: compare and decrement cells (negative weights)", () => {
+describe("a reader written from docs/reference/chip-files.md: compare and decrement cells (negative weights)", () => {
   it("4 workers × 4 bits, nearest-away: every design's phases.json decodes its tables; the chip is exact on every worker vector", () => {
     const files = compiled(
       "away",
@@ -314,7 +314,7 @@ describe("a reader written from docs/formats.md: compare and decrement cells (ne
   });
 });
 
-describe("a reader written from docs/formats.md: cascades", () => {
+describe("a reader written from docs/reference/chip-files.md: cascades", () => {
   it("paper-4x8-robust (4 workers, radix 2): the levels wired as §4 says give the golden average on 20,000 seeded worker vectors", () => {
     const files = example("paper-4x8-robust");
     const levels = [1, 2].map((l) => JSON.parse(files(`paper_4x8.L${l}.chip.json`)) as Json);
@@ -341,7 +341,7 @@ describe("a reader written from docs/formats.md: cascades", () => {
   });
 });
 
-describe("the reader uses only what docs/formats.md documents", () => {
+describe("the reader uses only what docs/reference/chip-files.md documents", () => {
   // Every JSON field the reader above reads, as the doc spells it.
   const FIELDS = [
     "levels",

@@ -1,4 +1,4 @@
-// docs/cli.md's "Limits" table from the constants the readers and checks use: each row's figure
+// docs/reference/cli.md's "Limits" table from the constants the readers and checks use: each row's figure
 // is found in the row that names it, so a constant that moves fails here.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { MAX_SYNTAX_ERRORS } from "../../dsl/parser.ts";
 import { INPUT_ARRAY_LIMITS } from "../../math/json-scan.ts";
 import { MAX_INPUT_BYTES } from "../../verify/circuit/load.ts";
 
-const doc = readFileSync("docs/cli.md", "utf8");
+const doc = readFileSync("docs/reference/cli.md", "utf8");
 const MB = 1024 * 1024;
 
 /** The Limits table row whose first cell starts with `first`. */
@@ -19,7 +19,7 @@ function limitRow(text: string, first: string): string {
   return text.split("\n").find((l) => l.startsWith(`| ${first}`)) ?? "";
 }
 
-describe("docs/cli.md: Limits", () => {
+describe("docs/reference/cli.md: Limits", () => {
   it("each row states its constant", () => {
     const rows: [string, string][] = [
       ["`workers`, `cascade.radix`", `| ${WORKERS.min}..${WORKERS.max} |`],

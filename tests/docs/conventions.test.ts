@@ -1,4 +1,4 @@
-// The worked examples and figures of docs/conventions.md, produced by the code they describe.
+// The worked examples and figures of docs/reference/conventions.md, produced by the code they describe.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { memoryIo } from "../helpers/io.ts";
 
-const doc = readFileSync("docs/conventions.md", "utf8");
+const doc = readFileSync("docs/reference/conventions.md", "utf8");
 const dir = mkdtempSync(join(tmpdir(), "optinc-conventions-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("docs/conventions.md §7: the Hadamard example at 8 DAC bits", () => {
+describe("docs/reference/conventions.md §7: the Hadamard example at 8 DAC bits", () => {
   const h = Math.SQRT1_2;
   writeFileSync(
     join(dir, "h2.json"),
@@ -36,7 +36,7 @@ describe("docs/conventions.md §7: the Hadamard example at 8 DAC bits", () => {
   });
 });
 
-describe("docs/conventions.md §8: decompose diagnostics", () => {
+describe("docs/reference/conventions.md §8: decompose input and checks", () => {
   it("the --tol default is 1e-10", async () => {
     const io = memoryIo();
     await main(["decompose", "--help"], io);

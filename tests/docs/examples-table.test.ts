@@ -1,17 +1,24 @@
-// README.md's "What each example builds" table is generated (scripts/examples-table.ts) from
-// docs/figures/examples.json. The README must hold exactly the rendering of the JSON, every yield
+// docs/studies/examples.md's "What each example builds" table is generated (scripts/examples-table.ts) from
+// docs/figures/examples.json. The page must hold exactly the rendering of the JSON, every yield
 // in it must be k/n with its own interval, and the rows must be what compiling the examples gives:
 // one row is recomputed here, every row under OPTINC_FULL=1 (npm run test:full).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { exampleNames, examplesTableMarkdown, exampleRow, NO_CHIPS_BUILT, type ExampleRow } from "../../scripts/examples-table-core.ts";
+import {
+  EXAMPLES_PAGE,
+  exampleNames,
+  examplesTableMarkdown,
+  exampleRow,
+  NO_CHIPS_BUILT,
+  type ExampleRow,
+} from "../../scripts/examples-table-core.ts";
 import { yieldInterval } from "../../verify/tolerance/statistics.ts";
 
-const readme = readFileSync("README.md", "utf8");
+const readme = readFileSync(EXAMPLES_PAGE, "utf8");
 const rows = JSON.parse(readFileSync("docs/figures/examples.json", "utf8")) as ExampleRow[];
 const examples = exampleNames();
 
-describe("README.md: what each example builds", () => {
+describe("docs/studies/examples.md: what each example builds", () => {
   it("holds the rendering of docs/figures/examples.json, one row per example", () => {
     expect(rows.map((r) => r.example).sort()).toEqual(examples);
     expect(readme).toContain(examplesTableMarkdown(rows));

@@ -1,11 +1,11 @@
-// README.md's "Which fab each design needs" section is generated (scripts/fab-table.ts) from
-// docs/figures/fab.json. The README must hold exactly the rendering of the JSON; every Monte-Carlo
+// docs/studies/examples.md's "Which fab each design needs" section is generated (scripts/fab-table.ts) from
+// docs/figures/fab.json. The page must hold exactly the rendering of the JSON; every Monte-Carlo
 // tolerance must carry the confidence its die count reaches and every yield its own interval; and
 // the rows must be what measuring the compiled examples gives: the cheapest example's yield columns
 // are recomputed here, every row under OPTINC_FULL=1 (npm run test:full).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { exampleNames } from "../../scripts/examples-table-core.ts";
+import { EXAMPLES_PAGE, exampleNames } from "../../scripts/examples-table-core.ts";
 import {
   FAB_PRESETS,
   FAB_TABLE_OMITS,
@@ -22,7 +22,7 @@ import { percent, yieldInterval } from "../../verify/tolerance/statistics.ts";
 import { compiledExample } from "../helpers/examples.ts";
 import { dishonestLines } from "../verify/tolerance/honest.ts";
 
-const readme = readFileSync("README.md", "utf8");
+const readme = readFileSync(EXAMPLES_PAGE, "utf8");
 const rows = JSON.parse(readFileSync("docs/figures/fab.json", "utf8")) as FabRow[];
 const examples = fabTableExamples(exampleNames());
 const section = readme.slice(readme.indexOf(FAB_BEGIN), readme.indexOf(FAB_END));
@@ -50,7 +50,7 @@ function confidenceProblems(rs: FabRow[]): string[] {
   return bad;
 }
 
-describe("README.md: which fab each design needs", () => {
+describe("docs/studies/examples.md: which fab each design needs", () => {
   it("holds the rendering of docs/figures/fab.json, one row per example", () => {
     expect(rows.map((r) => r.example).sort()).toEqual(examples);
     expect(readme).toContain(fabTableMarkdown(rows));
@@ -89,7 +89,7 @@ describe("README.md: which fab each design needs", () => {
     for (const m of cells) expect(m[3]).toBe(yieldInterval(Number(m[1]), Number(m[2])));
   });
 
-  it("the section differs from the README once any figure changes", () => {
+  it("the section differs from the page once any figure changes", () => {
     const i = rows.findIndex((r) => r.tolerance);
     const t = rows[i]!.tolerance!;
     const changed = rows.map((r, j) =>

@@ -1,13 +1,25 @@
-// docs/allreduce.md §5.2: the headline table and its sweeps are what scripts/headlines.ts writes,
+// docs/studies/allreduce.md §4: the headline table and its sweeps are what scripts/headlines.ts writes,
 // recomputed here by running every command in-process; the ODDL figures must reproduce within
 // ±25 % with sourced defaults, and every other row must carry a verdict.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { END, headlines, headlinesMarkdown, START, spliceHeadlines, verdict, type Headline } from "../../scripts/headlines-core.ts";
+import {
+  END,
+  headlines,
+  headlinesMarkdown,
+  provenance,
+  START,
+  spliceHeadlines,
+  verdict,
+  type Headline,
+} from "../../scripts/headlines-core.ts";
 import { electricalSweep, IMAGES, oddlSweep, optincSweep, sweepsMarkdown, wrhtAlphaSweep } from "../../scripts/headlines-sweeps.ts";
 import { FULL } from "../helpers/tier.ts";
 
-const doc = readFileSync("docs/allreduce.md", "utf8");
+const doc = readFileSync("docs/studies/allreduce.md", "utf8");
+const guide = readFileSync("docs/guide/allreduce.md", "utf8");
+/** The block's provenance lines with their commit replaced by one placeholder (the tables are what is compared). */
+const anyCommit = (s: string) => s.replace(/(Regenerate: `npx tsx scripts\/headlines\.ts` · measured at `)[0-9a-f]{7}`/g, "$1xxxxxxx`");
 
 /** A markdown table with only the value columns `keep` picks (the label column always stays). */
 function keepColumns(table: string, keep: (i: number) => boolean): string {
@@ -21,24 +33,28 @@ function keepColumns(table: string, keep: (i: number) => boolean): string {
     .join("\n");
 }
 
-describe("docs/allreduce.md: the seed headlines", () => {
+describe("docs/studies/allreduce.md: the seed headlines", () => {
   let rows: Headline[] = [];
   it("the block between the markers is what the script writes now", async () => {
     rows = await headlines();
     expect(doc.indexOf(START)).toBeLessThan(doc.indexOf(END));
     if (FULL) {
-      const block = `${headlinesMarkdown(rows)}\n\n${await sweepsMarkdown()}`;
-      expect(spliceHeadlines(doc, block)).toBe(doc);
+      const block = `${provenance("xxxxxxx")}\n\n${headlinesMarkdown(rows)}\n\n${await sweepsMarkdown("xxxxxxx")}`;
+      expect(spliceHeadlines(anyCommit(doc), block)).toBe(anyCommit(doc));
       return;
     }
-    // npm test: the table and the model sweeps whole; of the OptINC sweep, whose every column runs
-    // the datapath (about a second each), the first and last columns of each table.
-    expect(doc).toContain(`${START}\n${headlinesMarkdown(rows)}\n`);
-    for (const sweep of [oddlSweep, wrhtAlphaSweep, electricalSweep]) expect(doc).toContain(`\n${await sweep()}\n`);
+    // npm test: the table and the model sweeps whole, each under its provenance line; of the OptINC
+    // sweep, whose every column runs the datapath (about a second each), the first and last columns
+    // of each table.
+    expect(anyCommit(doc)).toContain(`${START}\n${provenance("xxxxxxx")}\n\n${headlinesMarkdown(rows)}\n`);
+    for (const sweep of [oddlSweep, wrhtAlphaSweep, electricalSweep])
+      expect(anyCommit(doc)).toContain(`\n${provenance("xxxxxxx")}\n\n${await sweep()}\n`);
     const ends = (n: number) => (i: number) => i === 0 || i === n - 1;
     const [resnet, llama] = (await optincSweep(ends(IMAGES.length))).split("\n\n");
-    const docBlock = doc.slice(doc.indexOf("| ResNet-50 at 32×32"), doc.indexOf(END)).trim();
-    const [docResnet, docLlama] = docBlock.split("\n\n").map((t) => keepColumns(t!, ends(IMAGES.length)));
+    const docBlock = anyCommit(doc).slice(doc.indexOf("| ResNet-50 at 32×32"), doc.indexOf(END)).trim();
+    const parts = docBlock.split("\n\n");
+    expect(parts[1]).toBe(provenance("xxxxxxx"));
+    const [docResnet, docLlama] = [parts[0]!, parts[2]!].map((t) => keepColumns(t, ends(IMAGES.length)));
     expect(resnet).toBe(docResnet);
     expect(llama).toBe(docLlama);
   }, 120_000);
@@ -89,7 +105,7 @@ describe("docs/allreduce.md: the seed headlines", () => {
   });
 });
 
-describe("docs/allreduce.md §6: the chart", () => {
+describe("docs/guide/allreduce.md §3: the chart", () => {
   it("docs/img/allreduce-chart.svg is what the documented command writes", async () => {
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
@@ -98,13 +114,13 @@ describe("docs/allreduce.md §6: the chart", () => {
     const { memoryIo } = await import("../helpers/io.ts");
     const m =
       /optinc allreduce (--models all --workers 64,1024 --parameters 350e6 --compute-time 180ms \\\n\s+--bandwidth 100Gb\/s --transceivers 1 --iterations 100000) --chart docs\/img\/allreduce-chart\.svg/.exec(
-        doc,
+        guide,
       );
-    expect(m, "the chart command in §6").not.toBeNull();
+    expect(m, "the chart command in §3").not.toBeNull();
     const args = m![1]!.replace(/\\\n\s+/, " ").split(/\s+/);
     const out = join(mkdtempSync(join(tmpdir(), "optinc-chart-")), "c.svg");
     expect(await main(["allreduce", ...args, "--chart", out, "--quiet"], memoryIo())).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(readFileSync("docs/img/allreduce-chart.svg", "utf8"));
-    expect(doc).toContain("![Iteration time per model for a 350 M-parameter model](img/allreduce-chart.png)");
+    expect(guide).toContain("![Iteration time per model for a 350 M-parameter model](../img/allreduce-chart.png)");
   }, 60_000);
 });

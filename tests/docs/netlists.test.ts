@@ -1,4 +1,4 @@
-// docs/netlists.md's figures from the code: the monitor photodiodes of paper-4x8's cells (the
+// docs/reference/netlists.md's figures from the code: the monitor photodiodes of paper-4x8's cells (the
 // compiled files' count) and the --length-phases defaults (netlist/formats/spice-dialect.ts).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -7,9 +7,9 @@ import { basePeriods, DEFAULT_LENGTH_ENCODING, periodUm } from "../../netlist/fo
 import { missingClaims } from "../../scripts/robustness-core.ts";
 import { compiledExample } from "../helpers/examples.ts";
 
-const doc = readFileSync("docs/netlists.md", "utf8");
+const doc = readFileSync("docs/reference/netlists.md", "utf8");
 
-describe("docs/netlists.md figures", () => {
+describe("docs/reference/netlists.md figures", () => {
   it("paper-4x8's cells carry the monitor photodiodes their compile places", () => {
     const n = (d: string) => compiledExample("paper-4x8").report.cells.find((c) => c.design === `paper_4x8.${d}`)!.monitors.count;
     const claim = `paper-4x8's cells carry ${n("add0")} (add0), ${n("add1")} (add1) and ${n("divide0")} (divide0).`;

@@ -1,4 +1,4 @@
-// Every figure of docs/onn.md, computed from the code and found in the text as computed. The
+// Every figure of docs/design/onn.md, computed from the code and found in the text as computed. The
 // training schedule is observed on a real (tiny) training run; constants the trainer keeps
 // private are read from its source, so the doc cannot drift from them unnoticed.
 import { readFileSync } from "node:fs";
@@ -15,10 +15,10 @@ import { cascadeCases, flatCases } from "../../pipeline/compile/compose.ts";
 import { REPORT_TRIALS } from "../../pipeline/compile/evaluate.ts";
 import { commas, design, exampleSpec } from "./design.ts";
 
-const doc = readFileSync("docs/onn.md", "utf8").replace(/\s*\n\s*/g, " ");
+const doc = readFileSync("docs/design/onn.md", "utf8").replace(/\s*\n\s*/g, " ");
 const trainSource = readFileSync("compiler/onn/train.ts", "utf8");
 
-describe("docs/onn.md figures", () => {
+describe("docs/design/onn.md figures", () => {
   it("§2 reduced spaces: 28,561 for 4 × 8-bit PAM4 instead of 4.3·10⁹, and 390,625 for 8 × 8-bit", () => {
     const s48 = reducedSpaceSize(flatUnit(4, 8, 4, "nearest-even"));
     const full = 4 ** (4 * 4);

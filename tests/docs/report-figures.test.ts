@@ -1,4 +1,4 @@
-// docs/report.md's figures from the code: the verify transcript of the tiny fixture (run here as the
+// docs/reference/report.md's figures from the code: the verify transcript of the tiny fixture (run here as the
 // page says; it had drifted), verify's option defaults (its --help), the report's trial counts and budgets, the
 // quick start's heater count and the injected error mix of the training emulation.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,20 +15,24 @@ import { memoryIo } from "../helpers/io.ts";
 import { tinyCircuit } from "../verify/circuit/tiny-pipeline.ts";
 import { commas } from "./design.ts";
 
-const doc = readFileSync("docs/report.md", "utf8");
+const doc = readFileSync("docs/reference/report.md", "utf8");
 const has = (...claims: string[]) => expect(missingClaims(doc, claims)).toEqual([]);
 const dir = mkdtempSync(join(tmpdir(), "optinc-report-doc-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The fenced block after "run with `<flags>`:" in the Text output section. */
+/** The fenced block after "run as `optinc --verbose verify … <flags>`:" in the Text output section. */
 const transcript = (text: string): string =>
-  /run with `--phase-noise 0\.5 --trials 10 --no-calibrate`:\n\n```\n([\s\S]*?)```/.exec(text)?.[1] ?? "";
+  /run as\n`optinc --verbose verify tiny\.netlist\.json --phase-noise 0\.5 --trials 10 --no-calibrate`:\n\n```\n([\s\S]*?)```/.exec(
+    text,
+  )?.[1] ?? "";
 
-describe("docs/report.md figures", () => {
+describe("docs/reference/report.md figures", () => {
   it("the text-output transcript is what verify prints on the tiny fixture", async () => {
     writeFileSync(join(dir, "tiny.netlist.json"), writeNetlistJson(tinyCircuit()));
     const io = memoryIo({ NO_COLOR: "1" }, dir);
-    expect(await main(["verify", "tiny.netlist.json", "--phase-noise", "0.5", "--trials", "10", "--no-calibrate"], io)).toBe(1);
+    expect(await main(["--verbose", "verify", "tiny.netlist.json", "--phase-noise", "0.5", "--trials", "10", "--no-calibrate"], io)).toBe(
+      1,
+    );
     const printed = (io.out() + io.err()).replace(/\x1b\[[0-9;]*m/g, "");
     const shown = transcript(doc);
     expect(shown.length).toBeGreaterThan(100);

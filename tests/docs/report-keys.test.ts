@@ -1,5 +1,5 @@
-// docs/report.md documents the keys of a closed-form report.json, and a closed-form report writes
-// exactly those (issue #38: the page named `cascade.overheadVsBaseUnits` and identity keys on cell
+// docs/reference/report.md documents the keys of a closed-form report.json, and a closed-form report writes
+// exactly those (the page named `cascade.overheadVsBaseUnits` and identity keys on cell
 // netlists that a closed-form compile never writes, and left `chips[]`, `cells[].lossBand` and
 // `onn.fullInputSpace` out). Two small compiles: a flat chip chosen by route = auto (structure),
 // and a radix-2 cascade with PAM-2 cells inside a PAM-4 link at `calibrated` (conversion, yield,
@@ -78,7 +78,7 @@ function undocumentedInList(doc: string, list: Keys): string[] {
     .map(([p, k]) => (p ? `${p}.${k}` : k));
 }
 
-describe("docs/report.md's closed-form report.json keys", async () => {
+describe("docs/reference/report.md's closed-form report.json keys", async () => {
   const dir = mkdtempSync(join(tmpdir(), "optinc-report-keys-"));
   const specs = {
     flat: "aggregator flat {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n}\n",
@@ -96,7 +96,7 @@ describe("docs/report.md's closed-form report.json keys", async () => {
     reports.push(doc.result.report);
     cellInfos.push(JSON.parse(readFileSync(join(dir, name, `${doc.result.report.cells[0].design}.netlist.json`), "utf8")).info);
   }
-  const doc = readFileSync("docs/report.md", "utf8");
+  const doc = readFileSync("docs/reference/report.md", "utf8");
   const written = reportKeys(reports);
   const listed = documentedKeys(doc);
 

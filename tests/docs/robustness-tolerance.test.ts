@@ -1,5 +1,5 @@
-// docs/robustness.md's tolerance figures for the quick-start chip are what `optinc verify <dir>
-// --tolerance` prints on its emitted files (scripts/robustness-core.ts turns each into the page's
+// The tolerance figures docs/studies/robustness.md §2 and §3 and docs/design/robustness.md §1.4
+// quote for the quick-start chip are what `optinc verify <dir> --tolerance` prints on its emitted files (scripts/robustness-core.ts turns each into the page's
 // phrase). The coupler axis alone at 20 dies runs here; both whole runs (20 dies at calibrated, 299
 // at foundry: about half a minute) under OPTINC_FULL=1 (npm run test:full).
 import { readFileSync } from "node:fs";
@@ -8,13 +8,13 @@ import { calibratedClaims, foundryClaims, measureTolerance, missingClaims, sci }
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import { compiledExample } from "../helpers/examples.ts";
 
-const doc = readFileSync("docs/robustness.md", "utf8");
+const doc = ["docs/studies/robustness.md", "docs/design/robustness.md"].map((f) => readFileSync(f, "utf8")).join("\n\n");
 const compiled = (): Parameters<typeof measureTolerance>[0] => {
   const r = compiledExample("paper-4x8");
   return { route: "closed-form", result: r, report: r.report };
 };
 
-describe("docs/robustness.md: the quick-start chip's tolerances", () => {
+describe("docs/studies/robustness.md: the quick-start chip's tolerances", () => {
   it("the coupler tolerance at 20 dies is what verify measures", () => {
     const r = measureTolerance(compiled(), 20, undefined, ["couplerImbalance"]);
     const claims = calibratedClaims(r);

@@ -1,7 +1,8 @@
-// docs/robustness.md's deterministic figures, computed from the code and found in the text as
-// computed: the quick-start chip's cells and counts, the routes' cost table, the statistics of
-// yields and tolerances, the presets and the fabricated die's parameters. The tolerance paragraph
-// is tests/docs/robustness-tolerance.test.ts.
+// The deterministic figures of docs/design/digit-cells.md (the quick-start chip's cells and counts,
+// the routes' cost table) and docs/design/robustness.md (the statistics of yields and tolerances,
+// the presets and the fabricated die's parameters), computed from the code and found in the text
+// as computed. The tolerance paragraph of docs/studies/robustness.md is
+// tests/docs/robustness-tolerance.test.ts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { defaultSpec } from "../../dsl/defaults.ts";
@@ -22,7 +23,9 @@ import { commas, design, exampleSpec } from "./design.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { autoHidden } from "../../compiler/onn/architecture.ts";
 
-const doc = readFileSync("docs/robustness.md", "utf8");
+const cellsDoc = readFileSync("docs/design/digit-cells.md", "utf8");
+const doc = readFileSync("docs/design/robustness.md", "utf8");
+const hasCells = (...claims: string[]) => expect(missingClaims(cellsDoc, claims)).toEqual([]);
 const has = (...claims: string[]) => expect(missingClaims(doc, claims)).toEqual([]);
 
 interface ChipCell {
@@ -34,10 +37,10 @@ interface ChipCell {
 }
 const chipOf = (name: string, file: string): { cells: ChipCell[] } => JSON.parse(compiledExample(name).files.get(file)!);
 
-describe("docs/robustness.md §2: the quick-start chip's cells", () => {
+describe("docs/design/digit-cells.md §2: the quick-start chip's cells", () => {
   it("the default route is auto, which builds the closed-form cells", () => {
     expect(defaultSpec("x").route).toBe("auto");
-    has("(`route = closed-form`, and what the default `route = auto` builds,");
+    hasCells("(`route = closed-form`, and what the default `route = auto` builds,");
   });
 
   it("five cells of three designs; add0 v ≤ 14, add1…add3 one design v ≤ 15, divide0 v = 4·t₁ + t₀; 4 cells, 3 O-E-O on the critical path", () => {
@@ -54,7 +57,7 @@ describe("docs/robustness.md §2: the quick-start chip's cells", () => {
     expect(Math.max(...cells.map((c) => c.vmax))).toBe(15);
     const hw = compiledExample("paper-4x8").report.hardware;
     expect([hw.cellsOnCriticalPath, hw.oeoOnCriticalPath]).toEqual([4, 3]);
-    has(
+    hasCells(
       "A decision only has to resolve v to ±½ out of ≈ N·L (15 for paper-4x8)",
       "paper-4x8 needs five cells of three designs: `add0` (v ≤ 14), `add1`…`add3` (v ≤ 15, one design with three copies) and `divide0` (v = 4·t₁ + t₀,",
       "critical path: 4 cells, 3 O-E-O regenerations.",
@@ -63,24 +66,24 @@ describe("docs/robustness.md §2: the quick-start chip's cells", () => {
 
   it("§2.2: the threshold margin (s − c)/2 = 1.75 at s = 4, c = ½, and the 10 % headroom |σ| ≤ 0.9", () => {
     expect([THRESHOLD_SLOPE, STEP_KNEE]).toEqual([4, 0.5]);
-    has(`margin of (s − c)/2 = ${(THRESHOLD_SLOPE - STEP_KNEE) / 2} (s = ${THRESHOLD_SLOPE}, c = ½)`);
-    has(
+    hasCells(`margin of (s − c)/2 = ${(THRESHOLD_SLOPE - STEP_KNEE) / 2} (s = ${THRESHOLD_SLOPE}, c = ½)`);
+    hasCells(
       `|σ| ≤ ${CELL_HEADROOM} — convex in log scales`,
       `The ${Math.round(100 * (1 - CELL_HEADROOM))} % headroom is what calibration uses`,
     );
   });
 });
 
-describe("docs/robustness.md §3: costs per route", () => {
+describe("docs/design/digit-cells.md §3: costs per route", () => {
   it("the table's counted rows are the emitted files' counts", () => {
     const cf = compiledExample("paper-4x8").report;
     const rb = compiledExample("paper-4x8-robust").report;
     const tr = design(exampleSpec("paper-4x8-trained"));
-    // Its hidden layers are `auto` (docs/onn.md §4): one activation per hidden neuron.
+    // Its hidden layers are `auto` (docs/design/onn.md §4): one activation per hidden neuron.
     const activations = autoHidden(flatUnit(4, 8, 4, "nearest-even")).reduce((a, b) => a + b, 0);
     const copies = (r: typeof cf) => r.cells.reduce((a, c) => a + c.copies, 0);
     const ns = (r: typeof cf) => Math.round(r.hardware.oeoOnCriticalPath * OEO_HOP_SECONDS * 1e9);
-    has(
+    hasCells(
       `| tunable MZIs | ${commas(tr.mzi)} | ${cf.hardware.mzi} | ${rb.hardware.mzi} |`,
       `| fixed couplers | ${commas(tr.segmentCouplers)} | ${cf.hardware.fixedCouplers} | ${rb.hardware.fixedCouplers} |`,
       `| optical activations | ${activations} | ${cf.hardware.activations} | ${rb.hardware.activations} |`,
@@ -91,7 +94,7 @@ describe("docs/robustness.md §3: costs per route", () => {
   });
 });
 
-describe("docs/robustness.md §4: how yields and tolerances are stated", () => {
+describe("docs/design/robustness.md §1: how yields and tolerances are stated", () => {
   it("the order-statistic table: K = 20, 100, 299, 1000", () => {
     for (const k of [20, 100, 299]) has(`| ${k} | x_(1) | ${(100 * orderStatisticConfidence(k, 0.01)).toFixed(1)} % |`);
     const q = toleranceQuantile(Array.from({ length: 1000 }, (_, i) => i));
@@ -127,11 +130,11 @@ describe("docs/robustness.md §4: how yields and tolerances are stated", () => {
       `section uses ${REPORT_TOLERANCE_TRIALS} dies per random axis, brackets of ±${100 * REPORT_TOLERANCE_RTOL} %`,
       "exceeds 2·10⁸ multiply-adds",
     );
-    has(`A 12-bit phase DAC's step alone is 2π/2¹² = ${((2000 * Math.PI) / 2 ** 12).toFixed(1)} mrad`);
+    hasCells(`A 12-bit phase DAC's step alone is 2π/2¹² = ${((2000 * Math.PI) / 2 ** 12).toFixed(1)} mrad`);
   });
 });
 
-describe("docs/robustness.md §6: technology presets and the fabricated die", () => {
+describe("docs/design/robustness.md §3: technology presets and the fabricated die", () => {
   it("the preset table is dsl/technology-presets.ts", () => {
     const mrad = (x: number) => `${1000 * x} mrad`;
     for (const [name, { levels: t }] of Object.entries(TECHNOLOGY_PRESETS)) {
@@ -169,8 +172,8 @@ describe("docs/robustness.md §6: technology presets and the fabricated die", ()
   it("fails on a doctored copy: a changed count or preset level is named", () => {
     const cf = compiledExample("paper-4x8").report;
     const row = `| tunable MZIs | 5,230 | ${cf.hardware.mzi} | `;
-    expect(missingClaims(doc, [row])).toEqual([]);
-    expect(missingClaims(doc.replace(row, "| tunable MZIs | 5,230 | 335 | "), [row])).toEqual([row]);
+    expect(missingClaims(cellsDoc, [row])).toEqual([]);
+    expect(missingClaims(cellsDoc.replace(row, "| tunable MZIs | 5,230 | 335 | "), [row])).toEqual([row]);
     const preset = "| `calibrated` | 0.1 dB |";
     expect(missingClaims(doc.replace(preset, "| `calibrated` | 0.2 dB |"), [preset])).toEqual([preset]);
   });

@@ -1,5 +1,6 @@
-// docs/structures.md's `--explain` transcript of the 4-worker PAM-16 spec is what compiling it
-// prints: every line of the block, the decision bounds, costs, yields and tolerances included. The
+// The `--explain` transcripts of docs/studies/structures.md §3 (the 4-worker PAM-16 spec) and
+// docs/design/structures.md §5 (a 4-worker PAM-4 spec) are what compiling them prints: every line
+// of the block, the decision bounds, costs, yields and tolerances included. The
 // compiles try every structure (about a minute and a half), so it runs under OPTINC_FULL=1 only; the
 // block reader is checked on every run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { memoryIo } from "../helpers/io.ts";
 
-const doc = readFileSync("docs/structures.md", "utf8");
+const study = readFileSync("docs/studies/structures.md", "utf8");
+const design = readFileSync("docs/design/structures.md", "utf8");
 
 /** The lines of the first fenced block that follows `anchor`, from its "structures considered" line on. */
 function explainBlock(text: string, anchor: string): string[] {
@@ -28,27 +30,28 @@ function printedTable(out: string): string[] {
 }
 
 const ANCHOR = "`optinc compile --explain` on the 4-worker PAM-16 spec";
-/** Each transcript's anchor in the page and the spec it was printed for. */
-const CASES: [string, () => string][] = [
-  [ANCHOR, () => readFileSync("examples/paper-4x8.optinc", "utf8").replace(/levels {5}= 4 /, "levels     = 16")],
+/** Each transcript's page, its anchor in the page and the spec it was printed for. */
+const CASES: [string, string, () => string][] = [
+  [study, ANCHOR, () => readFileSync("examples/paper-4x8.optinc", "utf8").replace(/levels {5}= 4 /, "levels     = 16")],
   [
+    design,
     "Measured on a 4-worker, 4-bit PAM-4\nspec at `calibrated` with 5 mrad",
     () =>
       "aggregator t4 {\n  workers = 4\n  precision = 4 bits\n  levels = 4\n  technology { preset = calibrated  phase_noise = 5 mrad  yield = 99 % }\n}\n",
   ],
 ];
 
-describe("docs/structures.md: the --explain transcript", () => {
+describe("docs/studies/structures.md and docs/design/structures.md: the --explain transcripts", () => {
   it("the block reader finds the doc's table and a changed figure in it", () => {
-    const lines = explainBlock(doc, ANCHOR);
+    const lines = explainBlock(study, ANCHOR);
     expect(lines[0]).toMatch(/^structures considered \(route = auto;/);
     expect(lines.length).toBeGreaterThan(8);
-    const doctored = doc.replace("  * flat cells, PAM-4 inside        415", "  * flat cells, PAM-4 inside        395");
+    const doctored = study.replace("  * flat cells, PAM-4 inside        415", "  * flat cells, PAM-4 inside        395");
     expect(explainBlock(doctored, ANCHOR)).not.toEqual(lines);
   });
 
   if (process.env.OPTINC_FULL)
-    for (const [anchor, spec] of CASES)
+    for (const [doc, anchor, spec] of CASES)
       it(`is what \`optinc compile --explain\` prints: ${anchor.slice(0, 40).replace(/\n/g, " ")}…`, async () => {
         const dir = mkdtempSync(join(tmpdir(), "optinc-explain-"));
         try {

@@ -1,5 +1,6 @@
-// docs/structures.md's figures from the code: the search's constants, the statistics it states,
-// the divide's old and new widths, and the decision-bound table (scripts/decision-bounds.ts). One
+// docs/design/structures.md's figures from the code: the search's constants, the statistics it
+// states, the divide's widths as one cell and narrow; and docs/studies/structures.md §1's
+// decision-bound table (scripts/decision-bounds.ts). One
 // cell of that table is measured here (half a second); every cell, with what limits it, under
 // OPTINC_FULL=1 (about 10 s). The --explain transcript is tests/docs/structures-explain.test.ts.
 import { readFileSync } from "node:fs";
@@ -16,7 +17,8 @@ import { BOUND_BASES, BOUND_PRESETS, boundCell, boundRow, presetBound } from "..
 import { missingClaims } from "../../scripts/robustness-core.ts";
 import { commas } from "./design.ts";
 
-const doc = readFileSync("docs/structures.md", "utf8");
+const doc = readFileSync("docs/design/structures.md", "utf8");
+const study = readFileSync("docs/studies/structures.md", "utf8");
 const has = (...claims: string[]) => expect(missingClaims(doc, claims)).toEqual([]);
 const boundSource = readFileSync("pipeline/compile/decision-bound.ts", "utf8");
 
@@ -27,7 +29,7 @@ const tableCells = (text: string, preset: string): string[] =>
     .slice(1)
     .map((c) => c.replace(/ \|$/, ""));
 
-describe("docs/structures.md: the search's constants", () => {
+describe("docs/design/structures.md: the search's constants", () => {
   it("candidates, cost, stages and budgets", () => {
     has(`r = 2 … min(N − 1, ${MAX_CASCADE_RADIX})`);
     has(`(${OEO_HOP_SECONDS * 1e9} ns each,`);
@@ -43,7 +45,7 @@ describe("docs/structures.md: the search's constants", () => {
 
   it("the decision margin (s − c)/(2s) ≈ 0.44, the divide's widths and the probe ladder", () => {
     has(`margin of (s − c)/(2s) ≈ ${((THRESHOLD_SLOPE - STEP_KNEE) / (2 * THRESHOLD_SLOPE)).toFixed(2)} in v`);
-    // The divide cell read v = L·r + t with r < D: thresholds to L·D − ½; the take-back at (L − 1)·D + ½.
+    // A divide built as one cell reads v = L·r + t with r < D: thresholds to L·D − ½; the take-back at (L − 1)·D + ½.
     has(`(${4 * 64 - 0.5} for 64 workers at PAM-4)`, `from a widest θ of ${3 * 16 + 0.5} and ${3 * 64 + 0.5}`);
     has(
       `when L·D exceeds the cell width of ${DEFAULT_DIVIDE_WIDTH})`,
@@ -60,10 +62,10 @@ describe("docs/structures.md: the search's constants", () => {
   });
 });
 
-describe("docs/structures.md: the decision-bound table", () => {
+describe("docs/studies/structures.md §1: the decision-bound table", () => {
   it("optimistic PAM-16: bound and wall as decisionBound measures them", () => {
     const b = presetBound("optimistic", 16, false);
-    const cell = tableCells(doc, "optimistic")[BOUND_BASES.indexOf(16)]!;
+    const cell = tableCells(study, "optimistic")[BOUND_BASES.indexOf(16)]!;
     expect(cell.startsWith(`θ ≤ ${b.theta};`), cell).toBe(true);
     expect(cell.endsWith(`; wall ${b.wall}`), cell).toBe(true);
   });
@@ -81,18 +83,20 @@ describe("docs/structures.md: the decision-bound table", () => {
       ],
     };
     expect(boundCell(b)).toBe("θ ≤ 19.5; 23.5: 99/100 (no error alone); wall 49.5");
-    expect(tableCells(doc, "calibrated")[1]).toBe(boundCell(b));
-    expect(tableCells(doc.replace("θ ≤ 19.5; 23.5: 99/100", "θ ≤ 19.5; 23.5: 96/100"), "calibrated")[1]).not.toBe(boundCell(b));
+    expect(tableCells(study, "calibrated")[1]).toBe(boundCell(b));
+    expect(tableCells(study.replace("θ ≤ 19.5; 23.5: 99/100", "θ ≤ 19.5; 23.5: 96/100"), "calibrated")[1]).not.toBe(boundCell(b));
   });
 
   if (process.env.OPTINC_FULL)
     it("every row is what scripts/decision-bounds.ts measures", () => {
       for (const p of BOUND_PRESETS)
-        has(
-          boundRow(
-            p,
-            BOUND_BASES.map((L) => boundCell(presetBound(p, L))),
-          ),
-        );
+        expect(
+          missingClaims(study, [
+            boundRow(
+              p,
+              BOUND_BASES.map((L) => boundCell(presetBound(p, L))),
+            ),
+          ]),
+        ).toEqual([]);
     }, 300_000);
 });

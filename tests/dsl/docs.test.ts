@@ -1,4 +1,4 @@
-// docs/language.md and README.md stay in sync with the grammar and the option table.
+// docs/reference/language.md and README.md stay in sync with the grammar and the option table.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,7 +17,7 @@ import {
 import { allTokens } from "../../dsl/tokens.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
-const DOC = join(ROOT, "docs/language.md");
+const DOC = join(ROOT, "docs/reference/language.md");
 
 function expectedDoc(current: string): string {
   let d = current;
@@ -29,7 +29,7 @@ function expectedDoc(current: string): string {
   return d;
 }
 
-describe("docs/language.md", () => {
+describe("docs/reference/language.md", () => {
   const doc = readFileSync(DOC, "utf8");
 
   it("embeds the generated option, unit, preset and code tables verbatim", () => {
@@ -50,7 +50,7 @@ describe("docs/language.md", () => {
   it("documents every diagnostic code and every token of the grammar", () => {
     for (const g of [CATALOGUE.io, CATALOGUE.syntax, CATALOGUE.spec])
       for (const [code] of Object.values(g.codes)) expect(doc).toContain(`\`${code}\``);
-    const grammarSection = doc.slice(doc.indexOf("Grammar"), doc.indexOf("## Lexical rules"));
+    const grammarSection = doc.slice(doc.indexOf("Grammar"), doc.indexOf("## 2. Lexical rules"));
     for (const t of allTokens) {
       if (t.name === "WhiteSpace" || t.name === "Comment" || t.name === "Colon") continue;
       const label = t.LABEL ?? t.name;

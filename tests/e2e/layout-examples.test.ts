@@ -1,7 +1,7 @@
 // Acceptance of `optinc layout` (npm run test:full): for the quick start and three more examples
 // (paper-4x8-robust, cluster-16, and paper-4x8-trained, one large mesh), compile, lay out, and
 // check the file in KLayout: 0 DRC violations and the extracted connectivity equal to the netlist
-// in every netlist cell of every design. docs/layout.md lists the figures these runs print.
+// in every netlist cell of every design. docs/studies/layout.md §1 lists the figures these runs print.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { itWith, KLAYOUT } from "../netlist/tools.ts";
 
 const it = itWith(KLAYOUT, "klayout");
 // paper-4x8-trained's check reads a 380 MB file and runs the deck and the route-shorts check on
-// meshes of tens of millions of route points: 21 min of CPU, 12.7 min on two cores (docs/layout.md)
+// meshes of tens of millions of route points: 21 min of CPU, 12.7 min on two cores (docs/design/layout.md §10.3)
 const HOURS = 2 * 3_600_000;
 
 describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained"])("optinc layout of examples/%s", (ex) => {

@@ -1,4 +1,4 @@
-// The two tiers of the suite (docs/testing.md §1): `npm test` runs a representative part of each
+// The two tiers of the suite (docs/design/testing.md §1): `npm test` runs a representative part of each
 // grid, sweep and sample, `npm run test:full` (OPTINC_FULL=1) the whole of it.
 export const FULL = process.env.OPTINC_FULL === "1";
 

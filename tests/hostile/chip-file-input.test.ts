@@ -1,6 +1,6 @@
 // A truncated or hand-edited <name>.chip.json (OPT4101) is an input error at its line:col for
 // verify and allreduce --netlist, exit 1 — it was an internal error (OPT0007, exit 70) with the
-// OPT4101 line inside the message (issue #38: every documented code is emitted from an input).
+// OPT4101 line inside the message (every documented code is emitted from an input).
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

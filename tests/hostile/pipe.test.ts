@@ -57,7 +57,7 @@ describe("exit codes survive a closed pipe", () => {
     expect(existsSync(ws.path("piped", "tiny.netlist.json"))).toBe(true);
   }, 60_000);
 
-  // The choice docs/cli.md ("Closed pipes") states: a reader that leaves early, before the first
+  // The choice docs/reference/cli.md §6 states: a reader that leaves early, before the first
   // byte (`head -c0`, `true`), does not cut the command short; its files are written as usual.
   it("a compile whose reader leaves at once, with or without --json, still writes its files and exits 0", async () => {
     // npm test: each reader once, one of them with --json (all four pairs in the full tier)

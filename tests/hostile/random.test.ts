@@ -92,7 +92,7 @@ describe("random hostile invocations", () => {
         expectSane(r, args.join(" "));
         if (inv.json && r.code !== 130 && r.code !== 143) expect(() => JSON.parse(r.stdout), args.join(" ")).not.toThrow();
         // A signal after the commit whose summary outlasts the grace second exits 130/143 with the
-        // complete output in place, and says so (docs/cli.md, "Interrupts"); every other non-zero
+        // complete output in place, and says so (docs/reference/cli.md §7); every other non-zero
         // exit leaves the directory as it was.
         const afterCommit = /interrupted by SIG(INT|TERM) after the output was written/.test(r.stderr);
         if (afterCommit) expect([130, 143], args.join(" ")).toContain(r.code);

@@ -1,5 +1,5 @@
-// Issue #40's area goal: the quick start's die takes at most 0.15 mm² per tunable MZI at the 20 µm
-// thermal gap (docs/layout.md, "Figures": 60.4 mm² for 415 MZIs, 0.146). A layout change that takes
+// The area goal: the quick start's die takes at most 0.15 mm² per tunable MZI at the 20 µm
+// thermal gap (docs/studies/layout.md §1: 60.4 mm² for 415 MZIs, 0.146). A layout change that takes
 // the die back over it fails here. Under the full tier cluster-16 is held to it too (315.4 mm² for
 // 2131 MZIs, 0.148), its copies at least 85 % of its die (89 %; 76-81 % before the packing's exact
 // trial widths).
@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), "optinc-area-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("the quick start's die area per tunable MZI", () => {
-  it("is at most 0.15 mm² at the 20 µm heater clearance (issue #40)", () => {
+  it("is at most 0.15 mm² at the 20 µm heater clearance ", () => {
     const r = compiledExample("paper-4x8");
     const s = laidOutExample("paper-4x8").stats;
     const mzi = r.report.hardware.mzi;

@@ -1,4 +1,4 @@
-// The chip as drawn, at the spec's technology (docs/layout.md, "Loss budget"): the quick start's drawn
+// The chip as drawn, at the spec's technology (docs/design/layout.md §8): the quick start's drawn
 // netlists with every loss they carry (each route's propagation loss at ROUTE_LOSS_DB_PER_CM,
 // crossings and loss-matched junctions at CROSSING_LOSS_DB each) show the same Monte-Carlo yield as
 // its compiled ones, because every track of a channel meets the same number of junctions. Without

@@ -1,4 +1,4 @@
-// The loss-matched junctions (layout/junctions.ts, docs/layout.md "Crossings"): placed by potentials,
+// The loss-matched junctions (layout/junctions.ts, docs/design/layout.md §7.1): placed by potentials,
 // every path from a netlist's inputs into an instance still meets the same number of crossing cells
 // (a junction spliced out of the drawn netlist breaks it), and a design's paths meet fewer of them
 // than with a junction in every free slot of every network.

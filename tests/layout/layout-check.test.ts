@@ -174,7 +174,7 @@ beforeAll(() => {
   check = batch.json<CheckResult>("divide0");
 }, 600_000); // compile, layouts, one KLayout run (the whole file took 14 s of test time at load average 4–5)
 
-describe("the quick start's layout figures in README.md and docs/layout.md", () => {
+describe("the quick start's layout figures in README.md and docs/studies/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
   vitestIt("5 copies of 3 designs, 830 heaters, 938 bumps, 35 optical I/O, 387 crossings, 60 mm², longest path 10.95 mm", () => {
     const s = laidOutExample("paper-4x8").stats;
@@ -187,7 +187,7 @@ describe("the quick start's layout figures in README.md and docs/layout.md", () 
     expect(readme).toContain(
       `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
     );
-    const doc = readFileSync("docs/layout.md", "utf8");
+    const doc = readFileSync("docs/studies/layout.md", "utf8");
     const mzi = compiledExample("paper-4x8").report.hardware.mzi;
     const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${mzi} | ${(s.dieAreaMm2 / mzi).toFixed(3)} | ${s.heaters} | ${s.pads} (${s.signalBumps} + ${s.groundBumps}) of ${s.bumpSites} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;
     expect(doc).toContain(row);
@@ -336,7 +336,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 });
 
-describe("the reviewer's rules (docs/layout.md, DRC deck), each broken once in a hand-made file", () => {
+describe("the reviewer's rules (docs/design/layout.md §10.2), each broken once in a hand-made file", () => {
   it("counts each broken rule exactly once, and nothing else", () => {
     const r = batch.json<CheckResult>("review");
     expect(Object.fromEntries(Object.entries(r.drc).filter(([, n]) => n > 0))).toEqual({
@@ -381,7 +381,7 @@ describe("the flat width and space check of the waveguide layer (scripts/klayout
   });
 });
 
-describe("opt_in labels, read back by KLayout (docs/layout.md, Labels)", () => {
+describe("opt_in labels, read back by KLayout (docs/reference/layout-files.md §2.4)", () => {
   it("every input port's grating coupler carries opt_in_TE_1550_device_<design>_<port>, every output its port name", () => {
     const spec = netlistPortSpec(circuit.netlists[circuit.top]!, circuitLookup(circuit));
     const text = LAYER_MAPS.ebeam.text;

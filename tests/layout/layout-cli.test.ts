@@ -112,8 +112,8 @@ describe("optinc layout (CLI)", async () => {
     "KLayout: no DRC violation, the thermal gap's included, and the trained netlist's connectivity, cell by cell",
     () => {
       const r = checkLayout(gds, dir);
-      // The staggered heater columns keep the reviewer's 20 µm beside every heater (docs/layout.md,
-      // "Staggered heater columns"), and every other rule holds, M2 along waveguides included.
+      // The staggered heater columns keep the reviewer's 20 µm beside every heater (docs/design/layout.md
+      // §4.2), and every other rule holds, M2 along waveguides included.
       expect(r.drc["m2_along_waveguide>10"]).toBe(0);
       expect(r.drc["thermal_gap<20"]).toBe(0);
       expect(r.thermal.heaters).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-// The column order (layout/order.ts, docs/layout.md "Crossings"): sweeps and transpositions make
+// The column order (layout/order.ts, docs/design/layout.md §7.2): sweeps and transpositions make
 // the channels' crossing networks shallower than the single barycentre pass, on a planted shuffle
 // and on the quick start's threshold circuit, and change only the order, never a connection; the
 // late columns (layout/columns.ts), kept where shallower, lower a worst path where they can.

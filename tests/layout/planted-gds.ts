@@ -121,7 +121,7 @@ const shifter = (x: number, y: number, wg = true) => [
   box(13, x + 80, y + 62, x + 110, y + 92),
 ];
 
-/** The reviewer's rules (docs/layout.md, DRC deck), each broken once beside a heater that passes them all. */
+/** The reviewer's rules (docs/design/layout.md §10.2), each broken once beside a heater that passes them all. */
 export function reviewLibrary(): GdsLibrary {
   return {
     name: "REVIEW",

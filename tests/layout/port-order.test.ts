@@ -1,5 +1,5 @@
-// Sub-circuit ports drawn in their neighbours' order (layout/port-order.ts, docs/layout.md "Column
-// order"): the sub-circuit with the most linked ports orders its ports freely, its neighbours pin
+// Sub-circuit ports drawn in their neighbours' order (layout/port-order.ts, docs/design/layout.md
+// §7.3): the sub-circuit with the most linked ports orders its ports freely, its neighbours pin
 // theirs in that order, and the elementwise blocks between them follow, so the top cell's channels
 // cross nothing (on the quick start's add0 the worst path drops from 31 to 15 crossing cells:
 // tests/layout/order.test.ts, beside the other add0 layouts).

@@ -1,4 +1,4 @@
-// Staggered heater columns (layout/stagger.ts, docs/layout.md "Staggered heater columns"): a column
+// Staggered heater columns (layout/stagger.ts, docs/design/layout.md §4.2): a column
 // of heaters is spread over several columns, heaters alternating top-down, every item keeping its
 // rank, so the staggering adds no crossing; on the quick start it makes the netlist cells with
 // heater columns smaller at the same crossings.

@@ -1,4 +1,4 @@
-// The layout draws the whole chip (docs/layout.md): every unit of every cascade level, so its
+// The layout draws the whole chip (docs/design/layout.md §1): every unit of every cascade level, so its
 // heaters, pads and cell copies are the report's. A cascade's units per level come from its chip
 // files alone (pipeline/layout/layout.ts cascadeUnits), and equal report.json's cascade.levels.
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Design for calibration (issue #23 item 5): `calibration { monitors = auto | none }`. With auto (the
+// Design for calibration : `calibration { monitors = auto | none }`. With auto (the
 // default) every closed-form cell lists, in its netlist info, its port map and the compile report, the
 // photodiodes the lab calibration reads: each attenuator dump and, per meta-MZI pair, the fan-in dump
 // where it meets. They sit on terminators, so the circuit is otherwise unchanged (0 dB added loss);
@@ -143,7 +143,7 @@ describe("paper-4x8 compiled with monitors = auto and with monitors = none", () 
         d,
       ).toBe(true);
     }
-    // paper-4x8's divide cell, as docs/netlists.md shows it.
+    // paper-4x8's divide cell, as docs/reference/netlists.md shows it.
     expect(auto.files.get("paper_4x8.divide0.ports.json")).toContain(
       '{"name":"threshold/e8_dump","kind":"dump","netlist":"threshold_circuit","terminator":"e8_dump","reads":"theta fringe and row meter"}',
     );

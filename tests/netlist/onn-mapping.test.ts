@@ -73,7 +73,7 @@ describe("compiled ONN pipelines through the emitted circuit", () => {
       for (let k = 0; k < digits; k++) {
         let s = 0;
         for (let w = 0; w < workers; w++) s += inputs[c * width + w * digits + k];
-        tr.acts[0][c * digits + k] = s / maxSum - 0.5; // the network input is centred (docs/onn.md)
+        tr.acts[0][c * digits + k] = s / maxSum - 0.5; // the network input is centred (docs/design/onn.md)
       }
     }
     const y = forward(net, tr, cases);

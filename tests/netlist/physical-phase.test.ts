@@ -1,7 +1,7 @@
 // `--length-phases` is physically right: with the documented waveguide model (n_eff = 2.44,
 // λ = 1550 nm, full propagation phase 2π·n_eff·L/λ) the exported circuit of a compiled unit is
 // exact on every case, its stage matrices equal the design's, and a wrong model (n_eff off by
-// 0.5 %, or the old rule that counted only the length beyond 10 µm) is caught. The compiled
+// 0.5 %, or the rule that counts only the length beyond 10 µm) is caught. The compiled
 // paper-4x8 is checked the same way in tests/e2e/paper-4x8.test.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

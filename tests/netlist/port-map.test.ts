@@ -62,6 +62,10 @@ describe("port map of a compiled unit", () => {
     expect(map.detectors).toHaveLength(1);
     expect(map.detectors[0]).toMatchObject({ instance: "detector", levels: 4, offset: 0, modes: 2, rule: DETECTOR_RULE });
     expect(DETECTOR_RULE).toMatch(/half step goes to the upper level/);
+    // A detector without a reference decodes Re y itself: the entry has no reference keys (docs/reference/netlists.md §5).
+    expect(map.detectors[0]).not.toHaveProperty("reference");
+    expect(DETECTOR_RULE).toMatch(/with a reference .* y = y \* \(r \/ Re\(reference field\)\) if Re\(reference field\) > 0, else y = 0/);
+    expect(map.format).toBe("optinc.ports/2");
     expect(map.function).toMatchObject({ rounding: "nearest-even", unit_input_offset: 8, unit_output_offset: 8, unit_divisor: 2 });
     expect(map.broadcast).toMatchObject({ emitted: false, workers: 2 });
     expect(map.broadcast.receivers[1]).toEqual({

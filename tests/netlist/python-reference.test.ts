@@ -1,4 +1,4 @@
-// The reference simulator of docs/netlists.md, in plain Python/numpy, extracted from the page and
+// The reference simulator of docs/reference/netlists.md, in plain Python/numpy, extracted from the page and
 // run with Debian's python3-numpy on the files `optinc compile` wrote for a compiled unit. Reading
 // only `<name>.netlist.json` and `<name>.ports.json`, it must give, on every one of the unit's 256
 // worker inputs, the digits of the TypeScript simulator (the engine of `optinc verify`) and of the
@@ -32,7 +32,7 @@ fields = [val[o["reads"]].real.tolist() for o in sorted(ports["outputs"], key=la
 json.dump({"digits": digits.tolist(), "fields": fields}, sys.stdout)
 `;
 
-describe("the Python reference simulator of docs/netlists.md", () => {
+describe("the Python reference simulator of docs/reference/netlists.md", () => {
   let unit: CompiledUnit;
   let script: string;
   let casesFile: string;

@@ -216,7 +216,9 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
 
 const pct = (x: number, d = 2): string => `${(100 * x).toFixed(d)}%`;
 
-export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => string): string {
+/** The text report: by default a few lines (the verdict, what it rests on); `verbose`: every cell and setting. */
+export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => string, verbose = false): string {
+  if (!verbose) return closedFormBrief(r, rel);
   const lines: string[] = [];
   const s = r.spec;
   lines.push(
@@ -239,5 +241,24 @@ export function formatClosedForm(r: ClosedFormVerifyResult, rel: (p: string) => 
   }
   for (const f of r.failures) lines.push(`  FAIL: ${f}`);
   lines.push(r.pass ? "  PASS" : "  FAIL");
+  return lines.join("\n") + "\n";
+}
+
+function closedFormBrief(r: ClosedFormVerifyResult, rel: (p: string) => string): string {
+  const s = r.spec;
+  const copies = r.cells.reduce((a, c) => a + c.copies, 0);
+  const exact = r.cells.filter((c) => c.exact === c.cases && (c.atLoss?.exact ?? c.cases) === c.cases && c.band.exact === c.cases);
+  const band = r.cells[0]?.band;
+  const inputs = r.cells.every((c) => c.raw) ? "every raw input" : "every digit sum";
+  const lines = [
+    `verify ${rel(r.target)}: ${s ? `${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : "closed-form aggregator"}`,
+    `  cells: ${exact.length}/${r.cells.length} designs (${copies} copies) exact on ${inputs}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}`,
+    ...r.composed.map((c) => `  end to end: exact ${pct(c.exact / c.cases)} (${c.exact}/${c.cases})`),
+    ...(r.trials
+      ? [`  ${r.trials.trials} Monte-Carlo chips (seed ${r.trials.seed}): ${yieldText(r.trials.passing, r.trials.trials)}`]
+      : []),
+    ...r.failures.map((f) => `  FAIL: ${f}`),
+    r.pass ? "  PASS" : "  FAIL (optinc verify --verbose shows every cell)",
+  ];
   return lines.join("\n") + "\n";
 }

@@ -32,7 +32,9 @@ function errorSummary(h: ErrorBin[], total: number): string {
   return `${int(n)}/${int(total)} wrong, ±1 step ${pct(ones / n, 1)} of errors [${bins}]`;
 }
 
-export function formatVerify(r: VerifyResult, sources: { netlist: string; report: string | null }): string {
+/** The text report: by default the verdict and what it rests on; `verbose`: the spec, case set and histograms too. */
+export function formatVerify(r: VerifyResult, sources: { netlist: string; report: string | null }, verbose = false): string {
+  if (!verbose) return verifyBrief(r, sources.netlist);
   const lines: string[] = [];
   lines.push(
     `verify ${sources.netlist}: ${r.source.workers} inputs × ${r.source.digits} PAM-${r.source.levels} digits (${r.precision} bit), rounding ${r.rounding}`,
@@ -69,6 +71,24 @@ export function formatVerify(r: VerifyResult, sources: { netlist: string; report
   } else {
     for (const f of r.failures) lines.push(`FAIL: ${f}`);
   }
+  return lines.join("\n") + "\n";
+}
+
+function verifyBrief(r: VerifyResult, netlist: string): string {
+  const n = r.nominal;
+  const lines = [
+    `verify ${netlist}: ${r.source.workers} inputs × ${r.source.digits} PAM-${r.source.levels} digits (${r.precision} bit), rounding ${r.rounding}`,
+    `  ${r.measured ? `measured die "${r.measured.die}"` : "ideal components"}: exact ${pct(n.exactFraction)} (${int(n.exact)}/${int(n.cases)})`,
+  ];
+  if (r.trials) {
+    const t = r.trials;
+    lines.push(`  ${t.count} Monte-Carlo trials (seed ${t.seed}): yield ${pct(t.yield, 1)}, worst trial ${pct(t.worstExact, 3)}`);
+  } else if (!r.measured) lines.push("  Monte-Carlo: skipped (no non-idealities set)");
+  if (r.pass)
+    lines.push(
+      `PASS: exact ${pct(n.exactFraction)} ≥ ${pct(r.thresholds.minExact)}${r.trials ? `, yield ${pct(r.trials.yield, 1)} ≥ ${pct(r.thresholds.minYield, 1)}` : ""}`,
+    );
+  else for (const f of r.failures) lines.push(`FAIL: ${f}`);
   return lines.join("\n") + "\n";
 }
 

@@ -1,4 +1,4 @@
-// How yields and tolerances are stated (docs/robustness.md, "How yields and tolerances are stated").
+// How yields and tolerances are stated (docs/design/robustness.md §1.4).
 // A yield is k/n with its exact 95 % (Clopper–Pearson) interval. A tolerance at yield Y from n dies
 // is the smallest critical level among them (order statistic, rank 1): it lies below the true
 // Y-yield level with confidence 1 − Y^n, which reaches 95 % at Y = 99 % only from 299 dies. Every

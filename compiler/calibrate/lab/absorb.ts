@@ -141,7 +141,7 @@ function absorbTheta(state: SessionState, round: Round, readings: StepReading[])
  * reaches taken off, the rest over the heat of those it does not (η as estimated so far: nominal).
  * A floor within three standard errors of 0 is none: modelled, 10⁻⁷ of noise moves every phase with
  * every code, and the optics are then propagated whole at each step (a third more calibration CPU on
- * nominal add1 dies, docs/calibration.md §12).
+ * nominal add1 dies, docs/design/calibration.md §12).
  */
 function floorFrom(state: SessionState, g: Extract<Group, { kind: "floor" }>, dPsi: number, sigma: number): number {
   const p = power(state, g.code);

@@ -1,4 +1,4 @@
-// The acceptance round (issue #37, docs/calibration.md §11): the last round of every session. After
+// The acceptance round (docs/design/calibration.md §11.1): the last round of every session. After
 // the estimation rounds, the lab loads the calibrated program (codes and bias amplitudes) and drives
 // the cell's inputs (aggregate/cell-cases.ts: every input, or two fills per digit sum where the
 // space is large), reading the output detectors. The die passes or fails on those readings alone:

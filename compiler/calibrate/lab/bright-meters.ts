@@ -1,4 +1,4 @@
-// Unread meters predicted at their bright point (docs/calibration.md §12, "The chip-wide floor,
+// Unread meters predicted at their bright point (docs/design/calibration.md §8.3, "The chip-wide floor,
 // measured and modelled"): a through sweep or gate scan is read at the next stage's dumps before that
 // stage's θs are read, and the estimate's nominal offsets put those dumps exactly dark at the meter's
 // setting, where any heat it models moves the prediction quadratically. Used by every prediction of

@@ -4,7 +4,7 @@
 // operating |σ|. Taking the row's first entry instead put cluster-16's level-2 add cells (sum
 // entries at |σ| 0.225 beside one at 0.9) 16 times lower in power at their output stage, where the
 // meta-MZI fringes of the 16- and 17-entry rows then sat at the readout's noise (fitted phases
-// ±0.2–0.7 rad) and half a die's inputs decoded wrong (docs/calibration.md §9). Opt-in
+// ±0.2–0.7 rad) and half a die's inputs decoded wrong (docs/design/calibration.md §8.2). Opt-in
 // (LabSetup.brightLighting): it fixed add2's dies 1–3 but left dies 4–5 inexact and made paper-4x8
 // add1's dies 2 and 3 inexact, so the session's default stays the first entry. A ReLU passes a
 // field's phase, so a lighting carries the phase errors of the entries it crosses, and the brightest

@@ -1,4 +1,4 @@
-// The readings budget (issue #37: at most 300 readings per MZI per die). The closing passes
+// The readings budget (at most 300 readings per MZI per die). The closing passes
 // (closing.ts) are planned only while they and the acceptance round again fit. The φ pairs
 // (phi-pairs.ts), read once the pairs depart from the crosstalk law, are planned only while they fit
 // beside the stage's own through round, its coupling references, what the later stages are expected
@@ -9,7 +9,7 @@ import { REFERENCE_PURPOSE, referenceSpacing } from "./coupling-refs.ts";
 import { roundReadings, type Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 
-/** Readings per MZI a session may take (issue #37). */
+/** Readings per MZI a session may take. */
 export const READINGS_PER_MZI = 300;
 
 /** Readings of every round measured so far. */

@@ -1,5 +1,5 @@
-// Closing reads one entry at a time (LabSetup.closingPerEntry; docs/calibration.md §12, "What the
-// closing θ round misses"). The default θ round dithers every θ of a stage together and reads each at
+// Closing reads one entry at a time (LabSetup.closingPerEntry; docs/design/calibration.md §10.3, the
+// per-entry option). The default θ round dithers every θ of a stage together and reads each at
 // its own dump: each victim then also moves with its neighbours' dithers by couplings the estimate
 // gets wrong on a crosstalk die, which biases its offset (add0 die 0: step θs moved the wrong way, 9 of
 // 20). Here each θ is dithered alone, and each read is lit where its input gets the most light after
@@ -50,7 +50,7 @@ function inputPower(state: SessionState, e: number, codes: Int32Array, powers: F
  * The operating point with one path opened to entry e's input: the upstream entries that carry the
  * light (stage-physics.ts light) fully transmitting and their rows turned to phase 0, every other
  * heater as programmed, one lab port lit. Behind thresholds the acceptance inputs bring a deep
- * stage almost no light (add0's digits θs read nothing at their dumps, §12).
+ * stage almost no light (add0's digits θs read nothing at their dumps, docs/design/calibration.md §10.3).
  */
 function pathLighting(state: SessionState, e: number, prog: Int32Array): { codes: Int32Array; powers: Float64Array } {
   const en = state.struct.entries[e]!;

@@ -1,4 +1,4 @@
-// Closing rounds at the operating point (docs/calibration.md §9, §12 `crosstalk`): after a failed
+// Closing rounds at the operating point (docs/design/calibration.md §10.3, §12 `crosstalk`): after a failed
 // acceptance round, θ and the entries' relative phases are read again with every other heater at
 // its programmed code, the codes solved again, and the pass repeated while it still moves them;
 // then the acceptance round again. Every calibration setting before has later stages at code 0, so

@@ -1,4 +1,4 @@
-// An attenuator's coupler balance (docs/calibration.md §9). Through an MZI whose couplers couple c_A
+// An attenuator's coupler balance (docs/design/calibration.md §8.1). Through an MZI whose couplers couple c_A
 // and c_B, m(θ) = t_A·t_B·e^{iθ} − κ_A·κ_B: the sum c_A + c_B − 1 is what a "dark" entry (θ = 0)
 // still leaks into its row, sign included, and it sets the floor |m|² and how arg m(θ) turns at a
 // small θ; the difference only sets the dump's depth. A level sees the sum squared, so the sign is

@@ -1,4 +1,4 @@
-// Coupling references (issue #37, docs/calibration.md §10): the input (fibre) coupling drifts, and
+// Coupling references (docs/design/calibration.md §9.3): the input (fibre) coupling drifts, and
 // the laser's reference tap does not see it. So every estimation round (theta, phase, through) is
 // interleaved with reference steps — one fixed, lit setting whose monitor reading depends on the
 // coupling alone — at its start, its end and every K steps between; the coupling is interpolated

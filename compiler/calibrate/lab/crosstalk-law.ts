@@ -1,11 +1,11 @@
-// The thermal crosstalk law a lab fits from victim/aggressor pairs (docs/calibration.md §9): each
+// The thermal crosstalk law a lab fits from victim/aggressor pairs (docs/design/calibration.md §8.3): each
 // pair gives κ = Δψ_victim / (η_aggressor · P_max) at the heaters' distance d, and the law is
 // κ(d) = K·e^{−(d − 15 µm)/λ}, a least-squares line through ln |κ| against d. Pairs at one distance
 // only fix κ there, not its fall: no law until a second distance is measured. The law is the heat's
 // reach, so a pair read with the other sign (the victim is a phase difference of two arms, and the
 // heat can reach the unheated arm more) counts by its size: dropped, a first stage's one pair at
 // 40 µm flipped left no law, no modelled crosstalk and no near pairs read for the whole stage
-// (crosstalk divide0 die 18: a dim entry's scan 0.30 rad off, docs/calibration.md §12).
+// (crosstalk divide0 die 18: a dim entry's scan 0.30 rad off, docs/design/calibration.md §8.3).
 import type { CrosstalkLaw } from "../../../netlist/die/heaters.ts";
 
 export interface CrosstalkPair {

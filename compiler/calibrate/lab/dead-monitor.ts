@@ -1,5 +1,5 @@
 // A monitor photodiode that reads nothing (dead, disconnected) is named from the readings and worked
-// around through another monitor that sees the same phase (docs/calibration.md §9, issue #37):
+// around through another monitor that sees the same phase (docs/design/calibration.md §10.1):
 //   - a θ whose dump fringe read flat (absorb.ts absorbTheta) is swept again at the first live
 //     fan-in monitor its light reaches, every other entry of the stage dark: the same fringe, read
 //     after the attenuator instead of at its dump;

@@ -1,7 +1,7 @@
 // More laser power where a meta-MZI fringe is dim. A row fed through upstream rows is lit with every
 // entry on the way at its operating θ, so the light it gets is the product of their operating |σ|:
 // cluster-16's level-2 add cells put their output stage's meta-MZI fringes at 0.04–0.5 nA, beside
-// the readout's 30 pA, and the fitted relative phases were 0.2–1.4 rad off (docs/calibration.md §9).
+// the readout's 30 pA, and the fitted relative phases were 0.2–1.4 rad off (docs/design/calibration.md §8.2).
 // Lighting through brighter entries instead (bright.ts) moves which entries' phase errors the light
 // carries; more power on the same entries keeps the setting and raises only the fringe.
 import { realizedPhases } from "../../../netlist/die/heaters.ts";

@@ -1,7 +1,7 @@
 // One heater's fringe from readings: a detector behind an MZI reads r(P) = a + b·cos(ψ + η·P) while
 // the heater's power P is swept (uniform in P, i.e. in code², as the published lab code sweeps V²).
 // The fit returns a, b ≥ 0, the phase ψ at P = 0 and the efficiency η, with 1σ uncertainties from
-// the residual — the building block of calibration from readings (docs/calibration.md §9). It sees
+// the residual — the building block of calibration from readings (docs/design/calibration.md §8.2). It sees
 // readings and powers only: no die.
 //
 // Method: η on a grid over its prior range (the fringe is linear in (a, b·cos ψ, −b·sin ψ) for a

@@ -1,4 +1,4 @@
-// A ReLU gate scan (docs/calibration.md §9): the row's field z_k at each setting as the estimated
+// A ReLU gate scan (docs/design/calibration.md §8.1): the row's field z_k at each setting as the estimated
 // die predicts it, and whether light passed the ReLU there (the next stage's photodiodes saw it).
 // The row's phase error Δ is where Re(z_k·e^{iΔ}) > 0 agrees best with what passed: the centre of
 // the longest arc of Δ (on a 720-point circle) at the top agreement. gateReads gives each gate

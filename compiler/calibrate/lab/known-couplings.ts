@@ -1,4 +1,4 @@
-// A study's oracle for the crosstalk (LabSetup.knownCouplings; docs/calibration.md §12, "Which
+// A study's oracle for the crosstalk (LabSetup.knownCouplings; docs/design/calibration.md §8.3, "Which
 // couplings the flips break"): the couplings it hands over replace the estimate's on the pairs it
 // selects. Apart from crosstalk-estimate.ts so the session's start (session-state.ts) can use it.
 import type { Crosstalk } from "../../../netlist/die/heaters.ts";

@@ -1,4 +1,4 @@
-// Reading protocol and readings files (docs/calibration.md §10): JSON parsed with positions, checked
+// Reading protocol and readings files (docs/reference/lab-files.md §6): JSON parsed with positions, checked
 // against the schemas (ajv), every problem a diagnostic at file:line:col with its code; values a
 // readings file may not hold (NaN is not JSON; negative or beyond full scale) are refused here.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -113,8 +113,8 @@ function parse(kind: "protocol" | "readings", text: string, file: string): { doc
       physical
         ? "input powers and the reference are > 0 mW / A, codes ≥ 1 (a code 0 or an unlit input is left out), repeats ≥ 1"
         : e.keyword === "additionalProperties"
-          ? "the file holds settings and readings only — no element values (offsets, efficiencies, couplings); see docs/calibration.md §10"
-          : `see docs/calibration.md §10 and compiler/calibrate/lab/schema/${kind}.schema.json`,
+          ? "the file holds settings and readings only — no element values (offsets, efficiencies, couplings); see docs/reference/lab-files.md §6"
+          : `see docs/reference/lab-files.md §6 and compiler/calibrate/lab/schema/${kind}.schema.json`,
     );
   }
   sink.throwIfAny();

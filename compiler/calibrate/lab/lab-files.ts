@@ -1,4 +1,4 @@
-// The lab's two files (issue #23, docs/calibration.md §10): `optinc.protocol/1`, one round of the
+// The lab's two files (docs/reference/lab-files.md §4): `optinc.protocol/1`, one round of the
 // measurement session as steps a lab script executes, and `optinc.readings/1`, what the lab read,
 // round by round. Both hold settings and photocurrents only — never an element value — and both
 // schemas (./schema/) close every object (additionalProperties false), so a field such as

@@ -1,4 +1,4 @@
-// The ladder round (issue #37, docs/calibration.md §11): after a refused acceptance round, its
+// The ladder round (docs/design/calibration.md §10.5): after a refused acceptance round, its
 // closing passes and the trip round, just before the acceptance round again. The calibrated program
 // is driven with one input case per digit sum (and carry), read on the output detectors as the
 // acceptance round reads them; then each detector row's entry is driven once more with its φ turned

@@ -1,5 +1,5 @@
-// A stage's near pairs off the crosstalk law (issue #37, docs/calibration.md §12, "The law's
-// departure seen"): on a die whose couplings follow one distance law the pairs round reads what the
+// A stage's near pairs off the crosstalk law (docs/design/calibration.md §10.2, "Crosstalk off its
+// law"): on a die whose couplings follow one distance law the pairs round reads what the
 // law predicts (measured over law 0.91–1.08 on add0's nominal and thermal-tail dies 0–2), and the
 // law's reach and the θ victims alone suffice. On a `crosstalk` die a fifth of the pairs read
 // another size or the other sign (add0 dies 0–2: 10 of 27, 4 of 18, 5 of 18 pairs of the first
@@ -18,7 +18,7 @@ export const DEPARTED_KAPPA = 0.001;
 /**
  * The φ pairs' reach (phi-pairs.ts; a setup's pairKappa overrides both). 0.002, not 0.001: at 0.001
  * add1's crosstalk dies 0–2 took 305 readings per MZI, at 0.002 303, with add0's dies 0–5 5/6 at
- * either (docs/calibration.md §12, "The law's departure seen").
+ * either (docs/design/calibration.md §10.2).
  */
 export const PHI_KAPPA = 0.002;
 /** A pair is off the law when measured and law coupling differ by more than the law's own size. */

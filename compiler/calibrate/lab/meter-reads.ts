@@ -5,7 +5,7 @@ import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import type { LabEngine } from "../../../netlist/lab/engine.ts";
 import type { SessionState } from "./session-state.ts";
 
-/** Photodiodes a sweep reads at a meter of many, at most (the readings budget: docs/calibration.md §9, §12). */
+/** Photodiodes a sweep reads at a meter of many, at most (the readings budget: docs/design/calibration.md §9.4, §10.1). */
 export const METER_READS = 4;
 
 /**

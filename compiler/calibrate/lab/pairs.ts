@@ -1,4 +1,4 @@
-// Crosstalk pair by pair (issue #37, docs/calibration.md §9): the law of crosstalk-law.ts is fitted
+// Crosstalk pair by pair (docs/design/calibration.md §8.3): the law of crosstalk-law.ts is fitted
 // from a few pairs, and a real die's couplings scatter around it, some with the other sign. So every
 // θ heater of a stage is measured against each heater near it, at its own dump, in a phase round of
 // their own after the stage's θ round (its θ fringe is known by then; plan.ts planPairsRound):
@@ -199,7 +199,7 @@ function phiVictim(state: SessionState, h: number): boolean {
  * A φ victim's slope readings (setting, below, above) follow the estimated fringe: the setting's
  * reading between the two others, and the slope relative to the level within a quarter of the
  * prediction's. The digits stage's φ pairs of add0 are read at 10⁻¹⁰ A, where noise made couplings of
- * −0.17 out of 0.003 (docs/calibration.md §12, "Which couplings the flips break").
+ * −0.17 out of 0.003 (docs/design/calibration.md §8.3, "Which couplings the flips break").
  */
 export function followsFringe(m: readonly number[], p: readonly number[]): boolean {
   const between = (m[0]! - m[1]!) * (m[2]! - m[0]!) > 0;
@@ -211,7 +211,7 @@ export function followsFringe(m: readonly number[], p: readonly number[]): boole
  * A group whose setting was read twice (`again`, its last step) is quiet enough when the two readings
  * differ by at most a tenth of the slope step's change: noise that size is a coupling error of a
  * hundredth of a radian per reading. On add0's digits φs, read at 10⁻¹⁰ A, the three slope readings
- * can follow the fringe by chance; their couplings were 0.1–0.3 rad off (docs/calibration.md §12).
+ * can follow the fringe by chance; their couplings were 0.1–0.3 rad off (docs/design/calibration.md §8.3).
  */
 export function quietEnough(m: readonly number[]): boolean {
   return Math.abs(m[m.length - 1]! - m[0]!) <= 0.1 * (Math.abs(m[2]! - m[1]!) / 2);

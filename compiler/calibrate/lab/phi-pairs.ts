@@ -1,4 +1,4 @@
-// Crosstalk pair by pair onto φ heaters (issue #37, docs/calibration.md §9; on once the pairs depart
+// Crosstalk pair by pair onto φ heaters (docs/design/calibration.md §10.2; on once the pairs depart
 // from the crosstalk law, law-departure.ts): pairs.ts measures each θ victim against its near
 // heaters; a φ victim's couplings followed the law, and on a die whose couplings leave it (spread,
 // strong pairs, the other sign) its neighbours' heat in operation — at code 0 while its meta-MZI was

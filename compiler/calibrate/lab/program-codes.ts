@@ -1,4 +1,4 @@
-// The design's drive codes on the estimated die (docs/calibration.md §9): the program's target
+// The design's drive codes on the estimated die (docs/design/calibration.md §8): the program's target
 // phases (the per-MZI corrector on the estimate, SessionState.program) solved for codes with the
 // estimate's crosstalk compensated, parked heaters held at code 0. Plans, closing passes and the
 // acceptance ask for them many times a session, mostly of an estimate that has not moved since, so

@@ -30,7 +30,7 @@ export interface LabSetup {
   lawDeparture?: boolean;
   /** The most monitors a through sweep reads (law-departure.ts throughMonitors); 0: all. By default 1 once the pairs depart from the crosstalk law, else all. */
   throughMonitors?: number;
-  /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/calibration.md §9). */
+  /** Light a stage through each upstream row's brightest entry in operation (bright.ts); else its first. Default false (not yet a net gain: docs/design/calibration.md §8.2). */
   brightLighting?: boolean;
   /** Raise the lab power of a meta-MZI setting whose predicted fringe is dim (dim-power.ts); false: the setup's laser power (an ablation). Default true. */
   dimPower?: boolean;
@@ -52,7 +52,7 @@ export interface LabSetup {
    * the most light, every other entry lit as it falls (an ablation). Default true.
    */
   closingIsolate?: boolean;
-  /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/calibration.md §12). */
+  /** Closing rounds also move dim entries' path amplitudes from their φ dithers (closing.ts). Default false: on the first 10 crosstalk divide0 dies 7 exact against 8 without (docs/design/calibration.md §10.3). */
   closingGains?: boolean;
   /**
    * Closing reads one entry at a time (closing-entry.ts): each θ dithered alone, each read lit where its
@@ -60,7 +60,7 @@ export interface LabSetup {
    * round's choice of acceptance input counts the ReLU too), and a
    * move four standard errors out taken however wide the error. Default false: on crosstalk dies it reads
    * θ at the operating point to a few mrad instead of tens, but no more dies come out exact (divide0's
-   * first 20: 13 against 14; docs/calibration.md §12, "What the closing θ round misses").
+   * first 20: 13 against 14; docs/design/calibration.md §10.3).
    */
   closingPerEntry?: boolean;
   /** Read past a monitor that reads nothing (dead-monitor.ts); false leaves what it missed nominal (an ablation). Default true. */
@@ -107,7 +107,7 @@ export interface LabSetup {
    * A study's oracle, never set by `calibrate`: couplings handed in from outside (a study's true die)
    * that replace the estimate's on the pairs they select, from the session's start and after every
    * refit (crosstalk-estimate.ts), so a study can ask which couplings a die's departure breaks
-   * (docs/calibration.md §12, "Which couplings the flips break").
+   * (docs/design/calibration.md §8.3, "Which couplings the flips break").
    */
   knownCouplings?: KnownCouplings;
 }

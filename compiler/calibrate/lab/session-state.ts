@@ -147,7 +147,7 @@ export function newSessionState(circuit: Circuit, setup: LabSetup, program: Prog
     { stage: null, kind: "settle" },
   ];
   // The pairs before the phase round proper: its meta-MZI settings hold a dim entry at its operating
-  // θ through the couplings they read (docs/calibration.md §12, "The pairs before the meta-MZIs").
+  // θ through the couplings they read (docs/design/calibration.md §8.3, "The pairs before the meta-MZIs").
   struct.stages.forEach((_, s) => {
     plan.push({ stage: s, kind: "theta" });
     if (setup.pairsRound !== false) plan.push({ stage: s, kind: "phase", pairs: true });

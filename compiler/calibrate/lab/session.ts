@@ -1,4 +1,4 @@
-// Calibration from readings (issue #23, docs/calibration.md §9): a measurement session that plans
+// Calibration from readings (docs/design/calibration.md §9.1): a measurement session that plans
 // each protocol round from what the earlier rounds' readings taught it, and turns readings into an
 // estimated die. It sees the design, the lab's instrument settings and readings — never a die.
 //

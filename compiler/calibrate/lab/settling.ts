@@ -1,4 +1,4 @@
-// The settling probe (issue #37, docs/calibration.md §10): the round after the dark one. A heater's
+// The settling probe (docs/design/calibration.md §9.2): the round after the dark one. A heater's
 // phase may settle in two parts — the bulk in microseconds and a slow tail (a few % over
 // milliseconds: the substrate's heat) — and a sweep read before the tail has settled reads every
 // setting partly at the one before it. The session cannot know the die's thermal constants, so it

@@ -1,4 +1,4 @@
-// What a lab can reach in a closed-form cell (docs/calibration.md §9): every sparse stage's entries
+// What a lab can reach in a closed-form cell (docs/design/calibration.md §7.1): every sparse stage's entries
 // (one attenuator each, lit from one stage input and summed into one row), the photodiode on each
 // entry's dump, the fan-in dumps on its way to the row, and what reads each row — the next stage's
 // dump photodiodes (through the ReLU when one sits between: a gate) or the homodyne output detector.
@@ -232,7 +232,7 @@ export function meetingSite(struct: CellStructure, a: number, b: number): number
 }
 
 /**
- * The monitor photodiodes calibration reads (design for calibration, issue #23 item 5): every
+ * The monitor photodiodes calibration reads (design for calibration): every
  * attenuator's dump (θ fringes, and the next stage's row meters) and, per meta-MZI pair, the fan-in
  * dump where the pair meets. All are on light the design discards: none adds loss.
  */

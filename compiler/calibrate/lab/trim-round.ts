@@ -1,5 +1,5 @@
 // After a failed acceptance round (accept.ts): the receiver's levels trimmed from its readings, then the
-// acceptance round again (docs/calibration.md §11, "The receiver's levels trimmed"). Per decoded mode,
+// acceptance round again (docs/design/calibration.md §11.2, "The receiver's levels trimmed"). Per decoded mode,
 // the levels read over every case are fitted to the digits they were driven for, read = a·digit + b;
 // the trim makes a the step and b the offset. On add0's `crosstalk` dies the refused rounds read, per
 // mode, near such a map of the digits (die 17: a = 2.16 and 1.96), which the estimate cannot see: a

@@ -1,4 +1,4 @@
-// The trip round (docs/calibration.md §9, §12 `crosstalk`): after a refused acceptance round and its
+// The trip round (docs/design/calibration.md §10.4, §12 `crosstalk`): after a refused acceptance round and its
 // closing passes, where each threshold row's ReLU trips is read on the chip at the programmed codes.
 // A digit cell's threshold row computes u = ReLU(s·(θ − v) + c/2) from a signal and a bias entry
 // (compiler/cells/cell-network.ts), so a relative error ε between the two moves its decision by ε·θ:

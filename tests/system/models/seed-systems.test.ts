@@ -1,5 +1,5 @@
 // WRHT, ODDL, fat-tree and SiP-Ring (system/models/): formulas against hand computations, limiting
-// cases, monotonicity properties, and the seeds' headline claims with tolerances (docs/allreduce.md §5).
+// cases, monotonicity properties, and the seeds' headline claims with tolerances (docs/design/system-models.md §5, docs/studies/allreduce.md §4).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PRESETS, vgg19Layers } from "../../../dsl/presets.ts";
@@ -293,7 +293,7 @@ describe("vgg19 and the per-iteration time (iteration.ts)", () => {
   });
 });
 
-describe("one comparison, and the ODDL headline (docs/allreduce.md §5)", () => {
+describe("one comparison, and the ODDL headline (docs/studies/allreduce.md §4)", () => {
   const at = (overrides: Parameters<typeof compareOnWorkload>[4]) =>
     compareOnWorkload(["oddl", "fat-tree", "sip-ring", "wrht"], [1024], "vgg19", 0, { transceiverBps: 100e9, ...overrides }).rows[0]!
       .models;

@@ -23,7 +23,7 @@ export function tinyPhaseTable(
   const layer2 = decomposeMatrix(fromReal(outRows), { mesh: "clements", name: "layer2" });
   return {
     format: "optinc.phases/1",
-    convention: { name: MZI_CONVENTION, mzi: "see docs/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
+    convention: { name: MZI_CONVENTION, mzi: "see docs/reference/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
     pipeline: [
       { name: "source", role: "source", workers: 2, digits: 2, levels: 2, amplitudePerLevel: 1 },
       layer1,

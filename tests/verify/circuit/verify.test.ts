@@ -257,7 +257,7 @@ describe("optinc verify (CLI)", () => {
       technology: { phaseNoise: 0.5, mziLossDb: 0, splitterImbalance: 0, dacBits: null, detectorNoise: 0 },
     });
     const io = memoryIo();
-    expect(await main(["verify", dir, "--trials", "6"], io)).toBe(1);
+    expect(await main(["verify", dir, "--trials", "6", "--verbose"], io)).toBe(1);
     expect(io.out()).toContain("phase noise 0.5 rad");
   });
 

@@ -31,7 +31,7 @@ export function threeWorkerCircuit(mesh: "clements" | "reck" = "clements"): Circ
   const layer2 = decomposeMatrix(fromReal(out), { mesh, name: "layer2" });
   const table: PhaseTable = {
     format: "optinc.phases/1",
-    convention: { name: MZI_CONVENTION, mzi: "see docs/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
+    convention: { name: MZI_CONVENTION, mzi: "see docs/reference/conventions.md", coupler: "[[t, ik], [ik, t]]", phaseRange: "[0, 2π)" },
     pipeline: [
       { name: "source", role: "source", workers: 3, digits: 1, levels: 4, amplitudePerLevel: 1 },
       layer1,

@@ -1,5 +1,4 @@
-// The rule every printed tolerance follows (docs/robustness.md, "How yields and tolerances are
-// stated"): a level claimed at a yield from fewer dies than give 95 % confidence carries the
+// The rule every printed tolerance follows (docs/design/robustness.md §1.4): a level claimed at a yield from fewer dies than give 95 % confidence carries the
 // confidence it has, on the same line; a yield k/n carries its interval (or a one-sided bound).
 import { expect } from "vitest";
 import { drawsForConfidence } from "../../../math/binomial.ts";
