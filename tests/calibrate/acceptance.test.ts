@@ -142,7 +142,7 @@ describe("the acceptance round", () => {
     };
     const m = await run(["measure", dir, "--die", join(work, "die.json"), "--seed", "19", "-o", join(work, "r.json")]);
     expect(m.code).toBe(0);
-    const c = await run(["calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
+    const c = await run(["--verbose", "calibrate", dir, "--readings", join(work, "r.json"), "-o", join(work, "cal")]);
     expect(c.code).toBe(1);
     expect(c.err).toMatch(
       /FAIL: cell divide0 of die "crosstalk off its law" is refused on its readings \(\d+ of 16 inputs miss the guard\)/,

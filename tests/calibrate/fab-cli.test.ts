@@ -40,7 +40,7 @@ describe("optinc die --fabricated / calibrate / verify on a fabricated die", () 
     );
     expect((await run(["verify", dir, "--measured", a])).code).toBe(1); // uncalibrated: offsets uniform on [0, 2π)
     const cal = join(work, "cal");
-    const c = await run(["calibrate", dir, "--measured", a, "-o", cal]);
+    const c = await run(["--verbose", "calibrate", dir, "--measured", a, "-o", cal]);
     expect(c.err).toContain("→ 100.00% calibrated (1024 cases)");
     expect(c.code).toBe(0);
     expect((await run(["verify", cal, "--measured", a])).code).toBe(0);

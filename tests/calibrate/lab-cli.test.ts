@@ -78,7 +78,7 @@ describe("optinc protocol / measure / calibrate --readings", () => {
 
   it("calibrate --readings writes the calibrated files, the estimated die and the estimates; verify reads them", async () => {
     const cal = at("cal");
-    const c = await run(["calibrate", dir, "--readings", all, "-o", cal]);
+    const c = await run(["--verbose", "calibrate", dir, "--readings", all, "-o", cal]);
     expect(c.err).toMatch(/estimated \d+ of 72 heaters \(25 not identified/);
     expect(c.code).toBe(0);
     for (const f of ["netlist.json", "phases.json", "drive.json", "calibration.json", "estimated-die.json", "lab-calibration.json"])

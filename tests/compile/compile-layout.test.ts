@@ -77,7 +77,7 @@ describe("optinc compile --layout", () => {
 
   beforeAll(async () => {
     const io = memoryIo({ NO_COLOR: "1" }, root);
-    expect(await main(["compile", "w.optinc", "-o", out, "--layout", "--no-evaluate"], io), io.err()).toBe(0);
+    expect(await main(["--verbose", "compile", "w.optinc", "-o", out, "--layout", "--no-evaluate"], io), io.err()).toBe(0);
     expect(io.err()).toMatch(/layout: w\.gds, die [\d.]+ × [\d.]+ mm = [\d.]+ mm², \d+ heaters, \d+ pads/);
     html = readFileSync(join(out, "w.report.html"), "utf8");
     report = JSON.parse(readFileSync(join(out, "w.report.json"), "utf8"));

@@ -255,7 +255,7 @@ describe("narrow base: the search and optinc verify", () => {
     const report = JSON.parse(readFileSync(join(dir, "v16.report.json"), "utf8"));
     expect(report.spec.innerLevels).toBe(4);
     expect(report.conversion).toMatchObject({ linkLevels: 16, innerLevels: 4, subDigits: 2, ingressModulators: 4, egressModulators: 1 });
-    const ok = await cli(["verify", dir, "--jobs", "1"]);
+    const ok = await cli(["verify", dir, "--jobs", "1", "--verbose"]);
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain("PAM-16 (PAM-4 cells inside)");
     expect(ok.out).toMatch(/end to end: exact 100\.00%.*split at ingress/);

@@ -53,7 +53,7 @@ const T4_TECH = "  technology { preset = calibrated  phase_noise = 5 mrad  yield
 
 describe("route = auto", () => {
   it("is the default, and builds the cheapest structure that shows the target: flat cells miss, the radix-2 cascade meets", async () => {
-    const c = await compile("auto4", `${T4}\n${T4_TECH}`);
+    const c = await compile("auto4", `${T4}\n${T4_TECH}`, ["--verbose"]);
     expect(c.code, c.err).toBe(0);
     const s = c.report!.structure!;
     expect(s.requested).toBe("auto");

@@ -24,7 +24,7 @@ describe("interrupts", () => {
   it("SIGINT in the middle of training: exit 130 within 1 s, the earlier compile in -o untouched", async () => {
     const target = ws.copyOut("int-train");
     const before = snapshot(target);
-    const r = await optinc(["compile", "slow.optinc", "-o", "int-train", "--force"], {
+    const r = await optinc(["--verbose", "compile", "slow.optinc", "-o", "int-train", "--force"], {
       cwd: ws.dir,
       signal: "SIGINT",
       afterStderr: "train…",

@@ -174,7 +174,7 @@ beforeAll(() => {
   check = batch.json<CheckResult>("divide0");
 }, 600_000); // compile, layouts, one KLayout run (the whole file took 14 s of test time at load average 4–5)
 
-describe("the quick start's layout figures in README.md and docs/studies/layout.md", () => {
+describe("the quick start's layout figures in docs/studies/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
   vitestIt("5 copies of 3 designs, 830 heaters, 938 bumps, 35 optical I/O, 387 crossings, 60 mm², longest path 10.95 mm", () => {
     const s = laidOutExample("paper-4x8").stats;
@@ -183,10 +183,6 @@ describe("the quick start's layout figures in README.md and docs/studies/layout.
     expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([
       5, 3, 830, 938, 830, 108, 35, 387,
     ]);
-    const readme = readFileSync("README.md", "utf8");
-    expect(readme).toContain(
-      `(${s.copies} cell copies of ${s.designs} designs,\n${s.heaters} heaters, ${s.crossings} waveguide crossings, ${s.dieAreaMm2.toFixed(0)} mm² in this first`,
-    );
     const doc = readFileSync("docs/studies/layout.md", "utf8");
     const mzi = compiledExample("paper-4x8").report.hardware.mzi;
     const row = `| paper-4x8 (quick start) | ${s.designs} / ${s.copies} | ${(s.dieWidthUm / 1000).toFixed(2)} × ${(s.dieHeightUm / 1000).toFixed(2)} | ${s.dieAreaMm2.toFixed(1)} | ${mzi} | ${(s.dieAreaMm2 / mzi).toFixed(3)} | ${s.heaters} | ${s.pads} (${s.signalBumps} + ${s.groundBumps}) of ${s.bumpSites} | ${s.opticalIo} | ${s.crossings} | ${s.longestPathMm.toFixed(2)} mm, ${s.longestPathLossDb.toFixed(2)} dB |`;

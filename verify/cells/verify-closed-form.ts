@@ -251,7 +251,7 @@ function closedFormBrief(r: ClosedFormVerifyResult, rel: (p: string) => string):
   const band = r.cells[0]?.band;
   const inputs = r.cells.every((c) => c.raw) ? "every raw input" : "every digit sum";
   const lines = [
-    `verify ${rel(r.target)}: ${s ? `${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : "closed-form aggregator"}`,
+    `verify ${rel(r.target)}: ${s ? `${s.workers} workers × ${s.precision} bits, PAM-${s.levels}${s.innerLevels !== s.levels ? ` (PAM-${s.innerLevels} cells inside)` : ""}, rounding ${s.rounding}` : "closed-form aggregator"}`,
     `  cells: ${exact.length}/${r.cells.length} designs (${copies} copies) exact on ${inputs}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}`,
     ...r.composed.map((c) => `  end to end: exact ${pct(c.exact / c.cases)} (${c.exact}/${c.cases})`),
     ...(r.trials
