@@ -6,10 +6,12 @@
 //   import { compile } from "optinc";
 //   const { report } = await compile({ spec: "examples/paper-4x8.optinc", out: "out" });
 import { runCommand } from "./run.ts";
+import type * as L from "./lab-types.ts";
 import type * as T from "./types.ts";
 
 export { OptincError, type Diagnostic } from "./errors.ts";
 export type * from "./types.ts";
+export type * from "./lab-types.ts";
 
 /** The package version (`optinc --version`). */
 export const version = "0.1.0";
@@ -42,16 +44,16 @@ export const decompose = (options: T.DecomposeOptions): Promise<T.DecomposeResul
 export const exportCircuit = (options: T.ExportOptions): Promise<T.ExportResult> => runCommand("export", options);
 
 /** `optinc die <dir>`: draw a synthetic die of a compiled circuit and write its measurement file. */
-export const die = (options: T.DieOptions): Promise<T.DieResult> => runCommand("die", options);
+export const die = (options: L.DieOptions): Promise<L.DieResult> => runCommand("die", options);
 
 /** `optinc protocol <dir>`: the next round of a lab calibration protocol. */
-export const protocol = (options: T.ProtocolOptions): Promise<T.ProtocolResult> => runCommand("protocol", options);
+export const protocol = (options: L.ProtocolOptions): Promise<L.ProtocolResult> => runCommand("protocol", options);
 
 /** `optinc measure <dir>`: a protocol's rounds read on a simulated lab bench. */
-export const measure = (options: T.MeasureOptions): Promise<T.MeasureResult> => runCommand("measure", options);
+export const measure = (options: L.MeasureOptions): Promise<L.MeasureResult> => runCommand("measure", options);
 
 /** `optinc calibrate <dir>`: re-program a compiled circuit for a measured die or from lab readings. */
-export const calibrate = (options: T.CalibrateOptions): Promise<T.CalibrateResult> => runCommand("calibrate", options);
+export const calibrate = (options: L.CalibrateOptions): Promise<L.CalibrateResult> => runCommand("calibrate", options);
 
 /** `optinc layout <dir>`: the chip's mask layout (GDSII), pad map and summary. */
 export const layout = (options: T.LayoutOptions): Promise<T.LayoutResult> => runCommand("layout", options);

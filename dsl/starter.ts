@@ -7,13 +7,13 @@ export const STARTER_SPEC = `# A starter optinc spec, written by \`optinc init\`
 #   optinc verify out/                        # re-simulates the emitted files; exit 0 = exact
 # The language is in docs/language.md; \`optinc check starter.optinc\` lists every problem.
 aggregator starter {
-  workers    = 4         # gradients averaged per step, one per worker
-  precision  = 4 bits    # width of each gradient
-  levels     = 4         # PAM4: 2 bits per symbol on the optical link
+  workers    = 4       # gradients averaged per step, one per worker
+  precision  = 4 bits  # width of each gradient
+  levels     = 4       # PAM4: 2 bits per symbol on the optical link
   encoding   = offset-binary
   rounding   = nearest-even
   preprocess = digit-sum
-  route      = auto      # build the cheapest structure that shows the yield target below
+  route      = auto    # build the cheapest structure that shows the yield target below
 
   # What the design is judged against: a die measured and corrected by optinc calibrate. Try
   # preset = foundry (as fabricated) to see a design miss its target; --explain prints the table.

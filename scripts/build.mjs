@@ -77,7 +77,7 @@ const options = {
   outDir: join(root, ".dts"),
 };
 const program = ts.createProgram([join(root, "api/index.ts")], options);
-const shipped = ["index", "types", "errors"];
+const shipped = ["index", "types", "lab-types", "errors"];
 const declared = new Map();
 const emit = program.emit(undefined, (file, text) => {
   const rel = relative(join(root, ".dts"), file).split("\\").join("/");
