@@ -1,5 +1,6 @@
 // The one error the API throws: a command that did not succeed, with the diagnostic code the CLI
 // prints for the same input (codes/catalogue.ts; docs/cli.md lists every code).
+import { IO } from "../codes/catalogue.ts";
 
 /** A diagnostic as the CLI reports it under --json: located (file:line:column) when there is a file. */
 export interface Diagnostic {
@@ -32,7 +33,7 @@ export class OptincError extends Error {
 
   constructor(command: string, exitCode: number, diagnostics: readonly Diagnostic[], result: unknown = null) {
     const first = diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
-    const code = first?.code ?? "OPT0007";
+    const code = first?.code ?? IO.internal;
     const where =
       first?.file !== undefined ? `${first.file}${first.line !== undefined ? `:${first.line}:${first.column ?? 1}` : ""}: ` : "";
     super(
