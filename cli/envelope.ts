@@ -39,6 +39,7 @@ export function jsonRequested(argv: string[]): boolean {
 const GLOBAL_FLAGS = new Set(["--json", "-q", "--quiet", "--color", "--no-color"]);
 /** Every sub-command (tests/cli/usage-names.test.ts checks it against the registered ones). */
 export const COMMAND_NAMES = [
+  "init",
   "check",
   "fmt",
   "grammar",

@@ -87,6 +87,7 @@ const closedFormResult = shape({
 
 /** The shapes of each command's `result` (anyOf: the first that fits). */
 export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
+  init: [shape({ file: str, next: strs })],
   check: [shape({ specs: arr(shape({ file: str, ok: bool }, { name: str, spec: doc })) })],
   fmt: [shape({ changed: bool }, { formatted: str })],
   grammar: [shape({ artifacts: arr(shape({ kind: str, sha256: str }, { path: str })) }, { html: str })],

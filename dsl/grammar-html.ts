@@ -10,11 +10,18 @@ import { specParser } from "./parser.ts";
 
 const RES = "@@RES@@/";
 
-/** Find node_modules/chevrotain/diagrams: its package `exports` expose only ".", so walk up from here and from cwd. */
+/**
+ * Find chevrotain's diagram scripts: beside the bundle in an installed package (scripts/build.mjs
+ * copies them to dist/chevrotain-diagrams/), else node_modules/chevrotain/diagrams (its package
+ * `exports` expose only ".", so walk up from here and from cwd).
+ */
 export function findDiagramsDir(cwd = process.cwd()): string | undefined {
   const starts: string[] = [];
   try {
-    starts.push(dirname(fileURLToPath(import.meta.url)));
+    const here = dirname(fileURLToPath(import.meta.url));
+    const shipped = join(here, "chevrotain-diagrams");
+    if (existsSync(join(shipped, "src", "main.js"))) return shipped;
+    starts.push(here);
   } catch {
     /* not a file URL (unusual bundlers) */
   }

@@ -13,8 +13,10 @@ import { registerCalibrate } from "./calibrate.ts";
 import { registerLayout } from "./layout.ts";
 import { registerProtocol } from "./protocol.ts";
 import { registerMeasure } from "./measure.ts";
+import { registerInit } from "./init.ts";
 
 export const commands: RegisterCommand[] = [
+  registerInit,
   registerCheck,
   registerFmt,
   registerGrammar,
