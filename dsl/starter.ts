@@ -5,7 +5,7 @@ export const STARTER_FILE = "starter.optinc";
 export const STARTER_SPEC = `# A starter optinc spec, written by \`optinc init\`. It compiles as written:
 #   optinc compile starter.optinc -o out/     # netlists, phase tables and a report in out/
 #   optinc verify out/                        # re-simulates the emitted files; exit 0 = exact
-# The language is in docs/language.md; \`optinc check starter.optinc\` lists every problem.
+# The language is in docs/reference/language.md; \`optinc check starter.optinc\` lists every problem.
 aggregator starter {
   workers    = 4       # gradients averaged per step, one per worker
   precision  = 4 bits  # width of each gradient
