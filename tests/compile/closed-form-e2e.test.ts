@@ -11,6 +11,7 @@ import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { flatten } from "../../netlist/sim/propagate.ts";
 import { circuitLookup } from "../../netlist/die/die.ts";
 import { memoryIo } from "../helpers/io.ts";
+import { terseProblems } from "../helpers/terse.ts";
 import { FULL } from "../helpers/tier.ts";
 import { expectHonest } from "../verify/tolerance/honest.ts";
 import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
@@ -85,6 +86,9 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const to = all.findIndex((l) => l.trimStart().startsWith("wrote "));
     expect(to).toBeGreaterThan(0);
     expect(readme).toEqual(all.slice(0, to));
+    // At most 6 lines of at most 100 characters; the detail lines break that (tests/cli/terse-summary).
+    expect(terseProblems(closing)).toEqual([]);
+    expect(terseProblems(closedFormSummary(report as unknown as ClosedFormReport, (s) => s).join("\n"))).not.toEqual([]);
     // The detail lines are what --verbose prints: the same function the CLI calls with it.
     const page = quoted(readFileSync("docs/studies/examples.md", "utf8"), "default summary leaves out:");
     expect(page).toEqual(closedFormSummary(report as unknown as ClosedFormReport, (s) => s));
@@ -144,6 +148,10 @@ describe("closed-form paper-4x8 through the CLI", () => {
       /FAIL: yield \d+\.\d% \(\d+\/20 chips with every cell copy exact, 95% CI [\d.]+–[\d.]+%\) is below --min-yield/,
     );
     expectHonest(bad.out);
+    // Without --verbose: the verdict and what it rests on, in at most 6 lines of 100 characters.
+    expect(bad.out).toMatch(/^ {2}FAIL \(optinc verify --verbose shows every cell\)$/m);
+    expect(bad.out).not.toContain("cell paper_4x8.divide0 ×1");
+    expect(terseProblems(bad.out.replace(/^ {2}FAIL: .*\n/gm, ""))).toEqual([]);
   });
 
   it("optinc allreduce --netlist <dir> aggregates through the chip's cells: no element differs from the golden average; a detuned cell is caught", async () => {
