@@ -23,6 +23,9 @@ import { formatTolerance } from "../../verify/tolerance/format.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import type { AxisName } from "../../verify/tolerance/axes.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
+import { DEFAULT_LIGHT_PRESET, lightBudgetOf } from "../../dsl/technology-presets.ts";
+import { describeDecision, formatPower, powerBudget, type PowerResult } from "../../verify/power/analyze.ts";
+import { PowerWalkError } from "../../verify/power/budget.ts";
 
 /** Explicit non-ideality levels (command-line flags); each overrides the technology block's. */
 export interface NonIdealityOverrides {
@@ -62,6 +65,11 @@ export interface VerifyTargetOptions extends NonIdealityOverrides {
   measured?: MeasuredDie;
   /** Every detail line in `text` (per cell, every trial's setting); by default a short summary. */
   verbose?: boolean;
+  /**
+   * The power budget instead of the yield run (closed-form chips): the laser power per source to
+   * judge (default: the light budget's) and the target error rate per aggregated value.
+   */
+  power?: { laserMw?: number; target: number };
 }
 
 /**
@@ -217,7 +225,22 @@ function measuredCell(o: VerifyTargetOptions, die: MeasuredDie): VerifyTargetRes
   };
 }
 
-/** Closed-form cells: identity against a fresh plan, every cell, end to end, yield (or tolerances). */
+/** The target error rate per aggregated value of `--power` without `--error-target`. */
+export const DEFAULT_ERROR_TARGET = 1e-12;
+
+/**
+ * The light budget of a power run: the --technology preset's, else the spec's preset's, else the
+ * product-grade one of DEFAULT_LIGHT_PRESET; with the preset's name.
+ */
+export function lightFor(o: Pick<VerifyTargetOptions, "technology">, report: Partial<TechnologySpec> | null) {
+  for (const name of [o.technology?.preset, report?.preset, DEFAULT_LIGHT_PRESET]) {
+    const light = name ? lightBudgetOf(name) : undefined;
+    if (light && name) return { light, source: name };
+  }
+  throw new Error(`the preset ${DEFAULT_LIGHT_PRESET} has no light budget`);
+}
+
+/** Closed-form cells: identity against a fresh plan, every cell, end to end, yield (or tolerances, or the power budget). */
 function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   const cells = o.circuits;
   const technology = cells.find((l) => l.technology)?.technology ?? null;
@@ -225,11 +248,12 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   const seed = o.seed ?? cells[0]?.seed ?? 1;
   let r;
   let tolerance = null;
+  let power: PowerResult | null = null;
   try {
-    // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
+    // --tolerance and --power replace the Monte-Carlo yield run: verify checks ideal components only.
     r = withFile(o.target, () =>
       verifyClosedForm(o.target, cells, {
-        nonIdealities: o.tolerance ? {} : nonIdealities,
+        nonIdealities: o.tolerance || o.power ? {} : nonIdealities,
         trials: o.trials,
         seed,
         minYield: o.minYield,
@@ -251,8 +275,25 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
           },
         ),
       );
+    if (o.power) {
+      const { light, source } = lightFor(o, technology);
+      const p = o.power;
+      power = withFile(o.target, () =>
+        powerBudget(
+          cells.map((l) => ({ circuit: l.circuit, netlist: o.shown(l.netlistPath) })),
+          {
+            light,
+            lightSource: source,
+            mziLossDb: nonIdealities.mziLossDb ?? 0,
+            laserMw: p.laserMw ?? light.laser.powerMw,
+            target: p.target,
+          },
+        ),
+      );
+    }
   } catch (e) {
     if (e instanceof ChipFileError) return failed([{ kind: "problem", ...e.diagnostic(o.shown) }]);
+    if (e instanceof PowerWalkError) return failed([powerRoute(e.message, o.shown(o.target))]);
     if (!(e instanceof CircuitError)) throw e;
     return failed([notPipeline(e, o.shown, "verify needs the files of one optinc compile")]);
   }
@@ -265,24 +306,58 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
       message: f,
     }),
   );
-  const text = formatClosedForm(r, o.shown, o.verbose) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
+  let text = formatClosedForm(r, o.shown, o.verbose) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
+  const pass = r.pass && (power?.pass ?? true);
+  if (power) {
+    // The power section goes before the verdict, which then judges both.
+    const lines = text.trimEnd().split("\n");
+    lines.pop();
+    lines.push(...formatPower(power, o.verbose));
+    lines.push(
+      pass ? "  PASS" : r.pass ? "  FAIL: the error rate misses its target (optinc verify --power --verbose shows the budget)" : "  FAIL",
+    );
+    text = lines.join("\n") + "\n";
+    if (!power.pass)
+      messages.push({
+        kind: "verdict",
+        code: VERIFY.powerTarget,
+        severity: "error",
+        message: `${power.ratePerValue.toExponential(2)} errors per aggregated value at ${power.laserMw} mW per source, above the target ${power.target}; binding decision: ${describeDecision(power.binding)}`,
+      });
+  }
   return {
-    pass: r.pass,
+    pass,
     messages,
     text,
     json: {
       format: "optinc.verify/1",
       route: "closed-form",
-      pass: r.pass,
+      pass,
       result: { ...r, target: o.shown(r.target) },
       ...(tolerance ? { tolerance } : {}),
+      ...(power ? { power } : {}),
     },
   };
 }
 
+const powerRoute = (message: string, file: string): VerifyMessage => ({
+  kind: "problem",
+  code: VERIFY.powerRoute,
+  severity: "error",
+  message,
+  hint: "--power budgets the closed-form cells of one optinc compile (route = closed-form or auto)",
+  file,
+  line: 1,
+  column: 1,
+});
+
 /** The trained route: each circuit against the golden average (its identity first), then tolerances if asked. */
 function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
   const all = o.circuits;
+  if (o.power)
+    return failed([
+      powerRoute("the power budget reads closed-form cells; this is a trained circuit", o.shown(all[0]?.netlistPath ?? o.target)),
+    ]);
   const messages: VerifyMessage[] = [];
   const pipelineHint = "verify needs the netlist of a compiled ONN pipeline (optinc compile)";
   const runs: { result: VerifyResult; sources: { netlist: string; report: string | null }; loaded: LoadedCircuit }[] = [];
