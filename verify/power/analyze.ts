@@ -130,6 +130,7 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
 export function watts(mw: number): string {
   const w = mw * 1e-3;
   const units: [number, string][] = [
+    [1e9, "GW"],
     [1e6, "MW"],
     [1e3, "kW"],
     [1, "W"],
