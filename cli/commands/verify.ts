@@ -10,7 +10,8 @@ import { loadCircuits, VerifyInputError, type LoadedCircuit } from "../../verify
 import type { MeasuredDie } from "../../verify/circuit/run.ts";
 import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
-import { DEFAULT_ERROR_TARGET, verifyTarget } from "../../pipeline/verify/verify.ts";
+import { verifyTarget } from "../../pipeline/verify/verify.ts";
+import { DEFAULT_ERROR_TARGET } from "../../pipeline/verify/power.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
 import { DAC_BITS, NON_IDEALITY, SEED } from "../../dsl/limits.ts";
 import { loadDie, MAX_DIE_BYTES } from "../circuit-input.ts";

@@ -23,8 +23,8 @@ import { formatTolerance } from "../../verify/tolerance/format.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import type { AxisName } from "../../verify/tolerance/axes.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
-import { DEFAULT_LIGHT_PRESET, lightBudgetOf } from "../../dsl/technology-presets.ts";
-import { describeDecision, formatPower, powerBudget, type PowerResult } from "../../verify/power/analyze.ts";
+import type { PowerResult } from "../../verify/power/analyze.ts";
+import { powerRoute, powerVerdict, runPower, withPowerSection } from "./power.ts";
 import { PowerWalkError } from "../../verify/power/budget.ts";
 
 /** Explicit non-ideality levels (command-line flags); each overrides the technology block's. */
@@ -65,10 +65,7 @@ export interface VerifyTargetOptions extends NonIdealityOverrides {
   measured?: MeasuredDie;
   /** Every detail line in `text` (per cell, every trial's setting); by default a short summary. */
   verbose?: boolean;
-  /**
-   * The power budget instead of the yield run (closed-form chips): the laser power per source to
-   * judge (default: the light budget's) and the target error rate per aggregated value.
-   */
+  /** The power budget instead of the yield run (closed-form chips): laser mW per source, target rate per value. */
   power?: { laserMw?: number; target: number };
 }
 
@@ -225,21 +222,6 @@ function measuredCell(o: VerifyTargetOptions, die: MeasuredDie): VerifyTargetRes
   };
 }
 
-/** The target error rate per aggregated value of `--power` without `--error-target`. */
-export const DEFAULT_ERROR_TARGET = 1e-12;
-
-/**
- * The light budget of a power run: the --technology preset's, else the spec's preset's, else the
- * product-grade one of DEFAULT_LIGHT_PRESET; with the preset's name.
- */
-export function lightFor(o: Pick<VerifyTargetOptions, "technology">, report: Partial<TechnologySpec> | null) {
-  for (const name of [o.technology?.preset, report?.preset, DEFAULT_LIGHT_PRESET]) {
-    const light = name ? lightBudgetOf(name) : undefined;
-    if (light && name) return { light, source: name };
-  }
-  throw new Error(`the preset ${DEFAULT_LIGHT_PRESET} has no light budget`);
-}
-
 /** Closed-form cells: identity against a fresh plan, every cell, end to end, yield (or tolerances, or the power budget). */
 function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   const cells = o.circuits;
@@ -275,22 +257,7 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
           },
         ),
       );
-    if (o.power) {
-      const { light, source } = lightFor(o, technology);
-      const p = o.power;
-      power = withFile(o.target, () =>
-        powerBudget(
-          cells.map((l) => ({ circuit: l.circuit, netlist: o.shown(l.netlistPath) })),
-          {
-            light,
-            lightSource: source,
-            mziLossDb: nonIdealities.mziLossDb ?? 0,
-            laserMw: p.laserMw ?? light.laser.powerMw,
-            target: p.target,
-          },
-        ),
-      );
-    }
+    if (o.power) power = withFile(o.target, () => runPower(o, o.power!, technology, nonIdealities.mziLossDb ?? 0));
   } catch (e) {
     if (e instanceof ChipFileError) return failed([{ kind: "problem", ...e.diagnostic(o.shown) }]);
     if (e instanceof PowerWalkError) return failed([powerRoute(e.message, o.shown(o.target))]);
@@ -309,22 +276,10 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   let text = formatClosedForm(r, o.shown, o.verbose) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
   const pass = r.pass && (power?.pass ?? true);
   if (power) {
-    // The power section goes before the verdict, which then judges both.
-    const lines = text.trimEnd().split("\n");
-    lines.pop();
-    lines.push(...formatPower(power, o.verbose));
-    lines.push(
-      pass ? "  PASS" : r.pass ? "  FAIL: the error rate misses its target (optinc verify --power --verbose shows the budget)" : "  FAIL",
-    );
-    text = lines.join("\n") + "\n";
-    if (!power.pass)
-      messages.push({
-        kind: "verdict",
-        code: VERIFY.powerTarget,
-        severity: "error",
-        message: `${power.ratePerValue.toExponential(2)} errors per aggregated value at ${power.laserMw} mW per source, above the target ${power.target}; binding decision: ${describeDecision(power.binding)}`,
-      });
+    text = withPowerSection(text, power, r.pass, o.verbose);
+    if (!power.pass) messages.push(powerVerdict(power));
   }
+
   return {
     pass,
     messages,
@@ -339,17 +294,6 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
     },
   };
 }
-
-const powerRoute = (message: string, file: string): VerifyMessage => ({
-  kind: "problem",
-  code: VERIFY.powerRoute,
-  severity: "error",
-  message,
-  hint: "--power budgets the closed-form cells of one optinc compile (route = closed-form or auto)",
-  file,
-  line: 1,
-  column: 1,
-});
 
 /** The trained route: each circuit against the golden average (its identity first), then tolerances if asked. */
 function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
