@@ -85,6 +85,61 @@ const closedFormResult = shape({
   pass: bool,
 });
 
+/** verify --power: the light budget of a closed-form chip (verify/power/analyze.ts PowerResult). */
+const decision = shape({
+  cell: str,
+  output: str,
+  caseIndex: int,
+  inputs: arr(num),
+  level: int,
+  powerMw: num,
+  below: orNull(num),
+  above: orNull(num),
+  sigmaA: num,
+  q: num,
+  rate: num,
+});
+const powerResult = shape({
+  light: shape({
+    source: str,
+    symbolRateGBd: num,
+    laser: shape({ powerMw: num, rinDbHz: num, wallPlugEfficiency: num }),
+    receiver: shape({ responsivityAW: num, darkCurrentNa: num, noiseDensityPaRtHz: num, bandwidthFraction: num }),
+    facetLossDb: num,
+    maxWaveguideMw: num,
+  }),
+  mziLossDb: num,
+  decision: str,
+  bound: str,
+  target: num,
+  laserMw: num,
+  ratePerValue: num,
+  pass: bool,
+  binding: decision,
+  largestWaveguideMw: num,
+  smallestStep: shape({ cell: str, output: str, db: num }),
+  needed: shape({
+    laserMw: orNull(num),
+    sources: int,
+    largestSourceMw: orNull(num),
+    totalMw: orNull(num),
+    wallPlugMw: orNull(num),
+  }),
+  cells: arr(
+    shape({
+      cell: str,
+      netlist: str,
+      copies: int,
+      cases: int,
+      worstPerUse: num,
+      meanPerUse: num,
+      worstPerDigit: doc,
+      smallestStepDb: num,
+      stages: arr(shape({ instance: str, component: str, kind: str, maxMw: num, weakestMw: num })),
+    }),
+  ),
+});
+
 /** The shapes of each command's `result` (anyOf: the first that fits). */
 export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
   init: [shape({ file: str, next: strs })],
@@ -99,7 +154,7 @@ export const RESULT_SHAPES: Record<CommandName, Schema[]> = {
     shape({ format: verifyFormat, pass: bool, circuits: arr(trainedCircuit) }, { tolerance: doc }, "trained route: one entry per circuit"),
     shape(
       { format: verifyFormat, route: { const: "closed-form" }, pass: bool, result: closedFormResult },
-      { tolerance: doc },
+      { tolerance: doc, power: powerResult },
       "closed-form chip",
     ),
     shape(

@@ -136,6 +136,16 @@ export const CATALOGUE = {
       "verify: a netlist or report larger than 256 MB, or with more array elements than optinc reads (docs/reference/cli.md §9)",
       "1",
     ],
+    powerTarget: [
+      "OPT6009",
+      "verify --power: the error rate per aggregated value misses its target at the laser power given (the binding decision named)",
+      "1",
+    ],
+    powerRoute: [
+      "OPT6010",
+      "verify --power: a circuit the power budget cannot read (not a closed-form cell, or a detector it cannot place)",
+      "1",
+    ],
   }),
   die: group("OPT61xx — measurement files, die and calibrate", {
     json: ["OPT6101", "measurement file: not valid JSON (NaN and Infinity are not JSON)", "2"],

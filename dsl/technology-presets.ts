@@ -3,13 +3,49 @@
 // number states where it comes from; docs/design/robustness.md §3 gives the argument
 // with links. Settings written in the block override the preset's values.
 import type { TechnologySpec } from "./spec.ts";
-import type { Technology } from "./technology.ts";
+import type { LightBudget, Technology } from "./technology.ts";
 
 export interface TechnologyPreset {
   levels: Technology;
   /** One line for the docs table. */
   summary: string;
+  /**
+   * The preset's physical budget of light (`optinc verify --power`). Kept apart from `levels`: a
+   * spec that names the preset and the reports written from it do not carry it.
+   */
+  light?: LightBudget;
 }
+
+// Sourced figures of ../shared/reference/power-budget.md ([S] sourced, [I] inferred there), one
+// line each; docs/design/power-budget.md states them with their sources.
+// - 53.125 GBd: the 400GBASE-DR4 lane (802.3bs cl. 124) [S, §1.1].
+// - Receiver, product grade: Ge PD 0.8 A/W (Li 2020: 0.82 A/W typical) [S, §1.3]; dark current
+//   1.6 nA (5 mA/cm² on 32 µm²) [I, §1.3]; TIA 15 pA/√Hz, inside the measured 12.5–17.25 [S, §1.4];
+//   noise bandwidth ½ baud [I, §1.6].
+// - Receiver, best device: 0.95 A/W and 1.3 nA (Shi 2024) [S, §1.3]; 12.5 pA/√Hz (Cao 2024) [S, §1.4].
+// - Laser RIN: −136 dB/Hz, the DR4/FR4/DR8 transmitter limit [S, §1.5]; −150 dB/Hz, the low end of a
+//   DFB's −150…−160 [S, §1.5].
+// - Laser power 25 mW per source: a DFB array channel for optical I/O (> 25 mW, Nie 2025) [S, §2].
+// - Wall-plug efficiency 20 %: an ASSUMPTION, the usual modelling constant (20–25 %); no measured
+//   DFB figure was found [I, §2].
+// - Facet: edge coupler < 1.52 dB (Wan 2025) [S, §2], 1.5 dB; best: grating −0.69 dB [S, §2], 0.7 dB.
+// - 20 mW per Si waveguide: the low end of the ≈ 20–30 mW ceiling from two-photon and free-carrier
+//   absorption [I, §2].
+const PRODUCT_LIGHT: LightBudget = {
+  symbolRateGBd: 53.125,
+  laser: { powerMw: 25, rinDbHz: -136, wallPlugEfficiency: 0.2 },
+  receiver: { responsivityAW: 0.8, darkCurrentNa: 1.6, noiseDensityPaRtHz: 15, bandwidthFraction: 0.5 },
+  facetLossDb: 1.5,
+  maxWaveguideMw: 20,
+};
+
+const BEST_LIGHT: LightBudget = {
+  symbolRateGBd: 53.125,
+  laser: { powerMw: 25, rinDbHz: -150, wallPlugEfficiency: 0.2 },
+  receiver: { responsivityAW: 0.95, darkCurrentNa: 1.3, noiseDensityPaRtHz: 12.5, bandwidthFraction: 0.5 },
+  facetLossDb: 0.7,
+  maxWaveguideMw: 20,
+};
 
 export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
   ideal: {
@@ -21,6 +57,7 @@ export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
   optimistic: {
     levels: { mziLossDb: 0.02, splitterImbalance: 0.002, phaseNoise: 0.002, dacBits: 12, detectorNoise: 0.01 },
     summary: "The examples' original technology block: a very good splitter (±0.002 ≈ 0.035 dB), 2 mrad, 12-bit DAC.",
+    light: BEST_LIGHT,
   },
   // A die as fabricated and programmed from a lookup table, nothing measured:
   // - couplers ±2 %: the low end of σ = 2–6 % measured on foundry arbitrary-ratio splitters
@@ -34,6 +71,7 @@ export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
   foundry: {
     levels: { mziLossDb: 0.1, splitterImbalance: 0.02, phaseNoise: 0.01, dacBits: 10, detectorNoise: 0.02, lossSpreadDb: 0.02 },
     summary: "As fabricated: couplers ±2 %, phase σ 10 mrad, 0.1 dB/MZI (σ 0.02 dB per arm, assumed), 10-bit DAC, detector σ 0.02 step.",
+    light: PRODUCT_LIGHT,
   },
   // The same die after per-die measurement and correction:
   // - couplers ±0.001: local correction re-solves each MZI's phases for its measured splitters
@@ -45,6 +83,7 @@ export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
   calibrated: {
     levels: { mziLossDb: 0.1, splitterImbalance: 0.001, phaseNoise: 0.001, dacBits: 10, detectorNoise: 0.02, lossSpreadDb: 0.02 },
     summary: "Foundry after per-die measurement and correction: couplers ±0.001, phase σ 1 mrad; loss, DAC, detector unchanged.",
+    light: PRODUCT_LIGHT,
   },
 };
 
@@ -56,4 +95,13 @@ export const DEFAULT_TECHNOLOGY_PRESET = "ideal";
 export function technologyPreset(name: string): TechnologySpec | undefined {
   const p = TECHNOLOGY_PRESETS[name];
   return p ? { preset: name, ...p.levels } : undefined;
+}
+
+/** The light budget of a power run whose technology names none: the product-grade receiver and laser. */
+export const DEFAULT_LIGHT_PRESET = "foundry";
+
+/** A preset's light budget (a fresh copy), or undefined when it has none (`ideal`). */
+export function lightBudgetOf(name: string): LightBudget | undefined {
+  const l = TECHNOLOGY_PRESETS[name]?.light;
+  return l ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver } } : undefined;
 }

@@ -21,6 +21,78 @@ export interface Technology {
    * per die; the total is kept ≥ 0). Absent or 0: every MZI has exactly mziLossDb.
    */
   lossSpreadDb?: number;
+  /**
+   * The physical budget of light (sources, receivers, symbol rate). Absent: none is computed, and
+   * detector noise is `detectorNoise`, a fixed fraction of a step.
+   */
+  light?: LightBudget;
+}
+
+/**
+ * A laser source: what one source (a worker's modulator, a bias source, a regenerated input's
+ * modulator) emits, and its noise. Values and their sources: the presets (technology-presets.ts)
+ * and docs/design/power-budget.md.
+ */
+export interface LaserSource {
+  /** Optical power the source emits at its full-scale level, mW (before the fibre facet). */
+  powerMw: number;
+  /** Relative intensity noise, dB/Hz (−136 is the IEEE 400GBASE-DR4 transmitter limit). */
+  rinDbHz: number;
+  /** Wall-plug efficiency, optical out / electrical in (0 < η ≤ 1). */
+  wallPlugEfficiency: number;
+}
+
+/** A photodetector and its transimpedance amplifier, the receiver of every decision. */
+export interface Receiver {
+  /** Photodiode responsivity, A/W. */
+  responsivityAW: number;
+  /** Photodiode dark current, nA. */
+  darkCurrentNa: number;
+  /** TIA input-referred current noise density, pA/√Hz. */
+  noiseDensityPaRtHz: number;
+  /** Noise bandwidth as a fraction of the symbol rate (B = fraction × baud). */
+  bandwidthFraction: number;
+}
+
+/**
+ * The physical budget of light: symbol rate, sources, receivers and the losses outside the
+ * netlist. Optional in a technology: without it nothing about power is computed, and every emitted
+ * file and report is what it is without it.
+ */
+export interface LightBudget {
+  /** Symbol rate of every decision, GBd. */
+  symbolRateGBd: number;
+  laser: LaserSource;
+  receiver: Receiver;
+  /** Fibre-to-chip coupling loss per facet, dB (every source enters the chip through one). */
+  facetLossDb: number;
+  /** Largest optical power one waveguide carries without nonlinear loss, mW (Si: ≈ 20–30 mW). */
+  maxWaveguideMw: number;
+}
+
+/** Throws a RangeError naming the first value of a light budget outside its range. */
+export function validateLightBudget(b: LightBudget): void {
+  const positive: [string, number][] = [
+    ["symbolRateGBd", b.symbolRateGBd],
+    ["laser.powerMw", b.laser.powerMw],
+    ["receiver.responsivityAW", b.receiver.responsivityAW],
+    ["receiver.bandwidthFraction", b.receiver.bandwidthFraction],
+    ["maxWaveguideMw", b.maxWaveguideMw],
+  ];
+  const nonNegative: [string, number][] = [
+    ["receiver.darkCurrentNa", b.receiver.darkCurrentNa],
+    ["receiver.noiseDensityPaRtHz", b.receiver.noiseDensityPaRtHz],
+    ["facetLossDb", b.facetLossDb],
+  ];
+  for (const [k, v] of positive)
+    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`light budget ${k} must be a finite number > 0, got ${String(v)}`);
+  for (const [k, v] of nonNegative)
+    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`light budget ${k} must be a finite number ≥ 0, got ${String(v)}`);
+  if (!(Number.isFinite(b.laser.rinDbHz) && b.laser.rinDbHz < 0))
+    throw new RangeError(`light budget laser.rinDbHz must be a finite number < 0 dB/Hz, got ${String(b.laser.rinDbHz)}`);
+  const w = b.laser.wallPlugEfficiency;
+  if (!(Number.isFinite(w) && w > 0 && w <= 1))
+    throw new RangeError(`light budget laser.wallPlugEfficiency must be in (0, 1], got ${String(w)}`);
 }
 
 /** The static levels a die is drawn at (netlist/die/die.ts): what stays fixed on one fabricated chip. */

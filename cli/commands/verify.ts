@@ -11,6 +11,7 @@ import type { MeasuredDie } from "../../verify/circuit/run.ts";
 import type { ReceiverMode } from "../../verify/circuit/receiver.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
 import { verifyTarget } from "../../pipeline/verify/verify.ts";
+import { DEFAULT_ERROR_TARGET } from "../../pipeline/verify/power.ts";
 import { TECHNOLOGY_PRESET_NAMES, technologyPreset } from "../../dsl/technology-presets.ts";
 import { DAC_BITS, NON_IDEALITY, SEED } from "../../dsl/limits.ts";
 import { loadDie, MAX_DIE_BYTES } from "../circuit-input.ts";
@@ -54,6 +55,23 @@ interface VerifyFlags {
   measured?: string;
   fitReceiver?: boolean;
   receiver?: ReceiverMode;
+  power?: boolean;
+  laserMw?: number;
+  errorTarget?: number;
+}
+
+/** A laser power per source, mW: a number in (0, 1e13]. */
+function laserMw(v: string): number {
+  const x = Number(v);
+  if (v.trim() === "" || !(x > 0 && x <= 1e13)) throw new InvalidArgumentError(`--laser-mw must be a power in mW in (0, 1e13], got "${v}"`);
+  return x;
+}
+
+/** A target error rate: a number in (0, 0.5). */
+function errorTarget(v: string): number {
+  const x = Number(v);
+  if (v.trim() === "" || !(x > 0 && x < 0.5)) throw new InvalidArgumentError(`--error-target must be a rate in (0, 0.5), got "${v}"`);
+  return x;
 }
 
 /**
@@ -157,6 +175,12 @@ export const registerVerify: RegisterCommand = (program: Command, ctx) => {
       "simulate exactly this die (a measurement file, optinc.die/1) instead of ideal components and Monte-Carlo trials",
     )
     .option("--fit-receiver", "with --measured: the same as --receiver fitted (older spelling, kept for one version)")
+    .option(
+      "--power",
+      "closed-form chips: the light budget instead of the yield run: optical power at every detector, each decision's noise and error rate, the laser power the target needs (light of the --technology preset, else the spec's, else foundry)",
+    )
+    .option("--laser-mw <mW>", "with --power: laser power per source to judge, mW (default: the light budget's laser)", laserMw)
+    .option("--error-target <rate>", "with --power: target error rate per aggregated value (default 1e-12)", errorTarget)
     .option("--json", "print one JSON document on stdout")
     .addHelpText(
       "after",
@@ -168,6 +192,7 @@ Examples:
   $ optinc verify out/ --technology foundry              # the yield under a technology preset
   $ optinc verify out/ --tolerance --trials 30           # tolerance at 99 % yield per non-ideality
   $ optinc verify cal/ --measured die3.json              # the acceptance check of one calibrated chip
+  $ optinc verify out/ --power --technology foundry      # the light budget: laser power for 1e-12 per value
 
 Exit codes: 0 thresholds hold, 1 a threshold failed or the files are invalid or not the compiled
 circuit (identity), 2 usage, missing files or an invalid measurement file.`,
@@ -214,7 +239,25 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
         out.usage("--fit-receiver needs --measured", "pass the die's measurement file with --measured");
         return void out.finish(null);
       }
-      const { measured: _file, fitReceiver: _fit, json: _json, calibrate: _calibrate, receiver: _receiver, ...options } = flags;
+      if ((flags.laserMw !== undefined || flags.errorTarget !== undefined) && !flags.power) {
+        out.usage("--laser-mw and --error-target need --power", "add --power");
+        return void out.finish(null);
+      }
+      if (flags.power && (flags.measured || flags.tolerance)) {
+        out.usage("--power does not combine with --measured or --tolerance", "run them one at a time");
+        return void out.finish(null);
+      }
+      const {
+        measured: _file,
+        fitReceiver: _fit,
+        json: _json,
+        calibrate: _calibrate,
+        receiver: _receiver,
+        power: _power,
+        laserMw: _laserMw,
+        errorTarget: _errorTarget,
+        ...options
+      } = flags;
       let run;
       try {
         run = verifyTarget({
@@ -225,6 +268,14 @@ circuit (identity), 2 usage, missing files or an invalid measurement file.`,
           shown: rel,
           verbose: out.g.verbose,
           ...(measured ? { measured } : {}),
+          ...(flags.power
+            ? {
+                power: {
+                  target: flags.errorTarget ?? DEFAULT_ERROR_TARGET,
+                  ...(flags.laserMw !== undefined ? { laserMw: flags.laserMw } : {}),
+                },
+              }
+            : {}),
         });
       } catch (e) {
         return inputError(e);

@@ -23,6 +23,9 @@ import { formatTolerance } from "../../verify/tolerance/format.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import type { AxisName } from "../../verify/tolerance/axes.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
+import type { PowerResult } from "../../verify/power/analyze.ts";
+import { powerRoute, powerVerdict, runPower, withPowerSection } from "./power.ts";
+import { PowerWalkError } from "../../verify/power/budget.ts";
 
 /** Explicit non-ideality levels (command-line flags); each overrides the technology block's. */
 export interface NonIdealityOverrides {
@@ -62,6 +65,8 @@ export interface VerifyTargetOptions extends NonIdealityOverrides {
   measured?: MeasuredDie;
   /** Every detail line in `text` (per cell, every trial's setting); by default a short summary. */
   verbose?: boolean;
+  /** The power budget instead of the yield run (closed-form chips): laser mW per source, target rate per value. */
+  power?: { laserMw?: number; target: number };
 }
 
 /**
@@ -217,7 +222,7 @@ function measuredCell(o: VerifyTargetOptions, die: MeasuredDie): VerifyTargetRes
   };
 }
 
-/** Closed-form cells: identity against a fresh plan, every cell, end to end, yield (or tolerances). */
+/** Closed-form cells: identity against a fresh plan, every cell, end to end, yield (or tolerances, or the power budget). */
 function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   const cells = o.circuits;
   const technology = cells.find((l) => l.technology)?.technology ?? null;
@@ -225,11 +230,12 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   const seed = o.seed ?? cells[0]?.seed ?? 1;
   let r;
   let tolerance = null;
+  let power: PowerResult | null = null;
   try {
-    // --tolerance replaces the Monte-Carlo yield run: verify checks ideal components only.
+    // --tolerance and --power replace the Monte-Carlo yield run: verify checks ideal components only.
     r = withFile(o.target, () =>
       verifyClosedForm(o.target, cells, {
-        nonIdealities: o.tolerance ? {} : nonIdealities,
+        nonIdealities: o.tolerance || o.power ? {} : nonIdealities,
         trials: o.trials,
         seed,
         minYield: o.minYield,
@@ -251,8 +257,10 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
           },
         ),
       );
+    if (o.power) power = withFile(o.target, () => runPower(o, o.power!, technology, nonIdealities.mziLossDb ?? 0));
   } catch (e) {
     if (e instanceof ChipFileError) return failed([{ kind: "problem", ...e.diagnostic(o.shown) }]);
+    if (e instanceof PowerWalkError) return failed([powerRoute(e.message, o.shown(o.target))]);
     if (!(e instanceof CircuitError)) throw e;
     return failed([notPipeline(e, o.shown, "verify needs the files of one optinc compile")]);
   }
@@ -265,17 +273,24 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
       message: f,
     }),
   );
-  const text = formatClosedForm(r, o.shown, o.verbose) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
+  let text = formatClosedForm(r, o.shown, o.verbose) + (tolerance ? formatTolerance(tolerance, o.shown(o.target)) : "");
+  const pass = r.pass && (power?.pass ?? true);
+  if (power) {
+    text = withPowerSection(text, power, r.pass, o.verbose);
+    if (!power.pass) messages.push(powerVerdict(power));
+  }
+
   return {
-    pass: r.pass,
+    pass,
     messages,
     text,
     json: {
       format: "optinc.verify/1",
       route: "closed-form",
-      pass: r.pass,
+      pass,
       result: { ...r, target: o.shown(r.target) },
       ...(tolerance ? { tolerance } : {}),
+      ...(power ? { power } : {}),
     },
   };
 }
@@ -283,6 +298,10 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
 /** The trained route: each circuit against the golden average (its identity first), then tolerances if asked. */
 function trainedCircuits(o: VerifyTargetOptions): VerifyTargetResult {
   const all = o.circuits;
+  if (o.power)
+    return failed([
+      powerRoute("the power budget reads closed-form cells; this is a trained circuit", o.shown(all[0]?.netlistPath ?? o.target)),
+    ]);
   const messages: VerifyMessage[] = [];
   const pipelineHint = "verify needs the netlist of a compiled ONN pipeline (optinc compile)";
   const runs: { result: VerifyResult; sources: { netlist: string; report: string | null }; loaded: LoadedCircuit }[] = [];

@@ -50,6 +50,7 @@ describe("--json result shapes", async () => {
       ["verify trained with trials", ["verify", at("tiny.netlist.json"), "--phase-noise", "0.05", "--trials", "2"]],
       ["verify trained --tolerance", ["verify", at("tiny.netlist.json"), "--tolerance", "--trials", "2"]],
       ["verify chip with trials", ["verify", out, "--phase-noise", "0.01", "--trials", "2"]],
+      ["verify chip --power", ["verify", out, "--power", "--laser-mw", "1e12"]],
       [
         "allreduce --models --chart --astra",
         ["allreduce", "--workers", "4", "--models", "all", "--chart", at("c.svg"), "--astra", at("astra"), "--exec-elements", "1024"],
@@ -62,9 +63,9 @@ describe("--json result shapes", async () => {
       expect(validate(r.doc), `${what}: ${JSON.stringify(validate.errors)}`).toBe(true);
       seen.add(`${r.doc.command}:${Object.keys(r.doc.result!).sort().join(",")}`);
     }
-    // Eleven runs, nine distinct key sets (the two dies share one, with different `die` documents;
+    // Twelve runs, ten distinct key sets (the two dies share one, with different `die` documents;
     // the chip with and without trials another).
-    expect(seen.size).toBe(9);
+    expect(seen.size).toBe(10);
     validate(compiled.doc);
     expect(validate.errors).toBeNull();
   });

@@ -1,0 +1,88 @@
+// `optinc verify --power` inside the closed-form route of verify.ts: which light budget, the
+// budget itself (verify/power/), its lines in the summary and its verdict.
+import type { TechnologySpec } from "../../dsl/spec.ts";
+import { DEFAULT_LIGHT_PRESET, lightBudgetOf } from "../../dsl/technology-presets.ts";
+import { VERIFY } from "../../codes/catalogue.ts";
+import { describeDecision, formatPower, powerBudget, type PowerResult } from "../../verify/power/analyze.ts";
+import type { LoadedCircuit } from "../../verify/circuit/load.ts";
+
+/** A verify message (verify.ts VerifyMessage, restated: verify.ts imports this file). */
+interface VerifyMessage {
+  kind: "problem" | "verdict";
+  code: string;
+  severity: "error";
+  message: string;
+  hint?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** What a power run reads of verify's options. */
+interface PowerRunOptions {
+  technology?: TechnologySpec;
+  circuits: LoadedCircuit[];
+  shown: (path: string) => string;
+}
+
+/** The target error rate per aggregated value of `--power` without `--error-target`. */
+export const DEFAULT_ERROR_TARGET = 1e-12;
+
+/**
+ * The light budget of a power run: the --technology preset's, else the spec's preset's, else the
+ * product-grade one of DEFAULT_LIGHT_PRESET; with the preset's name.
+ */
+export function lightFor(o: Pick<PowerRunOptions, "technology">, report: Partial<TechnologySpec> | null) {
+  for (const name of [o.technology?.preset, report?.preset, DEFAULT_LIGHT_PRESET]) {
+    const light = name ? lightBudgetOf(name) : undefined;
+    if (light && name) return { light, source: name };
+  }
+  throw new Error(`the preset ${DEFAULT_LIGHT_PRESET} has no light budget`);
+}
+
+/** The budget of the cells of `o.circuits` at the power asked (default: the light budget's laser). */
+export function runPower(
+  o: PowerRunOptions,
+  p: { laserMw?: number; target: number },
+  report: Partial<TechnologySpec> | null,
+  mziLossDb: number,
+): PowerResult {
+  const { light, source } = lightFor(o, report);
+  return powerBudget(
+    o.circuits.map((l) => ({ circuit: l.circuit, netlist: o.shown(l.netlistPath) })),
+    { light, lightSource: source, mziLossDb, laserMw: p.laserMw ?? light.laser.powerMw, target: p.target },
+  );
+}
+
+/** The summary with the power lines before its verdict, which then judges both. */
+export function withPowerSection(text: string, power: PowerResult, cellsPass: boolean, verbose = false): string {
+  const lines = text.trimEnd().split("\n");
+  lines.pop();
+  lines.push(...formatPower(power, verbose));
+  const pass = cellsPass && power.pass;
+  lines.push(
+    pass ? "  PASS" : cellsPass ? "  FAIL: the error rate misses its target (optinc verify --power --verbose shows the budget)" : "  FAIL",
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** The verdict of a missed target, naming the binding decision. */
+export function powerVerdict(power: PowerResult): VerifyMessage {
+  return {
+    kind: "verdict",
+    code: VERIFY.powerTarget,
+    severity: "error",
+    message: `${power.ratePerValue.toExponential(2)} errors per aggregated value at ${power.laserMw} mW per source, above the target ${power.target}; binding decision: ${describeDecision(power.binding)}`,
+  };
+}
+
+export const powerRoute = (message: string, file: string): VerifyMessage => ({
+  kind: "problem",
+  code: VERIFY.powerRoute,
+  severity: "error",
+  message,
+  hint: "--power budgets the closed-form cells of one optinc compile (route = closed-form or auto)",
+  file,
+  line: 1,
+  column: 1,
+});
