@@ -75,6 +75,9 @@ export const COMMANDS = {
       tolerance: S,
       measured: V,
       fitReceiver: S,
+      power: S,
+      laserMw: V,
+      errorTarget: V,
     },
   },
   decompose: {

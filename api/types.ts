@@ -185,6 +185,12 @@ export interface VerifyOptions extends RunOptions, NonIdealities {
   tolerance?: boolean;
   measured?: string;
   fitReceiver?: boolean;
+  /** The light budget instead of the yield run: detector powers, error rates, the laser a target needs. */
+  power?: boolean;
+  /** With `power`: the laser power per source to judge, mW. */
+  laserMw?: Num;
+  /** With `power`: the target error rate per aggregated value (default 1e-12). */
+  errorTarget?: Num;
 }
 export type VerifyResult =
   | {
@@ -194,7 +200,15 @@ export type VerifyResult =
       tolerance?: Record<string, unknown>;
       route?: undefined;
     }
-  | { format: "optinc.verify/1"; route: "closed-form"; pass: boolean; result: Record<string, unknown>; tolerance?: Record<string, unknown> }
+  | {
+      format: "optinc.verify/1";
+      route: "closed-form";
+      pass: boolean;
+      result: Record<string, unknown>;
+      tolerance?: Record<string, unknown>;
+      /** With `power`: the light budget (docs/reference/report.md). */
+      power?: Record<string, unknown>;
+    }
   | {
       format: "optinc.verify/1";
       route: "closed-form";
