@@ -503,18 +503,18 @@ def route_shorts(cell, chains):
     # the spines (KLayout's conversion of each), then every other Si shape of the cell but the
     # waveguide outlines: an outline lies within its spines' conversion grown by SPINE_SLACK
     # (the tiled deck checks that every spine is covered by Si)
-    shapes = spines(cell)
-    spine_shapes = cell.shapes(L["waveguide"])
+    polys = [sh.polygon for sh in spines(cell)]
+    others = pya.Region()
+    others.merged_semantics = False  # each shape its own polygon
     for sh in own.each():
-        if sh.is_path():
-            continue
-        b = sh.bbox()
-        near = pya.Region([s.polygon for s in spine_shapes.each_overlapping(b)])
-        if near.is_empty() or not (pya.Region(sh.polygon) - near.sized(SPINE_SLACK)).is_empty():
-            shapes.append(sh)
-    for i, sh in enumerate(shapes):
+        if not sh.is_path():
+            others.insert(sh.polygon)
+    if not others.is_empty():
+        spine_area = pya.Region(cell.shapes(L["waveguide"])).sized(SPINE_SLACK)
+        polys += list(others.not_inside(spine_area).each())
+    for i, poly in enumerate(polys):
         prop = ly.properties_id([[1, key_of.get(i, len(chains) + i)]])  # a non-path shape is its own
-        for p in pya.Region(sh.polygon).break_(64, 0.0).each():
+        for p in pya.Region(poly).break_(64, 0.0).each():
             pieces.insert(p, prop)
             b = p.bbox()
             for ix in range(b.left // CONN_TILE, b.right // CONN_TILE + 1):

@@ -200,6 +200,9 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     expect(check.drc).toMatchObject({
       "si.width<0.5": 0,
       "si.space<0.2": 0,
+      "si.ebeam_width<0.06": 0, // the EBeam PDK's Si rules, as the PDK's deck runs them
+      "si.ebeam_space<0.07": 0,
+      spine_without_si: 0, // every waveguide spine (1/99) lies in its Si outline
       "metal.width<5.0": 0, // EBeam M2_router
       "metal.space<8.0": 0,
       "padopen.space<10.0": 0, // EBeam MLOpen
@@ -307,8 +310,16 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
 
   it("fails each DRC rule on a file that breaks it", () => {
     const r = batch.json<CheckResult>("bad");
-    expect(r.drc["si.space<0.2"]).toBe(2);
+    expect(r.drc["si.space<0.2"]).toBe(3);
     expect(r.drc["si.width<0.5"]).toBe(2);
+    // the EBeam Si rules: the 5 nm spike fails the 60 nm width (the project's rule, which counts
+    // edges facing over 20 nm at least, misses it), the waveguides 60 nm apart the 70 nm space
+    expect(r.drc["si.ebeam_width<0.06"]).toBe(1);
+    expect(r.drc_where["si.ebeam_width"]).toEqual([expect.stringMatching(/^bad \(2021\d\d,3015\d\d;20224\d,30159\d\)$/)]);
+    expect(r.drc["si.ebeam_space<0.07"]).toBe(1);
+    expect(r.drc_where["si.ebeam_space"]).toEqual(["bad (200000,320500;210000,320560)"]);
+    expect(r.drc_where["si.space"]).toContain("bad (200000,320500;210000,320560)");
+    expect(r.drc.spine_without_si).toBe(1);
     expect(r.drc.pad_over_waveguide).toBeGreaterThan(0);
     expect(r.drc["bend_radius<5"]).toBeGreaterThan(0);
     expect(r.drc.outside_floorplan).toBeGreaterThan(0);
@@ -329,6 +340,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
       const generic = batch.json<CheckResult>("bad_generic");
       expect(Object.keys(generic.drc)).toEqual(expect.arrayContaining(["metal.width<3.0", "metal.space<4.0", "padopen.space<4.0"]));
       expect(Object.keys(generic.drc)).not.toContain("metal.width<5.0");
+      expect(Object.keys(generic.drc)).not.toContain("si.ebeam_width<0.06");
       const one = batch.json<CheckResult>("bad_one_process");
       expect(one.drc).toEqual(r.drc);
       expect(one.drc_where).toEqual(r.drc_where);
