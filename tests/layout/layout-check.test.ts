@@ -156,6 +156,9 @@ beforeAll(() => {
   // with that module afresh (its limit would otherwise turn the reviewer's thermal_gap<20 into <5)
   batch.python("planted_failure", PLANTED_FAILURE, { dir: join(process.cwd(), "scripts/klayout") });
   batch.check("divide0", join(root, "divide0.gds"), compiled);
+  // the whole quick start, every design: the EBeam Si rules where its S-bends meet ±45° segments
+  writeFileSync(join(root, "quickstart.gds"), laidOutExample("paper-4x8").gds);
+  batch.check("quickstart", join(root, "quickstart.gds"), compiled);
   batch.check("faulted", faulted.gds, compiled, { max_crossings: String(faulted.limit) }); // against the true netlists
   batch.check("clear875", join(root, "divide0-clear875.gds"), compiled);
   batch.check("bad", join(root, "bad.gds"), empty);
@@ -172,7 +175,7 @@ beforeAll(() => {
   }
   batch.run();
   check = batch.json<CheckResult>("divide0");
-}, 600_000); // compile, layouts, one KLayout run (the whole file took 14 s of test time at load average 4–5)
+}, 600_000); // compile, layouts, one KLayout run (its other scripts took 14 s of test time at load average 4–5; the whole quick start's check about 30 s more)
 
 describe("the quick start's layout figures in README.md and docs/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
@@ -225,6 +228,17 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const top = check.connectivity.cells[circuit.top]!;
     expect(top.instances).toBe(Object.keys(circuit.netlists[circuit.top]!.instances).length);
     expect(Object.values(check.connectivity.cells).reduce((a, r) => a + r.crossings, 0)).toBeGreaterThan(0);
+  });
+
+  it("the whole quick start chip: 0 markers of every rule, the EBeam Si width and space included, connectivity equal in every cell", () => {
+    const q = batch.json<CheckResult>("quickstart");
+    expect(q.drc["si.ebeam_width<0.06"]).toBe(0);
+    expect(q.drc["si.ebeam_space<0.07"]).toBe(0);
+    expect(q.drc.spine_without_si).toBe(0);
+    expect(q.drc_violations, JSON.stringify(q.drc)).toBe(0);
+    expect(q.connectivity.cells_checked).toBe(15);
+    expect(q.connectivity.mismatches).toBe(0);
+    expect(q.lengths.max_residual_nm).toBeLessThan(2);
   });
 
   it("at the default 20 µm clearance keeps the thermal gap; at --heater-clearance 8.75 (the planted fault) heaters fall under it, on a smaller die", () => {
