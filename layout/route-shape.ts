@@ -1,8 +1,9 @@
 // A drawn route as Si path shapes: its points packed on the nm grid, and cut into pieces of at most
-// the GDSII limit of points per element (as an outline: 2n + 1 points, outline.ts). A feed-through track of a deep mesh bends in every
-// channel it passes (over 15,000 points on paper-4x8-trained). Each cut is at the middle of a
-// straight horizontal stretch, so the two flush ends abut square and the Si stays one waveguide;
-// the KLayout check joins pieces whose ends meet away from any pin (docs/layout.md).
+// MAX_SPINE_POINTS, so that each piece's outline (2n + 1 points, outline.ts) fits one GDSII element.
+// A feed-through track of a deep mesh bends in every channel it passes (over 15,000 points on
+// paper-4x8-trained). Each cut is at the middle of a straight horizontal stretch, so the two flush
+// ends abut square, their outlines share their end edge exactly and the Si stays one waveguide; the
+// KLayout check joins pieces whose ends meet away from any pin (docs/layout.md).
 import type { Shape } from "./cell.ts";
 import { MAX_SPINE_POINTS } from "./outline.ts";
 import { snap, type Pt } from "./geometry.ts";

@@ -315,6 +315,8 @@ for ci in design_cells:
     drc["m2_over_m1<%g" % M2_OVER_M1] += m
     where.setdefault("m2_over_m1", []).extend(mnotes)
 res["rules"] = [dict(layer=k, width=w, space=s_, source=src) for k, w, s_, src in PROJECT_RULES + PDK_RULES[pdk]]
+if EBEAM_SI:
+    res["rules"].append(dict(layer="si", width=ebeam_si.WIDTH, space=ebeam_si.SPACE, source="EBeam Si_width / Si_space, 1 nm under, corners >= %g deg exempt" % ebeam_si.ANGLE))
 lap("drc_devices")
 
 # The reviewer's rules, per design cell (review_rules.py): heaters on their own waveguides, M2
