@@ -13,14 +13,16 @@
 // outlines that abut at a pin, or at a cut in a horizontal stretch (route-shape.ts), share their
 // end edge exactly and join without a sliver.
 
+import { MAX_XY_POINTS } from "./gds-write.ts";
+
 /** Round to the nearest integer, halves away from zero (symmetric under mirroring). */
 function roundAway(v: number): number {
   const r = Math.sign(v) * Math.round(Math.abs(v));
   return r === 0 ? 0 : r;
 }
 
-/** Largest spine of one polygon: 2n outline points and the closing point fit one XY record (4095 points). */
-export const MAX_SPINE_POINTS = 2047;
+/** Largest spine of one polygon, 2047: its 2n outline points and the closing point fit one XY record. */
+export const MAX_SPINE_POINTS = (MAX_XY_POINTS - 1) / 2;
 
 /**
  * The closed outline (x0, y0, …, x0, y0 in nm: 2n + 1 points) of a flush-ended waveguide of
