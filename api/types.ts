@@ -1,6 +1,6 @@
 // The API's options and results, one pair per command. A result is what `optinc --json <command>`
 // prints under `result` (docs/cli.md, "The result of each command"); nested documents keep the
-// fields documented with their formats (docs/report.md, docs/calibration.md, docs/layout.md) and
+// fields documented with their formats (docs/reference/report.md, docs/reference/lab-files.md, docs/reference/layout-files.md) and
 // are typed here by the fields a script reads first. tests/api/types.test.ts checks these types
 // against the pipeline's own, so a field renamed there fails the type check.
 import type { Diagnostic } from "./errors.ts";

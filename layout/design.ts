@@ -9,7 +9,7 @@ import { instancePorts, netlistPortSpec } from "../netlist/sim/propagate.ts";
 import { basePeriods, periodUm, type LengthEncoding } from "../netlist/formats/spice-dialect.ts";
 import { circuitLookup, dependencyOrder } from "../netlist/formats/spice-write.ts";
 import type { LayoutCell } from "./cell.ts";
-import { MAX_XY_POINTS } from "./gds-write.ts";
+import { MAX_SPINE_POINTS } from "./outline.ts";
 import {
   amplifier,
   biasLaser,
@@ -41,8 +41,8 @@ export class CellCache {
   readonly junction: LayoutCell;
   constructor(
     readonly enc: LengthEncoding,
-    /** Most points per drawn route piece (the GDSII limit; smaller only to test the cut). */
-    readonly maxPathPoints = MAX_XY_POINTS,
+    /** Most points per drawn route piece (its outline's GDSII limit, outline.ts; smaller only to test the cut). */
+    readonly maxPathPoints = MAX_SPINE_POINTS,
     /** How columns are chosen and ordered (columns.ts Ordering): others only to measure what "best" gains. */
     readonly ordering: Ordering = "best",
     /** Where junctions go (junctions.ts): "every-slot" only to measure what the potentials gain. */

@@ -7,7 +7,8 @@
 
 /** One element of a structure. Coordinates in µm. */
 export type GdsElement =
-  | { kind: "boundary"; layer: number; datatype: number; points: [number, number][] }
+  /** points in µm, or packed on the nm grid and closed (the last point repeats the first) */
+  | { kind: "boundary"; layer: number; datatype: number; points: [number, number][] | Int32Array }
   /** points in µm, or packed on the nm grid (x0, y0, x1, y1, … in database units) */
   | { kind: "path"; layer: number; datatype: number; width: number; points: [number, number][] | Int32Array }
   | { kind: "text"; layer: number; texttype: number; at: [number, number]; text: string }
@@ -199,6 +200,17 @@ export function writeGds(lib: GdsLibrary): Uint8Array {
 function writeElement(s: Stream, el: GdsElement, names: Set<string>): void {
   switch (el.kind) {
     case "boundary": {
+      if (el.points instanceof Int32Array) {
+        const nm = el.points;
+        const k = nm.length;
+        if (k < 8 || nm[0] !== nm[k - 2] || nm[1] !== nm[k - 1])
+          throw new Error("a packed GDSII boundary needs at least 3 distinct points and its closing point");
+        s.record(R.BOUNDARY, NONE);
+        s.int2(R.LAYER, [el.layer]);
+        s.int2(R.DATATYPE, [el.datatype]);
+        xyPacked(s, nm);
+        break;
+      }
       const pts = el.points.slice();
       const [f, l] = [pts[0]!, pts[pts.length - 1]!];
       if (toDbu(f[0]) !== toDbu(l[0]) || toDbu(f[1]) !== toDbu(l[1])) pts.push(f);

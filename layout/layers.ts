@@ -1,13 +1,17 @@
 // Layer maps and the design rules every drawn shape obeys (docs/design/layout.md). Cells draw on logical
 // layers; a PDK map turns them into GDSII layer/datatype pairs when the library is written.
 
-export type LayerName = "si" | "heater" | "metal" | "padopen" | "pinrec" | "devrec" | "floorplan" | "text";
+export type LayerName = "si" | "heater" | "metal" | "padopen" | "pinrec" | "devrec" | "floorplan" | "text" | "waveguide";
 
 export type LayerMap = Record<LayerName, [number, number]>;
 
-/** SiEPIC EBeam PDK layers. */
+/**
+ * SiEPIC EBeam PDK layers. "waveguide" is the PDK's Waveguide layer (1/99, not fabricated): each
+ * waveguide's spine as a path, beside its Si outline as a polygon (library.ts).
+ */
 export const EBEAM_LAYERS: LayerMap = {
   si: [1, 0],
+  waveguide: [1, 99],
   heater: [11, 0],
   metal: [12, 0],
   padopen: [13, 0],
@@ -17,9 +21,10 @@ export const EBEAM_LAYERS: LayerMap = {
   text: [10, 0],
 };
 
-/** gdsfactory's generic PDK (after Chrostowski & Hochberg): WG, MH, M2, PADOPEN, PORT, DEVREC, FLOORPLAN, TEXT. */
+/** gdsfactory's generic PDK (after Chrostowski & Hochberg): WG, MH, M2, PADOPEN, PORT, DEVREC, FLOORPLAN, TEXT; the spines on 1/99 as on EBeam. */
 export const GENERIC_LAYERS: LayerMap = {
   si: [1, 0],
+  waveguide: [1, 99],
   heater: [47, 0],
   metal: [45, 0],
   padopen: [46, 0],

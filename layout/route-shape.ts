@@ -1,10 +1,11 @@
 // A drawn route as Si path shapes: its points packed on the nm grid, and cut into pieces of at most
-// the GDSII limit of points per element. A feed-through track of a deep mesh bends in every
-// channel it passes (over 15,000 points on paper-4x8-trained). Each cut is at the middle of a
-// straight horizontal stretch, so the two flush ends abut square and the Si stays one waveguide;
-// the KLayout check joins pieces whose ends meet away from any pin (docs/reference/layout-files.md §2.1).
+// MAX_SPINE_POINTS, so that each piece's outline (2n + 1 points, outline.ts) fits one GDSII element.
+// A feed-through track of a deep mesh bends in every channel it passes (over 15,000 points on
+// paper-4x8-trained). Each cut is at the middle of a straight horizontal stretch, so the two flush
+// ends abut square, their outlines share their end edge exactly and the Si stays one waveguide; the
+// KLayout check joins pieces whose ends meet away from any pin (docs/reference/layout-files.md §2.1).
 import type { Shape } from "./cell.ts";
-import { MAX_XY_POINTS } from "./gds-write.ts";
+import { MAX_SPINE_POINTS } from "./outline.ts";
 import { snap, type Pt } from "./geometry.ts";
 
 /** Snapped µm points → nm integers, x0, y0, x1, y1, … */
@@ -25,7 +26,7 @@ export function unpack(nm: Int32Array): Pt[] {
 }
 
 /** The route's shapes: one packed path, or pieces of at most `max` points cut on straight stretches. */
-export function routeShapes(points: Pt[], width: number, max = MAX_XY_POINTS): Shape[] {
+export function routeShapes(points: Pt[], width: number, max = MAX_SPINE_POINTS): Shape[] {
   const out: Shape[] = [];
   let rest = points;
   while (rest.length > max) {

@@ -1,9 +1,13 @@
 # KLayout check of an optinc layout (run headless: klayout -b -r check_layout.py -rd gds=chip.gds
 #   -rd netlists=<compiled dir> -rd out=check.json [-rd png=chip.png] [-rd period=0.6352459016393442]).
-# 1. reads the GDSII file; 2. runs the DRC deck of docs/design/layout.md §10.1; 3. extracts the optical
-# connectivity of every netlist cell (route paths between pin-recognition shapes, crossings
-# contracted) and compares it, instance by instance, with the <name>.netlist.json files;
-# 4. measures every phase-shifter / waveguide / route length; 5. renders a PNG. Writes one JSON.
+# 1. reads the GDSII file; 2. runs the DRC deck (docs/reference/drc-rules.md lists every rule,
+# its value and its source); 3. extracts the optical connectivity of every netlist cell (route
+# spines between pin-recognition shapes, crossings contracted) and compares it, instance by
+# instance, with the <name>.netlist.json files; 4. measures every phase-shifter / waveguide / route
+# length; 5. renders a PNG. Writes one JSON. A waveguide is drawn as its Si outline (a polygon on
+# 1/0) and its spine (a path on the Waveguide layer, 1/99): the width and space rules read the Si,
+# the bends, lengths and connections read the spines, and the deck checks that every spine lies in
+# Si (spine_without_si). A file whose waveguides are Si paths is read the same way, each path its own spine.
 # Scale (docs/design/layout.md §10.3): the width / space / pad rules and the route-shorts check run tile by tile
 # (a tile sees everything within a border round it), on two processes when there are two cores;
 # every per-point pass (bend radius, lengths, route ends) runs on the path points parsed once per
@@ -14,6 +18,7 @@ import pya
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import review_rules as review  # the reviewer's rules (heaters, metal over Si, thermal, die size)
+import ebeam_si_rules as ebeam_si  # the EBeam PDK's Si width and space rules
 
 T0 = time.time()
 seconds = {}
@@ -63,8 +68,8 @@ gds = globals().get("gds"); ndir = globals().get("netlists"); out = globals().ge
 png = globals().get("png"); period = float(globals().get("period") or 1.55 / 2.44)
 pdk = globals().get("pdk") or "ebeam"
 LAYERS = {
-    "ebeam": dict(si=(1, 0), heater=(11, 0), metal=(12, 0), padopen=(13, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(99, 0), text=(10, 0)),
-    "generic": dict(si=(1, 0), heater=(47, 0), metal=(45, 0), padopen=(46, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(64, 0), text=(66, 0)),
+    "ebeam": dict(si=(1, 0), waveguide=(1, 99), heater=(11, 0), metal=(12, 0), padopen=(13, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(99, 0), text=(10, 0)),
+    "generic": dict(si=(1, 0), waveguide=(1, 99), heater=(47, 0), metal=(45, 0), padopen=(46, 0), pinrec=(1, 10), devrec=(68, 0), floorplan=(64, 0), text=(66, 0)),
 }[pdk]
 # Rules in µm (docs/design/layout.md §10.1), one row each: (layer, min width, min space, source).
 # The project's own rules hold for both layer maps; the SiEPIC EBeam PDK's, written from its DRC
@@ -76,6 +81,9 @@ PDK_RULES = {
     "generic": [],
 }
 M2_OVER_M1 = {"ebeam": 3.0, "generic": 0.0}[pdk]
+# The EBeam PDK's Si rules (ebeam_si_rules.py: 60 nm width, 70 nm space, corners of 80° or more
+# exempt), checked as the PDK checks them beside the project's stricter Si rules above
+EBEAM_SI = pdk == "ebeam"
 RULES = {}
 for k, w, s_, _ in PROJECT_RULES + PDK_RULES[pdk]:
     w0, s0 = RULES.get(k, (0.0, 0.0))
@@ -113,6 +121,7 @@ CORE = int(round(3.5 / dbu))
 TILE = int(round(1000 / dbu))
 PROJ = int(round(0.02 / dbu))
 PAD_GROW = int(round(2 / dbu))
+SPINE_SLACK = int(round(0.002 / dbu))
 # a tile is checked with everything within BORDER of it, clipped there: clipping makes edges on the
 # window's boundary, and the markers they cause lie within one rule distance of it, so they never
 # reach the tile when the border exceeds twice the layer's largest rule (10 µm at least: the crossing
@@ -163,7 +172,7 @@ def check_tile(item):
     locations}, whether the tile holds any shape)."""
     ci, core = item[0], pya.Box(*item[1:])
     cell = ly.cell(ci)
-    counts, notes, got = {}, {}, {}
+    counts, notes, got, wins = {}, {}, {}, {}
     def count(key, name, kept):
         counts[key] = counts.get(key, 0) + len(kept)
         notes.setdefault(name, []).extend(f"{cell.name} {m.bbox()}" for m in kept[:20])
@@ -171,7 +180,7 @@ def check_tile(item):
         r, win = window(cell, k, core)
         if r is None:
             continue
-        got[k] = r
+        got[k], wins[k] = r, win
         # The edges of the merged shapes: a width pair is two of them facing each other across the
         # inside, a space pair across the outside (within one shape or between two). Curved paths
         # become polygons on the 1 nm grid: vertices move by up to a nanometre and the joins of
@@ -188,6 +197,19 @@ def check_tile(item):
             sv = sv.not_inside(waiver)
         count(f"{k}.width<{w}", f"{k}.width", in_tile(wv, core))
         count(f"{k}.space<{s}", f"{k}.space", in_tile(sv, core))
+        if k == "si" and EBEAM_SI:
+            ew, es = ebeam_si.check(r, dbu)
+            kw, ks = ebeam_si.keys()
+            count(kw, "si.ebeam_width", in_tile(ew, core))
+            count(ks, "si.ebeam_space", in_tile(es, core))
+    if "si" in got:
+        # every waveguide spine (a path on the Waveguide layer) lies in Si: what KLayout's own
+        # conversion of a spine covers beyond the Si, after 2 nm off every side (the grid and
+        # KLayout's sub-nanometre spikes), is Si missing from a waveguide
+        sp = cell.begin_shapes_rec_overlapping(L["waveguide"], wins["si"])
+        if not sp.at_end():
+            bare = ((pya.Region(sp) & pya.Region(wins["si"])) - got["si"]).sized(-SPINE_SLACK)
+            count("spine_without_si", "spine_without_si", in_tile(bare, core))
     if "si" in got and "padopen" in got:
         # the pad window reaches further than the Si one; what a grown pad covers of the Si window
         # near the tile is all that can overlap there
@@ -198,6 +220,10 @@ design_cells = sorted({i.cell.cell_index() for i in top.each_inst()}) or [top.ce
 for k in RULES:
     drc[f"{k}.width<{RULES[k][0]}"] = 0
     drc[f"{k}.space<{RULES[k][1]}"] = 0
+if EBEAM_SI:
+    for key in ebeam_si.keys():
+        drc[key] = 0
+drc["spine_without_si"] = 0
 drc["pad_over_waveguide"] = 0
 tiles = []
 for ci in design_cells:
@@ -289,6 +315,8 @@ for ci in design_cells:
     drc["m2_over_m1<%g" % M2_OVER_M1] += m
     where.setdefault("m2_over_m1", []).extend(mnotes)
 res["rules"] = [dict(layer=k, width=w, space=s_, source=src) for k, w, s_, src in PROJECT_RULES + PDK_RULES[pdk]]
+if EBEAM_SI:
+    res["rules"].append(dict(layer="si", width=ebeam_si.WIDTH, space=ebeam_si.SPACE, source="EBeam Si_width / Si_space, 1 nm under, corners >= %g deg exempt" % ebeam_si.ANGLE))
 lap("drc_devices")
 
 # The reviewer's rules, per design cell (review_rules.py): heaters on their own waveguides, M2
@@ -329,11 +357,17 @@ class Paths:
     def end_points(self, i):
         return (int(self.first[i, 0]), int(self.first[i, 1])), (int(self.last[i, 0]), int(self.last[i, 1]))
 
+def spines(cell):
+    """The cell's waveguide spines, in one fixed order: the paths on the Waveguide layer (optinc
+    writes each waveguide as its Si outline and its spine there), then any paths on Si (a file
+    that draws its waveguides as Si paths: each is its own spine)."""
+    return list(cell.shapes(L["waveguide"]).each(pya.Shapes.SPaths)) + list(cell.shapes(L["si"]).each(pya.Shapes.SPaths))
+
 def path_points(cell):
-    """(xy, pid): every point of every Si path of the cell as an (n, 2) int64 array in dbu, and the
-    index of the path each point belongs to."""
+    """(xy, pid): every point of every spine of the cell as an (n, 2) int64 array in dbu, and the
+    index of the spine each point belongs to."""
     texts = []
-    for sh in cell.shapes(L["si"]).each(pya.Shapes.SPaths):
+    for sh in spines(cell):
         t = sh.path.to_s()  # "(x,y;x,y;...) w=... bx=... ex=... r=..."
         texts.append(t[1:t.index(")")])
     if not texts:
@@ -468,10 +502,21 @@ def route_shorts(cell, chains):
     pieces = cell.shapes(PIECES)
     tiles = set()
     own = cell.shapes(L["si"])
-    shapes = list(own.each(pya.Shapes.SPaths)) + [sh for sh in own.each() if not sh.is_path()]
-    for i, sh in enumerate(shapes):
+    # the spines (KLayout's conversion of each), then every other Si shape of the cell but the
+    # waveguide outlines: an outline lies within its spines' conversion grown by SPINE_SLACK
+    # (the tiled deck checks that every spine is covered by Si)
+    polys = [sh.polygon for sh in spines(cell)]
+    others = pya.Region()
+    others.merged_semantics = False  # each shape its own polygon
+    for sh in own.each():
+        if not sh.is_path():
+            others.insert(sh.polygon)
+    if not others.is_empty():
+        spine_area = pya.Region(cell.shapes(L["waveguide"])).sized(SPINE_SLACK)
+        polys += list(others.not_inside(spine_area).each())
+    for i, poly in enumerate(polys):
         prop = ly.properties_id([[1, key_of.get(i, len(chains) + i)]])  # a non-path shape is its own
-        for p in pya.Region(sh.polygon).break_(64, 0.0).each():
+        for p in pya.Region(poly).break_(64, 0.0).each():
             pieces.insert(p, prop)
             b = p.bbox()
             for ix in range(b.left // CONN_TILE, b.right // CONN_TILE + 1):

@@ -12,6 +12,11 @@
 #     where KLayout rounds each segment's offset corner to the 1 nm grid on its own
 #   grid: closer than the rule by at most SLACK (curves on the 1 nm grid)
 #   other: anything else, a violation.
+# It also runs the EBeam PDK's Si rules as the PDK's deck does, on the same flat merged Si: width
+# >= 60 nm and space >= 70 nm, 1 nm under each, edges meeting at 80 degrees or more exempt; every
+# marker of those is a violation (ebeam_width<0.06, ebeam_space<0.07). A waveguide written as a
+# polygon has its spine on the Waveguide layer (1/99): the pin_joint and route_vertex classes read
+# the spines there as they read paths on Si.
 import json
 import numpy as np
 import pya
@@ -25,7 +30,7 @@ ly = pya.Layout()
 ly.read(gds)
 dbu = ly.dbu
 top = ly.top_cells()[0]
-SI, PIN, DEV = ly.layer(1, 0), ly.layer(1, 10), ly.layer(68, 0)
+SI, PIN, DEV, WG = ly.layer(1, 0), ly.layer(1, 10), ly.layer(68, 0), ly.layer(1, 99)
 si = pya.Region(top.begin_shapes_rec(SI))
 si.merge()
 checks = {"width<0.5": (si.width_check(int(round(WIDTH / dbu))), WIDTH), "space<0.2": (si.space_check(int(round(SPACE / dbu))), SPACE)}
@@ -74,7 +79,15 @@ def corner_of(v):
     """The drawn feature whose outline has a corner at v: ('pin_joint' | 'route_vertex', cell) when v
     is half a path width (to STEP) from an end of a path at a pin or from an inner point, else None."""
     r = int(round(STEP / dbu))
-    it = top.begin_shapes_rec_overlapping(SI, pya.Box(v, v).enlarged(1000, 1000))
+    for layer in (SI, WG):
+        got = corner_on(layer, v, r)
+        if got:
+            return got
+    return None
+
+
+def corner_on(layer, v, r):
+    it = top.begin_shapes_rec_overlapping(layer, pya.Box(v, v).enlarged(1000, 1000))
     while not it.at_end():
         sh = it.shape()
         if sh.is_path():
@@ -123,7 +136,9 @@ def classify(pairs, rule):
 res = {"gds": gds, "top": top.name, "merged_polygons": si.count(), "crossing_cores": len(cores), "tolerances_um": {"core_half": CORE, "step": STEP, "slack": SLACK}}
 for name, (pairs, rule) in checks.items():
     res[name] = classify(pairs, rule)
-res["violations"] = sum(res[n]["classes"]["other"] for n in checks)
+EBEAM = {"ebeam_width<0.06": si.width_check(59, False, pya.Region.Euclidian, 80), "ebeam_space<0.07": si.space_check(69, False, pya.Region.Euclidian, 80)}
+res["ebeam"] = {n: {"markers": p.count(), "where": [str(ep.bbox()) for ep in list(p.each())[:20]]} for n, p in EBEAM.items()}
+res["violations"] = sum(res[n]["classes"]["other"] for n in checks) + sum(v["markers"] for v in res["ebeam"].values())
 with open(out, "w") as fh:
     json.dump(res, fh, indent=1, sort_keys=True)
-print(json.dumps({n: res[n]["classes"] for n in checks} | {"violations": res["violations"]}))
+print(json.dumps({n: res[n]["classes"] for n in checks} | {n: v["markers"] for n, v in res["ebeam"].items()} | {"violations": res["violations"]}))

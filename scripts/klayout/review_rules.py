@@ -14,7 +14,7 @@ M2_ALONG_MAX = 10.0
 # Least gap between a heater strip and any waveguide that is not its own (µm): 0.3-3 % thermal
 # crosstalk at >= 20 µm, 3-10 % at 5-15 µm (lab-departures.md, sec. 1 and 9).
 THERMAL_GAP = 20.0
-# Largest die (µm), either way round: one 4x scanner field, 26 x 33 mm (layout.md, Pads and dies).
+# Largest die (µm), either way round: one 4x scanner field, 26 x 33 mm (../shared/reference/layout.md, Pads and dies).
 DIE_MAX = (26000.0, 33000.0)
 
 

@@ -1,7 +1,7 @@
 // Acceptance of `optinc layout` (npm run test:full): for the quick start and three more examples
 // (paper-4x8-robust, cluster-16, and paper-4x8-trained, one large mesh), compile, lay out, and
-// check the file in KLayout: 0 DRC violations and the extracted connectivity equal to the netlist
-// in every netlist cell of every design. docs/studies/layout.md §1 lists the figures these runs print.
+// check the file in KLayout: 0 DRC violations (the EBeam Si width and space rules included) and the
+// extracted connectivity equal to the netlist in every netlist cell of every design. docs/studies/layout.md §1 lists the figures these runs print.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +36,11 @@ describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained
         `${ex}: ${JSON.stringify(stats)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,
       );
       expect(r.read.dbu).toBe(0.001);
+      // the EBeam PDK's Si rules (60 nm width, 70 nm space, corners of 80° or more exempt) and
+      // every spine in its Si (docs/reference/drc-rules.md)
+      expect(r.drc["si.ebeam_width<0.06"]).toBe(0);
+      expect(r.drc["si.ebeam_space<0.07"]).toBe(0);
+      expect(r.drc.spine_without_si).toBe(0);
       expect(r.drc_violations, JSON.stringify(r.drc)).toBe(0);
       expect(r.connectivity.cells_checked).toBeGreaterThan(1);
       expect(r.connectivity.mismatches).toBe(0);

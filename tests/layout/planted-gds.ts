@@ -16,6 +16,33 @@ export function box(layer: number, x0: number, y0: number, x1: number, y1: numbe
 /** A rectangle of waveguide silicon (layer 1). */
 export const si = (x0: number, y0: number, x1: number, y1: number) => box(1, x0, y0, x1, y1);
 
+/**
+ * A waveguide's Si outline (1 µm straight, 45° up for 2 µm, turning 1° there) with a spike on its
+ * left side at the turn: 5 nm along the 45° segment, 1 nm wide at its base.
+ */
+function spiked(x: number, y: number) {
+  const nm = (v: number): number => Math.round(v * 1000);
+  const [x0, y0] = [nm(x), nm(y)];
+  // the spine: (0, 0) → (1000, 0) → (2414, 1414) → (3800, 2777) nm
+  const left: [number, number][] = [
+    [0, 250],
+    [896, 250],
+    // the spike at the second corner: out along the 45° side and back
+    [2237, 1591],
+    [2241, 1595],
+    [2238, 1591],
+    [3625, 2955],
+  ];
+  const right: [number, number][] = [
+    [3975, 2599],
+    [2591, 1237],
+    [1104, -250],
+    [0, -250],
+  ];
+  const points = [...left, ...right].map(([a, b]) => [(x0 + a) / 1000, (y0 + b) / 1000] as [number, number]);
+  return { kind: "boundary" as const, layer: 1, datatype: 0, points };
+}
+
 /** One violation of each rule of the DRC deck (scripts/klayout/check_layout.py), and wired heaters beside them. */
 export function badDeckLibrary(): GdsLibrary {
   // a 34 µm bump pad with its 30 µm opening, lower left corner at (x, y)
@@ -89,6 +116,23 @@ export function badDeckLibrary(): GdsLibrary {
           si(985, 0, 995, 0.5),
           si(985, 0.6, 995, 1.1), // 0.1 µm gap
           si(985, 10, 995, 10.3), // 0.3 µm wide
+          // the EBeam Si rules (60 nm width, 70 nm space): a route whose outline carries a 5 nm
+          // spike under 1 nm thick at a vertex next to a 45° segment (what KLayout's conversion of a
+          // path leaves there), and two waveguides 60 nm apart
+          spiked(200, 300),
+          si(200, 320, 210, 320.5),
+          si(200, 320.56, 210, 321.06), // 60 nm gap
+          // a waveguide spine (Waveguide layer 1/99) with no Si under it
+          {
+            kind: "path",
+            layer: 1,
+            datatype: 99,
+            width: 0.5,
+            points: [
+              [200, 340],
+              [210, 340],
+            ],
+          },
           {
             kind: "boundary",
             layer: 99,
