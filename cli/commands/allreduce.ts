@@ -150,7 +150,7 @@ Exit codes: 0 ok, 1 the --netlist circuit is not exact under the chosen non-idea
           return void out.finish(null);
         }
         if (!g.quiet) {
-          const link = options.link;
+          const link = outcome.link; // with --spec, the spec's link under the flags
           const head = `aggregator: ${aggregator} · link ${SI(link.transceiverBps, "b/s")} × ${link.transceivers} · α = ${time(link.stepLatency)}`;
           const sections = [...runs.map((r) => render(r, c)), ...(outcome.comparison ? [renderComparison(outcome.comparison, c)] : [])];
           out.print(

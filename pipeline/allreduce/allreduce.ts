@@ -86,6 +86,8 @@ export type AllreduceOutcome =
       inexact: { wrong: number; total: number } | null;
       /** With `models`: every chosen model's per-iteration time per N. */
       comparison?: WorkloadComparison;
+      /** The link the models ran at: the options', with a spec's link under them (--spec). */
+      link: AllreduceOptions["link"];
     };
 
 interface LoadedCircuit {
@@ -211,7 +213,7 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
         },
       )
     : undefined;
-  return { kind: "done", aggregator, runs, inexact, ...(comparison ? { comparison } : {}) };
+  return { kind: "done", aggregator, runs, inexact, ...(comparison ? { comparison } : {}), link: o.link };
 }
 
 /** The options with a spec file's workload, link and precision (explicit options win). */
