@@ -1,5 +1,5 @@
 // The one error the API throws: a command that did not succeed, with the diagnostic code the CLI
-// prints for the same input (codes/catalogue.ts; docs/cli.md lists every code).
+// prints for the same input (codes/catalogue.ts; docs/reference/diagnostics.md lists every code).
 import { IO } from "../codes/catalogue.ts";
 
 /** A diagnostic as the CLI reports it under --json: located (file:line:column) when there is a file. */

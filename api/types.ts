@@ -1,5 +1,5 @@
 // The API's options and results, one pair per command. A result is what `optinc --json <command>`
-// prints under `result` (docs/cli.md, "The result of each command"); nested documents keep the
+// prints under `result` (docs/reference/cli.md §5); nested documents keep the
 // fields documented with their formats (docs/reference/report.md, docs/reference/lab-files.md, docs/reference/layout-files.md) and
 // are typed here by the fields a script reads first. tests/api/types.test.ts checks these types
 // against the pipeline's own, so a field renamed there fails the type check.
@@ -41,7 +41,7 @@ export interface CheckResult {
   /** `spec`: the checked spec, defaults filled in, SI units. */
   specs: { file: string; ok: boolean; name?: string; spec?: Spec }[];
 }
-/** A checked spec as --json prints it (docs/language.md). */
+/** A checked spec as --json prints it (docs/reference/language.md). */
 export interface Spec {
   name: string;
   workers: number;
@@ -123,7 +123,7 @@ interface ReportCommon {
   timing: Record<string, number>;
   [field: string]: unknown;
 }
-/** report.json of a closed-form chip (docs/report.md). */
+/** report.json of a closed-form chip (docs/reference/report.md). */
 export interface ClosedFormReport extends ReportCommon {
   route: "closed-form";
   hardware: {
@@ -139,7 +139,7 @@ export interface ClosedFormReport extends ReportCommon {
   yield: ClosedFormYield | null;
   structure: Record<string, unknown> | null;
 }
-/** report.json of the trained route (docs/report.md); it has no `route` key. */
+/** report.json of the trained route (docs/reference/report.md); it has no `route` key. */
 export interface TrainedReport extends ReportCommon {
   route?: undefined;
   hardware: {

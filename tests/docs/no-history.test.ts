@@ -2,9 +2,9 @@
 // issue numbers, no work-log narrative that dates a figure by when it was measured. Git keeps the
 // history. Scanned: README.md, CONTRIBUTING.md, CHANGELOG.md's absence aside (a changelog is
 // history by design), every page under docs/, and the comments of every source, test and script.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { docPages, sourceFiles } from "../helpers/repo-files.ts";
 
 /** What gives a line away as development history, each with what it catches. */
 const HISTORY_PATTERNS: [RegExp, string][] = [
@@ -53,36 +53,10 @@ function commentOf(line: string, file: string): string | null {
   return k >= 0 ? line.slice(k) : null;
 }
 
-const SOURCE_ROOTS = [
-  "aggregate",
-  "bin",
-  "cli",
-  "codes",
-  "compiler",
-  "dsl",
-  "fab",
-  "layout",
-  "math",
-  "netlist",
-  "pipeline",
-  "runtime",
-  "scripts",
-  "system",
-  "tests",
-  "verify",
-];
-
-function walk(dir: string, keep: (f: string) => boolean): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p, keep) : keep(p) ? [p] : [];
-  });
-}
-
 describe("no development history in docs, README and comments", () => {
-  const docs = ["README.md", "CONTRIBUTING.md", ...walk("docs", (f) => f.endsWith(".md"))];
+  const docs = docPages();
   // This file names the patterns it looks for.
-  const sources = SOURCE_ROOTS.flatMap((r) => walk(r, (f) => /\.(ts|mjs|py|sh)$/.test(f))).filter((f) => !f.endsWith("no-history.test.ts"));
+  const sources = sourceFiles().filter((f) => !f.endsWith("no-history.test.ts"));
 
   it("the docs and the README read as today's code", () => {
     expect(docs.length).toBeGreaterThan(20);

@@ -8,13 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
-
-function walk(dir: string, keep: (f: string) => boolean): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p, keep) : keep(p) ? [p] : [];
-  });
-}
+import { docPages, sourceFiles } from "../helpers/repo-files.ts";
 
 /** The numbered sections of a page: "4a", "5.2", … */
 function sections(text: string): Set<string> {
@@ -93,30 +87,13 @@ function missingPages(file: string, text: string): string[] {
     .map((m) => `${file}: docs/${m[1]}`);
 }
 
-const DOCS = ["README.md", "CONTRIBUTING.md", ...walk("docs", (f) => f.endsWith(".md"))];
+const DOCS = docPages();
 /** Page names under docs/, and those of the sources (../shared/reference/), which code cites bare. */
 const DOCS_PAGE_NAMES = new Set(DOCS.map((f) => basename(f)));
 const SOURCE_NAMES = new Set(
   existsSync("../shared/reference") ? readdirSync("../shared/reference") : ["robustness.md", "calibration.md", "layout.md"],
 );
-const SOURCES = [
-  "aggregate",
-  "bin",
-  "cli",
-  "codes",
-  "compiler",
-  "dsl",
-  "fab",
-  "layout",
-  "math",
-  "netlist",
-  "pipeline",
-  "runtime",
-  "scripts",
-  "system",
-  "tests",
-  "verify",
-].flatMap((r) => walk(r, (f) => /\.(ts|mjs|py|sh)$/.test(f) && !f.endsWith("section-refs.test.ts")));
+const SOURCES = sourceFiles().filter((f) => !f.endsWith("section-refs.test.ts"));
 
 describe("links and § references resolve", () => {
   it("every markdown link in the README and docs/ names a file that exists, and its anchor a heading", () => {

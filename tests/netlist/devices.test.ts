@@ -2,7 +2,8 @@
 // math.erfc) and against the asymptotic series in the far tail, the PAM thresholds of the sourced
 // power-budget reference, and the receiver's noise terms at its worked figures.
 import { describe, expect, it } from "vitest";
-import { decisionErrorRate, erfc, pamSymbolErrorRate, qFunction, qInverse } from "../../netlist/devices/error-rate.ts";
+import { decisionErrorRate, pamSymbolErrorRate } from "../../netlist/devices/error-rate.ts";
+import { erfc, normalTail as qFunction, normalTailInverse as qInverse } from "../../math/normal.ts";
 import { noiseBandwidthHz, receiverNoise, receiverSigmaA } from "../../netlist/devices/receiver.ts";
 import type { Receiver } from "../../dsl/technology.ts";
 

@@ -2,7 +2,7 @@
 // of its reference digit, in detector steps. The detector rounds u = (v − offset)/step to the
 // nearest level (clamped), so digit d is decided exactly when d − ½ ≤ u < d + ½, with no lower
 // threshold for d = 0 and no upper one for d = L − 1.
-import { normalTail } from "./normal.ts";
+import { normalTail } from "../../math/normal.ts";
 
 /** Room above (must stay > 0) and below (must stay ≥ 0) before the decision flips, in steps. */
 export function gaps(u: number, digit: number, levels: number): { up: number; down: number } {

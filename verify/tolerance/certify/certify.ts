@@ -12,7 +12,7 @@ import type { ReceiverMode } from "../../circuit/receiver.ts";
 import type { Technology } from "../../../dsl/technology.ts";
 import type { Design } from "../design.ts";
 import { criticalLevel, type Bracket } from "../search.ts";
-import { normalTailInverse } from "../normal.ts";
+import { normalTailInverse } from "../../../math/normal.ts";
 import { decideUnit } from "./decide.ts";
 import { firstOrderBounds, firstOrderCache, firstOrderPlan, type FirstOrderCache, type FirstOrderPlan } from "./first-order.ts";
 import type { ErrorBox } from "./leaf-bounds.ts";

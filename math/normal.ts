@@ -1,5 +1,7 @@
-// The standard normal tail and its inverse, to double precision: detector-noise yields are
-// products over 10^5 decisions, so tails near 1e-8 must be right in relative terms.
+// The standard normal tail Q(z) = P(N(0,1) > z), its inverse and the complementary error function,
+// to double precision: a decision's error rate of 1e-12 or 1e-15 (netlist/devices/error-rate.ts)
+// and detector-noise yields that multiply 10^5 decisions (verify/tolerance/decisions.ts) need the
+// far tail right in relative terms (tests/netlist/devices.test.ts checks erfc against CPython's).
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
@@ -35,7 +37,9 @@ function erfcPositive(x: number): number {
   return Math.exp(-x * x) / (SQRT_PI * f);
 }
 
+/** erfc(x) for every real x (NaN for NaN). */
 export function erfc(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
   return x >= 0 ? erfcPositive(x) : 2 - erfcPositive(-x);
 }
 
