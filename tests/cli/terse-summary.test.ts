@@ -2,7 +2,7 @@
 // characters (what was built, exact or not, the yield against its target, where the report is).
 // --verbose prints every detail line. The full tier compiles every example here; `npm test` checks
 // the quick start's compile in tests/compile/closed-form-e2e.test.ts, which runs it anyway.
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -35,7 +35,8 @@ describe("terse terminal summaries", () => {
         expect(io.out()).toBe("");
         expect(terseProblems(io.err())).toEqual([]);
         expect(io.err()).toMatch(/exact: 100% of/);
-        expect(io.err()).toContain(`report: ${join(dir, `${name.replace(/-/g, "_")}.report.html`)}`);
+        const aggregator = /aggregator\s+(\w+)/.exec(readFileSync(`examples/${name}.optinc`, "utf8"))![1]!;
+        expect(io.err()).toContain(`report: ${join(dir, `${aggregator}.report.html`)}`);
         if (name === "paper-4x8-trained") return;
         expect(io.err()).toMatch(/yield at \w+: \d+\/\d+ chips exact \(95% CI [\d.]+–[\d.]+%\); target 99% at 95%: met/);
         const brief = memoryIo();
