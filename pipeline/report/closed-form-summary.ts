@@ -2,6 +2,7 @@
 import type { ClosedFormReport, ToleranceOmitted } from "./closed-form-report.ts";
 import { toleranceSummaryLines } from "../../verify/tolerance/summary-line.ts";
 import { targetText, yieldText } from "../../verify/tolerance/statistics.ts";
+import { isIdeal, technologyOf } from "../../dsl/technology.ts";
 
 const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
 const count = (x: number): string => x.toLocaleString("en-US");
@@ -25,7 +26,9 @@ export function closedFormDigest(r: ClosedFormReport, bold: (s: string) => strin
       `${r.cells.every((c) => c.raw) ? "input" : "digit sum"}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}`,
     y
       ? `  yield at ${tech}: ${yieldText(y.passing, y.trials)}; target ${+(100 * y.target.yield).toFixed(2)}% at ${+(100 * y.target.confidence).toFixed(2)}%: ${y.target.verdict === "missed" ? "MISSED" : y.target.verdict}`
-      : `  yield: ${tech} technology, no chips drawn`,
+      : isIdeal(technologyOf(r.spec.technology), { detector: "include" })
+        ? `  yield: ${tech} technology, no chips drawn`
+        : "  yield: not measured (--no-evaluate); optinc verify <out> measures it",
   ];
 }
 
