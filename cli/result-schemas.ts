@@ -99,46 +99,73 @@ const decision = shape({
   q: num,
   rate: num,
 });
-const powerResult = shape({
-  light: shape({
-    source: str,
-    symbolRateGBd: num,
-    laser: shape({ powerMw: num, rinDbHz: num, wallPlugEfficiency: num }),
-    receiver: shape({ responsivityAW: num, darkCurrentNa: num, noiseDensityPaRtHz: num, bandwidthFraction: num }),
-    facetLossDb: num,
-    maxWaveguideMw: num,
-  }),
-  mziLossDb: num,
-  decision: str,
-  bound: str,
-  target: num,
+const energyBreakdown = shape({
   laserMw: num,
-  ratePerValue: num,
-  pass: bool,
-  binding: decision,
-  largestWaveguideMw: num,
-  smallestStep: shape({ cell: str, output: str, db: num }),
-  needed: shape({
-    laserMw: orNull(num),
-    sources: int,
-    largestSourceMw: orNull(num),
-    totalMw: orNull(num),
-    wallPlugMw: orNull(num),
-  }),
-  cells: arr(
+  terms: arr(shape({ term: str, watts: num, pjPerBit: num, source: str })),
+  watts: num,
+  pjPerBit: num,
+  pjPerOutputBit: num,
+});
+const energyResult = shape({
+  rule: str,
+  inputBitsPerSecond: num,
+  outputBitsPerSecond: num,
+  parts: shape({ workers: num, levels: int, ingressLanes: int, regenerations: int, egressLanes: int, activations: int, shifters: int }),
+  technologies: arr(
     shape({
-      cell: str,
-      netlist: str,
-      copies: int,
-      cases: int,
-      worstPerUse: num,
-      meanPerUse: num,
-      worstPerDigit: doc,
-      smallestStepDb: num,
-      stages: arr(shape({ instance: str, component: str, kind: str, maxMw: num, weakestMw: num })),
+      shifter: str,
+      source: str,
+      settleS: num,
+      meanLossDb: orNull(num),
+      atNeeded: orNull(energyBreakdown),
+      atLaser: energyBreakdown,
     }),
   ),
+  alternatives: arr(shape({ name: str, pjPerBit: num, source: str })),
 });
+const powerResult = shape(
+  {
+    light: shape({
+      source: str,
+      symbolRateGBd: num,
+      laser: shape({ powerMw: num, rinDbHz: num, wallPlugEfficiency: num }),
+      receiver: shape({ responsivityAW: num, darkCurrentNa: num, noiseDensityPaRtHz: num, bandwidthFraction: num }),
+      facetLossDb: num,
+      maxWaveguideMw: num,
+    }),
+    mziLossDb: num,
+    decision: str,
+    bound: str,
+    target: num,
+    laserMw: num,
+    ratePerValue: num,
+    pass: bool,
+    binding: decision,
+    largestWaveguideMw: num,
+    smallestStep: shape({ cell: str, output: str, db: num }),
+    needed: shape({
+      laserMw: orNull(num),
+      sources: int,
+      largestSourceMw: orNull(num),
+      totalMw: orNull(num),
+      wallPlugMw: orNull(num),
+    }),
+    cells: arr(
+      shape({
+        cell: str,
+        netlist: str,
+        copies: int,
+        cases: int,
+        worstPerUse: num,
+        meanPerUse: num,
+        worstPerDigit: doc,
+        smallestStepDb: num,
+        stages: arr(shape({ instance: str, component: str, kind: str, maxMw: num, weakestMw: num })),
+      }),
+    ),
+  },
+  { energy: energyResult },
+);
 
 /** The shapes of each command's `result` (anyOf: the first that fits). */
 export const RESULT_SHAPES: Record<CommandName, Schema[]> = {

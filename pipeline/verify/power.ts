@@ -4,7 +4,8 @@ import type { TechnologySpec } from "../../dsl/spec.ts";
 import { DEFAULT_LIGHT_PRESET, lightBudgetOf } from "../../dsl/technology-presets.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
 import { describeDecision, formatPower, powerBudget, type PowerResult } from "../../verify/power/analyze.ts";
-import type { LoadedCircuit } from "../../verify/circuit/load.ts";
+import { readChipFile, type LoadedCircuit } from "../../verify/circuit/load.ts";
+import { dirname, join } from "node:path";
 
 /** A verify message (verify.ts VerifyMessage, restated: verify.ts imports this file). */
 interface VerifyMessage {
@@ -48,10 +49,33 @@ export function runPower(
   mziLossDb: number,
 ): PowerResult {
   const { light, source } = lightFor(o, report);
+  const chip = chipDigits(o.circuits);
   return powerBudget(
     o.circuits.map((l) => ({ circuit: l.circuit, netlist: o.shown(l.netlistPath) })),
-    { light, lightSource: source, mziLossDb, laserMw: p.laserMw ?? light.laser.powerMw, target: p.target },
+    { light, lightSource: source, mziLossDb, laserMw: p.laserMw ?? light.laser.powerMw, target: p.target, ...(chip ? { chip } : {}) },
   );
+}
+
+/**
+ * The digits a worker sends and receives, from the chip files the cells name (`info.chip`): the
+ * first cascade level's digits in, the last one's digits out. Null when a chip file is missing.
+ */
+export function chipDigits(circuits: LoadedCircuit[]): { levels: number; inDigits: number; outDigits: number } | null {
+  const byLevel = new Map<number, string>();
+  for (const l of circuits) {
+    const chip = l.circuit.info.chip;
+    if (typeof chip !== "string") return null;
+    byLevel.set(Number(l.circuit.info.cascade_level ?? 1), join(dirname(l.netlistPath), chip));
+  }
+  if (byLevel.size === 0) return null;
+  const levels = [...byLevel.keys()].sort((a, b) => a - b);
+  try {
+    const first = readChipFile(byLevel.get(levels[0]!)!);
+    const last = readChipFile(byLevel.get(levels.at(-1)!)!);
+    return { levels: first.chip.levels, inDigits: first.chip.inDigits, outDigits: last.chip.outDigits };
+  } catch {
+    return null;
+  }
 }
 
 /** The summary with the power lines before its verdict, which then judges both. */

@@ -14,6 +14,7 @@ import {
   type CellLight,
   type Decision,
 } from "./budget.ts";
+import { chipEnergy, pj, type EnergyResult } from "./energy.ts";
 
 export interface PowerOptions {
   light: LightBudget;
@@ -25,6 +26,8 @@ export interface PowerOptions {
   laserMw: number;
   /** Target error rate per aggregated value. */
   target: number;
+  /** The chip's digits per worker in and out (its chip files): with them the result has an energy block. */
+  chip?: { levels: number; inDigits: number; outDigits: number };
 }
 
 export interface PowerStage {
@@ -64,6 +67,8 @@ export interface PowerResult {
   /** The laser power the target needs (null: no power up to 10 GW meets it) and the chip's sources at it. */
   needed: { laserMw: number | null; sources: number; largestSourceMw: number | null; totalMw: number | null; wallPlugMw: number | null };
   cells: PowerCell[];
+  /** Energy per aggregated bit by shifter technology, beside the electrical alternatives (energy.ts). */
+  energy?: EnergyResult;
 }
 
 function stagesAt(cell: CellLight, o: PowerOptions): PowerStage[] {
@@ -123,6 +128,16 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
       wallPlugMw: at ? laserElectricalMw(o.light.laser, at.totalMw) : null,
     },
     cells: out,
+    ...(o.chip
+      ? {
+          energy: chipEnergy(
+            circuits.map((c, i) => ({ circuit: c.circuit, light: cells[i]! })),
+            o.chip,
+            o.light,
+            neededMw,
+          ),
+        }
+      : {}),
   };
 }
 
@@ -159,7 +174,9 @@ export function formatPower(r: PowerResult, verbose = false): string[] {
       ? `  no laser up to 10 GW per source meets ${rate(r.target)}; smallest step ${r.smallestStep.db.toFixed(1)} dB (${r.smallestStep.cell} ${r.smallestStep.output})`
       : `  needs ${watts(n.laserMw)} per source for ${rate(r.target)} (${n.sources} sources, ${watts(n.wallPlugMw!)} wall-plug); smallest step ${r.smallestStep.db.toFixed(1)} dB`,
   ];
+  if (r.energy) lines.push(energyLine(r.energy));
   if (!verbose) return lines;
+  if (r.energy) lines.push(...energyLines(r.energy));
   const rx = r.light.receiver;
   lines.push(
     `    light: ${r.light.symbolRateGBd} GBd; laser RIN ${r.light.laser.rinDbHz} dB/Hz, wall-plug ${r.light.laser.wallPlugEfficiency * 100} %; facet ${r.light.facetLossDb} dB; ${r.mziLossDb} dB per MZI; receiver ${rx.responsivityAW} A/W, ${rx.darkCurrentNa} nA dark, ${rx.noiseDensityPaRtHz} pA/√Hz over ${rx.bandwidthFraction} × baud`,
@@ -180,5 +197,28 @@ export function formatPower(r: PowerResult, verbose = false): string[] {
         `      ${s.instance} (${s.component}): largest input ${watts(s.maxMw)}${s.kind === "activation" ? `, weakest lit ${watts(s.weakestMw)}` : ""}`,
       );
   }
+  return lines;
+}
+
+/** The summary's energy line: pJ per input bit at the light budget's laser, per shifter technology. */
+export function energyLine(e: EnergyResult): string {
+  const t = e.technologies;
+  return `  energy per input bit at ${watts(t[0]!.atLaser.laserMw)}/source: ${t.map((x) => `${x.shifter} ${pj(x.atLaser.pjPerBit)}`).join(", ")} pJ`;
+}
+
+/** --verbose: every term of every technology, at both laser powers, and the alternatives. */
+export function energyLines(e: EnergyResult): string[] {
+  const p = e.parts;
+  const lines = [
+    `    energy: ${e.rule}; ${(e.inputBitsPerSecond / 1e9).toPrecision(4)} Gb/s in, ${(e.outputBitsPerSecond / 1e9).toPrecision(4)} Gb/s out; ${p.workers} workers, ${p.shifters} shifters, ${p.activations} activations, ${p.ingressLanes} ingress, ${p.regenerations} regenerated, ${p.egressLanes} egress lanes`,
+  ];
+  for (const t of e.technologies)
+    for (const b of [t.atLaser, t.atNeeded]) {
+      if (!b) continue;
+      lines.push(
+        `      ${t.shifter} at ${watts(b.laserMw)}/source: ${pj(b.pjPerBit)} pJ/bit (${watts(b.watts * 1e3)}): ${b.terms.map((x) => `${x.term} ${pj(x.pjPerBit)}`).join(", ")}`,
+      );
+    }
+  lines.push(`      alternatives, pJ per input bit: ${e.alternatives.map((a) => `${a.name} ${pj(a.pjPerBit)}`).join("; ")}`);
   return lines;
 }
