@@ -79,7 +79,7 @@ describe("optinc verify --power", async () => {
     const text = await cli(["verify", out, "--power", "--technology", "foundry", "--laser-mw", String((needed * 2) / 10)]);
     expect(text.out).toMatch(/errors per value > 1\.0e-12/);
     // Six lines and the energy line (docs/design/energy.md §5), each ≤ 100 characters.
-    expect(text.out.trimEnd().split("\n").length).toBeLessThanOrEqual(7);
+    expect(text.out.trimEnd().split("\n").length).toBeLessThanOrEqual(6);
     const energy = text.out.split("\n").find((l) => l.startsWith("  energy per input bit"));
     expect(energy?.length).toBeLessThanOrEqual(100);
   });
