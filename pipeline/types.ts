@@ -169,3 +169,19 @@ export interface StructureCost {
    */
   checkCases: number;
 }
+
+/**
+ * A failure `optinc verify` found (pipeline/verify/). `problem`: a diagnostic of its own (the text
+ * report does not say it). `verdict`: a failed threshold the text report already states (listed for
+ * --json).
+ */
+export interface VerifyMessage {
+  kind: "problem" | "verdict";
+  code: string;
+  severity: "error";
+  message: string;
+  hint?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}

@@ -1,23 +1,12 @@
 // `optinc verify --power` inside the closed-form route of verify.ts: which light budget, the
 // budget itself (verify/power/), its lines in the summary and its verdict.
+import type { VerifyMessage } from "../types.ts";
 import type { TechnologySpec } from "../../dsl/spec.ts";
 import { DEFAULT_LIGHT_PRESET, lightBudgetOf } from "../../dsl/technology-presets.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
 import { describeDecision, formatPower, powerBudget, type PowerResult } from "../../verify/power/analyze.ts";
 import { readChipFile, type LoadedCircuit } from "../../verify/circuit/load.ts";
 import { dirname, join } from "node:path";
-
-/** A verify message (verify.ts VerifyMessage, restated: verify.ts imports this file). */
-interface VerifyMessage {
-  kind: "problem" | "verdict";
-  code: string;
-  severity: "error";
-  message: string;
-  hint?: string;
-  file?: string;
-  line?: number;
-  column?: number;
-}
 
 /** What a power run reads of verify's options. */
 interface PowerRunOptions {

@@ -4,6 +4,7 @@
 // (ideal components and Monte-Carlo trials, or one measured die) — with the tolerance analysis
 // instead of the yield run when asked. It returns the verdicts, the text report and the --json
 // result; the CLI parses flags into the options and prints what comes back.
+import type { VerifyMessage } from "../types.ts";
 import { readUnitInfo } from "../../aggregate/circuit-info.ts";
 import { ChipFileError } from "../../aggregate/chip-file.ts";
 import type { Rounding, TechnologySpec } from "../../dsl/spec.ts";
@@ -69,20 +70,7 @@ export interface VerifyTargetOptions extends NonIdealityOverrides {
   power?: { laserMw?: number; target: number };
 }
 
-/**
- * A failure found while verifying. `problem`: a diagnostic of its own (the text report does not say
- * it). `verdict`: a failed threshold the text report already states (listed for --json).
- */
-export interface VerifyMessage {
-  kind: "problem" | "verdict";
-  code: string;
-  severity: "error";
-  message: string;
-  hint?: string;
-  file?: string;
-  line?: number;
-  column?: number;
-}
+export type { VerifyMessage };
 
 export interface VerifyTargetResult {
   pass: boolean;
