@@ -5,7 +5,7 @@
 // loop. Every file the command writes is committed here, on the calling thread, all or nothing
 // (cli/files/broker.ts), as the CLI's supervising thread does: an aborted call writes nothing.
 import { Worker } from "node:worker_threads";
-import { runBrokerOp } from "../cli/files/broker.ts";
+import { answerBrokerRequest } from "../cli/files/broker.ts";
 import type { WorkerMessage, WorkerSetup } from "../cli/supervisor.ts";
 import { workerHeapMb } from "../cli/worker-heap.ts";
 import { IO } from "../codes/catalogue.ts";
@@ -85,14 +85,7 @@ export function runCommand<R>(command: ApiCommand, options: RunOptions): Promise
       else if (m.t === "err") options.onStderr?.(m.s!);
       else if (m.t === "done") code = m.code!;
       else if (m.t === "rpc") {
-        try {
-          const value = runBrokerOp(m.op!, m.args!);
-          if (m.op === "commitFiles" || m.op === "commitFile") committed = true;
-          worker.postMessage({ t: "reply", id: m.id, ok: true, value });
-        } catch (e) {
-          const err = e as NodeJS.ErrnoException;
-          worker.postMessage({ t: "reply", id: m.id, ok: false, error: { message: err.message, code: err.code ?? null } });
-        }
+        if (answerBrokerRequest(m, (reply) => worker.postMessage(reply))) committed = true;
       }
     });
     worker.on("error", (e) =>

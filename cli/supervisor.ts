@@ -6,7 +6,7 @@
 // behalf (cli/files/broker.ts): a commit runs synchronously here, so a signal is handled before or
 // after it, never during it, and an interrupted command leaves the output directory as it was.
 import { Worker } from "node:worker_threads";
-import { runBrokerOp, type BrokerOp } from "./files/broker.ts";
+import { answerBrokerRequest, type BrokerOp } from "./files/broker.ts";
 import { EXIT } from "./context.ts";
 import { envelopeForFailure, jsonRequested } from "./envelope.ts";
 import { IO } from "../codes/catalogue.ts";
@@ -95,14 +95,7 @@ export function supervise(entry: URL, argv: string[]): void {
     } else if (m.t === "err") write(process.stderr, m.s!);
     else if (m.t === "done") code = m.code!;
     else if (m.t === "rpc") {
-      try {
-        const value = runBrokerOp(m.op!, m.args!);
-        if (m.op === "commitFiles" || m.op === "commitFile") committed = true;
-        worker.postMessage({ t: "reply", id: m.id, ok: true, value });
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        worker.postMessage({ t: "reply", id: m.id, ok: false, error: { message: err.message, code: err.code ?? null } });
-      }
+      if (answerBrokerRequest(m, (reply) => worker.postMessage(reply))) committed = true;
     }
   });
   worker.on("error", (e) => {

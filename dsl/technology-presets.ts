@@ -40,11 +40,10 @@ const PRODUCT_LIGHT: LightBudget = {
 };
 
 const BEST_LIGHT: LightBudget = {
-  symbolRateGBd: 53.125,
-  laser: { powerMw: 25, rinDbHz: -150, wallPlugEfficiency: 0.2 },
-  receiver: { responsivityAW: 0.95, darkCurrentNa: 1.3, noiseDensityPaRtHz: 12.5, bandwidthFraction: 0.5 },
+  ...PRODUCT_LIGHT,
+  laser: { ...PRODUCT_LIGHT.laser, rinDbHz: -150 },
+  receiver: { ...PRODUCT_LIGHT.receiver, responsivityAW: 0.95, darkCurrentNa: 1.3, noiseDensityPaRtHz: 12.5 },
   facetLossDb: 0.7,
-  maxWaveguideMw: 20,
 };
 
 export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
@@ -52,11 +51,10 @@ export const TECHNOLOGY_PRESETS: Record<string, TechnologyPreset> = {
     levels: { mziLossDb: 0, splitterImbalance: 0, phaseNoise: 0, dacBits: null, detectorNoise: 0 },
     summary: "Lossless, exact components: the compiler's own model.",
   },
-  // The technology block every example carried before presets existed. ±0.002 is a 0.035 dB
-  // splitter; a 12-bit DAC rounds phases by up to π/4096 ≈ 0.8 mrad.
+  // ±0.002 is a 0.035 dB splitter; a 12-bit DAC rounds phases by up to π/4096 ≈ 0.8 mrad.
   optimistic: {
     levels: { mziLossDb: 0.02, splitterImbalance: 0.002, phaseNoise: 0.002, dacBits: 12, detectorNoise: 0.01 },
-    summary: "The examples' original technology block: a very good splitter (±0.002 ≈ 0.035 dB), 2 mrad, 12-bit DAC.",
+    summary: "A very good process: splitters ±0.002 (≈ 0.035 dB), 2 mrad, 12-bit DAC.",
     light: BEST_LIGHT,
   },
   // A die as fabricated and programmed from a lookup table, nothing measured:

@@ -29,6 +29,25 @@ export function runBrokerOp(op: BrokerOp, args: unknown[]): unknown {
   }
 }
 
+/**
+ * Answer one request a command's worker thread sent its supervising thread (cli/supervisor.ts, and
+ * the API's api/run.ts): run it and post the reply. Returns true when the request committed files.
+ */
+export function answerBrokerRequest(
+  m: { id?: number; op?: BrokerOp; args?: unknown[] },
+  post: (reply: { t: "reply"; id?: number; ok: boolean; value?: unknown; error?: { message: string; code: string | null } }) => void,
+): boolean {
+  try {
+    const value = runBrokerOp(m.op!, m.args!);
+    post({ t: "reply", id: m.id, ok: true, value });
+    return m.op === "commitFiles" || m.op === "commitFile";
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    post({ t: "reply", id: m.id, ok: false, error: { message: err.message, code: err.code ?? null } });
+    return false;
+  }
+}
+
 /** A broker that calls `send` for every request (in-process: runBrokerOp itself). */
 export function makeBroker(send: (op: BrokerOp, args: unknown[]) => Promise<unknown>): OutputBroker {
   return {
