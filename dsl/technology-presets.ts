@@ -31,12 +31,19 @@ export interface TechnologyPreset {
 // - Facet: edge coupler < 1.52 dB (Wan 2025) [S, §2], 1.5 dB; best: grating −0.69 dB [S, §2], 0.7 dB.
 // - 20 mW per Si waveguide: the low end of the ≈ 20–30 mW ceiling from two-photon and free-carrier
 //   absorption [I, §2].
+// - Regenerator (every activation, output detector and ingress lane): MZM insertion loss 6 dB, an
+//   ASSUMPTION (a Si depletion MZM's 3–5 dB plus a drive short of full swing; swept in
+//   docs/studies/power-budget.md); balanced-pair CMRR 25 dB, an ASSUMPTION (20–30 dB is the usual
+//   range of a Ge balanced pair); 0.2 dB excess per 1:2 level of the laser's split tree, inside the
+//   0.1–0.3 dB of a 1×N tree [I, §3]; a 3 dB design margin between the power the target needs and
+//   the tap a laser delivers, an ASSUMPTION.
 const PRODUCT_LIGHT: LightBudget = {
   symbolRateGBd: 53.125,
   laser: { powerMw: 25, rinDbHz: -136, wallPlugEfficiency: 0.2 },
   receiver: { responsivityAW: 0.8, darkCurrentNa: 1.6, noiseDensityPaRtHz: 15, bandwidthFraction: 0.5 },
   facetLossDb: 1.5,
   maxWaveguideMw: 20,
+  regenerator: { modulatorLossDb: 6, cmrrDb: 25, splitExcessDb: 0.2, designMarginDb: 3 },
 };
 
 const BEST_LIGHT: LightBudget = {
@@ -101,5 +108,5 @@ export const DEFAULT_LIGHT_PRESET = "foundry";
 /** A preset's light budget (a fresh copy), or undefined when it has none (`ideal`). */
 export function lightBudgetOf(name: string): LightBudget | undefined {
   const l = TECHNOLOGY_PRESETS[name]?.light;
-  return l ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver } } : undefined;
+  return l ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver }, regenerator: { ...l.regenerator } } : undefined;
 }

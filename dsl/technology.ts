@@ -55,6 +55,23 @@ export interface Receiver {
 }
 
 /**
+ * The regenerating activation (netlist/devices/homodyne.ts): balanced homodyne detection against an
+ * LO from the chip's laser, a TIA, and a null-biased MZM on fresh CW light. Every activation mode,
+ * every output detector and every ingress lane is one; each modulator takes one CW tap and each
+ * balanced detector one LO tap of the same power from the laser's split tree.
+ */
+export interface Regenerator {
+  /** Insertion loss of the MZM at full transmission, dB. */
+  modulatorLossDb: number;
+  /** Common-mode rejection of the balanced photodiode pair against the LO's intensity noise, dB. */
+  cmrrDb: number;
+  /** Excess loss of one 1:2 level of the laser's split tree, dB. */
+  splitExcessDb: number;
+  /** Design margin between the power the target needs and the power a tap gets, dB. */
+  designMarginDb: number;
+}
+
+/**
  * The physical budget of light: symbol rate, sources, receivers and the losses outside the
  * netlist. Optional in a technology: without it nothing about power is computed, and every emitted
  * file and report is what it is without it.
@@ -68,6 +85,7 @@ export interface LightBudget {
   facetLossDb: number;
   /** Largest optical power one waveguide carries without nonlinear loss, mW (Si: ≈ 20–30 mW). */
   maxWaveguideMw: number;
+  regenerator: Regenerator;
 }
 
 /** Throws a RangeError naming the first value of a light budget outside its range. */
@@ -83,6 +101,10 @@ export function validateLightBudget(b: LightBudget): void {
     ["receiver.darkCurrentNa", b.receiver.darkCurrentNa],
     ["receiver.noiseDensityPaRtHz", b.receiver.noiseDensityPaRtHz],
     ["facetLossDb", b.facetLossDb],
+    ["regenerator.modulatorLossDb", b.regenerator.modulatorLossDb],
+    ["regenerator.cmrrDb", b.regenerator.cmrrDb],
+    ["regenerator.splitExcessDb", b.regenerator.splitExcessDb],
+    ["regenerator.designMarginDb", b.regenerator.designMarginDb],
   ];
   for (const [k, v] of positive)
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`light budget ${k} must be a finite number > 0, got ${String(v)}`);

@@ -64,7 +64,7 @@ describe("a chip's breakdown", () => {
   const loaded = loadCircuits(dir);
   const light = lightBudgetOf("foundry")!;
   const cells = loaded.map((l) => ({ circuit: l.circuit, light: readCellLight(l.circuit, l.netlistPath, 0.1) }));
-  const e = chipEnergy(cells, chipDigits(loaded)!, light, 1e5);
+  const e = chipEnergy(cells, chipDigits(loaded)!, light, { sources: 245, laserMw: 25 }, { sources: 245, laserMw: 25 });
 
   it("counts the quick start's parts and prices its bits: N × digits in × baud × log2 L", () => {
     expect(e.parts).toMatchObject({ workers: 4, ingressLanes: 16, egressLanes: 4, shifters: 830 });

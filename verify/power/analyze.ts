@@ -6,13 +6,17 @@ import {
   cellRates,
   chipRate,
   decisionOf,
-  laserElectricalMw,
-  laserForTarget,
+  designLoMw,
+  largestStageMw,
+  lightPlan,
+  operatingAt,
   readCellLight,
-  smallestStepDb,
-  sourcesAt,
+  smallestStep,
+  tapForTarget,
   type CellLight,
   type Decision,
+  type LightPlan,
+  type Operating,
 } from "./budget.ts";
 import { chipEnergy, pj, type EnergyResult } from "./energy.ts";
 
@@ -45,96 +49,118 @@ export interface PowerCell {
   netlist: string;
   copies: number;
   cases: number;
+  /** Modulators and LOs of one copy, each a tap of the lasers' split trees. */
+  modulators: number;
+  los: number;
   worstPerUse: number;
   meanPerUse: number;
   worstPerDigit: Record<string, number>;
-  smallestStepDb: number;
+  smallestStep: { output: string; mw: number; db: number };
   stages: PowerStage[];
 }
+
+export const DECISION_RULE =
+  "every activation and every output read homodyne against an LO from the chip's laser; every activation layer regenerated on fresh light";
 
 export interface PowerResult {
   light: LightBudget & { source: string };
   mziLossDb: number;
-  decision: "direct detection, thresholds at the received levels' power midpoints";
+  decision: typeof DECISION_RULE;
   bound: "union over every copy of every cell, each at its worst input";
   target: number;
+  /** The lasers judged: `laserMw` per source, with the design's taps per source. */
   laserMw: number;
+  /** The taps every modulator and every LO get from those lasers, mW. */
+  operating: Operating;
   ratePerValue: number;
   pass: boolean;
   binding: Decision;
   largestWaveguideMw: number;
-  smallestStep: { cell: string; output: string; db: number };
-  /** The laser power the target needs (null: no power up to 10 GW meets it) and the chip's sources at it. */
-  needed: { laserMw: number | null; sources: number; largestSourceMw: number | null; totalMw: number | null; wallPlugMw: number | null };
+  smallestStep: { cell: string; output: string; mw: number; db: number };
+  /** The least modulator tap the target needs (null: none up to 10 kW) at the design LO, and the lasers that give it with the design margin (capped at one laser per tap). */
+  needed: { tapMw: number | null; plan: LightPlan };
   cells: PowerCell[];
+  /** Per kind of read (each activation layer's instance name, and the output detector), the tap the target needs were it the only noise. */
+  reads: { read: string; tapMw: number | null }[];
   /** Energy per aggregated bit by shifter technology, beside the electrical alternatives (energy.ts). */
   energy?: EnergyResult;
 }
 
-function stagesAt(cell: CellLight, o: PowerOptions): PowerStage[] {
-  const kappa = (o.laserMw * 10 ** (-o.light.facetLossDb / 10)) / cell.light.topField ** 2;
-  return cell.light.stages.map((s) => ({
-    instance: s.instance,
-    component: s.component,
-    kind: s.kind,
-    maxMw: s.maxField2 * kappa,
-    weakestMw: s.minLitRe2 * kappa,
-  }));
+function stagesAt(cell: CellLight, light: LightBudget, tapMw: number): PowerStage[] {
+  const fs = tapMw * 10 ** (-light.regenerator.modulatorLossDb / 10);
+  return cell.light.stages.map((s) => {
+    const kappa = fs * cell.segments[cell.segmentOf.get(s.instance) ?? 0]!;
+    return { instance: s.instance, component: s.component, kind: s.kind, maxMw: s.maxField2 * kappa, weakestMw: s.minLitRe2 * kappa };
+  });
 }
 
 /** The budget of the cells of one chip (every closed-form cell netlist of the output directory). */
 export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o: PowerOptions): PowerResult {
   const cells = circuits.map((c) => readCellLight(c.circuit, c.netlist, o.mziLossDb));
-  const ratePerValue = chipRate(cells, o.light, o.laserMw);
+  const loMw = designLoMw(o.light);
+  const neededTap = tapForTarget(cells, o.light, o.target, loMw);
+  // The design: the target's tap plus the margin; without one, every modulator gets a whole laser.
+  const inChip = o.light.laser.powerMw * 10 ** (-o.light.facetLossDb / 10);
+  const designTap = neededTap === null ? inChip : neededTap * 10 ** (o.light.regenerator.designMarginDb / 10);
+  const plan = lightPlan(cells, o.light, { tapMw: Math.min(inChip, designTap), loMw });
+  const op = operatingAt(o.light, plan, o.laserMw);
+  const ratePerValue = chipRate(cells, o.light, op);
   let binding: Decision | null = null;
   const out: PowerCell[] = cells.map((cell) => {
-    const r = cellRates(cell, o.light, o.laserMw);
-    const d = decisionOf(cell, o.light, o.laserMw, r.binding.k, r.binding.c);
+    const r = cellRates(cell, o.light, op);
+    const d = decisionOf(cell, o.light, op, r.binding.k, r.binding.c);
     if (!binding || d.rate > binding.rate || (d.rate === binding.rate && d.q < binding.q)) binding = d;
+    const step = smallestStep(cell, o.light, op.tapMw);
     return {
       cell: cell.name,
       netlist: cell.netlist,
       copies: cell.copies,
       cases: cell.cases,
+      modulators: cell.modulators,
+      los: cell.los,
       worstPerUse: r.worstPerUse,
       meanPerUse: r.meanPerUse,
       worstPerDigit: Object.fromEntries(cell.outputs.map((name, k) => [name, r.worstPerDigit[k]!])),
-      smallestStepDb: smallestStepDb(cell).db,
-      stages: stagesAt(cell, o),
+      smallestStep: { output: step.output, mw: step.mw, db: step.db },
+      stages: stagesAt(cell, o.light, op.tapMw),
     };
   });
-  const steps = cells.map((c) => ({ cell: c.name, ...smallestStepDb(c) }));
-  const smallestStep = steps.reduce((a, b) => (b.db < a.db ? b : a));
-  const neededMw = laserForTarget(cells, o.light, o.target);
-  const at = neededMw === null ? null : sourcesAt(cells, neededMw);
-  const largestWaveguideMw = Math.max(...out.flatMap((c) => c.stages.map((s) => s.maxMw)));
+  const smallest = out.map((c) => ({ cell: c.cell, ...c.smallestStep })).reduce((a, b) => (b.mw < a.mw ? b : a));
+  // The laser's own waveguide before its first split carries all of its light.
+  const largestWaveguideMw = Math.max(
+    o.laserMw * 10 ** (-o.light.facetLossDb / 10),
+    ...cells.map((c) => largestStageMw(c, o.light, op.tapMw)),
+  );
+  // A design tap above one laser's light cannot be built, whatever the rate at the tap it gets.
+  const buildable = designTap <= inChip;
+  const pass = buildable && ratePerValue <= o.target && largestWaveguideMw <= o.light.maxWaveguideMw;
+  const lasers = { sources: plan.sources, laserMw: o.laserMw };
+  const names = [...new Set(cells.flatMap((c) => [...c.layers.map((l) => l.instance), c.light.detector.instance]))];
+  const reads = names.map((read) => ({ read, tapMw: tapForTarget(cells, o.light, o.target, loMw, read) }));
   return {
     light: { source: o.lightSource, ...o.light },
     mziLossDb: o.mziLossDb,
-    decision: "direct detection, thresholds at the received levels' power midpoints",
+    decision: DECISION_RULE,
     bound: "union over every copy of every cell, each at its worst input",
     target: o.target,
     laserMw: o.laserMw,
+    operating: op,
     ratePerValue,
-    pass: ratePerValue <= o.target,
+    pass,
     binding: binding!,
     largestWaveguideMw,
-    smallestStep,
-    needed: {
-      laserMw: neededMw,
-      sources: sourcesAt(cells, 1).count,
-      largestSourceMw: at?.largestMw ?? null,
-      totalMw: at?.totalMw ?? null,
-      wallPlugMw: at ? laserElectricalMw(o.light.laser, at.totalMw) : null,
-    },
+    smallestStep: smallest,
+    needed: { tapMw: neededTap, plan },
     cells: out,
+    reads,
     ...(o.chip
       ? {
           energy: chipEnergy(
             circuits.map((c, i) => ({ circuit: c.circuit, light: cells[i]! })),
             o.chip,
             o.light,
-            neededMw,
+            lasers,
+            neededTap === null ? null : { sources: plan.sources, laserMw: plan.laserMw },
           ),
         }
       : {}),
@@ -160,37 +186,50 @@ export function watts(mw: number): string {
 const rate = (x: number): string => (x === 0 ? "0" : x.toExponential(1));
 const qText = (q: number): string => (q >= 0.01 && q < 1e4 ? q.toPrecision(3) : q.toExponential(1));
 
-/** The binding decision in a few words: cell, output, level, inputs, Q. */
+/** The light one laser of the budget puts into the chip, mW. */
+const inChipMw = (r: PowerResult): number => r.light.laser.powerMw * 10 ** (-r.light.facetLossDb / 10);
+
+/** Whether the design's tap (the target's plus the margin) comes from one laser's tree. */
+const buildable = (r: PowerResult): boolean =>
+  r.needed.tapMw !== null && r.needed.tapMw * 10 ** (r.light.regenerator.designMarginDb / 10) <= inChipMw(r);
+
+/** The binding decision in a few words: cell, output, level, inputs, Q, and where its noise comes from. */
 export function describeDecision(d: Decision): string {
-  return `${d.cell} ${d.output} at level ${d.level}, inputs ${d.inputs.join(",")}: Q ${qText(d.q)}`;
+  const top = [...d.shares].sort((a, b) => b.share - a.share)[0];
+  const from = top ? `; ${(top.share * 100).toFixed(0)} % of its noise from ${top.source}` : "";
+  return `${d.cell} ${d.output} at level ${d.level}, inputs ${d.inputs.join(",")}: Q ${qText(d.q)}${from}`;
 }
 
-/** Two lines by default (the laser judged, and what the target needs); the power map per stage with verbose. */
+/** Two lines by default (the lasers judged, and what the target needs); the power map per stage with verbose. */
 export function formatPower(r: PowerResult, verbose = false): string[] {
   const n = r.needed;
+  const p = n.plan;
   const lines = [
-    `  power: ${watts(r.laserMw)} per source, ${r.light.source} light: ${rate(r.ratePerValue)} errors per value ${r.pass ? "≤" : ">"} ${rate(r.target)} (${r.binding.cell} ${r.binding.output}, Q ${qText(r.binding.q)})`,
-    n.laserMw === null
-      ? `  no laser up to 10 GW per source meets ${rate(r.target)}; smallest step ${r.smallestStep.db.toFixed(1)} dB (${r.smallestStep.cell} ${r.smallestStep.output})`
-      : `  needs ${watts(n.laserMw)} per source for ${rate(r.target)} (${n.sources} sources, ${watts(n.wallPlugMw!)} wall-plug); smallest step ${r.smallestStep.db.toFixed(1)} dB`,
+    `  power: ${watts(r.laserMw)} per source × ${p.sources}, ${r.light.source} light: ${rate(r.ratePerValue)} errors per value ${r.ratePerValue <= r.target ? "≤" : ">"} ${rate(r.target)} (${r.binding.cell} ${r.binding.output}, Q ${qText(r.binding.q)})`,
+    n.tapMw === null
+      ? `  no modulator tap up to 10 kW meets ${rate(r.target)}`
+      : `  needs ${watts(n.tapMw)} per modulator for ${rate(r.target)} (${watts(p.design.loMw)} LOs), ${buildable(r) ? `${p.modulators} + ${p.los} taps from ${p.sources} lasers` : `above the ${watts(inChipMw(r))} one laser gives`}`,
   ];
   if (r.energy) lines.push(energyLine(r.energy));
   if (!verbose) return lines;
   if (r.energy) lines.push(...energyLines(r.energy));
   const rx = r.light.receiver;
+  const rg = r.light.regenerator;
   lines.push(
-    `    light: ${r.light.symbolRateGBd} GBd; laser RIN ${r.light.laser.rinDbHz} dB/Hz, wall-plug ${r.light.laser.wallPlugEfficiency * 100} %; facet ${r.light.facetLossDb} dB; ${r.mziLossDb} dB per MZI; receiver ${rx.responsivityAW} A/W, ${rx.darkCurrentNa} nA dark, ${rx.noiseDensityPaRtHz} pA/√Hz over ${rx.bandwidthFraction} × baud`,
+    `    light: ${r.light.symbolRateGBd} GBd; laser ${watts(r.light.laser.powerMw)} per source, RIN ${r.light.laser.rinDbHz} dB/Hz, wall-plug ${r.light.laser.wallPlugEfficiency * 100} %; facet ${r.light.facetLossDb} dB; ${r.mziLossDb} dB per MZI; receiver ${rx.responsivityAW} A/W, ${rx.darkCurrentNa} nA dark, ${rx.noiseDensityPaRtHz} pA/√Hz over ${rx.bandwidthFraction} × baud`,
+    `    regenerator: MZM ${rg.modulatorLossDb} dB, balanced pair CMRR ${rg.cmrrDb} dB, ${rg.splitExcessDb} dB per split level, design margin ${rg.designMarginDb} dB; taps judged ${watts(r.operating.tapMw)} per modulator, ${watts(r.operating.loMw)} per LO`,
     `    decision: ${r.decision}; per value: ${r.bound}`,
-    `    binding decision: ${describeDecision(r.binding)}; ${(r.binding.powerMw * 1e3).toPrecision(3)} µW on the photodiode, σ ${(r.binding.sigmaA * 1e6).toPrecision(3)} µA, rate ${rate(r.binding.rate)}`,
-    `    largest power in one waveguide ${watts(r.largestWaveguideMw)} (ceiling ${watts(r.light.maxWaveguideMw)})${n.laserMw !== null ? `; at the power needed: largest source ${watts(n.largestSourceMw!)}, ${watts(n.totalMw!)} of light in all` : ""}`,
+    `    binding decision: ${describeDecision(r.binding)}; ${watts(r.binding.powerMw)} at its detector, σ ${r.binding.sigma.toExponential(2)} √mW, rate ${rate(r.binding.rate)}`,
+    `    the target's tap with one kind of read's noise alone: ${r.reads.map((x) => `${x.read} ${x.tapMw === null ? "none ≤ 10 kW" : watts(x.tapMw)}`).join(", ")}`,
+    `    lasers: ${p.sources} × ${watts(p.laserMw)} (${watts(p.totalMw)} of light, ${watts(p.wallPlugMw)} wall-plug): ${p.modulators} modulators ${watts(p.design.tapMw)} each (${p.modulatorsPerSource} per source), ${p.los} LOs ${watts(p.design.loMw)} (${p.losPerSource} per source); smallest output step ${watts(r.smallestStep.mw)}; largest power in one waveguide ${watts(r.largestWaveguideMw)} (ceiling ${watts(r.light.maxWaveguideMw)})`,
   );
   for (const c of r.cells) {
     lines.push(
-      `    cell ${c.cell} ×${c.copies}: worst ${rate(c.worstPerUse)} per use (mean ${rate(c.meanPerUse)}) over ${c.cases} inputs; per digit ${Object.entries(
+      `    cell ${c.cell} ×${c.copies}: ${c.modulators} modulators, ${c.los} LOs; worst ${rate(c.worstPerUse)} per use (mean ${rate(c.meanPerUse)}) over ${c.cases} inputs; per digit ${Object.entries(
         c.worstPerDigit,
       )
         .map(([k, v]) => `${k} ${rate(v)}`)
-        .join(", ")}; smallest step ${c.smallestStepDb.toFixed(1)} dB`,
+        .join(", ")}; smallest output step ${watts(c.smallestStep.mw)} (${c.smallestStep.db.toFixed(1)} dB below the tap)`,
     );
     for (const s of c.stages)
       lines.push(

@@ -1,34 +1,45 @@
-// The power budget of an emitted closed-form chip (docs/design/power-budget.md): with a laser of
-// P mW per source, the optical power at every stage and detector of every cell, each decision's
-// signal and noise from the receiver's physics, its error rate, and from them the chip's error rate
-// per aggregated value; and the laser power that meets a target rate.
+// The power budget of an emitted closed-form chip (docs/design/power-budget.md §4). Every activation
+// is a regenerator (netlist/devices/homodyne.ts): it reads Re z against an LO and writes ReLU(Re z)
+// on fresh CW light, so the light starts again at every activation layer. A cell is then a chain of
+// segments: ingress modulators → linear stages → the first activation layer's detectors; that
+// layer's modulators → … → the output detectors, which read homodyne too.
 //
-// Units. A pam source maps digit d to the field d·a; its full-scale field (L − 1)·a carries the
-// laser's power after the facet, so |field|² × κ is mW with κ = P·10^(−facet/10) / ((L − 1)·a)². A
-// bias source of field b needs a laser of (b / ((L − 1)·a))²·P.
+// Units. Fields stay in the circuit's units (the simulator's). Every modulator and every LO takes
+// one tap of P_tap mW from a laser's split tree. A segment's κ (mW per unit |field|²) is set by its
+// modulators: full scale P_fs = P_tap·10^(−MZM loss/10) at the layer's largest output (at a worker
+// modulator: the top PAM level). A layer's gain is one number, so the fields of the next stage keep
+// their ratios and the chip computes what the simulator computes.
 //
-// A decision is direct detection: the photodiode sees P = κ|z|² and a receiver set on the received
-// levels decides between them at the midpoints of their powers. The levels are those of the
-// emitted rule (docs/reference/netlists.md §5): field (offset + j·step) read against the reference,
-// i.e. (offset + j·step)·y_ref/r at the detector. The reference row is constant, read over many
-// symbols (an ASSUMPTION): its noise is left out. The intended digit is the emitted rule's noiseless
-// decision. Its error rate is Q(below/σ) + Q(above/σ), the distances in photocurrent to the
-// thresholds beside it and σ the receiver's at that power (netlist/devices/).
-//
-// A cell's rate per use is the union bound over its digits, at its worst input; the chip's rate per
-// aggregated value is the union bound over every physical copy of every cell (each takes part in
-// every value once).
+// Noise. Each read adds Gaussian noise σ_E(P_s) at its detector's input (homodyne.ts), referred to
+// circuit units by 1/√κ of its segment. Every later stage is linear and every later activation is
+// either on or off at a given case, so each noise reaches an output with a fixed weight: the
+// backward pass of `readCellLight` finds Σ weight² per layer, output and case. A read whose field is
+// dark (exactly 0) is counted as on: its noise passes half the time, and the model keeps all of it.
+// The output decision reads Re y_o against the levels (offset + j·step)·y_ref/r; the reference row
+// is constant and read over many symbols (an ASSUMPTION): its noise averages away. A decision's rate
+// is Q(below/σ) + Q(above/σ); a cell's rate per use is the union bound over its digits at its worst
+// input; the chip's rate per aggregated value is the union bound over every copy of every cell.
 import type { LightBudget } from "../../dsl/technology.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import { decisionErrorRate } from "../../netlist/devices/error-rate.ts";
-import { afterLossMw, laserElectricalMw, noiseBandwidthHz, receiverSigmaA } from "../../netlist/devices/receiver.ts";
+import { homodyneNoise, modulatorFullScaleMw, optimumLoMw, tapsPerSource } from "../../netlist/devices/homodyne.ts";
+import { afterLossMw, laserElectricalMw } from "../../netlist/devices/receiver.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
-import { PowerWalkError, walkCircuit, type CircuitLight } from "./walk.ts";
+import { PowerWalkError, walkCircuit, type CircuitLight, type Field } from "./walk.ts";
 
 export { PowerWalkError } from "./walk.ts";
+
+/** One activation layer: its modes, the segment that feeds it and its largest output (circuit units). */
+export interface Layer {
+  instance: string;
+  modes: number;
+  /** Index into CellLight.segments of the light it reads. */
+  segment: number;
+  maxOut: number;
+}
 
 /** One cell design read for its budget: geometry in circuit units, independent of the laser. */
 export interface CellLight {
@@ -46,9 +57,95 @@ export interface CellLight {
   scale: Float64Array;
   /** The emitted rule's noiseless digit, cases × outputs. */
   digits: Int32Array;
+  /** Per segment, 1 / (its full-scale field)²: κ = P_fs × this. Segment 0 is the worker modulators'. */
+  segments: number[];
+  /** Segment of every top-level instance. */
+  segmentOf: Map<string, number>;
+  layers: Layer[];
+  /** The output detectors' segment. */
+  outputSegment: number;
+  /** Noise weights, index ((k·cases) + c)·layers + a: Σ_m w² and Σ_m w²·x_m² over layer a's modes. */
+  s0: Float64Array;
+  s1: Float64Array;
+  /** Taps one copy draws: modulators (worker inputs, bias, activation modes) and LOs (activation and output reads). */
+  modulators: number;
+  los: number;
 }
 
-/** Reads one cell circuit at an MZI loss: its whole input space through the walk. */
+/** Where the chip runs: the CW tap of every modulator and the LO of every balanced read, mW. */
+export interface Operating {
+  tapMw: number;
+  loMw: number;
+  /** Keep the noise of this read alone (an activation layer's instance, or the detector's): which reads bind. */
+  only?: string;
+}
+
+/** The modulators' full-scale power and every segment's κ at a tap power. */
+function kappas(cell: CellLight, light: LightBudget, tapMw: number): number[] {
+  const fs = modulatorFullScaleMw(light.regenerator, tapMw);
+  return cell.segments.map((u) => fs * u);
+}
+
+/** Adds g·M (a row vector times the stage's matrix, complex) to the gradients of its inputs. */
+function backLinear(
+  m: NonNullable<CircuitLight["steps"][number]["matrix"]>,
+  out: (Field | undefined)[],
+  into: Field[],
+  cases: number,
+): void {
+  for (let q = 0; q < m.rows; q++) {
+    const g = out[q];
+    if (!g) continue;
+    for (let j = 0; j < m.cols; j++) {
+      const ar = m.re[q * m.cols + j]!;
+      const ai = m.im[q * m.cols + j]!;
+      if (ar === 0 && ai === 0) continue;
+      const t = into[j]!;
+      for (let c = 0; c < cases; c++) {
+        t.re[c] += g.re[c]! * ar - g.im[c]! * ai;
+        t.im[c] += g.re[c]! * ai + g.im[c]! * ar;
+      }
+    }
+  }
+}
+
+/** Segments of every instance and the activation layers, from the propagation order. */
+function segmentsOf(light: CircuitLight, cases: number): Pick<CellLight, "segments" | "segmentOf" | "layers" | "outputSegment"> {
+  const segments = [1 / light.topField ** 2];
+  const segmentOf = new Map<string, number>();
+  const ofKey = new Map<string, number>();
+  const layers: Layer[] = [];
+  let outputSegment = -1;
+  for (const st of light.steps) {
+    if (st.kind === "source" || st.kind === "bias") {
+      segmentOf.set(st.instance, 0);
+      for (const w of st.writes) ofKey.set(w, 0);
+      continue;
+    }
+    const lit = [...new Set(st.reads.map((r) => ofKey.get(r)).filter((s): s is number => s !== undefined))];
+    if (lit.length > 1)
+      throw new PowerWalkError(`instance "${st.instance}" mixes light of two activation layers: no single gain sets both`);
+    const seg = lit[0] ?? 0;
+    segmentOf.set(st.instance, seg);
+    if (st.kind === "activation") {
+      let maxOut = 0;
+      for (const r of st.reads) {
+        const f = light.fields.get(r);
+        if (f) for (let c = 0; c < cases; c++) maxOut = Math.max(maxOut, f.re[c]!);
+      }
+      if (!(maxOut > 0)) throw new PowerWalkError(`activation "${st.instance}" is dark in every case`);
+      layers.push({ instance: st.instance, modes: st.writes.length, segment: seg, maxOut });
+      segments.push(1 / maxOut ** 2);
+      for (const w of st.writes) ofKey.set(w, segments.length - 1);
+    } else {
+      for (const w of st.writes) ofKey.set(w, seg);
+      if (st.kind === "detector") outputSegment = seg;
+    }
+  }
+  return { segments, segmentOf, layers, outputSegment };
+}
+
+/** Reads one cell circuit at an MZI loss: its whole input space through the walk, and its noise weights. */
 export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: number): CellLight {
   const f = readCellInfo(circuit.info);
   if (!f) throw new PowerWalkError(`circuit ${circuit.name} is not a closed-form cell: the power budget reads cells only`);
@@ -58,38 +155,86 @@ export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: numb
   const light = walkCircuit(circuit, matrices, set.inputs, set.cases);
   const det = light.detector;
   const W = det.modes.length;
+  const cases = set.cases;
   if (W !== f.outputs.length)
     throw new PowerWalkError(`cell ${f.name}: the detector reads ${W} digits, its function has ${f.outputs.length} outputs`);
-  for (let k = 0; k < W; k++) {
-    if (!(det.step[k]! > 0) || det.offset[k]! < 0)
-      throw new PowerWalkError(`cell ${f.name}: detector mode ${k} has a level below zero, which direct detection cannot place`);
-  }
-  const scale = new Float64Array(set.cases).fill(1);
-  if (det.reference !== null) for (let c = 0; c < set.cases; c++) scale[c] = det.referenceField!.re[c]! / det.reference;
-  const digits = new Int32Array(set.cases * W);
-  for (let c = 0; c < set.cases; c++)
+  const scale = new Float64Array(cases).fill(1);
+  if (det.reference !== null) for (let c = 0; c < cases; c++) scale[c] = det.referenceField!.re[c]! / det.reference;
+  const digits = new Int32Array(cases * W);
+  for (let c = 0; c < cases; c++)
     for (let k = 0; k < W; k++)
       digits[c * W + k] = scale[c]! > 0 ? detectDigit(det.modes[k]!.re[c]! / scale[c]!, det.step[k]!, det.offset[k]!, det.levels) : 0;
+  const seg = segmentsOf(light, cases);
+  const L = seg.layers.length;
+  const layerIndex = new Map(seg.layers.map((l, a) => [l.instance, a]));
+  const s0 = new Float64Array(W * cases * L);
+  const s1 = new Float64Array(W * cases * L);
+  const detStep = light.steps.find((s) => s.kind === "detector")!;
+  const zero = (): Field => ({ re: new Float64Array(cases), im: new Float64Array(cases) });
+  for (let k = 0; k < W; k++) {
+    const grads = new Map<string, Field>();
+    const seed = zero();
+    seed.re.fill(1);
+    grads.set(detStep.reads[k]!, seed);
+    for (let i = light.steps.length - 1; i >= 0; i--) {
+      const st = light.steps[i]!;
+      const gradOf = (key: string): Field => {
+        let g = grads.get(key);
+        if (!g) grads.set(key, (g = zero()));
+        return g;
+      };
+      if (st.kind === "activation") {
+        const a = layerIndex.get(st.instance)!;
+        st.writes.forEach((w, m) => {
+          const g = grads.get(w);
+          if (!g) return;
+          const x = light.fields.get(st.reads[m]!);
+          const into = gradOf(st.reads[m]!);
+          for (let c = 0; c < cases; c++) {
+            const xr = x ? x.re[c]! : 0;
+            // Dark reads (exactly 0) count as on: the model keeps their noise.
+            const w2 = xr >= 0 ? g.re[c]! : 0;
+            const at = (k * cases + c) * L + a;
+            s0[at] += w2 * w2;
+            s1[at] += w2 * w2 * xr * xr;
+            into.re[c] += w2;
+          }
+        });
+      } else if (st.kind === "linear") {
+        backLinear(
+          st.matrix!,
+          st.writes.map((w) => grads.get(w)),
+          st.reads.map((r) => gradOf(r)),
+          cases,
+        );
+      }
+    }
+  }
+  const top = circuit.netlists[circuit.top]!;
+  let modulators = 0;
+  for (const inst of Object.values(top.instances)) if (inst.component === "bias_source") modulators++;
+  modulators += light.sources.filter((s) => s.kind === "input").length;
+  const activationModes = seg.layers.reduce((n, l) => n + l.modes, 0);
   return {
     name: f.name,
     netlist,
     copies: Math.max(1, Math.round(Number(circuit.info.cell_instances ?? 1))),
     outputs: f.outputs.map((o) => o.name),
     ports: f.ports.length,
-    cases: set.cases,
+    cases,
     inputs: set.inputs,
     light,
     scale,
     digits,
+    ...seg,
+    s0,
+    s1,
+    modulators: modulators + activationModes,
+    los: activationModes + W,
   };
 }
 
-/** mW per unit |field|² at a laser power per source (emitted, before the facet). */
-export function kappaOf(cell: CellLight, light: LightBudget, laserMw: number): number {
-  return afterLossMw(laserMw, light.facetLossDb) / cell.light.topField ** 2;
-}
-
-/** One decision's budget: the case, the level it reads, its distances to the thresholds and σ (A). */
+/** One decision's budget at a tap power. */
 export interface Decision {
   cell: string;
   output: string;
@@ -97,42 +242,58 @@ export interface Decision {
   caseIndex: number;
   inputs: number[];
   level: number;
+  /** Power of the decided field at the output detector, mW. */
   powerMw: number;
-  /** Photocurrent distances to the thresholds below and above (null: none), A. */
+  /** Field distances to the thresholds below and above (null: none), √mW at the output detector. */
   below: number | null;
   above: number | null;
-  sigmaA: number;
+  /** σ of the decided field, √mW at the output detector, and the share of its variance by source. */
+  sigma: number;
+  shares: { source: string; share: number }[];
   /** The smaller distance over σ. */
   q: number;
   rate: number;
 }
 
-interface Geometry {
-  powerMw: number;
-  below: number | null;
-  above: number | null;
-  sigmaA: number;
-  level: number;
-}
-
-/** The budget of one decision (mode k, case c) at κ. */
-function decisionAt(cell: CellLight, light: LightBudget, kappa: number, k: number, c: number): Geometry {
+/** The budget of one decision (mode k, case c) at a tap power, in √mW at the output detector. */
+function decisionAt(
+  cell: CellLight,
+  light: LightBudget,
+  op: Operating,
+  k: number,
+  c: number,
+): Omit<Decision, "cell" | "output" | "caseIndex" | "inputs" | "q" | "rate"> {
   const det = cell.light.detector;
-  const rx = light.receiver;
-  const B = noiseBandwidthHz(rx, light.symbolRateGBd);
   const W = cell.outputs.length;
+  const L = cell.layers.length;
+  const kap = kappas(cell, light, op.tapMw);
+  const n = homodyneNoise(light, op.loMw);
+  const g2 = n.gain * n.gain;
+  const kOut = kap[cell.outputSegment]!;
+  const y = det.modes[k]!.re[c]!;
+  // Variances in circuit units: each layer's reads, then the output's own read.
+  const parts: { source: string; v: number }[] = cell.layers.map((l, a) => {
+    const at = (k * cell.cases + c) * L + a;
+    return { source: l.instance, v: (n.a * cell.s0[at]!) / (g2 * kap[l.segment]!) + (n.b * cell.s1[at]!) / g2 };
+  });
+  parts.push({ source: det.instance, v: n.a / (g2 * kOut) + (n.b * y * y) / g2 });
+  if (op.only !== undefined) for (const p of parts) if (p.source !== op.only) p.v = 0;
+  const v = parts.reduce((s, p) => s + p.v, 0);
+  const root = Math.sqrt(kOut);
   const d = cell.digits[c * W + k]!;
   const s = cell.scale[c]!;
-  const z = det.modes[k]!;
-  const P = kappa * (z.re[c]! ** 2 + z.im[c]! ** 2);
-  const sigmaA = receiverSigmaA(rx, light.laser.rinDbHz, B, P);
-  if (!(s > 0)) return { powerMw: P, below: d > 0 ? -1 : null, above: d < det.levels - 1 ? -1 : null, sigmaA, level: d };
-  const levelMw = (j: number): number => kappa * ((det.offset[k]! + j * det.step[k]!) * s) ** 2;
-  const amps = (mw: number): number => rx.responsivityAW * mw * 1e-3;
-  const Pd = levelMw(d);
-  const below = d > 0 ? amps(P - 0.5 * (levelMw(d - 1) + Pd)) : null;
-  const above = d < det.levels - 1 ? amps(0.5 * (Pd + levelMw(d + 1)) - P) : null;
-  return { powerMw: P, below, above, sigmaA, level: d };
+  const level = (j: number): number => (det.offset[k]! + j * det.step[k]!) * s;
+  const sigma = Math.sqrt(v) * root;
+  const shares = parts.map((p) => ({ source: p.source, share: v > 0 ? p.v / v : 0 }));
+  if (!(s > 0)) return { level: d, powerMw: kOut * y * y, below: d > 0 ? -1 : null, above: d < det.levels - 1 ? -1 : null, sigma, shares };
+  return {
+    level: d,
+    powerMw: kOut * y * y,
+    below: d > 0 ? (y - 0.5 * (level(d - 1) + level(d))) * root : null,
+    above: d < det.levels - 1 ? (0.5 * (level(d) + level(d + 1)) - y) * root : null,
+    sigma,
+    shares,
+  };
 }
 
 export interface CellRates {
@@ -146,8 +307,7 @@ export interface CellRates {
   binding: { k: number; c: number; rate: number };
 }
 
-export function cellRates(cell: CellLight, light: LightBudget, laserMw: number): CellRates {
-  const kappa = kappaOf(cell, light, laserMw);
+export function cellRates(cell: CellLight, light: LightBudget, op: Operating): CellRates {
   const W = cell.outputs.length;
   let worstPerUse = 0;
   let sum = 0;
@@ -156,8 +316,8 @@ export function cellRates(cell: CellLight, light: LightBudget, laserMw: number):
   for (let c = 0; c < cell.cases; c++) {
     let perUse = 0;
     for (let k = 0; k < W; k++) {
-      const g = decisionAt(cell, light, kappa, k, c);
-      const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigmaA));
+      const g = decisionAt(cell, light, op, k, c);
+      const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma));
       perUse += rate;
       if (rate > worstPerDigit[k]!) worstPerDigit[k] = rate;
       if (rate > binding.rate) binding = { k, c, rate };
@@ -170,80 +330,127 @@ export function cellRates(cell: CellLight, light: LightBudget, laserMw: number):
 }
 
 /** One decision in full (for the report: the binding one). */
-export function decisionOf(cell: CellLight, light: LightBudget, laserMw: number, k: number, c: number): Decision {
-  const g = decisionAt(cell, light, kappaOf(cell, light, laserMw), k, c);
-  const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigmaA));
+export function decisionOf(cell: CellLight, light: LightBudget, op: Operating, k: number, c: number): Decision {
+  const g = decisionAt(cell, light, op, k, c);
+  const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma));
   const sides = [g.below, g.above].filter((x): x is number => x !== null);
-  const q = sides.length ? Math.min(...sides) / g.sigmaA : Number.POSITIVE_INFINITY;
+  const q = sides.length ? Math.min(...sides) / g.sigma : Number.POSITIVE_INFINITY;
   return {
     cell: cell.name,
     output: cell.outputs[k]!,
     caseIndex: c,
     inputs: Array.from(cell.inputs.subarray(c * cell.ports, (c + 1) * cell.ports)),
-    level: g.level,
-    powerMw: g.powerMw,
-    below: g.below,
-    above: g.above,
-    sigmaA: g.sigmaA,
+    ...g,
     q,
     rate,
   };
 }
 
-/** The chip's rate per aggregated value at a laser power: Σ over cells of copies × worst rate per use (capped at 1). */
-export function chipRate(cells: CellLight[], light: LightBudget, laserMw: number): number {
+/** The chip's rate per aggregated value: Σ over cells of copies × worst rate per use (capped at 1). */
+export function chipRate(cells: CellLight[], light: LightBudget, op: Operating): number {
   let r = 0;
-  for (const cell of cells) r += cell.copies * cellRates(cell, light, laserMw).worstPerUse;
+  for (const cell of cells) r += cell.copies * cellRates(cell, light, op).worstPerUse;
   return Math.min(1, r);
 }
 
-/** Laser powers searched for a target, mW (1 nW … 10 GW). */
-export const LASER_SEARCH_MW = { lo: 1e-6, hi: 1e13 } as const;
+/** The LO every read is designed with: the one that maximizes its Q (netlist/devices/homodyne.ts). */
+export const designLoMw = (light: LightBudget): number => optimumLoMw(light);
+
+/** Tap powers searched for a target, mW (1 pW … 10 kW). */
+export const TAP_SEARCH_MW = { lo: 1e-9, hi: 1e7 } as const;
 
 /**
- * The least laser power per source (mW, emitted) at which the chip's rate per aggregated value meets
- * `target`, to a relative 0.1 %; null when even LASER_SEARCH_MW.hi does not (a noise floor that
- * grows with the light: RIN).
+ * The least modulator tap (mW) at which the chip's rate per aggregated value meets `target` with
+ * the LOs at `loMw`, to a relative 0.1 %; null when even TAP_SEARCH_MW.hi does not.
  */
-export function laserForTarget(cells: CellLight[], light: LightBudget, target: number): number | null {
-  let lo = Math.log10(LASER_SEARCH_MW.lo);
-  let hi = Math.log10(LASER_SEARCH_MW.hi);
-  if (chipRate(cells, light, 10 ** hi) > target) return null;
-  if (chipRate(cells, light, 10 ** lo) <= target) return 10 ** lo;
+export function tapForTarget(
+  cells: CellLight[],
+  light: LightBudget,
+  target: number,
+  loMw = designLoMw(light),
+  only?: string,
+): number | null {
+  const at = (x: number): number => chipRate(cells, light, { tapMw: 10 ** x, loMw, ...(only === undefined ? {} : { only }) });
+  let lo = Math.log10(TAP_SEARCH_MW.lo);
+  let hi = Math.log10(TAP_SEARCH_MW.hi);
+  if (at(hi) > target) return null;
+  if (at(lo) <= target) return 10 ** lo;
   while (hi - lo > 4e-4) {
     const mid = 0.5 * (lo + hi);
-    if (chipRate(cells, light, 10 ** mid) <= target) hi = mid;
+    if (at(mid) <= target) hi = mid;
     else lo = mid;
   }
   return 10 ** hi;
 }
 
-/** The light sources of the chip at a laser power: every copy's inputs and bias sources. */
-export function sourcesAt(cells: CellLight[], laserMw: number): { count: number; largestMw: number; totalMw: number } {
-  let count = 0;
-  let largestMw = 0;
-  let totalMw = 0;
-  for (const cell of cells) {
-    for (const s of cell.light.sources) {
-      const mw = laserMw * (s.field / cell.light.topField) ** 2;
-      count += cell.copies;
-      totalMw += cell.copies * mw;
-      largestMw = Math.max(largestMw, mw);
-    }
-  }
-  return { count, largestMw, totalMw };
+/** How a chip's light is delivered: split trees of lasers, one family for the modulators' CW, one for the LOs. */
+export interface LightPlan {
+  /** Modulator taps and LO taps on the chip (every copy). */
+  modulators: number;
+  los: number;
+  /** The design's taps, mW: the target's modulator tap plus the design margin, and the LO. */
+  design: Operating;
+  /** Taps one laser of the light budget's power feeds (0: not one). */
+  modulatorsPerSource: number;
+  losPerSource: number;
+  sources: number;
+  laserMw: number;
+  totalMw: number;
+  wallPlugMw: number;
 }
 
-/** The smallest detector level step of a cell relative to its full-scale input field, dB of power (negative). */
-export function smallestStepDb(cell: CellLight): { db: number; output: string } {
+/** The lasers a chip needs to give every tap its design power from lasers of `light.laser.powerMw`. */
+export function lightPlan(cells: CellLight[], light: LightBudget, design: Operating): LightPlan {
+  const modulators = cells.reduce((n, c) => n + c.copies * c.modulators, 0);
+  const los = cells.reduce((n, c) => n + c.copies * c.los, 0);
+  const km = tapsPerSource(light, light.laser.powerMw, design.tapMw);
+  const kl = tapsPerSource(light, light.laser.powerMw, design.loMw);
+  const sources = km > 0 && kl > 0 ? Math.ceil(modulators / km) + Math.ceil(los / kl) : 0;
+  const totalMw = sources * light.laser.powerMw;
+  return {
+    modulators,
+    los,
+    design,
+    modulatorsPerSource: km,
+    losPerSource: kl,
+    sources,
+    laserMw: light.laser.powerMw,
+    totalMw,
+    wallPlugMw: laserElectricalMw(light.laser, totalMw),
+  };
+}
+
+/** The taps every modulator and LO gets when the plan's lasers emit `laserMw` each (its trees as designed). */
+export function operatingAt(light: LightBudget, plan: LightPlan, laserMw: number): Operating {
+  const leaf = (k: number): number =>
+    afterLossMw(laserMw, light.facetLossDb + light.regenerator.splitExcessDb * Math.ceil(Math.log2(Math.max(1, k)))) / Math.max(1, k);
+  return { tapMw: leaf(plan.modulatorsPerSource), loMw: leaf(plan.losPerSource) };
+}
+
+/** The largest power in one of a cell's waveguides at a tap power, mW (the stages' inputs). */
+export function largestStageMw(cell: CellLight, light: LightBudget, tapMw: number): number {
+  // (every stage's light comes from the modulators; the LOs go straight to their balanced pairs)
+  const kap = kappas(cell, light, tapMw);
+  let m = 0;
+  for (const s of cell.light.stages) {
+    const seg = cell.segmentOf.get(s.instance) ?? 0;
+    // An activation's input is the segment before it; everything else is its own segment.
+    m = Math.max(m, s.maxField2 * kap[seg]!);
+  }
+  return m;
+}
+
+/** The smallest output level step of a cell at a tap power: mW at the detector, and dB below the tap. */
+export function smallestStep(cell: CellLight, light: LightBudget, tapMw: number): { mw: number; db: number; output: string } {
   const det = cell.light.detector;
+  const kOut = kappas(cell, light, tapMw)[cell.outputSegment]!;
   let s = 0;
   for (let c = 0; c < cell.cases; c++) s += cell.scale[c]!;
   s /= cell.cases;
-  let best = { db: Number.POSITIVE_INFINITY, output: cell.outputs[0]! };
+  let best = { mw: Number.POSITIVE_INFINITY, db: 0, output: cell.outputs[0]! };
   det.step.forEach((step, k) => {
-    const db = 20 * Math.log10((step * s) / cell.light.topField);
-    if (db < best.db) best = { db, output: cell.outputs[k]! };
+    const mw = kOut * (step * s) ** 2;
+    if (mw < best.mw) best = { mw, db: 10 * Math.log10(mw / tapMw), output: cell.outputs[k]! };
   });
   return best;
 }

@@ -24,7 +24,7 @@ import {
   type EnergyTerm,
   type ShifterName,
 } from "../../netlist/devices/energy.ts";
-import { sourcesAt, type CellLight } from "./budget.ts";
+import type { CellLight } from "./budget.ts";
 
 /** What a chip's energy is counted on, summed over every physical copy of every cell. */
 export interface EnergyParts {
@@ -116,24 +116,23 @@ export function energyParts(
 export function energyBreakdown(
   parts: EnergyParts,
   phases: { phase: number; copies: number }[],
-  cells: CellLight[],
+  lasers: { sources: number; laserMw: number },
   light: LightBudget,
   shifter: ShifterName,
-  laserMw: number,
 ): EnergyBreakdown {
+  const laserMw = lasers.laserMw;
   const t = SHIFTERS[shifter];
   const lane = laneBitRate(light.symbolRateGBd, parts.levels);
   const inRate = parts.ingressLanes * lane;
   const oeo = RX_PJ_PER_BIT.value + TX_PJ_PER_BIT.value;
-  const src = sourcesAt(cells, laserMw);
   const eta = light.laser.wallPlugEfficiency;
   let holdMw = 0;
   for (const p of phases) holdMw += shifterHoldMw(t, [p.phase]) * p.copies;
   const w: [string, number, string][] = [
     [
       "lasers",
-      (src.totalMw / eta) * 1e-3,
-      `${src.count} sources, ${laserMw.toPrecision(3)} mW each at full scale, wall-plug ${eta * 100} % (ASSUMPTION: usual modelling constant)`,
+      ((lasers.sources * laserMw) / eta) * 1e-3,
+      `${lasers.sources} sources of ${laserMw.toPrecision(3)} mW feeding every modulator's and LO's tap, wall-plug ${eta * 100} % (ASSUMPTION: usual modelling constant)`,
     ],
     ["shifters", holdMw * 1e-3, `${parts.shifters} shifters held: ${t.source}`],
     [
@@ -144,7 +143,7 @@ export function energyBreakdown(
     [
       "activations",
       parts.activations * light.symbolRateGBd * 1e9 * ACTIVATION_PJ.value * 1e-12,
-      `${parts.activations} activations × one event per symbol: ${ACTIVATION_PJ.source}`,
+      `${parts.activations} regenerating activations (balanced pair, TIA, MZM driver) × one event per symbol: ${ACTIVATION_PJ.source}`,
     ],
     [
       "regenerations",
@@ -167,15 +166,18 @@ export function energyBreakdown(
   return { laserMw, terms, watts, pjPerBit: pjPerBit(watts, inRate), pjPerOutputBit: pjPerBit(watts, parts.egressLanes * lane) };
 }
 
-/** The energy block of a chip: every shifter technology at both laser powers, and the alternatives. */
+/**
+ * The energy block of a chip: every shifter technology with the lasers judged (`atLaser`) and with
+ * the lasers the target needs (`needed`, null when no tap power meets it), and the alternatives.
+ */
 export function chipEnergy(
   cells: { circuit: Circuit; light: CellLight }[],
   chip: { levels: number; inDigits: number; outDigits: number },
   light: LightBudget,
-  neededMw: number | null,
+  lasers: { sources: number; laserMw: number },
+  needed: { sources: number; laserMw: number } | null,
 ): EnergyResult {
   const { parts, phases } = energyParts(cells, chip);
-  const lights = cells.map((c) => c.light);
   const lane = laneBitRate(light.symbolRateGBd, parts.levels);
   const n = parts.workers;
   return {
@@ -191,8 +193,8 @@ export function chipEnergy(
         SHIFTERS[s],
         phases.map((p) => p.phase),
       ),
-      atNeeded: neededMw === null ? null : energyBreakdown(parts, phases, lights, light, s, neededMw),
-      atLaser: energyBreakdown(parts, phases, lights, light, s, light.laser.powerMw),
+      atNeeded: needed === null ? null : energyBreakdown(parts, phases, needed, light, s),
+      atLaser: energyBreakdown(parts, phases, lasers, light, s),
     })),
     alternatives: [
       { name: "switch ASIC pass", pjPerBit: SWITCH_ASIC_PJ.value, source: SWITCH_ASIC_PJ.source },

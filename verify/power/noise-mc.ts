@@ -1,10 +1,18 @@
-// A Monte-Carlo of receiver noise that checks the analytic error rate of budget.ts: each decision
-// of a cell's input space in turn, its photocurrent R·P plus a Gaussian draw of the receiver's σ at
-// that power, decided between the received levels' power midpoints as the budget places them. It
-// counts wrong digits and the analytic expectation Σ rate over the same decisions.
+// A Monte-Carlo of the reads' noise that checks the analytic error rate of budget.ts without its
+// linearization: each round walks the cell's whole input space again through walk.ts, adding to
+// every activation's read a Gaussian draw of the σ its detector has at that read's power
+// (netlist/devices/homodyne.ts), so every ReLU decides on the noisy value and every later stage
+// carries what it passes; then adds the output detector's own draw and decides each digit against the
+// noiseless reference. It counts wrong digits, and the analytic expectation Σ rate over the same
+// decisions.
 import type { LightBudget } from "../../dsl/technology.ts";
 import { createRng } from "../../math/rng.ts";
-import { decisionOf, kappaOf, type CellLight } from "./budget.ts";
+import { detectDigit } from "../../netlist/models.ts";
+import { homodyneFieldSigma, homodyneNoise, modulatorFullScaleMw } from "../../netlist/devices/homodyne.ts";
+import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import { decisionOf, type CellLight, type Operating } from "./budget.ts";
+import { walkCircuit } from "./walk.ts";
 
 export interface NoiseMonteCarlo {
   decisions: number;
@@ -13,32 +21,47 @@ export interface NoiseMonteCarlo {
   expected: number;
 }
 
-export function noiseMonteCarlo(cell: CellLight, light: LightBudget, laserMw: number, decisions: number, seed: number): NoiseMonteCarlo {
+export function noiseMonteCarlo(
+  circuit: Circuit,
+  cell: CellLight,
+  light: LightBudget,
+  op: Operating,
+  mziLossDb: number,
+  decisions: number,
+  seed: number,
+): NoiseMonteCarlo {
   const rng = createRng(seed);
+  const sim = compileCircuit(circuit, { mziLossDb });
+  const matrices = new Map(sim.stageMatrices.map((s) => [s.instance, s.matrix]));
+  const n = homodyneNoise(light, op.loMw);
+  const fs = modulatorFullScaleMw(light.regenerator, op.tapMw);
+  const kappa = (segment: number): number => fs * cell.segments[segment]!;
+  const layerSegment = new Map(cell.layers.map((l) => [l.instance, l.segment]));
   const det = cell.light.detector;
   const W = cell.outputs.length;
-  const kappa = kappaOf(cell, light, laserMw);
-  const R = light.receiver.responsivityAW;
-  const per = cell.cases * W;
-  // Per decision of the space: the read current, σ, the intended level and the thresholds (A).
-  const plans = Array.from({ length: per }, (_, i) => {
-    const c = Math.floor(i / W);
-    const k = i % W;
-    const d = decisionOf(cell, light, laserMw, k, c);
-    const s = cell.scale[c]!;
-    const levelA = (j: number): number => R * kappa * ((det.offset[k]! + j * det.step[k]!) * s) ** 2 * 1e-3;
-    const thresholds = Array.from({ length: det.levels - 1 }, (_, j) => 0.5 * (levelA(j) + levelA(j + 1)));
-    return { current: R * d.powerMw * 1e-3, sigma: d.sigmaA, level: d.level, thresholds, rate: d.rate };
-  });
+  const kOut = kappa(cell.outputSegment);
+  // The analytic rate of every decision of the space, in the order they are drawn.
+  const rates = new Float64Array(cell.cases * W);
+  for (let c = 0; c < cell.cases; c++) for (let k = 0; k < W; k++) rates[c * W + k] = decisionOf(cell, light, op, k, c).rate;
   let errors = 0;
   let expected = 0;
-  for (let n = 0; n < decisions; n++) {
-    const p = plans[n % per]!;
-    const read = p.current + p.sigma * rng.normal();
-    let level = 0;
-    while (level < p.thresholds.length && read >= p.thresholds[level]!) level++;
-    if (level !== p.level) errors++;
-    expected += p.rate;
+  let drawn = 0;
+  while (drawn < decisions) {
+    const noisy = walkCircuit(circuit, matrices, cell.inputs, cell.cases, (instance, _mode, re) => {
+      const k = kappa(layerSegment.get(instance)!);
+      for (let c = 0; c < re.length; c++) re[c] += (homodyneFieldSigma(n, k * re[c]! * re[c]!) / Math.sqrt(k)) * rng.normal();
+    });
+    for (let c = 0; c < cell.cases && drawn < decisions; c++) {
+      const s = cell.scale[c]!;
+      for (let k = 0; k < W && drawn < decisions; k++) {
+        const y = noisy.detector.modes[k]!.re[c]!;
+        const read = y + (homodyneFieldSigma(n, kOut * y * y) / Math.sqrt(kOut)) * rng.normal();
+        const digit = s > 0 ? detectDigit(read / s, det.step[k]!, det.offset[k]!, det.levels) : 0;
+        if (digit !== cell.digits[c * W + k]) errors++;
+        expected += rates[c * W + k]!;
+        drawn++;
+      }
+    }
   }
-  return { decisions, errors, expected };
+  return { decisions: drawn, errors, expected };
 }

@@ -1,9 +1,12 @@
 // Light through a circuit's top netlist, case by case, for the power budget: every linear stage as
 // the simulator builds its matrix (netlist/sim/simulate.ts, at the technology's MZI loss), every
-// source, activation and detector as docs/reference/netlists.md §4 states them. It keeps what a
-// budget needs and no more: per top-level instance the largest and the weakest lit power at its
-// inputs, and the fields on every input of the detector (the reference row included). Fields are in
-// the circuit's own units: a worker digit d is the field d·amplitude_per_level.
+// source and detector as docs/reference/netlists.md §4 states them, and every activation as the
+// regenerating device of the light budget (netlist/devices/homodyne.ts): it reads Re z against its
+// LO and writes ReLU(Re z) on fresh light, so its output has no imaginary part. It keeps per
+// top-level instance the largest and the weakest lit power at its inputs, every port's field, and
+// the order of the steps, which the noise propagation of budget.ts walks backwards. Fields are in
+// the circuit's own units: a worker digit d is the field d·amplitude_per_level. An optional `noise`
+// adds to every activation's read before it decides (the noise Monte-Carlo).
 import type { CMat } from "../../math/cmat.ts";
 import type { Circuit, Netlist } from "../../netlist/ir.ts";
 import { activationRule, num, pamAmplitude } from "../../netlist/models.ts";
@@ -39,8 +42,22 @@ export interface DetectorLight {
   referenceField: Field | null;
 }
 
+/** One top-level instance in propagation order, with the ports it reads and writes. */
+export interface TraceStep {
+  instance: string;
+  kind: StageLight["kind"] | "terminator";
+  /** Keys of the fields it reads (an upstream output, or "in<j>" for an external input). */
+  reads: string[];
+  /** Keys of the fields it writes. */
+  writes: string[];
+  matrix?: CMat;
+}
+
 export interface CircuitLight {
   stages: StageLight[];
+  steps: TraceStep[];
+  /** Every written field by key, and the external inputs as "in<j>". */
+  fields: Map<string, Field>;
   detector: DetectorLight;
   /** The largest full-scale field of a pam source input, (levels − 1)·amplitude_per_level. */
   topField: number;
@@ -54,7 +71,13 @@ export class PowerWalkError extends Error {}
  * Propagates `cases` rows of `inputs` (cases × input ports, digits) through the top netlist with the
  * given linear stage matrices (by top-level instance name).
  */
-export function walkCircuit(circuit: Circuit, matrices: ReadonlyMap<string, CMat>, inputs: Float64Array, cases: number): CircuitLight {
+export function walkCircuit(
+  circuit: Circuit,
+  matrices: ReadonlyMap<string, CMat>,
+  inputs: Float64Array,
+  cases: number,
+  noise?: (instance: string, mode: number, re: Float64Array) => void,
+): CircuitLight {
   const top: Netlist = circuit.netlists[circuit.top]!;
   const lookup = circuitLookup(circuit);
   const upstream = new Map<string, string>();
@@ -67,25 +90,27 @@ export function walkCircuit(circuit: Circuit, matrices: ReadonlyMap<string, CMat
   const values = new Map<string, Field>();
   const zero = (): Field => ({ re: new Float64Array(cases), im: new Float64Array(cases) });
   const stages: StageLight[] = [];
+  const steps: TraceStep[] = [];
   const sources: CircuitLight["sources"] = [];
   let detector: DetectorLight | null = null;
   let topField = 0;
-  const inputOf = (ref: string): Field => {
+  const keyOf = (ref: string): string => {
     const j = external.get(ref);
-    if (j !== undefined) {
-      const f = zero();
-      for (let c = 0; c < cases; c++) f.re[c] = inputs[c * width + j]!;
-      return f;
-    }
-    const from = upstream.get(ref);
-    return (from && values.get(from)) || zero();
+    return j !== undefined ? `in${j}` : (upstream.get(ref) ?? `dark:${ref}`);
   };
+  for (const j of external.values()) {
+    const f = zero();
+    for (let c = 0; c < cases; c++) f.re[c] = inputs[c * width + j]!;
+    values.set(`in${j}`, f);
+  }
+  const inputOf = (ref: string): Field => values.get(keyOf(ref)) ?? zero();
   for (const name of topologicalOrder(top, lookup)) {
     const inst = top.instances[name]!;
     const r = resolveInstance(name, inst, lookup);
     const spec = r.model ? r.model.ports(inst.settings) : netlistPortSpec(r.netlist, lookup);
     const xs = spec.inputs.map((p) => inputOf(`${name},${p}`));
     const outs = spec.outputs.map((p) => `${name},${p}`);
+    const reads = spec.inputs.map((p) => keyOf(`${name},${p}`));
     const stat = (kind: StageLight["kind"], fields: Field[]): void => {
       let maxField2 = 0;
       let minLitRe2 = Number.POSITIVE_INFINITY;
@@ -114,6 +139,7 @@ export function walkCircuit(circuit: Circuit, matrices: ReadonlyMap<string, CMat
         sources.push({ name: `${name},in${k}`, kind: "input", field: full });
       });
       stat("source", produced);
+      steps.push({ instance: name, kind: "source", reads, writes: outs });
     } else if (comp === "bias_source") {
       const a = num(inst.settings, "amplitude");
       const f = zero();
@@ -121,21 +147,24 @@ export function walkCircuit(circuit: Circuit, matrices: ReadonlyMap<string, CMat
       values.set(outs[0]!, f);
       sources.push({ name, kind: "bias", field: Math.abs(a) });
       stat("bias", [f]);
+      steps.push({ instance: name, kind: "bias", reads, writes: outs });
     } else if (comp === "activation") {
       stat("activation", xs);
+      steps.push({ instance: name, kind: "activation", reads, writes: outs });
       const { leaky, slope } = activationRule(inst.settings);
       xs.forEach((x, k) => {
         const f = zero();
-        for (let c = 0; c < cases; c++) {
-          const on = x.re[c]! > 0;
-          const g = on ? 1 : leaky ? slope : 0;
-          f.re[c] = x.re[c]! * g;
-          f.im[c] = x.im[c]! * g;
+        let read = x.re;
+        if (noise) {
+          read = Float64Array.from(x.re);
+          noise(name, k, read);
         }
+        for (let c = 0; c < cases; c++) f.re[c] = read[c]! * (read[c]! > 0 ? 1 : leaky ? slope : 0);
         values.set(outs[k]!, f);
       });
     } else if (comp === "detector") {
       stat("detector", xs);
+      steps.push({ instance: name, kind: "detector", reads, writes: [] });
       if (detector) throw new PowerWalkError(`circuit "${circuit.name}" has more than one detector`);
       const s = inst.settings;
       const decoded = outs.length;
@@ -154,10 +183,12 @@ export function walkCircuit(circuit: Circuit, matrices: ReadonlyMap<string, CMat
       };
     } else if (comp === "terminator") {
       stat("linear", xs);
+      steps.push({ instance: name, kind: "terminator", reads, writes: [] });
     } else {
       const m = matrices.get(name);
       if (!m) throw new PowerWalkError(`instance "${name}" (${comp}): no stage matrix`);
       stat("linear", xs);
+      steps.push({ instance: name, kind: "linear", reads, writes: outs, matrix: m });
       for (let q = 0; q < m.rows; q++) {
         const f = zero();
         for (let j = 0; j < m.cols; j++) {
@@ -176,5 +207,5 @@ export function walkCircuit(circuit: Circuit, matrices: ReadonlyMap<string, CMat
   }
   if (!detector) throw new PowerWalkError(`circuit "${circuit.name}" has no detector: no decision to budget`);
   if (!(topField > 0)) throw new PowerWalkError(`circuit "${circuit.name}" has no pam_source: no laser to scale the light by`);
-  return { stages, detector, topField, sources };
+  return { stages, steps, fields: values, detector, topField, sources };
 }
