@@ -185,3 +185,23 @@ export interface VerifyMessage {
   line?: number;
   column?: number;
 }
+
+/** The compile's light: the power budget of the emitted cells at the spec's preset (pipeline/compile/light.ts). */
+export interface LightSection {
+  /** The preset whose light budget is used. */
+  preset: string;
+  laserMw: number;
+  /** Lasers of that power the design's taps need (each tap at most one laser's light). */
+  sources: number;
+  ratePerValue: number;
+  target: number;
+  pass: boolean;
+  /** The least modulator tap the target needs, mW (null: none up to 10 kW), and the LO of every read. */
+  neededTapMw: number | null;
+  loMw: number;
+  /** The binding decision in words (verify/power/analyze.ts describeDecision). */
+  binding: string;
+  /** pJ per input bit with thermo-optic shifters: with the lasers judged, and with those the target needs (null: none). */
+  pjPerBit: number;
+  pjPerBitNeeded: number | null;
+}

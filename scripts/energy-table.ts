@@ -27,11 +27,14 @@ for (const dir of dirs) {
   const e = r.energy!;
   const name = basename(resolve(dir));
   for (const t of e.technologies)
-    for (const b of [t.atLaser]) {
+    for (const b of [t.atLaser, t.atNeeded]) {
+      if (!b) continue;
+      const lasers =
+        b === t.atLaser
+          ? `${r.needed.plan.sources} × ${watts(b.laserMw)}${r.pass ? "" : ", target missed"}`
+          : `the ${watts(b.laserMw)} lasers 1e-12 needs`;
       const terms = b.terms.map((x) => pj(x.pjPerBit)).join(" | ");
-      console.log(
-        `| ${name} | OptINC, ${r.needed.plan.sources} × ${watts(b.laserMw)}${r.pass ? "" : ", target missed"} | ${t.shifter} shifters | ${watts(b.watts * 1e3)} | ${pj(b.pjPerBit)} | ${terms} |`,
-      );
+      console.log(`| ${name} | OptINC, ${lasers} | ${t.shifter} shifters | ${watts(b.watts * 1e3)} | ${pj(b.pjPerBit)} | ${terms} |`);
     }
   for (const a of e.alternatives) console.log(`| ${name} | ${a.name} | ${a.source} | — | ${pj(a.pjPerBit)} | | | | | | | |`);
 }

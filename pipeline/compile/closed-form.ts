@@ -13,6 +13,7 @@ import { cellDepths } from "../../aggregate/digit-chip.ts";
 import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
+import { lightSection, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -96,6 +97,7 @@ interface Ctx {
   tolerance: ToleranceResult | null;
   toleranceOmitted: ToleranceOmitted | null;
   decisionBound: DecisionBound | null;
+  light: LightSection | null;
   timing: Record<string, number>;
 }
 
@@ -273,7 +275,18 @@ const EMIT_PASSES: [string, (ctx: Ctx) => void][] = [
 ];
 const STRUCTURE_PASSES = [...BUILD_PASSES, ...EMIT_PASSES];
 
-const PASSES: [string, (ctx: Ctx) => void][] = [...STRUCTURE_PASSES, ["verify", verify], ["compose", compose], ["evaluate", evaluate]];
+/** The power budget of the emitted cells at the preset's light (pipeline/compile/light.ts). */
+function light(ctx: Ctx): void {
+  ctx.light = lightSection(ctx.spec, ctx.steps);
+}
+
+const PASSES: [string, (ctx: Ctx) => void][] = [
+  ...STRUCTURE_PASSES,
+  ["verify", verify],
+  ["compose", compose],
+  ["evaluate", evaluate],
+  ["light", light],
+];
 
 function newCtx(spec: Spec, opts: ClosedFormOptions): Ctx {
   return {
@@ -288,6 +301,7 @@ function newCtx(spec: Spec, opts: ClosedFormOptions): Ctx {
     tolerance: null,
     toleranceOmitted: null,
     decisionBound: null,
+    light: null,
     timing: {},
   };
 }
@@ -339,6 +353,7 @@ export function compileClosedForm(checked: CheckedSpec, opts: ClosedFormOptions 
     tolerance: ctx.tolerance,
     toleranceOmitted: ctx.toleranceOmitted,
     decisionBound: ctx.decisionBound,
+    light: ctx.light,
     timing: ctx.timing,
     structure: opts.structure ?? null,
     depth: ctx.steps.map((s) => Math.max(0, ...cellDepths(s.chip))),

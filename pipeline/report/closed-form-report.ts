@@ -13,7 +13,7 @@ import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
 import type { LossBandCheck } from "../../verify/cells/cell-verify.ts";
 import { checkTarget, type TargetCheck } from "../../verify/tolerance/statistics.ts";
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
-import type { ChipStep, DecisionBound, StructureSearch } from "../types.ts";
+import type { ChipStep, DecisionBound, LightSection, StructureSearch } from "../types.ts";
 
 /** Assumed delay of one O-E-O regeneration (limiting PAM receiver + modulator driver, no DSP). */
 export const OEO_HOP_SECONDS = 1e-9;
@@ -121,6 +121,12 @@ export interface ClosedFormReport {
    * or without the evaluate pass. Each cell's own widest decision is cells[].widestTheta.
    */
   decisionBound: DecisionBound | null;
+  /**
+   * The light of the emitted cells at the spec's preset (verify/power/, every activation a
+   * regenerating homodyne read): lasers judged, error rate per value against 1e-12, the modulator
+   * tap it needs, pJ per input bit; null when the preset has no light budget (`ideal`).
+   */
+  light: LightSection | null;
   /** route = auto: the structures considered and why this one was built (pipeline/compile/structure-search.ts); null under an explicit route. */
   structure: StructureSearch | null;
   trainingEmulation: null;
@@ -177,6 +183,7 @@ export function closedFormReport(a: {
   tolerance: ToleranceResult | null;
   toleranceOmitted: ToleranceOmitted | null;
   decisionBound: DecisionBound | null;
+  light: LightSection | null;
   timing: Record<string, number>;
   structure: StructureSearch | null;
   depth: number[];
@@ -289,6 +296,7 @@ export function closedFormReport(a: {
     tolerance: a.tolerance,
     toleranceOmitted: a.toleranceOmitted,
     decisionBound: a.decisionBound,
+    light: a.light,
     structure: a.structure,
     trainingEmulation: null,
     artifacts: [],

@@ -3,6 +3,9 @@ import type { ClosedFormReport, ToleranceOmitted } from "./closed-form-report.ts
 import { toleranceSummaryLines } from "../../verify/tolerance/summary-line.ts";
 import { targetText, yieldText } from "../../verify/tolerance/statistics.ts";
 import { isIdeal, technologyOf } from "../../dsl/technology.ts";
+import { watts } from "../../verify/power/analyze.ts";
+import { pj } from "../../verify/power/energy.ts";
+import type { LightSection } from "../types.ts";
 
 const pct = (x: number): string => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
 const count = (x: number): string => x.toLocaleString("en-US");
@@ -29,6 +32,7 @@ export function closedFormDigest(r: ClosedFormReport, bold: (s: string) => strin
       : isIdeal(technologyOf(r.spec.technology), { detector: "include" })
         ? `  yield: ${tech} technology, no chips drawn`
         : "  yield: not measured (--no-evaluate); optinc verify <out> measures it",
+    lightLine(r.light),
   ];
 }
 
@@ -57,6 +61,12 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
       : []),
     ...(r.tolerance ? toleranceSummaryLines(r.tolerance) : []),
     ...(r.toleranceOmitted ? [`  tolerance: ${toleranceOmittedText(r.toleranceOmitted)}`] : []),
+    lightLine(r.light),
+    ...(r.light
+      ? [
+          `    at the ${r.light.preset} light: binding decision ${r.light.binding}; LOs ${watts(r.light.loMw)}; with the lasers 1e-12 needs ${r.light.pjPerBitNeeded === null ? "—" : pj(r.light.pjPerBitNeeded)} pJ/bit (optinc verify <out> --power --verbose: the budget)`,
+        ]
+      : []),
   ];
 }
 
@@ -71,4 +81,11 @@ function monitorLine(r: ClosedFormReport): string {
   if (n === 0) return `  calibration monitors: none${r.spec.calibration.monitors === "none" ? " (calibration { monitors = none })" : ""}`;
   const sum = (f: (c: ClosedFormReport["cells"][number]) => number): number => r.cells.reduce((a, c) => a + f(c) * c.copies, 0);
   return `  calibration monitors: ${n} photodiodes on discarded light over ${sum(() => 1)} cell copies (dumps ${sum((c) => c.monitors.dumps)}, fan-in ${sum((c) => c.monitors.fanIn)}), 0 dB added loss`;
+}
+
+/** The summary's light line (≤ 100 characters): lasers, error rate against the target, what it needs, pJ/bit. */
+export function lightLine(l: LightSection | null): string {
+  if (!l) return "  light: ideal technology, no light budget";
+  const need = l.neededTapMw === null ? "no tap ≤ 10 kW meets it" : `needs ${watts(l.neededTapMw)}/modulator`;
+  return `  light: ${l.sources} × ${watts(l.laserMw)}, ${l.ratePerValue.toExponential(1)} errors/value ${l.pass ? "≤" : ">"} ${l.target.toExponential(0)} (${need}); ${pj(l.pjPerBit)} pJ/bit`;
 }

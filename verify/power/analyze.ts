@@ -32,6 +32,8 @@ export interface PowerOptions {
   target: number;
   /** The chip's digits per worker in and out (its chip files): with them the result has an energy block. */
   chip?: { levels: number; inDigits: number; outDigits: number };
+  /** Solve each kind of read's tap alone (`reads`); on by default. */
+  reads?: boolean;
 }
 
 export interface PowerStage {
@@ -94,6 +96,15 @@ function stagesAt(cell: CellLight, light: LightBudget, tapMw: number): PowerStag
   });
 }
 
+/**
+ * The lasers of the budget's power the design's taps need: the plan's when a tap comes from one
+ * laser's tree, else enough lasers combined for every modulator's tap (and the LOs' trees).
+ */
+function neededSources(plan: LightPlan, designTap: number, inChipMw: number): number {
+  if (designTap <= inChipMw) return plan.sources;
+  return plan.modulators * Math.ceil(designTap / inChipMw) + Math.ceil(plan.los / Math.max(1, plan.losPerSource));
+}
+
 /** The budget of the cells of one chip (every closed-form cell netlist of the output directory). */
 export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o: PowerOptions): PowerResult {
   const cells = circuits.map((c) => readCellLight(c.circuit, c.netlist, o.mziLossDb));
@@ -136,7 +147,7 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
   const pass = buildable && ratePerValue <= o.target && largestWaveguideMw <= o.light.maxWaveguideMw;
   const lasers = { sources: plan.sources, laserMw: o.laserMw };
   const names = [...new Set(cells.flatMap((c) => [...c.layers.map((l) => l.instance), c.light.detector.instance]))];
-  const reads = names.map((read) => ({ read, tapMw: tapForTarget(cells, o.light, o.target, loMw, read) }));
+  const reads = o.reads === false ? [] : names.map((read) => ({ read, tapMw: tapForTarget(cells, o.light, o.target, loMw, read) }));
   return {
     light: { source: o.lightSource, ...o.light },
     mziLossDb: o.mziLossDb,
@@ -160,7 +171,7 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
             o.chip,
             o.light,
             lasers,
-            neededTap === null ? null : { sources: plan.sources, laserMw: plan.laserMw },
+            neededTap === null ? null : { sources: neededSources(plan, designTap, inChip), laserMw: plan.laserMw },
           ),
         }
       : {}),
