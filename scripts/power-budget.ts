@@ -4,7 +4,8 @@
 // (foundry) and the best-device (optimistic) light budgets, the binding decision and where its
 // noise comes from, the smallest output step at 25 mW per source; and a noise Monte-Carlo of 10⁶
 // decisions of the cell with the most copies × inputs against its analytic rate, at a tap where
-// that rate is about 1e-3 per decision.
+// that rate is about 1e-3 per decision. Tables: the taps, the taps each kind of read alone needs
+// (product light), the Monte-Carlo.
 //   npx tsx scripts/power-budget.ts <compile-out-dir>…
 import { basename, resolve } from "node:path";
 import type { LightBudget } from "../dsl/technology.ts";
@@ -33,6 +34,7 @@ export function tapAtRate(cell: CellLight, light: LightBudget, rate: number): nu
 }
 
 const rows: string[] = [];
+const readRows: string[] = [];
 const mcRows: string[] = [];
 for (const dir of dirs) {
   const loaded = loadCircuits(resolve(dir), dir);
@@ -51,6 +53,8 @@ for (const dir of dirs) {
   rows.push(
     `| ${name} | ${product.cells.length} (${copies}) | ${product.needed.plan.modulators} + ${product.needed.plan.los} | ${w(product.needed.tapMw)} | ${w(best.needed.tapMw)} | ${describeDecision(product.binding)} | ${watts(s.mw)}, ${s.db.toFixed(1)} dB (${s.cell} ${s.output}) |`,
   );
+  const alone = (read: string): string => w(product.reads.find((x) => x.read === read)?.tapMw ?? null);
+  readRows.push(`| ${name} | ${alone("threshold_relu")} | ${alone("step_relu")} | ${alone("detector")} |`);
   // The noise Monte-Carlo on the cell with the most copies × cases, product light.
   const light = lightBudgetOf("foundry")!;
   const i = loaded
@@ -72,6 +76,10 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
+console.log("");
+console.log("| example | threshold reads alone | step reads alone | output reads alone |");
+console.log("|---|---|---|---|");
+for (const r of readRows) console.log(r);
 console.log("");
 console.log("| example | cell | modulator tap | noisy decisions | wrong | analytic Σ rate | wrong / analytic |");
 console.log("|---|---|---|---|---|---|---|");
