@@ -129,6 +129,17 @@ export interface ActivationStep {
   /** Parameters of the documented transfer function. */
   params: Record<string, number>;
   modes: number;
+  /**
+   * Per mode, the gain of a regenerating read (it writes gain_m · f(z) on fresh light): the next
+   * stage's inputs at their full scale whatever the rows before them (compiler/cells/balance.ts).
+   * Absent: unit gain.
+   */
+  gain?: number[];
+  /**
+   * Per mode, the saturation of a regenerating read's limiting amplifier, in the units of its input
+   * (0: none): above it the mode writes Re z = limit, the phase kept. Applied before `gain`.
+   */
+  limit?: number[];
 }
 
 /**

@@ -197,7 +197,7 @@ export const MODELS: Record<string, Model> = {
   },
   activation: {
     kind: "nonlinear",
-    doc: "per-mode coherent nonlinearity: relu z ↦ z if Re z > 0 else 0; leaky-relu else slope·z",
+    doc: "per-mode coherent nonlinearity: relu z ↦ z if Re z > 0 else 0; leaky-relu else slope·z; then, per mode when set, `limit` (z scaled down to Re z = limit above it) and `gain` (a regenerating read writes its output on fresh light)",
     ports: (s) => multiPorts(int(s, "modes"), int(s, "modes")),
   },
   detector: {
@@ -238,8 +238,57 @@ export function activationRule(s: Settings): { leaky: boolean; slope: number } {
   throw new Error(`activation: unknown function ${JSON.stringify(fn)} (expected "relu" or "leaky-relu")`);
 }
 
-/** Returns an in-place per-mode activation on split re/im arrays. */
+/**
+ * An activation's gain per mode (`gain`, a regenerating read's: it writes gain_m · f(z) on fresh
+ * light), or null for unit gain.
+ */
+export function activationGains(s: Settings): number[] | null {
+  const g = s.gain;
+  if (g === undefined) return null;
+  if (!Array.isArray(g) || g.length !== num(s, "modes") || !g.every((x) => typeof x === "number" && Number.isFinite(x) && x > 0))
+    throw new Error(`activation: gain must list one finite number > 0 per mode, got ${JSON.stringify(g)}`);
+  return g as number[];
+}
+
+/**
+ * An activation's saturation per mode (`limit`, a regenerating read's limiting amplifier: above it
+ * the output stays at Re z = limit, the phase kept), in the units of its input; null for none. A
+ * mode's limit of 0 means none.
+ */
+export function activationLimits(s: Settings): number[] | null {
+  const g = s.limit;
+  if (g === undefined) return null;
+  if (!Array.isArray(g) || g.length !== num(s, "modes") || !g.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0))
+    throw new Error(`activation: limit must list one finite number ≥ 0 per mode (0: none), got ${JSON.stringify(g)}`);
+  return g as number[];
+}
+
+/** A mode's limit and gain on cases [from, to) of one row pair, after the rule (in place). */
+export function limitAndGain(re: Float64Array, im: Float64Array, from: number, to: number, limit: number, gain: number): void {
+  for (let i = from; i < to; i++) {
+    if (limit > 0 && re[i]! > limit) {
+      im[i] = (im[i]! * limit) / re[i]!;
+      re[i] = limit;
+    }
+    re[i] *= gain;
+    im[i] *= gain;
+  }
+}
+
+/** Returns an in-place activation on split re/im arrays whose index i is the mode (limit[i] and gain[i] applied). */
 export function activationFn(s: Settings): (re: Float64Array, im: Float64Array, from: number, to: number) => void {
+  const unit = activationUnitFn(s);
+  const gains = activationGains(s);
+  const limits = activationLimits(s);
+  if (!gains && !limits) return unit;
+  return (re, im, from, to) => {
+    unit(re, im, from, to);
+    for (let i = from; i < to; i++) limitAndGain(re, im, i, i + 1, limits?.[i] ?? 0, gains?.[i] ?? 1);
+  };
+}
+
+/** The activation's rule at unit gain, in place on any range (the caller applies a mode's gain). */
+export function activationUnitFn(s: Settings): (re: Float64Array, im: Float64Array, from: number, to: number) => void {
   const { leaky, slope } = activationRule(s);
   if (!leaky) {
     return (re, im, from, to) => {

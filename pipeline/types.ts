@@ -90,6 +90,12 @@ export interface StructureRow {
    * is at or below the true scale at the target yield. null when not computed.
    */
   tolerance: { scale: number; dies: number; confidence: number } | null;
+  /**
+   * Its light at the spec's preset (pipeline/compile/light.ts): whether the lasers of the preset
+   * give every modulator the tap 1e-12 errors per value needs (with the design margin), and that
+   * tap (null: none up to 10 kW). null when the preset has no light budget.
+   */
+  light: { closes: boolean; tapMw: number | null } | null;
   /** Why it was chosen, passed over, or not tried. */
   note: string;
 }
@@ -201,6 +207,8 @@ export interface LightSection {
   loMw: number;
   /** The binding decision in words (verify/power/analyze.ts describeDecision). */
   binding: string;
+  /** The smallest output level step at the output detector with the lasers judged, mW. */
+  smallestStepMw: number;
   /** pJ per input bit with thermo-optic shifters: with the lasers judged, and with those the target needs (null: none). */
   pjPerBit: number;
   pjPerBitNeeded: number | null;

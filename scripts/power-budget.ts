@@ -12,7 +12,8 @@ import type { LightBudget } from "../dsl/technology.ts";
 import { lightBudgetOf, TECHNOLOGY_PRESETS } from "../dsl/technology-presets.ts";
 import { loadCircuits } from "../verify/circuit/load.ts";
 import { describeDecision, powerBudget, watts } from "../verify/power/analyze.ts";
-import { cellRates, designLoMw, readCellLight, type CellLight } from "../verify/power/budget.ts";
+import { cellRates, readCellLight, type CellLight } from "../verify/power/budget.ts";
+import { designLoMw } from "../verify/power/lasers.ts";
 import { noiseMonteCarlo } from "../verify/power/noise-mc.ts";
 
 const TARGET = 1e-12;
@@ -58,7 +59,7 @@ for (const dir of dirs) {
   // The noise Monte-Carlo on the cell with the most copies × cases, product light.
   const light = lightBudgetOf("foundry")!;
   const i = loaded
-    .map((l, k) => k)
+    .map((_, k) => k)
     .sort((a, b) => {
       const ca = readCellLight(loaded[a]!.circuit, "", 0.1);
       const cb = readCellLight(loaded[b]!.circuit, "", 0.1);

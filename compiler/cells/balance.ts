@@ -108,7 +108,11 @@ export function balanceScales(
   budgets?: LayerBudget[],
   chained?: boolean[],
   referenceRow = false,
+  regenerated?: boolean[],
 ): SparseScales[] {
+  // A regenerated layer's inputs are written at full scale by the activations before it: input j
+  // at its largest value has the source's full-scale amplitude, so its amplitude per unit is fixed.
+  const regen = (l: number): boolean => l > 0 && regenerated?.[l] === true;
   // Node 0 is the source; then per layer its rows (one node for the last layer) and its bias.
   let n = 1;
   const rowNode: number[][] = [];
@@ -133,13 +137,23 @@ export function balanceScales(
     layer.weights.forEach((row, r) =>
       row.forEach((w, j) => {
         if (w === 0) return;
-        const y = j === cols - 1 ? biasNode[l]! : l === 0 ? 0 : rowNode[l - 1]![j]!;
+        const bias = j === cols - 1;
+        const y = regen(l) ? 0 : bias ? biasNode[l]! : l === 0 ? 0 : rowNode[l - 1]![j]!;
+        // Potential of a regenerated input per unit, relative to the source's: full scale over its largest value.
+        const fixed = regen(l) ? Math.log(1 / (bias ? 1 : budgets![l]!.inputMax[j]!) / sourceAmplitude) : 0;
         // Weight of the entry's error: |W|·(largest input)/(row's margin), per unit of 1/|σ|.
         const b = budgets?.[l];
         const weight = b ? (Math.abs(w) * (j === cols - 1 ? 1 : b.inputMax[j]!)) / b.rowMargin[r]! : 1;
         // The replica row of a layer whose next layer reads it as its bias.
         const bright = chained?.[l + 1] === true && r === layer.weights.length - 1 && j === cols - 1;
-        entries.push({ x: rowNode[l]![r]!, y, c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!), w: weight, layer: l, bright });
+        entries.push({
+          x: rowNode[l]![r]!,
+          y,
+          c: Math.log(Math.abs(w)) - Math.log(layer.pathMag[r]![j]!) - fixed,
+          w: weight,
+          layer: l,
+          bright,
+        });
       }),
     );
   });
@@ -209,6 +223,7 @@ export function balanceScales(
       if (!(delta > 1e-12)) return;
       moved = Math.max(moved, delta);
       for (let k = l; k < layers.length; k++) {
+        if (k > l && regen(k)) break;
         for (const node of new Set(rowNode[k])) pot[node]! += delta;
         // A chained bias is the previous layer's row, already moved with it.
         if (k > l && !chained?.[k]) pot[biasNode[k]!]! += delta;
@@ -220,11 +235,13 @@ export function balanceScales(
   const out: SparseScales[] = [];
   layers.forEach((layer, l) => {
     const cols = layer.weights[0]!.length;
-    const inputScale = Array.from({ length: cols - 1 }, (_, j) => (l === 0 ? sourceAmplitude : out[l - 1]!.rowScale[j]!));
+    const inputScale = Array.from({ length: cols - 1 }, (_, j) =>
+      regen(l) ? 1 / budgets![l]!.inputMax[j]! : l === 0 ? sourceAmplitude : out[l - 1]!.rowScale[j]!,
+    );
     out.push({
       inputScale,
       rowScale: rowNode[l]!.map(value),
-      biasAmplitude: value(biasNode[l]!),
+      biasAmplitude: regen(l) ? 1 : value(biasNode[l]!),
       ...(chained?.[l] && l > 0 ? { chained: true } : {}),
     });
   });

@@ -34,6 +34,11 @@ export interface CellCircuitOptions {
    * detector step are scaled to match. Loss-tracking cells need no design loss.
    */
   mziLossDb?: number;
+  /**
+   * Regenerating activations with a gain per mode: every layer after the first reads its inputs at
+   * full scale (balance.ts), so each stage is balanced on its own. Loss-tracking cells only.
+   */
+  regenerate?: boolean;
 }
 
 export interface CellCircuit {
@@ -89,9 +94,17 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
   const pipeline: PipelineStep[] = [source];
   const tracking = (opts.biases ?? "tracking") === "tracking";
   const n = network.layers.length;
-  const { weights, budgets } = tracking
-    ? trackedLayers(network.layers, L)
-    : { weights: network.layers.map((l) => l.weights), budgets: network.layers };
+  const tracked = tracking ? trackedLayers(network.layers, L) : { weights: network.layers.map((l) => l.weights), budgets: network.layers };
+  const { weights } = tracked;
+  // A regenerating read that saturates where its consumers stop changing narrows the range the
+  // next layer is balanced for (the limit itself is set on the activation below).
+  const saturated = (i: number): boolean =>
+    opts.regenerate === true && tracking && network.layers[i]!.relu && !!network.layers[i]!.saturate;
+  const budgets = tracked.budgets.map((b, l) =>
+    l > 0 && saturated(l - 1)
+      ? { ...b, inputMax: b.inputMax.map((m, j) => Math.min(m, network.layers[l - 1]!.saturate![j] ?? Number.POSITIVE_INFINITY)) }
+      : b,
+  );
   const chained = network.layers.map((_, i) => tracking && i > 0);
   // The fan-out trees' common shape: the threshold layer's pairs kept together; in the last layer,
   // whose rows go to the detector, the rows fed by one input after the rows that sum several, so
@@ -101,7 +114,9 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
     ...(i === n - 1 ? { rowRank: oneEntryRowsLast(weights[i]!) } : {}),
   }));
   const equal = network.layers.map((layer, i) => sparseLayout(layer.name, weights[i]!, shapes[i]));
-  const first = balanceScales(equal, perLevel, opts.headroom, budgets, chained, tracking);
+  // A layer reads regenerated inputs when an activation (a regenerating read) comes before it.
+  const regenerated = network.layers.map((_, i) => i > 0 && tracking && opts.regenerate === true && network.layers[i - 1]!.relu === true);
+  const first = balanceScales(equal, perLevel, opts.headroom, budgets, chained, tracking, regenerated);
   // Each fan-out leaf then takes a share of its input's light in proportion to the amplitude its
   // entry passes at that balance: light a dim entry's attenuator would dump goes to the entries
   // near the headroom instead (amplitude, not power: a coupler that splits too unevenly turns its
@@ -112,12 +127,30 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
       share: (r, j) => entrySigma(equal[i]!, first[i]!, r, j) * equal[i]!.pathMag[r]![j]!,
     }),
   );
-  const scales = balanceScales(layouts, perLevel, opts.headroom, budgets, chained, tracking);
+  const scales = balanceScales(layouts, perLevel, opts.headroom, budgets, chained, tracking, regenerated);
   const a = tracking ? 1 : 10 ** (-(opts.mziLossDb ?? 0) / 20);
   network.layers.forEach((layer, i) => {
     pipeline.push(sparseStage(layouts[i]!, tracking ? scales[i]! : { ...scales[i]!, biasSource: scales[i]!.biasAmplitude * a ** i }));
-    if (layer.relu)
-      pipeline.push({ name: `${layer.name}_relu`, role: "activation", function: "relu", params: {}, modes: weights[i]!.length });
+    if (layer.relu) {
+      const rows = weights[i]!.length;
+      const next = scales[i + 1];
+      const gain =
+        regenerated[i + 1] && next
+          ? Array.from({ length: rows }, (_, m) => (m === rows - 1 ? next.biasAmplitude : next.inputScale[m]!) / scales[i]!.rowScale[m]!)
+          : null;
+      // Limits in the read's input units: a row's saturation level times its physical scale.
+      const limit =
+        gain && saturated(i) ? Array.from({ length: rows }, (_, m) => (layer.saturate![m] ?? 0) * scales[i]!.rowScale[m]!) : null;
+      pipeline.push({
+        name: `${layer.name}_relu`,
+        role: "activation",
+        function: "relu",
+        params: {},
+        modes: rows,
+        ...(limit ? { limit } : {}),
+        ...(gain ? { gain } : {}),
+      });
+    }
   });
   const scale = scales[n - 1]!.rowScale[0]!;
   const detector: DetectorStep = tracking

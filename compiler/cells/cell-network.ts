@@ -23,6 +23,11 @@ export interface CellLayer {
    * the threshold layer's pairs (u_i, r_i), which the next layer joins (sparse-stage.ts).
    */
   rowUnit?: number;
+  /**
+   * Per row of a ReLU layer, a level above which no later output changes (null: none): a
+   * regenerating read may saturate there (cell-circuit.ts), so the next layer sees a narrower range.
+   */
+  saturate?: (number | null)[];
   /** Largest value of each input (without the bias), and the error each row can take before a decision fails. */
   inputMax: number[];
   rowMargin: number[];
@@ -46,6 +51,11 @@ export const widestTheta = (n: CellNetwork): number => Math.max(0, ...n.threshol
 export const THRESHOLD_SLOPE = 4;
 /** Step knee c: the step unit is 0 once u_θ ≥ c. */
 export const STEP_KNEE = 0.5;
+/**
+ * Where a threshold row may saturate: midway between the knee c, past which its step unit is 0,
+ * and (s + c)/2, the least value it takes above 0 on an integer v; both margins are (s − c)/4.
+ */
+export const THRESHOLD_SATURATION = (STEP_KNEE + (THRESHOLD_SLOPE + STEP_KNEE) / 2) / 2;
 
 function mostCommon(xs: number[]): number {
   const count = new Map<number, number>();
@@ -132,6 +142,7 @@ export function cellNetwork(cell: Cell, opts: CellNetworkOptions = { form: "step
     ],
     relu: true,
     rowUnit: 2,
+    saturate: [...thresholds.flatMap(() => [THRESHOLD_SATURATION, null]), ...(needV ? [null] : [])],
     inputMax: [vmax],
     rowMargin: [...thresholds.flatMap((_, i) => [stepMargin, 0.5 / jumpMax[i]!]), ...(needV ? [vMargin] : [])],
   });

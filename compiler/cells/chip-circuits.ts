@@ -15,6 +15,8 @@ export interface CellDesign {
   cell: Cell;
   network: CellNetwork;
   table: PhaseTable;
+  /** The same cell with regenerating activations (cell-circuit.ts `regenerate`), when asked for: the compile keeps the one whose light closes better. */
+  regenerated?: PhaseTable;
 }
 
 /** What makes two cells the same circuit: ports (weights, ranges, grouping), bias and tables. */
@@ -36,6 +38,8 @@ export interface ChipCircuitOptions {
   headroom: number;
   /** Nominal insertion loss per MZI the design compensates (dB). */
   mziLossDb?: number;
+  /** Build each design's regenerated alternative too (`CellDesign.regenerated`). */
+  alternatives?: boolean;
 }
 
 export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDesign[] {
@@ -44,8 +48,10 @@ export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDes
     const key = functionKey(cell);
     const known = byKey.get(key);
     if (known) return void known.instances.push(i);
-    const { network, table } = cellCircuit(cell, { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0 });
-    byKey.set(key, { name: cell.name, instances: [i], cell, network, table });
+    const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0 };
+    const { network, table } = cellCircuit(cell, base);
+    const regenerated = opts.alternatives ? cellCircuit(cell, { ...base, regenerate: true }).table : undefined;
+    byKey.set(key, { name: cell.name, instances: [i], cell, network, table, ...(regenerated ? { regenerated } : {}) });
   });
   return [...byKey.values()];
 }

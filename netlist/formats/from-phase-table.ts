@@ -84,7 +84,16 @@ function stepInstance(
     }
     case "activation":
       return {
-        instance: { component: "activation", settings: { ...step.params, function: step.function, modes: step.modes } },
+        instance: {
+          component: "activation",
+          settings: {
+            ...step.params,
+            function: step.function,
+            modes: step.modes,
+            ...(step.limit ? { limit: step.limit } : {}),
+            ...(step.gain ? { gain: step.gain } : {}),
+          },
+        },
         inputs: step.modes,
         outputs: step.modes,
       };

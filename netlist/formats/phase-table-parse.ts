@@ -152,7 +152,15 @@ function checkStep(c: Checker, v: unknown, path: string): void {
     c.str(s.function, `${path}.function`, ["relu", "leaky-relu"]);
     const p = c.obj(s.params, `${path}.params`);
     for (const k of Object.keys(p)) c.num(p[k], `${path}.params.${k}`);
-    c.int(s.modes, `${path}.modes`, 1);
+    const modes = c.int(s.modes, `${path}.modes`, 1);
+    if (s.gain !== undefined)
+      c.arr(s.gain, `${path}.gain`, modes).forEach((g, i) => {
+        if (!(c.num(g, `${path}.gain[${i}]`) > 0)) c.fail(`${path}.gain[${i}]`, "a gain must be > 0");
+      });
+    if (s.limit !== undefined)
+      c.arr(s.limit, `${path}.limit`, modes).forEach((g, i) => {
+        if (!(c.num(g, `${path}.limit[${i}]`) >= 0)) c.fail(`${path}.limit[${i}]`, "a limit must be ≥ 0 (0: none)");
+      });
   } else {
     c.int(s.levels, `${path}.levels`, 1);
     const modes = c.int(s.modes, `${path}.modes`, 1);

@@ -9,7 +9,7 @@
 // stage; the WASM kernel (math/gemm-wasm.ts) keeps that order and separate IEEE multiplies and adds.
 import { createGemm, EPILOGUE, type GemmKernels } from "../../math/gemm-wasm.ts";
 import { NORMAL_BOUND, type Rng } from "../../math/rng.ts";
-import { detectDigit, ratioScale } from "../models.ts";
+import { detectDigit, limitAndGain, ratioScale } from "../models.ts";
 import { ceil4, type Detector, type EngineResult, type Plan } from "./plan.ts";
 
 // One memory per thread, shared by every plan; `resident` is the plan whose matrices it holds.
@@ -92,14 +92,18 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
         f.copyWithin(row(op.to.re), row(op.from.re), row(op.from.re + op.modes));
         f.copyWithin(row(op.to.im), row(op.from.im), row(op.from.im + op.modes));
         k.act(row(op.to.re) * 8, row(op.to.im) * 8, op.modes * B * 8, op.rule.slope, op.rule.leaky ? 1 : 0);
+        if (op.gains || op.limits)
+          for (let m = 0; m < op.modes; m++)
+            limitAndGain(view(op.to.re + m), view(op.to.im + m), 0, n, op.limits?.[m] ?? 0, op.gains?.[m] ?? 1);
       } else if (op.kind === "activation") {
-        for (const [x, y] of op.pairs) {
+        op.pairs.forEach(([x, y], m) => {
           if (x) f.copyWithin(row(y.re), row(x.re), row(x.re) + n);
           else f.fill(0, row(y.re), row(y.re) + n);
           if (x && x.im >= 0) f.copyWithin(row(y.im), row(x.im), row(x.im) + n);
           else f.fill(0, row(y.im), row(y.im) + n);
           op.fn(view(y.re), view(y.im), 0, n);
-        }
+          if (op.gains || op.limits) limitAndGain(view(y.re), view(y.im), 0, n, op.limits?.[m] ?? 0, op.gains?.[m] ?? 1);
+        });
       } else if (op.kind === "ratio") {
         // Ratiometric detection: every decoded field relative to the reference row (models.ts).
         const r0 = op.ref.re >= 0 ? row(op.ref.re) : -1;

@@ -5,7 +5,7 @@
 // real form [[Mr, −Mi], [Mi, Mr]] of the stage matrix (only [[Mr], [Mi]] when every input is real).
 import type { CMat } from "../../math/cmat.ts";
 import type { Netlist } from "../ir.ts";
-import { pamAmplitude, type activationFn, type Model } from "../models.ts";
+import { pamAmplitude, type activationUnitFn, type Model } from "../models.ts";
 import { splitRef, type PortSpec } from "../ports.ts";
 
 /** Detector response of a die: measured = gain · field + offset, per detector input mode. */
@@ -18,7 +18,16 @@ export type Step =
   | { kind: "linear"; name: string; spec: PortSpec; matrix: CMat }
   | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
   | { kind: "bias"; name: string; spec: PortSpec; amplitude: number }
-  | { kind: "activation"; name: string; spec: PortSpec; fn: ReturnType<typeof activationFn>; rule: { leaky: boolean; slope: number } }
+  | {
+      kind: "activation";
+      name: string;
+      spec: PortSpec;
+      /** The rule at unit gain; `gains` per mode after it (null: unit). */
+      fn: ReturnType<typeof activationUnitFn>;
+      rule: { leaky: boolean; slope: number };
+      gains: number[] | null;
+      limits: number[] | null;
+    }
   | {
       kind: "detector";
       name: string;
@@ -60,8 +69,22 @@ export type Op =
       a: Float64Array;
       aOff: number;
     }
-  | { kind: "activation"; pairs: [Rows | null, Rows][]; fn: ReturnType<typeof activationFn> }
-  | { kind: "activation-block"; from: Rows; to: Rows; modes: number; rule: { leaky: boolean; slope: number } }
+  | {
+      kind: "activation";
+      pairs: [Rows | null, Rows][];
+      fn: ReturnType<typeof activationUnitFn>;
+      gains: number[] | null;
+      limits: number[] | null;
+    }
+  | {
+      kind: "activation-block";
+      from: Rows;
+      to: Rows;
+      modes: number;
+      rule: { leaky: boolean; slope: number };
+      gains: number[] | null;
+      limits: number[] | null;
+    }
   | { kind: "ratio"; ref: Rows; rows: (Rows | null)[]; reference: number }
   | { kind: "digits"; det: Detector; rows: number[] };
 
@@ -235,8 +258,16 @@ export function planSteps(top: Netlist, steps: Step[], inputPorts: string[]): Pl
       const contiguous = (rs: (Rows | null)[]): boolean =>
         rs.every((r, k) => r !== null && r.im >= 0 && r.re === rs[0]!.re + k && r.im === rs[0]!.im + k);
       if (ys.length > 0 && contiguous(xs) && contiguous(ys))
-        ops.push({ kind: "activation-block", from: xs[0]!, to: ys[0]!, modes: ys.length, rule: st.rule });
-      else ops.push({ kind: "activation", pairs: ys.map((y, k) => [xs[k] ?? null, y]), fn: st.fn });
+        ops.push({
+          kind: "activation-block",
+          from: xs[0]!,
+          to: ys[0]!,
+          modes: ys.length,
+          rule: st.rule,
+          gains: st.gains,
+          limits: st.limits,
+        });
+      else ops.push({ kind: "activation", pairs: ys.map((y, k) => [xs[k] ?? null, y]), fn: st.fn, gains: st.gains, limits: st.limits });
     } else {
       const readout = st.reference !== null ? xs.slice(0, -1) : xs;
       detector = { readout, step: st.step, offset: st.offset, levels: st.levels, response: st.response };

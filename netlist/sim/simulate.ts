@@ -8,7 +8,15 @@
 import type { CMat } from "../../math/cmat.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Circuit } from "../ir.ts";
-import { activationFn, activationRule, detectorReference, detectorThresholds, num } from "../models.ts";
+import {
+  activationGains,
+  activationLimits,
+  activationRule,
+  activationUnitFn,
+  detectorReference,
+  detectorThresholds,
+  num,
+} from "../models.ts";
 import { applyDie, circuitLookup, drawDie, linearParts, type Die, type LinearPart } from "../die/die.ts";
 import { dieLevels, isIdeal, validateTechnology, type Technology } from "../../dsl/technology.ts";
 import { netlistPortSpec, resolveInstance, topologicalOrder, transferMatrix } from "./propagate.ts";
@@ -101,7 +109,15 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
       } else if (inst.component === "bias_source") {
         steps.push({ kind: "bias", name, spec, amplitude: num(inst.settings, "amplitude") });
       } else if (inst.component === "activation") {
-        steps.push({ kind: "activation", name, spec, fn: activationFn(inst.settings), rule: activationRule(inst.settings) });
+        steps.push({
+          kind: "activation",
+          name,
+          spec,
+          fn: activationUnitFn(inst.settings),
+          rule: activationRule(inst.settings),
+          gains: activationGains(inst.settings),
+          limits: activationLimits(inst.settings),
+        });
       } else if (inst.component === "detector") {
         const s = inst.settings;
         const { step, offset } = detectorThresholds(s, spec.outputs.length);

@@ -13,7 +13,7 @@ import { cellDepths } from "../../aggregate/digit-chip.ts";
 import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
-import { lightSection, type LightSection } from "./light.ts";
+import { lighterTable, lightBudgetOfSpec, lightSection, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -120,35 +120,62 @@ function plan(ctx: Ctx): void {
 }
 
 function build(ctx: Ctx): void {
-  for (const step of ctx.steps)
+  const light = lightBudgetOfSpec(ctx.spec);
+  for (const step of ctx.steps) {
     step.designs = chipCircuits(step.chip, {
       levels: innerLevelsOf(ctx.spec),
       headroom: CELL_HEADROOM,
       mziLossDb: ctx.spec.technology.mziLossDb,
+      alternatives: light !== null,
     });
+  }
+  // Under a light budget every activation is a regenerating read, and its gains are a design
+  // choice: the chip's cells take their regenerated form when every cell closes the light budget
+  // with it (pipeline/compile/light.ts); otherwise the chip misses it either way, and every cell
+  // keeps the scales balanced for component errors across the whole cell.
+  if (!light) return;
+  const picks = ctx.steps.map((step) =>
+    step.designs.map((d) => {
+      if (!d.regenerated) return false;
+      const { regenerated, ...passive } = d;
+      return (
+        lighterTable(light, ctx.spec.technology.mziLossDb, [
+          cellAsCircuit(ctx, step, passive),
+          cellAsCircuit(ctx, step, { ...passive, table: regenerated }),
+        ]) === 1
+      );
+    }),
+  );
+  const all = picks.every((p) => p.every(Boolean));
+  ctx.steps.forEach((step) => {
+    step.designs = step.designs.map(({ regenerated, ...passive }) => (all && regenerated ? { ...passive, table: regenerated } : passive));
+  });
+}
+
+/** A cell design as a circuit (from its phase table) with the info its files carry. */
+function cellAsCircuit(ctx: Ctx, step: ChipStep, d: CellDesign): Circuit {
+  const { spec } = ctx;
+  const stem = designStem(step, d);
+  const circuit = circuitFromPhaseTable(d.table, stem);
+  circuit.info = {
+    ...circuit.info,
+    spec_name: spec.name,
+    rounding: spec.rounding,
+    route: "closed-form",
+    chip: `${step.stem}.chip.json`,
+    ...(step.level !== null ? { cascade_level: step.level, cascade_units: step.count } : {}),
+    ...writeCellInfo(d, step.chip),
+    // Physical copies: the cell's copies on one chip times the units of its cascade level.
+    cell_instances: d.instances.length * step.count,
+  };
+  return circuit;
 }
 
 /** Each cell design as a circuit (from its phase table) with the info its files carry. */
 function circuits(ctx: Ctx): void {
-  const { spec } = ctx;
   for (const step of ctx.steps) {
     step.built = new Map();
-    for (const d of step.designs) {
-      const stem = designStem(step, d);
-      const circuit = circuitFromPhaseTable(d.table, stem);
-      circuit.info = {
-        ...circuit.info,
-        spec_name: spec.name,
-        rounding: spec.rounding,
-        route: "closed-form",
-        chip: `${step.stem}.chip.json`,
-        ...(step.level !== null ? { cascade_level: step.level, cascade_units: step.count } : {}),
-        ...writeCellInfo(d, step.chip),
-        // Physical copies: the cell's copies on one chip times the units of its cascade level.
-        cell_instances: d.instances.length * step.count,
-      };
-      step.built.set(stem, circuit);
-    }
+    for (const d of step.designs) step.built.set(designStem(step, d), cellAsCircuit(ctx, step, d));
   }
 }
 

@@ -18,6 +18,7 @@ import { checkTarget, percent as pct, STATED_CONFIDENCE, toleranceConfidence, yi
 import { clopperPearson } from "../../math/binomial.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import { decisionBound } from "./decision-bound.ts";
+import { structureLight } from "./light.ts";
 
 /** Largest cascade radix tried: wider units only approach the flat unit. */
 export const MAX_CASCADE_RADIX = 8;
@@ -79,6 +80,7 @@ interface Candidate {
   steps: ChipStep[];
   cost: StructureCost;
   trials: ChipTrials | null;
+  light: StructureRow["light"];
 }
 
 const byCost = (a: Candidate, b: Candidate): number => a.cost.mzi - b.cost.mzi || a.cost.oeoOnCriticalPath - b.cost.oeoOnCriticalPath;
@@ -96,6 +98,15 @@ export interface SearchOptions {
   checkBudget?: number | undefined;
 }
 
+/** The chosen row's light in the search's reason: closed (and its tap), or that no structure closes it. */
+function lightText(r: StructureRow, rows: StructureRow[]): string {
+  if (!r.light) return "";
+  if (r.light.closes) return `that closes its light budget (${formatTap(r.light.tapMw!)} per modulator) and `;
+  return rows.some((x) => x.light?.closes) ? "" : "; none closes its light budget";
+}
+
+const formatTap = (mw: number): string => (mw >= 1 ? `${mw.toPrecision(3)} mW` : `${(mw * 1e3).toPrecision(3)} µW`);
+
 export function searchStructures(checked: CheckedSpec, o: SearchOptions): SearchOutcome {
   const spec = checked.spec;
   const tech = technologyOf(spec.technology);
@@ -107,9 +118,11 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       o.onCandidate?.(structureLabel(structure));
       const s = specFor(spec, structure);
       const built = closedFormStructure(s);
-      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps, conversionCost(s)), trials: null };
+      const light = structureLight(s, built.steps, (st) => st.built!);
+      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps, conversionCost(s)), trials: null, light };
     })
-    .sort(byCost);
+    // Under a light budget the structures that close it come first, each group in cost order.
+    .sort((a, b) => Number(!a.light?.closes) - Number(!b.light?.closes) || byCost(a, b));
   const budget = o.checkBudget ?? SEARCH_CHECK_BUDGET;
   const over = (c: Candidate): boolean => !ideal && c.cost.checkCases > budget;
   // The technology's decision bound for each cell base: a candidate that decides at or past the
@@ -134,6 +147,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     cost: c.cost,
     yield: null,
     tolerance: null,
+    light: c.light,
     note: "",
   }));
   // Within the check budget first, each group in cost order: the chosen is the cheapest within it
@@ -214,7 +228,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     if (skipped) r.note = "chosen: the cheapest within the check budget that meets the target";
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
-      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}`;
+      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightText(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightText(r, rows)}`;
   } else if (rows.every((r) => !r.yield)) {
     reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {

@@ -17,7 +17,7 @@ const count = (x: number): string => x.toLocaleString("en-US");
  */
 export function closedFormDigest(r: ClosedFormReport, bold: (s: string) => string): string[] {
   const h = r.hardware;
-  const built = r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells";
+  const built = `${r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells"}${r.conversion ? `, PAM-${r.conversion.innerLevels} inside` : ""}`;
   const copies = r.cells.reduce((a, c) => a + c.copies, 0);
   const exactCells = r.cells.filter((c) => c.exact === c.cases && c.lossBand.exact === c.cases).length;
   const band = r.cells[0]?.lossBand;

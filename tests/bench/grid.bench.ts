@@ -6,8 +6,10 @@
 // this checkout), `optinc --json compile spec -o dir`, as a user runs it: the search, the full
 // compile of the chosen structure, every file written. The table gives the wall time (target
 // ≤ 60 s for N ≤ 64 and ≤ 300 s for N ≤ 256 on the 2-core machine) and the CPU time of every thread
-// (GNU time), what was built or why the spec was refused, the MZIs, and the yield as k/n. A
-// structure is built only when it is exact on its emitted netlists (report.ok).
+// (GNU time), what was built or why the spec was refused, the MZIs, the yield as k/n, and the
+// light of report.json (`light`, every activation a regenerating read): the 25 mW lasers the taps
+// need, the error rate per value they give, the modulator tap 1e-12 needs and the smallest output
+// step. A structure is built only when it is exact on its emitted netlists (report.ok).
 // OPTINC_GRID=quick runs the first five rows.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +22,7 @@ import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.
 import { bestRow } from "../../pipeline/compile/structure-search.ts";
 import type { StructureSearch } from "../../pipeline/types.ts";
 import { yieldText } from "../../verify/tolerance/statistics.ts";
+import { watts } from "../../verify/power/analyze.ts";
 import type { BenchModule } from "./run.ts";
 
 /** Wall-time target of one compile: 60 s up to 64 workers, 300 s up to 256. */
@@ -135,6 +138,7 @@ export function runGridSpec(g: GridSpec): string[] {
     let outcome: string;
     let mzi = "—";
     let yieldCol = "—";
+    let light = ["—", "—", "—", "—"];
     if (env.result?.report) {
       const rep = env.result.report;
       if (rep.route !== "closed-form") throw new Error("route = auto built a trained design");
@@ -142,6 +146,14 @@ export function runGridSpec(g: GridSpec): string[] {
       outcome = `${s.rows[s.chosen!]!.label}${rep.ok ? "" : " NOT EXACT"}`;
       mzi = String(rep.hardware.mzi);
       yieldCol = rep.yield ? yieldText(rep.yield.passing, rep.yield.trials) : "ideal";
+      const l = rep.light;
+      if (l)
+        light = [
+          `${l.sources} × ${watts(l.laserMw)}`,
+          `${l.ratePerValue.toExponential(1)}${l.pass ? "" : " (missed)"}`,
+          l.neededTapMw === null ? "none ≤ 10 kW" : watts(l.neededTapMw),
+          watts(l.smallestStepMw),
+        ];
     } else if (env.result?.refused && env.result.structure) {
       const best = env.result.structure.rows[bestRow(env.result.structure.rows)]!;
       outcome = `refused (best: ${best.label})`;
@@ -161,6 +173,7 @@ export function runGridSpec(g: GridSpec): string[] {
       yieldCol,
       `${seconds.toFixed(1)}${seconds > timeTargetSeconds(g.workers) ? " (over)" : ""}`,
       cpuLine ? (Number(cpuLine[1]) + Number(cpuLine[2])).toFixed(1) : "—",
+      ...light,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -185,7 +198,21 @@ export const bench: BenchModule = {
     return [
       {
         title: "route = auto over the grid (calibrated, target 99 % yield at 95 % confidence)",
-        columns: ["workers", "bits", "levels", "rounding", "built", "MZIs", "yield k/n (95% CI)", "compile s", "CPU s (all threads)"],
+        columns: [
+          "workers",
+          "bits",
+          "levels",
+          "rounding",
+          "built",
+          "MZIs",
+          "yield k/n (95% CI)",
+          "compile s",
+          "CPU s (all threads)",
+          "lasers",
+          "errors per value",
+          "tap for 1e-12",
+          "smallest output step",
+        ],
         rows,
         notes: [
           `${rows.length} specs: refused ${refused}, over their time target ${over}; worst compile time ${worst.toFixed(1)} s (targets ≤ 60 s for N ≤ 64, ≤ 300 s for N ≤ 256); refused rows name the best structure, its MZIs and yield`,

@@ -225,7 +225,8 @@ describe("leaf transfer matrices", () => {
       combiner: "n → 1 tree of 50:50 couplers: out0 = Σ in_k / √n for in-phase inputs",
       bias_source: "constant optical source of real amplitude `amplitude` on out0",
       pam_source: "PAM modulator array: electrical digit d on in<k> → amplitude d·amplitude_per_level on out<k>",
-      activation: "per-mode coherent nonlinearity: relu z ↦ z if Re z > 0 else 0; leaky-relu else slope·z",
+      activation:
+        "per-mode coherent nonlinearity: relu z ↦ z if Re z > 0 else 0; leaky-relu else slope·z; then, per mode when set, `limit` (z scaled down to Re z = limit above it) and `gain` (a regenerating read writes its output on fresh light)",
       detector:
         "homodyne Re(field) + threshold decoding: clamp(round((Re y − offset)/step), 0, levels−1); step and offset per mode when lists; with `reference`, one more input (last) and Re y scaled by reference/Re y_ref first",
     });

@@ -2,22 +2,8 @@
 // the laser power its target needs, and the result as --json and as text (budget.ts has the model).
 import type { LightBudget } from "../../dsl/technology.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import {
-  cellRates,
-  chipRate,
-  decisionOf,
-  designLoMw,
-  largestStageMw,
-  lightPlan,
-  operatingAt,
-  readCellLight,
-  smallestStep,
-  tapForTarget,
-  type CellLight,
-  type Decision,
-  type LightPlan,
-  type Operating,
-} from "./budget.ts";
+import { cellRates, chipRate, decisionOf, readCellLight, type CellLight, type Decision, type Operating } from "./budget.ts";
+import { designLoMw, largestStageMw, lightPlan, operatingAt, smallestStep, tapForTarget, type LightPlan } from "./lasers.ts";
 import { chipEnergy, pj, type EnergyResult } from "./energy.ts";
 
 export interface PowerOptions {
@@ -264,7 +250,8 @@ export function energyLines(e: EnergyResult): string[] {
   ];
   for (const t of e.technologies)
     for (const b of [t.atLaser, t.atNeeded]) {
-      if (!b) continue;
+      // The lasers the target needs are often the ones judged: one line then.
+      if (!b || (b === t.atNeeded && b.watts === t.atLaser.watts)) continue;
       lines.push(
         `      ${t.shifter} at ${watts(b.laserMw)}/source: ${pj(b.pjPerBit)} pJ/bit (${watts(b.watts * 1e3)}): ${b.terms.map((x) => `${x.term} ${pj(x.pjPerBit)}`).join(", ")}`,
       );

@@ -51,6 +51,10 @@ export interface TraceStep {
   /** Keys of the fields it writes. */
   writes: string[];
   matrix?: CMat;
+  /** An activation's gain per mode (1 each without one). */
+  gains?: number[];
+  /** An activation's limit per mode in its input's units (0: none). */
+  limits?: number[];
 }
 
 export interface CircuitLight {
@@ -150,16 +154,23 @@ export function walkCircuit(
       steps.push({ instance: name, kind: "bias", reads, writes: outs });
     } else if (comp === "activation") {
       stat("activation", xs);
-      steps.push({ instance: name, kind: "activation", reads, writes: outs });
       const { leaky, slope } = activationRule(inst.settings);
+      const gains = Array.isArray(inst.settings.gain) ? (inst.settings.gain as number[]) : null;
+      const limits = Array.isArray(inst.settings.limit) ? (inst.settings.limit as number[]) : null;
+      steps.push({ instance: name, kind: "activation", reads, writes: outs, ...(gains ? { gains } : {}), ...(limits ? { limits } : {}) });
       xs.forEach((x, k) => {
         const f = zero();
+        const gk = gains ? gains[k]! : 1;
+        const lk = limits ? limits[k]! : 0;
         let read = x.re;
         if (noise) {
           read = Float64Array.from(x.re);
           noise(name, k, read);
         }
-        for (let c = 0; c < cases; c++) f.re[c] = read[c]! * (read[c]! > 0 ? 1 : leaky ? slope : 0);
+        for (let c = 0; c < cases; c++) {
+          const r = read[c]! * (read[c]! > 0 ? 1 : leaky ? slope : 0);
+          f.re[c] = gk * (lk > 0 && r > lk ? lk : r);
+        }
         values.set(outs[k]!, f);
       });
     } else if (comp === "detector") {

@@ -15,7 +15,8 @@ import { lightBudgetOf } from "../../../dsl/technology-presets.ts";
 import { readNetlistJson, writeNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { loadCircuits } from "../../../verify/circuit/load.ts";
 import { describeDecision, powerBudget } from "../../../verify/power/analyze.ts";
-import { cellRates, chipRate, designLoMw, readCellLight, tapForTarget } from "../../../verify/power/budget.ts";
+import { cellRates, chipRate, readCellLight } from "../../../verify/power/budget.ts";
+import { designLoMw, tapForTarget } from "../../../verify/power/lasers.ts";
 import { noiseMonteCarlo } from "../../../verify/power/noise-mc.ts";
 import { memoryIo } from "../../helpers/io.ts";
 import { referenceSimulatorSource } from "../../netlist/reference-source.ts";
@@ -54,7 +55,7 @@ describe("optinc verify --power", async () => {
   });
 
   it("the analytic rate agrees with a noise Monte-Carlo of 10⁶ decisions within a factor 2 where it is ≥ 1e-4", () => {
-    const i = cells.map((c, k) => k).sort((a, b) => cells[b]!.cases - cells[a]!.cases)[0]!;
+    const i = cells.map((_, k) => k).sort((a, b) => cells[b]!.cases - cells[a]!.cases)[0]!;
     const cell = cells[i]!;
     // Scale the tap down until the mean rate per decision is about 1e-3.
     let tapMw = needed;

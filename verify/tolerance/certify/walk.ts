@@ -110,6 +110,9 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
     else if (inst.component === "activation") {
       const fn = inst.settings.function;
       if (fn !== "relu" && fn !== "leaky-relu") throw new CertifyUnsupported(`activation "${name}": function ${String(fn)}`);
+      // A regenerating read's gains scale its outputs and their errors; the bounds here assume unit gain.
+      if (inst.settings.gain !== undefined || inst.settings.limit !== undefined)
+        throw new CertifyUnsupported(`activation "${name}": gains or limits of a regenerating read`);
       steps.push({ ...wiring, kind: "activation", slope: fn === "relu" ? 0 : num(inst.settings, "slope") });
     } else if (inst.component === "detector") {
       if (readout) throw new CertifyUnsupported("more than one detector");
