@@ -130,9 +130,9 @@ function build(ctx: Ctx): void {
     });
   }
   // Under a light budget every activation is a regenerating read, and its gains are a design
-  // choice: the chip's cells take their regenerated form when every cell closes the light budget
-  // with it (pipeline/compile/light.ts); otherwise the chip misses it either way, and every cell
-  // keeps the scales balanced for component errors across the whole cell.
+  // choice: the chip's cells take their regenerated form when every cell needs less light with it
+  // and no more than one laser gives (pipeline/compile/light.ts); otherwise every cell keeps the
+  // scales balanced for component errors across the whole cell.
   if (!light) return;
   const picks = ctx.steps.map((step) =>
     step.designs.map((d) => {

@@ -25,15 +25,14 @@ export function lightBudgetOfSpec(spec: Spec): LightBudget | null {
 
 /**
  * Of a cell's two circuits (without and with regenerating gains), the index of the one to build:
- * the second only when its light closes (its modulator tap for 1e-12 errors per use, plus the design
- * margin, within one laser's light) and needs less than the first's. A cell that closes neither way
- * keeps the first, whose scales are balanced for component errors across the whole cell.
+ * the second only when its modulator tap for 1e-12 errors per use fits in one laser's light and is
+ * less than the first's. A cell that needs more than a laser either way keeps the first, whose
+ * scales are balanced for component errors across the whole cell.
  */
 export function lighterTable(light: LightBudget, mziLossDb: number, circuits: [Circuit, Circuit]): 0 | 1 {
   const [a, b] = circuits.map((c) => tapForTarget([{ ...readCellLight(c, c.name, mziLossDb), copies: 1 }], light, COMPILE_ERROR_TARGET));
   const inChip = light.laser.powerMw * 10 ** (-light.facetLossDb / 10);
-  const closes = b !== null && b! * 10 ** (light.regenerator.designMarginDb / 10) <= inChip;
-  return closes && (a === null || b! < a!) ? 1 : 0;
+  return b !== null && b! <= inChip && (a === null || b! < a!) ? 1 : 0;
 }
 
 /** Whether a structure's built cells close the light budget, and the modulator tap they need. */

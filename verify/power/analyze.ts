@@ -128,9 +128,7 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
     o.laserMw * 10 ** (-o.light.facetLossDb / 10),
     ...cells.map((c) => largestStageMw(c, o.light, op.tapMw)),
   );
-  // A design tap above one laser's light cannot be built, whatever the rate at the tap it gets.
-  const buildable = designTap <= inChip;
-  const pass = buildable && ratePerValue <= o.target && largestWaveguideMw <= o.light.maxWaveguideMw;
+  const pass = ratePerValue <= o.target && largestWaveguideMw <= o.light.maxWaveguideMw;
   const lasers = { sources: plan.sources, laserMw: o.laserMw };
   const names = [...new Set(cells.flatMap((c) => [...c.layers.map((l) => l.instance), c.light.detector.instance]))];
   const reads = o.reads === false ? [] : names.map((read) => ({ read, tapMw: tapForTarget(cells, o.light, o.target, loMw, read) }));
@@ -183,12 +181,16 @@ export function watts(mw: number): string {
 const rate = (x: number): string => (x === 0 ? "0" : x.toExponential(1));
 const qText = (q: number): string => (q >= 0.01 && q < 1e4 ? q.toPrecision(3) : q.toExponential(1));
 
-/** The light one laser of the budget puts into the chip, mW. */
-const inChipMw = (r: PowerResult): number => r.light.laser.powerMw * 10 ** (-r.light.facetLossDb / 10);
+/** The margin the judged taps leave over the tap the target needs, dB (negative: short). */
+export const marginDb = (r: PowerResult): number | null =>
+  r.needed.tapMw === null ? null : 10 * Math.log10(r.operating.tapMw / r.needed.tapMw);
 
-/** Whether the design's tap (the target's plus the margin) comes from one laser's tree. */
-const buildable = (r: PowerResult): boolean =>
-  r.needed.tapMw !== null && r.needed.tapMw * 10 ** (r.light.regenerator.designMarginDb / 10) <= inChipMw(r);
+/** The margin in words, against the design margin the light budget asks for. */
+function marginText(r: PowerResult): string {
+  const m = marginDb(r)!;
+  const asked = r.light.regenerator.designMarginDb;
+  return m >= 0 ? `${m.toFixed(1)} dB of margin (${asked} dB asked)` : `short by ${(-m).toFixed(1)} dB`;
+}
 
 /** The binding decision in a few words: cell, output, level, inputs, Q, and where its noise comes from. */
 export function describeDecision(d: Decision): string {
@@ -205,7 +207,7 @@ export function formatPower(r: PowerResult, verbose = false): string[] {
     `  power: ${watts(r.laserMw)} per source × ${p.sources}, ${r.light.source} light: ${rate(r.ratePerValue)} errors per value ${r.ratePerValue <= r.target ? "≤" : ">"} ${rate(r.target)} (${r.binding.cell} ${r.binding.output}, Q ${qText(r.binding.q)})`,
     n.tapMw === null
       ? `  no modulator tap up to 10 kW meets ${rate(r.target)}`
-      : `  needs ${watts(n.tapMw)} per modulator for ${rate(r.target)} (${watts(p.design.loMw)} LOs), ${buildable(r) ? `${p.modulators} + ${p.los} taps from ${p.sources} lasers` : `above the ${watts(inChipMw(r))} one laser gives`}`,
+      : `  needs ${watts(n.tapMw)} per modulator for ${rate(r.target)} (${watts(p.design.loMw)} LOs); the lasers give ${watts(r.operating.tapMw)}: ${marginText(r)}`,
   ];
   if (r.energy) lines.push(energyLine(r.energy));
   if (!verbose) return lines;

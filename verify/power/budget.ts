@@ -24,10 +24,12 @@ import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { detectDigit } from "../../netlist/models.ts";
 import { decisionErrorRate } from "../../netlist/devices/error-rate.ts";
+import { normalTail } from "../../math/normal.ts";
 import { homodyneNoise, modulatorFullScaleMw } from "../../netlist/devices/homodyne.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { PowerWalkError, walkCircuit, type CircuitLight, type Field } from "./walk.ts";
+import { kinkEntries } from "./kinks.ts";
 
 export { PowerWalkError } from "./walk.ts";
 
@@ -66,6 +68,12 @@ export interface CellLight {
   /** Noise weights, index ((k·cases) + c)·layers + a: Σ_m w² and Σ_m w²·x_m² over layer a's modes. */
   s0: Float64Array;
   s1: Float64Array;
+  /**
+   * Reads a kink blocks (off, or saturated at their limit), per (output k, case c) at k·cases + c:
+   * the layer, the read's distance to the kink and the weight it would reach the output with past
+   * it (circuit units). Noise that carries such a read past its kink reaches the output after all.
+   */
+  blocked: { a: number; dist: number; w: number; up?: { a: number; gain2: number } }[][];
   /** Taps one copy draws: modulators (worker inputs, bias, activation modes) and LOs (activation and output reads). */
   modulators: number;
   los: number;
@@ -169,6 +177,9 @@ export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: numb
   const layerIndex = new Map(seg.layers.map((l, a) => [l.instance, a]));
   const s0 = new Float64Array(W * cases * L);
   const s1 = new Float64Array(W * cases * L);
+  const blocked: CellLight["blocked"] = Array.from({ length: W * cases }, () => []);
+  // Per output, layer, mode and case: the weight a read reaches the output with when it is open.
+  const passW = Array.from({ length: W }, () => seg.layers.map((l) => Array.from({ length: l.modes }, () => new Float64Array(cases))));
   const detStep = light.steps.find((s) => s.kind === "detector")!;
   const zero = (): Field => ({ re: new Float64Array(cases), im: new Float64Array(cases) });
   for (let k = 0; k < W; k++) {
@@ -195,7 +206,10 @@ export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: numb
             // Dark reads (exactly 0) count as on: the model keeps their noise.
             // Noise passes where the read is on and below its limit (a saturated read writes its limit).
             const lim = st.limits?.[m] ?? 0;
-            const w2 = xr >= 0 && !(lim > 0 && xr > lim) ? (st.gains?.[m] ?? 1) * g.re[c]! : 0;
+            const pass = (st.gains?.[m] ?? 1) * g.re[c]!;
+            const open = xr >= 0 && !(lim > 0 && xr > lim);
+            const w2 = open ? pass : 0;
+            passW[k]![a]![m]![c] = pass;
             const at = (k * cases + c) * L + a;
             s0[at] += w2 * w2;
             s1[at] += w2 * w2 * xr * xr;
@@ -212,6 +226,7 @@ export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: numb
       }
     }
   }
+  kinkEntries(light, seg.layers, passW, blocked, cases);
   const top = circuit.netlists[circuit.top]!;
   let modulators = 0;
   for (const inst of Object.values(top.instances)) if (inst.component === "bias_source") modulators++;
@@ -231,6 +246,7 @@ export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: numb
     ...seg,
     s0,
     s1,
+    blocked,
     modulators: modulators + activationModes,
     los: activationModes + W,
   };
@@ -264,7 +280,7 @@ function decisionAt(
   op: Operating,
   k: number,
   c: number,
-): Omit<Decision, "cell" | "output" | "caseIndex" | "inputs" | "q" | "rate"> {
+): Omit<Decision, "cell" | "output" | "caseIndex" | "inputs" | "q" | "rate"> & { kinks: number } {
   const det = cell.light.detector;
   const W = cell.outputs.length;
   const L = cell.layers.length;
@@ -287,14 +303,28 @@ function decisionAt(
   const level = (j: number): number => (det.offset[k]! + j * det.step[k]!) * s;
   const sigma = Math.sqrt(v) * root;
   const shares = parts.map((p) => ({ source: p.source, share: v > 0 ? p.v / v : 0 }));
-  if (!(s > 0)) return { level: d, powerMw: kOut * y * y, below: d > 0 ? -1 : null, above: d < det.levels - 1 ? -1 : null, sigma, shares };
+  if (!(s > 0))
+    return { level: d, powerMw: kOut * y * y, below: d > 0 ? -1 : null, above: d < det.levels - 1 ? -1 : null, sigma, shares, kinks: 1 };
+  const below = d > 0 ? y - 0.5 * (level(d - 1) + level(d)) : null;
+  const above = d < det.levels - 1 ? 0.5 * (level(d) + level(d + 1)) - y : null;
+  // Each blocked read alone: noise must carry it past its kink and then on until the output moves
+  // by its margin (a union bound over reads, each as if the others were quiet).
+  const margin = Math.min(below ?? Number.POSITIVE_INFINITY, above ?? Number.POSITIVE_INFINITY);
+  let kinks = 0;
+  const var0 = (a: number): number =>
+    op.only !== undefined && op.only !== cell.layers[a]!.instance ? 0 : n.a / (g2 * kap[cell.layers[a]!.segment]!);
+  for (const b of cell.blocked[k * cell.cases + c]!) {
+    const v = var0(b.a) + (b.up ? b.up.gain2 * var0(b.up.a) : 0);
+    if (v > 0) kinks += normalTail((b.dist + margin / b.w) / Math.sqrt(v));
+  }
   return {
     level: d,
     powerMw: kOut * y * y,
-    below: d > 0 ? (y - 0.5 * (level(d - 1) + level(d))) * root : null,
-    above: d < det.levels - 1 ? (0.5 * (level(d) + level(d + 1)) - y) * root : null,
+    below: below === null ? null : below * root,
+    above: above === null ? null : above * root,
     sigma,
     shares,
+    kinks,
   };
 }
 
@@ -319,7 +349,7 @@ export function cellRates(cell: CellLight, light: LightBudget, op: Operating): C
     let perUse = 0;
     for (let k = 0; k < W; k++) {
       const g = decisionAt(cell, light, op, k, c);
-      const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma));
+      const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma) + g.kinks);
       perUse += rate;
       if (rate > worstPerDigit[k]!) worstPerDigit[k] = rate;
       if (rate > binding.rate) binding = { k, c, rate };
@@ -333,8 +363,8 @@ export function cellRates(cell: CellLight, light: LightBudget, op: Operating): C
 
 /** One decision in full (for the report: the binding one). */
 export function decisionOf(cell: CellLight, light: LightBudget, op: Operating, k: number, c: number): Decision {
-  const g = decisionAt(cell, light, op, k, c);
-  const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma));
+  const { kinks, ...g } = decisionAt(cell, light, op, k, c);
+  const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma) + kinks);
   const sides = [g.below, g.above].filter((x): x is number => x !== null);
   const q = sides.length ? Math.min(...sides) / g.sigma : Number.POSITIVE_INFINITY;
   return {

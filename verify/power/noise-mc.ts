@@ -48,6 +48,7 @@ export function noiseMonteCarlo(
   let drawn = 0;
   while (drawn < decisions) {
     const noisy = walkCircuit(circuit, matrices, cell.inputs, cell.cases, (instance, _mode, re) => {
+      if (op.only !== undefined && op.only !== instance) return;
       const k = kappa(layerSegment.get(instance)!);
       for (let c = 0; c < re.length; c++) re[c] += (homodyneFieldSigma(n, k * re[c]! * re[c]!) / Math.sqrt(k)) * rng.normal();
     });
@@ -55,7 +56,8 @@ export function noiseMonteCarlo(
       const s = cell.scale[c]!;
       for (let k = 0; k < W && drawn < decisions; k++) {
         const y = noisy.detector.modes[k]!.re[c]!;
-        const read = y + (homodyneFieldSigma(n, kOut * y * y) / Math.sqrt(kOut)) * rng.normal();
+        const quiet = op.only !== undefined && op.only !== det.instance;
+        const read = y + (quiet ? 0 : homodyneFieldSigma(n, kOut * y * y) / Math.sqrt(kOut)) * rng.normal();
         const digit = s > 0 ? detectDigit(read / s, det.step[k]!, det.offset[k]!, det.levels) : 0;
         if (digit !== cell.digits[c * W + k]) errors++;
         expected += rates[c * W + k]!;

@@ -1,0 +1,89 @@
+// The reads a kink blocks, for the error rate of budget.ts: a regenerating read that is off (its
+// input below 0) or saturated (above its limit) passes no noise at its nominal point, but noise that
+// carries it past the kink reaches the outputs after all (docs/design/power-budget.md §4).
+import type { CellLight, Layer } from "./budget.ts";
+import type { CircuitLight, TraceStep } from "./walk.ts";
+
+/** A read's state at a case: its input (Re), its distance to the kink that blocks it (0: open), and the sign a deviation must take to pass it. */
+function readState(st: TraceStep, fields: CircuitLight["fields"], m: number, c: number): { x: number; dist: number; dir: number } {
+  const f = fields.get(st.reads[m]!);
+  const x = f ? f.re[c]! : 0;
+  const lim = st.limits?.[m] ?? 0;
+  if (x < 0) return { x, dist: -x, dir: 1 };
+  if (lim > 0 && x > lim) return { x, dist: x - lim, dir: -1 };
+  return { x, dist: 0, dir: 0 };
+}
+
+/**
+ * The reads a kink blocks, for the error rate (budget.ts decisionAt): noise that carries a blocked
+ * read past its kink reaches the outputs after all. Each entry is one way, one noise source alone:
+ * - a blocked read whose own noise, and the noise of the open reads of the layer before it, carry
+ *   it past its kink, then on until an output moves by its margin;
+ * - a blocked read whose own noise carries it past its kink and then carries a blocked read of the
+ *   next layer past that one's.
+ * The couplings between consecutive layers are Re of the linear stages between them, column by column.
+ */
+export function kinkEntries(
+  light: CircuitLight,
+  layers: Layer[],
+  passW: Float64Array[][][],
+  blocked: CellLight["blocked"],
+  cases: number,
+): void {
+  const acts = light.steps.filter((s) => s.kind === "activation");
+  const W = passW.length;
+  const coupling = acts.slice(0, -1).map((st, a) => couplingOf(light, st, acts[a + 1]!));
+  acts.forEach((st, a) => {
+    const up = a > 0 ? acts[a - 1]! : null;
+    for (let c = 0; c < cases; c++)
+      for (let m = 0; m < layers[a]!.modes; m++) {
+        const s = readState(st, light.fields, m, c);
+        if (s.dist === 0) continue;
+        // The open reads of the layer before: the variance they add at this read's input, per unit of their σ².
+        let gain2 = 0;
+        if (up)
+          for (let u = 0; u < layers[a - 1]!.modes; u++)
+            if (readState(up, light.fields, u, c).dist === 0) gain2 += ((up.gains?.[u] ?? 1) * coupling[a - 1]![u]![m]!) ** 2;
+        for (let k = 0; k < W; k++) {
+          const w = Math.abs(passW[k]![a]![m]![c]!);
+          if (w > 0) blocked[k * cases + c]!.push({ a, dist: s.dist, w, ...(up ? { up: { a: a - 1, gain2 } } : {}) });
+          if (a + 1 >= acts.length) continue;
+          for (let j = 0; j < layers[a + 1]!.modes; j++) {
+            const t = readState(acts[a + 1]!, light.fields, j, c);
+            const wj = Math.abs(passW[k]![a + 1]![j]![c]!);
+            const cpl = s.dir * (st.gains?.[m] ?? 1) * coupling[a]![m]![j]!;
+            if (t.dist === 0 || wj === 0 || Math.sign(cpl) !== t.dir) continue;
+            blocked[k * cases + c]!.push({ a, dist: s.dist + t.dist / Math.abs(cpl), w: wj * Math.abs(cpl) });
+          }
+        }
+      }
+  });
+}
+
+/** Re of the field each read of `to` receives per unit real field on each output of `from` (the linear stages between). */
+function couplingOf(light: CircuitLight, from: TraceStep, to: TraceStep): number[][] {
+  const i0 = light.steps.indexOf(from);
+  const i1 = light.steps.indexOf(to);
+  return from.writes.map((w) => {
+    const field = new Map<string, [number, number]>([[w, [1, 0]]]);
+    for (let i = i0 + 1; i < i1; i++) {
+      const st = light.steps[i]!;
+      if (st.kind !== "linear") continue;
+      const m = st.matrix!;
+      for (let q = 0; q < m.rows; q++) {
+        let re = 0;
+        let im = 0;
+        for (let j = 0; j < m.cols; j++) {
+          const x = field.get(st.reads[j]!);
+          if (!x) continue;
+          const ar = m.re[q * m.cols + j]!;
+          const ai = m.im[q * m.cols + j]!;
+          re += ar * x[0] - ai * x[1];
+          im += ar * x[1] + ai * x[0];
+        }
+        if (re !== 0 || im !== 0) field.set(st.writes[q]!, [re, im]);
+      }
+    }
+    return to.reads.map((r) => field.get(r)?.[0] ?? 0);
+  });
+}
