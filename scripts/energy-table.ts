@@ -32,7 +32,7 @@ for (const dir of dirs) {
       const lasers =
         b === t.atLaser
           ? `${r.needed.plan.sources} × ${watts(b.laserMw)}${r.pass ? "" : ", target missed"}`
-          : `the ${watts(b.laserMw)} lasers 1e-12 needs`;
+          : `the ${watts(b.laserMw)} lasers 1e-12 and the design margin need`;
       const terms = b.terms.map((x) => pj(x.pjPerBit)).join(" | ");
       console.log(`| ${name} | OptINC, ${lasers} | ${t.shifter} shifters | ${watts(b.watts * 1e3)} | ${pj(b.pjPerBit)} | ${terms} |`);
     }
