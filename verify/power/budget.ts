@@ -29,7 +29,7 @@ import { homodyneNoise, modulatorFullScaleMw } from "../../netlist/devices/homod
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { PowerWalkError, walkCircuit, type CircuitLight, type Field } from "./walk.ts";
-import { kinkEntries } from "./kinks.ts";
+import { kinkEntries, type KinkEntry } from "./kinks.ts";
 
 export { PowerWalkError } from "./walk.ts";
 
@@ -73,7 +73,7 @@ export interface CellLight {
    * the layer, the read's distance to the kink and the weight it would reach the output with past
    * it (circuit units). Noise that carries such a read past its kink reaches the output after all.
    */
-  blocked: { a: number; dist: number; w: number; up?: { a: number; gain2: number } }[][];
+  blocked: KinkEntry[][];
   /** Taps one copy draws: modulators (worker inputs, bias, activation modes) and LOs (activation and output reads). */
   modulators: number;
   los: number;

@@ -1,8 +1,16 @@
 // The reads a kink blocks, for the error rate of budget.ts: a regenerating read that is off (its
 // input below 0) or saturated (above its limit) passes no noise at its nominal point, but noise that
 // carries it past the kink reaches the outputs after all (docs/design/power-budget.md §4).
-import type { CellLight, Layer } from "./budget.ts";
 import type { CircuitLight, TraceStep } from "./walk.ts";
+
+/** One way noise reaches an output past a kink: the layer of the noisy read, its distance to error's start, and the weight it then passes with. */
+export interface KinkEntry {
+  a: number;
+  dist: number;
+  w: number;
+  /** The layer before, whose open reads add their noise at this read's input, per unit of their σ². */
+  up?: { a: number; gain2: number };
+}
 
 /** A read's state at a case: its input (Re), its distance to the kink that blocks it (0: open), and the sign a deviation must take to pass it. */
 function readState(st: TraceStep, fields: CircuitLight["fields"], m: number, c: number): { x: number; dist: number; dir: number } {
@@ -25,9 +33,9 @@ function readState(st: TraceStep, fields: CircuitLight["fields"], m: number, c: 
  */
 export function kinkEntries(
   light: CircuitLight,
-  layers: Layer[],
+  layers: { modes: number }[],
   passW: Float64Array[][][],
-  blocked: CellLight["blocked"],
+  blocked: KinkEntry[][],
   cases: number,
 ): void {
   const acts = light.steps.filter((s) => s.kind === "activation");
