@@ -13,7 +13,7 @@ import { cellDepths } from "../../aggregate/digit-chip.ts";
 import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
-import { lighterTable, lightBudgetOfSpec, lightSection, type LightSection } from "./light.ts";
+import { lightBudgetOfSpec, lightSection, regeneratedForm, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -134,19 +134,12 @@ function build(ctx: Ctx): void {
   // and no more than one laser gives (pipeline/compile/light.ts); otherwise every cell keeps the
   // scales balanced for component errors across the whole cell.
   if (!light) return;
-  const picks = ctx.steps.map((step) =>
-    step.designs.map((d) => {
-      if (!d.regenerated) return false;
-      const { regenerated, ...passive } = d;
-      return (
-        lighterTable(light, ctx.spec.technology.mziLossDb, [
-          cellAsCircuit(ctx, step, passive),
-          cellAsCircuit(ctx, step, { ...passive, table: regenerated }),
-        ]) === 1
-      );
-    }),
+  const pairs = ctx.steps.flatMap((step) =>
+    step.designs.map(({ regenerated, ...passive }): [Circuit, Circuit] | null =>
+      regenerated ? [cellAsCircuit(ctx, step, passive), cellAsCircuit(ctx, step, { ...passive, table: regenerated })] : null,
+    ),
   );
-  const all = picks.every((p) => p.every(Boolean));
+  const all = pairs.every((p) => p !== null) && regeneratedForm(light, ctx.spec.technology.mziLossDb, pairs as [Circuit, Circuit][]);
   ctx.steps.forEach((step) => {
     step.designs = step.designs.map(({ regenerated, ...passive }) => (all && regenerated ? { ...passive, table: regenerated } : passive));
   });

@@ -7,6 +7,8 @@ import type { Spec } from "../../dsl/spec.ts";
 import { lightBudgetOf } from "../../dsl/technology-presets.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import type { LightBudget } from "../../dsl/technology.ts";
+import { readCellInfo } from "../../aggregate/circuit-info.ts";
+import { cellCases } from "../../aggregate/cell-cases.ts";
 import { describeDecision, powerBudget } from "../../verify/power/analyze.ts";
 import { readCellLight } from "../../verify/power/budget.ts";
 import { tapForTarget } from "../../verify/power/lasers.ts";
@@ -24,18 +26,47 @@ export function lightBudgetOfSpec(spec: Spec): LightBudget | null {
 }
 
 /**
- * Of a cell's two circuits (without and with regenerating gains), the index of the one to build:
- * the second only when its modulator tap for 1e-12 errors per use fits in one laser's light and is
- * less than the first's. A cell that needs more than a laser either way keeps the first, whose
- * scales are balanced for component errors across the whole cell.
+ * Whether a chip takes its cells' regenerated form: every cell, with it, needs a modulator tap for
+ * 1e-12 errors per use that fits in one laser's light and is less than without it. Stops at the
+ * first cell that does not (most chips: their widest cell), so the check costs one cell's budget.
  */
-export function lighterTable(light: LightBudget, mziLossDb: number, circuits: [Circuit, Circuit]): 0 | 1 {
-  const [a, b] = circuits.map((c) => tapForTarget([{ ...readCellLight(c, c.name, mziLossDb), copies: 1 }], light, COMPILE_ERROR_TARGET));
+export function regeneratedForm(light: LightBudget, mziLossDb: number, pairs: [Circuit, Circuit][]): boolean {
   const inChip = light.laser.powerMw * 10 ** (-light.facetLossDb / 10);
-  return b !== null && b! <= inChip && (a === null || b! < a!) ? 1 : 0;
+  const tap = (c: Circuit): number | null =>
+    tapForTarget([{ ...readCellLight(c, c.name, mziLossDb), copies: 1 }], light, COMPILE_ERROR_TARGET);
+  const order = [...pairs].sort((x, y) => cellCount(y[0]) - cellCount(x[0]));
+  for (const [passive] of order) if (!budgetable(passive)) return false;
+  const regen = new Map<Circuit, number>();
+  for (const [passive, regenerated] of order) {
+    const b = tap(regenerated);
+    if (b === null || b > inChip) return false;
+    regen.set(passive, b);
+  }
+  for (const [passive] of order) {
+    const a = tap(passive);
+    if (a !== null && a <= regen.get(passive)!) return false;
+  }
+  return true;
 }
 
-/** Whether a structure's built cells close the light budget, and the modulator tap they need. */
+const cellCount = (c: Circuit): number => {
+  const f = readCellInfo(c.info);
+  return f ? cellCases(f).cases : Number.POSITIVE_INFINITY;
+};
+
+/**
+ * Cells the search and the form choice budget: at most LIGHT_MAX_CASES inputs each. Their walk, the
+ * noise weights and the kink entries grow with inputs × modes², and a wider cell's threshold fan-out
+ * needs far more light than a laser gives anyway (docs/studies/power-budget.md).
+ */
+export const LIGHT_MAX_CASES = 4096;
+
+function budgetable(circuit: Circuit): boolean {
+  const f = readCellInfo(circuit.info);
+  return !!f && cellCases(f).cases <= LIGHT_MAX_CASES;
+}
+
+/** Whether a structure's built cells close the light budget, and the modulator tap they need (null: no light budget, or a cell too wide to budget). */
 export function structureLight(
   spec: Spec,
   steps: ChipStep[],
@@ -43,6 +74,7 @@ export function structureLight(
 ): { closes: boolean; tapMw: number | null } | null {
   const light = lightBudgetOfSpec(spec);
   if (!light) return null;
+  if (!steps.every((s) => [...circuitsOf(s).values()].every(budgetable))) return null;
   const circuits = steps.flatMap((s) => [...circuitsOf(s)].map(([stem, circuit]) => ({ circuit, netlist: stem })));
   const r = powerBudget(circuits, {
     light,
