@@ -28,7 +28,7 @@ export type ShifterName = "thermo-optic" | "mems" | "piezo" | "pcm";
 
 /** Static DAC channel per shifter that needs a held drive, mW. */
 export const DRIVE_MW_PER_SHIFTER = 0.1;
-const DRIVE_SOURCE = "ASSUMPTION: 0.1 mW per static DAC channel, no source found";
+export const DRIVE_SOURCE = "ASSUMPTION: 0.1 mW per static DAC channel, no source found";
 
 export const SHIFTERS: Record<ShifterName, ShifterTechnology> = {
   "thermo-optic": {

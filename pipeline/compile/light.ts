@@ -66,6 +66,28 @@ function budgetable(circuit: Circuit): boolean {
   return !!f && cellCases(f).cases <= LIGHT_MAX_CASES;
 }
 
+/** The power budget of a structure's cells at the preset's lasers and the compile's target (verify/power/). */
+function budgetOf(
+  spec: Spec,
+  light: LightBudget,
+  steps: ChipStep[],
+  circuitsOf: (s: ChipStep) => Map<string, Circuit>,
+  withEnergy: boolean,
+) {
+  const circuits = steps.flatMap((s) => [...circuitsOf(s)].map(([stem, circuit]) => ({ circuit, netlist: `${stem}.netlist.json` })));
+  const first = steps[0]!.chip;
+  const last = steps.at(-1)!.chip;
+  return powerBudget(circuits, {
+    light,
+    lightSource: spec.technology.preset,
+    mziLossDb: spec.technology.mziLossDb,
+    laserMw: light.laser.powerMw,
+    target: COMPILE_ERROR_TARGET,
+    ...(withEnergy ? { chip: { levels: first.levels, inDigits: first.inDigits, outDigits: last.outDigits } } : {}),
+    reads: false,
+  });
+}
+
 /** Whether a structure's built cells close the light budget, and the modulator tap they need (null: no light budget, or a cell too wide to budget). */
 export function structureLight(
   spec: Spec,
@@ -75,15 +97,7 @@ export function structureLight(
   const light = lightBudgetOfSpec(spec);
   if (!light) return null;
   if (!steps.every((s) => [...circuitsOf(s).values()].every(budgetable))) return null;
-  const circuits = steps.flatMap((s) => [...circuitsOf(s)].map(([stem, circuit]) => ({ circuit, netlist: stem })));
-  const r = powerBudget(circuits, {
-    light,
-    lightSource: spec.technology.preset,
-    mziLossDb: spec.technology.mziLossDb,
-    laserMw: light.laser.powerMw,
-    target: COMPILE_ERROR_TARGET,
-    reads: false,
-  });
+  const r = budgetOf(spec, light, steps, circuitsOf, false);
   return { closes: r.pass, tapMw: r.needed.tapMw };
 }
 
@@ -92,20 +106,7 @@ export function lightSection(spec: Spec, steps: ChipStep[]): LightSection | null
   const preset = spec.technology.preset;
   const light = lightBudgetOfSpec(spec);
   if (!light || !preset) return null;
-  const circuits: { circuit: Circuit; netlist: string }[] = steps.flatMap((s) =>
-    [...s.circuits!].map(([stem, circuit]) => ({ circuit, netlist: `${stem}.netlist.json` })),
-  );
-  const first = steps[0]!.chip;
-  const last = steps.at(-1)!.chip;
-  const r = powerBudget(circuits, {
-    light,
-    lightSource: preset,
-    mziLossDb: spec.technology.mziLossDb,
-    laserMw: light.laser.powerMw,
-    target: COMPILE_ERROR_TARGET,
-    chip: { levels: first.levels, inDigits: first.inDigits, outDigits: last.outDigits },
-    reads: false,
-  });
+  const r = budgetOf(spec, light, steps, (s) => s.circuits!, true);
   const to = r.energy!.technologies.find((t) => t.shifter === "thermo-optic")!;
   return {
     preset,

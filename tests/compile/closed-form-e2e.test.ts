@@ -23,6 +23,8 @@ const again = join(base, "b");
 let report: {
   ok: boolean;
   route: string;
+  light: { preset: string; laserMw: number; pass: boolean; neededTapMw: number | null; smallestStepMw: number } | null;
+  structure: { rows: { light: { closes: boolean } | null }[]; reason: string } | null;
   onn: { exactMatch: number; casesChecked: number; exhaustive: boolean; fullInputSpace: boolean };
   cells: {
     design: string;
@@ -75,6 +77,17 @@ describe("closed-form paper-4x8 through the CLI", () => {
     // Checked again at the technology block's MZI loss alone (the calibrated preset's 0.1 dB).
     expect(report.cells.map((c) => c.atDesignLoss)).toEqual(report.cells.map((c) => ({ mziLossDb: 0.1, exact: c.cases })));
     expect(report.yield!.passing).toBe(report.yield!.trials);
+  });
+
+  it("budgets its light: the report's light section and every structure row's light, as design/structures.md §6 lists them", () => {
+    // The quick start's PAM-4 cells need watts per modulator: no structure closes, and the report says so.
+    expect(report.light).toMatchObject({ preset: "calibrated", laserMw: 25, pass: false });
+    expect(report.light!.neededTapMw).toBeGreaterThan(1000);
+    expect(report.light!.smallestStepMw).toBeGreaterThan(0);
+    const rows = report.structure!.rows;
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(r.light).toMatchObject({ closes: false });
+    expect(report.structure!.reason).toMatch(/; none closes its light budget$/);
   });
 
   it("prints the short summary README.md quotes, and --verbose the detail docs/studies/examples.md quotes", () => {

@@ -1,9 +1,11 @@
 // Runs scripts/klayout/check_layout.py (or a small script) with Debian's KLayout and returns its JSON;
-// KlayoutBatch runs several in one KLayout start (scripts/klayout/batch.py).
+// KlayoutBatch runs several in one KLayout start (scripts/klayout/batch.py); expectCleanChip is the
+// check every whole chip must pass.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { KLAYOUT } from "../netlist/tools.ts";
 
 export interface CheckResult {
@@ -113,4 +115,18 @@ export class KlayoutBatch {
   private outFile(name: string): string {
     return join(this.dir, `${name}.json`);
   }
+}
+
+/**
+ * A whole chip's check is clean: the EBeam PDK's Si rules (60 nm width, 70 nm space, corners of 80°
+ * or more exempt) and every spine in its Si (docs/reference/drc-rules.md), no other marker, the
+ * drawn connectivity equal to the netlists' in every cell checked, and every drawn length within 2 nm.
+ */
+export function expectCleanChip(r: CheckResult): void {
+  expect(r.drc["si.ebeam_width<0.06"]).toBe(0);
+  expect(r.drc["si.ebeam_space<0.07"]).toBe(0);
+  expect(r.drc.spine_without_si).toBe(0);
+  expect(r.drc_violations, JSON.stringify(r.drc)).toBe(0);
+  expect(r.connectivity.mismatches).toBe(0);
+  expect(r.lengths.max_residual_nm).toBeLessThan(2);
 }

@@ -6,6 +6,7 @@ import type { LightBudget } from "../../dsl/technology.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import {
   ACTIVATION_PJ,
+  DRIVE_SOURCE,
   CPO_PJ,
   electricalIncPj,
   heldPhases,
@@ -135,11 +136,7 @@ export function energyBreakdown(
       `${lasers.sources} sources of ${laserMw.toPrecision(3)} mW feeding every modulator's and LO's tap, wall-plug ${eta * 100} % (ASSUMPTION: usual modelling constant)`,
     ],
     ["shifters", holdMw * 1e-3, `${parts.shifters} shifters held: ${t.source}`],
-    [
-      "drive",
-      t.driveMw * parts.shifters * 1e-3,
-      t.driveMw > 0 ? "ASSUMPTION: 0.1 mW per static DAC channel, no source found" : "non-volatile: no drive held",
-    ],
+    ["drive", t.driveMw * parts.shifters * 1e-3, t.driveMw > 0 ? DRIVE_SOURCE : "non-volatile: no drive held"],
     [
       "activations",
       parts.activations * light.symbolRateGBd * 1e9 * ACTIVATION_PJ.value * 1e-12,
