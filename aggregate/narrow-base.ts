@@ -23,9 +23,9 @@ export function subDigits(linkLevels: number, innerLevels: number): number {
   return g;
 }
 
-/** The narrower bases a link base can compute in (PAM-8 → 2; PAM-16 → 4, 2); none for PAM-2 and PAM-4. */
+/** The narrower bases a link base can compute in (PAM-4 → 2; PAM-8 → 2; PAM-16 → 4, 2); none for PAM-2. */
 export function narrowerBases(linkLevels: number): number[] {
-  if (linkLevels < 8) return [];
+  if (linkLevels < 4) return [];
   return [4, 2].filter((b) => b < linkLevels && Number.isInteger(Math.log2(linkLevels) / Math.log2(b)));
 }
 

@@ -112,7 +112,16 @@ const energyResult = shape({
   rule: str,
   inputBitsPerSecond: num,
   outputBitsPerSecond: num,
-  parts: shape({ workers: num, levels: int, ingressLanes: int, regenerations: int, egressLanes: int, activations: int, shifters: int }),
+  parts: shape({
+    workers: num,
+    levels: int,
+    ingressLanes: int,
+    regenerations: int,
+    egressLanes: int,
+    egressTransmitters: int,
+    activations: int,
+    shifters: int,
+  }),
   technologies: arr(
     shape({
       shifter: str,
@@ -125,6 +134,9 @@ const energyResult = shape({
   ),
   alternatives: arr(shape({ name: str, pjPerBit: num, source: str })),
 });
+/** An edge of the chip (netlist/devices/link.ts HopBudget). */
+const hopFields = { receivedOmaDbm: num, sensitivityOmaDbm: num, marginDb: num, closes: bool };
+const hop = shape(hopFields);
 const powerResult = shape(
   {
     light: shape({
@@ -135,6 +147,7 @@ const powerResult = shape(
       facetLossDb: num,
       maxWaveguideMw: num,
       regenerator: shape({ modulatorLossDb: num, cmrrDb: num, splitExcessDb: num, designMarginDb: num }),
+      link: shape({ txOmaDbm: num, rxSensitivityOmaDbm: num, connectors: int, connectorLossDb: num, fibreKm: num, fibreDbPerKm: num }),
     }),
     mziLossDb: num,
     decision: str,
@@ -178,7 +191,7 @@ const powerResult = shape(
     ),
     reads: arr(shape({ read: str, tapMw: orNull(num) })),
   },
-  { energy: energyResult },
+  { energy: energyResult, edges: shape({ ingress: hop, broadcast: shape({ ...hopFields, fanout: int, transmitters: int }) }) },
 );
 
 /** The shapes of each command's `result` (anyOf: the first that fits). */

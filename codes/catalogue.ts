@@ -146,6 +146,11 @@ export const CATALOGUE = {
       "verify --power: a circuit the power budget cannot read (not a closed-form cell, or a detector it cannot place)",
       "1",
     ],
+    powerLimit: [
+      "OPT6011",
+      "verify --power: a waveguide over its power ceiling, or an edge of the chip (ingress or broadcast) short of its receivers' sensitivity",
+      "1",
+    ],
   }),
   die: group("OPT61xx — measurement files, die and calibrate", {
     json: ["OPT6101", "measurement file: not valid JSON (NaN and Infinity are not JSON)", "2"],

@@ -212,9 +212,9 @@ function crossCheck(
         loc: at("innerLevels", top),
         message: `inner_levels = ${spec.innerLevels} is not a narrower base of levels = ${spec.levels} (levels must be inner_levels^g, g ≥ 2)`,
         hint:
-          spec.levels >= 8
+          spec.levels >= 4
             ? `use inner_levels = ${spec.levels === 16 ? "4 or 2" : "2"}, or remove it`
-            : "remove it: PAM-2 and PAM-4 links compute in their own base",
+            : "remove it: a PAM-2 link computes in its own base",
       });
   }
 

@@ -64,7 +64,7 @@ export const OPTIONS: OptionDef[] = [
     "innerLevels",
     none(intIn([2, 4], "PAM-L")),
     "none",
-    "Closed-form cells only: the base the cells compute in, narrower than the link's (levels must be a power of it, e.g. 16 → 4 or 2, 8 → 2). Each link symbol is detected at ingress and re-sent as log(levels)/log(inner_levels) inner symbols (one O-E-O stage); result digits are merged into link symbols at egress. none = levels. route = auto tries it by itself (docs/design/structures.md).",
+    "Closed-form cells only: the base the cells compute in, narrower than the link's (levels must be a power of it: 16 → 4 or 2, 8 → 2, 4 → 2). Each link symbol is detected at ingress and re-sent as log(levels)/log(inner_levels) inner symbols (one O-E-O stage); result digits are merged into link symbols at egress. none = levels. route = auto tries it by itself (docs/design/structures.md).",
   ),
   opt(
     "",

@@ -37,6 +37,12 @@ export interface TechnologyPreset {
 //   range of a Ge balanced pair); 0.2 dB excess per 1:2 level of the laser's split tree, inside the
 //   0.1–0.3 dB of a 1×N tree [I, §3]; a 3 dB design margin between the power the target needs and
 //   the tap a laser delivers, an ASSUMPTION.
+// - Link optics at the chip's edges, 400GBASE-DR4 (802.3bs cl. 124): transmitter OMAouter at least
+//   −0.8 dBm and receiver sensitivity −4.4 dBm OMAouter at the KP4 FEC threshold (2.4e-4) [S, §1.1];
+//   500 m reach [S, 802.3bs]; two mated connector pairs of at most 0.75 dB (ANSI/TIA-568.3-D) [S];
+//   single-mode fibre at 0.4 dB/km at 1310 nm (ITU-T G.652.D) [S].
+const DR4_OPTICS = { txOmaDbm: -0.8, rxSensitivityOmaDbm: -4.4, connectors: 2, connectorLossDb: 0.75, fibreKm: 0.5, fibreDbPerKm: 0.4 };
+
 const PRODUCT_LIGHT: LightBudget = {
   symbolRateGBd: 53.125,
   laser: { powerMw: 25, rinDbHz: -136, wallPlugEfficiency: 0.2 },
@@ -44,6 +50,7 @@ const PRODUCT_LIGHT: LightBudget = {
   facetLossDb: 1.5,
   maxWaveguideMw: 20,
   regenerator: { modulatorLossDb: 6, cmrrDb: 25, splitExcessDb: 0.2, designMarginDb: 3 },
+  link: DR4_OPTICS,
 };
 
 const BEST_LIGHT: LightBudget = {
@@ -108,5 +115,5 @@ export const DEFAULT_LIGHT_PRESET = "foundry";
 /** A preset's light budget (a fresh copy), or undefined when it has none (`ideal`). */
 export function lightBudgetOf(name: string): LightBudget | undefined {
   const l = TECHNOLOGY_PRESETS[name]?.light;
-  return l ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver }, regenerator: { ...l.regenerator } } : undefined;
+  return l ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver }, regenerator: { ...l.regenerator }, link: { ...l.link } } : undefined;
 }

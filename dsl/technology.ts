@@ -72,6 +72,26 @@ export interface Regenerator {
 }
 
 /**
+ * The link's standard optics at the chip's edges (netlist/devices/link.ts): the workers'
+ * transmitters into the ingress receivers, and the result's transmitters broadcast back to the
+ * workers' receivers. Powers are OMA (optical modulation amplitude), as IEEE 802.3 states PAM-4.
+ */
+export interface LinkOptics {
+  /** Least OMA a transmitter launches, dBm. */
+  txOmaDbm: number;
+  /** Receiver sensitivity: the least OMA it decodes at its FEC threshold, dBm. */
+  rxSensitivityOmaDbm: number;
+  /** Mated connector pairs between a transmitter and a receiver. */
+  connectors: number;
+  /** Loss of one mated connector pair, dB. */
+  connectorLossDb: number;
+  /** Fibre length the budget is designed for (the standard's reach), km. */
+  fibreKm: number;
+  /** Fibre attenuation, dB/km. */
+  fibreDbPerKm: number;
+}
+
+/**
  * The physical budget of light: symbol rate, sources, receivers and the losses outside the
  * netlist. Optional in a technology: without it nothing about power is computed, and every emitted
  * file and report is what it is without it.
@@ -86,6 +106,7 @@ export interface LightBudget {
   /** Largest optical power one waveguide carries without nonlinear loss, mW (Si: ≈ 20–30 mW). */
   maxWaveguideMw: number;
   regenerator: Regenerator;
+  link: LinkOptics;
 }
 
 /** Throws a RangeError naming the first value of a light budget outside its range. */
@@ -105,6 +126,10 @@ export function validateLightBudget(b: LightBudget): void {
     ["regenerator.cmrrDb", b.regenerator.cmrrDb],
     ["regenerator.splitExcessDb", b.regenerator.splitExcessDb],
     ["regenerator.designMarginDb", b.regenerator.designMarginDb],
+    ["link.connectors", b.link.connectors],
+    ["link.connectorLossDb", b.link.connectorLossDb],
+    ["link.fibreKm", b.link.fibreKm],
+    ["link.fibreDbPerKm", b.link.fibreDbPerKm],
   ];
   for (const [k, v] of positive)
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`light budget ${k} must be a finite number > 0, got ${String(v)}`);
@@ -112,6 +137,8 @@ export function validateLightBudget(b: LightBudget): void {
     if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`light budget ${k} must be a finite number ≥ 0, got ${String(v)}`);
   if (!(Number.isFinite(b.laser.rinDbHz) && b.laser.rinDbHz < 0))
     throw new RangeError(`light budget laser.rinDbHz must be a finite number < 0 dB/Hz, got ${String(b.laser.rinDbHz)}`);
+  for (const [k, v] of [["link.txOmaDbm", b.link.txOmaDbm], ["link.rxSensitivityOmaDbm", b.link.rxSensitivityOmaDbm]] as const)
+    if (!Number.isFinite(v)) throw new RangeError(`light budget ${k} must be a finite number of dBm, got ${String(v)}`);
   const w = b.laser.wallPlugEfficiency;
   if (!(Number.isFinite(w) && w > 0 && w <= 1))
     throw new RangeError(`light budget laser.wallPlugEfficiency must be in (0, 1], got ${String(w)}`);

@@ -140,6 +140,8 @@ export interface ActivationStep {
    * (0: none): above it the mode writes Re z = limit, the phase kept. Applied before `gain`.
    */
   limit?: number[];
+  /** "homodyne": Re z read against an LO, written on fresh light in phase (Im 0); absent: the field model, `ideal` only. */
+  read?: "homodyne";
 }
 
 /**

@@ -239,6 +239,17 @@ export function activationRule(s: Settings): { leaky: boolean; slope: number } {
 }
 
 /**
+ * Whether an activation is a homodyne read (`read = "homodyne"`, netlist/devices/homodyne.ts): it
+ * reads Re z against an LO and writes its rule's output on fresh light in phase, so the output's Im
+ * is 0. Without it, the field model: the phase passes (only the `ideal` technology builds that).
+ */
+export function activationHomodyne(s: Settings): boolean {
+  if (s.read === undefined) return false;
+  if (s.read !== "homodyne") throw new Error(`activation: read must be "homodyne" or absent, got ${JSON.stringify(s.read)}`);
+  return true;
+}
+
+/**
  * An activation's gain per mode (`gain`, a regenerating read's: it writes gain_m · f(z) on fresh
  * light), or null for unit gain.
  */
@@ -289,6 +300,16 @@ export function activationFn(s: Settings): (re: Float64Array, im: Float64Array, 
 
 /** The activation's rule at unit gain, in place on any range (the caller applies a mode's gain). */
 export function activationUnitFn(s: Settings): (re: Float64Array, im: Float64Array, from: number, to: number) => void {
+  const field = fieldActivationFn(s);
+  if (!activationHomodyne(s)) return field;
+  return (re, im, from, to) => {
+    field(re, im, from, to);
+    im.fill(0, from, to);
+  };
+}
+
+/** The activation's rule on the field (z ↦ z, or slope · z, where Re z ≤ 0). */
+function fieldActivationFn(s: Settings): (re: Float64Array, im: Float64Array, from: number, to: number) => void {
   const { leaky, slope } = activationRule(s);
   if (!leaky) {
     return (re, im, from, to) => {

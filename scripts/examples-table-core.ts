@@ -12,6 +12,7 @@ import { yieldInterval } from "../verify/tolerance/statistics.ts";
 import { technologyPreset } from "../dsl/technology-presets.ts";
 import type { TechnologySpec } from "../dsl/spec.ts";
 import type { ClosedFormReport } from "../pipeline/report/closed-form-report.ts";
+import { tapText } from "../pipeline/compile/structure-table.ts";
 
 /** "calibrated", or "calibrated, mzi_loss 0.03 dB" when the block overrides the preset. */
 export function technologyLabel(t: TechnologySpec): string {
@@ -36,6 +37,11 @@ export interface ExampleRow {
   yield: string;
   /** met / MISSED / not shown, or "—" without chips. */
   target: string;
+  /**
+   * The compile's light at its preset's lasers: "264 × 25 mW; 2.2e-20; 10.5 mW" (sources, errors
+   * per aggregated value, the modulator tap 1e-12 needs), or "—" with no light budget.
+   */
+  light: string;
 }
 
 /** The bundled examples' names (examples/*.optinc), sorted. */
@@ -47,7 +53,16 @@ export function exampleNames(): string[] {
 }
 
 /** "flat cells" or "radix-2 cascade": the structure a closed-form compile built. */
-export const structureLabel = (r: ClosedFormReport): string => (r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells");
+export const structureLabel = (r: ClosedFormReport): string =>
+  `${r.cascade ? `radix-${r.cascade.radix} cascade` : "flat cells"}${r.spec.innerLevels ? `, PAM-${r.spec.innerLevels} inside` : ""}`;
+
+/** A compile's light section as one cell of the table. */
+export function lightCell(r: ClosedFormReport): string {
+  const l = r.light;
+  if (!l) return "—";
+  const tap = l.neededTapMw === null ? "none ≤ 10 kW" : tapText(l.neededTapMw);
+  return `${l.sources.toLocaleString("en-US")} × ${l.laserMw} mW; ${l.ratePerValue.toExponential(1)}; ${tap}`;
+}
 
 /** The yield cell of a refusal that built no structure. */
 export const NO_CHIPS_BUILT = "no structure built: no chips drawn";
@@ -82,6 +97,7 @@ export function exampleRow(example: string): ExampleRow {
         technology: tech,
         yield: NO_CHIPS_BUILT,
         target: "—",
+        light: "—",
       };
     return {
       example,
@@ -91,6 +107,7 @@ export function exampleRow(example: string): ExampleRow {
       technology: tech,
       yield: kOfN(best.yield.passing, best.yield.trials),
       target: best.yield.verdict.replace("missed", "MISSED"),
+      light: "—",
     };
   }
   if (c.route === "trained") {
@@ -103,6 +120,7 @@ export function exampleRow(example: string): ExampleRow {
       technology: tech,
       yield: spec.technology.preset === "ideal" && tech === "ideal" ? "ideal technology: no chips drawn" : "see the next table",
       target: "—",
+      light: "—",
     };
   }
   const r = c.report;
@@ -116,15 +134,17 @@ export function exampleRow(example: string): ExampleRow {
     technology: tech,
     yield: y ? kOfN(y.passing, y.trials) : "ideal technology: no chips drawn",
     target: y ? y.target.verdict.replace("missed", "MISSED") : "—",
+    light: lightCell(r),
   };
 }
 
 export function examplesTableMarkdown(rows: ExampleRow[]): string {
-  const head = "| Example | route | built | MZIs | technology | chips exact at its technology (95% CI) | target 99 % at 95 % |";
-  const sep = "|---|---|---|---|---|---|---|";
+  const head =
+    "| Example | route | built | MZIs | technology | chips exact at its technology (95% CI) | target 99 % at 95 % | light: lasers; errors per value; tap 1e-12 needs |";
+  const sep = "|---|---|---|---|---|---|---|---|";
   const body = rows.map(
     (r) =>
-      `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi === null ? "—" : r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} |`,
+      `| \`${r.example}\` | ${r.route} | ${r.built} | ${r.mzi === null ? "—" : r.mzi.toLocaleString("en-US")} | ${r.technology} | ${r.yield} | ${r.target} | ${r.light} |`,
   );
   return [TABLE_BEGIN, head, sep, ...body, TABLE_END].join("\n");
 }

@@ -39,6 +39,8 @@ export interface CellCircuitOptions {
    * full scale (balance.ts), so each stage is balanced on its own. Loss-tracking cells only.
    */
   regenerate?: boolean;
+  /** Every activation a homodyne read (`ActivationStep.read`): the cell is built under a light budget. */
+  homodyne?: boolean;
 }
 
 export interface CellCircuit {
@@ -149,6 +151,7 @@ export function cellCircuit(cell: Cell, opts: CellCircuitOptions): CellCircuit {
         modes: rows,
         ...(limit ? { limit } : {}),
         ...(gain ? { gain } : {}),
+        ...(opts.homodyne ? { read: "homodyne" as const } : {}),
       });
     }
   });

@@ -38,7 +38,10 @@ export interface ChipCircuitOptions {
   headroom: number;
   /** Nominal insertion loss per MZI the design compensates (dB). */
   mziLossDb?: number;
-  /** Build each design's regenerated alternative too (`CellDesign.regenerated`). */
+  /**
+   * Under a light budget: every activation a homodyne read, and each design's regenerated
+   * alternative built too (`CellDesign.regenerated`).
+   */
   alternatives?: boolean;
 }
 
@@ -48,7 +51,7 @@ export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDes
     const key = functionKey(cell);
     const known = byKey.get(key);
     if (known) return void known.instances.push(i);
-    const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0 };
+    const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0, homodyne: opts.alternatives === true };
     const { network, table } = cellCircuit(cell, base);
     const regenerated = opts.alternatives ? cellCircuit(cell, { ...base, regenerate: true }).table : undefined;
     byKey.set(key, { name: cell.name, instances: [i], cell, network, table, ...(regenerated ? { regenerated } : {}) });

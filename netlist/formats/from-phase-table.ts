@@ -92,6 +92,7 @@ function stepInstance(
             modes: step.modes,
             ...(step.limit ? { limit: step.limit } : {}),
             ...(step.gain ? { gain: step.gain } : {}),
+            ...(step.read ? { read: step.read } : {}),
           },
         },
         inputs: step.modes,

@@ -161,6 +161,7 @@ function checkStep(c: Checker, v: unknown, path: string): void {
       c.arr(s.limit, `${path}.limit`, modes).forEach((g, i) => {
         if (!(c.num(g, `${path}.limit[${i}]`) >= 0)) c.fail(`${path}.limit[${i}]`, "a limit must be ≥ 0 (0: none)");
       });
+    if (s.read !== undefined) c.str(s.read, `${path}.read`, ["homodyne"]);
   } else {
     c.int(s.levels, `${path}.levels`, 1);
     const modes = c.int(s.modes, `${path}.modes`, 1);

@@ -45,6 +45,8 @@ const KEY_ORDER: Record<string, string[]> = {
     "reference",
     "params",
     "gain",
+    "limit",
+    "read",
     "convention",
     "biasInput",
     "outputPhases",

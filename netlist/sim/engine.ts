@@ -92,6 +92,8 @@ export function runPlan(plan: Plan, inputs: Float64Array, cases: number, noise: 
         f.copyWithin(row(op.to.re), row(op.from.re), row(op.from.re + op.modes));
         f.copyWithin(row(op.to.im), row(op.from.im), row(op.from.im + op.modes));
         k.act(row(op.to.re) * 8, row(op.to.im) * 8, op.modes * B * 8, op.rule.slope, op.rule.leaky ? 1 : 0);
+        // A homodyne read writes its output on fresh light in phase (models.ts activationUnitFn).
+        if (op.rule.homodyne) f.fill(0, row(op.to.im), row(op.to.im + op.modes));
         if (op.gains || op.limits)
           for (let m = 0; m < op.modes; m++)
             limitAndGain(view(op.to.re + m), view(op.to.im + m), 0, n, op.limits?.[m] ?? 0, op.gains?.[m] ?? 1);

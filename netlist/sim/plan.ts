@@ -24,7 +24,7 @@ export type Step =
       spec: PortSpec;
       /** The rule at unit gain; `gains` per mode after it (null: unit). */
       fn: ReturnType<typeof activationUnitFn>;
-      rule: { leaky: boolean; slope: number };
+      rule: { leaky: boolean; slope: number; homodyne: boolean };
       gains: number[] | null;
       limits: number[] | null;
     }
@@ -81,7 +81,7 @@ export type Op =
       from: Rows;
       to: Rows;
       modes: number;
-      rule: { leaky: boolean; slope: number };
+      rule: { leaky: boolean; slope: number; homodyne: boolean };
       gains: number[] | null;
       limits: number[] | null;
     }

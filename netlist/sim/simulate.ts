@@ -13,6 +13,7 @@ import {
   activationLimits,
   activationRule,
   activationUnitFn,
+  activationHomodyne,
   detectorReference,
   detectorThresholds,
   num,
@@ -114,7 +115,7 @@ export function compileCircuit(circuit: Circuit, opts: SimOptions = {}): Compile
           name,
           spec,
           fn: activationUnitFn(inst.settings),
-          rule: activationRule(inst.settings),
+          rule: { ...activationRule(inst.settings), homodyne: activationHomodyne(inst.settings) },
           gains: activationGains(inst.settings),
           limits: activationLimits(inst.settings),
         });

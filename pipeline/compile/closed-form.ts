@@ -13,7 +13,8 @@ import { cellDepths } from "../../aggregate/digit-chip.ts";
 import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
-import { lightBudgetOfSpec, lightSection, regeneratedForm, type LightSection } from "./light.ts";
+import { chipOptionsFor } from "../../aggregate/chip-options.ts";
+import { lightBudgetOfSpec, lightSection, regeneratedCells, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -114,7 +115,7 @@ function plan(ctx: Ctx): void {
     for (const l of ctx.cascade.levels) units.push({ fn: l.fn, level: l.level, count: l.units, stem: `${spec.name}.L${l.level}` });
   } else units.push({ fn: flatUnit(spec.workers, spec.precision, L, spec.rounding), level: null, count: 1, stem: spec.name });
   for (const u of units) {
-    const chip = planDigitChip(u.fn);
+    const chip = planDigitChip(u.fn, chipOptionsFor(spec.technology.preset, u.fn));
     ctx.steps.push({ ...u, chip, designs: [] });
   }
 }
@@ -130,23 +131,37 @@ function build(ctx: Ctx): void {
     });
   }
   // Under a light budget every activation is a regenerating read, and its gains are a design
-  // choice: the chip's cells take their regenerated form when every cell needs less light with it
-  // and no more than one laser gives (pipeline/compile/light.ts); otherwise every cell keeps the
-  // scales balanced for component errors across the whole cell.
+  // choice: a cell takes its regenerated form when it needs less light with it and no more than one
+  // laser gives (pipeline/compile/light.ts); otherwise it keeps the scales balanced for component
+  // errors across the whole cell.
   if (!light) return;
-  const pairs = ctx.steps.flatMap((step) =>
-    step.designs.map(({ regenerated, ...passive }): [Circuit, Circuit] | null =>
+  for (const step of ctx.steps) {
+    const pairs = step.designs.map(({ regenerated, ...passive }): [Circuit, Circuit] | null =>
       regenerated ? [cellAsCircuit(ctx, step, passive), cellAsCircuit(ctx, step, { ...passive, table: regenerated })] : null,
-    ),
-  );
-  const all = pairs.every((p) => p !== null) && regeneratedForm(light, ctx.spec.technology.mziLossDb, pairs as [Circuit, Circuit][]);
-  ctx.steps.forEach((step) => {
-    step.designs = step.designs.map(({ regenerated, ...passive }) => (all && regenerated ? { ...passive, table: regenerated } : passive));
-  });
+    );
+    const known = pairs.filter((p): p is [Circuit, Circuit] => p !== null);
+    const take = regeneratedCells(light, ctx.spec.technology.mziLossDb, known);
+    let k = 0;
+    step.designs = step.designs.map(({ regenerated, ...passive }, i) =>
+      pairs[i] !== null && take[k++] && regenerated ? { ...passive, table: regenerated } : passive,
+    );
+  }
 }
+
+/** The circuit of each design's table, built once per compile (the light pass reads it twice). */
+const circuitOfTable = new WeakMap<object, Map<string, Circuit>>();
 
 /** A cell design as a circuit (from its phase table) with the info its files carry. */
 function cellAsCircuit(ctx: Ctx, step: ChipStep, d: CellDesign): Circuit {
+  const stem = `${ctx.spec.name}\u0000${designStem(step, d)}\u0000${d.instances.length * step.count}`;
+  let byStem = circuitOfTable.get(d.table);
+  if (!byStem) circuitOfTable.set(d.table, (byStem = new Map()));
+  let c = byStem.get(stem);
+  if (!c) byStem.set(stem, (c = buildCellCircuit(ctx, step, d)));
+  return c;
+}
+
+function buildCellCircuit(ctx: Ctx, step: ChipStep, d: CellDesign): Circuit {
   const { spec } = ctx;
   const stem = designStem(step, d);
   const circuit = circuitFromPhaseTable(d.table, stem);

@@ -10,8 +10,8 @@ import type { LightBudget } from "../../dsl/technology.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { describeDecision, powerBudget } from "../../verify/power/analyze.ts";
-import { readCellLight } from "../../verify/power/budget.ts";
-import { tapForTarget } from "../../verify/power/lasers.ts";
+import { chipRate, readCellLight } from "../../verify/power/budget.ts";
+import { designLoMw } from "../../verify/power/lasers.ts";
 import type { ChipStep, LightSection } from "../types.ts";
 
 export type { LightSection } from "../types.ts";
@@ -26,27 +26,20 @@ export function lightBudgetOfSpec(spec: Spec): LightBudget | null {
 }
 
 /**
- * Whether a chip takes its cells' regenerated form: every cell, with it, needs a modulator tap for
- * 1e-12 errors per use that fits in one laser's light and is less than without it. Stops at the
- * first cell that does not (most chips: their widest cell), so the check costs one cell's budget.
+ * Which cells take their regenerated form: a cell does when, with it, one laser's light per
+ * modulator tap meets 1e-12 errors per use (the error rate falls as the tap grows, so this is its
+ * tap against one laser's without solving for the tap). Each cell's light is its own (cells meet
+ * only through detected digits), so each is chosen alone; the passive form, its scales balanced
+ * for component errors, needs more light for every cell measured (docs/studies/power-budget.md).
+ * A cell wider than LIGHT_MAX_CASES keeps its passive form.
  */
-export function regeneratedForm(light: LightBudget, mziLossDb: number, pairs: [Circuit, Circuit][]): boolean {
-  const inChip = light.laser.powerMw * 10 ** (-light.facetLossDb / 10);
-  const tap = (c: Circuit): number | null =>
-    tapForTarget([{ ...readCellLight(c, c.name, mziLossDb), copies: 1 }], light, COMPILE_ERROR_TARGET);
-  const order = [...pairs].sort((x, y) => cellCount(y[0]) - cellCount(x[0]));
-  for (const [passive] of order) if (!budgetable(passive)) return false;
-  const regen = new Map<Circuit, number>();
-  for (const [passive, regenerated] of order) {
-    const b = tap(regenerated);
-    if (b === null || b > inChip) return false;
-    regen.set(passive, b);
-  }
-  for (const [passive] of order) {
-    const a = tap(passive);
-    if (a !== null && a <= regen.get(passive)!) return false;
-  }
-  return true;
+export function regeneratedCells(light: LightBudget, mziLossDb: number, pairs: [Circuit, Circuit][]): boolean[] {
+  const op = { tapMw: light.laser.powerMw * 10 ** (-light.facetLossDb / 10), loMw: designLoMw(light) };
+  return pairs.map(
+    ([passive, regenerated]) =>
+      budgetable(passive) &&
+      chipRate([{ ...readCellLight(regenerated, regenerated.name, mziLossDb), copies: 1 }], light, op) <= COMPILE_ERROR_TARGET,
+  );
 }
 
 const cellCount = (c: Circuit): number => {

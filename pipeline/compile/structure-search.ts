@@ -19,6 +19,7 @@ import { clopperPearson } from "../../math/binomial.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import { decisionBound } from "./decision-bound.ts";
 import { structureLight } from "./light.ts";
+import { tapText } from "./structure-table.ts";
 
 /** Largest cascade radix tried: wider units only approach the flat unit. */
 export const MAX_CASCADE_RADIX = 8;
@@ -99,13 +100,11 @@ export interface SearchOptions {
 }
 
 /** The chosen row's light in the search's reason: closed (and its tap), or that no structure closes it. */
-function lightText(r: StructureRow, rows: StructureRow[]): string {
+function lightReason(r: StructureRow, rows: StructureRow[]): string {
   if (!r.light) return "";
-  if (r.light.closes) return `that closes its light budget (${formatTap(r.light.tapMw!)} per modulator) and `;
+  if (r.light.closes) return `that closes its light budget (${tapText(r.light.tapMw!)} per modulator) and `;
   return rows.some((x) => x.light?.closes) ? "" : "; none closes its light budget";
 }
-
-const formatTap = (mw: number): string => (mw >= 1 ? `${mw.toPrecision(3)} mW` : `${(mw * 1e3).toPrecision(3)} µW`);
 
 export function searchStructures(checked: CheckedSpec, o: SearchOptions): SearchOutcome {
   const spec = checked.spec;
@@ -228,7 +227,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     if (skipped) r.note = "chosen: the cheapest within the check budget that meets the target";
     reason = ideal
       ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
-      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightText(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightText(r, rows)}`;
+      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightReason(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightReason(r, rows)}`;
   } else if (rows.every((r) => !r.yield)) {
     reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {

@@ -1,5 +1,6 @@
 // The structure search as text: the table `optinc compile --explain` prints (and a refusal shows),
-// one row per structure in cost order, with the yield as k/n and its interval.
+// one row per structure in the order tried, with the light each needs and the yield as k/n and its
+// interval.
 import type { StructureRow, StructureSearch } from "../types.ts";
 import { percent as pct, yieldInterval } from "../../verify/tolerance/statistics.ts";
 import { boundText } from "./decision-bound.ts";
@@ -22,6 +23,21 @@ export function conversionText(r: StructureRow): string {
   return c ? `PAM-${c.linkLevels}→${c.innerLevels}: ${c.receivers} rx, ${c.modulators} mod` : "—";
 }
 
+/**
+ * A row's light: the modulator tap its cells need for 1e-12 errors per value, marked "over" when it
+ * does not close the budget (more than a laser gives, or a waveguide over its ceiling); "—" with no
+ * light budget (`ideal`) or a cell too wide to budget.
+ */
+export function lightText(r: StructureRow): string {
+  const l = r.light;
+  if (!l || l.tapMw === null) return "—";
+  return l.closes ? tapText(l.tapMw) : `${tapText(l.tapMw)} (over)`;
+}
+
+/** A modulator tap in W, mW or µW, to 3 digits. */
+export const tapText = (mw: number): string =>
+  mw >= 1000 ? `${(mw / 1000).toPrecision(3)} W` : mw >= 1 ? `${mw.toPrecision(3)} mW` : `${(mw * 1000).toPrecision(3)} µW`;
+
 /** The table's head and cells, shared by the text table and the report's section. */
 export function structureColumns(s: StructureSearch): { head: string[]; rows: string[][] } {
   const head = [
@@ -32,6 +48,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "heaters W",
     "widest θ",
     "cases/chip",
+    "light/modulator",
     "link conversion",
     "yield k/n (95% CI) vs target",
     "technology scale tolerated",
@@ -45,6 +62,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     r.cost.heaterWatts.toFixed(2),
     String(r.cost.widestDecision.theta),
     String(r.cost.checkCases),
+    lightText(r),
     conversionText(r),
     rowYield(r),
     rowTolerance(r, s.technology),
@@ -58,7 +76,7 @@ export function structureTable(s: StructureSearch): string[] {
   const marked = rows.map((r, i) => [`${i === s.chosen ? "* " : "  "}${r[0]}`, ...r.slice(1)]);
   const width = head.map((h, c) => Math.max(h.length + (c === 0 ? 2 : 0), ...marked.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
-    `  ${cells.map((x, c) => (c === 0 || c >= 7 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
+    `  ${cells.map((x, c) => (c === 0 || c >= 8 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
   return [
     `structures considered (route = auto; target ${pct(s.target.yield)} yield at ${pct(s.target.confidence)} confidence; technology ${s.technology}):`,
     ...s.decisionBounds.map((b) => `  decision bound, ${boundText(b)}`),

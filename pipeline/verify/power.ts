@@ -67,6 +67,13 @@ export function chipDigits(circuits: LoadedCircuit[]): { levels: number; inDigit
   }
 }
 
+/** What of the light budget fails, in a few words. */
+function failedLight(power: PowerResult): string {
+  return powerVerdicts(power)
+    .map((v) => (v.code === VERIFY.powerTarget ? "the error rate misses its target" : v.message))
+    .join("; ");
+}
+
 /** The summary with the power lines before its verdict, which then judges both. */
 export function withPowerSection(text: string, power: PowerResult, cellsPass: boolean, verbose = false): string {
   const lines = text.trimEnd().split("\n");
@@ -74,19 +81,35 @@ export function withPowerSection(text: string, power: PowerResult, cellsPass: bo
   lines.push(...formatPower(power, verbose));
   const pass = cellsPass && power.pass;
   lines.push(
-    pass ? "  PASS" : cellsPass ? "  FAIL: the error rate misses its target (optinc verify --power --verbose shows the budget)" : "  FAIL",
+    pass ? "  PASS" : cellsPass ? `  FAIL: ${failedLight(power)} (optinc verify --power --verbose shows the budget)` : "  FAIL",
   );
   return lines.join("\n") + "\n";
 }
 
-/** The verdict of a missed target, naming the binding decision. */
-export function powerVerdict(power: PowerResult): VerifyMessage {
-  return {
-    kind: "verdict",
-    code: VERIFY.powerTarget,
-    severity: "error",
-    message: `${power.ratePerValue.toExponential(2)} errors per aggregated value at ${power.laserMw} mW per source, above the target ${power.target}; binding decision: ${describeDecision(power.binding)}`,
-  };
+/**
+ * The verdicts of a light budget that does not close: the error rate above its target (naming the
+ * binding decision), and each other limit it breaks (a waveguide's ceiling, an edge's receivers).
+ */
+export function powerVerdicts(power: PowerResult): VerifyMessage[] {
+  const out: VerifyMessage[] = [];
+  if (power.ratePerValue > power.target)
+    out.push({
+      kind: "verdict",
+      code: VERIFY.powerTarget,
+      severity: "error",
+      message: `${power.ratePerValue.toExponential(2)} errors per aggregated value at ${power.laserMw} mW per source, above the target ${power.target}; binding decision: ${describeDecision(power.binding)}`,
+    });
+  const limit = (message: string): VerifyMessage => ({ kind: "verdict", code: VERIFY.powerLimit, severity: "error", message });
+  if (power.largestWaveguideMw > power.light.maxWaveguideMw)
+    out.push(limit(`${power.largestWaveguideMw.toPrecision(3)} mW in one waveguide, over its ${power.light.maxWaveguideMw} mW ceiling`));
+  for (const [edge, hop] of Object.entries(power.edges ?? {}))
+    if (!hop.closes)
+      out.push(
+        limit(
+          `the ${edge} reaches its receivers at ${hop.receivedOmaDbm.toFixed(1)} dBm OMA, ${(-hop.marginDb).toFixed(1)} dB short of their ${hop.sensitivityOmaDbm} dBm sensitivity`,
+        ),
+      );
+  return out;
 }
 
 export const powerRoute = (message: string, file: string): VerifyMessage => ({

@@ -25,7 +25,7 @@ import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import type { AxisName } from "../../verify/tolerance/axes.ts";
 import { VERIFY } from "../../codes/catalogue.ts";
 import type { PowerResult } from "../../verify/power/analyze.ts";
-import { powerRoute, powerVerdict, runPower, withPowerSection } from "./power.ts";
+import { powerRoute, powerVerdicts, runPower, withPowerSection } from "./power.ts";
 import { PowerWalkError } from "../../verify/power/budget.ts";
 
 /** Explicit non-ideality levels (command-line flags); each overrides the technology block's. */
@@ -265,7 +265,7 @@ function closedForm(o: VerifyTargetOptions): VerifyTargetResult {
   const pass = r.pass && (power?.pass ?? true);
   if (power) {
     text = withPowerSection(text, power, r.pass, o.verbose);
-    if (!power.pass) messages.push(powerVerdict(power));
+    if (!power.pass) messages.push(...powerVerdicts(power));
   }
 
   return {

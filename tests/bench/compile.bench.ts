@@ -6,6 +6,7 @@
 // README.md describes them; each table's last note checks what README.md says of the example.
 import { readFileSync } from "node:fs";
 import { compileSpec, type CompileResult } from "../../pipeline/compile/trained.ts";
+import { TRAINED_RADIX } from "../helpers/examples.ts";
 import { CompileError } from "../../compiler/errors.ts";
 import { kernelCounters } from "../../compiler/onn/mlp-simd.ts";
 import { loadSpec } from "../../dsl/load.ts";
@@ -72,10 +73,11 @@ function compileOnce(file: string, text: string, jobs: number | undefined): Run 
   const r = loadSpec(file, text);
   if (!r.checked) return "spec error";
   const trained = loadSpec("examples/paper-4x8-trained.optinc", readFileSync("examples/paper-4x8-trained.optinc", "utf8")).checked!.spec;
+  const cascade = TRAINED_RADIX[file] ? { cascade: { radix: TRAINED_RADIX[file] } } : {};
   const checked =
     r.checked.spec.route === "trained"
       ? r.checked
-      : { ...r.checked, spec: { ...r.checked.spec, route: "trained" as const, training: trained.training } };
+      : { ...r.checked, spec: { ...r.checked.spec, route: "trained" as const, training: trained.training, ...cascade } };
   const passes = new Map<string, PassFigures>();
   let open: { name: string; wall: number; cpu: NodeJS.CpuUsage } | null = null;
   const close = (): void => {

@@ -10,7 +10,7 @@ import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { parsePhaseTable } from "../../netlist/formats/phase-table-parse.ts";
 import { calibrateFab, checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4 } from "../helpers/examples.ts";
 
 const NAME = "paper_4x8.add0";
 
@@ -32,7 +32,7 @@ function couplers(json: unknown): { get: () => number; set: (k: number) => void 
 }
 
 function oracleExact(netlistText: string, dies: number[]): number[] {
-  const files = compiledExample("paper-4x8").files;
+  const files = compiledVariant("paper-4x8", flatPam4).files;
   const circuit = readNetlistJson(netlistText, NAME);
   const table = parsePhaseTable(files.get(`${NAME}.phases.json`)!, NAME);
   return dies.map((d) => {
@@ -51,7 +51,7 @@ describe("the floor on a shared fan-out coupler's split", () => {
   });
 
   it("paper_4x8.add0's most uneven coupler sits at the floor; coupler-wide dies 2 and 6 are exact by the oracle, and not with it at 0.022", () => {
-    const text = compiledExample("paper-4x8").files.get(`${NAME}.netlist.json`)!;
+    const text = compiledVariant("paper-4x8", flatPam4).files.get(`${NAME}.netlist.json`)!;
     const json = JSON.parse(text) as unknown;
     const all = couplers(json);
     const uneven = all.filter((c) => Math.min(c.get(), 1 - c.get()) < 0.3);

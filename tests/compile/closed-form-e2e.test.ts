@@ -23,8 +23,12 @@ const again = join(base, "b");
 let report: {
   ok: boolean;
   route: string;
-  light: { preset: string; laserMw: number; pass: boolean; neededTapMw: number | null; smallestStepMw: number } | null;
-  structure: { rows: { light: { closes: boolean } | null }[]; reason: string } | null;
+  light: { preset: string; laserMw: number; pass: boolean; ratePerValue: number; neededTapMw: number | null; smallestStepMw: number } | null;
+  structure: {
+    rows: { structure: { innerLevels?: number }; light: { closes: boolean } | null }[];
+    chosen: number | null;
+    reason: string;
+  } | null;
   onn: { exactMatch: number; casesChecked: number; exhaustive: boolean; fullInputSpace: boolean };
   cells: {
     design: string;
@@ -63,16 +67,18 @@ beforeAll(async () => {
 }, 600_000);
 
 describe("closed-form paper-4x8 through the CLI", () => {
-  it("is exact end to end on all 28,561 digit-sum vectors, every cell on all its raw inputs", () => {
+  it("is exact end to end on all 390,625 digit-sum vectors, every cell on all its raw inputs", () => {
     expect(report.route).toBe("closed-form");
     expect(report.ok).toBe(true);
-    expect(report.onn.casesChecked).toBe(13 ** 4);
+    // Binary cells inside: 8 bits per worker, each bit position's sum over 4 workers in 0..4.
+    expect(report.onn.casesChecked).toBe(5 ** 8);
     expect(report.onn.exactMatch).toBe(1);
     expect(report.onn.fullInputSpace).toBe(true);
     expect(report.cells.map((c) => [c.design, c.copies, c.cases, c.exact, c.raw])).toEqual([
-      ["paper_4x8.add0", 1, 4 ** 4, 4 ** 4, true],
-      ["paper_4x8.add1", 3, 4 ** 5, 4 ** 5, true],
-      ["paper_4x8.divide0", 1, 16, 16, true],
+      ["paper_4x8.add0", 1, 2 ** 4, 2 ** 4, true],
+      ["paper_4x8.add1", 1, 48, 48, true],
+      ["paper_4x8.add2", 6, 2 ** 6, 2 ** 6, true],
+      ["paper_4x8.divide0", 1, 8, 8, true],
     ]);
     // Checked again at the technology block's MZI loss alone (the calibrated preset's 0.1 dB).
     expect(report.cells.map((c) => c.atDesignLoss)).toEqual(report.cells.map((c) => ({ mziLossDb: 0.1, exact: c.cases })));
@@ -80,14 +86,15 @@ describe("closed-form paper-4x8 through the CLI", () => {
   });
 
   it("budgets its light: the report's light section and every structure row's light, as design/structures.md §6 lists them", () => {
-    // The quick start's PAM-4 cells need watts per modulator: no structure closes, and the report says so.
-    expect(report.light).toMatchObject({ preset: "calibrated", laserMw: 25, pass: false });
-    expect(report.light!.neededTapMw).toBeGreaterThan(1000);
-    expect(report.light!.smallestStepMw).toBeGreaterThan(0);
+    // The quick start's binary cells close from one laser per modulator; its PAM-4 cells need watts.
+    expect(report.light).toMatchObject({ preset: "calibrated", laserMw: 25, pass: true });
+    expect(report.light!.ratePerValue).toBeLessThanOrEqual(1e-12);
+    expect(report.light!.neededTapMw).toBeLessThan(25 * 10 ** (-1.5 / 10)); // one laser after its facet
+    expect(report.light!.smallestStepMw).toBeGreaterThan(0.01);
     const rows = report.structure!.rows;
-    expect(rows.length).toBeGreaterThan(1);
-    for (const r of rows) expect(r.light).toMatchObject({ closes: false });
-    expect(report.structure!.reason).toMatch(/; none closes its light budget$/);
+    expect(rows[report.structure!.chosen!]!.light).toMatchObject({ closes: true });
+    for (const r of rows.filter((x) => x.structure.innerLevels === undefined)) expect(r.light).toMatchObject({ closes: false });
+    expect(report.structure!.reason).toContain("that closes its light budget");
   });
 
   it("prints the short summary README.md quotes, and --verbose the detail docs/studies/examples.md quotes", () => {
@@ -149,9 +156,9 @@ describe("closed-form paper-4x8 through the CLI", () => {
   it("optinc verify passes under the spec's technology block and fails beyond the design's tolerance", async () => {
     const ok = await cli(["verify", dir, "--trials", "20", "--verbose"]);
     expect(ok.code, ok.out + ok.err).toBe(0);
-    expect(ok.out).toContain("end to end: exact 100.00% (28561/28561)");
+    expect(ok.out).toContain("end to end: exact 100.00% (390625/390625)");
     expect(ok.out).toContain(
-      "cell paper_4x8.divide0 ×1: exact 16/16 (every raw input) with ideal parts, 16/16 at the 0.1 dB nominal MZI loss, 16/16 across 0–1 dB per MZI",
+      "cell paper_4x8.divide0 ×1: exact 8/8 (every raw input) with ideal parts, 8/8 at the 0.1 dB nominal MZI loss, 8/8 across 0–1 dB per MZI",
     );
     expect(ok.out).toContain("yield 100.0%, 20/20 chips exact (95% CI 83.2–100%)");
     expectHonest(ok.out);
@@ -178,7 +185,7 @@ describe("closed-form paper-4x8 through the CLI", () => {
     cpSync(dir, detuned, { recursive: true });
     const cell = join(detuned, "paper_4x8.divide0.netlist.json");
     const text = readFileSync(cell, "utf8");
-    const step = /"detector":\s*\{"component":"detector","settings":\{"levels":4,"step":([0-9.e-]+)/.exec(text)!;
+    const step = /"detector":\s*\{"component":"detector","settings":\{"levels":\d+,"step":([0-9.e-]+)/.exec(text)!;
     writeFileSync(cell, text.replace(step[0], step[0].replace(step[1]!, String(2 * Number(step[1])))));
     const bad = await cli(["--json", "allreduce", "--netlist", detuned, "--exec-elements", "4096"]);
     expect(bad.code).toBe(1);
@@ -204,7 +211,7 @@ describe("closed-form paper-4x8 through the CLI", () => {
     const tampered = join(base, "tampered");
     cpSync(dir, tampered, { recursive: true });
     const chip = join(tampered, "paper_4x8.chip.json");
-    writeFileSync(chip, readFileSync(chip, "utf8").replace('"table": [0,1,2,3,', '"table": [0,1,2,2,'));
+    writeFileSync(chip, readFileSync(chip, "utf8").replace('"table": [0,1,0,1,0]', '"table": [0,1,1,1,0]'));
     const r1 = await cli(["verify", tampered]);
     expect(r1.code).toBe(1);
     expect(r1.out).toContain("paper_4x8.chip.json does not compute what report.json's spec asks");

@@ -90,7 +90,8 @@ describe("narrow base: conversion", () => {
     expect(() => subDigits(8, 4)).toThrow();
     expect(narrowerBases(16)).toEqual([4, 2]);
     expect(narrowerBases(8)).toEqual([2]);
-    expect(narrowerBases(4)).toEqual([]);
+    expect(narrowerBases(4)).toEqual([2]);
+    expect(narrowerBases(2)).toEqual([]);
     expect(Array.from(splitLinkDigits([6, 13], 16, 4))).toEqual([2, 1, 1, 3]);
     expect(Array.from(splitLinkDigits([5], 8, 2))).toEqual([1, 0, 1]);
     for (const [L, Lp] of [
@@ -120,7 +121,12 @@ describe("narrow base: conversion", () => {
       "radix-2 cascade, PAM-2 inside",
       "radix-3 cascade, PAM-2 inside",
     ]);
-    expect(candidateStructures(4, 4)).toHaveLength(3);
+    expect(candidateStructures(4, 4).map(structureLabel).slice(3)).toEqual([
+      "flat cells, PAM-2 inside",
+      "radix-2 cascade, PAM-2 inside",
+      "radix-3 cascade, PAM-2 inside",
+    ]);
+    expect(candidateStructures(4, 2)).toHaveLength(3);
     expect(specFor(spec("  workers = 4\n  levels = 16"), c[4]!)).toMatchObject({ innerLevels: 4, cascade: { radix: 2 } });
   });
 
@@ -128,6 +134,14 @@ describe("narrow base: conversion", () => {
     const bad = loadSpec("b.optinc", "aggregator b {\n  levels = 8\n  precision = 6 bits\n  route = closed-form\n  inner_levels = 4\n}\n");
     expect(bad.checked).toBeUndefined();
     expect(bad.diagnostics.map((d) => d.message).join()).toMatch(/not a narrower base/);
+    const hint = (levels: number, inner: number): string =>
+      loadSpec("h.optinc", `aggregator h {\n  levels = ${levels}\n  precision = 4 bits\n  route = closed-form\n  inner_levels = ${inner}\n}\n`)
+        .diagnostics.map((d) => d.hint)
+        .join();
+    expect(hint(4, 4)).toContain("use inner_levels = 2");
+    expect(hint(2, 2)).toContain("a PAM-2 link computes in its own base");
+    // PAM-4 → 2 is a narrower base: no diagnostic.
+    expect(loadSpec("ok.optinc", "aggregator ok {\n  levels = 4\n  precision = 4 bits\n  route = closed-form\n  inner_levels = 2\n}\n").diagnostics).toEqual([]);
   });
 });
 

@@ -48,8 +48,9 @@ async function verify100(dir: string): Promise<number> {
 }
 
 const T4 = "  workers = 4\n  precision = 4 bits\n  levels = 4";
-// 5 mrad of phase noise: more than the flat cells tolerate, within the radix-2 cascade's reach.
-const T4_TECH = "  technology { preset = calibrated  phase_noise = 5 mrad  yield = 99 % }";
+// 40 mrad of phase noise: more than the flat binary cells tolerate, within the radix-2 cascade's
+// reach. Binary cells come first: they close the light budget, PAM-4 cells do not.
+const T4_TECH = "  technology { preset = calibrated  phase_noise = 40 mrad  yield = 99 % }";
 
 describe("route = auto", () => {
   it("is the default, and builds the cheapest structure that shows the target: flat cells miss, the radix-2 cascade meets", async () => {
@@ -57,7 +58,16 @@ describe("route = auto", () => {
     expect(c.code, c.err).toBe(0);
     const s = c.report!.structure!;
     expect(s.requested).toBe("auto");
-    expect(s.rows.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade", "radix-3 cascade"]); // cost order
+    // Light-closing structures first, each group in cost order.
+    expect(s.rows.map((r) => r.label)).toEqual([
+      "flat cells, PAM-2 inside",
+      "radix-2 cascade, PAM-2 inside",
+      "radix-3 cascade, PAM-2 inside",
+      "flat cells",
+      "radix-2 cascade",
+      "radix-3 cascade",
+    ]);
+    expect(s.rows.map((r) => r.light!.closes)).toEqual([true, true, true, false, false, false]);
     expect(s.rows[0]!.cost.mzi).toBeLessThan(s.rows[1]!.cost.mzi);
     expect(s.rows[0]!.yield!.verdict).not.toBe("met");
     expect(s.chosen).toBe(1);
@@ -65,7 +75,9 @@ describe("route = auto", () => {
     expect(c.report!.cascade?.radix).toBe(2);
     expect(c.report!.yield).toMatchObject({ trials: 299, passing: 299, target: { verdict: "met" } });
     // The compile line and the report section.
-    expect(c.err).toContain("structure (route = auto): radix-2 cascade: the cheapest structure (368 MZIs) that shows 99% yield");
+    expect(c.err).toContain(
+      "structure (route = auto): radix-2 cascade, PAM-2 inside: the cheapest structure (360 MZIs) that closes its light budget (2.00 mW per modulator) and that shows 99% yield",
+    );
     expect(readFileSync(join(c.dir, "auto4.report.html"), "utf8")).toContain("Structures considered");
     expectHonest(c.err); // every yield with its interval, every 99 %-yield level with its confidence
     // Independent check: verify's 100 dies of the emitted chip are all exact.
@@ -73,7 +85,7 @@ describe("route = auto", () => {
     // And the structure it passed over misses: flat cells built explicitly, 100 dies (a compile with
     // its yield and 100 dies, about 5 s: the full tier, like the refusal's check below).
     if (!FULL) return;
-    const flat = await compile("flat4", `${T4}\n  route = closed-form\n${T4_TECH}`);
+    const flat = await compile("flat4", `${T4}\n  inner_levels = 2\n  route = closed-form\n${T4_TECH}`);
     expect(flat.code).toBe(0);
     expect(flat.err).toMatch(/warning\[OPT3006\]: the design (misses|does not show) its yield target/);
     const k = await verify100(flat.dir);
@@ -85,18 +97,18 @@ describe("route = auto", () => {
     const c = await compile("refused3", body, ["--explain"]);
     expect(c.code).toBe(1);
     expect(c.err).toMatch(
-      /refused3\.optinc:5:34: error\[OPT3007\]: route = auto found no structure that meets the yield target: no structure shows 99% yield at 95% confidence at foundry; the best, (flat cells|radix-2 cascade), has \d+\/30 chips exact \(95% CI [\d.]+–[\d.]+%\)/,
+      /refused3\.optinc:5:34: error\[OPT3007\]: route = auto found no structure that meets the yield target: no structure shows 99% yield at 95% confidence at foundry; the best, (flat cells|radix-2 cascade)(, PAM-2 inside)?, has \d+\/30 chips exact \(95% CI [\d.]+–[\d.]+%\)/,
     );
     expect(c.err).toMatch(/hint: .* stays exact on all 20 dies up to [\d.]+× foundry/);
     // The message names the best structure's widest decision against foundry's decision bound and
     // the errors that break it; the table starts with the bound (docs/design/structures.md).
     expect(c.err).toMatch(
-      /its widest decision is θ = [\d.]+ in cell \S+; foundry's bound for PAM-4 cells is θ ≤ [\d.]+; (it fails under .+ alone|no single error breaks it, their sum does)/,
+      /its widest decision is θ = [\d.]+ in cell \S+; foundry's bound for PAM-[24] cells is θ ≤ [\d.]+; (it fails under .+ alone|no single error breaks it, their sum does)/,
     );
     expect(c.err).toMatch(/ {2}decision bound, PAM-4 cells: θ ≤ [\d.]+ \(100\/100 probe dies exact\)/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
     expect(c.err).toMatch(
-      / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
+      / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d.]+ (W|mW|µW) \(over\)\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
     );
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
@@ -107,7 +119,12 @@ describe("route = auto", () => {
     expect(env.ok).toBe(false);
     expect(env.result.refused).toBe(true);
     expect(env.result.structure.chosen).toBeNull();
-    expect(env.result.structure.rows.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
+    expect(env.result.structure.rows.map((r) => r.label)).toEqual([
+      "flat cells, PAM-2 inside",
+      "radix-2 cascade, PAM-2 inside",
+      "flat cells",
+      "radix-2 cascade",
+    ]);
     expect(env.result.structure.rows.every((r) => r.yield !== null && r.yield.passing < r.yield.trials)).toBe(true);
     // Independent check: each structure, built under the explicit route, misses on 100 dies (two
     // compiles and 200 dies, about 3 s: the full tier).
@@ -115,6 +132,8 @@ describe("route = auto", () => {
       for (const [name, cascade] of [
         ["flat3", ""],
         ["radix3", "  cascade { radix = 2 }"],
+        ["flat3b", "  inner_levels = 2"],
+        ["radix3b", "  inner_levels = 2\n  cascade { radix = 2 }"],
       ]) {
         const e = await compile(name!, `${body}\n  route = closed-form\n${cascade}`);
         expect(e.code).toBe(0);
@@ -135,7 +154,7 @@ describe("route = auto", () => {
       expect(c.err).not.toContain("not built: not exact");
       expect(c.err).not.toMatch(/bug in optinc/);
       expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology calibrated)");
-      expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+\d+\s+—\s+\d+\/30 /);
+      expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+\d+\s+\S+( \S+)?( \(over\))?\s+—\s+\d+\/30 /);
       expectHonest(c.err);
     },
     300_000,
@@ -148,7 +167,7 @@ describe("route = auto", () => {
     expect(search.rows.map((x) => x.structure)).toEqual(
       expect.arrayContaining(candidateStructures(5)), // flat and radix 2, 3, 4
     );
-    expect(search.rows).toHaveLength(4);
+    expect(search.rows).toHaveLength(8); // and each in PAM-2 inside
     const mzis = search.rows.map((x) => x.cost.mzi);
     expect(mzis).toEqual([...mzis].sort((a, b) => a - b));
     expect(search.chosen).toBe(0);
@@ -163,7 +182,7 @@ describe("route = auto", () => {
     );
     const free = searchStructures(r.checked!, { seed: 1, checkBudget: 1e9 }).search;
     const cheapest = free.rows[free.chosen!]!;
-    expect(free.chosen).toBe(0); // flat cells: 277 MZIs, 1,065 cell cases per chip
+    expect(free.chosen).toBe(0); // flat cells, PAM-2 inside
     expect(free.reason).not.toContain("--check-budget");
     // Below the flat chip's cases: a costlier structure within the budget is built, and the reason
     // names the flat cells and the budget that would try them.
@@ -173,8 +192,11 @@ describe("route = auto", () => {
     expect(built.cost.checkCases).toBeLessThan(cheapest.cost.checkCases);
     expect(built.cost.mzi).toBeGreaterThan(cheapest.cost.mzi);
     expect(built.yield!.passing).toBe(built.yield!.trials);
-    expect(tight.rows[0]!.note).toMatch(/^not tried: each chip simulates 1,065 cell cases, over the search's check budget/);
-    expect(tight.reason).toContain(`--check-budget ${cheapest.cost.checkCases} tries it`);
+    expect(tight.rows[0]!.note).toMatch(
+      new RegExp(`^not tried: each chip simulates ${cheapest.cost.checkCases.toLocaleString("en-US")} cell cases, over the search's check budget`),
+    );
+    expect(tight.reason).toContain(`${cheapest.label} (${cheapest.cost.mzi} MZIs, ${cheapest.cost.checkCases} cell cases per chip)`);
+    expect(tight.reason).toMatch(/--check-budget \d+ tries (it|them)/);
     // Every structure over the budget: the plain cost order again.
     const none = searchStructures(r.checked!, { seed: 1, checkBudget: 1 }).search;
     expect(none.chosen).toBe(0);

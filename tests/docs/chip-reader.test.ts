@@ -6,7 +6,7 @@
 // first, padding with 0) must make it disagree: the reader checks something.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledExample, compiledVariant, flatPam4 } from "../helpers/examples.ts";
 import { loadSpec } from "../../dsl/load.ts";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
 
@@ -132,7 +132,15 @@ function simulate(table: Json, x: number[]): number[] {
     if (st.role === "source") f = x.map((d) => [d * st.amplitudePerLevel, 0]);
     else if (st.role === "activation") {
       if (st.function !== "relu") throw new Error(`activation ${st.function}`);
-      f = f.map((z) => (z[0] > 0 ? z : [0, 0]));
+      // §6: the rule, then per mode its limit (Re held there, the phase kept) and gain, and a
+      // homodyne read keeps Re only.
+      f = f.map((z, m): C => {
+        let w: C = z[0] > 0 ? z : [0, 0];
+        const lim = st.limit?.[m] ?? 0;
+        if (lim > 0 && w[0] > lim) w = [lim, (w[1] * lim) / w[0]];
+        const g = st.gain?.[m] ?? 1;
+        return [w[0] * g, st.read === "homodyne" ? 0 : w[1] * g];
+      });
     } else if (st.role === "detector") {
       // A reference (§6): the last mode is the reference row; the others are read relative to it.
       const ref = st.reference;
@@ -241,7 +249,8 @@ function disagreements(cases: number[][], f: (codes: number[]) => number, bits: 
 }
 
 describe("a reader written from docs/reference/chip-files.md: paper-4x8", () => {
-  const files = example("paper-4x8");
+  // paper-4x8's spec in its link's base, PAM-4 (route = closed-form), as §4 and §6 describe it.
+  const files = filesOf(compiledVariant("paper-4x8", flatPam4));
   const chip = JSON.parse(files("paper_4x8.chip.json")) as Json;
   const sim = bySimulation(files);
   const sums = digitSumVectors(4, 4, 4);
@@ -320,10 +329,11 @@ describe("a reader written from docs/reference/chip-files.md: cascades", () => {
     const levels = [1, 2].map((l) => JSON.parse(files(`paper_4x8.L${l}.chip.json`)) as Json);
     const sim = bySimulation(files);
     expect(levels.map((c) => [c.workers, c.inDigits, c.outDigits, c.unit])).toEqual([
-      [2, 4, 5, { inputOffset: 0, outputOffset: 0, divisor: 1 }],
-      [2, 5, 4, { inputOffset: 256, outputOffset: 128, divisor: 4 }],
+      [2, 8, 9, { inputOffset: 0, outputOffset: 0, divisor: 1 }],
+      [2, 9, 8, { inputOffset: 256, outputOffset: 128, divisor: 4 }],
     ]);
-    expect(doc).toContain("`paper_4x8.L2` has 2 inputs of 5 digits, unit\n{inputOffset 256, outputOffset 128, divisor 4}");
+    expect(levels.map((c) => c.linkLevels)).toEqual([4, 4]);
+    expect(doc).toContain("`paper_4x8.L2` has 2 inputs of 9 digits, unit\n{inputOffset 256, outputOffset 128, divisor 4}");
     const cases = codesOf(2, 20_000, 4, 8);
     expect(disagreements(cases, (codes) => runCascade(levels, codes, 8, sim), 8, "nearest-even")).toBe(0);
   });

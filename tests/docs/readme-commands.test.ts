@@ -25,10 +25,8 @@ describe("the README's commands run as written", () => {
 
   it("finds the commands, and the one the README says fails", () => {
     expect(cmds.length).toBeGreaterThanOrEqual(5);
-    expect(cmds.filter((c) => c.exit === 1).map((c) => c.argv.join(" "))).toEqual([
-      "verify out/ --power",
-      "verify out/ --technology foundry",
-    ]);
+    expect(cmds.filter((c) => c.exit === 1).map((c) => c.argv.join(" "))).toEqual(["verify out/ --technology foundry"]);
+    expect(cmds.some((c) => c.argv.join(" ") === "verify out/ --power" && c.exit === 0)).toBe(true);
     expect(readmeCommands("run `npx optinc verify out/` and `npx optinc x --y` fails")).toEqual([
       { argv: ["verify", "out/"], exit: 0 },
       { argv: ["x", "--y"], exit: 1 },

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../math/rng.ts";
 import { flatCases } from "../../pipeline/compile/compose.ts";
 import { commas, design, exampleSpec } from "./design.ts";
+import { TRAINED_RADIX } from "../helpers/examples.ts";
 import { orderStatisticConfidence } from "../../math/binomial.ts";
 import { yieldInterval } from "../../verify/tolerance/statistics.ts";
 
@@ -47,14 +48,16 @@ describe("README.md and docs/studies/examples.md figures", () => {
       [1, 2],
     ]);
     expect(eight.stages.every((s) => s.slices === null)).toBe(true);
-    const cluster = design(exampleSpec("cluster-16"));
+    // Trained at radix 4, as npm run bench -- compile trains it (TRAINED_RADIX).
+    const c16 = exampleSpec("cluster-16");
+    const cluster = design({ ...c16, cascade: { radix: TRAINED_RADIX["examples/cluster-16.optinc"]! } });
     expect(cluster.cascade!.levels.map((l) => [l.units, l.fn.workers])).toEqual([
       [4, 4],
       [1, 4],
     ]);
     expect(cluster.stages.map((s) => s.slices !== null)).toEqual([false, true]);
     expect(page).toContain(
-      "`eight-workers` and `cluster-16` are cascades of radix-4 units; the top unit of `cluster-16` is\n  itself sliced.",
+      "`eight-workers` and `cluster-16` (trained at radix 4) are cascades of radix-4 units; the top unit\n  of `cluster-16` is itself sliced.",
     );
   });
 

@@ -18,7 +18,10 @@ import { coverageZ } from "../../verify/tolerance/certify/certify.ts";
 import { toleranceQuantile } from "../../verify/tolerance/quantile.ts";
 import { yieldText } from "../../verify/tolerance/statistics.ts";
 import { missingClaims } from "../../scripts/robustness-core.ts";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledExample, compiledVariant, flatPam4 } from "../helpers/examples.ts";
+
+/** The page's worked example: paper-4x8's spec in its link's base, PAM-4 (route = closed-form). */
+const quickStartPam4 = () => compiledVariant("paper-4x8", flatPam4);
 import { commas, design, exampleSpec } from "./design.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { autoHidden } from "../../compiler/onn/architecture.ts";
@@ -35,7 +38,7 @@ interface ChipCell {
   bias: number;
   ports: { weight: number; cell?: string; output?: string }[];
 }
-const chipOf = (name: string, file: string): { cells: ChipCell[] } => JSON.parse(compiledExample(name).files.get(file)!);
+const chipOf = (file: string): { cells: ChipCell[] } => JSON.parse(quickStartPam4().files.get(file)!);
 
 describe("docs/design/digit-cells.md §2: the quick-start chip's cells", () => {
   it("the default route is auto, which builds the closed-form cells", () => {
@@ -44,7 +47,7 @@ describe("docs/design/digit-cells.md §2: the quick-start chip's cells", () => {
   });
 
   it("five cells of three designs; add0 v ≤ 14, add1…add3 one design v ≤ 15, divide0 v = 4·t₁ + t₀; 4 cells, 3 O-E-O on the critical path", () => {
-    const cells = chipOf("paper-4x8", "paper_4x8.chip.json").cells;
+    const cells = chipOf("paper_4x8.chip.json").cells;
     const by = (n: string) => cells.find((c) => c.name === n)!;
     expect(cells.map((c) => c.name)).toEqual(["add0", "add1", "add2", "add3", "divide0"]);
     expect(new Set(cells.map((c) => c.design)).size).toBe(3);
@@ -55,7 +58,7 @@ describe("docs/design/digit-cells.md §2: the quick-start chip's cells", () => {
       [1, "t0"],
     ]);
     expect(Math.max(...cells.map((c) => c.vmax))).toBe(15);
-    const hw = compiledExample("paper-4x8").report.hardware;
+    const hw = quickStartPam4().report.hardware;
     expect([hw.cellsOnCriticalPath, hw.oeoOnCriticalPath]).toEqual([4, 3]);
     hasCells(
       "A decision only has to resolve v to ±½ out of ≈ N·L (15 for paper-4x8)",
@@ -76,7 +79,7 @@ describe("docs/design/digit-cells.md §2: the quick-start chip's cells", () => {
 
 describe("docs/design/digit-cells.md §3: costs per route", () => {
   it("the table's counted rows are the emitted files' counts", () => {
-    const cf = compiledExample("paper-4x8").report;
+    const cf = quickStartPam4().report;
     const rb = compiledExample("paper-4x8-robust").report;
     const tr = design(exampleSpec("paper-4x8-trained"));
     // Its hidden layers are `auto` (docs/design/onn.md §4): one activation per hidden neuron.
@@ -120,7 +123,7 @@ describe("docs/design/robustness.md §1: how yields and tolerances are stated", 
   });
 
   it("the DAC's rounding on the quick-start chip's shifters; z for 1,281 shifters; the search's brackets", () => {
-    const shifters = compiledExample("paper-4x8").report.hardware.phaseShifters;
+    const shifters = quickStartPam4().report.hardware.phaseShifters;
     has(`±${((1000 * Math.PI) / 2 ** 10).toFixed(2)} mrad on each of ${shifters} shifters at any scale`);
     has(`σ99 = δ/z (z ≈ ${coverageZ(1281, 0.01).toFixed(1)} for 1,281 shifters)`);
     expect(REPORT_TOLERANCE_RTOL).toBe(0.1);
@@ -170,7 +173,7 @@ describe("docs/design/robustness.md §3: technology presets and the fabricated d
   });
 
   it("fails on a doctored copy: a changed count or preset level is named", () => {
-    const cf = compiledExample("paper-4x8").report;
+    const cf = quickStartPam4().report;
     const row = `| tunable MZIs | 5,230 | ${cf.hardware.mzi} | `;
     expect(missingClaims(cellsDoc, [row])).toEqual([]);
     expect(missingClaims(cellsDoc.replace(row, "| tunable MZIs | 5,230 | 335 | "), [row])).toEqual([row]);

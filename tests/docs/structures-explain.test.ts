@@ -35,9 +35,9 @@ const CASES: [string, string, () => string][] = [
   [study, ANCHOR, () => readFileSync("examples/paper-4x8.optinc", "utf8").replace(/levels {5}= 4 /, "levels     = 16")],
   [
     design,
-    "Measured on a 4-worker, 4-bit PAM-4\nspec at `calibrated` with 5 mrad",
+    "Measured on a 4-worker, 4-bit PAM-4\nspec at `calibrated` with 40 mrad",
     () =>
-      "aggregator t4 {\n  workers = 4\n  precision = 4 bits\n  levels = 4\n  technology { preset = calibrated  phase_noise = 5 mrad  yield = 99 % }\n}\n",
+      "aggregator t4 {\n  workers = 4\n  precision = 4 bits\n  levels = 4\n  technology { preset = calibrated  phase_noise = 40 mrad  yield = 99 % }\n}\n",
   ],
 ];
 
@@ -46,7 +46,7 @@ describe("docs/studies/structures.md and docs/design/structures.md: the --explai
     const lines = explainBlock(study, ANCHOR);
     expect(lines[0]).toMatch(/^structures considered \(route = auto;/);
     expect(lines.length).toBeGreaterThan(8);
-    const doctored = study.replace("  * flat cells, PAM-4 inside        415", "  * flat cells, PAM-4 inside        395");
+    const doctored = study.replace("  * flat cells, PAM-2 inside        436", "  * flat cells, PAM-2 inside        416");
     expect(explainBlock(doctored, ANCHOR)).not.toEqual(lines);
   });
 

@@ -27,8 +27,8 @@ describe("YAML form", () => {
     const s = (f: string) => loadSpec(f, readExample(f)).checked!.spec;
     expect(s("paper-4x8.optinc")).toMatchObject({ workers: 4, precision: 8, levels: 4, cascade: null });
     expect(s("paper-4x16.optinc")).toMatchObject({ workers: 4, precision: 16, levels: 4, workload: { preset: "llama-8l-384" } });
-    expect(s("cluster-16.optinc")).toMatchObject({ workers: 16, precision: 8, levels: 4, cascade: { radix: 4 } });
-    expect(s("eight-workers.optinc")).toMatchObject({ workers: 8, precision: 8, levels: 4, cascade: { radix: 4 } });
+    expect(s("cluster-16.optinc")).toMatchObject({ workers: 16, precision: 8, levels: 4, innerLevels: 2, cascade: { radix: 2 } });
+    expect(s("eight-workers.optinc")).toMatchObject({ workers: 8, precision: 8, levels: 4, innerLevels: 2, cascade: { radix: 4 } });
   });
 
   it("diagnostics point at YAML line:col", () => {

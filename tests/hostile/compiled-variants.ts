@@ -37,7 +37,7 @@ export interface CompiledVariants {
 export async function compiledVariants(prefix: string): Promise<CompiledVariants> {
   const root = mkdtempSync(join(tmpdir(), prefix));
   const at = (...p: string[]): string => join(root, ...p);
-  writeFileSync(at("cf.optinc"), "aggregator cf {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n}\n");
+  writeFileSync(at("cf.optinc"), "aggregator cf {\n  workers = 2\n  precision = 2 bits\n  levels = 4\n  route = closed-form\n}\n");
   const io = memoryIo();
   expect(await main(["compile", at("cf.optinc"), "-o", at("out")], io), io.err()).toBe(0);
   return {

@@ -2,7 +2,7 @@
 // `crossing` model spliced into the connection it carries. Simulated, the drawn circuit has the
 // netlist's stage matrices to rounding; with one crossing's outputs swapped it does not.
 import { describe, expect, it } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4 } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
@@ -46,7 +46,7 @@ function lossless(c: Circuit): Circuit {
 }
 
 describe("the drawn netlist (crossings included)", () => {
-  const r = compiledExample("paper-4x8");
+  const r = compiledVariant("paper-4x8", flatPam4);
   const circuit = readNetlistJson(r.files.get("paper_4x8.divide0.netlist.json")!);
   const d = layoutCircuit(circuit, new CellCache(DEFAULT_LENGTH_ENCODING));
 

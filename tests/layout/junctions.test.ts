@@ -3,7 +3,7 @@
 // (a junction spliced out of the drawn netlist breaks it), and a design's paths meet fewer of them
 // than with a junction in every free slot of every network.
 import { describe, expect, it } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4 } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import type { Netlist } from "../../netlist/ir.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
@@ -61,7 +61,7 @@ function withoutJunction(nl: Netlist, name: string): Netlist {
 }
 
 describe("the loss-matched junctions", () => {
-  const add0 = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
+  const add0 = readNetlistJson(compiledVariant("paper-4x8", flatPam4).files.get("paper_4x8.add0.netlist.json")!);
   let drawn: ReturnType<typeof layoutCircuit> | undefined;
   const laid = (): ReturnType<typeof layoutCircuit> => (drawn ??= layoutCircuit(add0, new CellCache(DEFAULT_LENGTH_ENCODING)));
 

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it as vitestIt } from "vitest";
-import { compiledExample, laidOutExample, writeLayoutInputs } from "../helpers/examples.ts";
+import { compiledExample, compiledVariant, flatPam4, laidOutExample, writeLayoutInputs } from "../helpers/examples.ts";
 import { writeGds } from "../../layout/gds-write.ts";
 import { netlistCellName } from "../../layout/design.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -137,7 +137,8 @@ const LABELS = `ly = pya.Layout(); ly.read(gds); c = ly.cell(cell)
 json.dump([sorted(s.text.string for s in c.shapes(ly.layer(l, d)).each() if s.is_text()) for l, d in json.loads(layers)], open(out, "w"))`;
 
 beforeAll(() => {
-  const r = compiledExample("paper-4x8");
+  // divide0 of paper-4x8 in its link's base: a PAM-4 cell whose routes are long enough to cut.
+  const r = compiledVariant("paper-4x8", flatPam4);
   writeLayoutInputs(r, compiled);
   const d = layoutCompiled(compiled, { pdk: "ebeam", cell: "divide0" });
   writeFileSync(join(root, "divide0.gds"), d.gds);
@@ -158,7 +159,9 @@ beforeAll(() => {
   batch.check("divide0", join(root, "divide0.gds"), compiled);
   // the whole quick start, every design: the EBeam Si rules where its S-bends meet ±45° segments
   writeFileSync(join(root, "quickstart.gds"), laidOutExample("paper-4x8").gds);
-  batch.check("quickstart", join(root, "quickstart.gds"), compiled);
+  const quick = join(root, "quickstart-netlists");
+  writeLayoutInputs(compiledExample("paper-4x8"), quick);
+  batch.check("quickstart", join(root, "quickstart.gds"), quick);
   batch.check("faulted", faulted.gds, compiled, { max_crossings: String(faulted.limit) }); // against the true netlists
   batch.check("clear875", join(root, "divide0-clear875.gds"), compiled);
   batch.check("bad", join(root, "bad.gds"), empty);
@@ -179,12 +182,12 @@ beforeAll(() => {
 
 describe("the quick start's layout figures in docs/studies/layout.md", () => {
   // (npm run test:full checks the whole chip in KLayout: tests/e2e/layout-examples.test.ts)
-  vitestIt("5 copies of 3 designs, 830 heaters, 938 bumps, 35 optical I/O, 387 crossings, 60 mm², longest path 10.95 mm", () => {
+  vitestIt("9 copies of 4 designs, 872 heaters, 1010 bumps, 83 optical I/O, 398 crossings, 64 mm², longest path 8.86 mm", () => {
     const s = laidOutExample("paper-4x8").stats;
     // The report counts what the layout draws: one heater per phase shifter of every copy.
     expect(compiledExample("paper-4x8").report.hardware.phaseShifters).toBe(s.heaters);
     expect([s.copies, s.designs, s.heaters, s.pads, s.signalBumps, s.groundBumps, s.opticalIo, s.crossings]).toEqual([
-      5, 3, 830, 938, 830, 108, 35, 387,
+      9, 4, 872, 1010, 872, 138, 83, 398,
     ]);
     const doc = readFileSync("docs/studies/layout.md", "utf8");
     const mzi = compiledExample("paper-4x8").report.hardware.mzi;
@@ -229,7 +232,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   it("the whole quick start chip: 0 markers of every rule, the EBeam Si width and space included, connectivity equal in every cell", () => {
     const q = batch.json<CheckResult>("quickstart");
     expectCleanChip(q);
-    expect(q.connectivity.cells_checked).toBe(15);
+    expect(q.connectivity.cells_checked).toBe(20);
   });
 
   it("at the default 20 µm clearance keeps the thermal gap; at --heater-clearance 8.75 (the planted fault) heaters fall under it, on a smaller die", () => {

@@ -13,7 +13,7 @@ import { memoryIo } from "../helpers/io.ts";
 import { onnTable } from "../netlist/fixtures.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
 import { checkLayout } from "./klayout.ts";
-import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4, writeLayoutInputs } from "../helpers/examples.ts";
 
 async function compiledDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "optinc-layout-cli-"));
@@ -76,7 +76,7 @@ describe("optinc layout (CLI)", async () => {
 
   it("--no-stagger stacks the quick start's add0 heater columns whole, on a larger die", async () => {
     const q = join(mkdtempSync(join(tmpdir(), "optinc-layout-q-")), "out");
-    writeLayoutInputs(compiledExample("paper-4x8"), q);
+    writeLayoutInputs(compiledVariant("paper-4x8", flatPam4), q);
     const stats = async (extra: string[]): Promise<{ staggeredColumns: number; heaters: number; dieAreaMm2: number }> => {
       const e = memoryIo();
       const file = join(mkdtempSync(join(tmpdir(), "optinc-layout-out-")), "q.gds");

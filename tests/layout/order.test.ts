@@ -3,7 +3,7 @@
 // and on the quick start's threshold circuit, and change only the order, never a connection; the
 // late columns (layout/columns.ts), kept where shallower, lower a worst path where they can.
 import { describe, expect, it } from "vitest";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4, linkBase } from "../helpers/examples.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import { orderColumns } from "../../layout/order.ts";
 import { channelCost, channelTarget, networkDepth, totalCost, type OrderItem } from "../../layout/order-cost.ts";
@@ -14,7 +14,8 @@ import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts"
 
 type Ordering = "best" | "sweeps" | "single-pass";
 /** The quick start's add0 netlist. */
-const add0Circuit = () => readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
+// The quick start's flat PAM-4 add0 (route = auto builds binary cells inside; this is the wider cell).
+const add0Circuit = () => readNetlistJson(compiledVariant("paper-4x8", flatPam4).files.get("paper_4x8.add0.netlist.json")!);
 const add0Layouts = new Map<string, ReturnType<typeof layoutCircuit>>();
 /** The quick start's add0 drawn with an ordering, with or without the port order (each once per file). */
 function add0(ordering: Ordering, portOrder: boolean): ReturnType<typeof layoutCircuit> {
@@ -142,11 +143,12 @@ describe("the column order", () => {
     expect(col(true)).toMatchObject({ a: 1, m: 3, t: 4, join: 4, in2: 0 });
   });
 
-  it("keeps the late columns where they put fewer crossing cells on a path: paper-4x8-robust's L2.add4 11 → 10", () => {
-    // With the port order (port-order.ts), as `optinc layout` draws. The quick start's designs take
-    // the same worst paths either way; robust's L2.add4 is one where the late columns shorten it.
-    // The planted fault: the longest-path columns only.
-    const c = readNetlistJson(compiledExample("paper-4x8-robust").files.get("paper_4x8.L2.add4.netlist.json")!);
+  it("keeps the late columns where they put fewer crossing cells on a path: paper-4x8-robust's PAM-4 L2.add4 11 → 10", () => {
+    // With the port order (port-order.ts), as `optinc layout` draws. Most designs take the same worst
+    // paths either way; the radix-2 cascade's PAM-4 L2.add4 (paper-4x8-robust without its binary
+    // cells inside) is one where the late columns shorten it. The planted fault: the longest-path
+    // columns only.
+    const c = readNetlistJson(compiledVariant("paper-4x8-robust", linkBase).files.get("paper_4x8.L2.add4.netlist.json")!);
     const cells = (ordering: Ordering): number =>
       layoutCircuit(c, new CellCache(DEFAULT_LENGTH_ENCODING, undefined, ordering, "potentials", true)).top.crossingCells!;
     expect(cells("sweeps")).toBe(11);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compiledExample, writeLayoutInputs } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4, writeLayoutInputs } from "../helpers/examples.ts";
 import { layoutCompiled } from "../../pipeline/layout/layout.ts";
 import { planPortOrder } from "../../layout/port-order.ts";
 import type { LayoutCell } from "../../layout/cell.ts";
@@ -97,7 +97,7 @@ describe("port order at sub-circuit boundaries", () => {
     const root = mkdtempSync(join(tmpdir(), "optinc-port-order-"));
     afterAll(() => rmSync(root, { recursive: true, force: true }));
     const dir = join(root, "out");
-    writeLayoutInputs(compiledExample("paper-4x8"), dir);
+    writeLayoutInputs(compiledVariant("paper-4x8", flatPam4), dir);
     const draw = (portOrder?: boolean) =>
       layoutCompiled(dir, { pdk: "ebeam", cell: "add0", ...(portOrder === undefined ? {} : { portOrder }) });
     const [byDefault, on, off] = [draw(), draw(true), draw(false)];

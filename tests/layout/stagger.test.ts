@@ -8,7 +8,7 @@ import { columnsOf, type End, type Item, type PlaceNode } from "../../layout/col
 import { staggerings } from "../../layout/stagger.ts";
 import { CellCache, layoutCircuit } from "../../layout/design.ts";
 import { RULES } from "../../layout/layers.ts";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4 } from "../helpers/examples.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { DEFAULT_LENGTH_ENCODING } from "../../netlist/formats/spice-dialect.ts";
 
@@ -75,7 +75,7 @@ describe("staggered heater columns", () => {
   });
 
   it("make the quick start's add0 cells with heater columns smaller at the same crossings (off: the planted fault)", () => {
-    const add0 = readNetlistJson(compiledExample("paper-4x8").files.get("paper_4x8.add0.netlist.json")!);
+    const add0 = readNetlistJson(compiledVariant("paper-4x8", flatPam4).files.get("paper_4x8.add0.netlist.json")!);
     const cache = (stagger: boolean) =>
       new CellCache(DEFAULT_LENGTH_ENCODING, undefined, "best", "potentials", true, RULES.heaterClearance, stagger);
     const on = layoutCircuit(add0, cache(true));

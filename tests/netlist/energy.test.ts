@@ -2,7 +2,7 @@
 // terms, a dropped term caught, holding power by shifter technology, the electrical alternatives.
 import { describe, expect, it } from "vitest";
 import { resolve } from "node:path";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -58,10 +58,13 @@ describe("the electrical alternatives", () => {
 
 describe("a chip's breakdown", () => {
   const dir = mkdtempSync(join(tmpdir(), "optinc-energy-"));
-  execFileSync(process.execPath, [resolve("bin/optinc.mjs"), "compile", "examples/paper-4x8.optinc", "-o", dir, "--no-evaluate"], {
+  // The quick start's spec with its flat PAM-4 cells (route = auto builds binary cells inside).
+  const spec = join(dir, "flat.optinc");
+  writeFileSync(spec, readFileSync("examples/paper-4x8.optinc", "utf8").replace(/^( *route *)= auto/m, "$1= closed-form"));
+  execFileSync(process.execPath, [resolve("bin/optinc.mjs"), "compile", spec, "-o", join(dir, "out"), "--no-evaluate"], {
     stdio: "ignore",
   });
-  const loaded = loadCircuits(dir);
+  const loaded = loadCircuits(join(dir, "out"));
   const light = lightBudgetOf("foundry")!;
   const cells = loaded.map((l) => ({ circuit: l.circuit, light: readCellLight(l.circuit, l.netlistPath, 0.1) }));
   const e = chipEnergy(cells, chipDigits(loaded)!, light, { sources: 245, laserMw: 25 }, { sources: 245, laserMw: 25 });

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import type { PortMap } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/sim/simulate.ts";
-import { compiledExample } from "../helpers/examples.ts";
+import { compiledVariant, flatPam4 } from "../helpers/examples.ts";
 import { referenceSimulatorSource } from "./reference-source.ts";
 import { itWith, PYTHON_NUMPY } from "./tools.ts";
 
@@ -46,7 +46,7 @@ function inputs(cell: Cell, L: number): number[][] {
 describe("the Python reference simulator on paper-4x8's cells", () => {
   const dir = mkdtempSync(join(tmpdir(), "optinc-pycells-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const r = compiledExample("paper-4x8"); // its netlist.json and ports.json
+  const r = compiledVariant("paper-4x8", flatPam4); // its netlist.json and ports.json
 
   const chip = JSON.parse(r.files.get("paper_4x8.chip.json")!) as { levels: number; cells: Cell[] };
   const script = join(dir, "reference.py");

@@ -10,6 +10,7 @@ import { basename, dirname, join } from "node:path";
 import { planCascade } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
+import { chipOptionsFor } from "../../aggregate/chip-options.ts";
 import type { Cell } from "../../aggregate/digit-chip.ts";
 import { flatUnit } from "../../aggregate/unit.ts";
 import { yieldInterval, yieldText } from "../tolerance/statistics.ts";
@@ -61,6 +62,14 @@ interface SpecLike {
   innerLevels: number;
   /** The technology block's nominal MZI loss (dB), which the cells' biases are set for. */
   mziLossDb: number;
+  /** The technology block's preset, which sets the chip's options (aggregate/chip-options.ts). */
+  preset: string | undefined;
+}
+
+/** The flat chip a spec plans, with its technology's options. */
+function flatChip(spec: SpecLike) {
+  const fn = flatUnit(spec.workers, spec.precision, spec.innerLevels, spec.rounding);
+  return planDigitChip(fn, chipOptionsFor(spec.preset, fn));
 }
 
 function specOf(reportPath: string | null): SpecLike | null {
@@ -79,6 +88,7 @@ function specOf(reportPath: string | null): SpecLike | null {
     radix: cascade?.radix ?? null,
     innerLevels: typeof s.innerLevels === "number" ? s.innerLevels : Number(s.levels),
     mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0,
+    preset: typeof (s.technology as { preset?: unknown } | undefined)?.preset === "string" ? String((s.technology as { preset: string }).preset) : undefined,
   };
 }
 
@@ -110,9 +120,14 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
         spec.radix !== null && spec.workers > spec.radix
           ? planCascade(spec.workers, spec.radix, spec.precision, spec.innerLevels, spec.rounding).levels.map((l) => ({
               stem: `${spec.name}.L${l.level}`,
-              chip: planDigitChip(l.fn),
+              chip: planDigitChip(l.fn, chipOptionsFor(spec.preset, l.fn)),
             }))
-          : [{ stem: spec.name, chip: planDigitChip(flatUnit(spec.workers, spec.precision, spec.innerLevels, spec.rounding)) }];
+          : [
+              {
+                stem: spec.name,
+                chip: flatChip(spec),
+              },
+            ];
       const link = spec.innerLevels === spec.levels ? undefined : spec.levels;
       for (const p of planned) {
         const f = chips.find((c) => c.name === p.stem);
@@ -251,9 +266,9 @@ function closedFormBrief(r: ClosedFormVerifyResult, rel: (p: string) => string):
   const band = r.cells[0]?.band;
   const inputs = r.cells.every((c) => c.raw) ? "every raw input" : "every digit sum";
   const lines = [
-    `verify ${rel(r.target)}: ${s ? `${s.workers} workers × ${s.precision} bits, PAM-${s.levels}${s.innerLevels !== s.levels ? ` (PAM-${s.innerLevels} cells inside)` : ""}, rounding ${s.rounding}` : "closed-form aggregator"}`,
+    `verify ${rel(r.target)}: ${s ? `${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : "closed-form aggregator"}`,
     // One line for what the verdict rests on: the cells on their whole input, and the chip end to end.
-    `  exact: ${exact.length}/${r.cells.length} designs (${copies} copies) on ${inputs}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}` +
+    `  exact: ${exact.length}/${r.cells.length}${s && s.innerLevels !== s.levels ? ` PAM-${s.innerLevels}` : ""} designs (${copies} copies) on ${inputs}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}` +
       r.composed.map((c) => `; end to end ${c.exact}/${c.cases}`).join(""),
     ...(r.trials
       ? [`  ${r.trials.trials} Monte-Carlo chips (seed ${r.trials.seed}): ${yieldText(r.trials.passing, r.trials.trials)}`]

@@ -5,6 +5,7 @@ import type { Circuit } from "../../netlist/ir.ts";
 import { cellRates, chipRate, decisionOf, readCellLight, type CellLight, type Decision, type Operating } from "./budget.ts";
 import { designLoMw, largestStageMw, lightPlan, operatingAt, smallestStep, tapForTarget, type LightPlan } from "./lasers.ts";
 import { chipEnergy, pj, type EnergyResult } from "./energy.ts";
+import { broadcastPlan, hopBudget, type BroadcastPlan, type HopBudget } from "../../netlist/devices/link.ts";
 
 export interface PowerOptions {
   light: LightBudget;
@@ -72,6 +73,8 @@ export interface PowerResult {
   reads: { read: string; tapMw: number | null }[];
   /** Energy per aggregated bit by shifter technology, beside the electrical alternatives (energy.ts). */
   energy?: EnergyResult;
+  /** The chip's edges on the network with the link's optics (netlist/devices/link.ts); with `chip`. */
+  edges?: { ingress: HopBudget; broadcast: BroadcastPlan };
 }
 
 function stagesAt(cell: CellLight, light: LightBudget, tapMw: number): PowerStage[] {
@@ -128,10 +131,23 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
     o.laserMw * 10 ** (-o.light.facetLossDb / 10),
     ...cells.map((c) => largestStageMw(c, o.light, op.tapMw)),
   );
-  const pass = ratePerValue <= o.target && largestWaveguideMw <= o.light.maxWaveguideMw;
   const lasers = { sources: plan.sources, laserMw: o.laserMw };
   const names = [...new Set(cells.flatMap((c) => [...c.layers.map((l) => l.instance), c.light.detector.instance]))];
   const reads = o.reads === false ? [] : names.map((read) => ({ read, tapMw: tapForTarget(cells, o.light, o.target, loMw, read) }));
+  const energy = o.chip
+    ? chipEnergy(
+        circuits.map((c, i) => ({ circuit: c.circuit, light: cells[i]! })),
+        o.chip,
+        o.light,
+        lasers,
+        neededTap === null ? null : { sources: neededSources(plan, designTap, inChip), laserMw: plan.laserMw },
+      )
+    : undefined;
+  const edges = energy
+    ? { ingress: hopBudget(o.light.link), broadcast: broadcastPlan(o.light.link, o.light.regenerator.splitExcessDb, energy.parts.workers) }
+    : undefined;
+  const edgesClose = !edges || (edges.ingress.closes && edges.broadcast.closes);
+  const pass = ratePerValue <= o.target && largestWaveguideMw <= o.light.maxWaveguideMw && edgesClose;
   return {
     light: { source: o.lightSource, ...o.light },
     mziLossDb: o.mziLossDb,
@@ -148,17 +164,8 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
     needed: { tapMw: neededTap, plan },
     cells: out,
     reads,
-    ...(o.chip
-      ? {
-          energy: chipEnergy(
-            circuits.map((c, i) => ({ circuit: c.circuit, light: cells[i]! })),
-            o.chip,
-            o.light,
-            lasers,
-            neededTap === null ? null : { sources: neededSources(plan, designTap, inChip), laserMw: plan.laserMw },
-          ),
-        }
-      : {}),
+    ...(energy ? { energy } : {}),
+    ...(edges ? { edges } : {}),
   };
 }
 
@@ -209,6 +216,8 @@ export function formatPower(r: PowerResult, verbose = false): string[] {
       ? `  no modulator tap up to 10 kW meets ${rate(r.target)}`
       : `  needs ${watts(n.tapMw)} per modulator for ${rate(r.target)} (${watts(p.design.loMw)} LOs); the lasers give ${watts(r.operating.tapMw)}: ${marginText(r)}`,
   ];
+  // The edges are standard optics: a line by default only when one does not close.
+  if (r.edges && (verbose || !r.edges.ingress.closes || !r.edges.broadcast.closes)) lines.push(edgesLine(r.edges));
   if (r.energy) lines.push(energyLine(r.energy));
   if (!verbose) return lines;
   if (r.energy) lines.push(...energyLines(r.energy));
@@ -236,6 +245,17 @@ export function formatPower(r: PowerResult, verbose = false): string[] {
       );
   }
   return lines;
+}
+
+const dbmText = (x: number): string => `${x.toFixed(1)} dBm`;
+
+/** The edges' line: each hop's received OMA against the receivers' sensitivity, and the broadcast's split. */
+export function edgesLine(e: { ingress: HopBudget; broadcast: BroadcastPlan }): string {
+  const hop = (h: HopBudget): string =>
+    `${dbmText(h.receivedOmaDbm)} OMA at each receiver, ${h.closes ? `${h.marginDb.toFixed(1)} dB over` : `${(-h.marginDb).toFixed(1)} dB short of`} ${dbmText(h.sensitivityOmaDbm)}`;
+  const b = e.broadcast;
+  const split = b.fanout === 1 ? `no split closes, so ${b.transmitters} transmitters per result lane (electrical fan-out)` : `1:${b.fanout} splits, ${b.transmitters} transmitters per result lane`;
+  return `  edges: ingress ${hop(e.ingress)}; broadcast ${hop(b)}: ${split}`;
 }
 
 /** The summary's energy line: pJ per input bit at the light budget's laser, per shifter technology. */

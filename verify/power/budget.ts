@@ -155,6 +155,20 @@ function segmentsOf(light: CircuitLight, cases: number): Pick<CellLight, "segmen
 
 /** Reads one cell circuit at an MZI loss: its whole input space through the walk, and its noise weights. */
 export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: number): CellLight {
+  // A compile budgets the same cell for its form, its structure's light and its report: once each.
+  const key = String(mziLossDb);
+  const memo = read.get(circuit);
+  const hit = memo?.get(key);
+  if (hit) return hit.netlist === netlist ? hit : { ...hit, netlist };
+  const light = walkCellLight(circuit, netlist, mziLossDb);
+  if (memo) memo.set(key, light);
+  else read.set(circuit, new Map([[key, light]]));
+  return light;
+}
+
+const read = new WeakMap<Circuit, Map<string, CellLight>>(); // circuits are never changed once built
+
+function walkCellLight(circuit: Circuit, netlist: string, mziLossDb: number): CellLight {
   const f = readCellInfo(circuit.info);
   if (!f) throw new PowerWalkError(`circuit ${circuit.name} is not a closed-form cell: the power budget reads cells only`);
   const set = cellCases(f);

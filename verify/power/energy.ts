@@ -25,6 +25,7 @@ import {
   type EnergyTerm,
   type ShifterName,
 } from "../../netlist/devices/energy.ts";
+import { broadcastPlan } from "../../netlist/devices/link.ts";
 import type { CellLight } from "./budget.ts";
 
 /** What a chip's energy is counted on, summed over every physical copy of every cell. */
@@ -37,6 +38,8 @@ export interface EnergyParts {
   regenerations: number;
   /** Result digit lanes (digits out); each is detected once and sent to every worker. */
   egressLanes: number;
+  /** Transmitters per result lane: one per worker, or one per split the broadcast closes (netlist/devices/link.ts). */
+  egressTransmitters: number;
   /** Activation modes (one event per symbol each). */
   activations: number;
   shifters: number;
@@ -88,6 +91,7 @@ function circuitCounts(circuit: Circuit): { activations: number; workerPorts: nu
 export function energyParts(
   cells: { circuit: Circuit; light: CellLight }[],
   chip: { levels: number; inDigits: number; outDigits: number },
+  light: LightBudget,
 ): { parts: EnergyParts; phases: { phase: number; copies: number }[] } {
   let ingress = 0;
   let regenerations = 0;
@@ -108,7 +112,16 @@ export function energyParts(
   }
   const workers = ingress / chip.inDigits;
   return {
-    parts: { workers, levels: chip.levels, ingressLanes: ingress, regenerations, egressLanes: chip.outDigits, activations, shifters },
+    parts: {
+      workers,
+      levels: chip.levels,
+      ingressLanes: ingress,
+      regenerations,
+      egressLanes: chip.outDigits,
+      egressTransmitters: broadcastPlan(light.link, light.regenerator.splitExcessDb, workers).transmitters,
+      activations,
+      shifters,
+    },
     phases,
   };
 }
@@ -154,8 +167,8 @@ export function energyBreakdown(
     ],
     [
       "egress",
-      parts.egressLanes * lane * (RX_PJ_PER_BIT.value + parts.workers * TX_PJ_PER_BIT.value) * 1e-12,
-      `${parts.egressLanes} result lanes detected once and sent to each of ${parts.workers} workers (Rx + ${parts.workers} Tx)`,
+      parts.egressLanes * lane * (RX_PJ_PER_BIT.value + parts.egressTransmitters * TX_PJ_PER_BIT.value) * 1e-12,
+      `${parts.egressLanes} result lanes detected once and sent to ${parts.workers} workers by ${parts.egressTransmitters} transmitters each (Rx + ${parts.egressTransmitters} Tx; the broadcast's split, netlist/devices/link.ts)`,
     ],
   ];
   const terms: EnergyTerm[] = w.map(([term, watts, source]) => ({ term, watts, pjPerBit: pjPerBit(watts, inRate), source }));
@@ -174,7 +187,7 @@ export function chipEnergy(
   lasers: { sources: number; laserMw: number },
   needed: { sources: number; laserMw: number } | null,
 ): EnergyResult {
-  const { parts, phases } = energyParts(cells, chip);
+  const { parts, phases } = energyParts(cells, chip, light);
   const lane = laneBitRate(light.symbolRateGBd, parts.levels);
   const n = parts.workers;
   return {

@@ -12,14 +12,29 @@ export interface KinkEntry {
   up?: { a: number; gain2: number };
 }
 
-/** A read's state at a case: its input (Re), its distance to the kink that blocks it (0: open), and the sign a deviation must take to pass it. */
-function readState(st: TraceStep, fields: CircuitLight["fields"], m: number, c: number): { x: number; dist: number; dir: number } {
-  const f = fields.get(st.reads[m]!);
-  const x = f ? f.re[c]! : 0;
-  const lim = st.limits?.[m] ?? 0;
-  if (x < 0) return { x, dist: -x, dir: 1 };
-  if (lim > 0 && x > lim) return { x, dist: x - lim, dir: -1 };
-  return { x, dist: 0, dir: 0 };
+/**
+ * Each read's state per case, mode-major (index m · cases + c): its distance to the kink that blocks
+ * it (0: open) and the sign a deviation must take to pass it (off: +1, saturated: −1).
+ */
+function readStates(st: TraceStep, fields: CircuitLight["fields"], modes: number, cases: number): { dist: Float64Array; dir: Int8Array } {
+  const dist = new Float64Array(modes * cases);
+  const dir = new Int8Array(modes * cases);
+  for (let m = 0; m < modes; m++) {
+    const f = fields.get(st.reads[m]!);
+    const lim = st.limits?.[m] ?? 0;
+    for (let c = 0; c < cases; c++) {
+      const x = f ? f.re[c]! : 0;
+      const i = m * cases + c;
+      if (x < 0) {
+        dist[i] = -x;
+        dir[i] = 1;
+      } else if (lim > 0 && x > lim) {
+        dist[i] = x - lim;
+        dir[i] = -1;
+      }
+    }
+  }
+  return { dist, dir };
 }
 
 /**
@@ -41,27 +56,35 @@ export function kinkEntries(
   const acts = light.steps.filter((s) => s.kind === "activation");
   const W = passW.length;
   const coupling = acts.slice(0, -1).map((st, a) => couplingOf(light, st, acts[a + 1]!));
+  const states = acts.map((st, a) => readStates(st, light.fields, layers[a]!.modes, cases));
   acts.forEach((st, a) => {
     const up = a > 0 ? acts[a - 1]! : null;
+    const here = states[a]!;
+    const next = a + 1 < acts.length ? states[a + 1]! : null;
+    const modes = layers[a]!.modes;
     for (let c = 0; c < cases; c++)
-      for (let m = 0; m < layers[a]!.modes; m++) {
-        const s = readState(st, light.fields, m, c);
-        if (s.dist === 0) continue;
+      for (let m = 0; m < modes; m++) {
+        const dist = here.dist[m * cases + c]!;
+        if (dist === 0) continue;
         // The open reads of the layer before: the variance they add at this read's input, per unit of their σ².
         let gain2 = 0;
-        if (up)
+        if (up) {
+          const before = states[a - 1]!;
           for (let u = 0; u < layers[a - 1]!.modes; u++)
-            if (readState(up, light.fields, u, c).dist === 0) gain2 += ((up.gains?.[u] ?? 1) * coupling[a - 1]![u]![m]!) ** 2;
+            if (before.dist[u * cases + c] === 0) gain2 += ((up.gains?.[u] ?? 1) * coupling[a - 1]![u]![m]!) ** 2;
+        }
+        const dir = here.dir[m * cases + c]!;
         for (let k = 0; k < W; k++) {
           const w = Math.abs(passW[k]![a]![m]![c]!);
-          if (w > 0) blocked[k * cases + c]!.push({ a, dist: s.dist, w, ...(up ? { up: { a: a - 1, gain2 } } : {}) });
-          if (a + 1 >= acts.length) continue;
+          if (w > 0) blocked[k * cases + c]!.push({ a, dist, w, ...(up ? { up: { a: a - 1, gain2 } } : {}) });
+          if (!next) continue;
           for (let j = 0; j < layers[a + 1]!.modes; j++) {
-            const t = readState(acts[a + 1]!, light.fields, j, c);
+            const tDist = next.dist[j * cases + c]!;
+            if (tDist === 0) continue;
             const wj = Math.abs(passW[k]![a + 1]![j]![c]!);
-            const cpl = s.dir * (st.gains?.[m] ?? 1) * coupling[a]![m]![j]!;
-            if (t.dist === 0 || wj === 0 || Math.sign(cpl) !== t.dir) continue;
-            blocked[k * cases + c]!.push({ a, dist: s.dist + t.dist / Math.abs(cpl), w: wj * Math.abs(cpl) });
+            const cpl = dir * (st.gains?.[m] ?? 1) * coupling[a]![m]![j]!;
+            if (wj === 0 || Math.sign(cpl) !== next.dir[j * cases + c]) continue;
+            blocked[k * cases + c]!.push({ a, dist: dist + tDist / Math.abs(cpl), w: wj * Math.abs(cpl) });
           }
         }
       }

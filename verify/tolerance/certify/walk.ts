@@ -31,7 +31,7 @@ export type Step = Wiring &
     | { kind: "linear"; program: LinearProgram; m: CMat; abs: Float64Array; rowNorm: Float64Array; sens: StageSensitivity }
     | { kind: "pam"; settings: Netlist["instances"][string]["settings"] }
     | { kind: "bias"; amplitude: number }
-    | { kind: "activation"; slope: number }
+    | { kind: "activation"; slope: number; homodyne: boolean }
     | { kind: "detector" }
   );
 
@@ -113,7 +113,8 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
       // A regenerating read's gains scale its outputs and their errors; the bounds here assume unit gain.
       if (inst.settings.gain !== undefined || inst.settings.limit !== undefined)
         throw new CertifyUnsupported(`activation "${name}": gains or limits of a regenerating read`);
-      steps.push({ ...wiring, kind: "activation", slope: fn === "relu" ? 0 : num(inst.settings, "slope") });
+      // A homodyne read passes Re z only: a projection, so the bounds of the field model hold for it.
+      steps.push({ ...wiring, kind: "activation", slope: fn === "relu" ? 0 : num(inst.settings, "slope"), homodyne: inst.settings.read === "homodyne" });
     } else if (inst.component === "detector") {
       if (readout) throw new CertifyUnsupported("more than one detector");
       steps.push({ ...wiring, kind: "detector" });
@@ -200,7 +201,7 @@ export function walk(plan: WalkPlan, g: Map<string, Float64Array>, inputs: Float
       });
     } else if (st.kind === "bias")
       put(0, same(st.outWires[0]!) ?? { re: new Float64Array(cases).fill(st.amplitude), im: null, err: new Float64Array(cases) });
-    else if (st.kind === "activation") xs.forEach((x, k) => put(k, activation(x ?? dark(), st.slope, cases, was(k))));
+    else if (st.kind === "activation") xs.forEach((x, k) => put(k, activation(x ?? dark(), st.slope, st.homodyne, cases, was(k))));
   }
   const readout = plan.readout.map((wi) => (wi >= 0 ? wires[wi] : null) ?? dark());
   const width = readout.length;
@@ -330,7 +331,7 @@ function linearStep(
   return { out, cross };
 }
 
-function activation(x: Wire, slope: number, cases: number, known: Wire | null): Wire {
+function activation(x: Wire, slope: number, homodyne: boolean, cases: number, known: Wire | null): Wire {
   const re = known ? known.re : Float64Array.from(x.re);
   const im = known ? known.im! : x.im ? Float64Array.from(x.im) : new Float64Array(cases);
   const err = new Float64Array(cases);
@@ -354,6 +355,7 @@ function activation(x: Wire, slope: number, cases: number, known: Wire | null): 
         im[c]! *= slope;
       }
     }
+    if (homodyne) im[c] = 0;
   }
   return { re, im, err };
 }
