@@ -8,7 +8,7 @@
 import { linearParts, type Die, type LinearPart } from "../../netlist/die/die.ts";
 import { dieElements } from "../../netlist/die/elements.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { detectorReference, detectorThresholds, num } from "../../netlist/models.ts";
+import { activationLimits, detectorReference, detectorThresholds, num } from "../../netlist/models.ts";
 import { circuitLookup } from "../../netlist/die/die.ts";
 import { instancePorts, topologicalOrder } from "../../netlist/sim/propagate.ts";
 import { cabs, carg } from "../../math/complex.ts";
@@ -112,9 +112,13 @@ export function calibrateCircuit(circuit: Circuit, die: Die, opts: CircuitCalibr
       for (const p of ports.outputs) scale.set(`${name},${p}`, 1);
       continue;
     }
-    // Sources emit the design's amplitudes; activations (ReLU, leaky ReLU) pass a positive scale on.
+    // Sources emit the design's amplitudes; activations (ReLU, leaky ReLU) pass a positive scale on,
+    // except a limited mode (a threshold read): it writes gain · limit wherever it is on, whatever the scale.
     const pass = inst.component === "activation";
-    ports.outputs.forEach((p, k) => scale.set(`${name},${p}`, pass ? (inScale(name, ports.inputs[k] ?? "") ?? 1) : 1));
+    const limits = pass ? activationLimits(inst.settings) : null;
+    ports.outputs.forEach((p, k) =>
+      scale.set(`${name},${p}`, pass && !((limits?.[k] ?? 0) > 0) ? (inScale(name, ports.inputs[k] ?? "") ?? 1) : 1),
+    );
   }
   return out;
 }

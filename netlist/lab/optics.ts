@@ -9,7 +9,7 @@
 // assumes). Both the simulated lab (true die) and the calibration (estimated die) use it, through
 // netlist/lab/propagate.ts: it is the circuit's physics, not the die's.
 import type { Circuit, Netlist } from "../ir.ts";
-import { activationFn, detectorReference, num } from "../models.ts";
+import { activationFn, activationGains, activationHomodyne, activationLimits, activationRule, detectorReference, num } from "../models.ts";
 import { circuitLookup, linearParts, type LinearPart } from "../die/die.ts";
 import { pinDirection, indexedNetlist, resolveInstance, topologicalOrder } from "../sim/propagate.ts";
 
@@ -42,7 +42,17 @@ export type TopNode =
   | { kind: "source"; name: string }
   | { kind: "bias"; name: string; input: number }
   | { kind: "part"; name: string; plan: PartPlan }
-  | { kind: "activation"; name: string; modes: number; apply: ReturnType<typeof activationFn> }
+  | {
+      kind: "activation";
+      name: string;
+      modes: number;
+      apply: ReturnType<typeof activationFn>;
+      /** The device per mode (netlist/models.ts): gain (1 when unit), limit on Re z (0: none), the rule's slope where Re z ≤ 0 (0: relu), and whether only Re z passes. */
+      gains: number[];
+      slope: number;
+      limits: number[];
+      homodyne: boolean;
+    }
   | {
       kind: "detector";
       name: string;
@@ -108,7 +118,17 @@ export function labCircuit(circuit: Circuit): LabCircuit {
       inputs.push({ name: `bias:${name}`, amplitude: num(inst.settings, "amplitude") });
       nodes.push({ kind: "bias", name, input: inputs.length - 1 });
     } else if (inst.component === "activation") {
-      nodes.push({ kind: "activation", name, modes: num(inst.settings, "modes"), apply: activationFn(inst.settings) });
+      const modes = num(inst.settings, "modes");
+      nodes.push({
+        kind: "activation",
+        name,
+        modes,
+        apply: activationFn(inst.settings),
+        gains: activationGains(inst.settings) ?? new Array<number>(modes).fill(1),
+        slope: activationRule(inst.settings).slope,
+        limits: activationLimits(inst.settings) ?? new Array<number>(modes).fill(0),
+        homodyne: activationHomodyne(inst.settings),
+      });
     } else if (inst.component === "detector") {
       const decoded = num(inst.settings, "modes");
       const reference = detectorReference(inst.settings);

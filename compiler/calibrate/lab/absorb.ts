@@ -195,13 +195,18 @@ function absorbGates(state: SessionState, round: Round, readings: StepReading[])
   const byRow = new Map<Row, GateRead[]>();
   for (const r of gateReads(state, round, readings)) byRow.set(r.group.row, [...(byRow.get(r.group.row) ?? []), r]);
   for (const [row, rs] of byRow) {
-    let best = { score: -1, shift: 0, setting: 0 };
+    let best = { score: -1, shift: 0, setting: 0, eta: undefined as number | undefined };
     for (const r of rs) {
       const strength = r.max * r.agreement;
-      if (strength > best.score) best = { score: strength, shift: r.shift, setting: r.group.settings };
+      if (strength > best.score) best = { score: strength, shift: r.shift, setting: r.group.settings, eta: r.eta };
     }
     state.meterSetting.set(`${row.part}/${row.index}`, best.setting);
     shiftRow(state, row.ref, wrapSigned(best.shift), -1);
+    // A lone row's φ efficiency, read by its homodyne gate alone (gate.ts homodyneShift).
+    if (best.eta !== undefined) {
+      const h = state.estimatedDie.heaters[state.struct.entries[row.ref]!.phi]!;
+      h.radPerMw = Math.max(1e-6, h.radPerMw + best.eta);
+    }
   }
   refreshCrosstalk(state);
 }

@@ -25,7 +25,8 @@ const PATH_GAIN = 4;
 
 /**
  * Power reaching entry e's stage input in the cell's fields `f`, lit by `powers`: a lab port's own, or
- * an upstream row's. With `relu`, a gated input counts only what its ReLU passes (a positive real part).
+ * an upstream row's. With `relu`, a gated input counts only what its ReLU passes (a positive real part);
+ * behind a regenerating (homodyne) read always what the read writes, since the row's light ends there.
  */
 export function stageInputPower(
   state: SessionState,
@@ -37,7 +38,8 @@ export function stageInputPower(
   const en = state.struct.entries[e]!;
   const d = state.struct.stages.find((s) => s.part === en.part)!.inputs[en.input]!;
   if (d.kind === "lab") return powers[d.lab]!;
-  const [x, y] = f.pin(`${d.part},out${d.row}`);
+  const act = d.gated ? state.struct.stages.find((s) => s.part === d.part)!.rows[d.row]!.act : null;
+  const [x, y] = f.pin(act && (relu || act.homodyne) ? act.out : `${d.part},out${d.row}`);
   return relu && d.gated && !(x > 0) ? 0 : x * x + y * y;
 }
 

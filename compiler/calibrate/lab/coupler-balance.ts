@@ -5,7 +5,7 @@
 // read from a phase. The turn (plan.ts) reads the entry's meta-MZI fringe again with the entry
 // dark: the complex ratio of the two fringes is m(0)/m(θ_op). A homodyne row's magnitude scan adds
 // m(θ_op)/m(π) from its two halves' first harmonics; behind a ReLU the scan's open window moves in
-// 30° steps, so only its level is used. Fitted model-based: the same steps predicted on the
+// 30° steps, so only its level is used (behind a homodyne read, fitted to the window's shape). Fitted model-based: the same steps predicted on the
 // estimated die, the balance written as c_A = c_B = 0.5 + s (what the through light sees).
 import { realizedPhases, wrapSigned } from "../../../netlist/die/heaters.ts";
 import { values } from "./readings-fit.ts";
@@ -66,24 +66,51 @@ function harmonic(v: number[]): [number, number] {
 
 const homodyne = (state: SessionState, g: Magnitude): boolean => g.read.every((ro) => ro >= state.struct.lc.sites.length);
 
+/** How a scan's readings follow its row's field: a detector's quadrature, power behind a field ReLU, or power behind a homodyne read (Re z alone). */
+type ScanRead = "detector" | "relu" | "homodyne";
+
+function scanRead(state: SessionState, g: Magnitude): ScanRead {
+  if (homodyne(state, g)) return "detector";
+  const row = state.struct.stages.flatMap((s) => s.rows).find((r) => r.entries.includes(g.entry));
+  return row?.act?.homodyne ? "homodyne" : "relu";
+}
+
 /**
  * A scan half's level. A homodyne reading is a cosine of the phase: its first harmonic over the
  * circle is its amplitude at any sampling phase (light leaking in from elsewhere adds a constant).
  * A power meter behind a ReLU passes the row's power over half the circle and nothing over the
- * other: the mean of the open steps (above half the largest) is that power.
+ * other: the mean of the open steps (above half the largest) is that power. Behind a homodyne read
+ * it reads K·(Re A·e^{iφ})² where that is positive: √v is a cosine there, whose amplitude squared is
+ * fitted on the steps over a twentieth of the largest, whatever the window's sampling phase.
  */
-function level(v: number[], hd: boolean): number {
-  if (hd) return Math.hypot(...harmonic(v));
+function level(v: number[], read: ScanRead): number {
+  if (read === "detector") return Math.hypot(...harmonic(v));
   const max = Math.max(...v);
+  if (read === "homodyne") {
+    const k = v.flatMap((x, i) => (x > 0.05 * max ? [i] : []));
+    let [cc, cs, ss, rc, rs] = [0, 0, 0, 0, 0];
+    for (const i of k) {
+      const [c, s] = [Math.cos((2 * Math.PI * i) / v.length), Math.sin((2 * Math.PI * i) / v.length)];
+      const r = Math.sqrt(v[i]!);
+      [cc, cs, ss, rc, rs] = [cc + c * c, cs + c * s, ss + s * s, rc + r * c, rs + r * s];
+    }
+    const det = cc * ss - cs * cs;
+    if (k.length >= 2 && det > 1e-9) {
+      const a = (rc * ss - rs * cs) / det;
+      const b = (rs * cc - rc * cs) / det;
+      return a * a + b * b;
+    }
+  }
   const open = v.filter((x) => x > 0.5 * max);
   return open.reduce((a, x) => a + x, 0) / Math.max(1, open.length);
 }
 
-/** log(level_op / level_π) and, homodyne only, arg(H_op / H_π). */
-function halves(v: number[], hd: boolean): number[] {
+/** log(level_op / level_π) and, for a detector's quadrature, arg(H_op / H_π). */
+function halves(v: number[], read: ScanRead): number[] {
+  const hd = read === "detector";
   const half = v.length / 2;
   const [a, b] = [v.slice(0, half), v.slice(half)];
-  const lv = Math.log(level(a, hd) / Math.max(1e-300, level(b, hd)));
+  const lv = Math.log(level(a, read) / Math.max(1e-300, level(b, read)));
   if (!hd) return [lv];
   const [p, q] = [harmonic(a), harmonic(b)];
   return [lv, Math.atan2(p[1], p[0]) - Math.atan2(q[1], q[0])];
@@ -96,23 +123,23 @@ function halves(v: number[], hd: boolean): number[] {
  * lighting's path and the readout's gain.
  */
 export function floorCorrection(state: SessionState, round: Round, readings: StepReading[], g: Magnitude): number {
-  const hd = homodyne(state, g);
-  const c = Math.exp(halves(values(state, readings, g, round), hd)[0]! - halves(predictSteps(state, round, g), hd)[0]!);
+  const read = scanRead(state, g);
+  const c = Math.exp(halves(values(state, readings, g, round), read)[0]! - halves(predictSteps(state, round, g), read)[0]!);
   return Number.isFinite(c) && c > 0 ? c : 1;
 }
 
 /** The magnitude scan's residuals: its halves' log-ratio, and for a homodyne row their phase. */
 export function scanResidual(state: SessionState, round: Round, readings: StepReading[], g: Magnitude): Residual | null {
   if (state.struct.parked.has(state.struct.entries[g.entry]!.phi)) return null;
-  const hd = homodyne(state, g);
-  const m = halves(values(state, readings, g, round), hd);
+  const read = scanRead(state, g);
+  const m = halves(values(state, readings, g, round), read);
   if (!m.every(Number.isFinite)) return null;
   const phases = stepPhases(state, round, g);
   const at = (): number[] => {
-    const p = halves(predictSteps(state, round, g, phases), hd);
+    const p = halves(predictSteps(state, round, g, phases), read);
     return m.map((x, k) => (k === 1 ? wrapSigned(x - p[k]!) : x - p[k]!));
   };
-  return { at, phase: hd };
+  return { at, phase: read === "detector" };
 }
 
 /** A fringe's complex amplitude c − i·s from v = a + c·cos φ + s·sin φ, φ the swept heater's phase at each reading. */

@@ -9,6 +9,7 @@
 // leaves σ·√(K/6) RMS between references after linear interpolation, so K = 6·(ε/σ̂)², clamped.
 import type { Group, Round, Step, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
+import { readingExponents } from "./limits.ts";
 
 /** Purpose of a reference step (the protocol's text for people). */
 export const REFERENCE_PURPOSE = "coupling reference";
@@ -121,9 +122,12 @@ export function correctCoupling(state: SessionState, round: Round, readings: Ste
   return readings.map((r, s) => {
     const k = mode === "inverted" ? 1 / c[s]! : c[s]!;
     if (!(k > 0)) return r;
+    // Behind a saturated read a reading follows the coupling less, or not at all (limits.ts).
+    const e = readingExponents(state, round.steps[s]!);
     const values = round.steps[s]!.read.map((ro, j) => {
       const v = r.values[j]!;
       const d = state.dark[ro]!;
+      if (e && ro < nSites + nDet) return d + (v - d) / k ** (ro < nSites ? e[j]! : e[j]! - 0.5);
       if (ro < nSites) return d + (v - d) / k;
       return ro < nSites + nDet ? d + (v - d) / Math.sqrt(k) : v;
     });

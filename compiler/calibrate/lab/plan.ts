@@ -17,6 +17,7 @@ import { throughMonitors } from "./law-departure.ts";
 import { DIM_SIGMA, type Group, type Round, type Step } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { planSettle, stepWaits } from "./settling.ts";
+import { fitLabPowers } from "./limits.ts";
 import {
   atOperatingTheta,
   codeFor,
@@ -61,8 +62,8 @@ export function planNextRound(state: SessionState): Round {
     state.plan.splice(k, 1);
     return planNextRound(state);
   }
-  // Coupling references every K steps of an estimation round; then every step waits what the
-  // settling probe's tail asks of its change (the probe's steps state theirs).
+  // Lit to the cell's powers (limits.ts), coupling references every K steps, each step's settling wait.
+  if (p.stage !== null && p.close === undefined) fitLabPowers(state, state.struct.stages[p.stage]!.part, steps, groups);
   interleaveReferences(state, p.kind, steps, groups);
   stepWaits(state, steps);
   return { index: k, stage: p.stage === null ? null : state.struct.stages[p.stage]!.part, kind: p.kind, steps, groups };

@@ -4,6 +4,7 @@ import { fitFringe, fitFringeAt, type FringeFit } from "./fringe-fit.ts";
 import type { Round, StepReading } from "./rounds.ts";
 import type { SessionState } from "./session-state.ts";
 import { power, predict } from "./stage-physics.ts";
+import { readingExponents } from "./limits.ts";
 
 export function values(
   state: SessionState,
@@ -17,13 +18,16 @@ export function values(
     const b = values(state, readings, { steps: g.twin, read: g.read }, round);
     return a.map((x, k) => Math.max(Math.abs(x), Math.abs(b[k]!)));
   }
-  // Laser-normalized, dark-subtracted sum over the group's readouts.
+  // Laser-normalized, dark-subtracted sum over the group's readouts; a reading behind a saturated
+  // read follows the laser less, or not at all (limits.ts readingExponents).
   const refMean = g.steps.reduce((a, s) => a + readings[s]!.ref, 0) / g.steps.length;
   return g.steps.map((s) => {
     const st = round.steps[s]!;
+    const e = readingExponents(state, st);
+    const drift = refMean / readings[s]!.ref;
     let v = 0;
     st.read.forEach((ro, k) => {
-      if (g.read.includes(ro)) v += readings[s]!.values[k]! - state.dark[ro]!;
+      if (g.read.includes(ro)) v += (readings[s]!.values[k]! - state.dark[ro]!) * (e ? drift ** (e[k]! - 1) : 1);
     });
     return (v * refMean) / readings[s]!.ref;
   });

@@ -12,6 +12,14 @@ export interface LabSetup {
   etaNominal: number;
   /** Power a lit input receives, mW. */
   laserMw: number;
+  /** The most light (mW) an estimation round plans a monitor to see: its readout's range, with room for the estimate's error (limits.ts; absent: MONITOR_MAX_MW; Infinity: no cap, an ablation). */
+  monitorMaxMw?: number;
+  /** A row measured through a limited read lit below its limit (limits.ts fitLabPowers); false: as lit (an ablation). Default true. */
+  belowLimit?: boolean;
+  /** Readings divided by the laser and coupling raised to how each follows a lab port's power (limits.ts readingExponents); false: as if every reading followed them (an ablation). Default true. */
+  readingExponents?: boolean;
+  /** A gate scan behind a homodyne read fitted to its readings (gate.ts homodyneShift); false: the centre of the open arc, as behind a field ReLU (an ablation). Default true. */
+  gateFit?: boolean;
   /** Readings per fringe sweep. */
   points: number;
   /** Settings per gate scan. */

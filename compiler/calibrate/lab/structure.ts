@@ -50,6 +50,25 @@ export interface Row {
   sink: RowSink;
   /** The output-phase heater on the row's mode, if any. */
   po: number | null;
+  /** The activation mode between the row and its sink, as the device it is (netlist/lab/optics.ts); null: none. */
+  act: RowActivation | null;
+}
+
+/** A row's activation mode: it writes gain · min(Re z, limit) (limit 0: none) where Re z > 0, gain · slope · Re z elsewhere; Im too unless homodyne. */
+export interface RowActivation {
+  gain: number;
+  /** 0 for relu, the leaky-relu's slope. */
+  slope: number;
+  limit: number;
+  homodyne: boolean;
+  /** The top-level pin it writes ("threshold_relu,out0"). */
+  out: string;
+}
+
+/** What a row's activation mode writes for the row's field z (netlist/models.ts activationFn, relu). */
+export function rowRead(act: RowActivation, [re, im]: [number, number]): [number, number] {
+  const k = !(re > 0) ? act.slope : act.limit > 0 && re > act.limit ? act.limit / re : 1;
+  return [act.gain * re * k, act.homodyne ? 0 : act.gain * im * k];
 }
 
 export interface Stage {
@@ -129,6 +148,13 @@ export function cellStructure(circuit: Circuit): CellStructure {
     }
     return { kind: "none" };
   };
+  const activation = (part: string, port: string): RowActivation | null => {
+    const [inst, pin] = (lc.wires.get(`${part},${port}`) ?? "").split(",") as [string, string];
+    const node = lc.nodes.find((n) => n.name === inst);
+    if (node?.kind !== "activation") return null;
+    const m = Number(pin.slice(2));
+    return { gain: node.gains[m]!, slope: node.slope, limit: node.limits[m]!, homodyne: node.homodyne, out: `${inst},out${m}` };
+  };
   // Probes: every θ dark (θ = 0: an attenuator passes nothing), or every θ at π; other phases 0.
   const isTheta = (i: number): boolean => heaters[i]!.name.endsWith(".theta");
   const dark = partTransfers(
@@ -204,7 +230,7 @@ export function cellStructure(circuit: Circuit): CellStructure {
         return d.kind === "lab" && lc.inputs[d.lab]!.name.startsWith("bias:");
       });
       const po = byName.get(`${part}/po${r}`) ?? null;
-      return { part, index: r, entries: es, ref: biasEntry ?? es[0] ?? -1, sink: sink(part, port), po };
+      return { part, index: r, entries: es, ref: biasEntry ?? es[0] ?? -1, sink: sink(part, port), po, act: activation(part, port) };
     });
     stages.push({ part, inputs, entries: stageEntries, rows });
   }

@@ -6,7 +6,8 @@
 // at 13.8 instead of 14.56, one step out. Every in port is driven at the same fractional digit, the
 // sum v stepped across the row's predicted trip, and the next stage's dump that the row feeds reads
 // its light; the signal entry's gain relative to the bias entry is the one that makes the estimate
-// predict those readings (the ReLU's jump included), and the codes are solved again.
+// predict those readings (the ReLU's jump included; behind a regenerating read, what it writes:
+// gain, limit and Re z alone), and the codes are solved again.
 import { readCellInfo } from "../../../aggregate/circuit-info.ts";
 import { realizedPhases } from "../../../netlist/die/heaters.ts";
 import { cellPortCount, digitPowers, isCellPort } from "../../../netlist/lab/optics.ts";
@@ -17,7 +18,8 @@ import { values } from "./readings-fit.ts";
 import type { SessionState } from "./session-state.ts";
 import { programCodes } from "./program-codes.ts";
 import { engine, setEntryLoss } from "./stage-physics.ts";
-import type { Row } from "./structure.ts";
+import { rowRead, type Row } from "./structure.ts";
+import { LIMIT_FRACTION } from "./limits.ts";
 
 /**
  * Steps per row, spread over the input sum from OPEN_SPAN on the side where the estimate has the ReLU
@@ -167,10 +169,21 @@ export function planTrip(state: SessionState, steps: Step[], groups: Group[]): v
     // Which side is open: below the trip for a threshold row (u = ReLU(s·(θ − v) + c/2)).
     const below = (eng.fields(phases, at(Math.max(0, trip - 0.2)), { pin }).pin(pin) as C)[0] > 0;
     const [from, to] = below ? [trip - OPEN_SPAN, trip + CLOSED_SPAN] : [trip - CLOSED_SPAN, trip + OPEN_SPAN];
-    for (let k = 0; k < TRIP_STEPS; k++) {
-      const sum = Math.max(0, from + ((to - from) * k) / (TRIP_STEPS - 1));
+    const sums = Array.from({ length: TRIP_STEPS }, (_, k) => Math.max(0, from + ((to - from) * k) / (TRIP_STEPS - 1)));
+    // A limited read is read below its limit over the whole span (limits.ts): held at it, the
+    // open side is flat and says nothing of the signal's gain. The ReLU is homogeneous: the trip stays.
+    const limit = t.row.act?.limit ?? 0;
+    const top = limit > 0 ? Math.max(...sums.map((x) => (eng.fields(phases, at(x), { pin }).pin(pin) as C)[0])) : 0;
+    const dim = top > LIMIT_FRACTION * limit ? ((LIMIT_FRACTION * limit) / top) ** 2 : 1;
+    for (const sum of sums) {
       g.steps.push(steps.length);
-      steps.push({ purpose: `trip ${t.row.part}/r${t.row.index}`, powers: at(sum), codes: prog.codes, read: [read] });
+      const powers = at(sum);
+      steps.push({
+        purpose: `trip ${t.row.part}/r${t.row.index}`,
+        powers: dim === 1 ? powers : Float64Array.from(powers, (x) => x * dim),
+        codes: prog.codes,
+        read: [read],
+      });
     }
     groups.push(g);
   });
@@ -191,6 +204,9 @@ export function fitTrip(
   let kNum = 0;
   let kDen = 0;
   const phases = realizedPhases(state.estimatedDie, round.steps[g.steps[0]!]!.codes);
+  // What the row's read writes (gain, limit, Re only behind a homodyne read); a plain ReLU without one.
+  const act = g.row.act ?? { gain: 1, slope: 0, limit: 0, homodyne: false, out: "" };
+  const read = (z: C): C => rowRead(act, z);
   for (const s of g.steps) {
     const st = round.steps[s]!;
     const f = eng.fields(phases, st.powers);
@@ -204,10 +220,11 @@ export function fitTrip(
       .pin(pin) as C;
     zb.push(b);
     zs.push([z[0] - b[0], z[1] - b[1]]);
-    // The reader's power per |ReLU(z)|², from the steps the estimate has open.
+    // The reader's power per |read(z)|², from the steps the estimate has open.
+    const o = read(z);
     if (z[0] > 0) {
       kNum += f.power[g.read[0]!]!;
-      kDen += z[0] * z[0] + z[1] * z[1];
+      kDen += o[0] * o[0] + o[1] * o[1];
     }
   }
   if (!(kDen > 0)) return null;
@@ -221,9 +238,8 @@ export function fitTrip(
       let num = 0;
       let den = 0;
       for (let i = 0; i < m.length; i++) {
-        const re = ar * zs[i]![0] - ai * zs[i]![1] + zb[i]![0];
-        const im = ar * zs[i]![1] + ai * zs[i]![0] + zb[i]![1];
-        q[i] = re > 0 ? K * (re * re + im * im) : 0;
+        const [re, im] = read([ar * zs[i]![0] - ai * zs[i]![1] + zb[i]![0], ar * zs[i]![1] + ai * zs[i]![0] + zb[i]![1]]);
+        q[i] = K * (re * re + im * im);
         num += q[i]! * m[i]!;
         den += q[i]! * q[i]!;
       }
