@@ -115,5 +115,7 @@ export const DEFAULT_LIGHT_PRESET = "foundry";
 /** A preset's light budget (a fresh copy), or undefined when it has none (`ideal`). */
 export function lightBudgetOf(name: string): LightBudget | undefined {
   const l = TECHNOLOGY_PRESETS[name]?.light;
-  return l ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver }, regenerator: { ...l.regenerator }, link: { ...l.link } } : undefined;
+  return l
+    ? { ...l, laser: { ...l.laser }, receiver: { ...l.receiver }, regenerator: { ...l.regenerator }, link: { ...l.link } }
+    : undefined;
 }

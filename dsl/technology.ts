@@ -137,7 +137,10 @@ export function validateLightBudget(b: LightBudget): void {
     if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`light budget ${k} must be a finite number ≥ 0, got ${String(v)}`);
   if (!(Number.isFinite(b.laser.rinDbHz) && b.laser.rinDbHz < 0))
     throw new RangeError(`light budget laser.rinDbHz must be a finite number < 0 dB/Hz, got ${String(b.laser.rinDbHz)}`);
-  for (const [k, v] of [["link.txOmaDbm", b.link.txOmaDbm], ["link.rxSensitivityOmaDbm", b.link.rxSensitivityOmaDbm]] as const)
+  for (const [k, v] of [
+    ["link.txOmaDbm", b.link.txOmaDbm],
+    ["link.rxSensitivityOmaDbm", b.link.rxSensitivityOmaDbm],
+  ] as const)
     if (!Number.isFinite(v)) throw new RangeError(`light budget ${k} must be a finite number of dBm, got ${String(v)}`);
   const w = b.laser.wallPlugEfficiency;
   if (!(Number.isFinite(w) && w > 0 && w <= 1))

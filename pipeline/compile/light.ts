@@ -42,11 +42,6 @@ export function regeneratedCells(light: LightBudget, mziLossDb: number, pairs: [
   );
 }
 
-const cellCount = (c: Circuit): number => {
-  const f = readCellInfo(c.info);
-  return f ? cellCases(f).cases : Number.POSITIVE_INFINITY;
-};
-
 /**
  * Cells the search and the form choice budget: at most LIGHT_MAX_CASES inputs each. Their walk, the
  * noise weights and the kink entries grow with inputs × modes², and a wider cell's threshold fan-out

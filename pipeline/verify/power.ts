@@ -80,9 +80,7 @@ export function withPowerSection(text: string, power: PowerResult, cellsPass: bo
   lines.pop();
   lines.push(...formatPower(power, verbose));
   const pass = cellsPass && power.pass;
-  lines.push(
-    pass ? "  PASS" : cellsPass ? `  FAIL: ${failedLight(power)} (optinc verify --power --verbose shows the budget)` : "  FAIL",
-  );
+  lines.push(pass ? "  PASS" : cellsPass ? `  FAIL: ${failedLight(power)} (optinc verify --power --verbose shows the budget)` : "  FAIL");
   return lines.join("\n") + "\n";
 }
 

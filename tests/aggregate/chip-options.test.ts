@@ -22,7 +22,11 @@ describe("the chip options of a technology", () => {
   it("keeps the divide cells of 5 workers' binary chip at v ≤ 4, where the default width does not", () => {
     const fn = flatUnit(5, 4, 2, "nearest-even");
     const divideV = (opts: object): number =>
-      Math.max(...planDigitChip(fn, opts).cells.filter((c) => /^(divide|r|w)/.test(c.name)).map((c) => c.vmax));
+      Math.max(
+        ...planDigitChip(fn, opts)
+          .cells.filter((c) => /^(divide|r|w)/.test(c.name))
+          .map((c) => c.vmax),
+      );
     expect(divideV(chipOptionsFor("calibrated", fn))).toBeLessThanOrEqual(LIGHT_DIVIDE_WIDTH);
     expect(divideV({})).toBeGreaterThan(LIGHT_DIVIDE_WIDTH);
   });

@@ -23,7 +23,14 @@ const again = join(base, "b");
 let report: {
   ok: boolean;
   route: string;
-  light: { preset: string; laserMw: number; pass: boolean; ratePerValue: number; neededTapMw: number | null; smallestStepMw: number } | null;
+  light: {
+    preset: string;
+    laserMw: number;
+    pass: boolean;
+    ratePerValue: number;
+    neededTapMw: number | null;
+    smallestStepMw: number;
+  } | null;
   structure: {
     rows: { structure: { innerLevels?: number }; light: { closes: boolean } | null }[];
     chosen: number | null;

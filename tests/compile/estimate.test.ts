@@ -34,7 +34,11 @@ describe("resource estimate", () => {
   // cluster-16's four radix-2 levels, each trained as one unit, are estimated at over an hour.
   const overCap = ["cluster-16.optinc"];
   for (const f of readdirSync(join(ROOT, "examples")).filter((x) => x.endsWith(".optinc"))) {
-    const says = tooLarge.includes(f) ? "is refused by the trainer (OPT3002)" : overCap.includes(f) ? "is refused by the estimate (OPT2019)" : "is under the caps (training starts)";
+    const says = tooLarge.includes(f)
+      ? "is refused by the trainer (OPT3002)"
+      : overCap.includes(f)
+        ? "is refused by the estimate (OPT2019)"
+        : "is under the caps (training starts)";
     it(`${f} ${says}`, () => {
       const e = refusal(readFileSync(join(ROOT, "examples", f), "utf8"));
       if (tooLarge.includes(f)) expect(e?.code).toBe("OPT3002");

@@ -135,13 +135,19 @@ describe("narrow base: conversion", () => {
     expect(bad.checked).toBeUndefined();
     expect(bad.diagnostics.map((d) => d.message).join()).toMatch(/not a narrower base/);
     const hint = (levels: number, inner: number): string =>
-      loadSpec("h.optinc", `aggregator h {\n  levels = ${levels}\n  precision = 4 bits\n  route = closed-form\n  inner_levels = ${inner}\n}\n`)
+      loadSpec(
+        "h.optinc",
+        `aggregator h {\n  levels = ${levels}\n  precision = 4 bits\n  route = closed-form\n  inner_levels = ${inner}\n}\n`,
+      )
         .diagnostics.map((d) => d.hint)
         .join();
     expect(hint(4, 4)).toContain("use inner_levels = 2");
     expect(hint(2, 2)).toContain("a PAM-2 link computes in its own base");
     // PAM-4 → 2 is a narrower base: no diagnostic.
-    expect(loadSpec("ok.optinc", "aggregator ok {\n  levels = 4\n  precision = 4 bits\n  route = closed-form\n  inner_levels = 2\n}\n").diagnostics).toEqual([]);
+    expect(
+      loadSpec("ok.optinc", "aggregator ok {\n  levels = 4\n  precision = 4 bits\n  route = closed-form\n  inner_levels = 2\n}\n")
+        .diagnostics,
+    ).toEqual([]);
   });
 });
 

@@ -193,7 +193,9 @@ describe("route = auto", () => {
     expect(built.cost.mzi).toBeGreaterThan(cheapest.cost.mzi);
     expect(built.yield!.passing).toBe(built.yield!.trials);
     expect(tight.rows[0]!.note).toMatch(
-      new RegExp(`^not tried: each chip simulates ${cheapest.cost.checkCases.toLocaleString("en-US")} cell cases, over the search's check budget`),
+      new RegExp(
+        `^not tried: each chip simulates ${cheapest.cost.checkCases.toLocaleString("en-US")} cell cases, over the search's check budget`,
+      ),
     );
     expect(tight.reason).toContain(`${cheapest.label} (${cheapest.cost.mzi} MZIs, ${cheapest.cost.checkCases} cell cases per chip)`);
     expect(tight.reason).toMatch(/--check-budget \d+ tries (it|them)/);

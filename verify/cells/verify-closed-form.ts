@@ -88,7 +88,10 @@ function specOf(reportPath: string | null): SpecLike | null {
     radix: cascade?.radix ?? null,
     innerLevels: typeof s.innerLevels === "number" ? s.innerLevels : Number(s.levels),
     mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0,
-    preset: typeof (s.technology as { preset?: unknown } | undefined)?.preset === "string" ? String((s.technology as { preset: string }).preset) : undefined,
+    preset:
+      typeof (s.technology as { preset?: unknown } | undefined)?.preset === "string"
+        ? String((s.technology as { preset: string }).preset)
+        : undefined,
   };
 }
 

@@ -254,7 +254,10 @@ export function edgesLine(e: { ingress: HopBudget; broadcast: BroadcastPlan }): 
   const hop = (h: HopBudget): string =>
     `${dbmText(h.receivedOmaDbm)} OMA at each receiver, ${h.closes ? `${h.marginDb.toFixed(1)} dB over` : `${(-h.marginDb).toFixed(1)} dB short of`} ${dbmText(h.sensitivityOmaDbm)}`;
   const b = e.broadcast;
-  const split = b.fanout === 1 ? `no split closes, so ${b.transmitters} transmitters per result lane (electrical fan-out)` : `1:${b.fanout} splits, ${b.transmitters} transmitters per result lane`;
+  const split =
+    b.fanout === 1
+      ? `no split closes, so ${b.transmitters} transmitters per result lane (electrical fan-out)`
+      : `1:${b.fanout} splits, ${b.transmitters} transmitters per result lane`;
   return `  edges: ingress ${hop(e.ingress)}; broadcast ${hop(b)}: ${split}`;
 }
 

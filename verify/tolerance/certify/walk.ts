@@ -114,7 +114,12 @@ export function walkPlan(circuit: Circuit, cp: CircuitPrograms): WalkPlan {
       if (inst.settings.gain !== undefined || inst.settings.limit !== undefined)
         throw new CertifyUnsupported(`activation "${name}": gains or limits of a regenerating read`);
       // A homodyne read passes Re z only: a projection, so the bounds of the field model hold for it.
-      steps.push({ ...wiring, kind: "activation", slope: fn === "relu" ? 0 : num(inst.settings, "slope"), homodyne: inst.settings.read === "homodyne" });
+      steps.push({
+        ...wiring,
+        kind: "activation",
+        slope: fn === "relu" ? 0 : num(inst.settings, "slope"),
+        homodyne: inst.settings.read === "homodyne",
+      });
     } else if (inst.component === "detector") {
       if (readout) throw new CertifyUnsupported("more than one detector");
       steps.push({ ...wiring, kind: "detector" });
