@@ -14,6 +14,9 @@ export interface DetectorResponse {
   offset: number[];
 }
 
+/** An activation's rule: relu or leaky-relu (its slope), and whether a homodyne read keeps Re only. */
+export type ActivationRule = { leaky: boolean; slope: number; homodyne: boolean };
+
 export type Step =
   | { kind: "linear"; name: string; spec: PortSpec; matrix: CMat }
   | { kind: "pam"; name: string; spec: PortSpec; model: Model; settings: Netlist["instances"][string]["settings"] }
@@ -24,7 +27,7 @@ export type Step =
       spec: PortSpec;
       /** The rule at unit gain; `gains` per mode after it (null: unit). */
       fn: ReturnType<typeof activationUnitFn>;
-      rule: { leaky: boolean; slope: number; homodyne: boolean };
+      rule: ActivationRule;
       gains: number[] | null;
       limits: number[] | null;
     }
@@ -81,7 +84,7 @@ export type Op =
       from: Rows;
       to: Rows;
       modes: number;
-      rule: { leaky: boolean; slope: number; homodyne: boolean };
+      rule: ActivationRule;
       gains: number[] | null;
       limits: number[] | null;
     }

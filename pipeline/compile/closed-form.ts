@@ -14,7 +14,7 @@ import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
 import { chipOptionsFor } from "../../aggregate/chip-options.ts";
-import { lightBudgetOfSpec, lightSection, regeneratedCells, type LightSection } from "./light.ts";
+import { lightBudgetOfSpec, lightSection, takesRegenerated, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -135,17 +135,12 @@ function build(ctx: Ctx): void {
   // laser gives (pipeline/compile/light.ts); otherwise it keeps the scales balanced for component
   // errors across the whole cell.
   if (!light) return;
-  for (const step of ctx.steps) {
-    const pairs = step.designs.map(({ regenerated, ...passive }): [Circuit, Circuit] | null =>
-      regenerated ? [cellAsCircuit(ctx, step, passive), cellAsCircuit(ctx, step, { ...passive, table: regenerated })] : null,
-    );
-    const known = pairs.filter((p): p is [Circuit, Circuit] => p !== null);
-    const take = regeneratedCells(light, ctx.spec.technology.mziLossDb, known);
-    let k = 0;
-    step.designs = step.designs.map(({ regenerated, ...passive }, i) =>
-      pairs[i] !== null && take[k++] && regenerated ? { ...passive, table: regenerated } : passive,
-    );
-  }
+  const loss = ctx.spec.technology.mziLossDb;
+  for (const step of ctx.steps)
+    step.designs = step.designs.map(({ regenerated, ...passive }) => {
+      const candidate = regenerated ? { ...passive, table: regenerated } : null;
+      return candidate && takesRegenerated(light, loss, cellAsCircuit(ctx, step, candidate)) ? candidate : passive;
+    });
 }
 
 /** The circuit of each design's table, built once per compile (the light pass reads it twice). */

@@ -12,6 +12,7 @@ import { cellCases } from "../../aggregate/cell-cases.ts";
 import { describeDecision, powerBudget } from "../../verify/power/analyze.ts";
 import { chipRate, readCellLight } from "../../verify/power/budget.ts";
 import { designLoMw } from "../../verify/power/lasers.ts";
+import { afterLossMw } from "../../netlist/devices/receiver.ts";
 import type { ChipStep, LightSection } from "../types.ts";
 
 export type { LightSection } from "../types.ts";
@@ -26,19 +27,18 @@ export function lightBudgetOfSpec(spec: Spec): LightBudget | null {
 }
 
 /**
- * Which cells take their regenerated form: a cell does when, with it, one laser's light per
+ * Whether a cell takes its regenerated form: it does when, with it, one laser's light per
  * modulator tap meets 1e-12 errors per use (the error rate falls as the tap grows, so this is its
  * tap against one laser's without solving for the tap). Each cell's light is its own (cells meet
  * only through detected digits), so each is chosen alone; the passive form, its scales balanced
  * for component errors, needs more light for every cell measured (docs/studies/power-budget.md).
  * A cell wider than LIGHT_MAX_CASES keeps its passive form.
  */
-export function regeneratedCells(light: LightBudget, mziLossDb: number, pairs: [Circuit, Circuit][]): boolean[] {
-  const op = { tapMw: light.laser.powerMw * 10 ** (-light.facetLossDb / 10), loMw: designLoMw(light) };
-  return pairs.map(
-    ([passive, regenerated]) =>
-      budgetable(passive) &&
-      chipRate([{ ...readCellLight(regenerated, regenerated.name, mziLossDb), copies: 1 }], light, op) <= COMPILE_ERROR_TARGET,
+export function takesRegenerated(light: LightBudget, mziLossDb: number, regenerated: Circuit): boolean {
+  const op = { tapMw: afterLossMw(light.laser.powerMw, light.facetLossDb), loMw: designLoMw(light) };
+  return (
+    budgetable(regenerated) &&
+    chipRate([{ ...readCellLight(regenerated, regenerated.name, mziLossDb), copies: 1 }], light, op) <= COMPILE_ERROR_TARGET
   );
 }
 

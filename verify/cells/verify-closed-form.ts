@@ -78,7 +78,8 @@ function specOf(reportPath: string | null): SpecLike | null {
   const s = r.spec;
   if (!s) return null;
   const cascade = s.cascade as { radix?: number } | null;
-  const loss = Number((s.technology as { mziLossDb?: unknown } | undefined)?.mziLossDb ?? 0);
+  const technology = s.technology as { mziLossDb?: unknown; preset?: unknown } | undefined;
+  const loss = Number(technology?.mziLossDb ?? 0);
   return {
     name: String(s.name),
     workers: Number(s.workers),
@@ -88,10 +89,7 @@ function specOf(reportPath: string | null): SpecLike | null {
     radix: cascade?.radix ?? null,
     innerLevels: typeof s.innerLevels === "number" ? s.innerLevels : Number(s.levels),
     mziLossDb: Number.isFinite(loss) && loss > 0 ? loss : 0,
-    preset:
-      typeof (s.technology as { preset?: unknown } | undefined)?.preset === "string"
-        ? String((s.technology as { preset: string }).preset)
-        : undefined,
+    preset: typeof technology?.preset === "string" ? technology.preset : undefined,
   };
 }
 

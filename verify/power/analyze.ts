@@ -6,6 +6,7 @@ import { cellRates, chipRate, decisionOf, readCellLight, type CellLight, type De
 import { designLoMw, largestStageMw, lightPlan, operatingAt, smallestStep, tapForTarget, type LightPlan } from "./lasers.ts";
 import { chipEnergy, pj, type EnergyResult } from "./energy.ts";
 import { broadcastPlan, hopBudget, type BroadcastPlan, type HopBudget } from "../../netlist/devices/link.ts";
+import { afterLossMw } from "../../netlist/devices/receiver.ts";
 
 export interface PowerOptions {
   light: LightBudget;
@@ -100,7 +101,7 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
   const loMw = designLoMw(o.light);
   const neededTap = tapForTarget(cells, o.light, o.target, loMw);
   // The design: the target's tap plus the margin; without one, every modulator gets a whole laser.
-  const inChip = o.light.laser.powerMw * 10 ** (-o.light.facetLossDb / 10);
+  const inChip = afterLossMw(o.light.laser.powerMw, o.light.facetLossDb);
   const designTap = neededTap === null ? inChip : neededTap * 10 ** (o.light.regenerator.designMarginDb / 10);
   const plan = lightPlan(cells, o.light, { tapMw: Math.min(inChip, designTap), loMw });
   const op = operatingAt(o.light, plan, o.laserMw);
@@ -128,7 +129,7 @@ export function powerBudget(circuits: { circuit: Circuit; netlist: string }[], o
   const smallest = out.map((c) => ({ cell: c.cell, ...c.smallestStep })).reduce((a, b) => (b.mw < a.mw ? b : a));
   // The laser's own waveguide before its first split carries all of its light.
   const largestWaveguideMw = Math.max(
-    o.laserMw * 10 ** (-o.light.facetLossDb / 10),
+    afterLossMw(o.laserMw, o.light.facetLossDb),
     ...cells.map((c) => largestStageMw(c, o.light, op.tapMw)),
   );
   const lasers = { sources: plan.sources, laserMw: o.laserMw };
