@@ -12,7 +12,8 @@ import type { LightBudget } from "../dsl/technology.ts";
 import { lightBudgetOf, TECHNOLOGY_PRESETS } from "../dsl/technology-presets.ts";
 import { loadCircuits } from "../verify/circuit/load.ts";
 import { describeDecision, powerBudget, watts } from "../verify/power/analyze.ts";
-import { cellRates, readCellLight, type CellLight } from "../verify/power/budget.ts";
+import { readCellLight, type CellLight } from "../verify/power/budget.ts";
+import { cellRates } from "../verify/power/decisions.ts";
 import { designLoMw } from "../verify/power/lasers.ts";
 import { noiseMonteCarlo } from "../verify/power/noise-mc.ts";
 

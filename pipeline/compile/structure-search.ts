@@ -10,7 +10,7 @@ import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-
 import type { Circuit } from "../../netlist/ir.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
 import { structureCost } from "./structure-cost.ts";
-import type { ChipStep, DecisionBound, Structure, StructureCost, StructureRow, StructureSearch } from "../types.ts";
+import type { DecisionBound, Structure, StructureCost, StructureRow, StructureSearch } from "../types.ts";
 import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
 import { stagedChipPasses } from "../../verify/cells/staged-yield.ts";
 import { verifyCellAtLosses } from "../../verify/cells/cell-verify.ts";
@@ -77,8 +77,12 @@ export function specFor(spec: Spec, s: Structure): Spec {
 interface Candidate {
   structure: Structure;
   spec: Spec;
-  built: BuiltStructure;
-  steps: ChipStep[];
+  /**
+   * The structure's cells, built again when it is tried: a search holds two dozen candidates, and
+   * keeping every one's cells alive costs more in garbage collection than building the few it
+   * tries twice (closedFormStructure is a pure function of the spec).
+   */
+  built: () => BuiltStructure;
   cost: StructureCost;
   trials: ChipTrials | null;
   light: StructureRow["light"];
@@ -118,7 +122,9 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       const s = specFor(spec, structure);
       const built = closedFormStructure(s);
       const light = structureLight(s, built.steps, (st) => st.built!);
-      return { structure, spec: s, built, steps: built.steps, cost: structureCost(built.steps, conversionCost(s)), trials: null, light };
+      const cost = structureCost(built.steps, conversionCost(s));
+      let again: BuiltStructure | null = null;
+      return { structure, spec: s, built: () => (again ??= closedFormStructure(s)), cost, trials: null, light };
     })
     // Under a light budget the structures that close it come first, each group in cost order.
     .sort((a, b) => Number(!a.light?.closes) - Number(!b.light?.closes) || byCost(a, b));
@@ -185,8 +191,9 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
             : "not tried: costlier than the chosen";
       continue;
     }
-    c.built.emitted(); // the chips are drawn on the read-back netlists
-    const designs = chipDesigns(c.steps);
+    const built = c.built();
+    built.emitted(); // the chips are drawn on the read-back netlists
+    const designs = chipDesigns(built.steps);
     const run = stagedChipPasses({ designs, o: tech, target: spec.target, seed: o.seed, firstStage: SEARCH_FIRST_STAGE }, { jobs: o.jobs });
     c.trials = run.all;
     const ci = clopperPearson(run.passing, run.trials, STATED_CONFIDENCE);
@@ -257,7 +264,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     chosen: c && {
       spec: c.spec,
       trials: c.trials,
-      netlists: new Map([...c.built.emitted()].filter(([f]) => f.endsWith(".netlist.json"))),
+      netlists: new Map([...c.built().emitted()].filter(([f]) => f.endsWith(".netlist.json"))),
     },
   };
 }
@@ -313,9 +320,10 @@ function skippedText(rows: StructureRow[], chosen: number, over: boolean[]): str
  * fails the same way in its files.)
  */
 function inexactCandidate(c: Candidate, mziLossDb: number): string | null {
-  c.built.emitted();
+  const built = c.built();
+  built.emitted();
   return inexactCell(
-    c.steps.map((s) => s.circuits!),
+    built.steps.map((s) => s.circuits!),
     mziLossDb,
   );
 }
@@ -352,7 +360,7 @@ export function bestRow(rows: StructureRow[]): number {
 /** The technology-scale tolerance of a candidate (Monte-Carlo, no certified bound). */
 function scaleTolerance(c: Candidate, spec: Spec, seed: number): StructureRow["tolerance"] {
   const t = toleranceOfCellChip(
-    chipDesigns(c.steps).map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
+    chipDesigns(c.built().steps).map((d) => ({ name: d.name, circuit: d.circuit, copies: d.copies })),
     spec,
     seed,
     { trials: SEARCH_TOLERANCE_DIES, receiver: "fitted", axes: ["technology"], certify: false },

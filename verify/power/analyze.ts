@@ -2,7 +2,8 @@
 // the laser power its target needs, and the result as --json and as text (budget.ts has the model).
 import type { LightBudget } from "../../dsl/technology.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { cellRates, chipRate, decisionOf, readCellLight, type CellLight, type Decision, type Operating } from "./budget.ts";
+import { readCellLight, type CellLight, type Operating } from "./budget.ts";
+import { cellRates, chipRate, decisionOf, type Decision } from "./decisions.ts";
 import { designLoMw, largestStageMw, lightPlan, operatingAt, smallestStep, tapForTarget, type LightPlan } from "./lasers.ts";
 import { chipEnergy, pj, type EnergyResult } from "./energy.ts";
 import { broadcastPlan, hopBudget, type BroadcastPlan, type HopBudget } from "../../netlist/devices/link.ts";

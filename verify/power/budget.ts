@@ -18,18 +18,17 @@
 // The output decision reads Re y_o against the levels (offset + j·step)·y_ref/r; the reference row
 // is constant and read over many symbols (an ASSUMPTION): its noise averages away. A decision's rate
 // is Q(below/σ) + Q(above/σ); a cell's rate per use is the union bound over its digits at its worst
-// input; the chip's rate per aggregated value is the union bound over every copy of every cell.
+// input; the chip's rate per aggregated value is the union bound over every copy of every cell
+// (decisions.ts).
 import type { LightBudget } from "../../dsl/technology.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import { detectDigit } from "../../netlist/models.ts";
-import { decisionErrorRate } from "../../netlist/devices/error-rate.ts";
-import { normalTail } from "../../math/normal.ts";
-import { homodyneNoise, modulatorFullScaleMw } from "../../netlist/devices/homodyne.ts";
+import { modulatorFullScaleMw } from "../../netlist/devices/homodyne.ts";
 import { readCellInfo } from "../../aggregate/circuit-info.ts";
 import { cellCases } from "../../aggregate/cell-cases.ts";
 import { PowerWalkError, walkCircuit, type CircuitLight, type Field } from "./walk.ts";
-import { kinkEntries, type KinkEntry } from "./kinks.ts";
+import { kinkEntries, type Kinks } from "./kinks.ts";
 
 export { PowerWalkError } from "./walk.ts";
 
@@ -53,6 +52,7 @@ export interface CellLight {
   cases: number;
   /** Port digits, cases × ports. */
   inputs: Float64Array;
+  /** The walk; its `fields` kept only at the activations' and the detector's reads. */
   light: CircuitLight;
   /** y_ref / r per case (1 without a reference); ≤ 0 where the reference is dark. */
   scale: Float64Array;
@@ -72,8 +72,9 @@ export interface CellLight {
    * Reads a kink blocks (off, or saturated at their limit), per (output k, case c) at k·cases + c:
    * the layer, the read's distance to the kink and the weight it would reach the output with past
    * it (circuit units). Noise that carries such a read past its kink reaches the output after all.
+   * Found on first use (most of a wide cell's reading), then kept.
    */
-  blocked: KinkEntry[][];
+  blocked: () => Kinks;
   /** Taps one copy draws: modulators (worker inputs, bias, activation modes) and LOs (activation and output reads). */
   modulators: number;
   los: number;
@@ -191,7 +192,6 @@ function walkCellLight(circuit: Circuit, netlist: string, mziLossDb: number): Ce
   const layerIndex = new Map(seg.layers.map((l, a) => [l.instance, a]));
   const s0 = new Float64Array(W * cases * L);
   const s1 = new Float64Array(W * cases * L);
-  const blocked: CellLight["blocked"] = Array.from({ length: W * cases }, () => []);
   // Per output, layer, mode and case: the weight a read reaches the output with when it is open.
   const passW = Array.from({ length: W }, () => seg.layers.map((l) => Array.from({ length: l.modes }, () => new Float64Array(cases))));
   const detStep = light.steps.find((s) => s.kind === "detector")!;
@@ -240,7 +240,12 @@ function walkCellLight(circuit: Circuit, netlist: string, mziLossDb: number): Ce
       }
     }
   }
-  kinkEntries(light, seg.layers, passW, blocked, cases);
+  // Only the fields at the reads are kept (kinks.ts reads the activations'): the rest, every port of
+  // every stage, would live as long as the cell.
+  const atReads = new Set(light.steps.flatMap((s) => (s.kind === "activation" || s.kind === "detector" ? s.reads : [])));
+  for (const key of [...light.fields.keys()]) if (!atReads.has(key)) light.fields.delete(key);
+  let blocked: Kinks | null = null;
+  const blockedOnce = (): Kinks => (blocked ??= kinkEntries(light, seg.layers, passW, cases));
   const top = circuit.netlists[circuit.top]!;
   let modulators = 0;
   for (const inst of Object.values(top.instances)) if (inst.component === "bias_source") modulators++;
@@ -260,141 +265,8 @@ function walkCellLight(circuit: Circuit, netlist: string, mziLossDb: number): Ce
     ...seg,
     s0,
     s1,
-    blocked,
+    blocked: blockedOnce,
     modulators: modulators + activationModes,
     los: activationModes + W,
   };
-}
-
-/** One decision's budget at a tap power. */
-export interface Decision {
-  cell: string;
-  output: string;
-  /** Index of the case in the cell's input space, and its port digits. */
-  caseIndex: number;
-  inputs: number[];
-  level: number;
-  /** Power of the decided field at the output detector, mW. */
-  powerMw: number;
-  /** Field distances to the thresholds below and above (null: none), √mW at the output detector. */
-  below: number | null;
-  above: number | null;
-  /** σ of the decided field, √mW at the output detector, and the share of its variance by source. */
-  sigma: number;
-  shares: { source: string; share: number }[];
-  /** The smaller distance over σ. */
-  q: number;
-  rate: number;
-}
-
-/** The budget of one decision (mode k, case c) at a tap power, in √mW at the output detector. */
-function decisionAt(
-  cell: CellLight,
-  light: LightBudget,
-  op: Operating,
-  k: number,
-  c: number,
-): Omit<Decision, "cell" | "output" | "caseIndex" | "inputs" | "q" | "rate"> & { kinks: number } {
-  const det = cell.light.detector;
-  const W = cell.outputs.length;
-  const L = cell.layers.length;
-  const kap = kappas(cell, light, op.tapMw);
-  const n = homodyneNoise(light, op.loMw);
-  const g2 = n.gain * n.gain;
-  const kOut = kap[cell.outputSegment]!;
-  const y = det.modes[k]!.re[c]!;
-  // Variances in circuit units: each layer's reads, then the output's own read.
-  const parts: { source: string; v: number }[] = cell.layers.map((l, a) => {
-    const at = (k * cell.cases + c) * L + a;
-    return { source: l.instance, v: (n.a * cell.s0[at]!) / (g2 * kap[l.segment]!) + (n.b * cell.s1[at]!) / g2 };
-  });
-  parts.push({ source: det.instance, v: n.a / (g2 * kOut) + (n.b * y * y) / g2 });
-  if (op.only !== undefined) for (const p of parts) if (p.source !== op.only) p.v = 0;
-  const v = parts.reduce((s, p) => s + p.v, 0);
-  const root = Math.sqrt(kOut);
-  const d = cell.digits[c * W + k]!;
-  const s = cell.scale[c]!;
-  const level = (j: number): number => (det.offset[k]! + j * det.step[k]!) * s;
-  const sigma = Math.sqrt(v) * root;
-  const shares = parts.map((p) => ({ source: p.source, share: v > 0 ? p.v / v : 0 }));
-  if (!(s > 0))
-    return { level: d, powerMw: kOut * y * y, below: d > 0 ? -1 : null, above: d < det.levels - 1 ? -1 : null, sigma, shares, kinks: 1 };
-  const below = d > 0 ? y - 0.5 * (level(d - 1) + level(d)) : null;
-  const above = d < det.levels - 1 ? 0.5 * (level(d) + level(d + 1)) - y : null;
-  // Each blocked read alone: noise must carry it past its kink and then on until the output moves
-  // by its margin (a union bound over reads, each as if the others were quiet).
-  const margin = Math.min(below ?? Number.POSITIVE_INFINITY, above ?? Number.POSITIVE_INFINITY);
-  let kinks = 0;
-  const var0 = (a: number): number =>
-    op.only !== undefined && op.only !== cell.layers[a]!.instance ? 0 : n.a / (g2 * kap[cell.layers[a]!.segment]!);
-  for (const b of cell.blocked[k * cell.cases + c]!) {
-    const v = var0(b.a) + (b.up ? b.up.gain2 * var0(b.up.a) : 0);
-    if (v > 0) kinks += normalTail((b.dist + margin / b.w) / Math.sqrt(v));
-  }
-  return {
-    level: d,
-    powerMw: kOut * y * y,
-    below: below === null ? null : below * root,
-    above: above === null ? null : above * root,
-    sigma,
-    shares,
-    kinks,
-  };
-}
-
-export interface CellRates {
-  /** Worst case over the input space of the union over the cell's digits. */
-  worstPerUse: number;
-  /** Mean over the input space of the same. */
-  meanPerUse: number;
-  /** Per output digit, its worst case. */
-  worstPerDigit: number[];
-  /** The decision of largest rate. */
-  binding: { k: number; c: number; rate: number };
-}
-
-export function cellRates(cell: CellLight, light: LightBudget, op: Operating): CellRates {
-  const W = cell.outputs.length;
-  let worstPerUse = 0;
-  let sum = 0;
-  const worstPerDigit = new Array<number>(W).fill(0);
-  let binding = { k: 0, c: 0, rate: -1 };
-  for (let c = 0; c < cell.cases; c++) {
-    let perUse = 0;
-    for (let k = 0; k < W; k++) {
-      const g = decisionAt(cell, light, op, k, c);
-      const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma) + g.kinks);
-      perUse += rate;
-      if (rate > worstPerDigit[k]!) worstPerDigit[k] = rate;
-      if (rate > binding.rate) binding = { k, c, rate };
-    }
-    perUse = Math.min(1, perUse);
-    sum += perUse;
-    if (perUse > worstPerUse) worstPerUse = perUse;
-  }
-  return { worstPerUse, meanPerUse: sum / cell.cases, worstPerDigit, binding };
-}
-
-/** One decision in full (for the report: the binding one). */
-export function decisionOf(cell: CellLight, light: LightBudget, op: Operating, k: number, c: number): Decision {
-  const { kinks, ...g } = decisionAt(cell, light, op, k, c);
-  const rate = Math.min(1, decisionErrorRate(g.below, g.above, g.sigma) + kinks);
-  const sides = [g.below, g.above].filter((x): x is number => x !== null);
-  const q = sides.length ? Math.min(...sides) / g.sigma : Number.POSITIVE_INFINITY;
-  return {
-    cell: cell.name,
-    output: cell.outputs[k]!,
-    caseIndex: c,
-    inputs: Array.from(cell.inputs.subarray(c * cell.ports, (c + 1) * cell.ports)),
-    ...g,
-    q,
-    rate,
-  };
-}
-
-/** The chip's rate per aggregated value: Σ over cells of copies × worst rate per use (capped at 1). */
-export function chipRate(cells: CellLight[], light: LightBudget, op: Operating): number {
-  let r = 0;
-  for (const cell of cells) r += cell.copies * cellRates(cell, light, op).worstPerUse;
-  return Math.min(1, r);
 }

@@ -3,13 +3,72 @@
 // carries it past the kink reaches the outputs after all (docs/design/power-budget.md §4).
 import type { CircuitLight, TraceStep } from "./walk.ts";
 
-/** One way noise reaches an output past a kink: the layer of the noisy read, its distance to error's start, and the weight it then passes with. */
-export interface KinkEntry {
-  a: number;
-  dist: number;
-  w: number;
-  /** The layer before, whose open reads add their noise at this read's input, per unit of their σ². */
-  up?: { a: number; gain2: number };
+/**
+ * The ways noise reaches an output past a kink, as flat arrays (a wide cell has millions, and as
+ * objects they cost more in garbage collection than in arithmetic). Entry e: the layer of the noisy
+ * read, its distance to error's start, the weight it then passes with, and the layer before whose
+ * open reads add their noise at this read's input, per unit of their σ² (upLayer −1: none).
+ * Each (output k, case c)'s entries chain from head[k·cases + c] through next (−1 ends).
+ */
+export interface Kinks {
+  head: Int32Array;
+  next: Int32Array;
+  layer: Int32Array;
+  dist: Float64Array;
+  w: Float64Array;
+  upLayer: Int32Array;
+  upGain2: Float64Array;
+  count: number;
+}
+
+/** Kinks grown one entry at a time (capacity doubles), then trimmed. */
+class KinkBuilder {
+  k: Kinks;
+  constructor(slots: number) {
+    const cap = 1024;
+    this.k = {
+      head: new Int32Array(slots).fill(-1),
+      next: new Int32Array(cap),
+      layer: new Int32Array(cap),
+      dist: new Float64Array(cap),
+      w: new Float64Array(cap),
+      upLayer: new Int32Array(cap),
+      upGain2: new Float64Array(cap),
+      count: 0,
+    };
+  }
+  push(slot: number, layer: number, dist: number, w: number, upLayer: number, upGain2: number): void {
+    const k = this.k;
+    if (k.count === k.next.length) this.grow(2 * k.count);
+    const e = k.count++;
+    k.next[e] = k.head[slot]!;
+    k.head[slot] = e;
+    k.layer[e] = layer;
+    k.dist[e] = dist;
+    k.w[e] = w;
+    k.upLayer[e] = upLayer;
+    k.upGain2[e] = upGain2;
+  }
+  grow(cap: number): void {
+    const k = this.k;
+    const re = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a.subarray(0, Math.min(cap, k.count)) as never);
+      return b;
+    };
+    Object.assign(k, {
+      next: re(k.next),
+      layer: re(k.layer),
+      dist: re(k.dist),
+      w: re(k.w),
+      upLayer: re(k.upLayer),
+      upGain2: re(k.upGain2),
+    });
+  }
+  done(): Kinks {
+    this.grow(this.k.count);
+    return this.k;
+  }
 }
 
 /**
@@ -46,15 +105,10 @@ function readStates(st: TraceStep, fields: CircuitLight["fields"], modes: number
  *   next layer past that one's.
  * The couplings between consecutive layers are Re of the linear stages between them, column by column.
  */
-export function kinkEntries(
-  light: CircuitLight,
-  layers: { modes: number }[],
-  passW: Float64Array[][][],
-  blocked: KinkEntry[][],
-  cases: number,
-): void {
+export function kinkEntries(light: CircuitLight, layers: { modes: number }[], passW: Float64Array[][][], cases: number): Kinks {
   const acts = light.steps.filter((s) => s.kind === "activation");
   const W = passW.length;
+  const out = new KinkBuilder(W * cases);
   const coupling = acts.slice(0, -1).map((st, a) => couplingOf(light, st, acts[a + 1]!));
   const states = acts.map((st, a) => readStates(st, light.fields, layers[a]!.modes, cases));
   acts.forEach((st, a) => {
@@ -62,6 +116,10 @@ export function kinkEntries(
     const here = states[a]!;
     const next = a + 1 < acts.length ? states[a + 1]! : null;
     const modes = layers[a]!.modes;
+    const nextModes = next ? layers[a + 1]!.modes : 0;
+    // The blocked reads of the next layer this read's noise can push past their kink, per case.
+    const js: number[] = [];
+    const cpls: number[] = [];
     for (let c = 0; c < cases; c++)
       for (let m = 0; m < modes; m++) {
         const dist = here.dist[m * cases + c]!;
@@ -74,21 +132,30 @@ export function kinkEntries(
             if (before.dist[u * cases + c] === 0) gain2 += ((up.gains?.[u] ?? 1) * coupling[a - 1]![u]![m]!) ** 2;
         }
         const dir = here.dir[m * cases + c]!;
+        js.length = 0;
+        cpls.length = 0;
+        for (let j = 0; j < nextModes; j++) {
+          if (next!.dist[j * cases + c] === 0) continue;
+          const cpl = dir * (st.gains?.[m] ?? 1) * coupling[a]![m]![j]!;
+          if (cpl === 0 || Math.sign(cpl) !== next!.dir[j * cases + c]) continue;
+          js.push(j);
+          cpls.push(cpl);
+        }
         for (let k = 0; k < W; k++) {
+          const slot = k * cases + c;
           const w = Math.abs(passW[k]![a]![m]![c]!);
-          if (w > 0) blocked[k * cases + c]!.push({ a, dist, w, ...(up ? { up: { a: a - 1, gain2 } } : {}) });
-          if (!next) continue;
-          for (let j = 0; j < layers[a + 1]!.modes; j++) {
-            const tDist = next.dist[j * cases + c]!;
-            if (tDist === 0) continue;
+          if (w > 0) out.push(slot, a, dist, w, up ? a - 1 : -1, gain2);
+          for (let i = 0; i < js.length; i++) {
+            const j = js[i]!;
             const wj = Math.abs(passW[k]![a + 1]![j]![c]!);
-            const cpl = dir * (st.gains?.[m] ?? 1) * coupling[a]![m]![j]!;
-            if (wj === 0 || Math.sign(cpl) !== next.dir[j * cases + c]) continue;
-            blocked[k * cases + c]!.push({ a, dist: dist + tDist / Math.abs(cpl), w: wj * Math.abs(cpl) });
+            if (wj === 0) continue;
+            const cpl = Math.abs(cpls[i]!);
+            out.push(slot, a, dist + next!.dist[j * cases + c]! / cpl, wj * cpl, -1, 0);
           }
         }
       }
   });
+  return out.done();
 }
 
 /** Re of the field each read of `to` receives per unit real field on each output of `from` (the linear stages between). */

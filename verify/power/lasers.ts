@@ -4,7 +4,8 @@
 import type { LightBudget } from "../../dsl/technology.ts";
 import { optimumLoMw, tapsPerSource } from "../../netlist/devices/homodyne.ts";
 import { afterLossMw, laserElectricalMw } from "../../netlist/devices/receiver.ts";
-import { chipRate, kappas, type CellLight, type Operating } from "./budget.ts";
+import { kappas, type CellLight, type Operating } from "./budget.ts";
+import { chipRate, chipRateFloor } from "./decisions.ts";
 
 /** The LO every read is designed with: the one that maximizes its Q (netlist/devices/homodyne.ts). */
 export const designLoMw = (light: LightBudget): number => optimumLoMw(light);
@@ -14,7 +15,9 @@ export const TAP_SEARCH_MW = { lo: 1e-9, hi: 1e7 } as const;
 
 /**
  * The least modulator tap (mW) at which the chip's rate per aggregated value meets `target` with
- * the LOs at `loMw`, to a relative 0.1 %; null when even TAP_SEARCH_MW.hi does not.
+ * the LOs at `loMw`, to a relative 0.1 %; null when even TAP_SEARCH_MW.hi does not. The bisection
+ * runs on the rate without kinks first (a lower bound: chipRateFloor), whose tap can only be lower;
+ * the full rate then needs checking only from there up, most often once.
  */
 export function tapForTarget(
   cells: CellLight[],
@@ -23,16 +26,27 @@ export function tapForTarget(
   loMw = designLoMw(light),
   only?: string,
 ): number | null {
-  const at = (x: number): number => chipRate(cells, light, { tapMw: 10 ** x, loMw, ...(only === undefined ? {} : { only }) });
+  const op = (x: number): Operating => ({ tapMw: 10 ** x, loMw, ...(only === undefined ? {} : { only }) });
+  const full = (x: number): boolean => chipRate(cells, light, op(x)) <= target;
+  const floor = (x: number): boolean => chipRateFloor(cells, light, op(x)) <= target;
   let lo = Math.log10(TAP_SEARCH_MW.lo);
   let hi = Math.log10(TAP_SEARCH_MW.hi);
-  if (at(hi) > target) return null;
-  if (at(lo) <= target) return 10 ** lo;
-  while (hi - lo > 4e-4) {
-    const mid = 0.5 * (lo + hi);
-    if (at(mid) <= target) hi = mid;
-    else lo = mid;
-  }
+  const top = hi;
+  // Where the floor misses, the full rate misses too: that end stays a lower end.
+  if (!floor(hi)) return null;
+  if (floor(lo) && full(lo)) return 10 ** lo;
+  const bisect = (meets: (x: number) => boolean): void => {
+    while (hi - lo > 4e-4) {
+      const mid = 0.5 * (lo + hi);
+      if (meets(mid)) hi = mid;
+      else lo = mid;
+    }
+  };
+  bisect(floor);
+  if (full(hi)) return 10 ** hi;
+  if (!full(top)) return null;
+  [lo, hi] = [hi, top];
+  bisect(full);
   return 10 ** hi;
 }
 

@@ -11,7 +11,8 @@ import { detectDigit } from "../../netlist/models.ts";
 import { homodyneFieldSigma, homodyneNoise, modulatorFullScaleMw } from "../../netlist/devices/homodyne.ts";
 import { compileCircuit } from "../../netlist/sim/simulate.ts";
 import type { Circuit } from "../../netlist/ir.ts";
-import { decisionOf, type CellLight, type Operating } from "./budget.ts";
+import type { CellLight, Operating } from "./budget.ts";
+import { decisionOf } from "./decisions.ts";
 import { walkCircuit } from "./walk.ts";
 
 export interface NoiseMonteCarlo {

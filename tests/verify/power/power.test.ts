@@ -15,7 +15,8 @@ import { lightBudgetOf } from "../../../dsl/technology-presets.ts";
 import { readNetlistJson, writeNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { loadCircuits } from "../../../verify/circuit/load.ts";
 import { describeDecision, powerBudget } from "../../../verify/power/analyze.ts";
-import { cellRates, chipRate, readCellLight } from "../../../verify/power/budget.ts";
+import { readCellLight } from "../../../verify/power/budget.ts";
+import { cellRates, chipRate, chipRateFloor, decisionOf } from "../../../verify/power/decisions.ts";
 import { designLoMw, tapForTarget } from "../../../verify/power/lasers.ts";
 import { noiseMonteCarlo } from "../../../verify/power/noise-mc.ts";
 import { memoryIo } from "../../helpers/io.ts";
@@ -52,6 +53,29 @@ describe("optinc verify --power", async () => {
     expect(needed).toBeGreaterThan(1e-3);
     expect(chipRate(cells, light, { tapMw: needed, loMw })).toBeLessThanOrEqual(1e-12);
     expect(chipRate(cells, light, { tapMw: needed * 0.99, loMw })).toBeGreaterThan(1e-12);
+  });
+
+  it("the floor without kinks bounds the rate from below; the rates of the sweep are the full decisions", () => {
+    const op = { tapMw: needed / 4, loMw };
+    // Kinks matter here: some read is blocked, and leaving its noise out lowers the rate.
+    expect(cells.some((c) => c.blocked().count > 0)).toBe(true);
+    const floor = chipRateFloor(cells, light, op);
+    const full = chipRate(cells, light, op);
+    expect(floor).toBeGreaterThan(0);
+    expect(floor).toBeLessThanOrEqual(full);
+    // Where noise is a hundred times the design's, a kink's passage shows in the mean rate.
+    const dim = { tapMw: needed / 100, loMw };
+    expect(cells.some((c) => cellRates(c, light, dim, false).meanPerUse < cellRates(c, light, dim).meanPerUse)).toBe(true);
+    for (const cell of cells) {
+      const r = cellRates(cell, light, op);
+      expect(cellRates(cell, light, op, false).worstPerUse).toBeLessThanOrEqual(r.worstPerUse);
+      // The sweep's allocation-free rate is decisionOf's, decision by decision.
+      let worst = 0;
+      for (let c = 0; c < cell.cases; c++)
+        for (let k = 0; k < cell.outputs.length; k++) worst = Math.max(worst, decisionOf(cell, light, op, k, c).rate);
+      expect(r.binding.rate).toBe(worst);
+      expect(decisionOf(cell, light, op, r.binding.k, r.binding.c).rate).toBe(r.binding.rate);
+    }
   });
 
   it("the analytic rate agrees with a noise Monte-Carlo of 10⁶ decisions within a factor 2 where it is ≥ 1e-4", () => {
