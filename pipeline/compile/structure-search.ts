@@ -39,6 +39,14 @@ export const SEARCH_TOLERANCE_DIES = 20;
  */
 export const SEARCH_CHECK_BUDGET = 300_000;
 
+/**
+ * Candidates of at most this many MZIs keep the cells the search built them with; larger ones are
+ * built again when tried. 33 × 16 bit × PAM-16 holding all of its 24 (10,000–37,000 MZIs each) took
+ * 138 s and a 2.0 GB peak against 54 s and 0.9 GB; a small spec's search builds its tried candidate
+ * once (docs/design/performance.md §5).
+ */
+export const SEARCH_HOLD_MZIS = 5000;
+
 export interface SearchOutcome {
   search: StructureSearch;
   /** The chosen structure's spec (route = closed-form, its cascade) and its chips, for the compile. */
@@ -78,9 +86,10 @@ interface Candidate {
   structure: Structure;
   spec: Spec;
   /**
-   * The structure's cells, built again when it is tried: a search holds two dozen candidates, and
-   * keeping every one's cells alive costs more in garbage collection than building the few it
-   * tries twice (closedFormStructure is a pure function of the spec).
+   * The structure's cells: held when small (SEARCH_HOLD_MZIS), else built again when it is tried.
+   * A search holds two dozen candidates, and keeping every large one's cells alive costs more in
+   * garbage collection than building the few it tries twice (closedFormStructure is a pure
+   * function of the spec).
    */
   built: () => BuiltStructure;
   cost: StructureCost;
@@ -123,8 +132,8 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       const built = closedFormStructure(s);
       const light = structureLight(s, built.steps, (st) => st.built!);
       const cost = structureCost(built.steps, conversionCost(s));
-      let again: BuiltStructure | null = null;
-      return { structure, spec: s, built: () => (again ??= closedFormStructure(s)), cost, trials: null, light };
+      let held: BuiltStructure | null = cost.mzi <= SEARCH_HOLD_MZIS ? built : null;
+      return { structure, spec: s, built: () => (held ??= closedFormStructure(s)), cost, trials: null, light };
     })
     // Under a light budget the structures that close it come first, each group in cost order.
     .sort((a, b) => Number(!a.light?.closes) - Number(!b.light?.closes) || byCost(a, b));
