@@ -60,8 +60,16 @@ function termsAt(cell: CellLight, light: LightBudget, op: Operating): OperatingT
   return { layerA, layerB, outA: outOn ? n.a / (g2 * kOut) : 0, outB: outOn ? n.b / g2 : 0, root: Math.sqrt(kOut), kOut };
 }
 
-/** Distances (circuit units) from decision (k, c)'s field to the thresholds beside its digit (null: none). */
-function margins(cell: CellLight, k: number, c: number): { y: number; d: number; below: number | null; above: number | null } {
+/** A decision's field y, its noiseless digit d, and the distances (circuit units) to the thresholds beside it (null: none). */
+interface Margins {
+  y: number;
+  d: number;
+  below: number | null;
+  above: number | null;
+}
+
+/** The margins of decision (k, c). */
+function margins(cell: CellLight, k: number, c: number): Margins {
   const det = cell.light.detector;
   const W = cell.outputs.length;
   const y = det.modes[k]!.re[c]!;
@@ -111,7 +119,11 @@ function kinkRate(cell: CellLight, t: OperatingTerms, k: number, c: number, marg
 /** The rate of decision (k, c); without kinks, a lower bound that skips finding the blocked reads. */
 function rateAt(cell: CellLight, t: OperatingTerms, k: number, c: number, withKinks: boolean): number {
   const m = margins(cell, k, c);
-  const sigma = Math.sqrt(varianceAt(cell, t, k, c, m.y));
+  return rateOf(cell, t, k, c, m, Math.sqrt(varianceAt(cell, t, k, c, m.y)), withKinks);
+}
+
+/** The rate of decision (k, c) from its margins and σ (circuit units). */
+function rateOf(cell: CellLight, t: OperatingTerms, k: number, c: number, m: Margins, sigma: number, withKinks: boolean): number {
   let rate = decisionErrorRate(m.below, m.above, sigma);
   if (withKinks && Number.isFinite(m.below ?? 0) && Number.isFinite(m.above ?? 0))
     rate += kinkRate(cell, t, k, c, Math.min(m.below ?? Infinity, m.above ?? Infinity));
@@ -176,7 +188,7 @@ export function decisionOf(cell: CellLight, light: LightBudget, op: Operating, k
     sigma,
     shares: parts.map((p, i) => ({ source: sources[i]!, share: v > 0 ? p / v : 0 })),
     q: sides.length ? Math.min(...sides) / sigma : Number.POSITIVE_INFINITY,
-    rate: rateAt(cell, t, k, c, true),
+    rate: rateOf(cell, t, k, c, m, Math.sqrt(v), true),
   };
 }
 
