@@ -18,6 +18,15 @@ export interface CellCases {
 /** Largest number of cases enumerated raw; above it worker digits are represented by their sum. */
 export const RAW_CELL_CASES = 1 << 16;
 
+/** How many cases cellCases gives a cell, without enumerating them. */
+export function cellCaseCount(f: CellFunction, cap = RAW_CELL_CASES): number {
+  const workers = f.ports.filter((p) => p.worker).length;
+  const groups = new Set(f.ports.filter((p) => !p.worker).map((p) => p.group));
+  const other = [...groups].reduce((a, g) => a * (f.groupMax[g]! + 1), 1);
+  const raw = f.levels ** workers * other <= cap;
+  return (raw ? f.levels ** workers : 2 * (workers * (f.levels - 1) + 1)) * other;
+}
+
 export function cellCases(f: CellFunction, cap = RAW_CELL_CASES): CellCases {
   const L = f.levels;
   const P = f.ports.length;

@@ -98,6 +98,14 @@ export const OPTIONS: OptionDef[] = [
     "auto",
     "How the average is realized: auto builds the cheapest closed-form structure (flat cells or a cascade) that meets the technology block's yield target, or refuses (docs/design/structures.md); closed-form builds the digit cells as written (flat, or the cascade block; a cascade block without a route implies it); trained builds the paper's trained ONN (network, approximate, training and mesh apply to it; docs/design/onn.md).",
   ),
+  opt(
+    "",
+    "optimize",
+    "optimize",
+    choice(["area", "energy", "laser", "latency"]),
+    "area",
+    "What route = auto minimizes among the structures that close the light budget and meet the yield target: area (fewest MZIs), energy per input bit (lasers at wall-plug, thermo-optic shifters, activations, O-E-O; docs/design/energy.md), the lasers' total power, or latency (O-E-O stages on the critical path). Energy and laser power need a light budget; without one (`ideal`) the fewest MZIs are built (docs/design/structures.md §1).",
+  ),
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology that realises each unitary."),
   opt(
     "",

@@ -14,6 +14,8 @@ export type TreeKind = "fixed" | "mzi";
 export type ApproxMethod = "none" | "unitary-diagonal";
 /** auto: the compiler picks the cheapest closed-form structure that meets the yield target (pipeline/compile/structure-search.ts). */
 export type Route = "auto" | "closed-form" | "trained";
+/** What route = auto minimizes among the structures that meet the targets. */
+export type Optimize = "energy" | "laser" | "latency" | "area";
 
 export interface NetworkSpec {
   /** Hidden layer widths, or "auto" (the compiler picks). */
@@ -123,6 +125,8 @@ export interface Spec {
   preprocess: Preprocess;
   /** auto (the structure search), closed-form digit cells (docs/design/digit-cells.md), or the paper's trained ONN (docs/design/onn.md). */
   route: Route;
+  /** What route = auto minimizes among the structures that close the light budget and meet the yield target. */
+  optimize: Optimize;
   network: NetworkSpec;
   approximate: ApproximateSpec;
   mesh: MeshKind;

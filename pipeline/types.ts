@@ -1,5 +1,6 @@
 // The pipeline's shared data: what compile's passes hand to compose and report. Kept apart so
 // that compile → compose → types and compile → report → types run one way, with no circle.
+import type { Optimize } from "../dsl/spec.ts";
 import type { DigitChip } from "../aggregate/digit-chip.ts";
 import type { SlicePlan } from "../aggregate/slices.ts";
 import type { UnitFunction } from "../aggregate/unit.ts";
@@ -95,7 +96,14 @@ export interface StructureRow {
    * give every modulator the tap 1e-12 errors per value needs (with the design margin), and that
    * tap (null: none up to 10 kW). null when the preset has no light budget.
    */
-  light: { closes: boolean; tapMw: number | null } | null;
+  light: {
+    closes: boolean;
+    tapMw: number | null;
+    /** pJ per input bit at the preset's lasers with thermo-optic shifters (docs/design/energy.md); null when it does not close. */
+    pjPerBit: number | null;
+    /** The lasers' total optical power, W (sources × the preset's laser); null when it does not close. */
+    laserW: number | null;
+  } | null;
   /** Why it was chosen, passed over, or not tried. */
   note: string;
 }
@@ -104,12 +112,14 @@ export interface StructureSearch {
   requested: "auto";
   technology: string;
   target: { yield: number; confidence: number };
+  /** What the search minimized (the spec's `optimize`). */
+  optimize: Optimize;
   /**
    * The declared technology's decision bound for each cell base the candidates use, widest base
    * first (pipeline/compile/decision-bound.ts); empty when the technology is ideal.
    */
   decisionBounds: DecisionBound[];
-  /** Rows in cost order (MZIs, then O-E-O regenerations on the critical path). */
+  /** Rows in the order tried (pipeline/compile/structure-search.ts searchOrder). */
   rows: StructureRow[];
   /** Index of the built row; null when none meets the target (compile refuses). */
   chosen: number | null;

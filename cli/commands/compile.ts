@@ -47,7 +47,10 @@ export const registerCompile: RegisterCommand = (program, ctx) => {
       "--no-evaluate",
       "skip the evaluate pass (technology yield trials, MNIST training emulation): faster; the report has null there",
     )
-    .option("--explain", "route = auto: try every structure and print the table of structures considered (cost, yield, tolerance)")
+    .option(
+      "--explain",
+      "route = auto: try every structure and print the table of structures considered (cost, light, energy, yield, tolerance)",
+    )
     .option(
       "--check-budget <cases>",
       "route = auto: cell cases per Monte-Carlo chip above which a structure is tried only after every structure within it (default 300000; docs/design/structures.md)",

@@ -39,10 +39,10 @@ export interface ChipCircuitOptions {
   /** Nominal insertion loss per MZI the design compensates (dB). */
   mziLossDb?: number;
   /**
-   * Under a light budget: every activation a homodyne read, and each design's regenerated
-   * alternative built too (`CellDesign.regenerated`).
+   * Under a light budget: every activation a homodyne read, and the regenerated alternative
+   * (`CellDesign.regenerated`) built for each design this accepts (all when true).
    */
-  alternatives?: boolean;
+  alternatives?: boolean | ((cell: Cell) => boolean);
 }
 
 export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDesign[] {
@@ -51,9 +51,11 @@ export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDes
     const key = functionKey(cell);
     const known = byKey.get(key);
     if (known) return void known.instances.push(i);
-    const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0, homodyne: opts.alternatives === true };
+    const homodyne = opts.alternatives !== undefined && opts.alternatives !== false;
+    const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0, homodyne };
     const { network, table } = cellCircuit(cell, base);
-    const regenerated = opts.alternatives ? cellCircuit(cell, { ...base, regenerate: true }).table : undefined;
+    const alternative = typeof opts.alternatives === "function" ? opts.alternatives(cell) : homodyne;
+    const regenerated = alternative ? cellCircuit(cell, { ...base, regenerate: true }).table : undefined;
     byKey.set(key, { name: cell.name, instances: [i], cell, network, table, ...(regenerated ? { regenerated } : {}) });
   });
   return [...byKey.values()];

@@ -14,7 +14,7 @@ import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
 import { chipOptionsFor } from "../../aggregate/chip-options.ts";
-import { lightBudgetOfSpec, lightSection, takesRegenerated, type LightSection } from "./light.ts";
+import { budgetableCell, lightBudgetOfSpec, lightSection, takesRegenerated, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -127,7 +127,8 @@ function build(ctx: Ctx): void {
       levels: innerLevelsOf(ctx.spec),
       headroom: CELL_HEADROOM,
       mziLossDb: ctx.spec.technology.mziLossDb,
-      alternatives: light !== null,
+      // A cell too wide to budget keeps its passive form: its alternative is not built.
+      alternatives: light !== null && ((cell) => budgetableCell(cell, step.chip)),
     });
   }
   // Under a light budget every activation is a regenerating read, and its gains are a design

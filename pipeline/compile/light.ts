@@ -7,14 +7,15 @@ import type { Spec } from "../../dsl/spec.ts";
 import { lightBudgetOf } from "../../dsl/technology-presets.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import type { LightBudget } from "../../dsl/technology.ts";
-import { readCellInfo } from "../../aggregate/circuit-info.ts";
-import { cellCases } from "../../aggregate/cell-cases.ts";
+import { readCellInfo, writeCellInfo } from "../../aggregate/circuit-info.ts";
+import { cellCaseCount } from "../../aggregate/cell-cases.ts";
+import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
 import { describeDecision, powerBudget } from "../../verify/power/analyze.ts";
 import { readCellLight } from "../../verify/power/budget.ts";
 import { chipRate, chipRateFloor } from "../../verify/power/decisions.ts";
 import { designLoMw } from "../../verify/power/lasers.ts";
 import { afterLossMw } from "../../netlist/devices/receiver.ts";
-import type { ChipStep, LightSection } from "../types.ts";
+import type { ChipStep, LightSection, StructureRow } from "../types.ts";
 
 export type { LightSection } from "../types.ts";
 
@@ -52,7 +53,12 @@ export const LIGHT_MAX_CASES = 4096;
 
 function budgetable(circuit: Circuit): boolean {
   const f = readCellInfo(circuit.info);
-  return !!f && cellCases(f).cases <= LIGHT_MAX_CASES;
+  return !!f && cellCaseCount(f) <= LIGHT_MAX_CASES;
+}
+
+/** Whether a planned cell is one the light budgets, before its circuit is built. */
+export function budgetableCell(cell: Cell, chip: DigitChip): boolean {
+  return cellCaseCount(readCellInfo(writeCellInfo({ name: cell.name, instances: [0], cell }, chip))!) <= LIGHT_MAX_CASES;
 }
 
 /** The power budget of a structure's cells at the preset's lasers and the compile's target (verify/power/). */
@@ -77,17 +83,24 @@ function budgetOf(
   });
 }
 
-/** Whether a structure's built cells close the light budget, and the modulator tap they need (null: no light budget, or a cell too wide to budget). */
-export function structureLight(
-  spec: Spec,
-  steps: ChipStep[],
-  circuitsOf: (s: ChipStep) => Map<string, Circuit>,
-): { closes: boolean; tapMw: number | null } | null {
+/**
+ * Whether a structure's built cells close the light budget, the modulator tap they need, and, when
+ * they close it, what the chip costs to run at the preset's lasers: pJ per input bit with
+ * thermo-optic shifters (what the compile summary prints) and the lasers' total optical power.
+ * null: no light budget, or a cell too wide to budget.
+ */
+export function structureLight(spec: Spec, steps: ChipStep[], circuitsOf: (s: ChipStep) => Map<string, Circuit>): StructureRow["light"] {
   const light = lightBudgetOfSpec(spec);
   if (!light) return null;
   if (!steps.every((s) => [...circuitsOf(s).values()].every(budgetable))) return null;
-  const r = budgetOf(spec, light, steps, circuitsOf, false);
-  return { closes: r.pass, tapMw: r.needed.tapMw };
+  const r = budgetOf(spec, light, steps, circuitsOf, true);
+  const to = r.energy!.technologies.find((t) => t.shifter === "thermo-optic")!;
+  return {
+    closes: r.pass,
+    tapMw: r.needed.tapMw,
+    pjPerBit: r.pass ? to.atLaser.pjPerBit : null,
+    laserW: r.pass ? (r.needed.plan.sources * r.laserMw) / 1000 : null,
+  };
 }
 
 /** The light of a compiled chip, or null when its preset has no light budget (`ideal`). */

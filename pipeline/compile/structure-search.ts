@@ -3,7 +3,7 @@
 // (verify/cells/staged-yield.ts); the cheapest that meets the target is built. Like a synthesis
 // tool with a timing constraint: meet the target, or say which structure came closest and what
 // technology it would need (docs/design/structures.md).
-import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
+import type { CheckedSpec, Optimize, Spec } from "../../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../../dsl/technology.ts";
 import { conversionCost, narrowerBases } from "../../aggregate/narrow-base.ts";
 import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-form.ts";
@@ -97,7 +97,48 @@ interface Candidate {
   light: StructureRow["light"];
 }
 
-const byCost = (a: Candidate, b: Candidate): number => a.cost.mzi - b.cost.mzi || a.cost.oeoOnCriticalPath - b.cost.oeoOnCriticalPath;
+const byCost = (a: Ranked, b: Ranked): number => a.cost.mzi - b.cost.mzi || a.cost.oeoOnCriticalPath - b.cost.oeoOnCriticalPath;
+
+/** What the search orders a candidate by: its cost and its light. */
+export type Ranked = Pick<StructureRow, "cost" | "light">;
+
+/**
+ * A candidate's value of what the spec minimizes (`optimize`), or null when it has none: energy
+ * and laser power exist only for a candidate whose light closes.
+ */
+export function objectiveValue(optimize: Optimize, c: Ranked): number | null {
+  if (optimize === "energy") return c.light?.pjPerBit ?? null;
+  if (optimize === "laser") return c.light?.laserW ?? null;
+  return optimize === "latency" ? c.cost.latencySeconds : c.cost.mzi;
+}
+
+/**
+ * The search's order: under a light budget the candidates that close it first; within a group the
+ * least of what the spec minimizes, then the fewest MZIs (and O-E-O stages). A candidate without
+ * the objective's value (its light does not close) is ordered by MZIs alone.
+ */
+export function searchOrder(optimize: Optimize): (a: Ranked, b: Ranked) => number {
+  return (a, b) => {
+    const closes = Number(!a.light?.closes) - Number(!b.light?.closes);
+    if (closes !== 0) return closes;
+    const x = objectiveValue(optimize, a);
+    const y = objectiveValue(optimize, b);
+    return (x !== null && y !== null ? x - y : 0) || byCost(a, b);
+  };
+}
+
+/** How the search's notes and reason name the order's winner ("the cheapest" when it is MZIs). */
+function leastText(optimize: Optimize, ranked: boolean): { note: string; reason: (r: StructureRow) => string } {
+  if (!ranked || optimize === "area") return { note: "the cheapest", reason: (r) => `the cheapest structure (${r.cost.mzi} MZIs)` };
+  const what = { energy: "the least energy per bit", laser: "the least laser power", latency: "the least latency" }[optimize];
+  const value = (r: StructureRow): string =>
+    optimize === "energy"
+      ? `${r.light!.pjPerBit!.toPrecision(3)} pJ/bit`
+      : optimize === "laser"
+        ? `${r.light!.laserW!.toPrecision(3)} W of lasers`
+        : `${r.cost.oeoOnCriticalPath} O-E-O stages`;
+  return { note: what, reason: (r) => `the structure with ${what} (${value(r)}, ${r.cost.mzi} MZIs)` };
+}
 
 export interface SearchOptions {
   seed: number;
@@ -135,8 +176,9 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       let held: BuiltStructure | null = cost.mzi <= SEARCH_HOLD_MZIS ? built : null;
       return { structure, spec: s, built: () => (held ??= closedFormStructure(s)), cost, trials: null, light };
     })
-    // Under a light budget the structures that close it come first, each group in cost order.
-    .sort((a, b) => Number(!a.light?.closes) - Number(!b.light?.closes) || byCost(a, b));
+    // Under a light budget the structures that close it come first, each group in the order of
+    // what the spec minimizes.
+    .sort(searchOrder(spec.optimize));
   const budget = o.checkBudget ?? SEARCH_CHECK_BUDGET;
   const over = (c: Candidate): boolean => !ideal && c.cost.checkCases > budget;
   // The technology's decision bound for each cell base: a candidate that decides at or past the
@@ -238,12 +280,15 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   let reason: string;
   if (chosen !== null) {
     const r = rows[chosen]!;
+    // Energy and laser power rank only the candidates whose light closes; latency always.
+    const least = leastText(spec.optimize, spec.optimize === "latency" || !!r.light?.closes);
     const skipped = ideal ? "" : skippedText(rows, chosen, candidates.map(over));
     const past = ideal ? "" : pastWallText(rows, chosen, deferred);
-    if (skipped) r.note = "chosen: the cheapest within the check budget that meets the target";
+    if (skipped) r.note = `chosen: ${least.note} within the check budget that meets the target`;
+    else if (!ideal) r.note = `chosen: ${least.note} that meets the target`;
     reason = ideal
-      ? `${r.label}: the cheapest structure (${r.cost.mzi} MZIs); the technology is ideal`
-      : `${r.label}: the cheapest structure (${r.cost.mzi} MZIs) ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightReason(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightReason(r, rows)}`;
+      ? `${r.label}: ${least.reason(r)}; the technology is ideal`
+      : `${r.label}: ${least.reason(r)} ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightReason(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightReason(r, rows)}`;
   } else if (rows.every((r) => !r.yield)) {
     reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {
@@ -257,6 +302,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   }
   const search: StructureSearch = {
     requested: "auto",
+    optimize: spec.optimize,
     technology: techName,
     target: spec.target,
     // A refusal prints every bound it measured with what limits it.

@@ -1,5 +1,6 @@
 // The structure search as text: the table `optinc compile --explain` prints (and a refusal shows),
-// one row per structure in the order tried, with the light each needs and the yield as k/n and its
+// one row per structure in the order tried, with the light each needs, what it costs to run (pJ per
+// input bit with thermo-optic shifters, the lasers' total power) and the yield as k/n and its
 // interval.
 import type { StructureRow, StructureSearch } from "../types.ts";
 import { percent as pct, yieldInterval } from "../../verify/tolerance/statistics.ts";
@@ -49,6 +50,8 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "widest θ",
     "cases/chip",
     "light/modulator",
+    "pJ/bit",
+    "lasers W",
     "link conversion",
     "yield k/n (95% CI) vs target",
     "technology scale tolerated",
@@ -63,6 +66,8 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     String(r.cost.widestDecision.theta),
     String(r.cost.checkCases),
     lightText(r),
+    r.light?.pjPerBit != null ? r.light.pjPerBit.toPrecision(3) : "—",
+    r.light?.laserW != null ? r.light.laserW.toPrecision(3) : "—",
     conversionText(r),
     rowYield(r),
     rowTolerance(r, s.technology),
@@ -76,7 +81,7 @@ export function structureTable(s: StructureSearch): string[] {
   const marked = rows.map((r, i) => [`${i === s.chosen ? "* " : "  "}${r[0]}`, ...r.slice(1)]);
   const width = head.map((h, c) => Math.max(h.length + (c === 0 ? 2 : 0), ...marked.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
-    `  ${cells.map((x, c) => (c === 0 || c >= 8 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
+    `  ${cells.map((x, c) => (c === 0 || c >= 10 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
   return [
     `structures considered (route = auto; target ${pct(s.target.yield)} yield at ${pct(s.target.confidence)} confidence; technology ${s.technology}):`,
     ...s.decisionBounds.map((b) => `  decision bound, ${boundText(b)}`),
