@@ -72,7 +72,8 @@ export function render(run: AllreduceRun, c: ChalkInstance): string {
       `;  at ${run.optinc.bits} bits: ${run.volumeRatioAtBits.toFixed(2)}`,
   );
   const optinc = run.models.optinc!.time;
-  const rows = [["model", "time", "algbw", "busbw", "T / T_OptINC"]];
+  const rows = [["model", "time", "algbw", "busbw", "T / T_OptINC", "energy", "E / E_OptINC"]];
+  const optincJ = run.models.optinc!.energy;
   for (const [name, m] of Object.entries(run.models)) {
     const label = `${name}${m.derived ? " †" : ""}${name === run.bestElectrical ? " (best electrical)" : ""}`;
     rows.push([
@@ -81,6 +82,8 @@ export function render(run: AllreduceRun, c: ChalkInstance): string {
       SI(m.algbw, "B/s"),
       m.busbw !== undefined ? SI(m.busbw, "B/s") : "–",
       `${(m.time / optinc).toFixed(2)}×`,
+      SI(m.energy, "J"),
+      `${(m.energy / optincJ).toFixed(2)}×`,
     ]);
   }
   out.push(table(rows, c));
@@ -151,6 +154,7 @@ export function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): str
         "iteration",
         "all-reduce",
         "exposed",
+        "energy",
         "vs fastest",
         ...(ref ? [`T / T_${ref}`, `${ref} saves`] : []),
         ...(cmp.iterations !== undefined ? [`${cmp.iterations} iterations`] : []),
@@ -163,6 +167,7 @@ export function renderComparison(cmp: WorkloadComparison, c: ChalkInstance): str
         time(m.time),
         time(m.allreduce),
         time(m.exposed),
+        SI(m.energy, "J"),
         `${(m.time / best).toFixed(2)}×`,
         ...(ref ? [`${(m.time / refTime).toFixed(3)}×`, `${(100 * (1 - refTime / m.time)).toFixed(2)} %`] : []),
         ...(m.train !== undefined ? [longTime(m.train)] : []),

@@ -17,6 +17,8 @@ export interface ModelIteration {
   allreduce: number;
   /** Communication left exposed per iteration, s. */
   exposed: number;
+  /** Energy of the iteration's all-reduces (the whole gradient once), J (system/models/energy.ts). */
+  energy: number;
   /** Time to train `iterations` iterations, s (only when iterations were asked for). */
   train?: number;
   derived: boolean;
@@ -91,6 +93,7 @@ export function compareOnWorkload(
         time: it.time,
         allreduce: m.time_s,
         exposed: it.exposed,
+        energy: m.energy!.joules,
         derived: m.derived,
         notes: m.notes,
         ...(extras.iterations !== undefined ? { train: it.time * extras.iterations } : {}),

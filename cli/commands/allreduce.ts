@@ -86,7 +86,7 @@ export const registerAllreduce: RegisterCommand = (program: Command, ctx) => {
     .option("--layers <list|file.json>", "your model's layers in forward order, name:parameters[:flops],… (bucketed overlap)")
     .option("--spec <file>", "use a spec's workload block, link and precision (flags still override the link)")
     .option("--iterations <n>", "with --models: also print the time to train this many iterations")
-    .option("--chart <file.svg>", "with --models: write the iteration times as an SVG chart")
+    .option("--chart <file.svg>", "with --models: write the iteration times and energies as an SVG chart")
     .option("--astra <dir>", "also write ASTRA-sim inputs (network YAML, system JSON) for OptINC and ring at the largest N")
     .option("--electrical-bandwidth <rate>", "per-server rate of the electrical baselines (default: the optical rate)")
     .option("--models <list>", `compare these cost models per iteration on the workload, or all (${MODEL_NAMES.join(", ")})`)

@@ -120,6 +120,11 @@ export function fatTreeModel(p: ModelInputs): ModelResult {
     ecmp_slowdown: round3(ring.slowdown),
     off_rack_flows: round3(ring.offRack),
     steps: algorithm === "ring" ? 2 * (n - 1) : algorithm === "hierarchical" ? hierarchicalSteps(n, s.k / 2) : 2 * ceilLog(n, 2),
+    // Ring, halving-doubling and hierarchical move 2(N−1)/N·M per rank (the hierarchical ring's two
+    // stages within 2 %); the double binary tree 2M. Switch passes: the longest ring flow's links
+    // less one (an upper figure for the mean flow).
+    bytes_per_worker: algorithm === "double-binary-tree" && n > 2 ? 2 * p.messageBytes : ((2 * (n - 1)) / n) * p.messageBytes,
+    switch_passes: round3(Math.max(1, ring.hops - 1)),
   });
 }
 

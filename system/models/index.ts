@@ -4,6 +4,7 @@ import { fatTreeModel } from "./fat-tree.ts";
 import { oddlModel } from "./oddl.ts";
 import { opticalNeighbourExchangeModel, opticalRecursiveDoublingModel, opticalRingModel } from "./optical.ts";
 import { optincModel } from "./optinc.ts";
+import { modelEnergy } from "./energy.ts";
 import { baselineBytes, type ModelInputs } from "./params.ts";
 import type { ModelResult } from "./result.ts";
 import { sipRingModel } from "./sip-ring.ts";
@@ -64,7 +65,9 @@ function check(p: ModelInputs): void {
 export function runModel(name: string, p: ModelInputs): ModelResult {
   const model = MODELS[name];
   if (!model) throw new Error(`unknown model "${name}"; known: ${MODEL_NAMES.join(", ")}`);
-  return model(name === "optinc" || p.baselineBits === 32 ? p : { ...p, messageBytes: baselineBytes(p) });
+  const q = name === "optinc" || p.baselineBits === 32 ? p : { ...p, messageBytes: baselineBytes(p) };
+  const r = model(q);
+  return { ...r, energy: modelEnergy(r, q) };
 }
 
 /** The named models (default DEFAULT_MODELS), in MODELS order. */

@@ -36,5 +36,7 @@ export function oddlModel(p: ModelInputs): ModelResult {
     wss_setup_s: p.oddlWssTime,
     ring_s: total(ring),
     halving_doubling_s: total(hd),
+    // Both schedules move 2(N−1)/N·M per rank.
+    bytes_per_worker: ((2 * (p.workers - 1)) / p.workers) * p.messageBytes,
   });
 }

@@ -25,7 +25,7 @@ export function opticalRingModel(p: ModelInputs): ModelResult {
       transfer_s: steps * (p.messageBytes / n / rate),
       reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
     },
-    { steps, wavelengths_per_transfer: k },
+    { steps, wavelengths_per_transfer: k, bytes_per_worker: steps * (p.messageBytes / n) },
   );
 }
 
@@ -52,7 +52,7 @@ export function opticalRecursiveDoublingModel(p: ModelInputs): ModelResult {
       transfer_s: (rounds * p.messageBytes) / ((k * p.transceiverBps) / 8),
       reduce_s: lg * p.messageBytes * p.reduceSecondsPerByte,
     },
-    { steps: lg, rounds, wavelengths_per_transfer: k },
+    { steps: lg, rounds, wavelengths_per_transfer: k, bytes_per_worker: rounds * p.messageBytes },
   );
 }
 
@@ -78,6 +78,6 @@ export function opticalNeighbourExchangeModel(p: ModelInputs): ModelResult {
       transfer_s: ((2 * (n - 1)) / n) * (p.messageBytes / ((k * p.transceiverBps) / 8)),
       reduce_s: ((n - 1) / n) * p.messageBytes * p.reduceSecondsPerByte,
     },
-    { steps, wavelengths_per_transfer: k },
+    { steps, wavelengths_per_transfer: k, bytes_per_worker: ((2 * (n - 1)) / n) * p.messageBytes },
   );
 }

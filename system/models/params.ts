@@ -2,6 +2,13 @@
 // Sources are the sections of ../shared/reference/allreduce-models.md (“§”) and the OptINC
 // reconstruction (optinc-paper.md). Units are SI: bytes, bytes/s, seconds, metres.
 import { SEED } from "../../dsl/limits.ts";
+import { PLUGGABLE_PJ, SWITCH_ASIC_PJ } from "../../netlist/devices/energy.ts";
+
+/**
+ * The quick start's chip per input bit without ingress and egress, pJ: thermo-optic shifters, 264
+ * lasers of 25 mW (tests/system/allreduce-energy.test.ts recomputes it from a compile).
+ */
+export const QUICK_START_CHIP_PJ = 31.15;
 
 export interface ModelInputs {
   /** N, servers taking part. */
@@ -123,6 +130,18 @@ export interface ModelInputs {
   sipRingLiveTime: number;
   /** Rank placement on the ring: "ordered" (one job laid out along the ring) or "random". */
   sipRingPlacement: "random" | "ordered";
+
+  // Energy (system/models/energy.ts; docs/design/energy.md §4, power-budget.md §6).
+  /** One link traversal (a Tx half and an Rx half: one module's power over its rate), pJ/bit. Default 21.25: 800G OSFP 2×DR4, 17 W. */
+  linkPjPerBit: number;
+  /** One switch-ASIC pass, pJ/bit. Default 8.8: Tomahawk 5, 450 W / 51.2 Tb/s. */
+  switchPjPerBit: number;
+  /**
+   * The OptINC chip per input bit without its ingress and egress O-E-O (the links price those),
+   * pJ/bit. Default 31.15: the quick start (examples/paper-4x8) with thermo-optic shifters at 25 mW
+   * lasers, `optinc verify <dir> --power` (docs/studies/energy.md); 22.41 with MEMS shifters.
+   */
+  optincChipPjPerBit: number;
 }
 
 export type FatTreeAlgorithm = "ring" | "halving-doubling" | "double-binary-tree" | "hierarchical";
@@ -131,6 +150,9 @@ export const FAT_TREE_ALGORITHMS: readonly FatTreeAlgorithm[] = ["ring", "halvin
 export const FIBER_SECONDS_PER_METRE = 5e-9;
 
 export const DEFAULT_MODEL_INPUTS: Omit<ModelInputs, "workers" | "messageBytes"> = {
+  linkPjPerBit: PLUGGABLE_PJ.value,
+  switchPjPerBit: SWITCH_ASIC_PJ.value,
+  optincChipPjPerBit: QUICK_START_CHIP_PJ,
   transceiverBps: 800e9,
   transceivers: 8,
   electricalBps: null,

@@ -1,4 +1,5 @@
 // What every cost model returns.
+import type { ModelEnergy } from "./energy.ts";
 export type ModelKind = "electrical-endpoint" | "electrical-in-network" | "optical-endpoint" | "optical-in-network";
 
 export interface ModelResult {
@@ -15,6 +16,8 @@ export interface ModelResult {
   terms: { latency_s: number; transfer_s: number; reduce_s: number };
   /** Model-specific facts worth printing (steps, tree arity, bytes per worker…). */
   notes: Record<string, Note>;
+  /** Energy of the all-reduce (system/models/energy.ts); set by runModel. */
+  energy?: ModelEnergy;
 }
 
 export type Note = number | string | boolean | number[];

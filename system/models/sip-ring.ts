@@ -58,6 +58,7 @@ export function sipRingModel(p: ModelInputs): ModelResult {
       segment_sharing: share,
       placement: p.sipRingPlacement,
       steps,
+      bytes_per_worker: steps * (p.messageBytes / n),
     },
   );
 }

@@ -106,6 +106,9 @@ export function wrhtModel(p: ModelInputs): ModelResult {
     max_hops: Number.isFinite(budget.maxHops) ? budget.maxHops : -1,
     regenerations,
     loss_binds: regenerations > 0,
+    // A tree's reduce and broadcast: every rank but the root sends M up once and receives it once;
+    // the relays of regenerating nodes are not counted.
+    bytes_per_worker: ((2 * (n - 1)) / n) * p.messageBytes,
   });
 }
 

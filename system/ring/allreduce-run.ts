@@ -39,6 +39,9 @@ export interface ModelJson {
   time: number;
   algbw: number;
   busbw?: number;
+  /** Energy of the all-reduce over every rank, J, and its terms (system/models/energy.ts). */
+  energy: number;
+  energyTerms: { links: number; switching: number; aggregator: number };
   derived: boolean;
 }
 
@@ -150,6 +153,8 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
       time: m.time_s,
       algbw: m.algbw_Bps,
       ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}),
+      energy: m.energy!.joules,
+      energyTerms: { links: m.energy!.terms.links_J, switching: m.energy!.terms.switching_J, aggregator: m.energy!.terms.aggregator_J },
       derived: m.derived,
     };
   }

@@ -121,6 +121,6 @@ describe("docs/guide/allreduce.md §3: the chart", () => {
     const out = join(mkdtempSync(join(tmpdir(), "optinc-chart-")), "c.svg");
     expect(await main(["allreduce", ...args, "--chart", out, "--quiet"], memoryIo())).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(readFileSync("docs/img/allreduce-chart.svg", "utf8"));
-    expect(guide).toContain("![Iteration time per model for a 350 M-parameter model](../img/allreduce-chart.png)");
+    expect(guide).toContain("![Iteration time and energy per model for a 350 M-parameter model](../img/allreduce-chart.svg)");
   }, 60_000);
 });

@@ -123,6 +123,9 @@ describe("OptINC and the shared result fields", () => {
 describe("defaults and comparison", () => {
   it("the documented defaults (params.ts)", () => {
     expect(DEFAULT_MODEL_INPUTS).toEqual({
+      linkPjPerBit: 21.25,
+      switchPjPerBit: 8.8,
+      optincChipPjPerBit: 31.15,
       transceiverBps: 800e9,
       transceivers: 8,
       electricalBps: null,
