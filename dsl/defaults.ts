@@ -16,7 +16,7 @@ export function defaultSpec(name: string): Spec {
     rounding: "nearest-even",
     preprocess: "digit-sum",
     route: "auto",
-    optimize: "area",
+    optimize: "energy",
     network: { hidden: "auto", slices: "auto", activation: "relu" },
     approximate: { method: "unitary-diagonal", layers: "all", segment: "auto" },
     mesh: "clements",

@@ -102,9 +102,9 @@ export const OPTIONS: OptionDef[] = [
     "",
     "optimize",
     "optimize",
-    choice(["area", "energy", "laser", "latency"]),
-    "area",
-    "What route = auto minimizes among the structures that close the light budget and meet the yield target: area (fewest MZIs), energy per input bit (lasers at wall-plug, thermo-optic shifters, activations, O-E-O; docs/design/energy.md), the lasers' total power, or latency (O-E-O stages on the critical path). Energy and laser power need a light budget; without one (`ideal`) the fewest MZIs are built (docs/design/structures.md §1).",
+    choice(["energy", "laser", "latency", "area"]),
+    "energy",
+    "What route = auto minimizes among the structures that close the light budget and meet the yield target: energy per input bit (lasers at wall-plug, thermo-optic shifters, activations, O-E-O; docs/design/energy.md), the lasers' total power, latency (O-E-O stages on the critical path) or area (fewest MZIs). Energy and laser power need a light budget; without one (`ideal`) the fewest MZIs are built (docs/design/structures.md §1).",
   ),
   opt("", "mesh", "mesh", choice(["clements", "reck"]), "clements", "MZI mesh topology that realises each unitary."),
   opt(

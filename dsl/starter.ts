@@ -13,7 +13,7 @@ aggregator starter {
   encoding   = offset-binary
   rounding   = nearest-even
   preprocess = digit-sum
-  route      = auto    # build the cheapest structure that shows the yield target below
+  route      = auto    # build the least-energy structure that closes its light and shows the yield target below
 
   # What the design is judged against: a die measured and corrected by optinc calibrate. Try
   # preset = foundry (as fabricated) to see a design miss its target; --explain prints the table.

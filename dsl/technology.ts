@@ -201,3 +201,15 @@ export function validateTechnology(t: Partial<Technology>): void {
   }
   if ((t.splitterImbalance ?? 0) > 0.5) throw new RangeError(`splitterImbalance ${t.splitterImbalance} exceeds 0.5`);
 }
+
+/** Energies per bit or per event, pJ, each with its source (../shared/reference/power-budget.md). */
+export interface Sourced {
+  value: number;
+  source: string;
+}
+
+// The interconnect an OptINC chip is priced against, pJ per bit: the chip's energy block
+// (netlist/devices/energy.ts) and the cluster's all-reduce models (system/models/energy.ts).
+export const SWITCH_ASIC_PJ: Sourced = { value: 8.8, source: "Tomahawk 5, 450 W / 51.2 Tb/s [S, §6]" };
+export const PLUGGABLE_PJ: Sourced = { value: 21.25, source: "800G OSFP 2×DR4, 17 W / 800 Gb/s [S, §6]" };
+export const CPO_PJ: Sourced = { value: 5.5, source: "TH5 co-packaged optics [S, §6]" };

@@ -119,7 +119,7 @@ export interface StructureSearch {
    * first (pipeline/compile/decision-bound.ts); empty when the technology is ideal.
    */
   decisionBounds: DecisionBound[];
-  /** Rows in the order tried (pipeline/compile/structure-search.ts searchOrder). */
+  /** Rows in the order tried (pipeline/compile/search-order.ts). */
   rows: StructureRow[];
   /** Index of the built row; null when none meets the target (compile refuses). */
   chosen: number | null;

@@ -3,6 +3,7 @@
 // ../shared/reference/power-budget.md ([S]: the number is in the cited text; [I]: inferred there or
 // here from sourced inputs; ASSUMPTION: no source found, the value is a labelled guess).
 import type { Circuit } from "../ir.ts";
+import { SWITCH_ASIC_PJ, type Sourced } from "../../dsl/technology.ts";
 
 /** A phase-shifter technology and what holding a phase costs. */
 export interface ShifterTechnology {
@@ -81,11 +82,7 @@ export const SHIFTERS: Record<ShifterName, ShifterTechnology> = {
 
 export const SHIFTER_NAMES = Object.keys(SHIFTERS) as ShifterName[];
 
-/** Energies per bit or per event, pJ, each with its source. */
-export interface Sourced {
-  value: number;
-  source: string;
-}
+export { CPO_PJ, PLUGGABLE_PJ, SWITCH_ASIC_PJ, type Sourced } from "../../dsl/technology.ts";
 
 /** Receiver half of one O-E-O, pJ/bit: 32-λ PAM-4 receiver, BER < 1e-12, no DSP. */
 export const RX_PJ_PER_BIT: Sourced = { value: 0.38, source: "< 0.38 pJ/bit PAM-4 Rx, arXiv 2507.12452 [S, §1.2]" };
@@ -103,11 +100,6 @@ export const ACTIVATION_PJ: Sourced = {
 };
 /** Laser wall-plug efficiency. */
 export const WALL_PLUG: Sourced = { value: 0.2, source: "ASSUMPTION: the usual modelling constant, 20 % (20–25 %) [I, §2]" };
-
-/** The electrical alternatives' figures, pJ per bit. */
-export const SWITCH_ASIC_PJ: Sourced = { value: 8.8, source: "Tomahawk 5, 450 W / 51.2 Tb/s [S, §6]" };
-export const PLUGGABLE_PJ: Sourced = { value: 21.25, source: "800G OSFP 2×DR4, 17 W / 800 Gb/s [S, §6]" };
-export const CPO_PJ: Sourced = { value: 5.5, source: "TH5 co-packaged optics [S, §6]" };
 
 /** Wraps a phase to [0, 2π). */
 export function wrapPhase(x: number): number {

@@ -3,7 +3,7 @@
 // (verify/cells/staged-yield.ts); the cheapest that meets the target is built. Like a synthesis
 // tool with a timing constraint: meet the target, or say which structure came closest and what
 // technology it would need (docs/design/structures.md).
-import type { CheckedSpec, Optimize, Spec } from "../../dsl/spec.ts";
+import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../../dsl/technology.ts";
 import { conversionCost, narrowerBases } from "../../aggregate/narrow-base.ts";
 import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-form.ts";
@@ -19,6 +19,7 @@ import { clopperPearson } from "../../math/binomial.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import { decisionBound } from "./decision-bound.ts";
 import { structureLight } from "./light.ts";
+import { leastText, searchOrder } from "./search-order.ts";
 import { tapText } from "./structure-table.ts";
 
 /** Largest cascade radix tried: wider units only approach the flat unit. */
@@ -95,49 +96,6 @@ interface Candidate {
   cost: StructureCost;
   trials: ChipTrials | null;
   light: StructureRow["light"];
-}
-
-const byCost = (a: Ranked, b: Ranked): number => a.cost.mzi - b.cost.mzi || a.cost.oeoOnCriticalPath - b.cost.oeoOnCriticalPath;
-
-/** What the search orders a candidate by: its cost and its light. */
-export type Ranked = Pick<StructureRow, "cost" | "light">;
-
-/**
- * A candidate's value of what the spec minimizes (`optimize`), or null when it has none: energy
- * and laser power exist only for a candidate whose light closes.
- */
-export function objectiveValue(optimize: Optimize, c: Ranked): number | null {
-  if (optimize === "energy") return c.light?.pjPerBit ?? null;
-  if (optimize === "laser") return c.light?.laserW ?? null;
-  return optimize === "latency" ? c.cost.latencySeconds : c.cost.mzi;
-}
-
-/**
- * The search's order: under a light budget the candidates that close it first; within a group the
- * least of what the spec minimizes, then the fewest MZIs (and O-E-O stages). A candidate without
- * the objective's value (its light does not close) is ordered by MZIs alone.
- */
-export function searchOrder(optimize: Optimize): (a: Ranked, b: Ranked) => number {
-  return (a, b) => {
-    const closes = Number(!a.light?.closes) - Number(!b.light?.closes);
-    if (closes !== 0) return closes;
-    const x = objectiveValue(optimize, a);
-    const y = objectiveValue(optimize, b);
-    return (x !== null && y !== null ? x - y : 0) || byCost(a, b);
-  };
-}
-
-/** How the search's notes and reason name the order's winner ("the cheapest" when it is MZIs). */
-function leastText(optimize: Optimize, ranked: boolean): { note: string; reason: (r: StructureRow) => string } {
-  if (!ranked || optimize === "area") return { note: "the cheapest", reason: (r) => `the cheapest structure (${r.cost.mzi} MZIs)` };
-  const what = { energy: "the least energy per bit", laser: "the least laser power", latency: "the least latency" }[optimize];
-  const value = (r: StructureRow): string =>
-    optimize === "energy"
-      ? `${r.light!.pjPerBit!.toPrecision(3)} pJ/bit`
-      : optimize === "laser"
-        ? `${r.light!.laserW!.toPrecision(3)} W of lasers`
-        : `${r.cost.oeoOnCriticalPath} O-E-O stages`;
-  return { note: what, reason: (r) => `the structure with ${what} (${value(r)}, ${r.cost.mzi} MZIs)` };
 }
 
 export interface SearchOptions {

@@ -3,17 +3,7 @@
 // passes; OptINC's bits cross a link to the chip and one back, and the chip's own energy per input
 // bit takes the switch's place. Reduction compute at the endpoints is not priced (its time is).
 import type { ModelInputs } from "./params.ts";
-import type { ModelResult } from "./result.ts";
-
-export interface ModelEnergy {
-  /** Joules per all-reduce of the whole gradient, over every rank. */
-  joules: number;
-  terms: { links_J: number; switching_J: number; aggregator_J: number };
-  /** Bits every rank sends together. */
-  bitsSent: number;
-  /** What each sent bit crosses: link traversals, switch passes, and chip energy (pJ) per bit. */
-  perBit: { traversals: number; switchPasses: number; chipPj: number };
-}
+import type { ModelEnergy, ModelResult } from "./result.ts";
 
 /** Per sent bit: links crossed and switch passes, by the kind of fabric. */
 function pathOf(r: ModelResult): { traversals: number; switchPasses: number; chip: boolean } {

@@ -2,7 +2,7 @@
 // Sources are the sections of ../shared/reference/allreduce-models.md (“§”) and the OptINC
 // reconstruction (optinc-paper.md). Units are SI: bytes, bytes/s, seconds, metres.
 import { SEED } from "../../dsl/limits.ts";
-import { PLUGGABLE_PJ, SWITCH_ASIC_PJ } from "../../netlist/devices/energy.ts";
+import { PLUGGABLE_PJ, SWITCH_ASIC_PJ } from "../../dsl/technology.ts";
 
 /**
  * The quick start's chip per input bit without ingress and egress, pJ: thermo-optic shifters, 264

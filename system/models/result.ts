@@ -1,5 +1,4 @@
 // What every cost model returns.
-import type { ModelEnergy } from "./energy.ts";
 export type ModelKind = "electrical-endpoint" | "electrical-in-network" | "optical-endpoint" | "optical-in-network";
 
 export interface ModelResult {
@@ -36,4 +35,15 @@ export function finish(
   const r: ModelResult = { name, kind, derived, time_s, algbw_Bps, terms, notes };
   if (kind.endsWith("endpoint") && workers > 1) r.busbw_Bps = (algbw_Bps * 2 * (workers - 1)) / workers;
   return r;
+}
+
+/** Energy of one all-reduce (system/models/energy.ts). */
+export interface ModelEnergy {
+  /** Joules per all-reduce of the whole gradient, over every rank. */
+  joules: number;
+  terms: { links_J: number; switching_J: number; aggregator_J: number };
+  /** Bits every rank sends together. */
+  bitsSent: number;
+  /** What each sent bit crosses: link traversals, switch passes, and chip energy (pJ) per bit. */
+  perBit: { traversals: number; switchPasses: number; chipPj: number };
 }

@@ -53,12 +53,12 @@ const T4 = "  workers = 4\n  precision = 4 bits\n  levels = 4";
 const T4_TECH = "  technology { preset = calibrated  phase_noise = 40 mrad  yield = 99 % }";
 
 describe("route = auto", () => {
-  it("is the default, and builds the cheapest structure that shows the target: flat cells miss, the radix-2 cascade meets", async () => {
+  it("is the default, and builds the least-energy structure that shows the target: flat cells miss, the radix-2 cascade meets", async () => {
     const c = await compile("auto4", `${T4}\n${T4_TECH}`, ["--verbose"]);
     expect(c.code, c.err).toBe(0);
     const s = c.report!.structure!;
     expect(s.requested).toBe("auto");
-    // Light-closing structures first, each group in cost order.
+    // Light-closing structures first, least energy per bit first; the others by MZIs.
     expect(s.rows.map((r) => r.label)).toEqual([
       "flat cells, PAM-2 inside",
       "radix-2 cascade, PAM-2 inside",
@@ -68,6 +68,8 @@ describe("route = auto", () => {
       "radix-3 cascade",
     ]);
     expect(s.rows.map((r) => r.light!.closes)).toEqual([true, true, true, false, false, false]);
+    const pj = s.rows.slice(0, 3).map((r) => r.light!.pjPerBit!);
+    expect(pj).toEqual([...pj].sort((a, b) => a - b));
     expect(s.rows[0]!.cost.mzi).toBeLessThan(s.rows[1]!.cost.mzi);
     expect(s.rows[0]!.yield!.verdict).not.toBe("met");
     expect(s.chosen).toBe(1);
@@ -76,7 +78,7 @@ describe("route = auto", () => {
     expect(c.report!.yield).toMatchObject({ trials: 299, passing: 299, target: { verdict: "met" } });
     // The compile line and the report section.
     expect(c.err).toContain(
-      "structure (route = auto): radix-2 cascade, PAM-2 inside: the cheapest structure (360 MZIs) that closes its light budget (2.00 mW per modulator) and that shows 99% yield",
+      "structure (route = auto): radix-2 cascade, PAM-2 inside: the structure with the least energy per bit (31.4 pJ/bit, 360 MZIs) that closes its light budget (2.00 mW per modulator) and that shows 99% yield",
     );
     expect(readFileSync(join(c.dir, "auto4.report.html"), "utf8")).toContain("Structures considered");
     expectHonest(c.err); // every yield with its interval, every 99 %-yield level with its confidence
@@ -178,7 +180,8 @@ describe("route = auto", () => {
   it("the check budget tries costly-to-check structures last, names them, and never changes a verdict", () => {
     const r = loadSpec(
       "b.optinc",
-      specText("b5", "  workers = 5\n  precision = 2 bits\n  levels = 4\n  technology { preset = calibrated }"),
+      // optimize = area: the check budget reorders the MZI order this test reasons about.
+      specText("b5", "  workers = 5\n  precision = 2 bits\n  levels = 4\n  optimize = area\n  technology { preset = calibrated }"),
     );
     const free = searchStructures(r.checked!, { seed: 1, checkBudget: 1e9 }).search;
     const cheapest = free.rows[free.chosen!]!;

@@ -1,13 +1,14 @@
-// What route = auto minimizes (spec `optimize`, pipeline/compile/structure-search.ts searchOrder):
+// What route = auto minimizes (spec `optimize`, pipeline/compile/search-order.ts):
 // among the structures that close the light budget, the least energy per input bit, laser power,
-// latency or MZIs comes first. Planted fault: order by MZIs whatever `optimize` says (the old
-// `byCost`) and the planted structure with fewer MZIs but more energy comes first; the quick
+// latency or MZIs comes first. Planted fault: order by MZIs whatever `optimize` says (`byCost`
+// alone) and the planted structure with fewer MZIs but more energy comes first; the quick
 // start's spec with optimize = energy then builds its flat cells (436 MZIs, 31.8 pJ/bit) instead
 // of the radix-2 cascade (708 MZIs, 30.8 pJ/bit).
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { loadSpec } from "../../dsl/load.ts";
-import { searchOrder, searchStructures, type Ranked } from "../../pipeline/compile/structure-search.ts";
+import { searchStructures } from "../../pipeline/compile/structure-search.ts";
+import { searchOrder, type Ranked } from "../../pipeline/compile/search-order.ts";
 import type { StructureCost } from "../../pipeline/types.ts";
 
 const cost = (mzi: number, latencySeconds: number): StructureCost => ({
@@ -39,10 +40,7 @@ describe("the search's order", () => {
   });
 
   it("optimize = energy builds the quick start's least-energy structure, not its fewest MZIs", () => {
-    const text = readFileSync("examples/paper-4x8.optinc", "utf8").replace(
-      /^(\s*)route\s*=\s*auto/m,
-      "$1route = auto\n$1optimize = energy",
-    );
+    const text = readFileSync("examples/paper-4x8.optinc", "utf8").replace(/^(\s*)optimize(\s*)=\s*area/m, "$1optimize$2= energy");
     const checked = loadSpec("paper-4x8.optinc", text).checked!;
     expect(checked.spec.optimize).toBe("energy");
     const { search } = searchStructures(checked, { seed: 1 });
