@@ -32,20 +32,22 @@ const count = (cell: string): [number, number] => {
   return [Number(m[1]), Number(m[2])];
 };
 
-/** The rows of the markdown table whose header starts with `head`, as cells by column name. */
+/** The rows of every markdown table whose header starts with `head` (§6 has two), as cells by column name. */
 function table(doc: string, head: string): Record<string, string>[] {
   const lines = doc.split("\n");
-  const at = lines.findIndex((l) => l.startsWith(head));
-  if (at < 0) throw new Error(`no table headed ${head}`);
-  const cols = lines[at]!.split("|")
-    .slice(1, -1)
-    .map((c) => c.trim());
+  const starts = lines.flatMap((l, i) => (l.startsWith(head) ? [i] : []));
+  if (starts.length === 0) throw new Error(`no table headed ${head}`);
   const rows: Record<string, string>[] = [];
-  for (let i = at + 2; i < lines.length && lines[i]!.startsWith("|"); i++) {
-    const cells = lines[i]!.split("|")
+  for (const at of starts) {
+    const cols = lines[at]!.split("|")
       .slice(1, -1)
       .map((c) => c.trim());
-    rows.push(Object.fromEntries(cols.map((c, k) => [c, cells[k] ?? ""])));
+    for (let i = at + 2; i < lines.length && lines[i]!.startsWith("|"); i++) {
+      const cells = lines[i]!.split("|")
+        .slice(1, -1)
+        .map((c) => c.trim());
+      rows.push(Object.fromEntries(cols.map((c, k) => [c, cells[k] ?? ""])));
+    }
   }
   return rows;
 }
