@@ -20,12 +20,8 @@ export type { ToleranceJob };
 const AXIS_ORDER: AxisName[] = ["couplerImbalance", "phaseError", "mziLoss", "dacBits", "detectorNoise", "technology"];
 /** What the pool thread takes; the calling thread takes the others. */
 export const POOL_AXES: AxisName[] = ["couplerImbalance", "mziLoss"];
-/**
- * Σ copies × cases × netlists of the designs below which the section stays on one thread. The
- * measure undercounts chips of many small cells: 64 × 16 bit × PAM-16's radix-2 cascade of binary
- * cells (1,103 copies) is 43,420 and spent 24 s on one thread; cluster-16 (5,260) takes 8 s.
- */
-export const TOLERANCE_POOL_MIN_WORK = 2e4;
+/** Σ copies × cases × netlists of the designs below which the section stays on one thread. */
+export const TOLERANCE_POOL_MIN_WORK = 5e4;
 
 export function toleranceWork(designs: ToleranceJob["designs"]): number {
   return designs.reduce((a, d) => a + d.copies * cellCases(cellOf(d.circuit)).cases * Object.keys(d.circuit.netlists).length, 0);

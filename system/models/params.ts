@@ -131,7 +131,7 @@ export interface ModelInputs {
   /** Rank placement on the ring: "ordered" (one job laid out along the ring) or "random". */
   sipRingPlacement: "random" | "ordered";
 
-  // Energy (system/models/energy.ts; docs/design/energy.md §4, power-budget.md §6).
+  // Energy (system/models/energy.ts; docs/design/energy.md §4; ../shared/reference/power-budget.md §6).
   /** One link traversal (a Tx half and an Rx half: one module's power over its rate), pJ/bit. Default 21.25: 800G OSFP 2×DR4, 17 W. */
   linkPjPerBit: number;
   /** One switch-ASIC pass, pJ/bit. Default 8.8: Tomahawk 5, 450 W / 51.2 Tb/s. */

@@ -73,8 +73,10 @@ export const PARAM_SOURCES: Readonly<Record<Key, ParamSource>> = {
   sipRingReconfigTime: simulator("ffsim-opera -rdelay 100 × 10 µs = 1 ms (seed §1.3)"),
   sipRingLiveTime: simulator("ffsim-opera dyn_net_sch.h n_nondelay = 4 delays of 1 ms: 4 ms live, duty 0.8"),
   sipRingPlacement: assumption("one job laid out along the ring", "random"),
-  linkPjPerBit: datasheet("800G OSFP 2×DR4, 17 W / 800 Gb/s: 21.25 pJ per traversal (power-budget.md §6); co-packaged 5.5 is a sweep"),
-  switchPjPerBit: datasheet("Tomahawk 5, 450 W / 51.2 Tb/s (power-budget.md §6)"),
+  linkPjPerBit: datasheet(
+    "800G OSFP 2×DR4, 17 W / 800 Gb/s: 21.25 pJ per traversal (../shared/reference/power-budget.md §6); co-packaged 5.5 is a sweep",
+  ),
+  switchPjPerBit: datasheet("Tomahawk 5, 450 W / 51.2 Tb/s (../shared/reference/power-budget.md §6)"),
   optincChipPjPerBit: derived(
     "the quick start's chip without ingress and egress: thermo-optic shifters, 264 × 25 mW lasers (optinc verify --power; 22.41 with MEMS)",
   ),
