@@ -93,7 +93,7 @@ export function compareOnWorkload(
         time: it.time,
         allreduce: m.time_s,
         exposed: it.exposed,
-        energy: m.energy!.joules,
+        energy: m.energy.joules,
         derived: m.derived,
         notes: m.notes,
         ...(extras.iterations !== undefined ? { train: it.time * extras.iterations } : {}),

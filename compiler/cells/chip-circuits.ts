@@ -51,7 +51,7 @@ export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDes
     const key = functionKey(cell);
     const known = byKey.get(key);
     if (known) return void known.instances.push(i);
-    const homodyne = opts.alternatives !== undefined && opts.alternatives !== false;
+    const homodyne = !!opts.alternatives;
     const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0, homodyne };
     const { network, table } = cellCircuit(cell, base);
     const alternative = typeof opts.alternatives === "function" ? opts.alternatives(cell) : homodyne;

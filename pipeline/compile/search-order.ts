@@ -33,15 +33,20 @@ export function searchOrder(optimize: Optimize): (a: Ranked, b: Ranked) => numbe
   };
 }
 
-/** How the search's notes and reason name the order's winner ("the cheapest" when it is MZIs). */
-export function leastText(optimize: Optimize, ranked: boolean): { note: string; reason: (r: StructureRow) => string } {
-  if (!ranked || optimize === "area") return { note: "the cheapest", reason: (r) => `the cheapest structure (${r.cost.mzi} MZIs)` };
+/**
+ * How the search's notes and reason name a chosen row: by the objective when it ranked the row
+ * (energy and laser power rank only rows whose light closes; latency every row), else "the
+ * cheapest" (MZIs).
+ */
+export function leastText(optimize: Optimize, chosen: StructureRow): { note: string; reason: string } {
+  const ranked = optimize === "latency" || (optimize !== "area" && !!chosen.light?.closes);
+  if (!ranked) return { note: "the cheapest", reason: `the cheapest structure (${chosen.cost.mzi} MZIs)` };
   const what = { energy: "the least energy per bit", laser: "the least laser power", latency: "the least latency" }[optimize];
-  const value = (r: StructureRow): string =>
+  const value =
     optimize === "energy"
-      ? `${r.light!.pjPerBit!.toPrecision(3)} pJ/bit`
+      ? `${chosen.light!.pjPerBit!.toPrecision(3)} pJ/bit`
       : optimize === "laser"
-        ? `${r.light!.laserW!.toPrecision(3)} W of lasers`
-        : `${r.cost.oeoOnCriticalPath} O-E-O stages`;
-  return { note: what, reason: (r) => `the structure with ${what} (${value(r)}, ${r.cost.mzi} MZIs)` };
+        ? `${chosen.light!.laserW!.toPrecision(3)} W of lasers`
+        : `${chosen.cost.oeoOnCriticalPath} O-E-O stages`;
+  return { note: what, reason: `the structure with ${what} (${value}, ${chosen.cost.mzi} MZIs)` };
 }

@@ -217,7 +217,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     if (o.explain) row.tolerance = scaleTolerance(c, spec, o.seed);
     if (verdict === "met" && chosen === null) {
       chosen = i;
-      row.note = "chosen: the cheapest that meets the target";
+      row.note = `chosen: ${leastText(spec.optimize, row).note} that meets the target`;
     } else if (verdict === "met" && (deferred.has(i) || over(c)) && i < chosen!)
       row.note = `meets the target; ${(deferred.has(i) ? beyondWallNote(c, bounds.get(baseOf(c))!) : overBudgetNote(c, budget)).replace(/^not tried: /, "")}`;
     else
@@ -238,15 +238,13 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   let reason: string;
   if (chosen !== null) {
     const r = rows[chosen]!;
-    // Energy and laser power rank only the candidates whose light closes; latency always.
-    const least = leastText(spec.optimize, spec.optimize === "latency" || !!r.light?.closes);
+    const least = leastText(spec.optimize, r);
     const skipped = ideal ? "" : skippedText(rows, chosen, candidates.map(over));
     const past = ideal ? "" : pastWallText(rows, chosen, deferred);
     if (skipped) r.note = `chosen: ${least.note} within the check budget that meets the target`;
-    else if (!ideal) r.note = `chosen: ${least.note} that meets the target`;
     reason = ideal
-      ? `${r.label}: ${least.reason(r)}; the technology is ideal`
-      : `${r.label}: ${least.reason(r)} ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightReason(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightReason(r, rows)}`;
+      ? `${r.label}: ${least.reason}; the technology is ideal`
+      : `${r.label}: ${least.reason} ${skipped ? "within the check budget " : ""}${r.light?.closes ? lightReason(r, rows) : ""}that shows ${target} at ${techName}: ${yieldText(r.yield!.passing, r.yield!.trials)}${skipped}${past}${r.light?.closes ? "" : lightReason(r, rows)}`;
   } else if (rows.every((r) => !r.yield)) {
     reason = `no structure is exact on its emitted cells (${rows[0]!.label}: ${rows[0]!.note.replace(/^not built: /, "")})`;
   } else {

@@ -6,12 +6,12 @@ import { opticalNeighbourExchangeModel, opticalRecursiveDoublingModel, opticalRi
 import { optincModel } from "./optinc.ts";
 import { modelEnergy } from "./energy.ts";
 import { baselineBytes, type ModelInputs } from "./params.ts";
-import type { ModelResult } from "./result.ts";
+import type { ModelResult, PricedResult } from "./result.ts";
 import { sipRingModel } from "./sip-ring.ts";
 import { wrhtModel } from "./wrht.ts";
 
 export type { ModelInputs } from "./params.ts";
-export type { ModelResult } from "./result.ts";
+export type { ModelResult, PricedResult } from "./result.ts";
 
 /** Every model by name, in the order tables list them. */
 export const MODELS: Readonly<Record<string, (p: ModelInputs) => ModelResult>> = {
@@ -44,7 +44,7 @@ export const DEFAULT_MODELS = [
 ];
 
 export interface Comparison {
-  models: ModelResult[];
+  models: PricedResult[];
   bestElectrical: string;
   bestBaseline: string;
   /** T_baseline / T_OptINC (> 1 means OptINC is faster). */
@@ -62,7 +62,7 @@ function check(p: ModelInputs): void {
  * One model at p. `messageBytes` is the fp32 gradient: OptINC quantizes it to `bits` itself, every
  * baseline moves it at `baselineBits` per element (32 fp32, 16 bf16, 8 fp8).
  */
-export function runModel(name: string, p: ModelInputs): ModelResult {
+export function runModel(name: string, p: ModelInputs): PricedResult {
   const model = MODELS[name];
   if (!model) throw new Error(`unknown model "${name}"; known: ${MODEL_NAMES.join(", ")}`);
   const q = name === "optinc" || p.baselineBits === 32 ? p : { ...p, messageBytes: baselineBytes(p) };
@@ -71,13 +71,13 @@ export function runModel(name: string, p: ModelInputs): ModelResult {
 }
 
 /** The named models (default DEFAULT_MODELS), in MODELS order. */
-export function evaluateModels(p: ModelInputs, names: readonly string[] = DEFAULT_MODELS): ModelResult[] {
+export function evaluateModels(p: ModelInputs, names: readonly string[] = DEFAULT_MODELS): PricedResult[] {
   check(p);
   for (const n of names) if (!MODELS[n]) throw new Error(`unknown model "${n}"; known: ${MODEL_NAMES.join(", ")}`);
   return MODEL_NAMES.filter((n) => names.includes(n)).map((n) => runModel(n, p));
 }
 
-function fastest(models: ModelResult[]): ModelResult {
+function fastest(models: PricedResult[]): PricedResult {
   return models.reduce((a, b) => (b.time_s < a.time_s ? b : a));
 }
 

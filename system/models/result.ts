@@ -15,9 +15,10 @@ export interface ModelResult {
   terms: { latency_s: number; transfer_s: number; reduce_s: number };
   /** Model-specific facts worth printing (steps, tree arity, bytes per worker…). */
   notes: Record<string, Note>;
-  /** Energy of the all-reduce (system/models/energy.ts); set by runModel. */
-  energy?: ModelEnergy;
 }
+
+/** A model's result with the energy of its all-reduce (runModel prices every result). */
+export type PricedResult = ModelResult & { energy: ModelEnergy };
 
 export type Note = number | string | boolean | number[];
 

@@ -153,8 +153,8 @@ export function runAllreduce(o: AllreduceRunOptions, aggregateMany?: AggregateMa
       time: m.time_s,
       algbw: m.algbw_Bps,
       ...(m.busbw_Bps !== undefined ? { busbw: m.busbw_Bps } : {}),
-      energy: m.energy!.joules,
-      energyTerms: { links: m.energy!.terms.links_J, switching: m.energy!.terms.switching_J, aggregator: m.energy!.terms.aggregator_J },
+      energy: m.energy.joules,
+      energyTerms: { links: m.energy.terms.links_J, switching: m.energy.terms.switching_J, aggregator: m.energy.terms.aggregator_J },
       derived: m.derived,
     };
   }
