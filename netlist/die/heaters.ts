@@ -216,8 +216,8 @@ export function realizedPhases(
   const again = fromMemo(die, x, codes);
   if (again) return die.crosstalkFloor ? addFloor(die, again.p, again.phi) : again.phi;
   const p = heaterPowers(die, codes);
-  const phi = phasesInFull(die, x, p);
-  remember(die, x, codes, p, phi);
+  const { phi, sums } = phasesInFull(die, x, p);
+  remember(die, x, codes, p, phi, sums);
   return die.crosstalkFloor ? addFloor(die, p, phi) : phi;
 }
 

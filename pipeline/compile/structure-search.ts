@@ -5,11 +5,10 @@
 // technology it would need (docs/design/structures.md).
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
 import { isIdeal, technologyOf } from "../../dsl/technology.ts";
-import { conversionCost, narrowerBases } from "../../aggregate/narrow-base.ts";
+import { narrowerBases } from "../../aggregate/narrow-base.ts";
 import { chipDesigns, closedFormStructure, type BuiltStructure } from "./closed-form.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { toleranceOfCellChip } from "./evaluate.ts";
-import { structureCost } from "./structure-cost.ts";
 import type { DecisionBound, Structure, StructureCost, StructureRow, StructureSearch } from "../types.ts";
 import type { ChipTrials } from "../../verify/cells/chip-yield.ts";
 import { stagedChipPasses } from "../../verify/cells/staged-yield.ts";
@@ -18,7 +17,8 @@ import { checkTarget, percent as pct, STATED_CONFIDENCE, toleranceConfidence, yi
 import { clopperPearson } from "../../math/binomial.ts";
 import { jointTechnology } from "../../verify/tolerance/technology.ts";
 import { decisionBound } from "./decision-bound.ts";
-import { structureLight } from "./light.ts";
+import { specFor } from "./candidate-price.ts";
+import { priceCandidates } from "../pools/candidate-pool.ts";
 import { leastText, searchOrder } from "./search-order.ts";
 import { tapText } from "./structure-table.ts";
 
@@ -73,15 +73,7 @@ export function structureLabel(s: Structure): string {
   return s.innerLevels === undefined ? shape : `${shape}, PAM-${s.innerLevels} inside`;
 }
 
-/** The spec that builds a structure under the explicit closed-form route. */
-export function specFor(spec: Spec, s: Structure): Spec {
-  return {
-    ...spec,
-    route: "closed-form",
-    cascade: s.kind === "flat" ? null : { radix: s.radix },
-    innerLevels: (s.innerLevels ?? null) as Spec["innerLevels"],
-  };
-}
+export { specFor };
 
 interface Candidate {
   structure: Structure;
@@ -102,10 +94,9 @@ export interface SearchOptions {
   seed: number;
   /** Try every candidate and compute every row's tolerance (optinc compile --explain). */
   explain?: boolean;
-  onCandidate?: (label: string) => void;
   /** Structures the compile found not exact on their emitted files (label → why): never chosen. */
   exclude?: Map<string, string>;
-  /** Threads for the Monte-Carlo chips (default: the core count; results do not depend on it). */
+  /** Threads for pricing candidates and for the Monte-Carlo chips (default: the core count; results do not depend on it). */
   jobs?: number | undefined;
   /** Cell cases per chip above which a structure is tried last (default SEARCH_CHECK_BUDGET). */
   checkBudget?: number | undefined;
@@ -124,15 +115,22 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   const ideal = isIdeal(tech, { detector: "include" });
   // "spec" when the block overrides its preset, as the tolerance section names it.
   const techName = ideal ? spec.technology.preset : jointTechnology(spec.technology, spec.technology.preset).name;
-  const candidates: Candidate[] = candidateStructures(spec.workers, spec.levels)
-    .map((structure) => {
-      o.onCandidate?.(structureLabel(structure));
+  const structures = candidateStructures(spec.workers, spec.levels);
+  // Candidates are built and priced on the pool's threads; the calling thread holds the small ones
+  // it built (a large one, or one priced elsewhere, is built again when tried).
+  const held = new Map<number, BuiltStructure>();
+  const prices = priceCandidates(spec, structures, {
+    jobs: o.jobs,
+    keep: (i, built, price) => {
+      if (price.cost.mzi <= SEARCH_HOLD_MZIS) held.set(i, built);
+    },
+  });
+  const candidates: Candidate[] = structures
+    .map((structure, i) => {
       const s = specFor(spec, structure);
-      const built = closedFormStructure(s);
-      const light = structureLight(s, built.steps, (st) => st.built!);
-      const cost = structureCost(built.steps, conversionCost(s));
-      let held: BuiltStructure | null = cost.mzi <= SEARCH_HOLD_MZIS ? built : null;
-      return { structure, spec: s, built: () => (held ??= closedFormStructure(s)), cost, trials: null, light };
+      let kept: BuiltStructure | null = held.get(i) ?? null;
+      const { cost, light } = prices[i]!;
+      return { structure, spec: s, built: () => (kept ??= closedFormStructure(s)), cost, trials: null, light };
     })
     // Under a light budget the structures that close it come first, each group in the order of
     // what the spec minimizes.
