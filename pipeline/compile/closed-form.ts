@@ -256,7 +256,7 @@ function compose(ctx: Ctx): void {
     circuits,
     ctx.cascade,
     { workers: ctx.spec.workers, precision: ctx.spec.precision, rounding: ctx.spec.rounding },
-    { maxCases: Math.min(maxCases, 200_000), seed: ctx.seed },
+    { maxCases: Math.min(maxCases, 200_000), seed: ctx.seed, jobs: ctx.opts.jobs },
   );
 }
 

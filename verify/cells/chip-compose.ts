@@ -5,12 +5,13 @@
 import type { CascadePlan } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";
 import { goldenAverage } from "../../aggregate/golden.ts";
-import { mergeInnerDigits, splitLinkDigits, subDigits } from "../../aggregate/narrow-base.ts";
-import { fromDigits, roundedDivide, toDigits } from "../../aggregate/wire-codec.ts";
+import { fromDigits, roundedDivide } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Circuit } from "../../netlist/ir.ts";
 import { chipRunner } from "./chip-batch.ts";
+import { egress, ingress } from "./cascade-batch.ts";
+import { cascadeCaseErrors, type CascadePoolOptions } from "./cascade-pool.ts";
 
 export interface ComposeResult {
   cases: number;
@@ -72,8 +73,6 @@ export function composeCases(
 }
 
 const BATCH = 8192;
-/** A cascade batch runs every unit of a level: fewer cases keep its digit rows in cache. */
-const CASCADE_BATCH = 1024;
 
 function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exhaustive" | "sampled", description: string): ComposeResult {
   const hist = new Map<number, number>();
@@ -81,32 +80,6 @@ function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exh
   const histogram: Record<string, number> = {};
   for (const [e, n] of [...hist].sort((a, b) => a[0] - b[0])) histogram[String(e)] = n;
   return { cases: codes, exact: hist.get(0) ?? 0, mode, edgeCases: edge, histogram, description };
-}
-
-/**
- * One worker code as the K digits its chip reads, at out[at ..]: its base-L digits, or, with a
- * narrower base inside, its link symbols (base linkLevels) split at ingress (aggregate/narrow-base.ts).
- */
-function ingress(code: number, L: number, K: number, linkLevels: number | undefined, out: Int32Array, at: number): void {
-  if (linkLevels === undefined) {
-    toDigits(code, { precision: K * Math.log2(L), levels: L }, out, at);
-    return;
-  }
-  const g = subDigits(linkLevels, L);
-  if (K % g !== 0) throw new Error(`${K} inner digits do not fill whole PAM-${linkLevels} symbols`);
-  const link = toDigits(code, { precision: K * Math.log2(L), levels: linkLevels });
-  splitLinkDigits(link, linkLevels, L, out, at);
-}
-
-/** The code of `count` result digits at out[at ..]: base L, or merged into link symbols at egress. */
-function egress(out: ArrayLike<number>, L: number, at: number, count: number, linkLevels: number | undefined): number {
-  if (linkLevels === undefined) return fromDigits(out, L, at, count);
-  const link = mergeInnerDigits(
-    Array.from({ length: count }, (_, j) => out[at + j]!),
-    linkLevels,
-    L,
-  );
-  return fromDigits(link, linkLevels);
 }
 
 /** Worker codes → worker-major digit rows (inDigits digits per worker, through the ingress). */
@@ -139,80 +112,44 @@ export function composeChip(f: ChipFile, circuits: Map<string, Circuit>, opts: {
 /**
  * A cascade end to end: every unit of every level runs its level's chip (cells simulated from their
  * netlists, each distinct port vector once) on sampled worker codes; lower levels pad with the zero
- * code as aggregate/cascade.ts defines, and the top's output is compared with the flat golden average.
+ * code as aggregate/cascade.ts defines, and the top's output is compared with the flat golden
+ * average. The cases run on `jobs` threads (cascade-pool.ts); each case's error depends on the case
+ * alone, so the result is the same for every thread count.
  */
 export function composeCascade(
   chips: ChipFile[],
   circuits: Map<string, Circuit>,
   plan: CascadePlan,
   spec: { workers: number; precision: number; rounding: Rounding },
-  opts: { maxCases: number; seed: number },
+  opts: { maxCases: number; seed: number; jobs?: number | undefined },
+  pool: Omit<CascadePoolOptions, "jobs"> = {},
 ): ComposeResult {
-  const runners = chips.map((c) => chipRunner(c, circuits));
   // A narrower base inside: the workers' symbols enter level 1 through the ingress, the top's result leaves through the egress.
   const link = chips[0]!.linkLevels;
   const through = link ? `, each worker's PAM-${link} symbols split at ingress and the result merged at egress` : "";
   const flat: ChipFile = { ...chips[0]!, chip: { ...chips[0]!.chip, workers: spec.workers } };
   // Units of a cascade see partial sums, not digit sums of the whole: its reduced space is every
   // worker code vector, enumerated when it fits.
-  const space = 2 ** (spec.precision * spec.workers);
+  const N = spec.workers;
+  const space = 2 ** (spec.precision * N);
   const exhaustive = space <= opts.maxCases;
-  const { codes, edge } = exhaustive
-    ? { codes: everyCodeVector(spec.workers, 2 ** spec.precision), edge: 0 }
-    : composeCases(flat, opts.maxCases, opts.seed);
-  const half = 2 ** (spec.precision - 1);
-  const errors: number[] = [];
-  for (let start = 0; start < codes.length; start += CASCADE_BATCH) {
-    const batch = codes.slice(start, start + CASCADE_BATCH);
-    // values: cases × width, the codes entering the level (the workers', then each unit's output)
-    let width = spec.workers;
-    let values = new Int32Array(batch.length * width);
-    batch.forEach((cs, c) => values.set(cs, c * width));
-    let pad = half;
-    plan.levels.forEach((lvl, l) => {
-      const { chip } = chips[l]!;
-      const n = lvl.fn.workers;
-      const K = chip.inDigits;
-      const L = chip.levels;
-      const bits = Math.log2(L);
-      if (!Number.isInteger(bits)) throw new Error(`chip ${chips[l]!.name}: ${L} levels is not a power of two`);
-      // Every unit of the level, for every case of the batch, as one run of the level's chip.
-      const runs = batch.length * lvl.units;
-      const digits = new Int32Array(runs * n * K);
-      for (let c = 0; c < batch.length; c++)
-        for (let u = 0; u < lvl.units; u++)
-          for (let j = 0; j < n; j++) {
-            const i = u * plan.radix + j;
-            let v = i < width ? values[c * width + i]! : pad;
-            const at = ((c * lvl.units + u) * n + j) * K;
-            // Workers' link symbols through the ingress; between levels, toDigits inline (least significant first).
-            if (l === 0 && link !== undefined) ingress(v, L, K, link, digits, at);
-            else for (let k = 0; k < K; k++, v >>>= bits) digits[at + k] = v & (L - 1);
-          }
-      const out = runners[l]!.run(digits, runs);
-      const next = new Int32Array(runs);
-      const top = l === plan.levels.length - 1;
-      for (let r = 0; r < runs; r++) next[r] = egress(out, L, r * chip.outDigits, chip.outDigits, top ? link : undefined);
-      values = next;
-      width = lvl.units;
-      pad *= plan.radix;
-    });
-    batch.forEach((cs, c) => errors.push(values[c * width]! - goldenAverage(cs, { precision: spec.precision, rounding: spec.rounding })));
+  const cases = exhaustive ? space : opts.maxCases;
+  // Worker codes, cases × N, in shared memory: the pool's threads read them where they are.
+  const codes = new Int32Array(new SharedArrayBuffer(4 * cases * N));
+  let edge = 0;
+  if (exhaustive) everyCodeVector(N, 2 ** spec.precision, codes);
+  else {
+    const sampled = composeCases(flat, opts.maxCases, opts.seed);
+    sampled.codes.forEach((cs, c) => codes.set(cs, c * N));
+    edge = sampled.edge;
   }
+  const errors = cascadeCaseErrors({ chips, circuits, plan, spec, codes, cases }, { ...pool, jobs: opts.jobs });
   return exhaustive
-    ? tally(errors, codes.length, 0, "exhaustive", `every ${spec.workers}-worker code vector (${codes.length})${through}`)
-    : tally(
-        errors,
-        codes.length,
-        edge,
-        "sampled",
-        `${codes.length - edge} random ${spec.workers}-worker code vectors + ${edge} edge cases${through}`,
-      );
+    ? tally(errors, cases, 0, "exhaustive", `every ${N}-worker code vector (${cases})${through}`)
+    : tally(errors, cases, edge, "sampled", `${cases - edge} random ${N}-worker code vectors + ${edge} edge cases${through}`);
 }
 
-/** All n-tuples of codes 0 … size − 1, the first worker fastest. */
-function everyCodeVector(n: number, size: number): number[][] {
-  const out: number[][] = [];
-  for (let c = 0; c < size ** n; c++) out.push(Array.from({ length: n }, (_, w) => Math.floor(c / size ** w) % size));
-  return out;
+/** All n-tuples of codes 0 … size − 1, the first worker fastest, into out (cases × n). */
+function everyCodeVector(n: number, size: number, out: Int32Array): void {
+  for (let c = 0; c < size ** n; c++) for (let w = 0; w < n; w++) out[c * n + w] = Math.floor(c / size ** w) % size;
 }

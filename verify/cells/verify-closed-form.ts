@@ -195,7 +195,9 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
     if (chips.length === 1) composed.push(composeChip(chips[0]!, byStem, { maxCases: opts.maxCases, seed: opts.seed }));
     else if (spec.radix !== null) {
       const plan = planCascade(spec.workers, spec.radix, spec.precision, spec.innerLevels, spec.rounding);
-      composed.push(composeCascade(chips, byStem, plan, spec, { maxCases: Math.min(opts.maxCases, 200_000), seed: opts.seed }));
+      composed.push(
+        composeCascade(chips, byStem, plan, spec, { maxCases: Math.min(opts.maxCases, 200_000), seed: opts.seed, jobs: opts.jobs }),
+      );
     }
     for (const c of composed)
       if (c.exact !== c.cases) failures.push(`end to end: ${c.cases - c.exact} of ${c.cases} cases differ from the golden average`);
