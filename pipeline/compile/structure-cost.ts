@@ -6,7 +6,7 @@ import type { ConversionCost } from "../../aggregate/narrow-base.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
 import { designHardware, OEO_HOP_SECONDS } from "../report/closed-form-report.ts";
 import type { ChipStep, StructureCost } from "../types.ts";
-import { cellCases } from "../../aggregate/cell-cases.ts";
+import { cellCaseCount } from "../../aggregate/cell-cases.ts";
 import { cellOf } from "../../verify/cells/cell-verify.ts";
 import { P_PI_WATTS } from "../../netlist/heater.ts";
 
@@ -45,7 +45,7 @@ export function structureCost(steps: ChipStep[], conversion: ConversionCost | nu
       fixedCouplers += h.fixedCouplers * copies;
       phaseShifters += h.phaseShifters * copies;
       heater += heaterWatts(d.table) * copies;
-      checkCases += cellCases(cellOf(circuit)).cases * copies;
+      checkCases += cellCaseCount(cellOf(circuit)) * copies;
     }
   const cells = steps.reduce((n, s) => n + Math.max(0, ...cellDepths(s.chip)), 0);
   let widest = { cell: "", theta: 0 };

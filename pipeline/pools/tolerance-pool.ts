@@ -11,7 +11,7 @@ import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
 import type { AxisName } from "../../verify/tolerance/axes.ts";
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import { cellOf } from "../../verify/cells/cell-verify.ts";
-import { cellCases } from "../../aggregate/cell-cases.ts";
+import { cellCaseCount } from "../../aggregate/cell-cases.ts";
 import { toleranceOfCellChip } from "../compile/evaluate.ts";
 import type { ToleranceJob } from "./tolerance-worker.ts";
 import "./tolerance-worker.ts"; // keeps the worker side in the CLI bundle
@@ -26,7 +26,7 @@ export const POOL_AXES: AxisName[] = ["couplerImbalance", "mziLoss"];
 export const TOLERANCE_POOL_MIN_WORK = 1e4;
 
 export function toleranceWork(designs: ToleranceJob["designs"]): number {
-  return designs.reduce((a, d) => a + d.copies * cellCases(cellOf(d.circuit)).cases * Object.keys(d.circuit.netlists).length, 0);
+  return designs.reduce((a, d) => a + d.copies * cellCaseCount(cellOf(d.circuit)) * Object.keys(d.circuit.netlists).length, 0);
 }
 
 export function toleranceOfCellChipPooled(job: ToleranceJob, opts: { jobs?: number | undefined; minWork?: number } = {}): ToleranceResult {
