@@ -276,11 +276,14 @@ export function energyLines(e: EnergyResult): string[] {
     `    energy: ${e.rule}; ${(e.inputBitsPerSecond / 1e9).toPrecision(4)} Gb/s in, ${(e.outputBitsPerSecond / 1e9).toPrecision(4)} Gb/s out; ${p.workers} workers, ${p.shifters} shifters, ${p.activations} activations, ${p.ingressLanes} ingress, ${p.regenerations} regenerated, ${p.egressLanes} egress lanes`,
   ];
   for (const t of e.technologies)
-    for (const b of [t.atLaser, t.atNeeded]) {
+    for (const [b, which] of [
+      [t.atLaser, "the lasers judged"],
+      [t.atNeeded, "the lasers the target needs"],
+    ] as const) {
       // The lasers the target needs are often the ones judged: one line then.
       if (!b || (b === t.atNeeded && b.watts === t.atLaser.watts)) continue;
       lines.push(
-        `      ${t.shifter} at ${watts(b.laserMw)}/source: ${pj(b.pjPerBit)} pJ/bit (${watts(b.watts * 1e3)}): ${b.terms.map((x) => `${x.term} ${pj(x.pjPerBit)}`).join(", ")}`,
+        `      ${t.shifter}, ${which} (${watts(b.laserMw)}/source): ${pj(b.pjPerBit)} pJ/bit (${watts(b.watts * 1e3)}): ${b.terms.map((x) => `${x.term} ${pj(x.pjPerBit)}`).join(", ")}`,
       );
     }
   lines.push(`      alternatives, pJ per input bit: ${e.alternatives.map((a) => `${a.name} ${pj(a.pjPerBit)}`).join("; ")}`);
