@@ -5,7 +5,7 @@
 // the POOL_THREAD flag, so that a bundle loaded as a pool thread's main module serves its job and
 // does not start the CLI (cli/worker-entry.ts).
 import { availableParallelism } from "node:os";
-import { isMainThread, Worker, workerData, type MessagePort } from "node:worker_threads";
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 
 /** The workerData key that marks a pool thread. */
 export const POOL_THREAD = "optincPoolThread";
@@ -61,4 +61,71 @@ export function serveClaimed(counters: Int32Array, total: number, port: MessageP
     posted();
   }
   port.close();
+}
+
+/** A pool whose threads serve claimed indices (serveClaimed with `key` "i", each result under `result`). */
+export interface ClaimedPool<R> {
+  /** Indices 0 … total − 1. */
+  total: number;
+  /** Threads, the calling one included. */
+  jobs: number;
+  /** Time on indices in the calling thread before pool threads start (0: before the first). */
+  afterMs: number;
+  /** false: once pool threads start, the calling thread only collects (tests use it to make them work). */
+  callerWorks?: boolean | undefined;
+  /** The calling thread's own work on index i. */
+  one: (i: number) => R;
+  /** Start a pool thread on the shared counters, posting to `port`. */
+  spawn: (counters: Int32Array, port: MessagePort) => Worker;
+  /** What the threads compute, for the error a failed thread raises. */
+  what: string;
+}
+
+/**
+ * Indices claimed from one shared counter by the calling thread and by up to jobs − 1 pool threads
+ * started once the calling thread has spent `afterMs` (checked before each claim), the results put
+ * back in index order: the same for every thread count when a result depends on its index alone.
+ * Synchronous: the caller blocks on Atomics.wait and reads messages with receiveMessageOnPort.
+ */
+export function runClaimed<R>(p: ClaimedPool<R>): R[] {
+  const out: (R | undefined)[] = new Array(p.total);
+  // [next index to claim, results posted by pool threads]
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const ports: MessagePort[] = [];
+  const workers: Worker[] = [];
+  let have = 0;
+  const drain = (): void => {
+    for (const port of ports)
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const msg = m.message as { i: number; result: R } | { error: string };
+        if ("error" in msg) throw new Error(`internal: a ${p.what} thread failed: ${msg.error}`);
+        out[msg.i] = msg.result;
+        have++;
+      }
+  };
+  try {
+    const t0 = performance.now();
+    for (let i = Atomics.add(counters, 0, 1); i < p.total; i = Atomics.add(counters, 0, 1)) {
+      const left = p.total - i - 1;
+      if (workers.length === 0 && p.jobs > 1 && left > 0 && performance.now() - t0 >= p.afterMs)
+        for (let w = 1; w < Math.min(p.jobs, left + 1); w++) {
+          const { port1, port2 } = new MessageChannel();
+          ports.push(port1);
+          workers.push(p.spawn(counters, port2));
+        }
+      out[i] = p.one(i);
+      have++;
+      drain();
+      if (workers.length > 0 && p.callerWorks === false) break;
+    }
+    while (have < p.total) {
+      const seen = Atomics.load(counters, 1);
+      drain();
+      if (have < p.total) Atomics.wait(counters, 1, seen, 1000);
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+    for (const port of ports) port.close();
+  }
+  return out as R[];
 }

@@ -18,7 +18,7 @@ function serve(d: CandidateWorkerData): void {
   const { spec, structures } = d.candidates;
   serveClaimed(d.counters, structures.length, d.port, (i) => {
     const { cost, light } = priceCandidate(spec, structures[i]!);
-    return { price: { cost, light } };
+    return { result: { cost, light } };
   });
 }
 

@@ -4,8 +4,7 @@
 // threads start only once the calling thread has spent CHIP_POOL_AFTER_MS on chips, so small runs
 // (most examples) never pay a thread's start-up. The API stays synchronous (Atomics.wait,
 // receiveMessageOnPort), like verify/circuit/trial-pool.ts.
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
-import { defaultJobs, spawnWorker } from "../../runtime/worker-threads.ts";
+import { defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
 import { chipServer, type ChipJob, type ChipResult, type ChipTrials } from "./chip-yield.ts";
 import "./chip-worker.ts"; // keeps the worker side in the CLI bundle
 
@@ -22,48 +21,16 @@ export interface PoolOptions {
 }
 
 export function runChips(job: ChipJob, opts: PoolOptions = {}): ChipResult[] {
-  const jobs = opts.jobs ?? defaultJobs();
-  const afterMs = opts.afterMs ?? CHIP_POOL_AFTER_MS;
-  const out: (ChipResult | undefined)[] = new Array(job.trials);
-  const counters = new Int32Array(new SharedArrayBuffer(8));
-  const ports: MessagePort[] = [];
-  const workers: Worker[] = [];
   const serve = chipServer(job);
-  let have = 0;
-  const drain = (): void => {
-    for (const p of ports)
-      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
-        const msg = m.message as { i: number; result: ChipResult } | { error: string };
-        if ("error" in msg) throw new Error(`internal: a chip Monte-Carlo thread failed: ${msg.error}`);
-        out[msg.i] = msg.result;
-        have++;
-      }
-  };
-  try {
-    const t0 = performance.now();
-    for (let i = Atomics.add(counters, 0, 1); i < job.trials; i = Atomics.add(counters, 0, 1)) {
-      out[i] = serve(i);
-      have++;
-      const left = job.trials - Atomics.load(counters, 0);
-      if (workers.length === 0 && jobs > 1 && left > 0 && performance.now() - t0 >= afterMs)
-        for (let w = 1; w < Math.min(jobs, left + 1); w++) {
-          const { port1, port2 } = new MessageChannel();
-          ports.push(port1);
-          workers.push(spawnWorker({ chips: job, counters, port: port2 }, port2, new URL("./chip-worker.ts", import.meta.url)));
-        }
-      drain();
-      if (workers.length > 0 && opts.callerWorks === false) break;
-    }
-    while (have < job.trials) {
-      const seen = Atomics.load(counters, 1);
-      drain();
-      if (have < job.trials) Atomics.wait(counters, 1, seen, 1000);
-    }
-  } finally {
-    for (const w of workers) void w.terminate();
-    for (const p of ports) p.close();
-  }
-  return out as ChipResult[];
+  return runClaimed<ChipResult>({
+    total: job.trials,
+    jobs: opts.jobs ?? defaultJobs(),
+    afterMs: opts.afterMs ?? CHIP_POOL_AFTER_MS,
+    callerWorks: opts.callerWorks,
+    what: "chip Monte-Carlo",
+    one: serve,
+    spawn: (counters, port) => spawnWorker({ chips: job, counters, port }, port, new URL("./chip-worker.ts", import.meta.url)),
+  });
 }
 
 /** Chips `start` … `start + trials − 1` of designs at a technology (start defaults to 0). */
