@@ -73,8 +73,6 @@ export function structureLabel(s: Structure): string {
   return s.innerLevels === undefined ? shape : `${shape}, PAM-${s.innerLevels} inside`;
 }
 
-export { specFor };
-
 interface Candidate {
   structure: Structure;
   spec: Spec;

@@ -18,7 +18,8 @@ import { mergeInnerDigits, narrowerBases, splitLinkDigits, subDigits } from "../
 import { loadSpec } from "../../dsl/load.ts";
 import type { Spec } from "../../dsl/spec.ts";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
-import { candidateStructures, specFor, structureLabel } from "../../pipeline/compile/structure-search.ts";
+import { candidateStructures, structureLabel } from "../../pipeline/compile/structure-search.ts";
+import { specFor } from "../../pipeline/compile/candidate-price.ts";
 import { composeCascade, composeChip } from "../../verify/cells/chip-compose.ts";
 import { planCascade } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";

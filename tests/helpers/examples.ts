@@ -11,7 +11,8 @@ import { inject } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
 import type { CheckedSpec } from "../../dsl/spec.ts";
 import { type ClosedFormResult, compileClosedForm } from "../../pipeline/compile/closed-form.ts";
-import { candidateStructures, specFor, structureLabel } from "../../pipeline/compile/structure-search.ts";
+import { candidateStructures, structureLabel } from "../../pipeline/compile/structure-search.ts";
+import { specFor } from "../../pipeline/compile/candidate-price.ts";
 import { type LayoutOutput, layoutCompiled } from "../../pipeline/layout/layout.ts";
 
 const cache = new Map<string, ClosedFormResult>();
