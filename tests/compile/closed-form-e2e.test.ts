@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { readNetlistJson } from "../../netlist/formats/json-io.ts";
 import { flatten } from "../../netlist/sim/propagate.ts";
@@ -19,7 +19,9 @@ import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.
 
 const base = mkdtempSync(join(tmpdir(), "optinc-closed-form-"));
 const dir = join(base, "a");
-const again = join(base, "b");
+// The rerun: in the full tier a second compile here; under npm test the global setup's compile of
+// the same spec by the CLI bundle (--no-evaluate), so the bundle and the sources must agree too.
+let again = join(base, "b");
 let report: {
   ok: boolean;
   route: string;
@@ -62,11 +64,9 @@ beforeAll(async () => {
   // The rerun skips the evaluate pass under npm test: that pass writes only the report (its
   // Monte-Carlo is verify's, whose bytes tests/compile/jobs.test.ts compares), so every other file
   // is compared there and the report too in the full tier.
-  for (const [out, extra] of [
-    [dir, []],
-    [again, FULL ? [] : ["--no-evaluate"]],
-  ] as const) {
-    const r = await cli(["compile", "examples/paper-4x8.optinc", "-o", out, ...extra]);
+  if (!FULL) again = join(inject("hostileCompiles"), "cf");
+  for (const out of FULL ? [dir, again] : [dir]) {
+    const r = await cli(["compile", "examples/paper-4x8.optinc", "-o", out]);
     if (r.code !== 0) throw new Error(`compile failed (${r.code}):\n${r.err}`);
     if (out === dir) closing = r.err;
   }
@@ -231,7 +231,7 @@ describe("closed-form paper-4x8 through the CLI", () => {
         .replace("workers    = 4", "workers    = 3")
         .replace("aggregator paper_4x8", "aggregator paper_4x8"),
     );
-    expect((await cli(["compile", spec, "-o", other])).code).toBe(0);
+    expect((await cli(["compile", spec, "-o", other, "--no-evaluate"])).code).toBe(0);
     const swapped = join(base, "swapped");
     cpSync(dir, swapped, { recursive: true });
     cpSync(join(other, "paper_4x8.add1.netlist.json"), join(swapped, "paper_4x8.add1.netlist.json"));
@@ -249,7 +249,7 @@ describe("closed-form specs that carry trained-route options", () => {
       "aggregator w {\n  workers = 3\n  precision = 4 bits\n  route = closed-form\n  network { hidden = [8] }\n  training { seed = 2  epochs = 3 }\n}\n",
     );
     const io = memoryIo({ NO_COLOR: "1" }, d);
-    expect(await main(["compile", "w.optinc", "-o", join(d, "out")], io)).toBe(0);
+    expect(await main(["compile", "w.optinc", "-o", join(d, "out"), "--no-evaluate"], io)).toBe(0);
     const warnings = io
       .err()
       .split("\n")

@@ -5,7 +5,7 @@
 import type { CascadePlan } from "../../aggregate/cascade.ts";
 import type { ChipFile } from "../../aggregate/chip-file.ts";
 import { goldenAverage } from "../../aggregate/golden.ts";
-import { fromDigits, roundedDivide } from "../../aggregate/wire-codec.ts";
+import { roundedDivide } from "../../aggregate/wire-codec.ts";
 import type { Rounding } from "../../dsl/spec.ts";
 import { createRng } from "../../math/rng.ts";
 import type { Circuit } from "../../netlist/ir.ts";
@@ -35,41 +35,45 @@ export function unitGolden(f: ChipFile, codes: number[]): number {
   return roundedDivide(t, unit.divisor, chip.rounding) + unit.outputOffset;
 }
 
-/** Worker code vectors: every digit-sum vector (dealt over the workers) when they fit, else samples and edges. */
+/**
+ * Worker code vectors, cases × workers: every digit-sum vector when they fit, else samples and
+ * edges. A digit-sum vector is dealt as evenly as it goes, position by position, from worker c mod N
+ * on: each worker's digit is ⌊s/N⌋, one more for the first s mod N (never above L − 1, since s ≤ N·(L − 1)).
+ */
 export function composeCases(
   f: ChipFile,
   maxCases: number,
   seed: number,
-): { codes: number[][]; mode: "exhaustive" | "sampled"; edge: number } {
+): { codes: Int32Array; count: number; mode: "exhaustive" | "sampled"; edge: number } {
   const { workers: N, levels: L, inDigits: K } = f.chip;
   const radix = (L - 1) * N + 1;
-  const codes: number[][] = [];
   if (radix ** K <= maxCases) {
-    for (let c = 0; c < radix ** K; c++) {
-      const digits = Array.from({ length: N }, () => new Array<number>(K).fill(0));
-      for (let k = 0; k < K; k++) {
-        let s = Math.floor(c / radix ** k) % radix;
-        for (let w = 0; s > 0; w = (w + 1) % N) {
-          const take = Math.min(L - 1 - digits[(w + c) % N]![k]!, 1);
-          digits[(w + c) % N]![k]! += take;
-          s -= take;
-        }
+    const count = radix ** K;
+    const codes = new Int32Array(count * N);
+    for (let c = 0; c < count; c++) {
+      let place = 1;
+      for (let k = 0, rest = c; k < K; k++, rest = Math.floor(rest / radix), place *= L) {
+        const s = rest % radix;
+        const even = Math.floor(s / N);
+        const extra = s % N;
+        for (let j = 0; j < N; j++) codes[c * N + ((j + c) % N)]! += (even + (j < extra ? 1 : 0)) * place;
       }
-      codes.push(digits.map((d) => fromDigits(d, L)));
     }
-    return { codes, mode: "exhaustive", edge: 0 };
+    return { codes, count, mode: "exhaustive", edge: 0 };
   }
   const rng = createRng(seed);
   const top = L ** K - 1;
   const corners = [0, 1, top >> 1, (top >> 1) + 1, top - 1, top];
-  let edge = 0;
+  const codes = new Int32Array(Math.max(maxCases, corners.length ** 2) * N);
+  let c = 0;
   for (const a of corners)
     for (const b of corners) {
-      codes.push(Array.from({ length: N }, (_, w) => (w % 2 ? a : b)));
-      edge++;
+      for (let w = 0; w < N; w++) codes[c * N + w] = w % 2 ? a : b;
+      c++;
     }
-  while (codes.length < maxCases) codes.push(Array.from({ length: N }, () => rng.int(top + 1)));
-  return { codes, mode: "sampled", edge };
+  const edge = c;
+  for (; c < maxCases; c++) for (let w = 0; w < N; w++) codes[c * N + w] = rng.int(top + 1);
+  return { codes: codes.subarray(0, c * N), count: c, mode: "sampled", edge };
 }
 
 const BATCH = 8192;
@@ -82,31 +86,35 @@ function tally(errors: Iterable<number>, codes: number, edge: number, mode: "exh
   return { cases: codes, exact: hist.get(0) ?? 0, mode, edgeCases: edge, histogram, description };
 }
 
-/** Worker codes → worker-major digit rows (inDigits digits per worker, through the ingress). */
-function digitsOf(batch: number[][], f: ChipFile): Int32Array {
+/** Worker codes (cases × N) → worker-major digit rows (inDigits digits per worker, through the ingress). */
+function digitsOf(codes: Int32Array, f: ChipFile): Int32Array {
   const { levels: L, inDigits: K } = f.chip;
-  const N = batch[0]?.length ?? 0;
-  const d = new Int32Array(batch.length * N * K);
-  batch.forEach((cs, c) => cs.forEach((code, w) => ingress(code, L, K, f.linkLevels, d, (c * N + w) * K)));
+  const d = new Int32Array(codes.length * K);
+  for (let i = 0; i < codes.length; i++) ingress(codes[i]!, L, K, f.linkLevels, d, i * K);
   return d;
 }
 
 export function composeChip(f: ChipFile, circuits: Map<string, Circuit>, opts: { maxCases: number; seed: number }): ComposeResult {
   const { chip } = f;
   const runner = chipRunner(f, circuits);
-  const { codes, mode, edge } = composeCases(f, opts.maxCases, opts.seed);
+  const { codes, count, mode, edge } = composeCases(f, opts.maxCases, opts.seed);
+  const N = chip.workers;
   const errors: number[] = [];
-  for (let start = 0; start < codes.length; start += BATCH) {
-    const batch = codes.slice(start, start + BATCH);
-    const out = runner.run(digitsOf(batch, f), batch.length);
-    batch.forEach((cs, c) => errors.push(egress(out, chip.levels, c * chip.outDigits, chip.outDigits, f.linkLevels) - unitGolden(f, cs)));
+  for (let start = 0; start < count; start += BATCH) {
+    const n = Math.min(BATCH, count - start);
+    const batch = codes.subarray(start * N, (start + n) * N);
+    const out = runner.run(digitsOf(batch, f), n);
+    for (let c = 0; c < n; c++) {
+      const cs = Array.from(batch.subarray(c * N, (c + 1) * N));
+      errors.push(egress(out, chip.levels, c * chip.outDigits, chip.outDigits, f.linkLevels) - unitGolden(f, cs));
+    }
   }
   const through = f.linkLevels ? `, each worker's PAM-${f.linkLevels} symbols split at ingress and the result merged at egress` : "";
   const description =
     mode === "exhaustive"
-      ? `every digit-sum vector of the reduced space (${codes.length})${through}`
-      : `${codes.length - edge} random worker vectors + ${edge} edge cases${through}`;
-  return tally(errors, codes.length, edge, mode, description);
+      ? `every digit-sum vector of the reduced space (${count})${through}`
+      : `${count - edge} random worker vectors + ${edge} edge cases${through}`;
+  return tally(errors, count, edge, mode, description);
 }
 
 /**
@@ -140,7 +148,7 @@ export function composeCascade(
   if (exhaustive) everyCodeVector(N, 2 ** spec.precision, codes);
   else {
     const sampled = composeCases(flat, opts.maxCases, opts.seed);
-    sampled.codes.forEach((cs, c) => codes.set(cs, c * N));
+    codes.set(sampled.codes);
     edge = sampled.edge;
   }
   const errors = cascadeCaseErrors({ chips, circuits, plan, spec, codes, cases }, { ...pool, jobs: opts.jobs });

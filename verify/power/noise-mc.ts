@@ -4,7 +4,8 @@
 // (netlist/devices/homodyne.ts), so every ReLU decides on the noisy value and every later stage
 // carries what it passes; then adds the output detector's own draw and decides each digit against the
 // noiseless reference. It counts wrong digits, and the analytic expectation Σ rate over the same
-// decisions.
+// decisions. One walk carries many rounds: the input space is tiled (BATCH_DECISIONS), as a
+// small cell's walk costs more in per-stage overhead than in its few cases.
 import type { LightBudget } from "../../dsl/technology.ts";
 import { createRng } from "../../math/rng.ts";
 import { detectDigit } from "../../netlist/models.ts";
@@ -21,6 +22,9 @@ export interface NoiseMonteCarlo {
   /** Σ of the analytic rates of the decisions drawn. */
   expected: number;
 }
+
+/** Decisions one walk draws at most (the input space repeated): the walk's overhead is per stage. */
+export const BATCH_DECISIONS = 1 << 16;
 
 export function noiseMonteCarlo(
   circuit: Circuit,
@@ -47,16 +51,22 @@ export function noiseMonteCarlo(
   let errors = 0;
   let expected = 0;
   let drawn = 0;
+  const perRound = cell.cases * W;
+  const copies = Math.max(1, Math.min(Math.ceil(decisions / perRound), Math.floor(BATCH_DECISIONS / perRound)));
+  const rows = copies * cell.cases;
+  const tiled = new Float64Array(copies * cell.inputs.length);
+  for (let r = 0; r < copies; r++) tiled.set(cell.inputs, r * cell.inputs.length);
   while (drawn < decisions) {
-    const noisy = walkCircuit(circuit, matrices, cell.inputs, cell.cases, (instance, _mode, re) => {
+    const noisy = walkCircuit(circuit, matrices, tiled, rows, (instance, _mode, re) => {
       if (op.only !== undefined && op.only !== instance) return;
       const k = kappa(layerSegment.get(instance)!);
       for (let c = 0; c < re.length; c++) re[c] += (homodyneFieldSigma(n, k * re[c]! * re[c]!) / Math.sqrt(k)) * rng.normal();
     });
-    for (let c = 0; c < cell.cases && drawn < decisions; c++) {
+    for (let row = 0; row < rows && drawn < decisions; row++) {
+      const c = row % cell.cases;
       const s = cell.scale[c]!;
       for (let k = 0; k < W && drawn < decisions; k++) {
-        const y = noisy.detector.modes[k]!.re[c]!;
+        const y = noisy.detector.modes[k]!.re[row]!;
         const quiet = op.only !== undefined && op.only !== det.instance;
         const read = y + (quiet ? 0 : homodyneFieldSigma(n, kOut * y * y) / Math.sqrt(kOut)) * rng.normal();
         const digit = s > 0 ? detectDigit(read / s, det.step[k]!, det.offset[k]!, det.levels) : 0;

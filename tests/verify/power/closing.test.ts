@@ -1,15 +1,15 @@
-// A design whose light closes: the quick start with binary cells inside
-// (docs/studies/specs/paper-4x8-pam2.optinc), compiled at the calibrated preset. Its cells take the
+// A design whose light closes: the quick start as route = auto builds it, binary cells inside, at the
+// calibrated preset (the global setup's compile, tests/global-setup.ts, copied). Its cells take the
 // regenerated form (an activation gain per mode, the threshold rows limited), stay exact, and meet
 // 1e-12 errors per aggregated value from 25 mW lasers; a laser 10 dB weaker misses it and names the
 // binding decision; without the threshold rows' limit the same cells need far more light (the
 // planted fault); the Python reference simulator decodes every regenerated cell's tables from its
 // files.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { VERIFY } from "../../../codes/catalogue.ts";
 import { lightBudgetOf } from "../../../dsl/technology-presets.ts";
@@ -29,18 +29,16 @@ async function cli(args: string[]): Promise<{ code: number; out: string; doc: Re
   return { code, out, doc: args.includes("--json") ? JSON.parse(out) : null };
 }
 
-const SPEC = "docs/studies/specs/paper-4x8-pam2.optinc";
-
-describe("a design whose light closes (paper-4x8 with binary cells inside)", async () => {
+describe("a design whose light closes (paper-4x8 with binary cells inside)", () => {
   const dir = mkdtempSync(join(tmpdir(), "optinc-closing-"));
   const out = join(dir, "out");
-  const compiled = await cli(["--json", "compile", SPEC, "-o", out, "--no-evaluate"]);
+  cpSync(join(inject("hostileCompiles"), "cf"), out, { recursive: true });
   const light = lightBudgetOf("calibrated")!;
   const loaded = loadCircuits(out, out);
 
   it("compiles exact, with every cell regenerated, and its report's light closes at 25 mW lasers", () => {
-    expect(compiled.code).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, "paper_4x8_pam2.report.json"), "utf8"));
+    const report = JSON.parse(readFileSync(join(out, "paper_4x8.report.json"), "utf8"));
+    expect(report.structure.rows[report.structure.chosen].label).toBe("flat cells, PAM-2 inside");
     expect(report.onn.exactMatch).toBe(1);
     expect(report.light).toMatchObject({ preset: "calibrated", laserMw: 25, pass: true });
     expect(report.light.ratePerValue).toBeLessThanOrEqual(1e-12);
