@@ -268,11 +268,15 @@ function closedFormBrief(r: ClosedFormVerifyResult, rel: (p: string) => string):
   const exact = r.cells.filter((c) => c.exact === c.cases && (c.atLoss?.exact ?? c.cases) === c.cases && c.band.exact === c.cases);
   const band = r.cells[0]?.band;
   const inputs = r.cells.every((c) => c.raw) ? "every raw input" : "every digit sum";
+  const cells = `  exact: ${exact.length}/${r.cells.length}${s && s.innerLevels !== s.levels ? ` PAM-${s.innerLevels}` : ""} designs (${copies} copies) on ${inputs}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}`;
+  const ends = r.composed.map((c) => `end to end ${c.exact}/${c.cases}`).join("; ");
+  // One line for what the verdict rests on, the cells on their whole input and the chip end to end;
+  // two when one would pass the terminal summary's 100 characters (docs/reference/cli.md §1).
+  const joined = ends ? `${cells}; ${ends}` : cells;
+  const rests = [...joined].length <= 100 ? [joined] : [cells, `  ${ends}`];
   const lines = [
     `verify ${rel(r.target)}: ${s ? `${s.workers} workers × ${s.precision} bits, PAM-${s.levels}, rounding ${s.rounding}` : "closed-form aggregator"}`,
-    // One line for what the verdict rests on: the cells on their whole input, and the chip end to end.
-    `  exact: ${exact.length}/${r.cells.length}${s && s.innerLevels !== s.levels ? ` PAM-${s.innerLevels}` : ""} designs (${copies} copies) on ${inputs}${band ? ` at ${band.fromDb}–${band.toDb} dB/MZI` : ""}` +
-      r.composed.map((c) => `; end to end ${c.exact}/${c.cases}`).join(""),
+    ...rests,
     ...(r.trials
       ? [`  ${r.trials.trials} Monte-Carlo chips (seed ${r.trials.seed}): ${yieldText(r.trials.passing, r.trials.trials)}`]
       : []),
