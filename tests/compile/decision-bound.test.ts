@@ -102,7 +102,7 @@ describe("the search and the wall", () => {
   // Every structure of a PAM-16 spec searched and its chips drawn (about 10 s): the full tier. npm
   // test keeps the search's order (above) and PAM-16 compiles (tests/compile/narrow-base.test.ts).
   it.runIf(FULL)(
-    "3 × 4 bits × PAM-16 at calibrated: the two structures deciding within a tenth of their wall miss on every chip tried; the others meet the target (OPTINC_FULL=1)",
+    "3 × 4 bits × PAM-16 at calibrated: the two structures deciding within a tenth of their wall miss the target, at most 5 of 30 chips exact; the others meet it (OPTINC_FULL=1)",
     () => {
       const text = "aggregator q {\n  workers = 3\n  precision = 4 bits\n  levels = 16\n  technology { preset = calibrated }\n}\n";
       const { search } = searchStructures(loadSpec("q.optinc", text).checked!, { seed: 1, explain: true });
@@ -110,10 +110,14 @@ describe("the search and the wall", () => {
       const wall = (r: (typeof search.rows)[number]): number =>
         search.decisionBounds.find((b) => b.levels === (r.structure.innerLevels ?? 16))!.wall!;
       // The wall is one probe cell's; a chip of many cells that wide fails short of it (θ 45.5 and
-      // 46.5 against PAM-16's 49.5, docs/studies/structures.md §2), and the search still tries them last.
+      // 46.5 against PAM-16's 49.5: 5/30 and 0/30, docs/studies/structures.md §2), and the search
+      // still tries them last.
       const near = search.rows.filter((r) => r.cost.widestDecision.theta >= 0.9 * wall(r));
       expect(near.map((r) => r.label)).toEqual(["flat cells", "radix-2 cascade"]);
-      for (const r of near) expect(r.yield!.passing, r.label).toBe(0);
+      for (const r of near) {
+        expect(r.yield!.verdict, r.label).toBe("missed");
+        expect(r.yield!.passing, r.label).toBeLessThanOrEqual(5);
+      }
       for (const r of search.rows.filter((x) => !near.includes(x))) expect(r.yield!.verdict, r.label).toBe("met");
     },
     120_000,
