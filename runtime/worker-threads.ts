@@ -63,6 +63,16 @@ export function serveClaimed(counters: Int32Array, total: number, port: MessageP
   port.close();
 }
 
+/** How a caller of a claimed-index pool runs it (each pool names its own default for afterMs). */
+export interface ClaimedPoolOptions {
+  /** Threads, the calling one included (default: the core count). */
+  jobs?: number | undefined;
+  /** Time on indices in the calling thread before pool threads start (default: the pool's own). */
+  afterMs?: number;
+  /** false: once pool threads start, the calling thread only collects (tests use it to make them work). */
+  callerWorks?: boolean;
+}
+
 /** A pool whose threads serve claimed indices (serveClaimed with `key` "i", each result under `result`). */
 export interface ClaimedPool<R> {
   /** Indices 0 … total − 1. */

@@ -5,7 +5,7 @@
 // chip pool, pool threads start once the calling thread has spent CANDIDATE_POOL_AFTER_MS on
 // candidates (none by default). The calling thread keeps the cells it built itself (`keep`); a
 // candidate priced on a pool thread is built again if tried.
-import { defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
+import { type ClaimedPoolOptions, defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
 import type { Spec } from "../../dsl/spec.ts";
 import type { Structure } from "../types.ts";
 import type { BuiltStructure } from "../compile/closed-form.ts";
@@ -19,15 +19,10 @@ import "./candidate-worker.ts"; // keeps the worker side in the CLI bundle
  */
 export const CANDIDATE_POOL_AFTER_MS = 0;
 
-export interface CandidatePoolOptions {
-  /** Threads, the calling one included (default: the core count). */
-  jobs?: number | undefined;
-  /** Time on candidates in the calling thread before pool threads start (default CANDIDATE_POOL_AFTER_MS). */
-  afterMs?: number;
+/** The pool's threads and start time (afterMs default CANDIDATE_POOL_AFTER_MS), and what the caller keeps. */
+export interface CandidatePoolOptions extends ClaimedPoolOptions {
   /** A candidate the calling thread built: the search may hold its cells. */
   keep?: (i: number, built: BuiltStructure, price: CandidatePrice) => void;
-  /** false: once pool threads start, the calling thread only collects (tests use it to make them work). */
-  callerWorks?: boolean;
 }
 
 export function priceCandidates(spec: Spec, structures: Structure[], opts: CandidatePoolOptions = {}): CandidatePrice[] {

@@ -5,7 +5,7 @@
 // Each thread builds its own runners and simulates the port vectors it meets; pool threads start
 // only once the calling thread has spent CASCADE_POOL_AFTER_MS on slices, so small checks (most
 // examples) never pay a thread's start-up. Synchronous, like chip-pool.ts.
-import { defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
+import { type ClaimedPoolOptions, defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
 import { CASCADE_BATCH, type CascadeJob, cascadeRunners, cascadeSlice } from "./cascade-batch.ts";
 import type { ChipRunner } from "./chip-batch.ts";
 import "./cascade-worker.ts"; // keeps the worker side in the CLI bundle
@@ -13,14 +13,8 @@ import "./cascade-worker.ts"; // keeps the worker side in the CLI bundle
 /** Time on slices in the calling thread before pool threads are started. */
 export const CASCADE_POOL_AFTER_MS = 500;
 
-export interface CascadePoolOptions {
-  /** Threads, the calling one included (default: the core count). */
-  jobs?: number | undefined;
-  /** Time on slices in the calling thread before pool threads start (default CASCADE_POOL_AFTER_MS). */
-  afterMs?: number;
-  /** false: once pool threads start, the calling thread only collects (tests use it to make them work). */
-  callerWorks?: boolean;
-}
+/** Threads and start time of the cascade check (afterMs default CASCADE_POOL_AFTER_MS). */
+export type CascadePoolOptions = ClaimedPoolOptions;
 
 /** Every case's output minus its golden average (job.cases of them), in case order. */
 export function cascadeCaseErrors(job: CascadeJob, opts: CascadePoolOptions = {}): Int32Array {

@@ -4,21 +4,15 @@
 // threads start only once the calling thread has spent CHIP_POOL_AFTER_MS on chips, so small runs
 // (most examples) never pay a thread's start-up. The API stays synchronous (Atomics.wait,
 // receiveMessageOnPort), like verify/circuit/trial-pool.ts.
-import { defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
+import { type ClaimedPoolOptions, defaultJobs, runClaimed, spawnWorker } from "../../runtime/worker-threads.ts";
 import { chipServer, type ChipJob, type ChipResult, type ChipTrials } from "./chip-yield.ts";
 import "./chip-worker.ts"; // keeps the worker side in the CLI bundle
 
 /** Time on chips in the calling thread before pool threads are started. */
 export const CHIP_POOL_AFTER_MS = 400;
 
-export interface PoolOptions {
-  /** Threads, the calling one included (default: the core count). */
-  jobs?: number;
-  /** Time on chips in the calling thread before pool threads start (default CHIP_POOL_AFTER_MS). */
-  afterMs?: number;
-  /** false: once pool threads start, the calling thread only collects (tests use it to make them work). */
-  callerWorks?: boolean;
-}
+/** Threads and start time of the chip pool (afterMs default CHIP_POOL_AFTER_MS). */
+export type PoolOptions = ClaimedPoolOptions;
 
 export function runChips(job: ChipJob, opts: PoolOptions = {}): ChipResult[] {
   const serve = chipServer(job);
