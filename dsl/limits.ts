@@ -1,8 +1,10 @@
 // Limits shared by the spec language and every command-line flag that means the same thing, so a
 // value accepted in one place is accepted everywhere (docs/reference/cli.md §9).
+/** A spec's `workers` and `cascade.radix`: four times ODDL's 1024 nodes. */
+export const WORKERS = { min: 2, max: 4096 } as const;
 /** The executed ring all-reduce (optinc allreduce) simulates every message, 2(N−1)·N per run: 512 keeps a run within seconds. */
-export const WORKERS = { min: 2, max: 512 } as const;
-/** `optinc allreduce --models`: counts above WORKERS.max are modelled, not executed (the fat-tree model hashes N flows). */
+export const EXECUTED_WORKERS = { min: 2, max: 512 } as const;
+/** `optinc allreduce --models`: counts above EXECUTED_WORKERS.max are modelled, not executed (the fat-tree model hashes N flows). */
 export const MODELLED_WORKERS = { min: 2, max: 16384 } as const;
 /** Every seed (training, Monte-Carlo trials, synthetic gradients): an unsigned 32-bit integer. */
 export const SEED = { min: 0, max: 2 ** 32 - 1 } as const;

@@ -121,10 +121,23 @@ export interface StructureSearch {
   decisionBounds: DecisionBound[];
   /** Rows in the order tried (pipeline/compile/search-order.ts). */
   rows: StructureRow[];
+  /**
+   * Structures not built: their shape alone puts a decision at or past their base's wall
+   * (pipeline/compile/structure-search.ts widestDecisionAtLeast), so none could meet the target.
+   */
+  unbuilt: UnbuiltStructure[];
   /** Index of the built row; null when none meets the target (compile refuses). */
   chosen: number | null;
   /** One sentence: why the chosen row, or why none. */
   reason: string;
+}
+
+/** A structure the search did not build: it decides at least `widestAtLeast` wide, at or past the PAM-`levels` wall. */
+export interface UnbuiltStructure {
+  label: string;
+  widestAtLeast: number;
+  levels: number;
+  wall: number;
 }
 
 /** One rung of a decision-bound ladder: a probe cell deciding up to θ = vmax − ½, and its exact dies. */

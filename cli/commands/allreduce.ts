@@ -12,7 +12,7 @@ import { CommandOutput } from "../output.ts";
 import { nonFiniteAt } from "../envelope.ts";
 import { isCircuitProblem } from "../../verify/circuit/circuit-error.ts";
 import { ALLREDUCE, VERIFY } from "../../codes/catalogue.ts";
-import { DAC_BITS, MODELLED_WORKERS, NON_IDEALITY, WORKERS } from "../../dsl/limits.ts";
+import { DAC_BITS, EXECUTED_WORKERS, MODELLED_WORKERS, NON_IDEALITY } from "../../dsl/limits.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { parseModelParams } from "../../system/models/params.ts";
 import { render, renderComparison, SI, time } from "../allreduce-render.ts";
@@ -262,7 +262,13 @@ function optionsOf(flags: Flags, cwd: string): AllreduceOptions {
     },
     seed: flags.seed,
     ...(flags.workers !== undefined
-      ? { workers: integerList("--workers", WORKERS.min, flags.models !== undefined ? MODELLED_WORKERS.max : WORKERS.max)(flags.workers) }
+      ? {
+          workers: integerList(
+            "--workers",
+            EXECUTED_WORKERS.min,
+            flags.models !== undefined ? MODELLED_WORKERS.max : EXECUTED_WORKERS.max,
+          )(flags.workers),
+        }
       : {}),
     ...(flags.models !== undefined
       ? { models: flags.models.trim() === "all" ? ("all" as const) : flags.models.split(",").map((m) => m.trim()) }

@@ -4,7 +4,7 @@
 // writeCellInfo), so `optinc verify` can check one cell file on its own.
 import type { Cell, DigitChip } from "../../aggregate/digit-chip.ts";
 import type { PhaseTable } from "../../netlist/ir.ts";
-import { cellCircuit } from "./cell-circuit.ts";
+import { cellCircuit, type CellCircuit, type CellCircuitOptions } from "./cell-circuit.ts";
 import type { CellNetwork } from "./cell-network.ts";
 
 export interface CellDesign {
@@ -45,6 +45,23 @@ export interface ChipCircuitOptions {
   alternatives?: boolean | ((cell: Cell) => boolean);
 }
 
+// The structure search builds many structures whose cells share functions (the same adder at
+// several radixes and bases); a cell is built once per function and options on a thread. Built
+// cells are never modified, so candidates may share them.
+const builtCells = new Map<string, CellCircuit>();
+/** Cells kept per thread before the memo starts over (a 64-worker search builds about 250). */
+const BUILT_CELLS_MAX = 4096;
+
+function builtCell(cell: Cell, key: string, opts: CellCircuitOptions): CellCircuit {
+  const k = `${key}\u0000${JSON.stringify(opts)}`;
+  let c = process.env.NOMEMO ? undefined : builtCells.get(k);
+  if (!c) {
+    if (builtCells.size >= BUILT_CELLS_MAX) builtCells.clear();
+    builtCells.set(k, (c = cellCircuit(cell, opts)));
+  }
+  return c;
+}
+
 export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDesign[] {
   const byKey = new Map<string, CellDesign>();
   chip.cells.forEach((cell, i) => {
@@ -53,9 +70,9 @@ export function chipCircuits(chip: DigitChip, opts: ChipCircuitOptions): CellDes
     if (known) return void known.instances.push(i);
     const homodyne = !!opts.alternatives;
     const base = { levels: opts.levels, headroom: opts.headroom, mziLossDb: opts.mziLossDb ?? 0, homodyne };
-    const { network, table } = cellCircuit(cell, base);
+    const { network, table } = builtCell(cell, key, base);
     const alternative = typeof opts.alternatives === "function" ? opts.alternatives(cell) : homodyne;
-    const regenerated = alternative ? cellCircuit(cell, { ...base, regenerate: true }).table : undefined;
+    const regenerated = alternative ? builtCell(cell, key, { ...base, regenerate: true }).table : undefined;
     byKey.set(key, { name: cell.name, instances: [i], cell, network, table, ...(regenerated ? { regenerated } : {}) });
   });
   return [...byKey.values()];

@@ -17,7 +17,7 @@ import { runAllreduce, type AllreduceRun } from "../../system/ring/allreduce-run
 import type { ModelInputs } from "../../system/models/params.ts";
 import { MODEL_NAMES } from "../../system/models/index.ts";
 import { compareOnWorkload, type WorkloadComparison } from "../../system/comparison.ts";
-import { SPEC_BYTES_MAX, WORKERS } from "../../dsl/limits.ts";
+import { EXECUTED_WORKERS, SPEC_BYTES_MAX } from "../../dsl/limits.ts";
 import { notText } from "../../math/not-text.ts";
 import { readInputTextSync } from "../../runtime/input-file.ts";
 
@@ -69,7 +69,7 @@ export interface AllreduceOptions {
   blockSize: number;
   /**
    * Compare these cost models on the workload per N (per-iteration time, system/comparison.ts);
-   * "all" is every model. Worker counts above WORKERS.max are then modelled but not executed.
+   * "all" is every model. Worker counts above EXECUTED_WORKERS.max are then modelled but not executed.
    */
   models?: readonly string[] | "all";
 }
@@ -147,6 +147,11 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
       `--workers: the netlist aggregates ${circuit.workers} workers; drop --workers or pass ${circuit.workers}`,
     );
   }
+  const tooMany = o.models ? undefined : workers.find((n) => n > EXECUTED_WORKERS.max);
+  if (tooMany !== undefined)
+    throw new AllreduceOptionsError(
+      `${circuit ? "the netlist aggregates " : "--workers: "}${tooMany} workers; the executed ring all-reduce simulates every message and runs at most ${EXECUTED_WORKERS.max}: add --models all to model larger clusters`,
+    );
   if (typeof o.workload === "string" && !PRESETS[o.workload]) {
     throw new AllreduceOptionsError(`--workload: unknown preset "${o.workload}"; use one of ${Object.keys(PRESETS).sort().join(", ")}`);
   }
@@ -172,8 +177,9 @@ export function allreduce(o: AllreduceOptions): AllreduceOutcome {
   for (const m of models ?? [])
     if (!MODEL_NAMES.includes(m))
       throw new AllreduceOptionsError(`--models: unknown model "${m}"; use all or some of ${MODEL_NAMES.join(", ")}`);
-  // The executed ring simulates 2(N−1)·N messages: above WORKERS.max only the cost models run.
-  const executed = models ? workers.filter((n) => n <= WORKERS.max) : workers;
+  // The executed ring simulates 2(N−1)·N messages: above EXECUTED_WORKERS.max only the cost models run.
+  const executed = models ? workers.filter((n) => n <= EXECUTED_WORKERS.max) : workers;
+
   const runs = executed.map((n) =>
     runAllreduce(
       {

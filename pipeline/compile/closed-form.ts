@@ -14,7 +14,7 @@ import { innerLevelsOf } from "../../aggregate/narrow-base.ts";
 import { flatUnit, type UnitFunction } from "../../aggregate/unit.ts";
 import { CELL_HEADROOM, chipCircuits, type CellDesign } from "../../compiler/cells/chip-circuits.ts";
 import { chipOptionsFor } from "../../aggregate/chip-options.ts";
-import { budgetableCell, lightBudgetOfSpec, lightSection, takesRegenerated, type LightSection } from "./light.ts";
+import { budgetableCell, lightBudgetOfSpec, lightSection, regeneratedCloses, type LightSection } from "./light.ts";
 import { isCellCircuit, writeCellInfo } from "../../aggregate/circuit-info.ts";
 import { calibrationMonitorSites } from "../../compiler/calibrate/lab/structure.ts";
 import type { CheckedSpec, Spec } from "../../dsl/spec.ts";
@@ -29,6 +29,7 @@ import { cellOf, verifyCellAtLosses } from "../../verify/cells/cell-verify.ts";
 import { composeCascade, composeChip, type ComposeResult } from "../../verify/cells/chip-compose.ts";
 import type { ChipDesign, ChipTrials } from "../../verify/cells/chip-yield.ts";
 import { stagedChipYield } from "../../verify/cells/staged-yield.ts";
+import { shareCellLight } from "../../verify/power/budget.ts";
 import type { ToleranceResult } from "../../verify/tolerance/analyze.ts";
 import { toleranceOfCellChipPooled, toleranceWork } from "../pools/tolerance-pool.ts";
 import { cellPortMap } from "./cell-ports.ts";
@@ -140,7 +141,7 @@ function build(ctx: Ctx): void {
   for (const step of ctx.steps)
     step.designs = step.designs.map(({ regenerated, ...passive }) => {
       const candidate = regenerated ? { ...passive, table: regenerated } : null;
-      return candidate && takesRegenerated(light, loss, cellAsCircuit(ctx, step, candidate)) ? candidate : passive;
+      return candidate && regeneratedCloses(light, loss, candidate.table, () => cellAsCircuit(ctx, step, candidate)) ? candidate : passive;
     });
 }
 
@@ -172,6 +173,7 @@ function buildCellCircuit(ctx: Ctx, step: ChipStep, d: CellDesign): Circuit {
     // Physical copies: the cell's copies on one chip times the units of its cascade level.
     cell_instances: d.instances.length * step.count,
   };
+  shareCellLight(circuit, d.table); // one table, one light: only names and counts differ
   return circuit;
 }
 

@@ -44,6 +44,20 @@ export function takesRegenerated(light: LightBudget, mziLossDb: number, regenera
   return chipRateFloor(cells, light, op) <= COMPILE_ERROR_TARGET && chipRate(cells, light, op) <= COMPILE_ERROR_TARGET;
 }
 
+// The verdict depends on the cell's table, the light and the loss alone; the structure search asks
+// again for every structure that shares the cell (compiler/cells/chip-circuits.ts shares tables).
+const verdicts = new WeakMap<object, Map<string, boolean>>();
+
+/** takesRegenerated of a cell's regenerated table, once per table, light and loss. */
+export function regeneratedCloses(light: LightBudget, mziLossDb: number, table: object, circuit: () => Circuit): boolean {
+  let byLight = verdicts.get(table);
+  if (!byLight) verdicts.set(table, (byLight = new Map()));
+  const key = `${mziLossDb}\u0000${JSON.stringify(light)}`;
+  let v = byLight.get(key);
+  if (v === undefined) byLight.set(key, (v = takesRegenerated(light, mziLossDb, circuit())));
+  return v;
+}
+
 /**
  * Cells the search and the form choice budget: at most LIGHT_MAX_CASES inputs each. Their walk, the
  * noise weights and the kink entries grow with inputs × modes², and a wider cell's threshold fan-out

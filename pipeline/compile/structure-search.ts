@@ -21,6 +21,7 @@ import { specFor } from "./candidate-price.ts";
 import { priceCandidates } from "../pools/candidate-pool.ts";
 import { leastText, searchOrder } from "./search-order.ts";
 import { tapText } from "./structure-table.ts";
+import { pastTheWall } from "./shape-bound.ts";
 
 /** Largest cascade radix tried: wider units only approach the flat unit. */
 export const MAX_CASCADE_RADIX = 8;
@@ -113,7 +114,15 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
   const ideal = isIdeal(tech, { detector: "include" });
   // "spec" when the block overrides its preset, as the tolerance section names it.
   const techName = ideal ? spec.technology.preset : jointTechnology(spec.technology, spec.technology.preset).name;
-  const structures = candidateStructures(spec.workers, spec.levels);
+  // The technology's decision bound for each cell base, measured when first needed (explain: all).
+  const bounds = new Map<number, DecisionBound>();
+  const boundOf = (L: number): DecisionBound => {
+    if (!bounds.has(L)) bounds.set(L, decisionBound(tech, L, o.seed, !!o.explain));
+    return bounds.get(L)!;
+  };
+  const { structures, unbuilt } = ideal
+    ? { structures: candidateStructures(spec.workers, spec.levels), unbuilt: [] }
+    : pastTheWall(candidateStructures(spec.workers, spec.levels), spec, boundOf, structureLabel);
   // Candidates are built and priced on the pool's threads; the calling thread holds the small ones
   // it built (a large one, or one priced elsewhere, is built again when tried).
   const held = new Map<number, BuiltStructure>();
@@ -135,15 +144,9 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
     .sort(searchOrder(spec.optimize));
   const budget = o.checkBudget ?? SEARCH_CHECK_BUDGET;
   const over = (c: Candidate): boolean => !ideal && c.cost.checkCases > budget;
-  // The technology's decision bound for each cell base: a candidate that decides at or past the
-  // wall (where every die of the probe cell fails) is tried after every other.
+  // A candidate that decides at or past its base's wall (where every die of the probe cell fails)
+  // is tried after every other; each base's bound is measured when a candidate of it is first reached.
   const baseOf = (c: Candidate): number => c.structure.innerLevels ?? spec.levels;
-  // Each base's bound is measured when a candidate of that base is first reached (explain: all).
-  const bounds = new Map<number, DecisionBound>();
-  const boundOf = (L: number): DecisionBound => {
-    if (!bounds.has(L)) bounds.set(L, decisionBound(tech, L, o.seed, !!o.explain));
-    return bounds.get(L)!;
-  };
   if (o.explain && !ideal) for (const L of new Set(candidates.map(baseOf))) boundOf(L);
   const beyond = (c: Candidate): boolean => {
     if (ideal) return false;
@@ -262,6 +265,7 @@ export function searchStructures(checked: CheckedSpec, o: SearchOptions): Search
       .sort((a, b) => b - a)
       .map((L) => (chosen === null ? decisionBound(tech, L, o.seed) : bounds.get(L)!)),
     rows,
+    unbuilt,
     chosen,
     reason,
   };

@@ -5,6 +5,7 @@
 import type { StructureRow, StructureSearch } from "../types.ts";
 import { percent as pct, yieldInterval } from "../../verify/tolerance/statistics.ts";
 import { boundText } from "./decision-bound.ts";
+import { unbuiltLines } from "./shape-bound.ts";
 
 export function rowYield(r: StructureRow): string {
   if (!r.yield) return "—";
@@ -87,6 +88,7 @@ export function structureTable(s: StructureSearch): string[] {
     ...s.decisionBounds.map((b) => `  decision bound, ${boundText(b)}`),
     line([`  ${head[0]!}`, ...head.slice(1)]),
     ...marked.map(line),
+    ...unbuiltLines(s.unbuilt ?? []).map((l) => `  ${l}`),
     `  ${s.reason}`,
   ];
 }

@@ -13,6 +13,7 @@ import { systemsSection } from "./systems-section.ts";
 import { readChipJson } from "../../aggregate/chip-file.ts";
 import { cellPortMap } from "../compile/cell-ports.ts";
 import { structureColumns } from "../compile/structure-table.ts";
+import { unbuiltLines } from "../compile/shape-bound.ts";
 import { boundText } from "../compile/decision-bound.ts";
 import { SEARCH_FIRST_STAGE } from "../compile/structure-search.ts";
 import { P_PI_WATTS } from "../../netlist/heater.ts";
@@ -25,7 +26,7 @@ function structuresSection(s: StructureSearch): NonNullable<ReportData["structur
     target: s.target.yield,
     head,
     rows: s.rows.map((r, i) => ({ label: r.label, mzi: r.cost.mzi, chosen: i === s.chosen, yield: r.yield, cells: rows[i]! })),
-    caption: `route = auto: every structure the compiler can build, in the order tried (those that close the light budget first, least ${s.optimize === "area" ? "MZIs" : s.optimize} first); each tried is a Monte-Carlo of whole chips at ${s.technology} (${SEARCH_FIRST_STAGE} chips, then on to the chips that show the target when all are exact). ${s.reason}. Heater power at ${1000 * P_PI_WATTS} mW per π; pJ/bit per input bit with thermo-optic shifters at the preset's lasers; tolerance: the ${s.technology} errors scaled as a whole, rank 1 of the dies (--explain).`,
+    caption: `route = auto: every structure the compiler can build, in the order tried (those that close the light budget first, least ${s.optimize === "area" ? "MZIs" : s.optimize} first); each tried is a Monte-Carlo of whole chips at ${s.technology} (${SEARCH_FIRST_STAGE} chips, then on to the chips that show the target when all are exact). ${s.reason}. Heater power at ${1000 * P_PI_WATTS} mW per π; pJ/bit per input bit with thermo-optic shifters at the preset's lasers; tolerance: the ${s.technology} errors scaled as a whole, rank 1 of the dies (--explain).${s.unbuilt?.length ? ` ${unbuiltLines(s.unbuilt).join("; ")}.` : ""}`,
   };
 }
 

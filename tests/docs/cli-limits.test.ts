@@ -6,7 +6,17 @@ import { MAX_DIE_BYTES } from "../../cli/circuit-input.ts";
 import { LAYERS_BYTES_MAX } from "../../cli/allreduce-workload.ts";
 import { MAX_MATRIX_SIDE } from "../../cli/commands/decompose.ts";
 import { MAX_DIAGNOSTICS } from "../../cli/output.ts";
-import { DAC_BITS, NAME_MAX, NESTING_MAX, NON_IDEALITY, SEED, SPEC_BYTES_MAX, WORKERS } from "../../dsl/limits.ts";
+import {
+  DAC_BITS,
+  EXECUTED_WORKERS,
+  MODELLED_WORKERS,
+  NAME_MAX,
+  NESTING_MAX,
+  NON_IDEALITY,
+  SEED,
+  SPEC_BYTES_MAX,
+  WORKERS,
+} from "../../dsl/limits.ts";
 import { MAX_SYNTAX_ERRORS } from "../../dsl/parser.ts";
 import { INPUT_ARRAY_LIMITS } from "../../math/json-scan.ts";
 import { MAX_INPUT_BYTES } from "../../verify/circuit/load.ts";
@@ -23,6 +33,10 @@ describe("docs/reference/cli.md: Limits", () => {
   it("each row states its constant", () => {
     const rows: [string, string][] = [
       ["`workers`, `cascade.radix`", `| ${WORKERS.min}..${WORKERS.max} |`],
+      [
+        "`allreduce --workers`",
+        `| ${EXECUTED_WORKERS.min}..${EXECUTED_WORKERS.max} (${MODELLED_WORKERS.min}..${MODELLED_WORKERS.max} with \`--models\`) |`,
+      ],
       ["seeds", `| ${SEED.min}..${SEED.max} |`],
       [
         "non-idealities",

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectSane, inParallel, optinc, optincInProcess, ROOT } from "./harness.ts";
 import { TINY, workspace, type Workspace } from "./fixtures.ts";
+import { allreduce, AllreduceOptionsError } from "../../pipeline/allreduce/allreduce.ts";
 
 let ws: Workspace;
 beforeAll(async () => {
@@ -93,16 +94,18 @@ describe("one set of limits for the spec and every flag", () => {
     return f;
   };
 
-  it("workers: 512 is accepted and 513 refused, by the spec and by allreduce --workers", async () => {
+  it("workers: a spec takes 4096 and refuses 4097; allreduce executes 512 and refuses 513 unless it models", async () => {
     const w = (n: number) => {
       const f = `w${n}.optinc`;
       writeFileSync(ws.path(f), TINY.replace("workers   = 2", `workers   = ${n}`));
       return f;
     };
-    expect((await accepts(["check", w(512)])).code).toBe(0);
-    expect((await accepts(["check", w(513)])).code).toBe(1);
+    expect((await accepts(["check", w(4096)])).code).toBe(0);
+    expect((await accepts(["check", w(4097)])).code).toBe(1);
     expect((await accepts(["allreduce", "--workers", "512", "--exec-elements", "16", "--size", "64KB"])).code).toBe(0);
     expect((await accepts(["allreduce", "--workers", "513"])).code).toBe(2);
+    expect((await accepts(["allreduce", "--workers", "16384", "--models", "all", "--size", "64KB"])).code).toBe(0);
+    expect((await accepts(["allreduce", "--workers", "16385", "--models", "all"])).code).toBe(2);
   });
 
   it("DAC bits: 1..24 or none everywhere; 0 and 25 refused everywhere", async () => {
@@ -158,5 +161,22 @@ describe("one set of limits for the spec and every flag", () => {
       expect(codes, args.join(" ")).toContain(runs[i]!.code);
       if (codes.includes(0)) expect(runs[i]!.stderr).not.toMatch(/OPT0003/);
     });
+  });
+});
+
+describe("allreduce executes the ring only where it can", () => {
+  const o = {
+    cwd: ".",
+    nonIdeal: {},
+    seed: 1,
+    execElements: 16,
+    blockSize: 16,
+    link: { transceiverBps: 800e9, transceivers: 8, stepLatency: 2.7e-6 },
+  };
+  it("refuses to execute 513 workers, naming --models; the same count modelled runs", () => {
+    expect(() => allreduce({ ...o, workers: [513] })).toThrow(AllreduceOptionsError);
+    expect(() => allreduce({ ...o, workers: [513] })).toThrow(/runs at most 512: add --models all/);
+    const r = allreduce({ ...o, workers: [513], models: "all", messageBytes: 65536 });
+    expect(r.kind).not.toBe("not-compiled");
   });
 });

@@ -158,16 +158,33 @@ function segmentsOf(light: CircuitLight, cases: number): Pick<CellLight, "segmen
 export function readCellLight(circuit: Circuit, netlist: string, mziLossDb: number): CellLight {
   // A compile budgets the same cell for its form, its structure's light and its report: once each.
   const key = String(mziLossDb);
-  const memo = read.get(circuit);
+  const owner = sameCell.get(circuit) ?? circuit;
+  const memo = read.get(owner);
   const hit = memo?.get(key);
-  if (hit) return hit.netlist === netlist ? hit : { ...hit, netlist };
+  if (hit) {
+    // A shared walk: the name, file and copies are this circuit's own.
+    const name = readCellInfo(circuit.info)?.name ?? hit.name;
+    const copies = copiesOf(circuit);
+    return hit.netlist === netlist && hit.name === name && hit.copies === copies ? hit : { ...hit, netlist, name, copies };
+  }
   const light = walkCellLight(circuit, netlist, mziLossDb);
   if (memo) memo.set(key, light);
-  else read.set(circuit, new Map([[key, light]]));
+  else read.set(owner, new Map([[key, light]]));
   return light;
 }
 
-const read = new WeakMap<Circuit, Map<string, CellLight>>(); // circuits are never changed once built
+const copiesOf = (circuit: Circuit): number => Math.max(1, Math.round(Number(circuit.info.cell_instances ?? 1)));
+const read = new WeakMap<object, Map<string, CellLight>>(); // circuits are never changed once built
+const sameCell = new WeakMap<Circuit, object>();
+
+/**
+ * Declares that `circuit` is the cell `key` stands for (its stages, settings and function), only
+ * named and counted otherwise: every circuit declared with one key shares one walk. The structure
+ * search builds the same cell into many candidate structures.
+ */
+export function shareCellLight(circuit: Circuit, key: object): void {
+  sameCell.set(circuit, key);
+}
 
 function walkCellLight(circuit: Circuit, netlist: string, mziLossDb: number): CellLight {
   const f = readCellInfo(circuit.info);
@@ -254,7 +271,7 @@ function walkCellLight(circuit: Circuit, netlist: string, mziLossDb: number): Ce
   return {
     name: f.name,
     netlist,
-    copies: Math.max(1, Math.round(Number(circuit.info.cell_instances ?? 1))),
+    copies: copiesOf(circuit),
     outputs: f.outputs.map((o) => o.name),
     ports: f.ports.length,
     cases,

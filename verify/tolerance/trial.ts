@@ -13,7 +13,9 @@ import { createRng } from "../../math/rng.ts";
 import { drawDieShape, realizeDie, type DieShape } from "../../netlist/die/die.ts";
 import { drawable, drawDieDraws, drawnMatrices, type DieDraws } from "../../netlist/sim/die-draws.ts";
 import { detectDigit } from "../../netlist/models.ts";
-import { compileCircuit } from "../../netlist/sim/simulate.ts";
+import { compileCircuit, type CompiledCircuit } from "../../netlist/sim/simulate.ts";
+import type { Circuit } from "../../netlist/ir.ts";
+import type { CMat } from "../../math/cmat.ts";
 import { fitReceiver, type ReceiverMode } from "../circuit/receiver.ts";
 import type { AxisDef, OperatingPoint } from "./axes.ts";
 import { margin } from "./decisions.ts";
@@ -73,8 +75,7 @@ export function evaluateCopy(
   point: OperatingPoint,
   receiver: ReceiverMode,
 ): CopyResult {
-  const matrices = copyMatrices(unit.programs, die, point);
-  const sim = compileCircuit(unit.circuit, { matrices });
+  const sim = copySim(unit.circuit, copyMatrices(unit.programs, die, point));
   if (receiver === "thresholds") return rawInOrder(unit, sim, noise ? point.detectorNoise : 0, noise);
   const measured = simulateSet(sim, unit.set, unit.format).re;
   const n = unit.set.cases;
@@ -95,6 +96,18 @@ export function evaluateCopy(
     }
   }
   return { exact, margins };
+}
+
+// Each unit's circuit planned once: a copy's evaluation re-binds only its stage matrices (planning
+// the run anew was more than half of every evaluation).
+const planned = new WeakMap<Circuit, CompiledCircuit>();
+
+function copySim(circuit: Circuit, matrices: Map<string, CMat>): CompiledCircuit {
+  const base = planned.get(circuit);
+  if (base) return base.withMatrices(matrices, { seed: 0, trial: 0 });
+  const sim = compileCircuit(circuit, { matrices });
+  planned.set(circuit, sim);
+  return sim;
 }
 
 /** The copy's stage matrices at an operating point (the ideal ones, with its DAC, at level 0). */

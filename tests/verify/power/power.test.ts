@@ -15,7 +15,7 @@ import { lightBudgetOf } from "../../../dsl/technology-presets.ts";
 import { readNetlistJson, writeNetlistJson } from "../../../netlist/formats/json-io.ts";
 import { loadCircuits } from "../../../verify/circuit/load.ts";
 import { describeDecision, powerBudget } from "../../../verify/power/analyze.ts";
-import { readCellLight } from "../../../verify/power/budget.ts";
+import { readCellLight, shareCellLight } from "../../../verify/power/budget.ts";
 import { cellRates, chipRate, chipRateFloor, decisionOf } from "../../../verify/power/decisions.ts";
 import { designLoMw, tapForTarget } from "../../../verify/power/lasers.ts";
 import { noiseMonteCarlo } from "../../../verify/power/noise-mc.ts";
@@ -48,6 +48,21 @@ describe("optinc verify --power", async () => {
   const loaded = loadCircuits(out, out);
   const cells = loaded.map((l) => readCellLight(l.circuit, l.netlistPath, 0.1));
   const needed = tapForTarget(cells, light, 1e-12, loMw)!;
+
+  it("a walk shared by two circuits of one cell keeps each circuit's name, file and copies", () => {
+    const l = loaded[0]!;
+    const other = { ...l.circuit, info: { ...l.circuit.info, cell_instances: 7 } };
+    const key = {};
+    shareCellLight(l.circuit, key);
+    shareCellLight(other, key);
+    const a = readCellLight(l.circuit, "a.netlist.json", 0.2);
+    const b = readCellLight(other, "b.netlist.json", 0.2);
+    // One walk (the same arrays), each with its own copies: a copy count taken from the first
+    // circuit read would price the second structure's lasers for the first one's copies.
+    expect(b.light).toBe(a.light);
+    expect([a.copies, b.copies]).toEqual([cells[0]!.copies, 7]);
+    expect(b.netlist).toBe("b.netlist.json");
+  });
 
   it("solves the modulator tap of the target: met at it, missed 1 % below", () => {
     expect(needed).toBeGreaterThan(1e-3);
