@@ -36,26 +36,15 @@ import { cellPortMap } from "./cell-ports.ts";
 import { closedFormReport, type ClosedFormReport, type ToleranceOmitted } from "../report/closed-form-report.ts";
 import type { ChipStep, DecisionBound, StructureSearch } from "../types.ts";
 import { decisionBound } from "./decision-bound.ts";
+import {
+  CHIP_TRIALS,
+  CLOSED_FORM_TOLERANCE_TRIALS,
+  COMPILE_TOLERANCE_COPIES,
+  COMPILE_TOLERANCE_WORK,
+  cascadeComposeCases,
+} from "./budgets.ts";
 
-/**
- * First-stage Monte-Carlo chips of the compile report's yield (each chip: every cell copy a die);
- * when all are exact the run goes on to the chips that can show the spec's target
- * (verify/cells/staged-yield.ts: 299 at 99 % and 95 %).
- */
-export const CHIP_TRIALS = 100;
-/**
- * Dies per random axis of the report's tolerance section, with the fitted receiver: the same as
- * `optinc verify --tolerance` by default, so the two print the same figures. Cells are small, so
- * this costs seconds.
- */
-export const CLOSED_FORM_TOLERANCE_TRIALS = 20;
-/**
- * The compile's tolerance section is left to `optinc verify --tolerance` above this much work
- * (pipeline/pools/tolerance-pool.ts toleranceWork: cell cases over every physical copy). Each die level
- * the section tries simulates that many cases, and it tries hundreds: the 64-worker radix-8 chip
- * (1.38 million) took 108 s of CPU, more than its whole search.
- */
-export const COMPILE_TOLERANCE_WORK = 400_000;
+export { CHIP_TRIALS, CLOSED_FORM_TOLERANCE_TRIALS, COMPILE_TOLERANCE_WORK } from "./budgets.ts";
 
 export interface ClosedFormOptions {
   seed?: number;
@@ -258,7 +247,7 @@ function compose(ctx: Ctx): void {
     circuits,
     ctx.cascade,
     { workers: ctx.spec.workers, precision: ctx.spec.precision, rounding: ctx.spec.rounding },
-    { maxCases: Math.min(maxCases, 200_000), seed: ctx.seed, jobs: ctx.opts.jobs },
+    { maxCases: cascadeComposeCases(maxCases, chipDesigns(ctx.steps)), seed: ctx.seed, jobs: ctx.opts.jobs },
   );
 }
 
@@ -282,7 +271,9 @@ function evaluate(ctx: Ctx): void {
   };
   const work = toleranceWork(job.designs);
   const budget = ctx.opts.toleranceWork ?? COMPILE_TOLERANCE_WORK;
-  if (work > budget) ctx.toleranceOmitted = { work, budget };
+  const copies = job.designs.reduce((a, d) => a + d.copies, 0);
+  if (work > budget || copies > COMPILE_TOLERANCE_COPIES)
+    ctx.toleranceOmitted = { work, budget, copies, copiesBudget: COMPILE_TOLERANCE_COPIES };
   else ctx.tolerance = toleranceOfCellChipPooled(job, { jobs: ctx.opts.jobs });
 }
 

@@ -1,7 +1,7 @@
 // The structure search as text: the table `optinc compile --explain` prints (and a refusal shows),
-// one row per structure in the order tried, with the light each needs, what it costs to run (pJ per
-// input bit with thermo-optic shifters, the lasers' total power) and the yield as k/n and its
-// interval.
+// one row per structure in the order tried, with its latency, the light each needs, what it costs
+// to run (pJ per input bit with thermo-optic shifters, the lasers' total power) and the yield as k/n
+// and its interval.
 import type { StructureRow, StructureSearch } from "../types.ts";
 import { percent as pct, yieldInterval } from "../../verify/tolerance/statistics.ts";
 import { boundText } from "./decision-bound.ts";
@@ -36,6 +36,10 @@ export function lightText(r: StructureRow): string {
   return l.closes ? tapText(l.tapMw) : `${tapText(l.tapMw)} (over)`;
 }
 
+/** A structure's latency (its O-E-O regenerations at OEO_HOP_SECONDS each) in ns or µs. */
+export const latencyText = (seconds: number): string =>
+  seconds >= 1e-6 ? `${+(seconds * 1e6).toPrecision(3)} µs` : `${+(seconds * 1e9).toPrecision(3)} ns`;
+
 /** A modulator tap in W, mW or µW, to 3 digits. */
 export const tapText = (mw: number): string =>
   mw >= 1000 ? `${(mw / 1000).toPrecision(3)} W` : mw >= 1 ? `${mw.toPrecision(3)} mW` : `${(mw * 1000).toPrecision(3)} µW`;
@@ -47,6 +51,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     "MZIs",
     "couplers",
     "cells on path (O-E-O)",
+    "latency",
     "heaters W",
     "widest θ",
     "cases/chip",
@@ -63,6 +68,7 @@ export function structureColumns(s: StructureSearch): { head: string[]; rows: st
     String(r.cost.mzi),
     String(r.cost.fixedCouplers),
     `${r.cost.cellsOnCriticalPath} (${r.cost.oeoOnCriticalPath})`,
+    latencyText(r.cost.latencySeconds),
     r.cost.heaterWatts.toFixed(2),
     String(r.cost.widestDecision.theta),
     String(r.cost.checkCases),
@@ -82,7 +88,7 @@ export function structureTable(s: StructureSearch): string[] {
   const marked = rows.map((r, i) => [`${i === s.chosen ? "* " : "  "}${r[0]}`, ...r.slice(1)]);
   const width = head.map((h, c) => Math.max(h.length + (c === 0 ? 2 : 0), ...marked.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
-    `  ${cells.map((x, c) => (c === 0 || c >= 10 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
+    `  ${cells.map((x, c) => (c === 0 || c >= 11 ? x.padEnd(width[c]!) : x.padStart(width[c]!))).join("  ")}`.trimEnd();
   return [
     `structures considered (route = auto; target ${pct(s.target.yield)} yield at ${pct(s.target.confidence)} confidence; technology ${s.technology}):`,
     ...s.decisionBounds.map((b) => `  decision bound, ${boundText(b)}`),

@@ -136,8 +136,12 @@ export interface ClosedFormReport {
 
 /** The compile's tolerance work (cell cases over every copy, per die level) and the budget it exceeded. */
 export interface ToleranceOmitted {
+  /** Cell cases over every physical copy (pipeline/pools/tolerance-pool.ts toleranceWork) and its budget. */
   work: number;
   budget: number;
+  /** Physical cell copies, each redrawn at every die level, and their budget. */
+  copies: number;
+  copiesBudget: number;
 }
 
 /** One cell design's hardware, counted on its emitted circuit. */

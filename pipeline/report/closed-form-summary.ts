@@ -72,7 +72,8 @@ export function closedFormSummary(r: ClosedFormReport, bold: (s: string) => stri
 
 /** Why the compile left the tolerance section out, and what measures it. */
 export function toleranceOmittedText(o: ToleranceOmitted): string {
-  return `not measured by the compile: each die level it tries simulates ${o.work.toLocaleString("en-US")} cell cases over every copy, over the compile's budget of ${o.budget.toLocaleString("en-US")}; optinc verify <out> --tolerance measures it`;
+  const over = o.work > o.budget ? `${o.budget.toLocaleString("en-US")} cell cases` : `${o.copiesBudget.toLocaleString("en-US")} copies`;
+  return `not measured by the compile: each die level it tries simulates ${o.work.toLocaleString("en-US")} cell cases over every copy and redraws all ${o.copies.toLocaleString("en-US")} copies, over the compile's budget of ${over}; optinc verify <out> --tolerance measures it`;
 }
 
 /** The calibration monitors over the whole aggregator (every physical copy), or that there are none. */

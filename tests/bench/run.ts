@@ -27,6 +27,7 @@ const BENCHES: (() => Promise<{ bench: BenchModule }>)[] = [
   () => import("./calibrate-lab.bench.ts"),
   () => import("./calibrate-departures.bench.ts"),
   () => import("./grid.bench.ts"),
+  () => import("./scale.bench.ts"),
   () => import("./inputs.bench.ts"),
 ];
 

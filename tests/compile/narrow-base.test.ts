@@ -261,7 +261,16 @@ describe("narrow base: the search and optinc verify", () => {
     expect(flat.cost.oeoOnCriticalPath).toBe(flat.cost.cellsOnCriticalPath - 1 + 2);
     const mzis = search.rows.map((x) => x.cost.mzi);
     expect(mzis).toEqual([...mzis].sort((a, b) => a - b));
-    expect(structureTable(search).join("\n")).toContain("PAM-8→2: 3 rx, 10 mod");
+    const table = structureTable(search);
+    expect(table.join("\n")).toContain("PAM-8→2: 3 rx, 10 mod");
+    // The latency column: each row's O-E-O regenerations at 1 ns (planted: a row priced at its cells
+    // on the path instead, one more than its O-E-O for a narrower base, would not match).
+    const head = table.find((l) => l.includes("cells on path"))!;
+    expect(head).toMatch(/cells on path \(O-E-O\)\s+latency\s+heaters W/);
+    const line = table.find((l) => l.includes("flat cells, PAM-2 inside"))!;
+    expect(line).toMatch(
+      new RegExp(` ${flat.cost.cellsOnCriticalPath} \\(${flat.cost.oeoOnCriticalPath}\\)\\s+${flat.cost.oeoOnCriticalPath} ns `),
+    );
   });
 
   it("optinc verify passes the emitted directory and fails it when a chip file loses linkLevels", async () => {

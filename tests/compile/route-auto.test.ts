@@ -110,7 +110,7 @@ describe("route = auto", () => {
     expect(c.err).toMatch(/ {2}decision bound, PAM-4 cells: θ ≤ [\d.]+ \(100\/100 probe dies exact\)/);
     expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology foundry)");
     expect(c.err).toMatch(
-      / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d.]+ (W|mW|µW) \(over\)\s+—\s+—\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
+      / {4}flat cells\s+\d+\s+\d+\s+2 \(1\)\s+1 ns\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d.]+ (W|mW|µW) \(over\)\s+—\s+—\s+—\s+\d+\/30 \([\d.]+–[\d.]+%\) MISSED\s+[\d.]+× foundry \(20 dies, 18% conf\.\)/,
     );
     expect(existsSync(c.dir)).toBe(false);
     expectHonest(c.err);
@@ -157,7 +157,9 @@ describe("route = auto", () => {
       expect(c.err).not.toMatch(/bug in optinc/);
       expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology calibrated)");
       // light, pJ/bit, lasers and link conversion: "—" where the cells do not close their light
-      expect(c.err).toMatch(/ {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+[\d.]+\s+[\d.]+\s+\d+\s+\S+( \S+)?( \(over\))?(\s+—)+\s+\d+\/30 /);
+      expect(c.err).toMatch(
+        / {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+3 ns\s+[\d.]+\s+[\d.]+\s+\d+\s+\S+( \S+)?( \(over\))?(\s+—)+\s+\d+\/30 /,
+      );
       expectHonest(c.err);
     },
     300_000,

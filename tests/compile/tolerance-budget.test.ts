@@ -4,7 +4,15 @@
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../dsl/load.ts";
 import { compileClosedForm } from "../../pipeline/compile/closed-form.ts";
-import { closedFormSummary } from "../../pipeline/report/closed-form-summary.ts";
+import { closedFormSummary, toleranceOmittedText } from "../../pipeline/report/closed-form-summary.ts";
+import {
+  cascadeComposeCases,
+  COMPILE_TOLERANCE_COPIES,
+  COMPILE_TOLERANCE_WORK,
+  COMPOSE_CASES,
+  COMPOSE_COPY_CASES,
+  COMPOSE_MIN_CASES,
+} from "../../pipeline/compile/budgets.ts";
 import { closedFormHtml } from "../../pipeline/report/closed-form-html.ts";
 import { toleranceWork } from "../../pipeline/pools/tolerance-pool.ts";
 import { chipDesigns } from "../../pipeline/compile/closed-form.ts";
@@ -26,7 +34,7 @@ describe("the compile's tolerance budget", () => {
   it("over the budget: no section, and the compile line and report say why and what measures it", () => {
     expect(work).toBeGreaterThan(0);
     expect(first.report.tolerance).toBeNull();
-    expect(first.report.toleranceOmitted).toEqual({ work, budget: 0 });
+    expect(first.report.toleranceOmitted).toMatchObject({ work, budget: 0 });
     const line = closedFormSummary(first.report, (s) => s).find((l) => l.startsWith("  tolerance:"));
     expect(line).toContain(`simulates ${work.toLocaleString("en-US")} cell cases`);
     expect(line).toContain("optinc verify <out> --tolerance");
@@ -40,5 +48,22 @@ describe("the compile's tolerance budget", () => {
     expect(r.toleranceOmitted).toBeNull();
     expect(r.tolerance?.axes.length).toBeGreaterThan(0);
     expect(closedFormSummary(r, (s) => s).some((l) => l.includes("not measured by the compile"))).toBe(false);
+  });
+});
+
+describe("the compile's budgets by physical copies", () => {
+  it("a cascade's end-to-end cases shrink with its copies, never below the floor nor above the cap", () => {
+    const d = (copies: number) => [{ copies: copies - 3 }, { copies: 3 }];
+    expect(cascadeComposeCases(1_000_000, d(1103))).toBe(COMPOSE_CASES);
+    expect(cascadeComposeCases(1_000_000, d(9199))).toBe(Math.floor(COMPOSE_COPY_CASES / 9199));
+    expect(cascadeComposeCases(1_000_000, d(10_000_000))).toBe(COMPOSE_MIN_CASES);
+    expect(cascadeComposeCases(500, d(9199))).toBe(500);
+  });
+
+  it("the tolerance section left out for its copies says so, and which budget it is over", () => {
+    const copies = { work: 357_820, budget: COMPILE_TOLERANCE_WORK, copies: 9199, copiesBudget: COMPILE_TOLERANCE_COPIES };
+    expect(toleranceOmittedText(copies)).toContain("redraws all 9,199 copies, over the compile's budget of 4,096 copies");
+    // Planted: the same section over its case budget names the cases, not the copies.
+    expect(toleranceOmittedText({ ...copies, work: 500_000 })).toContain("over the compile's budget of 400,000 cell cases");
   });
 });
