@@ -51,8 +51,8 @@ function passFits(state: SessionState, accept: Round, with_: { trip: boolean; la
 /**
  * After a failed acceptance round: a closing pass, the trip round, the ladder round and the
  * acceptance again, if the budget allows (once); where not all fit, the ladder without the trip
- * round, else the trip round alone, else the pass alone (add1's crosstalk die 35: exact and accepted
- * after one pass, refused with no pass at all). Whether it planned them.
+ * round, else the trip round alone, else the pass alone: a die with room for one pass but not for
+ * the rounds it reserves still gets the pass. Whether it planned them.
  */
 export function closeAfterAccept(state: SessionState, accept: Round): boolean {
   if (state.setup.closing === false || state.acceptance?.pass !== false) return false;
