@@ -28,7 +28,7 @@ const REFUSED = recordedRows()
 // The clusters' round trips take 2–10 s each (cluster-256: 20 units), the trained ONN's one large
 // mesh reads back for some 20 s: npm test round-trips the quick start and one cascade (paper-4x8-robust; a small
 // trained mesh round-trips in tests/netlist/formats.test.ts), `npm run test:full` every example.
-const FULL_ONLY = tier(["cluster-16", "cluster-64", "cluster-256", "eight-workers", "paper-4x16", "paper-4x8-trained"], []);
+const FULL_ONLY = tier(["cluster-16", "cluster-64", "cluster-256", "cluster-1024", "eight-workers", "paper-4x16", "paper-4x8-trained"], []);
 const EXAMPLES = readdirSync("examples")
   .filter((f) => f.endsWith(".optinc"))
   .map((f) => f.replace(/\.optinc$/, ""))
