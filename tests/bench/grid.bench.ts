@@ -180,12 +180,16 @@ export function runGridSpec(g: GridSpec): string[] {
   }
 }
 
+/** The rows run the bundle, so it is built from this checkout first (never a stale one). */
+export function buildCliBundle(): void {
+  const build = spawnSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.mjs", import.meta.url))], { encoding: "utf8" });
+  if (build.status !== 0 || !existsSync(BUNDLE)) throw new Error(`npm run build failed: ${build.stderr}`);
+}
+
 export const bench: BenchModule = {
   name: "grid",
   run() {
-    // The rows run the bundle, so it is built from this checkout first (never a stale one).
-    const build = spawnSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.mjs", import.meta.url))], { encoding: "utf8" });
-    if (build.status !== 0 || !existsSync(BUNDLE)) throw new Error(`npm run build failed: ${build.stderr}`);
+    buildCliBundle();
     const specs = selectGrid(gridSpecs(), process.env.OPTINC_GRID);
     const rows = specs.map((g) => {
       const row = runGridSpec(g);

@@ -15,14 +15,13 @@ import type { ClosedFormReport } from "../../pipeline/report/closed-form-report.
 import { watts } from "../../verify/power/analyze.ts";
 import { yieldText } from "../../verify/tolerance/statistics.ts";
 import type { BenchModule } from "./run.ts";
-import { timeTargetSeconds } from "./grid.bench.ts";
+import { buildCliBundle, timeTargetSeconds } from "./grid.bench.ts";
 
 export const SCALE_WORKERS = [4, 8, 16, 32, 64, 128, 256, 512, 1024];
 /** The 1024-worker target of the examples (cluster-1024): 300 s and 8 GB on the 2-core machine. */
 const TARGET_1024 = { seconds: 300, bytes: 8e9 };
 
 const CLI = fileURLToPath(new URL("../../bin/optinc.mjs", import.meta.url));
-const BUNDLE = fileURLToPath(new URL("../../dist/optinc.mjs", import.meta.url));
 const TIME = "/usr/bin/time";
 
 export function scaleSpec(workers: number): string {
@@ -77,8 +76,7 @@ function runScale(workers: number): string[] {
 export const bench: BenchModule = {
   name: "scale",
   run() {
-    const build = spawnSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.mjs", import.meta.url))], { encoding: "utf8" });
-    if (build.status !== 0 || !existsSync(BUNDLE)) throw new Error(`npm run build failed: ${build.stderr}`);
+    buildCliBundle();
     if (!existsSync(TIME))
       throw new Error("scale: GNU time (/usr/bin/time) measures the CPU and peak memory columns; install the Debian package time");
     const only = process.env.OPTINC_SCALE?.split(",").map(Number);
