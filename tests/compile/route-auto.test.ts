@@ -158,8 +158,10 @@ describe("route = auto", () => {
       expect(c.err).toContain("structures considered (route = auto; target 99% yield at 95% confidence; technology calibrated)");
       // light, pJ/bit, lasers and link conversion: "—" where the cells do not close their light
       expect(c.err).toMatch(
-        / {4}flat cells\s+\d+\s+\d+\s+4 \(3\)\s+3 ns\s+[\d.]+\s+[\d.]+\s+\d+\s+\S+( \S+)?( \(over\))?(\s+—)+\s+\d+\/30 /,
+        / {4}radix-2 cascade\s+\d+\s+\d+\s+8 \(7\)\s+7 ns\s+[\d.]+\s+[\d.]+\s+\d+\s+\S+( \S+)?( \(over\))?(\s+—)+\s+\d+\/\d+ /,
       );
+      // The flat PAM-8 cells decide past the PAM-8 wall by their shape alone: listed, not built.
+      expect(c.err).toMatch(/ {2}not built: flat cells: its first adder decides at θ ≥ 55\.5, at or past the PAM-8 wall at θ = [\d.]+/);
       expectHonest(c.err);
     },
     300_000,
