@@ -62,7 +62,7 @@ describe("a φ pair's aggressor near the partner alone, on add1 (full tier)", ()
   // add1 crosstalk die 55 (scripts/lab-study.ts): 287/1024 and refused when the row's reference
   // e3.φ kept the law's +4.6 mrad/mW from e4.φ, 20 µm away, where the die has −11.9.
   it.runIf(FULL)(
-    "reads e3.φ ← e4.φ within 0.5 mrad/mW of the truth, and the die's victims still against it; read onto the victim, the die is far off",
+    "reads e3.φ ← e4.φ within 0.5 mrad/mW of the truth, and the die's victims still against it (95 % within 1 mrad/mW); read onto the victim, the die is far off",
     () => {
       const { circuit, table } = paperCell("add1");
       const die = studyDie(circuit, "add1", 55, ["crosstalk"]);
@@ -90,7 +90,14 @@ describe("a φ pair's aggressor near the partner alone, on add1 (full tier)", ()
       };
       const on = exact(true);
       expect(on.coupling).toBeLessThan(0.0005);
-      expect(Math.max(...on.relative)).toBeLessThan(0.003);
+      // Victims read against the partner: 95 % within 1 mrad/mW of the true difference (0.69 on this
+      // die) and under 2 % more than 3 off (3 of 262). The few are pairs whose aggressor turns the
+      // entry's θ by tenths of a radian (docs/design/calibration.md §8.3, "Where a φ pair reads badly").
+      // Planted fault: the φ victims' readings dropped (each keeps the law's coupling), 95 % at 7.7.
+      const sorted = [...on.relative].sort((a, b) => a - b);
+      expect(sorted.length).toBeGreaterThanOrEqual(100);
+      expect(sorted[Math.floor(0.95 * sorted.length)]!).toBeLessThan(0.001);
+      expect(sorted.filter((x) => x > 0.003).length).toBeLessThan(0.02 * sorted.length);
       expect(on.exact).toBeGreaterThanOrEqual(950);
       const off = exact(false);
       expect(off.coupling).toBeGreaterThan(0.005);

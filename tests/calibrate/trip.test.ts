@@ -16,7 +16,6 @@ import { checkCellOnFab } from "../../pipeline/calibrate/fabricated-die.ts";
 import { calibrateSession, labProgram, labSetup, measureRounds, simulatedLab } from "../../pipeline/calibrate/from-readings.ts";
 import { studyDie } from "../../scripts/lab-study-core.ts";
 import { paperCell } from "./fab-fixtures.ts";
-import { FULL } from "../helpers/tier.ts";
 
 const { circuit, table } = paperCell("divide0");
 const die = studyDie(circuit, "paper_4x8.divide0", 37, ["crosstalk"]);
@@ -72,24 +71,4 @@ describe("the trip round", () => {
     expect(on.miss).toBeLessThan(0.1);
     expect(off.miss).toBeGreaterThan(2 * on.miss);
   }, 120_000);
-
-  // The trip round's reserve must not cost a die its only closing pass: add1's crosstalk die 35 has
-  // room for one pass but not for the pass and the trip round; the pass alone makes it exact and
-  // accepted (refused with neither). An add1 session is about 12 s of CPU: the full tier.
-  it.runIf(FULL)(
-    "add1 crosstalk die 35: a closing pass without the trip round where only that fits, and the die exact and accepted",
-    () => {
-      const add1 = paperCell("add1");
-      const d = studyDie(add1.circuit, "paper_4x8.add1", 35, ["crosstalk"]);
-      const s = new LabSession(add1.circuit, labSetup(), labProgram(add1.circuit, add1.table));
-      const rounds = measureRounds(s, simulatedLab(s, d, 7 + 35));
-      const { codes } = s.programCodes();
-      const r = checkCellOnFab(calibrateSession(add1.circuit, add1.table, s).circuit, d, codes);
-      expect(rounds.filter((x) => x.round.kind === "trip")).toHaveLength(0);
-      expect(s.plan.filter((p) => p.close !== undefined).length).toBeGreaterThanOrEqual(2);
-      expect(r.exact).toBe(r.cases);
-      expect(s.acceptance?.pass).toBe(true);
-    },
-    300_000,
-  );
 });

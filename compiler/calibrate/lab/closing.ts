@@ -41,31 +41,55 @@ function passEstimate(state: SessionState): number {
   return 2 * DITHER_STEPS * state.struct.entries.length + 20;
 }
 
-/** Whether one more pass, the rounds it reserves (the trip round: trip.ts; the ladder round: ladder.ts) and the acceptance round `accept` again stay within the readings budget. */
-function passFits(state: SessionState, accept: Round, with_: { trip: boolean; ladder: boolean }): boolean {
-  const budget = READINGS_PER_MZI * state.struct.entries.length;
-  const reserve = (with_.trip ? tripReadings(state) : 0) + (with_.ladder ? ladderReadings(state) : 0);
-  return readingsSoFar(state) + passEstimate(state) + reserve + roundReadings(accept.steps) <= budget;
+/** What a closing pass would spend, in readings: `room` is what the budget leaves after the readings so far and the acceptance round again. */
+export interface ClosingCosts {
+  room: number;
+  pass: number;
+  trip: number;
+  ladder: number;
+}
+
+/** The rounds a closing pass takes along (the trip round: trip.ts; the ladder round: ladder.ts). */
+export interface ClosingRounds {
+  trip: boolean;
+  ladder: boolean;
+}
+
+function closingCosts(state: SessionState, accept: Round): ClosingCosts {
+  return {
+    room: READINGS_PER_MZI * state.struct.entries.length - readingsSoFar(state) - roundReadings(accept.steps),
+    pass: passEstimate(state),
+    trip: tripReadings(state),
+    ladder: ladderReadings(state),
+  };
+}
+
+const fits = (c: ClosingCosts, w: ClosingRounds): boolean => c.pass + (w.trip ? c.trip : 0) + (w.ladder ? c.ladder : 0) <= c.room;
+
+/**
+ * The rounds a closing pass after a failed acceptance takes along, where the budget allows: the
+ * trip and ladder rounds, else the ladder alone, else the trip round alone, else none (a die with
+ * room for one pass but not for the rounds it would reserve still gets the pass); null where not
+ * even the pass fits. `can` leaves out a round the session cannot plan.
+ */
+export function closingChoice(c: ClosingCosts, can: ClosingRounds): ClosingRounds | null {
+  const options = [
+    { trip: can.trip, ladder: can.ladder },
+    { trip: false, ladder: can.ladder },
+    { trip: can.trip, ladder: false },
+    { trip: false, ladder: false },
+  ];
+  return options.find((o) => fits(c, o)) ?? null;
 }
 
 /**
- * After a failed acceptance round: a closing pass, the trip round, the ladder round and the
- * acceptance again, if the budget allows (once); where not all fit, the ladder without the trip
- * round, else the trip round alone, else the pass alone: a die with room for one pass but not for
- * the rounds it reserves still gets the pass. Whether it planned them.
+ * After a failed acceptance round: a closing pass, the rounds closingChoice takes along and the
+ * acceptance again, if the budget allows (once). Whether it planned them.
  */
 export function closeAfterAccept(state: SessionState, accept: Round): boolean {
   if (state.setup.closing === false || state.acceptance?.pass !== false) return false;
   if (state.plan.some((p) => p.close !== undefined)) return false;
-  const canTrip = tripReadings(state) > 0;
-  const canLadder = state.setup.ladder !== false;
-  const options = [
-    { trip: canTrip, ladder: canLadder },
-    { trip: false, ladder: canLadder },
-    { trip: canTrip, ladder: false },
-    { trip: false, ladder: false },
-  ];
-  const take = options.find((o) => passFits(state, accept, o));
+  const take = closingChoice(closingCosts(state, accept), { trip: tripReadings(state) > 0, ladder: state.setup.ladder !== false });
   if (!take) return false;
   state.closing = { pass: 1, moved: [], theta: 0 };
   state.plan.splice(
@@ -88,7 +112,7 @@ function nextPass(state: SessionState, round: Round, moved: number): void {
   // The trip and ladder rounds' reserve only where they are still to come (closeAfterAccept may have left them out).
   const later = state.plan.slice(round.index + 1);
   const with_ = { trip: later.some((p) => p.kind === "trip"), ladder: later.some((p) => p.kind === "ladder") };
-  if (!passFits(state, state.rounds.findLast((r) => r.kind === "accept")!, with_)) return;
+  if (!fits(closingCosts(state, state.rounds.findLast((r) => r.kind === "accept")!), with_)) return;
   c.pass++;
   state.plan.splice(round.index + 1, 0, { stage: null, kind: "theta", close: c.pass }, { stage: null, kind: "phase", close: c.pass });
 }
