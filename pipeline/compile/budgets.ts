@@ -37,9 +37,12 @@ export const COMPOSE_CASES = 200_000;
 export const COMPOSE_COPY_CASES = 250_000_000;
 export const COMPOSE_MIN_CASES = 10_000;
 
+/** Physical cell copies on the whole aggregator, summed over its designs. */
+export const physicalCopies = (designs: readonly { copies: number }[]): number => designs.reduce((a, d) => a + d.copies, 0);
+
 /** The cascade's end-to-end cases for its designs' physical copies, at most `maxCases`. */
 export function cascadeComposeCases(maxCases: number, designs: { copies: number }[]): number {
-  const copies = designs.reduce((a, d) => a + d.copies, 0);
+  const copies = physicalCopies(designs);
   const byWork = Math.max(COMPOSE_MIN_CASES, Math.floor(COMPOSE_COPY_CASES / Math.max(1, copies)));
   return Math.min(maxCases, COMPOSE_CASES, byWork);
 }

@@ -42,6 +42,7 @@ import {
   COMPILE_TOLERANCE_COPIES,
   COMPILE_TOLERANCE_WORK,
   cascadeComposeCases,
+  physicalCopies,
 } from "./budgets.ts";
 
 export { CHIP_TRIALS, CLOSED_FORM_TOLERANCE_TRIALS, COMPILE_TOLERANCE_WORK } from "./budgets.ts";
@@ -271,7 +272,7 @@ function evaluate(ctx: Ctx): void {
   };
   const work = toleranceWork(job.designs);
   const budget = ctx.opts.toleranceWork ?? COMPILE_TOLERANCE_WORK;
-  const copies = job.designs.reduce((a, d) => a + d.copies, 0);
+  const copies = physicalCopies(job.designs);
   if (work > budget || copies > COMPILE_TOLERANCE_COPIES)
     ctx.toleranceOmitted = { work, budget, copies, copiesBudget: COMPILE_TOLERANCE_COPIES };
   else ctx.tolerance = toleranceOfCellChipPooled(job, { jobs: ctx.opts.jobs });
