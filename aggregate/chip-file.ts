@@ -96,6 +96,15 @@ export class ChipFileError extends Error {
   }
 }
 
+/**
+ * Chip file names (or stems) in cascade order: a cascade's level files, <name>.L<k>.chip.json, by k
+ * as a number (L10 after L9, where a plain sort puts it after L1), the rest by name before them.
+ */
+export function inCascadeOrder(names: readonly string[]): string[] {
+  const level = (f: string): number => Number(/\.L(\d+)(\.chip\.json)?$/.exec(f)?.[1] ?? 0);
+  return [...names].sort((a, b) => level(a) - level(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 const ROLES: CellRole[] = ["add", "compare", "divide", "decrement"];
 
 /** Parse and check a chip file: every reference resolves to an earlier cell, every table is a digit table. */

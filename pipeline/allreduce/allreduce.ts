@@ -2,6 +2,7 @@
 // trained netlist, or a closed-form chip's cells), settle the number format against it, execute
 // one ring/OptINC run per worker count, and count the values that differ from the golden average.
 // The CLI parses flags into AllreduceOptions, calls allreduce() and prints the outcome.
+import { inCascadeOrder } from "../../aggregate/chip-file.ts";
 import { readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PRESETS, type LayerShape } from "../../dsl/presets.ts";
@@ -110,10 +111,7 @@ function loadCircuit(o: AllreduceOptions, netlist: string): LoadedCircuit | { id
         "--phase-noise, --loss-db, --imbalance, --dac-bits and --detector-noise are for trained circuits; a closed-form chip's yield is optinc verify <dir> (every cell copy its own die)",
       );
     const dir = dirname(found[0]!.netlistPath);
-    const stems = readdirSync(dir)
-      .filter((f) => f.endsWith(".chip.json"))
-      .map((f) => f.replace(/\.chip\.json$/, ""))
-      .sort();
+    const stems = inCascadeOrder(readdirSync(dir).filter((f) => f.endsWith(".chip.json"))).map((f) => f.replace(/\.chip\.json$/, ""));
     return { ...chipAggregator(found, stems), path: dir, rounding: found.find((l) => l.rounding)?.rounding ?? null };
   }
   if (found.length !== 1)

@@ -4,7 +4,7 @@
 import { CROSSING_LOSS_DB } from "../../layout/cells.ts";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { ChipFileError, readChipJson } from "../../aggregate/chip-file.ts";
+import { ChipFileError, inCascadeOrder, readChipJson } from "../../aggregate/chip-file.ts";
 import { LAYOUT } from "../../codes/catalogue.ts";
 import { notText } from "../../math/not-text.ts";
 import { readInputTextSync } from "../../runtime/input-file.ts";
@@ -131,28 +131,26 @@ function chipInput(target: string, files: string[], path: (f: string) => string,
       throw e;
     }
   });
-  const chips = files
-    .filter((f) => f.endsWith(".chip.json"))
-    .map((f) => {
-      try {
-        const c = readChipJson(text(path(f)), path(f));
-        return {
-          name: c.name,
-          copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })),
-          units: 1,
-          workers: c.chip.workers,
-          divisor: c.unit.divisor,
-        };
-      } catch (e) {
-        if (e instanceof ChipFileError)
-          throw new LayoutInputError(LAYOUT_CODES.badChip, e.reason, "re-run optinc compile to regenerate the chip file", {
-            file: e.file,
-            line: e.line,
-            column: e.col,
-          });
-        throw e;
-      }
-    });
+  const chips = inCascadeOrder(files.filter((f) => f.endsWith(".chip.json"))).map((f) => {
+    try {
+      const c = readChipJson(text(path(f)), path(f));
+      return {
+        name: c.name,
+        copies: c.chip.cells.map((cell, i) => ({ name: cell.name, design: c.designs[i]! })),
+        units: 1,
+        workers: c.chip.workers,
+        divisor: c.unit.divisor,
+      };
+    } catch (e) {
+      if (e instanceof ChipFileError)
+        throw new LayoutInputError(LAYOUT_CODES.badChip, e.reason, "re-run optinc compile to regenerate the chip file", {
+          file: e.file,
+          line: e.line,
+          column: e.col,
+        });
+      throw e;
+    }
+  });
   const spec = designs.map((d) => d.circuit.info.spec_name).find((s) => typeof s === "string") as string | undefined;
   const units = cascadeUnits(chips);
   return {

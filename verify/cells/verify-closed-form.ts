@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { planCascade } from "../../aggregate/cascade.ts";
-import type { ChipFile } from "../../aggregate/chip-file.ts";
+import { type ChipFile, inCascadeOrder } from "../../aggregate/chip-file.ts";
 import { planDigitChip } from "../../aggregate/digit-plan.ts";
 import { chipOptionsFor } from "../../aggregate/chip-options.ts";
 import type { Cell } from "../../aggregate/digit-chip.ts";
@@ -108,9 +108,7 @@ export function verifyClosedForm(target: string, loaded: LoadedCircuit[], opts: 
   const dir = loaded.length ? dirname(loaded[0]!.netlistPath) : target;
   const chipFiles =
     loaded.length > 1 || existsSync(join(dir, `${spec?.name ?? ""}.chip.json`))
-      ? readdirSync(dir)
-          .filter((f) => f.endsWith(".chip.json"))
-          .sort()
+      ? inCascadeOrder(readdirSync(dir).filter((f) => f.endsWith(".chip.json")))
       : [];
   const chips: ChipFile[] = chipFiles.map((f) => readChipFile(join(dir, f)));
   // 1. Identity against a fresh plan.
