@@ -2,8 +2,8 @@
 // docs/design/calibration.md §10.3): the trip and ladder rounds where the budget leaves room for
 // both, else fewer, and the pass alone rather than nothing. Checked over every budget of a small grid
 // against an enumeration: the choice fits, and no choice with more rounds (the ladder counted before
-// the trip round) fits. Planted fault: the old rule, which reserved the trip round whenever a die
-// could trip, leaves a die with room for the pass alone without a pass.
+// the trip round) fits. Planted fault: a rule that reserves the trip round whenever a die can trip
+// leaves a die with room for the pass alone without a pass.
 import { describe, expect, it } from "vitest";
 import { type ClosingCosts, type ClosingRounds, closingChoice } from "../../compiler/calibrate/lab/closing.ts";
 
@@ -11,7 +11,7 @@ const spend = (c: ClosingCosts, w: ClosingRounds): number => c.pass + (w.trip ? 
 /** Rounds taken along, ranked: both 3, the ladder 2, the trip round 1, none 0. */
 const rank = (w: ClosingRounds): number => (w.ladder ? 2 : 0) + (w.trip ? 1 : 0);
 
-/** The old rule: the trip round reserved whenever the die can trip, the ladder dropped first. */
+/** The planted fault: the trip round reserved whenever the die can trip, the ladder dropped first. */
 function reserveTrip(c: ClosingCosts, can: ClosingRounds): ClosingRounds | null {
   for (const w of [can, { trip: can.trip, ladder: false }]) if (spend(c, w) <= c.room) return w;
   return null;
@@ -46,7 +46,7 @@ describe("the rounds a closing pass takes along", () => {
     expect(passAlone).toBeGreaterThan(20);
   });
 
-  it("a die with room for the pass but not for the trip round gets the pass alone; the old rule gives it none", () => {
+  it("a die with room for the pass but not for the trip round gets the pass alone; the trip round reserved first gives it none", () => {
     const c = { room: 10, pass: 8, trip: 4, ladder: 6 };
     expect(closingChoice(c, { trip: true, ladder: true })).toEqual({ trip: false, ladder: false });
     expect(closingChoice(c, { trip: true, ladder: false })).toEqual({ trip: false, ladder: false });
