@@ -11,7 +11,7 @@
 # Scale (docs/design/layout.md §10.3): the width / space / pad rules and the route-shorts check run tile by tile
 # (a tile sees everything within a border round it), on two processes when there are two cores;
 # every per-point pass (bend radius, lengths, route ends) runs on the path points parsed once per
-# cell into numpy arrays. [-rd jobs=N] sets the number of processes.
+# cell into numpy arrays. [-rd jobs=N] sets the number of processes, [-rd tile=<µm>] the tile (1000).
 import json, os, glob, pickle, sys, time
 import numpy as np
 import pya
@@ -118,7 +118,7 @@ def rec(name):
 drc = {}
 where = {}
 CORE = int(round(3.5 / dbu))
-TILE = int(round(1000 / dbu))
+TILE = int(round(float(globals().get("tile") or 1000) / dbu))  # -rd tile=<µm>: the same result for any size
 PROJ = int(round(0.02 / dbu))
 PAD_GROW = int(round(2 / dbu))
 SPINE_SLACK = int(round(0.002 / dbu))
@@ -214,7 +214,12 @@ def check_tile(item):
         # the pad window reaches further than the Si one; what a grown pad covers of the Si window
         # near the tile is all that can overlap there
         count("pad_over_waveguide", "pad_over_waveguide", in_tile(got["padopen"].sized(PAD_GROW) & got["si"], core))
-    return counts, notes, bool(got)
+    # M2 over Si outside the heaters (the reviewer's rule, review_rules.py), from the same windows
+    m2 = None
+    if "si" in got and "metal" in got:
+        heat = got["heater"] if "heater" in got else pya.Region()
+        m2 = review.metal_over_si_tile(cell.name, got["si"], got["metal"], heat, core, dbu)
+    return counts, notes, bool(got), m2
 
 design_cells = sorted({i.cell.cell_index() for i in top.each_inst()}) or [top.cell_index()]
 for k in RULES:
@@ -239,7 +244,13 @@ for ci in design_cells:
             y1 = bb.bottom + (iy + 1) * TILE + (1 if iy == ny - 1 else 0)
             tiles.append((ci, bb.left + ix * TILE, bb.bottom + iy * TILE, x1, y1))
 tiles_checked = 0
-for counts, notes, seen in split_map(tiles, check_tile):
+m2_tiles = {}  # design cell index: [pieces inside tiles, long ones' locations, pieces at tile edges]
+for (ci, *_), (counts, notes, seen, m2) in zip(tiles, split_map(tiles, check_tile)):
+    if m2:
+        acc = m2_tiles.setdefault(ci, [0, [], []])
+        acc[0] += m2[0]
+        acc[1].extend(m2[1])
+        acc[2].extend(m2[2])
     for key, n in counts.items():
         drc[key] += n
     for name, locs in notes.items():
@@ -320,7 +331,8 @@ if EBEAM_SI:
 lap("drc_devices")
 
 # The reviewer's rules, per design cell (review_rules.py): heaters on their own waveguides, M2
-# crossing waveguides but not running along them, thermal spacing (markers with their gaps)
+# crossing waveguides but not running along them (its pieces found by the tiles above), thermal
+# spacing (markers with their gaps)
 THERMAL_KEY = "thermal_gap<%g" % review.THERMAL_GAP
 M2_KEY = "m2_along_waveguide>%g" % review.M2_ALONG_MAX
 for key in ("heater_off_waveguide", "heater_over_other_si", M2_KEY, THERMAL_KEY):
@@ -331,7 +343,10 @@ heaters_checked = 0
 for ci in design_cells:
     cell = ly.cell(ci)
     (n_off, off), (n_other, other) = review.heater_placement(cell, L["heater"], L["si"], dbu)
-    n_m2, m2_notes, m2_all = review.metal_along_waveguide(cell, L["metal"], L["heater"], L["si"], dbu)
+    inside, long_inside, edge = m2_tiles.get(ci, (0, [], []))
+    joined, long_joined = review.metal_along(cell.name, edge, dbu)
+    m2_notes = long_inside + long_joined
+    n_m2, m2_all = len(m2_notes), inside + joined
     n_th, th_notes, gaps, n_heat = review.thermal_spacing(cell, L["heater"], L["si"], dbu)
     heaters_checked += n_heat
     for key, n, notes in (("heater_off_waveguide", n_off, off), ("heater_over_other_si", n_other, other), (M2_KEY, n_m2, m2_notes), (THERMAL_KEY, n_th, th_notes)):

@@ -27,12 +27,12 @@ def _extent(box, along_x):
     return (box.width(), box.height()) if along_x else (box.height(), box.width())
 
 
-def _near(cell, layer, zones):
-    """The layer's shapes of the flattened cell that reach the zones, merged."""
-    if zones.is_empty():
-        return pya.Region()
-    it = pya.RecursiveShapeIterator(cell.layout(), cell, layer, zones.bbox(), True)
-    return (pya.Region(it) & zones).merged()
+def _within(cell, layer, box):
+    """The layer's shapes of the flattened cell within the box, clipped to it (merged by the
+    boolean): what the whole cell's merged layer holds there. Each query reads only the shapes that
+    reach the box, so a heater costs what its neighbourhood holds, not what the whole mesh holds."""
+    it = pya.RecursiveShapeIterator(cell.layout(), cell, layer, box, True)
+    return pya.Region(it) & pya.Region(box)
 
 
 def heater_placement(cell, heater_layer, si_layer, dbu):
@@ -40,7 +40,6 @@ def heater_placement(cell, heater_layer, si_layer, dbu):
     centre line (heater_off_waveguide), and over no other Si (heater_over_other_si: M1 off its own
     phase shifter heats what it should not). Returns ((off, notes), (other, notes))."""
     heat = pya.Region(cell.begin_shapes_rec(heater_layer)).merged()
-    si = _near(cell, si_layer, heat)
     tol = int(round(ALONG_TOL / dbu))
     band = int(round(STRIP_MAX / dbu))
     off, other = [], []
@@ -50,7 +49,7 @@ def heater_placement(cell, heater_layer, si_layer, dbu):
         length, _ = _extent(hb, along_x)
         c = hb.center()
         core = pya.Region(pya.Box(hb.left, c.y - band, hb.right, c.y + band) if along_x else pya.Box(c.x - band, hb.bottom, c.x + band, hb.top))
-        under = si & pya.Region(h)
+        under = _within(cell, si_layer, hb) & pya.Region(h)
         strip = (under & core).merged()
         if not any(_extent(p.bbox(), along_x)[0] >= length - tol for p in strip.each()):
             off.append(f"{cell.name} {hb}")
@@ -59,16 +58,38 @@ def heater_placement(cell, heater_layer, si_layer, dbu):
     return (len(off), off[:20]), (len(other), other[:20])
 
 
-def metal_along_waveguide(cell, metal_layer, heater_layer, si_layer, dbu):
-    """M2 over Si outside the heaters, piece by piece: a piece longer than M2_ALONG_MAX (the longer
-    side of its bounding box) runs along the waveguide instead of crossing it."""
-    metal = pya.Region(cell.begin_shapes_rec(metal_layer)).merged()
-    heat = pya.Region(cell.begin_shapes_rec(heater_layer)).merged()
-    over = (_near(cell, si_layer, metal) - heat).merged()
+def _long(name, pieces, dbu):
+    """The pieces longer than M2_ALONG_MAX (the longer side of the bounding box), as locations."""
     limit = int(round(M2_ALONG_MAX / dbu)) + 5
-    long = [p for p in over.each() if max(p.bbox().width(), p.bbox().height()) > limit]
-    notes = [f"{cell.name} {p.bbox()} {max(p.bbox().width(), p.bbox().height()) * dbu:.1f} um" for p in long[:20]]
-    return len(long), notes, over.count()
+    return [f"{name} {p.bbox()} {max(p.bbox().width(), p.bbox().height()) * dbu:.1f} um" for p in pieces if max(p.bbox().width(), p.bbox().height()) > limit]
+
+
+def metal_over_si_tile(name, si, metal, heat, core, dbu):
+    """M2 over Si outside the heaters in one tile of a design cell, from the tile's merged layers
+    (each covering the tile). A piece longer than M2_ALONG_MAX runs along the waveguide instead of
+    crossing it. Returns (pieces wholly inside the tile, the long ones among them as locations, the
+    pieces that reach the tile's edge as strings): those may go on in the next tile, so metal_along
+    joins them across tiles before measuring them. The whole cell's layers are never merged at once
+    (a flat mesh's Si merges into polygons of millions of points)."""
+    over = ((si & metal & pya.Region(core)) - heat).merged()
+    inner, edge = [], []
+    for p in over.each():
+        b = p.bbox()
+        if core.left < b.left and b.right < core.right and core.bottom < b.bottom and b.top < core.top:
+            inner.append(p)
+        else:
+            edge.append(p.to_s())
+    return len(inner), _long(name, inner, dbu), edge
+
+
+def metal_along(name, edge, dbu):
+    """The edge pieces of a design cell's tiles (metal_over_si_tile), joined: (pieces, the long ones
+    as locations)."""
+    joined = pya.Region()
+    for s in edge:
+        joined.insert(pya.Polygon.from_s(s))
+    joined.merge()
+    return joined.count(), _long(name, joined.each(), dbu)
 
 
 def thermal_spacing(cell, heater_layer, si_layer, dbu):
@@ -78,17 +99,14 @@ def thermal_spacing(cell, heater_layer, si_layer, dbu):
     locations with the nearest gap, the nearest gaps in µm, the heaters checked)."""
     heat = pya.Region(cell.begin_shapes_rec(heater_layer)).merged()
     g = int(round(THERMAL_GAP / dbu))
-    zones = pya.Region()
     boxes = []
     for h in heat.each():
         hb = h.bbox()
         z = hb.enlarged(0, g) if _axis(hb) else hb.enlarged(g, 0)
         boxes.append((h, hb, z))
-        zones.insert(z)
-    si = _near(cell, si_layer, zones)
     notes, gaps = [], []
     for h, hb, z in boxes:
-        near = (si & pya.Region(z)).merged().not_interacting(pya.Region(h))
+        near = _within(cell, si_layer, z).merged().not_interacting(pya.Region(h))
         if near.is_empty():
             continue
         along_x = _axis(hb)

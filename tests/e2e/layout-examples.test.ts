@@ -33,7 +33,7 @@ describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained
       expect(stats.pads).toBe(stats.signalBumps + stats.groundBumps);
       const r = checkLayout(join(root, "chip.gds"), out, {}, HOURS);
       process.stdout.write(
-        `${ex}: ${JSON.stringify(stats)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,
+        `${ex}: ${JSON.stringify(stats)}\n${ex}: seconds ${JSON.stringify(r.seconds)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,
       );
       expect(r.read.dbu).toBe(0.001);
       expectCleanChip(r);

@@ -22,6 +22,12 @@ export interface CheckResult {
   lengths: { arms: Record<string, number | null>; paths_checked: number; max_residual_nm: number; period_um: number };
   /** The reviewer's thermal gap: heaters checked, markers, nearest and median gap under it (µm). */
   thermal: { gap_um: number; heaters: number; markers: number; nearest_gap_um: number | null; median_gap_um: number | null };
+  /** The reviewer's M2 over Si: the limit (µm) and the pieces found. */
+  metal_over_si: { along_max_um: number; crossings: number };
+  /** Tiles of the width, space and pad rules that hold any shape. */
+  drc_tiles: number;
+  /** Wall-clock seconds of each part of the check. */
+  seconds: Record<string, number>;
 }
 
 export function runKlayout(script: string, vars: Record<string, string>, timeoutMs = 600_000): string {

@@ -166,6 +166,9 @@ beforeAll(() => {
   batch.check("clear875", join(root, "divide0-clear875.gds"), compiled);
   batch.check("bad", join(root, "bad.gds"), empty);
   batch.check("review", join(root, "review.gds"), empty);
+  // the same file cut into 13 µm tiles: every rule, and the M2-over-Si pieces that the tiles find
+  // in parts and join (the 20 µm lead along its waveguide crosses at least one tile edge)
+  batch.check("review_small_tiles", join(root, "review.gds"), empty, { tile: "13" });
   batch.add("flat", "scripts/klayout/flat_si_check.py", { gds: join(root, "flat.gds") });
   batch.python("readback", READBACK, { gds: join(root, "writer.gds") });
   batch.python("labels", LABELS, { gds: join(root, "divide0.gds"), cell: circuit.top, layers: JSON.stringify(labelLayers) });
@@ -372,6 +375,14 @@ describe("the reviewer's rules (docs/design/layout.md §10.2), each broken once 
     expect(r.drc_where["thermal_gap<20"]).toEqual([expect.stringMatching(/gap 10\.00 um$/)]);
     expect(r.drc_where["m2_along_waveguide>10"]).toEqual([expect.stringMatching(/ 20\.0 um$/)]);
     expect(r.drc.die_too_large).toBe(0);
+    // the tiles' size changes nothing; planted fault: metal_along counting the edge pieces unjoined
+    // finds the long lead as two pieces of 13 µm or less (no marker) and more crossings
+    const small = batch.json<CheckResult>("review_small_tiles");
+    expect(small.drc_tiles).toBeGreaterThan(1000);
+    expect(small.drc).toEqual(r.drc);
+    expect(small.drc_where).toEqual(r.drc_where);
+    expect(small.metal_over_si.crossings).toBe(r.metal_over_si.crossings);
+    expect(r.metal_over_si.crossings).toBeGreaterThan(1);
     expect((r as unknown as { die_max_mm: number[] }).die_max_mm).toEqual([26, 33]);
   });
 
