@@ -343,10 +343,7 @@ heaters_checked = 0
 for ci in design_cells:
     cell = ly.cell(ci)
     (n_off, off), (n_other, other) = review.heater_placement(cell, L["heater"], L["si"], dbu)
-    inside, long_inside, edge = m2_tiles.get(ci, (0, [], []))
-    joined, long_joined = review.metal_along(cell.name, edge, dbu)
-    m2_notes = long_inside + long_joined
-    n_m2, m2_all = len(m2_notes), inside + joined
+    n_m2, m2_notes, m2_all = review.metal_along(cell.name, *m2_tiles.get(ci, (0, [], [])), dbu)
     n_th, th_notes, gaps, n_heat = review.thermal_spacing(cell, L["heater"], L["si"], dbu)
     heaters_checked += n_heat
     for key, n, notes in (("heater_off_waveguide", n_off, off), ("heater_over_other_si", n_other, other), (M2_KEY, n_m2, m2_notes), (THERMAL_KEY, n_th, th_notes)):

@@ -82,14 +82,15 @@ def metal_over_si_tile(name, si, metal, heat, core, dbu):
     return len(inner), _long(name, inner, dbu), edge
 
 
-def metal_along(name, edge, dbu):
-    """The edge pieces of a design cell's tiles (metal_over_si_tile), joined: (pieces, the long ones
-    as locations)."""
+def metal_along(name, inside, long_inside, edge, dbu):
+    """A design cell's M2 over Si from its tiles (metal_over_si_tile's three results, summed over
+    the tiles), the edge pieces joined: (long pieces, their first locations, all pieces)."""
     joined = pya.Region()
     for s in edge:
         joined.insert(pya.Polygon.from_s(s))
     joined.merge()
-    return joined.count(), _long(name, joined.each(), dbu)
+    long = long_inside + _long(name, joined.each(), dbu)
+    return len(long), long[:20], inside + joined.count()
 
 
 def thermal_spacing(cell, heater_layer, si_layer, dbu):
