@@ -507,6 +507,22 @@ def route_chains(cell, pin_at):
 PIECES = ly.insert_layer(pya.LayerInfo())
 CONN_TILE = TILE
 
+def within_spines(wl, poly):
+    """Whether poly lies within the union of the Waveguide layer's shapes grown by SPINE_SLACK, from
+    the shapes that reach it, clipped to its box grown by 4 slacks (sizing there depends on nothing
+    farther): a whole-cell merge of a mesh's spines takes minutes. An outline is its own spine's,
+    so the spines whose grown box holds poly's box are tried alone first, the tightest first (within
+    one grown spine is within the union); else the union of all that reach it. A spine is converted
+    to a polygon only when tried: a channel's outline reaches some 35 spines' boxes."""
+    b = poly.bbox()
+    win = pya.Region(b.enlarged(4 * SPINE_SLACK + 4, 4 * SPINE_SLACK + 4))
+    near = list(wl.each_touching(b.enlarged(SPINE_SLACK + 1, SPINE_SLACK + 1)))
+    inside = lambda area: (pya.Region(poly) - (area & win).sized(SPINE_SLACK)).is_empty()
+    holding = sorted((sh for sh in near if b.inside(sh.bbox().enlarged(SPINE_SLACK, SPINE_SLACK))), key=lambda sh: sh.bbox().area())
+    if any(inside(pya.Region(sh.polygon)) for sh in holding):
+        return True
+    return bool(near) and inside(pya.Region([sh.polygon for sh in near]))
+
 def route_shorts(cell, chains):
     """([(route a, route b, tile centre)] for tiles where two routes touch, the number of overlap
     shapes of routes with the Si of the cell's instances, at any depth, counted per tile)."""
@@ -518,14 +534,8 @@ def route_shorts(cell, chains):
     # waveguide outlines: an outline lies within its spines' conversion grown by SPINE_SLACK
     # (the tiled deck checks that every spine is covered by Si)
     polys = [sh.polygon for sh in spines(cell)]
-    others = pya.Region()
-    others.merged_semantics = False  # each shape its own polygon
-    for sh in own.each():
-        if not sh.is_path():
-            others.insert(sh.polygon)
-    if not others.is_empty():
-        spine_area = pya.Region(cell.shapes(L["waveguide"])).sized(SPINE_SLACK)
-        polys += list(others.not_inside(spine_area).each())
+    wl = cell.shapes(L["waveguide"])
+    polys += [sh.polygon for sh in own.each() if not sh.is_path() and not within_spines(wl, sh.polygon)]
     for i, poly in enumerate(polys):
         prop = ly.properties_id([[1, key_of.get(i, len(chains) + i)]])  # a non-path shape is its own
         for p in pya.Region(poly).break_(64, 0.0).each():

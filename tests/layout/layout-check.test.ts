@@ -109,11 +109,33 @@ function plantFaults() {
   const cx = Math.round((coupler.at[0] + (coupler.cell.bbox.x0 + coupler.cell.bbox.x1) / 2) * 1000);
   const cy = Math.round((coupler.at[1] + (coupler.cell.bbox.y0 + coupler.cell.bbox.y1) / 2) * 1000);
   over.shapes.push({ kind: "route", layer: "si", width: 0.5, nm: Int32Array.from([cx, cy - 6000, cx, cy + 6000]) });
+  // A third, in the top cell: a 0.6 µm Si box (a polygon, no spine) half over a route's outline, at the middle of
+  // its first straight segment of 2 µm or more. It lies outside every spine's Si, so the check
+  // takes it for a shape of its own, which touches the route.
+  const segment = (nm: Int32Array): number[] | undefined => {
+    for (let i = 0; i + 3 < nm.length; i += 2) {
+      const [x0, y0, x1, y1] = [nm[i]!, nm[i + 1]!, nm[i + 2]!, nm[i + 3]!];
+      if ((x0 === x1 || y0 === y1) && Math.abs(x1 - x0) + Math.abs(y1 - y0) >= 2000) return [x0, y0, x1, y1];
+    }
+    return undefined;
+  };
+  const [strayName, stray, seg] = cells
+    .filter(([name]) => name === circuit.top) // the other cells have a fault each
+    .flatMap(([name, c]) => c.shapes.flatMap((s) => (s.kind === "route" && segment(s.nm) ? [[name, c, segment(s.nm)!] as const] : [])))[0]!;
+  const [mx, my] = [(seg[0]! + seg[2]!) / 2000, (seg[1]! + seg[3]!) / 2000];
+  const [ox, oy] = seg[0] === seg[2] ? [0.25, 0] : [0, 0.25]; // to the outline's edge, across the segment
+  stray.shapes.push({ kind: "box", layer: "si", x0: mx + ox - 0.3, y0: my + oy - 0.3, x1: mx + ox + 0.3, y1: my + oy + 0.3 });
   const gds = join(root, "faulted.gds");
   writeFileSync(gds, writeGds(toLibrary("paper_4x8_divide0", chip.top, LAYER_MAPS.ebeam)));
   const cut = cuts.filter((c) => c.piece && c.name !== moved.name).length; // cut and whole
   const limit = Math.max(...Object.values(planned)) - 1; // one below the most the true layout plans
-  return { gds, limit, cut, planned: plannedCells(flipped, chip), names: { moved: moved.name, twice: twiceName, over: overName } };
+  return {
+    gds,
+    limit,
+    cut,
+    planned: plannedCells(flipped, chip),
+    names: { moved: moved.name, twice: twiceName, over: overName, stray: strayName },
+  };
 }
 
 /** The batch's planted job: it imports the reviewer's rules, changes their thermal gap and fails. */
@@ -309,11 +331,14 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const touching = cells[netlistCellName(circuit, names.twice)]!;
     expect(touching.examples.join(" ")).toMatch(/^routes \S+ and \S+ touch near \(/);
     expect(touching.mismatches).toBeGreaterThanOrEqual(1);
+    const strayed = cells[netlistCellName(circuit, names.stray)]!;
+    expect(strayed.examples.join(" ")).toMatch(/^routes \S+ and \S+ touch near \(/);
+    expect(strayed.mismatches).toBe(1); // the box is no route: the connections all match
     const crossed = cells[netlistCellName(circuit, names.over)]!;
     expect(crossed.examples.join(" ")).toMatch(/\b[12] overlaps of routes with devices/); // its two coupler arms
     expect(crossed.examples.join(" ")).toMatch(/touches 0 pins/); // its two free ends
-    // every other cell matches, and the four faulted cells make up the whole count
-    const planted = ["step_circuit", names.moved, names.twice, names.over].map((n) => netlistCellName(circuit, n));
+    // every other cell matches, and the five faulted cells make up the whole count
+    const planted = ["step_circuit", names.moved, names.twice, names.over, names.stray].map((n) => netlistCellName(circuit, n));
     for (const [name, r] of Object.entries(cells)) if (!planted.includes(name)) expect(r.mismatches, name).toBe(0);
     expect(bad.connectivity.mismatches).toBe(planted.reduce((a, n) => a + cells[n]!.mismatches, 0));
     expect(bad.drc_violations).toBe(bad.drc["thermal_gap<20"]! + bad.drc[`crossings_per_path>${faulted.limit}`]!); // as the true layout, and the limit below
