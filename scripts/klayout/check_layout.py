@@ -122,6 +122,10 @@ TILE = int(round(float(globals().get("tile") or 1000) / dbu))  # -rd tile=<µm>:
 PROJ = int(round(0.02 / dbu))
 PAD_GROW = int(round(2 / dbu))
 SPINE_SLACK = int(round(0.002 / dbu))
+# KLayout's conversion of a path drops interior points that lie on a line to the nm grid and draws
+# the chord: on a long, gentle bend (the trained mesh's channels) its edge lies up to 3 nm (measured)
+# inside the drawn outline. A Si outline is its spines' when it lies within them grown by this much.
+OUTLINE_SLACK = int(round(0.005 / dbu))
 # a tile is checked with everything within BORDER of it, clipped there: clipping makes edges on the
 # window's boundary, and the markers they cause lie within one rule distance of it, so they never
 # reach the tile when the border exceeds twice the layer's largest rule (10 µm at least: the crossing
@@ -508,17 +512,17 @@ PIECES = ly.insert_layer(pya.LayerInfo())
 CONN_TILE = TILE
 
 def within_spines(wl, poly):
-    """Whether poly lies within the union of the Waveguide layer's shapes grown by SPINE_SLACK, from
+    """Whether poly lies within the union of the Waveguide layer's shapes grown by OUTLINE_SLACK, from
     the shapes that reach it, clipped to its box grown by 4 slacks (sizing there depends on nothing
     farther): a whole-cell merge of a mesh's spines takes minutes. An outline is its own spine's,
     so the spines whose grown box holds poly's box are tried alone first, the tightest first (within
     one grown spine is within the union); else the union of all that reach it. A spine is converted
     to a polygon only when tried: a channel's outline reaches some 35 spines' boxes."""
     b = poly.bbox()
-    win = pya.Region(b.enlarged(4 * SPINE_SLACK + 4, 4 * SPINE_SLACK + 4))
-    near = list(wl.each_touching(b.enlarged(SPINE_SLACK + 1, SPINE_SLACK + 1)))
-    inside = lambda area: (pya.Region(poly) - (area & win).sized(SPINE_SLACK)).is_empty()
-    holding = sorted((sh for sh in near if b.inside(sh.bbox().enlarged(SPINE_SLACK, SPINE_SLACK))), key=lambda sh: sh.bbox().area())
+    win = pya.Region(b.enlarged(4 * OUTLINE_SLACK + 4, 4 * OUTLINE_SLACK + 4))
+    near = list(wl.each_touching(b.enlarged(OUTLINE_SLACK + 1, OUTLINE_SLACK + 1)))
+    inside = lambda area: (pya.Region(poly) - (area & win).sized(OUTLINE_SLACK)).is_empty()
+    holding = sorted((sh for sh in near if b.inside(sh.bbox().enlarged(OUTLINE_SLACK, OUTLINE_SLACK))), key=lambda sh: sh.bbox().area())
     if any(inside(pya.Region(sh.polygon)) for sh in holding):
         return True
     return bool(near) and inside(pya.Region([sh.polygon for sh in near]))
@@ -531,7 +535,7 @@ def route_shorts(cell, chains):
     tiles = set()
     own = cell.shapes(L["si"])
     # the spines (KLayout's conversion of each), then every other Si shape of the cell but the
-    # waveguide outlines: an outline lies within its spines' conversion grown by SPINE_SLACK
+    # waveguide outlines: an outline lies within its spines' conversion grown by OUTLINE_SLACK
     # (the tiled deck checks that every spine is covered by Si)
     polys = [sh.polygon for sh in spines(cell)]
     wl = cell.shapes(L["waveguide"])

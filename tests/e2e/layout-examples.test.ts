@@ -12,9 +12,12 @@ import { checkLayout, expectCleanChip } from "../layout/klayout.ts";
 import { itWith, KLAYOUT } from "../netlist/tools.ts";
 
 const it = itWith(KLAYOUT, "klayout");
-// paper-4x8-trained's check reads a 380 MB file and runs the deck and the route-shorts check on
-// meshes of tens of millions of route points: 21 min of CPU, 12.7 min on two cores (docs/design/layout.md §10.3)
+// paper-4x8-trained's check reads a 902 MB file; its seconds, part by part, are printed below
 const HOURS = 2 * 3_600_000;
+// paper-4x8-trained is laid out but is no die (docs/studies/layout.md §7): it is over a reticle
+// field, and its channels' transposition networks put more than 23 crossing cells on a path of
+// every netlist cell but its preprocess circuit. Those are its markers; every other rule gives none.
+const KNOWN: Record<string, Record<string, number>> = { "paper-4x8-trained": { die_too_large: 1, "crossings_per_path>23": 6 } };
 
 describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained"])("optinc layout of examples/%s", (ex) => {
   it(
@@ -36,7 +39,12 @@ describe.each(["paper-4x8", "paper-4x8-robust", "cluster-16", "paper-4x8-trained
         `${ex}: ${JSON.stringify(stats)}\n${ex}: seconds ${JSON.stringify(r.seconds)}\n${ex}: drc ${r.drc_violations}, mismatches ${r.connectivity.mismatches} in ${r.connectivity.cells_checked} cells, max residual ${r.lengths.max_residual_nm.toFixed(2)} nm\n`,
       );
       expect(r.read.dbu).toBe(0.001);
-      expectCleanChip(r);
+      expectCleanChip(r, KNOWN[ex]);
+      if (ex === "paper-4x8-trained") {
+        // the worst path, as studies/layout.md §7 states it
+        const worst = `${r.crossings_per_path.max_cells.toLocaleString("en-US")} crossing cells (${r.crossings_per_path.max_crossings.toLocaleString("en-US")} crossings)`;
+        expect(readFileSync("docs/studies/layout.md", "utf8")).toContain(worst);
+      }
       expect(r.connectivity.cells_checked).toBeGreaterThan(1);
     },
     HOURS,

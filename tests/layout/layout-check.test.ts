@@ -57,9 +57,7 @@ function spiLengths(c: Circuit): Map<string, number> {
 
 /** The check's crossings per path (scripts/klayout/check_layout.py). */
 function crossingPaths(r: CheckResult) {
-  return (
-    r as unknown as { crossings_per_path: { max_cells: number; max_crossings: number; cells: Record<string, { max_cells: number }> } }
-  ).crossings_per_path;
+  return r.crossings_per_path;
 }
 
 /** Each netlist cell's crossing cells per path, as KLayout counts them (or the layout plans them). */
