@@ -55,11 +55,6 @@ function spiLengths(c: Circuit): Map<string, number> {
   return out;
 }
 
-/** The check's crossings per path (scripts/klayout/check_layout.py). */
-function crossingPaths(r: CheckResult) {
-  return r.crossings_per_path;
-}
-
 /** Each netlist cell's crossing cells per path, as KLayout counts them (or the layout plans them). */
 function perCell(cells: Record<string, { max_cells: number }>): Record<string, number> {
   return Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, v.max_cells]));
@@ -117,9 +112,8 @@ function plantFaults() {
     }
     return undefined;
   };
-  const [strayName, stray, seg] = cells
-    .filter(([name]) => name === circuit.top) // the other cells have a fault each
-    .flatMap(([name, c]) => c.shapes.flatMap((s) => (s.kind === "route" && segment(s.nm) ? [[name, c, segment(s.nm)!] as const] : [])))[0]!;
+  const stray = cells.find(([name]) => name === circuit.top)![1]; // the other cells have a fault each
+  const seg = stray.shapes.map((s) => (s.kind === "route" ? segment(s.nm) : undefined)).find((x) => x !== undefined)!;
   const [mx, my] = [(seg[0]! + seg[2]!) / 2000, (seg[1]! + seg[3]!) / 2000];
   const [ox, oy] = seg[0] === seg[2] ? [0.25, 0] : [0, 0.25]; // to the outline's edge, across the segment
   stray.shapes.push({ kind: "box", layer: "si", x0: mx + ox - 0.3, y0: my + oy - 0.3, x1: mx + ox + 0.3, y1: my + oy + 0.3 });
@@ -132,7 +126,7 @@ function plantFaults() {
     limit,
     cut,
     planned: plannedCells(flipped, chip),
-    names: { moved: moved.name, twice: twiceName, over: overName, stray: strayName },
+    names: { moved: moved.name, twice: twiceName, over: overName, stray: circuit.top },
   };
 }
 
@@ -271,12 +265,12 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
   });
 
   it("reports the most crossing cells on one path between two pins, as many as the layout plans, and fails a limit below it", () => {
-    const paths = crossingPaths(check);
+    const paths = check.crossings_per_path;
     // KLayout's count on the drawn file, cell by cell, equals the layout's own plan (two independent
     // computations); the faulted layout's own plan differs from the true one (its ports flipped)
     // and KLayout follows it in the cells the faults leave whole
     expect(perCell(paths.cells)).toEqual(planned);
-    const fault = perCell(crossingPaths(batch.json<CheckResult>("faulted")).cells);
+    const fault = perCell(batch.json<CheckResult>("faulted").crossings_per_path.cells);
     const whole = Object.keys(planned).filter((k) => k !== netlistCellName(circuit, faulted.names.moved));
     expect(whole.filter((k) => fault[k] !== planned[k])).not.toEqual([]);
     for (const k of whole) expect(fault[k], k).toBe(faulted.planned[k]);
@@ -290,7 +284,7 @@ describe("optinc layout checked by KLayout (paper-4x8, cell divide0)", () => {
     const bad = batch.json<CheckResult>("faulted");
     const { limit } = faulted;
     expect(limit).toBe(top - 1);
-    const over = Object.values(crossingPaths(bad).cells).filter((c) => c.max_cells > limit).length;
+    const over = Object.values(bad.crossings_per_path.cells).filter((c) => c.max_cells > limit).length;
     expect(bad.drc[`crossings_per_path>${limit}`]).toBe(over);
     expect(over).toBeGreaterThan(0);
   });
